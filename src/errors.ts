@@ -1,0 +1,56 @@
+/** Where in an input a problem is: a YAML node or a CSV cell. Lines and columns are 1-based. */
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export function formatLocation(loc: Location): string {
+  return `${loc.file}:${loc.line}:${loc.column}`;
+}
+
+/**
+ * Bad input or bad usage: the user can fix it. Exit code 2, no stack trace.
+ * The message says what was expected and what was found.
+ */
+export class UserError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    readonly problem: string,
+    readonly location?: Location,
+    readonly expected?: string,
+    readonly found?: string,
+  ) {
+    super(UserError.compose(problem, location, expected, found));
+    this.name = "UserError";
+  }
+
+  static compose(problem: string, location?: Location, expected?: string, found?: string): string {
+    const where = location ? `${formatLocation(location)}: ` : "";
+    const detail = expected !== undefined ? ` (expected ${expected}${found !== undefined ? `, found ${found}` : ""})` : "";
+    return `${where}${problem}${detail}`;
+  }
+}
+
+/** Several user errors found in one pass over an input, reported together. */
+export class UserErrors extends UserError {
+  constructor(readonly errors: UserError[]) {
+    super(errors.map((e) => e.message).join("\n"));
+    this.name = "UserErrors";
+  }
+}
+
+/** A finding: the run worked and found something the caller must act on (a mismatch, a failed expectation). Exit 1. */
+export class Finding extends Error {
+  readonly exitCode = 1;
+  constructor(message: string) {
+    super(message);
+    this.name = "Finding";
+  }
+}
+
+/** Show a found value in a message: quoted, with invisible characters made visible, and cut when long. */
+export function shown(value: string): string {
+  const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+  return JSON.stringify(cut);
+}

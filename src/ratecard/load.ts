@@ -1,0 +1,167 @@
+import { UserError, UserErrors, shown, type Location } from "../errors.js";
+import { Decimal, type RoundingMode } from "../money.js";
+import { decodeYaml, nearest } from "../yaml/codec.js";
+import { cardCodec, type MeterDocument } from "./schema.js";
+import {
+  INCLUDED,
+  type Expiry, type GrantKind, type Lookup, type Meter, type MeterEvent, type Plan, type Pool, type Price, type PriceTree, type RateCard,
+} from "./types.js";
+
+/** Parse and validate a rate card's YAML text. Every problem carries the file, line and column. */
+export function parseRateCard(source: string, file: string): RateCard {
+  const decoded = decodeYaml(source, file, cardCodec);
+  const doc = decoded.value;
+  const errors: UserError[] = [];
+  const problem = (path: (string | number)[], message: string, expected?: string, found?: string) => {
+    errors.push(new UserError(message, decoded.at(path), expected, found));
+  };
+
+  const categories = doc.categories;
+  const pools = new Map<string, Pool>([...doc.pools].map(([key, p]) => [key, { key, label: p.label, whenExhausted: p.when_exhausted }]));
+  const grantKinds = new Map<string, GrantKind>([...doc.grant_kinds].map(([key, g]) => [key, {
+    key,
+    priority: g.priority,
+    expires: toExpiry(g.expires),
+    countsTowardAllowance: g.counts_toward_allowance ?? key === INCLUDED,
+  }]));
+  if (!grantKinds.has(INCLUDED)) problem(["grant_kinds"], `no ${shown(INCLUDED)} grant kind`, "a grant kind for the plans' allowance", [...grantKinds.keys()].join(", "));
+
+  const plans = new Map<string, Plan>();
+  for (const [key, p] of doc.plans) {
+    for (const pool of p.grace?.keys() ?? []) {
+      if (!pools.has(pool)) problem(["plans", key, "grace", pool], `unknown pool ${shown(pool)}`, `one of ${[...pools.keys()].join(", ")}`, shown(pool));
+    }
+    plans.set(key, { key, label: p.label, included: p.included, price: p.price, grace: p.grace ?? new Map() });
+  }
+
+  const meters = new Map<string, Meter>();
+  const events = new Map<string, MeterEvent>();
+  const claimEvent = (name: string, event: MeterEvent, path: (string | number)[]) => {
+    const owner = events.get(name);
+    if (owner) problem(path, `duplicate meter ${shown(name)}`, "a meter name used once", `also used by meter ${shown(owner.meter.key)}`);
+    else events.set(name, event);
+  };
+  for (const [key, m] of doc.meters) {
+    const meter = toMeter(key, m, decoded.at(["meters", key]), (rel, message, expected, found) => problem(["meters", key, ...rel], message, expected, found));
+    if (!meter) continue;
+    const ref = (lookup: Lookup<string>, known: ReadonlyMap<string, unknown>, what: string, field: string) => {
+      const values = lookup.kind === "fixed" ? [lookup.value] : [...lookup.table.values()];
+      for (const v of values) {
+        if (!known.has(v)) problem(["meters", key, field], `unknown ${what} ${shown(v)}`, `one of ${[...known.keys()].join(", ")}`, shown(v));
+      }
+    };
+    ref(meter.category, categories, "category", "category");
+    ref(meter.pool, pools, "pool", "pool");
+    meters.set(key, meter);
+    claimEvent(key, { role: "charge", meter }, ["meters", key]);
+    if (meter.aggregation === "recurring") claimEvent(meter.endedBy, { role: "end", meter }, ["meters", key, "ended_by"]);
+    if (meter.aggregation === "gauge") claimEvent(meter.decreasedBy, { role: "decrease", meter }, ["meters", key, "decreased_by"]);
+  }
+
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
+  const precision = doc.precision ?? {};
+  return {
+    file,
+    provider: doc.provider,
+    version: doc.version,
+    effective: doc.effective ?? "",
+    unit: doc.unit,
+    currency: doc.currency ?? "USD",
+    creditPrice: doc.credit_price,
+    precision: {
+      display: precision.display ?? 2,
+      rounding: (precision.rounding ?? "half-even") as RoundingMode,
+      roundAt: precision.round_at ?? "none",
+      step: precision.step ?? new Decimal("0.01"),
+    },
+    cycle: { period: doc.cycle?.period ?? "monthly" },
+    categories,
+    pools,
+    grantKinds,
+    plans,
+    thresholds: [...new Set(doc.thresholds?.percent_of_allowance ?? [])].sort((a, b) => a - b),
+    meters,
+    events,
+  };
+}
+
+function toExpiry(e: "never" | "cycle_end" | { after_months: number; at_latest?: "subscription_end" }): Expiry {
+  if (e === "never" || e === "cycle_end") return { kind: e };
+  return { kind: "after_months", months: e.after_months, capAtSubscriptionEnd: e.at_latest === "subscription_end" };
+}
+
+type Report = (path: (string | number)[], message: string, expected?: string, found?: string) => void;
+
+function toMeter(key: string, m: MeterDocument, location: Location, report: Report): Meter | undefined {
+  const dimensions = m.dimensions ?? [];
+  const keyBy = m.key;
+  const known = new Set([...dimensions, ...(keyBy ?? [])]);
+  let ok = true;
+  const bad: Report = (...args) => {
+    ok = false;
+    report(...args);
+  };
+  const needDimension = (dim: string, path: (string | number)[]) => {
+    if (!known.has(dim)) bad(path, `dimension ${shown(dim)} is not declared`, `one of the meter's dimensions or key (${[...known].join(", ") || "none"})`, shown(dim));
+  };
+
+  const price: Price = m.price instanceof Decimal ? { kind: "flat", value: m.price } : { kind: "table", by: m.price.by, tree: m.price.table };
+  if (price.kind === "table") {
+    price.by.forEach((d, i) => needDimension(d, ["price", "by", i]));
+    checkDepth(price.tree, price.by.length, ["price", "table"], bad);
+  }
+  const category = toLookup(m.category);
+  const pool = toLookup(m.pool);
+  if (category.kind === "by") needDimension(category.dimension, ["category", "by"]);
+  if (pool.kind === "by") needDimension(pool.dimension, ["pool", "by"]);
+  const surcharges = (m.surcharges ?? []).map((s, i) => {
+    for (const dim of s.when.keys()) needDimension(dim, ["surcharges", i, "when", dim]);
+    return { when: s.when, add: s.add };
+  });
+
+  const needs = (field: string, present: unknown, wanted: boolean) => {
+    if (wanted && present === undefined) bad([], `a ${m.aggregation} meter needs ${shown(field)}`, `key ${field}`, "none");
+    if (!wanted && present !== undefined) bad([field], `${shown(field)} does not apply to a ${m.aggregation} meter`, "no such key", field);
+  };
+  needs("key", keyBy, m.aggregation !== "flow");
+  needs("ended_by", m.ended_by, m.aggregation === "recurring");
+  needs("decreased_by", m.decreased_by, m.aggregation === "gauge");
+  if (!ok) return undefined;
+
+  const common = {
+    key,
+    description: m.description,
+    category,
+    pool,
+    dimensions,
+    price,
+    surcharges,
+    labels: m.labels ?? [],
+    location,
+  };
+  switch (m.aggregation) {
+    case "flow":
+      return { ...common, aggregation: "flow" };
+    case "unique":
+      return { ...common, aggregation: "unique", keyBy: keyBy! };
+    case "recurring":
+      return { ...common, aggregation: "recurring", keyBy: keyBy!, endedBy: m.ended_by! };
+    case "gauge":
+      return { ...common, aggregation: "gauge", keyBy: keyBy!, decreasedBy: m.decreased_by! };
+  }
+}
+
+function toLookup(value: string | { by: string; table: Map<string, string> }): Lookup<string> {
+  return typeof value === "string" ? { kind: "fixed", value } : { kind: "by", dimension: value.by, table: value.table };
+}
+
+function checkDepth(tree: ReadonlyMap<string, PriceTree>, depth: number, path: (string | number)[], bad: Report): void {
+  for (const [k, child] of tree) {
+    const leaf = child instanceof Decimal;
+    if (depth === 1 && !leaf) bad([...path, k], "price table is deeper than `by`", "a price", "a mapping");
+    else if (depth > 1 && leaf) bad([...path, k], "price table is shallower than `by`", `a mapping by ${depth - 1} more dimension(s)`, "a price");
+    else if (!leaf) checkDepth(child as ReadonlyMap<string, PriceTree>, depth - 1, [...path, k], bad);
+  }
+}
+
+export { nearest };

@@ -1,0 +1,99 @@
+import { isMap, isScalar, type Node } from "yaml";
+import type { Decimal } from "../money.js";
+import {
+  boolean, decimal, dictionary, fail, integer, list, oneOf, record, resolved, scalarOrMapping, text,
+  type Codec, type JsonSchema,
+} from "../yaml/codec.js";
+import type { PriceTree } from "./types.js";
+
+export const KEY = /^[a-z][a-z0-9_]*$/;
+/** Dimension values as they appear in logs: model names, channels, providers. `*` is the explicit fallback. */
+export const VALUE = /^(?:\*|[A-Za-z0-9][A-Za-z0-9_.:/+@-]*)$/;
+
+const dimensionList = list(text({ pattern: KEY, expected: "a dimension name (lower case, digits, _)" }), { minItems: 1 });
+
+/** `web: "2"` or, for a deeper table, `gpt-4o: { openai: "0.0025" }`. */
+const priceTree: Codec<PriceTree> = {
+  decode(node: Node, ctx) {
+    if (!isMap(node)) return price.decode(node, ctx);
+    return dictionary(priceTree, { keyPattern: VALUE }).decode(node, ctx);
+  },
+  schema: () => ({ $ref: "#/$defs/priceTree" }),
+};
+const price = decimal({ min: "0", description: "credits per unit, an exact decimal" });
+
+export const priceTreeSchema: JsonSchema = {
+  oneOf: [price.schema(), { type: "object", propertyNames: { pattern: VALUE.source }, additionalProperties: { $ref: "#/$defs/priceTree" } }],
+};
+
+const priceTable = record({ by: dimensionList, table: dictionary(priceTree, { keyPattern: VALUE, minEntries: 1 }) }, {}, "unit prices looked up by dimension values, nested in the order of `by`");
+
+function lookup(valueCodec: Codec<string>) {
+  return scalarOrMapping(valueCodec, record({ by: text({ pattern: KEY }), table: dictionary(valueCodec, { keyPattern: VALUE, minEntries: 1 }) }));
+}
+
+const surcharge = record({
+  when: dictionary(text({ pattern: VALUE }), { minEntries: 1 }),
+  add: decimal({ description: "credits added to the unit price" }),
+});
+
+export const meterCodec = record(
+  {
+    aggregation: oneOf(["flow", "unique", "recurring", "gauge"] as const, "flow: priced when it happens; unique: first appearance of a key per cycle; recurring: an active item charged every cycle; gauge: a level charged at cycle start"),
+    category: lookup(text({ pattern: KEY })),
+    pool: lookup(text({ pattern: KEY })),
+    price: scalarOrMapping(price, priceTable),
+  },
+  {
+    description: text(),
+    dimensions: list(text({ pattern: KEY })),
+    key: dimensionList,
+    ended_by: text({ pattern: KEY, description: "recurring: the meter that deactivates the item" }),
+    decreased_by: text({ pattern: KEY, description: "gauge: the meter that lowers the level" }),
+    surcharges: list(surcharge),
+    labels: list(text(), { description: "how the provider's bill names this activity" }),
+  },
+);
+
+const expiry = scalarOrMapping(
+  oneOf(["never", "cycle_end"] as const),
+  record({ after_months: integer({ min: 1, max: 120 }) }, { at_latest: oneOf(["subscription_end"] as const) }),
+);
+
+const share = decimal({ min: "0", description: "a share of the allowance: 0.10 is 10%" });
+
+export const cardCodec = record(
+  {
+    provider: text({ pattern: KEY }),
+    version: text(),
+    unit: text(),
+    categories: dictionary(record({ label: text() }), { keyPattern: KEY, minEntries: 1 }),
+    pools: dictionary(record({ label: text(), when_exhausted: oneOf(["block", "grace", "allow"] as const) }), { keyPattern: KEY, minEntries: 1 }),
+    grant_kinds: dictionary(record({ priority: integer({ min: 0, max: 1000 }), expires: expiry }, { counts_toward_allowance: boolean() }), { keyPattern: KEY, minEntries: 1 }),
+    plans: dictionary(record({ label: text(), included: decimal({ min: "0" }), price: decimal({ min: "0", description: "money per cycle" }) }, { grace: dictionary(share, { keyPattern: KEY }) }), { keyPattern: KEY, minEntries: 1 }),
+    meters: dictionary(meterCodec, { keyPattern: KEY, minEntries: 1 }),
+  },
+  {
+    effective: text({ pattern: /^\d{4}-\d{2}-\d{2}$/, expected: "a date YYYY-MM-DD" }),
+    currency: text({ pattern: /^[A-Z]{3}$/, expected: "an ISO 4217 code such as USD" }),
+    credit_price: decimal({ min: "0", description: "money per credit when bought as a top-up" }),
+    precision: record({}, {
+      display: integer({ min: 0, max: 12, description: "decimals shown to people" }),
+      rounding: oneOf(["half-even", "half-up", "down"] as const),
+      round_at: oneOf(["none", "event"] as const, "where the provider rounds amounts"),
+      step: decimal({ positive: true, description: "rounding step, e.g. 0.01" }),
+    }),
+    cycle: record({ period: oneOf(["monthly"] as const) }),
+    thresholds: record({ percent_of_allowance: list(integer({ min: 1, max: 100 })) }),
+  },
+  "a burnrate rate card",
+);
+
+export type CardDocument = ReturnType<typeof cardCodec.decode>;
+export type MeterDocument = ReturnType<typeof meterCodec.decode>;
+
+export function isDecimalLeaf(tree: PriceTree): tree is Decimal {
+  return !(tree instanceof Map);
+}
+
+export { fail, isScalar, resolved };

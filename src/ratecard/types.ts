@@ -1,0 +1,101 @@
+import type { Location } from "../errors.js";
+import type { Decimal, RoundingMode } from "../money.js";
+
+/** A value that is either fixed for a meter or looked up by one dimension of the event. */
+export type Lookup<T> = { kind: "fixed"; value: T } | { kind: "by"; dimension: string; table: ReadonlyMap<string, T> };
+
+/** Unit prices nest by dimension: `by: [model, provider]` gives model -> provider -> price. `*` matches any value. */
+export type PriceTree = Decimal | ReadonlyMap<string, PriceTree>;
+export type Price = { kind: "flat"; value: Decimal } | { kind: "table"; by: readonly string[]; tree: ReadonlyMap<string, PriceTree> };
+
+/** Added to the unit price when every dimension in `when` has the given value (Fliplet: +2 for private distribution). */
+export interface Surcharge {
+  when: ReadonlyMap<string, string>;
+  add: Decimal;
+}
+
+interface MeterCommon {
+  key: string;
+  description: string | undefined;
+  category: Lookup<string>;
+  pool: Lookup<string>;
+  /** Dimensions a row must carry; a statement line is one meter and one value of each. */
+  dimensions: readonly string[];
+  price: Price;
+  surcharges: readonly Surcharge[];
+  /** Words the provider's bill uses for this meter. */
+  labels: readonly string[];
+  location: Location;
+}
+
+export type Meter =
+  /** Priced when it happens. */
+  | (MeterCommon & { aggregation: "flow" })
+  /** Charged the first time its key appears in a cycle. */
+  | (MeterCommon & { aggregation: "unique"; keyBy: readonly string[] })
+  /** An item active from this meter's event until `endedBy`, charged on activation (once a cycle) and at every cycle start. */
+  | (MeterCommon & { aggregation: "recurring"; keyBy: readonly string[]; endedBy: string })
+  /** A level raised by this meter and lowered by `decreasedBy`, charged at cycle start; decreases refund that cycle's charge. */
+  | (MeterCommon & { aggregation: "gauge"; keyBy: readonly string[]; decreasedBy: string });
+
+export type Aggregation = Meter["aggregation"];
+
+/** What a usage row's meter column may name: a priced meter, or the event that ends or lowers one. */
+export type MeterEvent = { role: "charge"; meter: Meter } | { role: "end"; meter: Meter & { aggregation: "recurring" } } | { role: "decrease"; meter: Meter & { aggregation: "gauge" } };
+
+/** What happens to an event the credits no longer cover. */
+export type ExhaustedPolicy = "block" | "grace" | "allow";
+
+export interface Pool {
+  key: string;
+  label: string;
+  whenExhausted: ExhaustedPolicy;
+}
+
+export type Expiry = { kind: "never" } | { kind: "cycle_end" } | { kind: "after_months"; months: number; capAtSubscriptionEnd: boolean };
+
+export interface GrantKind {
+  key: string;
+  priority: number;
+  expires: Expiry;
+  /** Whether consuming it moves the allowance percentage (Fliplet: top-ups do not). */
+  countsTowardAllowance: boolean;
+}
+
+export interface Plan {
+  key: string;
+  label: string;
+  /** Credits granted at every cycle start as the `included` grant. */
+  included: Decimal;
+  /** Money per cycle, in the card's currency. */
+  price: Decimal;
+  /** Share of the allowance each pool may draw beyond all credits. */
+  grace: ReadonlyMap<string, Decimal>;
+}
+
+/** Where the provider rounds: never (exact amounts) or each event's amount. */
+export type RoundAt = "none" | "event";
+
+export interface RateCard {
+  file: string;
+  provider: string;
+  version: string;
+  effective: string;
+  unit: string;
+  currency: string;
+  /** Money value of one credit where the provider sells credits (Fliplet top-ups: 0.01). */
+  creditPrice: Decimal | undefined;
+  precision: { display: number; rounding: RoundingMode; roundAt: RoundAt; step: Decimal };
+  cycle: { period: "monthly" };
+  categories: ReadonlyMap<string, { label: string }>;
+  pools: ReadonlyMap<string, Pool>;
+  grantKinds: ReadonlyMap<string, GrantKind>;
+  plans: ReadonlyMap<string, Plan>;
+  thresholds: readonly number[];
+  meters: ReadonlyMap<string, Meter>;
+  /** Every name the usage meter column may hold. */
+  events: ReadonlyMap<string, MeterEvent>;
+}
+
+/** The grant kind every plan's allowance is granted as. */
+export const INCLUDED = "included";

@@ -1,0 +1,130 @@
+import { DateTime, IANAZone } from "luxon";
+
+/**
+ * Instants are integer epoch milliseconds. Parsing is done by hand for the
+ * common ISO-8601 forms so that a replay makes no Date per row; only local
+ * times without an offset go through the time-zone database.
+ */
+export type Instant = number;
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+export type ParsedInstant = { ok: true; at: Instant } | { ok: false; problem: string; expected: string };
+
+const EXPECTED = "an ISO-8601 instant such as 2026-10-14T09:30:00Z";
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** Parse an ISO-8601 instant; without an offset it is a local time in `zone`. */
+export function parseInstant(text: string, zone: Zone): ParsedInstant {
+  const m = ISO.exec(text);
+  if (!m) return { ok: false, problem: "bad timestamp", expected: EXPECTED };
+  const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", offset] = m;
+  const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return { ok: false, problem: "no such date", expected: "a calendar date" };
+  }
+  if (second === 60) return { ok: false, problem: "leap seconds are not supported", expected: "seconds from 00 to 59" };
+  if (hour > 23 || minute > 59 || second > 59) return { ok: false, problem: "no such time of day", expected: "hh:mm:ss within 00:00:00-23:59:59" };
+  const ms = Number(frac.padEnd(3, "0").slice(0, 3));
+  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  if (offset === undefined) return zone.fromLocal(wall);
+  if (offset === "Z" || offset === "z") return { ok: true, at: wall };
+  const sign = offset[0] === "-" ? -1 : 1;
+  const digits = offset.slice(1).replace(":", "");
+  const offH = Number(digits.slice(0, 2)), offM = Number(digits.slice(2) || "0");
+  if (offH > 23 || offM > 59) return { ok: false, problem: "bad offset", expected: "an offset such as +02:00" };
+  return { ok: true, at: wall - sign * (offH * 60 + offM) * 60_000 };
+}
+
+/** An IANA time zone, able to turn local wall-clock times into instants and to find local midnights. */
+export class Zone {
+  private readonly zone: IANAZone;
+  private constructor(readonly name: string) {
+    this.zone = IANAZone.create(name);
+  }
+
+  static of(name: string): Zone | undefined {
+    return IANAZone.isValidZone(name) ? new Zone(name) : undefined;
+  }
+
+  get isUtc(): boolean {
+    return this.zone.offset(0) === 0 && this.zone.offset(Date.UTC(2026, 6, 1)) === 0 && this.zone.offset(Date.UTC(2026, 0, 1)) === 0;
+  }
+
+  /**
+   * A wall-clock time (given as if it were UTC) to an instant. A time that the
+   * clocks skip (a DST gap) or show twice (an overlap) has no single instant:
+   * burnrate refuses to guess.
+   */
+  fromLocal(wall: number): ParsedInstant {
+    const candidates = new Set<number>();
+    for (const probe of [wall - 86_400_000, wall, wall + 86_400_000]) {
+      const at = wall - this.zone.offset(probe) * 60_000;
+      if (at + this.zone.offset(at) * 60_000 === wall) candidates.add(at);
+    }
+    if (candidates.size === 1) return { ok: true, at: [...candidates][0]! };
+    if (candidates.size === 0) {
+      return { ok: false, problem: `local time does not exist in ${this.name} (clocks skip it)`, expected: "a local time outside a daylight-saving gap, or an offset" };
+    }
+    return { ok: false, problem: `local time happens twice in ${this.name} (clocks fall back)`, expected: "an explicit offset such as +01:00" };
+  }
+
+  dateTime(at: Instant): DateTime {
+    return DateTime.fromMillis(at, { zone: this.zone });
+  }
+
+  /** The local date of an instant, YYYY-MM-DD. */
+  localDate(at: Instant): string {
+    return this.dateTime(at).toISODate()!;
+  }
+}
+
+/** ISO text of an instant in UTC; milliseconds only when there are any. */
+export function formatInstant(at: Instant): string {
+  const iso = new Date(at).toISOString();
+  return iso.endsWith(".000Z") ? `${iso.slice(0, -5)}Z` : iso;
+}
+
+/**
+ * Monthly cycles from an anchor. Cycle n starts at the anchor plus n months in
+ * the account's time zone, the day clamped to the month's end; every start is
+ * computed from the original anchor, never from the previous clamped date.
+ */
+export class Calendar {
+  private readonly starts: Instant[] = [];
+  private readonly anchor: DateTime;
+
+  constructor(anchorAt: Instant, readonly zone: Zone) {
+    this.anchor = zone.dateTime(anchorAt);
+    this.starts.push(anchorAt);
+  }
+
+  start(n: number): Instant {
+    while (this.starts.length <= n) {
+      this.starts.push(this.anchor.plus({ months: this.starts.length }).toMillis());
+    }
+    return this.starts[n]!;
+  }
+
+  /** The index of the cycle holding `at`; -1 before the anchor. */
+  indexOf(at: Instant): number {
+    if (at < this.start(0)) return -1;
+    let lo = 0;
+    let hi = 1;
+    while (this.start(hi) <= at) hi *= 2;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (this.start(mid) <= at) lo = mid;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Months later, keeping the anchor's clamping rule (add-on expiry: 12 months after purchase). */
+  addMonths(at: Instant, months: number): Instant {
+    return this.zone.dateTime(at).plus({ months }).toMillis();
+  }
+}

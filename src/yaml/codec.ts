@@ -1,0 +1,343 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { UserError, UserErrors, shown, type Location } from "../errors.js";
+import { Decimal, parsePlainDecimal } from "../money.js";
+
+/**
+ * A codec reads one part of a YAML document into a typed value, reporting every
+ * problem at its line and column, and describes the same shape as JSON Schema so
+ * that the schema editors use and the checks burnrate makes cannot drift apart.
+ *
+ * Documents are parsed with YAML's failsafe schema: every scalar arrives as its
+ * source text, so prices are read exactly and no tag can run code.
+ */
+export interface Codec<T> {
+  decode(node: Node, ctx: DecodeContext): T;
+  schema(): JsonSchema;
+}
+
+export type JsonSchema = { [key: string]: unknown };
+
+export interface DecodeContext {
+  file: string;
+  lines: LineCounter;
+  errors: UserError[];
+}
+
+export function locate(node: Node | Pair["key"] | undefined, ctx: DecodeContext): Location {
+  const range = node && typeof node === "object" && "range" in node ? (node.range as [number, number, number] | undefined) : undefined;
+  const offset = range ? range[0] : 0;
+  const { line, col } = ctx.lines.linePos(offset);
+  return { file: ctx.file, line, column: col };
+}
+
+/** Thrown inside a decode to abandon the current value; the error is already recorded. */
+class Abandon extends Error {}
+
+export function fail(ctx: DecodeContext, node: Node | Pair["key"] | undefined, problem: string, expected?: string, found?: string): never {
+  ctx.errors.push(new UserError(problem, locate(node, ctx), expected, found));
+  throw new Abandon();
+}
+
+function describeNode(node: Node): string {
+  if (isMap(node)) return "a mapping";
+  if (isSeq(node)) return "a list";
+  if (isScalar(node)) return shown(String(node.value));
+  return "something else";
+}
+
+function scalarText(node: Node, ctx: DecodeContext, expected: string): string {
+  if (!isScalar(node)) fail(ctx, node, "wrong type", expected, describeNode(node));
+  return String(node.value);
+}
+
+export function text(options: { pattern?: RegExp; description?: string; expected?: string } = {}): Codec<string> {
+  return {
+    decode(node, ctx) {
+      const expected = options.expected ?? "a string";
+      const value = scalarText(node, ctx, expected);
+      if (options.pattern && !options.pattern.test(value)) fail(ctx, node, "wrong value", expected, shown(value));
+      return value;
+    },
+    schema: () => ({
+      type: "string",
+      ...(options.pattern ? { pattern: options.pattern.source } : {}),
+      ...(options.description ? { description: options.description } : {}),
+    }),
+  };
+}
+
+export function decimal(options: { min?: string; positive?: boolean; description?: string } = {}): Codec<Decimal> {
+  const expected = `a plain decimal${options.positive ? " above 0" : options.min !== undefined ? ` of at least ${options.min}` : ""}`;
+  return {
+    decode(node, ctx) {
+      const value = scalarText(node, ctx, expected);
+      const parsed = parsePlainDecimal(value);
+      if (!parsed) fail(ctx, node, "not a plain decimal", expected, shown(value));
+      if (options.positive && !parsed.gt(0)) fail(ctx, node, "out of range", expected, value);
+      if (options.min !== undefined && parsed.lt(options.min)) fail(ctx, node, "out of range", expected, value);
+      return parsed;
+    },
+    schema: () => ({
+      type: ["number", "string"],
+      pattern: "^-?(?:\\d+(?:\\.\\d*)?|\\.\\d+)$",
+      ...(options.min !== undefined ? { minimum: Number(options.min) } : {}),
+      ...(options.positive ? { exclusiveMinimum: 0 } : {}),
+      ...(options.description ? { description: options.description } : {}),
+    }),
+  };
+}
+
+/** A small whole number that is not money: decimals shown, a percentage level. */
+export function integer(options: { min: number; max: number; description?: string }): Codec<number> {
+  const expected = `a whole number from ${options.min} to ${options.max}`;
+  return {
+    decode(node, ctx) {
+      const value = scalarText(node, ctx, expected);
+      if (!/^\d{1,9}$/.test(value)) fail(ctx, node, "wrong value", expected, shown(value));
+      const n = Number(value);
+      if (n < options.min || n > options.max) fail(ctx, node, "out of range", expected, value);
+      return n;
+    },
+    schema: () => ({ type: "integer", minimum: options.min, maximum: options.max, ...(options.description ? { description: options.description } : {}) }),
+  };
+}
+
+export function boolean(description?: string): Codec<boolean> {
+  return {
+    decode(node, ctx) {
+      const value = scalarText(node, ctx, "true or false");
+      if (value !== "true" && value !== "false") fail(ctx, node, "wrong value", "true or false", shown(value));
+      return value === "true";
+    },
+    schema: () => ({ type: "boolean", ...(description ? { description } : {}) }),
+  };
+}
+
+export function oneOf<const T extends string>(values: readonly T[], description?: string): Codec<T> {
+  const expected = `one of ${values.join(", ")}`;
+  return {
+    decode(node, ctx) {
+      const value = scalarText(node, ctx, expected);
+      if (!(values as readonly string[]).includes(value)) fail(ctx, node, "wrong value", expected, shown(value));
+      return value as T;
+    },
+    schema: () => ({ enum: [...values], ...(description ? { description } : {}) }),
+  };
+}
+
+export function list<T>(item: Codec<T>, options: { minItems?: number; description?: string } = {}): Codec<T[]> {
+  return {
+    decode(node, ctx) {
+      if (!isSeq(node)) fail(ctx, node, "wrong type", "a list", describeNode(node));
+      if (options.minItems !== undefined && node.items.length < options.minItems) {
+        fail(ctx, node, "too few items", `at least ${options.minItems}`, String(node.items.length));
+      }
+      return collect(node.items as Node[], (child) => item.decode(resolved(child, ctx), ctx), ctx);
+    },
+    schema: () => ({ type: "array", items: item.schema(), ...(options.minItems ? { minItems: options.minItems } : {}), ...(options.description ? { description: options.description } : {}) }),
+  };
+}
+
+/** Decode every child, recording each failure, so one run reports all the errors of a document. */
+function collect<N, T>(children: N[], decodeOne: (child: N) => T, ctx: DecodeContext): T[] {
+  const out: T[] = [];
+  const before = ctx.errors.length;
+  for (const child of children) {
+    try {
+      out.push(decodeOne(child));
+    } catch (e) {
+      if (!(e instanceof Abandon)) throw e;
+    }
+  }
+  if (ctx.errors.length > before) throw new Abandon();
+  return out;
+}
+
+export function resolved(node: unknown, ctx: DecodeContext): Node {
+  if (node === null || node === undefined) fail(ctx, undefined, "empty value", "a value", "nothing");
+  if (isAlias(node)) fail(ctx, node, "YAML aliases are not supported", "a value written out", `*${node.source}`);
+  const n = node as Node;
+  if (n.tag && !isScalar(n)) fail(ctx, n, "YAML tags are not supported", "an untagged value", n.tag);
+  if (isScalar(n) && n.tag) fail(ctx, n, "YAML tags are not supported", "an untagged value", n.tag);
+  return n;
+}
+
+/** A mapping with keys chosen by the user (plan names, meter keys). Keys keep their order. */
+export function dictionary<T>(value: Codec<T>, options: { keyPattern?: RegExp; description?: string; minEntries?: number } = {}): Codec<Map<string, T>> {
+  const keyPattern = options.keyPattern ?? /^[a-z][a-z0-9_-]*$/;
+  return {
+    decode(node, ctx) {
+      if (!isMap(node)) fail(ctx, node, "wrong type", "a mapping", describeNode(node));
+      if (options.minEntries !== undefined && node.items.length < options.minEntries) {
+        fail(ctx, node, "too few entries", `at least ${options.minEntries}`, String(node.items.length));
+      }
+      const entries = collect(node.items, (pair) => {
+        const key = keyOf(pair, ctx);
+        if (!keyPattern.test(key)) fail(ctx, pair.key as Node, "bad key", `a key matching ${keyPattern.source}`, shown(key));
+        return [key, value.decode(resolved(pair.value, ctx), ctx)] as const;
+      }, ctx);
+      return new Map(entries);
+    },
+    schema: () => ({
+      type: "object",
+      propertyNames: { pattern: keyPattern.source },
+      additionalProperties: value.schema(),
+      ...(options.description ? { description: options.description } : {}),
+    }),
+  };
+}
+
+function keyOf(pair: Pair, ctx: DecodeContext): string {
+  const key = resolved(pair.key, ctx);
+  if (!isScalar(key)) fail(ctx, key, "wrong key type", "a plain key", describeNode(key));
+  return String(key.value);
+}
+
+type Fields = Record<string, Codec<unknown>>;
+type FieldValues<F extends Fields> = { [K in keyof F]: F[K] extends Codec<infer T> ? T : never };
+
+/** A mapping with fixed keys. Unknown keys are errors, reported at the key with the nearest known name. */
+export function record<R extends Fields, O extends Fields = Record<never, never>>(
+  required: R,
+  optional: O = {} as O,
+  description?: string,
+): Codec<FieldValues<R> & Partial<FieldValues<O>>> {
+  const known = [...Object.keys(required), ...Object.keys(optional)];
+  return {
+    decode(node, ctx) {
+      if (!isMap(node)) fail(ctx, node, "wrong type", "a mapping", describeNode(node));
+      const out: Record<string, unknown> = Object.create(null);
+      const seen = new Set<string>();
+      collect(node.items, (pair) => {
+        const key = keyOf(pair, ctx);
+        const codec = Object.hasOwn(required, key) ? required[key] : Object.hasOwn(optional, key) ? optional[key] : undefined;
+        if (!codec) {
+          const near = nearest(key, known);
+          fail(ctx, pair.key as Node, `unknown key ${shown(key)}${near ? `; did you mean ${shown(near)}?` : ""}`, `one of ${known.join(", ")}`, shown(key));
+        }
+        seen.add(key);
+        out[key] = codec.decode(resolved(pair.value, ctx), ctx);
+      }, ctx);
+      const missing = Object.keys(required).filter((k) => !seen.has(k));
+      if (missing.length > 0) fail(ctx, node, `missing key ${missing.map((m) => shown(m)).join(", ")}`, `keys ${missing.join(", ")}`, "none");
+      return { ...out } as FieldValues<R> & Partial<FieldValues<O>>;
+    },
+    schema: () => ({
+      type: "object",
+      ...(description ? { description } : {}),
+      properties: Object.fromEntries([...Object.entries(required), ...Object.entries(optional)].map(([k, c]) => [k, c.schema()])),
+      required: Object.keys(required),
+      additionalProperties: false,
+    }),
+  };
+}
+
+/** A value written either as a scalar or as a mapping (a flat price, or a price table). */
+export function scalarOrMapping<A, B>(scalar: Codec<A>, mapping: Codec<B>): Codec<A | B> {
+  return {
+    decode: (node, ctx) => (isMap(node) ? mapping.decode(node, ctx) : scalar.decode(node, ctx)),
+    schema: () => ({ oneOf: [scalar.schema(), mapping.schema()] }),
+  };
+}
+
+/** Post-process a decoded value; `check` may call `fail` with the node to report a location. */
+export function refine<A, B>(base: Codec<A>, check: (value: A, node: Node, ctx: DecodeContext) => B): Codec<B> {
+  return { decode: (node, ctx) => check(base.decode(node, ctx), node, ctx), schema: base.schema };
+}
+
+export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/** Deeper than this is not a hand-written document; refusing it keeps the parser off the stack limit. */
+const MAX_NESTING = 64;
+
+export interface Decoded<T> {
+  value: T;
+  /** The location of the node at a path (or of its nearest existing parent), for checks made after decoding. */
+  at(path: readonly (string | number)[]): Location;
+}
+
+/** Parse YAML text and decode it, collecting every error with its line and column. */
+export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): Decoded<T> {
+  const lines = new LineCounter();
+  const ctx: DecodeContext = { file, lines, errors: [] };
+  if (source.trim() === "") throw new UserError("empty file", { file, line: 1, column: 1 }, "a YAML document", "nothing");
+  guardNesting(source, file);
+  const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const problems = [...doc.errors, ...doc.warnings];
+  if (problems.length > 0) {
+    throw new UserErrors(problems.map((p) => {
+      const at = p.linePos?.[0] ?? { line: 1, col: 1 };
+      return new UserError(p.message.split("\n")[0]!, { file, line: at.line, column: at.col }, "valid YAML");
+    }));
+  }
+  if (!doc.contents) throw new UserError("empty document", { file, line: 1, column: 1 }, "a YAML document", "nothing");
+  try {
+    const value = codec.decode(resolved(doc.contents, ctx), ctx);
+    if (ctx.errors.length === 0) {
+      return {
+        value,
+        at(path) {
+          let node: unknown = doc.getIn(path, true);
+          for (let cut = path.length - 1; (node === undefined || node === null) && cut >= 0; cut--) node = doc.getIn(path.slice(0, cut), true);
+          return locate((node ?? doc.contents) as Node, ctx);
+        },
+      };
+    }
+  } catch (e) {
+    if (!(e instanceof Abandon)) throw e;
+  }
+  throw ctx.errors.length === 1 ? ctx.errors[0]! : new UserErrors(ctx.errors);
+}
+
+function guardNesting(source: string, file: string): void {
+  let depth = 0;
+  let line = 1;
+  let column = 0;
+  for (const ch of source) {
+    column++;
+    if (ch === "\n") {
+      line++;
+      column = 0;
+    } else if (ch === "[" || ch === "{") {
+      if (++depth > MAX_NESTING) throw new UserError("nesting too deep", { file, line, column }, `at most ${MAX_NESTING} levels`, `more`);
+    } else if (ch === "]" || ch === "}") {
+      depth = Math.max(0, depth - 1);
+    }
+  }
+}
+
+/** The JSON Schema document for a codec; `defs` holds the shapes that refer to themselves. */
+export function schemaDocument(id: string, title: string, codec: Codec<unknown>, defs: Record<string, JsonSchema> = {}): JsonSchema {
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: id,
+    title,
+    ...codec.schema(),
+    ...(Object.keys(defs).length > 0 ? { $defs: defs } : {}),
+  };
+}
+
+export { Decimal };
