@@ -80,6 +80,7 @@ export function parseRateCard(source: string, file: string): RateCard {
     grantKinds,
     plans,
     thresholds: [...new Set(doc.thresholds?.percent_of_allowance ?? [])].sort((a, b) => a - b),
+    crossing: doc.crossing ?? "reject",
     meters,
     events,
   };

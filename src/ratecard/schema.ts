@@ -84,6 +84,7 @@ export const cardCodec = record(
       step: decimal({ positive: true, description: "rounding step, e.g. 0.01" }),
     }),
     cycle: record({ period: oneOf(["monthly"] as const) }),
+    crossing: oneOf(["reject", "accept", "split"] as const, "the event that crosses the end of the credits: reject it (default), accept it whole, or split a pre-aggregated row"),
     thresholds: record({ percent_of_allowance: list(integer({ min: 1, max: 100 })) }),
   },
   "a burnrate rate card",

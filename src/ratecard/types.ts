@@ -76,6 +76,9 @@ export interface Plan {
 /** Where the provider rounds: never (exact amounts) or each event's amount. */
 export type RoundAt = "none" | "event";
 
+/** What happens to the event that crosses the end of the credits: refused, let through, or split. */
+export type Crossing = "reject" | "accept" | "split";
+
 export interface RateCard {
   file: string;
   provider: string;
@@ -92,6 +95,7 @@ export interface RateCard {
   grantKinds: ReadonlyMap<string, GrantKind>;
   plans: ReadonlyMap<string, Plan>;
   thresholds: readonly number[];
+  crossing: Crossing;
   meters: ReadonlyMap<string, Meter>;
   /** Every name the usage meter column may hold. */
   events: ReadonlyMap<string, MeterEvent>;

@@ -1,0 +1,118 @@
+import { dirname, resolve as resolvePath } from "node:path";
+import { UserError, shown, type Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { AccountTerms, GrantPurchase } from "../engine/types.js";
+import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
+import { decimal, decodeYaml, dictionary, list, record, text, type Decoded } from "../yaml/codec.js";
+
+const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
+
+const grantCodec = record(
+  { kind: text(), amount: decimal({ positive: true }), at: INSTANT_TEXT },
+  { account: text({ description: "who receives it, in a log with many accounts" }) },
+);
+
+const termsCodec = record({}, { plan: text(), allowance: decimal({ min: "0" }) });
+
+export const accountCodec = record({}, {
+  card: text({ description: "the rate card, relative to this file" }),
+  account: text({ description: "the account's name in statements; rows without an account column are its usage" }),
+  plan: text({ description: "a plan key of the card" }),
+  allowance: decimal({ min: "0", description: "overrides the plan's included credits per cycle (negotiated plans)" }),
+  anchor: INSTANT_TEXT,
+  timezone: text({ description: "IANA time zone name; default UTC" }),
+  subscription_end: INSTANT_TEXT,
+  grants: list(grantCodec),
+  accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
+}, "a burnrate account file");
+
+export type AccountDocument = ReturnType<typeof accountCodec.decode>;
+
+export interface AccountFile {
+  file: string;
+  doc: AccountDocument;
+  at: Decoded<AccountDocument>["at"];
+}
+
+export function parseAccount(source: string, file: string): AccountFile {
+  const decoded = decodeYaml(source, file, accountCodec);
+  return { file, doc: decoded.value, at: decoded.at };
+}
+
+/** The card an account file names, resolved against the file's own folder. */
+export function cardPathOf(account: AccountFile): string | undefined {
+  return account.doc.card === undefined ? undefined : resolvePath(dirname(account.file), account.doc.card);
+}
+
+/** What the command line may say instead of, or over, the account file. */
+export interface AccountFlags {
+  plan?: string;
+  anchor?: string;
+  timezone?: string;
+}
+
+export interface AccountSettings {
+  name: string;
+  zone: Zone;
+  /** Undefined when neither the file nor a flag gives one: the first usage row's month then decides. */
+  anchor: Instant | undefined;
+  terms: AccountTerms;
+  accounts: Map<string, AccountTerms>;
+  purchases: GrantPurchase[];
+  subscriptionEnd: Instant | undefined;
+}
+
+const FLAG: Location = { file: "<command line>", line: 1, column: 1 };
+
+export function resolveAccount(card: RateCard, account: AccountFile | undefined, flags: AccountFlags): AccountSettings {
+  const doc = account?.doc ?? {};
+  const here = (path: (string | number)[]): Location => (account ? account.at(path) : FLAG);
+  const flagOr = <T>(flag: T | undefined, path: string): Location => (flag !== undefined || !account ? { ...FLAG, file: `--${path}` } : here([path]));
+
+  const zoneName = flags.timezone ?? doc.timezone ?? "UTC";
+  const zone = Zone.of(zoneName);
+  if (!zone) throw new UserError("unknown time zone", flagOr(flags.timezone, "timezone"), "an IANA name such as Europe/London", shown(zoneName));
+
+  const planOf = (key: string | undefined, where: Location): AccountTerms["plan"] => {
+    if (key === undefined) throw new UserError("no plan", where, "--plan KEY or plan: in the account file", "none");
+    const plan = card.plans.get(key);
+    if (!plan) throw new UserError(`unknown plan ${shown(key)}`, where, `one of ${[...card.plans.keys()].join(", ")}`, shown(key));
+    return plan;
+  };
+  const plan = planOf(flags.plan ?? doc.plan, flagOr(flags.plan, "plan"));
+  const terms: AccountTerms = { plan, allowance: doc.allowance ?? plan.included };
+
+  const instant = (value: string, where: Location): Instant => {
+    const parsed = parseInstant(value, zone);
+    if (!parsed.ok) throw new UserError(parsed.problem, where, parsed.expected, shown(value));
+    return parsed.at;
+  };
+  const anchorText = flags.anchor ?? doc.anchor;
+  const anchor = anchorText === undefined ? undefined : instant(anchorText, flagOr(flags.anchor, "anchor"));
+
+  const name = doc.account ?? "default";
+  const accounts = new Map<string, AccountTerms>([[name, terms]]);
+  for (const [id, t] of doc.accounts ?? []) {
+    const p = t.plan === undefined ? plan : planOf(t.plan, here(["accounts", id, "plan"]));
+    accounts.set(id, { plan: p, allowance: t.allowance ?? (t.plan === undefined ? terms.allowance : p.included) });
+  }
+
+  const purchases = (doc.grants ?? []).map((g, i): GrantPurchase => {
+    if (!card.grantKinds.has(g.kind)) {
+      throw new UserError(`unknown grant kind ${shown(g.kind)}`, here(["grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
+    }
+    return { kind: g.kind, amount: g.amount as Decimal, at: instant(g.at, here(["grants", i, "at"])), account: g.account ?? name, origin: here(["grants", i]) };
+  });
+  const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
+  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd };
+}
+
+/** Without an anchor, cycles start on the first of the month of the earliest usage, at local midnight. */
+export function calendarFor(settings: AccountSettings, firstUsage: Instant | undefined): Calendar {
+  if (settings.anchor !== undefined) return new Calendar(settings.anchor, settings.zone);
+  const first = firstUsage ?? settings.purchases[0]?.at;
+  if (first === undefined) throw new UserError("no anchor and no usage to take one from", FLAG, "--anchor DATE or anchor: in the account file", "neither");
+  const monthStart = settings.zone.dateTime(first).startOf("month").toMillis();
+  return new Calendar(monthStart, settings.zone);
+}

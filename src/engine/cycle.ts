@@ -1,0 +1,158 @@
+import { Decimal, ZERO } from "../money.js";
+import type { GrantKind, Plan } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
+import type { CycleStatement, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
+import type { Allocation, Wallet } from "./wallet.js";
+
+/** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
+export class OpenCycle {
+  readonly uniques = new Set<string>();
+  uncovered = ZERO;
+  private readonly graceUsed = new Map<string, Decimal>();
+  private readonly lines = new Map<string, StatementLine>();
+  private readonly rejections = new Map<string, Rejection>();
+  private readonly thresholds: { percent: number; at: Instant }[] = [];
+  private readonly duplicates = new Map<string, DuplicateCount>();
+  private readonly consumed = new Map<string, Decimal>();
+  private readonly grantedKinds = new Map<string, Decimal>();
+  private readonly expiredKinds = new Map<string, Decimal>();
+  private readonly charged = new Map<string, Set<string>>();
+  private exhaustedAt: Instant | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly start: Instant,
+    readonly end: Instant,
+    readonly allowance: Decimal,
+    private readonly plan: Plan,
+    private readonly opening: ReadonlyMap<string, Decimal>,
+  ) {}
+
+  graceLimit(pool: string): Decimal {
+    const share = this.plan.grace.get(pool);
+    return share ? share.mul(this.allowance) : ZERO;
+  }
+
+  graceLeft(pool: string): Decimal {
+    return this.graceLimit(pool).minus(this.graceUsed.get(pool) ?? ZERO);
+  }
+
+  /** Items of a recurring meter already charged this cycle: activating them again is free. */
+  chargedItems(meter: string): Set<string> {
+    let set = this.charged.get(meter);
+    if (!set) this.charged.set(meter, (set = new Set()));
+    return set;
+  }
+
+  recordDebit(allocation: Allocation, uncovered: Decimal, grace: Decimal, pool: string): void {
+    add(this.consumed, allocation);
+    this.uncovered = this.uncovered.plus(uncovered);
+    if (grace.gt(0)) this.graceUsed.set(pool, (this.graceUsed.get(pool) ?? ZERO).plus(grace));
+  }
+
+  recordRefund(allocation: Allocation, fromUncovered: Decimal, pool: string): void {
+    for (const [kind, amount] of allocation) this.consumed.set(kind, (this.consumed.get(kind) ?? ZERO).minus(amount));
+    this.uncovered = this.uncovered.minus(fromUncovered);
+    const used = this.graceUsed.get(pool);
+    if (used) this.graceUsed.set(pool, Decimal.max(ZERO, used.minus(fromUncovered)));
+  }
+
+  consumedTowardAllowance(kinds: ReadonlyMap<string, GrantKind>): Decimal {
+    let total = ZERO;
+    for (const [kind, amount] of this.consumed) if (kinds.get(kind)?.countsTowardAllowance) total = total.plus(amount);
+    return total;
+  }
+
+  granted(kind: string, amount: Decimal): void {
+    this.grantedKinds.set(kind, (this.grantedKinds.get(kind) ?? ZERO).plus(amount));
+  }
+
+  expired(kind: string, amount: Decimal): void {
+    this.expiredKinds.set(kind, (this.expiredKinds.get(kind) ?? ZERO).plus(amount));
+  }
+
+  addLine(meter: string, kind: LineKind, category: string, pool: string, dimensions: Record<string, string>, quantity: Decimal, unitPrice: Decimal, amount: Decimal): void {
+    const key = JSON.stringify([meter, kind, dimensions, unitPrice.toFixed()]);
+    const line = this.lines.get(key);
+    if (line) {
+      line.quantity = line.quantity.plus(quantity);
+      line.amount = line.amount.plus(amount);
+    } else {
+      this.lines.set(key, { meter, kind, category, pool, dimensions, quantity, unitPrice, amount });
+    }
+  }
+
+  reject(meter: string, reason: string, quantity: Decimal, at: Instant): void {
+    const key = `${meter}\u0000${reason}`;
+    const r = this.rejections.get(key);
+    if (r) {
+      r.events++;
+      r.quantity = r.quantity.plus(quantity);
+    } else {
+      this.rejections.set(key, { meter, reason, events: 1, quantity, firstAt: at });
+    }
+  }
+
+  duplicate(meter: string, quantity: Decimal): void {
+    const d = this.duplicates.get(meter);
+    if (d) {
+      d.events++;
+      d.quantity = d.quantity.plus(quantity);
+    } else {
+      this.duplicates.set(meter, { meter, events: 1, quantity });
+    }
+  }
+
+  crossed(percent: number): boolean {
+    return this.thresholds.some((t) => t.percent === percent);
+  }
+
+  cross(percent: number, at: Instant): void {
+    this.thresholds.push({ percent, at });
+  }
+
+  markExhausted(at: Instant): void {
+    this.exhaustedAt ??= at;
+  }
+
+  /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
+  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }): CycleStatement {
+    const kinds = new Set([...this.opening.keys(), ...this.grantedKinds.keys(), ...this.consumed.keys(), ...this.expiredKinds.keys()]);
+    const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
+      kind,
+      opening: this.opening.get(kind) ?? ZERO,
+      granted: this.grantedKinds.get(kind) ?? ZERO,
+      consumed: this.consumed.get(kind) ?? ZERO,
+      expired: this.expiredKinds.get(kind) ?? ZERO,
+      closing: wallet.balanceOf(kind),
+    }));
+    const rank = new Map(order.meters.map((m, i) => [m, i]));
+    const lineOrder = (a: StatementLine, b: StatementLine) =>
+      (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(JSON.stringify(a.dimensions), JSON.stringify(b.dimensions)) || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice);
+    const lines = [...this.lines.values()].sort(lineOrder);
+    let total = ZERO;
+    for (const l of lines) total = total.plus(l.amount);
+    return {
+      index: this.index,
+      start: this.start,
+      end: this.end,
+      allowance: this.allowance,
+      total,
+      uncovered: this.uncovered,
+      lines,
+      grants,
+      rejected: [...this.rejections.values()].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
+      thresholds: [...this.thresholds].sort((a, b) => a.percent - b.percent),
+      duplicates: [...this.duplicates.values()].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
+      exhaustedAt: this.exhaustedAt,
+    };
+  }
+}
+
+function add(into: Map<string, Decimal>, allocation: Allocation): void {
+  for (const [kind, amount] of allocation) into.set(kind, (into.get(kind) ?? ZERO).plus(amount));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,407 @@
+import { UserError, shown } from "../errors.js";
+import { Decimal, ZERO, roundToStep } from "../money.js";
+import { INCLUDED, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
+import { OpenCycle } from "./cycle.js";
+import { itemKey, lineDimensions, resolve, unitPrice } from "./pricing.js";
+import type {
+  AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
+} from "./types.js";
+import { Wallet, type Allocation } from "./wallet.js";
+
+/** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
+export class OutOfOrder extends Error {
+  constructor(readonly event: UsageEvent) {
+    super("usage is not in time order");
+    this.name = "OutOfOrder";
+  }
+}
+
+interface ActiveItem {
+  dims: Readonly<Record<string, string>>;
+}
+
+interface GaugeLevel {
+  level: Decimal;
+  dims: Readonly<Record<string, string>>;
+  /** The level charged at this cycle's start, and how much of it later decreases have refunded. */
+  chargedLevel: Decimal;
+  chargedPrice: Decimal;
+  refundedLevel: Decimal;
+}
+
+interface AccountRun {
+  id: string;
+  terms: AccountTerms;
+  wallet: Wallet;
+  cycle: OpenCycle;
+  closed: AccountStatement["cycles"];
+  active: Map<string, Map<string, ActiveItem>>;
+  gauges: Map<string, Map<string, GaugeLevel>>;
+}
+
+/**
+ * The one pricing engine: statement, simulate, reconcile and diff all replay
+ * usage through it. It is pure: events in, a statement out, no IO.
+ *
+ * Events must arrive in time order. Events at the same instant are buffered and
+ * taken in a canonical order (account, meter, dimensions, quantity, id), so the
+ * result never depends on how rows of one instant were shuffled or split across files.
+ */
+export class Replay {
+  private readonly runs = new Map<string, AccountRun>();
+  private readonly seenIds = new Set<string>();
+  private readonly purchases: GrantPurchase[];
+  private nextPurchase = 0;
+  private instant: Instant | undefined;
+  private pending: { event: UsageEvent; sortKey: string }[] = [];
+  private lastCycle = 0;
+  private readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
+  private readonly order: { meters: string[]; kinds: string[] };
+
+  constructor(
+    private readonly card: RateCard,
+    private readonly setup: ReplaySetup,
+    private readonly ledger?: LedgerSink,
+  ) {
+    this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
+    this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
+    for (const account of setup.accounts.keys()) this.run(account);
+  }
+
+  push(event: UsageEvent): void {
+    if (this.instant !== undefined && event.at < this.instant) throw new OutOfOrder(event);
+    if (event.at !== this.instant) {
+      this.flush();
+      this.instant = event.at;
+    }
+    this.pending.push({ event, sortKey: canonicalKey(event) });
+  }
+
+  finish(): Statement {
+    this.flush();
+    this.applyPurchasesUntil(Infinity);
+    const end = this.setup.calendar.start(this.lastCycle + 1);
+    for (const run of this.runs.values()) {
+      this.advance(run, end - 1);
+      run.closed.push(run.cycle.close(run.wallet, this.order));
+    }
+    const accounts = [...this.runs.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((r) => ({ account: r.id, plan: r.terms.plan.key, cycles: r.closed }));
+    return {
+      provider: this.card.provider,
+      version: this.card.version,
+      unit: this.card.unit,
+      currency: this.card.currency,
+      timezone: this.setup.calendar.zone.name,
+      accounts,
+      events: { ...this.counts },
+    };
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const batch = this.pending.length === 1 ? this.pending : this.pending.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    this.pending = [];
+    for (const { event } of batch) this.price(event);
+  }
+
+  private price(event: UsageEvent): void {
+    this.counts.read++;
+    const index = this.setup.calendar.indexOf(event.at);
+    if (index < 0) {
+      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${new Date(this.setup.calendar.start(0)).toISOString()}`, new Date(event.at).toISOString());
+    }
+    this.lastCycle = Math.max(this.lastCycle, index);
+    this.applyPurchasesUntil(event.at);
+    const run = this.run(event.account);
+    this.advance(run, event.at);
+
+    const meterEvent = this.card.events.get(event.meter);
+    if (!meterEvent) throw new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
+    if (event.eventId !== undefined) {
+      if (this.seenIds.has(event.eventId)) {
+        this.counts.duplicates++;
+        run.cycle.duplicate(event.meter, event.quantity);
+        return;
+      }
+      this.seenIds.add(event.eventId);
+    }
+    this.counts.priced++;
+    const { meter } = meterEvent;
+    switch (meterEvent.role) {
+      case "end":
+        return this.deactivate(run, meterEvent.meter, event);
+      case "decrease":
+        return this.decrease(run, meterEvent.meter, event);
+      case "charge":
+        break;
+    }
+    switch (meter.aggregation) {
+      case "flow":
+        return this.chargeFlow(run, meter, event);
+      case "unique": {
+        const key = `${meter.key}\u0000${itemKey(meter.keyBy, event.dimensions)}`;
+        if (run.cycle.uniques.has(key)) return;
+        if (this.charge(run, event.at, meter, "usage", event.dimensions, new Decimal(1), event)) run.cycle.uniques.add(key);
+        return;
+      }
+      case "recurring":
+        return this.activate(run, meter, event);
+      case "gauge":
+        return this.increase(run, meter, event);
+    }
+  }
+
+  private chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent): void {
+    if (this.card.crossing !== "split" || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true)) {
+      this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event);
+      return;
+    }
+    // Split: accept the whole units the credits (and grace) still cover, reject the rest.
+    const unit = unitPrice(meter, event.dimensions, event.origin);
+    const pool = resolve(meter.pool, event.dimensions, "pool", meter, event.origin);
+    const room = run.wallet.balance().plus(run.cycle.graceLeft(pool));
+    const units = unit.isZero() ? event.quantity : Decimal.min(event.quantity, room.div(unit).floor());
+    if (units.gt(0)) this.charge(run, event.at, meter, "usage", event.dimensions, units, event);
+    const rest = event.quantity.minus(units);
+    if (rest.gt(0)) this.reject(run, meter, this.exhaustedReason(run, pool), rest, event.at);
+  }
+
+  private activate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const items = mapOf(run.active, meter.key);
+    const charged = run.cycle.chargedItems(meter.key);
+    if (items.has(key)) return;
+    if (charged.has(key)) {
+      items.set(key, { dims: { ...event.dimensions } });
+      return;
+    }
+    if (this.charge(run, event.at, meter, "usage", event.dimensions, new Decimal(1), event)) {
+      items.set(key, { dims: { ...event.dimensions } });
+      charged.add(key);
+    }
+  }
+
+  private deactivate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const items = mapOf(run.active, meter.key);
+    if (!items.delete(key)) {
+      throw new UserError(`${shown(event.meter)} for an item that is not active`, event.origin, `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
+    }
+  }
+
+  private increase(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const levels = mapOf(run.gauges, meter.key);
+    const gauge = levels.get(key);
+    if (gauge) gauge.level = gauge.level.plus(event.quantity);
+    else levels.set(key, { level: event.quantity, dims: { ...event.dimensions }, chargedLevel: ZERO, chargedPrice: ZERO, refundedLevel: ZERO });
+  }
+
+  /** A decrease refunds the part of the level charged at cycle start that is now gone, never more. */
+  private decrease(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const gauge = mapOf(run.gauges, meter.key).get(key);
+    if (!gauge || gauge.level.lt(event.quantity)) {
+      throw new UserError(`${shown(event.meter)} takes ${meter.keyBy.join(", ")} ${shown(key)} below zero`, event.origin, `at most the level ${gauge ? gauge.level.toFixed() : "0"}`, event.quantity.toFixed());
+    }
+    gauge.level = gauge.level.minus(event.quantity);
+    const refundable = Decimal.max(ZERO, gauge.chargedLevel.minus(gauge.level).minus(gauge.refundedLevel));
+    if (refundable.isZero()) return;
+    gauge.refundedLevel = gauge.refundedLevel.plus(refundable);
+    const amount = this.round(refundable.mul(gauge.chargedPrice));
+    const pool = resolve(meter.pool, gauge.dims, "pool", meter, event.origin);
+    const category = resolve(meter.category, gauge.dims, "category", meter, event.origin);
+    // Uncovered (grace) charges are given back first, then grants in burn order.
+    const fromUncovered = Decimal.min(amount, run.cycle.uncovered);
+    const { allocation, left } = run.wallet.refund(amount.minus(fromUncovered));
+    run.cycle.recordRefund(allocation, fromUncovered, pool);
+    // A grant that paid for the charge and has since expired cannot take credits back.
+    const given = amount.minus(left);
+    run.cycle.addLine(event.meter, "refund", category, pool, lineDimensions(meter, gauge.dims), refundable.neg(), gauge.chargedPrice, given.neg());
+    this.log(run, event.at, "refund", event.meter, undefined, gauge.dims, refundable.neg(), given);
+  }
+
+  /**
+   * Charge credits for `quantity` of a meter. Accepted only if the grants, plus
+   * the pool's grace buffer, cover the whole amount (unless the card lets the
+   * crossing event through); otherwise rejected and no balance changes.
+   * With `probe`, only answers whether it would be covered.
+   */
+  private charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Readonly<Record<string, string>>, quantity: Decimal, event: UsageEvent | undefined, probe = false): boolean {
+    const origin = event?.origin ?? meter.location;
+    const unit = unitPrice(meter, dims, origin);
+    const pool = resolve(meter.pool, dims, "pool", meter, origin);
+    const category = resolve(meter.category, dims, "category", meter, origin);
+    const amount = this.round(quantity.mul(unit));
+    const balance = run.wallet.balance();
+    const policy = this.card.pools.get(pool)!.whenExhausted;
+    let uncovered = ZERO;
+    let grace = ZERO;
+    if (amount.gt(balance)) {
+      const short = amount.minus(balance);
+      const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : ZERO;
+      if (policy === "allow" || short.lte(graceLeft) || (this.card.crossing === "accept" && !probe)) {
+        uncovered = short;
+        grace = Decimal.min(short, graceLeft);
+      } else {
+        if (!probe) this.reject(run, meter, this.exhaustedReason(run, pool), quantity, at, event);
+        return false;
+      }
+    }
+    if (probe) return true;
+    const allocation = run.wallet.debit(Decimal.min(amount, balance));
+    run.cycle.recordDebit(allocation, uncovered, grace, pool);
+    run.cycle.addLine(meter.key, kind, category, pool, lineDimensions(meter, dims), quantity, unit, amount);
+    if (amount.gt(0) && (uncovered.gt(0) || amount.eq(balance))) run.cycle.markExhausted(at);
+    this.crossThresholds(run, at);
+    this.log(run, at, "charge", meter.key, undefined, dims, quantity, amount.neg());
+    return true;
+  }
+
+  private exhaustedReason(run: AccountRun, pool: string): string {
+    return run.cycle.graceLimit(pool).gt(0) ? "grace buffer exhausted" : "credits exhausted";
+  }
+
+  private reject(run: AccountRun, meter: Meter, reason: string, quantity: Decimal, at: Instant, event?: UsageEvent): void {
+    this.counts.rejected += event ? 1 : 0;
+    run.cycle.reject(meter.key, reason, quantity, at);
+    run.cycle.markExhausted(at);
+  }
+
+  private crossThresholds(run: AccountRun, at: Instant): void {
+    const allowance = run.cycle.allowance;
+    if (allowance.isZero()) return;
+    const used = run.cycle.consumedTowardAllowance(this.card.grantKinds);
+    for (const percent of this.card.thresholds) {
+      if (!run.cycle.crossed(percent) && used.mul(100).gte(allowance.mul(percent))) run.cycle.cross(percent, at);
+    }
+  }
+
+  private round(amount: Decimal): Decimal {
+    const p = this.card.precision;
+    return p.roundAt === "event" ? roundToStep(amount, p.step, p.rounding) : amount;
+  }
+
+  private run(account: string): AccountRun {
+    let run = this.runs.get(account);
+    if (!run) {
+      const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
+      run = { id: account, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), gauges: new Map() };
+      this.runs.set(account, run);
+      this.openCycle(run, 0);
+    }
+    return run;
+  }
+
+  /** Move an account's clock to `at`: close every cycle that ended, expire what is due. */
+  private advance(run: AccountRun, at: Instant): void {
+    const calendar = this.setup.calendar;
+    for (let next = calendar.start(run.cycle.index + 1); next <= at; next = calendar.start(run.cycle.index + 1)) {
+      this.expire(run, next, false);
+      run.closed.push(run.cycle.close(run.wallet, this.order));
+      this.lapse(run, next);
+      this.openCycle(run, run.cycle.index + 1);
+    }
+    this.expire(run, at, true);
+  }
+
+  /** Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them. */
+  private lapse(run: AccountRun, boundary: Instant): void {
+    for (const grant of run.wallet.expire(boundary, true)) {
+      if (grant.remaining.gt(0)) this.log(run, boundary, "expiry", undefined, grant.kind.key, {}, undefined, grant.remaining.neg());
+    }
+  }
+
+  private expire(run: AccountRun, at: Instant, inclusive: boolean): void {
+    for (const grant of run.wallet.expire(at, inclusive)) {
+      run.cycle.expired(grant.kind.key, grant.remaining);
+      if (grant.remaining.gt(0)) this.log(run, grant.expiresAt!, "expiry", undefined, grant.kind.key, {}, undefined, grant.remaining.neg());
+    }
+  }
+
+  private openCycle(run: AccountRun, index: number): void {
+    const calendar = this.setup.calendar;
+    const start = calendar.start(index);
+    const end = calendar.start(index + 1);
+    const { plan, allowance } = run.terms;
+    run.wallet.startCycle();
+    const included = this.card.grantKinds.get(INCLUDED)!;
+    if (allowance.gt(0)) run.wallet.add(included, allowance, start, this.expiryOf(included, start, end));
+    // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
+    const opening = new Map<string, Decimal>();
+    for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
+    run.cycle = new OpenCycle(index, start, end, allowance, plan, opening);
+    if (allowance.gt(0)) this.log(run, start, "allowance", undefined, INCLUDED, {}, undefined, allowance);
+    this.chargeCycleStart(run, start);
+  }
+
+  /** Recurring items and gauge levels are charged at the cycle's start, before any of its events. */
+  private chargeCycleStart(run: AccountRun, start: Instant): void {
+    for (const meter of this.card.meters.values()) {
+      if (meter.aggregation === "recurring") {
+        const charged = run.cycle.chargedItems(meter.key);
+        for (const [key, item] of run.active.get(meter.key) ?? []) {
+          if (this.charge(run, start, meter, "recurring", item.dims, new Decimal(1), undefined)) charged.add(key);
+        }
+      } else if (meter.aggregation === "gauge") {
+        for (const gauge of run.gauges.get(meter.key)?.values() ?? []) {
+          gauge.chargedLevel = ZERO;
+          gauge.refundedLevel = ZERO;
+          if (gauge.level.isZero()) continue;
+          gauge.chargedPrice = unitPrice(meter, gauge.dims, meter.location);
+          if (this.charge(run, start, meter, "gauge", gauge.dims, gauge.level, undefined)) gauge.chargedLevel = gauge.level;
+        }
+      }
+    }
+  }
+
+  private expiryOf(kind: GrantKind, at: Instant, cycleEnd: Instant): Instant | undefined {
+    switch (kind.expires.kind) {
+      case "never":
+        return undefined;
+      case "cycle_end":
+        return cycleEnd;
+      case "after_months": {
+        const after = this.setup.calendar.addMonths(at, kind.expires.months);
+        const cap = kind.expires.capAtSubscriptionEnd ? this.setup.subscriptionEnd : undefined;
+        return cap !== undefined && cap < after ? cap : after;
+      }
+    }
+  }
+
+  private applyPurchasesUntil(at: Instant): void {
+    while (this.nextPurchase < this.purchases.length && this.purchases[this.nextPurchase]!.at <= at) {
+      const p = this.purchases[this.nextPurchase++]!;
+      const index = this.setup.calendar.indexOf(p.at);
+      if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", new Date(p.at).toISOString());
+      this.lastCycle = Math.max(this.lastCycle, index);
+      const run = this.run(p.account);
+      this.advance(run, p.at);
+      const kind = this.card.grantKinds.get(p.kind)!;
+      run.wallet.add(kind, p.amount, p.at, this.expiryOf(kind, p.at, this.setup.calendar.start(index + 1)));
+      run.cycle.granted(p.kind, p.amount);
+      this.log(run, p.at, "payment", undefined, p.kind, {}, undefined, p.amount);
+    }
+  }
+
+  private log(run: AccountRun, at: Instant, type: LedgerType, meter: string | undefined, grant: string | undefined, dims: Readonly<Record<string, string>>, quantity: Decimal | undefined, amount: Decimal): void {
+    if (!this.ledger) return;
+    this.ledger({ at, account: run.id, type, meter, grant, dimensions: dims, quantity, amount, uncovered: run.cycle.uncovered, balance: run.wallet.balance() });
+  }
+}
+
+function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Map()));
+  return inner;
+}
+
+function canonicalKey(e: UsageEvent): string {
+  const dims = Object.keys(e.dimensions).sort().map((k) => [k, e.dimensions[k]]);
+  return JSON.stringify([e.account, e.meter, dims, e.quantity.toFixed(), e.eventId ?? ""]);
+}
+
+export type { Allocation };

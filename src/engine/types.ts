@@ -1,0 +1,130 @@
+import type { Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+import type { Plan } from "../ratecard/types.js";
+import type { Calendar, Instant } from "../time.js";
+
+/** One usage row, validated against the card: its meter exists and carries the dimensions it needs. */
+export interface UsageEvent {
+  at: Instant;
+  account: string;
+  /** A name from the card's events: a meter, or the event that ends or lowers one. */
+  meter: string;
+  quantity: Decimal;
+  dimensions: Readonly<Record<string, string>>;
+  eventId: string | undefined;
+  /** Where the row came from, for errors found while pricing it. */
+  origin: Location;
+}
+
+/** Credits bought or given at an instant (account file `grants:`). */
+export interface GrantPurchase {
+  kind: string;
+  amount: Decimal;
+  at: Instant;
+  account: string;
+  origin: Location | undefined;
+}
+
+/** What the replay needs besides usage: who is on which plan, and from when. */
+export interface ReplaySetup {
+  calendar: Calendar;
+  /** Plan and allowance per account; `fallback` serves accounts the setup does not name. */
+  accounts: ReadonlyMap<string, AccountTerms>;
+  fallback: AccountTerms;
+  purchases: readonly GrantPurchase[];
+  subscriptionEnd: Instant | undefined;
+}
+
+export interface AccountTerms {
+  plan: Plan;
+  /** Included credits per cycle: the plan's, or a negotiated override. */
+  allowance: Decimal;
+}
+
+export type LineKind = "usage" | "recurring" | "gauge" | "refund";
+
+export interface StatementLine {
+  meter: string;
+  kind: LineKind;
+  category: string;
+  pool: string;
+  dimensions: Readonly<Record<string, string>>;
+  quantity: Decimal;
+  unitPrice: Decimal;
+  amount: Decimal;
+}
+
+export interface GrantRow {
+  kind: string;
+  opening: Decimal;
+  granted: Decimal;
+  consumed: Decimal;
+  expired: Decimal;
+  closing: Decimal;
+}
+
+export interface Rejection {
+  meter: string;
+  reason: string;
+  events: number;
+  quantity: Decimal;
+  firstAt: Instant;
+}
+
+export interface DuplicateCount {
+  meter: string;
+  events: number;
+  quantity: Decimal;
+}
+
+export interface CycleStatement {
+  index: number;
+  start: Instant;
+  end: Instant;
+  allowance: Decimal;
+  total: Decimal;
+  uncovered: Decimal;
+  lines: StatementLine[];
+  grants: GrantRow[];
+  rejected: Rejection[];
+  thresholds: { percent: number; at: Instant }[];
+  duplicates: DuplicateCount[];
+  /** When the credits and any grace ran out, if they did. */
+  exhaustedAt: Instant | undefined;
+}
+
+export interface AccountStatement {
+  account: string;
+  plan: string;
+  cycles: CycleStatement[];
+}
+
+export interface Statement {
+  provider: string;
+  version: string;
+  unit: string;
+  currency: string;
+  timezone: string;
+  accounts: AccountStatement[];
+  events: { read: number; priced: number; duplicates: number; rejected: number };
+}
+
+export type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";
+
+/** One movement of credits, with the balance after it. */
+export interface LedgerEntry {
+  at: Instant;
+  account: string;
+  type: LedgerType;
+  meter: string | undefined;
+  grant: string | undefined;
+  dimensions: Readonly<Record<string, string>>;
+  quantity: Decimal | undefined;
+  /** Credits in (+) or out (-) of the balance. */
+  amount: Decimal;
+  /** Charged beyond every grant (grace or allowed), which the balance cannot show. */
+  uncovered: Decimal;
+  balance: Decimal;
+}
+
+export type LedgerSink = (entry: LedgerEntry) => void;

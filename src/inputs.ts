@@ -1,0 +1,56 @@
+import { readFileSync, statSync } from "node:fs";
+import { parseAccount, cardPathOf, type AccountFile } from "./account/account.js";
+import { UserError } from "./errors.js";
+import { parseRateCard } from "./ratecard/load.js";
+import type { RateCard } from "./ratecard/types.js";
+
+/** A whole small input (card, account, mapping) as UTF-8 text, with errors that name the file. */
+export function readText(file: string): string {
+  const where = { file, line: 1, column: 1 };
+  let bytes: Buffer;
+  try {
+    if (file === "-") bytes = readFileSync(0);
+    else {
+      if (statSync(file).isDirectory()) throw new UserError("is a directory", where, "a file", "a directory");
+      bytes = readFileSync(file);
+    }
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? "error"}`, where, "an existing, readable file", "no such file");
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const text = bytes.toString("latin1");
+    const bad = [...bytes].findIndex((b, i) => b >= 0x80 && !validAt(bytes, i));
+    const before = text.slice(0, Math.max(bad, 0));
+    const line = before.split("\n").length;
+    throw new UserError("file is not UTF-8", { file, line, column: before.length - before.lastIndexOf("\n") }, "UTF-8 text", `the byte 0x${bytes[bad]?.toString(16) ?? "??"}`);
+  }
+}
+
+function validAt(bytes: Buffer, i: number): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(Math.max(0, i - 3), i + 4));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function loadCard(file: string): RateCard {
+  return parseRateCard(readText(file), file);
+}
+
+export function loadAccount(file: string | undefined): AccountFile | undefined {
+  return file === undefined ? undefined : parseAccount(readText(file), file);
+}
+
+/** `--card` wins over the account file's `card:`; one of them must name a card. */
+export function loadCardFor(cardFlag: string | undefined, account: AccountFile | undefined): RateCard {
+  const path = cardFlag ?? (account ? cardPathOf(account) : undefined);
+  if (path === undefined) {
+    throw new UserError("no rate card", { file: "<command line>", line: 1, column: 1 }, "--card FILE, or card: in the account file", "neither");
+  }
+  return loadCard(path);
+}

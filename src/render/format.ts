@@ -1,0 +1,32 @@
+import { Chalk, type ChalkInstance } from "chalk";
+import { UserError, shown } from "../errors.js";
+
+export const FORMATS = ["table", "json", "csv", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+const BY_EXTENSION: Record<string, Format> = { ".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table" };
+
+/** `--format` if given; else the -o file's extension; else a table on a terminal and JSON in a pipe. */
+export function chooseFormat(flag: string | undefined, output: string | undefined, allowed: readonly string[] = FORMATS): Format {
+  if (flag !== undefined) {
+    if (!allowed.includes(flag)) throw new UserError("unknown format", { file: "--format", line: 1, column: 1 }, `one of ${allowed.join(", ")}`, shown(flag));
+    return flag as Format;
+  }
+  const ext = output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
+  if (ext && BY_EXTENSION[ext]) return BY_EXTENSION[ext]!;
+  return process.stdout.isTTY ? "table" : "json";
+}
+
+/** Colour only for a terminal, never with NO_COLOR or --no-color; FORCE_COLOR forces it. */
+export function colorFor(options: { color?: boolean; output?: string }): ChalkInstance {
+  const env = process.env;
+  let level: 0 | 1 | 2 | 3 = 0;
+  if (options.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== "")) level = 0;
+  else if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") level = (Math.min(3, Number(env.FORCE_COLOR) || 1) as 1 | 2 | 3);
+  else if (options.output === undefined && process.stdout.isTTY) level = process.stdout.hasColors?.(256) ? 2 : 1;
+  return new Chalk({ level });
+}
+
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

@@ -1,0 +1,110 @@
+import type { CycleStatement, Statement } from "../engine/types.js";
+import { localDate, localDateTime, type RenderContext } from "./context.js";
+import type { Block } from "./document.js";
+import { credits, exactGrouped, percentOf } from "./numbers.js";
+import { byProject, dimensionText, splitBy } from "./summary.js";
+
+/** A statement for people: per account and cycle, totals first, then grants, categories, projects and lines. */
+export function statementBlocks(statement: Statement, ctx: RenderContext): Block[] {
+  const { card } = ctx;
+  const dp = card.precision.display;
+  const money = (v: import("../money.js").Decimal) => credits(v, dp, card.precision.rounding);
+  const blocks: Block[] = [];
+  for (const account of statement.accounts) {
+    const plan = card.plans.get(account.plan);
+    blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${card.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
+    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money));
+  }
+  if (statement.events.duplicates > 0) {
+    blocks.push({ kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` });
+  }
+  return blocks;
+}
+
+function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: import("../money.js").Decimal) => string): Block[] {
+  const { card } = ctx;
+  const unit = card.unit;
+  const blocks: Block[] = [];
+  const endInclusive = localDate(ctx, c.end - 1);
+  blocks.push({ kind: "heading", level: 2, text: `Cycle ${c.index + 1}: ${localDate(ctx, c.start)} to ${endInclusive} (resets ${localDateTime(ctx, c.end)})` });
+  const rejectedEvents = c.rejected.reduce((n, r) => n + r.events, 0);
+  const facts: [string, string][] = [
+    ["Allowance", `${money(c.allowance)} ${unit}`],
+    ["Charged", `${money(c.total)} ${unit}${c.allowance.gt(0) ? `  (${percentOf(c.total.minus(c.uncovered), c.allowance)} of allowance from credits)` : ""}`],
+    ["Uncovered (grace)", `${money(c.uncovered)} ${unit}`],
+    ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
+    ["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join(", ")],
+  ];
+  if (c.exhaustedAt !== undefined) facts.push(["Credits ran out", localDateTime(ctx, c.exhaustedAt)]);
+  blocks.push({ kind: "facts", rows: facts });
+
+  blocks.push({
+    kind: "table",
+    title: "Credits",
+    head: ["Grant", "Opening", "Granted", "Consumed", "Expired", "Closing"],
+    align: ["left", "right", "right", "right", "right", "right"],
+    rows: c.grants.map((g) => [g.kind, money(g.opening), money(g.granted), money(g.consumed), money(g.expired), money(g.closing)]),
+  });
+
+  const share = (v: import("../money.js").Decimal) => (c.total.isZero() ? "" : percentOf(v, c.total));
+  const categories = splitBy(c.lines, (l) => l.category);
+  blocks.push({
+    kind: "table",
+    title: "By category",
+    head: ["Category", "Pool split", "Amount", "Share"],
+    align: ["left", "left", "right", "right"],
+    rows: [...card.categories].filter(([k]) => categories.has(k)).map(([k, cat]) => {
+      const pools = splitBy(c.lines.filter((l) => l.category === k), (l) => l.pool);
+      return [cat.label, [...pools].map(([p, v]) => `${p} ${money(v)}`).join(", "), money(categories.get(k)!), share(categories.get(k)!)];
+    }),
+  });
+
+  const projects = byProject(c.lines);
+  if (projects.size > 1) {
+    blocks.push({
+      kind: "table",
+      title: "By project",
+      head: ["Project", "Amount", "Share"],
+      align: ["left", "right", "right"],
+      rows: [...projects].sort((a, b) => b[1].cmp(a[1]) || (a[0] < b[0] ? -1 : 1)).map(([p, v]) => [p, money(v), share(v)]),
+    });
+  }
+
+  const lines = c.lines.map((l) => [
+    l.meter + (l.kind === "recurring" || l.kind === "gauge" ? " (cycle start)" : l.kind === "refund" ? " (refund)" : ""),
+    l.pool,
+    dimensionText(l.dimensions),
+    exactGrouped(l.quantity),
+    exactGrouped(l.unitPrice),
+    money(l.amount),
+  ]);
+  lines.push(["Total", "", "", "", "", money(c.total)]);
+  blocks.push({
+    kind: "table",
+    title: "Charges",
+    head: ["Meter", "Pool", "Dimensions", "Quantity", "Unit price", "Amount"],
+    align: ["left", "left", "left", "right", "right", "right"],
+    rows: lines,
+    emphasis: [lines.length - 1],
+  });
+
+  if (c.rejected.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Rejected",
+      head: ["Meter", "Reason", "Events", "Quantity", "First at"],
+      align: ["left", "left", "right", "right", "left"],
+      rows: c.rejected.map((r) => [r.meter, r.reason, String(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt)]),
+    });
+  }
+  if (c.duplicates.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Duplicates (same event_id, not priced)",
+      head: ["Meter", "Events", "Quantity"],
+      align: ["left", "right", "right"],
+      rows: c.duplicates.map((d) => [d.meter, String(d.events), exactGrouped(d.quantity)]),
+    });
+  }
+  return blocks;
+}

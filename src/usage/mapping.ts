@@ -1,0 +1,45 @@
+import { UserError, shown, type Location } from "../errors.js";
+import { decodeYaml, dictionary, record, text } from "../yaml/codec.js";
+
+/** The canonical usage columns of SPEC 1; every other column is a dimension. */
+export const CANONICAL = ["timestamp", "meter", "quantity", "event_id", "account"] as const;
+export type Canonical = (typeof CANONICAL)[number];
+
+/**
+ * How another layout maps onto the canonical columns: which source column holds
+ * each canonical one, a fixed meter for logs of one activity, and renames of the
+ * provider's activity names to meter keys.
+ */
+export interface ColumnMapping {
+  columns: Partial<Record<Canonical, string>>;
+  meter: string | undefined;
+  meterValues: ReadonlyMap<string, string>;
+}
+
+export const NO_MAPPING: ColumnMapping = { columns: {}, meter: undefined, meterValues: new Map() };
+
+export const mappingCodec = record({}, {
+  columns: record({}, Object.fromEntries(CANONICAL.map((c) => [c, text({ description: `the source column holding ${c}` })])) as Record<Canonical, ReturnType<typeof text>>),
+  meter: text({ description: "the meter of every row, for a log of one activity" }),
+  meter_values: dictionary(text(), { keyPattern: /^.+$/, description: "the provider's activity name -> meter key" }),
+}, "how a usage or bill layout maps onto burnrate's canonical columns");
+
+export function parseMapping(source: string, file: string): ColumnMapping {
+  const doc = decodeYaml(source, file, mappingCodec).value;
+  return { columns: { ...(doc.columns ?? {}) } as ColumnMapping["columns"], meter: doc.meter, meterValues: doc.meter_values ?? new Map() };
+}
+
+/** `--map timestamp=created_at` flags, applied over a mapping file. */
+export function withFlags(base: ColumnMapping, flags: readonly string[]): ColumnMapping {
+  const columns = { ...base.columns };
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    const name = flag.slice(0, eq);
+    if (eq < 1 || !(CANONICAL as readonly string[]).includes(name)) {
+      const where: Location = { file: "--map", line: 1, column: 1 };
+      throw new UserError("bad column mapping", where, `CANONICAL=SOURCE with CANONICAL one of ${CANONICAL.join(", ")}`, shown(flag));
+    }
+    columns[name as Canonical] = flag.slice(eq + 1);
+  }
+  return { ...base, columns };
+}

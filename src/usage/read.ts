@@ -1,0 +1,145 @@
+import { createReadStream, statSync } from "node:fs";
+import type { Readable } from "node:stream";
+import { parse, CsvError } from "csv-parse";
+import { UserError, shown, type Location } from "../errors.js";
+import { Decimal, parsePlainDecimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { UsageEvent } from "../engine/types.js";
+import { parseInstant, type Zone } from "../time.js";
+import { CANONICAL, type Canonical, type ColumnMapping } from "./mapping.js";
+import { utf8Guard } from "./utf8.js";
+
+export interface UsageOptions {
+  card: RateCard;
+  zone: Zone;
+  /** Who pays for rows without an account column. */
+  defaultAccount: string;
+  mappingFor(file: string): ColumnMapping;
+  stdin?: Readable;
+}
+
+/** Longest CSV record accepted; longer is not a usage row and would only exhaust memory. */
+const MAX_RECORD_BYTES = 1 << 20;
+
+/** Open a file for reading, with errors that name it. `-` is standard input. */
+export function openInput(file: string, stdin?: Readable): Readable {
+  const where: Location = { file, line: 1, column: 1 };
+  if (file === "-") return stdin ?? process.stdin;
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (e) {
+    throw new UserError(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? "error"}`, where, "an existing file", "no such file");
+  }
+  if (stat.isDirectory()) throw new UserError("is a directory", where, "a file", "a directory");
+  return createReadStream(file);
+}
+
+const ONE = new Decimal(1);
+
+/** Stream usage events from CSV files in the order given, validating every row against the card. */
+export async function* readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageEvent> {
+  for (const file of files) yield* readOne(file, options);
+}
+
+async function* readOne(file: string, options: UsageOptions): AsyncGenerator<UsageEvent> {
+  const { card, zone } = options;
+  const mapping = options.mappingFor(file);
+  const parser = openInput(file, options.stdin)
+    .pipe(utf8Guard(file))
+    .pipe(parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }));
+  let layout: Layout | undefined;
+  let rows = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (!layout) {
+        layout = readHeader(record, file, mapping);
+        continue;
+      }
+      rows++;
+      yield toEvent(record, info.lines, file, layout, card, zone, options.defaultAccount, mapping);
+    }
+  } catch (e) {
+    if (e instanceof CsvError) {
+      const err = e as CsvError & { lines?: number; column?: number };
+      throw new UserError(`malformed CSV: ${e.message.replace(/^Invalid [^:]*: /, "").split(/[.:]/)[0]}`, { file, line: err.lines ?? 1, column: (err.column as number | undefined) ?? 1 }, "RFC 4180 CSV", e.code);
+    }
+    throw e;
+  }
+  if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");
+  void rows;
+}
+
+interface Layout {
+  index: Record<Canonical, number>;
+  header: string[];
+  dimensions: { name: string; index: number }[];
+}
+
+function readHeader(header: string[], file: string, mapping: ColumnMapping): Layout {
+  const seen = new Map<string, number>();
+  header.forEach((name, i) => {
+    if (name.trim() === "") throw new UserError("empty column name in header", { file, line: 1, column: i + 1 }, "a column name", "nothing");
+    const first = seen.get(name);
+    if (first !== undefined) throw new UserError(`duplicate column ${shown(name)}`, { file, line: 1, column: i + 1 }, "each column named once", `also column ${first + 1}`);
+    seen.set(name, i);
+  });
+  const index = {} as Record<Canonical, number>;
+  const used = new Set<number>();
+  for (const c of CANONICAL) {
+    const source = mapping.columns[c] ?? c;
+    const i = seen.get(source) ?? -1;
+    index[c] = i;
+    if (i >= 0) used.add(i);
+  }
+  const missing = index.timestamp < 0 ? "timestamp" : index.meter < 0 && mapping.meter === undefined ? "meter" : undefined;
+  if (missing) {
+    const source = mapping.columns[missing] ?? missing;
+    throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === missing ? " (or a mapping for it)" : ""}`, header.map((h) => shown(h)).join(", "));
+  }
+  const dimensions = header.map((name, i) => ({ name, index: i })).filter((d) => !used.has(d.index));
+  return { index, header, dimensions };
+}
+
+function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
+  const { index } = layout;
+  const at = (i: number): Location => ({ file, line, column: i + 1 });
+  const stamp = record[index.timestamp]!;
+  const parsed = parseInstant(stamp, zone);
+  if (!parsed.ok) throw new UserError(parsed.problem, at(index.timestamp), parsed.expected, shown(stamp));
+
+  const rawMeter = index.meter >= 0 ? record[index.meter]! : mapping.meter!;
+  const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
+  const meterEvent = card.events.get(meterName);
+  if (!meterEvent) {
+    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}`, shown(rawMeter));
+  }
+
+  let quantity = ONE;
+  if (index.quantity >= 0) {
+    const cell = record[index.quantity]!;
+    const q = parsePlainDecimal(cell.trim());
+    if (!q) throw new UserError("quantity is not a number", at(index.quantity), "a plain decimal such as 12 or 0.5", shown(cell));
+    if (q.isNegative() && !q.isZero()) {
+      throw new UserError(`negative quantity on meter ${shown(meterName)}`, at(index.quantity), "a quantity of 0 or more (this meter has no refunds)", shown(cell));
+    }
+    quantity = q;
+  }
+
+  const dimensions: Record<string, string> = {};
+  for (const d of layout.dimensions) {
+    const value = record[d.index]!;
+    if (value !== "") dimensions[d.name] = value;
+  }
+  const meter = meterEvent.meter;
+  const needed = meterEvent.role === "charge" ? [...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])] : "keyBy" in meter ? meter.keyBy : [];
+  for (const dim of needed) {
+    if (dimensions[dim] === undefined) {
+      const column = layout.header.indexOf(dim);
+      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a ${dim} value`, column < 0 ? "no such column" : "an empty cell");
+    }
+  }
+  const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
+  const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
+  return { at: parsed.at, account, meter: meterName, quantity, dimensions, eventId, origin: { file, line, column: 1 } };
+}

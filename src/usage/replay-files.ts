@@ -1,0 +1,61 @@
+import { existsSync } from "node:fs";
+import { calendarFor, type AccountSettings } from "../account/account.js";
+import { OutOfOrder, Replay } from "../engine/replay.js";
+import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
+import { readText } from "../inputs.js";
+import type { RateCard } from "../ratecard/types.js";
+import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
+import { readUsage } from "./read.js";
+
+export interface UsageInput {
+  files: readonly string[];
+  /** A mapping file for every usage file; without it, `FILE.mapping.yaml` beside each file is used when present. */
+  mappingFile: string | undefined;
+  mapFlags: readonly string[];
+}
+
+export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
+  const shared = input.mappingFile === undefined ? undefined : parseMapping(readText(input.mappingFile), input.mappingFile);
+  return (file) => {
+    const beside = `${file}.mapping.yaml`;
+    const base = shared ?? (file !== "-" && existsSync(beside) ? parseMapping(readText(beside), beside) : NO_MAPPING);
+    return withFlags(base, input.mapFlags);
+  };
+}
+
+/**
+ * Replay usage files through the engine. Sorted input (the usual case) streams
+ * in one pass; if a row turns out to be earlier than one already replayed, the
+ * replay starts again on the rows sorted by time.
+ */
+export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[]): Promise<Statement> {
+  const mappingFor = mappingResolver(input);
+  const events = () => readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor });
+  try {
+    return await replayStream(card, settings, events(), ledger);
+  } catch (e) {
+    if (!(e instanceof OutOfOrder)) throw e;
+  }
+  const all: UsageEvent[] = [];
+  for await (const event of events()) all.push(event);
+  all.sort((a, b) => a.at - b.at);
+  if (ledger) ledger.length = 0;
+  return replayStream(card, settings, all, ledger);
+}
+
+async function replayStream(card: RateCard, settings: AccountSettings, events: AsyncIterable<UsageEvent> | Iterable<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
+  let replay: Replay | undefined;
+  const start = (first: UsageEvent | undefined) =>
+    new Replay(card, {
+      calendar: calendarFor(settings, first?.at),
+      accounts: settings.accounts,
+      fallback: settings.terms,
+      purchases: settings.purchases,
+      subscriptionEnd: settings.subscriptionEnd,
+    }, ledger ? (entry) => ledger.push(entry) : undefined);
+  for await (const event of events) {
+    replay ??= start(event);
+    replay.push(event);
+  }
+  return (replay ?? start(undefined)).finish();
+}
