@@ -36,6 +36,8 @@ export function program(): Command {
       await statement(options);
     });
 
+  // Each command registers below: options here, work in a lazily imported src/commands/NAME.ts.
+
   return cli;
 }
 

@@ -32,7 +32,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   const mappingFor = mappingResolver(input);
   const events = () => readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor });
   try {
-    return await replayStream(card, settings, events(), ledger);
+    return await replayEvents(card, settings, events(), ledger);
   } catch (e) {
     if (!(e instanceof OutOfOrder)) throw e;
   }
@@ -40,10 +40,11 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   for await (const event of events()) all.push(event);
   all.sort((a, b) => a.at - b.at);
   if (ledger) ledger.length = 0;
-  return replayStream(card, settings, all, ledger);
+  return replayEvents(card, settings, all, ledger);
 }
 
-async function replayStream(card: RateCard, settings: AccountSettings, events: AsyncIterable<UsageEvent> | Iterable<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
+/** Replay events already in time order (a simulation's generated stream, or sorted rows). */
+export async function replayEvents(card: RateCard, settings: AccountSettings, events: AsyncIterable<UsageEvent> | Iterable<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
   let replay: Replay | undefined;
   const start = (first: UsageEvent | undefined) =>
     new Replay(card, {
