@@ -77,8 +77,9 @@ export class OpenCycle {
     if (line) {
       line.quantity = line.quantity.plus(quantity);
       line.amount = line.amount.plus(amount);
+      line.events++;
     } else {
-      this.lines.set(key, { meter, kind, category, pool, dimensions, quantity, unitPrice, amount });
+      this.lines.set(key, { meter, kind, category, pool, dimensions, quantity, unitPrice, amount, events: 1 });
     }
   }
 

@@ -52,6 +52,8 @@ export interface StatementLine {
   quantity: Decimal;
   unitPrice: Decimal;
   amount: Decimal;
+  /** How many events (or cycle-start charges) make up the line. */
+  events: number;
 }
 
 export interface GrantRow {

@@ -43,6 +43,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
       quantity: formatExact(l.quantity),
       unit_price: formatExact(l.unitPrice),
       amount: formatExact(l.amount),
+      events: l.events,
     })),
     grants: c.grants.map((g) => ({
       kind: g.kind,
