@@ -23,6 +23,7 @@ export function program(): Command {
     .option("--plan <key>", "plan key (overrides the account file)")
     .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
     .option("--timezone <tz>", "IANA time zone (overrides the account file)")
+    .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--map <canonical=source>", "map one canonical column to a source column, repeatable", collect, [])
     .addOption(formatOption())

@@ -50,6 +50,8 @@ export interface AccountFlags {
   plan?: string;
   anchor?: string;
   timezone?: string;
+  /** Run the statement through the cycle holding this date or instant. */
+  through?: string;
 }
 
 export interface AccountSettings {
@@ -61,6 +63,7 @@ export interface AccountSettings {
   accounts: Map<string, AccountTerms>;
   purchases: GrantPurchase[];
   subscriptionEnd: Instant | undefined;
+  through: Instant | undefined;
 }
 
 const FLAG: Location = { file: "<command line>", line: 1, column: 1 };
@@ -105,7 +108,8 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
     return { kind: g.kind, amount: g.amount as Decimal, at: instant(g.at, here(["grants", i, "at"])), account: g.account ?? name, origin: here(["grants", i]) };
   });
   const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
-  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd };
+  const through = flags.through === undefined ? undefined : instant(flags.through, { ...FLAG, file: "--through" });
+  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through };
 }
 
 /** Without an anchor, cycles start on the first of the month of the earliest usage, at local midnight. */

@@ -18,6 +18,7 @@ export interface StatementOptions {
   plan?: string;
   anchor?: string;
   timezone?: string;
+  through?: string;
   mapping?: string;
   map: string[];
   format?: string;

@@ -58,6 +58,7 @@ export class Replay {
   private lastCycle = 0;
   private readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
   private readonly order: { meters: string[]; kinds: string[] };
+  private readonly throughCycle: number;
 
   constructor(
     private readonly card: RateCard,
@@ -66,6 +67,8 @@ export class Replay {
   ) {
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
+    if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
+    this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
     for (const account of setup.accounts.keys()) this.run(account);
   }
 
@@ -112,6 +115,9 @@ export class Replay {
     const index = this.setup.calendar.indexOf(event.at);
     if (index < 0) {
       throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${new Date(this.setup.calendar.start(0)).toISOString()}`, new Date(event.at).toISOString());
+    }
+    if (index > this.throughCycle) {
+      throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${new Date(this.setup.calendar.start(this.throughCycle + 1)).toISOString()} (--through)`, new Date(event.at).toISOString());
     }
     this.lastCycle = Math.max(this.lastCycle, index);
     this.applyPurchasesUntil(event.at);

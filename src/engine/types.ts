@@ -33,6 +33,8 @@ export interface ReplaySetup {
   fallback: AccountTerms;
   purchases: readonly GrantPurchase[];
   subscriptionEnd: Instant | undefined;
+  /** The statement runs through the cycle holding this instant, even with no usage in it (a month with only recurring charges). */
+  through: Instant | undefined;
 }
 
 export interface AccountTerms {
