@@ -1,0 +1,234 @@
+import { describe, expect, it } from "vitest";
+import { OutOfOrder } from "../src/engine/replay.js";
+import type { CycleStatement, LedgerEntry } from "../src/engine/types.js";
+import { Calendar, Zone, formatInstant } from "../src/time.js";
+import { card, events, instant, replay, UTC } from "./helpers/engine.js";
+
+const C = card();
+const s = (d: { toFixed(): string }) => d.toFixed();
+const cycle = (stmt: ReturnType<typeof replay>, i = 0): CycleStatement => stmt.accounts[0]!.cycles[i]!;
+const grant = (c: CycleStatement, kind: string) => {
+  const g = c.grants.find((x) => x.kind === kind)!;
+  return { opening: s(g.opening), granted: s(g.granted), consumed: s(g.consumed), expired: s(g.expired), closing: s(g.closing) };
+};
+
+describe("cycles", () => {
+  it("clamps to the month's end from the original anchor, never chaining", () => {
+    const cal = new Calendar(instant("2026-01-31T00:00:00Z"), UTC);
+    expect([0, 1, 2, 3, 4].map((n) => formatInstant(cal.start(n)))).toEqual([
+      "2026-01-31T00:00:00Z", "2026-02-28T00:00:00Z", "2026-03-31T00:00:00Z", "2026-04-30T00:00:00Z", "2026-05-31T00:00:00Z",
+    ]);
+    const leap = new Calendar(instant("2028-01-31T00:00:00Z"), UTC);
+    expect(formatInstant(leap.start(1))).toBe("2028-02-29T00:00:00Z");
+  });
+
+  it("puts boundaries at local midnight across daylight-saving changes", () => {
+    const london = Zone.of("Europe/London")!;
+    const cal = new Calendar(instant("2026-03-15", london), london);
+    // 15 March is GMT, 15 April is BST: local midnight is 23:00 UTC the day before.
+    expect(formatInstant(cal.start(0))).toBe("2026-03-15T00:00:00Z");
+    expect(formatInstant(cal.start(1))).toBe("2026-04-14T23:00:00Z");
+    expect(cal.indexOf(instant("2026-04-14T23:30:00Z"))).toBe(1);
+    expect(cal.indexOf(instant("2026-04-14T22:59:59Z"))).toBe(0);
+  });
+
+  it("refuses local times in a DST gap or overlap instead of guessing", () => {
+    const london = Zone.of("Europe/London")!;
+    expect(() => instant("2026-03-29T01:30:00", london)).toThrow(/does not exist/);
+    expect(() => instant("2026-10-25T01:30:00", london)).toThrow(/happens twice/);
+    expect(formatInstant(instant("2026-10-25T01:30:00+01:00", london))).toBe("2026-10-25T00:30:00Z");
+  });
+});
+
+describe("aggregations", () => {
+  it("flow: quantity times unit price", () => {
+    const st = replay(C, events([["2026-01-02T00:00:00Z", "call", "3"], ["2026-01-03T00:00:00Z", "read", "4"]]));
+    expect(cycle(st).lines.map((l) => [l.meter, s(l.quantity), s(l.amount)])).toEqual([["call", "3", "3"], ["read", "4", "2"]]);
+    expect(s(cycle(st).total)).toBe("5");
+  });
+
+  it("unique: a key is charged the first time it appears in a cycle, again next cycle", () => {
+    const st = replay(C, events([
+      ["2026-01-02T00:00:00Z", "visitor", "1", { user: "u1" }],
+      ["2026-01-03T00:00:00Z", "visitor", "5", { user: "u1" }],
+      ["2026-01-03T00:00:00Z", "visitor", "1", { user: "u2" }],
+      ["2026-01-04T00:00:00Z", "visitor", "1", { user: "u1", project: "q" }],
+      ["2026-02-02T00:00:00Z", "visitor", "1", { user: "u1" }],
+    ]));
+    expect(s(cycle(st, 0).total)).toBe("0.75");
+    expect(s(cycle(st, 1).total)).toBe("0.25");
+  });
+
+  it("recurring: charged on activation, free to re-activate within the cycle, recharged at each cycle start while active", () => {
+    const st = replay(C, events([
+      ["2026-01-05T00:00:00Z", "site"],
+      ["2026-01-06T00:00:00Z", "site_closed"],
+      ["2026-01-07T00:00:00Z", "site"],
+      ["2026-03-10T00:00:00Z", "site_closed"],
+      ["2026-03-11T00:00:00Z", "site"],
+      ["2026-03-20T00:00:00Z", "site_closed"],
+    ]), { through: "2026-04-01T00:00:00Z" });
+    const totals = st.accounts[0]!.cycles.map((c) => s(c.total));
+    expect(totals).toEqual(["3", "3", "3", "0"]);
+    expect(cycle(st, 1).lines[0]!.kind).toBe("recurring");
+  });
+
+  it("recurring charges come before the cycle's events", () => {
+    const st = replay(C, events([["2026-01-05T00:00:00Z", "site"], ["2026-02-01T00:00:00Z", "call", "9"]]), { plan: "small" });
+    // February: 10 included; the site's 3 is charged first, so 9 calls no longer fit.
+    expect(cycle(st, 1).lines.map((l) => l.meter)).toEqual(["site"]);
+    expect(cycle(st, 1).rejected).toMatchObject([{ meter: "call", reason: "credits exhausted", events: 1 }]);
+  });
+
+  it("gauge: the level at cycle start is charged; a decrease refunds that cycle, never more than it charged", () => {
+    const st = replay(C, events([
+      ["2026-01-05T00:00:00Z", "disk", "3"],
+      ["2026-02-10T00:00:00Z", "disk", "2"],
+      ["2026-02-11T00:00:00Z", "disk_freed", "1"],
+      ["2026-02-12T00:00:00Z", "disk_freed", "3"],
+      ["2026-02-13T00:00:00Z", "disk_freed", "1"],
+    ]), { through: "2026-03-01T00:00:00Z" });
+    const [jan, feb, mar] = st.accounts[0]!.cycles;
+    expect(s(jan!.total)).toBe("0");
+    // Charged 3 GB = 12. Raised to 5 (no charge until March), freed 1 (still above 3), 3 (down to 1: refund 2 GB), 1 (down to 0: refund 1 GB).
+    expect(feb!.lines.map((l) => [l.meter, l.kind, s(l.quantity), s(l.amount)])).toEqual([
+      ["disk", "gauge", "3", "12"],
+      ["disk_freed", "refund", "-3", "-12"],
+    ]);
+    expect(s(feb!.total)).toBe("0");
+    expect(s(mar!.total)).toBe("0");
+  });
+});
+
+describe("wallet", () => {
+  it("spends included credits first, top-ups after, and top-ups carry over", () => {
+    const st = replay(C, events([["2026-01-10T00:00:00Z", "call", "12"], ["2026-02-10T00:00:00Z", "call", "3"]]), {
+      plan: "small",
+      purchases: [{ kind: "topup", amount: "5", at: "2026-01-02T00:00:00Z" }],
+    });
+    expect(grant(cycle(st, 0), "included")).toEqual({ opening: "10", granted: "0", consumed: "10", expired: "0", closing: "0" });
+    expect(grant(cycle(st, 0), "topup")).toEqual({ opening: "0", granted: "5", consumed: "2", expired: "0", closing: "3" });
+    expect(grant(cycle(st, 1), "included")).toEqual({ opening: "10", granted: "0", consumed: "3", expired: "0", closing: "7" });
+    expect(grant(cycle(st, 1), "topup")).toEqual({ opening: "3", granted: "0", consumed: "0", expired: "0", closing: "3" });
+  });
+
+  it("burns by priority, then soonest expiry, then age", () => {
+    const ledger: LedgerEntry[] = [];
+    replay(C, events([["2026-03-01T00:00:00Z", "call", "15"]]), {
+      plan: "small",
+      anchor: "2026-03-01T00:00:00Z",
+      subscriptionEnd: "2026-09-01T00:00:00Z",
+      purchases: [
+        { kind: "topup", amount: "100", at: "2026-03-01T00:00:00Z" },
+        { kind: "addon", amount: "2", at: "2026-03-01T00:00:00Z" },
+      ],
+      ledger,
+    });
+    const after = ledger.filter((e) => e.type === "charge").map((e) => s(e.balance));
+    // 10 included, then the 2 add-on credits, then 3 of the top-up: 102 - 5 = 97 left.
+    expect(after).toEqual(["97"]);
+  });
+
+  it("expires add-ons 12 months after purchase or at the subscription's end, whichever is earlier", () => {
+    const early = replay(C, events([["2026-08-15T00:00:00Z", "view"]]), {
+      plan: "small", subscriptionEnd: "2026-06-20T00:00:00Z",
+      purchases: [{ kind: "addon", amount: "50", at: "2026-01-10T00:00:00Z" }],
+    });
+    const june = early.accounts[0]!.cycles[5]!;
+    expect(grant(june, "addon")).toEqual({ opening: "50", granted: "0", consumed: "0", expired: "50", closing: "0" });
+    const late = replay(C, events([["2027-02-15T00:00:00Z", "view"]]), {
+      plan: "small", subscriptionEnd: "2030-01-01T00:00:00Z",
+      purchases: [{ kind: "addon", amount: "50", at: "2026-01-10T00:00:00Z" }],
+    });
+    const expiredIn = late.accounts[0]!.cycles.findIndex((c) => c.grants.some((g) => g.kind === "addon" && g.expired.gt(0)));
+    expect(formatInstant(late.accounts[0]!.cycles[expiredIn]!.start)).toBe("2027-01-01T00:00:00Z");
+  });
+
+  it("included credits do not roll over", () => {
+    const st = replay(C, events([["2026-02-01T00:00:00Z", "call", "1"]]), { plan: "small" });
+    expect(grant(cycle(st, 0), "included").closing).toBe("10");
+    expect(grant(cycle(st, 1), "included").opening).toBe("10");
+  });
+});
+
+describe("when credits run out", () => {
+  it("block: the event is rejected whole and no balance changes", () => {
+    const st = replay(C, events([["2026-01-02T00:00:00Z", "call", "8"], ["2026-01-03T00:00:00Z", "call", "3"], ["2026-01-04T00:00:00Z", "call", "2"]]), { plan: "small" });
+    const c = cycle(st);
+    expect(s(c.total)).toBe("10");
+    expect(c.rejected).toMatchObject([{ meter: "call", reason: "credits exhausted", events: 1 }]);
+    expect(s(c.rejected[0]!.quantity)).toBe("3");
+    expect(formatInstant(c.rejected[0]!.firstAt)).toBe("2026-01-03T00:00:00Z");
+  });
+
+  it("grace: run-pool events draw up to 10% of the allowance beyond all credits, reported as uncovered", () => {
+    const st = replay(C, events([
+      ["2026-01-02T00:00:00Z", "read", "200"],
+      ["2026-01-03T00:00:00Z", "read", "16"],
+      ["2026-01-04T00:00:00Z", "call", "1"],
+      ["2026-01-05T00:00:00Z", "read", "6"],
+      ["2026-01-06T00:00:00Z", "read", "4"],
+    ]));
+    const c = cycle(st);
+    expect(s(c.uncovered)).toBe("10");
+    expect(s(c.total)).toBe("110");
+    expect(c.rejected.map((r) => [r.meter, r.reason, r.events])).toEqual([["call", "credits exhausted", 1], ["read", "grace buffer exhausted", 1]]);
+  });
+
+  it("no grace on a plan without it", () => {
+    const st = replay(C, events([["2026-01-02T00:00:00Z", "read", "20"], ["2026-01-03T00:00:00Z", "read", "1"]]), { plan: "small" });
+    expect(cycle(st).rejected).toMatchObject([{ meter: "read", reason: "credits exhausted" }]);
+    expect(s(cycle(st).uncovered)).toBe("0");
+  });
+
+  it("allow: features that keep working past the credits", () => {
+    const st = replay(C, events([["2026-01-02T00:00:00Z", "view", "7"]]), { plan: "small" });
+    expect(s(cycle(st).uncovered)).toBe("4");
+    expect(cycle(st).rejected).toEqual([]);
+  });
+
+  it("crossing: accept lets the crossing event through; split accepts the whole units that fit", () => {
+    const evs = events([["2026-01-02T00:00:00Z", "call", "7"], ["2026-01-03T00:00:00Z", "call", "5"], ["2026-01-04T00:00:00Z", "call", "1"]]);
+    const accept = cycle(replay(card(undefined, { 'provider: testco': "provider: testco\ncrossing: accept" }), evs, { plan: "small" }));
+    expect([s(accept.total), s(accept.uncovered), accept.rejected.length]).toEqual(["13", "3", 0]);
+    const split = cycle(replay(card(undefined, { 'provider: testco': "provider: testco\ncrossing: split" }), evs, { plan: "small" }));
+    expect([s(split.total), s(split.uncovered)]).toEqual(["10", "0"]);
+    expect(split.rejected.map((r) => [r.events, s(r.quantity)])).toEqual([[2, "3"]]);
+  });
+});
+
+describe("thresholds and order", () => {
+  it("records the instant each level of the allowance is reached; top-ups do not count", () => {
+    const st = replay(C, events([
+      ["2026-01-02T00:00:00Z", "call", "49"],
+      ["2026-01-03T00:00:00Z", "call", "1"],
+      ["2026-01-04T00:00:00Z", "call", "50"],
+      ["2026-01-05T00:00:00Z", "call", "5"],
+    ]), { purchases: [{ kind: "topup", amount: "10", at: "2026-01-01T00:00:00Z" }] });
+    expect(cycle(st).thresholds.map((t) => [t.percent, formatInstant(t.at)])).toEqual([[50, "2026-01-03T00:00:00Z"], [100, "2026-01-04T00:00:00Z"]]);
+  });
+
+  it("counts a repeated event_id once and reports it", () => {
+    const st = replay(C, events([
+      ["2026-01-02T00:00:00Z", "call", "2", {}, { id: "a" }],
+      ["2026-01-02T00:00:00Z", "call", "2", {}, { id: "a" }],
+      ["2026-01-03T00:00:00Z", "call", "1", {}, { id: "b" }],
+    ]));
+    expect(s(cycle(st).total)).toBe("3");
+    expect(cycle(st).duplicates.map((d) => [d.meter, d.events, s(d.quantity)])).toEqual([["call", 1, "2"]]);
+    expect(st.events).toEqual({ read: 3, priced: 2, duplicates: 1, rejected: 0 });
+  });
+
+  it("refuses an event earlier than one already replayed, so the caller can sort", () => {
+    expect(() => replay(C, events([["2026-01-03T00:00:00Z", "call"], ["2026-01-02T00:00:00Z", "call"]]))).toThrow(OutOfOrder);
+  });
+
+  it("keeps one account's credits apart from another's", () => {
+    const st = replay(C, events([
+      ["2026-01-02T00:00:00Z", "call", "10", {}, { account: "a" }],
+      ["2026-01-02T00:00:00Z", "call", "10", {}, { account: "b" }],
+      ["2026-01-03T00:00:00Z", "call", "1", {}, { account: "a" }],
+    ]), { plan: "small" });
+    expect(st.accounts.map((a) => [a.account, s(a.cycles[0]!.total), a.cycles[0]!.rejected.length])).toEqual([["a", "10", 1], ["acct", "0", 0], ["b", "10", 0]]);
+  });
+});

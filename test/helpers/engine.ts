@@ -1,0 +1,87 @@
+import { Replay } from "../../src/engine/replay.js";
+import type { GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
+import { Decimal } from "../../src/money.js";
+import { parseRateCard } from "../../src/ratecard/load.js";
+import type { RateCard } from "../../src/ratecard/types.js";
+import { Calendar, Zone, parseInstant } from "../../src/time.js";
+
+/** A small card for engine tests: one pool of each policy, every aggregation, grants of every expiry. */
+export const TEST_CARD = `
+provider: testco
+version: "1"
+unit: credits
+categories: { main: { label: Main } }
+pools:
+  build: { label: Build, when_exhausted: block }
+  run: { label: Run, when_exhausted: grace }
+  free: { label: Free, when_exhausted: allow }
+grant_kinds:
+  included: { priority: 1, expires: cycle_end }
+  addon: { priority: 2, expires: { after_months: 12, at_latest: subscription_end } }
+  topup: { priority: 3, expires: never }
+plans:
+  small: { label: Small, included: 10, price: 5 }
+  paid: { label: Paid, included: 100, price: 20, grace: { run: "0.10" } }
+thresholds: { percent_of_allowance: [50, 100] }
+meters:
+  call: { aggregation: flow, category: main, pool: build, price: "1", dimensions: [project] }
+  read: { aggregation: flow, category: main, pool: run, price: "0.5", dimensions: [project] }
+  view: { aggregation: flow, category: main, pool: free, price: "2" }
+  visitor: { aggregation: unique, category: main, pool: run, price: "0.25", key: [project, user], dimensions: [project] }
+  site: { aggregation: recurring, category: main, pool: build, price: "3", key: [project], ended_by: site_closed, dimensions: [project] }
+  disk: { aggregation: gauge, category: main, pool: build, price: "4", key: [project], decreased_by: disk_freed, dimensions: [project] }
+`;
+
+export function card(source = TEST_CARD, overrides: Record<string, string> = {}): RateCard {
+  let text = source;
+  for (const [from, to] of Object.entries(overrides)) text = text.replace(from, to);
+  return parseRateCard(text, "test-card.yaml");
+}
+
+export const UTC = Zone.of("UTC")!;
+
+export function instant(text: string, zone = UTC): number {
+  const parsed = parseInstant(text, zone);
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.at;
+}
+
+export type EventSpec = [at: string, meter: string, quantity?: string, dims?: Record<string, string>, extra?: { id?: string; account?: string }];
+
+export function events(specs: readonly EventSpec[]): UsageEvent[] {
+  return specs.map(([at, meter, quantity = "1", dims = {}, extra = {}], i) => ({
+    at: instant(at),
+    account: extra.account ?? "acct",
+    meter,
+    quantity: new Decimal(quantity),
+    dimensions: { project: "p", ...dims },
+    eventId: extra.id,
+    origin: { file: "events", line: i + 2, column: 1 },
+  }));
+}
+
+export interface RunOptions {
+  plan?: string;
+  anchor?: string;
+  zone?: Zone;
+  purchases?: { kind: string; amount: string; at: string; account?: string }[];
+  subscriptionEnd?: string;
+  through?: string;
+  ledger?: LedgerEntry[];
+}
+
+export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}): Statement {
+  const plan = c.plans.get(options.plan ?? "paid")!;
+  const zone = options.zone ?? UTC;
+  const purchases: GrantPurchase[] = (options.purchases ?? []).map((p) => ({ kind: p.kind, amount: new Decimal(p.amount), at: instant(p.at, zone), account: p.account ?? "acct", origin: undefined }));
+  const r = new Replay(c, {
+    calendar: new Calendar(instant(options.anchor ?? "2026-01-01T00:00:00Z", zone), zone),
+    accounts: new Map([["acct", { plan, allowance: plan.included }]]),
+    fallback: { plan, allowance: plan.included },
+    purchases,
+    subscriptionEnd: options.subscriptionEnd === undefined ? undefined : instant(options.subscriptionEnd, zone),
+    through: options.through === undefined ? undefined : instant(options.through, zone),
+  }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
+  for (const e of evs) r.push(e);
+  return r.finish();
+}
