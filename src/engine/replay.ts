@@ -37,6 +37,8 @@ interface AccountRun {
   cycle: OpenCycle;
   closed: AccountStatement["cycles"];
   active: Map<string, Map<string, ActiveItem>>;
+  /** Items whose activation was refused for lack of credits: the log may still end them. */
+  refused: Map<string, Set<string>>;
   gauges: Map<string, Map<string, GaugeLevel>>;
 }
 
@@ -187,13 +189,15 @@ export class Replay {
     if (this.charge(run, event.at, meter, "usage", event.dimensions, new Decimal(1), event)) {
       items.set(key, { dims: { ...event.dimensions } });
       charged.add(key);
+    } else {
+      setOf(run.refused, meter.key).add(key);
     }
   }
 
   private deactivate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
     const items = mapOf(run.active, meter.key);
-    if (!items.delete(key)) {
+    if (!items.delete(key) && !run.refused.get(meter.key)?.delete(key)) {
       throw new UserError(`${shown(event.meter)} for an item that is not active`, event.origin, `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
     }
   }
@@ -295,7 +299,7 @@ export class Replay {
     let run = this.runs.get(account);
     if (!run) {
       const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
-      run = { id: account, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), gauges: new Map() };
+      run = { id: account, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map() };
       this.runs.set(account, run);
       this.openCycle(run, 0);
     }
@@ -402,6 +406,12 @@ export class Replay {
 function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
   let inner = outer.get(key);
   if (!inner) outer.set(key, (inner = new Map()));
+  return inner;
+}
+
+function setOf(outer: Map<string, Set<string>>, key: string): Set<string> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Set()));
   return inner;
 }
 
