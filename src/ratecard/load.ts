@@ -31,7 +31,7 @@ export function parseRateCard(source: string, file: string): RateCard {
     for (const pool of p.grace?.keys() ?? []) {
       if (!pools.has(pool)) problem(["plans", key, "grace", pool], `unknown pool ${shown(pool)}`, `one of ${[...pools.keys()].join(", ")}`, shown(pool));
     }
-    plans.set(key, { key, label: p.label, included: p.included, price: p.price, grace: p.grace ?? new Map() });
+    plans.set(key, { key, label: p.label, included: p.included, price: p.price, grace: p.grace ?? new Map(), topups: p.topups ?? true });
   }
 
   const meters = new Map<string, Meter>();

@@ -71,6 +71,8 @@ export interface Plan {
   price: Decimal;
   /** Share of the allowance each pool may draw beyond all credits. */
   grace: ReadonlyMap<string, Decimal>;
+  /** Whether the plan may buy top-up credits (Fliplet: "Top-ups are available on every paid plan"). */
+  topups: boolean;
 }
 
 /** Where the provider rounds: never (exact amounts) or each event's amount. */
