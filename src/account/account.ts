@@ -23,6 +23,7 @@ export const accountCodec = record({}, {
   anchor: INSTANT_TEXT,
   timezone: text({ description: "IANA time zone name; default UTC" }),
   subscription_end: INSTANT_TEXT,
+  through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
   grants: list(grantCodec),
   accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
 }, "a burnrate account file");
@@ -108,7 +109,8 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
     return { kind: g.kind, amount: g.amount as Decimal, at: instant(g.at, here(["grants", i, "at"])), account: g.account ?? name, origin: here(["grants", i]) };
   });
   const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
-  const through = flags.through === undefined ? undefined : instant(flags.through, { ...FLAG, file: "--through" });
+  const throughText = flags.through ?? doc.through;
+  const through = throughText === undefined ? undefined : instant(throughText, flagOr(flags.through, "through"));
   return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through };
 }
 
