@@ -43,6 +43,11 @@ export function program(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   try {
     await program().parseAsync([...argv], { from: "user" });
     return 0;

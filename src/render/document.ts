@@ -8,7 +8,16 @@ import Table from "cli-table3";
 export type Block =
   | { kind: "heading"; level: 1 | 2; text: string }
   | { kind: "facts"; rows: readonly (readonly [string, string])[] }
-  | { kind: "table"; title?: string; head: readonly string[]; align: readonly ("left" | "right")[]; rows: readonly (readonly string[])[]; emphasis?: readonly number[] }
+  | {
+      kind: "table";
+      title?: string;
+      head: readonly string[];
+      align: readonly ("left" | "right")[];
+      rows: readonly (readonly string[])[];
+      emphasis?: readonly number[];
+      /** Widest a column may be on a terminal before its text wraps (long dimension lists). */
+      maxWidths?: readonly (number | null)[];
+    }
   | { kind: "note"; text: string };
 
 export function toTerminal(blocks: readonly Block[], color: ChalkInstance): string {
@@ -20,7 +29,7 @@ export function toTerminal(blocks: readonly Block[], color: ChalkInstance): stri
         break;
       case "facts": {
         const width = Math.max(...b.rows.map(([k]) => k.length));
-        for (const [k, v] of b.rows) out.push(`  ${color.dim(k.padEnd(width))}  ${v}`);
+        for (const [k, v] of b.rows) out.push(`  ${color.dim(k.padEnd(width))}  ${v.split("\n").join(`\n  ${" ".repeat(width)}  `)}`);
         break;
       }
       case "table": {
@@ -28,8 +37,9 @@ export function toTerminal(blocks: readonly Block[], color: ChalkInstance): stri
         const table = new Table({
           head: b.head.map((h) => color.bold(h)),
           colAligns: b.align.map((a) => a),
+          ...(b.maxWidths ? { colWidths: fitWidths(b), wordWrap: true, wrapOnWordBoundary: true } : {}),
           style: { head: [], border: [], "padding-left": 1, "padding-right": 1, compact: true },
-          chars: { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "", left: " ", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: " " },
+          chars: { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "", left: " ", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "" },
         });
         b.rows.forEach((row, i) => table.push(b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
         out.push(table.toString().split("\n").map((l) => l.replace(/\s+$/, "")).join("\n"));
@@ -43,6 +53,15 @@ export function toTerminal(blocks: readonly Block[], color: ChalkInstance): stri
   return `${out.join("\n")}\n`;
 }
 
+/** Column widths (padding included): the content's own width, capped where the block sets a maximum. */
+function fitWidths(b: Extract<Block, { kind: "table" }>): number[] {
+  return b.head.map((h, i) => {
+    const natural = Math.max(h.length, ...b.rows.map((r) => (r[i] ?? "").length)) + 2;
+    const cap = b.maxWidths?.[i];
+    return cap ? Math.min(natural, cap + 2) : natural;
+  });
+}
+
 export function toMarkdown(blocks: readonly Block[]): string {
   const out: string[] = [];
   const cell = (t: string) => t.replace(/\|/g, "\\|");
@@ -52,7 +71,7 @@ export function toMarkdown(blocks: readonly Block[]): string {
         out.push(`${b.level === 1 ? "#" : "##"} ${b.text}`, "");
         break;
       case "facts":
-        for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${cell(v)}`);
+        for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${cell(v).split("\n").join(", ")}`);
         out.push("");
         break;
       case "table":

@@ -5,7 +5,7 @@ import { localDateTime, type RenderContext } from "./context.js";
 import { csvText, Exact } from "./csv.js";
 import type { Block } from "./document.js";
 import { credits, exactGrouped } from "./numbers.js";
-import { dimensionText } from "./summary.js";
+import { dimensionText, dimensionValues } from "./summary.js";
 
 export function ledgerJson(entries: readonly LedgerEntry[], ctx: RenderContext): object {
   return {
@@ -41,16 +41,22 @@ export function ledgerBlocks(entries: readonly LedgerEntry[], ctx: RenderContext
   const dp = ctx.card.precision.display;
   const money = (v: import("../money.js").Decimal) => credits(v, dp, ctx.card.precision.rounding);
   const accounts = [...new Set(entries.map((e) => e.account))];
-  return accounts.flatMap((account): Block[] => [
-    { kind: "heading", level: 1, text: `Ledger · ${ctx.card.provider} ${ctx.card.version} · account ${account} · ${ctx.zone.name}` },
-    {
-      kind: "table",
-      head: ["At", "Type", "Meter / grant", "Dimensions", "Quantity", "Amount", "Balance", "Uncovered"],
-      align: ["left", "left", "left", "left", "right", "right", "right", "right"],
-      rows: entries.filter((e) => e.account === account).map((e) => [
-        localDateTime(ctx, e.at), e.type, e.meter ?? e.grant ?? "", dimensionText(e.dimensions),
-        e.quantity === undefined ? "" : exactGrouped(e.quantity), money(e.amount), money(e.balance), money(e.uncovered),
-      ]),
-    },
-  ]);
+  return accounts.flatMap((account): Block[] => {
+    const own = entries.filter((e) => e.account === account);
+    // Uncovered charges (grace) only get a column in an account that had some.
+    const graced = own.some((e) => !e.uncovered.isZero());
+    return [
+      { kind: "heading", level: 1, text: `Ledger · ${ctx.card.provider} ${ctx.card.version} · account ${account} · ${ctx.zone.name}` },
+      {
+        kind: "table",
+        head: ["At", "Type", "Entry", "Quantity", "Amount", "Balance", ...(graced ? ["Uncovered"] : [])],
+        align: ["left", "left", "left", "right", "right", "right", "right"],
+        maxWidths: [null, null, 24, null, null, null, null],
+        rows: own.map((e) => [
+          localDateTime(ctx, e.at), e.type, [e.meter ?? e.grant ?? "", dimensionValues(e.dimensions)].filter(Boolean).join(" "),
+          e.quantity === undefined ? "" : exactGrouped(e.quantity), money(e.amount), money(e.balance), ...(graced ? [money(e.uncovered)] : []),
+        ]),
+      },
+    ];
+  });
 }

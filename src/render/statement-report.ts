@@ -1,14 +1,19 @@
 import type { CycleStatement, Statement } from "../engine/types.js";
+import { ZERO, type Decimal } from "../money.js";
 import { localDate, localDateTime, type RenderContext } from "./context.js";
 import type { Block } from "./document.js";
 import { credits, exactGrouped, percentOf } from "./numbers.js";
-import { byProject, dimensionText, splitBy } from "./summary.js";
+import type { LineKind } from "../engine/types.js";
+import { byProject, dimensionValues, splitBy } from "./summary.js";
+
+/** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
+const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "cycle", gauge: "cycle", refund: "refund" };
 
 /** A statement for people: per account and cycle, totals first, then grants, categories, projects and lines. */
 export function statementBlocks(statement: Statement, ctx: RenderContext): Block[] {
   const { card } = ctx;
   const dp = card.precision.display;
-  const money = (v: import("../money.js").Decimal) => credits(v, dp, card.precision.rounding);
+  const money = (v: Decimal) => credits(v, dp, card.precision.rounding);
   const blocks: Block[] = [];
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
@@ -21,7 +26,12 @@ export function statementBlocks(statement: Statement, ctx: RenderContext): Block
   return blocks;
 }
 
-function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: import("../money.js").Decimal) => string): Block[] {
+/** What the grants that count toward the allowance gave (Fliplet: the monthly credits, not top-ups). */
+function allowanceUsed(c: CycleStatement, ctx: RenderContext): Decimal {
+  return c.grants.filter((g) => ctx.card.grantKinds.get(g.kind)?.countsTowardAllowance).reduce((t, g) => t.plus(g.consumed), ZERO);
+}
+
+function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
   const { card } = ctx;
   const unit = card.unit;
   const blocks: Block[] = [];
@@ -30,10 +40,11 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: import(".
   const rejectedEvents = c.rejected.reduce((n, r) => n + r.events, 0);
   const facts: [string, string][] = [
     ["Allowance", `${money(c.allowance)} ${unit}`],
-    ["Charged", `${money(c.total)} ${unit}${c.allowance.gt(0) ? `  (${percentOf(c.total.minus(c.uncovered), c.allowance)} of allowance from credits)` : ""}`],
+    ["Charged", `${money(c.total)} ${unit}`],
+    ["Allowance used", c.allowance.gt(0) ? percentOf(allowanceUsed(c, ctx), c.allowance) : "no allowance"],
     ["Uncovered (grace)", `${money(c.uncovered)} ${unit}`],
     ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
-    ["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join(", ")],
+    ["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join("\n")],
   ];
   if (c.exhaustedAt !== undefined) facts.push(["Credits ran out", localDateTime(ctx, c.exhaustedAt)]);
   blocks.push({ kind: "facts", rows: facts });
@@ -46,7 +57,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: import(".
     rows: c.grants.map((g) => [g.kind, money(g.opening), money(g.granted), money(g.consumed), money(g.expired), money(g.closing)]),
   });
 
-  const share = (v: import("../money.js").Decimal) => (c.total.isZero() ? "" : percentOf(v, c.total));
+  const share = (v: Decimal) => (c.total.isZero() ? "" : percentOf(v, c.total));
   const categories = splitBy(c.lines, (l) => l.category);
   blocks.push({
     kind: "table",
@@ -71,21 +82,23 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: import(".
   }
 
   const lines = c.lines.map((l) => [
-    l.meter + (l.kind === "recurring" || l.kind === "gauge" ? " (cycle start)" : l.kind === "refund" ? " (refund)" : ""),
+    l.meter,
+    KIND_LABEL[l.kind],
     l.pool,
-    dimensionText(l.dimensions),
+    dimensionValues(l.dimensions),
     exactGrouped(l.quantity),
     exactGrouped(l.unitPrice),
     money(l.amount),
   ]);
-  lines.push(["Total", "", "", "", "", money(c.total)]);
+  lines.push(["Total", "", "", "", "", "", money(c.total)]);
   blocks.push({
     kind: "table",
     title: "Charges",
-    head: ["Meter", "Pool", "Dimensions", "Quantity", "Unit price", "Amount"],
-    align: ["left", "left", "left", "right", "right", "right"],
+    head: ["Meter", "Kind", "Pool", "Dimensions", "Quantity", "Unit price", "Amount"],
+    align: ["left", "left", "left", "left", "right", "right", "right"],
     rows: lines,
     emphasis: [lines.length - 1],
+    maxWidths: [null, null, null, 26, null, null, null],
   });
 
   if (c.rejected.length > 0) {

@@ -18,6 +18,12 @@ export function byProject(lines: readonly StatementLine[]): Map<string, Decimal>
   return splitBy(lines, (l) => l.dimensions.project ?? NO_PROJECT);
 }
 
-export function dimensionText(dims: Readonly<Record<string, string>>, skip: readonly string[] = []): string {
-  return Object.entries(dims).filter(([k]) => !skip.includes(k)).map(([k, v]) => `${k}=${v}`).join(" ");
+/** `project=alpha channel=web` for files and Markdown, where width does not matter. */
+export function dimensionText(dims: Readonly<Record<string, string>>): string {
+  return Object.entries(dims).map(([k, v]) => `${k}=${v}`).join(" ");
+}
+
+/** `alpha · web · public` for a terminal table, where the header names the dimensions. */
+export function dimensionValues(dims: Readonly<Record<string, string>>): string {
+  return Object.values(dims).join(" · ");
 }

@@ -37,12 +37,8 @@ export function openInput(file: string, stdin?: Readable): Readable {
 
 const ONE = new Decimal(1);
 
-/** Stream usage events from CSV files in the order given, validating every row against the card. */
-export async function* readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageEvent> {
-  for (const file of files) yield* readOne(file, options);
-}
-
-async function* readOne(file: string, options: UsageOptions): AsyncGenerator<UsageEvent> {
+/** Stream usage events from one CSV file, validating every row against the card. */
+export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<UsageEvent> {
   const { card, zone } = options;
   const mapping = options.mappingFor(file);
   const parser = openInput(file, options.stdin)

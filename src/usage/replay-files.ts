@@ -2,10 +2,12 @@ import { existsSync } from "node:fs";
 import { calendarFor, type AccountSettings } from "../account/account.js";
 import { OutOfOrder, Replay } from "../engine/replay.js";
 import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
+import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
-import { readUsage } from "./read.js";
+import { mergeByTime } from "./merge.js";
+import { readUsageFile } from "./read.js";
 
 export interface UsageInput {
   files: readonly string[];
@@ -24,23 +26,52 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
 }
 
 /**
- * Replay usage files through the engine. Sorted input (the usual case) streams
- * in one pass; if a row turns out to be earlier than one already replayed, the
- * replay starts again on the rows sorted by time.
+ * Replay usage files through the engine. Files each in time order (the usual
+ * case, also for a log split across files) stream in one pass, merged by time.
+ * If a row turns out to be earlier than one already replayed, the replay starts
+ * again on the rows sorted by time.
  */
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[]): Promise<Statement> {
-  const mappingFor = mappingResolver(input);
-  const events = () => readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor });
+  const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
+  const events = () => mergeByTime(input.files.map((file) => readUsageFile(file, options)));
+  const stream = new Watched(events());
   try {
-    return await replayEvents(card, settings, events(), ledger);
+    return await replayEvents(card, settings, stream, ledger);
   } catch (e) {
-    if (!(e instanceof OutOfOrder)) throw e;
+    // The engine judged a row against the rows before it (an item ended before it
+    // began, a level lowered below zero). That verdict only stands if the input
+    // is in time order: look through the rest before reporting it.
+    if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
   }
   const all: UsageEvent[] = [];
   for await (const event of events()) all.push(event);
   all.sort((a, b) => a.at - b.at);
   if (ledger) ledger.length = 0;
   return replayEvents(card, settings, all, ledger);
+}
+
+/** An event stream that remembers the latest instant it gave, and that a failed replay does not close. */
+class Watched implements AsyncIterable<UsageEvent> {
+  private latest = -Infinity;
+  constructor(private readonly source: AsyncGenerator<UsageEvent>) {}
+
+  [Symbol.asyncIterator](): AsyncIterator<UsageEvent> {
+    return {
+      next: async () => {
+        const next = await this.source.next();
+        if (!next.done) this.latest = Math.max(this.latest, next.value.at);
+        return next;
+      },
+    };
+  }
+
+  async restInOrder(): Promise<boolean> {
+    for (let next = await this.source.next(); !next.done; next = await this.source.next()) {
+      if (next.value.at < this.latest) return false;
+      this.latest = next.value.at;
+    }
+    return true;
+  }
 }
 
 /** Replay events already in time order (a simulation's generated stream, or sorted rows). */

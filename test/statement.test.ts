@@ -1,0 +1,116 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+const ACCOUNT = "fixtures/fliplet/account.yaml";
+const USAGE = "fixtures/fliplet/usage.csv";
+const base = ["statement", "--account", ACCOUNT, "--usage", USAGE];
+const tmp = () => mkdtempSync(join(tmpdir(), "burnrate-"));
+
+function ok(args: string[], env?: Record<string, string>) {
+  const run = burnrate(args, { env });
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  return run.stdout;
+}
+
+describe("statement on the Fliplet fixtures", () => {
+  it("matches the golden output in every format", async () => {
+    for (const [format, file] of [["table", "fliplet-statement.txt"], ["json", "fliplet-statement.json"], ["csv", "fliplet-statement.csv"], ["markdown", "fliplet-statement.md"]] as const) {
+      await expect(ok([...base, "--format", format])).toMatchFileSnapshot(`golden/${file}`);
+    }
+    await expect(ok([...base, "--ledger", "--format", "csv"])).toMatchFileSnapshot("golden/fliplet-ledger.csv");
+  });
+
+  it("is byte-identical run to run, with the log split in two files, and with its rows shuffled", () => {
+    const json = ok([...base, "--format", "json"]);
+    expect(ok([...base, "--format", "json"])).toBe(json);
+    const [header, ...rows] = readFileSync(join(ROOT, USAGE), "utf8").trimEnd().split("\n");
+    const dir = tmp();
+    // Odd and even rows: each file is sorted, the two together are not.
+    writeFileSync(join(dir, "a.csv"), [header, ...rows.filter((_, i) => i % 2 === 0)].join("\n") + "\n");
+    writeFileSync(join(dir, "b.csv"), [header, ...rows.filter((_, i) => i % 2 === 1)].join("\n") + "\n");
+    expect(ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv"), "--format", "json"])).toBe(json);
+    let seed = 7;
+    const shuffled = rows.map((r) => ({ r, k: (seed = (seed * 16807) % 2147483647) })).sort((x, y) => x.k - y.k).map(({ r }) => r);
+    writeFileSync(join(dir, "shuffled.csv"), [header, ...shuffled].join("\n") + "\n");
+    expect(ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "shuffled.csv"), "--format", "json"])).toBe(json);
+  });
+
+  it("states the fixture's story: grace used, refusals, a refund, a free republish, thresholds, top-ups", () => {
+    const out = JSON.parse(ok([...base, "--format", "json"]));
+    const [c1, c2, c3] = out.accounts[0].cycles;
+    expect(out.accounts[0]).toMatchObject({ account: "acme", plan: "pro" });
+    expect(c2.start).toBe("2026-10-13T23:00:00Z");
+    expect(c3.start).toBe("2026-11-14T00:00:00Z");
+    expect(c1.duplicates).toEqual([{ meter: "ai_output_tokens", events: 2, quantity: c1.duplicates[0].quantity }]);
+    // Cycle 2: the 10% grace buffer of the 1,000 allowance, and no more, went to run-pool activity.
+    expect(Number(c2.uncovered)).toBeGreaterThan(99);
+    expect(Number(c2.uncovered)).toBeLessThanOrEqual(100);
+    expect(c2.rejected.map((r: { reason: string }) => r.reason)).toContain("credits exhausted");
+    expect(c2.rejected.map((r: { reason: string }) => r.reason)).toContain("grace buffer exhausted");
+    expect(c2.thresholds.map((t: { percent: number }) => t.percent)).toEqual([70, 80, 90, 100]);
+    expect(c2.lines.find((l: { kind: string }) => l.kind === "refund")).toMatchObject({ meter: "storage_deleted", quantity: "-1", unit_price: "4", amount: "-4" });
+    // iOS was unpublished and republished in cycle 2: only the cycle-start charge of 5.
+    expect(c2.lines.filter((l: { meter: string; dimensions: { channel?: string } }) => l.meter === "published" && l.dimensions.channel === "ios").map((l: { amount: string }) => l.amount)).toEqual(["5"]);
+    expect(c2.grants).toEqual([
+      { kind: "included", opening: "1000", granted: "0", consumed: "1000", expired: "0", closing: "0" },
+      { kind: "topup", opening: "0", granted: "200", consumed: c2.grants[1].consumed, expired: "0", closing: c2.grants[1].closing },
+    ]);
+    expect(c3.grants[1]).toMatchObject({ kind: "topup", opening: c2.grants[1].closing, granted: "150" });
+    for (const c of [c1, c2, c3]) {
+      const sum = c.lines.reduce((t: number, l: { amount: string }) => t + Math.round(Number(l.amount) * 1e6), 0);
+      expect(sum).toBe(Math.round(Number(c.total) * 1e6));
+    }
+  });
+
+  it("shows the card's two decimals: 999.5 is 999.50", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_write,10,p\n");
+    const out = ok(["statement", "--account", "fixtures/fliplet/typical/account.yaml", "--usage", join(dir, "u.csv"), "--format", "table"]);
+    expect(out).toMatch(/included\s+1,000\.00\s+0\.00\s+0\.50\s+0\.00\s+999\.50/);
+  });
+
+  it("reads well at 100 columns", () => {
+    for (const extra of [[], ["--ledger"]]) {
+      const widest = Math.max(...ok([...base, ...extra, "--format", "table"]).split("\n").map((l) => l.length));
+      expect(widest).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it("colours only when asked or on a terminal, never with NO_COLOR or --no-color", () => {
+    const esc = /\u001b\[/;
+    expect(ok([...base, "--format", "table"])).not.toMatch(esc);
+    expect(ok([...base, "--format", "table"], { NO_COLOR: "", FORCE_COLOR: "1" })).toMatch(esc);
+    expect(ok([...base, "--format", "table"], { NO_COLOR: "1", FORCE_COLOR: "1" })).not.toMatch(esc);
+    expect(ok([...base, "--format", "table", "--no-color"], { NO_COLOR: "", FORCE_COLOR: "1" })).not.toMatch(esc);
+  });
+
+  it("writes -o atomically and picks the format from its extension", () => {
+    const dir = tmp();
+    const out = join(dir, "statement.json");
+    expect(ok([...base, "-o", out])).toBe("");
+    expect(JSON.parse(readFileSync(out, "utf8")).schema).toBe("burnrate.statement/v1");
+    writeFileSync(out, "yesterday's good report");
+    const failed = burnrate(["statement", "--account", ACCOUNT, "--usage", "fixtures/fliplet/missing.csv", "-o", out]);
+    expect(failed.code).toBe(2);
+    expect(readFileSync(out, "utf8")).toBe("yesterday's good report");
+    const fresh = join(dir, "never.json");
+    burnrate(["statement", "--account", ACCOUNT, "--usage", "fixtures/fliplet/missing.csv", "-o", fresh]);
+    expect(existsSync(fresh)).toBe(false);
+  });
+
+  it("reads usage from standard input with -", () => {
+    const run = burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: readFileSync(join(ROOT, USAGE), "utf8") });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe(ok([...base, "--format", "json"]));
+  });
+
+  it("flags override the account file", () => {
+    const out = JSON.parse(ok([...base, "--plan", "free", "--format", "json"]));
+    expect(out.accounts[0].plan).toBe("free");
+    expect(out.accounts[0].cycles[0].allowance).toBe("100");
+  });
+});
