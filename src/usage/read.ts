@@ -1,11 +1,12 @@
 import { createReadStream, statSync } from "node:fs";
-import type { Readable } from "node:stream";
+import { pipeline, type Readable } from "node:stream";
 import { parse, CsvError } from "csv-parse";
 import { UserError, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import { parseInstant, type Zone } from "../time.js";
+import { mergeByTime } from "./merge.js";
 import { CANONICAL, type Canonical, type ColumnMapping } from "./mapping.js";
 import { utf8Guard } from "./utf8.js";
 
@@ -37,13 +38,18 @@ export function openInput(file: string, stdin?: Readable): Readable {
 
 const ONE = new Decimal(1);
 
+/** Stream usage events from CSV files, merged by time (each file in time order; ties go to the earlier file). */
+export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageEvent> {
+  return mergeByTime(files.map((file) => readUsageFile(file, options)));
+}
+
 /** Stream usage events from one CSV file, validating every row against the card. */
 export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<UsageEvent> {
   const { card, zone } = options;
   const mapping = options.mappingFor(file);
-  const parser = openInput(file, options.stdin)
-    .pipe(utf8Guard(file))
-    .pipe(parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES }));
+  const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
+  // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
+  pipeline(openInput(file, options.stdin), utf8Guard(file), parser, () => {});
   let layout: Layout | undefined;
   let rows = 0;
   try {

@@ -6,8 +6,7 @@ import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
-import { mergeByTime } from "./merge.js";
-import { readUsageFile } from "./read.js";
+import { readUsage } from "./read.js";
 
 export interface UsageInput {
   files: readonly string[];
@@ -33,7 +32,7 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  */
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[]): Promise<Statement> {
   const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
-  const events = () => mergeByTime(input.files.map((file) => readUsageFile(file, options)));
+  const events = () => readUsage(input.files, options);
   const stream = new Watched(events());
   try {
     return await replayEvents(card, settings, stream, ledger);

@@ -289,7 +289,7 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
     throw new UserErrors(problems.map((p) => {
-      const at = p.linePos?.[0] ?? { line: 1, col: 1 };
+      const at = p.linePos?.[0] ?? lines.linePos(p.pos[0]);
       return new UserError(p.message.split("\n")[0]!, { file, line: at.line, column: at.col }, "valid YAML");
     }));
   }
