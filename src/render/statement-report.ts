@@ -38,11 +38,15 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   const endInclusive = localDate(ctx, c.end - 1);
   blocks.push({ kind: "heading", level: 2, text: `Cycle ${c.index + 1}: ${localDate(ctx, c.start)} to ${endInclusive} (resets ${localDateTime(ctx, c.end)})` });
   const rejectedEvents = c.rejected.reduce((n, r) => n + r.events, 0);
+  // Amounts right-aligned on their decimal point, as in the tables below.
+  const amounts = [c.allowance, c.total, c.uncovered].map(money);
+  const width = Math.max(...amounts.map((a) => a.length));
+  const [allowance, total, uncovered] = amounts.map((a) => `${a.padStart(width)} ${unit}`);
   const facts: [string, string][] = [
-    ["Allowance", `${money(c.allowance)} ${unit}`],
-    ["Charged", `${money(c.total)} ${unit}`],
+    ["Allowance", allowance!],
+    ["Charged", total!],
+    ["Uncovered (grace)", uncovered!],
     ["Allowance used", c.allowance.gt(0) ? percentOf(allowanceUsed(c, ctx), c.allowance) : "no allowance"],
-    ["Uncovered (grace)", `${money(c.uncovered)} ${unit}`],
     ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
     ["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join("\n")],
   ];
