@@ -39,6 +39,67 @@ export function program(): Command {
 
   // Each command registers below: options here, work in a lazily imported src/commands/NAME.ts.
 
+  cli
+    .command("check")
+    .description("validate and lint rate cards (and the NAME.tests.yaml beside them), with file:line:column and a fix for each finding")
+    .argument("[files...]", "rate cards; a NAME.tests.yaml is checked as the expectations of its card")
+    .addOption(new Option("--format <format>", "table, json, markdown or github (annotations for GitHub Actions); default table").choices(["table", "json", "markdown", "github"]))
+    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .option("--strict", "warnings fail the check too")
+    .option("--no-color", "no colour, even on a terminal")
+    .action(async (files: string[], options) => {
+      const { check } = await import("./commands/check.js");
+      await check(files, options);
+    });
+
+  cli
+    .command("test")
+    .description("run the expectations kept beside each card (NAME.tests.yaml); ends with \"N passed, N failed\"")
+    .argument("[files...]", "rate cards or their NAME.tests.yaml files")
+    .addOption(new Option("--format <format>", "table, json, markdown or github (annotations for GitHub Actions); default table").choices(["table", "json", "markdown", "github"]))
+    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .option("--case <text>", "run only the cases whose name contains TEXT")
+    .option("--require-tests", "a card without a tests file fails")
+    .option("--no-color", "no colour, even on a terminal")
+    .action(async (files: string[], options) => {
+      const { test } = await import("./commands/test.js");
+      await test(files, options);
+    });
+
+  cli
+    .command("diff")
+    .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
+    .option("--base <file>", "the card before the change")
+    .option("--card <file>", "the card after the change (default: the account file's card:)")
+    .option("--usage <file>", "usage CSV, repeatable, - for standard input", collect, [])
+    .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
+    .option("--plan <key>", "plan key (overrides the account file)")
+    .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
+    .option("--timezone <tz>", "IANA time zone (overrides the account file)")
+    .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
+    .option("--mapping <file>", "column mapping YAML for another usage layout")
+    .option("--map <canonical=source>", "map one canonical column to a source column, repeatable", collect, [])
+    .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT")
+    .addOption(formatOption())
+    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .option("--bom", "start CSV output with a byte-order mark (for Excel)")
+    .option("--no-color", "no colour, even on a terminal")
+    .action(async (options) => {
+      const { diff } = await import("./commands/diff.js");
+      await diff(options);
+    });
+
+  cli
+    .command("schema")
+    .description("print a JSON Schema (inputs: ratecard, account, ...; outputs: statement, diff, ...); without a name, list them")
+    .argument("[name]", "which schema")
+    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .option("--write <dir>", "write every schema as DIR/NAME.schema.json")
+    .action(async (name: string | undefined, options) => {
+      const { schema } = await import("./commands/schema.js");
+      await schema(name, options);
+    });
+
   return cli;
 }
 

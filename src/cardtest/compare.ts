@@ -1,0 +1,78 @@
+import type { Statement } from "../engine/types.js";
+import type { Location } from "../errors.js";
+import { Decimal, ZERO, formatExact } from "../money.js";
+import { parseInstant, formatInstant, type Zone } from "../time.js";
+import type { CycleExpectation, Expectation } from "./schema.js";
+
+/** One expectation that did not hold, at the line of the tests file that states it. */
+export interface Mismatch {
+  location: Location;
+  what: string;
+  expected: string;
+  actual: string;
+}
+
+type At = (path: readonly (string | number)[]) => Location;
+
+/** Compare a statement with what the case says it must cost. Amounts compare by value. */
+export function compare(statement: Statement, expect: Expectation, at: At, defaultAccount: string, zone: Zone): Mismatch[] {
+  const out: Mismatch[] = [];
+  const amount = (what: string, path: (string | number)[], expected: Decimal | undefined, actual: Decimal) => {
+    if (expected !== undefined && !expected.eq(actual)) out.push({ location: at(path), what, expected: formatExact(expected), actual: formatExact(actual) });
+  };
+  const number = (what: string, path: (string | number)[], expected: number | undefined, actual: number) => {
+    if (expected !== undefined && expected !== actual) out.push({ location: at(path), what, expected: String(expected), actual: String(actual) });
+  };
+
+  const cycles = statement.accounts.flatMap((a) => a.cycles);
+  amount("total", ["total"], expect.total, sum(cycles.map((c) => c.total)));
+  amount("uncovered", ["uncovered"], expect.uncovered, sum(cycles.map((c) => c.uncovered)));
+  number("rejected events", ["rejected"], expect.rejected, cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + r.events, 0), 0));
+  for (const [meter, expected] of expect.meters ?? []) {
+    amount(`meter ${meter}`, ["meters", meter], expected, sum(cycles.flatMap((c) => c.lines.filter((l) => l.meter === meter).map((l) => l.amount))));
+  }
+
+  const wanted = new Map<string, { entry: CycleExpectation; index: number }[]>();
+  (expect.cycles ?? []).forEach((entry, index) => {
+    const account = entry.account ?? defaultAccount;
+    wanted.set(account, [...(wanted.get(account) ?? []), { entry, index }]);
+  });
+  for (const [account, entries] of wanted) {
+    const actual = statement.accounts.find((a) => a.account === account)?.cycles ?? [];
+    const first = entries[0]!.index;
+    if (actual.length !== entries.length) {
+      out.push({ location: at(["cycles", first]), what: `cycles of account ${account}`, expected: String(entries.length), actual: String(actual.length) });
+    }
+    entries.forEach(({ entry, index }, n) => {
+      const c = actual[n];
+      if (!c) return;
+      const path = (...rest: (string | number)[]) => ["cycles", index, ...rest];
+      const label = `cycle ${n + 1}`;
+      if (entry.start !== undefined) {
+        const parsed = parseInstant(entry.start, zone);
+        if (!parsed.ok || parsed.at !== c.start) out.push({ location: at(path("start")), what: `${label} start`, expected: entry.start, actual: formatInstant(c.start) });
+      }
+      amount(`${label} total`, path("total"), entry.total, c.total);
+      amount(`${label} uncovered`, path("uncovered"), entry.uncovered, c.uncovered);
+      number(`${label} rejected events`, path("rejected"), entry.rejected, c.rejected.reduce((m, r) => m + r.events, 0));
+      for (const [meter, expected] of entry.meters ?? []) {
+        amount(`${label} meter ${meter}`, path("meters", meter), expected, sum(c.lines.filter((l) => l.meter === meter).map((l) => l.amount)));
+      }
+      if (entry.thresholds !== undefined) {
+        const crossed = c.thresholds.map((t) => t.percent).join(", ");
+        if (crossed !== entry.thresholds.join(", ")) out.push({ location: at(path("thresholds")), what: `${label} thresholds crossed`, expected: `[${entry.thresholds.join(", ")}]`, actual: `[${crossed}]` });
+      }
+      for (const [kind, fields] of entry.grants ?? []) {
+        const row = c.grants.find((g) => g.kind === kind);
+        for (const field of ["opening", "granted", "consumed", "expired", "closing"] as const) {
+          amount(`${label} ${kind} ${field}`, path("grants", kind, field), fields[field], row?.[field] ?? ZERO);
+        }
+      }
+    });
+  }
+  return out;
+}
+
+function sum(values: readonly Decimal[]): Decimal {
+  return values.reduce((a, b) => a.plus(b), ZERO);
+}

@@ -1,0 +1,61 @@
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import type { AccountFile } from "../account/account.js";
+import { parseAccount } from "../account/account.js";
+import type { Location } from "../errors.js";
+import { readText } from "../inputs.js";
+import { decodeYaml } from "../yaml/codec.js";
+import { testsCodec, type CaseDocument, type TestsDocument } from "./schema.js";
+
+const TESTS_SUFFIX = /\.tests\.ya?ml$/;
+
+/** `ratecards/*.yaml` matches both cards and their tests files; the name tells them apart. */
+export function isTestsFile(file: string): boolean {
+  return TESTS_SUFFIX.test(file);
+}
+
+/** `fliplet.yaml` keeps its expectations in `fliplet.tests.yaml`. */
+export function testsFileFor(cardFile: string): string {
+  return cardFile.replace(/\.ya?ml$/, "") + ".tests.yaml";
+}
+
+export interface Suite {
+  file: string;
+  doc: TestsDocument;
+  at(path: readonly (string | number)[]): Location;
+  /** The card under test: `card:` in the file, else NAME.yaml beside NAME.tests.yaml. */
+  cardFile: string;
+}
+
+export function loadSuite(file: string): Suite {
+  const decoded = decodeYaml(readText(file), file, testsCodec);
+  const doc = decoded.value;
+  const cardFile = doc.card !== undefined ? relativeTo(file, doc.card) : file.replace(TESTS_SUFFIX, ".yaml");
+  return { file, doc, at: decoded.at, cardFile };
+}
+
+/** Paths in a tests file are relative to it, kept relative to where burnrate runs so messages stay short. */
+export function relativeTo(file: string, path: string): string {
+  const joined = resolve(dirname(file), path);
+  const cwd = process.cwd();
+  return joined.startsWith(`${cwd}/`) ? joined.slice(cwd.length + 1) : joined;
+}
+
+/** The case's account: a file beside the tests, or written inline (its errors then point into the tests file). */
+export function caseAccount(suite: Suite, index: number): AccountFile | undefined {
+  const account = suite.doc.cases[index]!.account;
+  if (account === undefined) return undefined;
+  if (typeof account === "string") {
+    const file = relativeTo(suite.file, account);
+    return parseAccount(readText(file), file);
+  }
+  return { file: suite.file, doc: account, at: (path) => suite.at(["cases", index, "account", ...path]) };
+}
+
+export function caseUsage(suite: Suite, c: CaseDocument): string[] {
+  return (c.usage ?? []).map((u) => relativeTo(suite.file, u));
+}
+
+export function hasTests(cardFile: string): boolean {
+  return existsSync(testsFileFor(cardFile));
+}

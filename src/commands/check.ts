@@ -1,0 +1,30 @@
+import { Finding, UserError } from "../errors.js";
+import { checkFile } from "../lint/check-file.js";
+import { countBySeverity } from "../lint/finding.js";
+import { emit } from "../output.js";
+import { checkGithub } from "../render/check-github.js";
+import { checkJson } from "../render/check-json.js";
+import { checkMarkdown, checkText } from "../render/check-report.js";
+import { colorFor, json } from "../render/format.js";
+import { reportFormat } from "../render/check-format.js";
+
+export interface CheckOptions {
+  format?: string;
+  output?: string;
+  strict?: boolean;
+  color?: boolean;
+}
+
+export async function check(files: string[], options: CheckOptions): Promise<void> {
+  if (files.length === 0) throw new UserError("no rate card", { file: "<command line>", line: 1, column: 1 }, "one or more CARD.yaml (or NAME.tests.yaml) files", "none");
+  const format = reportFormat(options);
+  const checked = [...new Set(files)].map(checkFile);
+  const text = format === "json" ? json(checkJson(checked))
+    : format === "github" ? checkGithub(checked)
+    : format === "markdown" ? checkMarkdown(checked)
+    : checkText(checked, colorFor(options));
+  emit(text, options.output);
+  const { errors, warnings } = countBySeverity(checked);
+  if (errors > 0) throw new Finding(`check found ${errors} error(s)`);
+  if (options.strict && warnings > 0) throw new Finding(`check found ${warnings} warning(s) (--strict)`);
+}

@@ -1,0 +1,96 @@
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import type { Location } from "../errors.js";
+
+/** One difference between the two cards' source, by path: a price, a plan's allowance, a meter added. */
+export interface CardChange {
+  change: "added" | "removed" | "changed";
+  /** What the path names: a meter, plan, pool, category or grant kind as a whole, or one setting. */
+  what: "meter" | "plan" | "pool" | "category" | "grant kind" | "setting";
+  path: string;
+  old: string | undefined;
+  new: string | undefined;
+  /** In the new card, or in the old one for what was removed. */
+  location: Location;
+}
+
+/** The top-level dictionaries whose entries are compared as wholes when one card lacks them. */
+const ENTITIES: Record<string, CardChange["what"]> = { meters: "meter", plans: "plan", pools: "pool", categories: "category", grant_kinds: "grant kind" };
+
+interface Leaf {
+  text: string;
+  location: Location;
+}
+
+interface Flat {
+  leaves: Map<string, Leaf>;
+  /** `meters.email` and the like, at their key. */
+  entities: Map<string, Location>;
+}
+
+/**
+ * Compare two cards as written: every scalar by its path, so a change in any
+ * setting shows, including ones added to the format later. Comments, order and
+ * quoting are not changes; a list of plain values (labels, thresholds) is one value.
+ */
+export function cardChanges(oldSource: string, oldFile: string, newSource: string, newFile: string): CardChange[] {
+  const before = flatten(oldSource, oldFile);
+  const after = flatten(newSource, newFile);
+  const out: CardChange[] = [];
+  const wholes = new Set<string>();
+  for (const [path, location] of after.entities) {
+    if (!before.entities.has(path)) {
+      wholes.add(path);
+      out.push({ change: "added", what: ENTITIES[path.split(".")[0]!]!, path, old: undefined, new: undefined, location });
+    }
+  }
+  for (const [path, location] of before.entities) {
+    if (!after.entities.has(path)) {
+      wholes.add(path);
+      out.push({ change: "removed", what: ENTITIES[path.split(".")[0]!]!, path, old: undefined, new: undefined, location });
+    }
+  }
+  const inWhole = (path: string) => [...wholes].some((w) => path.startsWith(`${w}.`) || path.startsWith(`${w}[`));
+  for (const [path, leaf] of after.leaves) {
+    if (inWhole(path)) continue;
+    const old = before.leaves.get(path);
+    if (!old) out.push({ change: "added", what: "setting", path, old: undefined, new: leaf.text, location: leaf.location });
+    else if (old.text !== leaf.text) out.push({ change: "changed", what: "setting", path, old: old.text, new: leaf.text, location: leaf.location });
+  }
+  for (const [path, leaf] of before.leaves) {
+    if (!inWhole(path) && !after.leaves.has(path)) out.push({ change: "removed", what: "setting", path, old: leaf.text, new: undefined, location: leaf.location });
+  }
+  return out.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
+}
+
+const segment = (key: string) => (/^[A-Za-z0-9_-]+$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+
+function flatten(source: string, file: string): Flat {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines });
+  const where = (node: unknown): Location => {
+    const range = node && typeof node === "object" && "range" in node ? (node as { range?: [number, number, number] }).range : undefined;
+    const { line, col } = lines.linePos(range?.[0] ?? 0);
+    return { file, line, column: col };
+  };
+  const flat: Flat = { leaves: new Map(), entities: new Map() };
+  const walk = (node: Node | null | undefined, path: string, depth: number) => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        const child = path === "" ? key : `${path}${segment(key)}`;
+        if (depth === 1 && ENTITIES[path] !== undefined) flat.entities.set(child, where(pair.key));
+        walk(pair.value as Node, child, depth + 1);
+      }
+    } else if (isSeq(node)) {
+      if (node.items.every((i) => isScalar(i))) {
+        flat.leaves.set(path, { text: `[${node.items.map((i) => String((i as { value: unknown }).value)).join(", ")}]`, location: where(node) });
+      } else {
+        node.items.forEach((item, i) => walk(item as Node, `${path}[${i}]`, depth + 1));
+      }
+    } else if (isScalar(node)) {
+      flat.leaves.set(path, { text: String(node.value), location: where(node) });
+    }
+  };
+  walk(doc.contents as Node, "", 0);
+  return flat;
+}

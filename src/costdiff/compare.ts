@@ -1,0 +1,100 @@
+import type { Statement } from "../engine/types.js";
+import { Decimal, ZERO } from "../money.js";
+import type { Instant } from "../time.js";
+
+/** Credits one meter cost one account in one cycle, under each card. */
+export interface CostRow {
+  account: string;
+  start: Instant;
+  end: Instant;
+  meter: string;
+  old: Decimal;
+  new: Decimal;
+}
+
+export interface CycleRow {
+  account: string;
+  start: Instant;
+  end: Instant;
+  old: Decimal;
+  new: Decimal;
+  /** Events the credits could not cover: a price rise can turn spend into rejections. */
+  oldRejected: number;
+  newRejected: number;
+}
+
+export interface Totals {
+  old: Decimal;
+  new: Decimal;
+}
+
+export interface CostComparison {
+  rows: CostRow[];
+  cycles: CycleRow[];
+  total: Totals;
+}
+
+/** Line up two statements of the same usage by account, cycle start and meter. */
+export function compareStatements(base: Statement, card: Statement): CostComparison {
+  const rows = new Map<string, CostRow>();
+  const cycles = new Map<string, CycleRow>();
+  const visit = (statement: Statement, side: "old" | "new") => {
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        const cycleKey = JSON.stringify([account.account, c.start]);
+        const cycle = cycles.get(cycleKey) ?? { account: account.account, start: c.start, end: c.end, old: ZERO, new: ZERO, oldRejected: 0, newRejected: 0 };
+        cycle[side] = c.total;
+        cycle[side === "old" ? "oldRejected" : "newRejected"] = c.rejected.reduce((n, r) => n + r.events, 0);
+        cycles.set(cycleKey, cycle);
+        for (const line of c.lines) {
+          const key = JSON.stringify([account.account, c.start, line.meter]);
+          const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO };
+          row[side] = row[side].plus(line.amount);
+          rows.set(key, row);
+        }
+      }
+    }
+  };
+  visit(base, "old");
+  visit(card, "new");
+  const meterRank = new Map<string, number>();
+  for (const s of [base, card]) for (const a of s.accounts) for (const c of a.cycles) for (const l of c.lines) if (!meterRank.has(l.meter)) meterRank.set(l.meter, meterRank.size);
+  const byCycle = (a: { account: string; start: Instant }, b: { account: string; start: Instant }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.start - b.start);
+  const sortedCycles = [...cycles.values()].sort(byCycle);
+  return {
+    rows: [...rows.values()].sort((a, b) => byCycle(a, b) || meterRank.get(a.meter)! - meterRank.get(b.meter)!),
+    cycles: sortedCycles,
+    total: { old: sum(sortedCycles.map((c) => c.old)), new: sum(sortedCycles.map((c) => c.new)) },
+  };
+}
+
+/** Rows summed by some key (meter, account), keeping first-seen order. */
+export function totalsBy(rows: readonly CostRow[], key: (row: CostRow) => string): Map<string, Totals> {
+  const out = new Map<string, Totals>();
+  for (const r of rows) {
+    const t = out.get(key(r)) ?? { old: ZERO, new: ZERO };
+    out.set(key(r), { old: t.old.plus(r.old), new: t.new.plus(r.new) });
+  }
+  return out;
+}
+
+export function delta(t: Totals): Decimal {
+  return t.new.minus(t.old);
+}
+
+/** Percent change from old to new, to 2 places; undefined when old is 0 and new is not (no finite percentage). */
+export function deltaPercent(t: Totals): Decimal | undefined {
+  if (t.old.isZero()) return t.new.isZero() ? ZERO : undefined;
+  return t.new.minus(t.old).mul(100).div(t.old).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+}
+
+/** `--fail-over PCT`: the total rose by more than PCT percent (any rise from zero counts). */
+export function exceeds(t: Totals, percent: Decimal): boolean {
+  if (!t.new.gt(t.old)) return false;
+  const p = deltaPercent(t);
+  return p === undefined || p.gt(percent);
+}
+
+function sum(values: readonly Decimal[]): Decimal {
+  return values.reduce((a, b) => a.plus(b), ZERO);
+}

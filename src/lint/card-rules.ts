@@ -1,0 +1,251 @@
+import type { Location } from "../errors.js";
+import { shown } from "../errors.js";
+import { Decimal } from "../money.js";
+import type { CardDocument } from "../ratecard/schema.js";
+import { INCLUDED, type Meter, type PriceTree, type RateCard } from "../ratecard/types.js";
+import type { LintFinding, Severity } from "./finding.js";
+
+/** A card that loaded, with the means to point at any of its nodes. */
+export interface CardSubject {
+  card: RateCard;
+  doc: CardDocument;
+  source: string;
+  at(path: readonly (string | number)[]): Location;
+  testedGrantKinds: TestedGrantKinds;
+  testsFile: string;
+}
+
+/** Grant kinds the card's tests grant: known, or no tests file, or one that does not load (reported on its own). */
+export type TestedGrantKinds = { kind: "known"; kinds: ReadonlySet<string> } | { kind: "no-tests" } | { kind: "unreadable" };
+
+type Report = (severity: Severity, rule: string, path: readonly (string | number)[], message: string, fix: string) => void;
+
+/** Lint: what the schema accepts but is still wrong, or very likely a mistake. */
+export function lintCard(subject: CardSubject): LintFinding[] {
+  const findings: LintFinding[] = [];
+  // An empty path is about the file as a whole: its first line.
+  const locate = (path: readonly (string | number)[]) => (path.length === 0 ? { file: subject.card.file, line: 1, column: 1 } : subject.at(path));
+  const report: Report = (severity, rule, path, message, fix) => findings.push({ severity, rule, location: locate(path), message, fix });
+  for (const meter of subject.card.meters.values()) lookupCoverage(meter, report);
+  duplicateLabels(subject.card, report);
+  duplicateMeters(subject.card, report);
+  plans(subject.card, report);
+  unusedPoolsAndCategories(subject.card, report);
+  thresholds(subject.doc, report);
+  grantKinds(subject, report);
+  identity(subject, report);
+  return findings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+}
+
+/** The values of one dimension a lookup accepts; `any` when it has a `*` entry. */
+type Accepts = { any: true } | { any: false; values: Set<string> };
+
+interface DimensionLookup {
+  what: "price" | "pool" | "category";
+  accepts: Accepts;
+  /** Where an accepted value is written, for pointing at it. */
+  path(value: string): (string | number)[];
+}
+
+function accepts(keys: Iterable<string>): Accepts {
+  const values = new Set(keys);
+  return values.has("*") ? { any: true } : { any: false, values };
+}
+
+/** Keys of a price tree at one depth, over every branch. */
+function keysAtDepth(tree: ReadonlyMap<string, PriceTree>, depth: number): Set<string> {
+  if (depth === 0) return new Set(tree.keys());
+  const out = new Set<string>();
+  for (const child of tree.values()) if (child instanceof Map) for (const k of keysAtDepth(child, depth - 1)) out.add(k);
+  return out;
+}
+
+function lookupsByDimension(meter: Meter): Map<string, DimensionLookup[]> {
+  const base = ["meters", meter.key];
+  const out = new Map<string, DimensionLookup[]>();
+  const add = (dimension: string, lookup: DimensionLookup) => out.set(dimension, [...(out.get(dimension) ?? []), lookup]);
+  if (meter.price.kind === "table") {
+    const tree = meter.price.tree;
+    meter.price.by.forEach((dimension, depth) => {
+      add(dimension, { what: "price", accepts: accepts(keysAtDepth(tree, depth)), path: (v) => (depth === 0 ? [...base, "price", "table", v] : [...base, "price", "table"]) });
+    });
+  }
+  for (const what of ["pool", "category"] as const) {
+    const lookup = meter[what];
+    if (lookup.kind === "by") add(lookup.dimension, { what, accepts: accepts(lookup.table.keys()), path: (v) => [...base, what, "table", v] });
+  }
+  return out;
+}
+
+/**
+ * Where a meter looks things up by the same dimension in several tables, each
+ * value must be in all of them: a source with a pool but no price is a missing
+ * price (an event would fail the replay), and a price no event can reach is dead.
+ */
+function lookupCoverage(meter: Meter, report: Report): void {
+  for (const [dimension, lookups] of lookupsByDimension(meter)) {
+    const reachable = new Set<string>();
+    const limited = lookups.filter((l): l is DimensionLookup & { accepts: { any: false; values: Set<string> } } => !l.accepts.any);
+    for (const a of lookups) {
+      if (a.accepts.any) continue;
+      for (const value of a.accepts.values) {
+        const lacking = limited.filter((b) => b !== a && !b.accepts.values.has(value));
+        if (lacking.length === 0) {
+          reachable.add(value);
+          continue;
+        }
+        for (const b of lacking) {
+          const rule = b.what === "price" ? "missing-price" : `missing-${b.what}`;
+          report("error", rule, a.path(value), `meter ${shown(meter.key)}: ${dimension} ${shown(value)} has a ${a.what} but no ${b.what}`, `add ${value}: ... to meters.${meter.key}.${b.what === "price" ? "price.table" : `${b.what}.table`}, or remove ${shown(value)} from its ${a.what} table`);
+        }
+      }
+    }
+    if (limited.length >= 2 && reachable.size === 0) {
+      report("error", "unreachable-meter", ["meters", meter.key], `meter ${shown(meter.key)} can never be priced: no ${dimension} value is in all of its ${lookups.map((l) => l.what).join(" and ")} tables`, `make the ${dimension} tables of meters.${meter.key} list the same values`);
+    }
+    meter.surcharges.forEach((s, i) => {
+      const value = s.when.get(dimension);
+      if (value === undefined) return;
+      for (const l of limited) {
+        if (!l.accepts.values.has(value)) {
+          report("warning", "unreachable-surcharge", ["meters", meter.key, "surcharges", i, "when", dimension], `surcharge on meter ${shown(meter.key)} never applies: its ${l.what} table has no ${dimension} ${shown(value)}`, `use one of ${[...l.accepts.values].join(", ")}, or add ${shown(value)} to the ${l.what} table`);
+        }
+      }
+    });
+  }
+}
+
+const normal = (label: string) => label.trim().toLowerCase().replace(/[\s_-]+/g, " ");
+
+/** Reconciliation matches a bill's activity by label: one label must name one meter. */
+function duplicateLabels(card: RateCard, report: Report): void {
+  const owners = new Map<string, string>();
+  for (const name of card.events.keys()) owners.set(normal(name), card.events.get(name)!.meter.key);
+  const labelled = new Map<string, string>();
+  for (const meter of card.meters.values()) {
+    meter.labels.forEach((label, i) => {
+      const key = normal(label);
+      const path = ["meters", meter.key, "labels", i];
+      const byLabel = labelled.get(key);
+      const byName = owners.get(key);
+      if (byLabel === meter.key) {
+        report("warning", "duplicate-label", path, `label ${shown(label)} is listed twice on meter ${shown(meter.key)}`, "remove the repeated label");
+      } else if (byLabel !== undefined) {
+        report("error", "duplicate-label", path, `label ${shown(label)} is also a label of meter ${shown(byLabel)}: a bill line with it matches two meters`, `give meters ${byLabel} and ${meter.key} distinct labels`);
+      } else if (byName !== undefined && byName !== meter.key) {
+        report("error", "duplicate-label", path, `label ${shown(label)} is the name of meter ${shown(byName)}: a bill line with it matches two meters`, `rename the label, or move it to meter ${byName}`);
+      }
+      if (byLabel === undefined) labelled.set(key, meter.key);
+    });
+  }
+}
+
+function treeText(tree: PriceTree): unknown {
+  return tree instanceof Decimal ? tree.toFixed() : [...(tree as ReadonlyMap<string, PriceTree>)].map(([k, v]) => [k, treeText(v)]);
+}
+
+function meterSignature(m: Meter): string {
+  const lookup = (l: Meter["pool"]) => (l.kind === "fixed" ? l.value : [l.dimension, [...l.table]]);
+  return JSON.stringify([
+    m.aggregation, m.dimensions, "keyBy" in m ? m.keyBy : null,
+    m.price.kind === "flat" ? m.price.value.toFixed() : [m.price.by, treeText(m.price.tree)],
+    lookup(m.pool), lookup(m.category), m.surcharges.map((s) => [[...s.when], s.add.toFixed()]),
+  ]);
+}
+
+/** Two meters alike in every priced respect, with nothing on the bill to tell them apart, are one meter written twice. */
+function duplicateMeters(card: RateCard, report: Report): void {
+  const seen = new Map<string, Meter>();
+  for (const meter of card.meters.values()) {
+    const signature = meterSignature(meter);
+    const twin = seen.get(signature);
+    const sameLabels = twin !== undefined && JSON.stringify(twin.labels.map(normal).sort()) === JSON.stringify(meter.labels.map(normal).sort());
+    if (twin && sameLabels) {
+      report("warning", "duplicate-meter", ["meters", meter.key], `meter ${shown(meter.key)} is a copy of meter ${shown(twin.key)}: same aggregation, dimensions, price, pool and category, and no label to tell them apart`, `remove one, or give each the labels its bill uses`);
+    } else if (!twin) {
+      seen.set(signature, meter);
+    }
+  }
+}
+
+function plans(card: RateCard, report: Report): void {
+  const seen = new Map<string, string>();
+  const labels = new Map<string, string>();
+  for (const plan of card.plans.values()) {
+    const base = ["plans", plan.key];
+    const signature = JSON.stringify([plan.included.toFixed(), plan.price.toFixed(), [...plan.grace].map(([k, v]) => [k, v.toFixed()]).sort()]);
+    const twin = seen.get(signature);
+    if (twin !== undefined) report("warning", "duplicate-plan", base, `plan ${shown(plan.key)} has the same allowance, price and grace as plan ${shown(twin)}`, `remove one of ${twin} and ${plan.key}, or correct its figures`);
+    else seen.set(signature, plan.key);
+    const label = normal(plan.label);
+    const sameLabel = labels.get(label);
+    if (sameLabel !== undefined) report("warning", "duplicate-plan", [...base, "label"], `plan ${shown(plan.key)} has the label of plan ${shown(sameLabel)}`, "give each plan its own label");
+    else labels.set(label, plan.key);
+
+    for (const [pool, share] of plan.grace) {
+      const path = [...base, "grace", pool];
+      if (share.gt(1)) report("error", "grace-range", path, `grace ${share.toFixed()} is ${share.mul(100).toFixed()}% of the allowance`, `write a share: 10% is 0.10`);
+      const policy = card.pools.get(pool)?.whenExhausted;
+      if (policy !== undefined && policy !== "grace") {
+        report("warning", "unreachable-grace", path, `grace on pool ${shown(pool)} never applies: the pool's when_exhausted is ${policy}`, `set pools.${pool}.when_exhausted: grace, or remove this grace`);
+      } else if (plan.included.isZero() && share.gt(0)) {
+        report("warning", "unreachable-grace", path, `plan ${shown(plan.key)} includes no credits, so a grace share of its allowance is 0`, "remove the grace, or give the plan an allowance");
+      }
+    }
+  }
+  for (const pool of card.pools.values()) {
+    if (pool.whenExhausted !== "grace") continue;
+    if (![...card.plans.values()].some((p) => p.grace.get(pool.key)?.gt(0))) {
+      report("warning", "unreachable-grace", ["pools", pool.key, "when_exhausted"], `pool ${shown(pool.key)} draws on a grace buffer, but no plan gives it one: it blocks on every plan`, `add grace: { ${pool.key}: "0.10" } to a plan, or set when_exhausted: block`);
+    }
+  }
+}
+
+function unusedPoolsAndCategories(card: RateCard, report: Report): void {
+  const used = { pool: new Set<string>(), category: new Set<string>() };
+  for (const meter of card.meters.values()) {
+    for (const what of ["pool", "category"] as const) {
+      const l = meter[what];
+      for (const v of l.kind === "fixed" ? [l.value] : l.table.values()) used[what].add(v);
+    }
+  }
+  for (const key of card.pools.keys()) {
+    if (!used.pool.has(key)) report("warning", "unused-pool", ["pools", key], `pool ${shown(key)} is used by no meter`, "remove it, or set it as a meter's pool");
+  }
+  for (const key of card.categories.keys()) {
+    if (!used.category.has(key)) report("warning", "unused-category", ["categories", key], `category ${shown(key)} is used by no meter`, "remove it, or set it as a meter's category");
+  }
+}
+
+/** The schema keeps each level within 1-100; the list itself should name each level once, in order. */
+function thresholds(doc: CardDocument, report: Report): void {
+  const levels = doc.thresholds?.percent_of_allowance ?? [];
+  const seen = new Set<number>();
+  levels.forEach((level, i) => {
+    const path = ["thresholds", "percent_of_allowance", i];
+    if (seen.has(level)) report("warning", "threshold-duplicate", path, `threshold ${level}% is listed twice`, "remove the repeated level");
+    else if (i > 0 && level < levels[i - 1]!) report("warning", "threshold-order", path, `threshold ${level}% comes after ${levels[i - 1]}%`, "list the levels in ascending order");
+    seen.add(level);
+  });
+}
+
+/** A grant kind only accounts use; if no test grants it, its burn order and expiry are never exercised. */
+function grantKinds(subject: CardSubject, report: Report): void {
+  const tested = subject.testedGrantKinds;
+  if (tested.kind === "unreadable") return;
+  if (tested.kind === "no-tests") {
+    report("warning", "no-tests", [], `no expectations beside the card (${subject.testsFile})`, `write ${subject.testsFile}: cases of usage and the credits they must cost (burnrate test)`);
+    return;
+  }
+  for (const kind of subject.card.grantKinds.keys()) {
+    if (kind === INCLUDED || tested.kinds.has(kind)) continue;
+    report("warning", "unused-grant-kind", ["grant_kinds", kind], `grant kind ${shown(kind)} is never granted by an account in ${subject.testsFile}: its burn order and expiry are untested`, `add a case whose account has grants: [{ kind: ${kind}, ... }]`);
+  }
+}
+
+function identity(subject: CardSubject, report: Report): void {
+  if (subject.doc.effective === undefined) report("warning", "no-effective-date", [], "the card has no effective date", "add effective: YYYY-MM-DD, the day these prices apply from");
+  if (!/^#\s*yaml-language-server:\s*\$schema=\S+/m.test(subject.source.split("\n", 5).join("\n"))) {
+    report("warning", "no-editor-schema", [], "editors cannot complete or check this card: no schema comment", "add the first line # yaml-language-server: $schema=../schema/ratecard.schema.json (relative to the card)");
+  }
+}

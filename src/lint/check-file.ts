@@ -1,0 +1,111 @@
+import { existsSync, statSync } from "node:fs";
+import { resolveAccount } from "../account/account.js";
+import { caseAccount, caseUsage, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { UserError, shown } from "../errors.js";
+import { readText } from "../inputs.js";
+import { parseRateCard } from "../ratecard/load.js";
+import { cardCodec } from "../ratecard/schema.js";
+import type { RateCard } from "../ratecard/types.js";
+import { decodeYaml } from "../yaml/codec.js";
+import { lintCard, type TestedGrantKinds } from "./card-rules.js";
+import type { CheckedFile, LintFinding } from "./finding.js";
+import { findingsFromError } from "./from-errors.js";
+
+/**
+ * Check one file named on the command line. A file that cannot be opened is bad
+ * usage (exit 2); everything wrong inside a file that opens is a finding.
+ */
+export function checkFile(file: string): CheckedFile {
+  mustExist(file);
+  return isTestsFile(file) ? checkTests(file) : checkCard(file);
+}
+
+function mustExist(file: string): void {
+  const where = { file, line: 1, column: 1 };
+  if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", where, "an existing rate card or tests file", "no such file");
+  if (statSync(file).isDirectory()) throw new UserError("is a directory", where, "a rate card or tests file", "a directory");
+}
+
+function attempt<T>(findings: LintFinding[], run: () => T): T | undefined {
+  try {
+    return run();
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    findings.push(...findingsFromError(e));
+    return undefined;
+  }
+}
+
+function checkCard(file: string): CheckedFile {
+  const findings: LintFinding[] = [];
+  const source = attempt(findings, () => readText(file));
+  const card = source === undefined ? undefined : attempt(findings, () => parseRateCard(source, file));
+  if (source === undefined || card === undefined) return { file, kind: "card", subject: undefined, findings };
+  const decoded = decodeYaml(source, file, cardCodec);
+  const testsFile = testsFileFor(file);
+  findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile), testsFile }));
+  return { file, kind: "card", subject: `${card.provider} ${card.version}`, findings };
+}
+
+/** Grant kinds the accounts of a card's tests grant. A tests file that does not load is reported when it is checked itself. */
+function grantedInTests(testsFile: string): TestedGrantKinds {
+  if (!existsSync(testsFile)) return { kind: "no-tests" };
+  let suite: Suite;
+  try {
+    suite = loadSuite(testsFile);
+  } catch (e) {
+    if (e instanceof UserError) return { kind: "unreadable" };
+    throw e;
+  }
+  const kinds = new Set<string>();
+  suite.doc.cases.forEach((_, i) => {
+    try {
+      for (const g of caseAccount(suite, i)?.doc.grants ?? []) kinds.add(g.kind);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+    }
+  });
+  return { kind: "known", kinds };
+}
+
+/** A tests file is checked as the expectations of its card: its shape, its files, and every name it uses. */
+function checkTests(file: string): CheckedFile {
+  const findings: LintFinding[] = [];
+  const suite = attempt(findings, () => loadSuite(file));
+  if (!suite) return { file, kind: "tests", subject: undefined, findings };
+  const subject = `expectations of ${suite.cardFile}`;
+  const card = attempt([], () => parseRateCard(readText(suite.cardFile), suite.cardFile));
+  if (!card) {
+    findings.push({
+      severity: "error", rule: "card", location: suite.at(suite.doc.card !== undefined ? ["card"] : []),
+      message: `the card under test, ${suite.cardFile}, is missing or does not load`, fix: `run burnrate check ${suite.cardFile}, or set card: to the right file`,
+    });
+    return { file, kind: "tests", subject, findings };
+  }
+  suite.doc.cases.forEach((_, i) => findings.push(...checkCase(suite, card, i)));
+  return { file, kind: "tests", subject, findings };
+}
+
+function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const c = suite.doc.cases[index]!;
+  const base = ["cases", index];
+  const error = (rule: string, path: (string | number)[], message: string, fix: string) => findings.push({ severity: "error", rule, location: suite.at([...base, ...path]), message, fix });
+  caseUsage(suite, c).forEach((usage, n) => {
+    if (!existsSync(usage)) error("missing-file", ["usage", ...(Array.isArray(c.usage) && c.usage.length > 1 ? [n] : [])], `usage file ${usage} does not exist`, "correct the path (relative to the tests file)");
+  });
+  attempt(findings, () => resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through }));
+  const meterNames = (meters: ReadonlyMap<string, unknown> | undefined, path: (string | number)[]) => {
+    for (const meter of meters?.keys() ?? []) {
+      if (!card.events.has(meter)) error("unknown-meter", [...path, meter], `unknown meter ${shown(meter)}`, `use a meter of ${card.provider} ${card.version}: ${[...card.events.keys()].join(", ")}`);
+    }
+  };
+  meterNames(c.expect.meters, ["expect", "meters"]);
+  c.expect.cycles?.forEach((cycle, n) => {
+    meterNames(cycle.meters, ["expect", "cycles", n, "meters"]);
+    for (const kind of cycle.grants?.keys() ?? []) {
+      if (!card.grantKinds.has(kind)) error("unknown-grant-kind", ["expect", "cycles", n, "grants", kind], `unknown grant kind ${shown(kind)}`, `use one of ${[...card.grantKinds.keys()].join(", ")}`);
+    }
+  });
+  return findings;
+}

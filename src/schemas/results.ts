@@ -1,0 +1,72 @@
+import type { JsonSchema } from "../yaml/codec.js";
+import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str } from "./json-schema.js";
+
+const position = { file: str(), line: count(), column: count() };
+const percent = (description: string): JsonSchema => nullable({ type: "string", pattern: "^-?\\d+(?:\\.\\d{1,2})?$", description });
+const card = object({ file: str(), provider: str(), version: str() });
+const amounts = {
+  old: decimalString("under the base card"),
+  new: decimalString("under the new card"),
+  delta: decimalString("new - old"),
+  delta_percent: percent("100 x delta / old, to 2 places; null when old is 0 and new is not"),
+};
+
+export const checkSchema: JsonSchema = contract("check", "burnrate check --format json", {
+  errors: count(),
+  warnings: count(),
+  files: array(object({
+    file: str(),
+    kind: { enum: ["card", "tests"] },
+    subject: nullable(str("what the file is: \"fliplet 2026-11\", or the card a tests file belongs to")),
+    findings: array(object({
+      severity: { enum: ["error", "warning"] },
+      rule: str("a stable rule name: schema, syntax, missing-price, duplicate-label, ..."),
+      ...position,
+      message: str(),
+      fix: str("what to change to clear the finding"),
+    })),
+  })),
+});
+
+export const cardtestSchema: JsonSchema = contract("cardtest", "burnrate test --format json", {
+  passed: count(),
+  failed: count(),
+  untested: array(object({ card: str(), tests_file: str() }), "cards named without a tests file beside them"),
+  suites: array(object({
+    file: str(),
+    card: object({ file: str(), provider: str(), version: str() }),
+    cases: array(object({
+      name: str(),
+      ...position,
+      outcome: { enum: ["passed", "failed", "error"] },
+      mismatches: array(object({ ...position, what: str(), expected: str(), actual: str() })),
+      errors: array(str(), "why the case could not run"),
+    })),
+  })),
+});
+
+export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format json", {
+  base: card,
+  card,
+  usage: array(str()),
+  unit: str(),
+  base_total: decimalString(),
+  card_total: decimalString(),
+  total_delta: decimalString(),
+  total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when base_total is 0 and card_total is not"),
+  fail_over: nullable(object({ percent: decimalString(), exceeded: { type: "boolean" } })),
+  accounts: array(object({ account: str(), ...amounts })),
+  meters: array(object({ meter: str(), ...amounts })),
+  cycles: array(object({ account: str(), start: instant(), end: instant(), ...amounts, old_rejected: count(), new_rejected: count() })),
+  changes: array(object({ cycle: instant("the cycle's start"), cycle_end: instant(), account: str(), meter: str(), ...amounts }), "every cycle, account and meter either card charged"),
+  card_changes: array(object({
+    change: { enum: ["added", "removed", "changed"] },
+    what: { enum: ["meter", "plan", "pool", "category", "grant kind", "setting"] },
+    path: str("the setting's path in the card, such as meters.sms.price"),
+    old: nullable(str()),
+    new: nullable(str()),
+    ...position,
+  })),
+});
+
+export { cardIdentity };

@@ -1,0 +1,67 @@
+import type { JsonSchema } from "../yaml/codec.js";
+import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
+
+const line = object({
+  meter: str("the meter key that activated the charge; a refund is under the meter that caused it"),
+  kind: { enum: ["usage", "recurring", "gauge", "refund"] },
+  category: str(),
+  pool: str(),
+  dimensions: stringMap(str()),
+  quantity: decimalString(),
+  unit_price: decimalString(),
+  amount: decimalString("credits; negative for a refund"),
+  events: count("events (or cycle-start charges) behind the line"),
+});
+
+const grant = object({
+  kind: str("a grant kind of the card: included, topup, ..."),
+  opening: decimalString(),
+  granted: decimalString(),
+  consumed: decimalString(),
+  expired: decimalString(),
+  closing: decimalString(),
+}, "opening + granted = consumed + expired + closing");
+
+export const cycleSchema: JsonSchema = object({
+  start: instant("the cycle is [start, end)"),
+  end: instant(),
+  resets: instant("when the monthly credits refill"),
+  allowance: decimalString(),
+  total: decimalString("sum of the lines"),
+  uncovered: decimalString("charged beyond all grants (grace buffer or allowed)"),
+  overage: object({ currency: str(), amount: decimalString() }),
+  exhausted_at: nullable(instant("when the credits and any grace ran out")),
+  by_category: stringMap(decimalString()),
+  by_pool: stringMap(decimalString()),
+  by_project: stringMap(decimalString()),
+  lines: array(line),
+  grants: array(grant),
+  rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() })),
+  thresholds: array(object({ percent: { type: "integer", minimum: 1, maximum: 100 }, at: instant() })),
+  duplicates: array(object({ meter: str(), events: count(), quantity: decimalString() }), "events whose event_id was seen before, counted once"),
+});
+
+export const statementSchema: JsonSchema = contract("statement", "burnrate statement --format json", {
+  card: cardIdentity,
+  unit: str(),
+  currency: str(),
+  timezone: str(),
+  events: object({ read: count(), priced: count(), duplicates: count(), rejected: count() }),
+  accounts: array(object({ account: str(), plan: str(), cycles: array(cycleSchema) })),
+});
+
+export const ledgerSchema: JsonSchema = contract("ledger", "burnrate statement --ledger --format json", {
+  card: cardIdentity,
+  entries: array(object({
+    at: instant(),
+    account: str(),
+    type: { enum: ["payment", "allowance", "charge", "refund", "expiry"] },
+    meter: nullable(str()),
+    grant: nullable(str()),
+    dimensions: stringMap(str()),
+    quantity: nullable(decimalString()),
+    amount: decimalString("credits in (+) or out (-) of the balance"),
+    uncovered: decimalString(),
+    balance: decimalString(),
+  })),
+});
