@@ -1,0 +1,136 @@
+import { isSeq, type Node } from "yaml";
+import { UserError, shown, type Location } from "../errors.js";
+import type { RateCard } from "../ratecard/types.js";
+import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
+
+/**
+ * A bill is either the canonical bill CSV of SPEC 6 (one line per cycle,
+ * activity and dimensions) or a provider's transaction ledger (one row per
+ * transaction, Floopy's "amount, type, timestamp" export).
+ */
+export const BILL_LAYOUTS = ["canonical", "ledger"] as const;
+export type BillLayout = (typeof BILL_LAYOUTS)[number];
+
+export const CANONICAL_COLUMNS = ["period_start", "activity", "quantity", "amount", "unit_price", "account"] as const;
+export const LEDGER_COLUMNS = ["timestamp", "type", "amount", "account"] as const;
+export type BillColumn = (typeof CANONICAL_COLUMNS)[number] | (typeof LEDGER_COLUMNS)[number];
+const ALL_COLUMNS: readonly BillColumn[] = [...new Set<BillColumn>([...CANONICAL_COLUMNS, ...LEDGER_COLUMNS])];
+
+export function columnsOf(layout: BillLayout): readonly BillColumn[] {
+  return layout === "canonical" ? CANONICAL_COLUMNS : LEDGER_COLUMNS;
+}
+
+/** What a bill's activity (or a ledger's transaction type) stands for. */
+export type ActivityTarget =
+  /** Charges for these meters of the card, compared with the sum of their statement lines. */
+  | { kind: "meters"; meters: readonly string[] }
+  /** Credits bought (a ledger's Payment rows): compared with the grants of the account file. */
+  | { kind: "payments" }
+  /** Rows the user chose not to reconcile; they are still counted and reported. */
+  | { kind: "ignore" };
+
+export interface BillMapping {
+  layout: BillLayout;
+  columns: Partial<Record<BillColumn, string>>;
+  activities: ReadonlyMap<string, ActivityTarget>;
+  /** Columns that are neither canonical nor a dimension (an invoice number, a description). */
+  ignoreColumns: readonly string[];
+  /** How a ledger writes a charge: as a negative movement of the balance (the usual) or as a positive amount. */
+  deductions: "negative" | "positive";
+}
+
+export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], deductions: "negative" };
+
+const meterKeys: Codec<string | string[]> = {
+  decode: (node: Node, ctx) => (isSeq(node) ? list(text(), { minItems: 1 }).decode(node, ctx) : text().decode(node, ctx)),
+  schema: () => ({ oneOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }] }),
+};
+
+export const billMappingCodec = record({}, {
+  layout: oneOf(BILL_LAYOUTS, "canonical: one line per cycle, activity and dimensions; ledger: one row per transaction (amount, type, timestamp)"),
+  columns: record({}, Object.fromEntries(ALL_COLUMNS.map((c) => [c, text({ description: `the bill column holding ${c}` })])) as Record<BillColumn, Codec<string>>),
+  activities: dictionary(meterKeys, {
+    keyPattern: /^.+$/,
+    description: "the bill's wording -> a meter key, a list of meter keys billed together, `payments` (credits bought) or `ignore`",
+  }),
+  ignore_columns: list(text(), { description: "bill columns that are not dimensions" }),
+  deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
+}, "how a provider's bill maps onto burnrate's canonical bill columns");
+
+/** Words a ledger uses for credits coming in, when no mapping says otherwise. */
+const PAYMENT_WORDS = new Set(["payment"]);
+
+/** Decode a bill mapping file and check its meter keys against the card. */
+export function parseBillMapping(source: string, file: string, card: RateCard): BillMapping {
+  const decoded = decodeYaml(source, file, billMappingCodec);
+  const doc = decoded.value;
+  const layout = doc.layout ?? "canonical";
+  for (const column of Object.keys(doc.columns ?? {})) {
+    if (!(columnsOf(layout) as readonly string[]).includes(column)) {
+      throw new UserError(`column ${shown(column)} does not apply to the ${layout} layout`, decoded.at(["columns", column]), `one of ${columnsOf(layout).join(", ")}`, shown(column));
+    }
+  }
+  const activities = new Map<string, ActivityTarget>();
+  for (const [word, value] of doc.activities ?? []) {
+    activities.set(word, targetOf(value, card, (i) => decoded.at(i === undefined ? ["activities", word] : ["activities", word, i])));
+  }
+  return {
+    layout,
+    columns: { ...(doc.columns ?? {}) },
+    activities,
+    ignoreColumns: doc.ignore_columns ?? [],
+    deductions: doc.deductions ?? "negative",
+  };
+}
+
+function targetOf(value: string | string[], card: RateCard, at: (index?: number) => Location): ActivityTarget {
+  if (value === "ignore" || value === "payments") return { kind: value };
+  const meters = typeof value === "string" ? [value] : value;
+  meters.forEach((m, i) => {
+    if (!card.events.has(m)) {
+      throw new UserError(`unknown meter ${shown(m)}`, at(typeof value === "string" ? undefined : i), `a meter of ${card.provider} ${card.version}, payments or ignore`, shown(m));
+    }
+  });
+  return { kind: "meters", meters };
+}
+
+const FLAG = (name: string): Location => ({ file: name, line: 1, column: 1 });
+
+/** `--bill-layout` and `--bill-map CANONICAL=SOURCE` flags, applied over a mapping file. */
+export function withBillFlags(base: BillMapping, layoutFlag: string | undefined, flags: readonly string[]): BillMapping {
+  let layout = base.layout;
+  if (layoutFlag !== undefined) {
+    if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError("unknown bill layout", FLAG("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
+    layout = layoutFlag as BillLayout;
+  }
+  const columns = { ...base.columns };
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    const name = flag.slice(0, eq);
+    if (eq < 1 || !(columnsOf(layout) as readonly string[]).includes(name)) {
+      throw new UserError("bad bill column mapping", FLAG("--bill-map"), `CANONICAL=SOURCE with CANONICAL one of ${columnsOf(layout).join(", ")}`, shown(flag));
+    }
+    columns[name as BillColumn] = flag.slice(eq + 1);
+  }
+  return { ...base, layout, columns };
+}
+
+/**
+ * What a bill's activity word stands for: the mapping's entry, else a meter key,
+ * else a label the card declares for a meter (case and spacing aside), else,
+ * in a ledger, the payment type.
+ */
+export function resolveActivity(word: string, card: RateCard, mapping: BillMapping): ActivityTarget | undefined {
+  const mapped = mapping.activities.get(word);
+  if (mapped) return mapped;
+  if (card.events.has(word)) return { kind: "meters", meters: [word] };
+  const wanted = normalized(word);
+  const labelled = [...card.meters.values()].filter((m) => m.labels.some((l) => normalized(l) === wanted));
+  if (labelled.length === 1) return { kind: "meters", meters: [labelled[0]!.key] };
+  if (mapping.layout === "ledger" && PAYMENT_WORDS.has(wanted)) return { kind: "payments" };
+  return undefined;
+}
+
+function normalized(word: string): string {
+  return word.trim().replace(/\s+/g, " ").toLowerCase();
+}

@@ -1,0 +1,57 @@
+import type { Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+import type { Instant } from "../time.js";
+import type { BillLayout } from "./mapping.js";
+
+/** Which cycle a bill row belongs to, as the bill says it; resolved against the account's calendar once it is known. */
+export type BillPeriod =
+  /** Canonical bill: the cycle's first local day. */
+  | { kind: "start-date"; date: string }
+  /** Canonical bill: the cycle's start instant. */
+  | { kind: "start-instant"; at: Instant }
+  /** Ledger: a transaction somewhere in the cycle. */
+  | { kind: "within"; at: Instant };
+
+/** One charge on the bill: a canonical line, or one ledger transaction. */
+export interface BillCharge {
+  period: BillPeriod;
+  /** The cell that gave the period, for an error if it is not a cycle start. */
+  periodCell: Location;
+  /** The bill's own wording for the activity. */
+  activity: string;
+  meters: readonly string[];
+  account: string | undefined;
+  dimensions: Readonly<Record<string, string>>;
+  quantity: Decimal | undefined;
+  /** Credits charged (a ledger's deduction turned positive); negative for a refund. */
+  amount: Decimal;
+  unitPrice: Decimal | undefined;
+  origin: Location;
+}
+
+/** Credits bought, as a ledger's Payment rows record them. */
+export interface BillPayment {
+  at: Instant;
+  amount: Decimal;
+  account: string | undefined;
+  origin: Location;
+}
+
+/** Rows a mapping told burnrate not to reconcile: counted, so nothing disappears silently. */
+export interface IgnoredRows {
+  activity: string;
+  rows: number;
+  amount: Decimal;
+}
+
+export interface Bill {
+  file: string;
+  layout: BillLayout;
+  /** Dimension columns the bill carries: statement lines are summed over every other dimension. */
+  dimensions: readonly string[];
+  /** Whether the bill names accounts; without an account column it covers every account of the usage. */
+  byAccount: boolean;
+  charges: BillCharge[];
+  payments: BillPayment[];
+  ignored: IgnoredRows[];
+}

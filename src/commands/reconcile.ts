@@ -1,0 +1,71 @@
+import { resolveAccount } from "../account/account.js";
+import { Finding, UserError, shown } from "../errors.js";
+import { loadAccount, loadCardFor } from "../inputs.js";
+import { parsePlainDecimal, type Decimal } from "../money.js";
+import { emit } from "../output.js";
+import { reconcile } from "../reconcile/reconcile.js";
+import { meterName, summarize } from "../reconcile/summary.js";
+import type { RenderContext } from "../render/context.js";
+import { toMarkdown, toTerminal } from "../render/document.js";
+import { chooseFormat, colorFor, json } from "../render/format.js";
+import { reconcileCsv } from "../render/reconcile-csv.js";
+import { reconcileJson } from "../render/reconcile-json.js";
+import { reconcileBlocks } from "../render/reconcile-report.js";
+import { formatInstant } from "../time.js";
+
+export interface ReconcileOptions {
+  card?: string;
+  usage: string[];
+  account?: string;
+  plan?: string;
+  anchor?: string;
+  timezone?: string;
+  mapping?: string;
+  map: string[];
+  bill: string;
+  billMapping?: string;
+  billLayout?: string;
+  billMap: string[];
+  tolerance?: string;
+  tolerancePercent?: string;
+  format?: string;
+  output?: string;
+  bom?: boolean;
+  color?: boolean;
+}
+
+export async function reconcileCommand(options: ReconcileOptions): Promise<void> {
+  const format = chooseFormat(options.format, options.output);
+  const tolerance = {
+    absolute: nonNegative(options.tolerance, "--tolerance"),
+    percent: nonNegative(options.tolerancePercent, "--tolerance-percent"),
+  };
+  const account = loadAccount(options.account);
+  const card = loadCardFor(options.card, account);
+  const settings = resolveAccount(card, account, options);
+  const result = await reconcile({
+    card,
+    settings,
+    usage: { files: options.usage, mappingFile: options.mapping, mapFlags: options.map },
+    bill: { file: options.bill, mappingFile: options.billMapping, layout: options.billLayout, mapFlags: options.billMap },
+    tolerance,
+  });
+  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
+  const text = format === "json" ? json(reconcileJson(result))
+    : format === "csv" ? reconcileCsv(result, { bom: options.bom })
+    : format === "markdown" ? toMarkdown(reconcileBlocks(result, ctx))
+    : toTerminal(reconcileBlocks(result, ctx), ctx.color);
+  emit(text, options.output);
+
+  const { attention } = summarize(result);
+  if (attention.length > 0) {
+    const first = attention[0]!;
+    throw new Finding(`${attention.length} bill difference(s) need attention; first: ${formatInstant(first.cycleStart)} ${meterName(first)} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
+  }
+}
+
+function nonNegative(text: string | undefined, flag: string): Decimal {
+  const value = parsePlainDecimal((text ?? "0").trim());
+  if (!value || value.isNegative()) throw new UserError("bad tolerance", { file: flag, line: 1, column: 1 }, "a plain decimal of 0 or more", shown(text ?? ""));
+  return value;
+}

@@ -1,0 +1,114 @@
+import type { Bill, BillCharge } from "../bill/types.js";
+import type { Statement } from "../engine/types.js";
+import { UserError, shown } from "../errors.js";
+import { ZERO, type Decimal } from "../money.js";
+import type { AlignedLine } from "./types.js";
+
+export type PlacedCharge = BillCharge & { cycle: number };
+
+/**
+ * How bill and statement lines meet: by cycle, account (when the bill names
+ * accounts), activity and the dimensions the bill carries. An activity is a
+ * group of meters billed together (a ledger's Request covers several meters);
+ * a meter the bill never names is its own group.
+ */
+export class Aligner {
+  private readonly groups = new Map<string, readonly string[]>();
+  private readonly words = new Map<string, string>();
+
+  constructor(private readonly bill: Bill, charges: readonly PlacedCharge[]) {
+    for (const charge of charges) {
+      const id = charge.meters.join("+");
+      for (const meter of charge.meters) {
+        const group = this.groups.get(meter);
+        if (group && group.join("+") !== id) {
+          throw new UserError(`meter ${shown(meter)} is billed under two activities`, charge.origin, `each meter in one activity (${shown(group.join("+"))})`, shown(charge.activity));
+        }
+        this.groups.set(meter, charge.meters);
+      }
+      if (!this.words.has(id)) this.words.set(id, charge.activity);
+    }
+  }
+
+  meters(meter: string): readonly string[] {
+    return this.groups.get(meter) ?? [meter];
+  }
+
+  /** A line's identity within a cycle: account, activity and the bill's dimensions. */
+  key(account: string, meter: string, dims: Readonly<Record<string, string>>): string {
+    return JSON.stringify([this.bill.byAccount ? account : "", this.meters(meter).join("+"), this.project(dims)]);
+  }
+
+  project(dims: Readonly<Record<string, string>>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of this.bill.dimensions) if (dims[d] !== undefined && dims[d] !== "") out[d] = dims[d]!;
+    return out;
+  }
+
+  /** The id of an aligned line: its cycle and key. */
+  id(cycle: number, account: string, meter: string, dims: Readonly<Record<string, string>>): string {
+    return `${cycle}\u0000${this.key(account, meter, dims)}`;
+  }
+
+  /** Align a statement's lines in the given cycles with the bill's charges. */
+  align(statement: Statement, charges: readonly PlacedCharge[], cycles: ReadonlySet<number>): Map<string, AlignedLine> {
+    const lines = new Map<string, AlignedLine>();
+    const entry = (cycle: number, account: string, meter: string, dims: Readonly<Record<string, string>>): AlignedLine => {
+      const id = this.id(cycle, account, meter, dims);
+      let line = lines.get(id);
+      if (!line) {
+        const meters = this.meters(meter);
+        line = {
+          cycle,
+          account: this.bill.byAccount ? account : undefined,
+          activity: this.words.get(meters.join("+")) ?? meters.join("+"),
+          meters,
+          dimensions: this.project(dims),
+          bill: undefined,
+          computed: undefined,
+          duplicates: ZERO,
+        };
+        lines.set(id, line);
+      }
+      return line;
+    };
+
+    for (const charge of charges) {
+      const line = entry(charge.cycle, charge.account ?? "", charge.meters[0]!, charge.dimensions);
+      const b = line.bill;
+      line.bill = b === undefined
+        ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin }
+        : {
+            quantity: b.quantity === undefined || charge.quantity === undefined ? undefined : b.quantity.plus(charge.quantity),
+            amount: b.amount.plus(charge.amount),
+            unitPrice: b.unitPrice !== undefined && charge.unitPrice !== undefined && b.unitPrice.eq(charge.unitPrice) ? b.unitPrice : undefined,
+            rows: b.rows + 1,
+            origin: b.origin,
+          };
+    }
+
+    const prices = new Map<AlignedLine, Set<string>>();
+    for (const account of statement.accounts) {
+      for (const cycle of account.cycles) {
+        if (!cycles.has(cycle.index)) continue;
+        for (const l of cycle.lines) {
+          const line = entry(cycle.index, account.account, l.meter, l.dimensions);
+          const c = line.computed ?? { quantity: ZERO, amount: ZERO, events: 0, unitPrice: l.unitPrice };
+          line.computed = { quantity: c.quantity.plus(l.quantity), amount: c.amount.plus(l.amount), events: c.events + l.events, unitPrice: c.unitPrice };
+          let seen = prices.get(line);
+          if (!seen) prices.set(line, (seen = new Set()));
+          seen.add(l.unitPrice.toFixed());
+        }
+      }
+    }
+    for (const [line, seen] of prices) if (seen.size > 1) line.computed = { ...line.computed!, unitPrice: undefined };
+
+    return lines;
+  }
+}
+
+export function sumOf(values: Iterable<Decimal>): Decimal {
+  let total = ZERO;
+  for (const v of values) total = total.plus(v);
+  return total;
+}

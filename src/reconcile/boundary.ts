@@ -1,0 +1,182 @@
+import type { AccountSettings } from "../account/account.js";
+import type { RateCard } from "../ratecard/types.js";
+import { ZERO, formatExact, type Decimal } from "../money.js";
+import { Zone, type Calendar, type Instant } from "../time.js";
+import type { UsageInput } from "../usage/replay-files.js";
+import type { Aligner, PlacedCharge } from "./align.js";
+import { agrees, classify, type Verdict } from "./classify.js";
+import { replayRetimed } from "./replay-retimed.js";
+import type { AlignedLine } from "./types.js";
+import type { NearEvent } from "./usage-scan.js";
+
+/** Where a bill might cut its cycles instead of ours: a shift in milliseconds at each boundary (by the index of the cycle it starts). */
+export interface Hypothesis {
+  label: string;
+  shifts: ReadonlyMap<number, number>;
+}
+
+/** Zones providers commonly bill in; the bill's cut is the same wall-clock time as ours, there. */
+const BILLING_ZONES = [
+  "UTC", "Europe/London", "Europe/Berlin", "America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles",
+  "Asia/Kolkata", "Asia/Singapore", "Asia/Tokyo", "Australia/Sydney",
+];
+const QUARTER_HOUR = 15 * 60_000;
+/** Fixed offsets up to the widest gap between two time zones' midnights that a bill plausibly has. */
+const MAX_QUARTERS = 56;
+
+/** Every hypothesis worth testing, most plausible first: another billing zone, then a fixed offset, smallest first. */
+export function hypotheses(calendar: Calendar, boundaries: readonly number[]): Hypothesis[] {
+  const ours = calendar.zone;
+  const out: Hypothesis[] = [];
+  const seen = new Set<string>();
+  const add = (label: string, shift: (b: number) => number) => {
+    const shifts = new Map<number, number>();
+    for (const b of boundaries) {
+      const delta = shift(b);
+      if (delta !== 0) shifts.set(b, delta);
+    }
+    const id = JSON.stringify([...shifts]);
+    if (shifts.size === 0 || seen.has(id)) return;
+    seen.add(id);
+    out.push({ label, shifts });
+  };
+  const wall = (b: number) => ours.dateTime(calendar.start(b));
+  const first = wall(boundaries[0]!).toFormat("HH:mm");
+  for (const name of BILLING_ZONES) {
+    if (name === ours.name || !Zone.of(name)) continue;
+    add(`the bill cuts cycles at ${first} ${name}, not ${first} ${ours.name}`, (b) => wall(b).setZone(name, { keepLocalTime: true }).toMillis() - calendar.start(b));
+  }
+  for (let q = 1; q <= MAX_QUARTERS; q++) {
+    for (const sign of [-1, 1]) {
+      const minutes = q * 15;
+      const span = `${Math.floor(minutes / 60)}h${minutes % 60 === 0 ? "" : ` ${minutes % 60}min`}`;
+      add(`the bill cuts cycles ${span} ${sign < 0 ? "earlier" : "later"} than ${first} ${ours.name}`, () => sign * q * QUARTER_HOUR);
+    }
+  }
+  return out;
+}
+
+interface Move {
+  quantity: Decimal;
+  amount: Decimal;
+  into: number;
+  outOf: number;
+}
+
+/** What a hypothesis moves, per aligned line id: flow events only, from the events near each boundary. */
+function movesOf(h: Hypothesis, near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>, calendar: Calendar): Map<string, Move> {
+  const moves = new Map<string, Move>();
+  const move = (cycle: number, key: string, quantity: Decimal, amount: Decimal, into: boolean) => {
+    const id = `${cycle}\u0000${key}`;
+    const m = moves.get(id) ?? { quantity: ZERO, amount: ZERO, into: 0, outOf: 0 };
+    moves.set(id, into
+      ? { quantity: m.quantity.plus(quantity), amount: m.amount.plus(amount), into: m.into + 1, outOf: m.outOf }
+      : { quantity: m.quantity.minus(quantity), amount: m.amount.minus(amount), into: m.into, outOf: m.outOf + 1 });
+  };
+  for (const [b, delta] of h.shifts) {
+    const start = calendar.start(b);
+    const [from, to] = delta > 0 ? [start, start + delta] : [start + delta, start];
+    const [source, target] = delta > 0 ? [b, b - 1] : [b - 1, b];
+    for (const [key, events] of near.get(b) ?? []) {
+      for (const e of events) {
+        if (e.at < from || e.at >= to) continue;
+        move(source, key, e.quantity, e.amount, false);
+        move(target, key, e.quantity, e.amount, true);
+      }
+    }
+  }
+  return moves;
+}
+
+/** Move events that fall between our boundary and the bill's onto the boundary, on the bill's side of it. */
+export function retimer(h: Hypothesis, calendar: Calendar): (at: Instant) => Instant {
+  return (at) => {
+    const i = calendar.indexOf(at);
+    const after = h.shifts.get(i);
+    if (after !== undefined && after > 0 && at < calendar.start(i) + after) return calendar.start(i) - 1;
+    const before = h.shifts.get(i + 1);
+    if (before !== undefined && before < 0 && at >= calendar.start(i + 1) + before) return calendar.start(i + 1);
+    return at;
+  };
+}
+
+export interface BoundaryContext {
+  card: RateCard;
+  settings: AccountSettings;
+  input: UsageInput;
+  calendar: Calendar;
+  aligner: Aligner;
+  charges: readonly PlacedCharge[];
+  cycles: ReadonlySet<number>;
+  lines: ReadonlyMap<string, AlignedLine>;
+  verdicts: ReadonlyMap<string, Verdict | undefined>;
+  near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>;
+}
+
+export interface ShiftFinding {
+  hypothesis: Hypothesis;
+  /** Line ids the shift explains, with the explanation to show. */
+  explained: Map<string, string>;
+}
+
+/** How many hypotheses, ranked by the cheap estimate, are replayed before giving up. */
+const REPLAYS = 3;
+
+/**
+ * Find a boundary that explains gaps: rank hypotheses by how many open
+ * differences their moved flow events would close without opening new ones,
+ * then prove the best by replaying the usage with those events moved, and keep
+ * it only if the replay makes lines agree and breaks none.
+ */
+export async function findBoundaryShift(ctx: BoundaryContext, candidates: readonly Hypothesis[]): Promise<ShiftFinding | undefined> {
+  const step = ctx.card.precision.step;
+  const isOpen = (id: string) => ctx.verdicts.get(id)?.shiftable === true;
+  const isAgreeing = (id: string) => {
+    const v = ctx.verdicts.get(id);
+    return v === undefined || v.class === "rounding";
+  };
+  const ranked: { h: Hypothesis; score: number; moves: Map<string, Move> }[] = [];
+  for (const h of candidates) {
+    const moves = movesOf(h, ctx.near, ctx.calendar);
+    let score = 0;
+    let broken = false;
+    for (const [id, m] of moves) {
+      const cycle = Number(id.slice(0, id.indexOf("\u0000")));
+      if (!ctx.cycles.has(cycle) || (m.quantity.isZero() && m.amount.isZero())) continue;
+      const line = ctx.lines.get(id);
+      const quantity = (line?.computed?.quantity ?? ZERO).plus(m.quantity);
+      const amount = (line?.computed?.amount ?? ZERO).plus(m.amount);
+      const now = agrees(line ?? { bill: undefined }, quantity, amount, step);
+      if (line && isOpen(id) && now) score++;
+      else if ((!line || isAgreeing(id)) && !now) broken = true;
+    }
+    if (score > 0 && !broken) ranked.push({ h, score, moves });
+  }
+  ranked.sort((a, b) => b.score - a.score);
+
+  for (const { h, moves } of ranked.slice(0, REPLAYS)) {
+    const replayed = await replayRetimed(ctx.card, { ...ctx.settings, anchor: ctx.calendar.start(0) }, ctx.input, retimer(h, ctx.calendar));
+    const after = ctx.aligner.align(replayed, ctx.charges, ctx.cycles);
+    const explained = new Map<string, string>();
+    let broken = false;
+    for (const id of new Set([...ctx.lines.keys(), ...after.keys()])) {
+      const before = ctx.lines.get(id);
+      const line = after.get(id);
+      const verdict = line ? classify({ ...line, duplicates: before?.duplicates ?? ZERO }, ctx.card) : undefined;
+      const nowAgrees = verdict === undefined || verdict.class === "rounding";
+      if (before && isOpen(id) && nowAgrees) explained.set(id, explain(h, moves.get(id), line, ctx.card.unit));
+      else if ((!before || isAgreeing(id)) && !nowAgrees) broken = true;
+    }
+    if (!broken && explained.size > 0) return { hypothesis: h, explained };
+  }
+  return undefined;
+}
+
+function explain(h: Hypothesis, move: Move | undefined, line: AlignedLine | undefined, unit: string): string {
+  const moved = move === undefined ? "" : [
+    move.into > 0 ? `${move.into} event(s) moved in` : "",
+    move.outOf > 0 ? `${move.outOf} event(s) moved out` : "",
+  ].filter(Boolean).join(", ");
+  const result = line?.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : `nothing`;
+  return `${h.label}: replayed with the bill's boundaries${moved ? ` (${moved})` : ""}, usage gives ${result}, as billed`;
+}

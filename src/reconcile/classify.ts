@@ -1,0 +1,101 @@
+import { formatExact, roundToStep, type Decimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { AlignedLine, DifferenceClass } from "./types.js";
+
+export interface Verdict {
+  class: DifferenceClass;
+  explanation: string;
+  prices?: { bill: Decimal; card: Decimal };
+  /** A gap that events landing in the neighbouring cycle could explain: worth testing a boundary shift. */
+  shiftable: boolean;
+}
+
+const n = (v: Decimal) => formatExact(v);
+/** Implied prices are quotients: shown to enough places to compare, not to sixty digits. */
+const price = (v: Decimal) => formatExact(v.toDecimalPlaces(8));
+
+/** Whether the bill and the computed side agree for the purpose of a boundary test: same quantity when billed, amounts within one rounding step. */
+export function agrees(line: Pick<AlignedLine, "bill">, quantity: Decimal, amount: Decimal, step: Decimal): boolean {
+  const bill = line.bill;
+  if (!bill) return amount.isZero();
+  if (bill.quantity !== undefined && !bill.quantity.eq(quantity)) return false;
+  return bill.amount.minus(amount).abs().lte(step);
+}
+
+/** Class a line's difference without touching the usage again; undefined when the line agrees. */
+export function classify(line: AlignedLine, card: RateCard): Verdict | undefined {
+  const { bill, computed } = line;
+  const step = card.precision.step;
+  const unit = card.unit;
+  if (!bill) {
+    if (!computed || computed.amount.isZero()) return undefined;
+    return {
+      class: "missing_on_bill",
+      explanation: `usage has ${computed.events} event(s), quantity ${n(computed.quantity)}, ${n(computed.amount)} ${unit}; the bill has no such line`,
+      shiftable: true,
+    };
+  }
+  if (!computed) {
+    if (bill.amount.isZero() && (bill.quantity === undefined || bill.quantity.isZero())) return undefined;
+    return {
+      class: "missing_in_usage",
+      explanation: `the bill charges ${n(bill.amount)} ${unit}${bill.quantity === undefined ? "" : ` for quantity ${n(bill.quantity)}`}; the usage log has no such events`,
+      shiftable: true,
+    };
+  }
+  const delta = bill.amount.minus(computed.amount);
+  const quantityKnown = bill.quantity !== undefined;
+  const sameQuantity = !quantityKnown || bill.quantity!.eq(computed.quantity);
+  if (delta.isZero() && sameQuantity) return undefined;
+
+  if (sameQuantity && delta.abs().lte(step)) {
+    const rounded = roundToStep(computed.amount, step, card.precision.rounding);
+    return {
+      class: "rounding",
+      explanation: rounded.eq(bill.amount)
+        ? `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${card.precision.rounding})`
+        : `within one rounding step (${n(step)}) of ${n(computed.amount)}`,
+      shiftable: false,
+    };
+  }
+
+  const cardPrice = computed.unitPrice;
+  if (quantityKnown && sameQuantity) {
+    if (computed.quantity.isZero()) {
+      return { class: "unexplained", explanation: `quantity 0 on both sides, yet the bill charges ${n(bill.amount)} ${unit} and usage ${n(computed.amount)}`, shiftable: false };
+    }
+    const billPrice = bill.unitPrice ?? bill.amount.div(bill.quantity!);
+    const card = cardPrice ?? computed.amount.div(computed.quantity);
+    return {
+      class: "rate_drift",
+      explanation: `same quantity (${n(computed.quantity)}), but the bill charges ${price(billPrice)} per unit and the card ${price(card)}: the card may be out of date`,
+      prices: { bill: billPrice, card },
+      shiftable: false,
+    };
+  }
+
+  // The gap in quantity, and whether the bill prices its own quantity at the card's rate.
+  const gap = quantityKnown ? bill.quantity!.minus(computed.quantity) : cardPrice && !cardPrice.isZero() ? delta.div(cardPrice) : undefined;
+  const pricedAtCard = cardPrice !== undefined && (quantityKnown ? bill.amount.minus(bill.quantity!.mul(cardPrice)).abs().lte(step) : gap!.isInteger());
+  if (gap !== undefined && pricedAtCard && line.duplicates.gt(0) && gap.eq(line.duplicates)) {
+    return {
+      class: "duplicate_events",
+      explanation: `the bill counts ${n(gap)} more than usage, exactly the quantity of events the log repeats under an existing event_id (counted once by burnrate)`,
+      shiftable: false,
+    };
+  }
+  if (quantityKnown && pricedAtCard) {
+    return {
+      class: "quantity_mismatch",
+      explanation: `the bill counts ${n(bill.quantity!)}, usage has ${n(computed.quantity)} from ${computed.events} event(s); both priced at the card's ${price(cardPrice!)}`,
+      shiftable: true,
+    };
+  }
+  return {
+    class: "unexplained",
+    explanation: quantityKnown
+      ? `quantity and price both differ: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)} from ${computed.events} event(s) for ${n(computed.amount)}`
+      : `the bill gives no quantity; it charges ${n(bill.amount)} ${unit}, usage ${n(computed.amount)} from ${computed.events} event(s)`,
+    shiftable: true,
+  };
+}

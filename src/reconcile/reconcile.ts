@@ -1,0 +1,137 @@
+import type { AccountSettings } from "../account/account.js";
+import { cycleOfPeriod } from "../bill/period.js";
+import { readBill, type BillInput } from "../bill/read.js";
+import type { Statement } from "../engine/types.js";
+import { UserError } from "../errors.js";
+import { ZERO, type Decimal } from "../money.js";
+import { INCLUDED, type RateCard } from "../ratecard/types.js";
+import { Calendar } from "../time.js";
+import { replayFiles, type UsageInput } from "../usage/replay-files.js";
+import { Aligner, sumOf, type PlacedCharge } from "./align.js";
+import { findBoundaryShift, hypotheses } from "./boundary.js";
+import { classify, type Verdict } from "./classify.js";
+import type { AlignedLine, Difference, Reconciliation, Tolerance } from "./types.js";
+import { scanUsage } from "./usage-scan.js";
+
+export interface ReconcileInput {
+  card: RateCard;
+  settings: AccountSettings;
+  usage: UsageInput;
+  bill: BillInput;
+  tolerance: Tolerance;
+}
+
+/**
+ * Compare a provider's bill with the statement the engine computes from the
+ * same usage, line by line, and class every difference.
+ */
+export async function reconcile(input: ReconcileInput): Promise<Reconciliation> {
+  const { card, settings } = input;
+  // The bill is read first so that a bad row fails before a long replay.
+  const bill = readBill(input.bill, card, settings.zone);
+  const statement = await replayFiles(card, settings, input.usage);
+  const calendar = calendarOf(statement, settings);
+
+  const charges: PlacedCharge[] = bill.charges.map((c) => ({ ...c, cycle: cycleOfPeriod(c.period, calendar, c.periodCell) }));
+  const payments = bill.payments.map((p) => ({ ...p, cycle: cycleOfPeriod({ kind: "within", at: p.at }, calendar, p.origin) }));
+  const cycles = new Set([...charges.map((c) => c.cycle), ...payments.map((p) => p.cycle)]);
+  if (cycles.size === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
+
+  const aligner = new Aligner(bill, charges);
+  const lines = aligner.align(statement, charges, cycles);
+  const verdicts = new Map<string, Verdict | undefined>();
+  for (const [id, line] of lines) verdicts.set(id, classify(line, card));
+
+  const boundaryNotes = new Map<string, string>();
+  if ([...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
+    const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
+    const candidates = hypotheses(calendar, boundaries);
+    const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
+    const scan = await scanUsage(card, settings, input.usage, calendar, aligner, new Set(boundaries), window);
+    for (const [id, line] of lines) {
+      const repeated = scan.duplicates.get(id);
+      if (repeated) {
+        line.duplicates = repeated;
+        verdicts.set(id, classify(line, card));
+      }
+    }
+    if ([...verdicts.values()].some((v) => v?.shiftable)) {
+      const found = await findBoundaryShift({ card, settings, input: input.usage, calendar, aligner, charges, cycles, lines, verdicts, near: scan.near }, candidates);
+      for (const [id, text] of found?.explained ?? []) boundaryNotes.set(id, text);
+    }
+  }
+
+  const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
+  const differences: Difference[] = [];
+  for (const [id, line] of lines) {
+    const verdict = verdicts.get(id);
+    if (!verdict) continue;
+    const shifted = boundaryNotes.get(id);
+    const delta = (line.bill?.amount ?? ZERO).minus(line.computed?.amount ?? ZERO);
+    const cls = shifted ? "boundary_shift" : verdict.class;
+    differences.push({
+      line,
+      cycleStart: calendar.start(line.cycle),
+      delta,
+      class: cls,
+      explanation: shifted ?? verdict.explanation,
+      withinTolerance: cls === "rounding" || within(delta, line, input.tolerance),
+      prices: verdict.prices,
+    });
+  }
+  differences.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(a.line.meters[0]!) ?? 0) - (rank.get(b.line.meters[0]!) ?? 0)
+    || compare(a.line.account ?? "", b.line.account ?? "") || compare(JSON.stringify(a.line.dimensions), JSON.stringify(b.line.dimensions)));
+
+  const ordered = [...cycles].sort((a, b) => a - b);
+  return {
+    provider: card.provider,
+    version: card.version,
+    unit: card.unit,
+    timezone: settings.zone.name,
+    bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
+    cycles: ordered.map((index) => ({ index, start: calendar.start(index), end: calendar.start(index + 1) })),
+    tolerance: input.tolerance,
+    billTotal: sumOf(charges.map((c) => c.amount)),
+    computedTotal: sumOf([...lines.values()].map((l) => l.computed?.amount ?? ZERO)),
+    agreeing: [...verdicts.values()].filter((v) => v === undefined).length,
+    differences,
+    outsideBill: outsideBill(statement, cycles),
+    ignored: bill.ignored,
+    payments: bill.layout === "ledger"
+      ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles), rows: payments.length }
+      : undefined,
+  };
+}
+
+/** The replay's calendar: cycle 0 starts where the replay put it (the anchor, or the first usage month), in the account's zone. */
+function calendarOf(statement: Statement, settings: AccountSettings): Calendar {
+  const first = statement.accounts[0]?.cycles[0];
+  if (!first) throw new UserError("no usage and no account to reconcile", { file: "<command line>", line: 1, column: 1 }, "usage rows or an account file", "neither");
+  return new Calendar(first.start, settings.zone);
+}
+
+function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance): boolean {
+  const gap = delta.abs();
+  const reference = (line.bill?.amount ?? line.computed?.amount ?? ZERO).abs();
+  return gap.lte(tolerance.absolute) || gap.lte(reference.mul(tolerance.percent).div(100));
+}
+
+function outsideBill(statement: Statement, cycles: ReadonlySet<number>): Reconciliation["outsideBill"] {
+  const byCycle = new Map<number, { start: number; end: number; amount: Decimal }>();
+  for (const account of statement.accounts) {
+    for (const c of account.cycles) {
+      if (cycles.has(c.index) || c.lines.length === 0) continue;
+      const seen = byCycle.get(c.index) ?? { start: c.start, end: c.end, amount: ZERO };
+      byCycle.set(c.index, { ...seen, amount: seen.amount.plus(c.total) });
+    }
+  }
+  return [...byCycle].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+}
+
+function granted(statement: Statement, cycles: ReadonlySet<number>): Decimal {
+  return sumOf(statement.accounts.flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED).map((g) => g.granted))));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+import type { AccountSettings } from "../account/account.js";
+import { OutOfOrder } from "../engine/replay.js";
+import type { Statement, UsageEvent } from "../engine/types.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
+import { readUsage } from "../usage/read.js";
+import { mappingResolver, replayEvents, type UsageInput } from "../usage/replay-files.js";
+
+/**
+ * Replay the usage through the one engine with some events moved in time: how
+ * a boundary hypothesis is proved. `retime` must never move an event past
+ * another (it only pulls events near a boundary onto it), so sorted input
+ * stays sorted; unsorted input is sorted as `replayFiles` does.
+ */
+export async function replayRetimed(card: RateCard, settings: AccountSettings, input: UsageInput, retime: (at: Instant) => Instant): Promise<Statement> {
+  const events = async function* (): AsyncGenerator<UsageEvent> {
+    const read = readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
+    for await (const event of read) yield { ...event, at: retime(event.at) };
+  };
+  try {
+    return await replayEvents(card, settings, events());
+  } catch (e) {
+    if (!(e instanceof OutOfOrder)) throw e;
+  }
+  const all: UsageEvent[] = [];
+  for await (const event of events()) all.push(event);
+  all.sort((a, b) => a.at - b.at);
+  return replayEvents(card, settings, all);
+}

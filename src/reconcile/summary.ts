@@ -1,0 +1,35 @@
+import { ZERO, type Decimal } from "../money.js";
+import type { Difference, Reconciliation } from "./types.js";
+
+/** A difference the caller must act on: nothing explains it, or it is larger than the tolerance allows. */
+export function needsAttention(d: Difference): boolean {
+  return d.class === "unexplained" || !d.withinTolerance;
+}
+
+export type Status = "agrees" | "within_tolerance" | "attention";
+
+export interface Summary {
+  status: Status;
+  explained: { count: number; amount: Decimal };
+  unexplained: { count: number; amount: Decimal };
+  overTolerance: number;
+  attention: Difference[];
+}
+
+/** Explained and unexplained deltas add up to bill total minus computed total: every credit of the gap is accounted for. */
+export function summarize(r: Reconciliation): Summary {
+  const tally = (ds: Difference[]) => ({ count: ds.length, amount: ds.reduce((s, d) => s.plus(d.delta), ZERO) });
+  const attention = r.differences.filter(needsAttention);
+  return {
+    status: r.differences.length === 0 ? "agrees" : attention.length === 0 ? "within_tolerance" : "attention",
+    explained: tally(r.differences.filter((d) => d.class !== "unexplained")),
+    unexplained: tally(r.differences.filter((d) => d.class === "unexplained")),
+    overTolerance: r.differences.filter((d) => !d.withinTolerance).length,
+    attention,
+  };
+}
+
+/** The meter a line stands for: its key, or the bill's word when the bill groups several meters. */
+export function meterName(d: Difference): string {
+  return d.line.meters.length === 1 ? d.line.meters[0]! : d.line.activity;
+}

@@ -1,0 +1,82 @@
+import type { IgnoredRows } from "../bill/types.js";
+import type { BillLayout } from "../bill/mapping.js";
+import type { Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+import type { Instant } from "../time.js";
+
+export const DIFFERENCE_CLASSES = [
+  "rate_drift", "quantity_mismatch", "duplicate_events", "missing_on_bill", "missing_in_usage", "rounding", "boundary_shift", "unexplained",
+] as const;
+export type DifferenceClass = (typeof DIFFERENCE_CLASSES)[number];
+
+/** What the bill says for one aligned line (possibly several bill rows summed). */
+export interface BillSide {
+  /** Undefined when the bill gives no quantity for any of its rows. */
+  quantity: Decimal | undefined;
+  amount: Decimal;
+  /** The price the bill states, when it has a unit_price column and one price. */
+  unitPrice: Decimal | undefined;
+  rows: number;
+  origin: Location;
+}
+
+/** What the replay computed for one aligned line: statement lines summed over the dimensions the bill does not carry. */
+export interface ComputedSide {
+  quantity: Decimal;
+  amount: Decimal;
+  events: number;
+  /** The card's price when every line behind it has the same one. */
+  unitPrice: Decimal | undefined;
+}
+
+/** A cycle, account, activity and dimensions: the unit on which a bill and a statement are compared. */
+export interface AlignedLine {
+  cycle: number;
+  /** Only when the bill has an account column; otherwise the bill covers every account. */
+  account: string | undefined;
+  /** The bill's word for it, or the meter key when the bill has no such line. */
+  activity: string;
+  meters: readonly string[];
+  dimensions: Readonly<Record<string, string>>;
+  bill: BillSide | undefined;
+  computed: ComputedSide | undefined;
+  /** Quantity of the events the log repeats (same event_id) behind this line: priced once, perhaps billed twice. */
+  duplicates: Decimal;
+}
+
+export interface Difference {
+  line: AlignedLine;
+  cycleStart: Instant;
+  /** Bill minus computed: positive when the bill charges more. */
+  delta: Decimal;
+  class: DifferenceClass;
+  explanation: string;
+  withinTolerance: boolean;
+  /** Rate drift: the price the bill implies and the card's. */
+  prices: { bill: Decimal; card: Decimal } | undefined;
+}
+
+export interface Tolerance {
+  absolute: Decimal;
+  percent: Decimal;
+}
+
+export interface Reconciliation {
+  provider: string;
+  version: string;
+  unit: string;
+  timezone: string;
+  bill: { file: string; layout: BillLayout; dimensions: readonly string[] };
+  cycles: { index: number; start: Instant; end: Instant }[];
+  tolerance: Tolerance;
+  billTotal: Decimal;
+  computedTotal: Decimal;
+  /** Aligned lines that agree exactly. */
+  agreeing: number;
+  differences: Difference[];
+  /** Computed cycles the bill does not cover: not compared, but shown. */
+  outsideBill: { start: Instant; end: Instant; amount: Decimal }[];
+  ignored: IgnoredRows[];
+  /** A ledger's Payment rows against the grants of the account file, over the bill's cycles. */
+  payments: { bill: Decimal; granted: Decimal; rows: number } | undefined;
+}
