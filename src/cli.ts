@@ -100,6 +100,35 @@ export function program(): Command {
       await schema(name, options);
     });
 
+  cli
+    .command("reconcile")
+    .description("explain a provider's bill line by line against the statement computed from the usage; exit 1 when anything is unexplained or over tolerance")
+    .option("--card <file>", "rate card YAML (default: the account file's card:)")
+    .option("--usage <file>", "usage CSV, repeatable, - for standard input", collect, [])
+    .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
+    .option("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
+    .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")
+    .option("--bill-layout <layout>", "canonical (one line per cycle and activity) or ledger (one row per transaction)")
+    .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
+    .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)")
+    .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)")
+    .option("--plan <key>", "plan key (overrides the account file)")
+    .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
+    .option("--timezone <tz>", "IANA time zone (overrides the account file)")
+    .option("--mapping <file>", "column mapping YAML for another usage layout")
+    .option("--map <canonical=source>", "map one canonical usage column to a source column, repeatable", collect, [])
+    .addOption(formatOption())
+    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .option("--bom", "start CSV output with a byte-order mark (for Excel)")
+    .option("--no-color", "no colour, even on a terminal")
+    .action(async (options) => {
+      const where = { file: "<command line>", line: 1, column: 1 };
+      if (options.usage.length === 0) throw new UserError("no usage", where, "--usage FILE", "none");
+      if (options.bill === undefined) throw new UserError("no bill", where, "--bill FILE", "none");
+      const { reconcileCommand } = await import("./commands/reconcile.js");
+      await reconcileCommand(options);
+    });
+
   return cli;
 }
 
