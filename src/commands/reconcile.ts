@@ -36,6 +36,9 @@ export interface ReconcileOptions {
 
 export async function reconcileCommand(options: ReconcileOptions): Promise<void> {
   const format = chooseFormat(options.format, options.output);
+  if (options.usage.includes("-")) {
+    throw new UserError("reconcile cannot read usage from standard input", { file: "--usage", line: 1, column: 1 }, "a usage file (a boundary check reads it again)", "-");
+  }
   const tolerance = {
     absolute: nonNegative(options.tolerance, "--tolerance"),
     percent: nonNegative(options.tolerancePercent, "--tolerance-percent"),
@@ -57,11 +60,12 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     : toTerminal(reconcileBlocks(result, ctx), ctx.color);
   emit(text, options.output);
 
-  const { attention } = summarize(result);
+  const { attention, paymentsDiffer } = summarize(result);
   if (attention.length > 0) {
     const first = attention[0]!;
     throw new Finding(`${attention.length} bill difference(s) need attention; first: ${formatInstant(first.cycleStart)} ${meterName(first)} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
   }
+  if (paymentsDiffer) throw new Finding("the bill's payments differ from the grants in the account file");
 }
 
 function nonNegative(text: string | undefined, flag: string): Decimal {

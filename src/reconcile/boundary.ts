@@ -164,7 +164,7 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
       const line = after.get(id);
       const verdict = line ? classify({ ...line, duplicates: before?.duplicates ?? ZERO }, ctx.card) : undefined;
       const nowAgrees = verdict === undefined || verdict.class === "rounding";
-      if (before && isOpen(id) && nowAgrees) explained.set(id, explain(h, moves.get(id), line, ctx.card.unit));
+      if (before && isOpen(id) && nowAgrees) explained.set(id, explain(h, before.cycle, ctx.calendar, moves.get(id), line, ctx.card.unit));
       else if ((!before || isAgreeing(id)) && !nowAgrees) broken = true;
     }
     if (!broken && explained.size > 0) return { hypothesis: h, explained };
@@ -172,11 +172,14 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
   return undefined;
 }
 
-function explain(h: Hypothesis, move: Move | undefined, line: AlignedLine | undefined, unit: string): string {
+function explain(h: Hypothesis, cycle: number, calendar: Calendar, move: Move | undefined, line: AlignedLine | undefined, unit: string): string {
+  const local = (at: Instant) => calendar.zone.dateTime(at).toFormat("yyyy-MM-dd HH:mm");
+  const from = calendar.start(cycle) + (h.shifts.get(cycle) ?? 0);
+  const to = calendar.start(cycle + 1) + (h.shifts.get(cycle + 1) ?? 0);
   const moved = move === undefined ? "" : [
     move.into > 0 ? `${move.into} event(s) moved in` : "",
     move.outOf > 0 ? `${move.outOf} event(s) moved out` : "",
   ].filter(Boolean).join(", ");
-  const result = line?.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : `nothing`;
-  return `${h.label}: replayed with the bill's boundaries${moved ? ` (${moved})` : ""}, usage gives ${result}, as billed`;
+  const result = line?.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : "nothing";
+  return `${h.label}; its cycle runs ${local(from)} to ${local(to)} ${calendar.zone.name}. Replayed that way${moved ? ` (${moved})` : ""}, usage gives ${result}, as billed`;
 }

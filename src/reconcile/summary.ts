@@ -14,22 +14,31 @@ export interface Summary {
   unexplained: { count: number; amount: Decimal };
   overTolerance: number;
   attention: Difference[];
+  /** A ledger's payments that the account file's grants do not match: the statement itself is then wrong. */
+  paymentsDiffer: boolean;
 }
 
 /** Explained and unexplained deltas add up to bill total minus computed total: every credit of the gap is accounted for. */
 export function summarize(r: Reconciliation): Summary {
   const tally = (ds: Difference[]) => ({ count: ds.length, amount: ds.reduce((s, d) => s.plus(d.delta), ZERO) });
   const attention = r.differences.filter(needsAttention);
+  const paymentsDiffer = r.payments !== undefined && !r.payments.bill.eq(r.payments.granted);
   return {
-    status: r.differences.length === 0 ? "agrees" : attention.length === 0 ? "within_tolerance" : "attention",
+    status: attention.length > 0 || paymentsDiffer ? "attention" : r.differences.length === 0 ? "agrees" : "within_tolerance",
     explained: tally(r.differences.filter((d) => d.class !== "unexplained")),
     unexplained: tally(r.differences.filter((d) => d.class === "unexplained")),
     overTolerance: r.differences.filter((d) => !d.withinTolerance).length,
     attention,
+    paymentsDiffer,
   };
 }
 
 /** The meter a line stands for: its key, or the bill's word when the bill groups several meters. */
 export function meterName(d: Difference): string {
   return d.line.meters.length === 1 ? d.line.meters[0]! : d.line.activity;
+}
+
+/** A quantity summed over several meters (a ledger's Request: input and output tokens) means nothing: shown only for one meter. */
+export function computedQuantity(d: Difference): Decimal | undefined {
+  return d.line.meters.length === 1 ? d.line.computed?.quantity : undefined;
 }

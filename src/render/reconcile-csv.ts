@@ -1,5 +1,5 @@
 import { formatExact, type Decimal } from "../money.js";
-import { meterName } from "../reconcile/summary.js";
+import { computedQuantity, meterName } from "../reconcile/summary.js";
 import type { Reconciliation } from "../reconcile/types.js";
 import { formatInstant } from "../time.js";
 import { csvText, Exact, type Cell } from "./csv.js";
@@ -16,7 +16,7 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
     meterName(d),
     ...dims.map((k) => d.line.dimensions[k] ?? ""),
     amount(d.line.bill?.quantity), amount(d.line.bill?.amount),
-    amount(d.line.computed?.quantity), amount(d.line.computed?.amount), d.line.computed?.events ?? 0,
+    amount(computedQuantity(d)), amount(d.line.computed?.amount), d.line.computed?.events ?? 0,
     amount(d.delta), d.class, d.withinTolerance ? "yes" : "no", d.explanation,
   ]);
   return csvText(header, rows, options);

@@ -1,5 +1,5 @@
 import { formatExact, type Decimal } from "../money.js";
-import { meterName, summarize } from "../reconcile/summary.js";
+import { computedQuantity, meterName, summarize } from "../reconcile/summary.js";
 import type { Reconciliation } from "../reconcile/types.js";
 import { formatInstant } from "../time.js";
 
@@ -33,7 +33,7 @@ export function reconcileJson(r: Reconciliation): object {
       dimensions: d.line.dimensions,
       bill_quantity: exact(d.line.bill?.quantity),
       bill_amount: exact(d.line.bill?.amount),
-      computed_quantity: exact(d.line.computed?.quantity),
+      computed_quantity: exact(computedQuantity(d)),
       computed_amount: exact(d.line.computed?.amount),
       computed_events: d.line.computed?.events ?? 0,
       delta: formatExact(d.delta),

@@ -1,5 +1,5 @@
 import type { Decimal } from "../money.js";
-import { meterName, summarize, type Status } from "../reconcile/summary.js";
+import { computedQuantity, meterName, summarize, type Status } from "../reconcile/summary.js";
 import type { Reconciliation } from "../reconcile/types.js";
 import { localDate, type RenderContext } from "./context.js";
 import type { Block } from "./document.js";
@@ -48,7 +48,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext): Block[] 
     blocks.push({
       kind: "table",
       title: "Differences",
-      head: ["#", "Cycle", "Meter", "Dimensions", "Bill qty", "Bill", "Usage qty", "Usage", "Delta", "Class", ""],
+      head: ["#", "Cycle", "Meter", "Dimensions", "Bill qty", "Bill", "Usage qty", "Usage", "Delta", "Class", "Attention"],
       align: ["right", "left", "left", "left", "right", "right", "right", "right", "right", "left", "left"],
       rows: r.differences.map((d, i) => [
         String(i + 1),
@@ -57,7 +57,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext): Block[] 
         dimensionText(d.line.dimensions),
         quantity(d.line.bill?.quantity),
         d.line.bill ? exactGrouped(d.line.bill.amount) : "",
-        quantity(d.line.computed?.quantity),
+        quantity(computedQuantity(d)),
         d.line.computed ? exactGrouped(d.line.computed.amount) : "",
         signed(d.delta),
         d.class,
