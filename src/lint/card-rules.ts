@@ -140,17 +140,20 @@ function duplicateLabels(card: RateCard, report: Report): void {
   }
 }
 
-function treeText(tree: PriceTree): unknown {
-  return tree instanceof Decimal ? tree.toFixed() : [...(tree as ReadonlyMap<string, PriceTree>)].map(([k, v]) => [k, treeText(v)]);
+/** A value as comparable text: decimals by value, maps and sets by their entries, objects by sorted keys. */
+function canonical(value: unknown): unknown {
+  if (value instanceof Decimal) return value.toFixed();
+  if (value instanceof Map) return [...value].map(([k, v]) => [k, canonical(v)]);
+  if (value instanceof Set) return [...value].map(String).sort();
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === "object") return Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]);
+  return value;
 }
 
+/** Everything that prices a meter: all of it but its name, description, bill labels and place in the file. */
 function meterSignature(m: Meter): string {
-  const lookup = (l: Meter["pool"]) => (l.kind === "fixed" ? l.value : [l.dimension, [...l.table]]);
-  return JSON.stringify([
-    m.aggregation, m.dimensions, "keyBy" in m ? m.keyBy : null,
-    m.price.kind === "flat" ? m.price.value.toFixed() : [m.price.by, treeText(m.price.tree)],
-    lookup(m.pool), lookup(m.category), m.surcharges.map((s) => [[...s.when], s.add.toFixed()]),
-  ]);
+  const { key: _key, description: _description, labels: _labels, location: _location, ...pricing } = m;
+  return JSON.stringify(canonical(pricing));
 }
 
 /** Two meters alike in every priced respect, with nothing on the bill to tell them apart, are one meter written twice. */

@@ -60,9 +60,11 @@ function gate(d: CostDiff): string | undefined {
   return d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit}.` : `Within the --fail-over limit of ${limit}.`;
 }
 
+type TableBlock = Extract<Block, { kind: "table" }>;
+
 const changedRows = (d: CostDiff) => d.comparison.rows.filter((r) => !delta(r).isZero());
 
-function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefined): Block {
+function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefined): TableBlock {
   const f = new Figures(d);
   return {
     kind: "table", title,
@@ -72,11 +74,11 @@ function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefi
   };
 }
 
-function totalsTable(d: CostDiff, title: string, label: string, totals: Map<string, Totals>): Block {
+function totalsTable(d: CostDiff, label: string, totals: Map<string, Totals>): TableBlock {
   const f = new Figures(d);
   const all = d.comparison.total;
   return {
-    kind: "table", title,
+    kind: "table",
     head: [label, "Old", "New", "Change"],
     align: ["left", "right", "right", "right"],
     rows: [...[...totals].map(([k, t]) => [k, f.amount(t.old), f.amount(t.new), f.change(t)]), ["Total", f.amount(all.old), f.amount(all.new), f.change(all)]],
@@ -84,26 +86,43 @@ function totalsTable(d: CostDiff, title: string, label: string, totals: Map<stri
   };
 }
 
-function cyclesTable(d: CostDiff, title: string): Block {
+function cyclesTable(d: CostDiff): TableBlock {
   const f = new Figures(d);
   return {
-    kind: "table", title,
+    kind: "table",
     head: ["Account", "Cycle", "Old", "New", "Change", "Rejected events"],
     align: ["left", "left", "right", "right", "right", "right"],
     rows: d.comparison.cycles.map((c) => [c.account, f.cycle(c.start), f.amount(c.old), f.amount(c.new), f.change(c), c.oldRejected === c.newRejected ? String(c.newRejected) : `${c.oldRejected} → ${c.newRejected}`]),
   };
 }
 
-function cardChangesTable(changes: readonly CardChange[], title: string | undefined): Block {
+function cardChangesTable(changes: readonly CardChange[], title: string | undefined): TableBlock {
   return {
     kind: "table", title,
-    head: ["Change", "What", "Old", "New", "Where"],
+    head: ["Change", "Path", "Old", "New", "Where"],
     align: ["left", "left", "right", "right", "left"],
-    rows: changes.map((c) => [`${c.what} ${c.change}`, c.path, c.old ?? "", c.new ?? "", formatLocation(c.location)]),
+    rows: changes.map((c) => [c.what === "setting" ? c.change : `${c.what} ${c.change}`, c.path, c.old ?? "", c.new ?? "", formatLocation(c.location)]),
   };
 }
 
-/** The full report, for a terminal (and the folded part of the pull-request comment). */
+interface Section {
+  title: string;
+  block: TableBlock;
+}
+
+/** The breakdowns, each a table: what changed, then per meter, account and cycle, then the card's own edits. */
+function sections(d: CostDiff): Section[] {
+  const out: Section[] = [];
+  const changed = changedRows(d);
+  if (changed.length > 0) out.push({ title: "Changed lines", block: rowsTable(d, changed, undefined) });
+  out.push({ title: "By meter", block: totalsTable(d, "Meter", totalsBy(d.comparison.rows, (r) => r.meter)) });
+  out.push({ title: "By account", block: totalsTable(d, "Account", totalsBy(d.comparison.rows, (r) => r.account)) });
+  out.push({ title: "By cycle", block: cyclesTable(d) });
+  if (d.cardChanges.length > 0) out.push({ title: "Card changes", block: cardChangesTable(d.cardChanges, undefined) });
+  return out;
+}
+
+/** The full report, for a terminal. */
 export function diffBlocks(d: CostDiff): Block[] {
   const f = new Figures(d);
   const t = d.comparison.total;
@@ -122,12 +141,8 @@ export function diffBlocks(d: CostDiff): Block[] {
     { kind: "note", text: diffSummary(d) },
   ];
   if (gateText) blocks.push({ kind: "note", text: gateText });
-  const changed = changedRows(d);
-  if (changed.length > 0) blocks.push(rowsTable(d, changed, "Changed lines"));
-  blocks.push(totalsTable(d, "By meter", "Meter", totalsBy(d.comparison.rows, (r) => r.meter)));
-  blocks.push(totalsTable(d, "By account", "Account", totalsBy(d.comparison.rows, (r) => r.account)));
-  blocks.push(cyclesTable(d, "By cycle"));
-  blocks.push(d.cardChanges.length > 0 ? cardChangesTable(d.cardChanges, "Card changes") : { kind: "note", text: "The two cards price the same way: no change in the card itself." });
+  for (const s of sections(d)) blocks.push({ kind: "heading", level: 2, text: s.title }, s.block);
+  if (d.cardChanges.length === 0) blocks.push({ kind: "note", text: "No change in the card itself: the two cards price the same way." });
   return blocks;
 }
 
@@ -155,7 +170,7 @@ export function diffMarkdown(d: CostDiff): string {
   } else {
     out.push("No change in the card itself.", "");
   }
-  const detail = diffBlocks(d).filter((b) => b.kind === "table" && b.title !== "Changed lines" && b.title !== "Card changes");
+  const detail = sections(d).filter((s) => s.title !== "Changed lines" && s.title !== "Card changes").map((s): TableBlock => ({ ...s.block, title: s.title }));
   out.push("<details><summary>Per meter, account and cycle</summary>", "", toMarkdown(detail).trimEnd(), "", "</details>");
   return `${out.join("\n")}\n`;
 }

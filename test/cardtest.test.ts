@@ -1,0 +1,130 @@
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+const CARD = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+const TESTS = readFileSync(join(ROOT, "ratecards/fliplet.tests.yaml"), "utf8");
+const CASES = [...TESTS.matchAll(/^  - name: (.*)$/gm)].map((m) => m[1]!);
+
+/** A scratch copy of the repository's layout: ratecards/ with the given texts, fixtures/ linked to the real ones. */
+function workspace(card: string, tests: string | undefined): string {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-test-"));
+  mkdirSync(join(dir, "ratecards"));
+  symlinkSync(join(ROOT, "fixtures"), join(dir, "fixtures"));
+  writeFileSync(join(dir, "ratecards/fliplet.yaml"), card);
+  if (tests !== undefined) writeFileSync(join(dir, "ratecards/fliplet.tests.yaml"), tests);
+  return dir;
+}
+
+function edited(text: string, from: string, to: string): string {
+  expect(text.includes(from), `no ${from}`).toBe(true);
+  return text.replace(from, to);
+}
+
+/** 1-based line:column of `needle`, found after each of `after` in turn. */
+function position(text: string, needle: string, ...after: string[]): string {
+  let from = 0;
+  for (const anchor of after) from = text.indexOf(anchor, from) + anchor.length;
+  const index = text.indexOf(needle, from);
+  return `${lineOf(text, needle, from)}:${index - text.lastIndexOf("\n", index - 1)}`;
+}
+
+function lineOf(text: string, needle: string, from = 0): number {
+  return text.slice(0, text.indexOf(needle, from)).split("\n").length;
+}
+
+
+describe("burnrate test on the bundled cards", () => {
+  it("runs every Fliplet expectation and ends with the tally", () => {
+    const run = burnrate(["test", "ratecards/fliplet.yaml"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe([
+      "ratecards/fliplet.tests.yaml (fliplet 2026-11, ratecards/fliplet.yaml)",
+      ...CASES.map((name) => `  PASS ${name}`),
+      "",
+      `${CASES.length} passed, 0 failed`,
+      "",
+    ].join("\n"));
+  });
+
+  it("covers every figure the Fliplet document states", () => {
+    const figures = ["0.5", '"2"', '"6"', '"10"', '"4"', '"25"', '"250"', '"100"', '"50"', '"108"', "0.005", "0.01", "0.05", "0.02", "0.08", "0.1", "0.2", '"1100"', "uncovered: \"100\"", "[70, 80, 90, 100]", "topup:"];
+    for (const figure of figures) expect(TESTS, figure).toContain(figure);
+  });
+
+  it("runs a card named with its tests file once, and passes on all of ratecards/", () => {
+    const run = burnrate(["test", "ratecards/fliplet.yaml", "ratecards/fliplet.tests.yaml"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.endsWith(`\n${CASES.length} passed, 0 failed\n`)).toBe(true);
+    const all = readdirSync(join(ROOT, "ratecards")).filter((f) => f.endsWith(".yaml")).map((f) => `ratecards/${f}`);
+    const every = burnrate(["test", ...all]);
+    expect(every.stderr).toBe("");
+    expect(every.code).toBe(0);
+    expect(every.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
+  });
+});
+
+describe("burnrate test on modified copies", () => {
+  it("a raised price fails the expectations that state the old one, by name and line", () => {
+    const dir = workspace(edited(CARD, 'price: "0.5"              # "0.5 per message"', 'price: "0.6"'), TESTS);
+    const run = burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe("burnrate: 1 expectation case(s) failed\n");
+    expect(run.stdout).toContain([
+      "  FAIL 100 SMS cost 50",
+      `       ratecards/fliplet.tests.yaml:${position(TESTS, '"50"', "- name: 100 SMS cost 50", "total: ")}: total: expected 50, got 60`,
+      `       ratecards/fliplet.tests.yaml:${position(TESTS, '"50"', "- name: 100 SMS cost 50", "sms: ")}: meter sms: expected 50, got 60`,
+      "",
+    ].join("\n"));
+    expect(run.stdout.endsWith(`\n${CASES.length - 1} passed, 1 failed\n`)).toBe(true);
+  });
+
+  it("a failed expectation exits 1 and names the case, with the line that states it", () => {
+    const tests = edited(TESTS, 'expect: { total: "2", meters: { published: "2" } }', 'expect: { total: "3", meters: { published: "2" } }');
+    const dir = workspace(CARD, tests);
+    const run = burnrate(["test", "ratecards/fliplet.tests.yaml", "--format", "github"], { cwd: dir });
+    expect(run.code).toBe(1);
+    const name = lineOf(tests, "- name: publishing one project to the web");
+    expect(run.stdout).toBe([
+      `::error file=ratecards/fliplet.tests.yaml,line=${name},col=11,title=burnrate test%3A publishing one project to the web costs 2 per month::publishing one project to the web costs 2 per month failed%0Aratecards/fliplet.tests.yaml:${position(tests, '"3"', 'total: ')}: total: expected 3, got 2`,
+      `${CASES.length - 1} passed, 1 failed`,
+      "",
+    ].join("\n"));
+  });
+
+  it("a case whose usage the card cannot read fails with the reason, and the others still run", () => {
+    const dir = workspace(edited(CARD, "  sms:\n", "  text_message:\n"), TESTS);
+    const run = burnrate(["test", "ratecards/fliplet.yaml", "--format", "json"], { cwd: dir });
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    const failed = out.suites[0].cases.filter((c: any) => c.outcome !== "passed");
+    expect(failed.map((c: any) => [c.name, c.outcome])).toEqual([["100 SMS cost 50", "error"]]);
+    expect(failed[0].errors[0]).toBe('fixtures/ci/fliplet/sms-100.csv:2:2: unknown meter "sms" (expected a meter of fliplet 2026-11, found "sms")');
+    expect([out.passed, out.failed]).toEqual([CASES.length - 1, 1]);
+  });
+
+  it("a card without tests is skipped, or fails with --require-tests", () => {
+    const dir = workspace(CARD, undefined);
+    const skipped = burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
+    expect(skipped).toEqual({ code: 0, stderr: "", stdout: "SKIP ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found)\n\n0 passed, 0 failed\n" });
+    const required = burnrate(["test", "ratecards/fliplet.yaml", "--require-tests"], { cwd: dir });
+    expect(required).toEqual({ code: 1, stderr: "burnrate: 1 card(s) without tests (--require-tests)\n", stdout: "FAIL ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found)\n\n0 passed, 1 failed\n" });
+  });
+
+  it("--case runs only the cases whose name contains the text", () => {
+    const run = burnrate(["test", "ratecards/fliplet.yaml", "--case", "SMS"]);
+    expect(run).toEqual({ code: 0, stderr: "", stdout: "ratecards/fliplet.tests.yaml (fliplet 2026-11, ratecards/fliplet.yaml)\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n" });
+  });
+
+  it("a malformed tests file is bad input: exit 2 at its line", () => {
+    const tests = edited(TESTS, "    expect: { total: \"6\"", "    expekt: { total: \"6\"");
+    const dir = workspace(CARD, tests);
+    const run = burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toContain(`ratecards/fliplet.tests.yaml:${lineOf(tests, "expekt")}:5: unknown key "expekt"; did you mean "expect"?`);
+  });
+});
