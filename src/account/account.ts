@@ -4,7 +4,7 @@ import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountTerms, GrantPurchase } from "../engine/types.js";
 import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
-import { decimal, decodeYaml, dictionary, list, record, text, type Decoded } from "../yaml/codec.js";
+import { boolean, decimal, decodeYaml, dictionary, list, record, text, type Decoded } from "../yaml/codec.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -13,7 +13,9 @@ const grantCodec = record(
   { account: text({ description: "who receives it, in a log with many accounts" }) },
 );
 
-const termsCodec = record({}, { plan: text(), allowance: decimal({ min: "0" }) });
+const termsCodec = record({}, { plan: text(), allowance: decimal({ min: "0" }), overage: boolean() });
+
+const creditsByValue = (description: string) => dictionary(decimal({ min: "0" }), { keyPattern: /^.+$/, description });
 
 export const accountCodec = record({}, {
   card: text({ description: "the rate card, relative to this file" }),
@@ -25,6 +27,11 @@ export const accountCodec = record({}, {
   subscription_end: INSTANT_TEXT,
   through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
   grants: list(grantCodec),
+  recurring_grants: list(record({ kind: text(), amount: decimal({ positive: true }) }), { description: "granted at every cycle start: a subscription that tops the balance up each period" }),
+  overage: boolean("overage billing: requests past the plan's quota go through and are billed in money"),
+  low_balance: decimal({ min: "0", description: "alert when the balance falls below this many credits" }),
+  budgets: creditsByValue("spending budget per value of the card's budget dimension (a team), per cycle"),
+  daily_limits: creditsByValue("credits per local day per value of the card's daily-limit dimension (a server); * for any other"),
   accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
 }, "a burnrate account file");
 
@@ -85,7 +92,26 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
     return plan;
   };
   const plan = planOf(flags.plan ?? doc.plan, flagOr(flags.plan, "plan"));
-  const terms: AccountTerms = { plan, allowance: doc.allowance ?? plan.included };
+  const recurringGrants = (doc.recurring_grants ?? []).map((g, i) => {
+    if (!card.grantKinds.has(g.kind)) {
+      throw new UserError(`unknown grant kind ${shown(g.kind)}`, here(["recurring_grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
+    }
+    return { kind: g.kind, amount: g.amount };
+  });
+  const needs = (key: "budgets" | "daily_limits", present: boolean) => {
+    if (doc[key] !== undefined && !present) throw new UserError(`${key} need a card that declares ${key}`, here([key]), `a card with ${key}:`, `${card.provider} without`);
+  };
+  needs("budgets", card.budgets !== undefined);
+  needs("daily_limits", card.dailyLimits !== undefined);
+  const terms: AccountTerms = {
+    plan,
+    allowance: doc.allowance ?? plan.included,
+    overage: doc.overage ?? false,
+    budgets: doc.budgets ?? new Map(),
+    dailyLimits: doc.daily_limits ?? new Map(),
+    lowBalance: doc.low_balance,
+    recurringGrants,
+  };
 
   const instant = (value: string, where: Location): Instant => {
     const parsed = parseInstant(value, zone);
@@ -99,7 +125,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const accounts = new Map<string, AccountTerms>([[name, terms]]);
   for (const [id, t] of doc.accounts ?? []) {
     const p = t.plan === undefined ? plan : planOf(t.plan, here(["accounts", id, "plan"]));
-    accounts.set(id, { plan: p, allowance: t.allowance ?? (t.plan === undefined ? terms.allowance : p.included) });
+    accounts.set(id, { ...terms, plan: p, allowance: t.allowance ?? (t.plan === undefined ? terms.allowance : p.included), overage: t.overage ?? terms.overage });
   }
 
   const purchases = (doc.grants ?? []).map((g, i): GrantPurchase => {

@@ -1,7 +1,7 @@
 import { Decimal, ZERO } from "../money.js";
 import type { GrantKind, Plan } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
-import type { CycleStatement, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
+import type { Alert, CycleStatement, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
 import type { Allocation, Wallet } from "./wallet.js";
 
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
@@ -18,6 +18,13 @@ export class OpenCycle {
   private readonly expiredKinds = new Map<string, Decimal>();
   private readonly charged = new Map<string, Set<string>>();
   private exhaustedAt: Instant | undefined;
+  quotaUsed = ZERO;
+  private overageRequests = ZERO;
+  private overageAmount = ZERO;
+  private readonly budgetSpent = new Map<string, Decimal>();
+  private readonly alerts: Alert[] = [];
+  private lowBalanceAlerted = false;
+  private readonly earned = new Map<string, Decimal>();
 
   constructor(
     readonly index: number,
@@ -71,15 +78,15 @@ export class OpenCycle {
     this.expiredKinds.set(kind, (this.expiredKinds.get(kind) ?? ZERO).plus(amount));
   }
 
-  addLine(meter: string, kind: LineKind, category: string, pool: string, dimensions: Record<string, string>, quantity: Decimal, unitPrice: Decimal, amount: Decimal): void {
-    const key = JSON.stringify([meter, kind, dimensions, unitPrice.toFixed()]);
+  addLine(meter: string, component: string | undefined, kind: LineKind, category: string, pool: string, dimensions: Record<string, string>, quantity: Decimal, unitPrice: Decimal, amount: Decimal): void {
+    const key = JSON.stringify([meter, component ?? "", kind, dimensions, unitPrice.toFixed()]);
     const line = this.lines.get(key);
     if (line) {
       line.quantity = line.quantity.plus(quantity);
       line.amount = line.amount.plus(amount);
       line.events++;
     } else {
-      this.lines.set(key, { meter, kind, category, pool, dimensions, quantity, unitPrice, amount, events: 1 });
+      this.lines.set(key, { meter, component, kind, category, pool, dimensions, quantity, unitPrice, amount, events: 1 });
     }
   }
 
@@ -116,8 +123,39 @@ export class OpenCycle {
     this.exhaustedAt ??= at;
   }
 
+  overage(requests: Decimal, price: Decimal): void {
+    this.overageRequests = this.overageRequests.plus(requests);
+    this.overageAmount = this.overageAmount.plus(requests.mul(price));
+  }
+
+  spentFrom(budgetKey: string): Decimal {
+    return this.budgetSpent.get(budgetKey) ?? ZERO;
+  }
+
+  /** Record spending against a budget, and the instant each alert level of it is reached. */
+  spend(budgetKey: string, amount: Decimal, budget: Decimal, alerts: readonly number[], at: Instant): void {
+    const before = this.spentFrom(budgetKey);
+    const after = before.plus(amount);
+    this.budgetSpent.set(budgetKey, after);
+    for (const percent of alerts) {
+      const level = budget.mul(percent).div(100);
+      if (before.lt(level) && after.gte(level)) this.alerts.push({ kind: "budget", key: budgetKey, percent, at });
+    }
+  }
+
+  /** The first time in the cycle the balance falls below the alert level. */
+  checkLowBalance(balance: Decimal, level: Decimal | undefined, at: Instant): void {
+    if (level === undefined || this.lowBalanceAlerted || balance.gte(level)) return;
+    this.lowBalanceAlerted = true;
+    this.alerts.push({ kind: "low_balance", level, at });
+  }
+
+  earn(from: string, amount: Decimal): void {
+    this.earned.set(from, (this.earned.get(from) ?? ZERO).plus(amount));
+  }
+
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
-  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }): CycleStatement {
+  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal> }): CycleStatement {
     const kinds = new Set([...this.opening.keys(), ...this.grantedKinds.keys(), ...this.consumed.keys(), ...this.expiredKinds.keys()]);
     const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
       kind,
@@ -129,7 +167,7 @@ export class OpenCycle {
     }));
     const rank = new Map(order.meters.map((m, i) => [m, i]));
     const lineOrder = (a: StatementLine, b: StatementLine) =>
-      (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(JSON.stringify(a.dimensions), JSON.stringify(b.dimensions)) || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice);
+      (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(JSON.stringify(a.dimensions), JSON.stringify(b.dimensions)) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice);
     const lines = [...this.lines.values()].sort(lineOrder);
     let total = ZERO;
     for (const l of lines) total = total.plus(l.amount);
@@ -145,6 +183,14 @@ export class OpenCycle {
       rejected: [...this.rejections.values()].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: [...this.thresholds].sort((a, b) => a.percent - b.percent),
       duplicates: [...this.duplicates.values()].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
+      overage: { requests: this.overageRequests, amount: this.overageAmount },
+      quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: this.quotaUsed },
+      budgets: [...new Set([...terms.budgets.keys(), ...this.budgetSpent.keys()])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: this.spentFrom(key) })),
+      alerts: [...this.alerts],
+      rewards: {
+        earned: [...this.earned.values()].reduce((t, v) => t.plus(v), ZERO),
+        from: [...this.earned].sort((a, b) => compare(a[0], b[0])).map(([account, amount]) => ({ account, amount })),
+      },
       exhaustedAt: this.exhaustedAt,
     };
   }

@@ -1,15 +1,17 @@
 import { UserError, shown } from "../errors.js";
 import { Decimal, ZERO, roundToStep } from "../money.js";
-import { INCLUDED, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
+import { INCLUDED, ONETIME, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import { OpenCycle } from "./cycle.js";
-import { itemKey, lineDimensions, resolve, unitPrice } from "./pricing.js";
+import { itemKey, lineDimensions, priceEvent, resolve, unitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
 import { Wallet, type Allocation } from "./wallet.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
+const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
+
 export class OutOfOrder extends Error {
   constructor(readonly event: UsageEvent) {
     super("usage is not in time order");
@@ -40,6 +42,9 @@ interface AccountRun {
   /** Items whose activation was refused for lack of credits: the log may still end them. */
   refused: Map<string, Set<string>>;
   gauges: Map<string, Map<string, GaugeLevel>>;
+  /** Credits spent today per value of the daily-limit dimension; `day` is the local date they belong to. */
+  daily: Map<string, Decimal>;
+  day: string | undefined;
 }
 
 /**
@@ -89,7 +94,7 @@ export class Replay {
     const end = this.setup.calendar.start(this.lastCycle + 1);
     for (const run of this.runs.values()) {
       this.advance(run, end - 1);
-      run.closed.push(run.cycle.close(run.wallet, this.order));
+      run.closed.push(this.close(run));
     }
     const accounts = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -163,7 +168,8 @@ export class Replay {
   }
 
   private chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent): void {
-    if (this.card.crossing !== "split" || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true)) {
+    const splittable = this.card.crossing === "split" && meter.components.length === 0 && !meter.surcharges.some((x) => x.kind === "per_event");
+    if (!splittable || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true)) {
       this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event);
       return;
     }
@@ -174,7 +180,7 @@ export class Replay {
     const units = unit.isZero() ? event.quantity : Decimal.min(event.quantity, room.div(unit).floor());
     if (units.gt(0)) this.charge(run, event.at, meter, "usage", event.dimensions, units, event);
     const rest = event.quantity.minus(units);
-    if (rest.gt(0)) this.reject(run, meter, this.exhaustedReason(run, pool), rest, event.at);
+    if (rest.gt(0)) this.reject(run, meter, this.exhaustedReason(run, pool), rest, event.at, event, true);
   }
 
   private activate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
@@ -230,22 +236,31 @@ export class Replay {
     run.cycle.recordRefund(allocation, fromUncovered, pool);
     // A grant that paid for the charge and has since expired cannot take credits back.
     const given = amount.minus(left);
-    run.cycle.addLine(event.meter, "refund", category, pool, lineDimensions(meter, gauge.dims), refundable.neg(), gauge.chargedPrice, given.neg());
+    run.cycle.addLine(event.meter, undefined, "refund", category, pool, lineDimensions(meter, gauge.dims), refundable.neg(), gauge.chargedPrice, given.neg());
     this.log(run, event.at, "refund", event.meter, undefined, gauge.dims, refundable.neg(), given);
   }
 
   /**
    * Charge credits for `quantity` of a meter. Accepted only if the grants, plus
    * the pool's grace buffer, cover the whole amount (unless the card lets the
-   * crossing event through); otherwise rejected and no balance changes.
-   * With `probe`, only answers whether it would be covered.
+   * crossing event through), and the plan's gates, quota, limits and budgets
+   * allow it; otherwise rejected and no balance changes.
+   * With `probe`, only answers whether the credits would cover it.
    */
   private charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Readonly<Record<string, string>>, quantity: Decimal, event: UsageEvent | undefined, probe = false): boolean {
     const origin = event?.origin ?? meter.location;
-    const unit = unitPrice(meter, dims, origin);
+    const parts = priceEvent(meter, dims, quantity, event?.components ?? NO_COMPONENTS, origin).map((p) => ({ ...p, amount: this.round(p.amount) }));
+    const amount = parts.reduce((t, p) => t.plus(p.amount), ZERO);
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
-    const amount = this.round(quantity.mul(unit));
+    const limited = event !== undefined && kind === "usage";
+    if (limited && !probe) {
+      const refusal = this.refusal(run, meter, dims, quantity, amount, at);
+      if (refusal !== undefined) {
+        this.reject(run, meter, refusal, quantity, at, event, false);
+        return false;
+      }
+    }
     const balance = run.wallet.balance();
     const policy = this.card.pools.get(pool)!.whenExhausted;
     let uncovered = ZERO;
@@ -257,28 +272,106 @@ export class Replay {
         uncovered = short;
         grace = Decimal.min(short, graceLeft);
       } else {
-        if (!probe) this.reject(run, meter, this.exhaustedReason(run, pool), quantity, at, event);
+        if (!probe) this.reject(run, meter, this.exhaustedReason(run, pool), quantity, at, event, true);
         return false;
       }
     }
     if (probe) return true;
     const allocation = run.wallet.debit(Decimal.min(amount, balance));
     run.cycle.recordDebit(allocation, uncovered, grace, pool);
-    run.cycle.addLine(meter.key, kind, category, pool, lineDimensions(meter, dims), quantity, unit, amount);
+    const line = lineDimensions(meter, dims);
+    for (const p of parts) {
+      if (p.component !== undefined && p.quantity.isZero()) continue;
+      run.cycle.addLine(meter.key, p.component, kind, category, pool, line, p.quantity, p.unitPrice, p.amount);
+    }
     if (amount.gt(0) && (uncovered.gt(0) || amount.eq(balance))) run.cycle.markExhausted(at);
+    if (limited) this.account(run, meter, dims, quantity, amount, at);
     this.crossThresholds(run, at);
+    run.cycle.checkLowBalance(run.wallet.balance(), run.terms.lowBalance ?? this.card.lowBalance, at);
     this.log(run, at, "charge", meter.key, undefined, dims, quantity, amount.neg());
     return true;
+  }
+
+  /** Why an event that credits could pay for is still refused: a gated plan, a spent quota, a daily limit, a budget. */
+  private refusal(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Decimal, at: Instant): string | undefined {
+    const { plan } = run.terms;
+    for (const [dim, allowed] of plan.only) {
+      const value = dims[dim];
+      if (value !== undefined && !allowed.has(value)) return `plan-gated: ${dim} ${shown(value)} is not on plan ${plan.key}`;
+    }
+    const quota = plan.quota;
+    if (quota?.meters.has(meter.key) && !run.terms.overage && run.cycle.quotaUsed.plus(quantity).gt(quota.requests)) {
+      return `monthly request quota of ${quota.requests.toFixed()} reached`;
+    }
+    const daily = this.dailyLimit(run, dims);
+    if (daily && daily.spent.plus(amount).gt(daily.limit)) return `daily limit of ${daily.limit.toFixed()} reached for ${daily.dimension} ${shown(daily.value)}`;
+    const budget = this.budget(run, dims);
+    if (budget && run.cycle.spentFrom(budget.value).plus(amount).gt(budget.amount)) return `budget of ${budget.amount.toFixed()} spent for ${budget.dimension} ${shown(budget.value)}`;
+    void at;
+    return undefined;
+  }
+
+  /** Count an accepted event against the quota, the day's limit and the budget, and credit its creator. */
+  private account(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Decimal, at: Instant): void {
+    const quota = run.terms.plan.quota;
+    if (quota?.meters.has(meter.key)) {
+      const before = run.cycle.quotaUsed;
+      run.cycle.quotaUsed = before.plus(quantity);
+      const past = run.cycle.quotaUsed.minus(Decimal.max(before, quota.requests));
+      if (past.gt(0)) run.cycle.overage(past, quota.overagePrice);
+    }
+    const daily = this.dailyLimit(run, dims);
+    if (daily) run.daily.set(daily.value, daily.spent.plus(amount));
+    const budget = this.budget(run, dims);
+    if (budget) run.cycle.spend(budget.value, amount, budget.amount, this.card.budgets!.alerts, at);
+    const rewards = this.card.rewards;
+    const creator = rewards ? dims[rewards.dimension] : undefined;
+    if (rewards && creator !== undefined && creator !== run.id && amount.gt(0)) {
+      const earner = this.run(creator);
+      this.advance(earner, at);
+      earner.cycle.earn(run.id, amount.mul(rewards.share));
+    }
+  }
+
+  private dailyLimit(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; limit: Decimal; spent: Decimal } | undefined {
+    const dimension = this.card.dailyLimits?.dimension;
+    const value = dimension === undefined ? undefined : dims[dimension];
+    if (dimension === undefined || value === undefined) return undefined;
+    const limit = run.terms.dailyLimits.get(value) ?? run.terms.dailyLimits.get("*");
+    if (limit === undefined) return undefined;
+    const day = this.setup.calendar.zone.localDate(this.instant!);
+    if (run.day !== day) {
+      run.day = day;
+      run.daily.clear();
+    }
+    return { dimension, value, limit, spent: run.daily.get(value) ?? ZERO };
+  }
+
+  private budget(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; amount: Decimal } | undefined {
+    const budgets = this.card.budgets;
+    if (!budgets || (budgets.plans && !budgets.plans.has(run.terms.plan.key))) return undefined;
+    const value = dims[budgets.dimension];
+    const amount = value === undefined ? undefined : run.terms.budgets.get(value);
+    return amount === undefined ? undefined : { dimension: budgets.dimension, value: value!, amount };
+  }
+
+  private close(run: AccountRun) {
+    return run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() });
+  }
+
+  private budgetsApply(run: AccountRun): boolean {
+    const budgets = this.card.budgets;
+    return budgets !== undefined && (budgets.plans === undefined || budgets.plans.has(run.terms.plan.key));
   }
 
   private exhaustedReason(run: AccountRun, pool: string): string {
     return run.cycle.graceLimit(pool).gt(0) ? "grace buffer exhausted" : "credits exhausted";
   }
 
-  private reject(run: AccountRun, meter: Meter, reason: string, quantity: Decimal, at: Instant, event?: UsageEvent): void {
+  private reject(run: AccountRun, meter: Meter, reason: string, quantity: Decimal, at: Instant, event: UsageEvent | undefined, outOfCredits: boolean): void {
     this.counts.rejected += event ? 1 : 0;
     run.cycle.reject(meter.key, reason, quantity, at);
-    run.cycle.markExhausted(at);
+    if (outOfCredits) run.cycle.markExhausted(at);
   }
 
   private crossThresholds(run: AccountRun, at: Instant): void {
@@ -299,7 +392,7 @@ export class Replay {
     let run = this.runs.get(account);
     if (!run) {
       const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
-      run = { id: account, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map() };
+      run = { id: account, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined };
       this.runs.set(account, run);
       this.openCycle(run, 0);
     }
@@ -311,7 +404,7 @@ export class Replay {
     const calendar = this.setup.calendar;
     for (let next = calendar.start(run.cycle.index + 1); next <= at; next = calendar.start(run.cycle.index + 1)) {
       this.expire(run, next, false);
-      run.closed.push(run.cycle.close(run.wallet, this.order));
+      run.closed.push(this.close(run));
       this.lapse(run, next);
       this.openCycle(run, run.cycle.index + 1);
     }
@@ -340,11 +433,21 @@ export class Replay {
     run.wallet.startCycle();
     const included = this.card.grantKinds.get(INCLUDED)!;
     if (allowance.gt(0)) run.wallet.add(included, allowance, start, this.expiryOf(included, start, end));
+    const onetime = this.card.grantKinds.get(ONETIME);
+    if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, plan.onetime, start, this.expiryOf(onetime, start, end));
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
     const opening = new Map<string, Decimal>();
     for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
     run.cycle = new OpenCycle(index, start, end, allowance, plan, opening);
     if (allowance.gt(0)) this.log(run, start, "allowance", undefined, INCLUDED, {}, undefined, allowance);
+    if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, start, "allowance", undefined, ONETIME, {}, undefined, plan.onetime);
+    // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
+    for (const g of run.terms.recurringGrants) {
+      const kind = this.card.grantKinds.get(g.kind)!;
+      run.wallet.add(kind, g.amount, start, this.expiryOf(kind, start, end));
+      run.cycle.granted(g.kind, g.amount);
+      this.log(run, start, "payment", undefined, g.kind, {}, undefined, g.amount);
+    }
     this.chargeCycleStart(run, start);
   }
 

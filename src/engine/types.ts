@@ -10,6 +10,8 @@ export interface UsageEvent {
   /** A name from the card's events: a meter, or the event that ends or lowers one. */
   meter: string;
   quantity: Decimal;
+  /** Quantities of the meter's components (tokens beside a request), by component name; none for meters without. */
+  components?: Readonly<Record<string, Decimal>>;
   dimensions: Readonly<Record<string, string>>;
   eventId: string | undefined;
   /** Where the row came from, for errors found while pricing it. */
@@ -41,12 +43,24 @@ export interface AccountTerms {
   plan: Plan;
   /** Included credits per cycle: the plan's, or a negotiated override. */
   allowance: Decimal;
+  /** Overage billing: requests past the plan's quota go through, billed in money at the period's end. */
+  overage: boolean;
+  /** Spending budget per value of the card's budget dimension (a team). */
+  budgets: ReadonlyMap<string, Decimal>;
+  /** Credits a value of the card's daily-limit dimension (a server) may spend per local day; `*` for any other. */
+  dailyLimits: ReadonlyMap<string, Decimal>;
+  /** Alert when the balance falls below this many credits. */
+  lowBalance: Decimal | undefined;
+  /** Grants added at every cycle start (a subscription that tops the balance up each period). */
+  recurringGrants: readonly { kind: string; amount: Decimal }[];
 }
 
 export type LineKind = "usage" | "recurring" | "gauge" | "refund";
 
 export interface StatementLine {
   meter: string;
+  /** A component (tokens beside a request) or a per-event surcharge; undefined for the meter's own quantity. */
+  component: string | undefined;
   kind: LineKind;
   category: string;
   pool: string;
@@ -81,6 +95,10 @@ export interface DuplicateCount {
   quantity: Decimal;
 }
 
+export type Alert =
+  | { kind: "low_balance"; level: Decimal; at: Instant }
+  | { kind: "budget"; key: string; percent: number; at: Instant };
+
 export interface CycleStatement {
   index: number;
   start: Instant;
@@ -93,6 +111,13 @@ export interface CycleStatement {
   rejected: Rejection[];
   thresholds: { percent: number; at: Instant }[];
   duplicates: DuplicateCount[];
+  /** Requests past the plan's quota, billed in money at the period's end. */
+  overage: { requests: Decimal; amount: Decimal };
+  quota: { limit: Decimal; used: Decimal } | undefined;
+  budgets: { key: string; budget: Decimal; spent: Decimal }[];
+  alerts: Alert[];
+  /** What this account earned as the creator of apps others used. */
+  rewards: { earned: Decimal; from: { account: string; amount: Decimal }[] };
   /** When the credits and any grace ran out, if they did. */
   exhaustedAt: Instant | undefined;
 }

@@ -4,7 +4,8 @@ import { decodeYaml, nearest } from "../yaml/codec.js";
 import { cardCodec, type MeterDocument } from "./schema.js";
 import {
   INCLUDED,
-  type Expiry, type GrantKind, type Lookup, type Meter, type MeterEvent, type Plan, type Pool, type Price, type PriceTree, type RateCard,
+  ONETIME,
+  type Component, type Expiry, type GrantKind, type Lookup, type Meter, type Surcharge, type MeterEvent, type Plan, type Pool, type Price, type PriceTree, type RateCard,
 } from "./types.js";
 
 /** Parse and validate a rate card's YAML text. Every problem carries the file, line and column. */
@@ -31,7 +32,11 @@ export function parseRateCard(source: string, file: string): RateCard {
     for (const pool of p.grace?.keys() ?? []) {
       if (!pools.has(pool)) problem(["plans", key, "grace", pool], `unknown pool ${shown(pool)}`, `one of ${[...pools.keys()].join(", ")}`, shown(pool));
     }
-    plans.set(key, { key, label: p.label, included: p.included, price: p.price, grace: p.grace ?? new Map(), topups: p.topups ?? true });
+    const quota = p.quota && { meters: new Set(p.quota.meters), requests: p.quota.requests, overagePrice: p.quota.overage_price ?? new Decimal(0) };
+    const onetime = p.onetime ?? new Decimal(0);
+    if (onetime.gt(0) && !grantKinds.has(ONETIME)) problem(["plans", key, "onetime"], `one-time credits need a ${shown(ONETIME)} grant kind`, `grant_kinds.${ONETIME}`, "none");
+    const only = new Map([...(p.only ?? [])].map(([dim, values]) => [dim, new Set(values)] as const));
+    plans.set(key, { key, label: p.label, included: p.included, price: p.price, grace: p.grace ?? new Map(), onetime, only, quota, topups: p.topups ?? true });
   }
 
   const meters = new Map<string, Meter>();
@@ -58,6 +63,15 @@ export function parseRateCard(source: string, file: string): RateCard {
     if (meter.aggregation === "gauge") claimEvent(meter.decreasedBy, { role: "decrease", meter }, ["meters", key, "decreased_by"]);
   }
 
+  for (const [key, plan] of plans) {
+    for (const m of plan.quota?.meters ?? []) {
+      if (!meters.has(m)) problem(["plans", key, "quota", "meters"], `unknown meter ${shown(m)}`, "a meter of this card", shown(m));
+    }
+  }
+  for (const p of doc.budgets?.plans ?? []) {
+    if (!plans.has(p)) problem(["budgets", "plans"], `unknown plan ${shown(p)}`, `one of ${[...plans.keys()].join(", ")}`, shown(p));
+  }
+
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
   const precision = doc.precision ?? {};
   return {
@@ -81,6 +95,10 @@ export function parseRateCard(source: string, file: string): RateCard {
     plans,
     thresholds: [...new Set(doc.thresholds?.percent_of_allowance ?? [])].sort((a, b) => a - b),
     crossing: doc.crossing ?? "reject",
+    lowBalance: doc.low_balance,
+    rewards: doc.rewards,
+    budgets: doc.budgets && { dimension: doc.budgets.dimension, plans: doc.budgets.plans && new Set(doc.budgets.plans), alerts: [...new Set(doc.budgets.alerts ?? [])].sort((a, b) => a - b) },
+    dailyLimits: doc.daily_limits,
     meters,
     events,
   };
@@ -115,10 +133,26 @@ function toMeter(key: string, m: MeterDocument, location: Location, report: Repo
   const pool = toLookup(m.pool);
   if (category.kind === "by") needDimension(category.dimension, ["category", "by"]);
   if (pool.kind === "by") needDimension(pool.dimension, ["pool", "by"]);
-  const surcharges = (m.surcharges ?? []).map((s, i) => {
+  const surcharges = (m.surcharges ?? []).flatMap((s, i): Surcharge[] => {
     for (const dim of s.when.keys()) needDimension(dim, ["surcharges", i, "when", dim]);
-    return { when: s.when, add: s.add };
+    if ((s.add === undefined) === (s.per_event === undefined)) {
+      bad(["surcharges", i], "a surcharge needs exactly one of add and per_event", "add: CREDITS or per_event: CREDITS", s.add === undefined ? "neither" : "both");
+      return [];
+    }
+    const name = s.name ?? "surcharge";
+    return [s.add !== undefined ? { name, when: s.when, kind: "per_unit", amount: s.add } : { name, when: s.when, kind: "per_event", amount: s.per_event! }];
   });
+  const components = [...(m.components ?? [])].map(([name, p]): Component => {
+    const priced: Price = p instanceof Decimal ? { kind: "flat", value: p } : { kind: "table", by: p.by, tree: p.table };
+    if (priced.kind === "table") {
+      priced.by.forEach((d, i) => needDimension(d, ["components", name, "by", i]));
+      checkDepth(priced.tree, priced.by.length, ["components", name, "table"], bad);
+    }
+    if (known.has(name)) bad(["components", name], `component ${shown(name)} is also a dimension`, "a quantity column that is not a dimension", shown(name));
+    return { name, price: priced };
+  });
+  if (components.length > 0 && m.aggregation !== "flow") bad(["components"], `components apply to flow meters only`, "no components", `a ${m.aggregation} meter`);
+  for (const dim of m.exempt_when?.keys() ?? []) needDimension(dim, ["exempt_when", dim]);
 
   const needs = (field: string, present: unknown, wanted: boolean) => {
     if (wanted && present === undefined) bad([], `a ${m.aggregation} meter needs ${shown(field)}`, `key ${field}`, "none");
@@ -137,6 +171,8 @@ function toMeter(key: string, m: MeterDocument, location: Location, report: Repo
     dimensions,
     price,
     surcharges,
+    components,
+    exemptWhen: m.exempt_when,
     labels: m.labels ?? [],
     location,
   };

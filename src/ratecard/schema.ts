@@ -34,7 +34,10 @@ function lookup(valueCodec: Codec<string>) {
 
 const surcharge = record({
   when: dictionary(text({ pattern: VALUE }), { minEntries: 1 }),
+}, {
+  name: text({ pattern: KEY, description: "the line a per-event surcharge is shown as (default: surcharge)" }),
   add: decimal({ description: "credits added to the unit price" }),
+  per_event: decimal({ description: "credits added once per row, shown as its own line" }),
 });
 
 export const meterCodec = record(
@@ -51,6 +54,8 @@ export const meterCodec = record(
     ended_by: text({ pattern: KEY, description: "recurring: the meter that deactivates the item" }),
     decreased_by: text({ pattern: KEY, description: "gauge: the meter that lowers the level" }),
     surcharges: list(surcharge),
+    components: dictionary(scalarOrMapping(price, priceTable), { keyPattern: KEY, description: "flow meters: other quantity columns of the row, each with its own price (tokens beside a request)" }),
+    exempt_when: dictionary(text({ pattern: VALUE }), { minEntries: 1, description: "rows matching these dimension values cost nothing but are shown (bring-your-own-key)" }),
     labels: list(text(), { description: "how the provider's bill names this activity" }),
   },
 );
@@ -70,7 +75,12 @@ export const cardCodec = record(
     categories: dictionary(record({ label: text() }), { keyPattern: KEY, minEntries: 1 }),
     pools: dictionary(record({ label: text(), when_exhausted: oneOf(["block", "grace", "allow"] as const) }), { keyPattern: KEY, minEntries: 1 }),
     grant_kinds: dictionary(record({ priority: integer({ min: 0, max: 1000 }), expires: expiry }, { counts_toward_allowance: boolean() }), { keyPattern: KEY, minEntries: 1 }),
-    plans: dictionary(record({ label: text(), included: decimal({ min: "0" }), price: decimal({ min: "0", description: "money per cycle" }) }, { grace: dictionary(share, { keyPattern: KEY }), topups: boolean("whether the plan may buy top-up credits (default true)") }), { keyPattern: KEY, minEntries: 1 }),
+    plans: dictionary(record({ label: text(), included: decimal({ min: "0" }), price: decimal({ min: "0", description: "money per cycle" }) }, {
+      grace: dictionary(share, { keyPattern: KEY }),
+      onetime: decimal({ min: "0", description: "credits granted once, at the first cycle, as the onetime grant" }),
+      only: dictionary(list(text({ pattern: VALUE }), { minItems: 1 }), { keyPattern: KEY, description: "dimension values this plan may use; others are refused as plan-gated" }),
+      quota: record({ meters: list(text({ pattern: KEY }), { minItems: 1 }), requests: decimal({ min: "0" }) }, { overage_price: decimal({ min: "0", description: "money per request past the quota when overage billing is on" }) }),
+      topups: boolean("whether the plan may buy top-up credits (default true)") }), { keyPattern: KEY, minEntries: 1 }),
     meters: dictionary(meterCodec, { keyPattern: KEY, minEntries: 1 }),
   },
   {
@@ -84,6 +94,10 @@ export const cardCodec = record(
       step: decimal({ positive: true, description: "rounding step, e.g. 0.01" }),
     }),
     cycle: record({ period: oneOf(["monthly"] as const) }),
+    low_balance: decimal({ min: "0", description: "default low-balance alert level in credits" }),
+    rewards: record({ share: decimal({ min: "0" }), dimension: text({ pattern: KEY, description: "the dimension naming the app's creator (an account)" }) }),
+    budgets: record({ dimension: text({ pattern: KEY }) }, { plans: list(text({ pattern: KEY })), alerts: list(integer({ min: 1, max: 100 })) }),
+    daily_limits: record({ dimension: text({ pattern: KEY }) }),
     crossing: oneOf(["reject", "accept", "split"] as const, "the event that crosses the end of the credits: reject it (default), accept it whole, or split a pre-aggregated row"),
     thresholds: record({ percent_of_allowance: list(integer({ min: 1, max: 100 })) }),
   },

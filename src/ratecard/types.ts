@@ -8,10 +8,20 @@ export type Lookup<T> = { kind: "fixed"; value: T } | { kind: "by"; dimension: s
 export type PriceTree = Decimal | ReadonlyMap<string, PriceTree>;
 export type Price = { kind: "flat"; value: Decimal } | { kind: "table"; by: readonly string[]; tree: ReadonlyMap<string, PriceTree> };
 
-/** Added to the unit price when every dimension in `when` has the given value (Fliplet: +2 for private distribution). */
-export interface Surcharge {
-  when: ReadonlyMap<string, string>;
-  add: Decimal;
+/**
+ * Applies when every dimension in `when` has the given value: `per_unit` adds to
+ * the unit price (Fliplet: +2 for private distribution), `per_event` is a flat
+ * charge for the row, shown as its own line (the app builder: +15 for web search).
+ */
+export type Surcharge =
+  | { name: string; when: ReadonlyMap<string, string>; kind: "per_unit"; amount: Decimal }
+  | { name: string; when: ReadonlyMap<string, string>; kind: "per_event"; amount: Decimal };
+
+/** A second quantity on the same row, priced on its own: tokens beside a request, input tokens beside an image. */
+export interface Component {
+  /** The usage column holding its quantity. */
+  name: string;
+  price: Price;
 }
 
 interface MeterCommon {
@@ -23,6 +33,9 @@ interface MeterCommon {
   dimensions: readonly string[];
   price: Price;
   surcharges: readonly Surcharge[];
+  components: readonly Component[];
+  /** Rows matching every dimension here cost nothing but are still shown (bring-your-own-key). */
+  exemptWhen: ReadonlyMap<string, string> | undefined;
   /** Words the provider's bill uses for this meter. */
   labels: readonly string[];
   location: Location;
@@ -71,8 +84,20 @@ export interface Plan {
   price: Decimal;
   /** Share of the allowance each pool may draw beyond all credits. */
   grace: ReadonlyMap<string, Decimal>;
+  /** Credits granted once, at the account's first cycle, as the `onetime` grant (Flikly Free: 5). */
+  onetime: Decimal;
+  /** Dimension values the plan may use; others are refused as plan-gated (Flikly's models). */
+  only: ReadonlyMap<string, ReadonlySet<string>>;
+  /** A monthly request quota on some meters, with the money price of each request past it when overage billing is on. */
+  quota: RequestQuota | undefined;
   /** Whether the plan may buy top-up credits (Fliplet: "Top-ups are available on every paid plan"). */
   topups: boolean;
+}
+
+export interface RequestQuota {
+  meters: ReadonlySet<string>;
+  requests: Decimal;
+  overagePrice: Decimal;
 }
 
 /** Where the provider rounds: never (exact amounts) or each event's amount. */
@@ -98,6 +123,14 @@ export interface RateCard {
   plans: ReadonlyMap<string, Plan>;
   thresholds: readonly number[];
   crossing: Crossing;
+  /** Default low-balance alert level, in credits; an account may set its own. */
+  lowBalance: Decimal | undefined;
+  /** A share of what an account spends on an app, earned by the app's creator (named by a dimension). */
+  rewards: { share: Decimal; dimension: string } | undefined;
+  /** Spending budgets per value of a dimension (Floopy: teams), on the plans that have them; amounts come from the account. */
+  budgets: { dimension: string; plans: ReadonlySet<string> | undefined; alerts: readonly number[] } | undefined;
+  /** Daily credit limits per value of a dimension (Flowly: servers); amounts come from the account. */
+  dailyLimits: { dimension: string } | undefined;
   meters: ReadonlyMap<string, Meter>;
   /** Every name the usage meter column may hold. */
   events: ReadonlyMap<string, MeterEvent>;
@@ -105,3 +138,5 @@ export interface RateCard {
 
 /** The grant kind every plan's allowance is granted as. */
 export const INCLUDED = "included";
+/** The grant kind of a plan's one-time credits. */
+export const ONETIME = "onetime";

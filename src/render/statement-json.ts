@@ -29,13 +29,15 @@ function cycleJson(c: CycleStatement, currency: string): object {
     allowance: formatExact(c.allowance),
     total: formatExact(c.total),
     uncovered: formatExact(c.uncovered),
-    overage: { currency, amount: "0" },
+    overage: { currency, amount: formatExact(c.overage.amount), requests: formatExact(c.overage.requests) },
+    quota: c.quota ? { limit: formatExact(c.quota.limit), used: formatExact(c.quota.used) } : null,
     exhausted_at: c.exhaustedAt === undefined ? null : formatInstant(c.exhaustedAt),
     by_category: exactMap(splitBy(c.lines, (l) => l.category)),
     by_pool: exactMap(splitBy(c.lines, (l) => l.pool)),
     by_project: exactMap(byProject(c.lines)),
     lines: c.lines.map((l) => ({
       meter: l.meter,
+      ...(l.component !== undefined ? { component: l.component } : {}),
       kind: l.kind,
       category: l.category,
       pool: l.pool,
@@ -56,5 +58,8 @@ function cycleJson(c: CycleStatement, currency: string): object {
     rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) })),
     thresholds: c.thresholds.map((t) => ({ percent: t.percent, at: formatInstant(t.at) })),
     duplicates: c.duplicates.map((d) => ({ meter: d.meter, events: d.events, quantity: formatExact(d.quantity) })),
+    budgets: c.budgets.map((b) => ({ key: b.key, budget: formatExact(b.budget), spent: formatExact(b.spent) })),
+    alerts: c.alerts.map((a) => (a.kind === "low_balance" ? { kind: a.kind, level: formatExact(a.level), at: formatInstant(a.at) } : { kind: a.kind, key: a.key, percent: a.percent, at: formatInstant(a.at) })),
+    rewards: { earned: formatExact(c.rewards.earned), from: c.rewards.from.map((r) => ({ account: r.account, amount: formatExact(r.amount) })) },
   };
 }

@@ -12,21 +12,24 @@ export type Canonical = (typeof CANONICAL)[number];
  */
 export interface ColumnMapping {
   columns: Partial<Record<Canonical, string>>;
+  /** Other source columns under burnrate's names: a gateway's `prompt_tokens` as the `input_tokens` component. */
+  rename: ReadonlyMap<string, string>;
   meter: string | undefined;
   meterValues: ReadonlyMap<string, string>;
 }
 
-export const NO_MAPPING: ColumnMapping = { columns: {}, meter: undefined, meterValues: new Map() };
+export const NO_MAPPING: ColumnMapping = { columns: {}, rename: new Map(), meter: undefined, meterValues: new Map() };
 
 export const mappingCodec = record({}, {
   columns: record({}, Object.fromEntries(CANONICAL.map((c) => [c, text({ description: `the source column holding ${c}` })])) as Record<Canonical, ReturnType<typeof text>>),
+  rename: dictionary(text(), { keyPattern: /^.+$/, description: "source column -> dimension or component name" }),
   meter: text({ description: "the meter of every row, for a log of one activity" }),
   meter_values: dictionary(text(), { keyPattern: /^.+$/, description: "the provider's activity name -> meter key" }),
 }, "how a usage or bill layout maps onto burnrate's canonical columns");
 
 export function parseMapping(source: string, file: string): ColumnMapping {
   const doc = decodeYaml(source, file, mappingCodec).value;
-  return { columns: { ...(doc.columns ?? {}) } as ColumnMapping["columns"], meter: doc.meter, meterValues: doc.meter_values ?? new Map() };
+  return { columns: { ...(doc.columns ?? {}) } as ColumnMapping["columns"], rename: doc.rename ?? new Map(), meter: doc.meter, meterValues: doc.meter_values ?? new Map() };
 }
 
 /** `--map timestamp=created_at` flags, applied over a mapping file. */

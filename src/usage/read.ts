@@ -99,7 +99,7 @@ function readHeader(header: string[], file: string, mapping: ColumnMapping): Lay
     const source = mapping.columns[missing] ?? missing;
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === missing ? " (or a mapping for it)" : ""}`, header.map((h) => shown(h)).join(", "));
   }
-  const dimensions = header.map((name, i) => ({ name, index: i })).filter((d) => !used.has(d.index));
+  const dimensions = header.map((name, i) => ({ name: mapping.rename.get(name) ?? name, index: i })).filter((d) => !used.has(d.index));
   return { index, header, dimensions };
 }
 
@@ -134,6 +134,21 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
     if (value !== "") dimensions[d.name] = value;
   }
   const meter = meterEvent.meter;
+  let components: Record<string, Decimal> | undefined;
+  if (meterEvent.role === "charge" && meter.components.length > 0) {
+    components = {};
+    for (const c of meter.components) {
+      const column = layout.dimensions.find((d) => d.name === c.name);
+      const cell = dimensions[c.name];
+      if (cell === undefined) {
+        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), "a plain decimal", column ? "an empty cell" : "no such column");
+      }
+      const q = parsePlainDecimal(cell.trim());
+      if (!q || q.isNegative()) throw new UserError(`${c.name} is not a quantity`, at(column!.index), "a plain decimal of 0 or more", shown(cell));
+      components[c.name] = q;
+      delete dimensions[c.name];
+    }
+  }
   const needed = meterEvent.role === "charge" ? [...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])] : "keyBy" in meter ? meter.keyBy : [];
   for (const dim of needed) {
     if (dimensions[dim] === undefined) {
@@ -143,5 +158,5 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   }
   const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
-  return { at: parsed.at, account, meter: meterName, quantity, dimensions, eventId, origin: { file, line, column: 1 } };
+  return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1 } };
 }

@@ -1,5 +1,6 @@
 import { Replay } from "../../src/engine/replay.js";
-import type { GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
+import { planTerms } from "../../src/engine/terms.js";
+import type { AccountTerms, GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
 import { Decimal } from "../../src/money.js";
 import { parseRateCard } from "../../src/ratecard/load.js";
 import type { RateCard } from "../../src/ratecard/types.js";
@@ -68,6 +69,7 @@ export interface RunOptions {
   subscriptionEnd?: string;
   through?: string;
   ledger?: LedgerEntry[];
+  terms?: Partial<AccountTerms>;
 }
 
 export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}): Statement {
@@ -76,8 +78,8 @@ export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOpti
   const purchases: GrantPurchase[] = (options.purchases ?? []).map((p) => ({ kind: p.kind, amount: new Decimal(p.amount), at: instant(p.at, zone), account: p.account ?? "acct", origin: undefined }));
   const r = new Replay(c, {
     calendar: new Calendar(instant(options.anchor ?? "2026-01-01T00:00:00Z", zone), zone),
-    accounts: new Map([["acct", { plan, allowance: plan.included }]]),
-    fallback: { plan, allowance: plan.included },
+    accounts: new Map([["acct", { ...planTerms(plan), ...options.terms }]]),
+    fallback: { ...planTerms(plan), ...options.terms },
     purchases,
     subscriptionEnd: options.subscriptionEnd === undefined ? undefined : instant(options.subscriptionEnd, zone),
     through: options.through === undefined ? undefined : instant(options.through, zone),
