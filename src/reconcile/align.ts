@@ -94,10 +94,12 @@ export class Aligner {
         for (const l of cycle.lines) {
           const line = entry(cycle.index, account.account, l.meter, l.dimensions);
           const c = line.computed ?? { quantity: ZERO, amount: ZERO, events: 0, unitPrice: l.unitPrice };
-          line.computed = { quantity: c.quantity.plus(l.quantity), amount: c.amount.plus(l.amount), events: c.events + l.events, unitPrice: c.unitPrice };
+          // A component line (tokens beside a request, a per-event surcharge) adds to the amount, not to the meter's quantity.
+          const own = l.component === undefined;
+          line.computed = { quantity: own ? c.quantity.plus(l.quantity) : c.quantity, amount: c.amount.plus(l.amount), events: own ? c.events + l.events : c.events, unitPrice: c.unitPrice };
           let seen = prices.get(line);
           if (!seen) prices.set(line, (seen = new Set()));
-          seen.add(l.unitPrice.toFixed());
+          seen.add(own ? l.unitPrice.toFixed() : `${l.component}`);
         }
       }
     }

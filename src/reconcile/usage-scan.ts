@@ -1,5 +1,5 @@
 import type { AccountSettings } from "../account/account.js";
-import { lineDimensions, unitPrice } from "../engine/pricing.js";
+import { lineDimensions, priceEvent } from "../engine/pricing.js";
 import { ZERO, roundToStep, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Calendar, Instant } from "../time.js";
@@ -49,8 +49,8 @@ export async function scanUsage(card: RateCard, settings: AccountSettings, input
     if (meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow") continue;
     const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
     if (around.length === 0) continue;
-    const raw = event.quantity.mul(unitPrice(meterEvent.meter, event.dimensions, event.origin));
-    const amount = precision.roundAt === "event" ? roundToStep(raw, precision.step, precision.rounding) : raw;
+    const parts = priceEvent(meterEvent.meter, event.dimensions, event.quantity, event.components ?? {}, event.origin);
+    const amount = parts.reduce((sum, p) => sum.plus(precision.roundAt === "event" ? roundToStep(p.amount, precision.step, precision.rounding) : p.amount), ZERO);
     const key = aligner.key(event.account, event.meter, dims);
     for (const b of around) {
       let byKey = near.get(b);
