@@ -129,6 +129,25 @@ export function program(): Command {
       await reconcileCommand(options);
     });
 
+  cli
+    .command("simulate")
+    .description("projected spend for a scenario: credits per cycle, when the allowance runs out, top-ups and money; compare plans")
+    .argument("<scenario>", "scenario YAML")
+    .option("--card <file>", "rate card YAML (default: the scenario's card:)")
+    .option("--plan <key>", "plan key (overrides the scenario)")
+    .option("--compare-plans", "price every plan of the card and name the cheapest")
+    .option("--samples <n>", "draw per-user behaviour N times and report p50 and p90")
+    .option("--seed <seed>", "seed for --samples: the same seed gives the same output (default 1)")
+    .option("--emit-usage <dir>", "write DIR/usage.csv and DIR/account.yaml for burnrate statement")
+    .addOption(formatOption())
+    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .option("--bom", "start CSV output with a byte-order mark (for Excel)")
+    .option("--no-color", "no colour, even on a terminal")
+    .action(async (scenario: string, options) => {
+      const { simulate } = await import("./commands/simulate.js");
+      await simulate(scenario, options);
+    });
+
   return cli;
 }
 

@@ -1,0 +1,66 @@
+import { relative } from "node:path";
+import { formatExact } from "../money.js";
+import { formatInstant } from "../time.js";
+import type { Calendar } from "../time.js";
+import { expand } from "./expand.js";
+import type { PlanResult } from "./simulate.js";
+import { TOPUP } from "./simulate.js";
+import type { Scenario } from "./types.js";
+
+/**
+ * `--emit-usage DIR`: the scenario's usage as a canonical usage CSV, and an
+ * account file naming the card, so that `burnrate statement` on them gives the
+ * simulation's per-cycle totals.
+ */
+
+/** Every dimension any row of the scenario carries, sorted: the CSV's columns after timestamp, meter, quantity. */
+export function usageColumns(scenario: Scenario): string[] {
+  const dims = new Set<string>();
+  for (const t of scenario.timed) for (const d of Object.keys(t.dimensions)) dims.add(d);
+  for (const p of scenario.populations) {
+    for (const a of p.activities) {
+      for (const d of Object.keys(a.dimensions)) dims.add(d);
+      if (a.unique) dims.add(p.userDimension);
+    }
+  }
+  return ["timestamp", "meter", "quantity", ...[...dims].sort()];
+}
+
+/**
+ * The usage CSV, a line at a time. Meters, dimension values and names are held
+ * to the card's and the scenario's key patterns (letters, digits and `_.:/+@-`,
+ * never a comma, quote or leading formula sign), so no cell needs quoting.
+ */
+export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generator<string> {
+  const columns = usageColumns(scenario);
+  const dims = columns.slice(3);
+  yield `${columns.join(",")}\n`;
+  for (const e of expand(scenario, calendar)) {
+    yield `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map((d) => e.dimensions[d] ?? "").join(",")}\n`;
+  }
+}
+
+/**
+ * The account file: the scenario's plan, anchor and zone, through its last
+ * cycle, with the top-ups the simulation found each cycle needs bought at that
+ * cycle's start.
+ */
+export function accountYaml(scenario: Scenario, result: PlanResult, dir: string, calendar: Calendar): string {
+  const card = relative(dir, scenario.cardFile).split("\\").join("/");
+  const lines = [
+    `# Written by burnrate simulate from ${scenario.file}.`,
+    "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start.",
+    `card: ${JSON.stringify(card)}`,
+    `plan: ${result.plan.key}`,
+    ...(scenario.allowance !== undefined && result.plan === scenario.plan ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
+    `anchor: "${formatInstant(scenario.start)}"`,
+    `timezone: ${scenario.zone.name}`,
+    `through: "${formatInstant(calendar.start(scenario.cycles - 1))}"`,
+  ];
+  const topups = result.cycles.filter((c) => c.topupNeeded.gt(0));
+  if (topups.length > 0) {
+    lines.push("grants:");
+    for (const c of topups) lines.push(`  - { kind: ${TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
+  }
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,163 @@
+import { dirname, resolve as resolvePath } from "node:path";
+import { UserError, UserErrors, shown, type Location } from "../errors.js";
+import { itemKey, resolve, unitPrice } from "../engine/pricing.js";
+import { loadCard, readText } from "../inputs.js";
+import { Decimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
+import { decodeYaml, nearest, type Decoded } from "../yaml/codec.js";
+import { scenarioCodec, type ScenarioDocument } from "./schema.js";
+import type { Activity, Population, Scenario, Timed, UserActivity } from "./types.js";
+
+/** What the command line may say over the scenario file. */
+export interface ScenarioFlags {
+  card?: string;
+  plan?: string;
+}
+
+const ONE = new Decimal(1);
+
+/** Read a scenario file and the card it names, and check every activity against that card. */
+export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario {
+  const decoded = decodeYaml(readText(file), file, scenarioCodec);
+  const cardFile = flags.card ?? (decoded.value.card === undefined ? undefined : resolvePath(dirname(file), decoded.value.card));
+  if (cardFile === undefined) throw new UserError("no rate card", decoded.at([]), "card: in the scenario, or --card FILE", "neither");
+  return resolveScenario(decoded, file, loadCard(cardFile), cardFile, flags);
+}
+
+/** Turn a decoded scenario into one the expander can trust: known meters, complete dimensions, resolvable prices. */
+export function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card: RateCard, cardFile: string, flags: ScenarioFlags = {}): Scenario {
+  const doc = decoded.value;
+  const errors: UserError[] = [];
+  const at = (path: (string | number)[]) => decoded.at(path);
+  const check = (what: () => void) => {
+    try {
+      what();
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      errors.push(...(e instanceof UserErrors ? e.errors : [e]));
+    }
+  };
+
+  const zoneName = doc.timezone ?? "UTC";
+  const zone = Zone.of(zoneName);
+  if (!zone) throw new UserError("unknown time zone", at(["timezone"]), "an IANA name such as Europe/London", shown(zoneName));
+
+  const planKey = flags.plan ?? doc.plan;
+  const planAt: Location = flags.plan !== undefined ? { file: "--plan", line: 1, column: 1 } : at(["plan"]);
+  const plan = card.plans.get(planKey);
+  if (!plan) throw new UserError(`unknown plan ${shown(planKey)}`, planAt, `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(planKey));
+
+  const instant = (text: string, path: (string | number)[]): Instant => {
+    const parsed = parseInstant(text, zone);
+    if (!parsed.ok) throw new UserError(parsed.problem, at(path), parsed.expected, shown(text));
+    return parsed.at;
+  };
+  const start = instant(doc.start, ["start"]);
+  const calendar = new Calendar(start, zone);
+  const horizon = calendar.start(doc.cycles);
+  const within = (text: string, path: (string | number)[]): Instant => {
+    const when = instant(text, path);
+    if (when < start || when >= horizon) {
+      throw new UserError("outside the simulated cycles", at(path), `an instant from ${new Date(start).toISOString()} to before ${new Date(horizon).toISOString()}`, shown(text));
+    }
+    return when;
+  };
+
+  /** The meter event an item names, with the dimensions its rows must carry checked and its price looked up once. */
+  const activity = (path: (string | number)[], meterName: string, dims: Record<string, string>, allowed: (role: string, aggregation: string) => string | undefined, extra: Record<string, string> = {}): Activity => {
+    const origin = at(path);
+    const event = card.events.get(meterName);
+    if (!event) {
+      const near = nearest(meterName, [...card.events.keys()]);
+      throw new UserError(`unknown meter ${shown(meterName)}${near ? `; did you mean ${shown(near)}?` : ""}`, at([...path, "meter"]), `a meter of ${card.provider} ${card.version}`, shown(meterName));
+    }
+    const refusal = allowed(event.role, event.meter.aggregation);
+    if (refusal) throw new UserError(`meter ${shown(meterName)} cannot be used here`, at([...path, "meter"]), refusal, `a ${event.role === "charge" ? event.meter.aggregation : `${event.role} event of a ${event.meter.aggregation}`} meter`);
+    const { meter } = event;
+    const all = { ...dims, ...extra };
+    const needed = event.role === "charge" ? [...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])] : "keyBy" in meter ? meter.keyBy : [];
+    for (const dim of new Set(needed)) {
+      if (all[dim] === undefined) throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at([...path, "dimensions"]), `dimensions: { ${dim}: ... } on this item${path[0] === "populations" ? " or its population" : ""}`, "none");
+    }
+    if (event.role === "charge") {
+      unitPrice(meter, all, origin);
+      resolve(meter.pool, all, "pool", meter, origin);
+      resolve(meter.category, all, "category", meter, origin);
+    }
+    return { meter: meterName, dimensions: dims, origin };
+  };
+
+  const populations: Population[] = [];
+  (doc.populations ?? []).forEach((p, i) => {
+    const userDimension = p.user_dimension ?? "user";
+    const activities: UserActivity[] = [];
+    p.per_user.forEach((u, j) => check(() => {
+      const path = ["populations", i, "per_user", j];
+      const event = card.events.get(u.meter);
+      const unique = event?.role === "charge" && event.meter.aggregation === "unique";
+      const dims = { ...(p.dimensions ? Object.fromEntries(p.dimensions) : {}), ...(u.dimensions ? Object.fromEntries(u.dimensions) : {}) };
+      const made = activity(path, u.meter, dims, (role, aggregation) =>
+        role === "charge" && (aggregation === "flow" || aggregation === "unique") ? undefined : "a flow or unique meter (projects, channels, storage and records belong under inventory)",
+        unique ? { [userDimension]: `${p.name}-1` } : {});
+      if (unique && event.role === "charge" && "keyBy" in event.meter && !event.meter.keyBy.includes(userDimension)) {
+        throw new UserError(`unique meter ${shown(u.meter)} does not tell users apart by ${shown(userDimension)}`, at([...path, "meter"]), `user_dimension: one of ${event.meter.keyBy.join(", ")} on the population`, shown(userDimension));
+      }
+      activities.push({ ...made, perUser: u.quantity, unique });
+    }));
+    populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, activities });
+  });
+
+  const timed: Timed[] = [];
+  const anyMeter = () => undefined;
+  (doc.schedules ?? []).forEach((s, i) => check(() => {
+    const made = activity(["schedules", i], s.meter, s.dimensions ? Object.fromEntries(s.dimensions) : {}, anyMeter);
+    timed.push({ ...made, quantity: s.quantity ?? ONE, when: { kind: "schedule", schedule: s.every } });
+  }));
+  (doc.sends ?? []).forEach((s, i) => check(() => {
+    const made = activity(["sends", i], s.meter, s.dimensions ? Object.fromEntries(s.dimensions) : {}, anyMeter);
+    const when: Timed["when"] = s.every !== undefined ? { kind: "schedule", schedule: s.every } : { kind: "once", at: within(s.at!, ["sends", i, "at"]) };
+    timed.push({ ...made, quantity: s.quantity, when });
+  }));
+  (doc.inventory ?? []).forEach((item, i) => check(() => {
+    const path = ["inventory", i];
+    const made = activity(path, item.meter, item.dimensions ? Object.fromEntries(item.dimensions) : {}, (role, aggregation) =>
+      role === "charge" && (aggregation === "recurring" || aggregation === "gauge") ? undefined : "a recurring or gauge meter (a project, a published channel, storage, records)");
+    const meter = card.meters.get(item.meter)!;
+    if (meter.aggregation === "gauge" && item.quantity === undefined) throw new UserError(`gauge ${shown(item.meter)} needs a level`, at(path), "quantity: the level, such as 1 (GB) or 10000 (records)", "none");
+    if (meter.aggregation === "recurring" && item.quantity !== undefined && !item.quantity.eq(1)) {
+      throw new UserError(`recurring item ${shown(item.meter)} is one item`, at([...path, "quantity"]), "no quantity (one item per entry; give each its own dimensions)", item.quantity.toFixed());
+    }
+    const when = item.at === undefined ? start : within(item.at, [...path, "at"]);
+    timed.push({ ...made, quantity: item.quantity ?? ONE, when: { kind: "once", at: when } });
+  }));
+  checkDistinctItems(timed, card, errors);
+
+  if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
+  return {
+    file,
+    name: doc.name ?? file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, ""),
+    card,
+    cardFile,
+    plan,
+    allowance: flags.plan !== undefined && flags.plan !== doc.plan ? undefined : doc.allowance,
+    start,
+    cycles: doc.cycles,
+    zone,
+    populations,
+    timed,
+  };
+}
+
+/** Two inventory entries for the same recurring item would be one item to the engine: say so rather than charge once. */
+function checkDistinctItems(timed: readonly Timed[], card: RateCard, errors: UserError[]): void {
+  const seen = new Map<string, Location>();
+  for (const t of timed) {
+    const meter = card.meters.get(t.meter);
+    if (meter?.aggregation !== "recurring" || t.when.kind !== "once") continue;
+    const key = `${t.meter}\u0000${itemKey(meter.keyBy, t.dimensions)}`;
+    const first = seen.get(key);
+    if (first) errors.push(new UserError(`the same ${shown(t.meter)} item twice`, t.origin, `different ${meter.keyBy.join(", ")} for each item`, `the same as line ${first.line}`));
+    else seen.set(key, t.origin);
+  }
+}

@@ -1,0 +1,137 @@
+import { shown } from "../errors.js";
+import { Decimal } from "../money.js";
+import { KEY, VALUE } from "../ratecard/schema.js";
+import { decimal, dictionary, fail, integer, list, oneOf, record, refine, text, type Codec } from "../yaml/codec.js";
+import { parseSchedule, SCHEDULE_GRAMMAR, SCHEDULE_PATTERN, type Schedule } from "./schedule.js";
+
+/**
+ * The scenario file: a customer described before there is usage to replay.
+ * Decoded with the same codec library as cards, so every error carries its
+ * line and column and `burnrate schema scenario` prints the same shape.
+ */
+
+const INSTANT = text({ expected: "a date or an ISO-8601 instant", description: "a date (local midnight in the scenario's time zone) or an ISO-8601 instant" });
+const METER = text({ pattern: KEY, expected: "a meter key of the card (lower case, digits, _)", description: "a meter key of the rate card, or the event that ends or lowers one" });
+const DIMENSIONS = dictionary(text({ pattern: VALUE, expected: "a dimension value" }), {
+  keyPattern: KEY,
+  description: "dimension values every row of this item carries (project, channel, source, model, ...)",
+});
+
+/** A head count written by a person: a negative one gets its own message rather than a pattern mismatch. */
+const HEADCOUNT: Codec<number> = {
+  decode: refine(text(), (value, node, ctx) => {
+    if (/^-\s*\d+(\.\d*)?$/.test(value)) fail(ctx, node, "negative population", "a number of users of 0 or more", value);
+    if (!/^\d{1,9}$/.test(value)) fail(ctx, node, "not a whole number of users", "a whole number such as 1000", shown(value));
+    return Number(value);
+  }).decode,
+  schema: () => ({ type: "integer", minimum: 0, maximum: 999_999_999, description: "end-users in the first cycle" }),
+};
+
+export type Growth = { kind: "percent"; rate: Decimal } | { kind: "absolute"; step: number };
+
+const GROWTH_PATTERN = /^(?:[+-]?\d+(?:\.\d+)?%|[+-]?\d{1,9})$/;
+const GROWTH: Codec<Growth> = {
+  decode: refine(text(), (value, node, ctx): Growth => {
+    if (!GROWTH_PATTERN.test(value)) fail(ctx, node, "unreadable growth", "a percentage per cycle such as 5% or -2.5%, or users per cycle such as +200 or -50", shown(value));
+    if (value.endsWith("%")) {
+      const rate = new Decimal(value.slice(0, -1).replace(/^\+/, ""));
+      if (rate.lte(-100)) fail(ctx, node, "growth below -100%", "a percentage above -100%", value);
+      return { kind: "percent", rate };
+    }
+    return { kind: "absolute", step: Number(value) };
+  }).decode,
+  schema: () => ({ type: ["string", "integer"], pattern: GROWTH_PATTERN.source, description: "change per cycle: a percentage, compounded (5%, -2%), or users added each cycle (+200, -50)" }),
+};
+
+const SCHEDULE: Codec<Schedule> = {
+  decode: refine(text(), (value, node, ctx) => {
+    const schedule = parseSchedule(value);
+    if (!schedule) fail(ctx, node, "unparseable schedule", SCHEDULE_GRAMMAR, shown(value));
+    return schedule;
+  }).decode,
+  schema: () => ({ type: "string", pattern: SCHEDULE_PATTERN.source, description: `when it happens: ${SCHEDULE_GRAMMAR}` }),
+};
+
+const perUser = record(
+  {
+    meter: METER,
+    quantity: decimal({ min: "0", description: "per user per cycle: the mean when sampling" }),
+  },
+  { dimensions: DIMENSIONS },
+  "one activity of every user of the population",
+);
+
+const population = record(
+  {
+    name: text({ pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]*$/, expected: "a name of letters, digits, _, . or -", description: "names the population's users: NAME-1, NAME-2, ..." }),
+    users: HEADCOUNT,
+    per_user: list(perUser, { minItems: 1, description: "what each user does per cycle" }),
+  },
+  {
+    growth: GROWTH,
+    dimensions: DIMENSIONS,
+    distribution: oneOf(["poisson", "geometric", "fixed"] as const, "how --samples draws each user's counts around the mean: poisson (default), geometric (many light users, a few heavy ones), fixed (no variation)"),
+    user_dimension: text({ pattern: KEY, description: "the dimension that tells users apart on unique meters (default user)" }),
+  },
+  "a population of end-users with the same behaviour",
+);
+
+const schedule = record(
+  { meter: METER, every: SCHEDULE },
+  {
+    name: text(),
+    quantity: decimal({ positive: true, description: "per occurrence (default 1)" }),
+    dimensions: DIMENSIONS,
+  },
+  "an activity on a clock, such as an automation",
+);
+
+const send = refine(
+  record(
+    { meter: METER, quantity: decimal({ positive: true, description: "recipients or messages per send" }) },
+    {
+      name: text(),
+      dimensions: DIMENSIONS,
+      at: INSTANT,
+      every: SCHEDULE,
+    },
+    "a send to many recipients: once (at) or repeated (every)",
+  ),
+  (value, node, ctx) => {
+    if ((value.at === undefined) === (value.every === undefined)) fail(ctx, node, "a send needs exactly one of at or every", "at: INSTANT for a one-off send, or every: SCHEDULE", value.at === undefined ? "neither" : "both");
+    return value;
+  },
+);
+
+const inventoryItem = record(
+  { meter: METER },
+  {
+    name: text(),
+    quantity: decimal({ positive: true, description: "gauges: the level (GB, records); recurring items: leave out" }),
+    dimensions: DIMENSIONS,
+    at: INSTANT,
+  },
+  "something the account keeps: a project, a published channel, stored GB, records",
+);
+
+export const scenarioCodec = record(
+  {
+    plan: text({ pattern: KEY, description: "a plan key of the card: the plan the customer is on" }),
+    start: INSTANT,
+    cycles: integer({ min: 1, max: 120, description: "how many billing cycles to simulate" }),
+  },
+  {
+    name: text({ description: "shown in reports" }),
+    description: text(),
+    card: text({ description: "the rate card, relative to this file (--card overrides it)" }),
+    timezone: text({ description: "IANA time zone name; default UTC" }),
+    allowance: decimal({ min: "0", description: "overrides the plan's included credits per cycle (negotiated plans)" }),
+    populations: list(population),
+    schedules: list(schedule),
+    sends: list(send),
+    inventory: list(inventoryItem, { description: "created at the start unless `at` says otherwise; gauge levels are charged from the next cycle start" }),
+  },
+  "a burnrate scenario: a customer to simulate",
+);
+
+export type ScenarioDocument = ReturnType<typeof scenarioCodec.decode>;

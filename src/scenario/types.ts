@@ -1,0 +1,51 @@
+import type { Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+import type { Plan, RateCard } from "../ratecard/types.js";
+import type { Instant, Zone } from "../time.js";
+import type { Schedule } from "./schedule.js";
+import type { Growth } from "./schema.js";
+
+/** One kind of row the scenario produces: a meter with its dimensions, and where the scenario says so. */
+export interface Activity {
+  meter: string;
+  dimensions: Readonly<Record<string, string>>;
+  origin: Location;
+}
+
+export type Distribution = "poisson" | "geometric" | "fixed";
+
+/** Something each user does per cycle. Unique meters give one row per user; flows are summed into hourly rows. */
+export interface UserActivity extends Activity {
+  perUser: Decimal;
+  unique: boolean;
+}
+
+export interface Population {
+  name: string;
+  users: number;
+  growth: Growth | undefined;
+  distribution: Distribution;
+  userDimension: string;
+  activities: UserActivity[];
+}
+
+/** A row at fixed instants: scheduled automations, sends, inventory. */
+export interface Timed extends Activity {
+  quantity: Decimal;
+  when: { kind: "schedule"; schedule: Schedule } | { kind: "once"; at: Instant };
+}
+
+export interface Scenario {
+  file: string;
+  name: string;
+  card: RateCard;
+  cardFile: string;
+  plan: Plan;
+  /** The negotiated allowance, when the scenario overrides the plan's. */
+  allowance: Decimal | undefined;
+  start: Instant;
+  cycles: number;
+  zone: Zone;
+  populations: Population[];
+  timed: Timed[];
+}
