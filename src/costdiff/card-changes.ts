@@ -59,7 +59,9 @@ export function cardChanges(oldSource: string, oldFile: string, newSource: strin
   for (const [path, leaf] of before.leaves) {
     if (!inWhole(path) && !after.leaves.has(path)) out.push({ change: "removed", what: "setting", path, old: leaf.text, new: undefined, location: leaf.location });
   }
-  return out.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line || a.location.column - b.location.column);
+  // What was removed first, in the old card's order; then the rest in the new card's order.
+  const rank = (c: CardChange) => (c.change === "removed" ? 0 : 1);
+  return out.sort((a, b) => rank(a) - rank(b) || a.location.line - b.location.line || a.location.column - b.location.column);
 }
 
 const segment = (key: string) => (/^[A-Za-z0-9_-]+$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);

@@ -176,9 +176,10 @@ function plans(card: RateCard, report: Report): void {
   const labels = new Map<string, string>();
   for (const plan of card.plans.values()) {
     const base = ["plans", plan.key];
-    const signature = JSON.stringify([plan.included.toFixed(), plan.price.toFixed(), [...plan.grace].map(([k, v]) => [k, v.toFixed()]).sort()]);
+    const { key: _key, label: _label, ...terms } = plan;
+    const signature = JSON.stringify(canonical(terms));
     const twin = seen.get(signature);
-    if (twin !== undefined) report("warning", "duplicate-plan", base, `plan ${shown(plan.key)} has the same allowance, price and grace as plan ${shown(twin)}`, `remove one of ${twin} and ${plan.key}, or correct its figures`);
+    if (twin !== undefined) report("warning", "duplicate-plan", base, `plan ${shown(plan.key)} has the same terms as plan ${shown(twin)}: allowance, price, grace and every other setting`, `remove one of ${twin} and ${plan.key}, or correct its figures`);
     else seen.set(signature, plan.key);
     const label = normal(plan.label);
     const sameLabel = labels.get(label);
