@@ -20,9 +20,10 @@ export function simulationJson(sim: Simulation): object {
       cycles: scenario.cycles,
       timezone: scenario.zone.name,
     },
-    cheapest: sim.ranking.length === 0 ? undefined : (sim.cheapest?.plan.key ?? null),
+    compared: sim.ranking.length > 0,
+    cheapest: sim.cheapest?.plan.key ?? null,
     plans: sim.plans.map((p) => planJson(p, sim)),
-    samples: sim.samples === undefined ? undefined : {
+    samples: sim.samples === undefined ? null : {
       count: sim.samples.count,
       seed: sim.samples.seed,
       plans: sim.samples.plans.map(sampledJson),
@@ -35,7 +36,7 @@ function planJson(p: PlanResult, sim: Simulation): object {
   return {
     plan: p.plan.key,
     label: p.plan.label,
-    ...(rank >= 0 ? { rank: rank + 1 } : {}),
+    rank: rank < 0 ? null : rank + 1,
     price: formatExact(p.plan.price),
     allowance: formatExact(p.allowance),
     topups: p.topups,

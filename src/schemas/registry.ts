@@ -1,6 +1,8 @@
 import { accountCodec } from "../account/account.js";
 import { testsCodec } from "../cardtest/schema.js";
 import { cardCodec, priceTreeSchema } from "../ratecard/schema.js";
+import { simulationSchema } from "../render/simulation-schema.js";
+import { scenarioCodec } from "../scenario/schema.js";
 import { mappingCodec } from "../usage/mapping.js";
 import { schemaDocument, type JsonSchema } from "../yaml/codec.js";
 import { cardtestSchema, checkSchema, diffSchema } from "./results.js";
@@ -24,7 +26,9 @@ export const SCHEMAS: ReadonlyMap<string, SchemaEntry> = new Map<string, SchemaE
   ["account", { about: "input: an account file (plan, anchor, time zone, grants)", build: input("account", "burnrate account file", accountCodec) }],
   ["mapping", { about: "input: a column mapping for another usage or bill layout", build: input("mapping", "burnrate column mapping", mappingCodec) }],
   ["tests", { about: "input: the expectations beside a card (NAME.tests.yaml)", build: input("tests", "burnrate card tests", testsCodec) }],
+  ["scenario", { about: "input: a scenario for burnrate simulate", build: input("scenario", "burnrate scenario", scenarioCodec) }],
   ["statement", { about: "output: burnrate statement --format json (burnrate.statement/v1)", build: () => statementSchema }],
+  ["simulation", { about: "output: burnrate simulate --format json (burnrate.simulation/v1)", build: () => simulationSchema }],
   ["ledger", { about: "output: burnrate statement --ledger --format json (burnrate.ledger/v1)", build: () => ledgerSchema }],
   ["diff", { about: "output: burnrate diff --format json (burnrate.diff/v1)", build: () => diffSchema }],
   ["check", { about: "output: burnrate check --format json (burnrate.check/v1)", build: () => checkSchema }],

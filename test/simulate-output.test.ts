@@ -1,0 +1,129 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { burnrate, burnrateJson, ROOT } from "./helpers/cli.js";
+
+const HEADLINE = "fixtures/scenarios/headline.yaml";
+const expected = (name: string) => readFileSync(join(ROOT, "fixtures/scenarios/expected", name), "utf8");
+const work = mkdtempSync(join(tmpdir(), "burnrate-simulate-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("simulate output", () => {
+  it("prints the headline case with its plan comparison as Markdown (README)", () => {
+    const run = burnrate(["simulate", HEADLINE, "--compare-plans", "--format", "markdown"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(expected("headline-compare.md"));
+  });
+
+  it("writes the same blocks as a terminal table", () => {
+    const run = burnrate(["simulate", HEADLINE, "--format", "table"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines[0]).toBe("Simulation · 1,000 end-users and hourly automations · fliplet 2026-11 · 6 cycles from 2026-11-01 · UTC");
+    expect(lines).toContain("      3  2027-01-01  1,060.60       106.06%  2027-01-29 21:16       60.60  none          60.60   9.61 USD");
+  });
+
+  it("ranks every plan by money, the scenario's plan first in JSON, and names the cheapest that covers", () => {
+    const out = burnrateJson(["simulate", HEADLINE, "--compare-plans"]);
+    expect(out.compared).toBe(true);
+    expect(out.plans.map((p: any) => [p.plan, p.rank, p.covers, p.topups])).toEqual([["pro", 1, true, true], ["free", 2, false, false]]);
+    expect(out.cheapest).toBe("pro");
+    // Pro: 6 cycles at 9 plus 734.4 top-up credits at 0.01.
+    expect(out.plans[0].money).toBe("61.344");
+    expect(out.plans[0].topup_needed).toBe("734.4");
+    // Free sells no top-ups: it refuses usage once its 100 credits are gone.
+    const free = out.plans[1].cycles[0];
+    expect(free).toMatchObject({ allowance: "100", topup_needed: "0", money: "0" });
+    expect(Number(free.total)).toBeLessThanOrEqual(100);
+    expect(free.rejected.length).toBeGreaterThan(0);
+  });
+
+  it("names the cheaper plan when both cover the scenario", () => {
+    const out = burnrateJson(["simulate", "fixtures/scenarios/storage-1gb.yaml", "--compare-plans"]);
+    expect(out.plans.map((p: any) => p.plan)).toEqual(["pro", "free"]);
+    expect(out.cheapest).toBe("free");
+    const csv = burnrate(["simulate", "fixtures/scenarios/storage-1gb.yaml", "--compare-plans", "--format", "csv"]);
+    expect(csv.stdout).toBe(expected("storage-1gb-compare.csv"));
+  });
+
+  it("reports per cycle: by category and pool, share of the allowance, run-out, grace, refusals, top-ups and money", () => {
+    const out = burnrateJson(["simulate", HEADLINE]);
+    const c = out.plans[0].cycles[3];
+    expect(c).toMatchObject({
+      start: "2027-02-01T00:00:00Z",
+      end: "2027-03-01T00:00:00Z",
+      total: "1127.45",
+      percent_of_allowance: "112.74",
+      runs_out_at: "2027-02-25T08:00:00Z",
+      grace_used: "99.94",
+      topup_needed: "127.45",
+      money: "10.2745",
+    });
+    expect(c.by_pool).toEqual({ build: "116.5", run: "1010.95" });
+    expect(c.rejected.map((r: any) => r.meter)).toEqual(["end_user_open", "data_read", "data_write", "automation_run"]);
+    expect(out.compared).toBe(false);
+    expect(out.cheapest).toBe(null);
+    expect(out.samples).toBe(null);
+  });
+
+  it("matches the JSON Schema it ships, and every bundled scenario matches the scenario schema", () => {
+    const schema = JSON.parse(readFileSync(join(ROOT, "schema/simulation.schema.json"), "utf8"));
+    const printed = burnrate(["schema", "simulation"]);
+    expect(JSON.parse(printed.stdout)).toEqual(schema);
+    const out = burnrateJson(["simulate", HEADLINE, "--compare-plans", "--samples", "2", "--seed", "9"]);
+    expect(missing(out, schema)).toEqual([]);
+
+    const scenarioSchema = JSON.parse(readFileSync(join(ROOT, "schema/scenario.schema.json"), "utf8"));
+    expect(JSON.parse(burnrate(["schema", "scenario"]).stdout)).toEqual(scenarioSchema);
+    for (const file of readdirSync(join(ROOT, "fixtures/scenarios")).filter((f) => f.endsWith(".yaml"))) {
+      const doc = parse(readFileSync(join(ROOT, "fixtures/scenarios", file), "utf8"));
+      expect(missing(doc, scenarioSchema), file).toEqual([]);
+    }
+  });
+
+  it("writes -o FILE and nothing on stdout", () => {
+    const file = join(work, "sim.json");
+    const run = burnrate(["simulate", "fixtures/scenarios/sms-100.yaml", "-o", file]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe("");
+    expect(JSON.parse(readFileSync(file, "utf8")).plans[0].cycles[0].total).toBe("50");
+  });
+
+  it("shows progress on a terminal's stderr only", () => {
+    const file = join(work, "tty.json");
+    // script(1) gives the command a terminal; the report goes to a file so only stderr is on it.
+    const tty = spawnSync("script", ["-qec", `node bin/burnrate simulate ${HEADLINE} -o ${file}`, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
+    expect(tty.status).toBe(0);
+    expect(tty.stdout).toContain("simulating Pro · without top-ups: cycle 6/6");
+    expect(tty.stdout.endsWith("\r\x1b[K")).toBe(true);
+    expect(burnrate(["simulate", HEADLINE, "-o", file]).stderr).toBe("");
+  });
+});
+
+/**
+ * Every `required` key present and no key outside `properties` where the schema
+ * closes an object, down the tree: enough to hold output and fixtures to their
+ * schemas without a validator dependency.
+ */
+function missing(value: unknown, schema: any, path = "$"): string[] {
+  if (value === null || typeof value !== "object") return [];
+  const variants = schema.oneOf ?? schema.anyOf;
+  if (variants) {
+    const fits = variants.map((s: any) => missing(value, s, path));
+    return fits.some((f: string[]) => f.length === 0) ? [] : fits[0];
+  }
+  if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => missing(v, schema.items, `${path}[${i}]`)) : [];
+  const object = value as Record<string, unknown>;
+  const errors: string[] = [];
+  for (const key of schema.required ?? []) if (!(key in object)) errors.push(`${path}: missing ${key}`);
+  for (const [key, v] of Object.entries(object)) {
+    const sub = schema.properties?.[key] ?? (typeof schema.additionalProperties === "object" ? schema.additionalProperties : undefined);
+    if (!sub && schema.additionalProperties === false) errors.push(`${path}: unexpected ${key}`);
+    if (sub) errors.push(...missing(v, sub, `${path}.${key}`));
+  }
+  return errors;
+}
