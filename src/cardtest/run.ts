@@ -1,9 +1,16 @@
-import { resolveAccount } from "../account/account.js";
+import { resolveAccount, type AccountSettings } from "../account/account.js";
+import { planTerms } from "../engine/terms.js";
+import type { Statement } from "../engine/types.js";
+import { expand } from "../scenario/expand.js";
+import { loadScenario } from "../scenario/load.js";
+import { simulationSettings } from "../scenario/simulate.js";
+import type { Scenario } from "../scenario/types.js";
+import { Calendar } from "../time.js";
 import { UserError, UserErrors, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
-import { replayFiles } from "../usage/replay-files.js";
+import { replayEvents, replayFiles } from "../usage/replay-files.js";
 import { compare, type Mismatch } from "./compare.js";
-import { caseAccount, caseUsage, type Suite } from "./suite.js";
+import { caseAccount, caseUsage, relativeTo, type Suite } from "./suite.js";
 
 export type CaseResult =
   | { name: string; location: Location; outcome: "passed" }
@@ -24,9 +31,7 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
     if (only && !only(c.name)) continue;
     const location = suite.at(["cases", index, "name"]);
     try {
-      const account = caseAccount(suite, index);
-      const settings = resolveAccount(card, account, { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through });
-      const statement = await replayFiles(card, settings, { files: caseUsage(suite, c), mappingFile: undefined, mapFlags: [] });
+      const { statement, settings } = await replayCase(suite, card, index);
       const mismatches = compare(statement, c.expect, (p) => suite.at(["cases", index, "expect", ...p]), settings.name, settings.zone);
       cases.push(mismatches.length === 0 ? { name: c.name, location, outcome: "passed" } : { name: c.name, location, outcome: "failed", mismatches });
     } catch (e) {
@@ -35,6 +40,26 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
     }
   }
   return { file: suite.file, card: { file: card.file, provider: card.provider, version: card.version }, cases };
+}
+
+/** A case's statement: its usage replayed for its account, or its scenario expanded into usage; either way through the one engine. */
+async function replayCase(suite: Suite, card: RateCard, index: number): Promise<{ statement: Statement; settings: AccountSettings }> {
+  const c = suite.doc.cases[index]!;
+  if (c.scenario === undefined) {
+    const settings = resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through });
+    return { statement: await replayFiles(card, settings, { files: caseUsage(suite, c), mappingFile: undefined, mapFlags: [] }), settings };
+  }
+  const scenario = scenarioOf(suite, index);
+  const settings = simulationSettings(scenario, planTerms(scenario.plan, scenario.allowance ?? scenario.plan.included), []);
+  return { statement: await replayEvents(card, settings, expand(scenario, new Calendar(scenario.start, scenario.zone))), settings };
+}
+
+/** A scenario case names no usage and no account of its own: the scenario holds both. */
+export function scenarioOf(suite: Suite, index: number): Scenario {
+  const c = suite.doc.cases[index]!;
+  const clash = (["usage", "account", "anchor", "timezone", "through"] as const).find((k) => c[k] !== undefined);
+  if (clash) throw new UserError(`a scenario case cannot also have ${clash}`, suite.at(["cases", index, clash]), "scenario alone (it sets the start, cycles and plan), or usage with an account", clash);
+  return loadScenario(relativeTo(suite.file, c.scenario!), { card: suite.cardFile, plan: c.plan });
 }
 
 export function tally(results: readonly SuiteResult[]): { passed: number; failed: number } {

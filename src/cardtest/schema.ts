@@ -46,13 +46,14 @@ export const caseCodec = record(
   {
     source: text({ description: "the provider's words this case checks" }),
     usage: oneOrMany("usage CSV file(s), relative to this file"),
+    scenario: text({ description: "instead of usage and an account: a scenario file (burnrate simulate), relative to this file, priced by the card under test" }),
     account: scalarOrMapping(text({ description: "an account file, relative to this file" }), accountCodec),
     plan: text({ description: "overrides the account's plan" }),
     anchor: text({ description: "overrides the account's anchor" }),
     timezone: text({ description: "overrides the account's time zone" }),
     through: text({ description: "run through the cycle holding this date, even without usage in it" }),
   },
-  "one expectation: usage and an account in, credits out",
+  "one expectation: usage and an account (or a scenario) in, credits out",
 );
 
 export const testsCodec = record(

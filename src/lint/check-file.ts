@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { resolveAccount } from "../account/account.js";
+import { scenarioOf } from "../cardtest/run.js";
 import { caseAccount, caseUsage, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { readText } from "../inputs.js";
@@ -94,7 +95,8 @@ function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
   caseUsage(suite, c).forEach((usage, n) => {
     if (!existsSync(usage)) error("missing-file", ["usage", ...(Array.isArray(c.usage) && c.usage.length > 1 ? [n] : [])], `usage file ${usage} does not exist`, "correct the path (relative to the tests file)");
   });
-  attempt(findings, () => resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through }));
+  if (c.scenario !== undefined) attempt(findings, () => scenarioOf(suite, index));
+  else attempt(findings, () => resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through }));
   const meterNames = (meters: ReadonlyMap<string, unknown> | undefined, path: (string | number)[]) => {
     for (const meter of meters?.keys() ?? []) {
       if (!card.events.has(meter)) error("unknown-meter", [...path, meter], `unknown meter ${shown(meter)}`, `use a meter of ${card.provider} ${card.version}: ${[...card.events.keys()].join(", ")}`);
