@@ -3,8 +3,8 @@ import { Finding, UserError } from "./errors.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function formatOption(): Option {
-  return new Option("--format <format>", "table, json, csv or markdown (default: from -o's extension, else table on a terminal, JSON in a pipe)");
+function formatOption(formats = "table, json, csv or markdown"): Option {
+  return new Option("--format <format>", `${formats} (default: from -o's extension, else table on a terminal, JSON in a pipe)`);
 }
 
 export function program(): Command {
@@ -26,9 +26,10 @@ export function program(): Command {
     .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--map <canonical=source>", "map one canonical column to a source column, repeatable", collect, [])
-    .addOption(formatOption())
+    .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
     .option("-o, --output <file>", "write to FILE atomically instead of stdout")
     .option("--ledger", "every transaction with a running balance, instead of the statement")
+    .option("--no-chart", "no burn-down and bar charts under the table on a terminal")
     .option("--bom", "start CSV output with a byte-order mark (for Excel)")
     .option("--no-color", "no colour, even on a terminal")
     .action(async (options) => {

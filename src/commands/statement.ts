@@ -2,9 +2,13 @@ import { resolveAccount } from "../account/account.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor } from "../inputs.js";
 import { emit } from "../output.js";
+import { BurnLedger } from "../render/chart-ledger.js";
+import { terminalChart } from "../render/chart-settings.js";
+import { statementCharts } from "../render/chart-terminal.js";
 import type { RenderContext } from "../render/context.js";
 import { toMarkdown, toTerminal } from "../render/document.js";
-import { chooseFormat, colorFor, json } from "../render/format.js";
+import { chooseFormat, colorFor, FORMATS, json, WITH_HTML } from "../render/format.js";
+import { statementHtml } from "../render/html-statement.js";
 import { ledgerBlocks, ledgerCsv, ledgerJson } from "../render/ledger.js";
 import { statementCsv } from "../render/statement-csv.js";
 import { statementJson } from "../render/statement-json.js";
@@ -24,21 +28,24 @@ export interface StatementOptions {
   format?: string;
   output?: string;
   ledger?: boolean;
+  chart?: boolean;
   bom?: boolean;
   color?: boolean;
 }
 
 export async function statement(options: StatementOptions): Promise<void> {
-  const format = chooseFormat(options.format, options.output);
+  const format = chooseFormat(options.format, options.output, options.ledger ? FORMATS : WITH_HTML);
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
-  const ledger: LedgerEntry[] | undefined = options.ledger ? [] : undefined;
+  const chart = options.ledger ? undefined : terminalChart(options, format);
+  // The charts need the balance over time: the ledger, thinned to what a chart can show.
+  const ledger: LedgerEntry[] | undefined = options.ledger ? [] : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, { files: options.usage, mappingFile: options.mapping, mapFlags: options.map }, ledger);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
 
   let text: string;
-  if (ledger) {
+  if (options.ledger && ledger) {
     text = format === "json" ? json(ledgerJson(ledger, ctx))
       : format === "csv" ? ledgerCsv(ledger, { bom: options.bom })
       : format === "markdown" ? toMarkdown(ledgerBlocks(ledger, ctx))
@@ -47,7 +54,8 @@ export async function statement(options: StatementOptions): Promise<void> {
     text = format === "json" ? json(statementJson(result))
       : format === "csv" ? statementCsv(result, { bom: options.bom })
       : format === "markdown" ? toMarkdown(statementBlocks(result, ctx))
-      : toTerminal(statementBlocks(result, ctx), ctx.color);
+      : format === "html" ? statementHtml(result, ledger ?? [], ctx)
+      : toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, ledger ?? [], ctx, chart) : "");
   }
   emit(text, options.output);
 }

@@ -2,9 +2,11 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { UserError, shown } from "../errors.js";
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;
-export type Format = (typeof FORMATS)[number];
+/** Commands that draw charts may also write a self-contained HTML report. */
+export const WITH_HTML = [...FORMATS, "html"] as const;
+export type Format = (typeof WITH_HTML)[number];
 
-const BY_EXTENSION: Record<string, Format> = { ".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table" };
+const BY_EXTENSION: Record<string, Format> = { ".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table", ".html": "html", ".htm": "html" };
 
 /** `--format` if given; else the -o file's extension; else a table on a terminal and JSON in a pipe. */
 export function chooseFormat(flag: string | undefined, output: string | undefined, allowed: readonly string[] = FORMATS): Format {
@@ -13,7 +15,11 @@ export function chooseFormat(flag: string | undefined, output: string | undefine
     return flag as Format;
   }
   const ext = output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
-  if (ext && BY_EXTENSION[ext]) return BY_EXTENSION[ext]!;
+  const implied = ext === undefined ? undefined : BY_EXTENSION[ext];
+  if (implied !== undefined) {
+    if (!allowed.includes(implied)) throw new UserError("unsupported output format", { file: output!, line: 1, column: 1 }, `a file for one of ${allowed.join(", ")} (or --format)`, implied);
+    return implied;
+  }
   return process.stdout.isTTY ? "table" : "json";
 }
 
