@@ -13,25 +13,30 @@ const grantCodec = record(
   { account: text({ description: "who receives it, in a log with many accounts" }) },
 );
 
-const termsCodec = record({}, { plan: text(), allowance: decimal({ min: "0" }), overage: boolean() });
-
 const creditsByValue = (description: string) => dictionary(decimal({ min: "0" }), { keyPattern: /^.+$/, description });
 
-export const accountCodec = record({}, {
-  card: text({ description: "the rate card, relative to this file" }),
-  account: text({ description: "the account's name in statements; rows without an account column are its usage" }),
+/** What an account has agreed besides its purchases: the top level says it for the named account, `accounts:` for others. */
+const termFields = {
   plan: text({ description: "a plan key of the card" }),
   allowance: decimal({ min: "0", description: "overrides the plan's included credits per cycle (negotiated plans)" }),
-  anchor: INSTANT_TEXT,
-  timezone: text({ description: "IANA time zone name; default UTC" }),
-  subscription_end: INSTANT_TEXT,
-  through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
-  grants: list(grantCodec),
   recurring_grants: list(record({ kind: text(), amount: decimal({ positive: true }) }), { description: "granted at every cycle start: a subscription that tops the balance up each period" }),
   overage: boolean("overage billing: requests past the plan's quota go through and are billed in money"),
   low_balance: decimal({ min: "0", description: "alert when the balance falls below this many credits" }),
   budgets: creditsByValue("spending budget per value of the card's budget dimension (a team), per cycle"),
   daily_limits: creditsByValue("credits per local day per value of the card's daily-limit dimension (a server); * for any other"),
+};
+
+const termsCodec = record({}, termFields);
+
+export const accountCodec = record({}, {
+  card: text({ description: "the rate card, relative to this file" }),
+  account: text({ description: "the account's name in statements; rows without an account column are its usage" }),
+  ...termFields,
+  anchor: INSTANT_TEXT,
+  timezone: text({ description: "IANA time zone name; default UTC" }),
+  subscription_end: INSTANT_TEXT,
+  through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
+  grants: list(grantCodec),
   accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
 }, "a burnrate account file");
 
@@ -92,26 +97,28 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
     return plan;
   };
   const plan = planOf(flags.plan ?? doc.plan, flagOr(flags.plan, "plan"));
-  const recurringGrants = (doc.recurring_grants ?? []).map((g, i) => {
-    if (!card.grantKinds.has(g.kind)) {
-      throw new UserError(`unknown grant kind ${shown(g.kind)}`, here(["recurring_grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
+  type Terms = ReturnType<typeof termsCodec.decode>;
+  const termsOf = (t: Terms, path: (string | number)[], plan: AccountTerms["plan"], allowance: Decimal): AccountTerms => {
+    const recurringGrants = (t.recurring_grants ?? []).map((g, i) => {
+      if (!card.grantKinds.has(g.kind)) {
+        throw new UserError(`unknown grant kind ${shown(g.kind)}`, here([...path, "recurring_grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
+      }
+      return { kind: g.kind, amount: g.amount };
+    });
+    for (const [key, declared] of [["budgets", card.budgets], ["daily_limits", card.dailyLimits]] as const) {
+      if (t[key] !== undefined && declared === undefined) throw new UserError(`${key} need a card that declares them`, here([...path, key]), `a card with ${key}:`, `${card.provider} without`);
     }
-    return { kind: g.kind, amount: g.amount };
-  });
-  const needs = (key: "budgets" | "daily_limits", present: boolean) => {
-    if (doc[key] !== undefined && !present) throw new UserError(`${key} need a card that declares ${key}`, here([key]), `a card with ${key}:`, `${card.provider} without`);
+    return {
+      plan,
+      allowance,
+      overage: t.overage ?? false,
+      budgets: t.budgets ?? new Map(),
+      dailyLimits: t.daily_limits ?? new Map(),
+      lowBalance: t.low_balance,
+      recurringGrants,
+    };
   };
-  needs("budgets", card.budgets !== undefined);
-  needs("daily_limits", card.dailyLimits !== undefined);
-  const terms: AccountTerms = {
-    plan,
-    allowance: doc.allowance ?? plan.included,
-    overage: doc.overage ?? false,
-    budgets: doc.budgets ?? new Map(),
-    dailyLimits: doc.daily_limits ?? new Map(),
-    lowBalance: doc.low_balance,
-    recurringGrants,
-  };
+  const terms = termsOf(doc, [], plan, doc.allowance ?? plan.included);
 
   const instant = (value: string, where: Location): Instant => {
     const parsed = parseInstant(value, zone);
@@ -123,9 +130,10 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
 
   const name = doc.account ?? "default";
   const accounts = new Map<string, AccountTerms>([[name, terms]]);
+  // Another account named here has only what its own entry says; its plan defaults to the top level's.
   for (const [id, t] of doc.accounts ?? []) {
     const p = t.plan === undefined ? plan : planOf(t.plan, here(["accounts", id, "plan"]));
-    accounts.set(id, { ...terms, plan: p, allowance: t.allowance ?? (t.plan === undefined ? terms.allowance : p.included), overage: t.overage ?? terms.overage });
+    accounts.set(id, termsOf(t, ["accounts", id], p, t.allowance ?? p.included));
   }
 
   const purchases = (doc.grants ?? []).map((g, i): GrantPurchase => {

@@ -48,8 +48,16 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     ["Uncovered (grace)", uncovered!],
     ["Allowance used", c.allowance.gt(0) ? percentOf(allowanceUsed(c, ctx), c.allowance) : "no allowance"],
     ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
-    ["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join("\n")],
   ];
+  if (card.thresholds.length > 0) {
+    facts.push(["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join("\n")]);
+  }
+  if (c.quota) facts.push(["Request quota", `${exactGrouped(c.quota.used)} of ${exactGrouped(c.quota.limit)} requests`]);
+  if (c.overage.requests.gt(0)) facts.push(["Overage", `${exactGrouped(c.overage.requests)} requests, ${card.currency} ${exactGrouped(c.overage.amount)} billed at the period's end`]);
+  if (c.alerts.length > 0) {
+    facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`)).join("\n")]);
+  }
+  if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
   if (c.exhaustedAt !== undefined) facts.push(["Credits ran out", localDateTime(ctx, c.exhaustedAt)]);
   blocks.push({ kind: "facts", rows: facts });
 
@@ -86,7 +94,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   }
 
   const lines = c.lines.map((l) => [
-    l.meter,
+    l.component === undefined ? l.meter : `${l.meter}:${l.component}`,
     KIND_LABEL[l.kind],
     l.pool,
     dimensionValues(l.dimensions),
@@ -105,6 +113,15 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     maxWidths: [null, null, null, 26, null, null, null],
   });
 
+  if (c.budgets.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Budgets",
+      head: ["Budget", "Amount", "Spent", "Used"],
+      align: ["left", "right", "right", "right"],
+      rows: c.budgets.map((b) => [b.key, money(b.budget), money(b.spent), b.budget.isZero() ? "" : percentOf(b.spent, b.budget)]),
+    });
+  }
   if (c.rejected.length > 0) {
     blocks.push({
       kind: "table",

@@ -118,7 +118,8 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   }
 
   let quantity = ONE;
-  if (index.quantity >= 0) {
+  // An empty cell is the column's default, as if the column were absent: one event.
+  if (index.quantity >= 0 && record[index.quantity] !== "") {
     const cell = record[index.quantity]!;
     const q = parsePlainDecimal(cell.trim());
     if (!q) throw new UserError("quantity is not a number", at(index.quantity), "a plain decimal such as 12 or 0.5", shown(cell));
