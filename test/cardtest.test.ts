@@ -106,6 +106,22 @@ describe("burnrate test on modified copies", () => {
     expect([out.passed, out.failed]).toEqual([CASES.length - 1, 1]);
   });
 
+  it("a scenario case is priced by the card under test", () => {
+    const dir = workspace(edited(CARD, 'price: "0.15"             # "automation runs (0.15 each)"', 'price: "0.2"'), TESTS);
+    const run = burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario", "--format", "json"], { cwd: dir });
+    expect(run.code).toBe(1);
+    const [c] = JSON.parse(run.stdout).suites[0].cases;
+    expect(c.mismatches.map((m: any) => [m.what, m.expected, m.actual])).toEqual([["cycle 1 total", "108", "144"], ["cycle 2 total", "111.6", "148.8"]]);
+  });
+
+  it("a scenario case with usage of its own cannot run, and says why", () => {
+    const tests = edited(TESTS, "    scenario: ../fixtures/ci/fliplet/automation-hourly.scenario.yaml\n", "    scenario: ../fixtures/ci/fliplet/automation-hourly.scenario.yaml\n    usage: ../fixtures/ci/fliplet/sms-100.csv\n");
+    const dir = workspace(CARD, tests);
+    const run = burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`could not run: ratecards/fliplet.tests.yaml:${position(tests, "../fixtures/ci/fliplet/sms-100.csv", "automation-hourly.scenario.yaml\n    usage: ")}: a scenario case cannot also have usage (expected scenario alone (it sets the start, cycles and plan), or usage with an account, found usage)`);
+  });
+
   it("a card without tests is skipped, or fails with --require-tests", () => {
     const dir = workspace(CARD, undefined);
     const skipped = burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
