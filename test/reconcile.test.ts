@@ -279,3 +279,28 @@ describe("reconcile: a transaction ledger (amount, type, timestamp)", () => {
     expect(JSON.parse(r.stdout).payments).toEqual({ rows: 2, bill: "700", granted: "500" });
   });
 });
+
+describe("reconcile: Floopy's ledger export against ratecards/floopy.yaml", () => {
+  const floopy = (bill: string) => ["reconcile", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv",
+    "--bill", `${DIR}/floopy/${bill}`, "--bill-mapping", `${DIR}/floopy/ledger.csv.mapping.yaml`, "--format", "json"];
+
+  it("matches Request and Playground by the card's labels, one organization of a shared log, payments against grants", () => {
+    const r = run(floopy("ledger.csv"));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({
+      status: "agrees", bill_total: "3055.6", computed_total: "3055.6", agreeing_lines: 2,
+      payments: { rows: 2, bill: "7000", granted: "7000" },
+      other_accounts: [{ account: "bolt", computed_amount: "108" }, { account: "cove", computed_amount: "59.4" }],
+      outside_bill: [{ start: "2026-12-01T00:00:00Z", computed_amount: "499.5" }],
+    });
+  });
+
+  it("finds a request charged more than its tokens cost", () => {
+    const r = run(floopy("ledger-overcharged.csv"));
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).differences).toEqual([expect.objectContaining({
+      account: "acme", meter: "request", bill_amount: "2926.6", computed_amount: "2920.6", computed_quantity: "2750", computed_events: 5, delta: "6", class: "unexplained",
+    })]);
+  });
+});

@@ -51,7 +51,7 @@ export class Aligner {
   }
 
   /** Align a statement's lines in the given cycles with the bill's charges. */
-  align(statement: Statement, charges: readonly PlacedCharge[], cycles: ReadonlySet<number>): Map<string, AlignedLine> {
+  align(statement: Statement, charges: readonly PlacedCharge[], cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Map<string, AlignedLine> {
     const lines = new Map<string, AlignedLine>();
     const entry = (cycle: number, account: string, meter: string, dims: Readonly<Record<string, string>>): AlignedLine => {
       const id = this.id(cycle, account, meter, dims);
@@ -89,6 +89,7 @@ export class Aligner {
 
     const prices = new Map<AlignedLine, Set<string>>();
     for (const account of statement.accounts) {
+      if (accounts && !accounts.has(account.account)) continue;
       for (const cycle of account.cycles) {
         if (!cycles.has(cycle.index)) continue;
         for (const l of cycle.lines) {

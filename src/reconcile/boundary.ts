@@ -108,6 +108,7 @@ export interface BoundaryContext {
   aligner: Aligner;
   charges: readonly PlacedCharge[];
   cycles: ReadonlySet<number>;
+  accounts: ReadonlySet<string> | undefined;
   lines: ReadonlyMap<string, AlignedLine>;
   verdicts: ReadonlyMap<string, Verdict | undefined>;
   near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>;
@@ -156,7 +157,7 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
 
   for (const { h, moves } of ranked.slice(0, REPLAYS)) {
     const replayed = await replayRetimed(ctx.card, { ...ctx.settings, anchor: ctx.calendar.start(0) }, ctx.input, retimer(h, ctx.calendar));
-    const after = ctx.aligner.align(replayed, ctx.charges, ctx.cycles);
+    const after = ctx.aligner.align(replayed, ctx.charges, ctx.cycles, ctx.accounts);
     const explained = new Map<string, string>();
     let broken = false;
     for (const id of new Set([...ctx.lines.keys(), ...after.keys()])) {

@@ -32,13 +32,17 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const statement = await replayFiles(card, settings, input.usage);
   const calendar = calendarOf(statement, settings);
 
-  const charges: PlacedCharge[] = bill.charges.map((c) => ({ ...c, cycle: cycleOfPeriod(c.period, calendar, c.periodCell) }));
-  const payments = bill.payments.map((p) => ({ ...p, cycle: cycleOfPeriod({ kind: "within", at: p.at }, calendar, p.origin) }));
+  // A row with an empty account cell is the account file's own account, as in usage.
+  const accountOf = (account: string | undefined) => (bill.byAccount ? account ?? settings.name : undefined);
+  const charges: PlacedCharge[] = bill.charges.map((c) => ({ ...c, account: accountOf(c.account), cycle: cycleOfPeriod(c.period, calendar, c.periodCell) }));
+  const payments = bill.payments.map((p) => ({ ...p, account: accountOf(p.account), cycle: cycleOfPeriod({ kind: "within", at: p.at }, calendar, p.origin) }));
   const cycles = new Set([...charges.map((c) => c.cycle), ...payments.map((p) => p.cycle)]);
   if (cycles.size === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
 
+  // A bill that names accounts covers those accounts only; without an account column it covers all of them.
+  const accounts = bill.byAccount ? new Set([...charges, ...payments].map((c) => c.account!)) : undefined;
   const aligner = new Aligner(bill, charges);
-  const lines = aligner.align(statement, charges, cycles);
+  const lines = aligner.align(statement, charges, cycles, accounts);
   const verdicts = new Map<string, Verdict | undefined>();
   for (const [id, line] of lines) verdicts.set(id, classify(line, card));
 
@@ -56,7 +60,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       }
     }
     if ([...verdicts.values()].some((v) => v?.shiftable)) {
-      const found = await findBoundaryShift({ card, settings, input: input.usage, calendar, aligner, charges, cycles, lines, verdicts, near: scan.near }, candidates);
+      const found = await findBoundaryShift({ card, settings, input: input.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
       for (const [id, text] of found?.explained ?? []) boundaryNotes.set(id, text);
     }
   }
@@ -95,10 +99,14 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     computedTotal: sumOf([...lines.values()].map((l) => l.computed?.amount ?? ZERO)),
     agreeing: [...verdicts.values()].filter((v) => v === undefined).length,
     differences,
-    outsideBill: outsideBill(statement, cycles),
+    outsideBill: outsideBill(statement, cycles, accounts),
+    otherAccounts: statement.accounts.filter((a) => accounts && !accounts.has(a.account)).map((a) => ({
+      account: a.account,
+      amount: sumOf(a.cycles.filter((c) => cycles.has(c.index)).map((c) => c.total)),
+    })),
     ignored: bill.ignored,
     payments: bill.layout === "ledger"
-      ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles), rows: payments.length }
+      ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles, accounts), rows: payments.length }
       : undefined,
   };
 }
@@ -116,9 +124,10 @@ function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance): boolea
   return gap.lte(tolerance.absolute) || gap.lte(reference.mul(tolerance.percent).div(100));
 }
 
-function outsideBill(statement: Statement, cycles: ReadonlySet<number>): Reconciliation["outsideBill"] {
+function outsideBill(statement: Statement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Reconciliation["outsideBill"] {
   const byCycle = new Map<number, { start: number; end: number; amount: Decimal }>();
   for (const account of statement.accounts) {
+    if (accounts && !accounts.has(account.account)) continue;
     for (const c of account.cycles) {
       if (cycles.has(c.index) || c.lines.length === 0) continue;
       const seen = byCycle.get(c.index) ?? { start: c.start, end: c.end, amount: ZERO };
@@ -128,8 +137,8 @@ function outsideBill(statement: Statement, cycles: ReadonlySet<number>): Reconci
   return [...byCycle].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
-function granted(statement: Statement, cycles: ReadonlySet<number>): Decimal {
-  return sumOf(statement.accounts.flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED).map((g) => g.granted))));
+function granted(statement: Statement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Decimal {
+  return sumOf(statement.accounts.filter((a) => !accounts || accounts.has(a.account)).flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED).map((g) => g.granted))));
 }
 
 function compare(a: string, b: string): number {

@@ -74,6 +74,8 @@ export interface Reconciliation {
   /** Aligned lines that agree exactly. */
   agreeing: number;
   differences: Difference[];
+  /** Accounts in the usage that a bill naming accounts does not name: not compared, but shown with their charges in the bill's cycles. */
+  otherAccounts: { account: string; amount: Decimal }[];
   /** Computed cycles the bill does not cover: not compared, but shown. */
   outsideBill: { start: Instant; end: Instant; amount: Decimal }[];
   ignored: IgnoredRows[];

@@ -70,6 +70,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext): Block[] 
     blocks.push({ kind: "note", text: `Payments on the bill: ${r.payments.rows} row(s), ${amount(r.payments.bill)}; credits granted by the account file in these cycles: ${amount(r.payments.granted)}.` });
   }
   for (const i of r.ignored) blocks.push({ kind: "note", text: `Not reconciled (ignored by the bill mapping): ${i.rows} ${i.activity} row(s), ${amount(i.amount)}.` });
+  for (const a of r.otherAccounts) blocks.push({ kind: "note", text: `Account ${a.account} is not on the bill, not compared: ${amount(a.amount)} in these cycles.` });
   for (const c of r.outsideBill) {
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
   }
