@@ -134,7 +134,6 @@ function toMeter(key: string, m: MeterDocument, location: Location, report: Repo
   if (category.kind === "by") needDimension(category.dimension, ["category", "by"]);
   if (pool.kind === "by") needDimension(pool.dimension, ["pool", "by"]);
   const surcharges = (m.surcharges ?? []).flatMap((s, i): Surcharge[] => {
-    for (const dim of s.when.keys()) needDimension(dim, ["surcharges", i, "when", dim]);
     if ((s.add === undefined) === (s.per_event === undefined)) {
       bad(["surcharges", i], "a surcharge needs exactly one of add and per_event", "add: CREDITS or per_event: CREDITS", s.add === undefined ? "neither" : "both");
       return [];
@@ -152,7 +151,7 @@ function toMeter(key: string, m: MeterDocument, location: Location, report: Repo
     return { name, price: priced };
   });
   if (components.length > 0 && m.aggregation !== "flow") bad(["components"], `components apply to flow meters only`, "no components", `a ${m.aggregation} meter`);
-  for (const dim of m.exempt_when?.keys() ?? []) needDimension(dim, ["exempt_when", dim]);
+
 
   const needs = (field: string, present: unknown, wanted: boolean) => {
     if (wanted && present === undefined) bad([], `a ${m.aggregation} meter needs ${shown(field)}`, `key ${field}`, "none");

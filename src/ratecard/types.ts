@@ -9,7 +9,8 @@ export type PriceTree = Decimal | ReadonlyMap<string, PriceTree>;
 export type Price = { kind: "flat"; value: Decimal } | { kind: "table"; by: readonly string[]; tree: ReadonlyMap<string, PriceTree> };
 
 /**
- * Applies when every dimension in `when` has the given value: `per_unit` adds to
+ * Applies when every dimension in `when` has the given value (a row without the
+ * column does not match): `per_unit` adds to
  * the unit price (Fliplet: +2 for private distribution), `per_event` is a flat
  * charge for the row, shown as its own line (the app builder: +15 for web search).
  */
@@ -34,7 +35,7 @@ interface MeterCommon {
   price: Price;
   surcharges: readonly Surcharge[];
   components: readonly Component[];
-  /** Rows matching every dimension here cost nothing but are still shown (bring-your-own-key). */
+  /** Rows matching every dimension here cost nothing but are still shown (bring-your-own-key); a row without the column pays. */
   exemptWhen: ReadonlyMap<string, string> | undefined;
   /** Words the provider's bill uses for this meter. */
   labels: readonly string[];
