@@ -1,0 +1,83 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { escapeHtml } from "../src/render/html-page.js";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+const STATEMENT = ["statement", "--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv"];
+
+function report(args: readonly string[]): string {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-html-"));
+  const file = join(dir, "report.html");
+  const run = burnrate([...args, "-o", file]);
+  if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
+  return readFileSync(file, "utf8");
+}
+
+describe("statement --format html", () => {
+  const html = report(STATEMENT);
+
+  it("is chosen by the -o file's extension", () => {
+    expect(html.startsWith("<!doctype html>")).toBe(true);
+    expect(burnrate([...STATEMENT, "--format", "html"]).stdout).toBe(html);
+  });
+
+  it("holds a burn-down per cycle and spend by category and by project", () => {
+    expect(html.match(/<svg class="burn-down"/g)).toHaveLength(3);
+    expect(html.match(/<svg class="bars"/g)).toHaveLength(6);
+    expect(html.match(/<g class="mark threshold">/g)).toHaveLength(4);
+    expect(html).toContain(`<g class="mark grace">`);
+    expect(html).toContain(`<g class="mark exhausted">`);
+    expect(html.match(/<g class="mark payment">/g)).toHaveLength(2);
+    expect(html).toContain("<caption>Charges</caption>");
+  });
+
+  it("is self-contained: no script, no fetch, nothing outside the file", () => {
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
+    expect(html).not.toMatch(/\s(src|href)=/i);
+    expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, "")).not.toMatch(/https?:/);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+  });
+
+  it("prints: page size, page breaks between cycles, colours kept", () => {
+    expect(html).toMatch(/@page \{ size: A4;/);
+    expect(html).toMatch(/@media print \{[^]*section\.cycle[^]*break-before: page/);
+    expect(html).toContain("print-color-adjust: exact");
+  });
+
+  it("is the same bytes every time", () => {
+    expect(report(STATEMENT)).toBe(html);
+  });
+
+  it("escapes every text it takes from the inputs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-html-escape-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: "a&b <i>\\"x\\"</i>"\nplan: pro\nanchor: 2026-09-14\n`);
+    writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project\n2026-09-15T10:00:00Z,data_read,100,"<img src=x onerror=alert(1)>"\n2026-09-15T11:00:00Z,data_read,50,'quoted'\n`);
+    const out = report(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    expect(out).not.toContain("<img");
+    expect(out).not.toContain("<i>");
+    expect(out).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(out).toContain("a&amp;b &lt;i&gt;&quot;x&quot;&lt;/i&gt;");
+    expect(out).toContain("&#39;quoted&#39;");
+  });
+
+  it("escapes the five characters HTML gives meaning to", () => {
+    expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
+  });
+});
+
+describe("html where it does not belong", () => {
+  it("the ledger has no HTML view", () => {
+    const run = burnrate([...STATEMENT, "--ledger", "--format", "html"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown format");
+  });
+
+  it("an -o extension naming a format the command cannot write is an error, not JSON in an .html file", () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-html-"));
+    const run = burnrate([...STATEMENT, "--ledger", "-o", join(dir, "ledger.html")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unsupported output format");
+  });
+});
