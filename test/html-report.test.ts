@@ -81,3 +81,31 @@ describe("html where it does not belong", () => {
     expect(run.stderr).toContain("unsupported output format");
   });
 });
+
+describe("simulate and reconcile --format html", () => {
+  const write = (args: readonly string[], expectedCode: number) => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-html-"));
+    const file = join(dir, "report.html");
+    const run = burnrate([...args, "-o", file]);
+    expect(run.code, run.stderr).toBe(expectedCode);
+    return readFileSync(file, "utf8");
+  };
+
+  it("a simulation compares the plans' money and draws each plan's credits per cycle", () => {
+    const html = write(["simulate", "fixtures/scenarios/headline.yaml", "--compare-plans"], 0);
+    expect(html.match(/<svg class="bars"/g)).toHaveLength(1);
+    expect(html.match(/<svg class="cycle-columns"/g)).toHaveLength(2);
+    expect(html).toContain(`<span class="cheapest">Cheapest: Pro`);
+    expect(html).toContain("<tspan");
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it("a reconciliation colours each difference by its class, and still exits 1 when one needs attention", () => {
+    const html = write(["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", "fixtures/reconcile/bill-rate-drift.csv"], 1);
+    expect(html).toContain(`<tr class="class-row rate_drift" style="--swatch: #b7791f">`);
+    expect(html).toContain(`<span class="badge">rate_drift</span>`);
+    expect(html).toContain("the card may be out of date");
+    expect(html.match(/<caption>Differences<\/caption>/g)).toHaveLength(1);
+    expect(html.match(/<svg class="bars"/g)).toHaveLength(1);
+  });
+});

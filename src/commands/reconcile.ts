@@ -7,7 +7,8 @@ import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
 import type { RenderContext } from "../render/context.js";
 import { toMarkdown, toTerminal } from "../render/document.js";
-import { chooseFormat, colorFor, json } from "../render/format.js";
+import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
+import { reconcileHtml } from "../render/html-reconcile.js";
 import { reconcileCsv } from "../render/reconcile-csv.js";
 import { reconcileJson } from "../render/reconcile-json.js";
 import { reconcileBlocks } from "../render/reconcile-report.js";
@@ -35,7 +36,7 @@ export interface ReconcileOptions {
 }
 
 export async function reconcileCommand(options: ReconcileOptions): Promise<void> {
-  const format = chooseFormat(options.format, options.output);
+  const format = chooseFormat(options.format, options.output, WITH_HTML);
   if (options.usage.includes("-")) {
     throw new UserError("reconcile cannot read usage from standard input", { file: "--usage", line: 1, column: 1 }, "a usage file (a boundary check reads it again)", "-");
   }
@@ -57,6 +58,7 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
   const text = format === "json" ? json(reconcileJson(result))
     : format === "csv" ? reconcileCsv(result, { bom: options.bom })
     : format === "markdown" ? toMarkdown(reconcileBlocks(result, ctx))
+    : format === "html" ? reconcileHtml(result, ctx)
     : toTerminal(reconcileBlocks(result, ctx), ctx.color);
   emit(text, options.output);
 

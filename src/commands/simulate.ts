@@ -5,7 +5,8 @@ import { UserError, shown } from "../errors.js";
 import { emit, writeAtomically } from "../output.js";
 import type { RenderContext } from "../render/context.js";
 import { toMarkdown, toTerminal } from "../render/document.js";
-import { chooseFormat, colorFor, json } from "../render/format.js";
+import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
+import { simulationHtml } from "../render/html-simulation.js";
 import { simulationCsv } from "../render/simulation-csv.js";
 import { simulationJson } from "../render/simulation-json.js";
 import { simulationBlocks } from "../render/simulation-report.js";
@@ -31,7 +32,7 @@ export interface SimulateOptions {
 const MAX_SAMPLES = 10_000;
 
 export async function simulate(scenarioFile: string, options: SimulateOptions): Promise<void> {
-  const format = chooseFormat(options.format, options.output);
+  const format = chooseFormat(options.format, options.output, WITH_HTML);
   const samples = samplesOf(options);
   const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan });
   const progress = progressOnTerminal();
@@ -48,6 +49,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
   const text = format === "json" ? json(simulationJson(sim))
     : format === "csv" ? simulationCsv(sim, { bom: options.bom })
     : format === "markdown" ? toMarkdown(simulationBlocks(sim, ctx))
+    : format === "html" ? simulationHtml(sim, ctx)
     : toTerminal(simulationBlocks(sim, ctx), ctx.color);
   emit(text, options.output);
 }

@@ -165,12 +165,14 @@ const BARS = { width: 460, row: 24, label: 172, value: 104 };
 
 /**
  * A ranked list as horizontal bars scaled to the largest entry, each with its
- * amount and share; the entries past the top are summed on a last, barless row.
+ * amount and share (none when the total is zero); the entries past the top
+ * are summed on a last, barless row.
  */
-export function barsSvg(title: string, ranking: Ranking, format: (v: Decimal) => string, colour: string = PALETTE.balance): string {
+export function barsSvg(title: string, ranking: Ranking, format: (v: Decimal) => string, colour: string | ((index: number) => string) = PALETTE.balance): string {
   const rows: { label: string; amount: Decimal; bar: boolean }[] = ranking.top.map((r) => ({ ...r, bar: true }));
   if (ranking.rest) rows.push({ label: `${ranking.rest.count} more`, amount: ranking.rest.amount, bar: false });
-  const largest = ranking.top[0]?.amount ?? ZERO;
+  const largest = ranking.top.reduce((m, r) => (r.amount.gt(m) ? r.amount : m), ZERO);
+  const fill = (i: number) => (typeof colour === "string" ? colour : colour(i));
   const barSpace = BARS.width - BARS.label - BARS.value;
   const height = rows.length * BARS.row + 4;
   const body = rows.map((r, i) => {
@@ -180,7 +182,7 @@ export function barsSvg(title: string, ranking: Ranking, format: (v: Decimal) =>
     const label = [...r.label].length > 26 ? `${[...r.label].slice(0, 25).join("")}…` : r.label;
     return `<g class="bar"><title>${escapeHtml(`${r.label}: ${format(r.amount)}${share}`)}</title>`
       + `<text x="0" y="${px(y + 15)}" fill="${PALETTE.ink}">${escapeHtml(label)}</text>`
-      + (length > 0 ? `<rect x="${BARS.label}" y="${px(y + 4)}" width="${px(length)}" height="${BARS.row - 8}" rx="2" fill="${colour}"/>` : "")
+      + (length > 0 ? `<rect x="${BARS.label}" y="${px(y + 4)}" width="${px(length)}" height="${BARS.row - 8}" rx="2" fill="${fill(i)}"/>` : "")
       + `<text x="${BARS.width}" y="${px(y + 15)}" text-anchor="end" fill="${PALETTE.axis}">${escapeHtml(`${format(r.amount)}${share}`)}</text></g>`;
   });
   return `<svg class="bars" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${BARS.width} ${height}" width="${BARS.width}" height="${height}" xmlns="http://www.w3.org/2000/svg" ${FONT}>\n${body.join("\n")}\n</svg>`;

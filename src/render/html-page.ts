@@ -37,6 +37,7 @@ dl.facts dt { color: var(--muted); }
 dl.facts dd { margin: 0; font-variant-numeric: tabular-nums; white-space: pre-line; }
 figure { margin: 12px 0; break-inside: avoid; page-break-inside: avoid; }
 figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
+figure svg.bars { max-width: 480px; }
 figcaption { font-size: 12px; color: var(--muted); margin-top: 4px; }
 ul.legend { list-style: none; padding: 0; margin: 6px 0 0; display: flex; flex-wrap: wrap; gap: 4px 18px; font-size: 12px; }
 ul.legend li::before { content: ""; display: inline-block; width: 10px; height: 10px; margin-right: 6px; vertical-align: -1px; border-radius: 2px; background: var(--swatch, var(--muted)); }
