@@ -70,6 +70,18 @@ describe("simulate output", () => {
     expect(out.samples).toBe(null);
   });
 
+  it("keeps a mid-month anchor and local schedules across a daylight-saving change", () => {
+    const out = burnrateJson(["simulate", "fixtures/scenarios/london-assistant.yaml"]);
+    const cycles = out.plans[0].cycles;
+    // Cycles start at local midnight on the 14th: 23:00Z in October (BST), 00:00Z after the clocks go back.
+    expect(cycles.map((c: any) => c.start)).toEqual(["2026-10-13T23:00:00Z", "2026-11-14T00:00:00Z", "2026-12-14T00:00:00Z"]);
+    // 300 users: 75 for opens, 120 for 40 reads each, 90 + 72 for their assistant's tokens; 31 daily
+    // runs at 4.65; the launch email 200; project 0.5 and a private iOS build 5. Records, added on
+    // 20 October, are charged from the second cycle (100), when 150 more users have arrived.
+    expect(cycles[0].by_category).toEqual({ ai: "162", projects: "5.5", end_users: "195", communications: "200", other: "4.65" });
+    expect(cycles.map((c: any) => c.total)).toEqual(["567.15", "645.5", "824.15"]);
+  });
+
   it("matches the JSON Schema it ships, and every bundled scenario matches the scenario schema", () => {
     const schema = JSON.parse(readFileSync(join(ROOT, "schema/simulation.schema.json"), "utf8"));
     const printed = burnrate(["schema", "simulation"]);

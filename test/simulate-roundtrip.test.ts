@@ -13,7 +13,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("simulate --emit-usage round trip through statement", () => {
   it("bundles scenarios to check", () => {
-    expect(SCENARIOS.length).toBeGreaterThanOrEqual(11);
+    expect(SCENARIOS.length).toBeGreaterThanOrEqual(12);
   });
 
   for (const file of SCENARIOS) {
