@@ -60,12 +60,12 @@ function burnDownLines(burn: CycleBurn, ctx: RenderContext, settings: TerminalCh
   const lines: string[] = [];
   for (let r = 0; r < rowsAbove; r++) {
     const floor = (rowsAbove - 1 - r) * 8;
-    const cells = rise.map((e) => g.rise[Math.min(8, Math.max(0, e - floor))]!).join("");
+    const cells = rise.map((e) => g.rise[Math.min(8, Math.max(0, e - floor))]!).join("").trimEnd();
     lines.push(`${label(r === 0 ? topLabel : "", r === 0 ? g.axis.labelTick : g.axis.vertical)}${color.cyan(cells)}`.trimEnd());
   }
   lines.push(`${label("0", rowsBelow > 0 ? g.axis.zero : g.axis.corner)}${axisLine(burn, plot, ctx, settings)}`);
   for (let r = 0; r < rowsBelow; r++) {
-    const cells = hang.map((e) => g.hang[Math.min(8, Math.max(0, e - r * 8))]!).join("");
+    const cells = hang.map((e) => g.hang[Math.min(8, Math.max(0, e - r * 8))]!).join("").trimEnd();
     lines.push(`${label(r === 0 ? "grace" : "", g.axis.vertical)}${color.red(cells)}`.trimEnd());
   }
   lines.push(`${INDENT}${" ".repeat(labelWidth + 2)}${color.dim(dateLabels(burn, plot, ctx))}`.trimEnd());
