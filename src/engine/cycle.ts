@@ -1,15 +1,19 @@
 import { Decimal, ZERO } from "../money.js";
-import type { GrantKind, Plan } from "../ratecard/types.js";
+import type { Meter, Plan } from "../ratecard/types.js";
+import { lineDimensions, type UnitPrice } from "./pricing.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
 import type { Allocation, Wallet } from "./wallet.js";
+
+/** A statement line being summed: without explicit amounts, its amount is quantity x unit price. */
+type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined };
 
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle {
   readonly uniques = new Set<string>();
   uncovered = ZERO;
   private readonly graceUsed = new Map<string, Decimal>();
-  private readonly lines = new Map<string, StatementLine>();
+  private readonly lines = new Map<string, LineSum>();
   private readonly rejections = new Map<string, Rejection>();
   private readonly thresholds: { percent: number; at: Instant }[] = [];
   private readonly duplicates = new Map<string, DuplicateCount>();
@@ -33,7 +37,10 @@ export class OpenCycle {
     readonly allowance: Decimal,
     private readonly plan: Plan,
     private readonly opening: ReadonlyMap<string, Decimal>,
+    private readonly counting: ReadonlySet<string>,
   ) {}
+
+  private towardAllowance = ZERO;
 
   graceLimit(pool: string): Decimal {
     const share = this.plan.grace.get(pool);
@@ -53,21 +60,29 @@ export class OpenCycle {
 
   recordDebit(allocation: Allocation, uncovered: Decimal, grace: Decimal, pool: string): void {
     add(this.consumed, allocation);
+    for (const [kind, amount] of allocation) if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance.plus(amount);
     this.uncovered = this.uncovered.plus(uncovered);
     if (grace.gt(0)) this.graceUsed.set(pool, (this.graceUsed.get(pool) ?? ZERO).plus(grace));
   }
 
   recordRefund(allocation: Allocation, fromUncovered: Decimal, pool: string): void {
-    for (const [kind, amount] of allocation) this.consumed.set(kind, (this.consumed.get(kind) ?? ZERO).minus(amount));
+    for (const [kind, amount] of allocation) {
+      this.consumed.set(kind, (this.consumed.get(kind) ?? ZERO).minus(amount));
+      if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance.minus(amount);
+    }
     this.uncovered = this.uncovered.minus(fromUncovered);
     const used = this.graceUsed.get(pool);
     if (used) this.graceUsed.set(pool, Decimal.max(ZERO, used.minus(fromUncovered)));
   }
 
-  consumedTowardAllowance(kinds: ReadonlyMap<string, GrantKind>): Decimal {
-    let total = ZERO;
-    for (const [kind, amount] of this.consumed) if (kinds.get(kind)?.countsTowardAllowance) total = total.plus(amount);
-    return total;
+  /** Credits consumed from grants that count toward the allowance's percentage. */
+  consumedTowardAllowance(): Decimal {
+    return this.towardAllowance;
+  }
+
+  /** Whether every warning level has been crossed: the check can stop. */
+  allCrossed(levels: number): boolean {
+    return this.thresholds.length >= levels;
   }
 
   granted(kind: string, amount: Decimal): void {
@@ -78,15 +93,21 @@ export class OpenCycle {
     this.expiredKinds.set(kind, (this.expiredKinds.get(kind) ?? ZERO).plus(amount));
   }
 
-  addLine(meter: string, component: string | undefined, kind: LineKind, category: string, pool: string, dimensions: Record<string, string>, quantity: Decimal, unitPrice: Decimal, amount: Decimal): void {
-    const key = JSON.stringify([meter, component ?? "", kind, dimensions, unitPrice.toFixed()]);
+  /**
+   * Add to the line of this meter, component, kind, dimension values and unit price.
+   * `amount` is given only where it is not quantity x unit price (rounded per event,
+   * or a refund cut short); otherwise the line's amount is worked out once, at close.
+   */
+  addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, unit: UnitPrice, amount: Decimal | undefined): void {
+    let key = `${name}\u0001${component ?? ""}\u0001${kind}\u0001${unit.text}`;
+    for (const d of meter.dimensions) key += `\u0001${dims[d] ?? ""}`;
     const line = this.lines.get(key);
     if (line) {
       line.quantity = line.quantity.plus(quantity);
-      line.amount = line.amount.plus(amount);
+      if (amount !== undefined) line.amount = line.amount!.plus(amount);
       line.events++;
     } else {
-      this.lines.set(key, { meter, component, kind, category, pool, dimensions, quantity, unitPrice, amount, events: 1 });
+      this.lines.set(key, { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity, unitPrice: unit.value, amount, events: 1 });
     }
   }
 
@@ -168,7 +189,7 @@ export class OpenCycle {
     const rank = new Map(order.meters.map((m, i) => [m, i]));
     const lineOrder = (a: StatementLine, b: StatementLine) =>
       (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(JSON.stringify(a.dimensions), JSON.stringify(b.dimensions)) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice);
-    const lines = [...this.lines.values()].sort(lineOrder);
+    const lines = [...this.lines.values()].map((l): StatementLine => ({ ...l, amount: l.amount ?? l.quantity.mul(l.unitPrice) })).sort(lineOrder);
     let total = ZERO;
     for (const l of lines) total = total.plus(l.amount);
     return {

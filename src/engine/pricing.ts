@@ -24,6 +24,50 @@ function matches(when: ReadonlyMap<string, string>, dims: Dims): boolean {
   return true;
 }
 
+/** A unit price with its exact text, which keys statement lines. */
+export interface UnitPrice {
+  value: Decimal;
+  text: string;
+}
+
+/**
+ * Unit prices looked up once per meter and combination of the dimension values
+ * they depend on, not once per event: a replay prices millions of rows from a few
+ * thousand combinations.
+ */
+export class PriceBook {
+  private readonly memo = new Map<string, UnitPrice>();
+  private readonly depends = new Map<Meter, readonly string[]>();
+  static readonly ZERO: UnitPrice = { value: ZERO, text: "0" };
+
+  unit(meter: Meter, dims: Dims, origin: Location): UnitPrice {
+    let deps = this.depends.get(meter);
+    if (!deps) this.depends.set(meter, (deps = priceDimensions(meter)));
+    let key = meter.key;
+    for (const d of deps) key += `\u0001${dims[d] ?? "\u0002"}`;
+    let found = this.memo.get(key);
+    if (!found) {
+      const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
+      const value = exempt ? ZERO : unitPrice(meter, dims, origin);
+      this.memo.set(key, (found = { value, text: value.toFixed() }));
+    }
+    return found;
+  }
+
+  text(value: Decimal): UnitPrice {
+    return { value, text: value.toFixed() };
+  }
+}
+
+/** The dimensions a meter's unit price can depend on. */
+function priceDimensions(meter: Meter): readonly string[] {
+  const dims = new Set<string>();
+  if (meter.price.kind === "table") for (const d of meter.price.by) dims.add(d);
+  for (const s of meter.surcharges) if (s.kind === "per_unit") for (const d of s.when.keys()) dims.add(d);
+  for (const d of meter.exemptWhen?.keys() ?? []) dims.add(d);
+  return [...dims];
+}
+
 /** The meter's unit price for these dimensions, per-unit surcharges included. */
 export function unitPrice(meter: Meter, dims: Dims, origin: Location): Decimal {
   let price = lookupPrice(meter.price, meter, "price", dims, origin);
@@ -36,27 +80,35 @@ export interface PricedPart {
   /** Undefined for the meter's own quantity. */
   component: string | undefined;
   quantity: Decimal;
-  unitPrice: Decimal;
+  unit: UnitPrice;
   amount: Decimal;
 }
 
+const ONE = new Decimal(1);
+
+/** Everything an event costs, part by part: its own quantity first, then its components and surcharges. */
+export function priceEvent(book: PriceBook, meter: Meter, dims: Dims, quantity: Decimal, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
+  const unit = book.unit(meter, dims, origin);
+  return [{ component: undefined, quantity, unit, amount: quantity.mul(unit.value) }, ...extraParts(book, meter, dims, components, origin)];
+}
+
 /**
- * Everything an event costs, part by part. Exempt rows (bring-your-own-key) keep
- * their quantities at a unit price of 0, so they still show on the statement.
+ * Everything an event costs beyond its own quantity: its components and per-event
+ * surcharges. Exempt rows (bring-your-own-key) keep their quantities at a unit
+ * price of 0, so they still show on the statement.
  */
-export function priceEvent(meter: Meter, dims: Dims, quantity: Decimal, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
+export function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
   const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
-  const unit = exempt ? ZERO : unitPrice(meter, dims, origin);
-  const parts: PricedPart[] = [{ component: undefined, quantity, unitPrice: unit, amount: quantity.mul(unit) }];
+  const parts: PricedPart[] = [];
   for (const c of meter.components) {
     const q = components[c.name] ?? ZERO;
-    const price = exempt ? ZERO : lookupPrice(c.price, meter, `${c.name} price`, dims, origin);
-    parts.push({ component: c.name, quantity: q, unitPrice: price, amount: q.mul(price) });
+    const unit = exempt ? PriceBook.ZERO : book.text(lookupPrice(c.price, meter, `${c.name} price`, dims, origin));
+    parts.push({ component: c.name, quantity: q, unit, amount: q.mul(unit.value) });
   }
   for (const s of meter.surcharges) {
     if (s.kind === "per_event" && matches(s.when, dims)) {
-      const flat = exempt ? ZERO : s.amount;
-      parts.push({ component: s.name, quantity: new Decimal(1), unitPrice: flat, amount: flat });
+      const unit = exempt ? PriceBook.ZERO : book.text(s.amount);
+      parts.push({ component: s.name, quantity: ONE, unit, amount: unit.value });
     }
   }
   return parts;

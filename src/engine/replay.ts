@@ -3,7 +3,7 @@ import { Decimal, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import { OpenCycle } from "./cycle.js";
-import { itemKey, lineDimensions, priceEvent, resolve, unitPrice } from "./pricing.js";
+import { extraParts, itemKey, PriceBook, resolve, unitPrice, type PricedPart } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
@@ -11,6 +11,8 @@ import { Wallet, type Allocation } from "./wallet.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
+const ONE = new Decimal(1);
+const NO_PARTS: readonly PricedPart[] = Object.freeze([]);
 
 export class OutOfOrder extends Error {
   constructor(readonly event: UsageEvent) {
@@ -61,11 +63,14 @@ export class Replay {
   private readonly purchases: GrantPurchase[];
   private nextPurchase = 0;
   private instant: Instant | undefined;
-  private pending: { event: UsageEvent; sortKey: string }[] = [];
+  private pending: UsageEvent[] = [];
   private lastCycle = 0;
   private readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
   private readonly order: { meters: string[]; kinds: string[] };
   private readonly throughCycle: number;
+  private readonly book = new PriceBook();
+  /** Grant kinds whose consumption moves the allowance's percentage. */
+  private readonly counting: ReadonlySet<string>;
 
   constructor(
     private readonly card: RateCard,
@@ -74,6 +79,7 @@ export class Replay {
   ) {
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
+    this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
     this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
     for (const account of setup.accounts.keys()) this.run(account);
@@ -85,7 +91,7 @@ export class Replay {
       this.flush();
       this.instant = event.at;
     }
-    this.pending.push({ event, sortKey: canonicalKey(event) });
+    this.pending.push(event);
   }
 
   finish(): Statement {
@@ -112,9 +118,13 @@ export class Replay {
 
   private flush(): void {
     if (this.pending.length === 0) return;
-    const batch = this.pending.length === 1 ? this.pending : this.pending.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0));
+    const batch = this.pending;
     this.pending = [];
-    for (const { event } of batch) this.price(event);
+    if (batch.length === 1) return this.price(batch[0]!);
+    // Keys only when an instant holds several events: most instants hold one.
+    const keyed = batch.map((event) => ({ event, key: canonicalKey(event) }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const { event } of keyed) this.price(event);
   }
 
   private price(event: UsageEvent): void {
@@ -157,7 +167,7 @@ export class Replay {
       case "unique": {
         const key = `${meter.key}\u0000${itemKey(meter.keyBy, event.dimensions)}`;
         if (run.cycle.uniques.has(key)) return;
-        if (this.charge(run, event.at, meter, "usage", event.dimensions, new Decimal(1), event)) run.cycle.uniques.add(key);
+        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event)) run.cycle.uniques.add(key);
         return;
       }
       case "recurring":
@@ -192,7 +202,7 @@ export class Replay {
       items.set(key, { dims: { ...event.dimensions } });
       return;
     }
-    if (this.charge(run, event.at, meter, "usage", event.dimensions, new Decimal(1), event)) {
+    if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event)) {
       items.set(key, { dims: { ...event.dimensions } });
       charged.add(key);
     } else {
@@ -236,7 +246,7 @@ export class Replay {
     run.cycle.recordRefund(allocation, fromUncovered, pool);
     // A grant that paid for the charge and has since expired cannot take credits back.
     const given = amount.minus(left);
-    run.cycle.addLine(event.meter, undefined, "refund", category, pool, lineDimensions(meter, gauge.dims), refundable.neg(), gauge.chargedPrice, given.neg());
+    run.cycle.addLine(meter, event.meter, undefined, "refund", category, pool, gauge.dims, refundable.neg(), this.book.text(gauge.chargedPrice), given.neg());
     this.log(run, event.at, "refund", event.meter, undefined, gauge.dims, refundable.neg(), given);
   }
 
@@ -249,23 +259,30 @@ export class Replay {
    */
   private charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Readonly<Record<string, string>>, quantity: Decimal, event: UsageEvent | undefined, probe = false): boolean {
     const origin = event?.origin ?? meter.location;
-    const parts = priceEvent(meter, dims, quantity, event?.components ?? NO_COMPONENTS, origin).map((p) => ({ ...p, amount: this.round(p.amount) }));
-    const amount = parts.reduce((t, p) => t.plus(p.amount), ZERO);
+    const unit = this.book.unit(meter, dims, origin);
+    const rounding = this.card.precision.roundAt === "event";
+    const own = rounding ? this.round(quantity.mul(unit.value)) : quantity.mul(unit.value);
+    const extras = meter.components.length > 0 || meter.surcharges.length > 0 ? extraParts(this.book, meter, dims, event?.components ?? NO_COMPONENTS, origin) : NO_PARTS;
+    let amount = own;
+    for (const p of extras) {
+      if (rounding) p.amount = this.round(p.amount);
+      amount = amount.plus(p.amount);
+    }
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
     const limited = event !== undefined && kind === "usage";
     if (limited && !probe) {
-      const refusal = this.refusal(run, meter, dims, quantity, amount, at);
+      const refusal = this.refusal(run, meter, dims, quantity, amount);
       if (refusal !== undefined) {
         this.reject(run, meter, refusal, quantity, at, event, false);
         return false;
       }
     }
     const balance = run.wallet.balance();
-    const policy = this.card.pools.get(pool)!.whenExhausted;
     let uncovered = ZERO;
     let grace = ZERO;
     if (amount.gt(balance)) {
+      const policy = this.card.pools.get(pool)!.whenExhausted;
       const short = amount.minus(balance);
       const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : ZERO;
       if (policy === "allow" || short.lte(graceLeft) || (this.card.crossing === "accept" && !probe)) {
@@ -277,23 +294,24 @@ export class Replay {
       }
     }
     if (probe) return true;
-    const allocation = run.wallet.debit(Decimal.min(amount, balance));
+    const allocation = run.wallet.debit(uncovered.isZero() ? amount : balance);
     run.cycle.recordDebit(allocation, uncovered, grace, pool);
-    const line = lineDimensions(meter, dims);
-    for (const p of parts) {
-      if (p.component !== undefined && p.quantity.isZero()) continue;
-      run.cycle.addLine(meter.key, p.component, kind, category, pool, line, p.quantity, p.unitPrice, p.amount);
+    run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, unit, rounding ? own : undefined);
+    for (const p of extras) {
+      if (p.quantity.isZero()) continue;
+      run.cycle.addLine(meter, meter.key, p.component, kind, category, pool, dims, p.quantity, p.unit, rounding ? p.amount : undefined);
     }
     if (amount.gt(0) && (uncovered.gt(0) || amount.eq(balance))) run.cycle.markExhausted(at);
     if (limited) this.account(run, meter, dims, quantity, amount, at);
     this.crossThresholds(run, at);
-    run.cycle.checkLowBalance(run.wallet.balance(), run.terms.lowBalance ?? this.card.lowBalance, at);
-    this.log(run, at, "charge", meter.key, undefined, dims, quantity, amount.neg());
+    const low = run.terms.lowBalance ?? this.card.lowBalance;
+    if (low !== undefined) run.cycle.checkLowBalance(run.wallet.balance(), low, at);
+    if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, amount.neg());
     return true;
   }
 
   /** Why an event that credits could pay for is still refused: a gated plan, a spent quota, a daily limit, a budget. */
-  private refusal(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Decimal, at: Instant): string | undefined {
+  private refusal(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Decimal): string | undefined {
     const { plan } = run.terms;
     for (const [dim, allowed] of plan.only) {
       const value = dims[dim];
@@ -307,7 +325,6 @@ export class Replay {
     if (daily && daily.spent.plus(amount).gt(daily.limit)) return `daily limit of ${daily.limit.toFixed()} reached for ${daily.dimension} ${shown(daily.value)}`;
     const budget = this.budget(run, dims);
     if (budget && run.cycle.spentFrom(budget.value).plus(amount).gt(budget.amount)) return `budget of ${budget.amount.toFixed()} spent for ${budget.dimension} ${shown(budget.value)}`;
-    void at;
     return undefined;
   }
 
@@ -377,7 +394,8 @@ export class Replay {
   private crossThresholds(run: AccountRun, at: Instant): void {
     const allowance = run.cycle.allowance;
     if (allowance.isZero()) return;
-    const used = run.cycle.consumedTowardAllowance(this.card.grantKinds);
+    if (run.cycle.allCrossed(this.card.thresholds.length)) return;
+    const used = run.cycle.consumedTowardAllowance();
     for (const percent of this.card.thresholds) {
       if (!run.cycle.crossed(percent) && used.mul(100).gte(allowance.mul(percent))) run.cycle.cross(percent, at);
     }
@@ -408,7 +426,7 @@ export class Replay {
       this.lapse(run, next);
       this.openCycle(run, run.cycle.index + 1);
     }
-    this.expire(run, at, true);
+    if (run.wallet.dueBy(at)) this.expire(run, at, true);
   }
 
   /** Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them. */
@@ -438,7 +456,7 @@ export class Replay {
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
     const opening = new Map<string, Decimal>();
     for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
-    run.cycle = new OpenCycle(index, start, end, allowance, plan, opening);
+    run.cycle = new OpenCycle(index, start, end, allowance, plan, opening, this.counting);
     if (allowance.gt(0)) this.log(run, start, "allowance", undefined, INCLUDED, {}, undefined, allowance);
     if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, start, "allowance", undefined, ONETIME, {}, undefined, plan.onetime);
     // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
@@ -457,7 +475,7 @@ export class Replay {
       if (meter.aggregation === "recurring") {
         const charged = run.cycle.chargedItems(meter.key);
         for (const [key, item] of run.active.get(meter.key) ?? []) {
-          if (this.charge(run, start, meter, "recurring", item.dims, new Decimal(1), undefined)) charged.add(key);
+          if (this.charge(run, start, meter, "recurring", item.dims, ONE, undefined)) charged.add(key);
         }
       } else if (meter.aggregation === "gauge") {
         for (const gauge of run.gauges.get(meter.key)?.values() ?? []) {

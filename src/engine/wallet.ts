@@ -22,18 +22,26 @@ export type Allocation = Map<string, Decimal>;
 export class Wallet {
   private grants: Grant[] = [];
   private nextId = 0;
+  /** The sum of every grant's remaining credits, kept as grants change: read on every charge. */
+  private total = ZERO;
+  private soonestExpiry: Instant | undefined;
 
   add(kind: GrantKind, amount: Decimal, at: Instant, expiresAt: Instant | undefined): Grant {
     const grant: Grant = { id: this.nextId++, kind, grantedAt: at, expiresAt, remaining: amount, consumedThisCycle: ZERO };
     this.grants.push(grant);
     this.grants.sort(burnOrder);
+    this.total = this.total.plus(amount);
+    if (expiresAt !== undefined && (this.soonestExpiry === undefined || expiresAt < this.soonestExpiry)) this.soonestExpiry = expiresAt;
     return grant;
   }
 
   balance(): Decimal {
-    let total = ZERO;
-    for (const g of this.grants) total = total.plus(g.remaining);
-    return total;
+    return this.total;
+  }
+
+  /** Whether some grant expires at or before `at`. */
+  dueBy(at: Instant): boolean {
+    return this.soonestExpiry !== undefined && this.soonestExpiry <= at;
   }
 
   balanceOf(kind: string): Decimal {
@@ -52,9 +60,11 @@ export class Wallet {
       if (take.isZero()) continue;
       g.remaining = g.remaining.minus(take);
       g.consumedThisCycle = g.consumedThisCycle.plus(take);
-      taken.set(g.kind.key, (taken.get(g.kind.key) ?? ZERO).plus(take));
+      const before = taken.get(g.kind.key);
+      taken.set(g.kind.key, before === undefined ? take : before.plus(take));
       left = left.minus(take);
     }
+    this.total = this.total.minus(amount.minus(left));
     return taken;
   }
 
@@ -71,13 +81,19 @@ export class Wallet {
       given.set(g.kind.key, (given.get(g.kind.key) ?? ZERO).plus(back));
       left = left.minus(back);
     }
+    this.total = this.total.plus(amount.minus(left));
     return { allocation: given, left };
   }
 
   /** Remove grants whose expiry is at or before `at` (or strictly before, for a cycle boundary), returning them. */
   expire(at: Instant, inclusive: boolean): Grant[] {
+    if (this.soonestExpiry === undefined || this.soonestExpiry > at || (!inclusive && this.soonestExpiry === at)) return [];
     const gone = this.grants.filter((g) => g.expiresAt !== undefined && (inclusive ? g.expiresAt <= at : g.expiresAt < at));
-    if (gone.length > 0) this.grants = this.grants.filter((g) => !gone.includes(g));
+    if (gone.length > 0) {
+      this.grants = this.grants.filter((g) => !gone.includes(g));
+      for (const g of gone) this.total = this.total.minus(g.remaining);
+      this.soonestExpiry = this.nextExpiry();
+    }
     return gone.sort((a, b) => a.expiresAt! - b.expiresAt! || a.id - b.id);
   }
 

@@ -1,5 +1,5 @@
 import type { AccountSettings } from "../account/account.js";
-import { lineDimensions, priceEvent } from "../engine/pricing.js";
+import { lineDimensions, PriceBook, priceEvent } from "../engine/pricing.js";
 import { ZERO, roundToStep, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Calendar, Instant } from "../time.js";
@@ -32,6 +32,7 @@ export async function scanUsage(card: RateCard, settings: AccountSettings, input
   const near = new Map<number, Map<string, NearEvent[]>>();
   const seen = new Set<string>();
   const { precision } = card;
+  const book = new PriceBook();
   const events = readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
   for await (const event of events) {
     const cycle = calendar.indexOf(event.at);
@@ -49,7 +50,7 @@ export async function scanUsage(card: RateCard, settings: AccountSettings, input
     if (meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow") continue;
     const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
     if (around.length === 0) continue;
-    const parts = priceEvent(meterEvent.meter, event.dimensions, event.quantity, event.components ?? {}, event.origin);
+    const parts = priceEvent(book, meterEvent.meter, event.dimensions, event.quantity, event.components ?? {}, event.origin);
     const amount = parts.reduce((sum, p) => sum.plus(precision.roundAt === "event" ? roundToStep(p.amount, precision.step, precision.rounding) : p.amount), ZERO);
     const key = aligner.key(event.account, event.meter, dims);
     for (const b of around) {
