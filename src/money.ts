@@ -15,6 +15,8 @@ export const Decimal = DecimalLib.clone({
 export type Decimal = InstanceType<typeof Decimal>;
 
 export const ZERO = new Decimal(0);
+/** The quantity of most events; readers hand out this instance so lines can count instead of add. */
+export const ONE = new Decimal(1);
 
 /** A plain decimal as written in a card, a CSV cell or a bill: no exponent, no grouping, no sign but '-'. */
 const PLAIN_DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;

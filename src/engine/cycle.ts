@@ -1,19 +1,26 @@
-import { Decimal, ZERO } from "../money.js";
+import { Decimal, ONE, ZERO } from "../money.js";
 import type { Meter, Plan } from "../ratecard/types.js";
 import { lineDimensions, type UnitPrice } from "./pricing.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
 import type { Allocation, Wallet } from "./wallet.js";
 
-/** A statement line being summed: without explicit amounts, its amount is quantity x unit price. */
-type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined };
+/**
+ * A statement line being summed: without explicit amounts, its amount is quantity
+ * x unit price. Events of quantity one (most of them) are counted, not added.
+ */
+type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; ones: number };
+
+/** Lines found by meter, kind, component, then each dimension value and the unit price: no key string per event. */
+type LineIndex = Map<string, LineIndex | LineSum>;
 
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle {
   readonly uniques = new Set<string>();
   uncovered = ZERO;
   private readonly graceUsed = new Map<string, Decimal>();
-  private readonly lines = new Map<string, LineSum>();
+  private readonly lineIndex: LineIndex = new Map();
+  private readonly lines: LineSum[] = [];
   private readonly rejections = new Map<string, Rejection>();
   private readonly thresholds: { percent: number; at: Instant }[] = [];
   private readonly duplicates = new Map<string, DuplicateCount>();
@@ -80,10 +87,15 @@ export class OpenCycle {
     return this.towardAllowance;
   }
 
-  /** Whether every warning level has been crossed: the check can stop. */
-  allCrossed(levels: number): boolean {
-    return this.thresholds.length >= levels;
+  /** Credits toward the allowance at which the next warning level is reached. */
+  nextLevel(levels: readonly number[]): { percent: number; credits: Decimal } | undefined {
+    const percent = levels[this.thresholds.length];
+    if (percent === undefined) return undefined;
+    if (this.levelCache?.percent !== percent) this.levelCache = { percent, credits: this.allowance.mul(percent).div(100) };
+    return this.levelCache;
   }
+
+  private levelCache: { percent: number; credits: Decimal } | undefined;
 
   granted(kind: string, amount: Decimal): void {
     this.grantedKinds.set(kind, (this.grantedKinds.get(kind) ?? ZERO).plus(amount));
@@ -99,15 +111,18 @@ export class OpenCycle {
    * or a refund cut short); otherwise the line's amount is worked out once, at close.
    */
   addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, unit: UnitPrice, amount: Decimal | undefined): void {
-    let key = `${name}\u0001${component ?? ""}\u0001${kind}\u0001${unit.text}`;
-    for (const d of meter.dimensions) key += `\u0001${dims[d] ?? ""}`;
-    const line = this.lines.get(key);
+    let node = step(step(step(this.lineIndex, name), kind), component ?? "");
+    for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
+    const line = node.get(unit.text) as LineSum | undefined;
     if (line) {
-      line.quantity = line.quantity.plus(quantity);
+      if (quantity === ONE) line.ones++;
+      else line.quantity = line.quantity.plus(quantity);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
       line.events++;
     } else {
-      this.lines.set(key, { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity, unitPrice: unit.value, amount, events: 1 });
+      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: quantity === ONE ? ZERO : quantity, ones: quantity === ONE ? 1 : 0, unitPrice: unit.value, amount, events: 1 };
+      node.set(unit.text, fresh);
+      this.lines.push(fresh);
     }
   }
 
@@ -130,10 +145,6 @@ export class OpenCycle {
     } else {
       this.duplicates.set(meter, { meter, events: 1, quantity });
     }
-  }
-
-  crossed(percent: number): boolean {
-    return this.thresholds.some((t) => t.percent === percent);
   }
 
   cross(percent: number, at: Instant): void {
@@ -187,9 +198,12 @@ export class OpenCycle {
       closing: wallet.balanceOf(kind),
     }));
     const rank = new Map(order.meters.map((m, i) => [m, i]));
-    const lineOrder = (a: StatementLine, b: StatementLine) =>
-      (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(JSON.stringify(a.dimensions), JSON.stringify(b.dimensions)) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice);
-    const lines = [...this.lines.values()].map((l): StatementLine => ({ ...l, amount: l.amount ?? l.quantity.mul(l.unitPrice) })).sort(lineOrder);
+    const lines = this.lines.map(({ ones, ...l }): StatementLine => {
+      const quantity = ones === 0 ? l.quantity : l.quantity.plus(ones);
+      return { ...l, quantity, amount: l.amount ?? quantity.mul(l.unitPrice) };
+    });
+    const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
+    lines.sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(sortKey.get(a)!, sortKey.get(b)!) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice));
     let total = ZERO;
     for (const l of lines) total = total.plus(l.amount);
     return {
@@ -215,6 +229,12 @@ export class OpenCycle {
       exhaustedAt: this.exhaustedAt,
     };
   }
+}
+
+function step(index: LineIndex, key: string): LineIndex {
+  let next = index.get(key) as LineIndex | undefined;
+  if (!next) index.set(key, (next = new Map()));
+  return next;
 }
 
 function add(into: Map<string, Decimal>, allocation: Allocation): void {

@@ -1,5 +1,5 @@
 import { UserError, shown, type Location } from "../errors.js";
-import { Decimal, ZERO } from "../money.js";
+import { ONE, ZERO, type Decimal } from "../money.js";
 import type { Lookup, Meter, Price, PriceTree } from "../ratecard/types.js";
 
 type Dims = Readonly<Record<string, string>>;
@@ -84,7 +84,6 @@ export interface PricedPart {
   amount: Decimal;
 }
 
-const ONE = new Decimal(1);
 
 /** Everything an event costs, part by part: its own quantity first, then its components and surcharges. */
 export function priceEvent(book: PriceBook, meter: Meter, dims: Dims, quantity: Decimal, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {

@@ -1,5 +1,5 @@
 import { UserError, shown } from "../errors.js";
-import { Decimal, ZERO, roundToStep } from "../money.js";
+import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import { OpenCycle } from "./cycle.js";
@@ -11,7 +11,6 @@ import { Wallet, type Allocation } from "./wallet.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
-const ONE = new Decimal(1);
 const NO_PARTS: readonly PricedPart[] = Object.freeze([]);
 
 export class OutOfOrder extends Error {
@@ -392,12 +391,10 @@ export class Replay {
   }
 
   private crossThresholds(run: AccountRun, at: Instant): void {
-    const allowance = run.cycle.allowance;
-    if (allowance.isZero()) return;
-    if (run.cycle.allCrossed(this.card.thresholds.length)) return;
-    const used = run.cycle.consumedTowardAllowance();
-    for (const percent of this.card.thresholds) {
-      if (!run.cycle.crossed(percent) && used.mul(100).gte(allowance.mul(percent))) run.cycle.cross(percent, at);
+    if (run.cycle.allowance.isZero()) return;
+    // Levels are crossed in order, so only the next one needs a comparison.
+    for (let next = run.cycle.nextLevel(this.card.thresholds); next && run.cycle.consumedTowardAllowance().gte(next.credits); next = run.cycle.nextLevel(this.card.thresholds)) {
+      run.cycle.cross(next.percent, at);
     }
   }
 

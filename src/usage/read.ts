@@ -2,7 +2,7 @@ import { createReadStream, statSync } from "node:fs";
 import { pipeline, type Readable } from "node:stream";
 import { parse, CsvError } from "csv-parse";
 import { UserError, shown, type Location } from "../errors.js";
-import { Decimal, parsePlainDecimal } from "../money.js";
+import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import { parseInstant, type Zone } from "../time.js";
@@ -36,7 +36,16 @@ export function openInput(file: string, stdin?: Readable): Readable {
   return createReadStream(file);
 }
 
-const ONE = new Decimal(1);
+/** Quantities repeat (1, 2, 50...): each distinct text is parsed once. Bounded, so a log of all-different values costs no memory. */
+const quantities = new Map<string, Decimal | undefined>([["1", ONE]]);
+function quantityOf(cell: string): Decimal | undefined {
+  let q = quantities.get(cell);
+  if (q === undefined && !quantities.has(cell)) {
+    q = parsePlainDecimal(cell.trim());
+    if (quantities.size < 4096) quantities.set(cell, q);
+  }
+  return q;
+}
 
 /** Stream usage events from CSV files, merged by time (each file in time order; ties go to the earlier file). */
 export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageEvent> {
@@ -121,7 +130,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   // An empty cell is the column's default, as if the column were absent: one event.
   if (index.quantity >= 0 && record[index.quantity] !== "") {
     const cell = record[index.quantity]!;
-    const q = parsePlainDecimal(cell.trim());
+    const q = quantityOf(cell);
     if (!q) throw new UserError("quantity is not a number", at(index.quantity), "a plain decimal such as 12 or 0.5", shown(cell));
     if (q.isNegative() && !q.isZero()) {
       throw new UserError(`negative quantity on meter ${shown(meterName)}`, at(index.quantity), "a quantity of 0 or more (this meter has no refunds)", shown(cell));
