@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from "node:fs";
 import { parseAccount, cardPathOf, type AccountFile } from "./account/account.js";
-import { UserError } from "./errors.js";
+import { UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
 
@@ -16,7 +16,9 @@ export function readText(file: string): string {
     }
   } catch (e) {
     if (e instanceof UserError) throw e;
-    throw new UserError(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? "error"}`, where, "an existing, readable file", "no such file");
+    const code = (e as NodeJS.ErrnoException).code ?? "error";
+    const found = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "no permission to read it" : code;
+    throw new UserError(`cannot read file: ${code}`, where, "an existing, readable file", found);
   }
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -52,5 +54,21 @@ export function loadCardFor(cardFlag: string | undefined, account: AccountFile |
   if (path === undefined) {
     throw new UserError("no rate card", { file: "<command line>", line: 1, column: 1 }, "--card FILE, or card: in the account file", "neither");
   }
+  if (cardFlag === undefined && account) return loadNamedCard(path, account.at(["card"]), "the account file");
+  return loadCard(path);
+}
+
+/**
+ * A card named inside another file (an account's or a scenario's `card:`): when it is
+ * missing or a folder, the error points at that `card:` line, where the fix is.
+ */
+export function loadNamedCard(path: string, where: Location, relativeTo: string): RateCard {
+  let problem: string | undefined;
+  try {
+    if (statSync(path).isDirectory()) problem = "card is a directory";
+  } catch {
+    problem = "card file not found";
+  }
+  if (problem) throw new UserError(problem, where, `a rate card file, relative to ${relativeTo}`, shown(path));
   return loadCard(path);
 }

@@ -1,7 +1,7 @@
 import { dirname, resolve as resolvePath } from "node:path";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { itemKey, resolve, unitPrice } from "../engine/pricing.js";
-import { loadCard, readText } from "../inputs.js";
+import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
@@ -22,7 +22,8 @@ export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario 
   const decoded = decodeYaml(readText(file), file, scenarioCodec);
   const cardFile = flags.card ?? (decoded.value.card === undefined ? undefined : resolvePath(dirname(file), decoded.value.card));
   if (cardFile === undefined) throw new UserError("no rate card", decoded.at([]), "card: in the scenario, or --card FILE", "neither");
-  return resolveScenario(decoded, file, loadCard(cardFile), cardFile, flags);
+  const card = flags.card !== undefined ? loadCard(cardFile) : loadNamedCard(cardFile, decoded.at(["card"]), "the scenario");
+  return resolveScenario(decoded, file, card, cardFile, flags);
 }
 
 /** Turn a decoded scenario into one the expander can trust: known meters, complete dimensions, resolvable prices. */

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 
@@ -290,10 +290,20 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   if (problems.length > 0) {
     throw new UserErrors(problems.map((p) => {
       const at = p.linePos?.[0] ?? lines.linePos(p.pos[0]);
-      return new UserError(p.message.split("\n")[0]!, { file, line: at.line, column: at.col }, "valid YAML");
+      const where = { file, line: at.line, column: at.col };
+      // The parser recurses per level of block nesting (`- - - ... x`); the flow guard above cannot see that.
+      if (/Maximum call stack size exceeded/.test(p.message)) return new UserError("nesting too deep", where, `at most ${MAX_NESTING} levels`, "more");
+      return new UserError(p.message.split("\n")[0]!, where, "valid YAML", foundAt(source, p.pos));
     }));
   }
   if (!doc.contents) throw new UserError("empty document", { file, line: 1, column: 1 }, "a YAML document", "nothing");
+  // Refuse every alias before decoding, wherever it is: an alias bomb (billion laughs) is named as such,
+  // not as whatever type or key error its first alias happens to sit under.
+  const alias = firstAlias(doc.contents);
+  if (alias) {
+    const { line, col } = lines.linePos(alias.range?.[0] ?? 0);
+    throw new UserError("YAML aliases are not supported", { file, line, column: col }, "a value written out", `*${alias.source}`);
+  }
   try {
     const value = codec.decode(resolved(doc.contents, ctx), ctx);
     if (ctx.errors.length === 0) {
@@ -310,6 +320,28 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
     if (!(e instanceof Abandon)) throw e;
   }
   throw ctx.errors.length === 1 ? ctx.errors[0]! : new UserErrors(ctx.errors);
+}
+
+/** The source text a YAML parse error points at, for the "found" half of the message. */
+function foundAt(source: string, pos: readonly [number, number]): string {
+  const [start, end] = pos;
+  if (start >= source.length) return "the end of the file";
+  // Some ranges cover one character only (a duplicate key): widen those to the whole token.
+  const token = /^[^\s:,[\]{}]+/.exec(source.slice(start))?.[0];
+  const text = end - start > 1 ? source.slice(start, end) : token ?? source.slice(start).split(/\r?\n/)[0]!;
+  return text.trim() === "" ? "the end of the line" : shown(text);
+}
+
+/** The first alias (`*name`) in a document, depth first; the nesting guard bounds the depth. */
+function firstAlias(node: unknown): (Node & { source: string; range?: [number, number, number] | null }) | undefined {
+  if (isAlias(node)) return node as never;
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items as unknown[]) {
+      const found = isPair(item) ? firstAlias(item.key) ?? firstAlias(item.value) : firstAlias(item);
+      if (found) return found;
+    }
+  }
+  return undefined;
 }
 
 function guardNesting(source: string, file: string): void {
