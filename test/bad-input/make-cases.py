@@ -137,6 +137,9 @@ b('bill-header-only', BH, 'bill.csv:2:1','the bill has no charges','at least one
 b('bill-empty', '', 'bill.csv:1:1','empty file','a header row','nothing')
 b('bill-duplicate-header', 'period_start,activity,activity,quantity,amount\n2026-11-01,Projects,alpha,1,0.5\n', 'bill.csv:1:3','duplicate column "activity"','each column named once','also column 2')
 b('bill-not-utf8', BH.encode()+b'2026-11-01,Projects,alph\xe1,1,0.5\n', 'bill.csv:2:','file is not UTF-8','UTF-8 text','the byte 0xe1')
+b('bill-opening-quote-mid-field', BH+'2026-11-01,Projects,=H("x"),1,0.5\n', 'bill.csv:2:3','malformed CSV','RFC 4180 CSV','INVALID_OPENING_QUOTE')
+b('bill-too-few-fields', BH+'2026-11-01,Projects,alpha,1\n', 'bill.csv:2:5','malformed CSV','RFC 4180 CSV','CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+u('usage-opening-quote-mid-field', H+'2026-11-02T10:00:00Z,data_read,1,=H("x")\n','usage.csv:2:4','malformed CSV','RFC 4180 CSV','INVALID_OPENING_QUOTE', fails='src/usage/read.ts: csv-parse error columns are 0-based field indexes (reported here as column 3 for the 4th field); the bill reader now adds 1 (src/bill/csv-rows.ts csvErrorColumn)')
 # --- read, not rejected: exit 0 and priced exactly like the plain file
 def ok(name, files, args=ST, **kw):
     case(name, files, args, 0, **kw)
