@@ -65,10 +65,15 @@ export class OpenCycle {
     return set;
   }
 
-  recordDebit(allocation: Allocation, uncovered: Decimal, grace: Decimal, pool: string): void {
-    add(this.consumed, allocation);
-    for (const [kind, amount] of allocation) if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance.plus(amount);
-    this.uncovered = this.uncovered.plus(uncovered);
+  /** What a grant kind gave for a charge: the wallet calls it as it debits. */
+  readonly consume = (kind: string, amount: Decimal): void => {
+    const before = this.consumed.get(kind);
+    this.consumed.set(kind, before === undefined ? amount : before.plus(amount));
+    if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance.plus(amount);
+  };
+
+  recordDebit(uncovered: Decimal, grace: Decimal, pool: string): void {
+    if (!uncovered.isZero()) this.uncovered = this.uncovered.plus(uncovered);
     if (grace.gt(0)) this.graceUsed.set(pool, (this.graceUsed.get(pool) ?? ZERO).plus(grace));
   }
 
@@ -105,13 +110,22 @@ export class OpenCycle {
     this.expiredKinds.set(kind, (this.expiredKinds.get(kind) ?? ZERO).plus(amount));
   }
 
+  private readonly usageRoots = new Map<string, LineIndex>();
+
+  /** The index of a meter's own usage lines, the common case, found in one lookup. */
+  private usageRoot(name: string): LineIndex {
+    let root = this.usageRoots.get(name);
+    if (!root) this.usageRoots.set(name, (root = step(step(step(this.lineIndex, name), "usage"), "")));
+    return root;
+  }
+
   /**
    * Add to the line of this meter, component, kind, dimension values and unit price.
    * `amount` is given only where it is not quantity x unit price (rounded per event,
    * or a refund cut short); otherwise the line's amount is worked out once, at close.
    */
   addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, unit: UnitPrice, amount: Decimal | undefined): void {
-    let node = step(step(step(this.lineIndex, name), kind), component ?? "");
+    let node = kind === "usage" && component === undefined ? this.usageRoot(name) : step(step(step(this.lineIndex, name), kind), component ?? "");
     for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
     const line = node.get(unit.text) as LineSum | undefined;
     if (line) {
@@ -235,10 +249,6 @@ function step(index: LineIndex, key: string): LineIndex {
   let next = index.get(key) as LineIndex | undefined;
   if (!next) index.set(key, (next = new Map()));
   return next;
-}
-
-function add(into: Map<string, Decimal>, allocation: Allocation): void {
-  for (const [kind, amount] of allocation) into.set(kind, (into.get(kind) ?? ZERO).plus(amount));
 }
 
 function compare(a: string, b: string): number {

@@ -293,8 +293,8 @@ export class Replay {
       }
     }
     if (probe) return true;
-    const allocation = run.wallet.debit(uncovered.isZero() ? amount : balance);
-    run.cycle.recordDebit(allocation, uncovered, grace, pool);
+    run.wallet.debit(uncovered.isZero() ? amount : balance, run.cycle.consume);
+    run.cycle.recordDebit(uncovered, grace, pool);
     run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, unit, rounding ? own : undefined);
     for (const p of extras) {
       if (p.quantity.isZero()) continue;

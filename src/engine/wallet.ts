@@ -50,22 +50,25 @@ export class Wallet {
     return total;
   }
 
-  /** Take up to `amount` in burn order; returns what each kind gave. The caller checks coverage first. */
-  debit(amount: Decimal): Allocation {
-    const taken: Allocation = new Map();
+  /**
+   * Take `amount` (at most the balance) in burn order, telling `consume` what each
+   * grant kind gave. Usually the first grant with credits covers it all.
+   */
+  debit(amount: Decimal, consume: (kind: string, amount: Decimal) => void): void {
     let left = amount;
     for (const g of this.grants) {
-      if (left.isZero()) break;
-      const take = Decimal.min(left, g.remaining);
-      if (take.isZero()) continue;
+      if (g.remaining.isZero()) continue;
+      const take = left.lte(g.remaining) ? left : g.remaining;
       g.remaining = g.remaining.minus(take);
       g.consumedThisCycle = g.consumedThisCycle.plus(take);
-      const before = taken.get(g.kind.key);
-      taken.set(g.kind.key, before === undefined ? take : before.plus(take));
+      consume(g.kind.key, take);
+      if (take === left) {
+        left = ZERO;
+        break;
+      }
       left = left.minus(take);
     }
     this.total = this.total.minus(amount.minus(left));
-    return taken;
   }
 
   /** Give back up to `amount` to what this cycle consumed, in burn order; returns what each kind got back. */

@@ -7,10 +7,13 @@ import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
+import { plainRecords } from "./plain-csv.js";
 import { CANONICAL, type Canonical, type ColumnMapping } from "./mapping.js";
 import { utf8Guard } from "./utf8.js";
 
 export interface UsageOptions {
+  /** Try the plain-CSV reader first; it throws `NeedsFullParser` when the file needs csv-parse. */
+  plain?: boolean;
   card: RateCard;
   zone: Zone;
   /** Who pays for rows without an account column. */
@@ -33,7 +36,14 @@ export function openInput(file: string, stdin?: Readable): Readable {
     throw new UserError(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? "error"}`, where, "an existing file", "no such file");
   }
   if (stat.isDirectory()) throw new UserError("is a directory", where, "a file", "a directory");
-  return createReadStream(file);
+  return createReadStream(file, { highWaterMark: 1 << 20 });
+}
+
+/** Consecutive rows often share a timestamp: the last one parsed is kept. */
+let lastStamp: { text: string; zone: Zone; parsed: ReturnType<typeof parseInstant> } | undefined;
+function instantOf(text: string, zone: Zone): ReturnType<typeof parseInstant> {
+  if (lastStamp?.text !== text || lastStamp.zone !== zone) lastStamp = { text, zone, parsed: parseInstant(text, zone) };
+  return lastStamp.parsed;
 }
 
 /** Quantities repeat (1, 2, 50...): each distinct text is parsed once. Bounded, so a log of all-different values costs no memory. */
@@ -56,19 +66,23 @@ export function readUsage(files: readonly string[], options: UsageOptions): Asyn
 export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<UsageEvent> {
   const { card, zone } = options;
   const mapping = options.mappingFor(file);
-  const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
-  // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
-  pipeline(openInput(file, options.stdin), utf8Guard(file), parser, () => {});
   let layout: Layout | undefined;
-  let rows = 0;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (!layout) {
-        layout = readHeader(record, file, mapping);
-        continue;
+    if (options.plain && file !== "-") {
+      for await (const batch of plainRecords(openInput(file) as AsyncIterable<Buffer>, MAX_RECORD_BYTES)) {
+        for (const { record, line } of batch) {
+          if (!layout) layout = readHeader(record, file, mapping);
+          else yield toEvent(record, line, file, layout, card, zone, options.defaultAccount, mapping);
+        }
       }
-      rows++;
-      yield toEvent(record, info.lines, file, layout, card, zone, options.defaultAccount, mapping);
+    } else {
+      const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
+      // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
+      pipeline(openInput(file, options.stdin), utf8Guard(file), parser, () => {});
+      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+        if (!layout) layout = readHeader(record, file, mapping);
+        else yield toEvent(record, info.lines, file, layout, card, zone, options.defaultAccount, mapping);
+      }
     }
   } catch (e) {
     if (e instanceof CsvError) {
@@ -78,7 +92,6 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
     throw e;
   }
   if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");
-  void rows;
 }
 
 interface Layout {
@@ -116,7 +129,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const { index } = layout;
   const at = (i: number): Location => ({ file, line, column: i + 1 });
   const stamp = record[index.timestamp]!;
-  const parsed = parseInstant(stamp, zone);
+  const parsed = instantOf(stamp, zone);
   if (!parsed.ok) throw new UserError(parsed.problem, at(index.timestamp), parsed.expected, shown(stamp));
 
   const rawMeter = index.meter >= 0 ? record[index.meter]! : mapping.meter!;

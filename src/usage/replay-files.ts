@@ -6,6 +6,7 @@ import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
+import { NeedsFullParser } from "./plain-csv.js";
 import { readUsage } from "./read.js";
 
 export interface UsageInput {
@@ -32,7 +33,16 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  */
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[]): Promise<Statement> {
   const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
-  const events = () => readUsage(input.files, options);
+  try {
+    return await replayInOrder(card, settings, () => readUsage(input.files, { ...options, plain: true }), ledger);
+  } catch (e) {
+    if (!(e instanceof NeedsFullParser)) throw e;
+    if (ledger) ledger.length = 0;
+  }
+  return replayInOrder(card, settings, () => readUsage(input.files, options), ledger);
+}
+
+async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => AsyncGenerator<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
   const stream = new Watched(events());
   try {
     return await replayEvents(card, settings, stream, ledger);
