@@ -158,8 +158,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e.code === "EPIPE") process.exit(0);
     throw e;
   });
+  // Commander's own usage errors (unknown option, missing argument) get the same
+  // "burnrate: error: " prefix as every other error; the exit code is 2 below.
+  const cli = program();
+  const prefixed = { outputError: (str: string, write: (s: string) => void) => write(str.startsWith("error: ") ? `burnrate: ${str}` : str) };
+  for (const command of [cli, ...cli.commands]) command.configureOutput(prefixed);
   try {
-    await program().parseAsync([...argv], { from: "user" });
+    await cli.parseAsync([...argv], { from: "user" });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;

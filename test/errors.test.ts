@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { burnrate } from "./helpers/cli.js";
+
+// SPEC 3: every command shares one error format and one exit-code policy. Bad input and
+// bad usage exit 2 with "burnrate: error: ..." on stderr, nothing on stdout and no stack
+// trace; commander's own usage errors (unknown option, missing argument, bad choice) too.
+const CARD = "ratecards/fliplet.yaml";
+const USAGE = "fixtures/fliplet/usage.csv";
+const ACCOUNT = "fixtures/fliplet/account.yaml";
+const BILL = "fixtures/reconcile/bill-clean.csv";
+const SCENARIO = "fixtures/scenarios/email-1000.yaml";
+
+interface Case {
+  name: string;
+  args: string[];
+  /** The first line of stderr, after "burnrate: error: ". */
+  says: RegExp;
+}
+
+const perCommand: Record<string, { missingFile: string[]; unknownFormat?: string[]; ok: string[] }> = {
+  statement: { missingFile: ["statement", "--card", CARD, "--plan", "pro", "--usage", "nope.csv"], unknownFormat: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--format", "xml"], ok: ["statement", "--account", ACCOUNT, "--usage", USAGE] },
+  simulate: { missingFile: ["simulate", "nope.yaml"], unknownFormat: ["simulate", SCENARIO, "--format", "xml"], ok: ["simulate", SCENARIO] },
+  reconcile: { missingFile: ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", "nope.csv"], unknownFormat: ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", BILL, "--format", "xml"], ok: ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", BILL] },
+  check: { missingFile: ["check", "nope.yaml"], unknownFormat: ["check", CARD, "--format", "xml"], ok: ["check", CARD] },
+  test: { missingFile: ["test", "nope.yaml"], unknownFormat: ["test", CARD, "--format", "xml"], ok: ["test", CARD] },
+  diff: { missingFile: ["diff", "--base", "nope.yaml", "--card", CARD, "--account", ACCOUNT, "--usage", USAGE], unknownFormat: ["diff", "--base", CARD, "--card", CARD, "--account", ACCOUNT, "--usage", USAGE, "--format", "xml"], ok: ["diff", "--base", CARD, "--card", CARD, "--account", ACCOUNT, "--usage", USAGE] },
+  schema: { missingFile: ["schema", "nope"], ok: ["schema", "ratecard"] },
+};
+
+const cases: Case[] = [];
+for (const [command, c] of Object.entries(perCommand)) {
+  cases.push({ name: `${command}: missing file`, args: c.missingFile, says: command === "schema" ? /unknown schema "nope"/ : /nope\.(csv|yaml):1:1: cannot read file: ENOENT \(expected an existing[^)]*, found no such file\)/ });
+  if (c.unknownFormat) cases.push({ name: `${command}: unknown format`, args: c.unknownFormat, says: /xml|format/ });
+  cases.push({ name: `${command}: unknown option`, args: [...c.ok, "--bogus"], says: /^unknown option '--bogus'/ });
+}
+cases.push(
+  { name: "unknown command", args: ["nope"], says: /^unknown command 'nope'/ },
+  { name: "simulate: missing argument", args: ["simulate"], says: /^missing required argument 'scenario'/ },
+  { name: "statement: option missing its value", args: ["statement", "--usage"], says: /^option '--usage <file>' argument missing/ },
+  { name: "statement: no usage", args: ["statement", "--card", CARD, "--plan", "pro"], says: /^<command line>:1:1: no usage \(expected --usage FILE, found none\)/ },
+  { name: "statement: no card", args: ["statement", "--usage", USAGE, "--plan", "pro"], says: /^<command line>:1:1: no rate card \(expected --card FILE, or card: in the account file, found neither\)/ },
+  { name: "statement: bad --anchor", args: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--anchor", "2026-02-30"], says: /^--anchor:1:1: no such date \(expected a calendar date, found "2026-02-30"\)/ },
+  { name: "statement: bad --timezone", args: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--timezone", "Mars/Base"], says: /^--timezone:1:1: .*\(expected .*, found "Mars\/Base"\)/ },
+  { name: "reconcile: no bill", args: ["reconcile", "--account", ACCOUNT, "--usage", USAGE], says: /^<command line>:1:1: no bill \(expected --bill FILE, found none\)/ },
+  { name: "reconcile: bad --tolerance", args: ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", BILL, "--tolerance", "1e3"], says: /^--tolerance:1:1: .*\(expected .*, found "1e3"\)/ },
+  { name: "diff: bad --fail-over", args: ["diff", "--base", CARD, "--card", CARD, "--account", ACCOUNT, "--usage", USAGE, "--fail-over", "abc"], says: /^--fail-over:1:1: .*\(expected .*, found "abc"\)/ },
+  { name: "simulate: bad --samples", args: ["simulate", SCENARIO, "--samples", "-1"], says: /samples/ },
+  { name: "check: a directory", args: ["check", "fixtures"], says: /fixtures:1:1: .*directory/ },
+);
+
+describe("one error format, one exit code", () => {
+  for (const c of cases) {
+    it(c.name, () => {
+      const run = burnrate(c.args);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stdout).toBe("");
+      const first = run.stderr.split("\n")[0]!;
+      expect(first).toMatch(/^burnrate: error: /);
+      expect(first.slice("burnrate: error: ".length)).toMatch(c.says);
+      expect(run.stderr).not.toMatch(/\n\s+at |internal error|Error:/);
+    });
+  }
+
+  it("help and version exit 0", () => {
+    expect(burnrate(["--version"]).code).toBe(0);
+    expect(burnrate(["statement", "--help"]).code).toBe(0);
+  });
+
+  it("a finding exits 1 with its message on stderr, not prefixed as an error", () => {
+    const run = burnrate(["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", "fixtures/reconcile/bill-rate-drift.csv"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^burnrate: (?!error: )/);
+  });
+});
