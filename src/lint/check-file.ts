@@ -6,7 +6,7 @@ import { UserError, shown } from "../errors.js";
 import { readText } from "../inputs.js";
 import { parseRateCard } from "../ratecard/load.js";
 import { cardCodec } from "../ratecard/schema.js";
-import type { RateCard } from "../ratecard/types.js";
+import { ONETIME, type RateCard } from "../ratecard/types.js";
 import { decodeYaml } from "../yaml/codec.js";
 import { lintCard, type TestedGrantKinds } from "./card-rules.js";
 import type { CheckedFile, LintFinding } from "./finding.js";
@@ -44,12 +44,13 @@ function checkCard(file: string): CheckedFile {
   if (source === undefined || card === undefined) return { file, kind: "card", subject: undefined, findings };
   const decoded = decodeYaml(source, file, cardCodec);
   const testsFile = testsFileFor(file);
-  findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile), testsFile }));
+  findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile, card), testsFile }));
   return { file, kind: "card", subject: `${card.provider} ${card.version}`, findings };
 }
 
 /** Grant kinds the accounts of a card's tests grant. A tests file that does not load is reported when it is checked itself. */
-function grantedInTests(testsFile: string): TestedGrantKinds {
+/** Grant kinds the tests' accounts receive: purchases, subscription top-ups, and a plan's one-time credits. */
+function grantedInTests(testsFile: string, card: RateCard): TestedGrantKinds {
   if (!existsSync(testsFile)) return { kind: "no-tests" };
   let suite: Suite;
   try {
@@ -61,7 +62,13 @@ function grantedInTests(testsFile: string): TestedGrantKinds {
   const kinds = new Set<string>();
   suite.doc.cases.forEach((_, i) => {
     try {
-      for (const g of caseAccount(suite, i)?.doc.grants ?? []) kinds.add(g.kind);
+      const doc = caseAccount(suite, i)?.doc;
+      if (!doc) return;
+      for (const g of doc.grants ?? []) kinds.add(g.kind);
+      const terms = [doc, ...(doc.accounts?.values() ?? [])];
+      for (const t of terms) for (const g of t.recurring_grants ?? []) kinds.add(g.kind);
+      const plans = [suite.doc.cases[i]!.plan, ...terms.map((t) => t.plan)].filter((p): p is string => p !== undefined);
+      if (plans.some((p) => card.plans.get(p)?.onetime.gt(0))) kinds.add(ONETIME);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
     }
