@@ -1,0 +1,143 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { Statement, UsageEvent } from "../src/engine/types.js";
+import { Decimal, ZERO } from "../src/money.js";
+import { statementJson } from "../src/render/statement-json.js";
+import { burnrate } from "./helpers/cli.js";
+import { card, events, replay, TEST_CARD, type EventSpec } from "./helpers/engine.js";
+
+// Issue 7: the invariants of SPEC 2 over 10,000 random streams (INVARIANT_RUNS to change it).
+// The streams are small (at most 24 events over three cycles) so that 10,000 of them stay fast;
+// every stream is checked for all four invariants at once:
+//   conservation: opening + granted = consumed + expired + closing, per grant and in total;
+//   the statement's lines sum to its total (and the pool split too);
+//   order independence: shuffling the rows within each instant changes nothing;
+//   splitting the log across files (merged by time, ties to the earlier file) changes nothing.
+// The last one also runs through the real CLI on generated logs split into several files.
+const C = card();
+const RUNS = Number(process.env.INVARIANT_RUNS ?? 10_000);
+const CLI_RUNS = Number(process.env.INVARIANT_CLI_RUNS ?? 6);
+const DAY = 86_400_000;
+const START = Date.UTC(2026, 0, 1);
+const meters = ["call", "read", "view", "visitor", "site", "site_closed", "disk", "disk_freed"] as const;
+
+const rawEvent = fc.record({
+  day: fc.integer({ min: 0, max: 80 }),
+  // Few distinct instants, so that many events share one and order within it matters.
+  hour: fc.integer({ min: 0, max: 1 }),
+  meter: fc.constantFrom(...meters),
+  quantity: fc.integer({ min: 0, max: 60 }),
+  hundredths: fc.integer({ min: 0, max: 99 }),
+  project: fc.constantFrom("p", "q"),
+  user: fc.constantFrom("u1", "u2"),
+  account: fc.constantFrom("acct", "other"),
+});
+type RawEvent = typeof rawEvent extends fc.Arbitrary<infer T> ? T : never;
+
+/** Make random rows consistent: close an item only while open, lower a level only as far as it goes. */
+function consistent(raw: RawEvent[]): EventSpec[] {
+  const sorted = raw.map((r, i) => ({ r, i })).sort((a, b) => a.r.day - b.r.day || a.r.hour - b.r.hour || a.i - b.i);
+  const open = new Set<string>();
+  const level = new Map<string, number>();
+  const out: EventSpec[] = [];
+  for (const { r, i } of sorted) {
+    const key = `${r.account}/${r.project}`;
+    let quantity = `${r.quantity}.${String(r.hundredths).padStart(2, "0")}`;
+    if (r.meter === "site") open.add(key);
+    if (r.meter === "site_closed" && !open.delete(key)) continue;
+    if (r.meter === "disk") {
+      level.set(key, (level.get(key) ?? 0) + r.quantity);
+      quantity = String(r.quantity);
+    }
+    if (r.meter === "disk_freed") {
+      const have = level.get(key) ?? 0;
+      if (have === 0) continue;
+      const take = Math.min(have, Math.max(1, r.quantity));
+      level.set(key, have - take);
+      quantity = String(take);
+    }
+    out.push([new Date(START + r.day * DAY + r.hour * 3_600_000).toISOString(), r.meter, quantity, { project: r.project, user: r.user }, { account: r.account, id: `e${i}` }]);
+  }
+  return out;
+}
+
+const stream = fc.array(rawEvent, { maxLength: 24 }).map(consistent);
+const purchases = fc.array(fc.record({
+  kind: fc.constantFrom("topup", "addon"),
+  amount: fc.integer({ min: 1, max: 60 }).map(String),
+  day: fc.integer({ min: 0, max: 80 }),
+}), { maxLength: 3 }).map((ps) => ps.map((p) => ({ kind: p.kind, amount: p.amount, at: new Date(START + p.day * DAY + 1800_000).toISOString() })));
+const plan = fc.constantFrom("small", "paid");
+
+const run = (evs: UsageEvent[], ps: { kind: string; amount: string; at: string }[], p: string) =>
+  replay(C, evs, { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z" });
+const text = (st: Statement) => JSON.stringify(statementJson(st));
+
+function checkSums(st: Statement): void {
+  for (const account of st.accounts) {
+    for (const c of account.cycles) {
+      let left = ZERO;
+      let right = ZERO;
+      for (const g of c.grants) {
+        expect(g.opening.plus(g.granted).toFixed(), `${account.account} ${g.kind}`).toBe(g.consumed.plus(g.expired).plus(g.closing).toFixed());
+        left = left.plus(g.opening).plus(g.granted);
+        right = right.plus(g.consumed).plus(g.expired).plus(g.closing);
+      }
+      expect(left.toFixed()).toBe(right.toFixed());
+      expect(c.lines.reduce((t, l) => t.plus(l.amount), ZERO).toFixed()).toBe(c.total.toFixed());
+      const pools = new Map<string, Decimal>();
+      for (const l of c.lines) pools.set(l.pool, (pools.get(l.pool) ?? ZERO).plus(l.amount));
+      expect([...pools.values()].reduce((t, v) => t.plus(v), ZERO).toFixed()).toBe(c.total.toFixed());
+    }
+  }
+}
+
+describe(`invariants over ${RUNS} random streams`, () => {
+  it("conservation, lines sum to total, order within an instant and splitting across files change nothing", () => {
+    fc.assert(fc.property(stream, purchases, plan, fc.integer(), fc.integer({ min: 2, max: 4 }), (specs, ps, p, seed, files) => {
+      const evs = events(specs);
+      const st = run(evs, ps, p);
+      checkSums(st);
+      const expected = text(st);
+      // Shuffle within each instant (deterministic from the seed).
+      let x = seed | 1;
+      const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+      const shuffled = evs.map((e) => ({ e, k: rnd() })).sort((a, b) => a.e.at - b.e.at || a.k - b.k).map(({ e }) => e);
+      expect(text(run(shuffled, ps, p))).toBe(expected);
+      // Split round-robin into N files, each still in time order; merge by time, ties to the earlier file.
+      const parts = Array.from({ length: files }, (_, f) => evs.filter((_, i) => i % files === f));
+      const merged = parts.flatMap((part, f) => part.map((e, i) => ({ e, f, i }))).sort((a, b) => a.e.at - b.e.at || a.f - b.f || a.i - b.i).map(({ e }) => e);
+      expect(text(run(merged, ps, p))).toBe(expected);
+    }), { numRuns: RUNS });
+  }, 300_000);
+
+  it("through the CLI: a generated log split across files gives the same statement as the whole log", () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-invariants-"));
+    const cardFile = join(dir, "card.yaml");
+    writeFileSync(cardFile, TEST_CARD);
+    const cliStream = fc.array(rawEvent, { minLength: 1, maxLength: 60 }).map(consistent);
+    let round = 0;
+    fc.assert(fc.property(cliStream, fc.integer({ min: 2, max: 3 }), (specs, files) => {
+      round++;
+      const header = "timestamp,meter,quantity,account,project,user,event_id";
+      const rows = specs.map(([at, meter, quantity, dims, extra]) => `${at},${meter},${quantity},${extra!.account},${dims!.project},${dims!.user},${extra!.id}`);
+      const whole = join(dir, `whole-${round}.csv`);
+      writeFileSync(whole, `${header}\n${rows.join("\n")}\n`);
+      const parts = Array.from({ length: files }, (_, f) => {
+        const file = join(dir, `part-${round}-${f}.csv`);
+        writeFileSync(file, `${header}\n${rows.filter((_, i) => i % files === f).join("\n")}\n`);
+        return file;
+      });
+      const base = ["statement", "--card", cardFile, "--plan", "paid", "--anchor", "2026-01-01", "--through", "2026-03-20", "--format", "json"];
+      const one = burnrate([...base, "--usage", whole]);
+      const split = burnrate([...base, ...parts.flatMap((f) => ["--usage", f])]);
+      expect(one.code, one.stderr).toBe(0);
+      expect(split.code, split.stderr).toBe(0);
+      const strip = (s: string) => s.replaceAll(/"[^"]*\/(whole|part)-[^"]*"/g, '"FILE"');
+      expect(strip(split.stdout)).toBe(strip(one.stdout));
+    }), { numRuns: CLI_RUNS });
+  }, 120_000);
+});
