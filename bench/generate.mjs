@@ -59,9 +59,12 @@ export async function generate(rows, file) {
     }
     const project = `p${String(Math.floor(rnd() * PROJECTS)).padStart(4, "0")}`;
     switch (meter) {
-      case "end_user_open":
-        buffer += `${at},end_user_open,1,${project},u${Math.floor(rnd() * USERS)},,,,\n`;
+      case "end_user_open": {
+        // Each end-user belongs to one project: 100,000 distinct users, 100 a project.
+        const user = Math.floor(rnd() * USERS);
+        buffer += `${at},end_user_open,1,p${String(user % PROJECTS).padStart(4, "0")},u${user},,,,\n`;
         break;
+      }
       case "email": case "sms": case "push":
         buffer += `${at},${meter},${1 + Math.floor(rnd() * 20)},${project},,,,${rnd() < 0.5 ? "studio" : "project"},\n`;
         break;

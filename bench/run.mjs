@@ -72,7 +72,7 @@ function account(rows) {
   // The allowance is a little under a cycle's spend: the allowance runs out in the
   // second and third cycles, the grace buffer is drawn and refusals follow; a top-up
   // in the third cycle, warnings at every level.
-  const allowance = Math.round(rows * 0.155);
+  const allowance = Math.round(rows * 0.145);
   const file = `${data}/account-${rows}.yaml`;
   writeFileSync(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\ngrants:\n  - { kind: topup, amount: ${Math.round(allowance / 100)}, at: "2026-11-15T00:00:00Z" }\n`);
   return file;

@@ -36,7 +36,7 @@ export function openInput(file: string, stdin?: Readable): Readable {
     throw new UserError(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? "error"}`, where, "an existing file", "no such file");
   }
   if (stat.isDirectory()) throw new UserError("is a directory", where, "a file", "a directory");
-  return createReadStream(file, { highWaterMark: 1 << 20 });
+  return createReadStream(file, { highWaterMark: 1 << 14 });
 }
 
 /** Consecutive rows often share a timestamp: the last one parsed is kept. */
