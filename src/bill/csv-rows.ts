@@ -1,4 +1,5 @@
 import { parse, CsvError } from "csv-parse/sync";
+import { csvParseError } from "../csv-errors.js";
 import { UserError, shown } from "../errors.js";
 import { readText } from "../inputs.js";
 
@@ -13,20 +14,6 @@ export interface CsvTable {
   rows: CsvRow[];
 }
 
-/**
- * The 1-based column of a csv-parse error. csv-parse gives the 0-based index of the field it was
- * reading, except for a row of the wrong length, where it gives the row's field count: the column
- * then is the first missing field (too few) or the first extra one (too many).
- */
-function csvErrorColumn(err: CsvError & { column?: number }): number {
-  const column = typeof err.column === "number" ? err.column : 0;
-  if (err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH") {
-    const expected = /expect (\d+)/.exec(err.message)?.[1];
-    return expected !== undefined && column > Number(expected) ? Number(expected) + 1 : column + 1;
-  }
-  return column + 1;
-}
-
 /** A whole small CSV (a bill), UTF-8 checked, with errors at their line and column. */
 export function readCsvTable(file: string): CsvTable {
   const text = readText(file);
@@ -34,10 +21,7 @@ export function readCsvTable(file: string): CsvTable {
   try {
     records = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof records;
   } catch (e) {
-    if (e instanceof CsvError) {
-      const err = e as CsvError & { lines?: number; column?: number };
-      throw new UserError(`malformed CSV: ${e.message.replace(/^Invalid [^:]*: /, "").split(/[.:]/)[0]}`, { file, line: err.lines ?? 1, column: csvErrorColumn(err) }, "RFC 4180 CSV", e.code);
-    }
+    if (e instanceof CsvError) throw csvParseError(e, file);
     throw e;
   }
   const [head, ...rest] = records;

@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { pipeline, type Readable } from "node:stream";
 import { parse, CsvError } from "csv-parse";
+import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -85,10 +86,7 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
       }
     }
   } catch (e) {
-    if (e instanceof CsvError) {
-      const err = e as CsvError & { lines?: number; column?: number };
-      throw new UserError(`malformed CSV: ${e.message.replace(/^Invalid [^:]*: /, "").split(/[.:]/)[0]}`, { file, line: err.lines ?? 1, column: (err.column as number | undefined) ?? 1 }, "RFC 4180 CSV", e.code);
-    }
+    if (e instanceof CsvError) throw csvParseError(e, file, MAX_RECORD_BYTES);
     throw e;
   }
   if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");

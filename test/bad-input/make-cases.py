@@ -47,8 +47,8 @@ LON=['statement','--card','$ROOT/ratecards/fliplet.yaml','--plan','pro','--ancho
 u('usage-dst-gap', H+'2026-03-29T01:30:00,data_read,1,p\n','usage.csv:2:1','local time does not exist in Europe/London','a local time outside a daylight-saving gap, or an offset','"2026-03-29T01:30:00"',args=LON)
 u('usage-dst-overlap', H+'2026-10-25T01:30:00,data_read,1,p\n','usage.csv:2:1','local time happens twice in Europe/London','an explicit offset such as +01:00','"2026-10-25T01:30:00"',args=LON)
 u('usage-long-line-bad-timestamp', H+'@LONG@,data_read,1,p\n','usage.csv:2:1','bad timestamp','an ISO-8601 instant such as 2026-10-14T09:30:00Z','"xxxxxxxx', long={'file':'usage.csv','marker':'@LONG@','char':'x','count':500000}, stderr_max=2000)
-u('usage-record-over-1mib', H+'2026-11-02T10:00:00Z,data_read,1,@LONG@\n','usage.csv:2:1','', 'a row of at most 1048576 bytes', None, says_any=['row too long','record too long'], long={'file':'usage.csv','marker':'@LONG@','char':'x','count':2000000}, stderr_max=2000, fails='src/usage/read.ts: a row over max_record_size (1 MiB) is reported at column 0 as "malformed CSV: Max Record Size (expected RFC 4180 CSV, found CSV_MAX_RECORD_SIZE)"; columns are 1-based and the message should name the limit')
-u('usage-too-few-fields', GOOD+'2026-11-02T10:00:00Z,data_read\n','usage.csv:4:2','malformed CSV','RFC 4180 CSV','CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
+u('usage-record-over-1mib', H+'2026-11-02T10:00:00Z,data_read,1,@LONG@\n','usage.csv:2:1','', 'a row of at most 1048576 bytes', None, says_any=['row too long','record too long'], long={'file':'usage.csv','marker':'@LONG@','char':'x','count':2000000}, stderr_max=2000)
+u('usage-too-few-fields', GOOD+'2026-11-02T10:00:00Z,data_read\n','usage.csv:4:3','malformed CSV','RFC 4180 CSV','CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
 u('usage-too-many-fields', H+'2026-11-02T10:00:00Z,data_read,1,p,extra\n','usage.csv:2:5','malformed CSV','RFC 4180 CSV','CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
 u('usage-unclosed-quote', H+'2026-11-02T10:00:00Z,data_read,1,"p\n','usage.csv:2:','malformed CSV: Quote Not Closed','RFC 4180 CSV','CSV_QUOTE_NOT_CLOSED')
 u('usage-row-after-multiline-field', H+'2026-11-02T10:00:00Z,data_read,1,"a\nb"\n2026-11-02T10:00:00Z,data_raed,1,p\n','usage.csv:4:2','unknown meter "data_raed"','a meter of fliplet 2026-11','"data_raed"')
@@ -139,7 +139,7 @@ b('bill-duplicate-header', 'period_start,activity,activity,quantity,amount\n2026
 b('bill-not-utf8', BH.encode()+b'2026-11-01,Projects,alph\xe1,1,0.5\n', 'bill.csv:2:','file is not UTF-8','UTF-8 text','the byte 0xe1')
 b('bill-opening-quote-mid-field', BH+'2026-11-01,Projects,=H("x"),1,0.5\n', 'bill.csv:2:3','malformed CSV','RFC 4180 CSV','INVALID_OPENING_QUOTE')
 b('bill-too-few-fields', BH+'2026-11-01,Projects,alpha,1\n', 'bill.csv:2:5','malformed CSV','RFC 4180 CSV','CSV_RECORD_INCONSISTENT_FIELDS_LENGTH')
-u('usage-opening-quote-mid-field', H+'2026-11-02T10:00:00Z,data_read,1,=H("x")\n','usage.csv:2:4','malformed CSV','RFC 4180 CSV','INVALID_OPENING_QUOTE', fails='src/usage/read.ts: csv-parse error columns are 0-based field indexes (reported here as column 3 for the 4th field); the bill reader now adds 1 (src/bill/csv-rows.ts csvErrorColumn)')
+u('usage-opening-quote-mid-field', H+'2026-11-02T10:00:00Z,data_read,1,=H("x")\n','usage.csv:2:4','malformed CSV','RFC 4180 CSV','INVALID_OPENING_QUOTE')
 # --- read, not rejected: exit 0 and priced exactly like the plain file
 def ok(name, files, args=ST, **kw):
     case(name, files, args, 0, **kw)
