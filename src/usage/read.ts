@@ -4,7 +4,7 @@ import { parse, CsvError } from "csv-parse";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
-import type { RateCard } from "../ratecard/types.js";
+import type { MeterEvent, RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
@@ -38,6 +38,18 @@ export function openInput(file: string, stdin?: Readable): Readable {
   }
   if (stat.isDirectory()) throw new UserError("is a directory", where, "a file", "a directory");
   return createReadStream(file, { highWaterMark: 1 << 14 });
+}
+
+/** The dimensions a row of this meter event must carry, worked out once per meter event. */
+const needed = new WeakMap<MeterEvent, readonly string[]>();
+function neededDimensions(event: MeterEvent): readonly string[] {
+  let dims = needed.get(event);
+  if (!dims) {
+    const meter = event.meter;
+    const keyBy = "keyBy" in meter ? meter.keyBy : [];
+    needed.set(event, (dims = event.role === "charge" ? [...new Set([...meter.dimensions, ...keyBy])] : keyBy));
+  }
+  return dims;
 }
 
 /** Consecutive rows often share a timestamp: the last one parsed is kept. */
@@ -170,8 +182,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
       delete dimensions[c.name];
     }
   }
-  const needed = meterEvent.role === "charge" ? [...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])] : "keyBy" in meter ? meter.keyBy : [];
-  for (const dim of needed) {
+  for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
       const column = layout.header.indexOf(dim);
       throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a ${dim} value`, column < 0 ? "no such column" : "an empty cell");
