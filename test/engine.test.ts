@@ -232,3 +232,24 @@ describe("thresholds and order", () => {
     expect(st.accounts.map((a) => [a.account, s(a.cycles[0]!.total), a.cycles[0]!.rejected.length])).toEqual([["a", "10", 1], ["acct", "0", 0], ["b", "10", 0]]);
   });
 });
+
+describe("refunds and grace", () => {
+  it("a refund in one pool frees the grace another pool drew", () => {
+    // paid: 100 included, 10 grace on the run pool. 3 GB of disk (build pool) charged at
+    // February's start (12); reads (run pool) then use the rest and 8 of grace; freeing
+    // the disk refunds 12: 8 back to what grace covered, 4 to the credits.
+    const st = replay(C, events([
+      ["2026-01-05T00:00:00Z", "disk", "3"],
+      ["2026-02-02T00:00:00Z", "read", "192"],
+      ["2026-02-03T00:00:00Z", "disk_freed", "3"],
+      ["2026-02-04T00:00:00Z", "read", "20"],
+      ["2026-02-05T00:00:00Z", "read", "2"],
+    ]));
+    const feb = st.accounts[0]!.cycles[1]!;
+    // After the refund: 4 credits left and the full 10 of grace again: 10 + 4 covers the
+    // read of 10 (20 x 0.5), with 6 of grace drawn; the read of 1 more fits in the grace left.
+    expect(feb.rejected).toEqual([]);
+    expect(s(feb.uncovered)).toBe("7");
+    expect(s(feb.total)).toBe("107");
+  });
+});

@@ -108,6 +108,13 @@ describe("statement on the Fliplet fixtures", () => {
     expect(run.stdout).toBe(ok([...base, "--format", "json"]));
   });
 
+  it("reads unsorted usage from standard input, which it cannot read twice", () => {
+    const [header, ...rows] = readFileSync(join(ROOT, USAGE), "utf8").trimEnd().split("\n");
+    const run = burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: [header, ...rows.reverse()].join("\n") + "\n" });
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(ok([...base, "--format", "json"]));
+  });
+
   it("flags override the account file", () => {
     const out = JSON.parse(ok([...base, "--plan", "free", "--format", "json"]));
     expect(out.accounts[0].plan).toBe("free");

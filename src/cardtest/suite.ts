@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import type { AccountFile } from "../account/account.js";
 import { parseAccount } from "../account/account.js";
@@ -56,6 +55,3 @@ export function caseUsage(suite: Suite, c: CaseDocument): string[] {
   return (c.usage ?? []).map((u) => relativeTo(suite.file, u));
 }
 
-export function hasTests(cardFile: string): boolean {
-  return existsSync(testsFileFor(cardFile));
-}

@@ -77,14 +77,24 @@ export class OpenCycle {
     if (grace.gt(0)) this.graceUsed.set(pool, (this.graceUsed.get(pool) ?? ZERO).plus(grace));
   }
 
-  recordRefund(allocation: Allocation, fromUncovered: Decimal, pool: string): void {
+  /**
+   * A refund gives back uncovered charges first. What it gives back frees the
+   * grace buffers that held it, whichever pool drew them (a storage refund can
+   * free grace that end-user activity used), in the card's pool order.
+   */
+  recordRefund(allocation: Allocation, fromUncovered: Decimal): void {
     for (const [kind, amount] of allocation) {
       this.consumed.set(kind, (this.consumed.get(kind) ?? ZERO).minus(amount));
       if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance.minus(amount);
     }
     this.uncovered = this.uncovered.minus(fromUncovered);
-    const used = this.graceUsed.get(pool);
-    if (used) this.graceUsed.set(pool, Decimal.max(ZERO, used.minus(fromUncovered)));
+    let left = fromUncovered;
+    for (const [pool, used] of this.graceUsed) {
+      if (left.isZero()) break;
+      const back = Decimal.min(used, left);
+      this.graceUsed.set(pool, used.minus(back));
+      left = left.minus(back);
+    }
   }
 
   /** Credits consumed from grants that count toward the allowance's percentage. */

@@ -7,12 +7,12 @@ import { extraParts, itemKey, PriceBook, resolve, unitPrice, type PricedPart } f
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
-import { Wallet, type Allocation } from "./wallet.js";
+import { Wallet } from "./wallet.js";
 
-/** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
 const NO_PARTS: readonly PricedPart[] = Object.freeze([]);
 
+/** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
   constructor(readonly event: UsageEvent) {
     super("usage is not in time order");
@@ -242,7 +242,7 @@ export class Replay {
     // Uncovered (grace) charges are given back first, then grants in burn order.
     const fromUncovered = Decimal.min(amount, run.cycle.uncovered);
     const { allocation, left } = run.wallet.refund(amount.minus(fromUncovered));
-    run.cycle.recordRefund(allocation, fromUncovered, pool);
+    run.cycle.recordRefund(allocation, fromUncovered);
     // A grant that paid for the charge and has since expired cannot take credits back.
     const given = amount.minus(left);
     run.cycle.addLine(meter, event.meter, undefined, "refund", category, pool, gauge.dims, refundable.neg(), this.book.text(gauge.chargedPrice), given.neg());
@@ -538,4 +538,3 @@ function canonicalKey(e: UsageEvent): string {
   return JSON.stringify([e.account, e.meter, dims, e.quantity.toFixed(), e.eventId ?? ""]);
 }
 
-export type { Allocation };

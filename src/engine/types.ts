@@ -118,7 +118,11 @@ export interface CycleStatement {
   alerts: Alert[];
   /** What this account earned as the creator of apps others used. */
   rewards: { earned: Decimal; from: { account: string; amount: Decimal }[] };
-  /** When the credits and any grace ran out, if they did. */
+  /**
+   * The first instant the credits could not cover a charge on their own: drawn to
+   * zero, into grace, or an event refused for want of them (some may remain, too
+   * few for that event). A simulation reports it as the allowance running out.
+   */
   exhaustedAt: Instant | undefined;
 }
 

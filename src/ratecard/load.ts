@@ -1,6 +1,6 @@
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, type RoundingMode } from "../money.js";
-import { decodeYaml, nearest } from "../yaml/codec.js";
+import { decodeYaml } from "../yaml/codec.js";
 import { cardCodec, type MeterDocument } from "./schema.js";
 import {
   INCLUDED,
@@ -200,4 +200,3 @@ function checkDepth(tree: ReadonlyMap<string, PriceTree>, depth: number, path: (
   }
 }
 
-export { nearest };

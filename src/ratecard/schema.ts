@@ -1,7 +1,6 @@
-import { isMap, isScalar, type Node } from "yaml";
-import type { Decimal } from "../money.js";
+import { isMap, type Node } from "yaml";
 import {
-  boolean, decimal, dictionary, fail, integer, list, oneOf, record, resolved, scalarOrMapping, text,
+  boolean, decimal, dictionary, integer, list, oneOf, record, scalarOrMapping, text,
   type Codec, type JsonSchema,
 } from "../yaml/codec.js";
 import type { PriceTree } from "./types.js";
@@ -107,8 +106,3 @@ export const cardCodec = record(
 export type CardDocument = ReturnType<typeof cardCodec.decode>;
 export type MeterDocument = ReturnType<typeof meterCodec.decode>;
 
-export function isDecimalLeaf(tree: PriceTree): tree is Decimal {
-  return !(tree instanceof Map);
-}
-
-export { fail, isScalar, resolved };

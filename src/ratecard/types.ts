@@ -52,7 +52,6 @@ export type Meter =
   /** A level raised by this meter and lowered by `decreasedBy`, charged at cycle start; decreases refund that cycle's charge. */
   | (MeterCommon & { aggregation: "gauge"; keyBy: readonly string[]; decreasedBy: string });
 
-export type Aggregation = Meter["aggregation"];
 
 /** What a usage row's meter column may name: a priced meter, or the event that ends or lowers one. */
 export type MeterEvent = { role: "charge"; meter: Meter } | { role: "end"; meter: Meter & { aggregation: "recurring" } } | { role: "decrease"; meter: Meter & { aggregation: "gauge" } };

@@ -71,7 +71,8 @@ export function toMarkdown(blocks: readonly Block[]): string {
         out.push(`${b.level === 1 ? "#" : "##"} ${b.text}`, "");
         break;
       case "facts":
-        for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${cell(v).split("\n").join(", ")}`);
+        // Padding that aligns a terminal's columns means nothing in Markdown.
+        for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${cell(v).split("\n").map((x) => x.trim()).join(", ")}`);
         out.push("");
         break;
       case "table":

@@ -92,11 +92,7 @@ ${body}
 `;
 }
 
-/** Report blocks (the same ones the terminal and Markdown show) as HTML, headings one level down for the page's own. */
-export function blocksHtml(blocks: readonly Block[]): string {
-  return blocks.map(blockHtml).join("\n");
-}
-
+/** A report block (the same ones the terminal and Markdown show) as HTML, headings one level down for the page's own. */
 export function blockHtml(b: Block): string {
   switch (b.kind) {
     case "heading":

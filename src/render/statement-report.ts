@@ -7,7 +7,7 @@ import type { LineKind } from "../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "./summary.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
-const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "cycle", gauge: "cycle", refund: "refund" };
+const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
 
 /** A statement for people: per account and cycle, totals first, then grants, categories, projects and lines. */
 export function statementBlocks(statement: Statement, ctx: RenderContext): Block[] {
@@ -58,7 +58,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`)).join("\n")]);
   }
   if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
-  if (c.exhaustedAt !== undefined) facts.push(["Credits ran out", localDateTime(ctx, c.exhaustedAt)]);
+  if (c.exhaustedAt !== undefined) facts.push(["Credits short", localDateTime(ctx, c.exhaustedAt)]);
   blocks.push({ kind: "facts", rows: facts });
 
   blocks.push({

@@ -2,7 +2,7 @@ import { dirname, resolve as resolvePath } from "node:path";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { itemKey, resolve, unitPrice } from "../engine/pricing.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
-import { Decimal } from "../money.js";
+import { ONE } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
 import { decodeYaml, nearest, type Decoded } from "../yaml/codec.js";
@@ -15,7 +15,6 @@ export interface ScenarioFlags {
   plan?: string;
 }
 
-const ONE = new Decimal(1);
 
 /** Read a scenario file and the card it names, and check every activity against that card. */
 export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario {

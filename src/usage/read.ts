@@ -156,7 +156,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
     const q = quantityOf(cell);
     if (!q) throw new UserError("quantity is not a number", at(index.quantity), "a plain decimal such as 12 or 0.5", shown(cell));
     if (q.isNegative() && !q.isZero()) {
-      throw new UserError(`negative quantity on meter ${shown(meterName)}`, at(index.quantity), "a quantity of 0 or more (this meter has no refunds)", shown(cell));
+      throw new UserError(`negative quantity on meter ${shown(meterName)}`, at(index.quantity), "a quantity of 0 or more (deletions and refunds have their own meters)", shown(cell));
     }
     quantity = q;
   }

@@ -34,16 +34,21 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[]): Promise<Statement> {
   const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
   try {
-    return await replayInOrder(card, settings, () => readUsage(input.files, { ...options, plain: true }), ledger);
+    return await replayInOrder(card, settings, () => readUsage(input.files, { ...options, plain: true }), ledger, input.files.includes("-"));
   } catch (e) {
     if (!(e instanceof NeedsFullParser)) throw e;
     if (ledger) ledger.length = 0;
   }
-  return replayInOrder(card, settings, () => readUsage(input.files, options), ledger);
+  return replayInOrder(card, settings, () => readUsage(input.files, options), ledger, input.files.includes("-"));
 }
 
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => AsyncGenerator<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
-  const stream = new Watched(events());
+/**
+ * Replay a stream that should be in time order; if it is not, sort and replay
+ * again. Standard input cannot be read twice, so with it the events read are kept
+ * for that second pass.
+ */
+async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => AsyncGenerator<UsageEvent>, ledger: LedgerEntry[] | undefined, keep: boolean): Promise<Statement> {
+  const stream = new Watched(events(), keep);
   try {
     return await replayEvents(card, settings, stream, ledger);
   } catch (e) {
@@ -52,22 +57,32 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
     // is in time order: look through the rest before reporting it.
     if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
   }
-  const all: UsageEvent[] = [];
-  for await (const event of events()) all.push(event);
+  const all: UsageEvent[] = keep ? await stream.everything() : [];
+  if (!keep) for await (const event of events()) all.push(event);
   all.sort((a, b) => a.at - b.at);
   if (ledger) ledger.length = 0;
   return replayEvents(card, settings, all, ledger);
 }
 
-/** An event stream that remembers the latest instant it gave, and that a failed replay does not close. */
+/**
+ * An event stream that remembers the latest instant it gave, that a failed replay
+ * does not close, and that can keep every event it gave (for input read once).
+ */
 class Watched implements AsyncIterable<UsageEvent> {
   private latest = -Infinity;
-  constructor(private readonly source: AsyncGenerator<UsageEvent>) {}
+  private readonly kept: UsageEvent[] = [];
+  constructor(private readonly source: AsyncGenerator<UsageEvent>, private readonly keep: boolean) {}
+
+  private async pull(): Promise<IteratorResult<UsageEvent>> {
+    const next = await this.source.next();
+    if (!next.done && this.keep) this.kept.push(next.value);
+    return next;
+  }
 
   [Symbol.asyncIterator](): AsyncIterator<UsageEvent> {
     return {
       next: async () => {
-        const next = await this.source.next();
+        const next = await this.pull();
         if (!next.done) this.latest = Math.max(this.latest, next.value.at);
         return next;
       },
@@ -75,11 +90,21 @@ class Watched implements AsyncIterable<UsageEvent> {
   }
 
   async restInOrder(): Promise<boolean> {
-    for (let next = await this.source.next(); !next.done; next = await this.source.next()) {
-      if (next.value.at < this.latest) return false;
-      this.latest = next.value.at;
+    let ordered = true;
+    for (let next = await this.pull(); !next.done; next = await this.pull()) {
+      if (next.value.at < this.latest) {
+        ordered = false;
+        if (!this.keep) return false;
+      }
+      this.latest = Math.max(this.latest, next.value.at);
     }
-    return true;
+    return ordered;
+  }
+
+  /** Every event of the input: those already given, then the rest. */
+  async everything(): Promise<UsageEvent[]> {
+    while (!(await this.pull()).done);
+    return this.kept;
   }
 }
 
