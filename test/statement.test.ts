@@ -115,6 +115,15 @@ describe("statement on the Fliplet fixtures", () => {
     expect(run.stdout).toBe(ok([...base, "--format", "json"]));
   });
 
+  it("shows both dates of an annual plan: credits reset monthly, the subscription renews yearly", () => {
+    const monthly = JSON.parse(ok([...base, "--format", "json"])).accounts[0].cycles;
+    expect(monthly.map((c: { renews: string; resets: string }) => c.renews === c.resets)).toEqual([true, true, true]);
+    const annual = JSON.parse(ok(["statement", "--account", "fixtures/fliplet/account-annual.yaml", "--usage", USAGE, "--format", "json"])).accounts[0].cycles;
+    expect(annual.map((c: { resets: string }) => c.resets)).toEqual(monthly.map((c: { resets: string }) => c.resets));
+    expect(annual.map((c: { renews: string }) => c.renews)).toEqual(["2027-09-13T23:00:00Z", "2027-09-13T23:00:00Z", "2027-09-13T23:00:00Z"]);
+    expect(ok(["statement", "--account", "fixtures/fliplet/account-annual.yaml", "--usage", USAGE, "--format", "table"])).toMatch(/^Cycle 1: 2026-09-14 to 2026-10-13 \(resets 2026-10-14 00:00, renews 2027-09-14\)$/m);
+  });
+
   it("flags override the account file", () => {
     const out = JSON.parse(ok([...base, "--plan", "free", "--format", "json"]));
     expect(out.accounts[0].plan).toBe("free");

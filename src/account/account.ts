@@ -4,7 +4,7 @@ import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountTerms, GrantPurchase } from "../engine/types.js";
 import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
-import { boolean, decimal, decodeYaml, dictionary, list, record, text, type Decoded } from "../yaml/codec.js";
+import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -35,6 +35,7 @@ export const accountCodec = record({}, {
   anchor: INSTANT_TEXT,
   timezone: text({ description: "IANA time zone name; default UTC" }),
   subscription_end: INSTANT_TEXT,
+  term: oneOf(["monthly", "annual"] as const, "the subscription's term: credits reset every month either way; an annual one renews every 12 months from the anchor"),
   through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
   grants: list(grantCodec),
   accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
@@ -77,6 +78,8 @@ export interface AccountSettings {
   purchases: GrantPurchase[];
   subscriptionEnd: Instant | undefined;
   through: Instant | undefined;
+  /** Months between renewals of the subscription: 1, or 12 for an annual plan with monthly resets. */
+  renewalMonths: number;
 }
 
 const FLAG: Location = { file: "<command line>", line: 1, column: 1 };
@@ -145,7 +148,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
   const throughText = flags.through ?? doc.through;
   const through = throughText === undefined ? undefined : instant(throughText, flagOr(flags.through, "through"));
-  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through };
+  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, renewalMonths: doc.term === "annual" ? 12 : 1 };
 }
 
 /** Without an anchor, cycles start on the first of the month of the earliest usage, at local midnight. */

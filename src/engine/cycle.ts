@@ -211,7 +211,7 @@ export class OpenCycle {
   }
 
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
-  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal> }): CycleStatement {
+  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal> }): Omit<CycleStatement, "renews"> {
     const kinds = new Set([...this.opening.keys(), ...this.grantedKinds.keys(), ...this.consumed.keys(), ...this.expiredKinds.keys()]);
     const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
       kind,

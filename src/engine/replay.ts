@@ -372,7 +372,9 @@ export class Replay {
   }
 
   private close(run: AccountRun) {
-    return run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() });
+    const every = this.setup.renewalMonths;
+    const renews = this.setup.calendar.start(Math.ceil((run.cycle.index + 1) / every) * every);
+    return { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() }), renews };
   }
 
   private budgetsApply(run: AccountRun): boolean {

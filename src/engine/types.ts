@@ -35,6 +35,8 @@ export interface ReplaySetup {
   fallback: AccountTerms;
   purchases: readonly GrantPurchase[];
   subscriptionEnd: Instant | undefined;
+  /** Months between the subscription's renewals (12 for annual plans whose credits reset monthly). */
+  renewalMonths: number;
   /** The statement runs through the cycle holding this instant, even with no usage in it (a month with only recurring charges). */
   through: Instant | undefined;
 }
@@ -102,7 +104,10 @@ export type Alert =
 export interface CycleStatement {
   index: number;
   start: Instant;
+  /** The end, when the credits reset. */
   end: Instant;
+  /** When the subscription next renews: the end for a monthly plan, the next anniversary for an annual one. */
+  renews: Instant;
   allowance: Decimal;
   total: Decimal;
   uncovered: Decimal;

@@ -26,6 +26,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
     start: formatInstant(c.start),
     end: formatInstant(c.end),
     resets: formatInstant(c.end),
+    renews: formatInstant(c.renews),
     allowance: formatExact(c.allowance),
     total: formatExact(c.total),
     uncovered: formatExact(c.uncovered),

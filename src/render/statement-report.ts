@@ -36,7 +36,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   const unit = card.unit;
   const blocks: Block[] = [];
   const endInclusive = localDate(ctx, c.end - 1);
-  blocks.push({ kind: "heading", level: 2, text: `Cycle ${c.index + 1}: ${localDate(ctx, c.start)} to ${endInclusive} (resets ${localDateTime(ctx, c.end)})` });
+  blocks.push({ kind: "heading", level: 2, text: `Cycle ${c.index + 1}: ${localDate(ctx, c.start)} to ${endInclusive} (resets ${localDateTime(ctx, c.end)}${c.renews !== c.end ? `, renews ${localDate(ctx, c.renews)}` : ""})` });
   const rejectedEvents = c.rejected.reduce((n, r) => n + r.events, 0);
   // Amounts right-aligned on their decimal point, as in the tables below.
   const amounts = [c.allowance, c.total, c.uncovered].map(money);

@@ -188,6 +188,7 @@ export function simulationSettings(scenario: Scenario, terms: AccountTerms, purc
     purchases,
     subscriptionEnd: undefined,
     through: calendar.start(scenario.cycles - 1),
+    renewalMonths: 1,
   };
 }
 

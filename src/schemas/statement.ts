@@ -1,7 +1,7 @@
 import type { JsonSchema } from "../yaml/codec.js";
 import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
 
-const line = object({
+const requiredLine = object({
   meter: str("the meter key that activated the charge; a refund is under the meter that caused it"),
   kind: { enum: ["usage", "recurring", "gauge", "refund"] },
   category: str(),
@@ -12,6 +12,12 @@ const line = object({
   amount: decimalString("credits; negative for a refund"),
   events: count("events (or cycle-start charges) behind the line"),
 });
+
+/** `component` appears only on the lines of a meter's components and per-event surcharges. */
+const line: JsonSchema = {
+  ...requiredLine,
+  properties: { ...(requiredLine.properties as Record<string, JsonSchema>), component: str("a component (input_tokens beside a request) or a per-event surcharge (web_search)") },
+};
 
 const grant = object({
   kind: str("a grant kind of the card: included, topup, ..."),
@@ -26,11 +32,13 @@ export const cycleSchema: JsonSchema = object({
   start: instant("the cycle is [start, end)"),
   end: instant(),
   resets: instant("when the monthly credits refill"),
+  renews: instant("when the subscription renews: resets for a monthly plan, the next anniversary of the anchor for an annual one"),
   allowance: decimalString(),
   total: decimalString("sum of the lines"),
   uncovered: decimalString("charged beyond all grants (grace buffer or allowed)"),
-  overage: object({ currency: str(), amount: decimalString() }),
-  exhausted_at: nullable(instant("when the credits and any grace ran out")),
+  overage: object({ currency: str(), amount: decimalString("money billed at the period's end"), requests: decimalString("requests past the plan's quota") }),
+  quota: nullable(object({ limit: decimalString(), used: decimalString() }, "the plan's monthly request quota")),
+  exhausted_at: nullable(instant("the first instant the credits could not cover a charge on their own: drawn to zero, into grace, or an event refused for want of them")),
   by_category: stringMap(decimalString()),
   by_pool: stringMap(decimalString()),
   by_project: stringMap(decimalString()),
@@ -39,6 +47,14 @@ export const cycleSchema: JsonSchema = object({
   rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() })),
   thresholds: array(object({ percent: { type: "integer", minimum: 1, maximum: 100 }, at: instant() })),
   duplicates: array(object({ meter: str(), events: count(), quantity: decimalString() }), "events whose event_id was seen before, counted once"),
+  budgets: array(object({ key: str(), budget: decimalString(), spent: decimalString() }), "spending per value of the card's budget dimension"),
+  alerts: array({
+    oneOf: [
+      object({ kind: { const: "low_balance" }, level: decimalString(), at: instant() }),
+      object({ kind: { const: "budget" }, key: str(), percent: { type: "integer", minimum: 1, maximum: 100 }, at: instant() }),
+    ],
+  }),
+  rewards: object({ earned: decimalString("credits earned as the creator of apps others used"), from: array(object({ account: str(), amount: decimalString() })) }),
 });
 
 export const statementSchema: JsonSchema = contract("statement", "burnrate statement --format json", {

@@ -118,6 +118,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       fallback: settings.terms,
       purchases: settings.purchases,
       subscriptionEnd: settings.subscriptionEnd,
+      renewalMonths: settings.renewalMonths,
       through: settings.through,
     }, ledger ? (entry) => ledger.push(entry) : undefined);
   for await (const event of events) {

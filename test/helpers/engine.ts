@@ -83,6 +83,7 @@ export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOpti
     purchases,
     subscriptionEnd: options.subscriptionEnd === undefined ? undefined : instant(options.subscriptionEnd, zone),
     through: options.through === undefined ? undefined : instant(options.through, zone),
+    renewalMonths: 1,
   }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
   for (const e of evs) r.push(e);
   return r.finish();
