@@ -1,6 +1,6 @@
 import { UserError, shown, type Location } from "../errors.js";
-import { ONE, ZERO, type Decimal } from "../money.js";
-import type { Lookup, Meter, Price, PriceTree } from "../ratecard/types.js";
+import { ONE, ZERO, roundToStep, type Decimal } from "../money.js";
+import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 
 type Dims = Readonly<Record<string, string>>;
 
@@ -85,10 +85,30 @@ export interface PricedPart {
 }
 
 
-/** Everything an event costs, part by part: its own quantity first, then its components and surcharges. */
-export function priceEvent(book: PriceBook, meter: Meter, dims: Dims, quantity: Decimal, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
+/** What one event costs: its own quantity at the unit price, then its components and surcharges, each rounded where the card rounds per event. */
+export interface PricedEvent {
+  unit: UnitPrice;
+  own: Decimal;
+  extras: readonly PricedPart[];
+  amount: Decimal;
+}
+
+const NO_PARTS: readonly PricedPart[] = Object.freeze([]);
+const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
+
+/** The one place an event's amount is worked out: the replay charges it, reconciliation estimates with it. */
+export function priceEvent(book: PriceBook, card: RateCard, meter: Meter, dims: Dims, quantity: Decimal, components: Readonly<Record<string, Decimal>> = NO_COMPONENTS, origin: Location): PricedEvent {
   const unit = book.unit(meter, dims, origin);
-  return [{ component: undefined, quantity, unit, amount: quantity.mul(unit.value) }, ...extraParts(book, meter, dims, components, origin)];
+  const { roundAt, step, rounding } = card.precision;
+  const round = (d: Decimal) => (roundAt === "event" ? roundToStep(d, step, rounding) : d);
+  const own = round(quantity.mul(unit.value));
+  const extras = meter.components.length > 0 || meter.surcharges.length > 0 ? extraParts(book, meter, dims, components, origin) : NO_PARTS;
+  let amount = own;
+  for (const p of extras) {
+    p.amount = round(p.amount);
+    amount = amount.plus(p.amount);
+  }
+  return { unit, own, extras, amount };
 }
 
 /**

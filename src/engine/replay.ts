@@ -3,14 +3,11 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import { OpenCycle } from "./cycle.js";
-import { extraParts, itemKey, PriceBook, resolve, unitPrice, type PricedPart } from "./pricing.js";
+import { itemKey, PriceBook, priceEvent, resolve, unitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
 import { Wallet } from "./wallet.js";
-
-const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
-const NO_PARTS: readonly PricedPart[] = Object.freeze([]);
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
@@ -258,15 +255,8 @@ export class Replay {
    */
   private charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Readonly<Record<string, string>>, quantity: Decimal, event: UsageEvent | undefined, probe = false): boolean {
     const origin = event?.origin ?? meter.location;
-    const unit = this.book.unit(meter, dims, origin);
+    const { unit, own, extras, amount } = priceEvent(this.book, this.card, meter, dims, quantity, event?.components, origin);
     const rounding = this.card.precision.roundAt === "event";
-    const own = rounding ? this.round(quantity.mul(unit.value)) : quantity.mul(unit.value);
-    const extras = meter.components.length > 0 || meter.surcharges.length > 0 ? extraParts(this.book, meter, dims, event?.components ?? NO_COMPONENTS, origin) : NO_PARTS;
-    let amount = own;
-    for (const p of extras) {
-      if (rounding) p.amount = this.round(p.amount);
-      amount = amount.plus(p.amount);
-    }
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
     const limited = event !== undefined && kind === "usage";

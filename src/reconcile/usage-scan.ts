@@ -1,6 +1,6 @@
 import type { AccountSettings } from "../account/account.js";
 import { lineDimensions, PriceBook, priceEvent } from "../engine/pricing.js";
-import { ZERO, roundToStep, type Decimal } from "../money.js";
+import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Calendar, Instant } from "../time.js";
 import { readUsage } from "../usage/read.js";
@@ -24,14 +24,14 @@ export interface UsageScan {
 /**
  * One read of the usage, beside the replay, for what a statement does not
  * keep: which lines repeated event_ids belong to, and the events close to the
- * cycle boundaries a bill might cut elsewhere. It prices nothing; flow amounts
- * are only estimates to choose a boundary hypothesis, which a replay then proves.
+ * cycle boundaries a bill might cut elsewhere. Flow amounts come from the
+ * engine's own event pricing, without the wallet: they only choose a boundary
+ * hypothesis, which a replay then proves.
  */
 export async function scanUsage(card: RateCard, settings: AccountSettings, input: UsageInput, calendar: Calendar, aligner: Aligner, boundaries: ReadonlySet<number>, window: number): Promise<UsageScan> {
   const duplicates = new Map<string, Decimal>();
   const near = new Map<number, Map<string, NearEvent[]>>();
   const seen = new Set<string>();
-  const { precision } = card;
   const book = new PriceBook();
   const events = readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
   for await (const event of events) {
@@ -50,8 +50,7 @@ export async function scanUsage(card: RateCard, settings: AccountSettings, input
     if (meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow") continue;
     const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
     if (around.length === 0) continue;
-    const parts = priceEvent(book, meterEvent.meter, event.dimensions, event.quantity, event.components ?? {}, event.origin);
-    const amount = parts.reduce((sum, p) => sum.plus(precision.roundAt === "event" ? roundToStep(p.amount, precision.step, precision.rounding) : p.amount), ZERO);
+    const { amount } = priceEvent(book, card, meterEvent.meter, event.dimensions, event.quantity, event.components, event.origin);
     const key = aligner.key(event.account, event.meter, dims);
     for (const b of around) {
       let byKey = near.get(b);
