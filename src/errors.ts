@@ -3,6 +3,14 @@ export interface Location {
   file: string;
   line: number;
   column: number;
+  /** For a CSV row: the number of each named column, so a problem found later points at its cell. */
+  columns?: ReadonlyMap<string, number>;
+}
+
+/** The location of a row's named cell, or the row's own location when the column is not known. */
+export function cellOf(row: Location, name: string): Location {
+  const column = row.columns?.get(name);
+  return column === undefined ? row : { file: row.file, line: row.line, column };
 }
 
 export function formatLocation(loc: Location): string {

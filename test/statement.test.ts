@@ -124,6 +124,14 @@ describe("statement on the Fliplet fixtures", () => {
     expect(ok(["statement", "--account", "fixtures/fliplet/account-annual.yaml", "--usage", USAGE, "--format", "table"])).toMatch(/^Cycle 1: 2026-09-14 to 2026-10-13 \(resets 2026-10-14 00:00, renews 2027-09-14\)$/m);
   });
 
+  it("points a pricing error at the cell that has no price", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project,model,source\n2026-11-02T10:00:00Z,ai_input_tokens,100,p,gigantic,studio\n");
+    const run = burnrate(["statement", "--account", "fixtures/fliplet/typical/account.yaml", "--usage", join(dir, "u.csv")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`burnrate: error: ${join(dir, "u.csv")}:2:5: no price for model "gigantic" on meter "ai_input_tokens" (expected one of standard, advanced, found "gigantic")\n`);
+  });
+
   it("flags override the account file", () => {
     const out = JSON.parse(ok([...base, "--plan", "free", "--format", "json"]));
     expect(out.accounts[0].plan).toBe("free");

@@ -1,4 +1,4 @@
-import { UserError, shown, type Location } from "../errors.js";
+import { UserError, cellOf, shown, type Location } from "../errors.js";
 import { ONE, ZERO, roundToStep, type Decimal } from "../money.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 
@@ -12,7 +12,7 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const value = dims[dim] ?? "";
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
-      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}`, origin, `one of ${[...table.keys()].join(", ")}`, shown(value));
+      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}`, shown(value));
     }
     node = next;
   }
@@ -138,7 +138,7 @@ export function resolve(lookup: Lookup<string>, dims: Dims, what: string, meter:
   const value = dims[lookup.dimension] ?? "";
   const found = lookup.table.get(value) ?? lookup.table.get("*");
   if (found === undefined) {
-    throw new UserError(`no ${what} for ${lookup.dimension} ${shown(value)} on meter ${shown(meter.key)}`, origin, `one of ${[...lookup.table.keys()].join(", ")}`, shown(value));
+    throw new UserError(`no ${what} for ${lookup.dimension} ${shown(value)} on meter ${shown(meter.key)}`, cellOf(origin, lookup.dimension), `one of ${[...lookup.table.keys()].join(", ")}`, shown(value));
   }
   return found;
 }

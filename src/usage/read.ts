@@ -108,6 +108,8 @@ interface Layout {
   index: Record<Canonical, number>;
   header: string[];
   dimensions: { name: string; index: number }[];
+  /** Each dimension's 1-based column, shared by every row's origin. */
+  columns: ReadonlyMap<string, number>;
 }
 
 function readHeader(header: string[], file: string, mapping: ColumnMapping): Layout {
@@ -132,7 +134,7 @@ function readHeader(header: string[], file: string, mapping: ColumnMapping): Lay
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === missing ? " (or a mapping for it)" : ""}`, header.map((h) => shown(h)).join(", "));
   }
   const dimensions = header.map((name, i) => ({ name: mapping.rename.get(name) ?? name, index: i })).filter((d) => !used.has(d.index));
-  return { index, header, dimensions };
+  return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
 }
 
 function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
@@ -190,5 +192,5 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   }
   const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
-  return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1 } };
+  return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1, columns: layout.columns } };
 }
