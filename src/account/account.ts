@@ -66,6 +66,8 @@ export interface AccountFlags {
   timezone?: string;
   /** Run the statement through the cycle holding this date or instant. */
   through?: string;
+  /** Where these values were written, when not on the command line (a tests file's case). */
+  locate?: (flag: "plan" | "anchor" | "timezone" | "through") => Location;
 }
 
 export interface AccountSettings {
@@ -87,7 +89,8 @@ const FLAG: Location = { file: "<command line>", line: 1, column: 1 };
 export function resolveAccount(card: RateCard, account: AccountFile | undefined, flags: AccountFlags): AccountSettings {
   const doc = account?.doc ?? {};
   const here = (path: (string | number)[]): Location => (account ? account.at(path) : FLAG);
-  const flagOr = <T>(flag: T | undefined, path: string): Location => (flag !== undefined || !account ? { ...FLAG, file: `--${path}` } : here([path]));
+  const flagOr = <T>(flag: T | undefined, path: "plan" | "anchor" | "timezone" | "through"): Location =>
+    flag !== undefined && flags.locate ? flags.locate(path) : flag !== undefined || !account ? { ...FLAG, file: `--${path}` } : here([path]);
 
   const zoneName = flags.timezone ?? doc.timezone ?? "UTC";
   const zone = Zone.of(zoneName);

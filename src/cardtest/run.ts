@@ -46,7 +46,7 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
 async function replayCase(suite: Suite, card: RateCard, index: number): Promise<{ statement: Statement; settings: AccountSettings }> {
   const c = suite.doc.cases[index]!;
   if (c.scenario === undefined) {
-    const settings = resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through });
+    const settings = resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) });
     return { statement: await replayFiles(card, settings, { files: caseUsage(suite, c), mappingFile: undefined, mapFlags: [] }), settings };
   }
   const scenario = scenarioOf(suite, index);

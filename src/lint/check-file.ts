@@ -103,7 +103,7 @@ function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
     if (!existsSync(usage)) error("missing-file", ["usage", ...(Array.isArray(c.usage) && c.usage.length > 1 ? [n] : [])], `usage file ${usage} does not exist`, "correct the path (relative to the tests file)");
   });
   if (c.scenario !== undefined) attempt(findings, () => scenarioOf(suite, index));
-  else attempt(findings, () => resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through }));
+  else attempt(findings, () => resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) }));
   const meterNames = (meters: ReadonlyMap<string, unknown> | undefined, path: (string | number)[]) => {
     for (const meter of meters?.keys() ?? []) {
       if (!card.events.has(meter)) error("unknown-meter", [...path, meter], `unknown meter ${shown(meter)}`, `use a meter of ${card.provider} ${card.version}: ${[...card.events.keys()].join(", ")}`);
