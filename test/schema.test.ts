@@ -56,7 +56,7 @@ describe("burnrate schema", () => {
 
   it("lists the schemas it ships, inputs and outputs", () => {
     expect(listing.code).toBe(0);
-    expect(names).toEqual(expect.arrayContaining(["ratecard", "account", "mapping", "tests", "statement", "ledger", "diff", "check", "cardtest"]));
+    expect(names).toEqual(expect.arrayContaining(["ratecard", "account", "mapping", "tests", "statement", "ledger", "reconcile", "diff", "check", "cardtest"]));
   });
 
   it("ships every schema in schema/, exactly as `burnrate schema NAME` prints it", () => {
@@ -99,6 +99,15 @@ describe("the JSON each command prints holds to its schema", () => {
   it("diff", () => {
     const out = printed(["diff", "--base", "ratecards/fliplet.yaml", "--card", "ratecards/fliplet.yaml", ...usage, "--fail-over", "5"]);
     expect(validate(out, committed("diff"))).toEqual([]);
+  });
+
+  it("reconcile, agreeing and with a difference of every class", () => {
+    const rec = ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv"];
+    expect(validate(printed([...rec, "--bill", "fixtures/reconcile/bill-clean.csv"]), committed("reconcile"))).toEqual([]);
+    for (const bill of ["rate-drift", "quantity-mismatch", "duplicates", "missing-on-bill", "missing-in-usage", "rounding", "boundary", "unexplained"]) {
+      const run = burnrate([...rec, "--bill", `fixtures/reconcile/bill-${bill}.csv`, "--format", "json"]);
+      expect(validate(JSON.parse(run.stdout), committed("reconcile"))).toEqual([]);
+    }
   });
 
   it("check", () => {

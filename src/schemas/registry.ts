@@ -6,6 +6,7 @@ import { scenarioCodec } from "../scenario/schema.js";
 import { mappingCodec } from "../usage/mapping.js";
 import { schemaDocument, type JsonSchema } from "../yaml/codec.js";
 import { cardtestSchema, checkSchema, diffSchema } from "./results.js";
+import { reconcileSchema } from "./reconcile.js";
 import { ledgerSchema, statementSchema } from "./statement.js";
 
 export interface SchemaEntry {
@@ -30,6 +31,7 @@ export const SCHEMAS: ReadonlyMap<string, SchemaEntry> = new Map<string, SchemaE
   ["statement", { about: "output: burnrate statement --format json (burnrate.statement/v1)", build: () => statementSchema }],
   ["simulation", { about: "output: burnrate simulate --format json (burnrate.simulation/v1)", build: () => simulationSchema }],
   ["ledger", { about: "output: burnrate statement --ledger --format json (burnrate.ledger/v1)", build: () => ledgerSchema }],
+  ["reconcile", { about: "output: burnrate reconcile --format json (burnrate.reconcile/v1)", build: () => reconcileSchema }],
   ["diff", { about: "output: burnrate diff --format json (burnrate.diff/v1)", build: () => diffSchema }],
   ["check", { about: "output: burnrate check --format json (burnrate.check/v1)", build: () => checkSchema }],
   ["cardtest", { about: "output: burnrate test --format json (burnrate.cardtest/v1)", build: () => cardtestSchema }],

@@ -1,0 +1,55 @@
+import type { JsonSchema } from "../yaml/codec.js";
+import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
+import { DIFFERENCE_CLASSES } from "../reconcile/types.js";
+
+
+
+/** Properties present on some differences only: the account (bills naming accounts) and both unit prices (rate drift). */
+function withOptional(base: JsonSchema, optional: Record<string, JsonSchema>): JsonSchema {
+  return { ...base, properties: { ...(base.properties as Record<string, JsonSchema>), ...optional } };
+}
+
+const difference = withOptional(object({
+  cycle: instant("the start of the cycle the line belongs to"),
+  meter: nullable(str("the meter key, or null when the bill's activity covers several meters")),
+  meters: array(str(), "every meter the line covers"),
+  activity: str("the bill's wording for the line"),
+  dimensions: stringMap(str(), "the dimensions the bill carries"),
+  bill_quantity: nullable(decimalString()),
+  bill_amount: nullable(decimalString()),
+  computed_quantity: nullable(decimalString()),
+  computed_amount: nullable(decimalString()),
+  computed_events: count("events behind the computed line"),
+  delta: decimalString("bill amount minus computed amount"),
+  class: { enum: [...DIFFERENCE_CLASSES] },
+  explanation: str(),
+  within_tolerance: { type: "boolean" },
+  bill_rows: count("bill rows behind the line"),
+  bill_line: nullable({ type: "integer", minimum: 1, description: "the bill's line of the first of them" }),
+}), {
+  account: str("the account, when the bill names accounts"),
+  bill_unit_price: decimalString("rate drift: the price the bill implies"),
+  card_unit_price: decimalString("rate drift: the card's price"),
+});
+
+export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate reconcile --format json", {
+  card: cardIdentity,
+  unit: str(),
+  timezone: str(),
+  bill: object({ file: str(), layout: str(), dimensions: array(str()) }),
+  cycles: array(object({ start: instant(), end: instant() }), "the cycles the bill covers"),
+  tolerance: object({ absolute: decimalString(), percent: decimalString() }),
+  status: { enum: ["agrees", "within_tolerance", "attention"] },
+  bill_total: decimalString(),
+  computed_total: decimalString(),
+  delta: decimalString(),
+  explained: object({ differences: count(), amount: decimalString() }),
+  unexplained: object({ differences: count(), amount: decimalString() }),
+  over_tolerance: count("differences over the tolerance"),
+  agreeing_lines: count("lines where bill and statement agree (not listed as differences)"),
+  differences: array(difference),
+  outside_bill: array(object({ start: instant(), end: instant(), computed_amount: decimalString() }), "computed cycles the bill does not cover"),
+  other_accounts: array(object({ account: str(), computed_amount: decimalString() }), "accounts in the usage the bill does not name"),
+  ignored: array(object({ activity: str(), rows: count(), amount: decimalString() }), "bill rows a mapping sets aside"),
+  payments: nullable(object({ rows: count(), bill: decimalString(), granted: decimalString() }, "a ledger's payments against the account's grants")),
+});
