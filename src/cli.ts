@@ -7,6 +7,23 @@ function formatOption(formats = "table, json, csv or markdown"): Option {
   return new Option("--format <format>", `${formats} (default: from -o's extension, else table on a terminal, JSON in a pipe)`);
 }
 
+/**
+ * The inputs every replaying command shares: a card, usage and its layout, and an
+ * account with its command-line overrides. `usage` says whether standard input works.
+ */
+function replayInputs(command: Command, card: string, usage: string): Command {
+  return command
+    .option("--card <file>", card)
+    .option("--usage <file>", usage, collect, [])
+    .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
+    .option("--plan <key>", "plan key (overrides the account file)")
+    .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
+    .option("--timezone <tz>", "IANA time zone (overrides the account file)")
+    .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
+    .option("--mapping <file>", "column mapping YAML for another usage layout")
+    .option("--map <canonical=source>", "map one canonical usage column to a source column, repeatable", collect, []);
+}
+
 export function program(): Command {
   const cli = new Command("burnrate")
     .description("Replay credit-based pricing: statements, projections and bill checks from YAML rate cards and CSV usage logs")
@@ -14,18 +31,11 @@ export function program(): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  cli
-    .command("statement")
-    .description("per-cycle statements for each account: charges, credits used, thresholds, rejections")
-    .option("--card <file>", "rate card YAML (default: the account file's card:)")
-    .option("--usage <file>", "usage CSV, repeatable, - for standard input", collect, [])
-    .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
-    .option("--plan <key>", "plan key (overrides the account file)")
-    .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
-    .option("--timezone <tz>", "IANA time zone (overrides the account file)")
-    .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
-    .option("--mapping <file>", "column mapping YAML for another usage layout")
-    .option("--map <canonical=source>", "map one canonical column to a source column, repeatable", collect, [])
+  replayInputs(
+    cli.command("statement").description("per-cycle statements for each account: charges, credits used, thresholds, rejections"),
+    "rate card YAML (default: the account file's card:)",
+    "usage CSV, repeatable, - for standard input",
+  )
     .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
     .option("-o, --output <file>", "write to FILE atomically instead of stdout")
     .option("--ledger", "every transaction with a running balance, instead of the statement")
@@ -67,19 +77,14 @@ export function program(): Command {
       await test(files, options);
     });
 
-  cli
-    .command("diff")
-    .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
-    .option("--base <file>", "the card before the change")
-    .option("--card <file>", "the card after the change (default: the account file's card:)")
-    .option("--usage <file>", "usage CSV, repeatable (read once per card, so not standard input)", collect, [])
-    .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
-    .option("--plan <key>", "plan key (overrides the account file)")
-    .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
-    .option("--timezone <tz>", "IANA time zone (overrides the account file)")
-    .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
-    .option("--mapping <file>", "column mapping YAML for another usage layout")
-    .option("--map <canonical=source>", "map one canonical column to a source column, repeatable", collect, [])
+  replayInputs(
+    cli
+      .command("diff")
+      .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
+      .option("--base <file>", "the card before the change"),
+    "the card after the change (default: the account file's card:)",
+    "usage CSV, repeatable (read once per card, so not standard input)",
+  )
     .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT")
     .addOption(formatOption())
     .option("-o, --output <file>", "write to FILE atomically instead of stdout")
@@ -101,23 +106,19 @@ export function program(): Command {
       await schema(name, options);
     });
 
-  cli
-    .command("reconcile")
-    .description("explain a provider's bill line by line against the statement computed from the usage; exit 1 when anything is unexplained or over tolerance")
-    .option("--card <file>", "rate card YAML (default: the account file's card:)")
-    .option("--usage <file>", "usage CSV, repeatable (may be read twice, so not standard input)", collect, [])
-    .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
+  replayInputs(
+    cli
+      .command("reconcile")
+      .description("explain a provider's bill line by line against the statement computed from the usage; exit 1 when anything is unexplained or over tolerance"),
+    "rate card YAML (default: the account file's card:)",
+    "usage CSV, repeatable (may be read twice, so not standard input)",
+  )
     .option("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
     .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")
     .option("--bill-layout <layout>", "canonical (one line per cycle and activity) or ledger (one row per transaction)")
     .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
     .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)")
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)")
-    .option("--plan <key>", "plan key (overrides the account file)")
-    .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
-    .option("--timezone <tz>", "IANA time zone (overrides the account file)")
-    .option("--mapping <file>", "column mapping YAML for another usage layout")
-    .option("--map <canonical=source>", "map one canonical usage column to a source column, repeatable", collect, [])
     .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
     .option("-o, --output <file>", "write to FILE atomically instead of stdout")
     .option("--bom", "start CSV output with a byte-order mark (for Excel)")
