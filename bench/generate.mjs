@@ -4,20 +4,13 @@
 // same bytes. Usage: node bench/generate.mjs ROWS OUT.csv
 import { createWriteStream } from "node:fs";
 import { once } from "node:events";
+import { mulberry32 } from "../scripts/prng.mjs";
 
 export const START = Date.UTC(2026, 8, 1);
 const END = Date.UTC(2026, 11, 1);
 const PROJECTS = 1000;
 const USERS = 100_000;
 
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Share of rows per kind of event (recurring and gauge events are added separately).
 const MIX = [

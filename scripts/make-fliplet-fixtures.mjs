@@ -4,17 +4,10 @@
 // "Typical scenarios" table (fixtures/fliplet/typical/). Deterministic: the same
 // script always writes the same bytes. Run: node scripts/make-fliplet-fixtures.mjs
 import { mkdirSync, writeFileSync } from "node:fs";
+import { mulberry32 } from "./prng.mjs";
 
 const HEADER = ["timestamp", "meter", "quantity", "project", "user", "channel", "distribution", "source", "model", "event_id"];
 
-function mulberry32(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function writer() {
   const rows = [];

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { parseAccount, cardPathOf, type AccountFile } from "./account/account.js";
+import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from "./account/account.js";
 import { UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
@@ -71,4 +71,13 @@ export function loadNamedCard(path: string, where: Location, relativeTo: string)
   }
   if (problem) throw new UserError(problem, where, `a rate card file, relative to ${relativeTo}`, shown(path));
   return loadCard(path);
+}
+
+/** What the commands that replay usage (statement, reconcile, diff) are given on the command line. */
+export interface ReplayInputOptions extends AccountFlags {
+  card?: string;
+  usage: string[];
+  account?: string;
+  mapping?: string;
+  map: string[];
 }

@@ -3,7 +3,7 @@ import { cardChanges } from "../costdiff/card-changes.js";
 import { compareStatements } from "../costdiff/compare.js";
 import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
-import { loadAccount, loadCard, loadCardFor, readText } from "../inputs.js";
+import { loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal } from "../money.js";
 import { emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -14,13 +14,8 @@ import { toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, json } from "../render/format.js";
 import { replayFiles } from "../usage/replay-files.js";
 
-export interface DiffOptions extends AccountFlags {
+export interface DiffOptions extends ReplayInputOptions {
   base?: string;
-  card?: string;
-  usage: string[];
-  account?: string;
-  mapping?: string;
-  map: string[];
   failOver?: string;
   format?: string;
   output?: string;

@@ -1,6 +1,6 @@
 import { resolveAccount } from "../account/account.js";
 import { Finding, UserError, shown } from "../errors.js";
-import { loadAccount, loadCardFor } from "../inputs.js";
+import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal, type Decimal } from "../money.js";
 import { emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
@@ -14,15 +14,7 @@ import { reconcileJson } from "../render/reconcile-json.js";
 import { reconcileBlocks } from "../render/reconcile-report.js";
 import { formatInstant } from "../time.js";
 
-export interface ReconcileOptions {
-  card?: string;
-  usage: string[];
-  account?: string;
-  plan?: string;
-  anchor?: string;
-  timezone?: string;
-  mapping?: string;
-  map: string[];
+export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
   billMapping?: string;
   billLayout?: string;

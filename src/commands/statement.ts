@@ -1,6 +1,6 @@
 import { resolveAccount } from "../account/account.js";
 import type { LedgerEntry } from "../engine/types.js";
-import { loadAccount, loadCardFor } from "../inputs.js";
+import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import { emit } from "../output.js";
 import { BurnLedger } from "../render/chart-ledger.js";
 import { terminalChart } from "../render/chart-settings.js";
@@ -15,16 +15,7 @@ import { statementJson } from "../render/statement-json.js";
 import { statementBlocks } from "../render/statement-report.js";
 import { replayFiles } from "../usage/replay-files.js";
 
-export interface StatementOptions {
-  card?: string;
-  usage: string[];
-  account?: string;
-  plan?: string;
-  anchor?: string;
-  timezone?: string;
-  through?: string;
-  mapping?: string;
-  map: string[];
+export interface StatementOptions extends ReplayInputOptions {
   format?: string;
   output?: string;
   ledger?: boolean;
