@@ -101,7 +101,7 @@ export function priceEvent(book: PriceBook, card: RateCard, meter: Meter, dims: 
   const unit = book.unit(meter, dims, origin);
   const { roundAt, step, rounding } = card.precision;
   const round = (d: Decimal) => (roundAt === "event" ? roundToStep(d, step, rounding) : d);
-  const own = round(quantity.mul(unit.value));
+  const own = round(quantity === ONE ? unit.value : quantity.mul(unit.value));
   const extras = meter.components.length > 0 || meter.surcharges.length > 0 ? extraParts(book, meter, dims, components, origin) : NO_PARTS;
   let amount = own;
   for (const p of extras) {

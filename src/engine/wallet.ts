@@ -68,7 +68,7 @@ export class Wallet {
       }
       left = left.minus(take);
     }
-    this.total = this.total.minus(amount.minus(left));
+    this.total = this.total.minus(left.isZero() ? amount : amount.minus(left));
   }
 
   /** Give back up to `amount` to what this cycle consumed, in burn order; returns what each kind got back. */
