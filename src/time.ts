@@ -152,6 +152,11 @@ export class Calendar {
     return lo;
   }
 
+  /** The first renewal after cycle `index`, for a subscription renewing every `months` cycles from the anchor. */
+  renewalAfter(index: number, months: number): Instant {
+    return this.start(Math.ceil((index + 1) / months) * months);
+  }
+
   /** Months later, keeping the anchor's clamping rule (add-on expiry: 12 months after purchase). */
   addMonths(at: Instant, months: number): Instant {
     return this.zone.dateTime(at).plus({ months }).toMillis();

@@ -362,8 +362,7 @@ export class Replay {
   }
 
   private close(run: AccountRun) {
-    const every = this.setup.renewalMonths;
-    const renews = this.setup.calendar.start(Math.ceil((run.cycle.index + 1) / every) * every);
+    const renews = this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths);
     return { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() }), renews };
   }
 
