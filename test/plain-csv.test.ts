@@ -1,0 +1,82 @@
+import fc from "fast-check";
+import { parse } from "csv-parse/sync";
+import { describe, expect, it } from "vitest";
+import { NeedsFullParser, plainRecords, type PlainRecord } from "../src/usage/plain-csv.js";
+
+// The plain-CSV reader must give exactly what csv-parse gives (records and line
+// numbers), or give up so that csv-parse reads the file: never a third answer.
+const RUNS = Number(process.env.CSV_RUNS ?? 500);
+const MAX_LINE = 1 << 20;
+
+async function viaPlain(bytes: Buffer, cuts: number[]): Promise<PlainRecord[] | "gave up"> {
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    const at = Math.min(bytes.length, cut);
+    if (at > from) chunks.push(bytes.subarray(from, at));
+    from = Math.max(from, at);
+  }
+  chunks.push(bytes.subarray(from));
+  async function* source() {
+    for (const c of chunks) yield c;
+  }
+  const out: PlainRecord[] = [];
+  try {
+    for await (const batch of plainRecords(source(), MAX_LINE)) out.push(...batch);
+  } catch (e) {
+    if (e instanceof NeedsFullParser) return "gave up";
+    throw e;
+  }
+  return out;
+}
+
+function viaCsvParse(bytes: Buffer): PlainRecord[] | "rejected" {
+  try {
+    const rows = parse(bytes, { bom: true, info: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number } }[];
+    return rows.map((r) => ({ record: r.record, line: r.info.lines }));
+  } catch {
+    return "rejected";
+  }
+}
+
+const plainField = fc.stringMatching(/^[a-z0-9 ._:-]{0,6}$/);
+const anyField = fc.oneof(plainField, fc.constantFrom('"a,b"', '"x""y"', '"line\nbreak"', "a\rb", "é", '"', ""));
+const csvText = (field: fc.Arbitrary<string>, ragged: boolean) =>
+  fc.record({
+    width: fc.integer({ min: 1, max: 5 }),
+    rows: fc.array(fc.array(field, { minLength: 1, maxLength: 6 }), { minLength: 0, maxLength: 12 }),
+    crlf: fc.boolean(),
+    bom: fc.boolean(),
+    blankLines: fc.array(fc.nat(14), { maxLength: 3 }),
+    trailingNewline: fc.boolean(),
+  }).map(({ width, rows, crlf, bom, blankLines, trailingNewline }) => {
+    const eol = crlf ? "\r\n" : "\n";
+    const lines = rows.map((r) => (ragged ? r : Array.from({ length: width }, (_, i) => r[i] ?? "")).join(","));
+    for (const at of blankLines) lines.splice(Math.min(at, lines.length), 0, "");
+    const body = lines.join(eol) + (trailingNewline && lines.length > 0 ? eol : "");
+    return Buffer.from((bom ? "\ufeff" : "") + body, "utf8");
+  });
+const cuts = fc.array(fc.nat(400), { maxLength: 6 });
+
+describe("the plain-CSV reader against csv-parse", () => {
+  it("reads plain files exactly as csv-parse does, however the bytes are chunked", async () => {
+    await fc.assert(fc.asyncProperty(csvText(plainField, false), cuts, async (bytes, at) => {
+      const plain = await viaPlain(bytes, at);
+      const full = viaCsvParse(bytes);
+      // A plain file (no quotes, one width, one line ending) must not make the reader give up.
+      if (full !== "rejected" && full.length > 0) expect(plain).not.toBe("gave up");
+      if (plain !== "gave up") expect(plain).toEqual(full);
+    }), { numRuns: RUNS });
+  });
+
+  it("on anything else (quotes, embedded commas and newlines, stray CR, ragged rows, multibyte characters cut anywhere) gives csv-parse's records or gives up", async () => {
+    await fc.assert(fc.asyncProperty(csvText(anyField, true), cuts, async (bytes, at) => {
+      const plain = await viaPlain(bytes, at);
+      if (plain !== "gave up") expect(plain).toEqual(viaCsvParse(bytes));
+    }), { numRuns: RUNS });
+  });
+
+  it("gives up on bytes that are not UTF-8, so csv-parse's reader reports them", async () => {
+    expect(await viaPlain(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0xe9, 0x2c, 0x63, 0x0a]), [])).toBe("gave up");
+  });
+});
