@@ -6,19 +6,15 @@ import type { RateCard } from "./ratecard/types.js";
 
 /** A whole small input (card, account, mapping) as UTF-8 text, with errors that name the file. */
 export function readText(file: string): string {
-  const where = { file, line: 1, column: 1 };
   let bytes: Buffer;
   try {
     if (file === "-") bytes = readFileSync(0);
     else {
-      if (statSync(file).isDirectory()) throw new UserError("is a directory", where, "a file", "a directory");
+      checkReadable(file);
       bytes = readFileSync(file);
     }
   } catch (e) {
-    if (e instanceof UserError) throw e;
-    const code = (e as NodeJS.ErrnoException).code ?? "error";
-    const found = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "no permission to read it" : code;
-    throw new UserError(`cannot read file: ${code}`, where, "an existing, readable file", found);
+    throw unreadable(file, e);
   }
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
@@ -29,6 +25,19 @@ export function readText(file: string): string {
     const line = before.split("\n").length;
     throw new UserError("file is not UTF-8", { file, line, column: before.length - before.lastIndexOf("\n") }, "UTF-8 text", `the byte 0x${bytes[bad]?.toString(16) ?? "??"}`);
   }
+}
+
+/** A file burnrate is to read must exist and not be a directory; any other failure comes as a UserError naming the file. */
+export function checkReadable(file: string): void {
+  if (statSync(file).isDirectory()) throw new UserError("is a directory", { file, line: 1, column: 1 }, "a file", "a directory");
+}
+
+/** A failure to read a file, as the user error that says which file and why. */
+export function unreadable(file: string, e: unknown): UserError {
+  if (e instanceof UserError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? "error";
+  const found = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "no permission to read it" : code;
+  return new UserError(`cannot read file: ${code}`, { file, line: 1, column: 1 }, "an existing, readable file", found);
 }
 
 function validAt(bytes: Buffer, i: number): boolean {

@@ -1,8 +1,9 @@
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream } from "node:fs";
 import { pipeline, type Readable } from "node:stream";
 import { parse, CsvError } from "csv-parse";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
+import { checkReadable, unreadable } from "../inputs.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent, RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
@@ -28,15 +29,12 @@ const MAX_RECORD_BYTES = 1 << 20;
 
 /** Open a file for reading, with errors that name it. `-` is standard input. */
 export function openInput(file: string, stdin?: Readable): Readable {
-  const where: Location = { file, line: 1, column: 1 };
   if (file === "-") return stdin ?? process.stdin;
-  let stat;
   try {
-    stat = statSync(file);
+    checkReadable(file);
   } catch (e) {
-    throw new UserError(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? "error"}`, where, "an existing file", "no such file");
+    throw unreadable(file, e);
   }
-  if (stat.isDirectory()) throw new UserError("is a directory", where, "a file", "a directory");
   return createReadStream(file, { highWaterMark: 1 << 14 });
 }
 
