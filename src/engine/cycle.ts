@@ -235,6 +235,7 @@ export class OpenCycle {
       start: this.start,
       end: this.end,
       allowance: this.allowance,
+      allowanceUsed: this.towardAllowance,
       total,
       uncovered: this.uncovered,
       lines,

@@ -109,6 +109,8 @@ export interface CycleStatement {
   /** When the subscription next renews: the end for a monthly plan, the next anniversary for an annual one. */
   renews: Instant;
   allowance: Decimal;
+  /** Credits consumed from grants that count toward the allowance (Fliplet: not top-ups): what the warning levels measure. */
+  allowanceUsed: Decimal;
   total: Decimal;
   uncovered: Decimal;
   lines: StatementLine[];

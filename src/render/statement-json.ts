@@ -28,6 +28,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
     resets: formatInstant(c.end),
     renews: formatInstant(c.renews),
     allowance: formatExact(c.allowance),
+    allowance_used: formatExact(c.allowanceUsed),
     total: formatExact(c.total),
     uncovered: formatExact(c.uncovered),
     overage: { currency, amount: formatExact(c.overage.amount), requests: formatExact(c.overage.requests) },

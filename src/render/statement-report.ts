@@ -1,5 +1,5 @@
 import type { CycleStatement, Statement } from "../engine/types.js";
-import { ZERO, type Decimal } from "../money.js";
+import type { Decimal } from "../money.js";
 import { localDate, localDateTime, type RenderContext } from "./context.js";
 import type { Block } from "./document.js";
 import { credits, exactGrouped, percentOf } from "./numbers.js";
@@ -26,11 +26,6 @@ export function statementBlocks(statement: Statement, ctx: RenderContext): Block
   return blocks;
 }
 
-/** What the grants that count toward the allowance gave (Fliplet: the monthly credits, not top-ups). */
-function allowanceUsed(c: CycleStatement, ctx: RenderContext): Decimal {
-  return c.grants.filter((g) => ctx.card.grantKinds.get(g.kind)?.countsTowardAllowance).reduce((t, g) => t.plus(g.consumed), ZERO);
-}
-
 function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
   const { card } = ctx;
   const unit = card.unit;
@@ -46,7 +41,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     ["Allowance", allowance!],
     ["Charged", total!],
     ["Uncovered (grace)", uncovered!],
-    ["Allowance used", c.allowance.gt(0) ? percentOf(allowanceUsed(c, ctx), c.allowance) : "no allowance"],
+    ["Allowance used", c.allowance.gt(0) ? percentOf(c.allowanceUsed, c.allowance) : "no allowance"],
     ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
   ];
   if (card.thresholds.length > 0) {

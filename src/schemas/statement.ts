@@ -34,6 +34,7 @@ export const cycleSchema: JsonSchema = object({
   resets: instant("when the monthly credits refill"),
   renews: instant("when the subscription renews: resets for a monthly plan, the next anniversary of the anchor for an annual one"),
   allowance: decimalString(),
+  allowance_used: decimalString("credits consumed from grants that count toward the allowance: what the warning levels measure"),
   total: decimalString("sum of the lines"),
   uncovered: decimalString("charged beyond all grants (grace buffer or allowed)"),
   overage: object({ currency: str(), amount: decimalString("money billed at the period's end"), requests: decimalString("requests past the plan's quota") }),
