@@ -7,6 +7,7 @@ import { checkJson } from "../render/check-json.js";
 import { checkMarkdown, checkText } from "../render/check-report.js";
 import { colorFor, json } from "../render/format.js";
 import { reportFormat } from "../render/check-format.js";
+import { render } from "../render/reporters.js";
 
 export interface CheckOptions {
   format?: string;
@@ -19,11 +20,12 @@ export async function check(files: string[], options: CheckOptions): Promise<voi
   if (files.length === 0) throw new UserError("no rate card", { file: "<command line>", line: 1, column: 1 }, "one or more CARD.yaml (or NAME.tests.yaml) files", "none");
   const format = reportFormat(options);
   const checked = [...new Set(files)].map(checkFile);
-  const text = format === "json" ? json(checkJson(checked))
-    : format === "github" ? checkGithub(checked)
-    : format === "markdown" ? checkMarkdown(checked)
-    : checkText(checked, colorFor(options));
-  emit(text, options.output);
+  emit(render(format, {
+    json: () => json(checkJson(checked)),
+    github: () => checkGithub(checked),
+    markdown: () => checkMarkdown(checked),
+    table: () => checkText(checked, colorFor(options)),
+  }), options.output);
   const { errors, warnings } = countBySeverity(checked);
   if (errors > 0) throw new Finding(`check found ${errors} error(s)`);
   if (options.strict && warnings > 0) throw new Finding(`check found ${warnings} warning(s) (--strict)`);

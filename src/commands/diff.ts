@@ -13,6 +13,7 @@ import { diffBlocks, diffMarkdown } from "../render/diff-report.js";
 import { toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, json } from "../render/format.js";
 import { replayFiles } from "../usage/replay-files.js";
+import { render } from "../render/reporters.js";
 
 export interface DiffOptions extends ReplayInputOptions {
   base?: string;
@@ -58,11 +59,12 @@ export async function diff(options: DiffOptions): Promise<void> {
   const changes = cardChanges(readText(base.file), base.file, readText(card.file), card.file);
   const result = costDiff(base, card, options.usage, cardSettings.zone, compareStatements(before, after), changes, failOver);
 
-  const text = format === "json" ? json(diffJson(result))
-    : format === "csv" ? diffCsv(result, { bom: options.bom })
-    : format === "markdown" ? diffMarkdown(result)
-    : toTerminal(diffBlocks(result), colorFor(options));
-  emit(text, options.output);
+  emit(render(format, {
+    json: () => json(diffJson(result)),
+    csv: () => diffCsv(result, { bom: options.bom }),
+    markdown: () => diffMarkdown(result),
+    table: () => toTerminal(diffBlocks(result), colorFor(options)),
+  }), options.output);
   if (result.failOver?.exceeded) {
     throw new Finding(`total ${card.unit} rise by more than --fail-over ${options.failOver}%`);
   }

@@ -13,6 +13,7 @@ import { reconcileCsv } from "../render/reconcile-csv.js";
 import { reconcileJson } from "../render/reconcile-json.js";
 import { reconcileBlocks } from "../render/reconcile-report.js";
 import { formatInstant } from "../time.js";
+import { render } from "../render/reporters.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
@@ -47,12 +48,13 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     tolerance,
   });
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
-  const text = format === "json" ? json(reconcileJson(result))
-    : format === "csv" ? reconcileCsv(result, { bom: options.bom })
-    : format === "markdown" ? toMarkdown(reconcileBlocks(result, ctx))
-    : format === "html" ? reconcileHtml(result, ctx)
-    : toTerminal(reconcileBlocks(result, ctx), ctx.color);
-  emit(text, options.output);
+  emit(render(format, {
+    json: () => json(reconcileJson(result)),
+    csv: () => reconcileCsv(result, { bom: options.bom }),
+    markdown: () => toMarkdown(reconcileBlocks(result, ctx)),
+    html: () => reconcileHtml(result, ctx),
+    table: () => toTerminal(reconcileBlocks(result, ctx), ctx.color),
+  }), options.output);
 
   const { attention, paymentsDiffer } = summarize(result);
   if (attention.length > 0) {

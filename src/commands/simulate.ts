@@ -14,6 +14,7 @@ import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
 import { Calendar } from "../time.js";
+import { render } from "../render/reporters.js";
 
 export interface SimulateOptions {
   card?: string;
@@ -46,12 +47,13 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
   if (options.emitUsage !== undefined) await emitUsage(options.emitUsage, sim);
 
   const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options) };
-  const text = format === "json" ? json(simulationJson(sim))
-    : format === "csv" ? simulationCsv(sim, { bom: options.bom })
-    : format === "markdown" ? toMarkdown(simulationBlocks(sim, ctx))
-    : format === "html" ? simulationHtml(sim, ctx)
-    : toTerminal(simulationBlocks(sim, ctx), ctx.color);
-  emit(text, options.output);
+  emit(render(format, {
+    json: () => json(simulationJson(sim)),
+    csv: () => simulationCsv(sim, { bom: options.bom }),
+    markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
+    html: () => simulationHtml(sim, ctx),
+    table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color),
+  }), options.output);
 }
 
 function samplesOf(options: SimulateOptions): { count: number; seed: string } | undefined {

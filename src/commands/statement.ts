@@ -7,7 +7,8 @@ import { terminalChart } from "../render/chart-settings.js";
 import { statementCharts } from "../render/chart-terminal.js";
 import type { RenderContext } from "../render/context.js";
 import { toMarkdown, toTerminal } from "../render/document.js";
-import { chooseFormat, colorFor, FORMATS, json, WITH_HTML } from "../render/format.js";
+import { chooseFormat, colorFor, FORMATS, json, WITH_HTML, type Format, type PlainFormat } from "../render/format.js";
+import { render, type Reporters } from "../render/reporters.js";
 import { statementHtml } from "../render/html-statement.js";
 import { ledgerBlocks, ledgerCsv, ledgerJson } from "../render/ledger.js";
 import { statementCsv } from "../render/statement-csv.js";
@@ -35,18 +36,20 @@ export async function statement(options: StatementOptions): Promise<void> {
   const result = await replayFiles(card, settings, { files: options.usage, mappingFile: options.mapping, mapFlags: options.map }, ledger);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
 
-  let text: string;
-  if (options.ledger && ledger) {
-    text = format === "json" ? json(ledgerJson(ledger, ctx))
-      : format === "csv" ? ledgerCsv(ledger, { bom: options.bom })
-      : format === "markdown" ? toMarkdown(ledgerBlocks(ledger, ctx))
-      : toTerminal(ledgerBlocks(ledger, ctx), ctx.color);
-  } else {
-    text = format === "json" ? json(statementJson(result))
-      : format === "csv" ? statementCsv(result, { bom: options.bom })
-      : format === "markdown" ? toMarkdown(statementBlocks(result, ctx))
-      : format === "html" ? statementHtml(result, ledger ?? [], ctx)
-      : toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, ledger ?? [], ctx, chart) : "");
-  }
-  emit(text, options.output);
+  const entries = ledger ?? [];
+  const ledgerReport: Reporters<PlainFormat> = {
+    json: () => json(ledgerJson(entries, ctx)),
+    csv: () => ledgerCsv(entries, { bom: options.bom }),
+    markdown: () => toMarkdown(ledgerBlocks(entries, ctx)),
+    table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
+  };
+  const statementReport: Reporters<Format> = {
+    json: () => json(statementJson(result)),
+    csv: () => statementCsv(result, { bom: options.bom }),
+    markdown: () => toMarkdown(statementBlocks(result, ctx)),
+    html: () => statementHtml(result, entries, ctx),
+    table: () => toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, entries, ctx, chart) : ""),
+  };
+  // With --ledger the format was chosen among the ledger's formats, which html is not.
+  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output);
 }

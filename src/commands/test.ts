@@ -8,6 +8,7 @@ import { reportFormat } from "../render/check-format.js";
 import { cardtestJson } from "../render/cardtest-json.js";
 import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/cardtest-report.js";
 import { colorFor, json } from "../render/format.js";
+import { render } from "../render/reporters.js";
 
 export interface TestOptions {
   format?: string;
@@ -43,11 +44,12 @@ export async function test(files: string[], options: TestOptions): Promise<void>
   }
 
   const requireTests = options.requireTests ?? false;
-  const text = format === "json" ? json(cardtestJson(results, untested, requireTests))
-    : format === "github" ? cardtestGithub(results, untested, requireTests)
-    : format === "markdown" ? cardtestMarkdown(results, untested, requireTests)
-    : cardtestText(results, untested, requireTests, colorFor(options));
-  emit(text, options.output);
+  emit(render(format, {
+    json: () => json(cardtestJson(results, untested, requireTests)),
+    github: () => cardtestGithub(results, untested, requireTests),
+    markdown: () => cardtestMarkdown(results, untested, requireTests),
+    table: () => cardtestText(results, untested, requireTests, colorFor(options)),
+  }), options.output);
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);

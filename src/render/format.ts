@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from "chalk";
 import { UserError, shown } from "../errors.js";
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;
+export type PlainFormat = (typeof FORMATS)[number];
 /** Commands that draw charts may also write a self-contained HTML report. */
 export const WITH_HTML = [...FORMATS, "html"] as const;
 export type Format = (typeof WITH_HTML)[number];
@@ -9,18 +10,20 @@ export type Format = (typeof WITH_HTML)[number];
 const BY_EXTENSION: Record<string, Format> = { ".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table", ".html": "html", ".htm": "html" };
 
 /** `--format` if given; else the -o file's extension; else a table on a terminal and JSON in a pipe. */
-export function chooseFormat(flag: string | undefined, output: string | undefined, allowed: readonly string[] = FORMATS): Format {
+export function chooseFormat<F extends string = PlainFormat>(flag: string | undefined, output: string | undefined, allowed: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
+  const among = (name: string): name is F => (allowed as readonly string[]).includes(name);
   if (flag !== undefined) {
-    if (!allowed.includes(flag)) throw new UserError("unknown format", { file: "--format", line: 1, column: 1 }, `one of ${allowed.join(", ")}`, shown(flag));
-    return flag as Format;
+    if (!among(flag)) throw new UserError("unknown format", { file: "--format", line: 1, column: 1 }, `one of ${allowed.join(", ")}`, shown(flag));
+    return flag;
   }
   const ext = output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
   const implied = ext === undefined ? undefined : BY_EXTENSION[ext];
   if (implied !== undefined) {
-    if (!allowed.includes(implied)) throw new UserError("unsupported output format", { file: output!, line: 1, column: 1 }, `a file for one of ${allowed.join(", ")} (or --format)`, implied);
+    if (!among(implied)) throw new UserError("unsupported output format", { file: output!, line: 1, column: 1 }, `a file for one of ${allowed.join(", ")} (or --format)`, implied);
     return implied;
   }
-  return process.stdout.isTTY ? "table" : "json";
+  const fallback = process.stdout.isTTY ? "table" : "json";
+  return among(fallback) ? fallback : allowed[0]!;
 }
 
 /** Colour only for a terminal, never with NO_COLOR or --no-color; FORCE_COLOR forces it. */
