@@ -3,6 +3,7 @@ import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from ".
 import { UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
+import { notUtf8 } from "./usage/utf8.js";
 
 /** A whole small input (card, account, mapping) as UTF-8 text, with errors that name the file. */
 export function readText(file: string): string {
@@ -19,11 +20,7 @@ export function readText(file: string): string {
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
-    const text = bytes.toString("latin1");
-    const bad = [...bytes].findIndex((b, i) => b >= 0x80 && !validAt(bytes, i));
-    const before = text.slice(0, Math.max(bad, 0));
-    const line = before.split("\n").length;
-    throw new UserError("file is not UTF-8", { file, line, column: before.length - before.lastIndexOf("\n") }, "UTF-8 text", `the byte 0x${bytes[bad]?.toString(16) ?? "??"}`);
+    throw notUtf8(file, bytes);
   }
 }
 
@@ -38,15 +35,6 @@ export function unreadable(file: string, e: unknown): UserError {
   const code = (e as NodeJS.ErrnoException).code ?? "error";
   const found = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "no permission to read it" : code;
   return new UserError(`cannot read file: ${code}`, { file, line: 1, column: 1 }, "an existing, readable file", found);
-}
-
-function validAt(bytes: Buffer, i: number): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(Math.max(0, i - 3), i + 4));
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export function loadCard(file: string): RateCard {

@@ -8,29 +8,16 @@ import { UserError } from "../errors.js";
  */
 export function utf8Guard(file: string): Transform {
   const decoder = new TextDecoder("utf-8", { fatal: true });
-  let line = 1;
-  let column = 1;
-  const advance = (chunk: Buffer, upTo: number) => {
-    for (let i = 0; i < upTo; i++) {
-      if (chunk[i] === 10) {
-        line++;
-        column = 1;
-      } else if ((chunk[i]! & 0xc0) !== 0x80) {
-        column++;
-      }
-    }
-  };
+  const at = { line: 1, column: 1 };
   return new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
       try {
         decoder.decode(chunk, { stream: true });
       } catch {
-        const bad = firstInvalid(chunk);
-        advance(chunk, bad);
-        done(new UserError("file is not UTF-8", { file, line, column }, "UTF-8 text", `the byte 0x${(chunk[bad] ?? 0).toString(16)}`));
+        done(notUtf8(file, chunk, at));
         return;
       }
-      advance(chunk, chunk.length);
+      advance(at, chunk, chunk.length);
       done(null, chunk);
     },
     flush(done: TransformCallback) {
@@ -38,10 +25,29 @@ export function utf8Guard(file: string): Transform {
         decoder.decode();
         done();
       } catch {
-        done(new UserError("file is not UTF-8", { file, line, column }, "UTF-8 text", "a truncated character at the end"));
+        done(new UserError("file is not UTF-8", { file, ...at }, "UTF-8 text", "a truncated character at the end"));
       }
     },
   });
+}
+
+/** The error for bytes that are not UTF-8, at the line and character of the first bad byte; `at` is where `bytes` starts. */
+export function notUtf8(file: string, bytes: Buffer, at: { line: number; column: number } = { line: 1, column: 1 }): UserError {
+  const bad = firstInvalid(bytes);
+  advance(at, bytes, bad);
+  return new UserError("file is not UTF-8", { file, line: at.line, column: at.column }, "UTF-8 text", `the byte 0x${(bytes[bad] ?? 0).toString(16)}`);
+}
+
+/** Move a line and column over `bytes` up to `upTo`, counting characters, not bytes. */
+function advance(at: { line: number; column: number }, bytes: Buffer, upTo: number): void {
+  for (let i = 0; i < upTo; i++) {
+    if (bytes[i] === 10) {
+      at.line++;
+      at.column = 1;
+    } else if ((bytes[i]! & 0xc0) !== 0x80) {
+      at.column++;
+    }
+  }
 }
 
 /** The offset of the first byte that cannot start or continue a UTF-8 sequence. */
