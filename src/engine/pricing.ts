@@ -152,5 +152,12 @@ export function lineDimensions(meter: Meter, dims: Dims): Record<string, string>
 
 /** A key for a keyed item (unique user, recurring project, gauge project). */
 export function itemKey(keyBy: readonly string[], dims: Dims): string {
-  return keyBy.length === 1 ? (dims[keyBy[0]!] ?? "") : JSON.stringify(keyBy.map((d) => dims[d] ?? ""));
+  if (keyBy.length === 1) return dims[keyBy[0]!] ?? "";
+  // Each value prefixed with its length: no value can run into the next, whatever it holds.
+  let key = "";
+  for (const d of keyBy) {
+    const value = dims[d] ?? "";
+    key += `${value.length}:${value}`;
+  }
+  return key;
 }
