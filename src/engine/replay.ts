@@ -1,7 +1,7 @@
 import { UserError, shown } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
-import type { Instant } from "../time.js";
+import { formatInstant, type Instant } from "../time.js";
 import { OpenCycle } from "./cycle.js";
 import { itemKey, PriceBook, priceEvent, resolve, unitPrice } from "./pricing.js";
 import type {
@@ -127,10 +127,10 @@ export class Replay {
     this.counts.read++;
     const index = this.setup.calendar.indexOf(event.at);
     if (index < 0) {
-      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${new Date(this.setup.calendar.start(0)).toISOString()}`, new Date(event.at).toISOString());
+      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))}`, formatInstant(event.at));
     }
     if (index > this.throughCycle) {
-      throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${new Date(this.setup.calendar.start(this.throughCycle + 1)).toISOString()} (--through)`, new Date(event.at).toISOString());
+      throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${formatInstant(this.setup.calendar.start(this.throughCycle + 1))} (--through)`, formatInstant(event.at));
     }
     this.lastCycle = Math.max(this.lastCycle, index);
     this.applyPurchasesUntil(event.at);
@@ -495,7 +495,7 @@ export class Replay {
     while (this.nextPurchase < this.purchases.length && this.purchases[this.nextPurchase]!.at <= at) {
       const p = this.purchases[this.nextPurchase++]!;
       const index = this.setup.calendar.indexOf(p.at);
-      if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", new Date(p.at).toISOString());
+      if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
       this.lastCycle = Math.max(this.lastCycle, index);
       const run = this.run(p.account);
       this.advance(run, p.at);
