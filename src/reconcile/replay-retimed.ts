@@ -13,9 +13,9 @@ import { mappingResolver, replayEvents, type UsageInput } from "../usage/replay-
  * stays sorted; unsorted input is sorted as `replayFiles` does.
  */
 export async function replayRetimed(card: RateCard, settings: AccountSettings, input: UsageInput, retime: (at: Instant) => Instant): Promise<Statement> {
-  const events = async function* (): AsyncGenerator<UsageEvent> {
+  const events = async function* (): AsyncGenerator<UsageEvent[]> {
     const read = readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
-    for await (const event of read) yield { ...event, at: retime(event.at) };
+    for await (const batch of read) yield batch.map((event) => ({ ...event, at: retime(event.at) }));
   };
   try {
     return await replayEvents(card, settings, events());
@@ -23,7 +23,7 @@ export async function replayRetimed(card: RateCard, settings: AccountSettings, i
     if (!(e instanceof OutOfOrder)) throw e;
   }
   const all: UsageEvent[] = [];
-  for await (const event of events()) all.push(event);
+  for await (const batch of events()) all.push(...batch);
   all.sort((a, b) => a.at - b.at);
   return replayEvents(card, settings, all);
 }

@@ -34,7 +34,7 @@ export async function scanUsage(card: RateCard, settings: AccountSettings, input
   const seen = new Set<string>();
   const book = new PriceBook();
   const events = readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
-  for await (const event of events) {
+  for await (const batch of events) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;

@@ -1,25 +1,54 @@
 import type { UsageEvent } from "../engine/types.js";
 
+/** Events travel in batches: one await per batch rather than one per row. */
+export type EventBatches = AsyncIterable<readonly UsageEvent[]>;
+
+const BATCH = 1024;
+
+interface Cursor {
+  iterator: AsyncIterator<readonly UsageEvent[]>;
+  batch: readonly UsageEvent[];
+  next: number;
+}
+
+async function refill(cursor: Cursor): Promise<boolean> {
+  while (cursor.next >= cursor.batch.length) {
+    const step = await cursor.iterator.next();
+    if (step.done) return false;
+    cursor.batch = step.value;
+    cursor.next = 0;
+  }
+  return true;
+}
+
 /**
  * Merge per-file event streams by time, ties going to the earlier file: a log
  * split across files (each in time order) streams as one, without sorting.
  */
-export async function* mergeByTime(streams: readonly AsyncIterable<UsageEvent>[]): AsyncGenerator<UsageEvent> {
+export async function* mergeByTime(streams: readonly EventBatches[]): AsyncGenerator<readonly UsageEvent[]> {
   if (streams.length === 1) {
     yield* streams[0]!;
     return;
   }
-  const iterators = streams.map((s) => s[Symbol.asyncIterator]());
-  const heads: (UsageEvent | undefined)[] = await Promise.all(iterators.map(async (it) => (await it.next()).value ?? undefined));
+  const cursors: Cursor[] = streams.map((s) => ({ iterator: s[Symbol.asyncIterator](), batch: [], next: 0 }));
+  const live = (await Promise.all(cursors.map(refill))).map((ok, i) => (ok ? cursors[i]! : undefined));
+  let out: UsageEvent[] = [];
   for (;;) {
-    let pick = -1;
-    for (let i = 0; i < heads.length; i++) {
-      const h = heads[i];
-      if (h !== undefined && (pick < 0 || h.at < heads[pick]!.at)) pick = i;
+    let pick: Cursor | undefined;
+    let pickAt = Infinity;
+    for (const c of live) {
+      if (c !== undefined && c.batch[c.next]!.at < pickAt) {
+        pick = c;
+        pickAt = c.batch[c.next]!.at;
+      }
     }
-    if (pick < 0) return;
-    yield heads[pick]!;
-    const next = await iterators[pick]!.next();
-    heads[pick] = next.done ? undefined : next.value;
+    if (pick === undefined) break;
+    out.push(pick.batch[pick.next++]!);
+    if (pick.next >= pick.batch.length && !(await refill(pick))) live[live.indexOf(pick)] = undefined;
+    if (out.length >= BATCH) {
+      yield out;
+      out = [];
+    }
   }
+  if (out.length > 0) yield out;
 }

@@ -68,32 +68,52 @@ function quantityOf(cell: string): Decimal | undefined {
   return q;
 }
 
-/** Stream usage events from CSV files, merged by time (each file in time order; ties go to the earlier file). */
-export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageEvent> {
+/** Stream usage events from CSV files in batches, merged by time (each file in time order; ties go to the earlier file). */
+export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
   return mergeByTime(files.map((file) => readUsageFile(file, options)));
 }
 
-/** Stream usage events from one CSV file, validating every row against the card. */
-export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<UsageEvent> {
+/** Stream usage events from one CSV file in batches, validating every row against the card. */
+export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
   const { card, zone } = options;
   const mapping = options.mappingFor(file);
   let layout: Layout | undefined;
   try {
     if (options.plain && file !== "-") {
       for await (const batch of plainRecords(openInput(file) as AsyncIterable<Buffer>, MAX_RECORD_BYTES)) {
-        for (const { record, line } of batch) {
-          if (!layout) layout = readHeader(record, file, mapping);
-          else yield toEvent(record, line, file, layout, card, zone, options.defaultAccount, mapping);
+        const events: UsageEvent[] = [];
+        let failure: unknown;
+        try {
+          for (const { record, line } of batch) {
+            if (!layout) layout = readHeader(record, file, mapping);
+            else events.push(toEvent(record, line, file, layout, card, zone, options.defaultAccount, mapping));
+          }
+        } catch (e) {
+          failure = e;
         }
+        // The rows before a bad one are replayed first: an engine error among them is the earlier error.
+        if (events.length > 0) yield events;
+        if (failure !== undefined) throw failure;
       }
     } else {
       const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
       // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
       pipeline(openInput(file, options.stdin), utf8Guard(file), parser, () => {});
-      for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-        if (!layout) layout = readHeader(record, file, mapping);
-        else yield toEvent(record, info.lines, file, layout, card, zone, options.defaultAccount, mapping);
+      let events: UsageEvent[] = [];
+      try {
+        for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+          if (!layout) layout = readHeader(record, file, mapping);
+          else events.push(toEvent(record, info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+          if (events.length >= 1024) {
+            yield events;
+            events = [];
+          }
+        }
+      } catch (e) {
+        if (events.length > 0) yield events;
+        throw e;
       }
+      if (events.length > 0) yield events;
     }
   } catch (e) {
     if (e instanceof CsvError) throw csvParseError(e, file, MAX_RECORD_BYTES);

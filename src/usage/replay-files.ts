@@ -7,6 +7,7 @@ import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
 import { NeedsFullParser } from "./plain-csv.js";
+import type { EventBatches } from "./merge.js";
 import { readUsage } from "./read.js";
 
 export interface UsageInput {
@@ -47,7 +48,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
  * again. Standard input cannot be read twice, so with it the events read are kept
  * for that second pass.
  */
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => AsyncGenerator<UsageEvent>, ledger: LedgerEntry[] | undefined, keep: boolean): Promise<Statement> {
+async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => EventBatches, ledger: LedgerEntry[] | undefined, keep: boolean): Promise<Statement> {
   const stream = new Watched(events(), keep);
   try {
     return await replayEvents(card, settings, stream, ledger);
@@ -58,32 +59,35 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
     if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
   }
   const all: UsageEvent[] = keep ? await stream.everything() : [];
-  if (!keep) for await (const event of events()) all.push(event);
+  if (!keep) for await (const batch of events()) for (const event of batch) all.push(event);
   all.sort((a, b) => a.at - b.at);
   if (ledger) ledger.length = 0;
   return replayEvents(card, settings, all, ledger);
 }
 
 /**
- * An event stream that remembers the latest instant it gave, that a failed replay
+ * A batch stream that remembers the latest instant it gave, that a failed replay
  * does not close, and that can keep every event it gave (for input read once).
  */
-class Watched implements AsyncIterable<UsageEvent> {
+class Watched implements EventBatches {
   private latest = -Infinity;
   private readonly kept: UsageEvent[] = [];
-  constructor(private readonly source: AsyncGenerator<UsageEvent>, private readonly keep: boolean) {}
+  private readonly source: AsyncIterator<readonly UsageEvent[]>;
+  constructor(source: EventBatches, private readonly keep: boolean) {
+    this.source = source[Symbol.asyncIterator]();
+  }
 
-  private async pull(): Promise<IteratorResult<UsageEvent>> {
+  private async pull(): Promise<IteratorResult<readonly UsageEvent[]>> {
     const next = await this.source.next();
-    if (!next.done && this.keep) this.kept.push(next.value);
+    if (!next.done && this.keep) for (const event of next.value) this.kept.push(event);
     return next;
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<UsageEvent> {
+  [Symbol.asyncIterator](): AsyncIterator<readonly UsageEvent[]> {
     return {
       next: async () => {
         const next = await this.pull();
-        if (!next.done) this.latest = Math.max(this.latest, next.value.at);
+        if (!next.done) for (const event of next.value) this.latest = Math.max(this.latest, event.at);
         return next;
       },
     };
@@ -92,11 +96,13 @@ class Watched implements AsyncIterable<UsageEvent> {
   async restInOrder(): Promise<boolean> {
     let ordered = true;
     for (let next = await this.pull(); !next.done; next = await this.pull()) {
-      if (next.value.at < this.latest) {
-        ordered = false;
-        if (!this.keep) return false;
+      for (const event of next.value) {
+        if (event.at < this.latest) {
+          ordered = false;
+          if (!this.keep) return false;
+        }
+        this.latest = Math.max(this.latest, event.at);
       }
-      this.latest = Math.max(this.latest, next.value.at);
     }
     return ordered;
   }
@@ -108,8 +114,11 @@ class Watched implements AsyncIterable<UsageEvent> {
   }
 }
 
-/** Replay events already in time order (a simulation's generated stream, or sorted rows). */
-export async function replayEvents(card: RateCard, settings: AccountSettings, events: AsyncIterable<UsageEvent> | Iterable<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
+/**
+ * Replay events already in time order: batches streamed from files, or a
+ * simulation's generated events, or sorted rows.
+ */
+export async function replayEvents(card: RateCard, settings: AccountSettings, events: EventBatches | Iterable<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
   let replay: Replay | undefined;
   const start = (first: UsageEvent | undefined) =>
     new Replay(card, {
@@ -121,9 +130,14 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       renewalMonths: settings.renewalMonths,
       through: settings.through,
     }, ledger ? (entry) => ledger.push(entry) : undefined);
-  for await (const event of events) {
+  const push = (event: UsageEvent) => {
     replay ??= start(event);
     replay.push(event);
+  };
+  if (Symbol.asyncIterator in events) {
+    for await (const batch of events) for (const event of batch) push(event);
+  } else {
+    for (const event of events) push(event);
   }
   return (replay ?? start(undefined)).finish();
 }
