@@ -1,32 +1,39 @@
-import { Decimal, ONE, ZERO } from "../money.js";
+import { Decimal, ZERO } from "../money.js";
 import type { Meter, Plan } from "../ratecard/types.js";
 import { lineDimensions, type UnitPrice } from "./pricing.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
+import { add, addCount, countDecimal, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { Allocation, Wallet } from "./wallet.js";
 
 /**
  * A statement line being summed: without explicit amounts, its amount is quantity
- * x unit price. Events of quantity one (most of them) are counted, not added.
+ * x unit price. Quantities are counted in millionths (`count`) where that is
+ * exact, and added as Decimals only where it is not.
  */
-type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; ones: number };
+type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number };
 
 /** Lines found by meter, kind, component, then each dimension value and the unit price: no key string per event. */
 type LineIndex = Map<string, LineIndex | LineSum>;
 
+/** Items of a unique meter, by each key value but the last in turn, then a set of last values: no key string per event. */
+type Items = Map<string, Items> | Set<string>;
+
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle {
-  readonly uniques = new Set<string>();
-  uncovered = ZERO;
-  private readonly graceUsed = new Map<string, Decimal>();
+  private readonly uniques = new Map<string, Items>();
+  /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
+  uncovered = NO_CREDITS;
+  private readonly graceUsed = new Map<string, Credits>();
+  private readonly graceLimits = new Map<string, Credits>();
   private readonly lineIndex: LineIndex = new Map();
   private readonly lines: LineSum[] = [];
   private readonly rejections = new Map<string, Rejection>();
   private readonly thresholds: { percent: number; at: Instant }[] = [];
   private readonly duplicates = new Map<string, DuplicateCount>();
-  private readonly consumed = new Map<string, Decimal>();
+  private readonly consumed = new Map<string, Credits>();
   private readonly grantedKinds = new Map<string, Decimal>();
-  private readonly expiredKinds = new Map<string, Decimal>();
+  private readonly expiredKinds = new Map<string, Credits>();
   private readonly charged = new Map<string, Set<string>>();
   private exhaustedAt: Instant | undefined;
   quotaUsed = ZERO;
@@ -35,6 +42,7 @@ export class OpenCycle {
   private readonly budgetSpent = new Map<string, Decimal>();
   private readonly alerts: Alert[] = [];
   private lowBalanceAlerted = false;
+  private lowBalanceLevel: Credits | undefined;
   private readonly earned = new Map<string, Decimal>();
 
   constructor(
@@ -43,19 +51,42 @@ export class OpenCycle {
     readonly end: Instant,
     readonly allowance: Decimal,
     private readonly plan: Plan,
-    private readonly opening: ReadonlyMap<string, Decimal>,
+    private readonly opening: ReadonlyMap<string, Credits>,
     private readonly counting: ReadonlySet<string>,
-  ) {}
-
-  private towardAllowance = ZERO;
-
-  graceLimit(pool: string): Decimal {
-    const share = this.plan.grace.get(pool);
-    return share ? share.mul(this.allowance) : ZERO;
+    private readonly scale: Scale,
+  ) {
+    this.allowanceCredits = scale.of(allowance);
   }
 
-  graceLeft(pool: string): Decimal {
-    return this.graceLimit(pool).minus(this.graceUsed.get(pool) ?? ZERO);
+  private readonly allowanceCredits: Credits;
+  private towardAllowance = NO_CREDITS;
+
+  graceLimit(pool: string): Credits {
+    let limit = this.graceLimits.get(pool);
+    if (limit === undefined) {
+      const share = this.plan.grace.get(pool);
+      this.graceLimits.set(pool, (limit = share ? this.scale.of(share.mul(this.allowance)) : NO_CREDITS));
+    }
+    return limit;
+  }
+
+  graceLeft(pool: string): Credits {
+    return sub(this.graceLimit(pool), this.graceUsed.get(pool) ?? NO_CREDITS);
+  }
+
+  /** The set that holds, for a unique meter's items sharing all but the last key value with `dims`, the last values charged this cycle. */
+  uniqueItems(meter: string, keyBy: readonly string[], dims: Readonly<Record<string, string>>): Set<string> {
+    const last = keyBy.length - 1;
+    let node = this.uniques.get(meter);
+    if (!node) this.uniques.set(meter, (node = last <= 0 ? new Set() : new Map()));
+    for (let i = 0; i < last; i++) {
+      const byValue = node as Map<string, Items>;
+      const value = dims[keyBy[i]!] ?? "";
+      let next = byValue.get(value);
+      if (!next) byValue.set(value, (next = i + 1 === last ? new Set() : new Map()));
+      node = next;
+    }
+    return node as Set<string>;
   }
 
   /** Items of a recurring meter already charged this cycle: activating them again is free. */
@@ -66,15 +97,14 @@ export class OpenCycle {
   }
 
   /** What a grant kind gave for a charge: the wallet calls it as it debits. */
-  readonly consume = (kind: string, amount: Decimal): void => {
-    const before = this.consumed.get(kind);
-    this.consumed.set(kind, before === undefined ? amount : before.plus(amount));
-    if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance.plus(amount);
+  readonly consume = (kind: string, amount: Credits): void => {
+    this.consumed.set(kind, add(this.consumed.get(kind) ?? NO_CREDITS, amount));
+    if (this.counting.has(kind)) this.towardAllowance = add(this.towardAllowance, amount);
   };
 
-  recordDebit(uncovered: Decimal, grace: Decimal, pool: string): void {
-    if (!uncovered.isZero()) this.uncovered = this.uncovered.plus(uncovered);
-    if (grace.gt(0)) this.graceUsed.set(pool, (this.graceUsed.get(pool) ?? ZERO).plus(grace));
+  recordDebit(uncovered: Credits, grace: Credits, pool: string): void {
+    if (uncovered !== NO_CREDITS) this.uncovered = add(this.uncovered, uncovered);
+    if (grace > NO_CREDITS) this.graceUsed.set(pool, add(this.graceUsed.get(pool) ?? NO_CREDITS, grace));
   }
 
   /**
@@ -82,42 +112,42 @@ export class OpenCycle {
    * grace buffers that held it, whichever pool drew them (a storage refund can
    * free grace that end-user activity used), in the card's pool order.
    */
-  recordRefund(allocation: Allocation, fromUncovered: Decimal): void {
+  recordRefund(allocation: Allocation, fromUncovered: Credits): void {
     for (const [kind, amount] of allocation) {
-      this.consumed.set(kind, (this.consumed.get(kind) ?? ZERO).minus(amount));
-      if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance.minus(amount);
+      this.consumed.set(kind, sub(this.consumed.get(kind) ?? NO_CREDITS, amount));
+      if (this.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
     }
-    this.uncovered = this.uncovered.minus(fromUncovered);
+    this.uncovered = sub(this.uncovered, fromUncovered);
     let left = fromUncovered;
     for (const [pool, used] of this.graceUsed) {
-      if (left.isZero()) break;
-      const back = Decimal.min(used, left);
-      this.graceUsed.set(pool, used.minus(back));
-      left = left.minus(back);
+      if (left === NO_CREDITS) break;
+      const back = min(used, left);
+      this.graceUsed.set(pool, sub(used, back));
+      left = sub(left, back);
     }
   }
 
   /** Credits consumed from grants that count toward the allowance's percentage. */
-  consumedTowardAllowance(): Decimal {
+  consumedTowardAllowance(): Credits {
     return this.towardAllowance;
   }
 
   /** Credits toward the allowance at which the next warning level is reached. */
-  nextLevel(levels: readonly number[]): { percent: number; credits: Decimal } | undefined {
+  nextLevel(levels: readonly number[]): { percent: number; credits: Credits } | undefined {
     const percent = levels[this.thresholds.length];
     if (percent === undefined) return undefined;
-    if (this.levelCache?.percent !== percent) this.levelCache = { percent, credits: this.allowance.mul(percent).div(100) };
+    if (this.levelCache?.percent !== percent) this.levelCache = { percent, credits: this.scale.percentOf(this.allowanceCredits, percent) };
     return this.levelCache;
   }
 
-  private levelCache: { percent: number; credits: Decimal } | undefined;
+  private levelCache: { percent: number; credits: Credits } | undefined;
 
   granted(kind: string, amount: Decimal): void {
     this.grantedKinds.set(kind, (this.grantedKinds.get(kind) ?? ZERO).plus(amount));
   }
 
-  expired(kind: string, amount: Decimal): void {
-    this.expiredKinds.set(kind, (this.expiredKinds.get(kind) ?? ZERO).plus(amount));
+  expired(kind: string, amount: Credits): void {
+    this.expiredKinds.set(kind, add(this.expiredKinds.get(kind) ?? NO_CREDITS, amount));
   }
 
   private readonly usageRoots = new Map<string, LineIndex>();
@@ -134,17 +164,18 @@ export class OpenCycle {
    * `amount` is given only where it is not quantity x unit price (rounded per event,
    * or a refund cut short); otherwise the line's amount is worked out once, at close.
    */
-  addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, unit: UnitPrice, amount: Decimal | undefined): void {
+  addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, count: number | undefined, unit: UnitPrice, amount: Decimal | undefined): void {
     let node = kind === "usage" && component === undefined ? this.usageRoot(name) : step(step(step(this.lineIndex, name), kind), component ?? "");
     for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
     const line = node.get(unit.text) as LineSum | undefined;
     if (line) {
-      if (quantity === ONE) line.ones++;
-      else line.quantity = line.quantity.plus(quantity);
+      const sum = count === undefined ? undefined : addCount(line.count, count);
+      if (sum === undefined) line.quantity = line.quantity.plus(quantity);
+      else line.count = sum;
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
       line.events++;
     } else {
-      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: quantity === ONE ? ZERO : quantity, ones: quantity === ONE ? 1 : 0, unitPrice: unit.value, amount, events: 1 };
+      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1 };
       node.set(unit.text, fresh);
       this.lines.push(fresh);
     }
@@ -200,8 +231,10 @@ export class OpenCycle {
   }
 
   /** The first time in the cycle the balance falls below the alert level. */
-  checkLowBalance(balance: Decimal, level: Decimal | undefined, at: Instant): void {
-    if (level === undefined || this.lowBalanceAlerted || balance.gte(level)) return;
+  checkLowBalance(balance: Credits, level: Decimal | undefined, at: Instant): void {
+    if (level === undefined || this.lowBalanceAlerted) return;
+    this.lowBalanceLevel ??= this.scale.of(level);
+    if (balance >= this.lowBalanceLevel) return;
     this.lowBalanceAlerted = true;
     this.alerts.push({ kind: "low_balance", level, at });
   }
@@ -213,17 +246,18 @@ export class OpenCycle {
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal> }): Omit<CycleStatement, "renews"> {
     const kinds = new Set([...this.opening.keys(), ...this.grantedKinds.keys(), ...this.consumed.keys(), ...this.expiredKinds.keys()]);
+    const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
     const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
       kind,
-      opening: this.opening.get(kind) ?? ZERO,
+      opening: decimal(this.opening.get(kind)),
       granted: this.grantedKinds.get(kind) ?? ZERO,
-      consumed: this.consumed.get(kind) ?? ZERO,
-      expired: this.expiredKinds.get(kind) ?? ZERO,
-      closing: wallet.balanceOf(kind),
+      consumed: decimal(this.consumed.get(kind)),
+      expired: decimal(this.expiredKinds.get(kind)),
+      closing: decimal(wallet.balanceOf(kind)),
     }));
     const rank = new Map(order.meters.map((m, i) => [m, i]));
-    const lines = this.lines.map(({ ones, ...l }): StatementLine => {
-      const quantity = ones === 0 ? l.quantity : l.quantity.plus(ones);
+    const lines = this.lines.map(({ count, ...l }): StatementLine => {
+      const quantity = count === 0 ? l.quantity : l.quantity.plus(countDecimal(count));
       return { ...l, quantity, amount: l.amount ?? quantity.mul(l.unitPrice) };
     });
     const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
@@ -235,9 +269,9 @@ export class OpenCycle {
       start: this.start,
       end: this.end,
       allowance: this.allowance,
-      allowanceUsed: this.towardAllowance,
+      allowanceUsed: decimal(this.towardAllowance),
       total,
-      uncovered: this.uncovered,
+      uncovered: decimal(this.uncovered),
       lines,
       grants,
       rejected: [...this.rejections.values()].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),

@@ -1,6 +1,7 @@
 import { UserError, cellOf, shown, type Location } from "../errors.js";
 import { ONE, ZERO, roundToStep, type Decimal } from "../money.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
+import { countOf, exact, type Exact } from "./credits.js";
 
 type Dims = Readonly<Record<string, string>>;
 
@@ -24,10 +25,15 @@ function matches(when: ReadonlyMap<string, string>, dims: Dims): boolean {
   return true;
 }
 
-/** A unit price with its exact text, which keys statement lines. */
+/** A unit price with its exact text, which keys statement lines, and its integer form, which prices events in credits. */
 export interface UnitPrice {
   value: Decimal;
   text: string;
+  exact: Exact;
+}
+
+function unitOf(value: Decimal): UnitPrice {
+  return { value, text: value.toFixed(), exact: exact(value) };
 }
 
 /**
@@ -38,7 +44,9 @@ export interface UnitPrice {
 export class PriceBook {
   private readonly memo = new Map<string, UnitPrice>();
   private readonly depends = new Map<Meter, readonly string[]>();
-  static readonly ZERO: UnitPrice = { value: ZERO, text: "0" };
+  /** Quantities by identity: readers hand out one Decimal per distinct text, so a few hundred cover a log. */
+  private readonly quantities = new Map<Decimal, Quantity>();
+  static readonly ZERO: UnitPrice = unitOf(ZERO);
 
   unit(meter: Meter, dims: Dims, origin: Location): UnitPrice {
     let deps = this.depends.get(meter);
@@ -49,14 +57,50 @@ export class PriceBook {
     if (!found) {
       const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
       const value = exempt ? ZERO : unitPrice(meter, dims, origin);
-      this.memo.set(key, (found = { value, text: value.toFixed() }));
+      this.memo.set(key, (found = unitOf(value)));
     }
     return found;
   }
 
   text(value: Decimal): UnitPrice {
-    return { value, text: value.toFixed() };
+    return unitOf(value);
   }
+
+  quantity(value: Decimal): Quantity {
+    let found = this.quantities.get(value);
+    if (!found) {
+      const integer = exact(value);
+      found = { ...integer, count: countOf(integer) };
+      if (this.quantities.size < 4096) this.quantities.set(value, found);
+    }
+    return found;
+  }
+}
+
+/** A quantity's integer form, and its count in millionths where a statement line can add it as a number. */
+export interface Quantity extends Exact {
+  readonly count: number | undefined;
+}
+
+/** Whether an event of this meter costs its quantity times its unit price and nothing else, before any rounding. */
+export function pricedByUnitAlone(meter: Meter): boolean {
+  return meter.components.length === 0 && !meter.surcharges.some((s) => s.kind === "per_event");
+}
+
+/** The most decimals any price of the card has: with a quantity's, what the replay's credit scale must hold. */
+export function priceDecimals(card: RateCard): number {
+  let most = 0;
+  const tree = (node: PriceTree): void => {
+    if (node instanceof Map) for (const next of node.values()) tree(next);
+    else if ((node as Decimal).decimalPlaces() > most) most = (node as Decimal).decimalPlaces();
+  };
+  const price = (p: Price) => (p.kind === "flat" ? tree(p.value) : tree(p.tree));
+  for (const meter of card.meters.values()) {
+    price(meter.price);
+    for (const c of meter.components) price(c.price);
+    for (const s of meter.surcharges) tree(s.amount);
+  }
+  return most;
 }
 
 /** The dimensions a meter's unit price can depend on. */

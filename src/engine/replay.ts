@@ -2,8 +2,9 @@ import { UserError, shown } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
+import { add, min, NO_CREDITS, Scale, sub, wholeUnits, type Credits } from "./credits.js";
 import { OpenCycle } from "./cycle.js";
-import { itemKey, PriceBook, priceEvent, resolve, unitPrice } from "./pricing.js";
+import { itemKey, PriceBook, priceDecimals, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
@@ -41,7 +42,7 @@ interface AccountRun {
   refused: Map<string, Set<string>>;
   gauges: Map<string, Map<string, GaugeLevel>>;
   /** Credits spent today per value of the daily-limit dimension; `day` is the local date they belong to. */
-  daily: Map<string, Decimal>;
+  daily: Map<string, Credits>;
   day: string | undefined;
 }
 
@@ -67,6 +68,10 @@ export class Replay {
   private readonly book = new PriceBook();
   /** Grant kinds whose consumption moves the allowance's percentage. */
   private readonly counting: ReadonlySet<string>;
+  private readonly scale: Scale;
+  private found = { index: -1, start: 0, end: 0 };
+  /** Daily limits in credits, converted once. */
+  private readonly limits = new Map<Decimal, Credits>();
 
   constructor(
     private readonly card: RateCard,
@@ -78,6 +83,7 @@ export class Replay {
     this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
     this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
+    this.scale = new Scale(creditDigits(card, setup));
     for (const account of setup.accounts.keys()) this.run(account);
   }
 
@@ -125,7 +131,7 @@ export class Replay {
 
   private price(event: UsageEvent): void {
     this.counts.read++;
-    const index = this.setup.calendar.indexOf(event.at);
+    const index = this.cycleOf(event.at);
     if (index < 0) {
       throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))}`, formatInstant(event.at));
     }
@@ -161,9 +167,10 @@ export class Replay {
       case "flow":
         return this.chargeFlow(run, meter, event);
       case "unique": {
-        const key = `${meter.key}\u0000${itemKey(meter.keyBy, event.dimensions)}`;
-        if (run.cycle.uniques.has(key)) return;
-        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event)) run.cycle.uniques.add(key);
+        const items = run.cycle.uniqueItems(meter.key, meter.keyBy, event.dimensions);
+        const item = event.dimensions[meter.keyBy[meter.keyBy.length - 1]!] ?? "";
+        if (items.has(item)) return;
+        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event)) items.add(item);
         return;
       }
       case "recurring":
@@ -173,6 +180,16 @@ export class Replay {
     }
   }
 
+  /** The cycle holding `at`: the last one found, unless `at` left it. */
+  private cycleOf(at: Instant): number {
+    const found = this.found;
+    if (at >= found.start && at < found.end) return found.index;
+    const calendar = this.setup.calendar;
+    const index = calendar.indexOf(at);
+    if (index >= 0) this.found = { index, start: calendar.start(index), end: calendar.start(index + 1) };
+    return index;
+  }
+
   private chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent): void {
     const splittable = this.card.crossing === "split" && meter.components.length === 0 && !meter.surcharges.some((x) => x.kind === "per_event");
     if (!splittable || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true)) {
@@ -180,10 +197,10 @@ export class Replay {
       return;
     }
     // Split: accept the whole units the credits (and grace) still cover, reject the rest.
-    const unit = unitPrice(meter, event.dimensions, event.origin);
+    const unit = this.scale.product(this.book.quantity(ONE), this.book.unit(meter, event.dimensions, event.origin).exact);
     const pool = resolve(meter.pool, event.dimensions, "pool", meter, event.origin);
-    const room = run.wallet.balance().plus(run.cycle.graceLeft(pool));
-    const units = unit.isZero() ? event.quantity : Decimal.min(event.quantity, room.div(unit).floor());
+    const room = add(run.wallet.balance(), run.cycle.graceLeft(pool));
+    const units = unit === NO_CREDITS ? event.quantity : Decimal.min(event.quantity, new Decimal(wholeUnits(room, unit).toString()));
     if (units.gt(0)) this.charge(run, event.at, meter, "usage", event.dimensions, units, event);
     const rest = event.quantity.minus(units);
     if (rest.gt(0)) this.reject(run, meter, this.exhaustedReason(run, pool), rest, event.at, event, true);
@@ -233,16 +250,16 @@ export class Replay {
     const refundable = Decimal.max(ZERO, gauge.chargedLevel.minus(gauge.level).minus(gauge.refundedLevel));
     if (refundable.isZero()) return;
     gauge.refundedLevel = gauge.refundedLevel.plus(refundable);
-    const amount = this.round(refundable.mul(gauge.chargedPrice));
+    const amount = this.scale.of(this.round(refundable.mul(gauge.chargedPrice)));
     const pool = resolve(meter.pool, gauge.dims, "pool", meter, event.origin);
     const category = resolve(meter.category, gauge.dims, "category", meter, event.origin);
     // Uncovered (grace) charges are given back first, then grants in burn order.
-    const fromUncovered = Decimal.min(amount, run.cycle.uncovered);
-    const { allocation, left } = run.wallet.refund(amount.minus(fromUncovered));
+    const fromUncovered = min(amount, run.cycle.uncovered);
+    const { allocation, left } = run.wallet.refund(sub(amount, fromUncovered));
     run.cycle.recordRefund(allocation, fromUncovered);
     // A grant that paid for the charge and has since expired cannot take credits back.
-    const given = amount.minus(left);
-    run.cycle.addLine(meter, event.meter, undefined, "refund", category, pool, gauge.dims, refundable.neg(), this.book.text(gauge.chargedPrice), given.neg());
+    const given = this.scale.decimal(sub(amount, left));
+    run.cycle.addLine(meter, event.meter, undefined, "refund", category, pool, gauge.dims, refundable.neg(), undefined, this.book.text(gauge.chargedPrice), given.neg());
     this.log(run, event.at, "refund", event.meter, undefined, gauge.dims, refundable.neg(), given);
   }
 
@@ -255,8 +272,20 @@ export class Replay {
    */
   private charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Readonly<Record<string, string>>, quantity: Decimal, event: UsageEvent | undefined, probe = false): boolean {
     const origin = event?.origin ?? meter.location;
-    const { unit, own, extras, amount } = priceEvent(this.book, this.card, meter, dims, quantity, event?.components, origin);
     const rounding = this.card.precision.roundAt === "event";
+    // Most events cost their quantity times the unit price: two integers multiplied, no Decimal.
+    let priced: PricedEvent | undefined;
+    let unit: UnitPrice;
+    let amount: Credits;
+    const exactQuantity = this.book.quantity(quantity);
+    if (!rounding && pricedByUnitAlone(meter)) {
+      unit = this.book.unit(meter, dims, origin);
+      amount = this.scale.product(exactQuantity, unit.exact);
+    } else {
+      priced = priceEvent(this.book, this.card, meter, dims, quantity, event?.components, origin);
+      unit = priced.unit;
+      amount = this.scale.of(priced.amount);
+    }
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
     const limited = event !== undefined && kind === "usage";
@@ -268,39 +297,39 @@ export class Replay {
       }
     }
     const balance = run.wallet.balance();
-    let uncovered = ZERO;
-    let grace = ZERO;
-    if (amount.gt(balance)) {
+    let uncovered = NO_CREDITS;
+    let grace = NO_CREDITS;
+    if (amount > balance) {
       const policy = this.card.pools.get(pool)!.whenExhausted;
-      const short = amount.minus(balance);
-      const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : ZERO;
-      if (policy === "allow" || short.lte(graceLeft) || (this.card.crossing === "accept" && !probe)) {
+      const short = sub(amount, balance);
+      const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : NO_CREDITS;
+      if (policy === "allow" || short <= graceLeft || (this.card.crossing === "accept" && !probe)) {
         uncovered = short;
-        grace = Decimal.min(short, graceLeft);
+        grace = min(short, graceLeft);
       } else {
         if (!probe) this.reject(run, meter, this.exhaustedReason(run, pool), quantity, at, event, true);
         return false;
       }
     }
     if (probe) return true;
-    run.wallet.debit(uncovered.isZero() ? amount : balance, run.cycle.consume);
+    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
     run.cycle.recordDebit(uncovered, grace, pool);
-    run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, unit, rounding ? own : undefined);
-    for (const p of extras) {
+    run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, exactQuantity.count, unit, rounding ? priced!.own : undefined);
+    for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
-      run.cycle.addLine(meter, meter.key, p.component, kind, category, pool, dims, p.quantity, p.unit, rounding ? p.amount : undefined);
+      run.cycle.addLine(meter, meter.key, p.component, kind, category, pool, dims, p.quantity, undefined, p.unit, rounding ? p.amount : undefined);
     }
-    if (amount.gt(0) && (uncovered.gt(0) || amount.eq(balance))) run.cycle.markExhausted(at);
+    if (amount > NO_CREDITS && (uncovered > NO_CREDITS || amount === balance)) run.cycle.markExhausted(at);
     if (limited) this.account(run, meter, dims, quantity, amount, at);
     this.crossThresholds(run, at);
     const low = run.terms.lowBalance ?? this.card.lowBalance;
     if (low !== undefined) run.cycle.checkLowBalance(run.wallet.balance(), low, at);
-    if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, amount.neg());
+    if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, this.scale.decimal(amount).neg());
     return true;
   }
 
   /** Why an event that credits could pay for is still refused: a gated plan, a spent quota, a daily limit, a budget. */
-  private refusal(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Decimal): string | undefined {
+  private refusal(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Credits): string | undefined {
     const { plan } = run.terms;
     for (const [dim, allowed] of plan.only) {
       const value = dims[dim];
@@ -311,14 +340,14 @@ export class Replay {
       return `monthly request quota of ${quota.requests.toFixed()} reached`;
     }
     const daily = this.dailyLimit(run, dims);
-    if (daily && daily.spent.plus(amount).gt(daily.limit)) return `daily limit of ${daily.limit.toFixed()} reached for ${daily.dimension} ${shown(daily.value)}`;
+    if (daily && add(daily.spent, amount) > this.limitCredits(daily.limit)) return `daily limit of ${daily.limit.toFixed()} reached for ${daily.dimension} ${shown(daily.value)}`;
     const budget = this.budget(run, dims);
-    if (budget && run.cycle.spentFrom(budget.value).plus(amount).gt(budget.amount)) return `budget of ${budget.amount.toFixed()} spent for ${budget.dimension} ${shown(budget.value)}`;
+    if (budget && run.cycle.spentFrom(budget.value).plus(this.scale.decimal(amount)).gt(budget.amount)) return `budget of ${budget.amount.toFixed()} spent for ${budget.dimension} ${shown(budget.value)}`;
     return undefined;
   }
 
   /** Count an accepted event against the quota, the day's limit and the budget, and credit its creator. */
-  private account(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Decimal, at: Instant): void {
+  private account(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Credits, at: Instant): void {
     const quota = run.terms.plan.quota;
     if (quota?.meters.has(meter.key)) {
       const before = run.cycle.quotaUsed;
@@ -327,19 +356,25 @@ export class Replay {
       if (past.gt(0)) run.cycle.overage(past, quota.overagePrice);
     }
     const daily = this.dailyLimit(run, dims);
-    if (daily) run.daily.set(daily.value, daily.spent.plus(amount));
+    if (daily) run.daily.set(daily.value, add(daily.spent, amount));
     const budget = this.budget(run, dims);
-    if (budget) run.cycle.spend(budget.value, amount, budget.amount, this.card.budgets!.alerts, at);
+    if (budget) run.cycle.spend(budget.value, this.scale.decimal(amount), budget.amount, this.card.budgets!.alerts, at);
     const rewards = this.card.rewards;
     const creator = rewards ? dims[rewards.dimension] : undefined;
-    if (rewards && creator !== undefined && creator !== run.id && amount.gt(0)) {
+    if (rewards && creator !== undefined && creator !== run.id && amount > NO_CREDITS) {
       const earner = this.run(creator);
       this.advance(earner, at);
-      earner.cycle.earn(run.id, amount.mul(rewards.share));
+      earner.cycle.earn(run.id, this.scale.decimal(amount).mul(rewards.share));
     }
   }
 
-  private dailyLimit(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; limit: Decimal; spent: Decimal } | undefined {
+  private limitCredits(limit: Decimal): Credits {
+    let credits = this.limits.get(limit);
+    if (credits === undefined) this.limits.set(limit, (credits = this.scale.of(limit)));
+    return credits;
+  }
+
+  private dailyLimit(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; limit: Decimal; spent: Credits } | undefined {
     const dimension = this.card.dailyLimits?.dimension;
     const value = dimension === undefined ? undefined : dims[dimension];
     if (dimension === undefined || value === undefined) return undefined;
@@ -350,7 +385,7 @@ export class Replay {
       run.day = day;
       run.daily.clear();
     }
-    return { dimension, value, limit, spent: run.daily.get(value) ?? ZERO };
+    return { dimension, value, limit, spent: run.daily.get(value) ?? NO_CREDITS };
   }
 
   private budget(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; amount: Decimal } | undefined {
@@ -372,7 +407,7 @@ export class Replay {
   }
 
   private exhaustedReason(run: AccountRun, pool: string): string {
-    return run.cycle.graceLimit(pool).gt(0) ? "grace buffer exhausted" : "credits exhausted";
+    return run.cycle.graceLimit(pool) > NO_CREDITS ? "grace buffer exhausted" : "credits exhausted";
   }
 
   private reject(run: AccountRun, meter: Meter, reason: string, quantity: Decimal, at: Instant, event: UsageEvent | undefined, outOfCredits: boolean): void {
@@ -384,7 +419,7 @@ export class Replay {
   private crossThresholds(run: AccountRun, at: Instant): void {
     if (run.cycle.allowance.isZero()) return;
     // Levels are crossed in order, so only the next one needs a comparison.
-    for (let next = run.cycle.nextLevel(this.card.thresholds); next && run.cycle.consumedTowardAllowance().gte(next.credits); next = run.cycle.nextLevel(this.card.thresholds)) {
+    for (let next = run.cycle.nextLevel(this.card.thresholds); next && run.cycle.consumedTowardAllowance() >= next.credits; next = run.cycle.nextLevel(this.card.thresholds)) {
       run.cycle.cross(next.percent, at);
     }
   }
@@ -420,14 +455,14 @@ export class Replay {
   /** Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them. */
   private lapse(run: AccountRun, boundary: Instant): void {
     for (const grant of run.wallet.expire(boundary, true)) {
-      if (grant.remaining.gt(0)) this.log(run, boundary, "expiry", undefined, grant.kind.key, {}, undefined, grant.remaining.neg());
+      if (grant.remaining > NO_CREDITS) this.log(run, boundary, "expiry", undefined, grant.kind.key, {}, undefined, this.scale.decimal(grant.remaining).neg());
     }
   }
 
   private expire(run: AccountRun, at: Instant, inclusive: boolean): void {
     for (const grant of run.wallet.expire(at, inclusive)) {
       run.cycle.expired(grant.kind.key, grant.remaining);
-      if (grant.remaining.gt(0)) this.log(run, grant.expiresAt!, "expiry", undefined, grant.kind.key, {}, undefined, grant.remaining.neg());
+      if (grant.remaining > NO_CREDITS) this.log(run, grant.expiresAt!, "expiry", undefined, grant.kind.key, {}, undefined, this.scale.decimal(grant.remaining).neg());
     }
   }
 
@@ -438,19 +473,19 @@ export class Replay {
     const { plan, allowance } = run.terms;
     run.wallet.startCycle();
     const included = this.card.grantKinds.get(INCLUDED)!;
-    if (allowance.gt(0)) run.wallet.add(included, allowance, start, this.expiryOf(included, start, end));
+    if (allowance.gt(0)) run.wallet.add(included, this.scale.of(allowance), start, this.expiryOf(included, start, end));
     const onetime = this.card.grantKinds.get(ONETIME);
-    if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, plan.onetime, start, this.expiryOf(onetime, start, end));
+    if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end));
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
-    const opening = new Map<string, Decimal>();
+    const opening = new Map<string, Credits>();
     for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
-    run.cycle = new OpenCycle(index, start, end, allowance, plan, opening, this.counting);
+    run.cycle = new OpenCycle(index, start, end, allowance, plan, opening, this.counting, this.scale);
     if (allowance.gt(0)) this.log(run, start, "allowance", undefined, INCLUDED, {}, undefined, allowance);
     if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, start, "allowance", undefined, ONETIME, {}, undefined, plan.onetime);
     // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
     for (const g of run.terms.recurringGrants) {
       const kind = this.card.grantKinds.get(g.kind)!;
-      run.wallet.add(kind, g.amount, start, this.expiryOf(kind, start, end));
+      run.wallet.add(kind, this.scale.of(g.amount), start, this.expiryOf(kind, start, end));
       run.cycle.granted(g.kind, g.amount);
       this.log(run, start, "payment", undefined, g.kind, {}, undefined, g.amount);
     }
@@ -500,7 +535,7 @@ export class Replay {
       const run = this.run(p.account);
       this.advance(run, p.at);
       const kind = this.card.grantKinds.get(p.kind)!;
-      run.wallet.add(kind, p.amount, p.at, this.expiryOf(kind, p.at, this.setup.calendar.start(index + 1)));
+      run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, this.setup.calendar.start(index + 1)));
       run.cycle.granted(p.kind, p.amount);
       this.log(run, p.at, "payment", undefined, p.kind, {}, undefined, p.amount);
     }
@@ -508,7 +543,7 @@ export class Replay {
 
   private log(run: AccountRun, at: Instant, type: LedgerType, meter: string | undefined, grant: string | undefined, dims: Readonly<Record<string, string>>, quantity: Decimal | undefined, amount: Decimal): void {
     if (!this.ledger) return;
-    this.ledger({ at, account: run.id, type, meter, grant, dimensions: dims, quantity, amount, uncovered: run.cycle.uncovered, balance: run.wallet.balance() });
+    this.ledger({ at, account: run.id, type, meter, grant, dimensions: dims, quantity, amount, uncovered: this.scale.decimal(run.cycle.uncovered), balance: this.scale.decimal(run.wallet.balance()) });
   }
 }
 
@@ -529,3 +564,29 @@ function canonicalKey(e: UsageEvent): string {
   return JSON.stringify([e.account, e.meter, dims, e.quantity.toFixed(), e.eventId ?? ""]);
 }
 
+
+/** Usage quantities are plain decimals of at most this many digits, so of at most this many decimals. */
+const QUANTITY_DECIMALS = 40;
+
+/**
+ * Decimals of the replay's credit scale: enough for any quantity times any
+ * price of the card, and for every grant, allowance and grace buffer.
+ */
+function creditDigits(card: RateCard, setup: ReplaySetup): number {
+  let digits = QUANTITY_DECIMALS + priceDecimals(card);
+  const need = (value: Decimal | undefined) => {
+    if (value !== undefined && value.decimalPlaces() > digits) digits = value.decimalPlaces();
+  };
+  need(card.precision.step);
+  need(card.lowBalance);
+  for (const p of setup.purchases) need(p.amount);
+  for (const terms of [setup.fallback, ...setup.accounts.values()]) {
+    need(terms.allowance);
+    need(terms.plan.onetime);
+    need(terms.lowBalance);
+    for (const g of terms.recurringGrants) need(g.amount);
+    for (const limit of terms.dailyLimits.values()) need(limit);
+    for (const share of terms.plan.grace.values()) need(share.mul(terms.allowance));
+  }
+  return digits;
+}

@@ -1,19 +1,19 @@
-import { Decimal, ZERO } from "../money.js";
 import type { GrantKind } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
+import { add, min, NO_CREDITS, sub, type Credits } from "./credits.js";
 
 export interface Grant {
   readonly id: number;
   readonly kind: GrantKind;
   readonly grantedAt: Instant;
   readonly expiresAt: Instant | undefined;
-  remaining: Decimal;
+  remaining: Credits;
   /** Consumed in the current cycle, net of refunds: the most a refund can give back. */
-  consumedThisCycle: Decimal;
+  consumedThisCycle: Credits;
 }
 
 /** How much of a debit or refund fell on each grant kind. */
-export type Allocation = Map<string, Decimal>;
+export type Allocation = Map<string, Credits>;
 
 /**
  * The credits an account holds. Burn order: lower priority number first, then
@@ -23,19 +23,19 @@ export class Wallet {
   private grants: Grant[] = [];
   private nextId = 0;
   /** The sum of every grant's remaining credits, kept as grants change: read on every charge. */
-  private total = ZERO;
+  private total = NO_CREDITS;
   private soonestExpiry: Instant | undefined;
 
-  add(kind: GrantKind, amount: Decimal, at: Instant, expiresAt: Instant | undefined): Grant {
-    const grant: Grant = { id: this.nextId++, kind, grantedAt: at, expiresAt, remaining: amount, consumedThisCycle: ZERO };
+  add(kind: GrantKind, amount: Credits, at: Instant, expiresAt: Instant | undefined): Grant {
+    const grant: Grant = { id: this.nextId++, kind, grantedAt: at, expiresAt, remaining: amount, consumedThisCycle: NO_CREDITS };
     this.grants.push(grant);
     this.grants.sort(burnOrder);
-    this.total = this.total.plus(amount);
+    this.total = add(this.total, amount);
     if (expiresAt !== undefined && (this.soonestExpiry === undefined || expiresAt < this.soonestExpiry)) this.soonestExpiry = expiresAt;
     return grant;
   }
 
-  balance(): Decimal {
+  balance(): Credits {
     return this.total;
   }
 
@@ -44,9 +44,9 @@ export class Wallet {
     return this.soonestExpiry !== undefined && this.soonestExpiry <= at;
   }
 
-  balanceOf(kind: string): Decimal {
-    let total = ZERO;
-    for (const g of this.grants) if (g.kind.key === kind) total = total.plus(g.remaining);
+  balanceOf(kind: string): Credits {
+    let total = NO_CREDITS;
+    for (const g of this.grants) if (g.kind.key === kind) total = add(total, g.remaining);
     return total;
   }
 
@@ -54,37 +54,34 @@ export class Wallet {
    * Take `amount` (at most the balance) in burn order, telling `consume` what each
    * grant kind gave. Usually the first grant with credits covers it all.
    */
-  debit(amount: Decimal, consume: (kind: string, amount: Decimal) => void): void {
+  debit(amount: Credits, consume: (kind: string, amount: Credits) => void): void {
     let left = amount;
     for (const g of this.grants) {
-      if (g.remaining.isZero()) continue;
-      const take = left.lte(g.remaining) ? left : g.remaining;
-      g.remaining = g.remaining.minus(take);
-      g.consumedThisCycle = g.consumedThisCycle.plus(take);
+      if (g.remaining === NO_CREDITS) continue;
+      const take = min(left, g.remaining);
+      g.remaining = sub(g.remaining, take);
+      g.consumedThisCycle = add(g.consumedThisCycle, take);
       consume(g.kind.key, take);
-      if (take === left) {
-        left = ZERO;
-        break;
-      }
-      left = left.minus(take);
+      left = sub(left, take);
+      if (left === NO_CREDITS) break;
     }
-    this.total = this.total.minus(left.isZero() ? amount : amount.minus(left));
+    this.total = sub(this.total, sub(amount, left));
   }
 
   /** Give back up to `amount` to what this cycle consumed, in burn order; returns what each kind got back. */
-  refund(amount: Decimal): { allocation: Allocation; left: Decimal } {
+  refund(amount: Credits): { allocation: Allocation; left: Credits } {
     const given: Allocation = new Map();
     let left = amount;
     for (const g of this.grants) {
-      if (left.isZero()) break;
-      const back = Decimal.min(left, g.consumedThisCycle);
-      if (back.isZero()) continue;
-      g.remaining = g.remaining.plus(back);
-      g.consumedThisCycle = g.consumedThisCycle.minus(back);
-      given.set(g.kind.key, (given.get(g.kind.key) ?? ZERO).plus(back));
-      left = left.minus(back);
+      if (left === NO_CREDITS) break;
+      const back = min(left, g.consumedThisCycle);
+      if (back === NO_CREDITS) continue;
+      g.remaining = add(g.remaining, back);
+      g.consumedThisCycle = sub(g.consumedThisCycle, back);
+      given.set(g.kind.key, add(given.get(g.kind.key) ?? NO_CREDITS, back));
+      left = sub(left, back);
     }
-    this.total = this.total.plus(amount.minus(left));
+    this.total = add(this.total, sub(amount, left));
     return { allocation: given, left };
   }
 
@@ -94,7 +91,7 @@ export class Wallet {
     const gone = this.grants.filter((g) => g.expiresAt !== undefined && (inclusive ? g.expiresAt <= at : g.expiresAt < at));
     if (gone.length > 0) {
       this.grants = this.grants.filter((g) => !gone.includes(g));
-      for (const g of gone) this.total = this.total.minus(g.remaining);
+      for (const g of gone) this.total = sub(this.total, g.remaining);
       this.soonestExpiry = this.nextExpiry();
     }
     return gone.sort((a, b) => a.expiresAt! - b.expiresAt! || a.id - b.id);
@@ -108,7 +105,7 @@ export class Wallet {
   }
 
   startCycle(): void {
-    for (const g of this.grants) g.consumedThisCycle = ZERO;
+    for (const g of this.grants) g.consumedThisCycle = NO_CREDITS;
   }
 
   kinds(): string[] {
