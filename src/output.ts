@@ -7,12 +7,12 @@ import { UserError } from "./errors.js";
  * flushed, then renamed over the target. A run that fails or is killed leaves
  * yesterday's report as it was.
  */
-export function writeAtomically(target: string, content: string): void {
+export function writeAtomically(target: string, content: Output): void {
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(temp, "w");
-    writeSync(fd, content);
+    for (const piece of pieces(content)) writeSync(fd, piece);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -25,8 +25,25 @@ export function writeAtomically(target: string, content: string): void {
   }
 }
 
+/** A report: one string, or pieces written as they come so a large one is never whole in memory. */
+export type Output = string | Iterable<string>;
+
 /** Data goes to stdout, or to the -o file. */
-export function emit(content: string, output: string | undefined): void {
-  if (output === undefined) process.stdout.write(content);
+export function emit(content: Output, output: string | undefined): void {
+  if (output === undefined) for (const piece of pieces(content)) process.stdout.write(piece);
   else writeAtomically(output, content);
+}
+
+/** Pieces gathered into writes of about 64 KB: one system call per piece would cost more than the pieces. */
+function* pieces(content: Output): Generator<string> {
+  if (typeof content === "string") return yield content;
+  let pending = "";
+  for (const piece of content) {
+    pending += piece;
+    if (pending.length >= 1 << 16) {
+      yield pending;
+      pending = "";
+    }
+  }
+  if (pending !== "") yield pending;
 }

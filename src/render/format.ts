@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from "chalk";
 import { UserError, shown } from "../errors.js";
+import { jsonChunks } from "./json-chunks.js";
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;
 export type PlainFormat = (typeof FORMATS)[number];
@@ -36,6 +37,7 @@ export function colorFor(options: { color?: boolean; output?: string }): ChalkIn
   return new Chalk({ level });
 }
 
-export function json(value: unknown): string {
-  return `${JSON.stringify(value, null, 2)}\n`;
+/** A report as JSON, in pieces (see jsonChunks): emit writes them as they come. */
+export function json(value: unknown): Iterable<string> {
+  return jsonChunks(value);
 }

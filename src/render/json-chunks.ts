@@ -1,0 +1,57 @@
+/**
+ * `JSON.stringify(value, null, 2)` and a newline, in pieces: long arrays are
+ * written element by element, so a statement of a million lines is never one
+ * string in memory. Small values (a statement line, a grant row) are
+ * stringified whole, re-indented to their depth.
+ */
+export function* jsonChunks(value: unknown, long = 64): Generator<string> {
+  yield* chunksOf(value, "", long);
+  yield "\n";
+}
+
+function* chunksOf(raw: unknown, indent: string, long: number): Generator<string> {
+  const value = toJson(raw);
+  if (value === null || typeof value !== "object" || small(value, long)) {
+    yield stringify(value, indent);
+    return;
+  }
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return yield "[]";
+    yield "[";
+    for (let i = 0; i < value.length; i++) {
+      yield i === 0 ? `\n${inner}` : `,\n${inner}`;
+      const item = toJson(value[i]);
+      yield* chunksOf(item === undefined || typeof item === "function" || typeof item === "symbol" ? null : item, inner, long);
+    }
+    yield `\n${indent}]`;
+    return;
+  }
+  const entries = Object.keys(value).map((k) => [k, toJson((value as Record<string, unknown>)[k])] as const).filter(([, v]) => v !== undefined && typeof v !== "function" && typeof v !== "symbol");
+  if (entries.length === 0) return yield "{}";
+  yield "{";
+  for (let i = 0; i < entries.length; i++) {
+    const [key, item] = entries[i]!;
+    yield `${i === 0 ? "\n" : ",\n"}${inner}${JSON.stringify(key)}: `;
+    yield* chunksOf(item, inner, long);
+  }
+  yield `\n${indent}}`;
+}
+
+/** Few entries, none of them holding more than a few primitives: one stringify is cheaper than pieces. */
+function small(value: object, long: number): boolean {
+  const children = Array.isArray(value) ? value : Object.values(value);
+  if (children.length >= long) return false;
+  return children.every((c) => c === null || typeof c !== "object" || (Object.keys(c).length < long && Object.values(c).every((g) => g === null || typeof g !== "object")));
+}
+
+function toJson(value: unknown): unknown {
+  const toJSON = (value as { toJSON?: unknown } | null | undefined)?.toJSON;
+  return typeof toJSON === "function" ? toJSON.call(value) : value;
+}
+
+function stringify(value: unknown, indent: string): string {
+  const text = JSON.stringify(value, null, 2);
+  // Strings in JSON never hold a raw newline, so every newline is structure.
+  return indent === "" ? text : text.replaceAll("\n", `\n${indent}`);
+}
