@@ -5,6 +5,7 @@ import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import { readUsage } from "../usage/read.js";
 import { mappingResolver, replayEvents, type UsageInput } from "../usage/replay-files.js";
+import { sortByTime } from "../usage/sort-runs.js";
 
 /**
  * Replay the usage through the one engine with some events moved in time: how
@@ -22,8 +23,5 @@ export async function replayRetimed(card: RateCard, settings: AccountSettings, i
   } catch (e) {
     if (!(e instanceof OutOfOrder)) throw e;
   }
-  const all: UsageEvent[] = [];
-  for await (const batch of events()) all.push(...batch);
-  all.sort((a, b) => a.at - b.at);
-  return replayEvents(card, settings, all);
+  return replayEvents(card, settings, sortByTime(events()));
 }

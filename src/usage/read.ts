@@ -21,15 +21,16 @@ export interface UsageOptions {
   /** Who pays for rows without an account column. */
   defaultAccount: string;
   mappingFor(file: string): ColumnMapping;
-  stdin?: Readable;
+  /** A copy of standard input on disk, read wherever the file `-` is named: it may be read twice. */
+  stdinCopy?: string;
 }
 
 /** Longest CSV record accepted; longer is not a usage row and would only exhaust memory. */
 const MAX_RECORD_BYTES = 1 << 20;
 
-/** Open a file for reading, with errors that name it. `-` is standard input. */
-export function openInput(file: string, stdin?: Readable): Readable {
-  if (file === "-") return stdin ?? process.stdin;
+/** Open a file for reading, with errors that name it. `-` is standard input, or the copy of it given. */
+function openInput(file: string, stdinCopy: string | undefined): Readable {
+  if (file === "-") return stdinCopy === undefined ? process.stdin : createReadStream(stdinCopy, { highWaterMark: 1 << 14 });
   try {
     checkReadable(file);
   } catch (e) {
@@ -79,8 +80,8 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
   const mapping = options.mappingFor(file);
   let layout: Layout | undefined;
   try {
-    if (options.plain && file !== "-") {
-      for await (const batch of plainRecords(openInput(file) as AsyncIterable<Buffer>, MAX_RECORD_BYTES)) {
+    if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) {
+      for await (const batch of plainRecords(openInput(file, options.stdinCopy) as AsyncIterable<Buffer>, MAX_RECORD_BYTES)) {
         const events: UsageEvent[] = [];
         let failure: unknown;
         try {
@@ -98,7 +99,7 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
     } else {
       const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
       // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
-      pipeline(openInput(file, options.stdin), utf8Guard(file), parser, () => {});
+      pipeline(openInput(file, options.stdinCopy), utf8Guard(file), parser, () => {});
       let events: UsageEvent[] = [];
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {

@@ -1,4 +1,7 @@
-import { existsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { calendarFor, type AccountSettings } from "../account/account.js";
 import { OutOfOrder, Replay } from "../engine/replay.js";
 import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
@@ -9,6 +12,7 @@ import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mappi
 import { NeedsFullParser } from "./plain-csv.js";
 import type { EventBatches } from "./merge.js";
 import { readUsage } from "./read.js";
+import { sortByTime } from "./sort-runs.js";
 
 export interface UsageInput {
   files: readonly string[];
@@ -30,26 +34,43 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  * Replay usage files through the engine. Files each in time order (the usual
  * case, also for a log split across files) stream in one pass, merged by time.
  * If a row turns out to be earlier than one already replayed, the replay starts
- * again on the rows sorted by time.
+ * again on the rows sorted by time, in bounded runs. Standard input is copied to
+ * a temporary file first, so that it too can be read again.
  */
-export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[]): Promise<Statement> {
-  const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
+export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[], reader: Reader = "plain"): Promise<Statement> {
+  const stdin = input.files.includes("-") ? await copyStdin() : undefined;
   try {
-    return await replayInOrder(card, settings, () => readUsage(input.files, { ...options, plain: true }), ledger, input.files.includes("-"));
-  } catch (e) {
-    if (!(e instanceof NeedsFullParser)) throw e;
-    if (ledger) ledger.length = 0;
+    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file };
+    if (reader === "plain") {
+      try {
+        return await replayInOrder(card, settings, () => readUsage(input.files, { ...options, plain: true }), ledger);
+      } catch (e) {
+        if (!(e instanceof NeedsFullParser)) throw e;
+        if (ledger) ledger.length = 0;
+      }
+    }
+    return await replayInOrder(card, settings, () => readUsage(input.files, options), ledger);
+  } finally {
+    stdin?.remove();
   }
-  return replayInOrder(card, settings, () => readUsage(input.files, options), ledger, input.files.includes("-"));
 }
 
 /**
- * Replay a stream that should be in time order; if it is not, sort and replay
- * again. Standard input cannot be read twice, so with it the events read are kept
- * for that second pass.
+ * How usage CSV is read: the plain-CSV reader, falling back to csv-parse when a
+ * file needs it, or csv-parse alone (the slow path the fast one must match).
  */
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => EventBatches, ledger: LedgerEntry[] | undefined, keep: boolean): Promise<Statement> {
-  const stream = new Watched(events(), keep);
+export type Reader = "plain" | "csv-parse";
+
+async function copyStdin(): Promise<{ file: string; remove(): void }> {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-stdin-"));
+  const file = join(dir, "usage.csv");
+  await pipeline(process.stdin, createWriteStream(file));
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Replay a stream that should be in time order; if it is not, replay it again sorted. */
+async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => EventBatches, ledger: LedgerEntry[] | undefined): Promise<Statement> {
+  const stream = new Watched(events());
   try {
     return await replayEvents(card, settings, stream, ledger);
   } catch (e) {
@@ -58,35 +79,22 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
     // is in time order: look through the rest before reporting it.
     if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
   }
-  const all: UsageEvent[] = keep ? await stream.everything() : [];
-  if (!keep) for await (const batch of events()) for (const event of batch) all.push(event);
-  all.sort((a, b) => a.at - b.at);
   if (ledger) ledger.length = 0;
-  return replayEvents(card, settings, all, ledger);
+  return replayEvents(card, settings, sortByTime(events()), ledger);
 }
 
-/**
- * A batch stream that remembers the latest instant it gave, that a failed replay
- * does not close, and that can keep every event it gave (for input read once).
- */
+/** A batch stream that remembers the latest instant it gave, and that a failed replay does not close. */
 class Watched implements EventBatches {
   private latest = -Infinity;
-  private readonly kept: UsageEvent[] = [];
   private readonly source: AsyncIterator<readonly UsageEvent[]>;
-  constructor(source: EventBatches, private readonly keep: boolean) {
+  constructor(source: EventBatches) {
     this.source = source[Symbol.asyncIterator]();
-  }
-
-  private async pull(): Promise<IteratorResult<readonly UsageEvent[]>> {
-    const next = await this.source.next();
-    if (!next.done && this.keep) for (const event of next.value) this.kept.push(event);
-    return next;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<readonly UsageEvent[]> {
     return {
       next: async () => {
-        const next = await this.pull();
+        const next = await this.source.next();
         if (!next.done) for (const event of next.value) this.latest = Math.max(this.latest, event.at);
         return next;
       },
@@ -94,23 +102,13 @@ class Watched implements EventBatches {
   }
 
   async restInOrder(): Promise<boolean> {
-    let ordered = true;
-    for (let next = await this.pull(); !next.done; next = await this.pull()) {
+    for (let next = await this.source.next(); !next.done; next = await this.source.next()) {
       for (const event of next.value) {
-        if (event.at < this.latest) {
-          ordered = false;
-          if (!this.keep) return false;
-        }
+        if (event.at < this.latest) return false;
         this.latest = Math.max(this.latest, event.at);
       }
     }
-    return ordered;
-  }
-
-  /** Every event of the input: those already given, then the rest. */
-  async everything(): Promise<UsageEvent[]> {
-    while (!(await this.pull()).done);
-    return this.kept;
+    return true;
   }
 }
 

@@ -1,0 +1,127 @@
+import { createReadStream, mkdtempSync, openSync, closeSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { UsageEvent } from "../engine/types.js";
+import type { Location } from "../errors.js";
+import { Decimal, ONE } from "../money.js";
+import { mergeByTime, type EventBatches } from "./merge.js";
+
+/** Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. */
+export const RUN_EVENTS = 100_000;
+
+/**
+ * Usage events in time order, ties in the order they came (a stable sort), with
+ * memory bounded by the run size rather than the log: each run is sorted and
+ * written to a temporary file, and the runs are merged as they are read back.
+ */
+export async function* sortByTime(source: EventBatches, runEvents = RUN_EVENTS): AsyncGenerator<readonly UsageEvent[]> {
+  let run: UsageEvent[] = [];
+  let spill: Spill | undefined;
+  try {
+    for await (const batch of source) {
+      for (const event of batch) run.push(event);
+      if (run.length >= runEvents) {
+        spill ??= new Spill();
+        spill.write(sorted(run));
+        run = [];
+      }
+    }
+    if (!spill) {
+      const all = sorted(run);
+      for (let i = 0; i < all.length; i += BATCH) yield all.slice(i, i + BATCH);
+      return;
+    }
+    if (run.length > 0) spill.write(sorted(run));
+    run = [];
+    // Ties go to the earlier run, which holds the earlier rows: the merge keeps the sort stable.
+    yield* mergeByTime(spill.runs.map((file) => spill!.read(file)));
+  } finally {
+    spill?.remove();
+  }
+}
+
+const BATCH = 1024;
+
+function sorted(events: UsageEvent[]): UsageEvent[] {
+  return events.sort((a, b) => a.at - b.at);
+}
+
+/** Runs written as JSON lines in a private temporary folder, removed when the sort ends. */
+class Spill {
+  readonly dir = mkdtempSync(join(tmpdir(), "burnrate-sort-"));
+  readonly runs: string[] = [];
+  /** Column maps are shared by every row of a file: written once, referred to by number. */
+  private readonly layouts: ReadonlyMap<string, number>[] = [];
+  private readonly layoutIndex = new Map<ReadonlyMap<string, number>, number>();
+  /** Quantities read back as one Decimal per distinct text, as the reader hands them out. */
+  private readonly quantities = new Map<string, Decimal>([["1", ONE]]);
+
+  write(events: readonly UsageEvent[]): void {
+    const file = join(this.dir, `run-${this.runs.length}.jsonl`);
+    const fd = openSync(file, "w");
+    try {
+      let pending = "";
+      for (const e of events) {
+        pending += `${JSON.stringify([e.at, e.account, e.meter, e.quantity.toFixed(), e.components ? Object.entries(e.components).map(([k, v]) => [k, v.toFixed()]) : 0, e.dimensions, e.eventId ?? 0, e.origin.file, e.origin.line, e.origin.column, this.layout(e.origin.columns)])}\n`;
+        if (pending.length >= 1 << 16) {
+          writeSync(fd, pending);
+          pending = "";
+        }
+      }
+      writeSync(fd, pending);
+    } finally {
+      closeSync(fd);
+    }
+    this.runs.push(file);
+  }
+
+  async *read(file: string): AsyncGenerator<readonly UsageEvent[]> {
+    let batch: UsageEvent[] = [];
+    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      const [at, account, meter, quantity, components, dimensions, eventId, originFile, line, column, layout] = JSON.parse(text) as Row;
+      const origin: Location = { file: originFile, line, column, ...(layout >= 0 ? { columns: this.layouts[layout] } : {}) };
+      batch.push({
+        at,
+        account,
+        meter,
+        quantity: this.quantity(quantity),
+        ...(components ? { components: Object.fromEntries(components.map(([k, v]) => [k, new Decimal(v)])) } : {}),
+        dimensions,
+        eventId: eventId === 0 ? undefined : eventId,
+        origin,
+      });
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private layout(columns: ReadonlyMap<string, number> | undefined): number {
+    if (!columns) return -1;
+    let index = this.layoutIndex.get(columns);
+    if (index === undefined) {
+      index = this.layouts.length;
+      this.layouts.push(columns);
+      this.layoutIndex.set(columns, index);
+    }
+    return index;
+  }
+
+  private quantity(text: string): Decimal {
+    let q = this.quantities.get(text);
+    if (!q) {
+      q = new Decimal(text);
+      if (this.quantities.size < 4096) this.quantities.set(text, q);
+    }
+    return q;
+  }
+}
+
+type Row = [number, string, string, string, [string, string][] | 0, Record<string, string>, string | 0, string, number, number, number];

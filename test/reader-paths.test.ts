@@ -1,0 +1,44 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { resolveAccount } from "../src/account/account.js";
+import { loadAccount, loadCardFor } from "../src/inputs.js";
+import { statementJson } from "../src/render/statement-json.js";
+import { replayFiles, type Reader } from "../src/usage/replay-files.js";
+import { ROOT } from "./helpers/cli.js";
+
+/** Every bundled account beside the usage logs of its folder (bills and ledgers are not usage). */
+function fixtures(): [string, string][] {
+  const pairs: [string, string][] = [];
+  const walk = (dir: string) => {
+    const names = readdirSync(join(ROOT, dir), { withFileTypes: true });
+    const accounts = names.filter((n) => n.isFile() && /^account.*\.yaml$/.test(n.name)).map((n) => join(dir, n.name));
+    const logs = names.filter((n) => n.isFile() && n.name.endsWith(".csv") && !/^(bill|ledger)/.test(n.name)).map((n) => join(dir, n.name));
+    for (const a of accounts) for (const l of logs) pairs.push([a, l]);
+    for (const n of names) if (n.isDirectory()) walk(join(dir, n.name));
+  };
+  walk("fixtures");
+  return pairs;
+}
+
+describe("the fast reader against csv-parse on every fixture", () => {
+  const pairs = fixtures();
+
+  it("finds the bundled fixtures", () => {
+    expect(pairs.length).toBeGreaterThanOrEqual(15);
+  });
+
+  // Some logs are meant for another anchor (the tests that use them give it): then both paths must refuse them alike.
+  it.each(pairs)("%s with %s: the same statement byte for byte, or the same error", async (accountFile, usage) => {
+    const account = loadAccount(join(ROOT, accountFile));
+    const card = loadCardFor(undefined, account);
+    const settings = resolveAccount(card, account, {});
+    const input = { files: [join(ROOT, usage)], mappingFile: undefined, mapFlags: [] };
+    const outcome = (reader: Reader) =>
+      replayFiles(card, settings, input, [], reader).then(
+        (s) => JSON.stringify(statementJson(s)),
+        (e: Error) => `error: ${e.message}`,
+      );
+    expect(await outcome("plain")).toBe(await outcome("csv-parse"));
+  });
+});
