@@ -8,7 +8,7 @@ import { Decimal, ONE } from "../money.js";
 import { mergeByTime, type EventBatches } from "./merge.js";
 
 /** Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. */
-export const RUN_EVENTS = 100_000;
+export const RUN_EVENTS = 50_000;
 
 /**
  * Usage events in time order, ties in the order they came (a stable sort), with
@@ -42,6 +42,8 @@ export async function* sortByTime(source: EventBatches, runEvents = RUN_EVENTS):
 }
 
 const BATCH = 1024;
+/** Events read back from each run at a time: many runs are open at once during the merge. */
+const RUN_BATCH = 128;
 
 function sorted(events: UsageEvent[]): UsageEvent[] {
   return events.sort((a, b) => a.at - b.at);
@@ -78,7 +80,7 @@ class Spill {
 
   async *read(file: string): AsyncGenerator<readonly UsageEvent[]> {
     let batch: UsageEvent[] = [];
-    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    for await (const text of createInterface({ input: createReadStream(file, { highWaterMark: 1 << 14 }), crlfDelay: Infinity })) {
       const [at, account, meter, quantity, components, dimensions, eventId, originFile, line, column, layout] = JSON.parse(text) as Row;
       const origin: Location = { file: originFile, line, column, ...(layout >= 0 ? { columns: this.layouts[layout] } : {}) };
       batch.push({
@@ -91,7 +93,7 @@ class Spill {
         eventId: eventId === 0 ? undefined : eventId,
         origin,
       });
-      if (batch.length >= BATCH) {
+      if (batch.length >= RUN_BATCH) {
         yield batch;
         batch = [];
       }
