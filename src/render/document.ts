@@ -34,15 +34,7 @@ export function toTerminal(blocks: readonly Block[], color: ChalkInstance): stri
       }
       case "table": {
         if (b.title) out.push(`  ${color.bold(b.title)}`);
-        const table = new Table({
-          head: b.head.map((h) => color.bold(h)),
-          colAligns: b.align.map((a) => a),
-          ...(b.maxWidths ? { colWidths: fitWidths(b), wordWrap: true, wrapOnWordBoundary: true } : {}),
-          style: { head: [], border: [], "padding-left": 1, "padding-right": 1, compact: true },
-          chars: { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "", left: " ", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "" },
-        });
-        b.rows.forEach((row, i) => table.push(b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
-        out.push(table.toString().split("\n").map((l) => l.replace(/\s+$/, "")).join("\n"));
+        out.push(drawTable(b, color));
         break;
       }
       case "note":
@@ -53,8 +45,47 @@ export function toTerminal(blocks: readonly Block[], color: ChalkInstance): stri
   return `${out.join("\n")}\n`;
 }
 
+type TableBlock = Extract<Block, { kind: "table" }>;
+
+/** Rows laid out per cli-table3 table: its layout takes time growing with the square of the rows. */
+const TABLE_ROWS = 100;
+
+/**
+ * A table block for a terminal. A statement of a large log has tens of thousands
+ * of lines, so the rows are drawn in tables of TABLE_ROWS, all with the widths the
+ * whole table would have: the tables are borderless, so together they print
+ * exactly as one would.
+ */
+export function drawTable(b: TableBlock, color: ChalkInstance, rowsPerTable = TABLE_ROWS): string {
+  const rows = b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
+  const head = b.head.map((h) => color.bold(h));
+  const draw = (part: string[][], withHead: boolean, colWidths: readonly number[] | undefined) => {
+    const table = new Table({
+      ...(withHead ? { head } : {}),
+      colAligns: b.align.map((a) => a),
+      ...(colWidths ? { colWidths: [...colWidths] } : {}),
+      ...(b.maxWidths ? { wordWrap: true, wrapOnWordBoundary: true } : {}),
+      style: { head: [], border: [], "padding-left": 1, "padding-right": 1, compact: true },
+      chars: { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "", left: " ", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "" },
+    });
+    table.push(...part);
+    return { text: table.toString(), widths: table.options.colWidths as number[] };
+  };
+  const parts: string[][][] = [];
+  for (let i = 0; i < rows.length; i += rowsPerTable) parts.push(rows.slice(i, i + rowsPerTable));
+  if (parts.length === 0) parts.push([]);
+  let widths = b.maxWidths ? fitWidths(b) : undefined;
+  if (!widths && parts.length > 1) {
+    // The widths cli-table3 gives each part on its own; the whole table's are their maximum.
+    const natural = parts.map((part, i) => draw(part, i === 0, undefined).widths);
+    widths = b.head.map((_, c) => Math.max(...natural.map((w) => w[c] ?? 0)));
+  }
+  const text = parts.map((part, i) => draw(part, i === 0, widths).text).filter((t) => t !== "").join("\n");
+  return text.split("\n").map((l) => l.replace(/\s+$/, "")).join("\n");
+}
+
 /** Column widths (padding included): the content's own width, capped where the block sets a maximum. */
-function fitWidths(b: Extract<Block, { kind: "table" }>): number[] {
+function fitWidths(b: TableBlock): number[] {
   return b.head.map((h, i) => {
     const natural = Math.max(h.length, ...b.rows.map((r) => (r[i] ?? "").length)) + 2;
     const cap = b.maxWidths?.[i];
