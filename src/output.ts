@@ -1,27 +1,102 @@
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, fsyncSync, ftruncateSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { pipeline } from "node:stream/promises";
 import { UserError } from "./errors.js";
 
 /**
- * Write a report to `-o FILE` atomically: into a temporary file beside it,
- * flushed, then renamed over the target. A run that fails or is killed leaves
- * yesterday's report as it was.
+ * A report written as it is made, into a temporary file: beside `-o FILE`,
+ * renamed over it once complete (a run that fails or is killed leaves
+ * yesterday's report as it was), or for standard output a private one, copied
+ * out once complete. Memory does not grow with the report, and what was written
+ * can be cut back (a replay that starts over).
  */
+export class ReportFile {
+  private readonly temp: string;
+  private readonly fd: number;
+  /** Bytes in the file; `pending` is written at this position when it grows large. */
+  private size = 0;
+  private pending = "";
+
+  constructor(private readonly target: string | undefined) {
+    this.temp = target === undefined ? join(mkdtempSync(join(tmpdir(), "burnrate-out-")), "report") : join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+    this.fd = this.guard(() => openSync(this.temp, "w"));
+  }
+
+  write(text: string): void {
+    this.pending += text;
+    if (this.pending.length >= 1 << 16) this.flush();
+  }
+
+  /** How far the report has been written, for `truncate`. */
+  mark(): number {
+    this.flush();
+    return this.size;
+  }
+
+  truncate(mark: number): void {
+    this.pending = "";
+    this.guard(() => ftruncateSync(this.fd, mark));
+    this.size = mark;
+  }
+
+  /** Put the report in place: renamed over the target, or copied to standard output. */
+  async commit(): Promise<void> {
+    if (this.target !== undefined) return this.commitFile();
+    this.flush();
+    closeSync(this.fd);
+    try {
+      await pipeline(createReadStream(this.temp), process.stdout, { end: false });
+    } finally {
+      rmSync(dirname(this.temp), { recursive: true, force: true });
+    }
+  }
+
+  /** For a report with a target: flushed to disk, then renamed over it. */
+  commitFile(): void {
+    this.flush();
+    this.guard(() => {
+      fsyncSync(this.fd);
+      closeSync(this.fd);
+      renameSync(this.temp, this.target!);
+    });
+  }
+
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed by a commit that failed
+    }
+    rmSync(this.target === undefined ? dirname(this.temp) : this.temp, { recursive: true, force: true });
+  }
+
+  private flush(): void {
+    if (this.pending === "") return;
+    const text = this.pending;
+    this.pending = "";
+    this.size += this.guard(() => writeSync(this.fd, text, this.size));
+  }
+
+  private guard<T>(io: () => T): T {
+    try {
+      return io();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? "error";
+      throw new UserError(`cannot write output: ${code}`, { file: this.target ?? "<stdout>", line: 1, column: 1 }, "a writable path", code);
+    }
+  }
+}
+
+/** Write a whole report to `-o FILE` atomically (see ReportFile). */
 export function writeAtomically(target: string, content: Output): void {
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  let fd: number | undefined;
+  const file = new ReportFile(target);
   try {
-    fd = openSync(temp, "w");
-    for (const piece of pieces(content)) writeSync(fd, piece);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temp, target);
+    for (const piece of pieces(content)) file.write(piece);
+    file.commitFile();
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temp, { force: true });
-    const code = (e as NodeJS.ErrnoException).code ?? "error";
-    throw new UserError(`cannot write output: ${code}`, { file: target, line: 1, column: 1 }, "a writable path", code);
+    file.abort();
+    throw e;
   }
 }
 

@@ -27,7 +27,7 @@ async function replayFliplet(): Promise<Replayed> {
   const settings = resolveAccount(card, account, {});
   const input = { files: ["fixtures/fliplet/usage.csv"], mappingFile: undefined, mapFlags: [] };
   const full: LedgerEntry[] = [];
-  const statement = await replayFiles(card, settings, input, full);
+  const statement = await replayFiles(card, settings, input, { push: (e) => full.push(e), restart: () => (full.length = 0) });
   const thinned = new BurnLedger();
   await replayFiles(card, settings, input, thinned);
   return { statement, full, thinned, ctx: { card, zone: settings.zone, color: new Chalk({ level: 0 }) } };

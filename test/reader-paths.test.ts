@@ -35,7 +35,7 @@ describe("the fast reader against csv-parse on every fixture", () => {
     const settings = resolveAccount(card, account, {});
     const input = { files: [join(ROOT, usage)], mappingFile: undefined, mapFlags: [] };
     const outcome = (reader: Reader) =>
-      replayFiles(card, settings, input, [], reader).then(
+      replayFiles(card, settings, input, undefined, reader).then(
         (s) => JSON.stringify(statementJson(s)),
         (e: Error) => `error: ${e.message}`,
       );

@@ -1,7 +1,7 @@
 import { resolveAccount } from "../account/account.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
-import { emit } from "../output.js";
+import { emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/chart-ledger.js";
 import { terminalChart } from "../render/chart-settings.js";
 import { statementCharts } from "../render/chart-terminal.js";
@@ -10,11 +10,11 @@ import { toMarkdown, toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, FORMATS, json, WITH_HTML, type Format, type PlainFormat } from "../render/format.js";
 import { render, type Reporters } from "../render/reporters.js";
 import { statementHtml } from "../render/html-statement.js";
-import { ledgerBlocks, ledgerCsv, ledgerJson } from "../render/ledger.js";
+import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger.js";
 import { statementCsv } from "../render/statement-csv.js";
 import { statementJson } from "../render/statement-json.js";
 import { statementBlocks } from "../render/statement-report.js";
-import { replayFiles } from "../usage/replay-files.js";
+import { replayFiles, type LedgerOutput } from "../usage/replay-files.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -30,16 +30,31 @@ export async function statement(options: StatementOptions): Promise<void> {
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
+  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
+  if (options.ledger && (format === "json" || format === "csv")) {
+    // One entry per event: written as the replay makes them, never held.
+    const file = new ReportFile(options.output);
+    try {
+      const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
+      await replayFiles(card, settings, input, writer);
+      writer.end();
+      await file.commit();
+    } catch (e) {
+      file.abort();
+      throw e;
+    }
+    return;
+  }
   const chart = options.ledger ? undefined : terminalChart(options, format);
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
-  const ledger: LedgerEntry[] | undefined = options.ledger ? [] : chart || format === "html" ? new BurnLedger() : undefined;
-  const result = await replayFiles(card, settings, { files: options.usage, mappingFile: options.mapping, mapFlags: options.map }, ledger);
-  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
+  const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
+  const result = await replayFiles(card, settings, input, ledger);
 
-  const entries = ledger ?? [];
+  const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
   const ledgerReport: Reporters<PlainFormat> = {
-    json: () => json(ledgerJson(entries, ctx)),
-    csv: () => ledgerCsv(entries, { bom: options.bom }),
+    json: () => ledgerText(ledgerJsonFormat(ctx), entries),
+    csv: () => ledgerText(ledgerCsvFormat({ bom: options.bom }), entries),
     markdown: () => toMarkdown(ledgerBlocks(entries, ctx)),
     table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
   };
@@ -52,4 +67,52 @@ export async function statement(options: StatementOptions): Promise<void> {
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
   emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output);
+}
+
+/** The whole ledger, for the formats that lay it out by account. */
+class LedgerEntries implements LedgerOutput {
+  entries: LedgerEntry[] = [];
+
+  push(entry: LedgerEntry): void {
+    this.entries.push(entry);
+  }
+
+  restart(): void {
+    this.entries = [];
+  }
+}
+
+/** The ledger written to its report in batches as the replay makes it; a restart cuts the report back to its start. */
+class LedgerWriter implements LedgerOutput {
+  private batch: LedgerEntry[] = [];
+  private written = 0;
+  private readonly start: number;
+
+  constructor(private readonly format: LedgerFormat, private readonly file: ReportFile) {
+    file.write(format.start);
+    this.start = file.mark();
+  }
+
+  push(entry: LedgerEntry): void {
+    this.batch.push(entry);
+    if (this.batch.length >= 1024) this.flush();
+  }
+
+  restart(): void {
+    this.batch = [];
+    this.written = 0;
+    this.file.truncate(this.start);
+  }
+
+  end(): void {
+    this.flush();
+    this.file.write(this.format.end(this.written === 0));
+  }
+
+  private flush(): void {
+    if (this.batch.length === 0) return;
+    this.file.write(this.format.entries(this.batch, this.written === 0));
+    this.written += this.batch.length;
+    this.batch = [];
+  }
 }

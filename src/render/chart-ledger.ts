@@ -17,8 +17,8 @@ interface LastKept {
  * the statement spans, not with the number of events, so a month of ten
  * million rows draws from a few thousand points.
  *
- * An array, so that the replay can fill it (and empty it, when it replays
- * unsorted input again) like the full ledger.
+ * An array the replay fills as it goes, and restarts when it replays the
+ * input again (unsorted, or needing the full CSV parser).
  */
 export class BurnLedger extends Array<LedgerEntry> {
   static override get [Symbol.species](): ArrayConstructor {
@@ -27,15 +27,18 @@ export class BurnLedger extends Array<LedgerEntry> {
 
   private readonly last = new Map<string, LastKept>();
 
+  restart(): void {
+    this.length = 0;
+    this.last.clear();
+  }
+
   override push(...entries: LedgerEntry[]): number {
     for (const entry of entries) this.keep(entry);
     return this.length;
   }
 
   private keep(entry: LedgerEntry): void {
-    const last = this.last.get(entry.account);
-    // After the replay emptied the array, what was remembered no longer stands there.
-    const current = last !== undefined && this[last.index] === last.entry ? last : undefined;
+    const current = this.last.get(entry.account);
     const graceStarts = entry.uncovered.gt(0) && (current === undefined || current.entry.uncovered.isZero());
     if (entry.type === "charge" && !graceStarts && current?.replaceable && hourOf(current.entry) === hourOf(entry)) {
       this[current.index] = entry;

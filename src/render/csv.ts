@@ -13,6 +13,14 @@ export type Cell = string | number | Exact;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function csvText(header: readonly string[], rows: readonly (readonly Cell[])[], options: { bom?: boolean } = {}): string {
-  const safe = rows.map((row) => row.map((cell) => (cell instanceof Exact ? cell.text : typeof cell === "number" ? String(cell) : FORMULA_START.test(cell) ? `'${cell}` : cell)));
-  return stringify([header.map(String), ...safe], { bom: options.bom ?? false, record_delimiter: "\n" });
+  return stringify([header.map(String), ...rows.map(safeRow)], { bom: options.bom ?? false, record_delimiter: "\n" });
+}
+
+/** Rows alone, to follow a header written before: each record is quoted on its own, so the pieces join into one file. */
+export function csvRows(rows: readonly (readonly Cell[])[]): string {
+  return rows.length === 0 ? "" : stringify(rows.map(safeRow), { record_delimiter: "\n" });
+}
+
+function safeRow(row: readonly Cell[]): string[] {
+  return row.map((cell) => (cell instanceof Exact ? cell.text : typeof cell === "number" ? String(cell) : FORMULA_START.test(cell) ? `'${cell}` : cell));
 }

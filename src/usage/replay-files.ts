@@ -37,7 +37,13 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  * again on the rows sorted by time, in bounded runs. Standard input is copied to
  * a temporary file first, so that it too can be read again.
  */
-export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerEntry[], reader: Reader = "plain"): Promise<Statement> {
+/** Where a replay's ledger entries go as it makes them; a replay that starts over restarts it first. */
+export interface LedgerOutput {
+  push(entry: LedgerEntry): void;
+  restart(): void;
+}
+
+export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "plain"): Promise<Statement> {
   const stdin = input.files.includes("-") ? await copyStdin() : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file };
@@ -46,7 +52,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
         return await replayInOrder(card, settings, () => readUsage(input.files, { ...options, plain: true }), ledger);
       } catch (e) {
         if (!(e instanceof NeedsFullParser)) throw e;
-        if (ledger) ledger.length = 0;
+        ledger?.restart();
       }
     }
     return await replayInOrder(card, settings, () => readUsage(input.files, options), ledger);
@@ -69,7 +75,7 @@ async function copyStdin(): Promise<{ file: string; remove(): void }> {
 }
 
 /** Replay a stream that should be in time order; if it is not, replay it again sorted. */
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => EventBatches, ledger: LedgerEntry[] | undefined): Promise<Statement> {
+async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => EventBatches, ledger: LedgerOutput | undefined): Promise<Statement> {
   const stream = new Watched(events());
   try {
     return await replayEvents(card, settings, stream, ledger);
@@ -79,7 +85,7 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
     // is in time order: look through the rest before reporting it.
     if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
   }
-  if (ledger) ledger.length = 0;
+  ledger?.restart();
   return replayEvents(card, settings, sortByTime(events()), ledger);
 }
 
@@ -116,7 +122,7 @@ class Watched implements EventBatches {
  * Replay events already in time order: batches streamed from files, or a
  * simulation's generated events, or sorted rows.
  */
-export async function replayEvents(card: RateCard, settings: AccountSettings, events: EventBatches | Iterable<UsageEvent>, ledger?: LedgerEntry[]): Promise<Statement> {
+export async function replayEvents(card: RateCard, settings: AccountSettings, events: EventBatches | Iterable<UsageEvent>, ledger?: LedgerOutput): Promise<Statement> {
   let replay: Replay | undefined;
   const start = (first: UsageEvent | undefined) =>
     new Replay(card, {
