@@ -1,8 +1,8 @@
-import { closeSync, createReadStream, fsyncSync, ftruncateSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, createReadStream, fsyncSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UserError } from "./errors.js";
+import { removeAtExit, temporaryFolder } from "./temporary.js";
 
 /**
  * A report written as it is made, into a temporary file: beside `-o FILE`,
@@ -14,12 +14,21 @@ import { UserError } from "./errors.js";
 export class ReportFile {
   private readonly temp: string;
   private readonly fd: number;
+  /** Removes the temporary file (or, for stdout, its folder) however the run ends, until it is renamed into place. */
+  private readonly cleanup: { remove(): void; keep(): void };
   /** Bytes in the file; `pending` is written at this position when it grows large. */
   private size = 0;
   private pending = "";
 
   constructor(private readonly target: string | undefined) {
-    this.temp = target === undefined ? join(mkdtempSync(join(tmpdir(), "burnrate-out-")), "report") : join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+    if (target === undefined) {
+      const folder = temporaryFolder("burnrate-out-");
+      this.temp = join(folder.path, "report");
+      this.cleanup = { remove: folder.remove, keep: () => {} };
+    } else {
+      this.temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+      this.cleanup = removeAtExit(this.temp);
+    }
     this.fd = this.guard(() => openSync(this.temp, "w"));
   }
 
@@ -48,7 +57,7 @@ export class ReportFile {
     try {
       await pipeline(createReadStream(this.temp), process.stdout, { end: false });
     } finally {
-      rmSync(dirname(this.temp), { recursive: true, force: true });
+      this.cleanup.remove();
     }
   }
 
@@ -60,6 +69,7 @@ export class ReportFile {
       closeSync(this.fd);
       renameSync(this.temp, this.target!);
     });
+    this.cleanup.keep();
   }
 
   abort(): void {
@@ -68,7 +78,7 @@ export class ReportFile {
     } catch {
       // already closed by a commit that failed
     }
-    rmSync(this.target === undefined ? dirname(this.temp) : this.temp, { recursive: true, force: true });
+    this.cleanup.remove();
   }
 
   private flush(): void {

@@ -1,5 +1,4 @@
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { createWriteStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { calendarFor, type AccountSettings } from "../account/account.js";
@@ -7,6 +6,7 @@ import { OutOfOrder, Replay } from "../engine/replay.js";
 import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
+import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
 import { NeedsFullParser } from "./plain-csv.js";
@@ -68,10 +68,15 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
 export type Reader = "plain" | "csv-parse";
 
 async function copyStdin(): Promise<{ file: string; remove(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), "burnrate-stdin-"));
-  const file = join(dir, "usage.csv");
-  await pipeline(process.stdin, createWriteStream(file));
-  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const folder = temporaryFolder("burnrate-stdin-");
+  const file = join(folder.path, "usage.csv");
+  try {
+    await pipeline(process.stdin, createWriteStream(file));
+  } catch (e) {
+    folder.remove();
+    throw e;
+  }
+  return { file, remove: folder.remove };
 }
 
 /** Replay a stream that should be in time order; if it is not, replay it again sorted. */

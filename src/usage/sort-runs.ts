@@ -1,10 +1,8 @@
-import { createReadStream, mkdtempSync, openSync, closeSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import type { UsageEvent } from "../engine/types.js";
-import type { Location } from "../errors.js";
 import { Decimal, ONE } from "../money.js";
+import { temporaryFolder } from "../temporary.js";
 import { mergeByTime, type EventBatches } from "./merge.js";
 
 /** Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. */
@@ -51,7 +49,7 @@ function sorted(events: UsageEvent[]): UsageEvent[] {
 
 /** Runs written as JSON lines in a private temporary folder, removed when the sort ends. */
 class Spill {
-  readonly dir = mkdtempSync(join(tmpdir(), "burnrate-sort-"));
+  private readonly folder = temporaryFolder("burnrate-sort-");
   readonly runs: string[] = [];
   /** Column maps are shared by every row of a file: written once, referred to by number. */
   private readonly layouts: ReadonlyMap<string, number>[] = [];
@@ -60,7 +58,7 @@ class Spill {
   private readonly quantities = new Map<string, Decimal>([["1", ONE]]);
 
   write(events: readonly UsageEvent[]): void {
-    const file = join(this.dir, `run-${this.runs.length}.jsonl`);
+    const file = join(this.folder.path, `run-${this.runs.length}.jsonl`);
     const fd = openSync(file, "w");
     try {
       let pending = "";
@@ -78,21 +76,22 @@ class Spill {
     this.runs.push(file);
   }
 
+  /**
+   * A run read back a few events at a time. Lines are split here rather than by
+   * readline, whose iterator keeps reading ahead: with hundreds of runs open at
+   * once, that held most of every run in memory.
+   */
   async *read(file: string): AsyncGenerator<readonly UsageEvent[]> {
     let batch: UsageEvent[] = [];
-    for await (const text of createInterface({ input: createReadStream(file, { highWaterMark: 1 << 14 }), crlfDelay: Infinity })) {
-      const [at, account, meter, quantity, components, dimensions, eventId, originFile, line, column, layout] = JSON.parse(text) as Row;
-      const origin: Location = { file: originFile, line, column, ...(layout >= 0 ? { columns: this.layouts[layout] } : {}) };
-      batch.push({
-        at,
-        account,
-        meter,
-        quantity: this.quantity(quantity),
-        ...(components ? { components: Object.fromEntries(components.map(([k, v]) => [k, new Decimal(v)])) } : {}),
-        dimensions,
-        eventId: eventId === 0 ? undefined : eventId,
-        origin,
-      });
+    let rest = "";
+    for await (const chunk of createReadStream(file, { encoding: "utf8", highWaterMark: 1 << 14 }) as AsyncIterable<string>) {
+      const text = rest + chunk;
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+        batch.push(this.event(text.slice(start, nl)));
+        start = nl + 1;
+      }
+      rest = text.slice(start);
       if (batch.length >= RUN_BATCH) {
         yield batch;
         batch = [];
@@ -101,8 +100,22 @@ class Spill {
     if (batch.length > 0) yield batch;
   }
 
+  private event(line: string): UsageEvent {
+    const [at, account, meter, quantity, components, dimensions, eventId, originFile, originLine, column, layout] = JSON.parse(line) as Row;
+    return {
+      at,
+      account,
+      meter,
+      quantity: this.quantity(quantity),
+      ...(components ? { components: Object.fromEntries(components.map(([k, v]) => [k, new Decimal(v)])) } : {}),
+      dimensions,
+      eventId: eventId === 0 ? undefined : eventId,
+      origin: { file: originFile, line: originLine, column, ...(layout >= 0 ? { columns: this.layouts[layout] } : {}) },
+    };
+  }
+
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    this.folder.remove();
   }
 
   private layout(columns: ReadonlyMap<string, number> | undefined): number {
