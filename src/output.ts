@@ -19,6 +19,7 @@ export class ReportFile {
   /** Bytes in the file; `pending` is written at this position when it grows large. */
   private size = 0;
   private pending = "";
+  private open = true;
 
   constructor(private readonly target: string | undefined) {
     if (target === undefined) {
@@ -53,7 +54,7 @@ export class ReportFile {
   async commit(): Promise<void> {
     if (this.target !== undefined) return this.commitFile();
     this.flush();
-    closeSync(this.fd);
+    this.close();
     try {
       await pipeline(createReadStream(this.temp), process.stdout, { end: false });
     } finally {
@@ -66,19 +67,22 @@ export class ReportFile {
     this.flush();
     this.guard(() => {
       fsyncSync(this.fd);
-      closeSync(this.fd);
+      this.close();
       renameSync(this.temp, this.target!);
     });
     this.cleanup.keep();
   }
 
   abort(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      // already closed by a commit that failed
-    }
+    this.close();
     this.cleanup.remove();
+  }
+
+  /** Once only: after a close the number may already belong to another file. */
+  private close(): void {
+    if (!this.open) return;
+    this.open = false;
+    closeSync(this.fd);
   }
 
   private flush(): void {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { UserError } from "./errors.js";
 
 /**
  * Temporary files and folders of this run (sorted runs of an unsorted log, the
@@ -11,13 +12,22 @@ import { join } from "node:path";
 const pending = new Set<string>();
 let hooked = false;
 
+function removeAll(): void {
+  for (const path of pending) rmSync(path, { recursive: true, force: true });
+  pending.clear();
+}
+
 function hook(): void {
   if (hooked) return;
   hooked = true;
-  process.on("exit", () => {
-    for (const path of pending) rmSync(path, { recursive: true, force: true });
-  });
-  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) process.once(signal, () => process.exit(code));
+  process.on("exit", removeAll);
+  // Clean up, then die of the same signal, so a shell or make sees how the run ended.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.once(signal, () => {
+      removeAll();
+      process.kill(process.pid, signal);
+    });
+  }
 }
 
 /** Remove `path` when the run ends, unless `keep` is called first (a report renamed into place). */
@@ -35,6 +45,17 @@ export function removeAtExit(path: string): { remove(): void; keep(): void } {
 
 /** A private folder under the system's temporary directory, removed when the run ends. */
 export function temporaryFolder(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+  let path: string;
+  try {
+    path = mkdtempSync(join(tmpdir(), prefix));
+  } catch (e) {
+    throw temporaryError(e);
+  }
   return { path, remove: removeAtExit(path).remove };
+}
+
+/** A temporary file that cannot be made or written: a full disk or a TMPDIR that is not writable is the user's to fix. */
+export function temporaryError(e: unknown): UserError {
+  const code = (e as NodeJS.ErrnoException).code ?? "error";
+  return new UserError(`cannot write a temporary file: ${code}`, { file: tmpdir(), line: 1, column: 1 }, "a writable temporary directory with free space (TMPDIR)", code);
 }

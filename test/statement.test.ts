@@ -132,6 +132,22 @@ describe("statement on the Fliplet fixtures", () => {
     expect(run.stderr).toBe(`burnrate: error: ${join(dir, "u.csv")}:2:5: no price for model "gigantic" on meter "ai_input_tokens" (expected one of standard, advanced, found "gigantic")\n`);
   });
 
+  it("sorts a log whose early row comes after an engine verdict that only stands in time order, in one file or across files", () => {
+    const dir = tmp();
+    const header = "timestamp,meter,quantity,project";
+    const deleted = "2026-09-14T10:00:00Z,project_deleted,1,p1";
+    const read = "2026-09-14T11:00:00Z,data_read,1,p1";
+    const created = "2026-09-14T09:00:00Z,project_created,1,p1";
+    writeFileSync(join(dir, "all.csv"), [header, deleted, read, created].join("\n") + "\n");
+    writeFileSync(join(dir, "sorted.csv"), [header, created, deleted, read].join("\n") + "\n");
+    writeFileSync(join(dir, "a.csv"), [header, deleted, read].join("\n") + "\n");
+    writeFileSync(join(dir, "b.csv"), [header, created].join("\n") + "\n");
+    const args = ["statement", "--card", "ratecards/fliplet.yaml", "--plan", "pro", "--anchor", "2026-09-14", "--format", "json"];
+    const expected = ok([...args, "--usage", join(dir, "sorted.csv")]);
+    expect(ok([...args, "--usage", join(dir, "all.csv")])).toBe(expected);
+    expect(ok([...args, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv")])).toBe(expected);
+  });
+
   it("flags override the account file", () => {
     const out = JSON.parse(ok([...base, "--plan", "free", "--format", "json"]));
     expect(out.accounts[0].plan).toBe("free");

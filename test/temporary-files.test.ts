@@ -34,6 +34,12 @@ function run(args: string[], env: Record<string, string>, input?: string, onSpaw
 }
 
 describe("temporary files", () => {
+  it("cannot be made in a TMPDIR that does not exist: a user error, not a bug", async () => {
+    const result = await run(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { TMPDIR: join(tmpdir(), "burnrate-no-such-dir", "x") }, "timestamp,meter\n");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^burnrate: error: .*burnrate-no-such-dir\/x:1:1: cannot write a temporary file: ENOENT \(expected a writable temporary directory with free space \(TMPDIR\)/);
+  });
+
   it("are gone after a run that sorted a large log read from standard input", async () => {
     const temp = mkdtempSync(join(tmpdir(), "burnrate-tmpdir-"));
     const log = readFileSync(unsortedLog(mkdtempSync(join(tmpdir(), "burnrate-log-")), 60_000), "utf8");
@@ -43,7 +49,7 @@ describe("temporary files", () => {
     expect(readdirSync(temp)).toEqual([]);
   });
 
-  it("are gone after Ctrl-C in the middle of sorting, and the run exits 130", async () => {
+  it("are gone after Ctrl-C in the middle of sorting, and the run still ends by SIGINT", async () => {
     const temp = mkdtempSync(join(tmpdir(), "burnrate-tmpdir-"));
     const log = unsortedLog(mkdtempSync(join(tmpdir(), "burnrate-log-")), 400_000);
     const result = await run(["statement", "--account", ACCOUNT, "--usage", log, "--format", "json"], { TMPDIR: temp }, undefined, (child) => {
@@ -56,7 +62,7 @@ describe("temporary files", () => {
       }, 20);
       child.on("close", () => clearInterval(poll));
     });
-    expect(result.code).toBe(130);
+    expect(result.signal).toBe("SIGINT");
     expect(readdirSync(temp)).toEqual([]);
   }, 60_000);
 });

@@ -191,7 +191,7 @@ export class Replay {
   }
 
   private chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent): void {
-    const splittable = this.card.crossing === "split" && meter.components.length === 0 && !meter.surcharges.some((x) => x.kind === "per_event");
+    const splittable = this.card.crossing === "split" && pricedByUnitAlone(meter);
     if (!splittable || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true)) {
       this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event);
       return;

@@ -5,12 +5,12 @@
  * stringified whole, re-indented to their depth.
  */
 export function* jsonChunks(value: unknown, long = 64): Generator<string> {
-  yield* chunksOf(value, "", long);
+  yield* chunksOf(toJson(value), "", long);
   yield "\n";
 }
 
-function* chunksOf(raw: unknown, indent: string, long: number): Generator<string> {
-  const value = toJson(raw);
+/** `value` has been through toJSON already, as JSON.stringify calls it once per value. */
+function* chunksOf(value: unknown, indent: string, long: number): Generator<string> {
   if (value === null || typeof value !== "object" || small(value, long)) {
     yield stringify(value, indent);
     return;

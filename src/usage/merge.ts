@@ -31,6 +31,15 @@ export async function* mergeByTime(streams: readonly EventBatches[]): AsyncGener
     return;
   }
   const cursors: Cursor[] = streams.map((s) => ({ iterator: s[Symbol.asyncIterator](), batch: [], next: 0 }));
+  try {
+    yield* merged(cursors);
+  } finally {
+    // A reader that stopped early leaves the streams open: close their files now.
+    await Promise.all(cursors.map((c) => c.iterator.return?.()));
+  }
+}
+
+async function* merged(cursors: Cursor[]): AsyncGenerator<readonly UsageEvent[]> {
   const live = (await Promise.all(cursors.map(refill))).map((ok, i) => (ok ? cursors[i]! : undefined));
   let out: UsageEvent[] = [];
   for (;;) {

@@ -30,6 +30,12 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
   };
 }
 
+/** Where a replay's ledger entries go as it makes them; a replay that starts over restarts it first. */
+export interface LedgerOutput {
+  push(entry: LedgerEntry): void;
+  restart(): void;
+}
+
 /**
  * Replay usage files through the engine. Files each in time order (the usual
  * case, also for a log split across files) stream in one pass, merged by time.
@@ -37,11 +43,6 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  * again on the rows sorted by time, in bounded runs. Standard input is copied to
  * a temporary file first, so that it too can be read again.
  */
-/** Where a replay's ledger entries go as it makes them; a replay that starts over restarts it first. */
-export interface LedgerOutput {
-  push(entry: LedgerEntry): void;
-  restart(): void;
-}
 
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "plain"): Promise<Statement> {
   const stdin = input.files.includes("-") ? await copyStdin() : undefined;
@@ -94,9 +95,15 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
   return replayEvents(card, settings, sortByTime(events()), ledger);
 }
 
-/** A batch stream that remembers the latest instant it gave, and that a failed replay does not close. */
+/**
+ * A batch stream that a failed replay does not close, and that can tell whether
+ * the rest of the input is in time order. The engine may have failed partway
+ * through the last batch, so that batch is checked again with the rest.
+ */
 class Watched implements EventBatches {
+  /** The latest instant before the last batch given. */
   private latest = -Infinity;
+  private last: readonly UsageEvent[] = [];
   private readonly source: AsyncIterator<readonly UsageEvent[]>;
   constructor(source: EventBatches) {
     this.source = source[Symbol.asyncIterator]();
@@ -106,19 +113,25 @@ class Watched implements EventBatches {
     return {
       next: async () => {
         const next = await this.source.next();
-        if (!next.done) for (const event of next.value) this.latest = Math.max(this.latest, event.at);
+        if (!next.done) {
+          for (const event of this.last) this.latest = Math.max(this.latest, event.at);
+          this.last = next.value;
+        }
         return next;
       },
     };
   }
 
   async restInOrder(): Promise<boolean> {
-    for (let next = await this.source.next(); !next.done; next = await this.source.next()) {
-      for (const event of next.value) {
+    const ordered = (batch: readonly UsageEvent[]) => {
+      for (const event of batch) {
         if (event.at < this.latest) return false;
-        this.latest = Math.max(this.latest, event.at);
+        this.latest = event.at;
       }
-    }
+      return true;
+    };
+    if (!ordered(this.last)) return false;
+    for (let next = await this.source.next(); !next.done; next = await this.source.next()) if (!ordered(next.value)) return false;
     return true;
   }
 }

@@ -2,7 +2,7 @@ import { closeSync, createReadStream, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { UsageEvent } from "../engine/types.js";
 import { Decimal, ONE } from "../money.js";
-import { temporaryFolder } from "../temporary.js";
+import { temporaryError, temporaryFolder } from "../temporary.js";
 import { mergeByTime, type EventBatches } from "./merge.js";
 
 /** Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. */
@@ -59,6 +59,15 @@ class Spill {
 
   write(events: readonly UsageEvent[]): void {
     const file = join(this.folder.path, `run-${this.runs.length}.jsonl`);
+    try {
+      this.writeRun(file, events);
+    } catch (e) {
+      throw temporaryError(e);
+    }
+    this.runs.push(file);
+  }
+
+  private writeRun(file: string, events: readonly UsageEvent[]): void {
     const fd = openSync(file, "w");
     try {
       let pending = "";
@@ -73,7 +82,6 @@ class Spill {
     } finally {
       closeSync(fd);
     }
-    this.runs.push(file);
   }
 
   /**
