@@ -106,7 +106,8 @@ export class ReportFile {
 export function writeAtomically(target: string, content: Output): void {
   const file = new ReportFile(target);
   try {
-    for (const piece of pieces(content)) file.write(piece);
+    // The file gathers pieces into large writes itself.
+    for (const piece of typeof content === "string" ? [content] : content) file.write(piece);
     file.commitFile();
   } catch (e) {
     file.abort();
@@ -123,7 +124,7 @@ export function emit(content: Output, output: string | undefined): void {
   else writeAtomically(output, content);
 }
 
-/** Pieces gathered into writes of about 64 KB: one system call per piece would cost more than the pieces. */
+/** Pieces gathered into writes of about 64 KB for standard output: one system call per piece would cost more than the pieces. */
 function* pieces(content: Output): Generator<string> {
   if (typeof content === "string") return yield content;
   let pending = "";

@@ -43,6 +43,7 @@ function unitOf(value: Decimal): UnitPrice {
  */
 export class PriceBook {
   private readonly memo = new Map<string, UnitPrice>();
+  private readonly texts = new Map<string, UnitPrice>();
   private readonly depends = new Map<Meter, readonly string[]>();
   /** Quantities by identity: readers hand out one Decimal per distinct text, so a few hundred cover a log. */
   private readonly quantities = new Map<Decimal, Quantity>();
@@ -62,8 +63,15 @@ export class PriceBook {
     return found;
   }
 
+  /** The unit price of a component or refund line: a few distinct values, each worked out once. */
   text(value: Decimal): UnitPrice {
-    return unitOf(value);
+    const text = value.toFixed();
+    let found = this.texts.get(text);
+    if (!found) {
+      found = unitOf(value);
+      if (this.texts.size < 4096) this.texts.set(text, found);
+    }
+    return found;
   }
 
   quantity(value: Decimal): Quantity {
