@@ -9,6 +9,7 @@ import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
 import { Wallet } from "./wallet.js";
+import { canonicalOrder } from "./canonical-order.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
@@ -123,10 +124,8 @@ export class Replay {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 1) return this.price(batch[0]!);
-    // Keys only when an instant holds several events: most instants hold one.
-    const keyed = batch.map((event) => ({ event, key: canonicalKey(event) }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    for (const { event } of keyed) this.price(event);
+    batch.sort(canonicalOrder);
+    for (const event of batch) this.price(event);
   }
 
   private price(event: UsageEvent): void {
@@ -559,10 +558,6 @@ function setOf(outer: Map<string, Set<string>>, key: string): Set<string> {
   return inner;
 }
 
-function canonicalKey(e: UsageEvent): string {
-  const dims = Object.keys(e.dimensions).sort().map((k) => [k, e.dimensions[k]]);
-  return JSON.stringify([e.account, e.meter, dims, e.quantity.toFixed(), e.eventId ?? ""]);
-}
 
 
 /** Usage quantities are plain decimals of at most this many digits, so of at most this many decimals. */
