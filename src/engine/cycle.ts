@@ -151,6 +151,8 @@ export class OpenCycle {
   }
 
   private readonly usageRoots = new Map<string, LineIndex>();
+  /** Lines by a number the replay gave them: the line of rows of one shape, found without a lookup. */
+  private readonly slots: (LineSum | undefined)[] = [];
 
   /** The index of a meter's own usage lines, the common case, found in one lookup. */
   private usageRoot(name: string): LineIndex {
@@ -163,11 +165,17 @@ export class OpenCycle {
    * Add to the line of this meter, component, kind, dimension values and unit price.
    * `amount` is given only where it is not quantity x unit price (rounded per event,
    * or a refund cut short); otherwise the line's amount is worked out once, at close.
+   * `slot` is the replay's number for this line, the same in every cycle.
    */
-  addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, count: number | undefined, unit: UnitPrice, amount: Decimal | undefined): void {
-    let node = kind === "usage" && component === undefined ? this.usageRoot(name) : step(step(step(this.lineIndex, name), kind), component ?? "");
-    for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
-    const line = node.get(unit.text) as LineSum | undefined;
+  addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, count: number | undefined, unit: UnitPrice, amount: Decimal | undefined, slot?: number): void {
+    let line = slot === undefined ? undefined : this.slots[slot];
+    let node: LineIndex | undefined;
+    if (line === undefined) {
+      node = kind === "usage" && component === undefined ? this.usageRoot(name) : step(step(step(this.lineIndex, name), kind), component ?? "");
+      for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
+      line = node.get(unit.text) as LineSum | undefined;
+      if (line !== undefined && slot !== undefined) this.remember(slot, line);
+    }
     if (line) {
       const sum = count === undefined ? undefined : addCount(line.count, count);
       if (sum === undefined) line.quantity = line.quantity.plus(quantity);
@@ -176,9 +184,16 @@ export class OpenCycle {
       line.events++;
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1 };
-      node.set(unit.text, fresh);
+      node!.set(unit.text, fresh);
       this.lines.push(fresh);
+      if (slot !== undefined) this.remember(slot, fresh);
     }
+  }
+
+  /** Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary. */
+  private remember(slot: number, line: LineSum): void {
+    while (this.slots.length <= slot) this.slots.push(undefined);
+    this.slots[slot] = line;
   }
 
   reject(meter: string, reason: string, quantity: Decimal, at: Instant): void {

@@ -1,6 +1,6 @@
-import { UserError, shown } from "../errors.js";
+import { UserError, shown, type Location } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
-import { INCLUDED, ONETIME, type GrantKind, type Meter, type RateCard } from "../ratecard/types.js";
+import { INCLUDED, ONETIME, type GrantKind, type Meter, type MeterEvent, type RateCard } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, Scale, sub, wholeUnits, type Credits } from "./credits.js";
 import { OpenCycle } from "./cycle.js";
@@ -30,6 +30,40 @@ interface GaugeLevel {
   chargedLevel: Decimal;
   chargedPrice: Decimal;
   refundedLevel: Decimal;
+}
+
+type Dimensions = Readonly<Record<string, string>>;
+
+/**
+ * What rows of one shape (`UsageEvent.shape`) have in common: their account's
+ * run and meter event at once, the rest at the first row that needs it, exactly
+ * where a row of its own would work it out.
+ */
+interface Shape {
+  readonly account: string;
+  readonly meter: string;
+  readonly dimensions: Dimensions;
+  readonly run: AccountRun;
+  readonly event: MeterEvent;
+  target: ChargeTarget | undefined;
+  /** A unique meter's item (its last key value) and the set that holds the items, for the cycle they were found in. */
+  items: UniqueItem | undefined;
+}
+
+/** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
+interface ChargeTarget {
+  readonly unit: UnitPrice;
+  readonly pool: string;
+  readonly category: string;
+  readonly slot: number | undefined;
+  /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
+  readonly creditsOnly: boolean;
+}
+
+interface UniqueItem {
+  readonly cycle: OpenCycle;
+  readonly set: Set<string>;
+  readonly item: string;
 }
 
 interface AccountRun {
@@ -73,6 +107,9 @@ export class Replay {
   private found = { index: -1, start: 0, end: 0 };
   /** Daily limits in credits, converted once. */
   private readonly limits = new Map<Decimal, Credits>();
+  private readonly shapes: (Shape | undefined)[] = [];
+  /** Each usage line's number, the same in every cycle, by meter, dimension values and unit price. */
+  private readonly slots = new Map<string, number>();
 
   constructor(
     private readonly card: RateCard,
@@ -139,10 +176,11 @@ export class Replay {
     }
     this.lastCycle = Math.max(this.lastCycle, index);
     this.applyPurchasesUntil(event.at);
-    const run = this.run(event.account);
+    const shape = this.shapeOf(event);
+    const run = shape?.run ?? this.run(event.account);
     this.advance(run, event.at);
 
-    const meterEvent = this.card.events.get(event.meter);
+    const meterEvent = shape?.event ?? this.card.events.get(event.meter);
     if (!meterEvent) throw new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
     if (event.eventId !== undefined) {
       if (this.seenIds.has(event.eventId)) {
@@ -164,12 +202,11 @@ export class Replay {
     }
     switch (meter.aggregation) {
       case "flow":
-        return this.chargeFlow(run, meter, event);
+        return this.chargeFlow(run, meter, event, shape);
       case "unique": {
-        const items = run.cycle.uniqueItems(meter.key, meter.keyBy, event.dimensions);
-        const item = event.dimensions[meter.keyBy[meter.keyBy.length - 1]!] ?? "";
-        if (items.has(item)) return;
-        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event)) items.add(item);
+        const { set, item } = this.uniqueItem(run, meter, event.dimensions, shape);
+        if (set.has(item)) return;
+        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event, false, shape)) set.add(item);
         return;
       }
       case "recurring":
@@ -177,6 +214,28 @@ export class Replay {
       case "gauge":
         return this.increase(run, meter, event);
     }
+  }
+
+  /** The event's shape, worked out at its first row; none for an event without one, or whose shape number does not match it. */
+  private shapeOf(event: UsageEvent): Shape | undefined {
+    const id = event.shape;
+    if (id === undefined) return undefined;
+    const known = this.shapes[id];
+    if (known !== undefined) return known.dimensions === event.dimensions && known.meter === event.meter && known.account === event.account ? known : undefined;
+    const meterEvent = this.card.events.get(event.meter);
+    if (meterEvent === undefined) return undefined;
+    const shape: Shape = { account: event.account, meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, items: undefined };
+    // Numbers come in order from 0: filled without a gap, the array stays a fast one.
+    while (this.shapes.length < id) this.shapes.push(undefined);
+    this.shapes[id] = shape;
+    return shape;
+  }
+
+  private uniqueItem(run: AccountRun, meter: Meter & { aggregation: "unique" }, dims: Dimensions, shape: Shape | undefined): UniqueItem {
+    if (shape?.items?.cycle === run.cycle) return shape.items;
+    const found = { cycle: run.cycle, set: run.cycle.uniqueItems(meter.key, meter.keyBy, dims), item: dims[meter.keyBy[meter.keyBy.length - 1]!] ?? "" };
+    if (shape) shape.items = found;
+    return found;
   }
 
   /** The cycle holding `at`: the last one found, unless `at` left it. */
@@ -189,10 +248,10 @@ export class Replay {
     return index;
   }
 
-  private chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent): void {
+  private chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent, shape: Shape | undefined): void {
     const splittable = this.card.crossing === "split" && pricedByUnitAlone(meter);
-    if (!splittable || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true)) {
-      this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event);
+    if (!splittable || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true, shape)) {
+      this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, false, shape);
       return;
     }
     // Split: accept the whole units the credits (and grace) still cover, reject the rest.
@@ -267,27 +326,27 @@ export class Replay {
    * the pool's grace buffer, cover the whole amount (unless the card lets the
    * crossing event through), and the plan's gates, quota, limits and budgets
    * allow it; otherwise rejected and no balance changes.
-   * With `probe`, only answers whether the credits would cover it.
+   * With `probe`, only answers whether the credits would cover it. A usage
+   * charge of a shape keeps its target for the shape's next rows.
    */
-  private charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Readonly<Record<string, string>>, quantity: Decimal, event: UsageEvent | undefined, probe = false): boolean {
+  private charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Dimensions, quantity: Decimal, event: UsageEvent | undefined, probe = false, shape?: Shape): boolean {
     const origin = event?.origin ?? meter.location;
     const rounding = this.card.precision.roundAt === "event";
     // Most events cost their quantity times the unit price: two integers multiplied, no Decimal.
     let priced: PricedEvent | undefined;
-    let unit: UnitPrice;
+    let target: ChargeTarget;
     let amount: Credits;
     const exactQuantity = this.book.quantity(quantity);
     if (!rounding && pricedByUnitAlone(meter)) {
-      unit = this.book.unit(meter, dims, origin);
-      amount = this.scale.product(exactQuantity, unit.exact);
+      target = shape?.target ?? this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), shape);
+      amount = this.scale.product(exactQuantity, target.unit.exact);
     } else {
       priced = priceEvent(this.book, this.card, meter, dims, quantity, event?.components, origin);
-      unit = priced.unit;
+      target = this.target(run, meter, dims, origin, priced.unit, undefined);
       amount = this.scale.of(priced.amount);
     }
-    const pool = resolve(meter.pool, dims, "pool", meter, origin);
-    const category = resolve(meter.category, dims, "category", meter, origin);
-    const limited = event !== undefined && kind === "usage";
+    const { unit, pool, category } = target;
+    const limited = event !== undefined && kind === "usage" && !target.creditsOnly;
     if (limited && !probe) {
       const refusal = this.refusal(run, meter, dims, quantity, amount);
       if (refusal !== undefined) {
@@ -313,7 +372,7 @@ export class Replay {
     if (probe) return true;
     run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
     run.cycle.recordDebit(uncovered, grace, pool);
-    run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, exactQuantity.count, unit, rounding ? priced!.own : undefined);
+    run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, exactQuantity.count, unit, rounding ? priced!.own : undefined, target.slot);
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine(meter, meter.key, p.component, kind, category, pool, dims, p.quantity, undefined, p.unit, rounding ? p.amount : undefined);
@@ -325,6 +384,33 @@ export class Replay {
     if (low !== undefined) run.cycle.checkLowBalance(run.wallet.balance(), low, at);
     if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, this.scale.decimal(amount).neg());
     return true;
+  }
+
+  /** Where a charge goes; for a shape's usage, kept on the shape with its line's number. */
+  private target(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, unit: UnitPrice, shape: Shape | undefined): ChargeTarget {
+    const pool = resolve(meter.pool, dims, "pool", meter, origin);
+    const category = resolve(meter.category, dims, "category", meter, origin);
+    if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
+    const key = JSON.stringify([meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text]);
+    let slot = this.slots.get(key);
+    if (slot === undefined) this.slots.set(key, (slot = this.slots.size));
+    return (shape.target = { unit, pool, category, slot, creditsOnly: this.creditsOnly(run, meter, dims) });
+  }
+
+  /**
+   * Whether no check but the credits' can refuse a usage charge of these
+   * dimensions, and nothing but its line counts it: then refusal() would find
+   * nothing and account() would change nothing, and neither needs to run.
+   */
+  private creditsOnly(run: AccountRun, meter: Meter, dims: Dimensions): boolean {
+    const { plan } = run.terms;
+    for (const dim of plan.only.keys()) if (dims[dim] !== undefined) return false;
+    if (plan.quota?.meters.has(meter.key)) return false;
+    const daily = this.card.dailyLimits?.dimension;
+    if (daily !== undefined && dims[daily] !== undefined) return false;
+    if (this.budget(run, dims) !== undefined) return false;
+    const rewards = this.card.rewards;
+    return rewards === undefined || dims[rewards.dimension] === undefined;
   }
 
   /** Why an event that credits could pay for is still refused: a gated plan, a spent quota, a daily limit, a budget. */

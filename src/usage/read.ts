@@ -23,6 +23,8 @@ export interface UsageOptions {
   mappingFor(file: string): ColumnMapping;
   /** A copy of standard input on disk, read wherever the file `-` is named: it may be read twice. */
   stdinCopy?: string;
+  /** Where the row scanner runs: on a worker thread for a large file unless told `here`. */
+  scanner?: "here";
 }
 
 /** Longest CSV record accepted; longer is not a usage row and would only exhaust memory. */
@@ -41,7 +43,7 @@ function openInput(file: string, stdinCopy: string | undefined): Readable {
 
 /** The dimensions a row of this meter event must carry, worked out once per meter event. */
 const needed = new WeakMap<MeterEvent, readonly string[]>();
-function neededDimensions(event: MeterEvent): readonly string[] {
+export function neededDimensions(event: MeterEvent): readonly string[] {
   let dims = needed.get(event);
   if (!dims) {
     const meter = event.meter;
@@ -60,7 +62,7 @@ function instantOf(text: string, zone: Zone): ReturnType<typeof parseInstant> {
 
 /** Quantities repeat (1, 2, 50...): each distinct text is parsed once. Bounded, so a log of all-different values costs no memory. */
 const quantities = new Map<string, Decimal | undefined>([["1", ONE]]);
-function quantityOf(cell: string): Decimal | undefined {
+export function quantityOf(cell: string): Decimal | undefined {
   let q = quantities.get(cell);
   if (q === undefined && !quantities.has(cell)) {
     q = parsePlainDecimal(cell.trim());
@@ -123,7 +125,7 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
   if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");
 }
 
-interface Layout {
+export interface Layout {
   index: Record<Canonical, number>;
   header: string[];
   dimensions: { name: string; index: number }[];
@@ -131,7 +133,7 @@ interface Layout {
   columns: ReadonlyMap<string, number>;
 }
 
-function readHeader(header: string[], file: string, mapping: ColumnMapping): Layout {
+export function readHeader(header: string[], file: string, mapping: ColumnMapping): Layout {
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
     if (name.trim() === "") throw new UserError("empty column name in header", { file, line: 1, column: i + 1 }, "a column name", "nothing");

@@ -12,6 +12,7 @@ import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mappi
 import { NeedsFullParser } from "./plain-csv.js";
 import type { EventBatches } from "./merge.js";
 import { readUsage } from "./read.js";
+import { scanUsage } from "./scanned-events.js";
 import { sortByTime } from "./sort-runs.js";
 
 export interface UsageInput {
@@ -44,29 +45,35 @@ export interface LedgerOutput {
  * a temporary file first, so that it too can be read again.
  */
 
-export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "plain"): Promise<Statement> {
+export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
   const stdin = input.files.includes("-") ? await copyStdin() : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file };
-    if (reader === "plain") {
+    const readers: (() => EventBatches)[] = [];
+    if (reader === "scanner") readers.push(() => scanUsage(input.files, options));
+    if (reader !== "csv-parse") readers.push(() => readUsage(input.files, { ...options, plain: true }));
+    readers.push(() => readUsage(input.files, options));
+    // Each reader but the last gives up on input it cannot prove it reads as the next would.
+    for (const events of readers.slice(0, -1)) {
       try {
-        return await replayInOrder(card, settings, () => readUsage(input.files, { ...options, plain: true }), ledger);
+        return await replayInOrder(card, settings, events, ledger);
       } catch (e) {
         if (!(e instanceof NeedsFullParser)) throw e;
         ledger?.restart();
       }
     }
-    return await replayInOrder(card, settings, () => readUsage(input.files, options), ledger);
+    return await replayInOrder(card, settings, readers.at(-1)!, ledger);
   } finally {
     stdin?.remove();
   }
 }
 
 /**
- * How usage CSV is read: the plain-CSV reader, falling back to csv-parse when a
- * file needs it, or csv-parse alone (the slow path the fast one must match).
+ * How usage CSV is read: the row scanner, falling back to the plain-CSV reader,
+ * and that to csv-parse, each when a file needs the next; or from the plain
+ * reader on; or csv-parse alone (the slow path the fast ones must match).
  */
-export type Reader = "plain" | "csv-parse";
+export type Reader = "scanner" | "plain" | "csv-parse";
 
 async function copyStdin(): Promise<{ file: string; remove(): void }> {
   const folder = temporaryFolder("burnrate-stdin-");
@@ -90,6 +97,9 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
     // began, a level lowered below zero). That verdict only stands if the input
     // is in time order: look through the rest before reporting it.
     if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
+  } finally {
+    // A stream left partway holds its files open (and a scanner's worker thread alive).
+    await stream.close();
   }
   ledger?.restart();
   return replayEvents(card, settings, sortByTime(events()), ledger);
@@ -120,6 +130,10 @@ class Watched implements EventBatches {
         return next;
       },
     };
+  }
+
+  async close(): Promise<void> {
+    await this.source.return?.();
   }
 
   async restInOrder(): Promise<boolean> {

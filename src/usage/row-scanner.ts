@@ -1,0 +1,379 @@
+import { NeedsFullParser } from "./plain-csv.js";
+import { quantityOf, readHeader, type Layout } from "./read.js";
+import type { ColumnMapping } from "./mapping.js";
+import { parseInstant, type Zone } from "../time.js";
+
+/**
+ * The fastest reader of usage CSV: it works on the file's bytes, and gives the
+ * rows of each distinct account, meter and dimension values (a shape) one
+ * number, so that the dimensions are decoded, validated and built once per shape
+ * rather than once per row, and rows travel as columns of numbers (to the main
+ * thread, when it runs in a worker).
+ *
+ * It reads only what it can prove it reads as the plain reader would: rows
+ * without quotes or carriage returns, as wide as the header, of a known meter
+ * without components, with a valid timestamp and quantity and the dimensions the
+ * meter needs. Anything else throws `NeedsFullParser`, and the caller reads the
+ * file with the plain reader (and csv-parse after it), which reports errors.
+ */
+
+export interface ScanSetup {
+  file: string;
+  zone: Zone;
+  defaultAccount: string;
+  mapping: ColumnMapping;
+  /** Events the scanner may read, with the dimensions a row of each must carry; a row of any other stops it. */
+  events: ReadonlyMap<string, readonly string[]>;
+  /** Most shapes kept: past it the scanner stops, and memory stays bounded by it. */
+  maxShapes?: number;
+}
+
+/** A shape: what every row with its number shares. */
+export interface ShapeDefinition {
+  account: string;
+  meter: string;
+  dimensions: [string, string][];
+}
+
+/** Rows as columns: the i-th row is at `at[i]`, of shape `shape[i]`, and so on. */
+export interface ScannedBatch {
+  count: number;
+  at: Float64Array;
+  shape: Int32Array;
+  /** A number from `quantities`, or -1 for the next text of `quantityTexts`. */
+  quantity: Int32Array;
+  line: Int32Array;
+  /** Each row's event id, when the file has the column. */
+  eventIds: (string | undefined)[] | undefined;
+  /** Shapes first seen in this batch, numbered on from those of earlier batches. */
+  shapes: ShapeDefinition[];
+  /** Quantity texts first seen in this batch, numbered on likewise. */
+  quantities: string[];
+  quantityTexts: string[];
+}
+
+/** The header's dimension columns, for the events' origins. */
+export interface ScannedHeader {
+  columns: [string, number][];
+}
+
+const COMMA = 44;
+const NEWLINE = 10;
+const QUOTE = 34;
+const CR = 13;
+const BATCH = 8192;
+/** The plain reader's longest line; longer lines are left to it. */
+const MAX_LINE = 1 << 20;
+/** Quantities numbered; a log of more distinct quantities sends the rest as text. */
+const MAX_QUANTITIES = 1 << 16;
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+export class RowScanner {
+  private layout: Layout | undefined;
+  private line = 0;
+  private rest: Buffer | undefined;
+  private started = false;
+  /** Columns that make a row's shape: all but timestamp, quantity and event id. */
+  private keyColumns: number[] = [];
+  private readonly shapeTable = new ShapeTable();
+  private readonly maxShapes: number;
+  private readonly quantityIds = new Map<string, number>();
+  private readonly cells = new Int32Array(1026);
+  private width = 0;
+  private lastStamp = new Uint8Array(64);
+  private lastStampLength = -1;
+  private lastAt = 0;
+  private batch: ScannedBatch;
+  header: ScannedHeader | undefined;
+
+  constructor(private readonly setup: ScanSetup) {
+    this.maxShapes = setup.maxShapes ?? 1 << 19;
+    this.batch = this.freshBatch();
+  }
+
+  /** Scan the next chunk of the file; `last` with the final one (which may be empty). Returns full batches. */
+  scan(chunk: Buffer, last: boolean): ScannedBatch[] {
+    const buf = this.rest === undefined ? chunk : Buffer.concat([this.rest, chunk]);
+    this.rest = undefined;
+    let start = 0;
+    if (!this.started && buf.length > 0) {
+      if (buf.length < 3 && !last) {
+        this.rest = buf;
+        return [];
+      }
+      this.started = true;
+      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
+    }
+    const out: ScannedBatch[] = [];
+    for (let nl = buf.indexOf(NEWLINE, start); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
+      this.take(buf, start, nl, out);
+      start = nl + 1;
+    }
+    if (start < buf.length) {
+      if (buf.length - start > MAX_LINE) throw new NeedsFullParser("a very long line");
+      if (last) this.take(buf, start, buf.length, out);
+      else this.rest = Buffer.from(buf.subarray(start));
+    }
+    if (last) {
+      if (this.layout === undefined) throw new NeedsFullParser("no header");
+      if (this.batch.count > 0) out.push(this.finishBatch());
+    }
+    return out;
+  }
+
+  private take(buf: Buffer, start: number, end: number, out: ScannedBatch[]): void {
+    this.line++;
+    if (end === start) return;
+    if (end - start > MAX_LINE) throw new NeedsFullParser("a very long line");
+    const cells = this.cells;
+    let count = 0;
+    cells[0] = start;
+    for (let i = start; i < end; i++) {
+      const c = buf[i]!;
+      if (c === COMMA) {
+        if (++count >= cells.length - 1) throw new NeedsFullParser("a row of another width");
+        cells[count] = i + 1;
+      } else if (c === QUOTE || c === CR) {
+        throw new NeedsFullParser(c === QUOTE ? "a quoted field" : "a carriage return");
+      }
+    }
+    cells[count + 1] = end + 1;
+    if (this.layout === undefined) return this.readHeader(buf, start, end, count + 1);
+    if (count + 1 !== this.width) throw new NeedsFullParser("a row of another width");
+    this.row(buf);
+    if (this.batch.count === BATCH) out.push(this.finishBatch());
+  }
+
+  private readHeader(buf: Buffer, start: number, end: number, width: number): void {
+    let layout: Layout;
+    try {
+      layout = readHeader(decode(buf, start, end).split(","), this.setup.file, this.setup.mapping);
+    } catch {
+      throw new NeedsFullParser("a header the plain reader must judge");
+    }
+    this.layout = layout;
+    this.width = width;
+    const { index } = layout;
+    for (let c = 0; c < width; c++) if (c !== index.timestamp && c !== index.quantity && c !== index.event_id) this.keyColumns.push(c);
+    this.header = { columns: [...layout.columns] };
+    this.batch = this.freshBatch();
+  }
+
+  private row(buf: Buffer): void {
+    const { index } = this.layout!;
+    const cells = this.cells;
+    const batch = this.batch;
+    const i = batch.count;
+    batch.at[i] = this.instant(buf, cells[index.timestamp]!, cells[index.timestamp + 1]! - 1);
+    batch.shape[i] = this.shapeOf(buf);
+    batch.quantity[i] = index.quantity < 0 ? this.quantityId("") : this.quantity(buf, cells[index.quantity]!, cells[index.quantity + 1]! - 1);
+    batch.line[i] = this.line;
+    if (batch.eventIds !== undefined) {
+      const from = cells[index.event_id]!, to = cells[index.event_id + 1]! - 1;
+      batch.eventIds.push(to > from ? decode(buf, from, to) : undefined);
+    }
+    batch.count++;
+  }
+
+  private instant(buf: Buffer, from: number, to: number): number {
+    const length = to - from;
+    if (length === this.lastStampLength) {
+      let same = true;
+      for (let k = 0; k < length; k++) {
+        if (buf[from + k] !== this.lastStamp[k]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.lastAt;
+    }
+    const parsed = parseInstant(ascii(buf, from, to, "a timestamp"), this.setup.zone);
+    if (!parsed.ok) throw new NeedsFullParser("a timestamp the plain reader must judge");
+    if (length <= this.lastStamp.length) {
+      this.lastStamp.set(buf.subarray(from, to));
+      this.lastStampLength = length;
+    } else {
+      this.lastStampLength = -1;
+    }
+    this.lastAt = parsed.at;
+    return parsed.at;
+  }
+
+  private quantity(buf: Buffer, from: number, to: number): number {
+    return this.quantityId(ascii(buf, from, to, "a quantity"));
+  }
+
+  private quantityId(cell: string): number {
+    const known = this.quantityIds.get(cell);
+    if (known !== undefined) return known;
+    // An empty cell is the column's default, as if the column were absent: one event.
+    if (cell !== "") {
+      const q = quantityOf(cell);
+      if (!q || (q.isNegative() && !q.isZero())) throw new NeedsFullParser("a quantity the plain reader must judge");
+    }
+    if (this.quantityIds.size >= MAX_QUANTITIES) {
+      this.batch.quantityTexts.push(cell);
+      return -1;
+    }
+    const id = this.quantityIds.size;
+    this.quantityIds.set(cell, id);
+    this.batch.quantities.push(cell);
+    return id;
+  }
+
+  private shapeOf(buf: Buffer): number {
+    const cells = this.cells;
+    const keys = this.keyColumns;
+    let hash = 0x811c9dc5;
+    for (let k = 0; k < keys.length; k++) {
+      const c = keys[k]!;
+      const to = cells[c + 1]! - 1;
+      for (let p = cells[c]!; p < to; p++) hash = Math.imul(hash ^ buf[p]!, 16777619);
+      hash = Math.imul(hash ^ COMMA, 16777619);
+    }
+    const found = this.shapeTable.find(hash, buf, cells, keys);
+    if (found >= 0) return found;
+    if (this.shapeTable.size >= this.maxShapes) throw new NeedsFullParser("too many distinct dimension values");
+    this.batch.shapes.push(this.define(buf));
+    return this.shapeTable.add(hash, buf, cells, keys);
+  }
+
+  /** Decode and check a new shape's cells as the plain reader's row would be. */
+  private define(buf: Buffer): ShapeDefinition {
+    const { index, dimensions } = this.layout!;
+    const { mapping } = this.setup;
+    const cell = (c: number) => decode(buf, this.cells[c]!, this.cells[c + 1]! - 1);
+    const rawMeter = index.meter >= 0 ? cell(index.meter) : mapping.meter!;
+    const meter = mapping.meterValues.get(rawMeter) ?? rawMeter;
+    const needs = this.setup.events.get(meter);
+    if (needs === undefined) throw new NeedsFullParser("a meter the plain reader must judge");
+    const dims: [string, string][] = [];
+    const present = new Set<string>();
+    for (const d of dimensions) {
+      const value = cell(d.index);
+      if (value !== "") {
+        dims.push([d.name, value]);
+        present.add(d.name);
+      }
+    }
+    for (const dim of needs) if (!present.has(dim)) throw new NeedsFullParser("a row without a dimension its meter needs");
+    const account = index.account >= 0 ? cell(index.account) : "";
+    return { account: account === "" ? this.setup.defaultAccount : account, meter, dimensions: dims };
+  }
+
+  private freshBatch(): ScannedBatch {
+    return {
+      count: 0,
+      at: new Float64Array(BATCH),
+      shape: new Int32Array(BATCH),
+      quantity: new Int32Array(BATCH),
+      line: new Int32Array(BATCH),
+      eventIds: this.layout !== undefined && this.layout.index.event_id >= 0 ? [] : undefined,
+      shapes: [],
+      quantities: [],
+      quantityTexts: [],
+    };
+  }
+
+  private finishBatch(): ScannedBatch {
+    const done = this.batch;
+    this.batch = this.freshBatch();
+    return done;
+  }
+}
+
+function decode(buf: Buffer, from: number, to: number): string {
+  try {
+    return utf8.decode(buf.subarray(from, to));
+  } catch {
+    throw new NeedsFullParser("not UTF-8");
+  }
+}
+
+/** A cell that must be ASCII (a timestamp, a quantity), as text. */
+function ascii(buf: Buffer, from: number, to: number, what: string): string {
+  for (let p = from; p < to; p++) if (buf[p]! >= 0x80) throw new NeedsFullParser(`${what} the plain reader must judge`);
+  return buf.toString("latin1", from, to);
+}
+
+/**
+ * Shapes by the bytes of their cells: open addressing on a hash, each hit
+ * confirmed byte for byte against the shape's stored key (its cells joined by
+ * commas, which plain cells never hold).
+ */
+class ShapeTable {
+  private slots = new Int32Array(1 << 12);
+  private hashes: Int32Array<ArrayBuffer> = new Int32Array(1 << 10);
+  private offsets: Int32Array<ArrayBuffer> = new Int32Array(1 << 10);
+  private arena = Buffer.alloc(1 << 16);
+  private used = 0;
+  size = 0;
+
+  find(hash: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): number {
+    const mask = this.slots.length - 1;
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
+      const entry = this.slots[s]!;
+      if (entry === 0) return -1;
+      const id = entry - 1;
+      if (this.hashes[id] === hash && this.equal(id, buf, cells, keys)) return id;
+    }
+  }
+
+  private equal(id: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): boolean {
+    let at = this.offsets[id]!;
+    const end = this.offsets[id + 1]!;
+    const arena = this.arena;
+    for (let k = 0; k < keys.length; k++) {
+      const c = keys[k]!;
+      const to = cells[c + 1]! - 1;
+      for (let p = cells[c]!; p < to; p++) if (at >= end || arena[at++] !== buf[p]) return false;
+      if (at >= end || arena[at++] !== COMMA) return false;
+    }
+    return at === end;
+  }
+
+  add(hash: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): number {
+    const id = this.size++;
+    if (id + 1 >= this.hashes.length) {
+      this.hashes = grow(this.hashes, this.hashes.length * 2);
+      this.offsets = grow(this.offsets, this.offsets.length * 2);
+    }
+    let length = 0;
+    for (const c of keys) length += cells[c + 1]! - cells[c]!;
+    if (this.used + length > this.arena.length) {
+      const bigger = Buffer.alloc(Math.max(this.arena.length * 2, this.used + length));
+      this.arena.copy(bigger, 0, 0, this.used);
+      this.arena = bigger;
+    }
+    this.offsets[id] = this.used;
+    for (const c of keys) {
+      const to = cells[c + 1]! - 1;
+      this.used += buf.copy(this.arena, this.used, cells[c]!, to);
+      this.arena[this.used++] = COMMA;
+    }
+    this.offsets[id + 1] = this.used;
+    this.hashes[id] = hash;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    else this.place(id, hash);
+    return id;
+  }
+
+  private place(id: number, hash: number): void {
+    const mask = this.slots.length - 1;
+    let s = hash & mask;
+    while (this.slots[s] !== 0) s = (s + 1) & mask;
+    this.slots[s] = id + 1;
+  }
+
+  private rehash(): void {
+    this.slots = new Int32Array(this.slots.length * 2);
+    for (let id = 0; id < this.size; id++) this.place(id, this.hashes[id]!);
+  }
+}
+
+function grow(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(length);
+  bigger.set(array);
+  return bigger;
+}

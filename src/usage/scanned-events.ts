@@ -1,0 +1,217 @@
+import { createReadStream, statSync } from "node:fs";
+import { Worker } from "node:worker_threads";
+import type { UsageEvent } from "../engine/types.js";
+import type { Location } from "../errors.js";
+import { ONE, type Decimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import { mergeByTime } from "./merge.js";
+import { NeedsFullParser } from "./plain-csv.js";
+import { neededDimensions, quantityOf, type UsageOptions } from "./read.js";
+import { RowScanner, type ScanSetup, type ScannedBatch, type ShapeDefinition } from "./row-scanner.js";
+
+/**
+ * Usage events read by the row scanner (row-scanner.ts), merged by time. A large
+ * file is scanned on a worker thread, so that reading and replaying use both
+ * cores; a small one here, where starting a worker would cost more than it saves.
+ */
+export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
+  const shapes = new ShapeNumbers();
+  return mergeByTime(files.map((file) => scanFile(file, options, shapes, files.length === 1)));
+}
+
+/** Files at least this large are scanned on a worker thread. */
+const WORKER_BYTES = 8 << 20;
+
+/** What the worker is told: the setup, in forms a structured clone keeps. */
+export interface WorkerSetup {
+  path: string;
+  file: string;
+  zone: string;
+  defaultAccount: string;
+  mapping: ScanSetup["mapping"];
+  events: Map<string, readonly string[]>;
+}
+
+/** The worker's messages, in order: the header's columns, batches, then an end, a refusal or a failure. */
+export type WorkerMessage =
+  | { kind: "header"; columns: [string, number][] }
+  | { kind: "batch"; batch: ScannedBatch }
+  | { kind: "end" }
+  | { kind: "refused"; reason: string }
+  | { kind: "failed"; message: string; stack: string | undefined };
+
+/** Events the scanner may read: meters without components, with the dimensions each needs. */
+export function scannableEvents(card: RateCard): Map<string, readonly string[]> {
+  const events = new Map<string, readonly string[]>();
+  for (const [name, event] of card.events) {
+    if (event.role === "charge" && event.meter.components.length > 0) continue;
+    events.set(name, neededDimensions(event));
+  }
+  return events;
+}
+
+/**
+ * Numbers for shapes across the files of one read, given in order from 0 so the
+ * replay can keep them in an array. Each file's shapes get numbers of their own:
+ * two files with rows of the same values make two shapes, which costs the replay
+ * a little work twice, and spares a table of every shape's values here.
+ */
+class ShapeNumbers {
+  private next = 0;
+
+  of(definition: ShapeDefinition): Shape {
+    return { id: this.next++, account: definition.account, meter: definition.meter, dimensions: Object.fromEntries(definition.dimensions) };
+  }
+}
+
+/** A shape as the events carry it: its rows share these strings and this one dimensions object. */
+interface Shape {
+  id: number;
+  account: string;
+  meter: string;
+  dimensions: Readonly<Record<string, string>>;
+}
+
+async function* scanFile(file: string, options: UsageOptions, numbers: ShapeNumbers, alone: boolean): AsyncGenerator<readonly UsageEvent[]> {
+  const path = file === "-" ? options.stdinCopy : file;
+  if (path === undefined) throw new NeedsFullParser("standard input not on disk");
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new Error("not a file");
+    size = stat.size;
+  } catch {
+    // The plain reader reports a file it cannot open.
+    throw new NeedsFullParser("a file that cannot be read");
+  }
+  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), events: scannableEvents(options.card) };
+  const here = () => scanHere(setup, options, createReadStream(path, { highWaterMark: 1 << 20 }));
+  yield* eventsOf(file, alone && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here(), numbers);
+}
+
+/** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
+export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
+  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), events: scannableEvents(options.card) };
+  return eventsOf(file, scanHere(setup, options, chunks), new ShapeNumbers());
+}
+
+async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, numbers: ShapeNumbers): AsyncGenerator<readonly UsageEvent[]> {
+  const shapes: Shape[] = [];
+  const quantities: Decimal[] = [];
+  let columns: ReadonlyMap<string, number> = new Map();
+  for await (const message of messages) {
+    switch (message.kind) {
+      case "header":
+        columns = new Map(message.columns);
+        break;
+      case "batch":
+        yield* toEvents(message.batch, file, columns, numbers, shapes, quantities);
+        break;
+      case "refused":
+        throw new NeedsFullParser(message.reason);
+      case "failed":
+        throw Object.assign(new Error(message.message), { stack: message.stack });
+      case "end":
+        return;
+    }
+  }
+}
+
+/** Events in runs of this many: short-lived enough to die young, and not be copied into the old generation. */
+const EVENTS = 1024;
+
+function* toEvents(batch: ScannedBatch, file: string, columns: ReadonlyMap<string, number>, numbers: ShapeNumbers, shapes: Shape[], quantities: Decimal[]): Generator<UsageEvent[]> {
+  for (const definition of batch.shapes) shapes.push(numbers.of(definition));
+  for (const text of batch.quantities) quantities.push(quantityFrom(text));
+  let texts = 0;
+  let events: UsageEvent[] = [];
+  for (let i = 0; i < batch.count; i++) {
+    const shape = shapes[batch.shape[i]!]!;
+    const q = batch.quantity[i]!;
+    const origin: Location = { file, line: batch.line[i]!, column: 1, columns };
+    events.push({
+      at: batch.at[i]!,
+      account: shape.account,
+      meter: shape.meter,
+      quantity: q >= 0 ? quantities[q]! : quantityFrom(batch.quantityTexts[texts++]!),
+      dimensions: shape.dimensions,
+      eventId: batch.eventIds?.[i],
+      origin,
+      shape: shape.id,
+    });
+    if (events.length === EVENTS) {
+      yield events;
+      events = [];
+    }
+  }
+  if (events.length > 0) yield events;
+}
+
+/** The scanner has checked the text: an empty cell is one event, as the plain reader takes it. */
+function quantityFrom(text: string): Decimal {
+  return text === "" ? ONE : quantityOf(text)!;
+}
+
+async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
+  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, events: setup.events });
+  let sentHeader = false;
+  const header = function* (): Generator<WorkerMessage> {
+    if (!sentHeader && scanner.header) {
+      sentHeader = true;
+      yield { kind: "header", columns: scanner.header.columns };
+    }
+  };
+  for await (const chunk of readable(chunks)) {
+    const batches = scanner.scan(chunk, false);
+    yield* header();
+    for (const batch of batches) yield { kind: "batch", batch };
+  }
+  const batches = scanner.scan(Buffer.alloc(0), true);
+  yield* header();
+  for (const batch of batches) yield { kind: "batch", batch };
+  yield { kind: "end" };
+}
+
+/** The file's chunks; a file that fails to read is left to the plain reader, which reports it. */
+export async function* readable(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } catch (e) {
+    if (e instanceof Error && "code" in e) throw new NeedsFullParser("a file that cannot be read");
+    throw e;
+  }
+}
+
+/** Batches the worker may send ahead of the replay: enough to keep both threads busy, few enough to bound memory. */
+const AHEAD = 4;
+
+async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
+  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: setup });
+  const queue: WorkerMessage[] = [];
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  worker.on("message", (m: WorkerMessage) => {
+    queue.push(m);
+    wake?.();
+  });
+  worker.on("error", (e: Error) => {
+    failure = e;
+    wake?.();
+  });
+  worker.postMessage(AHEAD);
+  try {
+    for (;;) {
+      while (queue.length === 0) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      const message = queue.shift()!;
+      if (message.kind === "batch") worker.postMessage(1);
+      yield message;
+      if (message.kind !== "header" && message.kind !== "batch") return;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -1,0 +1,153 @@
+import fc from "fast-check";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { UsageEvent } from "../src/engine/types.js";
+import { loadCard } from "../src/inputs.js";
+import { Zone } from "../src/time.js";
+import { NO_MAPPING, type ColumnMapping } from "../src/usage/mapping.js";
+import { NeedsFullParser } from "../src/usage/plain-csv.js";
+import { readUsageFile, type UsageOptions } from "../src/usage/read.js";
+import { scanChunks } from "../src/usage/scanned-events.js";
+import { ROOT } from "./helpers/cli.js";
+
+// The row scanner must give exactly the events the plain reader gives (and,
+// where that gives up, csv-parse), or give up itself so that they read the
+// file: never a third answer. On rows it is built for, it must not give up.
+const RUNS = Number(process.env.CSV_RUNS ?? 300);
+const fliplet = loadCard(join(ROOT, "ratecards/fliplet.yaml"));
+const floopy = loadCard(join(ROOT, "ratecards/floopy.yaml"));
+const dir = mkdtempSync(join(tmpdir(), "burnrate-scanner-"));
+
+const options = (card = fliplet, mapping: ColumnMapping = NO_MAPPING): UsageOptions => ({ card, zone: Zone.of("Europe/Paris")!, defaultAccount: "default", mappingFor: () => mapping });
+
+/** What an event says, as data a test can compare. */
+function seen(e: UsageEvent) {
+  return { at: e.at, account: e.account, meter: e.meter, quantity: e.quantity.toFixed(), negative: e.quantity.isNeg(), dimensions: { ...e.dimensions }, eventId: e.eventId, origin: { ...e.origin, columns: [...(e.origin.columns ?? [])] } };
+}
+
+type Outcome = ReturnType<typeof seen>[] | "gave up" | `error: ${string}`;
+
+async function collect(batches: AsyncIterable<readonly UsageEvent[]>): Promise<Outcome> {
+  const out: ReturnType<typeof seen>[] = [];
+  try {
+    for await (const batch of batches) for (const e of batch) out.push(seen(e));
+  } catch (e) {
+    if (e instanceof NeedsFullParser) return "gave up";
+    return `error: ${(e as Error).message}`;
+  }
+  return out;
+}
+
+let files = 0;
+/** Both readers name the same file in the events' origins. */
+const FILE = join(dir, "usage.csv");
+async function reference(bytes: Buffer, opts: UsageOptions): Promise<Outcome> {
+  const file = join(dir, `u${files++}.csv`);
+  writeFileSync(file, bytes);
+  const named = (outcome: Outcome): Outcome => (typeof outcome === "string" ? outcome : outcome.map((e) => ({ ...e, origin: { ...e.origin, file: FILE } })));
+  const plain = await collect(readUsageFile(file, { ...opts, plain: true }));
+  return named(plain === "gave up" ? await collect(readUsageFile(file, opts)) : plain);
+}
+
+function scanned(bytes: Buffer, cuts: number[], opts: UsageOptions): Promise<Outcome> {
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const cut of [...cuts].sort((a, b) => a - b)) {
+    const at = Math.min(bytes.length, cut);
+    if (at > from) chunks.push(bytes.subarray(from, at));
+    from = Math.max(from, at);
+  }
+  chunks.push(bytes.subarray(from));
+  async function* source() {
+    for (const c of chunks) yield c;
+  }
+  return collect(scanChunks(FILE, source(), opts));
+}
+
+const clean = {
+  timestamp: fc.constantFrom("2026-09-01T00:00:00Z", "2026-09-01T00:00:00Z", "2026-09-01T10:00:01Z", "2026-09-02T23:59:59Z", "2026-10-24T02:30:00", "2026-09-03T10:00:00+02:00", "2026-09-03"),
+  meter: fc.constantFrom("data_read", "end_user_open", "maps_call", "automation_run"),
+  quantity: fc.constantFrom("1", "", "2.5", "10", "0", "-0", " 3", "0.000001"),
+  value: fc.constantFrom("p1", "p2", "é", "u 1", "x"),
+  optional: fc.constantFrom("", "web", "ios", "ñ"),
+  account: fc.constantFrom("", "acme", "beta"),
+  eventId: fc.constantFrom("", "e1", "e2", "e1"),
+};
+const messy = {
+  timestamp: fc.oneof(clean.timestamp, fc.constantFrom("2026-10-25T02:30:00", "2026-03-29T02:30:00", "2026-13-01T00:00:00Z", "x", " 2026-09-01T00:00:00Z", "2026-09-01T24:00:00Z", "٢٠٢٦-09-01", "2026-09-01T00:00:60Z")),
+  meter: fc.oneof(clean.meter, fc.constantFrom("nope", "", "Data_Read", "project_deleted", "push")),
+  quantity: fc.oneof(clean.quantity, fc.constantFrom("-1", "abc", "1e3", "٣", "1,5", "+2", "\u00a05")),
+  value: fc.oneof(clean.value, fc.constantFrom("", '"q"', "a\rb", "\ud83d\ude00")),
+};
+
+interface Shape {
+  account: boolean;
+  eventId: boolean;
+  bom: boolean;
+  trailingNewline: boolean;
+  blankLines: number[];
+}
+const layout = fc.record({ account: fc.boolean(), eventId: fc.boolean(), bom: fc.boolean(), trailingNewline: fc.boolean(), blankLines: fc.array(fc.nat(10), { maxLength: 2 }) });
+
+function csv(shape: Shape, rows: string[][]): Buffer {
+  const header = ["timestamp", "meter", "quantity", "project", "user", "channel", ...(shape.account ? ["account"] : []), ...(shape.eventId ? ["event_id"] : []), "note"];
+  const lines = [header.join(","), ...rows.map((r) => r.slice(0, header.length).join(","))];
+  for (const at of shape.blankLines) lines.splice(1 + Math.min(at, lines.length - 1), 0, "");
+  return Buffer.from((shape.bom ? "\ufeff" : "") + lines.join("\n") + (shape.trailingNewline ? "\n" : ""), "utf8");
+}
+
+const row = (v: Record<"timestamp" | "meter" | "quantity" | "value", fc.Arbitrary<string>>) =>
+  fc.tuple(v.timestamp, v.meter, v.quantity, v.value, v.value, clean.optional, clean.account, clean.eventId, clean.optional).map(([t, m, q, p, u, c, a, e, n]) => [t, m, q, p, u, c, a, e, n]);
+const fitted = (shape: Shape, r: string[]) => [...r.slice(0, 6), ...(shape.account ? [r[6]!] : []), ...(shape.eventId ? [r[7]!] : []), r[8]!];
+const cuts = fc.array(fc.nat(600), { maxLength: 6 });
+
+describe("the row scanner against the plain reader and csv-parse", () => {
+  it("reads rows it is built for exactly as the plain reader does, however the bytes are chunked", async () => {
+    await fc.assert(
+      fc.asyncProperty(layout, fc.array(row(clean), { maxLength: 14 }), cuts, async (shape, rows, at) => {
+        const bytes = csv(shape, rows.map((r) => fitted(shape, r)));
+        const expected = await reference(bytes, options());
+        const actual = await scanned(bytes, at, options());
+        expect(actual).not.toBe("gave up");
+        expect(actual).toEqual(expected);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("on anything else (bad timestamps, quantities and meters, quotes, stray CR, missing dimensions) gives the same events or gives up", async () => {
+    await fc.assert(
+      fc.asyncProperty(layout, fc.array(row({ ...clean, ...messy }), { maxLength: 14 }), cuts, async (shape, rows, at) => {
+        const bytes = csv(shape, rows.map((r) => fitted(shape, r)));
+        const actual = await scanned(bytes, at, options());
+        if (actual !== "gave up") expect(actual).toEqual(await reference(bytes, options()));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("gives up on ragged rows, CRLF, a quoted header, no header, invalid UTF-8 and meters with components", async () => {
+    const give = async (bytes: Buffer, opts = options()) => expect(await scanned(bytes, [], opts)).toBe("gave up");
+    const header = "timestamp,meter,quantity,project\n";
+    await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1\n`));
+    await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p1,extra\n`));
+    await give(Buffer.from(header.replace("\n", "\r\n") + "2026-09-01T00:00:00Z,data_read,1,p1\r\n"));
+    await give(Buffer.from(`"timestamp",meter,quantity,project\n2026-09-01T00:00:00Z,data_read,1,p1\n`));
+    await give(Buffer.from(""));
+    await give(Buffer.concat([Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p`), Buffer.from([0xff]), Buffer.from("\n")]));
+    await give(Buffer.from("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,4,r-1\n"), options(floopy));
+  });
+
+  it("reads a mapped layout (renamed columns, a fixed meter, provider meter names) as the plain reader does", async () => {
+    const mapping: ColumnMapping = { columns: { timestamp: "when", quantity: "n" }, rename: new Map([["proj", "project"]]), meter: undefined, meterValues: new Map([["read", "data_read"]]) };
+    const bytes = Buffer.from("when,meter,n,proj\n2026-09-01T00:00:00Z,read,3,p1\n2026-09-01T00:00:01Z,data_read,,p2\n2026-09-01T00:00:02Z,read,1,p1\n");
+    const expected = await reference(bytes, options(fliplet, mapping));
+    expect(expected).not.toBe("gave up");
+    expect(await scanned(bytes, [7, 40], options(fliplet, mapping))).toEqual(expected);
+    const fixed: ColumnMapping = { ...NO_MAPPING, meter: "data_write" };
+    const pushes = Buffer.from("timestamp,quantity,project\n2026-09-01T00:00:00Z,2,p1\n");
+    expect(await scanned(pushes, [], options(fliplet, fixed))).toEqual(await reference(pushes, options(fliplet, fixed)));
+  });
+});
