@@ -79,6 +79,9 @@ export class RowScanner {
   private readonly shapeTable = new ShapeTable();
   private readonly maxShapes: number;
   private readonly quantityIds = new Map<string, number>();
+  private readonly shortQuantities = new Map<number, number>();
+  private readonly lastDay = new Uint8Array(10);
+  private lastDayAt: number | undefined;
   private readonly cells = new Int32Array(1026);
   private width = 0;
   private lastStamp = new Uint8Array(64);
@@ -188,19 +191,58 @@ export class RowScanner {
       }
       if (same) return this.lastAt;
     }
-    const parsed = parseInstant(ascii(buf, from, to, "a timestamp"), this.setup.zone);
-    if (!parsed.ok) throw new NeedsFullParser("a timestamp the plain reader must judge");
+    const at = this.zulu(buf, from, length) ?? this.parsed(ascii(buf, from, to, "a timestamp"));
     if (length <= this.lastStamp.length) {
       this.lastStamp.set(buf.subarray(from, to));
       this.lastStampLength = length;
     } else {
       this.lastStampLength = -1;
     }
-    this.lastAt = parsed.at;
+    this.lastAt = at;
+    return at;
+  }
+
+  private parsed(text: string): number {
+    const parsed = parseInstant(text, this.setup.zone);
+    if (!parsed.ok) throw new NeedsFullParser("a timestamp the plain reader must judge");
     return parsed.at;
   }
 
+  /**
+   * `2026-10-14T09:30:00Z` read from its bytes, as parseInstant reads the text:
+   * the date's midnight (worked out by parseInstant, once a date) plus the time
+   * of day. Undefined for any other form, which is read as text.
+   */
+  private zulu(buf: Buffer, from: number, length: number): number | undefined {
+    if (length !== 20 || buf[from + 10] !== 84 || buf[from + 13] !== 58 || buf[from + 16] !== 58 || buf[from + 19] !== 90) return undefined;
+    const digit = (i: number) => {
+      const d = buf[from + i]! - 48;
+      return d >= 0 && d <= 9 ? d : NaN;
+    };
+    const hour = digit(11) * 10 + digit(12), minute = digit(14) * 10 + digit(15), second = digit(17) * 10 + digit(18);
+    if (!(hour <= 23 && minute <= 59 && second <= 59)) return undefined;
+    let sameDay = this.lastDayAt !== undefined;
+    for (let k = 0; k < 10 && sameDay; k++) sameDay = buf[from + k] === this.lastDay[k];
+    if (!sameDay) {
+      const day = parseInstant(`${ascii(buf, from, from + 10, "a timestamp")}T00:00:00Z`, this.setup.zone);
+      if (!day.ok) return undefined;
+      this.lastDay.set(buf.subarray(from, from + 10));
+      this.lastDayAt = day.at;
+    }
+    return this.lastDayAt! + ((hour * 60 + minute) * 60 + second) * 1000;
+  }
+
   private quantity(buf: Buffer, from: number, to: number): number {
+    // A short cell is known by its bytes as a number, without making a string of it.
+    if (to - from <= 6) {
+      let key = 1;
+      for (let p = from; p < to; p++) key = key * 256 + buf[p]!;
+      const known = this.shortQuantities.get(key);
+      if (known !== undefined) return known;
+      const id = this.quantityId(ascii(buf, from, to, "a quantity"));
+      if (id >= 0) this.shortQuantities.set(key, id);
+      return id;
+    }
     return this.quantityId(ascii(buf, from, to, "a quantity"));
   }
 
