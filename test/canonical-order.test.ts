@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalOrder } from "../src/engine/canonical-order.js";
+import { CanonicalOrder } from "../src/engine/canonical-order.js";
 import type { UsageEvent } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
 
@@ -25,9 +25,23 @@ function wholeKey(e: UsageEvent): string {
 }
 
 describe("canonical order of events at one instant", () => {
+  const canonicalOrder = new CanonicalOrder().compare;
   it("sorts as the whole canonical keys do, ties kept in arrival order", () => {
     fc.assert(
       fc.property(fc.array(event, { maxLength: 12 }), (events) => {
+        const indices = events.map((_, i) => i);
+        const byKey = [...indices].sort((i, j) => (wholeKey(events[i]!) < wholeKey(events[j]!) ? -1 : wholeKey(events[i]!) > wholeKey(events[j]!) ? 1 : 0));
+        expect([...indices].sort((i, j) => canonicalOrder(events[i]!, events[j]!))).toEqual(byKey);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("sorts shaped events, whose dimensions objects are shared and their texts kept, as the whole keys do", () => {
+    const pool: Record<string, string>[] = [{}, { project: "p1" }, { project: "p1", user: 'u"' }, { project: "p\\2" }, { user: "\ud800" }, { project: "p1!" }];
+    const shaped = fc.tuple(event, fc.nat(pool.length - 1)).map(([e, i]): UsageEvent => ({ ...e, dimensions: pool[i]!, shape: i }));
+    fc.assert(
+      fc.property(fc.array(shaped, { maxLength: 12 }), (events) => {
         const indices = events.map((_, i) => i);
         const byKey = [...indices].sort((i, j) => (wholeKey(events[i]!) < wholeKey(events[j]!) ? -1 : wholeKey(events[i]!) > wholeKey(events[j]!) ? 1 : 0));
         expect([...indices].sort((i, j) => canonicalOrder(events[i]!, events[j]!))).toEqual(byKey);

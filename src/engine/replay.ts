@@ -9,7 +9,7 @@ import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
 import { Wallet } from "./wallet.js";
-import { canonicalOrder } from "./canonical-order.js";
+import { CanonicalOrder } from "./canonical-order.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
@@ -108,6 +108,7 @@ export class Replay {
   /** Daily limits in credits, converted once. */
   private readonly limits = new Map<Decimal, Credits>();
   private readonly shapes: (Shape | undefined)[] = [];
+  private readonly atOneInstant = new CanonicalOrder();
   /** Each usage line's number, the same in every cycle, by meter, dimension values and unit price. */
   private readonly slots = new Map<string, number>();
 
@@ -161,7 +162,7 @@ export class Replay {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 1) return this.price(batch[0]!);
-    batch.sort(canonicalOrder);
+    batch.sort(this.atOneInstant.compare);
     for (const event of batch) this.price(event);
   }
 

@@ -193,7 +193,7 @@ export class RowScanner {
     }
     const at = this.zulu(buf, from, length) ?? this.parsed(ascii(buf, from, to, "a timestamp"));
     if (length <= this.lastStamp.length) {
-      this.lastStamp.set(buf.subarray(from, to));
+      for (let k = 0; k < length; k++) this.lastStamp[k] = buf[from + k]!;
       this.lastStampLength = length;
     } else {
       this.lastStampLength = -1;
