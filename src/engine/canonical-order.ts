@@ -4,34 +4,33 @@ import type { UsageEvent } from "./types.js";
  * The order of events at one instant: the order of their canonical keys,
  * `JSON.stringify([account, meter, sorted dimension entries, quantity, id])`.
  * No JSON text is a proper prefix of another, so the first part that differs
- * decides, and only that part is encoded: two events of different meters
- * compare by two short strings instead of two whole keys. The dimensions' text
- * of a shape (`UsageEvent.shape`) is kept for its next events.
+ * decides, and only that part is compared, string by string, without encoding
+ * the keys: two events of different meters compare by two short strings.
  */
-export class CanonicalOrder {
-  private readonly texts: ({ dimensions: Dimensions; text: string } | undefined)[] = [];
-
-  readonly compare = (a: UsageEvent, b: UsageEvent): number =>
+export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
+  return (
     compareJson(a.account, b.account) ||
     compareJson(a.meter, b.meter) ||
-    (a.dimensions === b.dimensions ? 0 : compareText(this.dimensionsJson(a), this.dimensionsJson(b))) ||
+    (a.dimensions === b.dimensions ? 0 : compareDimensions(a.dimensions, b.dimensions)) ||
     compareJson(a.quantity.toFixed(), b.quantity.toFixed()) ||
-    compareJson(a.eventId ?? "", b.eventId ?? "");
-
-  private dimensionsJson(e: UsageEvent): string {
-    const kept = e.shape === undefined ? undefined : this.texts[e.shape];
-    if (kept?.dimensions === e.dimensions) return kept.text;
-    const text = JSON.stringify(Object.keys(e.dimensions).sort().map((k) => [k, e.dimensions[k]]));
-    if (e.shape !== undefined) {
-      // Shapes are numbered from 0 in order: filled without a gap, the array stays a fast one.
-      while (this.texts.length < e.shape) this.texts.push(undefined);
-      this.texts[e.shape] = { dimensions: e.dimensions, text };
-    }
-    return text;
-  }
+    compareJson(a.eventId ?? "", b.eventId ?? "")
+  );
 }
 
-type Dimensions = Readonly<Record<string, string>>;
+/**
+ * Compare as the JSON texts of the sorted entries compare: entry by entry, key
+ * then value; where one list runs out, its `]` meets the other's `,`, and `]`
+ * sorts after `,`, so the longer list comes first.
+ */
+function compareDimensions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): number {
+  const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
+  const n = Math.min(ka.length, kb.length);
+  for (let i = 0; i < n; i++) {
+    const order = compareJson(ka[i]!, kb[i]!) || compareJson(a[ka[i]!]!, b[kb[i]!]!);
+    if (order !== 0) return order;
+  }
+  return ka.length === kb.length ? 0 : ka.length > kb.length ? -1 : 1;
+}
 
 /** Compare two strings as their JSON texts compare, encoding them only where JSON escapes a character. */
 function compareJson(a: string, b: string): number {

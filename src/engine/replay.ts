@@ -9,7 +9,7 @@ import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
 import { Wallet } from "./wallet.js";
-import { CanonicalOrder } from "./canonical-order.js";
+import { canonicalOrder } from "./canonical-order.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
@@ -45,9 +45,12 @@ interface Shape {
   readonly dimensions: Dimensions;
   readonly run: AccountRun;
   readonly event: MeterEvent;
+  /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
-  /** A unique meter's item (its last key value) and the set that holds the items, for the cycle they were found in. */
-  items: UniqueItem | undefined;
+  /** A unique meter's item (its last key value), and the set of the cycle `itemsCycle` that holds such items. */
+  item: string | undefined;
+  items: Set<string> | undefined;
+  itemsCycle: OpenCycle | undefined;
 }
 
 /** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
@@ -58,12 +61,6 @@ interface ChargeTarget {
   readonly slot: number | undefined;
   /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
   readonly creditsOnly: boolean;
-}
-
-interface UniqueItem {
-  readonly cycle: OpenCycle;
-  readonly set: Set<string>;
-  readonly item: string;
 }
 
 interface AccountRun {
@@ -108,9 +105,10 @@ export class Replay {
   /** Daily limits in credits, converted once. */
   private readonly limits = new Map<Decimal, Credits>();
   private readonly shapes: (Shape | undefined)[] = [];
-  private readonly atOneInstant = new CanonicalOrder();
   /** Each usage line's number, the same in every cycle, by meter, dimension values and unit price. */
   private readonly slots = new Map<string, number>();
+  /** Charge targets by line number, pool, category and checks: one for the many shapes of one line. */
+  private readonly targets = new Map<string, ChargeTarget>();
 
   constructor(
     private readonly card: RateCard,
@@ -162,7 +160,7 @@ export class Replay {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 1) return this.price(batch[0]!);
-    batch.sort(this.atOneInstant.compare);
+    batch.sort(canonicalOrder);
     for (const event of batch) this.price(event);
   }
 
@@ -205,9 +203,21 @@ export class Replay {
       case "flow":
         return this.chargeFlow(run, meter, event, shape);
       case "unique": {
-        const { set, item } = this.uniqueItem(run, meter, event.dimensions, shape);
-        if (set.has(item)) return;
-        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event, false, shape)) set.add(item);
+        let items: Set<string>, item: string;
+        if (shape?.itemsCycle === run.cycle) {
+          items = shape.items!;
+          item = shape.item!;
+        } else {
+          items = run.cycle.uniqueItems(meter.key, meter.keyBy, event.dimensions);
+          item = event.dimensions[meter.keyBy[meter.keyBy.length - 1]!] ?? "";
+          if (shape) {
+            shape.items = items;
+            shape.item = item;
+            shape.itemsCycle = run.cycle;
+          }
+        }
+        if (items.has(item)) return;
+        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event, false, shape)) items.add(item);
         return;
       }
       case "recurring":
@@ -225,18 +235,11 @@ export class Replay {
     if (known !== undefined) return known.dimensions === event.dimensions && known.meter === event.meter && known.account === event.account ? known : undefined;
     const meterEvent = this.card.events.get(event.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { account: event.account, meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, items: undefined };
+    const shape: Shape = { account: event.account, meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
     return shape;
-  }
-
-  private uniqueItem(run: AccountRun, meter: Meter & { aggregation: "unique" }, dims: Dimensions, shape: Shape | undefined): UniqueItem {
-    if (shape?.items?.cycle === run.cycle) return shape.items;
-    const found = { cycle: run.cycle, set: run.cycle.uniqueItems(meter.key, meter.keyBy, dims), item: dims[meter.keyBy[meter.keyBy.length - 1]!] ?? "" };
-    if (shape) shape.items = found;
-    return found;
   }
 
   /** The cycle holding `at`: the last one found, unless `at` left it. */
@@ -392,10 +395,15 @@ export class Replay {
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
-    const key = JSON.stringify([meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text]);
-    let slot = this.slots.get(key);
-    if (slot === undefined) this.slots.set(key, (slot = this.slots.size));
-    return (shape.target = { unit, pool, category, slot, creditsOnly: this.creditsOnly(run, meter, dims) });
+    // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
+    const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text].map(lengthPrefixed).join("");
+    let slot = this.slots.get(line);
+    if (slot === undefined) this.slots.set(line, (slot = this.slots.size));
+    const creditsOnly = this.creditsOnly(run, meter, dims);
+    const key = `${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
+    let target = this.targets.get(key);
+    if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
+    return (shape.target = target);
   }
 
   /**
@@ -631,6 +639,10 @@ export class Replay {
     if (!this.ledger) return;
     this.ledger({ at, account: run.id, type, meter, grant, dimensions: dims, quantity, amount, uncovered: this.scale.decimal(run.cycle.uncovered), balance: this.scale.decimal(run.wallet.balance()) });
   }
+}
+
+function lengthPrefixed(part: string): string {
+  return `${part.length}:${part}`;
 }
 
 function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {

@@ -58,18 +58,39 @@ export function scannableEvents(card: RateCard): Map<string, readonly string[]> 
  */
 class ShapeNumbers {
   private next = 0;
+  private readonly names = new Map<string, string>();
 
-  of(definition: ShapeDefinition): Shape {
-    return { id: this.next++, account: definition.account, meter: definition.meter, dimensions: Object.fromEntries(definition.dimensions) };
+  number(): number {
+    return this.next++;
+  }
+
+  /** One string per account or meter name for all shapes: each definition comes with copies of its own. */
+  name(text: string): string {
+    let name = this.names.get(text);
+    if (name === undefined) this.names.set(text, (name = text));
+    return name;
   }
 }
 
-/** A shape as the events carry it: its rows share these strings and this one dimensions object. */
-interface Shape {
-  id: number;
-  account: string;
-  meter: string;
-  dimensions: Readonly<Record<string, string>>;
+/**
+ * A file's shapes by the scanner's numbers, in columns: what every row of a
+ * shape shares (its number, account, meter and one dimensions object). Columns,
+ * not an object a shape: a log holds them by the hundred thousand.
+ */
+class FileShapes {
+  readonly ids: number[] = [];
+  readonly accounts: string[] = [];
+  readonly meters: string[] = [];
+  readonly dimensions: Readonly<Record<string, string>>[] = [];
+
+  constructor(private readonly numbers: ShapeNumbers) {}
+
+  add(definition: ShapeDefinition): void {
+    this.ids.push(this.numbers.number());
+    this.accounts.push(this.numbers.name(definition.account));
+    this.meters.push(this.numbers.name(definition.meter));
+    this.dimensions.push(Object.fromEntries(definition.dimensions));
+  }
 }
 
 async function* scanFile(file: string, options: UsageOptions, numbers: ShapeNumbers, alone: boolean): AsyncGenerator<readonly UsageEvent[]> {
@@ -96,7 +117,7 @@ export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options:
 }
 
 async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, numbers: ShapeNumbers): AsyncGenerator<readonly UsageEvent[]> {
-  const shapes: Shape[] = [];
+  const shapes = new FileShapes(numbers);
   const quantities: Decimal[] = [];
   let columns: ReadonlyMap<string, number> = new Map();
   for await (const message of messages) {
@@ -105,7 +126,7 @@ async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, n
         columns = new Map(message.columns);
         break;
       case "batch":
-        yield* toEvents(message.batch, file, columns, numbers, shapes, quantities);
+        yield* toEvents(message.batch, file, columns, shapes, quantities);
         break;
       case "refused":
         throw new NeedsFullParser(message.reason);
@@ -120,24 +141,24 @@ async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, n
 /** Events in runs of this many: short-lived enough to die young, and not be copied into the old generation. */
 const EVENTS = 1024;
 
-function* toEvents(batch: ScannedBatch, file: string, columns: ReadonlyMap<string, number>, numbers: ShapeNumbers, shapes: Shape[], quantities: Decimal[]): Generator<UsageEvent[]> {
-  for (const definition of batch.shapes) shapes.push(numbers.of(definition));
+function* toEvents(batch: ScannedBatch, file: string, columns: ReadonlyMap<string, number>, shapes: FileShapes, quantities: Decimal[]): Generator<UsageEvent[]> {
+  for (const definition of batch.shapes) shapes.add(definition);
   for (const text of batch.quantities) quantities.push(quantityFrom(text));
   let texts = 0;
   let events: UsageEvent[] = [];
   for (let i = 0; i < batch.count; i++) {
-    const shape = shapes[batch.shape[i]!]!;
+    const shape = batch.shape[i]!;
     const q = batch.quantity[i]!;
     const origin: Location = { file, line: batch.line[i]!, column: 1, columns };
     events.push({
       at: batch.at[i]!,
-      account: shape.account,
-      meter: shape.meter,
+      account: shapes.accounts[shape]!,
+      meter: shapes.meters[shape]!,
       quantity: q >= 0 ? quantities[q]! : quantityFrom(batch.quantityTexts[texts++]!),
-      dimensions: shape.dimensions,
+      dimensions: shapes.dimensions[shape]!,
       eventId: batch.eventIds?.[i],
       origin,
-      shape: shape.id,
+      shape: shapes.ids[shape]!,
     });
     if (events.length === EVENTS) {
       yield events;
@@ -186,7 +207,8 @@ export async function* readable(chunks: AsyncIterable<Buffer>): AsyncGenerator<B
 const AHEAD = 4;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
-  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: setup });
+  // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
+  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 } });
   const queue: WorkerMessage[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -195,7 +217,8 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
     wake?.();
   });
   worker.on("error", (e: Error) => {
-    failure = e;
+    // A worker out of memory is a file the plain reader must read (in bounded memory), not a failure.
+    failure = "code" in e && e.code === "ERR_WORKER_OUT_OF_MEMORY" ? new NeedsFullParser("the scanner's tables outgrew its memory") : e;
     wake?.();
   });
   worker.postMessage(AHEAD);
