@@ -258,6 +258,20 @@ export class OpenCycle {
     this.earned.set(from, (this.earned.get(from) ?? ZERO).plus(amount));
   }
 
+  /**
+   * Drop what only an open cycle needs (item sets, the line index) once its
+   * statement is made: shapes may still point at a closed cycle, and would
+   * otherwise keep its hundred thousand items alive.
+   */
+  release(): void {
+    this.uniques.clear();
+    this.charged.clear();
+    this.lineIndex.clear();
+    this.usageRoots.clear();
+    this.slots.length = 0;
+    this.lines.length = 0;
+  }
+
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal> }): Omit<CycleStatement, "renews"> {
     const kinds = new Set([...this.opening.keys(), ...this.grantedKinds.keys(), ...this.consumed.keys(), ...this.expiredKinds.keys()]);

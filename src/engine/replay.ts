@@ -492,7 +492,9 @@ export class Replay {
 
   private close(run: AccountRun) {
     const renews = this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths);
-    return { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() }), renews };
+    const statement = { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() }), renews };
+    run.cycle.release();
+    return statement;
   }
 
   private budgetsApply(run: AccountRun): boolean {

@@ -1,9 +1,7 @@
 import { UserError, shown, type Location } from "../errors.js";
 import { decodeYaml, dictionary, record, text } from "../yaml/codec.js";
+import { CANONICAL, type Canonical } from "./layout.js";
 
-/** The canonical usage columns of SPEC 1; every other column is a dimension. */
-export const CANONICAL = ["timestamp", "meter", "quantity", "event_id", "account"] as const;
-export type Canonical = (typeof CANONICAL)[number];
 
 /**
  * How another layout maps onto the canonical columns: which source column holds

@@ -5,12 +5,13 @@ import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
 import { checkReadable, unreadable } from "../inputs.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
-import type { MeterEvent, RateCard } from "../ratecard/types.js";
+import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
 import { plainRecords } from "./plain-csv.js";
-import { CANONICAL, type Canonical, type ColumnMapping } from "./mapping.js";
+import type { ColumnMapping } from "./mapping.js";
+import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { utf8Guard } from "./utf8.js";
 
 export interface UsageOptions {
@@ -41,17 +42,6 @@ function openInput(file: string, stdinCopy: string | undefined): Readable {
   return createReadStream(file, { highWaterMark: 1 << 14 });
 }
 
-/** The dimensions a row of this meter event must carry, worked out once per meter event. */
-const needed = new WeakMap<MeterEvent, readonly string[]>();
-export function neededDimensions(event: MeterEvent): readonly string[] {
-  let dims = needed.get(event);
-  if (!dims) {
-    const meter = event.meter;
-    const keyBy = "keyBy" in meter ? meter.keyBy : [];
-    needed.set(event, (dims = event.role === "charge" ? [...new Set([...meter.dimensions, ...keyBy])] : keyBy));
-  }
-  return dims;
-}
 
 /** Consecutive rows often share a timestamp: the last one parsed is kept. */
 let lastStamp: { text: string; zone: Zone; parsed: ReturnType<typeof parseInstant> } | undefined;
@@ -60,16 +50,6 @@ function instantOf(text: string, zone: Zone): ReturnType<typeof parseInstant> {
   return lastStamp.parsed;
 }
 
-/** Quantities repeat (1, 2, 50...): each distinct text is parsed once. Bounded, so a log of all-different values costs no memory. */
-const quantities = new Map<string, Decimal | undefined>([["1", ONE]]);
-export function quantityOf(cell: string): Decimal | undefined {
-  let q = quantities.get(cell);
-  if (q === undefined && !quantities.has(cell)) {
-    q = parsePlainDecimal(cell.trim());
-    if (quantities.size < 4096) quantities.set(cell, q);
-  }
-  return q;
-}
 
 /** Stream usage events from CSV files in batches, merged by time (each file in time order; ties go to the earlier file). */
 export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
@@ -125,38 +105,7 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
   if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");
 }
 
-export interface Layout {
-  index: Record<Canonical, number>;
-  header: string[];
-  dimensions: { name: string; index: number }[];
-  /** Each dimension's 1-based column, shared by every row's origin. */
-  columns: ReadonlyMap<string, number>;
-}
 
-export function readHeader(header: string[], file: string, mapping: ColumnMapping): Layout {
-  const seen = new Map<string, number>();
-  header.forEach((name, i) => {
-    if (name.trim() === "") throw new UserError("empty column name in header", { file, line: 1, column: i + 1 }, "a column name", "nothing");
-    const first = seen.get(name);
-    if (first !== undefined) throw new UserError(`duplicate column ${shown(name)}`, { file, line: 1, column: i + 1 }, "each column named once", `also column ${first + 1}`);
-    seen.set(name, i);
-  });
-  const index = {} as Record<Canonical, number>;
-  const used = new Set<number>();
-  for (const c of CANONICAL) {
-    const source = mapping.columns[c] ?? c;
-    const i = seen.get(source) ?? -1;
-    index[c] = i;
-    if (i >= 0) used.add(i);
-  }
-  const missing = index.timestamp < 0 ? "timestamp" : index.meter < 0 && mapping.meter === undefined ? "meter" : undefined;
-  if (missing) {
-    const source = mapping.columns[missing] ?? missing;
-    throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === missing ? " (or a mapping for it)" : ""}`, header.map((h) => shown(h)).join(", "));
-  }
-  const dimensions = header.map((name, i) => ({ name: mapping.rename.get(name) ?? name, index: i })).filter((d) => !used.has(d.index));
-  return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
-}
 
 function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
   const { index } = layout;

@@ -1,5 +1,5 @@
 import { NeedsFullParser } from "./plain-csv.js";
-import { quantityOf, readHeader, type Layout } from "./read.js";
+import { quantityOf, readHeader, type Layout } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import { parseInstant, type Zone } from "../time.js";
 
@@ -322,6 +322,16 @@ export class RowScanner {
     const done = this.batch;
     this.batch = this.freshBatch();
     return done;
+  }
+}
+
+/** A file's chunks; a file that fails to read is left to the plain reader, which reports it. */
+export async function* readable(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } catch (e) {
+    if (e instanceof Error && "code" in e) throw new NeedsFullParser("a file that cannot be read");
+    throw e;
   }
 }
 

@@ -2,8 +2,8 @@ import { createReadStream } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
-import { RowScanner, type ScannedBatch } from "./row-scanner.js";
-import { readable, type WorkerMessage, type WorkerSetup } from "./scanned-events.js";
+import { readable, RowScanner, type ScannedBatch } from "./row-scanner.js";
+import type { WorkerMessage, WorkerSetup } from "./scanned-events.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
 // batches of columns, as many ahead as the main thread allows, so the replay on

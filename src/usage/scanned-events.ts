@@ -6,8 +6,9 @@ import { ONE, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { mergeByTime } from "./merge.js";
 import { NeedsFullParser } from "./plain-csv.js";
-import { neededDimensions, quantityOf, type UsageOptions } from "./read.js";
-import { RowScanner, type ScanSetup, type ScannedBatch, type ShapeDefinition } from "./row-scanner.js";
+import { neededDimensions, quantityOf } from "./layout.js";
+import type { UsageOptions } from "./read.js";
+import { readable, RowScanner, type ScanSetup, type ScannedBatch, type ShapeDefinition } from "./row-scanner.js";
 
 /**
  * Usage events read by the row scanner (row-scanner.ts), merged by time. A large
@@ -191,16 +192,6 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
   yield* header();
   for (const batch of batches) yield { kind: "batch", batch };
   yield { kind: "end" };
-}
-
-/** The file's chunks; a file that fails to read is left to the plain reader, which reports it. */
-export async function* readable(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  try {
-    yield* chunks;
-  } catch (e) {
-    if (e instanceof Error && "code" in e) throw new NeedsFullParser("a file that cannot be read");
-    throw e;
-  }
 }
 
 /** Batches the worker may send ahead of the replay: enough to keep both threads busy, few enough to bound memory. */
