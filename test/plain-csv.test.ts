@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { NeedsFullParser, plainRecords, type PlainRecord } from "../src/usage/plain-csv.js";
+import { chunked } from "./helpers/chunks.js";
 
 // The plain-CSV reader must give exactly what csv-parse gives (records and line
 // numbers), or give up so that csv-parse reads the file: never a third answer.
@@ -9,20 +10,9 @@ const RUNS = Number(process.env.CSV_RUNS ?? 500);
 const MAX_LINE = 1 << 20;
 
 async function viaPlain(bytes: Buffer, cuts: number[]): Promise<PlainRecord[] | "gave up"> {
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b)) {
-    const at = Math.min(bytes.length, cut);
-    if (at > from) chunks.push(bytes.subarray(from, at));
-    from = Math.max(from, at);
-  }
-  chunks.push(bytes.subarray(from));
-  async function* source() {
-    for (const c of chunks) yield c;
-  }
   const out: PlainRecord[] = [];
   try {
-    for await (const batch of plainRecords(source(), MAX_LINE)) out.push(...batch);
+    for await (const batch of plainRecords(chunked(bytes, cuts), MAX_LINE)) out.push(...batch);
   } catch (e) {
     if (e instanceof NeedsFullParser) return "gave up";
     throw e;

@@ -10,6 +10,7 @@ import { NO_MAPPING, type ColumnMapping } from "../src/usage/mapping.js";
 import { NeedsFullParser } from "../src/usage/plain-csv.js";
 import { readUsageFile, type UsageOptions } from "../src/usage/read.js";
 import { scanChunks } from "../src/usage/scanned-events.js";
+import { chunked } from "./helpers/chunks.js";
 import { ROOT } from "./helpers/cli.js";
 
 // The row scanner must give exactly the events the plain reader gives (and,
@@ -52,18 +53,7 @@ async function reference(bytes: Buffer, opts: UsageOptions): Promise<Outcome> {
 }
 
 function scanned(bytes: Buffer, cuts: number[], opts: UsageOptions): Promise<Outcome> {
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b)) {
-    const at = Math.min(bytes.length, cut);
-    if (at > from) chunks.push(bytes.subarray(from, at));
-    from = Math.max(from, at);
-  }
-  chunks.push(bytes.subarray(from));
-  async function* source() {
-    for (const c of chunks) yield c;
-  }
-  return collect(scanChunks(FILE, source(), opts));
+  return collect(scanChunks(FILE, chunked(bytes, cuts), opts));
 }
 
 const clean = {
