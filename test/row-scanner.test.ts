@@ -60,10 +60,10 @@ const clean = {
   timestamp: fc.constantFrom("2026-09-01T00:00:00Z", "2026-09-01T00:00:00Z", "2026-09-01T10:00:01Z", "2026-09-02T23:59:59Z", "2026-10-24T02:30:00", "2026-09-03T10:00:00+02:00", "2026-09-03"),
   meter: fc.constantFrom("data_read", "end_user_open", "maps_call", "automation_run"),
   quantity: fc.constantFrom("1", "", "2.5", "10", "0", "-0", " 3", "0.000001"),
-  value: fc.constantFrom("p1", "p2", "é", "u 1", "x"),
+  value: fc.constantFrom("p1", "p2", "é", "u 1", "x", "\ufeffp1"),
   optional: fc.constantFrom("", "web", "ios", "ñ"),
   account: fc.constantFrom("", "acme", "beta"),
-  eventId: fc.constantFrom("", "e1", "e2", "e1"),
+  eventId: fc.constantFrom("", "e1", "e2", "e1", "\ufeffe1"),
 };
 const messy = {
   timestamp: fc.oneof(clean.timestamp, fc.constantFrom("2026-10-25T02:30:00", "2026-03-29T02:30:00", "2026-02-30T10:00:00Z", "2026-09-01T10:00:00z", "2026-09-0aT10:00:00Z", "2026-13-01T00:00:00Z", "x", " 2026-09-01T00:00:00Z", "2026-09-01T24:00:00Z", "٢٠٢٦-09-01", "2026-09-01T00:00:60Z")),
@@ -128,6 +128,30 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     await give(Buffer.from(""));
     await give(Buffer.concat([Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p`), Buffer.from([0xff]), Buffer.from("\n")]));
     await give(Buffer.from("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,4,r-1\n"), options(floopy));
+  });
+
+  it("keeps byte-order marks inside cells and a column named __proto__ as the plain reader does", async () => {
+    const same = async (text: string) => {
+      const bytes = Buffer.from(text);
+      const expected = await reference(bytes, options());
+      expect(expected).not.toBe("gave up");
+      expect(await scanned(bytes, [3, 50], options())).toEqual(expected);
+    };
+    // A mark before a meter's name makes another name, which the plain reader refuses: the scanner leaves the row to it.
+    const marked = Buffer.from("timestamp,meter,quantity,project\n2026-09-01T00:00:00Z,\ufeffdata_read,1,p1\n");
+    expect(await reference(marked, options())).toMatch(/unknown meter/);
+    expect(await scanned(marked, [], options())).toBe("gave up");
+    await same("\ufefftimestamp,meter,quantity,project\n2026-09-01T00:00:00Z,data_read,1,\ufeffp1\n2026-09-01T00:00:01Z,data_read,1,p1\n");
+    await same("timestamp,meter,quantity,project,__proto__\n2026-09-01T00:00:00Z,data_read,1,p1,a\n");
+  });
+
+  it("gives up on a header after two byte-order marks, and on a column mapped to two canonical columns", async () => {
+    const twice = Buffer.from("\ufeff\ufefftimestamp,meter,quantity,project\n2026-09-01T00:00:00Z,data_read,1,p1\n");
+    expect(await scanned(twice, [], options())).toBe("gave up");
+    const both: ColumnMapping = { ...NO_MAPPING, columns: { event_id: "account" } };
+    const shared = Buffer.from("timestamp,meter,quantity,project,account\n2026-09-01T00:00:00Z,data_read,1,p1,acme\n2026-09-01T00:00:01Z,data_read,1,p1,beta\n");
+    expect(await scanned(shared, [], options(fliplet, both))).toBe("gave up");
+    expect(await reference(shared, options(fliplet, both))).not.toBe("gave up");
   });
 
   it("reads a mapped layout (renamed columns, a fixed meter, provider meter names) as the plain reader does", async () => {

@@ -67,7 +67,8 @@ const MAX_LINE = 1 << 20;
 /** Quantities numbered; a log of more distinct quantities sends the rest as text. */
 const MAX_QUANTITIES = 1 << 16;
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Cells keep a byte-order mark as the plain reader keeps it: only the file's own first one is dropped. */
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class RowScanner {
   private layout: Layout | undefined;
@@ -150,11 +151,17 @@ export class RowScanner {
 
   private readHeader(buf: Buffer, start: number, end: number, width: number): void {
     let layout: Layout;
+    const text = decode(buf, start, end);
+    // The plain reader drops a second mark after the file's first.
+    if (text.charCodeAt(0) === 0xfeff) throw new NeedsFullParser("a header the plain reader must judge");
     try {
-      layout = readHeader(decode(buf, start, end).split(","), this.setup.file, this.setup.mapping);
+      layout = readHeader(text.split(","), this.setup.file, this.setup.mapping);
     } catch {
       throw new NeedsFullParser("a header the plain reader must judge");
     }
+    // A row's shape leaves out its timestamp, quantity and event id: none of them may also be another canonical column.
+    const canonical = Object.values(layout.index).filter((i) => i >= 0);
+    if (new Set(canonical).size !== canonical.length) throw new NeedsFullParser("one column mapped to two canonical columns");
     this.layout = layout;
     this.width = width;
     const { index } = layout;

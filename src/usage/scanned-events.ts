@@ -90,7 +90,10 @@ class FileShapes {
     this.ids.push(this.numbers.number());
     this.accounts.push(this.numbers.name(definition.account));
     this.meters.push(this.numbers.name(definition.meter));
-    this.dimensions.push(Object.fromEntries(definition.dimensions));
+    // Assigned one by one, as the plain reader builds them: a column named __proto__ sets no key.
+    const dimensions: Record<string, string> = {};
+    for (const [name, value] of definition.dimensions) dimensions[name] = value;
+    this.dimensions.push(dimensions);
   }
 }
 
@@ -205,6 +208,11 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   let wake: (() => void) | undefined;
   worker.on("message", (m: WorkerMessage) => {
     queue.push(m);
+    wake?.();
+  });
+  worker.on("exit", (code) => {
+    // After its last message the worker ends on its own; ending before one is a failure, not a wait.
+    failure ??= new Error(`the row scanner's worker ended early (exit code ${code})`);
     wake?.();
   });
   worker.on("error", (e: Error) => {
