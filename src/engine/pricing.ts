@@ -112,7 +112,7 @@ export function priceDecimals(card: RateCard): number {
 }
 
 /** The dimensions a meter's unit price can depend on. */
-function priceDimensions(meter: Meter): readonly string[] {
+export function priceDimensions(meter: Meter): readonly string[] {
   const dims = new Set<string>();
   if (meter.price.kind === "table") for (const d of meter.price.by) dims.add(d);
   for (const s of meter.surcharges) if (s.kind === "per_unit") for (const d of s.when.keys()) dims.add(d);

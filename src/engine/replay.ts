@@ -4,7 +4,7 @@ import { INCLUDED, ONETIME, type GrantKind, type Meter, type MeterEvent, type Ra
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, Scale, sub, wholeUnits, type Credits } from "./credits.js";
 import { OpenCycle } from "./cycle.js";
-import { itemKey, PriceBook, priceDecimals, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
+import { itemKey, PriceBook, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
@@ -109,6 +109,9 @@ export class Replay {
   private readonly slots = new Map<string, number>();
   /** Charge targets by line number, pool, category and checks: one for the many shapes of one line. */
   private readonly targets = new Map<string, ChargeTarget>();
+  /** Charge targets by account, meter and the values of the dimensions a target reads. */
+  private readonly targetsByDimensions = new Map<string, ChargeTarget>();
+  private readonly targetDimensions = new Map<Meter, readonly string[]>();
 
   constructor(
     private readonly card: RateCard,
@@ -342,7 +345,7 @@ export class Replay {
     let amount: Credits;
     const exactQuantity = this.book.quantity(quantity);
     if (!rounding && pricedByUnitAlone(meter)) {
-      target = shape?.target ?? this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), shape);
+      target = shape === undefined ? this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), undefined) : (shape.target ??= this.shapeTarget(run, meter, dims, origin, shape));
       amount = this.scale.product(exactQuantity, target.unit.exact);
     } else {
       priced = priceEvent(this.book, this.card, meter, dims, quantity, event?.components, origin);
@@ -390,6 +393,30 @@ export class Replay {
     return true;
   }
 
+  /**
+   * A shape's target, shared with every shape of the same account, meter and
+   * values of the dimensions a target depends on: the hundred thousand shapes of
+   * one end-user each differ only in a dimension no target reads.
+   */
+  private shapeTarget(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, shape: Shape): ChargeTarget {
+    let reads = this.targetDimensions.get(meter);
+    if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
+    const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
+    let target = this.targetsByDimensions.get(key);
+    if (target === undefined) this.targetsByDimensions.set(key, (target = this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), shape)));
+    return target;
+  }
+
+  /** Every dimension a usage target of this meter reads: its line's, its price's, its pool's and category's, and those of gates, limits, budgets and rewards. */
+  private dimensionsOfTarget(meter: Meter): readonly string[] {
+    const card = this.card;
+    const reads = new Set([...meter.dimensions, ...priceDimensions(meter)]);
+    for (const lookup of [meter.pool, meter.category]) if (lookup.kind === "by") reads.add(lookup.dimension);
+    for (const plan of card.plans.values()) for (const dim of plan.only.keys()) reads.add(dim);
+    for (const dim of [card.dailyLimits?.dimension, card.budgets?.dimension, card.rewards?.dimension]) if (dim !== undefined) reads.add(dim);
+    return [...reads];
+  }
+
   /** Where a charge goes; for a shape's usage, kept on the shape with its line's number. */
   private target(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, unit: UnitPrice, shape: Shape | undefined): ChargeTarget {
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
@@ -403,7 +430,7 @@ export class Replay {
     const key = `${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
     if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
-    return (shape.target = target);
+    return target;
   }
 
   /**

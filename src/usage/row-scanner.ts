@@ -28,13 +28,6 @@ export interface ScanSetup {
   maxShapes?: number;
 }
 
-/** A shape: what every row with its number shares. */
-export interface ShapeDefinition {
-  account: string;
-  meter: string;
-  dimensions: [string, string][];
-}
-
 /** Rows as columns: the i-th row is at `at[i]`, of shape `shape[i]`, and so on. */
 export interface ScannedBatch {
   count: number;
@@ -45,15 +38,20 @@ export interface ScannedBatch {
   line: Int32Array;
   /** Each row's event id, when the file has the column. */
   eventIds: (string | undefined)[] | undefined;
-  /** Shapes first seen in this batch, numbered on from those of earlier batches. */
-  shapes: ShapeDefinition[];
+  /**
+   * Shapes first seen in this batch, numbered on from those of earlier batches,
+   * as one flat list (a structured clone copies it fast): for each, its account,
+   * its meter, then the cell of each of the header's dimensions ("" when empty).
+   */
+  shapeCells: string[];
   /** Quantity texts first seen in this batch, numbered on likewise. */
   quantities: string[];
   quantityTexts: string[];
 }
 
-/** The header's dimension columns, for the events' origins. */
+/** The header's dimensions: their names in order (each shape's cells follow it) and their columns, for the events' origins. */
 export interface ScannedHeader {
+  dimensions: string[];
   columns: [string, number][];
 }
 
@@ -166,7 +164,7 @@ export class RowScanner {
     this.width = width;
     const { index } = layout;
     for (let c = 0; c < width; c++) if (c !== index.timestamp && c !== index.quantity && c !== index.event_id) this.keyColumns.push(c);
-    this.header = { columns: [...layout.columns] };
+    this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
     this.batch = this.freshBatch();
   }
 
@@ -284,31 +282,27 @@ export class RowScanner {
     const found = this.shapeTable.find(hash, buf, cells, keys);
     if (found >= 0) return found;
     if (this.shapeTable.size >= this.maxShapes) throw new NeedsFullParser("too many distinct dimension values");
-    this.batch.shapes.push(this.define(buf));
+    this.define(buf);
     return this.shapeTable.add(hash, buf, cells, keys);
   }
 
-  /** Decode and check a new shape's cells as the plain reader's row would be. */
-  private define(buf: Buffer): ShapeDefinition {
+  /** Decode and check a new shape's cells as the plain reader's row would be, and add them to the batch. */
+  private define(buf: Buffer): void {
     const { index, dimensions } = this.layout!;
     const { mapping } = this.setup;
-    const cell = (c: number) => decode(buf, this.cells[c]!, this.cells[c + 1]! - 1);
-    const rawMeter = index.meter >= 0 ? cell(index.meter) : mapping.meter!;
+    // The whole line decoded at once: one call, and every byte of it checked as UTF-8.
+    const cells = decode(buf, this.cells[0]!, this.cells[this.width]! - 1).split(",");
+    const rawMeter = index.meter >= 0 ? cells[index.meter]! : mapping.meter!;
     const meter = mapping.meterValues.get(rawMeter) ?? rawMeter;
     const needs = this.setup.events.get(meter);
     if (needs === undefined) throw new NeedsFullParser("a meter the plain reader must judge");
-    const dims: [string, string][] = [];
     const present = new Set<string>();
-    for (const d of dimensions) {
-      const value = cell(d.index);
-      if (value !== "") {
-        dims.push([d.name, value]);
-        present.add(d.name);
-      }
-    }
+    for (const d of dimensions) if (cells[d.index] !== "") present.add(d.name);
     for (const dim of needs) if (!present.has(dim)) throw new NeedsFullParser("a row without a dimension its meter needs");
-    const account = index.account >= 0 ? cell(index.account) : "";
-    return { account: account === "" ? this.setup.defaultAccount : account, meter, dimensions: dims };
+    const account = index.account >= 0 ? cells[index.account]! : "";
+    const out = this.batch.shapeCells;
+    out.push(account === "" ? this.setup.defaultAccount : account, meter);
+    for (const d of dimensions) out.push(cells[d.index]!);
   }
 
   private freshBatch(): ScannedBatch {
@@ -319,7 +313,7 @@ export class RowScanner {
       quantity: new Int32Array(BATCH),
       line: new Int32Array(BATCH),
       eventIds: this.layout !== undefined && this.layout.index.event_id >= 0 ? [] : undefined,
-      shapes: [],
+      shapeCells: [],
       quantities: [],
       quantityTexts: [],
     };

@@ -34,7 +34,7 @@ async function scan(): Promise<void> {
   const header = () => {
     if (!sentHeader && scanner.header) {
       sentHeader = true;
-      post({ kind: "header", columns: scanner.header.columns });
+      post({ kind: "header", ...scanner.header });
     }
   };
   for await (const chunk of readable(createReadStream(setup.path, { highWaterMark: 1 << 20 }))) {

@@ -8,7 +8,7 @@ import { mergeByTime } from "./merge.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
-import { readable, RowScanner, type ScanSetup, type ScannedBatch, type ShapeDefinition } from "./row-scanner.js";
+import { readable, RowScanner, type ScanSetup, type ScannedBatch } from "./row-scanner.js";
 
 /**
  * Usage events read by the row scanner (row-scanner.ts), merged by time. A large
@@ -35,7 +35,7 @@ export interface WorkerSetup {
 
 /** The worker's messages, in order: the header's columns, batches, then an end, a refusal or a failure. */
 export type WorkerMessage =
-  | { kind: "header"; columns: [string, number][] }
+  | { kind: "header"; dimensions: string[]; columns: [string, number][] }
   | { kind: "batch"; batch: ScannedBatch }
   | { kind: "end" }
   | { kind: "refused"; reason: string }
@@ -84,16 +84,26 @@ class FileShapes {
   readonly meters: string[] = [];
   readonly dimensions: Readonly<Record<string, string>>[] = [];
 
-  constructor(private readonly numbers: ShapeNumbers) {}
+  constructor(
+    private readonly numbers: ShapeNumbers,
+    private readonly names: readonly string[],
+  ) {}
 
-  add(definition: ShapeDefinition): void {
-    this.ids.push(this.numbers.number());
-    this.accounts.push(this.numbers.name(definition.account));
-    this.meters.push(this.numbers.name(definition.meter));
-    // Assigned one by one, as the plain reader builds them: a column named __proto__ sets no key.
-    const dimensions: Record<string, string> = {};
-    for (const [name, value] of definition.dimensions) dimensions[name] = value;
-    this.dimensions.push(dimensions);
+  /** Add the shapes of a batch's flat cells: account, meter, then a cell per dimension name. */
+  add(cells: readonly string[]): void {
+    const stride = 2 + this.names.length;
+    for (let at = 0; at < cells.length; at += stride) {
+      this.ids.push(this.numbers.number());
+      this.accounts.push(this.numbers.name(cells[at]!));
+      this.meters.push(this.numbers.name(cells[at + 1]!));
+      // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
+      const dimensions: Record<string, string> = {};
+      this.names.forEach((name, i) => {
+        const value = cells[at + 2 + i]!;
+        if (value !== "") dimensions[name] = value;
+      });
+      this.dimensions.push(dimensions);
+    }
   }
 }
 
@@ -121,13 +131,14 @@ export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options:
 }
 
 async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, numbers: ShapeNumbers): AsyncGenerator<readonly UsageEvent[]> {
-  const shapes = new FileShapes(numbers);
+  let shapes = new FileShapes(numbers, []);
   const quantities: Decimal[] = [];
   let columns: ReadonlyMap<string, number> = new Map();
   for await (const message of messages) {
     switch (message.kind) {
       case "header":
         columns = new Map(message.columns);
+        shapes = new FileShapes(numbers, message.dimensions);
         break;
       case "batch":
         yield* toEvents(message.batch, file, columns, shapes, quantities);
@@ -146,7 +157,7 @@ async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, n
 const EVENTS = 1024;
 
 function* toEvents(batch: ScannedBatch, file: string, columns: ReadonlyMap<string, number>, shapes: FileShapes, quantities: Decimal[]): Generator<UsageEvent[]> {
-  for (const definition of batch.shapes) shapes.add(definition);
+  shapes.add(batch.shapeCells);
   for (const text of batch.quantities) quantities.push(quantityFrom(text));
   let texts = 0;
   let events: UsageEvent[] = [];
@@ -183,7 +194,7 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {
       sentHeader = true;
-      yield { kind: "header", columns: scanner.header.columns };
+      yield { kind: "header", ...scanner.header };
     }
   };
   for await (const chunk of readable(chunks)) {
