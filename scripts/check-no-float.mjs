@@ -29,6 +29,8 @@ export const ALLOWED = new Set([
   "i", "j", "k", "n",
   // counts of decimal places, which size the replay's credit scale
   "QUANTITY_DECIMALS", "priceDecimals",
+  // rows of a batch (src/engine/rows.ts): shape numbers, the cursor of quantities given apart, rows held, cycles opened
+  "shape", "other", "held", "cyclesOpened",
 ]);
 
 /**

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { OutOfOrder } from "../src/engine/replay.js";
 import type { CycleStatement, LedgerEntry } from "../src/engine/types.js";
 import { Calendar, Zone, formatInstant } from "../src/time.js";
-import { card, events, instant, replay, UTC } from "./helpers/engine.js";
+import { statementJson } from "../src/render/statement-json.js";
+import { card, events, instant, replay, replayRows, UTC } from "./helpers/engine.js";
 
 const C = card();
 const s = (d: { toFixed(): string }) => d.toFixed();
@@ -251,5 +252,64 @@ describe("refunds and grace", () => {
     expect(feb.rejected).toEqual([]);
     expect(s(feb.uncovered)).toBe("7");
     expect(s(feb.total)).toBe("107");
+  });
+});
+
+describe("rows of shapes", () => {
+  // Rows after the first of their shape are priced without an event where that is all their
+  // event would do; each case here is an edge of that, and must give what the events give.
+  const both = (specs: Parameters<typeof events>[0], options: Parameters<typeof replay>[2] = {}) => {
+    const evs = events(specs);
+    const viaEvents = replay(C, evs, options);
+    const viaRows = replayRows(C, evs, options, [1, 2, 5]);
+    expect(JSON.stringify(statementJson(viaRows))).toBe(JSON.stringify(statementJson(viaEvents)));
+    return viaRows;
+  };
+
+  it("rows of one instant that the credits cover one by one, but not together, are taken in order until they run out", () => {
+    const st = both([
+      ["2026-01-02T00:00:00Z", "call", "3"],
+      ["2026-01-03T00:00:00Z", "call", "3"],
+      ["2026-01-04T00:00:00Z", "call", "3"],
+      ["2026-01-04T00:00:00Z", "call", "3"],
+    ], { plan: "small" });
+    expect(cycle(st).rejected.map((r) => [r.meter, r.events])).toEqual([["call", 1]]);
+    expect(s(cycle(st).total)).toBe("9");
+  });
+
+  it("a grant bought at a row's instant is in the wallet before the row is charged", () => {
+    const st = both([
+      ["2026-01-02T00:00:00Z", "call", "10"],
+      ["2026-01-05T00:00:00Z", "call", "1"],
+    ], { plan: "small", purchases: [{ kind: "topup", amount: "5", at: "2026-01-01T12:00:00Z" }, { kind: "addon", amount: "5", at: "2026-01-05T00:00:00Z" }] });
+    expect(grant(cycle(st), "addon").consumed).toBe("1");
+    expect(grant(cycle(st), "topup").consumed).toBe("0");
+  });
+
+  it("a grant expiring at a row's instant is gone before the row is charged", () => {
+    const st = both([
+      ["2026-01-02T00:00:00Z", "call", "10"],
+      ["2026-01-10T00:00:00Z", "call", "1"],
+    ], { plan: "small", subscriptionEnd: "2026-01-10T00:00:00Z", purchases: [{ kind: "topup", amount: "5", at: "2026-01-01T12:00:00Z" }, { kind: "addon", amount: "5", at: "2026-01-01T12:00:00Z" }] });
+    expect(grant(cycle(st), "addon")).toMatchObject({ consumed: "0", expired: "5" });
+    expect(grant(cycle(st), "topup").consumed).toBe("1");
+  });
+
+  it("a unique item charged in one cycle is charged again in the next", () => {
+    const st = both([
+      ["2026-01-02T00:00:00Z", "visitor", "1", { user: "u1" }],
+      ["2026-01-03T00:00:00Z", "visitor", "1", { user: "u1" }],
+      ["2026-02-01T00:00:00Z", "call", "1"],
+      ["2026-02-02T00:00:00Z", "visitor", "1", { user: "u1" }],
+      ["2026-02-03T00:00:00Z", "visitor", "1", { user: "u1" }],
+    ]);
+    expect([0, 1].map((i) => cycle(st, i).lines.filter((l) => l.meter === "visitor").map((l) => [l.events, s(l.amount)]))).toEqual([[[1, "0.25"]], [[1, "0.25"]]]);
+  });
+
+  it("a row past the statement's last cycle is refused as its event is", () => {
+    const specs: Parameters<typeof events>[0] = [["2026-01-02T00:00:00Z", "call", "1"], ["2026-01-03T00:00:00Z", "call", "1"], ["2026-02-03T00:00:00Z", "call", "1"]];
+    const options = { through: "2026-01-20T00:00:00Z", purchases: [{ kind: "topup", amount: "5", at: "2026-02-01T12:00:00Z" }] };
+    expect(() => replay(C, events(specs), options)).toThrow(/usage after the statement's last cycle/);
+    expect(() => replayRows(C, events(specs), options)).toThrow(/usage after the statement's last cycle/);
   });
 });

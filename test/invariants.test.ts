@@ -7,7 +7,7 @@ import type { Statement, UsageEvent } from "../src/engine/types.js";
 import { Decimal, ZERO } from "../src/money.js";
 import { statementJson } from "../src/render/statement-json.js";
 import { burnrate } from "./helpers/cli.js";
-import { card, events, replay, TEST_CARD, type EventSpec } from "./helpers/engine.js";
+import { card, events, replay, replayRows, TEST_CARD, type EventSpec } from "./helpers/engine.js";
 
 // Issue 7: the invariants of SPEC 2 over 10,000 random streams (INVARIANT_RUNS to change it).
 // The streams are small (at most 24 events over three cycles) so that 10,000 of them stay fast;
@@ -15,7 +15,8 @@ import { card, events, replay, TEST_CARD, type EventSpec } from "./helpers/engin
 //   conservation: opening + granted = consumed + expired + closing, per grant and in total;
 //   the statement's lines sum to its total (and the pool split too);
 //   order independence: shuffling the rows within each instant changes nothing;
-//   splitting the log across files (merged by time, ties to the earlier file) changes nothing.
+//   splitting the log across files (merged by time, ties to the earlier file) changes nothing;
+//   replaying the rows as columns of shapes (Replay.pushRows) changes nothing.
 // The last one also runs through the real CLI on generated logs split into several files.
 const C = card();
 const RUNS = Number(process.env.INVARIANT_RUNS ?? 10_000);
@@ -74,6 +75,8 @@ const plan = fc.constantFrom("small", "paid");
 
 const run = (evs: UsageEvent[], ps: { kind: string; amount: string; at: string }[], p: string) =>
   replay(C, evs, { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z" });
+const runRows = (evs: UsageEvent[], ps: { kind: string; amount: string; at: string }[], p: string, sizes: number[], apart: number) =>
+  replayRows(C, evs, { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z" }, sizes, apart);
 const text = (st: Statement) => JSON.stringify(statementJson(st));
 
 function checkSums(st: Statement): void {
@@ -116,7 +119,35 @@ describe(`invariants over ${RUNS} random streams`, () => {
       const parts = Array.from({ length: files }, (_, f) => evs.filter((_, i) => i % files === f));
       const merged = parts.flatMap((part, f) => part.map((e, i) => ({ e, f, i }))).sort((a, b) => a.e.at - b.e.at || a.f - b.f || a.i - b.i).map(({ e }) => e);
       expect(text(run(merged, ps, p))).toBe(expected);
+      // As rows of shapes in batches of random sizes, without the event ids (unique here) that
+      // send every row to the full path: rows priced from what earlier rows of their shape showed
+      // give what their events give.
+      const anonymous = evs.map((e) => ({ ...e, eventId: undefined }));
+      const sizes = [1 + (seed & 7), 1 + ((seed >> 3) & 15)];
+      expect(text(runRows(anonymous, ps, p, sizes, (seed >> 7) & 3))).toBe(text(run(anonymous, ps, p)));
+      expect(text(runRows(evs, ps, p, sizes, 0))).toBe(expected);
     }), { numRuns: RUNS });
+  }, 300_000);
+
+  it("rows of shapes give what their events give, however batched", () => {
+    // Long runs of few shapes, so that most rows are priced from what earlier rows of their
+    // shape showed, and the balance runs out partway, with ties at most instants.
+    const repeating = fc.record({
+      day: fc.integer({ min: 0, max: 19 }).map((d) => 4 * d),
+      hour: fc.integer({ min: 0, max: 1 }),
+      meter: fc.constantFrom("call", "read", "read", "view", "visitor", "visitor", "site", "disk"),
+      quantity: fc.constantFrom(0, 1, 1, 2, 3),
+      hundredths: fc.constantFrom(0, 0, 50),
+      project: fc.constantFrom("p", "p", "q"),
+      user: fc.constantFrom("u1", "u2"),
+      account: fc.constantFrom("acct", "acct", "other"),
+    });
+    const long = fc.array(repeating, { minLength: 20, maxLength: 120 }).map(consistent);
+    fc.assert(fc.property(long, purchases, plan, fc.integer(), (specs, ps, p, seed) => {
+      const evs = events(specs).map((e) => ({ ...e, eventId: undefined }));
+      const sizes = [1 + (seed & 7), 1 + ((seed >> 3) & 31)];
+      expect(text(runRows(evs, ps, p, sizes, (seed >> 8) & 3))).toBe(text(run(evs, ps, p)));
+    }), { numRuns: Math.ceil(RUNS / 5) });
   }, 300_000);
 
   it("through the CLI: a generated log split across files gives the same statement as the whole log", () => {

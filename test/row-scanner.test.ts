@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { isRows, rowEvents, type UsageBatch } from "../src/engine/rows.js";
 import type { UsageEvent } from "../src/engine/types.js";
 import { loadCard } from "../src/inputs.js";
 import { Zone } from "../src/time.js";
@@ -30,10 +31,10 @@ function seen(e: UsageEvent) {
 
 type Outcome = ReturnType<typeof seen>[] | "gave up" | `error: ${string}`;
 
-async function collect(batches: AsyncIterable<readonly UsageEvent[]>): Promise<Outcome> {
+async function collect(batches: AsyncIterable<UsageBatch>): Promise<Outcome> {
   const out: ReturnType<typeof seen>[] = [];
   try {
-    for await (const batch of batches) for (const e of batch) out.push(seen(e));
+    for await (const batch of batches) for (const e of isRows(batch) ? rowEvents(batch) : batch) out.push(seen(e));
   } catch (e) {
     if (e instanceof NeedsFullParser) return "gave up";
     return `error: ${(e as Error).message}`;

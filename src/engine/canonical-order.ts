@@ -1,3 +1,4 @@
+import type { Decimal } from "../money.js";
 import type { UsageEvent } from "./types.js";
 
 /**
@@ -8,13 +9,23 @@ import type { UsageEvent } from "./types.js";
  * the keys: two events of different meters compare by two short strings.
  */
 export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
-  return (
-    compareJson(a.account, b.account) ||
-    compareJson(a.meter, b.meter) ||
-    (a.dimensions === b.dimensions ? 0 : compareDimensions(a.dimensions, b.dimensions)) ||
-    compareJson(a.quantity.toFixed(), b.quantity.toFixed()) ||
-    compareJson(a.eventId ?? "", b.eventId ?? "")
-  );
+  return shapeOrder(a, b) || quantityOrder(a.quantity, b.quantity) || idOrder(a.eventId, b.eventId);
+}
+
+/** What rows of one shape share: the first three parts of the canonical key. */
+export type ShapeKey = Pick<UsageEvent, "account" | "meter" | "dimensions">;
+
+/** The canonical order of two events' accounts, meters and dimensions. */
+export function shapeOrder(a: ShapeKey, b: ShapeKey): number {
+  return compareJson(a.account, b.account) || compareJson(a.meter, b.meter) || (a.dimensions === b.dimensions ? 0 : compareDimensions(a.dimensions, b.dimensions));
+}
+
+export function quantityOrder(a: Decimal, b: Decimal): number {
+  return a === b ? 0 : compareJson(a.toFixed(), b.toFixed());
+}
+
+export function idOrder(a: string | undefined, b: string | undefined): number {
+  return compareJson(a ?? "", b ?? "");
 }
 
 /**

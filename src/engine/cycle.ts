@@ -13,6 +13,9 @@ import type { Allocation, Wallet } from "./wallet.js";
  */
 type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number };
 
+/** A statement line of an open cycle, as the replay holds on to it between rows. */
+export type OpenLine = LineSum;
+
 /** Lines found by meter, kind, component, then each dimension value and the unit price: no key string per event. */
 type LineIndex = Map<string, LineIndex | LineSum>;
 
@@ -177,17 +180,24 @@ export class OpenCycle {
       if (line !== undefined && slot !== undefined) this.remember(slot, line);
     }
     if (line) {
-      const sum = count === undefined ? undefined : addCount(line.count, count);
-      if (sum === undefined) line.quantity = line.quantity.plus(quantity);
-      else line.count = sum;
+      addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
-      line.events++;
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1 };
       node!.set(unit.text, fresh);
       this.lines.push(fresh);
       if (slot !== undefined) this.remember(slot, fresh);
     }
+  }
+
+  /** The line numbered `slot`, if it has been opened in this cycle. */
+  openLine(slot: number): OpenLine | undefined {
+    return this.slots[slot];
+  }
+
+  /** Add an event whose amount is quantity x unit price to a line of this cycle's. */
+  addToLine(line: OpenLine, quantity: Decimal, count: number | undefined): void {
+    addEvent(line, quantity, count);
   }
 
   /** Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary. */
@@ -317,6 +327,14 @@ export class OpenCycle {
       exhaustedAt: this.exhaustedAt,
     };
   }
+}
+
+/** An event's quantity added to its line: counted where that is exact, as a Decimal where not. */
+function addEvent(line: LineSum, quantity: Decimal, count: number | undefined): void {
+  const sum = count === undefined ? undefined : addCount(line.count, count);
+  if (sum === undefined) line.quantity = line.quantity.plus(quantity);
+  else line.count = sum;
+  line.events++;
 }
 
 function step(index: LineIndex, key: string): LineIndex {

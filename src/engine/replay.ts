@@ -3,13 +3,14 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type MeterEvent, type RateCard } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, Scale, sub, wholeUnits, type Credits } from "./credits.js";
-import { OpenCycle } from "./cycle.js";
-import { itemKey, PriceBook, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
+import { OpenCycle, type OpenLine } from "./cycle.js";
+import { itemKey, PriceBook, type Quantity, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
 import { Wallet } from "./wallet.js";
-import { canonicalOrder } from "./canonical-order.js";
+import { canonicalOrder, idOrder, quantityOrder, shapeOrder } from "./canonical-order.js";
+import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
@@ -53,8 +54,9 @@ interface Shape {
   itemsCycle: OpenCycle | undefined;
 }
 
-/** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
+/** Where a usage charge of `meter` goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
 interface ChargeTarget {
+  readonly meter: Meter;
   readonly unit: UnitPrice;
   readonly pool: string;
   readonly category: string;
@@ -65,6 +67,10 @@ interface ChargeTarget {
 
 interface AccountRun {
   id: string;
+  /** Its place in the replay's list of runs. */
+  ordinal: number;
+  /** A number for its open cycle, unique across accounts and cycles. */
+  serial: number;
   terms: AccountTerms;
   wallet: Wallet;
   cycle: OpenCycle;
@@ -112,6 +118,13 @@ export class Replay {
   /** Charge targets by account, meter and the values of the dimensions a target reads. */
   private readonly targetsByDimensions = new Map<string, ChargeTarget>();
   private readonly targetDimensions = new Map<Meter, readonly string[]>();
+  private readonly runList: AccountRun[] = [];
+  private cyclesOpened = 0;
+  /** Events come in one at a time (push) or as rows (pushRows), never both in one replay. */
+  private route: "events" | "rows" | undefined;
+  private source: RowSource | undefined;
+  private readonly held = new HeldRows();
+  private readonly known = new KnownShapes();
 
   constructor(
     private readonly card: RateCard,
@@ -128,12 +141,49 @@ export class Replay {
   }
 
   push(event: UsageEvent): void {
+    this.take("events");
     if (this.instant !== undefined && event.at < this.instant) throw new OutOfOrder(event);
     if (event.at !== this.instant) {
       this.flush();
       this.instant = event.at;
     }
     this.pending.push(event);
+  }
+
+  /**
+   * Take a batch of rows, in time order after those before. Rows of one instant
+   * are held until the next instant, then priced in the canonical order as
+   * events are; a row the shape's earlier rows have shown to need nothing but a
+   * count, or a covered charge to a known line, is priced without an event.
+   */
+  pushRows(rows: ShapedRows): void {
+    this.take("rows");
+    if (this.source !== rows.source) {
+      if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
+      this.source = rows.source;
+    }
+    const { count, at, shape, quantity, line, eventIds, otherQuantities } = rows;
+    const quantities = rows.source.quantities;
+    const held = this.held;
+    let other = 0;
+    for (let i = 0; i < count; i++) {
+      const t = at[i]!;
+      const q = quantity[i]!;
+      const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
+      if (t !== this.instant) {
+        if (this.instant !== undefined && t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, line[i]!, t, eventIds?.[i]));
+        this.flush();
+        this.instant = t;
+      }
+      held.hold(shape[i]!, q, value, line[i]!, eventIds?.[i]);
+    }
+  }
+
+  private take(route: "events" | "rows"): void {
+    if (this.route !== route) {
+      if (this.route !== undefined) throw new Error("a replay takes events or rows, not both");
+      this.route = route;
+    }
   }
 
   finish(): Statement {
@@ -159,12 +209,150 @@ export class Replay {
   }
 
   private flush(): void {
+    if (this.held.count > 0) return this.flushRows();
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 1) return this.price(batch[0]!);
     batch.sort(canonicalOrder);
     for (const event of batch) this.price(event);
+  }
+
+  private flushRows(): void {
+    const held = this.held;
+    const n = held.count;
+    held.count = 0;
+    if (n === 1) return this.priceRow(0);
+    // Rows that all take the known path give the same result in any order (see
+    // knownCost): only a group with another row needs the canonical order.
+    if (this.allKnown(n)) {
+      for (let k = 0; k < n; k++) this.priceKnown(k);
+      return;
+    }
+    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => this.rowOrder(a, b));
+    for (const k of order) this.priceRow(k);
+  }
+
+  /** The canonical order of two held rows, as of their events (canonicalOrder). */
+  private rowOrder(a: number, b: number): number {
+    const held = this.held;
+    const source = this.source!;
+    const sa = held.shape[a]!, sb = held.shape[b]!;
+    const qa = held.quantityNumber[a]!, qb = held.quantityNumber[b]!;
+    return (
+      (sa === sb ? 0 : shapeOrder(rowKey(source, sa), rowKey(source, sb))) ||
+      (qa === qb && qa >= 0 ? 0 : quantityOrder(held.quantity[a]!, held.quantity[b]!)) ||
+      idOrder(held.eventId[a], held.eventId[b])
+    );
+  }
+
+  private priceRow(k: number): void {
+    if (this.allKnown(k + 1, k)) return this.priceKnown(k);
+    const held = this.held;
+    const shape = held.shape[k]!;
+    this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant!, held.eventId[k]));
+    this.learn(shape);
+  }
+
+  /** Whether the held rows from `first` to `end` can all take the known path at once, their credits covering them together. */
+  private allKnown(end: number, first = 0): boolean {
+    const scratch = this.scratch;
+    for (let k = first; k < end; k++) {
+      const cost = this.knownCost(k);
+      if (cost === undefined) return false;
+      let spent = cost;
+      for (let j = first; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = add(spent, scratch.cost[j]!);
+      if (spent > this.runList[scratch.run[k]!]!.wallet.balance()) return false;
+    }
+    return true;
+  }
+
+  /**
+   * What a held row costs on the known path, where what earlier rows of its
+   * shape showed is all price() would do with its event: its clock moves nothing
+   * (no cycle ends, no grant expires, no purchase is due), and it is a unique
+   * item already charged this cycle (no credits), or a charge to a line already
+   * open that nothing but the credits could refuse. Undefined for any other row.
+   * Changes nothing. Such rows commute: each adds to counts and sums, and their
+   * debits, taken in burn order, leave the same grants whatever their order.
+   */
+  private knownCost(k: number): Credits | undefined {
+    const held = this.held;
+    const q = held.quantityNumber[k]!;
+    if (q < 0 || held.eventId[k] !== undefined || this.ledger !== undefined) return undefined;
+    const known = this.known;
+    const shape = held.shape[k]!;
+    const how = known.how(shape);
+    if (how === UNKNOWN) return undefined;
+    const ordinal = known.run(shape);
+    const run = this.runList[ordinal]!;
+    const at = this.instant!;
+    const index = this.cycleOf(at);
+    if (index !== run.cycle.index || index > this.throughCycle || this.nextPurchaseAt() <= at || run.wallet.dueBy(at)) return undefined;
+    const scratch = this.scratch;
+    scratch.run[k] = ordinal;
+    if (how === UNIQUE_CHARGED) {
+      if (known.detail(shape) !== run.serial) return undefined;
+      scratch.line[k] = undefined;
+      return (scratch.cost[k] = NO_CREDITS);
+    }
+    const target = this.knownTargets[known.detail(shape)]!;
+    const line = run.cycle.openLine(target.slot!);
+    if (line === undefined) return undefined;
+    const exactQuantity = (this.knownQuantities[q] ??= this.book.quantity(held.quantity[k]!));
+    scratch.line[k] = line;
+    scratch.target[k] = target;
+    scratch.count[k] = exactQuantity.count;
+    return (scratch.cost[k] = this.scale.product(exactQuantity, target.unit.exact));
+  }
+
+  /** Price a held row as knownCost found it. */
+  private priceKnown(k: number): void {
+    const scratch = this.scratch;
+    const run = this.runList[scratch.run[k]!]!;
+    const at = this.instant!;
+    this.counts.read++;
+    this.counts.priced++;
+    this.lastCycle = Math.max(this.lastCycle, run.cycle.index);
+    const line = scratch.line[k];
+    if (line === undefined) return;
+    this.settle(run, at, scratch.cost[k]!, run.wallet.balance(), NO_CREDITS, NO_CREDITS, scratch.target[k]!.pool);
+    run.cycle.addToLine(line, this.held.quantity[k]!, scratch.count[k]);
+    this.afterCharge(run, at);
+  }
+
+  /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
+  private learn(id: number): void {
+    const shape = this.shapes[id];
+    if (shape === undefined || shape.event.role !== "charge") return;
+    const { meter } = shape.event;
+    const { run } = shape;
+    if (meter.aggregation === "unique") {
+      const charged = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!);
+      this.known.set(id, UNIQUE_CHARGED, run.ordinal, charged ? run.serial : 0);
+    } else if (meter.aggregation === "flow" && shape.target?.creditsOnly && this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter)) {
+      this.known.set(id, COVERED_FLOW, run.ordinal, this.knownTarget(shape.target));
+    }
+  }
+
+  private knownTarget(target: ChargeTarget): number {
+    let number = this.knownTargetNumbers.get(target);
+    if (number === undefined) {
+      this.knownTargetNumbers.set(target, (number = this.knownTargets.length));
+      this.knownTargets.push(target);
+    }
+    return number;
+  }
+
+  private readonly knownTargets: ChargeTarget[] = [];
+  private readonly knownTargetNumbers = new Map<ChargeTarget, number>();
+  /** The integer forms of the row source's quantities, by their numbers. */
+  private readonly knownQuantities: Quantity[] = [];
+  /** What knownCost found of each held row, for priceKnown. */
+  private readonly scratch = { run: [] as number[], cost: [] as Credits[], line: [] as (OpenLine | undefined)[], target: [] as ChargeTarget[], count: [] as (number | undefined)[] };
+
+  private nextPurchaseAt(): Instant {
+    return this.purchases[this.nextPurchase]?.at ?? Infinity;
   }
 
   private price(event: UsageEvent): void {
@@ -377,20 +565,30 @@ export class Replay {
       }
     }
     if (probe) return true;
-    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
-    run.cycle.recordDebit(uncovered, grace, pool);
+    this.settle(run, at, amount, balance, uncovered, grace, pool);
     run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, exactQuantity.count, unit, rounding ? priced!.own : undefined, target.slot);
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine(meter, meter.key, p.component, kind, category, pool, dims, p.quantity, undefined, p.unit, rounding ? p.amount : undefined);
     }
-    if (amount > NO_CREDITS && (uncovered > NO_CREDITS || amount === balance)) run.cycle.markExhausted(at);
     if (limited) this.account(run, meter, dims, quantity, amount, at);
+    this.afterCharge(run, at);
+    if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, this.scale.decimal(amount).neg());
+    return true;
+  }
+
+  /** Pay an accepted charge of `amount`: from the grants, and beyond them `uncovered`, `grace` of it from the pool's buffer. */
+  private settle(run: AccountRun, at: Instant, amount: Credits, balance: Credits, uncovered: Credits, grace: Credits, pool: string): void {
+    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
+    run.cycle.recordDebit(uncovered, grace, pool);
+    if (amount > NO_CREDITS && (uncovered > NO_CREDITS || amount === balance)) run.cycle.markExhausted(at);
+  }
+
+  /** What a charge's new balance sets off: warning levels crossed, a low balance. */
+  private afterCharge(run: AccountRun, at: Instant): void {
     this.crossThresholds(run, at);
     const low = run.terms.lowBalance ?? this.card.lowBalance;
     if (low !== undefined) run.cycle.checkLowBalance(run.wallet.balance(), low, at);
-    if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, this.scale.decimal(amount).neg());
-    return true;
   }
 
   /**
@@ -421,7 +619,7 @@ export class Replay {
   private target(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, unit: UnitPrice, shape: Shape | undefined): ChargeTarget {
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
-    if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
+    if (shape === undefined) return { meter, unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
     const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text].map(lengthPrefixed).join("");
     let slot = this.slots.get(line);
@@ -429,7 +627,7 @@ export class Replay {
     const creditsOnly = this.creditsOnly(run, meter, dims);
     const key = `${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
-    if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
+    if (target === undefined) this.targets.set(key, (target = { meter, unit, pool, category, slot, creditsOnly }));
     return target;
   }
 
@@ -556,8 +754,9 @@ export class Replay {
     let run = this.runs.get(account);
     if (!run) {
       const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
-      run = { id: account, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined };
+      run = { id: account, ordinal: this.runList.length, serial: 0, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined };
       this.runs.set(account, run);
+      this.runList.push(run);
       this.openCycle(run, 0);
     }
     return run;
@@ -603,6 +802,7 @@ export class Replay {
     const opening = new Map<string, Credits>();
     for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
     run.cycle = new OpenCycle(index, start, end, allowance, plan, opening, this.counting, this.scale);
+    run.serial = ++this.cyclesOpened;
     if (allowance.gt(0)) this.log(run, start, "allowance", undefined, INCLUDED, {}, undefined, allowance);
     if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, start, "allowance", undefined, ONETIME, {}, undefined, plan.onetime);
     // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
@@ -668,6 +868,53 @@ export class Replay {
     if (!this.ledger) return;
     this.ledger({ at, account: run.id, type, meter, grant, dimensions: dims, quantity, amount, uncovered: this.scale.decimal(run.cycle.uncovered), balance: this.scale.decimal(run.wallet.balance()) });
   }
+}
+
+function rowKey(source: RowSource, shape: number): { account: string; meter: string; dimensions: Dimensions } {
+  return { account: source.accounts[shape]!, meter: source.meters[shape]!, dimensions: source.dimensions[shape]! };
+}
+
+/** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */
+const UNKNOWN = 0;
+const UNIQUE_CHARGED = 1;
+const COVERED_FLOW = 2;
+
+/**
+ * What knownCost needs of each shape, three numbers a shape side by side in one
+ * array: a row reads one place in memory where an object a shape, among a
+ * hundred thousand, would cost a trip to memory for each field.
+ */
+class KnownShapes {
+  private table: Int32Array<ArrayBuffer> = new Int32Array(3 * 1024);
+
+  how(shape: number): number {
+    const at = 3 * shape;
+    return at < this.table.length ? this.table[at]! : UNKNOWN;
+  }
+
+  /** The ordinal of the shape's account run. */
+  run(shape: number): number {
+    return this.table[3 * shape + 1]!;
+  }
+
+  /** For a unique item, the serial of the cycle whose set holds it (0 for none); for a flow charge, its target's number. */
+  detail(shape: number): number {
+    return this.table[3 * shape + 2]!;
+  }
+
+  set(shape: number, how: number, run: number, detail: number): void {
+    const at = 3 * shape;
+    if (at >= this.table.length) this.table = grown(this.table, Math.max(at + 3, this.table.length * 2));
+    this.table[at] = how;
+    this.table[at + 1] = run;
+    this.table[at + 2] = detail;
+  }
+}
+
+function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(length);
+  bigger.set(array);
+  return bigger;
 }
 
 function lengthPrefixed(part: string): string {

@@ -1,7 +1,11 @@
+import type { UsageBatch } from "../engine/rows.js";
 import type { UsageEvent } from "../engine/types.js";
 
 /** Events travel in batches: one await per batch rather than one per row. */
 export type EventBatches = AsyncIterable<readonly UsageEvent[]>;
+
+/** What a reader gives: batches of events, or of rows. */
+export type UsageBatches = AsyncIterable<UsageBatch>;
 
 const BATCH = 1024;
 

@@ -3,14 +3,16 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { calendarFor, type AccountSettings } from "../account/account.js";
 import { OutOfOrder, Replay } from "../engine/replay.js";
+import { instantsOf, isRows, type UsageBatch } from "../engine/rows.js";
 import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
+import type { Instant } from "../time.js";
 import type { RateCard } from "../ratecard/types.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
 import { NeedsFullParser } from "./plain-csv.js";
-import type { EventBatches } from "./merge.js";
+import type { UsageBatches } from "./merge.js";
 import { readUsage } from "./read.js";
 import { scanUsage } from "./scanned-events.js";
 import { sortByTime } from "./sort-runs.js";
@@ -49,7 +51,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   const stdin = input.files.includes("-") ? await copyStdin() : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file };
-    const readers: (() => EventBatches)[] = [];
+    const readers: (() => UsageBatches)[] = [];
     if (reader === "scanner") readers.push(() => scanUsage(input.files, options));
     if (reader !== "csv-parse") readers.push(() => readUsage(input.files, { ...options, plain: true }));
     readers.push(() => readUsage(input.files, options));
@@ -88,7 +90,7 @@ async function copyStdin(): Promise<{ file: string; remove(): void }> {
 }
 
 /** Replay a stream that should be in time order; if it is not, replay it again sorted. */
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => EventBatches, ledger: LedgerOutput | undefined): Promise<Statement> {
+async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => UsageBatches, ledger: LedgerOutput | undefined): Promise<Statement> {
   const stream = new Watched(events());
   try {
     return await replayEvents(card, settings, stream, ledger);
@@ -110,21 +112,22 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
  * the rest of the input is in time order. The engine may have failed partway
  * through the last batch, so that batch is checked again with the rest.
  */
-class Watched implements EventBatches {
+class Watched implements UsageBatches {
   /** The latest instant before the last batch given. */
   private latest = -Infinity;
-  private last: readonly UsageEvent[] = [];
-  private readonly source: AsyncIterator<readonly UsageEvent[]>;
-  constructor(source: EventBatches) {
+  private last: UsageBatch = [];
+  private readonly source: AsyncIterator<UsageBatch>;
+  constructor(source: UsageBatches) {
     this.source = source[Symbol.asyncIterator]();
   }
 
-  [Symbol.asyncIterator](): AsyncIterator<readonly UsageEvent[]> {
+  [Symbol.asyncIterator](): AsyncIterator<UsageBatch> {
     return {
       next: async () => {
         const next = await this.source.next();
         if (!next.done) {
-          for (const event of this.last) this.latest = Math.max(this.latest, event.at);
+          const instants = instantsOf(this.last);
+          for (let i = 0; i < instants.length; i++) this.latest = Math.max(this.latest, instants[i]!);
           this.last = next.value;
         }
         return next;
@@ -137,10 +140,11 @@ class Watched implements EventBatches {
   }
 
   async restInOrder(): Promise<boolean> {
-    const ordered = (batch: readonly UsageEvent[]) => {
-      for (const event of batch) {
-        if (event.at < this.latest) return false;
-        this.latest = event.at;
+    const ordered = (batch: UsageBatch) => {
+      const instants = instantsOf(batch);
+      for (let i = 0; i < instants.length; i++) {
+        if (instants[i]! < this.latest) return false;
+        this.latest = instants[i]!;
       }
       return true;
     };
@@ -154,11 +158,11 @@ class Watched implements EventBatches {
  * Replay events already in time order: batches streamed from files, or a
  * simulation's generated events, or sorted rows.
  */
-export async function replayEvents(card: RateCard, settings: AccountSettings, events: EventBatches | Iterable<UsageEvent>, ledger?: LedgerOutput): Promise<Statement> {
+export async function replayEvents(card: RateCard, settings: AccountSettings, events: UsageBatches | Iterable<UsageEvent>, ledger?: LedgerOutput): Promise<Statement> {
   let replay: Replay | undefined;
-  const start = (first: UsageEvent | undefined) =>
+  const start = (first: Instant | undefined) =>
     new Replay(card, {
-      calendar: calendarFor(settings, first?.at),
+      calendar: calendarFor(settings, first),
       accounts: settings.accounts,
       fallback: settings.terms,
       purchases: settings.purchases,
@@ -167,11 +171,14 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       through: settings.through,
     }, ledger ? (entry) => ledger.push(entry) : undefined);
   const push = (event: UsageEvent) => {
-    replay ??= start(event);
+    replay ??= start(event.at);
     replay.push(event);
   };
   if (Symbol.asyncIterator in events) {
-    for await (const batch of events) for (const event of batch) push(event);
+    for await (const batch of events) {
+      if (!isRows(batch)) for (const event of batch) push(event);
+      else if (batch.count > 0) (replay ??= start(batch.at[0])).pushRows(batch);
+    }
   } else {
     for (const event of events) push(event);
   }

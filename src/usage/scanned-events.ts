@@ -1,5 +1,6 @@
 import { createReadStream, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { rowEvents, type RowSource, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { UsageEvent } from "../engine/types.js";
 import type { Location } from "../errors.js";
 import { ONE, type Decimal } from "../money.js";
@@ -11,13 +12,31 @@ import type { UsageOptions } from "./read.js";
 import { readable, RowScanner, type ScanSetup, type ScannedBatch } from "./row-scanner.js";
 
 /**
- * Usage events read by the row scanner (row-scanner.ts), merged by time. A large
- * file is scanned on a worker thread, so that reading and replaying use both
- * cores; a small one here, where starting a worker would cost more than it saves.
+ * Usage read by the row scanner (row-scanner.ts): one file's rows as they are
+ * read, several files' as events merged by time. A large file is scanned on a
+ * worker thread, so that reading and replaying use both cores; a small one
+ * here, where starting a worker would cost more than it saves.
  */
-export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
-  const shapes = new ShapeNumbers();
-  return mergeByTime(files.map((file) => scanFile(file, options, shapes, files.length === 1)));
+export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageBatch> {
+  if (files.length === 1) return scanFile(files[0]!, options, true);
+  const numbers = new ShapeNumbers();
+  return mergeByTime(files.map((file) => asEvents(scanFile(file, options, false), numbers)));
+}
+
+/** A file's rows as events, their shapes numbered across the files of one read. */
+async function* asEvents(rows: AsyncIterable<ShapedRows>, numbers: ShapeNumbers): AsyncGenerator<readonly UsageEvent[]> {
+  const ids: number[] = [];
+  for await (const batch of rows) {
+    while (ids.length < batch.source.accounts.length) ids.push(numbers.number());
+    yield* inRuns(rowEvents(batch, (shape) => ids[shape]!));
+  }
+}
+
+/** Events in runs of this many: short-lived enough to die young, and not be copied into the old generation. */
+const EVENTS = 1024;
+
+function* inRuns(events: UsageEvent[]): Generator<UsageEvent[]> {
+  for (let i = 0; i < events.length; i += EVENTS) yield events.slice(i, i + EVENTS);
 }
 
 /** Files at least this large are scanned on a worker thread. */
@@ -59,55 +78,61 @@ export function scannableEvents(card: RateCard): Map<string, readonly string[]> 
  */
 class ShapeNumbers {
   private next = 0;
-  private readonly names = new Map<string, string>();
 
   number(): number {
     return this.next++;
-  }
-
-  /** One string per account or meter name for all shapes: each definition comes with copies of its own. */
-  name(text: string): string {
-    let name = this.names.get(text);
-    if (name === undefined) this.names.set(text, (name = text));
-    return name;
   }
 }
 
 /**
  * A file's shapes by the scanner's numbers, in columns: what every row of a
- * shape shares (its number, account, meter and one dimensions object). Columns,
- * not an object a shape: a log holds them by the hundred thousand.
+ * shape shares (its account, meter and one dimensions object); and its
+ * quantities by number. Columns, not an object a shape: a log holds them by the
+ * hundred thousand.
  */
-class FileShapes {
-  readonly ids: number[] = [];
+class FileShapes implements RowSource {
   readonly accounts: string[] = [];
   readonly meters: string[] = [];
   readonly dimensions: Readonly<Record<string, string>>[] = [];
+  readonly quantities: Decimal[] = [];
+  private readonly names = new Map<string, string>();
 
   constructor(
-    private readonly numbers: ShapeNumbers,
-    private readonly names: readonly string[],
+    private readonly file: string,
+    private readonly dimensionNames: readonly string[],
+    private readonly columns: ReadonlyMap<string, number>,
   ) {}
+
+  origin(line: number): Location {
+    return { file: this.file, line, column: 1, columns: this.columns };
+  }
 
   /** Add the shapes of a batch's flat cells: account, meter, then a cell per dimension name. */
   add(cells: readonly string[]): void {
-    const stride = 2 + this.names.length;
+    const names = this.dimensionNames;
+    const stride = 2 + names.length;
     for (let at = 0; at < cells.length; at += stride) {
-      this.ids.push(this.numbers.number());
-      this.accounts.push(this.numbers.name(cells[at]!));
-      this.meters.push(this.numbers.name(cells[at + 1]!));
+      this.accounts.push(this.name(cells[at]!));
+      this.meters.push(this.name(cells[at + 1]!));
       // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
       const dimensions: Record<string, string> = {};
-      this.names.forEach((name, i) => {
+      names.forEach((name, i) => {
         const value = cells[at + 2 + i]!;
         if (value !== "") dimensions[name] = value;
       });
       this.dimensions.push(dimensions);
     }
   }
+
+  /** One string per account or meter name for all shapes: each definition comes with copies of its own. */
+  private name(text: string): string {
+    let name = this.names.get(text);
+    if (name === undefined) this.names.set(text, (name = text));
+    return name;
+  }
 }
 
-async function* scanFile(file: string, options: UsageOptions, numbers: ShapeNumbers, alone: boolean): AsyncGenerator<readonly UsageEvent[]> {
+async function* scanFile(file: string, options: UsageOptions, alone: boolean): AsyncGenerator<ShapedRows> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new NeedsFullParser("standard input not on disk");
   let size: number;
@@ -121,27 +146,24 @@ async function* scanFile(file: string, options: UsageOptions, numbers: ShapeNumb
   }
   const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), events: scannableEvents(options.card) };
   const here = () => scanHere(setup, options, createReadStream(path, { highWaterMark: 1 << 20 }));
-  yield* eventsOf(file, alone && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here(), numbers);
+  yield* rowsOf(file, alone && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
-export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
+export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
   const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), events: scannableEvents(options.card) };
-  return eventsOf(file, scanHere(setup, options, chunks), new ShapeNumbers());
+  return rowsOf(file, scanHere(setup, options, chunks));
 }
 
-async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, numbers: ShapeNumbers): AsyncGenerator<readonly UsageEvent[]> {
-  let shapes = new FileShapes(numbers, []);
-  const quantities: Decimal[] = [];
-  let columns: ReadonlyMap<string, number> = new Map();
+async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>): AsyncGenerator<ShapedRows> {
+  let shapes = new FileShapes(file, [], new Map());
   for await (const message of messages) {
     switch (message.kind) {
       case "header":
-        columns = new Map(message.columns);
-        shapes = new FileShapes(numbers, message.dimensions);
+        shapes = new FileShapes(file, message.dimensions, new Map(message.columns));
         break;
       case "batch":
-        yield* toEvents(message.batch, file, columns, shapes, quantities);
+        yield toRows(message.batch, shapes);
         break;
       case "refused":
         throw new NeedsFullParser(message.reason);
@@ -153,34 +175,11 @@ async function* eventsOf(file: string, messages: AsyncIterable<WorkerMessage>, n
   }
 }
 
-/** Events in runs of this many: short-lived enough to die young, and not be copied into the old generation. */
-const EVENTS = 1024;
-
-function* toEvents(batch: ScannedBatch, file: string, columns: ReadonlyMap<string, number>, shapes: FileShapes, quantities: Decimal[]): Generator<UsageEvent[]> {
+function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
   shapes.add(batch.shapeCells);
-  for (const text of batch.quantities) quantities.push(quantityFrom(text));
-  let texts = 0;
-  let events: UsageEvent[] = [];
-  for (let i = 0; i < batch.count; i++) {
-    const shape = batch.shape[i]!;
-    const q = batch.quantity[i]!;
-    const origin: Location = { file, line: batch.line[i]!, column: 1, columns };
-    events.push({
-      at: batch.at[i]!,
-      account: shapes.accounts[shape]!,
-      meter: shapes.meters[shape]!,
-      quantity: q >= 0 ? quantities[q]! : quantityFrom(batch.quantityTexts[texts++]!),
-      dimensions: shapes.dimensions[shape]!,
-      eventId: batch.eventIds?.[i],
-      origin,
-      shape: shapes.ids[shape]!,
-    });
-    if (events.length === EVENTS) {
-      yield events;
-      events = [];
-    }
-  }
-  if (events.length > 0) yield events;
+  for (const text of batch.quantities) shapes.quantities.push(quantityFrom(text));
+  const { count, at, shape, quantity, line, eventIds } = batch;
+  return { source: shapes, count, at, shape, quantity, line, eventIds, otherQuantities: batch.quantityTexts.map(quantityFrom) };
 }
 
 /** The scanner has checked the text: an empty cell is one event, as the plain reader takes it. */

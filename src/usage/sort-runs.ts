@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { UsageEvent } from "../engine/types.js";
 import { Decimal, ONE } from "../money.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
-import { mergeByTime, type EventBatches } from "./merge.js";
+import { isRows, rowEvents } from "../engine/rows.js";
+import { mergeByTime, type UsageBatches } from "./merge.js";
 
 /** Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. */
 export const RUN_EVENTS = 50_000;
@@ -13,12 +14,12 @@ export const RUN_EVENTS = 50_000;
  * memory bounded by the run size rather than the log: each run is sorted and
  * written to a temporary file, and the runs are merged as they are read back.
  */
-export async function* sortByTime(source: EventBatches, runEvents = RUN_EVENTS): AsyncGenerator<readonly UsageEvent[]> {
+export async function* sortByTime(source: UsageBatches, runEvents = RUN_EVENTS): AsyncGenerator<readonly UsageEvent[]> {
   let run: UsageEvent[] = [];
   let spill: Spill | undefined;
   try {
     for await (const batch of source) {
-      for (const event of batch) run.push(event);
+      for (const event of isRows(batch) ? rowEvents(batch) : batch) run.push(event);
       if (run.length >= runEvents) {
         spill ??= new Spill();
         spill.write(sorted(run));

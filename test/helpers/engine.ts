@@ -72,11 +72,62 @@ export interface RunOptions {
   terms?: Partial<AccountTerms>;
 }
 
+/**
+ * The same events as rows of shapes (Replay.pushRows), in batches of the given
+ * sizes (the last repeated): one shape and one dimensions object for events of
+ * the same account, meter and dimensions, one number a quantity text, and every
+ * `apart`-th quantity given apart, as the scanner does past its table's size.
+ */
+export function replayRows(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}, sizes: readonly number[] = [1024], apart = 0): Statement {
+  const shapes = new Map<string, number>();
+  const numbers = new Map<string, number>();
+  const source = { accounts: [] as string[], meters: [] as string[], dimensions: [] as Record<string, string>[], quantities: [] as Decimal[], origin: (line: number) => ({ file: "events", line, column: 1 }) };
+  const rows = evs.map((e, i) => {
+    const key = JSON.stringify([e.account, e.meter, Object.entries(e.dimensions).sort()]);
+    let shape = shapes.get(key);
+    if (shape === undefined) {
+      shapes.set(key, (shape = source.accounts.length));
+      source.accounts.push(e.account);
+      source.meters.push(e.meter);
+      source.dimensions.push({ ...e.dimensions });
+    }
+    let quantity = numbers.get(e.quantity.toFixed());
+    if (apart > 0 && i % apart === apart - 1) quantity = -1;
+    else if (quantity === undefined) {
+      numbers.set(e.quantity.toFixed(), (quantity = source.quantities.length));
+      source.quantities.push(e.quantity);
+    }
+    return { e, shape, quantity };
+  });
+  const r = replayer(c, options);
+  for (let from = 0, b = 0; from < rows.length; b++) {
+    const part = rows.slice(from, from + Math.max(1, sizes[Math.min(b, sizes.length - 1)]!));
+    from += part.length;
+    r.pushRows({
+      source,
+      count: part.length,
+      at: Float64Array.from(part.map((x) => x.e.at)),
+      shape: Int32Array.from(part.map((x) => x.shape)),
+      quantity: Int32Array.from(part.map((x) => x.quantity)),
+      otherQuantities: part.filter((x) => x.quantity < 0).map((x) => x.e.quantity),
+      line: Int32Array.from(part.map((x) => x.e.origin.line)),
+      eventIds: part.some((x) => x.e.eventId !== undefined) ? part.map((x) => x.e.eventId) : undefined,
+    });
+  }
+  return r.finish();
+}
+
 export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}): Statement {
+  const r = replayer(c, options);
+  for (const e of evs) r.push(e);
+  return r.finish();
+}
+
+function replayer(c: RateCard, options: RunOptions): Replay {
   const plan = c.plans.get(options.plan ?? "paid")!;
   const zone = options.zone ?? UTC;
   const purchases: GrantPurchase[] = (options.purchases ?? []).map((p) => ({ kind: p.kind, amount: new Decimal(p.amount), at: instant(p.at, zone), account: p.account ?? "acct", origin: undefined }));
-  const r = new Replay(c, {
+  return new Replay(c, {
     calendar: new Calendar(instant(options.anchor ?? "2026-01-01T00:00:00Z", zone), zone),
     accounts: new Map([["acct", { ...planTerms(plan), ...options.terms }]]),
     fallback: { ...planTerms(plan), ...options.terms },
@@ -85,6 +136,4 @@ export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOpti
     through: options.through === undefined ? undefined : instant(options.through, zone),
     renewalMonths: 1,
   }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
-  for (const e of evs) r.push(e);
-  return r.finish();
 }

@@ -1,0 +1,87 @@
+import type { Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+import type { Instant } from "../time.js";
+import type { UsageEvent } from "./types.js";
+
+/**
+ * What the rows of a `ShapedRows` batch refer to by number: each shape's
+ * account, meter and dimensions (one object a shape, shared by its rows), and
+ * each numbered quantity (one Decimal a distinct text).
+ */
+export interface RowSource {
+  readonly accounts: readonly string[];
+  readonly meters: readonly string[];
+  readonly dimensions: readonly Readonly<Record<string, string>>[];
+  readonly quantities: readonly Decimal[];
+  origin(line: number): Location;
+}
+
+/**
+ * Usage rows as columns of numbers, as the row scanner reads them: the i-th row
+ * is at `at[i]`, of shape `shape[i]` of its source. A replay reads them without
+ * making an event of each row, and makes one only for a row it must work out
+ * in full; either way the result is the one its events would give.
+ */
+export interface ShapedRows {
+  readonly source: RowSource;
+  readonly count: number;
+  readonly at: Float64Array;
+  readonly shape: Int32Array;
+  /** A number of `source.quantities`, or -1: the row's quantity is the next of `otherQuantities`. */
+  readonly quantity: Int32Array;
+  readonly otherQuantities: readonly Decimal[];
+  readonly line: Int32Array;
+  /** Each row's event id, when the log has the column. */
+  readonly eventIds: readonly (string | undefined)[] | undefined;
+}
+
+/** What usage travels in: events, or rows of shapes. */
+export type UsageBatch = readonly UsageEvent[] | ShapedRows;
+
+export function isRows(batch: UsageBatch): batch is ShapedRows {
+  return "source" in batch;
+}
+
+/** The event of a row. */
+export function rowEvent(source: RowSource, shape: number, quantity: Decimal, line: number, at: Instant, eventId: string | undefined): UsageEvent {
+  return { at, account: source.accounts[shape]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
+}
+
+/** The batch as events, each numbered by `number` of its shape. */
+export function rowEvents(rows: ShapedRows, number: (shape: number) => number = (shape) => shape): UsageEvent[] {
+  const events: UsageEvent[] = [];
+  let other = 0;
+  for (let i = 0; i < rows.count; i++) {
+    const q = rows.quantity[i]!;
+    const event = rowEvent(rows.source, rows.shape[i]!, q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!, rows.line[i]!, rows.at[i]!, rows.eventIds?.[i]);
+    event.shape = number(event.shape!);
+    events.push(event);
+  }
+  return events;
+}
+
+/** The instants of a batch's rows or events, in order. */
+export function instantsOf(batch: UsageBatch): ArrayLike<Instant> {
+  return isRows(batch) ? batch.at.subarray(0, batch.count) : batch.map((e) => e.at);
+}
+
+/** Rows of one instant, held until the next instant shows they are all in: a handful, kept in arrays reused from one instant to the next. */
+export class HeldRows {
+  count = 0;
+  readonly shape: number[] = [];
+  /** A number of the source's quantities, or -1. */
+  readonly quantityNumber: number[] = [];
+  readonly quantity: Decimal[] = [];
+  readonly line: number[] = [];
+  readonly eventId: (string | undefined)[] = [];
+
+  hold(shape: number, quantityNumber: number, quantity: Decimal, line: number, eventId: string | undefined): void {
+    const i = this.count;
+    this.count = i + 1;
+    this.shape[i] = shape;
+    this.quantityNumber[i] = quantityNumber;
+    this.quantity[i] = quantity;
+    this.line[i] = line;
+    this.eventId[i] = eventId;
+  }
+}
