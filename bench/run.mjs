@@ -74,7 +74,9 @@ function account(rows) {
   // The allowance is a little under a cycle's spend: the allowance runs out in the
   // second and third cycles, the grace buffer is drawn and refusals follow; a top-up
   // in the third cycle, warnings at every level.
-  const allowance = Math.round(rows * 0.145);
+  // A cycle spends about 0.12 credits a row plus 25,000 for its 100,000 end-users
+  // (whatever the rows), so the allowance follows both.
+  const allowance = Math.round(rows * 0.1175 + 25_000);
   const file = `${data}/account-${rows}.yaml`;
   writeFileSync(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\ngrants:\n  - { kind: topup, amount: ${Math.round(allowance / 100)}, at: "2026-11-15T00:00:00Z" }\n`);
   return file;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { OutOfOrder } from "../src/engine/replay.js";
 import type { CycleStatement, LedgerEntry } from "../src/engine/types.js";
 import { Calendar, Zone, formatInstant } from "../src/time.js";
+import { Decimal } from "../src/money.js";
 import { statementJson } from "../src/render/statement-json.js";
 import { card, events, instant, replay, replayRows, UTC } from "./helpers/engine.js";
 
@@ -304,6 +305,26 @@ describe("rows of shapes", () => {
       ["2026-02-03T00:00:00Z", "visitor", "1", { user: "u1" }],
     ]);
     expect([0, 1].map((i) => cycle(st, i).lines.filter((l) => l.meter === "visitor").map((l) => [l.events, s(l.amount)]))).toEqual([[[1, "0.25"]], [[1, "0.25"]]]);
+  });
+
+  it("a row that takes the wallet to exactly zero marks the credits exhausted at its instant", () => {
+    // Past every warning level, on a top-up: only the balance bounds the rows' room.
+    const st = both([
+      ["2026-01-02T00:00:00Z", "call", "10"],
+      ["2026-01-03T00:00:00Z", "call", "2"],
+      ["2026-01-04T00:00:00Z", "call", "3"],
+    ], { plan: "small", purchases: [{ kind: "topup", amount: "5", at: "2026-01-01T12:00:00Z" }] });
+    expect(cycle(st).thresholds.map((t) => t.percent)).toEqual([50, 100]);
+    expect(cycle(st).exhaustedAt).toBe(instant("2026-01-04T00:00:00Z"));
+  });
+
+  it("the low-balance alert goes off at the row that takes the balance below its level", () => {
+    const st = both([
+      ["2026-01-02T00:00:00Z", "call", "3"],
+      ["2026-01-03T00:00:00Z", "call", "3"],
+      ["2026-01-04T00:00:00Z", "call", "3"],
+    ], { plan: "paid", terms: { lowBalance: new Decimal(95) } });
+    expect(cycle(st).alerts).toEqual([{ kind: "low_balance", level: new Decimal(95), at: instant("2026-01-03T00:00:00Z") }]);
   });
 
   it("a row past the statement's last cycle is refused as its event is", () => {

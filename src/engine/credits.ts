@@ -109,3 +109,100 @@ export function min(a: Credits, b: Credits): Credits {
 export function wholeUnits(room: Credits, unit: Credits): Credits {
   return room <= 0n ? 0n : room / unit;
 }
+
+const MOST_UNITS = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Credits as a count of small units in a JavaScript number, exact while it is a
+ * safe integer: the covered charges of a run add up there, and reach the
+ * account's bigints at once. A unit is a millionth of a quantity (a line's
+ * count) times the card's finest price decimal, so a count times a unit price
+ * is a whole number of units.
+ */
+export class Units {
+  private readonly size: Credits;
+
+  constructor(
+    scale: Scale,
+    private readonly priceDecimals: number,
+  ) {
+    const shift = scale.digits - COUNT_DECIMALS - priceDecimals;
+    if (shift < 0) throw new Error("the credit scale is finer than a unit: it was chosen too small");
+    this.size = 10n ** BigInt(shift);
+  }
+
+  /** Units a millionth of a quantity costs at `price`, where that is a safe integer. */
+  perCount(price: Exact): number | undefined {
+    if (price.decimals > this.priceDecimals) return undefined;
+    const units = price.int * 10n ** BigInt(this.priceDecimals - price.decimals);
+    return units <= BigInt(MOST_UNITS) ? Number(units) : undefined;
+  }
+
+  /**
+   * Units `count` millionths cost at `perCount`, where that is a safe integer:
+   * both are exact integers, so a float product at most MAX_SAFE_INTEGER is
+   * exact, and a true product above it never rounds down to it.
+   */
+  cost(count: number, perCount: number): number | undefined {
+    const units = count * perCount;
+    return units <= MOST_UNITS ? units : undefined;
+  }
+
+  /** The whole units within `credits` (none for a negative amount), at most MAX_SAFE_INTEGER. */
+  within(credits: Credits): number {
+    if (credits <= 0n) return 0;
+    const units = credits / this.size;
+    return units > BigInt(MOST_UNITS) ? MOST_UNITS : Number(units);
+  }
+
+  credits(units: number): Credits {
+    return BigInt(units) * this.size;
+  }
+}
+
+/**
+ * Covered charges of one account not yet taken from its wallet, and how many
+ * units may gather before one could cross a warning level, set off a low
+ * balance or drain the wallet: while they stay within it, taking them at once
+ * leaves the grants as taking them one by one would (each draws in burn order).
+ */
+export class Deferred {
+  private units = 0;
+  /** Units that may gather; -1 while closed. */
+  private room = -1;
+
+  get open(): boolean {
+    return this.room >= 0;
+  }
+
+  get pending(): boolean {
+    return this.units > 0;
+  }
+
+  /** Whether `units` more stay within the room (a sum past MAX_SAFE_INTEGER never rounds down into it). */
+  fits(units: number): boolean {
+    return this.units + units <= this.room;
+  }
+
+  take(units: number): void {
+    this.units += units;
+  }
+
+  start(room: number): void {
+    this.units = 0;
+    this.room = room;
+  }
+
+  /** Close, returning the units gathered. */
+  end(): number {
+    const units = this.units;
+    this.units = 0;
+    this.room = -1;
+    return units;
+  }
+}
+
+/** The sum of two unit counts; past MAX_SAFE_INTEGER it is too large for any room, as Deferred.fits needs. */
+export function plusUnits(a: number, b: number): number {
+  return a + b;
+}

@@ -255,6 +255,13 @@ export class OpenCycle {
     }
   }
 
+  /** How far the balance may fall before the low-balance alert goes off; undefined where it cannot (no level, or already this cycle). */
+  lowBalanceRoom(balance: Credits, level: Decimal | undefined): Credits | undefined {
+    if (level === undefined || this.lowBalanceAlerted) return undefined;
+    this.lowBalanceLevel ??= this.scale.of(level);
+    return sub(balance, this.lowBalanceLevel);
+  }
+
   /** The first time in the cycle the balance falls below the alert level. */
   checkLowBalance(balance: Credits, level: Decimal | undefined, at: Instant): void {
     if (level === undefined || this.lowBalanceAlerted) return;

@@ -2,9 +2,9 @@ import { UserError, shown, type Location } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type MeterEvent, type RateCard } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
-import { add, min, NO_CREDITS, Scale, sub, wholeUnits, type Credits } from "./credits.js";
+import { add, Deferred, min, NO_CREDITS, plusUnits, Scale, sub, Units, wholeUnits, type Credits } from "./credits.js";
 import { OpenCycle, type OpenLine } from "./cycle.js";
-import { itemKey, PriceBook, type Quantity, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
+import { itemKey, PriceBook, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
@@ -71,6 +71,8 @@ interface AccountRun {
   ordinal: number;
   /** A number for its open cycle, unique across accounts and cycles. */
   serial: number;
+  /** Covered charges of known rows not yet taken from the wallet. */
+  deferred: Deferred;
   terms: AccountTerms;
   wallet: Wallet;
   cycle: OpenCycle;
@@ -107,6 +109,7 @@ export class Replay {
   /** Grant kinds whose consumption moves the allowance's percentage. */
   private readonly counting: ReadonlySet<string>;
   private readonly scale: Scale;
+  private readonly units: Units;
   private found = { index: -1, start: 0, end: 0 };
   /** Daily limits in credits, converted once. */
   private readonly limits = new Map<Decimal, Credits>();
@@ -137,6 +140,7 @@ export class Replay {
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
     this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
     this.scale = new Scale(creditDigits(card, setup));
+    this.units = new Units(this.scale, priceDecimals(card));
     for (const account of setup.accounts.keys()) this.run(account);
   }
 
@@ -188,6 +192,7 @@ export class Replay {
 
   finish(): Statement {
     this.flush();
+    this.settleDeferred();
     this.applyPurchasesUntil(Infinity);
     const end = this.setup.calendar.start(this.lastCycle + 1);
     for (const run of this.runs.values()) {
@@ -248,24 +253,61 @@ export class Replay {
 
   private priceRow(k: number): void {
     if (this.allKnown(k + 1, k)) return this.priceKnown(k);
+    this.settleDeferred();
     const held = this.held;
     const shape = held.shape[k]!;
     this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant!, held.eventId[k]));
     this.learn(shape);
   }
 
-  /** Whether the held rows from `first` to `end` can all take the known path at once, their credits covering them together. */
+  /** Whether the held rows from `first` to `end` can all take the known path at once, their runs' rooms holding them together. */
   private allKnown(end: number, first = 0): boolean {
     const scratch = this.scratch;
     for (let k = first; k < end; k++) {
-      const cost = this.knownCost(k);
-      if (cost === undefined) return false;
-      let spent = cost;
-      for (let j = first; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = add(spent, scratch.cost[j]!);
-      if (spent > this.runList[scratch.run[k]!]!.wallet.balance()) return false;
+      const units = this.knownCost(k);
+      if (units === undefined) return false;
+      let spent = units;
+      for (let j = first; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = plusUnits(spent, scratch.units[j]!);
+      if (!this.room(this.runList[scratch.run[k]!]!, spent)) return false;
     }
     return true;
   }
+
+  /**
+   * Whether `units` more can be deferred for the run: within its room, or within
+   * a room opened afresh once what it deferred is taken. The room keeps the
+   * balance above zero and the low-balance level, and the allowance used below
+   * the next warning level, so that no row in it sets anything off.
+   */
+  private room(run: AccountRun, units: number): boolean {
+    const deferred = run.deferred;
+    if (deferred.open && deferred.fits(units)) return true;
+    if (deferred.open && !deferred.pending) return false;
+    this.settleRun(run);
+    let room = sub(run.wallet.balance(), 1n);
+    const next = run.cycle.allowance.isZero() ? undefined : run.cycle.nextLevel(this.card.thresholds);
+    if (next !== undefined) room = min(room, sub(sub(next.credits, run.cycle.consumedTowardAllowance()), 1n));
+    const low = run.cycle.lowBalanceRoom(run.wallet.balance(), run.terms.lowBalance ?? this.card.lowBalance);
+    if (low !== undefined) room = min(room, low);
+    deferred.start(this.units.within(room));
+    this.deferring.add(run);
+    return deferred.fits(units);
+  }
+
+  /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
+  private settleRun(run: AccountRun): void {
+    const units = run.deferred.end();
+    this.deferring.delete(run);
+    if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle.consume);
+  }
+
+  /** Before anything but a known row reads or moves a wallet. */
+  private settleDeferred(): void {
+    for (const run of this.deferring) this.settleRun(run);
+  }
+
+  /** Runs with a room open. */
+  private readonly deferring = new Set<AccountRun>();
 
   /**
    * What a held row costs on the known path, where what earlier rows of its
@@ -276,7 +318,7 @@ export class Replay {
    * Changes nothing. Such rows commute: each adds to counts and sums, and their
    * debits, taken in burn order, leave the same grants whatever their order.
    */
-  private knownCost(k: number): Credits | undefined {
+  private knownCost(k: number): number | undefined {
     const held = this.held;
     const q = held.quantityNumber[k]!;
     if (q < 0 || held.eventId[k] !== undefined || this.ledger !== undefined) return undefined;
@@ -294,31 +336,30 @@ export class Replay {
     if (how === UNIQUE_CHARGED) {
       if (known.detail(shape) !== run.serial) return undefined;
       scratch.line[k] = undefined;
-      return (scratch.cost[k] = NO_CREDITS);
+      return (scratch.units[k] = 0);
     }
     const target = this.knownTargets[known.detail(shape)]!;
-    const line = run.cycle.openLine(target.slot!);
+    const count = (this.knownCounts[q] ??= this.book.quantity(held.quantity[k]!).count ?? -1);
+    const units = count < 0 || target.perCount === undefined ? undefined : this.units.cost(count, target.perCount);
+    if (units === undefined) return undefined;
+    const line = run.cycle.openLine(target.slot);
     if (line === undefined) return undefined;
-    const exactQuantity = (this.knownQuantities[q] ??= this.book.quantity(held.quantity[k]!));
     scratch.line[k] = line;
-    scratch.target[k] = target;
-    scratch.count[k] = exactQuantity.count;
-    return (scratch.cost[k] = this.scale.product(exactQuantity, target.unit.exact));
+    scratch.count[k] = count;
+    return (scratch.units[k] = units);
   }
 
-  /** Price a held row as knownCost found it. */
+  /** Price a held row as knownCost found it, its room checked (room). */
   private priceKnown(k: number): void {
     const scratch = this.scratch;
     const run = this.runList[scratch.run[k]!]!;
-    const at = this.instant!;
     this.counts.read++;
     this.counts.priced++;
     this.lastCycle = Math.max(this.lastCycle, run.cycle.index);
     const line = scratch.line[k];
     if (line === undefined) return;
-    this.settle(run, at, scratch.cost[k]!, run.wallet.balance(), NO_CREDITS, NO_CREDITS, scratch.target[k]!.pool);
+    run.deferred.take(scratch.units[k]!);
     run.cycle.addToLine(line, this.held.quantity[k]!, scratch.count[k]);
-    this.afterCharge(run, at);
   }
 
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
@@ -339,17 +380,17 @@ export class Replay {
     let number = this.knownTargetNumbers.get(target);
     if (number === undefined) {
       this.knownTargetNumbers.set(target, (number = this.knownTargets.length));
-      this.knownTargets.push(target);
+      this.knownTargets.push({ slot: target.slot!, perCount: this.units.perCount(target.unit.exact) });
     }
     return number;
   }
 
-  private readonly knownTargets: ChargeTarget[] = [];
+  private readonly knownTargets: KnownTarget[] = [];
   private readonly knownTargetNumbers = new Map<ChargeTarget, number>();
-  /** The integer forms of the row source's quantities, by their numbers. */
-  private readonly knownQuantities: Quantity[] = [];
+  /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */
+  private readonly knownCounts: number[] = [];
   /** What knownCost found of each held row, for priceKnown. */
-  private readonly scratch = { run: [] as number[], cost: [] as Credits[], line: [] as (OpenLine | undefined)[], target: [] as ChargeTarget[], count: [] as (number | undefined)[] };
+  private readonly scratch = { run: [] as number[], units: [] as number[], line: [] as (OpenLine | undefined)[], count: [] as number[] };
 
   private nextPurchaseAt(): Instant {
     return this.purchases[this.nextPurchase]?.at ?? Infinity;
@@ -754,7 +795,7 @@ export class Replay {
     let run = this.runs.get(account);
     if (!run) {
       const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
-      run = { id: account, ordinal: this.runList.length, serial: 0, terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined };
+      run = { id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined };
       this.runs.set(account, run);
       this.runList.push(run);
       this.openCycle(run, 0);
@@ -872,6 +913,12 @@ export class Replay {
 
 function rowKey(source: RowSource, shape: number): { account: string; meter: string; dimensions: Dimensions } {
   return { account: source.accounts[shape]!, meter: source.meters[shape]!, dimensions: source.dimensions[shape]! };
+}
+
+/** A flow charge's line number, and its unit price in units a millionth (Units), where that is a safe integer. */
+interface KnownTarget {
+  readonly slot: number;
+  readonly perCount: number | undefined;
 }
 
 /** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */

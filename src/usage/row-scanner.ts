@@ -56,6 +56,8 @@ export interface ScannedHeader {
 }
 
 const COMMA = 44;
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 16777619;
 const NEWLINE = 10;
 const QUOTE = 34;
 const CR = 13;
@@ -75,12 +77,21 @@ export class RowScanner {
   private started = false;
   /** Columns that make a row's shape: all but timestamp, quantity and event id. */
   private keyColumns: number[] = [];
+  /** 1 for each column of `keyColumns`, 0 for the rest (and past the header's width). */
+  private readonly keyCells = new Uint8Array(1026);
+  /** What split() found of the row: how many cells, and the hash of its key cells. */
+  private rowWidth = 0;
+  private rowHash = 0;
   private readonly shapeTable = new ShapeTable();
   private readonly maxShapes: number;
   private readonly quantityIds = new Map<string, number>();
   private readonly shortQuantities = new Map<number, number>();
+  private readonly oneByteQuantities = new Int32Array(256).fill(-1);
   private readonly lastDay = new Uint8Array(10);
   private lastDayAt: number | undefined;
+  /** The first 16 bytes of the last Zulu stamp read (through its minute), and that minute's instant. */
+  private readonly minute = new Uint8Array(16);
+  private minuteAt: number | undefined;
   private readonly cells = new Int32Array(1026);
   private width = 0;
   private lastStamp = new Uint8Array(64);
@@ -108,14 +119,15 @@ export class RowScanner {
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
     }
     const out: ScannedBatch[] = [];
-    for (let nl = buf.indexOf(NEWLINE, start); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
-      this.take(buf, start, nl, out);
-      start = nl + 1;
+    for (;;) {
+      const end = this.layout === undefined ? this.headerEnd(buf, start, last) : this.split(buf, start, last);
+      if (end < 0) break;
+      this.take(buf, start, end, out);
+      start = end + 1;
     }
     if (start < buf.length) {
       if (buf.length - start > MAX_LINE) throw new NeedsFullParser("a very long line");
-      if (last) this.take(buf, start, buf.length, out);
-      else this.rest = Buffer.from(buf.subarray(start));
+      this.rest = Buffer.from(buf.subarray(start));
     }
     if (last) {
       if (this.layout === undefined) throw new NeedsFullParser("no header");
@@ -124,32 +136,71 @@ export class RowScanner {
     return out;
   }
 
+  /** Where the line from `start` ends (the end of the buffer for the file's last line), or -1 for a line the next chunk goes on with. */
+  private headerEnd(buf: Buffer, start: number, last: boolean): number {
+    const nl = buf.indexOf(NEWLINE, start);
+    return nl >= 0 ? nl : last && start < buf.length ? buf.length : -1;
+  }
+
+  /**
+   * Read the row from `start` in one pass over its bytes: where each cell
+   * starts (`cells`, one past the row's end after the last), and the hash of
+   * its key cells (`rowHash`). Returns where the row ends, as headerEnd does.
+   */
+  private split(buf: Buffer, start: number, last: boolean): number {
+    const cells = this.cells;
+    const keys = this.keyCells;
+    const limit = buf.length;
+    let count = 0;
+    let key = keys[0]!;
+    let hash = FNV_OFFSET;
+    cells[0] = start;
+    let end = limit;
+    for (let i = start; i < limit; i++) {
+      const c = buf[i]!;
+      // Most bytes are letters and digits, above every byte that means something here.
+      if (c > COMMA) {
+        if (key) hash = Math.imul(hash ^ c, FNV_PRIME);
+      } else if (c === COMMA) {
+        if (key) hash = Math.imul(hash ^ COMMA, FNV_PRIME);
+        if (++count >= cells.length - 1) throw new NeedsFullParser("a row of another width");
+        cells[count] = i + 1;
+        key = keys[count]!;
+      } else if (c === NEWLINE) {
+        end = i;
+        break;
+      } else if (c === QUOTE || c === CR) {
+        throw new NeedsFullParser(c === QUOTE ? "a quoted field" : "a carriage return");
+      } else if (key) {
+        hash = Math.imul(hash ^ c, FNV_PRIME);
+      }
+    }
+    if (end === limit && !(last && start < limit)) return -1;
+    if (key) hash = Math.imul(hash ^ COMMA, FNV_PRIME);
+    cells[count + 1] = end + 1;
+    this.rowWidth = count + 1;
+    this.rowHash = hash;
+    return end;
+  }
+
   private take(buf: Buffer, start: number, end: number, out: ScannedBatch[]): void {
     this.line++;
     if (end === start) return;
     if (end - start > MAX_LINE) throw new NeedsFullParser("a very long line");
-    const cells = this.cells;
-    let count = 0;
-    cells[0] = start;
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      if (c === COMMA) {
-        if (++count >= cells.length - 1) throw new NeedsFullParser("a row of another width");
-        cells[count] = i + 1;
-      } else if (c === QUOTE || c === CR) {
-        throw new NeedsFullParser(c === QUOTE ? "a quoted field" : "a carriage return");
-      }
-    }
-    cells[count + 1] = end + 1;
-    if (this.layout === undefined) return this.readHeader(buf, start, end, count + 1);
-    if (count + 1 !== this.width) throw new NeedsFullParser("a row of another width");
+    if (this.layout === undefined) return this.readHeader(buf, start, end);
+    if (this.rowWidth !== this.width) throw new NeedsFullParser("a row of another width");
     this.row(buf);
     if (this.batch.count === BATCH) out.push(this.finishBatch());
   }
 
-  private readHeader(buf: Buffer, start: number, end: number, width: number): void {
+  private readHeader(buf: Buffer, start: number, end: number): void {
     let layout: Layout;
+    for (let i = start; i < end; i++) {
+      if (buf[i] === QUOTE || buf[i] === CR) throw new NeedsFullParser(buf[i] === QUOTE ? "a quoted field" : "a carriage return");
+    }
     const text = decode(buf, start, end);
+    const width = text.split(",").length;
+    if (width >= this.cells.length - 1) throw new NeedsFullParser("a row of another width");
     // The plain reader drops a second mark after the file's first.
     if (text.charCodeAt(0) === 0xfeff) throw new NeedsFullParser("a header the plain reader must judge");
     try {
@@ -164,6 +215,7 @@ export class RowScanner {
     this.width = width;
     const { index } = layout;
     for (let c = 0; c < width; c++) if (c !== index.timestamp && c !== index.quantity && c !== index.event_id) this.keyColumns.push(c);
+    for (const c of this.keyColumns) this.keyCells[c] = 1;
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
     this.batch = this.freshBatch();
   }
@@ -186,6 +238,16 @@ export class RowScanner {
 
   private instant(buf: Buffer, from: number, to: number): number {
     const length = to - from;
+    if (length === 20 && this.minuteAt !== undefined) {
+      // The date, hour and minute of the last Zulu stamp (compared from the minute, which changes most): its minute plus these seconds.
+      const minute = this.minute;
+      let k = 15;
+      while (k >= 0 && buf[from + k] === minute[k]) k--;
+      if (k < 0 && buf[from + 16] === 58 && buf[from + 19] === 90) {
+        const tens = buf[from + 17]! - 48, ones = buf[from + 18]! - 48;
+        if (tens >= 0 && tens <= 5 && ones >= 0 && ones <= 9) return this.minuteAt + (tens * 10 + ones) * 1000;
+      }
+    }
     if (length === this.lastStampLength) {
       let same = true;
       for (let k = 0; k < length; k++) {
@@ -234,11 +296,17 @@ export class RowScanner {
       this.lastDay.set(buf.subarray(from, from + 10));
       this.lastDayAt = day.at;
     }
-    return this.lastDayAt! + ((hour * 60 + minute) * 60 + second) * 1000;
+    this.minute.set(buf.subarray(from, from + 16));
+    this.minuteAt = this.lastDayAt! + (hour * 60 + minute) * 60_000;
+    return this.minuteAt + second * 1000;
   }
 
   private quantity(buf: Buffer, from: number, to: number): number {
-    // A short cell is known by its bytes as a number, without making a string of it.
+    // A one-byte cell ("1") by a table; a short cell by its bytes as a number, without making a string of it.
+    if (to - from === 1) {
+      const known = this.oneByteQuantities[buf[from]!]!;
+      if (known >= 0) return known;
+    }
     if (to - from <= 6) {
       let key = 1;
       for (let p = from; p < to; p++) key = key * 256 + buf[p]!;
@@ -246,6 +314,7 @@ export class RowScanner {
       if (known !== undefined) return known;
       const id = this.quantityId(ascii(buf, from, to, "a quantity"));
       if (id >= 0) this.shortQuantities.set(key, id);
+      if (id >= 0 && to - from === 1) this.oneByteQuantities[buf[from]!] = id;
       return id;
     }
     return this.quantityId(ascii(buf, from, to, "a quantity"));
@@ -272,13 +341,7 @@ export class RowScanner {
   private shapeOf(buf: Buffer): number {
     const cells = this.cells;
     const keys = this.keyColumns;
-    let hash = 0x811c9dc5;
-    for (let k = 0; k < keys.length; k++) {
-      const c = keys[k]!;
-      const to = cells[c + 1]! - 1;
-      for (let p = cells[c]!; p < to; p++) hash = Math.imul(hash ^ buf[p]!, 16777619);
-      hash = Math.imul(hash ^ COMMA, 16777619);
-    }
+    const hash = this.rowHash;
     const found = this.shapeTable.find(hash, buf, cells, keys);
     if (found >= 0) return found;
     if (this.shapeTable.size >= this.maxShapes) throw new NeedsFullParser("too many distinct dimension values");
