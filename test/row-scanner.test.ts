@@ -53,8 +53,9 @@ async function reference(bytes: Buffer, opts: UsageOptions): Promise<Outcome> {
   return named(plain === "gave up" ? await collect(readUsageFile(file, opts)) : plain);
 }
 
+/** The worker fills one buffer again and again: every chunk here comes in one buffer too. */
 function scanned(bytes: Buffer, cuts: number[], opts: UsageOptions): Promise<Outcome> {
-  return collect(scanChunks(FILE, chunked(bytes, cuts), opts));
+  return collect(scanChunks(FILE, chunked(bytes, cuts, true), opts));
 }
 
 const clean = {

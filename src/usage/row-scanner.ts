@@ -105,20 +105,44 @@ export class RowScanner {
     this.batch = this.freshBatch();
   }
 
-  /** Scan the next chunk of the file; `last` with the final one (which may be empty). Returns full batches. */
+  /**
+   * Scan the next chunk of the file; `last` with the final one (which may be
+   * empty). Returns full batches. The chunk is not kept: a reader may fill the
+   * same buffer again.
+   */
   scan(chunk: Buffer, last: boolean): ScannedBatch[] {
-    const buf = this.rest === undefined ? chunk : Buffer.concat([this.rest, chunk]);
-    this.rest = undefined;
+    const out: ScannedBatch[] = [];
+    let buf = chunk;
     let start = 0;
+    if (this.rest !== undefined) {
+      // Only the line left from the last chunk is joined to this one's start, not the whole chunk.
+      const nl = this.started ? chunk.indexOf(NEWLINE) : -1;
+      buf = Buffer.concat([this.rest, nl < 0 ? chunk : chunk.subarray(0, nl + 1)]);
+      this.rest = undefined;
+      if (nl >= 0) {
+        this.rows(buf, 0, false, out);
+        buf = chunk;
+        start = nl + 1;
+      }
+    }
     if (!this.started && buf.length > 0) {
       if (buf.length < 3 && !last) {
-        this.rest = buf;
+        this.rest = Buffer.from(buf);
         return [];
       }
       this.started = true;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
     }
-    const out: ScannedBatch[] = [];
+    this.rows(buf, start, last, out);
+    if (last) {
+      if (this.layout === undefined) throw new NeedsFullParser("no header");
+      if (this.batch.count > 0) out.push(this.finishBatch());
+    }
+    return out;
+  }
+
+  /** Take the rows of `buf` from `start`, keeping an unfinished last line for the next chunk. */
+  private rows(buf: Buffer, start: number, last: boolean, out: ScannedBatch[]): void {
     for (;;) {
       const end = this.layout === undefined ? this.headerEnd(buf, start, last) : this.split(buf, start, last);
       if (end < 0) break;
@@ -129,11 +153,6 @@ export class RowScanner {
       if (buf.length - start > MAX_LINE) throw new NeedsFullParser("a very long line");
       this.rest = Buffer.from(buf.subarray(start));
     }
-    if (last) {
-      if (this.layout === undefined) throw new NeedsFullParser("no header");
-      if (this.batch.count > 0) out.push(this.finishBatch());
-    }
-    return out;
   }
 
   /** Where the line from `start` ends (the end of the buffer for the file's last line), or -1 for a line the next chunk goes on with. */

@@ -1,8 +1,8 @@
-import { createReadStream } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
-import { readable, RowScanner, type ScannedBatch } from "./row-scanner.js";
+import { RowScanner, type ScannedBatch } from "./row-scanner.js";
 import type { WorkerMessage, WorkerSetup } from "./scanned-events.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
@@ -37,15 +37,38 @@ async function scan(): Promise<void> {
       post({ kind: "header", ...scanner.header });
     }
   };
-  for await (const chunk of readable(createReadStream(setup.path, { highWaterMark: 1 << 20 }))) {
-    const batches = scanner.scan(chunk, false);
-    header();
-    for (const batch of batches) await send(batch);
+  // One buffer, filled again and again: a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  const fd = openOrRefuse(setup.path);
+  try {
+    for (;;) {
+      const read = readOrRefuse(fd, buffer);
+      const batches = scanner.scan(buffer.subarray(0, read), read === 0);
+      header();
+      for (const batch of batches) await send(batch);
+      if (read === 0) break;
+    }
+  } finally {
+    closeSync(fd);
   }
-  const batches = scanner.scan(Buffer.alloc(0), true);
-  header();
-  for (const batch of batches) await send(batch);
   post({ kind: "end" });
+}
+
+/** A file that cannot be opened or read is left to the plain reader, which reports it. */
+function openOrRefuse(path: string): number {
+  try {
+    return openSync(path, "r");
+  } catch {
+    throw new NeedsFullParser("a file that cannot be read");
+  }
+}
+
+function readOrRefuse(fd: number, buffer: Buffer): number {
+  try {
+    return readSync(fd, buffer, 0, buffer.length, null);
+  } catch {
+    throw new NeedsFullParser("a file that cannot be read");
+  }
 }
 
 scan().then(
