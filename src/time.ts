@@ -7,6 +7,9 @@ import { DateTime, IANAZone } from "luxon";
  */
 export type Instant = number;
 
+/** An instant before every other. */
+export const BEFORE_ALL: Instant = -Infinity;
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
 
 export type ParsedInstant = { ok: true; at: Instant } | { ok: false; problem: string; expected: string };

@@ -1,7 +1,7 @@
 import { UserError, shown, type Location } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type MeterEvent, type RateCard } from "../ratecard/types.js";
-import { formatInstant, type Instant } from "../time.js";
+import { BEFORE_ALL, formatInstant, type Instant } from "../time.js";
 import { add, Deferred, min, NO_CREDITS, plusUnits, Scale, sub, Units, wholeUnits, type Credits } from "./credits.js";
 import { OpenCycle, type OpenLine } from "./cycle.js";
 import { itemKey, PriceBook, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
@@ -99,7 +99,10 @@ export class Replay {
   private readonly seenIds = new Set<string>();
   private readonly purchases: GrantPurchase[];
   private nextPurchase = 0;
-  private instant: Instant | undefined;
+  /** When the next purchase is due (Infinity when none is left), read by every known row. */
+  private nextPurchaseAt: Instant;
+  /** The instant of the rows held; -Infinity before the first. Always a number, so that setting it allocates nothing. */
+  private instant: Instant = BEFORE_ALL;
   private pending: UsageEvent[] = [];
   private lastCycle = 0;
   private readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
@@ -127,6 +130,8 @@ export class Replay {
   private route: "events" | "rows" | undefined;
   private source: RowSource | undefined;
   private readonly held = new HeldRows();
+  /** The held rows' canonical order, by their places. */
+  private readonly heldOrder: number[] = [];
   private readonly known = new KnownShapes();
 
   constructor(
@@ -135,6 +140,7 @@ export class Replay {
     private readonly ledger?: LedgerSink,
   ) {
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
+    this.nextPurchaseAt = this.purchases[0]?.at ?? Infinity;
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
     this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
@@ -146,7 +152,7 @@ export class Replay {
 
   push(event: UsageEvent): void {
     this.take("events");
-    if (this.instant !== undefined && event.at < this.instant) throw new OutOfOrder(event);
+    if (event.at < this.instant) throw new OutOfOrder(event);
     if (event.at !== this.instant) {
       this.flush();
       this.instant = event.at;
@@ -175,7 +181,7 @@ export class Replay {
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (this.instant !== undefined && t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, line[i]!, t, eventIds?.[i]));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, line[i]!, t, eventIds?.[i]));
         this.flush();
         this.instant = t;
       }
@@ -234,8 +240,14 @@ export class Replay {
       for (let k = 0; k < n; k++) this.priceKnown(k);
       return;
     }
-    const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => this.rowOrder(a, b));
-    for (const k of order) this.priceRow(k);
+    const order = this.heldOrder;
+    // Insertion sort, stable like Array.prototype.sort, on one reused array: an instant holds a handful of rows.
+    for (let k = 0; k < n; k++) {
+      let j = k;
+      for (; j > 0 && this.rowOrder(order[j - 1]!, k) > 0; j--) order[j] = order[j - 1]!;
+      order[j] = k;
+    }
+    for (let k = 0; k < n; k++) this.priceRow(order[k]!);
   }
 
   /** The canonical order of two held rows, as of their events (canonicalOrder). */
@@ -256,7 +268,7 @@ export class Replay {
     this.settleDeferred();
     const held = this.held;
     const shape = held.shape[k]!;
-    this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant!, held.eventId[k]));
+    this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant, held.eventId[k]));
     this.learn(shape);
   }
 
@@ -328,9 +340,9 @@ export class Replay {
     if (how === UNKNOWN) return undefined;
     const ordinal = known.run(shape);
     const run = this.runList[ordinal]!;
-    const at = this.instant!;
+    const at = this.instant;
     const index = this.cycleOf(at);
-    if (index !== run.cycle.index || index > this.throughCycle || this.nextPurchaseAt() <= at || run.wallet.dueBy(at)) return undefined;
+    if (index !== run.cycle.index || index > this.throughCycle || this.nextPurchaseAt <= at || run.wallet.dueBy(at)) return undefined;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
     if (how === UNIQUE_CHARGED) {
@@ -392,9 +404,6 @@ export class Replay {
   /** What knownCost found of each held row, for priceKnown. */
   private readonly scratch = { run: [] as number[], units: [] as number[], line: [] as (OpenLine | undefined)[], count: [] as number[] };
 
-  private nextPurchaseAt(): Instant {
-    return this.purchases[this.nextPurchase]?.at ?? Infinity;
-  }
 
   private price(event: UsageEvent): void {
     this.counts.read++;
@@ -740,7 +749,7 @@ export class Replay {
     if (dimension === undefined || value === undefined) return undefined;
     const limit = run.terms.dailyLimits.get(value) ?? run.terms.dailyLimits.get("*");
     if (limit === undefined) return undefined;
-    const day = this.setup.calendar.zone.localDate(this.instant!);
+    const day = this.setup.calendar.zone.localDate(this.instant);
     if (run.day !== day) {
       run.day = day;
       run.daily.clear();
@@ -893,6 +902,7 @@ export class Replay {
   private applyPurchasesUntil(at: Instant): void {
     while (this.nextPurchase < this.purchases.length && this.purchases[this.nextPurchase]!.at <= at) {
       const p = this.purchases[this.nextPurchase++]!;
+      this.nextPurchaseAt = this.purchases[this.nextPurchase]?.at ?? Infinity;
       const index = this.setup.calendar.indexOf(p.at);
       if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
       this.lastCycle = Math.max(this.lastCycle, index);

@@ -118,13 +118,13 @@ class FileShapes implements RowSource {
       const dimensions: Record<string, string> = {};
       names.forEach((name, i) => {
         const value = cells[at + 2 + i]!;
-        if (value !== "") dimensions[name] = value;
+        if (value !== "") dimensions[name] = this.name(value);
       });
       this.dimensions.push(dimensions);
     }
   }
 
-  /** One string per account or meter name for all shapes: each definition comes with copies of its own. */
+  /** One string per account, meter or dimension value for all shapes: each definition comes with copies of its own. */
   private name(text: string): string {
     let name = this.names.get(text);
     if (name === undefined) this.names.set(text, (name = text));
