@@ -31,6 +31,8 @@ export const ALLOWED = new Set([
   "QUANTITY_DECIMALS", "priceDecimals",
   // rows of a batch (src/engine/rows.ts): shape numbers, the cursor of quantities given apart, rows held, cycles opened
   "shape", "other", "held", "cyclesOpened",
+  // statement lines by number (slots), events counted on them, and a table's fields a shape
+  "slot", "slotEvents", "STRIDE",
 ]);
 
 /**

@@ -3,7 +3,7 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type MeterEvent, type RateCard } from "../ratecard/types.js";
 import { BEFORE_ALL, formatInstant, type Instant } from "../time.js";
 import { add, Deferred, min, NO_CREDITS, plusUnits, Scale, sub, Units, wholeUnits, type Credits } from "./credits.js";
-import { OpenCycle, type OpenLine } from "./cycle.js";
+import { OpenCycle } from "./cycle.js";
 import { itemKey, PriceBook, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
@@ -347,16 +347,14 @@ export class Replay {
     scratch.run[k] = ordinal;
     if (how === UNIQUE_CHARGED) {
       if (known.detail(shape) !== run.serial) return undefined;
-      scratch.line[k] = undefined;
+      scratch.slot[k] = -1;
       return (scratch.units[k] = 0);
     }
-    const target = this.knownTargets[known.detail(shape)]!;
     const count = (this.knownCounts[q] ??= this.book.quantity(held.quantity[k]!).count ?? -1);
-    const units = count < 0 || target.perCount === undefined ? undefined : this.units.cost(count, target.perCount);
-    if (units === undefined) return undefined;
-    const line = run.cycle.openLine(target.slot);
-    if (line === undefined) return undefined;
-    scratch.line[k] = line;
+    const units = count < 0 ? undefined : this.units.cost(count, known.detail(shape));
+    const slot = known.slot(shape);
+    if (units === undefined || !run.cycle.hasSlot(slot)) return undefined;
+    scratch.slot[k] = slot;
     scratch.count[k] = count;
     return (scratch.units[k] = units);
   }
@@ -368,10 +366,10 @@ export class Replay {
     this.counts.read++;
     this.counts.priced++;
     this.lastCycle = Math.max(this.lastCycle, run.cycle.index);
-    const line = scratch.line[k];
-    if (line === undefined) return;
+    const slot = scratch.slot[k]!;
+    if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
-    run.cycle.addToLine(line, this.held.quantity[k]!, scratch.count[k]);
+    run.cycle.addToSlot(slot, this.held.quantity[k]!, scratch.count[k]!);
   }
 
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
@@ -382,27 +380,17 @@ export class Replay {
     const { run } = shape;
     if (meter.aggregation === "unique") {
       const charged = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!);
-      this.known.set(id, UNIQUE_CHARGED, run.ordinal, charged ? run.serial : 0);
+      this.known.set(id, UNIQUE_CHARGED, run.ordinal, charged ? run.serial : 0, -1);
     } else if (meter.aggregation === "flow" && shape.target?.creditsOnly && this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter)) {
-      this.known.set(id, COVERED_FLOW, run.ordinal, this.knownTarget(shape.target));
+      const perCount = this.units.perCount(shape.target.unit.exact);
+      if (perCount !== undefined) this.known.set(id, COVERED_FLOW, run.ordinal, perCount, shape.target.slot!);
     }
   }
 
-  private knownTarget(target: ChargeTarget): number {
-    let number = this.knownTargetNumbers.get(target);
-    if (number === undefined) {
-      this.knownTargetNumbers.set(target, (number = this.knownTargets.length));
-      this.knownTargets.push({ slot: target.slot!, perCount: this.units.perCount(target.unit.exact) });
-    }
-    return number;
-  }
-
-  private readonly knownTargets: KnownTarget[] = [];
-  private readonly knownTargetNumbers = new Map<ChargeTarget, number>();
   /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */
   private readonly knownCounts: number[] = [];
   /** What knownCost found of each held row, for priceKnown. */
-  private readonly scratch = { run: [] as number[], units: [] as number[], line: [] as (OpenLine | undefined)[], count: [] as number[] };
+  private readonly scratch = { run: [] as number[], units: [] as number[], slot: [] as number[], count: [] as number[] };
 
 
   private price(event: UsageEvent): void {
@@ -925,51 +913,53 @@ function rowKey(source: RowSource, shape: number): { account: string; meter: str
   return { account: source.accounts[shape]!, meter: source.meters[shape]!, dimensions: source.dimensions[shape]! };
 }
 
-/** A flow charge's line number, and its unit price in units a millionth (Units), where that is a safe integer. */
-interface KnownTarget {
-  readonly slot: number;
-  readonly perCount: number | undefined;
-}
-
 /** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */
 const UNKNOWN = 0;
 const UNIQUE_CHARGED = 1;
 const COVERED_FLOW = 2;
 
 /**
- * What knownCost needs of each shape, three numbers a shape side by side in one
+ * What knownCost needs of each shape, four numbers a shape side by side in one
  * array: a row reads one place in memory where an object a shape, among a
  * hundred thousand, would cost a trip to memory for each field.
  */
 class KnownShapes {
-  private table: Int32Array<ArrayBuffer> = new Int32Array(3 * 1024);
+  private table: Float64Array<ArrayBuffer> = new Float64Array(STRIDE * 1024);
 
   how(shape: number): number {
-    const at = 3 * shape;
+    const at = STRIDE * shape;
     return at < this.table.length ? this.table[at]! : UNKNOWN;
   }
 
   /** The ordinal of the shape's account run. */
   run(shape: number): number {
-    return this.table[3 * shape + 1]!;
+    return this.table[STRIDE * shape + 1]!;
   }
 
-  /** For a unique item, the serial of the cycle whose set holds it (0 for none); for a flow charge, its target's number. */
+  /** For a unique item, the serial of the cycle whose set holds it (0 for none); for a flow charge, its unit price in units a millionth (Units). */
   detail(shape: number): number {
-    return this.table[3 * shape + 2]!;
+    return this.table[STRIDE * shape + 2]!;
   }
 
-  set(shape: number, how: number, run: number, detail: number): void {
-    const at = 3 * shape;
-    if (at >= this.table.length) this.table = grown(this.table, Math.max(at + 3, this.table.length * 2));
+  /** For a flow charge, its line's number. */
+  slot(shape: number): number {
+    return this.table[STRIDE * shape + 3]!;
+  }
+
+  set(shape: number, how: number, run: number, detail: number, slot: number): void {
+    const at = STRIDE * shape;
+    if (at >= this.table.length) this.table = grown(this.table, Math.max(at + STRIDE, this.table.length * 2));
     this.table[at] = how;
     this.table[at + 1] = run;
     this.table[at + 2] = detail;
+    this.table[at + 3] = slot;
   }
 }
 
-function grown(array: Int32Array, length: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(length);
+const STRIDE = 4;
+
+function grown(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(length);
   bigger.set(array);
   return bigger;
 }
