@@ -438,26 +438,29 @@ function ascii(buf: Buffer, from: number, to: number, what: string): string {
  * commas, which plain cells never hold).
  */
 class ShapeTable {
-  private slots = new Int32Array(1 << 12);
-  private hashes: Int32Array<ArrayBuffer> = new Int32Array(1 << 10);
-  private offsets: Int32Array<ArrayBuffer> = new Int32Array(1 << 10);
+  /**
+   * Open addressing, four numbers a slot: the shape's number plus one (0 for an
+   * empty slot), its hash, and where its key starts and ends in the arena. A
+   * probe reads one place in memory, then the key's bytes.
+   */
+  private table = new Int32Array(SLOT << 12);
   private arena = Buffer.alloc(1 << 16);
   private used = 0;
   size = 0;
 
   find(hash: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): number {
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = table.length / SLOT - 1;
     for (let s = hash & mask; ; s = (s + 1) & mask) {
-      const entry = this.slots[s]!;
+      const at = s * SLOT;
+      const entry = table[at]!;
       if (entry === 0) return -1;
-      const id = entry - 1;
-      if (this.hashes[id] === hash && this.equal(id, buf, cells, keys)) return id;
+      if (table[at + 1] === hash && this.equal(table[at + 2]!, table[at + 3]!, buf, cells, keys)) return entry - 1;
     }
   }
 
-  private equal(id: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): boolean {
-    let at = this.offsets[id]!;
-    const end = this.offsets[id + 1]!;
+  private equal(from: number, end: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): boolean {
+    let at = from;
     const arena = this.arena;
     for (let k = 0; k < keys.length; k++) {
       const c = keys[k]!;
@@ -470,10 +473,6 @@ class ShapeTable {
 
   add(hash: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): number {
     const id = this.size++;
-    if (id + 1 >= this.hashes.length) {
-      this.hashes = grow(this.hashes, this.hashes.length * 2);
-      this.offsets = grow(this.offsets, this.offsets.length * 2);
-    }
     let length = 0;
     for (const c of keys) length += cells[c + 1]! - cells[c]!;
     if (this.used + length > this.arena.length) {
@@ -481,34 +480,32 @@ class ShapeTable {
       this.arena.copy(bigger, 0, 0, this.used);
       this.arena = bigger;
     }
-    this.offsets[id] = this.used;
+    const start = this.used;
     for (const c of keys) {
       const to = cells[c + 1]! - 1;
       this.used += buf.copy(this.arena, this.used, cells[c]!, to);
       this.arena[this.used++] = COMMA;
     }
-    this.offsets[id + 1] = this.used;
-    this.hashes[id] = hash;
-    if (this.size * 2 > this.slots.length) this.rehash();
-    else this.place(id, hash);
+    if (this.size * 2 > this.table.length / SLOT) this.rehash();
+    this.place(id + 1, hash, start, this.used);
     return id;
   }
 
-  private place(id: number, hash: number): void {
-    const mask = this.slots.length - 1;
+  private place(entry: number, hash: number, start: number, end: number): void {
+    const table = this.table;
+    const mask = table.length / SLOT - 1;
     let s = hash & mask;
-    while (this.slots[s] !== 0) s = (s + 1) & mask;
-    this.slots[s] = id + 1;
+    while (table[s * SLOT] !== 0) s = (s + 1) & mask;
+    table.set([entry, hash, start, end], s * SLOT);
   }
 
   private rehash(): void {
-    this.slots = new Int32Array(this.slots.length * 2);
-    for (let id = 0; id < this.size; id++) this.place(id, this.hashes[id]!);
+    const old = this.table;
+    this.table = new Int32Array(old.length * 2);
+    for (let at = 0; at < old.length; at += SLOT) if (old[at] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
   }
 }
 
-function grow(array: Int32Array<ArrayBuffer>, length: number): Int32Array<ArrayBuffer> {
-  const bigger = new Int32Array(length);
-  bigger.set(array);
-  return bigger;
-}
+/** Numbers a slot of the shape table. */
+const SLOT = 4;
+
