@@ -208,7 +208,7 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
 }
 
 /** Batches the worker may send ahead of the replay: enough to keep both threads busy, few enough to bound memory. */
-const AHEAD = 4;
+const AHEAD = 16;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
