@@ -13,7 +13,7 @@ const event = fc
   .record({
     account: text,
     meter: text,
-    dimensions: fc.dictionary(fc.constantFrom("project", "user", "a", "b\\"), text, { maxKeys: 3 }),
+    dimensions: fc.dictionary(fc.constantFrom("project", "user", "a", "b\\", "10", "9", "\u00e9", "__proto__"), text, { maxKeys: 4 }),
     quantity: fc.constantFrom("0", "1", "1.5", "10", "2"),
     eventId: fc.option(text, { nil: undefined }),
   })

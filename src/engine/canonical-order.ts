@@ -9,15 +9,12 @@ import type { UsageEvent } from "./types.js";
  * the keys: two events of different meters compare by two short strings.
  */
 export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
-  return shapeOrder(a, b) || quantityOrder(a.quantity, b.quantity) || idOrder(a.eventId, b.eventId);
+  return partsOrder(a.account, a.meter, a.dimensions, b.account, b.meter, b.dimensions) || quantityOrder(a.quantity, b.quantity) || idOrder(a.eventId, b.eventId);
 }
 
-/** What rows of one shape share: the first three parts of the canonical key. */
-export type ShapeKey = Pick<UsageEvent, "account" | "meter" | "dimensions">;
-
-/** The canonical order of two events' accounts, meters and dimensions. */
-export function shapeOrder(a: ShapeKey, b: ShapeKey): number {
-  return compareJson(a.account, b.account) || compareJson(a.meter, b.meter) || (a.dimensions === b.dimensions ? 0 : compareDimensions(a.dimensions, b.dimensions));
+/** The canonical order of two events' accounts, meters and dimensions, given as their parts (rows hold them in columns). */
+export function partsOrder(accountA: string, meterA: string, dimensionsA: Dimensions, accountB: string, meterB: string, dimensionsB: Dimensions): number {
+  return compareJson(accountA, accountB) || compareJson(meterA, meterB) || (dimensionsA === dimensionsB ? 0 : compareDimensions(dimensionsA, dimensionsB));
 }
 
 export function quantityOrder(a: Decimal, b: Decimal): number {
@@ -28,19 +25,28 @@ export function idOrder(a: string | undefined, b: string | undefined): number {
   return compareJson(a ?? "", b ?? "");
 }
 
+type Dimensions = Readonly<Record<string, string>>;
+
 /**
  * Compare as the JSON texts of the sorted entries compare: entry by entry, key
  * then value; where one list runs out, its `]` meets the other's `,`, and `]`
  * sorts after `,`, so the longer list comes first.
  */
 function compareDimensions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): number {
-  const ka = Object.keys(a).sort(), kb = Object.keys(b).sort();
-  const n = Math.min(ka.length, kb.length);
-  for (let i = 0; i < n; i++) {
-    const order = compareJson(ka[i]!, kb[i]!) || compareJson(a[ka[i]!]!, b[kb[i]!]!);
+  // Keys taken in sorted order one at a time, without sorting a copy: a handful
+  // of dimensions, compared for many pairs of rows at one instant.
+  for (let ka = nextKey(a, undefined), kb = nextKey(b, undefined); ; ka = nextKey(a, ka), kb = nextKey(b, kb)) {
+    if (ka === undefined || kb === undefined) return ka === kb ? 0 : ka === undefined ? 1 : -1;
+    const order = compareJson(ka, kb) || compareJson(a[ka]!, b[kb]!);
     if (order !== 0) return order;
   }
-  return ka.length === kb.length ? 0 : ka.length > kb.length ? -1 : 1;
+}
+
+/** The least key of `o` after `after` (all keys when undefined), in the order Array.prototype.sort gives strings. */
+function nextKey(o: Readonly<Record<string, string>>, after: string | undefined): string | undefined {
+  let least: string | undefined;
+  for (const key in o) if ((after === undefined || key > after) && (least === undefined || key < least)) least = key;
+  return least;
 }
 
 /** Compare two strings as their JSON texts compare, encoding them only where JSON escapes a character. */

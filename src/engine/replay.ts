@@ -9,7 +9,7 @@ import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
 import { Wallet } from "./wallet.js";
-import { canonicalOrder, idOrder, quantityOrder, shapeOrder } from "./canonical-order.js";
+import { canonicalOrder, idOrder, partsOrder, quantityOrder } from "./canonical-order.js";
 import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -257,7 +257,7 @@ export class Replay {
     const sa = held.shape[a]!, sb = held.shape[b]!;
     const qa = held.quantityNumber[a]!, qb = held.quantityNumber[b]!;
     return (
-      (sa === sb ? 0 : shapeOrder(rowKey(source, sa), rowKey(source, sb))) ||
+      (sa === sb ? 0 : partsOrder(source.accounts[sa]!, source.meters[sa]!, source.dimensions[sa]!, source.accounts[sb]!, source.meters[sb]!, source.dimensions[sb]!)) ||
       (qa === qb && qa >= 0 ? 0 : quantityOrder(held.quantity[a]!, held.quantity[b]!)) ||
       idOrder(held.eventId[a], held.eventId[b])
     );
@@ -295,6 +295,7 @@ export class Replay {
     const deferred = run.deferred;
     if (deferred.open && deferred.fits(units)) return true;
     if (deferred.open && !deferred.pending) return false;
+    if (!deferred.open) this.deferring.push(run);
     this.settleRun(run);
     let room = sub(run.wallet.balance(), 1n);
     const next = run.cycle.allowance.isZero() ? undefined : run.cycle.nextLevel(this.card.thresholds);
@@ -302,24 +303,23 @@ export class Replay {
     const low = run.cycle.lowBalanceRoom(run.wallet.balance(), run.terms.lowBalance ?? this.card.lowBalance);
     if (low !== undefined) room = min(room, low);
     deferred.start(this.units.within(room));
-    this.deferring.add(run);
     return deferred.fits(units);
   }
 
   /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
   private settleRun(run: AccountRun): void {
     const units = run.deferred.end();
-    this.deferring.delete(run);
     if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle.consume);
   }
 
   /** Before anything but a known row reads or moves a wallet. */
   private settleDeferred(): void {
     for (const run of this.deferring) this.settleRun(run);
+    this.deferring.length = 0;
   }
 
-  /** Runs with a room open. */
-  private readonly deferring = new Set<AccountRun>();
+  /** Runs with a room open, each once. */
+  private readonly deferring: AccountRun[] = [];
 
   /**
    * What a held row costs on the known path, where what earlier rows of its
@@ -907,10 +907,6 @@ export class Replay {
     if (!this.ledger) return;
     this.ledger({ at, account: run.id, type, meter, grant, dimensions: dims, quantity, amount, uncovered: this.scale.decimal(run.cycle.uncovered), balance: this.scale.decimal(run.wallet.balance()) });
   }
-}
-
-function rowKey(source: RowSource, shape: number): { account: string; meter: string; dimensions: Dimensions } {
-  return { account: source.accounts[shape]!, meter: source.meters[shape]!, dimensions: source.dimensions[shape]! };
 }
 
 /** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */
