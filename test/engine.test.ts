@@ -307,6 +307,19 @@ describe("rows of shapes", () => {
     expect([0, 1].map((i) => cycle(st, i).lines.filter((l) => l.meter === "visitor").map((l) => [l.events, s(l.amount)]))).toEqual([[[1, "0.25"]], [[1, "0.25"]]]);
   });
 
+  it("a unique item charged through one shape is not charged again through another in the same cycle", () => {
+    // The same end-user with and without a channel: two shapes, one item.
+    const st = both([
+      ["2026-01-02T00:00:00Z", "visitor", "1", { user: "u1", channel: "web" }],
+      ["2026-01-03T00:00:00Z", "visitor", "1", { user: "u1" }],
+      ["2026-02-01T00:00:00Z", "call", "1"],
+      ["2026-02-02T00:00:00Z", "visitor", "1", { user: "u1" }],
+      ["2026-02-03T00:00:00Z", "visitor", "1", { user: "u1", channel: "web" }],
+      ["2026-02-04T00:00:00Z", "visitor", "1", { user: "u1", channel: "web" }],
+    ]);
+    expect([0, 1].map((i) => cycle(st, i).lines.filter((l) => l.meter === "visitor").map((l) => [l.events, s(l.amount)]))).toEqual([[[1, "0.25"]], [[1, "0.25"]]]);
+  });
+
   it("a row that takes the wallet to exactly zero marks the credits exhausted at its instant", () => {
     // Past every warning level, on a top-up: only the balance bounds the rows' room.
     const st = both([

@@ -272,14 +272,14 @@ export class Replay {
     this.learn(shape);
   }
 
-  /** Whether the held rows from `first` to `end` can all take the known path at once, their runs' rooms holding them together. */
-  private allKnown(end: number, first = 0): boolean {
+  /** Whether the held rows from `start` to `end` can all take the known path at once, their runs' rooms holding them together. */
+  private allKnown(end: number, start = 0): boolean {
     const scratch = this.scratch;
-    for (let k = first; k < end; k++) {
-      const units = this.knownCost(k);
+    for (let k = start; k < end; k++) {
+      const units = this.knownCost(k, end - start === 1);
       if (units === undefined) return false;
       let spent = units;
-      for (let j = first; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = plusUnits(spent, scratch.units[j]!);
+      for (let j = start; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = plusUnits(spent, scratch.units[j]!);
       if (!this.room(this.runList[scratch.run[k]!]!, spent)) return false;
     }
     return true;
@@ -330,7 +330,7 @@ export class Replay {
    * Changes nothing. Such rows commute: each adds to counts and sums, and their
    * debits, taken in burn order, leave the same grants whatever their order.
    */
-  private knownCost(k: number): number | undefined {
+  private knownCost(k: number, alone: boolean): number | undefined {
     const held = this.held;
     const q = held.quantityNumber[k]!;
     if (q < 0 || held.eventId[k] !== undefined || this.ledger !== undefined) return undefined;
@@ -345,10 +345,11 @@ export class Replay {
     if (index !== run.cycle.index || index > this.throughCycle || this.nextPurchaseAt <= at || run.wallet.dueBy(at)) return undefined;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
+    scratch.item[k] = -1;
     if (how === UNIQUE_CHARGED) {
-      if (known.detail(shape) !== run.serial) return undefined;
       scratch.slot[k] = -1;
-      return (scratch.units[k] = 0);
+      if (known.detail(shape) === run.serial) return (scratch.units[k] = 0);
+      return alone ? this.newItemCost(k, shape, run) : undefined;
     }
     const count = (this.knownCounts[q] ??= this.book.quantity(held.quantity[k]!).count ?? -1);
     const units = count < 0 ? undefined : this.units.cost(count, known.detail(shape));
@@ -356,6 +357,31 @@ export class Replay {
     if (units === undefined || !run.cycle.hasSlot(slot)) return undefined;
     scratch.slot[k] = slot;
     scratch.count[k] = count;
+    scratch.quantity[k] = held.quantity[k]!;
+    return (scratch.units[k] = units);
+  }
+
+  /**
+   * The first row this cycle of a unique item's shape, alone at its instant (so
+   * that no other row of the item is priced beside it): free where another
+   * shape's row charged the item, else one unit at its price, as price() would
+   * charge it, where nothing but the credits could refuse it and its line is open.
+   */
+  private newItemCost(k: number, id: number, run: AccountRun): number | undefined {
+    const shape = this.shapes[id]!;
+    const target = shape.target;
+    if (target === undefined || !target.creditsOnly || this.card.precision.roundAt === "event" || !pricedByUnitAlone(shape.event.meter)) return undefined;
+    const scratch = this.scratch;
+    const { items, item } = this.shapeItem(shape, run);
+    scratch.item[k] = id;
+    if (items.has(item)) return (scratch.units[k] = 0);
+    const one = this.book.quantity(ONE);
+    const perCount = this.units.perCount(target.unit.exact);
+    const units = perCount === undefined ? undefined : this.units.cost(one.count!, perCount);
+    if (units === undefined || !run.cycle.hasSlot(target.slot!)) return undefined;
+    scratch.slot[k] = target.slot!;
+    scratch.count[k] = one.count!;
+    scratch.quantity[k] = ONE;
     return (scratch.units[k] = units);
   }
 
@@ -367,9 +393,16 @@ export class Replay {
     this.counts.priced++;
     this.lastCycle = Math.max(this.lastCycle, run.cycle.index);
     const slot = scratch.slot[k]!;
+    const id = scratch.item[k]!;
+    if (id >= 0) {
+      // A unique item's first row of its shape this cycle: the item is charged now, or was by another shape's row.
+      const shape = this.shapes[id]!;
+      if (slot >= 0) shape.items!.add(shape.item!);
+      this.known.charged(id, run.serial);
+    }
     if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
-    run.cycle.addToSlot(slot, this.held.quantity[k]!, scratch.count[k]!);
+    run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
   }
 
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
@@ -390,7 +423,7 @@ export class Replay {
   /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */
   private readonly knownCounts: number[] = [];
   /** What knownCost found of each held row, for priceKnown. */
-  private readonly scratch = { run: [] as number[], units: [] as number[], slot: [] as number[], count: [] as number[] };
+  private readonly scratch = { run: [] as number[], units: [] as number[], slot: [] as number[], count: [] as number[], quantity: [] as Decimal[], item: [] as number[] };
 
 
   private price(event: UsageEvent): void {
@@ -432,19 +465,7 @@ export class Replay {
       case "flow":
         return this.chargeFlow(run, meter, event, shape);
       case "unique": {
-        let items: Set<string>, item: string;
-        if (shape?.itemsCycle === run.cycle) {
-          items = shape.items!;
-          item = shape.item!;
-        } else {
-          items = run.cycle.uniqueItems(meter.key, meter.keyBy, event.dimensions);
-          item = event.dimensions[meter.keyBy[meter.keyBy.length - 1]!] ?? "";
-          if (shape) {
-            shape.items = items;
-            shape.item = item;
-            shape.itemsCycle = run.cycle;
-          }
-        }
+        const { items, item } = shape === undefined ? itemOf(run.cycle, meter, event.dimensions) : this.shapeItem(shape, run);
         if (items.has(item)) return;
         if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event, false, shape)) items.add(item);
         return;
@@ -454,6 +475,19 @@ export class Replay {
       case "gauge":
         return this.increase(run, meter, event);
     }
+  }
+
+  /** A unique meter's item of a shape, and the set of this cycle's that would hold it: kept on the shape for the cycle. */
+  private shapeItem(shape: Shape, run: AccountRun): { items: Set<string>; item: string } {
+    if (shape.itemsCycle !== run.cycle) {
+      const { meter } = shape.event;
+      if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
+      const { items, item } = itemOf(run.cycle, meter, shape.dimensions);
+      shape.items = items;
+      shape.item = item;
+      shape.itemsCycle = run.cycle;
+    }
+    return { items: shape.items!, item: shape.item! };
   }
 
   /** The event's shape, worked out at its first row; none for an event without one, or whose shape number does not match it. */
@@ -942,6 +976,11 @@ class KnownShapes {
     return this.table[STRIDE * shape + 3]!;
   }
 
+  /** A unique item's shape whose item the cycle of this serial holds. */
+  charged(shape: number, serial: number): void {
+    this.table[STRIDE * shape + 2] = serial;
+  }
+
   set(shape: number, how: number, run: number, detail: number, slot: number): void {
     const at = STRIDE * shape;
     if (at >= this.table.length) this.table = grown(this.table, Math.max(at + STRIDE, this.table.length * 2));
@@ -958,6 +997,10 @@ function grown(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
   const bigger = new Float64Array(length);
   bigger.set(array);
   return bigger;
+}
+
+function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" }, dims: Dimensions): { items: Set<string>; item: string } {
+  return { items: cycle.uniqueItems(meter.key, meter.keyBy, dims), item: dims[meter.keyBy[meter.keyBy.length - 1]!] ?? "" };
 }
 
 function lengthPrefixed(part: string): string {
