@@ -33,6 +33,8 @@ export const ALLOWED = new Set([
   "shape", "other", "held", "cyclesOpened",
   // statement lines by number (slots), events counted on them, and a table's fields a shape
   "slot", "slotEvents", "STRIDE",
+  // a batch of rows' first instant and first line, which its columns are offsets from
+  "base", "firstLine", "line",
 ]);
 
 /**

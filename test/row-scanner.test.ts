@@ -132,6 +132,16 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     await give(Buffer.from("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,4,r-1\n"), options(floopy));
   });
 
+  it("gives rows far apart in time or in lines their own instants and line numbers", async () => {
+    // A batch holds instants and lines as offsets from its first row's: a row past their range starts another batch.
+    const header = "timestamp,meter,quantity,project\n";
+    const bytes = Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p1\n2026-12-30T00:00:00Z,data_read,2,p1\n${"\n".repeat(70_000)}2026-12-31T00:00:00Z,data_read,3,p2\n1999-01-01T00:00:00Z,data_read,4,p2\n`);
+    const expected = await reference(bytes, options());
+    expect(expected).not.toBe("gave up");
+    expect((expected as { origin: { line: number } }[]).map((e) => e.origin.line)).toEqual([2, 3, 70_004, 70_005]);
+    expect(await scanned(bytes, [], options())).toEqual(expected);
+  });
+
   it("keeps byte-order marks inside cells and a column named __proto__ as the plain reader does", async () => {
     const same = async (text: string) => {
       const bytes = Buffer.from(text);

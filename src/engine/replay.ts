@@ -172,20 +172,20 @@ export class Replay {
       if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
       this.source = rows.source;
     }
-    const { count, at, shape, quantity, line, eventIds, otherQuantities } = rows;
+    const { count, base, at, shape, quantity, firstLine, line, eventIds, otherQuantities } = rows;
     const quantities = rows.source.quantities;
     const held = this.held;
     let other = 0;
     for (let i = 0; i < count; i++) {
-      const t = at[i]!;
+      const t = base + at[i]!;
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, line[i]!, t, eventIds?.[i]));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, firstLine + line[i]!, t, eventIds?.[i]));
         this.flush();
         this.instant = t;
       }
-      held.hold(shape[i]!, q, value, line[i]!, eventIds?.[i]);
+      held.hold(shape[i]!, q, value, firstLine + line[i]!, eventIds?.[i]);
     }
   }
 

@@ -25,12 +25,16 @@ export interface RowSource {
 export interface ShapedRows {
   readonly source: RowSource;
   readonly count: number;
-  readonly at: Float64Array;
+  /** Row i is at `base + at[i]`: milliseconds from the batch's first row's instant. */
+  readonly base: Instant;
+  readonly at: Int32Array;
   readonly shape: Int32Array;
   /** A number of `source.quantities`, or -1: the row's quantity is the next of `otherQuantities`. */
   readonly quantity: Int32Array;
   readonly otherQuantities: readonly Decimal[];
-  readonly line: Int32Array;
+  /** Row i is on line `firstLine + line[i]`. */
+  readonly firstLine: number;
+  readonly line: Uint16Array;
   /** Each row's event id, when the log has the column. */
   readonly eventIds: readonly (string | undefined)[] | undefined;
 }
@@ -53,16 +57,28 @@ export function rowEvents(rows: ShapedRows, number: (shape: number) => number = 
   let other = 0;
   for (let i = 0; i < rows.count; i++) {
     const q = rows.quantity[i]!;
-    const event = rowEvent(rows.source, rows.shape[i]!, q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!, rows.line[i]!, rows.at[i]!, rows.eventIds?.[i]);
+    const event = rowEvent(rows.source, rows.shape[i]!, q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!, lineOf(rows, i), instantOf(rows, i), rows.eventIds?.[i]);
     event.shape = number(event.shape!);
     events.push(event);
   }
   return events;
 }
 
-/** The instants of a batch's rows or events, in order. */
-export function instantsOf(batch: UsageBatch): ArrayLike<Instant> {
-  return isRows(batch) ? batch.at.subarray(0, batch.count) : batch.map((e) => e.at);
+export function instantOf(rows: ShapedRows, i: number): Instant {
+  return rows.base + rows.at[i]!;
+}
+
+export function lineOf(rows: ShapedRows, i: number): number {
+  return rows.firstLine + rows.line[i]!;
+}
+
+/** How many rows or events a batch holds, and the instant of each. */
+export function sizeOf(batch: UsageBatch): number {
+  return isRows(batch) ? batch.count : batch.length;
+}
+
+export function instantIn(batch: UsageBatch, i: number): Instant {
+  return isRows(batch) ? instantOf(batch, i) : batch[i]!.at;
 }
 
 /** Rows of one instant, held until the next instant shows they are all in: a handful, kept in arrays reused from one instant to the next. */

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { calendarFor, type AccountSettings } from "../account/account.js";
 import { OutOfOrder, Replay } from "../engine/replay.js";
-import { instantsOf, isRows, type UsageBatch } from "../engine/rows.js";
+import { instantIn, instantOf, isRows, sizeOf, type UsageBatch } from "../engine/rows.js";
 import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
@@ -126,8 +126,7 @@ class Watched implements UsageBatches {
       next: async () => {
         const next = await this.source.next();
         if (!next.done) {
-          const instants = instantsOf(this.last);
-          for (let i = 0; i < instants.length; i++) this.latest = Math.max(this.latest, instants[i]!);
+          for (let i = 0; i < sizeOf(this.last); i++) this.latest = Math.max(this.latest, instantIn(this.last, i));
           this.last = next.value;
         }
         return next;
@@ -141,10 +140,10 @@ class Watched implements UsageBatches {
 
   async restInOrder(): Promise<boolean> {
     const ordered = (batch: UsageBatch) => {
-      const instants = instantsOf(batch);
-      for (let i = 0; i < instants.length; i++) {
-        if (instants[i]! < this.latest) return false;
-        this.latest = instants[i]!;
+      for (let i = 0; i < sizeOf(batch); i++) {
+        const at = instantIn(batch, i);
+        if (at < this.latest) return false;
+        this.latest = at;
       }
       return true;
     };
@@ -177,7 +176,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
   if (Symbol.asyncIterator in events) {
     for await (const batch of events) {
       if (!isRows(batch)) for (const event of batch) push(event);
-      else if (batch.count > 0) (replay ??= start(batch.at[0])).pushRows(batch);
+      else if (batch.count > 0) (replay ??= start(instantOf(batch, 0))).pushRows(batch);
     }
   } else {
     for (const event of events) push(event);

@@ -178,8 +178,8 @@ async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>): As
 function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
   shapes.add(batch.shapeCells);
   for (const text of batch.quantities) shapes.quantities.push(quantityFrom(text));
-  const { count, at, shape, quantity, line, eventIds } = batch;
-  return { source: shapes, count, at, shape, quantity, line, eventIds, otherQuantities: batch.quantityTexts.map(quantityFrom) };
+  const { count, base, at, shape, quantity, firstLine, line, eventIds } = batch;
+  return { source: shapes, count, base, at, shape, quantity, firstLine, line, eventIds, otherQuantities: batch.quantityTexts.map(quantityFrom) };
 }
 
 /** The scanner has checked the text: an empty cell is one event, as the plain reader takes it. */
@@ -207,8 +207,12 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
   yield { kind: "end" };
 }
 
-/** Batches the worker may send ahead of the replay: enough to keep both threads busy, few enough to bound memory. */
-const AHEAD = 16;
+/**
+ * Batches the worker may send ahead of the replay: a million rows, about 12 MB,
+ * enough for either thread to run on through the other's slower stretches (a
+ * cycle's first rows are slow on the main thread, the rest on the worker).
+ */
+const AHEAD = 128;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.

@@ -101,16 +101,21 @@ export function replayRows(c: RateCard, evs: readonly UsageEvent[], options: Run
   });
   const r = replayer(c, options);
   for (let from = 0, b = 0; from < rows.length; b++) {
-    const part = rows.slice(from, from + Math.max(1, sizes[Math.min(b, sizes.length - 1)]!));
+    // A batch's instants are offsets from its first row's, as the scanner's: it ends before a row too far on.
+    let end = from + 1;
+    while (end < Math.min(rows.length, from + Math.max(1, sizes[Math.min(b, sizes.length - 1)]!)) && Math.abs(rows[end]!.e.at - rows[from]!.e.at) < 2 ** 31) end++;
+    const part = rows.slice(from, end);
     from += part.length;
     r.pushRows({
       source,
       count: part.length,
-      at: Float64Array.from(part.map((x) => x.e.at)),
+      base: part[0]!.e.at,
+      at: Int32Array.from(part.map((x) => x.e.at - part[0]!.e.at)),
       shape: Int32Array.from(part.map((x) => x.shape)),
       quantity: Int32Array.from(part.map((x) => x.quantity)),
       otherQuantities: part.filter((x) => x.quantity < 0).map((x) => x.e.quantity),
-      line: Int32Array.from(part.map((x) => x.e.origin.line)),
+      firstLine: part[0]!.e.origin.line,
+      line: Uint16Array.from(part.map((x) => x.e.origin.line - part[0]!.e.origin.line)),
       eventIds: part.some((x) => x.e.eventId !== undefined) ? part.map((x) => x.e.eventId) : undefined,
     });
   }
