@@ -340,6 +340,15 @@ describe("rows of shapes", () => {
     expect(cycle(st).alerts).toEqual([{ kind: "low_balance", level: new Decimal(95), at: instant("2026-01-03T00:00:00Z") }]);
   });
 
+  it("a free row after an expiry left the balance below the low-balance level sets the alert off", () => {
+    const st = both([
+      ["2026-01-02T00:00:00Z", "call", "1"],
+      ["2026-01-11T00:00:00Z", "call", "10"],
+      ["2026-01-12T00:00:00Z", "call", "0"],
+    ], { plan: "small", subscriptionEnd: "2026-01-10T00:00:00Z", purchases: [{ kind: "addon", amount: "10", at: "2026-01-01T00:00:00Z" }], terms: { allowance: new Decimal(1), lowBalance: new Decimal(5) } });
+    expect(cycle(st).alerts).toEqual([{ kind: "low_balance", level: new Decimal(5), at: instant("2026-01-12T00:00:00Z") }]);
+  });
+
   it("a row past the statement's last cycle is refused as its event is", () => {
     const specs: Parameters<typeof events>[0] = [["2026-01-02T00:00:00Z", "call", "1"], ["2026-01-03T00:00:00Z", "call", "1"], ["2026-02-03T00:00:00Z", "call", "1"]];
     const options = { through: "2026-01-20T00:00:00Z", purchases: [{ kind: "topup", amount: "5", at: "2026-02-01T12:00:00Z" }] };

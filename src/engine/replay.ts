@@ -302,6 +302,9 @@ export class Replay {
     if (next !== undefined) room = min(room, sub(sub(next.credits, run.cycle.consumedTowardAllowance()), 1n));
     const low = run.cycle.lowBalanceRoom(run.wallet.balance(), run.terms.lowBalance ?? this.card.lowBalance);
     if (low !== undefined) room = min(room, low);
+    // A bound already passed (an expiry left the balance below the low-balance
+    // level, say) leaves no room: even a free row goes the full way, to set it off.
+    if (room < NO_CREDITS) return false;
     deferred.start(this.units.within(room));
     return deferred.fits(units);
   }
