@@ -54,9 +54,8 @@ interface Shape {
   itemsCycle: OpenCycle | undefined;
 }
 
-/** Where a usage charge of `meter` goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
+/** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
 interface ChargeTarget {
-  readonly meter: Meter;
   readonly unit: UnitPrice;
   readonly pool: string;
   readonly category: string;
@@ -255,10 +254,9 @@ export class Replay {
     const held = this.held;
     const source = this.source!;
     const sa = held.shape[a]!, sb = held.shape[b]!;
-    const qa = held.quantityNumber[a]!, qb = held.quantityNumber[b]!;
     return (
       (sa === sb ? 0 : partsOrder(source.accounts[sa]!, source.meters[sa]!, source.dimensions[sa]!, source.accounts[sb]!, source.meters[sb]!, source.dimensions[sb]!)) ||
-      (qa === qb && qa >= 0 ? 0 : quantityOrder(held.quantity[a]!, held.quantity[b]!)) ||
+      quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
       idOrder(held.eventId[a], held.eventId[b])
     );
   }
@@ -336,7 +334,7 @@ export class Replay {
   private knownCost(k: number, alone: boolean): number | undefined {
     const held = this.held;
     const q = held.quantityNumber[k]!;
-    if (q < 0 || held.eventId[k] !== undefined || this.ledger !== undefined) return undefined;
+    if (q < 0 || held.eventId[k] !== undefined) return undefined;
     const known = this.known;
     const shape = held.shape[k]!;
     const how = known.how(shape);
@@ -373,7 +371,7 @@ export class Replay {
   private newItemCost(k: number, id: number, run: AccountRun): number | undefined {
     const shape = this.shapes[id]!;
     const target = shape.target;
-    if (target === undefined || !target.creditsOnly || this.card.precision.roundAt === "event" || !pricedByUnitAlone(shape.event.meter)) return undefined;
+    if (target === undefined || !this.chargedByUnits(target, shape.event.meter)) return undefined;
     const scratch = this.scratch;
     const { items, item } = this.shapeItem(shape, run);
     scratch.item[k] = id;
@@ -411,16 +409,22 @@ export class Replay {
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
   private learn(id: number): void {
     const shape = this.shapes[id];
-    if (shape === undefined || shape.event.role !== "charge") return;
+    // A ledger wants an entry a charge: with one, every row goes the full way.
+    if (shape === undefined || shape.event.role !== "charge" || this.ledger !== undefined) return;
     const { meter } = shape.event;
     const { run } = shape;
     if (meter.aggregation === "unique") {
       const charged = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!);
       this.known.set(id, UNIQUE_CHARGED, run.ordinal, charged ? run.serial : 0, -1);
-    } else if (meter.aggregation === "flow" && shape.target?.creditsOnly && this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter)) {
+    } else if (meter.aggregation === "flow" && shape.target !== undefined && this.chargedByUnits(shape.target, meter)) {
       const perCount = this.units.perCount(shape.target.unit.exact);
       if (perCount !== undefined) this.known.set(id, COVERED_FLOW, run.ordinal, perCount, shape.target.slot!);
     }
+  }
+
+  /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits: what a known row may cost. */
+  private chargedByUnits(target: ChargeTarget, meter: Meter): boolean {
+    return target.creditsOnly && this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter);
   }
 
   /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */
@@ -694,7 +698,7 @@ export class Replay {
   private target(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, unit: UnitPrice, shape: Shape | undefined): ChargeTarget {
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
-    if (shape === undefined) return { meter, unit, pool, category, slot: undefined, creditsOnly: false };
+    if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
     const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text].map(lengthPrefixed).join("");
     let slot = this.slots.get(line);
@@ -702,7 +706,7 @@ export class Replay {
     const creditsOnly = this.creditsOnly(run, meter, dims);
     const key = `${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
-    if (target === undefined) this.targets.set(key, (target = { meter, unit, pool, category, slot, creditsOnly }));
+    if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
     return target;
   }
 

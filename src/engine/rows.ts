@@ -18,7 +18,7 @@ export interface RowSource {
 
 /**
  * Usage rows as columns of numbers, as the row scanner reads them: the i-th row
- * is at `at[i]`, of shape `shape[i]` of its source. A replay reads them without
+ * is at `base + at[i]`, of shape `shape[i]` of its source. A replay reads them without
  * making an event of each row, and makes one only for a row it must work out
  * in full; either way the result is the one its events would give.
  */
