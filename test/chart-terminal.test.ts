@@ -4,12 +4,12 @@ import { resolveAccount } from "../src/account/account.js";
 import type { LedgerEntry, Statement } from "../src/engine/types.js";
 import { loadAccount, loadCardFor } from "../src/inputs.js";
 import { sum } from "../src/money.js";
-import { BurnLedger } from "../src/render/chart-ledger.js";
-import { glyphsFor } from "../src/render/chart-glyphs.js";
-import { burnDowns } from "../src/render/chart-series.js";
-import { statementCharts } from "../src/render/chart-terminal.js";
-import type { RenderContext } from "../src/render/context.js";
-import { replayFiles } from "../src/usage/replay-files.js";
+import { BurnLedger } from "../src/render/charts/ledger.js";
+import { glyphsFor } from "../src/render/charts/glyphs.js";
+import { burnDowns } from "../src/render/charts/series.js";
+import { statementCharts } from "../src/render/charts/terminal.js";
+import type { RenderContext } from "../src/render/shared/context.js";
+import { replayFiles } from "../src/replay/replay-files.js";
 
 const UTF8 = glyphsFor({ LANG: "en_GB.UTF-8" });
 const ASCII = glyphsFor({ LANG: "C" });

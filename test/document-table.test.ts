@@ -1,7 +1,7 @@
 import { Chalk } from "chalk";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { drawTable } from "../src/render/document.js";
+import { drawTable } from "../src/render/shared/document.js";
 
 // A statement of a large log is drawn as many borderless tables of a few hundred
 // rows; together they must print exactly as one table of every row would.

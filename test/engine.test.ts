@@ -3,7 +3,7 @@ import { OutOfOrder } from "../src/engine/replay.js";
 import type { CycleStatement, LedgerEntry } from "../src/engine/types.js";
 import { Calendar, Zone, formatInstant } from "../src/time.js";
 import { Decimal } from "../src/money.js";
-import { statementJson } from "../src/render/statement-json.js";
+import { statementJson } from "../src/render/statement/json.js";
 import { card, events, instant, replay, replayRows, UTC } from "./helpers/engine.js";
 
 const C = card();

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { escapeHtml } from "../src/render/html-page.js";
+import { escapeHtml } from "../src/render/shared/html-page.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 const STATEMENT = ["statement", "--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv"];

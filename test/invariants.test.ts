@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Statement, UsageEvent } from "../src/engine/types.js";
 import { Decimal, ZERO } from "../src/money.js";
-import { statementJson } from "../src/render/statement-json.js";
+import { statementJson } from "../src/render/statement/json.js";
 import { burnrate } from "./helpers/cli.js";
 import { card, events, replay, replayRows, TEST_CARD, type EventSpec } from "./helpers/engine.js";
 

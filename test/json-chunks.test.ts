@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../src/money.js";
-import { jsonChunks } from "../src/render/json-chunks.js";
+import { jsonChunks } from "../src/render/shared/json-chunks.js";
 
 const written = (value: unknown, long?: number) => [...jsonChunks(value, long)].join("");
 

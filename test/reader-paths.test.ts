@@ -3,9 +3,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveAccount } from "../src/account/account.js";
 import { loadAccount, loadCardFor } from "../src/inputs.js";
-import { statementJson } from "../src/render/statement-json.js";
+import { statementJson } from "../src/render/statement/json.js";
 import { NeedsFullParser } from "../src/usage/plain-csv.js";
-import { mappingResolver, replayFiles, type Reader } from "../src/usage/replay-files.js";
+import { mappingResolver, replayFiles, type Reader } from "../src/replay/replay-files.js";
 import { scanUsage } from "../src/usage/scanned-events.js";
 import { ROOT } from "./helpers/cli.js";
 

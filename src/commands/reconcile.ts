@@ -5,15 +5,15 @@ import { parsePlainDecimal, type Decimal } from "../money.js";
 import { emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
-import type { RenderContext } from "../render/context.js";
-import { toMarkdown, toTerminal } from "../render/document.js";
-import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
-import { reconcileHtml } from "../render/html-reconcile.js";
-import { reconcileCsv } from "../render/reconcile-csv.js";
-import { reconcileJson } from "../render/reconcile-json.js";
-import { reconcileBlocks } from "../render/reconcile-report.js";
+import type { RenderContext } from "../render/shared/context.js";
+import { toMarkdown, toTerminal } from "../render/shared/document.js";
+import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
+import { reconcileHtml } from "../render/reconcile/html.js";
+import { reconcileCsv } from "../render/reconcile/csv.js";
+import { reconcileJson } from "../render/reconcile/json.js";
+import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
-import { render } from "../render/reporters.js";
+import { render } from "../render/shared/reporters.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;

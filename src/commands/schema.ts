@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { UserError, shown } from "../errors.js";
 import { emit, writeAtomically } from "../output.js";
-import { json } from "../render/format.js";
+import { json } from "../render/shared/format.js";
 import { SCHEMAS } from "../schemas/registry.js";
 
 export interface SchemaOptions {

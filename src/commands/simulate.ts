@@ -3,18 +3,18 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { UserError, shown } from "../errors.js";
 import { emit, writeAtomically } from "../output.js";
-import type { RenderContext } from "../render/context.js";
-import { toMarkdown, toTerminal } from "../render/document.js";
-import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
-import { simulationHtml } from "../render/html-simulation.js";
-import { simulationCsv } from "../render/simulation-csv.js";
-import { simulationJson } from "../render/simulation-json.js";
-import { simulationBlocks } from "../render/simulation-report.js";
+import type { RenderContext } from "../render/shared/context.js";
+import { toMarkdown, toTerminal } from "../render/shared/document.js";
+import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
+import { simulationHtml } from "../render/simulate/html.js";
+import { simulationCsv } from "../render/simulate/csv.js";
+import { simulationJson } from "../render/simulate/json.js";
+import { simulationBlocks } from "../render/simulate/report.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
 import { Calendar } from "../time.js";
-import { render } from "../render/reporters.js";
+import { render } from "../render/shared/reporters.js";
 
 export interface SimulateOptions {
   card?: string;

@@ -4,11 +4,11 @@ import { isTestsFile, loadSuite, testsFileFor } from "../cardtest/suite.js";
 import { Finding, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import { emit } from "../output.js";
-import { reportFormat } from "../render/check-format.js";
-import { cardtestJson } from "../render/cardtest-json.js";
-import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/cardtest-report.js";
-import { colorFor, json } from "../render/format.js";
-import { render } from "../render/reporters.js";
+import { reportFormat } from "../render/shared/report-format.js";
+import { cardtestJson } from "../render/test/json.js";
+import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/test/report.js";
+import { colorFor, json } from "../render/shared/format.js";
+import { render } from "../render/shared/reporters.js";
 
 export interface TestOptions {
   format?: string;

@@ -2,7 +2,7 @@ import type { AccountSettings } from "../account/account.js";
 import type { RateCard } from "../ratecard/types.js";
 import { ZERO, formatExact, type Decimal } from "../money.js";
 import { Zone, type Calendar, type Instant } from "../time.js";
-import type { UsageInput } from "../usage/replay-files.js";
+import type { UsageInput } from "../replay/replay-files.js";
 import type { Aligner, PlacedCharge } from "./align.js";
 import { agrees, classify, type Verdict } from "./classify.js";
 import { replayRetimed } from "./replay-retimed.js";

@@ -6,7 +6,7 @@ import { UserError } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar } from "../time.js";
-import { replayFiles, type UsageInput } from "../usage/replay-files.js";
+import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
 import { classify, type Verdict } from "./classify.js";

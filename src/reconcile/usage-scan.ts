@@ -4,7 +4,7 @@ import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Calendar, Instant } from "../time.js";
 import { readUsage } from "../usage/read.js";
-import { mappingResolver, type UsageInput } from "../usage/replay-files.js";
+import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import type { Aligner } from "./align.js";
 
 /** A flow event near a cycle boundary: what moving it across would move. */

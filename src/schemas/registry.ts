@@ -1,7 +1,7 @@
 import { accountCodec } from "../account/account.js";
 import { testsCodec } from "../cardtest/schema.js";
 import { cardCodec, priceTreeSchema } from "../ratecard/schema.js";
-import { simulationSchema } from "../render/simulation-schema.js";
+import { simulationSchema } from "./simulation.js";
 import { scenarioCodec } from "../scenario/schema.js";
 import { mappingCodec } from "../usage/mapping.js";
 import { schemaDocument, type JsonSchema } from "../yaml/codec.js";

@@ -1,0 +1,16 @@
+import { glyphsFor } from "./glyphs.js";
+import type { TerminalChartSettings } from "./terminal.js";
+import type { Format } from "../shared/format.js";
+
+/** A chart reads well in 80 columns; a wider terminal gains nothing but longer bars. */
+const CHART_WIDTH = 80;
+
+/**
+ * Whether the statement table gets its charts under it, and how to draw them:
+ * only for people, so only a table on a terminal, never into a file or a pipe,
+ * and not with `--no-chart`.
+ */
+export function terminalChart(options: { chart?: boolean; output?: string }, format: Format): TerminalChartSettings | undefined {
+  if (options.chart === false || options.output !== undefined || format !== "table" || !process.stdout.isTTY) return undefined;
+  return { width: Math.min(CHART_WIDTH, process.stdout.columns || CHART_WIDTH), glyphs: glyphsFor(process.env) };
+}

@@ -1,0 +1,42 @@
+import type { ChalkInstance } from "chalk";
+import { formatLocation } from "../../errors.js";
+import { countBySeverity, type CheckedFile } from "../../lint/finding.js";
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function checkSummary(files: number, counts: { errors: number; warnings: number }): string {
+  return `${plural(files, "file")} checked: ${plural(counts.errors, "error")}, ${plural(counts.warnings, "warning")}`;
+}
+
+/** Compiler-style: one line per finding, `file:line:col: severity [rule] message`, its fix below. */
+export function checkText(files: readonly CheckedFile[], color: ChalkInstance): string {
+  const out: string[] = [];
+  for (const f of files) {
+    const what = f.subject ? ` (${f.subject})` : "";
+    if (f.findings.length === 0) {
+      out.push(`${color.green("ok")}   ${f.file}${what}`);
+      continue;
+    }
+    const failed = f.findings.some((x) => x.severity === "error");
+    out.push(`${failed ? color.red("FAIL") : color.yellow("warn")} ${f.file}${what}`);
+    for (const x of f.findings) {
+      const severity = x.severity === "error" ? color.red.bold("error") : color.yellow.bold("warning");
+      out.push(`  ${formatLocation(x.location)}: ${severity} [${x.rule}] ${x.message}`);
+      out.push(`    ${color.dim(`fix: ${x.fix}`)}`);
+    }
+  }
+  out.push("", checkSummary(files.length, countBySeverity(files)));
+  return `${out.join("\n")}\n`;
+}
+
+export function checkMarkdown(files: readonly CheckedFile[]): string {
+  const counts = countBySeverity(files);
+  const out = [`### burnrate check: ${checkSummary(files.length, counts)}`, ""];
+  const cell = (t: string) => t.replace(/\|/g, "\\|");
+  const rows = files.flatMap((f) => f.findings);
+  if (rows.length > 0) {
+    out.push("| | Where | Rule | Finding | Fix |", "| --- | --- | --- | --- | --- |");
+    for (const x of rows) out.push(`| ${x.severity} | \`${cell(formatLocation(x.location))}\` | ${x.rule} | ${cell(x.message)} | ${cell(x.fix)} |`);
+  }
+  return `${out.join("\n").replace(/\n+$/, "")}\n`;
+}

@@ -1,0 +1,47 @@
+import type { CardChange } from "../../costdiff/card-changes.js";
+import { delta, deltaPercent, totalsBy, type Totals } from "../../costdiff/compare.js";
+import type { CostDiff } from "../../costdiff/diff.js";
+import { formatExact } from "../../money.js";
+import type { RateCard } from "../../ratecard/types.js";
+import { formatInstant } from "../../time.js";
+
+const cardRef = (c: RateCard) => ({ file: c.file, provider: c.provider, version: c.version });
+
+function amounts(t: Totals): { old: string; new: string; delta: string; delta_percent: string | null } {
+  const p = deltaPercent(t);
+  return { old: formatExact(t.old), new: formatExact(t.new), delta: formatExact(delta(t)), delta_percent: p === undefined ? null : formatExact(p) };
+}
+
+export function cardChangeJson(c: CardChange): object {
+  return { change: c.change, what: c.what, path: c.path, old: c.old ?? null, new: c.new ?? null, file: c.location.file, line: c.location.line, column: c.location.column };
+}
+
+/** `burnrate.diff/v1` (SPEC 4): totals, then every account, meter, cycle and (cycle, account, meter) with old and new amounts. */
+export function diffJson(d: CostDiff): object {
+  const { comparison: cmp } = d;
+  const total = amounts(cmp.total);
+  return {
+    schema: "burnrate.diff/v1",
+    base: cardRef(d.base),
+    card: cardRef(d.card),
+    usage: d.usage,
+    unit: d.card.unit,
+    base_total: total.old,
+    card_total: total.new,
+    total_delta: total.delta,
+    total_delta_percent: total.delta_percent,
+    fail_over: d.failOver === undefined ? null : { percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded },
+    accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
+    meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
+    cycles: cmp.cycles.map((c) => ({
+      account: c.account,
+      start: formatInstant(c.start),
+      end: formatInstant(c.end),
+      ...amounts(c),
+      old_rejected: c.oldRejected,
+      new_rejected: c.newRejected,
+    })),
+    changes: cmp.rows.map((r) => ({ cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter, ...amounts(r) })),
+    card_changes: d.cardChanges.map(cardChangeJson),
+  };
+}

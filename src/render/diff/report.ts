@@ -1,0 +1,176 @@
+import type { CardChange } from "../../costdiff/card-changes.js";
+import { delta, deltaPercent, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
+import type { CostDiff } from "../../costdiff/diff.js";
+import { formatLocation } from "../../errors.js";
+import { formatExact, formatFixed, type Decimal } from "../../money.js";
+import type { Block } from "../shared/document.js";
+import { toMarkdown } from "../shared/document.js";
+import { credits } from "../shared/numbers.js";
+
+/** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
+const MAX_COMMENT_ROWS = 50;
+
+/** Lets a workflow find its earlier comment and update it instead of adding another. */
+export const COMMENT_MARKER = "<!-- burnrate-diff -->";
+
+class Figures {
+  constructor(private readonly d: CostDiff) {}
+
+  amount(value: Decimal): string {
+    return credits(value, this.d.card.precision.display, this.d.card.precision.rounding);
+  }
+
+  signed(value: Decimal): string {
+    return `${value.gt(0) ? "+" : ""}${this.amount(value)}`;
+  }
+
+  percent(t: Totals): string {
+    const p = deltaPercent(t);
+    if (p === undefined) return "new";
+    return `${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}%`;
+  }
+
+  change(t: Totals): string {
+    const d = delta(t);
+    return d.isZero() ? "0" : `${this.signed(d)} (${this.percent(t)})`;
+  }
+
+  cycle(start: number): string {
+    return this.d.zone.localDate(start);
+  }
+}
+
+const cardName = (d: CostDiff, which: "base" | "card") => `${d[which].provider} ${d[which].version}`;
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function diffSummary(d: CostDiff): string {
+  const f = new Figures(d);
+  const t = d.comparison.total;
+  const accounts = new Set(d.comparison.cycles.map((c) => c.account)).size;
+  const cycles = new Set(d.comparison.cycles.map((c) => c.start)).size;
+  const scope = `for ${plural(accounts, "account")} over ${plural(cycles, "cycle")}`;
+  const change = delta(t);
+  if (change.isZero()) return `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.`;
+  return `${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.`;
+}
+
+function gate(d: CostDiff): string | undefined {
+  if (!d.failOver) return undefined;
+  const limit = `${formatExact(d.failOver.percent)}%`;
+  return d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit}.` : `Within the --fail-over limit of ${limit}.`;
+}
+
+type TableBlock = Extract<Block, { kind: "table" }>;
+
+const changedRows = (d: CostDiff) => d.comparison.rows.filter((r) => !delta(r).isZero());
+
+function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefined): TableBlock {
+  const f = new Figures(d);
+  return {
+    kind: "table", title,
+    head: ["Account", "Cycle", "Meter", "Old", "New", "Change"],
+    align: ["left", "left", "left", "right", "right", "right"],
+    rows: rows.map((r) => [r.account, f.cycle(r.start), r.meter, f.amount(r.old), f.amount(r.new), f.change(r)]),
+  };
+}
+
+function totalsTable(d: CostDiff, label: string, totals: Map<string, Totals>): TableBlock {
+  const f = new Figures(d);
+  const all = d.comparison.total;
+  return {
+    kind: "table",
+    head: [label, "Old", "New", "Change"],
+    align: ["left", "right", "right", "right"],
+    rows: [...[...totals].map(([k, t]) => [k, f.amount(t.old), f.amount(t.new), f.change(t)]), ["Total", f.amount(all.old), f.amount(all.new), f.change(all)]],
+    emphasis: [totals.size],
+  };
+}
+
+function cyclesTable(d: CostDiff): TableBlock {
+  const f = new Figures(d);
+  return {
+    kind: "table",
+    head: ["Account", "Cycle", "Old", "New", "Change", "Rejected events"],
+    align: ["left", "left", "right", "right", "right", "right"],
+    rows: d.comparison.cycles.map((c) => [c.account, f.cycle(c.start), f.amount(c.old), f.amount(c.new), f.change(c), c.oldRejected === c.newRejected ? String(c.newRejected) : `${c.oldRejected} → ${c.newRejected}`]),
+  };
+}
+
+function cardChangesTable(changes: readonly CardChange[], title: string | undefined): TableBlock {
+  return {
+    kind: "table", title,
+    head: ["Change", "Path", "Old", "New", "Where"],
+    align: ["left", "left", "right", "right", "left"],
+    rows: changes.map((c) => [c.what === "setting" ? c.change : `${c.what} ${c.change}`, c.path, c.old ?? "", c.new ?? "", formatLocation(c.location)]),
+  };
+}
+
+interface Section {
+  title: string;
+  block: TableBlock;
+}
+
+/** The breakdowns, each a table: what changed, then per meter, account and cycle, then the card's own edits. */
+function sections(d: CostDiff): Section[] {
+  const out: Section[] = [];
+  const changed = changedRows(d);
+  if (changed.length > 0) out.push({ title: "Changed lines", block: rowsTable(d, changed, undefined) });
+  out.push({ title: "By meter", block: totalsTable(d, "Meter", totalsBy(d.comparison.rows, (r) => r.meter)) });
+  out.push({ title: "By account", block: totalsTable(d, "Account", totalsBy(d.comparison.rows, (r) => r.account)) });
+  out.push({ title: "By cycle", block: cyclesTable(d) });
+  if (d.cardChanges.length > 0) out.push({ title: "Card changes", block: cardChangesTable(d.cardChanges, undefined) });
+  return out;
+}
+
+/** The full report, for a terminal. */
+export function diffBlocks(d: CostDiff): Block[] {
+  const f = new Figures(d);
+  const t = d.comparison.total;
+  const gateText = gate(d);
+  const blocks: Block[] = [
+    { kind: "heading", level: 1, text: `Cost diff: ${cardName(d, "base")} → ${cardName(d, "card")}` },
+    {
+      kind: "facts",
+      rows: [
+        ["Base card", d.base.file],
+        ["New card", d.card.file],
+        ["Usage", d.usage.join(", ")],
+        [`Total ${d.card.unit}`, `${f.amount(t.old)} → ${f.amount(t.new)}, ${f.change(t)}`],
+      ],
+    },
+    { kind: "note", text: diffSummary(d) },
+  ];
+  if (gateText) blocks.push({ kind: "note", text: gateText });
+  for (const s of sections(d)) blocks.push({ kind: "heading", level: 2, text: s.title }, s.block);
+  if (d.cardChanges.length === 0) blocks.push({ kind: "note", text: "No change in the card itself: the two cards price the same way." });
+  return blocks;
+}
+
+/**
+ * A pull-request comment in the manner of infracost's: one line that says what
+ * the change costs, the lines that changed, the card edits that caused them,
+ * and everything else folded away.
+ */
+export function diffMarkdown(d: CostDiff): string {
+  const gateText = gate(d);
+  const changed = changedRows(d);
+  const out: string[] = [
+    COMMENT_MARKER,
+    `### burnrate: ${cardName(d, "base")} → ${cardName(d, "card")}`,
+    "",
+    `${d.failOver?.exceeded ? "**Over the limit.** " : ""}${diffSummary(d)}${gateText ? ` ${gateText}` : ""}`,
+    "",
+  ];
+  if (changed.length > 0) {
+    out.push(toMarkdown([rowsTable(d, changed.slice(0, MAX_COMMENT_ROWS), undefined)]).trimEnd(), "");
+    if (changed.length > MAX_COMMENT_ROWS) out.push(`_${changed.length - MAX_COMMENT_ROWS} more changed lines in \`burnrate diff --format json\`._`, "");
+  }
+  if (d.cardChanges.length > 0) {
+    out.push(`<details><summary>${plural(d.cardChanges.length, "change")} in the card</summary>`, "", toMarkdown([cardChangesTable(d.cardChanges, undefined)]).trimEnd(), "", "</details>", "");
+  } else {
+    out.push("No change in the card itself.", "");
+  }
+  const detail = sections(d).filter((s) => s.title !== "Changed lines" && s.title !== "Card changes").map((s): TableBlock => ({ ...s.block, title: s.title }));
+  out.push("<details><summary>Per meter, account and cycle</summary>", "", toMarkdown(detail).trimEnd(), "", "</details>");
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,31 @@
+import { formatExact, formatFixed } from "../../money.js";
+import type { Simulation } from "../../scenario/simulate.js";
+import { formatInstant } from "../../time.js";
+import { csvText, Exact, type Cell } from "../shared/csv.js";
+
+/** One row per plan and cycle, for a spreadsheet that compares plans month by month. */
+export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}): string {
+  const header = ["plan", "rank", "covers", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events", "topup_needed", "money"];
+  const rows: Cell[][] = [];
+  for (const p of sim.plans) {
+    const rank = sim.ranking.indexOf(p);
+    for (const c of p.cycles) {
+      rows.push([
+        p.plan.key,
+        rank < 0 ? "" : rank + 1,
+        p.covers ? "yes" : "no",
+        formatInstant(c.start),
+        formatInstant(c.end),
+        new Exact(formatExact(c.allowance)),
+        new Exact(formatExact(c.total)),
+        new Exact(c.allowance.isZero() ? "" : formatFixed(c.total.mul(100).div(c.allowance), 2)),
+        c.runsOutAt === undefined ? "" : formatInstant(c.runsOutAt),
+        new Exact(formatExact(c.graceUsed)),
+        c.rejected.reduce((n, r) => n + r.events, 0),
+        new Exact(formatExact(c.topupNeeded)),
+        new Exact(formatExact(c.money)),
+      ]);
+    }
+  }
+  return csvText(header, rows, options);
+}

@@ -1,0 +1,86 @@
+import { formatExact, formatFixed, type Decimal } from "../../money.js";
+import type { CycleResult, Percentiles, PlanResult, SampledPlan, Simulation } from "../../scenario/simulate.js";
+import { formatInstant, type Instant } from "../../time.js";
+
+/** The JSON contract of SPEC 4, `burnrate.simulation/v1`: amounts as decimal strings, the scenario's plan first. */
+export function simulationJson(sim: Simulation): object {
+  const { scenario } = sim;
+  const { card } = scenario;
+  return {
+    schema: "burnrate.simulation/v1",
+    card: { provider: card.provider, version: card.version },
+    unit: card.unit,
+    currency: card.currency,
+    credit_price: card.creditPrice === undefined ? null : formatExact(card.creditPrice),
+    scenario: {
+      name: scenario.name,
+      file: scenario.file,
+      plan: scenario.plan.key,
+      start: formatInstant(scenario.start),
+      cycles: scenario.cycles,
+      timezone: scenario.zone.name,
+    },
+    compared: sim.ranking.length > 0,
+    cheapest: sim.cheapest?.plan.key ?? null,
+    plans: sim.plans.map((p) => planJson(p, sim)),
+    samples: sim.samples === undefined ? null : {
+      count: sim.samples.count,
+      seed: sim.samples.seed,
+      plans: sim.samples.plans.map(sampledJson),
+    },
+  };
+}
+
+function planJson(p: PlanResult, sim: Simulation): object {
+  const rank = sim.ranking.indexOf(p);
+  return {
+    plan: p.plan.key,
+    label: p.plan.label,
+    rank: rank < 0 ? null : rank + 1,
+    price: formatExact(p.plan.price),
+    allowance: formatExact(p.allowance),
+    topups: p.topups,
+    covers: p.covers,
+    money: formatExact(p.money),
+    topup_needed: formatExact(p.topupNeeded),
+    cycles: p.cycles.map(cycleJson),
+  };
+}
+
+function cycleJson(c: CycleResult): object {
+  const exactMap = (m: Map<string, Decimal>) => Object.fromEntries([...m].map(([k, v]) => [k, formatExact(v)]));
+  return {
+    start: formatInstant(c.start),
+    end: formatInstant(c.end),
+    allowance: formatExact(c.allowance),
+    total: formatExact(c.total),
+    percent_of_allowance: c.allowance.isZero() ? null : formatFixed(c.total.mul(100).div(c.allowance), 2),
+    by_category: exactMap(c.byCategory),
+    by_pool: exactMap(c.byPool),
+    runs_out_at: instant(c.runsOutAt),
+    grace_used: formatExact(c.graceUsed),
+    rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) })),
+    topup_needed: formatExact(c.topupNeeded),
+    money: formatExact(c.money),
+  };
+}
+
+function sampledJson(p: SampledPlan): object {
+  const exact = (v: Percentiles<Decimal>) => ({ p50: formatExact(v.p50), p90: formatExact(v.p90) });
+  return {
+    plan: p.plan.key,
+    money: exact(p.money),
+    cycles: p.cycles.map((c) => ({
+      start: formatInstant(c.start),
+      total: exact(c.total),
+      topup_needed: exact(c.topupNeeded),
+      money: exact(c.money),
+      runs_out_at: { p50: instant(c.runsOutAt.p50), p90: instant(c.runsOutAt.p90) },
+      ran_out: c.ranOut,
+    })),
+  };
+}
+
+function instant(at: Instant | undefined): string | null {
+  return at === undefined ? null : formatInstant(at);
+}

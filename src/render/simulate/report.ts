@@ -1,0 +1,145 @@
+import { ZERO, type Decimal } from "../../money.js";
+import type { CycleResult, PlanResult, Simulation } from "../../scenario/simulate.js";
+import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
+import type { Block } from "../shared/document.js";
+import { credits, percentOf } from "../shared/numbers.js";
+
+/** A simulation for people: the money first, then each cycle's credits, when they run out, and what it takes to cover them. */
+export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
+  const { scenario } = sim;
+  const { card } = ctx;
+  const amount = (v: Decimal) => credits(v, card.precision.display, card.precision.rounding);
+  const money = (v: Decimal) => `${credits(v, 2)} ${card.currency}`;
+  const own = sim.plans[0]!;
+  const blocks: Block[] = [
+    { kind: "heading", level: 1, text: `Simulation · ${scenario.name} · ${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}` },
+    {
+      kind: "facts",
+      rows: [
+        ["Scenario", scenario.file],
+        ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})`],
+        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${own.topupNeeded.gt(0) ? `, of which top-ups ${money(own.money.minus(own.plan.price.mul(scenario.cycles)))} (${amount(own.topupNeeded)} ${card.unit})` : ""}`],
+        ...(sim.ranking.length > 0 ? [["Cheapest plan", sim.cheapest ? `${sim.cheapest.plan.label} at ${money(sim.cheapest.money)}` : "none covers the scenario"] as [string, string]] : []),
+      ],
+    },
+  ];
+  if (sim.ranking.length > 0) blocks.push(comparison(sim, amount, money));
+  blocks.push(...planBlocks(own, sim, ctx, amount, money));
+  if (sim.samples) blocks.push(...sampleBlocks(sim, ctx, amount, money));
+  return blocks;
+}
+
+function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block {
+  const unit = sim.scenario.card.unit;
+  return {
+    kind: "table",
+    title: "Plans, cheapest first",
+    head: ["Rank", "Plan", "Price a cycle", `Top-ups (${unit})`, "Money", "Covers the scenario"],
+    align: ["right", "left", "right", "right", "right", "left"],
+    rows: sim.ranking.map((p, i) => [
+      String(i + 1),
+      p.plan.label + (p === sim.plans[0] ? " (scenario)" : ""),
+      money(p.plan.price),
+      p.topups ? amount(p.topupNeeded) : "not sold",
+      money(p.money),
+      p.covers ? "yes" : coverageGap(p),
+    ]),
+    emphasis: sim.cheapest ? [0] : [],
+  };
+}
+
+/** Why a plan falls short: refused events, or living on the grace buffer. */
+function coverageGap(p: PlanResult): string {
+  const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + r.events, 0), 0);
+  const grace = p.cycles.some((c) => c.graceUsed.gt(0));
+  const reasons = [rejected > 0 ? `${count(rejected)} event${rejected === 1 ? "" : "s"} refused` : "", grace ? "grace used" : ""].filter(Boolean);
+  return `no: ${reasons.join(", ")}`;
+}
+
+function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] {
+  const { card } = ctx;
+  const rejectedText = (c: CycleResult) => {
+    const events = c.rejected.reduce((n, r) => n + r.events, 0);
+    return events === 0 ? "none" : `${count(events)} event${events === 1 ? "" : "s"}`;
+  };
+  const blocks: Block[] = [
+    { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
+    {
+      kind: "table",
+      head: ["Cycle", "Start", card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", "Grace used", "Refused", "Top-ups", "Money"],
+      align: ["right", "left", "right", "right", "left", "right", "left", "right", "right"],
+      rows: [
+        ...p.cycles.map((c) => [
+          String(c.index + 1),
+          localDate(ctx, c.start),
+          amount(c.total),
+          percentOf(c.total, c.allowance),
+          c.runsOutAt === undefined ? "-" : localDateTime(ctx, c.runsOutAt),
+          amount(c.graceUsed),
+          rejectedText(c),
+          p.topups ? amount(c.topupNeeded) : "not sold",
+          money(c.money),
+        ]),
+        ["Total", "", amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", "", "", p.topups ? amount(p.topupNeeded) : "", money(p.money)],
+      ],
+      emphasis: [p.cycles.length],
+    },
+  ];
+
+  const categories = [...card.categories].filter(([k]) => p.cycles.some((c) => c.byCategory.has(k)));
+  const pools = [...card.pools].filter(([k]) => p.cycles.some((c) => c.byPool.has(k)));
+  if (categories.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: `${card.unit[0]!.toUpperCase() + card.unit.slice(1)} by category and pool`,
+      head: ["Cycle", ...categories.map(([, c]) => c.label), ...pools.map(([, pool]) => `${pool.label} pool`)],
+      align: ["right", ...categories.map(() => "right" as const), ...pools.map(() => "right" as const)],
+      rows: p.cycles.map((c) => [
+        String(c.index + 1),
+        ...categories.map(([k]) => amount(c.byCategory.get(k) ?? ZERO)),
+        ...pools.map(([k]) => amount(c.byPool.get(k) ?? ZERO)),
+      ]),
+    });
+  }
+
+  const notes: string[] = [];
+  if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
+    notes.push(`"Runs out", "Grace used" and "Refused" are for a customer who buys no top-ups${p.topups ? `; "Top-ups" are the credits to buy instead, at ${money(card.creditPrice!)} per ${card.unit.replace(/s$/, "")}` : ""}.`);
+  }
+  if (!p.topups && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
+  if (sim.scenario.timed.some((t) => t.when.kind === "once" && t.when.at === sim.scenario.start && card.meters.get(t.meter)?.aggregation === "gauge")) {
+    notes.push("Gauge levels (storage, records) set at the start are first charged at the second cycle's start, as a level that rises during a cycle is.");
+  }
+  for (const text of notes) blocks.push({ kind: "note", text });
+  return blocks;
+}
+
+function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] {
+  const samples = sim.samples!;
+  const blocks: Block[] = [{ kind: "heading", level: 2, text: `Sampled: ${samples.count} run${samples.count === 1 ? "" : "s"}, seed ${samples.seed}` }];
+  const when = (at: number | undefined) => (at === undefined ? "lasts" : localDateTime(ctx, at));
+  for (const p of samples.plans) {
+    blocks.push({
+      kind: "table",
+      title: `${p.plan.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}`,
+      head: ["Cycle", "Credits p50", "Credits p90", "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
+      align: ["right", "right", "right", "right", "right", "left", "left", "right"],
+      rows: p.cycles.map((c) => [
+        String(c.index + 1),
+        amount(c.total.p50),
+        amount(c.total.p90),
+        money(c.money.p50),
+        money(c.money.p90),
+        when(c.runsOutAt.p50),
+        when(c.runsOutAt.p90),
+        `${c.ranOut}/${samples.count}`,
+      ]),
+    });
+  }
+  blocks.push({ kind: "note", text: "p90 spend is the amount 90% of samples stay within; p90 run-out is the instant the credits last until in 90% of samples (\"lasts\": the whole cycle)." });
+  return blocks;
+}
+
+function count(n: number): string {
+  return n.toLocaleString("en-US");
+}

@@ -1,0 +1,67 @@
+import { formatExact } from "../../money.js";
+import type { CycleStatement, Statement } from "../../engine/types.js";
+import { formatInstant } from "../../time.js";
+import { byProject, splitBy } from "../shared/summary.js";
+
+/** The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string. */
+export function statementJson(statement: Statement): object {
+  return {
+    schema: "burnrate.statement/v1",
+    card: { provider: statement.provider, version: statement.version },
+    unit: statement.unit,
+    currency: statement.currency,
+    timezone: statement.timezone,
+    events: statement.events,
+    accounts: statement.accounts.map((a) => ({
+      account: a.account,
+      plan: a.plan,
+      cycles: a.cycles.map((c) => cycleJson(c, statement.currency)),
+    })),
+  };
+}
+
+function cycleJson(c: CycleStatement, currency: string): object {
+  const exactMap = (m: Map<string, import("../../money.js").Decimal>) => Object.fromEntries([...m].map(([k, v]) => [k, formatExact(v)]));
+  return {
+    start: formatInstant(c.start),
+    end: formatInstant(c.end),
+    resets: formatInstant(c.end),
+    renews: formatInstant(c.renews),
+    allowance: formatExact(c.allowance),
+    allowance_used: formatExact(c.allowanceUsed),
+    total: formatExact(c.total),
+    uncovered: formatExact(c.uncovered),
+    overage: { currency, amount: formatExact(c.overage.amount), requests: formatExact(c.overage.requests) },
+    quota: c.quota ? { limit: formatExact(c.quota.limit), used: formatExact(c.quota.used) } : null,
+    exhausted_at: c.exhaustedAt === undefined ? null : formatInstant(c.exhaustedAt),
+    by_category: exactMap(splitBy(c.lines, (l) => l.category)),
+    by_pool: exactMap(splitBy(c.lines, (l) => l.pool)),
+    by_project: exactMap(byProject(c.lines)),
+    lines: c.lines.map((l) => ({
+      meter: l.meter,
+      ...(l.component !== undefined ? { component: l.component } : {}),
+      kind: l.kind,
+      category: l.category,
+      pool: l.pool,
+      dimensions: l.dimensions,
+      quantity: formatExact(l.quantity),
+      unit_price: formatExact(l.unitPrice),
+      amount: formatExact(l.amount),
+      events: l.events,
+    })),
+    grants: c.grants.map((g) => ({
+      kind: g.kind,
+      opening: formatExact(g.opening),
+      granted: formatExact(g.granted),
+      consumed: formatExact(g.consumed),
+      expired: formatExact(g.expired),
+      closing: formatExact(g.closing),
+    })),
+    rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) })),
+    thresholds: c.thresholds.map((t) => ({ percent: t.percent, at: formatInstant(t.at) })),
+    duplicates: c.duplicates.map((d) => ({ meter: d.meter, events: d.events, quantity: formatExact(d.quantity) })),
+    budgets: c.budgets.map((b) => ({ key: b.key, budget: formatExact(b.budget), spent: formatExact(b.spent) })),
+    alerts: c.alerts.map((a) => (a.kind === "low_balance" ? { kind: a.kind, level: formatExact(a.level), at: formatInstant(a.at) } : { kind: a.kind, key: a.key, percent: a.percent, at: formatInstant(a.at) })),
+    rewards: { earned: formatExact(c.rewards.earned), from: c.rewards.from.map((r) => ({ account: r.account, amount: formatExact(r.amount) })) },
+  };
+}

@@ -1,0 +1,139 @@
+import type { CycleStatement, Statement } from "../../engine/types.js";
+import type { Decimal } from "../../money.js";
+import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
+import type { Block } from "../shared/document.js";
+import { credits, exactGrouped, percentOf } from "../shared/numbers.js";
+import type { LineKind } from "../../engine/types.js";
+import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
+
+/** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
+const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
+
+/** A statement for people: per account and cycle, totals first, then grants, categories, projects and lines. */
+export function statementBlocks(statement: Statement, ctx: RenderContext): Block[] {
+  const { card } = ctx;
+  const dp = card.precision.display;
+  const money = (v: Decimal) => credits(v, dp, card.precision.rounding);
+  const blocks: Block[] = [];
+  for (const account of statement.accounts) {
+    const plan = card.plans.get(account.plan);
+    blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${card.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
+    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money));
+  }
+  if (statement.events.duplicates > 0) {
+    blocks.push({ kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` });
+  }
+  return blocks;
+}
+
+function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
+  const { card } = ctx;
+  const unit = card.unit;
+  const blocks: Block[] = [];
+  const endInclusive = localDate(ctx, c.end - 1);
+  blocks.push({ kind: "heading", level: 2, text: `Cycle ${c.index + 1}: ${localDate(ctx, c.start)} to ${endInclusive} (resets ${localDateTime(ctx, c.end)}${c.renews !== c.end ? `, renews ${localDate(ctx, c.renews)}` : ""})` });
+  const rejectedEvents = c.rejected.reduce((n, r) => n + r.events, 0);
+  // Amounts right-aligned on their decimal point, as in the tables below.
+  const amounts = [c.allowance, c.total, c.uncovered].map(money);
+  const width = Math.max(...amounts.map((a) => a.length));
+  const [allowance, total, uncovered] = amounts.map((a) => `${a.padStart(width)} ${unit}`);
+  const facts: [string, string][] = [
+    ["Allowance", allowance!],
+    ["Charged", total!],
+    ["Uncovered (grace)", uncovered!],
+    ["Allowance used", c.allowance.gt(0) ? percentOf(c.allowanceUsed, c.allowance) : "no allowance"],
+    ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
+  ];
+  if (card.thresholds.length > 0) {
+    facts.push(["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join("\n")]);
+  }
+  if (c.quota) facts.push(["Request quota", `${exactGrouped(c.quota.used)} of ${exactGrouped(c.quota.limit)} requests`]);
+  if (c.overage.requests.gt(0)) facts.push(["Overage", `${exactGrouped(c.overage.requests)} requests, ${card.currency} ${exactGrouped(c.overage.amount)} billed at the period's end`]);
+  if (c.alerts.length > 0) {
+    facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`)).join("\n")]);
+  }
+  if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
+  if (c.exhaustedAt !== undefined) facts.push(["Credits short", localDateTime(ctx, c.exhaustedAt)]);
+  blocks.push({ kind: "facts", rows: facts });
+
+  blocks.push({
+    kind: "table",
+    title: "Credits",
+    head: ["Grant", "Opening", "Granted", "Consumed", "Expired", "Closing"],
+    align: ["left", "right", "right", "right", "right", "right"],
+    rows: c.grants.map((g) => [g.kind, money(g.opening), money(g.granted), money(g.consumed), money(g.expired), money(g.closing)]),
+  });
+
+  const share = (v: Decimal) => (c.total.isZero() ? "" : percentOf(v, c.total));
+  const categories = splitBy(c.lines, (l) => l.category);
+  blocks.push({
+    kind: "table",
+    title: "By category",
+    head: ["Category", "Pool split", "Amount", "Share"],
+    align: ["left", "left", "right", "right"],
+    rows: [...card.categories].filter(([k]) => categories.has(k)).map(([k, cat]) => {
+      const pools = splitBy(c.lines.filter((l) => l.category === k), (l) => l.pool);
+      return [cat.label, [...pools].map(([p, v]) => `${p} ${money(v)}`).join(", "), money(categories.get(k)!), share(categories.get(k)!)];
+    }),
+  });
+
+  const projects = byProject(c.lines);
+  if (projects.size > 1) {
+    blocks.push({
+      kind: "table",
+      title: "By project",
+      head: ["Project", "Amount", "Share"],
+      align: ["left", "right", "right"],
+      rows: [...projects].sort((a, b) => b[1].cmp(a[1]) || (a[0] < b[0] ? -1 : 1)).map(([p, v]) => [p, money(v), share(v)]),
+    });
+  }
+
+  const lines = c.lines.map((l) => [
+    l.component === undefined ? l.meter : `${l.meter}:${l.component}`,
+    KIND_LABEL[l.kind],
+    l.pool,
+    dimensionValues(l.dimensions),
+    exactGrouped(l.quantity),
+    exactGrouped(l.unitPrice),
+    money(l.amount),
+  ]);
+  lines.push(["Total", "", "", "", "", "", money(c.total)]);
+  blocks.push({
+    kind: "table",
+    title: "Charges",
+    head: ["Meter", "Kind", "Pool", "Dimensions", "Quantity", "Unit price", "Amount"],
+    align: ["left", "left", "left", "left", "right", "right", "right"],
+    rows: lines,
+    emphasis: [lines.length - 1],
+    maxWidths: [null, null, null, 26, null, null, null],
+  });
+
+  if (c.budgets.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Budgets",
+      head: ["Budget", "Amount", "Spent", "Used"],
+      align: ["left", "right", "right", "right"],
+      rows: c.budgets.map((b) => [b.key, money(b.budget), money(b.spent), b.budget.isZero() ? "" : percentOf(b.spent, b.budget)]),
+    });
+  }
+  if (c.rejected.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Rejected",
+      head: ["Meter", "Reason", "Events", "Quantity", "First at"],
+      align: ["left", "left", "right", "right", "left"],
+      rows: c.rejected.map((r) => [r.meter, r.reason, String(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt)]),
+    });
+  }
+  if (c.duplicates.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Duplicates (same event_id, not priced)",
+      head: ["Meter", "Events", "Quantity"],
+      align: ["left", "right", "right"],
+      rows: c.duplicates.map((d) => [d.meter, String(d.events), exactGrouped(d.quantity)]),
+    });
+  }
+  return blocks;
+}

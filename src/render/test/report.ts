@@ -1,0 +1,70 @@
+import type { ChalkInstance } from "chalk";
+import type { CaseResult, SuiteResult } from "../../cardtest/run.js";
+import { tally } from "../../cardtest/run.js";
+import { formatLocation } from "../../errors.js";
+import { annotation } from "../check/github.js";
+
+/** A card named on the command line that has no tests file beside it. */
+export interface Untested {
+  card: string;
+  testsFile: string;
+}
+
+export function tallyLine(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
+  const { passed, failed } = tally(results);
+  return `${passed} passed, ${failed + (requireTests ? untested.length : 0)} failed`;
+}
+
+function caseLines(c: CaseResult): string[] {
+  switch (c.outcome) {
+    case "passed":
+      return [];
+    case "failed":
+      return c.mismatches.map((m) => `${formatLocation(m.location)}: ${m.what}: expected ${m.expected}, got ${m.actual}`);
+    case "error":
+      return c.errors.map((e) => `could not run: ${e.message}`);
+  }
+}
+
+/** Like a test runner: one line per case, what failed indented under it, and the tally last. */
+export function cardtestText(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean, color: ChalkInstance): string {
+  const out: string[] = [];
+  for (const u of untested) {
+    out.push(`${requireTests ? color.red("FAIL") : color.yellow("SKIP")} ${u.card}: no tests (${u.testsFile} not found)`);
+  }
+  for (const r of results) {
+    out.push(`${r.file} (${r.card.provider} ${r.card.version}, ${r.card.file})`);
+    for (const c of r.cases) {
+      out.push(`  ${c.outcome === "passed" ? color.green("PASS") : color.red("FAIL")} ${c.name}`);
+      for (const line of caseLines(c)) out.push(`       ${line}`);
+    }
+  }
+  out.push("", tallyLine(results, untested, requireTests));
+  return `${out.join("\n")}\n`;
+}
+
+export function cardtestGithub(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
+  const out: string[] = [];
+  for (const u of untested) {
+    if (requireTests) out.push(annotation("error", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} not found`));
+  }
+  for (const r of results) {
+    for (const c of r.cases) {
+      if (c.outcome === "passed") continue;
+      const detail = caseLines(c).join("\n");
+      out.push(annotation("error", c.location, `burnrate test: ${c.name}`, `${c.name} failed\n${detail}`));
+    }
+  }
+  out.push(tallyLine(results, untested, requireTests));
+  return `${out.join("\n")}\n`;
+}
+
+export function cardtestMarkdown(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
+  const cell = (t: string) => t.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+  const out = [`### burnrate test: ${tallyLine(results, untested, requireTests)}`, "", "| | Case | Tests file | Detail |", "| --- | --- | --- | --- |"];
+  for (const u of untested) out.push(`| ${requireTests ? "FAIL" : "SKIP"} | (none) | \`${cell(u.testsFile)}\` | no tests for ${cell(u.card)} |`);
+  for (const r of results) {
+    for (const c of r.cases) out.push(`| ${c.outcome === "passed" ? "PASS" : "FAIL"} | ${cell(c.name)} | \`${cell(formatLocation(c.location))}\` | ${cell(caseLines(c).join("\n"))} |`);
+  }
+  return `${out.join("\n")}\n`;
+}

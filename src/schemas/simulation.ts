@@ -1,0 +1,58 @@
+import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
+import type { JsonSchema } from "../yaml/codec.js";
+
+const percentiles = (of: JsonSchema, description?: string) => object({ p50: of, p90: of }, description);
+
+const cycle = object({
+  start: instant("the cycle is [start, end)"),
+  end: instant(),
+  allowance: decimalString(),
+  total: decimalString("credits the scenario uses, with the top-ups it needs bought where the plan may buy them"),
+  percent_of_allowance: nullable(decimalString("total as a percentage of the allowance, two decimals")),
+  by_category: stringMap(decimalString()),
+  by_pool: stringMap(decimalString()),
+  runs_out_at: nullable(instant("when the credits run out if no top-up is bought")),
+  grace_used: decimalString("without top-ups: charged beyond the credits on the grace buffer"),
+  rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() }), "without top-ups: what would be refused"),
+  topup_needed: decimalString("top-up credits the cycle needs beyond its allowance"),
+  money: decimalString("the plan's price plus the top-ups at the card's credit price"),
+});
+
+const plan = object({
+  plan: str("a plan key of the card"),
+  label: str(),
+  rank: nullable(count("1 for the cheapest, with --compare-plans")),
+  price: decimalString("money per cycle"),
+  allowance: decimalString(),
+  topups: { type: "boolean", description: "whether the plan may buy top-ups" },
+  covers: { type: "boolean", description: "nothing refused and no grace used once its top-ups are bought" },
+  money: decimalString("total over the simulated cycles, in the card's currency"),
+  topup_needed: decimalString(),
+  cycles: array(cycle),
+});
+
+const sampledPlan = object({
+  plan: str(),
+  money: percentiles(decimalString()),
+  cycles: array(object({
+    start: instant(),
+    total: percentiles(decimalString()),
+    topup_needed: percentiles(decimalString()),
+    money: percentiles(decimalString()),
+    runs_out_at: percentiles(nullable(instant()), "p50: the median run-out instant; p90: the instant the credits last until in 90% of samples; null: they last the cycle"),
+    ran_out: count("samples in which the credits ran out in the cycle"),
+  })),
+});
+
+/** `burnrate simulate --format json` (SPEC 4: plans[], the scenario's own plan first). */
+export const simulationSchema: JsonSchema = contract("simulation", "burnrate simulate --format json", {
+  card: cardIdentity,
+  unit: str(),
+  currency: str(),
+  credit_price: nullable(decimalString("money per top-up credit")),
+  scenario: object({ name: str(), file: str(), plan: str(), start: instant(), cycles: count(), timezone: str() }),
+  compared: { type: "boolean", description: "whether --compare-plans priced every plan" },
+  cheapest: nullable(str("the cheapest plan that covers the scenario, with --compare-plans")),
+  plans: array(plan, "the scenario's plan first, then the others cheapest first"),
+  samples: nullable(object({ count: count(), seed: str(), plans: array(sampledPlan) }, "with --samples N --seed S")),
+});
