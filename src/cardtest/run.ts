@@ -8,7 +8,8 @@ import type { Scenario } from "../scenario/types.js";
 import { Calendar } from "../time.js";
 import { UserError, UserErrors, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
-import { replayEvents, replayFiles } from "../replay/replay-files.js";
+import { replayEvents } from "../replay/replay-events.js";
+import { replayFiles } from "../replay/replay-files.js";
 import { compare, type Mismatch } from "./compare.js";
 import { caseAccount, caseUsage, relativeTo, type Suite } from "./suite.js";
 

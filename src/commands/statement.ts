@@ -14,7 +14,8 @@ import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type Ledge
 import { statementCsv } from "../render/statement/csv.js";
 import { statementJson } from "../render/statement/json.js";
 import { statementBlocks } from "../render/statement/report.js";
-import { replayFiles, type LedgerOutput } from "../replay/replay-files.js";
+import type { LedgerOutput } from "../replay/replay-events.js";
+import { replayFiles } from "../replay/replay-files.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;

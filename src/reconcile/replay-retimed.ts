@@ -4,7 +4,8 @@ import type { Statement, UsageEvent } from "../engine/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import { readUsage } from "../usage/read.js";
-import { mappingResolver, replayEvents, type UsageInput } from "../replay/replay-files.js";
+import { replayEvents } from "../replay/replay-events.js";
+import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import { sortByTime } from "../usage/sort-runs.js";
 
 /**

@@ -1,14 +1,13 @@
 import { createWriteStream, existsSync } from "node:fs";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { calendarFor, type AccountSettings } from "../account/account.js";
-import { OutOfOrder, Replay } from "../engine/replay.js";
-import { instantIn, instantOf, isRows, sizeOf, type UsageBatch } from "../engine/rows.js";
-import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
+import type { AccountSettings } from "../account/account.js";
+import { OutOfOrder } from "../engine/replay.js";
+import { instantIn, sizeOf, type UsageBatch } from "../engine/rows.js";
+import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
-import type { Instant } from "../time.js";
 import type { RateCard } from "../ratecard/types.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "../usage/mapping.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
@@ -16,6 +15,7 @@ import type { UsageBatches } from "../usage/merge.js";
 import { readUsage } from "../usage/read.js";
 import { scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
+import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
   files: readonly string[];
@@ -31,12 +31,6 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
     const base = shared ?? (file !== "-" && existsSync(beside) ? parseMapping(readText(beside), beside) : NO_MAPPING);
     return withFlags(base, input.mapFlags);
   };
-}
-
-/** Where a replay's ledger entries go as it makes them; a replay that starts over restarts it first. */
-export interface LedgerOutput {
-  push(entry: LedgerEntry): void;
-  restart(): void;
 }
 
 /**
@@ -151,35 +145,4 @@ class Watched implements UsageBatches {
     for (let next = await this.source.next(); !next.done; next = await this.source.next()) if (!ordered(next.value)) return false;
     return true;
   }
-}
-
-/**
- * Replay events already in time order: batches streamed from files, or a
- * simulation's generated events, or sorted rows.
- */
-export async function replayEvents(card: RateCard, settings: AccountSettings, events: UsageBatches | Iterable<UsageEvent>, ledger?: LedgerOutput): Promise<Statement> {
-  let replay: Replay | undefined;
-  const start = (first: Instant | undefined) =>
-    new Replay(card, {
-      calendar: calendarFor(settings, first),
-      accounts: settings.accounts,
-      fallback: settings.terms,
-      purchases: settings.purchases,
-      subscriptionEnd: settings.subscriptionEnd,
-      renewalMonths: settings.renewalMonths,
-      through: settings.through,
-    }, ledger ? (entry) => ledger.push(entry) : undefined);
-  const push = (event: UsageEvent) => {
-    replay ??= start(event.at);
-    replay.push(event);
-  };
-  if (Symbol.asyncIterator in events) {
-    for await (const batch of events) {
-      if (!isRows(batch)) for (const event of batch) push(event);
-      else if (batch.count > 0) (replay ??= start(instantOf(batch, 0))).pushRows(batch);
-    }
-  } else {
-    for (const event of events) push(event);
-  }
-  return (replay ?? start(undefined)).finish();
 }

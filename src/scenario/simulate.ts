@@ -5,7 +5,7 @@ import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
-import { replayEvents } from "../replay/replay-files.js";
+import { replayEvents } from "../replay/replay-events.js";
 import { ACCOUNT, expand } from "./expand.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";

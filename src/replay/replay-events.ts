@@ -1,0 +1,44 @@
+import { calendarFor, type AccountSettings } from "../account/account.js";
+import { Replay } from "../engine/replay.js";
+import { instantOf, isRows } from "../engine/rows.js";
+import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
+import type { UsageBatches } from "../usage/merge.js";
+
+/** Where a replay's ledger entries go as it makes them; a replay that starts over restarts it first. */
+export interface LedgerOutput {
+  push(entry: LedgerEntry): void;
+  restart(): void;
+}
+
+/**
+ * Replay events already in time order: batches streamed from files, or a
+ * simulation's generated events, or sorted rows.
+ */
+export async function replayEvents(card: RateCard, settings: AccountSettings, events: UsageBatches | Iterable<UsageEvent>, ledger?: LedgerOutput): Promise<Statement> {
+  let replay: Replay | undefined;
+  const start = (first: Instant | undefined) =>
+    new Replay(card, {
+      calendar: calendarFor(settings, first),
+      accounts: settings.accounts,
+      fallback: settings.terms,
+      purchases: settings.purchases,
+      subscriptionEnd: settings.subscriptionEnd,
+      renewalMonths: settings.renewalMonths,
+      through: settings.through,
+    }, ledger ? (entry) => ledger.push(entry) : undefined);
+  const push = (event: UsageEvent) => {
+    replay ??= start(event.at);
+    replay.push(event);
+  };
+  if (Symbol.asyncIterator in events) {
+    for await (const batch of events) {
+      if (!isRows(batch)) for (const event of batch) push(event);
+      else if (batch.count > 0) (replay ??= start(instantOf(batch, 0))).pushRows(batch);
+    }
+  } else {
+    for (const event of events) push(event);
+  }
+  return (replay ?? start(undefined)).finish();
+}
