@@ -10,6 +10,7 @@ import type {
 } from "./types.js";
 import { Wallet } from "./wallet.js";
 import { canonicalOrder, idOrder, partsOrder, quantityOrder } from "./canonical-order.js";
+import { SeenEventIds } from "./event-ids.js";
 import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -95,7 +96,7 @@ interface AccountRun {
  */
 export class Replay {
   private readonly runs = new Map<string, AccountRun>();
-  private readonly seenIds = new Set<string>();
+  private readonly seenIds = new SeenEventIds();
   private readonly purchases: GrantPurchase[];
   private nextPurchase = 0;
   /** When the next purchase is due (Infinity when none is left), read by every known row. */
@@ -450,13 +451,10 @@ export class Replay {
 
     const meterEvent = shape?.event ?? this.card.events.get(event.meter);
     if (!meterEvent) throw new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
-    if (event.eventId !== undefined) {
-      if (this.seenIds.has(event.eventId)) {
-        this.counts.duplicates++;
-        run.cycle.duplicate(event.meter, event.quantity);
-        return;
-      }
-      this.seenIds.add(event.eventId);
+    if (this.seenIds.repeats(event.eventId)) {
+      this.counts.duplicates++;
+      run.cycle.duplicate(event.meter, event.quantity);
+      return;
     }
     this.counts.priced++;
     const { meter } = meterEvent;

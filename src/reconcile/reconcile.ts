@@ -11,7 +11,7 @@ import { Aligner, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
 import { classify, type Verdict } from "./classify.js";
 import type { AlignedLine, Difference, Reconciliation, Tolerance } from "./types.js";
-import { scanUsage } from "./usage-scan.js";
+import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 
 export interface ReconcileInput {
   card: RateCard;
@@ -51,7 +51,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
     const candidates = hypotheses(calendar, boundaries);
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
-    const scan = await scanUsage(card, settings, input.usage, calendar, aligner, new Set(boundaries), window);
+    const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: input.usage, calendar, aligner, boundaries: new Set(boundaries), window });
     for (const [id, line] of lines) {
       const repeated = scan.duplicates.get(id);
       if (repeated) {

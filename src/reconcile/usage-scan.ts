@@ -1,10 +1,16 @@
 import type { AccountSettings } from "../account/account.js";
+import { canonicalOrder } from "../engine/canonical-order.js";
+import { SeenEventIds } from "../engine/event-ids.js";
 import { lineDimensions, PriceBook, priceEvent } from "../engine/pricing.js";
+import { OutOfOrder } from "../engine/replay.js";
+import type { UsageEvent } from "../engine/types.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import type { Calendar, Instant } from "../time.js";
-import { readUsage } from "../usage/read.js";
 import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
+import type { Calendar, Instant } from "../time.js";
+import type { EventBatches } from "../usage/merge.js";
+import { readUsage } from "../usage/read.js";
+import { sortByTime } from "../usage/sort-runs.js";
 import type { Aligner } from "./align.js";
 
 /** A flow event near a cycle boundary: what moving it across would move. */
@@ -14,38 +20,82 @@ export interface NearEvent {
   amount: Decimal;
 }
 
-export interface UsageScan {
+export interface RepeatsAndBoundaryEvents {
   /** Quantity of repeated event_ids behind each aligned line id. */
   duplicates: Map<string, Decimal>;
   /** Per boundary (the index of the cycle it starts), per line key, the flow events within the window around it, in time order. */
   near: Map<number, Map<string, NearEvent[]>>;
 }
 
+export interface UsageScanRequest {
+  card: RateCard;
+  settings: AccountSettings;
+  input: UsageInput;
+  calendar: Calendar;
+  aligner: Aligner;
+  /** The boundaries a bill might cut elsewhere, by the index of the cycle each starts. */
+  boundaries: ReadonlySet<number>;
+  /** How far from a boundary, in milliseconds, an event counts as near it. */
+  window: number;
+}
+
 /**
  * One read of the usage, beside the replay, for what a statement does not
  * keep: which lines repeated event_ids belong to, and the events close to the
- * cycle boundaries a bill might cut elsewhere. Flow amounts come from the
- * engine's own event pricing, without the wallet: they only choose a boundary
- * hypothesis, which a replay then proves.
+ * cycle boundaries a bill might cut elsewhere. Events are taken in the
+ * replay's order (usage out of time order is read again sorted), so the
+ * event_id rule picks the same rows as repeats as the replay did. Flow amounts
+ * come from the engine's own event pricing, without the wallet: they only
+ * choose a boundary hypothesis, which a replay then proves.
  */
-export async function scanUsage(card: RateCard, settings: AccountSettings, input: UsageInput, calendar: Calendar, aligner: Aligner, boundaries: ReadonlySet<number>, window: number): Promise<UsageScan> {
+export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): Promise<RepeatsAndBoundaryEvents> {
+  const { card, settings, input } = request;
+  const read = () => readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
+  try {
+    return await scanInReplayOrder(read(), request);
+  } catch (e) {
+    if (!(e instanceof OutOfOrder)) throw e;
+  }
+  return scanInReplayOrder(sortByTime(read()), request);
+}
+
+/**
+ * Events in time order, each instant's in the canonical order the replay takes
+ * them in, a batch at a time; throws OutOfOrder on an earlier event.
+ */
+async function* inReplayOrder(events: EventBatches): AsyncGenerator<readonly UsageEvent[]> {
+  let instant: UsageEvent[] = [];
+  for await (const batch of events) {
+    const ordered: UsageEvent[] = [];
+    for (const event of batch) {
+      const at = instant[0]?.at;
+      if (at !== undefined && event.at < at) throw new OutOfOrder(event);
+      if (at !== undefined && event.at > at) {
+        for (const held of instant.sort(canonicalOrder)) ordered.push(held);
+        instant = [];
+      }
+      instant.push(event);
+    }
+    if (ordered.length > 0) yield ordered;
+  }
+  yield instant.sort(canonicalOrder);
+}
+
+async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest): Promise<RepeatsAndBoundaryEvents> {
+  const { card, calendar, aligner, boundaries, window } = request;
   const duplicates = new Map<string, Decimal>();
   const near = new Map<number, Map<string, NearEvent[]>>();
-  const seen = new Set<string>();
+  const seen = new SeenEventIds();
   const book = new PriceBook();
-  const events = readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
-  for await (const batch of events) for (const event of batch) {
+  for await (const batch of inReplayOrder(events)) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
     const dims = meterEvent.role === "charge" ? lineDimensions(meterEvent.meter, event.dimensions) : event.dimensions;
-    if (event.eventId !== undefined) {
-      if (seen.has(event.eventId)) {
-        const id = aligner.id(cycle, event.account, event.meter, dims);
-        duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
-        continue;
-      }
-      seen.add(event.eventId);
+    if (seen.repeats(event.eventId)) {
+      const id = aligner.id(cycle, event.account, event.meter, dims);
+      duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
+      continue;
     }
     if (meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow") continue;
     const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
@@ -60,6 +110,5 @@ export async function scanUsage(card: RateCard, settings: AccountSettings, input
       list.push({ at: event.at, quantity: event.quantity, amount });
     }
   }
-  for (const byKey of near.values()) for (const list of byKey.values()) list.sort((a, b) => a.at - b.at);
   return { duplicates, near };
 }
