@@ -458,20 +458,20 @@ function ascii(buf: Buffer, from: number, to: number, what: string): string {
  */
 class ShapeTable {
   /**
-   * Open addressing, four numbers a slot: the shape's number plus one (0 for an
-   * empty slot), its hash, and where its key starts and ends in the arena. A
+   * Open addressing, four numbers a bucket: the shape's number plus one (0 for an
+   * empty bucket), its hash, and where its key starts and ends in the arena. A
    * probe reads one place in memory, then the key's bytes.
    */
-  private table = new Int32Array(SLOT << 12);
+  private table = new Int32Array(NUMBERS_PER_BUCKET << 12);
   private arena = Buffer.alloc(1 << 16);
   private used = 0;
   size = 0;
 
   find(hash: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): number {
     const table = this.table;
-    const mask = table.length / SLOT - 1;
+    const mask = table.length / NUMBERS_PER_BUCKET - 1;
     for (let s = hash & mask; ; s = (s + 1) & mask) {
-      const at = s * SLOT;
+      const at = s * NUMBERS_PER_BUCKET;
       const entry = table[at]!;
       if (entry === 0) return -1;
       if (table[at + 1] === hash && this.equal(table[at + 2]!, table[at + 3]!, buf, cells, keys)) return entry - 1;
@@ -505,26 +505,26 @@ class ShapeTable {
       this.used += buf.copy(this.arena, this.used, cells[c]!, to);
       this.arena[this.used++] = COMMA;
     }
-    if (this.size * 2 > this.table.length / SLOT) this.rehash();
+    if (this.size * 2 > this.table.length / NUMBERS_PER_BUCKET) this.rehash();
     this.place(id + 1, hash, start, this.used);
     return id;
   }
 
   private place(entry: number, hash: number, start: number, end: number): void {
     const table = this.table;
-    const mask = table.length / SLOT - 1;
+    const mask = table.length / NUMBERS_PER_BUCKET - 1;
     let s = hash & mask;
-    while (table[s * SLOT] !== 0) s = (s + 1) & mask;
-    table.set([entry, hash, start, end], s * SLOT);
+    while (table[s * NUMBERS_PER_BUCKET] !== 0) s = (s + 1) & mask;
+    table.set([entry, hash, start, end], s * NUMBERS_PER_BUCKET);
   }
 
   private rehash(): void {
     const old = this.table;
     this.table = new Int32Array(old.length * 2);
-    for (let at = 0; at < old.length; at += SLOT) if (old[at] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
+    for (let at = 0; at < old.length; at += NUMBERS_PER_BUCKET) if (old[at] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
   }
 }
 
-/** Numbers a slot of the shape table. */
-const SLOT = 4;
+/** Numbers in a bucket of the shape table. */
+const NUMBERS_PER_BUCKET = 4;
 

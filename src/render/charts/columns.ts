@@ -23,12 +23,12 @@ const toNumber = (d: Decimal): number => d.toNumber();
  */
 export function cycleColumnsSvg(title: string, columns: readonly CycleColumn[], format: (v: Decimal) => string): string {
   const largest = columns.reduce((m, c) => Decimal.max(m, c.total, c.allowance), ZERO);
-  const slot = (SIZE.width - SIZE.left - SIZE.right) / Math.max(1, columns.length);
-  const bar = Math.min(56, slot * 0.6);
+  const columnWidth = (SIZE.width - SIZE.left - SIZE.right) / Math.max(1, columns.length);
+  const bar = Math.min(56, columnWidth * 0.6);
   const base = SIZE.height - SIZE.bottom;
   const yOf = (v: Decimal) => (largest.isZero() ? base : base - (toNumber(v) / toNumber(largest)) * (base - SIZE.top));
   const parts = columns.map((c, i) => {
-    const x = SIZE.left + slot * i + (slot - bar) / 2;
+    const x = SIZE.left + columnWidth * i + (columnWidth - bar) / 2;
     const within = c.total.lt(c.allowance) ? c.total : c.allowance;
     const beyond = c.total.gt(c.allowance) ? c.total : undefined;
     const centre = x + bar / 2;

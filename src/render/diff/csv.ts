@@ -2,7 +2,7 @@ import { delta, deltaPercent } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
 import { formatExact } from "../../money.js";
 import { formatInstant } from "../../time.js";
-import { csvText, Exact } from "../shared/csv.js";
+import { csvText, NumberCell } from "../shared/csv.js";
 
 /** One row per cycle, account and meter: the `changes[]` of the JSON, for a spreadsheet. */
 export function diffCsv(d: CostDiff, options: { bom?: boolean } = {}): string {
@@ -10,7 +10,7 @@ export function diffCsv(d: CostDiff, options: { bom?: boolean } = {}): string {
     ["cycle", "cycle_end", "account", "meter", "old", "new", "delta", "delta_percent"],
     d.comparison.rows.map((r) => {
       const p = deltaPercent(r);
-      return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, new Exact(formatExact(r.old)), new Exact(formatExact(r.new)), new Exact(formatExact(delta(r))), new Exact(p === undefined ? "" : formatExact(p))];
+      return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, new NumberCell(formatExact(r.old)), new NumberCell(formatExact(r.new)), new NumberCell(formatExact(delta(r))), new NumberCell(p === undefined ? "" : formatExact(p))];
     }),
     options,
   );

@@ -2,7 +2,7 @@ import { formatExact } from "../../money.js";
 import type { LedgerEntry } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
 import { localDateTime, type RenderContext } from "../shared/context.js";
-import { csvRows, csvText, Exact } from "../shared/csv.js";
+import { csvRows, csvText, NumberCell } from "../shared/csv.js";
 import type { Block } from "../shared/document.js";
 import { credits, exactGrouped } from "../shared/numbers.js";
 import { dimensionText, dimensionValues } from "../shared/summary.js";
@@ -50,7 +50,7 @@ export function ledgerCsvFormat(options: { bom?: boolean } = {}): LedgerFormat {
     start: csvText(CSV_HEADER, [], options),
     entries: (batch) => csvRows(batch.map((e) => [
       formatInstant(e.at), e.account, e.type, e.meter ?? "", e.grant ?? "", dimensionText(e.dimensions),
-      new Exact(e.quantity === undefined ? "" : formatExact(e.quantity)), new Exact(formatExact(e.amount)), new Exact(formatExact(e.uncovered)), new Exact(formatExact(e.balance)),
+      new NumberCell(e.quantity === undefined ? "" : formatExact(e.quantity)), new NumberCell(formatExact(e.amount)), new NumberCell(formatExact(e.uncovered)), new NumberCell(formatExact(e.balance)),
     ])),
     end: () => "",
   };

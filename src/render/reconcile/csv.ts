@@ -2,13 +2,13 @@ import { formatExact, type Decimal } from "../../money.js";
 import { computedQuantity, meterName } from "../../reconcile/summary.js";
 import type { Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
-import { csvText, Exact, type Cell } from "../shared/csv.js";
+import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 
 /** One row per difference, one column per dimension the bill carries, for a spreadsheet. */
 export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}): string {
   const dims = [...r.bill.dimensions];
   const byAccount = r.differences.some((d) => d.line.account !== undefined);
-  const amount = (v: Decimal | undefined): Cell => new Exact(v === undefined ? "" : formatExact(v));
+  const amount = (v: Decimal | undefined): Cell => new NumberCell(v === undefined ? "" : formatExact(v));
   const header = ["cycle", ...(byAccount ? ["account"] : []), "meter", ...dims, "bill_quantity", "bill_amount", "computed_quantity", "computed_amount", "computed_events", "delta", "class", "within_tolerance", "explanation"];
   const rows: Cell[][] = r.differences.map((d) => [
     formatInstant(d.cycleStart),

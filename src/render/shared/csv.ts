@@ -2,13 +2,14 @@ import { stringify } from "csv-stringify/sync";
 
 /**
  * A text cell a spreadsheet would run as a formula is prefixed with a quote.
- * Amounts are passed separately as `Exact` and written plainly: "-8" is a number, not a formula.
+ * Numbers are passed separately as a `NumberCell` and written plainly: "-8" is a number, not a formula.
  */
-export class Exact {
+/** A number's text for a CSV cell, written as it is. */
+export class NumberCell {
   constructor(readonly text: string) {}
 }
 
-export type Cell = string | number | Exact;
+export type Cell = string | number | NumberCell;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
@@ -22,5 +23,5 @@ export function csvRows(rows: readonly (readonly Cell[])[]): string {
 }
 
 function safeRow(row: readonly Cell[]): string[] {
-  return row.map((cell) => (cell instanceof Exact ? cell.text : typeof cell === "number" ? String(cell) : FORMULA_START.test(cell) ? `'${cell}` : cell));
+  return row.map((cell) => (cell instanceof NumberCell ? cell.text : typeof cell === "number" ? String(cell) : FORMULA_START.test(cell) ? `'${cell}` : cell));
 }

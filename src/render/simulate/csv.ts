@@ -1,7 +1,7 @@
 import { formatExact, formatFixed } from "../../money.js";
 import type { Simulation } from "../../scenario/simulate.js";
 import { formatInstant } from "../../time.js";
-import { csvText, Exact, type Cell } from "../shared/csv.js";
+import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 
 /** One row per plan and cycle, for a spreadsheet that compares plans month by month. */
 export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}): string {
@@ -16,14 +16,14 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
         p.covers ? "yes" : "no",
         formatInstant(c.start),
         formatInstant(c.end),
-        new Exact(formatExact(c.allowance)),
-        new Exact(formatExact(c.total)),
-        new Exact(c.allowance.isZero() ? "" : formatFixed(c.total.mul(100).div(c.allowance), 2)),
+        new NumberCell(formatExact(c.allowance)),
+        new NumberCell(formatExact(c.total)),
+        new NumberCell(c.allowance.isZero() ? "" : formatFixed(c.total.mul(100).div(c.allowance), 2)),
         c.runsOutAt === undefined ? "" : formatInstant(c.runsOutAt),
-        new Exact(formatExact(c.graceUsed)),
+        new NumberCell(formatExact(c.graceUsed)),
         c.rejected.reduce((n, r) => n + r.events, 0),
-        new Exact(formatExact(c.topupNeeded)),
-        new Exact(formatExact(c.money)),
+        new NumberCell(formatExact(c.topupNeeded)),
+        new NumberCell(formatExact(c.money)),
       ]);
     }
   }

@@ -1,7 +1,7 @@
 import { formatExact } from "../../money.js";
 import type { Statement } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
-import { csvText, Exact, type Cell } from "../shared/csv.js";
+import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 
 /** One row per statement line, one column per dimension name used anywhere, for spreadsheets. */
 export function statementCsv(statement: Statement, options: { bom?: boolean } = {}): string {
@@ -16,7 +16,7 @@ export function statementCsv(statement: Statement, options: { bom?: boolean } = 
         rows.push([
           a.account, a.plan, formatInstant(c.start), formatInstant(c.end), l.meter, l.kind, l.category, l.pool,
           ...dimNames.map((d) => l.dimensions[d] ?? ""),
-          new Exact(formatExact(l.quantity)), new Exact(formatExact(l.unitPrice)), new Exact(formatExact(l.amount)),
+          new NumberCell(formatExact(l.quantity)), new NumberCell(formatExact(l.unitPrice)), new NumberCell(formatExact(l.amount)),
         ]);
       }
     }
