@@ -20,14 +20,14 @@ export interface NearEvent {
   amount: Decimal;
 }
 
-export interface RepeatsAndBoundaryEvents {
+interface RepeatsAndBoundaryEvents {
   /** Quantity of repeated event_ids behind each aligned line id. */
   duplicates: Map<string, Decimal>;
   /** Per boundary (the index of the cycle it starts), per line key, the flow events within the window around it, in time order. */
   near: Map<number, Map<string, NearEvent[]>>;
 }
 
-export interface UsageScanRequest {
+interface UsageScanRequest {
   card: RateCard;
   settings: AccountSettings;
   input: UsageInput;
