@@ -15,7 +15,7 @@ const DIR = "fixtures/reconcile";
 const REPEATED = ["2026-11-12T12:00:00Z,automation_run,2,x-9,beta,,,,,", "2026-11-12T12:00:00Z,automation_run,2,x-9,alpha,,,,,"];
 const BETA_RUN = "2026-11-12T10:00:00Z,automation_run,1,b-1,beta,,,,,";
 
-function reconcileWith(usageRows: (rows: string[]) => string[]) {
+async function reconcileWith(usageRows: (rows: string[]) => string[]) {
   const [header, ...rows] = readFileSync(join(ROOT, DIR, "usage.csv"), "utf8").trimEnd().split("\n");
   const dir = mkdtempSync(join(tmpdir(), "burnrate-repeats-"));
   const usage = join(dir, "usage.csv");
@@ -23,7 +23,8 @@ function reconcileWith(usageRows: (rows: string[]) => string[]) {
   // Beta's automation runs billed as the provider counts them: b-1 (1) and both x-9 rows' beta one (2), 0.15 each.
   const bill = join(dir, "bill.csv");
   writeFileSync(bill, readFileSync(join(ROOT, DIR, "bill-clean.csv"), "utf8") + "2026-11-01,Automation runs,beta,3,0.45\n");
-  const r = burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", usage, "--bill", bill, "--format", "json"]);
+  // Awaited, so the test holds whether the helper spawns the binary or runs the CLI in process.
+  const r = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", usage, "--bill", bill, "--format", "json"]);
   return { ...r, json: JSON.parse(r.stdout) };
 }
 
@@ -31,8 +32,8 @@ const betaRuns = (json: { differences: { meter: string; dimensions: Record<strin
   json.differences.find((d) => d.meter === "automation_run" && d.dimensions.project === "beta");
 
 describe("reconcile counts a repeated event_id where the replay does", () => {
-  it("at one instant, the repeat is the row after the first in canonical order, not in the file", () => {
-    const { code, json } = reconcileWith((rows) => {
+  it("at one instant, the repeat is the row after the first in canonical order, not in the file", async () => {
+    const { code, json } = await reconcileWith((rows) => {
       const at = rows.findIndex((r) => r > REPEATED[0]!);
       expect(at).toBeGreaterThan(0);
       return [...rows.slice(0, at), BETA_RUN, ...REPEATED, ...rows.slice(at)];
@@ -41,8 +42,8 @@ describe("reconcile counts a repeated event_id where the replay does", () => {
     expect(betaRuns(json)).toMatchObject({ class: "duplicate_events", bill_quantity: "3", computed_quantity: "1", computed_amount: "0.15", delta: "0.3" });
   });
 
-  it("in a log out of time order, the same rows are repeats as in the sorted log", () => {
-    const { code, json } = reconcileWith((rows) => [...rows, BETA_RUN, ...REPEATED]);
+  it("in a log out of time order, the same rows are repeats as in the sorted log", async () => {
+    const { code, json } = await reconcileWith((rows) => [...rows, BETA_RUN, ...REPEATED]);
     expect(code).toBe(1);
     expect(betaRuns(json)).toMatchObject({ class: "duplicate_events", bill_quantity: "3", computed_quantity: "1", computed_amount: "0.15", delta: "0.3" });
   });
