@@ -73,6 +73,11 @@ function count(n: number): string {
   return n > 1e15 ? "more than 10^15" : Math.round(n).toLocaleString("en-US");
 }
 
+/** An estimate for a message: "about 1,200", or "more than 10^15". */
+function about(n: number): string {
+  return n > 1e15 ? count(n) : `about ${count(n)}`;
+}
+
 /**
  * Refuse, before any row is made, a simulation that would not fit: a cycle too large to hold,
  * or more rows in all than a run can replay in minutes. The error says the estimate and what to change.
@@ -83,7 +88,7 @@ export function checkScenarioSize(scenario: Scenario, runs: SimulationRuns, at: 
   if (peak.rows > MAX_CYCLE_ROWS) {
     const where = peak.population === undefined ? at(["cycles"]) : at(["populations", peak.population, "users"]);
     throw new UserError(
-      `scenario too large: about ${count(peak.rows)} usage rows in cycle ${peak.cycle + 1} (one per user and unique meter), ${count(size.rows)} over ${scenario.cycles} cycle(s)`,
+      `scenario too large: ${about(peak.rows)} usage rows in cycle ${peak.cycle + 1} (one per user and unique meter), ${count(size.rows)} over ${scenario.cycles} cycle(s)`,
       where,
       `at most ${count(MAX_CYCLE_ROWS)} rows in a cycle: fewer users, slower growth, fewer unique meters per user, or a flow meter`,
       `${count(peak.rows)} rows`,
@@ -93,7 +98,7 @@ export function checkScenarioSize(scenario: Scenario, runs: SimulationRuns, at: 
   const once = size.rows * 2;
   const work = runs.plans * (once + runs.samples * (once + size.draws));
   if (work <= MAX_WORK) return;
-  const perPlan = `about ${count(size.rows)} usage rows over ${scenario.cycles} cycle(s), replayed up to twice per plan`;
+  const perPlan = `${about(size.rows)} usage rows over ${scenario.cycles} cycle(s), replayed up to twice per plan`;
   const expected = `at most ${count(MAX_WORK)} rows replayed`;
   if (once > MAX_WORK) {
     throw new UserError(`scenario too large: ${perPlan}`, at(["cycles"]), `${expected}: fewer cycles or users`, `${count(once)} rows`);
