@@ -290,7 +290,7 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
-    throw new UserErrors(problems.map((p) => {
+    throw reported(problems.map((p) => {
       const at = p.linePos?.[0] ?? lines.linePos(p.pos[0]);
       const where = { file, line: at.line, column: at.col };
       // The parser recurses per level of block nesting (`- - - ... x`); the flow guard above cannot see that.
@@ -306,7 +306,7 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   if (!doc.contents) throw new UserError("empty document", { file, line: 1, column: 1 }, "a YAML document", "nothing");
   const duplicates = duplicateKeys(doc.contents);
   if (duplicates.length > 0) {
-    throw new UserErrors(duplicates.map((key) => {
+    throw reported(duplicates.map((key) => {
       const offset = key.range?.[0] ?? 0;
       const { line, col } = lines.linePos(offset);
       return new UserError("Map keys must be unique", { file, line, column: col }, "valid YAML", foundAt(source, [offset, offset + 1]));
@@ -334,7 +334,18 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   } catch (e) {
     if (!(e instanceof Abandon)) throw e;
   }
-  throw ctx.errors.length === 1 ? ctx.errors[0]! : new UserErrors(ctx.errors);
+  throw ctx.errors.length === 1 ? ctx.errors[0]! : reported(ctx.errors);
+}
+
+/** More problems than anyone reads in one go: the rest are counted, so a wrong file (a log) gives a screenful, not megabytes. */
+const MAX_REPORTED = 100;
+
+function reported(errors: UserError[]): UserErrors {
+  if (errors.length <= MAX_REPORTED) return new UserErrors(errors);
+  const rest = errors.length - MAX_REPORTED;
+  const next = errors[MAX_REPORTED]!;
+  const more = new UserError(`${rest} more problem(s) not shown`, next.location, "a file with fewer problems: fix the ones above first", `${rest} more`);
+  return new UserErrors([...errors.slice(0, MAX_REPORTED), more]);
 }
 
 /** The source text a YAML parse error points at, for the "found" half of the message. */
