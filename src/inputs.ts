@@ -86,9 +86,8 @@ function tooLarge(file: string, input: TextInput, found: string): UserError {
 /** Read up to the limit and one byte more, so a file that grows or a stream without end is refused, not read forever. */
 function readCapped(fd: number, file: string, input: TextInput): Buffer {
   const size = fd === 0 ? 0 : fstatSync(fd).size;
-  const buffer = Buffer.alloc(Math.min(input.limit, Math.max(size, 64 * 1024)) + 1);
+  let chunk = Buffer.alloc(Math.min(input.limit, Math.max(size, 64 * 1024)) + 1);
   let length = 0;
-  let chunk = buffer;
   for (;;) {
     if (length === chunk.length) {
       if (length > input.limit) throw tooLarge(file, input, `more than ${sizeName(input.limit)}`);

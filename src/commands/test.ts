@@ -36,8 +36,7 @@ export async function test(files: string[], options: TestOptions): Promise<void>
       // A card without tests is still loaded: one that does not load is an error (exit 2), not "untested".
       loadCard(file);
       untested.push({ card: file, testsFile: suite });
-    }
-    else if (!suites.includes(suite)) suites.push(suite);
+    } else if (!suites.includes(suite)) suites.push(suite);
   }
 
   const only = options.case === undefined ? undefined : (name: string) => name.includes(options.case!);
