@@ -5,11 +5,12 @@ import type { Scenario, Timed } from "./types.js";
 
 /**
  * How much a simulation may expand to. A cycle's rows are built, sorted and replayed together
- * (about a kilobyte each in memory), so one cycle holds at most MAX_CYCLE_ROWS; the engine replays
- * a few hundred thousand rows a second, so MAX_WORK rows (and per-user draws) is minutes of work.
+ * (about a kilobyte each in memory: a cycle of 2,000,000 rows peaks near 1.8 GB), so one cycle holds
+ * at most MAX_CYCLE_ROWS; the engine replays 100,000 to 300,000 rows a second, so MAX_WORK rows
+ * (and per-user draws) is a few minutes of work.
  */
 export const MAX_CYCLE_ROWS = 2_000_000;
-export const MAX_WORK = 100_000_000;
+export const MAX_WORK = 50_000_000;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
