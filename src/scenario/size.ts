@@ -43,8 +43,10 @@ export function scenarioSize(scenario: Scenario): ScenarioSize {
   const peak: ScenarioSize["peak"] = { rows: -1, cycle: 0, population: undefined };
   for (let index = 0; index < scenario.cycles; index++) {
     const length = calendar.start(index + 1) - calendar.start(index);
-    let cycleRows = scenario.timed.reduce((n, t) => n + occurrencesAtMost(t, length), 0);
-    let biggest = { rows: 0, population: undefined as number | undefined };
+    const scheduled = scenario.timed.reduce((n, t) => n + occurrencesAtMost(t, length), 0);
+    let cycleRows = scheduled;
+    // Schedules alone may make the most rows: then no population is to blame.
+    let biggest = { rows: scheduled, population: undefined as number | undefined };
     scenario.populations.forEach((p, i) => {
       const users = usersIn(p, index);
       const unique = p.activities.filter((a) => a.unique).length;
@@ -54,8 +56,8 @@ export function scenarioSize(scenario: Scenario): ScenarioSize {
       if (made > biggest.rows) biggest = { rows: made, population: i };
     });
     rows += cycleRows;
-    const firstOver = peak.rows <= MAX_CYCLE_ROWS;
-    if (firstOver && cycleRows > peak.rows) Object.assign(peak, { rows: cycleRows, cycle: index, population: biggest.population });
+    const stillUnder = peak.rows <= MAX_CYCLE_ROWS;
+    if (stillUnder && cycleRows > peak.rows) Object.assign(peak, { rows: cycleRows, cycle: index, population: biggest.population });
   }
   return { rows, draws, peak };
 }
@@ -87,11 +89,11 @@ export function checkScenarioSize(scenario: Scenario, runs: SimulationRuns, at: 
   const size = scenarioSize(scenario);
   const { peak } = size;
   if (peak.rows > MAX_CYCLE_ROWS) {
-    const where = peak.population === undefined ? at(["cycles"]) : at(["populations", peak.population, "users"]);
+    const byUsers = peak.population !== undefined;
     throw new UserError(
-      `scenario too large: ${about(peak.rows)} usage rows in cycle ${peak.cycle + 1} (one per user and unique meter), ${count(size.rows)} over ${scenario.cycles} cycle(s)`,
-      where,
-      `at most ${count(MAX_CYCLE_ROWS)} rows in a cycle: fewer users, slower growth, fewer unique meters per user, or a flow meter`,
+      `scenario too large: ${about(peak.rows)} usage rows in cycle ${peak.cycle + 1} (${byUsers ? "one per user and unique meter" : "one per scheduled occurrence"}), ${count(size.rows)} over ${scenario.cycles} cycle(s)`,
+      byUsers ? at(["populations", peak.population!, "users"]) : at(["schedules"]),
+      `at most ${count(MAX_CYCLE_ROWS)} rows in a cycle: ${byUsers ? "fewer users, slower growth, fewer unique meters per user, or a flow meter" : "fewer or less frequent schedules and sends"}`,
       `${count(peak.rows)} rows`,
     );
   }
