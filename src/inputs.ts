@@ -61,6 +61,23 @@ export function checkReadable(file: string): void {
   if (statSync(file).isDirectory()) throw new UserError("is a directory", { file, line: 1, column: 1 }, "a file", "a directory");
 }
 
+/**
+ * A command that reads its usage more than once (reconcile, diff) needs files it can open again:
+ * a FIFO or a device gives its rows once, and the second open would wait for a writer forever.
+ * A missing file or a folder is left to the usage reader, which says so.
+ */
+export function checkRereadable(files: readonly string[], expected: string): void {
+  for (const file of files) {
+    let stats: Stats;
+    try {
+      stats = statSync(file);
+    } catch {
+      continue;
+    }
+    if (!stats.isFile() && !stats.isDirectory()) throw new UserError("not a regular file", { file, line: 1, column: 1 }, expected, nodeKind(stats));
+  }
+}
+
 /** The kind of file system node a path is, for a message: "a FIFO", "a character device". */
 export function nodeKind(stats: Stats): string {
   if (stats.isDirectory()) return "a directory";
