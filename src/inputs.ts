@@ -1,18 +1,50 @@
-import { readFileSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from "./account/account.js";
 import { UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
 import { notUtf8 } from "./usage/utf8.js";
 
-/** A whole small input (card, account, mapping) as UTF-8 text, with errors that name the file. */
-export function readText(file: string): string {
+/**
+ * The most a YAML input (card, account, scenario, mapping, tests file) may hold. The largest
+ * hand-written card is tens of kilobytes; past a few megabytes the YAML parser takes many seconds,
+ * so a wrong path (a log, a dump) is refused at once instead.
+ */
+export const YAML_LIMIT = 2 * 1024 * 1024;
+
+/** A bill is read whole; this keeps a wrong path (a database dump) from filling the memory. */
+export const BILL_LIMIT = 256 * 1024 * 1024;
+
+/** What `limit` bytes are called in a message: "2 MiB". */
+export function sizeName(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MiB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
+}
+
+/** What a whole input read at once is: YAML by default, a bill with its own cap. */
+export interface TextInput {
+  limit: number;
+  kind: string;
+}
+
+const YAML_INPUT: TextInput = { limit: YAML_LIMIT, kind: "a YAML file" };
+
+/**
+ * A whole small input (card, account, mapping, bill) as UTF-8 text, with errors that name the file.
+ * Only a regular file (or `-`, standard input) is read, and never more than the input's limit:
+ * a device such as /dev/zero, a FIFO with no writer or a folder is refused before it is opened.
+ */
+export function readText(file: string, input: TextInput = YAML_INPUT): string {
   let bytes: Buffer;
   try {
-    if (file === "-") bytes = readFileSync(0);
+    if (file === "-") bytes = readCapped(0, file, input);
     else {
-      checkReadable(file);
-      bytes = readFileSync(file);
+      checkRegular(file, input);
+      const fd = openSync(file, "r");
+      try {
+        bytes = readCapped(fd, file, input);
+      } finally {
+        closeSync(fd);
+      }
     }
   } catch (e) {
     throw unreadable(file, e);
@@ -27,6 +59,63 @@ export function readText(file: string): string {
 /** A file burnrate is to read must exist and not be a directory; any other failure comes as a UserError naming the file. */
 export function checkReadable(file: string): void {
   if (statSync(file).isDirectory()) throw new UserError("is a directory", { file, line: 1, column: 1 }, "a file", "a directory");
+}
+
+/**
+ * A command that reads its usage more than once (reconcile, diff) needs files it can open again:
+ * a FIFO or a device gives its rows once, and the second open would wait for a writer forever.
+ * A missing file or a folder is left to the usage reader, which says so.
+ */
+export function checkRereadable(files: readonly string[], expected: string): void {
+  for (const file of files) {
+    let stats: Stats;
+    try {
+      stats = statSync(file);
+    } catch {
+      continue;
+    }
+    if (!stats.isFile() && !stats.isDirectory()) throw new UserError("not a regular file", { file, line: 1, column: 1 }, expected, nodeKind(stats));
+  }
+}
+
+/** The kind of file system node a path is, for a message: "a FIFO", "a character device". */
+export function nodeKind(stats: Stats): string {
+  if (stats.isDirectory()) return "a directory";
+  if (stats.isFIFO()) return "a FIFO (named pipe)";
+  if (stats.isCharacterDevice()) return "a character device";
+  if (stats.isBlockDevice()) return "a block device";
+  if (stats.isSocket()) return "a socket";
+  return "a special file";
+}
+
+/** Refuse, before opening it, a path that is not a regular file or is larger than the input may be. */
+function checkRegular(file: string, input: TextInput): void {
+  const stats = statSync(file);
+  if (stats.isDirectory()) throw new UserError("is a directory", { file, line: 1, column: 1 }, "a file", "a directory");
+  if (!stats.isFile()) throw new UserError("not a regular file", { file, line: 1, column: 1 }, input.kind, nodeKind(stats));
+  if (stats.size > input.limit) throw tooLarge(file, input, sizeName(stats.size));
+}
+
+function tooLarge(file: string, input: TextInput, found: string): UserError {
+  return new UserError("file too large", { file, line: 1, column: 1 }, `${input.kind} of at most ${sizeName(input.limit)}`, found);
+}
+
+/** Read up to the limit and one byte more, so a file that grows or a stream without end is refused, not read forever. */
+function readCapped(fd: number, file: string, input: TextInput): Buffer {
+  const size = fd === 0 ? 0 : fstatSync(fd).size;
+  let chunk = Buffer.alloc(Math.min(input.limit, Math.max(size, 64 * 1024)) + 1);
+  let length = 0;
+  for (;;) {
+    if (length === chunk.length) {
+      if (length > input.limit) throw tooLarge(file, input, `more than ${sizeName(input.limit)}`);
+      const grown = Buffer.alloc(Math.min(input.limit + 1, length * 2));
+      chunk.copy(grown, 0, 0, length);
+      chunk = grown;
+    }
+    const n = readSync(fd, chunk, length, chunk.length - length, null);
+    if (n === 0) return chunk.subarray(0, length);
+    length += n;
+  }
 }
 
 /** A failure to read a file, as the user error that says which file and why. */
@@ -62,7 +151,9 @@ export function loadCardFor(cardFlag: string | undefined, account: AccountFile |
 export function loadNamedCard(path: string, where: Location, relativeTo: string): RateCard {
   let problem: string | undefined;
   try {
-    if (statSync(path).isDirectory()) problem = "card is a directory";
+    const stats = statSync(path);
+    if (stats.isDirectory()) problem = "card is a directory";
+    else if (!stats.isFile()) problem = `card is ${nodeKind(stats)}, not a regular file`;
   } catch {
     problem = "card file not found";
   }

@@ -3,7 +3,7 @@ import { UserError, shown, type Location } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountTerms, GrantPurchase } from "../engine/types.js";
-import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
@@ -86,6 +86,13 @@ export interface AccountSettings {
 
 const FLAG: Location = { file: "<command line>", line: 1, column: 1 };
 
+/**
+ * A statement holds every cycle up to its through date: a century is 1,200 monthly cycles and a
+ * few seconds of work, while a typo of year 9999 would be 95,000 cycles and minutes of output.
+ */
+const MAX_THROUGH_YEARS = 100;
+const MAX_THROUGH_SPAN = MAX_THROUGH_YEARS * 365.25 * 24 * 3_600_000;
+
 export function resolveAccount(card: RateCard, account: AccountFile | undefined, flags: AccountFlags): AccountSettings {
   const doc = account?.doc ?? {};
   const here = (path: (string | number)[]): Location => (account ? account.at(path) : FLAG);
@@ -151,6 +158,14 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
   const throughText = flags.through ?? doc.through;
   const through = throughText === undefined ? undefined : instant(throughText, flagOr(flags.through, "through"));
+  if (through !== undefined && anchor !== undefined && through - anchor > MAX_THROUGH_SPAN) {
+    throw new UserError(
+      `${flags.through !== undefined && !flags.locate ? "--through" : "through:"} too far after the anchor`,
+      flagOr(flags.through, "through"),
+      `an instant before ${formatInstant(anchor + MAX_THROUGH_SPAN)} (${MAX_THROUGH_YEARS} years of cycles after the anchor)`,
+      shown(throughText!),
+    );
+  }
   return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, renewalMonths: doc.term === "annual" ? 12 : 1 };
 }
 

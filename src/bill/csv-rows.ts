@@ -1,7 +1,7 @@
 import { parse, CsvError } from "csv-parse/sync";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown } from "../errors.js";
-import { readText } from "../inputs.js";
+import { BILL_LIMIT, readText } from "../inputs.js";
 
 export interface CsvRow {
   cells: string[];
@@ -16,7 +16,7 @@ export interface CsvTable {
 
 /** A whole small CSV (a bill), UTF-8 checked, with errors at their line and column. */
 export function readCsvTable(file: string): CsvTable {
-  const text = readText(file);
+  const text = readText(file, { limit: BILL_LIMIT, kind: "a bill CSV" });
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, info: true, skip_empty_lines: true }) as unknown as typeof records;

@@ -3,7 +3,7 @@ import { cardChanges } from "../costdiff/card-changes.js";
 import { compareStatements } from "../costdiff/compare.js";
 import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
-import { loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
+import { checkRereadable, loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal } from "../money.js";
 import { emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -41,6 +41,7 @@ export async function diff(options: DiffOptions): Promise<void> {
   if (options.base === undefined) throw new UserError("no base card", FLAG("<command line>"), "--base OLD.yaml", "none");
   if (options.usage.length === 0) throw new UserError("no usage", FLAG("<command line>"), "--usage FILE", "none");
   if (options.usage.includes("-")) throw new UserError("diff cannot read usage from standard input", FLAG("--usage"), "a usage file (it is replayed once per card)", "-");
+  checkRereadable(options.usage, "a regular usage file (it is replayed once per card)");
   const failOver = options.failOver === undefined ? undefined : parsePlainDecimal(options.failOver);
   if (options.failOver !== undefined && (failOver === undefined || failOver.isNegative())) {
     throw new UserError("bad --fail-over", FLAG("--fail-over"), "a percentage of 0 or more, such as 10 or 2.5", JSON.stringify(options.failOver));

@@ -1,6 +1,6 @@
 import { resolveAccount } from "../account/account.js";
 import { Finding, UserError, shown } from "../errors.js";
-import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
+import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal, type Decimal } from "../money.js";
 import { emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
@@ -33,6 +33,7 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
   if (options.usage.includes("-")) {
     throw new UserError("reconcile cannot read usage from standard input", { file: "--usage", line: 1, column: 1 }, "a usage file (a boundary check reads it again)", "-");
   }
+  checkRereadable(options.usage, "a regular usage file (a boundary check reads it again)");
   const tolerance = {
     absolute: nonNegative(options.tolerance, "--tolerance"),
     percent: nonNegative(options.tolerancePercent, "--tolerance-percent"),

@@ -35,7 +35,7 @@ const MAX_SAMPLES = 10_000;
 export async function simulate(scenarioFile: string, options: SimulateOptions): Promise<void> {
   const format = chooseFormat(options.format, options.output, WITH_HTML);
   const samples = samplesOf(options);
-  const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan });
+  const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan, comparePlans: options.comparePlans, samples: samples?.count });
   const progress = progressOnTerminal();
   let sim: Simulation;
   try {

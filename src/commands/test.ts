@@ -32,8 +32,11 @@ export async function test(files: string[], options: TestOptions): Promise<void>
   for (const file of files) {
     if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", { file, line: 1, column: 1 }, "an existing rate card or tests file", "no such file");
     const suite = isTestsFile(file) ? file : testsFileFor(file);
-    if (!existsSync(suite)) untested.push({ card: file, testsFile: suite });
-    else if (!suites.includes(suite)) suites.push(suite);
+    if (!existsSync(suite)) {
+      // A card without tests is still loaded: one that does not load is an error (exit 2), not "untested".
+      loadCard(file);
+      untested.push({ card: file, testsFile: suite });
+    } else if (!suites.includes(suite)) suites.push(suite);
   }
 
   const only = options.case === undefined ? undefined : (name: string) => name.includes(options.case!);

@@ -3,7 +3,7 @@ import { resolveAccount } from "../account/account.js";
 import { scenarioOf } from "../cardtest/run.js";
 import { caseAccount, caseUsage, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
-import { readText } from "../inputs.js";
+import { nodeKind, readText } from "../inputs.js";
 import { parseRateCard } from "../ratecard/load.js";
 import { cardCodec } from "../ratecard/schema.js";
 import { ONETIME, type RateCard } from "../ratecard/types.js";
@@ -24,7 +24,10 @@ export function checkFile(file: string): CheckedFile {
 function mustExist(file: string): void {
   const where = { file, line: 1, column: 1 };
   if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", where, "an existing rate card or tests file", "no such file");
-  if (statSync(file).isDirectory()) throw new UserError("is a directory", where, "a rate card or tests file", "a directory");
+  const stats = statSync(file);
+  if (stats.isDirectory()) throw new UserError("is a directory", where, "a rate card or tests file", "a directory");
+  // A device or a FIFO cannot be opened as a file either: /dev/zero would be read forever.
+  if (!stats.isFile()) throw new UserError("not a regular file", where, "a rate card or tests file", nodeKind(stats));
 }
 
 function attempt<T>(findings: LintFinding[], run: () => T): T | undefined {

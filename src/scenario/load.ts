@@ -7,14 +7,17 @@ import type { RateCard } from "../ratecard/types.js";
 import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
 import { decodeYaml, nearest, type Decoded } from "../yaml/codec.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
+import { checkScenarioSize } from "./size.js";
 import type { Activity, Population, Scenario, Timed, UserActivity } from "./types.js";
 
 /** What the command line may say over the scenario file. */
 export interface ScenarioFlags {
   card?: string;
   plan?: string;
+  /** How the scenario will be replayed, so that one too large to fit is refused before it starts. */
+  comparePlans?: boolean;
+  samples?: number;
 }
-
 
 /** Read a scenario file and the card it names, and check every activity against that card. */
 export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario {
@@ -22,7 +25,9 @@ export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario 
   const cardFile = flags.card ?? (decoded.value.card === undefined ? undefined : resolvePath(dirname(file), decoded.value.card));
   if (cardFile === undefined) throw new UserError("no rate card", decoded.at([]), "card: in the scenario, or --card FILE", "neither");
   const card = flags.card !== undefined ? loadCard(cardFile) : loadNamedCard(cardFile, decoded.at(["card"]), "the scenario");
-  return resolveScenario(decoded, file, card, cardFile, flags);
+  const scenario = resolveScenario(decoded, file, card, cardFile, flags);
+  checkScenarioSize(scenario, { plans: flags.comparePlans ? card.plans.size : 1, samples: flags.samples ?? 0 }, decoded.at);
+  return scenario;
 }
 
 /** Turn a decoded scenario into one the expander can trust: known meters, complete dimensions, resolvable prices. */

@@ -285,18 +285,33 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   const ctx: DecodeContext = { file, lines, errors: [] };
   if (source.trim() === "") throw new UserError("empty file", { file, line: 1, column: 1 }, "a YAML document", "nothing");
   guardNesting(source, file);
-  const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  // The parser's own duplicate-key check compares each key with every earlier one (quadratic in a
+  // mapping's size); duplicateKeys below does the same check with a set.
+  const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
-    throw new UserErrors(problems.map((p) => {
+    throw reported(problems.map((p) => {
       const at = p.linePos?.[0] ?? lines.linePos(p.pos[0]);
       const where = { file, line: at.line, column: at.col };
       // The parser recurses per level of block nesting (`- - - ... x`); the flow guard above cannot see that.
       if (/Maximum call stack size exceeded/.test(p.message)) return new UserError("nesting too deep", where, `at most ${MAX_NESTING} levels`, "more");
+      // The library's text advises a function of its own API; the user needs to know which file holds two documents.
+      if (p.code === "MULTIPLE_DOCS") {
+        const first = source.slice(p.pos[0]).split(/\r?\n/, 1)[0]!.trim();
+        return new UserError("a second YAML document starts here", where, "one document per file: remove this document or move it to a file of its own", shown(first));
+      }
       return new UserError(p.message.split("\n")[0]!, where, "valid YAML", foundAt(source, p.pos));
     }));
   }
   if (!doc.contents) throw new UserError("empty document", { file, line: 1, column: 1 }, "a YAML document", "nothing");
+  const duplicates = duplicateKeys(doc.contents);
+  if (duplicates.length > 0) {
+    throw reported(duplicates.map((key) => {
+      const offset = key.range?.[0] ?? 0;
+      const { line, col } = lines.linePos(offset);
+      return new UserError("Map keys must be unique", { file, line, column: col }, "valid YAML", foundAt(source, [offset, offset + 1]));
+    }));
+  }
   // Refuse every alias before decoding, wherever it is: an alias bomb (billion laughs) is named as such,
   // not as whatever type or key error its first alias happens to sit under.
   const alias = firstAlias(doc.contents);
@@ -319,7 +334,18 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   } catch (e) {
     if (!(e instanceof Abandon)) throw e;
   }
-  throw ctx.errors.length === 1 ? ctx.errors[0]! : new UserErrors(ctx.errors);
+  throw ctx.errors.length === 1 ? ctx.errors[0]! : reported(ctx.errors);
+}
+
+/** More problems than anyone reads in one go: the rest are counted, so a wrong file (a log) gives a screenful, not megabytes. */
+const MAX_REPORTED = 100;
+
+function reported(errors: UserError[]): UserErrors {
+  if (errors.length <= MAX_REPORTED) return new UserErrors(errors);
+  const rest = errors.length - MAX_REPORTED;
+  const next = errors[MAX_REPORTED]!;
+  const more = new UserError(`${rest} more problem(s) not shown`, next.location, "a file with fewer problems: fix the ones above first", `${rest} more`);
+  return new UserErrors([...errors.slice(0, MAX_REPORTED), more]);
 }
 
 /** The source text a YAML parse error points at, for the "found" half of the message. */
@@ -330,6 +356,26 @@ function foundAt(source: string, pos: readonly [number, number]): string {
   const token = /^[^\s:,[\]{}]+/.exec(source.slice(start))?.[0];
   const text = end - start > 1 ? source.slice(start, end) : token ?? source.slice(start).split(/\r?\n/)[0]!;
   return text.trim() === "" ? "the end of the line" : shown(text);
+}
+
+/** Every key that repeats an earlier scalar key of its mapping, in document order; the nesting guard bounds the depth. */
+function duplicateKeys(node: unknown, found: Node[] = []): Node[] {
+  if (isMap(node)) {
+    const seen = new Set<string>();
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (isScalar(key)) {
+        const name = String(key.value);
+        if (seen.has(name)) found.push(key);
+        seen.add(name);
+      }
+      duplicateKeys(pair.key, found);
+      duplicateKeys(pair.value, found);
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) duplicateKeys(item, found);
+  }
+  return found;
 }
 
 /** The first alias (`*name`) in a document, depth first; the nesting guard bounds the depth. */
