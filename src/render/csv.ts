@@ -4,8 +4,8 @@ import { formulaSafe } from "./shared/escape.js";
 /**
  * A text cell a spreadsheet would run as a formula is prefixed with a quote (see formulaSafe).
  * Amounts are passed separately as `Exact` and written plainly: "-8" is a number, not a formula.
- * A cell holding CR or LF is quoted by csv-stringify itself (it quotes record delimiters, both
- * CR and LF, unless told not to), so it stays one cell.
+ * A cell holding CR or LF is quoted by csv-stringify itself (quote_record_delimiter: without it,
+ * a record delimiter of "\n" leaves a lone CR bare, and a reader takes it for a row's end).
  */
 export class Exact {
   constructor(readonly text: string) {}
@@ -13,13 +13,15 @@ export class Exact {
 
 export type Cell = string | number | Exact;
 
+const RECORDS = { record_delimiter: "\n", quote_record_delimiter: true } as const;
+
 export function csvText(header: readonly string[], rows: readonly (readonly Cell[])[], options: { bom?: boolean } = {}): string {
-  return stringify([header.map(formulaSafe), ...rows.map(safeRow)], { bom: options.bom ?? false, record_delimiter: "\n" });
+  return stringify([header.map(formulaSafe), ...rows.map(safeRow)], { bom: options.bom ?? false, ...RECORDS });
 }
 
 /** Rows alone, to follow a header written before: each record is quoted on its own, so the pieces join into one file. */
 export function csvRows(rows: readonly (readonly Cell[])[]): string {
-  return rows.length === 0 ? "" : stringify(rows.map(safeRow), { record_delimiter: "\n" });
+  return rows.length === 0 ? "" : stringify(rows.map(safeRow), RECORDS);
 }
 
 function safeRow(row: readonly Cell[]): string[] {
