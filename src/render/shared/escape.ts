@@ -45,6 +45,17 @@ export function markdownText(text: string): string {
     .replace(/>/g, "&gt;");
 }
 
+/** What JSON.stringify leaves raw and a terminal would act on: DEL, the C1 controls, the bidirectional ones, U+2028/U+2029. */
+const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON text (from JSON.stringify) with those characters written as \uXXXX escapes: they only
+ * occur inside strings, where the escape parses to the same value, so the document is unchanged.
+ */
+export function jsonVisible(json: string): string {
+  return json.replace(JSON_RAW, escaped);
+}
+
 /** What a spreadsheet runs as a formula when a cell starts with it, the full-width forms included. */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 /** The same signs at the start of a field a reader may see after a line break inside a cell. */
