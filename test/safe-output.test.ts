@@ -166,6 +166,20 @@ describe.skipIf(!hasScript)("charts on a terminal", () => {
     // No colour was asked for: any escape left would be the data's.
     expect(out).not.toMatch(RAW_CONTROL);
   });
+
+  it("simulate's progress line names the plan by its label, escaped", () => {
+    const card = file("progress-card.yaml", FLIPLET.replace("label: Pro\n", 'label: "Pro\\e]0;pwned\\a"\n'));
+    const scenario = file("progress.yaml", [
+      `card: ${card}`, "plan: pro", "start: 2026-11-01", "cycles: 2",
+      "schedules:", "  - { name: sync, meter: automation_run, every: hour, dimensions: { project: portal } }", "",
+    ].join("\n"));
+    const command = `stty cols 80 rows 50; node bin/burnrate simulate '${scenario}' --format json > /dev/null`;
+    const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" } });
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toContain("simulating Pro\\u001b]0;pwned\\u0007");
+    // The line's own erase sequence (CR, ESC [K) is all the escape it sends.
+    expect(run.stdout.replaceAll("\r\x1b[K", "").replace(/\r\n/g, "\n")).not.toMatch(RAW_CONTROL);
+  });
 });
 
 describe("simulate --emit-usage", () => {

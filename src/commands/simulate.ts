@@ -10,6 +10,7 @@ import { simulationHtml } from "../render/html-simulation.js";
 import { simulationCsv } from "../render/simulation-csv.js";
 import { simulationJson } from "../render/simulation-json.js";
 import { simulationBlocks } from "../render/simulation-report.js";
+import { visible } from "../render/shared/escape.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
@@ -101,7 +102,8 @@ function progressOnTerminal(): { update: (what: string, cycle: number, cycles: n
   let shown = false;
   return {
     update(what, cycle, cycles) {
-      process.stderr.write(`\r\x1b[Ksimulating ${what}: cycle ${cycle + 1}/${cycles}`);
+      // `what` names the plan by its label, from the card: its control characters are shown escaped.
+      process.stderr.write(`\r\x1b[Ksimulating ${visible(what)}: cycle ${cycle + 1}/${cycles}`);
       shown = true;
     },
     clear() {
