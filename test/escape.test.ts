@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { shown } from "../src/errors.js";
 import { formulaSafe, jsonVisible, markdownText, visible, visibleLines } from "../src/render/shared/escape.js";
 
 // The escaping each format applies to values from the data (SPEC 7, Safety). The CLI tests
@@ -20,6 +21,12 @@ describe("visible: for a terminal", () => {
 
   it("visibleLines keeps the line feeds a message means and escapes the rest", () => {
     expect(visibleLines("one\ntwo\r\x1b[2J")).toBe("one\ntwo\\r\\u001b[2J");
+  });
+});
+
+describe("shown: a found value in a message", () => {
+  it("is quoted with C0 controls escaped as JSON does, and DEL, C1 and bidirectional controls escaped as well", () => {
+    expect(shown("da\u009bta\x1b[2J\x7f\u202e\n")).toBe('"da\\u009bta\\u001b[2J\\u007f\\u202e\\n"');
   });
 });
 
