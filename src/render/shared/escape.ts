@@ -11,8 +11,9 @@
  * and paragraph separators, and Unicode's bidirectional marks, embeddings, overrides
  * and isolates (U+202E shows text backwards).
  */
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-const CONTROL_BUT_NEWLINE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const DEL_C1_AND_UNICODE = "\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+const CONTROL = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}]`, "g");
+const CONTROL_BUT_NEWLINE = new RegExp(`[\\u0000-\\u0009\\u000b-\\u001f${DEL_C1_AND_UNICODE}]`, "g");
 
 const SHORT: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
@@ -46,7 +47,7 @@ export function markdownText(text: string): string {
 }
 
 /** What JSON.stringify leaves raw and a terminal would act on: DEL, the C1 controls, the bidirectional ones, U+2028/U+2029. */
-const JSON_RAW = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+const JSON_RAW = new RegExp(`[${DEL_C1_AND_UNICODE}]`, "g");
 
 /**
  * JSON text (from JSON.stringify) with those characters written as \uXXXX escapes: they only
