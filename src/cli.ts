@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from "commander";
 import { Finding, UserError } from "./errors.js";
+import { visibleLines } from "./render/shared/escape.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -162,22 +163,23 @@ export async function main(argv: readonly string[]): Promise<number> {
   // Commander's own usage errors (unknown option, missing argument) get the same
   // "burnrate: error: " prefix as every other error; the exit code is 2 below.
   const cli = program();
-  const prefixed = { outputError: (str: string, write: (s: string) => void) => write(str.startsWith("error: ") ? `burnrate: ${str}` : str) };
+  const prefixed = { outputError: (str: string, write: (s: string) => void) => write(visibleLines(str.startsWith("error: ") ? `burnrate: ${str}` : str)) };
   for (const command of [cli, ...cli.commands]) command.configureOutput(prefixed);
   try {
     await cli.parseAsync([...argv], { from: "user" });
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    // Messages quote the data (file names, values, labels): no control character in it reaches the terminal raw.
     if (e instanceof Finding) {
-      process.stderr.write(`burnrate: ${e.message}\n`);
+      process.stderr.write(`burnrate: ${visibleLines(e.message)}\n`);
       return 1;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`${e.message.split("\n").map((l) => `burnrate: error: ${l}`).join("\n")}\n`);
+      process.stderr.write(`${visibleLines(e.message).split("\n").map((l) => `burnrate: error: ${l}`).join("\n")}\n`);
       return 2;
     }
-    process.stderr.write(`burnrate: internal error (a bug, please report it):\n${(e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(`burnrate: internal error (a bug, please report it):\n${visibleLines((e as Error)?.stack ?? String(e))}\n`);
     return 2;
   }
 }

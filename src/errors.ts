@@ -1,3 +1,5 @@
+import { visible } from "./render/shared/escape.js";
+
 /** Where in an input a problem is: a YAML node or a CSV cell. Lines and columns are 1-based. */
 export interface Location {
   file: string;
@@ -57,8 +59,12 @@ export class Finding extends Error {
   }
 }
 
-/** Show a found value in a message: quoted, with invisible characters made visible, and cut when long. */
+/**
+ * Show a found value in a message: quoted, with invisible characters made visible, and cut when long.
+ * JSON's quoting escapes the C0 controls; visible() adds DEL, the C1 controls and the bidirectional
+ * ones, which JSON leaves raw and a terminal would act on.
+ */
 export function shown(value: string): string {
   const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-  return JSON.stringify(cut);
+  return visible(JSON.stringify(cut));
 }

@@ -3,13 +3,14 @@ import { join } from "node:path";
 import { once } from "node:events";
 import { UserError, shown } from "../errors.js";
 import { emit, writeAtomically } from "../output.js";
-import type { RenderContext } from "../render/shared/context.js";
-import { toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
-import { simulationHtml } from "../render/simulate/html.js";
-import { simulationCsv } from "../render/simulate/csv.js";
-import { simulationJson } from "../render/simulate/json.js";
-import { simulationBlocks } from "../render/simulate/report.js";
+import type { RenderContext } from "../render/context.js";
+import { toMarkdown, toTerminal } from "../render/document.js";
+import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
+import { simulationHtml } from "../render/html-simulation.js";
+import { simulationCsv } from "../render/simulation-csv.js";
+import { simulationJson } from "../render/simulation-json.js";
+import { simulationBlocks } from "../render/simulation-report.js";
+import { visible } from "../render/shared/escape.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
@@ -101,7 +102,8 @@ function progressOnTerminal(): { update: (what: string, cycle: number, cycles: n
   let shown = false;
   return {
     update(what, cycle, cycles) {
-      process.stderr.write(`\r\x1b[Ksimulating ${what}: cycle ${cycle + 1}/${cycles}`);
+      // `what` names the plan by its label, from the card: its control characters are shown escaped.
+      process.stderr.write(`\r\x1b[Ksimulating ${visible(what)}: cycle ${cycle + 1}/${cycles}`);
       shown = true;
     },
     clear() {

@@ -40,11 +40,19 @@ interface Case {
    * behaviour and runs as it.fails, so it stays visible; whoever fixes the bug deletes this field.
    */
   fails?: string;
+  /** Safe output (exit 0 cases): the --format written instead of JSON, and what that output must and must not hold. */
+  format?: string;
+  /** Literal texts the output must contain. */
+  output_has?: string[];
+  /** Regular expressions (multiline) the output must not match. */
+  output_lacks?: string[];
 }
 
 const cases = parse(readFileSync(join(HERE, "cases.yaml"), "utf8")) as Case[];
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+/** A control character sent raw (a line break aside): no message may carry one from the data (SPEC 7, Safety). */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Copy a case into a fresh folder, with $CARD and the generated long runs filled in. */
 function prepare(c: Case): string {
@@ -76,7 +84,7 @@ interface Result {
 
 function run(c: Case): Result {
   const dir = prepare(c);
-  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), "-o", "out.json", "--format", "json"];
+  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), "-o", "out.json", "--format", c.format ?? "json"];
   const started = Date.now();
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: dir,
@@ -124,6 +132,7 @@ describe("bad-input corpus", () => {
       expect(r.stderr).toMatch(/^burnrate: error: /);
       for (const line of r.stderr.trimEnd().split("\n")) expect(line).toMatch(/^burnrate: error: /);
       expect(r.stderr).not.toMatch(/\n\s+at |internal error/);
+      expect(r.stderr).not.toMatch(RAW_CONTROL);
       // Where: file, line and column (a where ending in ":" leaves the column or line open).
       const where = escape(c.where!) + (c.where!.endsWith(":") ? "\\d+(:\\d+)?" : "");
       const problems = c.says_any ?? [c.says!];
@@ -149,6 +158,9 @@ describe("bad-input corpus", () => {
       const text = readFileSync(join(r.dir, "out.json"), "utf8");
       outputs.set(c.name, text);
       if (c.same_as) expect(text).toBe(output(c.same_as));
+      for (const want of c.output_has ?? []) expect(text).toContain(want);
+      for (const unwanted of c.output_lacks ?? []) expect(text).not.toMatch(new RegExp(unwanted, "m"));
+      if (c.format !== undefined && c.format !== "json") return;
       const doc = JSON.parse(text);
       for (const [path, want] of Object.entries(c.json ?? {})) expect(at(doc, path), path).toEqual(want);
     });

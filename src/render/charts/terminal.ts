@@ -1,11 +1,12 @@
-import type { LedgerEntry, Statement } from "../../engine/types.js";
-import { ZERO, type Decimal } from "../../money.js";
-import type { Instant } from "../../time.js";
-import { burnDowns, categoryTotals, rank, type BurnMark, type BurnPoint, type CycleBurn, type Ranking } from "./series.js";
-import type { Glyphs } from "./glyphs.js";
-import { localDate, type RenderContext } from "../shared/context.js";
-import { credits, percentOf } from "../shared/numbers.js";
-import { byProject } from "../shared/summary.js";
+import type { LedgerEntry, Statement } from "../engine/types.js";
+import { ZERO, type Decimal } from "../money.js";
+import type { Instant } from "../time.js";
+import { burnDowns, categoryTotals, rank, type BurnMark, type BurnPoint, type CycleBurn, type Ranking } from "./chart-series.js";
+import type { Glyphs } from "./chart-glyphs.js";
+import { localDate, type RenderContext } from "./context.js";
+import { credits, percentOf } from "./numbers.js";
+import { visible as escaped } from "./shared/escape.js";
+import { byProject } from "./summary.js";
 
 export interface TerminalChartSettings {
   /** Columns the chart may use: the terminal's width, at most the 80 a chart needs to read well. */
@@ -25,7 +26,7 @@ export function statementCharts(statement: Statement, ledger: readonly LedgerEnt
   const out: string[] = [];
   for (const burn of burnDowns(statement, ledger, ctx.card)) {
     const c = burn.cycle;
-    const who = many ? ` ${settings.glyphs.separator} account ${burn.account}` : "";
+    const who = many ? ` ${settings.glyphs.separator} account ${escaped(burn.account)}` : "";
     out.push("", ctx.color.bold.underline(`Burn-down${who} ${settings.glyphs.separator} cycle ${c.index + 1}: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}`));
     out.push(...burnDownLines(burn, ctx, settings), ...legendLines(burn, ctx, settings));
     out.push(...barLines("Top categories", rank(categoryTotals(c.lines, ctx.card), TOP), c.total, ctx, settings));
@@ -159,7 +160,7 @@ function legendLines(burn: CycleBurn, ctx: RenderContext, settings: TerminalChar
   for (const mark of burn.marks) {
     if (mark.kind === "grace") items.push(`${markGlyph(mark, ctx, settings)} grace buffer (${money(burn.graceLimit)}) from ${when(mark.at)}`);
     if (mark.kind === "exhausted") items.push(`${markGlyph(mark, ctx, settings)} first refusal ${when(mark.at)}`);
-    if (mark.kind === "payment") items.push(`${markGlyph(mark, ctx, settings)} ${mark.grant ?? "grant"} ${money(mark.amount!)} ${when(mark.at)}`);
+    if (mark.kind === "payment") items.push(`${markGlyph(mark, ctx, settings)} ${escaped(mark.grant ?? "grant")} ${money(mark.amount!)} ${when(mark.at)}`);
   }
   if (items.length === 0) items.push(ctx.color.dim("no threshold crossed"));
   return wrapItems(items, settings.width, ` ${g.separator} `);
@@ -192,7 +193,8 @@ function barLines(title: string, ranking: Ranking, total: Decimal, ctx: RenderCo
   const money = (v: Decimal) => credits(v, ctx.card.precision.display, ctx.card.precision.rounding);
   const share = (v: Decimal) => (total.isZero() ? "" : percentOf(v, total));
   const restLabel = ranking.rest ? `${g.ellipsis} ${ranking.rest.count} more` : "";
-  const rows = ranking.top.map((r) => ({ label: r.label, amount: r.amount }));
+  // Labels are category names and project values from the data: escaped before they are measured.
+  const rows = ranking.top.map((r) => ({ label: escaped(r.label), amount: r.amount }));
   const names = [...rows.map((r) => r.label), restLabel];
   const amounts = [...rows.map((r) => money(r.amount)), ranking.rest ? money(ranking.rest.amount) : ""];
   const shares = [...rows.map((r) => share(r.amount)), ranking.rest ? share(ranking.rest.amount) : ""];

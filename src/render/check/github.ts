@@ -1,10 +1,15 @@
-import type { Location } from "../../errors.js";
-import type { CheckedFile } from "../../lint/finding.js";
-import { countBySeverity } from "../../lint/finding.js";
-import { checkSummary } from "./report.js";
+import type { Location } from "../errors.js";
+import type { CheckedFile } from "../lint/finding.js";
+import { countBySeverity } from "../lint/finding.js";
+import { checkSummary } from "./check-report.js";
+import { visible } from "./shared/escape.js";
 
-/** GitHub's workflow-command escaping: data loses %, CR and LF; properties also : and ,. */
-const data = (text: string) => text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+/**
+ * GitHub's workflow-command escaping: data loses %, CR and LF; properties also : and ,.
+ * Other control characters (an escape sequence in a file name or a found value) are then shown
+ * escaped, as on a terminal: the workflow log is one.
+ */
+const data = (text: string) => visible(text.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A"));
 const property = (text: string) => data(text).replace(/:/g, "%3A").replace(/,/g, "%2C");
 
 /** One `::error file=...,line=...,col=...::message` line: GitHub shows it on the pull request's diff. */

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
-import { formatLocation } from "../../errors.js";
-import { countBySeverity, type CheckedFile } from "../../lint/finding.js";
+import { formatLocation } from "../errors.js";
+import { countBySeverity, type CheckedFile } from "../lint/finding.js";
+import { markdownText, visible } from "./shared/escape.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -12,17 +13,17 @@ export function checkSummary(files: number, counts: { errors: number; warnings: 
 export function checkText(files: readonly CheckedFile[], color: ChalkInstance): string {
   const out: string[] = [];
   for (const f of files) {
-    const what = f.subject ? ` (${f.subject})` : "";
+    const what = f.subject ? ` (${visible(f.subject)})` : "";
     if (f.findings.length === 0) {
-      out.push(`${color.green("ok")}   ${f.file}${what}`);
+      out.push(`${color.green("ok")}   ${visible(f.file)}${what}`);
       continue;
     }
     const failed = f.findings.some((x) => x.severity === "error");
-    out.push(`${failed ? color.red("FAIL") : color.yellow("warn")} ${f.file}${what}`);
+    out.push(`${failed ? color.red("FAIL") : color.yellow("warn")} ${visible(f.file)}${what}`);
     for (const x of f.findings) {
       const severity = x.severity === "error" ? color.red.bold("error") : color.yellow.bold("warning");
-      out.push(`  ${formatLocation(x.location)}: ${severity} [${x.rule}] ${x.message}`);
-      out.push(`    ${color.dim(`fix: ${x.fix}`)}`);
+      out.push(`  ${visible(formatLocation(x.location))}: ${severity} [${x.rule}] ${visible(x.message)}`);
+      out.push(`    ${color.dim(`fix: ${visible(x.fix)}`)}`);
     }
   }
   out.push("", checkSummary(files.length, countBySeverity(files)));
@@ -32,11 +33,11 @@ export function checkText(files: readonly CheckedFile[], color: ChalkInstance): 
 export function checkMarkdown(files: readonly CheckedFile[]): string {
   const counts = countBySeverity(files);
   const out = [`### burnrate check: ${checkSummary(files.length, counts)}`, ""];
-  const cell = (t: string) => t.replace(/\|/g, "\\|");
+  const cell = markdownText;
   const rows = files.flatMap((f) => f.findings);
   if (rows.length > 0) {
     out.push("| | Where | Rule | Finding | Fix |", "| --- | --- | --- | --- | --- |");
-    for (const x of rows) out.push(`| ${x.severity} | \`${cell(formatLocation(x.location))}\` | ${x.rule} | ${cell(x.message)} | ${cell(x.fix)} |`);
+    for (const x of rows) out.push(`| ${x.severity} | ${cell(formatLocation(x.location))} | ${x.rule} | ${cell(x.message)} | ${cell(x.fix)} |`);
   }
   return `${out.join("\n").replace(/\n+$/, "")}\n`;
 }

@@ -1,11 +1,12 @@
-import { formatExact } from "../../money.js";
-import type { LedgerEntry } from "../../engine/types.js";
-import { formatInstant } from "../../time.js";
-import { localDateTime, type RenderContext } from "../shared/context.js";
-import { csvRows, csvText, NumberCell } from "../shared/csv.js";
-import type { Block } from "../shared/document.js";
-import { credits, exactGrouped } from "../shared/numbers.js";
-import { dimensionText, dimensionValues } from "../shared/summary.js";
+import { formatExact } from "../money.js";
+import type { LedgerEntry } from "../engine/types.js";
+import { formatInstant } from "../time.js";
+import { localDateTime, type RenderContext } from "./context.js";
+import { csvRows, csvText, Exact } from "./csv.js";
+import { jsonVisible } from "./shared/escape.js";
+import type { Block } from "./document.js";
+import { credits, exactGrouped } from "./numbers.js";
+import { dimensionText, dimensionValues } from "./summary.js";
 
 /**
  * A ledger format written entry by entry, so a ledger of millions of events is
@@ -20,10 +21,10 @@ export interface LedgerFormat {
 
 /** `burnrate.ledger/v1`, exactly as JSON.stringify(document, null, 2) writes it. */
 export function ledgerJsonFormat(ctx: RenderContext): LedgerFormat {
-  const empty = JSON.stringify({ schema: "burnrate.ledger/v1", card: { provider: ctx.card.provider, version: ctx.card.version }, entries: [] }, null, 2);
+  const empty = jsonVisible(JSON.stringify({ schema: "burnrate.ledger/v1", card: { provider: ctx.card.provider, version: ctx.card.version }, entries: [] }, null, 2));
   return {
     start: empty.slice(0, empty.length - "]\n}".length),
-    entries: (batch, first) => batch.map((e, i) => `${first && i === 0 ? "\n    " : ",\n    "}${JSON.stringify(entryJson(e), null, 2).replaceAll("\n", "\n    ")}`).join(""),
+    entries: (batch, first) => batch.map((e, i) => `${first && i === 0 ? "\n    " : ",\n    "}${jsonVisible(JSON.stringify(entryJson(e), null, 2)).replaceAll("\n", "\n    ")}`).join(""),
     end: (none) => (none ? "]\n}\n" : "\n  ]\n}\n"),
   };
 }

@@ -1,8 +1,11 @@
 import { stringify } from "csv-stringify/sync";
+import { formulaSafe } from "./shared/escape.js";
 
 /**
- * A text cell a spreadsheet would run as a formula is prefixed with a quote.
- * Numbers are passed separately as a `NumberCell` and written plainly: "-8" is a number, not a formula.
+ * A text cell a spreadsheet would run as a formula is prefixed with a quote (see formulaSafe).
+ * Amounts are passed separately as `Exact` and written plainly: "-8" is a number, not a formula.
+ * A cell holding CR or LF is quoted by csv-stringify itself (quote_record_delimiter: without it,
+ * a record delimiter of "\n" leaves a lone CR bare, and a reader takes it for a row's end).
  */
 /** A number's text for a CSV cell, written as it is. */
 export class NumberCell {
@@ -11,17 +14,17 @@ export class NumberCell {
 
 export type Cell = string | number | NumberCell;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const RECORDS = { record_delimiter: "\n", quote_record_delimiter: true } as const;
 
 export function csvText(header: readonly string[], rows: readonly (readonly Cell[])[], options: { bom?: boolean } = {}): string {
-  return stringify([header.map(String), ...rows.map(safeRow)], { bom: options.bom ?? false, record_delimiter: "\n" });
+  return stringify([header.map(formulaSafe), ...rows.map(safeRow)], { bom: options.bom ?? false, ...RECORDS });
 }
 
 /** Rows alone, to follow a header written before: each record is quoted on its own, so the pieces join into one file. */
 export function csvRows(rows: readonly (readonly Cell[])[]): string {
-  return rows.length === 0 ? "" : stringify(rows.map(safeRow), { record_delimiter: "\n" });
+  return rows.length === 0 ? "" : stringify(rows.map(safeRow), RECORDS);
 }
 
 function safeRow(row: readonly Cell[]): string[] {
-  return row.map((cell) => (cell instanceof NumberCell ? cell.text : typeof cell === "number" ? String(cell) : FORMULA_START.test(cell) ? `'${cell}` : cell));
+  return row.map((cell) => (cell instanceof Exact ? cell.text : typeof cell === "number" ? String(cell) : formulaSafe(cell)));
 }

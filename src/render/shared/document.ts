@@ -1,13 +1,17 @@
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
+import { markdownText, visible } from "./shared/escape.js";
 
 /**
  * A report as a list of blocks, written once and rendered either for a
- * terminal or as Markdown, so the two views cannot disagree.
+ * terminal or as Markdown, so the two views cannot disagree. Every text in a
+ * block may hold values from the data: each view escapes them (control
+ * characters on a terminal, table syntax and HTML in Markdown), so a fact that
+ * spans several lines is given as a list of lines, never with "\n" inside.
  */
 export type Block =
   | { kind: "heading"; level: 1 | 2; text: string }
-  | { kind: "facts"; rows: readonly (readonly [string, string])[] }
+  | { kind: "facts"; rows: readonly (readonly [string, FactValue])[] }
   | {
       kind: "table";
       title?: string;
@@ -20,25 +24,32 @@ export type Block =
     }
   | { kind: "note"; text: string };
 
+/** A fact's value: one line, or several shown one under the other. */
+export type FactValue = string | readonly string[];
+
+export function factLines(value: FactValue): readonly string[] {
+  return typeof value === "string" ? [value] : value;
+}
+
 export function toTerminal(blocks: readonly Block[], color: ChalkInstance): string {
   const out: string[] = [];
   for (const b of blocks) {
     switch (b.kind) {
       case "heading":
-        out.push(b.level === 1 ? color.bold(b.text) : `\n${color.bold.underline(b.text)}`);
+        out.push(b.level === 1 ? color.bold(visible(b.text)) : `\n${color.bold.underline(visible(b.text))}`);
         break;
       case "facts": {
-        const width = Math.max(...b.rows.map(([k]) => k.length));
-        for (const [k, v] of b.rows) out.push(`  ${color.dim(k.padEnd(width))}  ${v.split("\n").join(`\n  ${" ".repeat(width)}  `)}`);
+        const width = Math.max(...b.rows.map(([k]) => visible(k).length));
+        for (const [k, v] of b.rows) out.push(`  ${color.dim(visible(k).padEnd(width))}  ${factLines(v).map(visible).join(`\n  ${" ".repeat(width)}  `)}`);
         break;
       }
       case "table": {
-        if (b.title) out.push(`  ${color.bold(b.title)}`);
+        if (b.title) out.push(`  ${color.bold(visible(b.title))}`);
         out.push(drawTable(b, color));
         break;
       }
       case "note":
-        out.push(`  ${color.yellow(b.text)}`);
+        out.push(`  ${color.yellow(visible(b.text))}`);
         break;
     }
   }
@@ -56,7 +67,9 @@ const TABLE_ROWS = 100;
  * whole table would have: the tables are borderless, so together they print
  * exactly as one would.
  */
-export function drawTable(b: TableBlock, color: ChalkInstance, rowsPerTable = TABLE_ROWS): string {
+export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable = TABLE_ROWS): string {
+  // Escaped before colour and layout: widths are measured on what the terminal shows.
+  const b = { ...block, head: block.head.map(visible), rows: block.rows.map((row) => row.map(visible)) };
   const rows = b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
   const head = b.head.map((h) => color.bold(h));
   const draw = (part: string[][], withHead: boolean, colWidths: readonly number[] | undefined) => {
@@ -95,26 +108,26 @@ function fitWidths(b: TableBlock): number[] {
 
 export function toMarkdown(blocks: readonly Block[]): string {
   const out: string[] = [];
-  const cell = (t: string) => t.replace(/\|/g, "\\|");
+  const cell = markdownText;
   for (const b of blocks) {
     switch (b.kind) {
       case "heading":
-        out.push(`${b.level === 1 ? "#" : "##"} ${b.text}`, "");
+        out.push(`${b.level === 1 ? "#" : "##"} ${cell(b.text)}`, "");
         break;
       case "facts":
         // Padding that aligns a terminal's columns means nothing in Markdown.
-        for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${cell(v).split("\n").map((x) => x.trim()).join(", ")}`);
+        for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${factLines(v).map((x) => cell(x.trim())).join(", ")}`);
         out.push("");
         break;
       case "table":
-        if (b.title) out.push(`**${b.title}**`, "");
+        if (b.title) out.push(`**${cell(b.title)}**`, "");
         out.push(`| ${b.head.map(cell).join(" | ")} |`);
         out.push(`|${b.align.map((a) => (a === "right" ? " ---: " : " --- ")).join("|")}|`);
         for (const row of b.rows) out.push(`| ${row.map(cell).join(" | ")} |`);
         out.push("");
         break;
       case "note":
-        out.push(`> ${b.text}`, "");
+        out.push(`> ${cell(b.text)}`, "");
         break;
     }
   }

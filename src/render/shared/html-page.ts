@@ -98,7 +98,7 @@ export function blockHtml(b: Block): string {
     case "heading":
       return b.level === 1 ? `<h2>${escapeHtml(b.text)}</h2>` : `<h3>${escapeHtml(b.text)}</h3>`;
     case "facts":
-      return `<dl class="facts">${b.rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>`;
+      return `<dl class="facts">${b.rows.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(typeof v === "string" ? v : v.join("\n"))}</dd>`).join("")}</dl>`;
     case "table": {
       const cls = (i: number) => (b.align[i] === "right" ? ` class="num"` : "");
       const head = b.head.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join("");

@@ -1,3 +1,5 @@
+import { jsonVisible } from "./shared/escape.js";
+
 /**
  * `JSON.stringify(value, null, 2)` and a newline, in pieces: long arrays are
  * written element by element, so a statement of a million lines is never one
@@ -32,7 +34,7 @@ function* chunksOf(value: unknown, indent: string, long: number): Generator<stri
   yield "{";
   for (let i = 0; i < entries.length; i++) {
     const [key, item] = entries[i]!;
-    yield `${i === 0 ? "\n" : ",\n"}${inner}${JSON.stringify(key)}: `;
+    yield `${i === 0 ? "\n" : ",\n"}${inner}${jsonVisible(JSON.stringify(key))}: `;
     yield* chunksOf(item, inner, long);
   }
   yield `\n${indent}}`;
@@ -50,8 +52,9 @@ function toJson(value: unknown): unknown {
   return typeof toJSON === "function" ? toJSON.call(value) : value;
 }
 
+/** Control characters JSON leaves raw are escaped too (jsonVisible): the document parses the same. */
 function stringify(value: unknown, indent: string): string {
-  const text = JSON.stringify(value, null, 2);
+  const text = jsonVisible(JSON.stringify(value, null, 2));
   // Strings in JSON never hold a raw newline, so every newline is structure.
   return indent === "" ? text : text.replaceAll("\n", `\n${indent}`);
 }

@@ -1,10 +1,10 @@
-import type { CycleStatement, Statement } from "../../engine/types.js";
-import type { Decimal } from "../../money.js";
-import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
-import type { Block } from "../shared/document.js";
-import { credits, exactGrouped, percentOf } from "../shared/numbers.js";
-import type { LineKind } from "../../engine/types.js";
-import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
+import type { CycleStatement, Statement } from "../engine/types.js";
+import type { Decimal } from "../money.js";
+import { localDate, localDateTime, type RenderContext } from "./context.js";
+import type { Block, FactValue } from "./document.js";
+import { credits, exactGrouped, percentOf } from "./numbers.js";
+import type { LineKind } from "../engine/types.js";
+import { byProject, dimensionValues, splitBy } from "./summary.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -37,7 +37,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   const amounts = [c.allowance, c.total, c.uncovered].map(money);
   const width = Math.max(...amounts.map((a) => a.length));
   const [allowance, total, uncovered] = amounts.map((a) => `${a.padStart(width)} ${unit}`);
-  const facts: [string, string][] = [
+  const facts: [string, FactValue][] = [
     ["Allowance", allowance!],
     ["Charged", total!],
     ["Uncovered (grace)", uncovered!],
@@ -45,12 +45,12 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
   ];
   if (card.thresholds.length > 0) {
-    facts.push(["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`).join("\n")]);
+    facts.push(["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`)]);
   }
   if (c.quota) facts.push(["Request quota", `${exactGrouped(c.quota.used)} of ${exactGrouped(c.quota.limit)} requests`]);
   if (c.overage.requests.gt(0)) facts.push(["Overage", `${exactGrouped(c.overage.requests)} requests, ${card.currency} ${exactGrouped(c.overage.amount)} billed at the period's end`]);
   if (c.alerts.length > 0) {
-    facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`)).join("\n")]);
+    facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`))]);
   }
   if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
   if (c.exhaustedAt !== undefined) facts.push(["Credits short", localDateTime(ctx, c.exhaustedAt)]);

@@ -1,8 +1,9 @@
 import type { ChalkInstance } from "chalk";
-import type { CaseResult, SuiteResult } from "../../cardtest/run.js";
-import { tally } from "../../cardtest/run.js";
-import { formatLocation } from "../../errors.js";
-import { annotation } from "../check/github.js";
+import type { CaseResult, SuiteResult } from "../cardtest/run.js";
+import { tally } from "../cardtest/run.js";
+import { formatLocation } from "../errors.js";
+import { annotation } from "./check-github.js";
+import { markdownText, visible } from "./shared/escape.js";
 
 /** A card named on the command line that has no tests file beside it. */
 export interface Untested {
@@ -30,13 +31,13 @@ function caseLines(c: CaseResult): string[] {
 export function cardtestText(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean, color: ChalkInstance): string {
   const out: string[] = [];
   for (const u of untested) {
-    out.push(`${requireTests ? color.red("FAIL") : color.yellow("SKIP")} ${u.card}: no tests (${u.testsFile} not found)`);
+    out.push(`${requireTests ? color.red("FAIL") : color.yellow("SKIP")} ${visible(u.card)}: no tests (${visible(u.testsFile)} not found)`);
   }
   for (const r of results) {
-    out.push(`${r.file} (${r.card.provider} ${r.card.version}, ${r.card.file})`);
+    out.push(visible(`${r.file} (${r.card.provider} ${r.card.version}, ${r.card.file})`));
     for (const c of r.cases) {
-      out.push(`  ${c.outcome === "passed" ? color.green("PASS") : color.red("FAIL")} ${c.name}`);
-      for (const line of caseLines(c)) out.push(`       ${line}`);
+      out.push(`  ${c.outcome === "passed" ? color.green("PASS") : color.red("FAIL")} ${visible(c.name)}`);
+      for (const line of caseLines(c)) out.push(`       ${visible(line)}`);
     }
   }
   out.push("", tallyLine(results, untested, requireTests));
@@ -60,11 +61,13 @@ export function cardtestGithub(results: readonly SuiteResult[], untested: readon
 }
 
 export function cardtestMarkdown(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
-  const cell = (t: string) => t.replace(/\|/g, "\\|").replace(/\n/g, "<br>");
+  const cell = markdownText;
+  // The case's own lines are joined with <br>, written here; the data in them is escaped.
+  const detail = (c: CaseResult) => caseLines(c).map(cell).join("<br>");
   const out = [`### burnrate test: ${tallyLine(results, untested, requireTests)}`, "", "| | Case | Tests file | Detail |", "| --- | --- | --- | --- |"];
-  for (const u of untested) out.push(`| ${requireTests ? "FAIL" : "SKIP"} | (none) | \`${cell(u.testsFile)}\` | no tests for ${cell(u.card)} |`);
+  for (const u of untested) out.push(`| ${requireTests ? "FAIL" : "SKIP"} | (none) | ${cell(u.testsFile)} | no tests for ${cell(u.card)} |`);
   for (const r of results) {
-    for (const c of r.cases) out.push(`| ${c.outcome === "passed" ? "PASS" : "FAIL"} | ${cell(c.name)} | \`${cell(formatLocation(c.location))}\` | ${cell(caseLines(c).join("\n"))} |`);
+    for (const c of r.cases) out.push(`| ${c.outcome === "passed" ? "PASS" : "FAIL"} | ${cell(c.name)} | ${cell(formatLocation(c.location))} | ${detail(c)} |`);
   }
   return `${out.join("\n")}\n`;
 }
