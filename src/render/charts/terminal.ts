@@ -1,12 +1,12 @@
-import type { LedgerEntry, Statement } from "../engine/types.js";
-import { ZERO, type Decimal } from "../money.js";
-import type { Instant } from "../time.js";
-import { burnDowns, categoryTotals, rank, type BurnMark, type BurnPoint, type CycleBurn, type Ranking } from "./chart-series.js";
-import type { Glyphs } from "./chart-glyphs.js";
-import { localDate, type RenderContext } from "./context.js";
-import { credits, percentOf } from "./numbers.js";
-import { visible as escaped } from "./shared/escape.js";
-import { byProject } from "./summary.js";
+import type { LedgerEntry, Statement } from "../../engine/types.js";
+import { ZERO, type Decimal } from "../../money.js";
+import type { Instant } from "../../time.js";
+import { burnDowns, categoryTotals, rank, type BurnMark, type BurnPoint, type CycleBurn, type Ranking } from "./series.js";
+import type { Glyphs } from "./glyphs.js";
+import { localDate, type RenderContext } from "../shared/context.js";
+import { credits, percentOf } from "../shared/numbers.js";
+import { visible as escaped } from "../shared/escape.js";
+import { byProject } from "../shared/summary.js";
 
 export interface TerminalChartSettings {
   /** Columns the chart may use: the terminal's width, at most the 80 a chart needs to read well. */

@@ -1,8 +1,8 @@
-import type { Location } from "../errors.js";
-import type { CheckedFile } from "../lint/finding.js";
-import { countBySeverity } from "../lint/finding.js";
-import { checkSummary } from "./check-report.js";
-import { visible } from "./shared/escape.js";
+import type { Location } from "../../errors.js";
+import type { CheckedFile } from "../../lint/finding.js";
+import { countBySeverity } from "../../lint/finding.js";
+import { checkSummary } from "./report.js";
+import { visible } from "../shared/escape.js";
 
 /**
  * GitHub's workflow-command escaping: data loses %, CR and LF; properties also : and ,.

@@ -1,7 +1,7 @@
 import type { ChalkInstance } from "chalk";
-import { formatLocation } from "../errors.js";
-import { countBySeverity, type CheckedFile } from "../lint/finding.js";
-import { markdownText, visible } from "./shared/escape.js";
+import { formatLocation } from "../../errors.js";
+import { countBySeverity, type CheckedFile } from "../../lint/finding.js";
+import { markdownText, visible } from "../shared/escape.js";
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 

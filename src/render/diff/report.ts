@@ -1,12 +1,12 @@
-import type { CardChange } from "../costdiff/card-changes.js";
-import { delta, deltaPercent, totalsBy, type CostRow, type Totals } from "../costdiff/compare.js";
-import type { CostDiff } from "../costdiff/diff.js";
-import { formatLocation } from "../errors.js";
-import { formatExact, formatFixed, type Decimal } from "../money.js";
-import type { Block } from "./document.js";
-import { toMarkdown } from "./document.js";
-import { credits } from "./numbers.js";
-import { markdownText } from "./shared/escape.js";
+import type { CardChange } from "../../costdiff/card-changes.js";
+import { delta, deltaPercent, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
+import type { CostDiff } from "../../costdiff/diff.js";
+import { formatLocation } from "../../errors.js";
+import { formatExact, formatFixed, type Decimal } from "../../money.js";
+import type { Block } from "../shared/document.js";
+import { toMarkdown } from "../shared/document.js";
+import { credits } from "../shared/numbers.js";
+import { markdownText } from "../shared/escape.js";
 
 /** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
 const MAX_COMMENT_ROWS = 50;

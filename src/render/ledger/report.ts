@@ -1,12 +1,12 @@
-import { formatExact } from "../money.js";
-import type { LedgerEntry } from "../engine/types.js";
-import { formatInstant } from "../time.js";
-import { localDateTime, type RenderContext } from "./context.js";
-import { csvRows, csvText, Exact } from "./csv.js";
-import { jsonVisible } from "./shared/escape.js";
-import type { Block } from "./document.js";
-import { credits, exactGrouped } from "./numbers.js";
-import { dimensionText, dimensionValues } from "./summary.js";
+import { formatExact } from "../../money.js";
+import type { LedgerEntry } from "../../engine/types.js";
+import { formatInstant } from "../../time.js";
+import { localDateTime, type RenderContext } from "../shared/context.js";
+import { csvRows, csvText, NumberCell } from "../shared/csv.js";
+import { jsonVisible } from "../shared/escape.js";
+import type { Block } from "../shared/document.js";
+import { credits, exactGrouped } from "../shared/numbers.js";
+import { dimensionText, dimensionValues } from "../shared/summary.js";
 
 /**
  * A ledger format written entry by entry, so a ledger of millions of events is

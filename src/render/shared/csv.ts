@@ -1,13 +1,12 @@
 import { stringify } from "csv-stringify/sync";
-import { formulaSafe } from "./shared/escape.js";
+import { formulaSafe } from "./escape.js";
 
 /**
  * A text cell a spreadsheet would run as a formula is prefixed with a quote (see formulaSafe).
- * Amounts are passed separately as `Exact` and written plainly: "-8" is a number, not a formula.
+ * Amounts are passed separately as `NumberCell` and written plainly: "-8" is a number, not a formula.
  * A cell holding CR or LF is quoted by csv-stringify itself (quote_record_delimiter: without it,
  * a record delimiter of "\n" leaves a lone CR bare, and a reader takes it for a row's end).
  */
-/** A number's text for a CSV cell, written as it is. */
 export class NumberCell {
   constructor(readonly text: string) {}
 }
@@ -26,5 +25,5 @@ export function csvRows(rows: readonly (readonly Cell[])[]): string {
 }
 
 function safeRow(row: readonly Cell[]): string[] {
-  return row.map((cell) => (cell instanceof Exact ? cell.text : typeof cell === "number" ? String(cell) : formulaSafe(cell)));
+  return row.map((cell) => (cell instanceof NumberCell ? cell.text : typeof cell === "number" ? String(cell) : formulaSafe(cell)));
 }

@@ -1,6 +1,6 @@
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
-import { markdownText, visible } from "./shared/escape.js";
+import { markdownText, visible } from "./escape.js";
 
 /**
  * A report as a list of blocks, written once and rendered either for a

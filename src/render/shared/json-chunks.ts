@@ -1,4 +1,4 @@
-import { jsonVisible } from "./shared/escape.js";
+import { jsonVisible } from "./escape.js";
 
 /**
  * `JSON.stringify(value, null, 2)` and a newline, in pieces: long arrays are

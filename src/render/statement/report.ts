@@ -1,10 +1,10 @@
-import type { CycleStatement, Statement } from "../engine/types.js";
-import type { Decimal } from "../money.js";
-import { localDate, localDateTime, type RenderContext } from "./context.js";
-import type { Block, FactValue } from "./document.js";
-import { credits, exactGrouped, percentOf } from "./numbers.js";
-import type { LineKind } from "../engine/types.js";
-import { byProject, dimensionValues, splitBy } from "./summary.js";
+import type { CycleStatement, Statement } from "../../engine/types.js";
+import type { Decimal } from "../../money.js";
+import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
+import type { Block, FactValue } from "../shared/document.js";
+import { credits, exactGrouped, percentOf } from "../shared/numbers.js";
+import type { LineKind } from "../../engine/types.js";
+import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };

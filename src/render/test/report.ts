@@ -1,9 +1,9 @@
 import type { ChalkInstance } from "chalk";
-import type { CaseResult, SuiteResult } from "../cardtest/run.js";
-import { tally } from "../cardtest/run.js";
-import { formatLocation } from "../errors.js";
-import { annotation } from "./check-github.js";
-import { markdownText, visible } from "./shared/escape.js";
+import type { CaseResult, SuiteResult } from "../../cardtest/run.js";
+import { tally } from "../../cardtest/run.js";
+import { formatLocation } from "../../errors.js";
+import { annotation } from "../check/github.js";
+import { markdownText, visible } from "../shared/escape.js";
 
 /** A card named on the command line that has no tests file beside it. */
 export interface Untested {
