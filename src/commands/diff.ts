@@ -14,6 +14,7 @@ import { toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, json } from "../render/format.js";
 import { replayFiles } from "../usage/replay-files.js";
 import { render } from "../render/reporters.js";
+import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {
   base?: string;
@@ -64,7 +65,7 @@ export async function diff(options: DiffOptions): Promise<void> {
     csv: () => diffCsv(result, { bom: options.bom }),
     markdown: () => diffMarkdown(result),
     table: () => toTerminal(diffBlocks(result), colorFor(options)),
-  }), options.output);
+  }), options.output, replayRunInputs(options, account, { "--base": options.base }));
   if (result.failOver?.exceeded) {
     throw new Finding(`total ${card.unit} rise by more than --fail-over ${options.failOver}%`);
   }

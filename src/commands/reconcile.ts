@@ -2,7 +2,7 @@ import { resolveAccount } from "../account/account.js";
 import { Finding, UserError, shown } from "../errors.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal, type Decimal } from "../money.js";
-import { emit } from "../output.js";
+import { besideMappings, emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
 import type { RenderContext } from "../render/context.js";
@@ -14,6 +14,7 @@ import { reconcileJson } from "../render/reconcile-json.js";
 import { reconcileBlocks } from "../render/reconcile-report.js";
 import { formatInstant } from "../time.js";
 import { render } from "../render/reporters.js";
+import { replayRunInputs } from "./run-inputs.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
@@ -54,7 +55,7 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     markdown: () => toMarkdown(reconcileBlocks(result, ctx)),
     html: () => reconcileHtml(result, ctx),
     table: () => toTerminal(reconcileBlocks(result, ctx), ctx.color),
-  }), options.output);
+  }), options.output, replayRunInputs(options, account, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) }));
 
   const { attention, paymentsDiffer } = summarize(result);
   if (attention.length > 0) {

@@ -1,8 +1,7 @@
-import { createWriteStream, mkdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { once } from "node:events";
 import { UserError, shown } from "../errors.js";
-import { emit, writeAtomically } from "../output.js";
+import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type RunInput } from "../output.js";
 import type { RenderContext } from "../render/context.js";
 import { toMarkdown, toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
@@ -23,6 +22,7 @@ export interface SimulateOptions {
   samples?: string;
   seed?: string;
   emitUsage?: string;
+  force?: boolean;
   format?: string;
   output?: string;
   bom?: boolean;
@@ -44,7 +44,8 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
     progress?.clear();
   }
 
-  if (options.emitUsage !== undefined) await emitUsage(options.emitUsage, sim);
+  const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
+  if (options.emitUsage !== undefined) emitUsage({ dir: options.emitUsage, force: options.force ?? false, inputs }, sim);
 
   const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options) };
   emit(render(format, {
@@ -53,7 +54,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
     markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
     html: () => simulationHtml(sim, ctx),
     table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color),
-  }), options.output);
+  }), options.output, inputs);
 }
 
 function samplesOf(options: SimulateOptions): { count: number; seed: string } | undefined {
@@ -67,32 +68,41 @@ function samplesOf(options: SimulateOptions): { count: number; seed: string } | 
   return { count: Number(options.samples), seed: options.seed ?? "1" };
 }
 
+/** `--emit-usage DIR` with `--force` (replace the files it would write) and the run's inputs (never replaced). */
+interface EmitUsage {
+  dir: string;
+  force: boolean;
+  inputs: readonly RunInput[];
+}
+
+const EMITTED = ["usage.csv", "account.yaml"];
+
 /**
- * usage.csv streams to disk (a large population is many rows); account.yaml is
- * written last and atomically, so a directory with an account file holds a
- * complete pair.
+ * usage.csv streams to disk (a large population is many rows) and, like
+ * account.yaml, is renamed into place once whole; account.yaml comes last, so a
+ * folder with an account file holds a complete pair.
  */
-async function emitUsage(dir: string, sim: Simulation): Promise<void> {
-  const where = { file: dir, line: 1, column: 1 };
-  try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error("ENOTDIR");
-  } catch (e) {
-    throw new UserError(`cannot create directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, where, "a writable directory", shown(dir));
+function emitUsage(to: EmitUsage, sim: Simulation): void {
+  makeFolder(to.dir, "--emit-usage");
+  const there = EMITTED.map((name) => join(to.dir, name)).filter((file) => existsSync(file));
+  if (there.length > 0 && !to.force) {
+    throw new UserError("--emit-usage would replace files already in the folder", { file: there[0]!, line: 1, column: 1 }, "a folder without usage.csv and account.yaml, or --force to replace them", there.map((f) => shown(f)).join(", "));
   }
   const { scenario } = sim;
   const calendar = new Calendar(scenario.start, scenario.zone);
-  const file = join(dir, "usage.csv");
-  const out = createWriteStream(file);
+  const destination = (name: string) => ({ path: join(to.dir, name), flag: "--emit-usage", inputs: to.inputs });
+  // Both targets are checked before either is written, so a refused run leaves the folder as it was.
+  const account = destination("account.yaml");
+  checkDestination(account);
+  const usage = new ReportFile(destination("usage.csv"));
   try {
-    for (const line of usageCsvLines(scenario, calendar)) if (!out.write(line)) await once(out, "drain");
-    out.end();
-    await once(out, "finish");
+    for (const line of usageCsvLines(scenario, calendar)) usage.write(line);
+    usage.commitFile();
   } catch (e) {
-    out.destroy();
-    throw new UserError(`cannot write usage: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file, line: 1, column: 1 }, "a writable file");
+    usage.abort();
+    throw e;
   }
-  writeAtomically(join(dir, "account.yaml"), accountYaml(scenario, sim.plans[0]!, dir, calendar));
+  writeAtomically(account, accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
 }
 
 /** A one-line progress indicator, only when stderr is a terminal: pipes and CI logs stay clean. */

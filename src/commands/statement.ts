@@ -9,6 +9,7 @@ import type { RenderContext } from "../render/context.js";
 import { toMarkdown, toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, FORMATS, json, WITH_HTML, type Format, type PlainFormat } from "../render/format.js";
 import { render, type Reporters } from "../render/reporters.js";
+import { replayRunInputs } from "./run-inputs.js";
 import { statementHtml } from "../render/html-statement.js";
 import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger.js";
 import { statementCsv } from "../render/statement-csv.js";
@@ -32,9 +33,10 @@ export async function statement(options: StatementOptions): Promise<void> {
   const settings = resolveAccount(card, account, options);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
+  const inputs = replayRunInputs(options, account);
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.
-    const file = new ReportFile(options.output);
+    const file = new ReportFile({ path: options.output, flag: "-o", inputs });
     try {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
       await replayFiles(card, settings, input, writer);
@@ -66,7 +68,7 @@ export async function statement(options: StatementOptions): Promise<void> {
     table: () => toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, entries, ctx, chart) : ""),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
-  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output);
+  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, inputs);
 }
 
 /** The whole ledger, for the formats that lay it out by account. */
