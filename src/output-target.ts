@@ -1,5 +1,5 @@
 import { existsSync, lstatSync, readlinkSync, statSync, type Stats } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { UserError, shown } from "./errors.js";
 
 /**
@@ -63,7 +63,7 @@ export function outputTarget(given: string, flag: string, inputs: readonly RunIn
   }
   const clash = inputs.find((input) => sameFile(input.path, file, stats));
   if (clash !== undefined) {
-    throw new UserError(`${flag} would overwrite an input of this run`, where, `an output file that this run does not read`, `the ${clash.role} file ${shown(clash.path)}`);
+    throw new UserError(`${flag} would overwrite an input of this run`, where, `an output file that this run does not read`, `the ${clash.role} file ${shown(shortPath(clash.path))}`);
   }
   return { given, file, direct: stats !== undefined && !stats.isFile() };
 }
@@ -74,6 +74,12 @@ function sameFile(input: string, file: string, target: Stats | undefined): boole
   if (target === undefined) return false;
   const read = statOf(input);
   return read !== undefined && read.dev === target.dev && read.ino === target.ino;
+}
+
+/** A path under the working folder as a relative one: a card named by an account or a scenario is held resolved. */
+function shortPath(path: string): string {
+  const short = relative(process.cwd(), path);
+  return short === "" || short.startsWith("..") || isAbsolute(short) ? path : short;
 }
 
 /** Follow a chain of symlinks to the path it ends at, which may not exist yet (a dangling link makes its target). */
