@@ -37,8 +37,7 @@ export class ReportFile {
   private pending = "";
   private open = true;
 
-  constructor(destination: Destination | string | undefined) {
-    const to = typeof destination === "object" ? destination : { path: destination };
+  constructor(to: Destination) {
     this.target = to.path === undefined ? undefined : outputTarget(to.path, to.flag ?? "-o", to.inputs ?? []);
     if (this.target === undefined || this.target.direct) {
       const folder = temporaryFolder("burnrate-out-");
@@ -231,7 +230,7 @@ export function checkDestination(destination: Destination): void {
 }
 
 /** Write a whole report atomically (see ReportFile). */
-export function writeAtomically(destination: Destination | string, content: Output): void {
+export function writeAtomically(destination: Destination, content: Output): void {
   const file = new ReportFile(destination);
   try {
     // The file gathers pieces into large writes itself.

@@ -5,7 +5,7 @@ import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
 import { loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal } from "../money.js";
-import { emit } from "../output.js";
+import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
 import { diffCsv } from "../render/diff-csv.js";
 import { diffJson } from "../render/diff-json.js";
@@ -53,6 +53,9 @@ export async function diff(options: DiffOptions): Promise<void> {
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
 
+  const inputs = replayRunInputs(options, account, { "--base": options.base });
+  // Refused before two replays, which may take long; checked again when the report is written.
+  checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(base, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new");
   const before = await replayFiles(base, baseSettings, input);
@@ -65,7 +68,7 @@ export async function diff(options: DiffOptions): Promise<void> {
     csv: () => diffCsv(result, { bom: options.bom }),
     markdown: () => diffMarkdown(result),
     table: () => toTerminal(diffBlocks(result), colorFor(options)),
-  }), options.output, replayRunInputs(options, account, { "--base": options.base }));
+  }), options.output, inputs);
   if (result.failOver?.exceeded) {
     throw new Finding(`total ${card.unit} rise by more than --fail-over ${options.failOver}%`);
   }

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError, shown } from "../errors.js";
-import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type RunInput } from "../output.js";
+import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type Destination, type RunInput } from "../output.js";
 import type { RenderContext } from "../render/context.js";
 import { toMarkdown, toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
@@ -36,6 +36,14 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
   const format = chooseFormat(options.format, options.output, WITH_HTML);
   const samples = samplesOf(options);
   const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan });
+  const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
+  // Refused before the simulation, which may take long; checked again when each file is written.
+  checkDestination({ path: options.output, inputs });
+  const emitting = options.emitUsage === undefined ? undefined : { dir: options.emitUsage, force: options.force ?? false, inputs };
+  if (emitting !== undefined && existsSync(emitting.dir)) {
+    makeFolder(emitting.dir, "--emit-usage");
+    checkEmitFolder(emitting);
+  }
   const progress = progressOnTerminal();
   let sim: Simulation;
   try {
@@ -44,8 +52,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
     progress?.clear();
   }
 
-  const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
-  if (options.emitUsage !== undefined) emitUsage({ dir: options.emitUsage, force: options.force ?? false, inputs }, sim);
+  if (emitting !== undefined) emitUsage(emitting, sim);
 
   const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options) };
   emit(render(format, {
@@ -77,6 +84,19 @@ interface EmitUsage {
 
 const EMITTED = ["usage.csv", "account.yaml"];
 
+function emitted(to: EmitUsage, name: string): Destination {
+  return { path: join(to.dir, name), flag: "--emit-usage", inputs: to.inputs };
+}
+
+/** Files of an earlier run are replaced only with --force; an input of this run never. */
+function checkEmitFolder(to: EmitUsage): void {
+  const there = EMITTED.map((name) => join(to.dir, name)).filter((file) => existsSync(file));
+  if (there.length > 0 && !to.force) {
+    throw new UserError("--emit-usage would replace files already in the folder", { file: there[0]!, line: 1, column: 1 }, "a folder without usage.csv and account.yaml, or --force to replace them", there.map((f) => shown(f)).join(", "));
+  }
+  for (const name of EMITTED) checkDestination(emitted(to, name));
+}
+
 /**
  * usage.csv streams to disk (a large population is many rows) and, like
  * account.yaml, is renamed into place once whole; account.yaml comes last, so a
@@ -84,17 +104,11 @@ const EMITTED = ["usage.csv", "account.yaml"];
  */
 function emitUsage(to: EmitUsage, sim: Simulation): void {
   makeFolder(to.dir, "--emit-usage");
-  const there = EMITTED.map((name) => join(to.dir, name)).filter((file) => existsSync(file));
-  if (there.length > 0 && !to.force) {
-    throw new UserError("--emit-usage would replace files already in the folder", { file: there[0]!, line: 1, column: 1 }, "a folder without usage.csv and account.yaml, or --force to replace them", there.map((f) => shown(f)).join(", "));
-  }
+  // Both files are checked before either is written, so a refused run leaves the folder as it was.
+  checkEmitFolder(to);
   const { scenario } = sim;
   const calendar = new Calendar(scenario.start, scenario.zone);
-  const destination = (name: string) => ({ path: join(to.dir, name), flag: "--emit-usage", inputs: to.inputs });
-  // Both targets are checked before either is written, so a refused run leaves the folder as it was.
-  const account = destination("account.yaml");
-  checkDestination(account);
-  const usage = new ReportFile(destination("usage.csv"));
+  const usage = new ReportFile(emitted(to, "usage.csv"));
   try {
     for (const line of usageCsvLines(scenario, calendar)) usage.write(line);
     usage.commitFile();
@@ -102,7 +116,7 @@ function emitUsage(to: EmitUsage, sim: Simulation): void {
     usage.abort();
     throw e;
   }
-  writeAtomically(account, accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
+  writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
 }
 
 /** A one-line progress indicator, only when stderr is a terminal: pipes and CI logs stay clean. */

@@ -1,7 +1,7 @@
 import { resolveAccount } from "../account/account.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
-import { emit, ReportFile } from "../output.js";
+import { checkDestination, emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/chart-ledger.js";
 import { terminalChart } from "../render/chart-settings.js";
 import { statementCharts } from "../render/chart-terminal.js";
@@ -34,6 +34,8 @@ export async function statement(options: StatementOptions): Promise<void> {
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
   const inputs = replayRunInputs(options, account);
+  // Refused before the replay, which may take long; checked again when the report is written.
+  checkDestination({ path: options.output, inputs });
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.
     const file = new ReportFile({ path: options.output, flag: "-o", inputs });
