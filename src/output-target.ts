@@ -47,8 +47,10 @@ const MAX_LINKS = 40;
 export function outputTarget(given: string, flag: string, inputs: readonly RunInput[]): OutputTarget {
   const where = { file: given, line: 1, column: 1 };
   if (given === "") throw new UserError(`empty ${flag} path`, { file: flag, line: 1, column: 1 }, "a file name", '""');
-  const file = followLinks(given, where);
-  const stats = statOf(file);
+  // stat follows every link, /proc's too (/dev/stdout onto a pipe); the chain is walked by hand only to
+  // find where a regular file, or one not made yet, is renamed into place.
+  const stats = statOf(given);
+  const file = stats !== undefined && !stats.isFile() ? given : followLinks(given, where);
   if (stats?.isDirectory() || (stats === undefined && /[/\\]$/.test(given))) {
     throw new UserError(`${flag} names a folder`, where, "a file name inside it, such as report.json", stats ? "a directory" : "a path ending in /");
   }

@@ -143,6 +143,15 @@ describe("-o onto something that is not a regular file", () => {
     expect(lstatSync(device).isCharacterDevice()).toBe(true);
   });
 
+  it("/dev/stdout onto a pipe (a link through /proc to no path) is written to", () => {
+    const dir = folder();
+    const run = shell(`${quoted([...statement(dir), "-o", "/dev/stdout"])} | cat`, dir);
+    // The shell reports cat's status: burnrate's success shows as nothing on stderr and the whole report.
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).schema).toBe("burnrate.statement/v1");
+  });
+
   it("a FIFO is written to (its reader gets the whole report) and stays a FIFO", async () => {
     const dir = folder();
     const fifo = join(dir, "pipe");
