@@ -1,8 +1,8 @@
 import { Finding, UserError } from "../errors.js";
 import { checkFile } from "../lint/check-file.js";
 import { countBySeverity } from "../lint/finding.js";
-import { emit, runInputs } from "../output.js";
-import { isTestsFile, testsFileFor } from "../cardtest/suite.js";
+import { emit } from "../output.js";
+import { checkRunInputs } from "./run-inputs.js";
 import { checkGithub } from "../render/check-github.js";
 import { checkJson } from "../render/check-json.js";
 import { checkMarkdown, checkText } from "../render/check-report.js";
@@ -26,7 +26,7 @@ export async function check(files: string[], options: CheckOptions): Promise<voi
     github: () => checkGithub(checked),
     markdown: () => checkMarkdown(checked),
     table: () => checkText(checked, colorFor(options)),
-  }), options.output, runInputs({ card: files, "tests file": files.filter((f) => !isTestsFile(f)).map(testsFileFor) }));
+  }), options.output, checkRunInputs(files));
   const { errors, warnings } = countBySeverity(checked);
   if (errors > 0) throw new Finding(`check found ${errors} error(s)`);
   if (options.strict && warnings > 0) throw new Finding(`check found ${warnings} warning(s) (--strict)`);

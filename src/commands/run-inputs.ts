@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import { cardPathOf, type AccountFile } from "../account/account.js";
+import { caseUsage, isTestsFile, loadSuite, relativeTo, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { UserError } from "../errors.js";
 import type { ReplayInputOptions } from "../inputs.js";
 import { besideMappings, runInputs, type RunInput } from "../output.js";
 
@@ -17,4 +20,33 @@ export function replayRunInputs(options: ReplayInputOptions, account: AccountFil
     "usage mapping": besideMappings(options.usage),
     ...more,
   });
+}
+
+/** A tests file reads its card and each case's usage, account and scenario: none may be overwritten by -o. */
+export function suiteInputs(suite: Suite): RunInput[] {
+  const cases = suite.doc.cases;
+  return runInputs({
+    "tests file": suite.file,
+    card: suite.cardFile,
+    "case usage": cases.flatMap((c) => caseUsage(suite, c)),
+    "case account": cases.flatMap((c) => (typeof c.account === "string" ? [relativeTo(suite.file, c.account)] : [])),
+    "case scenario": cases.flatMap((c) => (c.scenario === undefined ? [] : [relativeTo(suite.file, c.scenario)])),
+  });
+}
+
+/** What `check` reads: each card, the tests file beside it, and what each tests file reads. */
+export function checkRunInputs(files: readonly string[]): RunInput[] {
+  const inputs = runInputs({ card: files });
+  for (const file of files) {
+    const testsFile = isTestsFile(file) ? file : testsFileFor(file);
+    if (!existsSync(testsFile)) continue;
+    inputs.push(...runInputs({ "tests file": testsFile }));
+    try {
+      inputs.push(...suiteInputs(loadSuite(testsFile)));
+    } catch (e) {
+      // A tests file that does not load is a finding of the check; what it would read is unknown.
+      if (!(e instanceof UserError)) throw e;
+    }
+  }
+  return inputs;
 }

@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
-import { caseUsage, isTestsFile, loadSuite, relativeTo, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { isTestsFile, loadSuite, testsFileFor } from "../cardtest/suite.js";
 import { Finding, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
-import { emit, runInputs, type RunInput } from "../output.js";
+import { emit, runInputs } from "../output.js";
+import { suiteInputs } from "./run-inputs.js";
 import { reportFormat } from "../render/check-format.js";
 import { cardtestJson } from "../render/cardtest-json.js";
 import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/cardtest-report.js";
@@ -55,16 +56,4 @@ export async function test(files: string[], options: TestOptions): Promise<void>
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);
-}
-
-/** A tests file reads its card and each case's usage, account and scenario: none may be overwritten by -o. */
-function suiteInputs(suite: Suite): RunInput[] {
-  const cases = suite.doc.cases;
-  return runInputs({
-    "tests file": suite.file,
-    card: suite.cardFile,
-    "case usage": cases.flatMap((c) => caseUsage(suite, c)),
-    "case account": cases.flatMap((c) => (typeof c.account === "string" ? [relativeTo(suite.file, c.account)] : [])),
-    "case scenario": cases.flatMap((c) => (c.scenario === undefined ? [] : [relativeTo(suite.file, c.scenario)])),
-  });
 }
