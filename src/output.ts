@@ -4,7 +4,7 @@ import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UserError, shown } from "./errors.js";
 import { outputTarget, type OutputTarget, type RunInput } from "./output-target.js";
-import { removeAtExit, temporaryFolder } from "./temporary.js";
+import { removeAtExit, temporaryError, temporaryFolder } from "./temporary.js";
 
 export type { RunInput } from "./output-target.js";
 export { besideMappings, runInputs } from "./output-target.js";
@@ -43,7 +43,12 @@ export class ReportFile {
       const folder = temporaryFolder("burnrate-out-");
       this.temp = join(folder.path, "report");
       this.cleanup = { remove: folder.remove, keep: () => {} };
-      this.fd = this.guard(() => openSync(this.temp, "w"));
+      try {
+        this.fd = openSync(this.temp, "w");
+      } catch (e) {
+        folder.remove();
+        throw temporaryError(e);
+      }
     } else {
       const opened = openBeside(this.target.file, (e) => this.failure(e));
       this.temp = opened.temp;
@@ -76,6 +81,8 @@ export class ReportFile {
     this.close();
     try {
       await pipeline(createReadStream(this.temp), process.stdout, { end: false });
+    } catch (e) {
+      throw this.failure(e);
     } finally {
       this.cleanup.remove();
     }
