@@ -38,12 +38,14 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
   const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan });
   const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
   // Refused before the simulation, which may take long; checked again when each file is written.
-  checkDestination({ path: options.output, inputs });
   const emitting = options.emitUsage === undefined ? undefined : { dir: options.emitUsage, force: options.force ?? false, inputs };
-  if (emitting !== undefined && existsSync(emitting.dir)) {
+  if (emitting !== undefined) {
+    // Made now, so that an -o inside it is a path that can be checked.
     makeFolder(emitting.dir, "--emit-usage");
     checkEmitFolder(emitting);
   }
+  const reportInputs = [...inputs, ...(emitting === undefined ? [] : EMITTED.map((name) => ({ path: join(emitting.dir, name), role: "--emit-usage", written: true })))];
+  checkDestination({ path: options.output, inputs: reportInputs });
   const progress = progressOnTerminal();
   let sim: Simulation;
   try {
@@ -61,7 +63,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
     markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
     html: () => simulationHtml(sim, ctx),
     table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color),
-  }), options.output, inputs);
+  }), options.output, reportInputs);
 }
 
 function samplesOf(options: SimulateOptions): { count: number; seed: string } | undefined {
@@ -103,8 +105,7 @@ function checkEmitFolder(to: EmitUsage): void {
  * folder with an account file holds a complete pair.
  */
 function emitUsage(to: EmitUsage, sim: Simulation): void {
-  makeFolder(to.dir, "--emit-usage");
-  // Both files are checked before either is written, so a refused run leaves the folder as it was.
+  // Checked again after the simulation, before either file is written: a refused run leaves the folder as it was.
   checkEmitFolder(to);
   const { scenario } = sim;
   const calendar = new Calendar(scenario.start, scenario.zone);
