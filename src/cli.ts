@@ -142,6 +142,7 @@ export function program(): Command {
     .option("--samples <n>", "draw per-user behaviour N times and report p50 and p90")
     .option("--seed <seed>", "seed for --samples: the same seed gives the same output (default 1)")
     .option("--emit-usage <dir>", "write DIR/usage.csv and DIR/account.yaml for burnrate statement")
+    .option("--force", "with --emit-usage: replace the usage.csv and account.yaml already in DIR")
     .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
     .option("-o, --output <file>", "write to FILE atomically instead of stdout")
     .option("--bom", "start CSV output with a byte-order mark (for Excel)")

@@ -1,36 +1,60 @@
-import { closeSync, createReadStream, fsyncSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
+import { isatty } from "node:tty";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { UserError } from "./errors.js";
-import { removeAtExit, temporaryFolder } from "./temporary.js";
+import { UserError, shown } from "./errors.js";
+import { outputTarget, type OutputTarget, type RunInput } from "./output-target.js";
+import { removeAtExit, temporaryError, temporaryFolder } from "./temporary.js";
+
+export type { RunInput } from "./output-target.js";
+export { besideMappings, runInputs } from "./output-target.js";
+
+/** Where a report goes: standard output, or a file named by a flag, checked against the run's inputs. */
+export interface Destination {
+  /** The path given to the flag; undefined for standard output. */
+  path: string | undefined;
+  /** The flag, for messages: `-o`, `--emit-usage`, `--write`. */
+  flag?: string;
+  inputs?: readonly RunInput[];
+}
 
 /**
- * A report written as it is made, into a temporary file: beside `-o FILE`,
- * renamed over it once complete (a run that fails or is killed leaves
- * yesterday's report as it was), or for standard output a private one, copied
- * out once complete. Memory does not grow with the report, and what was written
- * can be cut back (a replay that starts over).
+ * A report written as it is made, into a temporary file: beside a regular
+ * target, renamed over it once complete (a run that fails or is killed leaves
+ * yesterday's report as it was); for standard output, a device or a FIFO, a
+ * private one, copied out once complete. Memory does not grow with the report,
+ * what was written can be cut back (a replay that starts over), and every write
+ * is checked to its last byte.
  */
 export class ReportFile {
+  private readonly target: OutputTarget | undefined;
   private readonly temp: string;
   private readonly fd: number;
-  /** Removes the temporary file (or, for stdout, its folder) however the run ends, until it is renamed into place. */
+  /** Removes the temporary file (or its private folder) however the run ends, until it is renamed into place. */
   private readonly cleanup: { remove(): void; keep(): void };
   /** Bytes in the file; `pending` is written at this position when it grows large. */
   private size = 0;
   private pending = "";
   private open = true;
 
-  constructor(private readonly target: string | undefined) {
-    if (target === undefined) {
+  constructor(to: Destination) {
+    this.target = to.path === undefined ? undefined : outputTarget(to.path, to.flag ?? "-o", to.inputs ?? []);
+    if (this.target === undefined || this.target.direct) {
       const folder = temporaryFolder("burnrate-out-");
       this.temp = join(folder.path, "report");
       this.cleanup = { remove: folder.remove, keep: () => {} };
+      try {
+        this.fd = openSync(this.temp, "w");
+      } catch (e) {
+        folder.remove();
+        throw temporaryError(e);
+      }
     } else {
-      this.temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
+      const opened = openBeside(this.target.file, (e) => this.failure(e));
+      this.temp = opened.temp;
+      this.fd = opened.fd;
       this.cleanup = removeAtExit(this.temp);
     }
-    this.fd = this.guard(() => openSync(this.temp, "w"));
   }
 
   write(text: string): void {
@@ -50,32 +74,57 @@ export class ReportFile {
     this.size = mark;
   }
 
-  /** Put the report in place: renamed over the target, or copied to standard output. */
+  /** Put the report in place: renamed over the target, or copied to the device or standard output. */
   async commit(): Promise<void> {
-    if (this.target !== undefined) return this.commitFile();
+    if (this.target !== undefined || stdoutTakesBlockingWrites()) return this.commitFile();
     this.flush();
     this.close();
     try {
       await pipeline(createReadStream(this.temp), process.stdout, { end: false });
+    } catch (e) {
+      throw this.failure(e);
     } finally {
       this.cleanup.remove();
     }
   }
 
-  /** For a report with a target: flushed to disk, then renamed over it. */
+  /** Flushed to disk and renamed over a regular target; copied, checked, to anything else. */
   commitFile(): void {
     this.flush();
-    this.guard(() => {
-      fsyncSync(this.fd);
-      this.close();
-      renameSync(this.temp, this.target!);
-    });
-    this.cleanup.keep();
+    if (this.target !== undefined && !this.target.direct) {
+      this.guard(() => {
+        fsyncSync(this.fd);
+        this.close();
+        renameSync(this.temp, this.target!.file);
+      });
+      this.cleanup.keep();
+      return;
+    }
+    this.close();
+    try {
+      const into = this.target === undefined ? 1 : this.guard(() => openSync(this.target!.file, "w"));
+      try {
+        this.guard(() => copyInto(this.temp, into));
+      } finally {
+        if (into !== 1) closeSync(into);
+      }
+    } finally {
+      this.cleanup.remove();
+    }
   }
 
+  /** Give up: never throws, so the error that led here is the one reported. */
   abort(): void {
-    this.close();
-    this.cleanup.remove();
+    try {
+      this.close();
+    } catch {
+      // The descriptor is gone either way; the file is removed below.
+    }
+    try {
+      this.cleanup.remove();
+    } catch {
+      // Left for the exit hook, which warns if it cannot remove it either.
+    }
   }
 
   /** Once only: after a close the number may already belong to another file. */
@@ -87,24 +136,109 @@ export class ReportFile {
 
   private flush(): void {
     if (this.pending === "") return;
-    const text = this.pending;
+    const bytes = Buffer.from(this.pending);
     this.pending = "";
-    this.size += this.guard(() => writeSync(this.fd, text, this.size));
+    this.guard(() => writeAll(this.fd, bytes, this.size));
+    this.size += bytes.length;
   }
 
   private guard<T>(io: () => T): T {
     try {
       return io();
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code ?? "error";
-      throw new UserError(`cannot write output: ${code}`, { file: this.target ?? "<stdout>", line: 1, column: 1 }, "a writable path", code);
+      throw this.failure(e);
     }
+  }
+
+  private failure(e: unknown): UserError {
+    return writeError(this.target?.given ?? "<stdout>", e);
   }
 }
 
-/** Write a whole report to `-o FILE` atomically (see ReportFile). */
-export function writeAtomically(target: string, content: Output): void {
-  const file = new ReportFile(target);
+/** A write that fails, as the user error that says where and why. */
+export function writeError(file: string, e: unknown): UserError {
+  if (e instanceof UserError) return e;
+  const code = (e as NodeJS.ErrnoException).code ?? "error";
+  const expected: Record<string, string> = {
+    ENOSPC: "free space on the device",
+    EDQUOT: "free space within the disk quota",
+    EFBIG: "a file size the system allows (see ulimit -f)",
+    EACCES: "permission to write there",
+    EPERM: "permission to write there",
+    EROFS: "a file system that is not read-only",
+    ENAMETOOLONG: "a shorter file name",
+  };
+  return new UserError(`cannot write output: ${code}`, { file, line: 1, column: 1 }, expected[code] ?? "a writable path", code);
+}
+
+/** The whole buffer, at `position` (or the current one): a write that takes fewer bytes goes on with the rest. */
+function writeAll(fd: number, bytes: Buffer, position: number | null): void {
+  let done = 0;
+  while (done < bytes.length) {
+    const n = writeSync(fd, bytes, done, bytes.length - done, position === null ? null : position + done);
+    if (n <= 0) throw Object.assign(new Error("short write"), { code: "EIO" });
+    done += n;
+  }
+}
+
+/** Temporary names: `.NAME.PID.tmp` beside the target, or a short one when that name is longer than the file system allows. */
+function openBeside(file: string, failure: (e: unknown) => UserError): { temp: string; fd: number } {
+  const names = [`.${basename(file)}.${process.pid}.tmp`, `.burnrate.${process.pid}.tmp`];
+  for (const name of names) {
+    const temp = join(dirname(file), name);
+    try {
+      return { temp, fd: openSync(temp, "w") };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENAMETOOLONG" || name === names.at(-1)) throw failure(e);
+    }
+  }
+  throw failure(new Error("no temporary name"));
+}
+
+/**
+ * Copy a finished report, in large checked writes, to a device or FIFO (opened
+ * as it is, never replaced) or to standard output that is a file or a device
+ * (`> report.json`, `> /dev/full`): blocking writes, as Node itself makes there,
+ * but with each failure a user error.
+ */
+function copyInto(temp: string, into: number): void {
+  const fd = openSync(temp, "r");
+  try {
+    const chunk = Buffer.alloc(1 << 16);
+    for (let n = readSync(fd, chunk); n > 0; n = readSync(fd, chunk)) writeAll(into, chunk.subarray(0, n), null);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A pipe or a terminal goes through process.stdout, which reports a reader that went away (EPIPE) on its own. */
+function stdoutTakesBlockingWrites(): boolean {
+  try {
+    const stats = fstatSync(1);
+    return stats.isFile() || (stats.isCharacterDevice() && !isatty(1));
+  } catch {
+    return false;
+  }
+}
+
+/** The folder of `--emit-usage DIR` or `--write DIR`, made if missing; a file there is the user's to move. */
+export function makeFolder(dir: string, flag: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
+  } catch (e) {
+    throw new UserError(`cannot create the ${flag} folder: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: dir, line: 1, column: 1 }, "a folder that exists or can be made", shown(dir));
+  }
+}
+
+/** Refuse a destination (an input, a folder, ...) before anything is written to it. */
+export function checkDestination(destination: Destination): void {
+  if (destination.path !== undefined) outputTarget(destination.path, destination.flag ?? "-o", destination.inputs ?? []);
+}
+
+/** Write a whole report atomically (see ReportFile). */
+export function writeAtomically(destination: Destination, content: Output): void {
+  const file = new ReportFile(destination);
   try {
     // The file gathers pieces into large writes itself.
     for (const piece of typeof content === "string" ? [content] : content) file.write(piece);
@@ -118,10 +252,13 @@ export function writeAtomically(target: string, content: Output): void {
 /** A report: one string, or pieces written as they come so a large one is never whole in memory. */
 export type Output = string | Iterable<string>;
 
-/** Data goes to stdout, or to the -o file. */
-export function emit(content: Output, output: string | undefined): void {
-  if (output === undefined) for (const piece of pieces(content)) process.stdout.write(piece);
-  else writeAtomically(output, content);
+/** Data goes to stdout, or to the -o file (checked against the run's inputs). */
+export function emit(content: Output, output: string | undefined, inputs: readonly RunInput[] = []): void {
+  if (output === undefined && !stdoutTakesBlockingWrites()) {
+    for (const piece of pieces(content)) process.stdout.write(piece);
+    return;
+  }
+  writeAtomically({ path: output, flag: "-o", inputs }, content);
 }
 
 /** Pieces gathered into writes of about 64 KB for standard output: one system call per piece would cost more than the pieces. */

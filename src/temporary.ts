@@ -12,8 +12,15 @@ import { UserError } from "./errors.js";
 const pending = new Set<string>();
 let hooked = false;
 
+/** At exit nothing may throw (it would print a stack over the run's own message): what cannot be removed is named. */
 function removeAll(): void {
-  for (const path of pending) rmSync(path, { recursive: true, force: true });
+  for (const path of pending) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+    } catch (e) {
+      process.stderr.write(`burnrate: warning: cannot remove the temporary ${path}: ${(e as NodeJS.ErrnoException).code ?? "error"}\n`);
+    }
+  }
   pending.clear();
 }
 

@@ -41,13 +41,13 @@ describe("-o is atomic", () => {
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it("an unwritable target is a user error (exit 2) and leaves no temp file", () => {
+  it("a target in a missing folder is a user error (exit 2) naming the folder, and leaves no temp file", () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n");
     const out = join(dir, "no-such-folder", "report.json");
     const run = burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/^burnrate: error: .*report\.json:1:1: cannot write output: ENOENT \(expected a writable path, found ENOENT\)/);
+    expect(run.stderr).toMatch(/^burnrate: error: .*\/no-such-folder:1:1: the folder for -o does not exist \(expected an existing folder \(create it first\), found ".*\/no-such-folder"\)/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual(["usage.csv"]);
   });

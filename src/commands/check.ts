@@ -2,12 +2,13 @@ import { Finding, UserError } from "../errors.js";
 import { checkFile } from "../lint/check-file.js";
 import { countBySeverity } from "../lint/finding.js";
 import { emit } from "../output.js";
-import { checkGithub } from "../render/check/github.js";
-import { checkJson } from "../render/check/json.js";
-import { checkMarkdown, checkText } from "../render/check/report.js";
-import { colorFor, json } from "../render/shared/format.js";
-import { reportFormat } from "../render/shared/report-format.js";
-import { render } from "../render/shared/reporters.js";
+import { checkRunInputs } from "./run-inputs.js";
+import { checkGithub } from "../render/check-github.js";
+import { checkJson } from "../render/check-json.js";
+import { checkMarkdown, checkText } from "../render/check-report.js";
+import { colorFor, json } from "../render/format.js";
+import { reportFormat } from "../render/check-format.js";
+import { render } from "../render/reporters.js";
 
 export interface CheckOptions {
   format?: string;
@@ -25,7 +26,7 @@ export async function check(files: string[], options: CheckOptions): Promise<voi
     github: () => checkGithub(checked),
     markdown: () => checkMarkdown(checked),
     table: () => checkText(checked, colorFor(options)),
-  }), options.output);
+  }), options.output, checkRunInputs(files));
   const { errors, warnings } = countBySeverity(checked);
   if (errors > 0) throw new Finding(`check found ${errors} error(s)`);
   if (options.strict && warnings > 0) throw new Finding(`check found ${warnings} warning(s) (--strict)`);

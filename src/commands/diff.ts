@@ -5,15 +5,16 @@ import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal } from "../money.js";
-import { emit } from "../output.js";
+import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
-import { diffCsv } from "../render/diff/csv.js";
-import { diffJson } from "../render/diff/json.js";
-import { diffBlocks, diffMarkdown } from "../render/diff/report.js";
-import { toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, json } from "../render/shared/format.js";
-import { replayFiles } from "../replay/replay-files.js";
-import { render } from "../render/shared/reporters.js";
+import { diffCsv } from "../render/diff-csv.js";
+import { diffJson } from "../render/diff-json.js";
+import { diffBlocks, diffMarkdown } from "../render/diff-report.js";
+import { toTerminal } from "../render/document.js";
+import { chooseFormat, colorFor, json } from "../render/format.js";
+import { replayFiles } from "../usage/replay-files.js";
+import { render } from "../render/reporters.js";
+import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {
   base?: string;
@@ -53,6 +54,9 @@ export async function diff(options: DiffOptions): Promise<void> {
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
 
+  const inputs = replayRunInputs(options, account, { "--base": options.base });
+  // Refused before two replays, which may take long; checked again when the report is written.
+  checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(base, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new");
   const before = await replayFiles(base, baseSettings, input);
@@ -65,7 +69,7 @@ export async function diff(options: DiffOptions): Promise<void> {
     csv: () => diffCsv(result, { bom: options.bom }),
     markdown: () => diffMarkdown(result),
     table: () => toTerminal(diffBlocks(result), colorFor(options)),
-  }), options.output);
+  }), options.output, inputs);
   if (result.failOver?.exceeded) {
     throw new Finding(`total ${card.unit} rise by more than --fail-over ${options.failOver}%`);
   }

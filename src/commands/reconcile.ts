@@ -2,7 +2,7 @@ import { resolveAccount } from "../account/account.js";
 import { Finding, UserError, shown } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal, type Decimal } from "../money.js";
-import { emit } from "../output.js";
+import { besideMappings, checkDestination, emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
 import type { RenderContext } from "../render/shared/context.js";
@@ -13,7 +13,8 @@ import { reconcileCsv } from "../render/reconcile/csv.js";
 import { reconcileJson } from "../render/reconcile/json.js";
 import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
-import { render } from "../render/shared/reporters.js";
+import { render } from "../render/reporters.js";
+import { replayRunInputs } from "./run-inputs.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
@@ -41,6 +42,9 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
+  const inputs = replayRunInputs(options, account, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
+  // Refused before the replay, which may take long; checked again when the report is written.
+  checkDestination({ path: options.output, inputs });
   const result = await reconcile({
     card,
     settings,
@@ -55,7 +59,7 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     markdown: () => toMarkdown(reconcileBlocks(result, ctx)),
     html: () => reconcileHtml(result, ctx),
     table: () => toTerminal(reconcileBlocks(result, ctx), ctx.color),
-  }), options.output);
+  }), options.output, inputs);
 
   const { attention, paymentsDiffer } = summarize(result);
   if (attention.length > 0) {

@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { UserError, shown } from "../errors.js";
-import { emit, writeAtomically } from "../output.js";
-import { json } from "../render/shared/format.js";
+import { emit, makeFolder, writeAtomically } from "../output.js";
+import { json } from "../render/format.js";
 import { SCHEMAS } from "../schemas/registry.js";
 
 export interface SchemaOptions {
@@ -14,8 +13,8 @@ export interface SchemaOptions {
 export async function schema(name: string | undefined, options: SchemaOptions): Promise<void> {
   if (options.write !== undefined) {
     if (name !== undefined) throw new UserError("a name and --write", { file: "<command line>", line: 1, column: 1 }, "either NAME or --write DIR", shown(name));
-    mkdirSync(options.write, { recursive: true });
-    for (const [key, entry] of SCHEMAS) writeAtomically(join(options.write, `${key}.schema.json`), json(entry.build()));
+    makeFolder(options.write, "--write");
+    for (const [key, entry] of SCHEMAS) writeAtomically({ path: join(options.write, `${key}.schema.json`), flag: "--write" }, json(entry.build()));
     return;
   }
   if (name === undefined) {

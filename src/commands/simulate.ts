@@ -1,16 +1,14 @@
-import { createWriteStream, mkdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { once } from "node:events";
 import { UserError, shown } from "../errors.js";
-import { emit, writeAtomically } from "../output.js";
-import type { RenderContext } from "../render/shared/context.js";
-import { toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
-import { simulationHtml } from "../render/simulate/html.js";
-import { simulationCsv } from "../render/simulate/csv.js";
-import { simulationJson } from "../render/simulate/json.js";
-import { simulationBlocks } from "../render/simulate/report.js";
-import { visible } from "../render/shared/escape.js";
+import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type Destination, type RunInput } from "../output.js";
+import type { RenderContext } from "../render/context.js";
+import { toMarkdown, toTerminal } from "../render/document.js";
+import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
+import { simulationHtml } from "../render/html-simulation.js";
+import { simulationCsv } from "../render/simulation-csv.js";
+import { simulationJson } from "../render/simulation-json.js";
+import { simulationBlocks } from "../render/simulation-report.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
@@ -24,6 +22,7 @@ export interface SimulateOptions {
   samples?: string;
   seed?: string;
   emitUsage?: string;
+  force?: boolean;
   format?: string;
   output?: string;
   bom?: boolean;
@@ -36,7 +35,17 @@ const MAX_SAMPLES = 10_000;
 export async function simulate(scenarioFile: string, options: SimulateOptions): Promise<void> {
   const format = chooseFormat(options.format, options.output, WITH_HTML);
   const samples = samplesOf(options);
-  const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan, comparePlans: options.comparePlans, samples: samples?.count });
+  const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan });
+  const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
+  // Refused before the simulation, which may take long; checked again when each file is written.
+  const emitting = options.emitUsage === undefined ? undefined : { dir: options.emitUsage, force: options.force ?? false, inputs };
+  if (emitting !== undefined) {
+    // Made now, so that an -o inside it is a path that can be checked.
+    makeFolder(emitting.dir, "--emit-usage");
+    checkEmitFolder(emitting);
+  }
+  const reportInputs = [...inputs, ...(emitting === undefined ? [] : EMITTED.map((name) => ({ path: join(emitting.dir, name), role: "--emit-usage", written: true })))];
+  checkDestination({ path: options.output, inputs: reportInputs });
   const progress = progressOnTerminal();
   let sim: Simulation;
   try {
@@ -45,7 +54,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
     progress?.clear();
   }
 
-  if (options.emitUsage !== undefined) await emitUsage(options.emitUsage, sim);
+  if (emitting !== undefined) emitUsage(emitting, sim);
 
   const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options) };
   emit(render(format, {
@@ -54,7 +63,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
     markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
     html: () => simulationHtml(sim, ctx),
     table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color),
-  }), options.output);
+  }), options.output, reportInputs);
 }
 
 function samplesOf(options: SimulateOptions): { count: number; seed: string } | undefined {
@@ -68,32 +77,47 @@ function samplesOf(options: SimulateOptions): { count: number; seed: string } | 
   return { count: Number(options.samples), seed: options.seed ?? "1" };
 }
 
-/**
- * usage.csv streams to disk (a large population is many rows); account.yaml is
- * written last and atomically, so a directory with an account file holds a
- * complete pair.
- */
-async function emitUsage(dir: string, sim: Simulation): Promise<void> {
-  const where = { file: dir, line: 1, column: 1 };
-  try {
-    mkdirSync(dir, { recursive: true });
-    if (!statSync(dir).isDirectory()) throw new Error("ENOTDIR");
-  } catch (e) {
-    throw new UserError(`cannot create directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, where, "a writable directory", shown(dir));
+/** `--emit-usage DIR` with `--force` (replace the files it would write) and the run's inputs (never replaced). */
+interface EmitUsage {
+  dir: string;
+  force: boolean;
+  inputs: readonly RunInput[];
+}
+
+const EMITTED = ["usage.csv", "account.yaml"];
+
+function emitted(to: EmitUsage, name: string): Destination {
+  return { path: join(to.dir, name), flag: "--emit-usage", inputs: to.inputs };
+}
+
+/** Files of an earlier run are replaced only with --force; an input of this run never. */
+function checkEmitFolder(to: EmitUsage): void {
+  const there = EMITTED.map((name) => join(to.dir, name)).filter((file) => existsSync(file));
+  if (there.length > 0 && !to.force) {
+    throw new UserError("--emit-usage would replace files already in the folder", { file: there[0]!, line: 1, column: 1 }, "a folder without usage.csv and account.yaml, or --force to replace them", there.map((f) => shown(f)).join(", "));
   }
+  for (const name of EMITTED) checkDestination(emitted(to, name));
+}
+
+/**
+ * usage.csv streams to disk (a large population is many rows) and, like
+ * account.yaml, is renamed into place once whole; account.yaml comes last, so a
+ * folder with an account file holds a complete pair.
+ */
+function emitUsage(to: EmitUsage, sim: Simulation): void {
+  // Checked again after the simulation, before either file is written: a refused run leaves the folder as it was.
+  checkEmitFolder(to);
   const { scenario } = sim;
   const calendar = new Calendar(scenario.start, scenario.zone);
-  const file = join(dir, "usage.csv");
-  const out = createWriteStream(file);
+  const usage = new ReportFile(emitted(to, "usage.csv"));
   try {
-    for (const line of usageCsvLines(scenario, calendar)) if (!out.write(line)) await once(out, "drain");
-    out.end();
-    await once(out, "finish");
+    for (const line of usageCsvLines(scenario, calendar)) usage.write(line);
+    usage.commitFile();
   } catch (e) {
-    out.destroy();
-    throw new UserError(`cannot write usage: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file, line: 1, column: 1 }, "a writable file");
+    usage.abort();
+    throw e;
   }
-  writeAtomically(join(dir, "account.yaml"), accountYaml(scenario, sim.plans[0]!, dir, calendar));
+  writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
 }
 
 /** A one-line progress indicator, only when stderr is a terminal: pipes and CI logs stay clean. */

@@ -1,21 +1,21 @@
 import { resolveAccount } from "../account/account.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
-import { emit, ReportFile } from "../output.js";
-import { BurnLedger } from "../render/charts/ledger.js";
-import { terminalChart } from "../render/charts/settings.js";
-import { statementCharts } from "../render/charts/terminal.js";
-import type { RenderContext } from "../render/shared/context.js";
-import { toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, FORMATS, json, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
-import { render, type Reporters } from "../render/shared/reporters.js";
-import { statementHtml } from "../render/statement/html.js";
-import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger/report.js";
-import { statementCsv } from "../render/statement/csv.js";
-import { statementJson } from "../render/statement/json.js";
-import { statementBlocks } from "../render/statement/report.js";
-import type { LedgerOutput } from "../replay/replay-events.js";
-import { replayFiles } from "../replay/replay-files.js";
+import { checkDestination, emit, ReportFile } from "../output.js";
+import { BurnLedger } from "../render/chart-ledger.js";
+import { terminalChart } from "../render/chart-settings.js";
+import { statementCharts } from "../render/chart-terminal.js";
+import type { RenderContext } from "../render/context.js";
+import { toMarkdown, toTerminal } from "../render/document.js";
+import { chooseFormat, colorFor, FORMATS, json, WITH_HTML, type Format, type PlainFormat } from "../render/format.js";
+import { render, type Reporters } from "../render/reporters.js";
+import { replayRunInputs } from "./run-inputs.js";
+import { statementHtml } from "../render/html-statement.js";
+import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger.js";
+import { statementCsv } from "../render/statement-csv.js";
+import { statementJson } from "../render/statement-json.js";
+import { statementBlocks } from "../render/statement-report.js";
+import { replayFiles, type LedgerOutput } from "../usage/replay-files.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -33,9 +33,12 @@ export async function statement(options: StatementOptions): Promise<void> {
   const settings = resolveAccount(card, account, options);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
+  const inputs = replayRunInputs(options, account);
+  // Refused before the replay, which may take long; checked again when the report is written.
+  checkDestination({ path: options.output, inputs });
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.
-    const file = new ReportFile(options.output);
+    const file = new ReportFile({ path: options.output, flag: "-o", inputs });
     try {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
       await replayFiles(card, settings, input, writer);
@@ -67,7 +70,7 @@ export async function statement(options: StatementOptions): Promise<void> {
     table: () => toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, entries, ctx, chart) : ""),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
-  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output);
+  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, inputs);
 }
 
 /** The whole ledger, for the formats that lay it out by account. */

@@ -3,12 +3,13 @@ import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
 import { isTestsFile, loadSuite, testsFileFor } from "../cardtest/suite.js";
 import { Finding, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
-import { emit } from "../output.js";
-import { reportFormat } from "../render/shared/report-format.js";
-import { cardtestJson } from "../render/test/json.js";
-import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/test/report.js";
-import { colorFor, json } from "../render/shared/format.js";
-import { render } from "../render/shared/reporters.js";
+import { emit, runInputs } from "../output.js";
+import { suiteInputs } from "./run-inputs.js";
+import { reportFormat } from "../render/check-format.js";
+import { cardtestJson } from "../render/cardtest-json.js";
+import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/cardtest-report.js";
+import { colorFor, json } from "../render/format.js";
+import { render } from "../render/reporters.js";
 
 export interface TestOptions {
   format?: string;
@@ -41,8 +42,10 @@ export async function test(files: string[], options: TestOptions): Promise<void>
 
   const only = options.case === undefined ? undefined : (name: string) => name.includes(options.case!);
   const results: SuiteResult[] = [];
+  const inputs = runInputs({ card: files });
   for (const file of suites) {
     const suite = loadSuite(file);
+    inputs.push(...suiteInputs(suite));
     results.push(await runSuite(suite, loadCard(suite.cardFile), only));
   }
 
@@ -52,7 +55,7 @@ export async function test(files: string[], options: TestOptions): Promise<void>
     github: () => cardtestGithub(results, untested, requireTests),
     markdown: () => cardtestMarkdown(results, untested, requireTests),
     table: () => cardtestText(results, untested, requireTests, colorFor(options)),
-  }), options.output);
+  }), options.output, inputs);
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);

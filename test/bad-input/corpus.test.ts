@@ -40,12 +40,10 @@ interface Case {
    * behaviour and runs as it.fails, so it stays visible; whoever fixes the bug deletes this field.
    */
   fails?: string;
-  /** Safe output (exit 0 cases): the --format written instead of JSON, and what that output must and must not hold. */
-  format?: string;
-  /** Literal texts the output must contain. */
-  output_has?: string[];
-  /** Regular expressions (multiline) the output must not match. */
-  output_lacks?: string[];
+  /** The args carry their own -o (or write no report): the harness adds neither -o out.json nor --format json. */
+  own_output?: boolean;
+  /** Files of the case that must be exactly as they were after the run (an output must never replace an input). */
+  unchanged?: string[];
 }
 
 const cases = parse(readFileSync(join(HERE, "cases.yaml"), "utf8")) as Case[];
@@ -80,11 +78,14 @@ interface Result {
   stderr: string;
   ms: number;
   dir: string;
+  /** The `unchanged` files as they were before the run. */
+  before: Map<string, Buffer>;
 }
 
 function run(c: Case): Result {
   const dir = prepare(c);
-  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), "-o", "out.json", "--format", c.format ?? "json"];
+  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), ...(c.own_output ? [] : ["-o", "out.json", "--format", "json"])];
+  const before = new Map((c.unchanged ?? []).map((f) => [f, readFileSync(join(dir, f))]));
   const started = Date.now();
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: dir,
@@ -94,7 +95,7 @@ function run(c: Case): Result {
     timeout: 30_000,
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started, dir };
+  return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr, ms: Date.now() - started, dir, before };
 }
 
 function at(value: unknown, path: string): unknown {
@@ -146,6 +147,8 @@ describe("bad-input corpus", () => {
       // No output file, and no temporary file left beside it.
       expect(existsSync(join(r.dir, "out.json"))).toBe(false);
       expect(readdirSync(r.dir).filter((f) => f.includes("out.json"))).toEqual([]);
+      for (const [f, bytes] of r.before) expect(readFileSync(join(r.dir, f)).equals(bytes), `${f} unchanged`).toBe(true);
+      expect(readdirSync(r.dir).filter((f) => f.endsWith(".tmp")), "no temporary file left").toEqual([]);
     });
   }
 

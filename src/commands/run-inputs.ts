@@ -1,0 +1,52 @@
+import { existsSync } from "node:fs";
+import { cardPathOf, type AccountFile } from "../account/account.js";
+import { caseUsage, isTestsFile, loadSuite, relativeTo, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { UserError } from "../errors.js";
+import type { ReplayInputOptions } from "../inputs.js";
+import { besideMappings, runInputs, type RunInput } from "../output.js";
+
+/**
+ * What a replaying command (statement, diff, reconcile) reads: the card, the
+ * account and the card it names, the usage and its mappings. An output may land
+ * on none of them.
+ */
+export function replayRunInputs(options: ReplayInputOptions, account: AccountFile | undefined, more: Record<string, string | readonly string[] | undefined> = {}): RunInput[] {
+  return runInputs({
+    "--card": options.card,
+    "--account": options.account,
+    "account's card:": account === undefined ? undefined : cardPathOf(account),
+    "--usage": options.usage,
+    "--mapping": options.mapping,
+    "usage mapping": besideMappings(options.usage),
+    ...more,
+  });
+}
+
+/** A tests file reads its card and each case's usage, account and scenario: none may be overwritten by -o. */
+export function suiteInputs(suite: Suite): RunInput[] {
+  const cases = suite.doc.cases;
+  return runInputs({
+    "tests file": suite.file,
+    card: suite.cardFile,
+    "case usage": cases.flatMap((c) => caseUsage(suite, c)),
+    "case account": cases.flatMap((c) => (typeof c.account === "string" ? [relativeTo(suite.file, c.account)] : [])),
+    "case scenario": cases.flatMap((c) => (c.scenario === undefined ? [] : [relativeTo(suite.file, c.scenario)])),
+  });
+}
+
+/** What `check` reads: each card, the tests file beside it, and what each tests file reads. */
+export function checkRunInputs(files: readonly string[]): RunInput[] {
+  const inputs = runInputs({ card: files });
+  for (const file of files) {
+    const testsFile = isTestsFile(file) ? file : testsFileFor(file);
+    if (!existsSync(testsFile)) continue;
+    inputs.push(...runInputs({ "tests file": testsFile }));
+    try {
+      inputs.push(...suiteInputs(loadSuite(testsFile)));
+    } catch (e) {
+      // A tests file that does not load is a finding of the check; what it would read is unknown.
+      if (!(e instanceof UserError)) throw e;
+    }
+  }
+  return inputs;
+}
