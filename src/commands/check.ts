@@ -3,12 +3,12 @@ import { checkFile } from "../lint/check-file.js";
 import { countBySeverity } from "../lint/finding.js";
 import { emit } from "../output.js";
 import { checkRunInputs } from "./run-inputs.js";
-import { checkGithub } from "../render/check-github.js";
-import { checkJson } from "../render/check-json.js";
-import { checkMarkdown, checkText } from "../render/check-report.js";
-import { colorFor, json } from "../render/format.js";
-import { reportFormat } from "../render/check-format.js";
-import { render } from "../render/reporters.js";
+import { checkGithub } from "../render/check/github.js";
+import { checkJson } from "../render/check/json.js";
+import { checkMarkdown, checkText } from "../render/check/report.js";
+import { colorFor, json } from "../render/shared/format.js";
+import { reportFormat } from "../render/shared/report-format.js";
+import { render } from "../render/shared/reporters.js";
 
 export interface CheckOptions {
   format?: string;

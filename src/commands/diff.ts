@@ -7,13 +7,13 @@ import { checkRereadable, loadAccount, loadCard, loadCardFor, readText, type Rep
 import { parsePlainDecimal } from "../money.js";
 import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
-import { diffCsv } from "../render/diff-csv.js";
-import { diffJson } from "../render/diff-json.js";
-import { diffBlocks, diffMarkdown } from "../render/diff-report.js";
-import { toTerminal } from "../render/document.js";
-import { chooseFormat, colorFor, json } from "../render/format.js";
-import { replayFiles } from "../usage/replay-files.js";
-import { render } from "../render/reporters.js";
+import { diffCsv } from "../render/diff/csv.js";
+import { diffJson } from "../render/diff/json.js";
+import { diffBlocks, diffMarkdown } from "../render/diff/report.js";
+import { toTerminal } from "../render/shared/document.js";
+import { chooseFormat, colorFor, json } from "../render/shared/format.js";
+import { replayFiles } from "../replay/replay-files.js";
+import { render } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {

@@ -13,7 +13,7 @@ import { reconcileCsv } from "../render/reconcile/csv.js";
 import { reconcileJson } from "../render/reconcile/json.js";
 import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
-import { render } from "../render/reporters.js";
+import { render } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {

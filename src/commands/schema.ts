@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { UserError, shown } from "../errors.js";
 import { emit, makeFolder, writeAtomically } from "../output.js";
-import { json } from "../render/format.js";
+import { json } from "../render/shared/format.js";
 import { SCHEMAS } from "../schemas/registry.js";
 
 export interface SchemaOptions {

@@ -5,11 +5,11 @@ import { Finding, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import { emit, runInputs } from "../output.js";
 import { suiteInputs } from "./run-inputs.js";
-import { reportFormat } from "../render/check-format.js";
-import { cardtestJson } from "../render/cardtest-json.js";
-import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/cardtest-report.js";
-import { colorFor, json } from "../render/format.js";
-import { render } from "../render/reporters.js";
+import { reportFormat } from "../render/shared/report-format.js";
+import { cardtestJson } from "../render/test/json.js";
+import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/test/report.js";
+import { colorFor, json } from "../render/shared/format.js";
+import { render } from "../render/shared/reporters.js";
 
 export interface TestOptions {
   format?: string;

@@ -40,6 +40,12 @@ interface Case {
    * behaviour and runs as it.fails, so it stays visible; whoever fixes the bug deletes this field.
    */
   fails?: string;
+  /** Safe output (exit 0 cases): the --format written instead of JSON, and what that output must and must not hold. */
+  format?: string;
+  /** Literal texts the output must contain. */
+  output_has?: string[];
+  /** Regular expressions (multiline) the output must not match. */
+  output_lacks?: string[];
   /** The args carry their own -o (or write no report): the harness adds neither -o out.json nor --format json. */
   own_output?: boolean;
   /** Files of the case that must be exactly as they were after the run (an output must never replace an input). */
@@ -84,7 +90,7 @@ interface Result {
 
 function run(c: Case): Result {
   const dir = prepare(c);
-  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), ...(c.own_output ? [] : ["-o", "out.json", "--format", "json"])];
+  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), ...(c.own_output ? [] : ["-o", "out.json", "--format", c.format ?? "json"])];
   const before = new Map((c.unchanged ?? []).map((f) => [f, readFileSync(join(dir, f))]));
   const started = Date.now();
   const r = spawnSync(process.execPath, [BIN, ...args], {
