@@ -1,6 +1,7 @@
 import { closeSync, createReadStream, fsyncSync, ftruncateSync, openSync, renameSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
+import type { Writable } from "node:stream";
 import { UserError } from "./errors.js";
 import { removeAtExit, temporaryFolder } from "./temporary.js";
 
@@ -51,12 +52,12 @@ export class ReportFile {
   }
 
   /** Put the report in place: renamed over the target, or copied to standard output. */
-  async commit(): Promise<void> {
+  async commit(stdout: Writable): Promise<void> {
     if (this.target !== undefined) return this.commitFile();
     this.flush();
     this.close();
     try {
-      await pipeline(createReadStream(this.temp), process.stdout, { end: false });
+      await pipeline(createReadStream(this.temp), stdout, { end: false });
     } finally {
       this.cleanup.remove();
     }
@@ -119,8 +120,8 @@ export function writeAtomically(target: string, content: Output): void {
 export type Output = string | Iterable<string>;
 
 /** Data goes to stdout, or to the -o file. */
-export function emit(content: Output, output: string | undefined): void {
-  if (output === undefined) for (const piece of pieces(content)) process.stdout.write(piece);
+export function emit(content: Output, output: string | undefined, stdout: Writable): void {
+  if (output === undefined) for (const piece of pieces(content)) stdout.write(piece);
   else writeAtomically(output, content);
 }
 

@@ -1,6 +1,7 @@
 import { resolveAccount } from "../account/account.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
+import type { Io } from "../io.js";
 import { emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/chart-ledger.js";
 import { terminalChart } from "../render/chart-settings.js";
@@ -25,13 +26,13 @@ export interface StatementOptions extends ReplayInputOptions {
   color?: boolean;
 }
 
-export async function statement(options: StatementOptions): Promise<void> {
-  const format = chooseFormat(options.format, options.output, options.ledger ? FORMATS : WITH_HTML);
+export async function statement(options: StatementOptions, io: Io): Promise<void> {
+  const format = chooseFormat(options.format, options.output, options.ledger ? FORMATS : WITH_HTML, io);
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
-  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
+  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, stdin: io.stdin };
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.
     const file = new ReportFile(options.output);
@@ -39,14 +40,14 @@ export async function statement(options: StatementOptions): Promise<void> {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
       await replayFiles(card, settings, input, writer);
       writer.end();
-      await file.commit();
+      await file.commit(io.stdout);
     } catch (e) {
       file.abort();
       throw e;
     }
     return;
   }
-  const chart = options.ledger ? undefined : terminalChart(options, format);
+  const chart = options.ledger ? undefined : terminalChart(options, format, io);
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, ledger);
@@ -66,7 +67,7 @@ export async function statement(options: StatementOptions): Promise<void> {
     table: () => toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, entries, ctx, chart) : ""),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
-  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output);
+  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io.stdout);
 }
 
 /** The whole ledger, for the formats that lay it out by account. */

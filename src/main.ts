@@ -1,0 +1,26 @@
+import type { WriteStream } from "node:tty";
+import { run } from "./cli.js";
+import type { Io, Terminal } from "./io.js";
+
+function terminalOf(stream: NodeJS.WriteStream): Terminal | undefined {
+  if (!stream.isTTY) return undefined;
+  const tty = stream as WriteStream;
+  return { columns: tty.columns, colors: tty.getColorDepth() === 1 ? 2 : 2 ** tty.getColorDepth() };
+}
+
+// A reader that stops early (`| head`) is not an error: the run ends quietly.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
+const io: Io = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdoutTerminal: terminalOf(process.stdout),
+  stderrTerminal: terminalOf(process.stderr),
+  env: process.env,
+};
+
+process.exitCode = await run(process.argv.slice(2), io);
