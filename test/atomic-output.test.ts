@@ -29,23 +29,23 @@ function bigLog(file: string, rows: number): void {
 
 const leftovers = (dir: string) => readdirSync(dir).filter((f) => f !== "usage.csv" && f !== "report.json");
 
-describe("-o is atomic", () => {
-  it("a run that fails on bad input leaves the old file intact and no temp file", () => {
+describe("-o is atomic", async () => {
+  it("a run that fails on bad input leaves the old file intact and no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     const out = join(dir, "report.json");
     writeFileSync(out, OLD);
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n2026-11-02T11:00:00Z,data_read,1e3,p\n");
-    const run = burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
     expect(run.code).toBe(2);
     expect(readFileSync(out, "utf8")).toBe(OLD);
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it("an unwritable target is a user error (exit 2) and leaves no temp file", () => {
+  it("an unwritable target is a user error (exit 2) and leaves no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n");
     const out = join(dir, "no-such-folder", "report.json");
-    const run = burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^burnrate: error: .*report\.json:1:1: cannot write output: ENOENT \(expected a writable path, found ENOENT\)/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -59,7 +59,7 @@ describe("-o is atomic", () => {
     bigLog(usage, 600_000);
     const out = join(dir, "report.json");
     const args = [BIN, "statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json", "-o", out];
-    const whole = burnrate(args.slice(1));
+    const whole = await burnrate(args.slice(1));
     expect(whole.code, whole.stderr).toBe(0);
     const complete = readFileSync(out, "utf8");
     writeFileSync(out, OLD);
@@ -91,12 +91,12 @@ describe("-o is atomic", () => {
     }
   }, 60_000);
 
-  it("a finished run replaces the file with the whole new report and leaves no temp file", () => {
+  it("a finished run replaces the file with the whole new report and leaves no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n");
     const out = join(dir, "report.json");
     writeFileSync(out, OLD);
-    const run = burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8")).schema).toBe("burnrate.statement/v1");
     expect(leftovers(dir)).toEqual([]);

@@ -22,8 +22,8 @@ function onTerminal(args: readonly string[], env: Record<string, string>): strin
   return run.stdout.replace(/\r\n/g, "\n");
 }
 
-describe.skipIf(!hasScript)("charts under the statement on a terminal", () => {
-  it("draws a burn-down and bar lists per cycle in UTF-8", () => {
+describe.skipIf(!hasScript)("charts under the statement on a terminal", async () => {
+  it("draws a burn-down and bar lists per cycle in UTF-8", async () => {
     const out = onTerminal(STATEMENT, { LANG: "en_US.UTF-8" });
     expect(out.match(/^Burn-down · cycle \d: /gm)).toHaveLength(3);
     expect(out.match(/^ {2}Top categories$/gm)).toHaveLength(3);
@@ -35,7 +35,7 @@ describe.skipIf(!hasScript)("charts under the statement on a terminal", () => {
     expect(charts.filter((l) => [...l].length > 80)).toEqual([]);
   });
 
-  it("draws in plain ASCII when the locale is not UTF-8", () => {
+  it("draws in plain ASCII when the locale is not UTF-8", async () => {
     const out = onTerminal(STATEMENT, { LANG: "C" });
     const charts = out.slice(out.indexOf("Burn-down - cycle 1"));
     expect(charts.length).toBeGreaterThan(500);
@@ -43,40 +43,40 @@ describe.skipIf(!hasScript)("charts under the statement on a terminal", () => {
     expect(charts).toContain("^ 70% 10-15 15:24");
   });
 
-  it("leaves the chart out with --no-chart", () => {
+  it("leaves the chart out with --no-chart", async () => {
     const out = onTerminal([...STATEMENT, "--no-chart"], { LANG: "en_US.UTF-8" });
     expect(out).toContain("Cycle 3:");
     expect(out).not.toContain("Burn-down");
   });
 });
 
-describe("no chart where a program reads the output", () => {
-  it("not in a pipe, even as a table", () => {
-    const run = burnrate([...STATEMENT, "--format", "table"]);
+describe("no chart where a program reads the output", async () => {
+  it("not in a pipe, even as a table", async () => {
+    const run = await burnrate([...STATEMENT, "--format", "table"]);
     expect(run.code).toBe(0);
     expect(run.stdout).not.toContain("Burn-down");
   });
 
-  it("not in a file, even as a table", () => {
+  it("not in a file, even as a table", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-chart-"));
-    const run = burnrate([...STATEMENT, "-o", join(dir, "statement.txt")]);
+    const run = await burnrate([...STATEMENT, "-o", join(dir, "statement.txt")]);
     expect(run.code).toBe(0);
     const text = readFileSync(join(dir, "statement.txt"), "utf8");
     expect(text).toContain("Cycle 3:");
     expect(text).not.toContain("Burn-down");
   });
 
-  it("not in JSON, CSV or Markdown", () => {
+  it("not in JSON, CSV or Markdown", async () => {
     for (const format of ["json", "csv", "markdown"]) {
-      const run = burnrate([...STATEMENT, "--format", format]);
+      const run = await burnrate([...STATEMENT, "--format", format]);
       expect(run.code).toBe(0);
       expect(run.stdout).not.toContain("Burn-down");
     }
   });
 });
 
-describe.skipIf(hasScript)("terminal charts", () => {
-  it("need util-linux `script` to be tested on a terminal", () => {
+describe.skipIf(hasScript)("terminal charts", async () => {
+  it("need util-linux `script` to be tested on a terminal", async () => {
     throw new Error("util-linux `script` is missing: the terminal chart tests cannot give the binary a terminal");
   });
 });

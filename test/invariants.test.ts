@@ -101,8 +101,8 @@ function checkSums(st: Statement): void {
   }
 }
 
-describe(`invariants over ${RUNS} random streams`, () => {
-  it("conservation, lines sum to total, order within an instant and splitting across files change nothing", () => {
+describe(`invariants over ${RUNS} random streams`, async () => {
+  it("conservation, lines sum to total, order within an instant and splitting across files change nothing", async () => {
     fc.assert(fc.property(stream, purchases, plan, fc.integer(), fc.integer({ min: 2, max: 4 }), (specs, ps, p, seed, files) => {
       const evs = events(specs);
       const st = run(evs, ps, p);
@@ -129,7 +129,7 @@ describe(`invariants over ${RUNS} random streams`, () => {
     }), { numRuns: RUNS });
   }, 300_000);
 
-  it("rows of shapes give what their events give, however batched", () => {
+  it("rows of shapes give what their events give, however batched", async () => {
     // Long runs of few shapes, so that most rows are priced from what earlier rows of their
     // shape showed, and the balance runs out partway, with ties at most instants.
     const repeating = fc.record({
@@ -151,13 +151,13 @@ describe(`invariants over ${RUNS} random streams`, () => {
     }), { numRuns: Math.ceil(RUNS / 5) });
   }, 300_000);
 
-  it("through the CLI: a generated log split across files gives the same statement as the whole log", () => {
+  it("through the CLI: a generated log split across files gives the same statement as the whole log", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-invariants-"));
     const cardFile = join(dir, "card.yaml");
     writeFileSync(cardFile, TEST_CARD);
     const cliStream = fc.array(rawEvent, { minLength: 1, maxLength: 60 }).map(consistent);
     let round = 0;
-    fc.assert(fc.property(cliStream, fc.integer({ min: 2, max: 3 }), (specs, files) => {
+    await fc.assert(fc.asyncProperty(cliStream, fc.integer({ min: 2, max: 3 }), async (specs, files) => {
       round++;
       const header = "timestamp,meter,quantity,account,project,user,event_id";
       const rows = specs.map(([at, meter, quantity, dims, extra]) => `${at},${meter},${quantity},${extra!.account},${dims!.project},${dims!.user},${extra!.id}`);
@@ -169,8 +169,8 @@ describe(`invariants over ${RUNS} random streams`, () => {
         return file;
       });
       const base = ["statement", "--card", cardFile, "--plan", "paid", "--anchor", "2026-01-01", "--through", "2026-03-20", "--format", "json"];
-      const one = burnrate([...base, "--usage", whole]);
-      const split = burnrate([...base, ...parts.flatMap((f) => ["--usage", f])]);
+      const one = await burnrate([...base, "--usage", whole]);
+      const split = await burnrate([...base, ...parts.flatMap((f) => ["--usage", f])]);
       expect(one.code, one.stderr).toBe(0);
       expect(split.code, split.stderr).toBe(0);
       const strip = (s: string) => s.replaceAll(/"[^"]*\/(whole|part)-[^"]*"/g, '"FILE"');

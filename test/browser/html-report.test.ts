@@ -11,13 +11,13 @@ import { colourSpread, decodePng } from "./png.js";
 const executable = chromiumPath();
 
 /** A missing browser fails the run: a report nobody has seen rendered is not tested. */
-describe.runIf(executable === undefined)("the HTML report in a browser", () => {
-  it("needs Chromium", () => {
+describe.runIf(executable === undefined)("the HTML report in a browser", async () => {
+  it("needs Chromium", async () => {
     throw new Error(`Chromium not found, so the HTML report was not rendered: ${INSTALL_HINT}`);
   });
 });
 
-describe.runIf(executable !== undefined)("the HTML report in headless Chromium", () => {
+describe.runIf(executable !== undefined)("the HTML report in headless Chromium", async () => {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-browser-"));
   const report = join(dir, "report.html");
   let page: Page;
@@ -25,7 +25,7 @@ describe.runIf(executable !== undefined)("the HTML report in headless Chromium",
   const requests: string[] = [];
 
   beforeAll(async () => {
-    const run = burnrate(["statement", "--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv", "-o", report]);
+    const run = await burnrate(["statement", "--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv", "-o", report]);
     if (run.code !== 0) throw new Error(`burnrate exited ${run.code}: ${run.stderr}`);
     const browser = await launchChromium(executable!, { javaScriptEnabled: false });
     close = browser.close;
@@ -63,7 +63,7 @@ describe.runIf(executable !== undefined)("the HTML report in headless Chromium",
     }
   });
 
-  it("fetches nothing", () => {
+  it("fetches nothing", async () => {
     expect(requests).toEqual([]);
   });
 
