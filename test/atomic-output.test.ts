@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { binary, burnrate, ROOT } from "./helpers/cli.js";
 
 // -o is written to a temporary file beside the target (.NAME.PID.tmp), flushed and
 // renamed over it (issue 7). A run that fails leaves the old file as it was and no
@@ -59,7 +59,7 @@ describe("-o is atomic", async () => {
     bigLog(usage, 600_000);
     const out = join(dir, "report.json");
     const args = [BIN, "statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json", "-o", out];
-    const whole = await burnrate(args.slice(1));
+    const whole = binary(args.slice(1));
     expect(whole.code, whole.stderr).toBe(0);
     const complete = readFileSync(out, "utf8");
     writeFileSync(out, OLD);

@@ -180,9 +180,9 @@ describe("reconcile: output formats", async () => {
   it("writes the summary first, then the lines, as a table and as markdown", async () => {
     const table = await run([...base("bill-boundary.csv"), "--format", "table"]);
     expect(table.code).toBe(1);
-    (await expect(table.stdout)).toMatchFileSnapshot(`../${DIR}/expected/boundary.txt`);
+    await expect(table.stdout).toMatchFileSnapshot(`../${DIR}/expected/boundary.txt`);
     const md = await run([...base("bill-quantity-mismatch.csv"), "--format", "markdown"]);
-    (await expect(md.stdout)).toMatchFileSnapshot(`../${DIR}/expected/quantity-mismatch.md`);
+    await expect(md.stdout).toMatchFileSnapshot(`../${DIR}/expected/quantity-mismatch.md`);
     expect(md.stdout.indexOf("**Bill total**")).toBeLessThan(md.stdout.indexOf("**Differences**"));
   });
 
