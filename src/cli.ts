@@ -50,7 +50,7 @@ function replayInputs(command: Command, card: string, usage: string): Command {
 }
 
 /** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */
-export function program(io: Io): Command {
+function program(io: Io): Command {
   const cli = new Command("burnrate")
     .description("Replay credit-based pricing: statements, projections and bill checks from YAML rate cards and CSV usage logs")
     .version(VERSION)

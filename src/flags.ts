@@ -1,13 +1,11 @@
 import { atFlag, shown, UserError } from "./errors.js";
 import { parsePlainDecimal, type Decimal } from "./money.js";
 
-/**
- * What the flags' values must look like, checked as the command line is read, so
- * every command gets them as values and a bad one is an error that names its flag.
- */
+// What the flags' values must look like, checked as the command line is read, so
+// every command gets them as values and a bad one is an error that names its flag.
 
 /** Enough runs for stable p90s; more only burns the machine. */
-export const MAX_SAMPLES = 10_000;
+const MAX_SAMPLES = 10_000;
 
 export function sampleCount(text: string): number {
   if (!/^\d{1,6}$/.test(text) || Number(text) < 1 || Number(text) > MAX_SAMPLES) {
