@@ -29,7 +29,7 @@ function bigLog(file: string, rows: number): void {
 
 const leftovers = (dir: string) => readdirSync(dir).filter((f) => f !== "usage.csv" && f !== "report.json");
 
-describe("-o is atomic", async () => {
+describe("-o is atomic", () => {
   it("a run that fails on bad input leaves the old file intact and no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     const out = join(dir, "report.json");

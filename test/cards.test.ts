@@ -29,13 +29,13 @@ const amountOf = (c: Cycle, meter: string, component?: string) =>
 describe("the AI app builder", async () => {
   const cycles = await statement("appbuilder");
 
-  it("bills each person from their own wallet: one log, many accounts", async () => {
+  it("bills each person from their own wallet: one log, many accounts", () => {
     expect(cycles("alice")[0]!.total).toBe("1542");
     expect(cycles("bob")[0]!.total).toBe("2127");
     expect(cycles("carol")[0]!.total).toBe("1055");
   });
 
-  it("prices editor chat by effort: fast 40 to 400, expert 100 to 1,000", async () => {
+  it("prices editor chat by effort: fast 40 to 400, expert 100 to 1,000", () => {
     const alice = cycles("alice")[0]!;
     const chat = alice.lines.filter((l) => l.meter === "editor_chat");
     const fast = chat.filter((l) => l.dimensions.mode === "fast").reduce((t, l) => t + Number(l.amount), 0);
@@ -44,7 +44,7 @@ describe("the AI app builder", async () => {
     expect(expert).toBe(100 + 1000);
   });
 
-  it("prices in-app requests by tokens (standard 2 to 10, advanced 10 to 40), web search +15, extraction 8", async () => {
+  it("prices in-app requests by tokens (standard 2 to 10, advanced 10 to 40), web search +15, extraction 8", () => {
     const bob = cycles("bob")[0]!;
     const app = bob.lines.filter((l) => l.meter === "app_request" && l.dimensions.app === "recipes");
     const by = (tier: string) => app.filter((l) => l.dimensions.tier === tier && l.component !== "web_search").reduce((t, l) => t + Number(l.amount), 0);
@@ -54,7 +54,7 @@ describe("the AI app builder", async () => {
     expect(amountOf(bob, "web_extraction")).toBe(8);
   });
 
-  it("prices images (per image + input tokens: ~50, ~150), video (per second: ~200, ~500) and speech by length (10 to 80)", async () => {
+  it("prices images (per image + input tokens: ~50, ~150), video (per second: ~200, ~500) and speech by length (10 to 80)", () => {
     const bob = cycles("bob")[0]!;
     const media = (meter: string, tier: string) => bob.lines.filter((l) => l.meter === meter && l.dimensions.tier === tier).reduce((t, l) => t + Number(l.amount), 0);
     expect([media("image", "standard"), media("image", "advanced")]).toEqual([50, 150]);
@@ -62,7 +62,7 @@ describe("the AI app builder", async () => {
     expect(bob.lines.find((l) => l.meter === "text_to_speech")).toMatchObject({ quantity: "5000", unit_price: "0.02", amount: "100" });
   });
 
-  it("refuses AI operations when the credits run out, and a credit pack is spent after the monthly credits", async () => {
+  it("refuses AI operations when the credits run out, and a credit pack is spent after the monthly credits", () => {
     const [nov, dec] = cycles("bob");
     expect(nov!.rejected).toEqual([{ meter: "editor_chat", reason: "credits exhausted", events: 1, quantity: "1", first_at: "2026-11-10T09:00:00Z" }]);
     expect(grant(nov!, "included")).toMatchObject({ opening: "2000", consumed: "2000", closing: "0" });
@@ -71,7 +71,7 @@ describe("the AI app builder", async () => {
     expect(grant(dec!, "pack")).toMatchObject({ opening: "373", consumed: "0" });
   });
 
-  it("gives the Super plan ten times the credits", async () => {
+  it("gives the Super plan ten times the credits", () => {
     expect(grant(cycles("carol")[0]!, "included").opening).toBe("20000");
     expect(grant(cycles("alice")[0]!, "included").opening).toBe("2000");
   });
@@ -89,7 +89,7 @@ describe("the AI app builder", async () => {
 describe("Floopy", async () => {
   const cycles = await statement("floopy", "gateway.csv");
 
-  it("prices a gateway row's input and output tokens by model and provider, read through a mapping", async () => {
+  it("prices a gateway row's input and output tokens by model and provider, read through a mapping", () => {
     const acme = cycles("acme")[0]!;
     const openai = acme.lines.filter((l) => l.meter === "request" && l.dimensions.model === "gpt-4o" && l.dimensions.provider === "openai");
     expect(openai.map((l) => [l.component ?? "requests", l.quantity, l.unit_price, l.amount])).toEqual([
@@ -100,28 +100,28 @@ describe("Floopy", async () => {
     expect(amountOf(acme, "playground", "input_tokens") + amountOf(acme, "playground", "output_tokens")).toBe(135);
   });
 
-  it("tops the balance up each billing period from the subscription, beside one-time purchases", async () => {
+  it("tops the balance up each billing period from the subscription, beside one-time purchases", () => {
     const [nov, dec] = cycles("acme");
     expect(grant(nov!, "subscription")).toMatchObject({ opening: "0", granted: "5000" });
     expect(grant(nov!, "purchase")).toMatchObject({ granted: "2000" });
     expect(grant(dec!, "subscription")).toMatchObject({ opening: grant(nov!, "subscription").closing, granted: "5000" });
   });
 
-  it("refuses requests past the monthly quota without overage billing", async () => {
+  it("refuses requests past the monthly quota without overage billing", () => {
     const [nov, dec] = cycles("cove");
     expect(nov!.quota).toEqual({ limit: "1000", used: "600" });
     expect(nov!.rejected).toEqual([expect.objectContaining({ meter: "request", reason: "monthly request quota of 1000 reached", events: 1 })]);
     expect(dec!.rejected).toEqual([]);
   });
 
-  it("with overage billing on, processes them and bills each extra request in money at the period's end", async () => {
+  it("with overage billing on, processes them and bills each extra request in money at the period's end", () => {
     const [nov] = cycles("bolt");
     expect(nov!.rejected).toEqual([]);
     expect(nov!.quota).toEqual({ limit: "1000", used: "1200" });
     expect(nov!.overage).toEqual({ currency: "USD", amount: "0.4", requests: "200" });
   });
 
-  it("keeps team budgets on Pro, refusing what would pass one, with alerts; and alerts on a low balance", async () => {
+  it("keeps team budgets on Pro, refusing what would pass one, with alerts; and alerts on a low balance", () => {
     const [nov] = cycles("acme");
     expect(nov!.budgets).toEqual([{ key: "research", budget: "3000", spent: "2685" }, { key: "support", budget: "1000", spent: "370.6" }]);
     expect(nov!.rejected).toEqual([expect.objectContaining({ reason: 'budget of 3000 spent for team "research"', events: 1 })]);
@@ -148,7 +148,7 @@ describe("Floopy", async () => {
 describe("Flikly", async () => {
   const cycles = await statement("flikly");
 
-  it("gives Free 5 one-time credits that never refresh", async () => {
+  it("gives Free 5 one-time credits that never refresh", () => {
     const [may, june] = cycles("newbie");
     expect(grant(may!, "onetime")).toMatchObject({ opening: "5", consumed: "2", closing: "3" });
     expect(june!.grants.map((g) => g.kind)).toEqual(["onetime"]);
@@ -156,7 +156,7 @@ describe("Flikly", async () => {
     expect(june!.rejected).toEqual([expect.objectContaining({ reason: "credits exhausted" })]);
   });
 
-  it("refreshes Creator's 30 credits at the start of the billing period, not on the 1st, without rollover", async () => {
+  it("refreshes Creator's 30 credits at the start of the billing period, not on the 1st, without rollover", () => {
     const [may, june] = cycles("studio");
     expect(may!.start).toBe("2026-05-17T04:00:00Z");
     expect(june!.start).toBe("2026-06-17T04:00:00Z");
@@ -174,12 +174,12 @@ describe("Flikly", async () => {
     expect(grant(cycles("agency")[0]!, "included").opening).toBe("400");
   });
 
-  it("expires add-on credits at the subscription's end when that is sooner than 12 months", async () => {
+  it("expires add-on credits at the subscription's end when that is sooner than 12 months", () => {
     const [, june] = cycles("studio");
     expect(grant(june!, "addon")).toEqual({ kind: "addon", opening: "8", granted: "0", consumed: "5", expired: "3", closing: "0" });
   });
 
-  it("varies cost by workflow, model, duration and resolution, and refuses plan-gated models", async () => {
+  it("varies cost by workflow, model, duration and resolution, and refuses plan-gated models", () => {
     const [may] = cycles("studio");
     expect(may!.lines.find((l) => l.dimensions.model === "luma")).toMatchObject({ quantity: "20", unit_price: "0.35", amount: "7" });
     expect(cycles("agency")[0]!.lines[0]).toMatchObject({ quantity: "120", unit_price: "1.3", amount: "156" });
@@ -191,31 +191,31 @@ describe("Flikly", async () => {
 describe("Flowly", async () => {
   const [nov, dec] = (await statement("flowly"))("workspace");
 
-  it("spends monthly credits first, then bonus credits, which never expire", async () => {
+  it("spends monthly credits first, then bonus credits, which never expire", () => {
     expect(grant(nov!, "included")).toMatchObject({ opening: "1000", consumed: "1000", closing: "0" });
     expect(grant(nov!, "bonus")).toMatchObject({ granted: "500", consumed: "414", closing: "86" });
     expect(grant(dec!, "bonus")).toMatchObject({ opening: "86", consumed: "0", expired: "0", closing: "86" });
     expect(nov!.rejected).toContainEqual(expect.objectContaining({ reason: "credits exhausted", events: 1 }));
   });
 
-  it("charges nothing for bring-your-own-key rows, which still appear per server and model", async () => {
+  it("charges nothing for bring-your-own-key rows, which still appear per server and model", () => {
     const byok = nov!.lines.filter((l) => l.dimensions.byok === "true");
     expect(byok.map((l) => [l.component ?? "messages", l.quantity, l.amount])).toEqual([["messages", "200", "0"], ["input_tokens", "500000", "0"], ["output_tokens", "100000", "0"]]);
     expect(dec!.lines.filter((l) => l.dimensions.server === "srv-support").every((l) => l.amount === "0")).toBe(true);
   });
 
-  it("uses credits differently by model", async () => {
+  it("uses credits differently by model", () => {
     const per = (model: string) => nov!.lines.find((l) => l.dimensions.model === model && l.dimensions.byok === "false" && l.component === "input_tokens")!.unit_price;
     expect(["claude-sonnet-4.5", "kimi-k2.5", "claude-haiku-4.5", "minimax-m2.1"].map(per)).toEqual(["0.003", "0.0024", "0.001", "0.0006"]);
   });
 
-  it("breaks usage down per server and refuses a server's messages past its daily limit", async () => {
+  it("breaks usage down per server and refuses a server's messages past its daily limit", () => {
     const support = nov!.lines.filter((l) => l.dimensions.server === "srv-support").reduce((t, l) => t + Number(l.amount), 0);
     expect(support).toBe(360);
     expect(nov!.rejected).toContainEqual({ meter: "message", reason: 'daily limit of 200 reached for server "srv-support"', events: 2, quantity: "30", first_at: "2026-11-03T11:00:00Z" });
   });
 
-  it("alerts when credits run low", async () => {
+  it("alerts when credits run low", () => {
     expect(nov!.alerts).toEqual([{ kind: "low_balance", level: "150", at: "2026-11-04T10:00:00Z" }]);
   });
 });

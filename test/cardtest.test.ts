@@ -36,7 +36,7 @@ function lineOf(text: string, needle: string, from = 0): number {
 }
 
 
-describe("burnrate test on the bundled cards", async () => {
+describe("burnrate test on the bundled cards", () => {
   it("runs every Fliplet expectation and ends with the tally", async () => {
     const run = await burnrate(["test", "ratecards/fliplet.yaml"]);
     expect(run.stderr).toBe("");
@@ -67,7 +67,7 @@ describe("burnrate test on the bundled cards", async () => {
   });
 });
 
-describe("burnrate test on modified copies", async () => {
+describe("burnrate test on modified copies", () => {
   it("a raised price fails the expectations that state the old one, by name and line", async () => {
     const dir = workspace(edited(CARD, 'price: "0.5"              # "0.5 per message"', 'price: "0.6"'), TESTS);
     const run = await burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });

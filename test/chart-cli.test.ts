@@ -13,7 +13,7 @@ async function onTerminal(args: readonly string[], env: Record<string, string>):
   return run.stdout;
 }
 
-describe("charts under the statement on a terminal", async () => {
+describe("charts under the statement on a terminal", () => {
   it("draws a burn-down and bar lists per cycle in UTF-8", async () => {
     const out = await onTerminal(STATEMENT, { LANG: "en_US.UTF-8" });
     expect(out.match(/^Burn-down · cycle \d: /gm)).toHaveLength(3);
@@ -41,7 +41,7 @@ describe("charts under the statement on a terminal", async () => {
   });
 });
 
-describe("no chart where a program reads the output", async () => {
+describe("no chart where a program reads the output", () => {
   it("not in a pipe, even as a table", async () => {
     const run = await burnrate([...STATEMENT, "--format", "table"]);
     expect(run.code).toBe(0);

@@ -32,7 +32,7 @@ function position(text: string, needle: string, ...after: string[]): string {
   return `${before.split("\n").length}:${index - before.lastIndexOf("\n")}`;
 }
 
-describe("burnrate check on the bundled cards", async () => {
+describe("burnrate check on the bundled cards", () => {
   it("passes on every card and tests file in ratecards/", async () => {
     const files = readdirSync(join(ROOT, "ratecards")).filter((f) => f.endsWith(".yaml")).map((f) => `ratecards/${f}`);
     const run = await burnrate(["check", ...files]);
@@ -57,7 +57,7 @@ describe("burnrate check on the bundled cards", async () => {
   });
 });
 
-describe("burnrate check on modified copies", async () => {
+describe("burnrate check on modified copies", () => {
   it("fails a misspelt key at its line and column, and suggests the fix", async () => {
     const { file, text } = variant("misspelt", [['    price: "0.15"', '    pirce: "0.15"']]);
     const run = await burnrate(["check", file]);

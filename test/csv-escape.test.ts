@@ -29,7 +29,7 @@ function table(text: string): Record<string, string>[] {
   return parse(text, { columns: true, bom: true }) as Record<string, string>[];
 }
 
-describe("CSV exports escape formulas", async () => {
+describe("CSV exports escape formulas", () => {
   it("statement --format csv quotes every formula-like text cell and writes amounts plainly", async () => {
     const run = await burnrate(STATEMENT);
     expect(run.code, run.stderr).toBe(0);

@@ -30,7 +30,7 @@ function position(file: string, needle: string, after = ""): { line: number; col
 
 const smsUp = variant("sms-up", [[SMS_PRICE, 'price: "0.6"'], ['version: "2026-11"', 'version: "2026-12"']]);
 
-describe("burnrate diff: a raised price", async () => {
+describe("burnrate diff: a raised price", () => {
   it("shows exactly the expected delta on the bundled log: 0.1 more for every SMS the base card charged", async () => {
     const base = await burnrateJson(["statement", ...ACCOUNT, ...LOG]);
     const diff = await burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, ...ACCOUNT, ...LOG]);
@@ -145,7 +145,7 @@ Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycl
   });
 });
 
-describe("burnrate diff --fail-over", async () => {
+describe("burnrate diff --fail-over", () => {
   const args = ["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json"];
 
   it("exits 1 when the total rises by more than PCT, after printing the report", async () => {
@@ -167,7 +167,7 @@ describe("burnrate diff --fail-over", async () => {
   });
 });
 
-describe("burnrate diff: what changed in the card", async () => {
+describe("burnrate diff: what changed in the card", () => {
   it("names meters added and removed, and plan changes, with their locations", async () => {
     const removed = variant("no-maps", [["  maps_call:\n", "  maps_call_removed_placeholder:\n"]]);
     const out = await burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", removed, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01"]);

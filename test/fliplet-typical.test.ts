@@ -9,7 +9,7 @@ async function cycles(file: string, extra: string[] = []) {
   return out.accounts[0].cycles as { start: string; total: string; lines: { meter: string; kind: string; amount: string; quantity: string }[] }[];
 }
 
-describe("Fliplet typical scenarios", async () => {
+describe("Fliplet typical scenarios", () => {
   it("keeping one project costs 0.5 per month, again at the next cycle start", async () => {
     const c = await cycles("project-kept.csv", ["--through", "2026-12-01"]);
     expect(c.map((x) => x.total)).toEqual(["0.5", "0.5"]);

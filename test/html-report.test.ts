@@ -23,7 +23,7 @@ describe("statement --format html", async () => {
     expect((await burnrate([...STATEMENT, "--format", "html"])).stdout).toBe(html);
   });
 
-  it("holds a burn-down per cycle and spend by category and by project", async () => {
+  it("holds a burn-down per cycle and spend by category and by project", () => {
     expect(html.match(/<svg class="burn-down"/g)).toHaveLength(3);
     expect(html.match(/<svg class="bars"/g)).toHaveLength(6);
     expect(html.match(/<g class="mark threshold">/g)).toHaveLength(4);
@@ -33,14 +33,14 @@ describe("statement --format html", async () => {
     expect(html).toContain("<caption>Charges</caption>");
   });
 
-  it("is self-contained: no script, no fetch, nothing outside the file", async () => {
+  it("is self-contained: no script, no fetch, nothing outside the file", () => {
     expect(html).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
     expect(html).not.toMatch(/\s(src|href)=/i);
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, "")).not.toMatch(/https?:/);
     expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
   });
 
-  it("prints: page size, page breaks between cycles, colours kept", async () => {
+  it("prints: page size, page breaks between cycles, colours kept", () => {
     expect(html).toMatch(/@page \{ size: A4;/);
     expect(html).toMatch(/@media print \{[^]*section\.cycle[^]*break-before: page/);
     expect(html).toContain("print-color-adjust: exact");
@@ -62,12 +62,12 @@ describe("statement --format html", async () => {
     expect(out).toContain("&#39;quoted&#39;");
   });
 
-  it("escapes the five characters HTML gives meaning to", async () => {
+  it("escapes the five characters HTML gives meaning to", () => {
     expect(escapeHtml(`<a href="x" title='y'>&amp;</a>`)).toBe("&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;amp;&lt;/a&gt;");
   });
 });
 
-describe("html where it does not belong", async () => {
+describe("html where it does not belong", () => {
   it("the ledger has no HTML view", async () => {
     const run = await burnrate([...STATEMENT, "--ledger", "--format", "html"]);
     expect(run.code).toBe(2);
@@ -82,7 +82,7 @@ describe("html where it does not belong", async () => {
   });
 });
 
-describe("simulate and reconcile --format html", async () => {
+describe("simulate and reconcile --format html", () => {
   const write = async (args: readonly string[], expectedCode: number) => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-html-"));
     const file = join(dir, "report.html");

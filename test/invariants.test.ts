@@ -102,8 +102,8 @@ function checkSums(st: Statement): void {
   }
 }
 
-describe(`invariants over ${RUNS} random streams`, async () => {
-  it("conservation, lines sum to total, order within an instant and splitting across files change nothing", async () => {
+describe(`invariants over ${RUNS} random streams`, () => {
+  it("conservation, lines sum to total, order within an instant and splitting across files change nothing", () => {
     fc.assert(fc.property(stream, purchases, plan, fc.integer(), fc.integer({ min: 2, max: 4 }), (specs, ps, p, seed, files) => {
       const evs = events(specs);
       const st = run(evs, ps, p);
@@ -130,7 +130,7 @@ describe(`invariants over ${RUNS} random streams`, async () => {
     }), { numRuns: RUNS });
   }, 300_000);
 
-  it("rows of shapes give what their events give, however batched", async () => {
+  it("rows of shapes give what their events give, however batched", () => {
     // Long runs of few shapes, so that most rows are priced from what earlier rows of their
     // shape showed, and the balance runs out partway, with ties at most instants.
     const repeating = fc.record({

@@ -17,7 +17,7 @@ async function ok(args: string[], input?: string) {
   return run.stdout;
 }
 
-describe("the ledger written as the replay goes", async () => {
+describe("the ledger written as the replay goes", () => {
   const [header, ...rows] = readFileSync(join(ROOT, USAGE), "utf8").trimEnd().split("\n");
   const dir = mkdtempSync(join(tmpdir(), "burnrate-ledger-"));
   const shuffled = join(dir, "shuffled.csv");

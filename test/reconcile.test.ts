@@ -16,7 +16,7 @@ async function reconcileJson(bill: string, ...more: string[]) {
   return { ...r, json: JSON.parse(r.stdout) };
 }
 
-describe("reconcile: a clean bill", async () => {
+describe("reconcile: a clean bill", () => {
   it("agrees with exit 0, no differences and no message", async () => {
     const { code, stderr, json } = await reconcileJson("bill-clean.csv");
     expect(stderr).toBe("");
@@ -115,7 +115,7 @@ const planted: Planted[] = [
   },
 ];
 
-describe("reconcile: one planted difference of each class", async () => {
+describe("reconcile: one planted difference of each class", () => {
   for (const p of planted) {
     it(`${p.bill}: ${p.difference.class}`, async () => {
       const { code, stderr, json } = await reconcileJson(p.bill);
@@ -152,7 +152,7 @@ describe("reconcile: one planted difference of each class", async () => {
   });
 });
 
-describe("reconcile: tolerance", async () => {
+describe("reconcile: tolerance", () => {
   it("accepts an explained difference within the absolute tolerance", async () => {
     const { code, stderr, json } = await reconcileJson("bill-rate-drift.csv", "--tolerance", "0.4");
     expect([code, stderr, json.status, json.differences[0].within_tolerance]).toEqual([0, "", "within_tolerance", true]);
@@ -176,7 +176,7 @@ describe("reconcile: tolerance", async () => {
   });
 });
 
-describe("reconcile: output formats", async () => {
+describe("reconcile: output formats", () => {
   it("writes the summary first, then the lines, as a table and as markdown", async () => {
     const table = await run([...base("bill-boundary.csv"), "--format", "table"]);
     expect(table.code).toBe(1);
@@ -205,7 +205,7 @@ describe("reconcile: output formats", async () => {
   });
 });
 
-describe("reconcile: bills that cannot be read exit 2 with row and column", async () => {
+describe("reconcile: bills that cannot be read exit 2 with row and column", () => {
   const cases: [string, string][] = [
     ["bill-bad-amount.csv", 'fixtures/reconcile/bill-bad-amount.csv:10:5: amount is not a number (expected a plain decimal such as 12 or -0.5 (no currency sign or thousands separator), found "$3.00")'],
     ["bill-unknown-activity.csv", 'fixtures/reconcile/bill-unknown-activity.csv:11:2: unknown activity "Map loads" (expected a meter key or label of fliplet 2026-11, or an activities: entry in the bill mapping, found "Map loads")'],
@@ -250,7 +250,7 @@ describe("reconcile: bills that cannot be read exit 2 with row and column", asyn
   });
 });
 
-describe("reconcile: a transaction ledger (amount, type, timestamp)", async () => {
+describe("reconcile: a transaction ledger (amount, type, timestamp)", () => {
   const ledger = (bill: string, ...more: string[]) => ["reconcile", "--account", `${DIR}/ledger/account.yaml`, "--usage", `${DIR}/ledger/usage.csv`, "--bill", `${DIR}/ledger/${bill}`, ...more, "--format", "json"];
 
   it("reconciles Request and Playground charges and checks Payment rows against the account's grants", async () => {
@@ -280,7 +280,7 @@ describe("reconcile: a transaction ledger (amount, type, timestamp)", async () =
   });
 });
 
-describe("reconcile: Floopy's ledger export against ratecards/floopy.yaml", async () => {
+describe("reconcile: Floopy's ledger export against ratecards/floopy.yaml", () => {
   const floopy = (bill: string) => ["reconcile", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv",
     "--bill", `${DIR}/floopy/${bill}`, "--bill-mapping", `${DIR}/floopy/ledger.csv.mapping.yaml`, "--format", "json"];
 

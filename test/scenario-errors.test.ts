@@ -9,7 +9,7 @@ async function fails(file: string, args: string[] = []): Promise<string> {
   return run.stderr;
 }
 
-describe("bad scenario input", async () => {
+describe("bad scenario input", () => {
   it("an unknown meter, at the meter's line and column, with the nearest name", async () => {
     expect(await fails("unknown-meter.yaml")).toBe(
       'burnrate: error: fixtures/scenarios/bad/unknown-meter.yaml:12:18: unknown meter "data_reads"; did you mean "data_read"? (expected a meter of fliplet 2026-11, found "data_reads")\n',

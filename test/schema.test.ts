@@ -54,7 +54,7 @@ describe("burnrate schema", async () => {
   const listing = await burnrate(["schema"]);
   const names = listing.stdout.trim().split("\n").map((l) => l.split(/\s+/)[0]!);
 
-  it("lists the schemas it ships, inputs and outputs", async () => {
+  it("lists the schemas it ships, inputs and outputs", () => {
     expect(listing.code).toBe(0);
     expect(names).toEqual(expect.arrayContaining(["ratecard", "account", "mapping", "tests", "statement", "ledger", "reconcile", "diff", "check", "cardtest"]));
   });
@@ -85,7 +85,7 @@ describe("burnrate schema", async () => {
   });
 });
 
-describe("the JSON each command prints holds to its schema", async () => {
+describe("the JSON each command prints holds to its schema", () => {
   const usage = ["--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv"];
 
   it("statement", async () => {
@@ -126,8 +126,8 @@ describe("the JSON each command prints holds to its schema", async () => {
   });
 });
 
-describe("input schemas accept the bundled inputs", async () => {
-  it("the Fliplet card, read as JSON would be by an editor, has only known keys", async () => {
+describe("input schemas accept the bundled inputs", () => {
+  it("the Fliplet card, read as JSON would be by an editor, has only known keys", () => {
     const schema = committed("ratecard");
     expect(schema.additionalProperties).toBe(false);
     expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(["provider", "version", "plans", "meters", "thresholds"]));

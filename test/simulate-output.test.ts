@@ -11,7 +11,7 @@ const expected = (name: string) => readFileSync(join(ROOT, "fixtures/scenarios/e
 const work = mkdtempSync(join(tmpdir(), "burnrate-simulate-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("simulate output", async () => {
+describe("simulate output", () => {
   it("prints the headline case with its plan comparison as Markdown (README)", async () => {
     const run = await burnrate(["simulate", HEADLINE, "--compare-plans", "--format", "markdown"]);
     expect(run.code).toBe(0);

@@ -11,7 +11,7 @@ const SCENARIOS = readdirSync("fixtures/scenarios").filter((f) => f.endsWith(".y
 const work = mkdtempSync(join(tmpdir(), "burnrate-roundtrip-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("simulate --emit-usage round trip through statement", async () => {
+describe("simulate --emit-usage round trip through statement", () => {
   it("bundles scenarios to check", async () => {
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(12);
   });

@@ -5,7 +5,7 @@ import { burnrate, burnrateJson } from "./helpers/cli.js";
 // seed must give byte-identical output; p90 can never be below p50.
 const HEADLINE = "fixtures/scenarios/headline.yaml";
 
-describe("simulate --samples", async () => {
+describe("simulate --samples", () => {
   it("gives byte-identical output for the same seed", async () => {
     const args = ["simulate", HEADLINE, "--samples", "5", "--seed", "42", "--format", "json"];
     const a = await burnrate(args);

@@ -14,7 +14,7 @@ async function simulate(name: string): Promise<Plan> {
 
 const totals = (p: Plan) => p.cycles.map((c) => c.total);
 
-describe("Fliplet typical scenarios, simulated", async () => {
+describe("Fliplet typical scenarios, simulated", () => {
   it("keeping one project: 0.5 credits per project per month", async () => {
     expect(totals(await simulate("project-kept"))).toEqual(["0.5", "0.5"]);
   });

@@ -37,7 +37,7 @@ const cases: Case[] = [
   { name: "header missing a required column", usage: "time,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n", where: /usage\.csv:1:1: /, says: /header missing required column "timestamp"/ },
 ];
 
-describe("SPEC 5 bad input", async () => {
+describe("SPEC 5 bad input", () => {
   for (const c of cases) {
     it(c.name, async () => {
       const dir = mkdtempSync(join(tmpdir(), "burnrate-bad-"));

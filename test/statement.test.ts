@@ -16,7 +16,7 @@ async function ok(args: string[], env?: Record<string, string>) {
   return run.stdout;
 }
 
-describe("statement on the Fliplet fixtures", async () => {
+describe("statement on the Fliplet fixtures", () => {
   it("matches the golden output in every format, from the built binary", async () => {
     const printed = (args: string[]) => {
       const run = binary(args);

@@ -117,7 +117,7 @@ async function output(name: string): Promise<string> {
 
 // Cases run a few at a time (vitest's maxConcurrency): each is a process of its own.
 describe.concurrent("bad-input corpus", () => {
-  it("holds at least 40 rejected inputs across usage logs, cards, accounts, scenarios and bills", () => {
+  it("holds at least 40 rejected inputs across usage logs, cards, accounts, scenarios and bills", async () => {
     const rejected = cases.filter((c) => c.exit === 2);
     expect(rejected.length).toBeGreaterThanOrEqual(40);
     for (const kind of ["usage-", "card-", "account-", "scenario-", "bill-"]) {

@@ -15,14 +15,14 @@ const executable = await findChromium();
  * seen rendered is not tested. Elsewhere the check is skipped, and says so.
  */
 const required = process.env.BROWSER_TEST === "required";
-describe.runIf(executable === undefined)("the HTML report in a browser", async () => {
+describe.runIf(executable === undefined)("the HTML report in a browser", () => {
   if (!required) console.warn(`\nSKIPPED: the HTML report's browser check: Chromium not found (${INSTALL_HINT}). .ci/run always runs it.\n`);
   (required ? it : it.skip)(`needs Chromium: ${INSTALL_HINT}`, async () => {
     throw new Error(`Chromium not found, so the HTML report was not rendered: ${INSTALL_HINT}`);
   });
 });
 
-describe.runIf(executable !== undefined)("the HTML report in headless Chromium", async () => {
+describe.runIf(executable !== undefined)("the HTML report in headless Chromium", () => {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-browser-"));
   const report = join(dir, "report.html");
   let page: Page;
@@ -68,7 +68,7 @@ describe.runIf(executable !== undefined)("the HTML report in headless Chromium",
     }
   });
 
-  it("fetches nothing", async () => {
+  it("fetches nothing", () => {
     expect(requests).toEqual([]);
   });
 
