@@ -5,7 +5,7 @@ import type { Io, Terminal } from "./io.js";
 function terminalOf(stream: NodeJS.WriteStream): Terminal | undefined {
   if (!stream.isTTY) return undefined;
   const tty = stream as WriteStream;
-  return { columns: tty.columns, colors: tty.getColorDepth() === 1 ? 2 : 2 ** tty.getColorDepth() };
+  return { columns: tty.columns, colors: 2 ** tty.getColorDepth() };
 }
 
 // A reader that stops early (`| head`) is not an error: the run ends quietly.
