@@ -54,7 +54,8 @@ export async function burnrate(args: readonly string[], options: RunOptions = {}
     stderrTerminal: options.terminal,
     env: environment(options.env),
   };
-  // Files named on the command line resolve against the working directory, which is the process's own.
+  // Files named on the command line resolve against the working directory, which is the
+  // process's own: in-process runs must not overlap (no describe.concurrent around them).
   const before = process.cwd();
   process.chdir(options.cwd ?? ROOT);
   try {
