@@ -1,12 +1,37 @@
+import { readFileSync } from "node:fs";
 import { Command, CommanderError, Option } from "commander";
-import { Finding, UserError } from "./errors.js";
+import { atFlag, Finding, shown, UserError } from "./errors.js";
+import { checkUsage, failOverPercent, sampleCount, tolerance } from "./flags.js";
+import type { Io } from "./io.js";
+import { REPORT_FORMATS } from "./render/shared/report-format.js";
+import { FORMATS, WITH_HTML } from "./render/shared/format.js";
 import { visibleLines } from "./render/shared/escape.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
-function formatOption(formats = "table, json, csv or markdown"): Option {
-  return new Option("--format <format>", `${formats} (default: from -o's extension, else table on a terminal, JSON in a pipe)`);
+const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
+
+// The options several commands share, declared once each.
+
+function outputOption(): Option {
+  return new Option("-o, --output <file>", "write to FILE atomically instead of stdout");
 }
+
+function formatOption(formats: readonly string[], about = "default: from -o's extension, else table on a terminal, JSON in a pipe"): Option {
+  return new Option("--format <format>", about).choices(formats);
+}
+
+function bomOption(): Option {
+  return new Option("--bom", "start CSV output with a byte-order mark (for Excel)");
+}
+
+function noColorOption(): Option {
+  return new Option("--no-color", "no colour, even on a terminal");
+}
+
+/** `check` and `test` print their report unless told otherwise (see reportFormat). */
+const REPORT_FORMAT_ABOUT = "github gives annotations for GitHub Actions; default table, or from -o's extension";
+const HTML_ABOUT = "html is a self-contained report with charts; default: from -o's extension, else table on a terminal, JSON in a pipe";
 
 /**
  * The inputs every replaying command shares: a card, usage and its layout, and an
@@ -25,10 +50,11 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--map <canonical=source>", "map one canonical usage column to a source column, repeatable", collect, []);
 }
 
-export function program(): Command {
+/** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */
+function program(io: Io): Command {
   const cli = new Command("burnrate")
     .description("Replay credit-based pricing: statements, projections and bill checks from YAML rate cards and CSV usage logs")
-    .version("0.1.0")
+    .version(VERSION)
     .showHelpAfterError()
     .exitOverride();
 
@@ -37,74 +63,74 @@ export function program(): Command {
     "rate card YAML (default: the account file's card:)",
     "usage CSV, repeatable, - for standard input",
   )
-    .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
-    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .addOption(formatOption(WITH_HTML, HTML_ABOUT))
+    .addOption(outputOption())
     .option("--ledger", "every transaction with a running balance, instead of the statement")
     .option("--no-chart", "no burn-down and bar charts under the table on a terminal")
-    .option("--bom", "start CSV output with a byte-order mark (for Excel)")
-    .option("--no-color", "no colour, even on a terminal")
+    .addOption(bomOption())
+    .addOption(noColorOption())
     .action(async (options) => {
-      if (options.usage.length === 0) throw new UserError("no usage", { file: "<command line>", line: 1, column: 1 }, "--usage FILE", "none");
+      checkUsage(options.usage, { allowed: true });
       const { statement } = await import("./commands/statement.js");
-      await statement(options);
+      await statement(options, io);
     });
-
-  // Each command registers below: options here, work in a lazily imported src/commands/NAME.ts.
 
   cli
     .command("check")
     .description("validate and lint rate cards (and the NAME.tests.yaml beside them), with file:line:column and a fix for each finding")
-    .argument("[files...]", "rate cards; a NAME.tests.yaml is checked as the expectations of its card")
-    .addOption(new Option("--format <format>", "table, json, markdown or github (annotations for GitHub Actions); default table").choices(["table", "json", "markdown", "github"]))
-    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .argument("<files...>", "rate cards; a NAME.tests.yaml is checked as the expectations of its card")
+    .addOption(formatOption(REPORT_FORMATS, REPORT_FORMAT_ABOUT))
+    .addOption(outputOption())
     .option("--strict", "warnings fail the check too")
-    .option("--no-color", "no colour, even on a terminal")
+    .addOption(noColorOption())
     .action(async (files: string[], options) => {
       const { check } = await import("./commands/check.js");
-      await check(files, options);
+      await check(files, options, io);
     });
 
   cli
     .command("test")
     .description("run the expectations kept beside each card (NAME.tests.yaml); ends with \"N passed, N failed\"")
-    .argument("[files...]", "rate cards or their NAME.tests.yaml files")
-    .addOption(new Option("--format <format>", "table, json, markdown or github (annotations for GitHub Actions); default table").choices(["table", "json", "markdown", "github"]))
-    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .argument("<files...>", "rate cards or their NAME.tests.yaml files")
+    .addOption(formatOption(REPORT_FORMATS, REPORT_FORMAT_ABOUT))
+    .addOption(outputOption())
     .option("--case <text>", "run only the cases whose name contains TEXT")
     .option("--require-tests", "a card without a tests file fails")
-    .option("--no-color", "no colour, even on a terminal")
+    .addOption(noColorOption())
     .action(async (files: string[], options) => {
       const { test } = await import("./commands/test.js");
-      await test(files, options);
+      await test(files, options, io);
     });
 
   replayInputs(
     cli
       .command("diff")
       .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
-      .option("--base <file>", "the card before the change"),
+      .requiredOption("--base <file>", "the card before the change"),
     "the card after the change (default: the account file's card:)",
     "usage CSV, repeatable (read once per card, so not standard input)",
   )
-    .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT")
-    .addOption(formatOption())
-    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
-    .option("--bom", "start CSV output with a byte-order mark (for Excel)")
-    .option("--no-color", "no colour, even on a terminal")
+    .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT", failOverPercent)
+    .addOption(formatOption(FORMATS))
+    .addOption(outputOption())
+    .addOption(bomOption())
+    .addOption(noColorOption())
     .action(async (options) => {
+      checkUsage(options.usage, { allowed: false, command: "diff", why: "it is replayed once per card" });
       const { diff } = await import("./commands/diff.js");
-      await diff(options);
+      await diff(options, io);
     });
 
   cli
     .command("schema")
     .description("print a JSON Schema (inputs: ratecard, account, ...; outputs: statement, diff, ...); without a name, list them")
     .argument("[name]", "which schema")
-    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
+    .addOption(outputOption())
     .option("--write <dir>", "write every schema as DIR/NAME.schema.json")
     .action(async (name: string | undefined, options) => {
+      if (options.write !== undefined && name !== undefined) throw new UserError("a name and --write", atFlag("--write"), "either NAME or --write DIR", shown(name));
       const { schema } = await import("./commands/schema.js");
-      await schema(name, options);
+      await schema(name, options, io);
     });
 
   replayInputs(
@@ -114,22 +140,20 @@ export function program(): Command {
     "rate card YAML (default: the account file's card:)",
     "usage CSV, repeatable (may be read twice, so not standard input)",
   )
-    .option("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
+    .requiredOption("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
     .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")
     .option("--bill-layout <layout>", "canonical (one line per cycle and activity) or ledger (one row per transaction)")
     .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
-    .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)")
-    .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)")
-    .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
-    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
-    .option("--bom", "start CSV output with a byte-order mark (for Excel)")
-    .option("--no-color", "no colour, even on a terminal")
+    .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)", tolerance("--tolerance"))
+    .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)", tolerance("--tolerance-percent"))
+    .addOption(formatOption(WITH_HTML, HTML_ABOUT))
+    .addOption(outputOption())
+    .addOption(bomOption())
+    .addOption(noColorOption())
     .action(async (options) => {
-      const where = { file: "<command line>", line: 1, column: 1 };
-      if (options.usage.length === 0) throw new UserError("no usage", where, "--usage FILE", "none");
-      if (options.bill === undefined) throw new UserError("no bill", where, "--bill FILE", "none");
+      checkUsage(options.usage, { allowed: false, command: "reconcile", why: "a boundary check reads it again" });
       const { reconcileCommand } = await import("./commands/reconcile.js");
-      await reconcileCommand(options);
+      await reconcileCommand(options, io);
     });
 
   cli
@@ -139,33 +163,42 @@ export function program(): Command {
     .option("--card <file>", "rate card YAML (default: the scenario's card:)")
     .option("--plan <key>", "plan key (overrides the scenario)")
     .option("--compare-plans", "price every plan of the card and name the cheapest")
-    .option("--samples <n>", "draw per-user behaviour N times and report p50 and p90")
+    .option("--samples <n>", "draw per-user behaviour N times and report p50 and p90", sampleCount)
     .option("--seed <seed>", "seed for --samples: the same seed gives the same output (default 1)")
     .option("--emit-usage <dir>", "write DIR/usage.csv and DIR/account.yaml for burnrate statement")
     .option("--force", "with --emit-usage: replace the usage.csv and account.yaml already in DIR")
-    .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
-    .option("-o, --output <file>", "write to FILE atomically instead of stdout")
-    .option("--bom", "start CSV output with a byte-order mark (for Excel)")
-    .option("--no-color", "no colour, even on a terminal")
+    .addOption(formatOption(WITH_HTML, HTML_ABOUT))
+    .addOption(outputOption())
+    .addOption(bomOption())
+    .addOption(noColorOption())
     .action(async (scenario: string, options) => {
+      if (options.seed !== undefined && options.samples === undefined) throw new UserError("--seed without --samples", atFlag("--seed"), "--samples N with it", "no --samples");
       const { simulate } = await import("./commands/simulate.js");
-      await simulate(scenario, options);
+      await simulate(scenario, options, io);
     });
 
   return cli;
 }
 
-export async function main(argv: readonly string[]): Promise<number> {
-  // A reader that stops early (`| head`) is not an error.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    throw e;
-  });
+/**
+ * Run burnrate with these arguments (without `node` and the script) and streams,
+ * and give the exit code: 0 done, 1 a finding, 2 bad input or usage (or a bug).
+ * Importing this module runs nothing; src/main.ts runs it for the process.
+ */
+export async function run(argv: readonly string[], io: Io): Promise<number> {
+  const cli = program(io);
   // Commander's own usage errors (unknown option, missing argument) get the same
   // "burnrate: error: " prefix as every other error; the exit code is 2 below.
-  const cli = program();
-  const prefixed = { outputError: (str: string, write: (s: string) => void) => write(visibleLines(str.startsWith("error: ") ? `burnrate: ${str}` : str)) };
-  for (const command of [cli, ...cli.commands]) command.configureOutput(prefixed);
+  const output = {
+    writeOut: (str: string) => void io.stdout.write(str),
+    writeErr: (str: string) => void io.stderr.write(str),
+    outputError: (str: string, write: (s: string) => void) => write(visibleLines(str.startsWith("error: ") ? `burnrate: ${str}` : str)),
+    getOutHelpWidth: () => io.stdoutTerminal?.columns ?? 80,
+    getErrHelpWidth: () => io.stderrTerminal?.columns ?? 80,
+    getOutHasColors: () => false,
+    getErrHasColors: () => false,
+  };
+  for (const command of [cli, ...cli.commands]) command.configureOutput(output);
   try {
     await cli.parseAsync([...argv], { from: "user" });
     return 0;
@@ -173,16 +206,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     // Messages quote the data (file names, values, labels): no control character in it reaches the terminal raw.
     if (e instanceof Finding) {
-      process.stderr.write(`burnrate: ${visibleLines(e.message)}\n`);
+      io.stderr.write(`burnrate: ${visibleLines(e.message)}\n`);
       return 1;
     }
     if (e instanceof UserError) {
-      process.stderr.write(`${visibleLines(e.message).split("\n").map((l) => `burnrate: error: ${l}`).join("\n")}\n`);
+      io.stderr.write(`${visibleLines(e.message).split("\n").map((l) => `burnrate: error: ${l}`).join("\n")}\n`);
       return 2;
     }
-    process.stderr.write(`burnrate: internal error (a bug, please report it):\n${visibleLines((e as Error)?.stack ?? String(e))}\n`);
+    io.stderr.write(`burnrate: internal error (a bug, please report it):\n${visibleLines((e as Error)?.stack ?? String(e))}\n`);
     return 2;
   }
 }
-
-process.exitCode = await main(process.argv.slice(2));

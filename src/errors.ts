@@ -19,6 +19,22 @@ export function formatLocation(loc: Location): string {
   return `${loc.file}:${loc.line}:${loc.column}`;
 }
 
+/** A problem with what was given on the command line: the flag to fix, such as `--usage`. */
+export interface FlagLocation {
+  flag: string;
+}
+
+export function atFlag(name: string): FlagLocation {
+  return { flag: name };
+}
+
+/** Where a user error is: in an input file, or in a flag. */
+export type Place = Location | FlagLocation;
+
+function formatPlace(place: Place): string {
+  return "flag" in place ? place.flag : formatLocation(place);
+}
+
 /**
  * Bad input or bad usage: the user can fix it. Exit code 2, no stack trace.
  * The message says what was expected and what was found.
@@ -27,7 +43,7 @@ export class UserError extends Error {
   readonly exitCode = 2;
   constructor(
     readonly problem: string,
-    readonly location?: Location,
+    readonly location?: Place,
     readonly expected?: string,
     readonly found?: string,
   ) {
@@ -35,8 +51,8 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 
-  static compose(problem: string, location?: Location, expected?: string, found?: string): string {
-    const where = location ? `${formatLocation(location)}: ` : "";
+  static compose(problem: string, location?: Place, expected?: string, found?: string): string {
+    const where = location ? `${formatPlace(location)}: ` : "";
     const detail = expected !== undefined ? ` (expected ${expected}${found !== undefined ? `, found ${found}` : ""})` : "";
     return `${where}${problem}${detail}`;
   }

@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
 import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from "./account/account.js";
-import { UserError, shown, type Location } from "./errors.js";
+import { atFlag, UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
 import { notUtf8 } from "./usage/utf8.js";
@@ -138,7 +138,7 @@ export function loadAccount(file: string | undefined): AccountFile | undefined {
 export function loadCardFor(cardFlag: string | undefined, account: AccountFile | undefined): RateCard {
   const path = cardFlag ?? (account ? cardPathOf(account) : undefined);
   if (path === undefined) {
-    throw new UserError("no rate card", { file: "<command line>", line: 1, column: 1 }, "--card FILE, or card: in the account file", "neither");
+    throw new UserError("no rate card", atFlag("--card"), "--card FILE, or card: in the account file", "neither");
   }
   if (cardFlag === undefined && account) return loadNamedCard(path, account.at(["card"]), "the account file");
   return loadCard(path);

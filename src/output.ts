@@ -1,8 +1,8 @@
-import { closeSync, createReadStream, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
-import { isatty } from "node:tty";
+import { closeSync, createReadStream, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UserError, shown } from "./errors.js";
+import type { Io } from "./io.js";
 import { outputTarget, type OutputTarget, type RunInput } from "./output-target.js";
 import { removeAtExit, temporaryError, temporaryFolder } from "./temporary.js";
 
@@ -75,12 +75,12 @@ export class ReportFile {
   }
 
   /** Put the report in place: renamed over the target, or copied to the device or standard output. */
-  async commit(): Promise<void> {
-    if (this.target !== undefined || stdoutTakesBlockingWrites()) return this.commitFile();
+  async commit(stdout: StandardOutput): Promise<void> {
+    if (this.target !== undefined || stdout.stdoutFile !== undefined) return this.commitFile(stdout.stdoutFile);
     this.flush();
     this.close();
     try {
-      await pipeline(createReadStream(this.temp), process.stdout, { end: false });
+      await pipeline(createReadStream(this.temp), stdout.stdout, { end: false });
     } catch (e) {
       throw this.failure(e);
     } finally {
@@ -89,7 +89,7 @@ export class ReportFile {
   }
 
   /** Flushed to disk and renamed over a regular target; copied, checked, to anything else. */
-  commitFile(): void {
+  commitFile(stdoutFile?: number): void {
     this.flush();
     if (this.target !== undefined && !this.target.direct) {
       this.guard(() => {
@@ -102,11 +102,11 @@ export class ReportFile {
     }
     this.close();
     try {
-      const into = this.target === undefined ? 1 : this.guard(() => openSync(this.target!.file, "w"));
+      const into = this.target === undefined ? stdoutFile! : this.guard(() => openSync(this.target!.file, "w"));
       try {
         this.guard(() => copyInto(this.temp, into));
       } finally {
-        if (into !== 1) closeSync(into);
+        if (this.target !== undefined) closeSync(into);
       }
     } finally {
       this.cleanup.remove();
@@ -211,16 +211,6 @@ function copyInto(temp: string, into: number): void {
   }
 }
 
-/** A pipe or a terminal goes through process.stdout, which reports a reader that went away (EPIPE) on its own. */
-function stdoutTakesBlockingWrites(): boolean {
-  try {
-    const stats = fstatSync(1);
-    return stats.isFile() || (stats.isCharacterDevice() && !isatty(1));
-  } catch {
-    return false;
-  }
-}
-
 /** The folder of `--emit-usage DIR` or `--write DIR`, made if missing; a file there is the user's to move. */
 export function makeFolder(dir: string, flag: string): void {
   try {
@@ -237,28 +227,31 @@ export function checkDestination(destination: Destination): void {
 }
 
 /** Write a whole report atomically (see ReportFile). */
-export function writeAtomically(destination: Destination, content: Output): void {
+export function writeAtomically(destination: Destination, content: Output, stdoutFile?: number): void {
   const file = new ReportFile(destination);
   try {
     // The file gathers pieces into large writes itself.
     for (const piece of typeof content === "string" ? [content] : content) file.write(piece);
-    file.commitFile();
+    file.commitFile(stdoutFile);
   } catch (e) {
     file.abort();
     throw e;
   }
 }
 
+/** Where a report goes without -o: the stream, or, when standard output is a file or a device, its descriptor. */
+export type StandardOutput = Pick<Io, "stdout" | "stdoutFile">;
+
 /** A report: one string, or pieces written as they come so a large one is never whole in memory. */
 export type Output = string | Iterable<string>;
 
 /** Data goes to stdout, or to the -o file (checked against the run's inputs). */
-export function emit(content: Output, output: string | undefined, inputs: readonly RunInput[] = []): void {
-  if (output === undefined && !stdoutTakesBlockingWrites()) {
-    for (const piece of pieces(content)) process.stdout.write(piece);
+export function emit(content: Output, output: string | undefined, stdout: StandardOutput, inputs: readonly RunInput[] = []): void {
+  if (output === undefined && stdout.stdoutFile === undefined) {
+    for (const piece of pieces(content)) stdout.stdout.write(piece);
     return;
   }
-  writeAtomically({ path: output, flag: "-o", inputs }, content);
+  writeAtomically({ path: output, flag: "-o", inputs }, content, stdout.stdoutFile);
 }
 
 /** Pieces gathered into writes of about 64 KB for standard output: one system call per piece would cost more than the pieces. */

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { binary, burnrate, ROOT } from "./helpers/cli.js";
 
 // -o is written to a temporary file beside the target (.NAME.PID.tmp), flushed and
 // renamed over it (issue 7). A run that fails leaves the old file as it was and no
@@ -30,22 +30,22 @@ function bigLog(file: string, rows: number): void {
 const leftovers = (dir: string) => readdirSync(dir).filter((f) => f !== "usage.csv" && f !== "report.json");
 
 describe("-o is atomic", () => {
-  it("a run that fails on bad input leaves the old file intact and no temp file", () => {
+  it("a run that fails on bad input leaves the old file intact and no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     const out = join(dir, "report.json");
     writeFileSync(out, OLD);
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n2026-11-02T11:00:00Z,data_read,1e3,p\n");
-    const run = burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
     expect(run.code).toBe(2);
     expect(readFileSync(out, "utf8")).toBe(OLD);
     expect(leftovers(dir)).toEqual([]);
   });
 
-  it("a target in a missing folder is a user error (exit 2) naming the folder, and leaves no temp file", () => {
+  it("a target in a missing folder is a user error (exit 2) naming the folder, and leaves no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n");
     const out = join(dir, "no-such-folder", "report.json");
-    const run = burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^burnrate: error: .*\/no-such-folder:1:1: the folder for -o does not exist \(expected an existing folder \(create it first\), found ".*\/no-such-folder"\)/);
     expect(run.stderr).not.toMatch(/\n\s+at /);
@@ -59,7 +59,7 @@ describe("-o is atomic", () => {
     bigLog(usage, 600_000);
     const out = join(dir, "report.json");
     const args = [BIN, "statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json", "-o", out];
-    const whole = burnrate(args.slice(1));
+    const whole = binary(args.slice(1));
     expect(whole.code, whole.stderr).toBe(0);
     const complete = readFileSync(out, "utf8");
     writeFileSync(out, OLD);
@@ -91,12 +91,12 @@ describe("-o is atomic", () => {
     }
   }, 60_000);
 
-  it("a finished run replaces the file with the whole new report and leaves no temp file", () => {
+  it("a finished run replaces the file with the whole new report and leaves no temp file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-atomic-"));
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,p\n");
     const out = join(dir, "report.json");
     writeFileSync(out, OLD);
-    const run = burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "usage.csv"), "--format", "json", "-o", out]);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, "utf8")).schema).toBe("burnrate.statement/v1");
     expect(leftovers(dir)).toEqual([]);

@@ -17,8 +17,8 @@ interface Cycle {
   rewards: { earned: string; from: { account: string; amount: string }[] };
 }
 
-function statement(name: string, usage = "usage.csv", extra: string[] = []) {
-  const out = burnrateJson(["statement", "--account", `fixtures/${name}/account.yaml`, "--usage", `fixtures/${name}/${usage}`, ...extra]);
+async function statement(name: string, usage = "usage.csv", extra: string[] = []) {
+  const out = await burnrateJson(["statement", "--account", `fixtures/${name}/account.yaml`, "--usage", `fixtures/${name}/${usage}`, ...extra]);
   const byAccount = new Map<string, Cycle[]>(out.accounts.map((a: { account: string; cycles: Cycle[] }) => [a.account, a.cycles]));
   return (account: string) => byAccount.get(account)!;
 }
@@ -26,8 +26,8 @@ const grant = (c: Cycle, kind: string) => c.grants.find((g) => g.kind === kind)!
 const amountOf = (c: Cycle, meter: string, component?: string) =>
   c.lines.filter((l) => l.meter === meter && l.component === component).reduce((t, l) => t + Number(l.amount), 0);
 
-describe("the AI app builder", () => {
-  const cycles = statement("appbuilder");
+describe("the AI app builder", async () => {
+  const cycles = await statement("appbuilder");
 
   it("bills each person from their own wallet: one log, many accounts", () => {
     expect(cycles("alice")[0]!.total).toBe("1542");
@@ -76,18 +76,18 @@ describe("the AI app builder", () => {
     expect(grant(cycles("alice")[0]!, "included").opening).toBe("2000");
   });
 
-  it("credits a creator reward share to the app's creator, and none for their own use", () => {
+  it("credits a creator reward share to the app's creator, and none for their own use", async () => {
     // bob spent 87 + 40 on alice's recipes app (alice's own use of it earns her nothing).
     expect(cycles("alice")[0]!.rewards).toEqual({ earned: "12.7", from: [{ account: "bob", amount: "12.7" }] });
     expect(cycles("bob")[0]!.rewards).toEqual({ earned: "5.5", from: [{ account: "carol", amount: "5.5" }] });
     expect(cycles("bob")[1]!.rewards).toEqual({ earned: "2.5", from: [{ account: "alice", amount: "2.5" }] });
-    const table = burnrate(["statement", "--account", "fixtures/appbuilder/account.yaml", "--usage", "fixtures/appbuilder/usage.csv", "--format", "table"]);
+    const table = await burnrate(["statement", "--account", "fixtures/appbuilder/account.yaml", "--usage", "fixtures/appbuilder/usage.csv", "--format", "table"]);
     expect(table.stdout).toMatch(/Creator rewards\s+13 credits earned from bob/);
   });
 });
 
-describe("Floopy", () => {
-  const cycles = statement("floopy", "gateway.csv");
+describe("Floopy", async () => {
+  const cycles = await statement("floopy", "gateway.csv");
 
   it("prices a gateway row's input and output tokens by model and provider, read through a mapping", () => {
     const acme = cycles("acme")[0]!;
@@ -132,8 +132,8 @@ describe("Floopy", () => {
     expect(cycles("bolt")[0]!.budgets).toEqual([]);
   });
 
-  it("keeps a ledger of Payment, Request and Playground transactions with a running balance", () => {
-    const ledger = burnrateJson(["statement", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv", "--ledger"]);
+  it("keeps a ledger of Payment, Request and Playground transactions with a running balance", async () => {
+    const ledger = await burnrateJson(["statement", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv", "--ledger"]);
     const acme = ledger.entries.filter((e: { account: string }) => e.account === "acme");
     expect(acme.slice(0, 4).map((e: { type: string; meter: string | null; grant: string | null; amount: string; balance: string }) => [e.type, e.meter ?? e.grant, e.amount, e.balance])).toEqual([
       ["payment", "subscription", "5000", "5000"],
@@ -145,8 +145,8 @@ describe("Floopy", () => {
   });
 });
 
-describe("Flikly", () => {
-  const cycles = statement("flikly");
+describe("Flikly", async () => {
+  const cycles = await statement("flikly");
 
   it("gives Free 5 one-time credits that never refresh", () => {
     const [may, june] = cycles("newbie");
@@ -164,9 +164,9 @@ describe("Flikly", () => {
     expect(grant(june!, "included")).toMatchObject({ opening: "30" });
   });
 
-  it("states the allowances per plan: 5 one-time, 30, 100, 250 per billing month, Custom negotiated", () => {
+  it("states the allowances per plan: 5 one-time, 30, 100, 250 per billing month, Custom negotiated", async () => {
     for (const [plan, included, onetime] of [["free", "0", "5"], ["creator", "30", "0"], ["pro", "100", "0"], ["team", "250", "0"]] as const) {
-      const out = burnrateJson(["statement", "--account", "fixtures/flikly/account.yaml", "--usage", "fixtures/flikly/usage.csv", "--plan", plan]);
+      const out = await burnrateJson(["statement", "--account", "fixtures/flikly/account.yaml", "--usage", "fixtures/flikly/usage.csv", "--plan", plan]);
       const studio = out.accounts.find((a: { account: string }) => a.account === "studio").cycles[0] as Cycle;
       expect(studio.grants.find((g) => g.kind === "included")?.opening ?? "0").toBe(included);
       expect(studio.grants.find((g) => g.kind === "onetime")?.opening ?? "0").toBe(onetime);
@@ -188,8 +188,8 @@ describe("Flikly", () => {
   });
 });
 
-describe("Flowly", () => {
-  const [nov, dec] = statement("flowly")("workspace");
+describe("Flowly", async () => {
+  const [nov, dec] = (await statement("flowly"))("workspace");
 
   it("spends monthly credits first, then bonus credits, which never expire", () => {
     expect(grant(nov!, "included")).toMatchObject({ opening: "1000", consumed: "1000", closing: "0" });

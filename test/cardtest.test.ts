@@ -37,8 +37,8 @@ function lineOf(text: string, needle: string, from = 0): number {
 
 
 describe("burnrate test on the bundled cards", () => {
-  it("runs every Fliplet expectation and ends with the tally", () => {
-    const run = burnrate(["test", "ratecards/fliplet.yaml"]);
+  it("runs every Fliplet expectation and ends with the tally", async () => {
+    const run = await burnrate(["test", "ratecards/fliplet.yaml"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toBe([
@@ -50,17 +50,17 @@ describe("burnrate test on the bundled cards", () => {
     ].join("\n"));
   });
 
-  it("covers every figure the Fliplet document states", () => {
+  it("covers every figure the Fliplet document states", async () => {
     const figures = ["0.5", '"2"', '"6"', '"10"', '"4"', '"25"', '"250"', '"100"', '"50"', '"108"', "0.005", "0.01", "0.05", "0.02", "0.08", "0.1", "0.2", '"1100"', "uncovered: \"100\"", "[70, 80, 90, 100]", "topup:"];
     for (const figure of figures) expect(TESTS, figure).toContain(figure);
   });
 
-  it("runs a card named with its tests file once, and passes on all of ratecards/", () => {
-    const run = burnrate(["test", "ratecards/fliplet.yaml", "ratecards/fliplet.tests.yaml"]);
+  it("runs a card named with its tests file once, and passes on all of ratecards/", async () => {
+    const run = await burnrate(["test", "ratecards/fliplet.yaml", "ratecards/fliplet.tests.yaml"]);
     expect(run.code).toBe(0);
     expect(run.stdout.endsWith(`\n${CASES.length} passed, 0 failed\n`)).toBe(true);
     const all = readdirSync(join(ROOT, "ratecards")).filter((f) => f.endsWith(".yaml")).map((f) => `ratecards/${f}`);
-    const every = burnrate(["test", ...all]);
+    const every = await burnrate(["test", ...all]);
     expect(every.stderr).toBe("");
     expect(every.code).toBe(0);
     expect(every.stdout).toMatch(/\n\d+ passed, 0 failed\n$/);
@@ -68,9 +68,9 @@ describe("burnrate test on the bundled cards", () => {
 });
 
 describe("burnrate test on modified copies", () => {
-  it("a raised price fails the expectations that state the old one, by name and line", () => {
+  it("a raised price fails the expectations that state the old one, by name and line", async () => {
     const dir = workspace(edited(CARD, 'price: "0.5"              # "0.5 per message"', 'price: "0.6"'), TESTS);
-    const run = burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
+    const run = await burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("burnrate: 1 expectation case(s) failed\n");
     expect(run.stdout).toContain([
@@ -82,10 +82,10 @@ describe("burnrate test on modified copies", () => {
     expect(run.stdout.endsWith(`\n${CASES.length - 1} passed, 1 failed\n`)).toBe(true);
   });
 
-  it("a failed expectation exits 1 and names the case, with the line that states it", () => {
+  it("a failed expectation exits 1 and names the case, with the line that states it", async () => {
     const tests = edited(TESTS, 'expect: { total: "2", meters: { published: "2" } }', 'expect: { total: "3", meters: { published: "2" } }');
     const dir = workspace(CARD, tests);
-    const run = burnrate(["test", "ratecards/fliplet.tests.yaml", "--format", "github"], { cwd: dir });
+    const run = await burnrate(["test", "ratecards/fliplet.tests.yaml", "--format", "github"], { cwd: dir });
     expect(run.code).toBe(1);
     const name = lineOf(tests, "- name: publishing one project to the web");
     expect(run.stdout).toBe([
@@ -95,9 +95,9 @@ describe("burnrate test on modified copies", () => {
     ].join("\n"));
   });
 
-  it("a case whose usage the card cannot read fails with the reason, and the others still run", () => {
+  it("a case whose usage the card cannot read fails with the reason, and the others still run", async () => {
     const dir = workspace(edited(CARD, "  sms:\n", "  text_message:\n"), TESTS);
-    const run = burnrate(["test", "ratecards/fliplet.yaml", "--format", "json"], { cwd: dir });
+    const run = await burnrate(["test", "ratecards/fliplet.yaml", "--format", "json"], { cwd: dir });
     expect(run.code).toBe(1);
     const out = JSON.parse(run.stdout);
     const failed = out.suites[0].cases.filter((c: any) => c.outcome !== "passed");
@@ -106,39 +106,39 @@ describe("burnrate test on modified copies", () => {
     expect([out.passed, out.failed]).toEqual([CASES.length - 1, 1]);
   });
 
-  it("a scenario case is priced by the card under test", () => {
+  it("a scenario case is priced by the card under test", async () => {
     const dir = workspace(edited(CARD, 'price: "0.15"             # "automation runs (0.15 each)"', 'price: "0.2"'), TESTS);
-    const run = burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario", "--format", "json"], { cwd: dir });
+    const run = await burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario", "--format", "json"], { cwd: dir });
     expect(run.code).toBe(1);
     const [c] = JSON.parse(run.stdout).suites[0].cases;
     expect(c.mismatches.map((m: any) => [m.what, m.expected, m.actual])).toEqual([["cycle 1 total", "108", "144"], ["cycle 2 total", "111.6", "148.8"]]);
   });
 
-  it("a scenario case with usage of its own cannot run, and says why", () => {
+  it("a scenario case with usage of its own cannot run, and says why", async () => {
     const tests = edited(TESTS, "    scenario: ../fixtures/ci/fliplet/automation-hourly.scenario.yaml\n", "    scenario: ../fixtures/ci/fliplet/automation-hourly.scenario.yaml\n    usage: ../fixtures/ci/fliplet/sms-100.csv\n");
     const dir = workspace(CARD, tests);
-    const run = burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario"], { cwd: dir });
+    const run = await burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario"], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`could not run: ratecards/fliplet.tests.yaml:${position(tests, "../fixtures/ci/fliplet/sms-100.csv", "automation-hourly.scenario.yaml\n    usage: ")}: a scenario case cannot also have usage (expected scenario alone (it sets the start, cycles and plan), or usage with an account, found usage)`);
   });
 
-  it("a card without tests is skipped, or fails with --require-tests", () => {
+  it("a card without tests is skipped, or fails with --require-tests", async () => {
     const dir = workspace(CARD, undefined);
-    const skipped = burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
+    const skipped = await burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
     expect(skipped).toEqual({ code: 0, stderr: "", stdout: "SKIP ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found)\n\n0 passed, 0 failed\n" });
-    const required = burnrate(["test", "ratecards/fliplet.yaml", "--require-tests"], { cwd: dir });
+    const required = await burnrate(["test", "ratecards/fliplet.yaml", "--require-tests"], { cwd: dir });
     expect(required).toEqual({ code: 1, stderr: "burnrate: 1 card(s) without tests (--require-tests)\n", stdout: "FAIL ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found)\n\n0 passed, 1 failed\n" });
   });
 
-  it("--case runs only the cases whose name contains the text", () => {
-    const run = burnrate(["test", "ratecards/fliplet.yaml", "--case", "SMS"]);
+  it("--case runs only the cases whose name contains the text", async () => {
+    const run = await burnrate(["test", "ratecards/fliplet.yaml", "--case", "SMS"]);
     expect(run).toEqual({ code: 0, stderr: "", stdout: "ratecards/fliplet.tests.yaml (fliplet 2026-11, ratecards/fliplet.yaml)\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n" });
   });
 
-  it("a malformed tests file is bad input: exit 2 at its line", () => {
+  it("a malformed tests file is bad input: exit 2 at its line", async () => {
     const tests = edited(TESTS, "    expect: { total: \"6\"", "    expekt: { total: \"6\"");
     const dir = workspace(CARD, tests);
-    const run = burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
+    const run = await burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toContain(`ratecards/fliplet.tests.yaml:${lineOf(tests, "expekt")}:5: unknown key "expekt"; did you mean "expect"?`);

@@ -33,16 +33,16 @@ function position(text: string, needle: string, ...after: string[]): string {
 }
 
 describe("burnrate check on the bundled cards", () => {
-  it("passes on every card and tests file in ratecards/", () => {
+  it("passes on every card and tests file in ratecards/", async () => {
     const files = readdirSync(join(ROOT, "ratecards")).filter((f) => f.endsWith(".yaml")).map((f) => `ratecards/${f}`);
-    const run = burnrate(["check", ...files]);
+    const run = await burnrate(["check", ...files]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(new RegExp(`\\n${files.length} files checked: 0 errors, \\d+ warnings?\\n$`));
   });
 
-  it("reports the Fliplet card and its expectations clean", () => {
-    const run = burnrate(["check", "ratecards/fliplet.yaml", "ratecards/fliplet.tests.yaml"]);
+  it("reports the Fliplet card and its expectations clean", async () => {
+    const run = await burnrate(["check", "ratecards/fliplet.yaml", "ratecards/fliplet.tests.yaml"]);
     expect(run).toEqual({
       code: 0,
       stderr: "",
@@ -58,9 +58,9 @@ describe("burnrate check on the bundled cards", () => {
 });
 
 describe("burnrate check on modified copies", () => {
-  it("fails a misspelt key at its line and column, and suggests the fix", () => {
+  it("fails a misspelt key at its line and column, and suggests the fix", async () => {
     const { file, text } = variant("misspelt", [['    price: "0.15"', '    pirce: "0.15"']]);
-    const run = burnrate(["check", file]);
+    const run = await burnrate(["check", file]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("burnrate: check found 1 error(s)\n");
     const at = position(text, "pirce");
@@ -74,9 +74,9 @@ describe("burnrate check on modified copies", () => {
     ].join("\n"));
   });
 
-  it("prints GitHub annotations with --format github", () => {
+  it("prints GitHub annotations with --format github", async () => {
     const { file, text } = variant("misspelt-gh", [['    price: "0.15"', '    pirce: "0.15"']]);
-    const run = burnrate(["check", file, "--format", "github"]);
+    const run = await burnrate(["check", file, "--format", "github"]);
     expect(run.code).toBe(1);
     const [line, col] = position(text, "pirce").split(":");
     const [annotation, summary, end] = run.stdout.split("\n");
@@ -84,14 +84,14 @@ describe("burnrate check on modified copies", () => {
     expect([summary, end]).toEqual(["1 file checked: 1 error, 0 warnings", ""]);
   });
 
-  it("lints what the schema accepts but is wrong, each at its place with a fix", () => {
+  it("lints what the schema accepts but is wrong, each at its place with a fix", async () => {
     const { file, text } = variant("lint", [
       ['grace: { run: "0.10" }', 'grace: { run: "10", build: "0.1" }'],
       ["percent_of_allowance: [70, 80, 90, 100]", "percent_of_allowance: [70, 90, 80, 90]"],
       ['    price: "0.1"              # "0.1 per recipient"', '    price: { by: [source], table: { studio: "0.1" } }'],
       ["labels: [SMS]", "labels: [Email]"],
     ]);
-    const run = burnrate(["check", file, "--format", "json"]);
+    const run = await burnrate(["check", file, "--format", "json"]);
     expect(run.code).toBe(1);
     const findings = JSON.parse(run.stdout).files[0].findings.map((f: any) => `${f.line}:${f.column} ${f.severity} ${f.rule}`);
     expect(findings).toEqual([
@@ -103,24 +103,24 @@ describe("burnrate check on modified copies", () => {
       `${position(text, "run", "email:", "project: ")} error missing-price`,
       `${position(text, "Email", "sms:", "labels: [")} error duplicate-label`,
     ]);
-    const text2 = burnrate(["check", file]).stdout;
+    const text2 = (await burnrate(["check", file])).stdout;
     expect(text2).toContain(`: error [missing-price] meter "email": source "project" has a pool but no price\n    fix: add project: ... to meters.email.price.table, or remove "project" from its pool table\n`);
     expect(text2).toContain(`: error [duplicate-label] label "Email" is also a label of meter "email": a bill line with it matches two meters\n    fix: give meters email and sms distinct labels\n`);
     expect(text2).toContain(`: error [grace-range] grace 10 is 1000% of the allowance\n    fix: write a share: 10% is 0.10\n`);
   });
 
-  it("checks a tests file as the expectations of its card", () => {
+  it("checks a tests file as the expectations of its card", async () => {
     const tests = readFileSync(join(ROOT, "ratecards/fliplet.tests.yaml"), "utf8").replace("meters: { sms:", "meters: { smss:").replaceAll("../fixtures/", `${ROOT}/fixtures/`);
     const copy = join(dir, "fliplet.tests.yaml");
     writeFileSync(copy, tests);
     writeFileSync(join(dir, "fliplet.yaml"), CARD);
-    const run = burnrate(["check", copy]);
+    const run = await burnrate(["check", copy]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`${copy}:${position(tests, `"50"`, "meters: { smss: ")}: error [unknown-meter] unknown meter "smss"`);
   });
 
-  it("exits 2 for a file that does not exist", () => {
-    const run = burnrate(["check", "ratecards/nope.yaml"]);
+  it("exits 2 for a file that does not exist", async () => {
+    const run = await burnrate(["check", "ratecards/nope.yaml"]);
     expect(run).toEqual({ code: 2, stdout: "", stderr: 'burnrate: error: ratecards/nope.yaml:1:1: cannot read file: ENOENT (expected an existing rate card or tests file, found no such file)\n' });
   });
 });

@@ -30,8 +30,8 @@ function table(text: string): Record<string, string>[] {
 }
 
 describe("CSV exports escape formulas", () => {
-  it("statement --format csv quotes every formula-like text cell and writes amounts plainly", () => {
-    const run = burnrate(STATEMENT);
+  it("statement --format csv quotes every formula-like text cell and writes amounts plainly", async () => {
+    const run = await burnrate(STATEMENT);
     expect(run.code, run.stderr).toBe(0);
     const rows = table(run.stdout);
     const projects = rows.map((r) => r.project);
@@ -49,8 +49,8 @@ describe("CSV exports escape formulas", () => {
     expect(run.stdout.startsWith("\ufeff")).toBe(false);
   });
 
-  it("statement --ledger CSV escapes the account and keeps negative amounts plain", () => {
-    const run = burnrate([...STATEMENT, "--ledger"]);
+  it("statement --ledger CSV escapes the account and keeps negative amounts plain", async () => {
+    const run = await burnrate([...STATEMENT, "--ledger"]);
     expect(run.code, run.stderr).toBe(0);
     const rows = table(run.stdout);
     expect(rows.map((r) => r.account)).toEqual(expect.arrayContaining(["'=acct", "'+acct"]));
@@ -62,14 +62,14 @@ describe("CSV exports escape formulas", () => {
     expect(charges.some((r) => r.dimensions === `project=${EVIL}`)).toBe(true);
   });
 
-  it("reconcile --format csv escapes dimension values from the bill and the usage", () => {
+  it("reconcile --format csv escapes dimension values from the bill and the usage", async () => {
     const account = join(dir, "account.yaml");
     writeFileSync(account, `card: ${CARD}\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\n`);
     const bill = join(dir, "bill.csv");
     writeFileSync(bill, `period_start,activity,project,quantity,amount\n2026-11-01,Projects,${q(EVIL)},1,0.5\n2026-11-01,Projects,@evil,1,0.5\n`);
     const log = join(dir, "reconcile-usage.csv");
     writeFileSync(log, `timestamp,meter,quantity,project\n2026-11-02T14:00:00Z,project_created,1,+p\n`);
-    const run = burnrate(["reconcile", "--account", account, "--usage", log, "--bill", bill, "--format", "csv"]);
+    const run = await burnrate(["reconcile", "--account", account, "--usage", log, "--bill", bill, "--format", "csv"]);
     expect(run.code, run.stderr).toBe(1); // the differences are findings
     const rows = table(run.stdout);
     const projects = rows.map((r) => r.project);
@@ -78,12 +78,12 @@ describe("CSV exports escape formulas", () => {
     for (const r of rows) expect(r.delta).toMatch(/^-?\d+(\.\d+)?$/);
   });
 
-  it("--bom starts the file with a byte-order mark, on stdout and with -o", () => {
-    const run = burnrate([...STATEMENT, "--bom"]);
+  it("--bom starts the file with a byte-order mark, on stdout and with -o", async () => {
+    const run = await burnrate([...STATEMENT, "--bom"]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.startsWith("\ufeffaccount,")).toBe(true);
     const out = join(dir, "out.csv");
-    const written = burnrate([...STATEMENT, "--bom", "-o", out]);
+    const written = await burnrate([...STATEMENT, "--bom", "-o", out]);
     expect(written.code, written.stderr).toBe(0);
     expect(readFileSync(out).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });

@@ -31,9 +31,9 @@ function position(file: string, needle: string, after = ""): { line: number; col
 const smsUp = variant("sms-up", [[SMS_PRICE, 'price: "0.6"'], ['version: "2026-11"', 'version: "2026-12"']]);
 
 describe("burnrate diff: a raised price", () => {
-  it("shows exactly the expected delta on the bundled log: 0.1 more for every SMS the base card charged", () => {
-    const base = burnrateJson(["statement", ...ACCOUNT, ...LOG]);
-    const diff = burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, ...ACCOUNT, ...LOG]);
+  it("shows exactly the expected delta on the bundled log: 0.1 more for every SMS the base card charged", async () => {
+    const base = await burnrateJson(["statement", ...ACCOUNT, ...LOG]);
+    const diff = await burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, ...ACCOUNT, ...LOG]);
     const smsPerCycle = base.accounts[0].cycles.map((c: any) => c.lines.filter((l: any) => l.meter === "sms").reduce((s: Decimal, l: any) => s.plus(l.quantity), new Decimal(0)));
     const expectedDelta = smsPerCycle.reduce((a: Decimal, b: Decimal) => a.plus(b), new Decimal(0)).mul("0.1");
     expect(expectedDelta.gt(0)).toBe(true);
@@ -52,8 +52,8 @@ describe("burnrate diff: a raised price", () => {
     ]);
   });
 
-  it("prints a table for people", () => {
-    const run = burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "table"]);
+  it("prints a table for people", async () => {
+    const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "table"]);
     const price = position(smsUp, '"0.6"');
     const version = position(smsUp, '"2026-12"');
     expect(run.stderr).toBe("");
@@ -90,8 +90,8 @@ Card changes
 `);
   });
 
-  it("writes a pull-request comment: summary, changed lines, the rest folded", () => {
-    const run = burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "markdown", "--fail-over", "25"]);
+  it("writes a pull-request comment: summary, changed lines, the rest folded", async () => {
+    const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "markdown", "--fail-over", "25"]);
     const price = position(smsUp, '"0.6"');
     const version = position(smsUp, '"2026-12"');
     expect(run.code).toBe(0);
@@ -139,8 +139,8 @@ Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycl
 `);
   });
 
-  it("writes CSV rows per cycle, account and meter", () => {
-    const run = burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "csv"]);
+  it("writes CSV rows per cycle, account and meter", async () => {
+    const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "csv"]);
     expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20\n");
   });
 });
@@ -148,41 +148,41 @@ Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycl
 describe("burnrate diff --fail-over", () => {
   const args = ["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json"];
 
-  it("exits 1 when the total rises by more than PCT, after printing the report", () => {
-    const run = burnrate([...args, "--fail-over", "19.99"]);
+  it("exits 1 when the total rises by more than PCT, after printing the report", async () => {
+    const run = await burnrate([...args, "--fail-over", "19.99"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("burnrate: total credits rise by more than --fail-over 19.99%\n");
     expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "19.99", exceeded: true });
   });
 
-  it("passes a rise of exactly PCT", () => {
-    const run = burnrate([...args, "--fail-over", "20"]);
+  it("passes a rise of exactly PCT", async () => {
+    const run = await burnrate([...args, "--fail-over", "20"]);
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "20", exceeded: false });
   });
 
-  it("rejects a percentage that is not a number", () => {
-    const run = burnrate([...args, "--fail-over", "ten"]);
-    expect(run).toEqual({ code: 2, stdout: "", stderr: 'burnrate: error: --fail-over:1:1: bad --fail-over (expected a percentage of 0 or more, such as 10 or 2.5, found "ten")\n' });
+  it("rejects a percentage that is not a number", async () => {
+    const run = await burnrate([...args, "--fail-over", "ten"]);
+    expect(run).toEqual({ code: 2, stdout: "", stderr: 'burnrate: error: --fail-over: bad --fail-over (expected a percentage of 0 or more, such as 10 or 2.5, found "ten")\n' });
   });
 });
 
 describe("burnrate diff: what changed in the card", () => {
-  it("names meters added and removed, and plan changes, with their locations", () => {
+  it("names meters added and removed, and plan changes, with their locations", async () => {
     const removed = variant("no-maps", [["  maps_call:\n", "  maps_call_removed_placeholder:\n"]]);
-    const out = burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", removed, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01"]);
+    const out = await burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", removed, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01"]);
     expect(out.total_delta).toBe("0");
     expect(out.card_changes.map((c: any) => [c.change, c.what, c.path, c.file === removed ? "new" : "base"])).toEqual([
       ["removed", "meter", "meters.maps_call", "base"],
       ["added", "meter", "meters.maps_call_removed_placeholder", "new"],
     ]);
     const rich = variant("pro-richer", [["included: 1000", "included: 1200"]]);
-    const plan = burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", rich, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01"]);
+    const plan = await burnrateJson(["diff", "--base", "ratecards/fliplet.yaml", "--card", rich, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01"]);
     expect(plan.card_changes).toEqual([{ change: "changed", what: "setting", path: "plans.pro.included", old: "1000", new: "1200", file: rich, ...position(rich, "1200") }]);
   });
 
-  it("says so when nothing changes", () => {
-    const run = burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", "ratecards/fliplet.yaml", "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "markdown"]);
+  it("says so when nothing changes", async () => {
+    const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", "ratecards/fliplet.yaml", "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "markdown"]);
     expect(run.code).toBe(0);
     expect(run.stdout.split("\n").slice(0, 6)).toEqual([
       "<!-- burnrate-diff -->",
@@ -194,9 +194,9 @@ describe("burnrate diff: what changed in the card", () => {
     ]);
   });
 
-  it("reports a plan the new card lacks as bad input, naming that card", () => {
+  it("reports a plan the new card lacks as bad input, naming that card", async () => {
     const noPro = variant("no-pro", [["  pro:\n    label: Pro", "  team:\n    label: Team"]]);
-    const run = burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", noPro, ...ACCOUNT, ...LOG, "--format", "json"]);
+    const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", noPro, ...ACCOUNT, ...LOG, "--format", "json"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(`burnrate: error: fixtures/fliplet/account.yaml:${position(join(ROOT, "fixtures/fliplet/account.yaml"), "pro", "plan: ").line}:7: unknown plan "pro" in the new card ${noPro} (expected one of free, team, found "pro")\n`);

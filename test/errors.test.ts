@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { burnrate } from "./helpers/cli.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { binary as burnrate, ROOT } from "./helpers/cli.js";
 
 // SPEC 3: every command shares one error format and one exit-code policy. Bad input and
 // bad usage exit 2 with "burnrate: error: ..." on stderr, nothing on stdout and no stack
 // trace; commander's own usage errors (unknown option, missing argument, bad choice) too.
+// These run the built binary: the exit code is the process's own.
 const CARD = "ratecards/fliplet.yaml";
 const USAGE = "fixtures/fliplet/usage.csv";
 const ACCOUNT = "fixtures/fliplet/account.yaml";
@@ -37,15 +40,21 @@ cases.push(
   { name: "unknown command", args: ["nope"], says: /^unknown command 'nope'/ },
   { name: "simulate: missing argument", args: ["simulate"], says: /^missing required argument 'scenario'/ },
   { name: "statement: option missing its value", args: ["statement", "--usage"], says: /^option '--usage <file>' argument missing/ },
-  { name: "statement: no usage", args: ["statement", "--card", CARD, "--plan", "pro"], says: /^<command line>:1:1: no usage \(expected --usage FILE, found none\)/ },
-  { name: "statement: no card", args: ["statement", "--usage", USAGE, "--plan", "pro"], says: /^<command line>:1:1: no rate card \(expected --card FILE, or card: in the account file, found neither\)/ },
-  { name: "statement: bad --anchor", args: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--anchor", "2026-02-30"], says: /^--anchor:1:1: no such date \(expected a calendar date, found "2026-02-30"\)/ },
-  { name: "statement: bad --timezone", args: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--timezone", "Mars/Base"], says: /^--timezone:1:1: .*\(expected .*, found "Mars\/Base"\)/ },
-  { name: "reconcile: no bill", args: ["reconcile", "--account", ACCOUNT, "--usage", USAGE], says: /^<command line>:1:1: no bill \(expected --bill FILE, found none\)/ },
-  { name: "reconcile: bad --tolerance", args: ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", BILL, "--tolerance", "1e3"], says: /^--tolerance:1:1: .*\(expected .*, found "1e3"\)/ },
-  { name: "diff: bad --fail-over", args: ["diff", "--base", CARD, "--card", CARD, "--account", ACCOUNT, "--usage", USAGE, "--fail-over", "abc"], says: /^--fail-over:1:1: .*\(expected .*, found "abc"\)/ },
+  { name: "statement: no usage", args: ["statement", "--card", CARD, "--plan", "pro"], says: /^--usage: no usage \(expected --usage FILE, found none\)/ },
+  { name: "statement: no card", args: ["statement", "--usage", USAGE, "--plan", "pro"], says: /^--card: no rate card \(expected --card FILE, or card: in the account file, found neither\)/ },
+  { name: "statement: bad --anchor", args: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--anchor", "2026-02-30"], says: /^--anchor: no such date \(expected a calendar date, found "2026-02-30"\)/ },
+  { name: "statement: bad --timezone", args: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--timezone", "Mars/Base"], says: /^--timezone: .*\(expected .*, found "Mars\/Base"\)/ },
+  { name: "reconcile: no bill", args: ["reconcile", "--account", ACCOUNT, "--usage", USAGE], says: /^required option '--bill <file>' not specified/ },
+  { name: "reconcile: bad --tolerance", args: ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", BILL, "--tolerance", "1e3"], says: /^--tolerance: .*\(expected .*, found "1e3"\)/ },
+  { name: "diff: bad --fail-over", args: ["diff", "--base", CARD, "--card", CARD, "--account", ACCOUNT, "--usage", USAGE, "--fail-over", "abc"], says: /^--fail-over: .*\(expected .*, found "abc"\)/ },
   { name: "simulate: bad --samples", args: ["simulate", SCENARIO, "--samples", "-1"], says: /samples/ },
   { name: "check: a directory", args: ["check", "fixtures"], says: /fixtures:1:1: .*directory/ },
+  { name: "check: no card", args: ["check"], says: /^missing required argument 'files'/ },
+  { name: "diff: no base card", args: ["diff", "--card", CARD, "--account", ACCOUNT, "--usage", USAGE], says: /^required option '--base <file>' not specified/ },
+  { name: "diff: usage from standard input", args: ["diff", "--base", CARD, "--account", ACCOUNT, "--usage", "-"], says: /^--usage: diff cannot read usage from standard input \(expected a usage file \(it is replayed once per card\), found -\)/ },
+  { name: "reconcile: no usage", args: ["reconcile", "--account", ACCOUNT, "--bill", BILL], says: /^--usage: no usage \(expected --usage FILE, found none\)/ },
+  { name: "simulate: --seed without --samples", args: ["simulate", SCENARIO, "--seed", "3"], says: /^--seed: --seed without --samples/ },
+  { name: "schema: a name and --write", args: ["schema", "ratecard", "--write", "schema"], says: /^--write: a name and --write \(expected either NAME or --write DIR, found "ratecard"\)/ },
 );
 
 describe("one error format, one exit code", () => {
@@ -61,8 +70,10 @@ describe("one error format, one exit code", () => {
     });
   }
 
-  it("help and version exit 0", () => {
-    expect(burnrate(["--version"]).code).toBe(0);
+  it("help and version exit 0; the version is package.json's", () => {
+    const version = burnrate(["--version"]);
+    expect(version.code).toBe(0);
+    expect(version.stdout).toBe(`${JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version}\n`);
     expect(burnrate(["statement", "--help"]).code).toBe(0);
   });
 

@@ -1,30 +1,24 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { ROOT } from "./helpers/cli.js";
+import { burnrate, ROOT, type Run } from "./helpers/cli.js";
 
-// Fuzzing through the real CLI (issue 7): random bytes as a usage CSV, random YAML
-// documents as a card, an account and a scenario. The only outcomes allowed are exit 0,
-// 1 or 2 with a message on stderr when not 0: never a crash (a signal, a stack trace,
-// "internal error") and never a hang (each spawn has a time limit).
-// FUZZ_RUNS changes the count per property (default 50; each run spawns the CLI).
-const RUNS = Number(process.env.FUZZ_RUNS ?? 50);
-const BIN = join(ROOT, "bin/burnrate");
+// Fuzzing the CLI (issue 7): random bytes as a usage CSV, random YAML documents as a
+// card, an account and a scenario, each run through run(argv, io) in this process. The
+// only outcomes allowed are exit 0, 1 or 2 with a message on stderr when not 0: never a
+// crash (a stack trace, "internal error", a dead test worker) and never a hang (the
+// test's time limit). FUZZ_RUNS changes the count per property (default 100).
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const CARD = join(ROOT, "ratecards/fliplet.yaml");
 const CARD_TEXT = readFileSync(CARD, "utf8");
 const dir = mkdtempSync(join(tmpdir(), "burnrate-fuzz-"));
 
-function cli(args: string[]): { code: number | null; signal: NodeJS.Signals | null; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: "utf8", timeout: 15_000, env: { ...process.env, NO_COLOR: "1" }, input: "" });
-  return { code: r.status, signal: r.signal, stderr: r.stderr };
-}
+const cli = (args: string[]) => burnrate(args, { cwd: dir, input: "" });
 
-function acceptable(r: { code: number | null; signal: NodeJS.Signals | null; stderr: string }, what: string): void {
-  expect(r.signal, `${what}: killed (a hang past 15 s, or a crash)\n${r.stderr}`).toBeNull();
+function acceptable(r: Run, what: string): void {
   expect([0, 1, 2], `${what}: exit ${r.code}\n${r.stderr}`).toContain(r.code);
   expect(r.stderr, what).not.toMatch(/internal error|\n\s+at /);
   if (r.code !== 0) expect(r.stderr, what).toMatch(/^burnrate: /);
@@ -65,35 +59,35 @@ const fresh = (name: string, content: string | Buffer) => {
 };
 
 describe(`fuzzing the CLI (${RUNS} runs per property)`, () => {
-  it("random bytes as a usage CSV", () => {
-    fc.assert(fc.property(fc.oneof(csvish, rawBytes, csvish.map((b) => Buffer.concat([Buffer.from(HEADER), b]))), (bytes) => {
+  it("random bytes as a usage CSV", async () => {
+    await fc.assert(fc.asyncProperty(fc.oneof(csvish, rawBytes, csvish.map((b) => Buffer.concat([Buffer.from(HEADER), b]))), async (bytes) => {
       const usage = fresh("usage.csv", bytes);
-      acceptable(cli(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]), `usage ${JSON.stringify(bytes.toString("latin1"))}`);
+      acceptable(await cli(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]), `usage ${JSON.stringify(bytes.toString("latin1"))}`);
     }), { numRuns: RUNS });
-  }, 600_000);
+  }, 300_000);
 
-  it("random YAML as a rate card", () => {
-    fc.assert(fc.property(yamlDoc, (doc) => {
+  it("random YAML as a rate card", async () => {
+    await fc.assert(fc.asyncProperty(yamlDoc, async (doc) => {
       const card = fresh("card.yaml", doc);
       const usage = fresh("usage.csv", `${HEADER}2026-11-02T10:00:00Z,data_read,1,p\n`);
-      acceptable(cli(["statement", "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]), `card ${JSON.stringify(doc.slice(0, 400))}`);
+      acceptable(await cli(["statement", "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]), `card ${JSON.stringify(doc.slice(0, 400))}`);
     }), { numRuns: RUNS });
-  }, 600_000);
+  }, 300_000);
 
-  it("random YAML as an account file", () => {
-    fc.assert(fc.property(yamlValue, (value) => {
+  it("random YAML as an account file", async () => {
+    await fc.assert(fc.asyncProperty(yamlValue, async (value) => {
       const doc = stringify(typeof value === "object" && value !== null && !Array.isArray(value) ? { card: CARD, ...value } : value);
       const account = fresh("account.yaml", doc);
       const usage = fresh("usage.csv", `${HEADER}2026-11-02T10:00:00Z,data_read,1,p\n`);
-      acceptable(cli(["statement", "--account", account, "--usage", usage, "--format", "json"]), `account ${JSON.stringify(doc)}`);
+      acceptable(await cli(["statement", "--account", account, "--usage", usage, "--format", "json"]), `account ${JSON.stringify(doc)}`);
     }), { numRuns: RUNS });
-  }, 600_000);
+  }, 300_000);
 
-  it("random YAML as a scenario", () => {
-    fc.assert(fc.property(yamlValue, (value) => {
+  it("random YAML as a scenario", async () => {
+    await fc.assert(fc.asyncProperty(yamlValue, async (value) => {
       const doc = stringify(typeof value === "object" && value !== null && !Array.isArray(value) ? { card: CARD, start: "2026-11-01", ...value } : value);
       const scenario = fresh("scenario.yaml", doc);
-      acceptable(cli(["simulate", scenario, "--format", "json"]), `scenario ${JSON.stringify(doc)}`);
+      acceptable(await cli(["simulate", scenario, "--format", "json"]), `scenario ${JSON.stringify(doc)}`);
     }), { numRuns: RUNS });
-  }, 600_000);
+  }, 300_000);
 });

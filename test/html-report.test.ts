@@ -7,20 +7,20 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 
 const STATEMENT = ["statement", "--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv"];
 
-function report(args: readonly string[]): string {
+async function report(args: readonly string[]): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-html-"));
   const file = join(dir, "report.html");
-  const run = burnrate([...args, "-o", file]);
+  const run = await burnrate([...args, "-o", file]);
   if (run.code !== 0) throw new Error(`exit ${run.code}: ${run.stderr}`);
   return readFileSync(file, "utf8");
 }
 
-describe("statement --format html", () => {
-  const html = report(STATEMENT);
+describe("statement --format html", async () => {
+  const html = await report(STATEMENT);
 
-  it("is chosen by the -o file's extension", () => {
+  it("is chosen by the -o file's extension", async () => {
     expect(html.startsWith("<!doctype html>")).toBe(true);
-    expect(burnrate([...STATEMENT, "--format", "html"]).stdout).toBe(html);
+    expect((await burnrate([...STATEMENT, "--format", "html"])).stdout).toBe(html);
   });
 
   it("holds a burn-down per cycle and spend by category and by project", () => {
@@ -46,15 +46,15 @@ describe("statement --format html", () => {
     expect(html).toContain("print-color-adjust: exact");
   });
 
-  it("is the same bytes every time", () => {
-    expect(report(STATEMENT)).toBe(html);
+  it("is the same bytes every time", async () => {
+    expect(await report(STATEMENT)).toBe(html);
   });
 
-  it("escapes every text it takes from the inputs", () => {
+  it("escapes every text it takes from the inputs", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-html-escape-"));
     writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: "a&b <i>\\"x\\"</i>"\nplan: pro\nanchor: 2026-09-14\n`);
     writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project\n2026-09-15T10:00:00Z,data_read,100,"<img src=x onerror=alert(1)>"\n2026-09-15T11:00:00Z,data_read,50,'quoted'\n`);
-    const out = report(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    const out = await report(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     expect(out).not.toContain("<img");
     expect(out).not.toContain("<i>");
     expect(out).toContain("&lt;img src=x onerror=alert(1)&gt;");
@@ -68,31 +68,31 @@ describe("statement --format html", () => {
 });
 
 describe("html where it does not belong", () => {
-  it("the ledger has no HTML view", () => {
-    const run = burnrate([...STATEMENT, "--ledger", "--format", "html"]);
+  it("the ledger has no HTML view", async () => {
+    const run = await burnrate([...STATEMENT, "--ledger", "--format", "html"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unknown format");
   });
 
-  it("an -o extension naming a format the command cannot write is an error, not JSON in an .html file", () => {
+  it("an -o extension naming a format the command cannot write is an error, not JSON in an .html file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-html-"));
-    const run = burnrate([...STATEMENT, "--ledger", "-o", join(dir, "ledger.html")]);
+    const run = await burnrate([...STATEMENT, "--ledger", "-o", join(dir, "ledger.html")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("unsupported output format");
   });
 });
 
 describe("simulate and reconcile --format html", () => {
-  const write = (args: readonly string[], expectedCode: number) => {
+  const write = async (args: readonly string[], expectedCode: number) => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-html-"));
     const file = join(dir, "report.html");
-    const run = burnrate([...args, "-o", file]);
+    const run = await burnrate([...args, "-o", file]);
     expect(run.code, run.stderr).toBe(expectedCode);
     return readFileSync(file, "utf8");
   };
 
-  it("a simulation compares the plans' money and draws each plan's credits per cycle", () => {
-    const html = write(["simulate", "fixtures/scenarios/headline.yaml", "--compare-plans"], 0);
+  it("a simulation compares the plans' money and draws each plan's credits per cycle", async () => {
+    const html = await write(["simulate", "fixtures/scenarios/headline.yaml", "--compare-plans"], 0);
     expect(html.match(/<svg class="bars"/g)).toHaveLength(1);
     expect(html.match(/<svg class="cycle-columns"/g)).toHaveLength(2);
     expect(html).toContain(`<span class="cheapest">Cheapest: Pro`);
@@ -100,8 +100,8 @@ describe("simulate and reconcile --format html", () => {
     expect(html).not.toMatch(/<script/i);
   });
 
-  it("a reconciliation colours each difference by its class, and still exits 1 when one needs attention", () => {
-    const html = write(["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", "fixtures/reconcile/bill-rate-drift.csv"], 1);
+  it("a reconciliation colours each difference by its class, and still exits 1 when one needs attention", async () => {
+    const html = await write(["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv", "--bill", "fixtures/reconcile/bill-rate-drift.csv"], 1);
     expect(html).toContain(`<tr class="class-row rate_drift" style="--swatch: #b7791f">`);
     expect(html).toContain(`<span class="badge">rate_drift</span>`);
     expect(html).toContain("the card may be out of date");

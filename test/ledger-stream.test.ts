@@ -10,8 +10,8 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 const ACCOUNT = "fixtures/fliplet/account.yaml";
 const USAGE = "fixtures/fliplet/usage.csv";
 
-function ok(args: string[], input?: string) {
-  const run = burnrate(args, { input });
+async function ok(args: string[], input?: string) {
+  const run = await burnrate(args, { input });
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   return run.stdout;
@@ -27,32 +27,32 @@ describe("the ledger written as the replay goes", () => {
   const late = rows.length - 3;
   writeFileSync(quoted, [header, ...rows.map((r, i) => (i === late ? r.replace(/^([^,]*),/, '"$1",') : r))].join("\n") + "\n");
 
-  it("is JSON.stringify's own layout, with an entry per event", () => {
-    const json = ok(["statement", "--account", ACCOUNT, "--usage", USAGE, "--ledger", "--format", "json"]);
+  it("is JSON.stringify's own layout, with an entry per event", async () => {
+    const json = await ok(["statement", "--account", ACCOUNT, "--usage", USAGE, "--ledger", "--format", "json"]);
     const doc = JSON.parse(json);
     expect(`${JSON.stringify(doc, null, 2)}\n`).toBe(json);
     expect(doc.schema).toBe("burnrate.ledger/v1");
     expect(doc.entries.filter((e: { type: string }) => e.type === "charge").length).toBeGreaterThan(20);
   });
 
-  it.each(["json", "csv"])("in %s: the same bytes to stdout, to -o, after a replay in sorted runs and after a fall back to csv-parse", (format) => {
+  it.each(["json", "csv"])("in %s: the same bytes to stdout, to -o, after a replay in sorted runs and after a fall back to csv-parse", async (format) => {
     const args = (usage: string) => ["statement", "--account", ACCOUNT, "--usage", usage, "--ledger", "--format", format];
-    const expected = ok(args(USAGE));
-    expect(ok(args(shuffled))).toBe(expected);
-    expect(ok(args(quoted))).toBe(expected);
-    expect(ok(args("-"), readFileSync(shuffled, "utf8"))).toBe(expected);
+    const expected = await ok(args(USAGE));
+    expect(await ok(args(shuffled))).toBe(expected);
+    expect(await ok(args(quoted))).toBe(expected);
+    expect(await ok(args("-"), readFileSync(shuffled, "utf8"))).toBe(expected);
     const out = join(dir, `ledger.${format}`);
-    expect(ok([...args(shuffled), "-o", out])).toBe("");
+    expect(await ok([...args(shuffled), "-o", out])).toBe("");
     expect(readFileSync(out, "utf8")).toBe(expected);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  it("an empty log gives an empty ledger in both formats", () => {
+  it("an empty log gives an empty ledger in both formats", async () => {
     const empty = join(dir, "empty.csv");
     writeFileSync(empty, `${header}\n`);
-    const json = ok(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "json", "--through", "2026-09-20"]);
+    const json = await ok(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "json", "--through", "2026-09-20"]);
     expect(`${JSON.stringify(JSON.parse(json), null, 2)}\n`).toBe(json);
-    const csv = ok(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "csv", "--through", "2026-09-20"]);
+    const csv = await ok(["statement", "--account", ACCOUNT, "--usage", empty, "--ledger", "--format", "csv", "--through", "2026-09-20"]);
     expect(csv.split("\n")[0]).toBe("at,account,type,meter,grant,dimensions,quantity,amount,uncovered,balance");
   });
 });

@@ -3,7 +3,7 @@ import { linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync,
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { binary as burnrate, ROOT } from "./helpers/cli.js";
 
 // Issue 15, "No lost data": what the bad-input corpus cannot express (links,
 // devices, FIFOs, a full disk, a file-size limit), through the real binary.

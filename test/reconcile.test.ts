@@ -7,18 +7,18 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 const DIR = "fixtures/reconcile";
 const base = (bill: string, ...more: string[]) => ["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", `${DIR}/${bill}`, ...more];
 
-function run(args: string[]) {
-  return burnrate(args);
+async function run(args: string[]) {
+  return await burnrate(args);
 }
 
-function reconcileJson(bill: string, ...more: string[]) {
-  const r = run([...base(bill, ...more), "--format", "json"]);
+async function reconcileJson(bill: string, ...more: string[]) {
+  const r = await run([...base(bill, ...more), "--format", "json"]);
   return { ...r, json: JSON.parse(r.stdout) };
 }
 
 describe("reconcile: a clean bill", () => {
-  it("agrees with exit 0, no differences and no message", () => {
-    const { code, stderr, json } = reconcileJson("bill-clean.csv");
+  it("agrees with exit 0, no differences and no message", async () => {
+    const { code, stderr, json } = await reconcileJson("bill-clean.csv");
     expect(stderr).toBe("");
     expect(code).toBe(0);
     expect(json.schema).toBe("burnrate.reconcile/v1");
@@ -117,8 +117,8 @@ const planted: Planted[] = [
 
 describe("reconcile: one planted difference of each class", () => {
   for (const p of planted) {
-    it(`${p.bill}: ${p.difference.class}`, () => {
-      const { code, stderr, json } = reconcileJson(p.bill);
+    it(`${p.bill}: ${p.difference.class}`, async () => {
+      const { code, stderr, json } = await reconcileJson(p.bill);
       expect(code).toBe(p.code);
       expect(json.differences).toHaveLength(1);
       expect(json.differences[0]).toMatchObject({ cycle: "2026-11-01T04:00:00Z", ...p.difference });
@@ -132,7 +132,7 @@ describe("reconcile: one planted difference of each class", () => {
     });
   }
 
-  it("finds all eight classes in one bill when the planted differences are combined", () => {
+  it("finds all eight classes in one bill when the planted differences are combined", async () => {
     const clean = readFileSync(join(ROOT, DIR, "bill-clean.csv"), "utf8").split("\n");
     const changed = new Map<string, string>();
     for (const p of planted) {
@@ -143,7 +143,7 @@ describe("reconcile: one planted difference of each class", () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-reconcile-"));
     const file = join(dir, "bill.csv");
     writeFileSync(file, [...combined.filter((l) => l !== ""), ...changed.values()].join("\n") + "\n");
-    const r = run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file, "--format", "json"]);
+    const r = await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file, "--format", "json"]);
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json.differences.map((d: { class: string }) => d.class).sort()).toEqual([
@@ -153,54 +153,54 @@ describe("reconcile: one planted difference of each class", () => {
 });
 
 describe("reconcile: tolerance", () => {
-  it("accepts an explained difference within the absolute tolerance", () => {
-    const { code, stderr, json } = reconcileJson("bill-rate-drift.csv", "--tolerance", "0.4");
+  it("accepts an explained difference within the absolute tolerance", async () => {
+    const { code, stderr, json } = await reconcileJson("bill-rate-drift.csv", "--tolerance", "0.4");
     expect([code, stderr, json.status, json.differences[0].within_tolerance]).toEqual([0, "", "within_tolerance", true]);
   });
 
-  it("accepts within a percentage of the billed line, and not beyond it", () => {
+  it("accepts within a percentage of the billed line, and not beyond it", async () => {
     // 0.4 on a 2.4 line is 16.7%.
-    expect(reconcileJson("bill-rate-drift.csv", "--tolerance-percent", "17").code).toBe(0);
-    expect(reconcileJson("bill-rate-drift.csv", "--tolerance-percent", "16").code).toBe(1);
+    expect((await reconcileJson("bill-rate-drift.csv", "--tolerance-percent", "17")).code).toBe(0);
+    expect((await reconcileJson("bill-rate-drift.csv", "--tolerance-percent", "16")).code).toBe(1);
   });
 
-  it("never accepts an unexplained difference, whatever the tolerance", () => {
-    const { code, json } = reconcileJson("bill-unexplained.csv", "--tolerance", "100");
+  it("never accepts an unexplained difference, whatever the tolerance", async () => {
+    const { code, json } = await reconcileJson("bill-unexplained.csv", "--tolerance", "100");
     expect(code).toBe(1);
     expect(json.differences[0]).toMatchObject({ class: "unexplained", within_tolerance: true });
   });
 
-  it("rejects a tolerance that is not a plain decimal", () => {
-    const r = run(base("bill-clean.csv", "--tolerance", "1e3"));
-    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", 'burnrate: error: --tolerance:1:1: bad tolerance (expected a plain decimal of 0 or more, found "1e3")\n']);
+  it("rejects a tolerance that is not a plain decimal", async () => {
+    const r = await run(base("bill-clean.csv", "--tolerance", "1e3"));
+    expect([r.code, r.stdout, r.stderr]).toEqual([2, "", 'burnrate: error: --tolerance: bad tolerance (expected a plain decimal of 0 or more, found "1e3")\n']);
   });
 });
 
 describe("reconcile: output formats", () => {
   it("writes the summary first, then the lines, as a table and as markdown", async () => {
-    const table = run([...base("bill-boundary.csv"), "--format", "table"]);
+    const table = await run([...base("bill-boundary.csv"), "--format", "table"]);
     expect(table.code).toBe(1);
     await expect(table.stdout).toMatchFileSnapshot(`../${DIR}/expected/boundary.txt`);
-    const md = run([...base("bill-quantity-mismatch.csv"), "--format", "markdown"]);
+    const md = await run([...base("bill-quantity-mismatch.csv"), "--format", "markdown"]);
     await expect(md.stdout).toMatchFileSnapshot(`../${DIR}/expected/quantity-mismatch.md`);
     expect(md.stdout.indexOf("**Bill total**")).toBeLessThan(md.stdout.indexOf("**Differences**"));
   });
 
-  it("exports one CSV row per difference", () => {
-    const r = run([...base("bill-rate-drift.csv"), "--format", "csv"]);
+  it("exports one CSV row per difference", async () => {
+    const r = await run([...base("bill-rate-drift.csv"), "--format", "csv"]);
     expect(r.stdout).toBe(
       "cycle,meter,project,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,class,within_tolerance,explanation\n"
       + "2026-11-01T04:00:00Z,data_write,alpha,40,2.4,40,2,1,0.4,rate_drift,no,\"same quantity (40), but the bill charges 0.06 per unit and the card 0.05: the card may be out of date\"\n",
     );
   });
 
-  it("gives the same boundary proof when the usage log is not sorted", () => {
+  it("gives the same boundary proof when the usage log is not sorted", async () => {
     const [header, ...rows] = readFileSync(join(ROOT, DIR, "usage.csv"), "utf8").trimEnd().split("\n");
     const dir = mkdtempSync(join(tmpdir(), "burnrate-reconcile-"));
     const file = join(dir, "usage.csv");
     writeFileSync(file, [header, ...rows.reverse()].join("\n") + "\n");
-    const sorted = run([...base("bill-boundary.csv"), "--format", "json"]).stdout;
-    const reversed = run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", file, "--bill", `${DIR}/bill-boundary.csv`, "--format", "json"]).stdout;
+    const sorted = (await run([...base("bill-boundary.csv"), "--format", "json"])).stdout;
+    const reversed = (await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", file, "--bill", `${DIR}/bill-boundary.csv`, "--format", "json"])).stdout;
     expect(reversed).toBe(sorted);
   });
 });
@@ -212,27 +212,27 @@ describe("reconcile: bills that cannot be read exit 2 with row and column", () =
     ["bill-bad-period.csv", 'fixtures/reconcile/bill-bad-period.csv:9:1: period is not a cycle start (expected a cycle\'s first day in America/New_York (2026-10-01, 2026-11-01, 2026-12-01), found "2026-11-05")'],
   ];
   for (const [bill, message] of cases) {
-    it(bill, () => {
-      const r = run(base(bill));
+    it(bill, async () => {
+      const r = await run(base(bill));
       expect([r.code, r.stdout, r.stderr]).toEqual([2, "", `burnrate: error: ${message}\n`]);
     });
   }
 
-  it("a bill column that is no dimension of the card", () => {
+  it("a bill column that is no dimension of the card", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-reconcile-"));
     const file = join(dir, "bill.csv");
     writeFileSync(file, "period_start,activity,invoice,amount\n2026-11-01,Email,INV-7,3\n");
-    const r = run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file]);
+    const r = await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`burnrate: error: ${file}:1:3: bill column "invoice" is not a dimension of any meter (expected a dimension (channel, distribution, model, project, source), or ignore_columns: in the bill mapping, found "invoice")\n`);
   });
 
-  it("a provider's wording mapped onto meters by a mapping file beside the bill", () => {
+  it("a provider's wording mapped onto meters by a mapping file beside the bill", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-reconcile-"));
     const file = join(dir, "bill.csv");
     writeFileSync(file, "Period,Item,Invoice,project,Credits\n2026-11-01,Map loads,INV-7,beta,2\n");
     writeFileSync(`${file}.mapping.yaml`, "columns: { period_start: Period, activity: Item, amount: Credits }\nactivities: { Map loads: maps_call }\nignore_columns: [Invoice]\n");
-    const r = run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file, "--format", "json"]);
+    const r = await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file, "--format", "json"]);
     const json = JSON.parse(r.stdout);
     // The one billed line agrees; every other computed line of November is missing on this partial bill.
     expect(json.agreeing_lines).toBe(1);
@@ -240,12 +240,12 @@ describe("reconcile: bills that cannot be read exit 2 with row and column", () =
     expect(json.differences.map((d: { meter: string }) => d.meter)).not.toContain("maps_call");
   });
 
-  it("a mapping naming a meter the card does not have", () => {
+  it("a mapping naming a meter the card does not have", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-reconcile-"));
     const file = join(dir, "bill.csv");
     writeFileSync(file, "period_start,activity,amount\n2026-11-01,Map loads,2\n");
     writeFileSync(`${file}.mapping.yaml`, "activities:\n  Map loads: map_call\n");
-    const r = run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file]);
+    const r = await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file]);
     expect([r.code, r.stderr]).toEqual([2, `burnrate: error: ${file}.mapping.yaml:2:14: unknown meter "map_call" (expected a meter of fliplet 2026-11, payments or ignore, found "map_call")\n`]);
   });
 });
@@ -253,16 +253,16 @@ describe("reconcile: bills that cannot be read exit 2 with row and column", () =
 describe("reconcile: a transaction ledger (amount, type, timestamp)", () => {
   const ledger = (bill: string, ...more: string[]) => ["reconcile", "--account", `${DIR}/ledger/account.yaml`, "--usage", `${DIR}/ledger/usage.csv`, "--bill", `${DIR}/ledger/${bill}`, ...more, "--format", "json"];
 
-  it("reconciles Request and Playground charges and checks Payment rows against the account's grants", () => {
-    const r = run(ledger("ledger.csv"));
+  it("reconciles Request and Playground charges and checks Payment rows against the account's grants", async () => {
+    const r = await run(ledger("ledger.csv"));
     expect([r.code, r.stderr]).toEqual([0, ""]);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({ status: "agrees", bill_total: "4.13", computed_total: "4.13", agreeing_lines: 2, payments: { rows: 1, bill: "500", granted: "500" } });
     expect(json.bill.layout).toBe("ledger");
   });
 
-  it("finds an extra request the usage does not have", () => {
-    const r = run(ledger("ledger-extra-request.csv", "--bill-mapping", `${DIR}/ledger/ledger.csv.mapping.yaml`));
+  it("finds an extra request the usage does not have", async () => {
+    const r = await run(ledger("ledger-extra-request.csv", "--bill-mapping", `${DIR}/ledger/ledger.csv.mapping.yaml`));
     expect(r.code).toBe(1);
     const json = JSON.parse(r.stdout);
     expect(json.differences).toEqual([expect.objectContaining({
@@ -270,11 +270,11 @@ describe("reconcile: a transaction ledger (amount, type, timestamp)", () => {
     })]);
   });
 
-  it("fails when the bill's payments are not in the account file", () => {
+  it("fails when the bill's payments are not in the account file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-reconcile-"));
     const file = join(dir, "ledger.csv");
     writeFileSync(file, `${readFileSync(join(ROOT, DIR, "ledger/ledger.csv"), "utf8")}tx-1008,2026-11-26T09:00:00Z,Payment,200,top-up\n`);
-    const r = run(["reconcile", "--account", `${DIR}/ledger/account.yaml`, "--usage", `${DIR}/ledger/usage.csv`, "--bill", file, "--bill-mapping", `${DIR}/ledger/ledger.csv.mapping.yaml`, "--format", "json"]);
+    const r = await run(["reconcile", "--account", `${DIR}/ledger/account.yaml`, "--usage", `${DIR}/ledger/usage.csv`, "--bill", file, "--bill-mapping", `${DIR}/ledger/ledger.csv.mapping.yaml`, "--format", "json"]);
     expect([r.code, r.stderr]).toEqual([1, "burnrate: the bill's payments differ from the grants in the account file\n"]);
     expect(JSON.parse(r.stdout).payments).toEqual({ rows: 2, bill: "700", granted: "500" });
   });
@@ -284,8 +284,8 @@ describe("reconcile: Floopy's ledger export against ratecards/floopy.yaml", () =
   const floopy = (bill: string) => ["reconcile", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv",
     "--bill", `${DIR}/floopy/${bill}`, "--bill-mapping", `${DIR}/floopy/ledger.csv.mapping.yaml`, "--format", "json"];
 
-  it("matches Request and Playground by the card's labels, one organization of a shared log, payments against grants", () => {
-    const r = run(floopy("ledger.csv"));
+  it("matches Request and Playground by the card's labels, one organization of a shared log, payments against grants", async () => {
+    const r = await run(floopy("ledger.csv"));
     expect([r.code, r.stderr]).toEqual([0, ""]);
     const json = JSON.parse(r.stdout);
     expect(json).toMatchObject({
@@ -296,8 +296,8 @@ describe("reconcile: Floopy's ledger export against ratecards/floopy.yaml", () =
     });
   });
 
-  it("finds a request charged more than its tokens cost", () => {
-    const r = run(floopy("ledger-overcharged.csv"));
+  it("finds a request charged more than its tokens cost", async () => {
+    const r = await run(floopy("ledger-overcharged.csv"));
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).differences).toEqual([expect.objectContaining({
       account: "acme", meter: "request", bill_amount: "2926.6", computed_amount: "2920.6", computed_quantity: "2750", computed_events: 5, delta: "6", class: "unexplained",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { binary as burnrate, ROOT } from "./helpers/cli.js";
 
 // Safe output (issue 15, SPEC 7 "Safety"): values from usage, cards, accounts, bills and
 // file names reach terminals, Markdown, spreadsheets and CI logs escaped. The bad-input

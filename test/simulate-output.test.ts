@@ -12,23 +12,23 @@ const work = mkdtempSync(join(tmpdir(), "burnrate-simulate-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("simulate output", () => {
-  it("prints the headline case with its plan comparison as Markdown (README)", () => {
-    const run = burnrate(["simulate", HEADLINE, "--compare-plans", "--format", "markdown"]);
+  it("prints the headline case with its plan comparison as Markdown (README)", async () => {
+    const run = await burnrate(["simulate", HEADLINE, "--compare-plans", "--format", "markdown"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe(expected("headline-compare.md"));
   });
 
-  it("writes the same blocks as a terminal table", () => {
-    const run = burnrate(["simulate", HEADLINE, "--format", "table"]);
+  it("writes the same blocks as a terminal table", async () => {
+    const run = await burnrate(["simulate", HEADLINE, "--format", "table"]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
     expect(lines[0]).toBe("Simulation · 1,000 end-users and hourly automations · fliplet 2026-11 · 6 cycles from 2026-11-01 · UTC");
     expect(lines).toContain("      3  2027-01-01  1,060.60       106.06%  2027-01-29 21:16       60.60  none          60.60   9.61 USD");
   });
 
-  it("ranks every plan by money, the scenario's plan first in JSON, and names the cheapest that covers", () => {
-    const out = burnrateJson(["simulate", HEADLINE, "--compare-plans"]);
+  it("ranks every plan by money, the scenario's plan first in JSON, and names the cheapest that covers", async () => {
+    const out = await burnrateJson(["simulate", HEADLINE, "--compare-plans"]);
     expect(out.compared).toBe(true);
     expect(out.plans.map((p: any) => [p.plan, p.rank, p.covers, p.topups])).toEqual([["pro", 1, true, true], ["free", 2, false, false]]);
     expect(out.cheapest).toBe("pro");
@@ -42,16 +42,16 @@ describe("simulate output", () => {
     expect(free.rejected.length).toBeGreaterThan(0);
   });
 
-  it("names the cheaper plan when both cover the scenario", () => {
-    const out = burnrateJson(["simulate", "fixtures/scenarios/storage-1gb.yaml", "--compare-plans"]);
+  it("names the cheaper plan when both cover the scenario", async () => {
+    const out = await burnrateJson(["simulate", "fixtures/scenarios/storage-1gb.yaml", "--compare-plans"]);
     expect(out.plans.map((p: any) => p.plan)).toEqual(["pro", "free"]);
     expect(out.cheapest).toBe("free");
-    const csv = burnrate(["simulate", "fixtures/scenarios/storage-1gb.yaml", "--compare-plans", "--format", "csv"]);
+    const csv = await burnrate(["simulate", "fixtures/scenarios/storage-1gb.yaml", "--compare-plans", "--format", "csv"]);
     expect(csv.stdout).toBe(expected("storage-1gb-compare.csv"));
   });
 
-  it("reports per cycle: by category and pool, share of the allowance, run-out, grace, refusals, top-ups and money", () => {
-    const out = burnrateJson(["simulate", HEADLINE]);
+  it("reports per cycle: by category and pool, share of the allowance, run-out, grace, refusals, top-ups and money", async () => {
+    const out = await burnrateJson(["simulate", HEADLINE]);
     const c = out.plans[0].cycles[3];
     expect(c).toMatchObject({
       start: "2027-02-01T00:00:00Z",
@@ -70,8 +70,8 @@ describe("simulate output", () => {
     expect(out.samples).toBe(null);
   });
 
-  it("keeps a mid-month anchor and local schedules across a daylight-saving change", () => {
-    const out = burnrateJson(["simulate", "fixtures/scenarios/london-assistant.yaml"]);
+  it("keeps a mid-month anchor and local schedules across a daylight-saving change", async () => {
+    const out = await burnrateJson(["simulate", "fixtures/scenarios/london-assistant.yaml"]);
     const cycles = out.plans[0].cycles;
     // Cycles start at local midnight on the 14th: 23:00Z in October (BST), 00:00Z after the clocks go back.
     expect(cycles.map((c: any) => c.start)).toEqual(["2026-10-13T23:00:00Z", "2026-11-14T00:00:00Z", "2026-12-14T00:00:00Z"]);
@@ -82,37 +82,37 @@ describe("simulate output", () => {
     expect(cycles.map((c: any) => c.total)).toEqual(["567.15", "645.5", "824.15"]);
   });
 
-  it("matches the JSON Schema it ships, and every bundled scenario matches the scenario schema", () => {
+  it("matches the JSON Schema it ships, and every bundled scenario matches the scenario schema", async () => {
     const schema = JSON.parse(readFileSync(join(ROOT, "schema/simulation.schema.json"), "utf8"));
-    const printed = burnrate(["schema", "simulation"]);
+    const printed = await burnrate(["schema", "simulation"]);
     expect(JSON.parse(printed.stdout)).toEqual(schema);
-    const out = burnrateJson(["simulate", HEADLINE, "--compare-plans", "--samples", "2", "--seed", "9"]);
+    const out = await burnrateJson(["simulate", HEADLINE, "--compare-plans", "--samples", "2", "--seed", "9"]);
     expect(missing(out, schema)).toEqual([]);
 
     const scenarioSchema = JSON.parse(readFileSync(join(ROOT, "schema/scenario.schema.json"), "utf8"));
-    expect(JSON.parse(burnrate(["schema", "scenario"]).stdout)).toEqual(scenarioSchema);
+    expect(JSON.parse((await burnrate(["schema", "scenario"])).stdout)).toEqual(scenarioSchema);
     for (const file of readdirSync(join(ROOT, "fixtures/scenarios")).filter((f) => f.endsWith(".yaml"))) {
       const doc = parse(readFileSync(join(ROOT, "fixtures/scenarios", file), "utf8"));
       expect(missing(doc, scenarioSchema), file).toEqual([]);
     }
   });
 
-  it("writes -o FILE and nothing on stdout", () => {
+  it("writes -o FILE and nothing on stdout", async () => {
     const file = join(work, "sim.json");
-    const run = burnrate(["simulate", "fixtures/scenarios/sms-100.yaml", "-o", file]);
+    const run = await burnrate(["simulate", "fixtures/scenarios/sms-100.yaml", "-o", file]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("");
     expect(JSON.parse(readFileSync(file, "utf8")).plans[0].cycles[0].total).toBe("50");
   });
 
-  it("shows progress on a terminal's stderr only", () => {
+  it("shows progress on a terminal's stderr only", async () => {
     const file = join(work, "tty.json");
     // script(1) gives the command a terminal; the report goes to a file so only stderr is on it.
     const tty = spawnSync("script", ["-qec", `node bin/burnrate simulate ${HEADLINE} -o ${file}`, "/dev/null"], { cwd: ROOT, encoding: "utf8" });
     expect(tty.status).toBe(0);
     expect(tty.stdout).toContain("simulating Pro · without top-ups: cycle 6/6");
     expect(tty.stdout.endsWith("\r\x1b[K")).toBe(true);
-    expect(burnrate(["simulate", HEADLINE, "-o", file]).stderr).toBe("");
+    expect((await burnrate(["simulate", HEADLINE, "-o", file])).stderr).toBe("");
   });
 });
 

@@ -12,15 +12,15 @@ const work = mkdtempSync(join(tmpdir(), "burnrate-roundtrip-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("simulate --emit-usage round trip through statement", () => {
-  it("bundles scenarios to check", () => {
+  it("bundles scenarios to check", async () => {
     expect(SCENARIOS.length).toBeGreaterThanOrEqual(12);
   });
 
   for (const file of SCENARIOS) {
-    it(file, () => {
+    it(file, async () => {
       const dir = join(work, file.replace(/\.yaml$/, ""));
-      const sim = burnrateJson(["simulate", `fixtures/scenarios/${file}`, "--emit-usage", dir]);
-      const statement = burnrateJson(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+      const sim = await burnrateJson(["simulate", `fixtures/scenarios/${file}`, "--emit-usage", dir]);
+      const statement = await burnrateJson(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
       const simulated = sim.plans[0].cycles.map((c: any) => ({ start: c.start, end: c.end, total: c.total }));
       const stated = statement.accounts[0].cycles.map((c: any) => ({ start: c.start, end: c.end, total: c.total }));
       expect(stated).toEqual(simulated);
@@ -32,9 +32,9 @@ describe("simulate --emit-usage round trip through statement", () => {
     });
   }
 
-  it("writes a canonical usage CSV and an account naming the card", () => {
+  it("writes a canonical usage CSV and an account naming the card", async () => {
     const dir = join(work, "shape");
-    const run = burnrate(["simulate", "fixtures/scenarios/email-1000.yaml", "--emit-usage", dir, "--format", "json"]);
+    const run = await burnrate(["simulate", "fixtures/scenarios/email-1000.yaml", "--emit-usage", dir, "--format", "json"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(readFileSync(join(dir, "usage.csv"), "utf8")).toBe("timestamp,meter,quantity,project,source\n2026-11-05T09:00:00Z,email,1000,portal,studio\n");
@@ -46,9 +46,9 @@ describe("simulate --emit-usage round trip through statement", () => {
     expect(account).not.toContain("grants:");
   });
 
-  it("buys the needed top-ups at each cycle's start in the account", () => {
+  it("buys the needed top-ups at each cycle's start in the account", async () => {
     const dir = join(work, "headline-topups");
-    const sim = burnrateJson(["simulate", "fixtures/scenarios/headline.yaml", "--emit-usage", dir]);
+    const sim = await burnrateJson(["simulate", "fixtures/scenarios/headline.yaml", "--emit-usage", dir]);
     const needed = sim.plans[0].cycles.filter((c: any) => c.topup_needed !== "0");
     expect(needed.length).toBeGreaterThan(0);
     const account = readFileSync(join(dir, "account.yaml"), "utf8");

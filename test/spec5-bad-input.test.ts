@@ -39,7 +39,7 @@ const cases: Case[] = [
 
 describe("SPEC 5 bad input", () => {
   for (const c of cases) {
-    it(c.name, () => {
+    it(c.name, async () => {
       const dir = mkdtempSync(join(tmpdir(), "burnrate-bad-"));
       const card = join(dir, "card.yaml");
       if (c.card !== undefined) writeFileSync(card, c.name === "card not UTF-8" ? Buffer.from(c.card, "latin1") : c.card);
@@ -47,7 +47,7 @@ describe("SPEC 5 bad input", () => {
       const usage = join(dir, "usage.csv");
       writeFileSync(usage, c.usage ?? `${HEADER}2026-11-02T10:00:00Z,data_read,1,p\n`);
       const out = join(dir, "out.json");
-      const run = burnrate(["statement", "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "-o", out]);
+      const run = await burnrate(["statement", "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "-o", out]);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe("");
       const line = c.marker === undefined ? "" : String(c.card!.slice(0, c.card!.indexOf(c.marker)).split("\n").length);

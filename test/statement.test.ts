@@ -2,45 +2,51 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { binary, burnrate, ROOT } from "./helpers/cli.js";
 
 const ACCOUNT = "fixtures/fliplet/account.yaml";
 const USAGE = "fixtures/fliplet/usage.csv";
 const base = ["statement", "--account", ACCOUNT, "--usage", USAGE];
 const tmp = () => mkdtempSync(join(tmpdir(), "burnrate-"));
 
-function ok(args: string[], env?: Record<string, string>) {
-  const run = burnrate(args, { env });
+async function ok(args: string[], env?: Record<string, string>) {
+  const run = await burnrate(args, { env });
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   return run.stdout;
 }
 
 describe("statement on the Fliplet fixtures", () => {
-  it("matches the golden output in every format", async () => {
+  it("matches the golden output in every format, from the built binary", async () => {
+    const printed = (args: string[]) => {
+      const run = binary(args);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      return run.stdout;
+    };
     for (const [format, file] of [["table", "fliplet-statement.txt"], ["json", "fliplet-statement.json"], ["csv", "fliplet-statement.csv"], ["markdown", "fliplet-statement.md"]] as const) {
-      await expect(ok([...base, "--format", format])).toMatchFileSnapshot(`golden/${file}`);
+      await expect(printed([...base, "--format", format])).toMatchFileSnapshot(`golden/${file}`);
     }
-    await expect(ok([...base, "--ledger", "--format", "csv"])).toMatchFileSnapshot("golden/fliplet-ledger.csv");
+    await expect(printed([...base, "--ledger", "--format", "csv"])).toMatchFileSnapshot("golden/fliplet-ledger.csv");
   });
 
-  it("is byte-identical run to run, with the log split in two files, and with its rows shuffled", () => {
-    const json = ok([...base, "--format", "json"]);
-    expect(ok([...base, "--format", "json"])).toBe(json);
+  it("is byte-identical run to run, with the log split in two files, and with its rows shuffled", async () => {
+    const json = await ok([...base, "--format", "json"]);
+    expect(await ok([...base, "--format", "json"])).toBe(json);
     const [header, ...rows] = readFileSync(join(ROOT, USAGE), "utf8").trimEnd().split("\n");
     const dir = tmp();
     // Odd and even rows: each file is sorted, the two together are not.
     writeFileSync(join(dir, "a.csv"), [header, ...rows.filter((_, i) => i % 2 === 0)].join("\n") + "\n");
     writeFileSync(join(dir, "b.csv"), [header, ...rows.filter((_, i) => i % 2 === 1)].join("\n") + "\n");
-    expect(ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv"), "--format", "json"])).toBe(json);
+    expect(await ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv"), "--format", "json"])).toBe(json);
     let seed = 7;
     const shuffled = rows.map((r) => ({ r, k: (seed = (seed * 16807) % 2147483647) })).sort((x, y) => x.k - y.k).map(({ r }) => r);
     writeFileSync(join(dir, "shuffled.csv"), [header, ...shuffled].join("\n") + "\n");
-    expect(ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "shuffled.csv"), "--format", "json"])).toBe(json);
+    expect(await ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "shuffled.csv"), "--format", "json"])).toBe(json);
   });
 
-  it("states the fixture's story: grace used, refusals, a refund, a free republish, thresholds, top-ups", () => {
-    const out = JSON.parse(ok([...base, "--format", "json"]));
+  it("states the fixture's story: grace used, refusals, a refund, a free republish, thresholds, top-ups", async () => {
+    const out = JSON.parse(await ok([...base, "--format", "json"]));
     const [c1, c2, c3] = out.accounts[0].cycles;
     expect(out.accounts[0]).toMatchObject({ account: "acme", plan: "pro" });
     expect(c2.start).toBe("2026-10-13T23:00:00Z");
@@ -66,73 +72,73 @@ describe("statement on the Fliplet fixtures", () => {
     }
   });
 
-  it("shows the card's two decimals: 999.5 is 999.50", () => {
+  it("shows the card's two decimals: 999.5 is 999.50", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_write,10,p\n");
-    const out = ok(["statement", "--account", "fixtures/fliplet/typical/account.yaml", "--usage", join(dir, "u.csv"), "--format", "table"]);
+    const out = await ok(["statement", "--account", "fixtures/fliplet/typical/account.yaml", "--usage", join(dir, "u.csv"), "--format", "table"]);
     expect(out).toMatch(/included\s+1,000\.00\s+0\.00\s+0\.50\s+0\.00\s+999\.50/);
   });
 
-  it("reads well at 100 columns", () => {
+  it("reads well at 100 columns", async () => {
     for (const extra of [[], ["--ledger"]]) {
-      const widest = Math.max(...ok([...base, ...extra, "--format", "table"]).split("\n").map((l) => l.length));
+      const widest = Math.max(...(await ok([...base, ...extra, "--format", "table"])).split("\n").map((l) => l.length));
       expect(widest).toBeLessThanOrEqual(100);
     }
   });
 
-  it("colours only when asked or on a terminal, never with NO_COLOR or --no-color", () => {
+  it("colours only when asked or on a terminal, never with NO_COLOR or --no-color", async () => {
     const esc = /\u001b\[/;
-    expect(ok([...base, "--format", "table"])).not.toMatch(esc);
-    expect(ok([...base, "--format", "table"], { NO_COLOR: "", FORCE_COLOR: "1" })).toMatch(esc);
-    expect(ok([...base, "--format", "table"], { NO_COLOR: "1", FORCE_COLOR: "1" })).not.toMatch(esc);
-    expect(ok([...base, "--format", "table", "--no-color"], { NO_COLOR: "", FORCE_COLOR: "1" })).not.toMatch(esc);
+    expect(await ok([...base, "--format", "table"])).not.toMatch(esc);
+    expect(await ok([...base, "--format", "table"], { NO_COLOR: "", FORCE_COLOR: "1" })).toMatch(esc);
+    expect(await ok([...base, "--format", "table"], { NO_COLOR: "1", FORCE_COLOR: "1" })).not.toMatch(esc);
+    expect(await ok([...base, "--format", "table", "--no-color"], { NO_COLOR: "", FORCE_COLOR: "1" })).not.toMatch(esc);
   });
 
-  it("writes -o atomically and picks the format from its extension", () => {
+  it("writes -o atomically and picks the format from its extension", async () => {
     const dir = tmp();
     const out = join(dir, "statement.json");
-    expect(ok([...base, "-o", out])).toBe("");
+    expect(await ok([...base, "-o", out])).toBe("");
     expect(JSON.parse(readFileSync(out, "utf8")).schema).toBe("burnrate.statement/v1");
     writeFileSync(out, "yesterday's good report");
-    const failed = burnrate(["statement", "--account", ACCOUNT, "--usage", "fixtures/fliplet/missing.csv", "-o", out]);
+    const failed = await burnrate(["statement", "--account", ACCOUNT, "--usage", "fixtures/fliplet/missing.csv", "-o", out]);
     expect(failed.code).toBe(2);
     expect(readFileSync(out, "utf8")).toBe("yesterday's good report");
     const fresh = join(dir, "never.json");
-    burnrate(["statement", "--account", ACCOUNT, "--usage", "fixtures/fliplet/missing.csv", "-o", fresh]);
+    await burnrate(["statement", "--account", ACCOUNT, "--usage", "fixtures/fliplet/missing.csv", "-o", fresh]);
     expect(existsSync(fresh)).toBe(false);
   });
 
-  it("reads usage from standard input with -", () => {
-    const run = burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: readFileSync(join(ROOT, USAGE), "utf8") });
+  it("reads usage from standard input with -", async () => {
+    const run = await burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: readFileSync(join(ROOT, USAGE), "utf8") });
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(ok([...base, "--format", "json"]));
+    expect(run.stdout).toBe(await ok([...base, "--format", "json"]));
   });
 
-  it("reads unsorted usage from standard input, which it cannot read twice", () => {
+  it("reads unsorted usage from standard input, which it cannot read twice", async () => {
     const [header, ...rows] = readFileSync(join(ROOT, USAGE), "utf8").trimEnd().split("\n");
-    const run = burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: [header, ...rows.reverse()].join("\n") + "\n" });
+    const run = await burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: [header, ...rows.reverse()].join("\n") + "\n" });
     expect(run.stderr).toBe("");
-    expect(run.stdout).toBe(ok([...base, "--format", "json"]));
+    expect(run.stdout).toBe(await ok([...base, "--format", "json"]));
   });
 
-  it("shows both dates of an annual plan: credits reset monthly, the subscription renews yearly", () => {
-    const monthly = JSON.parse(ok([...base, "--format", "json"])).accounts[0].cycles;
+  it("shows both dates of an annual plan: credits reset monthly, the subscription renews yearly", async () => {
+    const monthly = JSON.parse(await ok([...base, "--format", "json"])).accounts[0].cycles;
     expect(monthly.map((c: { renews: string; resets: string }) => c.renews === c.resets)).toEqual([true, true, true]);
-    const annual = JSON.parse(ok(["statement", "--account", "fixtures/fliplet/account-annual.yaml", "--usage", USAGE, "--format", "json"])).accounts[0].cycles;
+    const annual = JSON.parse(await ok(["statement", "--account", "fixtures/fliplet/account-annual.yaml", "--usage", USAGE, "--format", "json"])).accounts[0].cycles;
     expect(annual.map((c: { resets: string }) => c.resets)).toEqual(monthly.map((c: { resets: string }) => c.resets));
     expect(annual.map((c: { renews: string }) => c.renews)).toEqual(["2027-09-13T23:00:00Z", "2027-09-13T23:00:00Z", "2027-09-13T23:00:00Z"]);
-    expect(ok(["statement", "--account", "fixtures/fliplet/account-annual.yaml", "--usage", USAGE, "--format", "table"])).toMatch(/^Cycle 1: 2026-09-14 to 2026-10-13 \(resets 2026-10-14 00:00, renews 2027-09-14\)$/m);
+    expect(await ok(["statement", "--account", "fixtures/fliplet/account-annual.yaml", "--usage", USAGE, "--format", "table"])).toMatch(/^Cycle 1: 2026-09-14 to 2026-10-13 \(resets 2026-10-14 00:00, renews 2027-09-14\)$/m);
   });
 
-  it("points a pricing error at the cell that has no price", () => {
+  it("points a pricing error at the cell that has no price", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project,model,source\n2026-11-02T10:00:00Z,ai_input_tokens,100,p,gigantic,studio\n");
-    const run = burnrate(["statement", "--account", "fixtures/fliplet/typical/account.yaml", "--usage", join(dir, "u.csv")]);
+    const run = await burnrate(["statement", "--account", "fixtures/fliplet/typical/account.yaml", "--usage", join(dir, "u.csv")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(`burnrate: error: ${join(dir, "u.csv")}:2:5: no price for model "gigantic" on meter "ai_input_tokens" (expected one of standard, advanced, found "gigantic")\n`);
   });
 
-  it("sorts a log whose early row comes after an engine verdict that only stands in time order, in one file or across files", () => {
+  it("sorts a log whose early row comes after an engine verdict that only stands in time order, in one file or across files", async () => {
     const dir = tmp();
     const header = "timestamp,meter,quantity,project";
     const deleted = "2026-09-14T10:00:00Z,project_deleted,1,p1";
@@ -143,13 +149,13 @@ describe("statement on the Fliplet fixtures", () => {
     writeFileSync(join(dir, "a.csv"), [header, deleted, read].join("\n") + "\n");
     writeFileSync(join(dir, "b.csv"), [header, created].join("\n") + "\n");
     const args = ["statement", "--card", "ratecards/fliplet.yaml", "--plan", "pro", "--anchor", "2026-09-14", "--format", "json"];
-    const expected = ok([...args, "--usage", join(dir, "sorted.csv")]);
-    expect(ok([...args, "--usage", join(dir, "all.csv")])).toBe(expected);
-    expect(ok([...args, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv")])).toBe(expected);
+    const expected = await ok([...args, "--usage", join(dir, "sorted.csv")]);
+    expect(await ok([...args, "--usage", join(dir, "all.csv")])).toBe(expected);
+    expect(await ok([...args, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv")])).toBe(expected);
   });
 
-  it("flags override the account file", () => {
-    const out = JSON.parse(ok([...base, "--plan", "free", "--format", "json"]));
+  it("flags override the account file", async () => {
+    const out = JSON.parse(await ok([...base, "--plan", "free", "--format", "json"]));
     expect(out.accounts[0].plan).toBe("free");
     expect(out.accounts[0].cycles[0].allowance).toBe("100");
   });

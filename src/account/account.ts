@@ -1,5 +1,5 @@
 import { dirname, resolve as resolvePath } from "node:path";
-import { UserError, shown, type Location } from "../errors.js";
+import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountTerms, GrantPurchase } from "../engine/types.js";
@@ -84,8 +84,6 @@ export interface AccountSettings {
   renewalMonths: number;
 }
 
-const FLAG: Location = { file: "<command line>", line: 1, column: 1 };
-
 /**
  * A statement holds every cycle up to its through date: a century is 1,200 monthly cycles and a
  * few seconds of work, while a typo of year 9999 would be 95,000 cycles and minutes of output.
@@ -95,15 +93,16 @@ const MAX_THROUGH_SPAN = MAX_THROUGH_YEARS * 365.25 * 24 * 3_600_000;
 
 export function resolveAccount(card: RateCard, account: AccountFile | undefined, flags: AccountFlags): AccountSettings {
   const doc = account?.doc ?? {};
-  const here = (path: (string | number)[]): Location => (account ? account.at(path) : FLAG);
-  const flagOr = <T>(flag: T | undefined, path: "plan" | "anchor" | "timezone" | "through"): Location =>
-    flag !== undefined && flags.locate ? flags.locate(path) : flag !== undefined || !account ? { ...FLAG, file: `--${path}` } : here([path]);
+  // Values read from `doc` exist only when there is an account file to point into.
+  const here = (path: (string | number)[]): Location => account!.at(path);
+  const flagOr = <T>(flag: T | undefined, path: "plan" | "anchor" | "timezone" | "through"): Place =>
+    flag !== undefined && flags.locate ? flags.locate(path) : flag !== undefined || !account ? atFlag(`--${path}`) : here([path]);
 
   const zoneName = flags.timezone ?? doc.timezone ?? "UTC";
   const zone = Zone.of(zoneName);
   if (!zone) throw new UserError("unknown time zone", flagOr(flags.timezone, "timezone"), "an IANA name such as Europe/London", shown(zoneName));
 
-  const planOf = (key: string | undefined, where: Location): AccountTerms["plan"] => {
+  const planOf = (key: string | undefined, where: Place): AccountTerms["plan"] => {
     if (key === undefined) throw new UserError("no plan", where, "--plan KEY or plan: in the account file", "none");
     const plan = card.plans.get(key);
     if (!plan) throw new UserError(`unknown plan ${shown(key)}`, where, `one of ${[...card.plans.keys()].join(", ")}`, shown(key));
@@ -133,7 +132,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   };
   const terms = termsOf(doc, [], plan, doc.allowance ?? plan.included);
 
-  const instant = (value: string, where: Location): Instant => {
+  const instant = (value: string, where: Place): Instant => {
     const parsed = parseInstant(value, zone);
     if (!parsed.ok) throw new UserError(parsed.problem, where, parsed.expected, shown(value));
     return parsed.at;
@@ -173,7 +172,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
 export function calendarFor(settings: AccountSettings, firstUsage: Instant | undefined): Calendar {
   if (settings.anchor !== undefined) return new Calendar(settings.anchor, settings.zone);
   const first = firstUsage ?? settings.purchases[0]?.at;
-  if (first === undefined) throw new UserError("no anchor and no usage to take one from", FLAG, "--anchor DATE or anchor: in the account file", "neither");
+  if (first === undefined) throw new UserError("no anchor and no usage to take one from", atFlag("--anchor"), "--anchor DATE or anchor: in the account file", "neither");
   const monthStart = settings.zone.dateTime(first).startOf("month").toMillis();
   return new Calendar(monthStart, settings.zone);
 }

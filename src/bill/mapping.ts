@@ -1,5 +1,5 @@
 import { isSeq, type Node } from "yaml";
-import { UserError, shown, type Location } from "../errors.js";
+import { atFlag, UserError, shown, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
 
@@ -94,13 +94,11 @@ function targetOf(value: string | string[], card: RateCard, at: (index?: number)
   return { kind: "meters", meters };
 }
 
-const FLAG = (name: string): Location => ({ file: name, line: 1, column: 1 });
-
 /** `--bill-layout` and `--bill-map CANONICAL=SOURCE` flags, applied over a mapping file. */
 export function withBillFlags(base: BillMapping, layoutFlag: string | undefined, flags: readonly string[]): BillMapping {
   let layout = base.layout;
   if (layoutFlag !== undefined) {
-    if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError("unknown bill layout", FLAG("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
+    if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError("unknown bill layout", atFlag("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
     layout = layoutFlag as BillLayout;
   }
   const columns = { ...base.columns };
@@ -108,7 +106,7 @@ export function withBillFlags(base: BillMapping, layoutFlag: string | undefined,
     const eq = flag.indexOf("=");
     const name = flag.slice(0, eq);
     if (eq < 1 || !(columnsOf(layout) as readonly string[]).includes(name)) {
-      throw new UserError("bad bill column mapping", FLAG("--bill-map"), `CANONICAL=SOURCE with CANONICAL one of ${columnsOf(layout).join(", ")}`, shown(flag));
+      throw new UserError("bad bill column mapping", atFlag("--bill-map"), `CANONICAL=SOURCE with CANONICAL one of ${columnsOf(layout).join(", ")}`, shown(flag));
     }
     columns[name as BillColumn] = flag.slice(eq + 1);
   }

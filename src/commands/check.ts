@@ -1,4 +1,5 @@
-import { Finding, UserError } from "../errors.js";
+import { Finding } from "../errors.js";
+import type { Io } from "../io.js";
 import { checkFile } from "../lint/check-file.js";
 import { countBySeverity } from "../lint/finding.js";
 import { emit } from "../output.js";
@@ -17,16 +18,15 @@ export interface CheckOptions {
   color?: boolean;
 }
 
-export async function check(files: string[], options: CheckOptions): Promise<void> {
-  if (files.length === 0) throw new UserError("no rate card", { file: "<command line>", line: 1, column: 1 }, "one or more CARD.yaml (or NAME.tests.yaml) files", "none");
+export async function check(files: string[], options: CheckOptions, io: Io): Promise<void> {
   const format = reportFormat(options);
   const checked = [...new Set(files)].map(checkFile);
   emit(render(format, {
     json: () => json(checkJson(checked)),
     github: () => checkGithub(checked),
     markdown: () => checkMarkdown(checked),
-    table: () => checkText(checked, colorFor(options)),
-  }), options.output, checkRunInputs(files));
+    table: () => checkText(checked, colorFor(options, io)),
+  }), options.output, io, checkRunInputs(files));
   const { errors, warnings } = countBySeverity(checked);
   if (errors > 0) throw new Finding(`check found ${errors} error(s)`);
   if (options.strict && warnings > 0) throw new Finding(`check found ${warnings} warning(s) (--strict)`);

@@ -4,28 +4,27 @@ import { compareStatements } from "../costdiff/compare.js";
 import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
-import { parsePlainDecimal } from "../money.js";
+import type { Io } from "../io.js";
+import type { Decimal } from "../money.js";
 import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
 import { diffCsv } from "../render/diff/csv.js";
 import { diffJson } from "../render/diff/json.js";
 import { diffBlocks, diffMarkdown } from "../render/diff/report.js";
 import { toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, json } from "../render/shared/format.js";
+import { chooseFormat, colorFor, FORMATS, json } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { render } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {
-  base?: string;
-  failOver?: string;
+  base: string;
+  failOver?: Decimal;
   format?: string;
   output?: string;
   bom?: boolean;
   color?: boolean;
 }
-
-const FLAG = (file: string) => ({ file, line: 1, column: 1 });
 
 /** The account's terms under one card: a plan the other card lacks is an error that says which card. */
 function settingsFor(card: RateCard, account: AccountFile | undefined, flags: AccountFlags, role: string): AccountSettings {
@@ -38,16 +37,9 @@ function settingsFor(card: RateCard, account: AccountFile | undefined, flags: Ac
 }
 
 /** Replay one usage log through two versions of a card, with the one engine, and show what changes. */
-export async function diff(options: DiffOptions): Promise<void> {
-  if (options.base === undefined) throw new UserError("no base card", FLAG("<command line>"), "--base OLD.yaml", "none");
-  if (options.usage.length === 0) throw new UserError("no usage", FLAG("<command line>"), "--usage FILE", "none");
-  if (options.usage.includes("-")) throw new UserError("diff cannot read usage from standard input", FLAG("--usage"), "a usage file (it is replayed once per card)", "-");
+export async function diff(options: DiffOptions, io: Io): Promise<void> {
   checkRereadable(options.usage, "a regular usage file (it is replayed once per card)");
-  const failOver = options.failOver === undefined ? undefined : parsePlainDecimal(options.failOver);
-  if (options.failOver !== undefined && (failOver === undefined || failOver.isNegative())) {
-    throw new UserError("bad --fail-over", FLAG("--fail-over"), "a percentage of 0 or more, such as 10 or 2.5", JSON.stringify(options.failOver));
-  }
-  const format = chooseFormat(options.format, options.output);
+  const format = chooseFormat(options.format, options.output, FORMATS, io);
   const account = loadAccount(options.account);
   const base = loadCard(options.base);
   const card = loadCardFor(options.card, account);
@@ -62,14 +54,14 @@ export async function diff(options: DiffOptions): Promise<void> {
   const before = await replayFiles(base, baseSettings, input);
   const after = await replayFiles(card, cardSettings, input);
   const changes = cardChanges(readText(base.file), base.file, readText(card.file), card.file);
-  const result = costDiff(base, card, options.usage, cardSettings.zone, compareStatements(before, after), changes, failOver);
+  const result = costDiff(base, card, options.usage, cardSettings.zone, compareStatements(before, after), changes, options.failOver);
 
   emit(render(format, {
     json: () => json(diffJson(result)),
     csv: () => diffCsv(result, { bom: options.bom }),
     markdown: () => diffMarkdown(result),
-    table: () => toTerminal(diffBlocks(result), colorFor(options)),
-  }), options.output, inputs);
+    table: () => toTerminal(diffBlocks(result), colorFor(options, io)),
+  }), options.output, io, inputs);
   if (result.failOver?.exceeded) {
     throw new Finding(`total ${card.unit} rise by more than --fail-over ${options.failOver}%`);
   }

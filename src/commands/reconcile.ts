@@ -1,7 +1,8 @@
 import { resolveAccount } from "../account/account.js";
-import { Finding, UserError, shown } from "../errors.js";
+import { Finding } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
-import { parsePlainDecimal, type Decimal } from "../money.js";
+import type { Io } from "../io.js";
+import { ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
@@ -21,24 +22,18 @@ export interface ReconcileOptions extends ReplayInputOptions {
   billMapping?: string;
   billLayout?: string;
   billMap: string[];
-  tolerance?: string;
-  tolerancePercent?: string;
+  tolerance?: Decimal;
+  tolerancePercent?: Decimal;
   format?: string;
   output?: string;
   bom?: boolean;
   color?: boolean;
 }
 
-export async function reconcileCommand(options: ReconcileOptions): Promise<void> {
-  const format = chooseFormat(options.format, options.output, WITH_HTML);
-  if (options.usage.includes("-")) {
-    throw new UserError("reconcile cannot read usage from standard input", { file: "--usage", line: 1, column: 1 }, "a usage file (a boundary check reads it again)", "-");
-  }
+export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<void> {
+  const format = chooseFormat(options.format, options.output, WITH_HTML, io);
   checkRereadable(options.usage, "a regular usage file (a boundary check reads it again)");
-  const tolerance = {
-    absolute: nonNegative(options.tolerance, "--tolerance"),
-    percent: nonNegative(options.tolerancePercent, "--tolerance-percent"),
-  };
+  const tolerance = { absolute: options.tolerance ?? ZERO, percent: options.tolerancePercent ?? ZERO };
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
@@ -52,14 +47,14 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     bill: { file: options.bill, mappingFile: options.billMapping, layout: options.billLayout, mapFlags: options.billMap },
     tolerance,
   });
-  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
+  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   emit(render(format, {
     json: () => json(reconcileJson(result)),
     csv: () => reconcileCsv(result, { bom: options.bom }),
     markdown: () => toMarkdown(reconcileBlocks(result, ctx)),
     html: () => reconcileHtml(result, ctx),
     table: () => toTerminal(reconcileBlocks(result, ctx), ctx.color),
-  }), options.output, inputs);
+  }), options.output, io, inputs);
 
   const { attention, paymentsDiffer } = summarize(result);
   if (attention.length > 0) {
@@ -67,10 +62,4 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     throw new Finding(`${attention.length} bill difference(s) need attention; first: ${formatInstant(first.cycleStart)} ${meterName(first)} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
   }
   if (paymentsDiffer) throw new Finding("the bill's payments differ from the grants in the account file");
-}
-
-function nonNegative(text: string | undefined, flag: string): Decimal {
-  const value = parsePlainDecimal((text ?? "0").trim());
-  if (!value || value.isNegative()) throw new UserError("bad tolerance", { file: flag, line: 1, column: 1 }, "a plain decimal of 0 or more", shown(text ?? ""));
-  return value;
 }

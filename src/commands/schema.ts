@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import { UserError, shown } from "../errors.js";
+import type { Io } from "../io.js";
 import { emit, makeFolder, writeAtomically } from "../output.js";
 import { json } from "../render/shared/format.js";
 import { SCHEMAS } from "../schemas/registry.js";
@@ -10,19 +11,18 @@ export interface SchemaOptions {
 }
 
 /** Print one JSON Schema; without a name, list them; with --write DIR, write every one as DIR/NAME.schema.json. */
-export async function schema(name: string | undefined, options: SchemaOptions): Promise<void> {
+export async function schema(name: string | undefined, options: SchemaOptions, io: Io): Promise<void> {
   if (options.write !== undefined) {
-    if (name !== undefined) throw new UserError("a name and --write", { file: "<command line>", line: 1, column: 1 }, "either NAME or --write DIR", shown(name));
     makeFolder(options.write, "--write");
     for (const [key, entry] of SCHEMAS) writeAtomically({ path: join(options.write, `${key}.schema.json`), flag: "--write" }, json(entry.build()));
     return;
   }
   if (name === undefined) {
     const width = Math.max(...[...SCHEMAS.keys()].map((k) => k.length));
-    emit([...SCHEMAS].map(([key, entry]) => `${key.padEnd(width)}  ${entry.about}\n`).join(""), options.output);
+    emit([...SCHEMAS].map(([key, entry]) => `${key.padEnd(width)}  ${entry.about}\n`).join(""), options.output, io);
     return;
   }
   const entry = SCHEMAS.get(name);
-  if (!entry) throw new UserError(`unknown schema ${shown(name)}`, { file: "<command line>", line: 1, column: 1 }, `one of ${[...SCHEMAS.keys()].join(", ")}`, shown(name));
-  emit(json(entry.build()), options.output);
+  if (!entry) throw new UserError(`unknown schema ${shown(name)}`, undefined, `one of ${[...SCHEMAS.keys()].join(", ")}`, shown(name));
+  emit(json(entry.build()), options.output, io);
 }

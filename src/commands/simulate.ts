@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { UserError, shown } from "../errors.js";
+import type { Io } from "../io.js";
 import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type Destination, type RunInput } from "../output.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { toMarkdown, toTerminal } from "../render/shared/document.js";
@@ -20,7 +21,7 @@ export interface SimulateOptions {
   card?: string;
   plan?: string;
   comparePlans?: boolean;
-  samples?: string;
+  samples?: number;
   seed?: string;
   emitUsage?: string;
   force?: boolean;
@@ -30,12 +31,9 @@ export interface SimulateOptions {
   color?: boolean;
 }
 
-/** Enough runs for stable p90s; more only burns the machine. */
-const MAX_SAMPLES = 10_000;
-
-export async function simulate(scenarioFile: string, options: SimulateOptions): Promise<void> {
-  const format = chooseFormat(options.format, options.output, WITH_HTML);
-  const samples = samplesOf(options);
+export async function simulate(scenarioFile: string, options: SimulateOptions, io: Io): Promise<void> {
+  const format = chooseFormat(options.format, options.output, WITH_HTML, io);
+  const samples = options.samples === undefined ? undefined : { count: options.samples, seed: options.seed ?? "1" };
   const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan, comparePlans: options.comparePlans, samples: samples?.count });
   const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
   // Refused before the simulation, which may take long; checked again when each file is written.
@@ -47,7 +45,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
   }
   const reportInputs = [...inputs, ...(emitting === undefined ? [] : EMITTED.map((name) => ({ path: join(emitting.dir, name), role: "--emit-usage", written: true })))];
   checkDestination({ path: options.output, inputs: reportInputs });
-  const progress = progressOnTerminal();
+  const progress = progressOnTerminal(io);
   let sim: Simulation;
   try {
     sim = await run(scenario, { comparePlans: options.comparePlans ?? false, samples, progress: progress?.update });
@@ -57,25 +55,14 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
 
   if (emitting !== undefined) emitUsage(emitting, sim);
 
-  const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options) };
+  const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options, io) };
   emit(render(format, {
     json: () => json(simulationJson(sim)),
     csv: () => simulationCsv(sim, { bom: options.bom }),
     markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
     html: () => simulationHtml(sim, ctx),
     table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color),
-  }), options.output, reportInputs);
-}
-
-function samplesOf(options: SimulateOptions): { count: number; seed: string } | undefined {
-  if (options.samples === undefined) {
-    if (options.seed !== undefined) throw new UserError("--seed without --samples", { file: "--seed", line: 1, column: 1 }, "--samples N with it", "no --samples");
-    return undefined;
-  }
-  if (!/^\d{1,6}$/.test(options.samples) || Number(options.samples) < 1 || Number(options.samples) > MAX_SAMPLES) {
-    throw new UserError("bad sample count", { file: "--samples", line: 1, column: 1 }, `a whole number from 1 to ${MAX_SAMPLES}`, shown(options.samples));
-  }
-  return { count: Number(options.samples), seed: options.seed ?? "1" };
+  }), options.output, io, reportInputs);
 }
 
 /** `--emit-usage DIR` with `--force` (replace the files it would write) and the run's inputs (never replaced). */
@@ -122,17 +109,17 @@ function emitUsage(to: EmitUsage, sim: Simulation): void {
 }
 
 /** A one-line progress indicator, only when stderr is a terminal: pipes and CI logs stay clean. */
-function progressOnTerminal(): { update: (what: string, cycle: number, cycles: number) => void; clear: () => void } | undefined {
-  if (!process.stderr.isTTY) return undefined;
+function progressOnTerminal(io: Io): { update: (what: string, cycle: number, cycles: number) => void; clear: () => void } | undefined {
+  if (!io.stderrTerminal) return undefined;
   let shown = false;
   return {
     update(what, cycle, cycles) {
       // `what` names the plan by its label, from the card: its control characters are shown escaped.
-      process.stderr.write(`\r\x1b[Ksimulating ${visible(what)}: cycle ${cycle + 1}/${cycles}`);
+      io.stderr.write(`\r\x1b[Ksimulating ${visible(what)}: cycle ${cycle + 1}/${cycles}`);
       shown = true;
     },
     clear() {
-      if (shown) process.stderr.write("\r\x1b[K");
+      if (shown) io.stderr.write("\r\x1b[K");
     },
   };
 }

@@ -1,6 +1,7 @@
 import { resolveAccount } from "../account/account.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
+import type { Io } from "../io.js";
 import { checkDestination, emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/charts/ledger.js";
 import { terminalChart } from "../render/charts/settings.js";
@@ -27,13 +28,13 @@ export interface StatementOptions extends ReplayInputOptions {
   color?: boolean;
 }
 
-export async function statement(options: StatementOptions): Promise<void> {
-  const format = chooseFormat(options.format, options.output, options.ledger ? FORMATS : WITH_HTML);
+export async function statement(options: StatementOptions, io: Io): Promise<void> {
+  const format = chooseFormat(options.format, options.output, options.ledger ? FORMATS : WITH_HTML, io);
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
-  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
+  const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, stdin: io.stdin };
   const inputs = replayRunInputs(options, account);
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
@@ -44,14 +45,14 @@ export async function statement(options: StatementOptions): Promise<void> {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
       await replayFiles(card, settings, input, writer);
       writer.end();
-      await file.commit();
+      await file.commit(io);
     } catch (e) {
       file.abort();
       throw e;
     }
     return;
   }
-  const chart = options.ledger ? undefined : terminalChart(options, format);
+  const chart = options.ledger ? undefined : terminalChart(options, format, io);
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, ledger);
@@ -71,7 +72,7 @@ export async function statement(options: StatementOptions): Promise<void> {
     table: () => toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, entries, ctx, chart) : ""),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
-  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, inputs);
+  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
 }
 
 /** The whole ledger, for the formats that lay it out by account. */

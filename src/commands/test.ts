@@ -3,6 +3,7 @@ import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
 import { isTestsFile, loadSuite, testsFileFor } from "../cardtest/suite.js";
 import { Finding, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
+import type { Io } from "../io.js";
 import { emit, runInputs } from "../output.js";
 import { suiteInputs } from "./run-inputs.js";
 import { reportFormat } from "../render/shared/report-format.js";
@@ -19,14 +20,11 @@ export interface TestOptions {
   color?: boolean;
 }
 
-const COMMAND_LINE = { file: "<command line>", line: 1, column: 1 };
-
 /**
  * Run the expectations kept beside each card. Given a card, its NAME.tests.yaml
  * runs; given a tests file, it runs against its card; given both, once.
  */
-export async function test(files: string[], options: TestOptions): Promise<void> {
-  if (files.length === 0) throw new UserError("no rate card", COMMAND_LINE, "one or more CARD.yaml (or NAME.tests.yaml) files", "none");
+export async function test(files: string[], options: TestOptions, io: Io): Promise<void> {
   const format = reportFormat(options);
   const suites: string[] = [];
   const untested: Untested[] = [];
@@ -54,8 +52,8 @@ export async function test(files: string[], options: TestOptions): Promise<void>
     json: () => json(cardtestJson(results, untested, requireTests)),
     github: () => cardtestGithub(results, untested, requireTests),
     markdown: () => cardtestMarkdown(results, untested, requireTests),
-    table: () => cardtestText(results, untested, requireTests, colorFor(options)),
-  }), options.output, inputs);
+    table: () => cardtestText(results, untested, requireTests, colorFor(options, io)),
+  }), options.output, io, inputs);
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);

@@ -12,7 +12,7 @@ export function findingsFromError(e: UserError): LintFinding[] {
   return errors.map((err) => ({
     severity: "error",
     rule: err.expected === "valid YAML" ? "syntax" : "schema",
-    location: err.location ?? { file: "<unknown>", line: 1, column: 1 },
+    location: err.location !== undefined && "file" in err.location ? err.location : { file: "<unknown>", line: 1, column: 1 },
     message: err.expected !== undefined ? `${err.problem} (expected ${err.expected}${err.found !== undefined ? `, found ${err.found}` : ""})` : err.problem,
     fix: fixFor(err),
   }));

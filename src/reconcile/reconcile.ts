@@ -2,7 +2,7 @@ import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
 import type { Statement } from "../engine/types.js";
-import { UserError } from "../errors.js";
+import { atFlag, UserError } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar } from "../time.js";
@@ -114,7 +114,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
 /** The replay's calendar: cycle 0 starts where the replay put it (the anchor, or the first usage month), in the account's zone. */
 function calendarOf(statement: Statement, settings: AccountSettings): Calendar {
   const first = statement.accounts[0]?.cycles[0];
-  if (!first) throw new UserError("no usage and no account to reconcile", { file: "<command line>", line: 1, column: 1 }, "usage rows or an account file", "neither");
+  if (!first) throw new UserError("no usage and no account to reconcile", atFlag("--usage"), "usage rows or an account file", "neither");
   return new Calendar(first.start, settings.zone);
 }
 

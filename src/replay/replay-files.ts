@@ -1,5 +1,6 @@
 import { createWriteStream, existsSync } from "node:fs";
 import { join } from "node:path";
+import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AccountSettings } from "../account/account.js";
 import { OutOfOrder } from "../engine/replay.js";
@@ -22,6 +23,8 @@ export interface UsageInput {
   /** A mapping file for every usage file; without it, `FILE.mapping.yaml` beside each file is used when present. */
   mappingFile: string | undefined;
   mapFlags: readonly string[];
+  /** What the file `-` reads; only a command that reads its usage once gets one. */
+  stdin?: Readable;
 }
 
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
@@ -42,7 +45,7 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  */
 
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
-  const stdin = input.files.includes("-") ? await copyStdin() : undefined;
+  const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file };
     const readers: (() => UsageBatches)[] = [];
@@ -71,11 +74,11 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
  */
 export type Reader = "scanner" | "plain" | "csv-parse";
 
-async function copyStdin(): Promise<{ file: string; remove(): void }> {
+async function copyStdin(source: Readable): Promise<{ file: string; remove(): void }> {
   const folder = temporaryFolder("burnrate-stdin-");
   const file = join(folder.path, "usage.csv");
   try {
-    await pipeline(process.stdin, createWriteStream(file));
+    await pipeline(source, createWriteStream(file));
   } catch (e) {
     folder.remove();
     throw e;

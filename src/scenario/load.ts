@@ -1,5 +1,5 @@
 import { dirname, resolve as resolvePath } from "node:path";
-import { UserError, UserErrors, shown, type Location } from "../errors.js";
+import { atFlag, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
 import { itemKey, resolve, unitPrice } from "../engine/pricing.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE } from "../money.js";
@@ -49,7 +49,7 @@ export function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string
   if (!zone) throw new UserError("unknown time zone", at(["timezone"]), "an IANA name such as Europe/London", shown(zoneName));
 
   const planKey = flags.plan ?? doc.plan;
-  const planAt: Location = flags.plan !== undefined ? { file: "--plan", line: 1, column: 1 } : at(["plan"]);
+  const planAt: Place = flags.plan !== undefined ? atFlag("--plan") : at(["plan"]);
   const plan = card.plans.get(planKey);
   if (!plan) throw new UserError(`unknown plan ${shown(planKey)}`, planAt, `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(planKey));
 

@@ -1,4 +1,4 @@
-import { UserError, shown, type Location } from "../errors.js";
+import { atFlag, UserError, shown } from "../errors.js";
 import { decodeYaml, dictionary, record, text } from "../yaml/codec.js";
 import { CANONICAL, type Canonical } from "./layout.js";
 
@@ -37,8 +37,7 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     const eq = flag.indexOf("=");
     const name = flag.slice(0, eq);
     if (eq < 1 || !(CANONICAL as readonly string[]).includes(name)) {
-      const where: Location = { file: "--map", line: 1, column: 1 };
-      throw new UserError("bad column mapping", where, `CANONICAL=SOURCE with CANONICAL one of ${CANONICAL.join(", ")}`, shown(flag));
+      throw new UserError("bad column mapping", atFlag("--map"), `CANONICAL=SOURCE with CANONICAL one of ${CANONICAL.join(", ")}`, shown(flag));
     }
     columns[name as Canonical] = flag.slice(eq + 1);
   }

@@ -83,7 +83,7 @@ c('card-local-tag', card.replace('unit: credits','unit: !credits x'), f'card.yam
 c('card-deep-flow-nesting', 'provider: '+'['*5000+']'*5000+'\n', 'card.yaml:1:75','nesting too deep','at most 64 levels','more')
 c('card-deep-block-nesting', 'provider:\n'+'- '*100000+'x\n', 'card.yaml:2:','nesting too deep','at most 64 levels','more')
 t=card+'budgets:\n  dimension: team\n  plans: [gold]\n'; c('card-budget-names-missing-plan', t, f'card.yaml:{line_of(t,"plans: [gold]")}:10','unknown plan "gold"','one of free, pro','"gold"')
-case('card-plan-flag-missing-plan', {'usage.csv':GOOD}, ST[:3]+['--plan','gold']+ST[5:], 2, '--plan:1:1','unknown plan "gold"','one of free, pro','"gold"')
+case('card-plan-flag-missing-plan', {'usage.csv':GOOD}, ST[:3]+['--plan','gold']+ST[5:], 2, '--plan','unknown plan "gold"','one of free, pro','"gold"')
 case('card-directory', {'card.yaml/.keep':'','usage.csv':GOOD}, STC, 2, 'card.yaml:1:1','is a directory','a file','a directory')
 case('card-missing-file', {'usage.csv':GOOD}, STC, 2, 'card.yaml:1:1','cannot read file: ENOENT','an existing, readable file','no such file')
 case('card-stdin-bad', {'stdin.yaml':card.replace('  display: 2 ','  dispaly: 2 '),'usage.csv':GOOD}, ['statement','--card','-']+STC[3:], 2, f'-:{line_of(card,"  display: 2")}:3','unknown key "dispaly"', 'one of display', '"dispaly"', stdin='stdin.yaml')

@@ -1,5 +1,6 @@
 import { Chalk, type ChalkInstance } from "chalk";
-import { UserError, shown } from "../../errors.js";
+import { atFlag, UserError, shown } from "../../errors.js";
+import type { Io } from "../../io.js";
 import { jsonChunks } from "./json-chunks.js";
 
 export const FORMATS = ["table", "json", "csv", "markdown"] as const;
@@ -11,10 +12,10 @@ export type Format = (typeof WITH_HTML)[number];
 const BY_EXTENSION: Record<string, Format> = { ".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table", ".html": "html", ".htm": "html" };
 
 /** `--format` if given; else the -o file's extension; else a table on a terminal and JSON in a pipe. */
-export function chooseFormat<F extends string = PlainFormat>(flag: string | undefined, output: string | undefined, allowed: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
+export function chooseFormat<F extends string>(flag: string | undefined, output: string | undefined, allowed: readonly F[], io: Pick<Io, "stdoutTerminal">): F {
   const among = (name: string): name is F => (allowed as readonly string[]).includes(name);
   if (flag !== undefined) {
-    if (!among(flag)) throw new UserError("unknown format", { file: "--format", line: 1, column: 1 }, `one of ${allowed.join(", ")}`, shown(flag));
+    if (!among(flag)) throw new UserError("unknown format", atFlag("--format"), `one of ${allowed.join(", ")}`, shown(flag));
     return flag;
   }
   const ext = output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
@@ -23,18 +24,18 @@ export function chooseFormat<F extends string = PlainFormat>(flag: string | unde
     if (!among(implied)) throw new UserError("unsupported output format", { file: output!, line: 1, column: 1 }, `a file for one of ${allowed.join(", ")} (or --format)`, implied);
     return implied;
   }
-  if (ext !== undefined) throw new UserError(`-o ${shown(output!)} has an extension no format owns`, { file: "-o", line: 1, column: 1 }, `an -o name ending ${Object.keys(BY_EXTENSION).join(", ")}, or --format`, shown(ext));
-  const fallback = process.stdout.isTTY ? "table" : "json";
+  if (ext !== undefined) throw new UserError(`-o ${shown(output!)} has an extension no format owns`, atFlag("-o"), `an -o name ending ${Object.keys(BY_EXTENSION).join(", ")}, or --format`, shown(ext));
+  const fallback = io.stdoutTerminal ? "table" : "json";
   return among(fallback) ? fallback : allowed[0]!;
 }
 
 /** Colour only for a terminal, never with NO_COLOR or --no-color; FORCE_COLOR forces it. */
-export function colorFor(options: { color?: boolean; output?: string }): ChalkInstance {
-  const env = process.env;
+export function colorFor(options: { color?: boolean; output?: string }, io: Pick<Io, "stdoutTerminal" | "env">): ChalkInstance {
+  const env = io.env;
   let level: 0 | 1 | 2 | 3 = 0;
   if (options.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== "")) level = 0;
   else if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") level = (Math.min(3, Number(env.FORCE_COLOR) || 1) as 1 | 2 | 3);
-  else if (options.output === undefined && process.stdout.isTTY) level = process.stdout.hasColors?.(256) ? 2 : 1;
+  else if (options.output === undefined && io.stdoutTerminal) level = io.stdoutTerminal.colors >= 256 ? 2 : 1;
   return new Chalk({ level });
 }
 

@@ -9,7 +9,7 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
  * extension of `-o` (.json, .md).
  */
 export function reportFormat(options: { format?: string; output?: string }): ReportFormat {
-  if (options.format !== undefined) return chooseFormat(options.format, undefined, REPORT_FORMATS);
+  if (options.format !== undefined) return chooseFormat(options.format, undefined, REPORT_FORMATS, {});
   const ext = options.output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
   return ext === ".json" ? "json" : ext === ".md" || ext === ".markdown" ? "markdown" : "table";
 }

@@ -1,0 +1,41 @@
+import { atFlag, shown, UserError } from "./errors.js";
+import { parsePlainDecimal, type Decimal } from "./money.js";
+
+// What the flags' values must look like, checked as the command line is read, so
+// every command gets them as values and a bad one is an error that names its flag.
+
+/** Enough runs for stable p90s; more only burns the machine. */
+const MAX_SAMPLES = 10_000;
+
+export function sampleCount(text: string): number {
+  if (!/^\d{1,6}$/.test(text) || Number(text) < 1 || Number(text) > MAX_SAMPLES) {
+    throw new UserError("bad sample count", atFlag("--samples"), `a whole number from 1 to ${MAX_SAMPLES}`, shown(text));
+  }
+  return Number(text);
+}
+
+export function failOverPercent(text: string): Decimal {
+  const value = parsePlainDecimal(text);
+  if (value === undefined || value.isNegative()) throw new UserError("bad --fail-over", atFlag("--fail-over"), "a percentage of 0 or more, such as 10 or 2.5", JSON.stringify(text));
+  return value;
+}
+
+/** A tolerance of 0 or more, for the flag `name`. */
+export function tolerance(name: string): (text: string) => Decimal {
+  return (text) => {
+    const value = parsePlainDecimal(text.trim());
+    if (!value || value.isNegative()) throw new UserError("bad tolerance", atFlag(name), "a plain decimal of 0 or more", shown(text));
+    return value;
+  };
+}
+
+/**
+ * Usage files, at least one; `-` (standard input) only for a command that reads
+ * its usage once (`why` says why the others cannot).
+ */
+export function checkUsage(files: readonly string[], stdin: { allowed: true } | { allowed: false; command: string; why: string }): void {
+  if (files.length === 0) throw new UserError("no usage", atFlag("--usage"), "--usage FILE", "none");
+  if (!stdin.allowed && files.includes("-")) {
+    throw new UserError(`${stdin.command} cannot read usage from standard input`, atFlag("--usage"), `a usage file (${stdin.why})`, "-");
+  }
+}

@@ -1,0 +1,37 @@
+import { fstatSync } from "node:fs";
+import type { WriteStream } from "node:tty";
+import { run } from "./cli.js";
+import type { Io, Terminal } from "./io.js";
+
+function terminalOf(stream: NodeJS.WriteStream): Terminal | undefined {
+  if (!stream.isTTY) return undefined;
+  const tty = stream as WriteStream;
+  return { columns: tty.columns, colors: 2 ** tty.getColorDepth() };
+}
+
+function fileOrDevice(fd: number, stream: NodeJS.WriteStream): number | undefined {
+  try {
+    const stats = fstatSync(fd);
+    return stats.isFile() || (stats.isCharacterDevice() && !stream.isTTY) ? fd : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// A reader that stops early (`| head`) is not an error: the run ends quietly.
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
+const io: Io = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdoutTerminal: terminalOf(process.stdout),
+  stderrTerminal: terminalOf(process.stderr),
+  stdoutFile: fileOrDevice(1, process.stdout),
+  env: process.env,
+};
+
+process.exitCode = await run(process.argv.slice(2), io);
