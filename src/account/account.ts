@@ -159,7 +159,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const through = throughText === undefined ? undefined : instant(throughText, flagOr(flags.through, "through"));
   if (through !== undefined && anchor !== undefined && through - anchor > MAX_THROUGH_SPAN) {
     throw new UserError(
-      `${flags.through !== undefined && !flags.locate ? "--through" : "through:"} too far after the anchor`,
+      "through too far after the anchor",
       flagOr(flags.through, "through"),
       `an instant before ${formatInstant(anchor + MAX_THROUGH_SPAN)} (${MAX_THROUGH_YEARS} years of cycles after the anchor)`,
       shown(throughText!),

@@ -1,4 +1,4 @@
-import { UserError, type Location } from "../errors.js";
+import { atFlag, UserError, type Location } from "../errors.js";
 import { Calendar } from "../time.js";
 import { usersIn } from "./expand.js";
 import type { Scenario, Timed } from "./types.js";
@@ -108,5 +108,5 @@ export function checkScenarioSize(scenario: Scenario, runs: SimulationRuns, at: 
   }
   const flag = runs.samples > 0 && once * runs.plans <= MAX_WORK ? "--samples" : "--compare-plans";
   const what = `${perPlan}${runs.plans > 1 ? ` for ${runs.plans} plans` : ""}${runs.samples > 0 ? ` and ${runs.samples} sample(s) drawing ${count(size.draws)} user counts each` : ""}`;
-  throw new UserError(`simulation too large: ${what}`, { file: flag, line: 1, column: 1 }, `${expected}: fewer samples, one plan, or a smaller scenario`, `${count(work)} rows and draws`);
+  throw new UserError(`simulation too large: ${what}`, atFlag(flag), `${expected}: fewer samples, one plan, or a smaller scenario`, `${count(work)} rows and draws`);
 }

@@ -24,7 +24,7 @@ export function chooseFormat<F extends string>(flag: string | undefined, output:
     if (!among(implied)) throw new UserError("unsupported output format", { file: output!, line: 1, column: 1 }, `a file for one of ${allowed.join(", ")} (or --format)`, implied);
     return implied;
   }
-  if (ext !== undefined) throw new UserError(`-o ${shown(output!)} has an extension no format owns`, atFlag("-o"), `an -o name ending ${Object.keys(BY_EXTENSION).join(", ")}, or --format`, shown(ext));
+  if (ext !== undefined) throw new UserError(`${shown(output!)} has an extension no format owns`, atFlag("-o"), `an -o name ending ${Object.keys(BY_EXTENSION).join(", ")}, or --format`, shown(ext));
   const fallback = io.stdoutTerminal ? "table" : "json";
   return among(fallback) ? fallback : allowed[0]!;
 }
