@@ -119,6 +119,7 @@ export function program(): Command {
     .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
     .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)")
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)")
+    .option("--all-lines", "list every line with its status (agrees, differs, only on bill, only in usage), not only the differences")
     .addOption(formatOption("table, json, csv, markdown or html (a self-contained report with charts)"))
     .option("-o, --output <file>", "write to FILE atomically instead of stdout")
     .option("--bom", "start CSV output with a byte-order mark (for Excel)")

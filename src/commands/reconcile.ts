@@ -6,7 +6,7 @@ import { emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
 import type { RenderContext } from "../render/context.js";
-import { toMarkdown, toTerminal } from "../render/document.js";
+import { terminalWidth, toMarkdown, toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
 import { reconcileHtml } from "../render/html-reconcile.js";
 import { reconcileCsv } from "../render/reconcile-csv.js";
@@ -26,6 +26,7 @@ export interface ReconcileOptions extends ReplayInputOptions {
   output?: string;
   bom?: boolean;
   color?: boolean;
+  allLines?: boolean;
 }
 
 export async function reconcileCommand(options: ReconcileOptions): Promise<void> {
@@ -48,12 +49,13 @@ export async function reconcileCommand(options: ReconcileOptions): Promise<void>
     tolerance,
   });
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options) };
+  const view = { allLines: options.allLines === true };
   emit(render(format, {
     json: () => json(reconcileJson(result)),
     csv: () => reconcileCsv(result, { bom: options.bom }),
-    markdown: () => toMarkdown(reconcileBlocks(result, ctx)),
+    markdown: () => toMarkdown(reconcileBlocks(result, ctx, view)),
     html: () => reconcileHtml(result, ctx),
-    table: () => toTerminal(reconcileBlocks(result, ctx), ctx.color),
+    table: () => toTerminal(reconcileBlocks(result, ctx, view), ctx.color, terminalWidth(process.stdout)),
   }), options.output);
 
   const { attention, paymentsDiffer } = summarize(result);

@@ -4,7 +4,7 @@ import { once } from "node:events";
 import { UserError, shown } from "../errors.js";
 import { emit, writeAtomically } from "../output.js";
 import type { RenderContext } from "../render/context.js";
-import { toMarkdown, toTerminal } from "../render/document.js";
+import { terminalWidth, toMarkdown, toTerminal } from "../render/document.js";
 import { chooseFormat, colorFor, json, WITH_HTML } from "../render/format.js";
 import { simulationHtml } from "../render/html-simulation.js";
 import { simulationCsv } from "../render/simulation-csv.js";
@@ -52,7 +52,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions): 
     csv: () => simulationCsv(sim, { bom: options.bom }),
     markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
     html: () => simulationHtml(sim, ctx),
-    table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color),
+    table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color, terminalWidth(process.stdout)),
   }), options.output);
 }
 

@@ -9,8 +9,8 @@ import { Calendar } from "../time.js";
 import { replayFiles, type UsageInput } from "../usage/replay-files.js";
 import { Aligner, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
-import { classify, type Verdict } from "./classify.js";
-import type { AlignedLine, Difference, Reconciliation, Tolerance } from "./types.js";
+import { agreementNote, classify, type Verdict } from "./classify.js";
+import type { AlignedLine, Difference, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanUsage } from "./usage-scan.js";
 
 export interface ReconcileInput {
@@ -66,25 +66,31 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   }
 
   const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
-  const differences: Difference[] = [];
+  const sheet: ReconciledLine[] = [];
   for (const [id, line] of lines) {
     const verdict = verdicts.get(id);
-    if (!verdict) continue;
-    const shifted = boundaryNotes.get(id);
+    const cycleStart = calendar.start(line.cycle);
     const delta = (line.bill?.amount ?? ZERO).minus(line.computed?.amount ?? ZERO);
+    if (!verdict) {
+      sheet.push({ line, cycleStart, status: "agrees", delta, difference: undefined, note: agreementNote(line) });
+      continue;
+    }
+    const shifted = boundaryNotes.get(id);
     const cls = shifted ? "boundary_shift" : verdict.class;
-    differences.push({
+    const difference: Difference = {
       line,
-      cycleStart: calendar.start(line.cycle),
+      cycleStart,
       delta,
       class: cls,
       explanation: shifted ?? verdict.explanation,
       withinTolerance: cls === "rounding" || within(delta, line, input.tolerance),
       prices: verdict.prices,
-    });
+    };
+    sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined });
   }
-  differences.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(a.line.meters[0]!) ?? 0) - (rank.get(b.line.meters[0]!) ?? 0)
+  sheet.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(a.line.meters[0]!) ?? 0) - (rank.get(b.line.meters[0]!) ?? 0)
     || compare(a.line.account ?? "", b.line.account ?? "") || compare(JSON.stringify(a.line.dimensions), JSON.stringify(b.line.dimensions)));
+  const differences = sheet.flatMap((l) => (l.difference ? [l.difference] : []));
 
   const ordered = [...cycles].sort((a, b) => a - b);
   return {
@@ -97,8 +103,9 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     tolerance: input.tolerance,
     billTotal: sumOf(charges.map((c) => c.amount)),
     computedTotal: sumOf([...lines.values()].map((l) => l.computed?.amount ?? ZERO)),
-    agreeing: [...verdicts.values()].filter((v) => v === undefined).length,
+    agreeing: sheet.length - differences.length,
     differences,
+    lines: sheet,
     outsideBill: outsideBill(statement, cycles, accounts),
     otherAccounts: statement.accounts.filter((a) => accounts && !accounts.has(a.account)).map((a) => ({
       account: a.account,

@@ -56,6 +56,23 @@ export interface Difference {
   prices: { bill: Decimal; card: Decimal } | undefined;
 }
 
+/** A line's standing on the sign-off sheet: amounts agree, they differ, or one side has no such line. */
+export const LINE_STATUSES = ["agrees", "differs", "only_on_bill", "only_in_usage"] as const;
+export type LineStatus = (typeof LINE_STATUSES)[number];
+
+/** Every aligned line, agreeing or not: what a reviewer signs. */
+export interface ReconciledLine {
+  line: AlignedLine;
+  cycleStart: Instant;
+  status: LineStatus;
+  /** Bill minus computed (within one rounding step when the line agrees). */
+  delta: Decimal;
+  /** Present unless the line agrees. */
+  difference: Difference | undefined;
+  /** Why an agreeing line still looks different (a refund billed as a positive quantity). */
+  note: string | undefined;
+}
+
 export interface Tolerance {
   absolute: Decimal;
   percent: Decimal;
@@ -71,9 +88,11 @@ export interface Reconciliation {
   tolerance: Tolerance;
   billTotal: Decimal;
   computedTotal: Decimal;
-  /** Aligned lines that agree exactly. */
+  /** Aligned lines whose amounts agree. */
   agreeing: number;
   differences: Difference[];
+  /** Every aligned line in the bill's cycles, in the order of the differences. */
+  lines: ReconciledLine[];
   /** Accounts in the usage that a bill naming accounts does not name: not compared, but shown with their charges in the bill's cycles. */
   otherAccounts: { account: string; amount: Decimal }[];
   /** Computed cycles the bill does not cover: not compared, but shown. */
