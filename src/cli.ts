@@ -86,6 +86,10 @@ export function program(): Command {
     "usage CSV, repeatable (read once per card, so not standard input)",
   )
     .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT")
+    .option("--fail-over-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, rises by more than PERCENT (a rise from 0 counts)")
+    .option("--fail-over-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, rises by more than CREDITS")
+    .option("--fail-under-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, falls by more than PERCENT")
+    .option("--fail-under-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, falls by more than CREDITS")
     .addOption(formatOption())
     .option("-o, --output <file>", "write to FILE atomically instead of stdout")
     .option("--bom", "start CSV output with a byte-order mark (for Excel)")

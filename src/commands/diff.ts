@@ -1,10 +1,12 @@
 import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { cardChanges } from "../costdiff/card-changes.js";
-import { compareStatements } from "../costdiff/compare.js";
+import { compareStatements, delta, deltaPercent, refusalsMoved } from "../costdiff/compare.js";
+import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
 import { loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
-import { parsePlainDecimal } from "../money.js";
+import { formatExact, parsePlainDecimal, type Decimal } from "../money.js";
+import type { Zone } from "../time.js";
 import { emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
 import { diffCsv } from "../render/diff-csv.js";
@@ -18,6 +20,10 @@ import { render } from "../render/reporters.js";
 export interface DiffOptions extends ReplayInputOptions {
   base?: string;
   failOver?: string;
+  failOverMeter?: string;
+  failOverAmount?: string;
+  failUnderMeter?: string;
+  failUnderAmount?: string;
   format?: string;
   output?: string;
   bom?: boolean;
@@ -41,10 +47,14 @@ export async function diff(options: DiffOptions): Promise<void> {
   if (options.base === undefined) throw new UserError("no base card", FLAG("<command line>"), "--base OLD.yaml", "none");
   if (options.usage.length === 0) throw new UserError("no usage", FLAG("<command line>"), "--usage FILE", "none");
   if (options.usage.includes("-")) throw new UserError("diff cannot read usage from standard input", FLAG("--usage"), "a usage file (it is replayed once per card)", "-");
-  const failOver = options.failOver === undefined ? undefined : parsePlainDecimal(options.failOver);
-  if (options.failOver !== undefined && (failOver === undefined || failOver.isNegative())) {
-    throw new UserError("bad --fail-over", FLAG("--fail-over"), "a percentage of 0 or more, such as 10 or 2.5", JSON.stringify(options.failOver));
-  }
+  const failOver = limit(options.failOver, "--fail-over");
+  const given: Record<GateFlag, string | undefined> = {
+    "--fail-over-meter": options.failOverMeter,
+    "--fail-over-amount": options.failOverAmount,
+    "--fail-under-meter": options.failUnderMeter,
+    "--fail-under-amount": options.failUnderAmount,
+  };
+  const gates = GATE_FLAGS.flatMap((flag) => (given[flag] === undefined ? [] : [{ flag, limit: limit(given[flag], flag)! }]));
   const format = chooseFormat(options.format, options.output);
   const account = loadAccount(options.account);
   const base = loadCard(options.base);
@@ -57,7 +67,7 @@ export async function diff(options: DiffOptions): Promise<void> {
   const before = await replayFiles(base, baseSettings, input);
   const after = await replayFiles(card, cardSettings, input);
   const changes = cardChanges(readText(base.file), base.file, readText(card.file), card.file);
-  const result = costDiff(base, card, options.usage, cardSettings.zone, compareStatements(before, after), changes, failOver);
+  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver, gates });
 
   emit(render(format, {
     json: () => json(diffJson(result)),
@@ -65,7 +75,30 @@ export async function diff(options: DiffOptions): Promise<void> {
     markdown: () => diffMarkdown(result),
     table: () => toTerminal(diffBlocks(result), colorFor(options)),
   }), options.output);
-  if (result.failOver?.exceeded) {
-    throw new Finding(`total ${card.unit} rise by more than --fail-over ${options.failOver}%`);
-  }
+  const findings = [
+    ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
+    ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
+  ];
+  if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
+}
+
+/** A limit given on the command line: a plain decimal of 0 or more. */
+function limit(text: string | undefined, flag: string): Decimal | undefined {
+  if (text === undefined) return undefined;
+  const value = parsePlainDecimal(text);
+  const what = flag.endsWith("-amount") ? "an amount in credits of 0 or more, such as 50 or 2.5" : "a percentage of 0 or more, such as 10 or 2.5";
+  if (value === undefined || value.isNegative()) throw new UserError(`bad ${flag}`, FLAG(flag), what, JSON.stringify(text));
+  return value;
+}
+
+/** One line per tripped gate: how many meters, and the largest of them. */
+function gateFinding(g: GateResult, unit: string, zone: Zone): string {
+  const first = g.tripped[0]!;
+  const change = delta(first);
+  const percent = deltaPercent(first);
+  const size = `${change.gt(0) ? "+" : ""}${formatExact(change)} ${unit}${percent === undefined ? ", from 0" : ` (${percent.gt(0) ? "+" : ""}${formatExact(percent)}%)`}`;
+  const moved = refusalsMoved(first);
+  const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${unit}` : `${formatExact(g.limit)}%`;
+  return `${g.tripped.length} meter change(s) past ${g.flag} ${limitText}; largest: ${first.meter} ${size} in the cycle from ${zone.localDate(first.start)}, account ${first.account}`
+    + (moved ? ` (credits ran out ${moved})` : "");
 }
