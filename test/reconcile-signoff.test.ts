@@ -173,3 +173,44 @@ describe("the width tables take", () => {
     expect(terminalWidth({ isTTY: true, columns: 160 })).toBe(160);
   });
 });
+
+describe("reconcile sign-off: a bill whose cycles start on another day than the account's anchor", () => {
+  // The account's cycles start on the 1st (New York); this bill's on the 15th. Its lines are the card's
+  // prices on the usage that falls in each bill period, with the recurring items and storage the account's
+  // cycle starts (Nov 1, Dec 1) charge: 35.669 credits from Oct 15 and 12.1 from Nov 15.
+  const OFF = `${DIR}/bill-off-anchor.csv`;
+
+  it("re-cuts the usage at the bill's periods, and says so with the boundary class", () => {
+    const { code, stderr, json: j } = json(OFF);
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(j.cycles).toEqual([
+      { start: "2026-10-15T04:00:00Z", end: "2026-11-15T05:00:00Z" },
+      { start: "2026-11-15T05:00:00Z", end: "2026-12-15T05:00:00Z" },
+    ]);
+    expect(j.boundary).toMatchObject({ class: "boundary_shift", account_cycle_start: "2026-10-01T04:00:00Z", bill_cycle_start: "2026-10-15T04:00:00Z" });
+    expect(Number(j.bill_total)).toBeCloseTo(35.669 + 12.1, 9);
+    expect(j.computed_total).toBe(j.bill_total);
+    expect(j.lines).toHaveLength(19);
+    expect(j.lines.every((l: { status: string; class: string }) => l.status === "agrees" && l.class === "boundary_shift")).toBe(true);
+    // 940 reads from Oct 15 to Nov 14 (300 + 40 + 100 + 500), 70 after (60 + 10).
+    expect(j.lines.filter((l: { meter: string }) => l.meter === "data_read").map((l: { computed_quantity: string }) => l.computed_quantity)).toEqual(["940", "70"]);
+    // Before Oct 15: the two projects (0.5 each) and the web publication (2) of early October.
+    expect(j.outside_bill).toEqual([{ start: "2026-10-01T04:00:00Z", end: "2026-10-15T04:00:00Z", computed_amount: "3" }]);
+  });
+
+  it("still classes a difference within a re-cut bill", () => {
+    // 940 reads billed at 0.0101 each: 9.494 where the card gives 9.4.
+    const file = join(mkdtempSync(join(tmpdir(), "burnrate-signoff-")), "off.csv");
+    writeFileSync(file, readFileSync(join(ROOT, OFF), "utf8").replace("2026-10-15,Data reads,alpha,940,9.4\n", "2026-10-15,Data reads,alpha,940,9.494\n"));
+    const { code, json: j } = json(file);
+    expect(code).toBe(1);
+    expect(j.differences).toEqual([expect.objectContaining({ meter: "data_read", class: "rate_drift", delta: "0.094", direction: "overcharged" })]);
+    expect(j.boundary.class).toBe("boundary_shift");
+  });
+
+  it("the table names the boundary and marks each re-cut line", () => {
+    const out = reconcile(OFF, undefined, "--format", "table", "--all-lines").stdout;
+    expect(out).toMatch(/Boundary +boundary_shift: the bill's cycles start on 2026-10-15, the account's on\s+2026-10-01; usage re-cut at the bill's periods/);
+    expect(out.split("\n").filter((l) => l.endsWith("agrees (re-cut)"))).toHaveLength(19);
+  });
+});

@@ -1,7 +1,7 @@
 import type { Bill, BillCharge } from "../bill/types.js";
-import type { Statement } from "../engine/types.js";
 import { UserError, shown } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
+import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
 
 export type PlacedCharge = BillCharge & { cycle: number };
@@ -51,7 +51,7 @@ export class Aligner {
   }
 
   /** Align a statement's lines in the given cycles with the bill's charges. */
-  align(statement: Statement, charges: readonly PlacedCharge[], cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Map<string, AlignedLine> {
+  align(statement: CutStatement, charges: readonly PlacedCharge[], cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Map<string, AlignedLine> {
     const lines = new Map<string, AlignedLine>();
     const entry = (cycle: number, account: string, meter: string, dims: Readonly<Record<string, string>>): AlignedLine => {
       const id = this.id(cycle, account, meter, dims);

@@ -71,6 +71,8 @@ export interface ReconciledLine {
   difference: Difference | undefined;
   /** Why an agreeing line still looks different (a refund billed as a positive quantity). */
   note: string | undefined;
+  /** Compared at the bill's own periods, the usage re-cut there (class boundary_shift when the line agrees). */
+  recut: boolean;
 }
 
 export interface Tolerance {
@@ -84,7 +86,10 @@ export interface Reconciliation {
   unit: string;
   timezone: string;
   bill: { file: string; layout: BillLayout; dimensions: readonly string[] };
+  /** The bill's cycles (its own calendar when it is re-cut). */
   cycles: { index: number; start: Instant; end: Instant }[];
+  /** A bill cut at other days than the account's cycles: where each calendar starts. */
+  recut: { accountStart: Instant; billStart: Instant } | undefined;
   tolerance: Tolerance;
   billTotal: Decimal;
   computedTotal: Decimal;

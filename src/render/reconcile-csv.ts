@@ -22,7 +22,7 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
       ...(byAccount ? [l.line.account ?? ""] : []),
       meterName(l),
       ...dims.map((k) => l.line.dimensions[k] ?? ""),
-      l.status, d ? direction(d) : "", d?.class ?? "",
+      l.status, d ? direction(d) : "", d?.class ?? (l.recut ? "boundary_shift" : ""),
       amount(l.line.bill?.quantity), amount(l.line.bill?.amount),
       amount(computedQuantity(l)), amount(l.line.computed?.amount), l.line.computed?.events ?? 0,
       amount(l.delta), d ? (d.withinTolerance ? "yes" : "no") : "", d && needsAttention(d) ? "yes" : "no", d?.explanation ?? l.note ?? "",

@@ -50,7 +50,8 @@ function lineJson(l: ReconciledLine) {
     delta: formatExact(l.delta),
     status: l.status,
     direction: null,
-    class: null,
+    // Agreeing once the usage is re-cut at the bill's periods: the boundary is the reason it needed re-cutting.
+    class: l.recut ? "boundary_shift" : null,
     explanation: null,
     within_tolerance: true,
     attention: false,
@@ -58,6 +59,11 @@ function lineJson(l: ReconciledLine) {
     bill_line: l.line.bill?.origin.line ?? null,
     note: l.note ?? null,
   };
+}
+
+/** Why a bill is compared at its own periods. */
+export function recutText(recut: NonNullable<Reconciliation["recut"]>): string {
+  return `the bill's cycles start at ${formatInstant(recut.billStart)}, the account's at ${formatInstant(recut.accountStart)}: usage re-cut at the bill's periods (charged as the account's cycles have it, summed by the bill's)`;
 }
 
 const directionJson = (d: Direction) => ({ differences: d.count, amount: formatExact(d.amount) });
@@ -74,6 +80,7 @@ export function reconcileJson(r: Reconciliation): object {
     bill: { file: r.bill.file, layout: r.bill.layout, dimensions: r.bill.dimensions },
     cycles: r.cycles.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end) })),
     tolerance: { absolute: formatExact(r.tolerance.absolute), percent: formatExact(r.tolerance.percent) },
+    boundary: r.recut ? { class: "boundary_shift", account_cycle_start: formatInstant(r.recut.accountStart), bill_cycle_start: formatInstant(r.recut.billStart), explanation: recutText(r.recut) } : null,
     status: s.status,
     bill_total: formatExact(r.billTotal),
     computed_total: formatExact(r.computedTotal),

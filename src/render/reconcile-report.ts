@@ -52,6 +52,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
       kind: "facts",
       rows: [
         ["Cycles", cycles],
+        ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}, the account's on ${localDate(ctx, r.recut.accountStart)}; usage re-cut at the bill's periods`] as const] : []),
         ["Bill total", amount(r.billTotal)],
         ["Computed total", amount(r.computedTotal)],
         ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
@@ -105,7 +106,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
       rows: r.lines.map((l) => [
         ...figures(l),
         signed(l.delta),
-        l.difference ? `${LINE_STATUS[l.status]}: ${l.difference.class} #${number.get(l.difference)}` : LINE_STATUS[l.status] + (l.note ? " (note)" : ""),
+        l.difference ? `${LINE_STATUS[l.status]}: ${l.difference.class} #${number.get(l.difference)}` : LINE_STATUS[l.status] + (l.recut ? " (re-cut)" : "") + (l.note ? " (note)" : ""),
       ]),
     });
   }

@@ -43,7 +43,7 @@ const difference = withOptional(object({ ...sides, ...differenceFields }), optio
 const line = withOptional(object({
   ...sides,
   direction: nullable(differenceFields.direction),
-  class: nullable(differenceFields.class),
+  class: nullable({ ...differenceFields.class, description: "the difference's reason; for an agreeing line, boundary_shift when the bill was re-cut, else null" }),
   explanation: nullable(str("why the amounts differ; null when they agree")),
   within_tolerance: differenceFields.within_tolerance,
   attention: differenceFields.attention,
@@ -59,6 +59,12 @@ export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate recon
   bill: object({ file: str(), layout: str(), dimensions: array(str()) }),
   cycles: array(object({ start: instant(), end: instant() }), "the cycles the bill covers"),
   tolerance: object({ absolute: decimalString(), percent: decimalString() }),
+  boundary: nullable(object({
+    class: { const: "boundary_shift" },
+    account_cycle_start: instant("where the account's cycles start"),
+    bill_cycle_start: instant("where the bill's cycles start"),
+    explanation: str(),
+  }, "a bill whose cycles start on another day than the account's: usage re-cut at the bill's periods")),
   status: { enum: ["agrees", "within_tolerance", "attention"] },
   bill_total: decimalString(),
   computed_total: decimalString(),
