@@ -84,8 +84,8 @@ describe("reconcile sign-off: direction first", () => {
     expect(code).toBe(1);
     expect(Number(j.bill_total)).toBeCloseTo(CLEAN_TOTAL + 0.4 - 1, 9);
     expect(j.delta).toBe("-0.6");
-    expect(j.overcharged).toEqual({ differences: 1, amount: "0.4" });
-    expect(j.undercharged).toEqual({ differences: 1, amount: "-1" });
+    expect(j.overcharged).toEqual({ differences: 1, amount: "0.4", money: "0" });
+    expect(j.undercharged).toEqual({ differences: 1, amount: "-1", money: "0" });
     const over = j.differences.find((d: { direction: string }) => d.direction === "overcharged");
     const under = j.differences.find((d: { direction: string }) => d.direction === "undercharged");
     expect(over).toMatchObject({ meter: "data_write", class: "rate_drift", delta: "0.4", status: "differs", attention: true });
@@ -212,5 +212,44 @@ describe("reconcile sign-off: a bill whose cycles start on another day than the 
     const out = reconcile(OFF, undefined, "--format", "table", "--all-lines").stdout;
     expect(out).toMatch(/Boundary +boundary_shift: the bill's cycles start on 2026-10-15, the account's on\s+2026-10-01; usage re-cut at the bill's periods/);
     expect(out.split("\n").filter((l) => l.endsWith("agrees (re-cut)"))).toHaveLength(19);
+  });
+});
+
+describe("reconcile sign-off: money-billed lines reconcile in money", () => {
+  // bolt is on Floopy Free: a quota of 1,000 requests a month, each request past it 0.002 USD (ratecards/floopy.yaml).
+  const requests = readFileSync(join(ROOT, "fixtures/floopy/gateway.csv"), "utf8").trimEnd().split("\n").slice(1)
+    .map((l) => l.split(",")).filter((c) => c[1] === "bolt" && c[0]!.startsWith("2026-11")).reduce((n, c) => n + Number(c[8]), 0);
+  const over = requests - 1000;
+  const floopyBill = (...rows: string[]) => {
+    const file = join(mkdtempSync(join(tmpdir(), "burnrate-signoff-")), "bill.csv");
+    writeFileSync(file, ["period_start,account,activity,quantity,amount", ...rows].join("\n") + "\n");
+    return file;
+  };
+  const run = (file: string, format = "json") =>
+    burnrate(["reconcile", "--account", "fixtures/floopy/account.yaml", "--usage", "fixtures/floopy/gateway.csv", "--bill", file, "--format", format]);
+  const credits = (file: string) => JSON.parse(run(file).stdout).lines.find((l: { meter: string }) => l.meter === "request").computed_amount;
+
+  it("an overage line agrees in USD, apart from the credit totals", () => {
+    expect(over).toBe(200);
+    const probe = floopyBill(`2026-11-01,bolt,Overage,${over},${over * 0.002}`);
+    const file = floopyBill(`2026-11-01,bolt,Request,,${credits(probe)}`, `2026-11-01,bolt,Overage,${over},0.4`);
+    const r = run(file);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const j = JSON.parse(r.stdout);
+    expect(j.money).toEqual({ currency: "USD", bill_total: "0.4", computed_total: "0.4", delta: "0" });
+    expect(j.bill_total).toBe(credits(probe));
+    expect(j.lines.find((l: { meter: string }) => l.meter === "overage")).toMatchObject({ unit: "money", status: "agrees", bill_quantity: "200", computed_quantity: "200", computed_amount: "0.4" });
+  });
+
+  it("a money difference is classed and totalled in money", () => {
+    // 250 requests billed past the quota where the usage has 200: 50 x 0.002 = 0.1 USD too much.
+    const file = floopyBill(`2026-11-01,bolt,Request,,${credits(floopyBill("2026-11-01,bolt,Overage,200,0.4"))}`, "2026-11-01,bolt,Overage,250,0.5");
+    const r = run(file);
+    expect(r.code).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.money).toMatchObject({ bill_total: "0.5", computed_total: "0.4", delta: "0.1" });
+    expect(j.overcharged).toEqual({ differences: 1, amount: "0", money: "0.1" });
+    expect(j.differences).toEqual([expect.objectContaining({ meter: "overage", unit: "money", class: "quantity_mismatch", delta: "0.1" })]);
+    expect(run(file, "table").stdout).toMatch(/Overage \(USD\) +bill 0\.5, computed 0\.4, difference \+0\.1 USD/);
   });
 });

@@ -40,7 +40,7 @@ export function agreementNote(line: AlignedLine): string | undefined {
 export function classify(line: AlignedLine, card: RateCard): Verdict | undefined {
   const { bill, computed } = line;
   const step = card.precision.step;
-  const unit = card.unit;
+  const unit = line.money ? card.currency : card.unit;
   if (!bill) {
     if (!computed || computed.amount.isZero()) return undefined;
     return {

@@ -19,6 +19,8 @@ export interface CutCycle {
   total: Decimal;
   lines: readonly CutLine[];
   grants: readonly { kind: string; granted: Decimal }[];
+  /** Requests past the plan's quota and their money; a re-cut bill's periods have none of their own. */
+  overage?: { requests: Decimal; amount: Decimal };
 }
 
 /** A statement as reconciling reads it: per account, per cycle of some calendar, its lines. */

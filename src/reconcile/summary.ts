@@ -8,10 +8,11 @@ export function needsAttention(d: Difference): boolean {
 
 export type Status = "agrees" | "within_tolerance" | "attention";
 
-/** Differences in one direction: how many, what they add up to, and which. */
+/** Differences in one direction: how many, what they add up to (credits, and money for overage lines), and which. */
 export interface Direction {
   count: number;
   amount: Decimal;
+  money: Decimal;
   differences: Difference[];
 }
 
@@ -21,17 +22,19 @@ export interface Summary {
   overcharged: Direction;
   /** The bill below usage. */
   undercharged: Direction;
-  explained: { count: number; amount: Decimal };
-  unexplained: { count: number; amount: Decimal };
+  explained: { count: number; amount: Decimal; money: Decimal };
+  unexplained: { count: number; amount: Decimal; money: Decimal };
   overTolerance: number;
   attention: Difference[];
   /** A ledger's payments that the account file's grants do not match: the statement itself is then wrong. */
   paymentsDiffer: boolean;
 }
 
-/** Explained and unexplained deltas add up, as overcharged and undercharged ones do, to bill total minus computed total: every credit of the gap is accounted for. */
+/** Explained and unexplained deltas add up, as overcharged and undercharged ones do, to bill total minus computed total (and likewise in money): every credit of the gap is accounted for. */
 export function summarize(r: Reconciliation): Summary {
-  const tally = (ds: Difference[]) => ({ count: ds.length, amount: ds.reduce((s, d) => s.plus(d.delta), ZERO) });
+  // Credits and money are never added together: overage lines sum apart.
+  const sum = (ds: Difference[], money: boolean) => ds.filter((d) => d.line.money === money).reduce((s, d) => s.plus(d.delta), ZERO);
+  const tally = (ds: Difference[]) => ({ count: ds.length, amount: sum(ds, false), money: sum(ds, true) });
   const attention = r.differences.filter(needsAttention);
   const paymentsDiffer = r.payments !== undefined && !r.payments.bill.eq(r.payments.granted);
   const direction = (ds: Difference[]): Direction => ({ ...tally(ds), differences: ds });

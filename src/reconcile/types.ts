@@ -37,6 +37,8 @@ export interface AlignedLine {
   /** The bill's word for it, or the meter key when the bill has no such line. */
   activity: string;
   meters: readonly string[];
+  /** Overage: requests past the quota, in the card's currency rather than credits. */
+  money: boolean;
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;
@@ -91,8 +93,11 @@ export interface Reconciliation {
   /** A bill cut at other days than the account's cycles: where each calendar starts. */
   recut: { accountStart: Instant; billStart: Instant } | undefined;
   tolerance: Tolerance;
+  /** Credits only: money lines (overage) have their own totals. */
   billTotal: Decimal;
   computedTotal: Decimal;
+  /** Overage lines in the card's currency, when the bill or the usage has any. */
+  money: { currency: string; billTotal: Decimal; computedTotal: Decimal } | undefined;
   /** Aligned lines whose amounts agree. */
   agreeing: number;
   differences: Difference[];

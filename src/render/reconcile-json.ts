@@ -23,6 +23,7 @@ function sides(line: AlignedLine, cycleStart: number) {
     computed_quantity: exact(computedQuantity(d)),
     computed_amount: exact(line.computed?.amount),
     computed_events: line.computed?.events ?? 0,
+    unit: line.money ? "money" : "credits",
   };
 }
 
@@ -66,7 +67,7 @@ export function recutText(recut: NonNullable<Reconciliation["recut"]>): string {
   return `the bill's cycles start at ${formatInstant(recut.billStart)}, the account's at ${formatInstant(recut.accountStart)}: usage re-cut at the bill's periods (charged as the account's cycles have it, summed by the bill's)`;
 }
 
-const directionJson = (d: Direction) => ({ differences: d.count, amount: formatExact(d.amount) });
+const directionJson = (d: Direction) => ({ differences: d.count, amount: formatExact(d.amount), money: formatExact(d.money) });
 
 /** The JSON contract of SPEC 4, `burnrate.reconcile/v1`: every amount and quantity a decimal string, absent ones null. */
 export function reconcileJson(r: Reconciliation): object {
@@ -85,6 +86,7 @@ export function reconcileJson(r: Reconciliation): object {
     bill_total: formatExact(r.billTotal),
     computed_total: formatExact(r.computedTotal),
     delta: formatExact(r.billTotal.minus(r.computedTotal)),
+    money: r.money ? { currency: r.money.currency, bill_total: formatExact(r.money.billTotal), computed_total: formatExact(r.money.computedTotal), delta: formatExact(r.money.billTotal.minus(r.money.computedTotal)) } : null,
     overcharged: directionJson(s.overcharged),
     undercharged: directionJson(s.undercharged),
     explained: { differences: s.explained.count, amount: formatExact(s.explained.amount) },

@@ -41,7 +41,9 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   const signed = (v: Decimal) => (v.gt(0) ? `+${exactGrouped(v)}` : exactGrouped(v));
   const cycles = r.cycles.map((c) => `${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}`).join(", ");
   const tolerance = [r.tolerance.absolute.gt(0) ? `${exactGrouped(r.tolerance.absolute)} ${unit}` : "", r.tolerance.percent.gt(0) ? `${exactGrouped(r.tolerance.percent)}%` : ""].filter(Boolean).join(" or ");
-  const direction = (d: Direction, what: string) => (d.count === 0 ? "none" : `${d.count} line(s), ${signed(d.amount)} ${unit}: ${what}`);
+  const currency = r.money?.currency ?? "";
+  const direction = (d: Direction, what: string) => (d.count === 0 ? "none"
+    : `${d.count} line(s), ${signed(d.amount)} ${unit}${d.money.isZero() ? "" : ` and ${signed(d.money)} ${currency}`}: ${what}`);
   const reasons = new Map<string, number>();
   for (const d of r.differences) if (d.class !== "unexplained") reasons.set(d.class, (reasons.get(d.class) ?? 0) + 1);
   const noted = r.lines.filter((l) => l.note !== undefined).length;
@@ -56,6 +58,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Bill total", amount(r.billTotal)],
         ["Computed total", amount(r.computedTotal)],
         ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
+        ...(r.money ? [[`Overage (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
         ["Overcharged", direction(s.overcharged, "the bill above usage")],
         ["Undercharged", direction(s.undercharged, "the bill below usage")],
         ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
@@ -71,7 +74,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   const quantity = (v: Decimal | undefined) => (v === undefined ? "" : exactGrouped(v));
   const figures = (l: Pick<ReconciledLine, "line" | "cycleStart">) => [
     localDate(ctx, l.cycleStart),
-    meterName(l) + (l.line.account === undefined ? "" : ` (${l.line.account})`),
+    meterName(l) + (l.line.money ? ` (${currency})` : "") + (l.line.account === undefined ? "" : ` (${l.line.account})`),
     dimensionText(l.line.dimensions),
     quantity(l.line.bill?.quantity),
     l.line.bill ? exactGrouped(l.line.bill.amount) : "",

@@ -18,6 +18,7 @@ const sides = {
   computed_quantity: nullable(decimalString()),
   computed_amount: nullable(decimalString()),
   computed_events: count("events behind the computed line"),
+  unit: { enum: ["credits", "money"], description: "what the amounts count: credits, or money in the card's currency (overage: requests past the quota)" },
   delta: decimalString("bill amount minus computed amount"),
   status: { enum: [...LINE_STATUSES], description: "agrees (amounts decide), differs, or only on one side" },
   bill_rows: count("bill rows behind the line"),
@@ -50,7 +51,7 @@ const line = withOptional(object({
   note: nullable(str("why an agreeing line still looks different, such as a refund billed as a positive quantity")),
 }), optional);
 
-const direction = (what: string) => object({ differences: count(), amount: decimalString() }, what);
+const direction = (what: string) => object({ differences: count(), amount: decimalString("credits"), money: decimalString("money, from overage lines") }, what);
 
 export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate reconcile --format json", {
   card: cardIdentity,
@@ -68,7 +69,8 @@ export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate recon
   status: { enum: ["agrees", "within_tolerance", "attention"] },
   bill_total: decimalString(),
   computed_total: decimalString(),
-  delta: decimalString(),
+  delta: decimalString("bill total minus computed total, in credits"),
+  money: nullable(object({ currency: str(), bill_total: decimalString(), computed_total: decimalString(), delta: decimalString() }, "overage lines, in money, when the bill or the usage has any")),
   overcharged: direction("differences where the bill is above usage, explained or not, and their sum"),
   undercharged: direction("differences where the bill is below usage, and their sum"),
   explained: object({ differences: count(), amount: decimalString() }, "differences with a reason (a class other than unexplained): a reason, not an acceptance"),
