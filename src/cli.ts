@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { Finding, UserError } from "./errors.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -153,6 +153,15 @@ export function program(): Command {
     .action(async (scenario: string, options) => {
       const { simulate } = await import("./commands/simulate.js");
       await simulate(scenario, options);
+    });
+
+  cli
+    .command("completion")
+    .description("print a completion script for the shell, made from burnrate's own commands and options")
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"]))
+    .action(async (shell) => {
+      const { completion } = await import("./commands/completion.js");
+      completion(shell, cli);
     });
 
   return cli;
