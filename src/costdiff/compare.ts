@@ -10,7 +10,7 @@ export interface CostRow {
   meter: string;
   old: Decimal;
   new: Decimal;
-  /** Events of this meter the credits could not cover, under each card: when they differ, refusals moved. */
+  /** Events of this meter the credits could not cover, under each card: when they differ, the credits ran out at another time. */
   oldRefused: number;
   newRefused: number;
 }
@@ -36,6 +36,9 @@ export interface CostComparison {
   cycles: CycleRow[];
   total: Totals;
 }
+
+/** The engine's reasons for refusing an event the credits (or the grace buffer) could not cover: quota, budget and plan refusals do not move with the credits. */
+const OUT_OF_CREDITS = new Set(["credits exhausted", "grace buffer exhausted"]);
 
 /** Line up two statements of the same usage by account, cycle start and meter. */
 export function compareStatements(base: Statement, card: Statement): CostComparison {
@@ -65,6 +68,7 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
         for (const refusal of c.rejected) {
+          if (!OUT_OF_CREDITS.has(refusal.reason)) continue;
           const row = rows.get(JSON.stringify([account.account, c.start, refusal.meter]));
           if (row) row[field] += refusal.events;
         }

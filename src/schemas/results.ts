@@ -47,8 +47,8 @@ export const cardtestSchema: JsonSchema = contract("cardtest", "burnrate test --
 
 const change = object({
   cycle: instant("the cycle's start"), cycle_end: instant(), account: str(), meter: str(), ...amounts,
-  old_refused: count("events of this meter refused under the base card"),
-  new_refused: count("events of this meter refused under the new card"),
+  old_refused: count("events of this meter refused under the base card because the credits ran out"),
+  new_refused: count("events of this meter refused under the new card because the credits ran out"),
   cause: nullable({ enum: ["credits_ran_out_earlier", "credits_ran_out_later"], description: "refusals moved behind this change" }),
 });
 
