@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { atFlag, Finding, shown, UserError } from "./errors.js";
-import { checkUsage, failOverPercent, sampleCount, tolerance } from "./flags.js";
+import { checkUsage, failOverPercent, gateLimit, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
 import { REPORT_FORMATS } from "./render/shared/report-format.js";
 import { FORMATS, WITH_HTML } from "./render/shared/format.js";
@@ -111,6 +111,10 @@ function program(io: Io): Command {
     "usage CSV, repeatable (read once per card, so not standard input)",
   )
     .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT", failOverPercent)
+    .option("--fail-over-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, rises by more than PERCENT (a rise from 0 counts)", gateLimit("--fail-over-meter"))
+    .option("--fail-over-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, rises by more than CREDITS", gateLimit("--fail-over-amount"))
+    .option("--fail-under-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, falls by more than PERCENT", gateLimit("--fail-under-meter"))
+    .option("--fail-under-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, falls by more than CREDITS", gateLimit("--fail-under-amount"))
     .addOption(formatOption(FORMATS))
     .addOption(outputOption())
     .addOption(bomOption())
@@ -146,6 +150,7 @@ function program(io: Io): Command {
     .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
     .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)", tolerance("--tolerance"))
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)", tolerance("--tolerance-percent"))
+    .option("--all-lines", "list every line with its status (agrees, differs, only on bill, only in usage), not only the differences")
     .addOption(formatOption(WITH_HTML, HTML_ABOUT))
     .addOption(outputOption())
     .addOption(bomOption())
@@ -175,6 +180,15 @@ function program(io: Io): Command {
       if (options.seed !== undefined && options.samples === undefined) throw new UserError("--seed without --samples", atFlag("--seed"), "--samples N with it", "no --samples");
       const { simulate } = await import("./commands/simulate.js");
       await simulate(scenario, options, io);
+    });
+
+  cli
+    .command("completion")
+    .description("print a completion script for the shell, made from burnrate's own commands and options")
+    .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"]))
+    .action(async (shell) => {
+      const { completion } = await import("./commands/completion.js");
+      completion(shell, cli, io);
     });
 
   return cli;

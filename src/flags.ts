@@ -20,6 +20,16 @@ export function failOverPercent(text: string): Decimal {
   return value;
 }
 
+/** A diff gate's limit: a percentage for the -meter gates, an amount in credits for the -amount ones. */
+export function gateLimit(flag: string): (text: string) => Decimal {
+  const what = flag.endsWith("-amount") ? "an amount in credits of 0 or more, such as 50 or 2.5" : "a percentage of 0 or more, such as 10 or 2.5";
+  return (text) => {
+    const value = parsePlainDecimal(text);
+    if (value === undefined || value.isNegative()) throw new UserError(`bad ${flag}`, atFlag(flag), what, JSON.stringify(text));
+    return value;
+  };
+}
+
 /** A tolerance of 0 or more, for the flag `name`. */
 export function tolerance(name: string): (text: string) => Decimal {
   return (text) => {

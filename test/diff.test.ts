@@ -63,7 +63,7 @@ describe("burnrate diff: a raised price", () => {
   New card       ${smsUp}
   Usage          fixtures/ci/fliplet/sms-100.csv
   Total credits  50.00 → 60.00, +10.00 (+20.00%)
-  Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycle.
+  Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycle. Largest by meter: sms +10.00 (+20.00%).
 
 Changed lines
   Account  Cycle       Meter    Old    New            Change
@@ -98,7 +98,7 @@ Card changes
     expect(run.stdout).toBe(`<!-- burnrate-diff -->
 ### burnrate: fliplet 2026-11 → fliplet 2026-12
 
-Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycle. Within the --fail-over limit of 25%.
+Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycle. Largest by meter: sms +10.00 (+20.00%). Within the --fail-over limit of 25%.
 
 | Account | Cycle | Meter | Old | New | Change |
 | --- | --- | --- | ---: | ---: | ---: |
@@ -141,7 +141,7 @@ Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycl
 
   it("writes CSV rows per cycle, account and meter", async () => {
     const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "csv"]);
-    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20\n");
+    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent,old_refused,new_refused,cause\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20,0,0,\n");
   });
 });
 

@@ -105,7 +105,9 @@ describe("simulate and reconcile --format html", () => {
     expect(html).toContain(`<tr class="class-row rate_drift" style="--swatch: #b7791f">`);
     expect(html).toContain(`<span class="badge">rate_drift</span>`);
     expect(html).toContain("the card may be out of date");
-    expect(html.match(/<caption>Differences<\/caption>/g)).toHaveLength(1);
+    // 40 writes billed at 0.06 where the card says 0.05: the bill is above usage, an overcharge even though explained.
+    expect(html.match(/<caption>Overcharged: the bill above usage<\/caption>/g)).toHaveLength(1);
+    expect(html).not.toContain("<caption>Undercharged");
     expect(html.match(/<svg class="bars"/g)).toHaveLength(1);
   });
 });

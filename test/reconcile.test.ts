@@ -183,15 +183,19 @@ describe("reconcile: output formats", () => {
     await expect(table.stdout).toMatchFileSnapshot(`../${DIR}/expected/boundary.txt`);
     const md = await run([...base("bill-quantity-mismatch.csv"), "--format", "markdown"]);
     await expect(md.stdout).toMatchFileSnapshot(`../${DIR}/expected/quantity-mismatch.md`);
-    expect(md.stdout.indexOf("**Bill total**")).toBeLessThan(md.stdout.indexOf("**Differences**"));
+    expect(md.stdout.indexOf("**Bill total**")).toBeLessThan(md.stdout.indexOf("**Overcharged: the bill above usage**"));
   });
 
-  it("exports one CSV row per difference", async () => {
+  it("exports one CSV row per line, agreeing or not, with its status: a sheet to sign", async () => {
     const r = await run([...base("bill-rate-drift.csv"), "--format", "csv"]);
-    expect(r.stdout).toBe(
-      "cycle,meter,project,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,class,within_tolerance,explanation\n"
-      + "2026-11-01T04:00:00Z,data_write,alpha,40,2.4,40,2,1,0.4,rate_drift,no,\"same quantity (40), but the bill charges 0.06 per unit and the card 0.05: the card may be out of date\"\n",
-    );
+    const [header, ...rows] = r.stdout.trimEnd().split("\n");
+    expect(header).toBe("cycle,meter,project,status,direction,class,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
+    // The clean bill's 14 lines: 13 agree, data_write differs (40 writes at 0.06 billed, 0.05 on the card).
+    expect(rows).toHaveLength(14);
+    expect(rows.filter((l) => l.includes(",agrees,"))).toHaveLength(13);
+    expect(rows).toContain("2026-11-01T04:00:00Z,data_write,alpha,differs,overcharged,rate_drift,40,2.4,40,2,1,0.4,no,yes,"
+      + "\"same quantity (40), but the bill charges 0.06 per unit and the card 0.05: the card may be out of date\"");
+    expect(rows).toContain("2026-11-01T04:00:00Z,maps_call,beta,agrees,,,25,2,25,2,1,0,,no,");
   });
 
   it("gives the same boundary proof when the usage log is not sorted", async () => {
@@ -246,7 +250,7 @@ describe("reconcile: bills that cannot be read exit 2 with row and column", () =
     writeFileSync(file, "period_start,activity,amount\n2026-11-01,Map loads,2\n");
     writeFileSync(`${file}.mapping.yaml`, "activities:\n  Map loads: map_call\n");
     const r = await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file]);
-    expect([r.code, r.stderr]).toEqual([2, `burnrate: error: ${file}.mapping.yaml:2:14: unknown meter "map_call" (expected a meter of fliplet 2026-11, payments or ignore, found "map_call")\n`]);
+    expect([r.code, r.stderr]).toEqual([2, `burnrate: error: ${file}.mapping.yaml:2:14: unknown meter "map_call" (expected a meter of fliplet 2026-11, payments, overage or ignore, found "map_call")\n`]);
   });
 });
 

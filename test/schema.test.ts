@@ -104,7 +104,7 @@ describe("the JSON each command prints holds to its schema", () => {
   it("reconcile, agreeing and with a difference of every class", async () => {
     const rec = ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", "fixtures/reconcile/usage.csv"];
     expect(validate(await printed([...rec, "--bill", "fixtures/reconcile/bill-clean.csv"]), committed("reconcile"))).toEqual([]);
-    for (const bill of ["rate-drift", "quantity-mismatch", "duplicates", "missing-on-bill", "missing-in-usage", "rounding", "boundary", "unexplained"]) {
+    for (const bill of ["rate-drift", "quantity-mismatch", "duplicates", "missing-on-bill", "missing-in-usage", "rounding", "boundary", "unexplained", "off-anchor"]) {
       const run = await burnrate([...rec, "--bill", `fixtures/reconcile/bill-${bill}.csv`, "--format", "json"]);
       expect(validate(JSON.parse(run.stdout), committed("reconcile"))).toEqual([]);
     }

@@ -26,6 +26,8 @@ export type ActivityTarget =
   | { kind: "meters"; meters: readonly string[] }
   /** Credits bought (a ledger's Payment rows): compared with the grants of the account file. */
   | { kind: "payments" }
+  /** Requests past the plan's quota, billed in money (the card's currency): compared with the statement's overage. */
+  | { kind: "overage" }
   /** Rows the user chose not to reconcile; they are still counted and reported. */
   | { kind: "ignore" };
 
@@ -51,11 +53,14 @@ export const billMappingCodec = record({}, {
   columns: record({}, Object.fromEntries(ALL_COLUMNS.map((c) => [c, text({ description: `the bill column holding ${c}` })])) as Record<BillColumn, Codec<string>>),
   activities: dictionary(meterKeys, {
     keyPattern: /^.+$/,
-    description: "the bill's wording -> a meter key, a list of meter keys billed together, `payments` (credits bought) or `ignore`",
+    description: "the bill's wording -> a meter key, a list of meter keys billed together, `payments` (credits bought), `overage` (requests past the quota, in money) or `ignore`",
   }),
   ignore_columns: list(text(), { description: "bill columns that are not dimensions" }),
   deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
+
+/** The activity of requests past a plan's quota, billed in money: a line of its own on a bill. */
+export const OVERAGE = "overage";
 
 /** Words a ledger uses for credits coming in, when no mapping says otherwise. */
 const PAYMENT_WORDS = new Set(["payment"]);
@@ -84,11 +89,11 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
 }
 
 function targetOf(value: string | string[], card: RateCard, at: (index?: number) => Location): ActivityTarget {
-  if (value === "ignore" || value === "payments") return { kind: value };
+  if (value === "ignore" || value === "payments" || value === "overage") return { kind: value };
   const meters = typeof value === "string" ? [value] : value;
   meters.forEach((m, i) => {
     if (!card.events.has(m)) {
-      throw new UserError(`unknown meter ${shown(m)}`, at(typeof value === "string" ? undefined : i), `a meter of ${card.provider} ${card.version}, payments or ignore`, shown(m));
+      throw new UserError(`unknown meter ${shown(m)}`, at(typeof value === "string" ? undefined : i), `a meter of ${card.provider} ${card.version}, payments, overage or ignore`, shown(m));
     }
   });
   return { kind: "meters", meters };
@@ -126,6 +131,7 @@ export function resolveActivity(word: string, card: RateCard, mapping: BillMappi
   const labelled = [...card.meters.values()].filter((m) => m.labels.some((l) => normalized(l) === wanted));
   if (labelled.length === 1) return { kind: "meters", meters: [labelled[0]!.key] };
   if (mapping.layout === "ledger" && PAYMENT_WORDS.has(wanted)) return { kind: "payments" };
+  if (wanted === OVERAGE) return { kind: "overage" };
   return undefined;
 }
 

@@ -5,7 +5,7 @@ import { ZERO, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
-import { DEFAULT_BILL_MAPPING, columnsOf, parseBillMapping, resolveActivity, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
+import { DEFAULT_BILL_MAPPING, OVERAGE, columnsOf, parseBillMapping, resolveActivity, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRows } from "./types.js";
 
 export interface BillInput {
@@ -122,6 +122,7 @@ class BillRows {
         this.payments.push({ at: period.at, amount, account, origin });
         return;
       case "meters":
+      case "overage":
         break;
     }
     const quantityCell = cell("quantity");
@@ -132,7 +133,8 @@ class BillRows {
       period,
       periodCell: at(periodColumn),
       activity: word,
-      meters: target.meters,
+      meters: target.kind === "overage" ? [OVERAGE] : target.meters,
+      money: target.kind === "overage",
       account,
       dimensions: dims,
       quantity: quantityCell === undefined || quantityCell.trim() === "" ? undefined : this.decimal(quantityCell, at("quantity"), "quantity"),

@@ -1,11 +1,13 @@
 import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { cardChanges } from "../costdiff/card-changes.js";
-import { compareStatements } from "../costdiff/compare.js";
+import { compareStatements, delta, deltaPercent, refusalsMoved } from "../costdiff/compare.js";
+import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
-import type { Decimal } from "../money.js";
+import { formatExact, type Decimal } from "../money.js";
+import type { Zone } from "../time.js";
 import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
 import { diffCsv } from "../render/diff/csv.js";
@@ -20,6 +22,10 @@ import { replayRunInputs } from "./run-inputs.js";
 export interface DiffOptions extends ReplayInputOptions {
   base: string;
   failOver?: Decimal;
+  failOverMeter?: Decimal;
+  failOverAmount?: Decimal;
+  failUnderMeter?: Decimal;
+  failUnderAmount?: Decimal;
   format?: string;
   output?: string;
   bom?: boolean;
@@ -39,6 +45,13 @@ function settingsFor(card: RateCard, account: AccountFile | undefined, flags: Ac
 /** Replay one usage log through two versions of a card, with the one engine, and show what changes. */
 export async function diff(options: DiffOptions, io: Io): Promise<void> {
   checkRereadable(options.usage, "a regular usage file (it is replayed once per card)");
+  const given: Record<GateFlag, Decimal | undefined> = {
+    "--fail-over-meter": options.failOverMeter,
+    "--fail-over-amount": options.failOverAmount,
+    "--fail-under-meter": options.failUnderMeter,
+    "--fail-under-amount": options.failUnderAmount,
+  };
+  const gates = GATE_FLAGS.flatMap((flag) => (given[flag] === undefined ? [] : [{ flag, limit: given[flag]! }]));
   const format = chooseFormat(options.format, options.output, FORMATS, io);
   const account = loadAccount(options.account);
   const base = loadCard(options.base);
@@ -54,7 +67,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const before = await replayFiles(base, baseSettings, input);
   const after = await replayFiles(card, cardSettings, input);
   const changes = cardChanges(readText(base.file), base.file, readText(card.file), card.file);
-  const result = costDiff(base, card, options.usage, cardSettings.zone, compareStatements(before, after), changes, options.failOver);
+  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
 
   emit(render(format, {
     json: () => json(diffJson(result)),
@@ -62,7 +75,21 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     markdown: () => diffMarkdown(result),
     table: () => toTerminal(diffBlocks(result), colorFor(options, io)),
   }), options.output, io, inputs);
-  if (result.failOver?.exceeded) {
-    throw new Finding(`total ${card.unit} rise by more than --fail-over ${options.failOver}%`);
-  }
+  const findings = [
+    ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
+    ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
+  ];
+  if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
+}
+
+/** One line per tripped gate: how many meters, and the largest of them. */
+function gateFinding(g: GateResult, unit: string, zone: Zone): string {
+  const first = g.tripped[0]!;
+  const change = delta(first);
+  const percent = deltaPercent(first);
+  const size = `${change.gt(0) ? "+" : ""}${formatExact(change)} ${unit}${percent === undefined ? ", from 0" : ` (${percent.gt(0) ? "+" : ""}${formatExact(percent)}%)`}`;
+  const moved = refusalsMoved(first);
+  const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${unit}` : `${formatExact(g.limit)}%`;
+  return `${g.tripped.length} meter change(s) past ${g.flag} ${limitText}; largest: ${first.meter} ${size} in the cycle from ${zone.localDate(first.start)}, account ${first.account}`
+    + (moved ? ` (credits ran out ${moved})` : "");
 }

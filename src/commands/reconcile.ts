@@ -7,7 +7,7 @@ import { besideMappings, checkDestination, emit } from "../output.js";
 import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
 import type { RenderContext } from "../render/shared/context.js";
-import { toMarkdown, toTerminal } from "../render/shared/document.js";
+import { terminalWidth, toMarkdown, toTerminal } from "../render/shared/document.js";
 import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
 import { reconcileHtml } from "../render/reconcile/html.js";
 import { reconcileCsv } from "../render/reconcile/csv.js";
@@ -28,6 +28,7 @@ export interface ReconcileOptions extends ReplayInputOptions {
   output?: string;
   bom?: boolean;
   color?: boolean;
+  allLines?: boolean;
 }
 
 export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<void> {
@@ -48,12 +49,13 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     tolerance,
   });
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
+  const view = { allLines: options.allLines === true };
   emit(render(format, {
     json: () => json(reconcileJson(result)),
     csv: () => reconcileCsv(result, { bom: options.bom }),
-    markdown: () => toMarkdown(reconcileBlocks(result, ctx)),
+    markdown: () => toMarkdown(reconcileBlocks(result, ctx, view)),
     html: () => reconcileHtml(result, ctx),
-    table: () => toTerminal(reconcileBlocks(result, ctx), ctx.color),
+    table: () => toTerminal(reconcileBlocks(result, ctx, view), ctx.color, terminalWidth(io.stdoutTerminal)),
   }), options.output, io, inputs);
 
   const { attention, paymentsDiffer } = summarize(result);

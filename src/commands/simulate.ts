@@ -4,7 +4,7 @@ import { UserError, shown } from "../errors.js";
 import type { Io } from "../io.js";
 import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type Destination, type RunInput } from "../output.js";
 import type { RenderContext } from "../render/shared/context.js";
-import { toMarkdown, toTerminal } from "../render/shared/document.js";
+import { terminalWidth, toMarkdown, toTerminal } from "../render/shared/document.js";
 import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
 import { simulationHtml } from "../render/simulate/html.js";
 import { simulationCsv } from "../render/simulate/csv.js";
@@ -61,7 +61,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
     csv: () => simulationCsv(sim, { bom: options.bom }),
     markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
     html: () => simulationHtml(sim, ctx),
-    table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color),
+    table: () => toTerminal(simulationBlocks(sim, ctx), ctx.color, terminalWidth(io.stdoutTerminal)),
   }), options.output, io, reportInputs);
 }
 

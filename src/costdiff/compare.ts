@@ -10,6 +10,9 @@ export interface CostRow {
   meter: string;
   old: Decimal;
   new: Decimal;
+  /** Events of this meter the credits could not cover, under each card: when they differ, the credits ran out at another time. */
+  oldRefused: number;
+  newRefused: number;
 }
 
 export interface CycleRow {
@@ -34,6 +37,9 @@ export interface CostComparison {
   total: Totals;
 }
 
+/** The engine's reasons for refusing an event the credits (or the grace buffer) could not cover: quota, budget and plan refusals do not move with the credits. */
+const OUT_OF_CREDITS = new Set(["credits exhausted", "grace buffer exhausted"]);
+
 /** Line up two statements of the same usage by account, cycle start and meter. */
 export function compareStatements(base: Statement, card: Statement): CostComparison {
   const rows = new Map<string, CostRow>();
@@ -48,7 +54,7 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
         cycles.set(cycleKey, cycle);
         for (const line of c.lines) {
           const key = JSON.stringify([account.account, c.start, line.meter]);
-          const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO };
+          const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO, oldRefused: 0, newRefused: 0 };
           row[side] = row[side].plus(line.amount);
           rows.set(key, row);
         }
@@ -57,6 +63,18 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
   };
   visit(base, "old");
   visit(card, "new");
+  // Refusals attach to the meter's line: a meter refused under both cards and charged under neither changes nothing.
+  for (const [statement, field] of [[base, "oldRefused"], [card, "newRefused"]] as const) {
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        for (const refusal of c.rejected) {
+          if (!OUT_OF_CREDITS.has(refusal.reason)) continue;
+          const row = rows.get(JSON.stringify([account.account, c.start, refusal.meter]));
+          if (row) row[field] += refusal.events;
+        }
+      }
+    }
+  }
   const meterRank = new Map<string, number>();
   for (const s of [base, card]) for (const a of s.accounts) for (const c of a.cycles) for (const l of c.lines) if (!meterRank.has(l.meter)) meterRank.set(l.meter, meterRank.size);
   const byCycle = (a: { account: string; start: Instant }, b: { account: string; start: Instant }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.start - b.start);
@@ -86,6 +104,14 @@ export function delta(t: Totals): Decimal {
 export function deltaPercent(t: Totals): Decimal | undefined {
   if (t.old.isZero()) return t.new.isZero() ? ZERO : undefined;
   return t.new.minus(t.old).mul(100).div(t.old).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+}
+
+/**
+ * A change the credits running out earlier or later explain, at least in
+ * part: the meter's refused events moved between the cards.
+ */
+export function refusalsMoved(row: CostRow): "earlier" | "later" | undefined {
+  return row.newRefused > row.oldRefused ? "earlier" : row.newRefused < row.oldRefused ? "later" : undefined;
 }
 
 /** `--fail-over PCT`: the total rose by more than PCT percent (any rise from zero counts). */

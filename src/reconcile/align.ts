@@ -1,7 +1,8 @@
 import type { Bill, BillCharge } from "../bill/types.js";
-import type { Statement } from "../engine/types.js";
+import { OVERAGE } from "../bill/mapping.js";
 import { UserError, shown } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
+import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
 
 export type PlacedCharge = BillCharge & { cycle: number };
@@ -51,7 +52,7 @@ export class Aligner {
   }
 
   /** Align a statement's lines in the given cycles with the bill's charges. */
-  align(statement: Statement, charges: readonly PlacedCharge[], cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Map<string, AlignedLine> {
+  align(statement: CutStatement, charges: readonly PlacedCharge[], cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Map<string, AlignedLine> {
     const lines = new Map<string, AlignedLine>();
     const entry = (cycle: number, account: string, meter: string, dims: Readonly<Record<string, string>>): AlignedLine => {
       const id = this.id(cycle, account, meter, dims);
@@ -63,6 +64,7 @@ export class Aligner {
           account: this.bill.byAccount ? account : undefined,
           activity: this.words.get(meters.join("+")) ?? meters.join("+"),
           meters,
+          money: meter === OVERAGE,
           dimensions: this.project(dims),
           bill: undefined,
           computed: undefined,
@@ -105,6 +107,17 @@ export class Aligner {
       }
     }
     for (const [line, seen] of prices) if (seen.size > 1) line.computed = { ...line.computed!, unitPrice: undefined };
+
+    // Requests past the quota are billed in money, a line of their own beside the meters' (no events of its own: its requests are the meters').
+    for (const account of statement.accounts) {
+      if (accounts && !accounts.has(account.account)) continue;
+      for (const cycle of account.cycles) {
+        const overage = cycle.overage;
+        if (!cycles.has(cycle.index) || !overage || overage.requests.isZero()) continue;
+        const line = entry(cycle.index, account.account, OVERAGE, {});
+        line.computed = { quantity: overage.requests, amount: overage.amount, events: 0, unitPrice: overage.amount.div(overage.requests) };
+      }
+    }
 
     return lines;
   }

@@ -145,9 +145,8 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
       const cycle = Number(id.slice(0, id.indexOf("\u0000")));
       if (!ctx.cycles.has(cycle) || (m.quantity.isZero() && m.amount.isZero())) continue;
       const line = ctx.lines.get(id);
-      const quantity = (line?.computed?.quantity ?? ZERO).plus(m.quantity);
-      const amount = (line?.computed?.amount ?? ZERO).plus(m.amount);
-      const now = agrees(line ?? { bill: undefined }, quantity, amount, step);
+            const amount = (line?.computed?.amount ?? ZERO).plus(m.amount);
+      const now = agrees(line ?? { bill: undefined }, amount, step);
       if (line && isOpen(id) && now) score++;
       else if ((!line || isAgreeing(id)) && !now) broken = true;
     }

@@ -14,19 +14,33 @@ const n = (v: Decimal) => formatExact(v);
 /** Implied prices are quotients: shown to enough places to compare, not to sixty digits. */
 const price = (v: Decimal) => formatExact(v.toDecimalPlaces(8));
 
-/** Whether the bill and the computed side agree for the purpose of a boundary test: same quantity when billed, amounts within one rounding step. */
-export function agrees(line: Pick<AlignedLine, "bill">, quantity: Decimal, amount: Decimal, step: Decimal): boolean {
+/** Whether the bill and the computed side agree for the purpose of a boundary test: amounts decide, within one rounding step. */
+export function agrees(line: Pick<AlignedLine, "bill">, amount: Decimal, step: Decimal): boolean {
   const bill = line.bill;
   if (!bill) return amount.isZero();
-  if (bill.quantity !== undefined && !bill.quantity.eq(quantity)) return false;
   return bill.amount.minus(amount).abs().lte(step);
+}
+
+/**
+ * Why a line whose amounts agree still shows different quantities: a refund
+ * billed as a positive quantity, or a bill that counts in its own way. Amounts
+ * decide agreement, so this is a note for the reader, never a difference.
+ */
+export function agreementNote(line: AlignedLine): string | undefined {
+  const { bill, computed } = line;
+  if (!bill && computed && !computed.quantity.isZero()) return `free in usage (quantity ${n(computed.quantity)} for 0); the bill has no such line`;
+  if (bill && !computed && bill.quantity !== undefined && !bill.quantity.isZero()) return `the bill shows quantity ${n(bill.quantity)} for 0; the usage log has no such events`;
+  if (!bill || !computed || bill.quantity === undefined || line.meters.length > 1 || bill.quantity.eq(computed.quantity)) return undefined;
+  const shown = `the bill shows quantity ${n(bill.quantity)}, usage ${n(computed.quantity)}`;
+  if (bill.quantity.eq(computed.quantity.neg())) return `amounts agree; ${shown}: the same quantity with the other sign (a refund billed as a positive quantity)`;
+  return `amounts agree; ${shown}: the bill counts in its own way`;
 }
 
 /** Class a line's difference without touching the usage again; undefined when the line agrees. */
 export function classify(line: AlignedLine, card: RateCard): Verdict | undefined {
   const { bill, computed } = line;
   const step = card.precision.step;
-  const unit = card.unit;
+  const unit = line.money ? card.currency : card.unit;
   if (!bill) {
     if (!computed || computed.amount.isZero()) return undefined;
     return {
@@ -36,7 +50,7 @@ export function classify(line: AlignedLine, card: RateCard): Verdict | undefined
     };
   }
   if (!computed) {
-    if (bill.amount.isZero() && (bill.quantity === undefined || bill.quantity.isZero())) return undefined;
+    if (bill.amount.isZero()) return undefined;
     return {
       class: "missing_in_usage",
       explanation: `the bill charges ${n(bill.amount)} ${unit}${bill.quantity === undefined ? "" : ` for quantity ${n(bill.quantity)}`}; the usage log has no such events`,
@@ -46,7 +60,8 @@ export function classify(line: AlignedLine, card: RateCard): Verdict | undefined
   const delta = bill.amount.minus(computed.amount);
   const quantityKnown = bill.quantity !== undefined;
   const sameQuantity = !quantityKnown || bill.quantity!.eq(computed.quantity);
-  if (delta.isZero() && sameQuantity) return undefined;
+  // Amounts decide: a quantity shown otherwise behind the same amount is a note (agreementNote), not a difference.
+  if (delta.isZero()) return undefined;
 
   if (sameQuantity && delta.abs().lte(step)) {
     const rounded = roundToStep(computed.amount, step, card.precision.rounding);

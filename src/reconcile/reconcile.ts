@@ -9,8 +9,9 @@ import { Calendar } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
-import { classify, type Verdict } from "./classify.js";
-import type { AlignedLine, Difference, Reconciliation, Tolerance } from "./types.js";
+import { agreementNote, classify, type Verdict } from "./classify.js";
+import { offAnchorCalendar, recut, type CutStatement } from "./recut.js";
+import type { AlignedLine, Difference, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 
 export interface ReconcileInput {
@@ -29,8 +30,12 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const { card, settings } = input;
   // The bill is read first so that a bad row fails before a long replay.
   const bill = readBill(input.bill, card, settings.zone);
-  const statement = await replayFiles(card, settings, input.usage);
-  const calendar = calendarOf(statement, settings);
+  const replayed = await replayFiles(card, settings, input.usage);
+  const own = calendarOf(replayed, settings);
+  // A bill cut at other days than the account's cycles is compared at its own periods: the usage is re-cut there.
+  const bills = offAnchorCalendar(bill.charges, own);
+  const calendar = bills ?? own;
+  const statement: CutStatement = bills ? await recut(card, settings, input.usage, bills) : replayed;
 
   // A row with an empty account cell is the account file's own account, as in usage.
   const accountOf = (account: string | undefined) => (bill.byAccount ? account ?? settings.name : undefined);
@@ -59,32 +64,39 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
         verdicts.set(id, classify(line, card));
       }
     }
-    if ([...verdicts.values()].some((v) => v?.shiftable)) {
+    // A re-cut bill already has its boundary: no other is looked for.
+    if (!bills && [...verdicts.values()].some((v) => v?.shiftable)) {
       const found = await findBoundaryShift({ card, settings, input: input.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
       for (const [id, text] of found?.explained ?? []) boundaryNotes.set(id, text);
     }
   }
 
   const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
-  const differences: Difference[] = [];
+  const sheet: ReconciledLine[] = [];
   for (const [id, line] of lines) {
     const verdict = verdicts.get(id);
-    if (!verdict) continue;
-    const shifted = boundaryNotes.get(id);
+    const cycleStart = calendar.start(line.cycle);
     const delta = (line.bill?.amount ?? ZERO).minus(line.computed?.amount ?? ZERO);
+    if (!verdict) {
+      sheet.push({ line, cycleStart, status: "agrees", delta, difference: undefined, note: agreementNote(line), recut: bills !== undefined });
+      continue;
+    }
+    const shifted = boundaryNotes.get(id);
     const cls = shifted ? "boundary_shift" : verdict.class;
-    differences.push({
+    const difference: Difference = {
       line,
-      cycleStart: calendar.start(line.cycle),
+      cycleStart,
       delta,
       class: cls,
       explanation: shifted ?? verdict.explanation,
       withinTolerance: cls === "rounding" || within(delta, line, input.tolerance),
       prices: verdict.prices,
-    });
+    };
+    sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
   }
-  differences.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(a.line.meters[0]!) ?? 0) - (rank.get(b.line.meters[0]!) ?? 0)
+  sheet.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(a.line.meters[0]!) ?? 0) - (rank.get(b.line.meters[0]!) ?? 0)
     || compare(a.line.account ?? "", b.line.account ?? "") || compare(JSON.stringify(a.line.dimensions), JSON.stringify(b.line.dimensions)));
+  const differences = sheet.flatMap((l) => (l.difference ? [l.difference] : []));
 
   const ordered = [...cycles].sort((a, b) => a - b);
   return {
@@ -94,11 +106,18 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     timezone: settings.zone.name,
     bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
     cycles: ordered.map((index) => ({ index, start: calendar.start(index), end: calendar.start(index + 1) })),
+    recut: bills ? { accountStart: own.start(0), billStart: bills.start(0) } : undefined,
     tolerance: input.tolerance,
-    billTotal: sumOf(charges.map((c) => c.amount)),
-    computedTotal: sumOf([...lines.values()].map((l) => l.computed?.amount ?? ZERO)),
-    agreeing: [...verdicts.values()].filter((v) => v === undefined).length,
+    billTotal: sumOf(charges.filter((c) => !c.money).map((c) => c.amount)),
+    computedTotal: sumOf([...lines.values()].filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)),
+    money: [...lines.values()].some((l) => l.money) ? {
+      currency: card.currency,
+      billTotal: sumOf(charges.filter((c) => c.money).map((c) => c.amount)),
+      computedTotal: sumOf([...lines.values()].filter((l) => l.money).map((l) => l.computed?.amount ?? ZERO)),
+    } : undefined,
+    agreeing: sheet.length - differences.length,
     differences,
+    lines: sheet,
     outsideBill: outsideBill(statement, cycles, accounts),
     otherAccounts: statement.accounts.filter((a) => accounts && !accounts.has(a.account)).map((a) => ({
       account: a.account,
@@ -124,7 +143,7 @@ function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance): boolea
   return gap.lte(tolerance.absolute) || gap.lte(reference.mul(tolerance.percent).div(100));
 }
 
-function outsideBill(statement: Statement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Reconciliation["outsideBill"] {
+function outsideBill(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Reconciliation["outsideBill"] {
   const byCycle = new Map<number, { start: number; end: number; amount: Decimal }>();
   for (const account of statement.accounts) {
     if (accounts && !accounts.has(account.account)) continue;
@@ -137,7 +156,7 @@ function outsideBill(statement: Statement, cycles: ReadonlySet<number>, accounts
   return [...byCycle].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
-function granted(statement: Statement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Decimal {
+function granted(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Decimal {
   return sumOf(statement.accounts.filter((a) => !accounts || accounts.has(a.account)).flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED).map((g) => g.granted))));
 }
 

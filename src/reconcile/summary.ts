@@ -8,22 +8,39 @@ export function needsAttention(d: Difference): boolean {
 
 export type Status = "agrees" | "within_tolerance" | "attention";
 
+/** Differences in one direction: how many, what they add up to (credits, and money for overage lines), and which. */
+export interface Direction {
+  count: number;
+  amount: Decimal;
+  money: Decimal;
+  differences: Difference[];
+}
+
 export interface Summary {
   status: Status;
-  explained: { count: number; amount: Decimal };
-  unexplained: { count: number; amount: Decimal };
+  /** The bill above usage, whatever the reason: an explained overcharge is still an overcharge. */
+  overcharged: Direction;
+  /** The bill below usage. */
+  undercharged: Direction;
+  explained: { count: number; amount: Decimal; money: Decimal };
+  unexplained: { count: number; amount: Decimal; money: Decimal };
   overTolerance: number;
   attention: Difference[];
   /** A ledger's payments that the account file's grants do not match: the statement itself is then wrong. */
   paymentsDiffer: boolean;
 }
 
-/** Explained and unexplained deltas add up to bill total minus computed total: every credit of the gap is accounted for. */
+/** Explained and unexplained deltas add up, as overcharged and undercharged ones do, to bill total minus computed total (and likewise in money): every credit of the gap is accounted for. */
 export function summarize(r: Reconciliation): Summary {
-  const tally = (ds: Difference[]) => ({ count: ds.length, amount: ds.reduce((s, d) => s.plus(d.delta), ZERO) });
+  // Credits and money are never added together: overage lines sum apart.
+  const sum = (ds: Difference[], money: boolean) => ds.filter((d) => d.line.money === money).reduce((s, d) => s.plus(d.delta), ZERO);
+  const tally = (ds: Difference[]) => ({ count: ds.length, amount: sum(ds, false), money: sum(ds, true) });
   const attention = r.differences.filter(needsAttention);
   const paymentsDiffer = r.payments !== undefined && !r.payments.bill.eq(r.payments.granted);
+  const direction = (ds: Difference[]): Direction => ({ ...tally(ds), differences: ds });
   return {
+    overcharged: direction(r.differences.filter((d) => d.delta.gt(0))),
+    undercharged: direction(r.differences.filter((d) => d.delta.lt(0))),
     status: attention.length > 0 || paymentsDiffer ? "attention" : r.differences.length === 0 ? "agrees" : "within_tolerance",
     explained: tally(r.differences.filter((d) => d.class !== "unexplained")),
     unexplained: tally(r.differences.filter((d) => d.class === "unexplained")),
@@ -34,11 +51,11 @@ export function summarize(r: Reconciliation): Summary {
 }
 
 /** The meter a line stands for: its key, or the bill's word when the bill groups several meters. */
-export function meterName(d: Difference): string {
+export function meterName(d: Pick<Difference, "line">): string {
   return d.line.meters.length === 1 ? d.line.meters[0]! : d.line.activity;
 }
 
 /** A quantity summed over several meters (a ledger's Request: input and output tokens) means nothing: shown only for one meter. */
-export function computedQuantity(d: Difference): Decimal | undefined {
+export function computedQuantity(d: Pick<Difference, "line">): Decimal | undefined {
   return d.line.meters.length === 1 ? d.line.computed?.quantity : undefined;
 }

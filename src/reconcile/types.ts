@@ -37,6 +37,8 @@ export interface AlignedLine {
   /** The bill's word for it, or the meter key when the bill has no such line. */
   activity: string;
   meters: readonly string[];
+  /** Overage: requests past the quota, in the card's currency rather than credits. */
+  money: boolean;
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;
@@ -56,6 +58,25 @@ export interface Difference {
   prices: { bill: Decimal; card: Decimal } | undefined;
 }
 
+/** A line's standing on the sign-off sheet: amounts agree, they differ, or one side has no such line. */
+export const LINE_STATUSES = ["agrees", "differs", "only_on_bill", "only_in_usage"] as const;
+export type LineStatus = (typeof LINE_STATUSES)[number];
+
+/** Every aligned line, agreeing or not: what a reviewer signs. */
+export interface ReconciledLine {
+  line: AlignedLine;
+  cycleStart: Instant;
+  status: LineStatus;
+  /** Bill minus computed (within one rounding step when the line agrees). */
+  delta: Decimal;
+  /** Present unless the line agrees. */
+  difference: Difference | undefined;
+  /** Why an agreeing line still looks different (a refund billed as a positive quantity). */
+  note: string | undefined;
+  /** Compared at the bill's own periods, the usage re-cut there (class boundary_shift when the line agrees). */
+  recut: boolean;
+}
+
 export interface Tolerance {
   absolute: Decimal;
   percent: Decimal;
@@ -67,13 +88,21 @@ export interface Reconciliation {
   unit: string;
   timezone: string;
   bill: { file: string; layout: BillLayout; dimensions: readonly string[] };
+  /** The bill's cycles (its own calendar when it is re-cut). */
   cycles: { index: number; start: Instant; end: Instant }[];
+  /** A bill cut at other days than the account's cycles: where each calendar starts. */
+  recut: { accountStart: Instant; billStart: Instant } | undefined;
   tolerance: Tolerance;
+  /** Credits only: money lines (overage) have their own totals. */
   billTotal: Decimal;
   computedTotal: Decimal;
-  /** Aligned lines that agree exactly. */
+  /** Overage lines in the card's currency, when the bill or the usage has any. */
+  money: { currency: string; billTotal: Decimal; computedTotal: Decimal } | undefined;
+  /** Aligned lines whose amounts agree. */
   agreeing: number;
   differences: Difference[];
+  /** Every aligned line in the bill's cycles, in the order of the differences. */
+  lines: ReconciledLine[];
   /** Accounts in the usage that a bill naming accounts does not name: not compared, but shown with their charges in the bill's cycles. */
   otherAccounts: { account: string; amount: Decimal }[];
   /** Computed cycles the bill does not cover: not compared, but shown. */

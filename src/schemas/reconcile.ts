@@ -1,15 +1,13 @@
 import type { JsonSchema } from "../yaml/codec.js";
 import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
-import { DIFFERENCE_CLASSES } from "../reconcile/types.js";
-
-
+import { DIFFERENCE_CLASSES, LINE_STATUSES } from "../reconcile/types.js";
 
 /** Properties present on some differences only: the account (bills naming accounts) and both unit prices (rate drift). */
 function withOptional(base: JsonSchema, optional: Record<string, JsonSchema>): JsonSchema {
   return { ...base, properties: { ...(base.properties as Record<string, JsonSchema>), ...optional } };
 }
 
-const difference = withOptional(object({
+const sides = {
   cycle: instant("the start of the cycle the line belongs to"),
   meter: nullable(str("the meter key, or null when the bill's activity covers several meters")),
   meters: array(str(), "every meter the line covers"),
@@ -20,17 +18,40 @@ const difference = withOptional(object({
   computed_quantity: nullable(decimalString()),
   computed_amount: nullable(decimalString()),
   computed_events: count("events behind the computed line"),
+  unit: { enum: ["credits", "money"], description: "what the amounts count: credits, or money in the card's currency (overage: requests past the quota)" },
   delta: decimalString("bill amount minus computed amount"),
-  class: { enum: [...DIFFERENCE_CLASSES] },
-  explanation: str(),
-  within_tolerance: { type: "boolean" },
+  status: { enum: [...LINE_STATUSES], description: "agrees (amounts decide), differs, or only on one side" },
   bill_rows: count("bill rows behind the line"),
   bill_line: nullable({ type: "integer", minimum: 1, description: "the bill's line of the first of them" }),
-}), {
+};
+
+const optional = {
   account: str("the account, when the bill names accounts"),
   bill_unit_price: decimalString("rate drift: the price the bill implies"),
   card_unit_price: decimalString("rate drift: the card's price"),
-});
+};
+
+const differenceFields = {
+  direction: { enum: ["overcharged", "undercharged"], description: "overcharged: the bill above usage, whatever explains it" },
+  class: { enum: [...DIFFERENCE_CLASSES], description: "the reason found for the difference; a reason is not an acceptance" },
+  explanation: str(),
+  within_tolerance: { type: "boolean" },
+  attention: { type: "boolean", description: "unexplained or over the tolerance: fails the run" },
+};
+
+const difference = withOptional(object({ ...sides, ...differenceFields }), optional);
+
+const line = withOptional(object({
+  ...sides,
+  direction: nullable(differenceFields.direction),
+  class: nullable({ ...differenceFields.class, description: "the difference's reason; for an agreeing line, boundary_shift when the bill was re-cut, else null" }),
+  explanation: nullable(str("why the amounts differ; null when they agree")),
+  within_tolerance: differenceFields.within_tolerance,
+  attention: differenceFields.attention,
+  note: nullable(str("why an agreeing line still looks different, such as a refund billed as a positive quantity")),
+}), optional);
+
+const direction = (what: string) => object({ differences: count(), amount: decimalString("credits"), money: decimalString("money, from overage lines") }, what);
 
 export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate reconcile --format json", {
   card: cardIdentity,
@@ -39,15 +60,25 @@ export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate recon
   bill: object({ file: str(), layout: str(), dimensions: array(str()) }),
   cycles: array(object({ start: instant(), end: instant() }), "the cycles the bill covers"),
   tolerance: object({ absolute: decimalString(), percent: decimalString() }),
+  boundary: nullable(object({
+    class: { const: "boundary_shift" },
+    account_cycle_start: instant("where the account's cycles start"),
+    bill_cycle_start: instant("where the bill's cycles start"),
+    explanation: str(),
+  }, "a bill whose cycles start on another day than the account's: usage re-cut at the bill's periods")),
   status: { enum: ["agrees", "within_tolerance", "attention"] },
   bill_total: decimalString(),
   computed_total: decimalString(),
-  delta: decimalString(),
-  explained: object({ differences: count(), amount: decimalString() }),
+  delta: decimalString("bill total minus computed total, in credits"),
+  money: nullable(object({ currency: str(), bill_total: decimalString(), computed_total: decimalString(), delta: decimalString() }, "overage lines, in money, when the bill or the usage has any")),
+  overcharged: direction("differences where the bill is above usage, explained or not, and their sum"),
+  undercharged: direction("differences where the bill is below usage, and their sum"),
+  explained: object({ differences: count(), amount: decimalString() }, "differences with a reason (a class other than unexplained): a reason, not an acceptance"),
   unexplained: object({ differences: count(), amount: decimalString() }),
   over_tolerance: count("differences over the tolerance"),
-  agreeing_lines: count("lines where bill and statement agree (not listed as differences)"),
+  agreeing_lines: count("lines whose amounts agree (not listed as differences)"),
   differences: array(difference),
+  lines: array(line, "every aligned line with its status: the sign-off sheet"),
   outside_bill: array(object({ start: instant(), end: instant(), computed_amount: decimalString() }), "computed cycles the bill does not cover"),
   other_accounts: array(object({ account: str(), computed_amount: decimalString() }), "accounts in the usage the bill does not name"),
   ignored: array(object({ activity: str(), rows: count(), amount: decimalString() }), "bill rows a mapping sets aside"),

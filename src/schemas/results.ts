@@ -45,6 +45,13 @@ export const cardtestSchema: JsonSchema = contract("cardtest", "burnrate test --
   })),
 });
 
+const change = object({
+  cycle: instant("the cycle's start"), cycle_end: instant(), account: str(), meter: str(), ...amounts,
+  old_refused: count("events of this meter refused under the base card because the credits ran out"),
+  new_refused: count("events of this meter refused under the new card because the credits ran out"),
+  cause: nullable({ enum: ["credits_ran_out_earlier", "credits_ran_out_later"], description: "refusals moved behind this change" }),
+});
+
 export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format json", {
   base: card,
   card,
@@ -58,7 +65,13 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   accounts: array(object({ account: str(), ...amounts })),
   meters: array(object({ meter: str(), ...amounts })),
   cycles: array(object({ account: str(), start: instant(), end: instant(), ...amounts, old_rejected: count(), new_rejected: count() })),
-  changes: array(object({ cycle: instant("the cycle's start"), cycle_end: instant(), account: str(), meter: str(), ...amounts }), "every cycle, account and meter either card charged"),
+  gates: array(object({
+    flag: { enum: ["--fail-over-meter", "--fail-over-amount", "--fail-under-meter", "--fail-under-amount"] },
+    limit: decimalString("a percentage for the -meter gates, credits for the -amount ones"),
+    exceeded: { type: "boolean" },
+    changes: array(change, "the cycle, account and meter changes past the limit, largest first"),
+  }), "the per-meter gates asked for on the command line"),
+  changes: array(change, "every cycle, account and meter either card charged"),
   card_changes: array(object({
     change: { enum: ["added", "removed", "changed"] },
     what: { enum: ["meter", "plan", "pool", "category", "grant kind", "setting"] },

@@ -84,3 +84,10 @@ export function binary(args: readonly string[], options: Omit<RunOptions, "termi
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
+
+/** `binary`, parsing JSON stdout, failing loudly with stderr when the command did not succeed. */
+export function binaryJson<T = any>(args: readonly string[]): T {
+  const run = binary([...args, "--format", "json"]);
+  if (run.code !== 0) throw new Error(`burnrate ${args.join(" ")} exited ${run.code}:\n${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}

@@ -1,5 +1,5 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
-import { delta, deltaPercent, totalsBy, type Totals } from "../../costdiff/compare.js";
+import { delta, deltaPercent, refusalsMoved, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
 import { formatExact } from "../../money.js";
 import type { RateCard } from "../../ratecard/types.js";
@@ -14,6 +14,15 @@ function amounts(t: Totals): { old: string; new: string; delta: string; delta_pe
 
 export function cardChangeJson(c: CardChange): object {
   return { change: c.change, what: c.what, path: c.path, old: c.old ?? null, new: c.new ?? null, file: c.location.file, line: c.location.line, column: c.location.column };
+}
+
+/** One cycle, account and meter, and whether refusals moved behind its change (the credits ran out earlier or later). */
+function changeJson(r: CostRow): object {
+  const moved = refusalsMoved(r);
+  return {
+    cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter, ...amounts(r),
+    old_refused: r.oldRefused, new_refused: r.newRefused, cause: moved === undefined ? null : `credits_ran_out_${moved}`,
+  };
 }
 
 /** `burnrate.diff/v1` (SPEC 4): totals, then every account, meter, cycle and (cycle, account, meter) with old and new amounts. */
@@ -31,6 +40,7 @@ export function diffJson(d: CostDiff): object {
     total_delta: total.delta,
     total_delta_percent: total.delta_percent,
     fail_over: d.failOver === undefined ? null : { percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded },
+    gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0, changes: g.tripped.map(changeJson) })),
     accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
     cycles: cmp.cycles.map((c) => ({
@@ -41,7 +51,7 @@ export function diffJson(d: CostDiff): object {
       old_rejected: c.oldRejected,
       new_rejected: c.newRejected,
     })),
-    changes: cmp.rows.map((r) => ({ cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter, ...amounts(r) })),
+    changes: cmp.rows.map(changeJson),
     card_changes: d.cardChanges.map(cardChangeJson),
   };
 }

@@ -1,5 +1,5 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
-import { delta, deltaPercent, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
+import { delta, deltaPercent, refusalsMoved, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
 import { formatLocation } from "../../errors.js";
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
@@ -41,6 +41,15 @@ class Figures {
   }
 }
 
+/** How many meters the headline names. */
+const HEADLINE_METERS = 3;
+
+/** Why a line changed when refusals moved: the credits ran out earlier or later, so fewer or more events were charged. */
+export function refusalNote(r: CostRow): string | undefined {
+  const moved = refusalsMoved(r);
+  return moved && `credits ran out ${moved}: ${r.oldRefused} → ${r.newRefused} events refused`;
+}
+
 const cardName = (d: CostDiff, which: "base" | "card") => `${d[which].provider} ${d[which].version}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
@@ -51,15 +60,30 @@ export function diffSummary(d: CostDiff): string {
   const cycles = new Set(d.comparison.cycles.map((c) => c.start)).size;
   const scope = `for ${plural(accounts, "account")} over ${plural(cycles, "cycle")}`;
   const change = delta(t);
-  if (change.isZero()) return `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.`;
-  return `${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.`;
+  // A meter can move a lot while the total barely does: the largest meter changes belong in the headline.
+  const meters = [...totalsBy(d.comparison.rows, (r) => r.meter)].filter(([, m]) => !delta(m).isZero())
+    .sort(([, a], [, b]) => delta(b).abs().comparedTo(delta(a).abs())).slice(0, HEADLINE_METERS);
+  const largest = meters.length === 0 ? "" : ` Largest by meter: ${meters.map(([meter, m]) => `${meter} ${f.change(m)}`).join(", ")}.`;
+  if (change.isZero()) return `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.${largest}`;
+  return `${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.${largest}`;
 }
 
 function gate(d: CostDiff): string | undefined {
-  if (!d.failOver) return undefined;
-  const limit = `${formatExact(d.failOver.percent)}%`;
-  return d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit}.` : `Within the --fail-over limit of ${limit}.`;
+  const texts: string[] = [];
+  if (d.failOver) {
+    const limit = `${formatExact(d.failOver.percent)}%`;
+    texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit}.` : `Within the --fail-over limit of ${limit}.`);
+  }
+  for (const g of d.gates) {
+    const limit = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${d.card.unit}` : `${formatExact(g.limit)}%`;
+    texts.push(g.tripped.length > 0
+      ? `${g.tripped.length} meter change(s) past the ${g.flag} limit of ${limit}, largest ${g.tripped[0]!.meter}.`
+      : `No meter change past the ${g.flag} limit of ${limit}.`);
+  }
+  return texts.length === 0 ? undefined : texts.join(" ");
 }
+
+const overLimit = (d: CostDiff) => d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0);
 
 type TableBlock = Extract<Block, { kind: "table" }>;
 
@@ -67,11 +91,13 @@ const changedRows = (d: CostDiff) => d.comparison.rows.filter((r) => !delta(r).i
 
 function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefined): TableBlock {
   const f = new Figures(d);
+  // The cause column shows only when some line has one, on that line, not in a folded block.
+  const why = rows.some((r) => refusalNote(r) !== undefined);
   return {
     kind: "table", title,
-    head: ["Account", "Cycle", "Meter", "Old", "New", "Change"],
-    align: ["left", "left", "left", "right", "right", "right"],
-    rows: rows.map((r) => [r.account, f.cycle(r.start), r.meter, f.amount(r.old), f.amount(r.new), f.change(r)]),
+    head: ["Account", "Cycle", "Meter", "Old", "New", "Change", ...(why ? ["Why"] : [])],
+    align: ["left", "left", "left", "right", "right", "right", ...(why ? ["left" as const] : [])],
+    rows: rows.map((r) => [r.account, f.cycle(r.start), r.meter, f.amount(r.old), f.amount(r.new), f.change(r), ...(why ? [refusalNote(r) ?? ""] : [])]),
   };
 }
 
@@ -159,7 +185,7 @@ export function diffMarkdown(d: CostDiff): string {
     COMMENT_MARKER,
     `### burnrate: ${markdownText(cardName(d, "base"))} → ${markdownText(cardName(d, "card"))}`,
     "",
-    `${d.failOver?.exceeded ? "**Over the limit.** " : ""}${markdownText(diffSummary(d))}${gateText ? ` ${gateText}` : ""}`,
+    `${overLimit(d) ? "**Over the limit.** " : ""}${markdownText(diffSummary(d))}${gateText ? ` ${gateText}` : ""}`,
     "",
   ];
   if (changed.length > 0) {

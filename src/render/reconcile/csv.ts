@@ -1,23 +1,32 @@
 import { formatExact, type Decimal } from "../../money.js";
-import { computedQuantity, meterName } from "../../reconcile/summary.js";
+import { computedQuantity, meterName, needsAttention } from "../../reconcile/summary.js";
 import type { Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
 import { csvText, NumberCell, type Cell } from "../shared/csv.js";
+import { direction } from "./json.js";
 
-/** One row per difference, one column per dimension the bill carries, for a spreadsheet. */
+/**
+ * The sign-off sheet: one row per aligned line, agreeing or not, with its
+ * status, and one column per dimension the bill carries, for a spreadsheet.
+ */
 export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}): string {
   const dims = [...r.bill.dimensions];
-  const byAccount = r.differences.some((d) => d.line.account !== undefined);
+  const byAccount = r.lines.some((l) => l.line.account !== undefined);
   const amount = (v: Decimal | undefined): Cell => new NumberCell(v === undefined ? "" : formatExact(v));
-  const header = ["cycle", ...(byAccount ? ["account"] : []), "meter", ...dims, "bill_quantity", "bill_amount", "computed_quantity", "computed_amount", "computed_events", "delta", "class", "within_tolerance", "explanation"];
-  const rows: Cell[][] = r.differences.map((d) => [
-    formatInstant(d.cycleStart),
-    ...(byAccount ? [d.line.account ?? ""] : []),
-    meterName(d),
-    ...dims.map((k) => d.line.dimensions[k] ?? ""),
-    amount(d.line.bill?.quantity), amount(d.line.bill?.amount),
-    amount(computedQuantity(d)), amount(d.line.computed?.amount), d.line.computed?.events ?? 0,
-    amount(d.delta), d.class, d.withinTolerance ? "yes" : "no", d.explanation,
-  ]);
+  const header = ["cycle", ...(byAccount ? ["account"] : []), "meter", ...dims, "status", "direction", "class",
+    "bill_quantity", "bill_amount", "computed_quantity", "computed_amount", "computed_events", "delta", "within_tolerance", "attention", "explanation"];
+  const rows: Cell[][] = r.lines.map((l) => {
+    const d = l.difference;
+    return [
+      formatInstant(l.cycleStart),
+      ...(byAccount ? [l.line.account ?? ""] : []),
+      meterName(l),
+      ...dims.map((k) => l.line.dimensions[k] ?? ""),
+      l.status, d ? direction(d) : "", d?.class ?? (l.recut ? "boundary_shift" : ""),
+      amount(l.line.bill?.quantity), amount(l.line.bill?.amount),
+      amount(computedQuantity(l)), amount(l.line.computed?.amount), l.line.computed?.events ?? 0,
+      amount(l.delta), d ? (d.withinTolerance ? "yes" : "no") : "", d && needsAttention(d) ? "yes" : "no", d?.explanation ?? l.note ?? "",
+    ];
+  });
   return csvText(header, rows, options);
 }

@@ -1,11 +1,11 @@
 import { ZERO, type Decimal } from "../../money.js";
-import { computedQuantity, meterName } from "../../reconcile/summary.js";
-import { DIFFERENCE_CLASSES, type DifferenceClass, type Reconciliation } from "../../reconcile/types.js";
+import { computedQuantity, meterName, summarize } from "../../reconcile/summary.js";
+import { DIFFERENCE_CLASSES, type Difference, type DifferenceClass, type Reconciliation } from "../../reconcile/types.js";
 import { barsSvg } from "../charts/svg.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import { blockHtml, escapeHtml, htmlPage } from "../shared/html-page.js";
 import { exactGrouped } from "../shared/numbers.js";
-import { reconcileBlocks } from "./report.js";
+import { DIRECTION_TITLES, reconcileBlocks } from "./report.js";
 import { dimensionText } from "../shared/summary.js";
 
 /** One colour per class, the same in the figure, the badges and the rows' edges. */
@@ -22,15 +22,19 @@ export const CLASS_COLOUR: Record<DifferenceClass, string> = {
 
 /**
  * A reconciliation as one self-contained HTML page: the summary, the size of
- * the differences by class, then every difference in a row edged in its
- * class's colour, with its explanation beside it.
+ * the differences by class, then the overcharged and the undercharged lines,
+ * each in a row edged in its class's colour, with its explanation beside it.
  */
 export function reconcileHtml(r: Reconciliation, ctx: RenderContext): string {
   const body: string[] = [];
+  const s = summarize(r);
+  const directions = new Map<string, Difference[]>([[DIRECTION_TITLES.overcharged, s.overcharged.differences], [DIRECTION_TITLES.undercharged, s.undercharged.differences]]);
   let explanations = false;
   for (const block of reconcileBlocks(r, ctx)) {
-    if (block.kind === "table" && block.title === "Differences") {
-      body.push(byClassFigure(r), differencesTable(r, ctx));
+    const lines = block.kind === "table" ? directions.get(block.title ?? "") : undefined;
+    if (block.kind === "table" && lines) {
+      if (!explanations) body.push(byClassFigure(r));
+      body.push(differencesTable(r, lines, block.title!, ctx));
       explanations = true;
       continue;
     }
@@ -53,20 +57,20 @@ function byClassFigure(r: Reconciliation): string {
   return `<figure class="classes"><h4>Differences by class (size, bill against usage)</h4>${barsSvg("Differences by class", ranking, format, (i) => CLASS_COLOUR[present[i]!])}</figure>`;
 }
 
-function differencesTable(r: Reconciliation, ctx: RenderContext): string {
+function differencesTable(r: Reconciliation, lines: readonly Difference[], title: string, ctx: RenderContext): string {
   const quantity = (v: Decimal | undefined) => (v === undefined ? "" : exactGrouped(v));
   const signed = (v: Decimal) => (v.gt(0) ? `+${exactGrouped(v)}` : exactGrouped(v));
   const num = (text: string) => `<td class="num">${escapeHtml(text)}</td>`;
   const cell = (text: string) => `<td>${escapeHtml(text)}</td>`;
-  const rows = r.differences.map((d, i) => {
+  const rows = lines.map((d) => {
     const attention = d.class === "unexplained" ? "unexplained" : d.withinTolerance ? "within tolerance" : "over tolerance";
     return `<tr class="class-row ${d.class}" style="--swatch: ${CLASS_COLOUR[d.class]}">`
-      + num(String(i + 1)) + cell(localDate(ctx, d.cycleStart)) + cell(meterName(d) + (d.line.account === undefined ? "" : ` (${d.line.account})`)) + cell(dimensionText(d.line.dimensions))
+      + num(String(r.differences.indexOf(d) + 1)) + cell(localDate(ctx, d.cycleStart)) + cell(meterName(d) + (d.line.account === undefined ? "" : ` (${d.line.account})`)) + cell(dimensionText(d.line.dimensions))
       + num(quantity(d.line.bill?.quantity)) + num(d.line.bill ? exactGrouped(d.line.bill.amount) : "") + num(quantity(computedQuantity(d))) + num(d.line.computed ? exactGrouped(d.line.computed.amount) : "") + num(signed(d.delta))
       + `<td><span class="badge">${escapeHtml(d.class)}</span></td>` + cell(attention) + cell(d.explanation)
       + `</tr>`;
   });
-  const head = ["#", "Cycle", "Meter", "Dimensions", "Bill qty", "Bill", "Usage qty", "Usage", "Delta", "Class", "Attention", "Explanation"];
+  const head = ["#", "Cycle", "Meter", "Dimensions", "Bill qty", "Bill", "Usage qty", "Usage", "Delta", "Reason", "Attention", "Explanation"];
   const right = new Set(["#", "Bill qty", "Bill", "Usage qty", "Usage", "Delta"]);
-  return `<table class="differences"><caption>Differences</caption><thead><tr>${head.map((h) => `<th${right.has(h) ? ` class="num"` : ""}>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
+  return `<table class="differences"><caption>${escapeHtml(title)}</caption><thead><tr>${head.map((h) => `<th${right.has(h) ? ` class="num"` : ""}>${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>\n${rows.join("\n")}\n</tbody></table>`;
 }

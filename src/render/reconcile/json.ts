@@ -1,13 +1,78 @@
 import { formatExact, type Decimal } from "../../money.js";
-import { computedQuantity, meterName, summarize } from "../../reconcile/summary.js";
-import type { Reconciliation } from "../../reconcile/types.js";
+import { computedQuantity, meterName, needsAttention, summarize, type Direction } from "../../reconcile/summary.js";
+import type { AlignedLine, Difference, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
 
 const exact = (v: Decimal | undefined) => (v === undefined ? null : formatExact(v));
 
+/** Which way a difference goes: the bill above usage is an overcharge, whatever explains it. */
+export const direction = (d: Difference) => (d.delta.gt(0) ? "overcharged" : "undercharged");
+
+/** What every line carries, agreeing or not: where it is and both sides' figures. */
+function sides(line: AlignedLine, cycleStart: number) {
+  const d = { line };
+  return {
+    cycle: formatInstant(cycleStart),
+    ...(line.account === undefined ? {} : { account: line.account }),
+    meter: meterName(d),
+    meters: line.meters,
+    activity: line.activity,
+    dimensions: line.dimensions,
+    bill_quantity: exact(line.bill?.quantity),
+    bill_amount: exact(line.bill?.amount),
+    computed_quantity: exact(computedQuantity(d)),
+    computed_amount: exact(line.computed?.amount),
+    computed_events: line.computed?.events ?? 0,
+    unit: line.money ? "money" : "credits",
+  };
+}
+
+function differenceJson(d: Difference, status: ReconciledLine["status"]) {
+  return {
+    ...sides(d.line, d.cycleStart),
+    delta: formatExact(d.delta),
+    status,
+    direction: direction(d),
+    class: d.class,
+    explanation: d.explanation,
+    within_tolerance: d.withinTolerance,
+    attention: needsAttention(d),
+    ...(d.prices ? { bill_unit_price: formatExact(d.prices.bill), card_unit_price: formatExact(d.prices.card) } : {}),
+    bill_rows: d.line.bill?.rows ?? 0,
+    bill_line: d.line.bill?.origin.line ?? null,
+  };
+}
+
+/** A line of the sign-off sheet: an agreeing line has no class, direction or explanation, perhaps a note. */
+function lineJson(l: ReconciledLine) {
+  if (l.difference) return { ...differenceJson(l.difference, l.status), note: null };
+  return {
+    ...sides(l.line, l.cycleStart),
+    delta: formatExact(l.delta),
+    status: l.status,
+    direction: null,
+    // Agreeing once the usage is re-cut at the bill's periods: the boundary is the reason it needed re-cutting.
+    class: l.recut ? "boundary_shift" : null,
+    explanation: null,
+    within_tolerance: true,
+    attention: false,
+    bill_rows: l.line.bill?.rows ?? 0,
+    bill_line: l.line.bill?.origin.line ?? null,
+    note: l.note ?? null,
+  };
+}
+
+/** Why a bill is compared at its own periods. */
+export function recutText(recut: NonNullable<Reconciliation["recut"]>): string {
+  return `the bill's cycles start at ${formatInstant(recut.billStart)}, the account's at ${formatInstant(recut.accountStart)}: usage re-cut at the bill's periods (charged as the account's cycles have it, summed by the bill's)`;
+}
+
+const directionJson = (d: Direction) => ({ differences: d.count, amount: formatExact(d.amount), money: formatExact(d.money) });
+
 /** The JSON contract of SPEC 4, `burnrate.reconcile/v1`: every amount and quantity a decimal string, absent ones null. */
 export function reconcileJson(r: Reconciliation): object {
   const s = summarize(r);
+  const statusOf = new Map(r.lines.map((l) => [l.difference, l.status]));
   return {
     schema: "burnrate.reconcile/v1",
     card: { provider: r.provider, version: r.version },
@@ -16,34 +81,20 @@ export function reconcileJson(r: Reconciliation): object {
     bill: { file: r.bill.file, layout: r.bill.layout, dimensions: r.bill.dimensions },
     cycles: r.cycles.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end) })),
     tolerance: { absolute: formatExact(r.tolerance.absolute), percent: formatExact(r.tolerance.percent) },
+    boundary: r.recut ? { class: "boundary_shift", account_cycle_start: formatInstant(r.recut.accountStart), bill_cycle_start: formatInstant(r.recut.billStart), explanation: recutText(r.recut) } : null,
     status: s.status,
     bill_total: formatExact(r.billTotal),
     computed_total: formatExact(r.computedTotal),
     delta: formatExact(r.billTotal.minus(r.computedTotal)),
+    money: r.money ? { currency: r.money.currency, bill_total: formatExact(r.money.billTotal), computed_total: formatExact(r.money.computedTotal), delta: formatExact(r.money.billTotal.minus(r.money.computedTotal)) } : null,
+    overcharged: directionJson(s.overcharged),
+    undercharged: directionJson(s.undercharged),
     explained: { differences: s.explained.count, amount: formatExact(s.explained.amount) },
     unexplained: { differences: s.unexplained.count, amount: formatExact(s.unexplained.amount) },
     over_tolerance: s.overTolerance,
     agreeing_lines: r.agreeing,
-    differences: r.differences.map((d) => ({
-      cycle: formatInstant(d.cycleStart),
-      ...(d.line.account === undefined ? {} : { account: d.line.account }),
-      meter: meterName(d),
-      meters: d.line.meters,
-      activity: d.line.activity,
-      dimensions: d.line.dimensions,
-      bill_quantity: exact(d.line.bill?.quantity),
-      bill_amount: exact(d.line.bill?.amount),
-      computed_quantity: exact(computedQuantity(d)),
-      computed_amount: exact(d.line.computed?.amount),
-      computed_events: d.line.computed?.events ?? 0,
-      delta: formatExact(d.delta),
-      class: d.class,
-      explanation: d.explanation,
-      within_tolerance: d.withinTolerance,
-      ...(d.prices ? { bill_unit_price: formatExact(d.prices.bill), card_unit_price: formatExact(d.prices.card) } : {}),
-      bill_rows: d.line.bill?.rows ?? 0,
-      bill_line: d.line.bill?.origin.line ?? null,
-    })),
+    differences: r.differences.map((d) => differenceJson(d, statusOf.get(d)!)),
+    lines: r.lines.map(lineJson),
     outside_bill: r.outsideBill.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end), computed_amount: formatExact(c.amount) })),
     other_accounts: r.otherAccounts.map((a) => ({ account: a.account, computed_amount: formatExact(a.amount) })),
     ignored: r.ignored.map((i) => ({ activity: i.activity, rows: i.rows, amount: formatExact(i.amount) })),

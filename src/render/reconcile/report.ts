@@ -1,6 +1,6 @@
 import type { Decimal } from "../../money.js";
-import { computedQuantity, meterName, summarize, type Status } from "../../reconcile/summary.js";
-import type { Reconciliation } from "../../reconcile/types.js";
+import { computedQuantity, meterName, summarize, type Direction, type Status } from "../../reconcile/summary.js";
+import type { Difference, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { exactGrouped } from "../shared/numbers.js";
@@ -8,22 +8,45 @@ import { dimensionText } from "../shared/summary.js";
 
 const STATUS: Record<Status, string> = {
   agrees: "the bill agrees with the usage",
-  within_tolerance: "every difference is explained and within tolerance",
+  within_tolerance: "every difference has a reason and is within tolerance",
   attention: "needs attention",
 };
 
+const LINE_STATUS: Record<LineStatus, string> = {
+  agrees: "agrees",
+  differs: "differs",
+  only_on_bill: "only on bill",
+  only_in_usage: "only in usage",
+};
+
+/** The titles of the two direction tables, which the HTML page replaces with its own. */
+export const DIRECTION_TITLES = { overcharged: "Overcharged: the bill above usage", undercharged: "Undercharged: the bill below usage" } as const;
+
+export interface ReconcileView {
+  /** Every line with its status, not only the differences. */
+  allLines: boolean;
+}
+
 /**
- * A reconciliation for people: the summary first (totals, what is explained
- * and what is not), then one row per difference and what explains it.
- * Amounts are exact: a rounding difference must not vanish in display.
+ * A reconciliation for people: the summary first (totals, then which way the
+ * bill is off: overcharged and undercharged, each with its lines), then what
+ * explains each difference. A reason is shown as a reason: an explained
+ * overcharge is still listed as an overcharge. Amounts are exact: a rounding
+ * difference must not vanish in display.
  */
-export function reconcileBlocks(r: Reconciliation, ctx: RenderContext): Block[] {
+export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: ReconcileView = { allLines: false }): Block[] {
   const s = summarize(r);
   const unit = r.unit;
   const amount = (v: Decimal) => `${exactGrouped(v)} ${unit}`;
   const signed = (v: Decimal) => (v.gt(0) ? `+${exactGrouped(v)}` : exactGrouped(v));
   const cycles = r.cycles.map((c) => `${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}`).join(", ");
   const tolerance = [r.tolerance.absolute.gt(0) ? `${exactGrouped(r.tolerance.absolute)} ${unit}` : "", r.tolerance.percent.gt(0) ? `${exactGrouped(r.tolerance.percent)}%` : ""].filter(Boolean).join(" or ");
+  const currency = r.money?.currency ?? "";
+  const direction = (d: Direction, what: string) => (d.count === 0 ? "none"
+    : `${d.count} line(s), ${signed(d.amount)} ${unit}${d.money.isZero() ? "" : ` and ${signed(d.money)} ${currency}`}: ${what}`);
+  const reasons = new Map<string, number>();
+  for (const d of r.differences) if (d.class !== "unexplained") reasons.set(d.class, (reasons.get(d.class) ?? 0) + 1);
+  const noted = r.lines.filter((l) => l.note !== undefined).length;
 
   const blocks: Block[] = [
     { kind: "heading", level: 1, text: `Reconciliation · ${r.provider} ${r.version} · ${r.bill.file} · ${r.timezone}` },
@@ -31,41 +54,68 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext): Block[] 
       kind: "facts",
       rows: [
         ["Cycles", cycles],
+        ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}, the account's on ${localDate(ctx, r.recut.accountStart)}; usage re-cut at the bill's periods`] as const] : []),
         ["Bill total", amount(r.billTotal)],
         ["Computed total", amount(r.computedTotal)],
-        ["Difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
-        ["Explained", `${s.explained.count} difference(s), ${signed(s.explained.amount)} ${unit}`],
-        ["Unexplained", `${s.unexplained.count} difference(s), ${signed(s.unexplained.amount)} ${unit}`],
+        ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
+        ...(r.money ? [[`Overage (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
+        ["Overcharged", direction(s.overcharged, "the bill above usage")],
+        ["Undercharged", direction(s.undercharged, "the bill below usage")],
+        ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
+        ["No reason found", s.unexplained.count === 0 ? "none" : `${s.unexplained.count} difference(s), ${signed(s.unexplained.amount)} ${unit}`],
         ["Tolerance", tolerance === "" ? "none (exact)" : tolerance],
-        ["Lines that agree", String(r.agreeing)],
+        ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
         ["Status", `${STATUS[s.status]}${s.attention.length > 0 ? ` (${s.attention.length} difference(s))` : ""}`],
       ],
     },
   ];
 
-  if (r.differences.length > 0) {
-    const quantity = (v: Decimal | undefined) => (v === undefined ? "" : exactGrouped(v));
+  const number = new Map(r.differences.map((d, i) => [d, i + 1]));
+  const quantity = (v: Decimal | undefined) => (v === undefined ? "" : exactGrouped(v));
+  const figures = (l: Pick<ReconciledLine, "line" | "cycleStart">) => [
+    localDate(ctx, l.cycleStart),
+    meterName(l) + (l.line.money ? ` (${currency})` : "") + (l.line.account === undefined ? "" : ` (${l.line.account})`),
+    dimensionText(l.line.dimensions),
+    quantity(l.line.bill?.quantity),
+    l.line.bill ? exactGrouped(l.line.bill.amount) : "",
+    quantity(computedQuantity(l)),
+    l.line.computed ? exactGrouped(l.line.computed.amount) : "",
+  ];
+  const head = ["#", "Cycle", "Meter", "Dimensions", "Bill qty", "Bill", "Usage qty", "Usage", "Delta"];
+  const align = ["right", "left", "left", "left", "right", "right", "right", "right", "right"] as const;
+  // Unexplained is its own class; a reason over the tolerance says so beside it.
+  const reason = (d: Difference) => (d.class !== "unexplained" && !d.withinTolerance ? `${d.class}, over tolerance` : d.class);
+  const directionTable = (title: string, d: Direction) => {
+    if (d.count === 0) return;
     blocks.push({
       kind: "table",
-      title: "Differences",
-      head: ["#", "Cycle", "Meter", "Dimensions", "Bill qty", "Bill", "Usage qty", "Usage", "Delta", "Class", "Attention"],
-      align: ["right", "left", "left", "left", "right", "right", "right", "right", "right", "left", "left"],
-      rows: r.differences.map((d, i) => [
-        String(i + 1),
-        localDate(ctx, d.cycleStart),
-        meterName(d) + (d.line.account === undefined ? "" : ` (${d.line.account})`),
-        dimensionText(d.line.dimensions),
-        quantity(d.line.bill?.quantity),
-        d.line.bill ? exactGrouped(d.line.bill.amount) : "",
-        quantity(computedQuantity(d)),
-        d.line.computed ? exactGrouped(d.line.computed.amount) : "",
-        signed(d.delta),
-        d.class,
-        d.class === "unexplained" ? "unexplained" : d.withinTolerance ? "" : "over tolerance",
+      title,
+      head: [...head, "Reason"],
+      align: [...align, "left"],
+      rows: d.differences.map((x) => [String(number.get(x)), ...figures(x), signed(x.delta), reason(x)]),
+    });
+  };
+  directionTable(DIRECTION_TITLES.overcharged, s.overcharged);
+  directionTable(DIRECTION_TITLES.undercharged, s.undercharged);
+  if (r.differences.length > 0) blocks.push({ kind: "facts", rows: r.differences.map((d, i) => [`#${i + 1}`, d.explanation] as const) });
+
+  if (view.allLines) {
+    blocks.push({
+      kind: "table",
+      title: "Every line",
+      // The number of a difference goes in its status: a column of its own would not leave 100 columns room.
+      head: [...head.slice(1), "Status"],
+      align: [...align.slice(1), "left"],
+      rows: r.lines.map((l) => [
+        ...figures(l),
+        signed(l.delta),
+        l.difference ? `${LINE_STATUS[l.status]}: ${l.difference.class} #${number.get(l.difference)}` : LINE_STATUS[l.status] + (l.recut ? " (re-cut)" : "") + (l.note ? " (note)" : ""),
       ]),
     });
-    blocks.push({ kind: "facts", rows: r.differences.map((d, i) => [`#${i + 1}`, d.explanation] as const) });
   }
+  const notes = r.lines.filter((l) => l.note !== undefined);
+  if (notes.length > 0) blocks.push({ kind: "facts", rows: notes.map((l) => [`${localDate(ctx, l.cycleStart)} ${meterName(l)} ${dimensionText(l.line.dimensions)}`.trim(), l.note!] as const) });
+
   if (r.payments) {
     blocks.push({ kind: "note", text: `Payments on the bill: ${r.payments.rows} row(s), ${amount(r.payments.bill)}; credits granted by the account file in these cycles: ${amount(r.payments.granted)}.` });
   }

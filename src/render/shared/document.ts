@@ -31,7 +31,16 @@ export function factLines(value: FactValue): readonly string[] {
   return typeof value === "string" ? [value] : value;
 }
 
-export function toTerminal(blocks: readonly Block[], color: ChalkInstance): string {
+/** Tables fit this many columns, or the terminal's width when it is wider. */
+export const TABLE_WIDTH = 100;
+
+/** The width tables may take: the terminal's columns when it is wider, else TABLE_WIDTH. */
+export function terminalWidth(terminal: { columns: number } | undefined): number {
+  return terminal === undefined ? TABLE_WIDTH : Math.max(TABLE_WIDTH, terminal.columns);
+}
+
+/** `lineWidth`, when given, is what every table and fact is wrapped to fit (at spaces, never inside a word). */
+export function toTerminal(blocks: readonly Block[], color: ChalkInstance, lineWidth?: number): string {
   const out: string[] = [];
   for (const b of blocks) {
     switch (b.kind) {
@@ -40,20 +49,35 @@ export function toTerminal(blocks: readonly Block[], color: ChalkInstance): stri
         break;
       case "facts": {
         const width = Math.max(...b.rows.map(([k]) => visible(k).length));
-        for (const [k, v] of b.rows) out.push(`  ${color.dim(visible(k).padEnd(width))}  ${factLines(v).map(visible).join(`\n  ${" ".repeat(width)}  `)}`);
+        const room = lineWidth === undefined ? undefined : lineWidth - width - 4;
+        for (const [k, v] of b.rows) out.push(`  ${color.dim(visible(k).padEnd(width))}  ${factLines(v).map(visible).flatMap((l) => wrapWords(l, room)).join(`\n  ${" ".repeat(width)}  `)}`);
         break;
       }
       case "table": {
         if (b.title) out.push(`  ${color.bold(visible(b.title))}`);
-        out.push(drawTable(b, color));
+        out.push(drawTable(b, color, TABLE_ROWS, lineWidth));
         break;
       }
       case "note":
-        out.push(`  ${color.yellow(visible(b.text))}`);
+        out.push(...wrapWords(visible(b.text), lineWidth === undefined ? undefined : lineWidth - 2).map((l) => `  ${color.yellow(l)}`));
         break;
     }
   }
   return `${out.join("\n")}\n`;
+}
+
+/** A line broken at spaces into lines of at most `room` characters (a longer word stands alone). */
+function wrapWords(line: string, room: number | undefined): string[] {
+  if (room === undefined || line.length <= room) return [line];
+  const out: string[] = [];
+  let current = "";
+  for (const word of line.split(" ")) {
+    if (current !== "" && current.length + 1 + word.length > room) {
+      out.push(current);
+      current = word;
+    } else current = current === "" ? word : `${current} ${word}`;
+  }
+  return [...out, current];
 }
 
 type TableBlock = Extract<Block, { kind: "table" }>;
@@ -67,7 +91,7 @@ const TABLE_ROWS = 100;
  * whole table would have: the tables are borderless, so together they print
  * exactly as one would.
  */
-export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable = TABLE_ROWS): string {
+export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable = TABLE_ROWS, width?: number): string {
   // Escaped before colour and layout: widths are measured on what the terminal shows.
   const b = { ...block, head: block.head.map(visible), rows: block.rows.map((row) => row.map(visible)) };
   const rows = b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
@@ -77,7 +101,7 @@ export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable 
       ...(withHead ? { head } : {}),
       colAligns: b.align.map((a) => a),
       ...(colWidths ? { colWidths: [...colWidths] } : {}),
-      ...(b.maxWidths ? { wordWrap: true, wrapOnWordBoundary: true } : {}),
+      ...(b.maxWidths || width !== undefined ? { wordWrap: true, wrapOnWordBoundary: true } : {}),
       style: { head: [], border: [], "padding-left": 1, "padding-right": 1, compact: true },
       chars: { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "", left: " ", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "" },
     });
@@ -87,7 +111,7 @@ export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable 
   const parts: string[][][] = [];
   for (let i = 0; i < rows.length; i += rowsPerTable) parts.push(rows.slice(i, i + rowsPerTable));
   if (parts.length === 0) parts.push([]);
-  let widths = b.maxWidths ? fitWidths(b) : undefined;
+  let widths = width !== undefined ? narrowed(b, width) : b.maxWidths ? fitWidths(b) : undefined;
   if (!widths && parts.length > 1) {
     // The widths cli-table3 gives each part on its own; the whole table's are their maximum.
     const natural = parts.map((part, i) => draw(part, i === 0, undefined).widths);
@@ -104,6 +128,33 @@ function fitWidths(b: TableBlock): number[] {
     const cap = b.maxWidths?.[i];
     return cap ? Math.min(natural, cap + 2) : natural;
   });
+}
+
+/**
+ * Column widths (padding included) that fit `width` with the row's leading
+ * space, giving up a character at a time from the column with the most room:
+ * first by wrapping headings only (down to the widest cell), then cells too
+ * (down to the longest word), so a table wider than the terminal wraps its text
+ * instead of its lines.
+ */
+function narrowed(b: TableBlock, width: number): number[] {
+  const words = (c: string) => Math.max(...c.split(/\s+/).map((w) => w.length));
+  const widths = fitWidths(b);
+  const cells = b.head.map((h, i) => Math.max(words(h), ...b.rows.map((r) => (r[i] ?? "").length)) + 2);
+  const floors = b.head.map((h, i) => Math.max(words(h), ...b.rows.map((r) => words(r[i] ?? ""))) + 2);
+  let total = 1 + widths.reduce((a, w) => a + w, 0);
+  for (const floor of [cells, floors]) {
+    while (total > width) {
+      let roomiest = -1;
+      widths.forEach((w, i) => {
+        if (w > floor[i]! && (roomiest < 0 || w - floor[i]! > widths[roomiest]! - floor[roomiest]!)) roomiest = i;
+      });
+      if (roomiest < 0) break;
+      widths[roomiest]!--;
+      total--;
+    }
+  }
+  return widths;
 }
 
 export function toMarkdown(blocks: readonly Block[]): string {

@@ -1,0 +1,108 @@
+import { DateTime } from "luxon";
+import type { AccountSettings } from "../account/account.js";
+import { cycleOfPeriod } from "../bill/period.js";
+import type { BillCharge, BillPeriod } from "../bill/types.js";
+import type { LedgerEntry, StatementLine } from "../engine/types.js";
+import { UserError } from "../errors.js";
+import { ZERO, type Decimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import { Calendar, type Instant } from "../time.js";
+import { replayFiles, type UsageInput } from "../replay/replay-files.js";
+
+/** What reconciling needs of a statement line: a replay's own, or one summed from its ledger at other boundaries. */
+export type CutLine = Pick<StatementLine, "meter" | "component" | "dimensions" | "quantity" | "unitPrice" | "amount" | "events">;
+
+export interface CutCycle {
+  index: number;
+  start: Instant;
+  end: Instant;
+  total: Decimal;
+  lines: readonly CutLine[];
+  grants: readonly { kind: string; granted: Decimal }[];
+  /** Requests past the plan's quota and their money; a re-cut bill's periods have none of their own. */
+  overage?: { requests: Decimal; amount: Decimal };
+}
+
+/** A statement as reconciling reads it: per account, per cycle of some calendar, its lines. */
+export interface CutStatement {
+  accounts: readonly { account: string; cycles: readonly CutCycle[] }[];
+}
+
+/** The first instant of a bill's period, in the account's zone. */
+function startOf(period: BillPeriod, calendar: Calendar): Instant | undefined {
+  if (period.kind === "start-instant") return period.at;
+  if (period.kind === "start-date") return DateTime.fromISO(period.date, { zone: calendar.zone.name }).startOf("day").toMillis();
+  return undefined;
+}
+
+/**
+ * The bill's own calendar, when its periods are not the account's cycles but
+ * are monthly cycles of their own (a provider billing from another day than
+ * the one the credits reset on); undefined when the account's cycles fit. A
+ * period that fits neither is the account calendar's error, which names the
+ * nearby cycle starts.
+ */
+export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Calendar): Calendar | undefined {
+  let refusal: UserError | undefined;
+  for (const c of charges) {
+    try {
+      cycleOfPeriod(c.period, calendar, c.periodCell);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      refusal ??= e;
+    }
+  }
+  if (!refusal) return undefined;
+  const starts = charges.map((c) => startOf(c.period, calendar)).filter((s): s is Instant => s !== undefined);
+  if (starts.length < charges.length) throw refusal;
+  const bills = new Calendar(Math.min(...starts), calendar.zone);
+  try {
+    for (const c of charges) cycleOfPeriod(c.period, bills, c.periodCell);
+  } catch (e) {
+    if (e instanceof UserError) throw refusal;
+    throw e;
+  }
+  return bills;
+}
+
+/**
+ * Replay the usage at the account's own cycles (allowances, recurring items and
+ * gauges as the account has them), and cut what it charged at the bill's
+ * periods instead: every charge and refund of the ledger, summed by the bill
+ * period it falls in. Memory grows with lines, not with rows. Charges before the
+ * bill's first period are kept as cycle -1, to be shown as outside the bill.
+ */
+export async function recut(card: RateCard, settings: AccountSettings, usage: UsageInput, bills: Calendar): Promise<CutStatement> {
+  const accounts = new Map<string, Map<number, Map<string, CutLine>>>();
+  const push = (e: LedgerEntry) => {
+    if ((e.type !== "charge" && e.type !== "refund") || e.meter === undefined) return;
+    let cycles = accounts.get(e.account);
+    if (!cycles) accounts.set(e.account, (cycles = new Map()));
+    const index = Math.max(-1, bills.indexOf(e.at));
+    let lines = cycles.get(index);
+    if (!lines) cycles.set(index, (lines = new Map()));
+    const key = JSON.stringify([e.meter, e.dimensions]);
+    const amount = e.amount.neg();
+    const quantity = e.quantity ?? ZERO;
+    const unitPrice = quantity.isZero() ? ZERO : amount.div(quantity).abs();
+    const seen = lines.get(key);
+    lines.set(key, seen === undefined
+      ? { meter: e.meter, component: undefined, dimensions: e.dimensions, quantity, unitPrice, amount, events: 1 }
+      : { ...seen, quantity: seen.quantity.plus(quantity), amount: seen.amount.plus(amount), events: seen.events + 1, unitPrice: seen.unitPrice.eq(unitPrice) ? unitPrice : seen.unitPrice });
+  };
+  const statement = await replayFiles(card, settings, usage, { push, restart: () => accounts.clear() });
+  const first = statement.accounts[0]?.cycles[0]?.start ?? bills.start(0);
+  return {
+    accounts: statement.accounts.map((a) => ({
+      account: a.account,
+      cycles: [...(accounts.get(a.account) ?? new Map<number, Map<string, CutLine>>())].sort((x, y) => x[0] - y[0]).map(([index, lines]) => ({
+        index,
+        start: index < 0 ? Math.min(first, bills.start(0)) : bills.start(index),
+        end: bills.start(index + 1),
+        total: [...lines.values()].reduce((s, l) => s.plus(l.amount), ZERO),
+        lines: [...lines.values()],
+        grants: [],
+      })),
+    })),
+  };
+}
