@@ -101,7 +101,7 @@ describe("burnrate diff: per-meter gates", () => {
 
   it("rejects a limit that is not a plain decimal of 0 or more", () => {
     expect(burnrate(diffArgs("--fail-over-amount", "-1"))).toEqual({ code: 2, stdout: "",
-      stderr: 'burnrate: error: --fail-over-amount:1:1: bad --fail-over-amount (expected an amount in credits of 0 or more, such as 50 or 2.5, found "-1")\n' });
+      stderr: 'burnrate: error: --fail-over-amount: bad --fail-over-amount (expected an amount in credits of 0 or more, such as 50 or 2.5, found "-1")\n' });
     expect(burnrate(diffArgs("--fail-under-meter", "ten")).code).toBe(2);
   });
 });
