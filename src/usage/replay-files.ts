@@ -22,6 +22,8 @@ export interface UsageInput {
   /** A mapping file for every usage file; without it, `FILE.mapping.yaml` beside each file is used when present. */
   mappingFile: string | undefined;
   mapFlags: readonly string[];
+  /** Other cards the same usage is replayed through (diff): a column any of them reads is read. */
+  alsoReadBy?: readonly RateCard[];
 }
 
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
@@ -50,7 +52,7 @@ export interface LedgerOutput {
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
   const stdin = input.files.includes("-") ? await copyStdin() : undefined;
   try {
-    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file };
+    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy };
     const readers: (() => UsageBatches)[] = [];
     if (reader === "scanner") readers.push(() => scanUsage(input.files, options));
     if (reader !== "csv-parse") readers.push(() => readUsage(input.files, { ...options, plain: true }));
