@@ -83,7 +83,9 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
         if (failure !== undefined) throw failure;
       }
     } else {
-      const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
+      // Every line ending ends a row, also mixed within a file (an LF header on CRLF rows, a lone CR):
+      // csv-parse otherwise keeps the first one it meets, and leaves the others' CR inside the last cell.
+      const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, record_delimiter: ["\r\n", "\n", "\r"] });
       // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
       pipeline(openInput(file, options.stdinCopy), utf8Guard(file), parser, () => {});
       let events: UsageEvent[] = [];

@@ -10,6 +10,7 @@ import { readText } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
 import type { Instant } from "../time.js";
 import type { RateCard } from "../ratecard/types.js";
+import { checkDistinctFiles } from "./distinct-files.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "./mapping.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import type { UsageBatches } from "./merge.js";
@@ -50,6 +51,7 @@ export interface LedgerOutput {
  */
 
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
+  checkDistinctFiles(input.files);
   const stdin = input.files.includes("-") ? await copyStdin() : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy };
