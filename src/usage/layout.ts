@@ -54,7 +54,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   if (missing) {
     // A near miss of the missing column (`Timestamp`) is the likelier mistake: that column's error says how to read it.
     const near = header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && !mapping.rename.has(name) && nearMissOf(name) === missing);
-    if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: false, column: near + 1, present: index }, file, read);
+    if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index }, file, read);
     const source = mapping.columns[missing] ?? missing;
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === missing ? " (or a mapping for it)" : ""}`, header.map((h) => shown(h)).join(", "));
   }
@@ -62,25 +62,25 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   header.forEach((source, i) => {
     if (used.has(i) || mapping.ignore.has(source)) return;
     const name = mapping.rename.get(source) ?? source;
-    if (!read.names.has(name)) throw unreadColumn({ source, renamed: mapping.rename.has(source), column: i + 1, present: index }, file, read);
+    if (!read.names.has(name)) throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index }, file, read);
     dimensions.push({ name, index: i });
   });
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
 }
 
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
-function unreadColumn(column: { source: string; renamed: boolean; column: number; present: Record<Canonical, number> }, file: string, read: ReadColumns): UserError {
+function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number> }, file: string, read: ReadColumns): UserError {
   const where = { file, line: 1, column: column.column };
   const found = shown(column.source);
-  const near = column.renamed ? undefined : nearMissOf(column.source);
+  const near = column.renamed !== undefined ? undefined : nearMissOf(column.source);
   if (near !== undefined) {
     const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping)`;
     return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
   }
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
-  const what = column.renamed ? `column ${found}, renamed to a name` : `column ${found}`;
-  return new UserError(`${what} is read by no meter of ${read.card}`, where, `a column the card reads (${list}), or the column under ignore_columns: in the usage mapping`, found);
+  const problem = column.renamed ? `column ${found} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads` : `column ${found} is read by no meter of ${read.card}`;
+  return new UserError(problem, where, `a column the card reads (${list}), or the column under ignore_columns: in the usage mapping`, found);
 }
 
 /** The dimensions a row of this meter event must carry, worked out once per meter event. */
