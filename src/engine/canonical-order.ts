@@ -66,8 +66,17 @@ function compareSorted(a: Readonly<Record<string, string>>, b: Readonly<Record<s
 
 function sortedKeys(o: Readonly<Record<string, string>>): readonly string[] {
   let keys = sorted.get(o);
-  if (keys === undefined) sorted.set(o, (keys = Object.keys(o).sort()));
+  if (keys === undefined) sorted.set(o, (keys = sortKeys(Object.keys(o))));
   return keys;
+}
+
+/** The last keys sorted, as they came and sorted: the rows of one file mostly share their columns, sorted once. */
+let lastKeys: { given: readonly string[]; sorted: readonly string[] } = { given: [], sorted: [] };
+
+function sortKeys(given: string[]): readonly string[] {
+  const last = lastKeys.given;
+  if (given.length !== last.length || given.some((key, i) => key !== last[i])) lastKeys = { given, sorted: [...given].sort() };
+  return lastKeys.sorted;
 }
 
 /** How many keys the last nextKey walked. */
