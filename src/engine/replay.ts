@@ -949,6 +949,7 @@ export class Replay {
     while (this.nextPurchase < this.purchases.length && this.purchases[this.nextPurchase]!.at <= at) {
       const p = this.purchases[this.nextPurchase++]!;
       this.nextPurchaseAt = this.purchases[this.nextPurchase]?.at ?? Infinity;
+      if (p.at >= this.farFrom) throw new UserError(`grant more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(this.setup.calendar.start(0))}`, p.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(p.at));
       const index = this.setup.calendar.indexOf(p.at);
       if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
       this.lastCycle = Math.max(this.lastCycle, index);
