@@ -92,7 +92,7 @@ interface AccountRun {
  */
 export const FAR_CYCLES = 120;
 /** cycleOf's answer for an instant FAR_CYCLES or more past the anchor. */
-const FAR_AWAY = Number.MAX_SAFE_INTEGER;
+const FAR_AWAY = Infinity;
 
 /**
  * The one pricing engine: statement, simulate, reconcile and diff all replay
