@@ -35,6 +35,8 @@ export const ALLOWED = new Set([
   "slot", "slotEvents", "STRIDE",
   // a batch of rows' first instant and first line, which its columns are offsets from
   "base", "firstLine", "line",
+  // keys an object has, counted by the canonical order to choose how to walk them
+  "counted",
 ]);
 
 /**

@@ -23,6 +23,20 @@ function daysInMonth(year: number, month: number): number {
   return leap ? 29 : DAYS[month - 1]!;
 }
 
+/**
+ * Midnight UTC of a proleptic Gregorian date, in epoch milliseconds, for every
+ * year as written: Date.UTC reads the years 0 to 99 as 1900 to 1999, so a log
+ * dated 0026 would be priced in 1926 (days from the civil date, H. Hinnant).
+ */
+export function utcMillis(date: { year: number; month: number; day: number }): number {
+  const y = date.month <= 2 ? date.year - 1 : date.year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (date.month + (date.month > 2 ? -3 : 9)) + 2) / 5) + date.day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return (era * 146_097 + dayOfEra - 719_468) * 86_400_000;
+}
+
 /** The midnight of the last date seen, so rows of one day skip the calendar arithmetic. */
 let lastDay = { text: "", at: 0 };
 
@@ -58,7 +72,7 @@ function parseGeneral(text: string, zone: Zone): ParsedInstant {
   if (second === 60) return { ok: false, problem: "leap seconds are not supported", expected: "seconds from 00 to 59" };
   if (hour > 23 || minute > 59 || second > 59) return { ok: false, problem: "no such time of day", expected: "hh:mm:ss within 00:00:00-23:59:59" };
   const ms = Number(frac.padEnd(3, "0").slice(0, 3));
-  const wall = Date.UTC(year, month - 1, day, hour, minute, second, ms);
+  const wall = utcMillis({ year, month, day }) + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   if (offset === undefined) return zone.fromLocal(wall);
   if (offset === "Z" || offset === "z") return { ok: true, at: wall };
   const sign = offset[0] === "-" ? -1 : 1;

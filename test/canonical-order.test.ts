@@ -47,6 +47,14 @@ describe("canonical order of events at one instant", () => {
     sortsAsWholeKeys(shaped);
   });
 
+  it("sorts events with many dimensions (their keys sorted once, not walked once a key) as the whole keys do", () => {
+    const names = fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `d${i}`), "b\\", "\u00e9", "__proto__");
+    const wide = fc
+      .tuple(event, fc.dictionary(names, text, { minKeys: 0, maxKeys: 30 }))
+      .map(([e, dimensions]): UsageEvent => ({ ...e, dimensions }));
+    sortsAsWholeKeys(wide);
+  });
+
   it("orders by the escaped text, not the raw text", () => {
     const at = (meter: string): UsageEvent => ({ at: 0, account: "a", meter, quantity: new Decimal(1), dimensions: {}, eventId: undefined, origin: { file: "u.csv", line: 2, column: 1 } });
     // Raw, "ab" < "ab!"; as JSON, "\"ab\"" > "\"ab!\"" because `"` (0x22) follows `!` (0x21).

@@ -33,19 +33,63 @@ type Dimensions = Readonly<Record<string, string>>;
  * sorts after `,`, so the longer list comes first.
  */
 function compareDimensions(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): number {
+  if (sorted.has(a) || sorted.has(b)) return compareSorted(a, b);
   // Keys taken in sorted order one at a time, without sorting a copy: a handful
   // of dimensions, compared for many pairs of rows at one instant.
-  for (let ka = nextKey(a, undefined), kb = nextKey(b, undefined); ; ka = nextKey(a, ka), kb = nextKey(b, kb)) {
+  let ka = nextKey(a, undefined);
+  const wideA = counted > FEW_KEYS;
+  let kb = nextKey(b, undefined);
+  if (wideA || counted > FEW_KEYS) return compareSorted(a, b);
+  for (; ; ka = nextKey(a, ka), kb = nextKey(b, kb)) {
     if (ka === undefined || kb === undefined) return ka === kb ? 0 : ka === undefined ? 1 : -1;
     const order = compareJson(ka, kb) || compareJson(a[ka]!, b[kb]!);
     if (order !== 0) return order;
   }
 }
 
+/**
+ * Finding each next key walks all keys: quadratic in their number, so past a
+ * handful (a usage log of 10,000 columns) an object's keys are sorted once,
+ * and kept for the other comparisons it takes part in.
+ */
+const FEW_KEYS = 16;
+const sorted = new WeakMap<object, readonly string[]>();
+
+function compareSorted(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): number {
+  const keysA = sortedKeys(a), keysB = sortedKeys(b);
+  for (let i = 0; i < keysA.length && i < keysB.length; i++) {
+    const order = compareJson(keysA[i]!, keysB[i]!) || compareJson(a[keysA[i]!]!, b[keysB[i]!]!);
+    if (order !== 0) return order;
+  }
+  return keysA.length === keysB.length ? 0 : keysA.length > keysB.length ? -1 : 1;
+}
+
+function sortedKeys(o: Readonly<Record<string, string>>): readonly string[] {
+  let keys = sorted.get(o);
+  if (keys === undefined) sorted.set(o, (keys = sortKeys(Object.keys(o))));
+  return keys;
+}
+
+/** The last keys sorted, as they came and sorted: the rows of one file mostly share their columns, sorted once. */
+let lastKeys: { given: readonly string[]; sorted: readonly string[] } = { given: [], sorted: [] };
+
+function sortKeys(given: string[]): readonly string[] {
+  const last = lastKeys.given;
+  if (given.length !== last.length || given.some((key, i) => key !== last[i])) lastKeys = { given, sorted: [...given].sort() };
+  return lastKeys.sorted;
+}
+
+/** How many keys the last nextKey walked. */
+let counted = 0;
+
 /** The least key of `o` after `after` (all keys when undefined), in the order Array.prototype.sort gives strings. */
 function nextKey(o: Readonly<Record<string, string>>, after: string | undefined): string | undefined {
   let least: string | undefined;
-  for (const key in o) if ((after === undefined || key > after) && (least === undefined || key < least)) least = key;
+  counted = 0;
+  for (const key in o) {
+    counted++;
+    if ((after === undefined || key > after) && (least === undefined || key < least)) least = key;
+  }
   return least;
 }
 

@@ -87,6 +87,15 @@ interface AccountRun {
 }
 
 /**
+ * Cycles past the anchor that usage may reach without --through: ten years of
+ * monthly cycles. Further is a typo of the year (9999 for 2026 made 95,678
+ * cycles and a 101 MB report), not usage; --through asks for any range.
+ */
+export const FAR_CYCLES = 120;
+/** cycleOf's answer for an instant FAR_CYCLES or more past the anchor. */
+const FAR_AWAY = Infinity;
+
+/**
  * The one pricing engine: statement, simulate, reconcile and diff all replay
  * usage through it. It is pure: events in, a statement out, no IO.
  *
@@ -108,6 +117,8 @@ export class Replay {
   private readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
   private readonly order: { meters: string[]; kinds: string[] };
   private readonly throughCycle: number;
+  /** Where usage stops being believable without --through: FAR_CYCLES cycles past the anchor. */
+  private readonly farFrom: Instant;
   private readonly book = new PriceBook();
   /** Grant kinds whose consumption moves the allowance's percentage. */
   private readonly counting: ReadonlySet<string>;
@@ -145,6 +156,7 @@ export class Replay {
     this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
     this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
+    this.farFrom = setup.through === undefined ? setup.calendar.start(FAR_CYCLES) : Infinity;
     this.scale = new Scale(creditDigits(card, setup));
     this.units = new Units(this.scale, priceDecimals(card));
     for (const account of setup.accounts.keys()) this.run(account);
@@ -440,6 +452,10 @@ export class Replay {
     if (index < 0) {
       throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))}`, formatInstant(event.at));
     }
+    if (index === FAR_AWAY) {
+      const anchor = this.setup.calendar.start(0);
+      throw new UserError(`usage more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(anchor)}`, event.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(event.at));
+    }
     if (index > this.throughCycle) {
       throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${formatInstant(this.setup.calendar.start(this.throughCycle + 1))} (--through)`, formatInstant(event.at));
     }
@@ -514,6 +530,7 @@ export class Replay {
   private cycleOf(at: Instant): number {
     const found = this.found;
     if (at >= found.start && at < found.end) return found.index;
+    if (at >= this.farFrom) return FAR_AWAY;
     const calendar = this.setup.calendar;
     const index = calendar.indexOf(at);
     if (index >= 0) this.found = { index, start: calendar.start(index), end: calendar.start(index + 1) };
@@ -930,6 +947,7 @@ export class Replay {
     while (this.nextPurchase < this.purchases.length && this.purchases[this.nextPurchase]!.at <= at) {
       const p = this.purchases[this.nextPurchase++]!;
       this.nextPurchaseAt = this.purchases[this.nextPurchase]?.at ?? Infinity;
+      if (p.at >= this.farFrom) throw new UserError(`grant more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(this.setup.calendar.start(0))}`, p.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(p.at));
       const index = this.setup.calendar.indexOf(p.at);
       if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
       this.lastCycle = Math.max(this.lastCycle, index);

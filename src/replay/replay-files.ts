@@ -10,6 +10,7 @@ import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
+import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "../usage/mapping.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { UsageBatches } from "../usage/merge.js";
@@ -25,6 +26,8 @@ export interface UsageInput {
   mapFlags: readonly string[];
   /** What the file `-` reads; only a command that reads its usage once gets one. */
   stdin?: Readable;
+  /** Other cards the same usage is replayed through (diff): a column any of them reads is read. */
+  alsoReadBy?: readonly RateCard[];
 }
 
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
@@ -45,9 +48,10 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  */
 
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
+  checkDistinctFiles(input.files);
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
-    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file };
+    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy };
     const readers: (() => UsageBatches)[] = [];
     if (reader === "scanner") readers.push(() => scanUsage(input.files, options));
     if (reader !== "csv-parse") readers.push(() => readUsage(input.files, { ...options, plain: true }));

@@ -2,6 +2,7 @@ import { UserError, shown } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
+import { nearMissOf } from "./near-miss.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
 // needs, quantities. Kept apart from the readers so that the row scanner's worker
@@ -19,7 +20,21 @@ export interface Layout {
   columns: ReadonlyMap<string, number>;
 }
 
-export function readHeader(header: string[], file: string, mapping: ColumnMapping): Layout {
+/** The columns a card reads besides the canonical ones (card-columns.ts), and the card's name for messages. */
+export interface ReadColumns {
+  names: ReadonlySet<string>;
+  card: string;
+}
+
+/**
+ * A usage header's layout. Every column is canonical (or mapped to a canonical
+ * column), a column the card reads (by its name, or renamed by the mapping),
+ * or ignored by the mapping's `ignore_columns:`; any other is refused at its
+ * cell, never kept as a dimension nothing reads. A near miss of a canonical
+ * name (`Quantity`, ` quantity`, `event-id`, `quantty`) is refused with the
+ * `--map` that reads it as the canonical column.
+ */
+export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): Layout {
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
     if (name.trim() === "") throw new UserError("empty column name in header", { file, line: 1, column: i + 1 }, "a column name", "nothing");
@@ -37,11 +52,35 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   }
   const missing = index.timestamp < 0 ? "timestamp" : index.meter < 0 && mapping.meter === undefined ? "meter" : undefined;
   if (missing) {
+    // A near miss of the missing column (`Timestamp`) is the likelier mistake: that column's error says how to read it.
+    const near = header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && !mapping.rename.has(name) && nearMissOf(name) === missing);
+    if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index }, file, read);
     const source = mapping.columns[missing] ?? missing;
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === missing ? " (or a mapping for it)" : ""}`, header.map((h) => shown(h)).join(", "));
   }
-  const dimensions = header.map((name, i) => ({ name: mapping.rename.get(name) ?? name, index: i })).filter((d) => !used.has(d.index));
+  const dimensions: { name: string; index: number }[] = [];
+  header.forEach((source, i) => {
+    if (used.has(i) || mapping.ignore.has(source)) return;
+    const name = mapping.rename.get(source) ?? source;
+    if (!read.names.has(name)) throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index }, file, read);
+    dimensions.push({ name, index: i });
+  });
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
+}
+
+/** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
+function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number> }, file: string, read: ReadColumns): UserError {
+  const where = { file, line: 1, column: column.column };
+  const found = shown(column.source);
+  const near = column.renamed !== undefined ? undefined : nearMissOf(column.source);
+  if (near !== undefined) {
+    const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping)`;
+    return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
+  }
+  const names = [...read.names].sort();
+  const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
+  const problem = column.renamed ? `column ${found} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads` : `column ${found} is read by no meter of ${read.card}`;
+  return new UserError(problem, where, `a column the card reads (${list}), or the column under ignore_columns: in the usage mapping`, found);
 }
 
 /** The dimensions a row of this meter event must carry, worked out once per meter event. */

@@ -1,5 +1,5 @@
 import { atFlag, UserError, shown } from "../errors.js";
-import { decodeYaml, dictionary, record, text } from "../yaml/codec.js";
+import { decodeYaml, dictionary, list, record, text } from "../yaml/codec.js";
 import { CANONICAL, type Canonical } from "./layout.js";
 
 
@@ -14,20 +14,23 @@ export interface ColumnMapping {
   rename: ReadonlyMap<string, string>;
   meter: string | undefined;
   meterValues: ReadonlyMap<string, string>;
+  /** Source columns that are neither canonical nor read by the card, left out on purpose (the bill mapping's word too). */
+  ignore: ReadonlySet<string>;
 }
 
-export const NO_MAPPING: ColumnMapping = { columns: {}, rename: new Map(), meter: undefined, meterValues: new Map() };
+export const NO_MAPPING: ColumnMapping = { columns: {}, rename: new Map(), meter: undefined, meterValues: new Map(), ignore: new Set() };
 
 export const mappingCodec = record({}, {
   columns: record({}, Object.fromEntries(CANONICAL.map((c) => [c, text({ description: `the source column holding ${c}` })])) as Record<Canonical, ReturnType<typeof text>>),
   rename: dictionary(text(), { keyPattern: /^.+$/, description: "source column -> dimension or component name" }),
   meter: text({ description: "the meter of every row, for a log of one activity" }),
   meter_values: dictionary(text(), { keyPattern: /^.+$/, description: "the provider's activity name -> meter key" }),
+  ignore_columns: list(text(), { description: "source columns that are not read: neither canonical nor a column the card reads" }),
 }, "how a usage or bill layout maps onto burnrate's canonical columns");
 
 export function parseMapping(source: string, file: string): ColumnMapping {
   const doc = decodeYaml(source, file, mappingCodec).value;
-  return { columns: { ...(doc.columns ?? {}) } as ColumnMapping["columns"], rename: doc.rename ?? new Map(), meter: doc.meter, meterValues: doc.meter_values ?? new Map() };
+  return { columns: { ...(doc.columns ?? {}) } as ColumnMapping["columns"], rename: doc.rename ?? new Map(), meter: doc.meter, meterValues: doc.meter_values ?? new Map(), ignore: new Set(doc.ignore_columns ?? []) };
 }
 
 /** `--map timestamp=created_at` flags, applied over a mapping file. */

@@ -13,6 +13,7 @@ import { plainRecords } from "./plain-csv.js";
 import type { ColumnMapping } from "./mapping.js";
 import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { utf8Guard } from "./utf8.js";
+import { readColumnsFor } from "./card-columns.js";
 
 export interface UsageOptions {
   /** Try the plain-CSV reader first; it throws `NeedsFullParser` when the file needs csv-parse. */
@@ -24,6 +25,8 @@ export interface UsageOptions {
   mappingFor(file: string): ColumnMapping;
   /** A copy of standard input on disk, read wherever the file `-` is named: it may be read twice. */
   stdinCopy?: string;
+  /** Other cards the same usage is replayed through (diff's base): a column any of them reads is read. */
+  alsoReadBy?: readonly RateCard[];
   /** Where the row scanner runs: on a worker thread for a large file unless told `here`. */
   scanner?: "here";
 }
@@ -60,6 +63,7 @@ export function readUsage(files: readonly string[], options: UsageOptions): Asyn
 export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
   const { card, zone } = options;
   const mapping = options.mappingFor(file);
+  const read = readColumnsFor(card, options.alsoReadBy);
   let layout: Layout | undefined;
   try {
     if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) {
@@ -68,7 +72,7 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
         let failure: unknown;
         try {
           for (const { record, line } of batch) {
-            if (!layout) layout = readHeader(record, file, mapping);
+            if (!layout) layout = readHeader(record, file, mapping, read);
             else events.push(toEvent(record, line, file, layout, card, zone, options.defaultAccount, mapping));
           }
         } catch (e) {
@@ -79,13 +83,15 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
         if (failure !== undefined) throw failure;
       }
     } else {
-      const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
+      // Every line ending ends a row, also mixed within a file (an LF header on CRLF rows, a lone CR):
+      // csv-parse otherwise keeps the first one it meets, and leaves the others' CR inside the last cell.
+      const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, record_delimiter: ["\r\n", "\n", "\r"] });
       // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
       pipeline(openInput(file, options.stdinCopy), utf8Guard(file), parser, () => {});
       let events: UsageEvent[] = [];
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-          if (!layout) layout = readHeader(record, file, mapping);
+          if (!layout) layout = readHeader(record, file, mapping, read);
           else events.push(toEvent(record, info.lines, file, layout, card, zone, options.defaultAccount, mapping));
           if (events.length >= 1024) {
             yield events;

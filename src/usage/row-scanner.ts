@@ -1,5 +1,5 @@
 import { NeedsFullParser } from "./plain-csv.js";
-import { quantityOf, readHeader, type Layout } from "./layout.js";
+import { quantityOf, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import { parseInstant, type Zone } from "../time.js";
 
@@ -22,6 +22,8 @@ export interface ScanSetup {
   zone: Zone;
   defaultAccount: string;
   mapping: ColumnMapping;
+  /** The columns the card reads besides the canonical ones. */
+  read: ReadColumns;
   /** Events the scanner may read, with the dimensions a row of each must carry; a row of any other stops it. */
   events: ReadonlyMap<string, readonly string[]>;
   /** Most shapes kept: past it the scanner stops, and memory stays bounded by it. */
@@ -85,7 +87,7 @@ export class RowScanner {
   private line = 0;
   private rest: Buffer | undefined;
   private started = false;
-  /** Columns that make a row's shape: all but timestamp, quantity and event id. */
+  /** Columns that make a row's shape: account, meter and dimensions (not timestamp, quantity, event id or ignored columns). */
   private keyColumns: number[] = [];
   /** 1 for each column of `keyColumns`, 0 for the rest (and past the header's width). */
   private readonly keyCells = new Uint8Array(1026);
@@ -233,7 +235,7 @@ export class RowScanner {
     // The plain reader drops a second mark after the file's first.
     if (text.charCodeAt(0) === 0xfeff) throw new NeedsFullParser("a header the plain reader must judge");
     try {
-      layout = readHeader(text.split(","), this.setup.file, this.setup.mapping);
+      layout = readHeader(text.split(","), this.setup.file, this.setup.mapping, this.setup.read);
     } catch {
       throw new NeedsFullParser("a header the plain reader must judge");
     }
@@ -243,7 +245,8 @@ export class RowScanner {
     this.layout = layout;
     this.width = width;
     const { index } = layout;
-    for (let c = 0; c < width; c++) if (c !== index.timestamp && c !== index.quantity && c !== index.event_id) this.keyColumns.push(c);
+    const shaping = new Set([index.account, index.meter, ...layout.dimensions.map((d) => d.index)]);
+    for (let c = 0; c < width; c++) if (shaping.has(c)) this.keyColumns.push(c);
     for (const c of this.keyColumns) this.keyCells[c] = 1;
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
     this.batch = this.freshBatch();

@@ -29,7 +29,7 @@ async function send(batch: ScannedBatch): Promise<void> {
 }
 
 async function scan(): Promise<void> {
-  const scanner = new RowScanner({ file: setup.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, events: setup.events });
+  const scanner = new RowScanner({ file: setup.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events });
   let sentHeader = false;
   const header = () => {
     if (!sentHeader && scanner.header) {

@@ -9,6 +9,7 @@ import { mergeByTime } from "./merge.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
+import { readColumnsFor } from "./card-columns.js";
 import { readable, RowScanner, type ScanSetup, type ScannedBatch } from "./row-scanner.js";
 
 /**
@@ -49,6 +50,7 @@ export interface WorkerSetup {
   zone: string;
   defaultAccount: string;
   mapping: ScanSetup["mapping"];
+  read: ScanSetup["read"];
   events: Map<string, readonly string[]>;
 }
 
@@ -144,14 +146,14 @@ async function* scanFile(file: string, options: UsageOptions, alone: boolean): A
     // The plain reader reports a file it cannot open.
     throw new NeedsFullParser("a file that cannot be read");
   }
-  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), events: scannableEvents(options.card) };
+  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
   const here = () => scanHere(setup, options, createReadStream(path, { highWaterMark: 1 << 20 }));
   yield* rowsOf(file, alone && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
-  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), events: scannableEvents(options.card) };
+  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
   return rowsOf(file, scanHere(setup, options, chunks));
 }
 
@@ -188,7 +190,7 @@ function quantityFrom(text: string): Decimal {
 }
 
 async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
-  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, events: setup.events });
+  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events });
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {

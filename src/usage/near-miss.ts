@@ -1,0 +1,25 @@
+import { CANONICAL, type Canonical } from "./layout.js";
+
+/**
+ * The canonical column a header name was probably meant to be: the same name
+ * but for case, surrounding or inner spaces, `-` or `.` for `_`, or one typo
+ * (a letter added, dropped, changed, or two swapped). ` quantity`, `Quantity`,
+ * `event-id`, `timestamp ` and `quantty` all are; an exact canonical name is not.
+ */
+export function nearMissOf(name: string): Canonical | undefined {
+  const normal = name.trim().toLowerCase().replace(/[\s.-]+/g, "_");
+  for (const c of CANONICAL) if (name !== c && (normal === c || withinOneEdit(normal, c))) return c;
+  return undefined;
+}
+
+/** Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (the optimal string alignment distance is at most 1). */
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
