@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 
 // The README is the front door and the guides live in docs/: a link that points at
 // a file a clone does not have, or at a heading that is not there, is a dead end.
@@ -86,6 +87,13 @@ describe("README and guides", () => {
       })
       .map((l) => `${l.page}:${l.line}: ${l.target}`);
     expect(dead).toEqual([]);
+  });
+
+  it("errors.md has a section for every family of the bad-input corpus", () => {
+    const cases = parse(readFileSync(join(root, "test/bad-input/cases.yaml"), "utf8")) as { name: string }[];
+    const families = new Set(cases.map((c) => c.name.split("-")[0]!));
+    const guide = readFileSync(join(root, "docs/errors.md"), "utf8");
+    expect([...families].filter((family) => !guide.includes(`(\`${family}-*\`,`))).toEqual([]);
   });
 
   it("no page refers to the project's shared folder, which a clone does not have", () => {
