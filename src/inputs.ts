@@ -10,13 +10,13 @@ import { notUtf8 } from "./usage/utf8.js";
  * hand-written card is tens of kilobytes; past a few megabytes the YAML parser takes many seconds,
  * so a wrong path (a log, a dump) is refused at once instead.
  */
-export const YAML_LIMIT = 2 * 1024 * 1024;
+const YAML_LIMIT = 2 * 1024 * 1024;
 
 /** A bill is read whole; this keeps a wrong path (a database dump) from filling the memory. */
 export const BILL_LIMIT = 256 * 1024 * 1024;
 
 /** What `limit` bytes are called in a message: "2 MiB". */
-export function sizeName(bytes: number): string {
+function sizeName(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MiB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
 }
 

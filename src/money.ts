@@ -23,7 +23,7 @@ const PLAIN_DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
 /** More than this many digits is not a plausible amount; it would only slow the replay. */
 const MAX_DIGITS = 40;
 
-export function isPlainDecimal(text: string): boolean {
+function isPlainDecimal(text: string): boolean {
   return PLAIN_DECIMAL.test(text) && text.replace(/[-.]/g, "").length <= MAX_DIGITS;
 }
 

@@ -156,7 +156,7 @@ export class ReportFile {
 }
 
 /** A write that fails, as the user error that says where and why. */
-export function writeError(file: string, e: unknown): UserError {
+function writeError(file: string, e: unknown): UserError {
   if (e instanceof UserError) return e;
   const code = (e as NodeJS.ErrnoException).code ?? "error";
   const expected: Record<string, string> = {

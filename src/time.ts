@@ -28,7 +28,7 @@ function daysInMonth(year: number, month: number): number {
  * year as written: Date.UTC reads the years 0 to 99 as 1900 to 1999, so a log
  * dated 0026 would be priced in 1926 (days from the civil date, H. Hinnant).
  */
-export function utcMillis(date: { year: number; month: number; day: number }): number {
+function utcMillis(date: { year: number; month: number; day: number }): number {
   const y = date.month <= 2 ? date.year - 1 : date.year;
   const era = Math.floor(y / 400);
   const yearOfEra = y - era * 400;

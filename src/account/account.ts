@@ -41,7 +41,7 @@ export const accountCodec = record({}, {
   accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
 }, "a burnrate account file");
 
-export type AccountDocument = ReturnType<typeof accountCodec.decode>;
+type AccountDocument = ReturnType<typeof accountCodec.decode>;
 
 export interface AccountFile {
   file: string;

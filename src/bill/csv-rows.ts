@@ -3,7 +3,7 @@ import { csvParseError } from "../csv-errors.js";
 import { UserError, shown } from "../errors.js";
 import { BILL_LIMIT, readText } from "../inputs.js";
 
-export interface CsvRow {
+interface CsvRow {
   cells: string[];
   /** The file line the record ends on, as csv-parse counts it. */
   line: number;

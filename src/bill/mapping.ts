@@ -8,11 +8,11 @@ import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from ".
  * activity and dimensions) or a provider's transaction ledger (one row per
  * transaction, Floopy's "amount, type, timestamp" export).
  */
-export const BILL_LAYOUTS = ["canonical", "ledger"] as const;
+const BILL_LAYOUTS = ["canonical", "ledger"] as const;
 export type BillLayout = (typeof BILL_LAYOUTS)[number];
 
-export const CANONICAL_COLUMNS = ["period_start", "activity", "quantity", "amount", "unit_price", "account"] as const;
-export const LEDGER_COLUMNS = ["timestamp", "type", "amount", "account"] as const;
+const CANONICAL_COLUMNS = ["period_start", "activity", "quantity", "amount", "unit_price", "account"] as const;
+const LEDGER_COLUMNS = ["timestamp", "type", "amount", "account"] as const;
 export type BillColumn = (typeof CANONICAL_COLUMNS)[number] | (typeof LEDGER_COLUMNS)[number];
 const ALL_COLUMNS: readonly BillColumn[] = [...new Set<BillColumn>([...CANONICAL_COLUMNS, ...LEDGER_COLUMNS])];
 
@@ -48,7 +48,7 @@ const meterKeys: Codec<string | string[]> = {
   schema: () => ({ oneOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }] }),
 };
 
-export const billMappingCodec = record({}, {
+const billMappingCodec = record({}, {
   layout: oneOf(BILL_LAYOUTS, "canonical: one line per cycle, activity and dimensions; ledger: one row per transaction (amount, type, timestamp)"),
   columns: record({}, Object.fromEntries(ALL_COLUMNS.map((c) => [c, text({ description: `the bill column holding ${c}` })])) as Record<BillColumn, Codec<string>>),
   activities: dictionary(meterKeys, {

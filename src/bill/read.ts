@@ -16,7 +16,7 @@ export interface BillInput {
   mapFlags: readonly string[];
 }
 
-export function billMappingFor(input: BillInput, card: RateCard): BillMapping {
+function billMappingFor(input: BillInput, card: RateCard): BillMapping {
   const beside = `${input.file}.mapping.yaml`;
   const file = input.mappingFile ?? (existsSync(beside) ? beside : undefined);
   const base = file === undefined ? DEFAULT_BILL_MAPPING : parseBillMapping(readText(file), file, card);

@@ -41,7 +41,7 @@ function oneOrMany(description: string): Codec<string[]> {
   };
 }
 
-export const caseCodec = record(
+const caseCodec = record(
   { name: text({ description: "what the case shows; printed by the runner" }), expect: expectation },
   {
     source: text({ description: "the provider's words this case checks" }),

@@ -15,7 +15,7 @@ export interface CostRow {
   newRefused: number;
 }
 
-export interface CycleRow {
+interface CycleRow {
   account: string;
   start: Instant;
   end: Instant;

@@ -128,7 +128,7 @@ export function unitPrice(meter: Meter, dims: Dims, origin: Location): Decimal {
 }
 
 /** One priced part of an event: the meter's own quantity, a component's, or a per-event surcharge. */
-export interface PricedPart {
+interface PricedPart {
   /** Undefined for the meter's own quantity. */
   component: string | undefined;
   quantity: Decimal;
@@ -168,7 +168,7 @@ export function priceEvent(book: PriceBook, card: RateCard, meter: Meter, dims: 
  * surcharges. Exempt rows (bring-your-own-key) keep their quantities at a unit
  * price of 0, so they still show on the statement.
  */
-export function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
+function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
   const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
   const parts: PricedPart[] = [];
   for (const c of meter.components) {

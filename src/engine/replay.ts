@@ -91,7 +91,7 @@ interface AccountRun {
  * monthly cycles. Further is a typo of the year (9999 for 2026 made 95,678
  * cycles and a 101 MB report), not usage; --through asks for any range.
  */
-export const FAR_CYCLES = 120;
+const FAR_CYCLES = 120;
 /** cycleOf's answer for an instant FAR_CYCLES or more past the anchor. */
 const FAR_AWAY = Infinity;
 

@@ -68,7 +68,7 @@ export function instantOf(rows: ShapedRows, i: number): Instant {
   return rows.base + rows.at[i]!;
 }
 
-export function lineOf(rows: ShapedRows, i: number): number {
+function lineOf(rows: ShapedRows, i: number): number {
   return rows.firstLine + rows.line[i]!;
 }
 

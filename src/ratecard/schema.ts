@@ -39,7 +39,7 @@ const surcharge = record({
   per_event: decimal({ description: "credits added once per row, shown as its own line" }),
 });
 
-export const meterCodec = record(
+const meterCodec = record(
   {
     aggregation: oneOf(["flow", "unique", "recurring", "gauge"] as const, "flow: priced when it happens; unique: first appearance of a key per cycle; recurring: an active item charged every cycle; gauge: a level charged at cycle start"),
     category: lookup(text({ pattern: KEY })),

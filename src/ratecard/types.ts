@@ -57,7 +57,7 @@ export type Meter =
 export type MeterEvent = { role: "charge"; meter: Meter } | { role: "end"; meter: Meter & { aggregation: "recurring" } } | { role: "decrease"; meter: Meter & { aggregation: "gauge" } };
 
 /** What happens to an event the credits no longer cover. */
-export type ExhaustedPolicy = "block" | "grace" | "allow";
+type ExhaustedPolicy = "block" | "grace" | "allow";
 
 export interface Pool {
   key: string;
@@ -94,17 +94,17 @@ export interface Plan {
   topups: boolean;
 }
 
-export interface RequestQuota {
+interface RequestQuota {
   meters: ReadonlySet<string>;
   requests: Decimal;
   overagePrice: Decimal;
 }
 
 /** Where the provider rounds: never (exact amounts) or each event's amount. */
-export type RoundAt = "none" | "event";
+type RoundAt = "none" | "event";
 
 /** What happens to the event that crosses the end of the credits: refused, let through, or split. */
-export type Crossing = "reject" | "accept" | "split";
+type Crossing = "reject" | "accept" | "split";
 
 export interface RateCard {
   file: string;

@@ -89,7 +89,7 @@ function movesOf(h: Hypothesis, near: ReadonlyMap<number, ReadonlyMap<string, Ne
 }
 
 /** Move events that fall between our boundary and the bill's onto the boundary, on the bill's side of it. */
-export function retimer(h: Hypothesis, calendar: Calendar): (at: Instant) => Instant {
+function retimer(h: Hypothesis, calendar: Calendar): (at: Instant) => Instant {
   return (at) => {
     const i = calendar.indexOf(at);
     const after = h.shifts.get(i);

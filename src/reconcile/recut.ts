@@ -10,9 +10,9 @@ import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 
 /** What reconciling needs of a statement line: a replay's own, or one summed from its ledger at other boundaries. */
-export type CutLine = Pick<StatementLine, "meter" | "component" | "dimensions" | "quantity" | "unitPrice" | "amount" | "events">;
+type CutLine = Pick<StatementLine, "meter" | "component" | "dimensions" | "quantity" | "unitPrice" | "amount" | "events">;
 
-export interface CutCycle {
+interface CutCycle {
   index: number;
   start: Instant;
   end: Instant;

@@ -10,7 +10,7 @@ export const DIFFERENCE_CLASSES = [
 export type DifferenceClass = (typeof DIFFERENCE_CLASSES)[number];
 
 /** What the bill says for one aligned line (possibly several bill rows summed). */
-export interface BillSide {
+interface BillSide {
   /** Undefined when the bill gives no quantity for any of its rows. */
   quantity: Decimal | undefined;
   amount: Decimal;
@@ -21,7 +21,7 @@ export interface BillSide {
 }
 
 /** What the replay computed for one aligned line: statement lines summed over the dimensions the bill does not carry. */
-export interface ComputedSide {
+interface ComputedSide {
   quantity: Decimal;
   amount: Decimal;
   events: number;

@@ -14,7 +14,7 @@ import type { Scenario } from "./types.js";
  */
 
 /** Every dimension any row of the scenario carries, sorted: the CSV's columns after timestamp, meter, quantity. */
-export function usageColumns(scenario: Scenario): string[] {
+function usageColumns(scenario: Scenario): string[] {
   const dims = new Set<string>();
   for (const t of scenario.timed) for (const d of Object.keys(t.dimensions)) dims.add(d);
   for (const p of scenario.populations) {

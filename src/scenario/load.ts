@@ -31,7 +31,7 @@ export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario 
 }
 
 /** Turn a decoded scenario into one the expander can trust: known meters, complete dimensions, resolvable prices. */
-export function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card: RateCard, cardFile: string, flags: ScenarioFlags = {}): Scenario {
+function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card: RateCard, cardFile: string, flags: ScenarioFlags = {}): Scenario {
   const doc = decoded.value;
   const errors: UserError[] = [];
   const at = (path: (string | number)[]) => decoded.at(path);

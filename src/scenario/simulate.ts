@@ -64,7 +64,7 @@ export interface Percentiles<T> {
   p90: T;
 }
 
-export interface SampledCycle {
+interface SampledCycle {
   index: number;
   start: Instant;
   total: Percentiles<Decimal>;
@@ -122,7 +122,7 @@ function rank(plans: readonly PlanResult[], scenario: Scenario): PlanResult[] {
   return [...plans].sort((a, b) => Number(b.covers) - Number(a.covers) || a.money.cmp(b.money) || order.indexOf(a.plan.key) - order.indexOf(b.plan.key));
 }
 
-export function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
+function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
   return plan.topups && scenario.card.grantKinds.has(TOPUP) && scenario.card.creditPrice !== undefined;
 }
 

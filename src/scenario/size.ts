@@ -9,8 +9,8 @@ import type { Scenario, Timed } from "./types.js";
  * at most MAX_CYCLE_ROWS; the engine replays 100,000 to 300,000 rows a second, so MAX_WORK rows
  * (and per-user draws) is a few minutes of work.
  */
-export const MAX_CYCLE_ROWS = 2_000_000;
-export const MAX_WORK = 50_000_000;
+const MAX_CYCLE_ROWS = 2_000_000;
+const MAX_WORK = 50_000_000;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -23,7 +23,7 @@ export interface SimulationRuns {
   samples: number;
 }
 
-export interface ScenarioSize {
+interface ScenarioSize {
   /** Usage rows of one replay, over every cycle. */
   rows: number;
   /** Per-user draws of one sampled replay (each user's count of each activity, in every cycle). */
@@ -36,7 +36,7 @@ export interface ScenarioSize {
  * The rows the scenario expands to, counted without making them: unique meters give one row per
  * user, flows at most one an hour, schedules one per occurrence.
  */
-export function scenarioSize(scenario: Scenario): ScenarioSize {
+function scenarioSize(scenario: Scenario): ScenarioSize {
   const calendar = new Calendar(scenario.start, scenario.zone);
   let rows = scenario.timed.filter((t) => t.when.kind === "once").length;
   let draws = 0;

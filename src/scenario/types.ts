@@ -12,7 +12,7 @@ export interface Activity {
   origin: Location;
 }
 
-export type Distribution = "poisson" | "geometric" | "fixed";
+type Distribution = "poisson" | "geometric" | "fixed";
 
 /** Something each user does per cycle. Unique meters give one row per user; flows are summed into hourly rows. */
 export interface UserActivity extends Activity {

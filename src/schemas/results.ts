@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../yaml/codec.js";
-import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str } from "./json-schema.js";
+import { array, contract, count, decimalString, instant, nullable, object, str } from "./json-schema.js";
 
 const position = { file: str(), line: count(), column: count() };
 const percent = (description: string): JsonSchema => nullable({ type: "string", pattern: "^-?\\d+(?:\\.\\d{1,2})?$", description });
@@ -81,5 +81,3 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     ...position,
   })),
 });
-
-export { cardIdentity };

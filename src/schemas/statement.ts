@@ -28,7 +28,7 @@ const grant = object({
   closing: decimalString(),
 }, "opening + granted = consumed + expired + closing");
 
-export const cycleSchema: JsonSchema = object({
+const cycleSchema: JsonSchema = object({
   start: instant("the cycle is [start, end)"),
   end: instant(),
   resets: instant("when the monthly credits refill"),

@@ -13,7 +13,7 @@ export function readColumnsFor(card: RateCard, others: readonly RateCard[] = [])
  * daily limits and rewards. A usage column outside this set is read by nothing:
  * a typo or an export's extra column, which must not quietly become a dimension.
  */
-export function columnsRead(cards: readonly RateCard[]): Set<string> {
+function columnsRead(cards: readonly RateCard[]): Set<string> {
   const read = new Set<string>();
   for (const card of cards) {
     for (const meter of card.meters.values()) for (const name of meterColumns(meter)) read.add(name);

@@ -63,7 +63,7 @@ export type WorkerMessage =
   | { kind: "failed"; message: string; stack: string | undefined };
 
 /** Events the scanner may read: meters without components, with the dimensions each needs. */
-export function scannableEvents(card: RateCard): Map<string, readonly string[]> {
+function scannableEvents(card: RateCard): Map<string, readonly string[]> {
   const events = new Map<string, readonly string[]>();
   for (const [name, event] of card.events) {
     if (event.role === "charge" && event.meter.components.length > 0) continue;

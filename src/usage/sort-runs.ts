@@ -7,7 +7,7 @@ import { isRows, rowEvents } from "../engine/rows.js";
 import { mergeByTime, type UsageBatches } from "./merge.js";
 
 /** Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. */
-export const RUN_EVENTS = 50_000;
+const RUN_EVENTS = 50_000;
 
 /**
  * Usage events in time order, ties in the order they came (a stable sort), with

@@ -23,7 +23,7 @@ export interface DecodeContext {
   errors: UserError[];
 }
 
-export function locate(node: Node | Pair["key"] | undefined, ctx: DecodeContext): Location {
+function locate(node: Node | Pair["key"] | undefined, ctx: DecodeContext): Location {
   const range = node && typeof node === "object" && "range" in node ? (node.range as [number, number, number] | undefined) : undefined;
   const offset = range ? range[0] : 0;
   const { line, col } = ctx.lines.linePos(offset);
@@ -153,7 +153,7 @@ function collect<N, T>(children: N[], decodeOne: (child: N) => T, ctx: DecodeCon
   return out;
 }
 
-export function resolved(node: unknown, ctx: DecodeContext): Node {
+function resolved(node: unknown, ctx: DecodeContext): Node {
   if (node === null || node === undefined) fail(ctx, undefined, "empty value", "a value", "nothing");
   if (isAlias(node)) fail(ctx, node, "YAML aliases are not supported", "a value written out", `*${node.source}`);
   const n = node as Node;

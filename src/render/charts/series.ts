@@ -75,7 +75,7 @@ export function pointAt(points: readonly BurnPoint[], at: Instant): BurnPoint {
   return found;
 }
 
-export interface Ranked {
+interface Ranked {
   label: string;
   amount: Decimal;
 }

@@ -12,7 +12,7 @@ function amounts(t: Totals): { old: string; new: string; delta: string; delta_pe
   return { old: formatExact(t.old), new: formatExact(t.new), delta: formatExact(delta(t)), delta_percent: p === undefined ? null : formatExact(p) };
 }
 
-export function cardChangeJson(c: CardChange): object {
+function cardChangeJson(c: CardChange): object {
   return { change: c.change, what: c.what, path: c.path, old: c.old ?? null, new: c.new ?? null, file: c.location.file, line: c.location.line, column: c.location.column };
 }
 

@@ -12,7 +12,7 @@ import { markdownText } from "../shared/escape.js";
 const MAX_COMMENT_ROWS = 50;
 
 /** Lets a workflow find its earlier comment and update it instead of adding another. */
-export const COMMENT_MARKER = "<!-- burnrate-diff -->";
+const COMMENT_MARKER = "<!-- burnrate-diff -->";
 
 class Figures {
   constructor(private readonly d: CostDiff) {}
@@ -45,7 +45,7 @@ class Figures {
 const HEADLINE_METERS = 3;
 
 /** Why a line changed when refusals moved: the credits ran out earlier or later, so fewer or more events were charged. */
-export function refusalNote(r: CostRow): string | undefined {
+function refusalNote(r: CostRow): string | undefined {
   const moved = refusalsMoved(r);
   return moved && `credits ran out ${moved}: ${r.oldRefused} → ${r.newRefused} events refused`;
 }
@@ -53,7 +53,7 @@ export function refusalNote(r: CostRow): string | undefined {
 const cardName = (d: CostDiff, which: "base" | "card") => `${d[which].provider} ${d[which].version}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
-export function diffSummary(d: CostDiff): string {
+function diffSummary(d: CostDiff): string {
   const f = new Figures(d);
   const t = d.comparison.total;
   const accounts = new Set(d.comparison.cycles.map((c) => c.account)).size;

@@ -9,7 +9,7 @@ import { DIRECTION_TITLES, reconcileBlocks } from "./report.js";
 import { dimensionText } from "../shared/summary.js";
 
 /** One colour per class, the same in the figure, the badges and the rows' edges. */
-export const CLASS_COLOUR: Record<DifferenceClass, string> = {
+const CLASS_COLOUR: Record<DifferenceClass, string> = {
   rate_drift: "#b7791f",
   quantity_mismatch: "#6b46c1",
   duplicate_events: "#0f766e",

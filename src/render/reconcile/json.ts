@@ -63,7 +63,7 @@ function lineJson(l: ReconciledLine) {
 }
 
 /** Why a bill is compared at its own periods. */
-export function recutText(recut: NonNullable<Reconciliation["recut"]>): string {
+function recutText(recut: NonNullable<Reconciliation["recut"]>): string {
   return `the bill's cycles start at ${formatInstant(recut.billStart)}, the account's at ${formatInstant(recut.accountStart)}: usage re-cut at the bill's periods (charged as the account's cycles have it, summed by the bill's)`;
 }
 

@@ -27,12 +27,12 @@ export type Block =
 /** A fact's value: one line, or several shown one under the other. */
 export type FactValue = string | readonly string[];
 
-export function factLines(value: FactValue): readonly string[] {
+function factLines(value: FactValue): readonly string[] {
   return typeof value === "string" ? [value] : value;
 }
 
 /** Tables fit this many columns, or the terminal's width when it is wider. */
-export const TABLE_WIDTH = 100;
+const TABLE_WIDTH = 100;
 
 /** The width tables may take: the terminal's columns when it is wider, else TABLE_WIDTH. */
 export function terminalWidth(terminal: { columns: number } | undefined): number {

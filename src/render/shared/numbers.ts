@@ -22,5 +22,3 @@ export function percentOf(part: Decimal, whole: Decimal): string {
   if (whole.isZero()) return "";
   return `${formatFixed(part.mul(100).div(whole), 2)}%`;
 }
-
-export { formatExact };

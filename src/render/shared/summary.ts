@@ -12,7 +12,7 @@ export function splitBy(lines: readonly StatementLine[], keyOf: (line: Statement
 }
 
 /** Lines without a project dimension (workspace-level charges) are grouped under this name. */
-export const NO_PROJECT = "(workspace)";
+const NO_PROJECT = "(workspace)";
 
 export function byProject(lines: readonly StatementLine[]): Map<string, Decimal> {
   return splitBy(lines, (l) => l.dimensions.project ?? NO_PROJECT);

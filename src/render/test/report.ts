@@ -11,7 +11,7 @@ export interface Untested {
   testsFile: string;
 }
 
-export function tallyLine(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
+function tallyLine(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
   const { passed, failed } = tally(results);
   return `${passed} passed, ${failed + (requireTests ? untested.length : 0)} failed`;
 }
