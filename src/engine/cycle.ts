@@ -385,7 +385,7 @@ function compact(value: Decimal): Decimal {
   return new Decimal(value);
 }
 
-function grownTo(array: Float64Array, length: number): Float64Array {
+export function grownTo(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
   const bigger = new Float64Array(length);
   bigger.set(array);
   return bigger;

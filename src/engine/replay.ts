@@ -3,12 +3,12 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type Meter, type MeterEvent, type RateCard } from "../ratecard/types.js";
 import { BEFORE_ALL, formatInstant, type Instant } from "../time.js";
 import { add, Deferred, min, NO_CREDITS, plusUnits, Scale, sub, Units, wholeUnits, type Credits } from "./credits.js";
-import { OpenCycle } from "./cycle.js";
+import { grownTo, OpenCycle } from "./cycle.js";
 import { itemKey, PriceBook, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type {
   AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
 } from "./types.js";
-import { Wallet } from "./wallet.js";
+import { Wallet, type Grant } from "./wallet.js";
 import { canonicalOrder, idOrder, partsOrder, quantityOrder } from "./canonical-order.js";
 import { SeenEventIds } from "./event-ids.js";
 import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
@@ -802,8 +802,8 @@ export class Replay {
   }
 
   private budget(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; amount: Decimal } | undefined {
-    const budgets = this.card.budgets;
-    if (!budgets || (budgets.plans && !budgets.plans.has(run.terms.plan.key))) return undefined;
+    if (!this.budgetsApply(run)) return undefined;
+    const budgets = this.card.budgets!;
     const value = dims[budgets.dimension];
     const amount = value === undefined ? undefined : run.terms.budgets.get(value);
     return amount === undefined ? undefined : { dimension: budgets.dimension, value: value!, amount };
@@ -870,16 +870,19 @@ export class Replay {
 
   /** Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them. */
   private lapse(run: AccountRun, boundary: Instant): void {
-    for (const grant of run.wallet.expire(boundary, true)) {
-      if (grant.remaining > NO_CREDITS) this.log(run, boundary, "expiry", undefined, grant.kind.key, {}, undefined, this.scale.decimal(grant.remaining).neg());
-    }
+    for (const grant of run.wallet.expire(boundary, true)) this.logExpiry(run, grant);
   }
 
   private expire(run: AccountRun, at: Instant, inclusive: boolean): void {
     for (const grant of run.wallet.expire(at, inclusive)) {
       run.cycle.expired(grant.kind.key, grant.remaining);
-      if (grant.remaining > NO_CREDITS) this.log(run, grant.expiresAt!, "expiry", undefined, grant.kind.key, {}, undefined, this.scale.decimal(grant.remaining).neg());
+      this.logExpiry(run, grant);
     }
+  }
+
+  /** An expired grant's unspent credits leave the ledger at its expiry (a lapsing grant expires at the boundary it lapses at). */
+  private logExpiry(run: AccountRun, grant: Grant): void {
+    if (grant.remaining > NO_CREDITS) this.log(run, grant.expiresAt!, "expiry", undefined, grant.kind.key, {}, undefined, this.scale.decimal(grant.remaining).neg());
   }
 
   private openCycle(run: AccountRun, index: number): void {
@@ -1006,7 +1009,7 @@ class KnownShapes {
 
   set(shape: number, how: number, run: number, detail: number, slot: number): void {
     const at = STRIDE * shape;
-    if (at >= this.table.length) this.table = grown(this.table, Math.max(at + STRIDE, this.table.length * 2));
+    if (at >= this.table.length) this.table = grownTo(this.table, Math.max(at + STRIDE, this.table.length * 2));
     this.table[at] = how;
     this.table[at + 1] = run;
     this.table[at + 2] = detail;
@@ -1015,12 +1018,6 @@ class KnownShapes {
 }
 
 const STRIDE = 4;
-
-function grown(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
-  const bigger = new Float64Array(length);
-  bigger.set(array);
-  return bigger;
-}
 
 function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" }, dims: Dimensions): { items: Set<string>; item: string } {
   return { items: cycle.uniqueItems(meter.key, meter.keyBy, dims), item: dims[meter.keyBy[meter.keyBy.length - 1]!] ?? "" };
