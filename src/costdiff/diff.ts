@@ -6,14 +6,8 @@ import type { CostComparison } from "./compare.js";
 import { exceeds } from "./compare.js";
 import { checkGates, type GateLimit, type GateResult } from "./gates.js";
 
-/** Everything `burnrate diff` reports: the same usage priced by two cards, and how the cards differ. */
-export interface CostDiff {
-  base: RateCard;
-  card: RateCard;
-  usage: readonly string[];
-  zone: Zone;
-  comparison: CostComparison;
-  cardChanges: CardChange[];
+/** Everything `burnrate diff` reports: the same usage priced by two cards, how the cards differ, and the gates. */
+export interface CostDiff extends DiffInputs {
   failOver: { percent: Decimal; exceeded: boolean } | undefined;
   /** The per-meter gates asked for, in the order of GATE_FLAGS. */
   gates: GateResult[];
