@@ -10,13 +10,9 @@ import { formatExact, type Decimal } from "../money.js";
 import type { Zone } from "../time.js";
 import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
-import { diffCsv } from "../render/diff/csv.js";
-import { diffJson } from "../render/diff/json.js";
-import { diffBlocks, diffMarkdown } from "../render/diff/report.js";
-import { toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, FORMATS, json } from "../render/shared/format.js";
+import { chooseFormat, colorFor, FORMATS } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
-import { render } from "../render/shared/reporters.js";
+import { report } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {
@@ -70,12 +66,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const changes = cardChanges(readText(base.file), base.file, readText(card.file), card.file);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
 
-  emit(render(format, {
-    json: () => json(diffJson(result)),
-    csv: () => diffCsv(result, { bom: options.bom }),
-    markdown: () => diffMarkdown(result),
-    table: () => toTerminal(diffBlocks(result), colorFor(options, io)),
-  }), options.output, io, inputs);
+  emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
   const findings = [
     ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),

@@ -7,10 +7,9 @@ import type { Io } from "../io.js";
 import { emit, runInputs } from "../output.js";
 import { suiteInputs } from "./run-inputs.js";
 import { reportFormat } from "../render/shared/report-format.js";
-import { cardtestJson } from "../render/test/json.js";
-import { cardtestGithub, cardtestMarkdown, cardtestText, type Untested } from "../render/test/report.js";
-import { colorFor, json } from "../render/shared/format.js";
-import { render } from "../render/shared/reporters.js";
+import type { Untested } from "../render/test/report.js";
+import { colorFor } from "../render/shared/format.js";
+import { report } from "../render/shared/reporters.js";
 
 export interface TestOptions {
   format?: string;
@@ -48,12 +47,7 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   }
 
   const requireTests = options.requireTests ?? false;
-  emit(render(format, {
-    json: () => json(cardtestJson(results, untested, requireTests)),
-    github: () => cardtestGithub(results, untested, requireTests),
-    markdown: () => cardtestMarkdown(results, untested, requireTests),
-    table: () => cardtestText(results, untested, requireTests, colorFor(options, io)),
-  }), options.output, io, inputs);
+  emit(report("test", format, { results, untested, requireTests }, { color: colorFor(options, io) }), options.output, io, inputs);
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);

@@ -1,4 +1,8 @@
+import type { ChalkInstance } from "chalk";
 import type { Output } from "../../output.js";
+import { checkReporters } from "../check/index.js";
+import { diffReporters } from "../diff/index.js";
+import { testReporters } from "../test/index.js";
 
 /**
  * A command's renderers, registered by format name. The type makes a command
@@ -8,4 +12,26 @@ export type Reporters<F extends string> = Readonly<Record<F, () => Output>>;
 
 export function render<F extends string>(format: F, reporters: Reporters<F>): Output {
   return reporters[format]();
+}
+
+/** What a registered renderer may use besides the command's result: the table's colours, CSV's byte-order mark. */
+export interface RenderSettings {
+  color: ChalkInstance;
+  bom?: boolean;
+}
+
+/** One command's renderers by format name, each given the command's result. */
+export type FormatReporters<F extends string, R> = Readonly<Record<F, (result: R, settings: RenderSettings) => Output>>;
+
+/** Every command whose renderers live in render/<command>/index.ts, by command name. */
+const REGISTRY = { check: checkReporters, test: testReporters, diff: diffReporters };
+
+type Registry = typeof REGISTRY;
+type FormatOf<C extends keyof Registry> = keyof Registry[C] & string;
+type ResultOf<C extends keyof Registry> = Registry[C] extends FormatReporters<string, infer R> ? R : never;
+
+/** Render a command's result in the format asked for by name; only that renderer runs. */
+export function report<C extends keyof Registry>(command: C, format: FormatOf<C>, result: ResultOf<C>, settings: RenderSettings): Output {
+  const reporters = REGISTRY[command] as unknown as FormatReporters<string, ResultOf<C>>;
+  return reporters[format]!(result, settings);
 }
