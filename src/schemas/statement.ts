@@ -45,7 +45,7 @@ export const cycleSchema: JsonSchema = object({
   by_project: stringMap(decimalString()),
   lines: array(line),
   grants: array(grant),
-  rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() })),
+  rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant(), first_line: nullable(str("FILE:LINE of the group's first rejected usage row; null for a charge no row made")) })),
   thresholds: array(object({ percent: { type: "integer", minimum: 1, maximum: 100 }, at: instant() })),
   duplicates: array(object({ meter: str(), events: count(), quantity: decimalString() }), "events whose event_id was seen before, counted once"),
   budgets: array(object({ key: str(), budget: decimalString(), spent: decimalString() }), "spending per value of the card's budget dimension"),
@@ -64,6 +64,15 @@ export const statementSchema: JsonSchema = contract("statement", "burnrate state
   currency: str(),
   timezone: str(),
   events: object({ read: count(), priced: count(), duplicates: count(), rejected: count() }),
+  duplicate_events: object({
+    listed: array(object({
+      event_id: str(),
+      meter: str(),
+      first: str("FILE:LINE of the row the event_id was first seen on (priced)"),
+      repeat: str("FILE:LINE of the repeat (counted, not priced)"),
+    }), "every repeat by event_id in replay order, up to 10000"),
+    omitted: count("repeats past the 10000 listed: counted in events.duplicates, not listed"),
+  }, "events whose event_id was seen before, each with both of its rows"),
   accounts: array(object({ account: str(), plan: str(), cycles: array(cycleSchema) })),
 });
 

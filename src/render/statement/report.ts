@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { CycleStatement, Statement } from "../../engine/types.js";
 import type { Decimal } from "../../money.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
@@ -5,6 +6,7 @@ import type { Block, FactValue } from "../shared/document.js";
 import { credits, exactGrouped, percentOf } from "../shared/numbers.js";
 import type { LineKind } from "../../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
+import { fileLine } from "../shared/file-line.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -22,7 +24,27 @@ export function statementBlocks(statement: Statement, ctx: RenderContext): Block
   }
   if (statement.events.duplicates > 0) {
     blocks.push({ kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` });
+    blocks.push(...duplicateEventBlocks(statement));
   }
+  return blocks;
+}
+
+/** The table lists this many repeats; the JSON lists them all (up to the engine's bound). */
+const TABLE_DUPLICATES = 10;
+
+/** The first repeats by event_id, each with the row it repeats, and how many more. */
+function duplicateEventBlocks(statement: Statement): Block[] {
+  const listed = statement.duplicateEvents?.listed ?? [];
+  if (listed.length === 0) return [];
+  const blocks: Block[] = [{
+    kind: "table",
+    title: "Duplicate event_ids",
+    head: ["Event id", "Meter", "First seen", "Repeated at"],
+    align: ["left", "left", "left", "left"],
+    rows: listed.slice(0, TABLE_DUPLICATES).map((e) => [e.eventId, e.meter, fileLine(e.first), fileLine(e.repeat)]),
+  }];
+  const more = statement.events.duplicates - Math.min(listed.length, TABLE_DUPLICATES);
+  if (more > 0) blocks.push({ kind: "note", text: `and ${more} more duplicate(s): --format json lists them all.` });
   return blocks;
 }
 
@@ -121,9 +143,10 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     blocks.push({
       kind: "table",
       title: "Rejected",
-      head: ["Meter", "Reason", "Events", "Quantity", "First at"],
-      align: ["left", "left", "right", "right", "left"],
-      rows: c.rejected.map((r) => [r.meter, r.reason, String(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt)]),
+      // The file's own name keeps the table within 100 columns; the JSON's first_line has its path.
+      head: ["Meter", "Reason", "Events", "Quantity", "First at", "First line"],
+      align: ["left", "left", "right", "right", "left", "left"],
+      rows: c.rejected.map((r) => [r.meter, r.reason, String(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt), r.firstOrigin ? fileLine({ ...r.firstOrigin, file: basename(r.firstOrigin.file) }) : ""]),
     });
   }
   if (c.duplicates.length > 0) {
