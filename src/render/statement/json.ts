@@ -2,10 +2,12 @@ import { formatExact } from "../../money.js";
 import type { CycleStatement, Statement } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
 import { fileLine } from "../shared/file-line.js";
+import type { RateCard } from "../../ratecard/types.js";
+import { cycleMoney, cycleMoneyJson } from "./money.js";
 import { byProject, splitBy } from "../shared/summary.js";
 
 /** The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string. */
-export function statementJson(statement: Statement): object {
+export function statementJson(statement: Statement, card?: RateCard): object {
   return {
     schema: "burnrate.statement/v1",
     card: { provider: statement.provider, version: statement.version },
@@ -17,7 +19,7 @@ export function statementJson(statement: Statement): object {
     accounts: statement.accounts.map((a) => ({
       account: a.account,
       plan: a.plan,
-      cycles: a.cycles.map((c) => cycleJson(c, statement.currency)),
+      cycles: a.cycles.map((c) => ({ ...cycleJson(c, statement.currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, a.plan, c)) } : {}) })),
     })),
   };
 }

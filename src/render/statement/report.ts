@@ -7,6 +7,7 @@ import { credits, exactGrouped, percentOf } from "../shared/numbers.js";
 import type { LineKind } from "../../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
 import { fileLine } from "../shared/file-line.js";
+import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -20,13 +21,22 @@ export function statementBlocks(statement: Statement, ctx: RenderContext): Block
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
     blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${card.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
-    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money));
+    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money), ...cycleMoneyBlocks(cycleMoney(card, account.plan, c)));
   }
+  blocks.push(...meterLabelBlocks(statement, ctx));
   if (statement.events.duplicates > 0) {
     blocks.push({ kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` });
     blocks.push(...duplicateEventBlocks(statement));
   }
   return blocks;
+}
+
+/** The card's own words for each meter key the statement shows, as a bill or an invoice names them. */
+function meterLabelBlocks(statement: Statement, ctx: RenderContext): Block[] {
+  const keys = new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => c.lines.map((l) => l.meter))));
+  const rows = [...ctx.card.meters.values()].filter((m) => keys.has(m.key) && m.labels.length > 0).map((m) => [m.key, m.labels.join(", ")]);
+  if (rows.length === 0) return [];
+  return [{ kind: "table", title: "Meters", head: ["Meter", "Label on the card"], align: ["left", "left"], rows }];
 }
 
 /** The table lists this many repeats; the JSON lists them all (up to the engine's bound). */
