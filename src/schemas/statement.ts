@@ -1,3 +1,4 @@
+import { LISTED_DUPLICATES } from "../engine/event-ids.js";
 import type { JsonSchema } from "../yaml/codec.js";
 import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
 
@@ -78,8 +79,8 @@ export const statementSchema: JsonSchema = contract("statement", "burnrate state
       meter: str(),
       first: str("FILE:LINE of the row the event_id was first seen on (priced)"),
       repeat: str("FILE:LINE of the repeat (counted, not priced)"),
-    }), "every repeat by event_id in replay order, up to 10000"),
-    omitted: count("repeats past the 10000 listed: counted in events.duplicates, not listed"),
+    }), `every repeat by event_id in replay order, up to ${LISTED_DUPLICATES}`),
+    omitted: count(`repeats past the ${LISTED_DUPLICATES} listed: counted in events.duplicates, not listed`),
   }, "events whose event_id was seen before, each with both of its rows"),
   accounts: array(object({ account: str(), plan: str(), cycles: array(cycleSchema) })),
 });

@@ -24,7 +24,7 @@ export interface CycleMoney {
 }
 
 /** Whether the card gives any money at all: a plan price, a credit price or an overage price. */
-export function cardHasMoney(card: RateCard): boolean {
+function cardHasMoney(card: RateCard): boolean {
   return card.creditPrice !== undefined || [...card.plans.values()].some((p) => p.price.gt(0) || p.quota !== undefined);
 }
 
