@@ -25,6 +25,8 @@ export const ALLOWED = new Set([
   "rank", "priority", "expiresAt", "grantedAt", "id", "percent",
   // counts of src/engine/replay.ts: recurring items and accounts run
   "indexOf",
+  // where an event_id was first seen, and repeats past the listing (src/engine/event-ids.ts)
+  "position", "fileNumber", "LINES_PER_FILE", "omitted",
   // the usual loop variables
   "i", "j", "k", "n",
   // counts of decimal places, which size the replay's credit scale

@@ -64,7 +64,7 @@ describe("the AI app builder", async () => {
 
   it("refuses AI operations when the credits run out, and a credit pack is spent after the monthly credits", () => {
     const [nov, dec] = cycles("bob");
-    expect(nov!.rejected).toEqual([{ meter: "editor_chat", reason: "credits exhausted", events: 1, quantity: "1", first_at: "2026-11-10T09:00:00Z" }]);
+    expect(nov!.rejected).toEqual([{ meter: "editor_chat", reason: "credits exhausted", events: 1, quantity: "1", first_at: "2026-11-10T09:00:00Z", first_line: "fixtures/appbuilder/usage.csv:19" }]);
     expect(grant(nov!, "included")).toMatchObject({ opening: "2000", consumed: "2000", closing: "0" });
     expect(grant(nov!, "pack")).toMatchObject({ granted: "500", consumed: "127", closing: "373" });
     expect(grant(dec!, "included")).toMatchObject({ opening: "2000" });
@@ -212,7 +212,7 @@ describe("Flowly", async () => {
   it("breaks usage down per server and refuses a server's messages past its daily limit", () => {
     const support = nov!.lines.filter((l) => l.dimensions.server === "srv-support").reduce((t, l) => t + Number(l.amount), 0);
     expect(support).toBe(360);
-    expect(nov!.rejected).toContainEqual({ meter: "message", reason: 'daily limit of 200 reached for server "srv-support"', events: 2, quantity: "30", first_at: "2026-11-03T11:00:00Z" });
+    expect(nov!.rejected).toContainEqual({ meter: "message", reason: 'daily limit of 200 reached for server "srv-support"', events: 2, quantity: "30", first_at: "2026-11-03T11:00:00Z", first_line: "fixtures/flowly/usage.csv:7" });
   });
 
   it("alerts when credits run low", () => {

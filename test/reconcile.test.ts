@@ -228,7 +228,7 @@ describe("reconcile: bills that cannot be read exit 2 with row and column", () =
     writeFileSync(file, "period_start,activity,invoice,amount\n2026-11-01,Email,INV-7,3\n");
     const r = await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`burnrate: error: ${file}:1:3: bill column "invoice" is not a dimension of any meter (expected a dimension (channel, distribution, model, project, source), or ignore_columns: in the bill mapping, found "invoice")\n`);
+    expect(r.stderr).toBe(`burnrate: error: ${file}:1:3: bill column "invoice" is not a dimension of any meter (expected a dimension (channel, distribution, model, project, source), a dimensions: entry renaming it, or ignore_columns: in the bill mapping, found "invoice")\n`);
   });
 
   it("a provider's wording mapped onto meters by a mapping file beside the bill", async () => {

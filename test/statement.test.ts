@@ -16,6 +16,9 @@ async function ok(args: string[], env?: Record<string, string>) {
   return run.stdout;
 }
 
+/** Where a duplicate or a rejection was read (file:line) is the one thing that depends on how the rows were laid out. */
+const untraced = (text: string) => text.replace(/"(first|repeat|first_line)": "[^"]*"/g, '"$1": ""');
+
 describe("statement on the Fliplet fixtures", () => {
   it("matches the golden output in every format, from the built binary", async () => {
     const printed = (args: string[]) => {
@@ -38,11 +41,11 @@ describe("statement on the Fliplet fixtures", () => {
     // Odd and even rows: each file is sorted, the two together are not.
     writeFileSync(join(dir, "a.csv"), [header, ...rows.filter((_, i) => i % 2 === 0)].join("\n") + "\n");
     writeFileSync(join(dir, "b.csv"), [header, ...rows.filter((_, i) => i % 2 === 1)].join("\n") + "\n");
-    expect(await ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv"), "--format", "json"])).toBe(json);
+    expect(untraced(await ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv"), "--format", "json"]))).toBe(untraced(json));
     let seed = 7;
     const shuffled = rows.map((r) => ({ r, k: (seed = (seed * 16807) % 2147483647) })).sort((x, y) => x.k - y.k).map(({ r }) => r);
     writeFileSync(join(dir, "shuffled.csv"), [header, ...shuffled].join("\n") + "\n");
-    expect(await ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "shuffled.csv"), "--format", "json"])).toBe(json);
+    expect(untraced(await ok(["statement", "--account", ACCOUNT, "--usage", join(dir, "shuffled.csv"), "--format", "json"]))).toBe(untraced(json));
   });
 
   it("states the fixture's story: grace used, refusals, a refund, a free republish, thresholds, top-ups", async () => {
@@ -111,14 +114,14 @@ describe("statement on the Fliplet fixtures", () => {
   it("reads usage from standard input with -", async () => {
     const run = await burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: readFileSync(join(ROOT, USAGE), "utf8") });
     expect(run.code).toBe(0);
-    expect(run.stdout).toBe(await ok([...base, "--format", "json"]));
+    expect(untraced(run.stdout)).toBe(untraced(await ok([...base, "--format", "json"])));
   });
 
   it("reads unsorted usage from standard input, which it cannot read twice", async () => {
     const [header, ...rows] = readFileSync(join(ROOT, USAGE), "utf8").trimEnd().split("\n");
     const run = await burnrate(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: [header, ...rows.reverse()].join("\n") + "\n" });
     expect(run.stderr).toBe("");
-    expect(run.stdout).toBe(await ok([...base, "--format", "json"]));
+    expect(untraced(run.stdout)).toBe(untraced(await ok([...base, "--format", "json"])));
   });
 
   it("shows both dates of an annual plan: credits reset monthly, the subscription renews yearly", async () => {

@@ -4,20 +4,23 @@ import type { RateCard } from "../ratecard/types.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
 
 /**
- * A bill is either the canonical bill CSV of SPEC 6 (one line per cycle,
- * activity and dimensions) or a provider's transaction ledger (one row per
- * transaction, Floopy's "amount, type, timestamp" export).
+ * A bill is the canonical bill CSV of SPEC 6 (one line per cycle, activity
+ * and dimensions), a provider's transaction ledger (one row per transaction,
+ * Floopy's "amount, type, timestamp" export) or a FOCUS 1.2 cost and usage
+ * export (the FinOps standard's columns, tags as dimensions).
  */
-const BILL_LAYOUTS = ["canonical", "ledger"] as const;
+const BILL_LAYOUTS = ["canonical", "ledger", "focus"] as const;
 export type BillLayout = (typeof BILL_LAYOUTS)[number];
 
 const CANONICAL_COLUMNS = ["period_start", "activity", "quantity", "amount", "unit_price", "account"] as const;
 const LEDGER_COLUMNS = ["timestamp", "type", "amount", "account"] as const;
-export type BillColumn = (typeof CANONICAL_COLUMNS)[number] | (typeof LEDGER_COLUMNS)[number];
-const ALL_COLUMNS: readonly BillColumn[] = [...new Set<BillColumn>([...CANONICAL_COLUMNS, ...LEDGER_COLUMNS])];
+/** FOCUS 1.2 columns burnrate reads, by their standard names; every other FOCUS column is left alone. */
+const FOCUS_COLUMNS = ["BillingPeriodStart", "ChargePeriodStart", "BilledCost", "ConsumedQuantity", "PricingUnit", "ChargeDescription", "SkuId", "Tags", "account"] as const;
+export type BillColumn = (typeof CANONICAL_COLUMNS)[number] | (typeof LEDGER_COLUMNS)[number] | (typeof FOCUS_COLUMNS)[number];
+const ALL_COLUMNS: readonly BillColumn[] = [...new Set<BillColumn>([...CANONICAL_COLUMNS, ...LEDGER_COLUMNS, ...FOCUS_COLUMNS])];
 
 export function columnsOf(layout: BillLayout): readonly BillColumn[] {
-  return layout === "canonical" ? CANONICAL_COLUMNS : LEDGER_COLUMNS;
+  return layout === "canonical" ? CANONICAL_COLUMNS : layout === "ledger" ? LEDGER_COLUMNS : FOCUS_COLUMNS;
 }
 
 /** What a bill's activity (or a ledger's transaction type) stands for. */
@@ -35,13 +38,15 @@ export interface BillMapping {
   layout: BillLayout;
   columns: Partial<Record<BillColumn, string>>;
   activities: ReadonlyMap<string, ActivityTarget>;
-  /** Columns that are neither canonical nor a dimension (an invoice number, a description). */
+  /** Columns that are neither canonical nor a dimension (an invoice number, a description); in FOCUS, tag keys too. */
   ignoreColumns: readonly string[];
+  /** A bill column (or FOCUS tag key) -> the card's dimension it holds, when the bill names it otherwise. */
+  dimensions: ReadonlyMap<string, string>;
   /** How a ledger writes a charge: as a negative movement of the balance (the usual) or as a positive amount. */
   deductions: "negative" | "positive";
 }
 
-export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], deductions: "negative" };
+export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative" };
 
 const meterKeys: Codec<string | string[]> = {
   decode: (node: Node, ctx) => (isSeq(node) ? list(text(), { minItems: 1 }).decode(node, ctx) : text().decode(node, ctx)),
@@ -49,13 +54,14 @@ const meterKeys: Codec<string | string[]> = {
 };
 
 const billMappingCodec = record({}, {
-  layout: oneOf(BILL_LAYOUTS, "canonical: one line per cycle, activity and dimensions; ledger: one row per transaction (amount, type, timestamp)"),
+  layout: oneOf(BILL_LAYOUTS, "canonical: one line per cycle, activity and dimensions; ledger: one row per transaction (amount, type, timestamp); focus: a FOCUS 1.2 cost and usage export"),
   columns: record({}, Object.fromEntries(ALL_COLUMNS.map((c) => [c, text({ description: `the bill column holding ${c}` })])) as Record<BillColumn, Codec<string>>),
   activities: dictionary(meterKeys, {
     keyPattern: /^.+$/,
     description: "the bill's wording -> a meter key, a list of meter keys billed together, `payments` (credits bought), `overage` (requests past the quota, in money) or `ignore`",
   }),
-  ignore_columns: list(text(), { description: "bill columns that are not dimensions" }),
+  ignore_columns: list(text(), { description: "bill columns (FOCUS: tag keys) that are not dimensions" }),
+  dimensions: dictionary(text(), { keyPattern: /^.+$/, description: "a bill column (FOCUS: a tag key) -> the card's dimension it holds, e.g. Project: project" }),
   deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
@@ -75,6 +81,10 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
       throw new UserError(`column ${shown(column)} does not apply to the ${layout} layout`, decoded.at(["columns", column]), `one of ${columnsOf(layout).join(", ")}`, shown(column));
     }
   }
+  const known = new Set([...card.meters.values()].flatMap((m) => m.dimensions));
+  for (const [column, dimension] of doc.dimensions ?? []) {
+    if (!known.has(dimension)) throw new UserError(`unknown dimension ${shown(dimension)}`, decoded.at(["dimensions", column]), `a dimension of ${card.provider} ${card.version} (${[...known].sort().join(", ")})`, shown(dimension));
+  }
   const activities = new Map<string, ActivityTarget>();
   for (const [word, value] of doc.activities ?? []) {
     activities.set(word, targetOf(value, card, (i) => decoded.at(i === undefined ? ["activities", word] : ["activities", word, i])));
@@ -84,6 +94,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     columns: { ...(doc.columns ?? {}) },
     activities,
     ignoreColumns: doc.ignore_columns ?? [],
+    dimensions: new Map(doc.dimensions ?? []),
     deductions: doc.deductions ?? "negative",
   };
 }

@@ -1,12 +1,14 @@
 import { existsSync } from "node:fs";
 import { UserError, shown, type Location } from "../errors.js";
 import { readText } from "../inputs.js";
-import { ZERO, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
+import { BillRows, type Cell } from "./bill-rows.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
-import { DEFAULT_BILL_MAPPING, OVERAGE, columnsOf, parseBillMapping, resolveActivity, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
-import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRows } from "./types.js";
+import { focusRow, focusTagDimensions } from "./focus.js";
+import { DEFAULT_BILL_MAPPING, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
+import { parsePeriodText } from "./period-text.js";
+import type { Bill } from "./types.js";
 
 export interface BillInput {
   file: string;
@@ -23,20 +25,51 @@ function billMappingFor(input: BillInput, card: RateCard): BillMapping {
   return withBillFlags(base, input.layout, input.mapFlags);
 }
 
-/** Read a bill in either layout, checking every row against the card; timestamps without an offset are read in `zone`. */
+/** Read a bill in any layout, checking every row against the card; timestamps without an offset are read in `zone`. */
 export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
   const mapping = billMappingFor(input, card);
   const table = readCsvTable(input.file);
   const columns = locateColumns(table, input.file, mapping);
-  const rows = new BillRows(input.file, card, zone, mapping, columns);
+  const rows = new BillRows(card, mapping);
   const dimensions = mapping.layout === "canonical" ? dimensionColumns(table, input.file, card, mapping, columns) : [];
+  const tagDimensions = new Set<string>();
   for (const row of table.rows) {
     if (row.cells.length !== table.header.length) {
       throw new UserError("wrong number of cells", { file: input.file, line: row.line, column: Math.min(row.cells.length, table.header.length) + 1 }, `${table.header.length} cells as in the header`, String(row.cells.length));
     }
-    rows.add(row.cells, row.line, dimensions);
+    const at = (column: BillColumn): Location => ({ file: input.file, line: row.line, column: columns[column]! + 1 });
+    const cell = (column: BillColumn): Cell | undefined => (columns[column] === undefined ? undefined : { text: row.cells[columns[column]!]!, at: at(column) });
+    const origin: Location = { file: input.file, line: row.line, column: 1 };
+    if (mapping.layout === "focus") {
+      const read = focusRow(cell, { card, mapping, zone, origin });
+      for (const d of Object.keys(read.dimensions)) tagDimensions.add(d);
+      rows.add(read);
+      continue;
+    }
+    const ledger = mapping.layout === "ledger";
+    const periodCell = cell(ledger ? "timestamp" : "period_start")!;
+    const dims: Record<string, string> = {};
+    for (const d of dimensions) if (row.cells[d.index] !== "") dims[d.name] = row.cells[d.index]!;
+    rows.add({
+      origin,
+      amount: cell("amount")!,
+      activities: [cell(ledger ? "type" : "activity")!],
+      period: ledger ? ledgerInstant(periodCell, zone) : parsePeriodText(periodCell.text, zone, periodCell.at),
+      periodCell: periodCell.at,
+      quantity: cell("quantity"),
+      unitPrice: cell("unit_price"),
+      account: cell("account")?.text,
+      dimensions: dims,
+    });
   }
-  return { file: input.file, layout: mapping.layout, dimensions: dimensions.map((d) => d.name), byAccount: columns.account !== undefined, ...rows.result() };
+  const billDimensions = mapping.layout === "focus" ? focusTagDimensions(tagDimensions) : dimensions.map((d) => d.name);
+  return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined, ...rows.result() };
+}
+
+function ledgerInstant(cell: Cell, zone: Zone): { kind: "within"; at: number } {
+  const parsed = parseInstant(cell.text.trim(), zone);
+  if (!parsed.ok) throw new UserError("bad timestamp", cell.at, "an ISO-8601 instant such as 2026-11-03T09:30:00Z", shown(cell.text));
+  return { kind: "within", at: parsed.at };
 }
 
 type ColumnIndex = Partial<Record<BillColumn, number>>;
@@ -44,6 +77,7 @@ type ColumnIndex = Partial<Record<BillColumn, number>>;
 const REQUIRED: Record<BillMapping["layout"], readonly BillColumn[]> = {
   canonical: ["period_start", "activity", "amount"],
   ledger: ["timestamp", "type", "amount"],
+  focus: ["BillingPeriodStart", "BilledCost"],
 };
 
 function locateColumns(table: CsvTable, file: string, mapping: BillMapping): ColumnIndex {
@@ -56,108 +90,29 @@ function locateColumns(table: CsvTable, file: string, mapping: BillMapping): Col
       throw new UserError(`bill header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === c ? " (or a mapping for it)" : ""}`, table.header.map((h) => shown(h)).join(", "));
     }
   }
+  if (mapping.layout === "focus" && index.SkuId === undefined && index.ChargeDescription === undefined) {
+    throw new UserError("bill header has neither SkuId nor ChargeDescription", { file, line: 1, column: 1 }, "a SkuId or ChargeDescription column (or a mapping for one)", table.header.map((h) => shown(h)).join(", "));
+  }
   return index;
 }
 
-/** Every canonical bill column that is not canonical or ignored is a dimension, and must be one the card's meters carry. */
+/**
+ * Every canonical bill column that is not canonical or ignored is a dimension,
+ * under its own name or the one the mapping's `dimensions:` gives it, and must
+ * be one the card's meters carry.
+ */
 function dimensionColumns(table: CsvTable, file: string, card: RateCard, mapping: BillMapping, columns: ColumnIndex): { name: string; index: number }[] {
   const used = new Set(Object.values(columns));
   const known = new Set([...card.meters.values()].flatMap((m) => m.dimensions));
   const out: { name: string; index: number }[] = [];
-  table.header.forEach((name, index) => {
-    if (used.has(index) || mapping.ignoreColumns.includes(name)) return;
+  table.header.forEach((column, index) => {
+    if (used.has(index) || mapping.ignoreColumns.includes(column)) return;
+    const name = mapping.dimensions.get(column) ?? column;
     if (!known.has(name)) {
-      throw new UserError(`bill column ${shown(name)} is not a dimension of any meter`, { file, line: 1, column: index + 1 }, `a dimension (${[...known].sort().join(", ")}), or ignore_columns: in the bill mapping`, shown(name));
+      throw new UserError(`bill column ${shown(column)} is not a dimension of any meter`, { file, line: 1, column: index + 1 }, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(column));
     }
+    if (out.some((d) => d.name === name)) throw new UserError(`two bill columns hold dimension ${shown(name)}`, { file, line: 1, column: index + 1 }, "each dimension in one column", shown(column));
     out.push({ name, index });
   });
   return out;
-}
-
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-class BillRows {
-  private readonly charges: BillCharge[] = [];
-  private readonly payments: BillPayment[] = [];
-  private readonly ignored = new Map<string, IgnoredRows>();
-
-  constructor(
-    private readonly file: string,
-    private readonly card: RateCard,
-    private readonly zone: Zone,
-    private readonly mapping: BillMapping,
-    private readonly columns: ColumnIndex,
-  ) {}
-
-  result(): Pick<Bill, "charges" | "payments" | "ignored"> {
-    return { charges: this.charges, payments: this.payments, ignored: [...this.ignored.values()] };
-  }
-
-  add(cells: string[], line: number, dimensions: readonly { name: string; index: number }[]): void {
-    const at = (column: BillColumn): Location => ({ file: this.file, line, column: this.columns[column]! + 1 });
-    const cell = (column: BillColumn): string | undefined => (this.columns[column] === undefined ? undefined : cells[this.columns[column]!]);
-    const ledger = this.mapping.layout === "ledger";
-    const activityColumn: BillColumn = ledger ? "type" : "activity";
-    const periodColumn: BillColumn = ledger ? "timestamp" : "period_start";
-
-    const amount = this.decimal(cell("amount")!, at("amount"), "amount");
-    const word = cell(activityColumn)!;
-    const target = resolveActivity(word, this.card, this.mapping);
-    if (!target) {
-      throw new UserError(`unknown activity ${shown(word)}`, at(activityColumn), `a meter key or label of ${this.card.provider} ${this.card.version}, or an activities: entry in the bill mapping`, shown(word));
-    }
-    const period = this.period(cell(periodColumn)!, at(periodColumn), ledger);
-    const accountCell = cell("account");
-    const account = accountCell === undefined || accountCell === "" ? undefined : accountCell;
-    const origin: Location = { file: this.file, line, column: 1 };
-
-    switch (target.kind) {
-      case "ignore": {
-        const seen = this.ignored.get(word) ?? { activity: word, rows: 0, amount: ZERO };
-        this.ignored.set(word, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(amount) });
-        return;
-      }
-      case "payments":
-        if (period.kind !== "within") throw new UserError("payments are only read from a ledger", at(activityColumn), "a charge activity", shown(word));
-        this.payments.push({ at: period.at, amount, account, origin });
-        return;
-      case "meters":
-      case "overage":
-        break;
-    }
-    const quantityCell = cell("quantity");
-    const priceCell = cell("unit_price");
-    const dims: Record<string, string> = {};
-    for (const d of dimensions) if (cells[d.index] !== "") dims[d.name] = cells[d.index]!;
-    this.charges.push({
-      period,
-      periodCell: at(periodColumn),
-      activity: word,
-      meters: target.kind === "overage" ? [OVERAGE] : target.meters,
-      money: target.kind === "overage",
-      account,
-      dimensions: dims,
-      quantity: quantityCell === undefined || quantityCell.trim() === "" ? undefined : this.decimal(quantityCell, at("quantity"), "quantity"),
-      amount: ledger && this.mapping.deductions === "negative" ? amount.neg() : amount,
-      unitPrice: priceCell === undefined || priceCell.trim() === "" ? undefined : this.decimal(priceCell, at("unit_price"), "unit price"),
-      origin,
-    });
-  }
-
-  private decimal(text: string, where: Location, what: string): Decimal {
-    const value = parsePlainDecimal(text.trim());
-    if (!value) throw new UserError(`${what} is not a number`, where, "a plain decimal such as 12 or -0.5 (no currency sign or thousands separator)", shown(text));
-    return value;
-  }
-
-  private period(text: string, where: Location, ledger: boolean): BillPeriod {
-    const trimmed = text.trim();
-    const parsed = parseInstant(trimmed, this.zone);
-    if (!parsed.ok) {
-      const expected = ledger ? "an ISO-8601 instant such as 2026-11-03T09:30:00Z" : "the cycle's first day (2026-11-01) or its start instant";
-      throw new UserError(ledger ? "bad timestamp" : "bad period", where, expected, shown(text));
-    }
-    if (ledger) return { kind: "within", at: parsed.at };
-    return DATE.test(trimmed) ? { kind: "start-date", date: trimmed } : { kind: "start-instant", at: parsed.at };
-  }
 }

@@ -5,10 +5,14 @@ import type { BillLayout } from "./mapping.js";
 
 /** Which cycle a bill row belongs to, as the bill says it; resolved against the account's calendar once it is known. */
 export type BillPeriod =
-  /** Canonical bill: the cycle's first local day. */
-  | { kind: "start-date"; date: string }
-  /** Canonical bill: the cycle's start instant. */
-  | { kind: "start-instant"; at: Instant }
+  /**
+   * Canonical bill: the cycle's first local day; a month or a date range also
+   * names its end: the next cycle's first day when `exclusive`, else the
+   * cycle's last day or the next one's first (bills write either).
+   */
+  | { kind: "start-date"; date: string; end?: { date: string; exclusive: boolean }; text?: string }
+  /** Canonical bill or FOCUS: the cycle's start instant; a range or a FOCUS row also names the cycle's end, or an instant inside it. */
+  | { kind: "start-instant"; at: Instant; endAt?: Instant; text?: string; charge?: { at: Instant; cell: Location } }
   /** Ledger: a transaction somewhere in the cycle. */
   | { kind: "within"; at: Instant };
 

@@ -65,7 +65,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
   };
   const statementReport: Reporters<Format> = {
-    json: () => json(statementJson(result)),
+    json: () => json(statementJson(result, card)),
     csv: () => statementCsv(result, { bom: options.bom }),
     markdown: () => toMarkdown(statementBlocks(result, ctx)),
     html: () => statementHtml(result, entries, ctx),

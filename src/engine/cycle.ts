@@ -1,3 +1,4 @@
+import type { Location } from "../errors.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Meter, Plan } from "../ratecard/types.js";
 import { lineDimensions, type UnitPrice } from "./pricing.js";
@@ -235,14 +236,14 @@ export class OpenCycle {
     }
   }
 
-  reject(meter: string, reason: string, quantity: Decimal, at: Instant): void {
+  reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
     const key = `${meter}\u0000${reason}`;
     const r = this.rejections.get(key);
     if (r) {
       r.events++;
       r.quantity = r.quantity.plus(quantity);
     } else {
-      this.rejections.set(key, { meter, reason, events: 1, quantity, firstAt: at });
+      this.rejections.set(key, { meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
     }
   }
 

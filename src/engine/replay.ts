@@ -10,7 +10,7 @@ import type {
 } from "./types.js";
 import { Wallet, type Grant } from "./wallet.js";
 import { canonicalOrder, idOrder, partsOrder, quantityOrder } from "./canonical-order.js";
-import { SeenEventIds } from "./event-ids.js";
+import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -106,6 +106,7 @@ const FAR_AWAY = Infinity;
 export class Replay {
   private readonly runs = new Map<string, AccountRun>();
   private readonly seenIds = new SeenEventIds();
+  private readonly duplicateList = new DuplicateList();
   private readonly purchases: GrantPurchase[];
   private nextPurchase = 0;
   /** When the next purchase is due (Infinity when none is left), read by every known row. */
@@ -228,6 +229,7 @@ export class Replay {
       timezone: this.setup.calendar.zone.name,
       accounts,
       events: { ...this.counts },
+      duplicateEvents: this.duplicateList.result(),
     };
   }
 
@@ -467,8 +469,10 @@ export class Replay {
 
     const meterEvent = shape?.event ?? this.card.events.get(event.meter);
     if (!meterEvent) throw new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
-    if (this.seenIds.repeats(event.eventId)) {
+    const firstSeen = this.seenIds.firstSeen(event.eventId, event.origin);
+    if (firstSeen) {
       this.counts.duplicates++;
+      this.duplicateList.add({ eventId: event.eventId!, meter: event.meter, first: firstSeen, repeat: event.origin });
       run.cycle.duplicate(event.meter, event.quantity);
       return;
     }
@@ -827,7 +831,7 @@ export class Replay {
 
   private reject(run: AccountRun, meter: Meter, reason: string, quantity: Decimal, at: Instant, event: UsageEvent | undefined, outOfCredits: boolean): void {
     this.counts.rejected += event ? 1 : 0;
-    run.cycle.reject(meter.key, reason, quantity, at);
+    run.cycle.reject(meter.key, reason, quantity, at, event?.origin);
     if (outOfCredits) run.cycle.markExhausted(at);
   }
 

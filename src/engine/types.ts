@@ -1,4 +1,5 @@
 import type { Location } from "../errors.js";
+import type { DuplicateEvent } from "./event-ids.js";
 import type { Decimal } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import type { Calendar, Instant } from "../time.js";
@@ -95,6 +96,8 @@ export interface Rejection {
   events: number;
   quantity: Decimal;
   firstAt: Instant;
+  /** The usage row of the group's first rejected event; none for a charge no row made (a recurring item at a cycle start). */
+  firstOrigin?: Location;
 }
 
 export interface DuplicateCount {
@@ -153,6 +156,8 @@ export interface Statement {
   timezone: string;
   accounts: AccountStatement[];
   events: { read: number; priced: number; duplicates: number; rejected: number };
+  /** Every repeated event_id with both its rows, up to LISTED_DUPLICATES (event-ids.ts); absent where no replay of rows made the statement. */
+  duplicateEvents?: { listed: readonly DuplicateEvent[]; omitted: number };
 }
 
 export type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";

@@ -1,3 +1,4 @@
+import { LISTED_DUPLICATES } from "../engine/event-ids.js";
 import type { JsonSchema } from "../yaml/codec.js";
 import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
 
@@ -45,7 +46,7 @@ const cycleSchema: JsonSchema = object({
   by_project: stringMap(decimalString()),
   lines: array(line),
   grants: array(grant),
-  rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() })),
+  rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant(), first_line: nullable(str("FILE:LINE of the group's first rejected usage row; null for a charge no row made")) })),
   thresholds: array(object({ percent: { type: "integer", minimum: 1, maximum: 100 }, at: instant() })),
   duplicates: array(object({ meter: str(), events: count(), quantity: decimalString() }), "events whose event_id was seen before, counted once"),
   budgets: array(object({ key: str(), budget: decimalString(), spent: decimalString() }), "spending per value of the card's budget dimension"),
@@ -56,6 +57,14 @@ const cycleSchema: JsonSchema = object({
     ],
   }),
   rewards: object({ earned: decimalString("credits earned as the creator of apps others used"), from: array(object({ account: str(), amount: decimalString() })) }),
+  money: nullable(object({
+    currency: str("ISO 4217 code of the card"),
+    plan: decimalString("the plan's price for the cycle"),
+    credits_bought: decimalString("credits granted this cycle by purchases (top-ups, packs, subscriptions), not by the plan"),
+    bought: nullable(decimalString("credits_bought at the card's credit_price; null when the card gives none")),
+    overage: decimalString("requests past the quota, billed in money at the period's end"),
+    total: decimalString("plan + bought + overage, rounded once to the currency's minor unit with the card's rounding"),
+  }, "what the cycle costs in money; null when the card gives no plan price, credit_price or overage price")),
 });
 
 export const statementSchema: JsonSchema = contract("statement", "burnrate statement --format json", {
@@ -64,6 +73,15 @@ export const statementSchema: JsonSchema = contract("statement", "burnrate state
   currency: str(),
   timezone: str(),
   events: object({ read: count(), priced: count(), duplicates: count(), rejected: count() }),
+  duplicate_events: object({
+    listed: array(object({
+      event_id: str(),
+      meter: str(),
+      first: str("FILE:LINE of the row the event_id was first seen on (priced)"),
+      repeat: str("FILE:LINE of the repeat (counted, not priced)"),
+    }), `every repeat by event_id in replay order, up to ${LISTED_DUPLICATES}`),
+    omitted: count(`repeats past the ${LISTED_DUPLICATES} listed: counted in events.duplicates, not listed`),
+  }, "events whose event_id was seen before, each with both of its rows"),
   accounts: array(object({ account: str(), plan: str(), cycles: array(cycleSchema) })),
 });
 

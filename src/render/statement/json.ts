@@ -1,10 +1,13 @@
 import { formatExact } from "../../money.js";
 import type { CycleStatement, Statement } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
+import { fileLine } from "../shared/file-line.js";
+import type { RateCard } from "../../ratecard/types.js";
+import { cycleMoney, cycleMoneyJson } from "./money.js";
 import { byProject, splitBy } from "../shared/summary.js";
 
 /** The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string. */
-export function statementJson(statement: Statement): object {
+export function statementJson(statement: Statement, card?: RateCard): object {
   return {
     schema: "burnrate.statement/v1",
     card: { provider: statement.provider, version: statement.version },
@@ -12,11 +15,21 @@ export function statementJson(statement: Statement): object {
     currency: statement.currency,
     timezone: statement.timezone,
     events: statement.events,
+    duplicate_events: duplicateEventsJson(statement),
     accounts: statement.accounts.map((a) => ({
       account: a.account,
       plan: a.plan,
-      cycles: a.cycles.map((c) => cycleJson(c, statement.currency)),
+      cycles: a.cycles.map((c) => ({ ...cycleJson(c, statement.currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, a.plan, c)) } : {}) })),
     })),
+  };
+}
+
+/** Every repeat by event_id, with both rows; `omitted` counts those past the listing's bound. */
+function duplicateEventsJson(statement: Statement): object {
+  const d = statement.duplicateEvents ?? { listed: [], omitted: 0 };
+  return {
+    listed: d.listed.map((e) => ({ event_id: e.eventId, meter: e.meter, first: fileLine(e.first), repeat: fileLine(e.repeat) })),
+    omitted: d.omitted,
   };
 }
 
@@ -57,7 +70,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
       expired: formatExact(g.expired),
       closing: formatExact(g.closing),
     })),
-    rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) })),
+    rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt), first_line: r.firstOrigin ? fileLine(r.firstOrigin) : null })),
     thresholds: c.thresholds.map((t) => ({ percent: t.percent, at: formatInstant(t.at) })),
     duplicates: c.duplicates.map((d) => ({ meter: d.meter, events: d.events, quantity: formatExact(d.quantity) })),
     budgets: c.budgets.map((b) => ({ key: b.key, budget: formatExact(b.budget), spent: formatExact(b.spent) })),

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import type { CycleStatement, Statement } from "../../engine/types.js";
 import type { Decimal } from "../../money.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
@@ -5,6 +6,8 @@ import type { Block, FactValue } from "../shared/document.js";
 import { credits, exactGrouped, percentOf } from "../shared/numbers.js";
 import type { LineKind } from "../../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
+import { fileLine } from "../shared/file-line.js";
+import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -18,11 +21,40 @@ export function statementBlocks(statement: Statement, ctx: RenderContext): Block
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
     blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${card.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
-    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money));
+    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money), ...cycleMoneyBlocks(cycleMoney(card, account.plan, c)));
   }
+  blocks.push(...meterLabelBlocks(statement, ctx));
   if (statement.events.duplicates > 0) {
     blocks.push({ kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` });
+    blocks.push(...duplicateEventBlocks(statement));
   }
+  return blocks;
+}
+
+/** The card's own words for each meter key the statement shows, as a bill or an invoice names them. */
+function meterLabelBlocks(statement: Statement, ctx: RenderContext): Block[] {
+  const keys = new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => c.lines.map((l) => l.meter))));
+  const rows = [...ctx.card.meters.values()].filter((m) => keys.has(m.key) && m.labels.length > 0).map((m) => [m.key, m.labels.join(", ")]);
+  if (rows.length === 0) return [];
+  return [{ kind: "table", title: "Meters", head: ["Meter", "Label on the card"], align: ["left", "left"], rows }];
+}
+
+/** The table lists this many repeats; the JSON lists them all (up to the engine's bound). */
+const TABLE_DUPLICATES = 10;
+
+/** The first repeats by event_id, each with the row it repeats, and how many more. */
+function duplicateEventBlocks(statement: Statement): Block[] {
+  const listed = statement.duplicateEvents?.listed ?? [];
+  if (listed.length === 0) return [];
+  const blocks: Block[] = [{
+    kind: "table",
+    title: "Duplicate event_ids",
+    head: ["Event id", "Meter", "First seen", "Repeated at"],
+    align: ["left", "left", "left", "left"],
+    rows: listed.slice(0, TABLE_DUPLICATES).map((e) => [e.eventId, e.meter, fileLine(e.first), fileLine(e.repeat)]),
+  }];
+  const more = statement.events.duplicates - Math.min(listed.length, TABLE_DUPLICATES);
+  if (more > 0) blocks.push({ kind: "note", text: `and ${more} more duplicate(s): --format json lists them all.` });
   return blocks;
 }
 
@@ -121,9 +153,10 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     blocks.push({
       kind: "table",
       title: "Rejected",
-      head: ["Meter", "Reason", "Events", "Quantity", "First at"],
-      align: ["left", "left", "right", "right", "left"],
-      rows: c.rejected.map((r) => [r.meter, r.reason, String(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt)]),
+      // The file's own name keeps the table within 100 columns; the JSON's first_line has its path.
+      head: ["Meter", "Reason", "Events", "Quantity", "First at", "First line"],
+      align: ["left", "left", "right", "right", "left", "left"],
+      rows: c.rejected.map((r) => [r.meter, r.reason, String(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt), r.firstOrigin ? fileLine({ ...r.firstOrigin, file: basename(r.firstOrigin.file) }) : ""]),
     });
   }
   if (c.duplicates.length > 0) {

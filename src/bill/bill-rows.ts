@@ -1,0 +1,98 @@
+import { UserError, shown, type Location } from "../errors.js";
+import { ZERO, parsePlainDecimal, type Decimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import { OVERAGE, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
+import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRows } from "./types.js";
+
+/** A cell's text and where it is, for an error. */
+export interface Cell {
+  text: string;
+  at: Location;
+}
+
+/** One bill row as every layout reads it, before it is checked against the card. */
+export interface BillRow {
+  origin: Location;
+  amount: Cell;
+  /** The cells naming the activity, in the order they are tried (FOCUS: SkuId, then ChargeDescription). */
+  activities: readonly Cell[];
+  period: BillPeriod;
+  periodCell: Location;
+  quantity: Cell | undefined;
+  unitPrice: Cell | undefined;
+  account: string | undefined;
+  dimensions: Readonly<Record<string, string>>;
+}
+
+/** Bill rows checked against the card: charges, payments and the rows the mapping ignores. */
+export class BillRows {
+  private readonly charges: BillCharge[] = [];
+  private readonly payments: BillPayment[] = [];
+  private readonly ignored = new Map<string, IgnoredRows>();
+
+  constructor(
+    private readonly card: RateCard,
+    private readonly mapping: BillMapping,
+  ) {}
+
+  result(): Pick<Bill, "charges" | "payments" | "ignored"> {
+    return { charges: this.charges, payments: this.payments, ignored: [...this.ignored.values()] };
+  }
+
+  add(row: BillRow): void {
+    const ledger = this.mapping.layout === "ledger";
+    const amount = decimalCell(row.amount, "amount")!;
+    const { word, target, cell } = this.activity(row.activities);
+    const account = row.account === undefined || row.account === "" ? undefined : row.account;
+
+    switch (target.kind) {
+      case "ignore": {
+        const seen = this.ignored.get(word) ?? { activity: word, rows: 0, amount: ZERO };
+        this.ignored.set(word, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(amount) });
+        return;
+      }
+      case "payments":
+        if (row.period.kind !== "within") throw new UserError("payments are only read from a ledger", cell.at, "a charge activity", shown(word));
+        this.payments.push({ at: row.period.at, amount, account, origin: row.origin });
+        return;
+      case "meters":
+      case "overage":
+        break;
+    }
+    this.charges.push({
+      period: row.period,
+      periodCell: row.periodCell,
+      activity: word,
+      meters: target.kind === "overage" ? [OVERAGE] : target.meters,
+      money: target.kind === "overage",
+      account,
+      dimensions: row.dimensions,
+      quantity: decimalCell(row.quantity, "quantity"),
+      amount: ledger && this.mapping.deductions === "negative" ? amount.neg() : amount,
+      unitPrice: decimalCell(row.unitPrice, "unit price"),
+      origin: row.origin,
+    });
+  }
+
+  /** The first activity cell that names something: the mapping's wording, a meter key or a card label. */
+  private activity(cells: readonly Cell[]): { word: string; target: ActivityTarget; cell: Cell } {
+    const named = cells.filter((c) => c.text.trim() !== "");
+    for (const cell of named) {
+      const target = resolveActivity(cell.text, this.card, this.mapping);
+      if (target) return { word: cell.text, target, cell };
+    }
+    const first = named[0] ?? cells[0]!;
+    const found = named.length === 0 ? shown(first.text) : named.map((c) => shown(c.text)).join(" or ");
+    throw new UserError(`unknown activity ${shown(first.text)}`, first.at, `a meter key or label of ${this.card.provider} ${this.card.version}, or an activities: entry in the bill mapping`, found);
+  }
+}
+
+function decimalCell(cell: Cell | undefined, what: string): Decimal | undefined {
+  if (cell === undefined || cell.text.trim() === "") {
+    if (what === "amount" && cell) throw new UserError(`${what} is not a number`, cell.at, "a plain decimal such as 12 or -0.5 (no currency sign or thousands separator)", shown(cell.text));
+    return undefined;
+  }
+  const value = parsePlainDecimal(cell.text.trim());
+  if (!value) throw new UserError(`${what} is not a number`, cell.at, "a plain decimal such as 12 or -0.5 (no currency sign or thousands separator)", shown(cell.text));
+  return value;
+}

@@ -1,0 +1,77 @@
+import { UserError, shown, type Location } from "../errors.js";
+import type { RateCard } from "../ratecard/types.js";
+import { parseInstant, type Zone } from "../time.js";
+import type { BillRow, Cell } from "./bill-rows.js";
+import type { BillColumn, BillMapping } from "./mapping.js";
+import type { BillPeriod } from "./types.js";
+
+/**
+ * A FOCUS 1.2 cost and usage row. BillingPeriodStart (inclusive) is the cycle
+ * the charge is invoiced in, and ChargePeriodStart, when given, must lie in
+ * it; BilledCost is the amount (in BillingCurrency: credits for a provider
+ * that bills credits, money for an overage line); ConsumedQuantity is the
+ * quantity; SkuId, else ChargeDescription, names the activity through the
+ * bill mapping's activities: or the card's labels; the keys of Tags (a JSON
+ * object) are dimensions, renamed by the mapping's dimensions:. PricingUnit
+ * is not compared: a meter's unit is the card's.
+ */
+export function focusRow(cell: (column: BillColumn) => Cell | undefined, context: { card: RateCard; mapping: BillMapping; zone: Zone; origin: Location }): BillRow {
+  const periodCell = cell("BillingPeriodStart")!;
+  const charge = cell("ChargePeriodStart");
+  const period = focusPeriod(periodCell, charge, context.zone);
+  const activities = [cell("SkuId"), cell("ChargeDescription")].filter((c): c is Cell => c !== undefined);
+  const tags = cell("Tags");
+  return {
+    origin: context.origin,
+    amount: cell("BilledCost")!,
+    activities,
+    period,
+    periodCell: periodCell.at,
+    quantity: cell("ConsumedQuantity"),
+    unitPrice: undefined,
+    account: cell("account")?.text,
+    dimensions: tags === undefined ? {} : tagDimensions(tags, context.card, context.mapping),
+  };
+}
+
+function focusPeriod(start: Cell, charge: Cell | undefined, zone: Zone): BillPeriod {
+  const at = instantOf(start, zone, "BillingPeriodStart");
+  if (charge === undefined || charge.text.trim() === "") return { kind: "start-instant", at };
+  return { kind: "start-instant", at, charge: { at: instantOf(charge, zone, "ChargePeriodStart"), cell: charge.at } };
+}
+
+function instantOf(cell: Cell, zone: Zone, column: string): number {
+  const parsed = parseInstant(cell.text.trim(), zone);
+  if (!parsed.ok) throw new UserError(`bad ${column}`, cell.at, "a FOCUS date-time such as 2026-11-01T00:00:00Z", shown(cell.text));
+  return parsed.at;
+}
+
+/** The Tags cell: a JSON object of string values; keys the mapping ignores are dropped, the others must be the card's dimensions. */
+function tagDimensions(tags: Cell, card: RateCard, mapping: BillMapping): Record<string, string> {
+  const text = tags.text.trim();
+  if (text === "") return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UserError("Tags is not JSON", tags.at, 'a JSON object such as {"project": "alpha"}', shown(text));
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UserError("Tags is not a JSON object", tags.at, 'a JSON object such as {"project": "alpha"}', shown(text));
+  const known = new Set([...card.meters.values()].flatMap((m) => m.dimensions));
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    if (mapping.ignoreColumns.includes(key)) continue;
+    const name = mapping.dimensions.get(key) ?? key;
+    if (!known.has(name)) {
+      throw new UserError(`tag ${shown(key)} is not a dimension of any meter`, tags.at, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(key));
+    }
+    if (typeof value !== "string") throw new UserError(`tag ${shown(key)} is not a string`, tags.at, "a string value", shown(JSON.stringify(value)));
+    if (value !== "") out[name] = value;
+  }
+  return out;
+}
+
+/** The dimensions a FOCUS bill carries: every tag that named one on some row, in name order. */
+export function focusTagDimensions(seen: ReadonlySet<string>): string[] {
+  return [...seen].sort();
+}

@@ -1,0 +1,72 @@
+import type { CycleStatement } from "../../engine/types.js";
+import { Decimal, ZERO, formatExact, roundToStep } from "../../money.js";
+import type { RateCard } from "../../ratecard/types.js";
+import type { Block } from "../shared/document.js";
+import { credits, exactGrouped } from "../shared/numbers.js";
+
+/** Grant kinds a plan gives; every other grant is credits the account bought (a top-up, a pack, a purchase). */
+const PLAN_GRANTS = new Set(["included", "onetime"]);
+
+/**
+ * What a cycle costs in money: the plan's price, the credits bought at the
+ * card's credit_price, and requests past the quota billed as overage (Floopy).
+ * The parts are exact; the total is rounded once, to the currency's minor unit
+ * with the card's rounding mode.
+ */
+export interface CycleMoney {
+  currency: string;
+  plan: Decimal;
+  creditsBought: Decimal;
+  /** Money for the credits bought; undefined when the card gives no credit_price to buy them at. */
+  bought: Decimal | undefined;
+  overage: Decimal;
+  total: Decimal;
+}
+
+/** Whether the card gives any money at all: a plan price, a credit price or an overage price. */
+function cardHasMoney(card: RateCard): boolean {
+  return card.creditPrice !== undefined || [...card.plans.values()].some((p) => p.price.gt(0) || p.quota !== undefined);
+}
+
+export function cycleMoney(card: RateCard, planKey: string, cycle: CycleStatement): CycleMoney | undefined {
+  if (!cardHasMoney(card)) return undefined;
+  const plan = card.plans.get(planKey)?.price ?? ZERO;
+  const creditsBought = cycle.grants.filter((g) => !PLAN_GRANTS.has(g.kind)).reduce((sum, g) => sum.plus(g.granted), ZERO);
+  const bought = card.creditPrice === undefined ? undefined : creditsBought.mul(card.creditPrice);
+  const overage = cycle.overage.amount;
+  const exact = plan.plus(bought ?? ZERO).plus(overage);
+  return { currency: card.currency, plan, creditsBought, bought, overage, total: roundToStep(exact, new Decimal(10).pow(-minorDigits(card.currency)), card.precision.rounding) };
+}
+
+/** The decimals of an ISO 4217 currency (2 for USD, 0 for JPY), from the platform's currency data. */
+function minorDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    // Not an ISO 4217 code the platform knows: cents, the common case.
+    return 2;
+  }
+}
+
+export function cycleMoneyJson(money: CycleMoney | undefined): object | null {
+  if (!money) return null;
+  return {
+    currency: money.currency,
+    plan: formatExact(money.plan),
+    credits_bought: formatExact(money.creditsBought),
+    bought: money.bought === undefined ? null : formatExact(money.bought),
+    overage: formatExact(money.overage),
+    total: formatExact(money.total),
+  };
+}
+
+/** The cycle's money as a small table: plan, credits bought, overage and the rounded total. */
+export function cycleMoneyBlocks(money: CycleMoney | undefined): Block[] {
+  if (!money) return [];
+  const shown = (v: Decimal) => credits(v, minorDigits(money.currency));
+  const rows: string[][] = [["Plan", "", shown(money.plan)]];
+  if (money.creditsBought.gt(0)) rows.push(["Credits bought", exactGrouped(money.creditsBought), money.bought === undefined ? "no credit_price" : shown(money.bought)]);
+  if (money.overage.gt(0)) rows.push(["Overage", "", shown(money.overage)]);
+  rows.push(["Total", "", shown(money.total)]);
+  return [{ kind: "table", title: `Money (${money.currency})`, head: ["Item", "Credits", "Amount"], align: ["left", "right", "right"], rows }];
+}
