@@ -2,6 +2,8 @@ import { Command, CommanderError, Option } from "commander";
 import { Finding, UserError } from "./errors.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+/** A card flag given more than once: versions of one provider's card, never the last one silently. */
+const versions = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 function formatOption(formats = "table, json, csv or markdown"): Option {
   return new Option("--format <format>", `${formats} (default: from -o's extension, else table on a terminal, JSON in a pipe)`);
@@ -13,7 +15,7 @@ function formatOption(formats = "table, json, csv or markdown"): Option {
  */
 function replayInputs(command: Command, card: string, usage: string): Command {
   return command
-    .option("--card <file>", card)
+    .option("--card <file>", `${card}; repeat it for versions of one provider's card (each priced from its effective:)`, versions)
     .option("--usage <file>", usage, collect, [])
     .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
     .option("--plan <key>", "plan key (overrides the account file)")
@@ -81,7 +83,7 @@ export function program(): Command {
     cli
       .command("diff")
       .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
-      .option("--base <file>", "the card before the change"),
+      .option("--base <file>", "the card before the change; repeat it for a set of versions", versions),
     "the card after the change (default: the account file's card:)",
     "usage CSV, repeatable (read once per card, so not standard input)",
   )
@@ -135,7 +137,7 @@ export function program(): Command {
     .command("simulate")
     .description("projected spend for a scenario: credits per cycle, when the allowance runs out, top-ups and money; compare plans")
     .argument("<scenario>", "scenario YAML")
-    .option("--card <file>", "rate card YAML (default: the scenario's card:)")
+    .option("--card <file>", "rate card YAML (default: the scenario's card:); repeat it for versions of one provider's card", versions)
     .option("--plan <key>", "plan key (overrides the scenario)")
     .option("--compare-plans", "price every plan of the card and name the cheapest")
     .option("--samples <n>", "draw per-user behaviour N times and report p50 and p90")

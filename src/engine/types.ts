@@ -1,6 +1,7 @@
 import type { Location } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
+import type { CardVersion } from "../ratecard/versions.js";
 import type { Calendar, Instant } from "../time.js";
 
 /** One usage row, validated against the card: its meter exists and carries the dimensions it needs. */
@@ -33,6 +34,21 @@ export interface GrantPurchase {
   origin: Location | undefined;
 }
 
+/** What an account change (account file `changes:`) sets. */
+export type ChangeKind =
+  | { kind: "plan"; plan: Plan }
+  | { kind: "overage"; on: boolean }
+  | { kind: "allowance"; allowance: Decimal }
+  | { kind: "subscription_end"; end: Instant };
+
+/** One dated change of an account's terms. */
+export interface AccountChange {
+  at: Instant;
+  account: string;
+  change: ChangeKind;
+  origin: Location;
+}
+
 /** What the replay needs besides usage: who is on which plan, and from when. */
 export interface ReplaySetup {
   calendar: Calendar;
@@ -45,6 +61,10 @@ export interface ReplaySetup {
   renewalMonths: number;
   /** The statement runs through the cycle holding this instant, even with no usage in it (a month with only recurring charges). */
   through: Instant | undefined;
+  /** Dated changes of the accounts' terms, in the order written. */
+  changes?: readonly AccountChange[];
+  /** Versions of the card with their effective instants, earliest first, when more than one is given. */
+  versions?: readonly CardVersion[];
 }
 
 export interface AccountTerms {
@@ -78,6 +98,8 @@ export interface StatementLine {
   amount: Decimal;
   /** How many events (or cycle-start charges) make up the line. */
   events: number;
+  /** The card version that priced it, when several versions are given. */
+  version?: string;
 }
 
 export interface GrantRow {
@@ -137,6 +159,31 @@ export interface CycleStatement {
    * few for that event). A simulation reports it as the allowance running out.
    */
   exhaustedAt: Instant | undefined;
+  /** Changes of the account's terms in this cycle, in time order; empty without a timeline. */
+  timeline: TimelineEntry[];
+  /** The plans in force over the cycle's parts, when a plan changed during it; else empty. */
+  plans: PlanPeriod[];
+}
+
+/** A change of the account's terms in a cycle, and what it granted or removed. */
+export interface TimelineEntry {
+  at: Instant;
+  change: "plan" | "overage" | "allowance" | "subscription_end";
+  from: string;
+  to: string;
+  /** Included credits granted at once (an upgrade). */
+  granted: Decimal;
+  /** Credits removed at once (a downgrade that applies at once) or expired early (a subscription end). */
+  removed: Decimal;
+  /** When it takes effect, if not at `at` (a downgrade at the next cycle start). */
+  appliesAt: Instant | undefined;
+}
+
+/** The plan in force over one part of a cycle. */
+export interface PlanPeriod {
+  plan: string;
+  from: Instant;
+  to: Instant;
 }
 
 export interface AccountStatement {
@@ -153,6 +200,8 @@ export interface Statement {
   timezone: string;
   accounts: AccountStatement[];
   events: { read: number; priced: number; duplicates: number; rejected: number };
+  /** The card versions that priced lines, when several are given: each with the instant it switched in. */
+  versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
 }
 
 export type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";

@@ -189,6 +189,8 @@ export function simulationSettings(scenario: Scenario, terms: AccountTerms, purc
     subscriptionEnd: undefined,
     through: calendar.start(scenario.cycles - 1),
     renewalMonths: 1,
+    changes: [],
+    versions: undefined,
   };
 }
 
