@@ -118,7 +118,8 @@ export class Replay {
   private readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
   private readonly order: { meters: string[]; kinds: string[] };
   private readonly throughCycle: number;
-  private readonly book = new PriceBook();
+  /** Unit prices of the card in force: a new version starts a new book. */
+  private book = new PriceBook();
   /** Grant kinds whose consumption moves the allowance's percentage. */
   private readonly counting: ReadonlySet<string>;
   private readonly scale: Scale;
@@ -1015,6 +1016,7 @@ export class Replay {
   private switchVersion(card: RateCard, at: Instant): void {
     for (const run of this.runList) this.advance(run, at - 1);
     this.card = card;
+    this.book = new PriceBook();
     this.version = card.version;
     this.switchedAt.set(card.version, at);
     for (const run of this.runList) {
