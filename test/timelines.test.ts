@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Decimal from "decimal.js";
+import { Decimal } from "../src/money.js";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
 

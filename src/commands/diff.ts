@@ -3,7 +3,7 @@ import { cardChanges } from "../costdiff/card-changes.js";
 import { compareStatements } from "../costdiff/compare.js";
 import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
-import { loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
+import { loadAccount, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import { parsePlainDecimal } from "../money.js";
 import { emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -16,7 +16,8 @@ import { replayFiles } from "../replay/replay-files.js";
 import { render } from "../render/shared/reporters.js";
 
 export interface DiffOptions extends ReplayInputOptions {
-  base?: string;
+  /** The card before the change, or a set of its versions (`--base` repeated). */
+  base?: string[];
   failOver?: string;
   format?: string;
   output?: string;
@@ -47,7 +48,7 @@ export async function diff(options: DiffOptions): Promise<void> {
   }
   const format = chooseFormat(options.format, options.output);
   const account = loadAccount(options.account);
-  const base = loadCard(options.base);
+  const base = loadCardFor(options.base, undefined);
   const card = loadCardFor(options.card, account);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map };
@@ -56,7 +57,9 @@ export async function diff(options: DiffOptions): Promise<void> {
   const cardSettings = settingsFor(card, account, flags, "new");
   const before = await replayFiles(base, baseSettings, input);
   const after = await replayFiles(card, cardSettings, input);
-  const changes = cardChanges(readText(base.file), base.file, readText(card.file), card.file);
+  // With sets of versions, the rule changes shown are those between each set's latest version.
+  const [from, to] = [base.versions?.at(-1) ?? base, card.versions?.at(-1) ?? card];
+  const changes = cardChanges(readText(from.file), from.file, readText(to.file), to.file);
   const result = costDiff(base, card, options.usage, cardSettings.zone, compareStatements(before, after), changes, failOver);
 
   emit(render(format, {

@@ -7,6 +7,7 @@ import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { ACCOUNT, expand } from "./expand.js";
+import { versionInstants } from "../ratecard/versions.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -189,8 +190,8 @@ export function simulationSettings(scenario: Scenario, terms: AccountTerms, purc
     subscriptionEnd: undefined,
     through: calendar.start(scenario.cycles - 1),
     renewalMonths: 1,
-    changes: [],
-    versions: undefined,
+    changes: scenario.changes,
+    versions: versionInstants(scenario.card, scenario.zone),
   };
 }
 
