@@ -395,6 +395,7 @@ export class OpenCycle {
       },
       exhaustedAt: this.exhaustedAt,
       timeline: [...this.timeline],
+      plan: this.plan.key,
       plans: this.planFrom.length === 1 ? [] : this.planFrom.map((p, i) => ({ plan: p.plan, from: p.from, to: this.planFrom[i + 1]?.from ?? this.end })),
     };
   }

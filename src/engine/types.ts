@@ -163,6 +163,8 @@ export interface CycleStatement {
   timeline: TimelineEntry[];
   /** The plans in force over the cycle's parts, when a plan changed during it; else empty. */
   plans: PlanPeriod[];
+  /** The plan in force at the cycle's end. */
+  plan: string;
 }
 
 /** A change of the account's terms in a cycle, and what it granted or removed. */
