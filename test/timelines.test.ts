@@ -227,3 +227,83 @@ describe("card versions", () => {
     expect(json.accounts[0].cycles[0].timeline).toBeUndefined();
   });
 });
+
+describe("every command honours timelines", () => {
+  const upgrade = folder({
+    "account.yaml": "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-04T00:00:00Z, plan: super }\n",
+    "static.yaml": "plan: standard\nanchor: 2026-11-01\n",
+    "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-02T10:00:00Z,web_extraction,250,a,me\n2026-11-05T10:00:00Z,web_extraction,10,a,me\n",
+    // What the provider billed: both rows, 260 extractions at 8 credits.
+    "bill.csv": `period_start,activity,app,creator,quantity,amount\n2026-11-01,web_extraction,a,me,260,${260 * 8}\n`,
+  });
+
+  it("reconcile: the upgrade explains a bill that a static account would not", () => {
+    const args = (account: string) => ["reconcile", "--card", card("appbuilder"), "--account", join(upgrade, account), "--usage", join(upgrade, "usage.csv"), "--bill", join(upgrade, "bill.csv"), "--format", "json"];
+    const agreed = burnrate(args("account.yaml"));
+    expect(agreed.code).toBe(0);
+    expect(JSON.parse(agreed.stdout).computed_total).toBe(String(260 * 8));
+    const refused = burnrate(args("static.yaml"));
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).computed_total).toBe(String(250 * 8));
+  });
+
+  it("test: an expectation's account may hold changes", () => {
+    const dir = folder({
+      "appbuilder.yaml": readFileSync(card("appbuilder"), "utf8"),
+      "usage.csv": readFileSync(join(upgrade, "usage.csv"), "utf8"),
+      "appbuilder.tests.yaml": [
+        "cases:",
+        "  - name: upgraded mid-cycle",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01, changes: [{ at: 2026-11-04T00:00:00Z, plan: super }] }",
+        `    expect: { total: ${260 * 8}, rejected: 0, cycles: [{ grants: { included: { opening: 2000, granted: ${20000 - 2000}, consumed: ${260 * 8} } } }] }`,
+        "  - name: refused without the upgrade",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${250 * 8}, rejected: 1 }`,
+      ].join("\n") + "\n",
+    });
+    const run = burnrate(["test", join(dir, "appbuilder.yaml")]);
+    expect(run.stdout + run.stderr).toContain("2 passed, 0 failed");
+    expect(run.code).toBe(0);
+  });
+
+  it("simulate: an upgrade in month 3 serves what Standard refused, at Super's price", () => {
+    const dir = folder({
+      "up.yaml": [
+        `card: ${JSON.stringify(card("appbuilder"))}`,
+        "plan: standard",
+        "start: 2026-11-01",
+        "cycles: 4",
+        "sends:",
+        "  - { name: extract, meter: web_extraction, quantity: 300, every: cycle on day 5 at 09:00, dimensions: { app: a, creator: me } }",
+        "changes:",
+        "  - { cycle: 3, plan: super }",
+      ].join("\n") + "\n",
+    });
+    const run = burnrate(["simulate", join(dir, "up.yaml"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const cycles = JSON.parse(run.stdout).plans[0].cycles;
+    // 300 x 8 = 2,400 is more than Standard's 2,000: refused whole in cycles 1 and 2; Super's 20,000 cover it.
+    expect(cycles.map((c: any) => [c.allowance, c.total, c.money])).toEqual([
+      ["2000", "0", "20"],
+      ["2000", "0", "20"],
+      ["20000", String(300 * 8), "200"],
+      ["20000", String(300 * 8), "200"],
+    ]);
+  });
+
+  it("diff: --card may be a set of versions, priced per event against the base", () => {
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const dir = folder({
+      "next.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-20T10:00:00Z,web_extraction,3,a,me\n",
+    });
+    const run = burnrate(["diff", "--base", card("appbuilder"), "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const json = JSON.parse(run.stdout);
+    // Base: 4 x 8 = 32. The set: the first row at 8, the three after the 15th at 10.
+    expect([json.base_total, json.card_total, json.total_delta]).toEqual([String(4 * 8), String(8 + 3 * 10), String(3 * 2)]);
+  });
+});
