@@ -92,6 +92,23 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
   });
 });
 
+describe("a downgrade that applies at once", () => {
+  it("removes the included credits above the new allowance at its instant", () => {
+    const dir = folder({
+      "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { downgrade: at_once }\n",
+      "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
+      // 500 x 8 = 4,000 before the downgrade; 100 x 8 = 800 after it.
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-05T10:00:00Z,web_extraction,500,a,me\n2026-11-20T10:00:00Z,web_extraction,100,a,me\n",
+    });
+    const cycle = statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+    // 20,000 - 4,000 = 16,000 left; the downgrade takes away 20,000 - 2,000 = 18,000 at most, so all 16,000 go.
+    expect(cycle.timeline[0]).toMatchObject({ change: "plan", from: "super", to: "standard", removed: "16000", granted: "0", applies_at: null });
+    expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: "4000", expired: "16000", closing: "0" }]);
+    expect(cycle.rejected[0]).toMatchObject({ meter: "web_extraction", quantity: "100", first_at: "2026-11-20T10:00:00Z" });
+    expect(cycle.allowance).toBe("2000");
+  });
+});
+
 describe("Floopy's overage billing switched on and off", () => {
   // Free: 1,000 requests a month, 0.002 USD a request past them with overage billing on;
   // gpt-4o-mini on openai costs 0.000015 cents an input token (floopy.yaml).
@@ -245,6 +262,21 @@ describe("every command honours timelines", () => {
     const refused = burnrate(args("static.yaml"));
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout).computed_total).toBe(String(250 * 8));
+  });
+
+  it("reconcile: a bill that spans a price change agrees with lines priced per version", () => {
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const dir = folder({
+      "next.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-20T10:00:00Z,web_extraction,3,a,me\n",
+      // One extraction at 8 before the 15th, three at 10 after.
+      "bill.csv": `period_start,activity,app,creator,quantity,amount\n2026-11-01,web_extraction,a,me,4,${8 + 3 * 10}\n`,
+    });
+    const run = burnrate(["reconcile", "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).computed_total).toBe(String(8 + 3 * 10));
   });
 
   it("test: an expectation's account may hold changes", () => {
