@@ -151,6 +151,28 @@ describe(`invariants over ${RUNS} random streams`, () => {
     }), { numRuns: Math.ceil(RUNS / 5) });
   }, 300_000);
 
+  it("with plan, allowance and overage changes under every plan_changes setting: conservation, and rows give what events give", () => {
+    const settings = ["", "plan_changes: { upgrade: prorated, downgrade: at_once }\n", "plan_changes: { upgrade: difference, downgrade: at_once }\n", "plan_changes: { upgrade: prorated }\n"].map((extra) => card(TEST_CARD + extra));
+    // Distinct days, so that one account's changes are in strict time order; two accounts may change at one instant.
+    const changes = fc.uniqueArray(fc.record({
+      day: fc.integer({ min: 0, max: 80 }),
+      hour: fc.integer({ min: 0, max: 1 }),
+      account: fc.constantFrom("acct", "other"),
+      what: fc.oneof(fc.record({ plan: plan }), fc.record({ allowance: fc.integer({ min: 0, max: 200 }).map(String) }), fc.record({ overage: fc.boolean() })),
+    }), { maxLength: 5, selector: (c) => `${c.account} ${c.day}` }).map((cs) => cs
+      .map((c) => ({ at: new Date(START + c.day * DAY + c.hour * 12 * 3_600_000).toISOString(), account: c.account, ...c.what }))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)));
+    fc.assert(fc.property(stream, purchases, plan, changes, fc.integer({ min: 0, max: 3 }), fc.integer(), (specs, ps, p, cs, which, seed) => {
+      const withCard = settings[which]!;
+      const evs = events(specs).map((e) => ({ ...e, eventId: undefined }));
+      const options = { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z", changes: cs };
+      const st = replay(withCard, evs, options);
+      checkSums(st);
+      const sizes = [1 + (seed & 7), 1 + ((seed >> 3) & 15)];
+      expect(text(replayRows(withCard, evs, options, sizes, (seed >> 7) & 3))).toBe(text(st));
+    }), { numRuns: Math.ceil(RUNS / 5) });
+  }, 300_000);
+
   it("through the CLI: a generated log split across files gives the same statement as the whole log", () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-invariants-"));
     const cardFile = join(dir, "card.yaml");

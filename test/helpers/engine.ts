@@ -1,6 +1,6 @@
 import { Replay } from "../../src/engine/replay.js";
 import { planTerms } from "../../src/engine/terms.js";
-import type { AccountTerms, GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
+import type { AccountChange, AccountTerms, GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
 import { Decimal } from "../../src/money.js";
 import { parseRateCard } from "../../src/ratecard/load.js";
 import type { RateCard } from "../../src/ratecard/types.js";
@@ -70,6 +70,8 @@ export interface RunOptions {
   through?: string;
   ledger?: LedgerEntry[];
   terms?: Partial<AccountTerms>;
+  /** Dated changes of the accounts' terms (account changes:), each for "acct" unless it names another. */
+  changes?: { at: string; account?: string; plan?: string; overage?: boolean; allowance?: string }[];
 }
 
 /**
@@ -140,5 +142,11 @@ function replayer(c: RateCard, options: RunOptions): Replay {
     subscriptionEnd: options.subscriptionEnd === undefined ? undefined : instant(options.subscriptionEnd, zone),
     through: options.through === undefined ? undefined : instant(options.through, zone),
     renewalMonths: 1,
+    changes: (options.changes ?? []).map((ch, i): AccountChange => ({
+      at: instant(ch.at, zone),
+      account: ch.account ?? "acct",
+      origin: { file: "changes", line: i + 1, column: 1 },
+      change: ch.plan !== undefined ? { kind: "plan", plan: c.plans.get(ch.plan)! } : ch.overage !== undefined ? { kind: "overage", on: ch.overage } : { kind: "allowance", allowance: new Decimal(ch.allowance!) },
+    })),
   }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
 }
