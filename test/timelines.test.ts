@@ -63,6 +63,12 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     const csv = burnrate(["statement", ...args, "--format", "csv"]).stdout.trim().split("\n");
     expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,change_at,change,from,to,granted,removed,applies_at");
     expect(csv).toContain("default,super,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,,change,,,,,,,,2026-11-04T00:00:00Z,plan,standard,super,18000,0,");
+    const html = burnrate(["statement", ...args, "--format", "html"]).stdout;
+    expect(html).toContain("Plans in force");
+    expect(html).toContain("granted 18,000 credits");
+    // The ledger shows the grant as an allowance paid in at the upgrade's instant.
+    const ledger = burnrate(["statement", ...args, "--ledger", "--format", "csv"]).stdout;
+    expect(ledger.split("\n").filter((l) => l.startsWith("2026-11-04T00:00:00Z") && l.includes("allowance") && l.includes("18000"))).toHaveLength(1);
   });
 
   it("grants the difference prorated to the rest of the cycle when the card says prorated", () => {
