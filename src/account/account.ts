@@ -18,7 +18,7 @@ const changeFields = {
   plan: text({ description: "upgrade or downgrade to this plan key of the card" }),
   overage: boolean("switch overage billing on or off"),
   allowance: decimal({ min: "0", description: "a renegotiated allowance: included credits per cycle from now on" }),
-  subscription_end: { ...INSTANT_TEXT, schema: () => ({ ...INSTANT_TEXT.schema(), description: "the subscription ends at this instant: add-ons capped at the subscription's end expire then" }) },
+  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the subscription ends at this instant: add-ons capped at the subscription's end expire then" }),
 };
 const changeDescription = "a dated change of the account's terms: exactly one of plan, overage, allowance, subscription_end";
 const changesOf = (account: boolean) =>

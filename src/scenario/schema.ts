@@ -119,7 +119,7 @@ const change = refine(
     at: INSTANT,
     cycle: integer({ min: 1, max: 120, description: "instead of at: the start of this cycle, counted from 1 (an upgrade in month 3: cycle: 3)" }),
     plan: text({ pattern: KEY, description: "upgrade or downgrade to this plan key of the card" }),
-    overage: { ...boolean(), schema: () => ({ type: "boolean", description: "switch overage billing on or off" }) },
+    overage: boolean("switch overage billing on or off"),
     allowance: decimal({ min: "0", description: "a renegotiated allowance from then on" }),
   }, "a dated change of the simulated account's terms: at or cycle, and one of plan, overage, allowance"),
   (value, node, ctx) => {
