@@ -295,6 +295,11 @@ describe("every command honours timelines", () => {
         "    usage: usage.csv",
         "    account: { plan: standard, anchor: 2026-11-01, changes: [{ at: 2026-11-04T00:00:00Z, plan: super }] }",
         `    expect: { total: ${260 * 8}, rejected: 0, cycles: [{ grants: { included: { opening: 2000, granted: ${20000 - 2000}, consumed: ${260 * 8} } } }] }`,
+        "  - name: the case's own changes, after its account's",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        "    changes: [{ at: 2026-11-04T00:00:00Z, plan: super }]",
+        `    expect: { total: ${260 * 8}, rejected: 0 }`,
         "  - name: refused without the upgrade",
         "    usage: usage.csv",
         "    account: { plan: standard, anchor: 2026-11-01 }",
@@ -302,7 +307,7 @@ describe("every command honours timelines", () => {
       ].join("\n") + "\n",
     });
     const run = burnrate(["test", join(dir, "appbuilder.yaml")]);
-    expect(run.stdout + run.stderr).toContain("2 passed, 0 failed");
+    expect(run.stdout + run.stderr).toContain("3 passed, 0 failed");
     expect(run.code).toBe(0);
   });
 

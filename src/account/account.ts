@@ -26,6 +26,9 @@ const changesOf = (account: boolean) =>
     description: "dated changes of the plan, overage billing, allowance or subscription end, in time order (SPEC 7)",
   });
 
+/** Changes as a tests file's case may add them to its account (cardtest). */
+export const accountChanges = changesOf(true);
+
 const creditsByValue = (description: string) => dictionary(decimal({ min: "0" }), { keyPattern: /^.+$/, description });
 
 /** What an account has agreed besides its purchases: the top level says it for the named account, `accounts:` for others. */
