@@ -222,6 +222,15 @@ describe("card versions", () => {
     ]);
   });
 
+  it("lists the versions used and says which priced each line in markdown and CSV", () => {
+    const md = burnrate(["statement", ...args("at-once.yaml"), "--format", "markdown"]).stdout;
+    expect(md).toContain("| 2026-11b | 2026-11-15 | at once | 2026-11-15 00:00 |");
+    expect(md).toContain("| web_extraction | usage | ai | a · me | 2 | 10 | 2026-11b | 20 |");
+    const csv = burnrate(["statement", ...args("at-once.yaml"), "--format", "csv"]).stdout.trim().split("\n");
+    expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,version");
+    expect(csv).toContain("default,standard,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,web_extraction,usage,in_app,ai,a,me,2,10,20,2026-11b");
+  });
+
   it("keeps the cycle's prices until the next cycle for a grandfathered version", () => {
     const json = statement(args("grandfathered.yaml"));
     const [nov, dec] = json.accounts[0].cycles;
