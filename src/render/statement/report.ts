@@ -26,7 +26,7 @@ export function statementBlocks(statement: Statement, ctx: RenderContext): Block
   }
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
-    blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${card.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
+    blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
     for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money));
   }
   if (statement.events.duplicates > 0) {
