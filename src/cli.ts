@@ -8,6 +8,8 @@ import { FORMATS, WITH_HTML } from "./render/shared/format.js";
 import { visibleLines } from "./render/shared/escape.js";
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+/** A card flag given more than once: versions of one provider's card, never the last one silently. */
+const versions = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
@@ -39,7 +41,7 @@ const HTML_ABOUT = "html is a self-contained report with charts; default: from -
  */
 function replayInputs(command: Command, card: string, usage: string): Command {
   return command
-    .option("--card <file>", card)
+    .option("--card <file>", `${card}; repeat it for versions of one provider's card (each priced from its effective:)`, versions)
     .option("--usage <file>", usage, collect, [])
     .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
     .option("--plan <key>", "plan key (overrides the account file)")
@@ -106,7 +108,7 @@ function program(io: Io): Command {
     cli
       .command("diff")
       .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
-      .requiredOption("--base <file>", "the card before the change"),
+      .requiredOption("--base <file>", "the card before the change; repeat it for a set of versions", versions),
     "the card after the change (default: the account file's card:)",
     "usage CSV, repeatable (read once per card, so not standard input)",
   )
@@ -165,7 +167,7 @@ function program(io: Io): Command {
     .command("simulate")
     .description("projected spend for a scenario: credits per cycle, when the allowance runs out, top-ups and money; compare plans")
     .argument("<scenario>", "scenario YAML")
-    .option("--card <file>", "rate card YAML (default: the scenario's card:)")
+    .option("--card <file>", "rate card YAML (default: the scenario's card:); repeat it for versions of one provider's card", versions)
     .option("--plan <key>", "plan key (overrides the scenario)")
     .option("--compare-plans", "price every plan of the card and name the cheapest")
     .option("--samples <n>", "draw per-user behaviour N times and report p50 and p90", sampleCount)

@@ -3,6 +3,7 @@ import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from ".
 import { atFlag, UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
+import { cardVersions } from "./ratecard/versions.js";
 import { notUtf8 } from "./usage/utf8.js";
 
 /**
@@ -134,8 +135,17 @@ export function loadAccount(file: string | undefined): AccountFile | undefined {
   return file === undefined ? undefined : parseAccount(readText(file), file);
 }
 
-/** `--card` wins over the account file's `card:`; one of them must name a card. */
-export function loadCardFor(cardFlag: string | undefined, account: AccountFile | undefined): RateCard {
+/**
+ * `--card` wins over the account file's `card:`; one of them must name a card.
+ * `--card` given more than once names versions of one provider's card.
+ */
+export function loadCardFor(cardFlag: string | readonly string[] | undefined, account: AccountFile | undefined): RateCard {
+  if (Array.isArray(cardFlag) && cardFlag.length > 1) return cardVersions(cardFlag.map(loadCard));
+  const flag: string | undefined = Array.isArray(cardFlag) ? cardFlag[0] : (cardFlag as string | undefined);
+  return loadOneCardFor(flag, account);
+}
+
+function loadOneCardFor(cardFlag: string | undefined, account: AccountFile | undefined): RateCard {
   const path = cardFlag ?? (account ? cardPathOf(account) : undefined);
   if (path === undefined) {
     throw new UserError("no rate card", atFlag("--card"), "--card FILE, or card: in the account file", "neither");
@@ -163,7 +173,8 @@ export function loadNamedCard(path: string, where: Location, relativeTo: string)
 
 /** What the commands that replay usage (statement, reconcile, diff) are given on the command line. */
 export interface ReplayInputOptions extends AccountFlags {
-  card?: string;
+  /** One card, or versions of one provider's card (`--card` repeated). */
+  card?: string | string[];
   usage: string[];
   account?: string;
   mapping?: string;

@@ -152,6 +152,46 @@ describe(`invariants over ${RUNS} random streams`, () => {
     }), { numRuns: Math.ceil(RUNS / 5) });
   }, 300_000);
 
+  it("with plan, allowance and overage changes under every plan_changes setting: conservation, and rows give what events give", () => {
+    const settings = ["", "plan_changes: { upgrade: prorated, downgrade: at_once }\n", "plan_changes: { upgrade: difference, downgrade: at_once }\n", "plan_changes: { upgrade: prorated }\n"].map((extra) => card(TEST_CARD + extra));
+    // Distinct days, so that one account's changes are in strict time order; two accounts may change at one instant.
+    const changes = fc.uniqueArray(fc.record({
+      day: fc.integer({ min: 0, max: 80 }),
+      hour: fc.integer({ min: 0, max: 1 }),
+      account: fc.constantFrom("acct", "other"),
+      what: fc.oneof(fc.record({ plan: plan }), fc.record({ allowance: fc.integer({ min: 0, max: 200 }).map(String) }), fc.record({ overage: fc.boolean() })),
+    }), { maxLength: 5, selector: (c) => `${c.account} ${c.day}` }).map((cs) => cs
+      .map((c) => ({ at: new Date(START + c.day * DAY + c.hour * 12 * 3_600_000).toISOString(), account: c.account, ...c.what }))
+      .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)));
+    fc.assert(fc.property(stream, purchases, plan, changes, fc.integer({ min: 0, max: 3 }), fc.integer(), (specs, ps, p, cs, which, seed) => {
+      const withCard = settings[which]!;
+      const evs = events(specs).map((e) => ({ ...e, eventId: undefined }));
+      const options = { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z", changes: cs };
+      const st = replay(withCard, evs, options);
+      checkSums(st);
+      const sizes = [1 + (seed & 7), 1 + ((seed >> 3) & 15)];
+      expect(text(replayRows(withCard, evs, options, sizes, (seed >> 7) & 3))).toBe(text(st));
+    }), { numRuns: Math.ceil(RUNS / 5) });
+  }, 300_000);
+
+  it("with card versions, at once or grandfathered: conservation, and rows give what events give", () => {
+    // The test card's first version is effective from its start; later ones change every price and the plans' allowances.
+    const base = card(TEST_CARD.replace("provider:", "effective: \"2026-01-01\"\nprovider:"));
+    const version = (effective: string, applies: string, name: string) =>
+      card(TEST_CARD.replace("provider:", `effective: "${effective}"\napplies: ${applies}\nprovider:`).replace(/version: .*/, `version: "${name}"`).replaceAll('price: "1"', 'price: "1.5"').replaceAll('price: "0.25"', 'price: "0.3"').replaceAll("included: 100", "included: 80"));
+    const versions = fc.uniqueArray(fc.record({ day: fc.integer({ min: 1, max: 80 }), applies: fc.constantFrom("at_once", "next_cycle") }), { minLength: 1, maxLength: 2, selector: (v) => v.day })
+      .map((vs) => vs.map((v, i) => version(new Date(START + v.day * DAY).toISOString().slice(0, 10), v.applies, `v${i + 2}`)));
+    fc.assert(fc.property(stream, purchases, plan, versions, fc.integer(), (specs, ps, p, vs, seed) => {
+      const evs = events(specs).map((e) => ({ ...e, eventId: undefined }));
+      const options = { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z", versions: vs };
+      const st = replay(base, evs, options);
+      checkSums(st);
+      for (const c of st.accounts.flatMap((a) => a.cycles)) for (const l of c.lines) expect(l.version).toBeDefined();
+      const sizes = [1 + (seed & 7), 1 + ((seed >> 3) & 15)];
+      expect(text(replayRows(base, evs, options, sizes, (seed >> 7) & 3))).toBe(text(st));
+    }), { numRuns: Math.ceil(RUNS / 10) });
+  }, 300_000);
+
   it("through the CLI: a generated log split across files gives the same statement as the whole log", async () => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-invariants-"));
     const cardFile = join(dir, "card.yaml");

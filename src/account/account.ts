@@ -2,7 +2,8 @@ import { dirname, resolve as resolvePath } from "node:path";
 import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import type { AccountTerms, GrantPurchase } from "../engine/types.js";
+import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
+import { versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 
@@ -12,6 +13,21 @@ const grantCodec = record(
   { kind: text(), amount: decimal({ positive: true }), at: INSTANT_TEXT },
   { account: text({ description: "who receives it, in a log with many accounts" }) },
 );
+
+const changeFields = {
+  plan: text({ description: "upgrade or downgrade to this plan key of the card" }),
+  overage: boolean("switch overage billing on or off"),
+  allowance: decimal({ min: "0", description: "a renegotiated allowance: included credits per cycle from now on" }),
+  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the subscription ends at this instant: add-ons capped at the subscription's end expire then" }),
+};
+const changeDescription = "a dated change of the account's terms: exactly one of plan, overage, allowance, subscription_end";
+const changesOf = (account: boolean) =>
+  list(record({ at: INSTANT_TEXT }, account ? { ...changeFields, account: text({ description: "whose terms change, in a log with many accounts (default: the account file's)" }) } : changeFields, changeDescription), {
+    description: "dated changes of the plan, overage billing, allowance or subscription end, in time order (SPEC 7)",
+  });
+
+/** Changes as a tests file's case may add them to its account (cardtest). */
+export const accountChanges = changesOf(true);
 
 const creditsByValue = (description: string) => dictionary(decimal({ min: "0" }), { keyPattern: /^.+$/, description });
 
@@ -26,7 +42,7 @@ const termFields = {
   daily_limits: creditsByValue("credits per local day per value of the card's daily-limit dimension (a server); * for any other"),
 };
 
-const termsCodec = record({}, termFields);
+const termsCodec = record({}, { ...termFields, changes: changesOf(false) });
 
 export const accountCodec = record({}, {
   card: text({ description: "the rate card, relative to this file" }),
@@ -38,6 +54,7 @@ export const accountCodec = record({}, {
   term: oneOf(["monthly", "annual"] as const, "the subscription's term: credits reset every month either way; an annual one renews every 12 months from the anchor"),
   through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
   grants: list(grantCodec),
+  changes: changesOf(true),
   accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
 }, "a burnrate account file");
 
@@ -82,6 +99,10 @@ export interface AccountSettings {
   through: Instant | undefined;
   /** Months between renewals of the subscription: 1, or 12 for an annual plan with monthly resets. */
   renewalMonths: number;
+  /** Dated changes of every account's terms (SPEC 7 "Account timelines"). */
+  changes: AccountChange[];
+  /** The card's versions with their instants in the account's zone, when several are given. */
+  versions: CardVersion[] | undefined;
 }
 
 /**
@@ -165,7 +186,53 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
       shown(throughText!),
     );
   }
-  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, renewalMonths: doc.term === "annual" ? 12 : 1 };
+  const lists = [changesIn(doc.changes ?? [], ["changes"], name), ...[...(doc.accounts ?? [])].map(([id, t]) => changesIn(t.changes ?? [], ["accounts", id, "changes"], id))];
+  for (const written of lists) checkChangeOrder(written);
+  // One account's changes may be written in two lists (the top level's with account:, and its entry's): merged by time.
+  const changes = lists.flat().sort((a, b) => a.at - b.at);
+  checkChangeOrder(changes);
+  const versions = versionInstants(card, zone);
+  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions };
+
+  type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
+  function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {
+    return list.map((c, i): AccountChange => {
+      const where = [...path, i];
+      const given = (["plan", "overage", "allowance", "subscription_end"] as const).filter((k) => c[k] !== undefined);
+      if (given.length !== 1) {
+        throw new UserError(given.length === 0 ? "a change that changes nothing" : "a change of more than one thing", here(where), "exactly one of plan, overage, allowance, subscription_end (one entry each)", given.length === 0 ? "none" : given.join(", "));
+      }
+      const account = c.account ?? owner;
+      if (c.account !== undefined && !accounts.has(c.account)) {
+        throw new UserError(`change for unknown account ${shown(c.account)}`, here([...where, "account"]), `one of ${[...accounts.keys()].map((a) => shown(a)).join(", ")} (the account file's account:, or a key of accounts:)`, shown(c.account));
+      }
+      const at = instant(c.at, here([...where, "at"]));
+      if (anchor !== undefined && at < anchor) throw new UserError("change before the first cycle", here([...where, "at"]), `an instant on or after the anchor ${anchorText}`, c.at);
+      const origin = here(where);
+      if (c.plan !== undefined) return { at, account, origin, change: { kind: "plan", plan: planOf(c.plan, here([...where, "plan"])) } };
+      if (c.overage !== undefined) return { at, account, origin, change: { kind: "overage", on: c.overage } };
+      if (c.allowance !== undefined) return { at, account, origin, change: { kind: "allowance", allowance: c.allowance } };
+      return { at, account, origin, change: { kind: "subscription_end", end: instant(c.subscription_end!, here([...where, "subscription_end"])) } };
+    });
+  }
+}
+
+/** Each account's changes, as written in one list, in strict time order: two at one instant, or one before another written above it, are located errors. */
+function checkChangeOrder(changes: readonly AccountChange[]): void {
+  const last = new Map<string, AccountChange>();
+  for (const change of changes) {
+    const before = last.get(change.account);
+    if (before !== undefined && change.at <= before.at) {
+      const same = change.at === before.at;
+      throw new UserError(
+        same ? `two changes of account ${shown(change.account)} at one instant` : `changes of account ${shown(change.account)} out of time order`,
+        change.origin,
+        `an instant after ${formatInstant(before.at)} (the change at ${before.origin.line}:${before.origin.column})${same ? "; write one change per instant" : ""}`,
+        formatInstant(change.at),
+      );
+    }
+    last.set(change.account, change);
+  }
 }
 
 /** Without an anchor, cycles start on the first of the month of the earliest usage, at local midnight. */

@@ -58,7 +58,7 @@ async function replayCase(suite: Suite, card: RateCard, index: number): Promise<
 /** A scenario case names no usage and no account of its own: the scenario holds both. */
 export function scenarioOf(suite: Suite, index: number): Scenario {
   const c = suite.doc.cases[index]!;
-  const clash = (["usage", "account", "anchor", "timezone", "through"] as const).find((k) => c[k] !== undefined);
+  const clash = (["usage", "account", "anchor", "timezone", "through", "changes"] as const).find((k) => c[k] !== undefined);
   if (clash) throw new UserError(`a scenario case cannot also have ${clash}`, suite.at(["cases", index, clash]), "scenario alone (it sets the start, cycles and plan), or usage with an account", clash);
   return loadScenario(relativeTo(suite.file, c.scenario!), { card: suite.cardFile, plan: c.plan });
 }

@@ -1,5 +1,5 @@
 import { isSeq } from "yaml";
-import { accountCodec } from "../account/account.js";
+import { accountChanges, accountCodec } from "../account/account.js";
 import type { Codec } from "../yaml/codec.js";
 import { decimal, dictionary, integer, list, record, scalarOrMapping, text } from "../yaml/codec.js";
 
@@ -52,6 +52,7 @@ const caseCodec = record(
     anchor: text({ description: "overrides the account's anchor" }),
     timezone: text({ description: "overrides the account's time zone" }),
     through: text({ description: "run through the cycle holding this date, even without usage in it" }),
+    changes: accountChanges,
   },
   "one expectation: usage and an account (or a scenario) in, credits out",
 );

@@ -40,8 +40,27 @@ export function relativeTo(file: string, path: string): string {
   return joined.startsWith(`${cwd}/`) ? joined.slice(cwd.length + 1) : joined;
 }
 
-/** The case's account: a file beside the tests, or written inline (its errors then point into the tests file). */
+/**
+ * The case's account: a file beside the tests, or written inline (its errors then point into the tests file),
+ * with the case's own `changes:` after the account's.
+ */
 export function caseAccount(suite: Suite, index: number): AccountFile | undefined {
+  const c = suite.doc.cases[index]!;
+  const account = accountOf(suite, index);
+  if (c.changes === undefined) return account;
+  const own = account?.doc.changes ?? [];
+  return {
+    file: account?.file ?? suite.file,
+    doc: { ...account?.doc, changes: [...own, ...c.changes] },
+    at: (path) => {
+      const [key, i, ...rest] = path;
+      if (key === "changes" && typeof i === "number" && i >= own.length) return suite.at(["cases", index, "changes", i - own.length, ...rest]);
+      return account ? account.at(path) : suite.at(["cases", index, ...path]);
+    },
+  };
+}
+
+function accountOf(suite: Suite, index: number): AccountFile | undefined {
   const account = suite.doc.cases[index]!.account;
   if (account === undefined) return undefined;
   if (typeof account === "string") {

@@ -4,7 +4,7 @@ import { compareStatements, delta, deltaPercent, refusalsMoved } from "../costdi
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
-import { checkRereadable, loadAccount, loadCard, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
+import { checkRereadable, loadAccount, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
 import { formatExact, type Decimal } from "../money.js";
 import type { Zone } from "../time.js";
@@ -16,7 +16,8 @@ import { report } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {
-  base: string;
+  /** The card before the change, or a set of its versions (`--base` repeated). */
+  base: string[];
   failOver?: Decimal;
   failOverMeter?: Decimal;
   failOverAmount?: Decimal;
@@ -50,7 +51,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const gates = GATE_FLAGS.flatMap((flag) => (given[flag] === undefined ? [] : [{ flag, limit: given[flag]! }]));
   const format = chooseFormat(options.format, options.output, FORMATS, io);
   const account = loadAccount(options.account);
-  const base = loadCard(options.base);
+  const base = loadCardFor(options.base, undefined);
   const card = loadCardFor(options.card, account);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
@@ -63,7 +64,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const cardSettings = settingsFor(card, account, flags, "new");
   const before = await replayFiles(base, baseSettings, input);
   const after = await replayFiles(card, cardSettings, input);
-  const changes = cardChanges(readText(base.file), base.file, readText(card.file), card.file);
+  // With sets of versions, the rule changes shown are those between each set's latest version.
+  const [from, to] = [base.versions?.at(-1) ?? base, card.versions?.at(-1) ?? card];
+  const changes = cardChanges(readText(from.file), from.file, readText(to.file), to.file);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
 
   emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);

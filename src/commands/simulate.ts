@@ -18,7 +18,7 @@ import { Calendar } from "../time.js";
 import { render } from "../render/shared/reporters.js";
 
 export interface SimulateOptions {
-  card?: string;
+  card?: string[];
   plan?: string;
   comparePlans?: boolean;
   samples?: number;

@@ -3,7 +3,7 @@ import { Decimal, ZERO } from "../money.js";
 import type { Meter, Plan } from "../ratecard/types.js";
 import { lineDimensions, type UnitPrice } from "./pricing.js";
 import type { Instant } from "../time.js";
-import type { Alert, CycleStatement, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
+import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
 import { add, addCount, countDecimal, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { Allocation, Wallet } from "./wallet.js";
 
@@ -46,21 +46,45 @@ export class OpenCycle {
   private lowBalanceLevel: Credits | undefined;
   private readonly earned = new Map<string, Decimal>();
 
+  /** Changes of the account's terms during the cycle, and the plans in force over its parts. */
+  private readonly timeline: TimelineEntry[] = [];
+  private readonly planFrom: { plan: string; from: Instant }[];
+  /** The card version that prices lines from now on, when several are given. */
+  version: string | undefined;
+
   constructor(
     readonly index: number,
     readonly start: Instant,
     readonly end: Instant,
-    readonly allowance: Decimal,
-    private readonly plan: Plan,
+    public allowance: Decimal,
+    private plan: Plan,
     private readonly opening: ReadonlyMap<string, Credits>,
     private readonly counting: ReadonlySet<string>,
     private readonly scale: Scale,
   ) {
     this.allowanceCredits = scale.of(allowance);
+    this.planFrom = [{ plan: plan.key, from: start }];
   }
 
-  private readonly allowanceCredits: Credits;
+  private allowanceCredits: Credits;
   private towardAllowance = NO_CREDITS;
+
+  /**
+   * New terms in the middle of the cycle: grace buffers and warning levels
+   * measure the new allowance from now on; levels already crossed stay crossed.
+   */
+  retarget(plan: Plan, allowance: Decimal, at: Instant): void {
+    if (plan.key !== this.plan.key) this.planFrom.push({ plan: plan.key, from: at });
+    this.plan = plan;
+    this.allowance = allowance;
+    this.allowanceCredits = this.scale.of(allowance);
+    this.graceLimits.clear();
+    this.levelCache = undefined;
+  }
+
+  note(entry: TimelineEntry): void {
+    this.timeline.push(entry);
+  }
 
   graceLimit(pool: string): Credits {
     let limit = this.graceLimits.get(pool);
@@ -174,7 +198,7 @@ export class OpenCycle {
     if (line === undefined) {
       node = kind === "usage" && component === undefined ? this.usageRoot(name) : step(step(step(this.lineIndex, name), kind), component ?? "");
       for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
-      line = node.get(unit.text) as LineSum | undefined;
+      line = node.get(this.lineKey(unit)) as LineSum | undefined;
       if (line !== undefined && slot !== undefined) this.remember(slot, line);
     }
     if (line) {
@@ -182,13 +206,19 @@ export class OpenCycle {
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1 };
-      node!.set(unit.text, fresh);
+      if (this.version !== undefined) fresh.version = this.version;
+      node!.set(this.lineKey(unit), fresh);
       this.lines.push(fresh);
       if (slot !== undefined) this.remember(slot, fresh);
     }
   }
 
   /** Whether the line numbered `slot` has been opened in this cycle. */
+  /** One line per unit price, and per card version when several price the cycle. */
+  private lineKey(unit: UnitPrice): string {
+    return this.version === undefined ? unit.text : `${unit.text} ${this.version.length}:${this.version}`;
+  }
+
   hasSlot(slot: number): boolean {
     return this.slots[slot] !== undefined;
   }
@@ -365,6 +395,9 @@ export class OpenCycle {
         from: [...this.earned].sort((a, b) => compare(a[0], b[0])).map(([account, amount]) => ({ account, amount })),
       },
       exhaustedAt: this.exhaustedAt,
+      timeline: [...this.timeline],
+      plan: this.plan.key,
+      plans: this.planFrom.length === 1 ? [] : this.planFrom.map((p, i) => ({ plan: p.plan, from: p.from, to: this.planFrom[i + 1]?.from ?? this.end })),
     };
   }
 }

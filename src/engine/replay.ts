@@ -6,12 +6,13 @@ import { add, Deferred, min, NO_CREDITS, plusUnits, Scale, sub, Units, wholeUnit
 import { grownTo, OpenCycle } from "./cycle.js";
 import { itemKey, PriceBook, priceDecimals, priceDimensions, pricedByUnitAlone, priceEvent, resolve, unitPrice, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type {
-  AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, UsageEvent,
+  AccountChange, AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LedgerType, LineKind, ReplaySetup, Statement, TimelineEntry, UsageEvent,
 } from "./types.js";
 import { Wallet, type Grant } from "./wallet.js";
 import { canonicalOrder, idOrder, partsOrder, quantityOrder } from "./canonical-order.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
+import { changedTerms, describeChange, termsOnVersion, Timeline, upgradeGrant, type TimelineItem } from "./timeline.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
@@ -84,6 +85,10 @@ interface AccountRun {
   /** Credits spent today per value of the daily-limit dimension; `day` is the local date they belong to. */
   daily: Map<string, Credits>;
   day: string | undefined;
+  /** A downgrade that applies at the next cycle start (the card's plan_changes.downgrade). */
+  pending: AccountTerms | undefined;
+  /** When the subscription ends: the setup's, until a change says otherwise. */
+  subscriptionEnd: Instant | undefined;
 }
 
 /**
@@ -109,8 +114,13 @@ export class Replay {
   private readonly duplicateList = new DuplicateList();
   private readonly purchases: GrantPurchase[];
   private nextPurchase = 0;
-  /** When the next purchase is due (Infinity when none is left), read by every known row. */
-  private nextPurchaseAt: Instant;
+  /** When the next purchase or timeline change is due (Infinity when none is left), read by every known row. */
+  private nextDueAt: Instant;
+  private readonly timeline: Timeline;
+  /** The card version in force, when several are given; lines carry it. */
+  private version: string | undefined;
+  /** Counts the times the cached shapes and targets were dropped (a change of terms or card), so a caller holding a shape knows. */
+  private epoch = 0;
   /** The instant of the rows held; -Infinity before the first. Always a number, so that setting it allocates nothing. */
   private instant: Instant = BEFORE_ALL;
   private pending: UsageEvent[] = [];
@@ -120,7 +130,8 @@ export class Replay {
   private readonly throughCycle: number;
   /** Where usage stops being believable without --through: FAR_CYCLES cycles past the anchor. */
   private readonly farFrom: Instant;
-  private readonly book = new PriceBook();
+  /** Unit prices of the card in force: a new version starts a new book. */
+  private book = new PriceBook();
   /** Grant kinds whose consumption moves the allowance's percentage. */
   private readonly counting: ReadonlySet<string>;
   private readonly scale: Scale;
@@ -144,22 +155,24 @@ export class Replay {
   private readonly held = new HeldRows();
   /** The held rows' canonical order, by their places. */
   private readonly heldOrder: number[] = [];
-  private readonly known = new KnownShapes();
+  private known = new KnownShapes();
 
   constructor(
-    private readonly card: RateCard,
+    private card: RateCard,
     private readonly setup: ReplaySetup,
     private readonly ledger?: LedgerSink,
   ) {
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
-    this.nextPurchaseAt = this.purchases[0]?.at ?? Infinity;
+    this.timeline = new Timeline(setup);
+    this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());
+    if (setup.versions !== undefined) this.version = card.version;
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
     this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
     this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
     this.farFrom = setup.through === undefined ? setup.calendar.start(FAR_CYCLES) : Infinity;
     this.scale = new Scale(creditDigits(card, setup));
-    this.units = new Units(this.scale, priceDecimals(card));
+    this.units = new Units(this.scale, Math.max(...(card.versions ?? [card]).map(priceDecimals)));
     for (const account of setup.accounts.keys()) this.run(account);
   }
 
@@ -212,7 +225,7 @@ export class Replay {
   finish(): Statement {
     this.flush();
     this.settleDeferred();
-    this.applyPurchasesUntil(Infinity);
+    this.applyDueUntil(Infinity);
     const end = this.setup.calendar.start(this.lastCycle + 1);
     for (const run of this.runs.values()) {
       this.advance(run, end - 1);
@@ -221,6 +234,7 @@ export class Replay {
     const accounts = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((r) => ({ account: r.id, plan: r.terms.plan.key, cycles: r.closed }));
+    const versions = this.versionsUsed(accounts);
     return {
       provider: this.card.provider,
       version: this.card.version,
@@ -230,8 +244,26 @@ export class Replay {
       accounts,
       events: { ...this.counts },
       duplicateEvents: this.duplicateList.result(),
+      ...(versions === undefined ? {} : { versions }),
     };
   }
+
+  /** The versions that priced a line, each with the instant it switched in. */
+  private versionsUsed(accounts: readonly AccountStatement[]): Statement["versions"] {
+    const given = this.setup.versions;
+    if (given === undefined) return undefined;
+    const used = new Set<string>();
+    for (const a of accounts) for (const c of a.cycles) for (const l of c.lines) if (l.version !== undefined) used.add(l.version);
+    return given.filter((v) => used.has(v.card.version)).map((v) => ({
+      version: v.card.version,
+      effective: v.card.effective,
+      from: this.switchedAt.get(v.card.version) ?? v.effective,
+      applies: v.card.applies,
+    }));
+  }
+
+  /** When each version other than the first switched in. */
+  private readonly switchedAt = new Map<string, Instant>();
 
   private flush(): void {
     if (this.held.count > 0) return this.flushRows();
@@ -358,7 +390,7 @@ export class Replay {
     const run = this.runList[ordinal]!;
     const at = this.instant;
     const index = this.cycleOf(at);
-    if (index !== run.cycle.index || index > this.throughCycle || this.nextPurchaseAt <= at || run.wallet.dueBy(at)) return undefined;
+    if (index !== run.cycle.index || index > this.throughCycle || this.nextDueAt <= at || run.wallet.dueBy(at)) return undefined;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
     scratch.item[k] = -1;
@@ -462,10 +494,13 @@ export class Replay {
       throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${formatInstant(this.setup.calendar.start(this.throughCycle + 1))} (--through)`, formatInstant(event.at));
     }
     this.lastCycle = Math.max(this.lastCycle, index);
-    this.applyPurchasesUntil(event.at);
-    const shape = this.shapeOf(event);
+    this.applyDueUntil(event.at);
+    let shape = this.shapeOf(event);
     const run = shape?.run ?? this.run(event.account);
+    const epoch = this.epoch;
     this.advance(run, event.at);
+    // A downgrade that applied at the cycle start the clock just crossed dropped the shapes: this one's target may be stale.
+    if (this.epoch !== epoch) shape = this.shapeOf(event);
 
     const meterEvent = shape?.event ?? this.card.events.get(event.meter);
     if (!meterEvent) throw new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
@@ -719,7 +754,7 @@ export class Replay {
     const category = resolve(meter.category, dims, "category", meter, origin);
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
-    const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text].map(lengthPrefixed).join("");
+    const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text, this.version ?? ""].map(lengthPrefixed).join("");
     let slot = this.slots.get(line);
     if (slot === undefined) this.slots.set(line, (slot = this.slots.size));
     const creditsOnly = this.creditsOnly(run, meter, dims);
@@ -852,7 +887,10 @@ export class Replay {
     let run = this.runs.get(account);
     if (!run) {
       const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
-      run = { id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms, wallet: new Wallet(), cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined };
+      run = {
+        id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms: this.version === undefined ? terms : termsOnVersion(terms, this.card, account), wallet: new Wallet(),
+        cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
+      };
       this.runs.set(account, run);
       this.runList.push(run);
       this.openCycle(run, 0);
@@ -893,23 +931,29 @@ export class Replay {
     const calendar = this.setup.calendar;
     const start = calendar.start(index);
     const end = calendar.start(index + 1);
+    if (run.pending !== undefined) {
+      run.terms = run.pending;
+      run.pending = undefined;
+      this.dropCaches();
+    }
     const { plan, allowance } = run.terms;
     run.wallet.startCycle();
     const included = this.card.grantKinds.get(INCLUDED)!;
-    if (allowance.gt(0)) run.wallet.add(included, this.scale.of(allowance), start, this.expiryOf(included, start, end));
+    if (allowance.gt(0)) run.wallet.add(included, this.scale.of(allowance), start, this.expiryOf(included, start, end, run));
     const onetime = this.card.grantKinds.get(ONETIME);
-    if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end));
+    if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end, run));
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
     const opening = new Map<string, Credits>();
     for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
     run.cycle = new OpenCycle(index, start, end, allowance, plan, opening, this.counting, this.scale);
+    run.cycle.version = this.version;
     run.serial = ++this.cyclesOpened;
     if (allowance.gt(0)) this.log(run, start, "allowance", undefined, INCLUDED, {}, undefined, allowance);
     if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, start, "allowance", undefined, ONETIME, {}, undefined, plan.onetime);
     // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
     for (const g of run.terms.recurringGrants) {
       const kind = this.card.grantKinds.get(g.kind)!;
-      run.wallet.add(kind, this.scale.of(g.amount), start, this.expiryOf(kind, start, end));
+      run.wallet.add(kind, this.scale.of(g.amount), start, this.expiryOf(kind, start, end, run));
       run.cycle.granted(g.kind, g.amount);
       this.log(run, start, "payment", undefined, g.kind, {}, undefined, g.amount);
     }
@@ -936,7 +980,7 @@ export class Replay {
     }
   }
 
-  private expiryOf(kind: GrantKind, at: Instant, cycleEnd: Instant): Instant | undefined {
+  private expiryOf(kind: GrantKind, at: Instant, cycleEnd: Instant, run: AccountRun): Instant | undefined {
     switch (kind.expires.kind) {
       case "never":
         return undefined;
@@ -944,27 +988,132 @@ export class Replay {
         return cycleEnd;
       case "after_months": {
         const after = this.setup.calendar.addMonths(at, kind.expires.months);
-        const cap = kind.expires.capAtSubscriptionEnd ? this.setup.subscriptionEnd : undefined;
+        const cap = kind.expires.capAtSubscriptionEnd ? run.subscriptionEnd : undefined;
         return cap !== undefined && cap < after ? cap : after;
       }
     }
   }
 
-  private applyPurchasesUntil(at: Instant): void {
-    while (this.nextPurchase < this.purchases.length && this.purchases[this.nextPurchase]!.at <= at) {
-      const p = this.purchases[this.nextPurchase++]!;
-      this.nextPurchaseAt = this.purchases[this.nextPurchase]?.at ?? Infinity;
-      if (p.at >= this.farFrom) throw new UserError(`grant more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(this.setup.calendar.start(0))}`, p.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(p.at));
-      const index = this.setup.calendar.indexOf(p.at);
-      if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
-      this.lastCycle = Math.max(this.lastCycle, index);
-      const run = this.run(p.account);
-      this.advance(run, p.at);
-      const kind = this.card.grantKinds.get(p.kind)!;
-      run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, this.setup.calendar.start(index + 1)));
-      run.cycle.granted(p.kind, p.amount);
-      this.log(run, p.at, "payment", undefined, p.kind, {}, undefined, p.amount);
+  /** Apply the purchases and timeline changes due by `at`, in time order (a change before a purchase at one instant). */
+  private applyDueUntil(at: Instant): void {
+    for (;;) {
+      const purchaseAt = this.purchases[this.nextPurchase]?.at ?? Infinity;
+      const changeAt = this.timeline.nextAt();
+      if (changeAt === Infinity && purchaseAt === Infinity) break;
+      if (changeAt <= at && changeAt <= purchaseAt) {
+        // After the last cycle, with no purchase left to extend the statement, a change has nothing to show.
+        if (changeAt >= this.setup.calendar.start(this.lastCycle + 1) && purchaseAt === Infinity) this.timeline.drop();
+        else this.applyTimeline(this.timeline.take());
+      } else if (purchaseAt <= at) {
+        this.applyPurchase();
+      } else break;
+      this.nextDueAt = Math.min(this.purchases[this.nextPurchase]?.at ?? Infinity, this.timeline.nextAt());
     }
+  }
+
+  private applyPurchase(): void {
+    const p = this.purchases[this.nextPurchase++]!;
+    if (p.at >= this.farFrom) throw new UserError(`grant more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(this.setup.calendar.start(0))}`, p.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(p.at));
+    const index = this.setup.calendar.indexOf(p.at);
+    if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
+    this.lastCycle = Math.max(this.lastCycle, index);
+    const run = this.run(p.account);
+    this.advance(run, p.at);
+    const kind = this.card.grantKinds.get(p.kind)!;
+    run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, this.setup.calendar.start(index + 1), run));
+    run.cycle.granted(p.kind, p.amount);
+    this.log(run, p.at, "payment", undefined, p.kind, {}, undefined, p.amount);
+  }
+
+  private applyTimeline(item: TimelineItem): void {
+    // What the known rows deferred is taken at the terms they were priced at.
+    this.settleDeferred();
+    if (item.kind === "version") this.switchVersion(item.card, item.at);
+    else this.changeTerms(item.change);
+    this.dropCaches();
+  }
+
+  /**
+   * A new card version prices everything from `at` on. Every account's clock
+   * is first brought to just before it, so that cycles it closes and opens
+   * on the way (and their cycle-start charges) are priced by the old one.
+   */
+  private switchVersion(card: RateCard, at: Instant): void {
+    for (const run of this.runList) this.advance(run, at - 1);
+    this.card = card;
+    this.book = new PriceBook();
+    this.version = card.version;
+    this.switchedAt.set(card.version, at);
+    for (const run of this.runList) {
+      run.terms = termsOnVersion(run.terms, card, run.id);
+      if (run.pending !== undefined) run.pending = termsOnVersion(run.pending, card, run.id);
+      run.cycle.version = card.version;
+    }
+  }
+
+  /**
+   * An account's terms change at `change.at`. At a cycle start the new cycle
+   * simply opens on them. Inside a cycle, an overage switch or a new
+   * subscription end applies at once; a plan or allowance change follows the
+   * card's plan_changes: an upgrade grants included credits now, a downgrade
+   * waits for the next cycle or removes included credits now.
+   */
+  private changeTerms(c: AccountChange): void {
+    const run = this.run(c.account);
+    this.advance(run, c.at - 1);
+    const before = run.terms;
+    const after = changedTerms(before, c.change);
+    const values = describeChange(before, c.change, run.subscriptionEnd);
+    const entry: TimelineEntry = { at: c.at, change: c.change.kind, ...values, granted: ZERO, removed: ZERO, appliesAt: undefined };
+    const newCycle = this.setup.calendar.indexOf(c.at) > run.cycle.index;
+    if (c.change.kind === "subscription_end") {
+      run.subscriptionEnd = c.change.end;
+      run.wallet.capExpiry(c.change.end, (kind) => kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
+    }
+    const sizing = c.change.kind === "plan" || c.change.kind === "allowance";
+    if (sizing) run.pending = undefined;
+    else if (run.pending !== undefined) run.pending = changedTerms(run.pending, c.change);
+    if (newCycle) {
+      run.terms = after;
+      this.advance(run, c.at);
+      run.cycle.note(entry);
+      return;
+    }
+    const cycle = run.cycle;
+    // At the start of the first cycle (already open) the next cycle is this one: a downgrade applies at once.
+    if (sizing && after.allowance.lt(before.allowance) && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
+      run.pending = after;
+      cycle.note({ ...entry, appliesAt: cycle.end });
+      return;
+    }
+    run.terms = after;
+    cycle.retarget(after.plan, after.allowance, c.at);
+    if (sizing && after.allowance.gt(before.allowance)) {
+      const grant = upgradeGrant(this.card, before.allowance, after.allowance, cycle, c.at);
+      const included = this.card.grantKinds.get(INCLUDED)!;
+      if (grant.gt(0)) {
+        run.wallet.add(included, this.scale.of(grant), c.at, this.expiryOf(included, c.at, cycle.end, run));
+        cycle.granted(INCLUDED, grant);
+        this.log(run, c.at, "allowance", undefined, INCLUDED, {}, undefined, grant);
+      }
+      entry.granted = grant;
+    } else if (sizing && after.allowance.lt(before.allowance)) {
+      const removed = run.wallet.remove(INCLUDED, this.scale.of(before.allowance.minus(after.allowance)));
+      cycle.expired(INCLUDED, removed);
+      entry.removed = this.scale.decimal(removed);
+      if (removed > NO_CREDITS) this.log(run, c.at, "expiry", undefined, INCLUDED, {}, undefined, entry.removed.neg());
+    }
+    cycle.note(entry);
+  }
+
+  /** Shapes and targets remember prices, plans and checks: after a change of card or terms they are worked out again. */
+  private dropCaches(): void {
+    this.shapes.length = 0;
+    this.known = new KnownShapes();
+    this.targets.clear();
+    this.targetsByDimensions.clear();
+    this.targetDimensions.clear();
+    this.epoch++;
   }
 
   private log(run: AccountRun, at: Instant, type: LedgerType, meter: string | undefined, grant: string | undefined, dims: Readonly<Record<string, string>>, quantity: Decimal | undefined, amount: Decimal): void {
@@ -1053,13 +1202,20 @@ const QUANTITY_DECIMALS = 40;
  * price of the card, and for every grant, allowance and grace buffer.
  */
 function creditDigits(card: RateCard, setup: ReplaySetup): number {
-  let digits = QUANTITY_DECIMALS + priceDecimals(card);
+  let digits = QUANTITY_DECIMALS + Math.max(...(card.versions ?? [card]).map(priceDecimals));
   const need = (value: Decimal | undefined) => {
     if (value !== undefined && value.decimalPlaces() > digits) digits = value.decimalPlaces();
   };
   need(card.precision.step);
   need(card.lowBalance);
   for (const p of setup.purchases) need(p.amount);
+  for (const c of setup.changes ?? []) {
+    const allowance = c.change.kind === "allowance" ? c.change.allowance : c.change.kind === "plan" ? c.change.plan.included : undefined;
+    need(allowance);
+    // Grace buffers are a share of whichever allowance is in force on whichever plan.
+    if (allowance !== undefined) for (const plan of card.plans.values()) for (const share of plan.grace.values()) need(share.mul(allowance));
+  }
+  for (const version of card.versions ?? []) for (const plan of version.plans.values()) need(plan.included);
   for (const terms of [setup.fallback, ...setup.accounts.values()]) {
     need(terms.allowance);
     need(terms.plan.onetime);

@@ -2,6 +2,7 @@ import type { Location } from "../errors.js";
 import type { DuplicateEvent } from "./event-ids.js";
 import type { Decimal } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
+import type { CardVersion } from "../ratecard/versions.js";
 import type { Calendar, Instant } from "../time.js";
 
 /** One usage row, validated against the card: its meter exists and carries the dimensions it needs. */
@@ -34,6 +35,21 @@ export interface GrantPurchase {
   origin: Location | undefined;
 }
 
+/** What an account change (account file `changes:`) sets. */
+export type ChangeKind =
+  | { kind: "plan"; plan: Plan }
+  | { kind: "overage"; on: boolean }
+  | { kind: "allowance"; allowance: Decimal }
+  | { kind: "subscription_end"; end: Instant };
+
+/** One dated change of an account's terms. */
+export interface AccountChange {
+  at: Instant;
+  account: string;
+  change: ChangeKind;
+  origin: Location;
+}
+
 /** What the replay needs besides usage: who is on which plan, and from when. */
 export interface ReplaySetup {
   calendar: Calendar;
@@ -46,6 +62,10 @@ export interface ReplaySetup {
   renewalMonths: number;
   /** The statement runs through the cycle holding this instant, even with no usage in it (a month with only recurring charges). */
   through: Instant | undefined;
+  /** Dated changes of the accounts' terms, in the order written. */
+  changes?: readonly AccountChange[];
+  /** Versions of the card with their effective instants, earliest first, when more than one is given. */
+  versions?: readonly CardVersion[];
 }
 
 export interface AccountTerms {
@@ -79,6 +99,8 @@ export interface StatementLine {
   amount: Decimal;
   /** How many events (or cycle-start charges) make up the line. */
   events: number;
+  /** The card version that priced it, when several versions are given. */
+  version?: string;
 }
 
 export interface GrantRow {
@@ -140,6 +162,33 @@ export interface CycleStatement {
    * few for that event). A simulation reports it as the allowance running out.
    */
   exhaustedAt: Instant | undefined;
+  /** Changes of the account's terms in this cycle, in time order; empty without a timeline. */
+  timeline: TimelineEntry[];
+  /** The plans in force over the cycle's parts, when a plan changed during it; else empty. */
+  plans: PlanPeriod[];
+  /** The plan in force at the cycle's end. */
+  plan: string;
+}
+
+/** A change of the account's terms in a cycle, and what it granted or removed. */
+export interface TimelineEntry {
+  at: Instant;
+  change: "plan" | "overage" | "allowance" | "subscription_end";
+  from: string;
+  to: string;
+  /** Included credits granted at once (an upgrade). */
+  granted: Decimal;
+  /** Credits removed at once (a downgrade that applies at once) or expired early (a subscription end). */
+  removed: Decimal;
+  /** When it takes effect, if not at `at` (a downgrade at the next cycle start). */
+  appliesAt: Instant | undefined;
+}
+
+/** The plan in force over one part of a cycle. */
+interface PlanPeriod {
+  plan: string;
+  from: Instant;
+  to: Instant;
 }
 
 export interface AccountStatement {
@@ -158,6 +207,8 @@ export interface Statement {
   events: { read: number; priced: number; duplicates: number; rejected: number };
   /** Every repeated event_id with both its rows, up to LISTED_DUPLICATES (event-ids.ts); absent where no replay of rows made the statement. */
   duplicateEvents?: { listed: readonly DuplicateEvent[]; omitted: number };
+  /** The card versions that priced lines, when several are given: each with the instant it switched in. */
+  versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
 }
 
 export type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";

@@ -6,7 +6,8 @@ export interface Grant {
   readonly id: number;
   readonly kind: GrantKind;
   readonly grantedAt: Instant;
-  readonly expiresAt: Instant | undefined;
+  /** Moved earlier only when the subscription ends early (capExpiry). */
+  expiresAt: Instant | undefined;
   remaining: Credits;
   /** Consumed in the current cycle, net of refunds: the most a refund can give back. */
   consumedThisCycle: Credits;
@@ -102,6 +103,27 @@ export class Wallet {
     let soonest: Instant | undefined;
     for (const g of this.grants) if (g.expiresAt !== undefined && (soonest === undefined || g.expiresAt < soonest)) soonest = g.expiresAt;
     return soonest;
+  }
+
+  /** Take up to `amount` of a kind's credits away (a downgrade at once), returning what was taken. */
+  remove(kind: string, amount: Credits): Credits {
+    let left = amount;
+    for (const g of this.grants) {
+      if (g.kind.key !== kind || left === NO_CREDITS) continue;
+      const take = min(left, g.remaining);
+      g.remaining = sub(g.remaining, take);
+      left = sub(left, take);
+    }
+    const taken = sub(amount, left);
+    this.total = sub(this.total, taken);
+    return taken;
+  }
+
+  /** Grants that the subscription's end caps now expire at `end` at the latest. */
+  capExpiry(end: Instant, capped: (kind: GrantKind) => boolean): void {
+    for (const g of this.grants) if (capped(g.kind) && (g.expiresAt === undefined || g.expiresAt > end)) g.expiresAt = end;
+    this.grants.sort(burnOrder);
+    this.soonestExpiry = this.nextExpiry();
   }
 
   startCycle(): void {

@@ -79,6 +79,18 @@ export function parseRateCard(source: string, file: string): RateCard {
     provider: doc.provider,
     version: doc.version,
     effective: doc.effective ?? "",
+    effectiveAt: decoded.at(doc.effective === undefined ? [] : ["effective"]),
+    providerAt: decoded.at(["provider"]),
+    applies: doc.applies ?? "at_once",
+    planChanges: {
+      // The app builder (001): AI features stay unavailable "until your AI credits reset, you upgrade your
+      // plan, or you purchase a credit pack", and "AI credits reset monthly based on your subscription plan":
+      // an upgrade serves at once and the reset date stays, so the new allowance's difference is granted now.
+      upgrade: doc.plan_changes?.upgrade ?? "difference",
+      // Flikly (003): "Paid included credits refresh each billing period and do not roll over": the credits of
+      // the period already paid for stay until it ends, so a downgrade applies at the next cycle start.
+      downgrade: doc.plan_changes?.downgrade ?? "next_cycle",
+    },
     unit: doc.unit,
     currency: doc.currency ?? "USD",
     creditPrice: doc.credit_price,

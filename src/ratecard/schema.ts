@@ -83,7 +83,12 @@ export const cardCodec = record(
     meters: dictionary(meterCodec, { keyPattern: KEY, minEntries: 1 }),
   },
   {
-    effective: text({ pattern: /^\d{4}-\d{2}-\d{2}$/, expected: "a date YYYY-MM-DD" }),
+    effective: text({ pattern: /^\d{4}-\d{2}-\d{2}(?:T.+)?$/, expected: "a date YYYY-MM-DD (local midnight in the account's time zone) or an ISO-8601 instant", description: "when this version takes effect: with several --card versions, each event is priced by the version in force at its instant" }),
+    applies: oneOf(["at_once", "next_cycle"] as const, "at_once (default): events from `effective` on are priced by this version; next_cycle: an account keeps its cycle's prices until its next cycle starts (grandfathering)"),
+    plan_changes: record({}, {
+      upgrade: oneOf(["difference", "prorated"] as const, "what a change to more included credits does at once: difference (default) grants the new allowance minus the old now; prorated grants that difference times the share of the cycle left"),
+      downgrade: oneOf(["next_cycle", "at_once"] as const, "when a change to fewer included credits applies: next_cycle (default) at the next cycle start; at_once now, removing the included credits above the new allowance"),
+    }, "what an account's plan or allowance change (account changes:) does"),
     currency: text({ pattern: /^[A-Z]{3}$/, expected: "an ISO 4217 code such as USD" }),
     credit_price: decimal({ min: "0", description: "money per credit when bought as a top-up" }),
     precision: record({}, {

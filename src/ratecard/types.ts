@@ -106,11 +106,24 @@ type RoundAt = "none" | "event";
 /** What happens to the event that crosses the end of the credits: refused, let through, or split. */
 type Crossing = "reject" | "accept" | "split";
 
+/** What an upgrade grants at once: the new allowance minus the old now, or that difference prorated to the cycle left. */
+type UpgradeRule = "difference" | "prorated";
+/** When a downgrade applies: at the next cycle start, or at once (removing included credits above the new allowance). */
+type DowngradeRule = "next_cycle" | "at_once";
+
 export interface RateCard {
   file: string;
   provider: string;
   version: string;
   effective: string;
+  /** Where `effective` is written (or the card's first line without one), for errors about versions. */
+  effectiveAt: Location;
+  providerAt: Location;
+  /** From `effective` on (at_once), or from the first cycle start at or after it (next_cycle: grandfathering). */
+  applies: "at_once" | "next_cycle";
+  planChanges: { upgrade: UpgradeRule; downgrade: DowngradeRule };
+  /** Every version given with this one (`--card` repeated), earliest first; undefined for a single card. */
+  versions?: readonly RateCard[];
   unit: string;
   currency: string;
   /** Money value of one credit where the provider sells credits (Fliplet top-ups: 0.01). */

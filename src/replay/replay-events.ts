@@ -27,6 +27,8 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       subscriptionEnd: settings.subscriptionEnd,
       renewalMonths: settings.renewalMonths,
       through: settings.through,
+      changes: settings.changes,
+      versions: settings.versions,
     }, ledger ? (entry) => ledger.push(entry) : undefined);
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);

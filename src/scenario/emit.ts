@@ -62,5 +62,13 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     lines.push("grants:");
     for (const c of topups) lines.push(`  - { kind: ${TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
   }
+  // The scenario's changes are its own plan's: the statement replays them as the simulation did.
+  if (result.plan === scenario.plan && scenario.changes.length > 0) {
+    lines.push("changes:");
+    for (const { at, change } of scenario.changes) {
+      const value = change.kind === "plan" ? `plan: ${change.plan.key}` : change.kind === "overage" ? `overage: ${change.on}` : change.kind === "allowance" ? `allowance: "${formatExact(change.allowance)}"` : `subscription_end: "${formatInstant(change.end)}"`;
+      lines.push(`  - { at: "${formatInstant(at)}", ${value} }`);
+    }
+  }
   return `${lines.join("\n")}\n`;
 }

@@ -4,7 +4,10 @@ import { itemKey, resolve, unitPrice } from "../engine/pricing.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { Calendar, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import type { AccountChange, ChangeKind } from "../engine/types.js";
+import { ACCOUNT } from "./expand.js";
+import { cardVersions } from "../ratecard/versions.js";
 import { decodeYaml, nearest, type Decoded } from "../yaml/codec.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { checkScenarioSize } from "./size.js";
@@ -12,7 +15,8 @@ import type { Activity, Population, Scenario, Timed, UserActivity } from "./type
 
 /** What the command line may say over the scenario file. */
 export interface ScenarioFlags {
-  card?: string;
+  /** One card, or versions of one provider's card (`--card` repeated). */
+  card?: string | readonly string[];
   plan?: string;
   /** How the scenario will be replayed, so that one too large to fit is refused before it starts. */
   comparePlans?: boolean;
@@ -22,9 +26,10 @@ export interface ScenarioFlags {
 /** Read a scenario file and the card it names, and check every activity against that card. */
 export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario {
   const decoded = decodeYaml(readText(file), file, scenarioCodec);
-  const cardFile = flags.card ?? (decoded.value.card === undefined ? undefined : resolvePath(dirname(file), decoded.value.card));
+  const flagged = typeof flags.card === "string" ? [flags.card] : flags.card;
+  const cardFile = flagged?.[0] ?? (decoded.value.card === undefined ? undefined : resolvePath(dirname(file), decoded.value.card));
   if (cardFile === undefined) throw new UserError("no rate card", decoded.at([]), "card: in the scenario, or --card FILE", "neither");
-  const card = flags.card !== undefined ? loadCard(cardFile) : loadNamedCard(cardFile, decoded.at(["card"]), "the scenario");
+  const card = flagged !== undefined ? cardVersions(flagged.map(loadCard)) : loadNamedCard(cardFile, decoded.at(["card"]), "the scenario");
   const scenario = resolveScenario(decoded, file, card, cardFile, flags);
   checkScenarioSize(scenario, { plans: flags.comparePlans ? card.plans.size : 1, samples: flags.samples ?? 0 }, decoded.at);
   return scenario;
@@ -138,6 +143,23 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   }));
   checkDistinctItems(timed, card, errors);
 
+  const changes: AccountChange[] = [];
+  check(() => (doc.changes ?? []).forEach((c, i) => {
+    const path = ["changes", i];
+    const when = c.cycle !== undefined ? calendar.start(c.cycle - 1) : within(c.at!, [...path, "at"]);
+    if (c.cycle !== undefined && c.cycle > doc.cycles) throw new UserError("outside the simulated cycles", at([...path, "cycle"]), `a cycle from 1 to ${doc.cycles}`, String(c.cycle));
+    const previous = changes.at(-1);
+    if (previous !== undefined && when <= previous.at) throw new UserError(when === previous.at ? "two changes at one instant" : "changes out of time order", at(path), `an instant after ${formatInstant(previous.at)}`, formatInstant(when));
+    let kind: ChangeKind;
+    if (c.plan !== undefined) {
+      const to = card.plans.get(c.plan);
+      if (to === undefined) throw new UserError(`unknown plan ${shown(c.plan)}`, at([...path, "plan"]), `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(c.plan));
+      kind = { kind: "plan", plan: to };
+    } else if (c.overage !== undefined) kind = { kind: "overage", on: c.overage };
+    else kind = { kind: "allowance", allowance: c.allowance! };
+    changes.push({ at: when, account: ACCOUNT, change: kind, origin: at(path) });
+  }));
+
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
   return {
     file,
@@ -151,6 +173,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     zone,
     populations,
     timed,
+    changes,
   };
 }
 

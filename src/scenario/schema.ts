@@ -1,7 +1,7 @@
 import { shown } from "../errors.js";
 import { Decimal } from "../money.js";
 import { KEY, VALUE } from "../ratecard/schema.js";
-import { decimal, dictionary, fail, integer, list, oneOf, record, refine, text, type Codec } from "../yaml/codec.js";
+import { boolean, decimal, dictionary, fail, integer, list, oneOf, record, refine, text, type Codec } from "../yaml/codec.js";
 import { parseSchedule, SCHEDULE_GRAMMAR, SCHEDULE_PATTERN, type Schedule } from "./schedule.js";
 
 /**
@@ -114,6 +114,22 @@ const inventoryItem = record(
   "something the account keeps: a project, a published channel, stored GB, records",
 );
 
+const change = refine(
+  record({}, {
+    at: INSTANT,
+    cycle: integer({ min: 1, max: 120, description: "instead of at: the start of this cycle, counted from 1 (an upgrade in month 3: cycle: 3)" }),
+    plan: text({ pattern: KEY, description: "upgrade or downgrade to this plan key of the card" }),
+    overage: boolean("switch overage billing on or off"),
+    allowance: decimal({ min: "0", description: "a renegotiated allowance from then on" }),
+  }, "a dated change of the simulated account's terms: at or cycle, and one of plan, overage, allowance"),
+  (value, node, ctx) => {
+    if ((value.at === undefined) === (value.cycle === undefined)) fail(ctx, node, "a change needs exactly one of at or cycle", "at: INSTANT, or cycle: N (its start)", value.at === undefined ? "neither" : "both");
+    const given = (["plan", "overage", "allowance"] as const).filter((k) => value[k] !== undefined);
+    if (given.length !== 1) fail(ctx, node, "a change needs exactly one of plan, overage, allowance", "one entry per change", given.length === 0 ? "none" : given.join(", "));
+    return value;
+  },
+);
+
 export const scenarioCodec = record(
   {
     plan: text({ pattern: KEY, description: "a plan key of the card: the plan the customer is on" }),
@@ -130,6 +146,7 @@ export const scenarioCodec = record(
     schedules: list(schedule),
     sends: list(send),
     inventory: list(inventoryItem, { description: "created at the start unless `at` says otherwise; gauge levels are charged from the next cycle start" }),
+    changes: list(change, { description: "dated changes of the account's terms, in time order (account changes:, SPEC 7): an upgrade in month 3" }),
   },
   "a burnrate scenario: a customer to simulate",
 );

@@ -1,12 +1,13 @@
 import { planTerms } from "../engine/terms.js";
 import type { AccountSettings } from "../account/account.js";
-import type { AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
+import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { ACCOUNT, expand } from "./expand.js";
+import { versionInstants } from "../ratecard/versions.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -138,10 +139,12 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
   const unlimited: GrantPurchase = { kind: TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
   const report = (what: string) => progress && ((cycle: number) => progress(`${plan.label} · ${what}`, cycle, scenario.cycles));
 
-  const bare = await replay(scenario, terms, [], sample, report(topups ? "without top-ups" : "as is"));
+  // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
+  const changes = plan === scenario.plan ? scenario.changes : [];
+  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(topups ? "without top-ups" : "as is"));
   // Where the credits never run out, buying top-ups changes nothing: one replay is enough.
   const short = bare.some((c) => c.exhaustedAt !== undefined);
-  const bought = topups && short ? await replay(scenario, terms, [unlimited], sample, report("with top-ups")) : bare;
+  const bought = topups && short ? await replay(scenario, { terms, purchases: [unlimited], changes }, sample, report("with top-ups")) : bare;
 
   const price = scenario.card.creditPrice ?? ZERO;
   const cycles = bought.map((c, i): CycleResult => {
@@ -159,7 +162,8 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
       graceUsed: without.uncovered,
       rejected: without.rejected,
       topupNeeded,
-      money: plan.price.plus(topupNeeded.mul(price)),
+      // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it).
+      money: (scenario.card.plans.get(c.plan) ?? plan).price.plus(topupNeeded.mul(price)),
     };
   });
   const covers = bought.every((c) => c.rejected.length === 0 && c.uncovered.isZero());
@@ -168,8 +172,8 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
 }
 
 /** Replay the scenario's usage on some terms through the one engine, returning the account's cycles. */
-async function replay(scenario: Scenario, terms: AccountTerms, purchases: GrantPurchase[], sample: { seed: string; stream: number } | undefined, onCycle: ((cycle: number) => void) | undefined): Promise<CycleStatement[]> {
-  const settings = simulationSettings(scenario, terms, purchases);
+async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, onCycle: ((cycle: number) => void) | undefined): Promise<CycleStatement[]> {
+  const settings = simulationSettings(scenario, account.terms, account.purchases, account.changes);
   const calendar = new Calendar(scenario.start, scenario.zone);
   const random = sample ? new Random(sample.seed, sample.stream) : undefined;
   const statement = await replayEvents(scenario.card, settings, expand(scenario, calendar, random, onCycle));
@@ -177,7 +181,7 @@ async function replay(scenario: Scenario, terms: AccountTerms, purchases: GrantP
 }
 
 /** The account a simulation replays: the scenario's anchor and zone, through its last cycle. */
-export function simulationSettings(scenario: Scenario, terms: AccountTerms, purchases: GrantPurchase[]): AccountSettings {
+export function simulationSettings(scenario: Scenario, terms: AccountTerms, purchases: GrantPurchase[], changes: AccountChange[] = scenario.changes): AccountSettings {
   const calendar = new Calendar(scenario.start, scenario.zone);
   return {
     name: ACCOUNT,
@@ -189,6 +193,8 @@ export function simulationSettings(scenario: Scenario, terms: AccountTerms, purc
     subscriptionEnd: undefined,
     through: calendar.start(scenario.cycles - 1),
     renewalMonths: 1,
+    changes,
+    versions: versionInstants(scenario.card, scenario.zone),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Location } from "../errors.js";
+import type { AccountChange } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
 import type { Instant, Zone } from "../time.js";
@@ -48,4 +49,6 @@ export interface Scenario {
   zone: Zone;
   populations: Population[];
   timed: Timed[];
+  /** Dated changes of the account's terms (an upgrade in month 3). */
+  changes: AccountChange[];
 }

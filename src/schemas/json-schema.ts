@@ -35,6 +35,11 @@ export function object(properties: Record<string, JsonSchema>, description?: str
   return { type: "object", ...(description ? { description } : {}), properties, required: Object.keys(properties) };
 }
 
+/** The same object schema with more properties that a document carries only sometimes (not required). */
+export function withOptional(schema: JsonSchema, properties: Record<string, JsonSchema>): JsonSchema {
+  return { ...schema, properties: { ...(schema.properties as Record<string, JsonSchema>), ...properties } };
+}
+
 /** A whole contract document: the `schema` field names it and its version. */
 export function contract(name: string, title: string, properties: Record<string, JsonSchema>): JsonSchema {
   return {

@@ -1,6 +1,6 @@
 import { LISTED_DUPLICATES } from "../engine/event-ids.js";
 import type { JsonSchema } from "../yaml/codec.js";
-import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
+import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap, withOptional } from "./json-schema.js";
 
 const requiredLine = object({
   meter: str("the meter key that activated the charge; a refund is under the meter that caused it"),
@@ -17,8 +17,22 @@ const requiredLine = object({
 /** `component` appears only on the lines of a meter's components and per-event surcharges. */
 const line: JsonSchema = {
   ...requiredLine,
-  properties: { ...(requiredLine.properties as Record<string, JsonSchema>), component: str("a component (input_tokens beside a request) or a per-event surcharge (web_search)") },
+  properties: {
+    ...(requiredLine.properties as Record<string, JsonSchema>),
+    component: str("a component (input_tokens beside a request) or a per-event surcharge (web_search)"),
+    version: str("the card version that priced the line, when several versions are given (--card repeated)"),
+  },
 };
+
+const timelineEntry = object({
+  at: instant("when the change was made"),
+  change: { enum: ["plan", "overage", "allowance", "subscription_end"] },
+  from: str("the plan key, on/off, allowance or subscription end before"),
+  to: str("and after"),
+  granted: decimalString("included credits granted at once (an upgrade)"),
+  removed: decimalString("included credits removed at once (a downgrade that applies at once)"),
+  applies_at: nullable(instant("when it takes effect, if later than at: a downgrade at the next cycle start")),
+});
 
 const grant = object({
   kind: str("a grant kind of the card: included, topup, ..."),
@@ -29,7 +43,7 @@ const grant = object({
   closing: decimalString(),
 }, "opening + granted = consumed + expired + closing");
 
-const cycleSchema: JsonSchema = object({
+const requiredCycle = object({
   start: instant("the cycle is [start, end)"),
   end: instant(),
   resets: instant("when the monthly credits refill"),
@@ -67,7 +81,19 @@ const cycleSchema: JsonSchema = object({
   }, "what the cycle costs in money; null when the card gives no plan price, credit_price or overage price")),
 });
 
-export const statementSchema: JsonSchema = contract("statement", "burnrate statement --format json", {
+const cycleSchema: JsonSchema = withOptional(requiredCycle, {
+  timeline: array(timelineEntry, "changes of the account's terms during the cycle (account changes:); present only when there are some"),
+  plans: array(object({ plan: str(), from: instant(), to: instant() }), "the plan in force over each part of the cycle; present only when the plan changed during it"),
+});
+
+const versionsUsed = array(object({
+  version: str(),
+  effective: str("the card's effective: as written"),
+  applies: { enum: ["at_once", "next_cycle"] },
+  from: instant("when it began to price events"),
+}), "the card versions that priced lines, when --card is repeated");
+
+export const statementSchema: JsonSchema = withOptional(contract("statement", "burnrate statement --format json", {
   card: cardIdentity,
   unit: str(),
   currency: str(),
@@ -83,7 +109,7 @@ export const statementSchema: JsonSchema = contract("statement", "burnrate state
     omitted: count(`repeats past the ${LISTED_DUPLICATES} listed: counted in events.duplicates, not listed`),
   }, "events whose event_id was seen before, each with both of its rows"),
   accounts: array(object({ account: str(), plan: str(), cycles: array(cycleSchema) })),
-});
+}), { versions: versionsUsed });
 
 export const ledgerSchema: JsonSchema = contract("ledger", "burnrate statement --ledger --format json", {
   card: cardIdentity,

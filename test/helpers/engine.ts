@@ -1,9 +1,10 @@
 import { Replay } from "../../src/engine/replay.js";
 import { planTerms } from "../../src/engine/terms.js";
-import type { AccountTerms, GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
+import type { AccountChange, AccountTerms, GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
 import { Decimal } from "../../src/money.js";
 import { parseRateCard } from "../../src/ratecard/load.js";
 import type { RateCard } from "../../src/ratecard/types.js";
+import { cardVersions, versionInstants } from "../../src/ratecard/versions.js";
 import { Calendar, Zone, parseInstant } from "../../src/time.js";
 
 /** A small card for engine tests: one pool of each policy, every aggregation, grants of every expiry. */
@@ -70,6 +71,10 @@ export interface RunOptions {
   through?: string;
   ledger?: LedgerEntry[];
   terms?: Partial<AccountTerms>;
+  /** Dated changes of the accounts' terms (account changes:), each for "acct" unless it names another. */
+  changes?: { at: string; account?: string; plan?: string; overage?: boolean; allowance?: string }[];
+  /** Later versions of the card, each with its effective: (the replay then prices by the version in force). */
+  versions?: RateCard[];
 }
 
 /**
@@ -128,7 +133,8 @@ export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOpti
   return r.finish();
 }
 
-function replayer(c: RateCard, options: RunOptions): Replay {
+function replayer(given: RateCard, options: RunOptions): Replay {
+  const c = options.versions === undefined ? given : cardVersions([given, ...options.versions]);
   const plan = c.plans.get(options.plan ?? "paid")!;
   const zone = options.zone ?? UTC;
   const purchases: GrantPurchase[] = (options.purchases ?? []).map((p) => ({ kind: p.kind, amount: new Decimal(p.amount), at: instant(p.at, zone), account: p.account ?? "acct", origin: undefined }));
@@ -140,5 +146,12 @@ function replayer(c: RateCard, options: RunOptions): Replay {
     subscriptionEnd: options.subscriptionEnd === undefined ? undefined : instant(options.subscriptionEnd, zone),
     through: options.through === undefined ? undefined : instant(options.through, zone),
     renewalMonths: 1,
+    versions: versionInstants(c, zone),
+    changes: (options.changes ?? []).map((ch, i): AccountChange => ({
+      at: instant(ch.at, zone),
+      account: ch.account ?? "acct",
+      origin: { file: "changes", line: i + 1, column: 1 },
+      change: ch.plan !== undefined ? { kind: "plan", plan: c.plans.get(ch.plan)! } : ch.overage !== undefined ? { kind: "overage", on: ch.overage } : { kind: "allowance", allowance: new Decimal(ch.allowance!) },
+    })),
   }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
 }

@@ -8,8 +8,15 @@ export function statementCsv(statement: Statement, options: { bom?: boolean } = 
   const dims = new Set<string>();
   for (const a of statement.accounts) for (const c of a.cycles) for (const l of c.lines) for (const d of Object.keys(l.dimensions)) dims.add(d);
   const dimNames = [...dims].sort();
-  const header = ["account", "plan", "cycle_start", "cycle_end", "meter", "kind", "category", "pool", ...dimNames, "quantity", "unit_price", "amount"];
+  // Columns that only a timeline or several card versions need are added only then: other statements keep their layout.
+  const versioned = statement.versions !== undefined;
+  const changes = statement.accounts.some((a) => a.cycles.some((c) => c.timeline.length > 0));
+  const header = [
+    "account", "plan", "cycle_start", "cycle_end", "meter", "kind", "category", "pool", ...dimNames, "quantity", "unit_price", "amount",
+    ...(versioned ? ["version"] : []), ...(changes ? ["change_at", "change", "from", "to", "granted", "removed", "applies_at"] : []),
+  ];
   const rows: Cell[][] = [];
+  const noChange = changes ? ["", "", "", "", "", "", ""] : [];
   for (const a of statement.accounts) {
     for (const c of a.cycles) {
       for (const l of c.lines) {
@@ -17,6 +24,15 @@ export function statementCsv(statement: Statement, options: { bom?: boolean } = 
           a.account, a.plan, formatInstant(c.start), formatInstant(c.end), l.meter, l.kind, l.category, l.pool,
           ...dimNames.map((d) => l.dimensions[d] ?? ""),
           new NumberCell(formatExact(l.quantity)), new NumberCell(formatExact(l.unitPrice)), new NumberCell(formatExact(l.amount)),
+          ...(versioned ? [l.version ?? ""] : []), ...noChange,
+        ]);
+      }
+      // A change is a row of kind "change", its line columns empty.
+      for (const t of c.timeline) {
+        rows.push([
+          a.account, a.plan, formatInstant(c.start), formatInstant(c.end), "", "change", "", "", ...dimNames.map(() => ""), "", "", "",
+          ...(versioned ? [""] : []),
+          formatInstant(t.at), t.change, t.from, t.to, new NumberCell(formatExact(t.granted)), new NumberCell(formatExact(t.removed)), t.appliesAt === undefined ? "" : formatInstant(t.appliesAt),
         ]);
       }
     }

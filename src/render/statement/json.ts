@@ -16,6 +16,7 @@ export function statementJson(statement: Statement, card?: RateCard): object {
     timezone: statement.timezone,
     events: statement.events,
     duplicate_events: duplicateEventsJson(statement),
+    ...(statement.versions === undefined ? {} : { versions: statement.versions.map((v) => ({ version: v.version, effective: v.effective, applies: v.applies, from: formatInstant(v.from) })) }),
     accounts: statement.accounts.map((a) => ({
       account: a.account,
       plan: a.plan,
@@ -61,6 +62,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
       unit_price: formatExact(l.unitPrice),
       amount: formatExact(l.amount),
       events: l.events,
+      ...(l.version !== undefined ? { version: l.version } : {}),
     })),
     grants: c.grants.map((g) => ({
       kind: g.kind,
@@ -76,5 +78,13 @@ function cycleJson(c: CycleStatement, currency: string): object {
     budgets: c.budgets.map((b) => ({ key: b.key, budget: formatExact(b.budget), spent: formatExact(b.spent) })),
     alerts: c.alerts.map((a) => (a.kind === "low_balance" ? { kind: a.kind, level: formatExact(a.level), at: formatInstant(a.at) } : { kind: a.kind, key: a.key, percent: a.percent, at: formatInstant(a.at) })),
     rewards: { earned: formatExact(c.rewards.earned), from: c.rewards.from.map((r) => ({ account: r.account, amount: formatExact(r.amount) })) },
+    // Only a cycle with changes says so: statements without a timeline stay as they were.
+    ...(c.timeline.length === 0 ? {} : {
+      timeline: c.timeline.map((t) => ({
+        at: formatInstant(t.at), change: t.change, from: t.from, to: t.to, granted: formatExact(t.granted), removed: formatExact(t.removed),
+        applies_at: t.appliesAt === undefined ? null : formatInstant(t.appliesAt),
+      })),
+    }),
+    ...(c.plans.length === 0 ? {} : { plans: c.plans.map((p) => ({ plan: p.plan, from: formatInstant(p.from), to: formatInstant(p.to) })) }),
   };
 }

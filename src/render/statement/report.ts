@@ -18,10 +18,19 @@ export function statementBlocks(statement: Statement, ctx: RenderContext): Block
   const dp = card.precision.display;
   const money = (v: Decimal) => credits(v, dp, card.precision.rounding);
   const blocks: Block[] = [];
+  if (statement.versions !== undefined) {
+    blocks.push({
+      kind: "table",
+      title: "Card versions",
+      head: ["Version", "Effective", "Applies", "Prices from"],
+      align: ["left", "left", "left", "left"],
+      rows: statement.versions.map((v) => [v.version, v.effective, v.applies === "next_cycle" ? "next cycle" : "at once", localDateTime(ctx, v.from)]),
+    });
+  }
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
-    blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${card.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
-    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money), ...cycleMoneyBlocks(cycleMoney(card, account.plan, c)));
+    blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
+    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money), ...cycleMoneyBlocks(cycleMoney(card, c.plan, c)));
   }
   blocks.push(...meterLabelBlocks(statement, ctx));
   if (statement.events.duplicates > 0) {
@@ -87,6 +96,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
   if (c.exhaustedAt !== undefined) facts.push(["Credits short", localDateTime(ctx, c.exhaustedAt)]);
   blocks.push({ kind: "facts", rows: facts });
+  blocks.push(...timelineBlocks(c, ctx, money));
 
   blocks.push({
     kind: "table",
@@ -120,6 +130,8 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     });
   }
 
+  // With several card versions, each line says which one priced it.
+  const versioned = c.lines.some((l) => l.version !== undefined);
   const lines = c.lines.map((l) => [
     l.component === undefined ? l.meter : `${l.meter}:${l.component}`,
     KIND_LABEL[l.kind],
@@ -127,17 +139,18 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     dimensionValues(l.dimensions),
     exactGrouped(l.quantity),
     exactGrouped(l.unitPrice),
+    ...(versioned ? [l.version ?? ""] : []),
     money(l.amount),
   ]);
-  lines.push(["Total", "", "", "", "", "", money(c.total)]);
+  lines.push(["Total", "", "", "", "", "", ...(versioned ? [""] : []), money(c.total)]);
   blocks.push({
     kind: "table",
     title: "Charges",
-    head: ["Meter", "Kind", "Pool", "Dimensions", "Quantity", "Unit price", "Amount"],
-    align: ["left", "left", "left", "left", "right", "right", "right"],
+    head: ["Meter", "Kind", "Pool", "Dimensions", "Quantity", "Unit price", ...(versioned ? ["Version"] : []), "Amount"],
+    align: ["left", "left", "left", "left", "right", "right", ...(versioned ? ["left" as const] : []), "right"],
     rows: lines,
     emphasis: [lines.length - 1],
-    maxWidths: [null, null, null, 26, null, null, null],
+    maxWidths: [null, null, null, 26, null, null, ...(versioned ? [null] : []), null],
   });
 
   if (c.budgets.length > 0) {
@@ -166,6 +179,38 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
       head: ["Meter", "Events", "Quantity"],
       align: ["left", "right", "right"],
       rows: c.duplicates.map((d) => [d.meter, String(d.events), exactGrouped(d.quantity)]),
+    });
+  }
+  return blocks;
+}
+
+const CHANGE_LABEL = { plan: "Plan", overage: "Overage billing", allowance: "Allowance", subscription_end: "Subscription end" } as const;
+
+/** The plan in force over each part of the cycle, and each change with its instant and what it granted or removed. */
+function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
+  const blocks: Block[] = [];
+  if (c.plans.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Plans in force",
+      head: ["Plan", "From", "To"],
+      align: ["left", "left", "left"],
+      rows: c.plans.map((p) => [ctx.card.plans.get(p.plan)?.label ?? p.plan, localDateTime(ctx, p.from), localDateTime(ctx, p.to)]),
+    });
+  }
+  if (c.timeline.length > 0) {
+    const effect = (t: CycleStatement["timeline"][number]): string => {
+      if (t.appliesAt !== undefined) return `applies from ${localDateTime(ctx, t.appliesAt)}`;
+      if (t.granted.gt(0)) return `granted ${money(t.granted)} ${ctx.card.unit}`;
+      if (t.removed.gt(0)) return `removed ${money(t.removed)} ${ctx.card.unit}`;
+      return "at once";
+    };
+    blocks.push({
+      kind: "table",
+      title: "Changes",
+      head: ["At", "Change", "From", "To", "Effect"],
+      align: ["left", "left", "left", "left", "left"],
+      rows: c.timeline.map((t) => [localDateTime(ctx, t.at), CHANGE_LABEL[t.change], t.from, t.to, effect(t)]),
     });
   }
   return blocks;

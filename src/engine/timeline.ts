@@ -1,0 +1,100 @@
+import { UserError } from "../errors.js";
+import { Decimal, roundToStep } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import { versionSwitches } from "../ratecard/versions.js";
+import { formatInstant, type Instant } from "../time.js";
+import type { AccountChange, AccountTerms, ChangeKind, ReplaySetup } from "./types.js";
+
+/** Something that happens to the terms at an instant: a card version switches in, or an account's terms change. */
+export type TimelineItem = { at: Instant; kind: "version"; card: RateCard } | { at: Instant; kind: "change"; change: AccountChange };
+
+/**
+ * The replay's dated changes, in the order they apply. At one instant a new
+ * card version comes first (everything at that instant is priced by it), then
+ * account changes in the order written, then purchases, then usage: an
+ * upgrade at an instant serves that instant's events, and a subscription that
+ * ends at an instant caps the add-ons bought then.
+ */
+export class Timeline {
+  private readonly items: TimelineItem[];
+  private next = 0;
+
+  constructor(setup: ReplaySetup) {
+    const calendar = setup.calendar;
+    const first = setup.versions?.[0]?.card;
+    const versions = setup.versions === undefined ? [] : versionSwitches(setup.versions, calendar).filter((s) => s.card !== first);
+    for (const change of setup.changes ?? []) {
+      if (change.at < calendar.start(0)) throw new UserError("change before the first cycle", change.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))}`, formatInstant(change.at));
+    }
+    const items: TimelineItem[] = [...versions.map((v) => ({ at: v.at, kind: "version" as const, card: v.card })), ...(setup.changes ?? []).map((change) => ({ at: change.at, kind: "change" as const, change }))];
+    // A stable sort keeps versions before changes at one instant, and changes in the order written.
+    this.items = items.sort((a, b) => a.at - b.at);
+  }
+
+  /** When the next item is due; Infinity when none is left. */
+  nextAt(): Instant {
+    return this.items[this.next]?.at ?? Infinity;
+  }
+
+  take(): TimelineItem {
+    return this.items[this.next++]!;
+  }
+
+  /** Forget what is left: items after the statement's last cycle change nothing it shows. */
+  drop(): void {
+    this.next = this.items.length;
+  }
+}
+
+/** The terms a change leads to, from the terms in force. */
+export function changedTerms(terms: AccountTerms, change: ChangeKind): AccountTerms {
+  switch (change.kind) {
+    case "plan":
+      return { ...terms, plan: change.plan, allowance: change.plan.included };
+    case "allowance":
+      return { ...terms, allowance: change.allowance };
+    case "overage":
+      return { ...terms, overage: change.on };
+    case "subscription_end":
+      return terms;
+  }
+}
+
+/**
+ * Included credits an upgrade grants at once (the card's `plan_changes.upgrade`):
+ * the new allowance minus the old, or that difference times the share of the
+ * cycle [start, end) still ahead at `at`, rounded to the card's step.
+ */
+export function upgradeGrant(card: RateCard, before: Decimal, after: Decimal, cycle: { start: Instant; end: Instant }, at: Instant): Decimal {
+  const difference = after.minus(before);
+  if (card.planChanges.upgrade === "difference") return difference;
+  const left = new Decimal(cycle.end - at).div(cycle.end - cycle.start);
+  return roundToStep(difference.mul(left), card.precision.step, card.precision.rounding);
+}
+
+/** How a change is shown: what it was and what it became. */
+export function describeChange(terms: AccountTerms, change: ChangeKind, subscriptionEnd: Instant | undefined): { from: string; to: string } {
+  switch (change.kind) {
+    case "plan":
+      return { from: terms.plan.key, to: change.plan.key };
+    case "allowance":
+      return { from: terms.allowance.toFixed(), to: change.allowance.toFixed() };
+    case "overage":
+      return { from: terms.overage ? "on" : "off", to: change.on ? "on" : "off" };
+    case "subscription_end":
+      return { from: subscriptionEnd === undefined ? "none" : formatInstant(subscriptionEnd), to: formatInstant(change.end) };
+  }
+}
+
+/** The same terms on a new version's plan of the same key; a version without that plan is a located error. */
+export function termsOnVersion(terms: AccountTerms, card: RateCard, account: string): AccountTerms {
+  const plan = card.plans.get(terms.plan.key);
+  if (plan === undefined) {
+    throw new UserError(`version ${card.version} of the card has no plan ${terms.plan.key}, which account ${account} is on`, card.effectiveAt, `a plan ${terms.plan.key} in ${card.file}`, "none");
+  }
+  if (plan === terms.plan) return terms;
+  // An allowance that was the old plan's own follows the new version's plan; a negotiated one stays.
+  const allowance = terms.allowance.eq(terms.plan.included) ? plan.included : terms.allowance;
+  return { ...terms, plan, allowance };
+}
+

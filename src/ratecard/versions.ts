@@ -1,0 +1,76 @@
+import { UserError, shown } from "../errors.js";
+import { parseInstant, type Calendar, type Instant, type Zone } from "../time.js";
+import type { RateCard } from "./types.js";
+
+/**
+ * Several cards given at once (`--card` repeated) are versions of one
+ * provider's card. The earliest stands for them all (readers check usage
+ * against it) and carries every version in `versions`; a single card is
+ * returned as it is, so that nothing changes without a second version.
+ */
+export function cardVersions(cards: readonly RateCard[]): RateCard {
+  const first = cards[0];
+  if (first === undefined) throw new Error("no card");
+  if (cards.length === 1) return first;
+  for (const card of cards) {
+    if (card.provider !== first.provider) {
+      throw new UserError(`cards of different providers: ${shown(first.provider)} (${first.file}) and ${shown(card.provider)}`, card.providerAt, `a version of ${shown(first.provider)}'s card`, shown(card.provider));
+    }
+    if (card.effective === "") throw new UserError("a card version without effective:", card.effectiveAt, "effective: a date or an instant, when --card is given more than once", "none");
+  }
+  // UTC orders the versions here; the account's time zone fixes each one's instant (versionSwitches).
+  const utc = (card: RateCard) => Date.parse(card.effective.length === 10 ? `${card.effective}T00:00:00Z` : card.effective);
+  const sorted = [...cards].sort((a, b) => utc(a) - utc(b));
+  return { ...sorted[0]!, versions: sorted };
+}
+
+/** A version and the instant it takes effect, in the account's time zone. */
+export interface CardVersion {
+  card: RateCard;
+  effective: Instant;
+}
+
+/** The versions' effective instants, earliest first: a located error when two share one. */
+export function versionInstants(card: RateCard, zone: Zone): CardVersion[] | undefined {
+  if (card.versions === undefined) return undefined;
+  const dated = card.versions.map((version): CardVersion => {
+    const parsed = parseInstant(version.effective, zone);
+    if (!parsed.ok) throw new UserError(parsed.problem, version.effectiveAt, parsed.expected, shown(version.effective));
+    return { card: version, effective: parsed.at };
+  });
+  dated.sort((a, b) => a.effective - b.effective);
+  for (let i = 1; i < dated.length; i++) {
+    const [before, after] = [dated[i - 1]!, dated[i]!];
+    if (before.effective === after.effective) {
+      throw new UserError(`two versions of ${shown(after.card.provider)} take effect at the same instant`, after.card.effectiveAt, `an effective instant other than that of version ${shown(before.card.version)} (${before.card.file})`, shown(after.card.effective));
+    }
+  }
+  return dated;
+}
+
+/**
+ * When the card in force changes, for one calendar: a version that applies
+ * at once switches at its effective instant, a grandfathered one (`applies:
+ * next_cycle`) at the first cycle start on or after it. At any instant the
+ * version in force is the latest effective one already switched in, so a
+ * grandfathered version never replaces a later one that applied at once.
+ */
+export function versionSwitches(versions: readonly CardVersion[], calendar: Calendar): { at: Instant; card: RateCard }[] {
+  const switchAt = (v: CardVersion): Instant => {
+    if (v.card.applies === "at_once") return v.effective;
+    const index = calendar.indexOf(v.effective);
+    if (index < 0) return calendar.start(0);
+    const start = calendar.start(index);
+    return start === v.effective ? start : calendar.start(index + 1);
+  };
+  const timed = versions.map((v, rank) => ({ at: switchAt(v), rank, card: v.card })).sort((a, b) => a.at - b.at || a.rank - b.rank);
+  const switches: { at: Instant; card: RateCard }[] = [];
+  let inForce = -1;
+  for (const t of timed) {
+    if (t.rank <= inForce) continue;
+    inForce = t.rank;
+    if (switches.at(-1)?.at === t.at) switches.pop();
+    switches.push({ at: t.at, card: t.card });
+  }
+  return switches;
+}

@@ -1,0 +1,361 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Decimal } from "../src/money.js";
+import { describe, expect, it } from "vitest";
+import { binary as burnrate, ROOT } from "./helpers/cli.js";
+
+/** Account timelines and card versions (SPEC 7), through the CLI; every expectation worked out from the cards' prices. */
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-timelines-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+function statement(args: string[]): any {
+  const run = burnrate(["statement", ...args, "--format", "json"]);
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+const card = (name: string) => join(ROOT, "ratecards", `${name}.yaml`);
+const sum = (values: string[]) => values.reduce((t, v) => t.plus(v), new Decimal(0)).toFixed();
+
+describe("an app builder account refused on Standard, upgraded to Super mid-cycle", () => {
+  // Standard includes 2,000 credits, Super 20,000; web content extraction costs 8 credits (appbuilder.yaml).
+  const dir = folder({
+    "account.yaml": "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-04T00:00:00Z, plan: super }\n",
+    "usage.csv": [
+      "timestamp,meter,quantity,app,creator",
+      "2026-11-02T10:00:00Z,web_extraction,250,a,me", // 250 x 8 = 2,000: the whole Standard allowance
+      "2026-11-03T10:00:00Z,web_extraction,1,a,me", // nothing left: refused
+      "2026-11-04T00:00:00Z,web_extraction,1,a,me", // at the upgrade's instant: served
+      "2026-11-05T10:00:00Z,web_extraction,1,a,me",
+    ].join("\n") + "\n",
+  });
+  const args = ["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+
+  it("is served again from the upgrade's instant, with the difference of the allowances granted then", () => {
+    const json = statement(args);
+    const cycle = json.accounts[0].cycles[0];
+    expect(json.accounts[0].plan).toBe("super");
+    expect(cycle.rejected).toEqual([{ meter: "web_extraction", reason: "credits exhausted", events: 1, quantity: "1", first_at: "2026-11-03T10:00:00Z" }]);
+    const granted = 20000 - 2000;
+    const charged = (250 + 1 + 1) * 8;
+    expect(cycle.total).toBe(String(charged));
+    expect(cycle.grants).toEqual([{ kind: "included", opening: "2000", granted: String(granted), consumed: String(charged), expired: "0", closing: String(2000 + granted - charged) }]);
+    expect(cycle.timeline).toEqual([{ at: "2026-11-04T00:00:00Z", change: "plan", from: "standard", to: "super", granted: String(granted), removed: "0", applies_at: null }]);
+    expect(cycle.plans).toEqual([
+      { plan: "standard", from: "2026-11-01T00:00:00Z", to: "2026-11-04T00:00:00Z" },
+      { plan: "super", from: "2026-11-04T00:00:00Z", to: "2026-12-01T00:00:00Z" },
+    ]);
+  });
+
+  it("shows the plans in force and the change in the table, markdown and CSV", () => {
+    const md = burnrate(["statement", ...args, "--format", "markdown"]).stdout;
+    expect(md).toContain("| Standard | 2026-11-01 00:00 | 2026-11-04 00:00 |");
+    expect(md).toContain("| 2026-11-04 00:00 | Plan | standard | super | granted 18,000 credits |");
+    const table = burnrate(["statement", ...args, "--format", "table", "--no-chart"]).stdout;
+    expect(table).toContain("Plans in force");
+    expect(table).toContain("granted 18,000 credits");
+    const csv = burnrate(["statement", ...args, "--format", "csv"]).stdout.trim().split("\n");
+    expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,change_at,change,from,to,granted,removed,applies_at");
+    expect(csv).toContain("default,super,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,,change,,,,,,,,2026-11-04T00:00:00Z,plan,standard,super,18000,0,");
+    const html = burnrate(["statement", ...args, "--format", "html"]).stdout;
+    expect(html).toContain("Plans in force");
+    expect(html).toContain("granted 18,000 credits");
+    // The ledger shows the grant as an allowance paid in at the upgrade's instant.
+    const ledger = burnrate(["statement", ...args, "--ledger", "--format", "csv"]).stdout;
+    expect(ledger.split("\n").filter((l) => l.startsWith("2026-11-04T00:00:00Z") && l.includes("allowance") && l.includes("18000"))).toHaveLength(1);
+  });
+
+  it("grants the difference prorated to the rest of the cycle when the card says prorated", () => {
+    const text = readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: prorated }\n";
+    const prorated = folder({ "card.yaml": text });
+    const json = statement(["--card", join(prorated, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    // 27 of November's 30 days are left on the 4th: 18,000 x 27 / 30.
+    const grant = new Decimal(18000).mul(27).div(30).toFixed();
+    expect(json.accounts[0].cycles[0].timeline[0].granted).toBe(grant);
+    expect(json.accounts[0].cycles[0].grants[0].granted).toBe(grant);
+  });
+
+  it("waits for the next cycle to downgrade, and keeps the cycle's credits", () => {
+    const down = folder({
+      "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-20T10:00:00Z,web_extraction,500,a,me\n2026-12-02T10:00:00Z,web_extraction,300,a,me\n",
+    });
+    const json = statement(["--card", card("appbuilder"), "--account", join(down, "account.yaml"), "--usage", join(down, "usage.csv")]);
+    const [nov, dec] = json.accounts[0].cycles;
+    // November keeps Super's 20,000: 500 x 8 = 4,000 go through.
+    expect(nov.total).toBe("4000");
+    expect(nov.timeline[0]).toMatchObject({ change: "plan", from: "super", to: "standard", applies_at: "2026-12-01T00:00:00Z", granted: "0", removed: "0" });
+    // December opens on Standard's 2,000: 300 x 8 = 2,400 is more, refused whole.
+    expect(dec.allowance).toBe("2000");
+    expect(dec.total).toBe("0");
+    expect(dec.rejected[0]).toMatchObject({ meter: "web_extraction", events: 1, quantity: "300" });
+  });
+});
+
+describe("a downgrade that applies at once", () => {
+  it("removes the included credits above the new allowance at its instant", () => {
+    const dir = folder({
+      "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { downgrade: at_once }\n",
+      "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
+      // 500 x 8 = 4,000 before the downgrade; 100 x 8 = 800 after it.
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-05T10:00:00Z,web_extraction,500,a,me\n2026-11-20T10:00:00Z,web_extraction,100,a,me\n",
+    });
+    const cycle = statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+    // 20,000 - 4,000 = 16,000 left; the downgrade takes away 20,000 - 2,000 = 18,000 at most, so all 16,000 go.
+    expect(cycle.timeline[0]).toMatchObject({ change: "plan", from: "super", to: "standard", removed: "16000", granted: "0", applies_at: null });
+    expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: "4000", expired: "16000", closing: "0" }]);
+    expect(cycle.rejected[0]).toMatchObject({ meter: "web_extraction", quantity: "100", first_at: "2026-11-20T10:00:00Z" });
+    expect(cycle.allowance).toBe("2000");
+  });
+});
+
+describe("Floopy's overage billing switched on and off", () => {
+  // Free: 1,000 requests a month, 0.002 USD a request past them with overage billing on;
+  // gpt-4o-mini on openai costs 0.000015 cents an input token (floopy.yaml).
+  const dir = folder({
+    "account.yaml": [
+      "plan: free",
+      "anchor: 2026-11-01",
+      "grants:",
+      "  - { kind: purchase, amount: 100, at: 2026-11-01T00:00:00Z }",
+      "changes:",
+      "  - { at: 2026-11-10T00:00:00Z, overage: true }",
+      "  - { at: 2026-11-20T00:00:00Z, overage: false }",
+    ].join("\n") + "\n",
+    "usage.csv": [
+      "timestamp,meter,quantity,model,provider,input_tokens,output_tokens",
+      "2026-11-02T10:00:00Z,request,1000,gpt-4o-mini,openai,1000,0",
+      "2026-11-03T10:00:00Z,request,10,gpt-4o-mini,openai,100,0",
+      "2026-11-11T10:00:00Z,request,10,gpt-4o-mini,openai,100,0",
+      "2026-11-21T10:00:00Z,request,5,gpt-4o-mini,openai,50,0",
+    ].join("\n") + "\n",
+  });
+
+  it("refuses past the quota while off, bills overage money while on", () => {
+    const json = statement(["--card", card("floopy"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    const cycle = json.accounts[0].cycles[0];
+    expect(cycle.rejected).toEqual([{ meter: "request", reason: "monthly request quota of 1000 reached", events: 2, quantity: "15", first_at: "2026-11-03T10:00:00Z" }]);
+    expect(cycle.overage).toEqual({ currency: "USD", amount: new Decimal(10).mul("0.002").toFixed(), requests: "10" });
+    expect(cycle.quota).toEqual({ limit: "1000", used: "1010" });
+    expect(cycle.total).toBe(new Decimal(1000 + 100).mul("0.000015").toFixed());
+    expect(cycle.timeline.map((t: any) => [t.at, t.change, t.from, t.to])).toEqual([
+      ["2026-11-10T00:00:00Z", "overage", "off", "on"],
+      ["2026-11-20T00:00:00Z", "overage", "on", "off"],
+    ]);
+  });
+});
+
+describe("a Flikly subscription that ends early", () => {
+  // Creator: 30 credits a month; add-ons expire 12 months after purchase or at the subscription's end;
+  // pika text-to-video costs 0.2 credits a second (flikly.yaml).
+  const account = (changes: string) => [
+    "plan: creator",
+    "anchor: 2026-05-01",
+    "grants:",
+    "  - { kind: addon, amount: 100, at: 2026-05-02T00:00:00Z }",
+    changes,
+  ].join("\n") + "\n";
+  const usage = [
+    "timestamp,meter,quantity,workflow,model,resolution",
+    "2026-06-05T10:00:00Z,generate,200,text_to_video,pika,720p", // 40: June's 30 included, then 10 of the add-on
+    "2026-06-20T10:00:00Z,generate,10,text_to_video,pika,720p", // 2
+  ].join("\n") + "\n";
+  const dir = folder({
+    "ends.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-06-15T00:00:00Z }"),
+    "runs.yaml": account(""),
+    "usage.csv": usage,
+  });
+  const run = (file: string) => statement(["--card", card("flikly"), "--account", join(dir, file), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[1];
+
+  it("expires the add-on credits at the new end, so a later generation is refused", () => {
+    const june = run("ends.yaml");
+    const addon = june.grants.find((g: any) => g.kind === "addon");
+    expect(addon).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "10", expired: "90", closing: "0" });
+    expect(june.rejected).toEqual([{ meter: "generate", reason: "credits exhausted", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z" }]);
+    expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null }]);
+    expect(june.total).toBe("40");
+  });
+
+  it("keeps them without the change", () => {
+    const june = run("runs.yaml");
+    expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
+    expect(june.rejected).toEqual([]);
+    expect(june.total).toBe("42");
+  });
+});
+
+describe("card versions", () => {
+  // The app builder's web content extraction costs 8 credits; the new version charges 10 from the 15th.
+  const original = readFileSync(card("appbuilder"), "utf8");
+  const next = (extra: string) =>
+    original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"') + extra;
+  const dir = folder({
+    "at-once.yaml": next(""),
+    "grandfathered.yaml": next("\napplies: next_cycle\n"),
+    "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+    "usage.csv": [
+      "timestamp,meter,quantity,app,creator",
+      "2026-11-10T10:00:00Z,web_extraction,1,a,me",
+      "2026-11-15T00:00:00Z,web_extraction,1,a,me",
+      "2026-11-20T10:00:00Z,web_extraction,1,a,me",
+      "2026-12-05T10:00:00Z,web_extraction,1,a,me",
+    ].join("\n") + "\n",
+  });
+  const args = (version: string) => ["--card", join(dir, version), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+  const lines = (cycle: any) => cycle.lines.map((l: any) => [l.version, l.quantity, l.unit_price, l.amount]);
+
+  it("prices each event by the version in force at its instant", () => {
+    const json = statement(args("at-once.yaml"));
+    const [nov, dec] = json.accounts[0].cycles;
+    expect(lines(nov)).toEqual([["2026-11", "1", "8", "8"], ["2026-11b", "2", "10", "20"]]);
+    expect(nov.total).toBe(sum(["8", "20"]));
+    expect(lines(dec)).toEqual([["2026-11b", "1", "10", "10"]]);
+    expect(json.versions).toEqual([
+      { version: "2026-11", effective: "2026-11-01", applies: "at_once", from: "2026-11-01T00:00:00Z" },
+      { version: "2026-11b", effective: "2026-11-15", applies: "at_once", from: "2026-11-15T00:00:00Z" },
+    ]);
+  });
+
+  it("lists the versions used and says which priced each line in markdown and CSV", () => {
+    const md = burnrate(["statement", ...args("at-once.yaml"), "--format", "markdown"]).stdout;
+    expect(md).toContain("| 2026-11b | 2026-11-15 | at once | 2026-11-15 00:00 |");
+    expect(md).toContain("| web_extraction | usage | ai | a · me | 2 | 10 | 2026-11b | 20 |");
+    const csv = burnrate(["statement", ...args("at-once.yaml"), "--format", "csv"]).stdout.trim().split("\n");
+    expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,version");
+    expect(csv).toContain("default,standard,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,web_extraction,usage,in_app,ai,a,me,2,10,20,2026-11b");
+  });
+
+  it("keeps the cycle's prices until the next cycle for a grandfathered version", () => {
+    const json = statement(args("grandfathered.yaml"));
+    const [nov, dec] = json.accounts[0].cycles;
+    expect(lines(nov)).toEqual([["2026-11", "3", "8", "24"]]);
+    expect(lines(dec)).toEqual([["2026-11b", "1", "10", "10"]]);
+    expect(json.versions[1]).toEqual({ version: "2026-11b", effective: "2026-11-15", applies: "next_cycle", from: "2026-12-01T00:00:00Z" });
+  });
+
+  it("reads an effective date as local midnight in the account's time zone", () => {
+    const zoned = folder({ "account.yaml": "plan: standard\nanchor: 2026-11-01\ntimezone: America/New_York\n" });
+    const json = statement(["--card", join(dir, "at-once.yaml"), "--card", card("appbuilder"), "--account", join(zoned, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    // Midnight of the 15th in New York is 05:00 UTC: the row at 00:00 UTC is still priced by the old version.
+    expect(lines(json.accounts[0].cycles[0])).toEqual([["2026-11", "2", "8", "16"], ["2026-11b", "1", "10", "10"]]);
+  });
+
+  it("refuses the same card twice rather than using the last one", () => {
+    const run = burnrate(["statement", "--card", card("appbuilder"), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("two versions of \"appbuilder\" take effect at the same instant");
+  });
+
+  it("leaves a statement without versions as it was", () => {
+    const json = statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    expect(json.versions).toBeUndefined();
+    expect(json.accounts[0].cycles[0].lines[0].version).toBeUndefined();
+    expect(json.accounts[0].cycles[0].timeline).toBeUndefined();
+  });
+});
+
+describe("every command honours timelines", () => {
+  const upgrade = folder({
+    "account.yaml": "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-04T00:00:00Z, plan: super }\n",
+    "static.yaml": "plan: standard\nanchor: 2026-11-01\n",
+    "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-02T10:00:00Z,web_extraction,250,a,me\n2026-11-05T10:00:00Z,web_extraction,10,a,me\n",
+    // What the provider billed: both rows, 260 extractions at 8 credits.
+    "bill.csv": `period_start,activity,app,creator,quantity,amount\n2026-11-01,web_extraction,a,me,260,${260 * 8}\n`,
+  });
+
+  it("reconcile: the upgrade explains a bill that a static account would not", () => {
+    const args = (account: string) => ["reconcile", "--card", card("appbuilder"), "--account", join(upgrade, account), "--usage", join(upgrade, "usage.csv"), "--bill", join(upgrade, "bill.csv"), "--format", "json"];
+    const agreed = burnrate(args("account.yaml"));
+    expect(agreed.code).toBe(0);
+    expect(JSON.parse(agreed.stdout).computed_total).toBe(String(260 * 8));
+    const refused = burnrate(args("static.yaml"));
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).computed_total).toBe(String(250 * 8));
+  });
+
+  it("reconcile: a bill that spans a price change agrees with lines priced per version", () => {
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const dir = folder({
+      "next.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-20T10:00:00Z,web_extraction,3,a,me\n",
+      // One extraction at 8 before the 15th, three at 10 after.
+      "bill.csv": `period_start,activity,app,creator,quantity,amount\n2026-11-01,web_extraction,a,me,4,${8 + 3 * 10}\n`,
+    });
+    const run = burnrate(["reconcile", "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).computed_total).toBe(String(8 + 3 * 10));
+  });
+
+  it("test: an expectation's account may hold changes", () => {
+    const dir = folder({
+      "appbuilder.yaml": readFileSync(card("appbuilder"), "utf8"),
+      "usage.csv": readFileSync(join(upgrade, "usage.csv"), "utf8"),
+      "appbuilder.tests.yaml": [
+        "cases:",
+        "  - name: upgraded mid-cycle",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01, changes: [{ at: 2026-11-04T00:00:00Z, plan: super }] }",
+        `    expect: { total: ${260 * 8}, rejected: 0, cycles: [{ grants: { included: { opening: 2000, granted: ${20000 - 2000}, consumed: ${260 * 8} } } }] }`,
+        "  - name: the case's own changes, after its account's",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        "    changes: [{ at: 2026-11-04T00:00:00Z, plan: super }]",
+        `    expect: { total: ${260 * 8}, rejected: 0 }`,
+        "  - name: refused without the upgrade",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${250 * 8}, rejected: 1 }`,
+      ].join("\n") + "\n",
+    });
+    const run = burnrate(["test", join(dir, "appbuilder.yaml")]);
+    expect(run.stdout + run.stderr).toContain("3 passed, 0 failed");
+    expect(run.code).toBe(0);
+  });
+
+  it("simulate: an upgrade in month 3 serves what Standard refused, at Super's price", () => {
+    const dir = folder({
+      "up.yaml": [
+        `card: ${JSON.stringify(card("appbuilder"))}`,
+        "plan: standard",
+        "start: 2026-11-01",
+        "cycles: 4",
+        "sends:",
+        "  - { name: extract, meter: web_extraction, quantity: 300, every: cycle on day 5 at 09:00, dimensions: { app: a, creator: me } }",
+        "changes:",
+        "  - { cycle: 3, plan: super }",
+      ].join("\n") + "\n",
+    });
+    const run = burnrate(["simulate", join(dir, "up.yaml"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const cycles = JSON.parse(run.stdout).plans[0].cycles;
+    // 300 x 8 = 2,400 is more than Standard's 2,000: refused whole in cycles 1 and 2; Super's 20,000 cover it.
+    expect(cycles.map((c: any) => [c.allowance, c.total, c.money])).toEqual([
+      ["2000", "0", "20"],
+      ["2000", "0", "20"],
+      ["20000", String(300 * 8), "200"],
+      ["20000", String(300 * 8), "200"],
+    ]);
+  });
+
+  it("diff: --card may be a set of versions, priced per event against the base", () => {
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const dir = folder({
+      "next.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-20T10:00:00Z,web_extraction,3,a,me\n",
+    });
+    const run = burnrate(["diff", "--base", card("appbuilder"), "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const json = JSON.parse(run.stdout);
+    // Base: 4 x 8 = 32. The set: the first row at 8, the three after the 15th at 10.
+    expect([json.base_total, json.card_total, json.total_delta]).toEqual([String(4 * 8), String(8 + 3 * 10), String(3 * 2)]);
+  });
+});
