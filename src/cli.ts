@@ -215,6 +215,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     getErrHasColors: () => false,
   };
   for (const command of [cli, ...cli.commands]) command.configureOutput(output);
+  cli.hook("preAction", (_cli, command) => refuseEmptyPaths(command));
   try {
     await cli.parseAsync([...argv], { from: "user" });
     return 0;
@@ -232,4 +233,23 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     io.stderr.write(`burnrate: internal error (a bug, please report it):\n${visibleLines((e as Error)?.stack ?? String(e))}\n`);
     return 2;
   }
+}
+
+/**
+ * An empty path (`--card ""`, an unset shell variable) is refused at its flag: read as a file it would
+ * give "cannot read file" at a location with no name, which says neither which flag nor what is wrong.
+ */
+function refuseEmptyPaths(command: Command): void {
+  const values = command.opts() as Record<string, unknown>;
+  for (const option of command.options) {
+    if (!/<(file|dir)>/.test(option.flags)) continue;
+    const value = values[option.attributeName()];
+    if (value === "" || (Array.isArray(value) && value.includes(""))) {
+      throw new UserError(`empty ${option.long ?? option.flags} path`, atFlag(option.long ?? option.flags), "a file name", '""');
+    }
+  }
+  const names = command.registeredArguments.map((a) => a.name());
+  command.args.forEach((arg, i) => {
+    if (arg === "") throw new UserError("empty path", atFlag(`<${names[Math.min(i, names.length - 1)] ?? "file"}>`), "a file name", '""');
+  });
 }

@@ -82,5 +82,18 @@ export class Finding extends Error {
  */
 export function shown(value: string): string {
   const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-  return visible(JSON.stringify(cut));
+  return visible(JSON.stringify(cut)).replace(INVISIBLE, invisibleEscape);
+}
+
+/**
+ * Characters a message must not show as they are, since the reader cannot tell them from nothing or
+ * from a space: format characters (a zero-width space, a byte-order mark inside a line, a soft hyphen)
+ * and every space but the plain one (a no-break space). A header "quant\u{200b}ity" is then seen to differ.
+ */
+const INVISIBLE = /(?! )[\p{Cf}\p{Zs}]/gu;
+
+/** As visible() writes a control character: \uXXXX, or \u{XXXXX} beyond the first plane. */
+function invisibleEscape(c: string): string {
+  const code = c.codePointAt(0)!.toString(16);
+  return code.length > 4 ? `\\u{${code}}` : `\\u${code.padStart(4, "0")}`;
 }

@@ -67,7 +67,7 @@ export function outputTarget(given: string, flag: string, inputs: readonly RunIn
   }
   const clash = inputs.find((input) => sameFile(input.path, file, stats));
   if (clash !== undefined) {
-    throw new UserError(`${flag} would overwrite ${clash.written ? "another output" : "an input"} of this run`, where, `an output file that this run does not ${clash.written ? "also write" : "read"}`, `the ${clash.role} file ${shown(shortPath(clash.path))}`);
+    throw new UserError(`${flag} would overwrite ${clash.written ? "another output" : "an input"} of this run`, where, `an output file that this run does not ${clash.written ? "also write" : "read"}`, `the ${clash.role}${clash.role.endsWith(" file") ? "" : " file"} ${shown(shortPath(clash.path))}`);
   }
   return { given, file, direct: stats !== undefined && !stats.isFile() };
 }

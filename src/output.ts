@@ -2,6 +2,7 @@ import { closeSync, createReadStream, fsyncSync, ftruncateSync, mkdirSync, openS
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UserError, shown } from "./errors.js";
+import { visibleLines } from "./render/shared/escape.js";
 import type { Io } from "./io.js";
 import { outputTarget, type OutputTarget, type RunInput } from "./output-target.js";
 import { removeAtExit, temporaryError, temporaryFolder } from "./temporary.js";
@@ -80,7 +81,11 @@ export class ReportFile {
     this.flush();
     this.close();
     try {
-      await pipeline(createReadStream(this.temp), stdout.stdout, { end: false });
+      if (stdout.stdoutTerminal === undefined) await pipeline(createReadStream(this.temp), stdout.stdout, { end: false });
+      // The ledger's CSV holds the data's control characters as they are: a terminal gets them escaped.
+      else await pipeline(createReadStream(this.temp, { encoding: "utf8" }), async function* (chunks: AsyncIterable<string>) {
+        for await (const chunk of chunks) yield visibleLines(chunk);
+      }, stdout.stdout, { end: false });
     } catch (e) {
       throw this.failure(e);
     } finally {
@@ -240,15 +245,26 @@ export function writeAtomically(destination: Destination, content: Output, stdou
 }
 
 /** Where a report goes without -o: the stream, or, when standard output is a file or a device, its descriptor. */
-export type StandardOutput = Pick<Io, "stdout" | "stdoutFile">;
+export type StandardOutput = Pick<Io, "stdout" | "stdoutFile" | "stdoutTerminal">;
 
 /** A report: one string, or pieces written as they come so a large one is never whole in memory. */
 export type Output = string | Iterable<string>;
 
+/** Marks a report whose text holds the data's control characters as they are (CSV, HTML): a file keeps them, a terminal must not get them raw. */
+const DATA_CONTROLS = Symbol("data controls");
+type MarkedOutput = Iterable<string> & { [DATA_CONTROLS]?: true };
+
+export function dataForTerminal(content: Output): Output {
+  const marked: MarkedOutput = { [Symbol.iterator]: () => (typeof content === "string" ? [content] : content)[Symbol.iterator](), [DATA_CONTROLS]: true };
+  return marked;
+}
+
 /** Data goes to stdout, or to the -o file (checked against the run's inputs). */
 export function emit(content: Output, output: string | undefined, stdout: StandardOutput, inputs: readonly RunInput[] = []): void {
   if (output === undefined && stdout.stdoutFile === undefined) {
-    for (const piece of pieces(content)) stdout.stdout.write(piece);
+    // Only a terminal acts on an escape sequence; a pipe gets the report byte for byte.
+    const escape = stdout.stdoutTerminal !== undefined && typeof content !== "string" && (content as MarkedOutput)[DATA_CONTROLS] === true;
+    for (const piece of pieces(content)) stdout.stdout.write(escape ? visibleLines(piece) : piece);
     return;
   }
   writeAtomically({ path: output, flag: "-o", inputs }, content, stdout.stdoutFile);

@@ -76,7 +76,7 @@ describe("diff --fail-over: the finding names the card's unit", () => {
     expect(run.stderr).not.toMatch(RAW_CONTROL);
     expect(run.stdout).not.toMatch(RAW_CONTROL);
     // The summary line under the heading is escaped as Markdown too.
-    expect(run.stdout).toContain("Credits\\\\u001b]0;pwned\\\\u0007 rise by");
+    expect(run.stdout).toContain("Credits\\\\u001b\\]0;pwned\\\\u0007 rise by");
   });
 });
 

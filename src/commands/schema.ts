@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { UserError, shown } from "../errors.js";
+import { atFlag, UserError, shown } from "../errors.js";
 import type { Io } from "../io.js";
 import { emit, makeFolder, writeAtomically } from "../output.js";
 import { json } from "../render/shared/format.js";
@@ -13,6 +13,8 @@ export interface SchemaOptions {
 /** Print one JSON Schema; without a name, list them; with --write DIR, write every one as DIR/NAME.schema.json. */
 export async function schema(name: string | undefined, options: SchemaOptions, io: Io): Promise<void> {
   if (options.write !== undefined) {
+    // Each schema goes to DIR/NAME.schema.json: an -o file beside --write would be silently ignored.
+    if (options.output !== undefined) throw new UserError("--write and -o together", atFlag("--write"), "either -o FILE for one schema or --write DIR for all of them", shown(options.output));
     makeFolder(options.write, "--write");
     for (const [key, entry] of SCHEMAS) writeAtomically({ path: join(options.write, `${key}.schema.json`), flag: "--write" }, json(entry.build()));
     return;

@@ -300,6 +300,8 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
         const first = source.slice(p.pos[0]).split(/\r?\n/, 1)[0]!.trim();
         return new UserError("a second YAML document starts here", where, "one document per file: remove this document or move it to a file of its own", shown(first));
       }
+      // A tag the parser cannot resolve (`!!js/function`, `!credits`) is refused as every other tag is.
+      if (p.code === "TAG_RESOLVE_FAILED") return new UserError("YAML tags are not supported", where, "an untagged value", foundAt(source, p.pos));
       return new UserError(p.message.split("\n")[0]!, where, "valid YAML", foundAt(source, p.pos));
     }));
   }

@@ -35,12 +35,13 @@ export function visibleLines(text: string): string {
 /**
  * A value in Markdown, inline or in a table cell: control characters and line breaks
  * escaped (so a table row stays one row), `\`, `` ` `` and `|` backslash-escaped (so a
- * pipe cannot split a cell nor a backtick open code), and `&`, `<`, `>` as entities, so
+ * pipe cannot split a cell nor a backtick open code), `]` too (so a value cannot become
+ * a link, nor an image a viewer would fetch; `[` alone opens neither), and `&`, `<`, `>` as entities, so
  * no raw HTML passes.
  */
 export function markdownText(text: string): string {
   return visible(text)
-    .replace(/[\\`|]/g, "\\$&")
+    .replace(/[\\`|\]]/g, "\\$&")
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;");

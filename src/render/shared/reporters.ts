@@ -1,8 +1,8 @@
 import type { ChalkInstance } from "chalk";
-import type { Output } from "../../output.js";
 import { checkReporters } from "../check/index.js";
 import { diffReporters } from "../diff/index.js";
 import { testReporters } from "../test/index.js";
+import { dataForTerminal, type Output } from "../../output.js";
 
 /**
  * A command's renderers, registered by format name. The type makes a command
@@ -10,8 +10,12 @@ import { testReporters } from "../test/index.js";
  */
 export type Reporters<F extends string> = Readonly<Record<F, () => Output>>;
 
+/** Formats that carry the data's characters as they are (a spreadsheet, a browser reads them), unlike the table, JSON and Markdown, which escape them. */
+const DATA_AS_IS: ReadonlySet<string> = new Set(["csv", "html"]);
+
 export function render<F extends string>(format: F, reporters: Reporters<F>): Output {
-  return reporters[format]();
+  const report = reporters[format]();
+  return DATA_AS_IS.has(format) ? dataForTerminal(report) : report;
 }
 
 /** What a registered renderer may use besides the command's result: the table's colours, CSV's byte-order mark. */
@@ -33,5 +37,6 @@ type ResultOf<C extends keyof Registry> = Registry[C] extends FormatReporters<st
 /** Render a command's result in the format asked for by name; only that renderer runs. */
 export function report<C extends keyof Registry>(command: C, format: FormatOf<C>, result: ResultOf<C>, settings: RenderSettings): Output {
   const reporters = REGISTRY[command] as unknown as FormatReporters<string, ResultOf<C>>;
-  return reporters[format]!(result, settings);
+  const output = reporters[format]!(result, settings);
+  return DATA_AS_IS.has(format) ? dataForTerminal(output) : output;
 }
