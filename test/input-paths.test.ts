@@ -112,7 +112,8 @@ describe("a usage path that is not a regular file", () => {
     createWriteStream(fifo).end(readFileSync(USAGE));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(code).toBe(0);
-    expect(stdout).toBe(plain.stdout);
+    // Duplicates are traced to the file as it was named: the FIFO's path in the one, the file's in the other.
+    expect(stdout.replaceAll(fifo, USAGE)).toBe(plain.stdout);
   });
 
   it("refuses a FIFO as usage where the command reads its usage twice (reconcile, diff), instead of waiting for a second writer", () => {

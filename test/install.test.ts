@@ -34,7 +34,8 @@ describe("install from the packed tarball", () => {
     // A bundled fixture, its card found through the account file's card: inside the installed package.
     const statement = run("statement", "--account", join(installed, "fixtures/fliplet/account.yaml"), "--usage", join(installed, "fixtures/fliplet/usage.csv"), "--format", "json");
     expect([statement.status, statement.stderr]).toEqual([0, ""]);
-    expect(statement.stdout).toBe(readFileSync(join(ROOT, "test/golden/fliplet-statement.json"), "utf8"));
+    // Duplicates are traced to the usage file as it was named: here, by its installed path.
+    expect(statement.stdout.replaceAll(`${installed}/`, "")).toBe(readFileSync(join(ROOT, "test/golden/fliplet-statement.json"), "utf8"));
     const check = run("check", join(installed, "ratecards/fliplet.yaml"));
     expect(check.status).toBe(0);
     expect(run("completion", "bash").stdout).toContain("complete -o filenames -F _burnrate burnrate");
