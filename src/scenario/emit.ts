@@ -5,7 +5,7 @@ import type { Calendar } from "../time.js";
 import { expand } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
 import { TOPUP } from "./simulate.js";
-import type { Scenario } from "./types.js";
+import type { Activity, Scenario } from "./types.js";
 
 /**
  * `--emit-usage DIR`: the scenario's usage as a canonical usage CSV, and an
@@ -13,13 +13,17 @@ import type { Scenario } from "./types.js";
  * simulation's per-cycle totals.
  */
 
-/** Every dimension any row of the scenario carries, sorted: the CSV's columns after timestamp, meter, quantity. */
+/** Every dimension and component any row of the scenario carries, sorted: the CSV's columns after timestamp, meter, quantity. */
 export function usageColumns(scenario: Scenario): string[] {
   const dims = new Set<string>();
-  for (const t of scenario.timed) for (const d of Object.keys(t.dimensions)) dims.add(d);
+  const add = (a: Activity) => {
+    for (const d of Object.keys(a.dimensions)) dims.add(d);
+    for (const c of Object.keys(a.components ?? {})) dims.add(c);
+  };
+  for (const t of scenario.timed) add(t);
   for (const p of scenario.populations) {
     for (const a of p.activities) {
-      for (const d of Object.keys(a.dimensions)) dims.add(d);
+      add(a);
       if (a.unique) dims.add(p.userDimension);
     }
   }
@@ -36,7 +40,8 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
   const dims = columns.slice(3);
   yield `${columns.join(",")}\n`;
   for (const e of expand(scenario, calendar)) {
-    yield `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map((d) => e.dimensions[d] ?? "").join(",")}\n`;
+    const cell = (d: string) => e.dimensions[d] ?? (e.components?.[d] === undefined ? "" : formatExact(e.components[d]));
+    yield `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map(cell).join(",")}\n`;
   }
 }
 
@@ -56,11 +61,13 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     `anchor: "${formatInstant(scenario.start)}"`,
     `timezone: ${scenario.zone.name}`,
     `through: "${formatInstant(calendar.start(scenario.cycles - 1))}"`,
+    ...(scenario.overage ? ["overage: true"] : []),
+    ...(scenario.dailyLimits.size > 0 ? ["daily_limits:", ...[...scenario.dailyLimits].map(([key, credits]) => `  ${JSON.stringify(key)}: "${formatExact(credits)}"`)] : []),
   ];
   const topups = result.cycles.filter((c) => c.topupNeeded.gt(0));
   if (topups.length > 0) {
     lines.push("grants:");
-    for (const c of topups) lines.push(`  - { kind: ${TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
+    for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -3,7 +3,7 @@ import { Decimal, ZERO } from "../money.js";
 import type { Calendar, Instant } from "../time.js";
 import { geometric, poisson, type Random } from "./random.js";
 import { occurrences } from "./schedule.js";
-import type { Population, Scenario, UserActivity } from "./types.js";
+import type { Activity, Population, Scenario, UserActivity } from "./types.js";
 
 /** The simulated customer's name in the replay and in emitted usage. */
 export const ACCOUNT = "default";
@@ -35,12 +35,12 @@ export function* expand(scenario: Scenario, calendar: Calendar, random?: Random,
     const start = calendar.start(index);
     const end = calendar.start(index + 1);
     const events: UsageEvent[] = [];
-    const row = (at: Instant, meter: string, quantity: Decimal, dimensions: Readonly<Record<string, string>>, origin: UsageEvent["origin"]) =>
-      events.push({ at, account: ACCOUNT, meter, quantity, dimensions, eventId: undefined, origin });
+    const row = (at: Instant, quantity: Decimal, what: Activity) =>
+      events.push({ at, account: ACCOUNT, meter: what.meter, quantity, ...componentsOf(what, quantity), dimensions: what.dimensions, eventId: undefined, origin: what.origin });
 
     for (const t of scenario.timed) {
       const instants = t.when.kind === "once" ? (t.when.at >= start && t.when.at < end ? [t.when.at] : []) : occurrences(t.when.schedule, start, end, scenario.zone);
-      for (const at of instants) row(at, t.meter, t.quantity, t.dimensions, t.origin);
+      for (const at of instants) row(at, t.quantity, t);
     }
 
     for (const population of scenario.populations) {
@@ -55,19 +55,30 @@ export function* expand(scenario: Scenario, calendar: Calendar, random?: Random,
             const quantity = draw(activity);
             if (quantity.isZero()) continue;
             const dims = { ...activity.dimensions, [population.userDimension]: `${population.name}-${i + 1}` };
-            row(start + Math.floor((i + 0.5) * step), activity.meter, quantity, dims, activity.origin);
+            row(start + Math.floor((i + 0.5) * step), quantity, { ...activity, dimensions: dims });
           }
         } else {
           let total = ZERO;
           if (random && population.distribution !== "fixed") for (let i = 0; i < users; i++) total = total.plus(draw(activity));
           else total = activity.perUser.mul(users);
-          for (const [at, quantity] of hourly(total, start, end)) row(at, activity.meter, quantity, activity.dimensions, activity.origin);
+          for (const [at, quantity] of hourly(total, start, end)) row(at, quantity, activity);
         }
       }
     }
     events.sort((a, b) => a.at - b.at);
     yield* events;
   }
+}
+
+/**
+ * A row's components: the per-event quantities times the row's events. Pricing
+ * is linear in them, so a row of 30 requests costs what 30 rows of one would.
+ */
+function componentsOf(what: Activity, quantity: Decimal): { components?: Record<string, Decimal> } {
+  if (what.components === undefined) return {};
+  const components: Record<string, Decimal> = {};
+  for (const [name, perEvent] of Object.entries(what.components)) components[name] = perEvent.mul(quantity);
+  return { components };
 }
 
 /** One user's count of an activity in one cycle. */

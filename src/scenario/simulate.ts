@@ -14,6 +14,25 @@ import type { Scenario } from "./types.js";
 export const TOPUP = "topup";
 
 /**
+ * The grant kinds a customer buys credits as, by the words the cards use: Fliplet's
+ * top-ups, Floopy's purchases, the app builder's packs, Flikly's add-ons. The first
+ * the card declares is the one a simulation buys.
+ */
+const PURCHASE_KINDS = [TOPUP, "purchase", "pack", "addon"];
+
+/** How reports name a purchase kind, plural: "with top-ups", "without packs". */
+export function purchaseWords(kind: string | undefined): string {
+  return ({ [TOPUP]: "top-ups", purchase: "purchases", pack: "packs", addon: "add-ons" } as Record<string, string>)[kind ?? TOPUP] ?? `${kind} grants`;
+}
+
+/** What a plan can buy beyond its allowance: the grant kind, and its price per credit when the card gives one. */
+export interface Purchase {
+  kind: string;
+  /** Undefined: the card sells them without a price, so money leaves them out and says so. */
+  price: Decimal | undefined;
+}
+
+/**
  * More credits than any scenario can spend: the replay that buys top-ups as
  * needed holds this many from the start and reads back what each cycle took.
  */
@@ -35,20 +54,37 @@ export interface CycleResult {
   rejected: Rejection[];
   /** Top-up credits the cycle needs beyond its allowance. */
   topupNeeded: Decimal;
-  /** The plan's price plus the top-ups at the card's credit price. */
+  /** Requests past the plan's quota billed in money (overage billing on). */
+  overage: Decimal;
+  /** The plan's price, the top-ups at the card's credit price, and the overage. */
   money: Decimal;
+  /** The plan's price and the overage, buying nothing. */
+  moneyWithout: Decimal;
 }
 
 export interface PlanResult {
   plan: Plan;
   allowance: Decimal;
-  /** Whether the plan can buy top-ups (the card allows it and prices credits). */
+  /** Whether the plan can buy top-ups at a price the card gives. */
   topups: boolean;
+  /** What the plan can buy, priced or not; undefined when it buys nothing. */
+  purchase: Purchase | undefined;
   /** Nothing refused and no grace used once the top-ups it may buy are bought. */
   covers: boolean;
   money: Decimal;
   topupNeeded: Decimal;
+  /** The same plan buying nothing: whether it covers the scenario, and its money. */
+  without: { covers: boolean; money: Decimal };
   cycles: CycleResult[];
+}
+
+/** One row of the plan comparison: a plan bought as is, or with the top-ups it needs. */
+export interface PlanOption {
+  result: PlanResult;
+  withTopups: boolean;
+  covers: boolean;
+  /** Undefined when it buys packs the card gives no price for. */
+  money: Decimal | undefined;
 }
 
 export interface SimulationOptions {
@@ -89,6 +125,10 @@ export interface Simulation {
   /** Plans from cheapest to dearest, those that cover the scenario first; empty without --compare-plans. */
   ranking: PlanResult[];
   cheapest: PlanResult | undefined;
+  /** Every plan without and (where it can buy them) with top-ups, cheapest covering option first; empty without --compare-plans. */
+  options: PlanOption[];
+  /** The option `cheapest` names: with or without top-ups. */
+  cheapestOption: PlanOption | undefined;
   samples: { count: number; seed: string; plans: SampledPlan[] } | undefined;
 }
 
@@ -97,8 +137,10 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
   const plans: PlanResult[] = [];
   for (const plan of planList) plans.push(await simulatePlan(scenario, plan, undefined, options.progress));
 
-  const ranking = options.comparePlans ? rank(plans, scenario) : [];
-  const cheapest = ranking[0]?.covers ? ranking[0] : undefined;
+  const planOptions = options.comparePlans ? rankOptions(plans, scenario) : [];
+  const cheapestOption = planOptions[0]?.covers && planOptions[0].money !== undefined ? planOptions[0] : undefined;
+  const ranking = options.comparePlans ? rank(plans, planOptions) : [];
+  const cheapest = cheapestOption?.result;
   const ordered = options.comparePlans ? [plans[0]!, ...ranking.filter((p) => p !== plans[0])] : plans;
 
   let samples: Simulation["samples"];
@@ -113,17 +155,42 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     }
     samples = { count, seed, plans: ordered.map((r) => summarise(r.plan, runs.get(r.plan)!)) };
   }
-  return { scenario, plans: ordered, ranking, cheapest, samples };
+  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples };
 }
 
-/** Cheapest first among plans that cover the scenario, then the ones that do not; ties keep the card's order. */
-function rank(plans: readonly PlanResult[], scenario: Scenario): PlanResult[] {
+/**
+ * Every way to buy each plan, cheapest first among the ones that cover the
+ * scenario with a known price, then those with packs the card does not price,
+ * then those that do not cover it; ties keep the card's order, without top-ups first.
+ */
+function rankOptions(plans: readonly PlanResult[], scenario: Scenario): PlanOption[] {
   const order = [...scenario.card.plans.keys()];
-  return [...plans].sort((a, b) => Number(b.covers) - Number(a.covers) || a.money.cmp(b.money) || order.indexOf(a.plan.key) - order.indexOf(b.plan.key));
+  const all: PlanOption[] = [];
+  for (const result of plans) {
+    all.push({ result, withTopups: false, covers: result.without.covers, money: result.without.money });
+    if (result.purchase && result.topupNeeded.gt(0)) all.push({ result, withTopups: true, covers: result.covers, money: result.purchase.price === undefined ? undefined : result.money });
+  }
+  const group = (o: PlanOption) => (o.covers ? (o.money === undefined ? 1 : 0) : 2);
+  return all.sort((a, b) => group(a) - group(b) || (a.money ?? b.money ?? ZERO).cmp(b.money ?? a.money ?? ZERO) || order.indexOf(a.result.plan.key) - order.indexOf(b.result.plan.key) || Number(a.withTopups) - Number(b.withTopups));
+}
+
+/** Plans in the order of their best option. */
+function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): PlanResult[] {
+  const seen = new Set<PlanResult>();
+  for (const o of options) seen.add(o.result);
+  for (const p of plans) seen.add(p);
+  return [...seen];
+}
+
+/** The grant kind this plan can buy credits as, and at what price; undefined when it buys none. */
+export function purchaseFor(scenario: Scenario, plan: Plan): Purchase | undefined {
+  if (!plan.topups) return undefined;
+  const kind = PURCHASE_KINDS.find((k) => scenario.card.grantKinds.has(k));
+  return kind === undefined ? undefined : { kind, price: scenario.card.creditPrice };
 }
 
 export function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
-  return plan.topups && scenario.card.grantKinds.has(TOPUP) && scenario.card.creditPrice !== undefined;
+  return purchaseFor(scenario, plan)?.price !== undefined;
 }
 
 /**
@@ -133,9 +200,10 @@ export function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
  */
 async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: string; stream: number } | undefined, progress: SimulationOptions["progress"]): Promise<PlanResult> {
   const allowance = plan === scenario.plan && scenario.allowance !== undefined ? scenario.allowance : plan.included;
-  const topups = topupsAllowed(scenario, plan);
-  const terms: AccountTerms = planTerms(plan, allowance);
-  const unlimited: GrantPurchase = { kind: TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
+  const purchase = purchaseFor(scenario, plan);
+  const topups = purchase !== undefined;
+  const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
+  const unlimited: GrantPurchase = { kind: purchase?.kind ?? TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
   const report = (what: string) => progress && ((cycle: number) => progress(`${plan.label} · ${what}`, cycle, scenario.cycles));
 
   const bare = await replay(scenario, terms, [], sample, report(topups ? "without top-ups" : "as is"));
@@ -143,10 +211,10 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
   const short = bare.some((c) => c.exhaustedAt !== undefined);
   const bought = topups && short ? await replay(scenario, terms, [unlimited], sample, report("with top-ups")) : bare;
 
-  const price = scenario.card.creditPrice ?? ZERO;
+  const price = purchase?.price ?? ZERO;
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
-    const topupNeeded = topups ? (c.grants.find((g) => g.kind === TOPUP)?.consumed ?? ZERO) : ZERO;
+    const topupNeeded = topups ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
     return {
       index: c.index,
       start: c.start,
@@ -159,12 +227,33 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
       graceUsed: without.uncovered,
       rejected: without.rejected,
       topupNeeded,
-      money: plan.price.plus(topupNeeded.mul(price)),
+      overage: c.overage.amount,
+      money: plan.price.plus(topupNeeded.mul(price)).plus(c.overage.amount),
+      moneyWithout: plan.price.plus(without.overage.amount),
     };
   });
-  const covers = bought.every((c) => c.rejected.length === 0 && c.uncovered.isZero());
+  const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
   const sum = (f: (c: CycleResult) => Decimal) => cycles.reduce((t, c) => t.plus(f(c)), ZERO);
-  return { plan, allowance, topups, covers, money: sum((c) => c.money), topupNeeded: sum((c) => c.topupNeeded), cycles };
+  return {
+    plan,
+    allowance,
+    topups: purchase?.price !== undefined,
+    purchase,
+    covers: coversAll(bought),
+    money: sum((c) => c.money),
+    topupNeeded: sum((c) => c.topupNeeded),
+    without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
+    cycles,
+  };
+}
+
+/**
+ * A refusal by a limit the customer sets on their own account (a server's daily
+ * limit, a team's budget): the scenario asked for it, so a plan still covers the
+ * scenario; reports show these apart from refusals by the plan.
+ */
+export function ownLimit(r: Rejection): boolean {
+  return /^(daily limit|budget) of /.test(r.reason);
 }
 
 /** Replay the scenario's usage on some terms through the one engine, returning the account's cycles. */

@@ -9,6 +9,8 @@ import type { Growth } from "./schema.js";
 export interface Activity {
   meter: string;
   dimensions: Readonly<Record<string, string>>;
+  /** Quantities of the meter's priced components per unit of the row's quantity (per request); undefined for meters without. */
+  components: Readonly<Record<string, Decimal>> | undefined;
   origin: Location;
 }
 
@@ -48,4 +50,8 @@ export interface Scenario {
   zone: Zone;
   populations: Population[];
   timed: Timed[];
+  /** Overage billing on every plan: requests past a quota go through, billed in money. */
+  overage: boolean;
+  /** Credits per local day per value of the card's daily-limit dimension. */
+  dailyLimits: ReadonlyMap<string, Decimal>;
 }

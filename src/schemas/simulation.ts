@@ -15,7 +15,8 @@ const cycle = object({
   grace_used: decimalString("without top-ups: charged beyond the credits on the grace buffer"),
   rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() }), "without top-ups: what would be refused"),
   topup_needed: decimalString("top-up credits the cycle needs beyond its allowance"),
-  money: decimalString("the plan's price plus the top-ups at the card's credit price"),
+  overage: decimalString("money for requests past the plan's quota (overage billing)"),
+  money: decimalString("the plan's price, the top-ups at the card's credit price, and the overage"),
 });
 
 const plan = object({
@@ -24,10 +25,12 @@ const plan = object({
   rank: nullable(count("1 for the cheapest, with --compare-plans")),
   price: decimalString("money per cycle"),
   allowance: decimalString(),
-  topups: { type: "boolean", description: "whether the plan may buy top-ups" },
+  topups: { type: "boolean", description: "whether the plan may buy top-ups at a price the card gives" },
+  purchase: nullable(object({ kind: str("the grant kind bought: topup, purchase, pack, addon"), price: nullable(decimalString("money per credit; null: the card gives none, and money leaves them out")) }, "what the plan can buy beyond its allowance")),
   covers: { type: "boolean", description: "nothing refused and no grace used once its top-ups are bought" },
   money: decimalString("total over the simulated cycles, in the card's currency"),
   topup_needed: decimalString(),
+  without_topups: object({ covers: { type: "boolean", description: "nothing refused and no grace used, buying nothing" }, money: decimalString("the plan's price and overage, buying nothing") }),
   cycles: array(cycle),
 });
 
@@ -53,6 +56,7 @@ export const simulationSchema: JsonSchema = contract("simulation", "burnrate sim
   scenario: object({ name: str(), file: str(), plan: str(), start: instant(), cycles: count(), timezone: str() }),
   compared: { type: "boolean", description: "whether --compare-plans priced every plan" },
   cheapest: nullable(str("the cheapest plan that covers the scenario, with --compare-plans")),
+  cheapest_with_topups: nullable({ type: "boolean", description: "whether the cheapest plan covers it with the top-ups it buys (true) or as is (false)" }),
   plans: array(plan, "the scenario's plan first, then the others cheapest first"),
   samples: nullable(object({ count: count(), seed: str(), plans: array(sampledPlan) }, "with --samples N --seed S")),
 });

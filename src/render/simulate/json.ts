@@ -22,6 +22,7 @@ export function simulationJson(sim: Simulation): object {
     },
     compared: sim.ranking.length > 0,
     cheapest: sim.cheapest?.plan.key ?? null,
+    cheapest_with_topups: sim.cheapestOption?.withTopups ?? null,
     plans: sim.plans.map((p) => planJson(p, sim)),
     samples: sim.samples === undefined ? null : {
       count: sim.samples.count,
@@ -40,9 +41,11 @@ function planJson(p: PlanResult, sim: Simulation): object {
     price: formatExact(p.plan.price),
     allowance: formatExact(p.allowance),
     topups: p.topups,
+    purchase: p.purchase === undefined ? null : { kind: p.purchase.kind, price: p.purchase.price === undefined ? null : formatExact(p.purchase.price) },
     covers: p.covers,
     money: formatExact(p.money),
     topup_needed: formatExact(p.topupNeeded),
+    without_topups: { covers: p.without.covers, money: formatExact(p.without.money) },
     cycles: p.cycles.map(cycleJson),
   };
 }
@@ -61,6 +64,7 @@ function cycleJson(c: CycleResult): object {
     grace_used: formatExact(c.graceUsed),
     rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) })),
     topup_needed: formatExact(c.topupNeeded),
+    overage: formatExact(c.overage),
     money: formatExact(c.money),
   };
 }
