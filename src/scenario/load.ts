@@ -95,7 +95,8 @@ export function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string
     } else if (item.components !== undefined) {
       throw new UserError(`${shown(meterName)} ends or lowers an item and has no components`, at([...path, "components"]), "no components: on this item", "components");
     }
-    return { meter: meterName, dimensions: dims, components, origin };
+    const perEvent = event.role === "charge" && meter.surcharges.some((x) => x.kind === "per_event" && [...x.when].every(([d, v]) => all[d] === v));
+    return { meter: meterName, dimensions: dims, components, perEvent, origin };
   };
 
   const populations: Population[] = [];
@@ -115,7 +116,7 @@ export function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string
       }
       activities.push({ ...made, perUser: u.quantity, unique });
     }));
-    populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, activities });
+    populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
 
   const timed: Timed[] = [];

@@ -78,6 +78,7 @@ const population = record(
     dimensions: DIMENSIONS,
     distribution: oneOf(["poisson", "geometric", "fixed"] as const, "how --samples draws each user's counts around the mean: poisson (default), geometric (many light users, a few heavy ones), fixed (no variation)"),
     user_dimension: text({ pattern: KEY, description: "the dimension that tells users apart on unique meters (default user)" }),
+    billing: oneOf(["account", "per_user"] as const, "who pays: account (default), the scenario's account; per_user, every user is an account of their own on the plan (the app builder: users consume their own credits, the creator earns the reward)"),
   },
   "a population of end-users with the same behaviour",
 );

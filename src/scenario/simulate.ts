@@ -6,6 +6,7 @@ import type { Plan } from "../ratecard/types.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
+import { accountSpend, type AccountSpend } from "./accounts.js";
 import { ACCOUNT, expand } from "./expand.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
@@ -76,6 +77,8 @@ export interface PlanResult {
   /** The same plan buying nothing: whether it covers the scenario, and its money. */
   without: { covers: boolean; money: Decimal };
   cycles: CycleResult[];
+  /** `billing: per_user` populations: every user an account on this plan. */
+  accounts: AccountSpend | undefined;
 }
 
 /** One row of the plan comparison: a plan bought as is, or with the top-ups it needs. */
@@ -244,6 +247,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
+    accounts: await accountSpend(scenario, { plan, purchase }, sample),
   };
 }
 

@@ -11,6 +11,8 @@ export interface Activity {
   dimensions: Readonly<Record<string, string>>;
   /** Quantities of the meter's priced components per unit of the row's quantity (per request); undefined for meters without. */
   components: Readonly<Record<string, Decimal>> | undefined;
+  /** The meter adds a charge per event for these dimensions (web search +15): rows must be one event each. */
+  perEvent: boolean;
   origin: Location;
 }
 
@@ -28,6 +30,8 @@ export interface Population {
   growth: Growth | undefined;
   distribution: Distribution;
   userDimension: string;
+  /** Every user an account of their own (NAME-1, NAME-2, ...) rather than the scenario's account paying. */
+  perUser: boolean;
   activities: UserActivity[];
 }
 

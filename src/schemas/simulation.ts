@@ -19,6 +19,18 @@ const cycle = object({
   money: decimalString("the plan's price, the top-ups at the card's credit price, and the overage"),
 });
 
+const spread = (description: string) => object({ sum: decimalString(), p50: decimalString(), p90: decimalString(), p99: decimalString(), max: decimalString() }, description);
+
+const accounts = object({
+  accounts: count("accounts simulated: the users of every billing: per_user population"),
+  credits: spread("credits each account's usage costs over the cycles, buying what its plan lets it buy"),
+  money: spread("money each account pays: the plan's price each cycle, and what it buys at the card's price"),
+  ran_out: count("accounts whose credits run out in some cycle if they buy nothing"),
+  first_run_out: nullable(instant("the first instant an account's credits run out")),
+  ran_out_by_cycle: array(count(), "accounts that run out, per cycle"),
+  creator_rewards: decimalString("the creator reward earned on these accounts' usage, in credits"),
+}, "billing: per_user populations, each user an account on this plan");
+
 const plan = object({
   plan: str("a plan key of the card"),
   label: str(),
@@ -32,6 +44,7 @@ const plan = object({
   topup_needed: decimalString(),
   without_topups: object({ covers: { type: "boolean", description: "nothing refused and no grace used, buying nothing" }, money: decimalString("the plan's price and overage, buying nothing") }),
   cycles: array(cycle),
+  accounts: nullable(accounts),
 });
 
 const sampledPlan = object({

@@ -1,4 +1,5 @@
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
+import type { AccountSpend, Spread } from "../../scenario/accounts.js";
 import type { CycleResult, Percentiles, PlanResult, SampledPlan, Simulation } from "../../scenario/simulate.js";
 import { formatInstant, type Instant } from "../../time.js";
 
@@ -47,6 +48,20 @@ function planJson(p: PlanResult, sim: Simulation): object {
     topup_needed: formatExact(p.topupNeeded),
     without_topups: { covers: p.without.covers, money: formatExact(p.without.money) },
     cycles: p.cycles.map(cycleJson),
+    accounts: p.accounts === undefined ? null : accountsJson(p.accounts),
+  };
+}
+
+function accountsJson(a: AccountSpend): object {
+  const spread = (v: Spread) => ({ sum: formatExact(v.sum), p50: formatExact(v.p50), p90: formatExact(v.p90), p99: formatExact(v.p99), max: formatExact(v.max) });
+  return {
+    accounts: a.accounts,
+    credits: spread(a.credits),
+    money: spread(a.money),
+    ran_out: a.ranOut,
+    first_run_out: instant(a.firstRunOut),
+    ran_out_by_cycle: a.ranOutByCycle,
+    creator_rewards: formatExact(a.rewards),
   };
 }
 

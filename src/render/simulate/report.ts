@@ -18,12 +18,14 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
       rows: [
         ["Scenario", scenario.file],
         ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})`],
-        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${own.topupNeeded.gt(0) ? `, of which top-ups ${money(own.money.minus(own.plan.price.mul(scenario.cycles)))} (${amount(own.topupNeeded)} ${card.unit})` : ""}`],
+        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, scenario.cycles, amount, money, card.unit)}`],
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
       ],
     },
   ];
   if (sim.ranking.length > 0) blocks.push(...comparison(sim, amount, money));
+  const accounts = accountsBlock(sim, ctx, amount, money);
+  if (accounts) blocks.push(...accounts);
   blocks.push(...planBlocks(own, sim, ctx, amount, money));
   if (sim.samples) blocks.push(...sampleBlocks(sim, ctx, amount, money));
   return blocks;
@@ -161,6 +163,45 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
   }
   blocks.push({ kind: "note", text: "p90 spend is the amount 90% of samples stay within; p90 run-out is the instant the credits last until in 90% of samples (\"lasts\": the whole cycle)." });
   return blocks;
+}
+
+/** What the plan's money holds beyond its price: top-ups (or packs the card does not price) and overage. */
+function moneyDetail(p: PlanResult, cycles: number, amount: (v: Decimal) => string, money: (v: Decimal) => string, unit: string): string {
+  const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
+  const parts: string[] = [];
+  if (p.topupNeeded.gt(0)) {
+    const kind = purchaseWords(p.purchase?.kind);
+    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${unit} of ${kind}, which the card does not price` : `of which ${kind} ${money(p.money.minus(p.plan.price.mul(cycles)).minus(overage))} (${amount(p.topupNeeded)} ${unit})`);
+  }
+  if (overage.gt(0)) parts.push(`overage ${money(overage)}`);
+  return parts.length > 0 ? `, ${parts.join(", ")}` : "";
+}
+
+/** `billing: per_user`: each plan as the users' own accounts would pay it, and what the creator earns. */
+function accountsBlock(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] | undefined {
+  const plans = sim.plans.filter((p) => p.accounts !== undefined);
+  if (plans.length === 0) return undefined;
+  const unit = ctx.card.unit;
+  return [
+    {
+      kind: "table",
+      title: `Users' own accounts (billing: per_user), ${unit} each over the cycles`,
+      head: ["Plan", "Accounts", "p50", "p90", "Max", "Sum", "Run out", "First run-out", "Creator reward"],
+      align: ["left", "right", "right", "right", "right", "right", "right", "left", "right"],
+      rows: plans.map((p) => {
+        const a = p.accounts!;
+        return [p.plan.label, count(a.accounts), amount(a.credits.p50), amount(a.credits.p90), amount(a.credits.max), amount(a.credits.sum), count(a.ranOut), a.firstRunOut === undefined ? "-" : localDateTime(ctx, a.firstRunOut), amount(a.rewards)];
+      }),
+    },
+    {
+      kind: "table",
+      title: "Users' own accounts: money each",
+      head: ["Plan", "p50", "p90", "Max", "Sum"],
+      align: ["left", "right", "right", "right", "right"],
+      rows: plans.map((p) => [p.plan.label, money(p.accounts!.money.p50), money(p.accounts!.money.p90), money(p.accounts!.money.max), money(p.accounts!.money.sum)]),
+    },
+    { kind: "note", text: `Each user pays from their own account on the plan; "Run out" counts accounts whose ${unit} run out if they buy nothing. The creator reward is what the app's creator earns on their usage. The plans above price the scenario's own account only.` },
+  ];
 }
 
 function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
