@@ -23,7 +23,8 @@ describe("simulate output", () => {
     const run = await burnrate(["simulate", HEADLINE, "--format", "table"]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
-    expect(lines[0]).toBe("Simulation · 1,000 end-users and hourly automations · fliplet 2026-11 · 6 cycles from 2026-11-01 · UTC");
+    expect(lines[0]).toBe("Simulation · 1,000 end-users and hourly automations");
+    expect(lines).toContain("  Card      fliplet 2026-11 · 6 cycles from 2026-11-01 · UTC");
     // Headings wrap so that the table fits 100 columns off a terminal.
     expect(lines).toContain("      3  2027-01-01  1,060.60     106.06%  2027-01-29 21:16   60.60  none          60.60   9.61 USD");
     expect(lines).toContain("  Cycle  Start        Credits          Of  Runs out           Grace  Refused     Top-ups      Money");

@@ -2,7 +2,8 @@ import { relative } from "node:path";
 import { formatExact } from "../money.js";
 import { formatInstant } from "../time.js";
 import type { Calendar } from "../time.js";
-import { expand } from "./expand.js";
+import type { UsageEvent } from "../engine/types.js";
+import { ACCOUNT, expand, expandUser, usersIn } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
 import { TOPUP } from "./simulate.js";
 import type { Activity, Scenario } from "./types.js";
@@ -27,7 +28,8 @@ export function usageColumns(scenario: Scenario): string[] {
       if (a.unique) dims.add(p.userDimension);
     }
   }
-  return ["timestamp", "meter", "quantity", ...[...dims].sort()];
+  const accounts = scenario.populations.some((p) => p.perUser) ? ["account"] : [];
+  return ["timestamp", "meter", "quantity", ...accounts, ...[...dims].sort()];
 }
 
 /**
@@ -39,9 +41,15 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
   const columns = usageColumns(scenario);
   const dims = columns.slice(3);
   yield `${columns.join(",")}\n`;
-  for (const e of expand(scenario, calendar)) {
-    const cell = (d: string) => e.dimensions[d] ?? (e.components?.[d] === undefined ? "" : formatExact(e.components[d]));
-    yield `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map(cell).join(",")}\n`;
+  const line = (e: UsageEvent) => {
+    const cell = (d: string) => (d === "account" ? e.account : e.dimensions[d] ?? (e.components?.[d] === undefined ? "" : formatExact(e.components[d])));
+    return `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map(cell).join(",")}\n`;
+  };
+  for (const e of expand(scenario, calendar)) yield line(e);
+  // Every user of a per_user population is an account of their own: their rows follow, account by account.
+  for (const population of scenario.populations.filter((p) => p.perUser)) {
+    const most = Math.max(0, ...Array.from({ length: scenario.cycles }, (_, i) => usersIn(population, i)));
+    for (let user = 0; user < most; user++) for (const e of expandUser(scenario, population, user, calendar)) yield line(e);
   }
 }
 
@@ -56,6 +64,7 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     `# Written by burnrate simulate from ${scenario.file}.`,
     "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start.",
     `card: ${JSON.stringify(card)}`,
+    ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan."] : []),
     `plan: ${result.plan.key}`,
     ...(scenario.allowance !== undefined && result.plan === scenario.plan ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
     `anchor: "${formatInstant(scenario.start)}"`,

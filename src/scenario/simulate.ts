@@ -101,6 +101,7 @@ export interface SimulationOptions {
 export interface Percentiles<T> {
   p50: T;
   p90: T;
+  p99: T;
 }
 
 export interface SampledCycle {
@@ -109,7 +110,7 @@ export interface SampledCycle {
   total: Percentiles<Decimal>;
   topupNeeded: Percentiles<Decimal>;
   money: Percentiles<Decimal>;
-  /** p50: the median instant the credits run out; p90: the instant they last until in 90% of samples. Undefined: they last the cycle. */
+  /** p50: the median instant the credits run out; p90 (p99): the instant they last until in 90% (99%) of samples. Undefined: they last the cycle. */
   runsOutAt: Percentiles<Instant | undefined>;
   /** Samples in which the credits ran out in this cycle. */
   ranOut: number;
@@ -297,7 +298,7 @@ function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
       total: decimalPercentiles(of((c) => c.total)),
       topupNeeded: decimalPercentiles(of((c) => c.topupNeeded)),
       money: decimalPercentiles(of((c) => c.money)),
-      runsOutAt: { p50: finite(nearestRank(outs, 50)), p90: finite(nearestRank(outs, 10)) },
+      runsOutAt: { p50: finite(nearestRank(outs, 50)), p90: finite(nearestRank(outs, 10)), p99: finite(nearestRank(outs, 1)) },
       ranOut: outs.filter((v) => v !== Infinity).length,
     };
   });
@@ -306,7 +307,7 @@ function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
 
 function decimalPercentiles(values: Decimal[]): Percentiles<Decimal> {
   const sorted = [...values].sort((a, b) => a.cmp(b));
-  return { p50: nearestRank(sorted, 50), p90: nearestRank(sorted, 90) };
+  return { p50: nearestRank(sorted, 50), p90: nearestRank(sorted, 90), p99: nearestRank(sorted, 99) };
 }
 
 /** The nearest-rank percentile: the smallest value with at least p% of the samples at or below it. */

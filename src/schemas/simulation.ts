@@ -1,7 +1,7 @@
 import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
 import type { JsonSchema } from "../yaml/codec.js";
 
-const percentiles = (of: JsonSchema, description?: string) => object({ p50: of, p90: of }, description);
+const percentiles = (of: JsonSchema, description?: string) => object({ p50: of, p90: of, p99: of }, description);
 
 const cycle = object({
   start: instant("the cycle is [start, end)"),
@@ -55,7 +55,7 @@ const sampledPlan = object({
     total: percentiles(decimalString()),
     topup_needed: percentiles(decimalString()),
     money: percentiles(decimalString()),
-    runs_out_at: percentiles(nullable(instant()), "p50: the median run-out instant; p90: the instant the credits last until in 90% of samples; null: they last the cycle"),
+    runs_out_at: percentiles(nullable(instant()), "p50: the median run-out instant; p90 (p99): the instant the credits last until in 90% (99%) of samples; null: they last the cycle"),
     ran_out: count("samples in which the credits ran out in the cycle"),
   })),
 });

@@ -85,7 +85,7 @@ function cycleJson(c: CycleResult): object {
 }
 
 function sampledJson(p: SampledPlan): object {
-  const exact = (v: Percentiles<Decimal>) => ({ p50: formatExact(v.p50), p90: formatExact(v.p90) });
+  const exact = (v: Percentiles<Decimal>) => ({ p50: formatExact(v.p50), p90: formatExact(v.p90), p99: formatExact(v.p99) });
   return {
     plan: p.plan.key,
     money: exact(p.money),
@@ -94,7 +94,7 @@ function sampledJson(p: SampledPlan): object {
       total: exact(c.total),
       topup_needed: exact(c.topupNeeded),
       money: exact(c.money),
-      runs_out_at: { p50: instant(c.runsOutAt.p50), p90: instant(c.runsOutAt.p90) },
+      runs_out_at: { p50: instant(c.runsOutAt.p50), p90: instant(c.runsOutAt.p90), p99: instant(c.runsOutAt.p99) },
       ran_out: c.ranOut,
     })),
   };

@@ -12,11 +12,12 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
   const money = (v: Decimal) => `${credits(v, 2)} ${card.currency}`;
   const own = sim.plans[0]!;
   const blocks: Block[] = [
-    { kind: "heading", level: 1, text: `Simulation · ${scenario.name} · ${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}` },
+    { kind: "heading", level: 1, text: `Simulation · ${scenario.name}` },
     {
       kind: "facts",
       rows: [
         ["Scenario", scenario.file],
+        ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
         ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})`],
         ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, scenario.cycles, amount, money, card.unit)}`],
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
@@ -38,14 +39,15 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
  */
 function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] {
   const unit = sim.scenario.card.unit;
+  const cardKind = sim.plans.find((p) => p.purchase)?.purchase?.kind;
   const rows = sim.options.map((o, i) => {
     const p = o.result;
-    const kind = purchaseWords(p.purchase?.kind);
+    const kind = purchaseWords(p.purchase?.kind ?? cardKind);
     return [
       String(i + 1),
       p.plan.label + (p === sim.plans[0] ? " (scenario)" : ""),
       o.withTopups ? `with ${kind}` : p.purchase ? `without ${kind}` : `as is (no ${kind} sold)`,
-      o.withTopups ? amount(p.topupNeeded) : "0",
+      o.withTopups ? amount(p.topupNeeded) : "-",
       o.money === undefined ? `${money(p.money)} + ${kind} (no price)` : money(o.money),
       o.covers ? "yes" : coverageGap(p, o.withTopups),
     ];
@@ -146,7 +148,7 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
   for (const p of samples.plans) {
     blocks.push({
       kind: "table",
-      title: `${p.plan.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}`,
+      title: `${p.plan.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
       head: ["Cycle", "Credits p50", "Credits p90", "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
       align: ["right", "right", "right", "right", "right", "left", "left", "right"],
       rows: p.cycles.map((c) => [
