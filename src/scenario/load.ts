@@ -185,7 +185,7 @@ function checkComponents(meter: Meter, dims: Record<string, string>, item: Item,
       throw new UserError(
         `meter ${shown(meter.key)} has no component ${shown(name)}${near ? `; did you mean ${shown(near)}?` : ""}`,
         at([...item.path, "components", name]),
-        names.length === 0 ? `no components: (${shown(meter.key)} is priced on its quantity alone)` : `components of ${shown(meter.key)}: ${names.join(", ")}`,
+        names.length === 0 ? `no components (${shown(meter.key)} is priced on its quantity alone)` : `components of ${shown(meter.key)}: ${names.join(", ")}`,
         shown(name),
       );
     }
