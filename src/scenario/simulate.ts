@@ -139,7 +139,9 @@ export interface Simulation {
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
   const planList = options.comparePlans ? [scenario.plan, ...[...scenario.card.plans.values()].filter((p) => p !== scenario.plan)] : [scenario.plan];
   const plans: PlanResult[] = [];
-  for (const plan of planList) plans.push(await simulatePlan(scenario, plan, undefined, options.progress));
+  // Users of billing: per_user populations are drawn (the first sample's draws) when --samples asks for draws.
+  const drawnAccounts = options.samples ? { seed: options.samples.seed, stream: 0 } : undefined;
+  for (const plan of planList) plans.push(await simulatePlan(scenario, plan, { sample: undefined, accounts: drawnAccounts }, options.progress));
 
   const planOptions = options.comparePlans ? rankOptions(plans, scenario) : [];
   const cheapestOption = planOptions[0]?.covers && planOptions[0].money !== undefined ? planOptions[0] : undefined;
@@ -154,7 +156,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     for (let s = 0; s < count; s++) {
       for (const plan of planList) {
         const progress = options.progress && ((what: string, cycle: number, cycles: number) => options.progress!(`sample ${s + 1}/${count} · ${what}`, cycle, cycles));
-        runs.get(plan)!.push(await simulatePlan(scenario, plan, { seed, stream: s }, progress));
+        runs.get(plan)!.push(await simulatePlan(scenario, plan, { sample: { seed, stream: s }, accounts: "skip" }, progress));
       }
     }
     samples = { count, seed, plans: ordered.map((r) => summarise(r.plan, runs.get(r.plan)!)) };
@@ -197,12 +199,19 @@ export function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
   return purchaseFor(scenario, plan)?.price !== undefined;
 }
 
+/** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
+interface PlanDraws {
+  sample: { seed: string; stream: number } | undefined;
+  accounts: { seed: string; stream: number } | undefined | "skip";
+}
+
 /**
  * One plan, priced twice by the engine: once buying every top-up it needs (what
  * the customer pays) and once without (when the credits run out, grace used,
  * what is refused). A plan that cannot buy top-ups is priced once.
  */
-async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: string; stream: number } | undefined, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+  const { sample } = draws;
   const allowance = plan === scenario.plan && scenario.allowance !== undefined ? scenario.allowance : plan.included;
   const purchase = purchaseFor(scenario, plan);
   const topups = purchase !== undefined;
@@ -248,7 +257,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
-    accounts: await accountSpend(scenario, { plan, purchase }, sample),
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase }, draws.accounts),
   };
 }
 
