@@ -189,15 +189,12 @@ function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): Pla
 }
 
 /** The grant kind this plan can buy credits as, and at what price; undefined when it buys none. */
-export function purchaseFor(scenario: Scenario, plan: Plan): Purchase | undefined {
+function purchaseFor(scenario: Scenario, plan: Plan): Purchase | undefined {
   if (!plan.topups) return undefined;
   const kind = PURCHASE_KINDS.find((k) => scenario.card.grantKinds.has(k));
   return kind === undefined ? undefined : { kind, price: scenario.card.creditPrice };
 }
 
-export function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
-  return purchaseFor(scenario, plan)?.price !== undefined;
-}
 
 /** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
 interface PlanDraws {
