@@ -94,10 +94,14 @@ describe("simulate output", () => {
 
     const scenarioSchema = JSON.parse(readFileSync(join(ROOT, "schema/scenario.schema.json"), "utf8"));
     expect(JSON.parse((await burnrate(["schema", "scenario"])).stdout)).toEqual(scenarioSchema);
-    for (const file of readdirSync(join(ROOT, "fixtures/scenarios")).filter((f) => f.endsWith(".yaml"))) {
+    const perCard = ["appbuilder", "fliplet", "floopy", "flikly", "flowly"].flatMap((card) => readdirSync(join(ROOT, "fixtures/scenarios", card)).map((f) => join(card, f)));
+    for (const file of [...readdirSync(join(ROOT, "fixtures/scenarios")), ...perCard].filter((f) => f.endsWith(".yaml"))) {
       const doc = parse(readFileSync(join(ROOT, "fixtures/scenarios", file), "utf8"));
       expect(missing(doc, scenarioSchema), file).toEqual([]);
     }
+    // A per-user simulation's accounts match the schema too.
+    const accounts = await burnrateJson(["simulate", "fixtures/scenarios/appbuilder/creator-2000-users.yaml", "--compare-plans"]);
+    expect(missing(accounts, schema)).toEqual([]);
   });
 
   it("writes -o FILE and nothing on stdout", async () => {
