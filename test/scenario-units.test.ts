@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../src/money.js";
 import { usersIn } from "../src/scenario/expand.js";
-import { geometric, poisson, Random } from "../src/scenario/random.js";
+import { exponentialLevel, poisson, Random } from "../src/scenario/random.js";
 import { occurrences, parseSchedule } from "../src/scenario/schedule.js";
 import { nearestRank } from "../src/scenario/simulate.js";
 import type { Population } from "../src/scenario/types.js";
@@ -48,7 +48,7 @@ describe("schedules", () => {
 });
 
 describe("growth", () => {
-  const population = (growth: Population["growth"]): Population => ({ name: "u", users: 1000, growth, distribution: "poisson", userDimension: "user", activities: [] });
+  const population = (growth: Population["growth"]): Population => ({ name: "u", users: 1000, growth, distribution: "poisson", userDimension: "user", perUser: false, activities: [] });
   it("compounds a percentage and rounds to whole users", () => {
     const p = population({ kind: "percent", rate: new Decimal(10) });
     expect([0, 1, 2, 3].map((i) => usersIn(p, i))).toEqual([1000, 1100, 1210, 1331]);
@@ -79,9 +79,16 @@ describe("seeded sampling", () => {
       for (let i = 0; i < n; i++) sum += poisson(mean, r);
       expect(Math.abs(sum / n - mean)).toBeLessThan(mean * 0.03 + 0.02);
     }
+    // A geometric user: a level drawn once, a Poisson count at 6 times it; the mean stays 6, the variance is 6 + 36.
     let sum = 0;
-    for (let i = 0; i < 20_000; i++) sum += geometric(6, r);
+    let squares = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const k = poisson(6 * exponentialLevel(r), r);
+      sum += k;
+      squares += k * k;
+    }
     expect(Math.abs(sum / 20_000 - 6)).toBeLessThan(0.3);
+    expect(Math.abs(squares / 20_000 - 36 - 42)).toBeLessThan(6);
   });
 
   it("takes nearest-rank percentiles", () => {

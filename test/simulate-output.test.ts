@@ -23,7 +23,8 @@ describe("simulate output", () => {
     const run = await burnrate(["simulate", HEADLINE, "--format", "table"]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
-    expect(lines[0]).toBe("Simulation · 1,000 end-users and hourly automations · fliplet 2026-11 · 6 cycles from 2026-11-01 · UTC");
+    expect(lines[0]).toBe("Simulation · 1,000 end-users and hourly automations");
+    expect(lines).toContain("  Card      fliplet 2026-11 · 6 cycles from 2026-11-01 · UTC");
     // Headings wrap so that the table fits 100 columns off a terminal.
     expect(lines).toContain("      3  2027-01-01  1,060.60     106.06%  2027-01-29 21:16   60.60  none          60.60   9.61 USD");
     expect(lines).toContain("  Cycle  Start        Credits          Of  Runs out           Grace  Refused     Top-ups      Money");
@@ -93,10 +94,14 @@ describe("simulate output", () => {
 
     const scenarioSchema = JSON.parse(readFileSync(join(ROOT, "schema/scenario.schema.json"), "utf8"));
     expect(JSON.parse((await burnrate(["schema", "scenario"])).stdout)).toEqual(scenarioSchema);
-    for (const file of readdirSync(join(ROOT, "fixtures/scenarios")).filter((f) => f.endsWith(".yaml"))) {
+    const perCard = ["appbuilder", "fliplet", "floopy", "flikly", "flowly"].flatMap((card) => readdirSync(join(ROOT, "fixtures/scenarios", card)).map((f) => join(card, f)));
+    for (const file of [...readdirSync(join(ROOT, "fixtures/scenarios")), ...perCard].filter((f) => f.endsWith(".yaml"))) {
       const doc = parse(readFileSync(join(ROOT, "fixtures/scenarios", file), "utf8"));
       expect(missing(doc, scenarioSchema), file).toEqual([]);
     }
+    // A per-user simulation's accounts match the schema too.
+    const accounts = await burnrateJson(["simulate", "fixtures/scenarios/appbuilder/creator-2000-users.yaml", "--compare-plans"]);
+    expect(missing(accounts, schema)).toEqual([]);
   });
 
   it("writes -o FILE and nothing on stdout", async () => {

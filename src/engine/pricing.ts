@@ -168,7 +168,7 @@ export function priceEvent(book: PriceBook, card: RateCard, meter: Meter, dims: 
  * surcharges. Exempt rows (bring-your-own-key) keep their quantities at a unit
  * price of 0, so they still show on the statement.
  */
-function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
+export function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
   const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
   const parts: PricedPart[] = [];
   for (const c of meter.components) {

@@ -2,10 +2,11 @@ import { relative } from "node:path";
 import { formatExact } from "../money.js";
 import { formatInstant } from "../time.js";
 import type { Calendar } from "../time.js";
-import { expand } from "./expand.js";
+import type { UsageEvent } from "../engine/types.js";
+import { ACCOUNT, expand, expandUser, usersIn } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
 import { TOPUP } from "./simulate.js";
-import type { Scenario } from "./types.js";
+import type { Activity, Scenario } from "./types.js";
 
 /**
  * `--emit-usage DIR`: the scenario's usage as a canonical usage CSV, and an
@@ -13,17 +14,22 @@ import type { Scenario } from "./types.js";
  * simulation's per-cycle totals.
  */
 
-/** Every dimension any row of the scenario carries, sorted: the CSV's columns after timestamp, meter, quantity. */
+/** Every dimension and component any row of the scenario carries, sorted: the CSV's columns after timestamp, meter, quantity. */
 function usageColumns(scenario: Scenario): string[] {
   const dims = new Set<string>();
-  for (const t of scenario.timed) for (const d of Object.keys(t.dimensions)) dims.add(d);
+  const add = (a: Activity) => {
+    for (const d of Object.keys(a.dimensions)) dims.add(d);
+    for (const c of Object.keys(a.components ?? {})) dims.add(c);
+  };
+  for (const t of scenario.timed) add(t);
   for (const p of scenario.populations) {
     for (const a of p.activities) {
-      for (const d of Object.keys(a.dimensions)) dims.add(d);
+      add(a);
       if (a.unique) dims.add(p.userDimension);
     }
   }
-  return ["timestamp", "meter", "quantity", ...[...dims].sort()];
+  const accounts = scenario.populations.some((p) => p.perUser) ? ["account"] : [];
+  return ["timestamp", "meter", "quantity", ...accounts, ...[...dims].sort()];
 }
 
 /**
@@ -35,8 +41,15 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
   const columns = usageColumns(scenario);
   const dims = columns.slice(3);
   yield `${columns.join(",")}\n`;
-  for (const e of expand(scenario, calendar)) {
-    yield `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map((d) => e.dimensions[d] ?? "").join(",")}\n`;
+  const line = (e: UsageEvent) => {
+    const cell = (d: string) => (d === "account" ? e.account : e.dimensions[d] ?? (e.components?.[d] === undefined ? "" : formatExact(e.components[d])));
+    return `${formatInstant(e.at)},${e.meter},${formatExact(e.quantity)},${dims.map(cell).join(",")}\n`;
+  };
+  for (const e of expand(scenario, calendar)) yield line(e);
+  // Every user of a per_user population is an account of their own: their rows follow, account by account.
+  for (const population of scenario.populations.filter((p) => p.perUser)) {
+    const most = Math.max(0, ...Array.from({ length: scenario.cycles }, (_, i) => usersIn(population, i)));
+    for (let user = 0; user < most; user++) for (const e of expandUser(scenario, population, user, calendar)) yield line(e);
   }
 }
 
@@ -51,16 +64,19 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     `# Written by burnrate simulate from ${scenario.file}.`,
     "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start.",
     `card: ${JSON.stringify(card)}`,
+    ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan."] : []),
     `plan: ${result.plan.key}`,
     ...(scenario.allowance !== undefined && result.plan === scenario.plan ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
     `anchor: "${formatInstant(scenario.start)}"`,
     `timezone: ${scenario.zone.name}`,
     `through: "${formatInstant(calendar.start(scenario.cycles - 1))}"`,
+    ...(scenario.overage ? ["overage: true"] : []),
+    ...(scenario.dailyLimits.size > 0 ? ["daily_limits:", ...[...scenario.dailyLimits].map(([key, credits]) => `  ${JSON.stringify(key)}: "${formatExact(credits)}"`)] : []),
   ];
   const topups = result.cycles.filter((c) => c.topupNeeded.gt(0));
   if (topups.length > 0) {
     lines.push("grants:");
-    for (const c of topups) lines.push(`  - { kind: ${TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
+    for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
   }
   // The scenario's changes are its own plan's: the statement replays them as the simulation did.
   if (result.plan === scenario.plan && scenario.changes.length > 0) {

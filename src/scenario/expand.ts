@@ -1,9 +1,9 @@
 import type { UsageEvent } from "../engine/types.js";
-import { Decimal, ZERO } from "../money.js";
+import { Decimal, ONE, ZERO } from "../money.js";
 import type { Calendar, Instant } from "../time.js";
-import { geometric, poisson, type Random } from "./random.js";
+import { exponentialLevel, poisson, type Random } from "./random.js";
 import { occurrences } from "./schedule.js";
-import type { Population, Scenario, UserActivity } from "./types.js";
+import type { Activity, Population, Scenario, UserActivity } from "./types.js";
 
 /** The simulated customer's name in the replay and in emitted usage. */
 export const ACCOUNT = "default";
@@ -35,56 +35,99 @@ export function* expand(scenario: Scenario, calendar: Calendar, random?: Random,
     const start = calendar.start(index);
     const end = calendar.start(index + 1);
     const events: UsageEvent[] = [];
-    const row = (at: Instant, meter: string, quantity: Decimal, dimensions: Readonly<Record<string, string>>, origin: UsageEvent["origin"]) =>
-      events.push({ at, account: ACCOUNT, meter, quantity, dimensions, eventId: undefined, origin });
+    const row = (at: Instant, quantity: Decimal, what: Activity) => {
+      for (const q of eventsOf(what, quantity)) events.push({ at, account: ACCOUNT, meter: what.meter, quantity: q, ...componentsOf(what, q), dimensions: what.dimensions, eventId: undefined, origin: what.origin });
+    };
 
     for (const t of scenario.timed) {
       const instants = t.when.kind === "once" ? (t.when.at >= start && t.when.at < end ? [t.when.at] : []) : occurrences(t.when.schedule, start, end, scenario.zone);
-      for (const at of instants) row(at, t.meter, t.quantity, t.dimensions, t.origin);
+      for (const at of instants) row(at, t.quantity, t);
     }
 
     for (const population of scenario.populations) {
+      if (population.perUser) continue;
       const users = usersIn(population, index);
       if (users === 0) continue;
       const draw = drawer(population, random, counts);
-      for (const activity of population.activities) {
-        if (activity.unique) {
-          // Users arrive evenly over the cycle, so the allowance runs out at a realistic instant.
-          const step = (end - start) / users;
-          for (let i = 0; i < users; i++) {
-            const quantity = draw(activity);
-            if (quantity.isZero()) continue;
-            const dims = { ...activity.dimensions, [population.userDimension]: `${population.name}-${i + 1}` };
-            row(start + Math.floor((i + 0.5) * step), activity.meter, quantity, dims, activity.origin);
+      const flows = population.activities.filter((a) => !a.unique);
+      const totals = flows.map((a) => (draw ? ZERO : a.perUser.mul(users)));
+      // Users arrive evenly over the cycle, so the allowance runs out at a realistic instant.
+      const step = (end - start) / users;
+      for (let i = 0; i < users; i++) {
+        // One level a user a cycle scales every meter of theirs: a heavy user is heavy everywhere.
+        const counts = draw?.user();
+        for (const activity of population.activities) {
+          const quantity = counts ? counts(activity) : activity.perUser;
+          if (!activity.unique) {
+            if (counts) totals[flows.indexOf(activity)] = totals[flows.indexOf(activity)]!.plus(quantity);
+            continue;
           }
-        } else {
-          let total = ZERO;
-          if (random && population.distribution !== "fixed") for (let i = 0; i < users; i++) total = total.plus(draw(activity));
-          else total = activity.perUser.mul(users);
-          for (const [at, quantity] of hourly(total, start, end)) row(at, activity.meter, quantity, activity.dimensions, activity.origin);
+          if (quantity.isZero()) continue;
+          const dims = { ...activity.dimensions, [population.userDimension]: `${population.name}-${i + 1}` };
+          row(start + Math.floor((i + 0.5) * step), quantity, { ...activity, dimensions: dims });
         }
+        if (!counts && flows.length === population.activities.length) break;
       }
+      flows.forEach((activity, k) => {
+        for (const [at, quantity] of spread(totals[k]!, start, end, HOUR)) row(at, quantity, activity);
+      });
     }
     events.sort((a, b) => a.at - b.at);
     yield* events;
   }
 }
 
-/** One user's count of an activity in one cycle. */
-function drawer(population: Population, random: Random | undefined, counts: CountCache): (activity: UserActivity) => Decimal {
-  if (!random || population.distribution === "fixed") return (activity) => activity.perUser;
-  const sample = population.distribution === "poisson" ? poisson : geometric;
-  return (activity) => counts.of(sample(activity.perUser.toNumber(), random));
+/**
+ * The rows a quantity makes: itself, or one row per event where the meter charges
+ * per event (a surcharge per row would otherwise be charged once for many).
+ */
+function eventsOf(what: Activity, quantity: Decimal): Decimal[] {
+  if (!what.perEvent || quantity.lte(ONE)) return [quantity];
+  const whole = quantity.floor().toNumber();
+  const rows = new Array<Decimal>(whole).fill(ONE);
+  const rest = quantity.minus(whole);
+  if (!rest.isZero()) rows.push(rest);
+  return rows;
 }
 
 /**
- * A cycle's total spread over its hours as whole numbers that add up to it
- * exactly (a fractional remainder goes to the last hour); empty hours are left out.
+ * A row's components: the per-event quantities times the row's events. Pricing
+ * is linear in them, so a row of 30 requests costs what 30 rows of one would.
  */
-function hourly(total: Decimal, start: Instant, end: Instant): [Instant, Decimal][] {
+function componentsOf(what: Activity, quantity: Decimal): { components?: Record<string, Decimal> } {
+  if (what.components === undefined) return {};
+  const components: Record<string, Decimal> = {};
+  for (const [name, perEvent] of Object.entries(what.components)) components[name] = perEvent.mul(quantity);
+  return { components };
+}
+
+/**
+ * Each user's counts in one cycle, drawn around the per-user means; undefined
+ * when counts are the means themselves. A geometric population draws one
+ * activity level a user a cycle (exponential, mean 1) and Poisson counts at that
+ * level times each mean: each meter's count is still geometric with its mean,
+ * and a heavy user is heavy on every meter. A Poisson population has one level
+ * for everyone: its users differ only by chance.
+ */
+function drawer(population: Population, random: Random | undefined, counts: CountCache): { user: () => (activity: UserActivity) => Decimal } | undefined {
+  if (!random || population.distribution === "fixed") return undefined;
+  const level = population.distribution === "geometric" ? () => exponentialLevel(random) : () => 1;
+  return {
+    user() {
+      const l = level();
+      return (activity) => counts.of(poisson(activity.perUser.toNumber() * l, random));
+    },
+  };
+}
+
+/**
+ * A cycle's total spread over its hours (or days) as whole numbers that add up to it
+ * exactly (a fractional remainder goes to the last one); empty ones are left out.
+ */
+function spread(total: Decimal, start: Instant, end: Instant, step: number): [Instant, Decimal][] {
   const out: [Instant, Decimal][] = [];
   if (total.isZero()) return out;
-  const hours = Math.ceil((end - start) / HOUR);
+  const hours = Math.ceil((end - start) / step);
   const whole = total.floor();
   let before = ZERO;
   for (let h = 0; h < hours; h++) {
@@ -92,7 +135,7 @@ function hourly(total: Decimal, start: Instant, end: Instant): [Instant, Decimal
     let quantity = upTo.minus(before);
     before = upTo;
     if (h === hours - 1) quantity = quantity.plus(total.minus(whole));
-    if (!quantity.isZero()) out.push([start + h * HOUR, quantity]);
+    if (!quantity.isZero()) out.push([start + h * step, quantity]);
   }
   return out;
 }
@@ -103,5 +146,35 @@ class CountCache {
   of(n: number): Decimal {
     if (n >= 4096) return new Decimal(n);
     return (this.small[n] ??= new Decimal(n));
+  }
+}
+
+const DAY = 24 * HOUR;
+
+/**
+ * One user of a `billing: per_user` population as an account of their own: that
+ * user's rows over every cycle they are in, flows one row a day (when the
+ * account's credits run out, to the day), under the account's own name.
+ */
+export function* expandUser(scenario: Scenario, population: Population, user: number, calendar: Calendar, random?: Random): Generator<UsageEvent> {
+  const account = `${population.name}-${user + 1}`;
+  const draw = drawer(population, random, new CountCache());
+  for (let index = 0; index < scenario.cycles; index++) {
+    const users = usersIn(population, index);
+    if (user >= users) continue;
+    const start = calendar.start(index);
+    const end = calendar.start(index + 1);
+    const counts = draw?.user();
+    const events: UsageEvent[] = [];
+    for (const activity of population.activities) {
+      const quantity = counts ? counts(activity) : activity.perUser;
+      const dimensions = activity.unique ? { ...activity.dimensions, [population.userDimension]: account } : activity.dimensions;
+      const rows: [Instant, Decimal][] = activity.unique ? (quantity.isZero() ? [] : [[start + Math.floor(((user + 0.5) * (end - start)) / users), quantity]]) : spread(quantity, start, end, DAY);
+      for (const [at, total] of rows) {
+        for (const q of eventsOf(activity, total)) events.push({ at, account, meter: activity.meter, quantity: q, ...componentsOf(activity, q), dimensions, eventId: undefined, origin: activity.origin });
+      }
+    }
+    events.sort((a, b) => a.at - b.at);
+    yield* events;
   }
 }

@@ -1,9 +1,9 @@
 import { dirname, resolve as resolvePath } from "node:path";
 import { atFlag, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
-import { itemKey, resolve, unitPrice } from "../engine/pricing.js";
+import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pricing.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
-import { ONE } from "../money.js";
-import type { RateCard } from "../ratecard/types.js";
+import { ONE, ZERO, type Decimal } from "../money.js";
+import type { Meter, RateCard } from "../ratecard/types.js";
 import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
@@ -75,7 +75,8 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   };
 
   /** The meter event an item names, with the dimensions its rows must carry checked and its price looked up once. */
-  const activity = (path: (string | number)[], meterName: string, dims: Record<string, string>, allowed: (role: string, aggregation: string) => string | undefined, extra: Record<string, string> = {}): Activity => {
+  const activity = (item: Item, allowed: (role: string, aggregation: string) => string | undefined, extra: Record<string, string> = {}): Activity => {
+    const { path, meter: meterName, dims } = item;
     const origin = at(path);
     const event = card.events.get(meterName);
     if (!event) {
@@ -90,12 +91,17 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     for (const dim of new Set(needed)) {
       if (all[dim] === undefined) throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at([...path, "dimensions"]), `dimensions: { ${dim}: ... } on this item${path[0] === "populations" ? " or its population" : ""}`, "none");
     }
+    let components: Activity["components"];
     if (event.role === "charge") {
       unitPrice(meter, all, origin);
       resolve(meter.pool, all, "pool", meter, origin);
       resolve(meter.category, all, "category", meter, origin);
+      components = checkComponents(meter, all, item, at);
+    } else if (item.components !== undefined) {
+      throw new UserError(`${shown(meterName)} ends or lowers an item and has no components`, at([...path, "components"]), "no components: on this item", "components");
     }
-    return { meter: meterName, dimensions: dims, origin };
+    const perEvent = event.role === "charge" && meter.surcharges.some((x) => x.kind === "per_event" && [...x.when].every(([d, v]) => all[d] === v));
+    return { meter: meterName, dimensions: dims, components, perEvent, origin };
   };
 
   const populations: Population[] = [];
@@ -107,7 +113,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       const event = card.events.get(u.meter);
       const unique = event?.role === "charge" && event.meter.aggregation === "unique";
       const dims = { ...(p.dimensions ? Object.fromEntries(p.dimensions) : {}), ...(u.dimensions ? Object.fromEntries(u.dimensions) : {}) };
-      const made = activity(path, u.meter, dims, (role, aggregation) =>
+      const made = activity({ path, meter: u.meter, dims, components: u.components }, (role, aggregation) =>
         role === "charge" && (aggregation === "flow" || aggregation === "unique") ? undefined : "a flow or unique meter (projects, channels, storage and records belong under inventory)",
         unique ? { [userDimension]: `${p.name}-1` } : {});
       if (unique && event.role === "charge" && "keyBy" in event.meter && !event.meter.keyBy.includes(userDimension)) {
@@ -115,23 +121,23 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       }
       activities.push({ ...made, perUser: u.quantity, unique });
     }));
-    populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, activities });
+    populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
 
   const timed: Timed[] = [];
   const anyMeter = () => undefined;
   (doc.schedules ?? []).forEach((s, i) => check(() => {
-    const made = activity(["schedules", i], s.meter, s.dimensions ? Object.fromEntries(s.dimensions) : {}, anyMeter);
+    const made = activity({ path: ["schedules", i], meter: s.meter, dims: s.dimensions ? Object.fromEntries(s.dimensions) : {}, components: s.components }, anyMeter);
     timed.push({ ...made, quantity: s.quantity ?? ONE, when: { kind: "schedule", schedule: s.every } });
   }));
   (doc.sends ?? []).forEach((s, i) => check(() => {
-    const made = activity(["sends", i], s.meter, s.dimensions ? Object.fromEntries(s.dimensions) : {}, anyMeter);
+    const made = activity({ path: ["sends", i], meter: s.meter, dims: s.dimensions ? Object.fromEntries(s.dimensions) : {}, components: s.components }, anyMeter);
     const when: Timed["when"] = s.every !== undefined ? { kind: "schedule", schedule: s.every } : { kind: "once", at: within(s.at!, ["sends", i, "at"]) };
     timed.push({ ...made, quantity: s.quantity, when });
   }));
   (doc.inventory ?? []).forEach((item, i) => check(() => {
     const path = ["inventory", i];
-    const made = activity(path, item.meter, item.dimensions ? Object.fromEntries(item.dimensions) : {}, (role, aggregation) =>
+    const made = activity({ path, meter: item.meter, dims: item.dimensions ? Object.fromEntries(item.dimensions) : {}, components: undefined }, (role, aggregation) =>
       role === "charge" && (aggregation === "recurring" || aggregation === "gauge") ? undefined : "a recurring or gauge meter (a project, a published channel, storage, records)");
     const meter = card.meters.get(item.meter)!;
     if (meter.aggregation === "gauge" && item.quantity === undefined) throw new UserError(`gauge ${shown(item.meter)} needs a level`, at(path), "quantity: the level, such as 1 (GB) or 10000 (records)", "none");
@@ -174,7 +180,55 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     populations,
     timed,
     changes,
+    overage: doc.overage ?? false,
+    dailyLimits: doc.daily_limits ?? new Map(),
   };
+}
+
+/** One item of the scenario as the checks read it: where it is, its meter, its rows' dimensions and the components it gives. */
+interface Item {
+  path: (string | number)[];
+  meter: string;
+  dims: Record<string, string>;
+  components: ReadonlyMap<string, Decimal> | undefined;
+}
+
+/**
+ * Never a silent zero: a meter priced on components (tokens beside a request)
+ * costs nothing for a row without them, so an item must give every component
+ * its meter prices, unless its rows are exempt (bring-your-own-key). Names the
+ * meter does not price are refused too: they would be dropped without a word.
+ */
+function checkComponents(meter: Meter, dims: Record<string, string>, item: Item, at: (path: (string | number)[]) => Location): Activity["components"] {
+  const names = meter.components.map((c) => c.name);
+  const given = item.components;
+  for (const name of given?.keys() ?? []) {
+    if (!names.includes(name)) {
+      const near = nearest(name, names);
+      throw new UserError(
+        `meter ${shown(meter.key)} has no component ${shown(name)}${near ? `; did you mean ${shown(near)}?` : ""}`,
+        at([...item.path, "components", name]),
+        names.length === 0 ? `no components (${shown(meter.key)} is priced on its quantity alone)` : `components of ${shown(meter.key)}: ${names.join(", ")}`,
+        shown(name),
+      );
+    }
+  }
+  if (names.length === 0) return undefined;
+  const exempt = meter.exemptWhen !== undefined && [...meter.exemptWhen].every(([d, v]) => dims[d] === v);
+  const missing = names.filter((n) => !given?.has(n));
+  if (missing.length > 0 && !exempt) {
+    const example = names.map((n) => `${n}: ${given?.get(n)?.toFixed() ?? "N"}`).join(", ");
+    throw new UserError(
+      `meter ${shown(meter.key)} is priced on ${names.join(" and ")} per event, and this item gives no ${missing.join(" or ")}: it would cost nothing`,
+      at(given === undefined ? item.path : [...item.path, "components"]),
+      `components: { ${example} } on this item (quantities per event)`,
+      given === undefined ? "no components" : `components without ${missing.join(", ")}`,
+    );
+  }
+  const out: Record<string, Decimal> = {};
+  for (const n of names) out[n] = given?.get(n) ?? ZERO;
+  extraParts(new PriceBook(), meter, dims, out, at(item.path));
+  return out;
 }
 
 /** Two inventory entries for the same recurring item would be one item to the engine: say so rather than charge once. */

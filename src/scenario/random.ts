@@ -88,12 +88,12 @@ export function poisson(mean: number, random: Random): number {
   }
 }
 
-/** A geometric count on 0, 1, 2, ... with the given mean: most users light, a few heavy. */
-export function geometric(mean: number, random: Random): number {
-  if (mean <= 0) return 0;
-  const p = 1 / (1 + mean);
-  const u = 1 - random.next();
-  return Math.floor(Math.log(u) / Math.log(1 - p));
+/**
+ * An activity level with mean 1, exponentially distributed: most users light, a
+ * few heavy. A Poisson count at this level times a mean is geometric with that mean.
+ */
+export function exponentialLevel(random: Random): number {
+  return -Math.log(1 - random.next());
 }
 
 /** ln(k!) by Stirling's series: exact enough for k >= 10, a table below. */

@@ -12,6 +12,12 @@ import { parseSchedule, SCHEDULE_GRAMMAR, SCHEDULE_PATTERN, type Schedule } from
 
 const INSTANT = text({ expected: "a date or an ISO-8601 instant", description: "a date (local midnight in the scenario's time zone) or an ISO-8601 instant" });
 const METER = text({ pattern: KEY, expected: "a meter key of the card (lower case, digits, _)", description: "a meter key of the rate card, or the event that ends or lowers one" });
+/** Quantities of the meter's priced components per event (tokens per request, seconds per clip). */
+const COMPONENTS = dictionary(decimal({ min: "0" }), {
+  keyPattern: KEY,
+  minEntries: 1,
+  description: "per event: the quantity of each priced component of the meter (input_tokens, output_tokens, ...); with --samples, the mean",
+});
 const DIMENSIONS = dictionary(text({ pattern: VALUE, expected: "a dimension value" }), {
   keyPattern: KEY,
   description: "dimension values every row of this item carries (project, channel, source, model, ...)",
@@ -57,7 +63,7 @@ const perUser = record(
     meter: METER,
     quantity: decimal({ min: "0", description: "per user per cycle: the mean when sampling" }),
   },
-  { dimensions: DIMENSIONS },
+  { dimensions: DIMENSIONS, components: COMPONENTS },
   "one activity of every user of the population",
 );
 
@@ -72,6 +78,7 @@ const population = record(
     dimensions: DIMENSIONS,
     distribution: oneOf(["poisson", "geometric", "fixed"] as const, "how --samples draws each user's counts around the mean: poisson (default), geometric (many light users, a few heavy ones), fixed (no variation)"),
     user_dimension: text({ pattern: KEY, description: "the dimension that tells users apart on unique meters (default user)" }),
+    billing: oneOf(["account", "per_user"] as const, "who pays: account (default), the scenario's account; per_user, every user is an account of their own on the plan (the app builder: users consume their own credits, the creator earns the reward)"),
   },
   "a population of end-users with the same behaviour",
 );
@@ -82,6 +89,7 @@ const schedule = record(
     name: text(),
     quantity: decimal({ positive: true, description: "per occurrence (default 1)" }),
     dimensions: DIMENSIONS,
+    components: COMPONENTS,
   },
   "an activity on a clock, such as an automation",
 );
@@ -92,6 +100,7 @@ const send = refine(
     {
       name: text(),
       dimensions: DIMENSIONS,
+      components: COMPONENTS,
       at: INSTANT,
       every: SCHEDULE,
     },
@@ -142,6 +151,8 @@ export const scenarioCodec = record(
     card: text({ description: "the rate card, relative to this file (--card overrides it)" }),
     timezone: text({ description: "IANA time zone name; default UTC" }),
     allowance: decimal({ min: "0", description: "overrides the plan's included credits per cycle (negotiated plans)" }),
+    overage: boolean("overage billing on every plan compared: requests past a plan's quota go through and are billed in money"),
+    daily_limits: dictionary(decimal({ min: "0" }), { keyPattern: /^.+$/, description: "credits per local day per value of the card's daily-limit dimension (a server); * for any other" }),
     populations: list(population),
     schedules: list(schedule),
     sends: list(send),

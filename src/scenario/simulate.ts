@@ -6,6 +6,7 @@ import type { Plan } from "../ratecard/types.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
+import { accountSpend, type AccountSpend } from "./accounts.js";
 import { ACCOUNT, expand } from "./expand.js";
 import { versionInstants } from "../ratecard/versions.js";
 import { Random } from "./random.js";
@@ -13,6 +14,25 @@ import type { Scenario } from "./types.js";
 
 /** The grant kind a plan buys extra credits as (SPEC 6 account vocabulary). */
 export const TOPUP = "topup";
+
+/**
+ * The grant kinds a customer buys credits as, by the words the cards use: Fliplet's
+ * top-ups, Floopy's purchases, the app builder's packs, Flikly's add-ons. The first
+ * the card declares is the one a simulation buys.
+ */
+const PURCHASE_KINDS = [TOPUP, "purchase", "pack", "addon"];
+
+/** How reports name a purchase kind, plural: "with top-ups", "without packs". */
+export function purchaseWords(kind: string | undefined): string {
+  return ({ [TOPUP]: "top-ups", purchase: "purchases", pack: "packs", addon: "add-ons" } as Record<string, string>)[kind ?? TOPUP] ?? `${kind} grants`;
+}
+
+/** What a plan can buy beyond its allowance: the grant kind, and its price per credit when the card gives one. */
+interface Purchase {
+  kind: string;
+  /** Undefined: the card sells them without a price, so money leaves them out and says so. */
+  price: Decimal | undefined;
+}
 
 /**
  * More credits than any scenario can spend: the replay that buys top-ups as
@@ -36,20 +56,39 @@ export interface CycleResult {
   rejected: Rejection[];
   /** Top-up credits the cycle needs beyond its allowance. */
   topupNeeded: Decimal;
-  /** The plan's price plus the top-ups at the card's credit price. */
+  /** Requests past the plan's quota billed in money (overage billing on). */
+  overage: Decimal;
+  /** The plan's price, the top-ups at the card's credit price, and the overage. */
   money: Decimal;
+  /** The plan's price and the overage, buying nothing. */
+  moneyWithout: Decimal;
 }
 
 export interface PlanResult {
   plan: Plan;
   allowance: Decimal;
-  /** Whether the plan can buy top-ups (the card allows it and prices credits). */
+  /** Whether the plan can buy top-ups at a price the card gives. */
   topups: boolean;
+  /** What the plan can buy, priced or not; undefined when it buys nothing. */
+  purchase: Purchase | undefined;
   /** Nothing refused and no grace used once the top-ups it may buy are bought. */
   covers: boolean;
   money: Decimal;
   topupNeeded: Decimal;
+  /** The same plan buying nothing: whether it covers the scenario, and its money. */
+  without: { covers: boolean; money: Decimal };
   cycles: CycleResult[];
+  /** `billing: per_user` populations: every user an account on this plan. */
+  accounts: AccountSpend | undefined;
+}
+
+/** One row of the plan comparison: a plan bought as is, or with the top-ups it needs. */
+interface PlanOption {
+  result: PlanResult;
+  withTopups: boolean;
+  covers: boolean;
+  /** Undefined when it buys packs the card gives no price for. */
+  money: Decimal | undefined;
 }
 
 export interface SimulationOptions {
@@ -63,6 +102,7 @@ export interface SimulationOptions {
 export interface Percentiles<T> {
   p50: T;
   p90: T;
+  p99: T;
 }
 
 interface SampledCycle {
@@ -71,7 +111,7 @@ interface SampledCycle {
   total: Percentiles<Decimal>;
   topupNeeded: Percentiles<Decimal>;
   money: Percentiles<Decimal>;
-  /** p50: the median instant the credits run out; p90: the instant they last until in 90% of samples. Undefined: they last the cycle. */
+  /** p50: the median instant the credits run out; p90 (p99): the instant they last until in 90% (99%) of samples. Undefined: they last the cycle. */
   runsOutAt: Percentiles<Instant | undefined>;
   /** Samples in which the credits ran out in this cycle. */
   ranOut: number;
@@ -90,16 +130,24 @@ export interface Simulation {
   /** Plans from cheapest to dearest, those that cover the scenario first; empty without --compare-plans. */
   ranking: PlanResult[];
   cheapest: PlanResult | undefined;
+  /** Every plan without and (where it can buy them) with top-ups, cheapest covering option first; empty without --compare-plans. */
+  options: PlanOption[];
+  /** The option `cheapest` names: with or without top-ups. */
+  cheapestOption: PlanOption | undefined;
   samples: { count: number; seed: string; plans: SampledPlan[] } | undefined;
 }
 
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
   const planList = options.comparePlans ? [scenario.plan, ...[...scenario.card.plans.values()].filter((p) => p !== scenario.plan)] : [scenario.plan];
   const plans: PlanResult[] = [];
-  for (const plan of planList) plans.push(await simulatePlan(scenario, plan, undefined, options.progress));
+  // Users of billing: per_user populations are drawn (the first sample's draws) when --samples asks for draws.
+  const drawnAccounts = options.samples ? { seed: options.samples.seed, stream: 0 } : undefined;
+  for (const plan of planList) plans.push(await simulatePlan(scenario, plan, { sample: undefined, accounts: drawnAccounts }, options.progress));
 
-  const ranking = options.comparePlans ? rank(plans, scenario) : [];
-  const cheapest = ranking[0]?.covers ? ranking[0] : undefined;
+  const planOptions = options.comparePlans ? rankOptions(plans, scenario) : [];
+  const cheapestOption = planOptions[0]?.covers && planOptions[0].money !== undefined ? planOptions[0] : undefined;
+  const ranking = options.comparePlans ? rank(plans, planOptions) : [];
+  const cheapest = cheapestOption?.result;
   const ordered = options.comparePlans ? [plans[0]!, ...ranking.filter((p) => p !== plans[0])] : plans;
 
   let samples: Simulation["samples"];
@@ -109,22 +157,50 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     for (let s = 0; s < count; s++) {
       for (const plan of planList) {
         const progress = options.progress && ((what: string, cycle: number, cycles: number) => options.progress!(`sample ${s + 1}/${count} · ${what}`, cycle, cycles));
-        runs.get(plan)!.push(await simulatePlan(scenario, plan, { seed, stream: s }, progress));
+        runs.get(plan)!.push(await simulatePlan(scenario, plan, { sample: { seed, stream: s }, accounts: "skip" }, progress));
       }
     }
     samples = { count, seed, plans: ordered.map((r) => summarise(r.plan, runs.get(r.plan)!)) };
   }
-  return { scenario, plans: ordered, ranking, cheapest, samples };
+  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples };
 }
 
-/** Cheapest first among plans that cover the scenario, then the ones that do not; ties keep the card's order. */
-function rank(plans: readonly PlanResult[], scenario: Scenario): PlanResult[] {
+/**
+ * Every way to buy each plan, cheapest first among the ones that cover the
+ * scenario with a known price, then those with packs the card does not price,
+ * then those that do not cover it; ties keep the card's order, without top-ups first.
+ */
+function rankOptions(plans: readonly PlanResult[], scenario: Scenario): PlanOption[] {
   const order = [...scenario.card.plans.keys()];
-  return [...plans].sort((a, b) => Number(b.covers) - Number(a.covers) || a.money.cmp(b.money) || order.indexOf(a.plan.key) - order.indexOf(b.plan.key));
+  const all: PlanOption[] = [];
+  for (const result of plans) {
+    all.push({ result, withTopups: false, covers: result.without.covers, money: result.without.money });
+    if (result.purchase && result.topupNeeded.gt(0)) all.push({ result, withTopups: true, covers: result.covers, money: result.purchase.price === undefined ? undefined : result.money });
+  }
+  const group = (o: PlanOption) => (o.covers ? (o.money === undefined ? 1 : 0) : 2);
+  return all.sort((a, b) => group(a) - group(b) || (a.money ?? b.money ?? ZERO).cmp(b.money ?? a.money ?? ZERO) || order.indexOf(a.result.plan.key) - order.indexOf(b.result.plan.key) || Number(a.withTopups) - Number(b.withTopups));
 }
 
-function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
-  return plan.topups && scenario.card.grantKinds.has(TOPUP) && scenario.card.creditPrice !== undefined;
+/** Plans in the order of their best option. */
+function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): PlanResult[] {
+  const seen = new Set<PlanResult>();
+  for (const o of options) seen.add(o.result);
+  for (const p of plans) seen.add(p);
+  return [...seen];
+}
+
+/** The grant kind this plan can buy credits as, and at what price; undefined when it buys none. */
+function purchaseFor(scenario: Scenario, plan: Plan): Purchase | undefined {
+  if (!plan.topups) return undefined;
+  const kind = PURCHASE_KINDS.find((k) => scenario.card.grantKinds.has(k));
+  return kind === undefined ? undefined : { kind, price: scenario.card.creditPrice };
+}
+
+
+/** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
+interface PlanDraws {
+  sample: { seed: string; stream: number } | undefined;
+  accounts: { seed: string; stream: number } | undefined | "skip";
 }
 
 /**
@@ -132,11 +208,13 @@ function topupsAllowed(scenario: Scenario, plan: Plan): boolean {
  * the customer pays) and once without (when the credits run out, grace used,
  * what is refused). A plan that cannot buy top-ups is priced once.
  */
-async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: string; stream: number } | undefined, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+  const { sample } = draws;
   const allowance = plan === scenario.plan && scenario.allowance !== undefined ? scenario.allowance : plan.included;
-  const topups = topupsAllowed(scenario, plan);
-  const terms: AccountTerms = planTerms(plan, allowance);
-  const unlimited: GrantPurchase = { kind: TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
+  const purchase = purchaseFor(scenario, plan);
+  const topups = purchase !== undefined;
+  const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
+  const unlimited: GrantPurchase = { kind: purchase?.kind ?? TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
   const report = (what: string) => progress && ((cycle: number) => progress(`${plan.label} · ${what}`, cycle, scenario.cycles));
 
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
@@ -146,10 +224,10 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
   const short = bare.some((c) => c.exhaustedAt !== undefined);
   const bought = topups && short ? await replay(scenario, { terms, purchases: [unlimited], changes }, sample, report("with top-ups")) : bare;
 
-  const price = scenario.card.creditPrice ?? ZERO;
+  const price = purchase?.price ?? ZERO;
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
-    const topupNeeded = topups ? (c.grants.find((g) => g.kind === TOPUP)?.consumed ?? ZERO) : ZERO;
+    const topupNeeded = topups ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
     return {
       index: c.index,
       start: c.start,
@@ -162,13 +240,35 @@ async function simulatePlan(scenario: Scenario, plan: Plan, sample: { seed: stri
       graceUsed: without.uncovered,
       rejected: without.rejected,
       topupNeeded,
+      overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it).
-      money: (scenario.card.plans.get(c.plan) ?? plan).price.plus(topupNeeded.mul(price)),
+      money: (scenario.card.plans.get(c.plan) ?? plan).price.plus(topupNeeded.mul(price)).plus(c.overage.amount),
+      moneyWithout: (scenario.card.plans.get(without.plan) ?? plan).price.plus(without.overage.amount),
     };
   });
-  const covers = bought.every((c) => c.rejected.length === 0 && c.uncovered.isZero());
+  const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
   const sum = (f: (c: CycleResult) => Decimal) => cycles.reduce((t, c) => t.plus(f(c)), ZERO);
-  return { plan, allowance, topups, covers, money: sum((c) => c.money), topupNeeded: sum((c) => c.topupNeeded), cycles };
+  return {
+    plan,
+    allowance,
+    topups: purchase?.price !== undefined,
+    purchase,
+    covers: coversAll(bought),
+    money: sum((c) => c.money),
+    topupNeeded: sum((c) => c.topupNeeded),
+    without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
+    cycles,
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase }, draws.accounts),
+  };
+}
+
+/**
+ * A refusal by a limit the customer sets on their own account (a server's daily
+ * limit, a team's budget): the scenario asked for it, so a plan still covers the
+ * scenario; reports show these apart from refusals by the plan.
+ */
+export function ownLimit(r: Rejection): boolean {
+  return /^(daily limit|budget) of /.test(r.reason);
 }
 
 /** Replay the scenario's usage on some terms through the one engine, returning the account's cycles. */
@@ -210,7 +310,7 @@ function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
       total: decimalPercentiles(of((c) => c.total)),
       topupNeeded: decimalPercentiles(of((c) => c.topupNeeded)),
       money: decimalPercentiles(of((c) => c.money)),
-      runsOutAt: { p50: finite(nearestRank(outs, 50)), p90: finite(nearestRank(outs, 10)) },
+      runsOutAt: { p50: finite(nearestRank(outs, 50)), p90: finite(nearestRank(outs, 10)), p99: finite(nearestRank(outs, 1)) },
       ranOut: outs.filter((v) => v !== Infinity).length,
     };
   });
@@ -219,7 +319,7 @@ function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
 
 function decimalPercentiles(values: Decimal[]): Percentiles<Decimal> {
   const sorted = [...values].sort((a, b) => a.cmp(b));
-  return { p50: nearestRank(sorted, 50), p90: nearestRank(sorted, 90) };
+  return { p50: nearestRank(sorted, 50), p90: nearestRank(sorted, 90), p99: nearestRank(sorted, 99) };
 }
 
 /** The nearest-rank percentile: the smallest value with at least p% of the samples at or below it. */

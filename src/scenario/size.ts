@@ -50,7 +50,11 @@ function scenarioSize(scenario: Scenario): ScenarioSize {
     scenario.populations.forEach((p, i) => {
       const users = usersIn(p, index);
       const unique = p.activities.filter((a) => a.unique).length;
-      const made = users * unique + (p.activities.length - unique) * Math.ceil(length / HOUR);
+      // An account of its own per user (billing: per_user) is replayed with a row a day per flow.
+      const flows = p.activities.length - unique;
+      // A meter charged per event is replayed as a row per event.
+      const perEvent = p.activities.filter((a) => a.perEvent).reduce((n, a) => n + a.perUser.toNumber() * users, 0);
+      const made = perEvent + (p.perUser ? users * (unique + flows * Math.ceil(length / (24 * HOUR))) : users * unique + flows * Math.ceil(length / HOUR));
       if (p.distribution !== "fixed") draws += users * p.activities.length;
       cycleRows += made;
       if (made > biggest.rows) biggest = { rows: made, population: i };

@@ -10,6 +10,10 @@ import type { Growth } from "./schema.js";
 export interface Activity {
   meter: string;
   dimensions: Readonly<Record<string, string>>;
+  /** Quantities of the meter's priced components per unit of the row's quantity (per request); undefined for meters without. */
+  components: Readonly<Record<string, Decimal>> | undefined;
+  /** The meter adds a charge per event for these dimensions (web search +15): rows must be one event each. */
+  perEvent: boolean;
   origin: Location;
 }
 
@@ -27,6 +31,8 @@ export interface Population {
   growth: Growth | undefined;
   distribution: Distribution;
   userDimension: string;
+  /** Every user an account of their own (NAME-1, NAME-2, ...) rather than the scenario's account paying. */
+  perUser: boolean;
   activities: UserActivity[];
 }
 
@@ -51,4 +57,8 @@ export interface Scenario {
   timed: Timed[];
   /** Dated changes of the account's terms (an upgrade in month 3). */
   changes: AccountChange[];
+  /** Overage billing on every plan: requests past a quota go through, billed in money. */
+  overage: boolean;
+  /** Credits per local day per value of the card's daily-limit dimension. */
+  dailyLimits: ReadonlyMap<string, Decimal>;
 }

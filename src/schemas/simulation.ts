@@ -1,7 +1,7 @@
 import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
 import type { JsonSchema } from "../yaml/codec.js";
 
-const percentiles = (of: JsonSchema, description?: string) => object({ p50: of, p90: of }, description);
+const percentiles = (of: JsonSchema, description?: string) => object({ p50: of, p90: of, p99: of }, description);
 
 const cycle = object({
   start: instant("the cycle is [start, end)"),
@@ -15,8 +15,21 @@ const cycle = object({
   grace_used: decimalString("without top-ups: charged beyond the credits on the grace buffer"),
   rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() }), "without top-ups: what would be refused"),
   topup_needed: decimalString("top-up credits the cycle needs beyond its allowance"),
-  money: decimalString("the plan's price plus the top-ups at the card's credit price"),
+  overage: decimalString("money for requests past the plan's quota (overage billing)"),
+  money: decimalString("the plan's price, the top-ups at the card's credit price, and the overage"),
 });
+
+const spread = (description: string) => object({ sum: decimalString(), p50: decimalString(), p90: decimalString(), p99: decimalString(), max: decimalString() }, description);
+
+const accounts = object({
+  accounts: count("accounts simulated: the users of every billing: per_user population"),
+  credits: spread("credits each account's usage costs over the cycles, buying what its plan lets it buy"),
+  money: spread("money each account pays: the plan's price each cycle, and what it buys at the card's price"),
+  ran_out: count("accounts whose credits run out in some cycle if they buy nothing"),
+  first_run_out: nullable(instant("the first instant an account's credits run out")),
+  ran_out_by_cycle: array(count(), "accounts that run out, per cycle"),
+  creator_rewards: decimalString("the creator reward earned on these accounts' usage, in credits"),
+}, "billing: per_user populations, each user an account on this plan");
 
 const plan = object({
   plan: str("a plan key of the card"),
@@ -24,11 +37,14 @@ const plan = object({
   rank: nullable(count("1 for the cheapest, with --compare-plans")),
   price: decimalString("money per cycle"),
   allowance: decimalString(),
-  topups: { type: "boolean", description: "whether the plan may buy top-ups" },
+  topups: { type: "boolean", description: "whether the plan may buy top-ups at a price the card gives" },
+  purchase: nullable(object({ kind: str("the grant kind bought: topup, purchase, pack, addon"), price: nullable(decimalString("money per credit; null: the card gives none, and money leaves them out")) }, "what the plan can buy beyond its allowance")),
   covers: { type: "boolean", description: "nothing refused and no grace used once its top-ups are bought" },
   money: decimalString("total over the simulated cycles, in the card's currency"),
   topup_needed: decimalString(),
+  without_topups: object({ covers: { type: "boolean", description: "nothing refused and no grace used, buying nothing" }, money: decimalString("the plan's price and overage, buying nothing") }),
   cycles: array(cycle),
+  accounts: nullable(accounts),
 });
 
 const sampledPlan = object({
@@ -39,7 +55,7 @@ const sampledPlan = object({
     total: percentiles(decimalString()),
     topup_needed: percentiles(decimalString()),
     money: percentiles(decimalString()),
-    runs_out_at: percentiles(nullable(instant()), "p50: the median run-out instant; p90: the instant the credits last until in 90% of samples; null: they last the cycle"),
+    runs_out_at: percentiles(nullable(instant()), "p50: the median run-out instant; p90 (p99): the instant the credits last until in 90% (99%) of samples; null: they last the cycle"),
     ran_out: count("samples in which the credits ran out in the cycle"),
   })),
 });
@@ -53,6 +69,7 @@ export const simulationSchema: JsonSchema = contract("simulation", "burnrate sim
   scenario: object({ name: str(), file: str(), plan: str(), start: instant(), cycles: count(), timezone: str() }),
   compared: { type: "boolean", description: "whether --compare-plans priced every plan" },
   cheapest: nullable(str("the cheapest plan that covers the scenario, with --compare-plans")),
+  cheapest_with_topups: nullable({ type: "boolean", description: "whether the cheapest plan covers it with the top-ups it buys (true) or as is (false)" }),
   plans: array(plan, "the scenario's plan first, then the others cheapest first"),
   samples: nullable(object({ count: count(), seed: str(), plans: array(sampledPlan) }, "with --samples N --seed S")),
 });

@@ -1,5 +1,5 @@
 import { ZERO, type Decimal } from "../../money.js";
-import type { PlanResult, Simulation } from "../../scenario/simulate.js";
+import { purchaseWords, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { cycleColumnsSvg } from "../charts/columns.js";
 import { barsSvg } from "../charts/svg.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
@@ -53,5 +53,7 @@ function figures(sim: Simulation, ctx: RenderContext): string[] {
 }
 
 function planLabel(p: PlanResult, sim: Simulation): string {
-  return `${p.plan.label}${p === sim.plans[0] ? " (scenario)" : ""}${p.covers ? "" : " ✕"}`;
+  // Packs the card gives no price for are not in the bar: the label says they are still to pay.
+  const unpriced = p.purchase !== undefined && p.purchase.price === undefined && p.topupNeeded.gt(0) ? ` + ${purchaseWords(p.purchase.kind)} (no price)` : "";
+  return `${p.plan.label}${p === sim.plans[0] ? " (scenario)" : ""}${unpriced}${p.covers ? "" : " ✕"}`;
 }

@@ -1,4 +1,5 @@
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
+import type { AccountSpend, Spread } from "../../scenario/accounts.js";
 import type { CycleResult, Percentiles, PlanResult, SampledPlan, Simulation } from "../../scenario/simulate.js";
 import { formatInstant, type Instant } from "../../time.js";
 
@@ -22,6 +23,7 @@ export function simulationJson(sim: Simulation): object {
     },
     compared: sim.ranking.length > 0,
     cheapest: sim.cheapest?.plan.key ?? null,
+    cheapest_with_topups: sim.cheapestOption?.withTopups ?? null,
     plans: sim.plans.map((p) => planJson(p, sim)),
     samples: sim.samples === undefined ? null : {
       count: sim.samples.count,
@@ -40,10 +42,26 @@ function planJson(p: PlanResult, sim: Simulation): object {
     price: formatExact(p.plan.price),
     allowance: formatExact(p.allowance),
     topups: p.topups,
+    purchase: p.purchase === undefined ? null : { kind: p.purchase.kind, price: p.purchase.price === undefined ? null : formatExact(p.purchase.price) },
     covers: p.covers,
     money: formatExact(p.money),
     topup_needed: formatExact(p.topupNeeded),
+    without_topups: { covers: p.without.covers, money: formatExact(p.without.money) },
     cycles: p.cycles.map(cycleJson),
+    accounts: p.accounts === undefined ? null : accountsJson(p.accounts),
+  };
+}
+
+function accountsJson(a: AccountSpend): object {
+  const spread = (v: Spread) => ({ sum: formatExact(v.sum), p50: formatExact(v.p50), p90: formatExact(v.p90), p99: formatExact(v.p99), max: formatExact(v.max) });
+  return {
+    accounts: a.accounts,
+    credits: spread(a.credits),
+    money: spread(a.money),
+    ran_out: a.ranOut,
+    first_run_out: instant(a.firstRunOut),
+    ran_out_by_cycle: a.ranOutByCycle,
+    creator_rewards: formatExact(a.rewards),
   };
 }
 
@@ -61,12 +79,13 @@ function cycleJson(c: CycleResult): object {
     grace_used: formatExact(c.graceUsed),
     rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) })),
     topup_needed: formatExact(c.topupNeeded),
+    overage: formatExact(c.overage),
     money: formatExact(c.money),
   };
 }
 
 function sampledJson(p: SampledPlan): object {
-  const exact = (v: Percentiles<Decimal>) => ({ p50: formatExact(v.p50), p90: formatExact(v.p90) });
+  const exact = (v: Percentiles<Decimal>) => ({ p50: formatExact(v.p50), p90: formatExact(v.p90), p99: formatExact(v.p99) });
   return {
     plan: p.plan.key,
     money: exact(p.money),
@@ -75,7 +94,7 @@ function sampledJson(p: SampledPlan): object {
       total: exact(c.total),
       topup_needed: exact(c.topupNeeded),
       money: exact(c.money),
-      runs_out_at: { p50: instant(c.runsOutAt.p50), p90: instant(c.runsOutAt.p90) },
+      runs_out_at: { p50: instant(c.runsOutAt.p50), p90: instant(c.runsOutAt.p90), p99: instant(c.runsOutAt.p99) },
       ran_out: c.ranOut,
     })),
   };

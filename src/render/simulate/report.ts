@@ -1,5 +1,5 @@
 import { ZERO, type Decimal } from "../../money.js";
-import type { CycleResult, PlanResult, Simulation } from "../../scenario/simulate.js";
+import { ownLimit, purchaseWords, TOPUP, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { credits, percentOf } from "../shared/numbers.js";
@@ -12,45 +12,66 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
   const money = (v: Decimal) => `${credits(v, 2)} ${card.currency}`;
   const own = sim.plans[0]!;
   const blocks: Block[] = [
-    { kind: "heading", level: 1, text: `Simulation · ${scenario.name} · ${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}` },
+    { kind: "heading", level: 1, text: `Simulation · ${scenario.name}` },
     {
       kind: "facts",
       rows: [
         ["Scenario", scenario.file],
+        ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
         ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})`],
-        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${own.topupNeeded.gt(0) ? `, of which top-ups ${money(own.money.minus(own.plan.price.mul(scenario.cycles)))} (${amount(own.topupNeeded)} ${card.unit})` : ""}`],
-        ...(sim.ranking.length > 0 ? [["Cheapest plan", sim.cheapest ? `${sim.cheapest.plan.label} at ${money(sim.cheapest.money)}` : "none covers the scenario"] as [string, string]] : []),
+        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, scenario.cycles, amount, money, card.unit)}`],
+        ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
       ],
     },
   ];
-  if (sim.ranking.length > 0) blocks.push(comparison(sim, amount, money));
+  if (sim.ranking.length > 0) blocks.push(...comparison(sim, amount, money));
+  const accounts = accountsBlock(sim, ctx, amount, money);
+  if (accounts) blocks.push(...accounts);
   blocks.push(...planBlocks(own, sim, ctx, amount, money));
   if (sim.samples) blocks.push(...sampleBlocks(sim, ctx, amount, money));
   return blocks;
 }
 
-function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block {
+/**
+ * Two rows per plan that can buy credits: as is ("without top-ups") and with the
+ * ones it needs ("with top-ups"); each row says whether it covers the scenario
+ * as bought in that row, and what it refuses if not.
+ */
+function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] {
   const unit = sim.scenario.card.unit;
-  return {
-    kind: "table",
-    title: "Plans, cheapest first",
-    head: ["Rank", "Plan", "Price a cycle", `Top-ups (${unit})`, "Money", "Covers the scenario"],
-    align: ["right", "left", "right", "right", "right", "left"],
-    rows: sim.ranking.map((p, i) => [
+  const cardKind = sim.plans.find((p) => p.purchase)?.purchase?.kind;
+  const rows = sim.options.map((o, i) => {
+    const p = o.result;
+    const kind = purchaseWords(p.purchase?.kind ?? cardKind);
+    return [
       String(i + 1),
       p.plan.label + (p === sim.plans[0] ? " (scenario)" : ""),
-      money(p.plan.price),
-      p.topups ? amount(p.topupNeeded) : "not sold",
-      money(p.money),
-      p.covers ? "yes" : coverageGap(p),
-    ]),
-    emphasis: sim.cheapest ? [0] : [],
-  };
+      o.withTopups ? `with ${kind}` : p.purchase ? `without ${kind}` : `as is (no ${kind} sold)`,
+      o.withTopups ? amount(p.topupNeeded) : "-",
+      o.money === undefined ? `${money(p.money)} + ${kind} (no price)` : money(o.money),
+      o.covers ? "yes" : coverageGap(p, o.withTopups),
+    ];
+  });
+  const blocks: Block[] = [{
+    kind: "table",
+    title: "Plans, cheapest first",
+    head: ["Rank", "Plan", "Bought", `Bought (${unit})`, "Money", "Covers the scenario"],
+    align: ["right", "left", "left", "right", "right", "left"],
+    rows,
+    emphasis: sim.cheapestOption ? [0] : [],
+  }];
+  const unpriced = sim.options.find((o) => o.result.purchase !== undefined && o.result.purchase.price === undefined);
+  if (unpriced) {
+    const kind = purchaseWords(unpriced.result.purchase!.kind);
+    blocks.push({ kind: "note", text: `The card gives no price for ${kind}: a row "with ${kind}" counts the ${unit} to buy as ${kind}, and its money leaves them out, so it cannot be named the cheapest.` });
+  }
+  return blocks;
 }
 
-/** Why a plan falls short: refused events, or living on the grace buffer. */
-function coverageGap(p: PlanResult): string {
-  const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + r.events, 0), 0);
+/** Why a plan falls short as bought in its row: refused events or grace without top-ups; with them, what they cannot buy (a gated meter, a quota). */
+function coverageGap(p: PlanResult, withTopups: boolean): string {
+  if (withTopups) return "no: refused even with top-ups";
+  const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
   const reasons = [rejected > 0 ? `${count(rejected)} event${rejected === 1 ? "" : "s"} refused` : "", grace ? "grace used" : ""].filter(Boolean);
   return `no: ${reasons.join(", ")}`;
@@ -77,10 +98,10 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
           c.runsOutAt === undefined ? "-" : localDateTime(ctx, c.runsOutAt),
           amount(c.graceUsed),
           rejectedText(c),
-          p.topups ? amount(c.topupNeeded) : "not sold",
+          p.purchase ? amount(c.topupNeeded) : "not sold",
           money(c.money),
         ]),
-        ["Total", "", amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", "", "", p.topups ? amount(p.topupNeeded) : "", money(p.money)],
+        ["Total", "", amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", "", "", p.purchase ? amount(p.topupNeeded) : "", money(p.money)],
       ],
       emphasis: [p.cycles.length],
     },
@@ -104,9 +125,15 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
 
   const notes: string[] = [];
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
-    notes.push(`"Runs out", "Grace used" and "Refused" are for a customer who buys no top-ups${p.topups ? `; "Top-ups" are the credits to buy instead, at ${money(card.creditPrice!)} per ${card.unit.replace(/s$/, "")}` : ""}.`);
+    const kind = purchaseWords(p.purchase?.kind);
+    const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${money(p.purchase.price)} per ${card.unit.replace(/s$/, "")}`;
+    notes.push(`"Runs out", "Grace used" and "Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
-  if (!p.topups && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
+  if (!p.purchase && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
+  const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
+  if (held > 0) notes.push(`"Refused" counts ${count(held)} event${held === 1 ? "" : "s"} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
+  const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
+  if (overage.gt(0)) notes.push(`"Money" includes ${money(overage)} of overage: requests past the plan's quota, billed in money.`);
   if (sim.scenario.timed.some((t) => t.when.kind === "once" && t.when.at === sim.scenario.start && card.meters.get(t.meter)?.aggregation === "gauge")) {
     notes.push("Gauge levels (storage, records) set at the start are first charged at the second cycle's start, as a level that rises during a cycle is.");
   }
@@ -121,7 +148,7 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
   for (const p of samples.plans) {
     blocks.push({
       kind: "table",
-      title: `${p.plan.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}`,
+      title: `${p.plan.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
       head: ["Cycle", "Credits p50", "Credits p90", "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
       align: ["right", "right", "right", "right", "right", "left", "left", "right"],
       rows: p.cycles.map((c) => [
@@ -138,6 +165,52 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
   }
   blocks.push({ kind: "note", text: "p90 spend is the amount 90% of samples stay within; p90 run-out is the instant the credits last until in 90% of samples (\"lasts\": the whole cycle)." });
   return blocks;
+}
+
+/** What the plan's money holds beyond its price: top-ups (or packs the card does not price) and overage. */
+function moneyDetail(p: PlanResult, cycles: number, amount: (v: Decimal) => string, money: (v: Decimal) => string, unit: string): string {
+  const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
+  const parts: string[] = [];
+  if (p.topupNeeded.gt(0)) {
+    const kind = purchaseWords(p.purchase?.kind);
+    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${unit} of ${kind}, which the card does not price` : `of which ${kind} ${money(p.money.minus(p.plan.price.mul(cycles)).minus(overage))} (${amount(p.topupNeeded)} ${unit})`);
+  }
+  if (overage.gt(0)) parts.push(`overage ${money(overage)}`);
+  return parts.length > 0 ? `, ${parts.join(", ")}` : "";
+}
+
+/** `billing: per_user`: each plan as the users' own accounts would pay it, and what the creator earns. */
+function accountsBlock(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] | undefined {
+  const plans = sim.plans.filter((p) => p.accounts !== undefined);
+  if (plans.length === 0) return undefined;
+  const unit = ctx.card.unit;
+  return [
+    {
+      kind: "table",
+      title: `Users' own accounts (billing: per_user), ${unit} each over the cycles`,
+      head: ["Plan", "Accounts", "p50", "p90", "Max", "Sum", "Run out", "First run-out", "Creator reward"],
+      align: ["left", "right", "right", "right", "right", "right", "right", "left", "right"],
+      rows: plans.map((p) => {
+        const a = p.accounts!;
+        return [p.plan.label, count(a.accounts), amount(a.credits.p50), amount(a.credits.p90), amount(a.credits.max), amount(a.credits.sum), count(a.ranOut), a.firstRunOut === undefined ? "-" : localDateTime(ctx, a.firstRunOut), amount(a.rewards)];
+      }),
+    },
+    {
+      kind: "table",
+      title: "Users' own accounts: money each",
+      head: ["Plan", "p50", "p90", "Max", "Sum"],
+      align: ["left", "right", "right", "right", "right"],
+      rows: plans.map((p) => [p.plan.label, money(p.accounts!.money.p50), money(p.accounts!.money.p90), money(p.accounts!.money.max), money(p.accounts!.money.sum)]),
+    },
+    { kind: "note", text: `Each user pays from their own account on the plan; "Run out" counts accounts whose ${unit} run out if they buy nothing. The creator reward is what the app's creator earns on their usage. The plans above price the scenario's own account only.` },
+  ];
+}
+
+function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
+  const o = sim.cheapestOption;
+  if (!o) return "none covers the scenario at a known price";
+  const kind = purchaseWords(o.result.purchase?.kind);
+  return `${o.result.plan.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
 }
 
 function count(n: number): string {

@@ -1,0 +1,152 @@
+import { versionInstants } from "../ratecard/versions.js";
+import { planTerms } from "../engine/terms.js";
+import type { GrantPurchase, Statement } from "../engine/types.js";
+import { Decimal, ZERO } from "../money.js";
+import type { Plan } from "../ratecard/types.js";
+import { replayEvents } from "../replay/replay-events.js";
+import { Calendar, type Instant } from "../time.js";
+import { expandUser, usersIn } from "./expand.js";
+import { Random } from "./random.js";
+import type { Population, Scenario } from "./types.js";
+
+/**
+ * `billing: per_user`: every user of a population is an account of their own on
+ * the plan compared (the app builder: "users consume their own credits"), and
+ * the card's creator reward on their usage goes to the app's creator.
+ *
+ * Accounts are replayed one at a time and only their totals kept, so memory
+ * grows with a number per account, never with their rows. Without --samples
+ * the users of a population are alike: one replay stands for every user present
+ * in the same cycles.
+ */
+export interface AccountSpend {
+  /** Accounts simulated, over every per-user population. */
+  accounts: number;
+  /** Credits each account's usage costs over the cycles, buying what its plan lets it buy. */
+  credits: Spread;
+  /** Money each account pays: the plan's price each cycle it is in, and what it buys at the card's price. */
+  money: Spread;
+  /** Accounts whose credits run out in some cycle if they buy nothing, and the first instant one does. */
+  ranOut: number;
+  firstRunOut: Instant | undefined;
+  /** Per cycle: accounts that run out in it. */
+  ranOutByCycle: number[];
+  /** The creator reward earned on these accounts' usage, in credits. */
+  rewards: Decimal;
+}
+
+export interface Spread {
+  sum: Decimal;
+  p50: Decimal;
+  p90: Decimal;
+  p99: Decimal;
+  max: Decimal;
+}
+
+/** What one plan is, for the accounts: its terms and what it buys. */
+export interface AccountPlan {
+  plan: Plan;
+  purchase: { kind: string; price: Decimal | undefined } | undefined;
+}
+
+const UNLIMITED = new Decimal("1e30");
+
+export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: { seed: string; stream: number } | undefined): Promise<AccountSpend | undefined> {
+  const populations = scenario.populations.filter((p) => p.perUser);
+  if (populations.length === 0) return undefined;
+  const calendar = new Calendar(scenario.start, scenario.zone);
+  const terms = planTerms(on.plan, on.plan.included);
+  const credits: [Decimal, number][] = [];
+  const money: [Decimal, number][] = [];
+  const ranOutByCycle = new Array<number>(scenario.cycles).fill(0);
+  let accounts = 0;
+  let ranOut = 0;
+  let firstRunOut: Instant | undefined;
+  let rewards = ZERO;
+
+  for (const population of populations) {
+    for (const [user, weight] of representatives(population, scenario.cycles, sample !== undefined)) {
+      const name = `${population.name}-${user + 1}`;
+      const replay = async (purchases: GrantPurchase[]): Promise<Statement> => {
+        // The same draws for both replays of a user: a fresh stream per user, from the same seed.
+        const userRandom = sample ? new Random(`${sample.seed}\u0000${population.name}\u0000${user}`, sample.stream) : undefined;
+        return replayEvents(scenario.card, {
+          name,
+          zone: scenario.zone,
+          anchor: scenario.start,
+          terms,
+          accounts: new Map([[name, terms]]),
+          purchases,
+          subscriptionEnd: undefined,
+          through: calendar.start(scenario.cycles - 1),
+          renewalMonths: 1,
+          // The scenario's changes tell its own account's story; each paying user keeps the plan compared.
+          changes: [],
+          versions: versionInstants(scenario.card, scenario.zone),
+        }, expandUser(scenario, population, user, calendar, userRandom));
+      };
+      const bare = await replay([]);
+      const own = bare.accounts.find((a) => a.account === name);
+      const short = own?.cycles.some((c) => c.exhaustedAt !== undefined) ?? false;
+      const bought = on.purchase && short ? await replay([{ kind: on.purchase.kind, amount: UNLIMITED, at: scenario.start, account: name, origin: undefined }]) : bare;
+      const mine = bought.accounts.find((a) => a.account === name);
+      let spent = ZERO;
+      let paid = ZERO;
+      for (const c of mine?.cycles ?? []) {
+        if (user >= usersIn(population, c.index)) continue;
+        spent = spent.plus(c.total);
+        const extra = on.purchase ? (c.grants.find((g) => g.kind === on.purchase!.kind)?.consumed ?? ZERO) : ZERO;
+        paid = paid.plus(on.plan.price).plus(extra.mul(on.purchase?.price ?? ZERO));
+      }
+      credits.push([spent, weight]);
+      money.push([paid, weight]);
+      accounts += weight;
+      const outs = (own?.cycles ?? []).filter((c) => c.exhaustedAt !== undefined && user < usersIn(population, c.index));
+      if (outs.length > 0) {
+        ranOut += weight;
+        for (const c of outs) ranOutByCycle[c.index]! += weight;
+        const first = outs[0]!.exhaustedAt!;
+        if (firstRunOut === undefined || first < firstRunOut) firstRunOut = first;
+      }
+      for (const a of bought.accounts) if (a.account !== name) for (const c of a.cycles) rewards = rewards.plus(c.rewards.earned.mul(weight));
+    }
+  }
+  return { accounts, credits: spread(credits), money: spread(money), ranOut, firstRunOut, ranOutByCycle, rewards };
+}
+
+/**
+ * The users to replay, each with how many users it stands for. Drawn users all
+ * differ; without draws, users present in the same cycles are alike, and growth
+ * only changes how many are present: one user per distinct head count does.
+ */
+function representatives(population: Population, cycles: number, drawn: boolean): [number, number][] {
+  const most = Math.max(0, ...Array.from({ length: cycles }, (_, i) => usersIn(population, i)));
+  if (drawn) return Array.from({ length: most }, (_, i) => [i, 1]);
+  const counts = [...new Set(Array.from({ length: cycles }, (_, i) => usersIn(population, i)))].filter((n) => n > 0).sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  let from = 0;
+  for (const n of counts) {
+    out.push([from, n - from]);
+    from = n;
+  }
+  return out;
+}
+
+/** Weighted sum, nearest-rank percentiles and maximum. */
+function spread(values: [Decimal, number][]): Spread {
+  const sorted = [...values].sort((a, b) => a[0].cmp(b[0]));
+  const total = sorted.reduce((n, [, w]) => n + w, 0);
+  const rank = (p: number): Decimal => {
+    const want = Math.max(1, Math.ceil((p / 100) * total));
+    let seen = 0;
+    for (const [v, w] of sorted) if ((seen += w) >= want) return v;
+    return sorted.at(-1)?.[0] ?? ZERO;
+  };
+  return {
+    sum: sorted.reduce((t, [v, w]) => t.plus(v.mul(w)), ZERO),
+    p50: rank(50),
+    p90: rank(90),
+    p99: rank(99),
+    max: sorted.at(-1)?.[0] ?? ZERO,
+  };
+}
