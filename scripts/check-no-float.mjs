@@ -39,6 +39,9 @@ export const ALLOWED = new Set([
   "base", "firstLine", "line",
   // keys an object has, counted by the canonical order to choose how to walk them
   "counted",
+  // timelines (src/engine/timeline.ts): the next change's instant and its index, the purchases' instants,
+  // the price book's generation, and the finest price decimals of every card version (map of counts)
+  "nextAt", "next", "purchases", "epoch", "map", "Infinity", "max",
 ]);
 
 /**

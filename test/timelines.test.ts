@@ -41,7 +41,7 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     const json = statement(args);
     const cycle = json.accounts[0].cycles[0];
     expect(json.accounts[0].plan).toBe("super");
-    expect(cycle.rejected).toEqual([{ meter: "web_extraction", reason: "credits exhausted", events: 1, quantity: "1", first_at: "2026-11-03T10:00:00Z" }]);
+    expect(cycle.rejected).toEqual([{ meter: "web_extraction", reason: "credits exhausted", events: 1, quantity: "1", first_at: "2026-11-03T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
     const granted = 20000 - 2000;
     const charged = (250 + 1 + 1) * 8;
     expect(cycle.total).toBe(String(charged));
@@ -140,7 +140,7 @@ describe("Floopy's overage billing switched on and off", () => {
   it("refuses past the quota while off, bills overage money while on", () => {
     const json = statement(["--card", card("floopy"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     const cycle = json.accounts[0].cycles[0];
-    expect(cycle.rejected).toEqual([{ meter: "request", reason: "monthly request quota of 1000 reached", events: 2, quantity: "15", first_at: "2026-11-03T10:00:00Z" }]);
+    expect(cycle.rejected).toEqual([{ meter: "request", reason: "monthly request quota of 1000 reached", events: 2, quantity: "15", first_at: "2026-11-03T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
     expect(cycle.overage).toEqual({ currency: "USD", amount: new Decimal(10).mul("0.002").toFixed(), requests: "10" });
     expect(cycle.quota).toEqual({ limit: "1000", used: "1010" });
     expect(cycle.total).toBe(new Decimal(1000 + 100).mul("0.000015").toFixed());
@@ -177,7 +177,7 @@ describe("a Flikly subscription that ends early", () => {
     const june = run("ends.yaml");
     const addon = june.grants.find((g: any) => g.kind === "addon");
     expect(addon).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "10", expired: "90", closing: "0" });
-    expect(june.rejected).toEqual([{ meter: "generate", reason: "credits exhausted", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z" }]);
+    expect(june.rejected).toEqual([{ meter: "generate", reason: "credits exhausted", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
     expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null }]);
     expect(june.total).toBe("40");
   });
@@ -336,13 +336,16 @@ describe("every command honours timelines", () => {
     const run = burnrate(["simulate", join(dir, "up.yaml"), "--format", "json"]);
     expect(run.stderr).toBe("");
     const cycles = JSON.parse(run.stdout).plans[0].cycles;
-    // 300 x 8 = 2,400 is more than Standard's 2,000: refused whole in cycles 1 and 2; Super's 20,000 cover it.
-    expect(cycles.map((c: any) => [c.allowance, c.total, c.money])).toEqual([
-      ["2000", "0", "20"],
-      ["2000", "0", "20"],
-      ["20000", String(300 * 8), "200"],
-      ["20000", String(300 * 8), "200"],
+    // 300 x 8 = 2,400 is more than Standard's 2,000: the one send is refused whole in cycles 1 and 2
+    // (2,400 - 2,000 = 400 credits of top-ups would cover it); Super's 20,000 cover it from cycle 3.
+    const refused = (c: any) => c.rejected.map((r: any) => [r.events, r.quantity]);
+    expect(cycles.map((c: any) => [c.allowance, refused(c), c.topup_needed, c.money])).toEqual([
+      ["2000", [[1, "300"]], String(300 * 8 - 2000), "20"],
+      ["2000", [[1, "300"]], String(300 * 8 - 2000), "20"],
+      ["20000", [], "0", "200"],
+      ["20000", [], "0", "200"],
     ]);
+    expect(cycles.slice(2).map((c: any) => c.total)).toEqual([String(300 * 8), String(300 * 8)]);
   });
 
   it("diff: --card may be a set of versions, priced per event against the base", () => {
