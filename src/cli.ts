@@ -3,6 +3,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { atFlag, Finding, shown, UserError } from "./errors.js";
 import { checkUsage, failOverPercent, gateLimit, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
+import { LAYOUT_NAMES } from "./usage/layouts.js";
 import { REPORT_FORMATS } from "./render/shared/report-format.js";
 import { FORMATS, WITH_HTML } from "./render/shared/format.js";
 import { visibleLines } from "./render/shared/escape.js";
@@ -40,14 +41,15 @@ const HTML_ABOUT = "html is a self-contained report with charts; default: from -
 function replayInputs(command: Command, card: string, usage: string): Command {
   return command
     .option("--card <file>", card)
-    .option("--usage <file>", usage, collect, [])
+    .option("--usage <files...>", usage, collect, [])
     .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
     .option("--plan <key>", "plan key (overrides the account file)")
     .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
     .option("--timezone <tz>", "IANA time zone (overrides the account file)")
     .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
     .option("--mapping <file>", "column mapping YAML for another usage layout")
-    .option("--map <canonical=source>", "map one canonical usage column to a source column, repeatable", collect, []);
+    .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
+    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, []);
 }
 
 /** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */
@@ -70,7 +72,7 @@ function program(io: Io): Command {
     .addOption(bomOption())
     .addOption(noColorOption())
     .action(async (options) => {
-      checkUsage(options.usage, { allowed: true });
+      options.usage = checkUsage(options.usage, { allowed: true });
       const { statement } = await import("./commands/statement.js");
       await statement(options, io);
     });
@@ -120,7 +122,7 @@ function program(io: Io): Command {
     .addOption(bomOption())
     .addOption(noColorOption())
     .action(async (options) => {
-      checkUsage(options.usage, { allowed: false, command: "diff", why: "it is replayed once per card" });
+      options.usage = checkUsage(options.usage, { allowed: false, command: "diff", why: "it is replayed once per card" });
       const { diff } = await import("./commands/diff.js");
       await diff(options, io);
     });
@@ -156,7 +158,7 @@ function program(io: Io): Command {
     .addOption(bomOption())
     .addOption(noColorOption())
     .action(async (options) => {
-      checkUsage(options.usage, { allowed: false, command: "reconcile", why: "a boundary check reads it again" });
+      options.usage = checkUsage(options.usage, { allowed: false, command: "reconcile", why: "a boundary check reads it again" });
       const { reconcileCommand } = await import("./commands/reconcile.js");
       await reconcileCommand(options, io);
     });
