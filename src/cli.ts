@@ -41,7 +41,7 @@ const HTML_ABOUT = "html is a self-contained report with charts; default: from -
 function replayInputs(command: Command, card: string, usage: string): Command {
   return command
     .option("--card <file>", card)
-    .option("--usage <files...>", usage, collect, [])
+    .option("--usage <file...>", usage, collect, [])
     .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
     .option("--plan <key>", "plan key (overrides the account file)")
     .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")

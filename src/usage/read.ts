@@ -76,8 +76,10 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
   let layout: Layout | undefined;
   const constantNames = [...(mapping.constants?.keys() ?? [])];
   const constantValues = [...(mapping.constants?.values() ?? [])];
-  const content = await openContent(openInput(file, options.stdinCopy));
+  const input = openInput(file, options.stdinCopy);
+  let content: Content | undefined;
   try {
+    content = await openContent(input);
     const records = recordsOf(content, file, options, mapping);
     if (records) {
       for await (const batch of records) {
@@ -122,7 +124,8 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
     if (isZlibError(e)) throw new UserError("not a complete gzip file", { file, line: 1, column: 1 }, "gzip-compressed usage, whole", (e as Error).message);
     throw e;
   } finally {
-    content.close();
+    if (content) content.close();
+    else input.destroy();
   }
   if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");
 }

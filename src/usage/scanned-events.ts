@@ -151,7 +151,10 @@ async function* scanFile(file: string, options: UsageOptions, alone: boolean): A
   const mapping = options.mappingFor(file);
   // The scanner reads CSV cells as they are: JSON Lines, Parquet and timestamps counted since 1970 are the plain reader's.
   if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps or constant dimensions");
-  const { format, compressed } = await formatOfFile(path);
+  // A file that is not whole (a truncated gzip) is left to the plain reader, which reports it.
+  const { format, compressed } = await formatOfFile(path).catch(() => {
+    throw new NeedsFullParser("content that cannot be read");
+  });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
   const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
