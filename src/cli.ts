@@ -63,7 +63,7 @@ function program(io: Io): Command {
   replayInputs(
     cli.command("statement").description("per-cycle statements for each account: charges, credits used, thresholds, rejections"),
     "rate card YAML (default: the account file's card:)",
-    "usage CSV, repeatable, - for standard input",
+    "usage files, folders or quoted globs (CSV, gzip, JSON Lines, Parquet), repeatable, - for standard input",
   )
     .addOption(formatOption(WITH_HTML, HTML_ABOUT))
     .addOption(outputOption())
@@ -110,7 +110,7 @@ function program(io: Io): Command {
       .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
       .requiredOption("--base <file>", "the card before the change"),
     "the card after the change (default: the account file's card:)",
-    "usage CSV, repeatable (read once per card, so not standard input)",
+    "usage files, folders or quoted globs, repeatable (read once per card, so not standard input)",
   )
     .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT", failOverPercent)
     .option("--fail-over-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, rises by more than PERCENT (a rise from 0 counts)", gateLimit("--fail-over-meter"))
@@ -144,7 +144,7 @@ function program(io: Io): Command {
       .command("reconcile")
       .description("explain a provider's bill line by line against the statement computed from the usage; exit 1 when anything is unexplained or over tolerance"),
     "rate card YAML (default: the account file's card:)",
-    "usage CSV, repeatable (may be read twice, so not standard input)",
+    "usage files, folders or quoted globs, repeatable (may be read twice, so not standard input)",
   )
     .requiredOption("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
     .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")

@@ -137,7 +137,7 @@ describe("--usage: folders, globs and several values", () => {
     expect(run.stderr).toMatch(/--usage: no file matches the pattern/);
     run = await burnrate(["statement", ...ACCOUNT, "--usage", dir]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--usage: no usage files in the folder/);
+    expect(run.stderr).toMatch(/is a directory with no usage files \(expected a file, or a folder holding usage files/);
   });
 
   it("a mapping in the folder (burnrate.mapping.yaml) or beside it (DIR.mapping.yaml) applies to every file in it", async () => {

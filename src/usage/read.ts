@@ -162,7 +162,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
   if (!meterEvent) {
-    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}`, shown(rawMeter));
+    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}, or the export's name read as one: meter_values: { ${rawMeter}: KEY } in the usage mapping (--map meter:KEY=${rawMeter})`, shown(rawMeter));
   }
 
   let quantity = ONE;

@@ -22,7 +22,7 @@ export function expandUsage(values: readonly string[]): string[] {
         .filter((name) => !name.startsWith(".") && USAGE_FILE.test(name) && statOrUndefined(join(value, name))?.isFile())
         .sort(byName)
         .map((name) => join(value, name));
-      if (files.length === 0) throw new UserError("no usage files in the folder", atFlag("--usage"), "files named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz", shown(value));
+      if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
       return files;
     }
     if (stat !== undefined || !GLOB.test(value)) return [value];
