@@ -84,7 +84,13 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
   const problem = column.renamed ? `column ${found} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads` : `column ${found} is read by no meter of ${read.card}`;
-  return new UserError(problem, where, `a column the card reads (${list}): rename: ${column.source}: NAME in the usage mapping (--map dim:NAME=${column.source}), or the column under ignore_columns: (--map ignore:${column.source})`, found);
+  const name = inFix(column.source, "COLUMN");
+  return new UserError(problem, where, `a column the card reads (${list}): rename: ${name}: NAME in the usage mapping (--map dim:NAME=${name}), or the column under ignore_columns: (--map ignore:${name})`, found);
+}
+
+/** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */
+export function inFix(name: string, placeholder: string): string {
+  return /^[\w.-]{1,40}$/.test(name) ? name : placeholder;
 }
 
 /** The dimensions a row of this meter event must carry, worked out once per meter event. */

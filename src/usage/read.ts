@@ -13,7 +13,7 @@ import { plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import type { ColumnMapping, TimestampUnit } from "./mapping.js";
-import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
+import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { utf8Guard } from "./utf8.js";
 import { readColumnsFor } from "./card-columns.js";
 
@@ -162,7 +162,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
   if (!meterEvent) {
-    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}, or the export's name read as one: meter_values: { ${rawMeter}: KEY } in the usage mapping (--map meter:KEY=${rawMeter})`, shown(rawMeter));
+    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}, or the export's name read as one: meter_values: { ${inFix(rawMeter, "NAME")}: KEY } in the usage mapping (--map meter:KEY=${inFix(rawMeter, "NAME")})`, shown(rawMeter));
   }
 
   let quantity = ONE;

@@ -5,7 +5,8 @@ import { atFlag, UserError, shown } from "../errors.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
-const GLOB = /[*?[\]{}]/;
+/** What makes a value a glob: `*`, `?` or a `{a,b}` choice (a `[` alone is more often part of a file name). */
+const GLOB = /[*?{]/;
 
 /**
  * The usage files `--usage` names: a file as it is (and `-`), a folder as its
