@@ -114,7 +114,6 @@ for (const rows of ROWS) {
   console.log(`  csv-parse      ${fmt(rate(parseOnly)).padStart(11)} rows/s  (statement is ${(s / rate(parseOnly)).toFixed(2)}x)`);
   console.log(`  duckdb 2 thr   ${fmt(d2).padStart(11)} rows/s  (statement is ${(s / d2).toFixed(3)}x; target 0.25x)`);
   console.log(`  duckdb 1 thr   ${fmt(rate(duck1)).padStart(11)} rows/s  (statement is ${(s / rate(duck1)).toFixed(3)}x)`);
-}
   if (process.env.FORMATS !== "0") {
     const files = await formats(file);
     // The plain CSV's throughput is the statement's above, measured in the same run.
