@@ -1,4 +1,4 @@
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects } from "hyparquet";
 import { UserError, shown } from "../errors.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { PlainRecord } from "./plain-csv.js";
@@ -166,6 +166,8 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: stri
   if (out.length > 0) yield out;
 }
 
+const BATCH = 1024;
+
 /** Parquet: one row group at a time, so memory holds one group, never the file. */
 export async function* parquetRecords(path: string, file: string, mapping: ColumnMapping): AsyncGenerator<PlainRecord[]> {
   const buffer = await asyncBufferFromFile(path);
@@ -175,18 +177,27 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
   } catch (e) {
     throw new UserError("not a readable Parquet file", { file, line: 1, column: 1 }, "a Parquet file", (e as Error).message);
   }
+  // A flat schema (columns, no groups) without rows: to unnest is read as arrays, cell by cell, in the schema's order.
+  const flat = mapping.rows === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
   const rows = new ObjectRows(file, mapping, "row");
   let start = 0;
+  if (flat) yield [{ record: metadata.schema.slice(1).map((e) => e.name), line: 1 }];
   for (const group of metadata.row_groups) {
     const end = start + Number(group.num_rows);
-    let objects: Record<string, unknown>[];
+    let objects: Record<string, unknown>[] = [];
+    let arrays: unknown[][] = [];
     try {
-      objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
+      if (flat) await parquetRead({ file: buffer, metadata, rowStart: start, rowEnd: end, onComplete: (rows: unknown[][]) => (arrays = rows) });
+      else objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
     } catch (e) {
       throw new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy", (e as Error).message);
     }
     const out: PlainRecord[] = [];
-    objects.forEach((object, i) => rows.push(object, start + i + 1, out));
+    if (flat) {
+      // In short batches, as the CSV readers give them: events made from a whole group at once would outlive the young generation.
+      for (let from = 0; from < arrays.length; from += BATCH) yield arrays.slice(from, from + BATCH).map((row, i) => ({ record: row.map(text), line: start + from + i + 1 }));
+      arrays = [];
+    } else objects.forEach((object, i) => rows.push(object, start + i + 1, out));
     start = end;
     if (out.length > 0) yield out;
   }
