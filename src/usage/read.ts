@@ -142,6 +142,13 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
   return undefined;
 }
 
+/** For an export whose meter column the mapping names, how to read the export's own activity name as a meter key. */
+function mappedMeter(mapping: ColumnMapping, rawMeter: string): string {
+  if (mapping.columns.meter === undefined) return "";
+  const name = inFix(rawMeter, "NAME");
+  return `, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`;
+}
+
 /** A layout's dimensions of one value for every row (the provider of a provider's own report), as columns after the file's own. */
 function withConstants(record: string[], constants: readonly string[]): string[] {
   return constants.length === 0 ? record : [...record, ...constants];
@@ -162,7 +169,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
   if (!meterEvent) {
-    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}, or the export's name read as one: meter_values: { ${inFix(rawMeter, "NAME")}: KEY } in the usage mapping (--map meter:KEY=${inFix(rawMeter, "NAME")})`, shown(rawMeter));
+    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}${mappedMeter(mapping, rawMeter)}`, shown(rawMeter));
   }
 
   let quantity = ONE;
