@@ -1,12 +1,15 @@
 // npm run bench: statement throughput and peak memory on deterministic synthetic logs,
 // beside two baselines measured in the same run on the same files: csv-parse alone
 // (columns: false, sums only) and DuckDB grouping by month and meter (2 threads, 1 thread).
+// Then the same rows as gzip CSV, JSON Lines and Parquet (bench/formats.mjs), each
+// against the plain CSV's statement throughput, with its peak memory (FORMATS=0 skips them).
 // Figures are medians of RUNS runs (default 3). Usage: node bench/run.mjs [ROWS...]
 import { spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parse } from "csv-parse";
 import { generate } from "./generate.mjs";
+import { formats } from "./formats.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const data = `${root}bench/.data`;
@@ -111,4 +114,15 @@ for (const rows of ROWS) {
   console.log(`  csv-parse      ${fmt(rate(parseOnly)).padStart(11)} rows/s  (statement is ${(s / rate(parseOnly)).toFixed(2)}x)`);
   console.log(`  duckdb 2 thr   ${fmt(d2).padStart(11)} rows/s  (statement is ${(s / d2).toFixed(3)}x; target 0.25x)`);
   console.log(`  duckdb 1 thr   ${fmt(rate(duck1)).padStart(11)} rows/s  (statement is ${(s / rate(duck1)).toFixed(3)}x)`);
+  if (process.env.FORMATS !== "0") {
+    const files = await formats(file);
+    // The plain CSV's throughput is the statement's above, measured in the same run.
+    for (const [ext, target] of [["csv.gz", 0.7], ["jsonl", 0.4], ["parquet", 0.5]]) {
+      const runs = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await measure(`${root}bin/burnrate`, ["statement", "--account", acct, "--usage", files[ext], "--format", "json", "-o", `${data}/statement-${rows}-${ext}.json`]));
+      const r = rate(runs);
+      const same = readFileSync(`${data}/statement-${rows}-${ext}.json`, "utf8") === readFileSync(`${data}/statement-${rows}.json`, "utf8");
+      console.log(`  ${ext.padEnd(13)}  ${fmt(r).padStart(11)} rows/s  (${(r / s).toFixed(2)}x plain CSV; target ${target}x)  peak RSS ${median(runs.map((x) => x.peakMb)).toFixed(0)} MB  ${(statSync(files[ext]).size / 1e6).toFixed(0)} MB  ${same ? "same statement" : "STATEMENT DIFFERS"}`);
+    }
+  }
 }

@@ -3,6 +3,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { atFlag, Finding, shown, UserError } from "./errors.js";
 import { checkUsage, failOverPercent, gateLimit, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
+import { LAYOUT_NAMES } from "./usage/layouts.js";
 import { REPORT_FORMATS } from "./render/shared/report-format.js";
 import { FORMATS, WITH_HTML } from "./render/shared/format.js";
 import { visibleLines } from "./render/shared/escape.js";
@@ -42,14 +43,15 @@ const HTML_ABOUT = "html is a self-contained report with charts; default: from -
 function replayInputs(command: Command, card: string, usage: string): Command {
   return command
     .option("--card <file>", `${card}; repeat it for versions of one provider's card (each priced from its effective:)`, versions)
-    .option("--usage <file>", usage, collect, [])
+    .option("--usage <file...>", usage, collect, [])
     .option("--account <file>", "account YAML: plan, anchor, time zone, grants")
     .option("--plan <key>", "plan key (overrides the account file)")
     .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
     .option("--timezone <tz>", "IANA time zone (overrides the account file)")
     .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
     .option("--mapping <file>", "column mapping YAML for another usage layout")
-    .option("--map <canonical=source>", "map one canonical usage column to a source column, repeatable", collect, []);
+    .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
+    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, []);
 }
 
 /** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */
@@ -63,7 +65,7 @@ function program(io: Io): Command {
   replayInputs(
     cli.command("statement").description("per-cycle statements for each account: charges, credits used, thresholds, rejections"),
     "rate card YAML (default: the account file's card:)",
-    "usage CSV, repeatable, - for standard input",
+    "usage files, folders or quoted globs (CSV, gzip, JSON Lines, Parquet), repeatable, - for standard input",
   )
     .addOption(formatOption(WITH_HTML, HTML_ABOUT))
     .addOption(outputOption())
@@ -72,7 +74,7 @@ function program(io: Io): Command {
     .addOption(bomOption())
     .addOption(noColorOption())
     .action(async (options) => {
-      checkUsage(options.usage, { allowed: true });
+      options.usage = checkUsage(options.usage, { allowed: true });
       const { statement } = await import("./commands/statement.js");
       await statement(options, io);
     });
@@ -110,7 +112,7 @@ function program(io: Io): Command {
       .description("replay one usage log through two versions of a card and show the change per meter, account, cycle and in total")
       .requiredOption("--base <file>", "the card before the change; repeat it for a set of versions", versions),
     "the card after the change (default: the account file's card:)",
-    "usage CSV, repeatable (read once per card, so not standard input)",
+    "usage files, folders or quoted globs, repeatable (read once per card, so not standard input)",
   )
     .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT", failOverPercent)
     .option("--fail-over-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, rises by more than PERCENT (a rise from 0 counts)", gateLimit("--fail-over-meter"))
@@ -122,7 +124,7 @@ function program(io: Io): Command {
     .addOption(bomOption())
     .addOption(noColorOption())
     .action(async (options) => {
-      checkUsage(options.usage, { allowed: false, command: "diff", why: "it is replayed once per card" });
+      options.usage = checkUsage(options.usage, { allowed: false, command: "diff", why: "it is replayed once per card" });
       const { diff } = await import("./commands/diff.js");
       await diff(options, io);
     });
@@ -144,7 +146,7 @@ function program(io: Io): Command {
       .command("reconcile")
       .description("explain a provider's bill line by line against the statement computed from the usage; exit 1 when anything is unexplained or over tolerance"),
     "rate card YAML (default: the account file's card:)",
-    "usage CSV, repeatable (may be read twice, so not standard input)",
+    "usage files, folders or quoted globs, repeatable (may be read twice, so not standard input)",
   )
     .requiredOption("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
     .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")
@@ -158,7 +160,7 @@ function program(io: Io): Command {
     .addOption(bomOption())
     .addOption(noColorOption())
     .action(async (options) => {
-      checkUsage(options.usage, { allowed: false, command: "reconcile", why: "a boundary check reads it again" });
+      options.usage = checkUsage(options.usage, { allowed: false, command: "reconcile", why: "a boundary check reads it again" });
       const { reconcileCommand } = await import("./commands/reconcile.js");
       await reconcileCommand(options, io);
     });

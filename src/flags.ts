@@ -1,3 +1,4 @@
+import { expandUsage } from "./usage/sources.js";
 import { atFlag, shown, UserError } from "./errors.js";
 import { parsePlainDecimal, type Decimal } from "./money.js";
 
@@ -40,12 +41,13 @@ export function tolerance(name: string): (text: string) => Decimal {
 }
 
 /**
- * Usage files, at least one; `-` (standard input) only for a command that reads
- * its usage once (`why` says why the others cannot).
+ * Usage files, at least one, with folders and quoted globs expanded (src/usage/sources.ts);
+ * `-` (standard input) only for a command that reads its usage once (`why` says why the others cannot).
  */
-export function checkUsage(files: readonly string[], stdin: { allowed: true } | { allowed: false; command: string; why: string }): void {
-  if (files.length === 0) throw new UserError("no usage", atFlag("--usage"), "--usage FILE", "none");
-  if (!stdin.allowed && files.includes("-")) {
+export function checkUsage(values: readonly string[], stdin: { allowed: true } | { allowed: false; command: string; why: string }): string[] {
+  if (values.length === 0) throw new UserError("no usage", atFlag("--usage"), "--usage FILE", "none");
+  if (!stdin.allowed && values.includes("-")) {
     throw new UserError(`${stdin.command} cannot read usage from standard input`, atFlag("--usage"), `a usage file (${stdin.why})`, "-");
   }
+  return expandUsage(values);
 }

@@ -179,4 +179,6 @@ export interface ReplayInputOptions extends AccountFlags {
   account?: string;
   mapping?: string;
   map: string[];
+  /** `--layout NAME`: a known export's mapping (src/usage/layouts.ts). */
+  layout?: string;
 }

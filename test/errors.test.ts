@@ -39,7 +39,7 @@ for (const [command, c] of Object.entries(perCommand)) {
 cases.push(
   { name: "unknown command", args: ["nope"], says: /^unknown command 'nope'/ },
   { name: "simulate: missing argument", args: ["simulate"], says: /^missing required argument 'scenario'/ },
-  { name: "statement: option missing its value", args: ["statement", "--usage"], says: /^option '--usage <file>' argument missing/ },
+  { name: "statement: option missing its value", args: ["statement", "--usage"], says: /^option '--usage <file\.\.\.>' argument missing/ },
   { name: "statement: no usage", args: ["statement", "--card", CARD, "--plan", "pro"], says: /^--usage: no usage \(expected --usage FILE, found none\)/ },
   { name: "statement: no card", args: ["statement", "--usage", USAGE, "--plan", "pro"], says: /^--card: no rate card \(expected --card FILE, or card: in the account file, found neither\)/ },
   { name: "statement: bad --anchor", args: ["statement", "--account", ACCOUNT, "--usage", USAGE, "--anchor", "2026-02-30"], says: /^--anchor: no such date \(expected a calendar date, found "2026-02-30"\)/ },

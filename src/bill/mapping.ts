@@ -53,7 +53,7 @@ const meterKeys: Codec<string | string[]> = {
   schema: () => ({ oneOf: [{ type: "string" }, { type: "array", items: { type: "string" }, minItems: 1 }] }),
 };
 
-const billMappingCodec = record({}, {
+export const billMappingCodec = record({}, {
   layout: oneOf(BILL_LAYOUTS, "canonical: one line per cycle, activity and dimensions; ledger: one row per transaction (amount, type, timestamp); focus: a FOCUS 1.2 cost and usage export"),
   columns: record({}, Object.fromEntries(ALL_COLUMNS.map((c) => [c, text({ description: `the bill column holding ${c}` })])) as Record<BillColumn, Codec<string>>),
   activities: dictionary(meterKeys, {

@@ -4,6 +4,7 @@ import { caseUsage, isTestsFile, loadSuite, relativeTo, testsFileFor, type Suite
 import { UserError } from "../errors.js";
 import type { ReplayInputOptions } from "../inputs.js";
 import { besideMappings, runInputs, type RunInput } from "../output.js";
+import { folderMapping } from "../usage/sources.js";
 
 /**
  * What a replaying command (statement, diff, reconcile) reads: the card, the
@@ -18,6 +19,7 @@ export function replayRunInputs(options: ReplayInputOptions, account: AccountFil
     "--usage": options.usage,
     "--mapping": options.mapping,
     "usage mapping": besideMappings(options.usage),
+    "folder mapping": [...new Set(options.usage.flatMap((f) => folderMapping(f) ?? []))],
     ...more,
   });
 }

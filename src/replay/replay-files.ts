@@ -11,7 +11,9 @@ import { readText } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
-import { NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "../usage/mapping.js";
+import { layered, NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "../usage/mapping.js";
+import { usageLayout } from "../usage/layouts.js";
+import { folderMapping } from "../usage/sources.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { readUsage } from "../usage/read.js";
@@ -21,8 +23,10 @@ import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
   files: readonly string[];
-  /** A mapping file for every usage file; without it, `FILE.mapping.yaml` beside each file is used when present. */
+  /** A mapping file for every usage file; without it, `FILE.mapping.yaml` beside each file, else its folder's mapping (sources.ts), is used when present. */
   mappingFile: string | undefined;
+  /** `--layout NAME`: a known export's mapping, under the mapping file and the flags. */
+  layout?: string;
   mapFlags: readonly string[];
   /** What the file `-` reads; only a command that reads its usage once gets one. */
   stdin?: Readable;
@@ -31,11 +35,19 @@ export interface UsageInput {
 }
 
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
+  const layout = input.layout === undefined ? NO_MAPPING : usageLayout(input.layout);
   const shared = input.mappingFile === undefined ? undefined : parseMapping(readText(input.mappingFile), input.mappingFile);
+  const folders = new Map<string, ColumnMapping>();
+  const ofFolder = (mapping: string) => {
+    let parsed = folders.get(mapping);
+    if (!parsed) folders.set(mapping, (parsed = parseMapping(readText(mapping), mapping)));
+    return parsed;
+  };
   return (file) => {
     const beside = `${file}.mapping.yaml`;
-    const base = shared ?? (file !== "-" && existsSync(beside) ? parseMapping(readText(beside), beside) : NO_MAPPING);
-    return withFlags(base, input.mapFlags);
+    const folder = shared === undefined && file !== "-" && !existsSync(beside) ? folderMapping(file) : undefined;
+    const own = shared ?? (file !== "-" && existsSync(beside) ? parseMapping(readText(beside), beside) : folder !== undefined ? ofFolder(folder) : NO_MAPPING);
+    return withFlags(layered(layout, own), input.mapFlags);
   };
 }
 

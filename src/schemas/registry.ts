@@ -4,6 +4,7 @@ import { cardCodec, priceTreeSchema } from "../ratecard/schema.js";
 import { simulationSchema } from "./simulation.js";
 import { scenarioCodec } from "../scenario/schema.js";
 import { mappingCodec } from "../usage/mapping.js";
+import { billMappingCodec } from "../bill/mapping.js";
 import { schemaDocument, type JsonSchema } from "../yaml/codec.js";
 import { cardtestSchema, checkSchema, diffSchema } from "./results.js";
 import { reconcileSchema } from "./reconcile.js";
@@ -17,6 +18,21 @@ export interface SchemaEntry {
 
 const input = (name: string, title: string, codec: Parameters<typeof schemaDocument>[2], defs?: Record<string, JsonSchema>) => () => schemaDocument(`urn:burnrate:schema:${name}`, title, codec, defs);
 
+/** The mapping schema documents both kinds: a file is one or the other, and an editor checks it against either. */
+function mappingSchema(): JsonSchema {
+  const { $schema, $id, title } = schemaDocument("urn:burnrate:schema:mapping", "burnrate column mapping", mappingCodec);
+  return {
+    $schema,
+    $id,
+    title,
+    description: "A usage mapping (its keys: columns, rename, meter, meter_values, ignore_columns, rows, timestamp_unit; --map sets each from the command line, --layout gives a known export's) or a bill mapping (--bill-mapping)",
+    anyOf: [
+      { title: "usage mapping", ...mappingCodec.schema() },
+      { title: "bill mapping", ...billMappingCodec.schema() },
+    ],
+  };
+}
+
 /**
  * Every JSON Schema burnrate ships: the inputs come from the codecs that read
  * them, so an editor checks exactly what burnrate checks; the outputs are the
@@ -25,7 +41,7 @@ const input = (name: string, title: string, codec: Parameters<typeof schemaDocum
 export const SCHEMAS: ReadonlyMap<string, SchemaEntry> = new Map<string, SchemaEntry>([
   ["ratecard", { about: "input: a rate card (ratecards/NAME.yaml)", build: input("ratecard", "burnrate rate card", cardCodec, { priceTree: priceTreeSchema }) }],
   ["account", { about: "input: an account file (plan, anchor, time zone, grants)", build: input("account", "burnrate account file", accountCodec) }],
-  ["mapping", { about: "input: a column mapping for another usage or bill layout", build: input("mapping", "burnrate column mapping", mappingCodec) }],
+  ["mapping", { about: "input: a column mapping for a usage export (--mapping, FILE.mapping.yaml, a folder's) or a bill (--bill-mapping)", build: mappingSchema }],
   ["tests", { about: "input: the expectations beside a card (NAME.tests.yaml)", build: input("tests", "burnrate card tests", testsCodec) }],
   ["scenario", { about: "input: a scenario for burnrate simulate", build: input("scenario", "burnrate scenario", scenarioCodec) }],
   ["statement", { about: "output: burnrate statement --format json (burnrate.statement/v1)", build: () => statementSchema }],

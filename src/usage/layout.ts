@@ -45,7 +45,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   const index = {} as Record<Canonical, number>;
   const used = new Set<number>();
   for (const c of CANONICAL) {
-    const source = mapping.columns[c] ?? c;
+    const source = mapping.columns[c] ?? mapping.alternatives?.[c]?.find((s) => seen.has(s)) ?? c;
     const i = seen.get(source) ?? -1;
     index[c] = i;
     if (i >= 0) used.add(i);
@@ -56,13 +56,17 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const near = header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && !mapping.rename.has(name) && nearMissOf(name) === missing);
     if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index }, file, read);
     const source = mapping.columns[missing] ?? missing;
-    throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === missing ? " (or a mapping for it)" : ""}`, header.map((h) => shown(h)).join(", "));
+    const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
+    throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
   const dimensions: { name: string; index: number }[] = [];
   header.forEach((source, i) => {
     if (used.has(i) || mapping.ignore.has(source)) return;
     const name = mapping.rename.get(source) ?? source;
-    if (!read.names.has(name)) throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index }, file, read);
+    if (!read.names.has(name)) {
+      if (mapping.optional?.has(source)) return;
+      throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index }, file, read);
+    }
     dimensions.push({ name, index: i });
   });
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
@@ -80,7 +84,13 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
   const problem = column.renamed ? `column ${found} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads` : `column ${found} is read by no meter of ${read.card}`;
-  return new UserError(problem, where, `a column the card reads (${list}), or the column under ignore_columns: in the usage mapping`, found);
+  const name = inFix(column.source, "COLUMN");
+  return new UserError(problem, where, `a column the card reads (${list}): rename: ${name}: NAME in the usage mapping (--map dim:NAME=${name}), or the column under ignore_columns: (--map ignore:${name})`, found);
+}
+
+/** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */
+export function inFix(name: string, placeholder: string): string {
+  return /^[\w.-]{1,40}$/.test(name) ? name : placeholder;
 }
 
 /** The dimensions a row of this meter event must carry, worked out once per meter event. */

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { pipeline, type Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { parse, CsvError } from "csv-parse";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
@@ -9,9 +9,11 @@ import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
-import { plainRecords } from "./plain-csv.js";
-import type { ColumnMapping } from "./mapping.js";
-import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
+import { plainRecords, type PlainRecord } from "./plain-csv.js";
+import { openContent, type Content } from "./content.js";
+import { jsonLineRecords, parquetRecords } from "./objects.js";
+import type { ColumnMapping, TimestampUnit } from "./mapping.js";
+import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { utf8Guard } from "./utf8.js";
 import { readColumnsFor } from "./card-columns.js";
 
@@ -54,26 +56,39 @@ function instantOf(text: string, zone: Zone): ReturnType<typeof parseInstant> {
 }
 
 
-/** Stream usage events from CSV files in batches, merged by time (each file in time order; ties go to the earlier file). */
+/** A timestamp written as seconds or milliseconds since 1970 (the mapping's `timestamp_unit:`). */
+function sinceEpoch(text: string, unit: TimestampUnit): ReturnType<typeof parseInstant> {
+  const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) * (unit === "seconds" ? 1000 : 1) : NaN;
+  if (!Number.isFinite(n) || n > 253402300799999) return { ok: false, problem: "bad timestamp", expected: `${unit} since 1970-01-01T00:00:00Z (the mapping's timestamp_unit:)` };
+  return { ok: true, at: Math.floor(n) };
+}
+
+/** Stream usage events from usage files in batches, merged by time (each file in time order; ties go to the earlier file). */
 export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
   return mergeByTime(files.map((file) => readUsageFile(file, options)));
 }
 
-/** Stream usage events from one CSV file in batches, validating every row against the card. */
+/** Stream usage events from one usage file (CSV, JSON Lines or Parquet, maybe gzipped) in batches, validating every row against the card. */
 export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
   const { card, zone } = options;
   const mapping = options.mappingFor(file);
   const read = readColumnsFor(card, options.alsoReadBy);
   let layout: Layout | undefined;
+  const constantNames = [...(mapping.constants?.keys() ?? [])];
+  const constantValues = [...(mapping.constants?.values() ?? [])];
+  const input = openInput(file, options.stdinCopy);
+  let content: Content | undefined;
   try {
-    if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) {
-      for await (const batch of plainRecords(openInput(file, options.stdinCopy) as AsyncIterable<Buffer>, MAX_RECORD_BYTES)) {
+    content = await openContent(input);
+    const records = recordsOf(content, file, options, mapping);
+    if (records) {
+      for await (const batch of records) {
         const events: UsageEvent[] = [];
         let failure: unknown;
         try {
           for (const { record, line } of batch) {
-            if (!layout) layout = readHeader(record, file, mapping, read);
-            else events.push(toEvent(record, line, file, layout, card, zone, options.defaultAccount, mapping));
+            if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
+            else events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
           }
         } catch (e) {
           failure = e;
@@ -87,12 +102,12 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
       // csv-parse otherwise keeps the first one it meets, and leaves the others' CR inside the last cell.
       const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, record_delimiter: ["\r\n", "\n", "\r"] });
       // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
-      pipeline(openInput(file, options.stdinCopy), utf8Guard(file), parser, () => {});
+      pipeline(Readable.from(content.chunks, { objectMode: false }), utf8Guard(file), parser, () => {});
       let events: UsageEvent[] = [];
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-          if (!layout) layout = readHeader(record, file, mapping, read);
-          else events.push(toEvent(record, info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+          if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
+          else events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
           if (events.length >= 1024) {
             yield events;
             events = [];
@@ -106,25 +121,55 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
     }
   } catch (e) {
     if (e instanceof CsvError) throw csvParseError(e, file, MAX_RECORD_BYTES);
+    if (isZlibError(e)) throw new UserError("not a complete gzip file", { file, line: 1, column: 1 }, "gzip-compressed usage, whole", (e as Error).message);
     throw e;
+  } finally {
+    if (content) content.close();
+    else input.destroy();
   }
   if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");
 }
 
+/** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
+function recordsOf(content: Content, file: string, options: UsageOptions, mapping: ColumnMapping): AsyncIterable<PlainRecord[]> | undefined {
+  if (content.format === "jsonl") return jsonLineRecords(content.chunks, file, mapping, MAX_RECORD_BYTES);
+  if (content.format === "parquet") {
+    const path = file === "-" ? options.stdinCopy : file;
+    if (path === undefined || content.compressed) throw new UserError("Parquet that cannot be read by row group", { file, line: 1, column: 1 }, "an uncompressed Parquet file on disk (Parquet compresses its own pages)", content.compressed ? "gzip around Parquet" : "standard input");
+    return parquetRecords(path, file, mapping);
+  }
+  if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) return plainRecords(content.chunks, MAX_RECORD_BYTES);
+  return undefined;
+}
 
+/** For an export whose meter column the mapping names, how to read the export's own activity name as a meter key. */
+function mappedMeter(mapping: ColumnMapping, rawMeter: string): string {
+  if (mapping.columns.meter === undefined) return "";
+  const name = inFix(rawMeter, "NAME");
+  return `, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`;
+}
+
+/** A layout's dimensions of one value for every row (the provider of a provider's own report), as columns after the file's own. */
+function withConstants(record: string[], constants: readonly string[]): string[] {
+  return constants.length === 0 ? record : [...record, ...constants];
+}
+
+function isZlibError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && (e as NodeJS.ErrnoException).code!.startsWith("Z_");
+}
 
 function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
   const { index } = layout;
   const at = (i: number): Location => ({ file, line, column: i + 1 });
   const stamp = record[index.timestamp]!;
-  const parsed = instantOf(stamp, zone);
+  const parsed = mapping.timestampUnit === undefined ? instantOf(stamp, zone) : sinceEpoch(stamp, mapping.timestampUnit);
   if (!parsed.ok) throw new UserError(parsed.problem, at(index.timestamp), parsed.expected, shown(stamp));
 
   const rawMeter = index.meter >= 0 ? record[index.meter]! : mapping.meter!;
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
   if (!meterEvent) {
-    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}`, shown(rawMeter));
+    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}${mappedMeter(mapping, rawMeter)}`, shown(rawMeter));
   }
 
   let quantity = ONE;

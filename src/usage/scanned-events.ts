@@ -1,5 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
+import { createGunzip } from "node:zlib";
+import { formatOfFile } from "./content.js";
 import { rowEvents, type RowSource, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { UsageEvent } from "../engine/types.js";
 import type { Location } from "../errors.js";
@@ -146,9 +148,18 @@ async function* scanFile(file: string, options: UsageOptions, alone: boolean): A
     // The plain reader reports a file it cannot open.
     throw new NeedsFullParser("a file that cannot be read");
   }
-  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
-  const here = () => scanHere(setup, options, createReadStream(path, { highWaterMark: 1 << 20 }));
-  yield* rowsOf(file, alone && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+  const mapping = options.mappingFor(file);
+  // The scanner reads CSV cells as they are: JSON Lines, Parquet and timestamps counted since 1970 are the plain reader's.
+  if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps or constant dimensions");
+  // A file that is not whole (a truncated gzip) is left to the plain reader, which reports it.
+  const { format, compressed } = await formatOfFile(path).catch(() => {
+    throw new NeedsFullParser("content that cannot be read");
+  });
+  if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
+  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
+  const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
+  const here = () => scanHere(setup, options, bytes());
+  yield* rowsOf(file, alone && !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */

@@ -1,0 +1,65 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
+import { createGunzip } from "node:zlib";
+
+/**
+ * What a usage file holds, judged by its content rather than its name: gzip by
+ * its magic bytes (then judged again inside), Parquet by its `PAR1` magic, JSON
+ * Lines when the first thing in it is a `{`, CSV otherwise.
+ */
+export type UsageFormat = "csv" | "jsonl" | "parquet";
+
+export interface Content {
+  format: UsageFormat;
+  compressed: boolean;
+  /** The file's bytes, decompressed; for Parquet, unread (it is read by row group from the file). */
+  chunks: AsyncIterable<Buffer>;
+  /** Let go of the file when the chunks are not read to their end. */
+  close(): void;
+}
+
+const GZIP = [0x1f, 0x8b];
+const PARQUET = "PAR1";
+
+/** Open a byte stream as usage content: the first chunk is peeked at and given back with the rest. */
+export async function openContent(source: Readable): Promise<Content> {
+  let { head, chunks } = await peek(source);
+  let compressed = false;
+  const streams: Readable[] = [source];
+  if (head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1]) {
+    compressed = true;
+    const gunzip = Readable.from(chunks).pipe(createGunzip());
+    streams.push(gunzip);
+    ({ head, chunks } = await peek(gunzip));
+  }
+  return { format: formatOf(head), compressed, chunks, close: () => streams.forEach((s) => s.destroy()) };
+}
+
+/** What a file on disk holds, for a reader that only needs to know that. */
+export async function formatOfFile(path: string): Promise<{ format: UsageFormat; compressed: boolean }> {
+  const content = await openContent(createReadStream(path, { highWaterMark: 1 << 14 }));
+  content.close();
+  return { format: content.format, compressed: content.compressed };
+}
+
+function formatOf(head: Buffer): UsageFormat {
+  if (head.length >= 4 && head.toString("latin1", 0, 4) === PARQUET) return "parquet";
+  let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  return head[i] === 0x7b ? "jsonl" : "csv";
+}
+
+async function peek(source: Readable): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
+  const iterator = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const head = first.done ? Buffer.alloc(0) : first.value;
+  async function* chunks(): AsyncGenerator<Buffer> {
+    try {
+      if (!first.done) yield head;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+    } finally {
+      await iterator.return?.();
+    }
+  }
+  return { head, chunks: chunks() };
+}

@@ -1,0 +1,125 @@
+import { atFlag, UserError, shown } from "../errors.js";
+import type { Canonical } from "./layout.js";
+import type { ColumnMapping } from "./mapping.js";
+
+/**
+ * `--layout NAME`: the mappings of exports burnrate knows, from each provider's
+ * documented field names. A layout is a mapping like any other (a mapping file
+ * and `--map` go on top of it): token counts become the `input_tokens` and
+ * `output_tokens` components, the model and the provider the `model` and
+ * `provider` dimensions. Fields the provider documents that a card may or may
+ * not read (cached tokens, cost, latency, even the model) are `optional`: read
+ * when the card reads them, passed over otherwise; a card that needs one the
+ * export lacks still says so at the row. Where a layout covers two shapes of one
+ * provider's export, `alternatives` lists each canonical column's sources in
+ * order and the first in the header is read.
+ */
+export interface UsageLayout extends ColumnMapping {
+  about: string;
+}
+
+interface LayoutSpec {
+  about: string;
+  columns?: Partial<Record<Canonical, string | string[]>>;
+  rename?: Record<string, string>;
+  meter?: string;
+  ignore?: string[];
+  optional?: string[];
+  rows?: string;
+  timestampUnit?: "seconds";
+  constants?: Record<string, string>;
+}
+
+const SPECS: Record<string, LayoutSpec> = {
+  cloudevents: {
+    about: "OpenMeter's usage events (CloudEvents, JSON Lines): time, id, subject as the account, type as the meter, data.* fields",
+    columns: { timestamp: "time", event_id: "id", account: "subject", meter: "type" },
+    rename: { "data.model": "model", "data.provider": "provider", "data.input_tokens": "input_tokens", "data.output_tokens": "output_tokens", "data.prompt_tokens": "input_tokens", "data.completion_tokens": "output_tokens", "data.tokens": "tokens" },
+    ignore: ["specversion", "source", "datacontenttype", "dataschema"],
+    optional: ["data.tokens"],
+  },
+  "stripe-meter-events": {
+    about: "Stripe billing meter events: event_name as the meter, identifier, timestamp in seconds, payload.stripe_customer_id as the account, payload.value as the quantity",
+    columns: { timestamp: "timestamp", event_id: "identifier", account: "payload.stripe_customer_id", meter: "event_name", quantity: "payload.value" },
+    rename: { "payload.model": "model", "payload.provider": "provider", "payload.input_tokens": "input_tokens", "payload.output_tokens": "output_tokens" },
+    ignore: ["object", "livemode", "created"],
+    timestampUnit: "seconds",
+  },
+  lago: {
+    about: "Lago usage events: transaction_id, external_subscription_id as the account, code as the meter, timestamp in seconds, properties.* fields",
+    columns: { timestamp: "timestamp", event_id: "transaction_id", account: "external_subscription_id", meter: "code" },
+    rename: { "properties.model": "model", "properties.provider": "provider", "properties.input_tokens": "input_tokens", "properties.output_tokens": "output_tokens" },
+    ignore: ["lago_id", "lago_customer_id", "lago_subscription_id", "created_at", "precise_total_amount_cents"],
+    optional: ["external_customer_id"],
+    timestampUnit: "seconds",
+  },
+  openrouter: {
+    about: "OpenRouter's generation export (created_at, id, tokens_prompt, tokens_completion, provider_name) and activity export (date, requests, prompt_tokens, completion_tokens); every row is the meter `request`",
+    columns: { timestamp: ["created_at", "date"], event_id: ["id", "generation_id"], quantity: ["requests"] },
+    meter: "request",
+    rename: { tokens_prompt: "input_tokens", tokens_completion: "output_tokens", prompt_tokens: "input_tokens", completion_tokens: "output_tokens", provider_name: "provider", model: "model" },
+    optional: ["total_cost", "usage", "cache_discount", "upstream_id", "upstream_inference_cost", "model_permaslug", "endpoint_id", "reasoning_tokens", "byok_usage_inference", "app_id", "streamed", "cancelled", "latency", "moderation_latency", "generation_time", "finish_reason", "native_finish_reason", "native_tokens_prompt", "native_tokens_completion", "native_tokens_reasoning", "native_tokens_cached", "num_media_prompt", "num_media_completion", "num_search_results", "origin", "is_byok", "api_type", "external_user", "router"],
+  },
+  litellm: {
+    about: "LiteLLM's spend logs (LiteLLM_SpendLogs): startTime, request_id, prompt_tokens, completion_tokens, model, custom_llm_provider as the provider, team_id as the team; every row is the meter `request`",
+    columns: { timestamp: "startTime", event_id: "request_id" },
+    meter: "request",
+    rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", custom_llm_provider: "provider", team_id: "team" },
+    optional: ["call_type", "api_key", "spend", "total_tokens", "endTime", "completionStartTime", "model_id", "model_group", "api_base", "user", "metadata", "cache_hit", "cache_key", "request_tags", "end_user", "requester_ip_address", "messages", "response", "session_id", "status", "proxy_server_request", "mcp_namespaced_tool_name"],
+  },
+  helicone: {
+    about: "Helicone's request export (CSV): request_created_at, request_id, model, provider, prompt_tokens, completion_tokens; every row is the meter `request`",
+    columns: { timestamp: "request_created_at", event_id: "request_id" },
+    meter: "request",
+    rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", provider: "provider" },
+    optional: ["request_model", "request_user_id", "request_path", "request_properties", "request_body", "request_prompt", "response_id", "response_created_at", "response_status", "response_body", "total_tokens", "cost", "cost_usd", "delay_ms", "time_to_first_token", "country_code", "cache_enabled", "user_id"],
+  },
+  "openai-usage": {
+    about: "OpenAI's organization usage API (completions buckets, one page per line): data.start_time in seconds, each of data.results a row with input_tokens, output_tokens, num_model_requests as the quantity, project_id as the account; provider openai",
+    rows: "data.results",
+    columns: { timestamp: "data.start_time", quantity: "data.results.num_model_requests", account: "data.results.project_id" },
+    meter: "request",
+    rename: { "data.results.input_tokens": "input_tokens", "data.results.output_tokens": "output_tokens", "data.results.model": "model", "data.results.input_cached_tokens": "input_cached_tokens", "data.results.input_audio_tokens": "input_audio_tokens", "data.results.output_audio_tokens": "output_audio_tokens" },
+    ignore: ["object", "has_more", "next_page", "data.object", "data.end_time", "data.results.object"],
+    optional: ["data.results.input_cached_tokens", "data.results.input_audio_tokens", "data.results.output_audio_tokens", "data.results.user_id", "data.results.api_key_id", "data.results.batch", "data.results.service_tier"],
+    timestampUnit: "seconds",
+    constants: { provider: "openai" },
+  },
+  "anthropic-usage": {
+    about: "Anthropic's usage report (messages, one page per line): data.starting_at, each of data.results a row with uncached_input_tokens as input_tokens, output_tokens, workspace_id as the account; provider anthropic",
+    rows: "data.results",
+    columns: { timestamp: "data.starting_at", account: "data.results.workspace_id" },
+    meter: "request",
+    rename: { "data.results.uncached_input_tokens": "input_tokens", "data.results.output_tokens": "output_tokens", "data.results.model": "model", "data.results.cache_read_input_tokens": "cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens": "cache_creation_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens": "cache_creation_1h_input_tokens", "data.results.server_tool_use.web_search_requests": "web_search_requests" },
+    ignore: ["has_more", "next_page", "data.ending_at"],
+    optional: ["data.results.cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.server_tool_use.web_search_requests", "data.results.api_key_id", "data.results.service_tier", "data.results.context_window"],
+    constants: { provider: "anthropic" },
+  },
+};
+
+export const LAYOUT_NAMES = Object.keys(SPECS);
+
+/** The mapping of `--layout NAME`. */
+export function usageLayout(name: string): UsageLayout {
+  const spec = SPECS[name];
+  if (!spec) throw new UserError("unknown usage layout", atFlag("--layout"), `one of ${LAYOUT_NAMES.join(", ")}`, shown(name));
+  const columns: ColumnMapping["columns"] = {};
+  const alternatives: Partial<Record<Canonical, readonly string[]>> = {};
+  for (const [c, source] of Object.entries(spec.columns ?? {}) as [Canonical, string | string[]][]) {
+    if (typeof source === "string") columns[c] = source;
+    else alternatives[c] = source;
+  }
+  return {
+    about: spec.about,
+    columns,
+    alternatives,
+    rename: new Map(Object.entries({ ...spec.rename })),
+    meter: spec.meter,
+    meterValues: new Map(),
+    ignore: new Set(spec.ignore ?? []),
+    optional: new Set([...(spec.optional ?? []), ...Object.keys(spec.rename ?? {})]),
+    ...(spec.rows === undefined ? {} : { rows: spec.rows }),
+    ...(spec.timestampUnit === undefined ? {} : { timestampUnit: spec.timestampUnit }),
+    ...(spec.constants === undefined ? {} : { constants: new Map(Object.entries(spec.constants)) }),
+  };
+}

@@ -1,0 +1,204 @@
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects } from "hyparquet";
+import { UserError, shown } from "../errors.js";
+import type { ColumnMapping } from "./mapping.js";
+import type { PlainRecord } from "./plain-csv.js";
+
+/**
+ * JSON Lines and Parquet as the rows the CSV readers give, so that every format
+ * goes through one header check, one mapping and one row reader. A nested field
+ * is a column named by its dotted path (`data.tokens`, `properties.project`).
+ * The header is the first row's fields; a later row without one of them has an
+ * empty cell there, and a later row with a field the first did not have is
+ * refused (it would otherwise go unread). A field under `ignore_columns:` is
+ * not looked into. The mapping's `rows:` names an array whose elements are the
+ * rows, each with the fields around it (an API page of buckets of results).
+ */
+
+/** Where a row came from: its line in a JSON Lines file, its row number in a Parquet file. */
+interface Found {
+  fields: Map<string, string>;
+  line: number;
+}
+
+/** Turn objects into a header row and records, in batches; `file` and the mapping say how. */
+class ObjectRows {
+  private header: string[] | undefined;
+  private readonly at = new Map<string, number>();
+  constructor(
+    private readonly file: string,
+    private readonly mapping: ColumnMapping,
+    /** What a place is called in messages: JSON Lines have lines, Parquet rows. */
+    private readonly place: "line" | "row",
+  ) {}
+
+  /** The records of one object (several when the mapping's `rows:` unnests an array), the header first. */
+  push(value: unknown, line: number, out: PlainRecord[]): void {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) {
+      throw new UserError("not a JSON object", { file: this.file, line, column: 1 }, "one JSON object per line", value === null ? "null" : Array.isArray(value) ? "an array" : typeof value);
+    }
+    for (const row of this.unnest(value as Record<string, unknown>, line)) this.record(row, out);
+  }
+
+  private unnest(value: Record<string, unknown>, line: number): Found[] {
+    if (this.mapping.rows === undefined) return [{ fields: flattenAll(value, this.mapping.ignore), line }];
+    const rows = this.mapping.rows.split(".");
+    const found: Found[] = [];
+    const walk = (node: Record<string, unknown>, depth: number, prefix: string, fields: Map<string, string>) => {
+      if (depth === rows.length) {
+        const row = new Map(fields);
+        flatten(node, prefix, this.mapping.ignore, row, undefined);
+        found.push({ fields: row, line });
+        return;
+      }
+      const key = rows[depth]!;
+      const here = new Map(fields);
+      flatten(node, prefix, this.mapping.ignore, here, key);
+      const inner = node[key];
+      const path = prefix + key;
+      if (inner === undefined || inner === null) return;
+      const items = Array.isArray(inner) ? inner : [inner];
+      for (const item of items) {
+        if (item === null || typeof item !== "object" || Array.isArray(item)) {
+          throw new UserError(`${shown(path)} holds something other than objects`, { file: this.file, line, column: 1 }, `objects under ${shown(path)} (the mapping's rows:)`, Array.isArray(item) ? "an array" : typeof item);
+        }
+        walk(item as Record<string, unknown>, depth + 1, `${path}.`, here);
+      }
+    };
+    walk(value, 0, "", new Map());
+    if (found.length === 0 && !hasPath(value, rows)) {
+      throw new UserError(`no ${shown(this.mapping.rows!)} in the object`, { file: this.file, line, column: 1 }, `an array at ${shown(this.mapping.rows!)} (the mapping's rows:)`, Object.keys(value).map((k) => shown(k)).join(", ") || "an empty object");
+    }
+    return found;
+  }
+
+  private record(row: Found, out: PlainRecord[]): void {
+    if (!this.header) {
+      this.header = [...row.fields.keys()];
+      this.header.forEach((name, i) => this.at.set(name, i));
+      out.push({ record: this.header, line: row.line });
+    }
+    const record = new Array<string>(this.header.length).fill("");
+    for (const [name, value] of row.fields) {
+      const i = this.at.get(name);
+      if (i === undefined) {
+        throw new UserError(`field ${shown(name)} is not in the first ${this.place}`, { file: this.file, line: row.line, column: 1 }, `the fields of the first ${this.place} (${shown(name)} under ignore_columns: in the usage mapping if it is not needed)`, shown(name));
+      }
+      record[i] = value;
+    }
+    out.push({ record, line: row.line });
+  }
+}
+
+function hasPath(value: Record<string, unknown>, path: string[]): boolean {
+  let node: unknown = value;
+  for (const key of path) {
+    if (node === null || typeof node !== "object") return false;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node !== undefined;
+}
+
+function flattenAll(value: Record<string, unknown>, ignore: ReadonlySet<string>): Map<string, string> {
+  const fields = new Map<string, string>();
+  flatten(value, "", ignore, fields, undefined);
+  return fields;
+}
+
+/** Each leaf of `node` as a dotted path and its text; `skip` is the key being unnested, taken apart by the caller. */
+function flatten(node: Record<string, unknown>, prefix: string, ignore: ReadonlySet<string>, into: Map<string, string>, skip: string | undefined): void {
+  for (const key of Object.keys(node)) {
+    if (key === skip) continue;
+    const path = prefix + key;
+    const value = node[key];
+    if (ignore.has(path)) into.set(path, "");
+    else if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)) flatten(value as Record<string, unknown>, `${path}.`, ignore, into, undefined);
+    else into.set(path, text(value));
+  }
+}
+
+/** A leaf's cell: strings as they are, numbers and booleans as JSON writes them, null as an empty cell. */
+function text(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "bigint" || typeof value === "number" || typeof value === "boolean") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+}
+
+/** JSON Lines: one object per line, blank lines skipped. */
+export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: string, mapping: ColumnMapping, maxLine: number): AsyncGenerator<PlainRecord[]> {
+  const rows = new ObjectRows(file, mapping, "line");
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  let rest = "";
+  let line = 0;
+  const take = (body: string, out: PlainRecord[]) => {
+    line++;
+    const trimmed = (line === 1 ? body.replace(/^\uFEFF/, "") : body).trim();
+    if (trimmed === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(trimmed);
+    } catch (e) {
+      throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line", (e as Error).message);
+    }
+    rows.push(value, line, out);
+  };
+  for await (const chunk of chunks) {
+    let textChunk: string;
+    try {
+      textChunk = decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new UserError("not UTF-8", { file, line: line + 1, column: 1 }, "UTF-8 text", "other bytes");
+    }
+    const out: PlainRecord[] = [];
+    const text = rest + textChunk;
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+      take(text.slice(start, nl), out);
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+    if (rest.length > maxLine) throw new UserError("line too long", { file, line: line + 1, column: 1 }, `a JSON object of at most ${maxLine} bytes`, "a longer line");
+    if (out.length > 0) yield out;
+  }
+  const out: PlainRecord[] = [];
+  if (rest.length > 0) take(rest, out);
+  if (out.length > 0) yield out;
+}
+
+const BATCH = 1024;
+
+/** Parquet: one row group at a time, so memory holds one group, never the file. */
+export async function* parquetRecords(path: string, file: string, mapping: ColumnMapping): AsyncGenerator<PlainRecord[]> {
+  const buffer = await asyncBufferFromFile(path);
+  let metadata;
+  try {
+    metadata = await parquetMetadataAsync(buffer);
+  } catch (e) {
+    throw new UserError("not a readable Parquet file", { file, line: 1, column: 1 }, "a Parquet file", (e as Error).message);
+  }
+  // A flat schema (columns, no groups) without rows: to unnest is read as arrays, cell by cell, in the schema's order.
+  const flat = mapping.rows === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
+  const rows = new ObjectRows(file, mapping, "row");
+  let start = 0;
+  if (flat) yield [{ record: metadata.schema.slice(1).map((e) => e.name), line: 1 }];
+  for (const group of metadata.row_groups) {
+    const end = start + Number(group.num_rows);
+    let objects: Record<string, unknown>[] = [];
+    let arrays: unknown[][] = [];
+    try {
+      if (flat) await parquetRead({ file: buffer, metadata, rowStart: start, rowEnd: end, onComplete: (rows: unknown[][]) => (arrays = rows) });
+      else objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
+    } catch (e) {
+      throw new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy", (e as Error).message);
+    }
+    const out: PlainRecord[] = [];
+    if (flat) {
+      // In short batches, as the CSV readers give them: events made from a whole group at once would outlive the young generation.
+      for (let from = 0; from < arrays.length; from += BATCH) yield arrays.slice(from, from + BATCH).map((row, i) => ({ record: row.map(text), line: start + from + i + 1 }));
+      arrays = [];
+    } else objects.forEach((object, i) => rows.push(object, start + i + 1, out));
+    start = end;
+    if (out.length > 0) yield out;
+  }
+}

@@ -1,0 +1,59 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { globSync } from "tinyglobby";
+import { atFlag, UserError, shown } from "../errors.js";
+
+/** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
+const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
+/** What makes a value a glob: `*`, `?` or a `{a,b}` choice (a `[` alone is more often part of a file name). */
+const GLOB = /[*?{]/;
+
+/**
+ * The usage files `--usage` names: a file as it is (and `-`), a folder as its
+ * usage files in name order (not its subfolders, nor hidden files), a quoted
+ * glob as the files it matches in name order. A folder or glob with no usage
+ * file in it is refused, not read as no usage.
+ */
+export function expandUsage(values: readonly string[]): string[] {
+  return values.flatMap((value) => {
+    if (value === "-") return [value];
+    const stat = statOrUndefined(value);
+    if (stat?.isDirectory()) {
+      const files = readdirSync(value)
+        .filter((name) => !name.startsWith(".") && USAGE_FILE.test(name) && statOrUndefined(join(value, name))?.isFile())
+        .sort(byName)
+        .map((name) => join(value, name));
+      if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
+      return files;
+    }
+    if (stat !== undefined || !GLOB.test(value)) return [value];
+    const files = globSync(value, { onlyFiles: true, expandDirectories: false }).sort(byName);
+    if (files.length === 0) throw new UserError("no file matches the pattern", atFlag("--usage"), "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
+    return files;
+  });
+}
+
+function byName(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The mapping a folder gives every file in it, when there: `DIR/burnrate.mapping.yaml`
+ * inside it, else `DIR.mapping.yaml` beside it (as `FILE.csv.mapping.yaml` is beside a file).
+ */
+export function folderMapping(file: string): string | undefined {
+  if (file === "-") return undefined;
+  const folder = dirname(file);
+  const inside = join(folder, "burnrate.mapping.yaml");
+  if (existsSync(inside)) return inside;
+  const beside = join(dirname(folder), `${basename(folder)}.mapping.yaml`);
+  return folder !== "." && folder !== "/" && existsSync(beside) ? beside : undefined;
+}
