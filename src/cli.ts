@@ -244,7 +244,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
 function refuseEmptyPaths(command: Command): void {
   const values = command.opts() as Record<string, unknown>;
   for (const option of command.options) {
-    if (!/<(file|dir)>/.test(option.flags)) continue;
+    if (!/<(file|dir)(\.\.\.)?>/.test(option.flags)) continue;
     const value = values[option.attributeName()];
     if (value === "" || (Array.isArray(value) && value.includes(""))) {
       throw new UserError(`empty ${option.long ?? option.flags} path`, atFlag(option.long ?? option.flags), "a file name", '""');

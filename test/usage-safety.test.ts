@@ -29,7 +29,7 @@ describe("the same usage file twice", () => {
       const run = burnrate([...STATEMENT, "--usage", "usage.csv", "--usage", other], { cwd: dir });
       expect(run.code, run.stderr).toBe(2);
       expect(run.stdout).toBe("");
-      expect(run.stderr).toBe(`burnrate: error: --usage:1:1: the same usage file twice (expected each file once in --usage, found "usage.csv" and "${other}", one file on disk)\n`);
+      expect(run.stderr).toBe(`burnrate: error: --usage: the same usage file twice (expected each file once in --usage, found "usage.csv" and "${other}", one file on disk)\n`);
     }
   });
 

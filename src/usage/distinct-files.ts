@@ -1,6 +1,6 @@
 import { fstatSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { UserError, shown } from "../errors.js";
+import { atFlag, UserError, shown } from "../errors.js";
 
 /**
  * Refuse a usage file named twice: by the same path, another spelling of it,
@@ -14,7 +14,7 @@ export function checkDistinctFiles(files: readonly string[]): void {
     const earlier = first.get(id);
     if (earlier !== undefined) {
       const how = earlier === file ? "" : resolve(earlier) === resolve(file) ? ", one path" : ", one file on disk";
-      throw new UserError("the same usage file twice", { file: "--usage", line: 1, column: 1 }, "each file once in --usage", `${shown(earlier)} and ${shown(file)}${how}`);
+      throw new UserError("the same usage file twice", atFlag("--usage"), "each file once in --usage", `${shown(earlier)} and ${shown(file)}${how}`);
     }
     first.set(id, file);
   }

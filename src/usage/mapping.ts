@@ -86,6 +86,8 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
   const meterValues = new Map<string, string>();
   const ignore = new Set<string>();
   let meter: string | undefined;
+  // One flag per key: a second `--map quantity=...` would otherwise win without a word.
+  const keys = new Map<string, string>();
   for (const flag of flags) {
     const bad = () => new UserError("bad column mapping", atFlag("--map"), MAP_FORMS, shown(flag));
     const colon = flag.indexOf(":");
@@ -96,6 +98,10 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     const name = bodyEq < 0 ? body : body.slice(0, bodyEq);
     const source = bodyEq < 0 ? undefined : body.slice(bodyEq + 1);
     if (name === "" || source === "") throw bad();
+    const key = `${kind ?? "column"}:${kind === "dim" || kind === "meter" ? (source ?? "") : name}`;
+    const earlier = keys.get(key);
+    if (earlier !== undefined) throw new UserError("the same mapping twice", atFlag("--map"), "each column, dimension or meter value mapped once", `${shown(earlier)} and ${shown(flag)}`);
+    keys.set(key, flag);
     if (kind === undefined) {
       if (source === undefined || !(CANONICAL as readonly string[]).includes(name)) throw bad();
       columns[name as Canonical] = source;
