@@ -3,7 +3,7 @@ import { planTerms } from "../engine/terms.js";
 import type { Statement } from "../engine/types.js";
 import { expand } from "../scenario/expand.js";
 import { loadScenario } from "../scenario/load.js";
-import { simulationSettings } from "../scenario/simulate.js";
+import { simulationSettings } from "../scenario/settings.js";
 import type { Scenario } from "../scenario/types.js";
 import { Calendar } from "../time.js";
 import { UserError, UserErrors, type Location } from "../errors.js";
@@ -51,7 +51,7 @@ async function replayCase(suite: Suite, card: RateCard, index: number): Promise<
     return { statement: await replayFiles(card, settings, { files: caseUsage(suite, c), mappingFile: undefined, mapFlags: [] }), settings };
   }
   const scenario = scenarioOf(suite, index);
-  const settings = simulationSettings(scenario, planTerms(scenario.plan, scenario.allowance ?? scenario.plan.included), []);
+  const settings = simulationSettings(scenario, { terms: planTerms(scenario.plan, scenario.allowance ?? scenario.plan.included), purchases: [] });
   return { statement: await replayEvents(card, settings, expand(scenario, new Calendar(scenario.start, scenario.zone))), settings };
 }
 

@@ -1,5 +1,5 @@
-import { versionInstants } from "../ratecard/versions.js";
 import { planTerms } from "../engine/terms.js";
+import { simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
@@ -70,20 +70,8 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       const replay = async (purchases: GrantPurchase[]): Promise<Statement> => {
         // The same draws for both replays of a user: a fresh stream per user, from the same seed.
         const userRandom = sample ? new Random(`${sample.seed}\u0000${population.name}\u0000${user}`, sample.stream) : undefined;
-        return replayEvents(scenario.card, {
-          name,
-          zone: scenario.zone,
-          anchor: scenario.start,
-          terms,
-          accounts: new Map([[name, terms]]),
-          purchases,
-          subscriptionEnd: undefined,
-          through: calendar.start(scenario.cycles - 1),
-          renewalMonths: 1,
-          // The scenario's changes tell its own account's story; each paying user keeps the plan compared.
-          changes: [],
-          versions: versionInstants(scenario.card, scenario.zone),
-        }, expandUser(scenario, population, user, calendar, userRandom));
+        // The scenario's changes tell its own account's story; each paying user keeps the plan compared.
+        return replayEvents(scenario.card, simulationSettings(scenario, { name, terms, purchases, changes: [] }), expandUser(scenario, population, user, calendar, userRandom));
       };
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);

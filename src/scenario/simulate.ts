@@ -1,5 +1,4 @@
 import { planTerms } from "../engine/terms.js";
-import type { AccountSettings } from "../account/account.js";
 import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
@@ -7,8 +6,8 @@ import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
+import { simulationSettings } from "./settings.js";
 import { ACCOUNT, expand } from "./expand.js";
-import { versionInstants } from "../ratecard/versions.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -273,7 +272,7 @@ export function ownLimit(r: Rejection): boolean {
 
 /** Replay the scenario's usage on some terms through the one engine, returning the account's cycles. */
 async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, onCycle: ((cycle: number) => void) | undefined): Promise<CycleStatement[]> {
-  const settings = simulationSettings(scenario, account.terms, account.purchases, account.changes);
+  const settings = simulationSettings(scenario, account);
   const calendar = new Calendar(scenario.start, scenario.zone);
   const random = sample ? new Random(sample.seed, sample.stream) : undefined;
   const statement = await replayEvents(scenario.card, settings, expand(scenario, calendar, random, onCycle));
@@ -281,22 +280,6 @@ async function replay(scenario: Scenario, account: { terms: AccountTerms; purcha
 }
 
 /** The account a simulation replays: the scenario's anchor and zone, through its last cycle. */
-export function simulationSettings(scenario: Scenario, terms: AccountTerms, purchases: GrantPurchase[], changes: AccountChange[] = scenario.changes): AccountSettings {
-  const calendar = new Calendar(scenario.start, scenario.zone);
-  return {
-    name: ACCOUNT,
-    zone: scenario.zone,
-    anchor: scenario.start,
-    terms,
-    accounts: new Map([[ACCOUNT, terms]]),
-    purchases,
-    subscriptionEnd: undefined,
-    through: calendar.start(scenario.cycles - 1),
-    renewalMonths: 1,
-    changes,
-    versions: versionInstants(scenario.card, scenario.zone),
-  };
-}
 
 function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
   const cycles = runs[0]!.cycles.map((first, i): SampledCycle => {
