@@ -1,4 +1,5 @@
-import { readdirSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveAccount } from "../src/account/account.js";
@@ -62,5 +63,33 @@ describe("the row scanner and the plain reader against csv-parse on every fixtur
       }
     }
     expect(read).toBeGreaterThanOrEqual(pairs.length * 0.6);
+  });
+});
+
+describe("the three readers with card versions", () => {
+  // The later version adds web_summary: every reader takes it, and the replay refuses the row before the switch alike.
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-reader-versions-"));
+  const original = readFileSync(join(ROOT, "ratecards", "appbuilder.yaml"), "utf8");
+  const summary = '  web_summary:\n    description: Summarise a web page\n    aggregation: flow\n    dimensions: [app, creator]\n    category: in_app\n    pool: ai\n    price: "12"\n\n  image:\n';
+  writeFileSync(join(dir, "next.yaml"), original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace("  image:\n", summary));
+  writeFileSync(join(dir, "account.yaml"), "plan: standard\nanchor: 2026-11-01\n");
+  const header = "timestamp,meter,quantity,app,creator";
+  writeFileSync(join(dir, "after.csv"), [header, "2026-11-10T10:00:00Z,web_extraction,1,a,me", "2026-11-20T10:00:00Z,web_summary,2,a,me"].join("\n") + "\n");
+  writeFileSync(join(dir, "before.csv"), [header, "2026-11-10T10:00:00Z,web_summary,1,a,me"].join("\n") + "\n");
+
+  it.each(["after.csv", "before.csv"])("%s: the same statement byte for byte, or the same error", async (usage) => {
+    const account = loadAccount(join(dir, "account.yaml"));
+    const card = loadCardFor([join(ROOT, "ratecards", "appbuilder.yaml"), join(dir, "next.yaml")], account);
+    const settings = resolveAccount(card, account, {});
+    const input = { files: [join(dir, usage)], mappingFile: undefined, mapFlags: [] };
+    const outcome = (reader: Reader) =>
+      replayFiles(card, settings, input, undefined, reader).then(
+        (s) => JSON.stringify(statementJson(s)),
+        (e: Error) => `error: ${e.message}`,
+      );
+    const slow = await outcome("csv-parse");
+    expect(slow).toContain(usage === "after.csv" ? '"web_summary"' : 'is not in card version "2026-11"');
+    expect(await outcome("plain")).toBe(slow);
+    expect(await outcome("scanner")).toBe(slow);
   });
 });

@@ -252,6 +252,59 @@ describe("card versions", () => {
     expect(run.stderr).toContain("two versions of \"appbuilder\" take effect at the same instant");
   });
 
+  describe("a meter a later version adds", () => {
+    // Version 2026-11b (from the 15th) adds web_summary at 12 credits a unit; the earliest version has no such meter.
+    const summary = '  web_summary:\n    description: Summarise a web page\n    aggregation: flow\n    dimensions: [app, creator]\n    category: in_app\n    pool: ai\n    price: "12"\n\n  image:\n';
+    const added = (extra: string) => next(extra).replace("  image:\n", summary);
+    const meters = folder({ "at-once.yaml": added(""), "grandfathered.yaml": added("\napplies: next_cycle\n") });
+    const rows = (...lines: string[]) => folder({ "usage.csv": ["timestamp,meter,quantity,app,creator", ...lines].join("\n") + "\n" });
+    const run = (version: string, usage: string, format = "json") =>
+      burnrate(["statement", "--card", join(meters, version), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(usage, "usage.csv"), "--format", format]);
+
+    it("is priced by that version after the switch", () => {
+      const usage = rows("2026-11-10T10:00:00Z,web_extraction,1,a,me", "2026-11-15T00:00:00Z,web_summary,2,a,me", "2026-11-20T10:00:00Z,web_summary,1,a,me");
+      const done = run("at-once.yaml", usage);
+      expect(done.stderr).toBe("");
+      expect(done.code).toBe(0);
+      const [nov] = JSON.parse(done.stdout).accounts[0].cycles;
+      // 1 extraction at 8 under 2026-11; 2 + 1 summaries at 12 under 2026-11b: 36.
+      expect(nov.lines.map((l: any) => [l.meter, l.version, l.quantity, l.unit_price, l.amount])).toEqual([
+        ["web_extraction", "2026-11", "1", "8", "8"],
+        ["web_summary", "2026-11b", "3", "12", "36"],
+      ]);
+      expect(nov.total).toBe(sum(["8", "36"]));
+    });
+
+    it("is a located error in a row before the switch", () => {
+      const usage = rows("2026-11-10T10:00:00Z,web_extraction,1,a,me", "2026-11-14T23:59:59Z,web_summary,1,a,me");
+      const refused = run("at-once.yaml", usage);
+      expect(refused.code).toBe(2);
+      expect(refused.stdout).toBe("");
+      expect(refused.stderr).toContain(`${join(usage, "usage.csv")}:3:`);
+      expect(refused.stderr).toContain('meter "web_summary" is not in card version "2026-11"');
+    });
+
+    it("waits for the next cycle in a grandfathered version", () => {
+      const early = run("grandfathered.yaml", rows("2026-11-20T10:00:00Z,web_summary,1,a,me"));
+      expect(early.code).toBe(2);
+      expect(early.stderr).toContain(":2:");
+      expect(early.stderr).toContain('meter "web_summary" is not in card version "2026-11"');
+      const done = run("grandfathered.yaml", rows("2026-11-20T10:00:00Z,web_extraction,1,a,me", "2026-12-05T10:00:00Z,web_summary,2,a,me"));
+      expect(done.code).toBe(0);
+      const [nov, dec] = JSON.parse(done.stdout).accounts[0].cycles;
+      expect(nov.lines.map((l: any) => [l.meter, l.version, l.amount])).toEqual([["web_extraction", "2026-11", "8"]]);
+      expect(dec.lines.map((l: any) => [l.meter, l.version, l.quantity, l.amount])).toEqual([["web_summary", "2026-11b", "2", "24"]]);
+    });
+
+    it("is still an unknown meter in the reader when no version has it", () => {
+      const usage = rows("2026-11-20T10:00:00Z,web_digest,1,a,me");
+      const refused = run("at-once.yaml", usage);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`${join(usage, "usage.csv")}:2:`);
+      expect(refused.stderr).toContain('unknown meter "web_digest" (expected a meter of appbuilder 2026-11, 2026-11b');
+    });
+  });
+
   it("leaves a statement without versions as it was", () => {
     const json = statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     expect(json.versions).toBeUndefined();

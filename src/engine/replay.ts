@@ -166,6 +166,8 @@ export class Replay {
     this.timeline = new Timeline(setup);
     this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());
     if (setup.versions !== undefined) this.version = card.version;
+    // The card given holds every version's meters for the readers; pricing starts with the earliest version's own.
+    if (setup.versions?.[0] !== undefined) this.card = setup.versions[0].card;
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
     this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
@@ -503,7 +505,7 @@ export class Replay {
     if (this.epoch !== epoch) shape = this.shapeOf(event);
 
     const meterEvent = shape?.event ?? this.card.events.get(event.meter);
-    if (!meterEvent) throw new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
+    if (!meterEvent) throw this.unknownMeter(event);
     const firstSeen = this.seenIds.firstSeen(event.eventId, event.origin);
     if (firstSeen) {
       this.counts.duplicates++;
@@ -535,6 +537,14 @@ export class Replay {
       case "gauge":
         return this.increase(run, meter, event);
     }
+  }
+
+  /** A meter the card in force lacks: with versions, the reader took it because another version has it. */
+  private unknownMeter(event: UsageEvent): UserError {
+    if (this.setup.versions === undefined) return new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
+    const defining = this.setup.versions.filter((v) => v.card.events.has(event.meter)).map((v) => shown(v.card.version));
+    const which = defining.length === 0 ? "" : ` (version ${defining.join(", ")} has it)`;
+    return new UserError(`meter ${shown(event.meter)} is not in card version ${shown(this.card.version)}, in force at this row's instant${which}`, event.origin, `a meter of version ${shown(this.card.version)}`, shown(event.meter));
   }
 
   /** A unique meter's item of a shape, and the set of this cycle's that would hold it: kept on the shape for the cycle. */

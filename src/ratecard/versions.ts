@@ -4,9 +4,12 @@ import type { RateCard } from "./types.js";
 
 /**
  * Several cards given at once (`--card` repeated) are versions of one
- * provider's card. The earliest stands for them all (readers check usage
- * against it) and carries every version in `versions`; a single card is
- * returned as it is, so that nothing changes without a second version.
+ * provider's card. The earliest stands for them all and carries every
+ * version in `versions`; a single card is returned as it is, so that nothing
+ * changes without a second version. Its `events` are every version's meters
+ * (the earliest's first): a reader cannot know which version prices a row (a
+ * grandfathered one waits for the account's cycle), so it accepts a meter any
+ * version defines, and the replay refuses a row whose version lacks it.
  */
 export function cardVersions(cards: readonly RateCard[]): RateCard {
   const first = cards[0];
@@ -21,7 +24,9 @@ export function cardVersions(cards: readonly RateCard[]): RateCard {
   // UTC orders the versions here; the account's time zone fixes each one's instant (versionSwitches).
   const utc = (card: RateCard) => Date.parse(card.effective.length === 10 ? `${card.effective}T00:00:00Z` : card.effective);
   const sorted = [...cards].sort((a, b) => utc(a) - utc(b));
-  return { ...sorted[0]!, versions: sorted };
+  const events = new Map(sorted[0]!.events);
+  for (const version of sorted) for (const [name, event] of version.events) if (!events.has(name)) events.set(name, event);
+  return { ...sorted[0]!, events, versions: sorted };
 }
 
 /** A version and the instant it takes effect, in the account's time zone. */

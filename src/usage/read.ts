@@ -169,7 +169,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
   if (!meterEvent) {
-    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${card.version}${mappedMeter(mapping, rawMeter)}`, shown(rawMeter));
+    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${(card.versions ?? [card]).map((v) => v.version).join(", ")}${mappedMeter(mapping, rawMeter)}`, shown(rawMeter));
   }
 
   let quantity = ONE;
