@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -229,16 +229,10 @@ describe("components in scenarios", () => {
   });
 });
 
-/** Every bundled scenario, the customer ones in fixtures/scenarios/<card>/ and the Fliplet ones beside them. */
+/** Every bundled scenario: fixtures/scenarios/<card>/. */
 function bundled(): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(SCENARIOS)) {
-    const path = join(SCENARIOS, name);
-    if (statSync(path).isDirectory()) {
-      if (["appbuilder", "fliplet", "floopy", "flikly", "flowly"].includes(name)) for (const f of readdirSync(path)) out.push(join(path, f));
-    } else if (name.endsWith(".yaml")) out.push(path);
-  }
-  return out.sort();
+  const cards = ["appbuilder", "fliplet", "floopy", "flikly", "flowly"];
+  return cards.flatMap((card) => readdirSync(join(SCENARIOS, card)).filter((f) => f.endsWith(".yaml")).map((f) => join(SCENARIOS, card, f))).sort();
 }
 
 describe("every bundled scenario", () => {
