@@ -11,7 +11,7 @@ const CARD = "ratecards/fliplet.yaml";
 const USAGE = "fixtures/fliplet/usage.csv";
 const ACCOUNT = "fixtures/fliplet/account.yaml";
 const BILL = "fixtures/reconcile/bill-clean.csv";
-const SCENARIO = "fixtures/scenarios/email-1000.yaml";
+const SCENARIO = "fixtures/scenarios/fliplet/email-1000.yaml";
 
 interface Case {
   name: string;

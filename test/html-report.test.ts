@@ -92,7 +92,7 @@ describe("simulate and reconcile --format html", () => {
   };
 
   it("a simulation compares the plans' money and draws each plan's credits per cycle", async () => {
-    const html = await write(["simulate", "fixtures/scenarios/headline.yaml", "--compare-plans"], 0);
+    const html = await write(["simulate", "fixtures/scenarios/fliplet/headline.yaml", "--compare-plans"], 0);
     expect(html.match(/<svg class="bars"/g)).toHaveLength(1);
     expect(html.match(/<svg class="cycle-columns"/g)).toHaveLength(2);
     expect(html).toContain(`<span class="cheapest">Cheapest: Pro`);

@@ -159,7 +159,7 @@ describe("reconcile and simulate tables fit 100 columns off a terminal", () => {
   });
 
   it("simulate, comparing plans", () => {
-    const r = burnrate(["simulate", "fixtures/scenarios/headline.yaml", "--compare-plans", "--format", "table"]);
+    const r = burnrate(["simulate", "fixtures/scenarios/fliplet/headline.yaml", "--compare-plans", "--format", "table"]);
     expect(r.code).toBe(0);
     expect(widest(r.stdout)).toBeLessThanOrEqual(100);
   });

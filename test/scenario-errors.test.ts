@@ -50,7 +50,7 @@ describe("bad scenario input", () => {
     expect(await fails("unknown-plan.yaml")).toBe(
       'burnrate: error: fixtures/scenarios/bad/unknown-plan.yaml:2:7: unknown plan "enterprise" (expected a plan of fliplet 2026-11: free, pro, found "enterprise")\n',
     );
-    const run = await burnrate(["simulate", "fixtures/scenarios/sms-100.yaml", "--plan", "gold"]);
+    const run = await burnrate(["simulate", "fixtures/scenarios/fliplet/sms-100.yaml", "--plan", "gold"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('burnrate: error: --plan: unknown plan "gold" (expected a plan of fliplet 2026-11: free, pro, found "gold")\n');
   });

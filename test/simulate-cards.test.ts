@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -149,6 +149,48 @@ describe("components in scenarios", () => {
     expect(out.plans[0].topup_needed).toBe("286000");
   });
 
+  describe("a component drawn under --samples", () => {
+    // 100 users, each exactly 10 requests (distribution: fixed), 1,000 requests:
+    // output 1,000 x 500 x 0.006 = 3,000 credits; input at its mean
+    // 1,000 x 1,000 x 0.002 = 2,000 credits; 5,000 in all.
+    const scenario = (input: string) => write([
+      "populations:",
+      "  - name: visitor",
+      "    users: 100",
+      "    distribution: fixed",
+      "    dimensions: { app: recipes, creator: ana, tier: standard }",
+      "    per_user:",
+      `      - { meter: app_request, quantity: 10, components: { input_tokens: ${input}, output_tokens: 500 } }`,
+      "",
+    ].join("\n"));
+
+    it("prices its mean without --samples", async () => {
+      const out = await burnrateJson(["simulate", scenario("{ mean: 1000, distribution: poisson }")]);
+      expect(out.plans[0].cycles[0].total).toBe("5000");
+    });
+
+    it("is the mean in every sample when its distribution is fixed", async () => {
+      const out = await burnrateJson(["simulate", scenario("{ mean: 1000, distribution: fixed }"), "--samples", "5", "--seed", "3"]);
+      expect(out.samples.plans[0].cycles[0].total).toMatchObject({ p50: "5000", p90: "5000" });
+    });
+
+    it("varies the cost across samples around the mean (poisson by default)", async () => {
+      const out = await burnrateJson(["simulate", scenario("{ mean: 1000 }"), "--samples", "9", "--seed", "3"]);
+      const total = out.samples.plans[0].cycles[0].total;
+      // Only the input tokens vary: 1,000,000 in all, Poisson, sd 1,000 tokens = 2 credits.
+      expect(Number(total.p90)).toBeGreaterThan(Number(total.p50));
+      expect(Math.abs(Number(total.p50) - 5000)).toBeLessThan(20);
+    });
+
+    it("draws a geometric component at one level a row, still around its mean", async () => {
+      const out = await burnrateJson(["simulate", scenario("{ mean: 1000, distribution: geometric }"), "--samples", "9", "--seed", "3"]);
+      const total = out.samples.plans[0].cycles[0].total;
+      // 720 hourly rows of about 1,389 tokens each at an exponential level: sd about 37,000 tokens, 75 credits.
+      expect(Number(total.p90)).toBeGreaterThan(Number(total.p50));
+      expect(Math.abs(Number(total.p50) - 5000)).toBeLessThan(400);
+    });
+  });
+
   it("refuses an item whose meter prices components it does not give, at its line and column", async () => {
     const file = write([
       "populations:",
@@ -187,16 +229,10 @@ describe("components in scenarios", () => {
   });
 });
 
-/** Every bundled scenario, the customer ones in fixtures/scenarios/<card>/ and the Fliplet ones beside them. */
+/** Every bundled scenario: fixtures/scenarios/<card>/. */
 function bundled(): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(SCENARIOS)) {
-    const path = join(SCENARIOS, name);
-    if (statSync(path).isDirectory()) {
-      if (["appbuilder", "fliplet", "floopy", "flikly", "flowly"].includes(name)) for (const f of readdirSync(path)) out.push(join(path, f));
-    } else if (name.endsWith(".yaml")) out.push(path);
-  }
-  return out.sort();
+  const cards = ["appbuilder", "fliplet", "floopy", "flikly", "flowly"];
+  return cards.flatMap((card) => readdirSync(join(SCENARIOS, card)).filter((f) => f.endsWith(".yaml")).map((f) => join(SCENARIOS, card, f))).sort();
 }
 
 describe("every bundled scenario", () => {

@@ -7,7 +7,7 @@ import { burnrate, burnrateJson } from "./helpers/cli.js";
 // `--emit-usage DIR` writes the scenario as usage and an account; `burnrate
 // statement` on them must give the simulation's per-cycle totals, for every
 // bundled scenario.
-const SCENARIOS = readdirSync("fixtures/scenarios").filter((f) => f.endsWith(".yaml")).sort();
+const SCENARIOS = readdirSync("fixtures/scenarios/fliplet").filter((f) => f.endsWith(".yaml")).sort();
 const work = mkdtempSync(join(tmpdir(), "burnrate-roundtrip-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -19,7 +19,7 @@ describe("simulate --emit-usage round trip through statement", () => {
   for (const file of SCENARIOS) {
     it(file, async () => {
       const dir = join(work, file.replace(/\.yaml$/, ""));
-      const sim = await burnrateJson(["simulate", `fixtures/scenarios/${file}`, "--emit-usage", dir]);
+      const sim = await burnrateJson(["simulate", `fixtures/scenarios/fliplet/${file}`, "--emit-usage", dir]);
       const statement = await burnrateJson(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
       const simulated = sim.plans[0].cycles.map((c: any) => ({ start: c.start, end: c.end, total: c.total }));
       const stated = statement.accounts[0].cycles.map((c: any) => ({ start: c.start, end: c.end, total: c.total }));
@@ -34,7 +34,7 @@ describe("simulate --emit-usage round trip through statement", () => {
 
   it("writes a canonical usage CSV and an account naming the card", async () => {
     const dir = join(work, "shape");
-    const run = await burnrate(["simulate", "fixtures/scenarios/email-1000.yaml", "--emit-usage", dir, "--format", "json"]);
+    const run = await burnrate(["simulate", "fixtures/scenarios/fliplet/email-1000.yaml", "--emit-usage", dir, "--format", "json"]);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(readFileSync(join(dir, "usage.csv"), "utf8")).toBe("timestamp,meter,quantity,project,source\n2026-11-05T09:00:00Z,email,1000,portal,studio\n");
@@ -48,7 +48,7 @@ describe("simulate --emit-usage round trip through statement", () => {
 
   it("buys the needed top-ups at each cycle's start in the account", async () => {
     const dir = join(work, "headline-topups");
-    const sim = await burnrateJson(["simulate", "fixtures/scenarios/headline.yaml", "--emit-usage", dir]);
+    const sim = await burnrateJson(["simulate", "fixtures/scenarios/fliplet/headline.yaml", "--emit-usage", dir]);
     const needed = sim.plans[0].cycles.filter((c: any) => c.topup_needed !== "0");
     expect(needed.length).toBeGreaterThan(0);
     const account = readFileSync(join(dir, "account.yaml"), "utf8");

@@ -3,7 +3,7 @@ import { burnrate, burnrateJson } from "./helpers/cli.js";
 
 // --samples N --seed S: per-user behaviour drawn from distributions. The same
 // seed must give byte-identical output; p90 can never be below p50.
-const HEADLINE = "fixtures/scenarios/headline.yaml";
+const HEADLINE = "fixtures/scenarios/fliplet/headline.yaml";
 
 describe("simulate --samples", () => {
   it("gives byte-identical output for the same seed", async () => {

@@ -7,7 +7,7 @@ interface Cycle { start: string; total: string; by_category: Record<string, stri
 interface Plan { plan: string; cycles: Cycle[] }
 
 async function simulate(name: string): Promise<Plan> {
-  const out = await burnrateJson(["simulate", `fixtures/scenarios/${name}.yaml`]);
+  const out = await burnrateJson(["simulate", `fixtures/scenarios/fliplet/${name}.yaml`]);
   expect(out.schema).toBe("burnrate.simulation/v1");
   return out.plans[0] as Plan;
 }

@@ -36,7 +36,7 @@ export function* expand(scenario: Scenario, calendar: Calendar, random?: Random,
     const end = calendar.start(index + 1);
     const events: UsageEvent[] = [];
     const row = (at: Instant, quantity: Decimal, what: Activity) => {
-      for (const q of eventsOf(what, quantity)) events.push({ at, account: ACCOUNT, meter: what.meter, quantity: q, ...componentsOf(what, q), dimensions: what.dimensions, eventId: undefined, origin: what.origin });
+      for (const q of eventsOf(what, quantity)) events.push({ at, account: ACCOUNT, meter: what.meter, quantity: q, ...componentsOf(what, q, random), dimensions: what.dimensions, eventId: undefined, origin: what.origin });
     };
 
     for (const t of scenario.timed) {
@@ -93,11 +93,18 @@ function eventsOf(what: Activity, quantity: Decimal): Decimal[] {
 /**
  * A row's components: the per-event quantities times the row's events. Pricing
  * is linear in them, so a row of 30 requests costs what 30 rows of one would.
+ * Under --samples a drawn component's row total is a whole count drawn around
+ * that product: Poisson, or Poisson at one exponential level (geometric).
  */
-function componentsOf(what: Activity, quantity: Decimal): { components?: Record<string, Decimal> } {
+function componentsOf(what: Activity, quantity: Decimal, random: Random | undefined): { components?: Record<string, Decimal> } {
   if (what.components === undefined) return {};
   const components: Record<string, Decimal> = {};
-  for (const [name, perEvent] of Object.entries(what.components)) components[name] = perEvent.mul(quantity);
+  for (const [name, perEvent] of Object.entries(what.components)) {
+    const mean = perEvent.mul(quantity);
+    const distribution = random ? what.drawn[name] : undefined;
+    if (!random || distribution === undefined) components[name] = mean;
+    else components[name] = new Decimal(poisson(mean.toNumber() * (distribution === "geometric" ? exponentialLevel(random) : 1), random));
+  }
   return { components };
 }
 
@@ -171,7 +178,7 @@ export function* expandUser(scenario: Scenario, population: Population, user: nu
       const dimensions = activity.unique ? { ...activity.dimensions, [population.userDimension]: account } : activity.dimensions;
       const rows: [Instant, Decimal][] = activity.unique ? (quantity.isZero() ? [] : [[start + Math.floor(((user + 0.5) * (end - start)) / users), quantity]]) : spread(quantity, start, end, DAY);
       for (const [at, total] of rows) {
-        for (const q of eventsOf(activity, total)) events.push({ at, account, meter: activity.meter, quantity: q, ...componentsOf(activity, q), dimensions, eventId: undefined, origin: activity.origin });
+        for (const q of eventsOf(activity, total)) events.push({ at, account, meter: activity.meter, quantity: q, ...componentsOf(activity, q, random), dimensions, eventId: undefined, origin: activity.origin });
       }
     }
     events.sort((a, b) => a.at - b.at);

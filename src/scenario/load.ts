@@ -11,7 +11,7 @@ import { cardVersions } from "../ratecard/versions.js";
 import { decodeYaml, nearest, type Decoded } from "../yaml/codec.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { checkScenarioSize } from "./size.js";
-import type { Activity, Population, Scenario, Timed, UserActivity } from "./types.js";
+import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
 
 /** What the command line may say over the scenario file. */
 export interface ScenarioFlags {
@@ -92,16 +92,17 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       if (all[dim] === undefined) throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at([...path, "dimensions"]), `dimensions: { ${dim}: ... } on this item${path[0] === "populations" ? " or its population" : ""}`, "none");
     }
     let components: Activity["components"];
+    const { means, drawn } = perEventComponents(item.components);
     if (event.role === "charge") {
       unitPrice(meter, all, origin);
       resolve(meter.pool, all, "pool", meter, origin);
       resolve(meter.category, all, "category", meter, origin);
-      components = checkComponents(meter, all, item, at);
+      components = checkComponents(meter, all, { ...item, components: means }, at);
     } else if (item.components !== undefined) {
       throw new UserError(`${shown(meterName)} ends or lowers an item and has no components`, at([...path, "components"]), "no components: on this item", "components");
     }
     const perEvent = event.role === "charge" && meter.surcharges.some((x) => x.kind === "per_event" && [...x.when].every(([d, v]) => all[d] === v));
-    return { meter: meterName, dimensions: dims, components, perEvent, origin };
+    return { meter: meterName, dimensions: dims, components, drawn: components ? drawn : {}, perEvent, origin };
   };
 
   const populations: Population[] = [];
@@ -186,11 +187,33 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
 }
 
 /** One item of the scenario as the checks read it: where it is, its meter, its rows' dimensions and the components it gives. */
-interface Item {
+interface Item<C = ComponentValue> {
   path: (string | number)[];
   meter: string;
   dims: Record<string, string>;
-  components: ReadonlyMap<string, Decimal> | undefined;
+  components: ReadonlyMap<string, C> | undefined;
+}
+
+type ComponentValue = NonNullable<NonNullable<ScenarioDocument["schedules"]>[number]["components"]> extends ReadonlyMap<string, infer V> ? V : never;
+
+/**
+ * Components as written: a number per event, or a mean drawn under --samples.
+ * Without --samples a drawn component is its mean, as a quantity is.
+ */
+function perEventComponents(given: ReadonlyMap<string, ComponentValue> | undefined): { means: ReadonlyMap<string, Decimal> | undefined; drawn: Record<string, Drawn> } {
+  const drawn: Record<string, Drawn> = {};
+  if (given === undefined) return { means: undefined, drawn };
+  const means = new Map<string, Decimal>();
+  for (const [name, value] of given) {
+    if (!("mean" in value)) {
+      means.set(name, value);
+      continue;
+    }
+    means.set(name, value.mean);
+    const distribution = value.distribution ?? "poisson";
+    if (distribution !== "fixed") drawn[name] = distribution;
+  }
+  return { means, drawn };
 }
 
 /**
@@ -199,7 +222,7 @@ interface Item {
  * its meter prices, unless its rows are exempt (bring-your-own-key). Names the
  * meter does not price are refused too: they would be dropped without a word.
  */
-function checkComponents(meter: Meter, dims: Record<string, string>, item: Item, at: (path: (string | number)[]) => Location): Activity["components"] {
+function checkComponents(meter: Meter, dims: Record<string, string>, item: Item<Decimal>, at: (path: (string | number)[]) => Location): Activity["components"] {
   const names = meter.components.map((c) => c.name);
   const given = item.components;
   for (const name of given?.keys() ?? []) {

@@ -1,7 +1,7 @@
 import { shown } from "../errors.js";
 import { Decimal } from "../money.js";
 import { KEY, VALUE } from "../ratecard/schema.js";
-import { boolean, decimal, dictionary, fail, integer, list, oneOf, record, refine, text, type Codec } from "../yaml/codec.js";
+import { boolean, decimal, dictionary, fail, integer, list, oneOf, record, refine, scalarOrMapping, text, type Codec } from "../yaml/codec.js";
 import { parseSchedule, SCHEDULE_GRAMMAR, SCHEDULE_PATTERN, type Schedule } from "./schedule.js";
 
 /**
@@ -12,11 +12,27 @@ import { parseSchedule, SCHEDULE_GRAMMAR, SCHEDULE_PATTERN, type Schedule } from
 
 const INSTANT = text({ expected: "a date or an ISO-8601 instant", description: "a date (local midnight in the scenario's time zone) or an ISO-8601 instant" });
 const METER = text({ pattern: KEY, expected: "a meter key of the card (lower case, digits, _)", description: "a meter key of the rate card, or the event that ends or lowers one" });
+const DISTRIBUTION = ["poisson", "geometric", "fixed"] as const;
+export type Distribution = (typeof DISTRIBUTION)[number];
+
+/**
+ * A component per event: a number, or a mean with the distribution --samples
+ * draws it from (the names a population's `distribution:` takes).
+ */
+const COMPONENT = scalarOrMapping(
+  decimal({ min: "0", description: "the quantity per event, the same in every sample" }),
+  record(
+    { mean: decimal({ min: "0", description: "the quantity per event on average; without --samples, the quantity used" }) },
+    { distribution: oneOf(DISTRIBUTION, "how --samples draws each row's total around mean times its events: poisson (default), geometric (one exponential level a row), fixed (no variation)") },
+    "a component drawn under --samples",
+  ),
+);
+
 /** Quantities of the meter's priced components per event (tokens per request, seconds per clip). */
-const COMPONENTS = dictionary(decimal({ min: "0" }), {
+const COMPONENTS = dictionary(COMPONENT, {
   keyPattern: KEY,
   minEntries: 1,
-  description: "per event: the quantity of each priced component of the meter (input_tokens, output_tokens, ...); with --samples, the mean",
+  description: "per event: the quantity of each priced component of the meter (input_tokens, output_tokens, ...), or { mean, distribution } to draw it under --samples",
 });
 const DIMENSIONS = dictionary(text({ pattern: VALUE, expected: "a dimension value" }), {
   keyPattern: KEY,
@@ -76,7 +92,7 @@ const population = record(
   {
     growth: GROWTH,
     dimensions: DIMENSIONS,
-    distribution: oneOf(["poisson", "geometric", "fixed"] as const, "how --samples draws each user's counts around the mean: poisson (default), geometric (many light users, a few heavy ones), fixed (no variation)"),
+    distribution: oneOf(DISTRIBUTION, "how --samples draws each user's counts around the mean: poisson (default), geometric (many light users, a few heavy ones), fixed (no variation)"),
     user_dimension: text({ pattern: KEY, description: "the dimension that tells users apart on unique meters (default user)" }),
     billing: oneOf(["account", "per_user"] as const, "who pays: account (default), the scenario's account; per_user, every user is an account of their own on the plan (the app builder: users consume their own credits, the creator earns the reward)"),
   },

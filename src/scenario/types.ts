@@ -4,7 +4,7 @@ import type { Decimal } from "../money.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
 import type { Instant, Zone } from "../time.js";
 import type { Schedule } from "./schedule.js";
-import type { Growth } from "./schema.js";
+import type { Distribution, Growth } from "./schema.js";
 
 /** One kind of row the scenario produces: a meter with its dimensions, and where the scenario says so. */
 export interface Activity {
@@ -12,12 +12,14 @@ export interface Activity {
   dimensions: Readonly<Record<string, string>>;
   /** Quantities of the meter's priced components per unit of the row's quantity (per request); undefined for meters without. */
   components: Readonly<Record<string, Decimal>> | undefined;
+  /** Components drawn under --samples around their per-event quantity (a mean), by name; the rest are fixed. */
+  drawn: Readonly<Record<string, Drawn>>;
   /** The meter adds a charge per event for these dimensions (web search +15): rows must be one event each. */
   perEvent: boolean;
   origin: Location;
 }
 
-type Distribution = "poisson" | "geometric" | "fixed";
+export type Drawn = Exclude<Distribution, "fixed">;
 
 /** Something each user does per cycle. Unique meters give one row per user; flows are summed into hourly rows. */
 export interface UserActivity extends Activity {
