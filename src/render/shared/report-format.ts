@@ -1,3 +1,4 @@
+import { atFlag, shown, UserError } from "../../errors.js";
 import { chooseFormat } from "./format.js";
 
 export const REPORT_FORMATS = ["table", "json", "markdown", "github"] as const;
@@ -11,5 +12,9 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export function reportFormat(options: { format?: string; output?: string }): ReportFormat {
   if (options.format !== undefined) return chooseFormat(options.format, undefined, REPORT_FORMATS, {});
   const ext = options.output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
-  return ext === ".json" ? "json" : ext === ".md" || ext === ".markdown" ? "markdown" : "table";
+  if (ext === undefined || ext === ".txt" || ext === ".log") return "table";
+  if (ext === ".json") return "json";
+  if (ext === ".md" || ext === ".markdown") return "markdown";
+  // An extension no format owns (out.xlsx) is a slip, not a request for the plain report.
+  throw new UserError(`${shown(options.output!)} has an extension no format owns`, atFlag("-o"), "an -o name ending .json, .md, .markdown, .txt or .log, or --format", shown(ext));
 }
