@@ -133,13 +133,12 @@ describe("components in scenarios", () => {
     return file;
   };
 
+  /** The population every case here prices: app users of one creator, each with the items that follow. */
+  const visitors = (users: number) => ["populations:", "  - name: visitor", `    users: ${users}`, "    dimensions: { app: recipes, creator: ana, tier: standard }", "    per_user:"];
+
   it("prices a token-priced scenario exactly", async () => {
     const file = write([
-      "populations:",
-      "  - name: visitor",
-      "    users: 2000",
-      "    dimensions: { app: recipes, creator: ana, tier: standard }",
-      "    per_user:",
+      ...visitors(2000),
       "      - { meter: app_request, quantity: 30, components: { input_tokens: 1200, output_tokens: 400 } }",
       "",
     ].join("\n"));
@@ -193,11 +192,7 @@ describe("components in scenarios", () => {
 
   it("refuses an item whose meter prices components it does not give, at its line and column", async () => {
     const file = write([
-      "populations:",
-      "  - name: visitor",
-      "    users: 2000",
-      "    dimensions: { app: recipes, creator: ana, tier: standard }",
-      "    per_user:",
+      ...visitors(2000),
       "      - { meter: app_request, quantity: 30 }",
       "      - { meter: app_request, quantity: 30, components: { input_tokens: 1200 } }",
       "      - { meter: web_extraction, quantity: 3, components: { input_tokens: 10 } }",
