@@ -373,6 +373,80 @@ describe("every command honours timelines", () => {
     expect(run.code).toBe(0);
   });
 
+  describe("test: card: may be a set of versions, in the tests file and in a case", () => {
+    // 2026-11b charges 10 credits an extraction from the 15th; 2026-11 charges 8. One row on the 10th, three on the 20th.
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const dir = folder({
+      "v1.yaml": original,
+      "v2.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-20T10:00:00Z,web_extraction,3,a,me\n",
+      "versions.tests.yaml": [
+        "card: [v2.yaml, v1.yaml]",
+        "cases:",
+        "  - name: priced per version",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${8 + 3 * 10} }`,
+        "  - name: the old version alone",
+        "    card: v1.yaml",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${4 * 8} }`,
+        "  - name: a case's own set",
+        "    card: [v1.yaml, v2.yaml]",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${8 + 3 * 10} }`,
+      ].join("\n") + "\n",
+      "wrong.tests.yaml": [
+        "card: [v1.yaml, v2.yaml]",
+        "cases:",
+        "  - name: priced by the old version alone (it is not)",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${4 * 8} }`,
+        "  - name: the same version twice",
+        "    card: [v1.yaml, v1.yaml]",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${4 * 8} }`,
+      ].join("\n") + "\n",
+      "empty.tests.yaml": "card: []\ncases:\n  - { name: none, usage: usage.csv, expect: { total: 0 } }\n",
+    });
+
+    it("prices each case by the set, or by the case's own card", () => {
+      const run = burnrate(["test", join(dir, "versions.tests.yaml"), "--format", "json"]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const suite = JSON.parse(run.stdout).suites[0];
+      expect(suite.cases.map((c: any) => c.outcome)).toEqual(["passed", "passed", "passed"]);
+      // Earliest version first, whatever the order in card:.
+      expect(suite.card).toEqual({ file: `${join(dir, "v1.yaml")} + ${join(dir, "v2.yaml")}`, provider: "appbuilder", version: "2026-11 + 2026-11b" });
+    });
+
+    it("fails a case the set prices otherwise, and errs on a case whose set repeats a version", () => {
+      const run = burnrate(["test", join(dir, "wrong.tests.yaml"), "--format", "json"]);
+      expect(run.code).toBe(1);
+      const [priced, twice] = JSON.parse(run.stdout).suites[0].cases;
+      expect(priced.outcome).toBe("failed");
+      expect(priced.mismatches[0]).toMatchObject({ what: "total", expected: String(4 * 8), actual: String(8 + 3 * 10) });
+      expect(twice.outcome).toBe("error");
+      expect(JSON.stringify(twice.errors)).toContain("take effect at the same instant");
+    });
+
+    it("check: a tests file with a set of versions is clean, a case's set with a version twice is not, an empty set is refused", () => {
+      const clean = burnrate(["check", join(dir, "versions.tests.yaml")]);
+      expect(clean.stdout).toContain("0 errors, 0 warnings");
+      expect(clean.code).toBe(0);
+      const twice = burnrate(["check", join(dir, "wrong.tests.yaml")]);
+      expect(twice.code).toBe(1);
+      expect(twice.stdout).toContain("take effect at the same instant");
+      const empty = burnrate(["test", join(dir, "empty.tests.yaml")]);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain(`${join(dir, "empty.tests.yaml")}:1:7: too few items (expected at least 1, found 0)`);
+    });
+  });
+
   it("simulate: an upgrade in month 3 serves what Standard refused, at Super's price", () => {
     const dir = folder({
       "up.yaml": [
