@@ -488,4 +488,32 @@ describe("every command honours timelines", () => {
     // Base: 4 x 8 = 32. The set: the first row at 8, the three after the 15th at 10.
     expect([json.base_total, json.card_total, json.total_delta]).toEqual([String(4 * 8), String(8 + 3 * 10), String(3 * 2)]);
   });
+
+  it("diff: with sets of versions on both sides, the card changes compare version by version, each from its effective date", () => {
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const version = (name: string, effective: string, price: string) => original.replace('version: "2026-11"', `version: "${name}"`).replace('effective: "2026-11-01"', `effective: "${effective}"`).replace('price: "8"', `price: "${price}"`);
+    const dir = folder({
+      "a2.yaml": version("2026-11b", "2026-11-15", "10"),
+      "b2.yaml": version("2026-11c", "2026-11-15", "12"),
+      "b3.yaml": version("2026-11d", "2026-11-20", "12").replace("included: 2000 ", "included: 2500 "),
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-17T10:00:00Z,web_extraction,3,a,me\n2026-11-22T10:00:00Z,web_extraction,2,a,me\n",
+    });
+    // Base: 2026-11 (8) then 2026-11b (10) from the 15th. New: 2026-11 (8), 2026-11c (12) from the 15th, 2026-11d (12, Standard 2,500) from the 20th.
+    const args = ["diff", "--base", card("appbuilder"), "--base", join(dir, "a2.yaml"), "--card", card("appbuilder"), "--card", join(dir, "b2.yaml"), "--card", join(dir, "b3.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+    const run = burnrate([...args, "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const json = JSON.parse(run.stdout);
+    expect([json.base_total, json.card_total]).toEqual([String(8 + 5 * 10), String(8 + 3 * 12 + 2 * 12)]);
+    const changes = json.card_changes.map((c: any) => [c.from, c.base_version, c.card_version, c.path, c.old, c.new]);
+    // Up to the 15th both sides price with the same file: nothing. From the 15th, 2026-11b against 2026-11c; from the 20th, 2026-11b against 2026-11d.
+    expect(changes.filter((c: any[]) => c[3] !== "version")).toEqual([
+      ["2026-11-15", "2026-11b", "2026-11c", "meters.web_extraction.price", "10", "12"],
+      ["2026-11-20", "2026-11b", "2026-11d", "effective", "2026-11-15", "2026-11-20"],
+      ["2026-11-20", "2026-11b", "2026-11d", "plans.standard.included", "2000", "2500"],
+      ["2026-11-20", "2026-11b", "2026-11d", "meters.web_extraction.price", "10", "12"],
+    ]);
+    const md = burnrate([...args, "--format", "markdown"]).stdout;
+    expect(md).toContain("| 2026-11-15 | 2026-11b → 2026-11c | changed | meters.web_extraction.price | 10 | 12 |");
+  });
 });

@@ -1,10 +1,10 @@
 import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
-import { cardChanges } from "../costdiff/card-changes.js";
 import { compareStatements, delta, deltaPercent, refusalsMoved } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
+import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
-import { checkRereadable, loadAccount, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
+import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
 import { formatExact, type Decimal } from "../money.js";
 import type { Zone } from "../time.js";
@@ -64,9 +64,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const cardSettings = settingsFor(card, account, flags, "new");
   const before = await replayFiles(base, baseSettings, input);
   const after = await replayFiles(card, cardSettings, input);
-  // With sets of versions, the rule changes shown are those between each set's latest version.
-  const [from, to] = [base.versions?.at(-1) ?? base, card.versions?.at(-1) ?? card];
-  const changes = cardChanges(readText(from.file), from.file, readText(to.file), to.file);
+  const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
 
   emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
