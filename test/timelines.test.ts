@@ -178,8 +178,35 @@ describe("a Flikly subscription that ends early", () => {
     const addon = june.grants.find((g: any) => g.kind === "addon");
     expect(addon).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "10", expired: "90", closing: "0" });
     expect(june.rejected).toEqual([{ meter: "generate", reason: "credits exhausted", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
-    expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null }]);
+    // The change caps the 90 add-on credits left after the 10 spent on the 5th; on the 15th they lapse, unspent.
+    expect(june.timeline).toEqual([
+      { at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" },
+      { at: "2026-06-15T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "90", applies_at: null },
+    ]);
     expect(june.total).toBe("40");
+  });
+
+  it("shows the capped credits lapsing in a later cycle, at the end's instant", () => {
+    const later = folder({
+      "ends.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-20T00:00:00Z }"),
+      "boundary.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-01T00:00:00Z }"),
+      // July's 30 included credits pay for the 2 credits on the 25th.
+      "usage.csv": usage + "2026-07-25T10:00:00Z,generate,10,text_to_video,pika,720p\n",
+    });
+    const cycles = (file: string) => statement(["--card", card("flikly"), "--account", join(later, file), "--usage", join(later, "usage.csv")]).accounts[0].cycles;
+    const [, june, july] = cycles("ends.yaml");
+    // 90 left on the 10th, 2 spent on the 20th: 88 lapse on 20 July.
+    expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" }]);
+    expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
+    expect(july.timeline).toEqual([{ at: "2026-07-20T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "88", applies_at: null }]);
+    expect(july.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "88", granted: "0", consumed: "0", expired: "88", closing: "0" });
+    // An end at July's start: June closes with the 88, July opens without them and says why.
+    const [, juneB, julyB] = cycles("boundary.yaml");
+    expect(juneB.grants.find((g: any) => g.kind === "addon").closing).toBe("88");
+    expect(julyB.timeline).toEqual([{ at: "2026-07-01T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-01T00:00:00Z", granted: "0", removed: "88", applies_at: null }]);
+    const md = burnrate(["statement", "--card", card("flikly"), "--account", join(later, "ends.yaml"), "--usage", join(later, "usage.csv"), "--format", "markdown"]).stdout;
+    expect(md).toContain("| 2026-06-10 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | 90.00 credits now expire at the end |");
+    expect(md).toContain("| 2026-07-20 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | removed 88.00 credits |");
   });
 
   it("keeps them without the change", () => {

@@ -12,7 +12,7 @@ import { Wallet, type Grant } from "./wallet.js";
 import { canonicalOrder, idOrder, partsOrder, quantityOrder } from "./canonical-order.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
-import { changedTerms, describeChange, termsOnVersion, Timeline, upgradeGrant, type TimelineItem } from "./timeline.js";
+import { changedTerms, describeChange, lapsedByCap, termsOnVersion, Timeline, upgradeGrant, type TimelineItem } from "./timeline.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 export class OutOfOrder extends Error {
@@ -89,6 +89,8 @@ interface AccountRun {
   pending: AccountTerms | undefined;
   /** When the subscription ends: the setup's, until a change says otherwise. */
   subscriptionEnd: Instant | undefined;
+  /** Grants a subscription end brought forward, and that change: their lapse is shown in the timeline. Absent until one does. */
+  capped?: Map<Grant, TimelineEntry>;
 }
 
 /**
@@ -914,22 +916,30 @@ export class Replay {
     for (let next = calendar.start(run.cycle.index + 1); next <= at; next = calendar.start(run.cycle.index + 1)) {
       this.expire(run, next, false);
       run.closed.push(this.close(run));
-      this.lapse(run, next);
+      const lapsed = this.lapse(run, next);
       this.openCycle(run, run.cycle.index + 1);
+      for (const entry of lapsed) run.cycle.note(entry);
     }
     if (run.wallet.dueBy(at)) this.expire(run, at, true);
   }
 
-  /** Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them. */
-  private lapse(run: AccountRun, boundary: Instant): void {
-    for (const grant of run.wallet.expire(boundary, true)) this.logExpiry(run, grant);
+  /**
+   * Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them.
+   * Returns the timeline entries of capped grants lapsing there, for the new cycle.
+   */
+  private lapse(run: AccountRun, boundary: Instant): TimelineEntry[] {
+    const gone = run.wallet.expire(boundary, true);
+    for (const grant of gone) this.logExpiry(run, grant);
+    return lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c));
   }
 
   private expire(run: AccountRun, at: Instant, inclusive: boolean): void {
-    for (const grant of run.wallet.expire(at, inclusive)) {
+    const gone = run.wallet.expire(at, inclusive);
+    for (const grant of gone) {
       run.cycle.expired(grant.kind.key, grant.remaining);
       this.logExpiry(run, grant);
     }
+    for (const entry of lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c))) run.cycle.note(entry);
   }
 
   /** An expired grant's unspent credits leave the ledger at its expiry (a lapsing grant expires at the boundary it lapses at). */
@@ -1078,7 +1088,10 @@ export class Replay {
     const newCycle = this.setup.calendar.indexOf(c.at) > run.cycle.index;
     if (c.change.kind === "subscription_end") {
       run.subscriptionEnd = c.change.end;
-      run.wallet.capExpiry(c.change.end, (kind) => kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
+      const moved = run.wallet.capExpiry(c.change.end, (kind) => kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
+      run.capped ??= new Map();
+      for (const grant of moved) run.capped.set(grant, entry);
+      entry.capped = moved.reduce((sum, g) => sum.plus(this.scale.decimal(g.remaining)), ZERO);
     }
     const sizing = c.change.kind === "plan" || c.change.kind === "allowance";
     if (sizing) run.pending = undefined;
