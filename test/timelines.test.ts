@@ -115,6 +115,44 @@ describe("a downgrade that applies at once", () => {
   });
 });
 
+describe("a plan change at the anchor itself", () => {
+  // The change says what the first cycle is: it opens on the new plan, nothing granted or removed.
+  const dir = folder({
+    "up.yaml": "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-01T00:00:00Z, plan: super }\n",
+    "down.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-01, plan: standard }\n",
+    "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+    // 300 x 8 = 2,400 at the anchor's instant: more than Standard's 2,000, within Super's 20,000.
+    "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-01T00:00:00Z,web_extraction,300,a,me\n",
+  });
+  const first = (account: string) => statement(["--card", card("appbuilder"), "--account", join(dir, account), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+
+  it("opens the first cycle on Super after an upgrade: 20,000 to open with, Super's price", () => {
+    const cycle = first("up.yaml");
+    expect(cycle.allowance).toBe("20000");
+    expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: String(300 * 8), expired: "0", closing: String(20000 - 300 * 8) }]);
+    expect(cycle.rejected).toEqual([]);
+    expect(cycle.timeline).toEqual([{ at: "2026-11-01T00:00:00Z", change: "plan", from: "standard", to: "super", granted: "0", removed: "0", applies_at: null }]);
+    // One plan over the whole cycle: no parts to show.
+    expect(cycle.plans).toBeUndefined();
+    expect(cycle.money.plan).toBe("200");
+  });
+
+  it("opens the first cycle on Standard after a downgrade, even one the card defers to the next cycle", () => {
+    const cycle = first("down.yaml");
+    expect(cycle.allowance).toBe("2000");
+    expect(cycle.grants).toEqual([{ kind: "included", opening: "2000", granted: "0", consumed: "0", expired: "0", closing: "2000" }]);
+    expect(cycle.rejected).toMatchObject([{ meter: "web_extraction", events: 1, quantity: "300" }]);
+    expect(cycle.timeline).toEqual([{ at: "2026-11-01T00:00:00Z", change: "plan", from: "super", to: "standard", granted: "0", removed: "0", applies_at: null }]);
+    expect(cycle.money.plan).toBe("20");
+  });
+
+  it("prices as an account that started on the new plan", () => {
+    const upgraded = first("up.yaml");
+    const onSuper = statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--plan", "super", "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+    expect([upgraded.total, upgraded.grants, upgraded.money]).toEqual([onSuper.total, onSuper.grants, onSuper.money]);
+  });
+});
+
 describe("Floopy's overage billing switched on and off", () => {
   // Free: 1,000 requests a month, 0.002 USD a request past them with overage billing on;
   // gpt-4o-mini on openai costs 0.000015 cents an input token (floopy.yaml).

@@ -898,9 +898,10 @@ export class Replay {
   private run(account: string): AccountRun {
     let run = this.runs.get(account);
     if (!run) {
-      const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
+      const opening = this.anchorChange(account);
+      const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
       run = {
-        id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms: this.version === undefined ? terms : termsOnVersion(terms, this.card, account), wallet: new Wallet(),
+        id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms, wallet: new Wallet(),
         cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
       };
       this.runs.set(account, run);
@@ -908,6 +909,18 @@ export class Replay {
       this.openCycle(run, 0);
     }
     return run;
+  }
+
+  /** The account's terms as its setup gives them, before any change. */
+  private initialTerms(account: string): AccountTerms {
+    const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
+    return this.version === undefined ? terms : termsOnVersion(terms, this.card, account);
+  }
+
+  /** A plan or allowance change at the anchor: it says what the first cycle is. */
+  private anchorChange(account: string): AccountChange | undefined {
+    const anchor = this.setup.calendar.start(0);
+    return this.setup.changes?.find((c) => c.account === account && c.at === anchor && (c.change.kind === "plan" || c.change.kind === "allowance"));
   }
 
   /** Move an account's clock to `at`: close every cycle that ended, expire what is due. */
@@ -1079,6 +1092,7 @@ export class Replay {
    * waits for the next cycle or removes included credits now.
    */
   private changeTerms(c: AccountChange): void {
+    if (this.opensFirstCycle(c)) return;
     const run = this.run(c.account);
     this.advance(run, c.at - 1);
     const before = run.terms;
@@ -1127,6 +1141,19 @@ export class Replay {
       if (removed > NO_CREDITS) this.log(run, c.at, "expiry", undefined, INCLUDED, {}, undefined, entry.removed.neg());
     }
     cycle.note(entry);
+  }
+
+  /**
+   * A plan or allowance change at the anchor says what the first cycle is:
+   * the account's run opened on the new terms (allowance, one-time credits,
+   * cycle-start charges; see run()), so nothing is granted or removed, and
+   * the change is shown at the cycle's start.
+   */
+  private opensFirstCycle(c: AccountChange): boolean {
+    if (this.anchorChange(c.account) !== c) return false;
+    const run = this.run(c.account);
+    run.cycle.note({ at: c.at, change: c.change.kind, ...describeChange(this.initialTerms(c.account), c.change, run.subscriptionEnd), granted: ZERO, removed: ZERO, appliesAt: undefined });
+    return true;
   }
 
   /** Shapes and targets remember prices, plans and checks: after a change of card or terms they are worked out again. */
