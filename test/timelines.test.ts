@@ -81,6 +81,45 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     expect(json.accounts[0].cycles[0].grants[0].granted).toBe(grant);
   });
 
+  it("starts a new cycle at the upgrade when the card says new_cycle: the old one closes early, later cycles follow the new anchor", () => {
+    const text = readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n";
+    const renewed = folder({
+      "card.yaml": text,
+      "usage.csv": [
+        "timestamp,meter,quantity,app,creator",
+        "2026-11-02T10:00:00Z,web_extraction,200,a,me", // 1,600 of Standard's 2,000
+        "2026-11-03T10:00:00Z,web_extraction,100,a,me", // 800 > the 400 left: refused
+        "2026-11-04T00:00:00Z,web_extraction,1,a,me", // the upgrade's instant: Super's new cycle
+        "2026-12-03T10:00:00Z,web_extraction,10,a,me", // still the cycle of 4 November (to 4 December)
+        "2026-12-05T10:00:00Z,web_extraction,10,a,me", // the next cycle, 4 December to 4 January
+      ].join("\n") + "\n",
+    });
+    const json = statement(["--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv")]);
+    const cycles = json.accounts.find((a: any) => a.account === "default").cycles;
+    // Each cycle's money is its own plan's: Standard's 20 for the cycle closed early, Super's 200 after.
+    expect(cycles.map((c: any) => [c.start, c.end, c.allowance, c.total, c.money.plan])).toEqual([
+      ["2026-11-01T00:00:00Z", "2026-11-04T00:00:00Z", "2000", String(200 * 8), "20"],
+      ["2026-11-04T00:00:00Z", "2026-12-04T00:00:00Z", "20000", String((1 + 10) * 8), "200"],
+      ["2026-12-04T00:00:00Z", "2027-01-04T00:00:00Z", "20000", String(10 * 8), "200"],
+    ]);
+    // The old cycle keeps its 400 unspent to its early end; they lapse there, as at any boundary.
+    expect(cycles[0].grants).toEqual([{ kind: "included", opening: "2000", granted: "0", consumed: String(200 * 8), expired: "0", closing: "400" }]);
+    expect(cycles[0].rejected).toMatchObject([{ events: 1, quantity: "100" }]);
+    expect(cycles[0].timeline).toBeUndefined();
+    expect(cycles[1].grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: String(11 * 8), expired: "0", closing: String(20000 - 11 * 8) }]);
+    expect(cycles[1].timeline).toEqual([{ at: "2026-11-04T00:00:00Z", change: "plan", from: "standard", to: "super", granted: "20000", removed: "400", applies_at: null }]);
+    expect(cycles[1].plans).toBeUndefined();
+    const md = burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--format", "markdown"]).stdout;
+    expect(md).toContain("## Cycle 1: 2026-11-01 to 2026-11-03 (resets 2026-11-04 00:00)\n");
+    expect(md).toContain("## Cycle 2: 2026-11-04 to 2026-12-03 (resets 2026-12-04 00:00)\n");
+    expect(md).toContain("| 2026-11-04 00:00 | Plan | standard | super | granted 20,000 credits, removed 400 |");
+    // The ledger: the 400 lapse and Super's 20,000 pay in at the upgrade's instant.
+    const ledger = burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--ledger", "--format", "csv"]).stdout.split("\n");
+    const at = ledger.filter((l) => l.startsWith("2026-11-04T00:00:00Z,default,"));
+    expect(at.filter((l) => l.includes(",expiry,") && l.includes("-400"))).toHaveLength(1);
+    expect(at.filter((l) => l.includes(",allowance,") && l.includes("20000"))).toHaveLength(1);
+  });
+
   it("waits for the next cycle to downgrade, and keeps the cycle's credits", () => {
     const down = folder({
       "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
@@ -95,6 +134,8 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     expect(dec.allowance).toBe("2000");
     expect(dec.total).toBe("0");
     expect(dec.rejected[0]).toMatchObject({ meter: "web_extraction", events: 1, quantity: "300" });
+    // Each cycle's money is the plan in force at its end: Super's 200 for November, Standard's 20 after.
+    expect([nov.money.plan, dec.money.plan]).toEqual(["200", "20"]);
   });
 });
 

@@ -41,8 +41,7 @@ export abstract class AccountRuns extends ReplayState {
 
   /** Move an account's clock to `at`: close every cycle that ended, expire what is due. */
   protected advance(run: AccountRun, at: Instant): void {
-    const calendar = this.setup.calendar;
-    for (let next = calendar.start(run.cycle.index + 1); next <= at; next = calendar.start(run.cycle.index + 1)) {
+    for (let next = this.cycleStart(run, run.cycle.index + 1); next <= at; next = this.cycleStart(run, run.cycle.index + 1)) {
       this.expire(run, next, false);
       run.closed.push(this.close(run));
       const lapsed = this.lapse(run, next);
@@ -76,10 +75,15 @@ export abstract class AccountRuns extends ReplayState {
     if (grant.remaining > NO_CREDITS) this.log(run, grant.expiresAt!, "expiry", undefined, grant.kind.key, {}, undefined, this.scale.decimal(grant.remaining).neg());
   }
 
+  /** Where the run's cycle `index` starts: on the replay's calendar, or on the one an upgrade re-anchored the run to. */
+  protected cycleStart(run: AccountRun, index: number): Instant {
+    const own = run.calendar;
+    return own === undefined || index < own.index ? this.setup.calendar.start(index) : own.calendar.start(index - own.index);
+  }
+
   protected openCycle(run: AccountRun, index: number): void {
-    const calendar = this.setup.calendar;
-    const start = calendar.start(index);
-    const end = calendar.start(index + 1);
+    const start = this.cycleStart(run, index);
+    const end = this.cycleStart(run, index + 1);
     if (run.pending !== undefined) {
       run.terms = run.pending;
       run.pending = undefined;
@@ -144,7 +148,8 @@ export abstract class AccountRuns extends ReplayState {
   }
 
   protected close(run: AccountRun) {
-    const renews = this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths);
+    const own = run.calendar;
+    const renews = own === undefined ? this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, this.setup.renewalMonths);
     const statement = { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() }), renews };
     run.cycle.release();
     return statement;

@@ -55,7 +55,8 @@ export class OpenCycle {
   constructor(
     readonly index: number,
     readonly start: Instant,
-    readonly end: Instant,
+    /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle). */
+    public end: Instant,
     public allowance: Decimal,
     private plan: Plan,
     private readonly opening: ReadonlyMap<string, Credits>,

@@ -129,7 +129,8 @@ export abstract class KnownRows extends Charging {
     const run = this.runList[ordinal]!;
     const at = this.instant;
     const index = this.cycleOf(at);
-    if (index !== run.cycle.index || index > this.throughCycle || this.nextDueAt <= at || run.wallet.dueBy(at)) return undefined;
+    // A run re-anchored by an upgrade numbers its cycles apart from the calendar's: its own end decides.
+    if (index !== run.cycle.index || at >= run.cycle.end || index > this.throughCycle || this.nextDueAt <= at || run.wallet.dueBy(at)) return undefined;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
     scratch.item[k] = -1;

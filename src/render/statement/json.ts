@@ -20,7 +20,7 @@ export function statementJson(statement: Statement, card?: RateCard): object {
     accounts: statement.accounts.map((a) => ({
       account: a.account,
       plan: a.plan,
-      cycles: a.cycles.map((c) => ({ ...cycleJson(c, statement.currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, a.plan, c)) } : {}) })),
+      cycles: a.cycles.map((c) => ({ ...cycleJson(c, statement.currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
     })),
   };
 }
