@@ -479,6 +479,37 @@ describe("every command honours timelines", () => {
     expect(run.code).toBe(0);
   });
 
+  it("test: a scenario case takes its scenario's changes, and may not add its own", () => {
+    const dir = folder({
+      "appbuilder.yaml": readFileSync(card("appbuilder"), "utf8"),
+      "up.yaml": [
+        "plan: standard",
+        "start: 2026-11-01",
+        "cycles: 4",
+        "sends:",
+        "  - { name: extract, meter: web_extraction, quantity: 300, every: cycle on day 5 at 09:00, dimensions: { app: a, creator: me } }",
+        "changes:",
+        "  - { cycle: 3, plan: super }",
+      ].join("\n") + "\n",
+      // 300 x 8 = 2,400: refused whole on Standard's 2,000 in cycles 1 and 2, served on Super's 20,000 in 3 and 4.
+      "appbuilder.tests.yaml": [
+        "cases:",
+        "  - name: upgraded in month 3",
+        "    scenario: up.yaml",
+        `    expect: { total: ${2 * 300 * 8}, rejected: 2, cycles: [{ total: 0, rejected: 1 }, { total: 0, rejected: 1 }, { total: ${300 * 8}, grants: { included: { opening: 20000 } } }, { total: ${300 * 8} }] }`,
+        "  - name: a scenario case adding changes",
+        "    scenario: up.yaml",
+        "    changes: [{ at: 2026-11-04T00:00:00Z, plan: super }]",
+        "    expect: { total: 0 }",
+      ].join("\n") + "\n",
+    });
+    const run = burnrate(["test", join(dir, "appbuilder.yaml"), "--format", "json"]);
+    const [upgraded, adding] = JSON.parse(run.stdout).suites[0].cases;
+    expect(upgraded.outcome).toBe("passed");
+    expect(adding.outcome).toBe("error");
+    expect(JSON.stringify(adding.errors)).toContain("a scenario case cannot also have changes");
+  });
+
   describe("test: card: may be a set of versions, in the tests file and in a case", () => {
     // 2026-11b charges 10 credits an extraction from the 15th; 2026-11 charges 8. One row on the 10th, three on the 20th.
     const original = readFileSync(card("appbuilder"), "utf8");
