@@ -120,6 +120,19 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     expect(at.filter((l) => l.includes(",allowance,") && l.includes("20000"))).toHaveLength(1);
   });
 
+  it("re-anchors only the account that upgraded, in a log of several accounts", () => {
+    const many = folder({
+      "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n",
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\naccounts:\n  alice:\n    plan: standard\n    changes:\n      - { at: 2026-11-04T00:00:00Z, plan: super }\n  bob:\n    plan: standard\n",
+      "usage.csv": ["timestamp,account,meter,quantity,app,creator", ...["2026-11-02T10:00:00Z", "2026-12-02T10:00:00Z", "2026-12-05T10:00:00Z"].flatMap((t) => [`${t},alice,web_extraction,1,a,me`, `${t},bob,web_extraction,1,a,me`])].join("\n") + "\n",
+    });
+    const json = statement(["--card", join(many, "card.yaml"), "--account", join(many, "account.yaml"), "--usage", join(many, "usage.csv")]);
+    const cycles = (name: string) => json.accounts.find((a: any) => a.account === name).cycles.map((c: any) => [c.start.slice(0, 10), c.end.slice(0, 10), c.total]);
+    // Alice's 2 December row falls in her cycle of 4 November; Bob's, in his December.
+    expect(cycles("alice")).toEqual([["2026-11-01", "2026-11-04", "8"], ["2026-11-04", "2026-12-04", "8"], ["2026-12-04", "2027-01-04", "8"]]);
+    expect(cycles("bob")).toEqual([["2026-11-01", "2026-12-01", "8"], ["2026-12-01", "2027-01-01", "16"]]);
+  });
+
   it("waits for the next cycle to downgrade, and keeps the cycle's credits", () => {
     const down = folder({
       "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
