@@ -637,6 +637,12 @@ describe("every command honours timelines", () => {
     const json = JSON.parse(run.stdout);
     // Base: 4 x 8 = 32. The set: the first row at 8, the three after the 15th at 10.
     expect([json.base_total, json.card_total, json.total_delta]).toEqual([String(4 * 8), String(8 + 3 * 10), String(3 * 2)]);
+    // The single base card against each version in turn: the same file to the 15th, then 2026-11b.
+    expect(json.card_changes.map((c: any) => [c.from, c.base_version, c.card_version, c.path, c.old, c.new])).toEqual([
+      ["2026-11-15", "2026-11", "2026-11b", "version", "2026-11", "2026-11b"],
+      ["2026-11-15", "2026-11", "2026-11b", "effective", "2026-11-01", "2026-11-15"],
+      ["2026-11-15", "2026-11", "2026-11b", "meters.web_extraction.price", "8", "10"],
+    ]);
   });
 
   it("diff: with sets of versions on both sides, the card changes compare version by version, each from its effective date", () => {

@@ -15,7 +15,8 @@ import { cardChanges, type CardChange } from "./card-changes.js";
 export function versionChanges(base: RateCard, card: RateCard, zone: Zone): CardChange[] {
   if (base.versions === undefined && card.versions === undefined) return cardChanges(readText(base.file), base.file, readText(card.file), card.file);
   const [old, neu] = [dated(base, zone), dated(card, zone)];
-  const points = [...new Set([...old, ...neu].map((v) => v.effective))].sort((a, b) => a - b);
+  // Before the earliest effective instant both sides price by their earliest versions, as at that instant.
+  const points = [...new Set([...old, ...neu].map((v) => v.effective).filter((at) => at !== BEFORE_ALL))].sort((a, b) => a - b);
   const out: CardChange[] = [];
   const compared = new Set<string>();
   for (const point of points) {
