@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "./errors.js";
 
@@ -36,6 +36,8 @@ function hook(): void {
       if (signal === "SIGINT") lastWords?.();
       removeAll();
       process.kill(process.pid, signal);
+      // Still here: the signal was ignored when burnrate started (a background job's Ctrl-C), and is again now.
+      process.exit(128 + constants.signals[signal]);
     });
   }
 }

@@ -10,8 +10,11 @@ import { onInterrupt } from "../temporary.js";
 export interface ReplayProgress {
   /** A replay of the usage starts (diff and a re-cut reconcile replay it twice). */
   begin(): void;
-  /** Rows handed to the engine. */
-  rows(count: number): void;
+  /**
+   * Rows handed to the engine. Now and then it gives a promise of a turn of the event loop to
+   * wait for: batches already waiting are taken without one, and Ctrl-C is heard only there.
+   */
+  rows(count: number): Promise<void> | undefined;
   /** The replay starts over: on the next reader, or on the rows sorted in runs on disk (read twice: the log, then the runs). */
   restart(readings: number): void;
 }
@@ -35,7 +38,11 @@ export interface ProgressSettings {
 }
 
 /** How often the line is redrawn, at most. */
-export const REDRAW_MS = 250;
+const REDRAW_MS = 250;
+/** How often a replay lets the event loop turn (timers, signals), at least. */
+const TURN_MS = 100;
+/** A replay shorter than this draws no line at all. */
+const FIRST_DRAW_MS = 1000;
 const CLEAR = "\r\x1b[K";
 
 /**
@@ -51,6 +58,7 @@ export class Progress implements ReplayProgress {
   private readings = 1;
   private drawn = false;
   private lastDraw = -Infinity;
+  private lastTurn = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly settings: ProgressSettings) {
@@ -63,10 +71,12 @@ export class Progress implements ReplayProgress {
     this.restart(1);
   }
 
-  rows(count: number): void {
+  rows(count: number): Promise<void> | undefined {
     this.count += count;
-    // Batches already waiting are taken without a turn of the event loop, where the timer would draw.
-    this.tick();
+    const now = this.settings.now();
+    if (now - this.lastTurn < TURN_MS) return undefined;
+    this.lastTurn = now;
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   restart(readings: number): void {
@@ -80,7 +90,7 @@ export class Progress implements ReplayProgress {
   tick(): void {
     if (!this.settings.shown || this.replay === 0) return;
     const now = this.settings.now();
-    if (now - this.lastDraw < REDRAW_MS) return;
+    if (now - this.started < FIRST_DRAW_MS || now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
     this.settings.stream.write(`${CLEAR}${this.line(now).slice(0, Math.max(this.settings.columns - 1, 20))}`);
     this.drawn = true;
@@ -184,9 +194,14 @@ function inCi(env: Io["env"]): boolean {
   return ci !== undefined && ci !== "" && ci !== "false" && ci !== "0";
 }
 
-/** The progress of a replaying command: drawn only on a terminal's standard error, outside CI, without `--no-progress`. */
+/** Progress is drawn only on a terminal's standard error, outside CI, without `--no-progress`. */
+export function progressShown(io: Pick<Io, "stderrTerminal" | "env">, options: { progress?: boolean }): boolean {
+  return options.progress !== false && io.stderrTerminal !== undefined && !inCi(io.env);
+}
+
+/** The progress of a replaying command (statement, reconcile, diff). */
 export function progressFor(io: Io, files: readonly string[], options: { progress?: boolean; replays?: number }): Progress {
-  const shown = options.progress !== false && io.stderrTerminal !== undefined && !inCi(io.env);
+  const shown = progressShown(io, options);
   const totalBytes = shown ? totalSize(files) : undefined;
   return new Progress({
     stream: io.stderr,

@@ -129,7 +129,7 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
 /** The batches as they are, their rows told to the progress. */
 async function* counted(batches: UsageBatches, progress: ReplayProgress | undefined): UsageBatches {
   for await (const batch of batches) {
-    progress?.rows(sizeOf(batch));
+    await progress?.rows(sizeOf(batch));
     yield batch;
   }
 }
@@ -158,7 +158,7 @@ class Watched implements UsageBatches {
         if (!next.done) {
           for (let i = 0; i < sizeOf(this.last); i++) this.latest = Math.max(this.latest, instantIn(this.last, i));
           this.last = next.value;
-          this.progress?.rows(sizeOf(next.value));
+          await this.progress?.rows(sizeOf(next.value));
         }
         return next;
       },
