@@ -10,8 +10,8 @@ import type {
 } from "./types.js";
 import { Wallet, type Grant } from "./wallet.js";
 import { canonicalOrder, idOrder, partsOrder, quantityOrder } from "./canonical-order.js";
-import { DuplicateList, SeenEventIds } from "./event-ids.js";
-import { HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
+import { DuplicateList, SeenEventIds, sameEventId } from "./event-ids.js";
+import { eventIdOf, HeldRows, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 import { changedTerms, describeChange, termsOnVersion, Timeline, upgradeGrant, type TimelineItem } from "./timeline.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -110,7 +110,7 @@ const FAR_AWAY = Infinity;
  */
 export class Replay {
   private readonly runs = new Map<string, AccountRun>();
-  private readonly seenIds = new SeenEventIds();
+  private readonly seenIds: SeenEventIds;
   private readonly duplicateList = new DuplicateList();
   private readonly purchases: GrantPurchase[];
   private nextPurchase = 0;
@@ -162,6 +162,7 @@ export class Replay {
     private readonly setup: ReplaySetup,
     private readonly ledger?: LedgerSink,
   ) {
+    this.seenIds = new SeenEventIds(setup.dedupeWindow);
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
     this.timeline = new Timeline(setup);
     this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());
@@ -200,7 +201,7 @@ export class Replay {
       if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
       this.source = rows.source;
     }
-    const { count, base, at, shape, quantity, firstLine, line, eventIds, otherQuantities } = rows;
+    const { count, base, at, shape, quantity, firstLine, line, ids, otherQuantities } = rows;
     const quantities = rows.source.quantities;
     const held = this.held;
     let other = 0;
@@ -209,11 +210,11 @@ export class Replay {
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, firstLine + line[i]!, t, eventIds?.[i]));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, firstLine + line[i]!, t, eventIdOf(ids, i)));
         this.flush();
         this.instant = t;
       }
-      held.hold(shape[i]!, q, value, firstLine + line[i]!, eventIds?.[i]);
+      held.hold(shape[i]!, q, value, firstLine + line[i]!, ids, i);
     }
   }
 
@@ -306,7 +307,7 @@ export class Replay {
     return (
       (sa === sb ? 0 : partsOrder(source.accounts[sa]!, source.meters[sa]!, source.dimensions[sa]!, source.accounts[sb]!, source.meters[sb]!, source.dimensions[sb]!)) ||
       quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
-      idOrder(held.eventId[a], held.eventId[b])
+      idOrder(held.eventId(a), held.eventId(b))
     );
   }
 
@@ -315,7 +316,7 @@ export class Replay {
     this.settleDeferred();
     const held = this.held;
     const shape = held.shape[k]!;
-    this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant, held.eventId[k]));
+    this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant, held.eventId(k)));
     this.learn(shape);
   }
 
@@ -323,6 +324,7 @@ export class Replay {
   private allKnown(end: number, start = 0): boolean {
     const scratch = this.scratch;
     for (let k = start; k < end; k++) {
+      if (this.idMayRepeat(k, start)) return false;
       const units = this.knownCost(k, end - start === 1);
       if (units === undefined) return false;
       let spent = units;
@@ -383,7 +385,7 @@ export class Replay {
   private knownCost(k: number, alone: boolean): number | undefined {
     const held = this.held;
     const q = held.quantityNumber[k]!;
-    if (q < 0 || held.eventId[k] !== undefined) return undefined;
+    if (q < 0) return undefined;
     const known = this.known;
     const shape = held.shape[k]!;
     const how = known.how(shape);
@@ -435,8 +437,26 @@ export class Replay {
     return (scratch.units[k] = units);
   }
 
+  /**
+   * Whether a held row's id may make it a repeat: the id is known, or another
+   * held row of the instant has it (which of them repeats is for the canonical
+   * order). A row whose id is new is priced as if it had none, so it may take
+   * the known path; priceKnown makes its id known.
+   */
+  private idMayRepeat(k: number, start: number): boolean {
+    const held = this.held;
+    const ids = held.ids[k];
+    if (ids === undefined) return false;
+    const i = held.idIndex[k]!;
+    if (this.seenIds.rowRepeats(ids, i, this.instant)) return true;
+    for (let j = start; j < k; j++) if (held.ids[j] !== undefined && sameEventId(held.ids[j]!, held.idIndex[j]!, ids, i)) return true;
+    return false;
+  }
+
   /** Price a held row as knownCost found it, its room checked (room). */
   private priceKnown(k: number): void {
+    const held = this.held;
+    if (held.ids[k] !== undefined) this.seenIds.knowRow(held.ids[k]!, held.idIndex[k]!, this.source!.file, held.line[k]!, this.instant);
     const scratch = this.scratch;
     const run = this.runList[scratch.run[k]!]!;
     this.counts.read++;
@@ -506,7 +526,7 @@ export class Replay {
 
     const meterEvent = shape?.event ?? this.card.events.get(event.meter);
     if (!meterEvent) throw this.unknownMeter(event);
-    const firstSeen = this.seenIds.firstSeen(event.eventId, event.origin);
+    const firstSeen = this.seenIds.firstSeen(event.eventId, event.origin, event.at);
     if (firstSeen) {
       this.counts.duplicates++;
       this.duplicateList.add({ eventId: event.eventId!, meter: event.meter, first: firstSeen, repeat: event.origin });

@@ -66,6 +66,8 @@ export interface ReplaySetup {
   changes?: readonly AccountChange[];
   /** Versions of the card with their effective instants, earliest first, when more than one is given. */
   versions?: readonly CardVersion[];
+  /** Milliseconds an event_id is remembered from the row that made it known (event-ids.ts); undefined, the whole log. */
+  dedupeWindow?: number;
 }
 
 export interface AccountTerms {

@@ -85,14 +85,14 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
   const { card, calendar, aligner, boundaries, window } = request;
   const duplicates = new Map<string, Decimal>();
   const near = new Map<number, Map<string, NearEvent[]>>();
-  const seen = new SeenEventIds();
+  const seen = new SeenEventIds(request.settings.dedupeWindow);
   const book = new PriceBook();
   for await (const batch of inReplayOrder(events)) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
     const dims = meterEvent.role === "charge" ? lineDimensions(meterEvent.meter, event.dimensions) : event.dimensions;
-    if (seen.repeats(event.eventId)) {
+    if (seen.repeats(event.eventId, event.at)) {
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
       continue;

@@ -29,6 +29,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       through: settings.through,
       changes: settings.changes,
       versions: settings.versions,
+      dedupeWindow: settings.dedupeWindow,
     }, ledger ? (entry) => ledger.push(entry) : undefined);
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);
