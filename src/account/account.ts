@@ -6,6 +6,7 @@ import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types
 import { versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
+import type { IdScreen } from "../engine/event-ids.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -107,6 +108,8 @@ export interface AccountSettings {
   versions: CardVersion[] | undefined;
   /** Milliseconds an event_id is remembered; undefined, the whole log. */
   dedupeWindow?: number;
+  /** What a first pass over the usage found of its event ids (src/usage/id-screen.ts), set by replayFiles for its replay. */
+  idScreen?: IdScreen;
 }
 
 /**

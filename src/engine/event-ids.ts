@@ -13,6 +13,22 @@ export interface EventIdColumn {
   readonly ends: Int32Array;
 }
 
+/**
+ * What a first pass over the whole log found (src/usage/id-screen.ts): whether
+ * an id's key (eventIdKey) is on more than one row. An id whose key is on one
+ * row only cannot repeat, so it need not be remembered; keys of distinct ids
+ * that collide only keep a few more ids.
+ */
+export interface IdScreen {
+  mayRepeat(key: number): boolean;
+}
+
+/** How the rule is applied: an id remembered for `window` milliseconds (undefined: the whole log), and a first pass's `screen` (undefined: every id may repeat). */
+export interface EventIdRule {
+  window?: number;
+  screen?: IdScreen;
+}
+
 /** A repeated event_id and where its first and repeated rows are. */
 export interface DuplicateEvent {
   eventId: string;
@@ -49,9 +65,13 @@ export class SeenEventIds {
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
 
-  /** `window`: milliseconds an id is remembered from the row that made it known; undefined, the whole log. */
-  constructor(private readonly window?: number) {
-    if (window !== undefined) this.knownAt = new Float64Array(FIRST_CAPACITY);
+  private readonly window: number | undefined;
+  private readonly screen: IdScreen | undefined;
+
+  constructor(rule: EventIdRule = {}) {
+    this.window = rule.window;
+    this.screen = rule.screen;
+    if (rule.window !== undefined) this.knownAt = new Float64Array(FIRST_CAPACITY);
   }
 
   /** Whether `eventId` repeats an earlier row's at `at`; if not, it is now known from this row. */
@@ -63,6 +83,7 @@ export class SeenEventIds {
   firstSeen(eventId: string | undefined, origin: Location | undefined, at: Instant): Location | undefined {
     if (eventId === undefined) return undefined;
     printString(eventId);
+    if (this.once()) return undefined;
     const slot = this.slot();
     if (this.repeatsAt(slot, at)) return this.locationOf(this.firstRow[slot]!);
     this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at);
@@ -74,7 +95,7 @@ export class SeenEventIds {
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     if (ids.ends[i]! === from) return false;
     printBytes(ids.bytes, from, ids.ends[i]!);
-    return this.repeatsAt(this.slot(), at);
+    return !this.once() && this.repeatsAt(this.slot(), at);
   }
 
   /** Know row `i`'s id from this row, which rowRepeats found new. */
@@ -82,7 +103,12 @@ export class SeenEventIds {
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     if (ids.ends[i]! === from) return;
     printBytes(ids.bytes, from, ids.ends[i]!);
-    this.know(this.slot(), this.encode(file, line), at);
+    if (!this.once()) this.know(this.slot(), this.encode(file, line), at);
+  }
+
+  /** Whether the first pass found the id in PRINT on one row only: never a repeat, never remembered. */
+  private once(): boolean {
+    return this.screen !== undefined && !this.screen.mayRepeat(printKey());
   }
 
   /** The slot holding the fingerprint in PRINT, or the empty one where it would go. */
@@ -155,6 +181,19 @@ export class SeenEventIds {
 /** The fingerprint last computed, reused: no allocation h0 row. */
 const PRINT = new Int32Array(4);
 const encoder = new TextEncoder();
+
+/** An id's key for the first pass (IdScreen): the first 53 bits of its fingerprint, a safe integer. */
+export function eventIdKey(bytes: Uint8Array, from: number, to: number): number {
+  printBytes(bytes, from, to);
+  return printKey();
+}
+
+function printKey(): number {
+  return (PRINT[0]! >>> 0) * KEY_LOW + (PRINT[1]! >>> 11);
+}
+
+/** 2^21: the key's low part is the second lane's top 21 bits. */
+const KEY_LOW = 2 ** 21;
 
 /** Fingerprint an id's UTF-8 bytes into PRINT. */
 function printBytes(bytes: Uint8Array, from: number, to: number): void {

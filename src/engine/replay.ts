@@ -162,7 +162,7 @@ export class Replay {
     private readonly setup: ReplaySetup,
     private readonly ledger?: LedgerSink,
   ) {
-    this.seenIds = new SeenEventIds(setup.dedupeWindow);
+    this.seenIds = new SeenEventIds(setup.eventIds);
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
     this.timeline = new Timeline(setup);
     this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());

@@ -85,7 +85,7 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
   const { card, calendar, aligner, boundaries, window } = request;
   const duplicates = new Map<string, Decimal>();
   const near = new Map<number, Map<string, NearEvent[]>>();
-  const seen = new SeenEventIds(request.settings.dedupeWindow);
+  const seen = new SeenEventIds({ window: request.settings.dedupeWindow });
   const book = new PriceBook();
   for await (const batch of inReplayOrder(events)) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);

@@ -160,7 +160,7 @@ function replayer(given: RateCard, options: RunOptions): Replay {
     subscriptionEnd: options.subscriptionEnd === undefined ? undefined : instant(options.subscriptionEnd, zone),
     through: options.through === undefined ? undefined : instant(options.through, zone),
     renewalMonths: 1,
-    dedupeWindow: options.dedupeWindow,
+    eventIds: { window: options.dedupeWindow },
     versions: versionInstants(c, zone),
     changes: (options.changes ?? []).map((ch, i): AccountChange => ({
       at: instant(ch.at, zone),
