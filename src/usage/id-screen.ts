@@ -26,6 +26,8 @@ export interface ScreenOptions {
   alsoReadBy?: readonly RateCard[];
   mappingFor(file: string): ColumnMapping;
   stdinCopy: string | undefined;
+  /** Keys sorted in memory before a run goes to disk: KEYS_IN_MEMORY, less in tests of the runs. */
+  keysInMemory?: number;
 }
 
 /** Keys sorted in memory at once: 32 MB. */
@@ -40,7 +42,7 @@ const CR = 13;
 class GiveUp extends Error {}
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
-  const keys = new KeyRuns();
+  const keys = new KeyRuns(options.keysInMemory ?? KEYS_IN_MEMORY);
   try {
     let anyIds = false;
     for (const file of files) anyIds = (await screenFile(file, options, keys)) || anyIds;
@@ -160,10 +162,14 @@ function idColumn(header: string, file: string, mapping: ColumnMapping, options:
 /** Keys in one array until it fills, then in sorted runs on disk. */
 class KeyRuns {
   /** Grown as keys come, up to KEYS_IN_MEMORY. */
-  private keys = new Float64Array(1 << 16);
+  private keys: Float64Array;
   private count = 0;
   private readonly runs: string[] = [];
   private folder: { path: string; remove(): void } | undefined;
+
+  constructor(private readonly most: number) {
+    this.keys = new Float64Array(Math.min(most, 1 << 16));
+  }
 
   add(key: number): void {
     if (this.count === this.keys.length) this.grow();
@@ -189,8 +195,8 @@ class KeyRuns {
   }
 
   private grow(): void {
-    if (this.keys.length === KEYS_IN_MEMORY) return this.spill();
-    const more = new Float64Array(this.keys.length * 2);
+    if (this.keys.length === this.most) return this.spill();
+    const more = new Float64Array(Math.min(this.most, this.keys.length * 2));
     more.set(this.keys);
     this.keys = more;
   }
