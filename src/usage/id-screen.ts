@@ -30,10 +30,10 @@ export interface ScreenOptions {
   keysInMemory?: number;
 }
 
-/** Keys sorted in memory at once: 32 MB. */
-const KEYS_IN_MEMORY = 1 << 22;
-/** Keys read from each run at a time while merging: 512 KB. */
-const MERGE_BLOCK = 1 << 16;
+/** Keys sorted in memory at once: 8 MB (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
+const KEYS_IN_MEMORY = 1 << 20;
+/** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
+const MERGE_BLOCK = 1 << 13;
 const COMMA = 44;
 const NEWLINE = 10;
 const QUOTE = 34;
@@ -214,18 +214,23 @@ class KeyRuns {
     this.count = 0;
   }
 
-  /** Merge the runs, each read a block at a time, into the keys found twice or more. */
+  /** Merge the runs, each read a block at a time, through a heap of their heads, into the keys found twice or more. */
   private merge(found: number[]): void {
-    const heads = this.runs.map((path) => new RunReader(path));
+    const readers = this.runs.map((path) => new RunReader(path));
     try {
+      const heap = readers.filter((r) => !r.done);
+      for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
       let last = NaN;
       let times = 0;
-      for (;;) {
-        let min = -1;
-        for (let r = 0; r < heads.length; r++) if (!heads[r]!.done && (min < 0 || heads[r]!.head < heads[min]!.head)) min = r;
-        if (min < 0) break;
-        const key = heads[min]!.head;
-        heads[min]!.advance();
+      while (heap.length > 0) {
+        const top = heap[0]!;
+        const key = top.head;
+        top.advance();
+        if (top.done) {
+          heap[0] = heap.at(-1)!;
+          heap.pop();
+        }
+        if (heap.length > 0) siftDown(heap, 0);
         if (key === last) {
           if (++times === 2) found.push(key);
         } else {
@@ -234,8 +239,21 @@ class KeyRuns {
         }
       }
     } finally {
-      for (const h of heads) h.close();
+      for (const r of readers) r.close();
     }
+  }
+}
+
+/** Restore the heap (smallest head first) below `i`. */
+function siftDown(heap: RunReader[], i: number): void {
+  for (;;) {
+    const left = 2 * i + 1, right = left + 1;
+    let least = i;
+    if (left < heap.length && heap[left]!.head < heap[least]!.head) least = left;
+    if (right < heap.length && heap[right]!.head < heap[least]!.head) least = right;
+    if (least === i) return;
+    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
+    i = least;
   }
 }
 
