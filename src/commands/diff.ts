@@ -55,7 +55,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const card = loadCardFor(options.card, account);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card] };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card], maxLateness: options.maxLateness };
 
   const inputs = replayRunInputs(options, account, { "--base": options.base });
   // Refused before two replays, which may take long; checked again when the report is written.

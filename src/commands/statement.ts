@@ -34,7 +34,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin, maxLateness: options.maxLateness };
   const inputs = replayRunInputs(options, account);
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });

@@ -32,9 +32,9 @@ export interface ShapedRows {
   /** A number of `source.quantities`, or -1: the row's quantity is the next of `otherQuantities`. */
   readonly quantity: Int32Array;
   readonly otherQuantities: readonly Decimal[];
-  /** Row i is on line `firstLine + line[i]`. */
+  /** Row i is on line `firstLine + line[i]` (the scanner's small offsets, or whole numbers from a reorder: the engine only hands them to `source.origin`). */
   readonly firstLine: number;
-  readonly line: Uint16Array;
+  readonly line: Uint16Array | Float64Array;
   /** Each row's event id, when the log has the column. */
   readonly eventIds: readonly (string | undefined)[] | undefined;
 }

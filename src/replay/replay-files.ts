@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AccountSettings } from "../account/account.js";
 import { OutOfOrder } from "../engine/replay.js";
-import { instantIn, sizeOf, type UsageBatch } from "../engine/rows.js";
+import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
@@ -19,6 +19,8 @@ import type { UsageBatches } from "../usage/merge.js";
 import { readUsage } from "../usage/read.js";
 import { scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
+import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
+import { sortRows } from "../usage/row-sort.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
@@ -32,6 +34,8 @@ export interface UsageInput {
   stdin?: Readable;
   /** Other cards the same usage is replayed through (diff): a column any of them reads is read. */
   alsoReadBy?: readonly RateCard[];
+  /** `--max-lateness`: how much earlier than the latest row before it a row may be and still stream in order, in milliseconds (default a day). */
+  maxLateness?: number;
 }
 
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
@@ -52,10 +56,12 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
 }
 
 /**
- * Replay usage files through the engine. Files each in time order (the usual
- * case, also for a log split across files) stream in one pass, merged by time.
- * If a row turns out to be earlier than one already replayed, the replay starts
- * again on the rows sorted by time, in bounded runs. Standard input is copied to
+ * Replay usage files through the engine. The row scanner's rows (one file, or
+ * several read one after another) go through a reorder stage that puts rows up
+ * to the lateness allowed back in time order as they stream (reorder.ts). If a
+ * row is later than that, or earlier than one already replayed, the replay
+ * starts again on the rows sorted by time in bounded runs on disk (row-sort.ts;
+ * events, for the other readers, in sort-runs.ts). Standard input is copied to
  * a temporary file first, so that it too can be read again.
  */
 
@@ -64,10 +70,11 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy };
-    const readers: (() => UsageBatches)[] = [];
-    if (reader === "scanner") readers.push(() => scanUsage(input.files, options));
-    if (reader !== "csv-parse") readers.push(() => readUsage(input.files, { ...options, plain: true }));
-    readers.push(() => readUsage(input.files, options));
+    const limits = { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: MAX_HELD };
+    const readers: Ordered[] = [];
+    if (reader === "scanner") readers.push(rowsInOrder(() => scanUsage(input.files, options), limits));
+    if (reader !== "csv-parse") readers.push(eventsInOrder(() => readUsage(input.files, { ...options, plain: true })));
+    readers.push(eventsInOrder(() => readUsage(input.files, options)));
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
@@ -81,6 +88,20 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   } finally {
     stdin?.remove();
   }
+}
+
+/** A reader's usage as it streams (in time order, or close enough for the reorder stage), and the same usage sorted. */
+interface Ordered {
+  streamed(): UsageBatches;
+  sorted(): UsageBatches;
+}
+
+function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits): Ordered {
+  return { streamed: () => reorder(rows(), limits), sorted: () => sortRows(rows()) };
+}
+
+function eventsInOrder(events: () => UsageBatches): Ordered {
+  return { streamed: events, sorted: () => sortByTime(events()) };
 }
 
 /**
@@ -103,21 +124,21 @@ async function copyStdin(source: Readable): Promise<{ file: string; remove(): vo
 }
 
 /** Replay a stream that should be in time order; if it is not, replay it again sorted. */
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => UsageBatches, ledger: LedgerOutput | undefined): Promise<Statement> {
-  const stream = new Watched(events());
+async function replayInOrder(card: RateCard, settings: AccountSettings, usage: Ordered, ledger: LedgerOutput | undefined): Promise<Statement> {
+  const stream = new Watched(usage.streamed());
   try {
     return await replayEvents(card, settings, stream, ledger);
   } catch (e) {
     // The engine judged a row against the rows before it (an item ended before it
     // began, a level lowered below zero). That verdict only stands if the input
     // is in time order: look through the rest before reporting it.
-    if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
+    if (!(e instanceof OutOfOrder) && !(e instanceof TooLate) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
   } finally {
     // A stream left partway holds its files open (and a scanner's worker thread alive).
     await stream.close();
   }
   ledger?.restart();
-  return replayEvents(card, settings, sortByTime(events()), ledger);
+  return replayEvents(card, settings, usage.sorted(), ledger);
 }
 
 /**
@@ -161,7 +182,13 @@ class Watched implements UsageBatches {
       return true;
     };
     if (!ordered(this.last)) return false;
-    for (let next = await this.source.next(); !next.done; next = await this.source.next()) if (!ordered(next.value)) return false;
+    try {
+      for (let next = await this.source.next(); !next.done; next = await this.source.next()) if (!ordered(next.value)) return false;
+    } catch (e) {
+      // The reorder stage met a row later than the lateness allowed.
+      if (e instanceof TooLate) return false;
+      throw e;
+    }
     return true;
   }
 }

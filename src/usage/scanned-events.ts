@@ -2,12 +2,11 @@ import { createReadStream, statSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import { createGunzip } from "node:zlib";
 import { formatOfFile } from "./content.js";
-import { rowEvents, type RowSource, type ShapedRows, type UsageBatch } from "../engine/rows.js";
-import type { UsageEvent } from "../engine/types.js";
+import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import { ONE, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { mergeByTime } from "./merge.js";
+import { rowsOfFiles } from "./row-files.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
@@ -15,31 +14,15 @@ import { readColumnsFor } from "./card-columns.js";
 import { readable, RowScanner, type ScanSetup, type ScannedBatch } from "./row-scanner.js";
 
 /**
- * Usage read by the row scanner (row-scanner.ts): one file's rows as they are
- * read, several files' as events merged by time. A large file is scanned on a
- * worker thread, so that reading and replaying use both cores; a small one
- * here, where starting a worker would cost more than it saves.
+ * Usage read by the row scanner (row-scanner.ts) as rows: one file's as they
+ * are read, several files' one file after another as the rows of one source
+ * (row-files.ts). A large file is scanned on a worker thread, so that reading
+ * and replaying use both cores; a small one here, where starting a worker
+ * would cost more than it saves.
  */
-export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageBatch> {
-  if (files.length === 1) return scanFile(files[0]!, options, true);
-  const numbers = new ShapeNumbers();
-  return mergeByTime(files.map((file) => asEvents(scanFile(file, options, false), numbers)));
-}
-
-/** A file's rows as events, their shapes numbered across the files of one read. */
-async function* asEvents(rows: AsyncIterable<ShapedRows>, numbers: ShapeNumbers): AsyncGenerator<readonly UsageEvent[]> {
-  const ids: number[] = [];
-  for await (const batch of rows) {
-    while (ids.length < batch.source.accounts.length) ids.push(numbers.number());
-    yield* inRuns(rowEvents(batch, (shape) => ids[shape]!));
-  }
-}
-
-/** Events in runs of this many: short-lived enough to die young, and not be copied into the old generation. */
-const EVENTS = 1024;
-
-function* inRuns(events: UsageEvent[]): Generator<UsageEvent[]> {
-  for (let i = 0; i < events.length; i += EVENTS) yield events.slice(i, i + EVENTS);
+export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
+  if (files.length === 1) return scanFile(files[0]!, options);
+  return rowsOfFiles(files.map((file) => () => scanFile(file, options)));
 }
 
 /** Files at least this large are scanned on a worker thread. */
@@ -72,20 +55,6 @@ function scannableEvents(card: RateCard): Map<string, readonly string[]> {
     events.set(name, neededDimensions(event));
   }
   return events;
-}
-
-/**
- * Numbers for shapes across the files of one read, given in order from 0 so the
- * replay can keep them in an array. Each file's shapes get numbers of their own:
- * two files with rows of the same values make two shapes, which costs the replay
- * a little work twice, and spares a table of every shape's values here.
- */
-class ShapeNumbers {
-  private next = 0;
-
-  number(): number {
-    return this.next++;
-  }
 }
 
 /**
@@ -136,7 +105,7 @@ class FileShapes implements RowSource {
   }
 }
 
-async function* scanFile(file: string, options: UsageOptions, alone: boolean): AsyncGenerator<ShapedRows> {
+async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<ShapedRows> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new NeedsFullParser("standard input not on disk");
   let size: number;
@@ -159,7 +128,7 @@ async function* scanFile(file: string, options: UsageOptions, alone: boolean): A
   const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const here = () => scanHere(setup, options, bytes());
-  yield* rowsOf(file, alone && !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+  yield* rowsOf(file, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */

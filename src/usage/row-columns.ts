@@ -1,0 +1,124 @@
+import type { RowSource, ShapedRows } from "../engine/rows.js";
+import type { Decimal } from "../money.js";
+
+/**
+ * Rows taken out of their batches, as the order stages (reorder.ts, row-sort.ts)
+ * hold them: columns of numbers by slot, growing by doubling. A row keeps its
+ * instant and line whole (not as offsets: rows from far apart in a file meet
+ * here), its shape and quantity numbers, the quantity itself when it has no
+ * number, and its event id.
+ */
+export class RowColumns {
+  at: Float64Array;
+  line: Float64Array;
+  shape: Int32Array;
+  quantity: Int32Array;
+  readonly other: (Decimal | undefined)[] = [];
+  readonly eventId: (string | undefined)[] = [];
+
+  constructor(capacity: number) {
+    this.at = new Float64Array(capacity);
+    this.line = new Float64Array(capacity);
+    this.shape = new Int32Array(capacity);
+    this.quantity = new Int32Array(capacity);
+  }
+
+  get capacity(): number {
+    return this.at.length;
+  }
+
+  /** Room for slots up to `size`. */
+  reserve(size: number): void {
+    if (size <= this.at.length) return;
+    const capacity = Math.max(size, this.at.length * 2);
+    this.at = grown(this.at, new Float64Array(capacity));
+    this.line = grown(this.line, new Float64Array(capacity));
+    this.shape = grown(this.shape, new Int32Array(capacity));
+    this.quantity = grown(this.quantity, new Int32Array(capacity));
+  }
+
+  /** Put row `i` of `batch` in `slot`; `other` is its quantity when it has no number. */
+  set(slot: number, batch: ShapedRows, i: number, other: Decimal | undefined): void {
+    this.at[slot] = batch.base + batch.at[i]!;
+    this.line[slot] = batch.firstLine + batch.line[i]!;
+    this.shape[slot] = batch.shape[i]!;
+    this.quantity[slot] = batch.quantity[i]!;
+    this.other[slot] = other;
+    this.eventId[slot] = batch.eventIds?.[i];
+  }
+
+  /** Copy the row in `from`'s slot `j` to this one's `slot`. */
+  copy(slot: number, from: RowColumns, j: number): void {
+    this.at[slot] = from.at[j]!;
+    this.line[slot] = from.line[j]!;
+    this.shape[slot] = from.shape[j]!;
+    this.quantity[slot] = from.quantity[j]!;
+    this.other[slot] = from.other[j];
+    this.eventId[slot] = from.eventId[j];
+  }
+
+  /** Let go of a slot's objects, so a held slot keeps no quantity or id alive. */
+  clear(slot: number): void {
+    this.other[slot] = undefined;
+    this.eventId[slot] = undefined;
+  }
+}
+
+function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** Rows in a batch: as the scanner sends them. */
+const BATCH = 8192;
+/** A batch's instants are offsets from its first one in an Int32Array. */
+const MAX_OFFSET = 2 ** 31 - 1;
+
+/** Rows given in time order, made into batches of one source for the engine. */
+export class BatchWriter {
+  private readonly rows = new RowColumns(BATCH);
+  private count = 0;
+  private readonly done: ShapedRows[] = [];
+
+  constructor(private readonly source: RowSource) {}
+
+  add(from: RowColumns, slot: number): void {
+    if (this.count === BATCH || (this.count > 0 && from.at[slot]! - this.rows.at[0]! > MAX_OFFSET)) this.end();
+    this.rows.copy(this.count++, from, slot);
+  }
+
+  /** The batches completed since the last call, and with `last` the rest too. */
+  take(last = false): ShapedRows[] {
+    if (last) this.end();
+    return this.done.splice(0);
+  }
+
+  private end(): void {
+    const n = this.count;
+    if (n === 0) return;
+    const rows = this.rows;
+    const base = rows.at[0]!;
+    const at = new Int32Array(n);
+    for (let i = 0; i < n; i++) at[i] = rows.at[i]! - base;
+    const otherQuantities: Decimal[] = [];
+    let ids = false;
+    for (let i = 0; i < n; i++) {
+      if (rows.quantity[i]! < 0) otherQuantities.push(rows.other[i]!);
+      if (rows.eventId[i] !== undefined) ids = true;
+    }
+    this.done.push({
+      source: this.source,
+      count: n,
+      base,
+      at,
+      shape: rows.shape.slice(0, n),
+      quantity: rows.quantity.slice(0, n),
+      otherQuantities,
+      firstLine: 0,
+      line: rows.line.slice(0, n),
+      eventIds: ids ? rows.eventId.slice(0, n) : undefined,
+    });
+    for (let i = 0; i < n; i++) rows.clear(i);
+    this.count = 0;
+  }
+}
