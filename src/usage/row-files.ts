@@ -30,21 +30,24 @@ class FilesSource implements RowSource {
   readonly dimensions: Readonly<Record<string, string>>[] = [];
   readonly quantities: Decimal[] = [];
   private readonly shapes = new Map<string, number>();
-  private readonly files: RowSource[] = [];
+  /** Each file's rows' location but the line: a file's own source (its shapes' objects) is let go when the file ends. */
+  private readonly files: Location[] = [];
 
   file(source: RowSource, index: number): FileNumbers {
-    this.files[index] = source;
+    this.files[index] = source.origin(0);
     return new FileNumbers(this, source, index);
   }
 
   origin(line: number): Location {
     const index = Math.floor(line / FILE_LINES);
-    return this.files[index]!.origin(line - index * FILE_LINES);
+    return { ...this.files[index]!, line: line - index * FILE_LINES };
   }
 
   /** The number of a shape by its values, new or found. */
   shape(account: string, meter: string, dimensions: Readonly<Record<string, string>>): number {
-    const key = JSON.stringify([account, meter, dimensions]);
+    // Each value after its length: no two shapes share a key, whatever their cells hold.
+    let key = `${account.length}:${account}${meter.length}:${meter}`;
+    for (const name in dimensions) key += `${name.length}:${name}${dimensions[name]!.length}:${dimensions[name]!}`;
     let number = this.shapes.get(key);
     if (number === undefined) {
       number = this.accounts.length;

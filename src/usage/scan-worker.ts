@@ -28,8 +28,16 @@ async function send(batch: ScannedBatch): Promise<void> {
   post({ kind: "batch", batch }, [batch.at.buffer, batch.shape.buffer, batch.quantity.buffer, batch.line.buffer] as ArrayBuffer[]);
 }
 
+// One buffer, filled again and again (for every file): a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
+const buffer = Buffer.allocUnsafe(1 << 20);
+
+/** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(): Promise<void> {
-  const scanner = new RowScanner({ file: setup.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events });
+  for (const file of [setup, ...(setup.then ?? [])]) await scanFile(file);
+}
+
+async function scanFile(file: Pick<WorkerSetup, "path" | "file" | "mapping">): Promise<void> {
+  const scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events });
   let sentHeader = false;
   const header = () => {
     if (!sentHeader && scanner.header) {
@@ -37,9 +45,7 @@ async function scan(): Promise<void> {
       post({ kind: "header", ...scanner.header });
     }
   };
-  // One buffer, filled again and again: a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  const fd = openOrRefuse(setup.path);
+  const fd = openOrRefuse(file.path);
   try {
     for (;;) {
       const read = readOrRefuse(fd, buffer);

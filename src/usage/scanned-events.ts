@@ -21,8 +21,7 @@ import { readable, RowScanner, type ScanSetup, type ScannedBatch } from "./row-s
  * would cost more than it saves.
  */
 export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
-  if (files.length === 1) return scanFile(files[0]!, options);
-  return rowsOfFiles(files.map((file) => () => scanFile(file, options)));
+  return files.length === 1 ? scanFile(files[0]!, options) : scanFiles(files, options);
 }
 
 /** Files at least this large are scanned on a worker thread. */
@@ -37,7 +36,12 @@ export interface WorkerSetup {
   mapping: ScanSetup["mapping"];
   read: ScanSetup["read"];
   events: Map<string, readonly string[]>;
+  /** Files scanned after this one by the same worker, each with its own header, rows and end. */
+  then?: readonly WorkerFile[];
 }
+
+/** A file a worker scans: where it is, its name in messages, its mapping. */
+type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping">;
 
 /** The worker's messages, in order: the header's columns, batches, then an end, a refusal or a failure. */
 export type WorkerMessage =
@@ -105,7 +109,14 @@ class FileShapes implements RowSource {
   }
 }
 
-async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<ShapedRows> {
+/** A file the scanner may read, checked before it starts. */
+interface Prepared {
+  setup: WorkerSetup;
+  size: number;
+  compressed: boolean;
+}
+
+async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new NeedsFullParser("standard input not on disk");
   let size: number;
@@ -126,9 +137,39 @@ async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<Sh
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
   const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
+  return { setup, size, compressed };
+}
+
+async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<ShapedRows> {
+  const { setup, size, compressed } = await prepare(file, options);
+  const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const here = () => scanHere(setup, options, bytes());
   yield* rowsOf(file, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+}
+
+/**
+ * Several files, one after another. Uncompressed files as large as a worker's
+ * file in all are scanned on one worker thread, one after another (daily files
+ * are small each, and a worker each would cost more than it saves); others
+ * each as one file alone.
+ */
+async function* scanFiles(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
+  const prepared = await Promise.all(files.map((file) => prepare(file, options)));
+  const size = prepared.reduce((sum, p) => sum + p.size, 0);
+  if (prepared.some((p) => p.compressed) || size < WORKER_BYTES || options.scanner === "here") {
+    yield* rowsOfFiles(files.map((file) => () => scanFile(file, options)));
+    return;
+  }
+  const [first, ...then] = prepared.map((p) => p.setup);
+  const messages = fromWorker({ ...first!, then: then.map(({ path, file, mapping }) => ({ path, file, mapping })) });
+  // Each file's rows end at its own end message; the worker goes on to the next file.
+  const shared: AsyncIterable<WorkerMessage> = { [Symbol.asyncIterator]: () => ({ next: () => messages.next() }) };
+  try {
+    yield* rowsOfFiles(files.map((file) => () => rowsOf(file, shared)));
+  } finally {
+    await messages.return(undefined);
+  }
 }
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
@@ -217,6 +258,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
     wake?.();
   });
   worker.postMessage(AHEAD);
+  let files = 1 + (setup.then?.length ?? 0);
   try {
     for (;;) {
       while (queue.length === 0) {
@@ -227,6 +269,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
       const message = queue.shift()!;
       if (message.kind === "batch") worker.postMessage(1);
       yield message;
+      if (message.kind === "end" && files-- > 1) continue;
       if (message.kind !== "header" && message.kind !== "batch") return;
     }
   } finally {
