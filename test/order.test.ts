@@ -1,9 +1,9 @@
 import fc from "fast-check";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate } from "./helpers/cli.js";
+import { binary, burnrate } from "./helpers/cli.js";
 import { TEST_CARD } from "./helpers/engine.js";
 
 // Issue 16, the order of rows: a log whose rows come late (within --max-lateness),
@@ -159,5 +159,38 @@ describe("the order of usage rows (issue 16)", () => {
       }),
       { numRuns: RUNS },
     );
+  }, 120_000);
+});
+
+describe("daily files on one worker thread (issue 16)", () => {
+  it("a large log split by day gives the statement of the whole log, also with a file of other columns among them", async () => {
+    // @ts-expect-error: the bench's generator is a plain ES module without types.
+    const { generate } = (await import("../bench/generate.mjs")) as { generate(rows: number, file: string): Promise<void> };
+    const whole = join(dir, "bench-whole.csv");
+    await generate(200_000, whole);
+    const [header, ...rows] = readFileSync(whole, "utf8").trimEnd().split("\n");
+    // Days in order, one file each (10 MB in all: one worker reads them one after another); a middle day
+    // with its columns in another order, so its shapes are its own and found again by their values.
+    const days = new Map<string, number[]>();
+    rows.forEach((row, i) => days.set(row.slice(0, 10), [...(days.get(row.slice(0, 10)) ?? []), i]));
+    const where: string[] = [];
+    const files = [...days].map(([day, indexes], d) => {
+      const file = join(dir, `bench-${day}.csv`);
+      const swap = d === 40;
+      const cells = (line: string) => (swap ? ((c) => [c[1], c[0], ...c.slice(2)].join(","))(line.split(",")) : line);
+      writeFileSync(file, `${cells(header!)}\n${indexes.map((i) => `${cells(rows[i]!)}\n`).join("")}`);
+      indexes.forEach((i, k) => (where[i] = `${file}:${k + 2}`));
+      return file;
+    });
+    const account = join(dir, "bench-account.yaml");
+    writeFileSync(account, `card: ${join(process.cwd(), "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 48500\nanchor: 2026-09-01\ntimezone: UTC\n`);
+    const base = ["statement", "--account", account, "--format", "json"];
+    const one = binary([...base, "--usage", whole]);
+    const split = binary([...base, ...files.flatMap((f) => ["--usage", f])]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(split.code, split.stderr).toBe(0);
+    expect(one.stdout).toContain("first_line");
+    const back = one.stdout.replaceAll(new RegExp(`"${whole.replaceAll(/[.*+?^${}()|[\]\\]/g, "\\$&")}:(\\d+)"`, "g"), (_, line: string) => `"${where[Number(line) - 2]}"`);
+    expect(split.stdout).toBe(back);
   }, 120_000);
 });

@@ -13,12 +13,14 @@ const FILE_LINES = 2 ** 32;
  * meter and dimensions, in the same column order) is one shape here, so the
  * replay's state grows with distinct shapes, not with files.
  */
-export async function* rowsOfFiles(files: readonly (() => AsyncIterable<ShapedRows>)[]): AsyncGenerator<ShapedRows> {
+export async function* rowsOfFiles(files: readonly { name: string; rows: () => AsyncIterable<ShapedRows> }[]): AsyncGenerator<ShapedRows> {
   const merged = new FilesSource();
-  for (const [index, rows] of files.entries()) {
+  let last: FileNumbers | undefined;
+  for (const [index, { name, rows }] of files.entries()) {
     let file: FileNumbers | undefined;
     for await (const batch of rows()) {
-      file ??= merged.file(batch.source, index);
+      // A file that goes on with the shapes of the file before (one worker, one header) keeps its numbers too.
+      file ??= last = merged.file(name, batch.source, index, last);
       yield file.rows(batch);
     }
   }
@@ -29,13 +31,24 @@ class FilesSource implements RowSource {
   readonly meters: string[] = [];
   readonly dimensions: Readonly<Record<string, string>>[] = [];
   readonly quantities: Decimal[] = [];
-  private readonly shapes = new Map<string, number>();
+  /**
+   * Shapes by their values, once two files have shapes of their own: while every
+   * file goes on with the first one's shapes (one worker, one header), its
+   * numbers are already the log's, and no key is made.
+   */
+  private shapes: Map<string, number> | undefined;
+  private firstSource: RowSource | undefined;
   /** Each file's rows' location but the line: a file's own source (its shapes' objects) is let go when the file ends. */
   private readonly files: Location[] = [];
 
-  file(source: RowSource, index: number): FileNumbers {
-    this.files[index] = source.origin(0);
-    return new FileNumbers(this, source, index);
+  file(name: string, source: RowSource, index: number, last: FileNumbers | undefined): FileNumbers {
+    this.files[index] = { ...source.origin(0), file: name };
+    this.firstSource ??= source;
+    if (source !== this.firstSource && this.shapes === undefined) {
+      this.shapes = new Map();
+      for (let s = 0; s < this.accounts.length; s++) this.shapes.set(keyOf(this.accounts[s]!, this.meters[s]!, this.dimensions[s]!), s);
+    }
+    return new FileNumbers(this, source, index, last?.source === source ? last : undefined);
   }
 
   origin(line: number): Location {
@@ -45,13 +58,11 @@ class FilesSource implements RowSource {
 
   /** The number of a shape by its values, new or found. */
   shape(account: string, meter: string, dimensions: Readonly<Record<string, string>>): number {
-    // Each value after its length: no two shapes share a key, whatever their cells hold.
-    let key = `${account.length}:${account}${meter.length}:${meter}`;
-    for (const name in dimensions) key += `${name.length}:${name}${dimensions[name]!.length}:${dimensions[name]!}`;
-    let number = this.shapes.get(key);
+    const key = this.shapes === undefined ? undefined : keyOf(account, meter, dimensions);
+    let number = key === undefined ? undefined : this.shapes!.get(key);
     if (number === undefined) {
       number = this.accounts.length;
-      this.shapes.set(key, number);
+      if (key !== undefined) this.shapes!.set(key, number);
       this.accounts.push(account);
       this.meters.push(meter);
       this.dimensions.push(dimensions);
@@ -60,16 +71,27 @@ class FilesSource implements RowSource {
   }
 }
 
+/** A shape's values, each after its length: no two shapes share a key, whatever their cells hold. */
+function keyOf(account: string, meter: string, dimensions: Readonly<Record<string, string>>): string {
+  let key = `${account.length}:${account}${meter.length}:${meter}`;
+  for (const name in dimensions) key += `${name.length}:${name}${dimensions[name]!.length}:${dimensions[name]!}`;
+  return key;
+}
+
 /** One file's shape and quantity numbers as the merged source's, and its lines as the source's lines. */
 class FileNumbers {
-  private readonly shapes: number[] = [];
-  private readonly quantities: number[] = [];
+  private readonly shapes: number[];
+  private readonly quantities: number[];
 
   constructor(
     private readonly merged: FilesSource,
-    private readonly source: RowSource,
+    readonly source: RowSource,
     private readonly index: number,
-  ) {}
+    before: FileNumbers | undefined,
+  ) {
+    this.shapes = before?.shapes ?? [];
+    this.quantities = before?.quantities ?? [];
+  }
 
   rows(batch: ShapedRows): ShapedRows {
     const { source, merged } = this;

@@ -33,11 +33,15 @@ const buffer = Buffer.allocUnsafe(1 << 20);
 
 /** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(): Promise<void> {
-  for (const file of [setup, ...(setup.then ?? [])]) await scanFile(file);
+  let scanner: RowScanner | undefined;
+  for (const file of [setup, ...(setup.then ?? [])]) {
+    if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events });
+    await scanFile(scanner, file.path);
+  }
 }
 
-async function scanFile(file: Pick<WorkerSetup, "path" | "file" | "mapping">): Promise<void> {
-  const scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events });
+async function scanFile(scanner: RowScanner, path: string): Promise<void> {
   let sentHeader = false;
   const header = () => {
     if (!sentHeader && scanner.header) {
@@ -45,7 +49,7 @@ async function scanFile(file: Pick<WorkerSetup, "path" | "file" | "mapping">): P
       post({ kind: "header", ...scanner.header });
     }
   };
-  const fd = openOrRefuse(file.path);
+  const fd = openOrRefuse(path);
   try {
     for (;;) {
       const read = readOrRefuse(fd, buffer);

@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { Worker } from "node:worker_threads";
 import { createGunzip } from "node:zlib";
 import { formatOfFile } from "./content.js";
@@ -11,7 +12,7 @@ import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { readColumnsFor } from "./card-columns.js";
-import { readable, RowScanner, type ScanSetup, type ScannedBatch } from "./row-scanner.js";
+import { readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
 
 /**
  * Usage read by the row scanner (row-scanner.ts) as rows: one file's as they
@@ -40,12 +41,12 @@ export interface WorkerSetup {
   then?: readonly WorkerFile[];
 }
 
-/** A file a worker scans: where it is, its name in messages, its mapping. */
-type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping">;
+/** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same header and mapping). */
+type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping"> & { keepShapes: boolean };
 
 /** The worker's messages, in order: the header's columns, batches, then an end, a refusal or a failure. */
 export type WorkerMessage =
-  | { kind: "header"; dimensions: string[]; columns: [string, number][] }
+  | ({ kind: "header" } & ScannedHeader)
   | { kind: "batch"; batch: ScannedBatch }
   | { kind: "end" }
   | { kind: "refused"; reason: string }
@@ -158,15 +159,18 @@ async function* scanFiles(files: readonly string[], options: UsageOptions): Asyn
   const prepared = await Promise.all(files.map((file) => prepare(file, options)));
   const size = prepared.reduce((sum, p) => sum + p.size, 0);
   if (prepared.some((p) => p.compressed) || size < WORKER_BYTES || options.scanner === "here") {
-    yield* rowsOfFiles(files.map((file) => () => scanFile(file, options)));
+    yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => scanFile(file, options) })));
     return;
   }
   const [first, ...then] = prepared.map((p) => p.setup);
-  const messages = fromWorker({ ...first!, then: then.map(({ path, file, mapping }) => ({ path, file, mapping })) });
+  const headers = prepared.map((p) => headerOf(p.setup.path));
+  const keepShapes = (i: number) => headers[i + 1] !== undefined && headers[i + 1] === headers[i] && isDeepStrictEqual(prepared[i + 1]!.setup.mapping, prepared[i]!.setup.mapping);
+  const messages = fromWorker({ ...first!, then: then.map(({ path, file, mapping }, i) => ({ path, file, mapping, keepShapes: keepShapes(i) })) });
   // Each file's rows end at its own end message; the worker goes on to the next file.
   const shared: AsyncIterable<WorkerMessage> = { [Symbol.asyncIterator]: () => ({ next: () => messages.next() }) };
+  const kept: KeptShapes = {};
   try {
-    yield* rowsOfFiles(files.map((file) => () => rowsOf(file, shared)));
+    yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => rowsOf(file, shared, kept) })));
   } finally {
     await messages.return(undefined);
   }
@@ -178,12 +182,34 @@ export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options:
   return rowsOf(file, scanHere(setup, options, chunks));
 }
 
-async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>): AsyncGenerator<ShapedRows> {
+/** The shapes of the last file of several, which the next file goes on with when its header says so. */
+interface KeptShapes {
+  shapes?: FileShapes;
+}
+
+/** A file's first line, for an uncompressed file whose first 64 KiB hold one: files of one header may share their shapes. */
+function headerOf(path: string): string | undefined {
+  const buffer = Buffer.alloc(1 << 16);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    const end = buffer.subarray(0, read).indexOf(10);
+    return end < 0 ? undefined : buffer.toString("latin1", 0, end);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
   let shapes = new FileShapes(file, [], new Map());
   for await (const message of messages) {
     switch (message.kind) {
       case "header":
-        shapes = new FileShapes(file, message.dimensions, new Map(message.columns));
+        shapes = message.continued && kept.shapes !== undefined ? kept.shapes : new FileShapes(file, message.dimensions, new Map(message.columns));
+        kept.shapes = shapes;
         break;
       case "batch":
         yield toRows(message.batch, shapes);
