@@ -194,3 +194,33 @@ describe("daily files on one worker thread (issue 16)", () => {
     expect(split.stdout).toBe(back);
   }, 120_000);
 });
+
+describe("--max-lateness on reconcile and diff", () => {
+  // The reconcile fixture's rows, reversed: every row earlier than the one before it, days apart.
+  const [head, ...rows] = readFileSync("fixtures/reconcile/usage.csv", "utf8").trimEnd().split("\n");
+  const reversed = join(dir, "reconcile-reversed.csv");
+  writeFileSync(reversed, `${head}\n${[...rows].reverse().map((r) => `${r}\n`).join("")}`);
+  const names = (text: string) => text.replaceAll(/"[^"]*(usage|reversed)[^"]*\.csv(:\d+)?"/g, '"ROW"');
+
+  it("reconcile explains the bill the same whatever the lateness: streamed in order (60d) or sorted on disk (0)", async () => {
+    const base = ["reconcile", "--account", "fixtures/reconcile/account.yaml", "--bill", "fixtures/reconcile/bill-clean.csv", "--format", "json"];
+    const inOrder = await burnrate([...base, "--usage", "fixtures/reconcile/usage.csv"]);
+    expect(inOrder.code, inOrder.stderr).toBe(0);
+    for (const lateness of ["60d", "0"]) {
+      const run = await burnrate([...base, "--usage", reversed, "--max-lateness", lateness]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(names(run.stdout)).toBe(names(inOrder.stdout));
+    }
+  });
+
+  it("diff gives the same change whatever the lateness", async () => {
+    const base = ["diff", "--base", "ratecards/fliplet.yaml", "--card", "ratecards/fliplet.yaml", "--account", "fixtures/reconcile/account.yaml", "--format", "json"];
+    const inOrder = await burnrate([...base, "--usage", "fixtures/reconcile/usage.csv"]);
+    expect(inOrder.code, inOrder.stderr).toBe(0);
+    for (const lateness of ["60d", "1s"]) {
+      const run = await burnrate([...base, "--usage", reversed, "--max-lateness", lateness]);
+      expect(run.code, run.stderr).toBe(0);
+      expect(names(run.stdout)).toBe(names(inOrder.stdout));
+    }
+  });
+});
