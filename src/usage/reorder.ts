@@ -1,6 +1,6 @@
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Instant } from "../time.js";
-import { BatchWriter, RowColumns } from "./row-columns.js";
+import { BatchWriter, RowColumns, timeOrder } from "./row-columns.js";
 
 /**
  * How far out of order rows may come and still be put in order as they stream:
@@ -41,12 +41,14 @@ export class TooLate extends Error {
 /**
  * Rows put back in time order as they stream, in bounded memory. Rows at or
  * after the latest instant so far wait in arrival order (a queue); earlier
- * ones, the late rows, wait in a heap by instant and arrival. A row is passed on
- * once it is `lateness` older than the latest instant seen (or when more than
- * `maxHeld` rows wait): the queue's and the heap's rows merged, ties in arrival
- * order (a queued row of an instant always arrived before a late row of the
- * same instant). So the rows come out in a stable sort by time; a row earlier
- * than one already passed on throws `TooLate`.
+ * ones, the late rows of each batch, are sorted at once (natively, by one
+ * number a row) into a run, and the runs wait in a heap by their next row. A
+ * row is passed on once it is `lateness` older than the latest instant seen (or
+ * when more than `maxHeld` rows wait): the queue's and the runs' rows merged,
+ * ties in arrival order (a queued row of an instant always arrived before a late
+ * row of the same instant, and an earlier run's rows before a later one's). So
+ * the rows come out in a stable sort by time; a row earlier than one already
+ * passed on throws `TooLate`.
  */
 export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: OrderLimits): AsyncGenerator<ShapedRows> {
   let order: Reorder | undefined;
@@ -58,6 +60,15 @@ export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: Order
   if (order) yield* order.out(true);
 }
 
+/** A batch's late rows in time order, read from `next`. */
+interface Run {
+  rows: RowColumns;
+  next: number;
+  readonly count: number;
+  /** Runs in the order their batches came: ties go to the earlier. */
+  readonly number: number;
+}
+
 const CHUNK = 8192;
 
 class Reorder {
@@ -66,14 +77,11 @@ class Reorder {
   private head = 0;
   private tail = CHUNK;
   private readonly spare: RowColumns[] = [];
-  /** The late rows: slots of `late`, a heap of slots by instant then arrival. */
-  private readonly late = new RowColumns(1024);
-  private arrival = new Float64Array(1024);
-  private heap = new Int32Array(1024);
-  private heapSize = 0;
-  private readonly free: number[] = [];
-  private slots = 0;
-  private arrived = 0;
+  /** The late rows of the batch being taken, and the runs of earlier batches' late rows in a heap. */
+  private readonly pending = new RowColumns(1024);
+  private pendingCount = 0;
+  private readonly runs: Run[] = [];
+  private runsMade = 0;
   private held = 0;
   private latest = -Infinity;
   private released = -Infinity;
@@ -101,6 +109,7 @@ class Reorder {
       }
       this.held++;
     }
+    this.seal();
     this.release(this.latest - this.limits.lateness);
     while (this.held > this.limits.maxHeld) this.pass();
   }
@@ -119,22 +128,30 @@ class Reorder {
   }
 
   private hold(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
-    let slot = this.free.pop();
-    if (slot === undefined) {
-      slot = this.slots++;
-      this.late.reserve(this.slots);
-      if (this.slots > this.arrival.length) {
-        const arrival = new Float64Array(this.late.capacity);
-        arrival.set(this.arrival);
-        this.arrival = arrival;
-        const heap = new Int32Array(this.late.capacity);
-        heap.set(this.heap);
-        this.heap = heap;
-      }
+    this.pending.reserve(this.pendingCount + 1);
+    this.pending.set(this.pendingCount++, batch, i, quantity);
+  }
+
+  /** The batch's late rows as a run of their own, sorted. */
+  private seal(): void {
+    const n = this.pendingCount;
+    if (n === 0) return;
+    const rows = new RowColumns(n);
+    const order = timeOrder(this.pending, n);
+    for (let k = 0; k < n; k++) rows.copy(k, this.pending, order[k]!);
+    for (let k = 0; k < n; k++) this.pending.clear(k);
+    this.pendingCount = 0;
+    const run: Run = { rows, next: 0, count: n, number: this.runsMade++ };
+    const heap = this.runs;
+    let index = heap.length;
+    heap.push(run);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!before(run, heap[parent]!)) break;
+      heap[index] = heap[parent]!;
+      index = parent;
     }
-    this.late.set(slot, batch, i, quantity);
-    this.arrival[slot] = this.arrived++;
-    this.siftUp(this.heapSize++, slot);
+    heap[index] = run;
   }
 
   /** Pass on every row at or before `limit`. */
@@ -144,7 +161,8 @@ class Reorder {
 
   private nextAt(): number {
     const queued = this.queuedAt();
-    return this.heapSize > 0 ? Math.min(queued, this.late.at[this.heap[0]!]!) : queued;
+    const run = this.runs[0];
+    return run !== undefined ? Math.min(queued, run.rows.at[run.next]!) : queued;
   }
 
   private queuedAt(): number {
@@ -156,7 +174,8 @@ class Reorder {
   private pass(): void {
     const queued = this.queuedAt();
     this.held--;
-    if (this.heapSize === 0 || queued <= this.late.at[this.heap[0]!]!) {
+    const run = this.runs[0];
+    if (run === undefined || queued <= run.rows.at[run.next]!) {
       const chunk = this.chunks[0]!;
       this.writer.add(chunk, this.head);
       chunk.clear(this.head);
@@ -164,13 +183,15 @@ class Reorder {
       if (++this.head === CHUNK || (this.chunks.length === 1 && this.head === this.tail)) this.dropHead();
       return;
     }
-    const slot = this.heap[0]!;
-    this.writer.add(this.late, slot);
-    this.released = this.late.at[slot]!;
-    this.late.clear(slot);
-    this.free.push(slot);
-    const last = this.heap[--this.heapSize]!;
-    if (this.heapSize > 0) this.siftDown(0, last);
+    this.writer.add(run.rows, run.next);
+    this.released = run.rows.at[run.next]!;
+    run.rows.clear(run.next);
+    if (++run.next === run.count) {
+      const last = this.runs.pop()!;
+      if (this.runs.length === 0) return;
+      this.runs[0] = last;
+    }
+    this.siftDown();
   }
 
   private dropHead(): void {
@@ -180,33 +201,25 @@ class Reorder {
     if (this.spare.length === 0) this.spare.push(chunk);
   }
 
-  private before(a: number, b: number): boolean {
-    const at = this.late.at;
-    return at[a]! < at[b]! || (at[a] === at[b] && this.arrival[a]! < this.arrival[b]!);
-  }
-
-  private siftUp(index: number, slot: number): void {
-    const heap = this.heap;
-    while (index > 0) {
-      const parent = (index - 1) >> 1;
-      if (!this.before(slot, heap[parent]!)) break;
-      heap[index] = heap[parent]!;
-      index = parent;
-    }
-    heap[index] = slot;
-  }
-
-  private siftDown(index: number, slot: number): void {
-    const heap = this.heap;
-    const size = this.heapSize;
+  /** Move the heap's top run down to its place. */
+  private siftDown(): void {
+    const heap = this.runs;
+    const run = heap[0]!;
+    let index = 0;
     for (;;) {
       let child = 2 * index + 1;
-      if (child >= size) break;
-      if (child + 1 < size && this.before(heap[child + 1]!, heap[child]!)) child++;
-      if (!this.before(heap[child]!, slot)) break;
+      if (child >= heap.length) break;
+      if (child + 1 < heap.length && before(heap[child + 1]!, heap[child]!)) child++;
+      if (!before(heap[child]!, run)) break;
       heap[index] = heap[child]!;
       index = child;
     }
-    heap[index] = slot;
+    heap[index] = run;
   }
+}
+
+/** Whether run `a`'s next row goes before run `b`'s: by instant, then by run. */
+function before(a: Run, b: Run): boolean {
+  const at = a.rows.at[a.next]!, bt = b.rows.at[b.next]!;
+  return at < bt || (at === bt && a.number < b.number);
 }

@@ -64,6 +64,33 @@ export class RowColumns {
   }
 }
 
+/** Bits of a sort key that hold a row's slot. */
+const SLOT_BITS = 2 ** 20;
+
+/**
+ * The slots from 0 to `count` in time order, ties by slot. Usually through one number a row
+ * (offset from the run's first instant, times 2^20, plus the slot: exact while
+ * under 2^53, about 272 years of milliseconds) sorted natively; a comparator otherwise.
+ */
+export function timeOrder(run: RowColumns, count: number): Uint32Array {
+  const at = run.at;
+  let min = Infinity, max = -Infinity;
+  for (let i = 0; i < count; i++) {
+    min = Math.min(min, at[i]!);
+    max = Math.max(max, at[i]!);
+  }
+  const slots = new Uint32Array(count);
+  if (count <= SLOT_BITS && (max - min + 1) * SLOT_BITS <= Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(count);
+    for (let i = 0; i < count; i++) keys[i] = (at[i]! - min) * SLOT_BITS + i;
+    keys.sort();
+    for (let i = 0; i < count; i++) slots[i] = keys[i]! % SLOT_BITS;
+    return slots;
+  }
+  for (let i = 0; i < count; i++) slots[i] = i;
+  return slots.sort((a, b) => at[a]! - at[b]! || a - b);
+}
+
 function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
   to.set(from);
   return to;

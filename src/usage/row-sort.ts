@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import { Decimal } from "../money.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
-import { BatchWriter, RowColumns } from "./row-columns.js";
+import { BatchWriter, RowColumns, timeOrder } from "./row-columns.js";
 
 /** Rows sorted in memory at once (about 10 MB); more are sorted in runs of this many, written to disk and merged. */
 const RUN_ROWS = 1 << 18;
@@ -25,7 +25,7 @@ export async function* sortRows(batches: AsyncIterable<ShapedRows>, runRows = RU
       let other = 0;
       for (let i = 0; i < batch.count; i++) {
         if (count === runRows) {
-          (spill ??= new Spill()).write(run, sortedSlots(run, count));
+          (spill ??= new Spill()).write(run, timeOrder(run, count));
           count = 0;
         }
         run.reserve(count + 1);
@@ -35,45 +35,18 @@ export async function* sortRows(batches: AsyncIterable<ShapedRows>, runRows = RU
     if (source === undefined) return;
     const writer = new BatchWriter(source);
     if (spill === undefined) {
-      for (const slot of sortedSlots(run, count)) {
+      for (const slot of timeOrder(run, count)) {
         writer.add(run, slot);
         yield* writer.take();
       }
       yield* writer.take(true);
       return;
     }
-    if (count > 0) spill.write(run, sortedSlots(run, count));
+    if (count > 0) spill.write(run, timeOrder(run, count));
     yield* merged(spill.readers(), writer);
   } finally {
     spill?.remove();
   }
-}
-
-/** Bits of a sort key that hold a row's slot in its run. */
-const SLOT_BITS = 2 ** 20;
-
-/**
- * The run's slots in time order, ties by slot. Usually through one number a row
- * (offset from the run's first instant, times 2^20, plus the slot: exact while
- * under 2^53, about 272 years of milliseconds) sorted natively; a comparator otherwise.
- */
-function sortedSlots(run: RowColumns, count: number): Uint32Array {
-  const at = run.at;
-  let min = Infinity, max = -Infinity;
-  for (let i = 0; i < count; i++) {
-    min = Math.min(min, at[i]!);
-    max = Math.max(max, at[i]!);
-  }
-  const slots = new Uint32Array(count);
-  if (count <= SLOT_BITS && (max - min + 1) * SLOT_BITS <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(count);
-    for (let i = 0; i < count; i++) keys[i] = (at[i]! - min) * SLOT_BITS + i;
-    keys.sort();
-    for (let i = 0; i < count; i++) slots[i] = keys[i]! % SLOT_BITS;
-    return slots;
-  }
-  for (let i = 0; i < count; i++) slots[i] = i;
-  return slots.sort((a, b) => at[a]! - at[b]! || a - b);
 }
 
 /** Run readers merged by instant, ties to the earlier run, through a heap of the runs by their next row. */
