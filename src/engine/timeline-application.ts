@@ -36,6 +36,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const index = this.setup.calendar.indexOf(p.at);
     if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
     this.lastCycle = Math.max(this.lastCycle, index);
+    this.lastInstant = Math.max(this.lastInstant, p.at);
     const run = this.run(p.account);
     this.advance(run, p.at);
     const kind = this.card.grantKinds.get(p.kind)!;
