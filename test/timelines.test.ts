@@ -728,3 +728,24 @@ describe("redteam2: an upgrade that starts a new cycle, at the statement's end",
     ]);
   });
 });
+
+describe("redteam2: diff names a set of versions by all of them", () => {
+  it("heads the table and the JSON with every version of a set, not the first one alone", () => {
+    const text = readFileSync(card("appbuilder"), "utf8");
+    const next = text.replace('version: "2026-11"', 'version: "2026-12"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"  ', 'price: "10" ');
+    const dir = folder({
+      "app.yaml": text,
+      "app2.yaml": next,
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-02T10:00:00Z,web_extraction,10,a,me\n2026-11-20T10:00:00Z,web_extraction,10,a,me\n",
+    });
+    const args = ["diff", "--base", join(dir, "app.yaml"), "--card", join(dir, "app.yaml"), "--card", join(dir, "app2.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+    const table = burnrate([...args, "--format", "table"]);
+    expect(table.stdout).toContain("Cost diff: appbuilder 2026-11 → appbuilder 2026-11 + 2026-12\n");
+    const json = JSON.parse(burnrate([...args, "--format", "json"]).stdout);
+    expect(json.card).toEqual({ file: `${join(dir, "app.yaml")} + ${join(dir, "app2.yaml")}`, provider: "appbuilder", version: "2026-11 + 2026-12" });
+    expect(json.base.version).toBe("2026-11");
+    // 10 at 8 before 15 November, 10 at 10 after: 80 + 100 against 160.
+    expect([json.base_total, json.card_total]).toEqual([String(20 * 8), String(10 * 8 + 10 * 10)]);
+  });
+});

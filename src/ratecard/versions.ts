@@ -86,3 +86,9 @@ export function versionSwitches(versions: readonly CardVersion[], calendar: Cale
 function sameInstant(before: RateCard, after: RateCard): UserError {
   return new UserError(`two versions of ${shown(after.provider)} take effect at the same instant`, after.effectiveAt, `an effective instant other than that of version ${shown(before.version)} (${before.file})`, shown(after.effective));
 }
+
+/** How a card is named in a report: a set of versions by each version's file and version, earliest first ("a.yaml + b.yaml"). */
+export function cardShown(card: RateCard): { file: string; provider: string; version: string } {
+  const versions = card.versions ?? [card];
+  return { file: versions.map((v) => v.file).join(" + "), provider: card.provider, version: versions.map((v) => v.version).join(" + ") };
+}
