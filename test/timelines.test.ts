@@ -749,3 +749,32 @@ describe("redteam2: diff names a set of versions by all of them", () => {
     expect([json.base_total, json.card_total]).toEqual([String(20 * 8), String(10 * 8 + 10 * 10)]);
   });
 });
+
+describe("redteam2: a subscription end moved later", () => {
+  it("gives back the add-on credits an earlier end capped: they are spent after the first end's date", () => {
+    // Flikly Creator: 30 included credits a month; a 720p pika text-to-video generation costs 0.2 credits a second
+    // (200 seconds cost 40: June's 30 included, then 10 of the 100 add-on credits; 10 seconds cost 2).
+    const dir = folder({
+      "account.yaml": [
+        "plan: creator",
+        "anchor: 2026-05-01",
+        "grants:",
+        "  - { kind: addon, amount: 100, at: 2026-05-02T00:00:00Z }",
+        "changes:",
+        "  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-06-15T00:00:00Z }",
+        "  - { at: 2026-06-12T00:00:00Z, subscription_end: 2026-09-30T00:00:00Z }",
+      ].join("\n") + "\n",
+      "usage.csv": "timestamp,meter,quantity,workflow,model,resolution\n2026-06-05T10:00:00Z,generate,200,text_to_video,pika,720p\n2026-06-20T10:00:00Z,generate,10,text_to_video,pika,720p\n",
+    });
+    const june = statement(["--card", card("flikly"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[1];
+    // The subscription now ends on 30 September: nothing lapses on 15 June, the 20 June generation is served from the add-on.
+    expect(june.rejected).toEqual([]);
+    expect(june.total).toBe("42");
+    expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
+    expect(june.timeline).toEqual([
+      { at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" },
+      // The 90 left (of 100, 10 spent) are capped again, now at 30 September, before their own expiry (2 May 2027).
+      { at: "2026-06-12T00:00:00Z", change: "subscription_end", from: "2026-06-15T00:00:00Z", to: "2026-09-30T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" },
+    ]);
+  });
+});
