@@ -1,6 +1,7 @@
 import { fstatSync } from "node:fs";
 import type { WriteStream } from "node:tty";
 import { run } from "./cli.js";
+import { watchHeap } from "./heap-watch.js";
 import type { Io, Terminal } from "./io.js";
 
 function terminalOf(stream: NodeJS.WriteStream): Terminal | undefined {
@@ -23,6 +24,8 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
   if (e.code === "EPIPE") process.exit(0);
   throw e;
 });
+
+watchHeap();
 
 const io: Io = {
   stdin: process.stdin,

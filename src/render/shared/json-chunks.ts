@@ -11,8 +11,27 @@ export function* jsonChunks(value: unknown, long = 64): Generator<string> {
   yield "\n";
 }
 
+/**
+ * An array whose elements are made as they are written: jsonChunks maps one
+ * element at a time, so a statement's lines are never all JSON objects (and
+ * their decimal strings) at once. JSON.stringify sees the mapped array.
+ */
+export class MappedArray<T> {
+  constructor(
+    readonly items: readonly T[],
+    readonly map: (item: T) => unknown,
+  ) {}
+
+  toJSON(): unknown[] {
+    return this.items.map(this.map);
+  }
+}
+
 /** `value` has been through toJSON already, as JSON.stringify calls it once per value. */
 function* chunksOf(value: unknown, indent: string, long: number): Generator<string> {
+  // A short one is as cheap made whole, and then written exactly as an array is.
+  if (value instanceof MappedArray) value = value.items.length < long ? value.toJSON() : value;
+  if (value instanceof MappedArray) return yield* mappedChunks(value, indent, long);
   if (value === null || typeof value !== "object" || small(value, long)) {
     yield stringify(value, indent);
     return;
@@ -40,6 +59,17 @@ function* chunksOf(value: unknown, indent: string, long: number): Generator<stri
   yield `\n${indent}}`;
 }
 
+function* mappedChunks(value: MappedArray<unknown>, indent: string, long: number): Generator<string> {
+  const inner = `${indent}  `;
+  yield "[";
+  for (let i = 0; i < value.items.length; i++) {
+    yield i === 0 ? `\n${inner}` : `,\n${inner}`;
+    const item = toJson(value.map(value.items[i]));
+    yield* chunksOf(item === undefined || typeof item === "function" || typeof item === "symbol" ? null : item, inner, long);
+  }
+  yield `\n${indent}]`;
+}
+
 /** Few entries, none of them holding more than a few primitives: one stringify is cheaper than pieces. */
 function small(value: object, long: number): boolean {
   const children = Array.isArray(value) ? value : Object.values(value);
@@ -48,6 +78,7 @@ function small(value: object, long: number): boolean {
 }
 
 function toJson(value: unknown): unknown {
+  if (value instanceof MappedArray) return value;
   const toJSON = (value as { toJSON?: unknown } | null | undefined)?.toJSON;
   return typeof toJSON === "function" ? toJSON.call(value) : value;
 }

@@ -5,6 +5,7 @@ import { fileLine } from "../shared/file-line.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { cycleMoney, cycleMoneyJson } from "./money.js";
 import { byProject, splitBy } from "../shared/summary.js";
+import { MappedArray } from "../shared/json-chunks.js";
 
 /** The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string. */
 export function statementJson(statement: Statement, card?: RateCard): object {
@@ -51,7 +52,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
     by_category: exactMap(splitBy(c.lines, (l) => l.category)),
     by_pool: exactMap(splitBy(c.lines, (l) => l.pool)),
     by_project: exactMap(byProject(c.lines)),
-    lines: c.lines.map((l) => ({
+    lines: new MappedArray(c.lines, (l) => ({
       meter: l.meter,
       ...(l.component !== undefined ? { component: l.component } : {}),
       kind: l.kind,
