@@ -55,6 +55,20 @@ export interface ChargeTarget {
   readonly creditsOnly: boolean;
 }
 
+/** A charge asked of charge(): a quantity of a meter at an instant, for an event (none for a cycle-start charge). */
+export interface ChargeRequest {
+  readonly at: Instant;
+  readonly meter: Meter;
+  readonly kind: LineKind;
+  readonly dims: Dimensions;
+  readonly quantity: Decimal;
+  readonly event: UsageEvent | undefined;
+  /** Only answer whether the credits would cover it. */
+  readonly probe: boolean;
+  /** A usage charge of a shape keeps its target for the shape's next rows. */
+  readonly shape: Shape | undefined;
+}
+
 export interface AccountRun {
   id: string;
   /** Its place in the replay's list of runs. */
@@ -167,8 +181,7 @@ export abstract class ReplayState {
     this.units = new Units(this.scale, Math.max(...(card.versions ?? [card]).map(priceDecimals)));
   }
 
-  protected abstract charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Dimensions, quantity: Decimal, event: UsageEvent | undefined, probe?: boolean, shape?: Shape): boolean;
-  protected abstract budgetsApply(run: AccountRun): boolean;
+  protected abstract charge(run: AccountRun, request: ChargeRequest): boolean;
   protected abstract dropCaches(): void;
   protected abstract settleDeferred(): void;
 }

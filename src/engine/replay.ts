@@ -57,7 +57,7 @@ export class Replay extends KnownRows {
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, firstLine + line[i]!, t, eventIds?.[i]));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIds?.[i] }));
         this.flush();
         this.instant = t;
       }

@@ -47,7 +47,8 @@ export function isRows(batch: UsageBatch): batch is ShapedRows {
 }
 
 /** The event of a row. */
-export function rowEvent(source: RowSource, shape: number, quantity: Decimal, line: number, at: Instant, eventId: string | undefined): UsageEvent {
+export function rowEvent(source: RowSource, row: { shape: number; quantity: Decimal; line: number; at: Instant; eventId: string | undefined }): UsageEvent {
+  const { shape, quantity, line, at, eventId } = row;
   return { at, account: source.accounts[shape]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
 }
 
@@ -57,7 +58,8 @@ export function rowEvents(rows: ShapedRows, number: (shape: number) => number = 
   let other = 0;
   for (let i = 0; i < rows.count; i++) {
     const q = rows.quantity[i]!;
-    const event = rowEvent(rows.source, rows.shape[i]!, q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!, lineOf(rows, i), instantOf(rows, i), rows.eventIds?.[i]);
+    const quantity = q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!;
+    const event = rowEvent(rows.source, { shape: rows.shape[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: rows.eventIds?.[i] });
     event.shape = number(event.shape!);
     events.push(event);
   }
