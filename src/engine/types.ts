@@ -211,7 +211,7 @@ export interface Statement {
   versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
 }
 
-export type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";
+type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";
 
 /** One movement of credits, with the balance after it. */
 export interface LedgerEntry {
