@@ -6,6 +6,7 @@ import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.j
 import { itemKey, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
+import type { ShapedEvent } from "./rows.js";
 import type { LineOf } from "./cycle.js";
 import { CHARGE_CHECKS } from "./rules.js";
 import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ChargeRequest, type ChargeTarget, type Shape } from "./replay-state.js";
@@ -106,7 +107,7 @@ export abstract class Charging extends Limits {
 
   /** The event's shape, worked out at its first row; none for an event without one, or whose shape number does not match it. */
   protected shapeOf(event: UsageEvent): Shape | undefined {
-    const id = event.shape;
+    const id = (event as Partial<ShapedEvent>).shape;
     if (id === undefined) return undefined;
     const known = this.shapes[id];
     if (known !== undefined) return known.dimensions === event.dimensions && known.meter === event.meter && known.account === event.account ? known : undefined;

@@ -27,7 +27,7 @@ interface GaugeLevel {
 export type Dimensions = Readonly<Record<string, string>>;
 
 /**
- * What rows of one shape (`UsageEvent.shape`) have in common: their account's
+ * What rows of one shape (`ShapedEvent` in rows.ts) have in common: their account's
  * run and meter event at once, the rest at the first row that needs it, exactly
  * where a row of its own would work it out.
  */

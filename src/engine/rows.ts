@@ -46,21 +46,29 @@ export function isRows(batch: UsageBatch): batch is ShapedRows {
   return "source" in batch;
 }
 
+/**
+ * The event of a row, with its shape: a reader's number for rows of the same
+ * account, meter and dimension values, which then share one `dimensions`
+ * object, so that the replay works out what such rows have in common once per
+ * number. Results never depend on it; it is the replay's, not the domain's.
+ */
+export type ShapedEvent = UsageEvent & { shape: number };
+
 /** The event of a row. */
-export function rowEvent(source: RowSource, row: { shape: number; quantity: Decimal; line: number; at: Instant; eventId: string | undefined }): UsageEvent {
+export function rowEvent(source: RowSource, row: { shape: number; quantity: Decimal; line: number; at: Instant; eventId: string | undefined }): ShapedEvent {
   const { shape, quantity, line, at, eventId } = row;
   return { at, account: source.accounts[shape]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
 }
 
 /** The batch as events, each numbered by `number` of its shape. */
-export function rowEvents(rows: ShapedRows, number: (shape: number) => number = (shape) => shape): UsageEvent[] {
-  const events: UsageEvent[] = [];
+export function rowEvents(rows: ShapedRows, number: (shape: number) => number = (shape) => shape): ShapedEvent[] {
+  const events: ShapedEvent[] = [];
   let other = 0;
   for (let i = 0; i < rows.count; i++) {
     const q = rows.quantity[i]!;
     const quantity = q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!;
     const event = rowEvent(rows.source, { shape: rows.shape[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: rows.eventIds?.[i] });
-    event.shape = number(event.shape!);
+    event.shape = number(event.shape);
     events.push(event);
   }
   return events;
