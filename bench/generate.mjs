@@ -1,16 +1,29 @@
-// Writes a deterministic synthetic Fliplet usage log for the benchmark: ROWS rows over
+// Writes the deterministic synthetic Fliplet usage logs of the benchmark: ROWS rows over
 // three monthly cycles from 2026-09-01 (UTC), 1,000 projects, 100,000 end-users a
-// cycle, about twenty meters, rows in time order. The same arguments always write the
-// same bytes. Usage: node bench/generate.mjs ROWS OUT.csv
-import { createWriteStream } from "node:fs";
+// cycle, about twenty meters. The same shape and rows always write the same bytes.
+// Shapes (issue 16), all holding the same rows as `plain` except where said:
+//   plain     one file in time order
+//   ids       an `event_id` column, unique per row
+//   late      0.1% of rows written up to 10 minutes later in the file than their time
+//   files     a folder of daily files, one per UTC day (YYYY-MM-DD.csv), in time order
+//   accounts  an `account` column spreading the rows over 100,000 accounts
+//   shuffled  rows in random order within each UTC day
+// Usage: node bench/generate.mjs ROWS OUT [SHAPE]   (OUT a folder for `files`)
+import { createWriteStream, mkdirSync } from "node:fs";
 import { once } from "node:events";
+import { join } from "node:path";
 import { mulberry32 } from "../scripts/prng.mjs";
 
 export const START = Date.UTC(2026, 8, 1);
 const END = Date.UTC(2026, 11, 1);
+const DAY = 86_400_000;
 const PROJECTS = 1000;
 const USERS = 100_000;
-
+export const ACCOUNTS = 100_000;
+const LATE_SHARE = 0.001;
+const MAX_LATENESS = 10 * 60_000;
+export const SHAPES = ["plain", "ids", "late", "files", "accounts", "shuffled"];
+const HEADER = "timestamp,meter,quantity,project,user,channel,distribution,source,model";
 
 // Share of rows per kind of event (recurring and gauge events are added separately).
 const MIX = [
@@ -19,28 +32,25 @@ const MIX = [
   [0.02, "browser_inspection"], [0.05, "ai_input_tokens"], [0.05, "ai_output_tokens"],
 ];
 
-export async function generate(rows, file) {
+const stamp = (ms) => new Date(ms).toISOString().slice(0, 19) + "Z";
+
+/** The log's rows in time order, each as its instant and its line (no newline): the same for every shape. */
+function* timeOrdered(rows) {
   const rnd = mulberry32(rows);
-  const out = createWriteStream(file, { highWaterMark: 1 << 20 });
-  let buffer = "timestamp,meter,quantity,project,user,channel,distribution,source,model\n";
-  const flush = async () => {
-    if (!out.write(buffer)) await once(out, "drain");
-    buffer = "";
-  };
-  const stamp = (ms) => new Date(ms).toISOString().slice(0, 19) + "Z";
   // Inventory first: every project kept and published, with storage and records.
   const first = stamp(START);
   for (let p = 0; p < PROJECTS; p++) {
     const project = `p${String(p).padStart(4, "0")}`;
-    buffer += `${first},project_created,1,${project},,,,,\n`;
-    buffer += `${first},published,1,${project},,${["web", "ios", "android"][p % 3]},${p % 10 === 0 ? "private" : "public"},,\n`;
-    buffer += `${first},storage_added,${1 + (p % 5)},${project},,,,,\n`;
-    buffer += `${first},records_added,${100 * (1 + (p % 20))},${project},,,,,\n`;
+    yield [START, `${first},project_created,1,${project},,,,,`];
+    yield [START, `${first},published,1,${project},,${["web", "ios", "android"][p % 3]},${p % 10 === 0 ? "private" : "public"},,`];
+    yield [START, `${first},storage_added,${1 + (p % 5)},${project},,,,,`];
+    yield [START, `${first},records_added,${100 * (1 + (p % 20))},${project},,,,,`];
   }
   const body = rows - PROJECTS * 4;
   const step = (END - START - 60_000) / body;
   for (let i = 0; i < body; i++) {
-    const at = stamp(START + 60_000 + Math.floor(i * step));
+    const ms = START + 60_000 + Math.floor(i * step);
+    const at = stamp(ms);
     const pick = rnd();
     let meter = MIX[MIX.length - 1][1];
     for (let acc = 0, k = 0; k < MIX.length; k++) {
@@ -55,28 +65,120 @@ export async function generate(rows, file) {
       case "end_user_open": {
         // Each end-user belongs to one project: 100,000 distinct users, 100 a project.
         const user = Math.floor(rnd() * USERS);
-        buffer += `${at},end_user_open,1,p${String(user % PROJECTS).padStart(4, "0")},u${user},,,,\n`;
+        yield [ms, `${at},end_user_open,1,p${String(user % PROJECTS).padStart(4, "0")},u${user},,,,`];
         break;
       }
       case "email": case "sms": case "push":
-        buffer += `${at},${meter},${1 + Math.floor(rnd() * 20)},${project},,,,${rnd() < 0.5 ? "studio" : "project"},\n`;
+        yield [ms, `${at},${meter},${1 + Math.floor(rnd() * 20)},${project},,,,${rnd() < 0.5 ? "studio" : "project"},`];
         break;
       case "ai_input_tokens": case "ai_output_tokens":
-        buffer += `${at},${meter},${100 + Math.floor(rnd() * 4000)},${project},,,,${rnd() < 0.7 ? "studio" : "project"},${rnd() < 0.8 ? "standard" : "advanced"}\n`;
+        yield [ms, `${at},${meter},${100 + Math.floor(rnd() * 4000)},${project},,,,${rnd() < 0.7 ? "studio" : "project"},${rnd() < 0.8 ? "standard" : "advanced"}`];
         break;
       case "data_read":
-        buffer += `${at},data_read,${1 + Math.floor(rnd() * 50)},${project},,,,,\n`;
+        yield [ms, `${at},data_read,${1 + Math.floor(rnd() * 50)},${project},,,,,`];
         break;
       default:
-        buffer += `${at},${meter},1,${project},,,,,\n`;
+        yield [ms, `${at},${meter},1,${project},,,,,`];
     }
-    if (buffer.length > 1 << 20) await flush();
+  }
+}
+
+/** A buffered file writer that waits for the disk when its buffer is full. */
+class Sink {
+  constructor(file) {
+    this.out = createWriteStream(file, { highWaterMark: 1 << 20 });
+    this.buffer = "";
+  }
+  async line(text) {
+    this.buffer += text + "\n";
+    if (this.buffer.length > 1 << 20) await this.flush();
+  }
+  async flush() {
+    if (!this.out.write(this.buffer)) await once(this.out, "drain");
+    this.buffer = "";
+  }
+  async end() {
+    await this.flush();
+    this.out.end();
+    await once(this.out, "finish");
+  }
+}
+
+const dayOf = (ms) => Math.floor(ms / DAY);
+const dayName = (day) => new Date(day * DAY).toISOString().slice(0, 10);
+
+/** Write `rows` rows of `shape` to `target` (a file; a folder for `files`). Shapes' own randomness has its own seed. */
+export async function generate(rows, target, shape = "plain") {
+  const rnd = mulberry32(rows ^ 0x5eed);
+  if (shape === "files") return dailyFiles(rows, target);
+  const sink = new Sink(target);
+  const header = { ids: `${HEADER},event_id`, accounts: `${HEADER},account` }[shape] ?? HEADER;
+  await sink.line(header);
+  if (shape === "late") await late(rows, sink, rnd);
+  else if (shape === "shuffled") await shuffled(rows, sink, rnd);
+  else {
+    let i = 0;
+    for (const [, line] of timeOrdered(rows)) {
+      i++;
+      if (shape === "ids") await sink.line(`${line},e${i.toString(36)}`);
+      else if (shape === "accounts") await sink.line(`${line},a${Math.floor(rnd() * ACCOUNTS)}`);
+      else await sink.line(line);
+    }
+  }
+  await sink.end();
+}
+
+/** A row in a thousand is held back and written once the log has reached up to ten minutes past its time. */
+async function late(rows, sink, rnd) {
+  const held = [];
+  for (const [ms, line] of timeOrdered(rows)) {
+    while (held.length > 0 && held[0][0] <= ms) await sink.line(held.shift()[1]);
+    if (rnd() < LATE_SHARE) {
+      const due = ms + 1 + Math.floor(rnd() * MAX_LATENESS);
+      const at = held.findIndex(([d]) => d > due);
+      held.splice(at < 0 ? held.length : at, 0, [due, line]);
+    } else await sink.line(line);
+  }
+  for (const [, line] of held) await sink.line(line);
+}
+
+/** Each UTC day's rows shuffled (Fisher-Yates) before they are written. */
+async function shuffled(rows, sink, rnd) {
+  let day;
+  let lines = [];
+  const flush = async () => {
+    for (let i = lines.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [lines[i], lines[j]] = [lines[j], lines[i]];
+    }
+    for (const line of lines) await sink.line(line);
+    lines = [];
+  };
+  for (const [ms, line] of timeOrdered(rows)) {
+    if (dayOf(ms) !== day) await flush();
+    day = dayOf(ms);
+    lines.push(line);
   }
   await flush();
-  out.end();
-  await once(out, "finish");
+}
+
+/** One file a UTC day in `folder`, named so that name order is time order. */
+async function dailyFiles(rows, folder) {
+  mkdirSync(folder, { recursive: true });
+  let day;
+  let sink;
+  for (const [ms, line] of timeOrdered(rows)) {
+    if (dayOf(ms) !== day) {
+      await sink?.end();
+      day = dayOf(ms);
+      sink = new Sink(join(folder, `${dayName(day)}.csv`));
+      await sink.line(HEADER);
+    }
+    await sink.line(line);
+  }
+  await sink.end();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  await generate(Number(process.argv[2]), process.argv[3]);
+  await generate(Number(process.argv[2]), process.argv[3], process.argv[4]);
 }

@@ -1,46 +1,96 @@
-// npm run bench: statement throughput and peak memory on deterministic synthetic logs,
-// beside two baselines measured in the same run on the same files: csv-parse alone
-// (columns: false, sums only) and DuckDB grouping by month and meter (2 threads, 1 thread).
-// Then the same rows as gzip CSV, JSON Lines and Parquet (bench/formats.mjs), each
-// against the plain CSV's statement throughput, with its peak memory (FORMATS=0 skips them).
-// Figures are medians of RUNS runs (default 3). Usage: node bench/run.mjs [ROWS...]
-import { spawn } from "node:child_process";
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+// npm run bench: `burnrate statement` on every shape of log issue 16 names (bench/generate.mjs:
+// plain, ids, late, files, accounts, shuffled), at 2M and 10M rows, beside DuckDB's 2-thread
+// GROUP BY by month and meter over the same bytes in the same run. One table (rows/s, share of
+// DuckDB against its target, peak RSS against its budget, pass or fail, and whether the
+// statement is byte-identical to plain's), written as JSON too. Figures are medians of RUNS runs.
+//
+//   node bench/run.mjs [--rows 2000000,10000000] [--shapes plain,ids,...] [--timeout SECONDS]
+//                      [--kill-above MB] [--json FILE] [--baselines] [--formats] [ROWS...]
+//   RUNS=3 (default) runs each; BENCH_50M=1 (or --rows 50000000) adds the 50M-row memory run.
+//   --baselines: csv-parse alone and DuckDB on 1 thread over the plain log.
+//   --formats: the plain log as gzip CSV, JSON Lines and Parquet (bench/formats.mjs).
+import { execFileSync, spawn } from "node:child_process";
+import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
 import { parse } from "csv-parse";
-import { generate } from "./generate.mjs";
+import { ACCOUNTS, generate, SHAPES } from "./generate.mjs";
 import { formats } from "./formats.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const data = `${root}bench/.data`;
-const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
-const ROWS = sizes.length > 0 ? sizes : [1_000_000, 10_000_000];
-const RUNS = Number(process.env.RUNS ?? 3);
+const { values: flags, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rows: { type: "string", multiple: true },
+    shapes: { type: "string" },
+    timeout: { type: "string", default: "600" },
+    "kill-above": { type: "string", default: "3072" },
+    json: { type: "string", default: `${data}/bench.json` },
+    baselines: { type: "boolean", default: false },
+    formats: { type: "boolean", default: false },
+    runs: { type: "string" },
+  },
+});
+const listed = [...(flags.rows ?? []), ...positionals].flatMap((v) => v.split(",")).map(Number).filter((n) => n > 0);
+const ROWS = listed.length > 0 ? listed : [2_000_000, 10_000_000];
+if (process.env.BENCH_50M === "1" && !ROWS.includes(50_000_000)) ROWS.push(50_000_000);
+const shapes = flags.shapes === undefined ? SHAPES : flags.shapes.split(",");
+for (const s of shapes) if (!SHAPES.includes(s)) throw new Error(`unknown shape ${s}: one of ${SHAPES.join(", ")}`);
+const RUNS = Number(flags.runs ?? process.env.RUNS ?? 3);
+const TIMEOUT_S = Number(flags.timeout);
+const KILL_ABOVE_MB = Number(flags["kill-above"]);
 mkdirSync(data, { recursive: true });
+
+/** Issue 16's targets: a share of DuckDB's 2-thread throughput, and a peak RSS. */
+const TARGETS = {
+  plain: { share: 0.25, peakMb: 256 },
+  ids: { share: 0.25, peakMb: 256 },
+  late: { share: 0.25, peakMb: 256 },
+  files: { share: 0.25, peakMb: 256 },
+  accounts: { share: 0.15, peakMb: 512 },
+  shuffled: { share: 0.1, peakMb: 256 },
+};
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
-/** Run a command, sampling its peak resident memory (VmHWM) from /proc while it runs. */
+/**
+ * Run a command, sampling its peak resident memory (VmHWM) from /proc while it runs. A run
+ * that exits non-zero, takes longer than the timeout or grows past the memory guard is a
+ * failure with a reason, not an exception: the bench goes on to the next shape.
+ */
 function measure(cmd, args) {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
     const started = process.hrtime.bigint();
     const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
     let peak = 0;
     let stderr = "";
+    let killed;
     child.stderr.on("data", (d) => (stderr += d));
     const sample = () => {
       try {
         const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"));
         if (m) peak = Math.max(peak, Number(m[1]));
       } catch {}
+      if (!killed && peak / 1024 > KILL_ABOVE_MB) kill(`over ${KILL_ABOVE_MB} MB`);
+    };
+    const kill = (why) => {
+      killed = why;
+      child.kill("SIGKILL");
     };
     const timer = setInterval(sample, 20);
+    const deadline = setTimeout(() => kill(`timeout after ${TIMEOUT_S} s`), TIMEOUT_S * 1000);
     child.on("exit", (code) => {
       clearInterval(timer);
+      clearTimeout(deadline);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) reject(new Error(`${cmd} ${args.join(" ")} exited ${code}: ${stderr}`));
-      else resolve({ seconds, peakMb: peak / 1024 });
+      const peakMb = peak / 1024;
+      if (killed) resolve({ failed: killed, seconds, peakMb });
+      else if (code !== 0) resolve({ failed: `exit ${code}: ${stderr.trim().split("\n")[0].slice(0, 200)}`, seconds, peakMb });
+      else resolve({ seconds, peakMb });
     });
   });
 }
@@ -57,14 +107,26 @@ async function csvParseAlone(file) {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rows, sum };
 }
 
-async function duckdb(file, threads) {
+/**
+ * DuckDB grouping the same bytes by month and meter (and account, when the log has accounts).
+ * DuckDB at its best: on one file it sniffs the file itself (an explicit TIMESTAMPTZ and
+ * DECIMAL schema makes it about five times slower, which would flatter burnrate). On a folder
+ * it is told the columns as text and casts them: sniffing each of 91 daily files took it about
+ * 0.15 s a file, twenty times its time on the rows.
+ */
+async function duckdb(log, threads, byAccount) {
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:", { threads: String(threads) });
   const connection = await instance.connect();
   const started = process.hrtime.bigint();
-  // DuckDB at its best: it sniffs the file itself (an explicit TIMESTAMPTZ and
-  // DECIMAL schema makes it about five times slower, which would flatter burnrate).
-  const result = await connection.runAndReadAll(`SELECT date_trunc('month', timestamp) AS month, meter, sum(quantity) FROM read_csv('${file}') GROUP BY ALL`);
+  const keys = byAccount ? "account, meter" : "meter";
+  let query = `SELECT date_trunc('month', timestamp) AS month, ${keys}, sum(quantity) FROM read_csv('${log}') GROUP BY ALL`;
+  if (statSync(log).isDirectory()) {
+    const header = readFileSync(join(log, readdirSync(log).sort()[0]), "utf8").split("\n", 1)[0].split(",");
+    const columns = header.map((name) => `'${name}': 'VARCHAR'`).join(", ");
+    query = `SELECT date_trunc('month', timestamp::TIMESTAMPTZ) AS month, ${keys}, sum(quantity::DECIMAL(18, 6)) FROM read_csv('${log}/*.csv', auto_detect = false, header = true, delim = ',', columns = {${columns}}) GROUP BY ALL`;
+  }
+  const result = await connection.runAndReadAll(query);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   result.getRows();
   // Closed, so that no DuckDB thread is left running beside the next statement run.
@@ -73,56 +135,181 @@ async function duckdb(file, threads) {
   return { seconds };
 }
 
+/**
+ * The account of the one-account shapes. The allowance is a little under a cycle's spend:
+ * the allowance runs out in the second and third cycles, the grace buffer is drawn and
+ * refusals follow; a top-up in the third cycle, warnings at every level. A cycle spends
+ * about 0.12 credits a row plus 25,000 for its 100,000 end-users (whatever the rows), so
+ * the allowance follows both.
+ */
 function account(rows) {
-  // The allowance is a little under a cycle's spend: the allowance runs out in the
-  // second and third cycles, the grace buffer is drawn and refusals follow; a top-up
-  // in the third cycle, warnings at every level.
-  // A cycle spends about 0.12 credits a row plus 25,000 for its 100,000 end-users
-  // (whatever the rows), so the allowance follows both.
   const allowance = Math.round(rows * 0.1175 + 25_000);
   const file = `${data}/account-${rows}.yaml`;
   writeFileSync(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\ngrants:\n  - { kind: topup, amount: ${Math.round(allowance / 100)}, at: "2026-11-15T00:00:00Z" }\n`);
   return file;
 }
 
-console.log(`burnrate bench: ${RUNS} run(s) each, node ${process.version}, ${statSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? "" : ""}`);
-for (const rows of ROWS) {
-  const file = `${data}/usage-${rows}.csv`;
-  if (!existsSync(file)) {
-    process.stdout.write(`generating ${fmt(rows)} rows... `);
-    await generate(rows, file);
+/**
+ * The account file of the `accounts` shape: its top-level terms apply to all 100,000 accounts
+ * of the log. Each gets the one-account allowance split evenly: accounts with more than
+ * their share of rows or end-users run out, the others do not.
+ */
+function manyAccounts(rows) {
+  const allowance = Math.max(1, Math.round((rows * 0.1175 + 25_000) / ACCOUNTS));
+  const file = `${data}/accounts-${rows}.yaml`;
+  writeFileSync(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\n`);
+  return file;
+}
+
+/** The shape's log, generated once and reused: a file, or a folder for `files`. */
+async function logOf(shape, rows) {
+  const target = shape === "plain" ? `${data}/usage-${rows}.csv` : shape === "files" ? `${data}/usage-files-${rows}` : `${data}/usage-${shape}-${rows}.csv`;
+  if (!existsSync(target)) {
+    process.stdout.write(`generating ${shape}, ${fmt(rows)} rows... `);
+    const partial = `${target}.partial`;
+    rmSync(partial, { recursive: true, force: true });
+    await generate(rows, partial, shape);
+    renameSync(partial, target);
     console.log("done");
   }
-  const mb = statSync(file).size / 1e6;
-  const acct = account(rows);
-  const statement = [];
-  const parseOnly = [];
-  const duck2 = [];
-  const duck1 = [];
-  for (let i = 0; i < RUNS; i++) {
-    // The bin itself, as users run it: its first line gives node the flags that bound memory.
-    statement.push(await measure(`${root}bin/burnrate`, ["statement", "--account", acct, "--usage", file, "--format", "json", "-o", `${data}/statement-${rows}.json`]));
-    parseOnly.push(await csvParseAlone(file));
-    duck2.push(await duckdb(file, 2));
-    duck1.push(await duckdb(file, 1));
+  return target;
+}
+
+function sizeOf(target) {
+  const stat = statSync(target);
+  return stat.isDirectory() ? readdirSync(target).reduce((sum, name) => sum + statSync(join(target, name)).size, 0) : stat.size;
+}
+
+/**
+ * Whether the shape's statement is byte-identical to plain's. Where it is not, the only
+ * difference allowed is a `first_line` (the file and line of a row a statement line points
+ * at, such as its first refused row), and only when it names the same row in the other
+ * log: the row's text is compared (without the ids shape's last, `event_id`, column). Other
+ * formats of the log (`byRow` false) number their rows otherwise: their `first_line`s are set aside.
+ */
+async function outputCheck(shape, statement, plainStatement, byRow = true) {
+  if (shape === "plain") return "reference";
+  if (shape === "accounts") return "n/a";
+  if (!existsSync(statement) || plainStatement === undefined || !existsSync(plainStatement)) return "—";
+  try {
+    execFileSync("cmp", ["-s", statement, plainStatement]);
+    return "same";
+  } catch {}
+  const texts = [readFileSync(statement, "utf8"), readFileSync(plainStatement, "utf8")];
+  const LOCATION = /"first_line": "(.*?):(\d+)"/g;
+  if (!byRow) return texts[0].replace(LOCATION, "") === texts[1].replace(LOCATION, "") ? "same, first_line aside" : "DIFFERS";
+  const wanted = new Map();
+  for (const text of texts) for (const [, file, line] of text.matchAll(LOCATION)) (wanted.get(file) ?? wanted.set(file, new Set()).get(file)).add(Number(line));
+  const rowAt = new Map();
+  for (const [file, lines] of wanted) {
+    let n = 0;
+    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      if (lines.has(++n)) rowAt.set(`${file}:${n}`, file.includes("/usage-ids-") ? line.replace(/,[^,]*$/, "") : line);
+    }
   }
-  const rate = (runs) => rows / median(runs.map((r) => r.seconds));
-  const s = rate(statement);
-  const d2 = rate(duck2);
-  console.log(`\n${fmt(rows)} rows, ${mb.toFixed(0)} MB`);
-  console.log(`  statement      ${fmt(s).padStart(11)} rows/s  ${median(statement.map((r) => r.seconds)).toFixed(2)} s wall (runs: ${statement.map((r) => r.seconds.toFixed(2)).join(", ")})  peak RSS ${median(statement.map((r) => r.peakMb)).toFixed(0)} MB`);
-  console.log(`  csv-parse      ${fmt(rate(parseOnly)).padStart(11)} rows/s  (statement is ${(s / rate(parseOnly)).toFixed(2)}x)`);
-  console.log(`  duckdb 2 thr   ${fmt(d2).padStart(11)} rows/s  (statement is ${(s / d2).toFixed(3)}x; target 0.25x)`);
-  console.log(`  duckdb 1 thr   ${fmt(rate(duck1)).padStart(11)} rows/s  (statement is ${(s / rate(duck1)).toFixed(3)}x)`);
-  if (process.env.FORMATS !== "0") {
+  const [mine, plain] = texts.map((text) => text.replace(LOCATION, (_, file, line) => `"first_line": ${JSON.stringify(rowAt.get(`${file}:${line}`) ?? `missing ${file}:${line}`)}`));
+  return mine === plain ? "same rows" : "DIFFERS";
+}
+
+let commit = "unknown";
+try {
+  commit = execFileSync("git", ["-C", root, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+  if (execFileSync("git", ["-C", root, "status", "--porcelain", "--untracked-files=no"], { encoding: "utf8" }).trim() !== "") commit += "+changes";
+} catch {}
+const cpu = readFileSync("/proc/cpuinfo", "utf8").match(/model name\s*:\s*(.*)/)?.[1] ?? "";
+console.log(`burnrate bench: ${RUNS} run(s) each, commit ${commit}, node ${process.version}, ${cpu}; timeout ${TIMEOUT_S} s a run`);
+
+const results = [];
+for (const rows of ROWS) {
+  let plainStatement;
+  for (const shape of shapes) {
+    const log = await logOf(shape, rows);
+    const acct = shape === "accounts" ? manyAccounts(rows) : account(rows);
+    const statement = `${data}/statement-${shape}-${rows}.json`;
+    rmSync(statement, { force: true });
+    const runs = [];
+    const duck = [];
+    for (let i = 0; i < RUNS; i++) {
+      // The bin itself, as users run it: its first line gives node the flags that bound memory.
+      const run = await measure(`${root}bin/burnrate`, ["statement", "--account", acct, "--usage", log, "--format", "json", "-o", statement]);
+      runs.push(run);
+      duck.push(await duckdb(log, 2, shape === "accounts"));
+      // A failed run is not repeated: it would fail again, as slowly.
+      if (run.failed) break;
+    }
+    if (shape === "plain") plainStatement = statement;
+    const failed = runs.find((r) => r.failed)?.failed;
+    const seconds = failed ? undefined : median(runs.map((r) => r.seconds));
+    const duckSeconds = median(duck.map((r) => r.seconds));
+    const peakMb = Math.max(...runs.map((r) => r.peakMb));
+    const target = TARGETS[shape];
+    const share = seconds === undefined ? undefined : duckSeconds / seconds;
+    const output = failed ? "—" : await outputCheck(shape, statement, plainStatement);
+    const result = {
+      shape,
+      rows,
+      bytes: sizeOf(log),
+      burnrate: { seconds, runs: runs.map((r) => r.seconds), rowsPerSecond: seconds === undefined ? undefined : rows / seconds, peakRssMb: failed ? peakMb : median(runs.map((r) => r.peakMb)), ...(failed ? { failed } : {}) },
+      duckdb: { threads: 2, seconds: duckSeconds, rowsPerSecond: rows / duckSeconds },
+      share,
+      target,
+      pass: !failed && share >= target.share && peakMb <= target.peakMb && output !== "DIFFERS",
+      output,
+    };
+    results.push(result);
+    console.log(row(result));
+  }
+
+  if (flags.baselines && shapes.includes("plain")) {
+    const file = `${data}/usage-${rows}.csv`;
+    const parseOnly = [];
+    const duck1 = [];
+    for (let i = 0; i < RUNS; i++) {
+      parseOnly.push(await csvParseAlone(file));
+      duck1.push(await duckdb(file, 1, false));
+    }
+    const plain = results.find((r) => r.rows === rows && r.shape === "plain");
+    const s = plain.burnrate.rowsPerSecond;
+    const rate = (xs) => rows / median(xs.map((r) => r.seconds));
+    console.log(`  baselines at ${fmt(rows)} rows: csv-parse alone ${fmt(rate(parseOnly))} rows/s (plain statement ${(s / rate(parseOnly)).toFixed(2)}x), DuckDB 1 thread ${fmt(rate(duck1))} rows/s (${(s / rate(duck1)).toFixed(3)}x)`);
+  }
+  if (flags.formats && shapes.includes("plain")) {
+    const file = `${data}/usage-${rows}.csv`;
     const files = await formats(file);
+    const plain = results.find((r) => r.rows === rows && r.shape === "plain");
     // The plain CSV's throughput is the statement's above, measured in the same run.
     for (const [ext, target] of [["csv.gz", 0.7], ["jsonl", 0.4], ["parquet", 0.5]]) {
       const runs = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await measure(`${root}bin/burnrate`, ["statement", "--account", acct, "--usage", files[ext], "--format", "json", "-o", `${data}/statement-${rows}-${ext}.json`]));
-      const r = rate(runs);
-      const same = readFileSync(`${data}/statement-${rows}-${ext}.json`, "utf8") === readFileSync(`${data}/statement-${rows}.json`, "utf8");
-      console.log(`  ${ext.padEnd(13)}  ${fmt(r).padStart(11)} rows/s  (${(r / s).toFixed(2)}x plain CSV; target ${target}x)  peak RSS ${median(runs.map((x) => x.peakMb)).toFixed(0)} MB  ${(statSync(files[ext]).size / 1e6).toFixed(0)} MB  ${same ? "same statement" : "STATEMENT DIFFERS"}`);
+      const out = `${data}/statement-${rows}-${ext}.json`;
+      for (let i = 0; i < RUNS; i++) runs.push(await measure(`${root}bin/burnrate`, ["statement", "--account", account(rows), "--usage", files[ext], "--format", "json", "-o", out]));
+      const failed = runs.find((r) => r.failed)?.failed;
+      if (failed) {
+        console.log(`  ${ext.padEnd(13)}  failed: ${failed}`);
+        continue;
+      }
+      const r = rows / median(runs.map((x) => x.seconds));
+      console.log(`  ${ext.padEnd(13)}  ${fmt(r).padStart(11)} rows/s  (${(r / plain.burnrate.rowsPerSecond).toFixed(2)}x plain CSV; target ${target}x)  peak RSS ${median(runs.map((x) => x.peakMb)).toFixed(0)} MB  ${(statSync(files[ext]).size / 1e6).toFixed(0)} MB  statement ${await outputCheck(ext, out, `${data}/statement-plain-${rows}.json`, false)}`);
     }
   }
 }
+
+function row(r) {
+  const cells = [
+    r.shape.padEnd(8),
+    fmt(r.rows).padStart(10),
+    (r.burnrate.failed ? "failed" : fmt(r.burnrate.rowsPerSecond)).padStart(10),
+    fmt(r.duckdb.rowsPerSecond).padStart(10),
+    `${r.share === undefined ? "—" : r.share.toFixed(3) + "x"} (${r.target.share}x)`.padStart(16),
+    `${r.burnrate.peakRssMb.toFixed(0)} MB (${r.target.peakMb})`.padStart(14),
+    (r.pass ? "pass" : "FAIL").padEnd(4),
+    r.output.padEnd(9),
+    r.burnrate.failed ?? "",
+  ];
+  return `| ${cells.join(" | ")} |`;
+}
+
+console.log(`\n${["shape   ", "      rows", " burnrate/s", "  DuckDB/s", "share (target)  ", "peak RSS (budget)", "pass", "statement", "note"].join(" | ").replace(/^/, "| ")} |`);
+console.log(`|${["---", "---:", "---:", "---:", "---:", "---:", "---", "---", "---"].join("|")}|`);
+for (const r of results) console.log(row(r));
+writeFileSync(flags.json, JSON.stringify({ schema: "burnrate.bench/v1", date: new Date().toISOString(), commit, node: process.version, cpu, runs: RUNS, timeoutSeconds: TIMEOUT_S, results }, null, 2) + "\n");
+console.log(`\nwritten to ${flags.json}`);

@@ -51,7 +51,8 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
-    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, []);
+    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, [])
+    .option("--no-progress", "no rows/s and time-left line on standard error (drawn only on a terminal, and not when CI is set)");
 }
 
 /** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */

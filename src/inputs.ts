@@ -181,4 +181,6 @@ export interface ReplayInputOptions extends AccountFlags {
   map: string[];
   /** `--layout NAME`: a known export's mapping (src/usage/layouts.ts). */
   layout?: string;
+  /** `--no-progress`: false. */
+  progress?: boolean;
 }

@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "./errors.js";
 
@@ -11,6 +11,8 @@ import { UserError } from "./errors.js";
  */
 const pending = new Set<string>();
 let hooked = false;
+/** What a Ctrl-C says before the run ends (how far the replay got), while a replay runs. */
+let lastWords: (() => void) | undefined;
 
 /** At exit nothing may throw (it would print a stack over the run's own message): what cannot be removed is named. */
 function removeAll(): void {
@@ -31,10 +33,19 @@ function hook(): void {
   // Clean up, then die of the same signal, so a shell or make sees how the run ended.
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
     process.once(signal, () => {
+      if (signal === "SIGINT") lastWords?.();
       removeAll();
       process.kill(process.pid, signal);
+      // Still here: the signal was ignored when burnrate started (a background job's Ctrl-C), and is again now.
+      process.exit(128 + constants.signals[signal]);
     });
   }
+}
+
+/** Say this on Ctrl-C, before the temporary files go and the run ends of the signal; `undefined` says nothing again. */
+export function onInterrupt(say: (() => void) | undefined): void {
+  lastWords = say;
+  if (say) hook();
 }
 
 /** Remove `path` when the run ends, unless `keep` is called first (a report renamed into place). */

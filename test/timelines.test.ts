@@ -81,6 +81,58 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     expect(json.accounts[0].cycles[0].grants[0].granted).toBe(grant);
   });
 
+  it("starts a new cycle at the upgrade when the card says new_cycle: the old one closes early, later cycles follow the new anchor", () => {
+    const text = readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n";
+    const renewed = folder({
+      "card.yaml": text,
+      "usage.csv": [
+        "timestamp,meter,quantity,app,creator",
+        "2026-11-02T10:00:00Z,web_extraction,200,a,me", // 1,600 of Standard's 2,000
+        "2026-11-03T10:00:00Z,web_extraction,100,a,me", // 800 > the 400 left: refused
+        "2026-11-04T00:00:00Z,web_extraction,1,a,me", // the upgrade's instant: Super's new cycle
+        "2026-12-03T10:00:00Z,web_extraction,10,a,me", // still the cycle of 4 November (to 4 December)
+        "2026-12-05T10:00:00Z,web_extraction,10,a,me", // the next cycle, 4 December to 4 January
+      ].join("\n") + "\n",
+    });
+    const json = statement(["--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv")]);
+    const cycles = json.accounts.find((a: any) => a.account === "default").cycles;
+    // Each cycle's money is its own plan's: Standard's 20 for the cycle closed early, Super's 200 after.
+    expect(cycles.map((c: any) => [c.start, c.end, c.allowance, c.total, c.money.plan])).toEqual([
+      ["2026-11-01T00:00:00Z", "2026-11-04T00:00:00Z", "2000", String(200 * 8), "20"],
+      ["2026-11-04T00:00:00Z", "2026-12-04T00:00:00Z", "20000", String((1 + 10) * 8), "200"],
+      ["2026-12-04T00:00:00Z", "2027-01-04T00:00:00Z", "20000", String(10 * 8), "200"],
+    ]);
+    // The old cycle keeps its 400 unspent to its early end; they lapse there, as at any boundary.
+    expect(cycles[0].grants).toEqual([{ kind: "included", opening: "2000", granted: "0", consumed: String(200 * 8), expired: "0", closing: "400" }]);
+    expect(cycles[0].rejected).toMatchObject([{ events: 1, quantity: "100" }]);
+    expect(cycles[0].timeline).toBeUndefined();
+    expect(cycles[1].grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: String(11 * 8), expired: "0", closing: String(20000 - 11 * 8) }]);
+    expect(cycles[1].timeline).toEqual([{ at: "2026-11-04T00:00:00Z", change: "plan", from: "standard", to: "super", granted: "20000", removed: "400", applies_at: null }]);
+    expect(cycles[1].plans).toBeUndefined();
+    const md = burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--format", "markdown"]).stdout;
+    expect(md).toContain("## Cycle 1: 2026-11-01 to 2026-11-03 (resets 2026-11-04 00:00)\n");
+    expect(md).toContain("## Cycle 2: 2026-11-04 to 2026-12-03 (resets 2026-12-04 00:00)\n");
+    expect(md).toContain("| 2026-11-04 00:00 | Plan | standard | super | granted 20,000 credits, removed 400 |");
+    // The ledger: the 400 lapse and Super's 20,000 pay in at the upgrade's instant.
+    const ledger = burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--ledger", "--format", "csv"]).stdout.split("\n");
+    const at = ledger.filter((l) => l.startsWith("2026-11-04T00:00:00Z,default,"));
+    expect(at.filter((l) => l.includes(",expiry,") && l.includes("-400"))).toHaveLength(1);
+    expect(at.filter((l) => l.includes(",allowance,") && l.includes("20000"))).toHaveLength(1);
+  });
+
+  it("re-anchors only the account that upgraded, in a log of several accounts", () => {
+    const many = folder({
+      "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n",
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\naccounts:\n  alice:\n    plan: standard\n    changes:\n      - { at: 2026-11-04T00:00:00Z, plan: super }\n  bob:\n    plan: standard\n",
+      "usage.csv": ["timestamp,account,meter,quantity,app,creator", ...["2026-11-02T10:00:00Z", "2026-12-02T10:00:00Z", "2026-12-05T10:00:00Z"].flatMap((t) => [`${t},alice,web_extraction,1,a,me`, `${t},bob,web_extraction,1,a,me`])].join("\n") + "\n",
+    });
+    const json = statement(["--card", join(many, "card.yaml"), "--account", join(many, "account.yaml"), "--usage", join(many, "usage.csv")]);
+    const cycles = (name: string) => json.accounts.find((a: any) => a.account === name).cycles.map((c: any) => [c.start.slice(0, 10), c.end.slice(0, 10), c.total]);
+    // Alice's 2 December row falls in her cycle of 4 November; Bob's, in his December.
+    expect(cycles("alice")).toEqual([["2026-11-01", "2026-11-04", "8"], ["2026-11-04", "2026-12-04", "8"], ["2026-12-04", "2027-01-04", "8"]]);
+    expect(cycles("bob")).toEqual([["2026-11-01", "2026-12-01", "8"], ["2026-12-01", "2027-01-01", "16"]]);
+  });
+
   it("waits for the next cycle to downgrade, and keeps the cycle's credits", () => {
     const down = folder({
       "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
@@ -95,6 +147,8 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     expect(dec.allowance).toBe("2000");
     expect(dec.total).toBe("0");
     expect(dec.rejected[0]).toMatchObject({ meter: "web_extraction", events: 1, quantity: "300" });
+    // Each cycle's money is the plan in force at its end: Super's 200 for November, Standard's 20 after.
+    expect([nov.money.plan, dec.money.plan]).toEqual(["200", "20"]);
   });
 });
 
@@ -112,6 +166,44 @@ describe("a downgrade that applies at once", () => {
     expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: "4000", expired: "16000", closing: "0" }]);
     expect(cycle.rejected[0]).toMatchObject({ meter: "web_extraction", quantity: "100", first_at: "2026-11-20T10:00:00Z" });
     expect(cycle.allowance).toBe("2000");
+  });
+});
+
+describe("a plan change at the anchor itself", () => {
+  // The change says what the first cycle is: it opens on the new plan, nothing granted or removed.
+  const dir = folder({
+    "up.yaml": "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-01T00:00:00Z, plan: super }\n",
+    "down.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-01, plan: standard }\n",
+    "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+    // 300 x 8 = 2,400 at the anchor's instant: more than Standard's 2,000, within Super's 20,000.
+    "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-01T00:00:00Z,web_extraction,300,a,me\n",
+  });
+  const first = (account: string) => statement(["--card", card("appbuilder"), "--account", join(dir, account), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+
+  it("opens the first cycle on Super after an upgrade: 20,000 to open with, Super's price", () => {
+    const cycle = first("up.yaml");
+    expect(cycle.allowance).toBe("20000");
+    expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: String(300 * 8), expired: "0", closing: String(20000 - 300 * 8) }]);
+    expect(cycle.rejected).toEqual([]);
+    expect(cycle.timeline).toEqual([{ at: "2026-11-01T00:00:00Z", change: "plan", from: "standard", to: "super", granted: "0", removed: "0", applies_at: null }]);
+    // One plan over the whole cycle: no parts to show.
+    expect(cycle.plans).toBeUndefined();
+    expect(cycle.money.plan).toBe("200");
+  });
+
+  it("opens the first cycle on Standard after a downgrade, even one the card defers to the next cycle", () => {
+    const cycle = first("down.yaml");
+    expect(cycle.allowance).toBe("2000");
+    expect(cycle.grants).toEqual([{ kind: "included", opening: "2000", granted: "0", consumed: "0", expired: "0", closing: "2000" }]);
+    expect(cycle.rejected).toMatchObject([{ meter: "web_extraction", events: 1, quantity: "300" }]);
+    expect(cycle.timeline).toEqual([{ at: "2026-11-01T00:00:00Z", change: "plan", from: "super", to: "standard", granted: "0", removed: "0", applies_at: null }]);
+    expect(cycle.money.plan).toBe("20");
+  });
+
+  it("prices as an account that started on the new plan", () => {
+    const upgraded = first("up.yaml");
+    const onSuper = statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--plan", "super", "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+    expect([upgraded.total, upgraded.grants, upgraded.money]).toEqual([onSuper.total, onSuper.grants, onSuper.money]);
   });
 });
 
@@ -178,8 +270,35 @@ describe("a Flikly subscription that ends early", () => {
     const addon = june.grants.find((g: any) => g.kind === "addon");
     expect(addon).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "10", expired: "90", closing: "0" });
     expect(june.rejected).toEqual([{ meter: "generate", reason: "credits exhausted", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
-    expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null }]);
+    // The change caps the 90 add-on credits left after the 10 spent on the 5th; on the 15th they lapse, unspent.
+    expect(june.timeline).toEqual([
+      { at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" },
+      { at: "2026-06-15T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "90", applies_at: null },
+    ]);
     expect(june.total).toBe("40");
+  });
+
+  it("shows the capped credits lapsing in a later cycle, at the end's instant", () => {
+    const later = folder({
+      "ends.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-20T00:00:00Z }"),
+      "boundary.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-01T00:00:00Z }"),
+      // July's 30 included credits pay for the 2 credits on the 25th.
+      "usage.csv": usage + "2026-07-25T10:00:00Z,generate,10,text_to_video,pika,720p\n",
+    });
+    const cycles = (file: string) => statement(["--card", card("flikly"), "--account", join(later, file), "--usage", join(later, "usage.csv")]).accounts[0].cycles;
+    const [, june, july] = cycles("ends.yaml");
+    // 90 left on the 10th, 2 spent on the 20th: 88 lapse on 20 July.
+    expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" }]);
+    expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
+    expect(july.timeline).toEqual([{ at: "2026-07-20T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "88", applies_at: null }]);
+    expect(july.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "88", granted: "0", consumed: "0", expired: "88", closing: "0" });
+    // An end at July's start: June closes with the 88, July opens without them and says why.
+    const [, juneB, julyB] = cycles("boundary.yaml");
+    expect(juneB.grants.find((g: any) => g.kind === "addon").closing).toBe("88");
+    expect(julyB.timeline).toEqual([{ at: "2026-07-01T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-01T00:00:00Z", granted: "0", removed: "88", applies_at: null }]);
+    const md = burnrate(["statement", "--card", card("flikly"), "--account", join(later, "ends.yaml"), "--usage", join(later, "usage.csv"), "--format", "markdown"]).stdout;
+    expect(md).toContain("| 2026-06-10 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | 90.00 credits now expire at the end |");
+    expect(md).toContain("| 2026-07-20 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | removed 88.00 credits |");
   });
 
   it("keeps them without the change", () => {
@@ -373,6 +492,111 @@ describe("every command honours timelines", () => {
     expect(run.code).toBe(0);
   });
 
+  it("test: a scenario case takes its scenario's changes, and may not add its own", () => {
+    const dir = folder({
+      "appbuilder.yaml": readFileSync(card("appbuilder"), "utf8"),
+      "up.yaml": [
+        "plan: standard",
+        "start: 2026-11-01",
+        "cycles: 4",
+        "sends:",
+        "  - { name: extract, meter: web_extraction, quantity: 300, every: cycle on day 5 at 09:00, dimensions: { app: a, creator: me } }",
+        "changes:",
+        "  - { cycle: 3, plan: super }",
+      ].join("\n") + "\n",
+      // 300 x 8 = 2,400: refused whole on Standard's 2,000 in cycles 1 and 2, served on Super's 20,000 in 3 and 4.
+      "appbuilder.tests.yaml": [
+        "cases:",
+        "  - name: upgraded in month 3",
+        "    scenario: up.yaml",
+        `    expect: { total: ${2 * 300 * 8}, rejected: 2, cycles: [{ total: 0, rejected: 1 }, { total: 0, rejected: 1 }, { total: ${300 * 8}, grants: { included: { opening: 20000 } } }, { total: ${300 * 8} }] }`,
+        "  - name: a scenario case adding changes",
+        "    scenario: up.yaml",
+        "    changes: [{ at: 2026-11-04T00:00:00Z, plan: super }]",
+        "    expect: { total: 0 }",
+      ].join("\n") + "\n",
+    });
+    const run = burnrate(["test", join(dir, "appbuilder.yaml"), "--format", "json"]);
+    const [upgraded, adding] = JSON.parse(run.stdout).suites[0].cases;
+    expect(upgraded.outcome).toBe("passed");
+    expect(adding.outcome).toBe("error");
+    expect(JSON.stringify(adding.errors)).toContain("a scenario case cannot also have changes");
+  });
+
+  describe("test: card: may be a set of versions, in the tests file and in a case", () => {
+    // 2026-11b charges 10 credits an extraction from the 15th; 2026-11 charges 8. One row on the 10th, three on the 20th.
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const dir = folder({
+      "v1.yaml": original,
+      "v2.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-20T10:00:00Z,web_extraction,3,a,me\n",
+      "versions.tests.yaml": [
+        "card: [v2.yaml, v1.yaml]",
+        "cases:",
+        "  - name: priced per version",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${8 + 3 * 10} }`,
+        "  - name: the old version alone",
+        "    card: v1.yaml",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${4 * 8} }`,
+        "  - name: a case's own set",
+        "    card: [v1.yaml, v2.yaml]",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${8 + 3 * 10} }`,
+      ].join("\n") + "\n",
+      "wrong.tests.yaml": [
+        "card: [v1.yaml, v2.yaml]",
+        "cases:",
+        "  - name: priced by the old version alone (it is not)",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${4 * 8} }`,
+        "  - name: the same version twice",
+        "    card: [v1.yaml, v1.yaml]",
+        "    usage: usage.csv",
+        "    account: { plan: standard, anchor: 2026-11-01 }",
+        `    expect: { total: ${4 * 8} }`,
+      ].join("\n") + "\n",
+      "empty.tests.yaml": "card: []\ncases:\n  - { name: none, usage: usage.csv, expect: { total: 0 } }\n",
+    });
+
+    it("prices each case by the set, or by the case's own card", () => {
+      const run = burnrate(["test", join(dir, "versions.tests.yaml"), "--format", "json"]);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      const suite = JSON.parse(run.stdout).suites[0];
+      expect(suite.cases.map((c: any) => c.outcome)).toEqual(["passed", "passed", "passed"]);
+      // Earliest version first, whatever the order in card:.
+      expect(suite.card).toEqual({ file: `${join(dir, "v1.yaml")} + ${join(dir, "v2.yaml")}`, provider: "appbuilder", version: "2026-11 + 2026-11b" });
+    });
+
+    it("fails a case the set prices otherwise, and errs on a case whose set repeats a version", () => {
+      const run = burnrate(["test", join(dir, "wrong.tests.yaml"), "--format", "json"]);
+      expect(run.code).toBe(1);
+      const [priced, twice] = JSON.parse(run.stdout).suites[0].cases;
+      expect(priced.outcome).toBe("failed");
+      expect(priced.mismatches[0]).toMatchObject({ what: "total", expected: String(4 * 8), actual: String(8 + 3 * 10) });
+      expect(twice.outcome).toBe("error");
+      expect(JSON.stringify(twice.errors)).toContain("take effect at the same instant");
+    });
+
+    it("check: a tests file with a set of versions is clean, a case's set with a version twice is not, an empty set is refused", () => {
+      const clean = burnrate(["check", join(dir, "versions.tests.yaml")]);
+      expect(clean.stdout).toContain("0 errors, 0 warnings");
+      expect(clean.code).toBe(0);
+      const twice = burnrate(["check", join(dir, "wrong.tests.yaml")]);
+      expect(twice.code).toBe(1);
+      expect(twice.stdout).toContain("take effect at the same instant");
+      const empty = burnrate(["test", join(dir, "empty.tests.yaml")]);
+      expect(empty.code).toBe(2);
+      expect(empty.stderr).toContain(`${join(dir, "empty.tests.yaml")}:1:7: too few items (expected at least 1, found 0)`);
+    });
+  });
+
   it("simulate: an upgrade in month 3 serves what Standard refused, at Super's price", () => {
     const dir = folder({
       "up.yaml": [
@@ -413,5 +637,39 @@ describe("every command honours timelines", () => {
     const json = JSON.parse(run.stdout);
     // Base: 4 x 8 = 32. The set: the first row at 8, the three after the 15th at 10.
     expect([json.base_total, json.card_total, json.total_delta]).toEqual([String(4 * 8), String(8 + 3 * 10), String(3 * 2)]);
+    // The single base card against each version in turn: the same file to the 15th, then 2026-11b.
+    expect(json.card_changes.map((c: any) => [c.from, c.base_version, c.card_version, c.path, c.old, c.new])).toEqual([
+      ["2026-11-15", "2026-11", "2026-11b", "version", "2026-11", "2026-11b"],
+      ["2026-11-15", "2026-11", "2026-11b", "effective", "2026-11-01", "2026-11-15"],
+      ["2026-11-15", "2026-11", "2026-11b", "meters.web_extraction.price", "8", "10"],
+    ]);
+  });
+
+  it("diff: with sets of versions on both sides, the card changes compare version by version, each from its effective date", () => {
+    const original = readFileSync(card("appbuilder"), "utf8");
+    const version = (name: string, effective: string, price: string) => original.replace('version: "2026-11"', `version: "${name}"`).replace('effective: "2026-11-01"', `effective: "${effective}"`).replace('price: "8"', `price: "${price}"`);
+    const dir = folder({
+      "a2.yaml": version("2026-11b", "2026-11-15", "10"),
+      "b2.yaml": version("2026-11c", "2026-11-15", "12"),
+      "b3.yaml": version("2026-11d", "2026-11-20", "12").replace("included: 2000 ", "included: 2500 "),
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-17T10:00:00Z,web_extraction,3,a,me\n2026-11-22T10:00:00Z,web_extraction,2,a,me\n",
+    });
+    // Base: 2026-11 (8) then 2026-11b (10) from the 15th. New: 2026-11 (8), 2026-11c (12) from the 15th, 2026-11d (12, Standard 2,500) from the 20th.
+    const args = ["diff", "--base", card("appbuilder"), "--base", join(dir, "a2.yaml"), "--card", card("appbuilder"), "--card", join(dir, "b2.yaml"), "--card", join(dir, "b3.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+    const run = burnrate([...args, "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const json = JSON.parse(run.stdout);
+    expect([json.base_total, json.card_total]).toEqual([String(8 + 5 * 10), String(8 + 3 * 12 + 2 * 12)]);
+    const changes = json.card_changes.map((c: any) => [c.from, c.base_version, c.card_version, c.path, c.old, c.new]);
+    // Up to the 15th both sides price with the same file: nothing. From the 15th, 2026-11b against 2026-11c; from the 20th, 2026-11b against 2026-11d.
+    expect(changes.filter((c: any[]) => c[3] !== "version")).toEqual([
+      ["2026-11-15", "2026-11b", "2026-11c", "meters.web_extraction.price", "10", "12"],
+      ["2026-11-20", "2026-11b", "2026-11d", "effective", "2026-11-15", "2026-11-20"],
+      ["2026-11-20", "2026-11b", "2026-11d", "plans.standard.included", "2000", "2500"],
+      ["2026-11-20", "2026-11b", "2026-11d", "meters.web_extraction.price", "10", "12"],
+    ]);
+    const md = burnrate([...args, "--format", "markdown"]).stdout;
+    expect(md).toContain("| 2026-11-15 | 2026-11b → 2026-11c | changed | meters.web_extraction.price | 10 | 12 |");
   });
 });

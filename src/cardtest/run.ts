@@ -11,7 +11,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { compare, type Mismatch } from "./compare.js";
-import { caseAccount, caseUsage, relativeTo, type Suite } from "./suite.js";
+import { caseAccount, caseCardFiles, caseUsage, loadCards, relativeTo, type Suite } from "./suite.js";
 
 export type CaseResult =
   | { name: string; location: Location; outcome: "passed" }
@@ -32,7 +32,7 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
     if (only && !only(c.name)) continue;
     const location = suite.at(["cases", index, "name"]);
     try {
-      const { statement, settings } = await replayCase(suite, card, index);
+      const { statement, settings } = await replayCase(suite, c.card === undefined ? card : loadCards(caseCardFiles(suite, index)), index);
       const mismatches = compare(statement, c.expect, (p) => suite.at(["cases", index, "expect", ...p]), settings.name, settings.zone);
       cases.push(mismatches.length === 0 ? { name: c.name, location, outcome: "passed" } : { name: c.name, location, outcome: "failed", mismatches });
     } catch (e) {
@@ -40,7 +40,13 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
       cases.push({ name: c.name, location, outcome: "error", errors: e instanceof UserErrors ? e.errors : [e] });
     }
   }
-  return { file: suite.file, card: { file: card.file, provider: card.provider, version: card.version }, cases };
+  return { file: suite.file, card: cardShown(card), cases };
+}
+
+/** The card a suite ran against; a set of versions is named by each version's file and version, earliest first. */
+function cardShown(card: RateCard): SuiteResult["card"] {
+  const versions = card.versions ?? [card];
+  return { file: versions.map((v) => v.file).join(" + "), provider: card.provider, version: versions.map((v) => v.version).join(" + ") };
 }
 
 /** A case's statement: its usage replayed for its account, or its scenario expanded into usage; either way through the one engine. */
@@ -60,7 +66,7 @@ export function scenarioOf(suite: Suite, index: number): Scenario {
   const c = suite.doc.cases[index]!;
   const clash = (["usage", "account", "anchor", "timezone", "through", "changes"] as const).find((k) => c[k] !== undefined);
   if (clash) throw new UserError(`a scenario case cannot also have ${clash}`, suite.at(["cases", index, clash]), "scenario alone (it sets the start, cycles and plan), or usage with an account", clash);
-  return loadScenario(relativeTo(suite.file, c.scenario!), { card: suite.cardFile, plan: c.plan });
+  return loadScenario(relativeTo(suite.file, c.scenario!), { card: caseCardFiles(suite, index), plan: c.plan });
 }
 
 export function tally(results: readonly SuiteResult[]): { passed: number; failed: number } {

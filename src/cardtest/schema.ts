@@ -34,10 +34,11 @@ const expectation = record({}, {
   cycles: list(cycleExpectation, { description: "one entry per cycle, in order; the number of cycles must match" }),
 }, "what the case must cost");
 
-function oneOrMany(description: string): Codec<string[]> {
+function oneOrMany(description: string, minItems?: number): Codec<string[]> {
+  const many = list(text(), { minItems });
   return {
-    decode: (node, ctx) => (isSeq(node) ? list(text()).decode(node, ctx) : [text().decode(node, ctx)]),
-    schema: () => ({ oneOf: [text().schema(), list(text()).schema()], description }),
+    decode: (node, ctx) => (isSeq(node) ? many.decode(node, ctx) : [text().decode(node, ctx)]),
+    schema: () => ({ oneOf: [text().schema(), many.schema()], description }),
   };
 }
 
@@ -53,13 +54,14 @@ const caseCodec = record(
     timezone: text({ description: "overrides the account's time zone" }),
     through: text({ description: "run through the cycle holding this date, even without usage in it" }),
     changes: accountChanges,
+    card: oneOrMany("this case's card instead of the file's: one card, or a list of versions of one provider's card (as --card given more than once), relative to this file", 1),
   },
   "one expectation: usage and an account (or a scenario) in, credits out",
 );
 
 export const testsCodec = record(
   { cases: list(caseCodec, { minItems: 1 }) },
-  { card: text({ description: "the card under test, relative to this file (default: NAME.yaml beside NAME.tests.yaml)" }) },
+  { card: oneOrMany("the card under test, relative to this file (default: NAME.yaml beside NAME.tests.yaml); a list is a set of versions of one provider's card, as --card given more than once", 1) },
   "expectations kept beside a burnrate rate card (NAME.tests.yaml)",
 );
 

@@ -2,7 +2,9 @@ import { dirname, resolve } from "node:path";
 import type { AccountFile } from "../account/account.js";
 import { parseAccount } from "../account/account.js";
 import type { Location } from "../errors.js";
-import { readText } from "../inputs.js";
+import { loadCard, readText } from "../inputs.js";
+import type { RateCard } from "../ratecard/types.js";
+import { cardVersions } from "../ratecard/versions.js";
 import { decodeYaml } from "../yaml/codec.js";
 import { testsCodec, type CaseDocument, type TestsDocument } from "./schema.js";
 
@@ -22,15 +24,29 @@ export interface Suite {
   file: string;
   doc: TestsDocument;
   at(path: readonly (string | number)[]): Location;
-  /** The card under test: `card:` in the file, else NAME.yaml beside NAME.tests.yaml. */
-  cardFile: string;
+  /**
+   * The card under test: `card:` in the file, else NAME.yaml beside NAME.tests.yaml.
+   * Several files are versions of one provider's card, as `--card` given more than once.
+   */
+  cardFiles: string[];
 }
 
 export function loadSuite(file: string): Suite {
   const decoded = decodeYaml(readText(file), file, testsCodec);
   const doc = decoded.value;
-  const cardFile = doc.card !== undefined ? relativeTo(file, doc.card) : file.replace(TESTS_SUFFIX, ".yaml");
-  return { file, doc, at: decoded.at, cardFile };
+  const cardFiles = doc.card !== undefined ? doc.card.map((c) => relativeTo(file, c)) : [file.replace(TESTS_SUFFIX, ".yaml")];
+  return { file, doc, at: decoded.at, cardFiles };
+}
+
+/** The card files a case is priced by: its own `card:`, else the suite's. */
+export function caseCardFiles(suite: Suite, index: number): string[] {
+  const own = suite.doc.cases[index]!.card;
+  return own === undefined ? suite.cardFiles : own.map((c) => relativeTo(suite.file, c));
+}
+
+/** One card, or the versions of one provider's card, read from their files. */
+export function loadCards(files: readonly string[]): RateCard {
+  return cardVersions(files.map(loadCard));
 }
 
 /** Paths in a tests file are relative to it, kept relative to where burnrate runs so messages stay short. */

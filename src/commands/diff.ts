@@ -1,10 +1,10 @@
 import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
-import { cardChanges } from "../costdiff/card-changes.js";
 import { compareStatements, delta, deltaPercent, refusalsMoved } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
+import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, UserError, UserErrors } from "../errors.js";
-import { checkRereadable, loadAccount, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
+import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
 import { formatExact, type Decimal } from "../money.js";
 import type { Zone } from "../time.js";
@@ -12,6 +12,8 @@ import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
 import { chooseFormat, colorFor, FORMATS } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
+import { progressFor } from "../progress/progress.js";
+import type { Statement } from "../engine/types.js";
 import { report } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 
@@ -55,18 +57,22 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const card = loadCardFor(options.card, account);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card] };
+  const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card], progress };
 
   const inputs = replayRunInputs(options, account, { "--base": options.base });
   // Refused before two replays, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(base, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new");
-  const before = await replayFiles(base, baseSettings, input);
-  const after = await replayFiles(card, cardSettings, input);
-  // With sets of versions, the rule changes shown are those between each set's latest version.
-  const [from, to] = [base.versions?.at(-1) ?? base, card.versions?.at(-1) ?? card];
-  const changes = cardChanges(readText(from.file), from.file, readText(to.file), to.file);
+  let before: Statement, after: Statement;
+  try {
+    before = await replayFiles(base, baseSettings, input);
+    after = await replayFiles(card, cardSettings, input);
+  } finally {
+    progress.end();
+  }
+  const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
 
   emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);

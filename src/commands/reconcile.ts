@@ -16,6 +16,7 @@ import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
 import { render } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
+import { progressFor } from "../progress/progress.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
@@ -41,13 +42,14 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   const inputs = replayRunInputs(options, account, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
+  const progress = progressFor(io, options.usage, options);
   const result = await reconcile({
     card,
     settings,
-    usage: { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout },
+    usage: { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, progress },
     bill: { file: options.bill, mappingFile: options.billMapping, layout: options.billLayout, mapFlags: options.billMap },
     tolerance,
-  });
+  }).finally(() => progress.end());
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   emit(render(format, {

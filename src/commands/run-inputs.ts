@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { cardPathOf, type AccountFile } from "../account/account.js";
-import { caseUsage, isTestsFile, loadSuite, relativeTo, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { caseCardFiles, caseUsage, isTestsFile, loadSuite, relativeTo, testsFileFor, type Suite } from "../cardtest/suite.js";
 import { UserError } from "../errors.js";
 import type { ReplayInputOptions } from "../inputs.js";
 import { besideMappings, runInputs, type RunInput } from "../output.js";
@@ -29,7 +29,7 @@ export function suiteInputs(suite: Suite): RunInput[] {
   const cases = suite.doc.cases;
   return runInputs({
     "tests file": suite.file,
-    card: suite.cardFile,
+    card: [...new Set([...suite.cardFiles, ...cases.flatMap((_, i) => caseCardFiles(suite, i))])],
     "case usage": cases.flatMap((c) => caseUsage(suite, c)),
     "case account": cases.flatMap((c) => (typeof c.account === "string" ? [relativeTo(suite.file, c.account)] : [])),
     "case scenario": cases.flatMap((c) => (c.scenario === undefined ? [] : [relativeTo(suite.file, c.scenario)])),

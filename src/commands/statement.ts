@@ -18,6 +18,7 @@ import { statementJson } from "../render/statement/json.js";
 import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
+import { progressFor } from "../progress/progress.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -34,16 +35,17 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin };
   const inputs = replayRunInputs(options, account);
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
+  const progress = progressFor(io, options.usage, options);
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin, progress };
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.
     const file = new ReportFile({ path: options.output, flag: "-o", inputs });
     try {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
-      await replayFiles(card, settings, input, writer);
+      await replayFiles(card, settings, input, writer).finally(() => progress.end());
       writer.end();
       await file.commit(io);
     } catch (e) {
@@ -55,7 +57,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const chart = options.ledger ? undefined : terminalChart(options, format, io);
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
-  const result = await replayFiles(card, settings, input, ledger);
+  const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
 
   const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
   const ledgerReport: Reporters<PlainFormat> = {

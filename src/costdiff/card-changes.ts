@@ -11,6 +11,11 @@ export interface CardChange {
   new: string | undefined;
   /** In the new card, or in the old one for what was removed. */
   location: Location;
+  /**
+   * When a side is a set of versions: from when (the effective date or instant of the version that
+   * comes into force then, as its card writes it) and which base and new versions this change is between.
+   */
+  versions?: { from: string; base: string; card: string };
 }
 
 /** The top-level dictionaries whose entries are compared as wholes when one card lacks them. */

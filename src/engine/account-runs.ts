@@ -1,13 +1,13 @@
 import { ONE, ZERO } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind } from "../ratecard/types.js";
-import type { LedgerEntry } from "./types.js";
+import type { AccountChange, AccountTerms, LedgerEntry, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
 import { Deferred, NO_CREDITS, type Credits } from "./credits.js";
 import { OpenCycle } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
-import { termsOnVersion } from "./timeline.js";
+import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
 import { FAR_AWAY, ReplayState, type AccountRun } from "./replay-state.js";
 
 /** A ledger entry as the replay writes it: a grant's names no meter, dimensions or quantity. */
@@ -18,9 +18,10 @@ export abstract class AccountRuns extends ReplayState {
   protected run(account: string): AccountRun {
     let run = this.runs.get(account);
     if (!run) {
-      const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
+      const opening = this.anchorChange(account);
+      const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
       run = {
-        id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms: this.version === undefined ? terms : termsOnVersion(terms, this.card, account), wallet: new Wallet(),
+        id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms, wallet: new Wallet(),
         cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
       };
       this.runs.set(account, run);
@@ -30,28 +31,47 @@ export abstract class AccountRuns extends ReplayState {
     return run;
   }
 
+  /** The account's terms as its setup gives them, before any change. */
+  protected initialTerms(account: string): AccountTerms {
+    const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
+    return this.version === undefined ? terms : termsOnVersion(terms, this.card, account);
+  }
+
+  /** A plan or allowance change at the anchor: it says what the first cycle is. */
+  protected anchorChange(account: string): AccountChange | undefined {
+    const anchor = this.setup.calendar.start(0);
+    return this.setup.changes?.find((c) => c.account === account && c.at === anchor && (c.change.kind === "plan" || c.change.kind === "allowance"));
+  }
+
   /** Move an account's clock to `at`: close every cycle that ended, expire what is due. */
   protected advance(run: AccountRun, at: Instant): void {
-    const calendar = this.setup.calendar;
-    for (let next = calendar.start(run.cycle.index + 1); next <= at; next = calendar.start(run.cycle.index + 1)) {
+    for (let next = this.cycleStart(run, run.cycle.index + 1); next <= at; next = this.cycleStart(run, run.cycle.index + 1)) {
       this.expire(run, next, false);
       run.closed.push(this.close(run));
-      this.lapse(run, next);
+      const lapsed = this.lapse(run, next);
       this.openCycle(run, run.cycle.index + 1);
+      for (const entry of lapsed) run.cycle.note(entry);
     }
     if (run.wallet.dueBy(at)) this.expire(run, at, true);
   }
 
-  /** Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them. */
-  protected lapse(run: AccountRun, boundary: Instant): void {
-    for (const grant of run.wallet.expire(boundary, true)) this.logExpiry(run, grant);
+  /**
+   * Grants that end with the cycle lapse at its boundary: the old cycle shows them as closing, the new one starts without them.
+   * Returns the timeline entries of capped grants lapsing there, for the new cycle.
+   */
+  protected lapse(run: AccountRun, boundary: Instant): TimelineEntry[] {
+    const gone = run.wallet.expire(boundary, true);
+    for (const grant of gone) this.logExpiry(run, grant);
+    return lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c));
   }
 
   protected expire(run: AccountRun, at: Instant, inclusive: boolean): void {
-    for (const grant of run.wallet.expire(at, inclusive)) {
+    const gone = run.wallet.expire(at, inclusive);
+    for (const grant of gone) {
       run.cycle.expired(grant.kind.key, grant.remaining);
       this.logExpiry(run, grant);
     }
+    for (const entry of lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c))) run.cycle.note(entry);
   }
 
   /** An expired grant's unspent credits leave the ledger at its expiry (a lapsing grant expires at the boundary it lapses at). */
@@ -59,10 +79,15 @@ export abstract class AccountRuns extends ReplayState {
     if (grant.remaining > NO_CREDITS) this.log(run, { at: grant.expiresAt!, type: "expiry", grant: grant.kind.key, amount: this.scale.decimal(grant.remaining).neg() });
   }
 
+  /** Where the run's cycle `index` starts: on the replay's calendar, or on the one an upgrade re-anchored the run to. */
+  protected cycleStart(run: AccountRun, index: number): Instant {
+    const own = run.calendar;
+    return own === undefined || index < own.index ? this.setup.calendar.start(index) : own.calendar.start(index - own.index);
+  }
+
   protected openCycle(run: AccountRun, index: number): void {
-    const calendar = this.setup.calendar;
-    const start = calendar.start(index);
-    const end = calendar.start(index + 1);
+    const start = this.cycleStart(run, index);
+    const end = this.cycleStart(run, index + 1);
     if (run.pending !== undefined) {
       run.terms = run.pending;
       run.pending = undefined;
@@ -127,7 +152,8 @@ export abstract class AccountRuns extends ReplayState {
   }
 
   protected close(run: AccountRun) {
-    const renews = this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths);
+    const own = run.calendar;
+    const renews = own === undefined ? this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, this.setup.renewalMonths);
     const statement = { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map() }), renews };
     run.cycle.release();
     return statement;

@@ -81,7 +81,8 @@ export abstract class Charging extends Limits {
    */
   protected quietAt(run: AccountRun, at: Instant): boolean {
     const index = this.cycleOf(at);
-    return index === run.cycle.index && index <= this.throughCycle && this.nextDueAt > at && !run.wallet.dueBy(at);
+    // A run re-anchored by an upgrade numbers its cycles apart from the calendar's: its own end decides.
+    return index === run.cycle.index && at < run.cycle.end && index <= this.throughCycle && this.nextDueAt > at && !run.wallet.dueBy(at);
   }
 
   /** A meter the card in force lacks: with versions, the reader took it because another version has it. */

@@ -78,7 +78,8 @@ export class OpenCycle {
 
   readonly index: number;
   readonly start: Instant;
-  readonly end: Instant;
+  /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle). */
+  end: Instant;
   allowance: Decimal;
   private plan: Plan;
 

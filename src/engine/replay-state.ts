@@ -1,11 +1,11 @@
 import { Decimal } from "../money.js";
 import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
-import { BEFORE_ALL, type Instant } from "../time.js";
+import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
 import { Deferred, Scale, Units, type Credits } from "./credits.js";
 import type { OpenCycle } from "./cycle.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
-import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, UsageEvent } from "./types.js";
-import type { Wallet } from "./wallet.js";
+import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
+import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { HeldRows, type RowSource } from "./rows.js";
 import { Timeline } from "./timeline.js";
@@ -92,6 +92,13 @@ export interface AccountRun {
   pending: AccountTerms | undefined;
   /** When the subscription ends: the setup's, until a change says otherwise. */
   subscriptionEnd: Instant | undefined;
+  /** Grants a subscription end brought forward, and that change: their lapse is shown in the timeline. Absent until one does. */
+  capped?: Map<Grant, TimelineEntry>;
+  /**
+   * The run's own calendar from its cycle `index` on (that calendar's cycle 0), anchored at an upgrade that started a new cycle
+   * (plan_changes.upgrade: new_cycle). Absent while the run follows the replay's calendar.
+   */
+  calendar?: { calendar: Calendar; index: number };
 }
 
 /**

@@ -1,11 +1,12 @@
 import { UserError } from "../errors.js";
 import { ZERO } from "../money.js";
-import { INCLUDED, type RateCard } from "../ratecard/types.js";
-import { formatInstant, type Instant } from "../time.js";
+import { INCLUDED, type GrantKind, type RateCard } from "../ratecard/types.js";
+import { Calendar, formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS } from "./credits.js";
 import { PriceBook } from "./pricing.js";
 import type { AccountChange, AccountStatement, Statement, TimelineEntry } from "./types.js";
-import { changedTerms, describeChange, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
+import type { AccountRun } from "./replay-state.js";
+import { changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
 import { KnownShapes } from "./fast/known-shapes.js";
 import { AccountRuns } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
@@ -38,7 +39,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const run = this.run(p.account);
     this.advance(run, p.at);
     const kind = this.card.grantKinds.get(p.kind)!;
-    run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, this.setup.calendar.start(index + 1), run));
+    run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, run.cycle.end, run));
     run.cycle.granted(p.kind, p.amount);
     this.log(run, { at: p.at, type: "payment", grant: p.kind, amount: p.amount });
   }
@@ -77,16 +78,20 @@ export abstract class TimelineApplication extends AccountRuns {
    * waits for the next cycle or removes included credits now.
    */
   protected changeTerms(c: AccountChange): void {
+    if (this.opensFirstCycle(c)) return;
     const run = this.run(c.account);
     this.advance(run, c.at - 1);
     const before = run.terms;
     const after = changedTerms(before, c.change);
     const values = describeChange(before, c.change, run.subscriptionEnd);
     const entry: TimelineEntry = { at: c.at, change: c.change.kind, ...values, granted: ZERO, removed: ZERO, appliesAt: undefined };
-    const newCycle = this.setup.calendar.indexOf(c.at) > run.cycle.index;
+    const newCycle = c.at >= run.cycle.end;
     if (c.change.kind === "subscription_end") {
       run.subscriptionEnd = c.change.end;
-      run.wallet.capExpiry(c.change.end, (kind) => kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
+      const moved = run.wallet.capExpiry(c.change.end, (kind) => kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
+      run.capped ??= new Map();
+      for (const grant of moved) run.capped.set(grant, entry);
+      entry.capped = moved.reduce((sum, g) => sum.plus(this.scale.decimal(g.remaining)), ZERO);
     }
     const sizing = c.change.kind === "plan" || c.change.kind === "allowance";
     if (sizing) run.pending = undefined;
@@ -102,6 +107,11 @@ export abstract class TimelineApplication extends AccountRuns {
     if (sizing && after.allowance.lt(before.allowance) && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
       run.pending = after;
       cycle.note({ ...entry, appliesAt: cycle.end });
+      return;
+    }
+    if (sizing && after.allowance.gt(before.allowance) && this.card.planChanges.upgrade === "new_cycle" && c.at !== cycle.start) {
+      run.terms = after;
+      this.startCycleAt(run, entry);
       return;
     }
     run.terms = after;
@@ -122,6 +132,41 @@ export abstract class TimelineApplication extends AccountRuns {
       if (removed > NO_CREDITS) this.log(run, { at: c.at, type: "expiry", grant: INCLUDED, amount: entry.removed.neg() });
     }
     cycle.note(entry);
+  }
+
+  /**
+   * An upgrade that starts a new cycle (plan_changes.upgrade: new_cycle): the
+   * open cycle closes early at the upgrade, its credits that end with the
+   * cycle lapse as at any boundary, and a new cycle opens there on the new
+   * terms; the run's later cycles follow a calendar anchored at that instant.
+   * The change is shown in the new cycle: granted its allowance, removed what lapsed.
+   */
+  private startCycleAt(run: AccountRun, entry: TimelineEntry): void {
+    const at = entry.at;
+    run.cycle.end = at;
+    run.calendar = { calendar: new Calendar(at, this.setup.calendar.zone), index: run.cycle.index + 1 };
+    run.closed.push(this.close(run));
+    const endsWithCycle = (kind: GrantKind) => kind.expires.kind === "cycle_end";
+    run.wallet.capExpiry(at, endsWithCycle);
+    const gone = run.wallet.expire(at, true);
+    for (const grant of gone) this.logExpiry(run, grant);
+    const lapsed = gone.filter((g) => endsWithCycle(g.kind)).reduce((sum, g) => sum.plus(this.scale.decimal(g.remaining)), ZERO);
+    this.openCycle(run, run.cycle.index + 1);
+    run.cycle.note({ ...entry, granted: run.terms.allowance, removed: lapsed });
+    for (const lapse of lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c))) run.cycle.note(lapse);
+  }
+
+  /**
+   * A plan or allowance change at the anchor says what the first cycle is:
+   * the account's run opened on the new terms (allowance, one-time credits,
+   * cycle-start charges; see run()), so nothing is granted or removed, and
+   * the change is shown at the cycle's start.
+   */
+  private opensFirstCycle(c: AccountChange): boolean {
+    if (this.anchorChange(c.account) !== c) return false;
+    const run = this.run(c.account);
+    run.cycle.note({ at: c.at, change: c.change.kind, ...describeChange(this.initialTerms(c.account), c.change, run.subscriptionEnd), granted: ZERO, removed: ZERO, appliesAt: undefined });
+    return true;
   }
 
   /** Shapes and targets remember prices, plans and checks: after a change of card or terms they are worked out again. */

@@ -1,9 +1,11 @@
 import { UserError } from "../errors.js";
-import { Decimal, roundToStep } from "../money.js";
+import { Decimal, roundToStep, ZERO } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { versionSwitches } from "../ratecard/versions.js";
 import { formatInstant, type Instant } from "../time.js";
-import type { AccountChange, AccountTerms, ChangeKind, ReplaySetup } from "./types.js";
+import { NO_CREDITS, type Credits } from "./credits.js";
+import type { AccountChange, AccountTerms, ChangeKind, ReplaySetup, TimelineEntry } from "./types.js";
+import type { Grant } from "./wallet.js";
 
 /** Something that happens to the terms at an instant: a card version switches in, or an account's terms change. */
 export type TimelineItem = { at: Instant; kind: "version"; card: RateCard } | { at: Instant; kind: "change"; change: AccountChange };
@@ -98,3 +100,23 @@ export function termsOnVersion(terms: AccountTerms, card: RateCard, account: str
   return { ...terms, plan, allowance };
 }
 
+
+/**
+ * Among grants that just expired, those a subscription end capped: for each
+ * such change, an entry at the instant they lapse with the credits they took
+ * away, in whichever cycle that instant falls. The grants leave `capped`.
+ */
+export function lapsedByCap(capped: Map<Grant, TimelineEntry> | undefined, expired: readonly Grant[], decimal: (credits: Credits) => Decimal): TimelineEntry[] {
+  if (capped === undefined) return [];
+  const lapses = new Map<TimelineEntry, TimelineEntry>();
+  for (const grant of expired) {
+    const change = capped.get(grant);
+    if (change === undefined) continue;
+    capped.delete(grant);
+    if (grant.remaining === NO_CREDITS) continue;
+    const lapse = lapses.get(change) ?? { at: grant.expiresAt!, change: "subscription_end", from: change.from, to: change.to, granted: ZERO, removed: ZERO, appliesAt: undefined };
+    lapse.removed = lapse.removed.plus(decimal(grant.remaining));
+    lapses.set(change, lapse);
+  }
+  return [...lapses.values()];
+}

@@ -172,10 +172,15 @@ export interface TimelineEntry {
   to: string;
   /** Included credits granted at once (an upgrade). */
   granted: Decimal;
-  /** Credits removed at once (a downgrade that applies at once) or expired early (a subscription end). */
+  /**
+   * Credits removed at once (a downgrade that applies at once), or, on the entry of the instant
+   * a subscription ends, the capped grants' credits that lapse there.
+   */
   removed: Decimal;
   /** When it takes effect, if not at `at` (a downgrade at the next cycle start). */
   appliesAt: Instant | undefined;
+  /** A subscription end's change: the credits whose expiry it brought forward to the end, as they stood at the change. */
+  capped?: Decimal;
 }
 
 /** The plan in force over one part of a cycle. */

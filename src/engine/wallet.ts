@@ -119,11 +119,13 @@ export class Wallet {
     return taken;
   }
 
-  /** Grants that the subscription's end caps now expire at `end` at the latest. */
-  capExpiry(end: Instant, capped: (kind: GrantKind) => boolean): void {
-    for (const g of this.grants) if (capped(g.kind) && (g.expiresAt === undefined || g.expiresAt > end)) g.expiresAt = end;
+  /** Grants that the subscription's end caps now expire at `end` at the latest; returns those it brought forward. */
+  capExpiry(end: Instant, capped: (kind: GrantKind) => boolean): Grant[] {
+    const moved = this.grants.filter((g) => capped(g.kind) && (g.expiresAt === undefined || g.expiresAt > end));
+    for (const g of moved) g.expiresAt = end;
     this.grants.sort(burnOrder);
     this.soonestExpiry = this.nextExpiry();
+    return moved;
   }
 
   startCycle(): void {

@@ -1,12 +1,13 @@
 import { existsSync, statSync } from "node:fs";
 import { resolveAccount } from "../account/account.js";
 import { scenarioOf } from "../cardtest/run.js";
-import { caseAccount, caseUsage, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { caseAccount, caseCardFiles, caseUsage, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { nodeKind, readText } from "../inputs.js";
 import { parseRateCard } from "../ratecard/load.js";
 import { cardCodec } from "../ratecard/schema.js";
 import { ONETIME, type RateCard } from "../ratecard/types.js";
+import { cardVersions } from "../ratecard/versions.js";
 import { decodeYaml } from "../yaml/codec.js";
 import { lintCard, type TestedGrantKinds } from "./card-rules.js";
 import type { CheckedFile, LintFinding } from "./finding.js";
@@ -84,17 +85,31 @@ function checkTests(file: string): CheckedFile {
   const findings: LintFinding[] = [];
   const suite = attempt(findings, () => loadSuite(file));
   if (!suite) return { file, kind: "tests", subject: undefined, findings };
-  const subject = `expectations of ${suite.cardFile}`;
-  const card = attempt([], () => parseRateCard(readText(suite.cardFile), suite.cardFile));
-  if (!card) {
-    findings.push({
-      severity: "error", rule: "card", location: suite.at(suite.doc.card !== undefined ? ["card"] : []),
-      message: `the card under test, ${suite.cardFile}, is missing or does not load`, fix: `run burnrate check ${suite.cardFile}, or set card: to the right file`,
-    });
-    return { file, kind: "tests", subject, findings };
-  }
-  suite.doc.cases.forEach((_, i) => findings.push(...checkCase(suite, card, i)));
+  const subject = `expectations of ${suite.cardFiles.join(" + ")}`;
+  const card = cardUnderTest(suite, suite.cardFiles, ["card"], findings);
+  if (!card) return { file, kind: "tests", subject, findings };
+  suite.doc.cases.forEach((c, i) => {
+    const own = c.card === undefined ? card : cardUnderTest(suite, caseCardFiles(suite, i), ["cases", i, "card"], findings);
+    if (own) findings.push(...checkCase(suite, own, i));
+  });
   return { file, kind: "tests", subject, findings };
+}
+
+/** The card (or versions) a tests file or a case names; a file that does not load is a finding at that `card:`. */
+function cardUnderTest(suite: Suite, files: readonly string[], path: (string | number)[], findings: LintFinding[]): RateCard | undefined {
+  const named = path.length > 1 || suite.doc.card !== undefined;
+  const cards = files.map((cardFile) => {
+    const card = attempt([], () => parseRateCard(readText(cardFile), cardFile));
+    if (!card) {
+      findings.push({
+        severity: "error", rule: "card", location: suite.at(named ? path : []),
+        message: `the card under test, ${cardFile}, is missing or does not load`, fix: `run burnrate check ${cardFile}, or set card: to the right file`,
+      });
+    }
+    return card;
+  });
+  if (cards.some((c) => c === undefined)) return undefined;
+  return attempt(findings, () => cardVersions(cards as RateCard[]));
 }
 
 function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {

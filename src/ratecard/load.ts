@@ -86,6 +86,8 @@ export function parseRateCard(source: string, file: string): RateCard {
       // The app builder (001): AI features stay unavailable "until your AI credits reset, you upgrade your
       // plan, or you purchase a credit pack", and "AI credits reset monthly based on your subscription plan":
       // an upgrade serves at once and the reset date stays, so the new allowance's difference is granted now.
+      // new_cycle (the reset date moves to the upgrade) is a card's choice: Flikly (003) says "Paid plan credits
+      // refresh at the start of each billing period", but no seed says an upgrade starts a billing period.
       upgrade: doc.plan_changes?.upgrade ?? "difference",
       // Flikly (003): "Paid included credits refresh each billing period and do not roll over": the credits of
       // the period already paid for stay until it ends, so a downgrade applies at the next cycle start.

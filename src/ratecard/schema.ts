@@ -86,7 +86,7 @@ export const cardCodec = record(
     effective: text({ pattern: /^\d{4}-\d{2}-\d{2}(?:T.+)?$/, expected: "a date YYYY-MM-DD (local midnight in the account's time zone) or an ISO-8601 instant", description: "when this version takes effect: with several --card versions, each event is priced by the version in force at its instant" }),
     applies: oneOf(["at_once", "next_cycle"] as const, "at_once (default): events from `effective` on are priced by this version; next_cycle: an account keeps its cycle's prices until its next cycle starts (grandfathering)"),
     plan_changes: record({}, {
-      upgrade: oneOf(["difference", "prorated"] as const, "what a change to more included credits does at once: difference (default) grants the new allowance minus the old now; prorated grants that difference times the share of the cycle left"),
+      upgrade: oneOf(["difference", "prorated", "new_cycle"] as const, "what a change to more included credits does at once: difference (default) grants the new allowance minus the old now; prorated grants that difference times the share of the cycle left; new_cycle closes the cycle at the upgrade (its unused included credits lapse) and starts a new one there with the new allowance, later cycles following that new anchor"),
       downgrade: oneOf(["next_cycle", "at_once"] as const, "when a change to fewer included credits applies: next_cycle (default) at the next cycle start; at_once now, removing the included credits above the new allowance"),
     }, "what an account's plan or allowance change (account changes:) does"),
     currency: text({ pattern: /^[A-Z]{3}$/, expected: "an ISO 4217 code such as USD" }),

@@ -106,8 +106,11 @@ type RoundAt = "none" | "event";
 /** What happens to the event that crosses the end of the credits: refused, let through, or split. */
 type Crossing = "reject" | "accept" | "split";
 
-/** What an upgrade grants at once: the new allowance minus the old now, or that difference prorated to the cycle left. */
-type UpgradeRule = "difference" | "prorated";
+/**
+ * What an upgrade does at once: grant the new allowance minus the old now, or that difference prorated to
+ * the cycle left, or close the cycle and start a new one at the upgrade (the account's cycles re-anchored there).
+ */
+type UpgradeRule = "difference" | "prorated" | "new_cycle";
 /** When a downgrade applies: at the next cycle start, or at once (removing included credits above the new allowance). */
 type DowngradeRule = "next_cycle" | "at_once";
 

@@ -15,6 +15,7 @@ import { layered, NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from
 import { usageLayout } from "../usage/layouts.js";
 import { folderMapping } from "../usage/sources.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
+import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { readUsage } from "../usage/read.js";
 import { scanUsage } from "../usage/scanned-events.js";
@@ -32,6 +33,8 @@ export interface UsageInput {
   stdin?: Readable;
   /** Other cards the same usage is replayed through (diff): a column any of them reads is read. */
   alsoReadBy?: readonly RateCard[];
+  /** Told the rows as they reach the engine, for a progress line on a terminal. */
+  progress?: ReplayProgress;
 }
 
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
@@ -61,6 +64,7 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
 
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
   checkDistinctFiles(input.files);
+  input.progress?.begin();
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy };
@@ -71,13 +75,14 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
-        return await replayInOrder(card, settings, events, ledger);
+        return await replayInOrder(card, settings, events, ledger, input.progress);
       } catch (e) {
         if (!(e instanceof NeedsFullParser)) throw e;
         ledger?.restart();
+        input.progress?.restart(1);
       }
     }
-    return await replayInOrder(card, settings, readers.at(-1)!, ledger);
+    return await replayInOrder(card, settings, readers.at(-1)!, ledger, input.progress);
   } finally {
     stdin?.remove();
   }
@@ -103,8 +108,8 @@ async function copyStdin(source: Readable): Promise<{ file: string; remove(): vo
 }
 
 /** Replay a stream that should be in time order; if it is not, replay it again sorted. */
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => UsageBatches, ledger: LedgerOutput | undefined): Promise<Statement> {
-  const stream = new Watched(events());
+async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => UsageBatches, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined): Promise<Statement> {
+  const stream = new Watched(events(), progress);
   try {
     return await replayEvents(card, settings, stream, ledger);
   } catch (e) {
@@ -117,12 +122,21 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, events: 
     await stream.close();
   }
   ledger?.restart();
-  return replayEvents(card, settings, sortByTime(events()), ledger);
+  progress?.restart(2);
+  return replayEvents(card, settings, counted(sortByTime(events()), progress), ledger);
+}
+
+/** The batches as they are, their rows told to the progress. */
+async function* counted(batches: UsageBatches, progress: ReplayProgress | undefined): UsageBatches {
+  for await (const batch of batches) {
+    await progress?.rows(sizeOf(batch));
+    yield batch;
+  }
 }
 
 /**
- * A batch stream that a failed replay does not close, and that can tell whether
- * the rest of the input is in time order. The engine may have failed partway
+ * A batch stream that a failed replay does not close, that can tell whether
+ * the rest of the input is in time order, and that counts the rows it gives. The engine may have failed partway
  * through the last batch, so that batch is checked again with the rest.
  */
 class Watched implements UsageBatches {
@@ -130,7 +144,10 @@ class Watched implements UsageBatches {
   private latest = -Infinity;
   private last: UsageBatch = [];
   private readonly source: AsyncIterator<UsageBatch>;
-  constructor(source: UsageBatches) {
+  constructor(
+    source: UsageBatches,
+    private readonly progress: ReplayProgress | undefined,
+  ) {
     this.source = source[Symbol.asyncIterator]();
   }
 
@@ -141,6 +158,7 @@ class Watched implements UsageBatches {
         if (!next.done) {
           for (let i = 0; i < sizeOf(this.last); i++) this.latest = Math.max(this.latest, instantIn(this.last, i));
           this.last = next.value;
+          await this.progress?.rows(sizeOf(next.value));
         }
         return next;
       },

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../yaml/codec.js";
-import { array, contract, count, decimalString, instant, nullable, object, str } from "./json-schema.js";
+import { array, contract, count, decimalString, instant, nullable, object, str, withOptional } from "./json-schema.js";
 
 const position = { file: str(), line: count(), column: count() };
 const percent = (description: string): JsonSchema => nullable({ type: "string", pattern: "^-?\\d+(?:\\.\\d{1,2})?$", description });
@@ -72,12 +72,16 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     changes: array(change, "the cycle, account and meter changes past the limit, largest first"),
   }), "the per-meter gates asked for on the command line"),
   changes: array(change, "every cycle, account and meter either card charged"),
-  card_changes: array(object({
+  card_changes: array(withOptional(object({
     change: { enum: ["added", "removed", "changed"] },
     what: { enum: ["meter", "plan", "pool", "category", "grant kind", "setting"] },
     path: str("the setting's path in the card, such as meters.sms.price"),
     old: nullable(str()),
     new: nullable(str()),
     ...position,
-  })),
+  }), {
+    from: str("with a set of versions on either side: the effective date or instant from which this pair of versions is in force"),
+    base_version: str("with a set of versions: the base version this change is from"),
+    card_version: str("with a set of versions: the new version this change is to"),
+  }), "how the cards differ as written; with sets of versions, version by version at each effective instant"),
 });

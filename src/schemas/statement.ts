@@ -24,14 +24,16 @@ const line: JsonSchema = {
   },
 };
 
-const timelineEntry = object({
-  at: instant("when the change was made"),
+const timelineEntry = withOptional(object({
+  at: instant("when the change was made; for the lapse of a subscription end's capped credits, the end"),
   change: { enum: ["plan", "overage", "allowance", "subscription_end"] },
   from: str("the plan key, on/off, allowance or subscription end before"),
   to: str("and after"),
   granted: decimalString("included credits granted at once (an upgrade)"),
-  removed: decimalString("included credits removed at once (a downgrade that applies at once)"),
+  removed: decimalString("included credits removed at once (a downgrade that applies at once); at a subscription's end, the capped credits that lapse there"),
   applies_at: nullable(instant("when it takes effect, if later than at: a downgrade at the next cycle start")),
+}), {
+  capped: decimalString("a subscription end's change: the credits whose expiry it brought forward to the end, as they stood at the change"),
 });
 
 const grant = object({

@@ -13,7 +13,8 @@ function amounts(t: Totals): { old: string; new: string; delta: string; delta_pe
 }
 
 function cardChangeJson(c: CardChange): object {
-  return { change: c.change, what: c.what, path: c.path, old: c.old ?? null, new: c.new ?? null, file: c.location.file, line: c.location.line, column: c.location.column };
+  const versions = c.versions === undefined ? {} : { from: c.versions.from, base_version: c.versions.base, card_version: c.versions.card };
+  return { change: c.change, what: c.what, path: c.path, old: c.old ?? null, new: c.new ?? null, file: c.location.file, line: c.location.line, column: c.location.column, ...versions };
 }
 
 /** One cycle, account and meter, and whether refusals moved behind its change (the credits ran out earlier or later). */

@@ -123,12 +123,17 @@ function cyclesTable(d: CostDiff): TableBlock {
   };
 }
 
+/** With sets of versions, each change also says from when and between which versions. */
 function cardChangesTable(changes: readonly CardChange[], title: string | undefined): TableBlock {
+  const row = (c: CardChange) => [c.what === "setting" ? c.change : `${c.what} ${c.change}`, c.path, c.old ?? "", c.new ?? "", formatLocation(c.location)];
+  if (!changes.some((c) => c.versions !== undefined)) {
+    return { kind: "table", title, head: ["Change", "Path", "Old", "New", "Where"], align: ["left", "left", "right", "right", "left"], rows: changes.map(row) };
+  }
   return {
     kind: "table", title,
-    head: ["Change", "Path", "Old", "New", "Where"],
-    align: ["left", "left", "right", "right", "left"],
-    rows: changes.map((c) => [c.what === "setting" ? c.change : `${c.what} ${c.change}`, c.path, c.old ?? "", c.new ?? "", formatLocation(c.location)]),
+    head: ["From", "Versions", "Change", "Path", "Old", "New", "Where"],
+    align: ["left", "left", "left", "left", "right", "right", "left"],
+    rows: changes.map((c) => [c.versions?.from ?? "", c.versions ? `${c.versions.base} → ${c.versions.card}` : "", ...row(c)]),
   };
 }
 

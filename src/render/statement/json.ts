@@ -20,7 +20,7 @@ export function statementJson(statement: Statement, card?: RateCard): object {
     accounts: statement.accounts.map((a) => ({
       account: a.account,
       plan: a.plan,
-      cycles: a.cycles.map((c) => ({ ...cycleJson(c, statement.currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, a.plan, c)) } : {}) })),
+      cycles: a.cycles.map((c) => ({ ...cycleJson(c, statement.currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
     })),
   };
 }
@@ -83,6 +83,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
       timeline: c.timeline.map((t) => ({
         at: formatInstant(t.at), change: t.change, from: t.from, to: t.to, granted: formatExact(t.granted), removed: formatExact(t.removed),
         applies_at: t.appliesAt === undefined ? null : formatInstant(t.appliesAt),
+        ...(t.capped === undefined ? {} : { capped: formatExact(t.capped) }),
       })),
     }),
     ...(c.plans.length === 0 ? {} : { plans: c.plans.map((p) => ({ plan: p.plan, from: formatInstant(p.from), to: formatInstant(p.to) })) }),

@@ -201,8 +201,10 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
   if (c.timeline.length > 0) {
     const effect = (t: CycleStatement["timeline"][number]): string => {
       if (t.appliesAt !== undefined) return `applies from ${localDateTime(ctx, t.appliesAt)}`;
+      if (t.granted.gt(0) && t.removed.gt(0)) return `granted ${money(t.granted)} ${ctx.card.unit}, removed ${money(t.removed)}`;
       if (t.granted.gt(0)) return `granted ${money(t.granted)} ${ctx.card.unit}`;
       if (t.removed.gt(0)) return `removed ${money(t.removed)} ${ctx.card.unit}`;
+      if (t.capped?.gt(0)) return `${money(t.capped)} ${ctx.card.unit} now expire at the end`;
       return "at once";
     };
     blocks.push({

@@ -1,0 +1,208 @@
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Progress, progressShown, type ProgressSettings } from "../src/progress/progress.js";
+import { ROOT } from "./helpers/cli.js";
+
+/** A stream that keeps what is written to it. */
+class Kept extends Writable {
+  text = "";
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+const CLEAR = "\r\x1b[K";
+
+/** A progress on a fake terminal with a clock and a byte count the test moves. */
+function fake(settings: Partial<ProgressSettings> = {}) {
+  const stream = new Kept();
+  const clock = { ms: 0, bytes: 0 };
+  const progress = new Progress({ stream, shown: true, columns: 80, totalBytes: undefined, expectedRows: undefined, replays: undefined, bytesRead: () => clock.bytes, now: () => clock.ms, ...settings });
+  return { stream, clock, progress };
+}
+
+describe("the progress line", () => {
+  it("shows rows, rows/s, the share of the expected rows and the time left", () => {
+    const { stream, clock, progress } = fake({ expectedRows: 2000 });
+    progress.begin();
+    clock.ms = 2000;
+    progress.rows(500);
+    progress.tick();
+    // 500 rows in 2 s; a quarter done in 2 s leaves three quarters: 6 s.
+    expect(stream.text).toBe(`${CLEAR}burnrate: 500 rows, 250 rows/s, 25%, about 6 s left`);
+    progress.end();
+    expect(stream.text.endsWith(`left${CLEAR}`)).toBe(true);
+  });
+
+  it("draws nothing in the first second, and at most every 250 ms", () => {
+    const { stream, clock, progress } = fake();
+    progress.begin();
+    clock.ms = 999;
+    progress.rows(10);
+    progress.tick();
+    expect(stream.text).toBe("");
+    clock.ms = 1000;
+    progress.rows(10);
+    progress.tick();
+    clock.ms = 1249;
+    progress.rows(10);
+    progress.tick();
+    expect(stream.text.split(CLEAR)).toEqual(["", "burnrate: 20 rows, 20 rows/s"]);
+    clock.ms = 1250;
+    progress.tick();
+    expect(stream.text.split(CLEAR)).toHaveLength(3);
+    progress.end();
+  });
+
+  it("falls back on bytes read of the total size, counted from the replay's start", () => {
+    const { stream, clock, progress } = fake({ totalBytes: 1000 });
+    clock.bytes = 300;
+    progress.begin();
+    clock.ms = 4000;
+    clock.bytes = 550;
+    progress.rows(100);
+    progress.tick();
+    // 250 of 1000 bytes in 4 s: 12 s left.
+    expect(stream.text).toBe(`${CLEAR}burnrate: 100 rows, 25 rows/s, 25%, about 12 s left`);
+    progress.end();
+  });
+
+  it("expects the log read twice after a restart on sorted runs, and gives no estimate past the whole", () => {
+    const { progress, clock } = fake({ totalBytes: 1000 });
+    progress.begin();
+    clock.bytes = 1500;
+    clock.ms = 1000;
+    expect(progress.line(clock.ms)).toBe("burnrate: 0 rows");
+    progress.restart(2);
+    clock.bytes = 2000;
+    clock.ms = 3000;
+    progress.rows(10);
+    progress.tick();
+    // 500 of 2 x 1000 bytes in 2 s since the restart: 6 s left.
+    expect(progress.line(clock.ms)).toBe("burnrate: 10 rows, 5 rows/s, 25%, about 6 s left");
+    progress.end();
+  });
+
+  it("names the replay when there are several, in minutes and hours when long", () => {
+    const { progress, clock } = fake({ expectedRows: 1000, replays: 2 });
+    progress.begin();
+    progress.begin();
+    clock.ms = 90_000;
+    progress.rows(500);
+    progress.tick();
+    expect(progress.line(clock.ms)).toBe("burnrate: replay 2 of 2: 500 rows, 6 rows/s, 50%, about 1 min 30 s left");
+    clock.ms = 3_700_000;
+    expect(progress.line(clock.ms)).toBe("burnrate: replay 2 of 2: 500 rows, 0 rows/s, 50%, about 1 h 01 min left");
+    expect(progress.interruptedLine()).toBe("burnrate: interrupted after 500 rows of replay 2");
+    progress.end();
+  });
+
+  it("never wraps: the line is cut to the terminal's width", () => {
+    const { stream, clock, progress } = fake({ columns: 21, expectedRows: 10_000_000 });
+    progress.begin();
+    clock.ms = 5000;
+    progress.rows(1_234_567);
+    progress.tick();
+    expect(stream.text).toBe(`${CLEAR}burnrate: 1,234,567 `);
+    progress.end();
+  });
+
+  it("writes nothing when not shown", () => {
+    const { stream, clock, progress } = fake({ shown: false, expectedRows: 10 });
+    progress.begin();
+    clock.ms = 5000;
+    progress.rows(5);
+    progress.tick();
+    progress.tick();
+    progress.end();
+    expect(stream.text).toBe("");
+  });
+
+  it("is shown only on a terminal's standard error, outside CI, without --no-progress", () => {
+    const terminal = { columns: 80, colors: 2 };
+    expect(progressShown({ stderrTerminal: terminal, env: {} }, {})).toBe(true);
+    expect(progressShown({ stderrTerminal: undefined, env: {} }, {})).toBe(false);
+    expect(progressShown({ stderrTerminal: terminal, env: {} }, { progress: false })).toBe(false);
+    expect(progressShown({ stderrTerminal: terminal, env: { CI: "true" } }, {})).toBe(false);
+    expect(progressShown({ stderrTerminal: terminal, env: { CI: "false" } }, {})).toBe(true);
+  });
+});
+
+describe("a long replay interrupted", () => {
+  let folder: string;
+  let usage: string;
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), "burnrate-progress-"));
+    usage = join(folder, "usage.csv");
+    // 400,000 rows a second apart: with --ledger, seconds of replay on any machine.
+    const start = Date.UTC(2026, 8, 1);
+    const lines = ["timestamp,meter,quantity,project"];
+    for (let i = 0; i < 400_000; i++) lines.push(`${new Date(start + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}`);
+    writeFileSync(usage, lines.join("\n") + "\n");
+  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+  const args = (out: string) => ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-09-01", "--usage", usage, "--ledger", "--format", "json", "-o", out];
+
+  /** Wait until `ready()` or the deadline; the run may not have ended by itself meanwhile. */
+  async function until(ready: () => boolean, ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!ready() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  }
+
+  it("ends with one line on Ctrl-C, exits 130 (of SIGINT), and leaves no output or temporary file", async () => {
+    const run = mkdtempSync(join(folder, "run-"));
+    const temp = mkdtempSync(join(folder, "tmp-"));
+    const out = join(run, "statement.json");
+    const child = spawn(join(ROOT, "bin/burnrate"), args(out), { env: { ...process.env, TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+    // The ledger's temporary file beside the output is made before the replay starts.
+    await until(() => readdirSync(run).length > 0, 20_000);
+    expect(readdirSync(run)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 300));
+    child.kill("SIGINT");
+    const { code, signal } = await ended;
+    // Of the signal itself, or 130 where SIGINT was ignored when the test runner started it.
+    expect(signal === "SIGINT" || code === 130).toBe(true);
+    expect(stderr).toMatch(/^burnrate: interrupted after [\d,]+ rows\n$/);
+    expect(readdirSync(run)).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
+  }, 60_000);
+
+  const script = spawnSync("script", ["--version"]).status === 0;
+  it.runIf(script)("draws the line on a terminal (through script's pseudo-terminal) and clears it before the Ctrl-C line", async () => {
+    const run = mkdtempSync(join(folder, "pty-"));
+    const out = join(run, "statement.json");
+    const pidFile = join(folder, "pty.pid");
+    const quoted = [join(ROOT, "bin/burnrate"), ...args(out)].map((a) => `'${a}'`).join(" ");
+    // The shell writes its pid and becomes burnrate, so that the test interrupts burnrate itself.
+    const child = spawn("script", ["-qfec", `echo $$ > '${pidFile}'; exec ${quoted}`, "/dev/null"], { env: { ...process.env, CI: "", TERM: "xterm" }, stdio: ["ignore", "pipe", "pipe"] });
+    let terminal = "";
+    child.stdout.on("data", (d) => (terminal += d));
+    const ended = new Promise<void>((resolve) => child.on("close", () => resolve()));
+    await until(() => /rows\/s/.test(terminal), 30_000);
+    expect(terminal).toMatch(/\r\x1b\[Kburnrate: [\d,]+ rows, [\d,]+ rows\/s, \d+%, about [\w ]+ left/);
+    process.kill(Number(readFileSync(pidFile, "utf8")), "SIGINT");
+    await ended;
+    expect(terminal).toMatch(/\r\x1b\[Kburnrate: interrupted after [\d,]+ rows\r?\n$/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(run)).toEqual([]);
+  }, 60_000);
+
+  it("writes no progress to a pipe, and a complete run leaves only its output", () => {
+    const run = join(folder, "piped");
+    mkdirSync(run);
+    const out = join(run, "statement.json");
+    const done = spawnSync(join(ROOT, "bin/burnrate"), args(out).filter((a) => a !== "--ledger"), { encoding: "utf8" });
+    expect(done.status, done.stderr).toBe(0);
+    expect(done.stderr).toBe("");
+    expect(readdirSync(run)).toEqual(["statement.json"]);
+  }, 60_000);
+});
