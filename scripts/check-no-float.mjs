@@ -27,6 +27,8 @@ export const ALLOWED = new Set([
   "indexOf",
   // where an event_id was first seen, and repeats past the listing (src/engine/event-ids.ts)
   "position", "fileNumber", "LINES_PER_FILE", "omitted",
+  // the compact id store's table (slots, sizes, capacities) and its fingerprint lanes, byte offsets and lengths
+  "size", "offset", "kept", "capacity", "moved", "to", "from", "knownAt", "window", "h0", "h1", "h2", "h3", "byte", "lane", "ends", "fa", "fb", "mask", "FIRST_CAPACITY", "PRINT", "KEY_LOW",
   // the usual loop variables
   "i", "j", "k", "n",
   // counts of decimal places, which size the replay's credit scale

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { atFlag, Finding, shown, UserError } from "./errors.js";
-import { checkUsage, failOverPercent, gateLimit, sampleCount, tolerance } from "./flags.js";
+import { checkUsage, dedupeWindow, failOverPercent, gateLimit, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
 import { LAYOUT_NAMES } from "./usage/layouts.js";
 import { REPORT_FORMATS } from "./render/shared/report-format.js";
@@ -49,6 +49,7 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
     .option("--timezone <tz>", "IANA time zone (overrides the account file)")
     .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
+    .option("--dedupe-window <duration>", "remember an event_id this long (30s, 15m, 24h, 7d) from its first row, not for the whole log: bounded memory", dedupeWindow)
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
     .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, [])

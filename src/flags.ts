@@ -31,6 +31,20 @@ export function gateLimit(flag: string): (text: string) => Decimal {
   };
 }
 
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+/** A window of at most ten years: a longer one is the whole log of any card's anchor (FAR_CYCLES), and a typo. */
+const MAX_WINDOW_DAYS = 3650;
+
+/** `--dedupe-window`: a whole number of seconds, minutes, hours or days, in milliseconds. */
+export function dedupeWindow(text: string): number {
+  const match = /^([1-9]\d{0,6})(s|m|h|d)$/.exec(text);
+  const ms = match === null ? undefined : Number(match[1]) * DURATION_UNITS[match[2]!]!;
+  if (ms === undefined || ms > MAX_WINDOW_DAYS * DURATION_UNITS.d!) {
+    throw new UserError("bad dedupe window", atFlag("--dedupe-window"), `a whole number above 0 of s, m, h or d, such as 24h or 7d, up to ${MAX_WINDOW_DAYS}d`, shown(text));
+  }
+  return ms;
+}
+
 /** A tolerance of 0 or more, for the flag `name`. */
 export function tolerance(name: string): (text: string) => Decimal {
   return (text) => {

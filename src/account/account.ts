@@ -6,6 +6,7 @@ import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types
 import { versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
+import type { IdScreen } from "../engine/event-ids.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -83,6 +84,8 @@ export interface AccountFlags {
   timezone?: string;
   /** Run the statement through the cycle holding this date or instant. */
   through?: string;
+  /** `--dedupe-window`: milliseconds an event_id is remembered (src/engine/event-ids.ts); undefined, the whole log. */
+  dedupeWindow?: number;
   /** Where these values were written, when not on the command line (a tests file's case). */
   locate?: (flag: "plan" | "anchor" | "timezone" | "through") => Location;
 }
@@ -103,6 +106,10 @@ export interface AccountSettings {
   changes: AccountChange[];
   /** The card's versions with their instants in the account's zone, when several are given. */
   versions: CardVersion[] | undefined;
+  /** Milliseconds an event_id is remembered; undefined, the whole log. */
+  dedupeWindow?: number;
+  /** What a first pass over the usage found of its event ids (src/usage/id-screen.ts), set by replayFiles for its replay. */
+  idScreen?: IdScreen;
 }
 
 /**
@@ -192,7 +199,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const changes = lists.flat().sort((a, b) => a.at - b.at);
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
-  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions };
+  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

@@ -1,9 +1,33 @@
 import type { Location } from "../errors.js";
+import type { Instant } from "../time.js";
 
 /** The most repeats a statement lists one by one; beyond it they are counted (events.duplicates) but not kept, so memory stays bounded. */
 export const LISTED_DUPLICATES = 10_000;
 
 const LINES_PER_FILE = 2 ** 32;
+const FIRST_CAPACITY = 1 << 10;
+
+/** A batch of rows' event ids as bytes: row i's id is `bytes[ends[i - 1] .. ends[i])` (from 0 for the first row), and an empty one is no id. */
+export interface EventIdColumn {
+  readonly bytes: Uint8Array;
+  readonly ends: Int32Array;
+}
+
+/**
+ * What a first pass over the whole log found (src/usage/id-screen.ts): whether
+ * an id's key (eventIdKey) is on more than one row. An id whose key is on one
+ * row only cannot repeat, so it need not be remembered; keys of distinct ids
+ * that collide only keep a few more ids.
+ */
+export interface IdScreen {
+  mayRepeat(key: number): boolean;
+}
+
+/** How the rule is applied: an id remembered for `window` milliseconds (undefined: the whole log), and a first pass's `screen` (undefined: every id may repeat). */
+export interface EventIdRule {
+  window?: number;
+  screen?: IdScreen;
+}
 
 /** A repeated event_id and where its first and repeated rows are. */
 export interface DuplicateEvent {
@@ -17,48 +41,222 @@ export interface DuplicateEvent {
  * The event_id rule, in one place: a row whose id was seen on an earlier row
  * is a repeat, counted as a duplicate and never priced; a row without an id is
  * never one. "Earlier" is the replay's order: time, then the canonical order
- * of one instant's events. The replay applies the rule; reconcile applies it
+ * of one instant's events. With a dedupe window (`--dedupe-window`), an id is
+ * remembered for the window from the row that made it known, as payment APIs
+ * keep an idempotency key: a row past that is priced as a new event, and its id
+ * is known afresh from it. The replay applies the rule; reconcile applies it
  * again, in that order, to learn which bill lines the repeats belong to.
  *
- * Each id keeps where it was first seen as one number (the file's index among
- * the files seen, and the line), so a repeat can name both rows for the cost
- * of the set the rule needs anyway.
+ * Ids are kept as 127-bit fingerprints of their UTF-8 bytes (four 32-bit
+ * lanes, each its own multiplier, mixed at the end; one bit marks a used slot)
+ * in an open-addressing table of typed arrays, with where each was first seen
+ * (the file's index among the files seen, and the line) as one number, so a
+ * repeat still names both rows: 24 bytes a slot, 32 with a window. Two distinct
+ * ids of n share a fingerprint with odds about n^2 / 2^128: 7e-24 for 50
+ * million ids. With a window, ids past it are dropped whenever the table
+ * fills, so it holds the ids of one window, not of the whole log.
  */
 export class SeenEventIds {
-  private readonly ids = new Map<string, number>();
+  private keys = new Int32Array(4 * FIRST_CAPACITY);
+  private firstRow = new Float64Array(FIRST_CAPACITY);
+  /** When each id became known: only with a window. */
+  private knownAt: Float64Array | undefined;
+  private size = 0;
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
 
-  /** Whether `eventId` was seen before; if not, it is now. */
-  repeats(eventId: string | undefined): boolean {
-    return this.firstSeen(eventId, undefined) !== undefined;
+  private readonly window: number | undefined;
+  private readonly screen: IdScreen | undefined;
+
+  constructor(rule: EventIdRule = {}) {
+    this.window = rule.window;
+    this.screen = rule.screen;
+    if (rule.window !== undefined) this.knownAt = new Float64Array(FIRST_CAPACITY);
   }
 
-  /** Where `eventId` was first seen, when it was; if it was not, it is now, at `origin`. */
-  firstSeen(eventId: string | undefined, origin: Location | undefined): Location | undefined {
+  /** Whether `eventId` repeats an earlier row's at `at`; if not, it is now known from this row. */
+  repeats(eventId: string | undefined, at: Instant): boolean {
+    return this.firstSeen(eventId, undefined, at) !== undefined;
+  }
+
+  /** Where `eventId` was first seen, when this row at `at` repeats it; if it does not, the id is now known from `origin`. */
+  firstSeen(eventId: string | undefined, origin: Location | undefined, at: Instant): Location | undefined {
     if (eventId === undefined) return undefined;
-    const first = this.ids.get(eventId);
-    if (first !== undefined) return this.locationOf(first);
-    this.ids.set(eventId, origin === undefined ? 0 : this.encode(origin));
+    printString(eventId);
+    if (this.once()) return undefined;
+    const slot = this.slot();
+    if (this.repeatsAt(slot, at)) return this.locationOf(this.firstRow[slot]!);
+    this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at);
     return undefined;
   }
 
+  /** Whether row `i` of `ids` would repeat an earlier row's id at `at`. Changes nothing. */
+  rowRepeats(ids: EventIdColumn, i: number, at: Instant): boolean {
+    const from = i === 0 ? 0 : ids.ends[i - 1]!;
+    if (ids.ends[i]! === from) return false;
+    printBytes(ids.bytes, from, ids.ends[i]!);
+    return !this.once() && this.repeatsAt(this.slot(), at);
+  }
+
+  /** Know row `i`'s id from this row, which rowRepeats found new. */
+  knowRow(ids: EventIdColumn, i: number, file: string, line: number, at: Instant): void {
+    const from = i === 0 ? 0 : ids.ends[i - 1]!;
+    if (ids.ends[i]! === from) return;
+    printBytes(ids.bytes, from, ids.ends[i]!);
+    if (!this.once()) this.know(this.slot(), this.encode(file, line), at);
+  }
+
+  /** Whether the first pass found the id in PRINT on one row only: never a repeat, never remembered. */
+  private once(): boolean {
+    return this.screen !== undefined && !this.screen.mayRepeat(printKey());
+  }
+
+  /** The slot holding the fingerprint in PRINT, or the empty one where it would go. */
+  private slot(): number {
+    const keys = this.keys;
+    const mask = this.firstRow.length - 1;
+    const p0 = PRINT[0]!, p1 = PRINT[1]!, p2 = PRINT[2]!, p3 = PRINT[3]!;
+    for (let slot = p0 & mask; ; slot = (slot + 1) & mask) {
+      const offset = slot * 4;
+      const k3 = keys[offset + 3]!;
+      if (k3 === 0 || (k3 === p3 && keys[offset] === p0 && keys[offset + 1] === p1 && keys[offset + 2] === p2)) return slot;
+    }
+  }
+
+  private repeatsAt(slot: number, at: Instant): boolean {
+    if (this.keys[slot * 4 + 3] === 0) return false;
+    return this.knownAt === undefined || at - this.knownAt[slot]! <= this.window!;
+  }
+
+  /** The fingerprint in PRINT is known from `position` at `at` (a slot past its window is taken over). */
+  private know(slot: number, position: number, at: Instant): void {
+    const offset = slot * 4;
+    if (this.keys[offset + 3] === 0) {
+      this.keys.set(PRINT, offset);
+      this.size++;
+    }
+    this.firstRow[slot] = position;
+    if (this.knownAt !== undefined) this.knownAt[slot] = at;
+    if (this.size * 4 > this.firstRow.length * 3) this.makeRoom(at);
+  }
+
+  /** A table three-quarters full is rebuilt: without the ids past their window (no later row can repeat them), and twice as large if still over a third full. */
+  private makeRoom(at: Instant): void {
+    const { keys, firstRow, knownAt } = this;
+    const keep = (slot: number) => keys[slot * 4 + 3] !== 0 && (knownAt === undefined || at - knownAt[slot]! <= this.window!);
+    let kept = 0;
+    for (let slot = 0; slot < firstRow.length; slot++) if (keep(slot)) kept++;
+    const capacity = kept * 3 > firstRow.length ? firstRow.length * 2 : firstRow.length;
+    this.keys = new Int32Array(4 * capacity);
+    this.firstRow = new Float64Array(capacity);
+    this.knownAt = knownAt === undefined ? undefined : new Float64Array(capacity);
+    this.size = kept;
+    for (let slot = 0; slot < firstRow.length; slot++) {
+      if (!keep(slot)) continue;
+      PRINT.set(keys.subarray(slot * 4, slot * 4 + 4));
+      const moved = this.slot();
+      this.keys.set(PRINT, moved * 4);
+      this.firstRow[moved] = firstRow[slot]!;
+      if (this.knownAt !== undefined) this.knownAt[moved] = knownAt![slot]!;
+    }
+  }
+
   /** Line and file in one safe integer: up to 2^32 lines a file, far beyond any log. */
-  private encode(origin: Location): number {
-    let fileNumber = this.fileIndex.get(origin.file);
+  private encode(file: string, line: number): number {
+    let fileNumber = this.fileIndex.get(file);
     if (fileNumber === undefined) {
       fileNumber = this.files.length;
-      this.files.push(origin.file);
-      this.fileIndex.set(origin.file, fileNumber);
+      this.files.push(file);
+      this.fileIndex.set(file, fileNumber);
     }
-    const position = origin.line;
-    return fileNumber * LINES_PER_FILE + position;
+    return fileNumber * LINES_PER_FILE + line;
   }
 
   private locationOf(position: number): Location {
     const fileNumber = Math.floor(position / LINES_PER_FILE);
     return { file: this.files[fileNumber] ?? "", line: position - fileNumber * LINES_PER_FILE, column: 1 };
   }
+}
+
+/** The fingerprint last computed, reused: no allocation h0 row. */
+const PRINT = new Int32Array(4);
+const encoder = new TextEncoder();
+
+/** An id's key for the first pass (IdScreen): the first 53 bits of its fingerprint, a safe integer. */
+export function eventIdKey(bytes: Uint8Array, from: number, to: number): number {
+  printBytes(bytes, from, to);
+  return printKey();
+}
+
+function printKey(): number {
+  return (PRINT[0]! >>> 0) * KEY_LOW + (PRINT[1]! >>> 11);
+}
+
+/** 2^21: the key's low part is the second lane's top 21 bits. */
+const KEY_LOW = 2 ** 21;
+
+/** Fingerprint an id's UTF-8 bytes into PRINT. */
+function printBytes(bytes: Uint8Array, from: number, to: number): void {
+  let h0 = 0x811c9dc5 | 0, h1 = 0x9747b28c | 0, h2 = 0x3c6ef372 | 0, h3 = 0x5be0cd19 | 0;
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i]!;
+    h0 = Math.imul(h0 ^ byte, 0x01000193);
+    h0 ^= h0 >>> 15;
+    h1 = Math.imul(h1 ^ byte, 0x5bd1e995);
+    h1 ^= h1 >>> 13;
+    h2 = Math.imul(h2 ^ byte, 0x85ebca6b);
+    h2 ^= h2 >>> 16;
+    h3 = Math.imul(h3 ^ byte, 0xc2b2ae35);
+    h3 ^= h3 >>> 11;
+  }
+  finish(h0, h1, h2, h3, to - from);
+}
+
+/** Fingerprint h0 string as printBytes would its UTF-8 bytes: ASCII char by char, anything else encoded first. */
+function printString(id: string): void {
+  let h0 = 0x811c9dc5 | 0, h1 = 0x9747b28c | 0, h2 = 0x3c6ef372 | 0, h3 = 0x5be0cd19 | 0;
+  for (let i = 0; i < id.length; i++) {
+    const byte = id.charCodeAt(i);
+    if (byte >= 0x80) {
+      const bytes = encoder.encode(id);
+      return printBytes(bytes, 0, bytes.length);
+    }
+    h0 = Math.imul(h0 ^ byte, 0x01000193);
+    h0 ^= h0 >>> 15;
+    h1 = Math.imul(h1 ^ byte, 0x5bd1e995);
+    h1 ^= h1 >>> 13;
+    h2 = Math.imul(h2 ^ byte, 0x85ebca6b);
+    h2 ^= h2 >>> 16;
+    h3 = Math.imul(h3 ^ byte, 0xc2b2ae35);
+    h3 ^= h3 >>> 11;
+  }
+  finish(h0, h1, h2, h3, id.length);
+}
+
+function finish(h0: number, h1: number, h2: number, h3: number, length: number): void {
+  PRINT[0] = avalanche(h0 ^ length);
+  PRINT[1] = avalanche(h1 ^ Math.imul(length, 0x9e3779b1));
+  PRINT[2] = avalanche(h2 + length);
+  // The low bit set: h0 used slot is never all zeros.
+  PRINT[3] = avalanche(h3 - length) | 1;
+}
+
+/** murmur3's finalizer: every bit of the lane moves every bit of the result. */
+function avalanche(lane: number): number {
+  lane ^= lane >>> 16;
+  lane = Math.imul(lane, 0x85ebca6b);
+  lane ^= lane >>> 13;
+  lane = Math.imul(lane, 0xc2b2ae35);
+  return lane ^ (lane >>> 16);
+}
+
+/** Whether rows `i` of `a` and `j` of `b` carry the same id (both having one). */
+export function sameEventId(a: EventIdColumn, i: number, b: EventIdColumn, j: number): boolean {
+  const fa = i === 0 ? 0 : a.ends[i - 1]!, fb = j === 0 ? 0 : b.ends[j - 1]!;
+  const n = a.ends[i]! - fa;
+  if (n === 0 || n !== b.ends[j]! - fb) return false;
+  for (let k = 0; k < n; k++) if (a.bytes[fa + k] !== b.bytes[fb + k]) return false;
+  return true;
 }
 
 /** Repeats as a statement lists them: the first LISTED_DUPLICATES, and how many more there were. */

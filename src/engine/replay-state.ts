@@ -118,7 +118,7 @@ export const FAR_AWAY = Infinity;
  */
 export abstract class ReplayState {
   protected readonly runs = new Map<string, AccountRun>();
-  protected readonly seenIds = new SeenEventIds();
+  protected readonly seenIds: SeenEventIds;
   protected readonly duplicateList = new DuplicateList();
   protected readonly purchases: GrantPurchase[];
   protected nextPurchase = 0;
@@ -173,6 +173,7 @@ export abstract class ReplayState {
     protected readonly setup: ReplaySetup,
     protected readonly ledger?: LedgerSink,
   ) {
+    this.seenIds = new SeenEventIds(setup.eventIds);
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
     this.timeline = new Timeline(setup);
     this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());

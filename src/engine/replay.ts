@@ -1,7 +1,7 @@
 import type { RateCard } from "../ratecard/types.js";
 import type { LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
 import { canonicalOrder } from "./canonical-order.js";
-import { rowEvent, type ShapedRows } from "./rows.js";
+import { eventIdOf, rowEvent, type ShapedRows } from "./rows.js";
 import { KnownRows } from "./fast/known-rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -48,7 +48,7 @@ export class Replay extends KnownRows {
       if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
       this.source = rows.source;
     }
-    const { count, base, at, shape, quantity, firstLine, line, eventIds, otherQuantities } = rows;
+    const { count, base, at, shape, quantity, firstLine, line, ids, otherQuantities } = rows;
     const quantities = rows.source.quantities;
     const held = this.held;
     let other = 0;
@@ -57,11 +57,11 @@ export class Replay extends KnownRows {
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIds?.[i] }));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
         this.flush();
         this.instant = t;
       }
-      held.hold(shape[i]!, q, value, firstLine + line[i]!, eventIds?.[i]);
+      held.hold(rows, i, value);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { Location } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
+import type { EventIdColumn } from "./event-ids.js";
 import type { UsageEvent } from "./types.js";
 
 /**
@@ -13,6 +14,8 @@ export interface RowSource {
   readonly meters: readonly string[];
   readonly dimensions: readonly Readonly<Record<string, string>>[];
   readonly quantities: readonly Decimal[];
+  /** The file the rows are from, as their origins name it. */
+  readonly file: string;
   origin(line: number): Location;
 }
 
@@ -35,8 +38,8 @@ export interface ShapedRows {
   /** Row i is on line `firstLine + line[i]`. */
   readonly firstLine: number;
   readonly line: Uint16Array;
-  /** Each row's event id, when the log has the column. */
-  readonly eventIds: readonly (string | undefined)[] | undefined;
+  /** Each row's event id as bytes, when the log has the column: decoded only for a row priced in full or ordered by it. */
+  readonly ids: EventIdColumn | undefined;
 }
 
 /** What usage travels in: events, or rows of shapes. */
@@ -67,11 +70,21 @@ export function rowEvents(rows: ShapedRows, number: (shape: number) => number = 
   for (let i = 0; i < rows.count; i++) {
     const q = rows.quantity[i]!;
     const quantity = q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!;
-    const event = rowEvent(rows.source, { shape: rows.shape[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: rows.eventIds?.[i] });
+    const event = rowEvent(rows.source, { shape: rows.shape[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: eventIdOf(rows.ids, i) });
     event.shape = number(event.shape);
     events.push(event);
   }
   return events;
+}
+
+/** Event ids were checked to be UTF-8 when read; a mark in one is part of it. */
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
+
+/** Row i's event id as text, if it has one. */
+export function eventIdOf(ids: EventIdColumn | undefined, i: number): string | undefined {
+  if (ids === undefined) return undefined;
+  const from = i === 0 ? 0 : ids.ends[i - 1]!;
+  return ids.ends[i]! === from ? undefined : utf8.decode(ids.bytes.subarray(from, ids.ends[i]!));
 }
 
 export function instantOf(rows: ShapedRows, i: number): Instant {
@@ -99,15 +112,23 @@ export class HeldRows {
   readonly quantityNumber: number[] = [];
   readonly quantity: Decimal[] = [];
   readonly line: number[] = [];
-  readonly eventId: (string | undefined)[] = [];
+  /** Each row's batch's event ids, and its place among them. */
+  readonly ids: (EventIdColumn | undefined)[] = [];
+  readonly idIndex: number[] = [];
 
-  hold(shape: number, quantityNumber: number, quantity: Decimal, line: number, eventId: string | undefined): void {
-    const i = this.count;
-    this.count = i + 1;
-    this.shape[i] = shape;
-    this.quantityNumber[i] = quantityNumber;
-    this.quantity[i] = quantity;
-    this.line[i] = line;
-    this.eventId[i] = eventId;
+  /** Hold row `i` of a batch, whose quantity (one of the source's, or given apart) is `quantity`. */
+  hold(rows: ShapedRows, i: number, quantity: Decimal): void {
+    const k = this.count;
+    this.count = k + 1;
+    this.shape[k] = rows.shape[i]!;
+    this.quantityNumber[k] = rows.quantity[i]!;
+    this.quantity[k] = quantity;
+    this.line[k] = rows.firstLine + rows.line[i]!;
+    this.ids[k] = rows.ids;
+    this.idIndex[k] = i;
+  }
+
+  eventId(k: number): string | undefined {
+    return eventIdOf(this.ids[k], this.idIndex[k]!);
   }
 }

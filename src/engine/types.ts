@@ -1,5 +1,5 @@
 import type { Location } from "../errors.js";
-import type { DuplicateEvent } from "./event-ids.js";
+import type { DuplicateEvent, EventIdRule } from "./event-ids.js";
 import type { Decimal } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import type { CardVersion } from "../ratecard/versions.js";
@@ -60,6 +60,8 @@ export interface ReplaySetup {
   changes?: readonly AccountChange[];
   /** Versions of the card with their effective instants, earliest first, when more than one is given. */
   versions?: readonly CardVersion[];
+  /** How the event_id rule remembers ids (event-ids.ts): for a window, and past a first pass's screen; by default every id, for the whole log. */
+  eventIds?: EventIdRule;
 }
 
 export interface AccountTerms {

@@ -1,6 +1,6 @@
 import type { AccountSettings } from "../account/account.js";
 import { canonicalOrder } from "../engine/canonical-order.js";
-import { SeenEventIds } from "../engine/event-ids.js";
+import { SeenEventIds, type EventIdRule } from "../engine/event-ids.js";
 import { lineDimensions, PriceBook, priceEvent } from "../engine/pricing.js";
 import { OutOfOrder } from "../engine/replay.js";
 import type { UsageEvent } from "../engine/types.js";
@@ -9,6 +9,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import type { Calendar, Instant } from "../time.js";
 import type { EventBatches } from "../usage/merge.js";
+import { screenEventIds } from "../usage/id-screen.js";
 import { readUsage } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import type { Aligner } from "./align.js";
@@ -51,12 +52,15 @@ interface UsageScanRequest {
 export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): Promise<RepeatsAndBoundaryEvents> {
   const { card, settings, input } = request;
   const read = () => readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
+  // As the replay does: only ids a first pass finds on more than one row are remembered.
+  const screen = await screenEventIds(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
+  const rule = { window: settings.dedupeWindow, screen };
   try {
-    return await scanInReplayOrder(read(), request);
+    return await scanInReplayOrder(read(), request, rule);
   } catch (e) {
     if (!(e instanceof OutOfOrder)) throw e;
   }
-  return scanInReplayOrder(sortByTime(read()), request);
+  return scanInReplayOrder(sortByTime(read()), request, rule);
 }
 
 /**
@@ -81,18 +85,18 @@ async function* inReplayOrder(events: EventBatches): AsyncGenerator<readonly Usa
   yield instant.sort(canonicalOrder);
 }
 
-async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest): Promise<RepeatsAndBoundaryEvents> {
+async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<RepeatsAndBoundaryEvents> {
   const { card, calendar, aligner, boundaries, window } = request;
   const duplicates = new Map<string, Decimal>();
   const near = new Map<number, Map<string, NearEvent[]>>();
-  const seen = new SeenEventIds();
+  const seen = new SeenEventIds(rule);
   const book = new PriceBook();
   for await (const batch of inReplayOrder(events)) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
     const dims = meterEvent.role === "charge" ? lineDimensions(meterEvent.meter, event.dimensions) : event.dimensions;
-    if (seen.repeats(event.eventId)) {
+    if (seen.repeats(event.eventId, event.at)) {
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
       continue;

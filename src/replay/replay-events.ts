@@ -29,6 +29,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       through: settings.through,
       changes: settings.changes,
       versions: settings.versions,
+      eventIds: { window: settings.dedupeWindow, screen: settings.idScreen },
     }, ledger ? (entry) => ledger.push(entry) : undefined);
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);

@@ -18,6 +18,7 @@ import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { readUsage } from "../usage/read.js";
+import { screenEventIds } from "../usage/id-screen.js";
 import { scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
@@ -68,6 +69,9 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy };
+    // The event ids' first pass: the replay then remembers only ids that may repeat.
+    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor: options.mappingFor, stdinCopy: stdin?.file });
+    if (idScreen !== undefined) settings = { ...settings, idScreen };
     const readers: (() => UsageBatches)[] = [];
     if (reader === "scanner") readers.push(() => scanUsage(input.files, options));
     if (reader !== "csv-parse") readers.push(() => readUsage(input.files, { ...options, plain: true }));

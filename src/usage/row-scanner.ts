@@ -2,6 +2,7 @@ import { NeedsFullParser } from "./plain-csv.js";
 import { quantityOf, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import { parseInstant, type Zone } from "../time.js";
+import type { EventIdColumn } from "../engine/event-ids.js";
 
 /**
  * The fastest reader of usage CSV: it works on the file's bytes, and gives the
@@ -45,8 +46,8 @@ export interface ScannedBatch {
   quantity: Int32Array;
   firstLine: number;
   line: Uint16Array;
-  /** Each row's event id, when the file has the column. */
-  eventIds: (string | undefined)[] | undefined;
+  /** Each row's event id as its bytes, when the file has the column: a string is made only for a row the replay prices in full. */
+  ids: EventIdColumn | undefined;
   /**
    * Shapes first seen in this batch, numbered on from those of earlier batches,
    * as one flat list (a structured clone copies it fast): for each, its account,
@@ -109,6 +110,8 @@ export class RowScanner {
   private lastStamp = new Uint8Array(64);
   private lastStampLength = -1;
   private lastAt = 0;
+  /** The event ids' bytes of the batch being filled. */
+  private idBytes = new Uint8Array(16 * BATCH);
   private batch: ScannedBatch;
   header: ScannedHeader | undefined;
 
@@ -268,11 +271,23 @@ export class RowScanner {
     batch.shape[i] = this.shapeOf(buf);
     batch.quantity[i] = index.quantity < 0 ? this.quantityId("") : this.quantity(buf, cells[index.quantity]!, cells[index.quantity + 1]! - 1);
     batch.line[i] = this.line - batch.firstLine;
-    if (batch.eventIds !== undefined) {
-      const from = cells[index.event_id]!, to = cells[index.event_id + 1]! - 1;
-      batch.eventIds.push(to > from ? decode(buf, from, to) : undefined);
-    }
+    if (batch.ids !== undefined) this.eventId(buf, cells[index.event_id]!, cells[index.event_id + 1]! - 1, batch.ids.ends, i);
     batch.count++;
+  }
+
+  /** Copy a row's id to the batch's id bytes (checked to be UTF-8 when not ASCII) and end it there. */
+  private eventId(buf: Buffer, from: number, to: number, ends: Int32Array, i: number): void {
+    let used = i === 0 ? 0 : ends[i - 1]!;
+    if (used + to - from > this.idBytes.length) {
+      const more = new Uint8Array(Math.max(this.idBytes.length * 2, used + to - from));
+      more.set(this.idBytes.subarray(0, used));
+      this.idBytes = more;
+    }
+    const bytes = this.idBytes;
+    let high = 0;
+    for (let k = from; k < to; k++) high |= bytes[used++] = buf[k]!;
+    if (high >= 0x80) decode(buf, from, to);
+    ends[i] = used;
   }
 
   private instant(buf: Buffer, from: number, to: number): number {
@@ -416,7 +431,7 @@ export class RowScanner {
       quantity: new Int32Array(BATCH),
       firstLine: 0,
       line: new Uint16Array(BATCH),
-      eventIds: this.layout !== undefined && this.layout.index.event_id >= 0 ? [] : undefined,
+      ids: this.layout !== undefined && this.layout.index.event_id >= 0 ? { bytes: this.idBytes, ends: new Int32Array(BATCH) } : undefined,
       shapeCells: [],
       quantities: [],
       quantityTexts: [],
@@ -425,6 +440,8 @@ export class RowScanner {
 
   private finishBatch(): ScannedBatch {
     const done = this.batch;
+    // The ids' bytes are copied out of the one buffer all batches fill, at their own length.
+    if (done.ids !== undefined) done.ids = { bytes: this.idBytes.slice(0, done.count === 0 ? 0 : done.ids.ends[done.count - 1]!), ends: done.ids.ends };
     this.batch = this.freshBatch();
     return done;
   }

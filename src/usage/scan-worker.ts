@@ -25,7 +25,8 @@ async function send(batch: ScannedBatch): Promise<void> {
     wake = undefined;
   }
   allowed--;
-  post({ kind: "batch", batch }, [batch.at.buffer, batch.shape.buffer, batch.quantity.buffer, batch.line.buffer] as ArrayBuffer[]);
+  const ids = batch.ids === undefined ? [] : [batch.ids.bytes.buffer, batch.ids.ends.buffer];
+  post({ kind: "batch", batch }, [batch.at.buffer, batch.shape.buffer, batch.quantity.buffer, batch.line.buffer, ...ids] as ArrayBuffer[]);
 }
 
 async function scan(): Promise<void> {

@@ -102,7 +102,7 @@ class FileShapes implements RowSource {
   private readonly names = new Map<string, string>();
 
   constructor(
-    private readonly file: string,
+    readonly file: string,
     private readonly dimensionNames: readonly string[],
     private readonly columns: ReadonlyMap<string, number>,
   ) {}
@@ -191,8 +191,8 @@ async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>): As
 function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
   shapes.add(batch.shapeCells);
   for (const text of batch.quantities) shapes.quantities.push(quantityFrom(text));
-  const { count, base, at, shape, quantity, firstLine, line, eventIds } = batch;
-  return { source: shapes, count, base, at, shape, quantity, firstLine, line, eventIds, otherQuantities: batch.quantityTexts.map(quantityFrom) };
+  const { count, base, at, shape, quantity, firstLine, line, ids } = batch;
+  return { source: shapes, count, base, at, shape, quantity, firstLine, line, ids, otherQuantities: batch.quantityTexts.map(quantityFrom) };
 }
 
 /** The scanner has checked the text: an empty cell is one event, as the plain reader takes it. */

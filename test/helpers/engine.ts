@@ -1,4 +1,5 @@
 import { Replay } from "../../src/engine/replay.js";
+import type { EventIdColumn } from "../../src/engine/event-ids.js";
 import { planTerms } from "../../src/engine/terms.js";
 import type { AccountChange, AccountTerms, GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
 import { Decimal } from "../../src/money.js";
@@ -69,6 +70,8 @@ export interface RunOptions {
   purchases?: { kind: string; amount: string; at: string; account?: string }[];
   subscriptionEnd?: string;
   through?: string;
+  /** Milliseconds an event_id is remembered (--dedupe-window). */
+  dedupeWindow?: number;
   ledger?: LedgerEntry[];
   terms?: Partial<AccountTerms>;
   /** Dated changes of the accounts' terms (account changes:), each for "acct" unless it names another. */
@@ -86,7 +89,7 @@ export interface RunOptions {
 export function replayRows(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}, sizes: readonly number[] = [1024], apart = 0): Statement {
   const shapes = new Map<string, number>();
   const numbers = new Map<string, number>();
-  const source = { accounts: [] as string[], meters: [] as string[], dimensions: [] as Record<string, string>[], quantities: [] as Decimal[], origin: (line: number) => ({ file: "events", line, column: 1 }) };
+  const source = { accounts: [] as string[], meters: [] as string[], dimensions: [] as Record<string, string>[], quantities: [] as Decimal[], file: "events", origin: (line: number) => ({ file: "events", line, column: 1 }) };
   const rows = evs.map((e, i) => {
     const key = JSON.stringify([e.account, e.meter, Object.entries(e.dimensions).sort()]);
     let shape = shapes.get(key);
@@ -121,10 +124,21 @@ export function replayRows(c: RateCard, evs: readonly UsageEvent[], options: Run
       otherQuantities: part.filter((x) => x.quantity < 0).map((x) => x.e.quantity),
       firstLine: part[0]!.e.origin.line,
       line: Uint16Array.from(part.map((x) => x.e.origin.line - part[0]!.e.origin.line)),
-      eventIds: part.some((x) => x.e.eventId !== undefined) ? part.map((x) => x.e.eventId) : undefined,
+      ids: part.some((x) => x.e.eventId !== undefined) ? idColumn(part.map((x) => x.e.eventId)) : undefined,
     });
   }
   return r.finish();
+}
+
+/** Event ids as the row scanner gives them: their UTF-8 bytes one after another, and where each ends. */
+export function idColumn(ids: readonly (string | undefined)[]): EventIdColumn {
+  const encoded = ids.map((id) => new TextEncoder().encode(id ?? ""));
+  const ends = new Int32Array(ids.length);
+  let end = 0;
+  encoded.forEach((bytes, i) => (ends[i] = end += bytes.length));
+  const bytes = new Uint8Array(end);
+  encoded.forEach((b, i) => bytes.set(b, ends[i]! - b.length));
+  return { bytes, ends };
 }
 
 export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}): Statement {
@@ -146,6 +160,7 @@ function replayer(given: RateCard, options: RunOptions): Replay {
     subscriptionEnd: options.subscriptionEnd === undefined ? undefined : instant(options.subscriptionEnd, zone),
     through: options.through === undefined ? undefined : instant(options.through, zone),
     renewalMonths: 1,
+    eventIds: { window: options.dedupeWindow },
     versions: versionInstants(c, zone),
     changes: (options.changes ?? []).map((ch, i): AccountChange => ({
       at: instant(ch.at, zone),

@@ -1,6 +1,7 @@
 import type { Decimal } from "../../money.js";
 import type { Meter } from "../../ratecard/types.js";
 import { NO_CREDITS, plusUnits } from "../credits.js";
+import { sameEventId } from "../event-ids.js";
 import { rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
 import { Charging, ITEM_QUANTITY } from "../charging.js";
@@ -52,7 +53,7 @@ export abstract class KnownRows extends Charging {
     return (
       (sa === sb ? 0 : partsOrder(this.shapeParts(source), sa, sb)) ||
       quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
-      idOrder(held.eventId[a], held.eventId[b])
+      idOrder(held.eventId(a), held.eventId(b))
     );
   }
 
@@ -61,7 +62,7 @@ export abstract class KnownRows extends Charging {
     this.settleDeferred();
     const held = this.held;
     const shape = held.shape[k]!;
-    this.price(rowEvent(this.source!, { shape, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId[k] }));
+    this.price(rowEvent(this.source!, { shape, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
     this.learn(shape);
   }
 
@@ -69,6 +70,7 @@ export abstract class KnownRows extends Charging {
   protected allKnown(end: number, start = 0): boolean {
     const scratch = this.scratch;
     for (let k = start; k < end; k++) {
+      if (this.idMayRepeat(k, start)) return false;
       const units = this.knownCost(k, end - start === 1);
       if (units === undefined) return false;
       let spent = units;
@@ -125,7 +127,7 @@ export abstract class KnownRows extends Charging {
   protected knownCost(k: number, alone: boolean): number | undefined {
     const held = this.held;
     const q = held.quantityNumber[k]!;
-    if (q < 0 || held.eventId[k] !== undefined) return undefined;
+    if (q < 0) return undefined;
     const known = this.known;
     const shape = held.shape[k]!;
     const how = known.how(shape);
@@ -176,8 +178,25 @@ export abstract class KnownRows extends Charging {
     return (scratch.units[k] = units);
   }
 
+  /**
+   * Whether a held row's id may make it a repeat: the id is known, or another
+   * held row of the instant has it (which of them repeats is for the canonical
+   * order). A row whose id is new is priced as if it had none, so it may take
+   * the known path; priceKnown makes its id known.
+   */
+  private idMayRepeat(k: number, start: number): boolean {
+    const held = this.held;
+    const ids = held.ids[k];
+    if (ids === undefined) return false;
+    const i = held.idIndex[k]!;
+    if (this.seenIds.rowRepeats(ids, i, this.instant)) return true;
+    for (let j = start; j < k; j++) if (held.ids[j] !== undefined && sameEventId(held.ids[j]!, held.idIndex[j]!, ids, i)) return true;
+    return false;
+  }
+
   /** Price a held row as knownCost found it, its room checked (room). */
   protected priceKnown(k: number): void {
+    if (this.held.ids[k] !== undefined) this.seenIds.knowRow(this.held.ids[k]!, this.held.idIndex[k]!, this.source!.file, this.held.line[k]!, this.instant);
     const scratch = this.scratch;
     const run = this.runList[scratch.run[k]!]!;
     this.counts.read++;

@@ -1,0 +1,202 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { canonicalOrder } from "../src/engine/canonical-order.js";
+import { eventIdKey, SeenEventIds, type IdScreen } from "../src/engine/event-ids.js";
+import type { UsageEvent } from "../src/engine/types.js";
+import type { Location } from "../src/errors.js";
+import { card, events, idColumn, replay, replayRows, type EventSpec } from "./helpers/engine.js";
+import { NO_MAPPING } from "../src/usage/mapping.js";
+import { screenEventIds } from "../src/usage/id-screen.js";
+
+// The compact id store (127-bit fingerprints in typed arrays) against a plain Map
+// holding the ids themselves, on random streams: the rule of src/engine/event-ids.ts
+// with and without a window, with and without a first pass's screen, by string and
+// by the scanner's bytes; then the replay's repeats against the rule applied with a
+// Map in the replay's order (time, then the canonical order of an instant).
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const encoder = new TextEncoder();
+
+/** The rule with a Map of the ids: a repeat when known and (with a window) known for at most the window. */
+class PlainRule {
+  private readonly known = new Map<string, { first: Location; at: number }>();
+  constructor(private readonly window: number | undefined) {}
+
+  firstSeen(id: string, origin: Location, at: number): Location | undefined {
+    const k = this.known.get(id);
+    if (k !== undefined && (this.window === undefined || at - k.at <= this.window)) return k.first;
+    this.known.set(id, { first: origin, at });
+    return undefined;
+  }
+}
+
+/** The screen a first pass would give: the keys of ids on more than one row. */
+function screenOf(ids: readonly string[]): IdScreen {
+  const counts = new Map<number, number>();
+  for (const id of ids) {
+    const bytes = encoder.encode(id);
+    const key = eventIdKey(bytes, 0, bytes.length);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return { mayRepeat: (key) => (counts.get(key) ?? 0) > 1 };
+}
+
+const idText = fc.oneof(
+  fc.integer({ min: 0, max: 3000 }).map((n) => `ev-${n}`),
+  fc.constantFrom("é", "ü-1", "🙂", "\uFEFFx", "a,b", "ev-1 ", " ev-1", "EV-1"),
+);
+const op = fc.record({
+  id: idText,
+  file: fc.constantFrom("a.csv", "b.csv", "c.csv"),
+  line: fc.integer({ min: 2, max: 2 ** 32 - 1 }),
+  // Steps of time: 0 keeps the instant (repeats within one instant).
+  step: fc.constantFrom(0, 0, 1000, 60_000, 3_600_000),
+  asBytes: fc.boolean(),
+});
+
+describe("the compact id store agrees with a Map of the ids", () => {
+  it("on random streams, by string or by bytes, with or without a window and a screen", () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 4000 }), fc.constantFrom(undefined, 0, 60_000, 7_200_000), fc.boolean(), (ops, window, screened) => {
+        const store = new SeenEventIds({ window, screen: screened ? screenOf(ops.map((o) => o.id)) : undefined });
+        const plain = new PlainRule(window);
+        let at = Date.UTC(2026, 0, 1);
+        for (const o of ops) {
+          at += o.step;
+          const origin = { file: o.file, line: o.line, column: 1 };
+          const expected = plain.firstSeen(o.id, origin, at);
+          let found: Location | undefined;
+          if (o.asBytes) {
+            const ids = idColumn([o.id]);
+            found = store.rowRepeats(ids, 0, at) ? store.firstSeen(o.id, origin, at) : undefined;
+            if (found === undefined) store.knowRow(ids, 0, o.file, o.line, at);
+          } else {
+            found = store.firstSeen(o.id, origin, at);
+          }
+          expect(found).toEqual(expected);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("keeps every id of a long stream (the table grows) and, with a window, forgets those past it", () => {
+    const store = new SeenEventIds();
+    const windowed = new SeenEventIds({ window: 10 });
+    for (let i = 0; i < 50_000; i++) {
+      expect(store.repeats(`id-${i}`, i)).toBe(false);
+      expect(windowed.repeats(`id-${i}`, i)).toBe(false);
+    }
+    expect(store.repeats("id-0", 50_000)).toBe(true);
+    expect(store.repeats("id-49999", 50_000)).toBe(true);
+    // Known at 49,990: 10 ms later is within the window, 11 is past it (and known afresh from then).
+    expect(windowed.repeats("id-49990", 50_000)).toBe(true);
+    expect(windowed.repeats("id-49989", 50_000)).toBe(false);
+    expect(windowed.repeats("id-49989", 50_010)).toBe(true);
+    expect(windowed.repeats("id-0", 50_000)).toBe(false);
+  });
+
+  it("names where an id was first seen, not where it was last", () => {
+    const store = new SeenEventIds();
+    expect(store.firstSeen("x", { file: "a.csv", line: 7, column: 3 }, 0)).toBeUndefined();
+    expect(store.firstSeen("x", { file: "b.csv", line: 9, column: 1 }, 1)).toEqual({ file: "a.csv", line: 7, column: 1 });
+    expect(store.firstSeen("x", { file: "b.csv", line: 11, column: 1 }, 2)).toEqual({ file: "a.csv", line: 7, column: 1 });
+    expect(store.firstSeen(undefined, { file: "b.csv", line: 12, column: 1 }, 3)).toBeUndefined();
+  });
+});
+
+// The replay's repeats against the rule applied with a Map in the replay's order.
+const C = card();
+const START = Date.UTC(2026, 0, 1);
+const row = fc.record({
+  minute: fc.integer({ min: 0, max: 30 }),
+  // Two instants a minute: many rows share one.
+  second: fc.constantFrom(0, 30),
+  meter: fc.constantFrom("call", "read", "view", "visitor"),
+  quantity: fc.integer({ min: 0, max: 2 }),
+  project: fc.constantFrom("p", "q"),
+  user: fc.constantFrom("u1", "u2"),
+  id: fc.option(fc.integer({ min: 0, max: 12 }).map((n) => `ev-${n}`), { freq: 6 }),
+  file: fc.constantFrom("a.csv", "b.csv"),
+  // Another row at the same instant with the same id, of this meter or another.
+  twin: fc.option(fc.constantFrom("call", "read", "visitor"), { freq: 3 }),
+});
+
+function expectedRepeats(evs: readonly UsageEvent[], window: number | undefined): { eventId: string; meter: string; first: string; repeat: string }[] {
+  const plain = new PlainRule(window);
+  const ordered = [...evs].sort((a, b) => a.at - b.at || canonicalOrder(a, b));
+  const out: { eventId: string; meter: string; first: string; repeat: string }[] = [];
+  for (const e of ordered) {
+    if (e.eventId === undefined) continue;
+    const first = plain.firstSeen(e.eventId, e.origin, e.at);
+    if (first !== undefined) out.push({ eventId: e.eventId, meter: e.meter, first: `${first.file}:${first.line}`, repeat: `${e.origin.file}:${e.origin.line}` });
+  }
+  return out;
+}
+
+const listed = (st: ReturnType<typeof replay>) => st.duplicateEvents!.listed.map((d) => ({ eventId: d.eventId, meter: d.meter, first: `${d.first.file}:${d.first.line}`, repeat: `${d.repeat.file}:${d.repeat.line}` }));
+
+describe("the replay's repeats are the rule's, in the replay's order", () => {
+  it("on random logs with repeats within one instant, across files and meters, as events and as rows", () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 150 }), fc.constantFrom(undefined, 30_000, 600_000), fc.integer({ min: 1, max: 9 }), (rows, window, size) => {
+        const twinned = rows.flatMap((r) => (r.twin === null ? [r] : [r, { ...r, meter: r.twin }]));
+        const sorted = twinned.sort((a, b) => a.minute - b.minute || a.second - b.second);
+        const specs: EventSpec[] = sorted.map((r) => [new Date(START + r.minute * 60_000 + r.second * 1000).toISOString(), r.meter, String(r.quantity), { project: r.project, user: r.user }, { id: r.id ?? undefined }]);
+        const evs = events(specs).map((e, i) => ({ ...e, origin: { ...e.origin, file: sorted[i]!.file } }));
+        const options = { plan: "paid", dedupeWindow: window };
+        const expected = expectedRepeats(evs, window);
+        const st = replay(C, evs, options);
+        expect(st.events.duplicates).toBe(expected.length);
+        expect(listed(st)).toEqual(expected);
+        // As rows (one file, as the scanner gives them): the same rows repeat, the rest on the known path when they may.
+        const one = evs.map((e) => ({ ...e, origin: { ...e.origin, file: "events" } }));
+        const rowsSt = replayRows(C, one, options, [size]);
+        expect(listed(rowsSt)).toEqual(expectedRepeats(one, window));
+        expect(JSON.stringify(rowsSt)).toBe(JSON.stringify(replay(C, one, options)));
+      }),
+      { numRuns: RUNS * 5 },
+    );
+  });
+});
+
+describe("the first pass over the log (id-screen)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-ids-"));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const options = (keysInMemory?: number) => ({ card: card(), mappingFor: () => NO_MAPPING, stdinCopy: undefined, keysInMemory });
+  const key = (id: string) => eventIdKey(encoder.encode(id), 0, encoder.encode(id).length);
+  const header = "timestamp,meter,quantity,project,event_id\n";
+  const rows = (ids: string[]) => ids.map((id, i) => `2026-01-01T00:00:${String(i % 60).padStart(2, "0")}Z,call,1,p,${id}\n`).join("");
+
+  it("finds the ids on more than one row, across files, whether its keys fit in memory or went to runs on disk", async () => {
+    const unique = Array.from({ length: 3000 }, (_, i) => `u-${i}`);
+    const a = file("a.csv", header + rows([...unique.slice(0, 1500), "twice", "thrice", "é-1"]));
+    const b = file("b.csv", header + rows([...unique.slice(1500), "twice", "thrice", "thrice", "é-1", ""]));
+    for (const most of [undefined, 64, 1000]) {
+      const screen = (await screenEventIds([a, b], options(most)))!;
+      expect(screen).toBeDefined();
+      for (const id of ["twice", "thrice", "é-1"]) expect(screen.mayRepeat(key(id))).toBe(true);
+      expect(unique.filter((id) => screen.mayRepeat(key(id)))).toEqual([]);
+    }
+  });
+
+  it("reads a log without a trailing newline, with the id in any column and a byte-order mark", async () => {
+    const f = file("c.csv", "\uFEFFevent_id,timestamp,meter,quantity,project\nx,2026-01-01T00:00:00Z,call,1,p\ny,2026-01-01T00:00:01Z,call,1,p\nx,2026-01-01T00:00:02Z,call,1,p");
+    const screen = (await screenEventIds([f], options()))!;
+    expect(screen.mayRepeat(key("x"))).toBe(true);
+    expect(screen.mayRepeat(key("y"))).toBe(false);
+  });
+
+  it("gives up (every id remembered) on what it cannot prove it reads as the readers do, and has nothing to say without ids", async () => {
+    expect(await screenEventIds([file("q.csv", header + '2026-01-01T00:00:00Z,call,1,p,"x"\n')], options())).toBeUndefined();
+    expect(await screenEventIds([file("r.csv", header + "2026-01-01T00:00:00Z,call,1,p,x\r\n")], options())).toBeUndefined();
+    expect(await screenEventIds([join(dir, "missing.csv")], options())).toBeUndefined();
+    expect(await screenEventIds([file("n.csv", "timestamp,meter,quantity,project\n2026-01-01T00:00:00Z,call,1,p\n")], options())).toBeUndefined();
+  });
+});
