@@ -11,8 +11,9 @@ import { consistent, long, purchases, repeating } from "./helpers/streams.js";
 // on random cards that switch every rule of src/engine/rules.ts on and off (plan gates, quotas with and
 // without overage, daily limits, budgets, rewards, warning levels, low-balance alerts, grace, pool
 // policies, crossing, per-event rounding), random account terms and long random logs of few shapes,
-// batched at random. Both must give the same statement, byte for byte. test/setup.ts fixes the seed;
-// FUZZ_RUNS sets the number of cases (FUZZ_SEED another seed) for a long run.
+// with or without event ids (some repeating), batched at random. Both must give the same statement,
+// byte for byte. test/setup.ts fixes the seed; FUZZ_RUNS sets the number of cases (FUZZ_SEED another
+// seed) for a long run.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 const pick = <T>(...values: T[]) => fc.constantFrom(...values);
@@ -72,8 +73,10 @@ const text = (st: Statement) => JSON.stringify(statementJson(st));
 
 describe(`the known path gives the full path's statement (${RUNS} random cards, accounts and logs)`, () => {
   it("rows (known path where it may) and events (full path) give the same statement", () => {
-    fc.assert(fc.property(randomCard, randomTerms, logs, purchases, fc.constantFrom("small", "paid"), fc.integer(), (c, terms, specs, ps, p, seed) => {
-      const evs = events(specs).map((e) => ({ ...e, eventId: undefined }));
+    // Event ids: none, one a row, or repeating (every seventh row's id again), so that repeats are found on both paths.
+    const ids = fc.constantFrom("none", "unique", "repeating");
+    fc.assert(fc.property(randomCard, randomTerms, logs, purchases, fc.constantFrom("small", "paid"), fc.integer(), ids, (c, terms, specs, ps, p, seed, idMode) => {
+      const evs = events(specs).map((e, i) => ({ ...e, eventId: idMode === "none" ? undefined : idMode === "unique" ? `e${i}` : `e${i % 7}` }));
       const options: RunOptions = { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z", terms };
       const sizes = [1 + (seed & 7), 1 + ((seed >> 3) & 31)];
       expect(text(replayRows(c, evs, options, sizes, (seed >> 8) & 3))).toBe(text(replay(c, evs, options)));
