@@ -159,7 +159,8 @@ describe("the replay's repeats are the rule's, in the replay's order", () => {
       }),
       { numRuns: RUNS * 5 },
     );
-  });
+    // Five hundred replays each way: a minute alone, more on a machine running other files beside it.
+  }, 240_000);
 });
 
 describe("the first pass over the log (id-screen)", () => {
