@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Argument, Command, CommanderError, Option } from "commander";
 import { atFlag, Finding, shown, UserError } from "./errors.js";
-import { checkUsage, dedupeWindow, failOverPercent, gateLimit, sampleCount, tolerance } from "./flags.js";
+import { checkUsage, dedupeWindow, failOverPercent, gateLimit, maxLateness, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
 import { LAYOUT_NAMES } from "./usage/layouts.js";
 import { REPORT_FORMATS } from "./render/shared/report-format.js";
@@ -53,7 +53,8 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
     .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, [])
-    .option("--no-progress", "no rows/s and time-left line on standard error (drawn only on a terminal, and not when CI is set)");
+    .option("--no-progress", "no rows/s and time-left line on standard error (drawn only on a terminal, and not when CI is set)")
+    .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d (default 1d); later rows make the whole log be sorted on disk", maxLateness);
 }
 
 /** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */

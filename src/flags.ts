@@ -45,6 +45,19 @@ export function dedupeWindow(text: string): number {
   return ms;
 }
 
+/** The longest lateness taken: a year, past which a value is more likely a slip than a plan. */
+const MAX_LATENESS_DAYS = 366;
+
+/** `--max-lateness`: a whole number of seconds, minutes, hours or days (0 alone: rows must come in time order), in milliseconds. */
+export function maxLateness(text: string): number {
+  const match = /^(\d{1,9})([smhd])$/.exec(text) ?? (text === "0" ? ["0", "0", "s"] : null);
+  const ms = match === null ? NaN : Number(match[1]) * DURATION_UNITS[match[2]!]!;
+  if (!(ms <= MAX_LATENESS_DAYS * DURATION_UNITS.d!)) {
+    throw new UserError("bad duration", atFlag("--max-lateness"), `a whole number of s, m, h or d up to ${MAX_LATENESS_DAYS}d, such as 10m, 6h or 1d (or 0)`, shown(text));
+  }
+  return ms;
+}
+
 /** A tolerance of 0 or more, for the flag `name`. */
 export function tolerance(name: string): (text: string) => Decimal {
   return (text) => {

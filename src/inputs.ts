@@ -183,4 +183,6 @@ export interface ReplayInputOptions extends AccountFlags {
   layout?: string;
   /** `--no-progress`: false. */
   progress?: boolean;
+  /** `--max-lateness DURATION`, in milliseconds. */
+  maxLateness?: number;
 }

@@ -71,7 +71,7 @@ describe("the compact id store agrees with a Map of the ids", () => {
           if (o.asBytes) {
             const ids = idColumn([o.id]);
             found = store.rowRepeats(ids, 0, at) ? store.firstSeen(o.id, origin, at) : undefined;
-            if (found === undefined) store.knowRow(ids, 0, o.file, o.line, at);
+            if (found === undefined) store.knowRow(ids, 0, { origin: (line) => ({ file: o.file, line, column: 1 }) }, o.line, at);
           } else {
             found = store.firstSeen(o.id, origin, at);
           }

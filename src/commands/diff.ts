@@ -58,7 +58,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card], progress };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card], progress, maxLateness: options.maxLateness };
 
   const inputs = replayRunInputs(options, account, { "--base": options.base });
   // Refused before two replays, which may take long; checked again when the report is written.

@@ -46,7 +46,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   const result = await reconcile({
     card,
     settings,
-    usage: { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, progress },
+    usage: { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, progress, maxLateness: options.maxLateness },
     bill: { file: options.bill, mappingFile: options.billMapping, layout: options.billLayout, mapFlags: options.billMap },
     tolerance,
   }).finally(() => progress.end());

@@ -39,7 +39,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const progress = progressFor(io, options.usage, options);
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin, progress };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin, progress, maxLateness: options.maxLateness };
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.
     const file = new ReportFile({ path: options.output, flag: "-o", inputs });

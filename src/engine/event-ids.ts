@@ -98,12 +98,16 @@ export class SeenEventIds {
     return !this.once() && this.repeatsAt(this.slot(), at);
   }
 
-  /** Know row `i`'s id from this row, which rowRepeats found new. */
-  knowRow(ids: EventIdColumn, i: number, file: string, line: number, at: Instant): void {
+  /** Know row `i`'s id from this row (on `line` of `source`), which rowRepeats found new. */
+  knowRow(ids: EventIdColumn, i: number, source: { origin(line: number): Location }, line: number, at: Instant): void {
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     if (ids.ends[i]! === from) return;
     printBytes(ids.bytes, from, ids.ends[i]!);
-    if (!this.once()) this.know(this.slot(), this.encode(file, line), at);
+    // Where it is is asked only of an id that may repeat: most ids are on one row.
+    if (!this.once()) {
+      const origin = source.origin(line);
+      this.know(this.slot(), this.encode(origin.file, origin.line), at);
+    }
   }
 
   /** Whether the first pass found the id in PRINT on one row only: never a repeat, never remembered. */

@@ -14,8 +14,6 @@ export interface RowSource {
   readonly meters: readonly string[];
   readonly dimensions: readonly Readonly<Record<string, string>>[];
   readonly quantities: readonly Decimal[];
-  /** The file the rows are from, as their origins name it. */
-  readonly file: string;
   origin(line: number): Location;
 }
 
@@ -35,9 +33,9 @@ export interface ShapedRows {
   /** A number of `source.quantities`, or -1: the row's quantity is the next of `otherQuantities`. */
   readonly quantity: Int32Array;
   readonly otherQuantities: readonly Decimal[];
-  /** Row i is on line `firstLine + line[i]`. */
+  /** Row i is on line `firstLine + line[i]` (the scanner's small offsets, or whole numbers from a reorder: the engine only hands them to `source.origin`). */
   readonly firstLine: number;
-  readonly line: Uint16Array;
+  readonly line: Uint16Array | Float64Array;
   /** Each row's event id as bytes, when the log has the column: decoded only for a row priced in full or ordered by it. */
   readonly ids: EventIdColumn | undefined;
 }

@@ -4,7 +4,7 @@ import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AccountSettings } from "../account/account.js";
 import { OutOfOrder } from "../engine/replay.js";
-import { instantIn, sizeOf, type UsageBatch } from "../engine/rows.js";
+import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { readText } from "../inputs.js";
@@ -21,6 +21,8 @@ import { readUsage } from "../usage/read.js";
 import { screenEventIds } from "../usage/id-screen.js";
 import { scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
+import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
+import { sortRows } from "../usage/row-sort.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
@@ -36,6 +38,8 @@ export interface UsageInput {
   alsoReadBy?: readonly RateCard[];
   /** Told the rows as they reach the engine, for a progress line on a terminal. */
   progress?: ReplayProgress;
+  /** `--max-lateness`: how much earlier than the latest row before it a row may be and still stream in order, in milliseconds (default a day). */
+  maxLateness?: number;
 }
 
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
@@ -56,10 +60,12 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
 }
 
 /**
- * Replay usage files through the engine. Files each in time order (the usual
- * case, also for a log split across files) stream in one pass, merged by time.
- * If a row turns out to be earlier than one already replayed, the replay starts
- * again on the rows sorted by time, in bounded runs. Standard input is copied to
+ * Replay usage files through the engine. The row scanner's rows (one file, or
+ * several read one after another) go through a reorder stage that puts rows up
+ * to the lateness allowed back in time order as they stream (reorder.ts). If a
+ * row is later than that, or earlier than one already replayed, the replay
+ * starts again on the rows sorted by time in bounded runs on disk (row-sort.ts;
+ * events, for the other readers, in sort-runs.ts). Standard input is copied to
  * a temporary file first, so that it too can be read again.
  */
 
@@ -72,10 +78,11 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     // The event ids' first pass: the replay then remembers only ids that may repeat.
     const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor: options.mappingFor, stdinCopy: stdin?.file });
     if (idScreen !== undefined) settings = { ...settings, idScreen };
-    const readers: (() => UsageBatches)[] = [];
-    if (reader === "scanner") readers.push(() => scanUsage(input.files, options));
-    if (reader !== "csv-parse") readers.push(() => readUsage(input.files, { ...options, plain: true }));
-    readers.push(() => readUsage(input.files, options));
+    const limits = { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: MAX_HELD };
+    const readers: Ordered[] = [];
+    if (reader === "scanner") readers.push(rowsInOrder(() => scanUsage(input.files, options), limits));
+    if (reader !== "csv-parse") readers.push(eventsInOrder(() => readUsage(input.files, { ...options, plain: true })));
+    readers.push(eventsInOrder(() => readUsage(input.files, options)));
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
@@ -90,6 +97,20 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   } finally {
     stdin?.remove();
   }
+}
+
+/** A reader's usage as it streams (in time order, or close enough for the reorder stage), and the same usage sorted. */
+interface Ordered {
+  streamed(): UsageBatches;
+  sorted(): UsageBatches;
+}
+
+function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits): Ordered {
+  return { streamed: () => reorder(rows(), limits), sorted: () => sortRows(rows()) };
+}
+
+function eventsInOrder(events: () => UsageBatches): Ordered {
+  return { streamed: events, sorted: () => sortByTime(events()) };
 }
 
 /**
@@ -112,22 +133,22 @@ async function copyStdin(source: Readable): Promise<{ file: string; remove(): vo
 }
 
 /** Replay a stream that should be in time order; if it is not, replay it again sorted. */
-async function replayInOrder(card: RateCard, settings: AccountSettings, events: () => UsageBatches, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined): Promise<Statement> {
-  const stream = new Watched(events(), progress);
+async function replayInOrder(card: RateCard, settings: AccountSettings, usage: Ordered, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined): Promise<Statement> {
+  const stream = new Watched(usage.streamed(), progress);
   try {
     return await replayEvents(card, settings, stream, ledger);
   } catch (e) {
     // The engine judged a row against the rows before it (an item ended before it
     // began, a level lowered below zero). That verdict only stands if the input
     // is in time order: look through the rest before reporting it.
-    if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
+    if (!(e instanceof OutOfOrder) && !(e instanceof TooLate) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
   } finally {
     // A stream left partway holds its files open (and a scanner's worker thread alive).
     await stream.close();
   }
   ledger?.restart();
   progress?.restart(2);
-  return replayEvents(card, settings, counted(sortByTime(events()), progress), ledger);
+  return replayEvents(card, settings, counted(usage.sorted(), progress), ledger);
 }
 
 /** The batches as they are, their rows told to the progress. */
@@ -140,8 +161,9 @@ async function* counted(batches: UsageBatches, progress: ReplayProgress | undefi
 
 /**
  * A batch stream that a failed replay does not close, that can tell whether
- * the rest of the input is in time order, and that counts the rows it gives. The engine may have failed partway
- * through the last batch, so that batch is checked again with the rest.
+ * the rest of the input is in time order, and that counts the rows it gives.
+ * The engine may have failed partway through the last batch, so that batch is
+ * checked again with the rest.
  */
 class Watched implements UsageBatches {
   /** The latest instant before the last batch given. */
@@ -183,7 +205,13 @@ class Watched implements UsageBatches {
       return true;
     };
     if (!ordered(this.last)) return false;
-    for (let next = await this.source.next(); !next.done; next = await this.source.next()) if (!ordered(next.value)) return false;
+    try {
+      for (let next = await this.source.next(); !next.done; next = await this.source.next()) if (!ordered(next.value)) return false;
+    } catch (e) {
+      // The reorder stage met a row later than the lateness allowed.
+      if (e instanceof TooLate) return false;
+      throw e;
+    }
     return true;
   }
 }

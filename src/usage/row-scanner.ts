@@ -63,6 +63,8 @@ export interface ScannedBatch {
 export interface ScannedHeader {
   dimensions: string[];
   columns: [string, number][];
+  /** The file goes on with the shapes of the file before (`RowScanner.nextFile`). */
+  continued?: boolean;
 }
 
 const COMMA = 44;
@@ -115,7 +117,12 @@ export class RowScanner {
   private batch: ScannedBatch;
   header: ScannedHeader | undefined;
 
-  constructor(private readonly setup: ScanSetup) {
+  /** The header's text, for a next file that keeps the shapes (`nextFile`). */
+  private headerText: string | undefined;
+  /** The layout of the file before, while the next file's header is awaited. */
+  private kept: Layout | undefined;
+
+  constructor(private setup: ScanSetup) {
     this.maxShapes = setup.maxShapes ?? 1 << 19;
     this.batch = this.freshBatch();
   }
@@ -168,6 +175,23 @@ export class RowScanner {
       if (buf.length - start > MAX_LINE) throw new NeedsFullParser("a very long line");
       this.rest = Buffer.from(buf.subarray(start));
     }
+  }
+
+  /**
+   * Go on with the next of several files whose header is the same text, read
+   * through the same mapping (the caller has checked both): the file is read as
+   * one of its own (its header, lines from 1), but its shapes and quantities are
+   * numbered on from this file's, so a shape of both is found, not built again.
+   * Call after the last chunk of this file.
+   */
+  nextFile(file: string): void {
+    this.setup = { ...this.setup, file };
+    this.line = 0;
+    this.rest = undefined;
+    this.started = false;
+    this.kept = this.layout;
+    this.layout = undefined;
+    this.header = undefined;
   }
 
   /** Where the line from `start` ends (the end of the buffer for the file's last line), or -1 for a line the next chunk goes on with. */
@@ -233,6 +257,13 @@ export class RowScanner {
       if (buf[i] === QUOTE || buf[i] === CR) throw new NeedsFullParser(buf[i] === QUOTE ? "a quoted field" : "a carriage return");
     }
     const text = decode(buf, start, end);
+    if (this.kept !== undefined) {
+      if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
+      this.layout = this.kept;
+      this.header = { dimensions: this.layout.dimensions.map((d) => d.name), columns: [...this.layout.columns], continued: true };
+      return;
+    }
+    this.headerText = text;
     const width = text.split(",").length;
     if (width >= this.cells.length - 1) throw new NeedsFullParser("a row of another width");
     // The plain reader drops a second mark after the file's first.

@@ -29,8 +29,20 @@ async function send(batch: ScannedBatch): Promise<void> {
   post({ kind: "batch", batch }, [batch.at.buffer, batch.shape.buffer, batch.quantity.buffer, batch.line.buffer, ...ids] as ArrayBuffer[]);
 }
 
+// One buffer, filled again and again (for every file): a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
+const buffer = Buffer.allocUnsafe(1 << 20);
+
+/** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(): Promise<void> {
-  const scanner = new RowScanner({ file: setup.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events });
+  let scanner: RowScanner | undefined;
+  for (const file of [setup, ...(setup.then ?? [])]) {
+    if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events });
+    await scanFile(scanner, file.path);
+  }
+}
+
+async function scanFile(scanner: RowScanner, path: string): Promise<void> {
   let sentHeader = false;
   const header = () => {
     if (!sentHeader && scanner.header) {
@@ -38,9 +50,7 @@ async function scan(): Promise<void> {
       post({ kind: "header", ...scanner.header });
     }
   };
-  // One buffer, filled again and again: a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
-  const buffer = Buffer.allocUnsafe(1 << 20);
-  const fd = openOrRefuse(setup.path);
+  const fd = openOrRefuse(path);
   try {
     for (;;) {
       const read = readOrRefuse(fd, buffer);

@@ -1,45 +1,28 @@
-import { createReadStream, statSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import { Worker } from "node:worker_threads";
 import { createGunzip } from "node:zlib";
 import { formatOfFile } from "./content.js";
-import { rowEvents, type RowSource, type ShapedRows, type UsageBatch } from "../engine/rows.js";
-import type { UsageEvent } from "../engine/types.js";
+import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import { ONE, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { mergeByTime } from "./merge.js";
+import { rowsOfFiles } from "./row-files.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { readColumnsFor } from "./card-columns.js";
-import { readable, RowScanner, type ScanSetup, type ScannedBatch } from "./row-scanner.js";
+import { readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
 
 /**
- * Usage read by the row scanner (row-scanner.ts): one file's rows as they are
- * read, several files' as events merged by time. A large file is scanned on a
- * worker thread, so that reading and replaying use both cores; a small one
- * here, where starting a worker would cost more than it saves.
+ * Usage read by the row scanner (row-scanner.ts) as rows: one file's as they
+ * are read, several files' one file after another as the rows of one source
+ * (row-files.ts). A large file is scanned on a worker thread, so that reading
+ * and replaying use both cores; a small one here, where starting a worker
+ * would cost more than it saves.
  */
-export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<UsageBatch> {
-  if (files.length === 1) return scanFile(files[0]!, options, true);
-  const numbers = new ShapeNumbers();
-  return mergeByTime(files.map((file) => asEvents(scanFile(file, options, false), numbers)));
-}
-
-/** A file's rows as events, their shapes numbered across the files of one read. */
-async function* asEvents(rows: AsyncIterable<ShapedRows>, numbers: ShapeNumbers): AsyncGenerator<readonly UsageEvent[]> {
-  const ids: number[] = [];
-  for await (const batch of rows) {
-    while (ids.length < batch.source.accounts.length) ids.push(numbers.number());
-    yield* inRuns(rowEvents(batch, (shape) => ids[shape]!));
-  }
-}
-
-/** Events in runs of this many: short-lived enough to die young, and not be copied into the old generation. */
-const EVENTS = 1024;
-
-function* inRuns(events: UsageEvent[]): Generator<UsageEvent[]> {
-  for (let i = 0; i < events.length; i += EVENTS) yield events.slice(i, i + EVENTS);
+export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
+  return files.length === 1 ? scanFile(files[0]!, options) : scanFiles(files, options);
 }
 
 /** Files at least this large are scanned on a worker thread. */
@@ -54,11 +37,16 @@ export interface WorkerSetup {
   mapping: ScanSetup["mapping"];
   read: ScanSetup["read"];
   events: Map<string, readonly string[]>;
+  /** Files scanned after this one by the same worker, each with its own header, rows and end. */
+  then?: readonly WorkerFile[];
 }
+
+/** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same header and mapping). */
+type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping"> & { keepShapes: boolean };
 
 /** The worker's messages, in order: the header's columns, batches, then an end, a refusal or a failure. */
 export type WorkerMessage =
-  | { kind: "header"; dimensions: string[]; columns: [string, number][] }
+  | ({ kind: "header" } & ScannedHeader)
   | { kind: "batch"; batch: ScannedBatch }
   | { kind: "end" }
   | { kind: "refused"; reason: string }
@@ -72,20 +60,6 @@ function scannableEvents(card: RateCard): Map<string, readonly string[]> {
     events.set(name, neededDimensions(event));
   }
   return events;
-}
-
-/**
- * Numbers for shapes across the files of one read, given in order from 0 so the
- * replay can keep them in an array. Each file's shapes get numbers of their own:
- * two files with rows of the same values make two shapes, which costs the replay
- * a little work twice, and spares a table of every shape's values here.
- */
-class ShapeNumbers {
-  private next = 0;
-
-  number(): number {
-    return this.next++;
-  }
 }
 
 /**
@@ -136,7 +110,14 @@ class FileShapes implements RowSource {
   }
 }
 
-async function* scanFile(file: string, options: UsageOptions, alone: boolean): AsyncGenerator<ShapedRows> {
+/** A file the scanner may read, checked before it starts. */
+interface Prepared {
+  setup: WorkerSetup;
+  size: number;
+  compressed: boolean;
+}
+
+async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new NeedsFullParser("standard input not on disk");
   let size: number;
@@ -157,9 +138,42 @@ async function* scanFile(file: string, options: UsageOptions, alone: boolean): A
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
   const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
+  return { setup, size, compressed };
+}
+
+async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<ShapedRows> {
+  const { setup, size, compressed } = await prepare(file, options);
+  const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const here = () => scanHere(setup, options, bytes());
-  yield* rowsOf(file, alone && !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+  yield* rowsOf(file, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+}
+
+/**
+ * Several files, one after another. Uncompressed files as large as a worker's
+ * file in all are scanned on one worker thread, one after another (daily files
+ * are small each, and a worker each would cost more than it saves); others
+ * each as one file alone.
+ */
+async function* scanFiles(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
+  const prepared = await Promise.all(files.map((file) => prepare(file, options)));
+  const size = prepared.reduce((sum, p) => sum + p.size, 0);
+  if (prepared.some((p) => p.compressed) || size < WORKER_BYTES || options.scanner === "here") {
+    yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => scanFile(file, options) })));
+    return;
+  }
+  const [first, ...then] = prepared.map((p) => p.setup);
+  const headers = prepared.map((p) => headerOf(p.setup.path));
+  const keepShapes = (i: number) => headers[i + 1] !== undefined && headers[i + 1] === headers[i] && isDeepStrictEqual(prepared[i + 1]!.setup.mapping, prepared[i]!.setup.mapping);
+  const messages = fromWorker({ ...first!, then: then.map(({ path, file, mapping }, i) => ({ path, file, mapping, keepShapes: keepShapes(i) })) });
+  // Each file's rows end at its own end message; the worker goes on to the next file.
+  const shared: AsyncIterable<WorkerMessage> = { [Symbol.asyncIterator]: () => ({ next: () => messages.next() }) };
+  const kept: KeptShapes = {};
+  try {
+    yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => rowsOf(file, shared, kept) })));
+  } finally {
+    await messages.return(undefined);
+  }
 }
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
@@ -168,12 +182,34 @@ export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options:
   return rowsOf(file, scanHere(setup, options, chunks));
 }
 
-async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>): AsyncGenerator<ShapedRows> {
+/** The shapes of the last file of several, which the next file goes on with when its header says so. */
+interface KeptShapes {
+  shapes?: FileShapes;
+}
+
+/** A file's first line, for an uncompressed file whose first 64 KiB hold one: files of one header may share their shapes. */
+function headerOf(path: string): string | undefined {
+  const buffer = Buffer.alloc(1 << 16);
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const read = readSync(fd, buffer, 0, buffer.length, 0);
+    const end = buffer.subarray(0, read).indexOf(10);
+    return end < 0 ? undefined : buffer.toString("latin1", 0, end);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
   let shapes = new FileShapes(file, [], new Map());
   for await (const message of messages) {
     switch (message.kind) {
       case "header":
-        shapes = new FileShapes(file, message.dimensions, new Map(message.columns));
+        shapes = message.continued && kept.shapes !== undefined ? kept.shapes : new FileShapes(file, message.dimensions, new Map(message.columns));
+        kept.shapes = shapes;
         break;
       case "batch":
         yield toRows(message.batch, shapes);
@@ -248,6 +284,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
     wake?.();
   });
   worker.postMessage(AHEAD);
+  let files = 1 + (setup.then?.length ?? 0);
   try {
     for (;;) {
       while (queue.length === 0) {
@@ -258,6 +295,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
       const message = queue.shift()!;
       if (message.kind === "batch") worker.postMessage(1);
       yield message;
+      if (message.kind === "end" && files-- > 1) continue;
       if (message.kind !== "header" && message.kind !== "batch") return;
     }
   } finally {

@@ -196,7 +196,7 @@ export abstract class KnownRows extends Charging {
 
   /** Price a held row as knownCost found it, its room checked (room). */
   protected priceKnown(k: number): void {
-    if (this.held.ids[k] !== undefined) this.seenIds.knowRow(this.held.ids[k]!, this.held.idIndex[k]!, this.source!.file, this.held.line[k]!, this.instant);
+    if (this.held.ids[k] !== undefined) this.seenIds.knowRow(this.held.ids[k]!, this.held.idIndex[k]!, this.source!, this.held.line[k]!, this.instant);
     const scratch = this.scratch;
     const run = this.runList[scratch.run[k]!]!;
     this.counts.read++;

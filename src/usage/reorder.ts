@@ -1,0 +1,225 @@
+import type { RowSource, ShapedRows } from "../engine/rows.js";
+import type { Instant } from "../time.js";
+import { BatchWriter, RowColumns, timeOrder } from "./row-columns.js";
+
+/**
+ * How far out of order rows may come and still be put in order as they stream:
+ * a row up to `lateness` milliseconds earlier than the latest row before it.
+ * `maxHeld` bounds the rows held whatever the lateness: past it the oldest go on.
+ */
+export interface OrderLimits {
+  lateness: number;
+  maxHeld: number;
+}
+
+/**
+ * The lateness allowed unless `--max-lateness` says otherwise: a day. Exports
+ * come in daily files or by day (a gateway's usage export, a warehouse query
+ * by date), often grouped by user or project within the day rather than by
+ * time, and events that reach a gateway late (retries, mobile clients that were
+ * offline) are usually hours late, not days.
+ */
+export const DEFAULT_LATENESS = 24 * 60 * 60 * 1000;
+
+/** Rows held at most by default: about 24 MB of columns (more with event ids). */
+export const MAX_HELD = 1 << 20;
+
+/**
+ * A row earlier than rows already passed on: later than the lateness allowed
+ * (or than the rows held could cover). The caller sorts the whole input instead.
+ */
+export class TooLate extends Error {
+  constructor(
+    readonly at: Instant,
+    readonly line: number,
+  ) {
+    super("a usage row later than the lateness allowed");
+    this.name = "TooLate";
+  }
+}
+
+/**
+ * Rows put back in time order as they stream, in bounded memory. Rows at or
+ * after the latest instant so far wait in arrival order (a queue); earlier
+ * ones, the late rows of each batch, are sorted at once (natively, by one
+ * number a row) into a run, and the runs wait in a heap by their next row. A
+ * row is passed on once it is `lateness` older than the latest instant seen (or
+ * when more than `maxHeld` rows wait): the queue's and the runs' rows merged,
+ * ties in arrival order (a queued row of an instant always arrived before a late
+ * row of the same instant, and an earlier run's rows before a later one's). So
+ * the rows come out in a stable sort by time; a row earlier than one already
+ * passed on throws `TooLate`.
+ */
+export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: OrderLimits): AsyncGenerator<ShapedRows> {
+  let order: Reorder | undefined;
+  for await (const batch of batches) {
+    order ??= new Reorder(batch.source, limits);
+    order.take(batch);
+    yield* order.out();
+  }
+  if (order) yield* order.out(true);
+}
+
+/** A batch's late rows in time order, read from `next`. */
+interface Run {
+  rows: RowColumns;
+  next: number;
+  readonly count: number;
+  /** Runs in the order their batches came: ties go to the earlier. */
+  readonly number: number;
+}
+
+const CHUNK = 8192;
+
+class Reorder {
+  /** The queue: chunks of rows in arrival (and time) order, read from `head` of the first. */
+  private readonly chunks: RowColumns[] = [];
+  private head = 0;
+  private tail = CHUNK;
+  private readonly spare: RowColumns[] = [];
+  /** The late rows of the batch being taken, and the runs of earlier batches' late rows in a heap. */
+  private readonly pending = new RowColumns(1024);
+  private pendingCount = 0;
+  private readonly runs: Run[] = [];
+  private runsMade = 0;
+  private held = 0;
+  private latest = -Infinity;
+  private released = -Infinity;
+  private readonly writer: BatchWriter;
+
+  constructor(
+    private readonly source: RowSource,
+    private readonly limits: OrderLimits,
+  ) {
+    this.writer = new BatchWriter(source);
+  }
+
+  take(batch: ShapedRows): void {
+    if (batch.source !== this.source) throw new Error("rows of one source are reordered together");
+    let other = 0;
+    for (let i = 0; i < batch.count; i++) {
+      const at = batch.base + batch.at[i]!;
+      const quantity = batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined;
+      if (at < this.released) throw new TooLate(at, batch.firstLine + batch.line[i]!);
+      if (at >= this.latest) {
+        this.latest = at;
+        this.enqueue(batch, i, quantity);
+      } else {
+        this.hold(batch, i, quantity);
+      }
+      this.held++;
+    }
+    this.seal();
+    this.release(this.latest - this.limits.lateness);
+    while (this.held > this.limits.maxHeld) this.pass();
+  }
+
+  out(last = false): ShapedRows[] {
+    if (last) this.release(Infinity);
+    return this.writer.take(last);
+  }
+
+  private enqueue(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
+    if (this.tail === CHUNK) {
+      this.chunks.push(this.spare.pop() ?? new RowColumns(CHUNK));
+      this.tail = 0;
+    }
+    this.chunks.at(-1)!.set(this.tail++, batch, i, quantity);
+  }
+
+  private hold(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
+    this.pending.reserve(this.pendingCount + 1);
+    this.pending.set(this.pendingCount++, batch, i, quantity);
+  }
+
+  /** The batch's late rows as a run of their own, sorted. */
+  private seal(): void {
+    const n = this.pendingCount;
+    if (n === 0) return;
+    const rows = new RowColumns(n);
+    const order = timeOrder(this.pending, n);
+    for (let k = 0; k < n; k++) rows.copy(k, this.pending, order[k]!);
+    for (let k = 0; k < n; k++) this.pending.clear(k);
+    this.pendingCount = 0;
+    const run: Run = { rows, next: 0, count: n, number: this.runsMade++ };
+    const heap = this.runs;
+    let index = heap.length;
+    heap.push(run);
+    while (index > 0) {
+      const parent = (index - 1) >> 1;
+      if (!before(run, heap[parent]!)) break;
+      heap[index] = heap[parent]!;
+      index = parent;
+    }
+    heap[index] = run;
+  }
+
+  /** Pass on every row at or before `limit`. */
+  private release(limit: number): void {
+    while (this.held > 0 && this.nextAt() <= limit) this.pass();
+  }
+
+  private nextAt(): number {
+    const queued = this.queuedAt();
+    const run = this.runs[0];
+    return run !== undefined ? Math.min(queued, run.rows.at[run.next]!) : queued;
+  }
+
+  private queuedAt(): number {
+    const first = this.chunks[0];
+    return first === undefined || (this.chunks.length === 1 && this.head === this.tail) ? Infinity : first.at[this.head]!;
+  }
+
+  /** Pass on the earliest row held, a queued one before a late one of the same instant. */
+  private pass(): void {
+    const queued = this.queuedAt();
+    this.held--;
+    const run = this.runs[0];
+    if (run === undefined || queued <= run.rows.at[run.next]!) {
+      const chunk = this.chunks[0]!;
+      this.writer.add(chunk, this.head);
+      chunk.clear(this.head);
+      this.released = queued;
+      if (++this.head === CHUNK || (this.chunks.length === 1 && this.head === this.tail)) this.dropHead();
+      return;
+    }
+    this.writer.add(run.rows, run.next);
+    this.released = run.rows.at[run.next]!;
+    run.rows.clear(run.next);
+    if (++run.next === run.count) {
+      const last = this.runs.pop()!;
+      if (this.runs.length === 0) return;
+      this.runs[0] = last;
+    }
+    this.siftDown();
+  }
+
+  private dropHead(): void {
+    const chunk = this.chunks.shift()!;
+    this.head = 0;
+    if (this.chunks.length === 0) this.tail = CHUNK;
+    if (this.spare.length === 0) this.spare.push(chunk);
+  }
+
+  /** Move the heap's top run down to its place. */
+  private siftDown(): void {
+    const heap = this.runs;
+    const run = heap[0]!;
+    let index = 0;
+    for (;;) {
+      let child = 2 * index + 1;
+      if (child >= heap.length) break;
+      if (child + 1 < heap.length && before(heap[child + 1]!, heap[child]!)) child++;
+      if (!before(heap[child]!, run)) break;
+      heap[index] = heap[child]!;
+      index = child;
+    }
+    heap[index] = run;
+  }
+}
+
+/** Whether run `a`'s next row goes before run `b`'s: by instant, then by run. */
+function before(a: Run, b: Run): boolean {
+  const at = a.rows.at[a.next]!, bt = b.rows.at[b.next]!;
+  return at < bt || (at === bt && a.number < b.number);
+}

@@ -1,0 +1,119 @@
+import type { RowSource, ShapedRows } from "../engine/rows.js";
+import type { Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+
+/** A row's line in several files: its file's number times this, plus its line there (exact while under 2^53). */
+const FILE_LINES = 2 ** 32;
+
+/**
+ * Several files' rows as the rows of one source, read one file after another
+ * in the order given (daily files): so they stay rows on the fast path, and a
+ * row a little out of order across two files is put back in place by the reorder
+ * stage like any late row. A shape found in several files (the same account,
+ * meter and dimensions, in the same column order) is one shape here, so the
+ * replay's state grows with distinct shapes, not with files.
+ */
+export async function* rowsOfFiles(files: readonly { name: string; rows: () => AsyncIterable<ShapedRows> }[]): AsyncGenerator<ShapedRows> {
+  const merged = new FilesSource();
+  let last: FileNumbers | undefined;
+  for (const [index, { name, rows }] of files.entries()) {
+    let file: FileNumbers | undefined;
+    for await (const batch of rows()) {
+      // A file that goes on with the shapes of the file before (one worker, one header) keeps its numbers too.
+      file ??= last = merged.file(name, batch.source, index, last);
+      yield file.rows(batch);
+    }
+  }
+}
+
+class FilesSource implements RowSource {
+  readonly accounts: string[] = [];
+  readonly meters: string[] = [];
+  readonly dimensions: Readonly<Record<string, string>>[] = [];
+  readonly quantities: Decimal[] = [];
+  /**
+   * Shapes by their values, once two files have shapes of their own: while every
+   * file goes on with the first one's shapes (one worker, one header), its
+   * numbers are already the log's, and no key is made.
+   */
+  private shapes: Map<string, number> | undefined;
+  private firstSource: RowSource | undefined;
+  /** Each file's rows' location but the line: a file's own source (its shapes' objects) is let go when the file ends. */
+  private readonly files: Location[] = [];
+
+  file(name: string, source: RowSource, index: number, last: FileNumbers | undefined): FileNumbers {
+    this.files[index] = { ...source.origin(0), file: name };
+    this.firstSource ??= source;
+    if (source !== this.firstSource && this.shapes === undefined) {
+      this.shapes = new Map();
+      for (let s = 0; s < this.accounts.length; s++) this.shapes.set(keyOf(this.accounts[s]!, this.meters[s]!, this.dimensions[s]!), s);
+    }
+    return new FileNumbers(this, source, index, last?.source === source ? last : undefined);
+  }
+
+  origin(line: number): Location {
+    const index = Math.floor(line / FILE_LINES);
+    return { ...this.files[index]!, line: line - index * FILE_LINES };
+  }
+
+  /** The number of a shape by its values, new or found. */
+  shape(account: string, meter: string, dimensions: Readonly<Record<string, string>>): number {
+    const key = this.shapes === undefined ? undefined : keyOf(account, meter, dimensions);
+    let number = key === undefined ? undefined : this.shapes!.get(key);
+    if (number === undefined) {
+      number = this.accounts.length;
+      if (key !== undefined) this.shapes!.set(key, number);
+      this.accounts.push(account);
+      this.meters.push(meter);
+      this.dimensions.push(dimensions);
+    }
+    return number;
+  }
+}
+
+/** A shape's values, each after its length: no two shapes share a key, whatever their cells hold. */
+function keyOf(account: string, meter: string, dimensions: Readonly<Record<string, string>>): string {
+  let key = `${account.length}:${account}${meter.length}:${meter}`;
+  for (const name in dimensions) key += `${name.length}:${name}${dimensions[name]!.length}:${dimensions[name]!}`;
+  return key;
+}
+
+/** One file's shape and quantity numbers as the merged source's, and its lines as the source's lines. */
+class FileNumbers {
+  private readonly shapes: number[];
+  private readonly quantities: number[];
+
+  constructor(
+    private readonly merged: FilesSource,
+    readonly source: RowSource,
+    private readonly index: number,
+    before: FileNumbers | undefined,
+  ) {
+    this.shapes = before?.shapes ?? [];
+    this.quantities = before?.quantities ?? [];
+  }
+
+  rows(batch: ShapedRows): ShapedRows {
+    const { source, merged } = this;
+    while (this.shapes.length < source.accounts.length) {
+      const s = this.shapes.length;
+      this.shapes.push(merged.shape(source.accounts[s]!, source.meters[s]!, source.dimensions[s]!));
+    }
+    while (this.quantities.length < source.quantities.length) {
+      this.quantities.push(merged.quantities.length);
+      merged.quantities.push(source.quantities[this.quantities.length - 1]!);
+    }
+    const n = batch.count;
+    const shape = new Int32Array(n);
+    const quantity = new Int32Array(n);
+    const line = new Float64Array(n);
+    const first = this.index * FILE_LINES + batch.firstLine;
+    for (let i = 0; i < n; i++) {
+      shape[i] = this.shapes[batch.shape[i]!]!;
+      const q = batch.quantity[i]!;
+      quantity[i] = q < 0 ? q : this.quantities[q]!;
+      line[i] = first + batch.line[i]!;
+    }
+    return { ...batch, source: merged, shape, quantity, firstLine: 0, line };
+  }
+}

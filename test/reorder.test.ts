@@ -1,0 +1,187 @@
+import fc from "fast-check";
+import { readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { describe, expect, it } from "vitest";
+import type { EventIdColumn } from "../src/engine/event-ids.js";
+import { eventIdOf, type RowSource, type ShapedRows } from "../src/engine/rows.js";
+import { Decimal } from "../src/money.js";
+import { reorder, TooLate } from "../src/usage/reorder.js";
+import { sortRows } from "../src/usage/row-sort.js";
+
+// The order stages on rows as columns (src/usage/reorder.ts, src/usage/row-sort.ts):
+// each gives back every row, with every field, in a stable sort by time.
+
+interface Row {
+  at: number;
+  shape: number;
+  /** A number of the source's quantities, or a text the row carries itself. */
+  quantity: number | string;
+  line: number;
+  id: string | undefined;
+}
+
+/** Ids as a batch's column of bytes, as the scanner sends them. */
+function idColumn(ids: readonly (string | undefined)[]): EventIdColumn {
+  const parts = ids.map((id) => new TextEncoder().encode(id ?? ""));
+  const ends = new Int32Array(parts.length);
+  let end = 0;
+  parts.forEach((p, i) => (ends[i] = end += p.length));
+  const bytes = new Uint8Array(end);
+  parts.forEach((p, i) => bytes.set(p, ends[i]! - p.length));
+  return { bytes, ends };
+}
+
+const source: RowSource = {
+  accounts: ["a", "b", "c"],
+  meters: ["m", "m", "n"],
+  dimensions: [{}, { p: "x" }, {}],
+  quantities: [new Decimal(1), new Decimal("2.5")],
+  origin: (line) => ({ file: "usage.csv", line, column: 1 }),
+};
+
+/** Rows in batches of the given sizes, as the scanner sends them (offsets from each batch's first row). */
+function* batches(rows: Row[], sizes: number[]): Generator<ShapedRows> {
+  let k = 0;
+  for (let start = 0; start < rows.length; k++) {
+    const part = rows.slice(start, start + sizes[k % sizes.length]!);
+    start += part.length;
+    const base = Math.min(...part.map((r) => r.at));
+    const firstLine = Math.min(...part.map((r) => r.line));
+    yield {
+      source,
+      count: part.length,
+      base,
+      at: Int32Array.from(part.map((r) => r.at - base)),
+      shape: Int32Array.from(part.map((r) => r.shape)),
+      quantity: Int32Array.from(part.map((r) => (typeof r.quantity === "number" ? r.quantity : -1))),
+      otherQuantities: part.flatMap((r) => (typeof r.quantity === "string" ? [new Decimal(r.quantity)] : [])),
+      firstLine,
+      line: Uint16Array.from(part.map((r) => r.line - firstLine)),
+      ids: part.some((r) => r.id !== undefined) ? idColumn(part.map((r) => r.id)) : undefined,
+    };
+  }
+}
+
+async function* slowly(rows: Iterable<ShapedRows>): AsyncGenerator<ShapedRows> {
+  yield* rows;
+}
+
+async function rowsOf(out: AsyncIterable<ShapedRows>): Promise<Row[]> {
+  const rows: Row[] = [];
+  for await (const b of out) {
+    expect(b.source).toBe(source);
+    let other = 0;
+    for (let i = 0; i < b.count; i++) {
+      const q = b.quantity[i]!;
+      rows.push({ at: b.base + b.at[i]!, shape: b.shape[i]!, quantity: q >= 0 ? q : b.otherQuantities[other++]!.toFixed(), line: b.firstLine + b.line[i]!, id: eventIdOf(b.ids, i) });
+    }
+    expect(other).toBe(b.otherQuantities.length);
+  }
+  return rows;
+}
+
+/** The rows in a stable sort by time, quantities as their Decimals write them. */
+const stableByTime = (rows: Row[]) => [...rows].sort((a, b) => a.at - b.at).map((r) => ({ ...r, quantity: typeof r.quantity === "string" ? new Decimal(r.quantity).toFixed() : r.quantity }));
+
+/** Rows on lines 2, 3, ... with instants around 2026 (few distinct ones, so that ties are common). */
+const rowList = fc.array(
+  fc.record({
+    at: fc.integer({ min: 0, max: 40 }).map((s) => Date.UTC(2026, 0, 1) + s * 60_000),
+    shape: fc.integer({ min: 0, max: 2 }),
+    quantity: fc.oneof(fc.integer({ min: 0, max: 1 }), fc.constantFrom("3", "0.125", "7.50")),
+    id: fc.option(fc.constantFrom("e1", "e2", "ü,x"), { nil: undefined }),
+  }),
+  { maxLength: 80 },
+).map((rs) => rs.map((r, i) => ({ ...r, line: i + 2 })));
+const sizes = fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 });
+
+/** How late each row is: how much earlier than the latest row before it. */
+function latenessOf(rows: Row[]): number {
+  let latest = -Infinity;
+  let most = 0;
+  for (const r of rows) {
+    most = Math.max(most, latest - r.at);
+    latest = Math.max(latest, r.at);
+  }
+  return most;
+}
+
+describe("the reorder stage", () => {
+  it("puts rows no later than the lateness back in a stable time order, with every field, in batches of any size", async () => {
+    await fc.assert(
+      fc.asyncProperty(rowList, sizes, fc.integer({ min: 0, max: 10 }), async (rows, cut, extra) => {
+        const lateness = latenessOf(rows) + extra * 60_000;
+        const got = await rowsOf(reorder(slowly(batches(rows, cut)), { lateness, maxHeld: 1 << 20 }));
+        expect(got).toEqual(stableByTime(rows));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("throws TooLate only for a row later than the lateness (or than the rows it may hold); what it gave before is in order", async () => {
+    let threw = 0;
+    await fc.assert(
+      fc.asyncProperty(rowList, sizes, fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 30 }), async (rows, cut, minutes, maxHeld) => {
+        const lateness = minutes * 60_000;
+        const given: Row[] = [];
+        try {
+          for (const row of await rowsOf(reorder(slowly(batches(rows, cut)), { lateness, maxHeld }))) given.push(row);
+        } catch (e) {
+          if (!(e instanceof TooLate)) throw e;
+          threw++;
+          expect(latenessOf(rows) > lateness || rows.length > maxHeld).toBe(true);
+          return;
+        }
+        expect(given).toEqual(stableByTime(rows));
+      }),
+      { numRuns: 300 },
+    );
+    expect(threw).toBeGreaterThan(0);
+  });
+
+  it("passes rows on as it goes: rows in time order wait only for the lateness, not for the end", async () => {
+    const rows: Row[] = Array.from({ length: 40_000 }, (_, i) => ({ at: i * 1000, shape: 0, quantity: 0, line: i + 2, id: undefined }));
+    let pulled = 0;
+    async function* counted(): AsyncGenerator<ShapedRows> {
+      for (const b of batches(rows, [100])) {
+        pulled += b.count;
+        yield b;
+      }
+    }
+    const out = reorder(counted(), { lateness: 3000, maxHeld: 1 << 20 });
+    const first = (await out.next()).value as ShapedRows;
+    // A full batch of 8,192 rows goes as soon as its last row is 3 s older than the latest: a few rows and one input batch later.
+    expect(first.count).toBe(8192);
+    expect(pulled).toBeLessThanOrEqual(8192 + 3 + 100);
+    await out.return(undefined);
+  });
+});
+
+const spills = () => readdirSync(tmpdir()).filter((f) => f.startsWith("burnrate-sort-")).length;
+
+describe("rows sorted in binary runs on disk", () => {
+  it("gives every row back, with every field, in a stable time order, whatever the run size", async () => {
+    const before = spills();
+    await fc.assert(
+      fc.asyncProperty(rowList, sizes, fc.integer({ min: 1, max: 12 }), async (rows, cut, run) => {
+        const got = await rowsOf(sortRows(slowly(batches(rows, cut)), run));
+        expect(got).toEqual(stableByTime(rows));
+      }),
+      { numRuns: 200 },
+    );
+    expect(spills()).toBe(before);
+  });
+
+  it("keeps lines past the scanner's offsets and instants far apart", async () => {
+    const rows: Row[] = [
+      { at: Date.UTC(2030, 0, 1), shape: 1, quantity: "0.0000000001", line: 5_000_000_000, id: "late" },
+      { at: Date.UTC(2020, 0, 1), shape: 0, quantity: 1, line: 3, id: undefined },
+      { at: Date.UTC(2026, 5, 1), shape: 2, quantity: 0, line: 70_000, id: "ü" },
+    ];
+    const got = await rowsOf(sortRows(slowly(batches(rows.slice(1), [1])), 1));
+    expect(got).toEqual(stableByTime(rows.slice(1)));
+    // A run keeps a whole line number (a row of a later file, in a read of several).
+    const far = await rowsOf(sortRows(slowly([{ ...[...batches(rows.slice(0, 1), [1])][0]!, firstLine: 5_000_000_000, line: new Float64Array([0]) }]), 1));
+    expect(far).toEqual([rows[0]]);
+  });
+});
