@@ -673,3 +673,108 @@ describe("every command honours timelines", () => {
     expect(md).toContain("| 2026-11-15 | 2026-11b → 2026-11c | changed | meters.web_extraction.price | 10 | 12 |");
   });
 });
+
+describe("redteam2: an upgrade that starts a new cycle, at the statement's end", () => {
+  // Standard 2,000 credits at 20 USD, Super 20,000 at 200 USD; web content extraction costs 8 credits (appbuilder.yaml).
+  const newCycle = () => folder({ "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n" });
+  const cyclesOf = (json: any) => json.accounts.find((a: any) => a.account === "default").cycles.map((c: any) => [c.start, c.end, c.total, c.money.plan]);
+
+  it("runs through its own cycle holding --through, not a cycle after it (which would bill Super's 200 once more)", () => {
+    const dir = newCycle();
+    writeFileSync(join(dir, "account.yaml"), "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-20T00:00:00Z, plan: super }\n");
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,app,creator\n2026-11-02T10:00:00Z,web_extraction,10,a,me\n2026-12-05T10:00:00Z,web_extraction,10,a,me\n");
+    const args = ["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+    // Cycles from the 20th after the upgrade: 10 December is in the cycle of 20 November to 20 December, the last one.
+    const expected = [
+      ["2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", String(10 * 8), "20"],
+      ["2026-11-20T00:00:00Z", "2026-12-20T00:00:00Z", String(10 * 8), "200"],
+    ];
+    expect(cyclesOf(statement([...args, "--through", "2026-12-10"]))).toEqual(expected);
+    // Without --through, the last row (5 December) is in that same cycle.
+    expect(cyclesOf(statement(args))).toEqual(expected);
+  });
+
+  it("ends at the cycle of the last row when the rows take the fast path after several upgrades in one cycle", () => {
+    const dir = newCycle();
+    writeFileSync(join(dir, "account.yaml"), "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-05T00:00:00Z, allowance: 3000 }\n  - { at: 2026-11-07T12:00:00Z, allowance: 5000 }\n  - { at: 2026-11-09T00:00:00Z, plan: super }\n");
+    const rows = ["02", "06", "08", "20"].flatMap((d) => [10, 11, 12, 13, 14, 15].map((h) => `2026-11-${d}T${h}:00:00Z,web_extraction,1,a,me`));
+    rows.push(...[10, 11, 12, 13, 14, 15, 16].map((h) => `2026-12-08T${h}:00:00Z,web_extraction,1,a,me`));
+    writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,app,creator", ...rows].join("\n") + "\n");
+    const json = statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    // Each upgrade opens a cycle on the new allowance; 6 rows of 8 credits in each of the first three, 6 + 7 in the last.
+    expect(cyclesOf(json)).toEqual([
+      ["2026-11-01T00:00:00Z", "2026-11-05T00:00:00Z", "48", "20"],
+      ["2026-11-05T00:00:00Z", "2026-11-07T12:00:00Z", "48", "20"],
+      ["2026-11-07T12:00:00Z", "2026-11-09T00:00:00Z", "48", "20"],
+      ["2026-11-09T00:00:00Z", "2026-12-09T00:00:00Z", String(13 * 8), "200"],
+    ]);
+    const removed = json.accounts[0].cycles.slice(1).map((c: any) => c.timeline[0].removed);
+    // What lapsed at each early end: 2,000 - 48, 3,000 - 48, 5,000 - 48.
+    expect(removed).toEqual(["1952", "2952", "4952"]);
+  });
+
+  it("follows month ends and summer time in the zone of the account after an upgrade on 31 January", () => {
+    const dir = newCycle();
+    writeFileSync(join(dir, "account.yaml"), "plan: standard\nanchor: 2027-01-01\ntimezone: Europe/Paris\nchanges:\n  - { at: 2027-01-31T15:00:00Z, plan: super }\n");
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,app,creator\n" + ["2027-01-02", "2027-02-27", "2027-03-29", "2027-04-29"].map((d) => `${d}T10:00:00Z,web_extraction,10,a,me`).join("\n") + "\n");
+    const json = statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    // 16:00 in Paris on the 31st: 28 February (no 31st), 31 March at 16:00 summer time (14:00Z), 30 April; the last row
+    // (29 April) is in the cycle to 30 April, so no cycle of May.
+    expect(cyclesOf(json).map((c: string[]) => [c[0], c[1]])).toEqual([
+      ["2026-12-31T23:00:00Z", "2027-01-31T15:00:00Z"],
+      ["2027-01-31T15:00:00Z", "2027-02-28T15:00:00Z"],
+      ["2027-02-28T15:00:00Z", "2027-03-31T14:00:00Z"],
+      ["2027-03-31T14:00:00Z", "2027-04-30T14:00:00Z"],
+    ]);
+  });
+});
+
+describe("redteam2: diff names a set of versions by all of them", () => {
+  it("heads the table and the JSON with every version of a set, not the first one alone", () => {
+    const text = readFileSync(card("appbuilder"), "utf8");
+    const next = text.replace('version: "2026-11"', 'version: "2026-12"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"  ', 'price: "10" ');
+    const dir = folder({
+      "app.yaml": text,
+      "app2.yaml": next,
+      "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
+      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-02T10:00:00Z,web_extraction,10,a,me\n2026-11-20T10:00:00Z,web_extraction,10,a,me\n",
+    });
+    const args = ["diff", "--base", join(dir, "app.yaml"), "--card", join(dir, "app.yaml"), "--card", join(dir, "app2.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+    const table = burnrate([...args, "--format", "table"]);
+    expect(table.stdout).toContain("Cost diff: appbuilder 2026-11 → appbuilder 2026-11 + 2026-12\n");
+    const json = JSON.parse(burnrate([...args, "--format", "json"]).stdout);
+    expect(json.card).toEqual({ file: `${join(dir, "app.yaml")} + ${join(dir, "app2.yaml")}`, provider: "appbuilder", version: "2026-11 + 2026-12" });
+    expect(json.base.version).toBe("2026-11");
+    // 10 at 8 before 15 November, 10 at 10 after: 80 + 100 against 160.
+    expect([json.base_total, json.card_total]).toEqual([String(20 * 8), String(10 * 8 + 10 * 10)]);
+  });
+});
+
+describe("redteam2: a subscription end moved later", () => {
+  it("gives back the add-on credits an earlier end capped: they are spent after the first end's date", () => {
+    // Flikly Creator: 30 included credits a month; a 720p pika text-to-video generation costs 0.2 credits a second
+    // (200 seconds cost 40: June's 30 included, then 10 of the 100 add-on credits; 10 seconds cost 2).
+    const dir = folder({
+      "account.yaml": [
+        "plan: creator",
+        "anchor: 2026-05-01",
+        "grants:",
+        "  - { kind: addon, amount: 100, at: 2026-05-02T00:00:00Z }",
+        "changes:",
+        "  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-06-15T00:00:00Z }",
+        "  - { at: 2026-06-12T00:00:00Z, subscription_end: 2026-09-30T00:00:00Z }",
+      ].join("\n") + "\n",
+      "usage.csv": "timestamp,meter,quantity,workflow,model,resolution\n2026-06-05T10:00:00Z,generate,200,text_to_video,pika,720p\n2026-06-20T10:00:00Z,generate,10,text_to_video,pika,720p\n",
+    });
+    const june = statement(["--card", card("flikly"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[1];
+    // The subscription now ends on 30 September: nothing lapses on 15 June, the 20 June generation is served from the add-on.
+    expect(june.rejected).toEqual([]);
+    expect(june.total).toBe("42");
+    expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
+    expect(june.timeline).toEqual([
+      { at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" },
+      // The 90 left (of 100, 10 spent) are capped again, now at 30 September, before their own expiry (2 May 2027).
+      { at: "2026-06-12T00:00:00Z", change: "subscription_end", from: "2026-06-15T00:00:00Z", to: "2026-09-30T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" },
+    ]);
+  });
+});

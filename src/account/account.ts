@@ -219,7 +219,10 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
       if (c.plan !== undefined) return { at, account, origin, change: { kind: "plan", plan: planOf(c.plan, here([...where, "plan"])) } };
       if (c.overage !== undefined) return { at, account, origin, change: { kind: "overage", on: c.overage } };
       if (c.allowance !== undefined) return { at, account, origin, change: { kind: "allowance", allowance: c.allowance } };
-      return { at, account, origin, change: { kind: "subscription_end", end: instant(c.subscription_end!, here([...where, "subscription_end"])) } };
+      const end = instant(c.subscription_end!, here([...where, "subscription_end"]));
+      // An end before the change would lapse credits at an instant already replayed (even before the anchor), out of time order.
+      if (end < at) throw new UserError("subscription end before its change", here([...where, "subscription_end"]), `an instant on or after the change's ${formatInstant(at)}`, c.subscription_end!);
+      return { at, account, origin, change: { kind: "subscription_end", end } };
     });
   }
 }

@@ -8,6 +8,7 @@ import type { Scenario } from "../scenario/types.js";
 import { Calendar } from "../time.js";
 import { UserError, UserErrors, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
+import { cardShown } from "../ratecard/versions.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { compare, type Mismatch } from "./compare.js";
@@ -41,12 +42,6 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
     }
   }
   return { file: suite.file, card: cardShown(card), cases };
-}
-
-/** The card a suite ran against; a set of versions is named by each version's file and version, earliest first. */
-function cardShown(card: RateCard): SuiteResult["card"] {
-  const versions = card.versions ?? [card];
-  return { file: versions.map((v) => v.file).join(" + "), provider: card.provider, version: versions.map((v) => v.version).join(" + ") };
 }
 
 /** A case's statement: its usage replayed for its account, or its scenario expanded into usage; either way through the one engine. */

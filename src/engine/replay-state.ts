@@ -133,6 +133,11 @@ export abstract class ReplayState {
   protected instant: Instant = BEFORE_ALL;
   protected pending: UsageEvent[] = [];
   protected lastCycle = 0;
+  /**
+   * The latest instant the statement must hold (--through, a usage row or a purchase): an account whose upgrade re-anchored
+   * its cycles (plan_changes.upgrade: new_cycle) runs through its own cycle holding it, not through the replay calendar's end.
+   */
+  protected lastInstant: Instant = BEFORE_ALL;
   protected readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
   protected readonly order: { meters: string[]; kinds: string[] };
   protected readonly throughCycle: number;
@@ -183,6 +188,7 @@ export abstract class ReplayState {
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
     this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
+    if (setup.through !== undefined) this.lastInstant = setup.through;
     this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
     this.farFrom = setup.through === undefined ? setup.calendar.start(FAR_CYCLES) : Infinity;
     this.scale = new Scale(creditDigits(card, setup));

@@ -78,7 +78,9 @@ export class Replay extends KnownRows {
     this.applyDueUntil(Infinity);
     const end = this.setup.calendar.start(this.lastCycle + 1);
     for (const run of this.runs.values()) {
-      this.advance(run, end - 1);
+      // A re-anchored run's cycles do not end with the replay's: it runs through its own cycle holding the last instant.
+      if (run.calendar !== undefined) this.advance(run, this.lastInstant);
+      this.advance(run, run.calendar === undefined ? end - 1 : run.cycle.end - 1);
       run.closed.push(this.close(run));
     }
     const accounts = [...this.runs.values()]

@@ -36,6 +36,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const index = this.setup.calendar.indexOf(p.at);
     if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
     this.lastCycle = Math.max(this.lastCycle, index);
+    this.lastInstant = Math.max(this.lastInstant, p.at);
     const run = this.run(p.account);
     this.advance(run, p.at);
     const kind = this.card.grantKinds.get(p.kind)!;
@@ -88,6 +89,12 @@ export abstract class TimelineApplication extends AccountRuns {
     const newCycle = c.at >= run.cycle.end;
     if (c.change.kind === "subscription_end") {
       run.subscriptionEnd = c.change.end;
+      // An end moved later releases what an earlier end capped (not yet lapsed): back to its own expiry, then capped at the new end.
+      if (run.capped !== undefined && run.capped.size > 0) {
+        const released = [...run.capped.keys()];
+        run.capped.clear();
+        run.wallet.setExpiry(released, (g) => (g.kind.expires.kind === "after_months" ? this.setup.calendar.addMonths(g.grantedAt, g.kind.expires.months) : g.expiresAt));
+      }
       const moved = run.wallet.capExpiry(c.change.end, (kind) => kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
       run.capped ??= new Map();
       for (const grant of moved) run.capped.set(grant, entry);

@@ -120,6 +120,13 @@ export class Wallet {
   }
 
   /** Grants that the subscription's end caps now expire at `end` at the latest; returns those it brought forward. */
+  /** Give grants their expiry anew (a subscription end moved later gives back what an earlier end capped). */
+  setExpiry(grants: Iterable<Grant>, expiry: (grant: Grant) => Instant | undefined): void {
+    for (const g of grants) g.expiresAt = expiry(g);
+    this.grants.sort(burnOrder);
+    this.soonestExpiry = this.nextExpiry();
+  }
+
   capExpiry(end: Instant, capped: (kind: GrantKind) => boolean): Grant[] {
     const moved = this.grants.filter((g) => capped(g.kind) && (g.expiresAt === undefined || g.expiresAt > end));
     for (const g of moved) g.expiresAt = end;

@@ -24,6 +24,11 @@ export function cardVersions(cards: readonly RateCard[]): RateCard {
   // UTC orders the versions here; the account's time zone fixes each one's instant (versionSwitches).
   const utc = (card: RateCard) => Date.parse(card.effective.length === 10 ? `${card.effective}T00:00:00Z` : card.effective);
   const sorted = [...cards].sort((a, b) => utc(a) - utc(b));
+  // The same effective text is the same instant in any time zone: refused here, where a tests file's set is loaded, not in each case.
+  for (let i = 1; i < sorted.length; i++) {
+    const [before, after] = [sorted[i - 1]!, sorted[i]!];
+    if (before.effective === after.effective) throw sameInstant(before, after);
+  }
   const events = new Map(sorted[0]!.events);
   for (const version of sorted) for (const [name, event] of version.events) if (!events.has(name)) events.set(name, event);
   return { ...sorted[0]!, events, versions: sorted };
@@ -46,9 +51,7 @@ export function versionInstants(card: RateCard, zone: Zone): CardVersion[] | und
   dated.sort((a, b) => a.effective - b.effective);
   for (let i = 1; i < dated.length; i++) {
     const [before, after] = [dated[i - 1]!, dated[i]!];
-    if (before.effective === after.effective) {
-      throw new UserError(`two versions of ${shown(after.card.provider)} take effect at the same instant`, after.card.effectiveAt, `an effective instant other than that of version ${shown(before.card.version)} (${before.card.file})`, shown(after.card.effective));
-    }
+    if (before.effective === after.effective) throw sameInstant(before.card, after.card);
   }
   return dated;
 }
@@ -78,4 +81,14 @@ export function versionSwitches(versions: readonly CardVersion[], calendar: Cale
     switches.push({ at: t.at, card: t.card });
   }
   return switches;
+}
+
+function sameInstant(before: RateCard, after: RateCard): UserError {
+  return new UserError(`two versions of ${shown(after.provider)} take effect at the same instant`, after.effectiveAt, `an effective instant other than that of version ${shown(before.version)} (${before.file})`, shown(after.effective));
+}
+
+/** How a card is named in a report: a set of versions by each version's file and version, earliest first ("a.yaml + b.yaml"). */
+export function cardShown(card: RateCard): { file: string; provider: string; version: string } {
+  const versions = card.versions ?? [card];
+  return { file: versions.map((v) => v.file).join(" + "), provider: card.provider, version: versions.map((v) => v.version).join(" + ") };
 }

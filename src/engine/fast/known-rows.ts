@@ -201,7 +201,9 @@ export abstract class KnownRows extends Charging {
     const run = this.runList[scratch.run[k]!]!;
     this.counts.read++;
     this.counts.priced++;
-    this.lastCycle = Math.max(this.lastCycle, run.cycle.index);
+    // A re-anchored run (new_cycle) numbers its cycles on its own calendar: the replay's cycle is that of the row's instant.
+    this.lastCycle = Math.max(this.lastCycle, run.calendar === undefined ? run.cycle.index : this.setup.calendar.indexOf(this.instant));
+    this.lastInstant = Math.max(this.lastInstant, this.instant);
     const slot = scratch.slot[k]!;
     const id = scratch.item[k]!;
     if (id >= 0) {

@@ -2,10 +2,9 @@ import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, deltaPercent, refusalsMoved, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
 import { formatExact } from "../../money.js";
-import type { RateCard } from "../../ratecard/types.js";
+import { cardShown } from "../../ratecard/versions.js";
 import { formatInstant } from "../../time.js";
 
-const cardRef = (c: RateCard) => ({ file: c.file, provider: c.provider, version: c.version });
 
 function amounts(t: Totals): { old: string; new: string; delta: string; delta_percent: string | null } {
   const p = deltaPercent(t);
@@ -32,8 +31,8 @@ export function diffJson(d: CostDiff): object {
   const total = amounts(cmp.total);
   return {
     schema: "burnrate.diff/v1",
-    base: cardRef(d.base),
-    card: cardRef(d.card),
+    base: cardShown(d.base),
+    card: cardShown(d.card),
     usage: d.usage,
     unit: d.card.unit,
     base_total: total.old,

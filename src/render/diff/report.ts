@@ -7,6 +7,7 @@ import type { Block } from "../shared/document.js";
 import { toMarkdown } from "../shared/document.js";
 import { credits } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
+import { cardShown } from "../../ratecard/versions.js";
 
 /** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
 const MAX_COMMENT_ROWS = 50;
@@ -50,7 +51,8 @@ function refusalNote(r: CostRow): string | undefined {
   return moved && `credits ran out ${moved}: ${r.oldRefused} → ${r.newRefused} events refused`;
 }
 
-const cardName = (d: CostDiff, which: "base" | "card") => `${d[which].provider} ${d[which].version}`;
+// A set of versions is named by all of them (cardShown): the first alone would name a version the set may have replaced.
+const cardName = (d: CostDiff, which: "base" | "card") => `${d[which].provider} ${cardShown(d[which]).version}`;
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 function diffSummary(d: CostDiff): string {
@@ -164,8 +166,8 @@ export function diffBlocks(d: CostDiff): Block[] {
     {
       kind: "facts",
       rows: [
-        ["Base card", d.base.file],
-        ["New card", d.card.file],
+        ["Base card", cardShown(d.base).file],
+        ["New card", cardShown(d.card).file],
         ["Usage", d.usage.join(", ")],
         [`Total ${d.card.unit}`, `${f.amount(t.old)} → ${f.amount(t.new)}, ${f.change(t)}`],
       ],
