@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalOrder } from "../src/engine/canonical-order.js";
 import type { UsageEvent } from "../src/engine/types.js";
+import type { ShapedEvent } from "../src/engine/rows.js";
 import { Decimal } from "../src/money.js";
 
 // Events at one instant are priced in the order of their canonical keys. The
@@ -43,7 +44,7 @@ describe("canonical order of events at one instant", () => {
 
   it("sorts events whose dimensions objects are shared (a shape's) as the whole keys do", () => {
     const pool: Record<string, string>[] = [{}, { project: "p1" }, { project: "p1", user: 'u"' }, { project: "p\\2" }, { user: "\ud800" }, { project: "p1!" }];
-    const shaped = fc.tuple(event, fc.nat(pool.length - 1)).map(([e, i]): UsageEvent => ({ ...e, dimensions: pool[i]!, shape: i }));
+    const shaped = fc.tuple(event, fc.nat(pool.length - 1)).map(([e, i]): ShapedEvent => ({ ...e, dimensions: pool[i]!, shape: i }));
     sortsAsWholeKeys(shaped);
   });
 

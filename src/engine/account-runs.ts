@@ -1,6 +1,7 @@
-import { Decimal, ONE, ZERO } from "../money.js";
+import { ONE, ZERO } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind } from "../ratecard/types.js";
-import type { AccountChange, AccountTerms, LedgerType, TimelineEntry } from "./types.js";
+import type { AccountChange, AccountTerms, LedgerEntry, TimelineEntry } from "./types.js";
+import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
 import { Deferred, NO_CREDITS, type Credits } from "./credits.js";
 import { OpenCycle } from "./cycle.js";
@@ -8,6 +9,9 @@ import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
 import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
 import { FAR_AWAY, ReplayState, type AccountRun } from "./replay-state.js";
+
+/** A ledger entry as the replay writes it: a grant's names no meter, dimensions or quantity. */
+type LedgerLine = Pick<LedgerEntry, "at" | "type" | "amount"> & Partial<Pick<LedgerEntry, "meter" | "grant" | "dimensions" | "quantity">>;
 
 /** An account's run through its cycles: opened at its first event, its clock moved by each, its cycles closed and opened, its grants expired. */
 export abstract class AccountRuns extends ReplayState {
@@ -72,7 +76,7 @@ export abstract class AccountRuns extends ReplayState {
 
   /** An expired grant's unspent credits leave the ledger at its expiry (a lapsing grant expires at the boundary it lapses at). */
   protected logExpiry(run: AccountRun, grant: Grant): void {
-    if (grant.remaining > NO_CREDITS) this.log(run, grant.expiresAt!, "expiry", undefined, grant.kind.key, {}, undefined, this.scale.decimal(grant.remaining).neg());
+    if (grant.remaining > NO_CREDITS) this.log(run, { at: grant.expiresAt!, type: "expiry", grant: grant.kind.key, amount: this.scale.decimal(grant.remaining).neg() });
   }
 
   /** Where the run's cycle `index` starts: on the replay's calendar, or on the one an upgrade re-anchored the run to. */
@@ -98,17 +102,17 @@ export abstract class AccountRuns extends ReplayState {
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
     const opening = new Map<string, Credits>();
     for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
-    run.cycle = new OpenCycle(index, start, end, allowance, plan, opening, this.counting, this.scale);
+    run.cycle = new OpenCycle({ index, start, end }, { allowance, plan }, opening, this.counting, this.scale);
     run.cycle.version = this.version;
     run.serial = ++this.cyclesOpened;
-    if (allowance.gt(0)) this.log(run, start, "allowance", undefined, INCLUDED, {}, undefined, allowance);
-    if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, start, "allowance", undefined, ONETIME, {}, undefined, plan.onetime);
+    if (allowance.gt(0)) this.log(run, { at: start, type: "allowance", grant: INCLUDED, amount: allowance });
+    if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, { at: start, type: "allowance", grant: ONETIME, amount: plan.onetime });
     // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
     for (const g of run.terms.recurringGrants) {
       const kind = this.card.grantKinds.get(g.kind)!;
       run.wallet.add(kind, this.scale.of(g.amount), start, this.expiryOf(kind, start, end, run));
       run.cycle.granted(g.kind, g.amount);
-      this.log(run, start, "payment", undefined, g.kind, {}, undefined, g.amount);
+      this.log(run, { at: start, type: "payment", grant: g.kind, amount: g.amount });
     }
     this.chargeCycleStart(run, start);
   }
@@ -119,7 +123,7 @@ export abstract class AccountRuns extends ReplayState {
       if (meter.aggregation === "recurring") {
         const charged = run.cycle.chargedItems(meter.key);
         for (const [key, item] of run.active.get(meter.key) ?? []) {
-          if (this.charge(run, start, meter, "recurring", item.dims, ONE, undefined)) charged.add(key);
+          if (this.charge(run, { at: start, meter, kind: "recurring", dims: item.dims, quantity: ONE, event: undefined, probe: false, shape: undefined })) charged.add(key);
         }
       } else if (meter.aggregation === "gauge") {
         for (const gauge of run.gauges.get(meter.key)?.values() ?? []) {
@@ -127,7 +131,7 @@ export abstract class AccountRuns extends ReplayState {
           gauge.refundedLevel = ZERO;
           if (gauge.level.isZero()) continue;
           gauge.chargedPrice = unitPrice(meter, gauge.dims, meter.location);
-          if (this.charge(run, start, meter, "gauge", gauge.dims, gauge.level, undefined)) gauge.chargedLevel = gauge.level;
+          if (this.charge(run, { at: start, meter, kind: "gauge", dims: gauge.dims, quantity: gauge.level, event: undefined, probe: false, shape: undefined })) gauge.chargedLevel = gauge.level;
         }
       }
     }
@@ -150,7 +154,7 @@ export abstract class AccountRuns extends ReplayState {
   protected close(run: AccountRun) {
     const own = run.calendar;
     const renews = own === undefined ? this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, this.setup.renewalMonths);
-    const statement = { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: this.budgetsApply(run) ? run.terms.budgets : new Map() }), renews };
+    const statement = { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map() }), renews };
     run.cycle.release();
     return statement;
   }
@@ -166,8 +170,10 @@ export abstract class AccountRuns extends ReplayState {
     return index;
   }
 
-  protected log(run: AccountRun, at: Instant, type: LedgerType, meter: string | undefined, grant: string | undefined, dims: Readonly<Record<string, string>>, quantity: Decimal | undefined, amount: Decimal): void {
+  /** A ledger entry of the run's, with its uncovered credits and balance as they stand. */
+  protected log(run: AccountRun, line: LedgerLine): void {
     if (!this.ledger) return;
-    this.ledger({ at, account: run.id, type, meter, grant, dimensions: dims, quantity, amount, uncovered: this.scale.decimal(run.cycle.uncovered), balance: this.scale.decimal(run.wallet.balance()) });
+    const { at, type, meter, grant, dimensions, quantity, amount } = line;
+    this.ledger({ at, account: run.id, type, meter, grant, dimensions: dimensions ?? {}, quantity, amount, uncovered: this.scale.decimal(run.cycle.uncovered), balance: this.scale.decimal(run.wallet.balance()) });
   }
 }

@@ -9,12 +9,22 @@ import type { UsageEvent } from "./types.js";
  * the keys: two events of different meters compare by two short strings.
  */
 export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
-  return partsOrder(a.account, a.meter, a.dimensions, b.account, b.meter, b.dimensions) || quantityOrder(a.quantity, b.quantity) || idOrder(a.eventId, b.eventId);
+  return partsOrder(EVENT_PARTS, a, b) || quantityOrder(a.quantity, b.quantity) || idOrder(a.eventId, b.eventId);
 }
 
-/** The canonical order of two events' accounts, meters and dimensions, given as their parts (rows hold them in columns). */
-export function partsOrder(accountA: string, meterA: string, dimensionsA: Dimensions, accountB: string, meterB: string, dimensionsB: Dimensions): number {
-  return compareJson(accountA, accountB) || compareJson(meterA, meterB) || (dimensionsA === dimensionsB ? 0 : compareDimensions(dimensionsA, dimensionsB));
+/** How to read the account, meter and dimensions of a `T`: an event's fields, or a shape's in a row source's columns. */
+export interface PartsOf<T> {
+  account(of: T): string;
+  meter(of: T): string;
+  dimensions(of: T): Dimensions;
+}
+
+const EVENT_PARTS: PartsOf<UsageEvent> = { account: (e) => e.account, meter: (e) => e.meter, dimensions: (e) => e.dimensions };
+
+/** The canonical order of two events' accounts, meters and dimensions, read through `parts`. */
+export function partsOrder<T>(parts: PartsOf<T>, a: T, b: T): number {
+  const da = parts.dimensions(a), db = parts.dimensions(b);
+  return compareJson(parts.account(a), parts.account(b)) || compareJson(parts.meter(a), parts.meter(b)) || (da === db ? 0 : compareDimensions(da, db));
 }
 
 export function quantityOrder(a: Decimal, b: Decimal): number {

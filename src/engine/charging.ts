@@ -4,9 +4,15 @@ import type { Meter } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
 import { itemKey, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
-import type { LineKind, UsageEvent } from "./types.js";
+import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ChargeTarget, type Dimensions, type Shape } from "./replay-state.js";
+import type { ShapedEvent } from "./rows.js";
+import type { LineOf } from "./cycle.js";
+import { CHARGE_CHECKS } from "./rules.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ChargeRequest, type ChargeTarget, type Shape } from "./replay-state.js";
+
+/** What a unique meter charges for an item: one unit, at the item's first row in a cycle. */
+export const ITEM_QUANTITY = ONE;
 
 /** The full path: an event priced by its meter, charged to its line against the credits and every limit. */
 export abstract class Charging extends Limits {
@@ -58,7 +64,7 @@ export abstract class Charging extends Limits {
       case "unique": {
         const { items, item } = shape === undefined ? itemOf(run.cycle, meter, event.dimensions) : this.shapeItem(shape, run);
         if (items.has(item)) return;
-        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event, false, shape)) items.add(item);
+        if (this.charge(run, { at: event.at, meter, kind: "usage", dims: event.dimensions, quantity: ITEM_QUANTITY, event, probe: false, shape })) items.add(item);
         return;
       }
       case "recurring":
@@ -66,6 +72,18 @@ export abstract class Charging extends Limits {
       case "gauge":
         return this.increase(run, meter, event);
     }
+  }
+
+  /**
+   * Whether price() of a row of the run at `at` goes straight to its charge:
+   * the instant is in the run's open cycle and the statement's, so none of
+   * price()'s checks of the instant throws and advance() closes no cycle; no
+   * purchase or change is due (applyDueUntil); no grant expires by then.
+   */
+  protected quietAt(run: AccountRun, at: Instant): boolean {
+    const index = this.cycleOf(at);
+    // A run re-anchored by an upgrade numbers its cycles apart from the calendar's: its own end decides.
+    return index === run.cycle.index && at < run.cycle.end && index <= this.throughCycle && this.nextDueAt > at && !run.wallet.dueBy(at);
   }
 
   /** A meter the card in force lacks: with versions, the reader took it because another version has it. */
@@ -91,7 +109,7 @@ export abstract class Charging extends Limits {
 
   /** The event's shape, worked out at its first row; none for an event without one, or whose shape number does not match it. */
   protected shapeOf(event: UsageEvent): Shape | undefined {
-    const id = event.shape;
+    const id = (event as Partial<ShapedEvent>).shape;
     if (id === undefined) return undefined;
     const known = this.shapes[id];
     if (known !== undefined) return known.dimensions === event.dimensions && known.meter === event.meter && known.account === event.account ? known : undefined;
@@ -106,8 +124,9 @@ export abstract class Charging extends Limits {
 
   protected chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent, shape: Shape | undefined): void {
     const splittable = this.card.crossing === "split" && pricedByUnitAlone(meter);
-    if (!splittable || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true, shape)) {
-      this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, false, shape);
+    const usage: ChargeRequest = { at: event.at, meter, kind: "usage", dims: event.dimensions, quantity: event.quantity, event, probe: false, shape };
+    if (!splittable || this.charge(run, { ...usage, probe: true })) {
+      this.charge(run, usage);
       return;
     }
     // Split: accept the whole units the credits (and grace) still cover, reject the rest.
@@ -115,9 +134,9 @@ export abstract class Charging extends Limits {
     const pool = resolve(meter.pool, event.dimensions, "pool", meter, event.origin);
     const room = add(run.wallet.balance(), run.cycle.graceLeft(pool));
     const units = unit === NO_CREDITS ? event.quantity : Decimal.min(event.quantity, new Decimal(wholeUnits(room, unit).toString()));
-    if (units.gt(0)) this.charge(run, event.at, meter, "usage", event.dimensions, units, event);
+    if (units.gt(0)) this.charge(run, { ...usage, quantity: units, shape: undefined });
     const rest = event.quantity.minus(units);
-    if (rest.gt(0)) this.reject(run, meter, this.exhaustedReason(run, pool), rest, event.at, event, true);
+    if (rest.gt(0)) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity: rest, at: event.at, event, outOfCredits: true });
   }
 
   protected activate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
@@ -129,7 +148,7 @@ export abstract class Charging extends Limits {
       items.set(key, { dims: { ...event.dimensions } });
       return;
     }
-    if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event)) {
+    if (this.charge(run, { at: event.at, meter, kind: "usage", dims: event.dimensions, quantity: ONE, event, probe: false, shape: undefined })) {
       items.set(key, { dims: { ...event.dimensions } });
       charged.add(key);
     } else {
@@ -173,8 +192,8 @@ export abstract class Charging extends Limits {
     run.cycle.recordRefund(allocation, fromUncovered);
     // A grant that paid for the charge and has since expired cannot take credits back.
     const given = this.scale.decimal(sub(amount, left));
-    run.cycle.addLine(meter, event.meter, undefined, "refund", category, pool, gauge.dims, refundable.neg(), undefined, this.book.text(gauge.chargedPrice), given.neg());
-    this.log(run, event.at, "refund", event.meter, undefined, gauge.dims, refundable.neg(), given);
+    run.cycle.addLine({ meter, name: event.meter, component: undefined, kind: "refund", category, pool, dims: gauge.dims }, { quantity: refundable.neg(), count: undefined, unit: this.book.text(gauge.chargedPrice), amount: given.neg(), slot: undefined });
+    this.log(run, { at: event.at, type: "refund", meter: event.meter, dimensions: gauge.dims, quantity: refundable.neg(), amount: given });
   }
 
   /**
@@ -185,7 +204,8 @@ export abstract class Charging extends Limits {
    * With `probe`, only answers whether the credits would cover it. A usage
    * charge of a shape keeps its target for the shape's next rows.
    */
-  protected charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Dimensions, quantity: Decimal, event: UsageEvent | undefined, probe = false, shape?: Shape): boolean {
+  protected charge(run: AccountRun, request: ChargeRequest): boolean {
+    const { at, meter, kind, dims, quantity, event, probe, shape } = request;
     const origin = event?.origin ?? meter.location;
     const rounding = this.card.precision.roundAt === "event";
     // Most events cost their quantity times the unit price: two integers multiplied, no Decimal.
@@ -193,20 +213,20 @@ export abstract class Charging extends Limits {
     let target: ChargeTarget;
     let amount: Credits;
     const exactQuantity = this.book.quantity(quantity);
-    if (!rounding && pricedByUnitAlone(meter)) {
-      target = shape === undefined ? this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), undefined) : (shape.target ??= this.shapeTarget(run, meter, dims, origin, shape));
+    if (this.byUnitPrice(meter)) {
+      target = shape === undefined ? this.target(run, request, origin, this.book.unit(meter, dims, origin)) : (shape.target ??= this.shapeTarget(run, request, origin, shape));
       amount = this.scale.product(exactQuantity, target.unit.exact);
     } else {
-      priced = priceEvent(this.book, this.card, meter, dims, quantity, event?.components, origin);
-      target = this.target(run, meter, dims, origin, priced.unit, undefined);
+      priced = priceEvent(this.book, this.card, { meter, dims, quantity, components: event?.components, origin });
+      target = this.target(run, request, origin, priced.unit);
       amount = this.scale.of(priced.amount);
     }
     const { unit, pool, category } = target;
     const limited = event !== undefined && kind === "usage" && !target.creditsOnly;
     if (limited && !probe) {
-      const refusal = this.refusal(run, meter, dims, quantity, amount);
-      if (refusal !== undefined) {
-        this.reject(run, meter, refusal, quantity, at, event, false);
+      const reason = this.refusal({ run, meter, dims, quantity, amount, at });
+      if (reason !== undefined) {
+        this.reject(run, { meter, reason, quantity, at, event, outOfCredits: false });
         return false;
       }
     }
@@ -221,28 +241,29 @@ export abstract class Charging extends Limits {
         uncovered = short;
         grace = min(short, graceLeft);
       } else {
-        if (!probe) this.reject(run, meter, this.exhaustedReason(run, pool), quantity, at, event, true);
+        if (!probe) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity, at, event, outOfCredits: true });
         return false;
       }
     }
     if (probe) return true;
-    this.settle(run, at, amount, balance, uncovered, grace, pool);
-    run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, exactQuantity.count, unit, rounding ? priced!.own : undefined, target.slot);
+    // Paid from the grants, and beyond them `uncovered`, `grace` of it from the pool's buffer.
+    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
+    run.cycle.recordDebit(uncovered, grace, pool);
+    const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
+    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot });
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
-      run.cycle.addLine(meter, meter.key, p.component, kind, category, pool, dims, p.quantity, undefined, p.unit, rounding ? p.amount : undefined);
+      run.cycle.addLine({ ...line, component: p.component }, { quantity: p.quantity, count: undefined, unit: p.unit, amount: rounding ? p.amount : undefined, slot: undefined });
     }
-    if (limited) this.account(run, meter, dims, quantity, amount, at);
-    this.afterCharge(run, at);
-    if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, this.scale.decimal(amount).neg());
+    if (limited) this.account({ run, meter, dims, quantity, amount, at });
+    this.afterCharge(run, { amount, at });
+    if (this.ledger) this.log(run, { at, type: "charge", meter: meter.key, dimensions: dims, quantity, amount: this.scale.decimal(amount).neg() });
     return true;
   }
 
-  /** Pay an accepted charge of `amount`: from the grants, and beyond them `uncovered`, `grace` of it from the pool's buffer. */
-  protected settle(run: AccountRun, at: Instant, amount: Credits, balance: Credits, uncovered: Credits, grace: Credits, pool: string): void {
-    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
-    run.cycle.recordDebit(uncovered, grace, pool);
-    if (amount > NO_CREDITS && (uncovered > NO_CREDITS || amount === balance)) run.cycle.markExhausted(at);
+  /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */
+  protected byUnitPrice(meter: Meter): boolean {
+    return this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter);
   }
 
   /**
@@ -250,12 +271,12 @@ export abstract class Charging extends Limits {
    * values of the dimensions a target depends on: the hundred thousand shapes of
    * one end-user each differ only in a dimension no target reads.
    */
-  protected shapeTarget(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, shape: Shape): ChargeTarget {
+  protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
     const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
     let target = this.targetsByDimensions.get(key);
-    if (target === undefined) this.targetsByDimensions.set(key, (target = this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), shape)));
+    if (target === undefined) this.targetsByDimensions.set(key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
     return target;
   }
 
@@ -264,13 +285,12 @@ export abstract class Charging extends Limits {
     const card = this.card;
     const reads = new Set([...meter.dimensions, ...priceDimensions(meter)]);
     for (const lookup of [meter.pool, meter.category]) if (lookup.kind === "by") reads.add(lookup.dimension);
-    for (const plan of card.plans.values()) for (const dim of plan.only.keys()) reads.add(dim);
-    for (const dim of [card.dailyLimits?.dimension, card.budgets?.dimension, card.rewards?.dimension]) if (dim !== undefined) reads.add(dim);
+    for (const check of CHARGE_CHECKS) for (const dim of check.reads(card)) reads.add(dim);
     return [...reads];
   }
 
   /** Where a charge goes; for a shape's usage, kept on the shape with its line's number. */
-  protected target(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, unit: UnitPrice, shape: Shape | undefined): ChargeTarget {
+  protected target(run: AccountRun, { meter, dims }: Pick<ChargeRequest, "meter" | "dims">, origin: Location, unit: UnitPrice, shape?: Shape): ChargeTarget {
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };

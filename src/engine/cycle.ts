@@ -17,6 +17,30 @@ type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; co
 /** Lines found by meter, kind, component, then each dimension value and the unit price: no key string per event. */
 type LineIndex = Map<string, LineIndex | LineSum>;
 
+/** A statement line's identity: its meter (named `name`: the meter, or the event that refunds it), component, kind, category, pool and dimension values. */
+export interface LineOf {
+  readonly meter: Meter;
+  readonly name: string;
+  readonly component: string | undefined;
+  readonly kind: LineKind;
+  readonly category: string;
+  readonly pool: string;
+  readonly dims: Readonly<Record<string, string>>;
+}
+
+/**
+ * What an event adds to its line. `amount` is given only where it is not
+ * quantity x unit price (rounded per event, or a refund cut short); `slot` is
+ * the replay's number for the line, the same in every cycle.
+ */
+export interface LineAddition {
+  readonly quantity: Decimal;
+  readonly count: number | undefined;
+  readonly unit: UnitPrice;
+  readonly amount: Decimal | undefined;
+  readonly slot: number | undefined;
+}
+
 /** Items of a unique meter, by each key value but the last in turn, then a set of last values: no key string per event. */
 type Items = Map<string, Items> | Set<string>;
 
@@ -52,19 +76,24 @@ export class OpenCycle {
   /** The card version that prices lines from now on, when several are given. */
   version: string | undefined;
 
+  readonly index: number;
+  readonly start: Instant;
+  /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle). */
+  end: Instant;
+  allowance: Decimal;
+  private plan: Plan;
+
   constructor(
-    readonly index: number,
-    readonly start: Instant,
-    /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle). */
-    public end: Instant,
-    public allowance: Decimal,
-    private plan: Plan,
+    span: { index: number; start: Instant; end: Instant },
+    terms: { allowance: Decimal; plan: Plan },
     private readonly opening: ReadonlyMap<string, Credits>,
     private readonly counting: ReadonlySet<string>,
     private readonly scale: Scale,
   ) {
-    this.allowanceCredits = scale.of(allowance);
-    this.planFrom = [{ plan: plan.key, from: start }];
+    ({ index: this.index, start: this.start, end: this.end } = span);
+    ({ allowance: this.allowance, plan: this.plan } = terms);
+    this.allowanceCredits = scale.of(this.allowance);
+    this.planFrom = [{ plan: this.plan.key, from: this.start }];
   }
 
   private allowanceCredits: Credits;
@@ -193,7 +222,9 @@ export class OpenCycle {
    * or a refund cut short); otherwise the line's amount is worked out once, at close.
    * `slot` is the replay's number for this line, the same in every cycle.
    */
-  addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, count: number | undefined, unit: UnitPrice, amount: Decimal | undefined, slot?: number): void {
+  addLine(of: LineOf, added: LineAddition): void {
+    const { meter, name, component, kind, category, pool, dims } = of;
+    const { quantity, count, unit, amount, slot } = added;
     let line = slot === undefined ? undefined : this.slots[slot];
     let node: LineIndex | undefined;
     if (line === undefined) {

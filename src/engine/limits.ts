@@ -1,68 +1,77 @@
-import { shown } from "../errors.js";
-import { Decimal } from "../money.js";
+import type { Decimal } from "../money.js";
 import type { Meter } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
-import { add, NO_CREDITS, type Credits } from "./credits.js";
+import { min, NO_CREDITS, type Credits } from "./credits.js";
 import type { UsageEvent } from "./types.js";
 import { TimelineApplication } from "./timeline-application.js";
 import type { AccountRun, Dimensions } from "./replay-state.js";
+import { BALANCE_RULES, CHARGE_CHECKS, type RuleContext, type UsageCharge } from "./rules.js";
 
-/** What may refuse a charge the credits could pay (gates, quota, daily limits, budgets), what counts it (rewards), and what its balance sets off. */
+/** A charge refused: by a check (rules.ts), or for want of credits. */
+export interface Refused {
+  readonly meter: Meter;
+  readonly reason: string;
+  readonly quantity: Decimal;
+  readonly at: Instant;
+  /** None for a cycle-start charge, which no check refuses and no count of events counts. */
+  readonly event: UsageEvent | undefined;
+  readonly outOfCredits: boolean;
+}
+
+/** The rules of rules.ts applied to the replay's runs: what refuses a charge the credits could pay, what an accepted one records, what its balance sets off. */
 export abstract class Limits extends TimelineApplication {
+  /** What the rules read of the replay. */
+  protected readonly rules: RuleContext = ((replay: Limits): RuleContext => ({
+    get card() {
+      return replay.card;
+    },
+    scale: replay.scale,
+    today: () => replay.setup.calendar.zone.localDate(replay.instant),
+    limitCredits: (limit) => replay.limitCredits(limit),
+    runAt: (account, at) => {
+      const run = replay.run(account);
+      replay.advance(run, at);
+      return run;
+    },
+  }))(this);
+
   /**
-   * Whether no check but the credits' can refuse a usage charge of these
-   * dimensions, and nothing but its line counts it: then refusal() would find
-   * nothing and account() would change nothing, and neither needs to run.
+   * Whether no check applies to a usage charge of these dimensions (rules.ts):
+   * then nothing but the credits can refuse it and nothing but its line counts
+   * it, and neither refusal() nor account() needs to run.
    */
   protected creditsOnly(run: AccountRun, meter: Meter, dims: Dimensions): boolean {
-    const { plan } = run.terms;
-    for (const dim of plan.only.keys()) if (dims[dim] !== undefined) return false;
-    if (plan.quota?.meters.has(meter.key)) return false;
-    const daily = this.card.dailyLimits?.dimension;
-    if (daily !== undefined && dims[daily] !== undefined) return false;
-    if (this.budget(run, dims) !== undefined) return false;
-    const rewards = this.card.rewards;
-    return rewards === undefined || dims[rewards.dimension] === undefined;
+    return !CHARGE_CHECKS.some((check) => check.applies(this.rules, run, meter, dims));
   }
 
-  /** Why an event that credits could pay for is still refused: a gated plan, a spent quota, a daily limit, a budget. */
-  protected refusal(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Credits): string | undefined {
-    const { plan } = run.terms;
-    for (const [dim, allowed] of plan.only) {
-      const value = dims[dim];
-      if (value !== undefined && !allowed.has(value)) return `plan-gated: ${dim} ${shown(value)} is not on plan ${plan.key}`;
+  /** Why a charge that credits could pay for is still refused: the first check that applies and refuses. */
+  protected refusal(charge: UsageCharge): string | undefined {
+    for (const check of CHARGE_CHECKS) {
+      if (!check.applies(this.rules, charge.run, charge.meter, charge.dims)) continue;
+      const reason = check.refuses(this.rules, charge);
+      if (reason !== undefined) return reason;
     }
-    const quota = plan.quota;
-    if (quota?.meters.has(meter.key) && !run.terms.overage && run.cycle.quotaUsed.plus(quantity).gt(quota.requests)) {
-      return `monthly request quota of ${quota.requests.toFixed()} reached`;
-    }
-    const daily = this.dailyLimit(run, dims);
-    if (daily && add(daily.spent, amount) > this.limitCredits(daily.limit)) return `daily limit of ${daily.limit.toFixed()} reached for ${daily.dimension} ${shown(daily.value)}`;
-    const budget = this.budget(run, dims);
-    if (budget && run.cycle.spentFrom(budget.value).plus(this.scale.decimal(amount)).gt(budget.amount)) return `budget of ${budget.amount.toFixed()} spent for ${budget.dimension} ${shown(budget.value)}`;
     return undefined;
   }
 
-  /** Count an accepted event against the quota, the day's limit and the budget, and credit its creator. */
-  protected account(run: AccountRun, meter: Meter, dims: Readonly<Record<string, string>>, quantity: Decimal, amount: Credits, at: Instant): void {
-    const quota = run.terms.plan.quota;
-    if (quota?.meters.has(meter.key)) {
-      const before = run.cycle.quotaUsed;
-      run.cycle.quotaUsed = before.plus(quantity);
-      const past = run.cycle.quotaUsed.minus(Decimal.max(before, quota.requests));
-      if (past.gt(0)) run.cycle.overage(past, quota.overagePrice);
+  /** What an accepted charge records: its quota, day and budget spend, its creator's reward. */
+  protected account(charge: UsageCharge): void {
+    for (const check of CHARGE_CHECKS) if (check.applies(this.rules, charge.run, charge.meter, charge.dims)) check.records(this.rules, charge);
+  }
+
+  /** What a paid charge's new balance sets off: exhausted credits, warning levels crossed, a low balance. */
+  protected afterCharge(run: AccountRun, paid: { amount: Credits; at: Instant }): void {
+    for (const rule of BALANCE_RULES) rule.after(this.rules, run, paid);
+  }
+
+  /** How far the run's balance may fall in charges with no balance rule set off; below zero when one is due already. */
+  protected headroom(run: AccountRun): Credits {
+    let room: Credits | undefined;
+    for (const rule of BALANCE_RULES) {
+      const r = rule.headroom(this.rules, run);
+      if (r !== undefined) room = room === undefined ? r : min(room, r);
     }
-    const daily = this.dailyLimit(run, dims);
-    if (daily) run.daily.set(daily.value, add(daily.spent, amount));
-    const budget = this.budget(run, dims);
-    if (budget) run.cycle.spend(budget.value, this.scale.decimal(amount), budget.amount, this.card.budgets!.alerts, at);
-    const rewards = this.card.rewards;
-    const creator = rewards ? dims[rewards.dimension] : undefined;
-    if (rewards && creator !== undefined && creator !== run.id && amount > NO_CREDITS) {
-      const earner = this.run(creator);
-      this.advance(earner, at);
-      earner.cycle.earn(run.id, this.scale.decimal(amount).mul(rewards.share));
-    }
+    return room ?? NO_CREDITS;
   }
 
   protected limitCredits(limit: Decimal): Credits {
@@ -71,55 +80,13 @@ export abstract class Limits extends TimelineApplication {
     return credits;
   }
 
-  protected dailyLimit(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; limit: Decimal; spent: Credits } | undefined {
-    const dimension = this.card.dailyLimits?.dimension;
-    const value = dimension === undefined ? undefined : dims[dimension];
-    if (dimension === undefined || value === undefined) return undefined;
-    const limit = run.terms.dailyLimits.get(value) ?? run.terms.dailyLimits.get("*");
-    if (limit === undefined) return undefined;
-    const day = this.setup.calendar.zone.localDate(this.instant);
-    if (run.day !== day) {
-      run.day = day;
-      run.daily.clear();
-    }
-    return { dimension, value, limit, spent: run.daily.get(value) ?? NO_CREDITS };
-  }
-
-  protected budget(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; amount: Decimal } | undefined {
-    if (!this.budgetsApply(run)) return undefined;
-    const budgets = this.card.budgets!;
-    const value = dims[budgets.dimension];
-    const amount = value === undefined ? undefined : run.terms.budgets.get(value);
-    return amount === undefined ? undefined : { dimension: budgets.dimension, value: value!, amount };
-  }
-
-  protected budgetsApply(run: AccountRun): boolean {
-    const budgets = this.card.budgets;
-    return budgets !== undefined && (budgets.plans === undefined || budgets.plans.has(run.terms.plan.key));
-  }
-
   protected exhaustedReason(run: AccountRun, pool: string): string {
     return run.cycle.graceLimit(pool) > NO_CREDITS ? "grace buffer exhausted" : "credits exhausted";
   }
 
-  protected reject(run: AccountRun, meter: Meter, reason: string, quantity: Decimal, at: Instant, event: UsageEvent | undefined, outOfCredits: boolean): void {
-    this.counts.rejected += event ? 1 : 0;
-    run.cycle.reject(meter.key, reason, quantity, at, event?.origin);
-    if (outOfCredits) run.cycle.markExhausted(at);
-  }
-
-  protected crossThresholds(run: AccountRun, at: Instant): void {
-    if (run.cycle.allowance.isZero()) return;
-    // Levels are crossed in order, so only the next one needs a comparison.
-    for (let next = run.cycle.nextLevel(this.card.thresholds); next && run.cycle.consumedTowardAllowance() >= next.credits; next = run.cycle.nextLevel(this.card.thresholds)) {
-      run.cycle.cross(next.percent, at);
-    }
-  }
-
-  /** What a charge's new balance sets off: warning levels crossed, a low balance. */
-  protected afterCharge(run: AccountRun, at: Instant): void {
-    this.crossThresholds(run, at);
-    const low = run.terms.lowBalance ?? this.card.lowBalance;
-    if (low !== undefined) run.cycle.checkLowBalance(run.wallet.balance(), low, at);
+  protected reject(run: AccountRun, refused: Refused): void {
+    this.counts.rejected += refused.event ? 1 : 0;
+    run.cycle.reject(refused.meter.key, refused.reason, refused.quantity, refused.at, refused.event?.origin);
+    if (refused.outOfCredits) run.cycle.markExhausted(refused.at);
   }
 }

@@ -149,7 +149,8 @@ const NO_PARTS: readonly PricedPart[] = Object.freeze([]);
 const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
 
 /** The one place an event's amount is worked out: the replay charges it, reconciliation estimates with it. */
-export function priceEvent(book: PriceBook, card: RateCard, meter: Meter, dims: Dims, quantity: Decimal, components: Readonly<Record<string, Decimal>> = NO_COMPONENTS, origin: Location): PricedEvent {
+export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Meter; dims: Dims; quantity: Decimal; components: Readonly<Record<string, Decimal>> | undefined; origin: Location }): PricedEvent {
+  const { meter, dims, quantity, components = NO_COMPONENTS, origin } = event;
   const unit = book.unit(meter, dims, origin);
   const { roundAt, step, rounding } = card.precision;
   const round = (d: Decimal) => (roundAt === "event" ? roundToStep(d, step, rounding) : d);

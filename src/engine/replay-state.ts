@@ -27,7 +27,7 @@ interface GaugeLevel {
 export type Dimensions = Readonly<Record<string, string>>;
 
 /**
- * What rows of one shape (`UsageEvent.shape`) have in common: their account's
+ * What rows of one shape (`ShapedEvent` in rows.ts) have in common: their account's
  * run and meter event at once, the rest at the first row that needs it, exactly
  * where a row of its own would work it out.
  */
@@ -53,6 +53,20 @@ export interface ChargeTarget {
   readonly slot: number | undefined;
   /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
   readonly creditsOnly: boolean;
+}
+
+/** A charge asked of charge(): a quantity of a meter at an instant, for an event (none for a cycle-start charge). */
+export interface ChargeRequest {
+  readonly at: Instant;
+  readonly meter: Meter;
+  readonly kind: LineKind;
+  readonly dims: Dimensions;
+  readonly quantity: Decimal;
+  readonly event: UsageEvent | undefined;
+  /** Only answer whether the credits would cover it. */
+  readonly probe: boolean;
+  /** A usage charge of a shape keeps its target for the shape's next rows. */
+  readonly shape: Shape | undefined;
 }
 
 export interface AccountRun {
@@ -181,8 +195,7 @@ export abstract class ReplayState {
     this.units = new Units(this.scale, Math.max(...(card.versions ?? [card]).map(priceDecimals)));
   }
 
-  protected abstract charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Dimensions, quantity: Decimal, event: UsageEvent | undefined, probe?: boolean, shape?: Shape): boolean;
-  protected abstract budgetsApply(run: AccountRun): boolean;
+  protected abstract charge(run: AccountRun, request: ChargeRequest): boolean;
   protected abstract dropCaches(): void;
   protected abstract settleDeferred(): void;
 }

@@ -57,11 +57,11 @@ export class Replay extends KnownRows {
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, shape[i]!, value, firstLine + line[i]!, t, eventIdOf(ids, i)));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
         this.flush();
         this.instant = t;
       }
-      held.hold(shape[i]!, q, value, firstLine + line[i]!, ids, i);
+      held.hold(rows, i, value);
     }
   }
 

@@ -47,19 +47,29 @@ export function isRows(batch: UsageBatch): batch is ShapedRows {
   return "source" in batch;
 }
 
+/**
+ * The event of a row, with its shape: a reader's number for rows of the same
+ * account, meter and dimension values, which then share one `dimensions`
+ * object, so that the replay works out what such rows have in common once per
+ * number. Results never depend on it; it is the replay's, not the domain's.
+ */
+export type ShapedEvent = UsageEvent & { shape: number };
+
 /** The event of a row. */
-export function rowEvent(source: RowSource, shape: number, quantity: Decimal, line: number, at: Instant, eventId: string | undefined): UsageEvent {
+export function rowEvent(source: RowSource, row: { shape: number; quantity: Decimal; line: number; at: Instant; eventId: string | undefined }): ShapedEvent {
+  const { shape, quantity, line, at, eventId } = row;
   return { at, account: source.accounts[shape]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
 }
 
 /** The batch as events, each numbered by `number` of its shape. */
-export function rowEvents(rows: ShapedRows, number: (shape: number) => number = (shape) => shape): UsageEvent[] {
-  const events: UsageEvent[] = [];
+export function rowEvents(rows: ShapedRows, number: (shape: number) => number = (shape) => shape): ShapedEvent[] {
+  const events: ShapedEvent[] = [];
   let other = 0;
   for (let i = 0; i < rows.count; i++) {
     const q = rows.quantity[i]!;
-    const event = rowEvent(rows.source, rows.shape[i]!, q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!, lineOf(rows, i), instantOf(rows, i), eventIdOf(rows.ids, i));
-    event.shape = number(event.shape!);
+    const quantity = q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!;
+    const event = rowEvent(rows.source, { shape: rows.shape[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: eventIdOf(rows.ids, i) });
+    event.shape = number(event.shape);
     events.push(event);
   }
   return events;
@@ -104,15 +114,16 @@ export class HeldRows {
   readonly ids: (EventIdColumn | undefined)[] = [];
   readonly idIndex: number[] = [];
 
-  hold(shape: number, quantityNumber: number, quantity: Decimal, line: number, ids: EventIdColumn | undefined, idIndex: number): void {
-    const i = this.count;
-    this.count = i + 1;
-    this.shape[i] = shape;
-    this.quantityNumber[i] = quantityNumber;
-    this.quantity[i] = quantity;
-    this.line[i] = line;
-    this.ids[i] = ids;
-    this.idIndex[i] = idIndex;
+  /** Hold row `i` of a batch, whose quantity (one of the source's, or given apart) is `quantity`. */
+  hold(rows: ShapedRows, i: number, quantity: Decimal): void {
+    const k = this.count;
+    this.count = k + 1;
+    this.shape[k] = rows.shape[i]!;
+    this.quantityNumber[k] = rows.quantity[i]!;
+    this.quantity[k] = quantity;
+    this.line[k] = rows.firstLine + rows.line[i]!;
+    this.ids[k] = rows.ids;
+    this.idIndex[k] = i;
   }
 
   eventId(k: number): string | undefined {

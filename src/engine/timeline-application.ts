@@ -42,7 +42,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const kind = this.card.grantKinds.get(p.kind)!;
     run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, run.cycle.end, run));
     run.cycle.granted(p.kind, p.amount);
-    this.log(run, p.at, "payment", undefined, p.kind, {}, undefined, p.amount);
+    this.log(run, { at: p.at, type: "payment", grant: p.kind, amount: p.amount });
   }
 
   protected applyTimeline(item: TimelineItem): void {
@@ -129,14 +129,14 @@ export abstract class TimelineApplication extends AccountRuns {
       if (grant.gt(0)) {
         run.wallet.add(included, this.scale.of(grant), c.at, this.expiryOf(included, c.at, cycle.end, run));
         cycle.granted(INCLUDED, grant);
-        this.log(run, c.at, "allowance", undefined, INCLUDED, {}, undefined, grant);
+        this.log(run, { at: c.at, type: "allowance", grant: INCLUDED, amount: grant });
       }
       entry.granted = grant;
     } else if (sizing && after.allowance.lt(before.allowance)) {
       const removed = run.wallet.remove(INCLUDED, this.scale.of(before.allowance.minus(after.allowance)));
       cycle.expired(INCLUDED, removed);
       entry.removed = this.scale.decimal(removed);
-      if (removed > NO_CREDITS) this.log(run, c.at, "expiry", undefined, INCLUDED, {}, undefined, entry.removed.neg());
+      if (removed > NO_CREDITS) this.log(run, { at: c.at, type: "expiry", grant: INCLUDED, amount: entry.removed.neg() });
     }
     cycle.note(entry);
   }

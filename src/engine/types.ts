@@ -18,12 +18,6 @@ export interface UsageEvent {
   eventId: string | undefined;
   /** Where the row came from, for errors found while pricing it. */
   origin: Location;
-  /**
-   * A reader's number for rows of the same account, meter and dimension values,
-   * which then share one `dimensions` object: the replay works out what such rows
-   * have in common once per number. Results never depend on it.
-   */
-  shape?: number;
 }
 
 /** Credits bought or given at an instant (account file `grants:`). */
@@ -218,7 +212,7 @@ export interface Statement {
   versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
 }
 
-export type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";
+type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";
 
 /** One movement of credits, with the balance after it. */
 export interface LedgerEntry {

@@ -104,7 +104,7 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
     if (meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow") continue;
     const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
     if (around.length === 0) continue;
-    const { amount } = priceEvent(book, card, meterEvent.meter, event.dimensions, event.quantity, event.components, event.origin);
+    const { amount } = priceEvent(book, card, { meter: meterEvent.meter, dims: event.dimensions, quantity: event.quantity, components: event.components, origin: event.origin });
     const key = aligner.key(event.account, event.meter, dims);
     for (const b of around) {
       let byKey = near.get(b);

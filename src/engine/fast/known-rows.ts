@@ -1,11 +1,10 @@
-import { ONE, type Decimal } from "../../money.js";
+import type { Decimal } from "../../money.js";
 import type { Meter } from "../../ratecard/types.js";
-import { min, NO_CREDITS, plusUnits, sub } from "../credits.js";
+import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId } from "../event-ids.js";
-import { pricedByUnitAlone } from "../pricing.js";
-import { rowEvent } from "../rows.js";
-import { idOrder, partsOrder, quantityOrder } from "../canonical-order.js";
-import { Charging } from "../charging.js";
+import { rowEvent, type RowSource } from "../rows.js";
+import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
+import { Charging, ITEM_QUANTITY } from "../charging.js";
 import type { AccountRun, ChargeTarget } from "../replay-state.js";
 import { COVERED_FLOW, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 
@@ -36,13 +35,23 @@ export abstract class KnownRows extends Charging {
     for (let k = 0; k < n; k++) this.priceRow(order[k]!);
   }
 
+  /** The row source's shapes, read as the canonical order reads events' parts. */
+  private shapePartsOf: { source: RowSource; parts: PartsOf<number> } | undefined;
+
+  protected shapeParts(source: RowSource): PartsOf<number> {
+    if (this.shapePartsOf?.source !== source) {
+      this.shapePartsOf = { source, parts: { account: (s) => source.accounts[s]!, meter: (s) => source.meters[s]!, dimensions: (s) => source.dimensions[s]! } };
+    }
+    return this.shapePartsOf.parts;
+  }
+
   /** The canonical order of two held rows, as of their events (canonicalOrder). */
   protected rowOrder(a: number, b: number): number {
     const held = this.held;
     const source = this.source!;
     const sa = held.shape[a]!, sb = held.shape[b]!;
     return (
-      (sa === sb ? 0 : partsOrder(source.accounts[sa]!, source.meters[sa]!, source.dimensions[sa]!, source.accounts[sb]!, source.meters[sb]!, source.dimensions[sb]!)) ||
+      (sa === sb ? 0 : partsOrder(this.shapeParts(source), sa, sb)) ||
       quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
       idOrder(held.eventId(a), held.eventId(b))
     );
@@ -53,7 +62,7 @@ export abstract class KnownRows extends Charging {
     this.settleDeferred();
     const held = this.held;
     const shape = held.shape[k]!;
-    this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant, held.eventId(k)));
+    this.price(rowEvent(this.source!, { shape, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
     this.learn(shape);
   }
 
@@ -73,9 +82,9 @@ export abstract class KnownRows extends Charging {
 
   /**
    * Whether `units` more can be deferred for the run: within its room, or within
-   * a room opened afresh once what it deferred is taken. The room keeps the
-   * balance above zero and the low-balance level, and the allowance used below
-   * the next warning level, so that no row in it sets anything off.
+   * a room opened afresh once what it deferred is taken. The room is the
+   * headroom every balance rule declares (rules.ts), so that no row in it sets
+   * anything off.
    */
   protected room(run: AccountRun, units: number): boolean {
     const deferred = run.deferred;
@@ -83,11 +92,7 @@ export abstract class KnownRows extends Charging {
     if (deferred.open && !deferred.pending) return false;
     if (!deferred.open) this.deferring.push(run);
     this.settleRun(run);
-    let room = sub(run.wallet.balance(), 1n);
-    const next = run.cycle.allowance.isZero() ? undefined : run.cycle.nextLevel(this.card.thresholds);
-    if (next !== undefined) room = min(room, sub(sub(next.credits, run.cycle.consumedTowardAllowance()), 1n));
-    const low = run.cycle.lowBalanceRoom(run.wallet.balance(), run.terms.lowBalance ?? this.card.lowBalance);
-    if (low !== undefined) room = min(room, low);
+    const room = this.headroom(run);
     // A bound already passed (an expiry left the balance below the low-balance
     // level, say) leaves no room: even a free row goes the full way, to set it off.
     if (room < NO_CREDITS) return false;
@@ -130,9 +135,7 @@ export abstract class KnownRows extends Charging {
     const ordinal = known.run(shape);
     const run = this.runList[ordinal]!;
     const at = this.instant;
-    const index = this.cycleOf(at);
-    // A run re-anchored by an upgrade numbers its cycles apart from the calendar's: its own end decides.
-    if (index !== run.cycle.index || at >= run.cycle.end || index > this.throughCycle || this.nextDueAt <= at || run.wallet.dueBy(at)) return undefined;
+    if (!this.quietAt(run, at)) return undefined;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
     scratch.item[k] = -1;
@@ -165,13 +168,13 @@ export abstract class KnownRows extends Charging {
     const { items, item } = this.shapeItem(shape, run);
     scratch.item[k] = id;
     if (items.has(item)) return (scratch.units[k] = 0);
-    const one = this.book.quantity(ONE);
+    const one = this.book.quantity(ITEM_QUANTITY);
     const perCount = this.units.perCount(target.unit.exact);
     const units = perCount === undefined ? undefined : this.units.cost(one.count!, perCount);
     if (units === undefined || !run.cycle.hasSlot(target.slot!)) return undefined;
     scratch.slot[k] = target.slot!;
     scratch.count[k] = one.count!;
-    scratch.quantity[k] = ONE;
+    scratch.quantity[k] = ITEM_QUANTITY;
     return (scratch.units[k] = units);
   }
 
@@ -232,7 +235,7 @@ export abstract class KnownRows extends Charging {
 
   /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits: what a known row may cost. */
   protected chargedByUnits(target: ChargeTarget, meter: Meter): boolean {
-    return target.creditsOnly && this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter);
+    return target.creditsOnly && this.byUnitPrice(meter);
   }
 
   /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */

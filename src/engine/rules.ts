@@ -1,0 +1,206 @@
+import { shown } from "../errors.js";
+import { Decimal } from "../money.js";
+import type { Meter, RateCard } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
+import { add, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
+import type { AccountRun, Dimensions } from "./replay-state.js";
+
+/**
+ * The rules a usage charge meets besides its price, each declared once: what
+ * it reads, when it refuses, what it records, and when it can do neither. The
+ * full path (charging.ts) applies them; the known path (fast/) asks the same
+ * declarations whether a row may skip them.
+ */
+
+/** What the rules read of the replay beyond the run they judge. */
+export interface RuleContext {
+  readonly card: RateCard;
+  readonly scale: Scale;
+  /** The local date of the instant being priced: the day a daily limit counts. */
+  today(): string;
+  /** A daily limit in credits, converted once. */
+  limitCredits(limit: Decimal): Credits;
+  /** An account's run, its clock moved to `at`: the earner of a reward. */
+  runAt(account: string, at: Instant): AccountRun;
+}
+
+/** A usage charge as the checks see it: its credits, and the instant it is priced at. */
+export interface UsageCharge {
+  readonly run: AccountRun;
+  readonly meter: Meter;
+  readonly dims: Dimensions;
+  readonly quantity: Decimal;
+  readonly amount: Credits;
+  readonly at: Instant;
+}
+
+/**
+ * A check of a usage charge the credits could pay. `applies` reads only the
+ * run's terms, the card and the dimensions, never a quantity or a balance, so
+ * its answer holds for every row of a shape until the terms or card change: a
+ * charge target keeps it, and a row of a target no check applies to skips them all.
+ */
+interface ChargeCheck {
+  /** The dimensions it reads: a shape's target is shared by shapes that differ in no dimension any check reads. */
+  reads(card: RateCard): readonly string[];
+  /** Whether it can refuse or record anything for usage of this meter and these dimensions. */
+  applies(ctx: RuleContext, run: AccountRun, meter: Meter, dims: Dimensions): boolean;
+  /** Why it refuses the charge, if it does (asked only where it applies). */
+  refuses(ctx: RuleContext, charge: UsageCharge): string | undefined;
+  /** What an accepted charge records (done only where it applies). */
+  records(ctx: RuleContext, charge: UsageCharge): void;
+}
+
+const NOTHING = (): undefined => undefined;
+
+/** A plan that takes usage only for some values of a dimension (plan.only). */
+const planGate: ChargeCheck = {
+  reads: (card) => [...new Set([...card.plans.values()].flatMap((plan) => [...plan.only.keys()]))],
+  applies: (_ctx, run, _meter, dims) => [...run.terms.plan.only.keys()].some((dim) => dims[dim] !== undefined),
+  refuses: (_ctx, { run, dims }) => {
+    const { plan } = run.terms;
+    for (const [dim, allowed] of plan.only) {
+      const value = dims[dim];
+      if (value !== undefined && !allowed.has(value)) return `plan-gated: ${dim} ${shown(value)} is not on plan ${plan.key}`;
+    }
+    return undefined;
+  },
+  records: NOTHING,
+};
+
+/** The plan's monthly request quota: refused past it without overage, billed as overage with it. */
+const quota: ChargeCheck = {
+  reads: () => [],
+  applies: (_ctx, run, meter) => run.terms.plan.quota?.meters.has(meter.key) === true,
+  refuses: (_ctx, { run, quantity }) => {
+    const q = run.terms.plan.quota!;
+    return !run.terms.overage && run.cycle.quotaUsed.plus(quantity).gt(q.requests) ? `monthly request quota of ${q.requests.toFixed()} reached` : undefined;
+  },
+  records: (_ctx, { run, quantity }) => {
+    const q = run.terms.plan.quota!;
+    const before = run.cycle.quotaUsed;
+    run.cycle.quotaUsed = before.plus(quantity);
+    const past = run.cycle.quotaUsed.minus(Decimal.max(before, q.requests));
+    if (past.gt(0)) run.cycle.overage(past, q.overagePrice);
+  },
+};
+
+/** The day's spend of a value of the daily-limit dimension, with its limit; undefined where no limit applies. */
+function dailyLimit(ctx: RuleContext, run: AccountRun, dims: Dimensions): { dimension: string; value: string; limit: Decimal; spent: Credits } | undefined {
+  const dimension = ctx.card.dailyLimits?.dimension;
+  const value = dimension === undefined ? undefined : dims[dimension];
+  if (dimension === undefined || value === undefined) return undefined;
+  const limit = run.terms.dailyLimits.get(value) ?? run.terms.dailyLimits.get("*");
+  if (limit === undefined) return undefined;
+  const day = ctx.today();
+  if (run.day !== day) {
+    run.day = day;
+    run.daily.clear();
+  }
+  return { dimension, value, limit, spent: run.daily.get(value) ?? NO_CREDITS };
+}
+
+/** Credits a day per value of a dimension (card daily_limits, account limits). */
+const daily: ChargeCheck = {
+  reads: (card) => (card.dailyLimits === undefined ? [] : [card.dailyLimits.dimension]),
+  applies: (ctx, _run, _meter, dims) => {
+    const dimension = ctx.card.dailyLimits?.dimension;
+    return dimension !== undefined && dims[dimension] !== undefined;
+  },
+  refuses: (ctx, { run, dims, amount }) => {
+    const d = dailyLimit(ctx, run, dims);
+    return d && add(d.spent, amount) > ctx.limitCredits(d.limit) ? `daily limit of ${d.limit.toFixed()} reached for ${d.dimension} ${shown(d.value)}` : undefined;
+  },
+  records: (ctx, { run, dims, amount }) => {
+    const d = dailyLimit(ctx, run, dims);
+    if (d) run.daily.set(d.value, add(d.spent, amount));
+  },
+};
+
+/** Whether the card's budgets apply to the run's plan. */
+export function budgetsApply(card: RateCard, run: AccountRun): boolean {
+  const budgets = card.budgets;
+  return budgets !== undefined && (budgets.plans === undefined || budgets.plans.has(run.terms.plan.key));
+}
+
+function budgetOf(card: RateCard, run: AccountRun, dims: Dimensions): { dimension: string; value: string; amount: Decimal } | undefined {
+  if (!budgetsApply(card, run)) return undefined;
+  const budgets = card.budgets!;
+  const value = dims[budgets.dimension];
+  const amount = value === undefined ? undefined : run.terms.budgets.get(value);
+  return amount === undefined ? undefined : { dimension: budgets.dimension, value: value!, amount };
+}
+
+/** Credits a cycle per value of a dimension (card budgets, account budgets), with alerts as they are spent. */
+const budget: ChargeCheck = {
+  reads: (card) => (card.budgets === undefined ? [] : [card.budgets.dimension]),
+  applies: (ctx, run, _meter, dims) => budgetOf(ctx.card, run, dims) !== undefined,
+  refuses: (ctx, { run, dims, amount }) => {
+    const b = budgetOf(ctx.card, run, dims);
+    return b && run.cycle.spentFrom(b.value).plus(ctx.scale.decimal(amount)).gt(b.amount) ? `budget of ${b.amount.toFixed()} spent for ${b.dimension} ${shown(b.value)}` : undefined;
+  },
+  records: (ctx, { run, dims, amount, at }) => {
+    const b = budgetOf(ctx.card, run, dims);
+    if (b) run.cycle.spend(b.value, ctx.scale.decimal(amount), b.amount, ctx.card.budgets!.alerts, at);
+  },
+};
+
+/** A share of what a charge costs credited to the account named by a dimension (card rewards). */
+const reward: ChargeCheck = {
+  reads: (card) => (card.rewards === undefined ? [] : [card.rewards.dimension]),
+  applies: (ctx, _run, _meter, dims) => {
+    const rewards = ctx.card.rewards;
+    return rewards !== undefined && dims[rewards.dimension] !== undefined;
+  },
+  refuses: NOTHING,
+  records: (ctx, { run, dims, amount, at }) => {
+    const rewards = ctx.card.rewards!;
+    const creator = dims[rewards.dimension];
+    if (creator !== undefined && creator !== run.id && amount > NO_CREDITS) ctx.runAt(creator, at).cycle.earn(run.id, ctx.scale.decimal(amount).mul(rewards.share));
+  },
+};
+
+/** In the order a refusal is looked for: the first that refuses names the reason. */
+export const CHARGE_CHECKS: readonly ChargeCheck[] = [planGate, quota, daily, budget, reward];
+
+/**
+ * What a paid charge's new balance can set off. `headroom` is how far the run's
+ * balance may still fall in charges before the rule can set anything off
+ * (undefined: it cannot; below zero: it is due already); the known path defers
+ * charges only within every rule's headroom, so no deferred row sets one off.
+ */
+interface BalanceRule {
+  headroom(ctx: RuleContext, run: AccountRun): Credits | undefined;
+  /** What the charge of `amount` at `at`, just paid, sets off. */
+  after(ctx: RuleContext, run: AccountRun, paid: { amount: Credits; at: Instant }): void;
+}
+
+/** The credits run out: the cycle records when a charge takes the balance to zero (or past it, into grace or uncovered usage). */
+const exhaustion: BalanceRule = {
+  headroom: (_ctx, run) => sub(run.wallet.balance(), 1n),
+  after: (_ctx, run, { amount, at }) => {
+    if (amount > NO_CREDITS && run.wallet.balance() === NO_CREDITS) run.cycle.markExhausted(at);
+  },
+};
+
+/** The card's warning levels: a share of the allowance consumed. Levels are crossed in order, so only the next one needs a comparison. */
+const thresholds: BalanceRule = {
+  headroom: (ctx, run) => {
+    const next = run.cycle.allowance.isZero() ? undefined : run.cycle.nextLevel(ctx.card.thresholds);
+    return next === undefined ? undefined : sub(sub(next.credits, run.cycle.consumedTowardAllowance()), 1n);
+  },
+  after: (ctx, run, { at }) => {
+    if (run.cycle.allowance.isZero()) return;
+    const levels = ctx.card.thresholds;
+    for (let next = run.cycle.nextLevel(levels); next && run.cycle.consumedTowardAllowance() >= next.credits; next = run.cycle.nextLevel(levels)) run.cycle.cross(next.percent, at);
+  },
+};
+
+/** The low-balance alert: once a cycle, when the balance falls below the account's (or card's) level. */
+const lowBalance: BalanceRule = {
+  headroom: (ctx, run) => run.cycle.lowBalanceRoom(run.wallet.balance(), run.terms.lowBalance ?? ctx.card.lowBalance),
+  after: (ctx, run, { at }) => run.cycle.checkLowBalance(run.wallet.balance(), run.terms.lowBalance ?? ctx.card.lowBalance, at),
+};
+
+/** In the order a charge sets them off. */
+export const BALANCE_RULES: readonly BalanceRule[] = [exhaustion, thresholds, lowBalance];
