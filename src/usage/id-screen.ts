@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { eventIdKey, type IdScreen } from "../engine/event-ids.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -30,6 +30,8 @@ export interface ScreenOptions {
   keysInMemory?: number;
 }
 
+/** A line longer than the readers take (MAX_RECORD_BYTES in read.ts) is theirs to report. */
+const MAX_LINE = 1 << 20;
 /** Keys sorted in memory at once: 8 MB (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
 const KEYS_IN_MEMORY = 1 << 20;
 /** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
@@ -59,6 +61,15 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
 async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): Promise<boolean> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new GiveUp();
+  // A FIFO or a device can be read once (or never ends): its bytes are the replay's. A path the readers cannot open is theirs to report.
+  const regular = (() => {
+    try {
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  })();
+  if (!regular) throw new GiveUp();
   const mapping = options.mappingFor(file);
   if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new GiveUp();
   const { format, compressed } = await formatOfFile(path).catch(() => {
@@ -134,6 +145,7 @@ class LineReader {
   private fill(): void {
     const rest = this.end - this.start;
     if (rest === this.buf.length) {
+      if (rest > MAX_LINE) throw new GiveUp();
       const more = Buffer.allocUnsafe(this.buf.length * 2);
       this.buf.copy(more, 0, this.start, this.end);
       this.buf = more;
