@@ -72,18 +72,21 @@ interface AccountRun {
   ordinal: number;
   /** A number for its open cycle, unique across accounts and cycles. */
   serial: number;
+  /** Its usage lines' numbers (slots), the same in every cycle, by the replay's number of each line (lineIds); made at its first line. */
+  slots: Map<number, number> | undefined;
   /** Covered charges of known rows not yet taken from the wallet. */
   deferred: Deferred;
   terms: AccountTerms;
   wallet: Wallet;
   cycle: OpenCycle;
   closed: AccountStatement["cycles"];
-  active: Map<string, Map<string, ActiveItem>>;
+  /** Maps made at their first entry (most accounts of a large log need none). */
+  active: Map<string, Map<string, ActiveItem>> | undefined;
   /** Items whose activation was refused for lack of credits: the log may still end them. */
-  refused: Map<string, Set<string>>;
-  gauges: Map<string, Map<string, GaugeLevel>>;
+  refused: Map<string, Set<string>> | undefined;
+  gauges: Map<string, Map<string, GaugeLevel>> | undefined;
   /** Credits spent today per value of the daily-limit dimension; `day` is the local date they belong to. */
-  daily: Map<string, Credits>;
+  daily: Map<string, Credits> | undefined;
   day: string | undefined;
   /** A downgrade that applies at the next cycle start (the card's plan_changes.downgrade). */
   pending: AccountTerms | undefined;
@@ -140,9 +143,9 @@ export class Replay {
   /** Daily limits in credits, converted once. */
   private readonly limits = new Map<Decimal, Credits>();
   private readonly shapes: (Shape | undefined)[] = [];
-  /** Each usage line's number, the same in every cycle, by meter, dimension values and unit price. */
-  private readonly slots = new Map<string, number>();
-  /** Charge targets by line number, pool, category and checks: one for the many shapes of one line. */
+  /** A number for each usage line's meter, dimension values and unit price, the same for every account. */
+  private readonly lineIds = new Map<string, number>();
+  /** Charge targets by account, line number, pool, category and checks: one for the many shapes of one line. */
   private readonly targets = new Map<string, ChargeTarget>();
   /** Charge targets by account, meter and the values of the dimensions a target reads. */
   private readonly targetsByDimensions = new Map<string, ChargeTarget>();
@@ -604,7 +607,7 @@ export class Replay {
 
   private activate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const items = mapOf(run.active, meter.key);
+    const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
     const charged = run.cycle.chargedItems(meter.key);
     if (items.has(key)) return;
     if (charged.has(key)) {
@@ -615,21 +618,21 @@ export class Replay {
       items.set(key, { dims: { ...event.dimensions } });
       charged.add(key);
     } else {
-      setOf(run.refused, meter.key).add(key);
+      setOf((run.refused ??= new Map()), meter.key).add(key);
     }
   }
 
   private deactivate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const items = mapOf(run.active, meter.key);
-    if (!items.delete(key) && !run.refused.get(meter.key)?.delete(key)) {
+    const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
+    if (!items.delete(key) && !run.refused?.get(meter.key)?.delete(key)) {
       throw new UserError(`${shown(event.meter)} for an item that is not active`, event.origin, `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
     }
   }
 
   private increase(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const levels = mapOf(run.gauges, meter.key);
+    const levels = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key);
     const gauge = levels.get(key);
     if (gauge) gauge.level = gauge.level.plus(event.quantity);
     else levels.set(key, { level: event.quantity, dims: { ...event.dimensions }, chargedLevel: ZERO, chargedPrice: ZERO, refundedLevel: ZERO });
@@ -638,7 +641,7 @@ export class Replay {
   /** A decrease refunds the part of the level charged at cycle start that is now gone, never more. */
   private decrease(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const gauge = mapOf(run.gauges, meter.key).get(key);
+    const gauge = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key).get(key);
     if (!gauge || gauge.level.lt(event.quantity)) {
       throw new UserError(`${shown(event.meter)} takes ${meter.keyBy.join(", ")} ${shown(key)} below zero`, event.origin, `at most the level ${gauge ? gauge.level.toFixed() : "0"}`, event.quantity.toFixed());
     }
@@ -765,10 +768,14 @@ export class Replay {
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
     const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text, this.version ?? ""].map(lengthPrefixed).join("");
-    let slot = this.slots.get(line);
-    if (slot === undefined) this.slots.set(line, (slot = this.slots.size));
+    let lineId = this.lineIds.get(line);
+    if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
+    // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
+    const slots = (run.slots ??= new Map());
+    let slot = slots.get(lineId);
+    if (slot === undefined) slots.set(lineId, (slot = slots.size));
     const creditsOnly = this.creditsOnly(run, meter, dims);
-    const key = `${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
+    const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
     if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
     return target;
@@ -818,7 +825,7 @@ export class Replay {
       if (past.gt(0)) run.cycle.overage(past, quota.overagePrice);
     }
     const daily = this.dailyLimit(run, dims);
-    if (daily) run.daily.set(daily.value, add(daily.spent, amount));
+    if (daily) (run.daily ??= new Map()).set(daily.value, add(daily.spent, amount));
     const budget = this.budget(run, dims);
     if (budget) run.cycle.spend(budget.value, this.scale.decimal(amount), budget.amount, this.card.budgets!.alerts, at);
     const rewards = this.card.rewards;
@@ -845,9 +852,9 @@ export class Replay {
     const day = this.setup.calendar.zone.localDate(this.instant);
     if (run.day !== day) {
       run.day = day;
-      run.daily.clear();
+      run.daily?.clear();
     }
-    return { dimension, value, limit, spent: run.daily.get(value) ?? NO_CREDITS };
+    return { dimension, value, limit, spent: run.daily?.get(value) ?? NO_CREDITS };
   }
 
   private budget(run: AccountRun, dims: Readonly<Record<string, string>>): { dimension: string; value: string; amount: Decimal } | undefined {
@@ -898,8 +905,8 @@ export class Replay {
     if (!run) {
       const terms = this.setup.accounts.get(account) ?? this.setup.fallback;
       run = {
-        id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms: this.version === undefined ? terms : termsOnVersion(terms, this.card, account), wallet: new Wallet(),
-        cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
+        id: account, ordinal: this.runList.length, serial: 0, slots: undefined, deferred: new Deferred(), terms: this.version === undefined ? terms : termsOnVersion(terms, this.card, account), wallet: new Wallet(),
+        cycle: undefined as unknown as OpenCycle, closed: [], active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
       };
       this.runs.set(account, run);
       this.runList.push(run);
@@ -975,11 +982,11 @@ export class Replay {
     for (const meter of this.card.meters.values()) {
       if (meter.aggregation === "recurring") {
         const charged = run.cycle.chargedItems(meter.key);
-        for (const [key, item] of run.active.get(meter.key) ?? []) {
+        for (const [key, item] of run.active?.get(meter.key) ?? []) {
           if (this.charge(run, start, meter, "recurring", item.dims, ONE, undefined)) charged.add(key);
         }
       } else if (meter.aggregation === "gauge") {
-        for (const gauge of run.gauges.get(meter.key)?.values() ?? []) {
+        for (const gauge of run.gauges?.get(meter.key)?.values() ?? []) {
           gauge.chargedLevel = ZERO;
           gauge.refundedLevel = ZERO;
           if (gauge.level.isZero()) continue;
