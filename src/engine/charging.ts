@@ -1,0 +1,295 @@
+import { UserError, shown, type Location } from "../errors.js";
+import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
+import type { Meter } from "../ratecard/types.js";
+import { formatInstant, type Instant } from "../time.js";
+import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
+import { itemKey, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
+import type { LineKind, UsageEvent } from "./types.js";
+import { Limits } from "./limits.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ActiveItem, type GaugeLevel, type ChargeTarget, type Dimensions, type Shape } from "./replay-state.js";
+
+/** The full path: an event priced by its meter, charged to its line against the credits and every limit. */
+export abstract class Charging extends Limits {
+  protected price(event: UsageEvent): void {
+    this.counts.read++;
+    const index = this.cycleOf(event.at);
+    if (index < 0) {
+      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))}`, formatInstant(event.at));
+    }
+    if (index === FAR_AWAY) {
+      const anchor = this.setup.calendar.start(0);
+      throw new UserError(`usage more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(anchor)}`, event.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(event.at));
+    }
+    if (index > this.throughCycle) {
+      throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${formatInstant(this.setup.calendar.start(this.throughCycle + 1))} (--through)`, formatInstant(event.at));
+    }
+    this.lastCycle = Math.max(this.lastCycle, index);
+    this.applyDueUntil(event.at);
+    let shape = this.shapeOf(event);
+    const run = shape?.run ?? this.run(event.account);
+    const epoch = this.epoch;
+    this.advance(run, event.at);
+    // A downgrade that applied at the cycle start the clock just crossed dropped the shapes: this one's target may be stale.
+    if (this.epoch !== epoch) shape = this.shapeOf(event);
+
+    const meterEvent = shape?.event ?? this.card.events.get(event.meter);
+    if (!meterEvent) throw this.unknownMeter(event);
+    const firstSeen = this.seenIds.firstSeen(event.eventId, event.origin);
+    if (firstSeen) {
+      this.counts.duplicates++;
+      this.duplicateList.add({ eventId: event.eventId!, meter: event.meter, first: firstSeen, repeat: event.origin });
+      run.cycle.duplicate(event.meter, event.quantity);
+      return;
+    }
+    this.counts.priced++;
+    const { meter } = meterEvent;
+    switch (meterEvent.role) {
+      case "end":
+        return this.deactivate(run, meterEvent.meter, event);
+      case "decrease":
+        return this.decrease(run, meterEvent.meter, event);
+      case "charge":
+        break;
+    }
+    switch (meter.aggregation) {
+      case "flow":
+        return this.chargeFlow(run, meter, event, shape);
+      case "unique": {
+        const { items, item } = shape === undefined ? itemOf(run.cycle, meter, event.dimensions) : this.shapeItem(shape, run);
+        if (items.has(item)) return;
+        if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event, false, shape)) items.add(item);
+        return;
+      }
+      case "recurring":
+        return this.activate(run, meter, event);
+      case "gauge":
+        return this.increase(run, meter, event);
+    }
+  }
+
+  /** A meter the card in force lacks: with versions, the reader took it because another version has it. */
+  protected unknownMeter(event: UsageEvent): UserError {
+    if (this.setup.versions === undefined) return new UserError(`unknown meter ${shown(event.meter)}`, event.origin, "a meter of the rate card");
+    const defining = this.setup.versions.filter((v) => v.card.events.has(event.meter)).map((v) => shown(v.card.version));
+    const which = defining.length === 0 ? "" : ` (version ${defining.join(", ")} has it)`;
+    return new UserError(`meter ${shown(event.meter)} is not in card version ${shown(this.card.version)}, in force at this row's instant${which}`, event.origin, `a meter of version ${shown(this.card.version)}`, shown(event.meter));
+  }
+
+  /** A unique meter's item of a shape, and the set of this cycle's that would hold it: kept on the shape for the cycle. */
+  protected shapeItem(shape: Shape, run: AccountRun): { items: Set<string>; item: string } {
+    if (shape.itemsCycle !== run.cycle) {
+      const { meter } = shape.event;
+      if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
+      const { items, item } = itemOf(run.cycle, meter, shape.dimensions);
+      shape.items = items;
+      shape.item = item;
+      shape.itemsCycle = run.cycle;
+    }
+    return { items: shape.items!, item: shape.item! };
+  }
+
+  /** The event's shape, worked out at its first row; none for an event without one, or whose shape number does not match it. */
+  protected shapeOf(event: UsageEvent): Shape | undefined {
+    const id = event.shape;
+    if (id === undefined) return undefined;
+    const known = this.shapes[id];
+    if (known !== undefined) return known.dimensions === event.dimensions && known.meter === event.meter && known.account === event.account ? known : undefined;
+    const meterEvent = this.card.events.get(event.meter);
+    if (meterEvent === undefined) return undefined;
+    const shape: Shape = { account: event.account, meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
+    // Numbers come in order from 0: filled without a gap, the array stays a fast one.
+    while (this.shapes.length < id) this.shapes.push(undefined);
+    this.shapes[id] = shape;
+    return shape;
+  }
+
+  protected chargeFlow(run: AccountRun, meter: Meter, event: UsageEvent, shape: Shape | undefined): void {
+    const splittable = this.card.crossing === "split" && pricedByUnitAlone(meter);
+    if (!splittable || this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, true, shape)) {
+      this.charge(run, event.at, meter, "usage", event.dimensions, event.quantity, event, false, shape);
+      return;
+    }
+    // Split: accept the whole units the credits (and grace) still cover, reject the rest.
+    const unit = this.scale.product(this.book.quantity(ONE), this.book.unit(meter, event.dimensions, event.origin).exact);
+    const pool = resolve(meter.pool, event.dimensions, "pool", meter, event.origin);
+    const room = add(run.wallet.balance(), run.cycle.graceLeft(pool));
+    const units = unit === NO_CREDITS ? event.quantity : Decimal.min(event.quantity, new Decimal(wholeUnits(room, unit).toString()));
+    if (units.gt(0)) this.charge(run, event.at, meter, "usage", event.dimensions, units, event);
+    const rest = event.quantity.minus(units);
+    if (rest.gt(0)) this.reject(run, meter, this.exhaustedReason(run, pool), rest, event.at, event, true);
+  }
+
+  protected activate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
+    const charged = run.cycle.chargedItems(meter.key);
+    if (items.has(key)) return;
+    if (charged.has(key)) {
+      items.set(key, { dims: { ...event.dimensions } });
+      return;
+    }
+    if (this.charge(run, event.at, meter, "usage", event.dimensions, ONE, event)) {
+      items.set(key, { dims: { ...event.dimensions } });
+      charged.add(key);
+    } else {
+      setOf((run.refused ??= new Map()), meter.key).add(key);
+    }
+  }
+
+  protected deactivate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
+    if (!items.delete(key) && !run.refused?.get(meter.key)?.delete(key)) {
+      throw new UserError(`${shown(event.meter)} for an item that is not active`, event.origin, `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
+    }
+  }
+
+  protected increase(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const levels = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key);
+    const gauge = levels.get(key);
+    if (gauge) gauge.level = gauge.level.plus(event.quantity);
+    else levels.set(key, { level: event.quantity, dims: { ...event.dimensions }, chargedLevel: ZERO, chargedPrice: ZERO, refundedLevel: ZERO });
+  }
+
+  /** A decrease refunds the part of the level charged at cycle start that is now gone, never more. */
+  protected decrease(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
+    const key = itemKey(meter.keyBy, event.dimensions);
+    const gauge = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key).get(key);
+    if (!gauge || gauge.level.lt(event.quantity)) {
+      throw new UserError(`${shown(event.meter)} takes ${meter.keyBy.join(", ")} ${shown(key)} below zero`, event.origin, `at most the level ${gauge ? gauge.level.toFixed() : "0"}`, event.quantity.toFixed());
+    }
+    gauge.level = gauge.level.minus(event.quantity);
+    const refundable = Decimal.max(ZERO, gauge.chargedLevel.minus(gauge.level).minus(gauge.refundedLevel));
+    if (refundable.isZero()) return;
+    gauge.refundedLevel = gauge.refundedLevel.plus(refundable);
+    const amount = this.scale.of(this.round(refundable.mul(gauge.chargedPrice)));
+    const pool = resolve(meter.pool, gauge.dims, "pool", meter, event.origin);
+    const category = resolve(meter.category, gauge.dims, "category", meter, event.origin);
+    // Uncovered (grace) charges are given back first, then grants in burn order.
+    const fromUncovered = min(amount, run.cycle.uncovered);
+    const { allocation, left } = run.wallet.refund(sub(amount, fromUncovered));
+    run.cycle.recordRefund(allocation, fromUncovered);
+    // A grant that paid for the charge and has since expired cannot take credits back.
+    const given = this.scale.decimal(sub(amount, left));
+    run.cycle.addLine(meter, event.meter, undefined, "refund", category, pool, gauge.dims, refundable.neg(), undefined, this.book.text(gauge.chargedPrice), given.neg());
+    this.log(run, event.at, "refund", event.meter, undefined, gauge.dims, refundable.neg(), given);
+  }
+
+  /**
+   * Charge credits for `quantity` of a meter. Accepted only if the grants, plus
+   * the pool's grace buffer, cover the whole amount (unless the card lets the
+   * crossing event through), and the plan's gates, quota, limits and budgets
+   * allow it; otherwise rejected and no balance changes.
+   * With `probe`, only answers whether the credits would cover it. A usage
+   * charge of a shape keeps its target for the shape's next rows.
+   */
+  protected charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Dimensions, quantity: Decimal, event: UsageEvent | undefined, probe = false, shape?: Shape): boolean {
+    const origin = event?.origin ?? meter.location;
+    const rounding = this.card.precision.roundAt === "event";
+    // Most events cost their quantity times the unit price: two integers multiplied, no Decimal.
+    let priced: PricedEvent | undefined;
+    let target: ChargeTarget;
+    let amount: Credits;
+    const exactQuantity = this.book.quantity(quantity);
+    if (!rounding && pricedByUnitAlone(meter)) {
+      target = shape === undefined ? this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), undefined) : (shape.target ??= this.shapeTarget(run, meter, dims, origin, shape));
+      amount = this.scale.product(exactQuantity, target.unit.exact);
+    } else {
+      priced = priceEvent(this.book, this.card, meter, dims, quantity, event?.components, origin);
+      target = this.target(run, meter, dims, origin, priced.unit, undefined);
+      amount = this.scale.of(priced.amount);
+    }
+    const { unit, pool, category } = target;
+    const limited = event !== undefined && kind === "usage" && !target.creditsOnly;
+    if (limited && !probe) {
+      const refusal = this.refusal(run, meter, dims, quantity, amount);
+      if (refusal !== undefined) {
+        this.reject(run, meter, refusal, quantity, at, event, false);
+        return false;
+      }
+    }
+    const balance = run.wallet.balance();
+    let uncovered = NO_CREDITS;
+    let grace = NO_CREDITS;
+    if (amount > balance) {
+      const policy = this.card.pools.get(pool)!.whenExhausted;
+      const short = sub(amount, balance);
+      const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : NO_CREDITS;
+      if (policy === "allow" || short <= graceLeft || (this.card.crossing === "accept" && !probe)) {
+        uncovered = short;
+        grace = min(short, graceLeft);
+      } else {
+        if (!probe) this.reject(run, meter, this.exhaustedReason(run, pool), quantity, at, event, true);
+        return false;
+      }
+    }
+    if (probe) return true;
+    this.settle(run, at, amount, balance, uncovered, grace, pool);
+    run.cycle.addLine(meter, meter.key, undefined, kind, category, pool, dims, quantity, exactQuantity.count, unit, rounding ? priced!.own : undefined, target.slot);
+    for (const p of priced?.extras ?? []) {
+      if (p.quantity.isZero()) continue;
+      run.cycle.addLine(meter, meter.key, p.component, kind, category, pool, dims, p.quantity, undefined, p.unit, rounding ? p.amount : undefined);
+    }
+    if (limited) this.account(run, meter, dims, quantity, amount, at);
+    this.afterCharge(run, at);
+    if (this.ledger) this.log(run, at, "charge", meter.key, undefined, dims, quantity, this.scale.decimal(amount).neg());
+    return true;
+  }
+
+  /** Pay an accepted charge of `amount`: from the grants, and beyond them `uncovered`, `grace` of it from the pool's buffer. */
+  protected settle(run: AccountRun, at: Instant, amount: Credits, balance: Credits, uncovered: Credits, grace: Credits, pool: string): void {
+    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
+    run.cycle.recordDebit(uncovered, grace, pool);
+    if (amount > NO_CREDITS && (uncovered > NO_CREDITS || amount === balance)) run.cycle.markExhausted(at);
+  }
+
+  /**
+   * A shape's target, shared with every shape of the same account, meter and
+   * values of the dimensions a target depends on: the hundred thousand shapes of
+   * one end-user each differ only in a dimension no target reads.
+   */
+  protected shapeTarget(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, shape: Shape): ChargeTarget {
+    let reads = this.targetDimensions.get(meter);
+    if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
+    const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
+    let target = this.targetsByDimensions.get(key);
+    if (target === undefined) this.targetsByDimensions.set(key, (target = this.target(run, meter, dims, origin, this.book.unit(meter, dims, origin), shape)));
+    return target;
+  }
+
+  /** Every dimension a usage target of this meter reads: its line's, its price's, its pool's and category's, and those of gates, limits, budgets and rewards. */
+  protected dimensionsOfTarget(meter: Meter): readonly string[] {
+    const card = this.card;
+    const reads = new Set([...meter.dimensions, ...priceDimensions(meter)]);
+    for (const lookup of [meter.pool, meter.category]) if (lookup.kind === "by") reads.add(lookup.dimension);
+    for (const plan of card.plans.values()) for (const dim of plan.only.keys()) reads.add(dim);
+    for (const dim of [card.dailyLimits?.dimension, card.budgets?.dimension, card.rewards?.dimension]) if (dim !== undefined) reads.add(dim);
+    return [...reads];
+  }
+
+  /** Where a charge goes; for a shape's usage, kept on the shape with its line's number. */
+  protected target(run: AccountRun, meter: Meter, dims: Dimensions, origin: Location, unit: UnitPrice, shape: Shape | undefined): ChargeTarget {
+    const pool = resolve(meter.pool, dims, "pool", meter, origin);
+    const category = resolve(meter.category, dims, "category", meter, origin);
+    if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
+    // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
+    const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text, this.version ?? ""].map(lengthPrefixed).join("");
+    let lineId = this.lineIds.get(line);
+    if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
+    // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
+    const slots = (run.slots ??= new Map());
+    let slot = slots.get(lineId);
+    if (slot === undefined) slots.set(lineId, (slot = slots.size));
+    const creditsOnly = this.creditsOnly(run, meter, dims);
+    const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
+    let target = this.targets.get(key);
+    if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
+    return target;
+  }
+
+  protected round(amount: Decimal): Decimal {
+    const p = this.card.precision;
+    return p.roundAt === "event" ? roundToStep(amount, p.step, p.rounding) : amount;
+  }
+}

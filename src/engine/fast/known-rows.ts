@@ -1,0 +1,220 @@
+import { ONE, type Decimal } from "../../money.js";
+import type { Meter } from "../../ratecard/types.js";
+import { min, NO_CREDITS, plusUnits, sub } from "../credits.js";
+import { pricedByUnitAlone } from "../pricing.js";
+import { rowEvent } from "../rows.js";
+import { idOrder, partsOrder, quantityOrder } from "../canonical-order.js";
+import { Charging } from "../charging.js";
+import type { AccountRun, ChargeTarget } from "../replay-state.js";
+import { COVERED_FLOW, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
+
+/**
+ * The known path: held rows whose shape's earlier rows showed all price() would
+ * do, priced without an event, their covered charges deferred and taken from
+ * the wallet together.
+ */
+export abstract class KnownRows extends Charging {
+  protected flushRows(): void {
+    const held = this.held;
+    const n = held.count;
+    held.count = 0;
+    if (n === 1) return this.priceRow(0);
+    // Rows that all take the known path give the same result in any order (see
+    // knownCost): only a group with another row needs the canonical order.
+    if (this.allKnown(n)) {
+      for (let k = 0; k < n; k++) this.priceKnown(k);
+      return;
+    }
+    const order = this.heldOrder;
+    // Insertion sort, stable like Array.prototype.sort, on one reused array: an instant holds a handful of rows.
+    for (let k = 0; k < n; k++) {
+      let j = k;
+      for (; j > 0 && this.rowOrder(order[j - 1]!, k) > 0; j--) order[j] = order[j - 1]!;
+      order[j] = k;
+    }
+    for (let k = 0; k < n; k++) this.priceRow(order[k]!);
+  }
+
+  /** The canonical order of two held rows, as of their events (canonicalOrder). */
+  protected rowOrder(a: number, b: number): number {
+    const held = this.held;
+    const source = this.source!;
+    const sa = held.shape[a]!, sb = held.shape[b]!;
+    return (
+      (sa === sb ? 0 : partsOrder(source.accounts[sa]!, source.meters[sa]!, source.dimensions[sa]!, source.accounts[sb]!, source.meters[sb]!, source.dimensions[sb]!)) ||
+      quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
+      idOrder(held.eventId[a], held.eventId[b])
+    );
+  }
+
+  protected priceRow(k: number): void {
+    if (this.allKnown(k + 1, k)) return this.priceKnown(k);
+    this.settleDeferred();
+    const held = this.held;
+    const shape = held.shape[k]!;
+    this.price(rowEvent(this.source!, shape, held.quantity[k]!, held.line[k]!, this.instant, held.eventId[k]));
+    this.learn(shape);
+  }
+
+  /** Whether the held rows from `start` to `end` can all take the known path at once, their runs' rooms holding them together. */
+  protected allKnown(end: number, start = 0): boolean {
+    const scratch = this.scratch;
+    for (let k = start; k < end; k++) {
+      const units = this.knownCost(k, end - start === 1);
+      if (units === undefined) return false;
+      let spent = units;
+      for (let j = start; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = plusUnits(spent, scratch.units[j]!);
+      if (!this.room(this.runList[scratch.run[k]!]!, spent)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Whether `units` more can be deferred for the run: within its room, or within
+   * a room opened afresh once what it deferred is taken. The room keeps the
+   * balance above zero and the low-balance level, and the allowance used below
+   * the next warning level, so that no row in it sets anything off.
+   */
+  protected room(run: AccountRun, units: number): boolean {
+    const deferred = run.deferred;
+    if (deferred.open && deferred.fits(units)) return true;
+    if (deferred.open && !deferred.pending) return false;
+    if (!deferred.open) this.deferring.push(run);
+    this.settleRun(run);
+    let room = sub(run.wallet.balance(), 1n);
+    const next = run.cycle.allowance.isZero() ? undefined : run.cycle.nextLevel(this.card.thresholds);
+    if (next !== undefined) room = min(room, sub(sub(next.credits, run.cycle.consumedTowardAllowance()), 1n));
+    const low = run.cycle.lowBalanceRoom(run.wallet.balance(), run.terms.lowBalance ?? this.card.lowBalance);
+    if (low !== undefined) room = min(room, low);
+    // A bound already passed (an expiry left the balance below the low-balance
+    // level, say) leaves no room: even a free row goes the full way, to set it off.
+    if (room < NO_CREDITS) return false;
+    deferred.start(this.units.within(room));
+    return deferred.fits(units);
+  }
+
+  /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
+  protected settleRun(run: AccountRun): void {
+    const units = run.deferred.end();
+    if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle.consume);
+  }
+
+  /** Before anything but a known row reads or moves a wallet. */
+  protected settleDeferred(): void {
+    for (const run of this.deferring) this.settleRun(run);
+    this.deferring.length = 0;
+  }
+
+  /** Runs with a room open, each once. */
+  protected readonly deferring: AccountRun[] = [];
+
+  /**
+   * What a held row costs on the known path, where what earlier rows of its
+   * shape showed is all price() would do with its event: its clock moves nothing
+   * (no cycle ends, no grant expires, no purchase is due), and it is a unique
+   * item already charged this cycle (no credits), or a charge to a line already
+   * open that nothing but the credits could refuse. Undefined for any other row.
+   * Changes nothing. Such rows commute: each adds to counts and sums, and their
+   * debits, taken in burn order, leave the same grants whatever their order.
+   */
+  protected knownCost(k: number, alone: boolean): number | undefined {
+    const held = this.held;
+    const q = held.quantityNumber[k]!;
+    if (q < 0 || held.eventId[k] !== undefined) return undefined;
+    const known = this.known;
+    const shape = held.shape[k]!;
+    const how = known.how(shape);
+    if (how === UNKNOWN) return undefined;
+    const ordinal = known.run(shape);
+    const run = this.runList[ordinal]!;
+    const at = this.instant;
+    const index = this.cycleOf(at);
+    if (index !== run.cycle.index || index > this.throughCycle || this.nextDueAt <= at || run.wallet.dueBy(at)) return undefined;
+    const scratch = this.scratch;
+    scratch.run[k] = ordinal;
+    scratch.item[k] = -1;
+    if (how === UNIQUE_CHARGED) {
+      scratch.slot[k] = -1;
+      if (known.detail(shape) === run.serial) return (scratch.units[k] = 0);
+      return alone ? this.newItemCost(k, shape, run) : undefined;
+    }
+    const count = (this.knownCounts[q] ??= this.book.quantity(held.quantity[k]!).count ?? -1);
+    const units = count < 0 ? undefined : this.units.cost(count, known.detail(shape));
+    const slot = known.slot(shape);
+    if (units === undefined || !run.cycle.hasSlot(slot)) return undefined;
+    scratch.slot[k] = slot;
+    scratch.count[k] = count;
+    scratch.quantity[k] = held.quantity[k]!;
+    return (scratch.units[k] = units);
+  }
+
+  /**
+   * The first row this cycle of a unique item's shape, alone at its instant (so
+   * that no other row of the item is priced beside it): free where another
+   * shape's row charged the item, else one unit at its price, as price() would
+   * charge it, where nothing but the credits could refuse it and its line is open.
+   */
+  protected newItemCost(k: number, id: number, run: AccountRun): number | undefined {
+    const shape = this.shapes[id]!;
+    const target = shape.target;
+    if (target === undefined || !this.chargedByUnits(target, shape.event.meter)) return undefined;
+    const scratch = this.scratch;
+    const { items, item } = this.shapeItem(shape, run);
+    scratch.item[k] = id;
+    if (items.has(item)) return (scratch.units[k] = 0);
+    const one = this.book.quantity(ONE);
+    const perCount = this.units.perCount(target.unit.exact);
+    const units = perCount === undefined ? undefined : this.units.cost(one.count!, perCount);
+    if (units === undefined || !run.cycle.hasSlot(target.slot!)) return undefined;
+    scratch.slot[k] = target.slot!;
+    scratch.count[k] = one.count!;
+    scratch.quantity[k] = ONE;
+    return (scratch.units[k] = units);
+  }
+
+  /** Price a held row as knownCost found it, its room checked (room). */
+  protected priceKnown(k: number): void {
+    const scratch = this.scratch;
+    const run = this.runList[scratch.run[k]!]!;
+    this.counts.read++;
+    this.counts.priced++;
+    this.lastCycle = Math.max(this.lastCycle, run.cycle.index);
+    const slot = scratch.slot[k]!;
+    const id = scratch.item[k]!;
+    if (id >= 0) {
+      // A unique item's first row of its shape this cycle: the item is charged now, or was by another shape's row.
+      const shape = this.shapes[id]!;
+      if (slot >= 0) shape.items!.add(shape.item!);
+      this.known.charged(id, run.serial);
+    }
+    if (slot < 0) return;
+    run.deferred.take(scratch.units[k]!);
+    run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
+  }
+
+  /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
+  protected learn(id: number): void {
+    const shape = this.shapes[id];
+    // A ledger wants an entry a charge: with one, every row goes the full way.
+    if (shape === undefined || shape.event.role !== "charge" || this.ledger !== undefined) return;
+    const { meter } = shape.event;
+    const { run } = shape;
+    if (meter.aggregation === "unique") {
+      const charged = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!);
+      this.known.set(id, UNIQUE_CHARGED, run.ordinal, charged ? run.serial : 0, -1);
+    } else if (meter.aggregation === "flow" && shape.target !== undefined && this.chargedByUnits(shape.target, meter)) {
+      const perCount = this.units.perCount(shape.target.unit.exact);
+      if (perCount !== undefined) this.known.set(id, COVERED_FLOW, run.ordinal, perCount, shape.target.slot!);
+    }
+  }
+
+  /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits: what a known row may cost. */
+  protected chargedByUnits(target: ChargeTarget, meter: Meter): boolean {
+    return target.creditsOnly && this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter);
+  }
+
+  /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */
+  protected readonly knownCounts: number[] = [];
+  /** What knownCost found of each held row, for priceKnown. */
+  protected readonly scratch = { run: [] as number[], units: [] as number[], slot: [] as number[], count: [] as number[], quantity: [] as Decimal[], item: [] as number[] };
+}

@@ -1,0 +1,51 @@
+import { grownTo } from "../cycle.js";
+
+/** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */
+export const UNKNOWN = 0;
+export const UNIQUE_CHARGED = 1;
+export const COVERED_FLOW = 2;
+
+/**
+ * What knownCost needs of each shape, four numbers a shape side by side in one
+ * array: a row reads one place in memory where an object a shape, among a
+ * hundred thousand, would cost a trip to memory for each field.
+ */
+export class KnownShapes {
+  private table: Float64Array<ArrayBuffer> = new Float64Array(STRIDE * 1024);
+
+  how(shape: number): number {
+    const at = STRIDE * shape;
+    return at < this.table.length ? this.table[at]! : UNKNOWN;
+  }
+
+  /** The ordinal of the shape's account run. */
+  run(shape: number): number {
+    return this.table[STRIDE * shape + 1]!;
+  }
+
+  /** For a unique item, the serial of the cycle whose set holds it (0 for none); for a flow charge, its unit price in units a millionth (Units). */
+  detail(shape: number): number {
+    return this.table[STRIDE * shape + 2]!;
+  }
+
+  /** For a flow charge, its line's number. */
+  slot(shape: number): number {
+    return this.table[STRIDE * shape + 3]!;
+  }
+
+  /** A unique item's shape whose item the cycle of this serial holds. */
+  charged(shape: number, serial: number): void {
+    this.table[STRIDE * shape + 2] = serial;
+  }
+
+  set(shape: number, how: number, run: number, detail: number, slot: number): void {
+    const at = STRIDE * shape;
+    if (at >= this.table.length) this.table = grownTo(this.table, Math.max(at + STRIDE, this.table.length * 2));
+    this.table[at] = how;
+    this.table[at + 1] = run;
+    this.table[at + 2] = detail;
+    this.table[at + 3] = slot;
+  }
+}
+
+const STRIDE = 4;

@@ -1,0 +1,230 @@
+import { Decimal } from "../money.js";
+import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
+import { BEFORE_ALL, type Instant } from "../time.js";
+import { Deferred, Scale, Units, type Credits } from "./credits.js";
+import type { OpenCycle } from "./cycle.js";
+import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
+import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, UsageEvent } from "./types.js";
+import type { Wallet } from "./wallet.js";
+import { DuplicateList, SeenEventIds } from "./event-ids.js";
+import { HeldRows, type RowSource } from "./rows.js";
+import { Timeline } from "./timeline.js";
+import { KnownShapes } from "./fast/known-shapes.js";
+
+export interface ActiveItem {
+  dims: Readonly<Record<string, string>>;
+}
+
+export interface GaugeLevel {
+  level: Decimal;
+  dims: Readonly<Record<string, string>>;
+  /** The level charged at this cycle's start, and how much of it later decreases have refunded. */
+  chargedLevel: Decimal;
+  chargedPrice: Decimal;
+  refundedLevel: Decimal;
+}
+
+export type Dimensions = Readonly<Record<string, string>>;
+
+/**
+ * What rows of one shape (`UsageEvent.shape`) have in common: their account's
+ * run and meter event at once, the rest at the first row that needs it, exactly
+ * where a row of its own would work it out.
+ */
+export interface Shape {
+  readonly account: string;
+  readonly meter: string;
+  readonly dimensions: Dimensions;
+  readonly run: AccountRun;
+  readonly event: MeterEvent;
+  /** Shared by the shapes of one statement line, pool, category and checks. */
+  target: ChargeTarget | undefined;
+  /** A unique meter's item (its last key value), and the set of the cycle `itemsCycle` that holds such items. */
+  item: string | undefined;
+  items: Set<string> | undefined;
+  itemsCycle: OpenCycle | undefined;
+}
+
+/** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
+export interface ChargeTarget {
+  readonly unit: UnitPrice;
+  readonly pool: string;
+  readonly category: string;
+  readonly slot: number | undefined;
+  /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
+  readonly creditsOnly: boolean;
+}
+
+export interface AccountRun {
+  id: string;
+  /** Its place in the replay's list of runs. */
+  ordinal: number;
+  /** A number for its open cycle, unique across accounts and cycles. */
+  serial: number;
+  /** Its usage lines' numbers (slots), the same in every cycle, by the replay's number of each line (lineIds); made at its first line. */
+  slots: Map<number, number> | undefined;
+  /** Covered charges of known rows not yet taken from the wallet. */
+  deferred: Deferred;
+  terms: AccountTerms;
+  wallet: Wallet;
+  cycle: OpenCycle;
+  closed: AccountStatement["cycles"];
+  /** Maps made at their first entry (most accounts of a large log need none). */
+  active: Map<string, Map<string, ActiveItem>> | undefined;
+  /** Items whose activation was refused for lack of credits: the log may still end them. */
+  refused: Map<string, Set<string>> | undefined;
+  gauges: Map<string, Map<string, GaugeLevel>> | undefined;
+  /** Credits spent today per value of the daily-limit dimension; `day` is the local date they belong to. */
+  daily: Map<string, Credits> | undefined;
+  day: string | undefined;
+  /** A downgrade that applies at the next cycle start (the card's plan_changes.downgrade). */
+  pending: AccountTerms | undefined;
+  /** When the subscription ends: the setup's, until a change says otherwise. */
+  subscriptionEnd: Instant | undefined;
+}
+
+/**
+ * Cycles past the anchor that usage may reach without --through: ten years of
+ * monthly cycles. Further is a typo of the year (9999 for 2026 made 95,678
+ * cycles and a 101 MB report), not usage; --through asks for any range.
+ */
+export const FAR_CYCLES = 120;
+/** cycleOf's answer for an instant FAR_CYCLES or more past the anchor. */
+export const FAR_AWAY = Infinity;
+
+/**
+ * What the replay holds between rows: the account runs, the card and setup in
+ * force, the caches of shapes and targets. The replay's parts (account runs,
+ * timeline, limits, charging, the known path) extend it in that order; a part
+ * calls a later one through the abstract methods below.
+ */
+export abstract class ReplayState {
+  protected readonly runs = new Map<string, AccountRun>();
+  protected readonly seenIds = new SeenEventIds();
+  protected readonly duplicateList = new DuplicateList();
+  protected readonly purchases: GrantPurchase[];
+  protected nextPurchase = 0;
+  /** When the next purchase or timeline change is due (Infinity when none is left), read by every known row. */
+  protected nextDueAt: Instant;
+  protected readonly timeline: Timeline;
+  /** The card version in force, when several are given; lines carry it. */
+  protected version: string | undefined;
+  /** Counts the times the cached shapes and targets were dropped (a change of terms or card), so a caller holding a shape knows. */
+  protected epoch = 0;
+  /** The instant of the rows held; -Infinity before the first. Always a number, so that setting it allocates nothing. */
+  protected instant: Instant = BEFORE_ALL;
+  protected pending: UsageEvent[] = [];
+  protected lastCycle = 0;
+  protected readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
+  protected readonly order: { meters: string[]; kinds: string[] };
+  protected readonly throughCycle: number;
+  /** Where usage stops being believable without --through: FAR_CYCLES cycles past the anchor. */
+  protected readonly farFrom: Instant;
+  /** Unit prices of the card in force: a new version starts a new book. */
+  protected book = new PriceBook();
+  /** Grant kinds whose consumption moves the allowance's percentage. */
+  protected readonly counting: ReadonlySet<string>;
+  protected readonly scale: Scale;
+  protected readonly units: Units;
+  protected found = { index: -1, start: 0, end: 0 };
+  /** Daily limits in credits, converted once. */
+  protected readonly limits = new Map<Decimal, Credits>();
+  protected readonly shapes: (Shape | undefined)[] = [];
+  /** A number for each usage line's meter, dimension values and unit price, the same for every account. */
+  protected readonly lineIds = new Map<string, number>();
+  /** Charge targets by account, line number, pool, category and checks: one for the many shapes of one line. */
+  protected readonly targets = new Map<string, ChargeTarget>();
+  /** Charge targets by account, meter and the values of the dimensions a target reads. */
+  protected readonly targetsByDimensions = new Map<string, ChargeTarget>();
+  protected readonly targetDimensions = new Map<Meter, readonly string[]>();
+  protected readonly runList: AccountRun[] = [];
+  protected cyclesOpened = 0;
+  /** Events come in one at a time (push) or as rows (pushRows), never both in one replay. */
+  protected route: "events" | "rows" | undefined;
+  protected source: RowSource | undefined;
+  protected readonly held = new HeldRows();
+  /** The held rows' canonical order, by their places. */
+  protected readonly heldOrder: number[] = [];
+  protected known = new KnownShapes();
+
+  /** When each version other than the first switched in. */
+  protected readonly switchedAt = new Map<string, Instant>();
+
+  constructor(
+    protected card: RateCard,
+    protected readonly setup: ReplaySetup,
+    protected readonly ledger?: LedgerSink,
+  ) {
+    this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
+    this.timeline = new Timeline(setup);
+    this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());
+    if (setup.versions !== undefined) this.version = card.version;
+    // The card given holds every version's meters for the readers; pricing starts with the earliest version's own.
+    if (setup.versions?.[0] !== undefined) this.card = setup.versions[0].card;
+    this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
+    this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
+    if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));
+    this.throughCycle = setup.through === undefined ? Infinity : this.lastCycle;
+    this.farFrom = setup.through === undefined ? setup.calendar.start(FAR_CYCLES) : Infinity;
+    this.scale = new Scale(creditDigits(card, setup));
+    this.units = new Units(this.scale, Math.max(...(card.versions ?? [card]).map(priceDecimals)));
+  }
+
+  protected abstract charge(run: AccountRun, at: Instant, meter: Meter, kind: LineKind, dims: Dimensions, quantity: Decimal, event: UsageEvent | undefined, probe?: boolean, shape?: Shape): boolean;
+  protected abstract budgetsApply(run: AccountRun): boolean;
+  protected abstract dropCaches(): void;
+  protected abstract settleDeferred(): void;
+}
+
+export function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" }, dims: Dimensions): { items: Set<string>; item: string } {
+  return { items: cycle.uniqueItems(meter.key, meter.keyBy, dims), item: dims[meter.keyBy[meter.keyBy.length - 1]!] ?? "" };
+}
+
+export function lengthPrefixed(part: string): string {
+  return `${part.length}:${part}`;
+}
+
+export function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Map()));
+  return inner;
+}
+
+export function setOf(outer: Map<string, Set<string>>, key: string): Set<string> {
+  let inner = outer.get(key);
+  if (!inner) outer.set(key, (inner = new Set()));
+  return inner;
+}
+
+/** Usage quantities are plain decimals of at most this many digits, so of at most this many decimals. */
+const QUANTITY_DECIMALS = 40;
+
+/**
+ * Decimals of the replay's credit scale: enough for any quantity times any
+ * price of the card, and for every grant, allowance and grace buffer.
+ */
+function creditDigits(card: RateCard, setup: ReplaySetup): number {
+  let digits = QUANTITY_DECIMALS + Math.max(...(card.versions ?? [card]).map(priceDecimals));
+  const need = (value: Decimal | undefined) => {
+    if (value !== undefined && value.decimalPlaces() > digits) digits = value.decimalPlaces();
+  };
+  need(card.precision.step);
+  need(card.lowBalance);
+  for (const p of setup.purchases) need(p.amount);
+  for (const c of setup.changes ?? []) {
+    const allowance = c.change.kind === "allowance" ? c.change.allowance : c.change.kind === "plan" ? c.change.plan.included : undefined;
+    need(allowance);
+    // Grace buffers are a share of whichever allowance is in force on whichever plan.
+    if (allowance !== undefined) for (const plan of card.plans.values()) for (const share of plan.grace.values()) need(share.mul(allowance));
+  }
+  for (const version of card.versions ?? []) for (const plan of version.plans.values()) need(plan.included);
+  for (const terms of [setup.fallback, ...setup.accounts.values()]) {
+    need(terms.allowance);
+    need(terms.plan.onetime);
+    need(terms.lowBalance);
+    for (const g of terms.recurringGrants) need(g.amount);
+    for (const limit of terms.dailyLimits.values()) need(limit);
+    for (const share of terms.plan.grace.values()) need(share.mul(terms.allowance));
+  }
+  return digits;
+}
