@@ -92,9 +92,8 @@ export abstract class AccountRuns extends ReplayState {
   protected chargeCycleStart(run: AccountRun, start: Instant): void {
     for (const meter of this.card.meters.values()) {
       if (meter.aggregation === "recurring") {
-        const charged = run.cycle.chargedItems(meter.key);
         for (const [key, item] of run.active?.get(meter.key) ?? []) {
-          if (this.charge(run, start, meter, "recurring", item.dims, ONE, undefined)) charged.add(key);
+          if (this.charge(run, start, meter, "recurring", item.dims, ONE, undefined)) run.cycle.chargedItems(meter.key).add(key);
         }
       } else if (meter.aggregation === "gauge") {
         for (const gauge of run.gauges?.get(meter.key)?.values() ?? []) {

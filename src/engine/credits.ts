@@ -1,4 +1,4 @@
-import { Decimal } from "../money.js";
+import { Decimal, ZERO } from "../money.js";
 
 /**
  * Credits in the replay's hot loop: exact integers counting 10^-digits of a
@@ -50,6 +50,8 @@ export class Scale {
   }
 
   decimal(credits: Credits): Decimal {
+    // Decimals never change: the many zeros of a statement (an account's untouched grant rows) are one value.
+    if (credits === NO_CREDITS) return ZERO;
     return new Decimal(`${credits}e-${this.digits}`);
   }
 
