@@ -14,8 +14,6 @@ import type { Allocation, Wallet } from "./wallet.js";
  */
 type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number };
 
-/** Lines found by meter, kind, component, then each dimension value and the unit price: no key string per event. */
-type LineIndex = Map<string, LineIndex | LineSum>;
 
 /** Items of a unique meter, by each key value but the last in turn, then a set of last values: no key string per event. */
 type Items = Map<string, Items> | Set<string>;
@@ -28,7 +26,13 @@ export class OpenCycle {
   uncovered = NO_CREDITS;
   private graceUsed: Map<string, Credits> | undefined;
   private graceLimits: Map<string, Credits> | undefined;
-  private lineIndex: LineIndex | undefined;
+  /**
+   * Lines by meter, kind, component, dimension values and unit price, in one
+   * flat map: a log of many accounts has an index an account, most of them of a
+   * few lines, where a tree of maps cost a kilobyte a line. Rows of a known
+   * line find it by its number (slots) without a key.
+   */
+  private lineIndex: Map<string, LineSum> | undefined;
   private readonly lines: LineSum[] = [];
   private rejections: Map<string, Rejection> | undefined;
   private readonly thresholds: { percent: number; at: Instant }[] = [];
@@ -185,17 +189,8 @@ export class OpenCycle {
     expired.set(kind, add(expired.get(kind) ?? NO_CREDITS, amount));
   }
 
-  private usageRoots: Map<string, LineIndex> | undefined;
   /** Lines by a number the replay gave them: the line of rows of one shape, found without a lookup. */
   private readonly slots: (LineSum | undefined)[] = [];
-
-  /** The index of a meter's own usage lines, the common case, found in one lookup. */
-  private usageRoot(name: string): LineIndex {
-    const roots = (this.usageRoots ??= new Map());
-    let root = roots.get(name);
-    if (!root) roots.set(name, (root = step(step(step(this.lineRoot(), name), "usage"), "")));
-    return root;
-  }
 
   /**
    * Add to the line of this meter, component, kind, dimension values and unit price.
@@ -205,11 +200,11 @@ export class OpenCycle {
    */
   addLine(meter: Meter, name: string, component: string | undefined, kind: LineKind, category: string, pool: string, dims: Readonly<Record<string, string>>, quantity: Decimal, count: number | undefined, unit: UnitPrice, amount: Decimal | undefined, slot?: number): void {
     let line = slot === undefined ? undefined : this.slots[slot];
-    let node: LineIndex | undefined;
+    let key: string | undefined;
     if (line === undefined) {
-      node = kind === "usage" && component === undefined ? this.usageRoot(name) : step(step(step(this.lineRoot(), name), kind), component ?? "");
-      for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
-      line = node.get(this.lineKey(unit)) as LineSum | undefined;
+      // Parts each prefixed with its length: no part can run into the next, whatever it holds.
+      key = [name, kind, component ?? "", ...meter.dimensions.map((d) => dims[d] ?? ""), this.lineKey(unit)].map((part) => `${part.length}:${part}`).join("");
+      line = this.lineIndex?.get(key);
       if (line !== undefined && slot !== undefined) this.remember(slot, line);
     }
     if (line) {
@@ -218,14 +213,10 @@ export class OpenCycle {
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1 };
       if (this.version !== undefined) fresh.version = this.version;
-      node!.set(this.lineKey(unit), fresh);
+      (this.lineIndex ??= new Map()).set(key!, fresh);
       this.lines.push(fresh);
       if (slot !== undefined) this.remember(slot, fresh);
     }
-  }
-
-  private lineRoot(): LineIndex {
-    return (this.lineIndex ??= new Map());
   }
 
   /** One line per unit price, and per card version when several price the cycle. */
@@ -362,7 +353,6 @@ export class OpenCycle {
     this.uniques = undefined;
     this.charged = undefined;
     this.lineIndex = undefined;
-    this.usageRoots = undefined;
     this.slots.length = 0;
     this.lines.length = 0;
     this.slotCounts = new Float64Array(0);
@@ -441,12 +431,6 @@ export function grownTo(array: Float64Array, length: number): Float64Array<Array
   const bigger = new Float64Array(length);
   bigger.set(array);
   return bigger;
-}
-
-function step(index: LineIndex, key: string): LineIndex {
-  let next = index.get(key) as LineIndex | undefined;
-  if (!next) index.set(key, (next = new Map()));
-  return next;
 }
 
 function compare(a: string, b: string): number {
