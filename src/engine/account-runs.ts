@@ -21,8 +21,8 @@ export abstract class AccountRuns extends ReplayState {
       const opening = this.anchorChange(account);
       const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
       run = {
-        id: account, ordinal: this.runList.length, serial: 0, deferred: new Deferred(), terms, wallet: new Wallet(),
-        cycle: undefined as unknown as OpenCycle, closed: [], active: new Map(), refused: new Map(), gauges: new Map(), daily: new Map(), day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
+        id: account, ordinal: this.runList.length, serial: 0, slots: undefined, deferred: new Deferred(), terms, wallet: new Wallet(),
+        cycle: undefined as unknown as OpenCycle, closed: [], active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
       };
       this.runs.set(account, run);
       this.runList.push(run);
@@ -122,11 +122,11 @@ export abstract class AccountRuns extends ReplayState {
     for (const meter of this.card.meters.values()) {
       if (meter.aggregation === "recurring") {
         const charged = run.cycle.chargedItems(meter.key);
-        for (const [key, item] of run.active.get(meter.key) ?? []) {
+        for (const [key, item] of run.active?.get(meter.key) ?? []) {
           if (this.charge(run, { at: start, meter, kind: "recurring", dims: item.dims, quantity: ONE, event: undefined, probe: false, shape: undefined })) charged.add(key);
         }
       } else if (meter.aggregation === "gauge") {
-        for (const gauge of run.gauges.get(meter.key)?.values() ?? []) {
+        for (const gauge of run.gauges?.get(meter.key)?.values() ?? []) {
           gauge.chargedLevel = ZERO;
           gauge.refundedLevel = ZERO;
           if (gauge.level.isZero()) continue;

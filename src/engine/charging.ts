@@ -9,7 +9,7 @@ import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
 import type { LineOf } from "./cycle.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ChargeRequest, type ChargeTarget, type Shape } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type GaugeLevel, type Shape } from "./replay-state.js";
 
 /** What a unique meter charges for an item: one unit, at the item's first row in a cycle. */
 export const ITEM_QUANTITY = ONE;
@@ -141,7 +141,7 @@ export abstract class Charging extends Limits {
 
   protected activate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const items = mapOf(run.active, meter.key);
+    const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
     const charged = run.cycle.chargedItems(meter.key);
     if (items.has(key)) return;
     if (charged.has(key)) {
@@ -152,21 +152,21 @@ export abstract class Charging extends Limits {
       items.set(key, { dims: { ...event.dimensions } });
       charged.add(key);
     } else {
-      setOf(run.refused, meter.key).add(key);
+      setOf((run.refused ??= new Map()), meter.key).add(key);
     }
   }
 
   protected deactivate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const items = mapOf(run.active, meter.key);
-    if (!items.delete(key) && !run.refused.get(meter.key)?.delete(key)) {
+    const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
+    if (!items.delete(key) && !run.refused?.get(meter.key)?.delete(key)) {
       throw new UserError(`${shown(event.meter)} for an item that is not active`, event.origin, `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
     }
   }
 
   protected increase(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const levels = mapOf(run.gauges, meter.key);
+    const levels = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key);
     const gauge = levels.get(key);
     if (gauge) gauge.level = gauge.level.plus(event.quantity);
     else levels.set(key, { level: event.quantity, dims: { ...event.dimensions }, chargedLevel: ZERO, chargedPrice: ZERO, refundedLevel: ZERO });
@@ -175,7 +175,7 @@ export abstract class Charging extends Limits {
   /** A decrease refunds the part of the level charged at cycle start that is now gone, never more. */
   protected decrease(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
     const key = itemKey(meter.keyBy, event.dimensions);
-    const gauge = mapOf(run.gauges, meter.key).get(key);
+    const gauge = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key).get(key);
     if (!gauge || gauge.level.lt(event.quantity)) {
       throw new UserError(`${shown(event.meter)} takes ${meter.keyBy.join(", ")} ${shown(key)} below zero`, event.origin, `at most the level ${gauge ? gauge.level.toFixed() : "0"}`, event.quantity.toFixed());
     }
@@ -296,10 +296,14 @@ export abstract class Charging extends Limits {
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
     const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text, this.version ?? ""].map(lengthPrefixed).join("");
-    let slot = this.slots.get(line);
-    if (slot === undefined) this.slots.set(line, (slot = this.slots.size));
+    let lineId = this.lineIds.get(line);
+    if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
+    // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
+    const slots = (run.slots ??= new Map());
+    let slot = slots.get(lineId);
+    if (slot === undefined) slots.set(lineId, (slot = slots.size));
     const creditsOnly = this.creditsOnly(run, meter, dims);
-    const key = `${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
+    const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
     if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
     return target;

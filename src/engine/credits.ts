@@ -1,4 +1,4 @@
-import { Decimal } from "../money.js";
+import { Decimal, ZERO } from "../money.js";
 
 /**
  * Credits in the replay's hot loop: exact integers counting 10^-digits of a
@@ -44,14 +44,33 @@ export class Scale {
   }
 
   of(value: Decimal): Credits {
+    // The last value converted is kept: every account of a log of many opens each cycle with the same allowance.
+    if (value === this.lastValue) return this.lastValueCredits;
     const scaled = value.mul(this.factor);
     if (!scaled.isInteger()) throw new Error(`${value.toFixed()} has more than ${this.digits} decimals: the credit scale was chosen too small`);
-    return BigInt(scaled.toFixed());
+    const credits = BigInt(scaled.toFixed());
+    this.lastValue = value;
+    this.lastValueCredits = credits;
+    return credits;
   }
 
+  private lastValue: Decimal | undefined;
+  private lastValueCredits = NO_CREDITS;
+
   decimal(credits: Credits): Decimal {
-    return new Decimal(`${credits}e-${this.digits}`);
+    // Decimals never change, so equal amounts may share one: the many zeros of a statement
+    // (an account's untouched grant rows) are ZERO, and the last amount made is kept (the
+    // same opening balance of account after account).
+    if (credits === NO_CREDITS) return ZERO;
+    if (credits !== this.lastCredits) {
+      this.lastCredits = credits;
+      this.lastDecimal = new Decimal(`${credits}e-${this.digits}`);
+    }
+    return this.lastDecimal;
   }
+
+  private lastCredits = NO_CREDITS;
+  private lastDecimal = ZERO;
 
   /** quantity x unit price, exactly, from their integer forms. */
   product(quantity: Exact, price: Exact): Credits {

@@ -14,8 +14,6 @@ import type { Allocation, Wallet } from "./wallet.js";
  */
 type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number };
 
-/** Lines found by meter, kind, component, then each dimension value and the unit price: no key string per event. */
-type LineIndex = Map<string, LineIndex | LineSum>;
 
 /** A statement line's identity: its meter (named `name`: the meter, or the event that refunds it), component, kind, category, pool and dimension values. */
 export interface LineOf {
@@ -46,29 +44,36 @@ type Items = Map<string, Items> | Set<string>;
 
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle {
-  private readonly uniques = new Map<string, Items>();
+  // Maps are made at their first entry: a log of a hundred thousand accounts has as many open cycles, most of them using few.
+  private uniques: Map<string, Items> | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
   uncovered = NO_CREDITS;
-  private readonly graceUsed = new Map<string, Credits>();
-  private readonly graceLimits = new Map<string, Credits>();
-  private readonly lineIndex: LineIndex = new Map();
+  private graceUsed: Map<string, Credits> | undefined;
+  private graceLimits: Map<string, Credits> | undefined;
+  /**
+   * Lines by meter, kind, component, dimension values and unit price, in one
+   * flat map: a log of many accounts has an index an account, most of them of a
+   * few lines, where a tree of maps cost a kilobyte a line. Rows of a known
+   * line find it by its number (slots) without a key.
+   */
+  private lineIndex: Map<string, LineSum> | undefined;
   private readonly lines: LineSum[] = [];
-  private readonly rejections = new Map<string, Rejection>();
+  private rejections: Map<string, Rejection> | undefined;
   private readonly thresholds: { percent: number; at: Instant }[] = [];
-  private readonly duplicates = new Map<string, DuplicateCount>();
-  private readonly consumed = new Map<string, Credits>();
-  private readonly grantedKinds = new Map<string, Decimal>();
-  private readonly expiredKinds = new Map<string, Credits>();
-  private readonly charged = new Map<string, Set<string>>();
+  private duplicates: Map<string, DuplicateCount> | undefined;
+  private consumed: Map<string, Credits> | undefined;
+  private grantedKinds: Map<string, Decimal> | undefined;
+  private expiredKinds: Map<string, Credits> | undefined;
+  private charged: Map<string, Set<string>> | undefined;
   private exhaustedAt: Instant | undefined;
   quotaUsed = ZERO;
   private overageRequests = ZERO;
   private overageAmount = ZERO;
-  private readonly budgetSpent = new Map<string, Decimal>();
+  private budgetSpent: Map<string, Decimal> | undefined;
   private readonly alerts: Alert[] = [];
   private lowBalanceAlerted = false;
   private lowBalanceLevel: Credits | undefined;
-  private readonly earned = new Map<string, Decimal>();
+  private earned: Map<string, Decimal> | undefined;
 
   /** Changes of the account's terms during the cycle, and the plans in force over its parts. */
   private readonly timeline: TimelineEntry[] = [];
@@ -108,7 +113,7 @@ export class OpenCycle {
     this.plan = plan;
     this.allowance = allowance;
     this.allowanceCredits = this.scale.of(allowance);
-    this.graceLimits.clear();
+    this.graceLimits = undefined;
     this.levelCache = undefined;
   }
 
@@ -117,23 +122,24 @@ export class OpenCycle {
   }
 
   graceLimit(pool: string): Credits {
-    let limit = this.graceLimits.get(pool);
+    let limit = this.graceLimits?.get(pool);
     if (limit === undefined) {
       const share = this.plan.grace.get(pool);
-      this.graceLimits.set(pool, (limit = share ? this.scale.of(share.mul(this.allowance)) : NO_CREDITS));
+      (this.graceLimits ??= new Map()).set(pool, (limit = share ? this.scale.of(share.mul(this.allowance)) : NO_CREDITS));
     }
     return limit;
   }
 
   graceLeft(pool: string): Credits {
-    return sub(this.graceLimit(pool), this.graceUsed.get(pool) ?? NO_CREDITS);
+    return sub(this.graceLimit(pool), this.graceUsed?.get(pool) ?? NO_CREDITS);
   }
 
   /** The set that holds, for a unique meter's items sharing all but the last key value with `dims`, the last values charged this cycle. */
   uniqueItems(meter: string, keyBy: readonly string[], dims: Readonly<Record<string, string>>): Set<string> {
     const last = keyBy.length - 1;
-    let node = this.uniques.get(meter);
-    if (!node) this.uniques.set(meter, (node = last <= 0 ? new Set() : new Map()));
+    const uniques = (this.uniques ??= new Map());
+    let node = uniques.get(meter);
+    if (!node) uniques.set(meter, (node = last <= 0 ? new Set() : new Map()));
     for (let i = 0; i < last; i++) {
       const byValue = node as Map<string, Items>;
       const value = dims[keyBy[i]!] ?? "";
@@ -146,20 +152,25 @@ export class OpenCycle {
 
   /** Items of a recurring meter already charged this cycle: activating them again is free. */
   chargedItems(meter: string): Set<string> {
-    let set = this.charged.get(meter);
-    if (!set) this.charged.set(meter, (set = new Set()));
+    const charged = (this.charged ??= new Map());
+    let set = charged.get(meter);
+    if (!set) charged.set(meter, (set = new Set()));
     return set;
   }
 
   /** What a grant kind gave for a charge: the wallet calls it as it debits. */
   readonly consume = (kind: string, amount: Credits): void => {
-    this.consumed.set(kind, add(this.consumed.get(kind) ?? NO_CREDITS, amount));
+    const consumed = (this.consumed ??= new Map());
+    consumed.set(kind, add(consumed.get(kind) ?? NO_CREDITS, amount));
     if (this.counting.has(kind)) this.towardAllowance = add(this.towardAllowance, amount);
   };
 
   recordDebit(uncovered: Credits, grace: Credits, pool: string): void {
     if (uncovered !== NO_CREDITS) this.uncovered = add(this.uncovered, uncovered);
-    if (grace > NO_CREDITS) this.graceUsed.set(pool, add(this.graceUsed.get(pool) ?? NO_CREDITS, grace));
+    if (grace > NO_CREDITS) {
+      const used = (this.graceUsed ??= new Map());
+      used.set(pool, add(used.get(pool) ?? NO_CREDITS, grace));
+    }
   }
 
   /**
@@ -168,16 +179,17 @@ export class OpenCycle {
    * free grace that end-user activity used), in the card's pool order.
    */
   recordRefund(allocation: Allocation, fromUncovered: Credits): void {
+    const consumed = (this.consumed ??= new Map());
     for (const [kind, amount] of allocation) {
-      this.consumed.set(kind, sub(this.consumed.get(kind) ?? NO_CREDITS, amount));
+      consumed.set(kind, sub(consumed.get(kind) ?? NO_CREDITS, amount));
       if (this.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
     }
     this.uncovered = sub(this.uncovered, fromUncovered);
     let left = fromUncovered;
-    for (const [pool, used] of this.graceUsed) {
+    for (const [pool, used] of this.graceUsed ?? []) {
       if (left === NO_CREDITS) break;
       const back = min(used, left);
-      this.graceUsed.set(pool, sub(used, back));
+      this.graceUsed!.set(pool, sub(used, back));
       left = sub(left, back);
     }
   }
@@ -198,23 +210,17 @@ export class OpenCycle {
   private levelCache: { percent: number; credits: Credits } | undefined;
 
   granted(kind: string, amount: Decimal): void {
-    this.grantedKinds.set(kind, (this.grantedKinds.get(kind) ?? ZERO).plus(amount));
+    const granted = (this.grantedKinds ??= new Map());
+    granted.set(kind, (granted.get(kind) ?? ZERO).plus(amount));
   }
 
   expired(kind: string, amount: Credits): void {
-    this.expiredKinds.set(kind, add(this.expiredKinds.get(kind) ?? NO_CREDITS, amount));
+    const expired = (this.expiredKinds ??= new Map());
+    expired.set(kind, add(expired.get(kind) ?? NO_CREDITS, amount));
   }
 
-  private readonly usageRoots = new Map<string, LineIndex>();
   /** Lines by a number the replay gave them: the line of rows of one shape, found without a lookup. */
   private readonly slots: (LineSum | undefined)[] = [];
-
-  /** The index of a meter's own usage lines, the common case, found in one lookup. */
-  private usageRoot(name: string): LineIndex {
-    let root = this.usageRoots.get(name);
-    if (!root) this.usageRoots.set(name, (root = step(step(step(this.lineIndex, name), "usage"), "")));
-    return root;
-  }
 
   /**
    * Add to the line of this meter, component, kind, dimension values and unit price.
@@ -226,11 +232,11 @@ export class OpenCycle {
     const { meter, name, component, kind, category, pool, dims } = of;
     const { quantity, count, unit, amount, slot } = added;
     let line = slot === undefined ? undefined : this.slots[slot];
-    let node: LineIndex | undefined;
+    let key: string | undefined;
     if (line === undefined) {
-      node = kind === "usage" && component === undefined ? this.usageRoot(name) : step(step(step(this.lineIndex, name), kind), component ?? "");
-      for (const d of meter.dimensions) node = step(node, dims[d] ?? "");
-      line = node.get(this.lineKey(unit)) as LineSum | undefined;
+      // Parts each prefixed with its length: no part can run into the next, whatever it holds.
+      key = [name, kind, component ?? "", ...meter.dimensions.map((d) => dims[d] ?? ""), this.lineKey(unit)].map((part) => `${part.length}:${part}`).join("");
+      line = this.lineIndex?.get(key);
       if (line !== undefined && slot !== undefined) this.remember(slot, line);
     }
     if (line) {
@@ -239,18 +245,18 @@ export class OpenCycle {
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1 };
       if (this.version !== undefined) fresh.version = this.version;
-      node!.set(this.lineKey(unit), fresh);
+      (this.lineIndex ??= new Map()).set(key!, fresh);
       this.lines.push(fresh);
       if (slot !== undefined) this.remember(slot, fresh);
     }
   }
 
-  /** Whether the line numbered `slot` has been opened in this cycle. */
   /** One line per unit price, and per card version when several price the cycle. */
   private lineKey(unit: UnitPrice): string {
     return this.version === undefined ? unit.text : `${unit.text} ${this.version.length}:${this.version}`;
   }
 
+  /** Whether the line numbered `slot` has been opened in this cycle. */
   hasSlot(slot: number): boolean {
     return this.slots[slot] !== undefined;
   }
@@ -292,7 +298,7 @@ export class OpenCycle {
     while (this.slots.length <= slot) this.slots.push(undefined);
     this.slots[slot] = line;
     if (slot >= this.slotCounts.length) {
-      const length = Math.max(slot + 1, 2 * this.slotCounts.length, 1024);
+      const length = Math.max(slot + 1, 2 * this.slotCounts.length, 8);
       this.slotCounts = grownTo(this.slotCounts, length);
       this.slotEvents = grownTo(this.slotEvents, length);
     }
@@ -300,22 +306,24 @@ export class OpenCycle {
 
   reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
     const key = `${meter}\u0000${reason}`;
-    const r = this.rejections.get(key);
+    const rejections = (this.rejections ??= new Map());
+    const r = rejections.get(key);
     if (r) {
       r.events++;
       r.quantity = r.quantity.plus(quantity);
     } else {
-      this.rejections.set(key, { meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
+      rejections.set(key, { meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
     }
   }
 
   duplicate(meter: string, quantity: Decimal): void {
-    const d = this.duplicates.get(meter);
+    const duplicates = (this.duplicates ??= new Map());
+    const d = duplicates.get(meter);
     if (d) {
       d.events++;
       d.quantity = d.quantity.plus(quantity);
     } else {
-      this.duplicates.set(meter, { meter, events: 1, quantity });
+      duplicates.set(meter, { meter, events: 1, quantity });
     }
   }
 
@@ -333,14 +341,14 @@ export class OpenCycle {
   }
 
   spentFrom(budgetKey: string): Decimal {
-    return this.budgetSpent.get(budgetKey) ?? ZERO;
+    return this.budgetSpent?.get(budgetKey) ?? ZERO;
   }
 
   /** Record spending against a budget, and the instant each alert level of it is reached. */
   spend(budgetKey: string, amount: Decimal, budget: Decimal, alerts: readonly number[], at: Instant): void {
     const before = this.spentFrom(budgetKey);
     const after = before.plus(amount);
-    this.budgetSpent.set(budgetKey, after);
+    (this.budgetSpent ??= new Map()).set(budgetKey, after);
     for (const percent of alerts) {
       const level = budget.mul(percent).div(100);
       if (before.lt(level) && after.gte(level)) this.alerts.push({ kind: "budget", key: budgetKey, percent, at });
@@ -364,7 +372,8 @@ export class OpenCycle {
   }
 
   earn(from: string, amount: Decimal): void {
-    this.earned.set(from, (this.earned.get(from) ?? ZERO).plus(amount));
+    const earned = (this.earned ??= new Map());
+    earned.set(from, (earned.get(from) ?? ZERO).plus(amount));
   }
 
   /**
@@ -373,10 +382,9 @@ export class OpenCycle {
    * otherwise keep its hundred thousand items alive.
    */
   release(): void {
-    this.uniques.clear();
-    this.charged.clear();
-    this.lineIndex.clear();
-    this.usageRoots.clear();
+    this.uniques = undefined;
+    this.charged = undefined;
+    this.lineIndex = undefined;
     this.slots.length = 0;
     this.lines.length = 0;
     this.slotCounts = new Float64Array(0);
@@ -386,14 +394,14 @@ export class OpenCycle {
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal> }): Omit<CycleStatement, "renews"> {
     this.foldSlots();
-    const kinds = new Set([...this.opening.keys(), ...this.grantedKinds.keys(), ...this.consumed.keys(), ...this.expiredKinds.keys()]);
+    const kinds = new Set([...this.opening.keys(), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.keys() ?? []), ...(this.expiredKinds?.keys() ?? [])]);
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
     const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
       kind,
       opening: decimal(this.opening.get(kind)),
-      granted: this.grantedKinds.get(kind) ?? ZERO,
-      consumed: decimal(this.consumed.get(kind)),
-      expired: decimal(this.expiredKinds.get(kind)),
+      granted: this.grantedKinds?.get(kind) ?? ZERO,
+      consumed: decimal(this.consumed?.get(kind)),
+      expired: decimal(this.expiredKinds?.get(kind)),
       closing: decimal(wallet.balanceOf(kind)),
     }));
     const rank = new Map(order.meters.map((m, i) => [m, i]));
@@ -415,16 +423,16 @@ export class OpenCycle {
       uncovered: decimal(this.uncovered),
       lines,
       grants,
-      rejected: [...this.rejections.values()].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
+      rejected: [...(this.rejections?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: [...this.thresholds].sort((a, b) => a.percent - b.percent),
-      duplicates: [...this.duplicates.values()].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
+      duplicates: [...(this.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
       overage: { requests: this.overageRequests, amount: this.overageAmount },
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: this.quotaUsed },
-      budgets: [...new Set([...terms.budgets.keys(), ...this.budgetSpent.keys()])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: this.spentFrom(key) })),
+      budgets: [...new Set([...terms.budgets.keys(), ...(this.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: this.spentFrom(key) })),
       alerts: [...this.alerts],
       rewards: {
-        earned: [...this.earned.values()].reduce((t, v) => t.plus(v), ZERO),
-        from: [...this.earned].sort((a, b) => compare(a[0], b[0])).map(([account, amount]) => ({ account, amount })),
+        earned: [...(this.earned?.values() ?? [])].reduce((t, v) => t.plus(v), ZERO),
+        from: [...(this.earned ?? [])].sort((a, b) => compare(a[0], b[0])).map(([account, amount]) => ({ account, amount })),
       },
       exhaustedAt: this.exhaustedAt,
       timeline: [...this.timeline],
@@ -455,12 +463,6 @@ export function grownTo(array: Float64Array, length: number): Float64Array<Array
   const bigger = new Float64Array(length);
   bigger.set(array);
   return bigger;
-}
-
-function step(index: LineIndex, key: string): LineIndex {
-  let next = index.get(key) as LineIndex | undefined;
-  if (!next) index.set(key, (next = new Map()));
-  return next;
 }
 
 function compare(a: string, b: string): number {

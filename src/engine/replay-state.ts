@@ -11,11 +11,11 @@ import { HeldRows, type RowSource } from "./rows.js";
 import { Timeline } from "./timeline.js";
 import { KnownShapes } from "./fast/known-shapes.js";
 
-interface ActiveItem {
+export interface ActiveItem {
   dims: Readonly<Record<string, string>>;
 }
 
-interface GaugeLevel {
+export interface GaugeLevel {
   level: Decimal;
   dims: Readonly<Record<string, string>>;
   /** The level charged at this cycle's start, and how much of it later decreases have refunded. */
@@ -75,18 +75,21 @@ export interface AccountRun {
   ordinal: number;
   /** A number for its open cycle, unique across accounts and cycles. */
   serial: number;
+  /** Its usage lines' numbers (slots), the same in every cycle, by the replay's number of each line (lineIds); made at its first line. */
+  slots: Map<number, number> | undefined;
   /** Covered charges of known rows not yet taken from the wallet. */
   deferred: Deferred;
   terms: AccountTerms;
   wallet: Wallet;
   cycle: OpenCycle;
   closed: AccountStatement["cycles"];
-  active: Map<string, Map<string, ActiveItem>>;
+  /** Maps made at their first entry (most accounts of a large log need none). */
+  active: Map<string, Map<string, ActiveItem>> | undefined;
   /** Items whose activation was refused for lack of credits: the log may still end them. */
-  refused: Map<string, Set<string>>;
-  gauges: Map<string, Map<string, GaugeLevel>>;
+  refused: Map<string, Set<string>> | undefined;
+  gauges: Map<string, Map<string, GaugeLevel>> | undefined;
   /** Credits spent today per value of the daily-limit dimension; `day` is the local date they belong to. */
-  daily: Map<string, Credits>;
+  daily: Map<string, Credits> | undefined;
   day: string | undefined;
   /** A downgrade that applies at the next cycle start (the card's plan_changes.downgrade). */
   pending: AccountTerms | undefined;
@@ -153,9 +156,9 @@ export abstract class ReplayState {
   /** Daily limits in credits, converted once. */
   protected readonly limits = new Map<Decimal, Credits>();
   protected readonly shapes: (Shape | undefined)[] = [];
-  /** Each usage line's number, the same in every cycle, by meter, dimension values and unit price. */
-  protected readonly slots = new Map<string, number>();
-  /** Charge targets by line number, pool, category and checks: one for the many shapes of one line. */
+  /** A number for each usage line's meter, dimension values and unit price, the same for every account. */
+  protected readonly lineIds = new Map<string, number>();
+  /** Charge targets by account, line number, pool, category and checks: one for the many shapes of one line. */
   protected readonly targets = new Map<string, ChargeTarget>();
   /** Charge targets by account, meter and the values of the dimensions a target reads. */
   protected readonly targetsByDimensions = new Map<string, ChargeTarget>();

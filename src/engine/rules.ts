@@ -95,9 +95,9 @@ function dailyLimit(ctx: RuleContext, run: AccountRun, dims: Dimensions): { dime
   const day = ctx.today();
   if (run.day !== day) {
     run.day = day;
-    run.daily.clear();
+    run.daily?.clear();
   }
-  return { dimension, value, limit, spent: run.daily.get(value) ?? NO_CREDITS };
+  return { dimension, value, limit, spent: run.daily?.get(value) ?? NO_CREDITS };
 }
 
 /** Credits a day per value of a dimension (card daily_limits, account limits). */
@@ -113,7 +113,7 @@ const daily: ChargeCheck = {
   },
   records: (ctx, { run, dims, amount }) => {
     const d = dailyLimit(ctx, run, dims);
-    if (d) run.daily.set(d.value, add(d.spent, amount));
+    if (d) (run.daily ??= new Map()).set(d.value, add(d.spent, amount));
   },
 };
 

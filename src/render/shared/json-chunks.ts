@@ -70,11 +70,21 @@ function* mappedChunks(value: MappedArray<unknown>, indent: string, long: number
   yield `\n${indent}]`;
 }
 
-/** Few entries, none of them holding more than a few primitives: one stringify is cheaper than pieces. */
+/**
+ * Fewer than `long` entries at each level and `long` squared in all (an
+ * account of a log of many accounts, a statement line, a grant row): one
+ * stringify is cheaper than pieces. A value with toJSON is never small: it
+ * may be a large part made on demand (an account's statement).
+ */
 function small(value: object, long: number): boolean {
-  const children = Array.isArray(value) ? value : Object.values(value);
-  if (children.length >= long) return false;
-  return children.every((c) => c === null || typeof c !== "object" || (Object.keys(c).length < long && Object.values(c).every((g) => g === null || typeof g !== "object")));
+  let left = long * long;
+  const few = (node: object): boolean => {
+    const children: unknown[] = Array.isArray(node) ? node : Object.values(node);
+    left -= children.length;
+    if (children.length >= long || left < 0) return false;
+    return children.every((c) => c === null || typeof c !== "object" || (typeof (c as { toJSON?: unknown }).toJSON !== "function" && few(c)));
+  };
+  return few(value);
 }
 
 function toJson(value: unknown): unknown {

@@ -1,5 +1,5 @@
 import { formatExact } from "../../money.js";
-import type { CycleStatement, Statement } from "../../engine/types.js";
+import type { AccountStatement, CycleStatement, Statement } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
 import { fileLine } from "../shared/file-line.js";
 import type { RateCard } from "../../ratecard/types.js";
@@ -18,11 +18,17 @@ export function statementJson(statement: Statement, card?: RateCard): object {
     events: statement.events,
     duplicate_events: duplicateEventsJson(statement),
     ...(statement.versions === undefined ? {} : { versions: statement.versions.map((v) => ({ version: v.version, effective: v.effective, applies: v.applies, from: formatInstant(v.from) })) }),
-    accounts: statement.accounts.map((a) => ({
-      account: a.account,
-      plan: a.plan,
-      cycles: a.cycles.map((c) => ({ ...cycleJson(c, statement.currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
-    })),
+    // Each account's JSON is made as the writer reaches it (jsonChunks calls toJSON) and dropped once written:
+    // a log of a hundred thousand accounts never holds all their JSON at once.
+    accounts: statement.accounts.map((a) => ({ toJSON: () => accountJson(a, statement.currency, card) })),
+  };
+}
+
+function accountJson(a: AccountStatement, currency: string, card: RateCard | undefined): object {
+  return {
+    account: a.account,
+    plan: a.plan,
+    cycles: a.cycles.map((c) => ({ ...cycleJson(c, currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
   };
 }
 
