@@ -2,10 +2,10 @@ import fc from "fast-check";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import type { EventIdColumn } from "../src/engine/event-ids.js";
 import { eventIdOf, type RowSource, type ShapedRows } from "../src/engine/rows.js";
 import { Decimal } from "../src/money.js";
 import { reorder, TooLate } from "../src/usage/reorder.js";
+import { idColumn } from "./helpers/engine.js";
 import { sortRows } from "../src/usage/row-sort.js";
 
 // The order stages on rows as columns (src/usage/reorder.ts, src/usage/row-sort.ts):
@@ -18,17 +18,6 @@ interface Row {
   quantity: number | string;
   line: number;
   id: string | undefined;
-}
-
-/** Ids as a batch's column of bytes, as the scanner sends them. */
-function idColumn(ids: readonly (string | undefined)[]): EventIdColumn {
-  const parts = ids.map((id) => new TextEncoder().encode(id ?? ""));
-  const ends = new Int32Array(parts.length);
-  let end = 0;
-  parts.forEach((p, i) => (ends[i] = end += p.length));
-  const bytes = new Uint8Array(end);
-  parts.forEach((p, i) => bytes.set(p, ends[i]! - p.length));
-  return { bytes, ends };
 }
 
 const source: RowSource = {

@@ -182,7 +182,7 @@ export class SeenEventIds {
   }
 }
 
-/** The fingerprint last computed, reused: no allocation h0 row. */
+/** The fingerprint last computed, reused: no allocation a row. */
 const PRINT = new Int32Array(4);
 const encoder = new TextEncoder();
 
@@ -216,7 +216,7 @@ function printBytes(bytes: Uint8Array, from: number, to: number): void {
   finish(h0, h1, h2, h3, to - from);
 }
 
-/** Fingerprint h0 string as printBytes would its UTF-8 bytes: ASCII char by char, anything else encoded first. */
+/** Fingerprint a string as printBytes would its UTF-8 bytes: ASCII char by char, anything else encoded first. */
 function printString(id: string): void {
   let h0 = 0x811c9dc5 | 0, h1 = 0x9747b28c | 0, h2 = 0x3c6ef372 | 0, h3 = 0x5be0cd19 | 0;
   for (let i = 0; i < id.length; i++) {
@@ -241,7 +241,7 @@ function finish(h0: number, h1: number, h2: number, h3: number, length: number):
   PRINT[0] = avalanche(h0 ^ length);
   PRINT[1] = avalanche(h1 ^ Math.imul(length, 0x9e3779b1));
   PRINT[2] = avalanche(h2 + length);
-  // The low bit set: h0 used slot is never all zeros.
+  // The low bit set: a used slot is never all zeros.
   PRINT[3] = avalanche(h3 - length) | 1;
 }
 
