@@ -216,25 +216,15 @@ function printBytes(bytes: Uint8Array, from: number, to: number): void {
   finish(h0, h1, h2, h3, to - from);
 }
 
-/** Fingerprint a string as printBytes would its UTF-8 bytes: ASCII char by char, anything else encoded first. */
+/** A string's UTF-8 bytes, written over for each id: no allocation an event. */
+let scratch = new Uint8Array(256);
+
+/** Fingerprint a string as printBytes does its UTF-8 bytes (the scanner's ids and the events' must meet). */
 function printString(id: string): void {
-  let h0 = 0x811c9dc5 | 0, h1 = 0x9747b28c | 0, h2 = 0x3c6ef372 | 0, h3 = 0x5be0cd19 | 0;
-  for (let i = 0; i < id.length; i++) {
-    const byte = id.charCodeAt(i);
-    if (byte >= 0x80) {
-      const bytes = encoder.encode(id);
-      return printBytes(bytes, 0, bytes.length);
-    }
-    h0 = Math.imul(h0 ^ byte, 0x01000193);
-    h0 ^= h0 >>> 15;
-    h1 = Math.imul(h1 ^ byte, 0x5bd1e995);
-    h1 ^= h1 >>> 13;
-    h2 = Math.imul(h2 ^ byte, 0x85ebca6b);
-    h2 ^= h2 >>> 16;
-    h3 = Math.imul(h3 ^ byte, 0xc2b2ae35);
-    h3 ^= h3 >>> 11;
-  }
-  finish(h0, h1, h2, h3, id.length);
+  // A UTF-16 unit is at most 3 bytes of UTF-8.
+  if (id.length * 3 > scratch.length) scratch = new Uint8Array(id.length * 3);
+  const { written } = encoder.encodeInto(id, scratch);
+  printBytes(scratch, 0, written);
 }
 
 function finish(h0: number, h1: number, h2: number, h3: number, length: number): void {

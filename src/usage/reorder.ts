@@ -1,3 +1,4 @@
+import { siftDown } from "./heap.js";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Instant } from "../time.js";
 import { BatchWriter, RowColumns, timeOrder } from "./row-columns.js";
@@ -203,18 +204,7 @@ class Reorder {
 
   /** Move the heap's top run down to its place. */
   private siftDown(): void {
-    const heap = this.runs;
-    const run = heap[0]!;
-    let index = 0;
-    for (;;) {
-      let child = 2 * index + 1;
-      if (child >= heap.length) break;
-      if (child + 1 < heap.length && before(heap[child + 1]!, heap[child]!)) child++;
-      if (!before(heap[child]!, run)) break;
-      heap[index] = heap[child]!;
-      index = child;
-    }
-    heap[index] = run;
+    siftDown(this.runs, 0, before);
   }
 }
 

@@ -1,3 +1,4 @@
+import { siftDown } from "./heap.js";
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
@@ -53,18 +54,7 @@ export async function* sortRows(batches: AsyncIterable<ShapedRows>, runRows = RU
 async function* merged(readers: RunReader[], writer: BatchWriter): AsyncGenerator<ShapedRows> {
   const heap = readers.filter((r) => r.next() || (r.close(), false));
   const before = (a: RunReader, b: RunReader) => a.row.at[0]! < b.row.at[0]! || (a.row.at[0] === b.row.at[0] && a.index < b.index);
-  const down = (index: number) => {
-    const reader = heap[index]!;
-    for (;;) {
-      let child = 2 * index + 1;
-      if (child >= heap.length) break;
-      if (child + 1 < heap.length && before(heap[child + 1]!, heap[child]!)) child++;
-      if (!before(heap[child]!, reader)) break;
-      heap[index] = heap[child]!;
-      index = child;
-    }
-    heap[index] = reader;
-  };
+  const down = (index: number) => siftDown(heap, index, before);
   for (let i = (heap.length >> 1) - 1; i >= 0; i--) down(i);
   while (heap.length > 0) {
     const reader = heap[0]!;
