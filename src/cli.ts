@@ -28,6 +28,14 @@ function bomOption(): Option {
   return new Option("--bom", "start CSV output with a byte-order mark (for Excel)");
 }
 
+/**
+ * Every command takes it, so that a pipeline can pass it to each: statement, reconcile, diff and
+ * simulate have a line to hide, the others show none.
+ */
+function noProgressOption(): Option {
+  return new Option("--no-progress", "no progress line on standard error (drawn only on a terminal, and not when CI is set)");
+}
+
 function noColorOption(): Option {
   return new Option("--no-color", "no colour, even on a terminal");
 }
@@ -53,7 +61,6 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
     .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, [])
-    .option("--no-progress", "no rows/s and time-left line on standard error (drawn only on a terminal, and not when CI is set)")
     .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d (default 1d); later rows make the whole log be sorted on disk", maxLateness);
 }
 
@@ -198,6 +205,7 @@ function program(io: Io): Command {
       completion(shell, cli, io);
     });
 
+  for (const command of cli.commands) command.addOption(noProgressOption());
   return cli;
 }
 

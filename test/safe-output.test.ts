@@ -176,7 +176,7 @@ describe.skipIf(!hasScript)("charts on a terminal", () => {
       "schedules:", "  - { name: sync, meter: automation_run, every: hour, dimensions: { project: portal } }", "",
     ].join("\n"));
     const command = `stty cols 80 rows 50; node bin/burnrate simulate '${scenario}' --format json > /dev/null`;
-    const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" } });
+    const run = spawnSync("script", ["-qec", command, "/dev/null"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "", CI: "" } });
     expect(run.status, run.stdout).toBe(0);
     expect(run.stdout).toContain("simulating Pro\\u001b]0;pwned\\u0007");
     // The line's own erase sequence (CR, ESC [K) is all the escape it sends.

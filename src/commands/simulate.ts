@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
 import { UserError, shown } from "../errors.js";
 import type { Io } from "../io.js";
@@ -10,12 +10,12 @@ import { simulationHtml } from "../render/simulate/html.js";
 import { simulationCsv } from "../render/simulate/csv.js";
 import { simulationJson } from "../render/simulate/json.js";
 import { simulationBlocks } from "../render/simulate/report.js";
-import { visible } from "../render/shared/escape.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
 import { Calendar } from "../time.js";
 import { render } from "../render/shared/reporters.js";
+import { simulationProgress } from "../progress/simulation-progress.js";
 
 export interface SimulateOptions {
   card?: string[];
@@ -29,6 +29,8 @@ export interface SimulateOptions {
   output?: string;
   bom?: boolean;
   color?: boolean;
+  /** `--no-progress`: false. */
+  progress?: boolean;
 }
 
 export async function simulate(scenarioFile: string, options: SimulateOptions, io: Io): Promise<void> {
@@ -38,19 +40,24 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
   const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
   // Refused before the simulation, which may take long; checked again when each file is written.
   const emitting = options.emitUsage === undefined ? undefined : { dir: options.emitUsage, force: options.force ?? false, inputs };
+  let made: string | undefined;
   if (emitting !== undefined) {
+    if (!existsSync(emitting.dir)) made = emitting.dir;
     // Made now, so that an -o inside it is a path that can be checked.
     makeFolder(emitting.dir, "--emit-usage");
     checkEmitFolder(emitting);
   }
   const reportInputs = [...inputs, ...(emitting === undefined ? [] : EMITTED.map((name) => ({ path: join(emitting.dir, name), role: "--emit-usage", written: true })))];
   checkDestination({ path: options.output, inputs: reportInputs });
-  const progress = progressOnTerminal(io);
+  // A Ctrl-C during the simulation leaves no folder this run made (only while it is still empty: nothing else is taken).
+  const progress = simulationProgress(io, options, () => {
+    if (made !== undefined) removeIfEmpty(made);
+  });
   let sim: Simulation;
   try {
-    sim = await run(scenario, { comparePlans: options.comparePlans ?? false, samples, progress: progress?.update });
+    sim = await run(scenario, { comparePlans: options.comparePlans ?? false, samples, progress });
   } finally {
-    progress?.clear();
+    progress.end();
   }
 
   if (emitting !== undefined) emitUsage(emitting, sim);
@@ -108,18 +115,10 @@ function emitUsage(to: EmitUsage, sim: Simulation): void {
   writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
 }
 
-/** A one-line progress indicator, only when stderr is a terminal: pipes and CI logs stay clean. */
-function progressOnTerminal(io: Io): { update: (what: string, cycle: number, cycles: number) => void; clear: () => void } | undefined {
-  if (!io.stderrTerminal) return undefined;
-  let shown = false;
-  return {
-    update(what, cycle, cycles) {
-      // `what` names the plan by its label, from the card: its control characters are shown escaped.
-      io.stderr.write(`\r\x1b[Ksimulating ${visible(what)}: cycle ${cycle + 1}/${cycles}`);
-      shown = true;
-    },
-    clear() {
-      if (shown) io.stderr.write("\r\x1b[K");
-    },
-  };
+function removeIfEmpty(dir: string): void {
+  try {
+    if (readdirSync(dir).length === 0) rmdirSync(dir);
+  } catch {
+    // Gone or changed meanwhile: it is no longer this run's to remove.
+  }
 }

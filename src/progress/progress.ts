@@ -38,9 +38,9 @@ export interface ProgressSettings {
 }
 
 /** How often the line is redrawn, at most. */
-const REDRAW_MS = 250;
+export const REDRAW_MS = 250;
 /** How often a replay lets the event loop turn (timers, signals), at least. */
-const TURN_MS = 100;
+export const TURN_MS = 100;
 /** A replay shorter than this draws no line at all. */
 const FIRST_DRAW_MS = 1000;
 const CLEAR = "\r\x1b[K";

@@ -5,7 +5,8 @@ import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
-import { expandUser, usersIn } from "./expand.js";
+import { expandUser, turning, usersIn } from "./expand.js";
+import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { Random } from "./random.js";
 import type { Population, Scenario } from "./types.js";
 
@@ -51,7 +52,7 @@ export interface AccountPlan {
 
 const UNLIMITED = new Decimal("1e30");
 
-export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: { seed: string; stream: number } | undefined): Promise<AccountSpend | undefined> {
+export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: { seed: string; stream: number } | undefined, progress?: SimulationProgress): Promise<AccountSpend | undefined> {
   const populations = scenario.populations.filter((p) => p.perUser);
   if (populations.length === 0) return undefined;
   const calendar = new Calendar(scenario.start, scenario.zone);
@@ -64,14 +65,18 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
   let firstRunOut: Instant | undefined;
   let rewards = ZERO;
 
-  for (const population of populations) {
-    for (const [user, weight] of representatives(population, scenario.cycles, sample !== undefined)) {
+  const replayed = populations.map((population) => ({ population, users: representatives(population, scenario.cycles, sample !== undefined) }));
+  const total = replayed.reduce((n, p) => n + p.users.length, 0);
+  let done = 0;
+  for (const { population, users } of replayed) {
+    for (const [user, weight] of users) {
+      progress?.step("", done++, total, "account");
       const name = `${population.name}-${user + 1}`;
       const replay = async (purchases: GrantPurchase[]): Promise<Statement> => {
         // The same draws for both replays of a user: a fresh stream per user, from the same seed.
         const userRandom = sample ? new Random(`${sample.seed}\u0000${population.name}\u0000${user}`, sample.stream) : undefined;
         // The scenario's changes tell its own account's story; each paying user keeps the plan compared.
-        return replayEvents(scenario.card, simulationSettings(scenario, { name, terms, purchases, changes: [] }), expandUser(scenario, population, user, calendar, userRandom));
+        return replayEvents(scenario.card, simulationSettings(scenario, { name, terms, purchases, changes: [] }), turning(expandUser(scenario, population, user, calendar, userRandom), progress));
       };
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);

@@ -1,4 +1,5 @@
 import type { UsageEvent } from "../engine/types.js";
+import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { Decimal, ONE, ZERO } from "../money.js";
 import type { Calendar, Instant } from "../time.js";
 import { exponentialLevel, poisson, type Random } from "./random.js";
@@ -184,4 +185,25 @@ export function* expandUser(scenario: Scenario, population: Population, user: nu
     events.sort((a, b) => a.at - b.at);
     yield* events;
   }
+}
+
+/** How many generated events go to the engine at a time, between two chances of a turn of the event loop. */
+const BATCH = 1024;
+
+/**
+ * The events in batches, the progress asked for a turn of the event loop after each and at the end: a
+ * simulation reads nothing, so without these turns a Ctrl-C would wait for its end.
+ */
+export async function* turning(events: Iterable<UsageEvent>, progress: SimulationProgress | undefined): AsyncGenerator<UsageEvent[]> {
+  let batch: UsageEvent[] = [];
+  for (const event of events) {
+    batch.push(event);
+    if (batch.length < BATCH) continue;
+    yield batch;
+    batch = [];
+    await progress?.turn();
+  }
+  if (batch.length > 0) yield batch;
+  // A per-user account's replay is often less than one batch.
+  await progress?.turn();
 }

@@ -5,9 +5,10 @@ import type { Plan } from "../ratecard/types.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
+import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
 import { simulationSettings } from "./settings.js";
-import { ACCOUNT, expand } from "./expand.js";
+import { ACCOUNT, expand, turning } from "./expand.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -95,7 +96,8 @@ export interface SimulationOptions {
   comparePlans: boolean;
   /** `--samples N --seed S`: N replays with drawn behaviour, summarised as percentiles. */
   samples?: { count: number; seed: string };
-  progress?: (what: string, cycle: number, cycles: number) => void;
+  /** Told each cycle and account as it starts, and asked for a turn of the event loop now and then. */
+  progress?: SimulationProgress;
 }
 
 export interface Percentiles<T> {
@@ -155,7 +157,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     const runs = new Map<Plan, PlanResult[]>(planList.map((p) => [p, []]));
     for (let s = 0; s < count; s++) {
       for (const plan of planList) {
-        const progress = options.progress && ((what: string, cycle: number, cycles: number) => options.progress!(`sample ${s + 1}/${count} · ${what}`, cycle, cycles));
+        const progress = options.progress && named(options.progress, `sample ${s + 1}/${count} · `);
         runs.get(plan)!.push(await simulatePlan(scenario, plan, { sample: { seed, stream: s }, accounts: "skip" }, progress));
       }
     }
@@ -214,7 +216,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
   const topups = purchase !== undefined;
   const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
   const unlimited: GrantPurchase = { kind: purchase?.kind ?? TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
-  const report = (what: string) => progress && ((cycle: number) => progress(`${plan.label} · ${what}`, cycle, scenario.cycles));
+  const report = (what: string) => progress && named(progress, `${plan.label} · ${what}`);
 
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
   const changes = plan === scenario.plan ? scenario.changes : [];
@@ -257,7 +259,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
-    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase }, draws.accounts),
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
 }
 
@@ -271,12 +273,18 @@ export function ownLimit(r: Rejection): boolean {
 }
 
 /** Replay the scenario's usage on some terms through the one engine, returning the account's cycles. */
-async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, onCycle: ((cycle: number) => void) | undefined): Promise<CycleStatement[]> {
+async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, progress: SimulationProgress | undefined): Promise<CycleStatement[]> {
   const settings = simulationSettings(scenario, account);
   const calendar = new Calendar(scenario.start, scenario.zone);
   const random = sample ? new Random(sample.seed, sample.stream) : undefined;
-  const statement = await replayEvents(scenario.card, settings, expand(scenario, calendar, random, onCycle));
+  const onCycle = progress && ((cycle: number) => progress.step("", cycle, scenario.cycles, "cycle"));
+  const statement = await replayEvents(scenario.card, settings, turning(expand(scenario, calendar, random, onCycle), progress));
   return statement.accounts.find((a) => a.account === ACCOUNT)!.cycles;
+}
+
+/** The progress with `prefix` before the name of each step (the sample, the plan and its replay). */
+function named(progress: SimulationProgress, prefix: string): SimulationProgress {
+  return { step: (what, index, total, unit) => progress.step(prefix + what, index, total, unit), turn: () => progress.turn() };
 }
 
 /** The account a simulation replays: the scenario's anchor and zone, through its last cycle. */
