@@ -115,6 +115,7 @@ function emitUsage(to: EmitUsage, sim: Simulation): void {
   writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
 }
 
+/** Remove the folder if nothing is in it: what a user put there meanwhile keeps it. */
 function removeIfEmpty(dir: string): void {
   try {
     if (readdirSync(dir).length === 0) rmdirSync(dir);
