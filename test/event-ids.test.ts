@@ -10,6 +10,7 @@ import type { Location } from "../src/errors.js";
 import { card, events, idColumn, replay, replayRows, type EventSpec } from "./helpers/engine.js";
 import { NO_MAPPING } from "../src/usage/mapping.js";
 import { screenEventIds } from "../src/usage/id-screen.js";
+import { KeyRuns } from "../src/usage/key-runs.js";
 
 // The compact id store (127-bit fingerprints in typed arrays) against a plain Map
 // holding the ids themselves, on random streams: the rule of src/engine/event-ids.ts
@@ -40,7 +41,7 @@ function screenOf(ids: readonly string[]): IdScreen {
     const key = eventIdKey(bytes, 0, bytes.length);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return { mayRepeat: (key) => (counts.get(key) ?? 0) > 1 };
+  return { mayRepeat: (key) => (counts.get(key) ?? 0) > 1, repeats: [...counts.values()].filter((n) => n > 1).length };
 }
 
 const idText = fc.oneof(
@@ -199,5 +200,32 @@ describe("the first pass over the log (id-screen)", () => {
     expect(await screenEventIds([file("r.csv", header + "2026-01-01T00:00:00Z,call,1,p,x\r\n")], options())).toBeUndefined();
     expect(await screenEventIds([join(dir, "missing.csv")], options())).toBeUndefined();
     expect(await screenEventIds([file("n.csv", "timestamp,meter,quantity,project\n2026-01-01T00:00:00Z,call,1,p\n")], options())).toBeUndefined();
+  });
+});
+
+describe("the first pass's key runs (key-runs)", () => {
+  // Keys as hashes (spread evenly) and bunched (every key in one bucket, so sorted natively), in memory or in runs on disk.
+  const key = fc.oneof(fc.integer({ min: 0, max: 2 ** 53 - 1 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(0, 2 ** 53 - 1));
+  it("find the keys added twice or more, and no other", () => {
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 3000 }), fc.constantFrom(16, 100, 1 << 20), (keys, most) => {
+        const runs = new KeyRuns(most);
+        const counts = new Map<number, number>();
+        for (const k of [...keys, ...keys.slice(0, keys.length >> 2)]) {
+          runs.add(k);
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+        try {
+          const screen = runs.repeated();
+          const twice = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+          expect(screen.repeats).toBe(twice.length);
+          for (const [k] of counts) expect(screen.mayRepeat(k)).toBe(counts.get(k)! > 1);
+          expect(screen.mayRepeat(2 ** 52 + 0.5)).toBe(false);
+        } finally {
+          runs.remove();
+        }
+      }),
+      { numRuns: RUNS },
+    );
   });
 });

@@ -1,11 +1,10 @@
-import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { eventIdKey, type IdScreen } from "../engine/event-ids.js";
 import type { RateCard } from "../ratecard/types.js";
-import { temporaryError, temporaryFolder } from "../temporary.js";
 import { readColumnsFor } from "./card-columns.js";
 import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
+import { KeyRuns } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
 
 /**
@@ -34,8 +33,6 @@ export interface ScreenOptions {
 const MAX_LINE = 1 << 20;
 /** Keys sorted in memory at once: 8 MB (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
 const KEYS_IN_MEMORY = 1 << 20;
-/** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
-const MERGE_BLOCK = 1 << 13;
 const COMMA = 44;
 const NEWLINE = 10;
 const QUOTE = 34;
@@ -95,6 +92,7 @@ class LineReader {
   private start = 0;
   private end = 0;
   private done = false;
+  private watching = false;
 
   constructor(private readonly fd: number) {}
 
@@ -104,24 +102,40 @@ class LineReader {
     let from = this.start;
     // The file's own byte-order mark is not part of its first column's name.
     if (this.buf[from] === 0xef && this.buf[from + 1] === 0xbb && this.buf[from + 2] === 0xbf) from += 3;
-    const column = idColumn(this.buf.toString("utf8", from, header), file, mapping, options);
+    const { column, width } = idColumn(this.buf.toString("utf8", from, header), file, mapping, options);
     if (column < 0) return false;
-    for (let end = this.skip(header); (end = this.next()) >= 0; ) {
+    // The id cell is found from the nearer end of its line. Every reader refuses
+    // a row of another width (the run stops with its error), so a row's commas
+    // are counted from one end only; an empty line, which the readers skip, has no id.
+    const after = width - 1 - column;
+    this.skip(header);
+    this.watch();
+    for (let end; (end = this.next()) >= 0; this.skip(end)) {
       const buf = this.buf;
-      let cell = 0;
-      let cellStart = this.start;
-      for (let i = this.start; i <= end; i++) {
-        const byte = i === end ? COMMA : buf[i]!;
-        if (byte === QUOTE || byte === CR) throw new GiveUp();
-        if (byte !== COMMA) continue;
-        if (cell === column) {
-          if (i > cellStart) keys.add(eventIdKey(buf, cellStart, i));
-          break;
+      const start = this.start;
+      let cellStart = start, cellEnd = end;
+      if (after < column) {
+        let commas = after;
+        let i = end - 1;
+        for (; i >= start; i--) {
+          if (buf[i] !== COMMA) continue;
+          if (commas-- === 0) break;
+          cellEnd = i;
         }
-        cell++;
+        if (i < start) continue;
         cellStart = i + 1;
+      } else {
+        let commas = column;
+        let i = start;
+        for (; i < end; i++) {
+          if (buf[i] !== COMMA) continue;
+          if (commas-- === 0) break;
+          cellStart = i + 1;
+        }
+        if (commas > 0) continue;
+        cellEnd = i;
       }
-      this.skip(end);
+      if (cellEnd > cellStart) keys.add(eventIdKey(buf, cellStart, cellEnd));
     }
     return true;
   }
@@ -136,9 +150,19 @@ class LineReader {
     }
   }
 
-  private skip(lineEnd: number): number {
+  private skip(lineEnd: number): void {
     this.start = lineEnd + 1;
-    return lineEnd;
+  }
+
+  /** From here on, a quote or a carriage return anywhere is csv-parse's to read: looked for once over the bytes read, natively. */
+  private watch(): void {
+    this.watching = true;
+    this.check(this.start);
+  }
+
+  private check(from: number): void {
+    const fresh = this.buf.subarray(from, this.end);
+    if (fresh.indexOf(QUOTE) >= 0 || fresh.indexOf(CR) >= 0) throw new GiveUp();
   }
 
   /** Move the unfinished line to the front, grow the buffer if it fills it, and read on. */
@@ -157,160 +181,18 @@ class LineReader {
     const read = readSync(this.fd, this.buf, rest, this.buf.length - rest, null);
     this.end += read;
     if (read === 0) this.done = true;
+    if (this.watching) this.check(rest);
     // indexOf past `end` would find stale bytes: the search is bounded by `end` in next().
   }
 }
 
-/** The event_id column's index in the header, -1 without one; a header the readers would refuse is theirs to report. */
-function idColumn(header: string, file: string, mapping: ColumnMapping, options: ScreenOptions): number {
+/** The event_id column's index in the header (-1 without one) and the header's width; a header the readers would refuse is theirs to report. */
+function idColumn(header: string, file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number } {
   if (header.includes('"') || header.includes("\r")) throw new GiveUp();
+  const cells = header.split(",");
   try {
-    return readHeader(header.split(","), file, mapping, readColumnsFor(options.card, options.alsoReadBy)).index.event_id;
+    return { column: readHeader(cells, file, mapping, readColumnsFor(options.card, options.alsoReadBy)).index.event_id, width: cells.length };
   } catch {
     throw new GiveUp();
-  }
-}
-
-/** Keys in one array until it fills, then in sorted runs on disk. */
-class KeyRuns {
-  /** Grown as keys come, up to KEYS_IN_MEMORY. */
-  private keys: Float64Array;
-  private count = 0;
-  private readonly runs: string[] = [];
-  private folder: { path: string; remove(): void } | undefined;
-
-  constructor(private readonly most: number) {
-    this.keys = new Float64Array(Math.min(most, 1 << 16));
-  }
-
-  add(key: number): void {
-    if (this.count === this.keys.length) this.grow();
-    this.keys[this.count++] = key;
-  }
-
-  /** The keys found twice or more, as a screen. */
-  repeated(): IdScreen {
-    const found: number[] = [];
-    if (this.runs.length === 0) {
-      const keys = this.keys.subarray(0, this.count).sort();
-      for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1] && keys[i] !== found.at(-1)) found.push(keys[i]!);
-    } else {
-      this.spill();
-      this.merge(found);
-    }
-    this.keys = new Float64Array(0);
-    return new SortedKeys(Float64Array.from(found));
-  }
-
-  remove(): void {
-    this.folder?.remove();
-  }
-
-  private grow(): void {
-    if (this.keys.length === this.most) return this.spill();
-    const more = new Float64Array(Math.min(this.most, this.keys.length * 2));
-    more.set(this.keys);
-    this.keys = more;
-  }
-
-  private spill(): void {
-    this.folder ??= temporaryFolder("burnrate-ids-");
-    const run = join(this.folder.path, `run-${this.runs.length}`);
-    const sorted = this.keys.subarray(0, this.count).sort();
-    try {
-      writeFileSync(run, new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength));
-    } catch (e) {
-      throw temporaryError(e);
-    }
-    this.runs.push(run);
-    this.count = 0;
-  }
-
-  /** Merge the runs, each read a block at a time, through a heap of their heads, into the keys found twice or more. */
-  private merge(found: number[]): void {
-    const readers = this.runs.map((path) => new RunReader(path));
-    try {
-      const heap = readers.filter((r) => !r.done);
-      for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
-      let last = NaN;
-      let times = 0;
-      while (heap.length > 0) {
-        const top = heap[0]!;
-        const key = top.head;
-        top.advance();
-        if (top.done) {
-          heap[0] = heap.at(-1)!;
-          heap.pop();
-        }
-        if (heap.length > 0) siftDown(heap, 0);
-        if (key === last) {
-          if (++times === 2) found.push(key);
-        } else {
-          last = key;
-          times = 1;
-        }
-      }
-    } finally {
-      for (const r of readers) r.close();
-    }
-  }
-}
-
-/** Restore the heap (smallest head first) below `i`. */
-function siftDown(heap: RunReader[], i: number): void {
-  for (;;) {
-    const left = 2 * i + 1, right = left + 1;
-    let least = i;
-    if (left < heap.length && heap[left]!.head < heap[least]!.head) least = left;
-    if (right < heap.length && heap[right]!.head < heap[least]!.head) least = right;
-    if (least === i) return;
-    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
-    i = least;
-  }
-}
-
-class RunReader {
-  private readonly fd: number;
-  private readonly block = new Float64Array(MERGE_BLOCK);
-  private size = 0;
-  private at = 0;
-  done = false;
-  head = 0;
-
-  constructor(path: string) {
-    this.fd = openSync(path, "r");
-    this.advance();
-  }
-
-  advance(): void {
-    if (this.at === this.size) {
-      const bytes = readSync(this.fd, new Uint8Array(this.block.buffer), 0, this.block.byteLength, null);
-      this.size = bytes / 8;
-      this.at = 0;
-      if (this.size === 0) {
-        this.done = true;
-        return;
-      }
-    }
-    this.head = this.block[this.at++]!;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
-/** Keys found twice or more, sorted: a key is looked up by halving. */
-class SortedKeys implements IdScreen {
-  constructor(private readonly keys: Float64Array) {}
-
-  mayRepeat(key: number): boolean {
-    let lo = 0, hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.keys.length && this.keys[lo] === key;
   }
 }
