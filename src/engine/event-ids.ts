@@ -21,8 +21,21 @@ export interface EventIdColumn {
  */
 export interface IdScreen {
   mayRepeat(key: number): boolean;
-  /** How many keys are on more than one row: with none, no id of the log repeats. */
-  readonly repeats: number;
+  /** The keys on more than one row, sorted (sortedHas): with none, no id of the log repeats. */
+  readonly repeated: Float64Array;
+  /** Whether every row's timestamp is a UTC one (`...Z`) no earlier than the row's before it, across the files in order. */
+  readonly timeOrdered: boolean;
+}
+
+/** Whether sorted `keys` hold `key`, found by halving. */
+export function sortedHas(keys: Float64Array, key: number): boolean {
+  let lo = 0, hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < keys.length && keys[lo] === key;
 }
 
 /** How the rule is applied: an id remembered for `window` milliseconds (undefined: the whole log), and a first pass's `screen` (undefined: every id may repeat). */
@@ -83,7 +96,7 @@ export class SeenEventIds {
 
   /** Where `eventId` was first seen, when this row at `at` repeats it; if it does not, the id is now known from `origin`. */
   firstSeen(eventId: string | undefined, origin: Location | undefined, at: Instant): Location | undefined {
-    if (eventId === undefined || this.screen?.repeats === 0) return undefined;
+    if (eventId === undefined || this.screen?.repeated.length === 0) return undefined;
     const length = utf8Of(eventId);
     if (this.once(scratch, 0, length)) return undefined;
     printBytes(scratch, 0, length);
@@ -95,7 +108,7 @@ export class SeenEventIds {
 
   /** Whether row `i` of `ids` would repeat an earlier row's id at `at`. Changes nothing. */
   rowRepeats(ids: EventIdColumn, i: number, at: Instant): boolean {
-    if (this.screen?.repeats === 0) return false;
+    if (this.screen?.repeated.length === 0) return false;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return false;
     printBytes(ids.bytes, from, ids.ends[i]!);
@@ -104,7 +117,7 @@ export class SeenEventIds {
 
   /** Know row `i`'s id from this row (on `line` of `source`), which rowRepeats found new. */
   knowRow(ids: EventIdColumn, i: number, source: { origin(line: number): Location }, line: number, at: Instant): void {
-    if (this.screen?.repeats === 0) return;
+    if (this.screen?.repeated.length === 0) return;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     // Where it is is asked only of an id that may repeat: most ids are on one row.
     if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return;

@@ -42,10 +42,14 @@ class GiveUp extends Error {}
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
   const keys = new KeyRuns(options.keysInMemory ?? KEYS_IN_MEMORY);
+  const order = new TimeOrder();
   try {
     let anyIds = false;
-    for (const file of files) anyIds = (await screenFile(file, options, keys)) || anyIds;
-    return anyIds ? keys.repeated() : undefined;
+    for (const file of files) {
+      if (await screenFile(file, options, { keys, order })) anyIds = true;
+      else order.ordered = false;
+    }
+    return anyIds ? keys.repeated(order.ordered) : undefined;
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
     throw e;
@@ -54,8 +58,53 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
   }
 }
 
+/** What the pass gathers: the ids' keys, and whether the rows' timestamps are in order. */
+interface Found {
+  keys: KeyRuns;
+  order: TimeOrder;
+}
+
+/**
+ * Whether the rows so far are in time order, known from their bytes: every
+ * timestamp a UTC one of the form `YYYY-MM-DDTHH:MM:SSZ`, whose order as text
+ * is its order in time, none before the one before it.
+ */
+class TimeOrder {
+  ordered = true;
+  private readonly last = new Uint8Array(STAMP);
+  private any = false;
+
+  /** The next row, `buf[start .. end)`, whose timestamp is in cell `column` (found from the line's start: it is usually first). */
+  row(buf: Buffer, start: number, end: number, column: number): void {
+    let from = start, to = end;
+    for (let i = start; i < end; i++) {
+      if (buf[i] !== COMMA) continue;
+      if (column-- === 0) {
+        to = i;
+        break;
+      }
+      from = i + 1;
+    }
+    if (column > 0 || to - from !== STAMP || buf[from + 10] !== T || buf[from + STAMP - 1] !== Z) {
+      this.ordered = false;
+      return;
+    }
+    const last = this.last;
+    let k = 0;
+    while (k < STAMP && buf[from + k] === last[k]) k++;
+    if (k === STAMP) return;
+    if (this.any && buf[from + k]! < last[k]!) this.ordered = false;
+    for (; k < STAMP; k++) last[k] = buf[from + k]!;
+    this.any = true;
+  }
+}
+
+const STAMP = 20;
+const T = 84;
+const Z = 90;
+
 /** Add a file's id keys; false when it has no event_id column. */
-async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): Promise<boolean> {
+async function screenFile(file: string, options: ScreenOptions, found: Found): Promise<boolean> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new GiveUp();
   // A FIFO or a device can be read once (or never ends): its bytes are the replay's. A path the readers cannot open is theirs to report.
@@ -80,7 +129,7 @@ async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): 
     throw new GiveUp();
   }
   try {
-    return new LineReader(fd).screen(file, mapping, options, keys);
+    return new LineReader(fd).screen(file, mapping, options, found);
   } finally {
     closeSync(fd);
   }
@@ -96,13 +145,13 @@ class LineReader {
 
   constructor(private readonly fd: number) {}
 
-  screen(file: string, mapping: ColumnMapping, options: ScreenOptions, keys: KeyRuns): boolean {
+  screen(file: string, mapping: ColumnMapping, options: ScreenOptions, { keys, order }: Found): boolean {
     const header = this.next();
     if (header < 0) return false;
     let from = this.start;
     // The file's own byte-order mark is not part of its first column's name.
     if (this.buf[from] === 0xef && this.buf[from + 1] === 0xbb && this.buf[from + 2] === 0xbf) from += 3;
-    const { column, width } = idColumn(this.buf.toString("utf8", from, header), file, mapping, options);
+    const { column, width, stamp } = idColumn(this.buf.toString("utf8", from, header), file, mapping, options);
     if (column < 0) return false;
     // The id cell is found from the nearer end of its line. Every reader refuses
     // a row of another width (the run stops with its error), so a row's commas
@@ -136,6 +185,7 @@ class LineReader {
         cellEnd = i;
       }
       if (cellEnd > cellStart) keys.add(eventIdKey(buf, cellStart, cellEnd));
+      if (order.ordered && end > start) order.row(buf, start, end, stamp);
     }
     return true;
   }
@@ -187,11 +237,12 @@ class LineReader {
 }
 
 /** The event_id column's index in the header (-1 without one) and the header's width; a header the readers would refuse is theirs to report. */
-function idColumn(header: string, file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number } {
+function idColumn(header: string, file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number; stamp: number } {
   if (header.includes('"') || header.includes("\r")) throw new GiveUp();
   const cells = header.split(",");
   try {
-    return { column: readHeader(cells, file, mapping, readColumnsFor(options.card, options.alsoReadBy)).index.event_id, width: cells.length };
+    const { index } = readHeader(cells, file, mapping, readColumnsFor(options.card, options.alsoReadBy));
+    return { column: index.event_id, width: cells.length, stamp: index.timestamp };
   } catch {
     throw new GiveUp();
   }

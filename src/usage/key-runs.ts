@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { IdScreen } from "../engine/event-ids.js";
+import { sortedHas, type IdScreen } from "../engine/event-ids.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
 
 /** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
@@ -34,8 +34,8 @@ export class KeyRuns {
     this.keys[this.count++] = key;
   }
 
-  /** The keys found twice or more, as a screen. */
-  repeated(): IdScreen {
+  /** The keys found twice or more, as a screen (of a log in time order or not). */
+  repeated(timeOrdered: boolean): IdScreen {
     const found = new Found();
     if (this.runs.length === 0) {
       const keys = this.sorted();
@@ -49,7 +49,7 @@ export class KeyRuns {
       this.merge(found);
     }
     this.keys = this.scratch = new Float64Array(0);
-    return new SortedKeys(found.keys());
+    return new SortedKeys(found.keys(), timeOrdered);
   }
 
   remove(): void {
@@ -215,21 +215,14 @@ class Found {
   }
 }
 
-/** Keys found twice or more, sorted: a key is looked up by halving. */
+/** Keys found twice or more, sorted, and whether the log was in time order. */
 class SortedKeys implements IdScreen {
-  readonly repeats: number;
-
-  constructor(private readonly keys: Float64Array) {
-    this.repeats = keys.length;
-  }
+  constructor(
+    readonly repeated: Float64Array,
+    readonly timeOrdered: boolean,
+  ) {}
 
   mayRepeat(key: number): boolean {
-    let lo = 0, hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.keys.length && this.keys[lo] === key;
+    return sortedHas(this.repeated, key);
   }
 }
