@@ -203,6 +203,22 @@ describe("the first pass over the log (id-screen)", () => {
     expect(screen.mayRepeat(key("y"))).toBe(false);
   });
 
+  it("finds whether the rows are in time order, across the files in the order given", async () => {
+    const at = (stamps: string[]) => stamps.map((t, i) => `${t},call,1,p,id-${i}\n`).join("");
+    const ordered = file("o1.csv", header + at(["2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01T00:00:09Z", "2026-01-02T00:00:00Z"]));
+    const after = file("o2.csv", header + at(["2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"]));
+    const before = file("o3.csv", header + at(["2026-01-01T23:59:59Z"]));
+    const early = file("o4.csv", header + at(["2026-01-01T00:00:01Z", "2026-01-01T00:00:00Z"]));
+    const offset = file("o5.csv", header + at(["2026-01-01T00:00:00+01:00", "2026-01-01T00:00:01+01:00"]));
+    const ordering = async (files: string[]) => (await screenEventIds(files, options()))!.timeOrdered;
+    expect(await ordering([ordered])).toBe(true);
+    expect(await ordering([ordered, after])).toBe(true);
+    expect(await ordering([ordered, before])).toBe(false);
+    expect(await ordering([early])).toBe(false);
+    // Only UTC stamps of one form compare as text in time order.
+    expect(await ordering([offset])).toBe(false);
+  });
+
   it("gives up (every id remembered) on what it cannot prove it reads as the readers do, and has nothing to say without ids", async () => {
     expect(await screenEventIds([file("q.csv", header + '2026-01-01T00:00:00Z,call,1,p,"x"\n')], options())).toBeUndefined();
     expect(await screenEventIds([file("r.csv", header + "2026-01-01T00:00:00Z,call,1,p,x\r\n")], options())).toBeUndefined();

@@ -21,22 +21,12 @@ export interface EventIdColumn {
  */
 export interface IdScreen {
   mayRepeat(key: number): boolean;
-  /** The keys on more than one row, sorted (sortedHas): with none, no id of the log repeats. */
+  /** The keys on more than one row, sorted: with none, no id of the log repeats. */
   readonly repeated: Float64Array;
   /** Whether every row's timestamp is a UTC one (`...Z`) no earlier than the row's before it, across the files in order. */
   readonly timeOrdered: boolean;
 }
 
-/** Whether sorted `keys` hold `key`, found by halving. */
-export function sortedHas(keys: Float64Array, key: number): boolean {
-  let lo = 0, hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid]! < key) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < keys.length && keys[lo] === key;
-}
 
 /** How the rule is applied: an id remembered for `window` milliseconds (undefined: the whole log), and a first pass's `screen` (undefined: every id may repeat). */
 export interface EventIdRule {
@@ -217,7 +207,9 @@ export function eventIdKey(bytes: Uint8Array, from: number, to: number): number 
     h1 ^= h1 >>> 13;
   }
   const length = to - from;
-  return (avalanche(h0 ^ length) >>> 0) * KEY_LOW + (avalanche(h1 ^ Math.imul(length, 0x9e3779b1)) >>> 11);
+  h0 = avalanche(h0 ^ length) >>> 0;
+  h1 = avalanche(h1 ^ Math.imul(length, 0x9e3779b1)) >>> 11;
+  return h0 * KEY_LOW + h1;
 }
 
 const LANE0 = 0x811c9dc5 | 0, LANE1 = 0x9747b28c | 0;

@@ -15,6 +15,8 @@ import type { ColumnMapping } from "./mapping.js";
  * twice or more. The replay then remembers only ids with such a key: memory
  * grows with the ids that repeat (and the odd collision), not with the rows,
  * and the rule stays exact, since a repeated id's key is always among them.
+ * It also finds whether the rows are in time order (TimeOrder): the scanner
+ * then leaves out the ids the replay cannot need (sent-ids.ts).
  *
  * It reads only what it can prove the readers read alike: CSV without quotes
  * or carriage returns, neither compressed nor mapped from objects. On anything
@@ -31,7 +33,7 @@ export interface ScreenOptions {
 
 /** A line longer than the readers take (MAX_RECORD_BYTES in read.ts) is theirs to report. */
 const MAX_LINE = 1 << 20;
-/** Keys sorted in memory at once: 8 MB (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
+/** Keys sorted in memory at once: 8 MB, and as much again to sort them (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
 const KEYS_IN_MEMORY = 1 << 20;
 const COMMA = 44;
 const NEWLINE = 10;

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { sortedHas, type IdScreen } from "../engine/event-ids.js";
+import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
 
 /** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
@@ -225,4 +225,15 @@ class SortedKeys implements IdScreen {
   mayRepeat(key: number): boolean {
     return sortedHas(this.repeated, key);
   }
+}
+
+/** Whether sorted `keys` hold `key`, found by halving. */
+export function sortedHas(keys: Float64Array, key: number): boolean {
+  let lo = 0, hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < keys.length && keys[lo] === key;
 }

@@ -1,4 +1,5 @@
-import { eventIdKey, sortedHas, type EventIdColumn } from "../engine/event-ids.js";
+import { eventIdKey, type EventIdColumn } from "../engine/event-ids.js";
+import { sortedHas } from "./key-runs.js";
 import { NeedsFullParser } from "./plain-csv.js";
 
 /** Rows of one instant compared shape by shape; an instant of more rows keeps all their ids. */
