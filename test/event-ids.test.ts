@@ -10,6 +10,14 @@ import type { Location } from "../src/errors.js";
 import { card, events, idColumn, replay, replayRows, type EventSpec } from "./helpers/engine.js";
 import { NO_MAPPING } from "../src/usage/mapping.js";
 import { screenEventIds } from "../src/usage/id-screen.js";
+import { KeyRuns } from "../src/usage/key-runs.js";
+import { SentIds } from "../src/usage/sent-ids.js";
+import { NeedsFullParser } from "../src/usage/plain-csv.js";
+import { resolveAccount } from "../src/account/account.js";
+import { loadAccount, loadCardFor } from "../src/inputs.js";
+import { statementJson } from "../src/render/statement/json.js";
+import { replayFiles, type Reader } from "../src/replay/replay-files.js";
+import { ROOT } from "./helpers/cli.js";
 
 // The compact id store (127-bit fingerprints in typed arrays) against a plain Map
 // holding the ids themselves, on random streams: the rule of src/engine/event-ids.ts
@@ -40,7 +48,8 @@ function screenOf(ids: readonly string[]): IdScreen {
     const key = eventIdKey(bytes, 0, bytes.length);
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  return { mayRepeat: (key) => (counts.get(key) ?? 0) > 1 };
+  const repeated = Float64Array.from([...counts].filter(([, n]) => n > 1).map(([key]) => key)).sort();
+  return { mayRepeat: (key) => (counts.get(key) ?? 0) > 1, repeated, timeOrdered: false };
 }
 
 const idText = fc.oneof(
@@ -194,10 +203,87 @@ describe("the first pass over the log (id-screen)", () => {
     expect(screen.mayRepeat(key("y"))).toBe(false);
   });
 
+  it("finds whether the rows are in time order, across the files in the order given", async () => {
+    const at = (stamps: string[]) => stamps.map((t, i) => `${t},call,1,p,id-${i}\n`).join("");
+    const ordered = file("o1.csv", header + at(["2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01T00:00:09Z", "2026-01-02T00:00:00Z"]));
+    const after = file("o2.csv", header + at(["2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"]));
+    const before = file("o3.csv", header + at(["2026-01-01T23:59:59Z"]));
+    const early = file("o4.csv", header + at(["2026-01-01T00:00:01Z", "2026-01-01T00:00:00Z"]));
+    const offset = file("o5.csv", header + at(["2026-01-01T00:00:00+01:00", "2026-01-01T00:00:01+01:00"]));
+    const ordering = async (files: string[]) => (await screenEventIds(files, options()))!.timeOrdered;
+    expect(await ordering([ordered])).toBe(true);
+    expect(await ordering([ordered, after])).toBe(true);
+    expect(await ordering([ordered, before])).toBe(false);
+    expect(await ordering([early])).toBe(false);
+    // Only UTC stamps of one form compare as text in time order.
+    expect(await ordering([offset])).toBe(false);
+  });
+
   it("gives up (every id remembered) on what it cannot prove it reads as the readers do, and has nothing to say without ids", async () => {
     expect(await screenEventIds([file("q.csv", header + '2026-01-01T00:00:00Z,call,1,p,"x"\n')], options())).toBeUndefined();
     expect(await screenEventIds([file("r.csv", header + "2026-01-01T00:00:00Z,call,1,p,x\r\n")], options())).toBeUndefined();
     expect(await screenEventIds([join(dir, "missing.csv")], options())).toBeUndefined();
     expect(await screenEventIds([file("n.csv", "timestamp,meter,quantity,project\n2026-01-01T00:00:00Z,call,1,p\n")], options())).toBeUndefined();
+  });
+});
+
+describe("the first pass's key runs (key-runs)", () => {
+  // Keys as hashes (spread evenly) and bunched (every key in one bucket, so sorted natively), in memory or in runs on disk.
+  const key = fc.oneof(fc.integer({ min: 0, max: 2 ** 53 - 1 }), fc.integer({ min: 0, max: 40 }), fc.constantFrom(0, 2 ** 53 - 1));
+  it("find the keys added twice or more, and no other", () => {
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 3000 }), fc.constantFrom(16, 100, 1 << 20), (keys, most) => {
+        const runs = new KeyRuns(most);
+        const counts = new Map<number, number>();
+        for (const k of [...keys, ...keys.slice(0, keys.length >> 2)]) {
+          runs.add(k);
+          counts.set(k, (counts.get(k) ?? 0) + 1);
+        }
+        try {
+          const screen = runs.repeated(false);
+          const twice = [...counts].filter(([, n]) => n > 1).map(([k]) => k);
+          expect([...screen.repeated]).toEqual(twice.sort((a, b) => a - b));
+          for (const [k] of counts) expect(screen.mayRepeat(k)).toBe(counts.get(k)! > 1);
+          expect(screen.mayRepeat(2 ** 52 + 0.5)).toBe(false);
+        } finally {
+          runs.remove();
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe("ids the scanner leaves out of a log in time order (sent-ids)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-sent-"));
+  const accountFile = join(dir, "account.yaml");
+  // An allowance of 1 credit (reads at 0.001 a unit) runs out within a few rows: which row of an instant is refused, and so its line, depends on the ids' order.
+  writeFileSync(accountFile, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 1\nanchor: 2026-11-01\ntimezone: UTC\n`);
+  const row = fc.record({ step: fc.constantFrom(0, 0, 0, 1, 7), project: fc.constantFrom("alpha", "beta"), quantity: fc.constantFrom(100, 200, 300), id: fc.integer({ min: 0, max: 400 }) });
+
+  it("give the statement csv-parse gives with every id: repeats and the order of rows alike but for their ids", async () => {
+    const account = loadAccount(accountFile);
+    const c = loadCardFor(undefined, account);
+    const settings = resolveAccount(c, account, {});
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 120 }), async (rows) => {
+        let at = Date.parse("2026-11-02T10:00:00Z");
+        const lines = rows.map((r) => `${new Date((at += r.step * 1000)).toISOString().replace(".000", "")},data_read,${r.quantity},${r.project},ev-${r.id}`);
+        const log = join(dir, `usage-${n++}.csv`);
+        writeFileSync(log, ["timestamp,meter,quantity,project,event_id", ...lines].join("\n") + "\n");
+        const input = { files: [log], mappingFile: undefined, mapFlags: [] };
+        const outcome = (reader: Reader) => replayFiles(c, settings, input, undefined, reader).then((s) => JSON.stringify(statementJson(s)));
+        expect(await outcome("scanner")).toBe(await outcome("csv-parse"));
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it("stop the scanner at a row earlier than the one before it (the first pass found none)", () => {
+    const sent = new SentIds(new Float64Array(0), 8);
+    const id = encoder.encode("x");
+    sent.row(0, 1000, 0, id, 0, 1);
+    expect(() => sent.row(1, 999, 0, id, 0, 1)).toThrow(NeedsFullParser);
   });
 });

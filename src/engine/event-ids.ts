@@ -21,7 +21,12 @@ export interface EventIdColumn {
  */
 export interface IdScreen {
   mayRepeat(key: number): boolean;
+  /** The keys on more than one row, sorted: with none, no id of the log repeats. */
+  readonly repeated: Float64Array;
+  /** Whether every row's timestamp is a UTC one (`...Z`) no earlier than the row's before it, across the files in order. */
+  readonly timeOrdered: boolean;
 }
+
 
 /** How the rule is applied: an id remembered for `window` milliseconds (undefined: the whole log), and a first pass's `screen` (undefined: every id may repeat). */
 export interface EventIdRule {
@@ -81,9 +86,10 @@ export class SeenEventIds {
 
   /** Where `eventId` was first seen, when this row at `at` repeats it; if it does not, the id is now known from `origin`. */
   firstSeen(eventId: string | undefined, origin: Location | undefined, at: Instant): Location | undefined {
-    if (eventId === undefined) return undefined;
-    printString(eventId);
-    if (this.once()) return undefined;
+    if (eventId === undefined || this.screen?.repeated.length === 0) return undefined;
+    const length = utf8Of(eventId);
+    if (this.once(scratch, 0, length)) return undefined;
+    printBytes(scratch, 0, length);
     const slot = this.slot();
     if (this.repeatsAt(slot, at)) return this.locationOf(this.firstRow[slot]!);
     this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at);
@@ -92,27 +98,27 @@ export class SeenEventIds {
 
   /** Whether row `i` of `ids` would repeat an earlier row's id at `at`. Changes nothing. */
   rowRepeats(ids: EventIdColumn, i: number, at: Instant): boolean {
+    if (this.screen?.repeated.length === 0) return false;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
-    if (ids.ends[i]! === from) return false;
+    if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return false;
     printBytes(ids.bytes, from, ids.ends[i]!);
-    return !this.once() && this.repeatsAt(this.slot(), at);
+    return this.repeatsAt(this.slot(), at);
   }
 
   /** Know row `i`'s id from this row (on `line` of `source`), which rowRepeats found new. */
   knowRow(ids: EventIdColumn, i: number, source: { origin(line: number): Location }, line: number, at: Instant): void {
+    if (this.screen?.repeated.length === 0) return;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
-    if (ids.ends[i]! === from) return;
-    printBytes(ids.bytes, from, ids.ends[i]!);
     // Where it is is asked only of an id that may repeat: most ids are on one row.
-    if (!this.once()) {
-      const origin = source.origin(line);
-      this.know(this.slot(), this.encode(origin.file, origin.line), at);
-    }
+    if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return;
+    printBytes(ids.bytes, from, ids.ends[i]!);
+    const origin = source.origin(line);
+    this.know(this.slot(), this.encode(origin.file, origin.line), at);
   }
 
-  /** Whether the first pass found the id in PRINT on one row only: never a repeat, never remembered. */
-  private once(): boolean {
-    return this.screen !== undefined && !this.screen.mayRepeat(printKey());
+  /** Whether the first pass found the id of these bytes on one row only: never a repeat, never remembered. Its key is cheaper than the fingerprint. */
+  private once(bytes: Uint8Array, from: number, to: number): boolean {
+    return this.screen !== undefined && !this.screen.mayRepeat(eventIdKey(bytes, from, to));
   }
 
   /** The slot holding the fingerprint in PRINT, or the empty one where it would go. */
@@ -186,22 +192,34 @@ export class SeenEventIds {
 const PRINT = new Int32Array(4);
 const encoder = new TextEncoder();
 
-/** An id's key for the first pass (IdScreen): the first 53 bits of its fingerprint, a safe integer. */
+/**
+ * An id's key for the first pass (IdScreen), a safe integer: the first 53 bits
+ * of its fingerprint (the first lane and the second's top 21 bits), worked out
+ * from those two lanes alone.
+ */
 export function eventIdKey(bytes: Uint8Array, from: number, to: number): number {
-  printBytes(bytes, from, to);
-  return printKey();
+  let h0 = LANE0, h1 = LANE1;
+  for (let i = from; i < to; i++) {
+    const byte = bytes[i]!;
+    h0 = Math.imul(h0 ^ byte, 0x01000193);
+    h0 ^= h0 >>> 15;
+    h1 = Math.imul(h1 ^ byte, 0x5bd1e995);
+    h1 ^= h1 >>> 13;
+  }
+  const length = to - from;
+  h0 = avalanche(h0 ^ length) >>> 0;
+  h1 = avalanche(h1 ^ Math.imul(length, 0x9e3779b1)) >>> 11;
+  return h0 * KEY_LOW + h1;
 }
 
-function printKey(): number {
-  return (PRINT[0]! >>> 0) * KEY_LOW + (PRINT[1]! >>> 11);
-}
+const LANE0 = 0x811c9dc5 | 0, LANE1 = 0x9747b28c | 0;
 
 /** 2^21: the key's low part is the second lane's top 21 bits. */
 const KEY_LOW = 2 ** 21;
 
 /** Fingerprint an id's UTF-8 bytes into PRINT. */
 function printBytes(bytes: Uint8Array, from: number, to: number): void {
-  let h0 = 0x811c9dc5 | 0, h1 = 0x9747b28c | 0, h2 = 0x3c6ef372 | 0, h3 = 0x5be0cd19 | 0;
+  let h0 = LANE0, h1 = LANE1, h2 = 0x3c6ef372 | 0, h3 = 0x5be0cd19 | 0;
   for (let i = from; i < to; i++) {
     const byte = bytes[i]!;
     h0 = Math.imul(h0 ^ byte, 0x01000193);
@@ -219,12 +237,11 @@ function printBytes(bytes: Uint8Array, from: number, to: number): void {
 /** A string's UTF-8 bytes, written over for each id: no allocation an event. */
 let scratch = new Uint8Array(256);
 
-/** Fingerprint a string as printBytes does its UTF-8 bytes (the scanner's ids and the events' must meet). */
-function printString(id: string): void {
+/** Write a string's UTF-8 bytes into `scratch` (the scanner's ids and the events' must meet as bytes); their length. */
+function utf8Of(id: string): number {
   // A UTF-16 unit is at most 3 bytes of UTF-8.
   if (id.length * 3 > scratch.length) scratch = new Uint8Array(id.length * 3);
-  const { written } = encoder.encodeInto(id, scratch);
-  printBytes(scratch, 0, written);
+  return encoder.encodeInto(id, scratch).written;
 }
 
 function finish(h0: number, h1: number, h2: number, h3: number, length: number): void {

@@ -74,10 +74,11 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   input.progress?.begin();
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
-    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy };
-    // The event ids' first pass: the replay then remembers only ids that may repeat.
-    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor: options.mappingFor, stdinCopy: stdin?.file });
+    const mappingFor = mappingResolver(input);
+    // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs.
+    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
     if (idScreen !== undefined) settings = { ...settings, idScreen };
+    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
     const limits = { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: MAX_HELD };
     const readers: Ordered[] = [];
     if (reader === "scanner") readers.push(rowsInOrder(() => scanUsage(input.files, options), limits));

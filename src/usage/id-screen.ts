@@ -1,11 +1,10 @@
-import { closeSync, openSync, readSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { eventIdKey, type IdScreen } from "../engine/event-ids.js";
 import type { RateCard } from "../ratecard/types.js";
-import { temporaryError, temporaryFolder } from "../temporary.js";
 import { readColumnsFor } from "./card-columns.js";
 import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
+import { KeyRuns } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
 
 /**
@@ -16,6 +15,8 @@ import type { ColumnMapping } from "./mapping.js";
  * twice or more. The replay then remembers only ids with such a key: memory
  * grows with the ids that repeat (and the odd collision), not with the rows,
  * and the rule stays exact, since a repeated id's key is always among them.
+ * It also finds whether the rows are in time order (TimeOrder): the scanner
+ * then leaves out the ids the replay cannot need (sent-ids.ts).
  *
  * It reads only what it can prove the readers read alike: CSV without quotes
  * or carriage returns, neither compressed nor mapped from objects. On anything
@@ -32,10 +33,8 @@ export interface ScreenOptions {
 
 /** A line longer than the readers take (MAX_RECORD_BYTES in read.ts) is theirs to report. */
 const MAX_LINE = 1 << 20;
-/** Keys sorted in memory at once: 8 MB (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
+/** Keys sorted in memory at once: 8 MB, and as much again to sort them (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
 const KEYS_IN_MEMORY = 1 << 20;
-/** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
-const MERGE_BLOCK = 1 << 13;
 const COMMA = 44;
 const NEWLINE = 10;
 const QUOTE = 34;
@@ -45,10 +44,14 @@ class GiveUp extends Error {}
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
   const keys = new KeyRuns(options.keysInMemory ?? KEYS_IN_MEMORY);
+  const order = new TimeOrder();
   try {
     let anyIds = false;
-    for (const file of files) anyIds = (await screenFile(file, options, keys)) || anyIds;
-    return anyIds ? keys.repeated() : undefined;
+    for (const file of files) {
+      if (await screenFile(file, options, { keys, order })) anyIds = true;
+      else order.ordered = false;
+    }
+    return anyIds ? keys.repeated(order.ordered) : undefined;
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
     throw e;
@@ -57,8 +60,53 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
   }
 }
 
+/** What the pass gathers: the ids' keys, and whether the rows' timestamps are in order. */
+interface Found {
+  keys: KeyRuns;
+  order: TimeOrder;
+}
+
+/**
+ * Whether the rows so far are in time order, known from their bytes: every
+ * timestamp a UTC one of the form `YYYY-MM-DDTHH:MM:SSZ`, whose order as text
+ * is its order in time, none before the one before it.
+ */
+class TimeOrder {
+  ordered = true;
+  private readonly last = new Uint8Array(STAMP);
+  private any = false;
+
+  /** The next row, `buf[start .. end)`, whose timestamp is in cell `column` (found from the line's start: it is usually first). */
+  row(buf: Buffer, start: number, end: number, column: number): void {
+    let from = start, to = end;
+    for (let i = start; i < end; i++) {
+      if (buf[i] !== COMMA) continue;
+      if (column-- === 0) {
+        to = i;
+        break;
+      }
+      from = i + 1;
+    }
+    if (column > 0 || to - from !== STAMP || buf[from + 10] !== T || buf[from + STAMP - 1] !== Z) {
+      this.ordered = false;
+      return;
+    }
+    const last = this.last;
+    let k = 0;
+    while (k < STAMP && buf[from + k] === last[k]) k++;
+    if (k === STAMP) return;
+    if (this.any && buf[from + k]! < last[k]!) this.ordered = false;
+    for (; k < STAMP; k++) last[k] = buf[from + k]!;
+    this.any = true;
+  }
+}
+
+const STAMP = 20;
+const T = 84;
+const Z = 90;
+
 /** Add a file's id keys; false when it has no event_id column. */
-async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): Promise<boolean> {
+async function screenFile(file: string, options: ScreenOptions, found: Found): Promise<boolean> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new GiveUp();
   // A FIFO or a device can be read once (or never ends): its bytes are the replay's. A path the readers cannot open is theirs to report.
@@ -83,7 +131,7 @@ async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): 
     throw new GiveUp();
   }
   try {
-    return new LineReader(fd).screen(file, mapping, options, keys);
+    return new LineReader(fd).screen(file, mapping, options, found);
   } finally {
     closeSync(fd);
   }
@@ -95,33 +143,51 @@ class LineReader {
   private start = 0;
   private end = 0;
   private done = false;
+  private watching = false;
 
   constructor(private readonly fd: number) {}
 
-  screen(file: string, mapping: ColumnMapping, options: ScreenOptions, keys: KeyRuns): boolean {
+  screen(file: string, mapping: ColumnMapping, options: ScreenOptions, { keys, order }: Found): boolean {
     const header = this.next();
     if (header < 0) return false;
     let from = this.start;
     // The file's own byte-order mark is not part of its first column's name.
     if (this.buf[from] === 0xef && this.buf[from + 1] === 0xbb && this.buf[from + 2] === 0xbf) from += 3;
-    const column = idColumn(this.buf.toString("utf8", from, header), file, mapping, options);
+    const { column, width, stamp } = idColumn(this.buf.toString("utf8", from, header), file, mapping, options);
     if (column < 0) return false;
-    for (let end = this.skip(header); (end = this.next()) >= 0; ) {
+    // The id cell is found from the nearer end of its line. Every reader refuses
+    // a row of another width (the run stops with its error), so a row's commas
+    // are counted from one end only; an empty line, which the readers skip, has no id.
+    const after = width - 1 - column;
+    this.skip(header);
+    this.watch();
+    for (let end; (end = this.next()) >= 0; this.skip(end)) {
       const buf = this.buf;
-      let cell = 0;
-      let cellStart = this.start;
-      for (let i = this.start; i <= end; i++) {
-        const byte = i === end ? COMMA : buf[i]!;
-        if (byte === QUOTE || byte === CR) throw new GiveUp();
-        if (byte !== COMMA) continue;
-        if (cell === column) {
-          if (i > cellStart) keys.add(eventIdKey(buf, cellStart, i));
-          break;
+      const start = this.start;
+      let cellStart = start, cellEnd = end;
+      if (after < column) {
+        let commas = after;
+        let i = end - 1;
+        for (; i >= start; i--) {
+          if (buf[i] !== COMMA) continue;
+          if (commas-- === 0) break;
+          cellEnd = i;
         }
-        cell++;
+        if (i < start) continue;
         cellStart = i + 1;
+      } else {
+        let commas = column;
+        let i = start;
+        for (; i < end; i++) {
+          if (buf[i] !== COMMA) continue;
+          if (commas-- === 0) break;
+          cellStart = i + 1;
+        }
+        if (commas > 0) continue;
+        cellEnd = i;
       }
-      this.skip(end);
+      if (cellEnd > cellStart) keys.add(eventIdKey(buf, cellStart, cellEnd));
+      if (order.ordered && end > start) order.row(buf, start, end, stamp);
     }
     return true;
   }
@@ -136,9 +202,19 @@ class LineReader {
     }
   }
 
-  private skip(lineEnd: number): number {
+  private skip(lineEnd: number): void {
     this.start = lineEnd + 1;
-    return lineEnd;
+  }
+
+  /** From here on, a quote or a carriage return anywhere is csv-parse's to read: looked for once over the bytes read, natively. */
+  private watch(): void {
+    this.watching = true;
+    this.check(this.start);
+  }
+
+  private check(from: number): void {
+    const fresh = this.buf.subarray(from, this.end);
+    if (fresh.indexOf(QUOTE) >= 0 || fresh.indexOf(CR) >= 0) throw new GiveUp();
   }
 
   /** Move the unfinished line to the front, grow the buffer if it fills it, and read on. */
@@ -157,160 +233,19 @@ class LineReader {
     const read = readSync(this.fd, this.buf, rest, this.buf.length - rest, null);
     this.end += read;
     if (read === 0) this.done = true;
+    if (this.watching) this.check(rest);
     // indexOf past `end` would find stale bytes: the search is bounded by `end` in next().
   }
 }
 
-/** The event_id column's index in the header, -1 without one; a header the readers would refuse is theirs to report. */
-function idColumn(header: string, file: string, mapping: ColumnMapping, options: ScreenOptions): number {
+/** The event_id column's index in the header (-1 without one) and the header's width; a header the readers would refuse is theirs to report. */
+function idColumn(header: string, file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number; stamp: number } {
   if (header.includes('"') || header.includes("\r")) throw new GiveUp();
+  const cells = header.split(",");
   try {
-    return readHeader(header.split(","), file, mapping, readColumnsFor(options.card, options.alsoReadBy)).index.event_id;
+    const { index } = readHeader(cells, file, mapping, readColumnsFor(options.card, options.alsoReadBy));
+    return { column: index.event_id, width: cells.length, stamp: index.timestamp };
   } catch {
     throw new GiveUp();
-  }
-}
-
-/** Keys in one array until it fills, then in sorted runs on disk. */
-class KeyRuns {
-  /** Grown as keys come, up to KEYS_IN_MEMORY. */
-  private keys: Float64Array;
-  private count = 0;
-  private readonly runs: string[] = [];
-  private folder: { path: string; remove(): void } | undefined;
-
-  constructor(private readonly most: number) {
-    this.keys = new Float64Array(Math.min(most, 1 << 16));
-  }
-
-  add(key: number): void {
-    if (this.count === this.keys.length) this.grow();
-    this.keys[this.count++] = key;
-  }
-
-  /** The keys found twice or more, as a screen. */
-  repeated(): IdScreen {
-    const found: number[] = [];
-    if (this.runs.length === 0) {
-      const keys = this.keys.subarray(0, this.count).sort();
-      for (let i = 1; i < keys.length; i++) if (keys[i] === keys[i - 1] && keys[i] !== found.at(-1)) found.push(keys[i]!);
-    } else {
-      this.spill();
-      this.merge(found);
-    }
-    this.keys = new Float64Array(0);
-    return new SortedKeys(Float64Array.from(found));
-  }
-
-  remove(): void {
-    this.folder?.remove();
-  }
-
-  private grow(): void {
-    if (this.keys.length === this.most) return this.spill();
-    const more = new Float64Array(Math.min(this.most, this.keys.length * 2));
-    more.set(this.keys);
-    this.keys = more;
-  }
-
-  private spill(): void {
-    this.folder ??= temporaryFolder("burnrate-ids-");
-    const run = join(this.folder.path, `run-${this.runs.length}`);
-    const sorted = this.keys.subarray(0, this.count).sort();
-    try {
-      writeFileSync(run, new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength));
-    } catch (e) {
-      throw temporaryError(e);
-    }
-    this.runs.push(run);
-    this.count = 0;
-  }
-
-  /** Merge the runs, each read a block at a time, through a heap of their heads, into the keys found twice or more. */
-  private merge(found: number[]): void {
-    const readers = this.runs.map((path) => new RunReader(path));
-    try {
-      const heap = readers.filter((r) => !r.done);
-      for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
-      let last = NaN;
-      let times = 0;
-      while (heap.length > 0) {
-        const top = heap[0]!;
-        const key = top.head;
-        top.advance();
-        if (top.done) {
-          heap[0] = heap.at(-1)!;
-          heap.pop();
-        }
-        if (heap.length > 0) siftDown(heap, 0);
-        if (key === last) {
-          if (++times === 2) found.push(key);
-        } else {
-          last = key;
-          times = 1;
-        }
-      }
-    } finally {
-      for (const r of readers) r.close();
-    }
-  }
-}
-
-/** Restore the heap (smallest head first) below `i`. */
-function siftDown(heap: RunReader[], i: number): void {
-  for (;;) {
-    const left = 2 * i + 1, right = left + 1;
-    let least = i;
-    if (left < heap.length && heap[left]!.head < heap[least]!.head) least = left;
-    if (right < heap.length && heap[right]!.head < heap[least]!.head) least = right;
-    if (least === i) return;
-    [heap[i], heap[least]] = [heap[least]!, heap[i]!];
-    i = least;
-  }
-}
-
-class RunReader {
-  private readonly fd: number;
-  private readonly block = new Float64Array(MERGE_BLOCK);
-  private size = 0;
-  private at = 0;
-  done = false;
-  head = 0;
-
-  constructor(path: string) {
-    this.fd = openSync(path, "r");
-    this.advance();
-  }
-
-  advance(): void {
-    if (this.at === this.size) {
-      const bytes = readSync(this.fd, new Uint8Array(this.block.buffer), 0, this.block.byteLength, null);
-      this.size = bytes / 8;
-      this.at = 0;
-      if (this.size === 0) {
-        this.done = true;
-        return;
-      }
-    }
-    this.head = this.block[this.at++]!;
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
-/** Keys found twice or more, sorted: a key is looked up by halving. */
-class SortedKeys implements IdScreen {
-  constructor(private readonly keys: Float64Array) {}
-
-  mayRepeat(key: number): boolean {
-    let lo = 0, hi = this.keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.keys[mid]! < key) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < this.keys.length && this.keys[lo] === key;
   }
 }

@@ -7,6 +7,7 @@ import { checkReadable, unreadable } from "../inputs.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
+import type { IdScreen } from "../engine/event-ids.js";
 import { parseInstant, type Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
 import { plainRecords, type PlainRecord } from "./plain-csv.js";
@@ -31,6 +32,8 @@ export interface UsageOptions {
   alsoReadBy?: readonly RateCard[];
   /** Where the row scanner runs: on a worker thread for a large file unless told `here`. */
   scanner?: "here";
+  /** The event ids' first pass (id-screen.ts): the scanner sends only the ids the replay needs of a log it found in order. */
+  idScreen?: IdScreen;
 }
 
 /** Longest CSV record accepted; longer is not a usage row and would only exhaust memory. */

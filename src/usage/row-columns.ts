@@ -7,7 +7,9 @@ import type { Decimal } from "../money.js";
  * hold them: columns of numbers by slot, growing by doubling. A row keeps its
  * instant and line whole (not as offsets: rows from far apart in a file meet
  * here), its shape and quantity numbers, the quantity itself when it has no
- * number, and its event id's bytes (a copy: a batch's bytes are let go with it).
+ * number, and where its event id's bytes are: the batch's id column and the
+ * row's index in it (no copy and no object a row: a day of rows waits here; a
+ * batch's id bytes are let go with its last row held).
  */
 export class RowColumns {
   at: Float64Array;
@@ -15,13 +17,17 @@ export class RowColumns {
   shape: Int32Array;
   quantity: Int32Array;
   readonly other: (Decimal | undefined)[] = [];
-  readonly eventId: (Uint8Array | undefined)[] = [];
+  /** The id column holding the slot's event id; undefined for a row without one. */
+  readonly idColumn: (EventIdColumn | undefined)[] = [];
+  /** The slot's row in its id column. */
+  idRow: Int32Array;
 
   constructor(capacity: number) {
     this.at = new Float64Array(capacity);
     this.line = new Float64Array(capacity);
     this.shape = new Int32Array(capacity);
     this.quantity = new Int32Array(capacity);
+    this.idRow = new Int32Array(capacity);
   }
 
   get capacity(): number {
@@ -36,6 +42,7 @@ export class RowColumns {
     this.line = grown(this.line, new Float64Array(capacity));
     this.shape = grown(this.shape, new Int32Array(capacity));
     this.quantity = grown(this.quantity, new Int32Array(capacity));
+    this.idRow = grown(this.idRow, new Int32Array(capacity));
   }
 
   /** Put row `i` of `batch` in `slot`; `other` is its quantity when it has no number. */
@@ -45,7 +52,9 @@ export class RowColumns {
     this.shape[slot] = batch.shape[i]!;
     this.quantity[slot] = batch.quantity[i]!;
     this.other[slot] = other;
-    this.eventId[slot] = idBytes(batch.ids, i);
+    const ids = batch.ids;
+    this.idColumn[slot] = ids !== undefined && ids.ends[i]! > (i === 0 ? 0 : ids.ends[i - 1]!) ? ids : undefined;
+    this.idRow[slot] = i;
   }
 
   /** Copy the row in `from`'s slot `j` to this one's `slot`. */
@@ -55,15 +64,26 @@ export class RowColumns {
     this.shape[slot] = from.shape[j]!;
     this.quantity[slot] = from.quantity[j]!;
     this.other[slot] = from.other[j];
-    this.eventId[slot] = from.eventId[j];
+    this.idColumn[slot] = from.idColumn[j];
+    this.idRow[slot] = from.idRow[j]!;
+  }
+
+  /** The slot's event id's bytes (empty without one): a view, valid while the slot holds the row. */
+  idBytes(slot: number): Uint8Array {
+    const ids = this.idColumn[slot];
+    if (ids === undefined) return EMPTY;
+    const i = this.idRow[slot]!;
+    return ids.bytes.subarray(i === 0 ? 0 : ids.ends[i - 1]!, ids.ends[i]!);
   }
 
   /** Let go of a slot's objects, so a held slot keeps no quantity or id alive. */
   clear(slot: number): void {
     this.other[slot] = undefined;
-    this.eventId[slot] = undefined;
+    this.idColumn[slot] = undefined;
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** Bits of a sort key that hold a row's slot. */
 const SLOT_BITS = 2 ** 20;
@@ -129,14 +149,10 @@ export class BatchWriter {
     const at = new Int32Array(n);
     for (let i = 0; i < n; i++) at[i] = rows.at[i]! - base;
     const otherQuantities: Decimal[] = [];
-    let idBytes = 0;
     let ids = false;
     for (let i = 0; i < n; i++) {
       if (rows.quantity[i]! < 0) otherQuantities.push(rows.other[i]!);
-      if (rows.eventId[i] !== undefined) {
-        ids = true;
-        idBytes += rows.eventId[i]!.length;
-      }
+      if (rows.idColumn[i] !== undefined) ids = true;
     }
     this.done.push({
       source: this.source,
@@ -148,32 +164,32 @@ export class BatchWriter {
       otherQuantities,
       firstLine: 0,
       line: rows.line.slice(0, n),
-      ids: ids ? idColumn(rows.eventId, n, idBytes) : undefined,
+      ids: ids ? idColumn(rows, n) : undefined,
     });
     for (let i = 0; i < n; i++) rows.clear(i);
     this.count = 0;
   }
 }
 
-/** Row `i`'s id bytes, copied; undefined when it has none. */
-function idBytes(ids: EventIdColumn | undefined, i: number): Uint8Array | undefined {
-  if (ids === undefined) return undefined;
-  const from = i === 0 ? 0 : ids.ends[i - 1]!;
-  return ids.ends[i]! === from ? undefined : ids.bytes.slice(from, ids.ends[i]!);
-}
-
-/** The first `n` rows' ids as one batch's column. */
-function idColumn(ids: readonly (Uint8Array | undefined)[], n: number, size: number): EventIdColumn {
-  const bytes = new Uint8Array(size);
+/** The first `n` rows' ids as one batch's column, copied from their batches' columns. */
+function idColumn(rows: RowColumns, n: number): EventIdColumn {
   const ends = new Int32Array(n);
   let end = 0;
   for (let i = 0; i < n; i++) {
-    const id = ids[i];
-    if (id !== undefined) {
-      bytes.set(id, end);
-      end += id.length;
+    const ids = rows.idColumn[i];
+    if (ids !== undefined) {
+      const row = rows.idRow[i]!;
+      end += ids.ends[row]! - (row === 0 ? 0 : ids.ends[row - 1]!);
     }
     ends[i] = end;
+  }
+  const bytes = new Uint8Array(end);
+  // Byte by byte: ids are a few bytes, fewer than a view of each would cost.
+  for (let i = 0, to = 0; i < n; i++) {
+    const ids = rows.idColumn[i];
+    if (ids === undefined) continue;
+    const row = rows.idRow[i]!;
+    for (let k = row === 0 ? 0 : ids.ends[row - 1]!, last = ids.ends[row]!; k < last; k++) bytes[to++] = ids.bytes[k]!;
   }
   return { bytes, ends };
 }

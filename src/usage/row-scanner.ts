@@ -3,6 +3,7 @@ import { quantityOf, readHeader, type Layout, type ReadColumns } from "./layout.
 import type { ColumnMapping } from "./mapping.js";
 import { parseInstant, type Zone } from "../time.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
+import { SentIds } from "./sent-ids.js";
 
 /**
  * The fastest reader of usage CSV: it works on the file's bytes, and gives the
@@ -29,6 +30,8 @@ export interface ScanSetup {
   events: ReadonlyMap<string, readonly string[]>;
   /** Most shapes kept: past it the scanner stops, and memory stays bounded by it. */
   maxShapes?: number;
+  /** The keys of the ids that may repeat, when the first pass found the log in time order: other ids are sent only where they order rows (SentIds). */
+  repeatedIds?: Float64Array;
 }
 
 /**
@@ -115,6 +118,8 @@ export class RowScanner {
   /** The event ids' bytes of the batch being filled. */
   private idBytes = new Uint8Array(16 * BATCH);
   private batch: ScannedBatch;
+  /** Which ids are sent, when not all are. */
+  private sent: SentIds | undefined;
   header: ScannedHeader | undefined;
 
   /** The header's text, for a next file that keeps the shapes (`nextFile`). */
@@ -279,6 +284,9 @@ export class RowScanner {
     this.layout = layout;
     this.width = width;
     const { index } = layout;
+    // Rows of two shapes are alike to the canonical order only through an account column ("" is the default account) or a meter mapping.
+    const { repeatedIds, mapping } = this.setup;
+    if (repeatedIds !== undefined && index.event_id >= 0 && index.account < 0 && mapping.meterValues.size === 0) this.sent = new SentIds(repeatedIds, BATCH);
     const shaping = new Set([index.account, index.meter, ...layout.dimensions.map((d) => d.index)]);
     for (let c = 0; c < width; c++) if (shaping.has(c)) this.keyColumns.push(c);
     for (const c of this.keyColumns) this.keyCells[c] = 1;
@@ -302,7 +310,11 @@ export class RowScanner {
     batch.shape[i] = this.shapeOf(buf);
     batch.quantity[i] = index.quantity < 0 ? this.quantityId("") : this.quantity(buf, cells[index.quantity]!, cells[index.quantity + 1]! - 1);
     batch.line[i] = this.line - batch.firstLine;
-    if (batch.ids !== undefined) this.eventId(buf, cells[index.event_id]!, cells[index.event_id + 1]! - 1, batch.ids.ends, i);
+    if (batch.ids !== undefined) {
+      const ends = batch.ids.ends;
+      this.eventId(buf, cells[index.event_id]!, cells[index.event_id + 1]! - 1, ends, i);
+      this.sent?.row(i, at, batch.shape[i]!, this.idBytes, i === 0 ? 0 : ends[i - 1]!, ends[i]!);
+    }
     batch.count++;
   }
 
@@ -472,7 +484,8 @@ export class RowScanner {
   private finishBatch(): ScannedBatch {
     const done = this.batch;
     // The ids' bytes are copied out of the one buffer all batches fill, at their own length.
-    if (done.ids !== undefined) done.ids = { bytes: this.idBytes.slice(0, done.count === 0 ? 0 : done.ids.ends[done.count - 1]!), ends: done.ids.ends };
+    if (done.ids !== undefined && this.sent !== undefined) done.ids = this.sent.column(this.idBytes, done.ids.ends, done.count, done.at);
+    else if (done.ids !== undefined) done.ids = { bytes: this.idBytes.slice(0, done.count === 0 ? 0 : done.ids.ends[done.count - 1]!), ends: done.ids.ends };
     this.batch = this.freshBatch();
     return done;
   }

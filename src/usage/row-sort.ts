@@ -112,8 +112,8 @@ function writeRun(file: string, run: RowColumns, slots: Uint32Array): void {
     let end = 0;
     for (const slot of slots) {
       const quantity = run.quantity[slot]! < 0 ? run.other[slot]!.toFixed() : "";
-      const id = run.eventId[slot];
-      const size = FIXED + 8 + Buffer.byteLength(quantity) + (id === undefined ? 0 : id.length);
+      const id = run.idBytes(slot);
+      const size = FIXED + 8 + Buffer.byteLength(quantity) + id.length;
       if (end + size > buffer.length) {
         writeSync(fd, buffer, 0, end);
         end = 0;
@@ -125,11 +125,9 @@ function writeRun(file: string, run: RowColumns, slots: Uint32Array): void {
       end = buffer.writeInt32LE(run.quantity[slot]!, end);
       end = buffer.writeUInt32LE(Buffer.byteLength(quantity), end);
       end += buffer.write(quantity, end);
-      end = buffer.writeUInt32LE(id === undefined ? 0 : id.length + 1, end);
-      if (id !== undefined) {
-        buffer.set(id, end);
-        end += id.length;
-      }
+      end = buffer.writeUInt32LE(run.idColumn[slot] === undefined ? 0 : id.length + 1, end);
+      buffer.set(id, end);
+      end += id.length;
     }
     writeSync(fd, buffer, 0, end);
   } finally {
@@ -171,7 +169,8 @@ class RunReader {
     row.other[0] = row.quantity[0]! < 0 ? this.quantity(buffer.toString("utf8", p, p + quantityBytes)) : undefined;
     p += quantityBytes + 4;
     // A copy: the block is read over.
-    row.eventId[0] = idLength === 0 ? undefined : new Uint8Array(buffer.subarray(p, p + idLength - 1));
+    row.idColumn[0] = idLength === 0 ? undefined : { bytes: new Uint8Array(buffer.subarray(p, p + idLength - 1)), ends: Int32Array.of(idLength - 1) };
+    row.idRow[0] = 0;
     this.start = p + Math.max(0, idLength - 1);
     return true;
   }

@@ -37,7 +37,7 @@ async function scan(): Promise<void> {
   let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
-    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events });
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds });
     await scanFile(scanner, file.path);
   }
 }

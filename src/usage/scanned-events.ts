@@ -39,6 +39,8 @@ export interface WorkerSetup {
   events: Map<string, readonly string[]>;
   /** Files scanned after this one by the same worker, each with its own header, rows and end. */
   then?: readonly WorkerFile[];
+  /** ScanSetup's: given when the ids' first pass found the log in time order. */
+  repeatedIds?: Float64Array;
 }
 
 /** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same header and mapping). */
@@ -137,8 +139,13 @@ async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
     throw new NeedsFullParser("content that cannot be read");
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
-  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
+  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return { setup, size, compressed };
+}
+
+/** The ids' first pass's keys of ids that may repeat, when it found the log in time order (SentIds). */
+function repeatedIds(options: UsageOptions): Float64Array | undefined {
+  return options.idScreen?.timeOrdered ? options.idScreen.repeated : undefined;
 }
 
 async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<ShapedRows> {
@@ -178,7 +185,7 @@ async function* scanFiles(files: readonly string[], options: UsageOptions): Asyn
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
-  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card) };
+  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return rowsOf(file, scanHere(setup, options, chunks));
 }
 
@@ -237,7 +244,7 @@ function quantityFrom(text: string): Decimal {
 }
 
 async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
-  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events });
+  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds });
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {

@@ -1,0 +1,239 @@
+import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { IdScreen } from "../engine/event-ids.js";
+import { temporaryError, temporaryFolder } from "../temporary.js";
+
+/** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
+const MERGE_BLOCK = 1 << 13;
+/** Buckets of a run's sort: up to 2^18 (1 MB of counts for a million keys). */
+const MOST_BUCKET_BITS = 18;
+/** A bucket of more keys than this (keys not spread as hashes are) is sorted natively. */
+const SMALL_BUCKET = 32;
+
+/**
+ * The first pass's keys (safe integers, as float64) in one array until it
+ * fills, then in sorted runs on disk; at the end, the keys found twice or more.
+ * A run is sorted by buckets of its top bits (the keys are hashes, spread
+ * evenly), and the runs are merged through a heap of their numbers: no object
+ * a key.
+ */
+export class KeyRuns {
+  /** Grown as keys come, up to `most`. */
+  private keys: Float64Array;
+  private scratch = new Float64Array(0);
+  private count = 0;
+  private readonly runs: string[] = [];
+  private folder: { path: string; remove(): void } | undefined;
+
+  constructor(private readonly most: number) {
+    this.keys = new Float64Array(Math.min(most, 1 << 16));
+  }
+
+  add(key: number): void {
+    if (this.count === this.keys.length) this.grow();
+    this.keys[this.count++] = key;
+  }
+
+  /** The keys found twice or more, as a screen (of a log in time order or not). */
+  repeated(timeOrdered: boolean): IdScreen {
+    const found = new Found();
+    if (this.runs.length === 0) {
+      const keys = this.sorted();
+      let times = 0;
+      for (let i = 1; i < keys.length; i++) {
+        if (keys[i] !== keys[i - 1]) times = 0;
+        else if (++times === 1) found.add(keys[i]!);
+      }
+    } else {
+      this.spill();
+      this.merge(found);
+    }
+    this.keys = this.scratch = new Float64Array(0);
+    return new SortedKeys(found.keys(), timeOrdered);
+  }
+
+  remove(): void {
+    this.folder?.remove();
+  }
+
+  private grow(): void {
+    if (this.keys.length === this.most) return this.spill();
+    const more = new Float64Array(Math.min(this.most, this.keys.length * 2));
+    more.set(this.keys);
+    this.keys = more;
+  }
+
+  /** The keys so far, sorted in place. */
+  private sorted(): Float64Array {
+    if (this.scratch.length < this.count) this.scratch = new Float64Array(this.keys.length);
+    return bucketSort(this.keys.subarray(0, this.count), this.scratch.subarray(0, this.count));
+  }
+
+  private spill(): void {
+    this.folder ??= temporaryFolder("burnrate-ids-");
+    const run = join(this.folder.path, `run-${this.runs.length}`);
+    const sorted = this.sorted();
+    try {
+      writeFileSync(run, new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength));
+    } catch (e) {
+      throw temporaryError(e);
+    }
+    this.runs.push(run);
+    this.count = 0;
+  }
+
+  /** Merge the runs, each read a block at a time, through a heap of their heads, into the keys found twice or more. */
+  private merge(found: Found): void {
+    const runs = new RunBlocks(this.runs);
+    try {
+      const { heads } = runs;
+      const heap = new Int32Array(this.runs.length);
+      let size = 0;
+      for (let run = 0; run < this.runs.length; run++) if (runs.advance(run)) heap[size++] = run;
+      const down = (i: number): void => {
+        const run = heap[i]!;
+        const head = heads[run]!;
+        for (;;) {
+          let child = 2 * i + 1;
+          if (child >= size) break;
+          if (child + 1 < size && heads[heap[child + 1]!]! < heads[heap[child]!]!) child++;
+          if (!(heads[heap[child]!]! < head)) break;
+          heap[i] = heap[child]!;
+          i = child;
+        }
+        heap[i] = run;
+      };
+      for (let i = (size >> 1) - 1; i >= 0; i--) down(i);
+      let last = -1;
+      let times = 0;
+      while (size > 0) {
+        const top = heap[0]!;
+        const key = heads[top]!;
+        if (!runs.advance(top)) heap[0] = heap[--size]!;
+        if (size > 0) down(0);
+        if (key !== last) {
+          last = key;
+          times = 1;
+        } else if (++times === 2) found.add(key);
+      }
+    } finally {
+      runs.close();
+    }
+  }
+}
+
+/**
+ * Sort `keys` (safe integers at or above zero, hashes spread evenly) through
+ * `scratch` of the same length: counted into about a bucket for every four
+ * keys by their top bits, written out by bucket, then each bucket's few keys
+ * put in order (natively for a large bucket, so a bad spread costs what a
+ * native sort would). Returns the array that holds the sorted keys.
+ */
+function bucketSort(keys: Float64Array, scratch: Float64Array): Float64Array {
+  const n = keys.length;
+  let bits = 1;
+  while (bits < MOST_BUCKET_BITS && 4 << bits < n) bits++;
+  // Multiplying by a power of two is exact: a key's bucket is its top `bits` bits.
+  const scale = 2 ** (bits - 53);
+  const ends = new Int32Array(1 << bits);
+  for (let i = 0; i < n; i++) ends[Math.floor(keys[i]! * scale)]!++;
+  for (let d = 0, sum = 0; d < ends.length; d++) {
+    const count = ends[d]!;
+    ends[d] = sum;
+    sum += count;
+  }
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
+    scratch[ends[Math.floor(key * scale)]!++] = key;
+  }
+  // Each bucket now ends where the next begins.
+  for (let d = 0, from = 0; d < ends.length; from = ends[d++]!) {
+    const to = ends[d]!;
+    if (to - from > SMALL_BUCKET) {
+      scratch.subarray(from, to).sort();
+      continue;
+    }
+    for (let i = from + 1; i < to; i++) {
+      const key = scratch[i]!;
+      let j = i - 1;
+      for (; j >= from && scratch[j]! > key; j--) scratch[j + 1] = scratch[j]!;
+      scratch[j + 1] = key;
+    }
+  }
+  return scratch;
+}
+
+/** The runs' files, each read a block at a time into its part of one array; `heads[run]` is its key at hand. */
+class RunBlocks {
+  readonly heads: Float64Array;
+  private readonly blocks: Float64Array;
+  private readonly at: Int32Array;
+  private readonly size: Int32Array;
+  private readonly fds: number[] = [];
+
+  constructor(paths: readonly string[]) {
+    this.heads = new Float64Array(paths.length);
+    this.blocks = new Float64Array(paths.length * MERGE_BLOCK);
+    this.at = new Int32Array(paths.length);
+    this.size = new Int32Array(paths.length);
+    for (const path of paths) this.fds.push(openSync(path, "r"));
+  }
+
+  /** Move run `run` to its next key; false at its end. */
+  advance(run: number): boolean {
+    if (this.at[run] === this.size[run]) {
+      const bytes = readSync(this.fds[run]!, new Uint8Array(this.blocks.buffer, run * MERGE_BLOCK * 8, MERGE_BLOCK * 8), 0, MERGE_BLOCK * 8, null);
+      this.size[run] = bytes / 8;
+      this.at[run] = 0;
+      if (bytes === 0) return false;
+    }
+    this.heads[run] = this.blocks[run * MERGE_BLOCK + this.at[run]!++]!;
+    return true;
+  }
+
+  close(): void {
+    for (const fd of this.fds) closeSync(fd);
+  }
+}
+
+/** Keys found twice or more, in order, in a growing array. */
+class Found {
+  private found = new Float64Array(1 << 10);
+  private count = 0;
+
+  add(key: number): void {
+    if (this.count === this.found.length) {
+      const more = new Float64Array(this.found.length * 2);
+      more.set(this.found);
+      this.found = more;
+    }
+    this.found[this.count++] = key;
+  }
+
+  keys(): Float64Array {
+    return this.found.slice(0, this.count);
+  }
+}
+
+/** Keys found twice or more, sorted, and whether the log was in time order. */
+class SortedKeys implements IdScreen {
+  constructor(
+    readonly repeated: Float64Array,
+    readonly timeOrdered: boolean,
+  ) {}
+
+  mayRepeat(key: number): boolean {
+    return sortedHas(this.repeated, key);
+  }
+}
+
+/** Whether sorted `keys` hold `key`, found by halving. */
+export function sortedHas(keys: Float64Array, key: number): boolean {
+  let lo = 0, hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < keys.length && keys[lo] === key;
+}
