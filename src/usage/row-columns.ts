@@ -44,8 +44,7 @@ export class RowColumns {
     this.line[slot] = batch.firstLine + batch.line[i]!;
     this.shape[slot] = batch.shape[i]!;
     this.quantity[slot] = batch.quantity[i]!;
-    this.other[slot] = other;
-    this.eventId[slot] = idBytes(batch.ids, i);
+    this.keep(slot, other, idBytes(batch.ids, i));
   }
 
   /** Copy the row in `from`'s slot `j` to this one's `slot`. */
@@ -54,14 +53,22 @@ export class RowColumns {
     this.line[slot] = from.line[j]!;
     this.shape[slot] = from.shape[j]!;
     this.quantity[slot] = from.quantity[j]!;
-    this.other[slot] = from.other[j];
-    this.eventId[slot] = from.eventId[j];
+    this.keep(slot, from.other[j], from.eventId[j]);
   }
 
   /** Let go of a slot's objects, so a held slot keeps no quantity or id alive. */
   clear(slot: number): void {
-    this.other[slot] = undefined;
-    this.eventId[slot] = undefined;
+    this.keep(slot, undefined, undefined);
+  }
+
+  /**
+   * A slot's quantity and id objects. Most rows have neither (a numbered
+   * quantity, no id column): the arrays are not grown for them, so that a
+   * day of rows held in order costs its typed columns only.
+   */
+  private keep(slot: number, other: Decimal | undefined, eventId: Uint8Array | undefined): void {
+    if (other !== undefined || slot < this.other.length) this.other[slot] = other;
+    if (eventId !== undefined || slot < this.eventId.length) this.eventId[slot] = eventId;
   }
 }
 

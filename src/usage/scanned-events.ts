@@ -262,7 +262,7 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
  * enough for either thread to run on through the other's slower stretches (a
  * cycle's first rows are slow on the main thread, the rest on the worker).
  */
-const AHEAD = 128;
+const AHEAD = 32;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
