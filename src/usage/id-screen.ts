@@ -47,7 +47,9 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
   const keys = new KeyRuns(options.keysInMemory ?? KEYS_IN_MEMORY);
   try {
     let anyIds = false;
-    for (const file of files) anyIds = (await screenFile(file, options, keys)) || anyIds;
+    // One buffer for every file: a megabyte a file of many daily files was garbage that raised the process's memory for the whole run.
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (const file of files) anyIds = (await screenFile(file, options, keys, buffer)) || anyIds;
     return anyIds ? keys.repeated() : undefined;
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
@@ -58,7 +60,7 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
 }
 
 /** Add a file's id keys; false when it has no event_id column. */
-async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): Promise<boolean> {
+async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns, buffer: Buffer): Promise<boolean> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new GiveUp();
   // A FIFO or a device can be read once (or never ends): its bytes are the replay's. A path the readers cannot open is theirs to report.
@@ -83,7 +85,7 @@ async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): 
     throw new GiveUp();
   }
   try {
-    return new LineReader(fd).screen(file, mapping, options, keys);
+    return new LineReader(fd, buffer).screen(file, mapping, options, keys);
   } finally {
     closeSync(fd);
   }
@@ -91,12 +93,15 @@ async function screenFile(file: string, options: ScreenOptions, keys: KeyRuns): 
 
 /** A file's lines, read into one buffer (grown for a longer line). */
 class LineReader {
-  private buf = Buffer.allocUnsafe(1 << 20);
   private start = 0;
   private end = 0;
   private done = false;
 
-  constructor(private readonly fd: number) {}
+  /** `buf` is the caller's, filled from its start (a longer line grows this reader's own). */
+  constructor(
+    private readonly fd: number,
+    private buf: Buffer,
+  ) {}
 
   screen(file: string, mapping: ColumnMapping, options: ScreenOptions, keys: KeyRuns): boolean {
     const header = this.next();
