@@ -47,8 +47,10 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
   const order = new TimeOrder();
   try {
     let anyIds = false;
+    // One buffer for every file: a megabyte a file of many daily files was garbage that raised the process's memory for the whole run.
+    const buffer = Buffer.allocUnsafe(1 << 20);
     for (const file of files) {
-      if (await screenFile(file, options, { keys, order })) anyIds = true;
+      if (await screenFile(file, options, { keys, order, buffer })) anyIds = true;
       else order.ordered = false;
     }
     return anyIds ? keys.repeated(order.ordered) : undefined;
@@ -60,10 +62,11 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
   }
 }
 
-/** What the pass gathers: the ids' keys, and whether the rows' timestamps are in order. */
+/** What the pass gathers: the ids' keys, and whether the rows' timestamps are in order; and the read buffer all files share. */
 interface Found {
   keys: KeyRuns;
   order: TimeOrder;
+  buffer: Buffer;
 }
 
 /**
@@ -131,7 +134,7 @@ async function screenFile(file: string, options: ScreenOptions, found: Found): P
     throw new GiveUp();
   }
   try {
-    return new LineReader(fd).screen(file, mapping, options, found);
+    return new LineReader(fd, found.buffer).screen(file, mapping, options, found);
   } finally {
     closeSync(fd);
   }
@@ -139,13 +142,16 @@ async function screenFile(file: string, options: ScreenOptions, found: Found): P
 
 /** A file's lines, read into one buffer (grown for a longer line). */
 class LineReader {
-  private buf = Buffer.allocUnsafe(1 << 20);
   private start = 0;
   private end = 0;
   private done = false;
   private watching = false;
 
-  constructor(private readonly fd: number) {}
+  /** `buf` is the caller's, filled from its start (a longer line grows this reader's own). */
+  constructor(
+    private readonly fd: number,
+    private buf: Buffer,
+  ) {}
 
   screen(file: string, mapping: ColumnMapping, options: ScreenOptions, { keys, order }: Found): boolean {
     const header = this.next();

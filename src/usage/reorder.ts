@@ -1,7 +1,7 @@
 import { siftDown } from "./heap.js";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Instant } from "../time.js";
-import { BatchWriter, RowColumns, timeOrder } from "./row-columns.js";
+import { BatchWriter, OrderScratch, RowColumns, timeOrder } from "./row-columns.js";
 
 /**
  * How far out of order rows may come and still be put in order as they stream:
@@ -53,12 +53,21 @@ export class TooLate extends Error {
  */
 export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: OrderLimits): AsyncGenerator<ShapedRows> {
   let order: Reorder | undefined;
+  // A batch's columns are filled again once the batch after it has been asked for too: the replay's reader still reads the last batch it was given (replay-files.ts, Watched).
+  let given: ShapedRows | undefined;
+  const handOut = function* (rows: ShapedRows[]): Generator<ShapedRows> {
+    for (const batch of rows) {
+      yield batch;
+      if (given !== undefined) order!.handBack(given);
+      given = batch;
+    }
+  };
   for await (const batch of batches) {
     order ??= new Reorder(batch.source, limits);
     order.take(batch);
-    yield* order.out();
+    yield* handOut(order.out());
   }
-  if (order) yield* order.out(true);
+  if (order) yield* handOut(order.out(true));
 }
 
 /** A batch's late rows in time order, read from `next`. */
@@ -77,11 +86,20 @@ class Reorder {
   private readonly chunks: RowColumns[] = [];
   private head = 0;
   private tail = CHUNK;
+  /**
+   * Emptied queue chunks and runs are kept and filled again (`spare`, `spareRuns`):
+   * held rows live about a day of the log, long enough to reach the old
+   * generation, where columns let go would wait for a whole collection (in a log
+   * shuffled within each day, a day's runs end together at each day's turn). The
+   * rows held are bounded (`maxHeld`), and so are the spares.
+   */
   private readonly spare: RowColumns[] = [];
   /** The late rows of the batch being taken, and the runs of earlier batches' late rows in a heap. */
   private readonly pending = new RowColumns(1024);
   private pendingCount = 0;
   private readonly runs: Run[] = [];
+  private readonly spareRuns: RowColumns[] = [];
+  private readonly scratch = new OrderScratch();
   private runsMade = 0;
   private held = 0;
   private latest = -Infinity;
@@ -115,6 +133,10 @@ class Reorder {
     while (this.held > this.limits.maxHeld) this.pass();
   }
 
+  handBack(batch: ShapedRows): void {
+    this.writer.handBack(batch);
+  }
+
   out(last = false): ShapedRows[] {
     if (last) this.release(Infinity);
     return this.writer.take(last);
@@ -137,8 +159,9 @@ class Reorder {
   private seal(): void {
     const n = this.pendingCount;
     if (n === 0) return;
-    const rows = new RowColumns(n);
-    const order = timeOrder(this.pending, n);
+    const rows = this.spareRuns.pop() ?? new RowColumns(Math.max(n, CHUNK));
+    rows.reserve(n);
+    const order = timeOrder(this.pending, n, this.scratch);
     for (let k = 0; k < n; k++) rows.copy(k, this.pending, order[k]!);
     for (let k = 0; k < n; k++) this.pending.clear(k);
     this.pendingCount = 0;
@@ -188,6 +211,7 @@ class Reorder {
     this.released = run.rows.at[run.next]!;
     run.rows.clear(run.next);
     if (++run.next === run.count) {
+      this.spareRuns.push(run.rows);
       const last = this.runs.pop()!;
       if (this.runs.length === 0) return;
       this.runs[0] = last;
@@ -199,7 +223,7 @@ class Reorder {
     const chunk = this.chunks.shift()!;
     this.head = 0;
     if (this.chunks.length === 0) this.tail = CHUNK;
-    if (this.spare.length === 0) this.spare.push(chunk);
+    this.spare.push(chunk);
   }
 
   /** Move the heap's top run down to its place. */

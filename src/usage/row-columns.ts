@@ -51,9 +51,8 @@ export class RowColumns {
     this.line[slot] = batch.firstLine + batch.line[i]!;
     this.shape[slot] = batch.shape[i]!;
     this.quantity[slot] = batch.quantity[i]!;
-    this.other[slot] = other;
     const ids = batch.ids;
-    this.idColumn[slot] = ids !== undefined && ids.ends[i]! > (i === 0 ? 0 : ids.ends[i - 1]!) ? ids : undefined;
+    this.keep(slot, other, ids !== undefined && ids.ends[i]! > (i === 0 ? 0 : ids.ends[i - 1]!) ? ids : undefined);
     this.idRow[slot] = i;
   }
 
@@ -63,8 +62,7 @@ export class RowColumns {
     this.line[slot] = from.line[j]!;
     this.shape[slot] = from.shape[j]!;
     this.quantity[slot] = from.quantity[j]!;
-    this.other[slot] = from.other[j];
-    this.idColumn[slot] = from.idColumn[j];
+    this.keep(slot, from.other[j], from.idColumn[j]);
     this.idRow[slot] = from.idRow[j]!;
   }
 
@@ -78,8 +76,17 @@ export class RowColumns {
 
   /** Let go of a slot's objects, so a held slot keeps no quantity or id alive. */
   clear(slot: number): void {
-    this.other[slot] = undefined;
-    this.idColumn[slot] = undefined;
+    this.keep(slot, undefined, undefined);
+  }
+
+  /**
+   * A slot's quantity and id column. Most rows have neither (a numbered
+   * quantity, no id column): the arrays are not grown for them, so that a
+   * day of rows held in order costs its typed columns only.
+   */
+  private keep(slot: number, other: Decimal | undefined, idColumn: EventIdColumn | undefined): void {
+    if (other !== undefined || slot < this.other.length) this.other[slot] = other;
+    if (idColumn !== undefined || slot < this.idColumn.length) this.idColumn[slot] = idColumn;
   }
 }
 
@@ -93,16 +100,16 @@ const SLOT_BITS = 2 ** 20;
  * (offset from the run's first instant, times 2^20, plus the slot: exact while
  * under 2^53, about 272 years of milliseconds) sorted natively; a comparator otherwise.
  */
-export function timeOrder(run: RowColumns, count: number): Uint32Array {
+export function timeOrder(run: RowColumns, count: number, scratch?: OrderScratch): Uint32Array {
   const at = run.at;
   let min = Infinity, max = -Infinity;
   for (let i = 0; i < count; i++) {
     min = Math.min(min, at[i]!);
     max = Math.max(max, at[i]!);
   }
-  const slots = new Uint32Array(count);
+  const slots = scratch === undefined ? new Uint32Array(count) : scratch.slots(count);
   if (count <= SLOT_BITS && (max - min + 1) * SLOT_BITS <= Number.MAX_SAFE_INTEGER) {
-    const keys = new Float64Array(count);
+    const keys = scratch === undefined ? new Float64Array(count) : scratch.keys(count);
     for (let i = 0; i < count; i++) keys[i] = (at[i]! - min) * SLOT_BITS + i;
     keys.sort();
     for (let i = 0; i < count; i++) slots[i] = keys[i]! % SLOT_BITS;
@@ -112,6 +119,22 @@ export function timeOrder(run: RowColumns, count: number): Uint32Array {
   return slots.sort((a, b) => at[a]! - at[b]! || a - b);
 }
 
+/** Columns `timeOrder` fills, kept by a caller that orders batch after batch (the reorder stage): no new arrays each time. */
+export class OrderScratch {
+  private slotColumn = new Uint32Array(0);
+  private keyColumn = new Float64Array(0);
+
+  slots(count: number): Uint32Array {
+    if (this.slotColumn.length < count) this.slotColumn = new Uint32Array(Math.max(count, this.slotColumn.length * 2));
+    return this.slotColumn.subarray(0, count);
+  }
+
+  keys(count: number): Float64Array {
+    if (this.keyColumn.length < count) this.keyColumn = new Float64Array(Math.max(count, this.keyColumn.length * 2));
+    return this.keyColumn.subarray(0, count);
+  }
+}
+
 function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
   to.set(from);
   return to;
@@ -119,6 +142,7 @@ function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
 
 /** Rows in a batch: as the scanner sends them. */
 const BATCH = 8192;
+const BATCH_BYTES = 20 * BATCH;
 /** A batch's instants are offsets from its first one in an Int32Array. */
 const MAX_OFFSET = 2 ** 31 - 1;
 
@@ -127,8 +151,15 @@ export class BatchWriter {
   private readonly rows = new RowColumns(BATCH);
   private count = 0;
   private readonly done: ShapedRows[] = [];
+  /** Column buffers of batches handed back (`handBack`), filled again before a new one is made. */
+  private readonly spare: ArrayBuffer[] = [];
 
   constructor(private readonly source: RowSource) {}
+
+  /** A batch the replay is done with: its columns are filled again. */
+  handBack(batch: ShapedRows): void {
+    this.spare.push(batch.line.buffer as ArrayBuffer);
+  }
 
   add(from: RowColumns, slot: number): void {
     if (this.count === BATCH || (this.count > 0 && from.at[slot]! - this.rows.at[0]! > MAX_OFFSET)) this.end();
@@ -146,7 +177,15 @@ export class BatchWriter {
     if (n === 0) return;
     const rows = this.rows;
     const base = rows.at[0]!;
-    const at = new Int32Array(n);
+    // One buffer a batch: line (8 bytes a row, first for its alignment), then at, shape and quantity (4 each).
+    const buffer = this.spare.pop() ?? new ArrayBuffer(BATCH_BYTES);
+    const line = new Float64Array(buffer, 0, n);
+    const at = new Int32Array(buffer, 8 * BATCH, n);
+    const shape = new Int32Array(buffer, 12 * BATCH, n);
+    const quantity = new Int32Array(buffer, 16 * BATCH, n);
+    line.set(rows.line.subarray(0, n));
+    shape.set(rows.shape.subarray(0, n));
+    quantity.set(rows.quantity.subarray(0, n));
     for (let i = 0; i < n; i++) at[i] = rows.at[i]! - base;
     const otherQuantities: Decimal[] = [];
     let ids = false;
@@ -159,11 +198,11 @@ export class BatchWriter {
       count: n,
       base,
       at,
-      shape: rows.shape.slice(0, n),
-      quantity: rows.quantity.slice(0, n),
+      shape,
+      quantity,
       otherQuantities,
       firstLine: 0,
-      line: rows.line.slice(0, n),
+      line,
       ids: ids ? idColumn(rows, n) : undefined,
     });
     for (let i = 0; i < n; i++) rows.clear(i);

@@ -11,7 +11,9 @@ const FILE_LINES = 2 ** 32;
  * row a little out of order across two files is put back in place by the reorder
  * stage like any late row. A shape found in several files (the same account,
  * meter and dimensions, in the same column order) is one shape here, so the
- * replay's state grows with distinct shapes, not with files.
+ * replay's state grows with distinct shapes, not with files. A batch's columns
+ * are filled again for the next one: its reader (an order stage) copies the
+ * rows it keeps before it asks for more.
  */
 export async function* rowsOfFiles(files: readonly { name: string; rows: () => AsyncIterable<ShapedRows> }[]): AsyncGenerator<ShapedRows> {
   const merged = new FilesSource();
@@ -40,6 +42,14 @@ class FilesSource implements RowSource {
   private firstSource: RowSource | undefined;
   /** Each file's rows' location but the line: a file's own source (its shapes' objects) is let go when the file ends. */
   private readonly files: Location[] = [];
+  /** The columns of the batch given, filled again for the next: the order stage copies a batch's rows before it asks for the next. */
+  private buffer = new ArrayBuffer(0);
+
+  columns(n: number): { shape: Int32Array; quantity: Int32Array; line: Float64Array } {
+    if (this.buffer.byteLength < 16 * n) this.buffer = new ArrayBuffer(16 * Math.max(n, 8192));
+    const rows = this.buffer.byteLength / 16;
+    return { line: new Float64Array(this.buffer, 0, n), shape: new Int32Array(this.buffer, 8 * rows, n), quantity: new Int32Array(this.buffer, 12 * rows, n) };
+  }
 
   file(name: string, source: RowSource, index: number, last: FileNumbers | undefined): FileNumbers {
     this.files[index] = { ...source.origin(0), file: name };
@@ -104,9 +114,7 @@ class FileNumbers {
       merged.quantities.push(source.quantities[this.quantities.length - 1]!);
     }
     const n = batch.count;
-    const shape = new Int32Array(n);
-    const quantity = new Int32Array(n);
-    const line = new Float64Array(n);
+    const { shape, quantity, line } = merged.columns(n);
     const first = this.index * FILE_LINES + batch.firstLine;
     for (let i = 0; i < n; i++) {
       shape[i] = this.shapes[batch.shape[i]!]!;

@@ -32,6 +32,8 @@ export interface ScanSetup {
   maxShapes?: number;
   /** The keys of the ids that may repeat, when the first pass found the log in time order: other ids are sent only where they order rows (SentIds). */
   repeatedIds?: Float64Array;
+  /** Batches' column buffers handed back by the replay (`batchBuffer`), filled again before a new one is made. */
+  spare?: ArrayBuffer[];
 }
 
 /**
@@ -77,6 +79,8 @@ const NEWLINE = 10;
 const QUOTE = 34;
 const CR = 13;
 const BATCH = 8192;
+/** A batch's columns share one buffer (at, shape, quantity: 4 bytes a row; line: 2), handed back whole once replayed. */
+const BATCH_BYTES = 14 * BATCH;
 /** The largest offsets a batch's columns hold: milliseconds from its first row's instant, lines from its first row's. */
 const MAX_OFFSET = 2 ** 31 - 1;
 const MAX_LINES = 2 ** 16 - 1;
@@ -291,6 +295,7 @@ export class RowScanner {
     for (let c = 0; c < width; c++) if (shaping.has(c)) this.keyColumns.push(c);
     for (const c of this.keyColumns) this.keyCells[c] = 1;
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
+    this.setup.spare?.push(batchBuffer(this.batch));
     this.batch = this.freshBatch();
   }
 
@@ -466,14 +471,15 @@ export class RowScanner {
   }
 
   private freshBatch(): ScannedBatch {
+    const buffer = this.setup.spare?.pop() ?? new ArrayBuffer(BATCH_BYTES);
     return {
       count: 0,
       base: 0,
-      at: new Int32Array(BATCH),
-      shape: new Int32Array(BATCH),
-      quantity: new Int32Array(BATCH),
+      at: new Int32Array(buffer, 0, BATCH),
+      shape: new Int32Array(buffer, 4 * BATCH, BATCH),
+      quantity: new Int32Array(buffer, 8 * BATCH, BATCH),
       firstLine: 0,
-      line: new Uint16Array(BATCH),
+      line: new Uint16Array(buffer, 12 * BATCH, BATCH),
       ids: this.layout !== undefined && this.layout.index.event_id >= 0 ? { bytes: this.idBytes, ends: new Int32Array(BATCH) } : undefined,
       shapeCells: [],
       quantities: [],
@@ -489,6 +495,11 @@ export class RowScanner {
     this.batch = this.freshBatch();
     return done;
   }
+}
+
+/** The one buffer of a batch's columns. */
+export function batchBuffer(batch: Pick<ScannedBatch, "at">): ArrayBuffer {
+  return batch.at.buffer as ArrayBuffer;
 }
 
 /** A file's chunks; a file that fails to read is left to the plain reader, which reports it. */

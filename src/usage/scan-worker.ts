@@ -2,7 +2,7 @@ import { closeSync, openSync, readSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
-import { RowScanner, type ScannedBatch } from "./row-scanner.js";
+import { batchBuffer, RowScanner, type ScannedBatch } from "./row-scanner.js";
 import type { WorkerMessage, WorkerSetup } from "./scanned-events.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
@@ -12,8 +12,14 @@ const setup = workerData as WorkerSetup;
 const port = parentPort!;
 let allowed = 0;
 let wake: (() => void) | undefined;
-port.on("message", (more: number) => {
-  allowed += more;
+/** The columns of batches the replay is done with, sent back: each allows one more batch, and is filled again, so the batches in flight are all the memory they take. */
+const spare: ArrayBuffer[] = [];
+port.on("message", (more: number | ArrayBuffer) => {
+  if (typeof more === "number") allowed += more;
+  else {
+    spare.push(more);
+    allowed++;
+  }
   wake?.();
 });
 
@@ -26,7 +32,7 @@ async function send(batch: ScannedBatch): Promise<void> {
   }
   allowed--;
   const ids = batch.ids === undefined ? [] : [batch.ids.bytes.buffer, batch.ids.ends.buffer];
-  post({ kind: "batch", batch }, [batch.at.buffer, batch.shape.buffer, batch.quantity.buffer, batch.line.buffer, ...ids] as ArrayBuffer[]);
+  post({ kind: "batch", batch }, [batchBuffer(batch), ...ids] as ArrayBuffer[]);
 }
 
 // One buffer, filled again and again (for every file): a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
@@ -37,7 +43,7 @@ async function scan(): Promise<void> {
   let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
-    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds });
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds, spare });
     await scanFile(scanner, file.path);
   }
 }

@@ -12,7 +12,7 @@ import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { readColumnsFor } from "./card-columns.js";
-import { readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
+import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
 
 /**
  * Usage read by the row scanner (row-scanner.ts) as rows: one file's as they
@@ -210,6 +210,7 @@ function headerOf(path: string): string | undefined {
   }
 }
 
+/** A file's rows as the worker's messages bring them. A batch's columns go back to the worker once the next message is asked for: its readers (the order stages) copy the rows they keep. */
 async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
   let shapes = new FileShapes(file, [], new Map());
   for await (const message of messages) {
@@ -268,7 +269,7 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
  * enough for either thread to run on through the other's slower stretches (a
  * cycle's first rows are slow on the main thread, the rest on the worker).
  */
-const AHEAD = 128;
+const AHEAD = 32;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
@@ -300,8 +301,9 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
         wake = undefined;
       }
       const message = queue.shift()!;
-      if (message.kind === "batch") worker.postMessage(1);
       yield message;
+      // Asked for the next message, the reader is done with this batch (rowsOf's readers copy its rows before they ask): its columns go back to be filled again.
+      if (message.kind === "batch") worker.postMessage(batchBuffer(message.batch), [batchBuffer(message.batch)]);
       if (message.kind === "end" && files-- > 1) continue;
       if (message.kind !== "header" && message.kind !== "batch") return;
     }
