@@ -4,12 +4,13 @@ import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
 import { Deferred, Scale, Units, type Credits } from "./credits.js";
 import type { OpenCycle } from "./cycle.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
-import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
+import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { HeldRows, type RowSource } from "./rows.js";
 import { Timeline } from "./timeline.js";
 import { KnownShapes } from "./fast/known-shapes.js";
+import { ClosedCycles } from "./closed-cycles.js";
 
 export interface ActiveItem {
   dims: Readonly<Record<string, string>>;
@@ -82,7 +83,6 @@ export interface AccountRun {
   terms: AccountTerms;
   wallet: Wallet;
   cycle: OpenCycle;
-  closed: AccountStatement["cycles"];
   /** Maps made at their first entry (most accounts of a large log need none). */
   active: Map<string, Map<string, ActiveItem>> | undefined;
   /** Items whose activation was refused for lack of credits: the log may still end them. */
@@ -172,6 +172,7 @@ export abstract class ReplayState {
   /** The held rows' canonical order, by their places. */
   protected readonly heldOrder: number[] = [];
   protected known = new KnownShapes();
+  protected readonly closedCycles: ClosedCycles;
 
   /** When each version other than the first switched in. */
   protected readonly switchedAt = new Map<string, Instant>();
@@ -182,6 +183,7 @@ export abstract class ReplayState {
     protected readonly ledger?: LedgerSink,
   ) {
     this.seenIds = new SeenEventIds(setup.eventIds);
+    this.closedCycles = new ClosedCycles(setup.closedCycles);
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
     this.timeline = new Timeline(setup);
     this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());

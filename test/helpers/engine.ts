@@ -1,3 +1,4 @@
+import type { ClosedCycleSetup } from "../../src/engine/closed-cycles.js";
 import { Replay } from "../../src/engine/replay.js";
 import type { EventIdColumn } from "../../src/engine/event-ids.js";
 import { planTerms } from "../../src/engine/terms.js";
@@ -78,6 +79,8 @@ export interface RunOptions {
   changes?: { at: string; account?: string; plan?: string; overage?: boolean; allowance?: string }[];
   /** Later versions of the card, each with its effective: (the replay then prices by the version in force). */
   versions?: RateCard[];
+  /** How closed cycles are held (a small budget puts them in text, or a spill). */
+  closedCycles?: ClosedCycleSetup;
 }
 
 /**
@@ -162,6 +165,7 @@ function replayer(given: RateCard, options: RunOptions): Replay {
     renewalMonths: 1,
     eventIds: { window: options.dedupeWindow },
     versions: versionInstants(c, zone),
+    closedCycles: options.closedCycles,
     changes: (options.changes ?? []).map((ch, i): AccountChange => ({
       at: instant(ch.at, zone),
       account: ch.account ?? "acct",
