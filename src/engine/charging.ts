@@ -247,7 +247,7 @@ export abstract class Charging extends Limits {
     }
     if (probe) return true;
     // Paid from the grants, and beyond them `uncovered`, `grace` of it from the pool's buffer.
-    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
+    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle);
     run.cycle.recordDebit(uncovered, grace, pool);
     const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
     run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot });

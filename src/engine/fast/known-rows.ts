@@ -103,7 +103,7 @@ export abstract class KnownRows extends Charging {
   /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
   protected settleRun(run: AccountRun): void {
     const units = run.deferred.end();
-    if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle.consume);
+    if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle);
   }
 
   /** Before anything but a known row reads or moves a wallet. */
