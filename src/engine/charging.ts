@@ -112,10 +112,19 @@ export abstract class Charging extends Limits {
     const id = (event as Partial<ShapedEvent>).shape;
     if (id === undefined) return undefined;
     const known = this.shapes[id];
-    if (known !== undefined) return known.dimensions === event.dimensions && known.meter === event.meter && known.account === event.account ? known : undefined;
+    if (known !== undefined) {
+      if (known.dimensions !== event.dimensions || known.meter !== event.meter) return undefined;
+      // Rows of a shape come from any account: what depends on the account is the last one's, worked out again for another.
+      if (known.run.id !== event.account) {
+        known.run = this.run(event.account);
+        known.target = undefined;
+        known.itemsCycle = undefined;
+      }
+      return known;
+    }
     const meterEvent = this.card.events.get(event.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { account: event.account, meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
+    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;

@@ -28,15 +28,16 @@ export interface GaugeLevel {
 export type Dimensions = Readonly<Record<string, string>>;
 
 /**
- * What rows of one shape (`ShapedEvent` in rows.ts) have in common: their account's
- * run and meter event at once, the rest at the first row that needs it, exactly
- * where a row of its own would work it out.
+ * What rows of one shape (`ShapedEvent` in rows.ts) have in common: their meter
+ * event at once, the rest at the first row that needs it, exactly where a row of
+ * its own would work it out. What depends on the account (its run, the target,
+ * the item set) is the last row's account's, worked out again when a row of
+ * another account comes: a shape is not an account's.
  */
 export interface Shape {
-  readonly account: string;
   readonly meter: string;
   readonly dimensions: Dimensions;
-  readonly run: AccountRun;
+  run: AccountRun;
   readonly event: MeterEvent;
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;

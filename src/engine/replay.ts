@@ -48,7 +48,7 @@ export class Replay extends KnownRows {
       if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
       this.source = rows.source;
     }
-    const { count, base, at, shape, quantity, firstLine, line, ids, otherQuantities } = rows;
+    const { count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities } = rows;
     const quantities = rows.source.quantities;
     const held = this.held;
     let other = 0;
@@ -57,7 +57,7 @@ export class Replay extends KnownRows {
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, account: account[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
         this.flush();
         this.instant = t;
       }

@@ -6,13 +6,14 @@ import type { Decimal } from "../money.js";
  * Rows taken out of their batches, as the order stages (reorder.ts, row-sort.ts)
  * hold them: columns of numbers by slot, growing by doubling. A row keeps its
  * instant and line whole (not as offsets: rows from far apart in a file meet
- * here), its shape and quantity numbers, the quantity itself when it has no
+ * here), its shape, account and quantity numbers, the quantity itself when it has no
  * number, and its event id's bytes (a copy: a batch's bytes are let go with it).
  */
 export class RowColumns {
   at: Float64Array;
   line: Float64Array;
   shape: Int32Array;
+  account: Int32Array;
   quantity: Int32Array;
   readonly other: (Decimal | undefined)[] = [];
   readonly eventId: (Uint8Array | undefined)[] = [];
@@ -21,6 +22,7 @@ export class RowColumns {
     this.at = new Float64Array(capacity);
     this.line = new Float64Array(capacity);
     this.shape = new Int32Array(capacity);
+    this.account = new Int32Array(capacity);
     this.quantity = new Int32Array(capacity);
   }
 
@@ -35,6 +37,7 @@ export class RowColumns {
     this.at = grown(this.at, new Float64Array(capacity));
     this.line = grown(this.line, new Float64Array(capacity));
     this.shape = grown(this.shape, new Int32Array(capacity));
+    this.account = grown(this.account, new Int32Array(capacity));
     this.quantity = grown(this.quantity, new Int32Array(capacity));
   }
 
@@ -43,6 +46,7 @@ export class RowColumns {
     this.at[slot] = batch.base + batch.at[i]!;
     this.line[slot] = batch.firstLine + batch.line[i]!;
     this.shape[slot] = batch.shape[i]!;
+    this.account[slot] = batch.account[i]!;
     this.quantity[slot] = batch.quantity[i]!;
     this.other[slot] = other;
     this.eventId[slot] = idBytes(batch.ids, i);
@@ -53,6 +57,7 @@ export class RowColumns {
     this.at[slot] = from.at[j]!;
     this.line[slot] = from.line[j]!;
     this.shape[slot] = from.shape[j]!;
+    this.account[slot] = from.account[j]!;
     this.quantity[slot] = from.quantity[j]!;
     this.other[slot] = from.other[j];
     this.eventId[slot] = from.eventId[j];
@@ -144,6 +149,7 @@ export class BatchWriter {
       base,
       at,
       shape: rows.shape.slice(0, n),
+      account: rows.account.slice(0, n),
       quantity: rows.quantity.slice(0, n),
       otherQuantities,
       firstLine: 0,

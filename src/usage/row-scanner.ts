@@ -6,10 +6,11 @@ import type { EventIdColumn } from "../engine/event-ids.js";
 
 /**
  * The fastest reader of usage CSV: it works on the file's bytes, and gives the
- * rows of each distinct account, meter and dimension values (a shape) one
- * number, so that the dimensions are decoded, validated and built once per shape
- * rather than once per row, and rows travel as columns of numbers (to the main
- * thread, when it runs in a worker).
+ * rows of each distinct meter and dimension values (a shape) one number, and
+ * each account another, so that the dimensions are decoded, validated and built
+ * once per shape rather than once per row, and rows travel as columns of numbers
+ * (to the main thread, when it runs in a worker). The account is not part of
+ * the shape: a log of many accounts would have about a shape a row.
  *
  * It reads only what it can prove it reads as the plain reader would: rows
  * without quotes or carriage returns, as wide as the header, of a known meter
@@ -33,7 +34,7 @@ export interface ScanSetup {
 
 /**
  * Rows as columns: the i-th row is at `base + at[i]`, on line `firstLine +
- * line[i]`, of shape `shape[i]`, and so on. Instants and lines are kept as
+ * line[i]`, of shape `shape[i]` and account `account[i]`, and so on. Instants and lines are kept as
  * small offsets (12 bytes a row in all, not 20): batches wait in memory
  * between the threads, the more of them the better both keep busy.
  */
@@ -42,6 +43,7 @@ export interface ScannedBatch {
   base: number;
   at: Int32Array;
   shape: Int32Array;
+  account: Int32Array;
   /** A number from `quantities`, or -1 for the next text of `quantityTexts`. */
   quantity: Int32Array;
   firstLine: number;
@@ -50,10 +52,12 @@ export interface ScannedBatch {
   ids: EventIdColumn | undefined;
   /**
    * Shapes first seen in this batch, numbered on from those of earlier batches,
-   * as one flat list (a structured clone copies it fast): for each, its account,
-   * its meter, then the cell of each of the header's dimensions ("" when empty).
+   * as one flat list (a structured clone copies it fast): for each, its meter,
+   * then the cell of each of the header's dimensions ("" when empty).
    */
   shapeCells: string[];
+  /** Accounts first seen in this batch, numbered on likewise. */
+  accountNames: string[];
   /** Quantity texts first seen in this batch, numbered on likewise. */
   quantities: string[];
   quantityTexts: string[];
@@ -90,7 +94,7 @@ export class RowScanner {
   private line = 0;
   private rest: Buffer | undefined;
   private started = false;
-  /** Columns that make a row's shape: account, meter and dimensions (not timestamp, quantity, event id or ignored columns). */
+  /** Columns that make a row's shape: meter and dimensions (not account, timestamp, quantity, event id or ignored columns). */
   private keyColumns: number[] = [];
   /** 1 for each column of `keyColumns`, 0 for the rest (and past the header's width). */
   private readonly keyCells = new Uint8Array(1026);
@@ -98,6 +102,9 @@ export class RowScanner {
   private rowWidth = 0;
   private rowHash = 0;
   private readonly shapeTable = new ShapeTable();
+  /** Accounts by their cell's bytes, numbered apart from shapes; the account column alone is their key. */
+  private readonly accountTable = new ShapeTable();
+  private accountKey: number[] = [];
   private readonly maxShapes: number;
   private readonly quantityIds = new Map<string, number>();
   private readonly shortQuantities = new Map<number, number>();
@@ -279,7 +286,8 @@ export class RowScanner {
     this.layout = layout;
     this.width = width;
     const { index } = layout;
-    const shaping = new Set([index.account, index.meter, ...layout.dimensions.map((d) => d.index)]);
+    const shaping = new Set([index.meter, ...layout.dimensions.map((d) => d.index)]);
+    if (index.account >= 0) this.accountKey = [index.account];
     for (let c = 0; c < width; c++) if (shaping.has(c)) this.keyColumns.push(c);
     for (const c of this.keyColumns) this.keyCells[c] = 1;
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
@@ -300,6 +308,7 @@ export class RowScanner {
     }
     batch.at[i] = at - batch.base;
     batch.shape[i] = this.shapeOf(buf);
+    batch.account[i] = index.account < 0 ? this.noAccountColumn() : this.accountOf(buf, cells[index.account]!, cells[index.account + 1]! - 1);
     batch.quantity[i] = index.quantity < 0 ? this.quantityId("") : this.quantity(buf, cells[index.quantity]!, cells[index.quantity + 1]! - 1);
     batch.line[i] = this.line - batch.firstLine;
     if (batch.ids !== undefined) this.eventId(buf, cells[index.event_id]!, cells[index.event_id + 1]! - 1, batch.ids.ends, i);
@@ -434,6 +443,28 @@ export class RowScanner {
     return this.shapeTable.add(hash, buf, cells, keys);
   }
 
+  /** The one account of a file without the column: the setup's default, number 0. */
+  private noAccountColumn(): number {
+    if (!this.defaultNamed) {
+      this.defaultNamed = true;
+      this.batch.accountNames.push(this.setup.defaultAccount);
+    }
+    return 0;
+  }
+
+  private defaultNamed = false;
+
+  private accountOf(buf: Buffer, from: number, to: number): number {
+    let hash = FNV_OFFSET;
+    for (let p = from; p < to; p++) hash = Math.imul(hash ^ buf[p]!, FNV_PRIME);
+    const found = this.accountTable.find(hash, buf, this.cells, this.accountKey);
+    if (found >= 0) return found;
+    // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account.
+    const cell = decode(buf, from, to);
+    this.batch.accountNames.push(cell === "" ? this.setup.defaultAccount : cell);
+    return this.accountTable.add(hash, buf, this.cells, this.accountKey);
+  }
+
   /** Decode and check a new shape's cells as the plain reader's row would be, and add them to the batch. */
   private define(buf: Buffer): void {
     const { index, dimensions } = this.layout!;
@@ -447,9 +478,8 @@ export class RowScanner {
     const present = new Set<string>();
     for (const d of dimensions) if (cells[d.index] !== "") present.add(d.name);
     for (const dim of needs) if (!present.has(dim)) throw new NeedsFullParser("a row without a dimension its meter needs");
-    const account = index.account >= 0 ? cells[index.account]! : "";
     const out = this.batch.shapeCells;
-    out.push(account === "" ? this.setup.defaultAccount : account, meter);
+    out.push(meter);
     for (const d of dimensions) out.push(cells[d.index]!);
   }
 
@@ -459,11 +489,13 @@ export class RowScanner {
       base: 0,
       at: new Int32Array(BATCH),
       shape: new Int32Array(BATCH),
+      account: new Int32Array(BATCH),
       quantity: new Int32Array(BATCH),
       firstLine: 0,
       line: new Uint16Array(BATCH),
       ids: this.layout !== undefined && this.layout.index.event_id >= 0 ? { bytes: this.idBytes, ends: new Int32Array(BATCH) } : undefined,
       shapeCells: [],
+      accountNames: [],
       quantities: [],
       quantityTexts: [],
     };

@@ -26,7 +26,7 @@ async function send(batch: ScannedBatch): Promise<void> {
   }
   allowed--;
   const ids = batch.ids === undefined ? [] : [batch.ids.bytes.buffer, batch.ids.ends.buffer];
-  post({ kind: "batch", batch }, [batch.at.buffer, batch.shape.buffer, batch.quantity.buffer, batch.line.buffer, ...ids] as ArrayBuffer[]);
+  post({ kind: "batch", batch }, [batch.at.buffer, batch.shape.buffer, batch.account.buffer, batch.quantity.buffer, batch.line.buffer, ...ids] as ArrayBuffer[]);
 }
 
 // One buffer, filled again and again (for every file): a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
