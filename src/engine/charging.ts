@@ -285,7 +285,7 @@ export abstract class Charging extends Limits {
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
     const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
     let target = this.targetsByDimensions.get(key);
-    if (target === undefined) this.targetsByDimensions.set(key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
+    if (target === undefined) cache(this.targetsByDimensions, key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
     return target;
   }
 
@@ -314,7 +314,7 @@ export abstract class Charging extends Limits {
     const creditsOnly = this.creditsOnly(run, meter, dims);
     const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
-    if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
+    if (target === undefined) cache(this.targets, key, (target = { unit, pool, category, slot, creditsOnly }));
     return target;
   }
 
@@ -322,4 +322,18 @@ export abstract class Charging extends Limits {
     const p = this.card.precision;
     return p.roundAt === "event" ? roundToStep(amount, p.step, p.rounding) : amount;
   }
+}
+
+/**
+ * Targets kept by their keys, at most this many a map: the keys are an
+ * account's (its line, or the values its target reads), so a log of 100,000
+ * accounts has about as many as rows. Past it the map starts afresh; a target
+ * is only ever found again by its key and worked out the same, and a shape keeps
+ * its own.
+ */
+const CACHED_TARGETS = 1 << 17;
+
+function cache(targets: Map<string, ChargeTarget>, key: string, target: ChargeTarget): void {
+  if (targets.size >= CACHED_TARGETS) targets.clear();
+  targets.set(key, target);
 }
