@@ -2,9 +2,10 @@
 const COMMA = 44;
 
 /**
- * Shapes by the bytes of their cells: open addressing on a hash, each hit
- * confirmed byte for byte against the shape's stored key (its cells joined by
- * commas, which plain cells never hold).
+ * Shapes by the bytes of their cells (and, in a table of their own, accounts by
+ * their one cell): open addressing on a hash, each hit confirmed byte for byte
+ * against the stored key (the cells joined by commas, which plain cells never
+ * hold), numbered in order from 0.
  */
 export class ShapeTable {
   /**
