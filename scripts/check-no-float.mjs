@@ -44,6 +44,8 @@ export const ALLOWED = new Set([
   // timelines (src/engine/timeline.ts): the next change's instant and its index, the purchases' instants,
   // the price book's generation, and the finest price decimals of every card version (map of counts)
   "nextAt", "next", "purchases", "epoch", "map", "Infinity", "max",
+  // estimated bytes of closed cycles held as objects (src/engine/closed-cycles.ts), and the rows of a cycle's lists
+  "heldBytes", "bytes", "CYCLE_BYTES", "ROW_BYTES", "rows",
 ]);
 
 /**

@@ -28,6 +28,9 @@ const source: RowSource = {
   origin: (line) => ({ file: "usage.csv", line, column: 1 }),
 };
 
+/** A row's account number, told by its line (the rows' own fields are compared whole). */
+const accountOf = (line: number) => line % 5;
+
 /** Rows in batches of the given sizes, as the scanner sends them (offsets from each batch's first row). */
 function* batches(rows: Row[], sizes: number[]): Generator<ShapedRows> {
   let k = 0;
@@ -42,6 +45,7 @@ function* batches(rows: Row[], sizes: number[]): Generator<ShapedRows> {
       base,
       at: Int32Array.from(part.map((r) => r.at - base)),
       shape: Int32Array.from(part.map((r) => r.shape)),
+      account: Int32Array.from(part.map((r) => accountOf(r.line))),
       quantity: Int32Array.from(part.map((r) => (typeof r.quantity === "number" ? r.quantity : -1))),
       otherQuantities: part.flatMap((r) => (typeof r.quantity === "string" ? [new Decimal(r.quantity)] : [])),
       firstLine,
@@ -62,6 +66,8 @@ async function rowsOf(out: AsyncIterable<ShapedRows>): Promise<Row[]> {
     let other = 0;
     for (let i = 0; i < b.count; i++) {
       const q = b.quantity[i]!;
+      // The account column travels with its row, through the reorder and the sorted runs on disk.
+      expect(b.account[i]).toBe(accountOf(b.firstLine + b.line[i]!));
       rows.push({ at: b.base + b.at[i]!, shape: b.shape[i]!, quantity: q >= 0 ? q : b.otherQuantities[other++]!.toFixed(), line: b.firstLine + b.line[i]!, id: eventIdOf(b.ids, i) });
     }
     expect(other).toBe(b.otherQuantities.length);

@@ -180,4 +180,23 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     const pushes = Buffer.from("timestamp,quantity,project\n2026-09-01T00:00:00Z,2,p1\n");
     expect(await scanned(pushes, [], options(fliplet, fixed))).toEqual(await reference(pushes, options(fliplet, fixed)));
   });
+
+  it("numbers accounts apart from shapes: rows of one meter and dimensions share a shape whatever their account, and each row carries its account", async () => {
+    const bytes = Buffer.from("timestamp,meter,quantity,project,account\n2026-09-01T00:00:00Z,data_read,1,p1,acme\n2026-09-01T00:00:01Z,data_read,1,p1,beta\n2026-09-01T00:00:02Z,data_read,1,p1,\n2026-09-01T00:00:03Z,data_read,1,p2,acme\n");
+    const batches = [];
+    for await (const batch of scanChunks(FILE, chunked(bytes, [50, 90], true), options())) if (isRows(batch)) batches.push(batch);
+    const source = batches[0]!.source;
+    // Two shapes (p1 and p2), three accounts: the empty cell is the default account.
+    expect(source.meters).toEqual(["data_read", "data_read"]);
+    expect(source.dimensions).toEqual([{ project: "p1" }, { project: "p2" }]);
+    expect(source.accounts).toEqual(["acme", "beta", "default"]);
+    expect(batches.flatMap((b) => [...b.shape.subarray(0, b.count)])).toEqual([0, 0, 0, 1]);
+    expect(batches.flatMap((b) => [...b.account.subarray(0, b.count)].map((a) => source.accounts[a]))).toEqual(["acme", "beta", "default", "acme"]);
+    expect(await scanned(bytes, [], options())).toEqual(await reference(bytes, options()));
+  });
+
+  it("gives up on an account cell that is not UTF-8, also on a shape already seen", async () => {
+    const bytes = Buffer.concat([Buffer.from("timestamp,meter,quantity,project,account\n2026-09-01T00:00:00Z,data_read,1,p1,acme\n2026-09-01T00:00:01Z,data_read,1,p1,b"), Buffer.from([0xff]), Buffer.from("\n")]);
+    expect(await scanned(bytes, [], options())).toBe("gave up");
+  });
 });

@@ -22,7 +22,7 @@ export abstract class AccountRuns extends ReplayState {
       const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
       run = {
         id: account, ordinal: this.runList.length, serial: 0, slots: undefined, deferred: new Deferred(), terms, wallet: new Wallet(),
-        cycle: undefined as unknown as OpenCycle, closed: [], active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
+        cycle: undefined as unknown as OpenCycle, active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
       };
       this.runs.set(account, run);
       this.runList.push(run);
@@ -47,7 +47,7 @@ export abstract class AccountRuns extends ReplayState {
   protected advance(run: AccountRun, at: Instant): void {
     for (let next = this.cycleStart(run, run.cycle.index + 1); next <= at; next = this.cycleStart(run, run.cycle.index + 1)) {
       this.expire(run, next, false);
-      run.closed.push(this.close(run));
+      this.closedCycles.add(run.ordinal, this.close(run));
       const lapsed = this.lapse(run, next);
       this.openCycle(run, run.cycle.index + 1);
       for (const entry of lapsed) run.cycle.note(entry);

@@ -112,10 +112,19 @@ export abstract class Charging extends Limits {
     const id = (event as Partial<ShapedEvent>).shape;
     if (id === undefined) return undefined;
     const known = this.shapes[id];
-    if (known !== undefined) return known.dimensions === event.dimensions && known.meter === event.meter && known.account === event.account ? known : undefined;
+    if (known !== undefined) {
+      if (known.dimensions !== event.dimensions || known.meter !== event.meter) return undefined;
+      // Rows of a shape come from any account: what depends on the account is the last one's, worked out again for another.
+      if (known.run.id !== event.account) {
+        known.run = this.run(event.account);
+        known.target = undefined;
+        known.itemsCycle = undefined;
+      }
+      return known;
+    }
     const meterEvent = this.card.events.get(event.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { account: event.account, meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
+    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -247,7 +256,7 @@ export abstract class Charging extends Limits {
     }
     if (probe) return true;
     // Paid from the grants, and beyond them `uncovered`, `grace` of it from the pool's buffer.
-    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle.consume);
+    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle);
     run.cycle.recordDebit(uncovered, grace, pool);
     const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
     run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot });
@@ -276,7 +285,7 @@ export abstract class Charging extends Limits {
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
     const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
     let target = this.targetsByDimensions.get(key);
-    if (target === undefined) this.targetsByDimensions.set(key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
+    if (target === undefined) cache(this.targetsByDimensions, key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
     return target;
   }
 
@@ -305,7 +314,7 @@ export abstract class Charging extends Limits {
     const creditsOnly = this.creditsOnly(run, meter, dims);
     const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
-    if (target === undefined) this.targets.set(key, (target = { unit, pool, category, slot, creditsOnly }));
+    if (target === undefined) cache(this.targets, key, (target = { unit, pool, category, slot, creditsOnly }));
     return target;
   }
 
@@ -313,4 +322,18 @@ export abstract class Charging extends Limits {
     const p = this.card.precision;
     return p.roundAt === "event" ? roundToStep(amount, p.step, p.rounding) : amount;
   }
+}
+
+/**
+ * Targets kept by their keys, at most this many a map: the keys are an
+ * account's (its line, or the values its target reads), so a log of 100,000
+ * accounts has about as many as rows. Past it the map starts afresh; a target
+ * is only ever found again by its key and worked out the same, and a shape keeps
+ * its own.
+ */
+const CACHED_TARGETS = 1 << 17;
+
+function cache(targets: Map<string, ChargeTarget>, key: string, target: ChargeTarget): void {
+  if (targets.size >= CACHED_TARGETS) targets.clear();
+  targets.set(key, target);
 }

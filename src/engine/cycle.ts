@@ -59,7 +59,7 @@ export class OpenCycle {
   private lineIndex: Map<string, LineSum> | undefined;
   private readonly lines: LineSum[] = [];
   private rejections: Map<string, Rejection> | undefined;
-  private readonly thresholds: { percent: number; at: Instant }[] = [];
+  private thresholds: { percent: number; at: Instant }[] | undefined;
   private duplicates: Map<string, DuplicateCount> | undefined;
   private consumed: Map<string, Credits> | undefined;
   private grantedKinds: Map<string, Decimal> | undefined;
@@ -70,14 +70,14 @@ export class OpenCycle {
   private overageRequests = ZERO;
   private overageAmount = ZERO;
   private budgetSpent: Map<string, Decimal> | undefined;
-  private readonly alerts: Alert[] = [];
+  private alerts: Alert[] | undefined;
   private lowBalanceAlerted = false;
   private lowBalanceLevel: Credits | undefined;
   private earned: Map<string, Decimal> | undefined;
 
-  /** Changes of the account's terms during the cycle, and the plans in force over its parts. */
-  private readonly timeline: TimelineEntry[] = [];
-  private readonly planFrom: { plan: string; from: Instant }[];
+  /** Changes of the account's terms during the cycle, and the plans in force over its parts once the plan changed (else the one plan, `plan`, from the start). */
+  private timeline: TimelineEntry[] | undefined;
+  private planFrom: { plan: string; from: Instant }[] | undefined;
   /** The card version that prices lines from now on, when several are given. */
   version: string | undefined;
 
@@ -98,7 +98,6 @@ export class OpenCycle {
     ({ index: this.index, start: this.start, end: this.end } = span);
     ({ allowance: this.allowance, plan: this.plan } = terms);
     this.allowanceCredits = scale.of(this.allowance);
-    this.planFrom = [{ plan: this.plan.key, from: this.start }];
   }
 
   private allowanceCredits: Credits;
@@ -109,7 +108,7 @@ export class OpenCycle {
    * measure the new allowance from now on; levels already crossed stay crossed.
    */
   retarget(plan: Plan, allowance: Decimal, at: Instant): void {
-    if (plan.key !== this.plan.key) this.planFrom.push({ plan: plan.key, from: at });
+    if (plan.key !== this.plan.key) (this.planFrom ??= [{ plan: this.plan.key, from: this.start }]).push({ plan: plan.key, from: at });
     this.plan = plan;
     this.allowance = allowance;
     this.allowanceCredits = this.scale.of(allowance);
@@ -118,7 +117,7 @@ export class OpenCycle {
   }
 
   note(entry: TimelineEntry): void {
-    this.timeline.push(entry);
+    (this.timeline ??= []).push(entry);
   }
 
   graceLimit(pool: string): Credits {
@@ -159,11 +158,11 @@ export class OpenCycle {
   }
 
   /** What a grant kind gave for a charge: the wallet calls it as it debits. */
-  readonly consume = (kind: string, amount: Credits): void => {
+  consume(kind: string, amount: Credits): void {
     const consumed = (this.consumed ??= new Map());
     consumed.set(kind, add(consumed.get(kind) ?? NO_CREDITS, amount));
     if (this.counting.has(kind)) this.towardAllowance = add(this.towardAllowance, amount);
-  };
+  }
 
   recordDebit(uncovered: Credits, grace: Credits, pool: string): void {
     if (uncovered !== NO_CREDITS) this.uncovered = add(this.uncovered, uncovered);
@@ -201,7 +200,7 @@ export class OpenCycle {
 
   /** Credits toward the allowance at which the next warning level is reached. */
   nextLevel(levels: readonly number[]): { percent: number; credits: Credits } | undefined {
-    const percent = levels[this.thresholds.length];
+    const percent = levels[this.thresholds?.length ?? 0];
     if (percent === undefined) return undefined;
     if (this.levelCache?.percent !== percent) this.levelCache = { percent, credits: this.scale.percentOf(this.allowanceCredits, percent) };
     return this.levelCache;
@@ -278,8 +277,8 @@ export class OpenCycle {
     this.slotEvents[slot] = addCount(this.slotEvents[slot]!, 1)!;
   }
 
-  private slotCounts: Float64Array = new Float64Array(0);
-  private slotEvents: Float64Array = new Float64Array(0);
+  private slotCounts: Float64Array = NO_SLOTS;
+  private slotEvents: Float64Array = NO_SLOTS;
 
   /** What addToSlot gathered, added to the lines. */
   private foldSlots(): void {
@@ -328,7 +327,7 @@ export class OpenCycle {
   }
 
   cross(percent: number, at: Instant): void {
-    this.thresholds.push({ percent, at });
+    (this.thresholds ??= []).push({ percent, at });
   }
 
   markExhausted(at: Instant): void {
@@ -351,7 +350,7 @@ export class OpenCycle {
     (this.budgetSpent ??= new Map()).set(budgetKey, after);
     for (const percent of alerts) {
       const level = budget.mul(percent).div(100);
-      if (before.lt(level) && after.gte(level)) this.alerts.push({ kind: "budget", key: budgetKey, percent, at });
+      if (before.lt(level) && after.gte(level)) (this.alerts ??= []).push({ kind: "budget", key: budgetKey, percent, at });
     }
   }
 
@@ -368,7 +367,7 @@ export class OpenCycle {
     this.lowBalanceLevel ??= this.scale.of(level);
     if (balance >= this.lowBalanceLevel) return;
     this.lowBalanceAlerted = true;
-    this.alerts.push({ kind: "low_balance", level, at });
+    (this.alerts ??= []).push({ kind: "low_balance", level, at });
   }
 
   earn(from: string, amount: Decimal): void {
@@ -387,8 +386,8 @@ export class OpenCycle {
     this.lineIndex = undefined;
     this.slots.length = 0;
     this.lines.length = 0;
-    this.slotCounts = new Float64Array(0);
-    this.slotEvents = new Float64Array(0);
+    this.slotCounts = NO_SLOTS;
+    this.slotEvents = NO_SLOTS;
   }
 
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
@@ -424,20 +423,20 @@ export class OpenCycle {
       lines,
       grants,
       rejected: [...(this.rejections?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
-      thresholds: [...this.thresholds].sort((a, b) => a.percent - b.percent),
+      thresholds: [...(this.thresholds ?? [])].sort((a, b) => a.percent - b.percent),
       duplicates: [...(this.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
       overage: { requests: this.overageRequests, amount: this.overageAmount },
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: this.quotaUsed },
       budgets: [...new Set([...terms.budgets.keys(), ...(this.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: this.spentFrom(key) })),
-      alerts: [...this.alerts],
+      alerts: [...(this.alerts ?? [])],
       rewards: {
         earned: [...(this.earned?.values() ?? [])].reduce((t, v) => t.plus(v), ZERO),
         from: [...(this.earned ?? [])].sort((a, b) => compare(a[0], b[0])).map(([account, amount]) => ({ account, amount })),
       },
       exhaustedAt: this.exhaustedAt,
-      timeline: [...this.timeline],
+      timeline: [...(this.timeline ?? [])],
       plan: this.plan.key,
-      plans: this.planFrom.length === 1 ? [] : this.planFrom.map((p, i) => ({ plan: p.plan, from: p.from, to: this.planFrom[i + 1]?.from ?? this.end })),
+      plans: (this.planFrom ?? []).map((p, i, all) => ({ plan: p.plan, from: p.from, to: all[i + 1]?.from ?? this.end })),
     };
   }
 }
@@ -458,6 +457,9 @@ function addEvent(line: LineSum, quantity: Decimal, count: number | undefined): 
 function compact(value: Decimal): Decimal {
   return new Decimal(value);
 }
+
+/** The slot sums of a cycle with no line by number yet, shared: remember() replaces it at the first slot. */
+const NO_SLOTS = new Float64Array(0);
 
 export function grownTo(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
   const bigger = new Float64Array(length);

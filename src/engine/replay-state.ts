@@ -4,12 +4,13 @@ import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
 import { Deferred, Scale, Units, type Credits } from "./credits.js";
 import type { OpenCycle } from "./cycle.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
-import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
+import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { HeldRows, type RowSource } from "./rows.js";
 import { Timeline } from "./timeline.js";
 import { KnownShapes } from "./fast/known-shapes.js";
+import { ClosedCycles } from "./closed-cycles.js";
 
 export interface ActiveItem {
   dims: Readonly<Record<string, string>>;
@@ -27,15 +28,16 @@ export interface GaugeLevel {
 export type Dimensions = Readonly<Record<string, string>>;
 
 /**
- * What rows of one shape (`ShapedEvent` in rows.ts) have in common: their account's
- * run and meter event at once, the rest at the first row that needs it, exactly
- * where a row of its own would work it out.
+ * What rows of one shape (`ShapedEvent` in rows.ts) have in common: their meter
+ * event at once, the rest at the first row that needs it, exactly where a row of
+ * its own would work it out. What depends on the account (its run, the target,
+ * the item set) is the last row's account's, worked out again when a row of
+ * another account comes: a shape is not an account's.
  */
 export interface Shape {
-  readonly account: string;
   readonly meter: string;
   readonly dimensions: Dimensions;
-  readonly run: AccountRun;
+  run: AccountRun;
   readonly event: MeterEvent;
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
@@ -82,7 +84,6 @@ export interface AccountRun {
   terms: AccountTerms;
   wallet: Wallet;
   cycle: OpenCycle;
-  closed: AccountStatement["cycles"];
   /** Maps made at their first entry (most accounts of a large log need none). */
   active: Map<string, Map<string, ActiveItem>> | undefined;
   /** Items whose activation was refused for lack of credits: the log may still end them. */
@@ -172,6 +173,7 @@ export abstract class ReplayState {
   /** The held rows' canonical order, by their places. */
   protected readonly heldOrder: number[] = [];
   protected known = new KnownShapes();
+  protected readonly closedCycles: ClosedCycles;
 
   /** When each version other than the first switched in. */
   protected readonly switchedAt = new Map<string, Instant>();
@@ -182,6 +184,7 @@ export abstract class ReplayState {
     protected readonly ledger?: LedgerSink,
   ) {
     this.seenIds = new SeenEventIds(setup.eventIds);
+    this.closedCycles = new ClosedCycles(setup.closedCycles);
     this.purchases = [...setup.purchases].sort((a, b) => a.at - b.at);
     this.timeline = new Timeline(setup);
     this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());

@@ -48,7 +48,7 @@ export class Replay extends KnownRows {
       if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
       this.source = rows.source;
     }
-    const { count, base, at, shape, quantity, firstLine, line, ids, otherQuantities } = rows;
+    const { count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities } = rows;
     const quantities = rows.source.quantities;
     const held = this.held;
     let other = 0;
@@ -57,7 +57,7 @@ export class Replay extends KnownRows {
       const q = quantity[i]!;
       const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, account: account[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
         this.flush();
         this.instant = t;
       }
@@ -81,12 +81,12 @@ export class Replay extends KnownRows {
       // A re-anchored run's cycles do not end with the replay's: it runs through its own cycle holding the last instant.
       if (run.calendar !== undefined) this.advance(run, this.lastInstant);
       this.advance(run, run.calendar === undefined ? end - 1 : run.cycle.end - 1);
-      run.closed.push(this.close(run));
+      this.closedCycles.add(run.ordinal, this.close(run));
     }
     const accounts = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => ({ account: r.id, plan: r.terms.plan.key, cycles: r.closed }));
-    const versions = this.versionsUsed(accounts);
+      .map((r) => this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key));
+    const versions = this.versionsUsed(this.closedCycles.versions);
     return {
       provider: this.card.provider,
       version: this.card.version,

@@ -5,11 +5,13 @@ import type { EventIdColumn } from "./event-ids.js";
 import type { UsageEvent } from "./types.js";
 
 /**
- * What the rows of a `ShapedRows` batch refer to by number: each shape's
- * account, meter and dimensions (one object a shape, shared by its rows), and
- * each numbered quantity (one Decimal a distinct text).
+ * What the rows of a `ShapedRows` batch refer to by number: each account's
+ * name, each shape's meter and dimensions (one object a shape, shared by its
+ * rows, whatever their accounts), and each numbered quantity (one Decimal a
+ * distinct text).
  */
 export interface RowSource {
+  /** By account number, not by shape: a log of many accounts would otherwise have about a shape a row. */
   readonly accounts: readonly string[];
   readonly meters: readonly string[];
   readonly dimensions: readonly Readonly<Record<string, string>>[];
@@ -30,6 +32,8 @@ export interface ShapedRows {
   readonly base: Instant;
   readonly at: Int32Array;
   readonly shape: Int32Array;
+  /** Row i's account is `source.accounts[account[i]]`. */
+  readonly account: Int32Array;
   /** A number of `source.quantities`, or -1: the row's quantity is the next of `otherQuantities`. */
   readonly quantity: Int32Array;
   readonly otherQuantities: readonly Decimal[];
@@ -49,16 +53,17 @@ export function isRows(batch: UsageBatch): batch is ShapedRows {
 
 /**
  * The event of a row, with its shape: a reader's number for rows of the same
- * account, meter and dimension values, which then share one `dimensions`
- * object, so that the replay works out what such rows have in common once per
- * number. Results never depend on it; it is the replay's, not the domain's.
+ * meter and dimension values, which then share one `dimensions` object, so that
+ * the replay works out what such rows have in common once per number (and per
+ * account, where it depends on the account). Results never depend on it; it is
+ * the replay's, not the domain's.
  */
 export type ShapedEvent = UsageEvent & { shape: number };
 
 /** The event of a row. */
-export function rowEvent(source: RowSource, row: { shape: number; quantity: Decimal; line: number; at: Instant; eventId: string | undefined }): ShapedEvent {
-  const { shape, quantity, line, at, eventId } = row;
-  return { at, account: source.accounts[shape]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
+export function rowEvent(source: RowSource, row: { shape: number; account: number; quantity: Decimal; line: number; at: Instant; eventId: string | undefined }): ShapedEvent {
+  const { shape, account, quantity, line, at, eventId } = row;
+  return { at, account: source.accounts[account]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
 }
 
 /** The batch as events, each numbered by `number` of its shape. */
@@ -68,7 +73,7 @@ export function rowEvents(rows: ShapedRows, number: (shape: number) => number = 
   for (let i = 0; i < rows.count; i++) {
     const q = rows.quantity[i]!;
     const quantity = q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!;
-    const event = rowEvent(rows.source, { shape: rows.shape[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: eventIdOf(rows.ids, i) });
+    const event = rowEvent(rows.source, { shape: rows.shape[i]!, account: rows.account[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: eventIdOf(rows.ids, i) });
     event.shape = number(event.shape);
     events.push(event);
   }
@@ -106,6 +111,7 @@ export function instantIn(batch: UsageBatch, i: number): Instant {
 export class HeldRows {
   count = 0;
   readonly shape: number[] = [];
+  readonly account: number[] = [];
   /** A number of the source's quantities, or -1. */
   readonly quantityNumber: number[] = [];
   readonly quantity: Decimal[] = [];
@@ -119,6 +125,7 @@ export class HeldRows {
     const k = this.count;
     this.count = k + 1;
     this.shape[k] = rows.shape[i]!;
+    this.account[k] = rows.account[i]!;
     this.quantityNumber[k] = rows.quantity[i]!;
     this.quantity[k] = quantity;
     this.line[k] = rows.firstLine + rows.line[i]!;

@@ -4,7 +4,7 @@ import { INCLUDED, type GrantKind, type RateCard } from "../ratecard/types.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS } from "./credits.js";
 import { PriceBook } from "./pricing.js";
-import type { AccountChange, AccountStatement, Statement, TimelineEntry } from "./types.js";
+import type { AccountChange, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
 import { changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
 import { KnownShapes } from "./fast/known-shapes.js";
@@ -152,7 +152,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const at = entry.at;
     run.cycle.end = at;
     run.calendar = { calendar: new Calendar(at, this.setup.calendar.zone), index: run.cycle.index + 1 };
-    run.closed.push(this.close(run));
+    this.closedCycles.add(run.ordinal, this.close(run));
     const endsWithCycle = (kind: GrantKind) => kind.expires.kind === "cycle_end";
     run.wallet.capExpiry(at, endsWithCycle);
     const gone = run.wallet.expire(at, true);
@@ -187,11 +187,10 @@ export abstract class TimelineApplication extends AccountRuns {
   }
 
   /** The versions that priced a line, each with the instant it switched in. */
-  protected versionsUsed(accounts: readonly AccountStatement[]): Statement["versions"] {
+  /** The versions given that priced a line (`used`, noted as cycles closed). */
+  protected versionsUsed(used: ReadonlySet<string>): Statement["versions"] {
     const given = this.setup.versions;
     if (given === undefined) return undefined;
-    const used = new Set<string>();
-    for (const a of accounts) for (const c of a.cycles) for (const l of c.lines) if (l.version !== undefined) used.add(l.version);
     return given.filter((v) => used.has(v.card.version)).map((v) => ({
       version: v.card.version,
       effective: v.card.effective,

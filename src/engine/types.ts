@@ -1,3 +1,4 @@
+import type { ClosedCycleSetup } from "./closed-cycles.js";
 import type { Location } from "../errors.js";
 import type { DuplicateEvent, EventIdRule } from "./event-ids.js";
 import type { Decimal } from "../money.js";
@@ -62,6 +63,8 @@ export interface ReplaySetup {
   versions?: readonly CardVersion[];
   /** How the event_id rule remembers ids (event-ids.ts): for a window, and past a first pass's screen; by default every id, for the whole log. */
   eventIds?: EventIdRule;
+  /** How closed cycles are held until the statement is read (closed-cycles.ts); by default all as objects. */
+  closedCycles?: ClosedCycleSetup;
 }
 
 export interface AccountTerms {

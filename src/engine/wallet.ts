@@ -52,17 +52,17 @@ export class Wallet {
   }
 
   /**
-   * Take `amount` (at most the balance) in burn order, telling `consume` what each
+   * Take `amount` (at most the balance) in burn order, telling `to` what each
    * grant kind gave. Usually the first grant with credits covers it all.
    */
-  debit(amount: Credits, consume: (kind: string, amount: Credits) => void): void {
+  debit(amount: Credits, to: { consume(kind: string, amount: Credits): void }): void {
     let left = amount;
     for (const g of this.grants) {
       if (g.remaining === NO_CREDITS) continue;
       const take = min(left, g.remaining);
       g.remaining = sub(g.remaining, take);
       g.consumedThisCycle = add(g.consumedThisCycle, take);
-      consume(g.kind.key, take);
+      to.consume(g.kind.key, take);
       left = sub(left, take);
       if (left === NO_CREDITS) break;
     }

@@ -1,5 +1,6 @@
 import { calendarFor, type AccountSettings } from "../account/account.js";
 import { Replay } from "../engine/replay.js";
+import { closedCycleSetup } from "./cycle-spill.js";
 import { instantOf, isRows } from "../engine/rows.js";
 import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -30,6 +31,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       changes: settings.changes,
       versions: settings.versions,
       eventIds: { window: settings.dedupeWindow, screen: settings.idScreen },
+      closedCycles: closedCycleSetup(),
     }, ledger ? (entry) => ledger.push(entry) : undefined);
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);

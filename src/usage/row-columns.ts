@@ -6,7 +6,7 @@ import type { Decimal } from "../money.js";
  * Rows taken out of their batches, as the order stages (reorder.ts, row-sort.ts)
  * hold them: columns of numbers by slot, growing by doubling. A row keeps its
  * instant and line whole (not as offsets: rows from far apart in a file meet
- * here), its shape and quantity numbers, the quantity itself when it has no
+ * here), its shape, account and quantity numbers, the quantity itself when it has no
  * number, and where its event id's bytes are: the batch's id column and the
  * row's index in it (no copy and no object a row: a day of rows waits here; a
  * batch's id bytes are let go with its last row held).
@@ -15,6 +15,7 @@ export class RowColumns {
   at: Float64Array;
   line: Float64Array;
   shape: Int32Array;
+  account: Int32Array;
   quantity: Int32Array;
   readonly other: (Decimal | undefined)[] = [];
   /** The id column holding the slot's event id; undefined for a row without one. */
@@ -26,6 +27,7 @@ export class RowColumns {
     this.at = new Float64Array(capacity);
     this.line = new Float64Array(capacity);
     this.shape = new Int32Array(capacity);
+    this.account = new Int32Array(capacity);
     this.quantity = new Int32Array(capacity);
     this.idRow = new Int32Array(capacity);
   }
@@ -41,6 +43,7 @@ export class RowColumns {
     this.at = grown(this.at, new Float64Array(capacity));
     this.line = grown(this.line, new Float64Array(capacity));
     this.shape = grown(this.shape, new Int32Array(capacity));
+    this.account = grown(this.account, new Int32Array(capacity));
     this.quantity = grown(this.quantity, new Int32Array(capacity));
     this.idRow = grown(this.idRow, new Int32Array(capacity));
   }
@@ -50,6 +53,7 @@ export class RowColumns {
     this.at[slot] = batch.base + batch.at[i]!;
     this.line[slot] = batch.firstLine + batch.line[i]!;
     this.shape[slot] = batch.shape[i]!;
+    this.account[slot] = batch.account[i]!;
     this.quantity[slot] = batch.quantity[i]!;
     const ids = batch.ids;
     this.keep(slot, other, ids !== undefined && ids.ends[i]! > (i === 0 ? 0 : ids.ends[i - 1]!) ? ids : undefined);
@@ -61,6 +65,7 @@ export class RowColumns {
     this.at[slot] = from.at[j]!;
     this.line[slot] = from.line[j]!;
     this.shape[slot] = from.shape[j]!;
+    this.account[slot] = from.account[j]!;
     this.quantity[slot] = from.quantity[j]!;
     this.keep(slot, from.other[j], from.idColumn[j]);
     this.idRow[slot] = from.idRow[j]!;
@@ -142,7 +147,7 @@ function grown<T extends Float64Array | Int32Array>(from: T, to: T): T {
 
 /** Rows in a batch: as the scanner sends them. */
 const BATCH = 8192;
-const BATCH_BYTES = 20 * BATCH;
+const BATCH_BYTES = 24 * BATCH;
 /** A batch's instants are offsets from its first one in an Int32Array. */
 const MAX_OFFSET = 2 ** 31 - 1;
 
@@ -177,14 +182,16 @@ export class BatchWriter {
     if (n === 0) return;
     const rows = this.rows;
     const base = rows.at[0]!;
-    // One buffer a batch: line (8 bytes a row, first for its alignment), then at, shape and quantity (4 each).
+    // One buffer a batch: line (8 bytes a row, first for its alignment), then at, shape, account and quantity (4 each).
     const buffer = this.spare.pop() ?? new ArrayBuffer(BATCH_BYTES);
     const line = new Float64Array(buffer, 0, n);
     const at = new Int32Array(buffer, 8 * BATCH, n);
     const shape = new Int32Array(buffer, 12 * BATCH, n);
-    const quantity = new Int32Array(buffer, 16 * BATCH, n);
+    const account = new Int32Array(buffer, 16 * BATCH, n);
+    const quantity = new Int32Array(buffer, 20 * BATCH, n);
     line.set(rows.line.subarray(0, n));
     shape.set(rows.shape.subarray(0, n));
+    account.set(rows.account.subarray(0, n));
     quantity.set(rows.quantity.subarray(0, n));
     for (let i = 0; i < n; i++) at[i] = rows.at[i]! - base;
     const otherQuantities: Decimal[] = [];
@@ -199,6 +206,7 @@ export class BatchWriter {
       base,
       at,
       shape,
+      account,
       quantity,
       otherQuantities,
       firstLine: 0,

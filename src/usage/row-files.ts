@@ -9,11 +9,11 @@ const FILE_LINES = 2 ** 32;
  * Several files' rows as the rows of one source, read one file after another
  * in the order given (daily files): so they stay rows on the fast path, and a
  * row a little out of order across two files is put back in place by the reorder
- * stage like any late row. A shape found in several files (the same account,
- * meter and dimensions, in the same column order) is one shape here, so the
- * replay's state grows with distinct shapes, not with files. A batch's columns
- * are filled again for the next one: its reader (an order stage) copies the
- * rows it keeps before it asks for more.
+ * stage like any late row. A shape found in several files (the same meter and
+ * dimensions, in the same column order) is one shape here, and an account one
+ * account, so the replay's state grows with distinct shapes, not with files. A
+ * batch's columns are filled again for the next one: its reader (an order stage)
+ * copies the rows it keeps before it asks for more.
  */
 export async function* rowsOfFiles(files: readonly { name: string; rows: () => AsyncIterable<ShapedRows> }[]): AsyncGenerator<ShapedRows> {
   const merged = new FilesSource();
@@ -40,15 +40,16 @@ class FilesSource implements RowSource {
    */
   private shapes: Map<string, number> | undefined;
   private firstSource: RowSource | undefined;
+  private readonly accountNumbers = new Map<string, number>();
   /** Each file's rows' location but the line: a file's own source (its shapes' objects) is let go when the file ends. */
   private readonly files: Location[] = [];
   /** The columns of the batch given, filled again for the next: the order stage copies a batch's rows before it asks for the next. */
   private buffer = new ArrayBuffer(0);
 
-  columns(n: number): { shape: Int32Array; quantity: Int32Array; line: Float64Array } {
-    if (this.buffer.byteLength < 16 * n) this.buffer = new ArrayBuffer(16 * Math.max(n, 8192));
-    const rows = this.buffer.byteLength / 16;
-    return { line: new Float64Array(this.buffer, 0, n), shape: new Int32Array(this.buffer, 8 * rows, n), quantity: new Int32Array(this.buffer, 12 * rows, n) };
+  columns(n: number): { shape: Int32Array; account: Int32Array; quantity: Int32Array; line: Float64Array } {
+    if (this.buffer.byteLength < 20 * n) this.buffer = new ArrayBuffer(20 * Math.max(n, 8192));
+    const rows = this.buffer.byteLength / 20;
+    return { line: new Float64Array(this.buffer, 0, n), shape: new Int32Array(this.buffer, 8 * rows, n), account: new Int32Array(this.buffer, 12 * rows, n), quantity: new Int32Array(this.buffer, 16 * rows, n) };
   }
 
   file(name: string, source: RowSource, index: number, last: FileNumbers | undefined): FileNumbers {
@@ -56,7 +57,7 @@ class FilesSource implements RowSource {
     this.firstSource ??= source;
     if (source !== this.firstSource && this.shapes === undefined) {
       this.shapes = new Map();
-      for (let s = 0; s < this.accounts.length; s++) this.shapes.set(keyOf(this.accounts[s]!, this.meters[s]!, this.dimensions[s]!), s);
+      for (let s = 0; s < this.meters.length; s++) this.shapes.set(keyOf(this.meters[s]!, this.dimensions[s]!), s);
     }
     return new FileNumbers(this, source, index, last?.source === source ? last : undefined);
   }
@@ -66,14 +67,23 @@ class FilesSource implements RowSource {
     return { ...this.files[index]!, line: line - index * FILE_LINES };
   }
 
+  /** The number of an account by its name, new or found. */
+  account(name: string): number {
+    let number = this.accountNumbers.get(name);
+    if (number === undefined) {
+      this.accountNumbers.set(name, (number = this.accounts.length));
+      this.accounts.push(name);
+    }
+    return number;
+  }
+
   /** The number of a shape by its values, new or found. */
-  shape(account: string, meter: string, dimensions: Readonly<Record<string, string>>): number {
-    const key = this.shapes === undefined ? undefined : keyOf(account, meter, dimensions);
+  shape(meter: string, dimensions: Readonly<Record<string, string>>): number {
+    const key = this.shapes === undefined ? undefined : keyOf(meter, dimensions);
     let number = key === undefined ? undefined : this.shapes!.get(key);
     if (number === undefined) {
-      number = this.accounts.length;
+      number = this.meters.length;
       if (key !== undefined) this.shapes!.set(key, number);
-      this.accounts.push(account);
       this.meters.push(meter);
       this.dimensions.push(dimensions);
     }
@@ -82,15 +92,16 @@ class FilesSource implements RowSource {
 }
 
 /** A shape's values, each after its length: no two shapes share a key, whatever their cells hold. */
-function keyOf(account: string, meter: string, dimensions: Readonly<Record<string, string>>): string {
-  let key = `${account.length}:${account}${meter.length}:${meter}`;
+function keyOf(meter: string, dimensions: Readonly<Record<string, string>>): string {
+  let key = `${meter.length}:${meter}`;
   for (const name in dimensions) key += `${name.length}:${name}${dimensions[name]!.length}:${dimensions[name]!}`;
   return key;
 }
 
-/** One file's shape and quantity numbers as the merged source's, and its lines as the source's lines. */
+/** One file's shape, account and quantity numbers as the merged source's, and its lines as the source's lines. */
 class FileNumbers {
   private readonly shapes: number[];
+  private readonly accounts: number[];
   private readonly quantities: number[];
 
   constructor(
@@ -100,28 +111,31 @@ class FileNumbers {
     before: FileNumbers | undefined,
   ) {
     this.shapes = before?.shapes ?? [];
+    this.accounts = before?.accounts ?? [];
     this.quantities = before?.quantities ?? [];
   }
 
   rows(batch: ShapedRows): ShapedRows {
     const { source, merged } = this;
-    while (this.shapes.length < source.accounts.length) {
+    while (this.shapes.length < source.meters.length) {
       const s = this.shapes.length;
-      this.shapes.push(merged.shape(source.accounts[s]!, source.meters[s]!, source.dimensions[s]!));
+      this.shapes.push(merged.shape(source.meters[s]!, source.dimensions[s]!));
     }
+    while (this.accounts.length < source.accounts.length) this.accounts.push(merged.account(source.accounts[this.accounts.length]!));
     while (this.quantities.length < source.quantities.length) {
       this.quantities.push(merged.quantities.length);
       merged.quantities.push(source.quantities[this.quantities.length - 1]!);
     }
     const n = batch.count;
-    const { shape, quantity, line } = merged.columns(n);
+    const { shape, account, quantity, line } = merged.columns(n);
     const first = this.index * FILE_LINES + batch.firstLine;
     for (let i = 0; i < n; i++) {
       shape[i] = this.shapes[batch.shape[i]!]!;
+      account[i] = this.accounts[batch.account[i]!]!;
       const q = batch.quantity[i]!;
       quantity[i] = q < 0 ? q : this.quantities[q]!;
       line[i] = first + batch.line[i]!;
     }
-    return { ...batch, source: merged, shape, quantity, firstLine: 0, line };
+    return { ...batch, source: merged, shape, account, quantity, firstLine: 0, line };
   }
 }

@@ -1,16 +1,19 @@
 import { NeedsFullParser } from "./plain-csv.js";
 import { quantityOf, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
-import { parseInstant, type Zone } from "../time.js";
+import type { Zone } from "../time.js";
+import { ShapeTable } from "./shape-table.js";
+import { ascii, StampReader } from "./row-stamps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 
 /**
  * The fastest reader of usage CSV: it works on the file's bytes, and gives the
- * rows of each distinct account, meter and dimension values (a shape) one
- * number, so that the dimensions are decoded, validated and built once per shape
- * rather than once per row, and rows travel as columns of numbers (to the main
- * thread, when it runs in a worker).
+ * rows of each distinct meter and dimension values (a shape) one number, and
+ * each account another, so that the dimensions are decoded, validated and built
+ * once per shape rather than once per row, and rows travel as columns of numbers
+ * (to the main thread, when it runs in a worker). The account is not part of
+ * the shape: a log of many accounts would have about a shape a row.
  *
  * It reads only what it can prove it reads as the plain reader would: rows
  * without quotes or carriage returns, as wide as the header, of a known meter
@@ -38,7 +41,7 @@ export interface ScanSetup {
 
 /**
  * Rows as columns: the i-th row is at `base + at[i]`, on line `firstLine +
- * line[i]`, of shape `shape[i]`, and so on. Instants and lines are kept as
+ * line[i]`, of shape `shape[i]` and account `account[i]`, and so on. Instants and lines are kept as
  * small offsets (12 bytes a row in all, not 20): batches wait in memory
  * between the threads, the more of them the better both keep busy.
  */
@@ -47,6 +50,7 @@ export interface ScannedBatch {
   base: number;
   at: Int32Array;
   shape: Int32Array;
+  account: Int32Array;
   /** A number from `quantities`, or -1 for the next text of `quantityTexts`. */
   quantity: Int32Array;
   firstLine: number;
@@ -55,10 +59,12 @@ export interface ScannedBatch {
   ids: EventIdColumn | undefined;
   /**
    * Shapes first seen in this batch, numbered on from those of earlier batches,
-   * as one flat list (a structured clone copies it fast): for each, its account,
-   * its meter, then the cell of each of the header's dimensions ("" when empty).
+   * as one flat list (a structured clone copies it fast): for each, its meter,
+   * then the cell of each of the header's dimensions ("" when empty).
    */
   shapeCells: string[];
+  /** Accounts first seen in this batch, numbered on likewise. */
+  accountNames: string[];
   /** Quantity texts first seen in this batch, numbered on likewise. */
   quantities: string[];
   quantityTexts: string[];
@@ -80,7 +86,7 @@ const QUOTE = 34;
 const CR = 13;
 const BATCH = 8192;
 /** A batch's columns share one buffer (at, shape, quantity: 4 bytes a row; line: 2), handed back whole once replayed. */
-const BATCH_BYTES = 14 * BATCH;
+const BATCH_BYTES = 18 * BATCH;
 /** The largest offsets a batch's columns hold: milliseconds from its first row's instant, lines from its first row's. */
 const MAX_OFFSET = 2 ** 31 - 1;
 const MAX_LINES = 2 ** 16 - 1;
@@ -97,7 +103,7 @@ export class RowScanner {
   private line = 0;
   private rest: Buffer | undefined;
   private started = false;
-  /** Columns that make a row's shape: account, meter and dimensions (not timestamp, quantity, event id or ignored columns). */
+  /** Columns that make a row's shape: meter and dimensions (not account, timestamp, quantity, event id or ignored columns). */
   private keyColumns: number[] = [];
   /** 1 for each column of `keyColumns`, 0 for the rest (and past the header's width). */
   private readonly keyCells = new Uint8Array(1026);
@@ -105,20 +111,16 @@ export class RowScanner {
   private rowWidth = 0;
   private rowHash = 0;
   private readonly shapeTable = new ShapeTable();
+  private readonly stamps: StampReader;
+  /** Accounts by their cell's bytes, numbered apart from shapes; the account column alone is their key. */
+  private readonly accountTable = new ShapeTable();
+  private accountKey: number[] = [];
   private readonly maxShapes: number;
   private readonly quantityIds = new Map<string, number>();
   private readonly shortQuantities = new Map<number, number>();
   private readonly oneByteQuantities = new Int32Array(256).fill(-1);
-  private readonly lastDay = new Uint8Array(10);
-  private lastDayAt: number | undefined;
-  /** The first 16 bytes of the last Zulu stamp read (through its minute), and that minute's instant. */
-  private readonly minute = new Uint8Array(16);
-  private minuteAt: number | undefined;
   private readonly cells = new Int32Array(1026);
   private width = 0;
-  private lastStamp = new Uint8Array(64);
-  private lastStampLength = -1;
-  private lastAt = 0;
   /** The event ids' bytes of the batch being filled. */
   private idBytes = new Uint8Array(16 * BATCH);
   private batch: ScannedBatch;
@@ -133,6 +135,7 @@ export class RowScanner {
 
   constructor(private setup: ScanSetup) {
     this.maxShapes = setup.maxShapes ?? 1 << 19;
+    this.stamps = new StampReader(setup.zone);
     this.batch = this.freshBatch();
   }
 
@@ -291,7 +294,8 @@ export class RowScanner {
     // Rows of two shapes are alike to the canonical order only through an account column ("" is the default account) or a meter mapping.
     const { repeatedIds, mapping } = this.setup;
     if (repeatedIds !== undefined && index.event_id >= 0 && index.account < 0 && mapping.meterValues.size === 0) this.sent = new SentIds(repeatedIds, BATCH);
-    const shaping = new Set([index.account, index.meter, ...layout.dimensions.map((d) => d.index)]);
+    const shaping = new Set([index.meter, ...layout.dimensions.map((d) => d.index)]);
+    if (index.account >= 0) this.accountKey = [index.account];
     for (let c = 0; c < width; c++) if (shaping.has(c)) this.keyColumns.push(c);
     for (const c of this.keyColumns) this.keyCells[c] = 1;
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
@@ -302,7 +306,7 @@ export class RowScanner {
   private row(buf: Buffer, out: ScannedBatch[]): void {
     const { index } = this.layout!;
     const cells = this.cells;
-    const at = this.instant(buf, cells[index.timestamp]!, cells[index.timestamp + 1]! - 1);
+    const at = this.stamps.instant(buf, cells[index.timestamp]!, cells[index.timestamp + 1]! - 1);
     // A row whose instant or line is too far from the batch's first row's for an offset starts a batch of its own.
     if (this.batch.count > 0 && !(Math.abs(at - this.batch.base) <= MAX_OFFSET && this.line - this.batch.firstLine <= MAX_LINES)) out.push(this.finishBatch());
     const batch = this.batch;
@@ -313,6 +317,7 @@ export class RowScanner {
     }
     batch.at[i] = at - batch.base;
     batch.shape[i] = this.shapeOf(buf);
+    batch.account[i] = index.account < 0 ? this.noAccountColumn() : this.accountOf(buf, cells[index.account]!, cells[index.account + 1]! - 1);
     batch.quantity[i] = index.quantity < 0 ? this.quantityId("") : this.quantity(buf, cells[index.quantity]!, cells[index.quantity + 1]! - 1);
     batch.line[i] = this.line - batch.firstLine;
     if (batch.ids !== undefined) {
@@ -336,71 +341,6 @@ export class RowScanner {
     for (let k = from; k < to; k++) high |= bytes[used++] = buf[k]!;
     if (high >= 0x80) decode(buf, from, to);
     ends[i] = used;
-  }
-
-  private instant(buf: Buffer, from: number, to: number): number {
-    const length = to - from;
-    if (length === 20 && this.minuteAt !== undefined) {
-      // The date, hour and minute of the last Zulu stamp (compared from the minute, which changes most): its minute plus these seconds.
-      const minute = this.minute;
-      let k = 15;
-      while (k >= 0 && buf[from + k] === minute[k]) k--;
-      if (k < 0 && buf[from + 16] === 58 && buf[from + 19] === 90) {
-        const tens = buf[from + 17]! - 48, ones = buf[from + 18]! - 48;
-        if (tens >= 0 && tens <= 5 && ones >= 0 && ones <= 9) return this.minuteAt + (tens * 10 + ones) * 1000;
-      }
-    }
-    if (length === this.lastStampLength) {
-      let same = true;
-      for (let k = 0; k < length; k++) {
-        if (buf[from + k] !== this.lastStamp[k]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return this.lastAt;
-    }
-    const at = this.zulu(buf, from, length) ?? this.parsed(ascii(buf, from, to, "a timestamp"));
-    if (length <= this.lastStamp.length) {
-      for (let k = 0; k < length; k++) this.lastStamp[k] = buf[from + k]!;
-      this.lastStampLength = length;
-    } else {
-      this.lastStampLength = -1;
-    }
-    this.lastAt = at;
-    return at;
-  }
-
-  private parsed(text: string): number {
-    const parsed = parseInstant(text, this.setup.zone);
-    if (!parsed.ok) throw new NeedsFullParser("a timestamp the plain reader must judge");
-    return parsed.at;
-  }
-
-  /**
-   * `2026-10-14T09:30:00Z` read from its bytes, as parseInstant reads the text:
-   * the date's midnight (worked out by parseInstant, once a date) plus the time
-   * of day. Undefined for any other form, which is read as text.
-   */
-  private zulu(buf: Buffer, from: number, length: number): number | undefined {
-    if (length !== 20 || buf[from + 10] !== 84 || buf[from + 13] !== 58 || buf[from + 16] !== 58 || buf[from + 19] !== 90) return undefined;
-    const digit = (i: number) => {
-      const d = buf[from + i]! - 48;
-      return d >= 0 && d <= 9 ? d : NaN;
-    };
-    const hour = digit(11) * 10 + digit(12), minute = digit(14) * 10 + digit(15), second = digit(17) * 10 + digit(18);
-    if (!(hour <= 23 && minute <= 59 && second <= 59)) return undefined;
-    let sameDay = this.lastDayAt !== undefined;
-    for (let k = 0; k < 10 && sameDay; k++) sameDay = buf[from + k] === this.lastDay[k];
-    if (!sameDay) {
-      const day = parseInstant(`${ascii(buf, from, from + 10, "a timestamp")}T00:00:00Z`, this.setup.zone);
-      if (!day.ok) return undefined;
-      this.lastDay.set(buf.subarray(from, from + 10));
-      this.lastDayAt = day.at;
-    }
-    this.minute.set(buf.subarray(from, from + 16));
-    this.minuteAt = this.lastDayAt! + (hour * 60 + minute) * 60_000;
-    return this.minuteAt + second * 1000;
   }
 
   private quantity(buf: Buffer, from: number, to: number): number {
@@ -451,6 +391,28 @@ export class RowScanner {
     return this.shapeTable.add(hash, buf, cells, keys);
   }
 
+  /** The one account of a file without the column: the setup's default, number 0. */
+  private noAccountColumn(): number {
+    if (!this.defaultNamed) {
+      this.defaultNamed = true;
+      this.batch.accountNames.push(this.setup.defaultAccount);
+    }
+    return 0;
+  }
+
+  private defaultNamed = false;
+
+  private accountOf(buf: Buffer, from: number, to: number): number {
+    let hash = FNV_OFFSET;
+    for (let p = from; p < to; p++) hash = Math.imul(hash ^ buf[p]!, FNV_PRIME);
+    const found = this.accountTable.find(hash, buf, this.cells, this.accountKey);
+    if (found >= 0) return found;
+    // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account.
+    const cell = decode(buf, from, to);
+    this.batch.accountNames.push(cell === "" ? this.setup.defaultAccount : cell);
+    return this.accountTable.add(hash, buf, this.cells, this.accountKey);
+  }
+
   /** Decode and check a new shape's cells as the plain reader's row would be, and add them to the batch. */
   private define(buf: Buffer): void {
     const { index, dimensions } = this.layout!;
@@ -464,9 +426,8 @@ export class RowScanner {
     const present = new Set<string>();
     for (const d of dimensions) if (cells[d.index] !== "") present.add(d.name);
     for (const dim of needs) if (!present.has(dim)) throw new NeedsFullParser("a row without a dimension its meter needs");
-    const account = index.account >= 0 ? cells[index.account]! : "";
     const out = this.batch.shapeCells;
-    out.push(account === "" ? this.setup.defaultAccount : account, meter);
+    out.push(meter);
     for (const d of dimensions) out.push(cells[d.index]!);
   }
 
@@ -477,11 +438,13 @@ export class RowScanner {
       base: 0,
       at: new Int32Array(buffer, 0, BATCH),
       shape: new Int32Array(buffer, 4 * BATCH, BATCH),
-      quantity: new Int32Array(buffer, 8 * BATCH, BATCH),
+      account: new Int32Array(buffer, 8 * BATCH, BATCH),
+      quantity: new Int32Array(buffer, 12 * BATCH, BATCH),
       firstLine: 0,
-      line: new Uint16Array(buffer, 12 * BATCH, BATCH),
+      line: new Uint16Array(buffer, 16 * BATCH, BATCH),
       ids: this.layout !== undefined && this.layout.index.event_id >= 0 ? { bytes: this.idBytes, ends: new Int32Array(BATCH) } : undefined,
       shapeCells: [],
+      accountNames: [],
       quantities: [],
       quantityTexts: [],
     };
@@ -519,87 +482,4 @@ function decode(buf: Buffer, from: number, to: number): string {
     throw new NeedsFullParser("not UTF-8");
   }
 }
-
-/** A cell that must be ASCII (a timestamp, a quantity), as text. */
-function ascii(buf: Buffer, from: number, to: number, what: string): string {
-  for (let p = from; p < to; p++) if (buf[p]! >= 0x80) throw new NeedsFullParser(`${what} the plain reader must judge`);
-  return buf.toString("latin1", from, to);
-}
-
-/**
- * Shapes by the bytes of their cells: open addressing on a hash, each hit
- * confirmed byte for byte against the shape's stored key (its cells joined by
- * commas, which plain cells never hold).
- */
-class ShapeTable {
-  /**
-   * Open addressing, four numbers a bucket: the shape's number plus one (0 for an
-   * empty bucket), its hash, and where its key starts and ends in the arena. A
-   * probe reads one place in memory, then the key's bytes.
-   */
-  private table = new Int32Array(NUMBERS_PER_BUCKET << 12);
-  private arena = Buffer.alloc(1 << 16);
-  private used = 0;
-  size = 0;
-
-  find(hash: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): number {
-    const table = this.table;
-    const mask = table.length / NUMBERS_PER_BUCKET - 1;
-    for (let s = hash & mask; ; s = (s + 1) & mask) {
-      const at = s * NUMBERS_PER_BUCKET;
-      const entry = table[at]!;
-      if (entry === 0) return -1;
-      if (table[at + 1] === hash && this.equal(table[at + 2]!, table[at + 3]!, buf, cells, keys)) return entry - 1;
-    }
-  }
-
-  private equal(from: number, end: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): boolean {
-    let at = from;
-    const arena = this.arena;
-    for (let k = 0; k < keys.length; k++) {
-      const c = keys[k]!;
-      const to = cells[c + 1]! - 1;
-      for (let p = cells[c]!; p < to; p++) if (at >= end || arena[at++] !== buf[p]) return false;
-      if (at >= end || arena[at++] !== COMMA) return false;
-    }
-    return at === end;
-  }
-
-  add(hash: number, buf: Buffer, cells: Int32Array, keys: readonly number[]): number {
-    const id = this.size++;
-    let length = 0;
-    for (const c of keys) length += cells[c + 1]! - cells[c]!;
-    if (this.used + length > this.arena.length) {
-      const bigger = Buffer.alloc(Math.max(this.arena.length * 2, this.used + length));
-      this.arena.copy(bigger, 0, 0, this.used);
-      this.arena = bigger;
-    }
-    const start = this.used;
-    for (const c of keys) {
-      const to = cells[c + 1]! - 1;
-      this.used += buf.copy(this.arena, this.used, cells[c]!, to);
-      this.arena[this.used++] = COMMA;
-    }
-    if (this.size * 2 > this.table.length / NUMBERS_PER_BUCKET) this.rehash();
-    this.place(id + 1, hash, start, this.used);
-    return id;
-  }
-
-  private place(entry: number, hash: number, start: number, end: number): void {
-    const table = this.table;
-    const mask = table.length / NUMBERS_PER_BUCKET - 1;
-    let s = hash & mask;
-    while (table[s * NUMBERS_PER_BUCKET] !== 0) s = (s + 1) & mask;
-    table.set([entry, hash, start, end], s * NUMBERS_PER_BUCKET);
-  }
-
-  private rehash(): void {
-    const old = this.table;
-    this.table = new Int32Array(old.length * 2);
-    for (let at = 0; at < old.length; at += NUMBERS_PER_BUCKET) if (old[at] !== 0) this.place(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!);
-  }
-}
-
-/** Numbers in a bucket of the shape table. */
-const NUMBERS_PER_BUCKET = 4;
 

@@ -71,13 +71,13 @@ async function* merged(readers: RunReader[], writer: BatchWriter): AsyncGenerato
   yield* writer.take(true);
 }
 
-const FIXED = 8 + 8 + 4 + 4;
+const FIXED = 8 + 8 + 4 + 4 + 4;
 /** Bytes written or read at a time per run. */
 const BLOCK = 1 << 16;
 
 /**
  * Runs as binary records in a private temporary folder, removed when the sort
- * ends: instant and line (float64), shape and quantity numbers (int32), then a
+ * ends: instant and line (float64), shape, account and quantity numbers (int32), then a
  * quantity without a number as text and the event id, each as a length (uint32,
  * the id's plus one, 0 for none) and UTF-8.
  */
@@ -122,6 +122,7 @@ function writeRun(file: string, run: RowColumns, slots: Uint32Array): void {
       end = buffer.writeDoubleLE(run.at[slot]!, end);
       end = buffer.writeDoubleLE(run.line[slot]!, end);
       end = buffer.writeInt32LE(run.shape[slot]!, end);
+      end = buffer.writeInt32LE(run.account[slot]!, end);
       end = buffer.writeInt32LE(run.quantity[slot]!, end);
       end = buffer.writeUInt32LE(Buffer.byteLength(quantity), end);
       end += buffer.write(quantity, end);
@@ -164,7 +165,8 @@ class RunReader {
     row.at[0] = buffer.readDoubleLE(p);
     row.line[0] = buffer.readDoubleLE(p + 8);
     row.shape[0] = buffer.readInt32LE(p + 16);
-    row.quantity[0] = buffer.readInt32LE(p + 20);
+    row.account[0] = buffer.readInt32LE(p + 20);
+    row.quantity[0] = buffer.readInt32LE(p + 24);
     p += FIXED + 4;
     row.other[0] = row.quantity[0]! < 0 ? this.quantity(buffer.toString("utf8", p, p + quantityBytes)) : undefined;
     p += quantityBytes + 4;

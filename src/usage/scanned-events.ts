@@ -66,7 +66,7 @@ function scannableEvents(card: RateCard): Map<string, readonly string[]> {
 
 /**
  * A file's shapes by the scanner's numbers, in columns: what every row of a
- * shape shares (its account, meter and one dimensions object); and its
+ * shape shares (its meter and one dimensions object); its accounts and
  * quantities by number. Columns, not an object a shape: a log holds them by the
  * hundred thousand.
  */
@@ -87,17 +87,17 @@ class FileShapes implements RowSource {
     return { file: this.file, line, column: 1, columns: this.columns };
   }
 
-  /** Add the shapes of a batch's flat cells: account, meter, then a cell per dimension name. */
-  add(cells: readonly string[]): void {
+  /** Add the shapes of a batch's flat cells (meter, then a cell per dimension name), and its new accounts. */
+  add(cells: readonly string[], accounts: readonly string[]): void {
+    for (const account of accounts) this.accounts.push(account);
     const names = this.dimensionNames;
-    const stride = 2 + names.length;
+    const stride = 1 + names.length;
     for (let at = 0; at < cells.length; at += stride) {
-      this.accounts.push(this.name(cells[at]!));
-      this.meters.push(this.name(cells[at + 1]!));
+      this.meters.push(this.name(cells[at]!));
       // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
       const dimensions: Record<string, string> = {};
       names.forEach((name, i) => {
-        const value = cells[at + 2 + i]!;
+        const value = cells[at + 1 + i]!;
         if (value !== "") dimensions[name] = this.name(value);
       });
       this.dimensions.push(dimensions);
@@ -233,10 +233,10 @@ async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>, kep
 }
 
 function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
-  shapes.add(batch.shapeCells);
+  shapes.add(batch.shapeCells, batch.accountNames);
   for (const text of batch.quantities) shapes.quantities.push(quantityFrom(text));
-  const { count, base, at, shape, quantity, firstLine, line, ids } = batch;
-  return { source: shapes, count, base, at, shape, quantity, firstLine, line, ids, otherQuantities: batch.quantityTexts.map(quantityFrom) };
+  const { count, base, at, shape, account, quantity, firstLine, line, ids } = batch;
+  return { source: shapes, count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities: batch.quantityTexts.map(quantityFrom) };
 }
 
 /** The scanner has checked the text: an empty cell is one event, as the plain reader takes it. */

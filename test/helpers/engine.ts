@@ -1,3 +1,4 @@
+import type { ClosedCycleSetup } from "../../src/engine/closed-cycles.js";
 import { Replay } from "../../src/engine/replay.js";
 import type { EventIdColumn } from "../../src/engine/event-ids.js";
 import { planTerms } from "../../src/engine/terms.js";
@@ -78,6 +79,8 @@ export interface RunOptions {
   changes?: { at: string; account?: string; plan?: string; overage?: boolean; allowance?: string }[];
   /** Later versions of the card, each with its effective: (the replay then prices by the version in force). */
   versions?: RateCard[];
+  /** How closed cycles are held (a small budget puts them in text, or a spill). */
+  closedCycles?: ClosedCycleSetup;
 }
 
 /**
@@ -88,14 +91,15 @@ export interface RunOptions {
  */
 export function replayRows(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}, sizes: readonly number[] = [1024], apart = 0): Statement {
   const shapes = new Map<string, number>();
+  const accounts = new Map<string, number>();
   const numbers = new Map<string, number>();
   const source = { accounts: [] as string[], meters: [] as string[], dimensions: [] as Record<string, string>[], quantities: [] as Decimal[], file: "events", origin: (line: number) => ({ file: "events", line, column: 1 }) };
   const rows = evs.map((e, i) => {
-    const key = JSON.stringify([e.account, e.meter, Object.entries(e.dimensions).sort()]);
+    // As the scanner numbers them: a shape is a meter and dimension values, whatever the account, numbered apart.
+    const key = JSON.stringify([e.meter, Object.entries(e.dimensions).sort()]);
     let shape = shapes.get(key);
     if (shape === undefined) {
-      shapes.set(key, (shape = source.accounts.length));
-      source.accounts.push(e.account);
+      shapes.set(key, (shape = source.meters.length));
       source.meters.push(e.meter);
       source.dimensions.push({ ...e.dimensions });
     }
@@ -105,7 +109,12 @@ export function replayRows(c: RateCard, evs: readonly UsageEvent[], options: Run
       numbers.set(e.quantity.toFixed(), (quantity = source.quantities.length));
       source.quantities.push(e.quantity);
     }
-    return { e, shape, quantity };
+    let account = accounts.get(e.account);
+    if (account === undefined) {
+      accounts.set(e.account, (account = source.accounts.length));
+      source.accounts.push(e.account);
+    }
+    return { e, shape, account, quantity };
   });
   const r = replayer(c, options);
   for (let from = 0, b = 0; from < rows.length; b++) {
@@ -120,6 +129,7 @@ export function replayRows(c: RateCard, evs: readonly UsageEvent[], options: Run
       base: part[0]!.e.at,
       at: Int32Array.from(part.map((x) => x.e.at - part[0]!.e.at)),
       shape: Int32Array.from(part.map((x) => x.shape)),
+      account: Int32Array.from(part.map((x) => x.account)),
       quantity: Int32Array.from(part.map((x) => x.quantity)),
       otherQuantities: part.filter((x) => x.quantity < 0).map((x) => x.e.quantity),
       firstLine: part[0]!.e.origin.line,
@@ -162,6 +172,7 @@ function replayer(given: RateCard, options: RunOptions): Replay {
     renewalMonths: 1,
     eventIds: { window: options.dedupeWindow },
     versions: versionInstants(c, zone),
+    closedCycles: options.closedCycles,
     changes: (options.changes ?? []).map((ch, i): AccountChange => ({
       at: instant(ch.at, zone),
       account: ch.account ?? "acct",

@@ -35,23 +35,23 @@ export abstract class KnownRows extends Charging {
     for (let k = 0; k < n; k++) this.priceRow(order[k]!);
   }
 
-  /** The row source's shapes, read as the canonical order reads events' parts. */
-  private shapePartsOf: { source: RowSource; parts: PartsOf<number> } | undefined;
+  /** The held rows' accounts and shapes, by their places, read as the canonical order reads events' parts. */
+  private heldPartsOf: { source: RowSource; parts: PartsOf<number> } | undefined;
 
-  protected shapeParts(source: RowSource): PartsOf<number> {
-    if (this.shapePartsOf?.source !== source) {
-      this.shapePartsOf = { source, parts: { account: (s) => source.accounts[s]!, meter: (s) => source.meters[s]!, dimensions: (s) => source.dimensions[s]! } };
+  protected heldParts(source: RowSource): PartsOf<number> {
+    if (this.heldPartsOf?.source !== source) {
+      const held = this.held;
+      this.heldPartsOf = { source, parts: { account: (k) => source.accounts[held.account[k]!]!, meter: (k) => source.meters[held.shape[k]!]!, dimensions: (k) => source.dimensions[held.shape[k]!]! } };
     }
-    return this.shapePartsOf.parts;
+    return this.heldPartsOf.parts;
   }
 
   /** The canonical order of two held rows, as of their events (canonicalOrder). */
   protected rowOrder(a: number, b: number): number {
     const held = this.held;
-    const source = this.source!;
-    const sa = held.shape[a]!, sb = held.shape[b]!;
+    const same = held.shape[a] === held.shape[b] && held.account[a] === held.account[b];
     return (
-      (sa === sb ? 0 : partsOrder(this.shapeParts(source), sa, sb)) ||
+      (same ? 0 : partsOrder(this.heldParts(this.source!), a, b)) ||
       quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
       idOrder(held.eventId(a), held.eventId(b))
     );
@@ -62,7 +62,7 @@ export abstract class KnownRows extends Charging {
     this.settleDeferred();
     const held = this.held;
     const shape = held.shape[k]!;
-    this.price(rowEvent(this.source!, { shape, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
+    this.price(rowEvent(this.source!, { shape, account: held.account[k]!, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
     this.learn(shape);
   }
 
@@ -103,7 +103,7 @@ export abstract class KnownRows extends Charging {
   /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
   protected settleRun(run: AccountRun): void {
     const units = run.deferred.end();
-    if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle.consume);
+    if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle);
   }
 
   /** Before anything but a known row reads or moves a wallet. */
@@ -132,8 +132,10 @@ export abstract class KnownRows extends Charging {
     const shape = held.shape[k]!;
     const how = known.how(shape);
     if (how === UNKNOWN) return undefined;
+    // What the shape's earlier rows showed holds for the account whose rows showed it.
+    const run = this.accountRun(held.account[k]!);
     const ordinal = known.run(shape);
-    const run = this.runList[ordinal]!;
+    if (run === undefined || run.ordinal !== ordinal) return undefined;
     const at = this.instant;
     if (!this.quietAt(run, at)) return undefined;
     const scratch = this.scratch;
@@ -163,7 +165,7 @@ export abstract class KnownRows extends Charging {
   protected newItemCost(k: number, id: number, run: AccountRun): number | undefined {
     const shape = this.shapes[id]!;
     const target = shape.target;
-    if (target === undefined || !this.chargedByUnits(target, shape.event.meter)) return undefined;
+    if (shape.run !== run || target === undefined || !this.chargedByUnits(target, shape.event.meter)) return undefined;
     const scratch = this.scratch;
     const { items, item } = this.shapeItem(shape, run);
     scratch.item[k] = id;
@@ -238,6 +240,17 @@ export abstract class KnownRows extends Charging {
     return target.creditsOnly && this.byUnitPrice(meter);
   }
 
+  /** The run of the row source's account of this number, once it has one: looked up by name once an account. */
+  private accountRun(account: number): AccountRun | undefined {
+    let run = this.accountRuns[account];
+    if (run === undefined) {
+      run = this.runs.get(this.source!.accounts[account]!);
+      if (run !== undefined) this.accountRuns[account] = run;
+    }
+    return run;
+  }
+
+  private readonly accountRuns: AccountRun[] = [];
   /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */
   protected readonly knownCounts: number[] = [];
   /** What knownCost found of each held row, for priceKnown. */

@@ -1,0 +1,130 @@
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ClosedCycles, decodeCycle, encodeCycle, type CycleSpill } from "../src/engine/closed-cycles.js";
+import type { CycleStatement, UsageEvent } from "../src/engine/types.js";
+import { Decimal } from "../src/money.js";
+import { binary } from "./helpers/cli.js";
+import { card, events, replayRows, type EventSpec } from "./helpers/engine.js";
+
+// Issue 16, many accounts: closed cycles past a budget are held as text, or spilled to a
+// temporary file, and made again when the statement is read. The statement must not change.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
+const C = card();
+
+/** A cycle with every kind of value its text must keep: Decimals (a negative zero too), a Map, undefined properties, Infinity, a dimension named "~". */
+function cycle(index: number): CycleStatement {
+  const d = (text: string) => new Decimal(text);
+  return {
+    index, start: 1_000 * index, end: 1_000 * (index + 1), renews: Infinity, allowance: d("3"), allowanceUsed: d("1.25"), total: d("-0"), uncovered: d("0"),
+    lines: [{ meter: "call", component: undefined, kind: "usage", category: "api", pool: "main", dimensions: { "~": "tilde", project: "p" }, quantity: d("12345678901234567890.123456789"), unitPrice: d("0.001"), amount: d("1e-30"), events: 2 }],
+    grants: [{ kind: "included", opening: d("3"), granted: d("0"), consumed: d("1.25"), expired: d("0"), closing: d("1.75") }],
+    rejected: [{ meter: "call", reason: "out of credits", events: 1, quantity: d("4"), firstAt: 5, firstOrigin: { file: "u.csv", line: 9, column: 1, columns: new Map([["meter", 2], ["project", 4]]) } }],
+    thresholds: [{ percent: 50, at: 7 }], duplicates: [], overage: { requests: d("0"), amount: d("0") }, quota: undefined, budgets: [], alerts: [{ kind: "low_balance", level: d("0.5"), at: 8 }],
+    rewards: { earned: d("0"), from: [] }, exhaustedAt: undefined, timeline: [], plans: [], plan: "paid",
+  };
+}
+
+/** A spill that keeps its texts in an array, counting them. */
+class ArraySpill implements CycleSpill {
+  readonly texts: string[] = [];
+  write(text: string): number {
+    return this.texts.push(text) - 1;
+  }
+  read(at: number): string {
+    return this.texts[at]!;
+  }
+}
+
+describe("closed cycles", () => {
+  it("keeps every value of a cycle through its text: Decimals as Decimals, Maps, undefined properties, Infinity, a key named ~", () => {
+    const made = decodeCycle(encodeCycle(cycle(0)));
+    expect(made).toEqual(cycle(0));
+    expect(made.total).toBeInstanceOf(Decimal);
+    expect(made.total.isNeg() && made.total.isZero()).toBe(true);
+    expect(made.lines[0]!.quantity.toFixed()).toBe("12345678901234567890.123456789");
+    expect("component" in made.lines[0]!).toBe(true);
+    expect(made.lines[0]!.dimensions).toEqual({ "~": "tilde", project: "p" });
+    expect(made.rejected[0]!.firstOrigin!.columns).toEqual(new Map([["meter", 2], ["project", 4]]));
+    expect(made.renews).toBe(Infinity);
+  });
+
+  it("holds cycles within the budget as given, and spills the rest of each account's cycles in order", () => {
+    const spill = new ArraySpill();
+    // Each cycle is estimated at 1,500 bytes and 400 a row (five rows): two cycles' worth are held, every later one spilled.
+    const closed = new ClosedCycles({ budget: 2 * 3_500, spill: () => spill });
+    const given = [cycle(0), cycle(1), cycle(2)];
+    closed.add(0, given[0]!);
+    closed.add(1, given[1]!);
+    closed.add(0, given[2]!);
+    closed.add(0, cycle(3));
+    expect(spill.texts.length).toBe(2);
+    const first = closed.statement(0, "a", "paid");
+    expect(first.cycles.map((c) => c.index)).toEqual([0, 2, 3]);
+    expect(first.cycles[0]).toBe(given[0]);
+    expect(first.cycles[1]).toEqual(given[2]);
+    expect(closed.statement(1, "b", "paid").cycles[0]).toBe(given[1]);
+    expect(closed.statement(2, "c", "paid").cycles).toEqual([]);
+  });
+
+  it("gives each account the statement its cycles held as objects would, whatever the budget, spilled or held as text", () => {
+    const DAY = 86_400_000;
+    const START = Date.UTC(2026, 0, 1);
+    const row = fc.record({ day: fc.integer({ min: 0, max: 80 }), meter: fc.constantFrom("call", "read", "view"), quantity: fc.integer({ min: 0, max: 40 }), account: fc.constantFrom("acct", "a1", "a2", "a3") });
+    const log = fc.array(row, { maxLength: 40 }).map((rows): EventSpec[] =>
+      [...rows].sort((a, b) => a.day - b.day).map((r) => [new Date(START + r.day * DAY).toISOString(), r.meter, String(r.quantity), { project: "p" }, { account: r.account }]),
+    );
+    fc.assert(
+      fc.property(log, fc.integer({ min: 0, max: 20_000 }), fc.boolean(), (specs, budget, spilled) => {
+        const all: UsageEvent[] = events(specs);
+        const options = { through: "2026-03-20T00:00:00Z" };
+        const whole = replayRows(C, all, options);
+        const compacted = replayRows(C, all, { ...options, closedCycles: { budget, spill: spilled ? () => new ArraySpill() : undefined } });
+        expect(JSON.stringify(compacted.accounts)).toBe(JSON.stringify(whole.accounts));
+        expect(compacted.accounts).toEqual(whole.accounts);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe("statement with closed cycles spilled (BURNRATE_CYCLE_MEMORY_MB=0)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-spill-test-"));
+  const usage = join(dir, "usage.csv");
+  const account = join(dir, "accounts.yaml");
+  // Forty accounts over three months on an allowance of one credit: some run out, so cycles have rejections too.
+  const rows = ["timestamp,meter,quantity,project,user,channel,distribution,source,model,account"];
+  for (let i = 0; i < 600; i++) {
+    const at = new Date(Date.UTC(2026, 8, 1) + i * 3 * 3_600_000).toISOString().replace(".000Z", "Z");
+    const meter = ["project_created", "published", "automation_run", "end_user_open"][i % 4];
+    const dims = meter === "published" ? `p${i % 7},,web,private,,` : meter === "end_user_open" ? `p${i % 7},u${i % 11},,,,` : `p${i % 7},,,,,`;
+    rows.push(`${at},${meter},1,${dims},a${(i * 7) % 40}`);
+  }
+  writeFileSync(usage, rows.join("\n") + "\n");
+  writeFileSync(account, `card: ${join(process.cwd(), "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 1\nanchor: 2026-09-01\ntimezone: UTC\n`);
+  const args = (format: string) => ["statement", "--account", account, "--usage", usage, "--format", format];
+
+  it("writes the statement it writes with every cycle held, and leaves no temporary file", () => {
+    const temporary = mkdtempSync(join(tmpdir(), "burnrate-spill-tmp-"));
+    for (const format of ["json", "csv"]) {
+      const held = binary(args(format));
+      const spilled = binary(args(format), { env: { BURNRATE_CYCLE_MEMORY_MB: "0", TMPDIR: temporary } });
+      expect(held.code).toBe(0);
+      expect(spilled.stderr).toBe("");
+      expect(spilled.stdout).toBe(held.stdout);
+    }
+    // The forty accounts of the log, and the account file's own, which every statement bills.
+    expect(JSON.parse(binary(args("json")).stdout).accounts.length).toBe(41);
+    expect(readdirSync(temporary)).toEqual([]);
+  });
+
+  it("spills to the temporary directory: one that cannot be written is reported, where the default budget needs none", () => {
+    const env = { TMPDIR: join(dir, "no-such-folder") };
+    expect(binary(args("json"), { env }).code).toBe(0);
+    const spilled = binary(args("json"), { env: { ...env, BURNRATE_CYCLE_MEMORY_MB: "0" } });
+    expect(spilled.code).toBe(2);
+    expect(spilled.stderr).toMatch(/cannot write a temporary file/);
+  });
+});
