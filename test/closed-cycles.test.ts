@@ -127,4 +127,13 @@ describe("statement with closed cycles spilled (BURNRATE_CYCLE_MEMORY_MB=0)", ()
     expect(spilled.code).toBe(2);
     expect(spilled.stderr).toMatch(/cannot write a temporary file/);
   });
+
+  it("refuses a budget that is not a number of megabytes, where it once ran on the default in silence", () => {
+    for (const given of ["abc", "-1", "64MB", " 5"]) {
+      const run = binary(args("json"), { env: { BURNRATE_CYCLE_MEMORY_MB: given } });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^burnrate: error: BURNRATE_CYCLE_MEMORY_MB: not a budget in megabytes \(expected a number of megabytes/);
+    }
+    expect(binary(args("json"), { env: { BURNRATE_CYCLE_MEMORY_MB: "0.5" } }).code).toBe(0);
+  });
 });

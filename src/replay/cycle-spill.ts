@@ -1,6 +1,7 @@
 import { openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import type { ClosedCycleSetup, CycleSpill } from "../engine/closed-cycles.js";
+import { atFlag, shown, UserError } from "../errors.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
 
 /**
@@ -15,7 +16,11 @@ const BUDGET_MB = 64;
 
 export function closedCycleSetup(env: NodeJS.ProcessEnv = process.env): ClosedCycleSetup {
   const given = env.BURNRATE_CYCLE_MEMORY_MB;
-  const mb = given === undefined || given === "" || !(Number(given) >= 0) ? BUDGET_MB : Number(given);
+  // A budget not read as given is refused, not replaced by the default: "abc" or "-1" once ran on 64 MB in silence.
+  if (given !== undefined && given !== "" && !/^\d+(\.\d+)?$/.test(given)) {
+    throw new UserError("not a budget in megabytes", atFlag("BURNRATE_CYCLE_MEMORY_MB"), "a number of megabytes such as 64, or 0", shown(given));
+  }
+  const mb = given === undefined || given === "" ? BUDGET_MB : Number(given);
   return { budget: mb * 2 ** 20, spill: () => new CycleFile() };
 }
 
