@@ -8,13 +8,13 @@ import { terminalChart } from "../render/charts/settings.js";
 import { statementCharts } from "../render/charts/terminal.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, FORMATS, json, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
+import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
 import { render, type Reporters } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 import { statementHtml } from "../render/statement/html.js";
 import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger/report.js";
 import { statementCsv } from "../render/statement/csv.js";
-import { statementJson } from "../render/statement/json.js";
+import { statementJsonText } from "../render/statement/json-text.js";
 import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
@@ -67,7 +67,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
   };
   const statementReport: Reporters<Format> = {
-    json: () => json(statementJson(result, card)),
+    json: () => statementJsonText(result, card),
     csv: () => statementCsv(result, { bom: options.bom }),
     markdown: () => toMarkdown(statementBlocks(result, ctx)),
     html: () => statementHtml(result, entries, ctx),

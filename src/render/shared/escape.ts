@@ -58,6 +58,18 @@ export function jsonVisible(json: string): string {
   return json.replace(JSON_RAW, escaped);
 }
 
+/** What makes a string's JSON text more than the string in quotes: what JSON.stringify escapes (quotes, backslashes, controls, lone surrogates) and what jsonVisible does. */
+const JSON_ESCAPED = new RegExp(`["\\\\\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\ud800-\\udfff]`);
+
+/**
+ * A string as `jsonVisible(JSON.stringify(text))` writes it. Most strings of a
+ * statement (meters, projects, plans) need no escape: one test, and they are
+ * quoted as they are.
+ */
+export function jsonString(text: string): string {
+  return JSON_ESCAPED.test(text) ? jsonVisible(JSON.stringify(text)) : `"${text}"`;
+}
+
 /** What a spreadsheet runs as a formula when a cell starts with it, the full-width forms included. */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 /** The same signs at the start of a field a reader may see after a line break inside a cell. */
