@@ -53,33 +53,41 @@ function numberText(n: number): string {
   return Number.isFinite(n) ? String(n) : "null";
 }
 
+/** An amount as formatExact writes it, quoted. */
 function exactText(value: Decimal): string {
+  // Most amounts of a statement are whole numbers below 10^7 (0, 3, 9): one base-10^7 digit at exponent 0 to 6, written as it is.
+  const digits = value.d;
+  if (digits?.length === 1 && value.e >= 0 && value.e < 7) return value.s < 0 && digits[0] !== 0 ? `"-${digits[0]}"` : `"${digits[0]}"`;
   return `"${formatExact(value)}"`;
 }
 
 /** Entries at one indent deeper than `newline` (the line break and indent of the opening brace's line). */
 function mapText(map: ReadonlyMap<string, Decimal>, newline: string): string {
   if (map.size === 0) return "{}";
-  const inner = `,${newline}  `;
-  let text = "";
   // An object puts keys that are array indexes ("7") first, in numeric order: statementJson's objects did.
   for (const key of map.keys()) {
     if (key.charCodeAt(0) < 58 && key.charCodeAt(0) > 47) return objectText(Object.fromEntries([...map].map(([k, v]) => [k, formatExact(v)])), newline);
   }
-  for (const [key, value] of map) text += `${inner}${jsonString(key)}: ${exactText(value)}`;
-  return `{${text.slice(1)}${newline}}`;
+  let text = "{";
+  let next = `${newline}  `;
+  for (const [key, value] of map) {
+    text += `${next}${jsonString(key)}: ${exactText(value)}`;
+    next = `,${newline}  `;
+  }
+  return `${text}${newline}}`;
 }
 
 /** A record of strings (a line's dimensions) as JSON.stringify writes it. */
 function objectText(record: Readonly<Record<string, unknown>>, newline: string): string {
-  const inner = `,${newline}  `;
-  let text = "";
+  let text = "{";
+  let next = `${newline}  `;
   for (const key of Object.keys(record)) {
     const value = record[key];
-    if (typeof value === "string") text += `${inner}${jsonString(key)}: ${jsonString(value)}`;
-    else if (value !== undefined && typeof value !== "function" && typeof value !== "symbol") text += `${inner}${jsonString(key)}: ${valueText(value, `${newline}  `)}`;
+    if (value === undefined || typeof value === "function" || typeof value === "symbol") continue;
+    text += `${next}${jsonString(key)}: ${typeof value === "string" ? jsonString(value) : valueText(value, `${newline}  `)}`;
+    next = `,${newline}  `;
   }
-  return text === "" ? "{}" : `{${text.slice(1)}${newline}}`;
+  return text === "{" ? "{}" : `${text}${newline}}`;
 }
 
 /** Items made by `item` at one indent deeper than `newline`, as an array. */
@@ -122,13 +130,16 @@ class AccountText {
   }
 
   account(a: AccountStatement): string {
-    let cycles = "";
-    for (const c of a.cycles) cycles += `,\n        ${this.cycle(c)}`;
-    return `{
+    let text = `{
       "account": ${jsonString(a.account)},
       "plan": ${jsonString(a.plan)},
-      "cycles": ${cycles === "" ? "[]" : `[${cycles.slice(1)}\n      ]`}
-    }`;
+      "cycles": [`;
+    let next = "\n        ";
+    for (const c of a.cycles) {
+      text += next + this.cycle(c);
+      next = ",\n        ";
+    }
+    return `${text}${next === "\n        " ? "]" : "\n      ]"}\n    }`;
   }
 
   private cycle(c: CycleStatement): string {
