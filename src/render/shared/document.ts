@@ -106,6 +106,23 @@ const TABLE_ROWS = 100;
  * exactly as one would.
  */
 export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable = TABLE_ROWS, width?: number): string {
+  // A statement of many accounts draws the same small tables over and over (a cycle's credits, its money):
+  // laying one out takes cli-table3 a tenth of a millisecond, so each is drawn once while the cache stays small.
+  if (block.rows.length > CACHED_ROWS) return layOut(block, color, rowsPerTable, width);
+  const key = JSON.stringify([block.head, block.align, block.rows, block.emphasis, block.maxWidths, color.level, rowsPerTable, width]);
+  let text = DRAWN.get(key);
+  if (text === undefined) {
+    if (DRAWN.size >= 1024) DRAWN.clear();
+    DRAWN.set(key, (text = layOut(block, color, rowsPerTable, width)));
+  }
+  return text;
+}
+
+/** Tables of more rows than this are seldom drawn twice. */
+const CACHED_ROWS = 8;
+const DRAWN = new Map<string, string>();
+
+function layOut(block: TableBlock, color: ChalkInstance, rowsPerTable: number, width: number | undefined): string {
   // Escaped before colour and layout: widths are measured on what the terminal shows.
   const b = { ...block, head: block.head.map(visible), rows: block.rows.map((row) => row.map(visible)) };
   const rows = b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));

@@ -32,6 +32,9 @@ export function visibleLines(text: string): string {
   return text.replace(CONTROL_BUT_NEWLINE, escaped);
 }
 
+/** Any character markdownText changes: most cells (amounts, dates, meters) have none and are written as they are. */
+const MARKDOWN_ESCAPED = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\\\\`|\\]&<>]`);
+
 /**
  * A value in Markdown, inline or in a table cell: control characters and line breaks
  * escaped (so a table row stays one row), `\`, `` ` `` and `|` backslash-escaped (so a
@@ -40,6 +43,7 @@ export function visibleLines(text: string): string {
  * no raw HTML passes.
  */
 export function markdownText(text: string): string {
+  if (!MARKDOWN_ESCAPED.test(text)) return text;
   return visible(text)
     .replace(/[\\`|\]]/g, "\\$&")
     .replace(/&/g, "&amp;")
