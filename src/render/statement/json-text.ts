@@ -19,16 +19,19 @@ import { cycleMoney } from "./money.js";
 export function* statementJsonText(statement: Statement, card?: RateCard): Generator<string> {
   const writer = new AccountText(statement.currency, card);
   let batch = headText(statement);
-  let first = true;
+  let next = "\n    ";
   for (const account of statement.accounts) {
-    batch += (first ? "\n    " : ",\n    ") + writer.account(account);
-    first = false;
-    if (batch.length >= BATCH) {
-      yield batch;
-      batch = "";
+    batch += next;
+    next = ",\n    ";
+    for (const piece of writer.account(account)) {
+      batch += piece;
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = "";
+      }
     }
   }
-  yield `${batch}${first ? "]" : "\n  ]"}\n}\n`;
+  yield `${batch}${next === "\n    " ? "]" : "\n  ]"}\n}\n`;
 }
 
 /** Characters a batch gathers before it is given out: large enough for few writes, small enough to die young. */
@@ -129,20 +132,28 @@ class AccountText {
     this.currency = jsonString(currency);
   }
 
-  account(a: AccountStatement): string {
+  /** In pieces: an account of one large log has cycles of tens of thousands of lines, never one string. */
+  *account(a: AccountStatement): Generator<string> {
     let text = `{
       "account": ${jsonString(a.account)},
       "plan": ${jsonString(a.plan)},
       "cycles": [`;
     let next = "\n        ";
     for (const c of a.cycles) {
-      text += next + this.cycle(c);
+      text += next;
       next = ",\n        ";
+      for (const piece of this.cycle(c)) {
+        text += piece;
+        if (text.length >= BATCH) {
+          yield text;
+          text = "";
+        }
+      }
     }
-    return `${text}${next === "\n        " ? "]" : "\n      ]"}\n    }`;
+    yield `${text}${next === "\n        " ? "]" : "\n      ]"}\n    }`;
   }
 
-  private cycle(c: CycleStatement): string {
+  private *cycle(c: CycleStatement): Generator<string> {
     const at = this.instants;
     const end = at.of(c.end);
     const lines = c.lines.length === 0;
@@ -165,7 +176,21 @@ class AccountText {
           "by_category": ${lines ? "{}" : mapText(splitBy(c.lines, (l) => l.category), KEY)},
           "by_pool": ${lines ? "{}" : mapText(splitBy(c.lines, (l) => l.pool), KEY)},
           "by_project": ${lines ? "{}" : mapText(byProject(c.lines), KEY)},
-          "lines": ${arrayText(c.lines, KEY, lineText)},
+          "lines": `;
+    if (c.lines.length === 0) text += "[]";
+    else {
+      let next = `[${KEY}  `;
+      for (const l of c.lines) {
+        text += next + lineText(l, `${KEY}  `);
+        next = `,${KEY}  `;
+        if (text.length >= BATCH) {
+          yield text;
+          text = "";
+        }
+      }
+      text += `${KEY}]`;
+    }
+    text += `,
           "grants": ${arrayText(c.grants, KEY, (g, i) => `{${i}  "kind": ${jsonString(g.kind)},${i}  "opening": ${exactText(g.opening)},${i}  "granted": ${exactText(g.granted)},${i}  "consumed": ${exactText(g.consumed)},${i}  "expired": ${exactText(g.expired)},${i}  "closing": ${exactText(g.closing)}${i}}`)},
           "rejected": ${arrayText(c.rejected, KEY, (r, i) => `{${i}  "meter": ${jsonString(r.meter)},${i}  "reason": ${jsonString(r.reason)},${i}  "events": ${numberText(r.events)},${i}  "quantity": ${exactText(r.quantity)},${i}  "first_at": ${at.of(r.firstAt)},${i}  "first_line": ${r.firstOrigin ? jsonString(fileLine(r.firstOrigin)) : "null"}${i}}`)},
           "thresholds": ${arrayText(c.thresholds, KEY, (t, i) => `{${i}  "percent": ${numberText(t.percent)},${i}  "at": ${at.of(t.at)}${i}}`)},
@@ -185,7 +210,7 @@ class AccountText {
       text += `,\n          "plans": ${arrayText(c.plans, KEY, (p, i) => `{${i}  "plan": ${jsonString(p.plan)},${i}  "from": ${at.of(p.from)},${i}  "to": ${at.of(p.to)}${i}}`)}`;
     }
     if (this.card) text += `,\n          "money": ${this.money(c, this.card)}`;
-    return `${text}\n        }`;
+    yield `${text}\n        }`;
   }
 
   private money(c: CycleStatement, card: RateCard): string {
