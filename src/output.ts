@@ -33,9 +33,17 @@ export class ReportFile {
   private readonly fd: number;
   /** Removes the temporary file (or its private folder) however the run ends, until it is renamed into place. */
   private readonly cleanup: { remove(): void; keep(): void };
-  /** Bytes in the file; `pending` is written at this position when it grows large. */
+  /** Bytes in the file; `bytes` is written at this position when it fills. */
   private size = 0;
+  /** Small pieces, gathered before they are encoded (one encoding call per piece would cost more than the piece). */
   private pending = "";
+  /**
+   * Encoded text not yet written, reused: a report of hundreds of MB is written in
+   * writes of a MiB, and the text of each piece is garbage as soon as it is encoded,
+   * never kept long enough to leave the young generation.
+   */
+  private readonly bytes = Buffer.allocUnsafe(BUFFERED);
+  private used = 0;
   private open = true;
 
   constructor(to: Destination) {
@@ -59,8 +67,16 @@ export class ReportFile {
   }
 
   write(text: string): void {
-    this.pending += text;
-    if (this.pending.length >= 1 << 16) this.flush();
+    if (text.length < PIECE) {
+      this.pending += text;
+      if (this.pending.length < PIECE) return;
+      text = this.pending;
+      this.pending = "";
+    } else this.encode();
+    // At most 3 bytes a UTF-16 unit: the text fits, or the buffer is written first; a text larger than it is written alone.
+    if (this.used + text.length * 3 > BUFFERED) this.writeBytes();
+    if (text.length * 3 > BUFFERED) this.writeOut(Buffer.from(text));
+    else this.used += this.bytes.write(text, this.used);
   }
 
   /** How far the report has been written, for `truncate`. */
@@ -71,6 +87,7 @@ export class ReportFile {
 
   truncate(mark: number): void {
     this.pending = "";
+    this.used = 0;
     this.guard(() => ftruncateSync(this.fd, mark));
     this.size = mark;
   }
@@ -140,9 +157,27 @@ export class ReportFile {
   }
 
   private flush(): void {
+    this.encode();
+    this.writeBytes();
+  }
+
+  /** The small pieces gathered so far, into the buffer. */
+  private encode(): void {
     if (this.pending === "") return;
-    const bytes = Buffer.from(this.pending);
+    const text = this.pending;
     this.pending = "";
+    if (this.used + text.length * 3 > BUFFERED) this.writeBytes();
+    this.used += this.bytes.write(text, this.used);
+  }
+
+  private writeBytes(): void {
+    if (this.used === 0) return;
+    const used = this.used;
+    this.used = 0;
+    this.writeOut(this.bytes.subarray(0, used));
+  }
+
+  private writeOut(bytes: Buffer): void {
     this.guard(() => writeAll(this.fd, bytes, this.size));
     this.size += bytes.length;
   }
@@ -159,6 +194,11 @@ export class ReportFile {
     return writeError(this.target?.given ?? "<stdout>", e);
   }
 }
+
+/** Characters gathered as one string before they are encoded; PIECE * 3 bytes always fit in the buffer. */
+const PIECE = 1 << 13;
+/** Bytes a report file holds before it writes them. */
+const BUFFERED = 1 << 20;
 
 /** A write that fails, as the user error that says where and why. */
 function writeError(file: string, e: unknown): UserError {

@@ -7,14 +7,14 @@ import { BurnLedger } from "../render/charts/ledger.js";
 import { terminalChart } from "../render/charts/settings.js";
 import { statementCharts } from "../render/charts/terminal.js";
 import type { RenderContext } from "../render/shared/context.js";
-import { toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, FORMATS, json, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
+import { markdownChunks, terminalChunks, toMarkdown, toTerminal } from "../render/shared/document.js";
+import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
 import { render, type Reporters } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 import { statementHtml } from "../render/statement/html.js";
 import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger/report.js";
 import { statementCsv } from "../render/statement/csv.js";
-import { statementJson } from "../render/statement/json.js";
+import { statementJsonText } from "../render/statement/json-text.js";
 import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
@@ -67,14 +67,21 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
   };
   const statementReport: Reporters<Format> = {
-    json: () => json(statementJson(result, card)),
+    json: () => statementJsonText(result, card),
     csv: () => statementCsv(result, { bom: options.bom }),
-    markdown: () => toMarkdown(statementBlocks(result, ctx)),
+    // Drawn account by account as they are written: a log of many accounts is never one document in memory.
+    markdown: () => markdownChunks(statementBlocks(result, ctx)),
     html: () => statementHtml(result, entries, ctx),
-    table: () => toTerminal(statementBlocks(result, ctx), ctx.color) + (chart ? statementCharts(result, entries, ctx, chart) : ""),
+    table: () => withCharts(terminalChunks(statementBlocks(result, ctx), ctx.color), () => (chart ? statementCharts(result, entries, ctx, chart) : "")),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
   emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
+}
+
+/** The statement's table, then its charts, drawn once the table is written. */
+function* withCharts(table: Iterable<string>, charts: () => string): Generator<string> {
+  yield* table;
+  yield charts();
 }
 
 /** The whole ledger, for the formats that lay it out by account. */

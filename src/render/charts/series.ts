@@ -38,10 +38,14 @@ export interface CycleBurn {
  * already in it.
  */
 export function burnDowns(statement: Statement, ledger: readonly LedgerEntry[], card: RateCard): CycleBurn[] {
-  return statement.accounts.flatMap((account) => {
-    const own = ledger.filter((e) => e.account === account.account);
-    return account.cycles.map((cycle) => cycleBurn(account, cycle, own, card));
-  });
+  // Grouped once, in the ledger's order: a filter of the whole ledger per account was accounts x entries.
+  const byAccount = new Map<string, LedgerEntry[]>();
+  for (const e of ledger) {
+    const own = byAccount.get(e.account);
+    if (own === undefined) byAccount.set(e.account, [e]);
+    else own.push(e);
+  }
+  return statement.accounts.flatMap((account) => account.cycles.map((cycle) => cycleBurn(account, cycle, byAccount.get(account.account) ?? [], card)));
 }
 
 function cycleBurn(account: AccountStatement, cycle: CycleStatement, entries: readonly LedgerEntry[], card: RateCard): CycleBurn {

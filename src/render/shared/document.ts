@@ -40,30 +40,44 @@ export function terminalWidth(terminal: { columns: number } | undefined): number
 }
 
 /** `lineWidth`, when given, is what every table and fact is wrapped to fit (at spaces, never inside a word). */
-export function toTerminal(blocks: readonly Block[], color: ChalkInstance, lineWidth?: number): string {
-  const out: string[] = [];
+export function toTerminal(blocks: Iterable<Block>, color: ChalkInstance, lineWidth?: number): string {
+  return [...terminalChunks(blocks, color, lineWidth)].join("");
+}
+
+/** toTerminal in pieces, block by block as they come: a statement of many accounts is never one string. */
+export function* terminalChunks(blocks: Iterable<Block>, color: ChalkInstance, lineWidth?: number): Generator<string> {
+  let next = "";
   for (const b of blocks) {
-    switch (b.kind) {
-      case "heading":
-        out.push(b.level === 1 ? color.bold(visible(b.text)) : `\n${color.bold.underline(visible(b.text))}`);
-        break;
-      case "facts": {
-        const width = Math.max(...b.rows.map(([k]) => visible(k).length));
-        const room = lineWidth === undefined ? undefined : lineWidth - width - 4;
-        for (const [k, v] of b.rows) out.push(`  ${color.dim(visible(k).padEnd(width))}  ${factLines(v).map(visible).flatMap((l) => wrapWords(l, room)).join(`\n  ${" ".repeat(width)}  `)}`);
-        break;
-      }
-      case "table": {
-        if (b.title) out.push(`  ${color.bold(visible(b.title))}`);
-        out.push(drawTable(b, color, TABLE_ROWS, lineWidth));
-        break;
-      }
-      case "note":
-        out.push(...wrapWords(visible(b.text), lineWidth === undefined ? undefined : lineWidth - 2).map((l) => `  ${color.yellow(l)}`));
-        break;
-    }
+    const out = terminalLines(b, color, lineWidth);
+    if (out.length === 0) continue;
+    yield next + out.join("\n");
+    next = "\n";
   }
-  return `${out.join("\n")}\n`;
+  yield "\n";
+}
+
+function terminalLines(b: Block, color: ChalkInstance, lineWidth: number | undefined): string[] {
+  const out: string[] = [];
+  switch (b.kind) {
+    case "heading":
+      out.push(b.level === 1 ? color.bold(visible(b.text)) : `\n${color.bold.underline(visible(b.text))}`);
+      break;
+    case "facts": {
+      const width = Math.max(...b.rows.map(([k]) => visible(k).length));
+      const room = lineWidth === undefined ? undefined : lineWidth - width - 4;
+      for (const [k, v] of b.rows) out.push(`  ${color.dim(visible(k).padEnd(width))}  ${factLines(v).map(visible).flatMap((l) => wrapWords(l, room)).join(`\n  ${" ".repeat(width)}  `)}`);
+      break;
+    }
+    case "table": {
+      if (b.title) out.push(`  ${color.bold(visible(b.title))}`);
+      out.push(drawTable(b, color, TABLE_ROWS, lineWidth));
+      break;
+    }
+    case "note":
+      out.push(...wrapWords(visible(b.text), lineWidth === undefined ? undefined : lineWidth - 2).map((l) => `  ${color.yellow(l)}`));
+      break;
+  }
+  return out;
 }
 
 /** A line broken at spaces into lines of at most `room` characters (a longer word stands alone). */
@@ -92,6 +106,23 @@ const TABLE_ROWS = 100;
  * exactly as one would.
  */
 export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable = TABLE_ROWS, width?: number): string {
+  // A statement of many accounts draws the same small tables over and over (a cycle's credits, its money):
+  // laying one out takes cli-table3 a tenth of a millisecond, so each is drawn once while the cache stays small.
+  if (block.rows.length > CACHED_ROWS) return layOut(block, color, rowsPerTable, width);
+  const key = JSON.stringify([block.head, block.align, block.rows, block.emphasis, block.maxWidths, color.level, rowsPerTable, width]);
+  let text = DRAWN.get(key);
+  if (text === undefined) {
+    if (DRAWN.size >= 1024) DRAWN.clear();
+    DRAWN.set(key, (text = layOut(block, color, rowsPerTable, width)));
+  }
+  return text;
+}
+
+/** Tables of more rows than this are seldom drawn twice. */
+const CACHED_ROWS = 8;
+const DRAWN = new Map<string, string>();
+
+function layOut(block: TableBlock, color: ChalkInstance, rowsPerTable: number, width: number | undefined): string {
   // Escaped before colour and layout: widths are measured on what the terminal shows.
   const b = { ...block, head: block.head.map(visible), rows: block.rows.map((row) => row.map(visible)) };
   const rows = b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
@@ -157,30 +188,55 @@ function narrowed(b: TableBlock, width: number): number[] {
   return widths;
 }
 
-export function toMarkdown(blocks: readonly Block[]): string {
+export function toMarkdown(blocks: Iterable<Block>): string {
+  return [...markdownChunks(blocks)].join("");
+}
+
+/**
+ * toMarkdown in pieces, block by block as they come. The document's trailing
+ * blank lines are dropped: a blank line is held until a line follows it.
+ */
+export function* markdownChunks(blocks: Iterable<Block>): Generator<string> {
+  let started = false;
+  let held = "";
+  for (const b of blocks) {
+    let text = "";
+    for (const line of markdownLines(b)) {
+      if (line === "") {
+        held += "\n";
+        continue;
+      }
+      text += `${started ? "\n" : ""}${held}${line}`;
+      started = true;
+      held = "";
+    }
+    if (text !== "") yield text;
+  }
+  yield "\n";
+}
+
+function markdownLines(b: Block): string[] {
   const out: string[] = [];
   const cell = markdownText;
-  for (const b of blocks) {
-    switch (b.kind) {
-      case "heading":
-        out.push(`${b.level === 1 ? "#" : "##"} ${cell(b.text)}`, "");
-        break;
-      case "facts":
-        // Padding that aligns a terminal's columns means nothing in Markdown.
-        for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${factLines(v).map((x) => cell(x.trim())).join(", ")}`);
-        out.push("");
-        break;
-      case "table":
-        if (b.title) out.push(`**${cell(b.title)}**`, "");
-        out.push(`| ${b.head.map(cell).join(" | ")} |`);
-        out.push(`|${b.align.map((a) => (a === "right" ? " ---: " : " --- ")).join("|")}|`);
-        for (const row of b.rows) out.push(`| ${row.map(cell).join(" | ")} |`);
-        out.push("");
-        break;
-      case "note":
-        out.push(`> ${cell(b.text)}`, "");
-        break;
-    }
+  switch (b.kind) {
+    case "heading":
+      out.push(`${b.level === 1 ? "#" : "##"} ${cell(b.text)}`, "");
+      break;
+    case "facts":
+      // Padding that aligns a terminal's columns means nothing in Markdown.
+      for (const [k, v] of b.rows) out.push(`- **${cell(k)}**: ${factLines(v).map((x) => cell(x.trim())).join(", ")}`);
+      out.push("");
+      break;
+    case "table":
+      if (b.title) out.push(`**${cell(b.title)}**`, "");
+      out.push(`| ${b.head.map(cell).join(" | ")} |`);
+      out.push(`|${b.align.map((a) => (a === "right" ? " ---: " : " --- ")).join("|")}|`);
+      for (const row of b.rows) out.push(`| ${row.map(cell).join(" | ")} |`);
+      out.push("");
+      break;
+    case "note":
+      out.push(`> ${cell(b.text)}`, "");
+      break;
   }
-  return `${out.join("\n").replace(/\n+$/, "")}\n`;
+  return out;
 }

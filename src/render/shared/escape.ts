@@ -32,6 +32,9 @@ export function visibleLines(text: string): string {
   return text.replace(CONTROL_BUT_NEWLINE, escaped);
 }
 
+/** Any character markdownText changes: most cells (amounts, dates, meters) have none and are written as they are. */
+const MARKDOWN_ESCAPED = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\\\\`|\\]&<>]`);
+
 /**
  * A value in Markdown, inline or in a table cell: control characters and line breaks
  * escaped (so a table row stays one row), `\`, `` ` `` and `|` backslash-escaped (so a
@@ -40,6 +43,7 @@ export function visibleLines(text: string): string {
  * no raw HTML passes.
  */
 export function markdownText(text: string): string {
+  if (!MARKDOWN_ESCAPED.test(text)) return text;
   return visible(text)
     .replace(/[\\`|\]]/g, "\\$&")
     .replace(/&/g, "&amp;")
@@ -56,6 +60,18 @@ const JSON_RAW = new RegExp(`[${DEL_C1_AND_UNICODE}]`, "g");
  */
 export function jsonVisible(json: string): string {
   return json.replace(JSON_RAW, escaped);
+}
+
+/** What makes a string's JSON text more than the string in quotes: what JSON.stringify escapes (quotes, backslashes, controls, lone surrogates) and what jsonVisible does. */
+const JSON_ESCAPED = new RegExp(`["\\\\\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\ud800-\\udfff]`);
+
+/**
+ * A string as `jsonVisible(JSON.stringify(text))` writes it. Most strings of a
+ * statement (meters, projects, plans) need no escape: one test, and they are
+ * quoted as they are.
+ */
+export function jsonString(text: string): string {
+  return JSON_ESCAPED.test(text) ? jsonVisible(JSON.stringify(text)) : `"${text}"`;
 }
 
 /** What a spreadsheet runs as a formula when a cell starts with it, the full-width forms included. */

@@ -1,23 +1,33 @@
 import { formatExact } from "../../money.js";
 import type { Statement } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
-import { csvText, NumberCell, type Cell } from "../shared/csv.js";
+import { csvRows, csvText, NumberCell, type Cell } from "../shared/csv.js";
 
-/** One row per statement line, one column per dimension name used anywhere, for spreadsheets. */
-export function statementCsv(statement: Statement, options: { bom?: boolean } = {}): string {
+/**
+ * One row per statement line, one column per dimension name used anywhere, for spreadsheets.
+ * The header needs every account's dimension names, so they are read first; the rows are then
+ * made and written account by account, never all at once.
+ */
+export function* statementCsv(statement: Statement, options: { bom?: boolean } = {}): Generator<string> {
   const dims = new Set<string>();
-  for (const a of statement.accounts) for (const c of a.cycles) for (const l of c.lines) for (const d of Object.keys(l.dimensions)) dims.add(d);
-  const dimNames = [...dims].sort();
   // Columns that only a timeline or several card versions need are added only then: other statements keep their layout.
+  let changes = false;
+  for (const a of statement.accounts) {
+    for (const c of a.cycles) {
+      if (c.timeline.length > 0) changes = true;
+      for (const l of c.lines) for (const d of Object.keys(l.dimensions)) dims.add(d);
+    }
+  }
+  const dimNames = [...dims].sort();
   const versioned = statement.versions !== undefined;
-  const changes = statement.accounts.some((a) => a.cycles.some((c) => c.timeline.length > 0));
   const header = [
     "account", "plan", "cycle_start", "cycle_end", "meter", "kind", "category", "pool", ...dimNames, "quantity", "unit_price", "amount",
     ...(versioned ? ["version"] : []), ...(changes ? ["change_at", "change", "from", "to", "granted", "removed", "applies_at"] : []),
   ];
-  const rows: Cell[][] = [];
+  yield csvText(header, [], options);
   const noChange = changes ? ["", "", "", "", "", "", ""] : [];
   for (const a of statement.accounts) {
+    const rows: Cell[][] = [];
     for (const c of a.cycles) {
       for (const l of c.lines) {
         rows.push([
@@ -36,6 +46,6 @@ export function statementCsv(statement: Statement, options: { bom?: boolean } = 
         ]);
       }
     }
+    yield csvRows(rows);
   }
-  return csvText(header, rows, options);
 }

@@ -7,8 +7,22 @@ import { cycleMoney, cycleMoneyJson } from "./money.js";
 import { byProject, splitBy } from "../shared/summary.js";
 import { MappedArray } from "../shared/json-chunks.js";
 
-/** The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string. */
+/**
+ * The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string.
+ * As objects, for tests and for reading; the statement command writes the same text straight
+ * (json-text.ts), and a test holds the two to the same bytes.
+ */
 export function statementJson(statement: Statement, card?: RateCard): object {
+  return {
+    ...statementHead(statement),
+    // Each account's JSON is made as the writer reaches it (jsonChunks calls toJSON) and dropped once written:
+    // a log of a hundred thousand accounts never holds all their JSON at once.
+    accounts: statement.accounts.map((a) => ({ toJSON: () => accountJson(a, statement.currency, card) })),
+  };
+}
+
+/** Every key before `accounts`, the last one. */
+export function statementHead(statement: Statement): Record<string, unknown> {
   return {
     schema: "burnrate.statement/v1",
     card: { provider: statement.provider, version: statement.version },
@@ -18,9 +32,6 @@ export function statementJson(statement: Statement, card?: RateCard): object {
     events: statement.events,
     duplicate_events: duplicateEventsJson(statement),
     ...(statement.versions === undefined ? {} : { versions: statement.versions.map((v) => ({ version: v.version, effective: v.effective, applies: v.applies, from: formatInstant(v.from) })) }),
-    // Each account's JSON is made as the writer reaches it (jsonChunks calls toJSON) and dropped once written:
-    // a log of a hundred thousand accounts never holds all their JSON at once.
-    accounts: statement.accounts.map((a) => ({ toJSON: () => accountJson(a, statement.currency, card) })),
   };
 }
 

@@ -23,19 +23,50 @@ export interface CycleMoney {
   total: Decimal;
 }
 
-/** Whether the card gives any money at all: a plan price, a credit price or an overage price. */
-function cardHasMoney(card: RateCard): boolean {
-  return card.creditPrice !== undefined || [...card.plans.values()].some((p) => p.price.gt(0) || p.quota !== undefined);
+/**
+ * What a statement asks of its card once a cycle, kept once a card: a log of a hundred thousand
+ * accounts has three hundred thousand cycles, most of them only the plan's price to round.
+ */
+interface CardMoney {
+  /** Whether the card gives any money at all: a plan price, a credit price or an overage price. */
+  any: boolean;
+  /** The currency's minor unit (0.01 for USD). */
+  step: Decimal;
+  /** A plan price's rounded total, for the cycles that bought no credits and owe no overage. */
+  planTotals: Map<Decimal, Decimal>;
+}
+
+const CARD_MONEY = new WeakMap<RateCard, CardMoney>();
+
+function cardMoney(card: RateCard): CardMoney {
+  let money = CARD_MONEY.get(card);
+  if (money === undefined) {
+    money = {
+      any: card.creditPrice !== undefined || [...card.plans.values()].some((p) => p.price.gt(0) || p.quota !== undefined),
+      step: new Decimal(10).pow(-minorDigits(card.currency)),
+      planTotals: new Map(),
+    };
+    CARD_MONEY.set(card, money);
+  }
+  return money;
 }
 
 export function cycleMoney(card: RateCard, planKey: string, cycle: CycleStatement): CycleMoney | undefined {
-  if (!cardHasMoney(card)) return undefined;
+  const known = cardMoney(card);
+  if (!known.any) return undefined;
   const plan = card.plans.get(planKey)?.price ?? ZERO;
-  const creditsBought = cycle.grants.filter((g) => !PLAN_GRANTS.has(g.kind)).reduce((sum, g) => sum.plus(g.granted), ZERO);
+  let creditsBought = ZERO;
+  for (const g of cycle.grants) if (!PLAN_GRANTS.has(g.kind)) creditsBought = creditsBought.plus(g.granted);
   const bought = card.creditPrice === undefined ? undefined : creditsBought.mul(card.creditPrice);
   const overage = cycle.overage.amount;
-  const exact = plan.plus(bought ?? ZERO).plus(overage);
-  return { currency: card.currency, plan, creditsBought, bought, overage, total: roundToStep(exact, new Decimal(10).pow(-minorDigits(card.currency)), card.precision.rounding) };
+  const total = () => roundToStep(plan.plus(bought ?? ZERO).plus(overage), known.step, card.precision.rounding);
+  // Plus a zero adds nothing: with nothing bought and no overage the total is the plan price's, rounded once a plan.
+  if ((bought === undefined || bought.isZero()) && overage.isZero()) {
+    let planTotal = known.planTotals.get(plan);
+    if (planTotal === undefined) known.planTotals.set(plan, (planTotal = total()));
+    return { currency: card.currency, plan, creditsBought, bought, overage, total: planTotal };
+  }
+  return { currency: card.currency, plan, creditsBought, bought, overage, total: total() };
 }
 
 /** The decimals of an ISO 4217 currency (2 for USD, 0 for JPY), from the platform's currency data. */

@@ -12,37 +12,42 @@ import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
 
-/** A statement for people: per account and cycle, totals first, then grants, categories, projects and lines. */
-export function statementBlocks(statement: Statement, ctx: RenderContext): Block[] {
+/**
+ * A statement for people: per account and cycle, totals first, then grants, categories, projects and lines.
+ * Blocks are made as they are drawn, account by account, and the accounts are read once.
+ */
+export function* statementBlocks(statement: Statement, ctx: RenderContext): Generator<Block> {
   const { card } = ctx;
   const dp = card.precision.display;
   const money = (v: Decimal) => credits(v, dp, card.precision.rounding);
-  const blocks: Block[] = [];
   if (statement.versions !== undefined) {
-    blocks.push({
+    yield {
       kind: "table",
       title: "Card versions",
       head: ["Version", "Effective", "Applies", "Prices from"],
       align: ["left", "left", "left", "left"],
       rows: statement.versions.map((v) => [v.version, v.effective, v.applies === "next_cycle" ? "next cycle" : "at once", localDateTime(ctx, v.from)]),
-    });
+    };
   }
+  const meters = new Set<string>();
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
-    blocks.push({ kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` });
-    for (const c of account.cycles) blocks.push(...cycleBlocks(c, ctx, money), ...cycleMoneyBlocks(cycleMoney(card, c.plan, c)));
+    yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` };
+    for (const c of account.cycles) {
+      for (const l of c.lines) meters.add(l.meter);
+      yield* cycleBlocks(c, ctx, money);
+      yield* cycleMoneyBlocks(cycleMoney(card, c.plan, c));
+    }
   }
-  blocks.push(...meterLabelBlocks(statement, ctx));
+  yield* meterLabelBlocks(meters, ctx);
   if (statement.events.duplicates > 0) {
-    blocks.push({ kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` });
-    blocks.push(...duplicateEventBlocks(statement));
+    yield { kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` };
+    yield* duplicateEventBlocks(statement);
   }
-  return blocks;
 }
 
 /** The card's own words for each meter key the statement shows, as a bill or an invoice names them. */
-function meterLabelBlocks(statement: Statement, ctx: RenderContext): Block[] {
-  const keys = new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => c.lines.map((l) => l.meter))));
+function meterLabelBlocks(keys: ReadonlySet<string>, ctx: RenderContext): Block[] {
   const rows = [...ctx.card.meters.values()].filter((m) => keys.has(m.key) && m.labels.length > 0).map((m) => [m.key, m.labels.join(", ")]);
   if (rows.length === 0) return [];
   return [{ kind: "table", title: "Meters", head: ["Meter", "Label on the card"], align: ["left", "left"], rows }];
