@@ -283,7 +283,12 @@ export abstract class Charging extends Limits {
   protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
-    const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
+    // Built part by part: a shape's first row makes no array for its key.
+    let key = `${lengthPrefixed(run.id)}${lengthPrefixed(meter.key)}`;
+    for (const d of reads) {
+      const value = dims[d];
+      key = `${key}${value === undefined ? "-" : lengthPrefixed(value)}`;
+    }
     let target = this.targetsByDimensions.get(key);
     if (target === undefined) cache(this.targetsByDimensions, key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
     return target;
@@ -304,7 +309,9 @@ export abstract class Charging extends Limits {
     const category = resolve(meter.category, dims, "category", meter, origin);
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
-    const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text, this.version ?? ""].map(lengthPrefixed).join("");
+    let line = lengthPrefixed(meter.key);
+    for (const d of meter.dimensions) line = `${line}${lengthPrefixed(dims[d] ?? "")}`;
+    line = `${line}${lengthPrefixed(unit.text)}${lengthPrefixed(this.version ?? "")}`;
     let lineId = this.lineIds.get(line);
     if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.

@@ -234,7 +234,9 @@ export class OpenCycle {
     let key: string | undefined;
     if (line === undefined) {
       // Parts each prefixed with its length: no part can run into the next, whatever it holds.
-      key = [name, kind, component ?? "", ...meter.dimensions.map((d) => dims[d] ?? ""), this.lineKey(unit)].map((part) => `${part.length}:${part}`).join("");
+      key = `${prefixed(name)}${prefixed(kind)}${prefixed(component ?? "")}`;
+      for (const d of meter.dimensions) key = `${key}${prefixed(dims[d] ?? "")}`;
+      key = `${key}${prefixed(this.lineKey(unit))}`;
       line = this.lineIndex?.get(key);
       if (line !== undefined && slot !== undefined) this.remember(slot, line);
     }
@@ -460,6 +462,10 @@ function compact(value: Decimal): Decimal {
 
 /** The slot sums of a cycle with no line by number yet, shared: remember() replaces it at the first slot. */
 const NO_SLOTS = new Float64Array(0);
+
+function prefixed(part: string): string {
+  return `${part.length}:${part}`;
+}
 
 export function grownTo(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
   const bigger = new Float64Array(length);
