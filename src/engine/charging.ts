@@ -7,9 +7,12 @@ import { itemKey, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type 
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
-import type { LineOf } from "./cycle.js";
+import { flatKey, type LineOf } from "./cycle.js";
 import { CHARGE_CHECKS } from "./rules.js";
 import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type GaugeLevel, type Shape } from "./replay-state.js";
+
+/** The parts of a key being made (flatKey). */
+const KEY_PARTS: string[] = [];
 
 /** What a unique meter charges for an item: one unit, at the item's first row in a cycle. */
 export const ITEM_QUANTITY = ONE;
@@ -283,12 +286,14 @@ export abstract class Charging extends Limits {
   protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
-    // Built part by part: a shape's first row makes no array for its key.
-    let key = `${lengthPrefixed(run.id)}${lengthPrefixed(meter.key)}`;
+    // Parts pushed to one array (flatKey): a shape's first row makes no array for its key.
+    const parts = KEY_PARTS;
+    parts.push(lengthPrefixed(run.id), lengthPrefixed(meter.key));
     for (const d of reads) {
       const value = dims[d];
-      key = `${key}${value === undefined ? "-" : lengthPrefixed(value)}`;
+      parts.push(value === undefined ? "-" : lengthPrefixed(value));
     }
+    const key = flatKey(parts);
     let target = this.targetsByDimensions.get(key);
     if (target === undefined) cache(this.targetsByDimensions, key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
     return target;
@@ -309,9 +314,11 @@ export abstract class Charging extends Limits {
     const category = resolve(meter.category, dims, "category", meter, origin);
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
-    let line = lengthPrefixed(meter.key);
-    for (const d of meter.dimensions) line = `${line}${lengthPrefixed(dims[d] ?? "")}`;
-    line = `${line}${lengthPrefixed(unit.text)}${lengthPrefixed(this.version ?? "")}`;
+    const parts = KEY_PARTS;
+    parts.push(lengthPrefixed(meter.key));
+    for (const d of meter.dimensions) parts.push(lengthPrefixed(dims[d] ?? ""));
+    parts.push(lengthPrefixed(unit.text), lengthPrefixed(this.version ?? ""));
+    const line = flatKey(parts);
     let lineId = this.lineIds.get(line);
     if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
