@@ -7,9 +7,12 @@ import { itemKey, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type 
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
-import type { LineOf } from "./cycle.js";
+import { flatKey, type LineOf } from "./cycle.js";
 import { CHARGE_CHECKS } from "./rules.js";
 import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type GaugeLevel, type Shape } from "./replay-state.js";
+
+/** The parts of a key being made (flatKey). */
+const KEY_PARTS: string[] = [];
 
 /** What a unique meter charges for an item: one unit, at the item's first row in a cycle. */
 export const ITEM_QUANTITY = ONE;
@@ -283,7 +286,14 @@ export abstract class Charging extends Limits {
   protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
-    const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
+    // Parts pushed to one array (flatKey): a shape's first row makes no array for its key.
+    const parts = KEY_PARTS;
+    parts.push(lengthPrefixed(run.id), lengthPrefixed(meter.key));
+    for (const d of reads) {
+      const value = dims[d];
+      parts.push(value === undefined ? "-" : lengthPrefixed(value));
+    }
+    const key = flatKey(parts);
     let target = this.targetsByDimensions.get(key);
     if (target === undefined) cache(this.targetsByDimensions, key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
     return target;
@@ -304,7 +314,11 @@ export abstract class Charging extends Limits {
     const category = resolve(meter.category, dims, "category", meter, origin);
     if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
-    const line = [meter.key, ...meter.dimensions.map((d) => dims[d] ?? ""), unit.text, this.version ?? ""].map(lengthPrefixed).join("");
+    const parts = KEY_PARTS;
+    parts.push(lengthPrefixed(meter.key));
+    for (const d of meter.dimensions) parts.push(lengthPrefixed(dims[d] ?? ""));
+    parts.push(lengthPrefixed(unit.text), lengthPrefixed(this.version ?? ""));
+    const line = flatKey(parts);
     let lineId = this.lineIds.get(line);
     if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.

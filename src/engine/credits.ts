@@ -152,10 +152,19 @@ export class Units {
 
   /** Units a millionth of a quantity costs at `price`, where that is a safe integer. */
   perCount(price: Exact): number | undefined {
-    if (price.decimals > this.priceDecimals) return undefined;
-    const units = price.int * 10n ** BigInt(this.priceDecimals - price.decimals);
-    return units <= BigInt(MOST_UNITS) ? Number(units) : undefined;
+    // Kept by price: each first row of a unique item asks again, and bigints are made afresh each time.
+    if (this.perCounts.has(price)) return this.perCounts.get(price);
+    let perCount: number | undefined;
+    if (price.decimals <= this.priceDecimals) {
+      const units = price.int * 10n ** BigInt(this.priceDecimals - price.decimals);
+      perCount = units <= BigInt(MOST_UNITS) ? Number(units) : undefined;
+    }
+    this.perCounts.set(price, perCount);
+    return perCount;
   }
+
+  /** Unit prices are a card's handful, one Exact each (PriceBook keeps them): a weak map lets a replay's book go. */
+  private readonly perCounts = new WeakMap<Exact, number | undefined>();
 
   /**
    * Units `count` millionths cost at `perCount`, where that is a safe integer:
