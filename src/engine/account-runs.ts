@@ -154,7 +154,7 @@ export abstract class AccountRuns extends ReplayState {
   protected close(run: AccountRun) {
     const own = run.calendar;
     const renews = own === undefined ? this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, this.setup.renewalMonths);
-    const statement = { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map() }), renews };
+    const statement = run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map(), renews });
     run.cycle.release();
     return statement;
   }

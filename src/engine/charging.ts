@@ -9,7 +9,7 @@ import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
 import type { LineOf } from "./cycle.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type GaugeLevel, type Shape } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape } from "./replay-state.js";
 
 /** What a unique meter charges for an item: one unit, at the item's first row in a cycle. */
 export const ITEM_QUANTITY = ONE;
@@ -124,7 +124,7 @@ export abstract class Charging extends Limits {
     }
     const meterEvent = this.card.events.get(event.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
+    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -278,15 +278,29 @@ export abstract class Charging extends Limits {
   /**
    * A shape's target, shared with every shape of the same account, meter and
    * values of the dimensions a target depends on: the hundred thousand shapes of
-   * one end-user each differ only in a dimension no target reads.
+   * one end-user each differ only in a dimension no target reads. The meter and
+   * values are numbered once a shape (its group), so that a row of another
+   * account than the shape's last finds its target by two numbers, not a key.
    */
   protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
+    const group = (shape.group ??= this.groupOf(meter, dims));
+    const key = group < MAX_GROUPS ? group * ACCOUNT_SPAN + run.ordinal : undefined;
+    let target = key === undefined ? undefined : this.targetsByDimensions.get(key);
+    if (target === undefined) {
+      target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape);
+      if (key !== undefined) cache(this.targetsByDimensions, key, target);
+    }
+    return target;
+  }
+
+  /** The number of the meter and the values of the dimensions its target reads. */
+  protected groupOf(meter: Meter, dims: Dimensions): number {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
-    const key = [run.id, meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
-    let target = this.targetsByDimensions.get(key);
-    if (target === undefined) cache(this.targetsByDimensions, key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
-    return target;
+    const key = [meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
+    let group = this.targetGroups.get(key);
+    if (group === undefined) this.targetGroups.set(key, (group = this.targetGroups.size));
+    return group;
   }
 
   /** Every dimension a usage target of this meter reads: its line's, its price's, its pool's and category's, and those of gates, limits, budgets and rewards. */
@@ -333,7 +347,11 @@ export abstract class Charging extends Limits {
  */
 const CACHED_TARGETS = 1 << 17;
 
-function cache(targets: Map<string, ChargeTarget>, key: string, target: ChargeTarget): void {
+/** A group and an account's ordinal in one safe integer: groups below 2^21, ordinals below 2^32; a group past them is worked out each row. */
+const MAX_GROUPS = 1 << 21;
+const ACCOUNT_SPAN = 2 ** 32;
+
+function cache<K>(targets: Map<K, ChargeTarget>, key: K, target: ChargeTarget): void {
   if (targets.size >= CACHED_TARGETS) targets.clear();
   targets.set(key, target);
 }

@@ -391,7 +391,7 @@ export class OpenCycle {
   }
 
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
-  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal> }): Omit<CycleStatement, "renews"> {
+  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
     this.foldSlots();
     const kinds = new Set([...this.opening.keys(), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.keys() ?? []), ...(this.expiredKinds?.keys() ?? [])]);
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
@@ -437,6 +437,8 @@ export class OpenCycle {
       timeline: [...(this.timeline ?? [])],
       plan: this.plan.key,
       plans: (this.planFrom ?? []).map((p, i, all) => ({ plan: p.plan, from: p.from, to: all[i + 1]?.from ?? this.end })),
+      // Made here, not spread into a copy with it: a copy of an object this wide gets a hidden class of its own, about 700 bytes a closed cycle.
+      renews: terms.renews,
     };
   }
 }

@@ -45,6 +45,8 @@ export interface Shape {
   item: string | undefined;
   items: Set<string> | undefined;
   itemsCycle: OpenCycle | undefined;
+  /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
+  group: number | undefined;
 }
 
 /** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
@@ -162,7 +164,9 @@ export abstract class ReplayState {
   /** Charge targets by account, line number, pool, category and checks: one for the many shapes of one line. */
   protected readonly targets = new Map<string, ChargeTarget>();
   /** Charge targets by account, meter and the values of the dimensions a target reads. */
-  protected readonly targetsByDimensions = new Map<string, ChargeTarget>();
+  /** Targets by account and group (a meter and the values its target reads, numbered in `targetGroups`). */
+  protected readonly targetsByDimensions = new Map<number, ChargeTarget>();
+  protected readonly targetGroups = new Map<string, number>();
   protected readonly targetDimensions = new Map<Meter, readonly string[]>();
   protected readonly runList: AccountRun[] = [];
   protected cyclesOpened = 0;
