@@ -46,6 +46,8 @@ export const ALLOWED = new Set([
   "nextAt", "next", "purchases", "epoch", "map", "Infinity", "max",
   // estimated bytes of closed cycles held as objects (src/engine/closed-cycles.ts), and the rows of a cycle's lists
   "heldBytes", "bytes", "CYCLE_BYTES", "ROW_BYTES", "rows",
+  // a charge target's key (src/engine/charging.ts): the number of its group and its account's ordinal
+  "group", "ACCOUNT_SPAN", "ordinal",
 ]);
 
 /**

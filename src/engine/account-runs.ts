@@ -3,7 +3,7 @@ import { INCLUDED, ONETIME, type GrantKind } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, LedgerEntry, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
-import { Deferred, NO_CREDITS, type Credits } from "./credits.js";
+import { Deferred, NO_CREDITS } from "./credits.js";
 import { OpenCycle } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
@@ -100,8 +100,8 @@ export abstract class AccountRuns extends ReplayState {
     const onetime = this.card.grantKinds.get(ONETIME);
     if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end, run));
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
-    const opening = new Map<string, Credits>();
-    for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
+    // A list, not a map: one or two kinds an account, and a map is about 180 bytes.
+    const opening = run.wallet.kinds().map((kind) => ({ kind, credits: run.wallet.balanceOf(kind) }));
     run.cycle = new OpenCycle({ index, start, end }, { allowance, plan }, opening, this.counting, this.scale);
     run.cycle.version = this.version;
     run.serial = ++this.cyclesOpened;

@@ -322,9 +322,7 @@ export abstract class Charging extends Limits {
     let lineId = this.lineIds.get(line);
     if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    const slots = (run.slots ??= new Map());
-    let slot = slots.get(lineId);
-    if (slot === undefined) slots.set(lineId, (slot = slots.size));
+    const slot = slotOf(run, lineId);
     const creditsOnly = this.creditsOnly(run, meter, dims);
     const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
@@ -346,6 +344,32 @@ export abstract class Charging extends Limits {
  * its own.
  */
 const CACHED_TARGETS = 1 << 17;
+
+/** An account's lines held in an array up to this many, looked through; past them in a map. */
+const LISTED_SLOTS = 16;
+
+/** The account's number of the line `lineId`, given the next one at its first charge. */
+function slotOf(run: AccountRun, lineId: number): number {
+  const slots = run.slots;
+  if (slots instanceof Map) {
+    let slot = slots.get(lineId);
+    if (slot === undefined) slots.set(lineId, (slot = slots.size));
+    return slot;
+  }
+  if (slots === undefined) {
+    run.slots = [lineId];
+    return 0;
+  }
+  const slot = slots.indexOf(lineId);
+  if (slot >= 0) return slot;
+  if (slots.length < LISTED_SLOTS) {
+    // A copy of the length it needs: a push leaves room for seventeen.
+    run.slots = [...slots, lineId];
+    return slots.length;
+  }
+  run.slots = new Map(slots.map((id, i) => [id, i]));
+  return slotOf(run, lineId);
+}
 
 /** A group and an account's ordinal in one safe integer: groups below 2^21, ordinals below 2^32; a group past them is worked out each row. */
 const MAX_GROUPS = 1 << 21;

@@ -91,7 +91,7 @@ export class OpenCycle {
   constructor(
     span: { index: number; start: Instant; end: Instant },
     terms: { allowance: Decimal; plan: Plan },
-    private readonly opening: ReadonlyMap<string, Credits>,
+    private readonly opening: readonly { kind: string; credits: Credits }[],
     private readonly counting: ReadonlySet<string>,
     private readonly scale: Scale,
   ) {
@@ -393,11 +393,11 @@ export class OpenCycle {
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
     this.foldSlots();
-    const kinds = new Set([...this.opening.keys(), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.keys() ?? []), ...(this.expiredKinds?.keys() ?? [])]);
+    const kinds = new Set([...this.opening.map((o) => o.kind), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.keys() ?? []), ...(this.expiredKinds?.keys() ?? [])]);
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
     const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
       kind,
-      opening: decimal(this.opening.get(kind)),
+      opening: decimal(this.opening.find((o) => o.kind === kind)?.credits),
       granted: this.grantedKinds?.get(kind) ?? ZERO,
       consumed: decimal(this.consumed?.get(kind)),
       expired: decimal(this.expiredKinds?.get(kind)),
