@@ -36,7 +36,7 @@ export const ALLOWED = new Set([
   // rows of a batch (src/engine/rows.ts): shape numbers, the cursor of quantities given apart, rows held, cycles opened
   "shape", "other", "held", "cyclesOpened",
   // statement lines by number (slots), events counted on them, and a table's fields a shape
-  "slot", "slotEvents", "STRIDE",
+  "slot", "slotEvents", "slotSums", "STRIDE",
   // a batch of rows' first instant and first line, which its columns are offsets from
   "base", "firstLine", "line",
   // keys an object has, counted by the canonical order to choose how to walk them

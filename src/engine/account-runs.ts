@@ -121,8 +121,11 @@ export abstract class AccountRuns extends ReplayState {
   protected chargeCycleStart(run: AccountRun, start: Instant): void {
     for (const meter of this.card.meters.values()) {
       if (meter.aggregation === "recurring") {
+        const active = run.active?.get(meter.key);
+        // The cycle's set of charged items is made only for an account with items active: a set and a map are about 400 bytes an account.
+        if (active === undefined || active.size === 0) continue;
         const charged = run.cycle.chargedItems(meter.key);
-        for (const [key, item] of run.active?.get(meter.key) ?? []) {
+        for (const [key, item] of active) {
           if (this.charge(run, { at: start, meter, kind: "recurring", dims: item.dims, quantity: ONE, event: undefined, probe: false, shape: undefined })) charged.add(key);
         }
       } else if (meter.aggregation === "gauge") {

@@ -363,8 +363,8 @@ function slotOf(run: AccountRun, lineId: number): number {
   const slot = slots.indexOf(lineId);
   if (slot >= 0) return slot;
   if (slots.length < LISTED_SLOTS) {
-    // A copy of the length it needs: a push leaves room for seventeen.
-    run.slots = [...slots, lineId];
+    // A copy of the length it needs (concat; a push or a spread leaves room for seventeen).
+    run.slots = slots.concat(lineId);
     return slots.length;
   }
   run.slots = new Map(slots.map((id, i) => [id, i]));
