@@ -61,7 +61,8 @@ export class OpenCycle {
   private rejections: Map<string, Rejection> | undefined;
   private thresholds: { percent: number; at: Instant }[] | undefined;
   private duplicates: Map<string, DuplicateCount> | undefined;
-  private consumed: Map<string, Credits> | undefined;
+  /** Credits each grant kind gave, a short list (one or two kinds an account; a map is about 180 bytes). */
+  private consumed: { kind: string; credits: Credits }[] | undefined;
   private grantedKinds: Map<string, Decimal> | undefined;
   private expiredKinds: Map<string, Credits> | undefined;
   private charged: Map<string, Set<string>> | undefined;
@@ -159,8 +160,9 @@ export class OpenCycle {
 
   /** What a grant kind gave for a charge: the wallet calls it as it debits. */
   consume(kind: string, amount: Credits): void {
-    const consumed = (this.consumed ??= new Map());
-    consumed.set(kind, add(consumed.get(kind) ?? NO_CREDITS, amount));
+    const entry = this.consumed?.find((c) => c.kind === kind);
+    if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: amount });
+    else entry.credits = add(entry.credits, amount);
     if (this.counting.has(kind)) this.towardAllowance = add(this.towardAllowance, amount);
   }
 
@@ -178,9 +180,10 @@ export class OpenCycle {
    * free grace that end-user activity used), in the card's pool order.
    */
   recordRefund(allocation: Allocation, fromUncovered: Credits): void {
-    const consumed = (this.consumed ??= new Map());
     for (const [kind, amount] of allocation) {
-      consumed.set(kind, sub(consumed.get(kind) ?? NO_CREDITS, amount));
+      const entry = this.consumed?.find((c) => c.kind === kind);
+      if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: sub(NO_CREDITS, amount) });
+      else entry.credits = sub(entry.credits, amount);
       if (this.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
     }
     this.uncovered = sub(this.uncovered, fromUncovered);
@@ -389,13 +392,13 @@ export class OpenCycle {
   /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
     this.foldSlots();
-    const kinds = new Set([...this.opening.map((o) => o.kind), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.keys() ?? []), ...(this.expiredKinds?.keys() ?? [])]);
+    const kinds = new Set([...this.opening.map((o) => o.kind), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.map((c) => c.kind) ?? []), ...(this.expiredKinds?.keys() ?? [])]);
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
     const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
       kind,
       opening: decimal(this.opening.find((o) => o.kind === kind)?.credits),
       granted: this.grantedKinds?.get(kind) ?? ZERO,
-      consumed: decimal(this.consumed?.get(kind)),
+      consumed: decimal(this.consumed?.find((c) => c.kind === kind)?.credits),
       expired: decimal(this.expiredKinds?.get(kind)),
       closing: decimal(wallet.balanceOf(kind)),
     }));
