@@ -160,10 +160,16 @@ export class OpenCycle {
 
   /** What a grant kind gave for a charge: the wallet calls it as it debits. */
   consume(kind: string, amount: Credits): void {
-    const entry = this.consumed?.find((c) => c.kind === kind);
+    const entry = this.consumedOf(kind);
     if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: amount });
     else entry.credits = add(entry.credits, amount);
     if (this.counting.has(kind)) this.towardAllowance = add(this.towardAllowance, amount);
+  }
+
+  /** The kind's entry of `consumed`, looked up by a loop: a debit calls it, and a callback would be made each time. */
+  private consumedOf(kind: string): { kind: string; credits: Credits } | undefined {
+    for (const entry of this.consumed ?? []) if (entry.kind === kind) return entry;
+    return undefined;
   }
 
   recordDebit(uncovered: Credits, grace: Credits, pool: string): void {
@@ -181,7 +187,7 @@ export class OpenCycle {
    */
   recordRefund(allocation: Allocation, fromUncovered: Credits): void {
     for (const [kind, amount] of allocation) {
-      const entry = this.consumed?.find((c) => c.kind === kind);
+      const entry = this.consumedOf(kind);
       if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: sub(NO_CREDITS, amount) });
       else entry.credits = sub(entry.credits, amount);
       if (this.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
