@@ -36,7 +36,7 @@ export const ALLOWED = new Set([
   // rows of a batch (src/engine/rows.ts): shape numbers, the cursor of quantities given apart, rows held, cycles opened
   "shape", "other", "held", "cyclesOpened",
   // statement lines by number (slots), events counted on them, and a table's fields a shape
-  "slot", "slotEvents", "STRIDE",
+  "slot", "slotEvents", "slotSums", "STRIDE",
   // a batch of rows' first instant and first line, which its columns are offsets from
   "base", "firstLine", "line",
   // keys an object has, counted by the canonical order to choose how to walk them
@@ -46,6 +46,8 @@ export const ALLOWED = new Set([
   "nextAt", "next", "purchases", "epoch", "map", "Infinity", "max",
   // estimated bytes of closed cycles held as objects (src/engine/closed-cycles.ts), and the rows of a cycle's lists
   "heldBytes", "bytes", "CYCLE_BYTES", "ROW_BYTES", "rows",
+  // a charge target's key (src/engine/charging.ts): the number of its group and its account's ordinal
+  "group", "ACCOUNT_SPAN", "ordinal",
 ]);
 
 /**

@@ -139,10 +139,10 @@ describe("a long replay interrupted", () => {
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), "burnrate-progress-"));
     usage = join(folder, "usage.csv");
-    // 400,000 rows a second apart: with --ledger, seconds of replay on any machine.
+    // 1,200,000 rows a second apart: with --ledger, seconds of replay on any machine (400,000 ran out in 0.4 s after the first progress line, before the test could interrupt it).
     const start = Date.UTC(2026, 8, 1);
     const lines = ["timestamp,meter,quantity,project"];
-    for (let i = 0; i < 400_000; i++) lines.push(`${new Date(start + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}`);
+    for (let i = 0; i < 1_200_000; i++) lines.push(`${new Date(start + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}`);
     writeFileSync(usage, lines.join("\n") + "\n");
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));

@@ -3,7 +3,7 @@ import { INCLUDED, ONETIME, type GrantKind } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, LedgerEntry, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
-import { Deferred, NO_CREDITS, type Credits } from "./credits.js";
+import { Deferred, NO_CREDITS } from "./credits.js";
 import { OpenCycle } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
@@ -100,8 +100,8 @@ export abstract class AccountRuns extends ReplayState {
     const onetime = this.card.grantKinds.get(ONETIME);
     if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end, run));
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
-    const opening = new Map<string, Credits>();
-    for (const kind of run.wallet.kinds()) opening.set(kind, run.wallet.balanceOf(kind));
+    // A list, not a map: one or two kinds an account, and a map is about 180 bytes.
+    const opening = run.wallet.kinds().map((kind) => ({ kind, credits: run.wallet.balanceOf(kind) }));
     run.cycle = new OpenCycle({ index, start, end }, { allowance, plan }, opening, this.counting, this.scale);
     run.cycle.version = this.version;
     run.serial = ++this.cyclesOpened;
@@ -121,8 +121,11 @@ export abstract class AccountRuns extends ReplayState {
   protected chargeCycleStart(run: AccountRun, start: Instant): void {
     for (const meter of this.card.meters.values()) {
       if (meter.aggregation === "recurring") {
+        const active = run.active?.get(meter.key);
+        // The cycle's set of charged items is made only for an account with items active: a set and a map are about 400 bytes an account.
+        if (active === undefined || active.size === 0) continue;
         const charged = run.cycle.chargedItems(meter.key);
-        for (const [key, item] of run.active?.get(meter.key) ?? []) {
+        for (const [key, item] of active) {
           if (this.charge(run, { at: start, meter, kind: "recurring", dims: item.dims, quantity: ONE, event: undefined, probe: false, shape: undefined })) charged.add(key);
         }
       } else if (meter.aggregation === "gauge") {
@@ -154,7 +157,7 @@ export abstract class AccountRuns extends ReplayState {
   protected close(run: AccountRun) {
     const own = run.calendar;
     const renews = own === undefined ? this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, this.setup.renewalMonths);
-    const statement = { ...run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map() }), renews };
+    const statement = run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map(), renews });
     run.cycle.release();
     return statement;
   }

@@ -7,9 +7,10 @@ import { itemKey, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type 
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
-import { flatKey, type LineOf } from "./cycle.js";
+import type { LineOf } from "./cycle.js";
+import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, lengthPrefixed, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type GaugeLevel, type Shape } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
 const KEY_PARTS: string[] = [];
@@ -127,7 +128,7 @@ export abstract class Charging extends Limits {
     }
     const meterEvent = this.card.events.get(event.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined };
+    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -281,22 +282,29 @@ export abstract class Charging extends Limits {
   /**
    * A shape's target, shared with every shape of the same account, meter and
    * values of the dimensions a target depends on: the hundred thousand shapes of
-   * one end-user each differ only in a dimension no target reads.
+   * one end-user each differ only in a dimension no target reads. The meter and
+   * values are numbered once a shape (its group), so that a row of another
+   * account than the shape's last finds its target by two numbers, not a key.
    */
   protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
+    const group = (shape.group ??= this.groupOf(meter, dims));
+    const key = group < MAX_GROUPS ? group * ACCOUNT_SPAN + run.ordinal : undefined;
+    let target = key === undefined ? undefined : this.targetsByDimensions.get(key);
+    if (target === undefined) {
+      target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape);
+      if (key !== undefined) cache(this.targetsByDimensions, key, target);
+    }
+    return target;
+  }
+
+  /** The number of the meter and the values of the dimensions its target reads. */
+  protected groupOf(meter: Meter, dims: Dimensions): number {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
-    // Parts pushed to one array (flatKey): a shape's first row makes no array for its key.
-    const parts = KEY_PARTS;
-    parts.push(lengthPrefixed(run.id), lengthPrefixed(meter.key));
-    for (const d of reads) {
-      const value = dims[d];
-      parts.push(value === undefined ? "-" : lengthPrefixed(value));
-    }
-    const key = flatKey(parts);
-    let target = this.targetsByDimensions.get(key);
-    if (target === undefined) cache(this.targetsByDimensions, key, (target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape)));
-    return target;
+    const key = [meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
+    let group = this.targetGroups.get(key);
+    if (group === undefined) this.targetGroups.set(key, (group = this.targetGroups.size));
+    return group;
   }
 
   /** Every dimension a usage target of this meter reads: its line's, its price's, its pool's and category's, and those of gates, limits, budgets and rewards. */
@@ -322,9 +330,7 @@ export abstract class Charging extends Limits {
     let lineId = this.lineIds.get(line);
     if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    const slots = (run.slots ??= new Map());
-    let slot = slots.get(lineId);
-    if (slot === undefined) slots.set(lineId, (slot = slots.size));
+    const slot = slotOf(run, lineId);
     const creditsOnly = this.creditsOnly(run, meter, dims);
     const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
     let target = this.targets.get(key);
@@ -347,7 +353,37 @@ export abstract class Charging extends Limits {
  */
 const CACHED_TARGETS = 1 << 17;
 
-function cache(targets: Map<string, ChargeTarget>, key: string, target: ChargeTarget): void {
+/** An account's lines held in an array up to this many, looked through; past them in a map. */
+const LISTED_SLOTS = 16;
+
+/** The account's number of the line `lineId`, given the next one at its first charge. */
+function slotOf(run: AccountRun, lineId: number): number {
+  const slots = run.slots;
+  if (slots instanceof Map) {
+    let slot = slots.get(lineId);
+    if (slot === undefined) slots.set(lineId, (slot = slots.size));
+    return slot;
+  }
+  if (slots === undefined) {
+    run.slots = [lineId];
+    return 0;
+  }
+  const slot = slots.indexOf(lineId);
+  if (slot >= 0) return slot;
+  if (slots.length < LISTED_SLOTS) {
+    // A copy of the length it needs (concat; a push or a spread leaves room for seventeen).
+    run.slots = slots.concat(lineId);
+    return slots.length;
+  }
+  run.slots = new Map(slots.map((id, i) => [id, i]));
+  return slotOf(run, lineId);
+}
+
+/** A group and an account's ordinal in one safe integer: groups below 2^21, ordinals below 2^32; a group past them is worked out each row. */
+const MAX_GROUPS = 1 << 21;
+const ACCOUNT_SPAN = 2 ** 32;
+
+function cache<K>(targets: Map<K, ChargeTarget>, key: K, target: ChargeTarget): void {
   if (targets.size >= CACHED_TARGETS) targets.clear();
   targets.set(key, target);
 }

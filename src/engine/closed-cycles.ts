@@ -52,7 +52,8 @@ export class ClosedCycles {
     // Once one of an account's cycles is text, so are its later ones: an account's cycles stay in order.
     if (compacted.places === undefined && this.heldBytes + bytes <= this.setup.budget) {
       this.heldBytes += bytes;
-      compacted.held.push(cycle);
+      // As long as it needs (concat; a push or a spread leaves room for seventeen): most accounts close a cycle or two.
+      compacted.held = compacted.held.concat(cycle);
       return;
     }
     const text = encodeCycle(cycle);

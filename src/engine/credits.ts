@@ -64,7 +64,8 @@ export class Scale {
     if (credits === NO_CREDITS) return ZERO;
     if (credits !== this.lastCredits) {
       this.lastCredits = credits;
-      this.lastDecimal = new Decimal(`${credits}e-${this.digits}`);
+      // Copied, for a digits array of the length it needs: parsing a string leaves room for seventeen (a closed cycle keeps several).
+      this.lastDecimal = new Decimal(new Decimal(`${credits}e-${this.digits}`));
     }
     return this.lastDecimal;
   }

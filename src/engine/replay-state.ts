@@ -45,6 +45,8 @@ export interface Shape {
   item: string | undefined;
   items: Set<string> | undefined;
   itemsCycle: OpenCycle | undefined;
+  /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
+  group: number | undefined;
 }
 
 /** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
@@ -77,8 +79,13 @@ export interface AccountRun {
   ordinal: number;
   /** A number for its open cycle, unique across accounts and cycles. */
   serial: number;
-  /** Its usage lines' numbers (slots), the same in every cycle, by the replay's number of each line (lineIds); made at its first line. */
-  slots: Map<number, number> | undefined;
+  /**
+   * Its usage lines' numbers (slots), the same in every cycle, by the replay's
+   * number of each line (lineIds); made at its first line. The first few are the
+   * line numbers in an array, slot by slot (a map is about 180 bytes an account
+   * of 100,000); past them a map.
+   */
+  slots: number[] | Map<number, number> | undefined;
   /** Covered charges of known rows not yet taken from the wallet. */
   deferred: Deferred;
   terms: AccountTerms;
@@ -162,7 +169,9 @@ export abstract class ReplayState {
   /** Charge targets by account, line number, pool, category and checks: one for the many shapes of one line. */
   protected readonly targets = new Map<string, ChargeTarget>();
   /** Charge targets by account, meter and the values of the dimensions a target reads. */
-  protected readonly targetsByDimensions = new Map<string, ChargeTarget>();
+  /** Targets by account and group (a meter and the values its target reads, numbered in `targetGroups`). */
+  protected readonly targetsByDimensions = new Map<number, ChargeTarget>();
+  protected readonly targetGroups = new Map<string, number>();
   protected readonly targetDimensions = new Map<Meter, readonly string[]>();
   protected readonly runList: AccountRun[] = [];
   protected cyclesOpened = 0;
@@ -208,10 +217,6 @@ export abstract class ReplayState {
 
 export function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" }, dims: Dimensions): { items: Set<string>; item: string } {
   return { items: cycle.uniqueItems(meter.key, meter.keyBy, dims), item: dims[meter.keyBy[meter.keyBy.length - 1]!] ?? "" };
-}
-
-export function lengthPrefixed(part: string): string {
-  return `${part.length}:${part}`;
 }
 
 export function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {

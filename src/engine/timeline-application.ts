@@ -182,6 +182,7 @@ export abstract class TimelineApplication extends AccountRuns {
     this.known = new KnownShapes();
     this.targets.clear();
     this.targetsByDimensions.clear();
+    this.targetGroups.clear();
     this.targetDimensions.clear();
     this.epoch++;
   }
