@@ -88,11 +88,11 @@ let round = 0;
  * The statement of `files` (rows in the order given) with `flags`, and the statement
  * of the same rows stable-sorted by time in one file, with its row names mapped back.
  */
-async function bothWays(files: Row[][], flags: string[] = []): Promise<{ given: string; sorted: string }> {
+async function bothWays(files: Row[][], flags: string[] = [], lineEnd = "\n"): Promise<{ given: string; sorted: string }> {
   round++;
   const names = files.map((rows, f) => {
     const file = join(dir, `given-${round}-${f}.csv`);
-    writeFileSync(file, `${HEADER}\n${rows.map((r) => `${r.text}\n`).join("")}`);
+    writeFileSync(file, `${HEADER}${lineEnd}${rows.map((r) => `${r.text}${lineEnd}`).join("")}`);
     return file;
   });
   const origins = files.flatMap((rows, f) => rows.map((row, i) => ({ row, origin: `${names[f]}:${i + 2}` })));
@@ -149,6 +149,34 @@ describe("the order of usage rows (issue 16)", () => {
       { numRuns: RUNS },
     );
   }, 120_000);
+
+  it("files each out of order, read as events (CRLF line ends), are sorted with ties in the files' order, not by a merge's pick", async () => {
+    // A merge by time picks between files by their next rows, which is the files' order only while each is in time order.
+    await fc.assert(
+      fc.asyncProperty(log, fc.array(fc.nat({ max: 2 }), { minLength: 1, maxLength: 30 }), fc.integer(), async (rows, picks, seed) => {
+        const files: Row[][] = [[], [], []];
+        rows.forEach((row, i) => files[picks[i % picks.length]!]!.push(row));
+        const shuffled = files.filter((f) => f.length > 0).map((f) => f.map((row, i) => ({ row, key: ((seed ^ (i * 2654435761)) >>> 0) % 1000 })).sort((a, b) => a.key - b.key).map((k) => k.row));
+        const { given, sorted } = await bothWays(shuffled, [], "\r\n");
+        expect(given).toBe(sorted);
+      }),
+      { numRuns: RUNS },
+    );
+  }, 120_000);
+
+  it("a repeated id in two files, each out of order, is first in the file given first (a gateway's daily files)", async () => {
+    const a = join(dir, "ties-a.csv"), b = join(dir, "ties-b.csv");
+    // In a, the repeated row comes after a later row; in b it is the only row. By time, b's row came first to a merge.
+    writeFileSync(a, `${HEADER}\r\n2026-01-05T14:11:14Z,call,1,acct,p,u1,e1\r\n2026-01-05T14:02:06Z,call,1,acct,p,u1,e2\r\n`);
+    writeFileSync(b, `${HEADER}\r\n2026-01-05T14:02:06Z,call,1,acct,p,u1,e2\r\n`);
+    const base = ["statement", "--card", cardFile, "--plan", "paid", "--anchor", "2026-01-01", "--through", "2026-01-20", "--format", "json", "--usage", a, "--usage", b];
+    for (const flags of [[], ["--max-lateness", "0"]]) {
+      const run = await burnrate([...base, ...flags]);
+      expect(run.code, run.stderr).toBe(0);
+      const listed = JSON.parse(run.stdout).duplicate_events.listed;
+      expect(listed).toEqual([expect.objectContaining({ event_id: "e2", first: `${a}:3`, repeat: `${b}:2` })]);
+    }
+  });
 
   it("rows in any order, past the lateness, are sorted on disk and give the same statement", async () => {
     await fc.assert(

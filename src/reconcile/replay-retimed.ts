@@ -3,7 +3,7 @@ import { OutOfOrder } from "../engine/replay.js";
 import type { Statement, UsageEvent } from "../engine/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
-import { readUsage } from "../usage/read.js";
+import { readUsage, readUsageInTurn } from "../usage/read.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import { sortByTime } from "../usage/sort-runs.js";
@@ -15,14 +15,14 @@ import { sortByTime } from "../usage/sort-runs.js";
  * stays sorted; unsorted input is sorted as `replayFiles` does.
  */
 export async function replayRetimed(card: RateCard, settings: AccountSettings, input: UsageInput, retime: (at: Instant) => Instant): Promise<Statement> {
-  const events = async function* (): AsyncGenerator<UsageEvent[]> {
-    const read = readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
+  const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
+  const events = async function* (read: AsyncIterable<readonly UsageEvent[]>): AsyncGenerator<UsageEvent[]> {
     for await (const batch of read) yield batch.map((event) => ({ ...event, at: retime(event.at) }));
   };
   try {
-    return await replayEvents(card, settings, events());
+    return await replayEvents(card, settings, events(readUsage(input.files, options)));
   } catch (e) {
     if (!(e instanceof OutOfOrder)) throw e;
   }
-  return replayEvents(card, settings, sortByTime(events()));
+  return replayEvents(card, settings, sortByTime(events(readUsageInTurn(input.files, options))));
 }

@@ -10,7 +10,7 @@ import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import type { Calendar, Instant } from "../time.js";
 import type { EventBatches } from "../usage/merge.js";
 import { screenEventIds } from "../usage/id-screen.js";
-import { readUsage } from "../usage/read.js";
+import { readUsage, readUsageInTurn } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import type { Aligner } from "./align.js";
 
@@ -51,16 +51,16 @@ interface UsageScanRequest {
  */
 export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): Promise<RepeatsAndBoundaryEvents> {
   const { card, settings, input } = request;
-  const read = () => readUsage(input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) });
+  const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
   // As the replay does: only ids a first pass finds on more than one row are remembered.
   const screen = await screenEventIds(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
   const rule = { window: settings.dedupeWindow, screen };
   try {
-    return await scanInReplayOrder(read(), request, rule);
+    return await scanInReplayOrder(readUsage(input.files, options), request, rule);
   } catch (e) {
     if (!(e instanceof OutOfOrder)) throw e;
   }
-  return scanInReplayOrder(sortByTime(read()), request, rule);
+  return scanInReplayOrder(sortByTime(readUsageInTurn(input.files, options)), request, rule);
 }
 
 /**

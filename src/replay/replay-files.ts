@@ -17,7 +17,7 @@ import { folderMapping } from "../usage/sources.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
-import { readUsage } from "../usage/read.js";
+import { readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
 import { screenEventIds } from "../usage/id-screen.js";
 import { scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
@@ -82,8 +82,8 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const limits = { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: MAX_HELD };
     const readers: Ordered[] = [];
     if (reader === "scanner") readers.push(rowsInOrder(() => scanUsage(input.files, options), limits));
-    if (reader !== "csv-parse") readers.push(eventsInOrder(() => readUsage(input.files, { ...options, plain: true })));
-    readers.push(eventsInOrder(() => readUsage(input.files, options)));
+    if (reader !== "csv-parse") readers.push(eventsInOrder(input.files, { ...options, plain: true }));
+    readers.push(eventsInOrder(input.files, options));
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
@@ -110,8 +110,9 @@ function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits)
   return { streamed: () => reorder(rows(), limits), sorted: () => sortRows(rows()) };
 }
 
-function eventsInOrder(events: () => UsageBatches): Ordered {
-  return { streamed: events, sorted: () => sortByTime(events()) };
+/** The files' events merged by time as they stream, and sorted from the files read in turn (readUsageInTurn: ties in the files' order). */
+function eventsInOrder(files: readonly string[], options: UsageOptions): Ordered {
+  return { streamed: () => readUsage(files, options), sorted: () => sortByTime(readUsageInTurn(files, options)) };
 }
 
 /**

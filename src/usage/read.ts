@@ -71,6 +71,17 @@ export function readUsage(files: readonly string[], options: UsageOptions): Asyn
   return mergeByTime(files.map((file) => readUsageFile(file, options)));
 }
 
+/**
+ * Every file's events, one file after another in the order given: what a
+ * stable sort by time starts from, so that rows of one instant keep the order
+ * of the files and of their lines. The merge by time (readUsage) breaks such
+ * ties by its files' next rows, which is the files' order only while each file
+ * is in time order; a sort is needed precisely when one is not.
+ */
+export async function* readUsageInTurn(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
+  for (const file of files) yield* readUsageFile(file, options);
+}
+
 /** Stream usage events from one usage file (CSV, JSON Lines or Parquet, maybe gzipped) in batches, validating every row against the card. */
 export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
   const { card, zone } = options;
