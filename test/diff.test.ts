@@ -52,6 +52,23 @@ describe("burnrate diff: a raised price", () => {
     ]);
   });
 
+  it("names a month of daily files by their count, first and last in the table, and every one in the JSON", async () => {
+    const [header, ...rows] = readFileSync(join(ROOT, "fixtures/ci/fliplet/sms-100.csv"), "utf8").trimEnd().split("\n");
+    const files = [0, 1, 2, 3, 4].map((f) => {
+      const file = join(dir, `sms-day-${f}.csv`);
+      writeFileSync(file, [header, ...rows.slice(f * 20, f * 20 + 20)].join("\n") + "\n");
+      return file;
+    });
+    const args = ["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, ...files.flatMap((f) => ["--usage", f]), "--plan", "pro", "--anchor", "2026-11-01"];
+    const table = await burnrate([...args, "--format", "table"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain(`  Usage          5 files: ${files[0]}, ${files[1]}, …, ${files[4]}\n`);
+    // The same rows as the one file: 100 messages at 0.5 and 0.6.
+    expect(table.stdout).toContain("  Total credits  50.00 → 60.00, +10.00 (+20.00%)\n");
+    const json = await burnrateJson([...args, "--format", "json"]);
+    expect(json.usage).toEqual(files);
+  });
+
   it("prints a table for people", async () => {
     const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "table"]);
     const price = position(smsUp, '"0.6"');

@@ -157,6 +157,16 @@ function sections(d: CostDiff): Section[] {
 }
 
 /** The full report, for a terminal. */
+/**
+ * The usage given, on one line: a month of daily files given one by one (a
+ * shell's glob) would make the facts table as wide as thirty names. The JSON
+ * keeps every name.
+ */
+function usageShown(files: readonly string[]): string {
+  if (files.length <= 3) return files.join(", ");
+  return `${files.length} files: ${files[0]}, ${files[1]}, …, ${files.at(-1)}`;
+}
+
 export function diffBlocks(d: CostDiff): Block[] {
   const f = new Figures(d);
   const t = d.comparison.total;
@@ -168,7 +178,7 @@ export function diffBlocks(d: CostDiff): Block[] {
       rows: [
         ["Base card", cardShown(d.base).file],
         ["New card", cardShown(d.card).file],
-        ["Usage", d.usage.join(", ")],
+        ["Usage", usageShown(d.usage)],
         [`Total ${d.card.unit}`, `${f.amount(t.old)} → ${f.amount(t.new)}, ${f.change(t)}`],
       ],
     },
