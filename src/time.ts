@@ -10,7 +10,8 @@ export type Instant = number;
 /** An instant before every other. */
 export const BEFORE_ALL: Instant = -Infinity;
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|z|[+-]\d{2}(?::?\d{2})?)?$/;
+/** ` UTC` after the time is how BigQuery and other warehouses write a UTC instant in CSV (`2026-11-01 04:25:41 UTC`). */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|z| ?UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
 export type ParsedInstant = { ok: true; at: Instant } | { ok: false; problem: string; expected: string };
 
@@ -74,7 +75,7 @@ function parseGeneral(text: string, zone: Zone): ParsedInstant {
   const ms = Number(frac.padEnd(3, "0").slice(0, 3));
   const wall = utcMillis({ year, month, day }) + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
   if (offset === undefined) return zone.fromLocal(wall);
-  if (offset === "Z" || offset === "z") return { ok: true, at: wall };
+  if (offset === "Z" || offset === "z" || offset.endsWith("UTC")) return { ok: true, at: wall };
   const sign = offset[0] === "-" ? -1 : 1;
   const digits = offset.slice(1).replace(":", "");
   const offH = Number(digits.slice(0, 2)), offM = Number(digits.slice(2) || "0");

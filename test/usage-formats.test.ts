@@ -86,6 +86,23 @@ describe("--usage: a file is read by its content", () => {
     for (const file of ["usage.csv.gz", "usage.jsonl", "usage.ndjson.gz", "export.dat", "usage.parquet"]) expect(await statement(["--usage", join(dir, file)]), file).toBe(expected);
   });
 
+  it("timestamps as warehouses write them (`2026-11-02 10:00:00 UTC`, `+00`, fractions) give the CSV's statement", async () => {
+    const dir = scratch();
+    const expected = await statement(["--usage", CANONICAL]);
+    const forms: [string, (date: string, time: string) => string][] = [
+      ["bigquery.csv", (date, time) => `${date} ${time} UTC`],
+      ["bigquery-micros.csv", (date, time) => `${date} ${time}.000000 UTC`],
+      ["postgres.csv", (date, time) => `${date} ${time}+00`],
+      ["no-space.csv", (date, time) => `${date}T${time}UTC`],
+    ];
+    for (const [name, form] of forms) {
+      const text = csv.replace(/^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})Z/gm, (_, date: string, time: string) => form(date, time));
+      expect(text).not.toContain("Z,");
+      writeFileSync(join(dir, name), text);
+      expect(await statement(["--usage", join(dir, name)]), name).toBe(expected);
+    }
+  });
+
   it("nested JSON fields are columns by their dotted path", async () => {
     const dir = scratch();
     writeFileSync(join(dir, "usage.jsonl"), rows.map((r) => JSON.stringify({ at: r.timestamp, id: r.event_id, data: { model: r.model, provider: r.provider, tokens: { in: Number(r.input_tokens), out: Number(r.output_tokens) } } })).join("\n"));
