@@ -75,6 +75,25 @@ describe("statement on the Fliplet fixtures", () => {
     }
   });
 
+  it("CSV: a meter priced by components has a component column telling its token lines apart (only when one is)", async () => {
+    const run = await burnrate(["statement", "--account", "fixtures/layouts/account.yaml", "--usage", "fixtures/layouts/canonical.csv", "--format", "csv"]);
+    expect(run.code, run.stderr).toBe(0);
+    const [header, ...rows] = run.stdout.trimEnd().split(/\r?\n/).map((l) => l.split(","));
+    expect(header!.slice(4, 6)).toEqual(["meter", "component"]);
+    const at = (name: string) => header!.indexOf(name);
+    const line = (model: string, component: string) => rows.filter((r) => r[at("model")] === model && r[at("component")] === component).map((r) => [r[at("quantity")], r[at("unit_price")], r[at("amount")]]);
+    // Floopy's card: claude-sonnet-4 on anthropic, 2,000 input tokens at 0.0003 and 400 output at 0.0015; gpt-4o on openai, 1,000 at 0.00025 and 200 at 0.001.
+    expect(line("claude-sonnet-4", "input_tokens")).toEqual([["2000", "0.0003", "0.6"]]);
+    expect(line("claude-sonnet-4", "output_tokens")).toEqual([["400", "0.0015", "0.6"]]);
+    expect(line("gpt-4o", "input_tokens")).toEqual([["1000", "0.00025", "0.25"]]);
+    expect(line("gpt-4o", "output_tokens")).toEqual([["200", "0.001", "0.2"]]);
+    // The request itself, priced 0, has no component.
+    expect(line("gpt-4o", "")).toEqual([["1", "0", "0"]]);
+    // A card without components keeps the columns it had.
+    const fliplet = await burnrate(["statement", "--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv", "--format", "csv"]);
+    expect(fliplet.stdout.split("\n")[0]).not.toContain("component");
+  });
+
   it("shows the card's two decimals: 999.5 is 999.50", async () => {
     const dir = tmp();
     writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_write,10,p\n");

@@ -12,16 +12,21 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean } =
   const dims = new Set<string>();
   // Columns that only a timeline or several card versions need are added only then: other statements keep their layout.
   let changes = false;
+  // A meter priced by components (input and output tokens beside a request) has a line per component, told apart only by this column.
+  let components = false;
   for (const a of statement.accounts) {
     for (const c of a.cycles) {
       if (c.timeline.length > 0) changes = true;
-      for (const l of c.lines) for (const d of Object.keys(l.dimensions)) dims.add(d);
+      for (const l of c.lines) {
+        for (const d of Object.keys(l.dimensions)) dims.add(d);
+        if (l.component !== undefined) components = true;
+      }
     }
   }
   const dimNames = [...dims].sort();
   const versioned = statement.versions !== undefined;
   const header = [
-    "account", "plan", "cycle_start", "cycle_end", "meter", "kind", "category", "pool", ...dimNames, "quantity", "unit_price", "amount",
+    "account", "plan", "cycle_start", "cycle_end", "meter", ...(components ? ["component"] : []), "kind", "category", "pool", ...dimNames, "quantity", "unit_price", "amount",
     ...(versioned ? ["version"] : []), ...(changes ? ["change_at", "change", "from", "to", "granted", "removed", "applies_at"] : []),
   ];
   yield csvText(header, [], options);
@@ -31,7 +36,7 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean } =
     for (const c of a.cycles) {
       for (const l of c.lines) {
         rows.push([
-          a.account, a.plan, formatInstant(c.start), formatInstant(c.end), l.meter, l.kind, l.category, l.pool,
+          a.account, a.plan, formatInstant(c.start), formatInstant(c.end), l.meter, ...(components ? [l.component ?? ""] : []), l.kind, l.category, l.pool,
           ...dimNames.map((d) => l.dimensions[d] ?? ""),
           new NumberCell(formatExact(l.quantity)), new NumberCell(formatExact(l.unitPrice)), new NumberCell(formatExact(l.amount)),
           ...(versioned ? [l.version ?? ""] : []), ...noChange,
@@ -40,7 +45,7 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean } =
       // A change is a row of kind "change", its line columns empty.
       for (const t of c.timeline) {
         rows.push([
-          a.account, a.plan, formatInstant(c.start), formatInstant(c.end), "", "change", "", "", ...dimNames.map(() => ""), "", "", "",
+          a.account, a.plan, formatInstant(c.start), formatInstant(c.end), "", ...(components ? [""] : []), "change", "", "", ...dimNames.map(() => ""), "", "", "",
           ...(versioned ? [""] : []),
           formatInstant(t.at), t.change, t.from, t.to, new NumberCell(formatExact(t.granted)), new NumberCell(formatExact(t.removed)), t.appliesAt === undefined ? "" : formatInstant(t.appliesAt),
         ]);
