@@ -270,6 +270,8 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
  * cycle's first rows are slow on the main thread, the rest on the worker).
  */
 const AHEAD = 32;
+/** Batches' buffers handed back to the worker in one message: a few of AHEAD, so the worker is never short of them for long. */
+const HAND_BACK = 4;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
@@ -292,6 +294,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
     wake?.();
   });
   worker.postMessage(AHEAD);
+  const done: ArrayBuffer[] = [];
   let files = 1 + (setup.then?.length ?? 0);
   try {
     for (;;) {
@@ -302,8 +305,12 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
       }
       const message = queue.shift()!;
       yield message;
-      // Asked for the next message, the reader is done with this batch (rowsOf's readers copy its rows before they ask): its columns go back to be filled again.
-      if (message.kind === "batch") worker.postMessage(batchBuffer(message.batch), [batchBuffer(message.batch)]);
+      // Asked for the next message, the reader is done with this batch (rowsOf's readers copy its rows before they ask): its columns go back to be filled again, a few at a time (a message to the worker costs the main thread more than its bytes).
+      if (message.kind === "batch") done.push(batchBuffer(message.batch));
+      if (done.length === HAND_BACK) {
+        const back = done.splice(0);
+        worker.postMessage(back, back);
+      }
       if (message.kind === "end" && files-- > 1) continue;
       if (message.kind !== "header" && message.kind !== "batch") return;
     }
