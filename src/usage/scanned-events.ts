@@ -75,7 +75,8 @@ class FileShapes implements RowSource {
   readonly meters: string[] = [];
   readonly dimensions: Readonly<Record<string, string>>[] = [];
   readonly quantities: Decimal[] = [];
-  private readonly names = new Map<string, string>();
+  /** The scanner's cell texts by number: one string per meter or dimension value for all shapes. */
+  private readonly values: string[] = [];
 
   constructor(
     readonly file: string,
@@ -87,28 +88,22 @@ class FileShapes implements RowSource {
     return { file: this.file, line, column: 1, columns: this.columns };
   }
 
-  /** Add the shapes of a batch's flat cells (meter, then a cell per dimension name), and its new accounts. */
-  add(cells: readonly string[], accounts: readonly string[]): void {
-    for (const account of accounts) this.accounts.push(account);
+  /** Add a batch's new cell texts, the shapes of its flat cells (meter, then a cell per dimension name, as numbers of those texts), and its new accounts. */
+  add({ shapeCells: cells, values, accountNames }: Pick<ScannedBatch, "shapeCells" | "values" | "accountNames">): void {
+    for (const account of accountNames) this.accounts.push(account);
+    for (const value of values) this.values.push(value);
     const names = this.dimensionNames;
     const stride = 1 + names.length;
     for (let at = 0; at < cells.length; at += stride) {
-      this.meters.push(this.name(cells[at]!));
+      this.meters.push(this.values[cells[at]!]!);
       // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
       const dimensions: Record<string, string> = {};
-      names.forEach((name, i) => {
-        const value = cells[at + 1 + i]!;
-        if (value !== "") dimensions[name] = this.name(value);
-      });
+      for (let i = 0; i < names.length; i++) {
+        const value = this.values[cells[at + 1 + i]!]!;
+        if (value !== "") dimensions[names[i]!] = value;
+      }
       this.dimensions.push(dimensions);
     }
-  }
-
-  /** One string per account, meter or dimension value for all shapes: each definition comes with copies of its own. */
-  private name(text: string): string {
-    let name = this.names.get(text);
-    if (name === undefined) this.names.set(text, (name = text));
-    return name;
   }
 }
 
@@ -233,7 +228,7 @@ async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>, kep
 }
 
 function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
-  shapes.add(batch.shapeCells, batch.accountNames);
+  shapes.add(batch);
   for (const text of batch.quantities) shapes.quantities.push(quantityFrom(text));
   const { count, base, at, shape, account, quantity, firstLine, line, ids } = batch;
   return { source: shapes, count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities: batch.quantityTexts.map(quantityFrom) };
