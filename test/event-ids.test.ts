@@ -17,7 +17,7 @@ import { resolveAccount } from "../src/account/account.js";
 import { loadAccount, loadCardFor } from "../src/inputs.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { replayFiles, type Reader } from "../src/replay/replay-files.js";
-import { ROOT } from "./helpers/cli.js";
+import { binaryJson, ROOT } from "./helpers/cli.js";
 
 // The compact id store (127-bit fingerprints in typed arrays) against a plain Map
 // holding the ids themselves, on random streams: the rule of src/engine/event-ids.ts
@@ -218,6 +218,49 @@ describe("the first pass over the log (id-screen)", () => {
     // Only UTC stamps of one form compare as text in time order.
     expect(await ordering([offset])).toBe(false);
   });
+
+  it("finds the same keys and order with the rows read in two halves (split at a line past the middle byte, anywhere in the files)", async () => {
+    // Stamps from a few seconds, so that some logs are in order and some not; ids from a small pool, so that some repeat, also across the halves.
+    const line = fc.record({ second: fc.integer({ min: 0, max: 3 }), id: fc.integer({ min: 0, max: 60 }), empty: fc.boolean() });
+    const log = fc.array(fc.array(line, { maxLength: 40 }), { minLength: 1, maxLength: 3 });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(log, fc.integer({ min: 1, max: 4000 }), fc.constantFrom(undefined, 8), fc.boolean(), async (parts, splitBytes, most, newline) => {
+        const files = parts.map((lines, f) => {
+          const text = lines.map((l) => `2026-01-01T00:0${f}:0${l.second}Z,call,1,p,${l.empty ? "" : `id-${l.id}`}`).join("\n");
+          return file(`split-${n++}.csv`, header + text + (newline ? "\n" : ""));
+        });
+        const whole = await screenEventIds(files, options(most));
+        const halves = await screenEventIds(files, { ...options(most), splitBytes, here: true });
+        expect(halves?.timeOrdered).toBe(whole?.timeOrdered);
+        expect([...(halves?.repeated ?? [])]).toEqual([...(whole?.repeated ?? [])]);
+        // And by the ids themselves: those on two rows or more.
+        const counts = new Map<string, number>();
+        for (const l of parts.flat()) if (!l.empty) counts.set(`id-${l.id}`, (counts.get(`id-${l.id}`) ?? 0) + 1);
+        for (const [id, count] of counts) expect(halves!.mayRepeat(key(id))).toBe(count > 1);
+      }),
+      { numRuns: RUNS },
+    );
+    // Each half in order, the second's first row before the first's last: not in order.
+    const turned = file("turned.csv", header + "2026-01-01T00:00:08Z,call,1,p,a\n2026-01-01T00:00:09Z,call,1,p,b\n2026-01-01T00:00:01Z,call,1,p,a\n");
+    const split = await screenEventIds([turned], { ...options(), splitBytes: 1, here: true });
+    expect(split!.timeOrdered).toBe(false);
+    expect(split!.mayRepeat(key("a"))).toBe(true);
+  });
+
+  it("reads a large log's later half on a worker thread: a repeat across the halves is found, through the binary", () => {
+    // 9 MB of rows (past the 8 MB that splits them), one a second: ids of the first half again in the second, and twice within the second.
+    const rows = 180_000;
+    const id = (i: number) => (i === 170_000 ? "ev-10" : i === 120_000 ? "ev-5" : i === 179_000 ? "ev-150000" : `ev-${i}`);
+    const start = Date.parse("2026-11-02T00:00:00Z");
+    const lines = Array.from({ length: rows }, (_, i) => `${new Date(start + i * 1000).toISOString().replace(".000", "")},data_read,1,alpha,${id(i)}\n`);
+    const log = file("halves.csv", header + lines.join(""));
+    const account = file("halves.yaml", `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 1000000\nanchor: 2026-11-01\ntimezone: UTC\n`);
+    const run = binaryJson(["statement", "--account", account, "--usage", log]) as { events: { duplicates: number }; duplicate_events: { listed: { event_id: string; first: string; repeat: string }[] } };
+    expect(run.events.duplicates).toBe(3);
+    // Lines: the header is line 1, row i is line i + 2.
+    expect(run.duplicate_events.listed.map((d) => `${d.event_id} ${d.first.split(":").pop()} ${d.repeat.split(":").pop()}`)).toEqual(["ev-5 7 120002", "ev-10 12 170002", "ev-150000 150002 179002"]);
+  }, 120_000);
 
   it("gives up (every id remembered) on what it cannot prove it reads as the readers do, and has nothing to say without ids", async () => {
     expect(await screenEventIds([file("q.csv", header + '2026-01-01T00:00:00Z,call,1,p,"x"\n')], options())).toBeUndefined();

@@ -1,11 +1,15 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { eventIdKey, type IdScreen } from "../engine/event-ids.js";
+import { Worker } from "node:worker_threads";
+import type { IdScreen } from "../engine/event-ids.js";
+import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { readColumnsFor } from "./card-columns.js";
 import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
 import { KeyRuns } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
+import { GiveUp, inOrder, LineReader, screenSegments, TimeOrder, type Order, type Segment } from "./id-lines.js";
+import type { ScreenAnswer, ScreenSetup } from "./screen-worker.js";
 
 /**
  * The event_id rule's first pass: which ids may be on more than one row of the
@@ -29,98 +33,83 @@ export interface ScreenOptions {
   stdinCopy: string | undefined;
   /** Keys sorted in memory before a run goes to disk: KEYS_IN_MEMORY, less in tests of the runs. */
   keysInMemory?: number;
+  /** Rows of at least this many bytes are read in two halves (SPLIT_BYTES; less in tests); `here`, both on this thread. */
+  splitBytes?: number;
+  here?: boolean;
 }
 
-/** A line longer than the readers take (MAX_RECORD_BYTES in read.ts) is theirs to report. */
-const MAX_LINE = 1 << 20;
 /** Keys sorted in memory at once: 8 MB, and as much again to sort them (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
 const KEYS_IN_MEMORY = 1 << 20;
-const COMMA = 44;
+/** Rows of at least this many bytes in all are read half here, half on a worker thread (below it, starting one costs more than it saves). */
+const SPLIT_BYTES = 8 << 20;
+/** How far past the middle a line may end for the rows to be split there. */
+const MAX_LINE = 1 << 20;
 const NEWLINE = 10;
-const QUOTE = 34;
-const CR = 13;
-
-class GiveUp extends Error {}
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
-  const keys = new KeyRuns(options.keysInMemory ?? KEYS_IN_MEMORY);
-  const order = new TimeOrder();
+  const keysInMemory = options.keysInMemory ?? KEYS_IN_MEMORY;
+  let keys: KeyRuns | undefined;
   try {
-    let anyIds = false;
     // One buffer for every file: a megabyte a file of many daily files was garbage that raised the process's memory for the whole run.
     const buffer = Buffer.allocUnsafe(1 << 20);
-    for (const file of files) {
-      if (await screenFile(file, options, { keys, order, buffer })) anyIds = true;
-      else order.ordered = false;
+    const { segments, anyIds, allIds } = await segmentsOf(files, options, buffer);
+    if (!anyIds) return undefined;
+    const [mine, theirs] = halves(segments, options.splitBytes ?? SPLIT_BYTES);
+    const folder = theirs.length > 0 ? temporaryFolder("burnrate-ids-") : undefined;
+    keys = new KeyRuns(keysInMemory, { folder });
+    const later = folder === undefined ? undefined : elsewhere({ segments: theirs, keysInMemory, folder: folder.path }, options.here === true);
+    const order = new TimeOrder();
+    try {
+      screenSegments(mine, keys, order, buffer);
+    } catch (e) {
+      await later?.stop();
+      throw e;
     }
-    return anyIds ? keys.repeated(order.ordered) : undefined;
+    let ordered = order.found();
+    if (later !== undefined) {
+      const answer = await later.answer;
+      if (answer.kind === "giveUp") throw new GiveUp();
+      const { runs, order: theirOrder } = answer.kind === "done" ? answer : screenHere(theirs, keysInMemory, folder!.path, buffer);
+      keys.adopt(runs);
+      ordered = { ...theirOrder, ordered: inOrder(ordered, theirOrder) };
+    }
+    return keys.repeated(allIds && ordered.ordered);
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
     throw e;
   } finally {
-    keys.remove();
+    keys?.remove();
   }
 }
 
-/** What the pass gathers: the ids' keys, and whether the rows' timestamps are in order; and the read buffer all files share. */
-interface Found {
-  keys: KeyRuns;
-  order: TimeOrder;
-  buffer: Buffer;
-}
-
-/**
- * Whether the rows so far are in time order, known from their bytes: every
- * timestamp a UTC one of the form `YYYY-MM-DDTHH:MM:SSZ`, whose order as text
- * is its order in time, none before the one before it.
- */
-class TimeOrder {
-  ordered = true;
-  private readonly last = new Uint8Array(STAMP);
-  private any = false;
-
-  /** The next row, `buf[start .. end)`, whose timestamp is in cell `column` (found from the line's start: it is usually first). */
-  row(buf: Buffer, start: number, end: number, column: number): void {
-    let from = start, to = end;
-    for (let i = start; i < end; i++) {
-      if (buf[i] !== COMMA) continue;
-      if (column-- === 0) {
-        to = i;
-        break;
-      }
-      from = i + 1;
-    }
-    if (column > 0 || to - from !== STAMP || buf[from + 10] !== T || buf[from + STAMP - 1] !== Z) {
-      this.ordered = false;
-      return;
-    }
-    const last = this.last;
-    let k = 0;
-    while (k < STAMP && buf[from + k] === last[k]) k++;
-    if (k === STAMP) return;
-    if (this.any && buf[from + k]! < last[k]!) this.ordered = false;
-    for (; k < STAMP; k++) last[k] = buf[from + k]!;
-    this.any = true;
+/** The rows of every file with an event_id column, as segments in the files' order; whether any file has the column, and every one (else the order is not known). */
+async function segmentsOf(files: readonly string[], options: ScreenOptions, buffer: Buffer): Promise<{ segments: Segment[]; anyIds: boolean; allIds: boolean }> {
+  const segments: Segment[] = [];
+  let anyIds = false;
+  let allIds = true;
+  for (const file of files) {
+    const segment = await rowsOf(file, options, buffer);
+    if (segment === undefined) allIds = false;
+    else anyIds = true;
+    if (segment !== undefined && segment.to > segment.from) segments.push(segment);
   }
+  return { segments, anyIds, allIds };
 }
 
-const STAMP = 20;
-const T = 84;
-const Z = 90;
-
-/** Add a file's id keys; false when it has no event_id column. */
-async function screenFile(file: string, options: ScreenOptions, found: Found): Promise<boolean> {
+/** A file's rows, after its header; undefined for a file without an event_id column. */
+async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Promise<Segment | undefined> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new GiveUp();
   // A FIFO or a device can be read once (or never ends): its bytes are the replay's. A path the readers cannot open is theirs to report.
-  const regular = (() => {
+  const size = (() => {
     try {
-      return statSync(path).isFile();
+      const stat = statSync(path);
+      return stat.isFile() ? stat.size : undefined;
     } catch {
-      return false;
+      return undefined;
     }
   })();
-  if (!regular) throw new GiveUp();
+  if (size === undefined) throw new GiveUp();
   const mapping = options.mappingFor(file);
   if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new GiveUp();
   const { format, compressed } = await formatOfFile(path).catch(() => {
@@ -134,114 +123,77 @@ async function screenFile(file: string, options: ScreenOptions, found: Found): P
     throw new GiveUp();
   }
   try {
-    return new LineReader(fd, found.buffer).screen(file, mapping, options, found);
+    const header = new LineReader(fd, buffer, 0, size).header();
+    if (header === undefined) return undefined;
+    const { column, width, stamp } = idColumn(header.text, file, mapping, options);
+    return column < 0 ? undefined : { path, from: Math.min(header.rowsFrom, size), to: size, column, width, stamp };
   } finally {
     closeSync(fd);
   }
 }
 
-/** A file's lines, read into one buffer (grown for a longer line). */
-class LineReader {
-  private start = 0;
-  private end = 0;
-  private done = false;
-  private watching = false;
-
-  /** `buf` is the caller's, filled from its start (a longer line grows this reader's own). */
-  constructor(
-    private readonly fd: number,
-    private buf: Buffer,
-  ) {}
-
-  screen(file: string, mapping: ColumnMapping, options: ScreenOptions, { keys, order }: Found): boolean {
-    const header = this.next();
-    if (header < 0) return false;
-    let from = this.start;
-    // The file's own byte-order mark is not part of its first column's name.
-    if (this.buf[from] === 0xef && this.buf[from + 1] === 0xbb && this.buf[from + 2] === 0xbf) from += 3;
-    const { column, width, stamp } = idColumn(this.buf.toString("utf8", from, header), file, mapping, options);
-    if (column < 0) return false;
-    // The id cell is found from the nearer end of its line. Every reader refuses
-    // a row of another width (the run stops with its error), so a row's commas
-    // are counted from one end only; an empty line, which the readers skip, has no id.
-    const after = width - 1 - column;
-    this.skip(header);
-    this.watch();
-    for (let end; (end = this.next()) >= 0; this.skip(end)) {
-      const buf = this.buf;
-      const start = this.start;
-      let cellStart = start, cellEnd = end;
-      if (after < column) {
-        let commas = after;
-        let i = end - 1;
-        for (; i >= start; i--) {
-          if (buf[i] !== COMMA) continue;
-          if (commas-- === 0) break;
-          cellEnd = i;
-        }
-        if (i < start) continue;
-        cellStart = i + 1;
-      } else {
-        let commas = column;
-        let i = start;
-        for (; i < end; i++) {
-          if (buf[i] !== COMMA) continue;
-          if (commas-- === 0) break;
-          cellStart = i + 1;
-        }
-        if (commas > 0) continue;
-        cellEnd = i;
-      }
-      if (cellEnd > cellStart) keys.add(eventIdKey(buf, cellStart, cellEnd));
-      if (order.ordered && end > start) order.row(buf, start, end, stamp);
+/** The segments cut in two at the line that ends past their middle byte: the second half empty when they are too few bytes (or no line ends near the middle). */
+function halves(segments: readonly Segment[], least: number): [Segment[], Segment[]] {
+  const total = segments.reduce((sum, s) => sum + s.to - s.from, 0);
+  if (total < least) return [[...segments], []];
+  let middle = total / 2;
+  for (const [i, s] of segments.entries()) {
+    if (middle >= s.to - s.from) {
+      middle -= s.to - s.from;
+      continue;
     }
-    return true;
+    const cut = lineEndAfter(s.path, s.from + Math.floor(middle), s.to);
+    if (cut === undefined) return [[...segments], []];
+    return [
+      [...segments.slice(0, i), { ...s, to: cut }],
+      [{ ...s, from: cut }, ...segments.slice(i + 1)],
+    ];
   }
+  return [[...segments], []];
+}
 
-  /** The end of the line at `start` (its newline, or the data's end), or -1 after the last. */
-  private next(): number {
-    for (;;) {
-      const at = this.buf.indexOf(NEWLINE, this.start);
-      if (at >= 0 && at < this.end) return at;
-      if (this.done) return this.start < this.end ? this.end : -1;
-      this.fill();
+/** One past the first newline at or after `at` (before `to`), read from the file. */
+function lineEndAfter(path: string, at: number, to: number): number | undefined {
+  const bytes = Buffer.allocUnsafe(Math.min(MAX_LINE, to - at));
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const read = readSync(fd, bytes, 0, bytes.length, at);
+      const nl = bytes.subarray(0, read).indexOf(NEWLINE);
+      return nl < 0 ? undefined : at + nl + 1;
+    } finally {
+      closeSync(fd);
     }
+  } catch {
+    // Not split: the first half's reader meets the error, or the readers do.
+    return undefined;
   }
+}
 
-  private skip(lineEnd: number): void {
-    this.start = lineEnd + 1;
+/** The later half's pass: on a worker thread, or `here` after the first half (the tests, where the worker's module is not built). */
+function elsewhere(setup: ScreenSetup, here: boolean): { answer: Promise<ScreenAnswer>; stop(): Promise<void> } {
+  if (here) return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
+  let worker: Worker;
+  try {
+    worker = new Worker(new URL("./screen-worker.js", import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+  } catch {
+    return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
   }
+  const answer = new Promise<ScreenAnswer>((resolve) => {
+    worker.once("message", resolve);
+    // A worker that ends or fails without an answer: the main thread reads its half itself.
+    worker.once("error", () => resolve({ kind: "failed" }));
+    worker.once("exit", () => resolve({ kind: "failed" }));
+  });
+  return { answer, stop: async () => void (await worker.terminate()) };
+}
 
-  /** From here on, a quote or a carriage return anywhere is csv-parse's to read: looked for once over the bytes read, natively. */
-  private watch(): void {
-    this.watching = true;
-    this.check(this.start);
-  }
-
-  private check(from: number): void {
-    const fresh = this.buf.subarray(from, this.end);
-    if (fresh.indexOf(QUOTE) >= 0 || fresh.indexOf(CR) >= 0) throw new GiveUp();
-  }
-
-  /** Move the unfinished line to the front, grow the buffer if it fills it, and read on. */
-  private fill(): void {
-    const rest = this.end - this.start;
-    if (rest === this.buf.length) {
-      if (rest > MAX_LINE) throw new GiveUp();
-      const more = Buffer.allocUnsafe(this.buf.length * 2);
-      this.buf.copy(more, 0, this.start, this.end);
-      this.buf = more;
-    } else {
-      this.buf.copy(this.buf, 0, this.start, this.end);
-    }
-    this.start = 0;
-    this.end = rest;
-    const read = readSync(this.fd, this.buf, rest, this.buf.length - rest, null);
-    this.end += read;
-    if (read === 0) this.done = true;
-    if (this.watching) this.check(rest);
-    // indexOf past `end` would find stale bytes: the search is bounded by `end` in next().
-  }
+/** The later half read here: its keys as runs in the folder, as a worker would. */
+function screenHere(segments: readonly Segment[], keysInMemory: number, folder: string, buffer: Buffer): { runs: string[]; order: Order } {
+  const keys = new KeyRuns(keysInMemory, { folder: { path: folder, remove() {} }, name: "here" });
+  const order = new TimeOrder();
+  screenSegments(segments, keys, order, buffer);
+  return { runs: keys.onDisk(), order: order.found() };
 }
 
 /** The event_id column's index in the header (-1 without one) and the header's width; a header the readers would refuse is theirs to report. */

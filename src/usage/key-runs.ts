@@ -10,6 +10,12 @@ const MOST_BUCKET_BITS = 18;
 /** A bucket of more keys than this (keys not spread as hashes are) is sorted natively. */
 const SMALL_BUCKET = 32;
 
+/** Where a KeyRuns writes its runs: a folder it is given (else one of its own) and their name. */
+interface RunPlace {
+  folder?: { path: string; remove(): void };
+  name?: string;
+}
+
 /**
  * The first pass's keys (safe integers, as float64) in one array until it
  * fills, then in sorted runs on disk; at the end, the keys found twice or more.
@@ -25,8 +31,24 @@ export class KeyRuns {
   private readonly runs: string[] = [];
   private folder: { path: string; remove(): void } | undefined;
 
-  constructor(private readonly most: number) {
+  /** `place`: the folder and the name of the runs, when they are to join another's (a worker's half of the keys: `onDisk`, `adopt`). */
+  constructor(
+    private readonly most: number,
+    private readonly place: RunPlace = {},
+  ) {
     this.keys = new Float64Array(Math.min(most, 1 << 16));
+    this.folder = place.folder;
+  }
+
+  /** Every key so far in sorted runs on disk: their files, for another's `adopt`. */
+  onDisk(): string[] {
+    if (this.count > 0) this.spill();
+    return [...this.runs];
+  }
+
+  /** Sorted runs of another's keys, merged with these. */
+  adopt(runs: readonly string[]): void {
+    this.runs.push(...runs);
   }
 
   add(key: number): void {
@@ -45,7 +67,7 @@ export class KeyRuns {
         else if (++times === 1) found.add(keys[i]!);
       }
     } else {
-      this.spill();
+      if (this.count > 0) this.spill();
       this.merge(found);
     }
     this.keys = this.scratch = new Float64Array(0);
@@ -71,7 +93,7 @@ export class KeyRuns {
 
   private spill(): void {
     this.folder ??= temporaryFolder("burnrate-ids-");
-    const run = join(this.folder.path, `run-${this.runs.length}`);
+    const run = join(this.folder.path, `${this.place.name ?? "run"}-${this.runs.length}`);
     const sorted = this.sorted();
     try {
       writeFileSync(run, new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength));

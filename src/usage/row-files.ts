@@ -103,6 +103,8 @@ class FileNumbers {
   private readonly shapes: number[];
   private readonly accounts: number[];
   private readonly quantities: number[];
+  /** Whether every number so far is the merged source's own (shared with the file before, whose numbers these go on with). */
+  private same: boolean;
 
   constructor(
     private readonly merged: FilesSource,
@@ -113,6 +115,7 @@ class FileNumbers {
     this.shapes = before?.shapes ?? [];
     this.accounts = before?.accounts ?? [];
     this.quantities = before?.quantities ?? [];
+    this.same = before?.same ?? true;
   }
 
   rows(batch: ShapedRows): ShapedRows {
@@ -120,15 +123,22 @@ class FileNumbers {
     while (this.shapes.length < source.meters.length) {
       const s = this.shapes.length;
       this.shapes.push(merged.shape(source.meters[s]!, source.dimensions[s]!));
+      this.same &&= this.shapes[s] === s;
     }
-    while (this.accounts.length < source.accounts.length) this.accounts.push(merged.account(source.accounts[this.accounts.length]!));
+    while (this.accounts.length < source.accounts.length) {
+      this.accounts.push(merged.account(source.accounts[this.accounts.length]!));
+      this.same &&= this.accounts.at(-1) === this.accounts.length - 1;
+    }
     while (this.quantities.length < source.quantities.length) {
       this.quantities.push(merged.quantities.length);
       merged.quantities.push(source.quantities[this.quantities.length - 1]!);
+      this.same &&= this.quantities.at(-1) === this.quantities.length - 1;
     }
+    const first = this.index * FILE_LINES + batch.firstLine;
+    // Numbers that are already the log's (every file so far going on with the first one's shapes): the batch's own columns, its lines moved to its file's.
+    if (this.same) return { ...batch, source: merged, firstLine: first };
     const n = batch.count;
     const { shape, account, quantity, line } = merged.columns(n);
-    const first = this.index * FILE_LINES + batch.firstLine;
     for (let i = 0; i < n; i++) {
       shape[i] = this.shapes[batch.shape[i]!]!;
       account[i] = this.accounts[batch.account[i]!]!;

@@ -60,9 +60,12 @@ export interface ScannedBatch {
   /**
    * Shapes first seen in this batch, numbered on from those of earlier batches,
    * as one flat list (a structured clone copies it fast): for each, its meter,
-   * then the cell of each of the header's dimensions ("" when empty).
+   * then the cell of each of the header's dimensions ("" when empty), each as
+   * the number of its text in `values`.
    */
-  shapeCells: string[];
+  shapeCells: number[];
+  /** Texts of cells first seen in this batch, numbered on likewise: a shape's values are found once, here, and the main thread only indexes them. */
+  values: string[];
   /** Accounts first seen in this batch, numbered on likewise. */
   accountNames: string[];
   /** Quantity texts first seen in this batch, numbered on likewise. */
@@ -117,6 +120,7 @@ export class RowScanner {
   private accountKey: number[] = [];
   private readonly maxShapes: number;
   private readonly quantityIds = new Map<string, number>();
+  private readonly valueIds = new Map<string, number>();
   private readonly shortQuantities = new Map<number, number>();
   private readonly oneByteQuantities = new Int32Array(256).fill(-1);
   private readonly cells = new Int32Array(1026);
@@ -427,8 +431,16 @@ export class RowScanner {
     for (const d of dimensions) if (cells[d.index] !== "") present.add(d.name);
     for (const dim of needs) if (!present.has(dim)) throw new NeedsFullParser("a row without a dimension its meter needs");
     const out = this.batch.shapeCells;
-    out.push(meter);
-    for (const d of dimensions) out.push(cells[d.index]!);
+    out.push(this.valueId(meter));
+    for (const d of dimensions) out.push(this.valueId(cells[d.index]!));
+  }
+
+  private valueId(text: string): number {
+    let id = this.valueIds.get(text);
+    if (id !== undefined) return id;
+    this.valueIds.set(text, this.valueIds.size);
+    this.batch.values.push(text);
+    return this.valueIds.size - 1;
   }
 
   private freshBatch(): ScannedBatch {
@@ -444,6 +456,7 @@ export class RowScanner {
       line: new Uint16Array(buffer, 16 * BATCH, BATCH),
       ids: this.layout !== undefined && this.layout.index.event_id >= 0 ? { bytes: this.idBytes, ends: new Int32Array(BATCH) } : undefined,
       shapeCells: [],
+      values: [],
       accountNames: [],
       quantities: [],
       quantityTexts: [],

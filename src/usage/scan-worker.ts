@@ -14,11 +14,11 @@ let allowed = 0;
 let wake: (() => void) | undefined;
 /** The columns of batches the replay is done with, sent back: each allows one more batch, and is filled again, so the batches in flight are all the memory they take. */
 const spare: ArrayBuffer[] = [];
-port.on("message", (more: number | ArrayBuffer) => {
+port.on("message", (more: number | ArrayBuffer[]) => {
   if (typeof more === "number") allowed += more;
   else {
-    spare.push(more);
-    allowed++;
+    spare.push(...more);
+    allowed += more.length;
   }
   wake?.();
 });

@@ -75,7 +75,8 @@ class FileShapes implements RowSource {
   readonly meters: string[] = [];
   readonly dimensions: Readonly<Record<string, string>>[] = [];
   readonly quantities: Decimal[] = [];
-  private readonly names = new Map<string, string>();
+  /** The scanner's cell texts by number: one string per meter or dimension value for all shapes. */
+  private readonly values: string[] = [];
 
   constructor(
     readonly file: string,
@@ -87,28 +88,22 @@ class FileShapes implements RowSource {
     return { file: this.file, line, column: 1, columns: this.columns };
   }
 
-  /** Add the shapes of a batch's flat cells (meter, then a cell per dimension name), and its new accounts. */
-  add(cells: readonly string[], accounts: readonly string[]): void {
-    for (const account of accounts) this.accounts.push(account);
+  /** Add a batch's new cell texts, the shapes of its flat cells (meter, then a cell per dimension name, as numbers of those texts), and its new accounts. */
+  add({ shapeCells: cells, values, accountNames }: Pick<ScannedBatch, "shapeCells" | "values" | "accountNames">): void {
+    for (const account of accountNames) this.accounts.push(account);
+    for (const value of values) this.values.push(value);
     const names = this.dimensionNames;
     const stride = 1 + names.length;
     for (let at = 0; at < cells.length; at += stride) {
-      this.meters.push(this.name(cells[at]!));
+      this.meters.push(this.values[cells[at]!]!);
       // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
       const dimensions: Record<string, string> = {};
-      names.forEach((name, i) => {
-        const value = cells[at + 1 + i]!;
-        if (value !== "") dimensions[name] = this.name(value);
-      });
+      for (let i = 0; i < names.length; i++) {
+        const value = this.values[cells[at + 1 + i]!]!;
+        if (value !== "") dimensions[names[i]!] = value;
+      }
       this.dimensions.push(dimensions);
     }
-  }
-
-  /** One string per account, meter or dimension value for all shapes: each definition comes with copies of its own. */
-  private name(text: string): string {
-    let name = this.names.get(text);
-    if (name === undefined) this.names.set(text, (name = text));
-    return name;
   }
 }
 
@@ -233,7 +228,7 @@ async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>, kep
 }
 
 function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
-  shapes.add(batch.shapeCells, batch.accountNames);
+  shapes.add(batch);
   for (const text of batch.quantities) shapes.quantities.push(quantityFrom(text));
   const { count, base, at, shape, account, quantity, firstLine, line, ids } = batch;
   return { source: shapes, count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities: batch.quantityTexts.map(quantityFrom) };
@@ -270,6 +265,8 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
  * cycle's first rows are slow on the main thread, the rest on the worker).
  */
 const AHEAD = 32;
+/** Batches' buffers handed back to the worker in one message: a few of AHEAD, so the worker is never short of them for long. */
+const HAND_BACK = 4;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
@@ -292,6 +289,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
     wake?.();
   });
   worker.postMessage(AHEAD);
+  const done: ArrayBuffer[] = [];
   let files = 1 + (setup.then?.length ?? 0);
   try {
     for (;;) {
@@ -302,8 +300,12 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
       }
       const message = queue.shift()!;
       yield message;
-      // Asked for the next message, the reader is done with this batch (rowsOf's readers copy its rows before they ask): its columns go back to be filled again.
-      if (message.kind === "batch") worker.postMessage(batchBuffer(message.batch), [batchBuffer(message.batch)]);
+      // Asked for the next message, the reader is done with this batch (rowsOf's readers copy its rows before they ask): its columns go back to be filled again, a few at a time (a message to the worker costs the main thread more than its bytes).
+      if (message.kind === "batch") done.push(batchBuffer(message.batch));
+      if (done.length === HAND_BACK) {
+        const back = done.splice(0);
+        worker.postMessage(back, back);
+      }
       if (message.kind === "end" && files-- > 1) continue;
       if (message.kind !== "header" && message.kind !== "batch") return;
     }

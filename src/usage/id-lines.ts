@@ -1,0 +1,218 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { eventIdKey } from "../engine/event-ids.js";
+import type { KeyRuns } from "./key-runs.js";
+
+/**
+ * The rows' part of the event ids' first pass (id-screen.ts): a stretch of a
+ * file's rows, read as bytes, each row's id key added and its timestamp's order
+ * checked. Kept apart from the header's work (which needs the card) so that a
+ * worker thread (screen-worker.ts) can read one half of the log's rows while the
+ * main thread reads the other.
+ */
+
+/** A stretch of whole lines of a file's rows (no header), `[from, to)` in bytes, with where its cells are. */
+export interface Segment {
+  path: string;
+  from: number;
+  to: number;
+  /** The event_id cell's index, the header's width, and the timestamp's index. */
+  column: number;
+  width: number;
+  stamp: number;
+}
+
+/** A file the pass must leave to the readers (quotes, carriage returns, a very long line). */
+export class GiveUp extends Error {}
+
+/** A line longer than the readers take (MAX_RECORD_BYTES in read.ts) is theirs to report. */
+const MAX_LINE = 1 << 20;
+const COMMA = 44;
+const NEWLINE = 10;
+const QUOTE = 34;
+const CR = 13;
+const STAMP = 20;
+const T = 84;
+const Z = 90;
+
+/** What a TimeOrder found, in a form a worker can post. */
+export interface Order {
+  ordered: boolean;
+  /** The first and the last timestamp's bytes, when any was read. */
+  first: Uint8Array | undefined;
+  last: Uint8Array | undefined;
+}
+
+/**
+ * Whether the rows so far are in time order, known from their bytes: every
+ * timestamp a UTC one of the form `YYYY-MM-DDTHH:MM:SSZ`, whose order as text
+ * is its order in time, none before the one before it.
+ */
+export class TimeOrder {
+  ordered = true;
+  private readonly last = new Uint8Array(STAMP);
+  private first: Uint8Array | undefined;
+
+  /** The next row, `buf[start .. end)`, whose timestamp is in cell `column` (found from the line's start: it is usually first). */
+  row(buf: Buffer, start: number, end: number, column: number): void {
+    let from = start, to = end;
+    for (let i = start; i < end; i++) {
+      if (buf[i] !== COMMA) continue;
+      if (column-- === 0) {
+        to = i;
+        break;
+      }
+      from = i + 1;
+    }
+    if (column > 0 || to - from !== STAMP || buf[from + 10] !== T || buf[from + STAMP - 1] !== Z) {
+      this.ordered = false;
+      return;
+    }
+    const last = this.last;
+    let k = 0;
+    while (k < STAMP && buf[from + k] === last[k]) k++;
+    if (k === STAMP) return;
+    if (this.first !== undefined && buf[from + k]! < last[k]!) this.ordered = false;
+    for (; k < STAMP; k++) last[k] = buf[from + k]!;
+    this.first ??= last.slice();
+  }
+
+  found(): Order {
+    return { ordered: this.ordered, first: this.first, last: this.first === undefined ? undefined : this.last.slice() };
+  }
+}
+
+/** Whether rows found in order `a`, then rows found in order `b`, are in order together. */
+export function inOrder(a: Order, b: Order): boolean {
+  if (!a.ordered || !b.ordered) return false;
+  if (a.last === undefined || b.first === undefined) return true;
+  return Buffer.compare(b.first, a.last) >= 0;
+}
+
+/** Add the id keys of every row of the segments, in order, and check their timestamps' order; `buffer` is the read buffer (grown apart for a longer line). */
+export function screenSegments(segments: readonly Segment[], keys: KeyRuns, order: TimeOrder, buffer: Buffer): void {
+  for (const segment of segments) {
+    let fd: number;
+    try {
+      fd = openSync(segment.path, "r");
+    } catch {
+      throw new GiveUp();
+    }
+    try {
+      new LineReader(fd, buffer, segment.from, segment.to).rows(segment, keys, order);
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+/** A stretch of a file's lines, read into one buffer (grown for a longer line). */
+export class LineReader {
+  private start = 0;
+  private end = 0;
+  private done = false;
+  private watching = false;
+  /** The file's offset of the next byte to read. */
+  private position: number;
+
+  /** `buf` is the caller's, filled from its start (a longer line grows this reader's own); the lines of `[from, to)` are read. */
+  constructor(
+    private readonly fd: number,
+    private buf: Buffer,
+    from: number,
+    private readonly to: number,
+  ) {
+    this.position = from;
+  }
+
+  /** The header line's text (its byte-order mark dropped) and where the rows after it start in the file; undefined for an empty file. */
+  header(): { text: string; rowsFrom: number } | undefined {
+    const end = this.next();
+    if (end < 0) return undefined;
+    let from = this.start;
+    if (this.buf[from] === 0xef && this.buf[from + 1] === 0xbb && this.buf[from + 2] === 0xbf) from += 3;
+    // The buffer holds the file's bytes up to `position`, from offset `position - this.end`.
+    return { text: this.buf.toString("utf8", from, end), rowsFrom: this.position - this.end + Math.min(end + 1, this.end) };
+  }
+
+  rows({ column, width, stamp }: Segment, keys: KeyRuns, order: TimeOrder): void {
+    // The id cell is found from the nearer end of its line. Every reader refuses
+    // a row of another width (the run stops with its error), so a row's commas
+    // are counted from one end only; an empty line, which the readers skip, has no id.
+    const after = width - 1 - column;
+    this.watch();
+    for (let end; (end = this.next()) >= 0; this.skip(end)) {
+      const buf = this.buf;
+      const start = this.start;
+      let cellStart = start, cellEnd = end;
+      if (after < column) {
+        let commas = after;
+        let i = end - 1;
+        for (; i >= start; i--) {
+          if (buf[i] !== COMMA) continue;
+          if (commas-- === 0) break;
+          cellEnd = i;
+        }
+        if (i < start) continue;
+        cellStart = i + 1;
+      } else {
+        let commas = column;
+        let i = start;
+        for (; i < end; i++) {
+          if (buf[i] !== COMMA) continue;
+          if (commas-- === 0) break;
+          cellStart = i + 1;
+        }
+        if (commas > 0) continue;
+        cellEnd = i;
+      }
+      if (cellEnd > cellStart) keys.add(eventIdKey(buf, cellStart, cellEnd));
+      if (order.ordered && end > start) order.row(buf, start, end, stamp);
+    }
+  }
+
+  /** The end of the line at `start` (its newline, or the data's end), or -1 after the last. */
+  private next(): number {
+    for (;;) {
+      const at = this.buf.indexOf(NEWLINE, this.start);
+      if (at >= 0 && at < this.end) return at;
+      if (this.done) return this.start < this.end ? this.end : -1;
+      this.fill();
+    }
+  }
+
+  private skip(lineEnd: number): void {
+    this.start = lineEnd + 1;
+  }
+
+  /** From here on, a quote or a carriage return anywhere is csv-parse's to read: looked for once over the bytes read, natively. */
+  private watch(): void {
+    this.watching = true;
+    this.check(this.start);
+  }
+
+  private check(from: number): void {
+    const fresh = this.buf.subarray(from, this.end);
+    if (fresh.indexOf(QUOTE) >= 0 || fresh.indexOf(CR) >= 0) throw new GiveUp();
+  }
+
+  /** Move the unfinished line to the front, grow the buffer if it fills it, and read on. */
+  private fill(): void {
+    const rest = this.end - this.start;
+    if (rest === this.buf.length) {
+      if (rest > MAX_LINE) throw new GiveUp();
+      const more = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(more, 0, this.start, this.end);
+      this.buf = more;
+    } else {
+      this.buf.copy(this.buf, 0, this.start, this.end);
+    }
+    this.start = 0;
+    this.end = rest;
+    const read = readSync(this.fd, this.buf, rest, Math.min(this.buf.length - rest, this.to - this.position), this.position);
+    this.position += read;
+    this.end += read;
+    if (read === 0) this.done = true;
+    if (this.watching) this.check(rest);
+    // indexOf past `end` would find stale bytes: the search is bounded by `end` in next().
+  }
+}
