@@ -153,14 +153,42 @@ describe("check: a value one price table of a meter has and another lacks", () =
     ]);
     const { code, found } = await findings(file);
     expect(code).toBe(1);
-    // The second table's line: the output_tokens table starts on the line after its `table:`.
-    const lines = text.split("\n");
-    const first = lines.findIndex((l) => l.includes('gpt-4o: { openai: "0.001"'));
-    expect(found.map((f) => [f.where, f.rule, f.message])).toEqual([[
-      `${first + 1}:${lines[first]!.indexOf("gpt-4o") + 1}`,
+    // Inside the output_tokens table's claude-sonnet branch, whose mapping starts after "claude-sonnet: ".
+    expect(found.map((f) => [f.where, f.rule, f.message, f.fix])).toEqual([[
+      at(text, 'claude-sonnet: { anthropic: "0.0015"', "{ anthropic"),
       "missing-price",
-      'meter "request": provider "bedrock" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "bedrok", which no other table prices',
+      'meter "request": provider "bedrock" under model "claude-sonnet" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "bedrok", which no other table prices',
+      "rename bedrok to bedrock in meters.request.components.output_tokens.table.claude-sonnet",
     ]]);
+  });
+
+  it("compares each branch: a provider missing under one model though priced under another", async () => {
+    const { file, text } = card("branch", [
+      PRICE_ZERO,
+      "components:",
+      "  input_tokens:",
+      "    by: [model, provider]",
+      "    table:",
+      '      gpt-4o: { openai: "0.00025", azure: "0.000275" }',
+      '      gpt-4o-mini: { openai: "0.000015", azure: "0.0000165" }',
+      "  output_tokens:",
+      "    by: [model, provider]",
+      "    table:",
+      '      gpt-4o: { openai: "0.001" }',
+      '      gpt-4o-mini: { openai: "0.00006", azure: "0.000066" }',
+      '      "*": { openai: "0.002" }',
+    ]);
+    // azure is in output_tokens (under gpt-4o-mini), so only the branch shows the gap; the `*` branch lacks nothing input_tokens has.
+    expect(await findings(file)).toEqual({
+      code: 1,
+      found: [{
+        where: at(text, 'gpt-4o: { openai: "0.001" }', "{ openai"),
+        severity: "error",
+        rule: "missing-price",
+        message: 'meter "request": provider "azure" under model "gpt-4o" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced',
+        fix: 'add azure: ... to meters.request.components.output_tokens.table.gpt-4o, or remove "azure" from its input_tokens price table',
+      }],
+    });
   });
 
   it("needs no price for a value the meter exempts", async () => {

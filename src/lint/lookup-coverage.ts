@@ -8,8 +8,20 @@ export type Report = (severity: Severity, rule: string, path: readonly (string |
 /** The values of one dimension a lookup accepts; `any` when it has a `*` entry. */
 type Accepts = { any: true } | { any: false; values: Set<string> };
 
+/** One of a meter's price tables: its own price's, or a component's. */
+interface PriceTable {
+  label: string;
+  /** The table in the card's terms, for a fix: price.table, components.input_tokens.table. */
+  table: string;
+  tablePath: (string | number)[];
+  by: readonly string[];
+  tree: ReadonlyMap<string, PriceTree>;
+}
+
 interface DimensionLookup {
   what: "price" | "pool" | "category";
+  /** The price table it reads, for a price lookup. */
+  source?: PriceTable;
   /** How messages name it: price, pool, category, or a component's price ("input_tokens price"). */
   label: string;
   /** The table in the card's terms, for a fix: price.table, components.input_tokens.table, pool.table. */
@@ -36,20 +48,24 @@ function keysAtDepth(tree: ReadonlyMap<string, PriceTree>, depth: number): Set<s
   return out;
 }
 
-function lookupsByDimension(meter: Meter): Map<string, DimensionLookup[]> {
+/** The meter's own price table, then each component's: an event looks up every one of them (a component's even at quantity 0). */
+function priceTables(meter: Meter): PriceTable[] {
   const base = ["meters", meter.key];
-  const out = new Map<string, DimensionLookup[]>();
-  const add = (dimension: string, lookup: DimensionLookup) => out.set(dimension, [...(out.get(dimension) ?? []), lookup]);
-  // The meter's own price, then each component's: an event looks up every one of them (a component's even at quantity 0).
   const prices: { price: Price; label: string; at: (string | number)[]; table: string }[] = [
     { price: meter.price, label: "price", at: [...base, "price"], table: "price.table" },
     ...meter.components.map((c) => ({ price: c.price, label: `${c.name} price`, at: [...base, "components", c.name], table: `components.${c.name}.table` })),
   ];
-  for (const { price, label, at, table } of prices) {
-    if (price.kind !== "table") continue;
-    const tablePath = [...at, "table"];
-    price.by.forEach((dimension, depth) => {
-      add(dimension, { what: "price", label, table, tablePath, accepts: accepts(keysAtDepth(price.tree, depth)), path: (v) => (depth === 0 ? [...tablePath, v] : tablePath) });
+  return prices.flatMap(({ price, label, at, table }) => (price.kind === "table" ? [{ label, table, tablePath: [...at, "table"], by: price.by, tree: price.tree }] : []));
+}
+
+function lookupsByDimension(meter: Meter, tables: readonly PriceTable[]): Map<string, DimensionLookup[]> {
+  const base = ["meters", meter.key];
+  const out = new Map<string, DimensionLookup[]>();
+  const add = (dimension: string, lookup: DimensionLookup) => out.set(dimension, [...(out.get(dimension) ?? []), lookup]);
+  for (const source of tables) {
+    const { label, table, tablePath } = source;
+    source.by.forEach((dimension, depth) => {
+      add(dimension, { what: "price", source, label, table, tablePath, accepts: accepts(keysAtDepth(source.tree, depth)), path: (v) => (depth === 0 ? [...tablePath, v] : tablePath) });
     });
   }
   for (const what of ["pool", "category"] as const) {
@@ -62,11 +78,53 @@ function lookupsByDimension(meter: Meter): Map<string, DimensionLookup[]> {
 
 /** A value one price table of a meter has and another lacks. */
 interface PriceGap {
+  dimension: string;
   value: string;
-  lacking: Limited;
-  having: DimensionLookup[];
+  /** For a gap inside one branch of tables keyed by several dimensions: the values of the dimensions before. */
+  under: readonly string[];
+  lacking: PriceTable;
+  /** Where the lacking table (or its branch) is written. */
+  at: (string | number)[];
+  having: PriceTable[];
   /** The lacking table's nearest spelling of the value. */
   near: string | undefined;
+}
+
+const keyedAlike = (a: PriceTable, b: PriceTable) => a.by.length > 1 && JSON.stringify(a.by) === JSON.stringify(b.by);
+
+const gapKey = (dimension: string, value: string, under: readonly string[], lacking: PriceTable) => JSON.stringify([dimension, value, under, lacking.label]);
+
+/**
+ * Gaps within one branch of two price tables keyed by the same dimensions: azure under
+ * gpt-4o in one and not in the other is a missing price even when the other has azure
+ * under another model. The engine's lookup is followed: a key, or else `*`.
+ */
+function branchGaps(tables: readonly PriceTable[], exempt: (dimension: string, value: string) => boolean): PriceGap[] {
+  const gaps = new Map<string, PriceGap>();
+  const walk = (a: PriceTable, b: PriceTable, nodeA: ReadonlyMap<string, PriceTree>, nodeB: ReadonlyMap<string, PriceTree>, depth: number, under: string[]) => {
+    const dimension = a.by[depth]!;
+    for (const [key, childA] of nodeA) {
+      if (key === "*") continue;
+      const childB = nodeB.get(key) ?? nodeB.get("*");
+      if (childB === undefined) {
+        // Depth 0 is the whole table's keys, which the per-dimension comparison already covers.
+        if (depth > 0 && !exempt(dimension, key)) {
+          const k = gapKey(dimension, key, under, b);
+          const gap = gaps.get(k) ?? { dimension, value: key, under, lacking: b, at: [...b.tablePath, ...under], having: [], near: nearest(key, [...nodeB.keys()]) };
+          gap.having.push(a);
+          gaps.set(k, gap);
+        }
+        continue;
+      }
+      if (childA instanceof Map && childB instanceof Map) walk(a, b, childA, childB, depth + 1, [...under, key]);
+    }
+  };
+  for (const a of tables) {
+    for (const b of tables) {
+      if (a !== b && keyedAlike(a, b)) walk(a, b, a.tree, b.tree, 0, []);
+    }
+  }
+  return [...gaps.values()];
 }
 
 /**
@@ -75,25 +133,29 @@ interface PriceGap {
  * price (an event would fail the replay), and a price no event can reach is dead.
  */
 export function lookupCoverage(meter: Meter, report: Report): void {
-  for (const [dimension, lookups] of lookupsByDimension(meter)) {
+  const tables = priceTables(meter);
+  // A row exempt by one value alone is never priced, so a price table need not list it.
+  const exemptBy = (dimension: string, value: string) => meter.exemptWhen?.size === 1 && meter.exemptWhen.get(dimension) === value;
+  const inBranches = branchGaps(tables, exemptBy);
+  for (const [dimension, lookups] of lookupsByDimension(meter, tables)) {
     const reachable = new Set<string>();
     const limited = lookups.filter((l): l is Limited => !l.accepts.any);
-    // A row exempt by this value alone is never priced, so a price table need not list it.
-    const exempt = meter.exemptWhen?.size === 1 ? meter.exemptWhen.get(dimension) : undefined;
     const gaps = new Map<string, PriceGap>();
     for (const a of lookups) {
       if (a.accepts.any) continue;
       for (const value of a.accepts.values) {
-        const lacking = limited.filter((b) => b !== a && !b.accepts.values.has(value) && !(b.what === "price" && value === exempt));
+        const lacking = limited.filter((b) => b !== a && !b.accepts.values.has(value) && !(b.what === "price" && exemptBy(dimension, value)));
         if (lacking.length === 0) {
           reachable.add(value);
           continue;
         }
         for (const b of lacking) {
-          if (a.what === "price" && b.what === "price") {
-            const key = `${value}\u0000${b.label}`;
-            const gap = gaps.get(key) ?? { value, lacking: b, having: [], near: nearest(value, [...b.accepts.values]) };
-            gap.having.push(a);
+          if (a.source && b.source) {
+            // Tables keyed alike are compared branch by branch below the first dimension (branchGaps).
+            if (keyedAlike(a.source, b.source) && a.source.by.indexOf(dimension) > 0) continue;
+            const key = gapKey(dimension, value, [], b.source);
+            const gap = gaps.get(key) ?? { dimension, value, under: [], lacking: b.source, at: b.tablePath, having: [], near: nearest(value, [...b.accepts.values]) };
+            gap.having.push(a.source);
             gaps.set(key, gap);
             continue;
           }
@@ -102,7 +164,7 @@ export function lookupCoverage(meter: Meter, report: Report): void {
         }
       }
     }
-    priceGaps(meter, dimension, lookups, [...gaps.values()], report);
+    priceGaps(meter, tables, [...gaps.values(), ...inBranches.filter((g) => g.dimension === dimension)], report);
     if (limited.length >= 2 && reachable.size === 0) {
       report("error", "unreachable-meter", ["meters", meter.key], `meter ${shown(meter.key)} can never be priced: no ${dimension} value is in all of its ${lookups.map((l) => l.label).join(" and ")} tables`, `make the ${dimension} tables of meters.${meter.key} list the same values`);
     }
@@ -125,9 +187,10 @@ export function lookupCoverage(meter: Meter, report: Report): void {
  * twice (gpt-4o in one table, gpt4o in the other), each missing from the other: that
  * pair is one finding, at the spelling fewer tables use (on a tie, the later table's).
  */
-function priceGaps(meter: Meter, dimension: string, lookups: readonly DimensionLookup[], gaps: readonly PriceGap[], report: Report): void {
-  const order = (g: PriceGap) => Math.min(...g.having.map((h) => lookups.indexOf(h)));
-  const mirrorOf = (g: PriceGap) => gaps.find((o) => o.value === g.near && g.having.includes(o.lacking) && o.having.includes(g.lacking) && o.near === g.value);
+function priceGaps(meter: Meter, tables: readonly PriceTable[], gaps: readonly PriceGap[], report: Report): void {
+  const order = (g: PriceGap) => Math.min(...g.having.map((h) => tables.indexOf(h)));
+  const sameBranch = (g: PriceGap, o: PriceGap) => JSON.stringify(g.under) === JSON.stringify(o.under);
+  const mirrorOf = (g: PriceGap) => gaps.find((o) => o.value === g.near && sameBranch(g, o) && g.having.includes(o.lacking) && o.having.includes(g.lacking) && o.near === g.value);
   const dropped = new Set<PriceGap>();
   for (const g of gaps) {
     const mirror = mirrorOf(g);
@@ -140,10 +203,11 @@ function priceGaps(meter: Meter, dimension: string, lookups: readonly DimensionL
     const having = g.having.map((h) => h.label).join(" and ");
     const misspelt = g.near !== undefined && mirrorOf(g) !== undefined;
     const instead = g.near === undefined ? "" : misspelt ? `; that table has ${shown(g.near)}, which no other table prices` : `; nearest there: ${shown(g.near)}`;
-    const where = `meters.${meter.key}.${g.lacking.table}`;
+    const under = g.under.map((v, i) => ` under ${g.lacking.by[i]} ${shown(v)}`).join("");
+    const where = `meters.${meter.key}.${g.lacking.table}${g.under.map((v) => `.${v}`).join("")}`;
     report(
-      "error", "missing-price", g.lacking.tablePath,
-      `meter ${shown(meter.key)}: ${dimension} ${shown(g.value)} is in the ${having} table${g.having.length > 1 ? "s" : ""} but not in the ${g.lacking.label} table, so no event with it can be priced${instead}`,
+      "error", "missing-price", g.at,
+      `meter ${shown(meter.key)}: ${g.dimension} ${shown(g.value)}${under} is in the ${having} table${g.having.length > 1 ? "s" : ""} but not in the ${g.lacking.label} table, so no event with it can be priced${instead}`,
       misspelt ? `rename ${g.near} to ${g.value} in ${where}` : `add ${g.value}: ... to ${where}, or remove ${shown(g.value)} from its ${having} table`,
     );
   }
