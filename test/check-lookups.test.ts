@@ -131,9 +131,29 @@ describe("check: a value one price table of a meter has and another lacks", () =
       "components:",
       '  input_tokens: { by: [model], table: { gpt-4o: "0.0025", gpt-4o-mini: "0.00015" } }',
       '  cached_tokens: { by: [model], table: { gpt-4o: "0.001", "*": "0" } }',
-      '  output_tokens: { by: [model], table: { claude-sonnet: "0.015", "*": "0.01" } }',
+      '  output_tokens: { by: [model], table: { gpt-4o-mini: "0.0006", "*": "0.01" } }',
     ]);
     expect(await findings(defaulted.file)).toEqual({ code: 0, found: [] });
+  });
+
+  it("still holds a value named beside a `*` to the tables without one", async () => {
+    const { file, text } = card("named-beside-default", [
+      PRICE_ZERO,
+      "components:",
+      '  input_tokens: { by: [model], table: { gpt-4o: "0.0025", gpt-4o-mini: "0.00015" } }',
+      '  output_tokens: { by: [model], table: { claude-sonnet: "0.015", "*": "0.01" } }',
+    ]);
+    // An event with claude-sonnet finds its output_tokens price, and no input_tokens price.
+    expect(await findings(file)).toEqual({
+      code: 1,
+      found: [{
+        where: at(text, "input_tokens:", "{ gpt-4o"),
+        severity: "error",
+        rule: "missing-price",
+        message: 'meter "request": model "claude-sonnet" is in the output_tokens price table but not in the input_tokens price table, so no event with it can be priced',
+        fix: 'add claude-sonnet: ... to meters.request.components.input_tokens.table, or remove "claude-sonnet" from its output_tokens price table',
+      }],
+    });
   });
 
   it("compares tables keyed by two dimensions on each of them", async () => {

@@ -5,8 +5,11 @@ import type { Severity } from "./finding.js";
 
 export type Report = (severity: Severity, rule: string, path: readonly (string | number)[], message: string, fix: string) => void;
 
-/** The values of one dimension a lookup accepts; `any` when it has a `*` entry. */
-type Accepts = { any: true } | { any: false; values: Set<string> };
+/** The values of one dimension a lookup names, and whether it accepts any other (a `*` entry). */
+interface Accepts {
+  any: boolean;
+  values: Set<string>;
+}
 
 /** One of a meter's price tables: its own price's, or a component's. */
 interface PriceTable {
@@ -33,11 +36,12 @@ interface DimensionLookup {
   path(value: string): (string | number)[];
 }
 
-type Limited = DimensionLookup & { accepts: { any: false; values: Set<string> } };
+type Limited = DimensionLookup & { accepts: { any: false } };
 
 function accepts(keys: Iterable<string>): Accepts {
   const values = new Set(keys);
-  return values.has("*") ? { any: true } : { any: false, values };
+  const any = values.delete("*");
+  return { any, values };
 }
 
 /** Keys of a price tree at one depth, over every branch. */
@@ -142,7 +146,7 @@ export function lookupCoverage(meter: Meter, report: Report): void {
     const limited = lookups.filter((l): l is Limited => !l.accepts.any);
     const gaps = new Map<string, PriceGap>();
     for (const a of lookups) {
-      if (a.accepts.any) continue;
+      // A table with `*` still names values: one another table lacks cannot be priced there.
       for (const value of a.accepts.values) {
         const lacking = limited.filter((b) => b !== a && !b.accepts.values.has(value) && !(b.what === "price" && exemptBy(dimension, value)));
         if (lacking.length === 0) {
