@@ -75,7 +75,7 @@ describe("check: a value one price table of a meter has and another lacks", () =
         where: at(text, "output_tokens:", "{ gpt4o"),
         severity: "error",
         rule: "missing-price",
-        message: 'meter "request": model "gpt-4o" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "gpt4o", which no other table prices',
+        message: 'meter "request": model "gpt-4o" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "gpt4o", which the input_tokens price table lacks',
         fix: "rename gpt4o to gpt-4o in meters.request.components.output_tokens.table",
       }],
     });
@@ -99,7 +99,7 @@ describe("check: a value one price table of a meter has and another lacks", () =
         where: at(text, "price:", "{ gpt4o"),
         severity: "error",
         rule: "missing-price",
-        message: 'meter "request": model "gpt-4o" is in the input_tokens price and output_tokens price tables but not in the price table, so no event with it can be priced; that table has "gpt4o", which no other table prices',
+        message: 'meter "request": model "gpt-4o" is in the input_tokens price and output_tokens price tables but not in the price table, so no event with it can be priced; that table has "gpt4o", which the input_tokens price and output_tokens price tables lack',
         fix: "rename gpt4o to gpt-4o in meters.request.price.table",
       }],
     });
@@ -177,7 +177,7 @@ describe("check: a value one price table of a meter has and another lacks", () =
     expect(found.map((f) => [f.where, f.rule, f.message, f.fix])).toEqual([[
       at(text, 'claude-sonnet: { anthropic: "0.0015"', "{ anthropic"),
       "missing-price",
-      'meter "request": provider "bedrock" under model "claude-sonnet" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "bedrok", which no other table prices',
+      'meter "request": provider "bedrock" under model "claude-sonnet" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "bedrok", which the input_tokens price table lacks',
       "rename bedrok to bedrock in meters.request.components.output_tokens.table.claude-sonnet",
     ]]);
   });

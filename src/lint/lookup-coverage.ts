@@ -188,25 +188,28 @@ export function lookupCoverage(meter: Meter, report: Report): void {
  * Values one of a meter's price tables (its own, a component's) prices and another
  * does not: the engine looks up every table for every event, so an event with such
  * a value fails the replay. Reported at the table that lacks it. A misspelling shows
- * twice (gpt-4o in one table, gpt4o in the other), each missing from the other: that
- * pair is one finding, at the spelling fewer tables use (on a tie, the later table's).
+ * twice (gpt-4o in some tables, gpt4o in the others, never together), each missing
+ * where the other is: that pair is one finding, at the spelling fewer tables use (on a
+ * tie, the one the earlier tables have is taken as meant).
  */
 function priceGaps(meter: Meter, tables: readonly PriceTable[], gaps: readonly PriceGap[], report: Report): void {
   const order = (g: PriceGap) => Math.min(...g.having.map((h) => tables.indexOf(h)));
   const sameBranch = (g: PriceGap, o: PriceGap) => JSON.stringify(g.under) === JSON.stringify(o.under);
-  const mirrorOf = (g: PriceGap) => gaps.find((o) => o.value === g.near && sameBranch(g, o) && g.having.includes(o.lacking) && o.having.includes(g.lacking) && o.near === g.value);
+  // Each spelling is where the other is not: in no table together.
+  const apart = (g: PriceGap, o: PriceGap) => g.having.includes(o.lacking) && o.having.includes(g.lacking) && !o.having.some((h) => g.having.includes(h));
+  const mirrorOf = (g: PriceGap) => gaps.find((o) => o.value === g.near && o.near === g.value && sameBranch(g, o) && apart(g, o));
   const dropped = new Set<PriceGap>();
   for (const g of gaps) {
     const mirror = mirrorOf(g);
-    if (!mirror || dropped.has(g)) continue;
-    const keep = g.having.length !== mirror.having.length ? g.having.length > mirror.having.length : order(g) < order(mirror);
+    if (!mirror || dropped.has(g) || dropped.has(mirror)) continue;
+    const keep = g.having.length !== mirror.having.length ? g.having.length > mirror.having.length : order(g) !== order(mirror) ? order(g) < order(mirror) : tables.indexOf(g.lacking) > tables.indexOf(mirror.lacking);
     dropped.add(keep ? mirror : g);
   }
   for (const g of gaps) {
     if (dropped.has(g)) continue;
     const having = g.having.map((h) => h.label).join(" and ");
     const misspelt = g.near !== undefined && mirrorOf(g) !== undefined;
-    const instead = g.near === undefined ? "" : misspelt ? `; that table has ${shown(g.near)}, which no other table prices` : `; nearest there: ${shown(g.near)}`;
+    const instead = g.near === undefined ? "" : misspelt ? `; that table has ${shown(g.near)}, which the ${having} table${g.having.length > 1 ? "s lack" : " lacks"}` : `; nearest there: ${shown(g.near)}`;
     const under = g.under.map((v, i) => ` under ${g.lacking.by[i]} ${shown(v)}`).join("");
     const where = `meters.${meter.key}.${g.lacking.table}${g.under.map((v) => `.${v}`).join("")}`;
     report(
