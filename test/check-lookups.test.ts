@@ -27,7 +27,8 @@ function card(name: string, pricing: string[]): { file: string; text: string } {
     "    aggregation: flow",
     "    dimensions: [model, provider]",
     "    category: llm",
-    "    pool: ai",
+    // A meter's own pool line replaces the fixed one.
+    ...(pricing.some((l) => l.startsWith("pool:")) ? [] : ["    pool: ai"]),
     ...pricing.map((l) => `    ${l}`),
     "",
   ].join("\n");
@@ -271,5 +272,21 @@ describe("check: a file that is not a rate card", () => {
     const other = await burnrate(["check", unknown]);
     expect(other.code).toBe(1);
     expect(other.stdout).toContain('unknown key "colour"');
+  });
+});
+
+describe("check: a pool table and a price table by the same dimension", () => {
+  it("reports the pool's value in the pool table, with the price table's nearest spelling", async () => {
+    const { file, text } = card("pool-typo", [
+      "pool: { by: model, table: { gpt-4o: ai, claude: ai } }",
+      'price: { by: [model], table: { gpt4o: "1", claude: "2" } }',
+    ]);
+    const { code, found } = await findings(file);
+    expect(code).toBe(1);
+    expect(found.map((f) => [f.where, f.rule, f.message])).toEqual([
+      // At the value the having table gives it, as this rule has always pointed.
+      [at(text, "pool: { by", "ai, claude"), "missing-price", 'meter "request": model "gpt-4o" has a pool but no price; nearest in its price table: "gpt4o"'],
+      [at(text, "price: { by", '"1"'), "missing-pool", 'meter "request": model "gpt4o" has a price but no pool; nearest in its pool table: "gpt-4o"'],
+    ]);
   });
 });

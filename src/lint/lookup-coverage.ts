@@ -164,7 +164,8 @@ export function lookupCoverage(meter: Meter, report: Report): void {
             continue;
           }
           const rule = b.what === "price" ? "missing-price" : `missing-${b.what}`;
-          report("error", rule, a.path(value), `meter ${shown(meter.key)}: ${dimension} ${shown(value)} has a ${a.label} but no ${b.label}`, `add ${value}: ... to meters.${meter.key}.${b.table}, or remove ${shown(value)} from its ${a.label} table`);
+          const near = nearest(value, [...b.accepts.values]);
+          report("error", rule, a.path(value), `meter ${shown(meter.key)}: ${dimension} ${shown(value)} has a ${a.label} but no ${b.label}${near === undefined ? "" : `; nearest in its ${b.label} table: ${shown(near)}`}`, `add ${value}: ... to meters.${meter.key}.${b.table}, or remove ${shown(value)} from its ${a.label} table`);
         }
       }
     }
