@@ -2,8 +2,9 @@ import type { Location } from "../errors.js";
 import { shown } from "../errors.js";
 import { Decimal } from "../money.js";
 import type { CardDocument } from "../ratecard/schema.js";
-import { INCLUDED, type Meter, type PriceTree, type RateCard } from "../ratecard/types.js";
-import type { LintFinding, Severity } from "./finding.js";
+import { INCLUDED, type Meter, type RateCard } from "../ratecard/types.js";
+import type { LintFinding } from "./finding.js";
+import { lookupCoverage, type Report } from "./lookup-coverage.js";
 
 /** A card that loaded, with the means to point at any of its nodes. */
 export interface CardSubject {
@@ -18,7 +19,6 @@ export interface CardSubject {
 /** Grant kinds the card's tests grant: known, or no tests file, or one that does not load (reported on its own). */
 export type TestedGrantKinds = { kind: "known"; kinds: ReadonlySet<string> } | { kind: "no-tests" } | { kind: "unreadable" };
 
-type Report = (severity: Severity, rule: string, path: readonly (string | number)[], message: string, fix: string) => void;
 
 /** Lint: what the schema accepts but is still wrong, or very likely a mistake. */
 export function lintCard(subject: CardSubject): LintFinding[] {
@@ -35,84 +35,6 @@ export function lintCard(subject: CardSubject): LintFinding[] {
   grantKinds(subject, report);
   identity(subject, report);
   return findings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
-}
-
-/** The values of one dimension a lookup accepts; `any` when it has a `*` entry. */
-type Accepts = { any: true } | { any: false; values: Set<string> };
-
-interface DimensionLookup {
-  what: "price" | "pool" | "category";
-  accepts: Accepts;
-  /** Where an accepted value is written, for pointing at it. */
-  path(value: string): (string | number)[];
-}
-
-function accepts(keys: Iterable<string>): Accepts {
-  const values = new Set(keys);
-  return values.has("*") ? { any: true } : { any: false, values };
-}
-
-/** Keys of a price tree at one depth, over every branch. */
-function keysAtDepth(tree: ReadonlyMap<string, PriceTree>, depth: number): Set<string> {
-  if (depth === 0) return new Set(tree.keys());
-  const out = new Set<string>();
-  for (const child of tree.values()) if (child instanceof Map) for (const k of keysAtDepth(child, depth - 1)) out.add(k);
-  return out;
-}
-
-function lookupsByDimension(meter: Meter): Map<string, DimensionLookup[]> {
-  const base = ["meters", meter.key];
-  const out = new Map<string, DimensionLookup[]>();
-  const add = (dimension: string, lookup: DimensionLookup) => out.set(dimension, [...(out.get(dimension) ?? []), lookup]);
-  if (meter.price.kind === "table") {
-    const tree = meter.price.tree;
-    meter.price.by.forEach((dimension, depth) => {
-      add(dimension, { what: "price", accepts: accepts(keysAtDepth(tree, depth)), path: (v) => (depth === 0 ? [...base, "price", "table", v] : [...base, "price", "table"]) });
-    });
-  }
-  for (const what of ["pool", "category"] as const) {
-    const lookup = meter[what];
-    if (lookup.kind === "by") add(lookup.dimension, { what, accepts: accepts(lookup.table.keys()), path: (v) => [...base, what, "table", v] });
-  }
-  return out;
-}
-
-/**
- * Where a meter looks things up by the same dimension in several tables, each
- * value must be in all of them: a source with a pool but no price is a missing
- * price (an event would fail the replay), and a price no event can reach is dead.
- */
-function lookupCoverage(meter: Meter, report: Report): void {
-  for (const [dimension, lookups] of lookupsByDimension(meter)) {
-    const reachable = new Set<string>();
-    const limited = lookups.filter((l): l is DimensionLookup & { accepts: { any: false; values: Set<string> } } => !l.accepts.any);
-    for (const a of lookups) {
-      if (a.accepts.any) continue;
-      for (const value of a.accepts.values) {
-        const lacking = limited.filter((b) => b !== a && !b.accepts.values.has(value));
-        if (lacking.length === 0) {
-          reachable.add(value);
-          continue;
-        }
-        for (const b of lacking) {
-          const rule = b.what === "price" ? "missing-price" : `missing-${b.what}`;
-          report("error", rule, a.path(value), `meter ${shown(meter.key)}: ${dimension} ${shown(value)} has a ${a.what} but no ${b.what}`, `add ${value}: ... to meters.${meter.key}.${b.what === "price" ? "price.table" : `${b.what}.table`}, or remove ${shown(value)} from its ${a.what} table`);
-        }
-      }
-    }
-    if (limited.length >= 2 && reachable.size === 0) {
-      report("error", "unreachable-meter", ["meters", meter.key], `meter ${shown(meter.key)} can never be priced: no ${dimension} value is in all of its ${lookups.map((l) => l.what).join(" and ")} tables`, `make the ${dimension} tables of meters.${meter.key} list the same values`);
-    }
-    meter.surcharges.forEach((s, i) => {
-      const value = s.when.get(dimension);
-      if (value === undefined) return;
-      for (const l of limited) {
-        if (!l.accepts.values.has(value)) {
-          report("warning", "unreachable-surcharge", ["meters", meter.key, "surcharges", i, "when", dimension], `surcharge on meter ${shown(meter.key)} never applies: its ${l.what} table has no ${dimension} ${shown(value)}`, `use one of ${[...l.accepts.values].join(", ")}, or add ${shown(value)} to the ${l.what} table`);
-        }
-      }
-    });
-  }
 }
 
 const normal = (label: string) => label.trim().toLowerCase().replace(/[\s_-]+/g, " ");

@@ -11,6 +11,7 @@ import { cardVersions } from "../ratecard/versions.js";
 import { decodeYaml } from "../yaml/codec.js";
 import { lintCard, type TestedGrantKinds } from "./card-rules.js";
 import type { CheckedFile, LintFinding } from "./finding.js";
+import { notACard } from "./file-kind.js";
 import { findingsFromError } from "./from-errors.js";
 
 /**
@@ -45,7 +46,12 @@ function checkCard(file: string): CheckedFile {
   const findings: LintFinding[] = [];
   const source = attempt(findings, () => readText(file));
   const card = source === undefined ? undefined : attempt(findings, () => parseRateCard(source, file));
-  if (source === undefined || card === undefined) return { file, kind: "card", subject: undefined, findings };
+  if (source === undefined || card === undefined) {
+    // Only a file that parsed as YAML and failed the card's schema can be another input's shape.
+    const other = source !== undefined && findings.every((f) => f.rule === "schema") ? notACard(source, file) : undefined;
+    if (other) throw other;
+    return { file, kind: "card", subject: undefined, findings };
+  }
   const decoded = decodeYaml(source, file, cardCodec);
   const testsFile = testsFileFor(file);
   findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile, card), testsFile }));

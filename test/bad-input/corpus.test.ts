@@ -21,7 +21,8 @@ const CARD = join(ROOT, "ratecards/fliplet.yaml");
 interface Case {
   name: string;
   args: string[];
-  exit: 0 | 2;
+  /** 1: a finding (`check` errors): the report is written, and stderr is the one line naming the finding. */
+  exit: 0 | 1 | 2;
   where?: string;
   says?: string;
   says_any?: string[];
@@ -168,6 +169,16 @@ describe.concurrent("bad-input corpus", () => {
       expect(readdirSync(r.dir).filter((f) => f.includes("out.json"))).toEqual([]);
       for (const [f, bytes] of r.before) expect(readFileSync(join(r.dir, f)).equals(bytes), `${f} unchanged`).toBe(true);
       expect(readdirSync(r.dir).filter((f) => f.endsWith(".tmp")), "no temporary file left").toEqual([]);
+    });
+  }
+
+  for (const c of cases.filter((x) => x.exit === 1)) {
+    it(`finds ${c.name}`, async () => {
+      const r = await run(c);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`^burnrate: ${escape(c.says!)}\n$`));
+      const doc = JSON.parse(readFileSync(join(r.dir, "out.json"), "utf8"));
+      for (const [path, want] of Object.entries(c.json ?? {})) expect(at(doc, path), path).toEqual(want);
     });
   }
 
