@@ -101,27 +101,32 @@ export class KnownRows<Run extends KnownRun> {
     this.learn(shape);
   }
 
-  /** Whether the held rows from `start` to `end` can all take the known path at once, their runs' rooms holding them together. */
+  /**
+   * Whether the held rows from `start` to `end` can all take the known path at
+   * once, their runs' rooms holding them together. Units pass between these
+   * methods in `scratch`, never as arguments or results: a count of units is
+   * most often past a small integer, and a number passed or returned so is a
+   * heap object to collect, a row.
+   */
   private allKnown(end: number, start = 0): boolean {
-    const scratch = this.scratch;
     for (let k = start; k < end; k++) {
-      if (this.idMayRepeat(k, start)) return false;
-      const units = this.knownCost(k, end - start === 1);
-      if (units === undefined) return false;
-      let spent = units;
-      for (let j = start; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = plusUnits(spent, scratch.units[j]!);
-      if (!this.room(this.runs[scratch.run[k]!]!, spent)) return false;
+      if (this.idMayRepeat(k, start) || !this.knownCost(k, end - start === 1) || !this.room(k, start)) return false;
     }
     return true;
   }
 
   /**
-   * Whether `units` more can be deferred for the run: within its room, or within
-   * a room opened afresh once what it deferred is taken. The room is the
-   * headroom every balance rule declares (rules.ts), so that no row in it sets
-   * anything off.
+   * Whether held row `k`'s units can be deferred for its run, after those of the
+   * run's rows from `start`: within its room, or within a room opened afresh
+   * once what it deferred is taken. The room is the headroom every balance rule
+   * declares (rules.ts), so that no row in it sets anything off.
    */
-  private room(run: Run, units: number): boolean {
+  private room(k: number, start: number): boolean {
+    const scratch = this.scratch;
+    const ordinal = scratch.run[k]!;
+    let units = scratch.units[k]!;
+    for (let j = start; j < k; j++) if (scratch.run[j] === ordinal) units = plusUnits(units, scratch.units[j]!);
+    const run = this.runs[ordinal]!;
     const deferred = run.deferred;
     if (deferred.open && deferred.fits(units)) return true;
     if (deferred.open && !deferred.pending) return false;
@@ -149,39 +154,41 @@ export class KnownRows<Run extends KnownRun> {
    * shape showed is all price() would do with its event: its clock moves nothing
    * (no cycle ends, no grant expires, no purchase is due), and it is a unique
    * item already charged this cycle (no credits), or a charge to a line already
-   * open that nothing but the credits could refuse. Undefined for any other row.
-   * Changes nothing. Such rows commute: each adds to counts and sums, and their
+   * open that nothing but the credits could refuse: its units in `scratch`.
+   * False for any other row. Changes nothing else. Such rows commute: each adds to counts and sums, and their
    * debits, taken in burn order, leave the same grants whatever their order.
    */
-  private knownCost(k: number, alone: boolean): number | undefined {
+  private knownCost(k: number, alone: boolean): boolean {
     const held = this.held;
     const q = held.quantityNumber[k]!;
-    if (q < 0) return undefined;
+    if (q < 0) return false;
     const known = this.known;
     const shape = held.shape[k]!;
     const how = known.how(shape);
-    if (how === UNKNOWN) return undefined;
+    if (how === UNKNOWN) return false;
     // What the shape's earlier rows showed holds for the account whose rows showed it.
     const run = this.accountRun(held.account[k]!);
     const ordinal = known.run(shape);
-    if (run === undefined || run.ordinal !== ordinal) return undefined;
-    if (!this.full.quietAt(run, this.instant)) return undefined;
+    if (run === undefined || run.ordinal !== ordinal) return false;
+    if (!this.full.quietAt(run, this.instant)) return false;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
     scratch.item[k] = -1;
     if (how === UNIQUE_CHARGED) {
       scratch.slot[k] = -1;
-      if (known.detail(shape) === run.serial) return (scratch.units[k] = 0);
-      return alone ? this.newItemCost(k, shape, run) : undefined;
+      scratch.units[k] = 0;
+      if (known.detail(shape) === run.serial) return true;
+      return alone && this.newItemCost(k, shape, run);
     }
     const count = (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
     const units = count < 0 ? undefined : this.full.units.cost(count, known.detail(shape));
     const slot = known.slot(shape);
-    if (units === undefined || !run.cycle.hasSlot(slot)) return undefined;
+    if (units === undefined || !run.cycle.hasSlot(slot)) return false;
     scratch.slot[k] = slot;
     scratch.count[k] = count;
     scratch.quantity[k] = held.quantity[k]!;
-    return (scratch.units[k] = units);
+    scratch.units[k] = units;
+    return true;
   }
 
   /**
@@ -190,15 +197,16 @@ export class KnownRows<Run extends KnownRun> {
    * shape's row charged the item, else one unit at its price, as price() would
    * charge it, where nothing but the credits could refuse it and its line is open.
    */
-  private newItemCost(k: number, shape: number, run: Run): number | undefined {
+  private newItemCost(k: number, shape: number, run: Run): boolean {
     const item = this.full.itemCost(shape, run);
-    if (item === undefined) return undefined;
+    if (item === undefined) return false;
     const scratch = this.scratch;
     scratch.item[k] = shape;
     scratch.slot[k] = item.slot;
     scratch.count[k] = item.count;
     scratch.quantity[k] = item.quantity;
-    return (scratch.units[k] = item.units);
+    scratch.units[k] = item.units;
+    return true;
   }
 
   /**
