@@ -39,6 +39,10 @@ export interface FullPath<Run extends KnownRun> {
   itemCost(shape: number, run: Run): ItemCharge | undefined;
   /** The shape's item is charged this cycle (its first row took the known path at a cost). */
   chargeItem(shape: number): void;
+  /** Whether a charge of the shape's row of the run would open the line `slot` in the run's cycle as openLine does, nothing else differing. */
+  opensLine(shape: number, run: Run, slot: number): boolean;
+  /** Open the shape's line in the run's cycle with a known row's quantity (`count` millionths), as the row's charge would. */
+  openLine(shape: number, run: Run, row: { quantity: Decimal; count: number }): void;
 }
 
 /** An account run as the known path sees it. */

@@ -150,6 +150,18 @@ export class Replay extends Charging {
         const shape = this.shapes[id]!;
         shape.items!.add(shape.item!);
       },
+      opensLine: (id, run, slot) => {
+        const shape = this.shapes[id];
+        const target = shape?.target;
+        return shape !== undefined && shape.run === run && target !== undefined && target.slot === slot && this.chargedByUnits(target, shape);
+      },
+      openLine: (id, run, { quantity, count }) => {
+        // As charge() adds an accepted charge's line: a known row's amount is quantity x unit price, worked out at close.
+        const shape = this.shapes[id]!;
+        const { meter } = shape.event;
+        const target = shape.target!;
+        run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot });
+      },
     };
   }
 

@@ -153,8 +153,10 @@ export class KnownRows<Run extends KnownRun> {
    * What a held row costs on the known path, where what earlier rows of its
    * shape showed is all price() would do with its event: its clock moves nothing
    * (no cycle ends, no grant expires, no purchase is due), and it is a unique
-   * item already charged this cycle (no credits), or a charge to a line already
-   * open that nothing but the credits could refuse: its units in `scratch`.
+   * item already charged this cycle (no credits), or a charge that nothing but
+   * the credits could refuse to a line open this cycle, or one the full path
+   * can open as the charge would (opensLine: a line's first row in a new
+   * cycle): its units in `scratch`.
    * False for any other row. Changes nothing else. Such rows commute: each adds to counts and sums, and their
    * debits, taken in burn order, leave the same grants whatever their order.
    */
@@ -183,7 +185,7 @@ export class KnownRows<Run extends KnownRun> {
     const count = (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
     const units = count < 0 ? undefined : this.full.units.cost(count, known.detail(shape));
     const slot = known.slot(shape);
-    if (units === undefined || !run.cycle.hasSlot(slot)) return false;
+    if (units === undefined || (!run.cycle.hasSlot(slot) && !this.full.opensLine(shape, run, slot))) return false;
     scratch.slot[k] = slot;
     scratch.count[k] = count;
     scratch.quantity[k] = held.quantity[k]!;
@@ -241,7 +243,8 @@ export class KnownRows<Run extends KnownRun> {
     }
     if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
-    run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
+    if (run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
+    else this.full.openLine(held.shape[k]!, run, { quantity: scratch.quantity[k]!, count: scratch.count[k]! });
   }
 
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
