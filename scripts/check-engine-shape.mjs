@@ -3,6 +3,9 @@
 // or a function, method or constructor there takes more than 5 positional parameters
 // (pass a value object instead). Functions are found with a parser (oxc), so a callback's
 // own parameters count for it alone; a parameter property of a constructor counts too.
+// And the fast path's boundary: a file of src/engine/fast/ imports only the other files
+// there, the interface it sees the full path through (full-path.ts) and pure helpers
+// (FAST_PATH_IMPORTS), never the full path's classes; full-path.ts imports types only.
 // Usage: node scripts/check-engine-shape.mjs [folder]   (default: src/engine)
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
@@ -11,6 +14,10 @@ import { parseSync } from "oxc-parser";
 
 export const MAX_LINES = 500;
 export const MAX_PARAMETERS = 5;
+/** What a file of src/engine/fast/ may import besides its neighbours: the interface, and helpers that hold no replay state. */
+const FAST_PATH_IMPORTS = new Set(["../full-path.js", "../credits.js", "../event-ids.js", "../rows.js", "../canonical-order.js", "../../money.js", "../../time.js"]);
+/** The interface module: the fast path's whole view of the full path. */
+const INTERFACE = "full-path.ts";
 /** Node types of functions and their signatures (an abstract or overload signature counts as its function). */
 const FUNCTIONS = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression", "TSDeclareFunction", "TSEmptyBodyFunctionExpression", "TSMethodSignature", "TSFunctionType"]);
 
@@ -32,6 +39,25 @@ export function checkSource(text, name = "source.ts") {
     for (const [key, value] of Object.entries(node)) if (key !== "type" && typeof value === "object") visit(value, FUNCTIONS.has(node.type) ? undefined : name);
   };
   visit(parsed.program, undefined);
+  problems.push(...boundaryProblems(parsed.program, name.replaceAll("\\", "/"), lineAt));
+  return problems;
+}
+
+/** Imports across the fast path's boundary: of a file in a `fast/` folder of the engine, or of the interface module. */
+function boundaryProblems(program, name, lineAt) {
+  const inFast = /(^|\/)engine\/fast\/[^/]+$/.test(name);
+  const isInterface = name.endsWith(`engine/${INTERFACE}`);
+  if (!inFast && !isInterface) return [];
+  const problems = [];
+  for (const node of program.body) {
+    if (!["ImportDeclaration", "ExportNamedDeclaration", "ExportAllDeclaration"].includes(node.type) || node.source == null) continue;
+    const from = node.source.value;
+    if (inFast && !from.startsWith("./") && !FAST_PATH_IMPORTS.has(from)) {
+      problems.push({ line: lineAt(node.start), problem: `the fast path imports ${from} (only ./*, ${[...FAST_PATH_IMPORTS].join(", ")}: reach the full path through ${INTERFACE})` });
+    }
+    const typesOnly = node.importKind === "type" || node.exportKind === "type" || (node.specifiers?.length > 0 && node.specifiers.every((s) => s.importKind === "type" || s.exportKind === "type"));
+    if (isInterface && !typesOnly) problems.push({ line: lineAt(node.start), problem: `${INTERFACE} imports ${from} for more than its types (it is an interface: import type)` });
+  }
   return problems;
 }
 

@@ -9,7 +9,9 @@ import { Decimal } from "../src/money.js";
 // comparator encodes only the part that differs; it must sort exactly as the
 // whole keys do, also where JSON escaping reorders characters: `"` sorts after
 // `!` as text but its escape `\"` sorts after every letter but a few.
-const text = fc.string({ unit: fc.constantFrom("a", "b", "!", '"', "\\", "\u0001", "\ud800", "\u00e9", "Z"), maxLength: 3 });
+// A high and a low surrogate: a pair is written as it is, a lone one escaped, so a string's text
+// depends on the neighbour of its surrogate (a string of "\ud800" then "\udc00" beside one that ends at "\ud800").
+const text = fc.string({ unit: fc.constantFrom("a", "b", "!", " ", '"', "\\", "\u0001", "\ud800", "\udc00", "\u00e9", "Z"), maxLength: 3 });
 const event = fc
   .record({
     account: text,

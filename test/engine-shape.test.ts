@@ -30,6 +30,27 @@ describe("engine modules stay small", () => {
     expect(check("function f(a: 1, b: 2, c: 3, d: 4, e: 5): void {}\nfunction g(o: { a: 1; b: 2; c: 3; d: 4; e: 5; f: 6 }): void {}\n")).toEqual([]);
   });
 
+  // The fast path is composed into the replay and sees it only through src/engine/full-path.ts:
+  // a file of src/engine/fast/ that imports one of the full path's classes or domain modules fails.
+  const inFast = (src: string) => (checkSource(src, "src/engine/fast/known-rows.ts") as Problem[]).map((p) => `${p.line}: ${p.problem}`);
+  it.each([
+    ["the full path's class", 'import { Charging } from "../charging.js";\n', "1: the fast path imports ../charging.js"],
+    ["a domain type", 'import { x } from "./known-shapes.js";\nimport type { AccountRun } from "../replay-state.js";\n', "2: the fast path imports ../replay-state.js"],
+    ["the replay", 'export { Replay } from "../replay.js";\n', "1: the fast path imports ../replay.js"],
+    ["the open cycle", 'import { grownTo } from "../cycle.js";\n', "1: the fast path imports ../cycle.js"],
+  ])("fails a fast-path file importing %s", (_what, source, expected) => {
+    expect(inFast(source).some((p) => p.startsWith(expected))).toBe(true);
+  });
+
+  it("lets a fast-path file import the interface, pure helpers and its neighbours, and holds the interface to types", () => {
+    expect(inFast('import type { FullPath } from "../full-path.js";\nimport { plusUnits } from "../credits.js";\nimport { KnownShapes } from "./known-shapes.js";\n')).toEqual([]);
+    // The same import outside fast/ is no boundary's business.
+    expect(check('import { Charging } from "../charging.js";\n')).toEqual([]);
+    const iface = (src: string) => (checkSource(src, "src/engine/full-path.ts") as Problem[]).map((p) => `${p.line}: ${p.problem}`);
+    expect(iface('import type { Units } from "./credits.js";\nimport { type Deferred } from "./credits.js";\n')).toEqual([]);
+    expect(iface('import { Units } from "./credits.js";\n')).toEqual(["1: full-path.ts imports ./credits.js for more than its types (it is an interface: import type)"]);
+  });
+
   it("finds a file of 501 lines, not one of 500", () => {
     expect(check("const x = 1;\n".repeat(501))).toEqual(["1: 501 lines (at most 500)"]);
     expect(check("const x = 1;\n".repeat(500))).toEqual([]);

@@ -103,28 +103,44 @@ function nextKey(o: Readonly<Record<string, string>>, after: string | undefined)
   return least;
 }
 
-/** Compare two strings as their JSON texts compare, encoding them only where JSON escapes a character. */
+/**
+ * Compare two strings as their JSON texts compare, encoding them only where JSON
+ * escapes a character. Their common start is written alike in both, so the
+ * texts first differ where the strings do: where both characters there are
+ * written as they are, those two decide, and the strings are read no further;
+ * where one is escaped, the JSON texts are compared whole. A surrogate's text
+ * depends on its neighbour (a pair is written as it is, a lone one escaped),
+ * but never so as to change this: before two plain characters a high surrogate
+ * is lone in both strings, and a high one that ends the shorter string and
+ * pairs in the longer starts a backslash there against a surrogate, as the
+ * longer's next character, not plain, is taken to sort after the quote.
+ */
 function compareJson(a: string, b: string): number {
   if (a === b) return 0;
-  if (!unescaped(a) || !unescaped(b)) return compareText(JSON.stringify(a), JSON.stringify(b));
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i < n) {
     const x = a.charCodeAt(i), y = b.charCodeAt(i);
-    if (x !== y) return x < y ? -1 : 1;
+    if (plain(x) && plain(y)) return x < y ? -1 : 1;
+    return compareText(JSON.stringify(a), JSON.stringify(b));
   }
-  // One is a prefix of the other: its closing quote meets the other's next character.
-  return a.length < b.length ? (QUOTE < b.charCodeAt(n) ? -1 : 1) : a.charCodeAt(n) < QUOTE ? -1 : 1;
+  // One is a prefix of the other: its closing quote meets the other's next character,
+  // or the backslash or surrogate that starts that character's text, both after the quote.
+  const next = a.length < b.length ? b.charCodeAt(n) : a.charCodeAt(n);
+  const longerFirst = plain(next) && next < QUOTE;
+  return (a.length < b.length) === longerFirst ? 1 : -1;
 }
 
 const QUOTE = 0x22;
 
-/** Whether JSON writes the string as it is, between quotes: no control character, quote, backslash or surrogate. */
-function unescaped(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c === QUOTE || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return false;
-  }
-  return true;
+/** Whether JSON writes the character as it is, whatever its neighbours: no control character, quote, backslash or surrogate. */
+function plain(c: number): boolean {
+  return c >= 0x20 && c !== QUOTE && c !== 0x5c && !surrogate(c);
+}
+
+function surrogate(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdfff;
 }
 
 function compareText(a: string, b: string): number {

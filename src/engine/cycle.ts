@@ -476,7 +476,7 @@ const NO_SLOTS = new Float64Array(0);
 /** One array for every key's parts: a key is made at a shape's first row, and then kept. */
 const KEY_PARTS: string[] = [];
 
-export function grownTo(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
+function grownTo(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
   const bigger = new Float64Array(length);
   bigger.set(array);
   return bigger;

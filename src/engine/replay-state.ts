@@ -7,9 +7,7 @@ import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
 import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
-import { HeldRows, type RowSource } from "./rows.js";
 import { Timeline } from "./timeline.js";
-import { KnownShapes } from "./fast/known-shapes.js";
 import { ClosedCycles } from "./closed-cycles.js";
 
 export interface ActiveItem {
@@ -123,9 +121,10 @@ export const FAR_AWAY = Infinity;
 
 /**
  * What the replay holds between rows: the account runs, the card and setup in
- * force, the caches of shapes and targets. The replay's parts (account runs,
- * timeline, limits, charging, the known path) extend it in that order; a part
- * calls a later one through the abstract methods below.
+ * force, the caches of shapes and targets. The full path's parts (account
+ * runs, timeline, limits, charging) extend it in that order; a part calls a
+ * later one through the abstract methods below. The known path (fast/) is not
+ * one of them: the replay holds it, and it sees the rest through full-path.ts.
  */
 export abstract class ReplayState {
   protected readonly runs = new Map<string, AccountRun>();
@@ -177,11 +176,6 @@ export abstract class ReplayState {
   protected cyclesOpened = 0;
   /** Events come in one at a time (push) or as rows (pushRows), never both in one replay. */
   protected route: "events" | "rows" | undefined;
-  protected source: RowSource | undefined;
-  protected readonly held = new HeldRows();
-  /** The held rows' canonical order, by their places. */
-  protected readonly heldOrder: number[] = [];
-  protected known = new KnownShapes();
   protected readonly closedCycles: ClosedCycles;
 
   /** When each version other than the first switched in. */

@@ -2,6 +2,9 @@ import type { RateCard } from "../ratecard/types.js";
 import type { LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
 import { canonicalOrder } from "./canonical-order.js";
 import { eventIdOf, rowEvent, type ShapedRows } from "./rows.js";
+import { Charging, ITEM_QUANTITY } from "./charging.js";
+import type { AccountRun, ChargeTarget, Shape } from "./replay-state.js";
+import type { FullPath, ItemCharge, ShapeFacts } from "./full-path.js";
 import { KnownRows } from "./fast/known-rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -20,9 +23,13 @@ export class OutOfOrder extends Error {
  * taken in a canonical order (account, meter, dimensions, quantity, id), so the
  * result never depends on how rows of one instant were shuffled or split across files.
  */
-export class Replay extends KnownRows {
+export class Replay extends Charging {
+  /** The known path, composed, not inherited: it sees this replay only as `FullPath` (fullPath below). */
+  private readonly fast: KnownRows<AccountRun>;
+
   constructor(card: RateCard, setup: ReplaySetup, ledger?: LedgerSink) {
     super(card, setup, ledger);
+    this.fast = new KnownRows(this.fullPath());
     for (const account of setup.accounts.keys()) this.run(account);
   }
 
@@ -44,13 +51,10 @@ export class Replay extends KnownRows {
    */
   pushRows(rows: ShapedRows): void {
     this.take("rows");
-    if (this.source !== rows.source) {
-      if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
-      this.source = rows.source;
-    }
+    this.fast.read(rows.source);
     const { count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities } = rows;
     const quantities = rows.source.quantities;
-    const held = this.held;
+    const held = this.fast.held;
     let other = 0;
     for (let i = 0; i < count; i++) {
       const t = base + at[i]!;
@@ -101,12 +105,116 @@ export class Replay extends KnownRows {
   }
 
   protected flush(): void {
-    if (this.held.count > 0) return this.flushRows();
+    if (this.fast.held.count > 0) return this.fast.flush(this.instant);
     if (this.pending.length === 0) return;
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 1) return this.price(batch[0]!);
     batch.sort(canonicalOrder);
     for (const event of batch) this.price(event);
+  }
+
+  protected settleDeferred(): void {
+    this.fast.settleDeferred();
+  }
+
+  protected override dropCaches(): void {
+    super.dropCaches();
+    this.fast.forget();
+  }
+
+  /** All the known path sees of this replay (full-path.ts): what a row's shape showed, in numbers, and the rules' answers. */
+  private fullPath(): FullPath<AccountRun> {
+    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1 };
+    const item: ItemCharge = { units: 0, slot: -1, count: 0, quantity: ITEM_QUANTITY };
+    return {
+      units: this.units,
+      seenIds: this.seenIds,
+      runs: this.runList,
+      runOf: (account) => this.runs.get(account),
+      quietAt: (run, at) => this.quietAt(run, at),
+      headroom: (run) => this.headroom(run),
+      debit: (run, units) => run.wallet.debit(this.units.credits(units), run.cycle),
+      count: (quantity) => this.book.quantity(quantity).count,
+      counted: (run, at) => {
+        this.counts.read++;
+        this.counts.priced++;
+        // A re-anchored run (new_cycle) numbers its cycles on its own calendar: the replay's cycle is that of the row's instant.
+        this.lastCycle = Math.max(this.lastCycle, run.calendar === undefined ? run.cycle.index : this.setup.calendar.indexOf(at));
+        this.lastInstant = Math.max(this.lastInstant, at);
+      },
+      price: (event) => this.price(event),
+      learn: (id) => this.learnShape(id, facts),
+      itemCost: (id, run) => this.itemCost(id, run, item),
+      chargeItem: (id) => {
+        const shape = this.shapes[id]!;
+        shape.items!.add(shape.item!);
+      },
+      opensLine: (id, run, slot) => {
+        const shape = this.shapes[id];
+        const target = shape?.target;
+        return shape !== undefined && shape.run === run && target !== undefined && target.slot === slot && this.chargedByUnits(target, shape);
+      },
+      openLine: (id, run, { quantity, count }) => {
+        // As charge() adds an accepted charge's line: a known row's amount is quantity x unit price, worked out at close.
+        const shape = this.shapes[id]!;
+        const { meter } = shape.event;
+        const target = shape.target!;
+        run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot });
+      },
+    };
+  }
+
+  /**
+   * What a shape's row, just priced in full, showed of the shape's next rows:
+   * a charge's unique item and whether this cycle holds it, or a flow charge
+   * that nothing but the credits can refuse. A ledger wants an entry a charge:
+   * with one, every row goes the full way.
+   */
+  private learnShape(id: number, facts: ShapeFacts): ShapeFacts | undefined {
+    const shape = this.shapes[id];
+    if (shape === undefined || shape.event.role !== "charge" || this.ledger !== undefined) return undefined;
+    const { meter } = shape.event;
+    const { run } = shape;
+    facts.run = run.ordinal;
+    if (meter.aggregation === "unique") {
+      facts.unique = true;
+      facts.detail = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!) ? run.serial : 0;
+      facts.slot = -1;
+      return facts;
+    }
+    if (meter.aggregation !== "flow" || shape.target === undefined || !this.chargedByUnits(shape.target, shape)) return undefined;
+    const perCount = this.units.perCount(shape.target.unit.exact);
+    if (perCount === undefined) return undefined;
+    facts.unique = false;
+    facts.detail = perCount;
+    facts.slot = shape.target.slot!;
+    return facts;
+  }
+
+  /** The first row this cycle of a unique item's shape, of the shape's run: what price() would charge, where nothing but the credits could refuse it and its line is open. */
+  private itemCost(id: number, run: AccountRun, charge: ItemCharge): ItemCharge | undefined {
+    const shape = this.shapes[id]!;
+    const target = shape.target;
+    if (shape.run !== run || target === undefined || !this.chargedByUnits(target, shape)) return undefined;
+    const { items, item } = this.shapeItem(shape, run);
+    if (items.has(item)) {
+      charge.units = 0;
+      charge.slot = -1;
+      return charge;
+    }
+    const one = this.book.quantity(ITEM_QUANTITY);
+    const perCount = this.units.perCount(target.unit.exact);
+    const units = perCount === undefined ? undefined : this.units.cost(one.count!, perCount);
+    if (units === undefined || !run.cycle.hasSlot(target.slot!)) return undefined;
+    charge.units = units;
+    charge.slot = target.slot!;
+    charge.count = one.count!;
+    return charge;
+  }
+
+  /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits: what a known row may cost. */
+  private chargedByUnits(target: ChargeTarget, shape: Shape): boolean {
+    return target.creditsOnly && this.byUnitPrice(shape.event.meter);
   }
 }

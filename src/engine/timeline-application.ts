@@ -7,7 +7,6 @@ import { PriceBook } from "./pricing.js";
 import type { AccountChange, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
 import { changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
-import { KnownShapes } from "./fast/known-shapes.js";
 import { AccountRuns } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 
@@ -179,7 +178,6 @@ export abstract class TimelineApplication extends AccountRuns {
   /** Shapes and targets remember prices, plans and checks: after a change of card or terms they are worked out again. */
   protected dropCaches(): void {
     this.shapes.length = 0;
-    this.known = new KnownShapes();
     this.targets.clear();
     this.targetsByDimensions.clear();
     this.targetGroups.clear();

@@ -1,23 +1,47 @@
 import type { Decimal } from "../../money.js";
-import type { Meter } from "../../ratecard/types.js";
+import type { Instant } from "../../time.js";
 import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId } from "../event-ids.js";
-import { rowEvent, type RowSource } from "../rows.js";
+import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
-import { Charging, ITEM_QUANTITY } from "../charging.js";
-import type { AccountRun, ChargeTarget } from "../replay-state.js";
-import { COVERED_FLOW, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
+import type { FullPath, KnownRun } from "../full-path.js";
+import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 
 /**
- * The known path: held rows whose shape's earlier rows showed all price() would
- * do, priced without an event, their covered charges deferred and taken from
- * the wallet together.
+ * The known path: the rows of one instant, held, and priced without an event
+ * where their shape's earlier rows showed all price() would do, their covered
+ * charges deferred and taken from the wallet together. It works on numbers
+ * (shape numbers, run ordinals, line slots, units) and reaches the full path
+ * only through `FullPath` (full-path.ts): any other row is priced there.
  */
-export abstract class KnownRows extends Charging {
-  protected flushRows(): void {
+export class KnownRows<Run extends KnownRun> {
+  /** The rows of the instant being read. */
+  readonly held = new HeldRows();
+  /** The held rows' canonical order, by their places. */
+  private readonly heldOrder: number[] = [];
+  private known = new KnownShapes();
+  private source: RowSource | undefined;
+  /** The instant of the rows being priced. */
+  private instant: Instant = -Infinity;
+  private readonly runs: readonly Run[];
+
+  constructor(private readonly full: FullPath<Run>) {
+    this.runs = full.runs;
+  }
+
+  /** The source the held rows come from: a replay reads the rows of one. */
+  read(source: RowSource): void {
+    if (this.source === source) return;
+    if (this.source !== undefined) throw new Error("a replay reads the rows of one source");
+    this.source = source;
+  }
+
+  /** Price the held rows, all of instant `at`. */
+  flush(at: Instant): void {
     const held = this.held;
     const n = held.count;
     held.count = 0;
+    this.instant = at;
     if (n === 1) return this.priceRow(0);
     // Rows that all take the known path give the same result in any order (see
     // knownCost): only a group with another row needs the canonical order.
@@ -35,10 +59,21 @@ export abstract class KnownRows extends Charging {
     for (let k = 0; k < n; k++) this.priceRow(order[k]!);
   }
 
+  /** What earlier rows showed is forgotten: a change of card or terms changes prices, plans and checks. */
+  forget(): void {
+    this.known = new KnownShapes();
+  }
+
+  /** Before anything but a known row reads or moves a wallet. */
+  settleDeferred(): void {
+    for (const run of this.deferring) this.settleRun(run);
+    this.deferring.length = 0;
+  }
+
   /** The held rows' accounts and shapes, by their places, read as the canonical order reads events' parts. */
   private heldPartsOf: { source: RowSource; parts: PartsOf<number> } | undefined;
 
-  protected heldParts(source: RowSource): PartsOf<number> {
+  private heldParts(source: RowSource): PartsOf<number> {
     if (this.heldPartsOf?.source !== source) {
       const held = this.held;
       this.heldPartsOf = { source, parts: { account: (k) => source.accounts[held.account[k]!]!, meter: (k) => source.meters[held.shape[k]!]!, dimensions: (k) => source.dimensions[held.shape[k]!]! } };
@@ -47,7 +82,7 @@ export abstract class KnownRows extends Charging {
   }
 
   /** The canonical order of two held rows, as of their events (canonicalOrder). */
-  protected rowOrder(a: number, b: number): number {
+  private rowOrder(a: number, b: number): number {
     const held = this.held;
     const same = held.shape[a] === held.shape[b] && held.account[a] === held.account[b];
     return (
@@ -57,103 +92,105 @@ export abstract class KnownRows extends Charging {
     );
   }
 
-  protected priceRow(k: number): void {
+  private priceRow(k: number): void {
     if (this.allKnown(k + 1, k)) return this.priceKnown(k);
     this.settleDeferred();
     const held = this.held;
     const shape = held.shape[k]!;
-    this.price(rowEvent(this.source!, { shape, account: held.account[k]!, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
+    this.full.price(rowEvent(this.source!, { shape, account: held.account[k]!, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
     this.learn(shape);
   }
 
-  /** Whether the held rows from `start` to `end` can all take the known path at once, their runs' rooms holding them together. */
-  protected allKnown(end: number, start = 0): boolean {
-    const scratch = this.scratch;
+  /**
+   * Whether the held rows from `start` to `end` can all take the known path at
+   * once, their runs' rooms holding them together. Units pass between these
+   * methods in `scratch`, never as arguments or results: a count of units is
+   * most often past a small integer, and a number passed or returned so is a
+   * heap object to collect, a row.
+   */
+  private allKnown(end: number, start = 0): boolean {
     for (let k = start; k < end; k++) {
-      if (this.idMayRepeat(k, start)) return false;
-      const units = this.knownCost(k, end - start === 1);
-      if (units === undefined) return false;
-      let spent = units;
-      for (let j = start; j < k; j++) if (scratch.run[j] === scratch.run[k]) spent = plusUnits(spent, scratch.units[j]!);
-      if (!this.room(this.runList[scratch.run[k]!]!, spent)) return false;
+      if (this.idMayRepeat(k, start) || !this.knownCost(k, end - start === 1) || !this.room(k, start)) return false;
     }
     return true;
   }
 
   /**
-   * Whether `units` more can be deferred for the run: within its room, or within
-   * a room opened afresh once what it deferred is taken. The room is the
-   * headroom every balance rule declares (rules.ts), so that no row in it sets
-   * anything off.
+   * Whether held row `k`'s units can be deferred for its run, after those of the
+   * run's rows from `start`: within its room, or within a room opened afresh
+   * once what it deferred is taken. The room is the headroom every balance rule
+   * declares (rules.ts), so that no row in it sets anything off.
    */
-  protected room(run: AccountRun, units: number): boolean {
+  private room(k: number, start: number): boolean {
+    const scratch = this.scratch;
+    const ordinal = scratch.run[k]!;
+    let units = scratch.units[k]!;
+    for (let j = start; j < k; j++) if (scratch.run[j] === ordinal) units = plusUnits(units, scratch.units[j]!);
+    const run = this.runs[ordinal]!;
     const deferred = run.deferred;
     if (deferred.open && deferred.fits(units)) return true;
     if (deferred.open && !deferred.pending) return false;
     if (!deferred.open) this.deferring.push(run);
     this.settleRun(run);
-    const room = this.headroom(run);
+    const room = this.full.headroom(run);
     // A bound already passed (an expiry left the balance below the low-balance
     // level, say) leaves no room: even a free row goes the full way, to set it off.
     if (room < NO_CREDITS) return false;
-    deferred.start(this.units.within(room));
+    deferred.start(this.full.units.within(room));
     return deferred.fits(units);
   }
 
   /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
-  protected settleRun(run: AccountRun): void {
+  private settleRun(run: Run): void {
     const units = run.deferred.end();
-    if (units > 0) run.wallet.debit(this.units.credits(units), run.cycle);
-  }
-
-  /** Before anything but a known row reads or moves a wallet. */
-  protected settleDeferred(): void {
-    for (const run of this.deferring) this.settleRun(run);
-    this.deferring.length = 0;
+    if (units > 0) this.full.debit(run, units);
   }
 
   /** Runs with a room open, each once. */
-  protected readonly deferring: AccountRun[] = [];
+  private readonly deferring: Run[] = [];
 
   /**
    * What a held row costs on the known path, where what earlier rows of its
    * shape showed is all price() would do with its event: its clock moves nothing
    * (no cycle ends, no grant expires, no purchase is due), and it is a unique
-   * item already charged this cycle (no credits), or a charge to a line already
-   * open that nothing but the credits could refuse. Undefined for any other row.
-   * Changes nothing. Such rows commute: each adds to counts and sums, and their
+   * item already charged this cycle (no credits), or a charge that nothing but
+   * the credits could refuse to a line open this cycle, or one the full path
+   * can open as the charge would (opensLine: a line's first row in a new
+   * cycle): its units in `scratch`.
+   * False for any other row. Changes nothing else. Such rows commute: each adds to counts and sums, and their
    * debits, taken in burn order, leave the same grants whatever their order.
    */
-  protected knownCost(k: number, alone: boolean): number | undefined {
+  private knownCost(k: number, alone: boolean): boolean {
     const held = this.held;
     const q = held.quantityNumber[k]!;
-    if (q < 0) return undefined;
+    if (q < 0) return false;
     const known = this.known;
     const shape = held.shape[k]!;
     const how = known.how(shape);
-    if (how === UNKNOWN) return undefined;
+    if (how === UNKNOWN) return false;
     // What the shape's earlier rows showed holds for the account whose rows showed it.
     const run = this.accountRun(held.account[k]!);
     const ordinal = known.run(shape);
-    if (run === undefined || run.ordinal !== ordinal) return undefined;
-    const at = this.instant;
-    if (!this.quietAt(run, at)) return undefined;
+    if (run === undefined || run.ordinal !== ordinal) return false;
+    if (!this.full.quietAt(run, this.instant)) return false;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
     scratch.item[k] = -1;
     if (how === UNIQUE_CHARGED) {
       scratch.slot[k] = -1;
-      if (known.detail(shape) === run.serial) return (scratch.units[k] = 0);
-      return alone ? this.newItemCost(k, shape, run) : undefined;
+      scratch.units[k] = 0;
+      if (known.detail(shape) === run.serial) return true;
+      return alone && this.newItemCost(k, shape, run);
     }
-    const count = (this.knownCounts[q] ??= this.book.quantity(held.quantity[k]!).count ?? -1);
-    const units = count < 0 ? undefined : this.units.cost(count, known.detail(shape));
+    const count = (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
+    const units = count < 0 ? undefined : this.full.units.cost(count, known.detail(shape));
     const slot = known.slot(shape);
-    if (units === undefined || !run.cycle.hasSlot(slot)) return undefined;
+    if (units === undefined || (!run.cycle.hasSlot(slot) && !this.full.opensLine(shape, run, slot))) return false;
     scratch.slot[k] = slot;
     scratch.count[k] = count;
     scratch.quantity[k] = held.quantity[k]!;
-    return (scratch.units[k] = units);
+    scratch.units[k] = units;
+    return true;
   }
 
   /**
@@ -162,22 +199,16 @@ export abstract class KnownRows extends Charging {
    * shape's row charged the item, else one unit at its price, as price() would
    * charge it, where nothing but the credits could refuse it and its line is open.
    */
-  protected newItemCost(k: number, id: number, run: AccountRun): number | undefined {
-    const shape = this.shapes[id]!;
-    const target = shape.target;
-    if (shape.run !== run || target === undefined || !this.chargedByUnits(target, shape.event.meter)) return undefined;
+  private newItemCost(k: number, shape: number, run: Run): boolean {
+    const item = this.full.itemCost(shape, run);
+    if (item === undefined) return false;
     const scratch = this.scratch;
-    const { items, item } = this.shapeItem(shape, run);
-    scratch.item[k] = id;
-    if (items.has(item)) return (scratch.units[k] = 0);
-    const one = this.book.quantity(ITEM_QUANTITY);
-    const perCount = this.units.perCount(target.unit.exact);
-    const units = perCount === undefined ? undefined : this.units.cost(one.count!, perCount);
-    if (units === undefined || !run.cycle.hasSlot(target.slot!)) return undefined;
-    scratch.slot[k] = target.slot!;
-    scratch.count[k] = one.count!;
-    scratch.quantity[k] = ITEM_QUANTITY;
-    return (scratch.units[k] = units);
+    scratch.item[k] = shape;
+    scratch.slot[k] = item.slot;
+    scratch.count[k] = item.count;
+    scratch.quantity[k] = item.quantity;
+    scratch.units[k] = item.units;
+    return true;
   }
 
   /**
@@ -191,68 +222,51 @@ export abstract class KnownRows extends Charging {
     const ids = held.ids[k];
     if (ids === undefined) return false;
     const i = held.idIndex[k]!;
-    if (this.seenIds.rowRepeats(ids, i, this.instant)) return true;
+    if (this.full.seenIds.rowRepeats(ids, i, this.instant)) return true;
     for (let j = start; j < k; j++) if (held.ids[j] !== undefined && sameEventId(held.ids[j]!, held.idIndex[j]!, ids, i)) return true;
     return false;
   }
 
   /** Price a held row as knownCost found it, its room checked (room). */
-  protected priceKnown(k: number): void {
-    if (this.held.ids[k] !== undefined) this.seenIds.knowRow(this.held.ids[k]!, this.held.idIndex[k]!, this.source!, this.held.line[k]!, this.instant);
+  private priceKnown(k: number): void {
+    const held = this.held;
+    if (held.ids[k] !== undefined) this.full.seenIds.knowRow(held.ids[k]!, held.idIndex[k]!, this.source!, held.line[k]!, this.instant);
     const scratch = this.scratch;
-    const run = this.runList[scratch.run[k]!]!;
-    this.counts.read++;
-    this.counts.priced++;
-    // A re-anchored run (new_cycle) numbers its cycles on its own calendar: the replay's cycle is that of the row's instant.
-    this.lastCycle = Math.max(this.lastCycle, run.calendar === undefined ? run.cycle.index : this.setup.calendar.indexOf(this.instant));
-    this.lastInstant = Math.max(this.lastInstant, this.instant);
+    const run = this.runs[scratch.run[k]!]!;
+    this.full.counted(run, this.instant);
     const slot = scratch.slot[k]!;
-    const id = scratch.item[k]!;
-    if (id >= 0) {
+    const shape = scratch.item[k]!;
+    if (shape >= 0) {
       // A unique item's first row of its shape this cycle: the item is charged now, or was by another shape's row.
-      const shape = this.shapes[id]!;
-      if (slot >= 0) shape.items!.add(shape.item!);
-      this.known.charged(id, run.serial);
+      if (slot >= 0) this.full.chargeItem(shape);
+      this.known.charged(shape, run.serial);
     }
     if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
-    run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
+    if (run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
+    else this.full.openLine(held.shape[k]!, run, { quantity: scratch.quantity[k]!, count: scratch.count[k]! });
   }
 
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
-  protected learn(id: number): void {
-    const shape = this.shapes[id];
-    // A ledger wants an entry a charge: with one, every row goes the full way.
-    if (shape === undefined || shape.event.role !== "charge" || this.ledger !== undefined) return;
-    const { meter } = shape.event;
-    const { run } = shape;
-    if (meter.aggregation === "unique") {
-      const charged = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!);
-      this.known.set(id, UNIQUE_CHARGED, run.ordinal, charged ? run.serial : 0, -1);
-    } else if (meter.aggregation === "flow" && shape.target !== undefined && this.chargedByUnits(shape.target, meter)) {
-      const perCount = this.units.perCount(shape.target.unit.exact);
-      if (perCount !== undefined) this.known.set(id, COVERED_FLOW, run.ordinal, perCount, shape.target.slot!);
-    }
-  }
-
-  /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits: what a known row may cost. */
-  protected chargedByUnits(target: ChargeTarget, meter: Meter): boolean {
-    return target.creditsOnly && this.byUnitPrice(meter);
+  private learn(shape: number): void {
+    const facts = this.full.learn(shape);
+    if (facts === undefined) return;
+    this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts.run, facts.detail, facts.slot);
   }
 
   /** The run of the row source's account of this number, once it has one: looked up by name once an account. */
-  private accountRun(account: number): AccountRun | undefined {
+  private accountRun(account: number): Run | undefined {
     let run = this.accountRuns[account];
     if (run === undefined) {
-      run = this.runs.get(this.source!.accounts[account]!);
+      run = this.full.runOf(this.source!.accounts[account]!);
       if (run !== undefined) this.accountRuns[account] = run;
     }
     return run;
   }
 
-  private readonly accountRuns: AccountRun[] = [];
+  private readonly accountRuns: Run[] = [];
   /** The row source's quantities in millionths, by their numbers; -1 for one that is not a safe count. */
-  protected readonly knownCounts: number[] = [];
+  private readonly knownCounts: number[] = [];
   /** What knownCost found of each held row, for priceKnown. */
-  protected readonly scratch = { run: [] as number[], units: [] as number[], slot: [] as number[], count: [] as number[], quantity: [] as Decimal[], item: [] as number[] };
+  private readonly scratch = { run: [] as number[], units: [] as number[], slot: [] as number[], count: [] as number[], quantity: [] as Decimal[], item: [] as number[] };
 }

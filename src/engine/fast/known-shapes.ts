@@ -1,5 +1,3 @@
-import { grownTo } from "../cycle.js";
-
 /** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */
 export const UNKNOWN = 0;
 export const UNIQUE_CHARGED = 1;
@@ -40,7 +38,11 @@ export class KnownShapes {
 
   set(shape: number, how: number, run: number, detail: number, slot: number): void {
     const at = STRIDE * shape;
-    if (at >= this.table.length) this.table = grownTo(this.table, Math.max(at + STRIDE, this.table.length * 2));
+    if (at >= this.table.length) {
+      const grown = new Float64Array(Math.max(at + STRIDE, this.table.length * 2));
+      grown.set(this.table);
+      this.table = grown;
+    }
     this.table[at] = how;
     this.table[at + 1] = run;
     this.table[at + 2] = detail;

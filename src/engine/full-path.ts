@@ -1,0 +1,83 @@
+import type { Decimal } from "../money.js";
+import type { Instant } from "../time.js";
+import type { Credits, Deferred, Units } from "./credits.js";
+import type { SeenEventIds } from "./event-ids.js";
+import type { UsageEvent } from "./types.js";
+
+/**
+ * All the known path (src/engine/fast/) may read of the full path and call on
+ * it (issue 16): the replay gives it one object of this shape, and the fast
+ * path reaches nothing else (scripts/check-engine-shape.mjs holds fast/ to
+ * this module and pure helpers). What crosses is numbers: shape numbers, run
+ * ordinals, line slots, units; the rules and the domain objects stay on the
+ * full side, which answers what a shape's next rows may skip.
+ */
+export interface FullPath<Run extends KnownRun> {
+  /** The replay's unit arithmetic: the covered charges a known row defers. */
+  readonly units: Units;
+  /** The event_id rule: a row whose id may repeat goes the full way. */
+  readonly seenIds: SeenEventIds;
+  /** The account runs by ordinal. */
+  readonly runs: readonly Run[];
+  /** An account's run, once it has one (a known row's account always has). */
+  runOf(account: string): Run | undefined;
+  /** Whether a row of the run at `at` goes straight to its charge: its clock moves nothing, nothing is due. */
+  quietAt(run: Run, at: Instant): boolean;
+  /** How far the run's balance may fall with no balance rule set off (rules.ts); below zero when one is due. */
+  headroom(run: Run): Credits;
+  /** Take `units` the run deferred from its wallet, in burn order. */
+  debit(run: Run, units: number): void;
+  /** A quantity in millionths (a safe count), or undefined. */
+  count(quantity: Decimal): number | undefined;
+  /** A known row of the run at `at` was priced: it is counted, and the statement reaches its cycle and instant. */
+  counted(run: Run, at: Instant): void;
+  /** Price an event in full, against every rule. */
+  price(event: UsageEvent): void;
+  /** After a row of the shape was priced in full: what its next rows may skip, or undefined when every one must go the full way. */
+  learn(shape: number): ShapeFacts | undefined;
+  /** What the first row this cycle of a unique item's shape costs (see ItemCharge), or undefined when it must go the full way. */
+  itemCost(shape: number, run: Run): ItemCharge | undefined;
+  /** The shape's item is charged this cycle (its first row took the known path at a cost). */
+  chargeItem(shape: number): void;
+  /** Whether a charge of the shape's row of the run would open the line `slot` in the run's cycle as openLine does, nothing else differing. */
+  opensLine(shape: number, run: Run, slot: number): boolean;
+  /** Open the shape's line in the run's cycle with a known row's quantity (`count` millionths), as the row's charge would. */
+  openLine(shape: number, run: Run, row: { quantity: Decimal; count: number }): void;
+}
+
+/** An account run as the known path sees it. */
+export interface KnownRun {
+  readonly ordinal: number;
+  /** A number for its open cycle, unique across accounts and cycles. */
+  readonly serial: number;
+  /** Covered charges of known rows not yet taken from its wallet. */
+  readonly deferred: Deferred;
+  readonly cycle: KnownLines;
+}
+
+/** The open cycle's usage lines, by slot. */
+interface KnownLines {
+  hasSlot(slot: number): boolean;
+  addToSlot(slot: number, quantity: Decimal, count: number): void;
+}
+
+/**
+ * What a shape's row priced in full showed of its next rows of the same run:
+ * a unique item (`detail`: the serial of the cycle that holds it, 0 for none),
+ * or a flow charge that nothing but the credits can refuse (`detail`: its unit
+ * price in units a millionth, on line `slot`).
+ */
+export interface ShapeFacts {
+  unique: boolean;
+  run: number;
+  detail: number;
+  slot: number;
+}
+
+/** A unique item's first row this cycle: `units` (0 where another shape's row charged the item, then `slot` -1), else one item of `count` millionths (`quantity`) on line `slot`. */
+export interface ItemCharge {
+  units: number;
+  slot: number;
+  count: number;
+  quantity: Decimal;
+}
