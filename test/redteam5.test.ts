@@ -61,3 +61,25 @@ describe("bytes a UTF-8 decoder refuses are found where they are", () => {
     expect(yaml.stderr).toContain("account.yaml:1:11: file is not UTF-8 (expected UTF-8 text, found the byte 0xed)");
   });
 });
+
+describe("--no-progress before the command", () => {
+  const args = ["simulate", join(ROOT, "fixtures/scenarios/fliplet/sms-100.yaml"), "--format", "json"];
+  const terminal = { terminal: { columns: 80, colors: 1 }, env: { CI: "" } };
+
+  it("hides the line as after it does (it was an unknown option and a page of help, exit 2)", async () => {
+    const shown = await burnrate(args, terminal);
+    expect(shown.stderr).toContain("simulating Pro");
+    const before = await burnrate(["--no-progress", ...args], terminal);
+    expect(before.code, before.stderr).toBe(0);
+    expect(before.stderr).toBe("");
+    expect(before.stdout).toBe(shown.stdout);
+    const after = await burnrate([...args, "--no-progress"], terminal);
+    expect(after.stderr).toBe("");
+    expect(after.stdout).toBe(shown.stdout);
+  });
+
+  it("is listed once: under each command, not in the top-level help", async () => {
+    expect((await burnrate(["--help"])).stdout).not.toContain("--no-progress");
+    expect((await burnrate(["statement", "--help"])).stdout).toContain("--no-progress");
+  });
+});
