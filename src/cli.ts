@@ -206,6 +206,9 @@ function program(io: Io): Command {
     });
 
   for (const command of cli.commands) command.addOption(noProgressOption());
+  // Before the command too (`burnrate --no-progress statement ...`, as a pipeline may write it once for
+  // every call): it was "unknown option" and a page of help. Hidden, so help and completion list it once.
+  cli.addOption(noProgressOption().hideHelp());
   return cli;
 }
 
@@ -228,7 +231,11 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     getErrHasColors: () => false,
   };
   for (const command of [cli, ...cli.commands]) command.configureOutput(output);
-  cli.hook("preAction", (_cli, command) => refuseEmptyPaths(command));
+  cli.hook("preAction", (_cli, command) => {
+    // Commander gives an option the program knows to the program, wherever it stands: the command is told.
+    if (cli.opts().progress === false) command.setOptionValue("progress", false);
+    refuseEmptyPaths(command);
+  });
   try {
     await cli.parseAsync([...argv], { from: "user" });
     return 0;

@@ -50,13 +50,24 @@ function advance(at: { line: number; column: number }, bytes: Buffer, upTo: numb
   }
 }
 
-/** The offset of the first byte that cannot start or continue a UTF-8 sequence. */
+/**
+ * The offset of the first byte that does not start a well-formed UTF-8 sequence. A lead byte's
+ * second byte has a narrower range for some leads (Unicode's table 3-7): an overlong form, an
+ * encoded surrogate (ED A0..BF, as a lone surrogate written by a careless encoder) or a code
+ * point past U+10FFFF is refused by the decoder too, and must be found here, or the error
+ * points past the chunk's end at a byte 0x0 that is not in the file.
+ */
 function firstInvalid(chunk: Buffer): number {
   for (let i = 0; i < chunk.length; ) {
     const b = chunk[i]!;
     const size = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
     if (size === 0) return i;
-    for (let k = 1; k < size; k++) if (i + k < chunk.length && (chunk[i + k]! & 0xc0) !== 0x80) return i;
+    for (let k = 1; k < size && i + k < chunk.length; k++) {
+      const c = chunk[i + k]!;
+      const low = k > 1 ? 0x80 : b === 0xe0 ? 0xa0 : b === 0xf0 ? 0x90 : 0x80;
+      const high = k > 1 ? 0xbf : b === 0xed ? 0x9f : b === 0xf4 ? 0x8f : 0xbf;
+      if (c < low || c > high) return i;
+    }
     i += size;
   }
   return chunk.length;
