@@ -202,7 +202,7 @@ function program(io: Io): Command {
     .addArgument(new Argument("<shell>", "the shell").choices(["bash", "zsh", "fish"]))
     .action(async (shell) => {
       const { completion } = await import("./commands/completion.js");
-      completion(shell, cli, io);
+      await completion(shell, cli, io);
     });
 
   for (const command of cli.commands) command.addOption(noProgressOption());

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ReportFile, writeAtomically } from "../src/output.js";
+import { emit, ReportFile, writeAtomically } from "../src/output.js";
 
 // A report file gathers small pieces into a string, encodes them into one reused buffer and
 // writes the buffer when it fills; a large piece is encoded alone. Whatever the pieces, the
@@ -21,15 +21,34 @@ const piece = fc.oneof(
 );
 
 describe("a report file", () => {
-  it("holds the UTF-8 bytes of its pieces in order, small and large, across the buffer's edges", () => {
-    fc.assert(
-      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+  it("holds the UTF-8 bytes of its pieces in order, small and large, across the buffer's edges", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 30 }), async (pieces) => {
         const path = join(dir, "report.txt");
-        writeAtomically({ path }, pieces);
+        await writeAtomically({ path }, pieces);
         expect(readFileSync(path).equals(Buffer.from(pieces.join("")))).toBe(true);
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it("turns the event loop while a long report is written, so a Ctrl-C is heard before the file is complete", async () => {
+    const path = join(dir, "slow.txt");
+    let heard: number | undefined;
+    let made = 0;
+    // Forty pieces, each taking 10 ms to make: 400 ms of synchronous work, a timer due after 30 ms.
+    function* slow(): Generator<string> {
+      for (; made < 40; made++) {
+        const until = Date.now() + 10;
+        while (Date.now() < until);
+        yield `piece ${made}\n`;
+      }
+    }
+    setTimeout(() => (heard = made), 30);
+    await emit(slow(), path, { stdout: process.stdout, stdoutFile: undefined, stdoutTerminal: undefined, stderr: process.stderr });
+    expect(heard).toBeDefined();
+    expect(heard!).toBeLessThan(40);
+    expect(readFileSync(path, "utf8").split("\n")).toHaveLength(41);
   });
 
   it("cuts back to a mark, what was gathered and buffered after it dropped", () => {

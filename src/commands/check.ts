@@ -18,7 +18,7 @@ export interface CheckOptions {
 export async function check(files: string[], options: CheckOptions, io: Io): Promise<void> {
   const format = reportFormat(options);
   const checked = [...new Set(files)].map(checkFile);
-  emit(report("check", format, checked, { color: colorFor(options, io) }), options.output, io, checkRunInputs(files));
+  await emit(report("check", format, checked, { color: colorFor(options, io) }), options.output, io, checkRunInputs(files));
   const { errors, warnings } = countBySeverity(checked);
   if (errors > 0) throw new Finding(`check found ${errors} error(s)`);
   if (options.strict && warnings > 0) throw new Finding(`check found ${warnings} warning(s) (--strict)`);

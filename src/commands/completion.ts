@@ -133,8 +133,8 @@ function fish(program: Command, commands: CommandSpec[]): string {
 }
 
 /** `burnrate completion SHELL`: a completion script for the shell, made from the program's own commands and options. */
-export function completion(shell: Shell, program: Command, io: Io): void {
+export async function completion(shell: Shell, program: Command, io: Io): Promise<void> {
   const commands = commandsOf(program);
   const scripts: Record<Shell, () => string> = { bash: () => bash(program, commands), zsh: () => zsh(program, commands), fish: () => fish(program, commands) };
-  emit(scripts[shell](), undefined, io);
+  await emit(scripts[shell](), undefined, io);
 }

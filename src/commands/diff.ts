@@ -75,7 +75,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
 
-  emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
+  await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
   const findings = [
     ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),

@@ -52,7 +52,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   }).finally(() => progress.end());
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
-  emit(render(format, {
+  await emit(render(format, {
     json: () => json(reconcileJson(result)),
     csv: () => reconcileCsv(result, { bom: options.bom }),
     markdown: () => toMarkdown(reconcileBlocks(result, ctx, view)),

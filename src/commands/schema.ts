@@ -16,15 +16,15 @@ export async function schema(name: string | undefined, options: SchemaOptions, i
     // Each schema goes to DIR/NAME.schema.json: an -o file beside --write would be silently ignored.
     if (options.output !== undefined) throw new UserError("--write and -o together", atFlag("--write"), "either -o FILE for one schema or --write DIR for all of them", shown(options.output));
     makeFolder(options.write, "--write");
-    for (const [key, entry] of SCHEMAS) writeAtomically({ path: join(options.write, `${key}.schema.json`), flag: "--write" }, json(entry.build()));
+    for (const [key, entry] of SCHEMAS) await writeAtomically({ path: join(options.write, `${key}.schema.json`), flag: "--write" }, json(entry.build()));
     return;
   }
   if (name === undefined) {
     const width = Math.max(...[...SCHEMAS.keys()].map((k) => k.length));
-    emit([...SCHEMAS].map(([key, entry]) => `${key.padEnd(width)}  ${entry.about}\n`).join(""), options.output, io);
+    await emit([...SCHEMAS].map(([key, entry]) => `${key.padEnd(width)}  ${entry.about}\n`).join(""), options.output, io);
     return;
   }
   const entry = SCHEMAS.get(name);
   if (!entry) throw new UserError(`unknown schema ${shown(name)}`, undefined, `one of ${[...SCHEMAS.keys()].join(", ")}`, shown(name));
-  emit(json(entry.build()), options.output, io);
+  await emit(json(entry.build()), options.output, io);
 }

@@ -60,10 +60,10 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
     progress.end();
   }
 
-  if (emitting !== undefined) emitUsage(emitting, sim);
+  if (emitting !== undefined) await emitUsage(emitting, sim);
 
   const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options, io) };
-  emit(render(format, {
+  await emit(render(format, {
     json: () => json(simulationJson(sim)),
     csv: () => simulationCsv(sim, { bom: options.bom }),
     markdown: () => toMarkdown(simulationBlocks(sim, ctx)),
@@ -99,7 +99,7 @@ function checkEmitFolder(to: EmitUsage): void {
  * account.yaml, is renamed into place once whole; account.yaml comes last, so a
  * folder with an account file holds a complete pair.
  */
-function emitUsage(to: EmitUsage, sim: Simulation): void {
+async function emitUsage(to: EmitUsage, sim: Simulation): Promise<void> {
   // Checked again after the simulation, before either file is written: a refused run leaves the folder as it was.
   checkEmitFolder(to);
   const { scenario } = sim;
@@ -112,7 +112,7 @@ function emitUsage(to: EmitUsage, sim: Simulation): void {
     usage.abort();
     throw e;
   }
-  writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
+  await writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
 }
 
 /** Remove the folder if nothing is in it: what a user put there meanwhile keeps it. */

@@ -75,7 +75,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     table: () => withCharts(terminalChunks(statementBlocks(result, ctx), ctx.color), () => (chart ? statementCharts(result, entries, ctx, chart) : "")),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
-  emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
+  await emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
 }
 
 /** The statement's table, then its charts, drawn once the table is written. */

@@ -47,7 +47,7 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   }
 
   const requireTests = options.requireTests ?? false;
-  emit(report("test", format, { results, untested, requireTests }, { color: colorFor(options, io) }), options.output, io, inputs);
+  await emit(report("test", format, { results, untested, requireTests }, { color: colorFor(options, io) }), options.output, io, inputs);
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);
