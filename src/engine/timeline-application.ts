@@ -180,7 +180,6 @@ export abstract class TimelineApplication extends AccountRuns {
   protected dropCaches(): void {
     this.shapes.length = 0;
     this.known = new KnownShapes();
-    this.targets.clear();
     this.targetsByDimensions.clear();
     this.targetGroups.clear();
     this.targetDimensions.clear();
