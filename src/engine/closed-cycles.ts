@@ -164,7 +164,7 @@ function decimalText(value: Decimal): string {
 function tagged(value: unknown): unknown {
   if (value === undefined) return { [TAG]: "u" };
   if (typeof value === "number") {
-    if (Number.isFinite(value) && !Object.is(value, -0)) return value;
+    if (isFinite(value) && !Object.is(value, -0)) return value;
     const other = OTHER_NUMBERS.find(([, n]) => Object.is(n, value));
     return other === undefined ? value : { [TAG]: "n", v: other[0] };
   }

@@ -312,17 +312,17 @@ export class OpenCycle {
 
   /** What addToSlot gathered, added to the lines, once: the sums start again from zero, so that closing twice gives the same statement. */
   private foldSlots(): void {
-    const sums = this.slotSums;
+    const slotSums = this.slotSums;
     for (let slot = 0; slot < this.slots.length; slot++) {
       const line = this.slots[slot];
       if (line === undefined) continue;
-      const counted = sums[2 * slot]!;
+      const counted = slotSums[2 * slot]!;
       const sum = addCount(line.count, counted);
       if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
       else line.count = sum;
-      line.events += sums[2 * slot + 1]!;
-      sums[2 * slot] = 0;
-      sums[2 * slot + 1] = 0;
+      line.events += slotSums[2 * slot + 1]!;
+      slotSums[2 * slot] = 0;
+      slotSums[2 * slot + 1] = 0;
     }
   }
 
