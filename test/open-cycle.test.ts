@@ -47,6 +47,18 @@ describe("open cycle", () => {
     ]);
   });
 
+  it("takes a first line numbered past the short lists, and leaves other cycles' lists as they were", () => {
+    const cycle = openCycle();
+    add(cycle, "p4", "2", 20);
+    cycle.addToSlot(20, new Decimal(3), 3_000_000);
+    add(cycle, "p5", "1", 3);
+    const other = openCycle();
+    add(other, "p6", "4", 0);
+    expect(cycle.close(new Wallet(), order, terms).lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events])).toEqual([["p4", "5", 2], ["p5", "1", 1]]);
+    expect(other.close(new Wallet(), order, terms).lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events])).toEqual([["p6", "4", 1]]);
+    expect(openCycle().close(new Wallet(), order, terms).lines).toEqual([]);
+  });
+
   it("gives the same statement each time it is closed, the sums by number added once", () => {
     const cycle = openCycle();
     add(cycle, "p1", "2", 0);

@@ -13,13 +13,7 @@ import { flatKey, lengthPrefixed } from "./keys.js";
  * x unit price. Quantities are counted in millionths (`count`) where that is
  * exact, and added as Decimals only where it is not.
  */
-type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number; key: LineKeyOf };
-
-/** What a line's key is made of beside its own fields: its meter's dimensions in order, and the text of its unit price. */
-interface LineKeyOf {
-  readonly meter: Meter;
-  readonly unit: string;
-}
+type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number; source: Meter };
 
 
 /** A statement line's identity: its meter (named `name`: the meter, or the event that refunds it), component, kind, category, pool and dimension values. */
@@ -260,7 +254,7 @@ export class OpenCycle {
       addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
     } else {
-      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, key: { meter, unit: unit.text } };
+      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, source: meter };
       if (this.version !== undefined) fresh.version = this.version;
       if (key !== undefined) this.lineIndex!.set(key, fresh);
       this.lines = this.lines.length < SHORT_LIST ? this.lines.concat(fresh) : (this.lines.push(fresh), this.lines);
@@ -275,7 +269,8 @@ export class OpenCycle {
   private indexed(): Map<string, LineSum> {
     if (this.lineIndex === undefined) {
       this.lineIndex = new Map();
-      for (const l of this.lines) this.lineIndex.set(lineKey(l.key.meter, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.key.unit), l);
+      // A unit price's text is its value's toFixed() (unitOf in pricing.ts); a line keeps the meter whose dimensions its key lists.
+      for (const l of this.lines) this.lineIndex.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
     }
     return this.lineIndex;
   }
@@ -330,15 +325,17 @@ export class OpenCycle {
   private remember(slot: number, line: LineSum): void {
     if (this.slots.length <= slot) {
       // Of the length it needs while short (concat): a push leaves room for seventeen, 130 bytes an account of 100,000.
-      const more = slot + 1 - this.slots.length;
-      if (slot < SHORT_LIST) this.slots = this.slots.concat(new Array<undefined>(more).fill(undefined));
-      else while (this.slots.length <= slot) this.slots.push(undefined);
+      const n = slot + 1 - this.slots.length;
+      if (slot < SHORT_LIST) {
+        this.slots = this.slots.concat(new Array<undefined>(n).fill(undefined));
+        this.slotSums = this.slotSums.concat(new Array<number>(2 * n).fill(0));
+      } else {
+        if (this.slotSums === NO_SLOTS) this.slotSums = [];
+        while (this.slots.length <= slot) this.slots.push(undefined);
+      }
     }
     this.slots[slot] = line;
-    if (2 * slot >= this.slotSums.length) {
-      if (this.slotSums === NO_SLOTS) this.slotSums = [];
-      while (this.slotSums.length <= 2 * slot) this.slotSums.push(0, 0);
-    }
+    while (this.slotSums.length <= 2 * slot) this.slotSums.push(0, 0);
   }
 
   reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
@@ -444,7 +441,7 @@ export class OpenCycle {
       closing: decimal(wallet.balanceOf(kind)),
     }));
     const rank = new Map(order.meters.map((m, i) => [m, i]));
-    const lines = this.lines.map(({ count, key, ...l }): StatementLine => {
+    const lines = this.lines.map(({ count, source, ...l }): StatementLine => {
       const quantity = compact(count === 0 ? l.quantity : l.quantity.plus(countDecimal(count)));
       return { ...l, quantity, amount: compact(l.amount ?? quantity.mul(l.unitPrice)) };
     });
