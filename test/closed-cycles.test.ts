@@ -51,6 +51,43 @@ describe("closed cycles", () => {
     expect(made.renews).toBe(Infinity);
   });
 
+  it("keeps lines of every make through the text: a card version, a component, and a line of other keys or values", () => {
+    const d = (text: string) => new Decimal(text);
+    const given = cycle(0);
+    const base = given.lines[0]!;
+    given.lines = [
+      { ...base, version: "2026-10" },
+      { ...base, component: "tokens", dimensions: {} },
+      // Not a line close() makes: events not a finite number, and a key of its own; kept as it is all the same.
+      { ...base, events: NaN, quantity: d("-0"), extra: "x" } as unknown as typeof base,
+    ];
+    const made = decodeCycle(encodeCycle(given));
+    expect(made).toEqual(given);
+    expect(Object.keys(made.lines[0]!)).toEqual(Object.keys(given.lines[0]!));
+    expect(made.lines[0]!.version).toBe("2026-10");
+    expect(made.lines[1]!.component).toBe("tokens");
+    expect(made.lines[2]!.events).toBeNaN();
+    expect(made.lines[2]!.quantity.isNeg() && made.lines[2]!.quantity.isZero()).toBe(true);
+  });
+
+  it("makes an account's last cycle when its cycles are read, each time, after the ones held or spilled", () => {
+    const spill = new ArraySpill();
+    const closed = new ClosedCycles({ budget: 3_500, spill: () => spill });
+    closed.add(0, cycle(0));
+    closed.add(0, cycle(1));
+    let made = 0;
+    const last = () => (made++, cycle(2));
+    const statement = closed.statement(0, "a", "paid", last);
+    // Nothing made until the cycles are read; then cycle 0 held, cycle 1 from its text, cycle 2 made.
+    expect(made).toBe(0);
+    expect(statement.cycles.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(statement.cycles.map((c) => c.index)).toEqual([0, 1, 2]);
+    expect(made).toBe(2);
+    // An account with no closed cycle: only its last.
+    expect(closed.statement(1, "b", "paid", () => cycle(0)).cycles).toEqual([cycle(0)]);
+    expect(Object.keys(statement)).toEqual(["account", "plan", "cycles"]);
+  });
+
   it("holds cycles within the budget as given, and spills the rest of each account's cycles in order", () => {
     const spill = new ArraySpill();
     // Each cycle is estimated at 1,500 bytes and 400 a row (five rows): two cycles' worth are held, every later one spilled.

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Statement, UsageEvent } from "../src/engine/types.js";
 import { statementJson } from "../src/render/statement/json.js";
-import { burnrateJson } from "./helpers/cli.js";
+import { burnrate, burnrateJson } from "./helpers/cli.js";
 import { card, events, replay, replayRows, TEST_CARD, type EventSpec } from "./helpers/engine.js";
 
 // Issue 16, many accounts: each account's statement depends on its own rows alone where the
@@ -93,5 +93,24 @@ describe("statement with two thousand accounts (CLI)", () => {
       expect(cycle!.lines.map((l) => [l.meter, l.amount])).toEqual([["call", String(1 + (n % 5))], ["read", "1"]]);
       expect(cycle!.grants.find((g) => g.kind === "included")!.closing).toBe(String(allowance - total));
     });
+  });
+
+  it("writes each account's last cycle the same however often a report reads it: CSV reads the accounts twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-many-accounts-"));
+    writeFileSync(join(dir, "card.yaml"), TEST_CARD);
+    const accountFile = join(dir, "account.yaml");
+    writeFileSync(accountFile, `card: card.yaml\nplan: small\nanchor: 2026-01-01\ntimezone: UTC\n`);
+    // Each account's second and third calls (a project of its own, so a shape of its own) are rows of a known shape: summed by number, folded into the line at close.
+    const rows = ["timestamp,account,meter,quantity,project"];
+    for (const [n, at] of ["02", "03", "04"].entries()) for (const account of ["b", "a"]) rows.push(`2026-01-${at}T00:00:00Z,${account},call,${n + 1},${account === "a" ? "p" : "q"}`);
+    const usage = join(dir, "usage.csv");
+    writeFileSync(usage, `${rows.join("\n")}\n`);
+    const run = await burnrate(["statement", "--account", accountFile, "--usage", usage, "--format", "csv"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trim().split(/\r?\n/);
+    const header = lines[0]!.split(",");
+    const call = lines.slice(1).map((l) => l.split(",")).filter((cells) => cells[header.indexOf("meter")] === "call");
+    // 1 + 2 + 3 = 6 calls at 1 credit, once an account (the known rows' sums folded into the line once, not again at the second reading).
+    expect(call.map((cells) => [cells[0], cells[header.indexOf("quantity")], cells[header.indexOf("amount")]])).toEqual([["a", "6", "6"], ["b", "6", "6"]]);
   });
 });

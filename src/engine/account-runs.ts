@@ -1,6 +1,6 @@
-import { ONE, ZERO } from "../money.js";
+import { ONE, ZERO, type Decimal } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind } from "../ratecard/types.js";
-import type { AccountChange, AccountTerms, LedgerEntry, TimelineEntry } from "./types.js";
+import type { AccountChange, AccountTerms, CycleStatement, LedgerEntry, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
 import { Deferred, NO_CREDITS } from "./credits.js";
@@ -154,12 +154,25 @@ export abstract class AccountRuns extends ReplayState {
     }
   }
 
-  protected close(run: AccountRun) {
-    const own = run.calendar;
-    const renews = own === undefined ? this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, this.setup.renewalMonths);
-    const statement = run.cycle.close(run.wallet, this.order, { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map(), renews });
+  protected close(run: AccountRun): CycleStatement {
+    const statement = this.finalCycle(run)();
     run.cycle.release();
     return statement;
+  }
+
+  /**
+   * The statement of the run's open cycle, made when asked (and again each time): at the end of the replay
+   * nothing changes an open cycle any more, and an account's last cycle is made as its statement is written,
+   * rather than every account's at once, held or spilled as text, and made again from it. What it reads of
+   * the replay is read now; it holds the run, not the replay.
+   */
+  protected finalCycle(run: AccountRun): () => CycleStatement {
+    const own = run.calendar;
+    const renews = own === undefined ? this.setup.calendar.renewalAfter(run.cycle.index, this.setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, this.setup.renewalMonths);
+    const terms = { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(this.card, run) ? run.terms.budgets : new Map<string, Decimal>(), renews };
+    const { cycle, wallet } = run;
+    const order = this.order;
+    return () => cycle.close(wallet, order, terms);
   }
 
   /** The cycle holding `at`: the last one found, unless `at` left it. */

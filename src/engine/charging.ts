@@ -3,14 +3,14 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import type { Meter } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
-import { itemKey, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
+import { itemKey, lineDimensions, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
-import type { LineOf } from "./cycle.js";
+import type { LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
 const KEY_PARTS: string[] = [];
@@ -128,7 +128,7 @@ export abstract class Charging extends Limits {
     }
     const meterEvent = this.card.events.get(event.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined };
+    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined, line: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -263,7 +263,7 @@ export abstract class Charging extends Limits {
     run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle);
     run.cycle.recordDebit(uncovered, grace, pool);
     const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
-    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot });
+    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot, dimensions: target.dimensions });
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine({ ...line, component: p.component }, { quantity: p.quantity, count: undefined, unit: p.unit, amount: rounding ? p.amount : undefined, slot: undefined });
@@ -316,26 +316,30 @@ export abstract class Charging extends Limits {
     return [...reads];
   }
 
-  /** Where a charge goes; for a shape's usage, kept on the shape with its line's number. */
+  /**
+   * Where a charge goes; for a shape's usage, with its line's number in the account. A log of many accounts
+   * makes a target about every row (each row a line of its account's), so a shape keeps what is not the account's.
+   */
   protected target(run: AccountRun, { meter, dims }: Pick<ChargeRequest, "meter" | "dims">, origin: Location, unit: UnitPrice, shape?: Shape): ChargeTarget {
+    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, creditsOnly: false };
+    const { id, pool, category, dimensions } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
+    // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
+    return { unit, pool, category, slot: slotOf(run, id), dimensions, creditsOnly: this.creditsOnly(run, meter, dims) };
+  }
+
+  /** The number of a shape's line (its meter, the line's dimension values, unit price and card version), its pool and category. */
+  protected shapeLine(meter: Meter, dims: Dimensions, origin: Location, unit: UnitPrice): ShapeLine {
     const pool = resolve(meter.pool, dims, "pool", meter, origin);
     const category = resolve(meter.category, dims, "category", meter, origin);
-    if (shape === undefined) return { unit, pool, category, slot: undefined, creditsOnly: false };
     // Keys of parts each prefixed with its length: no part can run into the next, whatever it holds.
     const parts = KEY_PARTS;
     parts.push(lengthPrefixed(meter.key));
     for (const d of meter.dimensions) parts.push(lengthPrefixed(dims[d] ?? ""));
     parts.push(lengthPrefixed(unit.text), lengthPrefixed(this.version ?? ""));
     const line = flatKey(parts);
-    let lineId = this.lineIds.get(line);
-    if (lineId === undefined) this.lineIds.set(line, (lineId = this.lineIds.size));
-    // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    const slot = slotOf(run, lineId);
-    const creditsOnly = this.creditsOnly(run, meter, dims);
-    const key = `${run.ordinal}:${slot}:${lengthPrefixed(pool)}${lengthPrefixed(category)}${creditsOnly ? 1 : 0}`;
-    let target = this.targets.get(key);
-    if (target === undefined) cache(this.targets, key, (target = { unit, pool, category, slot, creditsOnly }));
-    return target;
+    let id = this.lineIds.get(line);
+    if (id === undefined) this.lineIds.set(line, (id = this.lineIds.size));
+    return { id, pool, category, dimensions: lineDimensions(meter, dims) };
   }
 
   protected round(amount: Decimal): Decimal {
@@ -345,11 +349,10 @@ export abstract class Charging extends Limits {
 }
 
 /**
- * Targets kept by their keys, at most this many a map: the keys are an
- * account's (its line, or the values its target reads), so a log of 100,000
- * accounts has about as many as rows. Past it the map starts afresh; a target
- * is only ever found again by its key and worked out the same, and a shape keeps
- * its own.
+ * Targets kept by group and account, at most this many: the keys are an
+ * account's, so a log of 100,000 accounts has about as many as rows. Past it
+ * the map starts afresh; a target is only ever found again by its key and
+ * worked out the same, and a shape keeps its own.
  */
 const CACHED_TARGETS = 1 << 17;
 

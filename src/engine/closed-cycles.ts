@@ -1,5 +1,5 @@
 import { Decimal } from "../money.js";
-import type { AccountStatement, CycleStatement } from "./types.js";
+import type { AccountStatement, CycleStatement, StatementLine } from "./types.js";
 
 /**
  * Where closed cycles go once a budget of them is held: bytes written in order,
@@ -61,16 +61,23 @@ export class ClosedCycles {
     (compacted.places ??= []).push(this.spill === undefined ? text : this.spill.write(text));
   }
 
-  /** The account's statement: its cycles as given when none went to text, else made from their text each time they are read. */
-  statement(ordinal: number, account: string, plan: string): AccountStatement {
+  /**
+   * The account's statement: its cycles as given when none went to text and no `last` is given, else made when
+   * `cycles` is read, from their text each time, and its last cycle by `last` (an open cycle closed as it is read).
+   */
+  statement(ordinal: number, account: string, plan: string, last?: () => CycleStatement): AccountStatement {
     const compacted = this.byRun[ordinal] ?? { held: [], places: undefined };
     const { held, places } = compacted;
-    if (places === undefined) return { account, plan, cycles: held };
+    if (places === undefined && last === undefined) return { account, plan, cycles: held };
     const spill = this.spill;
     const made = { account, plan } as AccountStatement;
     Object.defineProperty(made, "cycles", {
       enumerable: true,
-      get: () => [...held, ...places.map((p) => decodeCycle(typeof p === "string" ? p : spill!.read(p)))],
+      get: () => {
+        const cycles = places === undefined ? held.slice() : [...held, ...places.map((p) => decodeCycle(typeof p === "string" ? p : spill!.read(p)))];
+        if (last !== undefined) cycles.push(last());
+        return cycles;
+      },
     });
     return made;
   }
@@ -84,10 +91,16 @@ function estimatedBytes(c: CycleStatement): number {
 /**
  * A cycle's statement as JSON, with what JSON alone would lose tagged by a key
  * "~": a Decimal, a Map, an undefined property, a number JSON has not, and a
- * plain object that has a key "~" of its own (a dimension so named).
+ * plain object that has a key "~" of its own (a dimension so named). Its lines,
+ * most of a cycle's text, are rows of their fields in order (`lineRow`).
  */
 export function encodeCycle(cycle: CycleStatement): string {
-  return JSON.stringify(tagged(cycle));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(cycle)) {
+    const value = (cycle as unknown as Record<string, unknown>)[key];
+    out[key] = key === "lines" && Array.isArray(value) ? { [TAG]: "L", v: value.map(lineRow) } : tagged(value);
+  }
+  return JSON.stringify(out);
 }
 
 export function decodeCycle(text: string): CycleStatement {
@@ -98,14 +111,65 @@ const TAG = "~";
 /** Numbers JSON has not (instants are whole numbers; an open end may be Infinity). */
 const OTHER_NUMBERS: readonly (readonly [string, number])[] = [["Infinity", Infinity], ["-Infinity", -Infinity], ["NaN", NaN], ["-0", -0]];
 
+/** The keys of a line as close() makes it, in its order; `version` follows when several card versions are given. */
+const LINE_KEYS = ["meter", "component", "kind", "category", "pool", "dimensions", "quantity", "unitPrice", "amount", "events"] as const;
+
+/**
+ * A line as an array of its fields' values: its keys written once for every
+ * line, not once a line, and no tagged copy of each of its Decimals. A line of
+ * another make (other keys, or a dimension that is not a string) is tagged whole.
+ */
+function lineRow(line: StatementLine): unknown {
+  const keys = Object.keys(line);
+  const versioned = keys.length === LINE_KEYS.length + 1 && keys[LINE_KEYS.length] === "version" && typeof line.version === "string";
+  if (!(keys.length === LINE_KEYS.length || versioned) || !LINE_KEYS.every((k, i) => keys[i] === k) || !plainLine(line)) return tagged(line);
+  const row: unknown[] = [line.meter, line.component ?? 0, line.kind, line.category, line.pool, line.dimensions, decimalText(line.quantity), decimalText(line.unitPrice), decimalText(line.amount), tagged(line.events)];
+  if (versioned) row.push(line.version);
+  return row;
+}
+
+/** Whether JSON keeps each of the line's values as they are: strings, Decimals, a dimension object of strings. */
+function plainLine(line: StatementLine): boolean {
+  if (typeof line.meter !== "string" || (line.component !== undefined && typeof line.component !== "string") || typeof line.kind !== "string") return false;
+  if (typeof line.category !== "string" || typeof line.pool !== "string") return false;
+  if (!(line.quantity instanceof Decimal && line.unitPrice instanceof Decimal && line.amount instanceof Decimal)) return false;
+  const dims = line.dimensions;
+  if (dims === null || typeof dims !== "object" || Object.getPrototypeOf(dims) !== Object.prototype) return false;
+  for (const key in dims) if (typeof dims[key] !== "string") return false;
+  return true;
+}
+
+function lineOf(row: unknown): StatementLine {
+  if (!Array.isArray(row)) return untagged(row) as StatementLine;
+  const line: StatementLine = {
+    meter: row[0] as string,
+    component: row[1] === 0 ? undefined : (row[1] as string),
+    kind: row[2] as StatementLine["kind"],
+    category: row[3] as string,
+    pool: row[4] as string,
+    dimensions: row[5] as Record<string, string>,
+    quantity: new Decimal(row[6] as string),
+    unitPrice: new Decimal(row[7] as string),
+    amount: new Decimal(row[8] as string),
+    events: untagged(row[9]) as number,
+  };
+  if (row.length > 10) line.version = row[10] as string;
+  return line;
+}
+
+function decimalText(value: Decimal): string {
+  return value.isZero() && value.isNeg() ? "-0" : value.toString();
+}
+
 function tagged(value: unknown): unknown {
   if (value === undefined) return { [TAG]: "u" };
   if (typeof value === "number") {
+    if (isFinite(value) && !Object.is(value, -0)) return value;
     const other = OTHER_NUMBERS.find(([, n]) => Object.is(n, value));
     return other === undefined ? value : { [TAG]: "n", v: other[0] };
   }
   if (value === null || typeof value !== "object") return value;
-  if (value instanceof Decimal) return { [TAG]: "d", v: value.isZero() && value.isNeg() ? "-0" : value.toString() };
+  if (value instanceof Decimal) return { [TAG]: "d", v: decimalText(value) };
   if (Array.isArray(value)) return value.map(tagged);
   if (value instanceof Map) return { [TAG]: "m", v: [...value].map(([k, v]) => [tagged(k), tagged(v)]) };
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) throw new Error(`a closed cycle holds a ${value.constructor.name}, which its text cannot keep`);
@@ -132,6 +196,8 @@ function untagged(value: unknown): unknown {
       return new Map((object.v as [unknown, unknown][]).map(([k, v]) => [untagged(k), untagged(v)]));
     case "o":
       return untaggedObject(object.v as Record<string, unknown>);
+    case "L":
+      return (object.v as unknown[]).map(lineOf);
     default:
       return untaggedObject(object);
   }

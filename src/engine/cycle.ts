@@ -1,44 +1,12 @@
 import type { Location } from "../errors.js";
 import { Decimal, ZERO } from "../money.js";
-import type { Meter, Plan } from "../ratecard/types.js";
-import { lineDimensions, type UnitPrice } from "./pricing.js";
+import type { Plan } from "../ratecard/types.js";
+import { lineDimensions } from "./pricing.js";
 import type { Instant } from "../time.js";
-import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, LineKind, Rejection, StatementLine } from "./types.js";
+import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection, StatementLine } from "./types.js";
 import { add, addCount, countDecimal, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { Allocation, Wallet } from "./wallet.js";
-import { flatKey, lengthPrefixed } from "./keys.js";
-
-/**
- * A statement line being summed: without explicit amounts, its amount is quantity
- * x unit price. Quantities are counted in millionths (`count`) where that is
- * exact, and added as Decimals only where it is not.
- */
-type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number };
-
-
-/** A statement line's identity: its meter (named `name`: the meter, or the event that refunds it), component, kind, category, pool and dimension values. */
-export interface LineOf {
-  readonly meter: Meter;
-  readonly name: string;
-  readonly component: string | undefined;
-  readonly kind: LineKind;
-  readonly category: string;
-  readonly pool: string;
-  readonly dims: Readonly<Record<string, string>>;
-}
-
-/**
- * What an event adds to its line. `amount` is given only where it is not
- * quantity x unit price (rounded per event, or a refund cut short); `slot` is
- * the replay's number for the line, the same in every cycle.
- */
-export interface LineAddition {
-  readonly quantity: Decimal;
-  readonly count: number | undefined;
-  readonly unit: UnitPrice;
-  readonly amount: Decimal | undefined;
-  readonly slot: number | undefined;
-}
+import { addEvent, lineKey, type LineAddition, type LineOf, type LineSum } from "./cycle-lines.js";
 
 /** Items of a unique meter, by each key value but the last in turn, then a set of last values: no key string per event. */
 type Items = Map<string, Items> | Set<string>;
@@ -58,7 +26,7 @@ export class OpenCycle {
    * line find it by its number (slots) without a key.
    */
   private lineIndex: Map<string, LineSum> | undefined;
-  private readonly lines: LineSum[] = [];
+  private lines: LineSum[] = NO_LINES;
   private rejections: Map<string, Rejection> | undefined;
   private thresholds: { percent: number; at: Instant }[] | undefined;
   private duplicates: Map<string, DuplicateCount> | undefined;
@@ -229,7 +197,7 @@ export class OpenCycle {
   }
 
   /** Lines by a number the replay gave them: the line of rows of one shape, found without a lookup. */
-  private readonly slots: (LineSum | undefined)[] = [];
+  private slots: (LineSum | undefined)[] = [];
 
   /**
    * Add to the line of this meter, component, kind, dimension values and unit price.
@@ -242,31 +210,35 @@ export class OpenCycle {
     const { quantity, count, unit, amount, slot } = added;
     let line = slot === undefined ? undefined : this.slots[slot];
     let key: string | undefined;
-    if (line === undefined) {
-      // Parts each prefixed with its length: no part can run into the next, whatever it holds.
-      const parts = KEY_PARTS;
-      parts.push(lengthPrefixed(name), lengthPrefixed(kind), lengthPrefixed(component ?? ""));
-      for (const d of meter.dimensions) parts.push(lengthPrefixed(dims[d] ?? ""));
-      parts.push(lengthPrefixed(this.lineKey(unit)));
-      key = flatKey(parts);
-      line = this.lineIndex?.get(key);
+    // A line by number is found by it: a key is needed only once some line has none (indexed()).
+    if (line === undefined && (slot === undefined || this.lineIndex !== undefined)) {
+      key = lineKey(meter, { name, kind, component, version: this.version }, dims, unit.text);
+      line = this.indexed().get(key);
       if (line !== undefined && slot !== undefined) this.remember(slot, line);
     }
     if (line) {
       addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
     } else {
-      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1 };
+      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, source: meter };
       if (this.version !== undefined) fresh.version = this.version;
-      (this.lineIndex ??= new Map()).set(key!, fresh);
-      this.lines.push(fresh);
+      if (key !== undefined) this.lineIndex!.set(key, fresh);
+      this.lines = this.lines.length < SHORT_LIST ? this.lines.concat(fresh) : (this.lines.push(fresh), this.lines);
       if (slot !== undefined) this.remember(slot, fresh);
     }
   }
 
-  /** One line per unit price, and per card version when several price the cycle. */
-  private lineKey(unit: UnitPrice): string {
-    return this.version === undefined ? unit.text : `${unit.text} ${this.version.length}:${this.version}`;
+  /**
+   * The cycle's lines by key, made at the first line added without a number: a log of many accounts has
+   * a cycle an account, most of whose lines have numbers, and a key a line was a string and a map entry.
+   */
+  private indexed(): Map<string, LineSum> {
+    if (this.lineIndex === undefined) {
+      this.lineIndex = new Map();
+      // A unit price's text is its value's toFixed() (unitOf in pricing.ts); a line keeps the meter whose dimensions its key lists.
+      for (const l of this.lines) this.lineIndex.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
+    }
+    return this.lineIndex;
   }
 
   /** Whether the line numbered `slot` has been opened in this cycle. */
@@ -292,26 +264,44 @@ export class OpenCycle {
     this.slotSums[at + 1] = addCount(this.slotSums[at + 1]!, 1)!;
   }
 
-  /** By slot, side by side: the count of millionths added, then the events (one array, not two: an array is about 170 bytes an account of 100,000). */
-  private slotSums: Float64Array = NO_SLOTS;
+  /**
+   * By slot, side by side: the count of millionths added, then the events (one array, not two). A plain array of
+   * numbers, not a typed one: an ArrayBuffer is about 280 bytes an account of 100,000, and its memory outside the
+   * heap makes the collector run more often as accounts open cycles.
+   */
+  private slotSums: number[] = NO_SLOTS;
 
-  /** What addToSlot gathered, added to the lines. */
+  /** What addToSlot gathered, added to the lines, once: the sums start again from zero, so that closing twice gives the same statement. */
   private foldSlots(): void {
-    this.slots.forEach((line, slot) => {
-      if (line === undefined) return;
-      const counted = this.slotSums[2 * slot]!;
+    const slotSums = this.slotSums;
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      const line = this.slots[slot];
+      if (line === undefined) continue;
+      const counted = slotSums[2 * slot]!;
       const sum = addCount(line.count, counted);
       if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
       else line.count = sum;
-      line.events += this.slotSums[2 * slot + 1]!;
-    });
+      line.events += slotSums[2 * slot + 1]!;
+      slotSums[2 * slot] = 0;
+      slotSums[2 * slot + 1] = 0;
+    }
   }
 
   /** Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary. */
   private remember(slot: number, line: LineSum): void {
-    while (this.slots.length <= slot) this.slots.push(undefined);
+    if (this.slots.length <= slot) {
+      // Of the length it needs while short (concat): a push leaves room for seventeen, 130 bytes an account of 100,000.
+      const n = slot + 1 - this.slots.length;
+      if (slot < SHORT_LIST) {
+        this.slots = this.slots.concat(new Array<undefined>(n).fill(undefined));
+        this.slotSums = this.slotSums.concat(new Array<number>(2 * n).fill(0));
+      } else {
+        if (this.slotSums === NO_SLOTS) this.slotSums = [];
+        while (this.slots.length <= slot) this.slots.push(undefined);
+      }
+    }
     this.slots[slot] = line;
-    if (2 * slot >= this.slotSums.length) this.slotSums = grownTo(this.slotSums, 2 * Math.max(slot + 1, this.slotSums.length, 8));
+    while (this.slotSums.length <= 2 * slot) this.slotSums.push(0, 0);
   }
 
   reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
@@ -395,12 +385,15 @@ export class OpenCycle {
     this.uniques = undefined;
     this.charged = undefined;
     this.lineIndex = undefined;
-    this.slots.length = 0;
-    this.lines.length = 0;
+    this.slots = [];
+    this.lines = NO_LINES;
     this.slotSums = NO_SLOTS;
   }
 
-  /** The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable. */
+  /**
+   * The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable.
+   * Made anew at each call, the same each time while nothing is added.
+   */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
     this.foldSlots();
     const kinds = new Set([...this.opening.map((o) => o.kind), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.map((c) => c.kind) ?? []), ...(this.expiredKinds?.keys() ?? [])]);
@@ -414,7 +407,7 @@ export class OpenCycle {
       closing: decimal(wallet.balanceOf(kind)),
     }));
     const rank = new Map(order.meters.map((m, i) => [m, i]));
-    const lines = this.lines.map(({ count, ...l }): StatementLine => {
+    const lines = this.lines.map(({ count, source, ...l }): StatementLine => {
       const quantity = compact(count === 0 ? l.quantity : l.quantity.plus(countDecimal(count)));
       return { ...l, quantity, amount: compact(l.amount ?? quantity.mul(l.unitPrice)) };
     });
@@ -453,13 +446,14 @@ export class OpenCycle {
   }
 }
 
-/** An event's quantity added to its line: counted where that is exact, as a Decimal where not. */
-function addEvent(line: LineSum, quantity: Decimal, count: number | undefined): void {
-  const sum = count === undefined ? undefined : addCount(line.count, count);
-  if (sum === undefined) line.quantity = line.quantity.plus(quantity);
-  else line.count = sum;
-  line.events++;
-}
+/** The slot sums of a cycle with no line by number yet, shared (never written): remember() replaces it at the first slot. */
+const NO_SLOTS: number[] = [];
+
+/** The lines of a cycle with none yet, shared (never written): addLine replaces it at the first line. */
+const NO_LINES: LineSum[] = [];
+
+/** Lists kept of the length they need up to this many entries (a copy each entry), grown by push past it. */
+const SHORT_LIST = 16;
 
 /**
  * The same value in a copy whose digits array is exactly as long as it needs:
@@ -468,18 +462,6 @@ function addEvent(line: LineSum, quantity: Decimal, count: number | undefined): 
  */
 function compact(value: Decimal): Decimal {
   return new Decimal(value);
-}
-
-/** The slot sums of a cycle with no line by number yet, shared: remember() replaces it at the first slot. */
-const NO_SLOTS = new Float64Array(0);
-
-/** One array for every key's parts: a key is made at a shape's first row, and then kept. */
-const KEY_PARTS: string[] = [];
-
-function grownTo(array: Float64Array, length: number): Float64Array<ArrayBuffer> {
-  const bigger = new Float64Array(length);
-  bigger.set(array);
-  return bigger;
 }
 
 function compare(a: string, b: string): number {

@@ -45,6 +45,16 @@ export interface Shape {
   itemsCycle: OpenCycle | undefined;
   /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
   group: number | undefined;
+  /** What its target is made of but the account's: its line's number (lineIds), pool and category, worked out at its first charge. */
+  line: ShapeLine | undefined;
+}
+
+/** A shape's line, pool and category: the same for every account, so a row of another account makes its target without a key. */
+export interface ShapeLine {
+  readonly id: number;
+  readonly pool: string;
+  readonly category: string;
+  readonly dimensions: Dimensions;
 }
 
 /** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
@@ -53,6 +63,8 @@ export interface ChargeTarget {
   readonly pool: string;
   readonly category: string;
   readonly slot: number | undefined;
+  /** Its line's dimension values, made once a shape and shared by the lines of every account's. */
+  readonly dimensions: Dimensions | undefined;
   /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
   readonly creditsOnly: boolean;
 }
@@ -165,9 +177,6 @@ export abstract class ReplayState {
   protected readonly shapes: (Shape | undefined)[] = [];
   /** A number for each usage line's meter, dimension values and unit price, the same for every account. */
   protected readonly lineIds = new Map<string, number>();
-  /** Charge targets by account, line number, pool, category and checks: one for the many shapes of one line. */
-  protected readonly targets = new Map<string, ChargeTarget>();
-  /** Charge targets by account, meter and the values of the dimensions a target reads. */
   /** Targets by account and group (a meter and the values its target reads, numbered in `targetGroups`). */
   protected readonly targetsByDimensions = new Map<number, ChargeTarget>();
   protected readonly targetGroups = new Map<string, number>();

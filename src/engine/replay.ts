@@ -1,5 +1,5 @@
 import type { RateCard } from "../ratecard/types.js";
-import type { LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
+import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
 import { canonicalOrder } from "./canonical-order.js";
 import { eventIdOf, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
@@ -81,15 +81,19 @@ export class Replay extends Charging {
     this.settleDeferred();
     this.applyDueUntil(Infinity);
     const end = this.setup.calendar.start(this.lastCycle + 1);
+    // Each account's last cycle is made as its statement is read (finalCycle), unless the versions used are asked, which its lines tell.
+    const lastMadeWhenRead = this.setup.versions === undefined;
+    const last = new Map<AccountRun, () => CycleStatement>();
     for (const run of this.runs.values()) {
       // A re-anchored run's cycles do not end with the replay's: it runs through its own cycle holding the last instant.
       if (run.calendar !== undefined) this.advance(run, this.lastInstant);
       this.advance(run, run.calendar === undefined ? end - 1 : run.cycle.end - 1);
-      this.closedCycles.add(run.ordinal, this.close(run));
+      if (lastMadeWhenRead) last.set(run, this.finalCycle(run));
+      else this.closedCycles.add(run.ordinal, this.close(run));
     }
     const accounts = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key));
+      .map((r) => this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)));
     const versions = this.versionsUsed(this.closedCycles.versions);
     return {
       provider: this.card.provider,

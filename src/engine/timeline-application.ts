@@ -178,7 +178,6 @@ export abstract class TimelineApplication extends AccountRuns {
   /** Shapes and targets remember prices, plans and checks: after a change of card or terms they are worked out again. */
   protected dropCaches(): void {
     this.shapes.length = 0;
-    this.targets.clear();
     this.targetsByDimensions.clear();
     this.targetGroups.clear();
     this.targetDimensions.clear();
