@@ -126,9 +126,14 @@ export abstract class Charging extends Limits {
       }
       return known;
     }
-    const meterEvent = this.card.events.get(event.meter);
+    return this.newShape(id, event, () => this.run(event.account));
+  }
+
+  /** Shape number `id`, of its row's meter and dimensions (the same objects as its events'), kept: none for a meter the card lacks. */
+  protected newShape(id: number, row: { meter: string; dimensions: Dimensions }, runOf: () => AccountRun): Shape | undefined {
+    const meterEvent = this.card.events.get(row.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined, line: undefined };
+    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined, line: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -287,14 +292,19 @@ export abstract class Charging extends Limits {
    * account than the shape's last finds its target by two numbers, not a key.
    */
   protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
-    const group = (shape.group ??= this.groupOf(meter, dims));
-    const key = group < MAX_GROUPS ? group * ACCOUNT_SPAN + run.ordinal : undefined;
-    let target = key === undefined ? undefined : this.targetsByDimensions.get(key);
+    let target = this.groupTarget(run, shape);
     if (target === undefined) {
       target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape);
-      if (key !== undefined) cache(this.targetsByDimensions, key, target);
+      const group = shape.group!;
+      if (group < MAX_GROUPS) cache(this.targetsByDimensions, group * ACCOUNT_SPAN + run.ordinal, target);
     }
     return target;
+  }
+
+  /** The run's target of the shape's group, where a row of a shape of the group made it (shapeTarget): found by two numbers, nothing priced. */
+  protected groupTarget(run: AccountRun, shape: Shape): ChargeTarget | undefined {
+    const group = (shape.group ??= this.groupOf(shape.event.meter, shape.dimensions));
+    return group < MAX_GROUPS ? this.targetsByDimensions.get(group * ACCOUNT_SPAN + run.ordinal) : undefined;
   }
 
   /** The number of the meter and the values of the dimensions its target reads. */

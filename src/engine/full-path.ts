@@ -2,6 +2,7 @@ import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
 import type { Credits, Deferred, Units } from "./credits.js";
 import type { SeenEventIds } from "./event-ids.js";
+import type { RowSource } from "./rows.js";
 import type { UsageEvent } from "./types.js";
 
 /**
@@ -35,6 +36,12 @@ export interface FullPath<Run extends KnownRun> {
   price(event: UsageEvent): void;
   /** After a row of the shape was priced in full: what its next rows may skip, or undefined when every one must go the full way. */
   learn(shape: number): ShapeFacts | undefined;
+  /**
+   * Before any row of the shape (of `source`) was priced: what its rows of the run may skip, where a row of
+   * another shape of its group (the same meter and values of every dimension a charge reads) made the run's
+   * charge target, as learn would answer after one of its rows; undefined where its first row must go the full way.
+   */
+  foresee(shape: number, run: Run, source: RowSource): ShapeFacts | undefined;
   /** What the first row this cycle of a unique item's shape costs (see ItemCharge), or undefined when it must go the full way. */
   itemCost(shape: number, run: Run): ItemCharge | undefined;
   /** The shape's item is charged this cycle (its first row took the known path at a cost). */

@@ -1,7 +1,7 @@
 import type { RateCard } from "../ratecard/types.js";
 import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
 import { canonicalOrder } from "./canonical-order.js";
-import { eventIdOf, rowEvent, type ShapedRows } from "./rows.js";
+import { eventIdOf, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import type { AccountRun, ChargeTarget, Shape } from "./replay-state.js";
 import type { FullPath, ItemCharge, ShapeFacts } from "./full-path.js";
@@ -149,6 +149,7 @@ export class Replay extends Charging {
       },
       price: (event) => this.price(event),
       learn: (id) => this.learnShape(id, facts),
+      foresee: (id, run, source) => this.foreseeShape(id, run, source, facts),
       itemCost: (id, run) => this.itemCost(id, run, item),
       chargeItem: (id) => {
         const shape = this.shapes[id]!;
@@ -194,6 +195,20 @@ export class Replay extends Charging {
     facts.detail = perCount;
     facts.slot = shape.target.slot!;
     return facts;
+  }
+
+  /**
+   * A shape no row has shown, of a run the replay has: its target is its group's (shapeTarget), if a row of
+   * another shape of the group made it for the run. With it, learnShape answers as it would after the
+   * shape's first row priced in full, for that row worked out the same way: most of a log's shapes differ
+   * from another only in a dimension nothing reads (an end user), and their first rows need no price.
+   */
+  private foreseeShape(id: number, run: AccountRun, source: RowSource, facts: ShapeFacts): ShapeFacts | undefined {
+    if (this.shapes[id] !== undefined || this.ledger !== undefined) return undefined;
+    const shape = this.newShape(id, { meter: source.meters[id]!, dimensions: source.dimensions[id]! }, () => run);
+    if (shape === undefined || shape.event.role !== "charge" || !this.byUnitPrice(shape.event.meter)) return undefined;
+    shape.target = this.groupTarget(run, shape);
+    return shape.target === undefined ? undefined : this.learnShape(id, facts);
   }
 
   /** The first row this cycle of a unique item's shape, of the shape's run: what price() would charge, where nothing but the credits could refuse it and its line is open. */

@@ -4,7 +4,7 @@ import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
-import type { FullPath, KnownRun } from "../full-path.js";
+import type { FullPath, KnownRun, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 
 /**
@@ -166,12 +166,12 @@ export class KnownRows<Run extends KnownRun> {
     if (q < 0) return false;
     const known = this.known;
     const shape = held.shape[k]!;
-    const how = known.how(shape);
-    if (how === UNKNOWN) return false;
-    // What the shape's earlier rows showed holds for the account whose rows showed it.
     const run = this.accountRun(held.account[k]!);
+    if (run === undefined || (known.how(shape) === UNKNOWN && !this.foresee(shape, run))) return false;
+    const how = known.how(shape);
+    // What the shape's earlier rows showed holds for the account whose rows showed it.
     const ordinal = known.run(shape);
-    if (run === undefined || run.ordinal !== ordinal) return false;
+    if (run.ordinal !== ordinal) return false;
     if (!this.full.quietAt(run, this.instant)) return false;
     const scratch = this.scratch;
     scratch.run[k] = ordinal;
@@ -249,9 +249,18 @@ export class KnownRows<Run extends KnownRun> {
 
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
   private learn(shape: number): void {
-    const facts = this.full.learn(shape);
-    if (facts === undefined) return;
+    this.know(shape, this.full.learn(shape));
+  }
+
+  /** Before any of its rows was priced: what a shape's rows of the run may skip, as its group's target shows (FullPath.foresee). */
+  private foresee(shape: number, run: Run): boolean {
+    return this.know(shape, this.full.foresee(shape, run, this.source!));
+  }
+
+  private know(shape: number, facts: ShapeFacts | undefined): boolean {
+    if (facts === undefined) return false;
     this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts.run, facts.detail, facts.slot);
+    return true;
   }
 
   /** The run of the row source's account of this number, once it has one: looked up by name once an account. */
