@@ -248,25 +248,14 @@ export abstract class Charging extends Limits {
         return false;
       }
     }
-    const balance = run.wallet.balance();
-    let uncovered = NO_CREDITS;
-    let grace = NO_CREDITS;
-    if (amount > balance) {
-      const policy = this.card.pools.get(pool)!.whenExhausted;
-      const short = sub(amount, balance);
-      const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : NO_CREDITS;
-      if (policy === "allow" || short <= graceLeft || (this.card.crossing === "accept" && !probe)) {
-        uncovered = short;
-        grace = min(short, graceLeft);
-      } else {
-        if (!probe) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity, at, event, outOfCredits: true });
-        return false;
-      }
+    const short = this.pastBalance(run, amount);
+    const grace = short === NO_CREDITS ? NO_CREDITS : this.graceFor(run, pool, short, probe);
+    if (grace === undefined) {
+      if (!probe) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity, at, event, outOfCredits: true });
+      return false;
     }
     if (probe) return true;
-    // Paid from the grants, and beyond them `uncovered`, `grace` of it from the pool's buffer.
-    run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle);
-    run.cycle.recordDebit(uncovered, grace, pool);
+    this.pay(run, { amount, short, grace, pool });
     const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
     run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot, dimensions: target.dimensions });
     for (const p of priced?.extras ?? []) {
@@ -277,6 +266,30 @@ export abstract class Charging extends Limits {
     this.afterCharge(run, { amount, at });
     if (this.ledger) this.log(run, { at, type: "charge", meter: meter.key, dimensions: dims, quantity, amount: this.scale.decimal(amount).neg() });
     return true;
+  }
+
+  /** How far a charge of `amount` goes past the run's balance (0 where the balance covers it). */
+  protected pastBalance(run: AccountRun, amount: Credits): Credits {
+    const balance = run.wallet.balance();
+    return amount > balance ? sub(amount, balance) : NO_CREDITS;
+  }
+
+  /**
+   * Of a charge `short` credits past the balance, what the pool's grace buffer
+   * takes (the rest uncovered), where the pool lets usage past its credits, the
+   * buffer holds it, or the card lets the crossing charge through (not asked of
+   * a probe); undefined where the credits refuse it.
+   */
+  protected graceFor(run: AccountRun, pool: string, short: Credits, probe: boolean): Credits | undefined {
+    const policy = this.card.pools.get(pool)!.whenExhausted;
+    const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : NO_CREDITS;
+    return policy === "allow" || short <= graceLeft || (this.card.crossing === "accept" && !probe) ? min(short, graceLeft) : undefined;
+  }
+
+  /** Pay an accepted charge: from the grants, in burn order, all but what goes `short` past the balance, `grace` of that from the pool's buffer. */
+  protected pay(run: AccountRun, { amount, short, grace, pool }: { amount: Credits; short: Credits; grace: Credits; pool: string }): void {
+    run.wallet.debit(sub(amount, short), run.cycle);
+    run.cycle.recordDebit(short, grace, pool);
   }
 
   /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */

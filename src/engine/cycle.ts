@@ -304,6 +304,11 @@ export class OpenCycle {
     while (this.slotSums.length <= 2 * slot) this.slotSums.push(0, 0);
   }
 
+  /** Whether the cycle holds a refusal of the meter for the reason: its first row is named already. */
+  rejects(meter: string, reason: string): boolean {
+    return this.rejections?.has(`${meter}\u0000${reason}`) === true;
+  }
+
   reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
     const key = `${meter}\u0000${reason}`;
     const rejections = (this.rejections ??= new Map());

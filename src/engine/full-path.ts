@@ -42,6 +42,13 @@ export interface FullPath<Run extends KnownRun> {
    * charge target, as learn would answer after one of its rows; undefined where its first row must go the full way.
    */
   foresee(shape: number, run: Run, source: RowSource): ShapeFacts | undefined;
+  /**
+   * Charge a known row of a flow shape at once, where its run's room cannot hold it (a balance rule it sets
+   * off, a charge past the balance): as charge() pays or refuses it and applies the balance rules, true;
+   * false, nothing changed, where it must go the full way (the first refusal of its meter and reason in the
+   * cycle, which the statement names by its row).
+   */
+  chargeKnown(shape: number, run: Run, row: KnownCharge): boolean;
   /** What the first row this cycle of a unique item's shape costs (see ItemCharge), or undefined when it must go the full way. */
   itemCost(shape: number, run: Run): ItemCharge | undefined;
   /** The shape's item is charged this cycle (its first row took the known path at a cost). */
@@ -87,4 +94,12 @@ export interface ItemCharge {
   slot: number;
   count: number;
   quantity: Decimal;
+}
+
+/** A known row charged at once (chargeKnown): its quantity (`count` millionths), its cost in `units`, its instant. */
+export interface KnownCharge {
+  quantity: Decimal;
+  count: number;
+  units: number;
+  at: Instant;
 }

@@ -13,8 +13,10 @@ export interface Refused {
   readonly reason: string;
   readonly quantity: Decimal;
   readonly at: Instant;
-  /** None for a cycle-start charge, which no check refuses and no count of events counts. */
+  /** None for a cycle-start charge, which no check refuses and no count of events counts, and for a known row's (knownRow). */
   readonly event: UsageEvent | undefined;
+  /** A row priced on the known path, without an event: counted as an event's refusal. */
+  readonly knownRow?: true;
   readonly outOfCredits: boolean;
 }
 
@@ -85,7 +87,7 @@ export abstract class Limits extends TimelineApplication {
   }
 
   protected reject(run: AccountRun, refused: Refused): void {
-    this.counts.rejected += refused.event ? 1 : 0;
+    if (refused.event !== undefined || refused.knownRow === true) this.counts.rejected++;
     run.cycle.reject(refused.meter.key, refused.reason, refused.quantity, refused.at, refused.event?.origin);
     if (refused.outOfCredits) run.cycle.markExhausted(refused.at);
   }

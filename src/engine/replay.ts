@@ -4,7 +4,8 @@ import { canonicalOrder } from "./canonical-order.js";
 import { eventIdOf, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import type { AccountRun, ChargeTarget, Shape } from "./replay-state.js";
-import type { FullPath, ItemCharge, ShapeFacts } from "./full-path.js";
+import type { FullPath, ItemCharge, KnownCharge, ShapeFacts } from "./full-path.js";
+import { NO_CREDITS } from "./credits.js";
 import { KnownRows } from "./fast/known-rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -151,6 +152,7 @@ export class Replay extends Charging {
       learn: (id) => this.learnShape(id, facts),
       foresee: (id, run, source) => this.foreseeShape(id, run, source, facts),
       itemCost: (id, run) => this.itemCost(id, run, item),
+      chargeKnown: (id, run, row) => this.chargeKnown(id, run, row),
       chargeItem: (id) => {
         const shape = this.shapes[id]!;
         shape.items!.add(shape.item!);
@@ -209,6 +211,33 @@ export class Replay extends Charging {
     if (shape === undefined || shape.event.role !== "charge" || !this.byUnitPrice(shape.event.meter)) return undefined;
     shape.target = this.groupTarget(run, shape);
     return shape.target === undefined ? undefined : this.learnShape(id, facts);
+  }
+
+  /**
+   * A known row of a flow shape charged as charge() charges it, with what it may skip skipped: its target is
+   * its shape's (creditsOnly: no check applies), its cost its units. The credits pay it, or go past the
+   * balance into the pool's grace, or refuse it; the balance rules see what was paid.
+   */
+  private chargeKnown(id: number, run: AccountRun, row: KnownCharge): boolean {
+    const shape = this.shapes[id];
+    const target = shape?.target;
+    // A split crossing charges the part the credits cover: chargeFlow's, the full way.
+    if (shape === undefined || shape.run !== run || target === undefined || !run.cycle.hasSlot(target.slot!) || this.card.crossing === "split") return false;
+    const amount = this.units.credits(row.units);
+    const { pool } = target;
+    const short = this.pastBalance(run, amount);
+    const grace = short === NO_CREDITS ? NO_CREDITS : this.graceFor(run, pool, short, false);
+    if (grace === undefined) {
+      const { meter } = shape.event;
+      const reason = this.exhaustedReason(run, pool);
+      if (!run.cycle.rejects(meter.key, reason)) return false;
+      this.reject(run, { meter, reason, quantity: row.quantity, at: row.at, event: undefined, knownRow: true, outOfCredits: true });
+      return true;
+    }
+    this.pay(run, { amount, short, grace, pool });
+    run.cycle.addToSlot(target.slot!, row.quantity, row.count);
+    this.afterCharge(run, { amount, at: row.at });
+    return true;
   }
 
   /** The first row this cycle of a unique item's shape, of the shape's run: what price() would charge, where nothing but the credits could refuse it and its line is open. */

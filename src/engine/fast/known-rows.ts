@@ -4,7 +4,7 @@ import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
-import type { FullPath, KnownRun, ShapeFacts } from "../full-path.js";
+import type { FullPath, KnownCharge, KnownRun, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 
 /**
@@ -93,8 +93,10 @@ export class KnownRows<Run extends KnownRun> {
   }
 
   private priceRow(k: number): void {
-    if (this.allKnown(k + 1, k)) return this.priceKnown(k);
+    const known = !this.idMayRepeat(k, k) && this.knownCost(k, true);
+    if (known && this.room(k, k)) return this.priceKnown(k);
     this.settleDeferred();
+    if (known && this.chargeNow(k)) return;
     const held = this.held;
     const shape = held.shape[k]!;
     this.full.price(rowEvent(this.source!, { shape, account: held.account[k]!, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
@@ -227,13 +229,40 @@ export class KnownRows<Run extends KnownRun> {
     return false;
   }
 
+  /**
+   * A held row of a flow charge as knownCost found it, that its run's room cannot hold (room): charged at
+   * once, wallets settled, where the full path can charge it so (FullPath.chargeKnown).
+   */
+  private chargeNow(k: number): boolean {
+    const scratch = this.scratch;
+    if (scratch.item[k]! >= 0 || scratch.slot[k]! < 0) return false;
+    const row = (this.knownCharge ??= { quantity: scratch.quantity[k]!, count: 0, units: 0, at: 0 });
+    row.quantity = scratch.quantity[k]!;
+    row.count = scratch.count[k]!;
+    row.units = scratch.units[k]!;
+    row.at = this.instant;
+    const run = this.runs[scratch.run[k]!]!;
+    if (!this.full.chargeKnown(this.held.shape[k]!, run, row)) return false;
+    this.taken(k, run);
+    return true;
+  }
+
+  /** The row chargeNow hands over, one object reused. */
+  private knownCharge: KnownCharge | undefined;
+
+  /** A held row priced without an event: its id known, the row counted. */
+  private taken(k: number, run: Run): void {
+    const held = this.held;
+    if (held.ids[k] !== undefined) this.full.seenIds.knowRow(held.ids[k]!, held.idIndex[k]!, this.source!, held.line[k]!, this.instant);
+    this.full.counted(run, this.instant);
+  }
+
   /** Price a held row as knownCost found it, its room checked (room). */
   private priceKnown(k: number): void {
     const held = this.held;
-    if (held.ids[k] !== undefined) this.full.seenIds.knowRow(held.ids[k]!, held.idIndex[k]!, this.source!, held.line[k]!, this.instant);
     const scratch = this.scratch;
     const run = this.runs[scratch.run[k]!]!;
-    this.full.counted(run, this.instant);
+    this.taken(k, run);
     const slot = scratch.slot[k]!;
     const shape = scratch.item[k]!;
     if (shape >= 0) {
