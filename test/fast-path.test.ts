@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Statement } from "../src/engine/types.js";
+import type { UserError } from "../src/errors.js";
 import { Decimal } from "../src/money.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { card, events, replay, replayRows, TEST_CARD, type RunOptions } from "./helpers/engine.js";
@@ -112,6 +113,27 @@ describe(`the known path gives the full path's statement (${RUNS} random cards, 
       expect(text(replayRows(c, evs, options, sizes, (seed >> 8) & 3))).toBe(text(replay(c, evs, options)));
     }), { numRuns: Math.ceil(RUNS / 3) });
   }, 600_000);
+
+  it("a row whose price is missing is refused at its own line, though its meter's rows before it took the known path", () => {
+    // read is priced by user, u1 alone in its table: the first row makes its group's target in full, the
+    // second (another project) makes its own as it is foreseen, and the first row of another user (alone
+    // at its instant, or first of two in the canonical order: q before r) makes its target in its turn and
+    // finds no price.
+    const c = card(TEST_CARD, { 'price: "0.5", dimensions: [project] }': 'price: { by: [user], table: { u1: "0.5" } }, dimensions: [project, user] }' });
+    const u1 = { project: "p", user: "u1" };
+    const alone = events([["2026-01-02T00:00:00Z", "read", "1", u1], ["2026-01-02T00:00:01Z", "read", "1", { ...u1, project: "q" }], ["2026-01-02T00:00:02Z", "read", "1", { project: "p", user: "u2" }]]);
+    const tied = events([["2026-01-02T00:00:00Z", "read", "1", u1], ["2026-01-02T00:00:01Z", "read", "1", { project: "r", user: "u3" }], ["2026-01-02T00:00:01Z", "read", "1", { project: "q", user: "u2" }]]);
+    for (const [evs, line, user] of [[alone, 4, "u2"], [tied, 4, "u2"]] as const) {
+      for (const path of [() => replayRows(c, evs, { plan: "paid" }), () => replay(c, evs, { plan: "paid" })]) {
+        expect(path).toThrow(`no price for user "${user}" on meter "read"`);
+        try {
+          path();
+        } catch (e) {
+          expect((e as UserError).location).toMatchObject({ file: "events", line });
+        }
+      }
+    }
+  });
 
   it("a rule the known path skips is seen: a budget spent by rows of one shape refuses the next row", () => {
     // Hand-computed: the budget of project p is 2 credits a cycle, `read` costs 0.5 a unit; rows of one

@@ -304,7 +304,7 @@ export abstract class Charging extends Limits {
    * values are numbered once a shape (its group), so that a row of another
    * account than the shape's last finds its target by two numbers, not a key.
    */
-  protected shapeTarget(run: AccountRun, { meter, dims }: ChargeRequest, origin: Location, shape: Shape): ChargeTarget {
+  protected shapeTarget(run: AccountRun, { meter, dims }: Pick<ChargeRequest, "meter" | "dims">, origin: Location, shape: Shape): ChargeTarget {
     let target = this.groupTarget(run, shape);
     if (target === undefined) {
       target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape);

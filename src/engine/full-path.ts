@@ -37,11 +37,14 @@ export interface FullPath<Run extends KnownRun> {
   /** After a row of the shape was priced in full: what its next rows may skip, or undefined when every one must go the full way. */
   learn(shape: number): ShapeFacts | undefined;
   /**
-   * Before any row of the shape (of `source`) was priced: what its rows of the run may skip, where a row of
-   * another shape of its group (the same meter and values of every dimension a charge reads) made the run's
-   * charge target, as learn would answer after one of its rows; undefined where its first row must go the full way.
+   * Before any row of the shape (of `row.source`) was priced: what its rows of the run may skip, as learn
+   * would answer after one of its rows, where the run's charge target of its group (the same meter and
+   * values of every dimension a charge reads) is made: by a row of another shape of the group, or, for a
+   * flow charge's row priced in its turn (`row.line` its line, -1 for a row of an instant being screened),
+   * now, as its charge would make it (a missing price refused at that line). Undefined where its first row
+   * must go the full way.
    */
-  foresee(shape: number, run: Run, source: RowSource): ShapeFacts | undefined;
+  foresee(shape: number, run: Run, row: ForeseenRow): ShapeFacts | undefined;
   /**
    * Charge a known row of a flow shape at once, where its run's room cannot hold it (a balance rule it sets
    * off, a charge past the balance): as charge() pays or refuses it and applies the balance rules, true;
@@ -102,4 +105,10 @@ export interface KnownCharge {
   count: number;
   units: number;
   at: Instant;
+}
+
+/** The row that asks foresee, one object reused: its source, and its line there when it is priced in its turn, else -1. */
+export interface ForeseenRow {
+  source: RowSource;
+  line: number;
 }

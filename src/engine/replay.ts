@@ -1,10 +1,10 @@
 import type { RateCard } from "../ratecard/types.js";
 import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
 import { canonicalOrder } from "./canonical-order.js";
-import { eventIdOf, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
+import { eventIdOf, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import type { AccountRun, ChargeTarget, Shape } from "./replay-state.js";
-import type { FullPath, ItemCharge, KnownCharge, ShapeFacts } from "./full-path.js";
+import type { ForeseenRow, FullPath, ItemCharge, KnownCharge, ShapeFacts } from "./full-path.js";
 import { NO_CREDITS } from "./credits.js";
 import { KnownRows } from "./fast/known-rows.js";
 
@@ -150,7 +150,7 @@ export class Replay extends Charging {
       },
       price: (event) => this.price(event),
       learn: (id) => this.learnShape(id, facts),
-      foresee: (id, run, source) => this.foreseeShape(id, run, source, facts),
+      foresee: (id, run, row) => this.foreseeShape(id, run, row, facts),
       itemCost: (id, run) => this.itemCost(id, run, item),
       chargeKnown: (id, run, row) => this.chargeKnown(id, run, row),
       chargeItem: (id) => {
@@ -200,16 +200,19 @@ export class Replay extends Charging {
   }
 
   /**
-   * A shape no row has shown, of a run the replay has: its target is its group's (shapeTarget), if a row of
-   * another shape of the group made it for the run. With it, learnShape answers as it would after the
-   * shape's first row priced in full, for that row worked out the same way: most of a log's shapes differ
-   * from another only in a dimension nothing reads (an end user), and their first rows need no price.
+   * A shape no row has shown, of a run the replay has: its target is its group's (shapeTarget), made by a row
+   * of another shape of the group, or made now for a flow charge's row priced in its turn, as its charge
+   * would make it before anything else could refuse it. With it, learnShape answers as it would after the
+   * shape's first row priced in full. Most of a log's shapes differ from another only in a dimension nothing
+   * reads (an end user), and most groups' first rows are flow charges a target away from the known path.
    */
-  private foreseeShape(id: number, run: AccountRun, source: RowSource, facts: ShapeFacts): ShapeFacts | undefined {
+  private foreseeShape(id: number, run: AccountRun, { source, line }: ForeseenRow, facts: ShapeFacts): ShapeFacts | undefined {
     if (this.shapes[id] !== undefined || this.ledger !== undefined) return undefined;
     const shape = this.newShape(id, { meter: source.meters[id]!, dimensions: source.dimensions[id]! }, () => run);
     if (shape === undefined || shape.event.role !== "charge" || !this.byUnitPrice(shape.event.meter)) return undefined;
-    shape.target = this.groupTarget(run, shape);
+    const { meter } = shape.event;
+    // A unique item's row charges nothing where the item is charged: its target is made at a charge only.
+    shape.target = this.groupTarget(run, shape) ?? (line < 0 || meter.aggregation !== "flow" ? undefined : this.shapeTarget(run, { meter, dims: shape.dimensions }, source.origin(line), shape));
     return shape.target === undefined ? undefined : this.learnShape(id, facts);
   }
 

@@ -4,7 +4,7 @@ import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
-import type { FullPath, KnownCharge, KnownRun, ShapeFacts } from "../full-path.js";
+import type { ForeseenRow, FullPath, KnownCharge, KnownRun, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 
 /**
@@ -169,7 +169,7 @@ export class KnownRows<Run extends KnownRun> {
     const known = this.known;
     const shape = held.shape[k]!;
     const run = this.accountRun(held.account[k]!);
-    if (run === undefined || (known.how(shape) === UNKNOWN && !this.foresee(shape, run))) return false;
+    if (run === undefined || (known.how(shape) === UNKNOWN && !this.foresee(shape, run, alone ? held.line[k]! : -1))) return false;
     const how = known.how(shape);
     // What the shape's earlier rows showed holds for the account whose rows showed it.
     const ordinal = known.run(shape);
@@ -235,7 +235,12 @@ export class KnownRows<Run extends KnownRun> {
    */
   private chargeNow(k: number): boolean {
     const scratch = this.scratch;
-    if (scratch.item[k]! >= 0 || scratch.slot[k]! < 0) return false;
+    // A unique item charged already: price() charges nothing and sets nothing off, whatever the balance.
+    if (scratch.slot[k]! < 0) {
+      this.priceKnown(k);
+      return true;
+    }
+    if (scratch.item[k]! >= 0) return false;
     const row = (this.knownCharge ??= { quantity: scratch.quantity[k]!, count: 0, units: 0, at: 0 });
     row.quantity = scratch.quantity[k]!;
     row.count = scratch.count[k]!;
@@ -281,10 +286,15 @@ export class KnownRows<Run extends KnownRun> {
     this.know(shape, this.full.learn(shape));
   }
 
-  /** Before any of its rows was priced: what a shape's rows of the run may skip, as its group's target shows (FullPath.foresee). */
-  private foresee(shape: number, run: Run): boolean {
-    return this.know(shape, this.full.foresee(shape, run, this.source!));
+  /** Before any of its rows was priced: what a shape's rows of the run may skip, as its group's target shows (FullPath.foresee); `line` -1 but for a row priced in its turn. */
+  private foresee(shape: number, run: Run, line: number): boolean {
+    const row = (this.foreseen ??= { source: this.source!, line });
+    row.line = line;
+    return this.know(shape, this.full.foresee(shape, run, row));
   }
+
+  /** The row foresee hands over, one object reused. */
+  private foreseen: ForeseenRow | undefined;
 
   private know(shape: number, facts: ShapeFacts | undefined): boolean {
     if (facts === undefined) return false;
