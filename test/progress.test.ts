@@ -78,13 +78,40 @@ describe("the progress line", () => {
     clock.bytes = 1500;
     clock.ms = 1000;
     expect(progress.line(clock.ms)).toBe("burnrate: 0 rows");
-    progress.restart(2);
+    progress.restart(2, "sorting");
+    clock.bytes = 1900;
+    clock.ms = 2000;
+    // Sorting: no row has reached the engine; 400 of 2 x 1000 bytes in 1 s, 4 s left.
+    expect(progress.line(clock.ms)).toBe("burnrate: sorting the usage into time order, 20%, about 4 s left");
+    expect(progress.interruptedLine()).toBe("burnrate: interrupted while sorting the usage into time order");
+    progress.rows(0);
+    expect(progress.interruptedLine()).toBe("burnrate: interrupted while sorting the usage into time order");
     clock.bytes = 2000;
     clock.ms = 3000;
     progress.rows(10);
+    expect(progress.interruptedLine()).toBe("burnrate: interrupted after 10 rows");
     progress.tick();
     // 500 of 2 x 1000 bytes in 2 s since the restart: 6 s left.
     expect(progress.line(clock.ms)).toBe("burnrate: 10 rows, 5 rows/s, 25%, about 6 s left");
+    progress.end();
+  });
+
+  it("says it reads the event ids first, then counts the replay's share from where that pass ended", () => {
+    const { progress, clock } = fake({ totalBytes: 1000 });
+    progress.begin();
+    progress.restart(1, "reading ids");
+    clock.ms = 1000;
+    clock.bytes = 600;
+    // 600 of 1000 bytes in 1 s: 0.67 s left, shown as a whole second.
+    expect(progress.line(clock.ms)).toBe("burnrate: reading the usage's event ids (a first pass), 60%, about 1 s left");
+    expect(progress.interruptedLine()).toBe("burnrate: interrupted while reading the usage's event ids (a first pass)");
+    clock.bytes = 1000;
+    progress.restart(1);
+    clock.ms = 3000;
+    clock.bytes = 1250;
+    progress.rows(40);
+    // 250 of 1000 bytes in the 2 s since the first pass: 6 s left.
+    expect(progress.line(clock.ms)).toBe("burnrate: 40 rows, 20 rows/s, 25%, about 6 s left");
     progress.end();
   });
 
@@ -173,6 +200,28 @@ describe("a long replay interrupted", () => {
     expect(signal === "SIGINT" || code === 130).toBe(true);
     expect(stderr).toMatch(/^burnrate: interrupted after [\d,]+ rows\n$/);
     expect(readdirSync(run)).toEqual([]);
+    expect(readdirSync(temp)).toEqual([]);
+  }, 60_000);
+
+  it("says so when Ctrl-C comes while rows out of time order are being sorted", async () => {
+    // The log's second half first: its first half is weeks late, past the reorder stage, and the replay
+    // starts again on the rows sorted in runs on disk.
+    const run = mkdtempSync(join(folder, "sort-"));
+    const temp = mkdtempSync(join(folder, "sort-tmp-"));
+    const [header, ...rows] = readFileSync(usage, "utf8").trimEnd().split("\n");
+    const halves = join(run, "halves.csv");
+    writeFileSync(halves, [header, ...rows.slice(rows.length / 2), ...rows.slice(0, rows.length / 2)].join("\n") + "\n");
+    const out = join(run, "statement.json");
+    const child = spawn(join(ROOT, "bin/burnrate"), ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-09-01", "--usage", halves, "--format", "json", "-o", out], { env: { ...process.env, TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const ended = new Promise<void>((resolve) => child.on("close", () => resolve()));
+    // The sort's first run written to disk: it is sorting, and the replay has not started.
+    await until(() => readdirSync(temp).some((name) => readdirSync(join(temp, name)).length > 0), 30_000);
+    child.kill("SIGINT");
+    await ended;
+    expect(stderr).toBe("burnrate: interrupted while sorting the usage into time order\n");
+    expect(existsSync(out)).toBe(false);
     expect(readdirSync(temp)).toEqual([]);
   }, 60_000);
 

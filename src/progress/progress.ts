@@ -15,9 +15,22 @@ export interface ReplayProgress {
    * wait for: batches already waiting are taken without one, and Ctrl-C is heard only there.
    */
   rows(count: number): Promise<void> | undefined;
-  /** The replay starts over: on the next reader, or on the rows sorted in runs on disk (read twice: the log, then the runs). */
-  restart(readings: number): void;
+  /**
+   * The replay starts over: on the next reader, or on the rows sorted in runs on disk (read twice: the
+   * log, then the runs), or after the first pass over the event ids. `phase` is what it does until its
+   * first row reaches the engine: sorting the rows, or reading their event ids first.
+   */
+  restart(readings: number, phase?: ReplayPhase): void;
 }
+
+/** What a replay is doing while no row reaches the engine, as its line and a Ctrl-C say. */
+type ReplayPhase = "replaying" | "sorting" | "reading ids";
+
+/** Each phase before the rows reach the engine, as the line says it. */
+const PHASES: Record<Exclude<ReplayPhase, "replaying">, string> = {
+  sorting: "sorting the usage into time order",
+  "reading ids": "reading the usage's event ids (a first pass)",
+};
 
 export interface ProgressSettings {
   stream: Writable;
@@ -56,6 +69,7 @@ export class Progress implements ReplayProgress {
   private started = 0;
   private bytesAtStart = 0;
   private readings = 1;
+  private phase: ReplayPhase = "replaying";
   private drawn = false;
   private lastDraw = -Infinity;
   private lastTurn = 0;
@@ -73,15 +87,17 @@ export class Progress implements ReplayProgress {
 
   rows(count: number): Promise<void> | undefined {
     this.count += count;
+    if (count > 0) this.phase = "replaying";
     const now = this.settings.now();
     if (now - this.lastTurn < TURN_MS) return undefined;
     this.lastTurn = now;
     return new Promise((resolve) => setImmediate(resolve));
   }
 
-  restart(readings: number): void {
+  restart(readings: number, phase: ReplayPhase = "replaying"): void {
     this.count = 0;
     this.readings = readings;
+    this.phase = phase;
     this.started = this.settings.now();
     this.bytesAtStart = this.settings.bytesRead() ?? 0;
   }
@@ -100,7 +116,7 @@ export class Progress implements ReplayProgress {
   line(now: number): string {
     const { replays } = this.settings;
     const seconds = (now - this.started) / 1000;
-    const parts = [`${count(this.count)} rows`];
+    const parts = [this.phase === "replaying" ? `${count(this.count)} rows` : PHASES[this.phase]];
     if (seconds > 0 && this.count > 0) parts.push(`${count(this.count / seconds)} rows/s`);
     const done = this.done();
     // Past the whole (a reader gave up and another starts, temporary runs read back) the estimate means nothing.
@@ -123,6 +139,7 @@ export class Progress implements ReplayProgress {
 
   interruptedLine(): string {
     const which = this.replay > 1 ? ` of replay ${this.replay}` : "";
+    if (this.phase !== "replaying") return `burnrate: interrupted while ${PHASES[this.phase]}${which}`;
     return `burnrate: interrupted after ${count(this.count)} rows${which}`;
   }
 

@@ -76,14 +76,17 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   try {
     const mappingFor = mappingResolver(input);
     // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs.
+    input.progress?.restart(1, "reading ids");
     const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
+    // The rows' replay reads the log again: its share done counts from here.
+    input.progress?.restart(1);
     if (idScreen !== undefined) settings = { ...settings, idScreen };
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
     const limits = { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: MAX_HELD };
     const readers: Ordered[] = [];
-    if (reader === "scanner") readers.push(rowsInOrder(() => scanUsage(input.files, options), limits));
-    if (reader !== "csv-parse") readers.push(eventsInOrder(input.files, { ...options, plain: true }));
-    readers.push(eventsInOrder(input.files, options));
+    if (reader === "scanner") readers.push(rowsInOrder(() => scanUsage(input.files, options), limits, input.progress));
+    if (reader !== "csv-parse") readers.push(eventsInOrder(input.files, { ...options, plain: true }, input.progress));
+    readers.push(eventsInOrder(input.files, options, input.progress));
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
@@ -106,13 +109,24 @@ interface Ordered {
   sorted(): UsageBatches;
 }
 
-function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits): Ordered {
-  return { streamed: () => reorder(rows(), limits), sorted: () => sortRows(rows()) };
+function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits, progress: ReplayProgress | undefined): Ordered {
+  return { streamed: () => reorder(rows(), limits), sorted: () => sortRows(turning(rows(), progress)) };
 }
 
 /** The files' events merged by time as they stream, and sorted from the files read in turn (readUsageInTurn: ties in the files' order). */
-function eventsInOrder(files: readonly string[], options: UsageOptions): Ordered {
-  return { streamed: () => readUsage(files, options), sorted: () => sortByTime(readUsageInTurn(files, options)) };
+function eventsInOrder(files: readonly string[], options: UsageOptions, progress: ReplayProgress | undefined): Ordered {
+  return { streamed: () => readUsage(files, options), sorted: () => sortByTime(turning(readUsageInTurn(files, options), progress)) };
+}
+
+/**
+ * The batches being sorted, with a turn of the event loop now and then (progress.rows): while they are
+ * sorted no row reaches the engine to give one, and a Ctrl-C is heard only at a turn.
+ */
+async function* turning<T>(batches: AsyncIterable<T>, progress: ReplayProgress | undefined): AsyncGenerator<T> {
+  for await (const batch of batches) {
+    await progress?.rows(0);
+    yield batch;
+  }
 }
 
 /**
@@ -149,7 +163,7 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, usage: O
     await stream.close();
   }
   ledger?.restart();
-  progress?.restart(2);
+  progress?.restart(2, "sorting");
   return replayEvents(card, settings, counted(usage.sorted(), progress), ledger);
 }
 
