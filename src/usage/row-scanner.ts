@@ -309,7 +309,8 @@ export class RowScanner {
   private row(buf: Buffer, out: ScannedBatch[]): void {
     const { index } = this.layout!;
     const cells = this.cells;
-    const at = this.stamps.instant(buf, cells[index.timestamp]!, cells[index.timestamp + 1]! - 1);
+    this.stamps.read(buf, cells[index.timestamp]!, cells[index.timestamp + 1]! - 1);
+    const at = this.stamps.at;
     // A row whose instant or line is too far from the batch's first row's for an offset starts a batch of its own.
     if (this.batch.count > 0 && !(Math.abs(at - this.batch.base) <= MAX_OFFSET && this.line - this.batch.firstLine <= MAX_LINES)) out.push(this.finishBatch());
     const batch = this.batch;

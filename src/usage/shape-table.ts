@@ -18,8 +18,8 @@ export class ShapeTable {
    * empty bucket), its hash, and where its key starts and ends in the arena. A
    * probe reads one place in memory, then the key's bytes.
    */
-  private table = new Int32Array(NUMBERS_PER_BUCKET << 12);
-  private arena = Buffer.alloc(1 << 16);
+  private table = new Int32Array(NUMBERS_PER_BUCKET << 8);
+  private arena = Buffer.alloc(1 << 12);
   private used = 0;
   size = 0;
 

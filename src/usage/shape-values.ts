@@ -46,7 +46,7 @@ export class ShapeValues {
     private readonly layout: Layout,
     private readonly mapping: ColumnMapping,
     private readonly events: ReadonlyMap<string, readonly string[]>,
-    private readonly decode: (buf: Buffer, from: number, to: number) => string,
+    private readonly decode: CellText,
   ) {
     this.meterRun = [layout.index.meter, layout.index.meter];
     this.columns = layout.dimensions.map((d) => ({ run: [d.index, d.index], table: new ShapeTable(), values: [] }));
@@ -59,21 +59,25 @@ export class ShapeValues {
     let high = 0;
     for (let p = from; p < to; p++) high |= buf[p]!;
     if (high >= 0x80) this.decode(buf, from, to);
-    const meter = this.meterOf(buf, cells, out);
-    for (const columns of meter.needs) if (!columns.some((c) => cells[c + 1]! - cells[c]! > 1)) throw new NeedsFullParser("a row without a dimension its meter needs");
+    // An ASCII line's cells are read as Latin-1, which makes no view of the bytes to decode (the same text).
+    const text = high < 0x80 ? latin1 : this.decode;
+    const meter = this.meterOf(buf, cells, out, text);
+    const { needs } = meter;
+    for (let n = 0; n < needs.length; n++) if (!anyFilled(cells, needs[n]!)) throw new NeedsFullParser("a row without a dimension its meter needs");
     const shapeCells = out.shapeCells;
     shapeCells.push(meter.value);
-    for (const column of this.columns) shapeCells.push(this.cellValue(buf, cells, column, out));
+    const columns = this.columns;
+    for (let c = 0; c < columns.length; c++) shapeCells.push(this.cellValue(buf, cells, columns[c]!, out, text));
   }
 
-  private meterOf(buf: Buffer, cells: Int32Array, out: ShapeCells): MeterFacts {
+  private meterOf(buf: Buffer, cells: Int32Array, out: ShapeCells, text: CellText): MeterFacts {
     const column = this.layout.index.meter;
     if (column < 0) return (this.meterFacts[0] ??= this.factsOf(this.mapping.meter!, out));
     const from = cells[column]!, to = cells[column + 1]! - 1;
     const hash = cellHash(buf, from, to);
     const found = this.meters.find(hash, to + 1 - from, buf, cells, this.meterRun);
     if (found >= 0) return this.meterFacts[found]!;
-    const facts = this.factsOf(this.decode(buf, from, to), out);
+    const facts = this.factsOf(text(buf, from, to), out);
     this.meters.add(hash, to + 1 - from, buf, cells, this.meterRun);
     this.meterFacts.push(facts);
     return facts;
@@ -87,14 +91,14 @@ export class ShapeValues {
     return { value: this.value(meter, out), needs: needs.map((name) => dimensions.filter((d) => d.name === name).map((d) => d.index)) };
   }
 
-  private cellValue(buf: Buffer, cells: Int32Array, column: ColumnValues, out: ShapeCells): number {
+  private cellValue(buf: Buffer, cells: Int32Array, column: ColumnValues, out: ShapeCells, text: CellText): number {
     const { run, table, values } = column;
     const from = cells[run[0]!]!, to = cells[run[0]! + 1]! - 1;
     if (from === to) return this.empty >= 0 ? this.empty : (this.empty = this.value("", out));
     const hash = cellHash(buf, from, to);
     const found = table.find(hash, to + 1 - from, buf, cells, run);
     if (found >= 0) return values[found]!;
-    const value = this.value(this.decode(buf, from, to), out);
+    const value = this.value(text(buf, from, to), out);
     table.add(hash, to + 1 - from, buf, cells, run);
     values.push(value);
     return value;
@@ -105,4 +109,17 @@ export class ShapeValues {
     out.values.push(text);
     return this.values++;
   }
+}
+
+/** A cell's text from its bytes. */
+type CellText = (buf: Buffer, from: number, to: number) => string;
+
+function latin1(buf: Buffer, from: number, to: number): string {
+  return buf.toString("latin1", from, to);
+}
+
+/** Whether any of the row's cells in `columns` is not empty. */
+function anyFilled(cells: Int32Array, columns: readonly number[]): boolean {
+  for (let k = 0; k < columns.length; k++) if (cells[columns[k]! + 1]! - cells[columns[k]!]! > 1) return true;
+  return false;
 }
