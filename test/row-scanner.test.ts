@@ -200,3 +200,40 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     expect(await scanned(bytes, [], options())).toBe("gave up");
   });
 });
+
+describe("the row scanner's shapes", () => {
+  it("gives the rows of a fixed meter without dimensions one shape (their key is empty)", async () => {
+    const file = join(dir, "one-meter.yaml");
+    writeFileSync(
+      file,
+      ["provider: gatewayco", 'version: "2026-11"', 'effective: "2026-11-01"', "unit: credits", "categories:", "  llm: { label: LLM requests }", "pools:", "  ai: { label: AI, when_exhausted: block }", "grant_kinds:", "  included: { priority: 1, expires: cycle_end }", "plans:", "  team: { label: Team, included: 5000, price: 40 }", "meters:", "  request:", "    aggregation: flow", "    category: llm", "    pool: ai", '    price: "1"', ""].join("\n"),
+    );
+    const fixed: ColumnMapping = { ...NO_MAPPING, meter: "request" };
+    const bytes = Buffer.from("timestamp,quantity\n2026-11-01T00:00:00Z,2\n2026-11-01T00:00:01Z,3\n2026-11-01T00:00:02Z,2\n");
+    const batches = [];
+    for await (const batch of scanChunks(FILE, chunked(bytes, [], true), options(loadCard(file), fixed))) if (isRows(batch)) batches.push(batch);
+    expect(batches[0]!.source.meters).toEqual(["request"]);
+    expect(batches.flatMap((b) => [...b.shape.subarray(0, b.count)])).toEqual([0, 0, 0]);
+  });
+
+  it("tells apart shapes whose cells hold the same bytes split otherwise, and finds a cell's value in any column", async () => {
+    const bytes = Buffer.from(
+      "timestamp,meter,quantity,project,user,channel\n" +
+        "2026-09-01T00:00:00Z,end_user_open,1,p1,u1,\n" +
+        "2026-09-01T00:00:01Z,end_user_open,1,p1u,1,\n" +
+        "2026-09-01T00:00:02Z,end_user_open,1,p1,u1,\n" +
+        "2026-09-01T00:00:03Z,end_user_open,1,u1,p1,u1\n" +
+        "2026-09-01T00:00:04Z,end_user_open,1,p1u,1,\n",
+    );
+    const batches = [];
+    for await (const batch of scanChunks(FILE, chunked(bytes, [60], true), options())) if (isRows(batch)) batches.push(batch);
+    const source = batches[0]!.source;
+    expect(batches.flatMap((b) => [...b.shape.subarray(0, b.count)])).toEqual([0, 1, 0, 2, 1]);
+    expect(source.dimensions).toEqual([
+      { project: "p1", user: "u1" },
+      { project: "p1u", user: "1" },
+      { project: "u1", user: "p1", channel: "u1" },
+    ]);
+    expect(await scanned(bytes, [], options())).toEqual(await reference(bytes, options()));
+  });
+});

@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { eventIdKey } from "../engine/event-ids.js";
 import type { KeyRuns } from "./key-runs.js";
+import { COMMA, lineEnd, MAX_LINE, quoteOrCr } from "./csv-bytes.js";
 
 /**
  * The rows' part of the event ids' first pass (id-screen.ts): a stretch of a
@@ -24,12 +25,6 @@ export interface Segment {
 /** A file the pass must leave to the readers (quotes, carriage returns, a very long line). */
 export class GiveUp extends Error {}
 
-/** A line longer than the readers take (MAX_RECORD_BYTES in read.ts) is theirs to report. */
-const MAX_LINE = 1 << 20;
-const COMMA = 44;
-const NEWLINE = 10;
-const QUOTE = 34;
-const CR = 13;
 const STAMP = 20;
 const T = 84;
 const Z = 90;
@@ -173,15 +168,15 @@ export class LineReader {
   /** The end of the line at `start` (its newline, or the data's end), or -1 after the last. */
   private next(): number {
     for (;;) {
-      const at = this.buf.indexOf(NEWLINE, this.start);
-      if (at >= 0 && at < this.end) return at;
+      const at = lineEnd(this.buf, this.start, this.end);
+      if (at >= 0) return at;
       if (this.done) return this.start < this.end ? this.end : -1;
       this.fill();
     }
   }
 
-  private skip(lineEnd: number): void {
-    this.start = lineEnd + 1;
+  private skip(end: number): void {
+    this.start = end + 1;
   }
 
   /** From here on, a quote or a carriage return anywhere is csv-parse's to read: looked for once over the bytes read, natively. */
@@ -191,8 +186,7 @@ export class LineReader {
   }
 
   private check(from: number): void {
-    const fresh = this.buf.subarray(from, this.end);
-    if (fresh.indexOf(QUOTE) >= 0 || fresh.indexOf(CR) >= 0) throw new GiveUp();
+    if (quoteOrCr(this.buf.subarray(from, this.end))) throw new GiveUp();
   }
 
   /** Move the unfinished line to the front, grow the buffer if it fills it, and read on. */

@@ -8,6 +8,7 @@ import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
 import { KeyRuns } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
+import { lineEnd, MAX_LINE } from "./csv-bytes.js";
 import { GiveUp, inOrder, LineReader, screenSegments, TimeOrder, type Order, type Segment } from "./id-lines.js";
 import type { ScreenAnswer, ScreenSetup } from "./screen-worker.js";
 
@@ -42,9 +43,6 @@ export interface ScreenOptions {
 const KEYS_IN_MEMORY = 1 << 20;
 /** Rows of at least this many bytes in all are read half here, half on a worker thread (below it, starting one costs more than it saves). */
 const SPLIT_BYTES = 8 << 20;
-/** How far past the middle a line may end for the rows to be split there. */
-const MAX_LINE = 1 << 20;
-const NEWLINE = 10;
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
   const keysInMemory = options.keysInMemory ?? KEYS_IN_MEMORY;
@@ -159,7 +157,8 @@ function lineEndAfter(path: string, at: number, to: number): number | undefined 
     const fd = openSync(path, "r");
     try {
       const read = readSync(fd, bytes, 0, bytes.length, at);
-      const nl = bytes.subarray(0, read).indexOf(NEWLINE);
+      // How far past the middle a line may end for the rows to be split there: the readers' longest line.
+      const nl = lineEnd(bytes, 0, read);
       return nl < 0 ? undefined : at + nl + 1;
     } finally {
       closeSync(fd);

@@ -1,11 +1,14 @@
 import { NeedsFullParser } from "./plain-csv.js";
-import { quantityOf, readHeader, type Layout, type ReadColumns } from "./layout.js";
+import { readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { Zone } from "../time.js";
-import { ShapeTable } from "./shape-table.js";
-import { ascii, StampReader } from "./row-stamps.js";
+import { cellHash, FNV_OFFSET, FNV_PRIME, keyLength, runsOf, ShapeTable } from "./shape-table.js";
+import { StampReader } from "./row-stamps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
+import { COMMA, lineEnd, MAX_LINE, NEWLINE, quoteOrCr } from "./csv-bytes.js";
+import { QuantityIds } from "./quantity-ids.js";
+import { ShapeValues } from "./shape-values.js";
 
 /**
  * The fastest reader of usage CSV: it works on the file's bytes, and gives the
@@ -81,22 +84,12 @@ export interface ScannedHeader {
   continued?: boolean;
 }
 
-const COMMA = 44;
-const FNV_OFFSET = 0x811c9dc5;
-const FNV_PRIME = 16777619;
-const NEWLINE = 10;
-const QUOTE = 34;
-const CR = 13;
 const BATCH = 8192;
 /** A batch's columns share one buffer (at, shape, quantity: 4 bytes a row; line: 2), handed back whole once replayed. */
 const BATCH_BYTES = 18 * BATCH;
 /** The largest offsets a batch's columns hold: milliseconds from its first row's instant, lines from its first row's. */
 const MAX_OFFSET = 2 ** 31 - 1;
 const MAX_LINES = 2 ** 16 - 1;
-/** The plain reader's longest line; longer lines are left to it. */
-const MAX_LINE = 1 << 20;
-/** Quantities numbered; a log of more distinct quantities sends the rest as text. */
-const MAX_QUANTITIES = 1 << 16;
 
 /** Cells keep a byte-order mark as the plain reader keeps it: only the file's own first one is dropped. */
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -106,9 +99,9 @@ export class RowScanner {
   private line = 0;
   private rest: Buffer | undefined;
   private started = false;
-  /** Columns that make a row's shape: meter and dimensions (not account, timestamp, quantity, event id or ignored columns). */
-  private keyColumns: number[] = [];
-  /** 1 for each column of `keyColumns`, 0 for the rest (and past the header's width). */
+  /** The columns that make a row's shape, meter and dimensions (not account, timestamp, quantity, event id or ignored columns), as runs of adjacent columns (ShapeTable). */
+  private keyRuns: number[] = [];
+  /** 1 for each column of the shape's, 0 for the rest (and past the header's width). */
   private readonly keyCells = new Uint8Array(1026);
   /** What split() found of the row: how many cells, and the hash of its key cells. */
   private rowWidth = 0;
@@ -117,12 +110,13 @@ export class RowScanner {
   private readonly stamps: StampReader;
   /** Accounts by their cell's bytes, numbered apart from shapes; the account column alone is their key. */
   private readonly accountTable = new ShapeTable();
-  private accountKey: number[] = [];
+  /** The account's and the quantity's column as runs (ShapeTable). */
+  private accountRun: number[] = [];
+  private quantityRun: number[] = [];
   private readonly maxShapes: number;
-  private readonly quantityIds = new Map<string, number>();
-  private readonly valueIds = new Map<string, number>();
-  private readonly shortQuantities = new Map<number, number>();
-  private readonly oneByteQuantities = new Int32Array(256).fill(-1);
+  private readonly quantities = new QuantityIds();
+  /** Made with the first file's layout: a new shape's cells checked and numbered. */
+  private values: ShapeValues | undefined;
   private readonly cells = new Int32Array(1026);
   private width = 0;
   /** The event ids' bytes of the batch being filled. */
@@ -149,6 +143,8 @@ export class RowScanner {
    * same buffer again.
    */
   scan(chunk: Buffer, last: boolean): ScannedBatch[] {
+    // Any quote or carriage return in the file is csv-parse's to read: the whole chunk looked at once, natively, so split() need not.
+    if (quoteOrCr(chunk)) throw new NeedsFullParser("a quoted field or a carriage return");
     const out: ScannedBatch[] = [];
     let buf = chunk;
     let start = 0;
@@ -212,7 +208,7 @@ export class RowScanner {
 
   /** Where the line from `start` ends (the end of the buffer for the file's last line), or -1 for a line the next chunk goes on with. */
   private headerEnd(buf: Buffer, start: number, last: boolean): number {
-    const nl = buf.indexOf(NEWLINE, start);
+    const nl = lineEnd(buf, start, buf.length);
     return nl >= 0 ? nl : last && start < buf.length ? buf.length : -1;
   }
 
@@ -230,12 +226,16 @@ export class RowScanner {
     let hash = FNV_OFFSET;
     cells[0] = start;
     let end = limit;
-    for (let i = start; i < limit; i++) {
-      const c = buf[i]!;
-      // Most bytes are letters and digits, above every byte that means something here.
-      if (c > COMMA) {
-        if (key) hash = Math.imul(hash ^ c, FNV_PRIME);
-      } else if (c === COMMA) {
+    // A cell at a time: its letters and digits (above every byte that means something here) in a tight loop, hashed only in a key cell; quotes and carriage returns were refused with the chunk.
+    for (let i = start; ; i++) {
+      let c = 0;
+      if (key) {
+        for (; i < limit && (c = buf[i]!) > COMMA; i++) hash = Math.imul(hash ^ c, FNV_PRIME);
+      } else {
+        while (i < limit && (c = buf[i]!) > COMMA) i++;
+      }
+      if (i >= limit) break;
+      if (c === COMMA) {
         if (key) hash = Math.imul(hash ^ COMMA, FNV_PRIME);
         if (++count >= cells.length - 1) throw new NeedsFullParser("a row of another width");
         cells[count] = i + 1;
@@ -243,8 +243,6 @@ export class RowScanner {
       } else if (c === NEWLINE) {
         end = i;
         break;
-      } else if (c === QUOTE || c === CR) {
-        throw new NeedsFullParser(c === QUOTE ? "a quoted field" : "a carriage return");
       } else if (key) {
         hash = Math.imul(hash ^ c, FNV_PRIME);
       }
@@ -253,7 +251,8 @@ export class RowScanner {
     if (key) hash = Math.imul(hash ^ COMMA, FNV_PRIME);
     cells[count + 1] = end + 1;
     this.rowWidth = count + 1;
-    this.rowHash = hash;
+    // As the table stores it: a row without key cells (a mapped meter, no dimensions) hashes to the offset itself, past an int32.
+    this.rowHash = hash | 0;
     return end;
   }
 
@@ -269,9 +268,6 @@ export class RowScanner {
 
   private readHeader(buf: Buffer, start: number, end: number): void {
     let layout: Layout;
-    for (let i = start; i < end; i++) {
-      if (buf[i] === QUOTE || buf[i] === CR) throw new NeedsFullParser(buf[i] === QUOTE ? "a quoted field" : "a carriage return");
-    }
     const text = decode(buf, start, end);
     if (this.kept !== undefined) {
       if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
@@ -299,9 +295,12 @@ export class RowScanner {
     const { repeatedIds, mapping } = this.setup;
     if (repeatedIds !== undefined && index.event_id >= 0 && index.account < 0 && mapping.meterValues.size === 0) this.sent = new SentIds(repeatedIds, BATCH);
     const shaping = new Set([index.meter, ...layout.dimensions.map((d) => d.index)]);
-    if (index.account >= 0) this.accountKey = [index.account];
-    for (let c = 0; c < width; c++) if (shaping.has(c)) this.keyColumns.push(c);
-    for (const c of this.keyColumns) this.keyCells[c] = 1;
+    const keyColumns = [...Array(width).keys()].filter((c) => shaping.has(c));
+    this.keyRuns = runsOf(keyColumns);
+    for (const c of keyColumns) this.keyCells[c] = 1;
+    this.accountRun = [index.account, index.account];
+    this.quantityRun = [index.quantity, index.quantity];
+    this.values = new ShapeValues(layout, mapping, this.setup.events, decode);
     this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
     this.setup.spare?.push(batchBuffer(this.batch));
     this.batch = this.freshBatch();
@@ -310,7 +309,8 @@ export class RowScanner {
   private row(buf: Buffer, out: ScannedBatch[]): void {
     const { index } = this.layout!;
     const cells = this.cells;
-    const at = this.stamps.instant(buf, cells[index.timestamp]!, cells[index.timestamp + 1]! - 1);
+    this.stamps.read(buf, cells[index.timestamp]!, cells[index.timestamp + 1]! - 1);
+    const at = this.stamps.at;
     // A row whose instant or line is too far from the batch's first row's for an offset starts a batch of its own.
     if (this.batch.count > 0 && !(Math.abs(at - this.batch.base) <= MAX_OFFSET && this.line - this.batch.firstLine <= MAX_LINES)) out.push(this.finishBatch());
     const batch = this.batch;
@@ -322,7 +322,7 @@ export class RowScanner {
     batch.at[i] = at - batch.base;
     batch.shape[i] = this.shapeOf(buf);
     batch.account[i] = index.account < 0 ? this.noAccountColumn() : this.accountOf(buf, cells[index.account]!, cells[index.account + 1]! - 1);
-    batch.quantity[i] = index.quantity < 0 ? this.quantityId("") : this.quantity(buf, cells[index.quantity]!, cells[index.quantity + 1]! - 1);
+    batch.quantity[i] = index.quantity < 0 ? this.quantities.ofText("", batch) : this.quantities.of(buf, cells, this.quantityRun, batch);
     batch.line[i] = this.line - batch.firstLine;
     if (batch.ids !== undefined) {
       const ends = batch.ids.ends;
@@ -347,52 +347,16 @@ export class RowScanner {
     ends[i] = used;
   }
 
-  private quantity(buf: Buffer, from: number, to: number): number {
-    // A one-byte cell ("1") by a table; a short cell by its bytes as a number, without making a string of it.
-    if (to - from === 1) {
-      const known = this.oneByteQuantities[buf[from]!]!;
-      if (known >= 0) return known;
-    }
-    if (to - from <= 6) {
-      let key = 1;
-      for (let p = from; p < to; p++) key = key * 256 + buf[p]!;
-      const known = this.shortQuantities.get(key);
-      if (known !== undefined) return known;
-      const id = this.quantityId(ascii(buf, from, to, "a quantity"));
-      if (id >= 0) this.shortQuantities.set(key, id);
-      if (id >= 0 && to - from === 1) this.oneByteQuantities[buf[from]!] = id;
-      return id;
-    }
-    return this.quantityId(ascii(buf, from, to, "a quantity"));
-  }
-
-  private quantityId(cell: string): number {
-    const known = this.quantityIds.get(cell);
-    if (known !== undefined) return known;
-    // An empty cell is the column's default, as if the column were absent: one event.
-    if (cell !== "") {
-      const q = quantityOf(cell);
-      if (!q || (q.isNegative() && !q.isZero())) throw new NeedsFullParser("a quantity the plain reader must judge");
-    }
-    if (this.quantityIds.size >= MAX_QUANTITIES) {
-      this.batch.quantityTexts.push(cell);
-      return -1;
-    }
-    const id = this.quantityIds.size;
-    this.quantityIds.set(cell, id);
-    this.batch.quantities.push(cell);
-    return id;
-  }
-
   private shapeOf(buf: Buffer): number {
     const cells = this.cells;
-    const keys = this.keyColumns;
+    const runs = this.keyRuns;
     const hash = this.rowHash;
-    const found = this.shapeTable.find(hash, buf, cells, keys);
+    const length = keyLength(cells, runs);
+    const found = this.shapeTable.find(hash, length, buf, cells, runs);
     if (found >= 0) return found;
     if (this.shapeTable.size >= this.maxShapes) throw new NeedsFullParser("too many distinct dimension values");
-    this.define(buf);
-    return this.shapeTable.add(hash, buf, cells, keys);
+    this.values!.define(buf, cells, this.width, this.batch);
+    return this.shapeTable.add(hash, length, buf, cells, runs);
   }
 
   /** The one account of a file without the column: the setup's default, number 0. */
@@ -407,40 +371,13 @@ export class RowScanner {
   private defaultNamed = false;
 
   private accountOf(buf: Buffer, from: number, to: number): number {
-    let hash = FNV_OFFSET;
-    for (let p = from; p < to; p++) hash = Math.imul(hash ^ buf[p]!, FNV_PRIME);
-    const found = this.accountTable.find(hash, buf, this.cells, this.accountKey);
+    const hash = cellHash(buf, from, to);
+    const found = this.accountTable.find(hash, to + 1 - from, buf, this.cells, this.accountRun);
     if (found >= 0) return found;
     // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account.
     const cell = decode(buf, from, to);
     this.batch.accountNames.push(cell === "" ? this.setup.defaultAccount : cell);
-    return this.accountTable.add(hash, buf, this.cells, this.accountKey);
-  }
-
-  /** Decode and check a new shape's cells as the plain reader's row would be, and add them to the batch. */
-  private define(buf: Buffer): void {
-    const { index, dimensions } = this.layout!;
-    const { mapping } = this.setup;
-    // The whole line decoded at once: one call, and every byte of it checked as UTF-8.
-    const cells = decode(buf, this.cells[0]!, this.cells[this.width]! - 1).split(",");
-    const rawMeter = index.meter >= 0 ? cells[index.meter]! : mapping.meter!;
-    const meter = mapping.meterValues.get(rawMeter) ?? rawMeter;
-    const needs = this.setup.events.get(meter);
-    if (needs === undefined) throw new NeedsFullParser("a meter the plain reader must judge");
-    const present = new Set<string>();
-    for (const d of dimensions) if (cells[d.index] !== "") present.add(d.name);
-    for (const dim of needs) if (!present.has(dim)) throw new NeedsFullParser("a row without a dimension its meter needs");
-    const out = this.batch.shapeCells;
-    out.push(this.valueId(meter));
-    for (const d of dimensions) out.push(this.valueId(cells[d.index]!));
-  }
-
-  private valueId(text: string): number {
-    let id = this.valueIds.get(text);
-    if (id !== undefined) return id;
-    this.valueIds.set(text, this.valueIds.size);
-    this.batch.values.push(text);
-    return this.valueIds.size - 1;
+    return this.accountTable.add(hash, to + 1 - from, buf, this.cells, this.accountRun);
   }
 
   private freshBatch(): ScannedBatch {

@@ -6,22 +6,34 @@ import { parseInstant, type Zone } from "../time.js";
  * last row's is its instant again, a `...Z` stamp of the last one's minute is
  * that minute plus its seconds, and a date is worked out once. Any other form
  * is parsed as text, as the plain reader parses it.
+ *
+ * Instants not yet known are NaN, not undefined, and a row's instant is left
+ * in a field (`at`), not returned: a field that only ever holds numbers keeps
+ * its double in place, where one that may hold undefined, or a double returned
+ * from a call, is a new object each time (one a row).
  */
 export class StampReader {
   private readonly lastDay = new Uint8Array(10);
-  private lastDayAt: number | undefined;
+  private lastDayAt = NaN;
   /** The first 16 bytes of the last Zulu stamp read (through its minute), and that minute's instant. */
   private readonly minute = new Uint8Array(16);
-  private minuteAt: number | undefined;
+  private minuteAt = NaN;
   private readonly lastStamp = new Uint8Array(64);
   private lastStampLength = -1;
   private lastAt = 0;
+  /** The instant of the stamp read last. */
+  at = 0;
 
   constructor(private readonly zone: Zone) {}
 
-  instant(buf: Buffer, from: number, to: number): number {
+  /** Read the stamp `buf[from .. to)` into `at`. */
+  read(buf: Buffer, from: number, to: number): void {
+    this.at = this.instant(buf, from, to);
+  }
+
+  private instant(buf: Buffer, from: number, to: number): number {
     const length = to - from;
-    if (length === 20 && this.minuteAt !== undefined) {
+    if (length === 20 && !Number.isNaN(this.minuteAt)) {
       // The date, hour and minute of the last Zulu stamp (compared from the minute, which changes most): its minute plus these seconds.
       const minute = this.minute;
       let k = 15;
@@ -41,7 +53,8 @@ export class StampReader {
       }
       if (same) return this.lastAt;
     }
-    const at = this.zulu(buf, from, length) ?? this.parsed(ascii(buf, from, to, "a timestamp"));
+    let at = this.zulu(buf, from, length);
+    if (Number.isNaN(at)) at = this.parsed(ascii(buf, from, to, "a timestamp"));
     if (length <= this.lastStamp.length) {
       for (let k = 0; k < length; k++) this.lastStamp[k] = buf[from + k]!;
       this.lastStampLength = length;
@@ -61,28 +74,31 @@ export class StampReader {
   /**
    * `2026-10-14T09:30:00Z` read from its bytes, as parseInstant reads the text:
    * the date's midnight (worked out by parseInstant, once a date) plus the time
-   * of day. Undefined for any other form, which is read as text.
+   * of day. NaN for any other form, which is read as text.
    */
-  private zulu(buf: Buffer, from: number, length: number): number | undefined {
-    if (length !== 20 || buf[from + 10] !== 84 || buf[from + 13] !== 58 || buf[from + 16] !== 58 || buf[from + 19] !== 90) return undefined;
-    const digit = (i: number) => {
-      const d = buf[from + i]! - 48;
-      return d >= 0 && d <= 9 ? d : NaN;
-    };
-    const hour = digit(11) * 10 + digit(12), minute = digit(14) * 10 + digit(15), second = digit(17) * 10 + digit(18);
-    if (!(hour <= 23 && minute <= 59 && second <= 59)) return undefined;
-    let sameDay = this.lastDayAt !== undefined;
+  private zulu(buf: Buffer, from: number, length: number): number {
+    if (length !== 20 || buf[from + 10] !== 84 || buf[from + 13] !== 58 || buf[from + 16] !== 58 || buf[from + 19] !== 90) return NaN;
+    const hour = twoDigits(buf, from + 11), minute = twoDigits(buf, from + 14), second = twoDigits(buf, from + 17);
+    if (!(hour <= 23 && minute <= 59 && second <= 59)) return NaN;
+    let sameDay = !Number.isNaN(this.lastDayAt);
     for (let k = 0; k < 10 && sameDay; k++) sameDay = buf[from + k] === this.lastDay[k];
     if (!sameDay) {
       const day = parseInstant(`${ascii(buf, from, from + 10, "a timestamp")}T00:00:00Z`, this.zone);
-      if (!day.ok) return undefined;
-      this.lastDay.set(buf.subarray(from, from + 10));
+      if (!day.ok) return NaN;
+      for (let k = 0; k < 10; k++) this.lastDay[k] = buf[from + k]!;
       this.lastDayAt = day.at;
     }
-    this.minute.set(buf.subarray(from, from + 16));
-    this.minuteAt = this.lastDayAt! + (hour * 60 + minute) * 60_000;
+    // Copied byte by byte: a subarray to copy from would be an object a minute.
+    for (let k = 0; k < 16; k++) this.minute[k] = buf[from + k]!;
+    this.minuteAt = this.lastDayAt + (hour * 60 + minute) * 60_000;
     return this.minuteAt + second * 1000;
   }
+}
+
+/** The number of two decimal digits at `at`, NaN when either is not one. */
+function twoDigits(buf: Buffer, at: number): number {
+  const tens = buf[at]! - 48, ones = buf[at + 1]! - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : NaN;
 }
 
 /** A cell that must be ASCII (a timestamp, a quantity), as text. */
