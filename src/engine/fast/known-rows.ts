@@ -169,14 +169,14 @@ export class KnownRows<Run extends KnownRun> {
     const known = this.known;
     const shape = held.shape[k]!;
     const run = this.accountRun(held.account[k]!);
-    if (run === undefined || (known.how(shape) === UNKNOWN && !this.foresee(shape, run, alone ? held.line[k]! : -1))) return false;
+    // A quiet instant first: price() checks the instant and moves the clock (a card version switching in) before anything is priced.
+    if (run === undefined || !this.full.quietAt(run, this.instant)) return false;
+    if (known.how(shape) === UNKNOWN && !this.foresee(shape, run, alone ? held.line[k]! : -1)) return false;
     const how = known.how(shape);
     // What the shape's earlier rows showed holds for the account whose rows showed it.
-    const ordinal = known.run(shape);
-    if (run.ordinal !== ordinal) return false;
-    if (!this.full.quietAt(run, this.instant)) return false;
+    if (run.ordinal !== known.run(shape)) return false;
     const scratch = this.scratch;
-    scratch.run[k] = ordinal;
+    scratch.run[k] = run.ordinal;
     scratch.item[k] = -1;
     if (how === UNIQUE_CHARGED) {
       scratch.slot[k] = -1;
