@@ -377,8 +377,8 @@ describe("card versions", () => {
     const added = (extra: string) => next(extra).replace("  image:\n", summary);
     const meters = folder({ "at-once.yaml": added(""), "grandfathered.yaml": added("\napplies: next_cycle\n") });
     const rows = (...lines: string[]) => folder({ "usage.csv": ["timestamp,meter,quantity,app,creator", ...lines].join("\n") + "\n" });
-    const run = async (version: string, usage: string, format = "json") =>
-      await burnrate(["statement", "--card", join(meters, version), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(usage, "usage.csv"), "--format", format]);
+    const run = (version: string, usage: string, format = "json") =>
+      burnrate(["statement", "--card", join(meters, version), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(usage, "usage.csv"), "--format", format]);
 
     it("is priced by that version after the switch", async () => {
       const usage = rows("2026-11-10T10:00:00Z,web_extraction,1,a,me", "2026-11-15T00:00:00Z,web_summary,2,a,me", "2026-11-20T10:00:00Z,web_summary,1,a,me");
