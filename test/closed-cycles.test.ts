@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { ClosedCycles, decodeCycle, encodeCycle, type CycleSpill } from "../src/engine/closed-cycles.js";
 import type { CycleStatement, UsageEvent } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
-import { binary } from "./helpers/cli.js";
+import { binary, burnrate } from "./helpers/cli.js";
 import { card, events, replayRows, type EventSpec } from "./helpers/engine.js";
 
 // Issue 16, many accounts: closed cycles past a budget are held as text, or spilled to a
@@ -143,17 +143,20 @@ describe("statement with closed cycles spilled (BURNRATE_CYCLE_MEMORY_MB=0)", ()
   writeFileSync(account, `card: ${join(process.cwd(), "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 1\nanchor: 2026-09-01\ntimezone: UTC\n`);
   const args = (format: string) => ["statement", "--account", account, "--usage", usage, "--format", format];
 
-  it("writes the statement it writes with every cycle held, and leaves no temporary file", () => {
+  it("writes the statement it writes with every cycle held, and leaves no temporary file", async () => {
     const temporary = mkdtempSync(join(tmpdir(), "burnrate-spill-tmp-"));
+    let heldJson = "";
     for (const format of ["json", "csv"]) {
-      const held = binary(args(format));
+      // Held: in process, on the default budget (the budget and TMPDIR are read from the process's environment).
+      const held = await burnrate(args(format));
       const spilled = binary(args(format), { env: { BURNRATE_CYCLE_MEMORY_MB: "0", TMPDIR: temporary } });
       expect(held.code).toBe(0);
       expect(spilled.stderr).toBe("");
       expect(spilled.stdout).toBe(held.stdout);
+      if (format === "json") heldJson = held.stdout;
     }
     // The forty accounts of the log, and the account file's own, which every statement bills.
-    expect(JSON.parse(binary(args("json")).stdout).accounts.length).toBe(41);
+    expect(JSON.parse(heldJson).accounts.length).toBe(41);
     expect(readdirSync(temporary)).toEqual([]);
   });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../src/money.js";
-import { binary as burnrate, binaryJson as burnrateJson, burnrate as inProcess, ROOT } from "./helpers/cli.js";
+import { binary as burnrate, burnrate as inProcess, burnrateJson as inProcessJson, ROOT } from "./helpers/cli.js";
 
 const CARD = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
 const dir = mkdtempSync(join(tmpdir(), "burnrate-gates-"));
@@ -24,8 +24,8 @@ const diffArgs = (...more: string[]) => ["diff", "--base", "ratecards/fliplet.ya
  * The diff without gates, as JSON and as a table, made once for the tests that read them. Gates are run on the binary
  * (their exit code is the point); what only reads a report runs in process.
  */
-let plainJson: any;
-const plainDiff = () => (plainJson ??= burnrateJson(diffArgs()));
+let plainJson: Promise<any> | undefined;
+const plainDiff = () => (plainJson ??= inProcessJson(diffArgs()));
 let tableText: Promise<string> | undefined;
 const tableDiff = () => (tableText ??= inProcess(diffArgs("--format", "table")).then((r) => r.stdout));
 
@@ -33,7 +33,7 @@ interface Line { meter: string; quantity: string; amount: string }
 interface Cycle { start: string; lines: Line[]; rejected: { meter: string; events: number }[] }
 
 /** The base statement: where the expectations come from (quantities, at the card's prices). */
-const base: { accounts: { cycles: Cycle[] }[] } = burnrateJson(["statement", ...SAMPLE]);
+const base: { accounts: { cycles: Cycle[] }[] } = await inProcessJson(["statement", ...SAMPLE]);
 const cycles = base.accounts[0]!.cycles;
 const writes = (c: Cycle) => c.lines.filter((l) => l.meter === "data_write").reduce((s, l) => s.plus(l.quantity), new Decimal(0));
 const refusedWrites = (c: Cycle) => c.rejected.filter((r) => r.meter === "data_write").reduce((n, r) => n + r.events, 0);
@@ -72,8 +72,8 @@ describe("burnrate diff: per-meter gates", () => {
     expect(json.gates[0].changes.filter((c: { meter: string }) => c.meter === "data_write")).toEqual([]);
   });
 
-  it("--fail-over-amount compares credits: the largest rise passes at its own size, trips just under it", () => {
-    const json = plainDiff();
+  it("--fail-over-amount compares credits: the largest rise passes at its own size, trips just under it", async () => {
+    const json = await plainDiff();
     const largest = json.changes.map((c: { delta: string }) => new Decimal(c.delta)).reduce((a: Decimal, b: Decimal) => (a.gt(b) ? a : b));
     expect(burnrate(diffArgs("--fail-over-amount", largest.toFixed(), "--format", "json")).code).toBe(0);
     const under = burnrate(diffArgs("--fail-over-amount", largest.minus("0.01").toFixed(), "--format", "json"));
@@ -120,7 +120,7 @@ describe("burnrate diff: changes the credits running out explain, labelled on th
   const local = "2026-10-14";
 
   it("JSON and CSV give the refused events on both sides and the cause", async () => {
-    const json = plainDiff();
+    const json = await plainDiff();
     const row = json.changes.find((c: { meter: string; cycle: string }) => c.meter === "data_write" && c.cycle === start);
     // A dearer write spends the credits sooner: more writes refused, fewer charged, so the meter falls.
     expect(row.old_refused).toBe(refusedWrites(exhausted));
@@ -133,7 +133,7 @@ describe("burnrate diff: changes the credits running out explain, labelled on th
   });
 
   it("the table and the markdown say so on the line itself", async () => {
-    const json = plainDiff();
+    const json = await plainDiff();
     const row = json.changes.find((c: { meter: string; cycle: string }) => c.meter === "data_write" && c.cycle === start);
     const label = `credits ran out earlier: ${row.old_refused} → ${row.new_refused} events refused`;
     const table = (await tableDiff()).split("\n");
@@ -144,7 +144,7 @@ describe("burnrate diff: changes the credits running out explain, labelled on th
   });
 
   it("the headline names the largest per-meter changes", async () => {
-    const json = plainDiff();
+    const json = await plainDiff();
     const table = await tableDiff();
     const meter = json.meters.reduce((a: { delta: string }, b: { delta: string }) => (new Decimal(a.delta).abs().gte(new Decimal(b.delta).abs()) ? a : b));
     expect(meter.meter).toBe("data_write");

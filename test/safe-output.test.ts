@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
-import { binary as burnrate, ROOT } from "./helpers/cli.js";
+import { burnrate, ROOT } from "./helpers/cli.js";
 
 // Safe output (issue 15, SPEC 7 "Safety"): values from usage, cards, accounts, bills and
 // file names reach terminals, Markdown, spreadsheets and CI logs escaped. The bad-input
@@ -36,8 +36,8 @@ describe("reconcile: hostile bill labels and dimension values", () => {
   const bill = file("reconcile-bill.csv", `period_start,activity,project,quantity,amount\n2026-11-01,${q(`Data${ESC}[2J reads`)},${q(project)},4,0.04\n`);
   const args = ["reconcile", "--account", account, "--usage", usage, "--bill", bill];
 
-  it("CSV: the project is quoted and guarded after its CR; the finding's message has no raw control character", () => {
-    const run = burnrate([...args, "--format", "csv"]);
+  it("CSV: the project is quoted and guarded after its CR; the finding's message has no raw control character", async () => {
+    const run = await burnrate([...args, "--format", "csv"]);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain("bill difference");
     expect(run.stderr).not.toMatch(RAW_CONTROL);
@@ -48,14 +48,14 @@ describe("reconcile: hostile bill labels and dimension values", () => {
     for (const line of run.stdout.split(/\r\n|\r|\n/)) expect(line).not.toMatch(/(^|,)"?[=+@]/);
   });
 
-  it("table and Markdown show the label's escape sequence escaped", () => {
-    const table = burnrate([...args, "--format", "table"]);
+  it("table and Markdown show the label's escape sequence escaped", async () => {
+    const table = await burnrate([...args, "--format", "table"]);
     expect(table.code, table.stderr).toBe(1);
     expect(table.stdout).not.toMatch(RAW_CONTROL);
     // The table fits 100 columns, so the value may wrap at its space: each part shows the CR escaped.
     expect(table.stdout).toContain("a\\r=cmd|'");
     expect(table.stdout).toContain("/c calc'!A1");
-    const markdown = burnrate([...args, "--format", "markdown"]);
+    const markdown = await burnrate([...args, "--format", "markdown"]);
     expect(markdown.code, markdown.stderr).toBe(1);
     expect(markdown.stdout).not.toMatch(RAW_CONTROL);
     expect(markdown.stdout).toContain("a\\\\r=cmd\\|' /c calc'!A1");
@@ -63,13 +63,13 @@ describe("reconcile: hostile bill labels and dimension values", () => {
 });
 
 describe("diff --fail-over: the finding names the card's unit", () => {
-  it("shows a unit holding an escape sequence escaped on stderr and in the Markdown comment", () => {
+  it("shows a unit holding an escape sequence escaped on stderr and in the Markdown comment", async () => {
     const unit = `credits${ESC}]0;pwned\x07`;
     const base = file("diff-base.yaml", FLIPLET.replace("unit: credits", `unit: "credits\\e]0;pwned\\a"`));
     const card = file("diff-card.yaml", FLIPLET.replace("unit: credits", `unit: "credits\\e]0;pwned\\a"`).replace('price: "0.01"             # "0.01 per read"', 'price: "0.02"'));
     const usage = file("diff-usage.csv", "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,3,<b>|x\n");
     const args = ["diff", "--base", base, "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--fail-over", "10"];
-    const run = burnrate([...args, "--format", "markdown"]);
+    const run = await burnrate([...args, "--format", "markdown"]);
     expect(run.code, run.stderr).toBe(1);
     expect(run.stderr).toContain("credits\\u001b]0;pwned\\u0007 rise by more than --fail-over 10%");
     expect(run.stderr).not.toContain(unit);
@@ -87,8 +87,8 @@ describe("check: findings quote file names and keys", () => {
   const card = join(sub, name);
   writeFileSync(card, FLIPLET.replace("unit: credits\n", 'unit: credits\n"x%y|<b>\\e": 1\n'));
 
-  it("github: the file property escapes % , and :, the message escapes %; other control characters are shown escaped", () => {
-    const run = burnrate(["check", card, "--format", "github"]);
+  it("github: the file property escapes % , and :, the message escapes %; other control characters are shown escaped", async () => {
+    const run = await burnrate(["check", card, "--format", "github"]);
     expect(run.code, run.stderr).toBe(1);
     const line = run.stdout.split("\n").find((l) => l.startsWith("::error "))!;
     expect(line).toContain(`file=${sub.replaceAll(":", "%3A").replaceAll(",", "%2C")}/ca%2Crd%25%3A1\\u001b[2J.yaml,line=11,col=1,`);
@@ -96,12 +96,12 @@ describe("check: findings quote file names and keys", () => {
     expect(run.stdout).not.toMatch(RAW_CONTROL);
   });
 
-  it("table and Markdown: no raw control character; the Markdown table keeps its columns", () => {
-    const table = burnrate(["check", card, "--format", "table"]);
+  it("table and Markdown: no raw control character; the Markdown table keeps its columns", async () => {
+    const table = await burnrate(["check", card, "--format", "table"]);
     expect(table.code, table.stderr).toBe(1);
     expect(table.stdout).not.toMatch(RAW_CONTROL);
     expect(table.stdout).toContain("ca,rd%:1\\u001b[2J.yaml");
-    const markdown = burnrate(["check", card, "--format", "markdown"]);
+    const markdown = await burnrate(["check", card, "--format", "markdown"]);
     expect(markdown.code, markdown.stderr).toBe(1);
     expect(markdown.stdout).not.toMatch(RAW_CONTROL);
     expect(markdown.stdout).not.toContain("<b>");
@@ -127,16 +127,16 @@ describe("test: a failing case's name and values", () => {
     "",
   ].join("\n"));
 
-  it("text, Markdown and GitHub reports show the name escaped", () => {
-    const text = burnrate(["test", card, "--format", "table"]);
+  it("text, Markdown and GitHub reports show the name escaped", async () => {
+    const text = await burnrate(["test", card, "--format", "table"]);
     expect(text.code, text.stderr).toBe(1);
     expect(text.stdout).toContain("FAIL reads\\u001b[31m | <script>x</script>");
     expect(text.stdout).not.toMatch(RAW_CONTROL);
     expect(text.stderr).not.toMatch(RAW_CONTROL);
-    const markdown = burnrate(["test", card, "--format", "markdown"]);
+    const markdown = await burnrate(["test", card, "--format", "markdown"]);
     expect(markdown.stdout).toContain("| FAIL | reads\\\\u001b[31m \\| &lt;script&gt;x&lt;/script&gt; |");
     expect(markdown.stdout).not.toContain("<script");
-    const github = burnrate(["test", card, "--format", "github"]);
+    const github = await burnrate(["test", card, "--format", "github"]);
     expect(github.stdout).toContain("title=burnrate test%3A reads\\u001b[31m | <script>x</script>::");
     expect(github.stdout).not.toMatch(RAW_CONTROL);
   });
@@ -185,21 +185,21 @@ describe.skipIf(!hasScript)("charts on a terminal", () => {
 });
 
 describe("simulate --emit-usage", () => {
-  it("writes a usage CSV whose cells never start a formula, and prices as the simulation did", () => {
+  it("writes a usage CSV whose cells never start a formula, and prices as the simulation did", async () => {
     // Scenario values may hold + @ - inside, never first (the card's value pattern): no cell needs a guard.
     const scenario = file("scenario.yaml", [
       `card: ${CARD}`, "plan: pro", "start: 2026-11-01", "cycles: 1",
       "schedules:", '  - { name: sync, meter: automation_run, every: day, dimensions: { project: "a+b@c-d" } }', "",
     ].join("\n"));
     const out = join(dir, "emitted");
-    const run = burnrate(["simulate", scenario, "--emit-usage", out, "--format", "json"]);
+    const run = await burnrate(["simulate", scenario, "--emit-usage", out, "--format", "json"]);
     expect(run.code, run.stderr).toBe(0);
     const text = readFileSync(join(out, "usage.csv"), "utf8");
     const cells = (parse(text) as string[][]).flat();
     expect(cells).toContain("a+b@c-d");
     for (const cell of cells) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
     // 30 runs in November at 0.15 each.
-    const statement = burnrate(["statement", "--account", join(out, "account.yaml"), "--usage", join(out, "usage.csv"), "--format", "json"]);
+    const statement = await burnrate(["statement", "--account", join(out, "account.yaml"), "--usage", join(out, "usage.csv"), "--format", "json"]);
     expect(statement.code, statement.stderr).toBe(0);
     expect(JSON.parse(statement.stdout).accounts[0].cycles[0].total).toBe("4.5");
   });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Decimal } from "../src/money.js";
 import { describe, expect, it } from "vitest";
-import { binary as burnrate, ROOT } from "./helpers/cli.js";
+import { burnrate, ROOT } from "./helpers/cli.js";
 
 /** Account timelines and card versions (SPEC 7), through the CLI; every expectation worked out from the cards' prices. */
 
@@ -13,8 +13,8 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-function statement(args: string[]): any {
-  const run = burnrate(["statement", ...args, "--format", "json"]);
+async function statement(args: string[]): Promise<any> {
+  const run = await burnrate(["statement", ...args, "--format", "json"]);
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout);
@@ -37,8 +37,8 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
   });
   const args = ["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
 
-  it("is served again from the upgrade's instant, with the difference of the allowances granted then", () => {
-    const json = statement(args);
+  it("is served again from the upgrade's instant, with the difference of the allowances granted then", async () => {
+    const json = await statement(args);
     const cycle = json.accounts[0].cycles[0];
     expect(json.accounts[0].plan).toBe("super");
     expect(cycle.rejected).toEqual([{ meter: "web_extraction", reason: "credits exhausted", events: 1, quantity: "1", first_at: "2026-11-03T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
@@ -53,35 +53,35 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     ]);
   });
 
-  it("shows the plans in force and the change in the table, markdown and CSV", () => {
-    const md = burnrate(["statement", ...args, "--format", "markdown"]).stdout;
+  it("shows the plans in force and the change in the table, markdown and CSV", async () => {
+    const md = (await burnrate(["statement", ...args, "--format", "markdown"])).stdout;
     expect(md).toContain("| Standard | 2026-11-01 00:00 | 2026-11-04 00:00 |");
     expect(md).toContain("| 2026-11-04 00:00 | Plan | standard | super | granted 18,000 credits |");
-    const table = burnrate(["statement", ...args, "--format", "table", "--no-chart"]).stdout;
+    const table = (await burnrate(["statement", ...args, "--format", "table", "--no-chart"])).stdout;
     expect(table).toContain("Plans in force");
     expect(table).toContain("granted 18,000 credits");
-    const csv = burnrate(["statement", ...args, "--format", "csv"]).stdout.trim().split("\n");
+    const csv = (await burnrate(["statement", ...args, "--format", "csv"])).stdout.trim().split("\n");
     expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,change_at,change,from,to,granted,removed,applies_at");
     expect(csv).toContain("default,super,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,,change,,,,,,,,2026-11-04T00:00:00Z,plan,standard,super,18000,0,");
-    const html = burnrate(["statement", ...args, "--format", "html"]).stdout;
+    const html = (await burnrate(["statement", ...args, "--format", "html"])).stdout;
     expect(html).toContain("Plans in force");
     expect(html).toContain("granted 18,000 credits");
     // The ledger shows the grant as an allowance paid in at the upgrade's instant.
-    const ledger = burnrate(["statement", ...args, "--ledger", "--format", "csv"]).stdout;
+    const ledger = (await burnrate(["statement", ...args, "--ledger", "--format", "csv"])).stdout;
     expect(ledger.split("\n").filter((l) => l.startsWith("2026-11-04T00:00:00Z") && l.includes("allowance") && l.includes("18000"))).toHaveLength(1);
   });
 
-  it("grants the difference prorated to the rest of the cycle when the card says prorated", () => {
+  it("grants the difference prorated to the rest of the cycle when the card says prorated", async () => {
     const text = readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: prorated }\n";
     const prorated = folder({ "card.yaml": text });
-    const json = statement(["--card", join(prorated, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    const json = await statement(["--card", join(prorated, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     // 27 of November's 30 days are left on the 4th: 18,000 x 27 / 30.
     const grant = new Decimal(18000).mul(27).div(30).toFixed();
     expect(json.accounts[0].cycles[0].timeline[0].granted).toBe(grant);
     expect(json.accounts[0].cycles[0].grants[0].granted).toBe(grant);
   });
 
-  it("starts a new cycle at the upgrade when the card says new_cycle: the old one closes early, later cycles follow the new anchor", () => {
+  it("starts a new cycle at the upgrade when the card says new_cycle: the old one closes early, later cycles follow the new anchor", async () => {
     const text = readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n";
     const renewed = folder({
       "card.yaml": text,
@@ -94,7 +94,7 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
         "2026-12-05T10:00:00Z,web_extraction,10,a,me", // the next cycle, 4 December to 4 January
       ].join("\n") + "\n",
     });
-    const json = statement(["--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv")]);
+    const json = await statement(["--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv")]);
     const cycles = json.accounts.find((a: any) => a.account === "default").cycles;
     // Each cycle's money is its own plan's: Standard's 20 for the cycle closed early, Super's 200 after.
     expect(cycles.map((c: any) => [c.start, c.end, c.allowance, c.total, c.money.plan])).toEqual([
@@ -109,36 +109,36 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     expect(cycles[1].grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: String(11 * 8), expired: "0", closing: String(20000 - 11 * 8) }]);
     expect(cycles[1].timeline).toEqual([{ at: "2026-11-04T00:00:00Z", change: "plan", from: "standard", to: "super", granted: "20000", removed: "400", applies_at: null }]);
     expect(cycles[1].plans).toBeUndefined();
-    const md = burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--format", "markdown"]).stdout;
+    const md = (await burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--format", "markdown"])).stdout;
     expect(md).toContain("## Cycle 1: 2026-11-01 to 2026-11-03 (resets 2026-11-04 00:00)\n");
     expect(md).toContain("## Cycle 2: 2026-11-04 to 2026-12-03 (resets 2026-12-04 00:00)\n");
     expect(md).toContain("| 2026-11-04 00:00 | Plan | standard | super | granted 20,000 credits, removed 400 |");
     // The ledger: the 400 lapse and Super's 20,000 pay in at the upgrade's instant.
-    const ledger = burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--ledger", "--format", "csv"]).stdout.split("\n");
+    const ledger = (await burnrate(["statement", "--card", join(renewed, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(renewed, "usage.csv"), "--ledger", "--format", "csv"])).stdout.split("\n");
     const at = ledger.filter((l) => l.startsWith("2026-11-04T00:00:00Z,default,"));
     expect(at.filter((l) => l.includes(",expiry,") && l.includes("-400"))).toHaveLength(1);
     expect(at.filter((l) => l.includes(",allowance,") && l.includes("20000"))).toHaveLength(1);
   });
 
-  it("re-anchors only the account that upgraded, in a log of several accounts", () => {
+  it("re-anchors only the account that upgraded, in a log of several accounts", async () => {
     const many = folder({
       "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n",
       "account.yaml": "plan: standard\nanchor: 2026-11-01\naccounts:\n  alice:\n    plan: standard\n    changes:\n      - { at: 2026-11-04T00:00:00Z, plan: super }\n  bob:\n    plan: standard\n",
       "usage.csv": ["timestamp,account,meter,quantity,app,creator", ...["2026-11-02T10:00:00Z", "2026-12-02T10:00:00Z", "2026-12-05T10:00:00Z"].flatMap((t) => [`${t},alice,web_extraction,1,a,me`, `${t},bob,web_extraction,1,a,me`])].join("\n") + "\n",
     });
-    const json = statement(["--card", join(many, "card.yaml"), "--account", join(many, "account.yaml"), "--usage", join(many, "usage.csv")]);
+    const json = await statement(["--card", join(many, "card.yaml"), "--account", join(many, "account.yaml"), "--usage", join(many, "usage.csv")]);
     const cycles = (name: string) => json.accounts.find((a: any) => a.account === name).cycles.map((c: any) => [c.start.slice(0, 10), c.end.slice(0, 10), c.total]);
     // Alice's 2 December row falls in her cycle of 4 November; Bob's, in his December.
-    expect(cycles("alice")).toEqual([["2026-11-01", "2026-11-04", "8"], ["2026-11-04", "2026-12-04", "8"], ["2026-12-04", "2027-01-04", "8"]]);
-    expect(cycles("bob")).toEqual([["2026-11-01", "2026-12-01", "8"], ["2026-12-01", "2027-01-01", "16"]]);
+    expect(await cycles("alice")).toEqual([["2026-11-01", "2026-11-04", "8"], ["2026-11-04", "2026-12-04", "8"], ["2026-12-04", "2027-01-04", "8"]]);
+    expect(await cycles("bob")).toEqual([["2026-11-01", "2026-12-01", "8"], ["2026-12-01", "2027-01-01", "16"]]);
   });
 
-  it("waits for the next cycle to downgrade, and keeps the cycle's credits", () => {
+  it("waits for the next cycle to downgrade, and keeps the cycle's credits", async () => {
     const down = folder({
       "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
       "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-20T10:00:00Z,web_extraction,500,a,me\n2026-12-02T10:00:00Z,web_extraction,300,a,me\n",
     });
-    const json = statement(["--card", card("appbuilder"), "--account", join(down, "account.yaml"), "--usage", join(down, "usage.csv")]);
+    const json = await statement(["--card", card("appbuilder"), "--account", join(down, "account.yaml"), "--usage", join(down, "usage.csv")]);
     const [nov, dec] = json.accounts[0].cycles;
     // November keeps Super's 20,000: 500 x 8 = 4,000 go through.
     expect(nov.total).toBe("4000");
@@ -153,14 +153,14 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
 });
 
 describe("a downgrade that applies at once", () => {
-  it("removes the included credits above the new allowance at its instant", () => {
+  it("removes the included credits above the new allowance at its instant", async () => {
     const dir = folder({
       "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { downgrade: at_once }\n",
       "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
       // 500 x 8 = 4,000 before the downgrade; 100 x 8 = 800 after it.
       "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-05T10:00:00Z,web_extraction,500,a,me\n2026-11-20T10:00:00Z,web_extraction,100,a,me\n",
     });
-    const cycle = statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+    const cycle = (await statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[0];
     // 20,000 - 4,000 = 16,000 left; the downgrade takes away 20,000 - 2,000 = 18,000 at most, so all 16,000 go.
     expect(cycle.timeline[0]).toMatchObject({ change: "plan", from: "super", to: "standard", removed: "16000", granted: "0", applies_at: null });
     expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: "4000", expired: "16000", closing: "0" }]);
@@ -178,10 +178,10 @@ describe("a plan change at the anchor itself", () => {
     // 300 x 8 = 2,400 at the anchor's instant: more than Standard's 2,000, within Super's 20,000.
     "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-01T00:00:00Z,web_extraction,300,a,me\n",
   });
-  const first = (account: string) => statement(["--card", card("appbuilder"), "--account", join(dir, account), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+  const first = async (account: string) => (await statement(["--card", card("appbuilder"), "--account", join(dir, account), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[0];
 
-  it("opens the first cycle on Super after an upgrade: 20,000 to open with, Super's price", () => {
-    const cycle = first("up.yaml");
+  it("opens the first cycle on Super after an upgrade: 20,000 to open with, Super's price", async () => {
+    const cycle = await first("up.yaml");
     expect(cycle.allowance).toBe("20000");
     expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: String(300 * 8), expired: "0", closing: String(20000 - 300 * 8) }]);
     expect(cycle.rejected).toEqual([]);
@@ -191,8 +191,8 @@ describe("a plan change at the anchor itself", () => {
     expect(cycle.money.plan).toBe("200");
   });
 
-  it("opens the first cycle on Standard after a downgrade, even one the card defers to the next cycle", () => {
-    const cycle = first("down.yaml");
+  it("opens the first cycle on Standard after a downgrade, even one the card defers to the next cycle", async () => {
+    const cycle = await first("down.yaml");
     expect(cycle.allowance).toBe("2000");
     expect(cycle.grants).toEqual([{ kind: "included", opening: "2000", granted: "0", consumed: "0", expired: "0", closing: "2000" }]);
     expect(cycle.rejected).toMatchObject([{ meter: "web_extraction", events: 1, quantity: "300" }]);
@@ -200,9 +200,9 @@ describe("a plan change at the anchor itself", () => {
     expect(cycle.money.plan).toBe("20");
   });
 
-  it("prices as an account that started on the new plan", () => {
-    const upgraded = first("up.yaml");
-    const onSuper = statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--plan", "super", "--usage", join(dir, "usage.csv")]).accounts[0].cycles[0];
+  it("prices as an account that started on the new plan", async () => {
+    const upgraded = await first("up.yaml");
+    const onSuper = (await statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--plan", "super", "--usage", join(dir, "usage.csv")])).accounts[0].cycles[0];
     expect([upgraded.total, upgraded.grants, upgraded.money]).toEqual([onSuper.total, onSuper.grants, onSuper.money]);
   });
 });
@@ -229,8 +229,8 @@ describe("Floopy's overage billing switched on and off", () => {
     ].join("\n") + "\n",
   });
 
-  it("refuses past the quota while off, bills overage money while on", () => {
-    const json = statement(["--card", card("floopy"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+  it("refuses past the quota while off, bills overage money while on", async () => {
+    const json = await statement(["--card", card("floopy"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     const cycle = json.accounts[0].cycles[0];
     expect(cycle.rejected).toEqual([{ meter: "request", reason: "monthly request quota of 1000 reached", events: 2, quantity: "15", first_at: "2026-11-03T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
     expect(cycle.overage).toEqual({ currency: "USD", amount: new Decimal(10).mul("0.002").toFixed(), requests: "10" });
@@ -263,10 +263,10 @@ describe("a Flikly subscription that ends early", () => {
     "runs.yaml": account(""),
     "usage.csv": usage,
   });
-  const run = (file: string) => statement(["--card", card("flikly"), "--account", join(dir, file), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[1];
+  const run = async (file: string) => (await statement(["--card", card("flikly"), "--account", join(dir, file), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[1];
 
-  it("expires the add-on credits at the new end, so a later generation is refused", () => {
-    const june = run("ends.yaml");
+  it("expires the add-on credits at the new end, so a later generation is refused", async () => {
+    const june = await run("ends.yaml");
     const addon = june.grants.find((g: any) => g.kind === "addon");
     expect(addon).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "10", expired: "90", closing: "0" });
     expect(june.rejected).toEqual([{ meter: "generate", reason: "credits exhausted", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
@@ -278,31 +278,31 @@ describe("a Flikly subscription that ends early", () => {
     expect(june.total).toBe("40");
   });
 
-  it("shows the capped credits lapsing in a later cycle, at the end's instant", () => {
+  it("shows the capped credits lapsing in a later cycle, at the end's instant", async () => {
     const later = folder({
       "ends.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-20T00:00:00Z }"),
       "boundary.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-01T00:00:00Z }"),
       // July's 30 included credits pay for the 2 credits on the 25th.
       "usage.csv": usage + "2026-07-25T10:00:00Z,generate,10,text_to_video,pika,720p\n",
     });
-    const cycles = (file: string) => statement(["--card", card("flikly"), "--account", join(later, file), "--usage", join(later, "usage.csv")]).accounts[0].cycles;
-    const [, june, july] = cycles("ends.yaml");
+    const cycles = async (file: string) => (await statement(["--card", card("flikly"), "--account", join(later, file), "--usage", join(later, "usage.csv")])).accounts[0].cycles;
+    const [, june, july] = await cycles("ends.yaml");
     // 90 left on the 10th, 2 spent on the 20th: 88 lapse on 20 July.
     expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" }]);
     expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
     expect(july.timeline).toEqual([{ at: "2026-07-20T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "88", applies_at: null }]);
     expect(july.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "88", granted: "0", consumed: "0", expired: "88", closing: "0" });
     // An end at July's start: June closes with the 88, July opens without them and says why.
-    const [, juneB, julyB] = cycles("boundary.yaml");
+    const [, juneB, julyB] = await cycles("boundary.yaml");
     expect(juneB.grants.find((g: any) => g.kind === "addon").closing).toBe("88");
     expect(julyB.timeline).toEqual([{ at: "2026-07-01T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-01T00:00:00Z", granted: "0", removed: "88", applies_at: null }]);
-    const md = burnrate(["statement", "--card", card("flikly"), "--account", join(later, "ends.yaml"), "--usage", join(later, "usage.csv"), "--format", "markdown"]).stdout;
+    const md = (await burnrate(["statement", "--card", card("flikly"), "--account", join(later, "ends.yaml"), "--usage", join(later, "usage.csv"), "--format", "markdown"])).stdout;
     expect(md).toContain("| 2026-06-10 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | 90.00 credits now expire at the end |");
     expect(md).toContain("| 2026-07-20 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | removed 88.00 credits |");
   });
 
-  it("keeps them without the change", () => {
-    const june = run("runs.yaml");
+  it("keeps them without the change", async () => {
+    const june = await run("runs.yaml");
     expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
     expect(june.rejected).toEqual([]);
     expect(june.total).toBe("42");
@@ -329,8 +329,8 @@ describe("card versions", () => {
   const args = (version: string) => ["--card", join(dir, version), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
   const lines = (cycle: any) => cycle.lines.map((l: any) => [l.version, l.quantity, l.unit_price, l.amount]);
 
-  it("prices each event by the version in force at its instant", () => {
-    const json = statement(args("at-once.yaml"));
+  it("prices each event by the version in force at its instant", async () => {
+    const json = await statement(args("at-once.yaml"));
     const [nov, dec] = json.accounts[0].cycles;
     expect(lines(nov)).toEqual([["2026-11", "1", "8", "8"], ["2026-11b", "2", "10", "20"]]);
     expect(nov.total).toBe(sum(["8", "20"]));
@@ -341,32 +341,32 @@ describe("card versions", () => {
     ]);
   });
 
-  it("lists the versions used and says which priced each line in markdown and CSV", () => {
-    const md = burnrate(["statement", ...args("at-once.yaml"), "--format", "markdown"]).stdout;
+  it("lists the versions used and says which priced each line in markdown and CSV", async () => {
+    const md = (await burnrate(["statement", ...args("at-once.yaml"), "--format", "markdown"])).stdout;
     expect(md).toContain("| 2026-11b | 2026-11-15 | at once | 2026-11-15 00:00 |");
     expect(md).toContain("| web_extraction | usage | ai | a · me | 2 | 10 | 2026-11b | 20 |");
-    const csv = burnrate(["statement", ...args("at-once.yaml"), "--format", "csv"]).stdout.trim().split("\n");
+    const csv = (await burnrate(["statement", ...args("at-once.yaml"), "--format", "csv"])).stdout.trim().split("\n");
     expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,version");
     expect(csv).toContain("default,standard,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,web_extraction,usage,in_app,ai,a,me,2,10,20,2026-11b");
   });
 
-  it("keeps the cycle's prices until the next cycle for a grandfathered version", () => {
-    const json = statement(args("grandfathered.yaml"));
+  it("keeps the cycle's prices until the next cycle for a grandfathered version", async () => {
+    const json = await statement(args("grandfathered.yaml"));
     const [nov, dec] = json.accounts[0].cycles;
     expect(lines(nov)).toEqual([["2026-11", "3", "8", "24"]]);
     expect(lines(dec)).toEqual([["2026-11b", "1", "10", "10"]]);
     expect(json.versions[1]).toEqual({ version: "2026-11b", effective: "2026-11-15", applies: "next_cycle", from: "2026-12-01T00:00:00Z" });
   });
 
-  it("reads an effective date as local midnight in the account's time zone", () => {
+  it("reads an effective date as local midnight in the account's time zone", async () => {
     const zoned = folder({ "account.yaml": "plan: standard\nanchor: 2026-11-01\ntimezone: America/New_York\n" });
-    const json = statement(["--card", join(dir, "at-once.yaml"), "--card", card("appbuilder"), "--account", join(zoned, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    const json = await statement(["--card", join(dir, "at-once.yaml"), "--card", card("appbuilder"), "--account", join(zoned, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     // Midnight of the 15th in New York is 05:00 UTC: the row at 00:00 UTC is still priced by the old version.
     expect(lines(json.accounts[0].cycles[0])).toEqual([["2026-11", "2", "8", "16"], ["2026-11b", "1", "10", "10"]]);
   });
 
-  it("refuses the same card twice rather than using the last one", () => {
-    const run = burnrate(["statement", "--card", card("appbuilder"), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+  it("refuses the same card twice rather than using the last one", async () => {
+    const run = await burnrate(["statement", "--card", card("appbuilder"), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("two versions of \"appbuilder\" take effect at the same instant");
   });
@@ -380,9 +380,9 @@ describe("card versions", () => {
     const run = (version: string, usage: string, format = "json") =>
       burnrate(["statement", "--card", join(meters, version), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(usage, "usage.csv"), "--format", format]);
 
-    it("is priced by that version after the switch", () => {
+    it("is priced by that version after the switch", async () => {
       const usage = rows("2026-11-10T10:00:00Z,web_extraction,1,a,me", "2026-11-15T00:00:00Z,web_summary,2,a,me", "2026-11-20T10:00:00Z,web_summary,1,a,me");
-      const done = run("at-once.yaml", usage);
+      const done = await run("at-once.yaml", usage);
       expect(done.stderr).toBe("");
       expect(done.code).toBe(0);
       const [nov] = JSON.parse(done.stdout).accounts[0].cycles;
@@ -394,38 +394,38 @@ describe("card versions", () => {
       expect(nov.total).toBe(sum(["8", "36"]));
     });
 
-    it("is a located error in a row before the switch", () => {
+    it("is a located error in a row before the switch", async () => {
       const usage = rows("2026-11-10T10:00:00Z,web_extraction,1,a,me", "2026-11-14T23:59:59Z,web_summary,1,a,me");
-      const refused = run("at-once.yaml", usage);
+      const refused = await run("at-once.yaml", usage);
       expect(refused.code).toBe(2);
       expect(refused.stdout).toBe("");
       expect(refused.stderr).toContain(`${join(usage, "usage.csv")}:3:`);
       expect(refused.stderr).toContain('meter "web_summary" is not in card version "2026-11"');
     });
 
-    it("waits for the next cycle in a grandfathered version", () => {
-      const early = run("grandfathered.yaml", rows("2026-11-20T10:00:00Z,web_summary,1,a,me"));
+    it("waits for the next cycle in a grandfathered version", async () => {
+      const early = await run("grandfathered.yaml", rows("2026-11-20T10:00:00Z,web_summary,1,a,me"));
       expect(early.code).toBe(2);
       expect(early.stderr).toContain(":2:");
       expect(early.stderr).toContain('meter "web_summary" is not in card version "2026-11"');
-      const done = run("grandfathered.yaml", rows("2026-11-20T10:00:00Z,web_extraction,1,a,me", "2026-12-05T10:00:00Z,web_summary,2,a,me"));
+      const done = await run("grandfathered.yaml", rows("2026-11-20T10:00:00Z,web_extraction,1,a,me", "2026-12-05T10:00:00Z,web_summary,2,a,me"));
       expect(done.code).toBe(0);
       const [nov, dec] = JSON.parse(done.stdout).accounts[0].cycles;
       expect(nov.lines.map((l: any) => [l.meter, l.version, l.amount])).toEqual([["web_extraction", "2026-11", "8"]]);
       expect(dec.lines.map((l: any) => [l.meter, l.version, l.quantity, l.amount])).toEqual([["web_summary", "2026-11b", "2", "24"]]);
     });
 
-    it("is still an unknown meter in the reader when no version has it", () => {
+    it("is still an unknown meter in the reader when no version has it", async () => {
       const usage = rows("2026-11-20T10:00:00Z,web_digest,1,a,me");
-      const refused = run("at-once.yaml", usage);
+      const refused = await run("at-once.yaml", usage);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toContain(`${join(usage, "usage.csv")}:2:`);
       expect(refused.stderr).toContain('unknown meter "web_digest" (expected a meter of appbuilder 2026-11, 2026-11b');
     });
   });
 
-  it("leaves a statement without versions as it was", () => {
-    const json = statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+  it("leaves a statement without versions as it was", async () => {
+    const json = await statement(["--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     expect(json.versions).toBeUndefined();
     expect(json.accounts[0].cycles[0].lines[0].version).toBeUndefined();
     expect(json.accounts[0].cycles[0].timeline).toBeUndefined();
@@ -441,17 +441,17 @@ describe("every command honours timelines", () => {
     "bill.csv": `period_start,activity,app,creator,quantity,amount\n2026-11-01,web_extraction,a,me,260,${260 * 8}\n`,
   });
 
-  it("reconcile: the upgrade explains a bill that a static account would not", () => {
+  it("reconcile: the upgrade explains a bill that a static account would not", async () => {
     const args = (account: string) => ["reconcile", "--card", card("appbuilder"), "--account", join(upgrade, account), "--usage", join(upgrade, "usage.csv"), "--bill", join(upgrade, "bill.csv"), "--format", "json"];
-    const agreed = burnrate(args("account.yaml"));
+    const agreed = await burnrate(args("account.yaml"));
     expect(agreed.code).toBe(0);
     expect(JSON.parse(agreed.stdout).computed_total).toBe(String(260 * 8));
-    const refused = burnrate(args("static.yaml"));
+    const refused = await burnrate(args("static.yaml"));
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout).computed_total).toBe(String(250 * 8));
   });
 
-  it("reconcile: a bill that spans a price change agrees with lines priced per version", () => {
+  it("reconcile: a bill that spans a price change agrees with lines priced per version", async () => {
     const original = readFileSync(card("appbuilder"), "utf8");
     const dir = folder({
       "next.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
@@ -460,13 +460,13 @@ describe("every command honours timelines", () => {
       // One extraction at 8 before the 15th, three at 10 after.
       "bill.csv": `period_start,activity,app,creator,quantity,amount\n2026-11-01,web_extraction,a,me,4,${8 + 3 * 10}\n`,
     });
-    const run = burnrate(["reconcile", "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    const run = await burnrate(["reconcile", "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).computed_total).toBe(String(8 + 3 * 10));
   });
 
-  it("test: an expectation's account may hold changes", () => {
+  it("test: an expectation's account may hold changes", async () => {
     const dir = folder({
       "appbuilder.yaml": readFileSync(card("appbuilder"), "utf8"),
       "usage.csv": readFileSync(join(upgrade, "usage.csv"), "utf8"),
@@ -487,12 +487,12 @@ describe("every command honours timelines", () => {
         `    expect: { total: ${250 * 8}, rejected: 1 }`,
       ].join("\n") + "\n",
     });
-    const run = burnrate(["test", join(dir, "appbuilder.yaml")]);
+    const run = await burnrate(["test", join(dir, "appbuilder.yaml")]);
     expect(run.stdout + run.stderr).toContain("3 passed, 0 failed");
     expect(run.code).toBe(0);
   });
 
-  it("test: a scenario case takes its scenario's changes, and may not add its own", () => {
+  it("test: a scenario case takes its scenario's changes, and may not add its own", async () => {
     const dir = folder({
       "appbuilder.yaml": readFileSync(card("appbuilder"), "utf8"),
       "up.yaml": [
@@ -516,7 +516,7 @@ describe("every command honours timelines", () => {
         "    expect: { total: 0 }",
       ].join("\n") + "\n",
     });
-    const run = burnrate(["test", join(dir, "appbuilder.yaml"), "--format", "json"]);
+    const run = await burnrate(["test", join(dir, "appbuilder.yaml"), "--format", "json"]);
     const [upgraded, adding] = JSON.parse(run.stdout).suites[0].cases;
     expect(upgraded.outcome).toBe("passed");
     expect(adding.outcome).toBe("error");
@@ -564,8 +564,8 @@ describe("every command honours timelines", () => {
       "empty.tests.yaml": "card: []\ncases:\n  - { name: none, usage: usage.csv, expect: { total: 0 } }\n",
     });
 
-    it("prices each case by the set, or by the case's own card", () => {
-      const run = burnrate(["test", join(dir, "versions.tests.yaml"), "--format", "json"]);
+    it("prices each case by the set, or by the case's own card", async () => {
+      const run = await burnrate(["test", join(dir, "versions.tests.yaml"), "--format", "json"]);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       const suite = JSON.parse(run.stdout).suites[0];
@@ -574,8 +574,8 @@ describe("every command honours timelines", () => {
       expect(suite.card).toEqual({ file: `${join(dir, "v1.yaml")} + ${join(dir, "v2.yaml")}`, provider: "appbuilder", version: "2026-11 + 2026-11b" });
     });
 
-    it("fails a case the set prices otherwise, and errs on a case whose set repeats a version", () => {
-      const run = burnrate(["test", join(dir, "wrong.tests.yaml"), "--format", "json"]);
+    it("fails a case the set prices otherwise, and errs on a case whose set repeats a version", async () => {
+      const run = await burnrate(["test", join(dir, "wrong.tests.yaml"), "--format", "json"]);
       expect(run.code).toBe(1);
       const [priced, twice] = JSON.parse(run.stdout).suites[0].cases;
       expect(priced.outcome).toBe("failed");
@@ -584,20 +584,20 @@ describe("every command honours timelines", () => {
       expect(JSON.stringify(twice.errors)).toContain("take effect at the same instant");
     });
 
-    it("check: a tests file with a set of versions is clean, a case's set with a version twice is not, an empty set is refused", () => {
-      const clean = burnrate(["check", join(dir, "versions.tests.yaml")]);
+    it("check: a tests file with a set of versions is clean, a case's set with a version twice is not, an empty set is refused", async () => {
+      const clean = await burnrate(["check", join(dir, "versions.tests.yaml")]);
       expect(clean.stdout).toContain("0 errors, 0 warnings");
       expect(clean.code).toBe(0);
-      const twice = burnrate(["check", join(dir, "wrong.tests.yaml")]);
+      const twice = await burnrate(["check", join(dir, "wrong.tests.yaml")]);
       expect(twice.code).toBe(1);
       expect(twice.stdout).toContain("take effect at the same instant");
-      const empty = burnrate(["test", join(dir, "empty.tests.yaml")]);
+      const empty = await burnrate(["test", join(dir, "empty.tests.yaml")]);
       expect(empty.code).toBe(2);
       expect(empty.stderr).toContain(`${join(dir, "empty.tests.yaml")}:1:7: too few items (expected at least 1, found 0)`);
     });
   });
 
-  it("simulate: an upgrade in month 3 serves what Standard refused, at Super's price", () => {
+  it("simulate: an upgrade in month 3 serves what Standard refused, at Super's price", async () => {
     const dir = folder({
       "up.yaml": [
         `card: ${JSON.stringify(card("appbuilder"))}`,
@@ -610,7 +610,7 @@ describe("every command honours timelines", () => {
         "  - { cycle: 3, plan: super }",
       ].join("\n") + "\n",
     });
-    const run = burnrate(["simulate", join(dir, "up.yaml"), "--format", "json"]);
+    const run = await burnrate(["simulate", join(dir, "up.yaml"), "--format", "json"]);
     expect(run.stderr).toBe("");
     const cycles = JSON.parse(run.stdout).plans[0].cycles;
     // 300 x 8 = 2,400 is more than Standard's 2,000: the one send is refused whole in cycles 1 and 2
@@ -625,14 +625,14 @@ describe("every command honours timelines", () => {
     expect(cycles.slice(2).map((c: any) => c.total)).toEqual([String(300 * 8), String(300 * 8)]);
   });
 
-  it("diff: --card may be a set of versions, priced per event against the base", () => {
+  it("diff: --card may be a set of versions, priced per event against the base", async () => {
     const original = readFileSync(card("appbuilder"), "utf8");
     const dir = folder({
       "next.yaml": original.replace('version: "2026-11"', 'version: "2026-11b"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"', 'price: "10"'),
       "account.yaml": "plan: standard\nanchor: 2026-11-01\n",
       "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-10T10:00:00Z,web_extraction,1,a,me\n2026-11-20T10:00:00Z,web_extraction,3,a,me\n",
     });
-    const run = burnrate(["diff", "--base", card("appbuilder"), "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    const run = await burnrate(["diff", "--base", card("appbuilder"), "--card", card("appbuilder"), "--card", join(dir, "next.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
     expect(run.stderr).toBe("");
     const json = JSON.parse(run.stdout);
     // Base: 4 x 8 = 32. The set: the first row at 8, the three after the 15th at 10.
@@ -645,7 +645,7 @@ describe("every command honours timelines", () => {
     ]);
   });
 
-  it("diff: with sets of versions on both sides, the card changes compare version by version, each from its effective date", () => {
+  it("diff: with sets of versions on both sides, the card changes compare version by version, each from its effective date", async () => {
     const original = readFileSync(card("appbuilder"), "utf8");
     const version = (name: string, effective: string, price: string) => original.replace('version: "2026-11"', `version: "${name}"`).replace('effective: "2026-11-01"', `effective: "${effective}"`).replace('price: "8"', `price: "${price}"`);
     const dir = folder({
@@ -657,7 +657,7 @@ describe("every command honours timelines", () => {
     });
     // Base: 2026-11 (8) then 2026-11b (10) from the 15th. New: 2026-11 (8), 2026-11c (12) from the 15th, 2026-11d (12, Standard 2,500) from the 20th.
     const args = ["diff", "--base", card("appbuilder"), "--base", join(dir, "a2.yaml"), "--card", card("appbuilder"), "--card", join(dir, "b2.yaml"), "--card", join(dir, "b3.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
-    const run = burnrate([...args, "--format", "json"]);
+    const run = await burnrate([...args, "--format", "json"]);
     expect(run.stderr).toBe("");
     const json = JSON.parse(run.stdout);
     expect([json.base_total, json.card_total]).toEqual([String(8 + 5 * 10), String(8 + 3 * 12 + 2 * 12)]);
@@ -669,7 +669,7 @@ describe("every command honours timelines", () => {
       ["2026-11-20", "2026-11b", "2026-11d", "plans.standard.included", "2000", "2500"],
       ["2026-11-20", "2026-11b", "2026-11d", "meters.web_extraction.price", "10", "12"],
     ]);
-    const md = burnrate([...args, "--format", "markdown"]).stdout;
+    const md = (await burnrate([...args, "--format", "markdown"])).stdout;
     expect(md).toContain("| 2026-11-15 | 2026-11b → 2026-11c | changed | meters.web_extraction.price | 10 | 12 |");
   });
 });
@@ -679,7 +679,7 @@ describe("redteam2: an upgrade that starts a new cycle, at the statement's end",
   const newCycle = () => folder({ "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { upgrade: new_cycle }\n" });
   const cyclesOf = (json: any) => json.accounts.find((a: any) => a.account === "default").cycles.map((c: any) => [c.start, c.end, c.total, c.money.plan]);
 
-  it("runs through its own cycle holding --through, not a cycle after it (which would bill Super's 200 once more)", () => {
+  it("runs through its own cycle holding --through, not a cycle after it (which would bill Super's 200 once more)", async () => {
     const dir = newCycle();
     writeFileSync(join(dir, "account.yaml"), "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-20T00:00:00Z, plan: super }\n");
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,app,creator\n2026-11-02T10:00:00Z,web_extraction,10,a,me\n2026-12-05T10:00:00Z,web_extraction,10,a,me\n");
@@ -689,18 +689,18 @@ describe("redteam2: an upgrade that starts a new cycle, at the statement's end",
       ["2026-11-01T00:00:00Z", "2026-11-20T00:00:00Z", String(10 * 8), "20"],
       ["2026-11-20T00:00:00Z", "2026-12-20T00:00:00Z", String(10 * 8), "200"],
     ];
-    expect(cyclesOf(statement([...args, "--through", "2026-12-10"]))).toEqual(expected);
+    expect(cyclesOf(await statement([...args, "--through", "2026-12-10"]))).toEqual(expected);
     // Without --through, the last row (5 December) is in that same cycle.
-    expect(cyclesOf(statement(args))).toEqual(expected);
+    expect(cyclesOf(await statement(args))).toEqual(expected);
   });
 
-  it("ends at the cycle of the last row when the rows take the fast path after several upgrades in one cycle", () => {
+  it("ends at the cycle of the last row when the rows take the fast path after several upgrades in one cycle", async () => {
     const dir = newCycle();
     writeFileSync(join(dir, "account.yaml"), "plan: standard\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-05T00:00:00Z, allowance: 3000 }\n  - { at: 2026-11-07T12:00:00Z, allowance: 5000 }\n  - { at: 2026-11-09T00:00:00Z, plan: super }\n");
     const rows = ["02", "06", "08", "20"].flatMap((d) => [10, 11, 12, 13, 14, 15].map((h) => `2026-11-${d}T${h}:00:00Z,web_extraction,1,a,me`));
     rows.push(...[10, 11, 12, 13, 14, 15, 16].map((h) => `2026-12-08T${h}:00:00Z,web_extraction,1,a,me`));
     writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,app,creator", ...rows].join("\n") + "\n");
-    const json = statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    const json = await statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     // Each upgrade opens a cycle on the new allowance; 6 rows of 8 credits in each of the first three, 6 + 7 in the last.
     expect(cyclesOf(json)).toEqual([
       ["2026-11-01T00:00:00Z", "2026-11-05T00:00:00Z", "48", "20"],
@@ -713,11 +713,11 @@ describe("redteam2: an upgrade that starts a new cycle, at the statement's end",
     expect(removed).toEqual(["1952", "2952", "4952"]);
   });
 
-  it("follows month ends and summer time in the zone of the account after an upgrade on 31 January", () => {
+  it("follows month ends and summer time in the zone of the account after an upgrade on 31 January", async () => {
     const dir = newCycle();
     writeFileSync(join(dir, "account.yaml"), "plan: standard\nanchor: 2027-01-01\ntimezone: Europe/Paris\nchanges:\n  - { at: 2027-01-31T15:00:00Z, plan: super }\n");
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,app,creator\n" + ["2027-01-02", "2027-02-27", "2027-03-29", "2027-04-29"].map((d) => `${d}T10:00:00Z,web_extraction,10,a,me`).join("\n") + "\n");
-    const json = statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
+    const json = await statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     // 16:00 in Paris on the 31st: 28 February (no 31st), 31 March at 16:00 summer time (14:00Z), 30 April; the last row
     // (29 April) is in the cycle to 30 April, so no cycle of May.
     expect(cyclesOf(json).map((c: string[]) => [c[0], c[1]])).toEqual([
@@ -730,7 +730,7 @@ describe("redteam2: an upgrade that starts a new cycle, at the statement's end",
 });
 
 describe("redteam2: diff names a set of versions by all of them", () => {
-  it("heads the table and the JSON with every version of a set, not the first one alone", () => {
+  it("heads the table and the JSON with every version of a set, not the first one alone", async () => {
     const text = readFileSync(card("appbuilder"), "utf8");
     const next = text.replace('version: "2026-11"', 'version: "2026-12"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace('price: "8"  ', 'price: "10" ');
     const dir = folder({
@@ -740,9 +740,9 @@ describe("redteam2: diff names a set of versions by all of them", () => {
       "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-02T10:00:00Z,web_extraction,10,a,me\n2026-11-20T10:00:00Z,web_extraction,10,a,me\n",
     });
     const args = ["diff", "--base", join(dir, "app.yaml"), "--card", join(dir, "app.yaml"), "--card", join(dir, "app2.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
-    const table = burnrate([...args, "--format", "table"]);
+    const table = await burnrate([...args, "--format", "table"]);
     expect(table.stdout).toContain("Cost diff: appbuilder 2026-11 → appbuilder 2026-11 + 2026-12\n");
-    const json = JSON.parse(burnrate([...args, "--format", "json"]).stdout);
+    const json = JSON.parse((await burnrate([...args, "--format", "json"])).stdout);
     expect(json.card).toEqual({ file: `${join(dir, "app.yaml")} + ${join(dir, "app2.yaml")}`, provider: "appbuilder", version: "2026-11 + 2026-12" });
     expect(json.base.version).toBe("2026-11");
     // 10 at 8 before 15 November, 10 at 10 after: 80 + 100 against 160.
@@ -751,7 +751,7 @@ describe("redteam2: diff names a set of versions by all of them", () => {
 });
 
 describe("redteam2: a subscription end moved later", () => {
-  it("gives back the add-on credits an earlier end capped: they are spent after the first end's date", () => {
+  it("gives back the add-on credits an earlier end capped: they are spent after the first end's date", async () => {
     // Flikly Creator: 30 included credits a month; a 720p pika text-to-video generation costs 0.2 credits a second
     // (200 seconds cost 40: June's 30 included, then 10 of the 100 add-on credits; 10 seconds cost 2).
     const dir = folder({
@@ -766,7 +766,7 @@ describe("redteam2: a subscription end moved later", () => {
       ].join("\n") + "\n",
       "usage.csv": "timestamp,meter,quantity,workflow,model,resolution\n2026-06-05T10:00:00Z,generate,200,text_to_video,pika,720p\n2026-06-20T10:00:00Z,generate,10,text_to_video,pika,720p\n",
     });
-    const june = statement(["--card", card("flikly"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]).accounts[0].cycles[1];
+    const june = (await statement(["--card", card("flikly"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[1];
     // The subscription now ends on 30 September: nothing lapses on 15 June, the 20 June generation is served from the add-on.
     expect(june.rejected).toEqual([]);
     expect(june.total).toBe("42");

@@ -6,7 +6,7 @@ import { resolveAccount } from "../src/account/account.js";
 import { loadCard } from "../src/inputs.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { replayFiles, type Reader } from "../src/replay/replay-files.js";
-import { binary as burnrate, ROOT } from "./helpers/cli.js";
+import { binary, burnrate, ROOT } from "./helpers/cli.js";
 
 // Usage read safely (issue 15): a file named twice by a link, a log of 10,000
 // columns, and the new header and line-ending rules alike on every reader.
@@ -20,24 +20,24 @@ function folder(): string {
 }
 
 describe("the same usage file twice", () => {
-  it("is refused through a symbolic link or a hard link, naming both values", () => {
+  it("is refused through a symbolic link or a hard link, naming both values", async () => {
     const dir = folder();
     writeFileSync(join(dir, "usage.csv"), PLAIN);
     symlinkSync("usage.csv", join(dir, "soft.csv"));
     linkSync(join(dir, "usage.csv"), join(dir, "hard.csv"));
     for (const other of ["soft.csv", "hard.csv"]) {
-      const run = burnrate([...STATEMENT, "--usage", "usage.csv", "--usage", other], { cwd: dir });
+      const run = await burnrate([...STATEMENT, "--usage", "usage.csv", "--usage", other], { cwd: dir });
       expect(run.code, run.stderr).toBe(2);
       expect(run.stdout).toBe("");
       expect(run.stderr).toBe(`burnrate: error: --usage: the same usage file twice (expected each file once in --usage, found "usage.csv" and "${other}", one file on disk)\n`);
     }
   });
 
-  it("reads two different files with the same content as two logs", () => {
+  it("reads two different files with the same content as two logs", async () => {
     const dir = folder();
     writeFileSync(join(dir, "a.csv"), PLAIN);
     writeFileSync(join(dir, "b.csv"), PLAIN);
-    const run = burnrate([...STATEMENT, "--usage", "a.csv", "--usage", "b.csv"], { cwd: dir });
+    const run = await burnrate([...STATEMENT, "--usage", "a.csv", "--usage", "b.csv"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     // 3 reads at 0.01 and 2 writes at 0.05, twice: 2 x 0.13.
     expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("0.26");
@@ -45,7 +45,8 @@ describe("the same usage file twice", () => {
 });
 
 describe("a usage log of 10,000 columns", () => {
-  // 300 rows of 10,000 columns (9 MB) and 480 of the ignored ones (10 MB): past the 8 MB from which a file is scanned on a worker thread.
+  // 300 rows of 10,000 columns (9 MB) and 480 of the ignored ones (10 MB): past the 8 MB from which a file is scanned on a worker thread
+  // (which loads from dist/: these run the built binary).
   it("reads 300 rows at one instant with every column a dimension of the meter", () => {
     const dir = folder();
     const columns = Array.from({ length: 9996 }, (_, i) => `c${i}`);
@@ -57,7 +58,7 @@ describe("a usage log of 10,000 columns", () => {
     for (let r = 0; r < 300; r++) rows.push(["2026-11-02T10:00:00Z", "data_read", "1", "alpha", ...columns.map((_, i) => `v${(i + r) % 3}`)].join(","));
     writeFileSync(join(dir, "usage.csv"), `${rows.join("\n")}\n`);
     expect(statSync(join(dir, "usage.csv")).size).toBeGreaterThan(8 << 20);
-    const run = burnrate(["statement", "--card", "card.yaml", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json", "--usage", "usage.csv"], { cwd: dir });
+    const run = binary(["statement", "--card", "card.yaml", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json", "--usage", "usage.csv"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const cycle = JSON.parse(run.stdout).accounts[0].cycles[0];
     // Rows fall into three lines by r mod 3 (100 rows each), 0.01 a read.
@@ -74,7 +75,7 @@ describe("a usage log of 10,000 columns", () => {
     writeFileSync(join(dir, "usage.csv"), `${rows.join("\n")}\n`);
     expect(statSync(join(dir, "usage.csv")).size).toBeGreaterThan(8 << 20);
     writeFileSync(join(dir, "usage.csv.mapping.yaml"), `ignore_columns: [${columns.join(", ")}]\n`);
-    const run = burnrate([...STATEMENT, "--usage", "usage.csv"], { cwd: dir });
+    const run = binary([...STATEMENT, "--usage", "usage.csv"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const cycle = JSON.parse(run.stdout).accounts[0].cycles[0];
     // 480 reads of 2 at 0.01, in four projects of 120 rows; no ignored column becomes a dimension.
