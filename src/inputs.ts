@@ -113,9 +113,28 @@ function readCapped(fd: number, file: string, input: TextInput): Buffer {
       chunk.copy(grown, 0, 0, length);
       chunk = grown;
     }
-    const n = readSync(fd, chunk, length, chunk.length - length, null);
+    const n = readWaiting(fd, chunk, length);
     if (n === 0) return chunk.subarray(0, length);
     length += n;
+  }
+}
+
+/** A pause between reads of a pipe with nothing in it yet. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Read into `chunk` from `offset`, waiting for a pipe's writer: standard input may be a non-blocking
+ * pipe whose data comes later (`(sleep 2; cat card.yaml) | burnrate ... --card -`), which a read
+ * answers with EAGAIN until then. The wait is a sleep (Atomics.wait), as the read is synchronous.
+ */
+function readWaiting(fd: number, chunk: Buffer, offset: number): number {
+  for (;;) {
+    try {
+      return readSync(fd, chunk, offset, chunk.length - offset, null);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+      Atomics.wait(PAUSE, 0, 0, 10);
+    }
   }
 }
 

@@ -95,6 +95,21 @@ describe("a YAML or bill path that is not a regular file", () => {
   });
 });
 
+describe("a card on standard input that comes late", () => {
+  it("waits for the pipe's writer: the card written a second after the start is read, not refused with EAGAIN", async () => {
+    const child = spawn(process.execPath, [BIN, "statement", "--card", "-", "--plan", "pro", "--anchor", "2026-09-01", "--usage", USAGE, "--format", "json"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const code = new Promise<number | null>((resolve) => child.on("close", resolve));
+    setTimeout(() => child.stdin.end(readFileSync(CARD)), 1000);
+    expect(await code, stderr).toBe(0);
+    expect(stderr).toBe("");
+    expect(JSON.parse(stdout).card).toMatchObject({ provider: "fliplet" });
+  }, 30_000);
+});
+
 describe("a usage path that is not a regular file", () => {
   it("ends /dev/zero as usage at the row-length cap instead of reading it forever", () => {
     const r = run(["statement", "--account", ACCOUNT, "--usage", "/dev/zero"]);
