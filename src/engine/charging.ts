@@ -7,7 +7,7 @@ import { itemKey, lineDimensions, priceDimensions, pricedByUnitAlone, priceEvent
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
-import type { LineOf } from "./cycle-lines.js";
+import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
 import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
@@ -263,7 +263,7 @@ export abstract class Charging extends Limits {
     run.wallet.debit(uncovered === NO_CREDITS ? amount : balance, run.cycle);
     run.cycle.recordDebit(uncovered, grace, pool);
     const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
-    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot, dimensions: target.dimensions });
+    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine({ ...line, component: p.component }, { quantity: p.quantity, count: undefined, unit: p.unit, amount: rounding ? p.amount : undefined, slot: undefined });
@@ -321,10 +321,10 @@ export abstract class Charging extends Limits {
    * makes a target about every row (each row a line of its account's), so a shape keeps what is not the account's.
    */
   protected target(run: AccountRun, { meter, dims }: Pick<ChargeRequest, "meter" | "dims">, origin: Location, unit: UnitPrice, shape?: Shape): ChargeTarget {
-    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, creditsOnly: false };
-    const { id, pool, category, dimensions } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
+    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, head: undefined, creditsOnly: false };
+    const { id, pool, category, dimensions, head } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    return { unit, pool, category, slot: slotOf(run, id), dimensions, creditsOnly: this.creditsOnly(run, meter, dims) };
+    return { unit, pool, category, slot: slotOf(run, id), dimensions, head, creditsOnly: this.creditsOnly(run, meter, dims) };
   }
 
   /** The number of a shape's line (its meter, the line's dimension values, unit price and card version), its pool and category. */
@@ -339,7 +339,8 @@ export abstract class Charging extends Limits {
     const line = flatKey(parts);
     let id = this.lineIds.get(line);
     if (id === undefined) this.lineIds.set(line, (id = this.lineIds.size));
-    return { id, pool, category, dimensions: lineDimensions(meter, dims) };
+    const dimensions = lineDimensions(meter, dims);
+    return { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, source: meter, version: this.version }) };
   }
 
   protected round(amount: Decimal): Decimal {

@@ -3,6 +3,7 @@ import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
 import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
 import { Deferred, Scale, Units, type Credits } from "./credits.js";
 import type { OpenCycle } from "./cycle.js";
+import type { LineHead } from "./cycle-lines.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
 import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
 import type { Grant, Wallet } from "./wallet.js";
@@ -55,6 +56,8 @@ export interface ShapeLine {
   readonly pool: string;
   readonly category: string;
   readonly dimensions: Dimensions;
+  /** The line as every account's cycles hold it, but for its sums. */
+  readonly head: LineHead;
 }
 
 /** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
@@ -65,6 +68,8 @@ export interface ChargeTarget {
   readonly slot: number | undefined;
   /** Its line's dimension values, made once a shape and shared by the lines of every account's. */
   readonly dimensions: Dimensions | undefined;
+  /** Its line but for the sums, shared by the lines of every account's (a shape's usage). */
+  readonly head: LineHead | undefined;
   /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
   readonly creditsOnly: boolean;
 }

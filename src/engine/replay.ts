@@ -164,7 +164,7 @@ export class Replay extends Charging {
         const shape = this.shapes[id]!;
         const { meter } = shape.event;
         const target = shape.target!;
-        run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot });
+        run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
       },
     };
   }
