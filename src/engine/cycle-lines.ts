@@ -71,7 +71,7 @@ export class LineHead {
 }
 
 /** An event's quantity added to its line: counted where that is exact, as a Decimal where not. */
-export function addEvent(line: LineSum, quantity: Decimal, count: number | undefined): void {
+function addEvent(line: LineSum, quantity: Decimal, count: number | undefined): void {
   const sum = count === undefined ? undefined : addCount(line.count, count);
   if (sum === undefined) line.quantity = line.quantity.plus(quantity);
   else line.count = sum;
@@ -82,7 +82,7 @@ export function addEvent(line: LineSum, quantity: Decimal, count: number | undef
 const KEY_PARTS: string[] = [];
 
 /** A line's key: its name, kind, component, dimension values (in its meter's order), unit price and card version, each prefixed with its length, so that no part can run into the next whatever it holds. */
-export function lineKey(meter: Meter, line: { name: string; kind: string; component: string | undefined; version: string | undefined }, dims: Readonly<Record<string, string>>, unit: string): string {
+function lineKey(meter: Meter, line: { name: string; kind: string; component: string | undefined; version: string | undefined }, dims: Readonly<Record<string, string>>, unit: string): string {
   const parts = KEY_PARTS;
   parts.push(lengthPrefixed(line.name), lengthPrefixed(line.kind), lengthPrefixed(line.component ?? ""));
   for (const d of meter.dimensions) parts.push(lengthPrefixed(dims[d] ?? ""));
