@@ -100,13 +100,13 @@ export abstract class Charging extends Limits {
 
   /** A unique meter's item of a shape, and the set of this cycle's that would hold it: kept on the shape for the cycle. */
   protected shapeItem(shape: Shape, run: AccountRun): { items: Set<string>; item: string } {
-    if (shape.itemsCycle !== run.cycle) {
+    if (shape.itemsSerial !== run.serial) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
       const { items, item } = itemOf(run.cycle, meter, shape.dimensions);
       shape.items = items;
       shape.item = item;
-      shape.itemsCycle = run.cycle;
+      shape.itemsSerial = run.serial;
     }
     return { items: shape.items!, item: shape.item! };
   }
@@ -122,13 +122,13 @@ export abstract class Charging extends Limits {
       if (known.run.id !== event.account) {
         known.run = this.run(event.account);
         known.target = undefined;
-        known.itemsCycle = undefined;
+        known.itemsSerial = 0;
       }
       return known;
     }
     const meterEvent = this.card.events.get(event.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined, line: undefined };
+    const shape: Shape = { meter: event.meter, dimensions: event.dimensions, run: this.run(event.account), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsSerial: 0, group: undefined, line: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;

@@ -40,10 +40,13 @@ export interface Shape {
   readonly event: MeterEvent;
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
-  /** A unique meter's item (its last key value), and the set of the cycle `itemsCycle` that holds such items. */
+  /**
+   * A unique meter's item (its last key value), and the set of the cycle numbered `itemsSerial` (AccountRun.serial;
+   * 0 for none) that holds such items: a number, not the cycle, which a shape would keep alive once it closed.
+   */
   item: string | undefined;
   items: Set<string> | undefined;
-  itemsCycle: OpenCycle | undefined;
+  itemsSerial: number;
   /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
   group: number | undefined;
   /** What its target is made of but the account's: its line's number (lineIds), pool and category, worked out at its first charge. */

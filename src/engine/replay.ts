@@ -183,7 +183,7 @@ export class Replay extends Charging {
     facts.run = run.ordinal;
     if (meter.aggregation === "unique") {
       facts.unique = true;
-      facts.detail = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!) ? run.serial : 0;
+      facts.detail = shape.itemsSerial === run.serial && shape.items!.has(shape.item!) ? run.serial : 0;
       facts.slot = -1;
       return facts;
     }
