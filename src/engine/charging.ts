@@ -7,7 +7,7 @@ import { itemKey, lineDimensions, priceDimensions, pricedByUnitAlone, priceEvent
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
-import type { LineOf } from "./cycle-lines.js";
+import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
 import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
@@ -100,13 +100,13 @@ export abstract class Charging extends Limits {
 
   /** A unique meter's item of a shape, and the set of this cycle's that would hold it: kept on the shape for the cycle. */
   protected shapeItem(shape: Shape, run: AccountRun): { items: Set<string>; item: string } {
-    if (shape.itemsCycle !== run.cycle) {
+    if (shape.itemsSerial !== run.serial) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
       const { items, item } = itemOf(run.cycle, meter, shape.dimensions);
       shape.items = items;
       shape.item = item;
-      shape.itemsCycle = run.cycle;
+      shape.itemsSerial = run.serial;
     }
     return { items: shape.items!, item: shape.item! };
   }
@@ -122,7 +122,7 @@ export abstract class Charging extends Limits {
       if (known.run.id !== event.account) {
         known.run = this.run(event.account);
         known.target = undefined;
-        known.itemsCycle = undefined;
+        known.itemsSerial = 0;
       }
       return known;
     }
@@ -133,7 +133,7 @@ export abstract class Charging extends Limits {
   protected newShape(id: number, row: { meter: string; dimensions: Dimensions }, runOf: () => AccountRun): Shape | undefined {
     const meterEvent = this.card.events.get(row.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsCycle: undefined, group: undefined, line: undefined };
+    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsSerial: 0, group: undefined, line: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -257,7 +257,7 @@ export abstract class Charging extends Limits {
     if (probe) return true;
     this.pay(run, { amount, short, grace, pool });
     const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
-    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot, dimensions: target.dimensions });
+    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine({ ...line, component: p.component }, { quantity: p.quantity, count: undefined, unit: p.unit, amount: rounding ? p.amount : undefined, slot: undefined });
@@ -344,10 +344,10 @@ export abstract class Charging extends Limits {
    * makes a target about every row (each row a line of its account's), so a shape keeps what is not the account's.
    */
   protected target(run: AccountRun, { meter, dims }: Pick<ChargeRequest, "meter" | "dims">, origin: Location, unit: UnitPrice, shape?: Shape): ChargeTarget {
-    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, creditsOnly: false };
-    const { id, pool, category, dimensions } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
+    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, head: undefined, creditsOnly: false };
+    const { id, pool, category, dimensions, head } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    return { unit, pool, category, slot: slotOf(run, id), dimensions, creditsOnly: this.creditsOnly(run, meter, dims) };
+    return { unit, pool, category, slot: slotOf(run, id), dimensions, head, creditsOnly: this.creditsOnly(run, meter, dims) };
   }
 
   /** The number of a shape's line (its meter, the line's dimension values, unit price and card version), its pool and category. */
@@ -362,7 +362,8 @@ export abstract class Charging extends Limits {
     const line = flatKey(parts);
     let id = this.lineIds.get(line);
     if (id === undefined) this.lineIds.set(line, (id = this.lineIds.size));
-    return { id, pool, category, dimensions: lineDimensions(meter, dims) };
+    const dimensions = lineDimensions(meter, dims);
+    return { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, source: meter, version: this.version }) };
   }
 
   protected round(amount: Decimal): Decimal {

@@ -1,32 +1,23 @@
 import type { Location } from "../errors.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
-import { lineDimensions } from "./pricing.js";
 import type { Instant } from "../time.js";
-import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection, StatementLine } from "./types.js";
-import { add, addCount, countDecimal, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
+import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection } from "./types.js";
+import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { Allocation, Wallet } from "./wallet.js";
-import { addEvent, lineKey, type LineAddition, type LineOf, type LineSum } from "./cycle-lines.js";
+import { CycleLines } from "./cycle-lines.js";
 
 /** Items of a unique meter, by each key value but the last in turn, then a set of last values: no key string per event. */
 type Items = Map<string, Items> | Set<string>;
 
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
-export class OpenCycle {
+export class OpenCycle extends CycleLines {
   // Maps are made at their first entry: a log of a hundred thousand accounts has as many open cycles, most of them using few.
   private uniques: Map<string, Items> | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
   uncovered = NO_CREDITS;
   private graceUsed: Map<string, Credits> | undefined;
   private graceLimits: Map<string, Credits> | undefined;
-  /**
-   * Lines by meter, kind, component, dimension values and unit price, in one
-   * flat map: a log of many accounts has an index an account, most of them of a
-   * few lines, where a tree of maps cost a kilobyte a line. Rows of a known
-   * line find it by its number (slots) without a key.
-   */
-  private lineIndex: Map<string, LineSum> | undefined;
-  private lines: LineSum[] = NO_LINES;
   private rejections: Map<string, Rejection> | undefined;
   private thresholds: { percent: number; at: Instant }[] | undefined;
   private duplicates: Map<string, DuplicateCount> | undefined;
@@ -48,8 +39,6 @@ export class OpenCycle {
   /** Changes of the account's terms during the cycle, and the plans in force over its parts once the plan changed (else the one plan, `plan`, from the start). */
   private timeline: TimelineEntry[] | undefined;
   private planFrom: { plan: string; from: Instant }[] | undefined;
-  /** The card version that prices lines from now on, when several are given. */
-  version: string | undefined;
 
   readonly index: number;
   readonly start: Instant;
@@ -65,6 +54,7 @@ export class OpenCycle {
     private readonly counting: ReadonlySet<string>,
     private readonly scale: Scale,
   ) {
+    super();
     ({ index: this.index, start: this.start, end: this.end } = span);
     ({ allowance: this.allowance, plan: this.plan } = terms);
     this.allowanceCredits = scale.of(this.allowance);
@@ -196,114 +186,6 @@ export class OpenCycle {
     expired.set(kind, add(expired.get(kind) ?? NO_CREDITS, amount));
   }
 
-  /** Lines by a number the replay gave them: the line of rows of one shape, found without a lookup. */
-  private slots: (LineSum | undefined)[] = [];
-
-  /**
-   * Add to the line of this meter, component, kind, dimension values and unit price.
-   * `amount` is given only where it is not quantity x unit price (rounded per event,
-   * or a refund cut short); otherwise the line's amount is worked out once, at close.
-   * `slot` is the replay's number for this line, the same in every cycle.
-   */
-  addLine(of: LineOf, added: LineAddition): void {
-    const { meter, name, component, kind, category, pool, dims } = of;
-    const { quantity, count, unit, amount, slot } = added;
-    let line = slot === undefined ? undefined : this.slots[slot];
-    let key: string | undefined;
-    // A line by number is found by it: a key is needed only once some line has none (indexed()).
-    if (line === undefined && (slot === undefined || this.lineIndex !== undefined)) {
-      key = lineKey(meter, { name, kind, component, version: this.version }, dims, unit.text);
-      line = this.indexed().get(key);
-      if (line !== undefined && slot !== undefined) this.remember(slot, line);
-    }
-    if (line) {
-      addEvent(line, quantity, count);
-      if (amount !== undefined) line.amount = line.amount!.plus(amount);
-    } else {
-      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, source: meter };
-      if (this.version !== undefined) fresh.version = this.version;
-      if (key !== undefined) this.lineIndex!.set(key, fresh);
-      this.lines = this.lines.length < SHORT_LIST ? this.lines.concat(fresh) : (this.lines.push(fresh), this.lines);
-      if (slot !== undefined) this.remember(slot, fresh);
-    }
-  }
-
-  /**
-   * The cycle's lines by key, made at the first line added without a number: a log of many accounts has
-   * a cycle an account, most of whose lines have numbers, and a key a line was a string and a map entry.
-   */
-  private indexed(): Map<string, LineSum> {
-    if (this.lineIndex === undefined) {
-      this.lineIndex = new Map();
-      // A unit price's text is its value's toFixed() (unitOf in pricing.ts); a line keeps the meter whose dimensions its key lists.
-      for (const l of this.lines) this.lineIndex.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
-    }
-    return this.lineIndex;
-  }
-
-  /** Whether the line numbered `slot` has been opened in this cycle. */
-  hasSlot(slot: number): boolean {
-    return this.slots[slot] !== undefined;
-  }
-
-  /**
-   * Add an event whose amount is quantity x unit price, of `count` millionths,
-   * to the open line numbered `slot`: to numbers in arrays by slot, which stay
-   * in the processor's cache where a hundred thousand line objects would not,
-   * and are added to the line at close.
-   */
-  addToSlot(slot: number, quantity: Decimal, count: number): void {
-    const at = 2 * slot;
-    const sum = addCount(this.slotSums[at]!, count);
-    if (sum === undefined) {
-      const line = this.slots[slot]!;
-      line.quantity = line.quantity.plus(quantity);
-    } else {
-      this.slotSums[at] = sum;
-    }
-    this.slotSums[at + 1] = addCount(this.slotSums[at + 1]!, 1)!;
-  }
-
-  /**
-   * By slot, side by side: the count of millionths added, then the events (one array, not two). A plain array of
-   * numbers, not a typed one: an ArrayBuffer is about 280 bytes an account of 100,000, and its memory outside the
-   * heap makes the collector run more often as accounts open cycles.
-   */
-  private slotSums: number[] = NO_SLOTS;
-
-  /** What addToSlot gathered, added to the lines, once: the sums start again from zero, so that closing twice gives the same statement. */
-  private foldSlots(): void {
-    const slotSums = this.slotSums;
-    for (let slot = 0; slot < this.slots.length; slot++) {
-      const line = this.slots[slot];
-      if (line === undefined) continue;
-      const counted = slotSums[2 * slot]!;
-      const sum = addCount(line.count, counted);
-      if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
-      else line.count = sum;
-      line.events += slotSums[2 * slot + 1]!;
-      slotSums[2 * slot] = 0;
-      slotSums[2 * slot + 1] = 0;
-    }
-  }
-
-  /** Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary. */
-  private remember(slot: number, line: LineSum): void {
-    if (this.slots.length <= slot) {
-      // Of the length it needs while short (concat): a push leaves room for seventeen, 130 bytes an account of 100,000.
-      const n = slot + 1 - this.slots.length;
-      if (slot < SHORT_LIST) {
-        this.slots = this.slots.concat(new Array<undefined>(n).fill(undefined));
-        this.slotSums = this.slotSums.concat(new Array<number>(2 * n).fill(0));
-      } else {
-        if (this.slotSums === NO_SLOTS) this.slotSums = [];
-        while (this.slots.length <= slot) this.slots.push(undefined);
-      }
-    }
-    this.slots[slot] = line;
-    while (this.slotSums.length <= 2 * slot) this.slotSums.push(0, 0);
-  }
-
   /** Whether the cycle holds a refusal of the meter for the reason: its first row is named already. */
   rejects(meter: string, reason: string): boolean {
     return this.rejections?.has(`${meter}\u0000${reason}`) === true;
@@ -389,10 +271,7 @@ export class OpenCycle {
   release(): void {
     this.uniques = undefined;
     this.charged = undefined;
-    this.lineIndex = undefined;
-    this.slots = [];
-    this.lines = NO_LINES;
-    this.slotSums = NO_SLOTS;
+    this.releaseLines();
   }
 
   /**
@@ -400,7 +279,6 @@ export class OpenCycle {
    * Made anew at each call, the same each time while nothing is added.
    */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
-    this.foldSlots();
     const kinds = new Set([...this.opening.map((o) => o.kind), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.map((c) => c.kind) ?? []), ...(this.expiredKinds?.keys() ?? [])]);
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
     const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
@@ -412,10 +290,7 @@ export class OpenCycle {
       closing: decimal(wallet.balanceOf(kind)),
     }));
     const rank = new Map(order.meters.map((m, i) => [m, i]));
-    const lines = this.lines.map(({ count, source, ...l }): StatementLine => {
-      const quantity = compact(count === 0 ? l.quantity : l.quantity.plus(countDecimal(count)));
-      return { ...l, quantity, amount: compact(l.amount ?? quantity.mul(l.unitPrice)) };
-    });
+    const lines = this.statementLines();
     const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
     lines.sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(sortKey.get(a)!, sortKey.get(b)!) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice));
     let total = ZERO;
@@ -449,24 +324,6 @@ export class OpenCycle {
       renews: terms.renews,
     };
   }
-}
-
-/** The slot sums of a cycle with no line by number yet, shared (never written): remember() replaces it at the first slot. */
-const NO_SLOTS: number[] = [];
-
-/** The lines of a cycle with none yet, shared (never written): addLine replaces it at the first line. */
-const NO_LINES: LineSum[] = [];
-
-/** Lists kept of the length they need up to this many entries (a copy each entry), grown by push past it. */
-const SHORT_LIST = 16;
-
-/**
- * The same value in a copy whose digits array is exactly as long as it needs:
- * decimal.js's arithmetic leaves room for seventeen, about 110 bytes more a
- * value, and a statement keeps two a line for hundreds of thousands of lines.
- */
-function compact(value: Decimal): Decimal {
-  return new Decimal(value);
 }
 
 function compare(a: string, b: string): number {

@@ -3,6 +3,7 @@ import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
 import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
 import { Deferred, Scale, Units, type Credits } from "./credits.js";
 import type { OpenCycle } from "./cycle.js";
+import type { LineHead } from "./cycle-lines.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
 import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
 import type { Grant, Wallet } from "./wallet.js";
@@ -39,10 +40,13 @@ export interface Shape {
   readonly event: MeterEvent;
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
-  /** A unique meter's item (its last key value), and the set of the cycle `itemsCycle` that holds such items. */
+  /**
+   * A unique meter's item (its last key value), and the set of the cycle numbered `itemsSerial` (AccountRun.serial;
+   * 0 for none) that holds such items: a number, not the cycle, which a shape would keep alive once it closed.
+   */
   item: string | undefined;
   items: Set<string> | undefined;
-  itemsCycle: OpenCycle | undefined;
+  itemsSerial: number;
   /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
   group: number | undefined;
   /** What its target is made of but the account's: its line's number (lineIds), pool and category, worked out at its first charge. */
@@ -55,6 +59,8 @@ export interface ShapeLine {
   readonly pool: string;
   readonly category: string;
   readonly dimensions: Dimensions;
+  /** The line as every account's cycles hold it, but for its sums. */
+  readonly head: LineHead;
 }
 
 /** Where a usage charge goes: priced at `unit`, drawn from `pool`, shown under `category`, on line `slot` of every cycle. */
@@ -65,6 +71,8 @@ export interface ChargeTarget {
   readonly slot: number | undefined;
   /** Its line's dimension values, made once a shape and shared by the lines of every account's. */
   readonly dimensions: Dimensions | undefined;
+  /** Its line but for the sums, shared by the lines of every account's (a shape's usage). */
+  readonly head: LineHead | undefined;
   /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
   readonly creditsOnly: boolean;
 }

@@ -167,7 +167,7 @@ export class Replay extends Charging {
         const shape = this.shapes[id]!;
         const { meter } = shape.event;
         const target = shape.target!;
-        run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot });
+        run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
       },
     };
   }
@@ -186,7 +186,7 @@ export class Replay extends Charging {
     facts.run = run.ordinal;
     if (meter.aggregation === "unique") {
       facts.unique = true;
-      facts.detail = shape.itemsCycle === run.cycle && shape.items!.has(shape.item!) ? run.serial : 0;
+      facts.detail = shape.itemsSerial === run.serial && shape.items!.has(shape.item!) ? run.serial : 0;
       facts.slot = -1;
       return facts;
     }
