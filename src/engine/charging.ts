@@ -385,7 +385,11 @@ function slotOf(run: AccountRun, lineId: number): number {
     run.slots = slots.concat(lineId);
     return slots.length;
   }
-  if (slots.length < LISTED_SLOTS) return slots.push(lineId) - 1;
+  if (slots.length < LISTED_SLOTS) {
+    const slot = slots.length;
+    slots.push(lineId);
+    return slot;
+  }
   run.slots = new Map(slots.map((id, i) => [id, i]));
   return slotOf(run, lineId);
 }
