@@ -72,27 +72,48 @@ describe("the progress line", () => {
     progress.end();
   });
 
-  it("expects the log read twice after a restart on sorted runs, and gives no estimate past the whole", () => {
+  it("shows the sort's share of the log read, then counts the replay from its first row, and gives no estimate past the whole", () => {
     const { progress, clock } = fake({ totalBytes: 1000 });
     progress.begin();
     clock.bytes = 1500;
     clock.ms = 1000;
     expect(progress.line(clock.ms)).toBe("burnrate: 0 rows");
     progress.restart(2, "sorting");
-    clock.bytes = 1900;
+    clock.bytes = 1700;
     clock.ms = 2000;
-    // Sorting: no row has reached the engine; 400 of 2 x 1000 bytes in 1 s, 4 s left.
+    // Sorting: no row has reached the engine; 200 of the log's 1000 bytes in 1 s, 4 s left of the sort.
     expect(progress.line(clock.ms)).toBe("burnrate: sorting the usage into time order, 20%, about 4 s left");
     expect(progress.interruptedLine()).toBe("burnrate: interrupted while sorting the usage into time order");
     progress.rows(0);
     expect(progress.interruptedLine()).toBe("burnrate: interrupted while sorting the usage into time order");
-    clock.bytes = 2000;
+    clock.bytes = 2500;
     clock.ms = 3000;
     progress.rows(10);
     expect(progress.interruptedLine()).toBe("burnrate: interrupted after 10 rows");
+    clock.bytes = 2750;
+    clock.ms = 5000;
     progress.tick();
-    // 500 of 2 x 1000 bytes in 2 s since the restart: 6 s left.
+    // The replay began at 3 s with 2500 bytes read: 250 of the runs' 1000 bytes in 2 s, 6 s left; 10 rows in 2 s.
     expect(progress.line(clock.ms)).toBe("burnrate: 10 rows, 5 rows/s, 25%, about 6 s left");
+    progress.end();
+  });
+
+  it("with rows expected (plain CSV), the sort shows bytes read and the replay's rate counts from its first row", () => {
+    const { progress, clock } = fake({ totalBytes: 1000, expectedRows: 100 });
+    progress.begin();
+    clock.bytes = 1500;
+    clock.ms = 1000;
+    progress.restart(2, "sorting");
+    clock.bytes = 2000;
+    clock.ms = 3000;
+    // 500 of the 1000 bytes sorted in 2 s: 2 s left of the sort (rows expected say nothing yet: none is replayed).
+    expect(progress.line(clock.ms)).toBe("burnrate: sorting the usage into time order, 50%, about 2 s left");
+    clock.ms = 5000;
+    progress.rows(10);
+    clock.ms = 7000;
+    progress.rows(10);
+    // 20 of 100 rows in the 2 s since the replay's first rows at 5 s (not the 6 s since the sort began): 10 rows/s, 8 s left.
+    expect(progress.line(clock.ms)).toBe("burnrate: 20 rows, 10 rows/s, 20%, about 8 s left");
     progress.end();
   });
 

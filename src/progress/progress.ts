@@ -86,8 +86,9 @@ export class Progress implements ReplayProgress {
   }
 
   rows(count: number): Promise<void> | undefined {
+    // The first rows after a sort or a first pass: the replay's rate and time left count from here.
+    if (count > 0 && this.phase !== "replaying") this.restart(1);
     this.count += count;
-    if (count > 0) this.phase = "replaying";
     const now = this.settings.now();
     if (now - this.lastTurn < TURN_MS) return undefined;
     this.lastTurn = now;
@@ -131,10 +132,17 @@ export class Progress implements ReplayProgress {
    */
   private done(): number | undefined {
     const { expectedRows, totalBytes } = this.settings;
+    // A sort or a first pass reads the log once, and no row is replayed yet: its share is the bytes read.
+    if (this.phase !== "replaying") return this.bytesDone(totalBytes, 1);
     if (expectedRows !== undefined && expectedRows > 0) return this.count / expectedRows;
+    return this.bytesDone(totalBytes, this.readings);
+  }
+
+  /** The bytes read since the start of this replay (or phase) of `readings` times the total. */
+  private bytesDone(totalBytes: number | undefined, readings: number): number | undefined {
     const read = this.settings.bytesRead();
     if (totalBytes === undefined || totalBytes === 0 || read === undefined) return undefined;
-    return (read - this.bytesAtStart) / (totalBytes * this.readings);
+    return (read - this.bytesAtStart) / (totalBytes * readings);
   }
 
   interruptedLine(): string {
