@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -17,6 +17,16 @@ describe("simulate output", () => {
     expect(run.code).toBe(0);
     expect(run.stderr).toBe("");
     expect(run.stdout).toBe(expected("headline-compare.md"));
+  });
+
+  it("names a credit's price as the card gives it, not at two places (0.001, not 0.00)", async () => {
+    const card = join(work, "tenth-of-a-cent.yaml");
+    writeFileSync(card, readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8").replace('credit_price: "0.01"', 'credit_price: "0.001"'));
+    const scenario = join(work, "headline-tenth.yaml");
+    writeFileSync(scenario, readFileSync(join(ROOT, HEADLINE), "utf8").replace(/^card: .*$/m, `card: ${card}`));
+    const run = await burnrate(["simulate", scenario, "--format", "markdown"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain("are the credits to buy instead, at 0.001 USD per credit.");
   });
 
   it("writes the same blocks as a terminal table", async () => {

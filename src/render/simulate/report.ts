@@ -1,4 +1,4 @@
-import { ZERO, type Decimal } from "../../money.js";
+import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { ownLimit, purchaseWords, TOPUP, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
@@ -126,7 +126,8 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   const notes: string[] = [];
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     const kind = purchaseWords(p.purchase?.kind);
-    const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${money(p.purchase.price)} per ${card.unit.replace(/s$/, "")}`;
+    // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
+    const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${formatExact(p.purchase.price)} ${card.currency} per ${card.unit.replace(/s$/, "")}`;
     notes.push(`"Runs out", "Grace used" and "Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
   if (!p.purchase && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
