@@ -15,6 +15,11 @@ const paid = C.plans.get("paid")!;
 const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
 const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
 
+/** A closed cycle's lines as [project, quantity, events, amount], in their order. */
+function summary(lines: readonly { dimensions: Readonly<Record<string, string>>; quantity: Decimal; events: number; amount: Decimal }[]): (string | number | undefined)[][] {
+  return lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events, l.amount.toFixed()]);
+}
+
 function openCycle(): OpenCycle {
   return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: paid }, [], new Set(["included"]), new Scale(6));
 }
@@ -41,7 +46,7 @@ describe("open cycle", () => {
     add(cycle, "p3", "1", 2);
     const lines = cycle.close(new Wallet(), order, terms).lines;
     // Sorted by their dimensions: p1 2 + 3 + 1 = 6 in 3 events, p2 5 in 1, p3 7 + 4 + 1 = 12 in 3, at 1 credit each.
-    expect(lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events, l.amount.toFixed()])).toEqual([
+    expect(summary(lines)).toEqual([
       ["p1", "6", 3, "6"],
       ["p2", "5", 1, "5"],
       ["p3", "12", 3, "12"],
@@ -91,7 +96,7 @@ describe("open cycle, a shape's lines held as their head and their slot's sums",
     cycle.addLine(of, added);
     return added.head!.heads(of, added, cycle.version);
   }
-  const shown = (cycle: OpenCycle) => cycle.close(new Wallet(), order, terms).lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events, l.amount.toFixed()]);
+  const shown = (cycle: OpenCycle) => summary(cycle.close(new Wallet(), order, terms).lines);
 
   it("sums a line by its slot, gives it an object of its own where it needs one, and shows it as a line of its own would be shown", () => {
     const cycle = openCycle();
@@ -109,7 +114,7 @@ describe("open cycle, a shape's lines held as their head and their slot's sums",
     shaped(cycle, "p5", "2", 3);
     const lines = cycle.close(new Wallet(), order, terms).lines;
     // p1: 2 + 1.5 + 1 + 2 + 1 + 0.25 = 7.75 in 6 events, at 1 credit; p2: 1 + 3 = 4 in 2; p4: 5 in 1; p5: 2 in 1.
-    expect(lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events, l.amount.toFixed()])).toEqual([
+    expect(summary(lines)).toEqual([
       ["p1", "7.75", 6, "7.75"],
       ["p2", "4", 2, "4"],
       ["p4", "5", 1, "5"],

@@ -2,16 +2,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrateJson } from "./helpers/cli.js";
+import { burnrate, burnrateJson } from "./helpers/cli.js";
 
-/**
- * One flow meter at 1 credit a unit, a plan of 10 credits and, on a grace pool, a buffer of 10% (1 credit;
- * none on a block pool);
- * warnings at 50% and 100%, a low-balance level of 3. Rows of three projects share the meter's one line
- * (project is read only by another meter), so that all but the first take the known path while the
- * wallet drains, the grace fills and the rest are refused.
- */
-function card(policy: "grace" | "block"): string {
+/** A card's head: one category, one pool of the policy, an included grant, plan `pro` (with `plan` after its price), and the rest after it. */
+function cardHead(pool: string, plan: string, rest: string): string {
   return `provider: rt
 version: "a"
 effective: "2026-11-01"
@@ -23,12 +17,23 @@ cycle: { period: monthly }
 categories:
   c1: { label: C1 }
 pools:
-  g: { label: G, when_exhausted: ${policy} }
+  ${pool}
 grant_kinds:
   included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
 plans:
-  pro: { label: Pro, included: 10, price: 9${policy === "grace" ? ', grace: { g: "0.10" }' : ""} }
-thresholds:
+  pro: { label: Pro, ${plan} }
+${rest}`;
+}
+
+/**
+ * One flow meter at 1 credit a unit, a plan of 10 credits and, on a grace pool, a buffer of 10% (1 credit;
+ * none on a block pool);
+ * warnings at 50% and 100%, a low-balance level of 3. Rows of three projects share the meter's one line
+ * (project is read only by another meter), so that all but the first take the known path while the
+ * wallet drains, the grace fills and the rest are refused.
+ */
+function card(policy: "grace" | "block"): string {
+  return cardHead(`g: { label: G, when_exhausted: ${policy} }`, `included: 10, price: 9${policy === "grace" ? ', grace: { g: "0.10" }' : ""}`, `thresholds:
   percent_of_allowance: [50, 100]
 low_balance: "3"
 meters:
@@ -47,7 +52,7 @@ meters:
     category: c1
     pool: g
     price: "0.5"
-`;
+`);
 }
 
 /** 16 calls of 1 credit, one an hour from 00:00 on 2 November, of projects p0, p1, p2 in turn. */
@@ -79,5 +84,63 @@ describe("a wallet that runs dry on rows of one line from several shapes", () =>
     const cycle = statement.accounts[0].cycles[0];
     expect([cycle.total, cycle.uncovered]).toEqual(["10", "0"]);
     expect(cycle.rejected).toEqual([{ meter: "call", reason: "credits exhausted", events: 6, quantity: "6", first_at: "2026-11-02T10:00:00Z", first_line: expect.stringMatching(/u\.csv:12$/) }]);
+  });
+});
+
+// Red team 6: the known path made a group's charge target (and looked its price up) for a row alone at its
+// instant before price() had checked the instant and moved the clock, so a missing price was reported in
+// place of the instant's own error, or where a card version switching in at that instant has the price.
+
+/** A card whose one flow meter is priced by model, with no price for m3 (version "a"). */
+const CARD_A = cardHead("p: { label: P, when_exhausted: block }", "included: 1000, price: 9", `meters:
+  call:
+    description: x
+    aggregation: flow
+    dimensions: [model, user]
+    category: c1
+    pool: p
+    price: { by: [model], table: { m1: "1", m2: "2" } }
+`);
+/** Version "b", from 2026-11-10T00:00:00Z, prices m3 at 7. */
+const CARD_B = CARD_A.replace('version: "a"', 'version: "b"').replace('effective: "2026-11-01"', 'effective: "2026-11-10T00:00:00Z"').replace('m2: "2" }', 'm2: "2", m3: "7" }');
+const ACCOUNT = "account: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n";
+
+function files(usage: string): { dir: string; args: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-redteam6-"));
+  writeFileSync(join(dir, "a.yaml"), CARD_A);
+  writeFileSync(join(dir, "b.yaml"), CARD_B);
+  writeFileSync(join(dir, "acct.yaml"), ACCOUNT);
+  writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,model,user,event_id\n2026-11-05T00:00:00Z,call,1,m1,u1,e1\n" + usage);
+  return { dir, args: ["--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv")] };
+}
+
+describe("a group's first row, alone at its instant, is priced after the instant's checks and clock", () => {
+  it("a price the card version switching in at the row's instant adds is found", async () => {
+    const { dir, args } = files("2026-11-10T00:00:00Z,call,1,m3,u1,e2\n");
+    const run = await burnrate(["statement", "--card", join(dir, "a.yaml"), "--card", join(dir, "b.yaml"), ...args, "--format", "csv"]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(",call,usage,c1,p,m3,u1,1,7,7,b\n");
+  });
+
+  it("a row past --through is refused for its instant before its price is looked up", async () => {
+    const { dir, args } = files("2026-12-05T00:00:00Z,call,1,m3,u1,e2\n");
+    const run = await burnrate(["statement", "--card", join(dir, "a.yaml"), ...args, "--through", "2026-11-20"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("u.csv:3:1: usage after the statement's last cycle");
+  });
+
+  it("a row more than 120 cycles after the anchor is refused for its instant before its price is looked up", async () => {
+    const { dir, args } = files("2036-12-05T00:00:00Z,call,1,m3,u1,e2\n");
+    const run = await burnrate(["statement", "--card", join(dir, "a.yaml"), ...args]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("u.csv:3:1: usage more than 120 cycles after the anchor");
+  });
+
+  it("a log's first row, before the anchor, is refused for its instant before its price is looked up", async () => {
+    const { dir } = files("");
+    writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,model,user,event_id\n2026-10-05T00:00:00Z,call,1,m3,u1,e1\n2026-11-05T00:00:00Z,call,1,m1,u1,e2\n");
+    const run = await burnrate(["statement", "--card", join(dir, "a.yaml"), "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("u.csv:2:1: usage before the first cycle");
   });
 });
