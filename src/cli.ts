@@ -4,6 +4,7 @@ import { atFlag, Finding, shown, UserError } from "./errors.js";
 import { checkUsage, dedupeWindow, failOverPercent, gateLimit, maxLateness, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
 import { LAYOUT_NAMES } from "./usage/layouts.js";
+import { endWarm, warmFor } from "./usage/scan-thread.js";
 import { REPORT_FORMATS } from "./render/shared/report-format.js";
 import { FORMATS, WITH_HTML } from "./render/shared/format.js";
 import { visibleLines } from "./render/shared/escape.js";
@@ -85,6 +86,7 @@ function program(io: Io): Command {
     .addOption(noColorOption())
     .action(async (options) => {
       options.usage = checkUsage(options.usage, { allowed: true });
+      warmFor(options.usage);
       const { statement } = await import("./commands/statement.js");
       await statement(options, io);
     });
@@ -135,6 +137,7 @@ function program(io: Io): Command {
     .addOption(noColorOption())
     .action(async (options) => {
       options.usage = checkUsage(options.usage, { allowed: false, command: "diff", why: "it is replayed once per card" });
+      warmFor(options.usage);
       const { diff } = await import("./commands/diff.js");
       await diff(options, io);
     });
@@ -171,6 +174,7 @@ function program(io: Io): Command {
     .addOption(noColorOption())
     .action(async (options) => {
       options.usage = checkUsage(options.usage, { allowed: false, command: "reconcile", why: "a boundary check reads it again" });
+      warmFor(options.usage);
       const { reconcileCommand } = await import("./commands/reconcile.js");
       await reconcileCommand(options, io);
     });
@@ -252,6 +256,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     }
     io.stderr.write(`burnrate: internal error (a bug, please report it):\n${visibleLines((e as Error)?.stack ?? String(e))}\n`);
     return 2;
+  } finally {
+    await endWarm();
   }
 }
 

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync } from "node:fs";
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { batchBuffer, RowScanner, type ScannedBatch } from "./row-scanner.js";
@@ -8,18 +8,18 @@ import type { WorkerMessage, WorkerSetup } from "./scanned-events.js";
 // The row scanner on a worker thread: it reads the file and posts its rows in
 // batches of columns, as many ahead as the main thread allows, so the replay on
 // the main thread never waits for reading and reading never outruns memory.
-const setup = workerData as WorkerSetup;
+// It may start before its files are known (scan-thread.ts): its first message is its setup.
 const port = parentPort!;
 let allowed = 0;
 let wake: (() => void) | undefined;
 /** The columns of batches the replay is done with, sent back: each allows one more batch, and is filled again, so the batches in flight are all the memory they take. */
 const spare: ArrayBuffer[] = [];
-port.on("message", (more: number | ArrayBuffer[]) => {
-  if (typeof more === "number") allowed += more;
-  else {
-    spare.push(...more);
-    allowed += more.length;
-  }
+port.on("message", (message: WorkerSetup | number | ArrayBuffer[]) => {
+  if (typeof message === "number") allowed += message;
+  else if (Array.isArray(message)) {
+    spare.push(...message);
+    allowed += message.length;
+  } else start(message);
   wake?.();
 });
 
@@ -39,7 +39,7 @@ async function send(batch: ScannedBatch): Promise<void> {
 const buffer = Buffer.allocUnsafe(1 << 20);
 
 /** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
-async function scan(): Promise<void> {
+async function scan(setup: WorkerSetup): Promise<void> {
   let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
@@ -88,11 +88,13 @@ function readOrRefuse(fd: number, buffer: Buffer): number {
   }
 }
 
-scan().then(
-  () => port.close(),
-  (e: unknown) => {
-    if (e instanceof NeedsFullParser) post({ kind: "refused", reason: e.reason });
-    else post({ kind: "failed", message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
-    port.close();
-  },
-);
+function start(setup: WorkerSetup): void {
+  scan(setup).then(
+    () => port.close(),
+    (e: unknown) => {
+      if (e instanceof NeedsFullParser) post({ kind: "refused", reason: e.reason });
+      else post({ kind: "failed", message: e instanceof Error ? e.message : String(e), stack: e instanceof Error ? e.stack : undefined });
+      port.close();
+    },
+  );
+}

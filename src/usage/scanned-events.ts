@@ -1,6 +1,5 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import { Worker } from "node:worker_threads";
 import { createGunzip } from "node:zlib";
 import { formatOfFile } from "./content.js";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
@@ -12,6 +11,7 @@ import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { readColumnsFor } from "./card-columns.js";
+import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
 
 /**
@@ -24,9 +24,6 @@ import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, t
 export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
   return files.length === 1 ? scanFile(files[0]!, options) : scanFiles(files, options);
 }
-
-/** Files at least this large are scanned on a worker thread. */
-const WORKER_BYTES = 8 << 20;
 
 /** What the worker is told: the setup, in forms a structured clone keeps. */
 export interface WorkerSetup {
@@ -269,8 +266,7 @@ const AHEAD = 32;
 const HAND_BACK = 4;
 
 async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
-  // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
-  const worker = new Worker(new URL("./scan-worker.js", import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 } });
+  const worker = scanWorker();
   const queue: WorkerMessage[] = [];
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
@@ -288,6 +284,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
     failure = "code" in e && e.code === "ERR_WORKER_OUT_OF_MEMORY" ? new NeedsFullParser("the scanner's tables outgrew its memory") : e;
     wake?.();
   });
+  worker.postMessage(setup);
   worker.postMessage(AHEAD);
   const done: ArrayBuffer[] = [];
   let files = 1 + (setup.then?.length ?? 0);
