@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
 import { pipeline, Readable } from "node:stream";
-import { parse, CsvError } from "csv-parse";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
 import { checkReadable, unreadable } from "../inputs.js";
@@ -92,6 +91,8 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
   const constantValues = [...(mapping.constants?.values() ?? [])];
   const input = openInput(file, options.stdinCopy);
   let content: Content | undefined;
+  // Loaded for the files the plain readers leave to it: a run whose usage they read does without it.
+  let csv: typeof import("csv-parse") | undefined;
   try {
     content = await openContent(input);
     const records = recordsOf(content, file, options, mapping);
@@ -114,7 +115,8 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
     } else {
       // Every line ending ends a row, also mixed within a file (an LF header on CRLF rows, a lone CR):
       // csv-parse otherwise keeps the first one it meets, and leaves the others' CR inside the last cell.
-      const parser = parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, record_delimiter: ["\r\n", "\n", "\r"] });
+      csv = await import("csv-parse");
+      const parser = csv.parse({ bom: true, info: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES, record_delimiter: ["\r\n", "\n", "\r"] });
       // pipeline, unlike pipe, hands an error from any stage to the parser, where the loop below sees it.
       pipeline(Readable.from(content.chunks, { objectMode: false }), utf8Guard(file), parser, () => {});
       let events: UsageEvent[] = [];
@@ -134,7 +136,7 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
       if (events.length > 0) yield events;
     }
   } catch (e) {
-    if (e instanceof CsvError) throw csvParseError(e, file, MAX_RECORD_BYTES);
+    if (csv !== undefined && e instanceof csv.CsvError) throw csvParseError(e, file, MAX_RECORD_BYTES);
     if (isZlibError(e)) throw new UserError("not a complete gzip file", { file, line: 1, column: 1 }, "gzip-compressed usage, whole", (e as Error).message);
     throw e;
   } finally {
