@@ -324,10 +324,7 @@ export abstract class Charging extends Limits {
   protected groupOf(meter: Meter, dims: Dimensions): number {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
-    const key = [meter.key, ...reads.map((d) => dims[d])].map((v) => (v === undefined ? "-" : lengthPrefixed(v))).join("");
-    let group = this.targetGroups.get(key);
-    if (group === undefined) this.targetGroups.set(key, (group = this.targetGroups.size));
-    return group;
+    return this.targetGroups.of(meter, reads, dims);
   }
 
   /** Every dimension a usage target of this meter reads: its line's, its price's, its pool's and category's, and those of gates, limits, budgets and rewards. */

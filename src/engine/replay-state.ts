@@ -1,4 +1,5 @@
 import { Decimal } from "../money.js";
+import { TargetGroups } from "./target-groups.js";
 import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
 import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
 import { Deferred, Scale, Units, type Credits } from "./credits.js";
@@ -187,7 +188,7 @@ export abstract class ReplayState {
   protected readonly lineIds = new Map<string, number>();
   /** Targets by account and group (a meter and the values its target reads, numbered in `targetGroups`). */
   protected readonly targetsByDimensions = new Map<number, ChargeTarget>();
-  protected readonly targetGroups = new Map<string, number>();
+  protected readonly targetGroups = new TargetGroups();
   protected readonly targetDimensions = new Map<Meter, readonly string[]>();
   protected readonly runList: AccountRun[] = [];
   protected cyclesOpened = 0;
