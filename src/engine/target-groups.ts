@@ -12,13 +12,13 @@ type Tree = Map<string | undefined, Tree | number>;
  */
 export class TargetGroups {
   private readonly trees = new Map<Meter, Tree | number>();
-  private count = 0;
+  private size = 0;
 
   /** The group of the meter and the values of `reads` in `dims`, numbered from 0 as first seen. */
   of(meter: Meter, reads: readonly string[], dims: Dimensions): number {
     let node = this.trees.get(meter);
     if (reads.length === 0) {
-      if (node === undefined) this.trees.set(meter, (node = this.count++));
+      if (node === undefined) this.trees.set(meter, (node = this.size++));
       return node as number;
     }
     if (node === undefined) this.trees.set(meter, (node = new Map()));
@@ -32,12 +32,12 @@ export class TargetGroups {
     }
     const value = dims[reads[last]!];
     let group = tree.get(value) as number | undefined;
-    if (group === undefined) tree.set(value, (group = this.count++));
+    if (group === undefined) tree.set(value, (group = this.size++));
     return group;
   }
 
   clear(): void {
     this.trees.clear();
-    this.count = 0;
+    this.size = 0;
   }
 }
