@@ -28,10 +28,13 @@ export function warmFor(paths: readonly string[]): void {
     }
   }
   if (bytes < WORKER_BYTES) return;
-  warm = newWorker();
-  warm.unref();
+  const worker = newWorker();
+  worker.unref();
   // An error before it is taken ends it: the scan starts a worker of its own.
-  warm.on("error", () => (warm = undefined));
+  worker.once("error", () => {
+    if (warm === worker) warm = undefined;
+  });
+  warm = worker;
 }
 
 /** A worker for the scan: the warm one, or a new one. */
