@@ -14,12 +14,15 @@ export const WORKER_BYTES = 8 << 20;
  */
 let warm: Worker | undefined;
 
-/** Start a worker now where the run will likely scan on one: uncompressed files of WORKER_BYTES or more in all. */
+/** Files the scanner never reads: compressed, or JSON Lines and Parquet by their names (the readers go by content; a name is enough to not start a worker). */
+const NOT_SCANNED = /\.(gz|jsonl|ndjson|parquet)$/i;
+
+/** Start a worker now where the run will likely scan on one: files it may scan of WORKER_BYTES or more in all. */
 export function warmFor(paths: readonly string[]): void {
   if (warm !== undefined) return;
   let bytes = 0;
   for (const path of paths) {
-    if (path === "-" || path.endsWith(".gz")) continue;
+    if (path === "-" || NOT_SCANNED.test(path)) continue;
     try {
       const stats = statSync(path);
       if (stats.isFile()) bytes += stats.size;
