@@ -42,12 +42,13 @@ describe("the scanner's worker, started early", () => {
     expect(statement.events.rejected).toBe(count - 36_666);
   }, 60_000);
 
-  it("is ended with the run where the large log is JSON Lines, which the plain reader reads", () => {
+  it("is ended with the run where the large log, named as neither, holds JSON Lines, which the plain reader reads", () => {
     const dir = folder();
     const note = "x".repeat(1000);
-    writeFileSync(join(dir, "usage.jsonl"), rows(9000, () => `${JSON.stringify({ timestamp: "2026-11-02T10:00:00Z", meter: "data_read", quantity: "3", project: "alpha", note })}\n`));
-    expect(statSync(join(dir, "usage.jsonl")).size).toBeGreaterThan(8 << 20);
-    const run = binary([...STATEMENT, "--usage", "usage.jsonl", "--map", "ignore:note"], { cwd: dir });
+    // A .jsonl name starts no worker; the readers go by content.
+    writeFileSync(join(dir, "usage.log"), rows(9000, () => `${JSON.stringify({ timestamp: "2026-11-02T10:00:00Z", meter: "data_read", quantity: "3", project: "alpha", note })}\n`));
+    expect(statSync(join(dir, "usage.log")).size).toBeGreaterThan(8 << 20);
+    const run = binary([...STATEMENT, "--usage", "usage.log", "--map", "ignore:note"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toBe("");
     // 9,000 rows x 3 reads x 0.01 credits.
