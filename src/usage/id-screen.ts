@@ -1,5 +1,4 @@
 import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
 import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -11,6 +10,7 @@ import type { ColumnMapping } from "./mapping.js";
 import { lineEnd, MAX_LINE } from "./csv-bytes.js";
 import { GiveUp, inOrder, LineReader, screenSegments, TimeOrder, type Order, type Segment } from "./id-lines.js";
 import type { ScreenAnswer, ScreenSetup } from "./screen-worker.js";
+import { screenElsewhere } from "./scan-thread.js";
 
 /**
  * The event_id rule's first pass: which ids may be on more than one row of the
@@ -169,22 +169,10 @@ function lineEndAfter(path: string, at: number, to: number): number | undefined 
   }
 }
 
-/** The later half's pass: on a worker thread, or `here` after the first half (the tests, where the worker's module is not built). */
+/** The later half's pass: on the reading thread (scan-thread.ts), or `here` after the first half (the tests, where the worker's module is not built). */
 function elsewhere(setup: ScreenSetup, here: boolean): { answer: Promise<ScreenAnswer>; stop(): Promise<void> } {
   if (here) return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
-  let worker: Worker;
-  try {
-    worker = new Worker(new URL("./screen-worker.js", import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-  } catch {
-    return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
-  }
-  const answer = new Promise<ScreenAnswer>((resolve) => {
-    worker.once("message", resolve);
-    // A worker that ends or fails without an answer: the main thread reads its half itself.
-    worker.once("error", () => resolve({ kind: "failed" }));
-    worker.once("exit", () => resolve({ kind: "failed" }));
-  });
-  return { answer, stop: async () => void (await worker.terminate()) };
+  return screenElsewhere(setup);
 }
 
 /** The later half read here: its keys as runs in the folder, as a worker would. */

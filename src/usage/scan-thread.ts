@@ -1,20 +1,31 @@
 import { statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import type { ScreenAnswer, ScreenSetup, ThreadData } from "./screen-worker.js";
 
 /** Files at least this large (in all) are scanned on a worker thread: below it, starting one costs more than it saves. */
 export const WORKER_BYTES = 8 << 20;
 
 /**
- * The scanner's worker thread, started before it is needed. A worker takes
- * about a quarter of a second to boot and load its modules, as long as the main
- * thread takes to load a command and its rate card: started as the command line
- * is read, it is ready when the first file is, where started then the replay
- * would wait for it. It waits for its setup (scan-worker.ts); one never taken is
- * ended with the run (`endWarm`), and never keeps the process alive.
+ * The reading thread, started before it is needed. A worker takes about a
+ * quarter of a second to boot and load its modules (more on a busy machine),
+ * as long as the main thread takes to load a command and its rate card:
+ * started as the command line is read, it is ready when the first file is,
+ * where started then the run would wait for it. One thread does both of the
+ * log's reads: the event ids' first pass over the later half of the rows
+ * (screen-worker.ts), then the row scan (scan-worker.ts), so a log with ids
+ * boots one worker, not two, and neither boot is waited for. It waits for its
+ * setup; one never taken is ended with the run (`endWarm`), and never keeps
+ * the process alive.
  */
-let warm: Worker | undefined;
+interface Thread {
+  worker: Worker;
+  /** Where the first pass's work goes, apart from the scanner's messages. */
+  jobs: MessagePort;
+}
 
-/** Start a worker now where the run will likely scan on one: uncompressed files of WORKER_BYTES or more in all. */
+let warm: Thread | undefined;
+
+/** Start a thread now where the run will likely scan on one: uncompressed files of WORKER_BYTES or more in all. */
 export function warmFor(paths: readonly string[]): void {
   if (warm !== undefined) return;
   let bytes = 0;
@@ -27,29 +38,83 @@ export function warmFor(paths: readonly string[]): void {
       // A file that cannot be read is the reader's to report, at its flag.
     }
   }
-  if (bytes < WORKER_BYTES) return;
-  warm = newWorker();
-  warm.unref();
-  // An error before it is taken ends it: the scan starts a worker of its own.
-  warm.on("error", () => (warm = undefined));
+  if (bytes >= WORKER_BYTES) keepWarm(newThread());
 }
 
-/** A worker for the scan: the warm one, or a new one. */
+/** A worker for the scan: the warm thread's, or a new one. */
 export function scanWorker(): Worker {
-  const worker = warm ?? newWorker();
+  const worker = warm?.worker ?? newThread().worker;
   warm = undefined;
   worker.ref();
   return worker;
 }
 
-/** End a warm worker the run did not take. */
+/**
+ * The first pass over `setup`'s rows on the warm thread (started now if none
+ * is), which stays warm for the scan after: its answer, or "failed" when the
+ * thread cannot be started or ends without one (the caller then reads them
+ * itself). `stop` ends the thread, when the pass is given up.
+ */
+export function screenElsewhere(setup: ScreenSetup): { answer: Promise<ScreenAnswer>; stop(): Promise<void> } {
+  let thread: Thread;
+  try {
+    thread = warm ?? keepWarm(newThread());
+  } catch {
+    return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
+  }
+  const { worker, jobs } = thread;
+  const answer = new Promise<ScreenAnswer>((resolve) => {
+    const done = (answer: ScreenAnswer) => {
+      jobs.off("message", done);
+      jobs.off("close", failed);
+      worker.off("error", failed);
+      worker.off("exit", failed);
+      resolve(answer);
+    };
+    // A thread that ends or fails without an answer: the caller reads the half itself.
+    const failed = () => done({ kind: "failed" });
+    jobs.on("message", done);
+    jobs.on("close", failed);
+    worker.on("error", failed);
+    worker.on("exit", failed);
+  });
+  jobs.postMessage(setup);
+  return {
+    answer,
+    stop: async () => {
+      if (warm === thread) warm = undefined;
+      await worker.terminate();
+    },
+  };
+}
+
+/** End a warm thread the run did not take. */
 export async function endWarm(): Promise<void> {
-  const worker = warm;
+  const worker = warm?.worker;
   warm = undefined;
   await worker?.terminate();
 }
 
-function newWorker(): Worker {
+function keepWarm(thread: Thread): Thread {
+  warm = thread;
+  thread.worker.unref();
+  // An error or an end before it is taken drops it: the scan starts a worker of its own.
+  const drop = () => {
+    if (warm === thread) warm = undefined;
+  };
+  thread.worker.on("error", drop);
+  thread.worker.on("exit", drop);
+  return thread;
+}
+
+function newThread(): Thread {
+  const { port1, port2 } = new MessageChannel();
+  const workerData: ThreadData = { jobs: port2 };
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
-  return new Worker(new URL("./scan-worker.js", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 } });
+  const worker = new Worker(new URL("./screen-worker.js", import.meta.url), {
+    workerData,
+    transferList: [port2],
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
+  });
+  return { worker, jobs: port1 };
 }
