@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import type { ScreenAnswer, ScreenSetup, ThreadData } from "./screen-worker.js";
+import type { KeyRange } from "./key-runs.js";
+import type { MergeAnswer, ScreenAnswer, ScreenSetup, ThreadData, ThreadJob } from "./screen-worker.js";
 
 /** Files at least this large (in all) are scanned on a worker thread: below it, starting one costs more than it saves. */
 export const WORKER_BYTES = 8 << 20;
@@ -21,6 +22,8 @@ interface Thread {
   worker: Worker;
   /** Where the first pass's work goes, apart from the scanner's messages. */
   jobs: MessagePort;
+  /** Whether the worker has failed or ended: it answers nothing more. */
+  ended: boolean;
 }
 
 let warm: Thread | undefined;
@@ -49,43 +52,56 @@ export function scanWorker(): Worker {
   return worker;
 }
 
-/**
- * The first pass over `setup`'s rows on the warm thread (started now if none
- * is), which stays warm for the scan after: its answer, or "failed" when the
- * thread cannot be started or ends without one (the caller then reads them
- * itself). `stop` ends the thread, when the pass is given up.
- */
-export function screenElsewhere(setup: ScreenSetup): { answer: Promise<ScreenAnswer>; stop(): Promise<void> } {
+/** The first pass's work on the reading thread: the later half of its rows, then half of the merge of its keys' runs. */
+export interface ScreenThread {
+  /** The rows' keys and order; "failed" when the thread cannot be started or ends without an answer (the caller then reads them itself). */
+  screen(setup: ScreenSetup): Promise<ScreenAnswer>;
+  /** The keys of `range` found twice or more in the runs; undefined when the thread fails (the caller merges them itself). */
+  merge(runs: string[], range: KeyRange): Promise<Float64Array | undefined>;
+  /** End the thread, when the pass is given up. */
+  stop(): Promise<void>;
+}
+
+/** The warm thread (started now if none is), which stays warm for the scan after the first pass. */
+export function screenThread(): ScreenThread | undefined {
   let thread: Thread;
   try {
     thread = warm ?? keepWarm(newThread());
   } catch {
-    return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
+    return undefined;
   }
+  const ask = (job: ThreadJob) => answerTo(thread, job);
+  return {
+    screen: async (setup) => ((await ask({ kind: "screen", setup })) as ScreenAnswer | undefined) ?? { kind: "failed" },
+    merge: async (runs, range) => {
+      const answer = (await ask({ kind: "merge", runs, range })) as MergeAnswer | undefined;
+      return answer?.kind === "merged" ? answer.repeated : undefined;
+    },
+    stop: async () => {
+      if (warm === thread) warm = undefined;
+      await thread.worker.terminate();
+    },
+  };
+}
+
+/** The thread's answer to a job; undefined when it ends or fails without one. */
+function answerTo(thread: Thread, job: ThreadJob): Promise<unknown> {
   const { worker, jobs } = thread;
-  const answer = new Promise<ScreenAnswer>((resolve) => {
-    const done = (answer: ScreenAnswer) => {
+  if (thread.ended) return Promise.resolve(undefined);
+  const answer = new Promise<unknown>((resolve) => {
+    const done = (answer: unknown) => {
       jobs.off("message", done);
-      jobs.off("close", failed);
       worker.off("error", failed);
       worker.off("exit", failed);
       resolve(answer);
     };
-    // A thread that ends or fails without an answer: the caller reads the half itself.
-    const failed = () => done({ kind: "failed" });
+    const failed = () => done(undefined);
     jobs.on("message", done);
-    jobs.on("close", failed);
     worker.on("error", failed);
     worker.on("exit", failed);
   });
-  jobs.postMessage(setup);
-  return {
-    answer,
-    stop: async () => {
-      if (warm === thread) warm = undefined;
-      await worker.terminate();
-    },
-  };
+  jobs.postMessage(job);
+  return answer;
 }
 
 /** End a warm thread the run did not take. */
@@ -116,5 +132,9 @@ function newThread(): Thread {
     transferList: [port2],
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
   });
-  return { worker, jobs: port1 };
+  const thread = { worker, jobs: port1, ended: false };
+  const end = () => (thread.ended = true);
+  worker.once("error", end);
+  worker.once("exit", end);
+  return thread;
 }
