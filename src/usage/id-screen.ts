@@ -39,7 +39,7 @@ export interface ScreenOptions {
   stdinCopy: string | undefined;
   /** Keys sorted in memory before a run goes to disk: KEYS_IN_MEMORY, less in tests of the runs. */
   keysInMemory?: number;
-  /** Rows of at least this many bytes are read on two threads (SPLIT_BYTES; less in tests), in pieces of PIECE_BYTES (less in tests); `here`, all on this thread. */
+  /** Rows of at least this many bytes are read on two threads (SPLIT_BYTES; less in tests), in pieces of PIECE_BYTES (less in tests); `here`, all on this thread (see `elsewhere`). */
   splitBytes?: number;
   pieceBytes?: number;
   here?: boolean;
@@ -193,9 +193,15 @@ function lineEndAfter(path: string, at: number, to: number): number | undefined 
   }
 }
 
-/** The later half's pass: on the reading thread (scan-thread.ts), or here (the tests, where the worker's module is not built; or where no thread starts). */
+/**
+ * The other thread's part: the reading thread (scan-thread.ts); or, `here`
+ * (the tests, where the worker's module is not built), a stand-in that takes
+ * the first piece and fails, so that this thread reads it after the others.
+ */
 function elsewhere(here: boolean): ScreenThread {
-  return (here ? undefined : screenThread()) ?? { screen: async () => ({ kind: "failed" }), merge: async () => undefined, stop: async () => {} };
+  const failing: ScreenThread = { screen: async () => ({ kind: "failed" }), merge: async () => undefined, stop: async () => {} };
+  if (!here) return screenThread() ?? failing;
+  return { ...failing, screen: async (setup) => (new Claims(setup.claims).take(), { kind: "failed" }) };
 }
 
 /** Two runs of keys one after the other. */

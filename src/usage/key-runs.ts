@@ -3,6 +3,8 @@ import { join } from "node:path";
 import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
 
+/** Keys held before the array first grows. */
+const FIRST_KEYS = 1 << 16;
 /** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
 const MERGE_BLOCK = 1 << 13;
 /** Buckets of a run's sort: up to 2^18 (1 MB of counts for a million keys). */
@@ -36,7 +38,7 @@ export class KeyRuns {
     private readonly most: number,
     private readonly place: RunPlace = {},
   ) {
-    this.keys = new Float64Array(Math.min(most, 1 << 16));
+    this.keys = new Float64Array(Math.min(most, FIRST_KEYS));
     this.folder = place.folder;
   }
 
@@ -77,7 +79,8 @@ export class KeyRuns {
 
   private grow(): void {
     if (this.keys.length === this.most) return this.spill();
-    const more = new Float64Array(Math.min(this.most, this.keys.length * 2));
+    // From empty too: after `onDisk`, keys may come again (the pieces of a thread that failed).
+    const more = new Float64Array(Math.min(this.most, Math.max(FIRST_KEYS, this.keys.length * 2)));
     more.set(this.keys);
     this.keys = more;
   }
