@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, statSync } from "node:fs";
 import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -7,9 +7,9 @@ import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
 import { KeyRuns, LOWER_KEYS, repeatedIn, screenOf, UPPER_KEYS } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
-import { lineEnd, MAX_LINE } from "./csv-bytes.js";
 import { Claims, GiveUp, joinOrders, LineReader, screenClaimed, screenPiece, type Order, type Segment } from "./id-lines.js";
 import { screenThread, type ScreenThread } from "./scan-thread.js";
+import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./early-screen.js";
 
 /**
  * The event_id rule's first pass: which ids may be on more than one row of the
@@ -45,12 +45,8 @@ export interface ScreenOptions {
   here?: boolean;
 }
 
-/** Keys sorted in memory at once: 8 MB, and as much again to sort them (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
-const KEYS_IN_MEMORY = 1 << 20;
 /** Rows of at least this many bytes in all are read here and on the reading thread (below it, starting one costs more than it saves). */
 const SPLIT_BYTES = 8 << 20;
-/** The pieces the two threads take in turn: small enough that the one done first waits little for the other, large enough that cutting them costs nothing. */
-const PIECE_BYTES = 4 << 20;
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
   const keysInMemory = options.keysInMemory ?? KEYS_IN_MEMORY;
@@ -66,12 +62,14 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
       const orders = segments.map((segment) => screenPiece(segment, keys!, buffer));
       return keys.repeated(allIds && orders.reduce(joinOrders, NO_ROWS).ordered);
     }
-    const folder = temporaryFolder("burnrate-ids-");
-    keys = new KeyRuns(keysInMemory, { folder });
     const cut = pieces(segments, options.pieceBytes ?? PIECE_BYTES);
-    const claims = new Claims();
-    const later = elsewhere(options.here === true);
-    const answer = later.screen({ pieces: cut, claims: claims.buffer, keysInMemory, folder: folder.path });
+    // The pass the thread began as the command line was read, when it read the same pieces; else one begun now.
+    const begun = await takeEarly(cut, options.keysInMemory === undefined && options.pieceBytes === undefined && options.here !== true);
+    const folder = begun?.folder ?? temporaryFolder("burnrate-ids-");
+    keys = new KeyRuns(keysInMemory, { folder });
+    const claims = begun?.claims ?? new Claims();
+    const later = begun?.thread ?? elsewhere(options.here === true);
+    const answer = begun?.answer ?? later.screen({ pieces: cut, claims: claims.buffer, keysInMemory, folder: folder.path });
     let orders: (Order | undefined)[];
     try {
       orders = screenClaimed(cut, claims, keys, buffer);
@@ -100,6 +98,7 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
     throw e;
   } finally {
     keys?.remove();
+    await discardEarly();
   }
 }
 
@@ -153,43 +152,6 @@ async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Pro
     return column < 0 ? undefined : { path, from: Math.min(header.rowsFrom, size), to: size, column, width, stamp };
   } finally {
     closeSync(fd);
-  }
-}
-
-/** The segments cut in pieces of about `size` bytes, each at a line's end (a piece is longer where no line ends near its size). */
-function pieces(segments: readonly Segment[], size: number): Segment[] {
-  const cut: Segment[] = [];
-  for (const segment of segments) {
-    let from = segment.from;
-    while (segment.to - from > size) {
-      const end = lineEndAfter(segment.path, from + size, segment.to);
-      if (end === undefined || end >= segment.to) break;
-      cut.push({ ...segment, from, to: end });
-      from = end;
-    }
-    cut.push({ ...segment, from });
-  }
-  return cut;
-}
-
-/** One past the first newline at or after `at` (before `to`), read from the file a little at a time up to the readers' longest line. */
-function lineEndAfter(path: string, at: number, to: number): number | undefined {
-  try {
-    const fd = openSync(path, "r");
-    try {
-      for (let length = 1 << 12; ; length *= 4) {
-        const bytes = Buffer.allocUnsafe(Math.min(length, MAX_LINE, to - at));
-        const read = readSync(fd, bytes, 0, bytes.length, at);
-        const nl = lineEnd(bytes, 0, read);
-        if (nl >= 0) return at + nl + 1;
-        if (read < length || length >= MAX_LINE) return undefined;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not cut: the reader of the piece meets the error, or the readers do.
-    return undefined;
   }
 }
 
