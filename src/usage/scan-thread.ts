@@ -24,6 +24,8 @@ interface Thread {
   jobs: MessagePort;
   /** Whether the worker has failed or ended: it answers nothing more. */
   ended: boolean;
+  /** The answer to the last job asked: a job is posted only once it came, so that each answer is its own job's. */
+  last: Promise<unknown>;
 }
 
 let warm: Thread | undefined;
@@ -70,11 +72,10 @@ export function screenThread(): ScreenThread | undefined {
   } catch {
     return undefined;
   }
-  const ask = (job: ThreadJob) => answerTo(thread, job);
   return {
-    screen: async (setup) => ((await ask({ kind: "screen", setup })) as ScreenAnswer | undefined) ?? { kind: "failed" },
+    screen: async (setup) => ((await answerTo(thread, { kind: "screen", setup })) as ScreenAnswer | undefined) ?? { kind: "failed" },
     merge: async (runs, range) => {
-      const answer = (await ask({ kind: "merge", runs, range })) as MergeAnswer | undefined;
+      const answer = (await answerTo(thread, { kind: "merge", runs, range })) as MergeAnswer | undefined;
       return answer?.kind === "merged" ? answer.repeated : undefined;
     },
     stop: async () => {
@@ -84,8 +85,14 @@ export function screenThread(): ScreenThread | undefined {
   };
 }
 
-/** The thread's answer to a job; undefined when it ends or fails without one. */
+/** The thread's answer to a job, asked once the jobs before it are answered; undefined when it ends or fails without one. */
 function answerTo(thread: Thread, job: ThreadJob): Promise<unknown> {
+  const answer = thread.last.then(() => ask(thread, job));
+  thread.last = answer;
+  return answer;
+}
+
+function ask(thread: Thread, job: ThreadJob): Promise<unknown> {
   const { worker, jobs } = thread;
   if (thread.ended) return Promise.resolve(undefined);
   const answer = new Promise<unknown>((resolve) => {
@@ -132,7 +139,7 @@ function newThread(): Thread {
     transferList: [port2],
     resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
   });
-  const thread = { worker, jobs: port1, ended: false };
+  const thread: Thread = { worker, jobs: port1, ended: false, last: Promise.resolve() };
   const end = () => (thread.ended = true);
   worker.once("error", end);
   worker.once("exit", end);
