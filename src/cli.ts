@@ -4,7 +4,8 @@ import { atFlag, Finding, shown, UserError } from "./errors.js";
 import { checkUsage, dedupeWindow, failOverPercent, gateLimit, maxLateness, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
 import { LAYOUT_NAMES } from "./usage/layouts.js";
-import { endWarm, warmFor } from "./usage/scan-thread.js";
+import { endWarm } from "./usage/scan-thread.js";
+import { readEarly } from "./usage/early-screen.js";
 import { REPORT_FORMATS } from "./render/shared/report-format.js";
 import { FORMATS, WITH_HTML } from "./render/shared/format.js";
 import { visibleLines } from "./render/shared/escape.js";
@@ -86,7 +87,7 @@ function program(io: Io): Command {
     .addOption(noColorOption())
     .action(async (options) => {
       options.usage = checkUsage(options.usage, { allowed: true });
-      warmFor(options.usage);
+      readEarly(options.usage);
       const { statement } = await import("./commands/statement.js");
       await statement(options, io);
     });
@@ -137,7 +138,7 @@ function program(io: Io): Command {
     .addOption(noColorOption())
     .action(async (options) => {
       options.usage = checkUsage(options.usage, { allowed: false, command: "diff", why: "it is replayed once per card" });
-      warmFor(options.usage);
+      readEarly(options.usage);
       const { diff } = await import("./commands/diff.js");
       await diff(options, io);
     });
@@ -174,7 +175,7 @@ function program(io: Io): Command {
     .addOption(noColorOption())
     .action(async (options) => {
       options.usage = checkUsage(options.usage, { allowed: false, command: "reconcile", why: "a boundary check reads it again" });
-      warmFor(options.usage);
+      readEarly(options.usage);
       const { reconcileCommand } = await import("./commands/reconcile.js");
       await reconcileCommand(options, io);
     });

@@ -219,19 +219,19 @@ describe("the first pass over the log (id-screen)", () => {
     expect(await ordering([offset])).toBe(false);
   });
 
-  it("finds the same keys and order with the rows read in two halves (split at a line past the middle byte, anywhere in the files)", async () => {
+  it("finds the same keys and order with the rows read in pieces (each cut at a line past its size, anywhere in the files)", async () => {
     // Stamps from a few seconds, so that some logs are in order and some not; ids from a small pool, so that some repeat, also across the halves.
     const line = fc.record({ second: fc.integer({ min: 0, max: 3 }), id: fc.integer({ min: 0, max: 60 }), empty: fc.boolean() });
     const log = fc.array(fc.array(line, { maxLength: 40 }), { minLength: 1, maxLength: 3 });
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(log, fc.integer({ min: 1, max: 4000 }), fc.constantFrom(undefined, 8), fc.boolean(), async (parts, splitBytes, most, newline) => {
+      fc.asyncProperty(log, fc.integer({ min: 1, max: 4000 }), fc.integer({ min: 1, max: 2000 }), fc.constantFrom(undefined, 8), fc.boolean(), async (parts, splitBytes, pieceBytes, most, newline) => {
         const files = parts.map((lines, f) => {
           const text = lines.map((l) => `2026-01-01T00:0${f}:0${l.second}Z,call,1,p,${l.empty ? "" : `id-${l.id}`}`).join("\n");
           return file(`split-${n++}.csv`, header + text + (newline ? "\n" : ""));
         });
         const whole = await screenEventIds(files, options(most));
-        const halves = await screenEventIds(files, { ...options(most), splitBytes, here: true });
+        const halves = await screenEventIds(files, { ...options(most), splitBytes, pieceBytes, here: true });
         expect(halves?.timeOrdered).toBe(whole?.timeOrdered);
         expect([...(halves?.repeated ?? [])]).toEqual([...(whole?.repeated ?? [])]);
         // And by the ids themselves: those on two rows or more.
@@ -241,9 +241,9 @@ describe("the first pass over the log (id-screen)", () => {
       }),
       { numRuns: RUNS },
     );
-    // Each half in order, the second's first row before the first's last: not in order.
+    // Each piece in order, the second's first row before the first's last: not in order.
     const turned = file("turned.csv", header + "2026-01-01T00:00:08Z,call,1,p,a\n2026-01-01T00:00:09Z,call,1,p,b\n2026-01-01T00:00:01Z,call,1,p,a\n");
-    const split = await screenEventIds([turned], { ...options(), splitBytes: 1, here: true });
+    const split = await screenEventIds([turned], { ...options(), splitBytes: 1, pieceBytes: 60, here: true });
     expect(split!.timeOrdered).toBe(false);
     expect(split!.mayRepeat(key("a"))).toBe(true);
   });
@@ -267,6 +267,12 @@ describe("the first pass over the log (id-screen)", () => {
     expect(await screenEventIds([file("r.csv", header + "2026-01-01T00:00:00Z,call,1,p,x\r\n")], options())).toBeUndefined();
     expect(await screenEventIds([join(dir, "missing.csv")], options())).toBeUndefined();
     expect(await screenEventIds([file("n.csv", "timestamp,meter,quantity,project\n2026-01-01T00:00:00Z,call,1,p\n")], options())).toBeUndefined();
+    // Read in pieces, a quote or a carriage return in any piece (the last here) gives up the whole pass.
+    const rowsThen = (last: string) => header + rows(["a", "b", "c", "a"]) + `2026-01-01T00:01:00Z,call,1,p,${last}\n`;
+    const inPieces = { ...options(), splitBytes: 1, pieceBytes: 40, here: true };
+    expect(await screenEventIds([file("pq.csv", rowsThen("d"))], inPieces)).toBeDefined();
+    expect(await screenEventIds([file("pq2.csv", rowsThen('"d"'))], inPieces)).toBeUndefined();
+    expect(await screenEventIds([file("pr.csv", rowsThen("d\r"))], inPieces)).toBeUndefined();
   });
 });
 

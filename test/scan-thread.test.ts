@@ -64,4 +64,76 @@ describe("the scanner's worker, started early", () => {
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^burnrate: error: .*nosuch/);
   }, 60_000);
+
+  describe("with event ids: one thread reads pieces of the ids' first pass (begun as the command line is read), then scans", () => {
+    const START = Date.parse("2026-11-02T00:00:00Z");
+    /** 200,000 rows, one a second, of 1 read (0.01 credits) each, with ids: `repeat(i)` names the earlier row whose id row i repeats. */
+    const idLog = (dir: string, repeat: (i: number) => number | undefined, quoted = -1) => {
+      const count = 200_000;
+      const lines = Array.from({ length: count }, (_, i) => {
+        const id = `ev-${repeat(i) ?? i}`;
+        return `${new Date(START + i * 1000).toISOString().replace(".000", "")},data_read,1,alpha,${i === quoted ? `"${id}"` : id}\n`;
+      });
+      writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,event_id\n${lines.join("")}`);
+      // An allowance no read runs out of: every row but a repeat is priced.
+      writeFileSync(join(dir, "account.yaml"), `card: ${CARD}\nplan: pro\nallowance: 1000000\nanchor: 2026-11-01\ntimezone: UTC\n`);
+      expect(statSync(join(dir, "usage.csv")).size).toBeGreaterThan(8 << 20);
+    };
+    // Row 150,000 (second half) repeats row 10 (first half), row 190,000 repeats row 160,000 (both in the second half).
+    const repeats = (i: number) => (i === 150_000 ? 10 : i === 190_000 ? 160_000 : undefined);
+
+    it("finds repeats across the halves and within the later one, and ends", () => {
+      const dir = folder();
+      idLog(dir, repeats);
+      const run = binary(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--no-progress"], { cwd: dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe("");
+      const statement = JSON.parse(run.stdout);
+      expect(statement.events.duplicates).toBe(2);
+      // Lines: the header is line 1, row i is line i + 2.
+      expect(statement.duplicate_events.listed.map((d: { event_id: string; repeat: string }) => `${d.event_id} ${d.repeat.split(":").pop()}`)).toEqual(["ev-10 150002", "ev-160000 190002"]);
+      // 199,998 priced reads at 0.01 credits (every row but the two repeats).
+      expect(statement.accounts[0].cycles[0].total).toBe("1999.98");
+    }, 120_000);
+
+    it("serves each of diff's two replays (the second on a thread of its own)", () => {
+      const dir = folder();
+      idLog(dir, repeats);
+      const run = binary(["diff", "--base", CARD, "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--no-progress"], { cwd: dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe("");
+      // The same card each side, each replay leaving out the two repeats: 199,998 reads at 0.01 credits.
+      const diff = JSON.parse(run.stdout);
+      expect([diff.base_total, diff.card_total]).toEqual(["1999.98", "1999.98"]);
+    }, 120_000);
+
+    it("drops the pass begun on the header's event_id column where a mapping names another column the id", () => {
+      const dir = folder();
+      // The thread begins on event_id (every id distinct) as the command line is read; --map makes txn the id, whose row 150,000 repeats row 10.
+      const count = 200_000;
+      const lines = Array.from({ length: count }, (_, i) => `${new Date(START + i * 1000).toISOString().replace(".000", "")},data_read,1,alpha,ev-${i},tx-${i === 150_000 ? 10 : i}\n`);
+      writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,event_id,txn\n${lines.join("")}`);
+      writeFileSync(join(dir, "account.yaml"), `card: ${CARD}\nplan: pro\nallowance: 1000000\nanchor: 2026-11-01\ntimezone: UTC\n`);
+      const run = binary(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--map", "event_id=txn", "--map", "ignore:event_id", "--format", "json", "--no-progress"], { cwd: dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe("");
+      const statement = JSON.parse(run.stdout);
+      expect(statement.events.duplicates).toBe(1);
+      expect(statement.duplicate_events.listed.map((d: { event_id: string }) => d.event_id)).toEqual(["tx-10"]);
+      // 199,999 priced reads at 0.01 credits.
+      expect(statement.accounts[0].cycles[0].total).toBe("1999.99");
+    }, 120_000);
+
+    it("is ended, and the log read by the readers, where the first half has a quote", () => {
+      const dir = folder();
+      // Row 100 is quoted: the first pass gives up on the main thread's half and every id is remembered; the repeats are the same.
+      idLog(dir, repeats, 100);
+      const run = binary(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--no-progress"], { cwd: dir });
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe("");
+      const statement = JSON.parse(run.stdout);
+      expect(statement.events.duplicates).toBe(2);
+      expect(statement.accounts[0].cycles[0].total).toBe("1999.98");
+    }, 120_000);
+  });
 });

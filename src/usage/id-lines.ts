@@ -77,26 +77,71 @@ export class TimeOrder {
 }
 
 /** Whether rows found in order `a`, then rows found in order `b`, are in order together. */
-export function inOrder(a: Order, b: Order): boolean {
+function inOrder(a: Order, b: Order): boolean {
   if (!a.ordered || !b.ordered) return false;
   if (a.last === undefined || b.first === undefined) return true;
   return Buffer.compare(b.first, a.last) >= 0;
 }
 
-/** Add the id keys of every row of the segments, in order, and check their timestamps' order; `buffer` is the read buffer (grown apart for a longer line). */
-export function screenSegments(segments: readonly Segment[], keys: KeyRuns, order: TimeOrder, buffer: Buffer): void {
-  for (const segment of segments) {
-    let fd: number;
-    try {
-      fd = openSync(segment.path, "r");
-    } catch {
-      throw new GiveUp();
-    }
-    try {
-      new LineReader(fd, buffer, segment.from, segment.to).rows(segment, keys, order);
-    } finally {
-      closeSync(fd);
-    }
+/** The order of rows found in order `a`, then rows found in order `b`. */
+export function joinOrders(a: Order, b: Order): Order {
+  return { ordered: inOrder(a, b), first: a.first ?? b.first, last: b.last ?? a.last };
+}
+
+/**
+ * Pieces of the rows handed out to two threads as each is free for one: each
+ * thread takes the next from a counter both share, so the faster (or the one
+ * started first) reads more, and neither waits long for the other. Either may
+ * stop both (a file the pass must leave to the readers).
+ */
+export class Claims {
+  /** [the next piece to take, 1 once either thread gave up] */
+  private readonly shared: Int32Array;
+
+  constructor(buffer: SharedArrayBuffer = new SharedArrayBuffer(8)) {
+    this.shared = new Int32Array(buffer);
+  }
+
+  get buffer(): SharedArrayBuffer {
+    return this.shared.buffer as SharedArrayBuffer;
+  }
+
+  /** The next piece's index (past the last when none is left, or when either gave up). */
+  take(): number {
+    return Atomics.load(this.shared, 1) === 1 ? Number.MAX_SAFE_INTEGER : Atomics.add(this.shared, 0, 1);
+  }
+
+  giveUp(): void {
+    Atomics.store(this.shared, 1, 1);
+  }
+}
+
+/** Add the id keys of each piece this thread claims, each with its rows' order: the order of piece i at `orders[i]`, the others' left empty. */
+export function screenClaimed(pieces: readonly Segment[], claims: Claims, keys: KeyRuns, buffer: Buffer): (Order | undefined)[] {
+  const orders: (Order | undefined)[] = [];
+  try {
+    for (let i = claims.take(); i < pieces.length; i = claims.take()) orders[i] = screenPiece(pieces[i]!, keys, buffer);
+  } catch (e) {
+    claims.giveUp();
+    throw e;
+  }
+  return orders;
+}
+
+/** Add the id keys of every row of a piece; the order of its rows. `buffer` is the read buffer (grown apart for a longer line). */
+export function screenPiece(piece: Segment, keys: KeyRuns, buffer: Buffer): Order {
+  let fd: number;
+  try {
+    fd = openSync(piece.path, "r");
+  } catch {
+    throw new GiveUp();
+  }
+  try {
+    const order = new TimeOrder();
+    new LineReader(fd, buffer, piece.from, piece.to).rows(piece, keys, order);
+    return order.found();
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -1,16 +1,15 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { closeSync, openSync, statSync } from "node:fs";
 import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { readColumnsFor } from "./card-columns.js";
 import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
-import { KeyRuns } from "./key-runs.js";
+import { KeyRuns, LOWER_KEYS, repeatedIn, screenOf, UPPER_KEYS } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
-import { lineEnd, MAX_LINE } from "./csv-bytes.js";
-import { GiveUp, inOrder, LineReader, screenSegments, TimeOrder, type Order, type Segment } from "./id-lines.js";
-import type { ScreenAnswer, ScreenSetup } from "./screen-worker.js";
+import { Claims, GiveUp, joinOrders, LineReader, screenClaimed, screenPiece, type Order, type Segment } from "./id-lines.js";
+import { screenThread, type ScreenThread } from "./scan-thread.js";
+import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./early-screen.js";
 
 /**
  * The event_id rule's first pass: which ids may be on more than one row of the
@@ -23,6 +22,12 @@ import type { ScreenAnswer, ScreenSetup } from "./screen-worker.js";
  * It also finds whether the rows are in time order (TimeOrder): the scanner
  * then leaves out the ids the replay cannot need (sent-ids.ts).
  *
+ * A large log's rows are cut in pieces that this thread and the reading
+ * thread (scan-thread.ts, started as the command line is read, which scans
+ * the rows after) take in turn, each as it is free, so the pass ends when
+ * the two together have read it, however fast each is; the runs are then
+ * merged in two halves of the keys, one on each thread.
+ *
  * It reads only what it can prove the readers read alike: CSV without quotes
  * or carriage returns, neither compressed nor mapped from objects. On anything
  * else it answers undefined, and every id is remembered.
@@ -34,14 +39,13 @@ export interface ScreenOptions {
   stdinCopy: string | undefined;
   /** Keys sorted in memory before a run goes to disk: KEYS_IN_MEMORY, less in tests of the runs. */
   keysInMemory?: number;
-  /** Rows of at least this many bytes are read in two halves (SPLIT_BYTES; less in tests); `here`, both on this thread. */
+  /** Rows of at least this many bytes are read on two threads (SPLIT_BYTES; less in tests), in pieces of PIECE_BYTES (less in tests); `here`, all on this thread (see `elsewhere`). */
   splitBytes?: number;
+  pieceBytes?: number;
   here?: boolean;
 }
 
-/** Keys sorted in memory at once: 8 MB, and as much again to sort them (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
-const KEYS_IN_MEMORY = 1 << 20;
-/** Rows of at least this many bytes in all are read half here, half on a worker thread (below it, starting one costs more than it saves). */
+/** Rows of at least this many bytes in all are read here and on the reading thread (below it, starting one costs more than it saves). */
 const SPLIT_BYTES = 8 << 20;
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
@@ -52,33 +56,54 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
     const buffer = Buffer.allocUnsafe(1 << 20);
     const { segments, anyIds, allIds } = await segmentsOf(files, options, buffer);
     if (!anyIds) return undefined;
-    const [mine, theirs] = halves(segments, options.splitBytes ?? SPLIT_BYTES);
-    const folder = theirs.length > 0 ? temporaryFolder("burnrate-ids-") : undefined;
+    const total = segments.reduce((sum, s) => sum + s.to - s.from, 0);
+    if (total < (options.splitBytes ?? SPLIT_BYTES)) {
+      keys = new KeyRuns(keysInMemory);
+      const orders = segments.map((segment) => screenPiece(segment, keys!, buffer));
+      return keys.repeated(allIds && orders.reduce(joinOrders, NO_ROWS).ordered);
+    }
+    const cut = pieces(segments, options.pieceBytes ?? PIECE_BYTES);
+    // The pass the thread began as the command line was read, when it read the same pieces; else one begun now.
+    const begun = await takeEarly(cut, options.keysInMemory === undefined && options.pieceBytes === undefined && options.here !== true);
+    const folder = begun?.folder ?? temporaryFolder("burnrate-ids-");
     keys = new KeyRuns(keysInMemory, { folder });
-    const later = folder === undefined ? undefined : elsewhere({ segments: theirs, keysInMemory, folder: folder.path }, options.here === true);
-    const order = new TimeOrder();
+    const claims = begun?.claims ?? new Claims();
+    const later = begun?.thread ?? elsewhere(options.here === true);
+    const answer = begun?.answer ?? later.screen({ pieces: cut, claims: claims.buffer, keysInMemory, folder: folder.path });
+    let orders: (Order | undefined)[];
     try {
-      screenSegments(mine, keys, order, buffer);
+      orders = screenClaimed(cut, claims, keys, buffer);
     } catch (e) {
-      await later?.stop();
+      await later.stop();
       throw e;
     }
-    let ordered = order.found();
-    if (later !== undefined) {
-      const answer = await later.answer;
-      if (answer.kind === "giveUp") throw new GiveUp();
-      const { runs, order: theirOrder } = answer.kind === "done" ? answer : screenHere(theirs, keysInMemory, folder!.path, buffer);
-      keys.adopt(runs);
-      ordered = { ...theirOrder, ordered: inOrder(ordered, theirOrder) };
+    // This thread's last keys sorted and written while the other may still read: both merges can start at its answer.
+    keys.onDisk();
+    const answered = await answer;
+    if (answered.kind === "giveUp") throw new GiveUp();
+    if (answered.kind === "done") {
+      keys.adopt(answered.runs);
+      for (const [i, order] of answered.orders) orders[i] = order;
     }
-    return keys.repeated(allIds && ordered.ordered);
+    // The pieces the thread took and did not read (it failed), read here.
+    for (const [i, piece] of cut.entries()) orders[i] ??= screenPiece(piece, keys, buffer);
+    const ordered = (orders as Order[]).reduce(joinOrders, NO_ROWS).ordered;
+    // The keys' runs merged in two halves at once: the upper half's on the thread (here, when it fails).
+    const all = keys.onDisk();
+    const upper = later.merge(all, UPPER_KEYS);
+    const lower = repeatedIn(all, LOWER_KEYS);
+    return screenOf(joined(lower, (await upper) ?? repeatedIn(all, UPPER_KEYS)), allIds && ordered);
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
     throw e;
   } finally {
     keys?.remove();
+    await discardEarly();
   }
 }
+
+/** The order of no rows: in order, with no first or last timestamp. */
+const NO_ROWS: Order = { ordered: true, first: undefined, last: undefined };
 
 /** The rows of every file with an event_id column, as segments in the files' order; whether any file has the column, and every one (else the order is not known). */
 async function segmentsOf(files: readonly string[], options: ScreenOptions, buffer: Buffer): Promise<{ segments: Segment[]; anyIds: boolean; allIds: boolean }> {
@@ -130,69 +155,23 @@ async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Pro
   }
 }
 
-/** The segments cut in two at the line that ends past their middle byte: the second half empty when they are too few bytes (or no line ends near the middle). */
-function halves(segments: readonly Segment[], least: number): [Segment[], Segment[]] {
-  const total = segments.reduce((sum, s) => sum + s.to - s.from, 0);
-  if (total < least) return [[...segments], []];
-  let middle = total / 2;
-  for (const [i, s] of segments.entries()) {
-    if (middle >= s.to - s.from) {
-      middle -= s.to - s.from;
-      continue;
-    }
-    const cut = lineEndAfter(s.path, s.from + Math.floor(middle), s.to);
-    if (cut === undefined) return [[...segments], []];
-    return [
-      [...segments.slice(0, i), { ...s, to: cut }],
-      [{ ...s, from: cut }, ...segments.slice(i + 1)],
-    ];
-  }
-  return [[...segments], []];
+/**
+ * The other thread's part: the reading thread (scan-thread.ts); or, `here`
+ * (the tests, where the worker's module is not built), a stand-in that takes
+ * the first piece and fails, so that this thread reads it after the others.
+ */
+function elsewhere(here: boolean): ScreenThread {
+  const failing: ScreenThread = { screen: async () => ({ kind: "failed" }), merge: async () => undefined, stop: async () => {} };
+  if (!here) return screenThread() ?? failing;
+  return { ...failing, screen: async (setup) => (new Claims(setup.claims).take(), { kind: "failed" }) };
 }
 
-/** One past the first newline at or after `at` (before `to`), read from the file. */
-function lineEndAfter(path: string, at: number, to: number): number | undefined {
-  const bytes = Buffer.allocUnsafe(Math.min(MAX_LINE, to - at));
-  try {
-    const fd = openSync(path, "r");
-    try {
-      const read = readSync(fd, bytes, 0, bytes.length, at);
-      // How far past the middle a line may end for the rows to be split there: the readers' longest line.
-      const nl = lineEnd(bytes, 0, read);
-      return nl < 0 ? undefined : at + nl + 1;
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // Not split: the first half's reader meets the error, or the readers do.
-    return undefined;
-  }
-}
-
-/** The later half's pass: on a worker thread, or `here` after the first half (the tests, where the worker's module is not built). */
-function elsewhere(setup: ScreenSetup, here: boolean): { answer: Promise<ScreenAnswer>; stop(): Promise<void> } {
-  if (here) return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
-  let worker: Worker;
-  try {
-    worker = new Worker(new URL("./screen-worker.js", import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-  } catch {
-    return { answer: Promise.resolve({ kind: "failed" }), stop: async () => {} };
-  }
-  const answer = new Promise<ScreenAnswer>((resolve) => {
-    worker.once("message", resolve);
-    // A worker that ends or fails without an answer: the main thread reads its half itself.
-    worker.once("error", () => resolve({ kind: "failed" }));
-    worker.once("exit", () => resolve({ kind: "failed" }));
-  });
-  return { answer, stop: async () => void (await worker.terminate()) };
-}
-
-/** The later half read here: its keys as runs in the folder, as a worker would. */
-function screenHere(segments: readonly Segment[], keysInMemory: number, folder: string, buffer: Buffer): { runs: string[]; order: Order } {
-  const keys = new KeyRuns(keysInMemory, { folder: { path: folder, remove() {} }, name: "here" });
-  const order = new TimeOrder();
-  screenSegments(segments, keys, order, buffer);
-  return { runs: keys.onDisk(), order: order.found() };
+/** Two runs of keys one after the other. */
+function joined(a: Float64Array, b: Float64Array): Float64Array {
+  const both = new Float64Array(a.length + b.length);
+  both.set(a);
+  both.set(b, a.length);
+  return both;
 }
 
 /** The event_id column's index in the header (-1 without one) and the header's width; a header the readers would refuse is theirs to report. */

@@ -1,8 +1,10 @@
-import { closeSync, openSync, readSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
 
+/** Keys held before the array first grows. */
+const FIRST_KEYS = 1 << 16;
 /** Keys read from each run at a time while merging: 64 KB (fifty runs for 50 million ids). */
 const MERGE_BLOCK = 1 << 13;
 /** Buckets of a run's sort: up to 2^18 (1 MB of counts for a million keys). */
@@ -36,13 +38,14 @@ export class KeyRuns {
     private readonly most: number,
     private readonly place: RunPlace = {},
   ) {
-    this.keys = new Float64Array(Math.min(most, 1 << 16));
+    this.keys = new Float64Array(Math.min(most, FIRST_KEYS));
     this.folder = place.folder;
   }
 
   /** Every key so far in sorted runs on disk: their files, for another's `adopt`. */
   onDisk(): string[] {
     if (this.count > 0) this.spill();
+    this.keys = this.scratch = new Float64Array(0);
     return [...this.runs];
   }
 
@@ -58,20 +61,16 @@ export class KeyRuns {
 
   /** The keys found twice or more, as a screen (of a log in time order or not). */
   repeated(timeOrdered: boolean): IdScreen {
+    if (this.runs.length > 0) return screenOf(repeatedIn(this.onDisk(), ALL_KEYS), timeOrdered);
     const found = new Found();
-    if (this.runs.length === 0) {
-      const keys = this.sorted();
-      let times = 0;
-      for (let i = 1; i < keys.length; i++) {
-        if (keys[i] !== keys[i - 1]) times = 0;
-        else if (++times === 1) found.add(keys[i]!);
-      }
-    } else {
-      if (this.count > 0) this.spill();
-      this.merge(found);
+    const keys = this.sorted();
+    let times = 0;
+    for (let i = 1; i < keys.length; i++) {
+      if (keys[i] !== keys[i - 1]) times = 0;
+      else if (++times === 1) found.add(keys[i]!);
     }
     this.keys = this.scratch = new Float64Array(0);
-    return new SortedKeys(found.keys(), timeOrdered);
+    return screenOf(found.keys(), timeOrdered);
   }
 
   remove(): void {
@@ -80,7 +79,8 @@ export class KeyRuns {
 
   private grow(): void {
     if (this.keys.length === this.most) return this.spill();
-    const more = new Float64Array(Math.min(this.most, this.keys.length * 2));
+    // From empty too: after `onDisk`, keys may come again (the pieces of a thread that failed).
+    const more = new Float64Array(Math.min(this.most, Math.max(FIRST_KEYS, this.keys.length * 2)));
     more.set(this.keys);
     this.keys = more;
   }
@@ -103,45 +103,63 @@ export class KeyRuns {
     this.runs.push(run);
     this.count = 0;
   }
+}
 
-  /** Merge the runs, each read a block at a time, through a heap of their heads, into the keys found twice or more. */
-  private merge(found: Found): void {
-    const runs = new RunBlocks(this.runs);
-    try {
-      const { heads } = runs;
-      const heap = new Int32Array(this.runs.length);
-      let size = 0;
-      for (let run = 0; run < this.runs.length; run++) if (runs.advance(run)) heap[size++] = run;
-      const down = (i: number): void => {
-        const run = heap[i]!;
-        const head = heads[run]!;
-        for (;;) {
-          let child = 2 * i + 1;
-          if (child >= size) break;
-          if (child + 1 < size && heads[heap[child + 1]!]! < heads[heap[child]!]!) child++;
-          if (!(heads[heap[child]!]! < head)) break;
-          heap[i] = heap[child]!;
-          i = child;
-        }
-        heap[i] = run;
-      };
-      for (let i = (size >> 1) - 1; i >= 0; i--) down(i);
-      let last = -1;
-      let times = 0;
-      while (size > 0) {
-        const top = heap[0]!;
-        const key = heads[top]!;
-        if (!runs.advance(top)) heap[0] = heap[--size]!;
-        if (size > 0) down(0);
-        if (key !== last) {
-          last = key;
-          times = 1;
-        } else if (++times === 2) found.add(key);
+/** A stretch of the keys, `[from, to)`: runs can be merged a stretch at a time, each on a thread of its own. */
+export interface KeyRange {
+  from: number;
+  to: number;
+}
+
+/** Every key (53 bits), and its two halves (merged on two threads at once). */
+const ALL_KEYS: KeyRange = { from: 0, to: 2 ** 53 };
+export const LOWER_KEYS: KeyRange = { from: 0, to: 2 ** 52 };
+export const UPPER_KEYS: KeyRange = { from: 2 ** 52, to: 2 ** 53 };
+
+/** The keys of `range` found twice or more in sorted runs, in order: each run read a block at a time from its first key in the range, merged through a heap of their heads. */
+export function repeatedIn(paths: readonly string[], range: KeyRange): Float64Array {
+  const found = new Found();
+  const runs = new RunBlocks(paths, range);
+  try {
+    const { heads } = runs;
+    const heap = new Int32Array(paths.length);
+    let size = 0;
+    for (let run = 0; run < paths.length; run++) if (runs.advance(run)) heap[size++] = run;
+    const down = (i: number): void => {
+      const run = heap[i]!;
+      const head = heads[run]!;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= size) break;
+        if (child + 1 < size && heads[heap[child + 1]!]! < heads[heap[child]!]!) child++;
+        if (!(heads[heap[child]!]! < head)) break;
+        heap[i] = heap[child]!;
+        i = child;
       }
-    } finally {
-      runs.close();
+      heap[i] = run;
+    };
+    for (let i = (size >> 1) - 1; i >= 0; i--) down(i);
+    let last = -1;
+    let times = 0;
+    while (size > 0) {
+      const top = heap[0]!;
+      const key = heads[top]!;
+      if (!runs.advance(top)) heap[0] = heap[--size]!;
+      if (size > 0) down(0);
+      if (key !== last) {
+        last = key;
+        times = 1;
+      } else if (++times === 2) found.add(key);
     }
+  } finally {
+    runs.close();
   }
+  return found.keys();
+}
+
+/** Keys found twice or more (sorted) as a screen, of a log in time order or not. */
+export function screenOf(repeated: Float64Array, timeOrdered: boolean): IdScreen {
+  return new SortedKeys(repeated, timeOrdered);
 }
 
 /**
@@ -185,29 +203,45 @@ function bucketSort(keys: Float64Array, scratch: Float64Array): Float64Array {
   return scratch;
 }
 
-/** The runs' files, each read a block at a time into its part of one array; `heads[run]` is its key at hand. */
+/** The runs' files, each read a block at a time into its part of one array from its first key in a range to its last; `heads[run]` is its key at hand. */
 class RunBlocks {
   readonly heads: Float64Array;
   private readonly blocks: Float64Array;
   private readonly at: Int32Array;
   private readonly size: Int32Array;
+  /** Each run's next key to read, and its end: the keys' indexes in its file. */
+  private readonly next: number[] = [];
+  private readonly ends: number[] = [];
   private readonly fds: number[] = [];
 
-  constructor(paths: readonly string[]) {
+  constructor(paths: readonly string[], range: KeyRange) {
     this.heads = new Float64Array(paths.length);
     this.blocks = new Float64Array(paths.length * MERGE_BLOCK);
     this.at = new Int32Array(paths.length);
     this.size = new Int32Array(paths.length);
-    for (const path of paths) this.fds.push(openSync(path, "r"));
+    try {
+      for (const path of paths) {
+        const fd = openSync(path, "r");
+        this.fds.push(fd);
+        const keys = fstatSync(fd).size / 8;
+        this.next.push(firstAtLeast(fd, keys, range.from));
+        this.ends.push(firstAtLeast(fd, keys, range.to));
+      }
+    } catch (e) {
+      this.close();
+      throw temporaryError(e);
+    }
   }
 
   /** Move run `run` to its next key; false at its end. */
   advance(run: number): boolean {
     if (this.at[run] === this.size[run]) {
-      const bytes = readSync(this.fds[run]!, new Uint8Array(this.blocks.buffer, run * MERGE_BLOCK * 8, MERGE_BLOCK * 8), 0, MERGE_BLOCK * 8, null);
-      this.size[run] = bytes / 8;
+      const keys = Math.min(MERGE_BLOCK, this.ends[run]! - this.next[run]!);
+      if (keys === 0) return false;
+      readSync(this.fds[run]!, new Uint8Array(this.blocks.buffer, run * MERGE_BLOCK * 8, keys * 8), 0, keys * 8, this.next[run]! * 8);
+      this.next[run]! += keys;
+      this.size[run] = keys;
       this.at[run] = 0;
-      if (bytes === 0) return false;
     }
     this.heads[run] = this.blocks[run * MERGE_BLOCK + this.at[run]!++]!;
     return true;
@@ -216,6 +250,20 @@ class RunBlocks {
   close(): void {
     for (const fd of this.fds) closeSync(fd);
   }
+}
+
+/** The index of the first key at least `key` in a run's file of `keys` sorted keys, found by halving, a key read at each step. */
+function firstAtLeast(fd: number, keys: number, key: number): number {
+  const one = new Float64Array(1);
+  const bytes = new Uint8Array(one.buffer);
+  let lo = 0, hi = keys;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    readSync(fd, bytes, 0, 8, mid * 8);
+    if (one[0]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Keys found twice or more, in order, in a growing array. */

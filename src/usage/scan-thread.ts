@@ -1,23 +1,39 @@
 import { statSync } from "node:fs";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
+import type { KeyRange } from "./key-runs.js";
+import type { MergeAnswer, ScreenAnswer, ScreenSetup, ThreadData, ThreadJob } from "./screen-worker.js";
 
 /** Files at least this large (in all) are scanned on a worker thread: below it, starting one costs more than it saves. */
 export const WORKER_BYTES = 8 << 20;
 
 /**
- * The scanner's worker thread, started before it is needed. A worker takes
- * about a quarter of a second to boot and load its modules, as long as the main
- * thread takes to load a command and its rate card: started as the command line
- * is read, it is ready when the first file is, where started then the replay
- * would wait for it. It waits for its setup (scan-worker.ts); one never taken is
- * ended with the run (`endWarm`), and never keeps the process alive.
+ * The reading thread, started before it is needed. A worker takes about a
+ * quarter of a second to boot and load its modules (more on a busy machine),
+ * as long as the main thread takes to load a command and its rate card:
+ * started as the command line is read, it is ready when the first file is,
+ * where started then the run would wait for it. One thread does both of the
+ * log's reads: the event ids' first pass over the later half of the rows
+ * (screen-worker.ts), then the row scan (scan-worker.ts), so a log with ids
+ * boots one worker, not two, and neither boot is waited for. It waits for its
+ * setup; one never taken is ended with the run (`endWarm`), and never keeps
+ * the process alive.
  */
-let warm: Worker | undefined;
+interface Thread {
+  worker: Worker;
+  /** Where the first pass's work goes, apart from the scanner's messages. */
+  jobs: MessagePort;
+  /** Whether the worker has failed or ended: it answers nothing more. */
+  ended: boolean;
+  /** The answer to the last job asked: a job is posted only once it came, so that each answer is its own job's. */
+  last: Promise<unknown>;
+}
+
+let warm: Thread | undefined;
 
 /** Files the scanner never reads: compressed, or JSON Lines and Parquet by their names (the readers go by content; a name is enough to not start a worker). */
 const NOT_SCANNED = /\.(gz|jsonl|ndjson|parquet)$/i;
 
-/** Start a worker now where the run will likely scan on one: files it may scan of WORKER_BYTES or more in all. */
+/** Start a thread now where the run will likely scan on one: files it may scan of WORKER_BYTES or more in all. */
 export function warmFor(paths: readonly string[]): void {
   if (warm !== undefined) return;
   let bytes = 0;
@@ -30,32 +46,105 @@ export function warmFor(paths: readonly string[]): void {
       // A file that cannot be read is the reader's to report, at its flag.
     }
   }
-  if (bytes < WORKER_BYTES) return;
-  const worker = newWorker();
-  worker.unref();
-  // An error before it is taken ends it: the scan starts a worker of its own.
-  worker.once("error", () => {
-    if (warm === worker) warm = undefined;
-  });
-  warm = worker;
+  if (bytes >= WORKER_BYTES) keepWarm(newThread());
 }
 
-/** A worker for the scan: the warm one, or a new one. */
+/** A worker for the scan: the warm thread's, or a new one. */
 export function scanWorker(): Worker {
-  const worker = warm ?? newWorker();
+  const worker = warm?.worker ?? newThread().worker;
   warm = undefined;
   worker.ref();
   return worker;
 }
 
-/** End a warm worker the run did not take. */
+/** The first pass's work on the reading thread: the later half of its rows, then half of the merge of its keys' runs. */
+export interface ScreenThread {
+  /** The rows' keys and order; "failed" when the thread cannot be started or ends without an answer (the caller then reads them itself). */
+  screen(setup: ScreenSetup): Promise<ScreenAnswer>;
+  /** The keys of `range` found twice or more in the runs; undefined when the thread fails (the caller merges them itself). */
+  merge(runs: string[], range: KeyRange): Promise<Float64Array | undefined>;
+  /** End the thread, when the pass is given up. */
+  stop(): Promise<void>;
+}
+
+/** The warm thread (started now if none is), which stays warm for the scan after the first pass. */
+export function screenThread(): ScreenThread | undefined {
+  let thread: Thread;
+  try {
+    thread = warm ?? keepWarm(newThread());
+  } catch {
+    return undefined;
+  }
+  return {
+    screen: async (setup) => ((await answerTo(thread, { kind: "screen", setup })) as ScreenAnswer | undefined) ?? { kind: "failed" },
+    merge: async (runs, range) => {
+      const answer = (await answerTo(thread, { kind: "merge", runs, range })) as MergeAnswer | undefined;
+      return answer?.kind === "merged" ? answer.repeated : undefined;
+    },
+    stop: async () => {
+      if (warm === thread) warm = undefined;
+      await thread.worker.terminate();
+    },
+  };
+}
+
+/** The thread's answer to a job, asked once the jobs before it are answered; undefined when it ends or fails without one. */
+function answerTo(thread: Thread, job: ThreadJob): Promise<unknown> {
+  const answer = thread.last.then(() => ask(thread, job));
+  thread.last = answer;
+  return answer;
+}
+
+function ask(thread: Thread, job: ThreadJob): Promise<unknown> {
+  const { worker, jobs } = thread;
+  if (thread.ended) return Promise.resolve(undefined);
+  const answer = new Promise<unknown>((resolve) => {
+    const done = (answer: unknown) => {
+      jobs.off("message", done);
+      worker.off("error", failed);
+      worker.off("exit", failed);
+      resolve(answer);
+    };
+    const failed = () => done(undefined);
+    jobs.on("message", done);
+    worker.on("error", failed);
+    worker.on("exit", failed);
+  });
+  jobs.postMessage(job);
+  return answer;
+}
+
+/** End a warm thread the run did not take. */
 export async function endWarm(): Promise<void> {
-  const worker = warm;
+  const worker = warm?.worker;
   warm = undefined;
   await worker?.terminate();
 }
 
-function newWorker(): Worker {
+function keepWarm(thread: Thread): Thread {
+  warm = thread;
+  thread.worker.unref();
+  // An error or an end before it is taken drops it: the scan starts a worker of its own.
+  const drop = () => {
+    if (warm === thread) warm = undefined;
+  };
+  thread.worker.on("error", drop);
+  thread.worker.on("exit", drop);
+  return thread;
+}
+
+function newThread(): Thread {
+  const { port1, port2 } = new MessageChannel();
+  const workerData: ThreadData = { jobs: port2 };
   // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
-  return new Worker(new URL("./scan-worker.js", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 } });
+  const worker = new Worker(new URL("./screen-worker.js", import.meta.url), {
+    workerData,
+    transferList: [port2],
+    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
+  });
+  const thread: Thread = { worker, jobs: port1, ended: false, last: Promise.resolve() };
+  const end = () => (thread.ended = true);
+  worker.once("error", end);
+  worker.once("exit", end);
+  return thread;
 }
