@@ -2,35 +2,40 @@ import type { StatementLine } from "../../engine/types.js";
 import { formatExact, type Decimal } from "../../money.js";
 import { byProject, projectOf, splitBy } from "../shared/summary.js";
 
-/** A cycle's amounts by category, by pool and by project, in first-seen order, each as formatExact writes it. */
+/** Amounts by key, in first-seen order, each as formatExact writes it. */
+export interface Split {
+  keys: readonly string[];
+  texts: readonly string[];
+}
+
+/** A cycle's amounts by category, by pool and by project. */
 export interface CycleSummaries {
-  byCategory: Map<string, string>;
-  byPool: Map<string, string>;
-  byProject: Map<string, string>;
+  byCategory: Split;
+  byPool: Split;
+  byProject: Split;
 }
 
 /**
  * The three splits of a cycle's lines in one walk. Summed as Decimals (splitBy),
  * each line's amount was copied and added three times, a third of the time the
  * JSON statement took to write. Here each amount becomes one exact integer count
- * of 10^-scale (scale: the most decimals of any amount), and the three sums are
- * JavaScript numbers, as the engine counts a line's quantity (countOf in
- * credits.ts): exact while they stay safe integers. A cycle where one would not
- * is summed as Decimals instead. Either way the texts are the same: splitBy's
- * Decimal sums never round (a safe integer has 16 digits, Decimal keeps 60).
+ * of 10^-scale (scale: the most decimals of an amount so far, raised as lines
+ * need), and the sums are JavaScript numbers, as the engine counts a line's
+ * quantity (countOf in credits.ts): exact while they stay safe integers. A cycle
+ * where one would not is summed as Decimals instead. Either way the texts are the
+ * same: splitBy's Decimal sums never round (a safe integer has 16 digits, a
+ * Decimal 60).
  */
 export function cycleSummaries(lines: readonly StatementLine[]): CycleSummaries {
   return scaledSummaries(lines) ?? decimalSummaries(lines);
 }
 
 function decimalSummaries(lines: readonly StatementLine[]): CycleSummaries {
-  return { byCategory: texts(splitBy(lines, (l) => l.category)), byPool: texts(splitBy(lines, (l) => l.pool)), byProject: texts(byProject(lines)) };
+  return { byCategory: decimalSplit(splitBy(lines, (l) => l.category)), byPool: decimalSplit(splitBy(lines, (l) => l.pool)), byProject: decimalSplit(byProject(lines)) };
 }
 
-function texts(sums: Map<string, Decimal>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, sum] of sums) out.set(key, formatExact(sum));
-  return out;
+function decimalSplit(sums: Map<string, Decimal>): Split {
+  return { keys: [...sums.keys()], texts: [...sums.values()].map(formatExact) };
 }
 
 /** Decimals a scaled count may have: 10^15 is the largest power of ten below 2^53. */
@@ -39,32 +44,82 @@ const MAX_SCALE = 15;
 const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 function scaledSummaries(lines: readonly StatementLine[]): CycleSummaries | undefined {
+  const byCategory = new ScaledSplit();
+  const byPool = new ScaledSplit();
+  const byProject = new ScaledSplit();
   let scale = 0;
-  for (const line of lines) scale = Math.max(scale, line.amount.decimalPlaces());
-  if (scale > MAX_SCALE) return undefined;
-  const byCategory = new Map<string, number>();
-  const byPool = new Map<string, number>();
-  const byProject = new Map<string, number>();
   for (const line of lines) {
-    const count = scaledCount(line.amount, scale);
-    if (count === undefined || !added(byCategory, line.category, count) || !added(byPool, line.pool, count) || !added(byProject, projectOf(line), count)) return undefined;
+    let count = scaledCount(line.amount, scale);
+    if (count === undefined) {
+      // More decimals than the lines before: the sums so far are counted again in smaller units.
+      const places = line.amount.decimalPlaces();
+      if (places <= scale || places > MAX_SCALE) return undefined;
+      if (!byCategory.rescaled(places - scale) || !byPool.rescaled(places - scale) || !byProject.rescaled(places - scale)) return undefined;
+      scale = places;
+      count = scaledCount(line.amount, scale);
+      if (count === undefined) return undefined;
+    }
+    if (!byCategory.added(line.category, count) || !byPool.added(line.pool, count) || !byProject.added(projectOf(line), count)) return undefined;
   }
-  return { byCategory: scaledTexts(byCategory, scale), byPool: scaledTexts(byPool, scale), byProject: scaledTexts(byProject, scale) };
-}
-
-/** Adds `count` to the key's sum; false once a sum is no longer a safe integer (and so maybe not exact). */
-function added(sums: Map<string, number>, key: string, count: number): boolean {
-  const sum = (sums.get(key) ?? 0) + count;
-  sums.set(key, sum);
-  return Number.isSafeInteger(sum);
+  return { byCategory: byCategory.split(scale), byPool: byPool.split(scale), byProject: byProject.split(scale) };
 }
 
 /**
- * `value` times 10^scale as a safe integer, or undefined. decimal.js holds a
- * value as base-10^7 words `d` (the first without leading zeros) and the
- * exponent `e` of its first digit: the words read as one integer, times 10 to
- * the exponent of the last word's units. Every step is on safe integers, and a
- * step that left them shows in the result, which is refused.
+ * Counts by key in first-seen order. Most cycles of a log of many accounts have
+ * a line or two: a few keys are found by a look through the list, and only a
+ * cycle with more builds a Map of where each key is.
+ */
+class ScaledSplit {
+  private readonly keys: string[] = [];
+  private readonly counts: number[] = [];
+  private places: Map<string, number> | undefined;
+
+  /** Adds `count` to the key's sum; false once a sum is no longer a safe integer (and so maybe not exact). */
+  added(key: string, count: number): boolean {
+    const at = this.placeOf(key);
+    const sum = (this.counts[at] ?? 0) + count;
+    this.counts[at] = sum;
+    return Number.isSafeInteger(sum);
+  }
+
+  /** Every sum in units 10^digits times smaller; false if one would no longer be a safe integer. */
+  rescaled(digits: number): boolean {
+    for (let i = 0; i < this.counts.length; i++) {
+      this.counts[i] = this.counts[i]! * POWERS[digits]!;
+      if (!Number.isSafeInteger(this.counts[i])) return false;
+    }
+    return true;
+  }
+
+  split(scale: number): Split {
+    return { keys: this.keys, texts: this.counts.map((count) => scaledText(count, scale)) };
+  }
+
+  private placeOf(key: string): number {
+    const keys = this.keys;
+    if (this.places !== undefined) {
+      const at = this.places.get(key);
+      if (at !== undefined) return at;
+      this.places.set(key, keys.length);
+    } else {
+      for (let i = 0; i < keys.length; i++) if (keys[i] === key) return i;
+      if (keys.length === FEW) this.places = new Map(keys.map((k, i) => [k, i]));
+      this.places?.set(key, keys.length);
+    }
+    keys.push(key);
+    return keys.length - 1;
+  }
+}
+
+/** Keys looked for in a list; past them, in a Map. */
+const FEW = 8;
+
+/**
+ * `value` times 10^scale as a safe integer, or undefined (it has more decimals,
+ * or is too large). decimal.js holds a value as base-10^7 words `d` (the first
+ * without leading zeros) and the exponent `e` of its first digit: the words read
+ * as one integer, times 10 to the exponent of the last word's units. Every step
+ * is on safe integers, and a step that left them shows in the result, refused.
  */
 function scaledCount(value: Decimal, scale: number): number | undefined {
   const words = value.d;
@@ -73,16 +128,15 @@ function scaledCount(value: Decimal, scale: number): number | undefined {
   for (const word of words) int = int * 1e7 + word;
   const shift = 7 * (Math.floor(value.e / 7) - words.length + 1) + scale;
   if (!Number.isSafeInteger(int) || Math.abs(shift) >= POWERS.length) return undefined;
-  // A negative shift divides off zeros the last word holds past `scale` decimals: the quotient is a whole number, exact.
-  const count = shift >= 0 ? int * POWERS[shift]! : int / POWERS[-shift]!;
+  let count: number;
+  if (shift >= 0) count = int * POWERS[shift]!;
+  else {
+    // Digits past `scale` decimals: only zeros may be divided off, and then the quotient is a whole number, exact.
+    if (int % POWERS[-shift]! !== 0) return undefined;
+    count = int / POWERS[-shift]!;
+  }
   if (!Number.isSafeInteger(count)) return undefined;
   return value.s < 0 ? -count : count;
-}
-
-function scaledTexts(sums: Map<string, number>, scale: number): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, sum] of sums) out.set(key, scaledText(sum, scale));
-  return out;
 }
 
 /** A count of 10^-scale as formatExact writes its value: no exponent, no trailing zeros, "0" for zero. */

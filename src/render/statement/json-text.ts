@@ -1,7 +1,7 @@
 import type { Statement } from "../../engine/types.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { jsonString } from "../shared/escape.js";
-import { CycleText, lineText, valueText } from "./cycle-text.js";
+import { CycleText, LineText, valueText } from "./cycle-text.js";
 import { statementHead } from "./json.js";
 
 /**
@@ -17,6 +17,7 @@ import { statementHead } from "./json.js";
  */
 export function* statementJsonText(statement: Statement, card?: RateCard): Generator<string> {
   const cycles = new CycleText(statement.currency, card);
+  const lines = new LineText();
   let batch = headText(statement);
   let nextAccount = "\n    ";
   for (const account of statement.accounts) {
@@ -33,7 +34,7 @@ export function* statementJsonText(statement: Statement, card?: RateCard): Gener
       else {
         let nextLine = "[\n            ";
         for (const line of c.lines) {
-          batch += nextLine + lineText(line);
+          batch += nextLine + lines.of(line);
           nextLine = ",\n            ";
           if (batch.length >= BATCH) {
             yield batch;
