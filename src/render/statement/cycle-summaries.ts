@@ -27,6 +27,12 @@ export interface CycleSummaries {
  * Decimal 60).
  */
 export function cycleSummaries(lines: readonly StatementLine[]): CycleSummaries {
+  // A cycle of one line (many accounts of a large log): its amount is every sum.
+  if (lines.length === 1) {
+    const line = lines[0]!;
+    const texts = [formatExact(line.amount)];
+    return { byCategory: { keys: [line.category], texts }, byPool: { keys: [line.pool], texts }, byProject: { keys: [projectOf(line)], texts } };
+  }
   return scaledSummaries(lines) ?? decimalSummaries(lines);
 }
 
