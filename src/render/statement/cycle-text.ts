@@ -1,5 +1,5 @@
 import type { CycleStatement, StatementLine } from "../../engine/types.js";
-import { formatExact, type Decimal } from "../../money.js";
+import { formatExact, ZERO, type Decimal } from "../../money.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { formatInstant, type Instant } from "../../time.js";
 import { jsonString, jsonVisible } from "../shared/escape.js";
@@ -189,11 +189,20 @@ function numberText(n: number): string {
 
 /** An amount as formatExact writes it, quoted. */
 function exactText(value: Decimal): string {
+  // The engine gives every zero it makes as ZERO: no digits to read.
+  if (value === ZERO) return QUOTED[0]!;
   // Most amounts of a statement are whole numbers below 10^7 (0, 3, 9): one base-10^7 digit at exponent 0 to 6, written as it is.
   const digits = value.d;
-  if (digits?.length === 1 && value.e >= 0 && value.e < 7) return value.s < 0 && digits[0] !== 0 ? `"-${digits[0]}"` : `"${digits[0]}"`;
+  if (digits?.length === 1 && value.e >= 0 && value.e < 7) {
+    const digit = digits[0]!;
+    if (value.s < 0 && digit !== 0) return `"-${digit}"`;
+    return QUOTED[digit] ?? `"${digit}"`;
+  }
   return `"${formatExact(value)}"`;
 }
+
+/** Small whole amounts quoted, made once: an allowance, an opening balance, a quantity of 1. */
+const QUOTED = Array.from({ length: 1024 }, (_, n) => `"${n}"`);
 
 /** A split's entries at one indent deeper than a cycle's keys. */
 function splitText(split: Split): string {
