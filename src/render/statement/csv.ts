@@ -38,12 +38,15 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean } =
       const start = formatInstant(c.start);
       const end = formatInstant(c.end);
       for (const l of c.lines) {
-        rows.push([
-          a.account, a.plan, start, end, l.meter, ...(components ? [l.component ?? ""] : []), l.kind, l.category, l.pool,
-          ...dimNames.map((d) => l.dimensions[d] ?? ""),
-          new NumberCell(formatExact(l.quantity)), new NumberCell(formatExact(l.unitPrice)), new NumberCell(formatExact(l.amount)),
-          ...(versioned ? [l.version ?? ""] : []), ...noChange,
-        ]);
+        // Pushed cell by cell: spreading optional parts into a literal cost more than the cells of a large log.
+        const row: Cell[] = [a.account, a.plan, start, end, l.meter];
+        if (components) row.push(l.component ?? "");
+        row.push(l.kind, l.category, l.pool);
+        for (const d of dimNames) row.push(l.dimensions[d] ?? "");
+        row.push(new NumberCell(formatExact(l.quantity)), new NumberCell(formatExact(l.unitPrice)), new NumberCell(formatExact(l.amount)));
+        if (versioned) row.push(l.version ?? "");
+        for (const empty of noChange) row.push(empty);
+        rows.push(row);
       }
       // A change is a row of kind "change", its line columns empty.
       for (const t of c.timeline) {
