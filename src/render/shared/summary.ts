@@ -14,8 +14,13 @@ export function splitBy(lines: readonly StatementLine[], keyOf: (line: Statement
 /** Lines without a project dimension (workspace-level charges) are grouped under this name. */
 const NO_PROJECT = "(workspace)";
 
+/** The project a line's amount counts to in a split by project. */
+export function projectOf(line: StatementLine): string {
+  return line.dimensions.project ?? NO_PROJECT;
+}
+
 export function byProject(lines: readonly StatementLine[]): Map<string, Decimal> {
-  return splitBy(lines, (l) => l.dimensions.project ?? NO_PROJECT);
+  return splitBy(lines, projectOf);
 }
 
 /** `project=alpha channel=web` for files and Markdown, where width does not matter. */

@@ -34,6 +34,8 @@ interface CardMoney {
   step: Decimal;
   /** A plan price's rounded total, for the cycles that bought no credits and owe no overage. */
   planTotals: Map<Decimal, Decimal>;
+  /** What no credits cost at the card's credit price (a zero, signed as the price). */
+  noneBought: Decimal | undefined;
 }
 
 const CARD_MONEY = new WeakMap<RateCard, CardMoney>();
@@ -45,6 +47,7 @@ function cardMoney(card: RateCard): CardMoney {
       any: card.creditPrice !== undefined || [...card.plans.values()].some((p) => p.price.gt(0) || p.quota !== undefined),
       step: new Decimal(10).pow(-minorDigits(card.currency)),
       planTotals: new Map(),
+      noneBought: card.creditPrice === undefined ? undefined : ZERO.mul(card.creditPrice),
     };
     CARD_MONEY.set(card, money);
   }
@@ -57,7 +60,8 @@ export function cycleMoney(card: RateCard, planKey: string, cycle: CycleStatemen
   const plan = card.plans.get(planKey)?.price ?? ZERO;
   let creditsBought = ZERO;
   for (const g of cycle.grants) if (!PLAN_GRANTS.has(g.kind)) creditsBought = creditsBought.plus(g.granted);
-  const bought = card.creditPrice === undefined ? undefined : creditsBought.mul(card.creditPrice);
+  // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.
+  const bought = card.creditPrice === undefined ? undefined : creditsBought === ZERO ? known.noneBought! : creditsBought.mul(card.creditPrice);
   const overage = cycle.overage.amount;
   const total = () => roundToStep(plan.plus(bought ?? ZERO).plus(overage), known.step, card.precision.rounding);
   // Plus a zero adds nothing: with nothing bought and no overage the total is the plan price's, rounded once a plan.
