@@ -1,4 +1,5 @@
 import { siftDown } from "./heap.js";
+import type { EventIdColumn } from "../engine/event-ids.js";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Instant } from "../time.js";
 import { BatchWriter, OrderScratch, RowColumns, timeOrder } from "./row-columns.js";
@@ -55,9 +56,11 @@ export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: Order
   let order: Reorder | undefined;
   // A batch's columns are filled again once the batch after it has been asked for too: the replay's reader still reads the last batch it was given (replay-files.ts, Watched).
   let given: ShapedRows | undefined;
+  const ids = new GivenIds();
   const handOut = function* (rows: ShapedRows[]): Generator<ShapedRows> {
     for (const batch of rows) {
       yield batch;
+      ids.passed(batch, order!);
       if (given !== undefined) order!.handBack(given);
       given = batch;
     }
@@ -68,6 +71,25 @@ export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: Order
     yield* handOut(order.out());
   }
   if (order) yield* handOut(order.out(true));
+}
+
+/**
+ * The id columns of batches given to the replay, until it reads them no more.
+ * The replay holds the rows of an instant until a row of a later one comes
+ * (engine/rows.ts, HeldRows), by their batch's id column, and an instant's rows
+ * may span batches: a batch's ids are handed back once the replay is done with
+ * a batch whose last row is later than the batch's last row.
+ */
+class GivenIds {
+  private readonly waiting: { ids: EventIdColumn; last: Instant }[] = [];
+
+  /** The replay has asked for the batch after `batch`. */
+  passed(batch: ShapedRows, order: Reorder): void {
+    const last = batch.base + batch.at[batch.count - 1]!;
+    const waiting = this.waiting;
+    while (waiting.length > 0 && waiting[0]!.last < last) order.handBackIds(waiting.shift()!.ids);
+    if (batch.ids !== undefined) waiting.push({ ids: batch.ids, last });
+  }
 }
 
 /** A batch's late rows in time order, read from `next`. */
@@ -135,6 +157,10 @@ class Reorder {
 
   handBack(batch: ShapedRows): void {
     this.writer.handBack(batch);
+  }
+
+  handBackIds(ids: EventIdColumn): void {
+    this.writer.handBackIds(ids);
   }
 
   out(last = false): ShapedRows[] {
