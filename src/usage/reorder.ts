@@ -137,6 +137,38 @@ class Reorder {
 
   take(batch: ShapedRows): void {
     if (batch.source !== this.source) throw new Error("rows of one source are reordered together");
+    if (this.inOrder(batch)) this.enqueueAll(batch);
+    else this.takeRows(batch);
+    this.release(this.latest - this.limits.lateness);
+    while (this.held > this.limits.maxHeld) this.pass();
+  }
+
+  /** Whether every row of the batch is at or after the latest before it (a log in time order: most batches). */
+  private inOrder(batch: ShapedRows): boolean {
+    const at = batch.at;
+    if (batch.count === 0 || batch.base + at[0]! < this.latest) return false;
+    for (let i = 1; i < batch.count; i++) if (at[i]! < at[i - 1]!) return false;
+    return true;
+  }
+
+  /** Queue a batch whose rows are in order from the latest on, a column at a time: what `takeRows` does with such a batch. */
+  private enqueueAll(batch: ShapedRows): void {
+    const range = { start: 0, end: 0, other: 0 };
+    while (range.start < batch.count) {
+      if (this.tail === CHUNK) {
+        this.chunks.push(this.spare.pop() ?? new RowColumns(CHUNK));
+        this.tail = 0;
+      }
+      range.end = Math.min(batch.count, range.start + CHUNK - this.tail);
+      range.other = this.chunks.at(-1)!.setRange(this.tail, batch, range);
+      this.tail += range.end - range.start;
+      range.start = range.end;
+    }
+    this.held += batch.count;
+    this.latest = batch.base + batch.at[batch.count - 1]!;
+  }
+
+  private takeRows(batch: ShapedRows): void {
     let other = 0;
     for (let i = 0; i < batch.count; i++) {
       const at = batch.base + batch.at[i]!;
@@ -151,8 +183,6 @@ class Reorder {
       this.held++;
     }
     this.seal();
-    this.release(this.latest - this.limits.lateness);
-    while (this.held > this.limits.maxHeld) this.pass();
   }
 
   handBack(batch: ShapedRows): void {
@@ -204,15 +234,31 @@ class Reorder {
     heap[index] = run;
   }
 
-  /** Pass on every row at or before `limit`. */
+  /** Pass on every row at or before `limit`: the queue's rows before the runs' next a column at a time, the rest one by one. */
   private release(limit: number): void {
-    while (this.held > 0 && this.nextAt() <= limit) this.pass();
+    while (this.held > 0) {
+      const run = this.runs[0];
+      const runAt = run === undefined ? Infinity : run.rows.at[run.next]!;
+      // A queued row goes before a late row of its instant.
+      if (this.queuedAt() <= Math.min(limit, runAt)) this.passQueued(Math.min(limit, runAt));
+      else if (runAt <= limit) this.pass();
+      else return;
+    }
   }
 
-  private nextAt(): number {
-    const queued = this.queuedAt();
-    const run = this.runs[0];
-    return run !== undefined ? Math.min(queued, run.rows.at[run.next]!) : queued;
+  /** Pass on the queue's first chunk's rows at or before `limit` (at least one), at once. */
+  private passQueued(limit: number): void {
+    const chunk = this.chunks[0]!;
+    const end = this.chunks.length === 1 ? this.tail : CHUNK;
+    const at = chunk.at;
+    let last = this.head + 1;
+    while (last < end && at[last]! <= limit) last++;
+    this.writer.addRange(chunk, this.head, last);
+    chunk.clearRange(this.head, last);
+    this.released = at[last - 1]!;
+    this.held -= last - this.head;
+    this.head = last;
+    if (this.head === CHUNK || (this.chunks.length === 1 && this.head === this.tail)) this.dropHead();
   }
 
   private queuedAt(): number {

@@ -77,6 +77,49 @@ export class RowColumns {
     this.putId(slot, from.ids, j === 0 ? 0 : from.idEnd[j - 1]!, from.idEnd[j]!);
   }
 
+  /**
+   * Put rows `start` to `end` of `batch` in the slots from `slot`, as `set` would one by one: a
+   * column at a time (rows taken in order, most of a log, are copied so). `other` is the
+   * batch's next quantity without a number; returns the one after the rows'.
+   */
+  setRange(slot: number, batch: ShapedRows, range: { start: number; end: number; other: number }): number {
+    const { start, end } = range;
+    const n = end - start;
+    const { base, firstLine } = batch;
+    const at = this.at, line = this.line, bat = batch.at, bline = batch.line;
+    for (let k = 0; k < n; k++) {
+      at[slot + k] = base + bat[start + k]!;
+      line[slot + k] = firstLine + bline[start + k]!;
+    }
+    this.shape.set(batch.shape.subarray(start, end), slot);
+    this.account.set(batch.account.subarray(start, end), slot);
+    this.quantity.set(batch.quantity.subarray(start, end), slot);
+    let other = range.other;
+    if (batch.otherQuantities.length > other || this.other.length > slot) {
+      for (let k = 0; k < n; k++) this.keep(slot + k, batch.quantity[start + k]! < 0 ? batch.otherQuantities[other++] : undefined);
+    }
+    const ids = batch.ids;
+    if (ids === undefined) this.idEnd.fill(slot === 0 ? 0 : this.idEnd[slot - 1]!, slot, slot + n);
+    else this.putIds(slot, { bytes: ids.bytes, ends: ids.ends }, start, end);
+    return other;
+  }
+
+  /** Copy the rows in `from`'s slots `start` to `end` to the slots from `slot`, as `copy` would one by one. */
+  copyRange(slot: number, from: RowColumns, start: number, end: number): void {
+    this.at.set(from.at.subarray(start, end), slot);
+    this.line.set(from.line.subarray(start, end), slot);
+    this.shape.set(from.shape.subarray(start, end), slot);
+    this.account.set(from.account.subarray(start, end), slot);
+    this.quantity.set(from.quantity.subarray(start, end), slot);
+    if (from.other.length > start || this.other.length > slot) for (let k = 0; k < end - start; k++) this.keep(slot + k, from.other[start + k]);
+    this.putIds(slot, { bytes: from.ids, ends: from.idEnd }, start, end);
+  }
+
+  /** Let go of the quantity objects of slots `start` to `end` (`clear`). */
+  clearRange(start: number, end: number): void {
+    for (let k = start; k < Math.min(end, this.other.length); k++) this.other[k] = undefined;
+  }
+
   /** The slot's event id's bytes (empty without one): a view, valid until the slot is filled again. */
   idBytes(slot: number): Uint8Array {
     return this.ids.subarray(slot === 0 ? 0 : this.idEnd[slot - 1]!, this.idEnd[slot]!);
@@ -108,6 +151,24 @@ export class RowColumns {
 
   private noId(slot: number): void {
     this.idEnd[slot] = slot === 0 ? 0 : this.idEnd[slot - 1]!;
+  }
+
+  /** Copy the ids of rows `start` to `end` of a column (`ends` as a batch's) to the slots from `slot`, at once. */
+  private putIds(slot: number, column: EventIdColumn, start: number, end: number): void {
+    if (end === start) return;
+    const { bytes, ends } = column;
+    const first = slot === 0 ? 0 : this.idEnd[slot - 1]!;
+    const from = start === 0 ? 0 : ends[start - 1]!;
+    const size = ends[end - 1]! - from;
+    if (first + size > this.ids.length) {
+      const more = new Uint8Array(Math.max(first + size, 2 * this.ids.length, 1024));
+      more.set(this.ids.subarray(0, first));
+      this.ids = more;
+    }
+    const idEnd = this.idEnd;
+    if (size === 0) return void idEnd.fill(first, slot, slot + end - start);
+    this.ids.set(bytes.subarray(from, from + size), first);
+    for (let k = 0, shift = first - from; k < end - start; k++) idEnd[slot + k] = ends[start + k]! + shift;
   }
 
   /** Copy an id's bytes (`bytes` from `from` to `to`; none when empty) after the slot before's. */
@@ -205,6 +266,25 @@ export class BatchWriter {
   add(from: RowColumns, slot: number): void {
     if (this.count === BATCH || (this.count > 0 && from.at[slot]! - this.rows.at[0]! > MAX_OFFSET)) this.end();
     this.rows.copy(this.count++, from, slot);
+  }
+
+  /** Add `from`'s slots `start` to `end` (in time order), a column at a time. */
+  addRange(from: RowColumns, start: number, end: number): void {
+    const at = from.at;
+    while (start < end) {
+      if (this.count === BATCH || (this.count > 0 && at[start]! - this.rows.at[0]! > MAX_OFFSET)) this.end();
+      const first = this.count === 0 ? at[start]! : this.rows.at[0]!;
+      let last = Math.min(end, start + BATCH - this.count);
+      // The rows are in time order: only the last can be too far on from the batch's first, and then the rows up to the first that is.
+      if (at[last - 1]! - first > MAX_OFFSET) {
+        let ok = start;
+        while (at[ok]! - first <= MAX_OFFSET) ok++;
+        last = ok;
+      }
+      this.rows.copyRange(this.count, from, start, last);
+      this.count += last - start;
+      start = last;
+    }
   }
 
   /** The batches completed since the last call, and with `last` the rest too. */
