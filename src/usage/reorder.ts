@@ -135,54 +135,50 @@ class Reorder {
     this.writer = new BatchWriter(source);
   }
 
+  /**
+   * Take a batch's rows: each stretch of rows at or after the latest before
+   * them (all of a batch of a log in time order) queued a column at a time,
+   * each row earlier than that held for its batch's run.
+   */
   take(batch: ShapedRows): void {
     if (batch.source !== this.source) throw new Error("rows of one source are reordered together");
-    if (this.inOrder(batch)) this.enqueueAll(batch);
-    else this.takeRows(batch);
+    const { base, at, count } = batch;
+    let other = 0;
+    for (let i = 0; i < count; ) {
+      let end = i;
+      let latest = this.latest;
+      for (; end < count && base + at[end]! >= latest; end++) latest = base + at[end]!;
+      if (end > i) {
+        other = this.enqueue(batch, { start: i, end, other });
+        this.latest = latest;
+        i = end;
+        continue;
+      }
+      // A late row, held for its batch's run: unless it is earlier than a row already passed on.
+      if (base + at[i]! < this.released) throw new TooLate(base + at[i]!, batch.firstLine + batch.line[i]!);
+      this.hold(batch, i, batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined);
+      i++;
+    }
+    this.seal();
     this.release(this.latest - this.limits.lateness);
     while (this.held > this.limits.maxHeld) this.pass();
   }
 
-  /** Whether every row of the batch is at or after the latest before it (a log in time order: most batches). */
-  private inOrder(batch: ShapedRows): boolean {
-    const at = batch.at;
-    if (batch.count === 0 || batch.base + at[0]! < this.latest) return false;
-    for (let i = 1; i < batch.count; i++) if (at[i]! < at[i - 1]!) return false;
-    return true;
-  }
-
-  /** Queue a batch whose rows are in order from the latest on, a column at a time: what `takeRows` does with such a batch. */
-  private enqueueAll(batch: ShapedRows): void {
-    const range = { start: 0, end: 0, other: 0 };
-    while (range.start < batch.count) {
+  /** Queue rows `start` to `end` of a batch, in order from the latest on, a column at a time; returns the batch's next quantity without a number after them. */
+  private enqueue(batch: ShapedRows, rows: { start: number; end: number; other: number }): number {
+    const range = { ...rows };
+    while (range.start < rows.end) {
       if (this.tail === CHUNK) {
         this.chunks.push(this.spare.pop() ?? new RowColumns(CHUNK));
         this.tail = 0;
       }
-      range.end = Math.min(batch.count, range.start + CHUNK - this.tail);
+      range.end = Math.min(rows.end, range.start + CHUNK - this.tail);
       range.other = this.chunks.at(-1)!.setRange(this.tail, batch, range);
       this.tail += range.end - range.start;
       range.start = range.end;
     }
-    this.held += batch.count;
-    this.latest = batch.base + batch.at[batch.count - 1]!;
-  }
-
-  private takeRows(batch: ShapedRows): void {
-    let other = 0;
-    for (let i = 0; i < batch.count; i++) {
-      const at = batch.base + batch.at[i]!;
-      const quantity = batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined;
-      if (at < this.released) throw new TooLate(at, batch.firstLine + batch.line[i]!);
-      if (at >= this.latest) {
-        this.latest = at;
-        this.enqueue(batch, i, quantity);
-      } else {
-        this.hold(batch, i, quantity);
-      }
-      this.held++;
-    }
-    this.seal();
+    this.held += rows.end - rows.start;
+    return range.other;
   }
 
   handBack(batch: ShapedRows): void {
@@ -198,17 +194,10 @@ class Reorder {
     return this.writer.take(last);
   }
 
-  private enqueue(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
-    if (this.tail === CHUNK) {
-      this.chunks.push(this.spare.pop() ?? new RowColumns(CHUNK));
-      this.tail = 0;
-    }
-    this.chunks.at(-1)!.set(this.tail++, batch, i, quantity);
-  }
-
   private hold(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
     this.pending.reserve(this.pendingCount + 1);
     this.pending.set(this.pendingCount++, batch, i, quantity);
+    this.held++;
   }
 
   /** The batch's late rows as a run of their own, sorted. */
