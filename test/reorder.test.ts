@@ -36,6 +36,12 @@ function* batches(rows: Row[], sizes: number[]): Generator<ShapedRows> {
   let k = 0;
   for (let start = 0; start < rows.length; k++) {
     const part = rows.slice(start, start + sizes[k % sizes.length]!);
+    // A batch's instants are offsets of its first (as the scanner's): it ends before a row too far from its others.
+    for (let lo = part[0]!.at, hi = lo, i = 1; i < part.length; i++) {
+      lo = Math.min(lo, part[i]!.at);
+      hi = Math.max(hi, part[i]!.at);
+      if (hi - lo > 2 ** 31 - 1) part.length = i;
+    }
     start += part.length;
     const base = Math.min(...part.map((r) => r.at));
     const firstLine = Math.min(...part.map((r) => r.line));
@@ -152,6 +158,35 @@ describe("the reorder stage", () => {
     );
     expect(threw).toBeGreaterThan(0);
   });
+
+  it("takes and passes on batches in time order a column at a time, as it would row by row: across chunks and batches, with ids, quantities of their own and instants weeks apart", async () => {
+    // Long logs mostly in time order (a batch in order is queued at once), some rows late, some far ahead: a jump of 30 days ends an output batch early (instants are offsets of its first).
+    const log = fc.record({
+      rows: fc.integer({ min: 9000, max: 20000 }),
+      lateEvery: fc.constantFrom(0, 997, 5003),
+      jumpAt: fc.integer({ min: 0, max: 20000 }),
+      idEvery: fc.constantFrom(0, 1, 3, 4000),
+      textEvery: fc.constantFrom(0, 7, 3001),
+      sizes: fc.array(fc.integer({ min: 1, max: 9000 }), { minLength: 1, maxLength: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(log, async ({ rows: n, lateEvery, jumpAt, idEvery, textEvery, sizes: cut }) => {
+        const rows: Row[] = Array.from({ length: n }, (_, i) => {
+          const second = Math.floor(i / 3) - (lateEvery > 0 && i % lateEvery === 0 ? 20 : 0);
+          return {
+            at: Date.UTC(2026, 0, 1) + second * 1000 + (i >= jumpAt ? 30 * 86_400_000 : 0),
+            shape: i % 3,
+            quantity: textEvery > 0 && i % textEvery === 0 ? `${i}.5` : i % 2,
+            line: i + 2,
+            id: idEvery > 0 && i % idEvery === 0 ? `id-${i}` : undefined,
+          };
+        });
+        const got = await rowsOf(reorder(slowly(batches(rows, cut)), { lateness: 30_000, maxHeld: 1 << 20 }));
+        expect(got).toEqual(stableByTime(rows));
+      }),
+      { numRuns: 15 },
+    );
+  }, 120_000);
 
   it("passes rows on as it goes: rows in time order wait only for the lateness, not for the end", async () => {
     const rows: Row[] = Array.from({ length: 40_000 }, (_, i) => ({ at: i * 1000, shape: 0, quantity: 0, line: i + 2, id: undefined }));

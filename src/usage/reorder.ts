@@ -1,4 +1,5 @@
 import { siftDown } from "./heap.js";
+import type { EventIdColumn } from "../engine/event-ids.js";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Instant } from "../time.js";
 import { BatchWriter, OrderScratch, RowColumns, timeOrder } from "./row-columns.js";
@@ -55,9 +56,11 @@ export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: Order
   let order: Reorder | undefined;
   // A batch's columns are filled again once the batch after it has been asked for too: the replay's reader still reads the last batch it was given (replay-files.ts, Watched).
   let given: ShapedRows | undefined;
+  const ids = new GivenIds();
   const handOut = function* (rows: ShapedRows[]): Generator<ShapedRows> {
     for (const batch of rows) {
       yield batch;
+      ids.passed(batch, order!);
       if (given !== undefined) order!.handBack(given);
       given = batch;
     }
@@ -68,6 +71,25 @@ export async function* reorder(batches: AsyncIterable<ShapedRows>, limits: Order
     yield* handOut(order.out());
   }
   if (order) yield* handOut(order.out(true));
+}
+
+/**
+ * The id columns of batches given to the replay, until it reads them no more.
+ * The replay holds the rows of an instant until a row of a later one comes
+ * (engine/rows.ts, HeldRows), by their batch's id column, and an instant's rows
+ * may span batches: a batch's ids are handed back once the replay is done with
+ * a batch whose last row is later than the batch's last row.
+ */
+class GivenIds {
+  private readonly waiting: { ids: EventIdColumn; last: Instant }[] = [];
+
+  /** The replay has asked for the batch after `batch`. */
+  passed(batch: ShapedRows, order: Reorder): void {
+    const last = batch.base + batch.at[batch.count - 1]!;
+    const waiting = this.waiting;
+    while (waiting.length > 0 && waiting[0]!.last < last) order.handBackIds(waiting.shift()!.ids);
+    if (batch.ids !== undefined) waiting.push({ ids: batch.ids, last });
+  }
 }
 
 /** A batch's late rows in time order, read from `next`. */
@@ -113,28 +135,58 @@ class Reorder {
     this.writer = new BatchWriter(source);
   }
 
+  /**
+   * Take a batch's rows: each stretch of rows at or after the latest before
+   * them (all of a batch of a log in time order) queued a column at a time,
+   * each row earlier than that held for its batch's run.
+   */
   take(batch: ShapedRows): void {
     if (batch.source !== this.source) throw new Error("rows of one source are reordered together");
+    const { base, at, count } = batch;
     let other = 0;
-    for (let i = 0; i < batch.count; i++) {
-      const at = batch.base + batch.at[i]!;
-      const quantity = batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined;
-      if (at < this.released) throw new TooLate(at, batch.firstLine + batch.line[i]!);
-      if (at >= this.latest) {
-        this.latest = at;
-        this.enqueue(batch, i, quantity);
-      } else {
-        this.hold(batch, i, quantity);
+    for (let i = 0; i < count; ) {
+      let end = i;
+      let latest = this.latest;
+      for (; end < count && base + at[end]! >= latest; end++) latest = base + at[end]!;
+      if (end > i) {
+        other = this.enqueue(batch, { start: i, end, other });
+        this.latest = latest;
+        i = end;
+        continue;
       }
-      this.held++;
+      // A late row, held for its batch's run: unless it is earlier than a row already passed on.
+      if (base + at[i]! < this.released) throw new TooLate(base + at[i]!, batch.firstLine + batch.line[i]!);
+      this.hold(batch, i, batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined);
+      i++;
     }
     this.seal();
     this.release(this.latest - this.limits.lateness);
     while (this.held > this.limits.maxHeld) this.pass();
   }
 
+  /** Queue rows `start` to `end` of a batch, in order from the latest on, a column at a time; returns the batch's next quantity without a number after them. */
+  private enqueue(batch: ShapedRows, rows: { start: number; end: number; other: number }): number {
+    const range = { ...rows };
+    while (range.start < rows.end) {
+      if (this.tail === CHUNK) {
+        this.chunks.push(this.spare.pop() ?? new RowColumns(CHUNK));
+        this.tail = 0;
+      }
+      range.end = Math.min(rows.end, range.start + CHUNK - this.tail);
+      range.other = this.chunks.at(-1)!.setRange(this.tail, batch, range);
+      this.tail += range.end - range.start;
+      range.start = range.end;
+    }
+    this.held += rows.end - rows.start;
+    return range.other;
+  }
+
   handBack(batch: ShapedRows): void {
     this.writer.handBack(batch);
+  }
+
+  handBackIds(ids: EventIdColumn): void {
+    this.writer.handBackIds(ids);
   }
 
   out(last = false): ShapedRows[] {
@@ -142,17 +194,10 @@ class Reorder {
     return this.writer.take(last);
   }
 
-  private enqueue(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
-    if (this.tail === CHUNK) {
-      this.chunks.push(this.spare.pop() ?? new RowColumns(CHUNK));
-      this.tail = 0;
-    }
-    this.chunks.at(-1)!.set(this.tail++, batch, i, quantity);
-  }
-
   private hold(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
     this.pending.reserve(this.pendingCount + 1);
     this.pending.set(this.pendingCount++, batch, i, quantity);
+    this.held++;
   }
 
   /** The batch's late rows as a run of their own, sorted. */
@@ -178,15 +223,31 @@ class Reorder {
     heap[index] = run;
   }
 
-  /** Pass on every row at or before `limit`. */
+  /** Pass on every row at or before `limit`: the queue's rows before the runs' next a column at a time, the rest one by one. */
   private release(limit: number): void {
-    while (this.held > 0 && this.nextAt() <= limit) this.pass();
+    while (this.held > 0) {
+      const run = this.runs[0];
+      const runAt = run === undefined ? Infinity : run.rows.at[run.next]!;
+      // A queued row goes before a late row of its instant.
+      if (this.queuedAt() <= Math.min(limit, runAt)) this.passQueued(Math.min(limit, runAt));
+      else if (runAt <= limit) this.pass();
+      else return;
+    }
   }
 
-  private nextAt(): number {
-    const queued = this.queuedAt();
-    const run = this.runs[0];
-    return run !== undefined ? Math.min(queued, run.rows.at[run.next]!) : queued;
+  /** Pass on the queue's first chunk's rows at or before `limit` (at least one), at once. */
+  private passQueued(limit: number): void {
+    const chunk = this.chunks[0]!;
+    const end = this.chunks.length === 1 ? this.tail : CHUNK;
+    const at = chunk.at;
+    let last = this.head + 1;
+    while (last < end && at[last]! <= limit) last++;
+    this.writer.addRange(chunk, this.head, last);
+    chunk.clearRange(this.head, last);
+    this.released = at[last - 1]!;
+    this.held -= last - this.head;
+    this.head = last;
+    if (this.head === CHUNK || (this.chunks.length === 1 && this.head === this.tail)) this.dropHead();
   }
 
   private queuedAt(): number {

@@ -1,15 +1,21 @@
 import type { EventIdColumn } from "../engine/event-ids.js";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Decimal } from "../money.js";
+import { idBuffer, idColumnIn } from "./id-buffers.js";
 
 /**
  * Rows taken out of their batches, as the order stages (reorder.ts, row-sort.ts)
  * hold them: columns of numbers by slot, growing by doubling. A row keeps its
  * instant and line whole (not as offsets: rows from far apart in a file meet
  * here), its shape, account and quantity numbers, the quantity itself when it has no
- * number, and where its event id's bytes are: the batch's id column and the
- * row's index in it (no copy and no object a row: a day of rows waits here; a
- * batch's id bytes are let go with its last row held).
+ * number, and its event id's bytes, copied into the columns' own bytes: the
+ * batch it came from is filled again once the stage has taken it (its columns
+ * and its ids go back to the scanner), and the stage holds a row for as long as
+ * a day of the log.
+ *
+ * Slots are filled in order from 0 (and from 0 again once emptied): a slot's id
+ * ends where the next one's starts (`idEnd`, as a batch's id column), so an id
+ * costs its bytes and 4 bytes a slot, and writing slot 0 starts the bytes over.
  */
 export class RowColumns {
   at: Float64Array;
@@ -18,10 +24,9 @@ export class RowColumns {
   account: Int32Array;
   quantity: Int32Array;
   readonly other: (Decimal | undefined)[] = [];
-  /** The id column holding the slot's event id; undefined for a row without one. */
-  readonly idColumn: (EventIdColumn | undefined)[] = [];
-  /** The slot's row in its id column. */
-  idRow: Int32Array;
+  /** Where each slot's id ends in `idBytes` (it starts where the slot before's ends, slot 0's at 0); an empty one is no id. */
+  idEnd: Int32Array;
+  private ids = new Uint8Array(0);
 
   constructor(capacity: number) {
     this.at = new Float64Array(capacity);
@@ -29,7 +34,7 @@ export class RowColumns {
     this.shape = new Int32Array(capacity);
     this.account = new Int32Array(capacity);
     this.quantity = new Int32Array(capacity);
-    this.idRow = new Int32Array(capacity);
+    this.idEnd = new Int32Array(capacity);
   }
 
   get capacity(): number {
@@ -45,7 +50,7 @@ export class RowColumns {
     this.shape = grown(this.shape, new Int32Array(capacity));
     this.account = grown(this.account, new Int32Array(capacity));
     this.quantity = grown(this.quantity, new Int32Array(capacity));
-    this.idRow = grown(this.idRow, new Int32Array(capacity));
+    this.idEnd = grown(this.idEnd, new Int32Array(capacity));
   }
 
   /** Put row `i` of `batch` in `slot`; `other` is its quantity when it has no number. */
@@ -55,9 +60,10 @@ export class RowColumns {
     this.shape[slot] = batch.shape[i]!;
     this.account[slot] = batch.account[i]!;
     this.quantity[slot] = batch.quantity[i]!;
+    this.keep(slot, other);
     const ids = batch.ids;
-    this.keep(slot, other, ids !== undefined && ids.ends[i]! > (i === 0 ? 0 : ids.ends[i - 1]!) ? ids : undefined);
-    this.idRow[slot] = i;
+    if (ids === undefined) this.noId(slot);
+    else this.putId(slot, ids.bytes, i === 0 ? 0 : ids.ends[i - 1]!, ids.ends[i]!);
   }
 
   /** Copy the row in `from`'s slot `j` to this one's `slot`. */
@@ -67,35 +73,119 @@ export class RowColumns {
     this.shape[slot] = from.shape[j]!;
     this.account[slot] = from.account[j]!;
     this.quantity[slot] = from.quantity[j]!;
-    this.keep(slot, from.other[j], from.idColumn[j]);
-    this.idRow[slot] = from.idRow[j]!;
-  }
-
-  /** The slot's event id's bytes (empty without one): a view, valid while the slot holds the row. */
-  idBytes(slot: number): Uint8Array {
-    const ids = this.idColumn[slot];
-    if (ids === undefined) return EMPTY;
-    const i = this.idRow[slot]!;
-    return ids.bytes.subarray(i === 0 ? 0 : ids.ends[i - 1]!, ids.ends[i]!);
-  }
-
-  /** Let go of a slot's objects, so a held slot keeps no quantity or id alive. */
-  clear(slot: number): void {
-    this.keep(slot, undefined, undefined);
+    this.keep(slot, from.other[j]);
+    this.putId(slot, from.ids, j === 0 ? 0 : from.idEnd[j - 1]!, from.idEnd[j]!);
   }
 
   /**
-   * A slot's quantity and id column. Most rows have neither (a numbered
-   * quantity, no id column): the arrays are not grown for them, so that a
-   * day of rows held in order costs its typed columns only.
+   * Put rows `start` to `end` of `batch` in the slots from `slot`, as `set` would one by one: a
+   * column at a time (rows taken in order, most of a log, are copied so). `other` is the
+   * batch's next quantity without a number; returns the one after the rows'.
    */
-  private keep(slot: number, other: Decimal | undefined, idColumn: EventIdColumn | undefined): void {
+  setRange(slot: number, batch: ShapedRows, range: { start: number; end: number; other: number }): number {
+    const { start, end } = range;
+    const n = end - start;
+    const { base, firstLine } = batch;
+    const at = this.at, line = this.line, bat = batch.at, bline = batch.line;
+    for (let k = 0; k < n; k++) {
+      at[slot + k] = base + bat[start + k]!;
+      line[slot + k] = firstLine + bline[start + k]!;
+    }
+    this.shape.set(batch.shape.subarray(start, end), slot);
+    this.account.set(batch.account.subarray(start, end), slot);
+    this.quantity.set(batch.quantity.subarray(start, end), slot);
+    let other = range.other;
+    if (batch.otherQuantities.length > other || this.other.length > slot) {
+      for (let k = 0; k < n; k++) this.keep(slot + k, batch.quantity[start + k]! < 0 ? batch.otherQuantities[other++] : undefined);
+    }
+    const ids = batch.ids;
+    if (ids === undefined) this.idEnd.fill(slot === 0 ? 0 : this.idEnd[slot - 1]!, slot, slot + n);
+    else this.putIds(slot, { bytes: ids.bytes, ends: ids.ends }, start, end);
+    return other;
+  }
+
+  /** Copy the rows in `from`'s slots `start` to `end` to the slots from `slot`, as `copy` would one by one. */
+  copyRange(slot: number, from: RowColumns, start: number, end: number): void {
+    this.at.set(from.at.subarray(start, end), slot);
+    this.line.set(from.line.subarray(start, end), slot);
+    this.shape.set(from.shape.subarray(start, end), slot);
+    this.account.set(from.account.subarray(start, end), slot);
+    this.quantity.set(from.quantity.subarray(start, end), slot);
+    if (from.other.length > start || this.other.length > slot) for (let k = 0; k < end - start; k++) this.keep(slot + k, from.other[start + k]);
+    this.putIds(slot, { bytes: from.ids, ends: from.idEnd }, start, end);
+  }
+
+  /** Let go of the quantity objects of slots `start` to `end` (`clear`). */
+  clearRange(start: number, end: number): void {
+    for (let k = start; k < Math.min(end, this.other.length); k++) this.other[k] = undefined;
+  }
+
+  /** The slot's event id's bytes (empty without one): a view, valid until the slot is filled again. */
+  idBytes(slot: number): Uint8Array {
+    return this.ids.subarray(slot === 0 ? 0 : this.idEnd[slot - 1]!, this.idEnd[slot]!);
+  }
+
+  /** The ids of the first `n` slots, as one run of bytes (`idEnd` says where each ends). */
+  idsOf(n: number): Uint8Array {
+    return this.ids.subarray(0, n === 0 ? 0 : this.idEnd[n - 1]!);
+  }
+
+  /** Put in slot 0 an id read from elsewhere (a sorted run on disk): `bytes` from `from` to `to`. */
+  firstId(bytes: Uint8Array, from: number, to: number): void {
+    this.putId(0, bytes, from, to);
+  }
+
+  /** Let go of a slot's quantity object, so a held slot keeps none alive. */
+  clear(slot: number): void {
+    this.keep(slot, undefined);
+  }
+
+  /**
+   * A slot's quantity. Most rows have none (a numbered quantity): the array is
+   * not grown for them, so that a day of rows held in order costs its typed
+   * columns only.
+   */
+  private keep(slot: number, other: Decimal | undefined): void {
     if (other !== undefined || slot < this.other.length) this.other[slot] = other;
-    if (idColumn !== undefined || slot < this.idColumn.length) this.idColumn[slot] = idColumn;
+  }
+
+  private noId(slot: number): void {
+    this.idEnd[slot] = slot === 0 ? 0 : this.idEnd[slot - 1]!;
+  }
+
+  /** Copy the ids of rows `start` to `end` of a column (`ends` as a batch's) to the slots from `slot`, at once. */
+  private putIds(slot: number, column: EventIdColumn, start: number, end: number): void {
+    if (end === start) return;
+    const { bytes, ends } = column;
+    const first = slot === 0 ? 0 : this.idEnd[slot - 1]!;
+    const from = start === 0 ? 0 : ends[start - 1]!;
+    const size = ends[end - 1]! - from;
+    if (first + size > this.ids.length) {
+      const more = new Uint8Array(Math.max(first + size, 2 * this.ids.length, 1024));
+      more.set(this.ids.subarray(0, first));
+      this.ids = more;
+    }
+    const idEnd = this.idEnd;
+    if (size === 0) return void idEnd.fill(first, slot, slot + end - start);
+    this.ids.set(bytes.subarray(from, from + size), first);
+    for (let k = 0, shift = first - from; k < end - start; k++) idEnd[slot + k] = ends[start + k]! + shift;
+  }
+
+  /** Copy an id's bytes (`bytes` from `from` to `to`; none when empty) after the slot before's. */
+  private putId(slot: number, bytes: Uint8Array, from: number, to: number): void {
+    const start = slot === 0 ? 0 : this.idEnd[slot - 1]!;
+    const end = start + to - from;
+    if (end > this.ids.length) {
+      const more = new Uint8Array(Math.max(end, 2 * this.ids.length, 1024));
+      more.set(this.ids.subarray(0, start));
+      this.ids = more;
+    }
+    // Byte by byte: ids are a few bytes, fewer than a view of each would cost.
+    const ids = this.ids;
+    for (let k = from, p = start; k < to; k++) ids[p++] = bytes[k]!;
+    this.idEnd[slot] = end;
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** Bits of a sort key that hold a row's slot. */
 const SLOT_BITS = 2 ** 20;
@@ -158,6 +248,8 @@ export class BatchWriter {
   private readonly done: ShapedRows[] = [];
   /** Column buffers of batches handed back (`handBack`), filled again before a new one is made. */
   private readonly spare: ArrayBuffer[] = [];
+  /** Id buffers of batches handed back (`handBackIds`), likewise. */
+  private readonly spareIds: ArrayBuffer[] = [];
 
   constructor(private readonly source: RowSource) {}
 
@@ -166,9 +258,33 @@ export class BatchWriter {
     this.spare.push(batch.line.buffer as ArrayBuffer);
   }
 
+  /** A batch's ids the replay is done with (it may read them longer than the batch's other columns: reorder.ts). */
+  handBackIds(ids: EventIdColumn): void {
+    if (this.spareIds.length < MAX_SPARE_IDS) this.spareIds.push(idBuffer(ids));
+  }
+
   add(from: RowColumns, slot: number): void {
     if (this.count === BATCH || (this.count > 0 && from.at[slot]! - this.rows.at[0]! > MAX_OFFSET)) this.end();
     this.rows.copy(this.count++, from, slot);
+  }
+
+  /** Add `from`'s slots `start` to `end` (in time order), a column at a time. */
+  addRange(from: RowColumns, start: number, end: number): void {
+    const at = from.at;
+    while (start < end) {
+      if (this.count === BATCH || (this.count > 0 && at[start]! - this.rows.at[0]! > MAX_OFFSET)) this.end();
+      const first = this.count === 0 ? at[start]! : this.rows.at[0]!;
+      let last = Math.min(end, start + BATCH - this.count);
+      // The rows are in time order: only the last can be too far on from the batch's first, and then the rows up to the first that is.
+      if (at[last - 1]! - first > MAX_OFFSET) {
+        let ok = start;
+        while (at[ok]! - first <= MAX_OFFSET) ok++;
+        last = ok;
+      }
+      this.rows.copyRange(this.count, from, start, last);
+      this.count += last - start;
+      start = last;
+    }
   }
 
   /** The batches completed since the last call, and with `last` the rest too. */
@@ -195,11 +311,7 @@ export class BatchWriter {
     quantity.set(rows.quantity.subarray(0, n));
     for (let i = 0; i < n; i++) at[i] = rows.at[i]! - base;
     const otherQuantities: Decimal[] = [];
-    let ids = false;
-    for (let i = 0; i < n; i++) {
-      if (rows.quantity[i]! < 0) otherQuantities.push(rows.other[i]!);
-      if (rows.idColumn[i] !== undefined) ids = true;
-    }
+    for (let i = 0; i < n; i++) if (rows.quantity[i]! < 0) otherQuantities.push(rows.other[i]!);
     this.done.push({
       source: this.source,
       count: n,
@@ -211,32 +323,21 @@ export class BatchWriter {
       otherQuantities,
       firstLine: 0,
       line,
-      ids: ids ? idColumn(rows, n) : undefined,
+      ids: rows.idEnd[n - 1]! > 0 ? this.idColumn(n) : undefined,
     });
     for (let i = 0; i < n; i++) rows.clear(i);
     this.count = 0;
   }
+
+  /** The first `n` rows' ids as one batch's column. */
+  private idColumn(n: number): EventIdColumn {
+    const bytes = this.rows.idsOf(n);
+    const column = idColumnIn(this.spareIds, n, bytes.length);
+    column.ends.set(this.rows.idEnd.subarray(0, n));
+    column.bytes.set(bytes);
+    return column;
+  }
 }
 
-/** The first `n` rows' ids as one batch's column, copied from their batches' columns. */
-function idColumn(rows: RowColumns, n: number): EventIdColumn {
-  const ends = new Int32Array(n);
-  let end = 0;
-  for (let i = 0; i < n; i++) {
-    const ids = rows.idColumn[i];
-    if (ids !== undefined) {
-      const row = rows.idRow[i]!;
-      end += ids.ends[row]! - (row === 0 ? 0 : ids.ends[row - 1]!);
-    }
-    ends[i] = end;
-  }
-  const bytes = new Uint8Array(end);
-  // Byte by byte: ids are a few bytes, fewer than a view of each would cost.
-  for (let i = 0, to = 0; i < n; i++) {
-    const ids = rows.idColumn[i];
-    if (ids === undefined) continue;
-    const row = rows.idRow[i]!;
-    for (let k = row === 0 ? 0 : ids.ends[row - 1]!, last = ids.ends[row]!; k < last; k++) bytes[to++] = ids.bytes[k]!;
-  }
-  return { bytes, ends };
-}
+/** Id buffers kept for batches to come: two or three are out at a time, more only while an instant spans batches. */
+const MAX_SPARE_IDS = 8;

@@ -6,6 +6,7 @@ import { cellHash, FNV_OFFSET, FNV_PRIME, keyLength, runsOf, ShapeTable } from "
 import { StampReader } from "./row-stamps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
+import { idColumnIn } from "./id-buffers.js";
 import { COMMA, lineEnd, MAX_LINE, NEWLINE, quoteOrCr } from "./csv-bytes.js";
 import { QuantityIds } from "./quantity-ids.js";
 import { ShapeValues } from "./shape-values.js";
@@ -40,6 +41,8 @@ export interface ScanSetup {
   repeatedIds?: Float64Array;
   /** Batches' column buffers handed back by the replay (`batchBuffer`), filled again before a new one is made. */
   spare?: ArrayBuffer[];
+  /** Batches' id buffers handed back likewise (id-buffers.ts). */
+  spareIds?: ArrayBuffer[];
 }
 
 /**
@@ -119,8 +122,9 @@ export class RowScanner {
   private values: ShapeValues | undefined;
   private readonly cells = new Int32Array(1026);
   private width = 0;
-  /** The event ids' bytes of the batch being filled. */
+  /** The event ids' bytes of the batch being filled, and where each row's ends: a finished batch's are copied out (finishBatch). */
   private idBytes = new Uint8Array(16 * BATCH);
+  private readonly idEnds = new Int32Array(BATCH);
   private batch: ScannedBatch;
   /** Which ids are sent, when not all are. */
   private sent: SentIds | undefined;
@@ -391,7 +395,7 @@ export class RowScanner {
       quantity: new Int32Array(buffer, 12 * BATCH, BATCH),
       firstLine: 0,
       line: new Uint16Array(buffer, 16 * BATCH, BATCH),
-      ids: this.layout !== undefined && this.layout.index.event_id >= 0 ? { bytes: this.idBytes, ends: new Int32Array(BATCH) } : undefined,
+      ids: this.layout !== undefined && this.layout.index.event_id >= 0 ? { bytes: this.idBytes, ends: this.idEnds } : undefined,
       shapeCells: [],
       values: [],
       accountNames: [],
@@ -402,11 +406,19 @@ export class RowScanner {
 
   private finishBatch(): ScannedBatch {
     const done = this.batch;
-    // The ids' bytes are copied out of the one buffer all batches fill, at their own length.
-    if (done.ids !== undefined && this.sent !== undefined) done.ids = this.sent.column(this.idBytes, done.ids.ends, done.count, done.at);
-    else if (done.ids !== undefined) done.ids = { bytes: this.idBytes.slice(0, done.count === 0 ? 0 : done.ids.ends[done.count - 1]!), ends: done.ids.ends };
+    // The ids are copied out of the columns every batch fills, at their own length, into a buffer of their own (one handed back, when there is one).
+    if (done.ids !== undefined && this.sent !== undefined) done.ids = this.sent.column({ bytes: this.idBytes, ends: this.idEnds }, done.count, done.at, this.setup.spareIds);
+    else if (done.ids !== undefined) done.ids = this.idsOf(done.count);
     this.batch = this.freshBatch();
     return done;
+  }
+
+  private idsOf(count: number): EventIdColumn {
+    const size = count === 0 ? 0 : this.idEnds[count - 1]!;
+    const column = idColumnIn(this.setup.spareIds, count, size);
+    column.ends.set(this.idEnds.subarray(0, count));
+    column.bytes.set(this.idBytes.subarray(0, size));
+    return column;
   }
 }
 

@@ -126,7 +126,7 @@ function writeRun(file: string, run: RowColumns, slots: Uint32Array): void {
       end = buffer.writeInt32LE(run.quantity[slot]!, end);
       end = buffer.writeUInt32LE(Buffer.byteLength(quantity), end);
       end += buffer.write(quantity, end);
-      end = buffer.writeUInt32LE(run.idColumn[slot] === undefined ? 0 : id.length + 1, end);
+      end = buffer.writeUInt32LE(id.length === 0 ? 0 : id.length + 1, end);
       buffer.set(id, end);
       end += id.length;
     }
@@ -171,8 +171,7 @@ class RunReader {
     row.other[0] = row.quantity[0]! < 0 ? this.quantity(buffer.toString("utf8", p, p + quantityBytes)) : undefined;
     p += quantityBytes + 4;
     // A copy: the block is read over.
-    row.idColumn[0] = idLength === 0 ? undefined : { bytes: new Uint8Array(buffer.subarray(p, p + idLength - 1)), ends: Int32Array.of(idLength - 1) };
-    row.idRow[0] = 0;
+    row.firstId(buffer, p, p + Math.max(0, idLength - 1));
     this.start = p + Math.max(0, idLength - 1);
     return true;
   }

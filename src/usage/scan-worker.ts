@@ -3,7 +3,8 @@ import { parentPort } from "node:worker_threads";
 import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { batchBuffer, RowScanner, type ScannedBatch } from "./row-scanner.js";
-import type { WorkerMessage, WorkerSetup } from "./scanned-events.js";
+import type { HandedBack, WorkerMessage, WorkerSetup } from "./scanned-events.js";
+import { idBuffer } from "./id-buffers.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
 // batches of columns, as many ahead as the main thread allows, so the replay on
@@ -12,13 +13,15 @@ import type { WorkerMessage, WorkerSetup } from "./scanned-events.js";
 const port = parentPort!;
 let allowed = 0;
 let wake: (() => void) | undefined;
-/** The columns of batches the replay is done with, sent back: each allows one more batch, and is filled again, so the batches in flight are all the memory they take. */
+/** The columns of batches the replay is done with, sent back: each allows one more batch, and is filled again, so the batches in flight are all the memory they take. Their id columns come back likewise. */
 const spare: ArrayBuffer[] = [];
-port.on("message", (message: WorkerSetup | number | ArrayBuffer[]) => {
+const spareIds: ArrayBuffer[] = [];
+port.on("message", (message: WorkerSetup | number | HandedBack) => {
   if (typeof message === "number") allowed += message;
-  else if (Array.isArray(message)) {
-    spare.push(...message);
-    allowed += message.length;
+  else if ("columns" in message) {
+    spare.push(...message.columns);
+    spareIds.push(...message.ids);
+    allowed += message.columns.length;
   } else start(message);
   wake?.();
 });
@@ -31,8 +34,7 @@ async function send(batch: ScannedBatch): Promise<void> {
     wake = undefined;
   }
   allowed--;
-  const ids = batch.ids === undefined ? [] : [batch.ids.bytes.buffer, batch.ids.ends.buffer];
-  post({ kind: "batch", batch }, [batchBuffer(batch), ...ids] as ArrayBuffer[]);
+  post({ kind: "batch", batch }, batch.ids === undefined ? [batchBuffer(batch)] : [batchBuffer(batch), idBuffer(batch.ids)]);
 }
 
 // One buffer, filled again and again (for every file): a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
@@ -43,7 +45,7 @@ async function scan(setup: WorkerSetup): Promise<void> {
   let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
-    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds, spare });
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds, spare, spareIds });
     await scanFile(scanner, file.path);
   }
 }

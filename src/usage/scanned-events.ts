@@ -7,6 +7,7 @@ import type { Location } from "../errors.js";
 import { ONE, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { rowsOfFiles } from "./row-files.js";
+import { idBuffer } from "./id-buffers.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
@@ -50,6 +51,12 @@ export type WorkerMessage =
   | { kind: "end" }
   | { kind: "refused"; reason: string }
   | { kind: "failed"; message: string; stack: string | undefined };
+
+/** Buffers the main thread sends back to the worker, to be filled again: batches' columns (each allows one more batch) and their id columns. */
+export interface HandedBack {
+  columns: ArrayBuffer[];
+  ids: ArrayBuffer[];
+}
 
 /** Events the scanner may read: meters without components, with the dimensions each needs. */
 function scannableEvents(card: RateCard): Map<string, readonly string[]> {
@@ -286,7 +293,7 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
   });
   worker.postMessage(setup);
   worker.postMessage(AHEAD);
-  const done: ArrayBuffer[] = [];
+  const done: HandedBack = { columns: [], ids: [] };
   let files = 1 + (setup.then?.length ?? 0);
   try {
     for (;;) {
@@ -297,11 +304,14 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
       }
       const message = queue.shift()!;
       yield message;
-      // Asked for the next message, the reader is done with this batch (rowsOf's readers copy its rows before they ask): its columns go back to be filled again, a few at a time (a message to the worker costs the main thread more than its bytes).
-      if (message.kind === "batch") done.push(batchBuffer(message.batch));
-      if (done.length === HAND_BACK) {
-        const back = done.splice(0);
-        worker.postMessage(back, back);
+      // Asked for the next message, the reader is done with this batch (rowsOf's readers copy its rows, ids too, before they ask): its columns go back to be filled again, a few at a time (a message to the worker costs the main thread more than its bytes).
+      if (message.kind === "batch") {
+        done.columns.push(batchBuffer(message.batch));
+        if (message.batch.ids !== undefined) done.ids.push(idBuffer(message.batch.ids));
+      }
+      if (done.columns.length === HAND_BACK) {
+        const back = { columns: done.columns.splice(0), ids: done.ids.splice(0) };
+        worker.postMessage(back, [...back.columns, ...back.ids]);
       }
       if (message.kind === "end" && files-- > 1) continue;
       if (message.kind !== "header" && message.kind !== "batch") return;

@@ -1,6 +1,7 @@
 import { eventIdKey, type EventIdColumn } from "../engine/event-ids.js";
 import { sortedHas } from "./key-runs.js";
 import { NeedsFullParser } from "./plain-csv.js";
+import { idColumnIn } from "./id-buffers.js";
 
 /** Rows of one instant compared shape by shape; an instant of more rows keeps all their ids. */
 const GROUP = 64;
@@ -56,25 +57,23 @@ export class SentIds {
     this.send[i] = send || (to > from && this.repeated.length > 0 && sortedHas(this.repeated, eventIdKey(bytes, from, to))) ? 1 : 0;
   }
 
-  /** The batch's column of the ids sent, from all its ids (`bytes`, `ends`) and its rows' instant offsets; undefined when none is sent. */
-  column(bytes: Uint8Array, ends: Int32Array, count: number, at: Int32Array): EventIdColumn | undefined {
+  /** The batch's column of the ids sent, from all its ids and its rows' instant offsets, in a buffer from `spare` (id-buffers.ts); undefined when none is sent. */
+  column(all: EventIdColumn, count: number, at: Int32Array, spare: ArrayBuffer[] | undefined): EventIdColumn | undefined {
     if (count === 0) return undefined;
     const send = this.send;
+    const { bytes, ends } = all;
     // The first and the last instant's rows: others of their instant may be in the batch before or after.
     for (let i = 0; i < count && at[i] === at[0]; i++) send[i] = 1;
     for (let i = count - 1; i >= 0 && at[i] === at[count - 1]; i--) send[i] = 1;
-    const sent = new Int32Array(count);
     let size = 0;
-    for (let i = 0; i < count; i++) {
-      if (send[i] === 1) size += ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
-      sent[i] = size;
-    }
+    for (let i = 0; i < count; i++) if (send[i] === 1) size += ends[i]! - (i === 0 ? 0 : ends[i - 1]!);
     if (size === 0) return undefined;
-    const out = new Uint8Array(size);
+    const sent = idColumnIn(spare, count, size);
+    const out = sent.bytes;
     for (let i = 0, to = 0; i < count; i++) {
-      if (send[i] === 0) continue;
-      for (let k = i === 0 ? 0 : ends[i - 1]!, end = ends[i]!; k < end; k++) out[to++] = bytes[k]!;
+      if (send[i] === 1) for (let k = i === 0 ? 0 : ends[i - 1]!, end = ends[i]!; k < end; k++) out[to++] = bytes[k]!;
+      sent.ends[i] = to;
     }
-    return { bytes: out, ends: sent };
+    return sent;
   }
 }
