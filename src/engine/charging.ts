@@ -386,10 +386,14 @@ const CACHED_TARGETS = 1 << 17;
  * 77,643 accounts past 16, and a map of 20 numbers is about 480 bytes, an array of them about 100.
  */
 const LISTED_SLOTS = 1024;
-/** Up to this many, the array is copied at the length it needs (a push leaves room for seventeen); past it, pushed. */
-const EXACT_SLOTS = 16;
+/** The room past an account's last line number in its array (`slots`): no line number is negative. */
+const NO_LINE_ID = -1;
 
-/** The account's number of the line `lineId`, given the next one at its first charge. */
+/**
+ * The account's number of the line `lineId`, given the next one at its first charge. The array grows by half
+ * again, its room marked NO_LINE_ID: a copy at each new line (one a row, in a log of 100,000 accounts) was
+ * garbage that lived until the account's next row, past the young generation.
+ */
 function slotOf(run: AccountRun, lineId: number): number {
   const slots = run.slots;
   if (slots instanceof Map) {
@@ -403,15 +407,18 @@ function slotOf(run: AccountRun, lineId: number): number {
   }
   const slot = slots.indexOf(lineId);
   if (slot >= 0) return slot;
-  if (slots.length < EXACT_SLOTS) {
-    // A copy of the length it needs (concat; a push or a spread leaves room for seventeen).
-    run.slots = slots.concat(lineId);
-    return slots.length;
+  const free = slots.indexOf(NO_LINE_ID);
+  if (free >= 0) {
+    slots[free] = lineId;
+    return free;
   }
   if (slots.length < LISTED_SLOTS) {
-    const slot = slots.length;
-    slots.push(lineId);
-    return slot;
+    const grown = new Array<number>(Math.min(LISTED_SLOTS, Math.max(4, slots.length + (slots.length >> 1))));
+    for (let i = 0; i < slots.length; i++) grown[i] = slots[i]!;
+    grown[slots.length] = lineId;
+    for (let i = slots.length + 1; i < grown.length; i++) grown[i] = NO_LINE_ID;
+    run.slots = grown;
+    return slots.length;
   }
   run.slots = new Map(slots.map((id, i) => [id, i]));
   return slotOf(run, lineId);

@@ -279,20 +279,23 @@ export class OpenCycle extends CycleLines {
    * Made anew at each call, the same each time while nothing is added.
    */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
-    const kinds = new Set([...this.opening.map((o) => o.kind), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.map((c) => c.kind) ?? []), ...(this.expiredKinds?.keys() ?? [])]);
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
-    const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
-      kind,
-      opening: decimal(this.opening.find((o) => o.kind === kind)?.credits),
-      granted: this.grantedKinds?.get(kind) ?? ZERO,
-      consumed: decimal(this.consumed?.find((c) => c.kind === kind)?.credits),
-      expired: decimal(this.expiredKinds?.get(kind)),
-      closing: decimal(wallet.balanceOf(kind)),
-    }));
-    const rank = new Map(order.meters.map((m, i) => [m, i]));
+    // A row for each grant kind the cycle saw (opened with, granted, consumed or expired), in the card's order.
+    const grants: GrantRow[] = [];
+    for (const kind of order.kinds) {
+      const opening = this.opening.find((o) => o.kind === kind);
+      const consumed = this.consumedOf(kind);
+      const granted = this.grantedKinds?.get(kind);
+      const expired = this.expiredKinds?.get(kind);
+      if (opening === undefined && consumed === undefined && granted === undefined && expired === undefined) continue;
+      grants.push({ kind, opening: decimal(opening?.credits), granted: granted ?? ZERO, consumed: decimal(consumed?.credits), expired: decimal(expired), closing: decimal(wallet.balanceOf(kind)) });
+    }
+    const rank = rankOf(order.meters);
     const lines = this.statementLines();
-    const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
-    lines.sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(sortKey.get(a)!, sortKey.get(b)!) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice));
+    if (lines.length > 1) {
+      const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
+      lines.sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(sortKey.get(a)!, sortKey.get(b)!) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice));
+    }
     let total = ZERO;
     for (const l of lines) total = total.plus(l.amount);
     return {
@@ -324,6 +327,15 @@ export class OpenCycle extends CycleLines {
       renews: terms.renews,
     };
   }
+}
+
+/** Each meter's place in the card's order, made once a replay (its order's list of meters), not at each of 100,000 accounts' closes. */
+const RANKS = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+function rankOf(meters: readonly string[]): ReadonlyMap<string, number> {
+  let rank = RANKS.get(meters);
+  if (rank === undefined) RANKS.set(meters, (rank = new Map(meters.map((m, i) => [m, i]))));
+  return rank;
 }
 
 function compare(a: string, b: string): number {
