@@ -4,7 +4,7 @@ import type { AccountChange, AccountTerms, CycleStatement, LedgerEntry, Timeline
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
 import { Deferred, NO_CREDITS, type Credits } from "./credits.js";
-import { OpenCycle } from "./cycle.js";
+import { OpenCycle, type CycleSpan } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
 import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
@@ -105,7 +105,9 @@ export abstract class AccountRuns extends ReplayState {
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
     // A list, not a map: one or two kinds an account, and a map is about 180 bytes.
     const opening = this.sharedOpening(run.wallet.kinds().map((kind) => ({ kind, credits: run.wallet.balanceOf(kind) })));
-    run.cycle = new OpenCycle({ index, start, end }, { allowance, plan }, opening, this.counting, this.scale);
+    const last = this.lastSpan;
+    const span = last.index === index && last.start === start && last.end === end ? last : (this.lastSpan = { index, start, end });
+    run.cycle = new OpenCycle(span, { allowance, plan }, opening, this.counting, this.scale);
     run.cycle.version = this.version;
     run.serial = ++this.cyclesOpened;
     if (allowance.gt(0)) this.log(run, { at: start, type: "allowance", grant: INCLUDED, amount: allowance });
@@ -132,6 +134,9 @@ export abstract class AccountRuns extends ReplayState {
   }
 
   private lastOpening: readonly { kind: string; credits: Credits }[] = [];
+
+  /** The last cycle span made: the accounts of a log open the same cycles, one after another. */
+  private lastSpan: CycleSpan = { index: -1, start: 0, end: 0 };
 
   /** Recurring items and gauge levels are charged at the cycle's start, before any of its events. */
   protected chargeCycleStart(run: AccountRun, start: Instant): void {

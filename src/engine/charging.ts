@@ -362,9 +362,18 @@ export abstract class Charging extends Limits {
     const line = flatKey(parts);
     let id = this.lineIds.get(line);
     if (id === undefined) this.lineIds.set(line, (id = this.lineIds.size));
+    // The shapes of a line (a log of many accounts has about five a line, one an account) share it, where it is the same.
+    const made = this.shapeLines[id];
+    if (made !== undefined && made.pool === pool && made.category === category && made.head.unitPrice === unit.value && made.head.version === this.version) return made;
     const dimensions = lineDimensions(meter, dims);
-    return { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, source: meter, version: this.version }) };
+    const shapeLine = { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, source: meter, version: this.version }) };
+    // Ids come in order from 0, each made here first: the array is filled without a gap.
+    if (made === undefined) this.shapeLines[id] = shapeLine;
+    return shapeLine;
   }
+
+  /** Each line's ShapeLine, by its id (lineIds), as the first of its shapes made it. */
+  private readonly shapeLines: (ShapeLine | undefined)[] = [];
 
   protected round(amount: Decimal): Decimal {
     const p = this.card.precision;
@@ -413,7 +422,7 @@ function slotOf(run: AccountRun, lineId: number): number {
     return free;
   }
   if (slots.length < LISTED_SLOTS) {
-    const grown = new Array<number>(Math.min(LISTED_SLOTS, Math.max(4, slots.length + (slots.length >> 1))));
+    const grown = new Array<number>(Math.min(LISTED_SLOTS, Math.max(slots.length + 1, slots.length + (slots.length >> 1))));
     for (let i = 0; i < slots.length; i++) grown[i] = slots[i]!;
     grown[slots.length] = lineId;
     for (let i = slots.length + 1; i < grown.length; i++) grown[i] = NO_LINE_ID;

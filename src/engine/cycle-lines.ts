@@ -310,9 +310,9 @@ const NO_LINES: (LineSum | number)[] = [];
 /** The room past a cycle's last line (`lines`): no slot number is negative. */
 const NO_LINE = -1;
 
-/** The length a list grows to from `length` to hold at least `need`: by half again, at least 4. */
+/** The length a list grows to from `length` to hold at least `need`: by half again. */
 function grownLength(length: number, need: number): number {
-  return Math.max(need, 4, length + (length >> 1));
+  return Math.max(need, length + (length >> 1));
 }
 
 /** A copy of `list` of `length` entries, the new ones `fill`: made at once, with no room past them (a push leaves room for seventeen). */

@@ -7,6 +7,13 @@ import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.j
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
 
+/** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
+export interface CycleSpan {
+  readonly index: number;
+  readonly start: Instant;
+  readonly end: Instant;
+}
+
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle extends CycleLines {
   // Maps are made at their first entry: a log of a hundred thousand accounts has as many open cycles, most of them using few.
@@ -42,22 +49,37 @@ export class OpenCycle extends CycleLines {
   private timeline: TimelineEntry[] | undefined;
   private planFrom: { plan: string; from: Instant }[] | undefined;
 
-  readonly index: number;
-  readonly start: Instant;
-  /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle). */
-  end: Instant;
+  /** Where the cycle sits: shared by the cycles of every account that opened the same (three numbers, two of them boxed, an account). */
+  private span: CycleSpan;
+
+  get index(): number {
+    return this.span.index;
+  }
+
+  get start(): Instant {
+    return this.span.start;
+  }
+
+  get end(): Instant {
+    return this.span.end;
+  }
+
+  /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle): then a span of its own. */
+  set end(at: Instant) {
+    this.span = { index: this.span.index, start: this.span.start, end: at };
+  }
   allowance: Decimal;
   private plan: Plan;
 
   constructor(
-    span: { index: number; start: Instant; end: Instant },
+    span: CycleSpan,
     terms: { allowance: Decimal; plan: Plan },
     private readonly opening: readonly { kind: string; credits: Credits }[],
     private readonly counting: ReadonlySet<string>,
     private readonly scale: Scale,
   ) {
     super();
-    ({ index: this.index, start: this.start, end: this.end } = span);
+    this.span = span;
     ({ allowance: this.allowance, plan: this.plan } = terms);
     this.allowanceCredits = scale.of(this.allowance);
   }
