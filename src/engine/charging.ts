@@ -10,7 +10,7 @@ import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, uniqueItem, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
 const KEY_PARTS: string[] = [];
@@ -103,9 +103,9 @@ export abstract class Charging extends Limits {
     if (shape.itemsSerial !== run.serial) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
-      const { items, item } = itemOf(run.cycle, meter, shape.dimensions);
-      shape.items = items;
-      shape.item = item;
+      shape.items = run.cycle.uniqueItems();
+      // The item's key is its meter's and values', the shape's in every cycle and account: made once.
+      shape.item ??= uniqueItem(meter, shape.dimensions);
       shape.itemsSerial = run.serial;
     }
     return { items: shape.items!, item: shape.item! };

@@ -317,11 +317,20 @@ function grownLength(length: number, need: number): number {
 
 /** A copy of `list` of `length` entries, the new ones `fill`: made at once, with no room past them (a push leaves room for seventeen). */
 function grown<T>(list: readonly T[], length: number, fill: T): T[] {
+  // new Array(length) of many entries is a dictionary, slow to read: a long list is copied and pushed to.
+  if (length > PREALLOCATED) {
+    const copy = list.slice();
+    while (copy.length < length) copy.push(fill);
+    return copy;
+  }
   const copy = new Array<T>(length);
   for (let i = 0; i < list.length; i++) copy[i] = list[i]!;
   for (let i = list.length; i < length; i++) copy[i] = fill;
   return copy;
 }
+
+/** Lists up to this long are made at their length at once (V8 makes a dictionary of new Array(n) only for far more). */
+const PREALLOCATED = 1024;
 
 /**
  * The same value in a copy whose digits array is exactly as long as it needs:

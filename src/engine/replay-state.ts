@@ -235,7 +235,7 @@ export function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" 
 const ITEM_PARTS: string[] = [];
 
 /** A unique meter's item as a key of the cycle's set: its meter and its key values, each prefixed with its length, so that no part runs into the next. */
-function uniqueItem(meter: Meter & { aggregation: "unique" }, dims: Dimensions): string {
+export function uniqueItem(meter: Meter & { aggregation: "unique" }, dims: Dimensions): string {
   ITEM_PARTS.push(lengthPrefixed(meter.key));
   for (const d of meter.keyBy) ITEM_PARTS.push(lengthPrefixed(dims[d] ?? ""));
   return flatKey(ITEM_PARTS);
