@@ -48,6 +48,8 @@ export const ALLOWED = new Set([
   "heldBytes", "bytes", "CYCLE_BYTES", "ROW_BYTES", "rows",
   // a charge target's key (src/engine/charging.ts): the number of its group and its account's ordinal
   "group", "ACCOUNT_SPAN", "ordinal",
+  // lists of an account's lines grown by half again (src/engine/cycle-lines.ts, charging.ts): lines held, lengths needed, the most listed
+  "lineCount", "need", "LISTED_SLOTS",
 ]);
 
 /**

@@ -3,8 +3,8 @@ import { INCLUDED, ONETIME, type GrantKind } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, CycleStatement, LedgerEntry, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
-import { Deferred, NO_CREDITS } from "./credits.js";
-import { OpenCycle } from "./cycle.js";
+import { Deferred, NO_CREDITS, type Credits } from "./credits.js";
+import { OpenCycle, type CycleSpan } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
 import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
@@ -104,8 +104,10 @@ export abstract class AccountRuns extends ReplayState {
     if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end, run));
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
     // A list, not a map: one or two kinds an account, and a map is about 180 bytes.
-    const opening = run.wallet.kinds().map((kind) => ({ kind, credits: run.wallet.balanceOf(kind) }));
-    run.cycle = new OpenCycle({ index, start, end }, { allowance, plan }, opening, this.counting, this.scale);
+    const opening = this.sharedOpening(run.wallet.kinds().map((kind) => ({ kind, credits: run.wallet.balanceOf(kind) })));
+    const last = this.lastSpan;
+    const span = last.index === index && last.start === start && last.end === end ? last : (this.lastSpan = { index, start, end });
+    run.cycle = new OpenCycle(span, { allowance, plan }, opening, this.counting, this.scale);
     run.cycle.version = this.version;
     run.serial = ++this.cyclesOpened;
     if (allowance.gt(0)) this.log(run, { at: start, type: "allowance", grant: INCLUDED, amount: allowance });
@@ -119,6 +121,22 @@ export abstract class AccountRuns extends ReplayState {
     }
     this.chargeCycleStart(run, start);
   }
+
+  /**
+   * The last opening balance made, when `opening` holds the same: a cycle only reads it, and every account of
+   * a log of many opens its cycles with the same allowance (a list and an entry each were about 130 bytes).
+   */
+  private sharedOpening(opening: readonly { kind: string; credits: Credits }[]): readonly { kind: string; credits: Credits }[] {
+    const last = this.lastOpening;
+    if (last.length === opening.length && last.every((o, i) => o.kind === opening[i]!.kind && o.credits === opening[i]!.credits)) return last;
+    this.lastOpening = opening;
+    return opening;
+  }
+
+  private lastOpening: readonly { kind: string; credits: Credits }[] = [];
+
+  /** The last cycle span made: the accounts of a log open the same cycles, one after another. */
+  private lastSpan: CycleSpan = { index: -1, start: 0, end: 0 };
 
   /** Recurring items and gauge levels are charged at the cycle's start, before any of its events. */
   protected chargeCycleStart(run: AccountRun, start: Instant): void {

@@ -10,7 +10,7 @@ import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, uniqueItem, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
 const KEY_PARTS: string[] = [];
@@ -103,9 +103,9 @@ export abstract class Charging extends Limits {
     if (shape.itemsSerial !== run.serial) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
-      const { items, item } = itemOf(run.cycle, meter, shape.dimensions);
-      shape.items = items;
-      shape.item = item;
+      shape.items = run.cycle.uniqueItems();
+      // The item's key is its meter's and values', the shape's in every cycle and account: made once.
+      shape.item ??= uniqueItem(meter, shape.dimensions);
       shape.itemsSerial = run.serial;
     }
     return { items: shape.items!, item: shape.item! };
@@ -359,9 +359,18 @@ export abstract class Charging extends Limits {
     const line = flatKey(parts);
     let id = this.lineIds.get(line);
     if (id === undefined) this.lineIds.set(line, (id = this.lineIds.size));
+    // The shapes of a line (a log of many accounts has about five a line, one an account) share it, where it is the same.
+    const made = this.shapeLines[id];
+    if (made !== undefined && made.pool === pool && made.category === category && made.head.unitPrice === unit.value && made.head.version === this.version) return made;
     const dimensions = lineDimensions(meter, dims);
-    return { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, source: meter, version: this.version }) };
+    const shapeLine = { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, source: meter, version: this.version }) };
+    // Ids come in order from 0, each made here first: the array is filled without a gap.
+    if (made === undefined) this.shapeLines[id] = shapeLine;
+    return shapeLine;
   }
+
+  /** Each line's ShapeLine, by its id (lineIds), as the first of its shapes made it. */
+  private readonly shapeLines: (ShapeLine | undefined)[] = [];
 
   protected round(amount: Decimal): Decimal {
     const p = this.card.precision;
@@ -383,10 +392,14 @@ const CACHED_TARGETS = 1 << 17;
  * 77,643 accounts past 16, and a map of 20 numbers is about 480 bytes, an array of them about 100.
  */
 const LISTED_SLOTS = 1024;
-/** Up to this many, the array is copied at the length it needs (a push leaves room for seventeen); past it, pushed. */
-const EXACT_SLOTS = 16;
+/** The room past an account's last line number in its array (`slots`): no line number is negative. */
+const NO_LINE_ID = -1;
 
-/** The account's number of the line `lineId`, given the next one at its first charge. */
+/**
+ * The account's number of the line `lineId`, given the next one at its first charge. The array grows by half
+ * again, its room marked NO_LINE_ID: a copy at each new line (one a row, in a log of 100,000 accounts) was
+ * garbage that lived until the account's next row, past the young generation.
+ */
 function slotOf(run: AccountRun, lineId: number): number {
   const slots = run.slots;
   if (slots instanceof Map) {
@@ -400,15 +413,18 @@ function slotOf(run: AccountRun, lineId: number): number {
   }
   const slot = slots.indexOf(lineId);
   if (slot >= 0) return slot;
-  if (slots.length < EXACT_SLOTS) {
-    // A copy of the length it needs (concat; a push or a spread leaves room for seventeen).
-    run.slots = slots.concat(lineId);
-    return slots.length;
+  const free = slots.indexOf(NO_LINE_ID);
+  if (free >= 0) {
+    slots[free] = lineId;
+    return free;
   }
   if (slots.length < LISTED_SLOTS) {
-    const slot = slots.length;
-    slots.push(lineId);
-    return slot;
+    const grown = new Array<number>(Math.min(LISTED_SLOTS, Math.max(slots.length + 1, slots.length + (slots.length >> 1))));
+    for (let i = 0; i < slots.length; i++) grown[i] = slots[i]!;
+    grown[slots.length] = lineId;
+    for (let i = slots.length + 1; i < grown.length; i++) grown[i] = NO_LINE_ID;
+    run.slots = grown;
+    return slots.length;
   }
   run.slots = new Map(slots.map((id, i) => [id, i]));
   return slotOf(run, lineId);

@@ -108,6 +108,14 @@ export abstract class CycleLines {
   private lineIndex: Map<string, LineSum> | undefined;
   /** The lines in the order they opened: a line of its own, or the slot of a line held as its head and the slot's sums. */
   private lines: (LineSum | number)[] = NO_LINES;
+  /** How many of `lines` are lines: past them it is room to grow into (`grown`), not lines. */
+  private lineCount = 0;
+
+  /** A line opened: at the end of the list, grown by half again when full (a copy at each line was garbage past the young generation). */
+  private open(line: LineSum | number): void {
+    if (this.lineCount === this.lines.length) this.lines = grown(this.lines, grownLength(this.lines.length, this.lineCount + 1), NO_LINE);
+    this.lines[this.lineCount++] = line;
+  }
 
   /**
    * Lines by a number the replay gave them: the line of rows of one shape, found without a lookup. A line
@@ -142,14 +150,14 @@ export abstract class CycleLines {
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
     } else if (slot !== undefined && key === undefined && added.head?.heads(of, added, this.version) === true) {
       // Its sums start at the slot's (zero in a new cycle); no line index exists, or a key would be needed.
-      this.lines = this.lines.length < SHORT_LIST ? this.lines.concat(slot) : (this.lines.push(slot), this.lines);
+      this.open(slot);
       this.remember(slot, added.head);
       this.addToSums(slot, count!);
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, source: meter };
       if (this.version !== undefined) fresh.version = this.version;
       if (key !== undefined) this.lineIndex!.set(key, fresh);
-      this.lines = this.lines.length < SHORT_LIST ? this.lines.concat(fresh) : (this.lines.push(fresh), this.lines);
+      this.open(fresh);
       if (slot !== undefined) this.remember(slot, fresh);
     }
   }
@@ -162,7 +170,7 @@ export abstract class CycleLines {
     if (this.lineIndex === undefined) {
       this.lineIndex = new Map();
       // A unit price's text is its value's toFixed() (unitOf in pricing.ts); a line keeps the meter whose dimensions its key lists.
-      for (let i = 0; i < this.lines.length; i++) {
+      for (let i = 0; i < this.lineCount; i++) {
         const entry = this.lines[i]!;
         const l = typeof entry === "number" ? this.ownLine(entry) : entry;
         this.lineIndex.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
@@ -244,30 +252,27 @@ export abstract class CycleLines {
     }
   }
 
-  /** Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary. */
+  /**
+   * Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary.
+   * The arrays grow by half again (`grown`), padded with empty slots and zero sums, which nothing tells
+   * from slots not opened: a copy at each new line was garbage that lived until the account's next row,
+   * so past the young generation, in a log of 100,000 accounts.
+   */
   private remember(slot: number, line: LineSum | LineHead): void {
     if (this.slots.length <= slot) {
-      // Of the length it needs while short (concat): a push leaves room for seventeen, 130 bytes an account of 100,000.
-      const n = slot + 1 - this.slots.length;
-      if (slot < SHORT_LIST) {
-        this.slots = this.slots.concat(new Array<undefined>(n).fill(undefined));
-        this.slotSums = this.slotSums.concat(new Array<number>(2 * n).fill(0));
-      } else {
-        if (this.slotSums === NO_SLOTS) this.slotSums = [];
-        if (this.slots === NO_SLOT_LINES) this.slots = [];
-        while (this.slots.length <= slot) this.slots.push(undefined);
-      }
+      const length = grownLength(this.slots.length, slot + 1);
+      this.slots = grown(this.slots, length, undefined);
+      this.slotSums = grown(this.slotSums, 2 * length, 0);
     }
     this.slots[slot] = line;
-    while (this.slotSums.length <= 2 * slot) this.slotSums.push(0, 0);
   }
 
   /** A line held as its head and its slot's sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */
   private headLine(slot: number): StatementLine {
     const head = this.slots[slot] as LineHead;
     const count = this.slotSums[2 * slot]!;
-    const quantity = compact(count === 0 ? ZERO : ZERO.plus(countDecimal(count)));
-    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount: compact(quantity.mul(head.unitPrice)), events: this.slotSums[2 * slot + 1]! };
+    const { quantity, amount } = countedAt(count, head.unitPrice);
+    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.slotSums[2 * slot + 1]! };
     if (head.version !== undefined) line.version = head.version;
     return line;
   }
@@ -275,7 +280,12 @@ export abstract class CycleLines {
   /** The lines as the statement shows them, in the order they opened; the slot sums are added to the lines of their own once (closing twice gives the same lines). */
   protected statementLines(): StatementLine[] {
     this.foldSlots();
-    return this.lines.map((entry) => (typeof entry === "number" ? this.headLine(entry) : ownStatementLine(entry)));
+    const lines: StatementLine[] = [];
+    for (let i = 0; i < this.lineCount; i++) {
+      const entry = this.lines[i]!;
+      lines.push(typeof entry === "number" ? this.headLine(entry) : ownStatementLine(entry));
+    }
+    return lines;
   }
 
   /** Drop the lines once the cycle's statement is made. */
@@ -283,6 +293,7 @@ export abstract class CycleLines {
     this.lineIndex = undefined;
     this.slots = NO_SLOT_LINES;
     this.lines = NO_LINES;
+    this.lineCount = 0;
     this.slotSums = NO_SLOTS;
   }
 }
@@ -296,8 +307,30 @@ const NO_SLOTS: number[] = [];
 /** The lines of a cycle with none yet, shared (never written): addLine replaces it at the first line. */
 const NO_LINES: (LineSum | number)[] = [];
 
-/** Lists kept of the length they need up to this many entries (a copy each entry), grown by push past it. */
-const SHORT_LIST = 16;
+/** The room past a cycle's last line (`lines`): no slot number is negative. */
+const NO_LINE = -1;
+
+/** The length a list grows to from `length` to hold at least `need`: by half again. */
+function grownLength(length: number, need: number): number {
+  return Math.max(need, length + (length >> 1));
+}
+
+/** A copy of `list` of `length` entries, the new ones `fill`: made at once, with no room past them (a push leaves room for seventeen). */
+function grown<T>(list: readonly T[], length: number, fill: T): T[] {
+  // new Array(length) of many entries is a dictionary, slow to read: a long list is copied and pushed to.
+  if (length > PREALLOCATED) {
+    const copy = list.slice();
+    while (copy.length < length) copy.push(fill);
+    return copy;
+  }
+  const copy = new Array<T>(length);
+  for (let i = 0; i < list.length; i++) copy[i] = list[i]!;
+  for (let i = list.length; i < length; i++) copy[i] = fill;
+  return copy;
+}
+
+/** Lists up to this long are made at their length at once (V8 makes a dictionary of new Array(n) only for far more). */
+const PREALLOCATED = 1024;
 
 /**
  * The same value in a copy whose digits array is exactly as long as it needs:
@@ -306,6 +339,30 @@ const SHORT_LIST = 16;
  */
 function compact(value: Decimal): Decimal {
   return new Decimal(value);
+}
+
+/**
+ * The quantity and amount of a line held as a head and its sums, kept by count and unit price: a log of
+ * 100,000 accounts closes about a line a row, most of a quantity of one at one of a few prices, and each
+ * was three Decimals parsed and multiplied. Decimals never change, so lines may share them.
+ */
+const COUNTED = new Map<Decimal, Map<number, { quantity: Decimal; amount: Decimal }>>();
+/** Counts kept a unit price, at most: past it that price's starts afresh. */
+const COUNTED_MAX = 4096;
+
+function countedAt(count: number, unitPrice: Decimal): { quantity: Decimal; amount: Decimal } {
+  let byCount = COUNTED.get(unitPrice);
+  if (byCount === undefined) {
+    if (COUNTED.size >= COUNTED_MAX) COUNTED.clear();
+    COUNTED.set(unitPrice, (byCount = new Map()));
+  }
+  let counted = byCount.get(count);
+  if (counted === undefined) {
+    if (byCount.size >= COUNTED_MAX) byCount.clear();
+    const quantity = compact(count === 0 ? ZERO : ZERO.plus(countDecimal(count)));
+    byCount.set(count, (counted = { quantity, amount: compact(quantity.mul(unitPrice)) }));
+  }
+  return counted;
 }
 
 /** A line of its own as the statement shows it: its count of millionths added to its quantity, its amount worked out where it has none. */

@@ -7,13 +7,22 @@ import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.j
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
 
-/** Items of a unique meter, by each key value but the last in turn, then a set of last values: no key string per event. */
-type Items = Map<string, Items> | Set<string>;
+/** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
+export interface CycleSpan {
+  readonly index: number;
+  readonly start: Instant;
+  readonly end: Instant;
+}
 
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle extends CycleLines {
   // Maps are made at their first entry: a log of a hundred thousand accounts has as many open cycles, most of them using few.
-  private uniques: Map<string, Items> | undefined;
+  /**
+   * The items of unique meters charged this cycle, each as one key of its meter and values (uniqueItem): one set
+   * a cycle. A map a meter and key value, down to a set of last values, was three tables or more an account,
+   * about 500 bytes, in a log of 100,000 accounts of a few items each.
+   */
+  private uniques: Set<string> | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
   uncovered = NO_CREDITS;
   private graceUsed: Map<string, Credits> | undefined;
@@ -40,22 +49,37 @@ export class OpenCycle extends CycleLines {
   private timeline: TimelineEntry[] | undefined;
   private planFrom: { plan: string; from: Instant }[] | undefined;
 
-  readonly index: number;
-  readonly start: Instant;
-  /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle). */
-  end: Instant;
+  /** Where the cycle sits: shared by the cycles of every account that opened the same (three numbers, two of them boxed, an account). */
+  private span: CycleSpan;
+
+  get index(): number {
+    return this.span.index;
+  }
+
+  get start(): Instant {
+    return this.span.start;
+  }
+
+  get end(): Instant {
+    return this.span.end;
+  }
+
+  /** Moved earlier only when an upgrade starts a new cycle (plan_changes.upgrade: new_cycle): then a span of its own. */
+  set end(at: Instant) {
+    this.span = { index: this.span.index, start: this.span.start, end: at };
+  }
   allowance: Decimal;
   private plan: Plan;
 
   constructor(
-    span: { index: number; start: Instant; end: Instant },
+    span: CycleSpan,
     terms: { allowance: Decimal; plan: Plan },
     private readonly opening: readonly { kind: string; credits: Credits }[],
     private readonly counting: ReadonlySet<string>,
     private readonly scale: Scale,
   ) {
     super();
-    ({ index: this.index, start: this.start, end: this.end } = span);
+    this.span = span;
     ({ allowance: this.allowance, plan: this.plan } = terms);
     this.allowanceCredits = scale.of(this.allowance);
   }
@@ -93,20 +117,9 @@ export class OpenCycle extends CycleLines {
     return sub(this.graceLimit(pool), this.graceUsed?.get(pool) ?? NO_CREDITS);
   }
 
-  /** The set that holds, for a unique meter's items sharing all but the last key value with `dims`, the last values charged this cycle. */
-  uniqueItems(meter: string, keyBy: readonly string[], dims: Readonly<Record<string, string>>): Set<string> {
-    const last = keyBy.length - 1;
-    const uniques = (this.uniques ??= new Map());
-    let node = uniques.get(meter);
-    if (!node) uniques.set(meter, (node = last <= 0 ? new Set() : new Map()));
-    for (let i = 0; i < last; i++) {
-      const byValue = node as Map<string, Items>;
-      const value = dims[keyBy[i]!] ?? "";
-      let next = byValue.get(value);
-      if (!next) byValue.set(value, (next = i + 1 === last ? new Set() : new Map()));
-      node = next;
-    }
-    return node as Set<string>;
+  /** The set of the unique meters' items charged this cycle: an item is its key (uniqueItem). */
+  uniqueItems(): Set<string> {
+    return (this.uniques ??= new Set());
   }
 
   /** Items of a recurring meter already charged this cycle: activating them again is free. */
@@ -120,9 +133,12 @@ export class OpenCycle extends CycleLines {
   /** What a grant kind gave for a charge: the wallet calls it as it debits. */
   consume(kind: string, amount: Credits): void {
     const entry = this.consumedOf(kind);
-    if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: amount });
-    else entry.credits = add(entry.credits, amount);
-    if (this.counting.has(kind)) this.towardAllowance = add(this.towardAllowance, amount);
+    const before = entry?.credits ?? NO_CREDITS;
+    const after = entry === undefined ? amount : add(before, amount);
+    if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: after });
+    else entry.credits = after;
+    // Credits toward the allowance that equal the kind's (one kind counts, as with most cards) are the same bigint, not another made each debit.
+    if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance === before ? after : add(this.towardAllowance, amount);
   }
 
   /** The kind's entry of `consumed`, looked up by a loop: a debit calls it, and a callback would be made each time. */
@@ -170,11 +186,11 @@ export class OpenCycle extends CycleLines {
   nextLevel(levels: readonly number[]): { percent: number; credits: Credits } | undefined {
     const percent = levels[this.thresholds?.length ?? 0];
     if (percent === undefined) return undefined;
-    if (this.levelCache?.percent !== percent) this.levelCache = { percent, credits: this.scale.percentOf(this.allowanceCredits, percent) };
+    if (this.levelCache?.percent !== percent || this.levelCache.of !== this.allowanceCredits) this.levelCache = levelOf(this.scale, this.allowanceCredits, percent);
     return this.levelCache;
   }
 
-  private levelCache: { percent: number; credits: Credits } | undefined;
+  private levelCache: Level | undefined;
 
   granted(kind: string, amount: Decimal): void {
     const granted = (this.grantedKinds ??= new Map());
@@ -279,20 +295,23 @@ export class OpenCycle extends CycleLines {
    * Made anew at each call, the same each time while nothing is added.
    */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
-    const kinds = new Set([...this.opening.map((o) => o.kind), ...(this.grantedKinds?.keys() ?? []), ...(this.consumed?.map((c) => c.kind) ?? []), ...(this.expiredKinds?.keys() ?? [])]);
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
-    const grants: GrantRow[] = order.kinds.filter((k) => kinds.has(k)).map((kind) => ({
-      kind,
-      opening: decimal(this.opening.find((o) => o.kind === kind)?.credits),
-      granted: this.grantedKinds?.get(kind) ?? ZERO,
-      consumed: decimal(this.consumed?.find((c) => c.kind === kind)?.credits),
-      expired: decimal(this.expiredKinds?.get(kind)),
-      closing: decimal(wallet.balanceOf(kind)),
-    }));
-    const rank = new Map(order.meters.map((m, i) => [m, i]));
+    // A row for each grant kind the cycle saw (opened with, granted, consumed or expired), in the card's order.
+    const grants: GrantRow[] = [];
+    for (const kind of order.kinds) {
+      const opening = this.opening.find((o) => o.kind === kind);
+      const consumed = this.consumedOf(kind);
+      const granted = this.grantedKinds?.get(kind);
+      const expired = this.expiredKinds?.get(kind);
+      if (opening === undefined && consumed === undefined && granted === undefined && expired === undefined) continue;
+      grants.push({ kind, opening: decimal(opening?.credits), granted: granted ?? ZERO, consumed: decimal(consumed?.credits), expired: decimal(expired), closing: decimal(wallet.balanceOf(kind)) });
+    }
+    const rank = rankOf(order.meters);
     const lines = this.statementLines();
-    const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
-    lines.sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(sortKey.get(a)!, sortKey.get(b)!) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice));
+    if (lines.length > 1) {
+      const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
+      lines.sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(sortKey.get(a)!, sortKey.get(b)!) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice));
+    }
     let total = ZERO;
     for (const l of lines) total = total.plus(l.amount);
     return {
@@ -324,6 +343,36 @@ export class OpenCycle extends CycleLines {
       renews: terms.renews,
     };
   }
+}
+
+/** A warning level: the credits toward an allowance (`of`) at which `percent` of it is reached. */
+interface Level {
+  readonly percent: number;
+  readonly credits: Credits;
+  readonly of: Credits;
+}
+
+/**
+ * Levels made, by percent, the last for each: shared by the cycles of every account of the same allowance
+ * (an object and a bigint a cycle, about 80 bytes an account of 100,000). Kept by scale, as a replay's.
+ */
+const LEVELS = new WeakMap<Scale, Map<number, Level>>();
+
+function levelOf(scale: Scale, allowance: Credits, percent: number): Level {
+  let levels = LEVELS.get(scale);
+  if (levels === undefined) LEVELS.set(scale, (levels = new Map()));
+  let level = levels.get(percent);
+  if (level === undefined || level.of !== allowance) levels.set(percent, (level = { percent, credits: scale.percentOf(allowance, percent), of: allowance }));
+  return level;
+}
+
+/** Each meter's place in the card's order, made once a replay (its order's list of meters), not at each of 100,000 accounts' closes. */
+const RANKS = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+function rankOf(meters: readonly string[]): ReadonlyMap<string, number> {
+  let rank = RANKS.get(meters);
+  if (rank === undefined) RANKS.set(meters, (rank = new Map(meters.map((m, i) => [m, i]))));
+  return rank;
 }
 
 function compare(a: string, b: string): number {

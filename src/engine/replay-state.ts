@@ -11,6 +11,7 @@ import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
 import { ClosedCycles } from "./closed-cycles.js";
+import { flatKey, lengthPrefixed } from "./keys.js";
 
 export interface ActiveItem {
   dims: Readonly<Record<string, string>>;
@@ -42,7 +43,7 @@ export interface Shape {
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
   /**
-   * A unique meter's item (its last key value), and the set of the cycle numbered `itemsSerial` (AccountRun.serial;
+   * A unique meter's item (its key: its meter and key values), and the set of the cycle numbered `itemsSerial` (AccountRun.serial;
    * 0 for none) that holds such items: a number, not the cycle, which a shape would keep alive once it closed.
    */
   item: string | undefined;
@@ -228,7 +229,17 @@ export abstract class ReplayState {
 }
 
 export function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" }, dims: Dimensions): { items: Set<string>; item: string } {
-  return { items: cycle.uniqueItems(meter.key, meter.keyBy, dims), item: dims[meter.keyBy[meter.keyBy.length - 1]!] ?? "" };
+  return { items: cycle.uniqueItems(), item: uniqueItem(meter, dims) };
+}
+
+/** The parts of an item's key being made (flatKey). */
+const ITEM_PARTS: string[] = [];
+
+/** A unique meter's item as a key of the cycle's set: its meter and its key values, each prefixed with its length, so that no part runs into the next. */
+export function uniqueItem(meter: Meter & { aggregation: "unique" }, dims: Dimensions): string {
+  ITEM_PARTS.push(lengthPrefixed(meter.key));
+  for (const d of meter.keyBy) ITEM_PARTS.push(lengthPrefixed(dims[d] ?? ""));
+  return flatKey(ITEM_PARTS);
 }
 
 export function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {

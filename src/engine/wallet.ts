@@ -66,7 +66,9 @@ export class Wallet {
       left = sub(left, take);
       if (left === NO_CREDITS) break;
     }
-    this.total = sub(this.total, sub(amount, left));
+    // One grant's remaining credits are the balance: the same bigint, not another made each debit (a log of many
+    // accounts keeps each until the account's next row, past the young generation).
+    this.total = this.grants.length === 1 ? this.grants[0]!.remaining : sub(this.total, sub(amount, left));
   }
 
   /** Give back up to `amount` to what this cycle consumed, in burn order; returns what each kind got back. */
