@@ -147,6 +147,18 @@ describe("--usage: folders, globs and several values", () => {
     expect(await statement(["--usage", join(dir, "day-1.csv"), join(dir, "day-2.csv"), join(dir, "day-3.csv")])).toBe(expected);
   });
 
+  it("a glob passes over the mapping files it matches (DIR/* beside burnrate.mapping.yaml)", async () => {
+    const dir = scratch();
+    const csv = readFileSync(CANONICAL, "utf8").replace("timestamp,", "created_at,").trim().split("\n");
+    csv.slice(1).forEach((line, i) => writeFileSync(join(dir, `day-${i + 1}.csv`), `${csv[0]}\n${line}\n`));
+    writeFileSync(join(dir, "burnrate.mapping.yaml"), "columns: { timestamp: created_at }\n");
+    writeFileSync(join(dir, "day-1.csv.mapping.yaml"), "columns: { timestamp: created_at }\n");
+    expect(await statement(["--usage", join(dir, "*")])).toBe(await statement(["--usage", CANONICAL]));
+    const run = await burnrate(["statement", ...ACCOUNT, "--usage", join(dir, "*.yaml")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--usage: no file matches the pattern/);
+  });
+
   it("a glob matching nothing, and a folder without usage files, are refused at --usage", async () => {
     const dir = scratch();
     let run = await burnrate(["statement", ...ACCOUNT, "--usage", join(dir, "*.csv")]);

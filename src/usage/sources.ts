@@ -5,13 +5,15 @@ import { atFlag, UserError, shown } from "../errors.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
+/** burnrate's own mapping files (`burnrate.mapping.yaml` in a folder, `NAME.mapping.yaml` beside a file or folder): never usage, though a glob such as `DIR/*` matches them. */
+const MAPPING_FILE = /\.mapping\.ya?ml$/i;
 /** What makes a value a glob: `*`, `?` or a `{a,b}` choice (a `[` alone is more often part of a file name). */
 const GLOB = /[*?{]/;
 
 /**
  * The usage files `--usage` names: a file as it is (and `-`), a folder as its
  * usage files in name order (not its subfolders, nor hidden files), a quoted
- * glob as the files it matches in name order. A folder or glob with no usage
+ * glob as the files it matches in name order, but for mapping files. A folder or glob with no usage
  * file in it is refused, not read as no usage.
  */
 export function expandUsage(values: readonly string[]): string[] {
@@ -27,7 +29,9 @@ export function expandUsage(values: readonly string[]): string[] {
       return files;
     }
     if (stat !== undefined || !GLOB.test(value)) return [value];
-    const files = globSync(value, { onlyFiles: true, expandDirectories: false }).sort(byName);
+    const files = globSync(value, { onlyFiles: true, expandDirectories: false })
+      .filter((file) => !MAPPING_FILE.test(file))
+      .sort(byName);
     if (files.length === 0) throw new UserError("no file matches the pattern", atFlag("--usage"), "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
     return files;
   });
