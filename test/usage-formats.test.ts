@@ -202,6 +202,20 @@ describe("--map renames dimensions and meter values; errors name the key that fi
     expect(run.stderr).toMatch(/column "llm_model" is read by no meter of floopy.*rename: llm_model: NAME in the usage mapping \(--map dim:NAME=llm_model\), or the column under ignore_columns: \(--map ignore:llm_model\)/);
   });
 
+  it("a misspelt meter in the usage names the card's nearest, in a row or from --map meter:", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_raed,3,alpha\n");
+    const fliplet = ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01"];
+    let run = await burnrate([...fliplet, "--usage", join(dir, "usage.csv")]);
+    expect(run.code).toBe(2);
+    // Row 2, the meter column (the second).
+    expect(run.stderr).toContain(`${join(dir, "usage.csv")}:2:2: unknown meter "data_raed"; did you mean "data_read"? (expected a meter of fliplet 2026-11`);
+    writeFileSync(join(dir, "fixed.csv"), "timestamp,quantity,project\n2026-11-02T10:00:00Z,3,alpha\n");
+    run = await burnrate([...fliplet, "--usage", join(dir, "fixed.csv"), "--map", "meter:data_wirte"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown meter "data_wirte"; did you mean "data_write"?');
+  });
+
   it("a missing timestamp column names columns: and --map", async () => {
     const dir = scratch();
     writeFileSync(join(dir, "usage.csv"), readFileSync(CANONICAL, "utf8").replace("timestamp,", "when,"));

@@ -1,4 +1,5 @@
 import { createReadStream } from "node:fs";
+import { nearest } from "../yaml/codec.js";
 import { pipeline, Readable } from "node:stream";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
@@ -185,7 +186,8 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
   if (!meterEvent) {
-    throw new UserError(`unknown meter ${shown(meterName)}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${(card.versions ?? [card]).map((v) => v.version).join(", ")}${mappedMeter(mapping, rawMeter)}`, shown(rawMeter));
+    const near = nearest(meterName, [...new Set((card.versions ?? [card]).flatMap((v) => [...v.events.keys()]))]);
+    throw new UserError(`unknown meter ${shown(meterName)}${near ? `; did you mean ${shown(near)}?` : ""}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${(card.versions ?? [card]).map((v) => v.version).join(", ")}${mappedMeter(mapping, rawMeter)}`, shown(rawMeter));
   }
 
   let quantity = ONE;
