@@ -13,7 +13,8 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const value = dims[dim] ?? "";
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
-      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}`, shown(value));
+      // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
+      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other`, shown(value));
     }
     node = next;
   }
