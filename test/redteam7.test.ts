@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { binary, burnrate, ROOT } from "./helpers/cli.js";
 
 // Red team of the ids' first pass in 4 MB pieces on two threads, begun on the
@@ -16,9 +16,16 @@ const CARD = join(ROOT, "ratecards/fliplet.yaml");
 const START = Date.parse("2026-11-02T00:00:00Z");
 const PIECE = 4 << 20;
 
+const made: string[] = [];
+/** A folder for one test's logs (about 11 MB each), removed after the file's tests. */
 function folder(): string {
-  return mkdtempSync(join(tmpdir(), "burnrate-redteam7-"));
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-redteam7-"));
+  made.push(dir);
+  return dir;
 }
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 /** An account on Pro with an allowance no read runs out of: every row but a repeat is priced at 0.01 a read. */
 function account(dir: string): string {
@@ -157,6 +164,37 @@ describe("the ids' first pass in pieces on two threads, against counts made here
       csv(all, { header: "timestamp,meter,quantity,project,event_id,req", line: (r, i) => `${stamp(r.at)},data_read,${r.quantity},alpha,u-${i},${r.id}` }),
     );
     const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv", "--map", "event_id=req", "--map", "ignore:event_id"], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(figures(run.stdout)).toEqual(expected(all));
+  }, 60_000);
+
+  it("sees the rows out of time order where a piece's first row is an hour before the last one's, and keeps the earlier row of a repeated id", () => {
+    const dir = folder();
+    const all = repeating();
+    const header = "timestamp,meter,quantity,project,event_id\n";
+    const lines = all.map((r) => `${stamp(r.at)},data_read,${r.quantity},alpha,${r.id}\n`);
+    // The row after each line that holds a 4 MB mark starts a piece: an hour earlier, with the id of the row ten minutes before it.
+    const marks = [...atPieceEnds(Buffer.byteLength(header), lines)].filter((_, i) => i % 3 === 1);
+    expect(marks.length).toBe(2);
+    for (const k of marks) {
+      const row = all[k + 1]!;
+      row.at -= 3_600_000;
+      row.id = all[k + 1 - 600]!.id;
+    }
+    writeFileSync(join(dir, "usage.csv"), csv(all));
+    // Taken in time order (the moved rows first of their id), ties kept in file order: no two rows of an instant share an id.
+    const byTime = [...all].sort((a, b) => a.at - b.at);
+    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv"], { cwd: dir });
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    expect(figures(run.stdout)).toEqual(expected(byTime));
+  }, 60_000);
+
+  it("reads a large log with ids from standard input (copied, then cut in pieces) as from a file", () => {
+    const dir = folder();
+    const all = repeating();
+    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "-"], { cwd: dir, input: csv(all) });
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(figures(run.stdout)).toEqual(expected(all));
