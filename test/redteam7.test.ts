@@ -72,6 +72,14 @@ function expected(all: readonly Row[], window?: number): { read: number; duplica
   return { read: all.length, duplicates, total: part === "" ? String(whole) : `${whole}.${part}` };
 }
 
+/** The statement of the log in `dir` (its account file there), through the binary: its rows read and repeated, and its first cycle's total. */
+function replayed(dir: string, args: readonly string[], input?: string): { read: number; duplicates: number; total: string } {
+  const run = binary([...STATEMENT, "--account", account(dir), ...args], { cwd: dir, input });
+  expect(run.stderr).toBe("");
+  expect(run.code).toBe(0);
+  return figures(run.stdout);
+}
+
 function figures(stdout: string): { read: number; duplicates: number; total: string } {
   const statement = JSON.parse(stdout);
   return { read: statement.events.read, duplicates: statement.events.duplicates, total: statement.accounts[0].cycles[0].total };
@@ -123,10 +131,7 @@ describe("the ids' first pass in pieces on two threads, against counts made here
     writeFileSync(join(dir, "usage.csv"), csv(all));
     const want = expected(all);
     expect(want.duplicates).toBeGreaterThan(60_000);
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv"], { cwd: dir });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(figures(run.stdout)).toEqual(want);
+    expect(replayed(dir, ["--usage", "usage.csv"])).toEqual(want);
   }, 60_000);
 
   it("falls back alike where a quote and a carriage return appear only in a late piece (csv-parse reads the log)", () => {
@@ -137,10 +142,7 @@ describe("the ids' first pass in pieces on two threads, against counts made here
       join(dir, "usage.csv"),
       csv(all, { line: (r, i) => `${stamp(r.at)},data_read,${r.quantity},alpha,${i === 240_000 ? `"${r.id}"` : r.id}${i === 245_000 ? "\r" : ""}` }),
     );
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv"], { cwd: dir });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(figures(run.stdout)).toEqual(expected(all));
+    expect(replayed(dir, ["--usage", "usage.csv"])).toEqual(expected(all));
   }, 60_000);
 
   it("reads a CRLF log with a byte-order mark and its event_id first, beside a log without ids", () => {
@@ -149,10 +151,7 @@ describe("the ids' first pass in pieces on two threads, against counts made here
     const without = rows(100_000, () => "", START + 200_000 * 1000);
     writeFileSync(join(dir, "a.csv"), csv(withIds, { header: "event_id,timestamp,meter,quantity,project", line: (r) => `${r.id},${stamp(r.at)},data_read,${r.quantity},alpha`, eol: "\r\n", bom: true }));
     writeFileSync(join(dir, "b.csv"), csv(without, { header: "timestamp,meter,quantity,project", line: (r) => `${stamp(r.at)},data_read,${r.quantity},alpha` }));
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "a.csv", "--usage", "b.csv"], { cwd: dir });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(figures(run.stdout)).toEqual(expected([...withIds, ...without]));
+    expect(replayed(dir, ["--usage", "a.csv", "--usage", "b.csv"])).toEqual(expected([...withIds, ...without]));
   }, 60_000);
 
   it("drops the pass begun on the header's event_id column where --map reads the ids from another", () => {
@@ -163,10 +162,7 @@ describe("the ids' first pass in pieces on two threads, against counts made here
       join(dir, "usage.csv"),
       csv(all, { header: "timestamp,meter,quantity,project,event_id,req", line: (r, i) => `${stamp(r.at)},data_read,${r.quantity},alpha,u-${i},${r.id}` }),
     );
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv", "--map", "event_id=req", "--map", "ignore:event_id"], { cwd: dir });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(figures(run.stdout)).toEqual(expected(all));
+    expect(replayed(dir, ["--usage", "usage.csv", "--map", "event_id=req", "--map", "ignore:event_id"])).toEqual(expected(all));
   }, 60_000);
 
   it("sees the rows out of time order where a piece's first row is an hour before the last one's, and keeps the earlier row of a repeated id", () => {
@@ -185,32 +181,23 @@ describe("the ids' first pass in pieces on two threads, against counts made here
     writeFileSync(join(dir, "usage.csv"), csv(all));
     // Taken in time order (the moved rows first of their id), ties kept in file order: no two rows of an instant share an id.
     const byTime = [...all].sort((a, b) => a.at - b.at);
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv"], { cwd: dir });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(figures(run.stdout)).toEqual(expected(byTime));
+    expect(replayed(dir, ["--usage", "usage.csv"])).toEqual(expected(byTime));
   }, 60_000);
 
   it("reads a large log with ids from standard input (copied, then cut in pieces) as from a file", () => {
     const dir = folder();
     const all = repeating();
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "-"], { cwd: dir, input: csv(all) });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    expect(figures(run.stdout)).toEqual(expected(all));
+    expect(replayed(dir, ["--usage", "-"], csv(all))).toEqual(expected(all));
   }, 60_000);
 
   it("keeps an id for --dedupe-window only: a repeat a second later is one, a day later is not", () => {
     const dir = folder();
     const all = repeating();
     writeFileSync(join(dir, "usage.csv"), csv(all));
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv", "--dedupe-window", "1h"], { cwd: dir });
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
     const want = expected(all, 3_600_000);
     // Only the repeats of the row before: rows 1, 8, ..., 249,999, 35,715 of them.
     expect(want.duplicates).toBe(35_715);
-    expect(figures(run.stdout)).toEqual(want);
+    expect(replayed(dir, ["--usage", "usage.csv", "--dedupe-window", "1h"])).toEqual(want);
   }, 60_000);
 });
 
