@@ -71,7 +71,8 @@ function program(io: Io): Command {
   const cli = new Command("burnrate")
     .description("Replay credit-based pricing: statements, projections and bill checks from YAML rate cards and CSV usage logs")
     .version(VERSION)
-    .showHelpAfterError()
+    // A hint, not the command's page of help: the error above it is the line to read.
+    .showHelpAfterError("(add --help for the command's options)")
     .exitOverride();
 
   replayInputs(

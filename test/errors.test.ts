@@ -57,6 +57,14 @@ cases.push(
   { name: "schema: a name and --write", args: ["schema", "ratecard", "--write", "schema"], says: /^--write: a name and --write \(expected either NAME or --write DIR, found "ratecard"\)/ },
 );
 
+describe("a usage error of the command line", () => {
+  it("ends with a hint to --help, not the command's page of help", () => {
+    const run = burnrate(["statement", "--acount", ACCOUNT]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe("burnrate: error: unknown option '--acount'\n(Did you mean --account?)\n(add --help for the command's options)\n");
+  });
+});
+
 describe("one error format, one exit code", () => {
   for (const c of cases) {
     it(c.name, () => {
