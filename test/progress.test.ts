@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -98,6 +98,29 @@ describe("the progress line", () => {
     progress.end();
   });
 
+  it("counts the sorted replay's share of the rows the sort read, not of the bytes of its runs on disk", () => {
+    const { progress, clock } = fake({ totalBytes: 1000, expectedRows: 300 });
+    progress.begin();
+    progress.restart(2, "sorting");
+    clock.bytes = 1000;
+    clock.ms = 2000;
+    progress.sorted(400);
+    clock.ms = 3000;
+    // The runs read back are 3000 bytes, three times the log: by bytes the share would be past the whole and hidden.
+    clock.bytes = 4000;
+    progress.rows(100);
+    clock.ms = 5000;
+    progress.rows(100);
+    // 200 of the 400 rows sorted, in the 2 s since the replay's first rows: half done, 2 s left.
+    expect(progress.line(clock.ms)).toBe("burnrate: 200 rows, 100 rows/s, 50%, about 2 s left");
+    // Another reader starting over (the scanner gave up) is counted afresh: 30 of the 300 rows expected.
+    progress.restart(1);
+    clock.ms = 6000;
+    progress.rows(30);
+    expect(progress.line(clock.ms)).toBe("burnrate: 30 rows, 30 rows/s, 10%, about 9 s left");
+    progress.end();
+  });
+
   it("with rows expected (plain CSV), the sort shows bytes read and the replay's rate counts from its first row", () => {
     const { progress, clock } = fake({ totalBytes: 1000, expectedRows: 100 });
     progress.begin();
@@ -187,11 +210,18 @@ describe("a long replay interrupted", () => {
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), "burnrate-progress-"));
     usage = join(folder, "usage.csv");
-    // 1,200,000 rows a second apart: with --ledger, seconds of replay on any machine (400,000 ran out in 0.4 s after the first progress line, before the test could interrupt it).
+    // 3,600,000 rows a second apart: with --ledger, seconds of replay on any machine. 400,000 ran out in 0.4 s after the first
+    // progress line, before the test could interrupt it; 1,200,000 ran in under the 1 s before the line is first drawn on the
+    // idle machine once the replay got faster, and the line was never drawn.
     const start = Date.UTC(2026, 8, 1);
-    const lines = ["timestamp,meter,quantity,project"];
-    for (let i = 0; i < 1_200_000; i++) lines.push(`${new Date(start + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}`);
-    writeFileSync(usage, lines.join("\n") + "\n");
+    const fd = openSync(usage, "w");
+    writeSync(fd, "timestamp,meter,quantity,project\n");
+    for (let block = 0; block < 36; block++) {
+      const lines: string[] = [];
+      for (let i = block * 100_000; i < (block + 1) * 100_000; i++) lines.push(`${new Date(start + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}\n`);
+      writeSync(fd, lines.join(""));
+    }
+    closeSync(fd);
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 

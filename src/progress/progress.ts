@@ -21,6 +21,8 @@ export interface ReplayProgress {
    * first row reaches the engine: sorting the rows, or reading their event ids first.
    */
   restart(readings: number, phase?: ReplayPhase): void;
+  /** A sort has read every row, `rows` of them: the replay of the sorted rows counts its share of them, not of bytes. */
+  sorted(rows: number): void;
 }
 
 /** What a replay is doing while no row reaches the engine, as its line and a Ctrl-C say. */
@@ -74,6 +76,8 @@ export class Progress implements ReplayProgress {
   private lastDraw = -Infinity;
   private lastTurn = 0;
   private timer: NodeJS.Timeout | undefined;
+  /** The rows the last sort read, while the replay of its sorted rows runs. */
+  private sortedRows: number | undefined;
 
   constructor(private readonly settings: ProgressSettings) {
     onInterrupt(() => this.settings.stream.write(`${this.drawn ? CLEAR : ""}${this.interruptedLine()}\n`));
@@ -96,11 +100,17 @@ export class Progress implements ReplayProgress {
   }
 
   restart(readings: number, phase: ReplayPhase = "replaying"): void {
+    // The sorted rows' count holds for the replay that follows its sort, not for another reader's or sort's.
+    if (!(this.phase === "sorting" && phase === "replaying")) this.sortedRows = undefined;
     this.count = 0;
     this.readings = readings;
     this.phase = phase;
     this.started = this.settings.now();
     this.bytesAtStart = this.settings.bytesRead() ?? 0;
+  }
+
+  sorted(rows: number): void {
+    this.sortedRows = rows;
   }
 
   /** Redraw the line, unless it was drawn less than REDRAW_MS ago. */
@@ -127,13 +137,15 @@ export class Progress implements ReplayProgress {
   }
 
   /**
-   * The share of this replay done: rows replayed of the rows expected, else bytes read of the total.
+   * The share of this replay done: rows replayed of the rows a sort read, or of the rows expected, else bytes read of the total.
    * Rows come first because the row scanner reads up to a million rows ahead of the replay.
    */
   private done(): number | undefined {
     const { expectedRows, totalBytes } = this.settings;
     // A sort or a first pass reads the log once, and no row is replayed yet: its share is the bytes read.
     if (this.phase !== "replaying") return this.bytesDone(totalBytes, 1);
+    // The sorted rows are read back from runs on disk, whose bytes are not the log's: their count is known.
+    if (this.sortedRows !== undefined && this.sortedRows > 0) return this.count / this.sortedRows;
     if (expectedRows !== undefined && expectedRows > 0) return this.count / expectedRows;
     return this.bytesDone(totalBytes, this.readings);
   }

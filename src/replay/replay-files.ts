@@ -120,13 +120,18 @@ function eventsInOrder(files: readonly string[], options: UsageOptions, progress
 
 /**
  * The batches being sorted, with a turn of the event loop now and then (progress.rows): while they are
- * sorted no row reaches the engine to give one, and a Ctrl-C is heard only at a turn.
+ * sorted no row reaches the engine to give one, and a Ctrl-C is heard only at a turn. Their count, once
+ * all are read, is the sorted replay's whole (progress.sorted).
  */
-async function* turning<T>(batches: AsyncIterable<T>, progress: ReplayProgress | undefined): AsyncGenerator<T> {
+async function* turning<T extends UsageBatch>(batches: AsyncIterable<T>, progress: ReplayProgress | undefined): AsyncGenerator<T> {
+  let rows = 0;
   for await (const batch of batches) {
+    rows += sizeOf(batch);
     await progress?.rows(0);
     yield batch;
   }
+  // All read: the replay of the sorted rows counts its share of these.
+  progress?.sorted(rows);
 }
 
 /**
