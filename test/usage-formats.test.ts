@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { spawnSync } from "node:child_process";
 import { gzipSync } from "node:zlib";
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { describe, expect, it } from "vitest";
@@ -116,6 +117,38 @@ describe("--usage: a file is read by its content", () => {
     const run = await burnrate(["statement", ...ACCOUNT, "--usage", join(dir, "usage.jsonl")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/usage\.jsonl:2:1: field "extra" is not in the first line \(expected .*ignore_columns:/);
+  });
+
+  it("a gzip file let go of after its first bytes (its format judged) leaves no error behind", () => {
+    const dir = scratch();
+    // 4 MB of text that does not compress (bytes of a xorshift sequence, as hex): 2 MB of gzip, over a hundred of the reader's
+    // chunks, so the stream between the file and gunzip is still reading when it is let go.
+    const bytes = Buffer.alloc(2 << 20);
+    let x = 2463534242;
+    for (let i = 0; i < bytes.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      bytes[i] = x & 0xff;
+    }
+    const file = join(dir, "big.csv.gz");
+    writeFileSync(file, gzipSync(bytes.toString("hex")));
+    // In a process of its own, on the built reader (dist/), as the CLI runs it: an error nothing hears ends that process.
+    const script = [
+      `import { createReadStream } from "node:fs";`,
+      `import { openContent } from ${JSON.stringify(join(ROOT, "dist/usage/content.js"))};`,
+      `for (let i = 0; i < 500; i++) {`,
+      `  const content = await openContent(createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 14 }));`,
+      `  if (!content.compressed) throw new Error("not read as gzip");`,
+      `  content.close();`,
+      `  await new Promise((resolve) => setImmediate(resolve));`,
+      `}`,
+      `await new Promise((resolve) => setTimeout(resolve, 100));`,
+      `console.log("let go 500 times");`,
+    ].join("\n");
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(run.stderr).toBe("");
+    expect([run.status, run.stdout]).toEqual([0, "let go 500 times\n"]);
   });
 
   it("a truncated gzip file is refused, not read as fewer rows", async () => {

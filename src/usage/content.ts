@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
 
 /**
@@ -28,7 +28,10 @@ export async function openContent(source: Readable): Promise<Content> {
   const streams: Readable[] = [source];
   if (head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1]) {
     compressed = true;
-    const gunzip = Readable.from(chunks).pipe(createGunzip());
+    const gunzip = createGunzip();
+    // pipeline, not pipe: an error of the file's stream (its end, when close() lets go of it early) is handed to
+    // gunzip, whose reader sees it; with pipe it was an 'error' on the stream between them, which nothing heard.
+    pipeline(Readable.from(chunks), gunzip, () => {});
     streams.push(gunzip);
     ({ head, chunks } = await peek(gunzip));
   }
