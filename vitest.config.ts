@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     setupFiles: ["test/setup.ts"],
+    globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     // Hooks that write a large log (progress.test.ts: 1.2M rows) took over the default 10 s on a loaded machine.
     hookTimeout: 60_000,
