@@ -165,7 +165,7 @@ function program(io: Io): Command {
   )
     .requiredOption("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
     .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")
-    .option("--bill-layout <layout>", "canonical (one line per cycle and activity) or ledger (one row per transaction)")
+    .option("--bill-layout <layout>", "canonical (one line per cycle and activity), ledger (one row per transaction) or focus (a FOCUS cost and usage export)")
     .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
     .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)", tolerance("--tolerance"))
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)", tolerance("--tolerance-percent"))
