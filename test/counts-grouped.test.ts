@@ -2,33 +2,18 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cardHead } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 /** One meter at 1 credit a call on a pool that blocks when the plan's 10 credits are spent. */
-const CARD = `provider: rt
-version: "a"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  c1: { label: C1 }
-pools:
-  g: { label: G, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-plans:
-  pro: { label: Pro, included: 10, price: 9 }
-meters:
+const CARD = cardHead("g: { label: G, when_exhausted: block }", "included: 10, price: 9", `meters:
   call:
     description: a call
     aggregation: flow
     category: c1
     pool: g
     price: "1"
-`;
+`);
 
 describe("counts of events in the reports", () => {
   it("group thousands: 1,234 calls on a 10-credit plan refuse 1,224", async () => {

@@ -2,26 +2,11 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cardHead } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 /** A card whose one meter reads dimensions named as the sheets' own columns are: kind, amount, status. */
-const CARD = `provider: rt
-version: "a"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  c1: { label: C1 }
-pools:
-  g: { label: G, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-plans:
-  pro: { label: Pro, included: 1000, price: 9 }
-meters:
+const CARD = cardHead("g: { label: G, when_exhausted: block }", "included: 1000, price: 9", `meters:
   call:
     description: a call
     aggregation: flow
@@ -30,7 +15,7 @@ meters:
     pool: g
     price: { by: [kind], table: { a: "2", b: "3" } }
     labels: [Calls]
-`;
+`);
 
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-csv-columns-"));
