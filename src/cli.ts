@@ -63,7 +63,7 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
     .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, [])
-    .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d (default 1d); later rows make the whole log be sorted on disk", maxLateness);
+    .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d (default 1d); later rows make the whole log be sorted on disk (CSV the row scanner reads; other logs are sorted at their first row out of order)", maxLateness);
 }
 
 /** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */
@@ -165,7 +165,7 @@ function program(io: Io): Command {
   )
     .requiredOption("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
     .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")
-    .option("--bill-layout <layout>", "canonical (one line per cycle and activity) or ledger (one row per transaction)")
+    .option("--bill-layout <layout>", "canonical (one line per cycle and activity), ledger (one row per transaction) or focus (a FOCUS cost and usage export)")
     .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
     .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)", tolerance("--tolerance"))
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)", tolerance("--tolerance-percent"))

@@ -106,6 +106,27 @@ describe("burnrate test on modified copies", () => {
     expect([out.passed, out.failed]).toEqual([CASES.length - 1, 1]);
   });
 
+  it("a case's usage may be a folder of daily files or a glob, as --usage takes them", async () => {
+    const dir = workspace(CARD, undefined);
+    mkdirSync(join(dir, "days"));
+    // 60 SMS on 1 November and 40 on the 2nd, at 0.5 credits each: 50 credits, the same as the bundled sms-100.csv.
+    const day = (date: string, n: number) => `timestamp,meter,quantity,project,source\n${date}T09:00:00Z,sms,${n},p1,project\n`;
+    writeFileSync(join(dir, "days/2026-11-01.csv"), day("2026-11-01", 60));
+    writeFileSync(join(dir, "days/2026-11-02.csv"), day("2026-11-02", 40));
+    const tests = (usage: string) => `cases:\n  - name: 100 SMS over two days\n    account: { plan: pro, anchor: 2026-11-01 }\n    usage: ${usage}\n    expect: { total: "50", meters: { sms: "50" } }\n`;
+    for (const usage of ["../days", '"../days/*.csv"']) {
+      writeFileSync(join(dir, "ratecards/fliplet.tests.yaml"), tests(usage));
+      const run = await burnrate(["test", "ratecards/fliplet.yaml"], { cwd: dir });
+      expect([run.code, run.stderr, run.stdout], usage).toEqual([0, "", "ratecards/fliplet.tests.yaml (fliplet 2026-11, ratecards/fliplet.yaml)\n  PASS 100 SMS over two days\n\n1 passed, 0 failed\n"]);
+    }
+    writeFileSync(join(dir, "ratecards/fliplet.tests.yaml"), tests('"../days/*.jsonl"'));
+    const none = await burnrate(["test", "ratecards/fliplet.yaml", "--format", "json"], { cwd: dir });
+    expect(none.code).toBe(1);
+    const [c] = JSON.parse(none.stdout).suites[0].cases;
+    // The pattern as resolved from the tests file's folder, at the case's usage.
+    expect(c.errors).toEqual(['ratecards/fliplet.tests.yaml:4:12: no file matches the pattern (expected a pattern matching at least one file (quoted, so that burnrate expands it), found "days/*.jsonl")']);
+  });
+
   it("a scenario case is priced by the card under test", async () => {
     const dir = workspace(edited(CARD, 'price: "0.15"             # "automation runs (0.15 each)"', 'price: "0.2"'), TESTS);
     const run = await burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario", "--format", "json"], { cwd: dir });

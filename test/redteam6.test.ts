@@ -2,28 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { cardHead } from "./helpers/cards.js";
 import { burnrate, burnrateJson } from "./helpers/cli.js";
-
-/** A card's head: one category, one pool of the policy, an included grant, plan `pro` (with `plan` after its price), and the rest after it. */
-function cardHead(pool: string, plan: string, rest: string): string {
-  return `provider: rt
-version: "a"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  c1: { label: C1 }
-pools:
-  ${pool}
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-plans:
-  pro: { label: Pro, ${plan} }
-${rest}`;
-}
 
 /**
  * One flow meter at 1 credit a unit, a plan of 10 credits and, on a grace pool, a buffer of 10% (1 credit;

@@ -201,7 +201,7 @@ describe("components in scenarios", () => {
     const run = binary(["simulate", file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${file}:10:9: meter "app_request" is priced on input_tokens and output_tokens per event, and this item gives no input_tokens or output_tokens: it would cost nothing (expected components: { input_tokens: N, output_tokens: N } on this item`);
-    expect(run.stderr).toContain(`${file}:11:57: meter "app_request" is priced on input_tokens and output_tokens per event, and this item gives no output_tokens`);
+    expect(run.stderr).toContain(`${file}:11:57: meter "app_request" is priced on input_tokens and output_tokens per event, and this item gives no output_tokens: its output_tokens would cost nothing (expected`);
     expect(run.stderr).toContain(`${file}:12:75: meter "web_extraction" has no component "input_tokens"`);
   });
 

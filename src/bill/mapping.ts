@@ -1,7 +1,7 @@
 import { isSeq, type Node } from "yaml";
 import { atFlag, UserError, shown, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
-import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
+import { decodeYaml, dictionary, list, nearest, oneOf, record, text, type Codec } from "../yaml/codec.js";
 
 /**
  * A bill is the canonical bill CSV of SPEC 6 (one line per cycle, activity
@@ -144,6 +144,14 @@ export function resolveActivity(word: string, card: RateCard, mapping: BillMappi
   if (mapping.layout === "ledger" && PAYMENT_WORDS.has(wanted)) return { kind: "payments" };
   if (wanted === OVERAGE) return { kind: "overage" };
   return undefined;
+}
+
+/** The activity word a bill probably meant (a label or meter key one or two typos away, case and spacing aside), for an unknown one. */
+export function nearestActivity(word: string, card: RateCard, mapping: BillMapping): string | undefined {
+  const words = [...mapping.activities.keys(), ...card.events.keys(), ...[...card.meters.values()].flatMap((m) => m.labels)];
+  const byNormal = new Map(words.map((w) => [normalized(w), w]));
+  const near = nearest(normalized(word), [...byNormal.keys()]);
+  return near === undefined ? undefined : byNormal.get(near);
 }
 
 function normalized(word: string): string {

@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { UserError, shown, type Location } from "../errors.js";
+import { nearest } from "../yaml/codec.js";
 import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
@@ -80,6 +81,23 @@ const REQUIRED: Record<BillMapping["layout"], readonly BillColumn[]> = {
   focus: ["BillingPeriodStart", "BilledCost"],
 };
 
+/**
+ * Whether a header name was probably meant for a required column: the same but for case, spaces, `-` or `.`,
+ * a typo or two away, or a short form of it (its letters in order, from the first: `amt`, `qty`).
+ */
+function meantFor(header: string, column: string): boolean {
+  const h = header.trim().toLowerCase().replace(/[\s.-]+/g, "_");
+  const c = column.toLowerCase();
+  if (h === c || nearest(h, [c]) !== undefined) return true;
+  if (h.length < 2 || h[0] !== c[0]) return false;
+  let at = 0;
+  for (const letter of h) {
+    at = c.indexOf(letter, at) + 1;
+    if (at === 0) return false;
+  }
+  return true;
+}
+
 function locateColumns(table: CsvTable, file: string, mapping: BillMapping): ColumnIndex {
   const index: ColumnIndex = {};
   for (const c of columnsOf(mapping.layout)) {
@@ -87,6 +105,12 @@ function locateColumns(table: CsvTable, file: string, mapping: BillMapping): Col
     const i = table.header.indexOf(source);
     if (i >= 0) index[c] = i;
     else if (REQUIRED[mapping.layout].includes(c)) {
+      const taken = new Set(columnsOf(mapping.layout).map((k) => mapping.columns[k] ?? k));
+      const near = table.header.findIndex((h) => !taken.has(h) && meantFor(h, source));
+      if (near >= 0) {
+        const found = table.header[near]!;
+        throw new UserError(`bill header missing required column ${shown(source)}; did you mean ${shown(found)}?`, { file, line: 1, column: near + 1 }, `a ${shown(source)} column (rename it, or --bill-map ${c}=${found})`, shown(found));
+      }
       throw new UserError(`bill header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === c ? " (or a mapping for it)" : ""}`, table.header.map((h) => shown(h)).join(", "));
     }
   }

@@ -11,6 +11,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
+import { expandUsage } from "../usage/sources.js";
 import { compare, type Mismatch } from "./compare.js";
 import { caseAccount, caseCardFiles, caseUsage, loadCards, relativeTo, type Suite } from "./suite.js";
 
@@ -49,7 +50,7 @@ async function replayCase(suite: Suite, card: RateCard, index: number): Promise<
   const c = suite.doc.cases[index]!;
   if (c.scenario === undefined) {
     const settings = resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) });
-    return { statement: await replayFiles(card, settings, { files: caseUsage(suite, c), mappingFile: undefined, mapFlags: [] }), settings };
+    return { statement: await replayFiles(card, settings, { files: expandUsage(caseUsage(suite, c), suite.at(["cases", index, "usage"])), mappingFile: undefined, mapFlags: [] }), settings };
   }
   const scenario = scenarioOf(suite, index);
   const settings = simulationSettings(scenario, { terms: planTerms(scenario.plan, scenario.allowance ?? scenario.plan.included), purchases: [] });

@@ -46,7 +46,7 @@ const caseCodec = record(
   { name: text({ description: "what the case shows; printed by the runner" }), expect: expectation },
   {
     source: text({ description: "the provider's words this case checks" }),
-    usage: oneOrMany("usage CSV file(s), relative to this file"),
+    usage: oneOrMany("usage file(s), folder(s) of usage files or quoted glob(s), as --usage takes them, relative to this file"),
     scenario: text({ description: "instead of usage and an account: a scenario file (burnrate simulate), relative to this file, priced by the card under test" }),
     account: scalarOrMapping(text({ description: "an account file, relative to this file" }), accountCodec),
     plan: text({ description: "overrides the account's plan" }),

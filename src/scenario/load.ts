@@ -242,7 +242,7 @@ function checkComponents(meter: Meter, dims: Record<string, string>, item: Item<
   if (missing.length > 0 && !exempt) {
     const example = names.map((n) => `${n}: ${given?.get(n)?.toFixed() ?? "N"}`).join(", ");
     throw new UserError(
-      `meter ${shown(meter.key)} is priced on ${names.join(" and ")} per event, and this item gives no ${missing.join(" or ")}: it would cost nothing`,
+      `meter ${shown(meter.key)} is priced on ${names.join(" and ")} per event, and this item gives no ${missing.join(" or ")}: ${missing.length === names.length ? "it would cost nothing" : `its ${missing.join(" and ")} would cost nothing`}`,
       at(given === undefined ? item.path : [...item.path, "components"]),
       `components: { ${example} } on this item (quantities per event)`,
       given === undefined ? "no components" : `components without ${missing.join(", ")}`,

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { UserError, shown } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
@@ -78,7 +79,7 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const found = shown(column.source);
   const near = column.renamed !== undefined ? undefined : nearMissOf(column.source);
   if (near !== undefined) {
-    const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping)`;
+    const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${file === "-" ? "" : `; in ${basename(file)}.mapping.yaml beside it for this file alone`})`;
     return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
   }
   const names = [...read.names].sort();

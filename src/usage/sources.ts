@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { globSync } from "tinyglobby";
-import { atFlag, UserError, shown } from "../errors.js";
+import { atFlag, UserError, shown, type Place } from "../errors.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
@@ -14,9 +14,10 @@ const GLOB = /[*?{]/;
  * The usage files `--usage` names: a file as it is (and `-`), a folder as its
  * usage files in name order (not its subfolders, nor hidden files), a quoted
  * glob as the files it matches in name order, but for mapping files. A folder or glob with no usage
- * file in it is refused, not read as no usage.
+ * file in it is refused, not read as no usage; a glob at `named`, where the values were given (the
+ * flag, or a tests file's case).
  */
-export function expandUsage(values: readonly string[]): string[] {
+export function expandUsage(values: readonly string[], named: Place = atFlag("--usage")): string[] {
   return values.flatMap((value) => {
     if (value === "-") return [value];
     const stat = statOrUndefined(value);
@@ -32,7 +33,7 @@ export function expandUsage(values: readonly string[]): string[] {
     const files = globSync(value, { onlyFiles: true, expandDirectories: false })
       .filter((file) => !MAPPING_FILE.test(file))
       .sort(byName);
-    if (files.length === 0) throw new UserError("no file matches the pattern", atFlag("--usage"), "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
+    if (files.length === 0) throw new UserError("no file matches the pattern", named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
     return files;
   });
 }

@@ -5,7 +5,7 @@ import { formatLocation } from "../../errors.js";
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
 import type { Block } from "../shared/document.js";
 import { toMarkdown } from "../shared/document.js";
-import { credits } from "../shared/numbers.js";
+import { count, credits } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
 
@@ -48,7 +48,7 @@ const HEADLINE_METERS = 3;
 /** Why a line changed when refusals moved: the credits ran out earlier or later, so fewer or more events were charged. */
 function refusalNote(r: CostRow): string | undefined {
   const moved = refusalsMoved(r);
-  return moved && `credits ran out ${moved}: ${r.oldRefused} → ${r.newRefused} events refused`;
+  return moved && `credits ran out ${moved}: ${count(r.oldRefused)} → ${count(r.newRefused)} events refused`;
 }
 
 // A set of versions is named by all of them (cardShown): the first alone would name a version the set may have replaced.

@@ -2,7 +2,7 @@ import { formatExact, type Decimal } from "../../money.js";
 import { computedQuantity, meterName, needsAttention } from "../../reconcile/summary.js";
 import type { Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
-import { csvText, NumberCell, type Cell } from "../shared/csv.js";
+import { csvText, dimensionColumns, NumberCell, type Cell } from "../shared/csv.js";
 import { direction } from "./json.js";
 
 /**
@@ -13,8 +13,10 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
   const dims = [...r.bill.dimensions];
   const byAccount = r.lines.some((l) => l.line.account !== undefined);
   const amount = (v: Decimal | undefined): Cell => new NumberCell(v === undefined ? "" : formatExact(v));
-  const header = ["cycle", ...(byAccount ? ["account"] : []), "meter", ...dims, "status", "direction", "class",
+  const before = ["cycle", ...(byAccount ? ["account"] : []), "meter"];
+  const after = ["status", "direction", "class",
     "bill_quantity", "bill_amount", "computed_quantity", "computed_amount", "computed_events", "delta", "within_tolerance", "attention", "explanation"];
+  const header = [...before, ...dimensionColumns(dims, [...before, ...after]), ...after];
   const rows: Cell[][] = r.lines.map((l) => {
     const d = l.difference;
     return [

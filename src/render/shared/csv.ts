@@ -27,3 +27,19 @@ export function csvRows(rows: readonly (readonly Cell[])[]): string {
 function safeRow(row: readonly Cell[]): string[] {
   return row.map((cell) => (cell instanceof NumberCell ? cell.text : typeof cell === "number" ? String(cell) : formulaSafe(cell)));
 }
+
+/**
+ * The header names of dimension columns beside a sheet's own columns. A dimension may be called what one of
+ * them is called (a bill's `status`, a log's `amount`): it is then `dimension_NAME` (prefixed again while that
+ * too is taken), so that every column of the sheet has a name of its own.
+ */
+export function dimensionColumns(dimensions: readonly string[], fixed: readonly string[]): string[] {
+  const taken = new Set([...fixed, ...dimensions]);
+  return dimensions.map((d) => {
+    if (!fixed.includes(d)) return d;
+    let name = `dimension_${d}`;
+    while (taken.has(name)) name = `dimension_${name}`;
+    taken.add(name);
+    return name;
+  });
+}

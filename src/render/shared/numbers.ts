@@ -25,6 +25,11 @@ export function exactGrouped(value: Decimal): string {
   return `${sign}${digits}${frac !== undefined ? `.${frac}` : ""}`;
 }
 
+/** A count of events, rows or accounts for people: grouped thousands ("275,102"). */
+export function count(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
 export function percentOf(part: Decimal, whole: Decimal): string {
   if (whole.isZero()) return "";
   return `${formatFixed(part.mul(100).div(whole), 2)}%`;

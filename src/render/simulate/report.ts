@@ -2,7 +2,7 @@ import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { ownLimit, purchaseWords, TOPUP, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
-import { credits, percentOf } from "../shared/numbers.js";
+import { count, credits, percentOf } from "../shared/numbers.js";
 
 /** A simulation for people: the money first, then each cycle's credits, when they run out, and what it takes to cover them. */
 export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
@@ -212,8 +212,4 @@ function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
   if (!o) return "none covers the scenario at a known price";
   const kind = purchaseWords(o.result.purchase?.kind);
   return `${o.result.plan.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
-}
-
-function count(n: number): string {
-  return n.toLocaleString("en-US");
 }

@@ -1,7 +1,7 @@
 import { formatExact } from "../../money.js";
 import type { Statement } from "../../engine/types.js";
 import { formatInstant } from "../../time.js";
-import { csvRows, csvText, NumberCell, type Cell } from "../shared/csv.js";
+import { csvRows, csvText, dimensionColumns, NumberCell, type Cell } from "../shared/csv.js";
 
 /**
  * One row per statement line, one column per dimension name used anywhere, for spreadsheets.
@@ -25,10 +25,9 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean } =
   }
   const dimNames = [...dims].sort();
   const versioned = statement.versions !== undefined;
-  const header = [
-    "account", "plan", "cycle_start", "cycle_end", "meter", ...(components ? ["component"] : []), "kind", "category", "pool", ...dimNames, "quantity", "unit_price", "amount",
-    ...(versioned ? ["version"] : []), ...(changes ? ["change_at", "change", "from", "to", "granted", "removed", "applies_at"] : []),
-  ];
+  const before = ["account", "plan", "cycle_start", "cycle_end", "meter", ...(components ? ["component"] : []), "kind", "category", "pool"];
+  const after = ["quantity", "unit_price", "amount", ...(versioned ? ["version"] : []), ...(changes ? ["change_at", "change", "from", "to", "granted", "removed", "applies_at"] : [])];
+  const header = [...before, ...dimensionColumns(dimNames, [...before, ...after]), ...after];
   yield csvText(header, [], options);
   const noChange = changes ? ["", "", "", "", "", "", ""] : [];
   for (const a of statement.accounts) {

@@ -3,7 +3,7 @@ import type { CycleStatement, Statement } from "../../engine/types.js";
 import type { Decimal } from "../../money.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block, FactValue } from "../shared/document.js";
-import { credits, exactGrouped, percentOf } from "../shared/numbers.js";
+import { count, credits, exactGrouped, percentOf } from "../shared/numbers.js";
 import type { LineKind } from "../../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
 import { fileLine } from "../shared/file-line.js";
@@ -41,7 +41,7 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   }
   yield* meterLabelBlocks(meters, ctx);
   if (statement.events.duplicates > 0) {
-    yield { kind: "note", text: `${statement.events.duplicates} duplicate event(s) by event_id were counted once and not priced again.` };
+    yield { kind: "note", text: `${count(statement.events.duplicates)} duplicate event(s) by event_id were counted once and not priced again.` };
     yield* duplicateEventBlocks(statement);
   }
 }
@@ -88,7 +88,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     ["Charged", total!],
     ["Uncovered (grace)", uncovered!],
     ["Allowance used", c.allowance.gt(0) ? percentOf(c.allowanceUsed, c.allowance) : "no allowance"],
-    ["Rejected", rejectedEvents === 0 ? "none" : `${rejectedEvents} event(s)`],
+    ["Rejected", rejectedEvents === 0 ? "none" : `${count(rejectedEvents)} event(s)`],
   ];
   if (card.thresholds.length > 0) {
     facts.push(["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`)]);
