@@ -200,7 +200,11 @@ describe("daily files on one worker thread (issue 16)", () => {
     // Days in order, one file each (10 MB in all: one worker reads them one after another); a middle day
     // with its columns in another order, so its shapes are its own and found again by their values.
     const days = new Map<string, number[]>();
-    rows.forEach((row, i) => days.set(row.slice(0, 10), [...(days.get(row.slice(0, 10)) ?? []), i]));
+    rows.forEach((row, i) => {
+      const day = row.slice(0, 10);
+      if (!days.has(day)) days.set(day, []);
+      days.get(day)!.push(i);
+    });
     const where: string[] = [];
     const files = [...days].map(([day, indexes], d) => {
       const file = join(dir, `bench-${day}.csv`);

@@ -1,5 +1,6 @@
-import { spawn, spawnSync } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { open, type FileHandle } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -18,12 +19,56 @@ class Kept extends Writable {
 
 const CLEAR = "\r\x1b[K";
 
+const START = Date.UTC(2026, 8, 1);
+const HEADER = "timestamp,meter,quantity,project\n";
+
+/** `count` usage rows a second apart, the first `from` seconds after 2026-09-01. */
+function rows(from: number, count: number): string {
+  let text = "";
+  for (let i = from; i < from + count; i++) text += `${new Date(START + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}\n`;
+  return text;
+}
+
+/** The rows of `rows`, millions of them, written to `fd` as bytes: a date a day, the rest of a row from 700 kinds. */
+function writeLongRows(fd: number, from: number, count: number): void {
+  const ends = Array.from({ length: 700 }, (_, i) => Buffer.from(`Z,data_read,${1 + (i % 7)},p${i % 100}\n`));
+  const block = Buffer.alloc(1 << 22);
+  const digits = (at: number, n: number) => {
+    block[at] = 48 + Math.floor(n / 10);
+    block[at + 1] = 48 + (n % 10);
+  };
+  let date = Buffer.alloc(0);
+  let at = 0;
+  for (let i = from; i < from + count; i++) {
+    const second = i % 86_400;
+    if (second === 0 || i === from) date = Buffer.from(new Date(START + (i - second) * 1000).toISOString().slice(0, 11));
+    at += date.copy(block, at);
+    digits(at, Math.floor(second / 3600));
+    block[at + 2] = 58;
+    digits(at + 3, Math.floor(second / 60) % 60);
+    block[at + 5] = 58;
+    digits(at + 6, second % 60);
+    at += 8 + ends[i % 700]!.copy(block, at + 8);
+    if (at > block.length - 64) {
+      writeSync(fd, block, 0, at);
+      at = 0;
+    }
+  }
+  writeSync(fd, block, 0, at);
+}
+
 /** A progress on a fake terminal with a clock and a byte count the test moves. */
 function fake(settings: Partial<ProgressSettings> = {}) {
   const stream = new Kept();
   const clock = { ms: 0, bytes: 0 };
   const progress = new Progress({ stream, shown: true, columns: 80, totalBytes: undefined, expectedRows: undefined, replays: undefined, bytesRead: () => clock.bytes, now: () => clock.ms, ...settings });
-  return { stream, clock, progress };
+  /** At `ms` (and `bytes` read, when given), `count` more rows reach the engine: the line as it then stands. */
+  const rowsAt = (ms: number, count: number, bytes = clock.bytes) => {
+    Object.assign(clock, { ms, bytes });
+    progress.rows(count);
+    return progress.line(ms);
+  };
+  return { stream, clock, progress, rowsAt };
 }
 
 describe("the progress line", () => {
@@ -99,30 +144,24 @@ describe("the progress line", () => {
   });
 
   it("counts the sorted replay's share of the rows the sort read, not of the bytes of its runs on disk", () => {
-    const { progress, clock } = fake({ totalBytes: 1000, expectedRows: 300 });
+    const { progress, clock, rowsAt } = fake({ totalBytes: 1000, expectedRows: 300 });
     progress.begin();
     progress.restart(2, "sorting");
     clock.bytes = 1000;
     clock.ms = 2000;
     progress.sorted(400);
-    clock.ms = 3000;
     // The runs read back are 3000 bytes, three times the log: by bytes the share would be past the whole and hidden.
-    clock.bytes = 4000;
-    progress.rows(100);
-    clock.ms = 5000;
-    progress.rows(100);
+    rowsAt(3000, 100, 4000);
     // 200 of the 400 rows sorted, in the 2 s since the replay's first rows: half done, 2 s left.
-    expect(progress.line(clock.ms)).toBe("burnrate: 200 rows, 100 rows/s, 50%, about 2 s left");
+    expect(rowsAt(5000, 100)).toBe("burnrate: 200 rows, 100 rows/s, 50%, about 2 s left");
     // Another reader starting over (the scanner gave up) is counted afresh: 30 of the 300 rows expected.
     progress.restart(1);
-    clock.ms = 6000;
-    progress.rows(30);
-    expect(progress.line(clock.ms)).toBe("burnrate: 30 rows, 30 rows/s, 10%, about 9 s left");
+    expect(rowsAt(6000, 30)).toBe("burnrate: 30 rows, 30 rows/s, 10%, about 9 s left");
     progress.end();
   });
 
   it("with rows expected (plain CSV), the sort shows bytes read and the replay's rate counts from its first row", () => {
-    const { progress, clock } = fake({ totalBytes: 1000, expectedRows: 100 });
+    const { progress, clock, rowsAt } = fake({ totalBytes: 1000, expectedRows: 100 });
     progress.begin();
     clock.bytes = 1500;
     clock.ms = 1000;
@@ -131,17 +170,14 @@ describe("the progress line", () => {
     clock.ms = 3000;
     // 500 of the 1000 bytes sorted in 2 s: 2 s left of the sort (rows expected say nothing yet: none is replayed).
     expect(progress.line(clock.ms)).toBe("burnrate: sorting the usage into time order, 50%, about 2 s left");
-    clock.ms = 5000;
-    progress.rows(10);
-    clock.ms = 7000;
-    progress.rows(10);
+    rowsAt(5000, 10);
     // 20 of 100 rows in the 2 s since the replay's first rows at 5 s (not the 6 s since the sort began): 10 rows/s, 8 s left.
-    expect(progress.line(clock.ms)).toBe("burnrate: 20 rows, 10 rows/s, 20%, about 8 s left");
+    expect(rowsAt(7000, 10)).toBe("burnrate: 20 rows, 10 rows/s, 20%, about 8 s left");
     progress.end();
   });
 
   it("says it reads the event ids first, then counts the replay's share from where that pass ended", () => {
-    const { progress, clock } = fake({ totalBytes: 1000 });
+    const { progress, clock, rowsAt } = fake({ totalBytes: 1000 });
     progress.begin();
     progress.restart(1, "reading ids");
     clock.ms = 1000;
@@ -151,11 +187,8 @@ describe("the progress line", () => {
     expect(progress.interruptedLine()).toBe("burnrate: interrupted while reading the usage's event ids (a first pass)");
     clock.bytes = 1000;
     progress.restart(1);
-    clock.ms = 3000;
-    clock.bytes = 1250;
-    progress.rows(40);
     // 250 of 1000 bytes in the 2 s since the first pass: 6 s left.
-    expect(progress.line(clock.ms)).toBe("burnrate: 40 rows, 20 rows/s, 25%, about 6 s left");
+    expect(rowsAt(3000, 40, 1250)).toBe("burnrate: 40 rows, 20 rows/s, 25%, about 6 s left");
     progress.end();
   });
 
@@ -206,26 +239,40 @@ describe("the progress line", () => {
 
 describe("a long replay interrupted", () => {
   let folder: string;
-  let usage: string;
+  /** Rows after the fed ones, on disk: with them the usage has a size, and the line a share done. */
+  let rest: string;
   beforeAll(() => {
     folder = mkdtempSync(join(tmpdir(), "burnrate-progress-"));
-    usage = join(folder, "usage.csv");
-    // 3,600,000 rows a second apart: with --ledger, seconds of replay on any machine. 400,000 ran out in 0.4 s after the first
-    // progress line, before the test could interrupt it; 1,200,000 ran in under the 1 s before the line is first drawn on the
-    // idle machine once the replay got faster, and the line was never drawn.
-    const start = Date.UTC(2026, 8, 1);
-    const fd = openSync(usage, "w");
-    writeSync(fd, "timestamp,meter,quantity,project\n");
-    for (let block = 0; block < 36; block++) {
-      const lines: string[] = [];
-      for (let i = block * 100_000; i < (block + 1) * 100_000; i++) lines.push(`${new Date(start + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}\n`);
-      writeSync(fd, lines.join(""));
-    }
-    closeSync(fd);
+    rest = join(folder, "rest.csv");
+    writeFileSync(rest, `${HEADER}${rows(100_000, 30_000)}`);
   });
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-  const args = (out: string) => ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-09-01", "--usage", usage, "--ledger", "--format", "json", "-o", out];
+  const args = (out: string, usage: readonly string[]) => ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-09-01", ...usage.flatMap((file) => ["--usage", file]), "--ledger", "--format", "json", "-o", out];
+
+  /** A FIFO in the folder, for `feed`. Not named .csv: the estimate of a CSV's rows would read its first megabyte. */
+  let fifos = 0;
+  function fifo(): string {
+    const path = join(folder, `fed-${++fifos}`);
+    expect(spawnSync("mkfifo", [path]).status).toBe(0);
+    return path;
+  }
+
+  /**
+   * The usage's first rows through a FIFO that the test holds open: the replay waits on it for more, so it lasts as long
+   * as the test wants, on any machine. Resolves once burnrate opens it for reading, which it does once the replay has begun.
+   */
+  async function feed(path: string, child: ChildProcess): Promise<FileHandle> {
+    // A burnrate that ends without opening it would leave the open waiting for ever (on a thread of the pool): a reader of our own ends it.
+    const unblock = () => closeSync(openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
+    child.once("close", unblock);
+    const input = await open(path, "w");
+    child.off("close", unblock);
+    // More than the 1,024 events the merge of the files hands on at once; less than a pipe's 64 KiB, so written whole
+    // whether or not burnrate reads it yet.
+    await input.write(`${HEADER}${rows(0, 1500)}`);
+    return input;
+  }
 
   /** Wait until `ready()` or the deadline; the run may not have ended by itself meanwhile. */
   async function until(ready: () => boolean, ms: number): Promise<void> {
@@ -237,16 +284,18 @@ describe("a long replay interrupted", () => {
     const run = mkdtempSync(join(folder, "run-"));
     const temp = mkdtempSync(join(folder, "tmp-"));
     const out = join(run, "statement.json");
-    const child = spawn(join(ROOT, "bin/burnrate"), args(out), { env: { ...process.env, TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"] });
+    const fed = fifo();
+    const child = spawn(join(ROOT, "bin/burnrate"), args(out, [fed, rest]), { env: { ...process.env, TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+    const input = await feed(fed, child);
     // The ledger's temporary file beside the output is made before the replay starts.
-    await until(() => readdirSync(run).length > 0, 20_000);
     expect(readdirSync(run)).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300));
     child.kill("SIGINT");
     const { code, signal } = await ended;
+    await input.close();
     // Of the signal itself, or 130 where SIGINT was ignored when the test runner started it.
     expect(signal === "SIGINT" || code === 130).toBe(true);
     expect(stderr).toMatch(/^burnrate: interrupted after [\d,]+ rows\n$/);
@@ -255,13 +304,18 @@ describe("a long replay interrupted", () => {
   }, 60_000);
 
   it("says so when Ctrl-C comes while rows out of time order are being sorted", async () => {
-    // The log's second half first: its first half is weeks late, past the reorder stage, and the replay
-    // starts again on the rows sorted in runs on disk.
+    // A day and more of the log's second half first, so that the reorder stage passes rows on: the first half after
+    // them is weeks late, past that stage, and the replay starts again on the rows sorted in runs on disk. The sort
+    // goes on for millions of rows after its first run is written: a Ctrl-C as soon as that run is seen comes while it still sorts.
     const run = mkdtempSync(join(folder, "sort-"));
     const temp = mkdtempSync(join(folder, "sort-tmp-"));
-    const [header, ...rows] = readFileSync(usage, "utf8").trimEnd().split("\n");
     const halves = join(run, "halves.csv");
-    writeFileSync(halves, [header, ...rows.slice(rows.length / 2), ...rows.slice(0, rows.length / 2)].join("\n") + "\n");
+    const fd = openSync(halves, "w");
+    writeSync(fd, HEADER);
+    writeLongRows(fd, 1_800_000, 100_000);
+    writeLongRows(fd, 0, 1_800_000);
+    writeLongRows(fd, 1_900_000, 1_700_000);
+    closeSync(fd);
     const out = join(run, "statement.json");
     const child = spawn(join(ROOT, "bin/burnrate"), ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-09-01", "--usage", halves, "--format", "json", "-o", out], { env: { ...process.env, TMPDIR: temp }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
@@ -281,28 +335,41 @@ describe("a long replay interrupted", () => {
     const run = mkdtempSync(join(folder, "pty-"));
     const out = join(run, "statement.json");
     const pidFile = join(folder, "pty.pid");
-    const quoted = [join(ROOT, "bin/burnrate"), ...args(out)].map((a) => `'${a}'`).join(" ");
+    const fed = fifo();
+    const quoted = [join(ROOT, "bin/burnrate"), ...args(out, [fed, rest])].map((a) => `'${a}'`).join(" ");
     // The shell writes its pid and becomes burnrate, so that the test interrupts burnrate itself.
     const child = spawn("script", ["-qfec", `echo $$ > '${pidFile}'; exec ${quoted}`, "/dev/null"], { env: { ...process.env, CI: "", TERM: "xterm" }, stdio: ["ignore", "pipe", "pipe"] });
     let terminal = "";
     child.stdout.on("data", (d) => (terminal += d));
     const ended = new Promise<void>((resolve) => child.on("close", () => resolve()));
+    const input = await feed(fed, child);
+    // The line is first drawn a second into the replay, which waits on the FIFO meanwhile.
     await until(() => /rows\/s/.test(terminal), 30_000);
     expect(terminal).toMatch(/\r\x1b\[Kburnrate: [\d,]+ rows, [\d,]+ rows\/s, \d+%, about [\w ]+ left/);
     process.kill(Number(readFileSync(pidFile, "utf8")), "SIGINT");
     await ended;
+    await input.close();
     expect(terminal).toMatch(/\r\x1b\[Kburnrate: interrupted after [\d,]+ rows\r?\n$/);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(run)).toEqual([]);
   }, 60_000);
 
-  it("writes no progress to a pipe, and a complete run leaves only its output", () => {
+  it("writes no progress to a pipe, and a complete run leaves only its output", async () => {
     const run = join(folder, "piped");
     mkdirSync(run);
     const out = join(run, "statement.json");
-    const done = spawnSync(join(ROOT, "bin/burnrate"), args(out).filter((a) => a !== "--ledger"), { encoding: "utf8" });
-    expect(done.status, done.stderr).toBe(0);
-    expect(done.stderr).toBe("");
+    const fed = fifo();
+    const child = spawn(join(ROOT, "bin/burnrate"), args(out, [fed, rest]).filter((a) => a !== "--ledger"), { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const ended = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    const input = await feed(fed, child);
+    // Longer than the second before a line would first be drawn.
+    await new Promise((r) => setTimeout(r, 1200));
+    await input.write(rows(1500, 1000));
+    await input.close();
+    expect(await ended, stderr).toBe(0);
+    expect(stderr).toBe("");
     expect(readdirSync(run)).toEqual(["statement.json"]);
   }, 60_000);
 });

@@ -81,10 +81,15 @@ describe("the scanner's worker, started early", () => {
     };
     // Row 150,000 (second half) repeats row 10 (first half), row 190,000 repeats row 160,000 (both in the second half).
     const repeats = (i: number) => (i === 150_000 ? 10 : i === 190_000 ? 160_000 : undefined);
+    let written: string | undefined;
+    /** The folder of the log of `repeats`, written once for the tests that only read it. */
+    const repeatsLog = () => {
+      if (written === undefined) idLog((written = folder()), repeats);
+      return written;
+    };
 
     it("finds repeats across the halves and within the later one, and ends", () => {
-      const dir = folder();
-      idLog(dir, repeats);
+      const dir = repeatsLog();
       const run = binary(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--no-progress"], { cwd: dir });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toBe("");
@@ -97,8 +102,7 @@ describe("the scanner's worker, started early", () => {
     }, 120_000);
 
     it("serves each of diff's two replays (the second on a thread of its own)", () => {
-      const dir = folder();
-      idLog(dir, repeats);
+      const dir = repeatsLog();
       const run = binary(["diff", "--base", CARD, "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--no-progress"], { cwd: dir });
       expect(run.code, run.stderr).toBe(0);
       expect(run.stderr).toBe("");

@@ -157,13 +157,25 @@ export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOpti
   return r.finish();
 }
 
+/**
+ * Calendars by zone and anchor: a calendar works out each cycle start once (in the time-zone database), and the
+ * property tests make thousands of replays of a few setups. A calendar only ever adds starts it has worked out.
+ */
+const calendars = new Map<string, Calendar>();
+function calendarOf(anchor: string, zone: Zone): Calendar {
+  const key = `${zone.name} ${anchor}`;
+  let calendar = calendars.get(key);
+  if (calendar === undefined) calendars.set(key, (calendar = new Calendar(instant(anchor, zone), zone)));
+  return calendar;
+}
+
 function replayer(given: RateCard, options: RunOptions): Replay {
   const c = options.versions === undefined ? given : cardVersions([given, ...options.versions]);
   const plan = c.plans.get(options.plan ?? "paid")!;
   const zone = options.zone ?? UTC;
   const purchases: GrantPurchase[] = (options.purchases ?? []).map((p) => ({ kind: p.kind, amount: new Decimal(p.amount), at: instant(p.at, zone), account: p.account ?? "acct", origin: undefined }));
   return new Replay(c, {
-    calendar: new Calendar(instant(options.anchor ?? "2026-01-01T00:00:00Z", zone), zone),
+    calendar: calendarOf(options.anchor ?? "2026-01-01T00:00:00Z", zone),
     accounts: new Map([["acct", { ...planTerms(plan), ...options.terms }]]),
     fallback: { ...planTerms(plan), ...options.terms },
     purchases,
