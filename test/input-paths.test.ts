@@ -131,6 +131,29 @@ describe("a usage path that is not a regular file", () => {
     expect(stdout.replaceAll(fifo, USAGE)).toBe(plain.stdout);
   });
 
+  /** The statement of these rows written into the FIFO, as the binary's outcome. */
+  async function fromFifo(rows: string): Promise<Outcome> {
+    const child = spawn(process.execPath, [BIN, "statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", fifo, "--format", "json"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    createWriteStream(fifo).end(`timestamp,meter,quantity,project\n${rows}`);
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, signal: null, stdout, stderr };
+  }
+
+  it("refuses a FIFO whose rows must be read again (out of time order, or a quoted cell), saying why, not 'empty file'", async () => {
+    const late = await fromFifo("2026-11-03T10:00:00Z,data_read,1,p\n2026-11-02T10:00:00Z,data_read,1,p\n");
+    refused(late, fifo + ":1:1", "a row out of time order needs the usage read a second time, and a pipe cannot be (expected a regular file, or the pipe as standard input (--usage -), which is copied first, found a FIFO (named pipe))");
+    const quoted = await fromFifo('2026-11-02T10:00:00Z,data_read,1,"p q"\n');
+    refused(quoted, fifo + ":1:1", "a quoted field, which only the full CSV parser reads, needs the usage read a second time, and a pipe cannot be");
+    // In time order and plain, the same FIFO streams.
+    const plain = await fromFifo("2026-11-02T10:00:00Z,data_read,1,p\n2026-11-03T10:00:00Z,data_read,1,p\n");
+    expect([plain.code, plain.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(plain.stdout).events.priced).toBe(2);
+  });
+
   it("refuses a FIFO as usage where the command reads its usage twice (reconcile, diff), instead of waiting for a second writer", () => {
     const reconcile = ["reconcile", "--account", join(ROOT, "fixtures/reconcile/account.yaml"), "--usage", fifo, "--bill", join(ROOT, "fixtures/reconcile/bill-boundary.csv")];
     refused(run(reconcile), fifo + ":1:1", "not a regular file (expected a regular usage file (a boundary check reads it again), found a FIFO (named pipe))");

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync } from "node:fs";
+import { createWriteStream, existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -7,7 +7,7 @@ import { OutOfOrder } from "../engine/replay.js";
 import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
-import { readText } from "../inputs.js";
+import { nodeKind, readText } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
@@ -83,24 +83,58 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     if (idScreen !== undefined) settings = { ...settings, idScreen };
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
     const limits = { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: MAX_HELD };
-    const readers: Ordered[] = [];
-    if (reader === "scanner") readers.push(rowsInOrder(() => scanUsage(input.files, options), limits, input.progress));
-    if (reader !== "csv-parse") readers.push(eventsInOrder(input.files, { ...options, plain: true }, input.progress));
-    readers.push(eventsInOrder(input.files, options, input.progress));
+    const again = secondReading(input.files);
+    // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
+    const readers: { usage: Ordered; readsPipes: boolean }[] = [];
+    if (reader === "scanner") readers.push({ usage: again.guarding(rowsInOrder(() => scanUsage(input.files, options), limits, input.progress)), readsPipes: false });
+    if (reader !== "csv-parse") readers.push({ usage: again.guarding(eventsInOrder(input.files, { ...options, plain: true }, input.progress)), readsPipes: true });
+    readers.push({ usage: again.guarding(eventsInOrder(input.files, options, input.progress)), readsPipes: true });
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
-        return await replayInOrder(card, settings, events, ledger, input.progress);
+        return await replayInOrder(card, settings, events.usage, ledger, input.progress);
       } catch (e) {
         if (!(e instanceof NeedsFullParser)) throw e;
+        if (events.readsPipes) again.check(`${e.reason}, which only the full CSV parser reads,`);
         ledger?.restart();
         input.progress?.restart(1);
       }
     }
-    return await replayInOrder(card, settings, readers.at(-1)!, ledger, input.progress);
+    return await replayInOrder(card, settings, readers.at(-1)!.usage, ledger, input.progress);
   } finally {
     stdin?.remove();
   }
+}
+
+/**
+ * A usage file read a second time (sorted, or by the next reader) must be one that can be: a FIFO or a
+ * process substitution (`<(zcat log.gz)`) is empty once read, and opening it again waits for a writer.
+ * Standard input is copied first; a pipe named as a file is refused at that point, saying why.
+ */
+function secondReading(files: readonly string[]): { check(why: string): void; guarding(usage: Ordered): Ordered } {
+  const pipes = files.flatMap((file) => {
+    if (file === "-") return [];
+    try {
+      const stats = statSync(file);
+      return stats.isFile() || stats.isDirectory() ? [] : [{ file, kind: nodeKind(stats) }];
+    } catch {
+      return [];
+    }
+  });
+  const check = (why: string) => {
+    const pipe = pipes[0];
+    if (pipe !== undefined) throw new UserError(`${why} needs the usage read a second time, and a pipe cannot be`, { file: pipe.file, line: 1, column: 1 }, "a regular file, or the pipe as standard input (--usage -), which is copied first", pipe.kind);
+  };
+  return {
+    check,
+    guarding: (usage) => ({
+      streamed: () => usage.streamed(),
+      sorted: () => {
+        check("a row out of time order");
+        return usage.sorted();
+      },
+    }),
+  };
 }
 
 /** A reader's usage as it streams (in time order, or close enough for the reorder stage), and the same usage sorted. */
