@@ -39,6 +39,7 @@ async function send(batch: ScannedBatch): Promise<void> {
 
 // One buffer, filled again and again (for every file): a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
 const buffer = Buffer.allocUnsafe(1 << 20);
+const FIRST_READ = 64 << 10;
 
 /** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(setup: WorkerSetup): Promise<void> {
@@ -59,9 +60,12 @@ async function scanFile(scanner: RowScanner, path: string): Promise<void> {
     }
   };
   const fd = openOrRefuse(path);
+  // The first read is small: the replay waits for the header and the first batch, and the scanner's code is not yet compiled.
+  let size = FIRST_READ;
   try {
     for (;;) {
-      const read = readOrRefuse(fd, buffer);
+      const read = readOrRefuse(fd, buffer.subarray(0, size));
+      size = buffer.length;
       const batches = scanner.scan(buffer.subarray(0, read), read === 0);
       header();
       for (const batch of batches) await send(batch);
