@@ -60,13 +60,15 @@ async function scanFile(scanner: RowScanner, path: string): Promise<void> {
     }
   };
   const fd = openOrRefuse(path);
-  // The first read is small: the replay waits for the header and the first batch, and the scanner's code is not yet compiled.
+  // The first reads are small and grow to the buffer's size, each one's rows sent as soon as they are scanned, a batch short or not:
+  // the replay waits for the header and its first rows while the scanner's code is not yet compiled.
   let size = FIRST_READ;
   try {
     for (;;) {
       const read = readOrRefuse(fd, buffer.subarray(0, size));
-      size = buffer.length;
       const batches = scanner.scan(buffer.subarray(0, read), read === 0);
+      if (size < buffer.length && read > 0) batches.push(...scanner.flush());
+      size = Math.min(2 * size, buffer.length);
       header();
       for (const batch of batches) await send(batch);
       if (read === 0) break;
