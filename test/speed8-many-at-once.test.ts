@@ -17,7 +17,7 @@ function crowd(n: number, at: string): EventSpec[] {
   for (let i = 0; i < n; i++) {
     const meter = meters[(i * 7) % meters.length]!;
     const project = `p${(n - i) % 5}`;
-    const dims = meter === "visitor" ? { project, user: `u${i % 3}` } : { project };
+    const dims: Record<string, string> = meter === "visitor" ? { project, user: `u${i % 3}` } : { project };
     specs.push([at, meter, String(1 + ((i * 5) % 4)), dims, i % 4 === 0 ? { account: "other" } : {}]);
   }
   return specs;
