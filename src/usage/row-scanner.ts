@@ -179,6 +179,11 @@ export class RowScanner {
     return out;
   }
 
+  /** The rows scanned so far that no batch sent yet holds, as a batch of their own (none when there are none). */
+  flush(): ScannedBatch[] {
+    return this.layout === undefined || this.batch.count === 0 ? [] : [this.finishBatch()];
+  }
+
   /** Take the rows of `buf` from `start`, keeping an unfinished last line for the next chunk. */
   private rows(buf: Buffer, start: number, last: boolean, out: ScannedBatch[]): void {
     for (;;) {

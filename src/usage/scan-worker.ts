@@ -39,6 +39,13 @@ async function send(batch: ScannedBatch): Promise<void> {
 
 // One buffer, filled again and again (for every file): a stream would allocate a chunk a read, garbage this thread's small heap keeps for a while.
 const buffer = Buffer.allocUnsafe(1 << 20);
+/**
+ * The size of the next read. The worker's first reads are small and grow to the buffer's size, each one's
+ * rows sent as soon as they are scanned, a batch short or not: the replay waits for the header and its first
+ * rows while the scanner's code is not yet compiled. Only the run's first file's: the later files of a
+ * folder go on at full size.
+ */
+let readSize = 64 << 10;
 
 /** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(setup: WorkerSetup): Promise<void> {
@@ -61,8 +68,10 @@ async function scanFile(scanner: RowScanner, path: string): Promise<void> {
   const fd = openOrRefuse(path);
   try {
     for (;;) {
-      const read = readOrRefuse(fd, buffer);
+      const read = readOrRefuse(fd, buffer.subarray(0, readSize));
       const batches = scanner.scan(buffer.subarray(0, read), read === 0);
+      if (readSize < buffer.length && read > 0) batches.push(...scanner.flush());
+      readSize = Math.min(2 * readSize, buffer.length);
       header();
       for (const batch of batches) await send(batch);
       if (read === 0) break;

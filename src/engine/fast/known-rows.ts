@@ -7,6 +7,9 @@ import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-o
 import type { ForeseenRow, FullPath, KnownCharge, KnownRun, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 
+/** Held rows sorted by insertion; more are sorted by Array.prototype.sort, stable too, in as many comparisons as rows times their logarithm. */
+const FEW_HELD = 16;
+
 /**
  * The known path: the rows of one instant, held, and priced without an event
  * where their shape's earlier rows showed all price() would do, their covered
@@ -50,14 +53,23 @@ export class KnownRows<Run extends KnownRun> {
       return;
     }
     const order = this.heldOrder;
-    // Insertion sort, stable like Array.prototype.sort, on one reused array: an instant holds a handful of rows.
-    for (let k = 0; k < n; k++) {
-      let j = k;
-      for (; j > 0 && this.rowOrder(order[j - 1]!, k) > 0; j--) order[j] = order[j - 1]!;
-      order[j] = k;
+    if (n > FEW_HELD) {
+      // An instant of many rows (a log's inventory, all at its first instant): insertion sort's comparisons grow with the square of the rows.
+      order.length = n;
+      for (let k = 0; k < n; k++) order[k] = k;
+      order.sort(this.byRowOrder);
+    } else {
+      // Insertion sort, stable like Array.prototype.sort, on one reused array: most instants hold a handful of rows.
+      for (let k = 0; k < n; k++) {
+        let j = k;
+        for (; j > 0 && this.rowOrder(order[j - 1]!, k) > 0; j--) order[j] = order[j - 1]!;
+        order[j] = k;
+      }
     }
     for (let k = 0; k < n; k++) this.priceRow(order[k]!);
   }
+
+  private readonly byRowOrder = (a: number, b: number): number => this.rowOrder(a, b);
 
   /** What earlier rows showed is forgotten: a change of card or terms changes prices, plans and checks. */
   forget(): void {
