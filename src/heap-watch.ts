@@ -21,9 +21,8 @@ const STEP_BYTES = 32 << 20;
 /**
  * Above the step, a share of the live heap's objects: a larger heap is collected less often, so a
  * collection's cost (marking them) stays a small part of the run. Not of the memory outside the
- * heap, which a collection does not walk: at 50M rows the reorder queue's day of rows (13 to 18
- * MB of columns) and the batches made the step 42 MB there against 32 at 10M rows, and the
- * peak 10 MB higher for it.
+ * heap, which a collection does not walk: at 50M rows that memory (the reorder queue's day of
+ * rows and the batches, 24 to 45 MB) made the step 39 to 46 MB, against 32 to 34 at 10M rows.
  */
 const STEP_SHARE = 0.3;
 const EVERY_MS = 100;
