@@ -21,20 +21,26 @@ export class RowColumns {
   at: Float64Array;
   line: Float64Array;
   shape: Int32Array;
-  account: Int32Array;
   quantity: Int32Array;
   readonly other: (Decimal | undefined)[] = [];
-  /** Where each slot's id ends in `idBytes` (it starts where the slot before's ends, slot 0's at 0); an empty one is no id. */
-  idEnd: Int32Array;
+  /**
+   * The slots' accounts, and where each slot's id ends in `ids` (it starts where
+   * the slot before's ends, slot 0's at 0; an empty one is no id): each made
+   * when a slot first gets an account other than 0, or an id. Until then every
+   * slot is account 0's, without an id: most logs are one account's, and the
+   * scanner sends only the ids the replay may need (sent-ids.ts), so the day of
+   * rows the reorder stage holds (550,000 at 50M rows a quarter) costs 24 bytes a
+   * row, not 32.
+   */
+  private accounts: Int32Array | undefined;
+  private idEnd: Int32Array | undefined;
   private ids = new Uint8Array(0);
 
   constructor(capacity: number) {
     this.at = new Float64Array(capacity);
     this.line = new Float64Array(capacity);
     this.shape = new Int32Array(capacity);
-    this.account = new Int32Array(capacity);
     this.quantity = new Int32Array(capacity);
-    this.idEnd = new Int32Array(capacity);
   }
 
   get capacity(): number {
@@ -48,9 +54,33 @@ export class RowColumns {
     this.at = grown(this.at, new Float64Array(capacity));
     this.line = grown(this.line, new Float64Array(capacity));
     this.shape = grown(this.shape, new Int32Array(capacity));
-    this.account = grown(this.account, new Int32Array(capacity));
     this.quantity = grown(this.quantity, new Int32Array(capacity));
-    this.idEnd = grown(this.idEnd, new Int32Array(capacity));
+    if (this.accounts !== undefined) this.accounts = grown(this.accounts, new Int32Array(capacity));
+    if (this.idEnd !== undefined) this.idEnd = grown(this.idEnd, new Int32Array(capacity));
+  }
+
+  accountOf(slot: number): number {
+    return this.accounts === undefined ? 0 : this.accounts[slot]!;
+  }
+
+  setAccount(slot: number, account: number): void {
+    if (account !== 0 || this.accounts !== undefined) this.accountColumn()[slot] = account;
+  }
+
+  /** The first `n` slots' accounts, into `to`. */
+  accountsInto(to: Int32Array, n: number): void {
+    if (this.accounts === undefined) to.fill(0, 0, n);
+    else to.set(this.accounts.subarray(0, n));
+  }
+
+  /** Where the slot's id ends in the columns' bytes (0 for slot -1). */
+  idEndOf(slot: number): number {
+    return slot < 0 || this.idEnd === undefined ? 0 : this.idEnd[slot]!;
+  }
+
+  /** Where the first `n` slots' ids end, when any has one. */
+  idEndsOf(n: number): Int32Array {
+    return this.idEndColumn().subarray(0, n);
   }
 
   /** Put row `i` of `batch` in `slot`; `other` is its quantity when it has no number. */
@@ -58,11 +88,11 @@ export class RowColumns {
     this.at[slot] = batch.base + batch.at[i]!;
     this.line[slot] = batch.firstLine + batch.line[i]!;
     this.shape[slot] = batch.shape[i]!;
-    this.account[slot] = batch.account[i]!;
+    this.setAccount(slot, batch.account[i]!);
     this.quantity[slot] = batch.quantity[i]!;
     this.keep(slot, other);
     const ids = batch.ids;
-    if (ids === undefined) this.noId(slot);
+    if (ids === undefined) this.putId(slot, EMPTY, 0, 0);
     else this.putId(slot, ids.bytes, i === 0 ? 0 : ids.ends[i - 1]!, ids.ends[i]!);
   }
 
@@ -71,10 +101,10 @@ export class RowColumns {
     this.at[slot] = from.at[j]!;
     this.line[slot] = from.line[j]!;
     this.shape[slot] = from.shape[j]!;
-    this.account[slot] = from.account[j]!;
+    this.setAccount(slot, from.accountOf(j));
     this.quantity[slot] = from.quantity[j]!;
     this.keep(slot, from.other[j]);
-    this.putId(slot, from.ids, j === 0 ? 0 : from.idEnd[j - 1]!, from.idEnd[j]!);
+    this.putId(slot, from.ids, from.idEndOf(j - 1), from.idEndOf(j));
   }
 
   /**
@@ -92,15 +122,14 @@ export class RowColumns {
       line[slot + k] = firstLine + bline[start + k]!;
     }
     this.shape.set(batch.shape.subarray(start, end), slot);
-    this.account.set(batch.account.subarray(start, end), slot);
+    this.setAccounts(slot, batch.account.subarray(start, end));
     this.quantity.set(batch.quantity.subarray(start, end), slot);
     let other = range.other;
     if (batch.otherQuantities.length > other || this.other.length > slot) {
       for (let k = 0; k < n; k++) this.keep(slot + k, batch.quantity[start + k]! < 0 ? batch.otherQuantities[other++] : undefined);
     }
     const ids = batch.ids;
-    if (ids === undefined) this.idEnd.fill(slot === 0 ? 0 : this.idEnd[slot - 1]!, slot, slot + n);
-    else this.putIds(slot, { bytes: ids.bytes, ends: ids.ends }, start, end);
+    this.putIds(slot, { bytes: ids?.bytes ?? EMPTY, ends: ids?.ends }, start, end);
     return other;
   }
 
@@ -109,7 +138,8 @@ export class RowColumns {
     this.at.set(from.at.subarray(start, end), slot);
     this.line.set(from.line.subarray(start, end), slot);
     this.shape.set(from.shape.subarray(start, end), slot);
-    this.account.set(from.account.subarray(start, end), slot);
+    if (from.accounts !== undefined) this.setAccounts(slot, from.accounts.subarray(start, end));
+    else this.accounts?.fill(0, slot, slot + end - start);
     this.quantity.set(from.quantity.subarray(start, end), slot);
     if (from.other.length > start || this.other.length > slot) for (let k = 0; k < end - start; k++) this.keep(slot + k, from.other[start + k]);
     this.putIds(slot, { bytes: from.ids, ends: from.idEnd }, start, end);
@@ -122,12 +152,12 @@ export class RowColumns {
 
   /** The slot's event id's bytes (empty without one): a view, valid until the slot is filled again. */
   idBytes(slot: number): Uint8Array {
-    return this.ids.subarray(slot === 0 ? 0 : this.idEnd[slot - 1]!, this.idEnd[slot]!);
+    return this.ids.subarray(this.idEndOf(slot - 1), this.idEndOf(slot));
   }
 
   /** The ids of the first `n` slots, as one run of bytes (`idEnd` says where each ends). */
   idsOf(n: number): Uint8Array {
-    return this.ids.subarray(0, n === 0 ? 0 : this.idEnd[n - 1]!);
+    return this.ids.subarray(0, this.idEndOf(n - 1));
   }
 
   /** Put in slot 0 an id read from elsewhere (a sorted run on disk): `bytes` from `from` to `to`. */
@@ -149,43 +179,64 @@ export class RowColumns {
     if (other !== undefined || slot < this.other.length) this.other[slot] = other;
   }
 
-  private noId(slot: number): void {
-    this.idEnd[slot] = slot === 0 ? 0 : this.idEnd[slot - 1]!;
+  private accountColumn(): Int32Array {
+    return (this.accounts ??= new Int32Array(this.capacity));
   }
 
-  /** Copy the ids of rows `start` to `end` of a column (`ends` as a batch's) to the slots from `slot`, at once. */
-  private putIds(slot: number, column: EventIdColumn, start: number, end: number): void {
+  /** Put `accounts` in the slots from `slot`: the column is made only when one is not 0. */
+  private setAccounts(slot: number, accounts: Int32Array): void {
+    if (this.accounts === undefined) {
+      let any = 0;
+      for (let k = 0; k < accounts.length; k++) any |= accounts[k]!;
+      if (any === 0) return;
+    }
+    this.accountColumn().set(accounts, slot);
+  }
+
+  /** The slots' id ends, made (every slot's id empty so far: every end 0) when the first id is put. */
+  private idEndColumn(): Int32Array {
+    return (this.idEnd ??= new Int32Array(this.capacity));
+  }
+
+  /** Copy the ids of rows `start` to `end` of a column (`ends` as a batch's; none, no ids) to the slots from `slot`, at once. */
+  private putIds(slot: number, column: { bytes: Uint8Array; ends: Int32Array | undefined }, start: number, end: number): void {
     if (end === start) return;
     const { bytes, ends } = column;
-    const first = slot === 0 ? 0 : this.idEnd[slot - 1]!;
-    const from = start === 0 ? 0 : ends[start - 1]!;
-    const size = ends[end - 1]! - from;
-    if (first + size > this.ids.length) {
-      const more = new Uint8Array(Math.max(first + size, 2 * this.ids.length, 1024));
-      more.set(this.ids.subarray(0, first));
-      this.ids = more;
-    }
-    const idEnd = this.idEnd;
-    if (size === 0) return void idEnd.fill(first, slot, slot + end - start);
+    const first = this.idEndOf(slot - 1);
+    const from = ends === undefined || start === 0 ? 0 : ends[start - 1]!;
+    const size = ends === undefined ? 0 : ends[end - 1]! - from;
+    if (size === 0) return void this.idEnd?.fill(first, slot, slot + end - start);
+    this.room(first + size, first);
     this.ids.set(bytes.subarray(from, from + size), first);
-    for (let k = 0, shift = first - from; k < end - start; k++) idEnd[slot + k] = ends[start + k]! + shift;
+    const idEnd = this.idEndColumn();
+    for (let k = 0, shift = first - from; k < end - start; k++) idEnd[slot + k] = ends![start + k]! + shift;
   }
 
   /** Copy an id's bytes (`bytes` from `from` to `to`; none when empty) after the slot before's. */
   private putId(slot: number, bytes: Uint8Array, from: number, to: number): void {
-    const start = slot === 0 ? 0 : this.idEnd[slot - 1]!;
-    const end = start + to - from;
-    if (end > this.ids.length) {
-      const more = new Uint8Array(Math.max(end, 2 * this.ids.length, 1024));
-      more.set(this.ids.subarray(0, start));
-      this.ids = more;
+    const start = this.idEndOf(slot - 1);
+    if (to === from) {
+      if (this.idEnd !== undefined) this.idEnd[slot] = start;
+      return;
     }
+    const end = start + to - from;
+    this.room(end, start);
     // Byte by byte: ids are a few bytes, fewer than a view of each would cost.
     const ids = this.ids;
     for (let k = from, p = start; k < to; k++) ids[p++] = bytes[k]!;
-    this.idEnd[slot] = end;
+    this.idEndColumn()[slot] = end;
+  }
+
+  /** Id bytes for `size` in all, the first `kept` kept. */
+  private room(size: number, kept: number): void {
+    if (size <= this.ids.length) return;
+    const more = new Uint8Array(Math.max(size, 2 * this.ids.length, 1024));
+    more.set(this.ids.subarray(0, kept));
+    this.ids = more;
   }
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** Bits of a sort key that hold a row's slot. */
 const SLOT_BITS = 2 ** 20;
@@ -307,7 +358,7 @@ export class BatchWriter {
     const quantity = new Int32Array(buffer, 20 * BATCH, n);
     line.set(rows.line.subarray(0, n));
     shape.set(rows.shape.subarray(0, n));
-    account.set(rows.account.subarray(0, n));
+    rows.accountsInto(account, n);
     quantity.set(rows.quantity.subarray(0, n));
     for (let i = 0; i < n; i++) at[i] = rows.at[i]! - base;
     const otherQuantities: Decimal[] = [];
@@ -323,7 +374,7 @@ export class BatchWriter {
       otherQuantities,
       firstLine: 0,
       line,
-      ids: rows.idEnd[n - 1]! > 0 ? this.idColumn(n) : undefined,
+      ids: rows.idEndOf(n - 1) > 0 ? this.idColumn(n) : undefined,
     });
     for (let i = 0; i < n; i++) rows.clear(i);
     this.count = 0;
@@ -333,7 +384,7 @@ export class BatchWriter {
   private idColumn(n: number): EventIdColumn {
     const bytes = this.rows.idsOf(n);
     const column = idColumnIn(this.spareIds, n, bytes.length);
-    column.ends.set(this.rows.idEnd.subarray(0, n));
+    column.ends.set(this.rows.idEndsOf(n));
     column.bytes.set(bytes);
     return column;
   }

@@ -122,7 +122,7 @@ function writeRun(file: string, run: RowColumns, slots: Uint32Array): void {
       end = buffer.writeDoubleLE(run.at[slot]!, end);
       end = buffer.writeDoubleLE(run.line[slot]!, end);
       end = buffer.writeInt32LE(run.shape[slot]!, end);
-      end = buffer.writeInt32LE(run.account[slot]!, end);
+      end = buffer.writeInt32LE(run.accountOf(slot), end);
       end = buffer.writeInt32LE(run.quantity[slot]!, end);
       end = buffer.writeUInt32LE(Buffer.byteLength(quantity), end);
       end += buffer.write(quantity, end);
@@ -165,7 +165,7 @@ class RunReader {
     row.at[0] = buffer.readDoubleLE(p);
     row.line[0] = buffer.readDoubleLE(p + 8);
     row.shape[0] = buffer.readInt32LE(p + 16);
-    row.account[0] = buffer.readInt32LE(p + 20);
+    row.setAccount(0, buffer.readInt32LE(p + 20));
     row.quantity[0] = buffer.readInt32LE(p + 24);
     p += FIXED + 4;
     row.other[0] = row.quantity[0]! < 0 ? this.quantity(buffer.toString("utf8", p, p + quantityBytes)) : undefined;
