@@ -214,7 +214,8 @@ class Shared {
   numberOf(value: object): number | undefined {
     let n = this.numbers.get(value);
     if (n === undefined && this.values.length < SHARED_MAX) {
-      n = this.values.push(value) - 1;
+      n = this.values.length;
+      this.values.push(value);
       this.numbers.set(value, n);
     }
     return n;
