@@ -316,7 +316,8 @@ const NO_LINE = -1;
  * time (1, 2, 3, 4, 6, 9) was five copies of three lists, garbage past the young generation.
  */
 function grownLength(length: number, need: number): number {
-  return Math.max(need, FIRST_ROOM, length + (length >> 1));
+  const grown = Math.max(need, length + (length >> 1));
+  return grown < FIRST_ROOM ? FIRST_ROOM : grown;
 }
 
 const FIRST_ROOM = 4;
