@@ -70,6 +70,30 @@ describe("closed cycles", () => {
     expect(made.lines[2]!.quantity.isNeg() && made.lines[2]!.quantity.isZero()).toBe(true);
   });
 
+  it("keeps a cycle of close()'s keys in their order as an array of its values, and gives back a spilled line's dimensions and a source's columns as the objects given", () => {
+    const given = cycle(0);
+    // close()'s order of keys (cycle() gives `renews` fourth): such a cycle is written as an array.
+    const { renews, plan, plans, ...rest } = given;
+    const closed = { ...rest, plan, plans, renews } as CycleStatement;
+    closed.quota = { limit: new Decimal("100"), used: new Decimal("-0") };
+    closed.grants.push({ kind: "topup", opening: new Decimal("0"), granted: new Decimal("2.5"), consumed: new Decimal("0.25"), expired: new Decimal("0"), closing: new Decimal("2.25") });
+    expect(encodeCycle(closed).startsWith("[")).toBe(true);
+    const made = decodeCycle(encodeCycle(closed));
+    expect(made).toEqual(closed);
+    expect(Object.keys(made)).toEqual(Object.keys(closed));
+    expect(Object.keys(made.grants[1]!)).toEqual(["kind", "opening", "granted", "consumed", "expired", "closing"]);
+    expect(made.quota!.used.isNeg() && made.quota!.used.isZero()).toBe(true);
+    expect(made.total.isNeg() && made.total.isZero()).toBe(true);
+    const spill = new ArraySpill();
+    const cycles = new ClosedCycles({ budget: 0, spill: () => spill });
+    cycles.add(0, closed);
+    cycles.add(0, { ...closed, index: 1 });
+    const read = cycles.statement(0, "a", "paid").cycles;
+    expect(read).toEqual([closed, { ...closed, index: 1 }]);
+    expect(read[0]!.lines[0]!.dimensions).toBe(closed.lines[0]!.dimensions);
+    expect(read[1]!.rejected[0]!.firstOrigin!.columns).toBe(closed.rejected[0]!.firstOrigin!.columns);
+  });
+
   it("makes an account's last cycle when its cycles are read, each time, after the ones held or spilled", () => {
     const spill = new ArraySpill();
     const closed = new ClosedCycles({ budget: 3_500, spill: () => spill });

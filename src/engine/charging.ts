@@ -408,7 +408,8 @@ function slotOf(run: AccountRun, lineId: number): number {
     return slot;
   }
   if (slots === undefined) {
-    run.slots = [lineId];
+    // Room for a few at once: grown one at a time (1, 2, 3, 4, 6), an account's list was copied at each of its first lines.
+    run.slots = [lineId, NO_LINE_ID, NO_LINE_ID, NO_LINE_ID];
     return 0;
   }
   const slot = slots.indexOf(lineId);

@@ -40,6 +40,8 @@ export class ClosedCycles {
   private readonly byRun: Compacted[] = [];
   private heldBytes = 0;
   private spill: CycleSpill | undefined;
+  /** What the texts of this replay's cycles name by number: the objects many cycles share. */
+  private readonly shared = new Shared();
   /** The card versions that priced lines of any cycle, noted as cycles close. */
   readonly versions = new Set<string>();
 
@@ -56,7 +58,7 @@ export class ClosedCycles {
       compacted.held = compacted.held.concat(cycle);
       return;
     }
-    const text = encodeCycle(cycle);
+    const text = encodeCycle(cycle, this.shared);
     if (this.spill === undefined && this.setup.spill !== undefined) this.spill = this.setup.spill();
     (compacted.places ??= []).push(this.spill === undefined ? text : this.spill.write(text));
   }
@@ -72,7 +74,7 @@ export class ClosedCycles {
     const made = { account, plan } as AccountStatement;
     // Every account's `cycles` is the one getter, reading what it needs from the account's (not enumerable) source:
     // a getter of its own an account gave each a hidden class, a closure and a context, about 400 bytes an account of 100,000.
-    const source: CycleSource = { held, places, spill: this.spill, last };
+    const source: CycleSource = { held, places, spill: this.spill, last, shared: this.shared };
     Object.defineProperty(made, SOURCE, { value: source });
     Object.defineProperty(made, "cycles", CYCLES);
     return made;
@@ -85,6 +87,7 @@ interface CycleSource {
   places: (number | string)[] | undefined;
   spill: CycleSpill | undefined;
   last: (() => CycleStatement) | undefined;
+  shared: Shared;
 }
 
 const SOURCE = Symbol("cycles");
@@ -92,8 +95,8 @@ const SOURCE = Symbol("cycles");
 const CYCLES: PropertyDescriptor = {
   enumerable: true,
   get(this: { [SOURCE]: CycleSource }): CycleStatement[] {
-    const { held, places, spill, last } = this[SOURCE];
-    const cycles = places === undefined ? held.slice() : [...held, ...places.map((p) => decodeCycle(typeof p === "string" ? p : spill!.read(p)))];
+    const { held, places, spill, last, shared } = this[SOURCE];
+    const cycles = places === undefined ? held.slice() : [...held, ...places.map((p) => decodeCycle(typeof p === "string" ? p : spill!.read(p), shared))];
     if (last !== undefined) cycles.push(last());
     return cycles;
   },
@@ -105,22 +108,140 @@ function estimatedBytes(c: CycleStatement): number {
 }
 
 /**
- * A cycle's statement as JSON, with what JSON alone would lose tagged by a key
- * "~": a Decimal, a Map, an undefined property, a number JSON has not, and a
- * plain object that has a key "~" of its own (a dimension so named). Its lines,
- * most of a cycle's text, are rows of their fields in order (`lineRow`).
+ * A cycle's statement as JSON. A cycle as close() makes it is an array of its
+ * values in the order of its keys (`CYCLE_KEYS`), its Decimals as their text
+ * and its lines as rows (`lineRow`): JSON of few objects, quick to write and to
+ * parse back, where a log of 100,000 accounts closes hundreds of thousands of
+ * cycles. Any other cycle is an object, with what JSON alone would lose tagged
+ * by a key "~": a Decimal, a Map, an undefined property, a number JSON has not,
+ * and a plain object that has a key "~" of its own (a dimension so named).
+ * `shared` numbers the objects many cycles hold (a line's dimensions, a
+ * source's columns), given back as the same objects by `decodeCycle` with it.
  */
-export function encodeCycle(cycle: CycleStatement): string {
+export function encodeCycle(cycle: CycleStatement, shared?: Shared): string {
+  if (!closedByCycle(cycle)) return JSON.stringify(taggedCycle(cycle, shared));
+  const { overage, rewards } = cycle;
+  const lines = cycle.lines.map((line) => lineRow(line, shared));
+  const grants = cycle.grants.map((g) => [g.kind, decimalText(g.opening), decimalText(g.granted), decimalText(g.consumed), decimalText(g.expired), decimalText(g.closing)]);
+  const t = (value: unknown) => tagged(value, shared);
+  return JSON.stringify([
+    t(cycle.index), t(cycle.start), t(cycle.end), decimalText(cycle.allowance), decimalText(cycle.allowanceUsed), decimalText(cycle.total), decimalText(cycle.uncovered),
+    lines, grants, t(cycle.rejected), t(cycle.thresholds), t(cycle.duplicates), decimalText(overage.requests), decimalText(overage.amount), t(cycle.quota), t(cycle.budgets),
+    t(cycle.alerts), decimalText(rewards.earned), t(rewards.from), t(cycle.exhaustedAt), t(cycle.timeline), cycle.plan, t(cycle.plans), t(cycle.renews),
+  ]);
+}
+
+export function decodeCycle(text: string, shared?: Shared): CycleStatement {
+  const parsed: unknown = JSON.parse(text);
+  if (!Array.isArray(parsed)) return untagged(parsed, shared) as CycleStatement;
+  const v = parsed;
+  const u = (value: unknown) => untagged(value, shared);
+  const grants = (v[8] as string[][]).map((g) => ({ kind: g[0]!, opening: decimalOf(g[1]!), granted: decimalOf(g[2]!), consumed: decimalOf(g[3]!), expired: decimalOf(g[4]!), closing: decimalOf(g[5]!) }));
+  // In the order of close()'s keys (CYCLE_KEYS): the writers read a cycle's keys in order.
+  return {
+    index: u(v[0]) as number,
+    start: u(v[1]) as number,
+    end: u(v[2]) as number,
+    allowance: decimalOf(v[3] as string),
+    allowanceUsed: decimalOf(v[4] as string),
+    total: decimalOf(v[5] as string),
+    uncovered: decimalOf(v[6] as string),
+    lines: (v[7] as unknown[]).map((row) => lineOf(row, shared)),
+    grants,
+    rejected: u(v[9]) as CycleStatement["rejected"],
+    thresholds: u(v[10]) as CycleStatement["thresholds"],
+    duplicates: u(v[11]) as CycleStatement["duplicates"],
+    overage: { requests: decimalOf(v[12] as string), amount: decimalOf(v[13] as string) },
+    quota: u(v[14]) as CycleStatement["quota"],
+    budgets: u(v[15]) as CycleStatement["budgets"],
+    alerts: u(v[16]) as CycleStatement["alerts"],
+    rewards: { earned: decimalOf(v[17] as string), from: u(v[18]) as CycleStatement["rewards"]["from"] },
+    exhaustedAt: u(v[19]) as number | undefined,
+    timeline: u(v[20]) as CycleStatement["timeline"],
+    plan: v[21] as string,
+    plans: u(v[22]) as CycleStatement["plans"],
+    renews: u(v[23]) as number,
+  };
+}
+
+/** A cycle's keys in the order close() gives them. */
+const CYCLE_KEYS = ["index", "start", "end", "allowance", "allowanceUsed", "total", "uncovered", "lines", "grants", "rejected", "thresholds", "duplicates", "overage", "quota", "budgets", "alerts", "rewards", "exhaustedAt", "timeline", "plan", "plans", "renews"] as const;
+const GRANT_KEYS = ["kind", "opening", "granted", "consumed", "expired", "closing"] as const;
+
+/** Whether the cycle is one close() makes, key for key, its Decimals Decimals: kept as an array of its values. */
+function closedByCycle(cycle: CycleStatement): boolean {
+  if (!sameKeys(cycle, CYCLE_KEYS) || typeof cycle.plan !== "string") return false;
+  const { overage, rewards } = cycle;
+  if (!isDecimal(cycle.allowance) || !isDecimal(cycle.allowanceUsed) || !isDecimal(cycle.total) || !isDecimal(cycle.uncovered)) return false;
+  if (!Array.isArray(cycle.lines) || !Array.isArray(cycle.grants) || !plainObject(overage) || !plainObject(rewards)) return false;
+  if (!sameKeys(overage, ["requests", "amount"]) || !isDecimal(overage.requests) || !isDecimal(overage.amount) || !sameKeys(rewards, ["earned", "from"]) || !isDecimal(rewards.earned)) return false;
+  return cycle.grants.every((g) => plainObject(g) && sameKeys(g, GRANT_KEYS) && typeof g.kind === "string" && isDecimal(g.opening) && isDecimal(g.granted) && isDecimal(g.consumed) && isDecimal(g.expired) && isDecimal(g.closing));
+}
+
+function sameKeys(value: object, keys: readonly string[]): boolean {
+  const own = Object.keys(value);
+  return own.length === keys.length && keys.every((k, i) => own[i] === k);
+}
+
+function isDecimal(value: unknown): boolean {
+  return value instanceof Decimal;
+}
+
+function plainObject(value: unknown): value is object {
+  return value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** A cycle of another make, tagged key by key (its lines as rows). */
+function taggedCycle(cycle: CycleStatement, shared: Shared | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(cycle)) {
     const value = (cycle as unknown as Record<string, unknown>)[key];
-    out[key] = key === "lines" && Array.isArray(value) ? { [TAG]: "L", v: value.map(lineRow) } : tagged(value);
+    out[key] = key === "lines" && Array.isArray(value) ? { [TAG]: "L", v: value.map((line: StatementLine) => lineRow(line, shared)) } : tagged(value, shared);
   }
-  return JSON.stringify(out);
+  return out;
 }
 
-export function decodeCycle(text: string): CycleStatement {
-  return untagged(JSON.parse(text)) as CycleStatement;
+/**
+ * Objects the closed cycles of a replay share, numbered at their first text: a line's dimension values (one
+ * object a line of every account's cycles) and a source's columns (a Map every rejection's origin holds). A text
+ * names them by number, and gives back the same object rather than a copy a line. At most SHARED_MAX, the rest
+ * written out in full. Nothing changes a closed cycle's objects, so sharing them changes nothing.
+ */
+class Shared {
+  private readonly numbers = new Map<object, number>();
+  private readonly values: object[] = [];
+
+  numberOf(value: object): number | undefined {
+    let n = this.numbers.get(value);
+    if (n === undefined && this.values.length < SHARED_MAX) {
+      n = this.values.length;
+      this.values.push(value);
+      this.numbers.set(value, n);
+    }
+    return n;
+  }
+
+  value(n: number): unknown {
+    return this.values[n];
+  }
+}
+
+const SHARED_MAX = 1 << 16;
+
+/**
+ * Decimals made from text, by text, at most DECIMALS_MAX (then afresh): the amounts of a log's lines repeat (a
+ * quantity of one at one of a few prices), and a Decimal never changes, so cycles may share it.
+ */
+const DECIMALS = new Map<string, Decimal>();
+const DECIMALS_MAX = 1 << 14;
+
+function decimalOf(text: string): Decimal {
+  let value = DECIMALS.get(text);
+  if (value === undefined) {
+    if (DECIMALS.size >= DECIMALS_MAX) DECIMALS.clear();
+    DECIMALS.set(text, (value = new Decimal(text)));
+  }
+  return value;
 }
 
 const TAG = "~";
@@ -135,11 +256,12 @@ const LINE_KEYS = ["meter", "component", "kind", "category", "pool", "dimensions
  * line, not once a line, and no tagged copy of each of its Decimals. A line of
  * another make (other keys, or a dimension that is not a string) is tagged whole.
  */
-function lineRow(line: StatementLine): unknown {
+function lineRow(line: StatementLine, shared: Shared | undefined): unknown {
   const keys = Object.keys(line);
   const versioned = keys.length === LINE_KEYS.length + 1 && keys[LINE_KEYS.length] === "version" && typeof line.version === "string";
-  if (!(keys.length === LINE_KEYS.length || versioned) || !LINE_KEYS.every((k, i) => keys[i] === k) || !plainLine(line)) return tagged(line);
-  const row: unknown[] = [line.meter, line.component ?? 0, line.kind, line.category, line.pool, line.dimensions, decimalText(line.quantity), decimalText(line.unitPrice), decimalText(line.amount), tagged(line.events)];
+  if (!(keys.length === LINE_KEYS.length || versioned) || !LINE_KEYS.every((k, i) => keys[i] === k) || !plainLine(line)) return tagged(line, shared);
+  const dimensions = shared?.numberOf(line.dimensions) ?? line.dimensions;
+  const row: unknown[] = [line.meter, line.component ?? 0, line.kind, line.category, line.pool, dimensions, decimalText(line.quantity), decimalText(line.unitPrice), decimalText(line.amount), tagged(line.events, shared)];
   if (versioned) row.push(line.version);
   return row;
 }
@@ -155,19 +277,19 @@ function plainLine(line: StatementLine): boolean {
   return true;
 }
 
-function lineOf(row: unknown): StatementLine {
-  if (!Array.isArray(row)) return untagged(row) as StatementLine;
+function lineOf(row: unknown, shared: Shared | undefined): StatementLine {
+  if (!Array.isArray(row)) return untagged(row, shared) as StatementLine;
   const line: StatementLine = {
     meter: row[0] as string,
     component: row[1] === 0 ? undefined : (row[1] as string),
     kind: row[2] as StatementLine["kind"],
     category: row[3] as string,
     pool: row[4] as string,
-    dimensions: row[5] as Record<string, string>,
-    quantity: new Decimal(row[6] as string),
-    unitPrice: new Decimal(row[7] as string),
-    amount: new Decimal(row[8] as string),
-    events: untagged(row[9]) as number,
+    dimensions: (typeof row[5] === "number" ? shared!.value(row[5]) : row[5]) as Record<string, string>,
+    quantity: decimalOf(row[6] as string),
+    unitPrice: decimalOf(row[7] as string),
+    amount: decimalOf(row[8] as string),
+    events: untagged(row[9], shared) as number,
   };
   if (row.length > 10) line.version = row[10] as string;
   return line;
@@ -177,7 +299,7 @@ function decimalText(value: Decimal): string {
   return value.isZero() && value.isNeg() ? "-0" : value.toString();
 }
 
-function tagged(value: unknown): unknown {
+function tagged(value: unknown, shared: Shared | undefined): unknown {
   if (value === undefined) return { [TAG]: "u" };
   if (typeof value === "number") {
     if (isFinite(value) && !Object.is(value, -0)) return value;
@@ -186,18 +308,22 @@ function tagged(value: unknown): unknown {
   }
   if (value === null || typeof value !== "object") return value;
   if (value instanceof Decimal) return { [TAG]: "d", v: decimalText(value) };
-  if (Array.isArray(value)) return value.map(tagged);
-  if (value instanceof Map) return { [TAG]: "m", v: [...value].map(([k, v]) => [tagged(k), tagged(v)]) };
+  if (Array.isArray(value)) return value.map((v) => tagged(v, shared));
+  if (value instanceof Map) {
+    // A source's columns: one Map for every rejection's origin of its rows.
+    const n = shared?.numberOf(value);
+    return n === undefined ? { [TAG]: "m", v: [...value].map(([k, v]) => [tagged(k, shared), tagged(v, shared)]) } : { [TAG]: "s", v: n };
+  }
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) throw new Error(`a closed cycle holds a ${value.constructor.name}, which its text cannot keep`);
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) out[key] = tagged((value as Record<string, unknown>)[key]);
+  for (const key of Object.keys(value)) out[key] = tagged((value as Record<string, unknown>)[key], shared);
   return TAG in out ? { [TAG]: "o", v: out } : out;
 }
 
-function untagged(value: unknown): unknown {
+function untagged(value: unknown, shared: Shared | undefined): unknown {
   if (value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = untagged(value[i]);
+    for (let i = 0; i < value.length; i++) value[i] = untagged(value[i], shared);
     return value;
   }
   const object = value as Record<string, unknown>;
@@ -207,19 +333,21 @@ function untagged(value: unknown): unknown {
     case "n":
       return OTHER_NUMBERS.find(([name]) => name === object.v)![1];
     case "d":
-      return new Decimal(object.v as string);
+      return decimalOf(object.v as string);
     case "m":
-      return new Map((object.v as [unknown, unknown][]).map(([k, v]) => [untagged(k), untagged(v)]));
+      return new Map((object.v as [unknown, unknown][]).map(([k, v]) => [untagged(k, shared), untagged(v, shared)]));
+    case "s":
+      return shared!.value(object.v as number);
     case "o":
-      return untaggedObject(object.v as Record<string, unknown>);
+      return untaggedObject(object.v as Record<string, unknown>, shared);
     case "L":
-      return (object.v as unknown[]).map(lineOf);
+      return (object.v as unknown[]).map((row) => lineOf(row, shared));
     default:
-      return untaggedObject(object);
+      return untaggedObject(object, shared);
   }
 }
 
-function untaggedObject(object: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(object)) object[key] = untagged(object[key]);
+function untaggedObject(object: Record<string, unknown>, shared: Shared | undefined): Record<string, unknown> {
+  for (const key of Object.keys(object)) object[key] = untagged(object[key], shared);
   return object;
 }

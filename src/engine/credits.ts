@@ -28,6 +28,9 @@ export function exact(value: Decimal): Exact {
 
 const TEN = new Decimal(10);
 
+/** Decimals a scale keeps by their credits (Scale.decimal), at most: past it they start afresh. */
+const DECIMALS_KEPT = 1 << 12;
+
 /**
  * The replay's unit of account. `digits` must cover every value the replay
  * meets: the largest count of decimals of a quantity times a price, of a grant,
@@ -59,19 +62,20 @@ export class Scale {
 
   decimal(credits: Credits): Decimal {
     // Decimals never change, so equal amounts may share one: the many zeros of a statement
-    // (an account's untouched grant rows) are ZERO, and the last amount made is kept (the
-    // same opening balance of account after account).
+    // (an account's untouched grant rows) are ZERO, and amounts made are kept, up to
+    // DECIMALS_KEPT: a log of 100,000 accounts closes each cycle with the same opening
+    // balance, and the same few sums of a few prices consumed and left.
     if (credits === NO_CREDITS) return ZERO;
-    if (credits !== this.lastCredits) {
-      this.lastCredits = credits;
+    let made = this.decimals.get(credits);
+    if (made === undefined) {
+      if (this.decimals.size >= DECIMALS_KEPT) this.decimals.clear();
       // Copied, for a digits array of the length it needs: parsing a string leaves room for seventeen (a closed cycle keeps several).
-      this.lastDecimal = new Decimal(new Decimal(`${credits}e-${this.digits}`));
+      this.decimals.set(credits, (made = new Decimal(new Decimal(`${credits}e-${this.digits}`))));
     }
-    return this.lastDecimal;
+    return made;
   }
 
-  private lastCredits = NO_CREDITS;
-  private lastDecimal = ZERO;
+  private readonly decimals = new Map<Credits, Decimal>();
 
   /** quantity x unit price, exactly, from their integer forms. */
   product(quantity: Exact, price: Exact): Credits {
