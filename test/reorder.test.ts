@@ -18,6 +18,8 @@ interface Row {
   quantity: number | string;
   line: number;
   id: string | undefined;
+  /** The row's account number; without one, accountOf(line). */
+  account?: number;
 }
 
 const source: RowSource = {
@@ -51,7 +53,7 @@ function* batches(rows: Row[], sizes: number[]): Generator<ShapedRows> {
       base,
       at: Int32Array.from(part.map((r) => r.at - base)),
       shape: Int32Array.from(part.map((r) => r.shape)),
-      account: Int32Array.from(part.map((r) => accountOf(r.line))),
+      account: Int32Array.from(part.map((r) => r.account ?? accountOf(r.line))),
       quantity: Int32Array.from(part.map((r) => (typeof r.quantity === "number" ? r.quantity : -1))),
       otherQuantities: part.flatMap((r) => (typeof r.quantity === "string" ? [new Decimal(r.quantity)] : [])),
       firstLine,
@@ -65,16 +67,19 @@ async function* slowly(rows: Iterable<ShapedRows>): AsyncGenerator<ShapedRows> {
   yield* rows;
 }
 
-async function rowsOf(out: AsyncIterable<ShapedRows>): Promise<Row[]> {
+/** The rows out of a stage; `accounts`: each row's account as it came out, else checked to be accountOf(line). */
+async function rowsOf(out: AsyncIterable<ShapedRows>, accounts = false): Promise<Row[]> {
   const rows: Row[] = [];
   for await (const b of out) {
     expect(b.source).toBe(source);
     let other = 0;
     for (let i = 0; i < b.count; i++) {
       const q = b.quantity[i]!;
+      const row: Row = { at: b.base + b.at[i]!, shape: b.shape[i]!, quantity: q >= 0 ? q : b.otherQuantities[other++]!.toFixed(), line: b.firstLine + b.line[i]!, id: eventIdOf(b.ids, i) };
       // The account column travels with its row, through the reorder and the sorted runs on disk.
-      expect(b.account[i]).toBe(accountOf(b.firstLine + b.line[i]!));
-      rows.push({ at: b.base + b.at[i]!, shape: b.shape[i]!, quantity: q >= 0 ? q : b.otherQuantities[other++]!.toFixed(), line: b.firstLine + b.line[i]!, id: eventIdOf(b.ids, i) });
+      if (accounts) row.account = b.account[i]!;
+      else expect(b.account[i]).toBe(accountOf(row.line));
+      rows.push(row);
     }
     expect(other).toBe(b.otherQuantities.length);
   }
@@ -232,5 +237,37 @@ describe("rows sorted in binary runs on disk", () => {
     // A run keeps a whole line number (a row of a later file, in a read of several).
     const far = await rowsOf(sortRows(slowly([{ ...[...batches(rows.slice(0, 1), [1])][0]!, firstLine: 5_000_000_000, line: new Float64Array([0]) }]), 1));
     expect(far).toEqual([rows[0]]);
+  });
+});
+
+// The order stages' columns make a slot's account and event id columns only once a row has an
+// account other than 0 or an id (src/usage/row-columns.ts): a log whose first rows have neither,
+// over several of the reorder queue's chunks, and whose later rows have both, comes out of the
+// reorder stage and the sort on disk with every row's account and id as it went in.
+describe("order stages' account and id columns, made on first use", () => {
+  /** 30,000 rows a second apart (every 97th written 40 seconds late): rows from 20,000 on have an account by their line, and every other of them an id. */
+  const log = (): Row[] =>
+    Array.from({ length: 30_000 }, (_, i) => ({
+      at: (i % 97 === 50 ? i - 40 : i) * 1000,
+      shape: 0,
+      quantity: 0,
+      line: i + 2,
+      account: i < 20_000 ? 0 : i % 3,
+      id: i >= 20_000 && i % 2 === 0 ? `e${i}` : undefined,
+    }));
+
+  it("the reorder stage gives back rows without accounts or ids, then with them, in a stable time order", async () => {
+    const rows = log();
+    expect(await rowsOf(reorder(slowly(batches(rows, [1000])), { lateness: 60_000, maxHeld: 1 << 20 }), true)).toEqual(stableByTime(rows));
+  });
+
+  it("so does the sort in runs on disk", async () => {
+    const rows = log();
+    expect(await rowsOf(sortRows(slowly(batches(rows, [1000])), 7000), true)).toEqual(stableByTime(rows));
+  });
+
+  it("an account column made partway through a chunk keeps the earlier slots' account 0", async () => {
+    const rows = log().map((r, i) => ({ ...r, account: i === 9000 ? 2 : 0, id: i === 9001 ? "only" : undefined }));
+    expect(await rowsOf(reorder(slowly(batches(rows, [700])), { lateness: 60_000, maxHeld: 1 << 20 }), true)).toEqual(stableByTime(rows));
   });
 });
