@@ -24,5 +24,7 @@ describe("counts of events in the reports", () => {
     const run = await burnrate(["statement", "--card", "card.yaml", "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--format", "table"], { cwd: dir });
     expect(run.stderr).toBe("");
     expect(run.stdout).toMatch(/^ {2}Rejected +1,224 event\(s\)$/m);
+    // The Rejected table's events, as its quantity: the first refused row is the 11th call, on line 12.
+    expect(run.stdout).toMatch(/^ {2}call +credits exhausted +1,224 +1,224 +2026-11-02 10:00 +usage\.csv:12$/m);
   });
 });

@@ -132,13 +132,13 @@ describe("a usage path that is not a regular file", () => {
   });
 
   /** The statement of these rows written into the FIFO, as the binary's outcome. */
-  async function fromFifo(rows: string): Promise<Outcome> {
+  async function fromFifo(rows: string, header = "timestamp,meter,quantity,project"): Promise<Outcome> {
     const child = spawn(process.execPath, [BIN, "statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", fifo, "--format", "json"], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    createWriteStream(fifo).end(`timestamp,meter,quantity,project\n${rows}`);
+    createWriteStream(fifo).end(`${header}\n${rows}`);
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     return { code, signal: null, stdout, stderr };
   }
@@ -152,6 +152,11 @@ describe("a usage path that is not a regular file", () => {
     const plain = await fromFifo("2026-11-02T10:00:00Z,data_read,1,p\n2026-11-03T10:00:00Z,data_read,1,p\n");
     expect([plain.code, plain.stderr]).toEqual([0, ""]);
     expect(JSON.parse(plain.stdout).events.priced).toBe(2);
+  });
+
+  it("names no mapping file beside a FIFO for a header near a canonical name: a pipe has no place beside it", async () => {
+    const run = await fromFifo("2026-11-02T10:00:00Z,data_read,1,p\n", "Timestamp,meter,quantity,project");
+    refused(run, fifo + ":1:1", 'header column "Timestamp" looks like the canonical column "timestamp" (expected "timestamp" exactly, or --map timestamp="Timestamp" (columns: timestamp: in the usage mapping), found "Timestamp")');
   });
 
   it("refuses a FIFO as usage where the command reads its usage twice (reconcile, diff), instead of waiting for a second writer", () => {

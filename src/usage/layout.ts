@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { UserError, shown } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
@@ -73,13 +74,22 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
 }
 
+/** Whether a usage file can have a mapping file beside it: not standard input, a pipe or a device. */
+function besideable(file: string): boolean {
+  try {
+    return file !== "-" && statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
 function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number> }, file: string, read: ReadColumns): UserError {
   const where = { file, line: 1, column: column.column };
   const found = shown(column.source);
   const near = column.renamed !== undefined ? undefined : nearMissOf(column.source);
   if (near !== undefined) {
-    const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${file === "-" ? "" : `; in ${basename(file)}.mapping.yaml beside it for this file alone`})`;
+    const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${besideable(file) ? `; in ${basename(file)}.mapping.yaml beside it for this file alone` : ""})`;
     return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
   }
   const names = [...read.names].sort();

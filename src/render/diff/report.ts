@@ -121,7 +121,7 @@ function cyclesTable(d: CostDiff): TableBlock {
     kind: "table",
     head: ["Account", "Cycle", "Old", "New", "Change", "Rejected events"],
     align: ["left", "left", "right", "right", "right", "right"],
-    rows: d.comparison.cycles.map((c) => [c.account, f.cycle(c.start), f.amount(c.old), f.amount(c.new), f.change(c), c.oldRejected === c.newRejected ? String(c.newRejected) : `${c.oldRejected} → ${c.newRejected}`]),
+    rows: d.comparison.cycles.map((c) => [c.account, f.cycle(c.start), f.amount(c.old), f.amount(c.new), f.change(c), c.oldRejected === c.newRejected ? count(c.newRejected) : `${count(c.oldRejected)} → ${count(c.newRejected)}`]),
   };
 }
 

@@ -4,7 +4,7 @@ import { burnDowns, categoryTotals, rank } from "../charts/series.js";
 import { barsSvg, burnDownSvg, burnLegendHtml } from "../charts/svg.js";
 import type { RenderContext } from "../shared/context.js";
 import { blockHtml, escapeHtml, htmlPage, PALETTE } from "../shared/html-page.js";
-import { credits } from "../shared/numbers.js";
+import { count, credits } from "../shared/numbers.js";
 import { statementBlocks } from "./report.js";
 import { byProject } from "../shared/summary.js";
 
@@ -46,5 +46,5 @@ export function statementHtml(statement: Statement, ledger: readonly LedgerEntry
   }
   if (open) body.push("</section>");
   const accounts = statement.accounts.map((a) => a.account).join(", ");
-  return htmlPage(`${card.provider} ${card.version} statement`, `account ${accounts} · ${statement.timezone} · ${statement.events.priced} events priced, ${statement.events.rejected} rejected`, body.join("\n"));
+  return htmlPage(`${card.provider} ${card.version} statement`, `account ${accounts} · ${statement.timezone} · ${count(statement.events.priced)} events priced, ${count(statement.events.rejected)} rejected`, body.join("\n"));
 }

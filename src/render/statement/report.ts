@@ -68,7 +68,7 @@ function duplicateEventBlocks(statement: Statement): Block[] {
     rows: listed.slice(0, TABLE_DUPLICATES).map((e) => [e.eventId, e.meter, fileLine(e.first), fileLine(e.repeat)]),
   }];
   const more = statement.events.duplicates - Math.min(listed.length, TABLE_DUPLICATES);
-  if (more > 0) blocks.push({ kind: "note", text: `and ${more} more duplicate(s): --format json lists them all.` });
+  if (more > 0) blocks.push({ kind: "note", text: `and ${count(more)} more duplicate(s): --format json lists them all.` });
   return blocks;
 }
 
@@ -174,7 +174,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
       // The file's own name keeps the table within 100 columns; the JSON's first_line has its path.
       head: ["Meter", "Reason", "Events", "Quantity", "First at", "First line"],
       align: ["left", "left", "right", "right", "left", "left"],
-      rows: c.rejected.map((r) => [r.meter, r.reason, String(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt), r.firstOrigin ? fileLine({ ...r.firstOrigin, file: basename(r.firstOrigin.file) }) : ""]),
+      rows: c.rejected.map((r) => [r.meter, r.reason, count(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt), r.firstOrigin ? fileLine({ ...r.firstOrigin, file: basename(r.firstOrigin.file) }) : ""]),
     });
   }
   if (c.duplicates.length > 0) {
@@ -183,7 +183,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
       title: "Duplicates (same event_id, not priced)",
       head: ["Meter", "Events", "Quantity"],
       align: ["left", "right", "right"],
-      rows: c.duplicates.map((d) => [d.meter, String(d.events), exactGrouped(d.quantity)]),
+      rows: c.duplicates.map((d) => [d.meter, count(d.events), exactGrouped(d.quantity)]),
     });
   }
   return blocks;
