@@ -109,6 +109,14 @@ describe("burnrate check on modified copies", () => {
     expect(text2).toContain(`: error [grace-range] grace 10 is 1000% of the allowance\n    fix: write a share: 10% is 0.10\n`);
   });
 
+  it("refuses a dimension named as a usage log's own column: no row can give it", async () => {
+    // The first meter with dimensions: [project] is project_created.
+    const { file, text } = variant("canonical-dimension", [["    dimensions: [project]\n", "    dimensions: [project, quantity]\n"]]);
+    const run = await burnrate(["check", file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`${file}:${position(text, "quantity]")}: error [canonical-dimension] dimension "quantity" of meter "project_created" is a usage log's own column (timestamp, meter, quantity, event_id, account), never read as a dimension: no row can give it\n    fix: give the dimension a name of its own, and the usage column that holds it the same name\n`);
+  });
+
   it("checks a tests file as the expectations of its card", async () => {
     const tests = readFileSync(join(ROOT, "ratecards/fliplet.tests.yaml"), "utf8").replace("meters: { sms:", "meters: { smss:").replaceAll("../fixtures/", `${ROOT}/fixtures/`);
     const copy = join(dir, "fliplet.tests.yaml");

@@ -3,6 +3,7 @@ import { shown } from "../errors.js";
 import { Decimal } from "../money.js";
 import type { CardDocument } from "../ratecard/schema.js";
 import { INCLUDED, type Meter, type RateCard } from "../ratecard/types.js";
+import { CANONICAL } from "../usage/layout.js";
 import type { LintFinding } from "./finding.js";
 import { lookupCoverage, type Report } from "./lookup-coverage.js";
 
@@ -28,6 +29,7 @@ export function lintCard(subject: CardSubject): LintFinding[] {
   const report: Report = (severity, rule, path, message, fix) => findings.push({ severity, rule, location: locate(path), message, fix });
   for (const meter of subject.card.meters.values()) lookupCoverage(meter, report);
   duplicateLabels(subject.card, report);
+  canonicalDimensions(subject.card, report);
   duplicateMeters(subject.card, report);
   plans(subject.card, report);
   unusedPoolsAndCategories(subject.card, report);
@@ -35,6 +37,17 @@ export function lintCard(subject: CardSubject): LintFinding[] {
   grantKinds(subject, report);
   identity(subject, report);
   return findings.sort((a, b) => a.location.line - b.location.line || a.location.column - b.location.column);
+}
+
+/** A usage log's canonical columns are read as themselves, never as a dimension: a meter that needs one as a dimension can never be given it. */
+function canonicalDimensions(card: RateCard, report: Report): void {
+  for (const meter of card.meters.values()) {
+    meter.dimensions.forEach((dimension, i) => {
+      if ((CANONICAL as readonly string[]).includes(dimension)) {
+        report("error", "canonical-dimension", ["meters", meter.key, "dimensions", i], `dimension ${shown(dimension)} of meter ${shown(meter.key)} is a usage log's own column (${CANONICAL.join(", ")}), never read as a dimension: no row can give it`, "give the dimension a name of its own, and the usage column that holds it the same name");
+      }
+    });
+  }
 }
 
 const normal = (label: string) => label.trim().toLowerCase().replace(/[\s_-]+/g, " ");
