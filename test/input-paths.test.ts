@@ -161,8 +161,8 @@ describe("a usage path that is not a regular file", () => {
 
   it("refuses a FIFO as usage where the command reads its usage twice (reconcile, diff), instead of waiting for a second writer", () => {
     const reconcile = ["reconcile", "--account", join(ROOT, "fixtures/reconcile/account.yaml"), "--usage", fifo, "--bill", join(ROOT, "fixtures/reconcile/bill-boundary.csv")];
-    refused(run(reconcile), fifo + ":1:1", "not a regular file (expected a regular usage file (a boundary check reads it again), found a FIFO (named pipe))");
-    refused(run(["diff", "--base", CARD, "--card", CARD, "--account", ACCOUNT, "--usage", fifo]), fifo + ":1:1", "not a regular file (expected a regular usage file (it is replayed once per card), found a FIFO (named pipe))");
+    refused(run(reconcile), fifo + ":1:1", "not a regular file (expected a regular usage file (a boundary check reads it again), not a pipe: reconcile cannot take one, nor standard input (--usage -), so save it to a file first, found a FIFO (named pipe))");
+    refused(run(["diff", "--base", CARD, "--card", CARD, "--account", ACCOUNT, "--usage", fifo]), fifo + ":1:1", "not a regular file (expected a regular usage file (it is replayed once per card), not a pipe: diff cannot take one, nor standard input (--usage -), so save it to a file first, found a FIFO (named pipe))");
   });
 
   it("still reads a card given as a regular file beside those paths", () => {

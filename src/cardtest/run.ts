@@ -11,6 +11,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
+import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { expandUsage } from "../usage/sources.js";
 import { compare, type Mismatch } from "./compare.js";
 import { caseAccount, caseCardFiles, caseUsage, loadCards, relativeTo, type Suite } from "./suite.js";
@@ -50,11 +51,30 @@ async function replayCase(suite: Suite, card: RateCard, index: number): Promise<
   const c = suite.doc.cases[index]!;
   if (c.scenario === undefined) {
     const settings = resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) });
-    return { statement: await replayFiles(card, settings, { files: expandUsage(caseUsage(suite, c), suite.at(["cases", index, "usage"])), mappingFile: undefined, mapFlags: [] }), settings };
+    return { statement: await replayFiles(card, settings, { files: caseFiles(suite, index), mappingFile: undefined, mapFlags: [] }), settings };
   }
   const scenario = scenarioOf(suite, index);
   const settings = simulationSettings(scenario, { terms: planTerms(scenario.plan, scenario.allowance ?? scenario.plan.included), purchases: [] });
   return { statement: await replayEvents(card, settings, expand(scenario, new Calendar(scenario.start, scenario.zone))), settings };
+}
+
+/**
+ * A case's usage files, each value expanded and refused at its own entry of the tests file: a glob
+ * matching nothing, or a file the entries before it already named (which --usage refuses at the flag).
+ */
+function caseFiles(suite: Suite, index: number): string[] {
+  const files: string[] = [];
+  caseUsage(suite, suite.doc.cases[index]!).forEach((value, entry) => {
+    const place = suite.at(["cases", index, "usage", entry]);
+    files.push(...expandUsage([value], place));
+    try {
+      checkDistinctFiles(files);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      throw new UserError(e.problem, place, "each file once in the case's usage", e.found);
+    }
+  });
+  return files;
 }
 
 /** A scenario case names no usage and no account of its own: the scenario holds both. */

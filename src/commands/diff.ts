@@ -43,7 +43,7 @@ function settingsFor(card: RateCard, account: AccountFile | undefined, flags: Ac
 
 /** Replay one usage log through two versions of a card, with the one engine, and show what changes. */
 export async function diff(options: DiffOptions, io: Io): Promise<void> {
-  checkRereadable(options.usage, "a regular usage file (it is replayed once per card)");
+  checkRereadable(options.usage, "a regular usage file (it is replayed once per card), not a pipe: diff cannot take one, nor standard input (--usage -), so save it to a file first");
   const given: Record<GateFlag, Decimal | undefined> = {
     "--fail-over-meter": options.failOverMeter,
     "--fail-over-amount": options.failOverAmount,

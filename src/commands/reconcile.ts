@@ -34,7 +34,7 @@ export interface ReconcileOptions extends ReplayInputOptions {
 
 export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<void> {
   const format = chooseFormat(options.format, options.output, WITH_HTML, io);
-  checkRereadable(options.usage, "a regular usage file (a boundary check reads it again)");
+  checkRereadable(options.usage, "a regular usage file (a boundary check reads it again), not a pipe: reconcile cannot take one, nor standard input (--usage -), so save it to a file first");
   const tolerance = { absolute: options.tolerance ?? ZERO, percent: options.tolerancePercent ?? ZERO };
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);

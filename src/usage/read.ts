@@ -1,9 +1,9 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { nearest } from "../yaml/codec.js";
 import { pipeline, Readable } from "node:stream";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
-import { checkReadable, unreadable } from "../inputs.js";
+import { checkReadable, nodeKind, unreadable } from "../inputs.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
@@ -153,6 +153,9 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
   if (content.format === "parquet") {
     const path = file === "-" ? options.stdinCopy : file;
     if (path === undefined || content.compressed) throw new UserError("Parquet that cannot be read by row group", { file, line: 1, column: 1 }, "an uncompressed Parquet file on disk (Parquet compresses its own pages)", content.compressed ? "gzip around Parquet" : "standard input");
+    // Parquet is read from its footer back, which a FIFO or `<(...)` cannot give; standard input is copied to a file first.
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new UserError("Parquet from a pipe, which cannot be read from its end", { file, line: 1, column: 1 }, "a Parquet file on disk, or the pipe as standard input (--usage -), which is copied first", nodeKind(stats));
     return parquetRecords(path, file, mapping);
   }
   if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) return plainRecords(content.chunks, MAX_RECORD_BYTES);

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, isAbsolute, join } from "node:path";
 import { globSync } from "tinyglobby";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 
@@ -7,8 +7,14 @@ import { atFlag, UserError, shown, type Place } from "../errors.js";
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
 /** burnrate's own mapping files (`burnrate.mapping.yaml` in a folder, `NAME.mapping.yaml` beside a file or folder): never usage, though a glob such as `DIR/*` matches them. */
 const MAPPING_FILE = /\.mapping\.ya?ml$/i;
-/** What makes a value a glob: `*`, `?` or a `{a,b}` choice (a `[` alone is more often part of a file name). */
-const GLOB = /[*?{]/;
+/**
+ * What makes a value that names no file a glob: `*`, `?`, a `[...]` class, or a `{a,b}` / `{1..3}`
+ * choice. A `[` or `{` left open is part of a name, as is `(`: tinyglobby's extglobs (`@(a|b)`) are
+ * not offered, since a name such as `usage (1).csv` would read as one.
+ */
+const GLOB = /[*?]|\[[^\]/]+\]|\{[^}]*(?:,|\.\.)[^}]*\}/;
+/** A glob that could as well be a file's name (brackets or braces alone), so that no match may be a mistyped name. */
+const WILDCARD = /[*?]/;
 
 /**
  * The usage files `--usage` names: a file as it is (and `-`), a folder as its
@@ -30,10 +36,14 @@ export function expandUsage(values: readonly string[], named: Place = atFlag("--
       return files;
     }
     if (stat !== undefined || !GLOB.test(value)) return [value];
-    const files = globSync(value, { onlyFiles: true, expandDirectories: false })
+    // An absolute pattern gives absolute paths, so that messages and the statement name the files as given.
+    const files = globSync(value, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(value) })
       .filter((file) => !MAPPING_FILE.test(file))
       .sort(byName);
-    if (files.length === 0) throw new UserError("no file matches the pattern", named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
+    if (files.length === 0) {
+      const problem = WILDCARD.test(value) ? "no file matches the pattern" : "no file of this name, and no file matches it as a pattern";
+      throw new UserError(problem, named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
+    }
     return files;
   });
 }
