@@ -58,6 +58,9 @@ export class UserError extends Error {
   }
 }
 
+/** A YAML file's layout out of place (indentation, a tab, a bracket or quote left open), said in plain words: `check` files it under syntax. */
+export class YamlLayoutError extends UserError {}
+
 /** Several user errors found in one pass over an input, reported together. */
 export class UserErrors extends UserError {
   constructor(readonly errors: UserError[]) {

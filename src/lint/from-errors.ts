@@ -1,4 +1,4 @@
-import { UserError, UserErrors } from "../errors.js";
+import { UserError, UserErrors, YamlLayoutError } from "../errors.js";
 import type { LintFinding } from "./finding.js";
 
 const DID_YOU_MEAN = /did you mean "([^"]*)"\?/;
@@ -11,7 +11,7 @@ export function findingsFromError(e: UserError): LintFinding[] {
   const errors = e instanceof UserErrors ? e.errors : [e];
   return errors.map((err) => ({
     severity: "error",
-    rule: err.expected === "valid YAML" ? "syntax" : "schema",
+    rule: err.expected === "valid YAML" || err instanceof YamlLayoutError ? "syntax" : "schema",
     location: err.location !== undefined && "file" in err.location ? err.location : { file: "<unknown>", line: 1, column: 1 },
     message: err.expected !== undefined ? `${err.problem} (expected ${err.expected}${err.found !== undefined ? `, found ${err.found}` : ""})` : err.problem,
     fix: fixFor(err),

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
+import { layoutError, onePerPlace } from "./layout-errors.js";
 
 /**
  * A codec reads one part of a YAML document into a typed value, reporting every
@@ -290,7 +291,14 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
   const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines, uniqueKeys: false, prettyErrors: false });
   const problems = [...doc.errors, ...doc.warnings];
   if (problems.length > 0) {
-    throw reported(problems.map((p) => {
+    // A line out of place (a tab, a key off its column) throws the parser's reading of the lines after
+    // it off, and what it says of them is noise: the tabs alone are reported, else the first such line.
+    const tabs = problems.filter((p) => p.code === "TAB_AS_INDENT");
+    const first = tabs.length === 0 ? layoutError(problems[0]!, source, file, lines) : undefined;
+    if (first) throw first;
+    throw reported(onePerPlace(tabs.length > 0 ? tabs : problems).map((p) => {
+      const layout = layoutError(p, source, file, lines);
+      if (layout) return layout;
       const at = p.linePos?.[0] ?? lines.linePos(p.pos[0]);
       const where = { file, line: at.line, column: at.col };
       // The parser recurses per level of block nesting (`- - - ... x`); the flow guard above cannot see that.

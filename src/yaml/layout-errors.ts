@@ -1,0 +1,177 @@
+import type { LineCounter, YAMLError } from "yaml";
+import { YamlLayoutError, shown } from "../errors.js";
+
+/**
+ * The YAML parser's indentation and layout errors, said in plain words at the line to fix. The
+ * parser names the token where it gave up ("Nested mappings are not allowed in compact mappings" at
+ * the value before a key indented one space too far); a person hand-editing a card needs the line
+ * that is out of place, the column it should start at and the key it should line up with.
+ * Undefined for an error this does not recognise: the caller keeps the parser's words for it.
+ */
+export function layoutError(p: YAMLError, source: string, file: string, lines: LineCounter): YamlLayoutError | undefined {
+  const lineAt = (offset: number) => lines.linePos(offset).line;
+  const at = (line: number, column: number) => ({ file, line, column });
+  const text = source.split(/\r?\n/);
+  const errorLine = lineAt(p.pos[0]);
+  const body = text[errorLine - 1] ?? "";
+  const tab = tabIn(text, p.code === "BLOCK_AS_IMPLICIT_KEY" ? (nextContent(text, errorLine)?.line ?? errorLine) : errorLine);
+  if (tab !== undefined && p.code !== "MISSING_CHAR") return new YamlLayoutError("a tab in the indentation", at(tab.line, tab.column), "spaces only: YAML indents with spaces, never tabs", "a tab");
+  switch (p.code) {
+    case "MULTILINE_IMPLICIT_KEY": {
+      const glued = /^(\s*(?:-\s+)*[^\s:#"'{[]+):(?=[^\s:])/.exec(body);
+      if (glued === null) return undefined;
+      return new YamlLayoutError("no space after the colon", at(errorLine, glued[1]!.length + 2), `a space after ${shown(`${glued[1]!.trim()}:`)}, before the value`, shown(body.trim()));
+    }
+    case "TAB_AS_INDENT": {
+      const { col } = lines.linePos(p.pos[0]);
+      return new YamlLayoutError("a tab in the indentation", at(errorLine, col), "spaces only: YAML indents with spaces, never tabs", "a tab");
+    }
+    case "BLOCK_AS_IMPLICIT_KEY": {
+      // `plan: pro` then ` anchor: ...` one column further in: the parser reads the second line as more of the first's value.
+      const holder = keyOf(body.slice(0, lines.linePos(p.pos[0]).col - 1));
+      const next = nextContent(text, errorLine);
+      if (holder === undefined || next === undefined) return undefined;
+      const key = keyOf(next.text.slice(0, next.text.indexOf(":") + 1)) ?? { name: next.text.trim(), column: next.column };
+      return new YamlLayoutError(
+        `${quoted(key.name)} is indented more than ${quoted(holder.name)} above it`,
+        at(next.line, next.column),
+        `${quoted(key.name)} at column ${holder.column}, in line with ${quoted(holder.name)} (or nothing after ${quoted(holder.name)}, if ${quoted(key.name)} belongs under it)`,
+        `column ${next.column}`,
+      );
+    }
+    case "BAD_INDENT":
+    case "MISSING_CHAR": {
+      if (p.code === "MISSING_CHAR" && !/^Sequence item without - indicator/.test(p.message)) return plainMissing(p, body, at(errorLine, lines.linePos(p.pos[0]).col), source, lines);
+      if (/^Flow (map|sequence)/.test(p.message)) {
+        const open = openAt(source, p.pos[0]);
+        if (open === undefined) return undefined;
+        const { line, col } = lines.linePos(open.offset);
+        return new YamlLayoutError(`a ${open.char} never closed`, at(line, col), `a ${CLOSING[open.char]} closing it before the next key`, shown(text[line - 1]!.trim()));
+      }
+      if (!/^(All mapping items must start at the same column|Sequence item without - indicator)/.test(p.message)) return undefined;
+      const column = body.length - body.trimStart().length + 1;
+      const name = keyOf(body.slice(0, body.indexOf(":") + 1))?.name ?? body.trim();
+      const [inner, outer] = levelsAround(text, errorLine, column);
+      const choices = [inner, outer].filter((l) => l !== undefined).map((l) => `column ${l.column}, in line with ${l.label}`);
+      return new YamlLayoutError(
+        `${quoted(name)} is not in line with the lines above it`,
+        at(errorLine, column),
+        choices.length > 0 ? `${quoted(name)} at ${choices.join(", or ")}` : "each key of a mapping at one column",
+        `column ${column}`,
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Several parser errors about one spot (a key indented too far gives two): the first of each place. */
+export function onePerPlace(errors: readonly YAMLError[]): YAMLError[] {
+  const seen = new Set<number>();
+  return errors.filter((e) => {
+    if (seen.has(e.pos[0])) return false;
+    seen.add(e.pos[0]);
+    return true;
+  });
+}
+
+function plainMissing(p: YAMLError, body: string, where: { file: string; line: number; column: number }, source: string, lines: LineCounter): YamlLayoutError | undefined {
+  if (/^Missing closing/.test(p.message)) {
+    const open = openAt(source, p.pos[0]);
+    if (open === undefined || !(open.char === '"' || open.char === "'")) return undefined;
+    const { line, col } = lines.linePos(open.offset);
+    return new YamlLayoutError(`a ${open.char} never closed`, { file: where.file, line, column: col }, `a closing ${open.char} on the same line`, shown(source.split(/\r?\n/)[line - 1]!.trim()));
+  }
+  if (/^Implicit map keys need to be followed by map values/.test(p.message)) {
+    return new YamlLayoutError("a line that is neither a key with its value nor a list item", where, '"key: value" (a colon and a space after the key) or "- item"', shown(body.trim()));
+  }
+  return undefined;
+}
+
+function quoted(key: string): string {
+  return shown(`${key}:`);
+}
+
+/** The key a line's text before a value ends with (`  - kind:` gives kind, at its column). */
+function keyOf(prefix: string): { name: string; column: number } | undefined {
+  const m = /^(\s*(?:-\s+)*)(["']?)([^:#"']+)\2:\s*$/.exec(prefix);
+  return m ? { name: m[3]!.trim(), column: m[1]!.length + 1 } : undefined;
+}
+
+interface ContentLine {
+  line: number;
+  column: number;
+  text: string;
+}
+
+/** The first line after `line` holding more than a comment. */
+function nextContent(text: readonly string[], line: number): ContentLine | undefined {
+  for (let i = line; i < text.length; i++) {
+    const t = text[i]!;
+    if (t.trim() !== "" && !t.trimStart().startsWith("#")) return { line: i + 1, column: t.length - t.trimStart().length + 1, text: t };
+  }
+  return undefined;
+}
+
+interface Level {
+  column: number;
+  label: string;
+}
+
+/**
+ * The indentation levels open above a line, nearest first (a key's column; a list item's dash and the
+ * key after it), and of those the nearest one deeper than `column` and the nearest one shallower: where
+ * a line out of place would belong, under the key above it or back beside the one holding it.
+ */
+function levelsAround(text: readonly string[], line: number, column: number): [Level | undefined, Level | undefined] {
+  const levels: Level[] = [];
+  let limit = Infinity;
+  for (let i = line - 2; i >= 0 && limit > 1; i--) {
+    const t = text[i]!;
+    if (t.trim() === "" || t.trimStart().startsWith("#")) continue;
+    const indent = t.length - t.trimStart().length;
+    const dashes = /^(\s*)((?:-\s+)*)/.exec(t)!;
+    const keyColumn = dashes[0].length + 1;
+    const key = keyOf(t.slice(0, t.indexOf(":") + 1));
+    const found: Level[] = [];
+    if (key !== undefined && keyColumn < limit) found.push({ column: keyColumn, label: quoted(key.name) });
+    if (dashes[2]!.length > 0 && indent + 1 < limit) found.push({ column: indent + 1, label: 'a new list item "- "' });
+    for (const l of found) levels.push(l);
+    limit = Math.min(limit, ...found.map((l) => l.column));
+  }
+  const inner = levels.filter((l) => l.column > column).sort((a, b) => a.column - b.column)[0];
+  const outer = levels.filter((l) => l.column < column).sort((a, b) => b.column - a.column)[0];
+  return [inner, outer];
+}
+
+/** The first tab in a line's indentation, at its column. */
+function tabIn(text: readonly string[], line: number): { line: number; column: number } | undefined {
+  const indent = /^[ \t]*/.exec(text[line - 1] ?? "")![0];
+  const at = indent.indexOf("\t");
+  return at < 0 ? undefined : { line, column: at + 1 };
+}
+
+const CLOSING: Record<string, string> = { "{": "}", "[": "]" };
+
+/**
+ * What is still open at `end`: a quote, else the innermost `{` or `[`. Comments are skipped, and the
+ * quotes' own escapes (`\"` in double quotes, `''` in single ones) read as YAML reads them.
+ */
+function openAt(source: string, end: number): { char: string; offset: number } | undefined {
+  const brackets: { char: string; offset: number }[] = [];
+  let quote: { char: string; offset: number } | undefined;
+  for (let i = 0; i < end && i < source.length; i++) {
+    const c = source[i]!;
+    if (quote) {
+      if (quote.char === '"' && c === "\\") i++;
+      else if (c === quote.char && quote.char === "'" && source[i + 1] === "'") i++;
+      else if (c === quote.char) quote = undefined;
+    } else if (c === "#" && (i === 0 || /\s/.test(source[i - 1]!))) {
+      while (i < end && source[i] !== "\n") i++;
+    } else if ((c === '"' || c === "'") && (i === 0 || /[\s:,[{-]/.test(source[i - 1]!))) {
+      quote = { char: c, offset: i };
+    } else if (c === "{" || c === "[") brackets.push({ char: c, offset: i });
+    else if (c === "}" || c === "]") brackets.pop();
+  }
+  return quote ?? brackets.at(-1);
+}
