@@ -68,7 +68,7 @@ export interface AccountFile {
 }
 
 export function parseAccount(source: string, file: string): AccountFile {
-  const decoded = decodeYaml(source, file, accountCodec);
+  const decoded = decodeYaml(source, file, accountCodec, "an account file");
   return { file, doc: decoded.value, at: decoded.at };
 }
 

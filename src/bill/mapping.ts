@@ -73,7 +73,7 @@ const PAYMENT_WORDS = new Set(["payment"]);
 
 /** Decode a bill mapping file and check its meter keys against the card. */
 export function parseBillMapping(source: string, file: string, card: RateCard): BillMapping {
-  const decoded = decodeYaml(source, file, billMappingCodec);
+  const decoded = decodeYaml(source, file, billMappingCodec, "a bill mapping");
   const doc = decoded.value;
   const layout = doc.layout ?? "canonical";
   for (const column of Object.keys(doc.columns ?? {})) {

@@ -32,7 +32,7 @@ export interface Suite {
 }
 
 export function loadSuite(file: string): Suite {
-  const decoded = decodeYaml(readText(file), file, testsCodec);
+  const decoded = decodeYaml(readText(file), file, testsCodec, "a tests file");
   const doc = decoded.value;
   const cardFiles = doc.card !== undefined ? doc.card.map((c) => relativeTo(file, c)) : [file.replace(TESTS_SUFFIX, ".yaml")];
   return { file, doc, at: decoded.at, cardFiles };

@@ -10,7 +10,7 @@ import {
 
 /** Parse and validate a rate card's YAML text. Every problem carries the file, line and column. */
 export function parseRateCard(source: string, file: string): RateCard {
-  const decoded = decodeYaml(source, file, cardCodec);
+  const decoded = decodeYaml(source, file, cardCodec, "a rate card");
   const doc = decoded.value;
   const errors: UserError[] = [];
   const problem = (path: (string | number)[], message: string, expected?: string, found?: string) => {

@@ -25,7 +25,7 @@ export interface ScenarioFlags {
 
 /** Read a scenario file and the card it names, and check every activity against that card. */
 export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario {
-  const decoded = decodeYaml(readText(file), file, scenarioCodec);
+  const decoded = decodeYaml(readText(file), file, scenarioCodec, "a scenario");
   const flagged = typeof flags.card === "string" ? [flags.card] : flags.card;
   const cardFile = flagged?.[0] ?? (decoded.value.card === undefined ? undefined : resolvePath(dirname(file), decoded.value.card));
   if (cardFile === undefined) throw new UserError("no rate card", decoded.at([]), "card: in the scenario, or --card FILE", "neither");

@@ -280,8 +280,12 @@ export interface Decoded<T> {
   at(path: readonly (string | number)[]): Location;
 }
 
-/** Parse YAML text and decode it, collecting every error with its line and column. */
-export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): Decoded<T> {
+/**
+ * Parse YAML text and decode it, collecting every error with its line and column. `kind` ("an
+ * account file") names what the file should be, so that another of burnrate's files given in its
+ * place is refused as such.
+ */
+export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kind?: string): Decoded<T> {
   const lines = new LineCounter();
   const ctx: DecodeContext = { file, lines, errors: [] };
   if (source.trim() === "") throw new UserError("empty file", { file, line: 1, column: 1 }, "a YAML document", "nothing");
@@ -329,6 +333,8 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
     const { line, col } = lines.linePos(alias.range?.[0] ?? 0);
     throw new UserError("YAML aliases are not supported", { file, line, column: col }, "a value written out", `*${alias.source}`);
   }
+  const other = kind === undefined ? undefined : otherKind(doc.contents, codec, kind, ctx);
+  if (other) throw other;
   try {
     const value = codec.decode(resolved(doc.contents, ctx), ctx);
     if (ctx.errors.length === 0) {
@@ -345,6 +351,25 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>): De
     if (!(e instanceof Abandon)) throw e;
   }
   throw ctx.errors.length === 1 ? ctx.errors[0]! : reported(ctx.errors);
+}
+
+/**
+ * A file of another kind where this one is read (a card as --account, an account file as --card):
+ * one error at its first foreign key, rather than an "unknown key" for each of its keys.
+ */
+function otherKind(contents: Node, codec: Codec<unknown>, kind: string, ctx: DecodeContext): UserError | undefined {
+  const known = (codec.schema() as { properties?: Record<string, unknown> }).properties;
+  if (!isMap(contents) || known === undefined) return undefined;
+  const foreign = contents.items.filter((pair) => !(isScalar(pair.key) && Object.hasOwn(known, String(pair.key.value))));
+  // None of its keys is one of this kind's: a file with typos has some right, and keeps its "unknown key" lines.
+  if (contents.items.length < 3 || foreign.length < contents.items.length) return undefined;
+  const names = foreign.slice(0, 4).map((pair) => shown(`${isScalar(pair.key) ? String(pair.key.value) : "?"}:`));
+  return new UserError(
+    `not ${kind}: none of its keys is ${kind}'s`,
+    locate(foreign[0]!.key as Node, ctx),
+    `${kind}, with keys such as ${Object.keys(known).slice(0, 6).join(", ")}`,
+    `${names.join(", ")}${foreign.length > names.length ? ", ..." : ""}`,
+  );
 }
 
 /** More problems than anyone reads in one go: the rest are counted, so a wrong file (a log) gives a screenful, not megabytes. */
