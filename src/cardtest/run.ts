@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { resolveAccount, type AccountSettings } from "../account/account.js";
 import { planTerms } from "../engine/terms.js";
 import type { Statement } from "../engine/types.js";
@@ -6,7 +7,8 @@ import { loadScenario } from "../scenario/load.js";
 import { simulationSettings } from "../scenario/settings.js";
 import type { Scenario } from "../scenario/types.js";
 import { Calendar } from "../time.js";
-import { UserError, UserErrors, type Location } from "../errors.js";
+import { UserError, UserErrors, shown, type Location } from "../errors.js";
+import { nearest } from "../yaml/codec.js";
 import type { RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { replayEvents } from "../replay/replay-events.js";
@@ -35,7 +37,9 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
     if (only && !only(c.name)) continue;
     const location = suite.at(["cases", index, "name"]);
     try {
-      const { statement, settings } = await replayCase(suite, c.card === undefined ? card : loadCards(caseCardFiles(suite, index)), index);
+      const priced = c.card === undefined ? card : loadCards(caseCardFiles(suite, index));
+      checkExpectedMeters(suite, index, priced);
+      const { statement, settings } = await replayCase(suite, priced, index);
       const mismatches = compare(statement, c.expect, (p) => suite.at(["cases", index, "expect", ...p]), settings.name, settings.zone);
       cases.push(mismatches.length === 0 ? { name: c.name, location, outcome: "passed" } : { name: c.name, location, outcome: "failed", mismatches });
     } catch (e) {
@@ -59,6 +63,27 @@ async function replayCase(suite: Suite, card: RateCard, index: number): Promise<
 }
 
 /**
+ * An expectation on a meter the card does not have compares with nothing and would fail as
+ * "expected 30, got 0": it is refused at its key instead, as a usage row's unknown meter is.
+ */
+function checkExpectedMeters(suite: Suite, index: number, card: RateCard): void {
+  const expect = suite.doc.cases[index]!.expect;
+  const known = [...new Set((card.versions ?? [card]).flatMap((v) => [...v.meters.keys(), ...v.events.keys()]))];
+  const named: [string, (string | number)[]][] = [
+    ...[...(expect.meters?.keys() ?? [])].map((m): [string, (string | number)[]] => [m, ["meters", m]]),
+    ...(expect.cycles ?? []).flatMap((cycle, i) => [...(cycle.meters?.keys() ?? [])].map((m): [string, (string | number)[]] => [m, ["cycles", i, "meters", m]])),
+  ];
+  const errors = named
+    .filter(([meter]) => !known.includes(meter))
+    .map(([meter, path]) => {
+      const near = nearest(meter, known);
+      return new UserError(`unknown meter ${shown(meter)}${near ? `; did you mean ${shown(near)}?` : ""}`, suite.at(["cases", index, "expect", ...path]), `a meter of ${cardShown(card).provider} ${cardShown(card).version}`, shown(meter));
+    });
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new UserErrors(errors);
+}
+
+/**
  * A case's usage files, each value expanded and refused at its own entry of the tests file: a glob
  * matching nothing, or a file the entries before it already named (which --usage refuses at the flag).
  */
@@ -66,7 +91,10 @@ function caseFiles(suite: Suite, index: number): string[] {
   const files: string[] = [];
   caseUsage(suite, suite.doc.cases[index]!).forEach((value, entry) => {
     const place = suite.at(["cases", index, "usage", entry]);
-    files.push(...expandUsage([value], place));
+    const expanded = expandUsage([value], place);
+    // A path that names nothing is the tests file's mistake: said at its line, not at the missing file's 1:1.
+    if (expanded.length === 1 && expanded[0] === value && !existsSync(value)) throw new UserError("no such usage file", place, "a usage file, folder or quoted glob, relative to the tests file", shown(value));
+    files.push(...expanded);
     try {
       checkDistinctFiles(files);
     } catch (e) {

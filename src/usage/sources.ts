@@ -28,7 +28,7 @@ export function expandUsage(values: readonly string[], named: Place = atFlag("--
     if (value === "-") return [value];
     const stat = statOrUndefined(value);
     // A socket cannot be opened by its path (Linux says ENXIO): `/dev/stdin` when a program gave burnrate a socket for it.
-    if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file, or standard input as --usage -, which is copied first", "a socket");
+    if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file; for statement, the socket as standard input (--usage -), which is copied first", "a socket");
     if (stat?.isDirectory()) {
       const files = readdirSync(value)
         .filter((name) => !name.startsWith(".") && USAGE_FILE.test(name) && statOrUndefined(join(value, name))?.isFile())
