@@ -89,6 +89,9 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     const all = { ...dims, ...extra };
     const needed = event.role === "charge" ? [...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])] : "keyBy" in meter ? meter.keyBy : [];
     for (const dim of new Set(needed)) {
+      // A near miss of the missing name is a typo of it: named at its key, not as the dimension left out.
+      const typo = all[dim] === undefined ? Object.keys(dims).find((given) => !needed.includes(given) && nearest(given, [dim]) !== undefined) : undefined;
+      if (typo !== undefined) throw new UserError(`unknown dimension ${shown(typo)}; did you mean ${shown(dim)}?`, at([...path, "dimensions", typo]), `dimensions: { ${dim}: ... } (meter ${shown(meterName)} needs it)`, shown(typo));
       if (all[dim] === undefined) throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at([...path, "dimensions"]), `dimensions: { ${dim}: ... } on this item${path[0] === "populations" ? " or its population" : ""}`, "none");
     }
     let components: Activity["components"];
