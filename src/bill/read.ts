@@ -98,7 +98,13 @@ function meantFor(header: string, column: string): boolean {
   return true;
 }
 
+/** Bills exported for a spreadsheet in a locale with decimal commas come separated by `;` (or by tabs): one column to a comma reader. */
+const OTHER_SEPARATOR: readonly [string, string][] = [[";", "semicolons"], ["\t", "tabs"]];
+
 function locateColumns(table: CsvTable, file: string, mapping: BillMapping): ColumnIndex {
+  const only = table.header.length === 1 ? table.header[0]! : undefined;
+  const separator = only === undefined ? undefined : OTHER_SEPARATOR.find(([c]) => only.includes(c));
+  if (separator !== undefined) throw new UserError(`bill header is one column, separated by ${separator[1]}`, { file, line: 1, column: 1 }, "comma-separated CSV (export or save the bill with commas)", shown(only!));
   const index: ColumnIndex = {};
   for (const c of columnsOf(mapping.layout)) {
     const source = mapping.columns[c] ?? c;
