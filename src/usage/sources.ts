@@ -37,6 +37,8 @@ export function expandUsage(values: readonly string[], named: Place = atFlag("--
       if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
       return files;
     }
+    // Quoting a glob, as burnrate asks, also keeps the shell from expanding a leading ~.
+    if (stat === undefined && value.startsWith("~")) throw new UserError("a path starting with ~, which only the shell expands, and not inside quotes", named, "the ~ outside the quotes (~/'exports/*.csv') or the folder written out ($HOME/exports/*.csv)", shown(value));
     if (stat !== undefined || !GLOB.test(value)) return [value];
     // An absolute pattern gives absolute paths, so that messages and the statement name the files as given.
     const files = globSync(value, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(value) })
