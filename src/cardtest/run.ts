@@ -38,8 +38,8 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
     const location = suite.at(["cases", index, "name"]);
     try {
       const priced = c.card === undefined ? card : loadCards(caseCardFiles(suite, index));
-      checkExpectedMeters(suite, index, priced);
       const { statement, settings } = await replayCase(suite, priced, index);
+      checkExpectedMeters(suite, index, priced);
       const mismatches = compare(statement, c.expect, (p) => suite.at(["cases", index, "expect", ...p]), settings.name, settings.zone);
       cases.push(mismatches.length === 0 ? { name: c.name, location, outcome: "passed" } : { name: c.name, location, outcome: "failed", mismatches });
     } catch (e) {
