@@ -44,6 +44,8 @@ export interface CycleResult {
   index: number;
   start: Instant;
   end: Instant;
+  /** The plan in force at the cycle's end: the compared plan, or where the scenario's changes upgrade it, the plan they set. */
+  plan: Plan;
   allowance: Decimal;
   /** Credits the scenario uses in the cycle, with top-ups bought as needed where the plan allows them. */
   total: Decimal;
@@ -229,10 +231,12 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
     const topupNeeded = topups ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
+    const inForce = scenario.card.plans.get(c.plan) ?? plan;
     return {
       index: c.index,
       start: c.start,
       end: c.end,
+      plan: inForce,
       allowance: c.allowance,
       total: c.total,
       byCategory: splitBy(c.lines, (l) => l.category),
@@ -243,7 +247,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
       topupNeeded,
       overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it).
-      money: (scenario.card.plans.get(c.plan) ?? plan).price.plus(topupNeeded.mul(price)).plus(c.overage.amount),
+      money: inForce.price.plus(topupNeeded.mul(price)).plus(c.overage.amount),
       moneyWithout: (scenario.card.plans.get(without.plan) ?? plan).price.plus(without.overage.amount),
     };
   });

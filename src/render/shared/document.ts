@@ -39,7 +39,7 @@ export function terminalWidth(terminal: { columns: number } | undefined): number
   return terminal === undefined ? TABLE_WIDTH : Math.max(TABLE_WIDTH, terminal.columns);
 }
 
-/** `lineWidth`, when given, is what every table and fact is wrapped to fit (at spaces, never inside a word). */
+/** `lineWidth`, when given, is what every table and fact is wrapped to fit (at spaces; a word longer than a line, after a slash or cut). */
 export function toTerminal(blocks: Iterable<Block>, color: ChalkInstance, lineWidth?: number): string {
   return [...terminalChunks(blocks, color, lineWidth)].join("");
 }
@@ -80,18 +80,41 @@ function terminalLines(b: Block, color: ChalkInstance, lineWidth: number | undef
   return out;
 }
 
-/** A line broken at spaces into lines of at most `room` characters (a longer word stands alone). */
+/**
+ * A line broken at spaces into lines of at most `room` characters. A word longer than the room (a
+ * usage or scenario file's path, deep in a clone) is broken after a slash where it can, else cut.
+ */
 function wrapWords(line: string, room: number | undefined): string[] {
   if (room === undefined || line.length <= room) return [line];
   const out: string[] = [];
   let current = "";
   for (const word of line.split(" ")) {
-    if (current !== "" && current.length + 1 + word.length > room) {
+    if (word.length > room) {
+      // Its pieces go on lines of their own: joined to a neighbour by a space, a path would read as two.
+      if (current !== "") out.push(current);
+      const split = pieces(word, room);
+      out.push(...split.slice(0, -1));
+      current = split[split.length - 1]!;
+    } else if (current !== "" && current.length + 1 + word.length > room) {
       out.push(current);
       current = word;
     } else current = current === "" ? word : `${current} ${word}`;
   }
   return [...out, current];
+}
+
+/** A word in pieces of at most `room` characters, each ending after a slash where one falls in it. */
+function pieces(word: string, room: number): string[] {
+  const out: string[] = [];
+  let rest = word;
+  while (rest.length > room) {
+    const slash = rest.lastIndexOf("/", room - 1);
+    const cut = slash > 0 ? slash + 1 : room;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  out.push(rest);
+  return out;
 }
 
 type TableBlock = Extract<Block, { kind: "table" }>;

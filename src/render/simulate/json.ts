@@ -70,6 +70,7 @@ function cycleJson(c: CycleResult): object {
   return {
     start: formatInstant(c.start),
     end: formatInstant(c.end),
+    plan: c.plan.key,
     allowance: formatExact(c.allowance),
     total: formatExact(c.total),
     percent_of_allowance: c.allowance.isZero() ? null : formatFixed(c.total.mul(100).div(c.allowance), 2),

@@ -18,7 +18,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
       rows: [
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
-        ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})`],
+        ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
         ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, scenario.cycles, amount, money, card.unit)}`],
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
       ],
@@ -30,6 +30,13 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
   blocks.push(...planBlocks(own, sim, ctx, amount, money));
   if (sim.samples) blocks.push(...sampleBlocks(sim, ctx, amount, money));
   return blocks;
+}
+
+/** The scenario's own plan changes (an upgrade in month 2), each with the plan's terms: the cycles after it are priced on it. */
+function planChanges(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): string {
+  return sim.scenario.changes
+    .map(({ at, change }) => (change.kind === "plan" ? `, then ${change.plan.label} from ${localDateTime(ctx, at)} (${amount(change.plan.included)} ${ctx.card.unit} a cycle for ${money(change.plan.price)})` : ""))
+    .join("");
 }
 
 /**
@@ -83,16 +90,20 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     const events = c.rejected.reduce((n, r) => n + r.events, 0);
     return events === 0 ? "none" : `${count(events)} event${events === 1 ? "" : "s"}`;
   };
+  // A scenario that changes plan says which plan each cycle ends on: its allowance and price are that plan's.
+  const changes = p.cycles.some((c) => c.plan !== p.plan);
+  const plan = (cells: string[]) => (changes ? cells : []);
   const blocks: Block[] = [
     { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
     {
       kind: "table",
-      head: ["Cycle", "Start", card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", "Grace used", "Refused", "Top-ups", "Money"],
-      align: ["right", "left", "right", "right", "left", "right", "left", "right", "right"],
+      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", "Grace used", "Refused", "Top-ups", "Money"],
+      align: ["right", "left", ...(changes ? ["left" as const] : []), "right", "right", "left", "right", "left", "right", "right"],
       rows: [
         ...p.cycles.map((c) => [
           String(c.index + 1),
           localDate(ctx, c.start),
+          ...plan([c.plan.label]),
           amount(c.total),
           percentOf(c.total, c.allowance),
           c.runsOutAt === undefined ? "-" : localDateTime(ctx, c.runsOutAt),
@@ -101,7 +112,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
           p.purchase ? amount(c.topupNeeded) : "not sold",
           money(c.money),
         ]),
-        ["Total", "", amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", "", "", p.purchase ? amount(p.topupNeeded) : "", money(p.money)],
+        ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", "", "", p.purchase ? amount(p.topupNeeded) : "", money(p.money)],
       ],
       emphasis: [p.cycles.length],
     },
@@ -124,6 +135,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   }
 
   const notes: string[] = [];
+  if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end, and "Of allowance" is of that plan's allowance.`);
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     const kind = purchaseWords(p.purchase?.kind);
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
