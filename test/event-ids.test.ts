@@ -18,6 +18,7 @@ import { loadAccount, loadCardFor } from "../src/inputs.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { replayFiles, type Reader } from "../src/replay/replay-files.js";
 import { binaryJson, ROOT } from "./helpers/cli.js";
+import { stamp } from "./helpers/stamp.js";
 
 // The compact id store (127-bit fingerprints in typed arrays) against a plain Map
 // holding the ids themselves, on random streams: the rule of src/engine/event-ids.ts
@@ -261,7 +262,7 @@ describe("the first pass over the log (id-screen)", () => {
     const rows = 180_000;
     const id = (i: number) => (i === 170_000 ? "ev-10" : i === 120_000 ? "ev-5" : i === 179_000 ? "ev-150000" : `ev-${i}`);
     const start = Date.parse("2026-11-02T00:00:00Z");
-    const lines = Array.from({ length: rows }, (_, i) => `${new Date(start + i * 1000).toISOString().replace(".000", "")},data_read,1,alpha,${id(i)}\n`);
+    const lines = Array.from({ length: rows }, (_, i) => `${stamp(start + i * 1000)},data_read,1,alpha,${id(i)}\n`);
     const log = file("halves.csv", header + lines.join(""));
     const account = file("halves.yaml", `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 1000000\nanchor: 2026-11-01\ntimezone: UTC\n`);
     const run = binaryJson(["statement", "--account", account, "--usage", log]) as { events: { duplicates: number }; duplicate_events: { listed: { event_id: string; first: string; repeat: string }[] } };

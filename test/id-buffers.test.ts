@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binaryJson, ROOT } from "./helpers/cli.js";
+import { stamp } from "./helpers/stamp.js";
 
 // Event id columns are filled again once their reader is done with them (src/usage/id-buffers.ts):
 // the scanner's worker gets its batches' id buffers back once the order stage has copied the rows it
@@ -43,7 +44,7 @@ function order(late: boolean): number[] {
 describe("event id buffers filled again (issue 16, 50M-row memory)", () => {
   it.each([false, true])("a log of 10 MB (read on a worker) with an instant over three batches: every repeat found, none more (late rows: %s)", (late) => {
     const rows = order(late);
-    const lines = rows.map((i) => `${new Date(start + secondOf(i) * 1000).toISOString().replace(".000", "")},data_read,1,alpha,${idOf(i)}\n`);
+    const lines = rows.map((i) => `${stamp(start + secondOf(i) * 1000)},data_read,1,alpha,${idOf(i)}\n`);
     const log = join(dir, `log-${late}.csv`);
     writeFileSync(log, "timestamp,meter,quantity,project,event_id\n" + lines.join(""));
     // A minute of lateness: the block's rows come out of the reorder stage in two turns (the batch of its last rows is made after the replay has passed the others).

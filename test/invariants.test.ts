@@ -10,8 +10,9 @@ import { burnrate } from "./helpers/cli.js";
 import { card, events, replay, replayRows, TEST_CARD } from "./helpers/engine.js";
 import { consistent, DAY, long, purchases, rawEvent, START, stream } from "./helpers/streams.js";
 
-// Issue 7: the invariants of SPEC 2 over random streams: 2,500 in `npm test`, 10,000 in CI
-// (.ci/run sets INVARIANT_RUNS=10000; set it yourself for a longer run).
+// Issue 7: the invariants of SPEC 2 over random streams: 1,000 in `npm test`, 10,000 in CI
+// (.ci/run sets INVARIANT_RUNS=10000; set it yourself for a longer run). 1,000 rather than the
+// 2,500 of before: this file was the suite's slowest, and CI's long run is what issue 7 asks for.
 // The streams are small (at most 24 events over three cycles) so that 10,000 of them stay fast;
 // every stream is checked for all of them at once (and replayed twice for identical output):
 //   conservation: opening + granted = consumed + expired + closing, per grant and in total;
@@ -21,7 +22,7 @@ import { consistent, DAY, long, purchases, rawEvent, START, stream } from "./hel
 //   replaying the rows as columns of shapes (Replay.pushRows) changes nothing.
 // The last one also runs through the CLI, run(argv, io), on generated logs split into several files.
 const C = card();
-const RUNS = Number(process.env.INVARIANT_RUNS ?? 2_500);
+const RUNS = Number(process.env.INVARIANT_RUNS ?? 1_000);
 const CLI_RUNS = Number(process.env.INVARIANT_CLI_RUNS ?? 20);
 const plan = fc.constantFrom("small", "paid");
 

@@ -7,6 +7,7 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Progress, progressShown, type ProgressSettings } from "../src/progress/progress.js";
 import { ROOT } from "./helpers/cli.js";
+import { stamp } from "./helpers/stamp.js";
 
 /** A stream that keeps what is written to it. */
 class Kept extends Writable {
@@ -25,7 +26,7 @@ const HEADER = "timestamp,meter,quantity,project\n";
 /** `count` usage rows a second apart, the first `from` seconds after 2026-09-01. */
 function rows(from: number, count: number): string {
   let text = "";
-  for (let i = from; i < from + count; i++) text += `${new Date(START + i * 1000).toISOString().slice(0, 19)}Z,data_read,${1 + (i % 7)},p${i % 100}\n`;
+  for (let i = from; i < from + count; i++) text += `${stamp(START + i * 1000)},data_read,${1 + (i % 7)},p${i % 100}\n`;
   return text;
 }
 

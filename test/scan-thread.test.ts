@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binary, ROOT } from "./helpers/cli.js";
+import { stamp } from "./helpers/stamp.js";
 
 // The scanner's worker is started as the command line is read, when the usage
 // named is large enough to be scanned on one (src/usage/scan-thread.ts). These
@@ -72,7 +73,7 @@ describe("the scanner's worker, started early", () => {
       const count = 200_000;
       const lines = Array.from({ length: count }, (_, i) => {
         const id = `ev-${repeat(i) ?? i}`;
-        return `${new Date(START + i * 1000).toISOString().replace(".000", "")},data_read,1,alpha,${i === quoted ? `"${id}"` : id}\n`;
+        return `${stamp(START + i * 1000)},data_read,1,alpha,${i === quoted ? `"${id}"` : id}\n`;
       });
       writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,event_id\n${lines.join("")}`);
       // An allowance no read runs out of: every row but a repeat is priced.
@@ -115,7 +116,7 @@ describe("the scanner's worker, started early", () => {
       const dir = folder();
       // The thread begins on event_id (every id distinct) as the command line is read; --map makes txn the id, whose row 150,000 repeats row 10.
       const count = 200_000;
-      const lines = Array.from({ length: count }, (_, i) => `${new Date(START + i * 1000).toISOString().replace(".000", "")},data_read,1,alpha,ev-${i},tx-${i === 150_000 ? 10 : i}\n`);
+      const lines = Array.from({ length: count }, (_, i) => `${stamp(START + i * 1000)},data_read,1,alpha,ev-${i},tx-${i === 150_000 ? 10 : i}\n`);
       writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,event_id,txn\n${lines.join("")}`);
       writeFileSync(join(dir, "account.yaml"), `card: ${CARD}\nplan: pro\nallowance: 1000000\nanchor: 2026-11-01\ntimezone: UTC\n`);
       const run = binary(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--map", "event_id=txn", "--map", "ignore:event_id", "--format", "json", "--no-progress"], { cwd: dir });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cli.js";
+import { stamp } from "./helpers/stamp.js";
 
 // Sorted runs of an unsorted log, the copy of standard input and a report being
 // written live in temporary files; none may outlive the run, however it ends.
@@ -14,7 +15,7 @@ const ACCOUNT = join(ROOT, "fixtures/fliplet/account.yaml");
 function unsortedLog(dir: string, rows: number): string {
   const lines = ["timestamp,meter,quantity,project"];
   const start = Date.parse("2026-09-14T00:00:00Z");
-  for (let i = rows - 1; i >= 0; i--) lines.push(`${new Date(start + i * 1000).toISOString().replace(".000Z", "Z")},data_read,1,alpha`);
+  for (let i = rows - 1; i >= 0; i--) lines.push(`${stamp(start + i * 1000)},data_read,1,alpha`);
   const file = join(dir, "usage.csv");
   writeFileSync(file, `${lines.join("\n")}\n`);
   return file;
