@@ -140,6 +140,9 @@ export function formatInstant(at: Instant): string {
  * the account's time zone, the day clamped to the month's end; every start is
  * computed from the original anchor, never from the previous clamped date.
  */
+/** Cycles past the last start worked out that are listed in turn (a statement's next months); beyond, a start is worked out alone. */
+const NEAR_CYCLES = 1200;
+
 export class Calendar {
   private readonly starts: Instant[] = [];
   private readonly anchor: DateTime;
@@ -150,11 +153,20 @@ export class Calendar {
   }
 
   start(n: number): Instant {
+    if (n >= this.starts.length + NEAR_CYCLES) {
+      // A row centuries out (a year typed 9999) is searched for by doubling: filling every start up to it took seconds.
+      let far = this.far.get(n);
+      if (far === undefined) this.far.set(n, (far = this.anchor.plus({ months: n }).toMillis()));
+      return far;
+    }
     while (this.starts.length <= n) {
       this.starts.push(this.anchor.plus({ months: this.starts.length }).toMillis());
     }
     return this.starts[n]!;
   }
+
+  /** Starts past the ones listed, each worked out alone from the anchor, as every start is. */
+  private readonly far = new Map<number, Instant>();
 
   /** The index of the cycle holding `at`; -1 before the anchor. */
   indexOf(at: Instant): number {
