@@ -45,7 +45,7 @@ export interface ShapedRows {
 }
 
 /** A row's quantity with its meter's components (tokens beside a request): a row's own, not a shape's. */
-export interface RowQuantity {
+interface RowQuantity {
   readonly quantity: Decimal;
   readonly components: Readonly<Record<string, Decimal>>;
 }
