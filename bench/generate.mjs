@@ -8,8 +8,12 @@
 //   files     a folder of daily files, one per UTC day (YYYY-MM-DD.csv), in time order
 //   accounts  an `account` column spreading the rows over 100,000 accounts
 //   shuffled  rows in random order within each UTC day
-// Usage: node bench/generate.mjs ROWS OUT [SHAPE]   (OUT a folder for `files`)
-import { createWriteStream, mkdirSync } from "node:fs";
+//   tokens    not Fliplet's: an AI gateway's log on ratecards/floopy.yaml, one row a request
+//             (its model, provider, team, prompt and completion tokens, a request id), read
+//             through a mapping file beside it (TOKENS_MAPPING), 0.1% of rows up to 10 minutes late
+// Usage: node bench/generate.mjs ROWS OUT [SHAPE]   (OUT a folder for `files`; `tokens` writes
+// OUT.mapping.yaml too)
+import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
 import { once } from "node:events";
 import { join } from "node:path";
 import { mulberry32 } from "../scripts/prng.mjs";
@@ -22,7 +26,7 @@ const USERS = 100_000;
 export const ACCOUNTS = 100_000;
 const LATE_SHARE = 0.001;
 const MAX_LATENESS = 10 * 60_000;
-export const SHAPES = ["plain", "ids", "late", "files", "accounts", "shuffled"];
+export const SHAPES = ["plain", "ids", "late", "files", "accounts", "shuffled", "tokens"];
 const HEADER = "timestamp,meter,quantity,project,user,channel,distribution,source,model";
 
 // Share of rows per kind of event (recurring and gauge events are added separately).
@@ -111,6 +115,7 @@ const dayName = (day) => new Date(day * DAY).toISOString().slice(0, 10);
 export async function generate(rows, target, shape = "plain") {
   const rnd = mulberry32(rows ^ 0x5eed);
   if (shape === "files") return dailyFiles(rows, target);
+  if (shape === "tokens") return gateway(rows, target, rnd);
   const sink = new Sink(target);
   const header = { ids: `${HEADER},event_id`, accounts: `${HEADER},account` }[shape] ?? HEADER;
   await sink.line(header);
@@ -160,6 +165,40 @@ async function shuffled(rows, sink, rnd) {
     lines.push(line);
   }
   await flush();
+}
+
+/** The gateway's columns mapped onto burnrate's, as fixtures/floopy/gateway.csv.mapping.yaml maps them. */
+export const TOKENS_MAPPING = "columns:\n  timestamp: created_at\n  account: org\n  meter: kind\n  quantity: requests\n  event_id: request_id\nrename:\n  prompt_tokens: input_tokens\n  completion_tokens: output_tokens\n";
+/** The models and providers of floopy.yaml's price tables, the first most used. */
+const SERVED = [["gpt-4o-mini", "openai"], ["gpt-4o", "openai"], ["gpt-4o", "azure"], ["claude-sonnet-4", "anthropic"], ["llama-3.1-70b", "groq"], ["gpt-4o-mini", "azure"], ["claude-sonnet-4", "bedrock"], ["llama-3.1-70b", "together"]];
+
+/**
+ * An AI gateway's log: a row a request over the three cycles, of one organisation's two teams,
+ * prompts of up to 8,000 tokens (most short) and completions of up to 2,000, a request in a
+ * hundred a playground run; a row in a thousand written up to ten minutes late, as `late` does.
+ */
+async function gateway(rows, target, rnd) {
+  writeFileSync(`${target}.mapping.yaml`, TOKENS_MAPPING);
+  const sink = new Sink(target);
+  await sink.line("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id");
+  const held = [];
+  const step = (END - START - 60_000) / rows;
+  for (let i = 0; i < rows; i++) {
+    const ms = START + 60_000 + Math.floor(i * step);
+    const pick = rnd();
+    const [model, provider] = SERVED[Math.min(SERVED.length - 1, Math.floor(pick * pick * SERVED.length))];
+    const prompt = Math.floor(rnd() * rnd() * 8000);
+    const completion = Math.floor(rnd() * 2000);
+    const line = `${stamp(ms)},acme,${rnd() < 0.01 ? "playground" : "request"},${model},${provider},${rnd() < 0.6 ? "research" : "support"},${prompt},${completion},1,q${i.toString(36)}`;
+    while (held.length > 0 && held[0][0] <= ms) await sink.line(held.shift()[1]);
+    if (rnd() < LATE_SHARE) {
+      const due = ms + 1 + Math.floor(rnd() * MAX_LATENESS);
+      const at = held.findIndex(([d]) => d > due);
+      held.splice(at < 0 ? held.length : at, 0, [due, line]);
+    } else await sink.line(line);
+  }
+  for (const [, line] of held) await sink.line(line);
+  await sink.end();
 }
 
 /** One file a UTC day in `folder`, named so that name order is time order. */

@@ -122,7 +122,7 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     );
   });
 
-  it("gives up on ragged rows, CRLF, a quoted header, no header, invalid UTF-8 and meters with components", async () => {
+  it("gives up on ragged rows, CRLF, a quoted header, no header, invalid UTF-8 and a component without its column", async () => {
     const give = async (bytes: Buffer, opts = options()) => expect(await scanned(bytes, [], opts)).toBe("gave up");
     const header = "timestamp,meter,quantity,project\n";
     await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1\n`));

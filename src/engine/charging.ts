@@ -3,14 +3,14 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import type { Meter } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
-import { itemKey, lineDimensions, priceDimensions, pricedByUnitAlone, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
+import { componentUnits, itemKey, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, uniqueItem, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, uniqueItem, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine, type ShapePart } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
 const KEY_PARTS: string[] = [];
@@ -133,7 +133,7 @@ export abstract class Charging extends Limits {
   protected newShape(id: number, row: { meter: string; dimensions: Dimensions }, runOf: () => AccountRun): Shape | undefined {
     const meterEvent = this.card.events.get(row.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsSerial: 0, group: undefined, line: undefined };
+    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsSerial: 0, group: undefined, line: undefined, parts: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -228,12 +228,20 @@ export abstract class Charging extends Limits {
     const rounding = this.card.precision.roundAt === "event";
     // Most events cost their quantity times the unit price: two integers multiplied, no Decimal.
     let priced: PricedEvent | undefined;
+    let parts: ShapePart[] | undefined;
     let target: ChargeTarget;
     let amount: Credits;
     const exactQuantity = this.book.quantity(quantity);
+    const components = event?.components;
     if (this.byUnitPrice(meter)) {
       target = shape === undefined ? this.target(run, request, origin, this.book.unit(meter, dims, origin)) : (shape.target ??= this.shapeTarget(run, request, origin, shape));
       amount = this.scale.product(exactQuantity, target.unit.exact);
+    } else if (shape !== undefined && components !== undefined && this.byUnits(meter)) {
+      // A shape's components are priced as priceEvent prices them, each quantity times its unit price, in integers; its lines have numbers.
+      parts = shape.parts ??= this.shapeParts(meter, dims, origin);
+      target = shape.target ??= this.shapeTarget(run, request, origin, shape);
+      amount = this.scale.product(exactQuantity, target.unit.exact);
+      for (const part of parts) amount = add(amount, this.scale.product(this.book.quantity(components[part.name] ?? ZERO), part.unit.exact));
     } else {
       priced = priceEvent(this.book, this.card, { meter, dims, quantity, components: event?.components, origin });
       target = this.target(run, request, origin, priced.unit);
@@ -261,6 +269,11 @@ export abstract class Charging extends Limits {
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine({ ...line, component: p.component }, { quantity: p.quantity, count: undefined, unit: p.unit, amount: rounding ? p.amount : undefined, slot: undefined });
+    }
+    for (const part of parts ?? []) {
+      const q = components![part.name] ?? ZERO;
+      if (q.isZero()) continue;
+      run.cycle.addLine({ ...line, component: part.name }, { quantity: q, count: this.book.quantity(q).count, unit: part.unit, amount: undefined, slot: slotOf(run, part.line), dimensions: target.dimensions });
     }
     if (limited) this.account({ run, meter, dims, quantity, amount, at });
     this.afterCharge(run, { amount, at });
@@ -295,6 +308,35 @@ export abstract class Charging extends Limits {
   /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */
   protected byUnitPrice(meter: Meter): boolean {
     return this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter);
+  }
+
+  /** Whether a charge of the meter is its quantity and its components' each times a unit price (in integers), rather than priced per event. */
+  protected byUnits(meter: Meter): boolean {
+    return this.card.precision.roundAt !== "event" && pricedByUnits(meter);
+  }
+
+  /** A shape's components: their unit prices, looked up after the meter's own as priceEvent looks them up, and their lines' numbers (a line's key with its component last). */
+  protected shapeParts(meter: Meter, dims: Dimensions, origin: Location): ShapePart[] {
+    this.book.unit(meter, dims, origin);
+    const units = componentUnits(this.book, meter, dims, origin);
+    return meter.components.map((c, j) => {
+      const parts = KEY_PARTS;
+      parts.push(lengthPrefixed(meter.key));
+      for (const d of meter.dimensions) parts.push(lengthPrefixed(dims[d] ?? ""));
+      parts.push(lengthPrefixed(units[j]!.text), lengthPrefixed(this.version ?? ""), lengthPrefixed(c.name));
+      return { name: c.name, unit: units[j]!, line: this.lineId(flatKey(parts)) };
+    });
+  }
+
+  /** A line's number by its key, given the next one at its first. */
+  private lineId(key: string): number {
+    let id = this.lineIds.get(key);
+    if (id === undefined) {
+      this.lineIds.set(key, (id = this.lineIds.size));
+      // A component's line has no ShapeLine: its place is filled, so that the array stays without a gap.
+      this.shapeLines[id] ??= undefined;
+    }
+    return id;
   }
 
   /**
@@ -356,9 +398,7 @@ export abstract class Charging extends Limits {
     parts.push(lengthPrefixed(meter.key));
     for (const d of meter.dimensions) parts.push(lengthPrefixed(dims[d] ?? ""));
     parts.push(lengthPrefixed(unit.text), lengthPrefixed(this.version ?? ""));
-    const line = flatKey(parts);
-    let id = this.lineIds.get(line);
-    if (id === undefined) this.lineIds.set(line, (id = this.lineIds.size));
+    const id = this.lineId(flatKey(parts));
     // The shapes of a line (a log of many accounts has about five a line, one an account) share it, where it is the same.
     const made = this.shapeLines[id];
     if (made !== undefined && made.pool === pool && made.category === category && made.head.unitPrice === unit.value && made.head.version === this.version) return made;

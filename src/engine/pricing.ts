@@ -46,7 +46,7 @@ export class PriceBook {
   private readonly memo = new Map<string, UnitPrice>();
   private readonly texts = new Map<string, UnitPrice>();
   private readonly depends = new Map<Meter, readonly string[]>();
-  /** Quantities by identity: readers hand out one Decimal per distinct text, so a few hundred cover a log. */
+  /** Quantities by identity: readers hand out one Decimal per distinct text (and per whole number of tokens below 65,536), so a few thousand cover a log. */
   private readonly quantities = new Map<Decimal, Quantity>();
   static readonly ZERO: UnitPrice = unitOf(ZERO);
 
@@ -80,11 +80,14 @@ export class PriceBook {
     if (!found) {
       const integer = exact(value);
       found = { ...integer, count: countOf(integer) };
-      if (this.quantities.size < 4096) this.quantities.set(value, found);
+      if (this.quantities.size < KEPT_QUANTITIES) this.quantities.set(value, found);
     }
     return found;
   }
 }
+
+/** Quantities a PriceBook keeps: a gateway log's token counts are a few thousand distinct values a component. */
+const KEPT_QUANTITIES = 1 << 16;
 
 /** A quantity's integer form, and its count in millionths where a statement line can add it as a number. */
 export interface Quantity extends Exact {
@@ -93,7 +96,18 @@ export interface Quantity extends Exact {
 
 /** Whether an event of this meter costs its quantity times its unit price and nothing else, before any rounding. */
 export function pricedByUnitAlone(meter: Meter): boolean {
-  return meter.components.length === 0 && !meter.surcharges.some((s) => s.kind === "per_event");
+  return meter.components.length === 0 && pricedByUnits(meter);
+}
+
+/** Whether an event of this meter costs its quantity times its unit price plus each component's quantity times the component's unit price, and nothing else, before any rounding. */
+export function pricedByUnits(meter: Meter): boolean {
+  return !meter.surcharges.some((s) => s.kind === "per_event");
+}
+
+/** The unit price of each of a meter's components for these dimensions, in the meter's order: 0 for an exempt row (bring-your-own-key), which keeps its quantities. */
+export function componentUnits(book: PriceBook, meter: Meter, dims: Dims, origin: Location): UnitPrice[] {
+  const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
+  return meter.components.map((c) => (exempt ? PriceBook.ZERO : book.text(lookupPrice(c.price, meter, `${c.name} price`, dims, origin))));
 }
 
 /** The most decimals any price of the card has: with a quantity's, what the replay's credit scale must hold. */
@@ -173,11 +187,11 @@ export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Mete
 export function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
   const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
   const parts: PricedPart[] = [];
-  for (const c of meter.components) {
+  const units = meter.components.length === 0 ? [] : componentUnits(book, meter, dims, origin);
+  meter.components.forEach((c, j) => {
     const q = components[c.name] ?? ZERO;
-    const unit = exempt ? PriceBook.ZERO : book.text(lookupPrice(c.price, meter, `${c.name} price`, dims, origin));
-    parts.push({ component: c.name, quantity: q, unit, amount: q.mul(unit.value) });
-  }
+    parts.push({ component: c.name, quantity: q, unit: units[j]!, amount: q.mul(units[j]!.value) });
+  });
   for (const s of meter.surcharges) {
     if (s.kind === "per_event" && matches(s.when, dims)) {
       const unit = exempt ? PriceBook.ZERO : book.text(s.amount);

@@ -53,6 +53,15 @@ export interface Shape {
   group: number | undefined;
   /** What its target is made of but the account's: its line's number (lineIds), pool and category, worked out at its first charge. */
   line: ShapeLine | undefined;
+  /** Its meter's components' unit prices and lines' numbers (lineIds), in the meter's order, worked out at its first charge priced by units (chargeParts). */
+  parts: ShapePart[] | undefined;
+}
+
+/** A component of a shape's meter: its name, its unit price for the shape's values, and its line's number. */
+export interface ShapePart {
+  readonly name: string;
+  readonly unit: UnitPrice;
+  readonly line: number;
 }
 
 /** A shape's line, pool and category: the same for every account, so a row of another account makes its target without a key. */

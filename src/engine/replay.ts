@@ -1,7 +1,7 @@
 import type { RateCard } from "../ratecard/types.js";
 import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
 import { canonicalOrder } from "./canonical-order.js";
-import { eventIdOf, rowEvent, type ShapedRows } from "./rows.js";
+import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import type { AccountRun, ChargeTarget, Shape } from "./replay-state.js";
 import type { ForeseenRow, FullPath, ItemCharge, KnownCharge, ShapeFacts } from "./full-path.js";
@@ -60,13 +60,15 @@ export class Replay extends Charging {
     for (let i = 0; i < count; i++) {
       const t = base + at[i]!;
       const q = quantity[i]!;
-      const value = q >= 0 ? quantities[q]! : otherQuantities[other++]!;
+      const given = q >= 0 ? undefined : otherQuantities[other++]!;
+      const value = given === undefined ? quantities[q]! : quantityPart(given);
+      const components = given === undefined ? undefined : componentsPart(given);
       if (t !== this.instant) {
-        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, account: account[i]!, quantity: value, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
+        if (t < this.instant) throw new OutOfOrder(rowEvent(rows.source, { shape: shape[i]!, account: account[i]!, quantity: value, components, line: firstLine + line[i]!, at: t, eventId: eventIdOf(ids, i) }));
         this.flush();
         this.instant = t;
       }
-      held.hold(rows, i, value);
+      held.hold(rows, i, value, components);
     }
   }
 

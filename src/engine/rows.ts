@@ -36,12 +36,31 @@ export interface ShapedRows {
   readonly account: Int32Array;
   /** A number of `source.quantities`, or -1: the row's quantity is the next of `otherQuantities`. */
   readonly quantity: Int32Array;
-  readonly otherQuantities: readonly Decimal[];
+  readonly otherQuantities: readonly OtherQuantity[];
   /** Row i is on line `firstLine + line[i]` (the scanner's small offsets, or whole numbers from a reorder: the engine only hands them to `source.origin`). */
   readonly firstLine: number;
   readonly line: Uint16Array | Float64Array;
   /** Each row's event id as bytes, when the log has the column: decoded only for a row priced in full or ordered by it. */
   readonly ids: EventIdColumn | undefined;
+}
+
+/** A row's quantity with its meter's components (tokens beside a request): a row's own, not a shape's. */
+interface RowQuantity {
+  readonly quantity: Decimal;
+  readonly components: Readonly<Record<string, Decimal>>;
+}
+
+/** A quantity given apart from the numbered ones: a quantity alone, or with components. */
+export type OtherQuantity = Decimal | RowQuantity;
+
+/** The quantity of a row's `OtherQuantity`. */
+export function quantityPart(other: OtherQuantity): Decimal {
+  return "components" in other ? other.quantity : other;
+}
+
+/** The components of a row's `OtherQuantity`, if it has them. */
+export function componentsPart(other: OtherQuantity): Readonly<Record<string, Decimal>> | undefined {
+  return "components" in other ? other.components : undefined;
 }
 
 /** What usage travels in: events, or rows of shapes. */
@@ -61,9 +80,11 @@ export function isRows(batch: UsageBatch): batch is ShapedRows {
 export type ShapedEvent = UsageEvent & { shape: number };
 
 /** The event of a row. */
-export function rowEvent(source: RowSource, row: { shape: number; account: number; quantity: Decimal; line: number; at: Instant; eventId: string | undefined }): ShapedEvent {
-  const { shape, account, quantity, line, at, eventId } = row;
-  return { at, account: source.accounts[account]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
+export function rowEvent(source: RowSource, row: { shape: number; account: number; quantity: Decimal; components?: Readonly<Record<string, Decimal>> | undefined; line: number; at: Instant; eventId: string | undefined }): ShapedEvent {
+  const { shape, account, quantity, components, line, at, eventId } = row;
+  const event: ShapedEvent = { at, account: source.accounts[account]!, meter: source.meters[shape]!, quantity, dimensions: source.dimensions[shape]!, eventId, origin: source.origin(line), shape };
+  if (components !== undefined) event.components = components;
+  return event;
 }
 
 /** The batch as events, each numbered by `number` of its shape. */
@@ -72,8 +93,10 @@ export function rowEvents(rows: ShapedRows, number: (shape: number) => number = 
   let other = 0;
   for (let i = 0; i < rows.count; i++) {
     const q = rows.quantity[i]!;
-    const quantity = q >= 0 ? rows.source.quantities[q]! : rows.otherQuantities[other++]!;
-    const event = rowEvent(rows.source, { shape: rows.shape[i]!, account: rows.account[i]!, quantity, line: lineOf(rows, i), at: instantOf(rows, i), eventId: eventIdOf(rows.ids, i) });
+    const given = q >= 0 ? undefined : rows.otherQuantities[other++]!;
+    const quantity = given === undefined ? rows.source.quantities[q]! : quantityPart(given);
+    const components = given === undefined ? undefined : componentsPart(given);
+    const event = rowEvent(rows.source, { shape: rows.shape[i]!, account: rows.account[i]!, quantity, components, line: lineOf(rows, i), at: instantOf(rows, i), eventId: eventIdOf(rows.ids, i) });
     event.shape = number(event.shape);
     events.push(event);
   }
@@ -115,19 +138,22 @@ export class HeldRows {
   /** A number of the source's quantities, or -1. */
   readonly quantityNumber: number[] = [];
   readonly quantity: Decimal[] = [];
+  /** Each row's components, for a row of a meter with them. */
+  readonly components: (Readonly<Record<string, Decimal>> | undefined)[] = [];
   readonly line: number[] = [];
   /** Each row's batch's event ids, and its place among them. */
   readonly ids: (EventIdColumn | undefined)[] = [];
   readonly idIndex: number[] = [];
 
-  /** Hold row `i` of a batch, whose quantity (one of the source's, or given apart) is `quantity`. */
-  hold(rows: ShapedRows, i: number, quantity: Decimal): void {
+  /** Hold row `i` of a batch, whose quantity (one of the source's, or given apart with its components) is `quantity`. */
+  hold(rows: ShapedRows, i: number, quantity: Decimal, components: Readonly<Record<string, Decimal>> | undefined): void {
     const k = this.count;
     this.count = k + 1;
     this.shape[k] = rows.shape[i]!;
     this.account[k] = rows.account[i]!;
     this.quantityNumber[k] = rows.quantity[i]!;
     this.quantity[k] = quantity;
+    this.components[k] = components;
     this.line[k] = rows.firstLine + rows.line[i]!;
     this.ids[k] = rows.ids;
     this.idIndex[k] = i;

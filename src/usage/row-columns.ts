@@ -1,6 +1,5 @@
 import type { EventIdColumn } from "../engine/event-ids.js";
-import type { RowSource, ShapedRows } from "../engine/rows.js";
-import type { Decimal } from "../money.js";
+import type { OtherQuantity, RowSource, ShapedRows } from "../engine/rows.js";
 import { idBuffer, idColumnIn } from "./id-buffers.js";
 
 /**
@@ -22,7 +21,7 @@ export class RowColumns {
   line: Float64Array;
   shape: Int32Array;
   quantity: Int32Array;
-  readonly other: (Decimal | undefined)[] = [];
+  readonly other: (OtherQuantity | undefined)[] = [];
   /**
    * The slots' accounts, and where each slot's id ends in `ids` (it starts where
    * the slot before's ends, slot 0's at 0; an empty one is no id): each made
@@ -84,7 +83,7 @@ export class RowColumns {
   }
 
   /** Put row `i` of `batch` in `slot`; `other` is its quantity when it has no number. */
-  set(slot: number, batch: ShapedRows, i: number, other: Decimal | undefined): void {
+  set(slot: number, batch: ShapedRows, i: number, other: OtherQuantity | undefined): void {
     this.at[slot] = batch.base + batch.at[i]!;
     this.line[slot] = batch.firstLine + batch.line[i]!;
     this.shape[slot] = batch.shape[i]!;
@@ -175,7 +174,7 @@ export class RowColumns {
    * not grown for them, so that a day of rows held in order costs its typed
    * columns only.
    */
-  private keep(slot: number, other: Decimal | undefined): void {
+  private keep(slot: number, other: OtherQuantity | undefined): void {
     if (other !== undefined || slot < this.other.length) this.other[slot] = other;
   }
 
@@ -361,7 +360,7 @@ export class BatchWriter {
     rows.accountsInto(account, n);
     quantity.set(rows.quantity.subarray(0, n));
     for (let i = 0; i < n; i++) at[i] = rows.at[i]! - base;
-    const otherQuantities: Decimal[] = [];
+    const otherQuantities: OtherQuantity[] = [];
     for (let i = 0; i < n; i++) if (rows.quantity[i]! < 0) otherQuantities.push(rows.other[i]!);
     this.done.push({
       source: this.source,

@@ -10,6 +10,7 @@ import { idColumnIn } from "./id-buffers.js";
 import { COMMA, lineEnd, MAX_LINE, NEWLINE, quoteOrCr } from "./csv-bytes.js";
 import { QuantityIds } from "./quantity-ids.js";
 import { ShapeValues } from "./shape-values.js";
+import { ComponentCells } from "./component-cells.js";
 
 /**
  * The fastest reader of usage CSV: it works on the file's bytes, and gives the
@@ -20,9 +21,9 @@ import { ShapeValues } from "./shape-values.js";
  * the shape: a log of many accounts would have about a shape a row.
  *
  * It reads only what it can prove it reads as the plain reader would: rows
- * without quotes or carriage returns, as wide as the header, of a known meter
- * without components, with a valid timestamp and quantity and the dimensions the
- * meter needs. Anything else throws `NeedsFullParser`, and the caller reads the
+ * without quotes or carriage returns, as wide as the header, of a known meter,
+ * with a valid timestamp, quantity and components (component-cells.ts) and the
+ * dimensions the meter needs. Anything else throws `NeedsFullParser`, and the caller reads the
  * file with the plain reader (and csv-parse after it), which reports errors.
  */
 
@@ -35,6 +36,8 @@ export interface ScanSetup {
   read: ReadColumns;
   /** Events the scanner may read, with the dimensions a row of each must carry; a row of any other stops it. */
   events: ReadonlyMap<string, readonly string[]>;
+  /** The components of each charge that has them, by meter. */
+  components?: ReadonlyMap<string, readonly string[]>;
   /** Most shapes kept: past it the scanner stops, and memory stays bounded by it. */
   maxShapes?: number;
   /** The keys of the ids that may repeat, when the first pass found the log in time order: other ids are sent only where they order rows (SentIds). */
@@ -77,12 +80,17 @@ export interface ScannedBatch {
   /** Quantity texts first seen in this batch, numbered on likewise. */
   quantities: string[];
   quantityTexts: string[];
+  /** With component columns (the header's `components`), each row's, as many a row: a whole number itself, another as -1 less the number of its text in `componentTexts` (numbered on likewise); 0 for a column the row's meter does not read. */
+  components: Int32Array | undefined;
+  componentTexts: string[];
 }
 
 /** The header's dimensions: their names in order (each shape's cells follow it) and their columns, for the events' origins. */
 export interface ScannedHeader {
   dimensions: string[];
   columns: [string, number][];
+  /** The components with a column, in the order of a row's `components`. */
+  components: string[];
   /** The file goes on with the shapes of the file before (`RowScanner.nextFile`). */
   continued?: boolean;
 }
@@ -118,6 +126,9 @@ export class RowScanner {
   private quantityRun: number[] = [];
   private readonly maxShapes: number;
   private readonly quantities = new QuantityIds();
+  /** The file's component columns, and by shape the columns its meter reads (ComponentCells.maskOf). */
+  private components: ComponentCells | undefined;
+  private readonly shapeMasks: number[] = [];
   /** Made with the first file's layout: a new shape's cells checked and numbered. */
   private values: ShapeValues | undefined;
   private readonly cells = new Int32Array(1026);
@@ -281,7 +292,7 @@ export class RowScanner {
     if (this.kept !== undefined) {
       if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
       this.layout = this.kept;
-      this.header = { dimensions: this.layout.dimensions.map((d) => d.name), columns: [...this.layout.columns], continued: true };
+      this.header = { dimensions: this.layout.dimensions.map((d) => d.name), columns: [...this.layout.columns], components: this.components?.names ?? [], continued: true };
       return;
     }
     this.headerText = text;
@@ -297,6 +308,10 @@ export class RowScanner {
     // A row's shape leaves out its timestamp, quantity and event id: none of them may also be another canonical column.
     const canonical = Object.values(layout.index).filter((i) => i >= 0);
     if (new Set(canonical).size !== canonical.length) throw new NeedsFullParser("one column mapped to two canonical columns");
+    const components = new ComponentCells(layout, this.setup.components ?? new Map());
+    this.components = components.width > 0 ? components : undefined;
+    // A component's column is a row's quantity, not its shape's: the plain reader takes it out of the row's dimensions.
+    if (this.components !== undefined) layout = { ...layout, dimensions: layout.dimensions.filter((d) => !components.holds(d.index)) };
     this.layout = layout;
     this.width = width;
     const { index } = layout;
@@ -310,7 +325,7 @@ export class RowScanner {
     this.accountRun = [index.account, index.account];
     this.quantityRun = [index.quantity, index.quantity];
     this.values = new ShapeValues(layout, mapping, this.setup.events, decode);
-    this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns] };
+    this.header = { dimensions: layout.dimensions.map((d) => d.name), columns: [...layout.columns], components: components.names };
     this.setup.spare?.push(batchBuffer(this.batch));
     this.batch = this.freshBatch();
   }
@@ -329,10 +344,11 @@ export class RowScanner {
       batch.firstLine = this.line;
     }
     batch.at[i] = at - batch.base;
-    batch.shape[i] = this.shapeOf(buf);
+    const shape = (batch.shape[i] = this.shapeOf(buf));
     batch.account[i] = index.account < 0 ? this.noAccountColumn() : this.accountOf(buf, cells[index.account]!, cells[index.account + 1]! - 1);
     batch.quantity[i] = index.quantity < 0 ? this.quantities.ofText("", batch) : this.quantities.of(buf, cells, this.quantityRun, batch);
     batch.line[i] = this.line - batch.firstLine;
+    this.components?.read(buf, cells, this.shapeMasks[shape]!, batch, i);
     if (batch.ids !== undefined) {
       const ends = batch.ids.ends;
       this.eventId(buf, cells[index.event_id]!, cells[index.event_id + 1]! - 1, ends, i);
@@ -364,7 +380,8 @@ export class RowScanner {
     const found = this.shapeTable.find(hash, length, buf, cells, runs);
     if (found >= 0) return found;
     if (this.shapeTable.size >= this.maxShapes) throw new NeedsFullParser("too many distinct dimension values");
-    this.values!.define(buf, cells, this.width, this.batch);
+    const meter = this.values!.define(buf, cells, this.width, this.batch);
+    if (this.components !== undefined) this.shapeMasks.push(this.components.maskOf(meter));
     return this.shapeTable.add(hash, length, buf, cells, runs);
   }
 
@@ -406,6 +423,8 @@ export class RowScanner {
       accountNames: [],
       quantities: [],
       quantityTexts: [],
+      components: this.components === undefined ? undefined : new Int32Array(this.components.width * BATCH),
+      componentTexts: [],
     };
   }
 

@@ -1,7 +1,7 @@
 import { siftDown } from "./heap.js";
 import { closeSync, openSync, readSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { RowSource, ShapedRows } from "../engine/rows.js";
+import { componentsPart, quantityPart, type OtherQuantity, type RowSource, type ShapedRows } from "../engine/rows.js";
 import { Decimal } from "../money.js";
 import { temporaryError, temporaryFolder } from "../temporary.js";
 import { BatchWriter, RowColumns, timeOrder } from "./row-columns.js";
@@ -111,7 +111,7 @@ function writeRun(file: string, run: RowColumns, slots: Uint32Array): void {
     let buffer = Buffer.allocUnsafe(BLOCK);
     let end = 0;
     for (const slot of slots) {
-      const quantity = run.quantity[slot]! < 0 ? run.other[slot]!.toFixed() : "";
+      const quantity = run.quantity[slot]! < 0 ? otherText(run.other[slot]!) : "";
       const id = run.idBytes(slot);
       const size = FIXED + 8 + Buffer.byteLength(quantity) + id.length;
       if (end + size > buffer.length) {
@@ -134,6 +134,16 @@ function writeRun(file: string, run: RowColumns, slots: Uint32Array): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Between the parts of a quantity's text with its components: no decimal or component name holds it. */
+const PART = "\u0001";
+
+/** A quantity without a number as text: the quantity, then each component's name and quantity, in the order the row had them. */
+function otherText(other: OtherQuantity): string {
+  let text = quantityPart(other).toFixed();
+  for (const [name, value] of Object.entries(componentsPart(other) ?? {})) text += `${PART}${name}${PART}${value.toFixed()}`;
+  return text;
 }
 
 /** A run read back a block at a time, one row at a time into `row`'s slot 0. */
@@ -176,9 +186,13 @@ class RunReader {
     return true;
   }
 
-  /** A quantity without a number keeps its own Decimal, as the scanner gave it. */
-  private quantity(text: string): Decimal {
-    return new Decimal(text);
+  /** A quantity without a number keeps its own Decimal, as the scanner gave it, and its components theirs. */
+  private quantity(text: string): OtherQuantity {
+    const [quantity, ...components] = text.split(PART);
+    if (components.length === 0) return new Decimal(quantity!);
+    const parts: Record<string, Decimal> = {};
+    for (let k = 0; k < components.length; k += 2) parts[components[k]!] = new Decimal(components[k + 1]!);
+    return { quantity: new Decimal(quantity!), components: parts };
   }
 
   close(): void {

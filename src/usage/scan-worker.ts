@@ -52,7 +52,7 @@ async function scan(setup: WorkerSetup): Promise<void> {
   let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
-    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds, spare, spareIds });
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds });
     await scanFile(scanner, file.path);
   }
 }

@@ -2,9 +2,9 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from "node:
 import { isDeepStrictEqual } from "node:util";
 import { createGunzip } from "node:zlib";
 import { formatOfFile } from "./content.js";
-import type { RowSource, ShapedRows } from "../engine/rows.js";
+import type { OtherQuantity, RowSource, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
-import { ONE, type Decimal } from "../money.js";
+import { Decimal, ONE } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { rowsOfFiles } from "./row-files.js";
 import { idBuffer } from "./id-buffers.js";
@@ -35,6 +35,7 @@ export interface WorkerSetup {
   mapping: ScanSetup["mapping"];
   read: ScanSetup["read"];
   events: Map<string, readonly string[]>;
+  components: Map<string, readonly string[]>;
   /** Files scanned after this one by the same worker, each with its own header, rows and end. */
   then?: readonly WorkerFile[];
   /** ScanSetup's: given when the ids' first pass found the log in time order. */
@@ -58,14 +59,15 @@ export interface HandedBack {
   ids: ArrayBuffer[];
 }
 
-/** Events the scanner may read: meters without components, with the dimensions each needs. */
-function scannableEvents(card: RateCard): Map<string, readonly string[]> {
+/** Events the scanner may read, with the dimensions each needs; and the components of each charge that has them, read from their columns a row as the plain reader reads them (read.ts). */
+function scannableEvents(card: RateCard): Pick<WorkerSetup, "events" | "components"> {
   const events = new Map<string, readonly string[]>();
+  const components = new Map<string, readonly string[]>();
   for (const [name, event] of card.events) {
-    if (event.role === "charge" && event.meter.components.length > 0) continue;
     events.set(name, neededDimensions(event));
+    if (event.role === "charge" && event.meter.components.length > 0) components.set(name, event.meter.components.map((c) => c.name));
   }
-  return events;
+  return { events, components };
 }
 
 /**
@@ -81,25 +83,63 @@ class FileShapes implements RowSource {
   readonly quantities: Decimal[] = [];
   /** The scanner's cell texts by number: one string per meter or dimension value for all shapes. */
   private readonly values: string[] = [];
+  /** Component quantities that are not whole numbers, by the number of their text (ScannedBatch.components). */
+  private readonly componentTexts: Decimal[] = [];
+  /** By shape, its meter's components as [name, place in a row's components] pairs; none without. */
+  private readonly shapeComponents: (readonly (readonly [string, number])[] | undefined)[] = [];
 
   constructor(
     readonly file: string,
-    private readonly dimensionNames: readonly string[],
+    private readonly header: Pick<ScannedHeader, "dimensions" | "components">,
     private readonly columns: ReadonlyMap<string, number>,
+    private readonly meterComponents: ReadonlyMap<string, readonly string[]>,
   ) {}
+
+  /**
+   * The quantities given apart of a batch with component columns: each row of a meter with components
+   * gives its quantity with them (its quantity number made -1), each other row without a numbered
+   * quantity its quantity alone, in the rows' order.
+   */
+  withComponents(batch: ScannedBatch): OtherQuantity[] {
+    const { count, shape, quantity, quantityTexts } = batch;
+    const values = batch.components!;
+    const width = this.header.components.length;
+    const others: OtherQuantity[] = [];
+    let text = 0;
+    for (let i = 0; i < count; i++) {
+      const q = quantity[i]!;
+      const own = q >= 0 ? this.quantities[q]! : quantityFrom(quantityTexts[text++]!);
+      const parts = this.shapeComponents[shape[i]!];
+      if (parts === undefined) {
+        if (q < 0) others.push(own);
+        continue;
+      }
+      const components: Record<string, Decimal> = {};
+      for (const [name, j] of parts) {
+        const v = values[i * width + j]!;
+        components[name] = v >= 0 ? wholeNumber(v) : this.componentTexts[-1 - v]!;
+      }
+      quantity[i] = -1;
+      others.push({ quantity: own, components });
+    }
+    return others;
+  }
 
   origin(line: number): Location {
     return { file: this.file, line, column: 1, columns: this.columns };
   }
 
   /** Add a batch's new cell texts, the shapes of its flat cells (meter, then a cell per dimension name, as numbers of those texts), and its new accounts. */
-  add({ shapeCells: cells, values, accountNames }: Pick<ScannedBatch, "shapeCells" | "values" | "accountNames">): void {
+  add({ shapeCells: cells, values, accountNames, componentTexts }: Pick<ScannedBatch, "shapeCells" | "values" | "accountNames" | "componentTexts">): void {
     for (const account of accountNames) this.accounts.push(account);
     for (const value of values) this.values.push(value);
-    const names = this.dimensionNames;
+    for (const text of componentTexts) this.componentTexts.push(new Decimal(text.trim()));
+    const names = this.header.dimensions;
     const stride = 1 + names.length;
     for (let at = 0; at < cells.length; at += stride) {
-      this.meters.push(this.values[cells[at]!]!);
+      const meter = this.values[cells[at]!]!;
+      this.meters.push(meter);
+      this.shapeComponents.push(this.meterComponents.get(meter)?.map((name) => [name, this.header.components.indexOf(name)] as const));
       // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
       const dimensions: Record<string, string> = {};
       for (let i = 0; i < names.length; i++) {
@@ -138,7 +178,7 @@ async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
     throw new NeedsFullParser("content that cannot be read");
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
-  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return { setup, size, compressed };
 }
 
@@ -152,7 +192,7 @@ async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<Sh
   const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const here = () => scanHere(setup, options, bytes());
-  yield* rowsOf(file, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+  yield* rowsOf(file, setup.components, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
 /**
@@ -176,7 +216,7 @@ async function* scanFiles(files: readonly string[], options: UsageOptions): Asyn
   const shared: AsyncIterable<WorkerMessage> = { [Symbol.asyncIterator]: () => ({ next: () => messages.next() }) };
   const kept: KeptShapes = {};
   try {
-    yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => rowsOf(file, shared, kept) })));
+    yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => rowsOf(file, first!.components, shared, kept) })));
   } finally {
     await messages.return(undefined);
   }
@@ -184,8 +224,8 @@ async function* scanFiles(files: readonly string[], options: UsageOptions): Asyn
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
-  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), events: scannableEvents(options.card), repeatedIds: repeatedIds(options) };
-  return rowsOf(file, scanHere(setup, options, chunks));
+  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  return rowsOf(file, setup.components, scanHere(setup, options, chunks));
 }
 
 /** The shapes of the last file of several, which the next file goes on with when its header says so. */
@@ -210,12 +250,12 @@ function headerOf(path: string): string | undefined {
 }
 
 /** A file's rows as the worker's messages bring them. A batch's columns go back to the worker once the next message is asked for: its readers (the order stages) copy the rows they keep. */
-async function* rowsOf(file: string, messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
-  let shapes = new FileShapes(file, [], new Map());
+async function* rowsOf(file: string, components: WorkerSetup["components"], messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
+  let shapes = new FileShapes(file, { dimensions: [], components: [] }, new Map(), components);
   for await (const message of messages) {
     switch (message.kind) {
       case "header":
-        shapes = message.continued && kept.shapes !== undefined ? kept.shapes : new FileShapes(file, message.dimensions, new Map(message.columns));
+        shapes = message.continued && kept.shapes !== undefined ? kept.shapes : new FileShapes(file, message, new Map(message.columns), components);
         kept.shapes = shapes;
         break;
       case "batch":
@@ -235,7 +275,17 @@ function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
   shapes.add(batch);
   for (const text of batch.quantities) shapes.quantities.push(quantityFrom(text));
   const { count, base, at, shape, account, quantity, firstLine, line, ids } = batch;
-  return { source: shapes, count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities: batch.quantityTexts.map(quantityFrom) };
+  const otherQuantities = batch.components === undefined ? batch.quantityTexts.map(quantityFrom) : shapes.withComponents(batch);
+  return { source: shapes, count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities };
+}
+
+/** Whole numbers of tokens below this share a Decimal each. */
+const SHARED_WHOLE = 1 << 16;
+const wholeNumbers: Decimal[] = [];
+
+function wholeNumber(v: number): Decimal {
+  if (v >= SHARED_WHOLE) return new Decimal(v);
+  return (wholeNumbers[v] ??= new Decimal(v));
 }
 
 /** The scanner has checked the text: an empty cell is one event, as the plain reader takes it. */
@@ -244,7 +294,7 @@ function quantityFrom(text: string): Decimal {
 }
 
 async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
-  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, repeatedIds: setup.repeatedIds });
+  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds });
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {

@@ -11,6 +11,8 @@ export interface ShapeCells {
 
 /** What a meter's cell gives every shape of it: the number of the meter's text, and the columns of each dimension it needs. */
 interface MeterFacts {
+  /** The meter's name, as the mapping gives it. */
+  name: string;
   value: number;
   needs: readonly (readonly number[])[];
 }
@@ -52,8 +54,8 @@ export class ShapeValues {
     this.columns = layout.dimensions.map((d) => ({ run: [d.index, d.index], table: new ShapeTable(), values: [] }));
   }
 
-  /** Add the shape of the row at `cells` (`width` cells) to `out`. */
-  define(buf: Buffer, cells: Int32Array, width: number, out: ShapeCells): void {
+  /** Add the shape of the row at `cells` (`width` cells) to `out`; returns its meter's name. */
+  define(buf: Buffer, cells: Int32Array, width: number, out: ShapeCells): string {
     // Every byte of the line checked as UTF-8, as the plain reader decodes it.
     const from = cells[0]!, to = cells[width]! - 1;
     let high = 0;
@@ -68,6 +70,7 @@ export class ShapeValues {
     shapeCells.push(meter.value);
     const columns = this.columns;
     for (let c = 0; c < columns.length; c++) shapeCells.push(this.cellValue(buf, cells, columns[c]!, out, text));
+    return meter.name;
   }
 
   private meterOf(buf: Buffer, cells: Int32Array, out: ShapeCells, text: CellText): MeterFacts {
@@ -88,7 +91,7 @@ export class ShapeValues {
     const needs = this.events.get(meter);
     if (needs === undefined) throw new NeedsFullParser("a meter the plain reader must judge");
     const { dimensions } = this.layout;
-    return { value: this.value(meter, out), needs: needs.map((name) => dimensions.filter((d) => d.name === name).map((d) => d.index)) };
+    return { name: meter, value: this.value(meter, out), needs: needs.map((name) => dimensions.filter((d) => d.name === name).map((d) => d.index)) };
   }
 
   private cellValue(buf: Buffer, cells: Int32Array, column: ColumnValues, out: ShapeCells, text: CellText): number {

@@ -111,7 +111,7 @@ export class KnownRows<Run extends KnownRun> {
     if (known && this.chargeNow(k)) return;
     const held = this.held;
     const shape = held.shape[k]!;
-    this.full.price(rowEvent(this.source!, { shape, account: held.account[k]!, quantity: held.quantity[k]!, line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
+    this.full.price(rowEvent(this.source!, { shape, account: held.account[k]!, quantity: held.quantity[k]!, components: held.components[k], line: held.line[k]!, at: this.instant, eventId: held.eventId(k) }));
     this.learn(shape);
   }
 
