@@ -5,7 +5,7 @@ import { PassThrough } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AccountStatement, CycleStatement, Statement, StatementLine } from "../src/engine/types.js";
-import { Decimal } from "../src/money.js";
+import { Decimal, formatExact } from "../src/money.js";
 import { emit, writeAtomically } from "../src/output.js";
 import { jsonString, jsonVisible } from "../src/render/shared/escape.js";
 import { JsonBytes } from "../src/render/shared/json-bytes.js";
@@ -32,6 +32,22 @@ describe("JSON written as bytes", () => {
         expect(out.take().equals(Buffer.from(texts.map(jsonString).join("")))).toBe(true);
       }),
       { numRuns: RUNS },
+    );
+  });
+
+  it("writes a decimal's words as formatExact writes it, quoted, from 1e-40 to 1e40", () => {
+    const decimal = fc.oneof(
+      fc.tuple(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n }), fc.integer({ min: -40, max: 40 })).map(([n, shift]) => new Decimal(n.toString()).mul(new Decimal(10).pow(shift))),
+      fc.constantFrom("1e7", "1e-7", "1e-9", "10000000.5", "-0.0000001", "9999999", "99999999", "0.25", "-2.5", "1e40", "1e-40").map((v) => new Decimal(v)),
+    );
+    fc.assert(
+      fc.property(fc.array(decimal, { maxLength: 6 }), (values) => {
+        const out = new JsonBytes();
+        const nonzero = values.filter((v) => !v.isZero());
+        for (const v of nonzero) out.decimal(v.d, v.e, v.s < 0);
+        expect(taken(out)).toBe(nonzero.map((v) => `"${formatExact(v)}"`).join(""));
+      }),
+      { numRuns: RUNS * 5 },
     );
   });
 

@@ -87,12 +87,65 @@ export class JsonBytes {
     this.at = at;
   }
 
+  /**
+   * A decimal.js value's digits as toFixed() writes them, quoted: no exponent,
+   * no trailing zeros after the point. `words` is its `d` (base-10^7 words, the
+   * first without leading zeros, not all zero) and `exponent` its `e`, where its
+   * first digit stands. Most amounts of a statement are new values (a line's
+   * sum): written from their words, no string is made for them.
+   */
+  decimal(words: readonly number[], exponent: number, negative: boolean): void {
+    // The digits, then zeros to the point or from it, a sign, a point and quotes.
+    const room = 7 * words.length + Math.abs(exponent) + 5;
+    if (this.at + room > this.buf.length) this.grow(room);
+    const digits = DIGITS.length < 7 * words.length ? (DIGITS = new Uint8Array(14 * words.length)) : DIGITS;
+    let n = 0;
+    for (let i = 0; i < words.length; i++) {
+      let word = words[i]!;
+      const width = i === 0 ? digitsOf(word) : 7;
+      for (let k = n + width - 1; k >= n; k--) {
+        digits[k] = 48 + (word % 10);
+        word = Math.floor(word / 10);
+      }
+      n += width;
+    }
+    let significant = n;
+    while (significant > 1 && digits[significant - 1] === 48) significant--;
+    const buf = this.buf;
+    let at = this.at;
+    buf[at++] = 34;
+    if (negative) buf[at++] = 45;
+    const whole = exponent + 1;
+    if (whole <= 0) {
+      buf[at++] = 48;
+      buf[at++] = 46;
+      for (let k = whole; k < 0; k++) buf[at++] = 48;
+      for (let k = 0; k < significant; k++) buf[at++] = digits[k]!;
+    } else {
+      for (let k = 0; k < whole; k++) buf[at++] = k < n ? digits[k]! : 48;
+      if (significant > whole) {
+        buf[at++] = 46;
+        for (let k = whole; k < significant; k++) buf[at++] = digits[k]!;
+      }
+    }
+    buf[at++] = 34;
+    this.at = at;
+  }
+
   /** Room for `n` more bytes: an item longer than the rest of the buffer (a line of long dimensions) makes it larger. */
   private grow(n: number): void {
     const larger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + n));
     this.buf.copy(larger, 0, 0, this.at);
     this.buf = larger;
   }
+}
+
+/** The digits of a decimal being written, reused. */
+let DIGITS = new Uint8Array(64);
+
+/** Decimal digits of a word of 0 to 10^7 - 1 (the first word of a nonzero value is not 0). */
+function digitsOf(word: number): number {
+  return word < 10 ? 1 : word < 100 ? 2 : word < 1000 ? 3 : word < 10000 ? 4 : word < 100000 ? 5 : word < 1000000 ? 6 : 7;
 }
 
 /** Bytes a chunk gathers before it is given out: the report file writes in MiBs. */

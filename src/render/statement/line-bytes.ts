@@ -7,15 +7,17 @@ import { bytes, type JsonBytes } from "../shared/json-bytes.js";
 /**
  * Statement lines as elements of a cycle's `lines`, each opening brace
  * unindented, written into the statement's bytes. What comes before the
- * dimensions (meter, component, kind, category, pool) is the same for most
- * lines of a meter: its bytes are made once a meter and kept while the next
- * line of that meter has the same, a few comparisons instead of four escapes.
- * A line's dimensions are a record the engine makes once for all the lines of
- * their values (lineDimensions, read-only): its bytes are kept by the record.
+ * dimensions (meter, component, kind, category, pool) is the same for many
+ * lines: its bytes are made once and found by the meter, a few comparisons
+ * instead of four escapes. A line's dimensions are a record the engine often
+ * makes once for all the lines of their values (lineDimensions, read-only):
+ * a record seen twice has its bytes kept. A record seen once (the lines of
+ * one account's log, each made apart) costs only the note that it was seen.
  */
 export class LineBytes {
-  private readonly heads = new Map<string, LineHead>();
-  private readonly dimensions = new Map<object, Buffer>();
+  private readonly heads = new Map<string, LineHead[]>();
+  /** Records seen, with their bytes once seen again. */
+  private readonly dimensions = new Map<object, Buffer | undefined>();
 
   constructor(
     private readonly out: JsonBytes,
@@ -24,19 +26,15 @@ export class LineBytes {
 
   write(l: StatementLine): void {
     const out = this.out;
-    let head = this.heads.get(l.meter);
-    if (head === undefined || head.component !== l.component || head.kind !== l.kind || head.category !== l.category || head.pool !== l.pool) {
-      if (this.heads.size >= 4096) this.heads.clear();
-      this.heads.set(l.meter, (head = lineHead(l)));
-    }
-    out.raw(head.bytes);
-    const known = this.dimensions.get(l.dimensions);
+    out.raw(this.head(l));
+    const dimensions = this.dimensions;
+    const known = dimensions.get(l.dimensions);
     if (known !== undefined) out.raw(known);
     else {
       const mark = out.length;
       objectBytes(out, l.dimensions, LINE_KEY);
-      if (this.dimensions.size >= 16384) this.dimensions.clear();
-      this.dimensions.set(l.dimensions, out.since(mark));
+      if (dimensions.size >= 16384) dimensions.clear();
+      dimensions.set(l.dimensions, dimensions.has(l.dimensions) ? out.since(mark) : undefined);
     }
     out.raw(QUANTITY);
     this.amounts.write(l.quantity);
@@ -51,6 +49,20 @@ export class LineBytes {
       out.string(l.version);
     }
     out.raw(LINE_END);
+  }
+
+  /** The line's bytes up to its dimensions: a meter's lines of several kinds, categories or pools alternate, each kept. */
+  private head(l: StatementLine): Buffer {
+    let heads = this.heads.get(l.meter);
+    if (heads === undefined) {
+      if (this.heads.size >= 4096) this.heads.clear();
+      this.heads.set(l.meter, (heads = []));
+    }
+    for (const h of heads) if (h.component === l.component && h.kind === l.kind && h.category === l.category && h.pool === l.pool) return h.bytes;
+    const made = lineHead(l);
+    if (heads.length >= 16) heads.length = 0;
+    heads.push(made);
+    return made.bytes;
   }
 }
 
@@ -135,56 +147,48 @@ export function valueText(value: unknown, newline: string): string {
   return jsonVisible(JSON.stringify(value, null, 2)).replaceAll("\n", newline);
 }
 
-/**
- * Amounts as formatExact writes them, quoted. A statement's amounts are few
- * values many times over (a price of 0.25, a quantity of 1): a value of one
- * base-10^7 word (decimal.js's `d`) is known by that word, its exponent and
- * its sign, and its bytes are made once.
- */
+/** Amounts as formatExact writes them, quoted. */
 export class AmountBytes {
-  private readonly known = new Map<number, Buffer>();
-
   constructor(private readonly out: JsonBytes) {}
 
   write(value: Decimal): void {
     // The engine gives every zero it makes as ZERO: no digits to read.
     if (value === ZERO) return this.out.raw(QUOTED[0]!);
     const words = value.d;
-    if (words?.length === 1 && value.e > -MAX_EXPONENT && value.e < MAX_EXPONENT) {
-      const word = words[0]!;
-      // Whole numbers below 1024 with no sign to write (an allowance, a quantity of 1), made before any is asked for.
-      if (value.e >= 0 && value.e < 4 && word < QUOTED.length && (value.s > 0 || word === 0)) return this.out.raw(QUOTED[word]!);
-      const key = (word * 2 * MAX_EXPONENT + value.e + MAX_EXPONENT) * (value.s < 0 ? -1 : 1) - (value.s < 0 ? 1 : 0);
-      let known = this.known.get(key);
-      if (known === undefined) {
-        if (this.known.size >= 4096) this.known.clear();
-        this.known.set(key, (known = bytes(`"${formatExact(value)}"`)));
-      }
-      return this.out.raw(known);
+    // NaN and the infinities have no digits: their text, as formatExact writes it.
+    if (!words) return this.out.text(`"${formatExact(value)}"`);
+    const word = words[0]!;
+    if (words.length === 1) {
+      // Whole numbers below 1024 with no sign to write (an allowance, a quantity of 1), and every zero, made before any is asked for.
+      // One word at an exponent below 7 is the whole number itself.
+      if (word === 0 || (value.e >= 0 && value.e < 7 && word < QUOTED.length && value.s > 0)) return this.out.raw(QUOTED[word]!);
     }
-    this.out.text(`"${formatExact(value)}"`);
+    this.out.decimal(words, value.e, value.s < 0);
   }
 }
-
-/** Exponents of one-word amounts whose bytes are kept: past them (1e-40), the text is made each time. */
-const MAX_EXPONENT = 32;
 
 /** Small whole amounts quoted, made once. */
 const QUOTED = Array.from({ length: 1024 }, (_, n) => bytes(`"${n}"`));
 
 /** Instants of a log's cycles repeat across its accounts: each is formatted once, while the cache stays small. */
 export class InstantBytes {
-  private readonly known = new Map<Instant, Buffer>();
+  /** Instants seen, with their bytes once seen again: one seen once (where a cycle ran short) is only written. */
+  private readonly known = new Map<Instant, Buffer | undefined>();
 
   constructor(private readonly out: JsonBytes) {}
 
   write(at: Instant): void {
-    let known = this.known.get(at);
-    if (known === undefined) {
-      if (this.known.size >= 4096) this.known.clear();
-      this.known.set(at, (known = bytes(`"${formatInstant(at)}"`)));
+    const known = this.known.get(at);
+    if (known !== undefined) return this.out.raw(known);
+    const text = `"${formatInstant(at)}"`;
+    if (this.known.size >= 4096) this.known.clear();
+    if (!this.known.has(at)) {
+      this.known.set(at, undefined);
+      return this.out.text(text);
     }
-    this.out.raw(known);
+    const made = bytes(text);
+    this.known.set(at, made);
+    this.out.raw(made);
   }
 
   orNull(at: Instant | undefined): void {
