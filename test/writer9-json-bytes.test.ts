@@ -11,6 +11,8 @@ import { jsonString, jsonVisible } from "../src/render/shared/escape.js";
 import { JsonBytes } from "../src/render/shared/json-bytes.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { statementJsonText } from "../src/render/statement/json-text.js";
+import { InstantBytes } from "../src/render/statement/line-bytes.js";
+import { formatInstant } from "../src/time.js";
 
 // The statement's JSON is written as bytes into one reused buffer, given out a MiB at a time;
 // its expectations are the contract itself: statementJson's objects as JSON.stringify and
@@ -46,6 +48,19 @@ describe("JSON written as bytes", () => {
         const nonzero = values.filter((v) => !v.isZero());
         for (const v of nonzero) out.decimal(v.d, v.e, v.s < 0);
         expect(taken(out)).toBe(nonzero.map((v) => `"${formatExact(v)}"`).join(""));
+      }),
+      { numRuns: RUNS * 5 },
+    );
+  });
+
+  it("writes an instant seen once as formatInstant writes it, before 1970 and after 9999 too", () => {
+    const instant = fc.oneof(fc.integer({ min: -62_198_755_200_000, max: 300_000_000_000_000 }), fc.integer({ min: 0, max: 4_102_444_800 }).map((s) => s * 1000), fc.constantFrom(0, 951_782_400_000, 253_402_300_799_999, 253_402_300_800_000, -1));
+    fc.assert(
+      fc.property(fc.array(instant, { maxLength: 6 }), (ats) => {
+        const out = new JsonBytes();
+        const instants = new InstantBytes(out);
+        for (const at of ats) instants.write(at);
+        expect(taken(out)).toBe(ats.map((at) => `"${formatInstant(at)}"`).join(""));
       }),
       { numRuns: RUNS * 5 },
     );

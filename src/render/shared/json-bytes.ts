@@ -132,6 +132,23 @@ export class JsonBytes {
     this.at = at;
   }
 
+  /** `n`, a whole number from 0 to 10^width - 1, in `width` digits with leading zeros. */
+  padded(n: number, width: number): void {
+    if (this.at + width > this.buf.length) this.grow(width);
+    const buf = this.buf;
+    for (let k = this.at + width - 1; k >= this.at; k--) {
+      buf[k] = 48 + (n % 10);
+      n = Math.floor(n / 10);
+    }
+    this.at += width;
+  }
+
+  /** One ASCII character by its code. */
+  byte(code: number): void {
+    if (this.at + 1 > this.buf.length) this.grow(1);
+    this.buf[this.at++] = code;
+  }
+
   /** Room for `n` more bytes: an item longer than the rest of the buffer (a line of long dimensions) makes it larger. */
   private grow(n: number): void {
     const larger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + n));

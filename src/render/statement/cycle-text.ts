@@ -128,7 +128,14 @@ export class CycleText {
       out.raw(CLOSE_GRANTS);
     }
     if (isUneventful(c)) out.raw(UNEVENTFUL);
-    else out.text(eventsText(c));
+    else {
+      // Rejections and thresholds are a tenth of a log of many accounts' cycles (a free allowance runs out); the rest seldom.
+      out.raw(REJECTED);
+      this.rejected(c.rejected);
+      out.raw(THRESHOLDS);
+      this.thresholds(c.thresholds);
+      out.text(eventsText(c));
+    }
     if (c.timeline.length > 0) {
       out.text(`,\n          "timeline": ${arrayText(c.timeline, KEY, (t, i) => `{${i}  "at": ${instantText(t.at)},${i}  "change": ${jsonString(t.change)},${i}  "from": ${jsonString(t.from)},${i}  "to": ${jsonString(t.to)},${i}  "granted": ${exactText(t.granted)},${i}  "removed": ${exactText(t.removed)},${i}  "applies_at": ${t.appliesAt === undefined ? "null" : instantText(t.appliesAt)}${t.capped === undefined ? "" : `,${i}  "capped": ${exactText(t.capped)}`}${i}}`)}`);
     }
@@ -140,6 +147,41 @@ export class CycleText {
       this.money(c, this.card);
     }
     out.raw(CLOSE_CYCLE);
+  }
+
+  private rejected(rejected: CycleStatement["rejected"]): void {
+    const out = this.out;
+    if (rejected.length === 0) return out.raw(EMPTY_ARRAY);
+    for (let k = 0; k < rejected.length; k++) {
+      const r = rejected[k]!;
+      out.raw(k === 0 ? OPEN_REJECTED : NEXT_REJECTED);
+      out.string(r.meter);
+      out.raw(REASON);
+      out.string(r.reason);
+      out.raw(ITEM_EVENTS);
+      out.text(numberText(r.events));
+      out.raw(ITEM_QUANTITY);
+      this.amounts.write(r.quantity);
+      out.raw(FIRST_AT);
+      this.instants.write(r.firstAt);
+      out.raw(FIRST_LINE);
+      if (r.firstOrigin) out.string(fileLine(r.firstOrigin));
+      else out.raw(NULL);
+    }
+    out.raw(CLOSE_ITEMS);
+  }
+
+  private thresholds(thresholds: CycleStatement["thresholds"]): void {
+    const out = this.out;
+    if (thresholds.length === 0) return out.raw(EMPTY_ARRAY);
+    for (let k = 0; k < thresholds.length; k++) {
+      const t = thresholds[k]!;
+      out.raw(k === 0 ? OPEN_THRESHOLD : NEXT_THRESHOLD);
+      out.text(numberText(t.percent));
+      out.raw(ITEM_AT);
+      this.instants.write(t.at);
+    }
+    out.raw(CLOSE_ITEMS);
   }
 
   /** A split's entries at one indent deeper than a cycle's keys. */
@@ -233,6 +275,21 @@ const CLOSE_GRANTS = bytes(`
             }
           ]`);
 const MONEY = key("money");
+const REJECTED = key("rejected");
+const THRESHOLDS = key("thresholds");
+/** An item's key at its indent, in an array of a cycle's key. */
+const itemKey = (name: string) => bytes(`,\n              "${name}": `);
+/** An array's first item or the next, opened to its first key. */
+const openItem = (name: string) => [bytes(`[\n            {\n              "${name}": `), bytes(`\n            },\n            {\n              "${name}": `)] as const;
+const [OPEN_REJECTED, NEXT_REJECTED] = openItem("meter");
+const REASON = itemKey("reason");
+const ITEM_EVENTS = itemKey("events");
+const ITEM_QUANTITY = itemKey("quantity");
+const FIRST_AT = itemKey("first_at");
+const FIRST_LINE = itemKey("first_line");
+const [OPEN_THRESHOLD, NEXT_THRESHOLD] = openItem("percent");
+const ITEM_AT = itemKey("at");
+const CLOSE_ITEMS = CLOSE_GRANTS;
 const CLOSE_CYCLE = bytes(`
         }`);
 const EMPTY_ARRAY = bytes("[]");
@@ -240,12 +297,10 @@ const EMPTY_OBJECT = bytes("{}");
 const COLON_QUOTE = bytes(': "');
 const QUOTE = bytes('"');
 
-/** From `rejected` to the end of `rewards`, for a cycle with any of them: seldom, made as text. */
+/** From `duplicates` to the end of `rewards`, for a cycle with any event: made as text, as they are seldom more than empty. */
 function eventsText(c: CycleStatement): string {
   const at = instantText;
   return `,
-          "rejected": ${arrayText(c.rejected, KEY, (r, i) => `{${i}  "meter": ${jsonString(r.meter)},${i}  "reason": ${jsonString(r.reason)},${i}  "events": ${numberText(r.events)},${i}  "quantity": ${exactText(r.quantity)},${i}  "first_at": ${at(r.firstAt)},${i}  "first_line": ${r.firstOrigin ? jsonString(fileLine(r.firstOrigin)) : "null"}${i}}`)},
-          "thresholds": ${arrayText(c.thresholds, KEY, (t, i) => `{${i}  "percent": ${numberText(t.percent)},${i}  "at": ${at(t.at)}${i}}`)},
           "duplicates": ${arrayText(c.duplicates, KEY, (d, i) => `{${i}  "meter": ${jsonString(d.meter)},${i}  "events": ${numberText(d.events)},${i}  "quantity": ${exactText(d.quantity)}${i}}`)},
           "budgets": ${arrayText(c.budgets, KEY, (b, i) => `{${i}  "key": ${jsonString(b.key)},${i}  "budget": ${exactText(b.budget)},${i}  "spent": ${exactText(b.spent)}${i}}`)},
           "alerts": ${arrayText(c.alerts, KEY, (a, i) => (a.kind === "low_balance"

@@ -180,15 +180,60 @@ export class InstantBytes {
   write(at: Instant): void {
     const known = this.known.get(at);
     if (known !== undefined) return this.out.raw(known);
-    const text = `"${formatInstant(at)}"`;
     if (this.known.size >= 4096) this.known.clear();
     if (!this.known.has(at)) {
       this.known.set(at, undefined);
-      return this.out.text(text);
+      return this.fresh(at);
     }
-    const made = bytes(text);
+    const made = bytes(`"${formatInstant(at)}"`);
     this.known.set(at, made);
     this.out.raw(made);
+  }
+
+  /**
+   * An instant as formatInstant writes it (toISOString, without ".000"), from
+   * its day and time: no Date and no string for an instant written once (where
+   * a threshold was crossed). Years 1970 to 9999; others are formatInstant's.
+   */
+  private fresh(at: Instant): void {
+    const out = this.out;
+    if (!Number.isSafeInteger(at) || at < 0 || at > LAST_INSTANT) return out.text(`"${formatInstant(at)}"`);
+    const days = Math.floor(at / DAY);
+    let ms = at - days * DAY;
+    // Days to a civil date (H. Hinnant's days_from_civil, inverted), on a calendar of years from March.
+    const z = days + 719468;
+    const era = Math.floor(z / 146097);
+    const dayOfEra = z - era * 146097;
+    const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+    const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+    const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+    const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+    const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+    const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+    out.byte(34);
+    out.padded(year, 4);
+    out.byte(45);
+    out.padded(month, 2);
+    out.byte(45);
+    out.padded(day, 2);
+    out.byte(84);
+    const hours = Math.floor(ms / 3_600_000);
+    ms -= hours * 3_600_000;
+    const minutes = Math.floor(ms / 60_000);
+    ms -= minutes * 60_000;
+    const seconds = Math.floor(ms / 1000);
+    ms -= seconds * 1000;
+    out.padded(hours, 2);
+    out.byte(58);
+    out.padded(minutes, 2);
+    out.byte(58);
+    out.padded(seconds, 2);
+    if (ms !== 0) {
+      out.byte(46);
+      out.padded(ms, 3);
+    }
+    out.byte(90);
+    out.byte(34);
   }
 
   orNull(at: Instant | undefined): void {
@@ -198,3 +243,7 @@ export class InstantBytes {
 }
 
 export const NULL = bytes("null");
+
+const DAY = 86_400_000;
+/** 9999-12-31T23:59:59.999Z: past it toISOString writes six digits of year. */
+const LAST_INSTANT = 253_402_300_799_999;
