@@ -8,7 +8,7 @@ import type { AccountStatement, CycleStatement, Statement, StatementLine } from 
 import { Decimal, formatExact } from "../src/money.js";
 import { emit, writeAtomically } from "../src/output.js";
 import { jsonString, jsonVisible } from "../src/render/shared/escape.js";
-import { JsonBytes } from "../src/render/shared/json-bytes.js";
+import { byteOutput, JsonBytes } from "../src/render/shared/json-bytes.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { statementJsonText } from "../src/render/statement/json-text.js";
 import { InstantBytes } from "../src/render/statement/line-bytes.js";
@@ -133,5 +133,23 @@ describe("the statement's JSON as byte chunks", () => {
 
   it("reads as the same text, chunk by chunk", () => {
     expect([...statementJsonText(s)].join("")).toBe(expected);
+  });
+});
+
+describe("a report of more than 64 MiB", () => {
+  it("is complete in place, written while the disk was asked early to take its first part", async () => {
+    const path = join(dir, "large.bin");
+    const chunk = Buffer.alloc(1 << 20);
+    // Each chunk the same reused buffer, filled anew: the file must hold every fill, in order.
+    const chunks = function* () {
+      for (let i = 0; i < 80; i++) {
+        chunk.fill(i % 251);
+        yield chunk;
+      }
+    };
+    await writeAtomically({ path }, byteOutput(chunks));
+    const written = readFileSync(path);
+    expect(written.length).toBe(80 << 20);
+    for (let i = 0; i < 80; i++) expect(written[(i << 20) + 12345]).toBe(i % 251);
   });
 });
