@@ -78,21 +78,9 @@ export class ReportFile {
       this.pending = "";
     } else this.encode();
     // At most 3 bytes a UTF-16 unit: the text fits, or the buffer is written first; a text larger than it is written alone.
-    if (this.used + text.length * 3 > BUFFERED) this.writeBytesOut();
+    if (this.used + text.length * 3 > BUFFERED) this.writeBytes();
     if (text.length * 3 > BUFFERED) this.writeOut(Buffer.from(text));
     else this.used += this.bytes.write(text, this.used);
-  }
-
-  /** Encoded bytes, written before the call returns: the caller may fill the same buffer again. */
-  writeBytes(bytes: Uint8Array): void {
-    this.encode();
-    if (this.used + bytes.length <= BUFFERED && bytes.length < PIECE) {
-      this.bytes.set(bytes, this.used);
-      this.used += bytes.length;
-      return;
-    }
-    this.writeBytesOut();
-    this.writeOut(bytes);
   }
 
   /** How far the report has been written, for `truncate`. */
@@ -174,7 +162,7 @@ export class ReportFile {
 
   private flush(): void {
     this.encode();
-    this.writeBytesOut();
+    this.writeBytes();
   }
 
   /** The small pieces gathered so far, into the buffer. */
@@ -182,18 +170,18 @@ export class ReportFile {
     if (this.pending === "") return;
     const text = this.pending;
     this.pending = "";
-    if (this.used + text.length * 3 > BUFFERED) this.writeBytesOut();
+    if (this.used + text.length * 3 > BUFFERED) this.writeBytes();
     this.used += this.bytes.write(text, this.used);
   }
 
-  private writeBytesOut(): void {
+  private writeBytes(): void {
     if (this.used === 0) return;
     const used = this.used;
     this.used = 0;
     this.writeOut(this.bytes.subarray(0, used));
   }
 
-  private writeOut(bytes: Uint8Array): void {
+  private writeOut(bytes: Buffer): void {
     this.guard(() => writeAll(this.fd, bytes, this.size));
     this.size += bytes.length;
     this.unsynced += bytes.length;
@@ -266,7 +254,7 @@ function writeError(file: string, e: unknown): UserError {
 }
 
 /** The whole buffer, at `position` (or the current one): a write that takes fewer bytes goes on with the rest. */
-function writeAll(fd: number, bytes: Uint8Array, position: number | null): void {
+function writeAll(fd: number, bytes: Buffer, position: number | null): void {
   let done = 0;
   while (done < bytes.length) {
     const n = writeSync(fd, bytes, done, bytes.length - done, position === null ? null : position + done);
@@ -325,18 +313,10 @@ export async function writeAtomically(destination: Destination, content: Output,
   const file = new ReportFile(destination);
   const turns = new LoopTurns();
   try {
-    const chunks = byteChunks(content);
-    if (chunks !== undefined) {
-      for (const chunk of chunks()) {
-        file.writeBytes(chunk);
-        await turns.take();
-      }
-    } else {
-      // The file gathers pieces into large writes itself.
-      for (const piece of typeof content === "string" ? [content] : content) {
-        file.write(piece);
-        await turns.take();
-      }
+    // The file gathers pieces into large writes itself.
+    for (const piece of typeof content === "string" ? [content] : content) {
+      file.write(piece);
+      await turns.take();
     }
     file.commitFile(stdoutFile);
   } catch (e) {
@@ -370,17 +350,6 @@ export type StandardOutput = Pick<Io, "stdout" | "stdoutFile" | "stdoutTerminal"
 /** A report: one string, or pieces written as they come so a large one is never whole in memory. */
 export type Output = string | Iterable<string>;
 
-/**
- * Marks a report that can also be had as encoded byte chunks (json-bytes.ts), each
- * valid only until the next is asked for: a file writes them without a string between.
- */
-export const BYTES = Symbol("bytes");
-type ByteChunks = () => Iterable<Uint8Array>;
-
-function byteChunks(content: Output): ByteChunks | undefined {
-  return typeof content === "string" ? undefined : (content as { [BYTES]?: ByteChunks })[BYTES];
-}
-
 /** Marks a report whose text holds the data's control characters as they are (CSV, HTML): a file keeps them, a terminal must not get them raw. */
 const DATA_CONTROLS = Symbol("data controls");
 type MarkedOutput = Iterable<string> & { [DATA_CONTROLS]?: true };
@@ -399,15 +368,6 @@ export async function emit(content: Output, output: string | undefined, stdout: 
       // Only a terminal acts on an escape sequence; a pipe gets the report byte for byte.
       const escape = stdout.stdoutTerminal !== undefined && typeof content !== "string" && (content as MarkedOutput)[DATA_CONTROLS] === true;
       const turns = new LoopTurns();
-      const chunks = escape ? undefined : byteChunks(content);
-      if (chunks !== undefined) {
-        // A stream keeps what it is given until it is written: a copy, as the chunk's buffer is filled again.
-        for (const chunk of chunks()) {
-          stdout.stdout.write(Buffer.from(chunk));
-          await turns.take();
-        }
-        return;
-      }
       for (const piece of pieces(content)) {
         stdout.stdout.write(escape ? visibleLines(piece) : piece);
         await turns.take();

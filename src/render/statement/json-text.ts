@@ -1,84 +1,61 @@
 import type { Statement } from "../../engine/types.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { jsonString } from "../shared/escape.js";
-import { byteOutput, bytes, JsonBytes } from "../shared/json-bytes.js";
-import { CycleText } from "./cycle-text.js";
-import { valueText } from "./line-bytes.js";
+import { CycleText, LineText, valueText } from "./cycle-text.js";
 import { statementHead } from "./json.js";
 
 /**
  * The statement's JSON (statementJson, as `JSON.stringify(value, null, 2)`
- * with jsonVisible's escapes, and a newline) written straight as UTF-8: its
- * shape is known, so each part is fixed bytes at fixed indents and the values'
- * text, with no object per line or per amount on the way. A log of a hundred
- * thousand accounts writes a GB of it: accounts are read once, in order, and
- * the bytes are given out in chunks of about a MiB (json-bytes.ts), within a
- * cycle's lines too (one account of a large log has cycles of tens of
- * thousands of lines). One loop over accounts, cycles and lines: a generator
- * per account and per cycle cost more than their text.
+ * with jsonVisible's escapes, and a newline) written straight as text: its
+ * shape is known, so each part is a string made at fixed indents, with no
+ * object per line or per amount on the way. A log of a hundred thousand
+ * accounts writes hundreds of MB of it: accounts are read once, in order, and
+ * the text is given out in batches of about BATCH characters, each dropped
+ * once written, within a cycle's lines too (one account of a large log has
+ * cycles of tens of thousands of lines). One loop over accounts, cycles and
+ * lines: a generator per account and per cycle cost more than their text.
  */
-export function statementJsonText(statement: Statement, card?: RateCard): Iterable<string> {
-  return byteOutput(() => statementJsonBytes(statement, card));
-}
-
-function* statementJsonBytes(statement: Statement, card: RateCard | undefined): Generator<Buffer> {
-  const out = new JsonBytes();
-  const cycles = new CycleText(out, card, statement.currency);
-  const lines = cycles.lines();
-  out.text(headText(statement));
-  let first = true;
+export function* statementJsonText(statement: Statement, card?: RateCard): Generator<string> {
+  const cycles = new CycleText(statement.currency, card);
+  const lines = new LineText();
+  let batch = headText(statement);
+  let nextAccount = "\n    ";
   for (const account of statement.accounts) {
-    out.raw(first ? FIRST_ACCOUNT : NEXT_ACCOUNT);
-    first = false;
-    out.string(account.account);
-    out.raw(PLAN);
-    out.string(account.plan);
-    out.raw(CYCLES);
-    let firstCycle = true;
+    batch += `${nextAccount}{
+      "account": ${jsonString(account.account)},
+      "plan": ${jsonString(account.plan)},
+      "cycles": [`;
+    nextAccount = ",\n    ";
+    let nextCycle = "\n        ";
     for (const c of account.cycles) {
-      out.raw(firstCycle ? FIRST_CYCLE : NEXT_CYCLE);
-      firstCycle = false;
-      cycles.head(c);
-      if (c.lines.length === 0) out.raw(EMPTY_ARRAY);
+      batch += nextCycle + cycles.head(c);
+      nextCycle = ",\n        ";
+      if (c.lines.length === 0) batch += "[]";
       else {
-        let next = FIRST_LINE;
+        let nextLine = "[\n            ";
         for (const line of c.lines) {
-          out.raw(next);
-          next = NEXT_LINE;
-          lines.write(line);
-          if (out.full) yield out.take();
+          batch += nextLine + lines.of(line);
+          nextLine = ",\n            ";
+          if (batch.length >= BATCH) {
+            yield batch;
+            batch = "";
+          }
         }
-        out.raw(CLOSE_LINES);
+        batch += "\n          ]";
       }
-      cycles.tail(c);
-      if (out.full) yield out.take();
+      batch += cycles.tail(c);
+      if (batch.length >= BATCH) {
+        yield batch;
+        batch = "";
+      }
     }
-    out.raw(firstCycle ? CLOSE_NO_CYCLES : CLOSE_CYCLES);
+    batch += nextCycle === "\n        " ? "]\n    }" : "\n      ]\n    }";
   }
-  out.raw(first ? CLOSE_NO_ACCOUNTS : CLOSE_ACCOUNTS);
-  yield out.take();
+  yield `${batch}${nextAccount === "\n    " ? "]" : "\n  ]"}\n}\n`;
 }
 
-const FIRST_ACCOUNT = bytes(`
-    {
-      "account": `);
-const NEXT_ACCOUNT = bytes(`,
-    {
-      "account": `);
-const PLAN = bytes(`,
-      "plan": `);
-const CYCLES = bytes(`,
-      "cycles": [`);
-const FIRST_CYCLE = bytes("\n        ");
-const NEXT_CYCLE = bytes(",\n        ");
-const EMPTY_ARRAY = bytes("[]");
-const FIRST_LINE = bytes("[\n            ");
-const NEXT_LINE = bytes(",\n            ");
-const CLOSE_LINES = bytes("\n          ]");
-const CLOSE_NO_CYCLES = bytes("]\n    }");
-const CLOSE_CYCLES = bytes("\n      ]\n    }");
-const CLOSE_NO_ACCOUNTS = bytes("]\n}\n");
-const CLOSE_ACCOUNTS = bytes("\n  ]\n}\n");
+/** Characters a batch gathers before it is given out: large enough for few writes, small enough to die young. */
+const BATCH = 1 << 13;
 
 /** Everything before the accounts, and the opening of their array (`accounts` is the last key). */
 function headText(statement: Statement): string {
