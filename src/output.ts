@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, fdatasync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { UserError, shown } from "./errors.js";
@@ -45,10 +45,6 @@ export class ReportFile {
   private readonly bytes = Buffer.allocUnsafe(BUFFERED);
   private used = 0;
   private open = true;
-  /** Bytes written since the last early flush to disk was asked for (see syncEarly). */
-  private unsynced = 0;
-  /** Whether an early flush is under way on the thread pool. */
-  private syncing = false;
 
   constructor(to: Destination) {
     this.target = to.path === undefined ? undefined : outputTarget(to.path, to.flag ?? "-o", to.inputs ?? []);
@@ -184,37 +180,6 @@ export class ReportFile {
   private writeOut(bytes: Buffer): void {
     this.guard(() => writeAll(this.fd, bytes, this.size));
     this.size += bytes.length;
-    this.unsynced += bytes.length;
-    if (this.unsynced >= EARLY_SYNC && !this.syncing && this.target !== undefined && !this.target.direct) this.syncEarly();
-  }
-
-  /**
-   * The fsync before the rename is what makes a replaced report complete or
-   * absent after a crash; a report of a GB left it a GB to write to disk at the
-   * end, the run waiting. Asked early, on the thread pool, while the report is
-   * still being made, the disk takes the report as it comes, and the last fsync
-   * has only the rest left. The early flush is made through a descriptor of its
-   * own: the system reports a failed write-back once to each open descriptor,
-   * so the last fsync, on the report's, still sees any failure, and the
-   * report's may be closed whenever the early one ends.
-   */
-  private syncEarly(): void {
-    this.unsynced = 0;
-    let fd: number;
-    try {
-      fd = openSync(this.temp, "r");
-    } catch {
-      return;
-    }
-    this.syncing = true;
-    fdatasync(fd, () => {
-      this.syncing = false;
-      try {
-        closeSync(fd);
-      } catch {
-        // Only read from: nothing of the report is lost with it.
-      }
-    });
   }
 
   private guard<T>(io: () => T): T {
@@ -234,8 +199,6 @@ export class ReportFile {
 const PIECE = 1 << 13;
 /** Bytes a report file holds before it writes them. */
 const BUFFERED = 1 << 20;
-/** Bytes written before the disk is asked to take them (see syncEarly). */
-const EARLY_SYNC = 1 << 26;
 
 /** A write that fails, as the user error that says where and why. */
 function writeError(file: string, e: unknown): UserError {
