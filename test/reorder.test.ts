@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { describe, expect, it } from "vitest";
-import { eventIdOf, type RowSource, type ShapedRows } from "../src/engine/rows.js";
+import { eventIdOf, quantityPart, type RowSource, type ShapedRows } from "../src/engine/rows.js";
 import { Decimal } from "../src/money.js";
 import { reorder, TooLate } from "../src/usage/reorder.js";
 import { idColumn } from "./helpers/engine.js";
@@ -75,7 +75,7 @@ async function rowsOf(out: AsyncIterable<ShapedRows>, accounts = false): Promise
     let other = 0;
     for (let i = 0; i < b.count; i++) {
       const q = b.quantity[i]!;
-      const row: Row = { at: b.base + b.at[i]!, shape: b.shape[i]!, quantity: q >= 0 ? q : b.otherQuantities[other++]!.toFixed(), line: b.firstLine + b.line[i]!, id: eventIdOf(b.ids, i) };
+      const row: Row = { at: b.base + b.at[i]!, shape: b.shape[i]!, quantity: q >= 0 ? q : quantityPart(b.otherQuantities[other++]!).toFixed(), line: b.firstLine + b.line[i]!, id: eventIdOf(b.ids, i) };
       // The account column travels with its row, through the reorder and the sorted runs on disk.
       if (accounts) row.account = b.account[i]!;
       else expect(b.account[i]).toBe(accountOf(row.line));
