@@ -4,19 +4,23 @@ import { Calendar, Zone, formatInstant } from "../src/time.js";
 import { instant } from "./helpers/engine.js";
 
 describe("a calendar's far cycles", () => {
-  it("starts a cycle centuries out where a calendar that listed every start before it does, and finds it", () => {
-    const zones = ["UTC", "Europe/London", "America/Chicago", "Australia/Lord_Howe"].map((z) => Zone.of(z)!);
+  it("starts a cycle a century out where a calendar that listed every start before it does, and finds it", () => {
+    // Each anchor's starts listed once, up to past the first cycle worked out alone (1,201 months on).
+    const anchors = ["UTC", "Europe/London", "Australia/Lord_Howe"].flatMap((z) => [1, 29, 30, 31].map((day) => ({ zone: Zone.of(z)!, day })));
+    const walked = anchors.map(({ zone, day }) => {
+      const cal = new Calendar(instant(`2026-01-${String(day).padStart(2, "0")}`, zone), zone);
+      for (let i = 0; i <= 1301; i += 600) cal.start(i);
+      return cal;
+    });
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 31 }), fc.constantFrom(...zones), fc.integer({ min: 1200, max: 5000 }), (day, zone, n) => {
-        const anchor = instant(`2026-01-${String(day).padStart(2, "0")}`, zone);
-        const jumped = new Calendar(anchor, zone);
-        const walked = new Calendar(anchor, zone);
-        for (let i = 0; i <= n; i += 600) walked.start(i);
-        expect(formatInstant(jumped.start(n))).toBe(formatInstant(walked.start(n)));
-        expect(jumped.indexOf(walked.start(n))).toBe(n);
-        expect(jumped.indexOf(walked.start(n + 1) - 1)).toBe(n);
+      fc.property(fc.integer({ min: 0, max: anchors.length - 1 }), fc.integer({ min: 1201, max: 1300 }), (k, n) => {
+        const { zone, day } = anchors[k]!;
+        const jumped = new Calendar(instant(`2026-01-${String(day).padStart(2, "0")}`, zone), zone);
+        expect(formatInstant(jumped.start(n))).toBe(formatInstant(walked[k]!.start(n)));
+        expect(jumped.indexOf(walked[k]!.start(n))).toBe(n);
+        expect(jumped.indexOf(walked[k]!.start(n + 1) - 1)).toBe(n);
       }),
-      { numRuns: 40 },
+      { numRuns: 12 },
     );
   });
 
