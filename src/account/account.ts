@@ -4,7 +4,7 @@ import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
 import { versionInstants, type CardVersion } from "../ratecard/versions.js";
-import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import type { IdScreen } from "../engine/event-ids.js";
 
@@ -162,7 +162,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
 
   const instant = (value: string, where: Place): Instant => {
     const parsed = parseInstant(value, zone);
-    if (!parsed.ok) throw new UserError(parsed.problem, where, parsed.expected, shown(value));
+    if (!parsed.ok) throw new UserError(parsed.problem, where, parsed.problem === "bad timestamp" ? DATE_OR_INSTANT : parsed.expected, shown(value));
     return parsed.at;
   };
   const anchorText = flags.anchor ?? doc.anchor;

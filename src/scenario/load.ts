@@ -4,7 +4,7 @@ import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pr
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
-import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
 import { cardVersions } from "../ratecard/versions.js";
@@ -60,7 +60,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
 
   const instant = (text: string, path: (string | number)[]): Instant => {
     const parsed = parseInstant(text, zone);
-    if (!parsed.ok) throw new UserError(parsed.problem, at(path), parsed.expected, shown(text));
+    if (!parsed.ok) throw new UserError(parsed.problem, at(path), parsed.problem === "bad timestamp" ? DATE_OR_INSTANT : parsed.expected, shown(text));
     return parsed.at;
   };
   const start = instant(doc.start, ["start"]);
