@@ -69,7 +69,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
       if (mapping.optional?.has(source)) return;
-      throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index }, file, read);
+      throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
     }
     dimensions.push({ name, index: i });
   });
@@ -93,8 +93,9 @@ function besideable(file: string): boolean {
 }
 
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
-function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number> }, file: string, read: ReadColumns): UserError {
-  const where = { file, line: 1, column: column.column };
+function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place }, file: string, read: ReadColumns): UserError {
+  // A rename to a name nothing reads is the mapping's mistake: said at the name given there.
+  const where = column.renamedAt ?? { file, line: 1, column: column.column };
   const found = shown(column.source);
   const near = column.renamed !== undefined ? undefined : nearMissOf(column.source);
   if (near !== undefined) {
@@ -106,10 +107,10 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   // A near miss of a column the card reads (`modle`, `input_token`) is named, and the fix written out for it.
   const meant = nearMissAmong(column.renamed ?? column.source, read.names);
   const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
-  const problem = column.renamed ? `column ${found} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
+  const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
-  return new UserError(problem, where, `a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, found);
+  return new UserError(problem, where, `a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
 /** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */

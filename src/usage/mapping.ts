@@ -37,6 +37,8 @@ export interface MappingPlaces {
   /** `meter_values: { ai.generate: ai_action }`: each entry's key (the export's name) and its value (the meter). */
   meterKeys: ReadonlyMap<string, Place>;
   meterValues: ReadonlyMap<string, Place>;
+  /** `rename: { llm: model }`: at the name given. */
+  rename: ReadonlyMap<string, Place>;
 }
 
 export type TimestampUnit = "seconds" | "milliseconds";
@@ -67,6 +69,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
     meterKeys: new Map(meterValues.map(([key, at]) => [key, keyAt(key, at)])),
     meterValues: new Map(meterValues),
+    rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
   };
   return {
     places,
@@ -102,6 +105,7 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     columns: { ...base?.columns, ...over?.columns },
     meterKeys: new Map([...(base?.meterKeys ?? []), ...(over?.meterKeys ?? [])]),
     meterValues: new Map([...(base?.meterValues ?? []), ...(over?.meterValues ?? [])]),
+    rename: new Map([...(base?.rename ?? []), ...(over?.rename ?? [])]),
   };
 }
 
@@ -142,7 +146,7 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
   const meterValues = new Map<string, string>();
   const ignore = new Set<string>();
   let meter: string | undefined;
-  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>() };
+  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>() };
   // One flag per key: a second `--map quantity=...` would otherwise win without a word.
   const keys = new Map<string, string>();
   for (const flag of flags) {
@@ -163,7 +167,10 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
       if (source === undefined || !(CANONICAL as readonly string[]).includes(name)) throw bad();
       columns[name as Canonical] = source;
       flagPlaces.columns[name as Canonical] = atFlag("--map");
-    } else if (kind === "dim" && source !== undefined) rename.set(source, name);
+    } else if (kind === "dim" && source !== undefined) {
+      rename.set(source, name);
+      flagPlaces.rename.set(source, atFlag("--map"));
+    }
     else if (kind === "meter" && source !== undefined) {
       meterValues.set(source, name);
       flagPlaces.meterKeys.set(source, atFlag("--map"));

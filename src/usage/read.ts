@@ -217,7 +217,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   }
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
-      const column = layout.header.indexOf(dim);
+      const column = (layout.columns.get(dim) ?? 0) - 1;
       throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}`, column < 0 ? "no such column" : "an empty cell");
     }
   }
