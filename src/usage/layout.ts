@@ -80,7 +80,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
 function mappedColumnMissing(missing: Canonical, source: string, place: Place, header: readonly string[], file: string): UserError {
   const near = nearMissAmong(source, header);
   const guess = near === undefined ? "" : `; did you mean ${shown(near)}?`;
-  return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${basename(file)}${guess}`, place, `a column of ${file}:1`, header.map((h) => shown(h)).join(", "));
+  return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the header has`, header.map((h) => shown(h)).join(", "));
 }
 
 /** Whether a usage file can have a mapping file beside it: not standard input, a pipe or a device. */
