@@ -31,7 +31,7 @@ export interface ColumnMapping {
 }
 
 /** The places of a mapping's keys that a usage file is checked against later. */
-export interface MappingPlaces {
+interface MappingPlaces {
   /** `columns: { timestamp: ts }`: at the source column's name. */
   columns: Partial<Record<Canonical, Place>>;
   /** `meter_values: { ai.generate: ai_action }`: each entry's key (the export's name) and its value (the meter). */
