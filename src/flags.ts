@@ -15,8 +15,11 @@ export function sampleCount(text: string): number {
   return Number(text);
 }
 
+/** A percentage may be written with its sign (`10%`): the same number, since every percentage gate is already of the base. */
+const percentOf = (text: string) => parsePlainDecimal(text.endsWith("%") ? text.slice(0, -1) : text);
+
 export function failOverPercent(text: string): Decimal {
-  const value = parsePlainDecimal(text);
+  const value = percentOf(text);
   if (value === undefined || value.isNegative()) throw new UserError("bad --fail-over", atFlag("--fail-over"), "a percentage of 0 or more, such as 10 or 2.5", JSON.stringify(text));
   return value;
 }
@@ -25,7 +28,7 @@ export function failOverPercent(text: string): Decimal {
 export function gateLimit(flag: string): (text: string) => Decimal {
   const what = flag.endsWith("-amount") ? "an amount in credits of 0 or more, such as 50 or 2.5" : "a percentage of 0 or more, such as 10 or 2.5";
   return (text) => {
-    const value = parsePlainDecimal(text);
+    const value = flag.endsWith("-amount") ? parsePlainDecimal(text) : percentOf(text);
     if (value === undefined || value.isNegative()) throw new UserError(`bad ${flag}`, atFlag(flag), what, JSON.stringify(text));
     return value;
   };

@@ -17,6 +17,12 @@ export type ParsedInstant = { ok: true; at: Instant } | { ok: false; problem: st
 
 const EXPECTED = "an ISO-8601 instant such as 2026-10-14T09:30:00Z";
 
+/** What an anchor, a start or a through date takes: a plain date is what usually goes there. */
+export const DATE_OR_INSTANT = "a date YYYY-MM-DD or an ISO-8601 instant such as 2026-10-14T09:30:00Z";
+
+/** A count of seconds or milliseconds since 1970 (Stripe's, Lago's, the usage APIs'), which a usage mapping reads. */
+const EPOCH_COUNT = /^\d{9,13}(?:\.\d+)?$/;
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 function daysInMonth(year: number, month: number): number {
@@ -64,7 +70,7 @@ export function parseInstant(text: string, zone: Zone): ParsedInstant {
 
 function parseGeneral(text: string, zone: Zone): ParsedInstant {
   const m = ISO.exec(text);
-  if (!m) return { ok: false, problem: "bad timestamp", expected: EXPECTED };
+  if (!m) return { ok: false, problem: "bad timestamp", expected: EPOCH_COUNT.test(text) ? `${EXPECTED}, or for a usage log of seconds since 1970 timestamp_unit: seconds (or milliseconds) in its mapping` : EXPECTED };
   const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", offset] = m;
   const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {

@@ -63,7 +63,7 @@ async function findings(file: string): Promise<{ code: number; found: Found[] }>
 const PRICE_ZERO = 'price: "0"';
 
 describe("check: a value one price table of a meter has and another lacks", () => {
-  it("finds the newcomer's gpt4o once, at the output_tokens table, naming both spellings", async () => {
+  it("finds the newcomer's gpt4o once, at the output_tokens table, naming both spellings and, on a tie, both renames", async () => {
     const { file, text } = card("typo", [
       PRICE_ZERO,
       "components:",
@@ -77,7 +77,7 @@ describe("check: a value one price table of a meter has and another lacks", () =
         severity: "error",
         rule: "missing-price",
         message: 'meter "request": model "gpt-4o" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "gpt4o", which the input_tokens price table lacks',
-        fix: "rename gpt4o to gpt-4o in meters.request.components.output_tokens.table",
+        fix: "rename gpt4o to gpt-4o in meters.request.components.output_tokens.table, or gpt-4o to gpt4o in meters.request.components.input_tokens.table (as many tables spell it each way)",
       }],
     });
     // The text report, at file:line:column, and the exit code of an error finding.
@@ -179,7 +179,7 @@ describe("check: a value one price table of a meter has and another lacks", () =
       at(text, 'claude-sonnet: { anthropic: "0.0015"', "{ anthropic"),
       "missing-price",
       'meter "request": provider "bedrock" under model "claude-sonnet" is in the input_tokens price table but not in the output_tokens price table, so no event with it can be priced; that table has "bedrok", which the input_tokens price table lacks',
-      "rename bedrok to bedrock in meters.request.components.output_tokens.table.claude-sonnet",
+      "rename bedrok to bedrock in meters.request.components.output_tokens.table.claude-sonnet, or bedrock to bedrok in meters.request.components.input_tokens.table.claude-sonnet (as many tables spell it each way)",
     ]]);
   });
 

@@ -4,8 +4,8 @@ import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
 import { versionInstants, type CardVersion } from "../ratecard/versions.js";
-import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
-import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
+import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import { boolean, decimal, decodeYaml, dictionary, list, nearest, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import type { IdScreen } from "../engine/event-ids.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
@@ -133,7 +133,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const planOf = (key: string | undefined, where: Place): AccountTerms["plan"] => {
     if (key === undefined) throw new UserError("no plan", where, "--plan KEY or plan: in the account file", "none");
     const plan = card.plans.get(key);
-    if (!plan) throw new UserError(`unknown plan ${shown(key)}`, where, `one of ${[...card.plans.keys()].join(", ")}`, shown(key));
+    if (!plan) throw new UserError(`unknown plan ${shown(key)}${planGuess(key, card.plans.keys())}`, where, `one of ${[...card.plans.keys()].join(", ")}`, shown(key));
     return plan;
   };
   const plan = planOf(flags.plan ?? doc.plan, flagOr(flags.plan, "plan"));
@@ -162,7 +162,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
 
   const instant = (value: string, where: Place): Instant => {
     const parsed = parseInstant(value, zone);
-    if (!parsed.ok) throw new UserError(parsed.problem, where, parsed.expected, shown(value));
+    if (!parsed.ok) throw new UserError(parsed.problem, where, parsed.problem === "bad timestamp" ? DATE_OR_INSTANT : parsed.expected, shown(value));
     return parsed.at;
   };
   const anchorText = flags.anchor ?? doc.anchor;
@@ -252,4 +252,11 @@ export function calendarFor(settings: AccountSettings, firstUsage: Instant | und
   if (first === undefined) throw new UserError("no anchor and no usage to take one from", atFlag("--anchor"), "--anchor DATE or anchor: in the account file", "neither");
   const monthStart = settings.zone.dateTime(first).startOf("month").toMillis();
   return new Calendar(monthStart, settings.zone);
+}
+
+/** A plan key written with another case (`Team`) or a typo: the card's key it was meant to be. */
+export function planGuess(key: string, plans: Iterable<string>): string {
+  const keys = [...plans];
+  const near = keys.find((k) => k.toLowerCase() === key.toLowerCase()) ?? nearest(key, keys);
+  return near === undefined ? "" : `; did you mean ${shown(near)}?`;
 }

@@ -200,11 +200,14 @@ function priceGaps(meter: Meter, tables: readonly PriceTable[], gaps: readonly P
   const apart = (g: PriceGap, o: PriceGap) => g.having.includes(o.lacking) && o.having.includes(g.lacking) && !o.having.some((h) => g.having.includes(h));
   const mirrorOf = (g: PriceGap) => gaps.find((o) => o.value === g.near && o.near === g.value && sameBranch(g, o) && apart(g, o));
   const dropped = new Set<PriceGap>();
+  // As many tables spell it each way: which one is the typo is a guess, so the fix offers both renames.
+  const tied = new Map<PriceGap, PriceGap>();
   for (const g of gaps) {
     const mirror = mirrorOf(g);
     if (!mirror || dropped.has(g) || dropped.has(mirror)) continue;
     const keep = g.having.length !== mirror.having.length ? g.having.length > mirror.having.length : order(g) !== order(mirror) ? order(g) < order(mirror) : tables.indexOf(g.lacking) > tables.indexOf(mirror.lacking);
     dropped.add(keep ? mirror : g);
+    if (g.having.length === mirror.having.length) tied.set(keep ? g : mirror, keep ? mirror : g);
   }
   for (const g of gaps) {
     if (dropped.has(g)) continue;
@@ -212,11 +215,14 @@ function priceGaps(meter: Meter, tables: readonly PriceTable[], gaps: readonly P
     const misspelt = g.near !== undefined && mirrorOf(g) !== undefined;
     const instead = g.near === undefined ? "" : misspelt ? `; that table has ${shown(g.near)}, which the ${having} table${g.having.length > 1 ? "s lack" : " lacks"}` : `; nearest there: ${shown(g.near)}`;
     const under = g.under.map((v, i) => ` under ${g.lacking.by[i]} ${shown(v)}`).join("");
-    const where = `meters.${meter.key}.${g.lacking.table}${g.under.map((v) => `.${v}`).join("")}`;
+    const whereOf = (o: PriceGap) => `meters.${meter.key}.${o.lacking.table}${o.under.map((v) => `.${v}`).join("")}`;
+    const where = whereOf(g);
+    const other = tied.get(g);
+    const rename = `rename ${g.near} to ${g.value} in ${where}${other === undefined ? "" : `, or ${g.value} to ${g.near} in ${whereOf(other)} (as many tables spell it each way)`}`;
     report(
       "error", "missing-price", g.at,
       `meter ${shown(meter.key)}: ${g.dimension} ${shown(g.value)}${under} is in the ${having} table${g.having.length > 1 ? "s" : ""} but not in the ${g.lacking.label} table, so no event with it can be priced${instead}`,
-      misspelt ? `rename ${g.near} to ${g.value} in ${where}` : `add ${g.value}: ... to ${where}, or remove ${shown(g.value)} from its ${having} table`,
+      misspelt ? rename : `add ${g.value}: ... to ${where}, or remove ${shown(g.value)} from its ${having} table`,
     );
   }
 }

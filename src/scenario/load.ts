@@ -4,11 +4,12 @@ import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pr
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
-import { Calendar, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
 import { cardVersions } from "../ratecard/versions.js";
 import { decodeYaml, nearest, type Decoded } from "../yaml/codec.js";
+import { planGuess } from "../account/account.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { checkScenarioSize } from "./size.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
@@ -56,11 +57,11 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   const planKey = flags.plan ?? doc.plan;
   const planAt: Place = flags.plan !== undefined ? atFlag("--plan") : at(["plan"]);
   const plan = card.plans.get(planKey);
-  if (!plan) throw new UserError(`unknown plan ${shown(planKey)}`, planAt, `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(planKey));
+  if (!plan) throw new UserError(`unknown plan ${shown(planKey)}${planGuess(planKey, card.plans.keys())}`, planAt, `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(planKey));
 
   const instant = (text: string, path: (string | number)[]): Instant => {
     const parsed = parseInstant(text, zone);
-    if (!parsed.ok) throw new UserError(parsed.problem, at(path), parsed.expected, shown(text));
+    if (!parsed.ok) throw new UserError(parsed.problem, at(path), parsed.problem === "bad timestamp" ? DATE_OR_INSTANT : parsed.expected, shown(text));
     return parsed.at;
   };
   const start = instant(doc.start, ["start"]);
@@ -163,7 +164,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     let kind: ChangeKind;
     if (c.plan !== undefined) {
       const to = card.plans.get(c.plan);
-      if (to === undefined) throw new UserError(`unknown plan ${shown(c.plan)}`, at([...path, "plan"]), `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(c.plan));
+      if (to === undefined) throw new UserError(`unknown plan ${shown(c.plan)}${planGuess(c.plan, card.plans.keys())}`, at([...path, "plan"]), `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(c.plan));
       kind = { kind: "plan", plan: to };
     } else if (c.overage !== undefined) kind = { kind: "overage", on: c.overage };
     else kind = { kind: "allowance", allowance: c.allowance! };

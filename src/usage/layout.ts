@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
-import { UserError, shown } from "../errors.js";
+import { UserError, shown, type Place } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
-import { nearMissOf } from "./near-miss.js";
+import { nearMissAmong, nearMissOf } from "./near-miss.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
 // needs, quantities. Kept apart from the readers so that the row scanner's worker
@@ -58,6 +58,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const near = header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && !mapping.rename.has(name) && nearMissOf(name) === missing);
     if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index }, file, read);
     const source = mapping.columns[missing] ?? missing;
+    const place = mapping.columns[missing] === undefined ? undefined : mapping.places?.columns[missing];
+    if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
@@ -67,11 +69,18 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
       if (mapping.optional?.has(source)) return;
-      throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index }, file, read);
+      throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
     }
     dimensions.push({ name, index: i });
   });
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
+}
+
+/** `columns: { timestamp: tss }` naming no column of the header: said at the mapping's key, with the header's near miss. */
+function mappedColumnMissing(missing: Canonical, source: string, place: Place, header: readonly string[], file: string): UserError {
+  const near = nearMissAmong(source, header);
+  const guess = near === undefined ? "" : `; did you mean ${shown(near)}?`;
+  return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the header has`, header.map((h) => shown(h)).join(", "));
 }
 
 /** Whether a usage file can have a mapping file beside it: not standard input, a pipe or a device. */
@@ -84,8 +93,9 @@ function besideable(file: string): boolean {
 }
 
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
-function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number> }, file: string, read: ReadColumns): UserError {
-  const where = { file, line: 1, column: column.column };
+function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place }, file: string, read: ReadColumns): UserError {
+  // A rename to a name nothing reads is the mapping's mistake: said at the name given there.
+  const where = column.renamedAt ?? { file, line: 1, column: column.column };
   const found = shown(column.source);
   const near = column.renamed !== undefined ? undefined : nearMissOf(column.source);
   if (near !== undefined) {
@@ -94,9 +104,13 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   }
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
-  const problem = column.renamed ? `column ${found} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads` : `column ${found} is read by no meter of ${read.card}`;
+  // A near miss of a column the card reads (`modle`, `input_token`) is named, and the fix written out for it.
+  const meant = nearMissAmong(column.renamed ?? column.source, read.names);
+  const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
+  const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
-  return new UserError(problem, where, `a column the card reads (${list}): rename: ${name}: NAME in the usage mapping (--map dim:NAME=${name}), or the column under ignore_columns: (--map ignore:${name})`, found);
+  const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
+  return new UserError(problem, where, `a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
 /** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */

@@ -1,6 +1,6 @@
-import { atFlag, UserError, shown } from "../errors.js";
-import { decodeYaml, dictionary, list, oneOf, record, text } from "../yaml/codec.js";
-import { CANONICAL, type Canonical } from "./layout.js";
+import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
+import { decodeYaml, dictionary, list, nearest, oneOf, record, text } from "../yaml/codec.js";
+import { CANONICAL, inFix, type Canonical } from "./layout.js";
 
 
 /**
@@ -26,6 +26,19 @@ export interface ColumnMapping {
   alternatives?: Partial<Record<Canonical, readonly string[]>>;
   /** Dimensions every row has, with their value: the provider of a provider's own usage report. */
   constants?: ReadonlyMap<string, string>;
+  /** Where the user wrote each key (a mapping file's line, or `--map`): an error the key causes is said there, not at the usage file. */
+  places?: MappingPlaces;
+}
+
+/** The places of a mapping's keys that a usage file is checked against later. */
+interface MappingPlaces {
+  /** `columns: { timestamp: ts }`: at the source column's name. */
+  columns: Partial<Record<Canonical, Place>>;
+  /** `meter_values: { ai.generate: ai_action }`: each entry's key (the export's name) and its value (the meter). */
+  meterKeys: ReadonlyMap<string, Place>;
+  meterValues: ReadonlyMap<string, Place>;
+  /** `rename: { llm: model }`: at the name given. */
+  rename: ReadonlyMap<string, Place>;
 }
 
 export type TimestampUnit = "seconds" | "milliseconds";
@@ -43,8 +56,23 @@ export const mappingCodec = record({}, {
 }, "how a usage or bill layout maps onto burnrate's canonical columns");
 
 export function parseMapping(source: string, file: string): ColumnMapping {
-  const doc = decodeYaml(source, file, mappingCodec).value;
+  const decoded = decodeYaml(source, file, mappingCodec);
+  const doc = decoded.value;
+  const lines = source.split(/\r\n?|\n/);
+  // The decoder locates values; a key sits before its value on the value's line (block or flow style alike).
+  const keyAt = (key: string, value: Location): Location => {
+    const column = lines[value.line - 1]?.lastIndexOf(key, value.column - 2) ?? -1;
+    return column < 0 ? value : { file, line: value.line, column: column + 1 };
+  };
+  const meterValues = [...(doc.meter_values ?? new Map<string, string>()).keys()].map((key) => [key, decoded.at(["meter_values", key])] as const);
+  const places: MappingPlaces = {
+    columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
+    meterKeys: new Map(meterValues.map(([key, at]) => [key, keyAt(key, at)])),
+    meterValues: new Map(meterValues),
+    rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
+  };
   return {
+    places,
     columns: { ...(doc.columns ?? {}) } as ColumnMapping["columns"],
     rename: doc.rename ?? new Map(),
     meter: doc.meter,
@@ -68,7 +96,39 @@ export function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping
     ...(base.optional === undefined && over.optional === undefined ? {} : { optional: new Set([...(base.optional ?? []), ...(over.optional ?? [])]) }),
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
+    ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
   };
+}
+
+function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | undefined): MappingPlaces {
+  return {
+    columns: { ...base?.columns, ...over?.columns },
+    meterKeys: new Map([...(base?.meterKeys ?? []), ...(over?.meterKeys ?? [])]),
+    meterValues: new Map([...(base?.meterValues ?? []), ...(over?.meterValues ?? [])]),
+    rename: new Map([...(base?.rename ?? []), ...(over?.rename ?? [])]),
+  };
+}
+
+/**
+ * A row's meter that is no meter of the card, said where the fix goes: a `meter_values:` entry that
+ * names no meter at that entry; an export's name that misses an entry by a typo with that entry; any
+ * other at the row's cell, with the entry that would read it.
+ */
+export function unknownMeter(mapping: ColumnMapping, rawMeter: string, meters: readonly string[], card: string, cell: Location): UserError {
+  const mapped = mapping.meterValues.get(rawMeter);
+  const meter = mapped ?? rawMeter;
+  const near = nearest(meter, meters);
+  const guess = near ? `; did you mean ${shown(near)}?` : "";
+  if (mapped !== undefined) {
+    const place = mapping.places?.meterValues.get(rawMeter);
+    if (place !== undefined) return new UserError(`unknown meter ${shown(mapped)}${guess}`, place, `a meter of ${card} (the meter_values entry for ${shown(rawMeter)}, first read at ${cell.file}:${cell.line}:${cell.column})`, shown(mapped));
+  }
+  if (mapping.columns.meter === undefined) return new UserError(`unknown meter ${shown(meter)}${guess}`, cell, `a meter of ${card}`, shown(rawMeter));
+  const name = inFix(rawMeter, "NAME");
+  const entry = mapped === undefined ? nearest(rawMeter, [...mapping.meterValues.keys()]) : undefined;
+  const entryAt = entry === undefined ? undefined : mapping.places?.meterKeys.get(entry);
+  const mistyped = entry === undefined ? "" : `; did you mean: the mapping's ${shown(entry)}${entryAt === undefined ? "" : ` at ${"flag" in entryAt ? entryAt.flag : `${entryAt.file}:${entryAt.line}:${entryAt.column}`}`}?`;
+  return new UserError(`unknown meter ${shown(meter)}${mistyped || guess}`, cell, `a meter of ${card}, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`, shown(rawMeter));
 }
 
 const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY or ignore:SOURCE`;
@@ -86,6 +146,7 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
   const meterValues = new Map<string, string>();
   const ignore = new Set<string>();
   let meter: string | undefined;
+  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>() };
   // One flag per key: a second `--map quantity=...` would otherwise win without a word.
   const keys = new Map<string, string>();
   for (const flag of flags) {
@@ -105,11 +166,19 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     if (kind === undefined) {
       if (source === undefined || !(CANONICAL as readonly string[]).includes(name)) throw bad();
       columns[name as Canonical] = source;
-    } else if (kind === "dim" && source !== undefined) rename.set(source, name);
-    else if (kind === "meter" && source !== undefined) meterValues.set(source, name);
+      flagPlaces.columns[name as Canonical] = atFlag("--map");
+    } else if (kind === "dim" && source !== undefined) {
+      rename.set(source, name);
+      flagPlaces.rename.set(source, atFlag("--map"));
+    }
+    else if (kind === "meter" && source !== undefined) {
+      meterValues.set(source, name);
+      flagPlaces.meterKeys.set(source, atFlag("--map"));
+      flagPlaces.meterValues.set(source, atFlag("--map"));
+    }
     else if (kind === "meter") meter = name;
     else if (kind === "ignore" && source === undefined) ignore.add(name);
     else throw bad();
   }
-  return layered(base, { columns, rename, meter, meterValues, ignore });
+  return layered(base, { columns, rename, meter, meterValues, ignore, ...(flags.length === 0 ? {} : { places: flagPlaces }) });
 }

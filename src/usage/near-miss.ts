@@ -7,9 +7,20 @@ import { CANONICAL, type Canonical } from "./layout.js";
  * `event-id`, `timestamp ` and `quantty` all are; an exact canonical name is not.
  */
 export function nearMissOf(name: string): Canonical | undefined {
-  const normal = name.trim().toLowerCase().replace(/[\s.-]+/g, "_");
+  const normal = normalName(name);
   for (const c of CANONICAL) if (name !== c && (normal === c || withinOneEdit(normal, c))) return c;
   return undefined;
+}
+
+/** The name among `names` that `name` misses by case, a separator or one typo, as nearMissOf judges a canonical one. */
+export function nearMissAmong(name: string, names: Iterable<string>): string | undefined {
+  const normal = normalName(name);
+  for (const n of names) if (n !== name && (normal === normalName(n) || withinOneEdit(normal, normalName(n)))) return n;
+  return undefined;
+}
+
+function normalName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s.-]+/g, "_");
 }
 
 /** Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (the optimal string alignment distance is at most 1). */

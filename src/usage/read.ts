@@ -1,5 +1,4 @@
 import { createReadStream, statSync } from "node:fs";
-import { nearest } from "../yaml/codec.js";
 import { pipeline, Readable } from "node:stream";
 import { csvParseError } from "../csv-errors.js";
 import { UserError, shown, type Location } from "../errors.js";
@@ -13,8 +12,8 @@ import { mergeByTime } from "./merge.js";
 import { plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
-import type { ColumnMapping, TimestampUnit } from "./mapping.js";
-import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
+import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
+import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { utf8Guard } from "./utf8.js";
 import { readColumnsFor } from "./card-columns.js";
 
@@ -162,13 +161,6 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
   return undefined;
 }
 
-/** For an export whose meter column the mapping names, how to read the export's own activity name as a meter key. */
-function mappedMeter(mapping: ColumnMapping, rawMeter: string): string {
-  if (mapping.columns.meter === undefined) return "";
-  const name = inFix(rawMeter, "NAME");
-  return `, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`;
-}
-
 /** A layout's dimensions of one value for every row (the provider of a provider's own report), as columns after the file's own. */
 function withConstants(record: string[], constants: readonly string[]): string[] {
   return constants.length === 0 ? record : [...record, ...constants];
@@ -188,10 +180,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const rawMeter = index.meter >= 0 ? record[index.meter]! : mapping.meter!;
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
-  if (!meterEvent) {
-    const near = nearest(meterName, [...new Set((card.versions ?? [card]).flatMap((v) => [...v.events.keys()]))]);
-    throw new UserError(`unknown meter ${shown(meterName)}${near ? `; did you mean ${shown(near)}?` : ""}`, at(Math.max(index.meter, 0)), `a meter of ${card.provider} ${(card.versions ?? [card]).map((v) => v.version).join(", ")}${mappedMeter(mapping, rawMeter)}`, shown(rawMeter));
-  }
+  if (!meterEvent) throw unknownMeter(mapping, rawMeter, [...new Set((card.versions ?? [card]).flatMap((v) => [...v.events.keys()]))], `${card.provider} ${(card.versions ?? [card]).map((v) => v.version).join(", ")}`, at(Math.max(index.meter, 0)));
 
   let quantity = ONE;
   // An empty cell is the column's default, as if the column were absent: one event.
@@ -228,8 +217,8 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   }
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
-      const column = layout.header.indexOf(dim);
-      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a ${dim} value`, column < 0 ? "no such column" : "an empty cell");
+      const column = (layout.columns.get(dim) ?? 0) - 1;
+      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}`, column < 0 ? "no such column" : "an empty cell");
     }
   }
   const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
