@@ -270,15 +270,21 @@ export abstract class Charging extends Limits {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine({ ...line, component: p.component }, { quantity: p.quantity, count: undefined, unit: p.unit, amount: rounding ? p.amount : undefined, slot: undefined });
     }
-    for (const part of parts ?? []) {
-      const q = components![part.name] ?? ZERO;
-      if (q.isZero()) continue;
-      run.cycle.addLine({ ...line, component: part.name }, { quantity: q, count: this.book.quantity(q).count, unit: part.unit, amount: undefined, slot: slotOf(run, part.line), dimensions: target.dimensions });
-    }
+    if (parts !== undefined) this.addComponentLines(run, line, { target, parts, components: components! });
     if (limited) this.account({ run, meter, dims, quantity, amount, at });
     this.afterCharge(run, { amount, at });
     if (this.ledger) this.log(run, { at, type: "charge", meter: meter.key, dimensions: dims, quantity, amount: this.scale.decimal(amount).neg() });
     return true;
+  }
+
+  /** A shape's charge's components on their lines, after its own `line`: each quantity at its unit price, a zero component on none. */
+  protected addComponentLines(run: AccountRun, line: LineOf, charged: { target: ChargeTarget; parts: readonly ShapePart[]; components: Readonly<Record<string, Decimal>> }): void {
+    const { target, parts, components } = charged;
+    for (const part of parts) {
+      const q = components[part.name] ?? ZERO;
+      if (q.isZero()) continue;
+      run.cycle.addLine({ ...line, component: part.name }, { quantity: q, count: this.book.quantity(q).count, unit: part.unit, amount: undefined, slot: slotOf(run, part.line), dimensions: target.dimensions });
+    }
   }
 
   /** How far a charge of `amount` goes past the run's balance (0 where the balance covers it). */

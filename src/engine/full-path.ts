@@ -60,7 +60,12 @@ export interface FullPath<Run extends KnownRun> {
   opensLine(shape: number, run: Run, slot: number): boolean;
   /** Open the shape's line in the run's cycle with a known row's quantity (`count` millionths), as the row's charge would. */
   openLine(shape: number, run: Run, row: { quantity: Decimal; count: number }): void;
+  /** Add a known row's components to their lines in the run's cycle, after its own line, as the row's charge adds them (a zero component to none). */
+  addComponents(shape: number, run: Run, components: RowComponents): void;
 }
+
+/** A row's components by name, as the scanner reads them beside its quantity. */
+export type RowComponents = Readonly<Record<string, Decimal>>;
 
 /** An account run as the known path sees it. */
 export interface KnownRun {
@@ -82,13 +87,21 @@ interface KnownLines {
  * What a shape's row priced in full showed of its next rows of the same run:
  * a unique item (`detail`: the serial of the cycle that holds it, 0 for none),
  * or a flow charge that nothing but the credits can refuse (`detail`: its unit
- * price in units a millionth, on line `slot`).
+ * price in units a millionth, on line `slot`), with its meter's components'
+ * fixed unit prices where it has components (`parts`, else undefined).
  */
 export interface ShapeFacts {
   unique: boolean;
   run: number;
   detail: number;
   slot: number;
+  parts: readonly KnownPart[] | undefined;
+}
+
+/** A component of a shape's charge: its name in a row's components, and its unit price in units a millionth. */
+export interface KnownPart {
+  readonly name: string;
+  readonly perCount: number;
 }
 
 /** A unique item's first row this cycle: `units` (0 where another shape's row charged the item, then `slot` -1), else one item of `count` millionths (`quantity`) on line `slot`. */
@@ -99,10 +112,11 @@ export interface ItemCharge {
   quantity: Decimal;
 }
 
-/** A known row charged at once (chargeKnown): its quantity (`count` millionths), its cost in `units`, its instant. */
+/** A known row charged at once (chargeKnown): its quantity (`count` millionths), its components (none for a meter without), its cost in `units`, its instant. */
 export interface KnownCharge {
   quantity: Decimal;
   count: number;
+  components: RowComponents | undefined;
   units: number;
   at: Instant;
 }

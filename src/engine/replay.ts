@@ -3,8 +3,8 @@ import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } f
 import { canonicalOrder } from "./canonical-order.js";
 import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
-import type { AccountRun, ChargeTarget, Shape } from "./replay-state.js";
-import type { ForeseenRow, FullPath, ItemCharge, KnownCharge, ShapeFacts } from "./full-path.js";
+import type { AccountRun, ChargeTarget, Shape, ShapePart } from "./replay-state.js";
+import type { ForeseenRow, FullPath, ItemCharge, KnownCharge, KnownPart, RowComponents, ShapeFacts } from "./full-path.js";
 import { NO_CREDITS } from "./credits.js";
 import { KnownRows } from "./fast/known-rows.js";
 
@@ -132,7 +132,7 @@ export class Replay extends Charging {
 
   /** All the known path sees of this replay (full-path.ts): what a row's shape showed, in numbers, and the rules' answers. */
   private fullPath(): FullPath<AccountRun> {
-    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1 };
+    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1, parts: undefined };
     const item: ItemCharge = { units: 0, slot: -1, count: 0, quantity: ITEM_QUANTITY };
     return {
       units: this.units,
@@ -162,7 +162,7 @@ export class Replay extends Charging {
       opensLine: (id, run, slot) => {
         const shape = this.shapes[id];
         const target = shape?.target;
-        return shape !== undefined && shape.run === run && target !== undefined && target.slot === slot && this.chargedByUnits(target, shape);
+        return shape !== undefined && shape.run === run && target !== undefined && target.slot === slot && (this.chargedByUnits(target, shape) || this.chargedByParts(target, shape));
       },
       openLine: (id, run, { quantity, count }) => {
         // As charge() adds an accepted charge's line: a known row's amount is quantity x unit price, worked out at close.
@@ -171,7 +171,15 @@ export class Replay extends Charging {
         const target = shape.target!;
         run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
       },
+      addComponents: (id, run, components) => this.addKnownComponents(this.shapes[id]!, run, components),
     };
+  }
+
+  /** A known row's components on their lines, as charge() adds them after the row's own line. */
+  private addKnownComponents(shape: Shape, run: AccountRun, components: RowComponents): void {
+    const { meter } = shape.event;
+    const target = shape.target!;
+    this.addComponentLines(run, { meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { target, parts: shape.parts!, components });
   }
 
   /**
@@ -190,15 +198,31 @@ export class Replay extends Charging {
       facts.unique = true;
       facts.detail = shape.itemsSerial === run.serial && shape.items!.has(shape.item!) ? run.serial : 0;
       facts.slot = -1;
+      facts.parts = undefined;
       return facts;
     }
-    if (meter.aggregation !== "flow" || shape.target === undefined || !this.chargedByUnits(shape.target, shape)) return undefined;
-    const perCount = this.units.perCount(shape.target.unit.exact);
+    const { target } = shape;
+    if (meter.aggregation !== "flow" || target === undefined) return undefined;
+    const parts = this.chargedByParts(target, shape) ? this.knownParts(shape.parts!) : undefined;
+    if (parts === undefined && !this.chargedByUnits(target, shape)) return undefined;
+    const perCount = this.units.perCount(target.unit.exact);
     if (perCount === undefined) return undefined;
     facts.unique = false;
     facts.detail = perCount;
-    facts.slot = shape.target.slot!;
+    facts.slot = target.slot!;
+    facts.parts = parts;
     return facts;
+  }
+
+  /** A shape's components' unit prices in units a millionth, or undefined where one is not a safe integer. */
+  private knownParts(parts: readonly ShapePart[]): KnownPart[] | undefined {
+    const known: KnownPart[] = [];
+    for (const part of parts) {
+      const perCount = this.units.perCount(part.unit.exact);
+      if (perCount === undefined) return undefined;
+      known.push({ name: part.name, perCount });
+    }
+    return known;
   }
 
   /**
@@ -241,6 +265,7 @@ export class Replay extends Charging {
     }
     this.pay(run, { amount, short, grace, pool });
     run.cycle.addToSlot(target.slot!, row.quantity, row.count);
+    if (row.components !== undefined) this.addKnownComponents(shape, run, row.components);
     this.afterCharge(run, { amount, at: row.at });
     return true;
   }
@@ -264,6 +289,11 @@ export class Replay extends Charging {
     charge.slot = target.slot!;
     charge.count = one.count!;
     return charge;
+  }
+
+  /** Whether a charge to this target is its quantity's and its components' each times a fixed unit price (the shape's parts), refused by nothing but the credits: what a known row with components may cost. */
+  private chargedByParts(target: ChargeTarget, shape: Shape): boolean {
+    return target.creditsOnly && shape.parts !== undefined && this.byUnits(shape.event.meter);
   }
 
   /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits: what a known row may cost. */

@@ -4,7 +4,7 @@ import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
-import type { ForeseenRow, FullPath, KnownCharge, KnownRun, ShapeFacts } from "../full-path.js";
+import type { ForeseenRow, FullPath, KnownCharge, KnownPart, KnownRun, RowComponents, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 
 /** Held rows sorted by insertion; more are sorted by Array.prototype.sort, stable too, in as many comparisons as rows times their logarithm. */
@@ -177,7 +177,8 @@ export class KnownRows<Run extends KnownRun> {
   private knownCost(k: number, alone: boolean): boolean {
     const held = this.held;
     const q = held.quantityNumber[k]!;
-    if (q < 0) return false;
+    // A quantity given apart is a row's with components (or one the source did not number): counted below, not by its number.
+    if (q < 0 && held.components[k] === undefined) return false;
     const known = this.known;
     const shape = held.shape[k]!;
     const run = this.accountRun(held.account[k]!);
@@ -196,8 +197,12 @@ export class KnownRows<Run extends KnownRun> {
       if (known.detail(shape) === run.serial) return true;
       return alone && this.newItemCost(k, shape, run);
     }
-    const count = (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
-    const units = count < 0 ? undefined : this.full.units.cost(count, known.detail(shape));
+    const count = q < 0 ? (this.full.count(held.quantity[k]!) ?? -1) : (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
+    const parts = known.parts(shape);
+    // What the shape's row showed holds for rows with components as its had, or without as its had not.
+    if ((parts === undefined) !== (held.components[k] === undefined)) return false;
+    let units = count < 0 ? undefined : this.full.units.cost(count, known.detail(shape));
+    if (parts !== undefined && units !== undefined) units = this.partsCost(held.components[k]!, parts, units);
     const slot = known.slot(shape);
     if (units === undefined || (!run.cycle.hasSlot(slot) && !this.full.opensLine(shape, run, slot))) return false;
     scratch.slot[k] = slot;
@@ -205,6 +210,25 @@ export class KnownRows<Run extends KnownRun> {
     scratch.quantity[k] = held.quantity[k]!;
     scratch.units[k] = units;
     return true;
+  }
+
+  /**
+   * A row's cost with its components, `units` its quantity's: each component's
+   * quantity times its unit price, as the charge prices them, where each is a
+   * safe count of millionths and the sum safe units; else undefined.
+   */
+  private partsCost(components: RowComponents, parts: readonly KnownPart[], units: number): number | undefined {
+    const full = this.full;
+    let sum: number | undefined = units;
+    for (let j = 0; j < parts.length && sum !== undefined; j++) {
+      const quantity = components[parts[j]!.name];
+      if (quantity === undefined) continue;
+      const count = full.count(quantity);
+      const cost = count === undefined || count < 0 ? undefined : full.units.cost(count, parts[j]!.perCount);
+      // Two safe counts of units add up exactly, or past the safe ones: Units.cost of a millionth keeps only a safe sum.
+      sum = cost === undefined ? undefined : full.units.cost(1, plusUnits(sum, cost));
+    }
+    return sum;
   }
 
   /**
@@ -253,9 +277,10 @@ export class KnownRows<Run extends KnownRun> {
       return true;
     }
     if (scratch.item[k]! >= 0) return false;
-    const row = (this.knownCharge ??= { quantity: scratch.quantity[k]!, count: 0, units: 0, at: 0 });
+    const row = (this.knownCharge ??= { quantity: scratch.quantity[k]!, count: 0, components: undefined, units: 0, at: 0 });
     row.quantity = scratch.quantity[k]!;
     row.count = scratch.count[k]!;
+    row.components = this.held.components[k];
     row.units = scratch.units[k]!;
     row.at = this.instant;
     const run = this.runs[scratch.run[k]!]!;
@@ -291,6 +316,8 @@ export class KnownRows<Run extends KnownRun> {
     run.deferred.take(scratch.units[k]!);
     if (run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
     else this.full.openLine(held.shape[k]!, run, { quantity: scratch.quantity[k]!, count: scratch.count[k]! });
+    const components = held.components[k];
+    if (components !== undefined) this.full.addComponents(held.shape[k]!, run, components);
   }
 
   /** After its row was priced in full: what a shape's next rows may skip (knownCost). */
@@ -310,7 +337,7 @@ export class KnownRows<Run extends KnownRun> {
 
   private know(shape: number, facts: ShapeFacts | undefined): boolean {
     if (facts === undefined) return false;
-    this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts.run, facts.detail, facts.slot);
+    this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
     return true;
   }
 

@@ -1,3 +1,5 @@
+import type { KnownPart, ShapeFacts } from "../full-path.js";
+
 /** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */
 export const UNKNOWN = 0;
 export const UNIQUE_CHARGED = 1;
@@ -36,7 +38,14 @@ export class KnownShapes {
     this.table[STRIDE * shape + 2] = serial;
   }
 
-  set(shape: number, how: number, run: number, detail: number, slot: number): void {
+  /** A flow charge's components, undefined for a meter without: held apart, as few shapes have them. */
+  parts(shape: number): readonly KnownPart[] | undefined {
+    return this.partsOf[shape];
+  }
+
+  private readonly partsOf: (readonly KnownPart[] | undefined)[] = [];
+
+  set(shape: number, how: number, facts: ShapeFacts): void {
     const at = STRIDE * shape;
     if (at >= this.table.length) {
       const grown = new Float64Array(Math.max(at + STRIDE, this.table.length * 2));
@@ -44,9 +53,12 @@ export class KnownShapes {
       this.table = grown;
     }
     this.table[at] = how;
-    this.table[at + 1] = run;
-    this.table[at + 2] = detail;
-    this.table[at + 3] = slot;
+    this.table[at + 1] = facts.run;
+    this.table[at + 2] = facts.detail;
+    this.table[at + 3] = facts.slot;
+    // Numbers come in order from 0 (a shape's parts are set at or past its first row): filled without a gap, the array stays a fast one.
+    while (this.partsOf.length < shape) this.partsOf.push(undefined);
+    this.partsOf[shape] = facts.parts;
   }
 }
 
