@@ -5,7 +5,8 @@ import type { RateCard } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
 import { versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
-import { boolean, decimal, decodeYaml, dictionary, list, nearest, oneOf, record, text, type Decoded } from "../yaml/codec.js";
+import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
 import type { IdScreen } from "../engine/event-ids.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });

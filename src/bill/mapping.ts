@@ -1,7 +1,8 @@
 import { isSeq, type Node } from "yaml";
 import { atFlag, UserError, shown, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
-import { decodeYaml, dictionary, list, nearest, oneOf, record, text, type Codec } from "../yaml/codec.js";
+import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
 
 /**
  * A bill is the canonical bill CSV of SPEC 6 (one line per cycle, activity

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { UserError, shown, type Location } from "../errors.js";
-import { nearest } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
 import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";

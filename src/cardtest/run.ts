@@ -8,7 +8,7 @@ import { simulationSettings } from "../scenario/settings.js";
 import type { Scenario } from "../scenario/types.js";
 import { Calendar } from "../time.js";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
-import { nearest } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
 import type { RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { replayEvents } from "../replay/replay-events.js";

@@ -1,4 +1,5 @@
 import { UserError, cellOf, shown, type Location } from "../errors.js";
+import { nearest } from "../nearest.js";
 import { ONE, ZERO, roundToStep, type Decimal } from "../money.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 import { countOf, exact, type Exact } from "./credits.js";
@@ -14,11 +15,17 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
       // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
-      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other`, shown(value));
+      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other`, shown(value));
     }
     node = next;
   }
   return node as Decimal;
+}
+
+/** "; did you mean ..." where a value misses one of a table's by a typo (quill-pr0 for quill-pro): a model's name mistyped in an export or a scenario. */
+function meant(value: string, keys: Iterable<string>): string {
+  const near = value === "" ? undefined : nearest(value, [...keys].filter((k) => k !== "*"));
+  return near === undefined ? "" : `; did you mean ${shown(near)}?`;
 }
 
 function matches(when: ReadonlyMap<string, string>, dims: Dims): boolean {
@@ -206,7 +213,7 @@ export function resolve(lookup: Lookup<string>, dims: Dims, what: string, meter:
   const value = dims[lookup.dimension] ?? "";
   const found = lookup.table.get(value) ?? lookup.table.get("*");
   if (found === undefined) {
-    throw new UserError(`no ${what} for ${lookup.dimension} ${shown(value)} on meter ${shown(meter.key)}`, cellOf(origin, lookup.dimension), `one of ${[...lookup.table.keys()].join(", ")}`, shown(value));
+    throw new UserError(`no ${what} for ${lookup.dimension} ${shown(value)} on meter ${shown(meter.key)}${meant(value, lookup.table.keys())}`, cellOf(origin, lookup.dimension), `one of ${[...lookup.table.keys()].join(", ")}`, shown(value));
   }
   return found;
 }

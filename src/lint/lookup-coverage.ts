@@ -1,6 +1,6 @@
 import { shown } from "../errors.js";
 import type { Meter, Price, PriceTree } from "../ratecard/types.js";
-import { nearest } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
 import type { Severity } from "./finding.js";
 
 export type Report = (severity: Severity, rule: string, path: readonly (string | number)[], message: string, fix: string) => void;

@@ -8,7 +8,8 @@ import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Inst
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
 import { cardVersions } from "../ratecard/versions.js";
-import { decodeYaml, nearest, type Decoded } from "../yaml/codec.js";
+import { decodeYaml, type Decoded } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
 import { planGuess } from "../account/account.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { checkScenarioSize } from "./size.js";

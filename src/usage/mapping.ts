@@ -1,5 +1,6 @@
 import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
-import { decodeYaml, dictionary, list, nearest, oneOf, record, text } from "../yaml/codec.js";
+import { decodeYaml, dictionary, list, oneOf, record, text } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
 
 

@@ -1,4 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { nearest } from "../nearest.js";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 import { layoutError, onePerPlace } from "./layout-errors.js";
@@ -244,31 +245,6 @@ export function scalarOrMapping<A, B>(scalar: Codec<A>, mapping: Codec<B>): Code
 /** Post-process a decoded value; `check` may call `fail` with the node to report a location. */
 export function refine<A, B>(base: Codec<A>, check: (value: A, node: Node, ctx: DecodeContext) => B): Codec<B> {
   return { decode: (node, ctx) => check(base.decode(node, ctx), node, ctx), schema: base.schema };
-}
-
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = editDistance(word, c);
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
 }
 
 /** Deeper than this is not a hand-written document; refusing it keeps the parser off the stack limit. */
