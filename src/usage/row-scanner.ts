@@ -128,6 +128,8 @@ export class RowScanner {
   private readonly quantities = new QuantityIds();
   /** The file's component columns, and by shape the columns its meter reads (ComponentCells.maskOf). */
   private components: ComponentCells | undefined;
+  /** The file's component columns, none or some: each new shape's meter is checked against them. */
+  private componentColumns: ComponentCells | undefined;
   private readonly shapeMasks: number[] = [];
   /** Made with the first file's layout: a new shape's cells checked and numbered. */
   private values: ShapeValues | undefined;
@@ -310,6 +312,7 @@ export class RowScanner {
     if (new Set(canonical).size !== canonical.length) throw new NeedsFullParser("one column mapped to two canonical columns");
     const components = new ComponentCells(layout, this.setup.components ?? new Map());
     this.components = components.width > 0 ? components : undefined;
+    this.componentColumns = components;
     // A component's column is a row's quantity, not its shape's: the plain reader takes it out of the row's dimensions.
     if (this.components !== undefined) layout = { ...layout, dimensions: layout.dimensions.filter((d) => !components.holds(d.index)) };
     this.layout = layout;
@@ -381,7 +384,9 @@ export class RowScanner {
     if (found >= 0) return found;
     if (this.shapeTable.size >= this.maxShapes) throw new NeedsFullParser("too many distinct dimension values");
     const meter = this.values!.define(buf, cells, this.width, this.batch);
-    if (this.components !== undefined) this.shapeMasks.push(this.components.maskOf(meter));
+    // Asked even of a file without component columns: a meter whose components it lacks is the plain reader's to refuse, never a row of no tokens.
+    const mask = this.componentColumns!.maskOf(meter);
+    if (this.components !== undefined) this.shapeMasks.push(mask);
     return this.shapeTable.add(hash, length, buf, cells, runs);
   }
 
