@@ -52,10 +52,15 @@ const HEADCOUNT: Codec<number> = {
 export type Growth = { kind: "percent"; rate: Decimal } | { kind: "absolute"; step: number };
 
 /** Users added each cycle carry their sign: a bare `20` could mean 20% as well as 20 users, and a quote built on the wrong one is off by a multiple. */
-const GROWTH_PATTERN = /^(?:[+-]?\d+(?:\.\d+)?%|[+-]\d{1,9})$/;
+const GROWTH_PATTERN = /^(?:[+-]?\d+(?:\.\d+)?%|[+-]\d{1,9}|0+(?:\.0+)?)$/;
 const GROWTH: Codec<Growth> = {
   decode: refine(text(), (value, node, ctx): Growth => {
-    if (/^\d+(\.\d+)?$/.test(value)) fail(ctx, node, "growth without % or a sign", `${value}% for a rate per cycle, compounded, or +${value} for users added each cycle`, shown(value));
+    // No growth reads the same either way.
+    if (/^0+(\.0+)?$/.test(value)) return { kind: "absolute", step: 0 };
+    if (/^\d+(\.\d+)?$/.test(value)) {
+      const users = /^\d{1,9}$/.test(value) ? `, or +${value} for users added each cycle` : "";
+      fail(ctx, node, "growth without % or a sign", `${value}% for a rate per cycle, compounded${users}`, shown(value));
+    }
     if (!GROWTH_PATTERN.test(value)) fail(ctx, node, "unreadable growth", "a percentage per cycle such as 5% or -2.5%, or users per cycle such as +200 or -50", shown(value));
     if (value.endsWith("%")) {
       const rate = new Decimal(value.slice(0, -1).replace(/^\+/, ""));
