@@ -6,18 +6,23 @@ import { burnrate, burnrateJson, ROOT } from "./helpers/cli.js";
 
 /** A Fliplet customer on Free who upgrades to Pro on 10 December: Free is 100 credits for 0 USD, Pro 1,000 for 9 USD (ratecards/fliplet.yaml). */
 function upgrading(): string {
+  return scenario("free", "  - { at: 2026-12-10T00:00:00Z, plan: pro }");
+}
+
+/** A scenario of three cycles from November 2026 on `plan`, with `changes`. */
+function scenario(plan: string, ...changes: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-upgrade-"));
   const file = join(dir, "scenario.yaml");
   writeFileSync(file, [
     "name: upgrade in month 2",
     `card: ${join(ROOT, "ratecards/fliplet.yaml")}`,
-    "plan: free",
+    `plan: ${plan}`,
     "start: 2026-11-01",
     "cycles: 3",
     "sends:",
     "  - { name: n, meter: email, quantity: 10, at: 2026-11-05T09:00:00Z, dimensions: { project: p, source: studio } }",
     "changes:",
-    "  - { at: 2026-12-10T00:00:00Z, plan: pro }",
+    ...changes,
     "",
   ].join("\n"));
   return file;
@@ -41,6 +46,15 @@ describe("simulate: a scenario that changes plan", () => {
     const rows = stdout.split("\n").filter((l) => /^ +[123] +2026-1[12]-01|^ +3 +2027-01-01/.test(l));
     expect(rows.map((l) => l.trim().split(/ +/)[2])).toEqual(["Free", "Pro", "Pro"]);
     expect(stdout).toContain(`"Of allowance" is of that plan's allowance`);
+  });
+
+  it("names a downgrade from the cycle it applies at (the next), and no change that leaves the plan as it was", async () => {
+    // Fliplet's downgrades wait for the next cycle: Pro through December, Free from January.
+    const down = await burnrate(["simulate", scenario("pro", "  - { at: 2026-12-15T12:00:00Z, plan: free }"), "--format", "table", "--no-color"], { terminal: { columns: 160, colors: 0 } });
+    expect(down.stdout).toMatch(/Plan +Pro \(1,000\.00 credits a cycle for 9\.00 USD\), then Free from 2027-01-01 00:00 \(100\.00 credits a cycle for 0\.00 USD\)\n/);
+    const same = await burnrate(["simulate", scenario("pro", "  - { cycle: 2, plan: pro }"), "--format", "table", "--no-color"], { terminal: { columns: 160, colors: 0 } });
+    expect(same.stdout).toMatch(/Plan +Pro \(1,000\.00 credits a cycle for 9\.00 USD\)\n/);
+    expect(same.stdout).toMatch(/Cycle +Start +Credits/);
   });
 
   it("leaves the table of a scenario without changes as it was: no Plan column", async () => {

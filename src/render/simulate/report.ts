@@ -32,11 +32,23 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
   return blocks;
 }
 
-/** The scenario's own plan changes (an upgrade in month 2), each with the plan's terms: the cycles after it are priced on it. */
+/**
+ * The plans the scenario's own cycles move to, each from the instant it applies: a change within
+ * the cycle it is in force at the end of (an upgrade, at once), or else from that cycle's start (a
+ * downgrade waits for the next cycle). A change that leaves the plan as it was is not named.
+ */
 function planChanges(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): string {
-  return sim.scenario.changes
-    .map(({ at, change }) => (change.kind === "plan" ? `, then ${change.plan.label} from ${localDateTime(ctx, at)} (${amount(change.plan.included)} ${ctx.card.unit} a cycle for ${money(change.plan.price)})` : ""))
-    .join("");
+  const own = sim.plans[0]!;
+  let plan = own.plan;
+  let text = "";
+  for (const cycle of own.cycles) {
+    if (cycle.plan === plan) continue;
+    plan = cycle.plan;
+    const change = [...sim.scenario.changes].reverse().find((c) => c.change.kind === "plan" && c.change.plan === plan && c.at < cycle.end);
+    const from = change !== undefined && change.at >= cycle.start ? change.at : cycle.start;
+    text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${amount(plan.included)} ${ctx.card.unit} a cycle for ${money(plan.price)})`;
+  }
+  return text;
 }
 
 /**
