@@ -135,8 +135,13 @@ export async function generate(rows, target, shape = "plain") {
 
 /** A row in a thousand is held back and written once the log has reached up to ten minutes past its time. */
 async function late(rows, sink, rnd) {
+  await heldBack(timeOrdered(rows), sink, rnd);
+}
+
+/** Rows `[ms, line]` in time order written to `sink`, a row in a thousand held back until the log is up to ten minutes past its time. */
+async function heldBack(ordered, sink, rnd) {
   const held = [];
-  for (const [ms, line] of timeOrdered(rows)) {
+  for (const [ms, line] of ordered) {
     while (held.length > 0 && held[0][0] <= ms) await sink.line(held.shift()[1]);
     if (rnd() < LATE_SHARE) {
       const due = ms + 1 + Math.floor(rnd() * MAX_LATENESS);
@@ -181,7 +186,12 @@ async function gateway(rows, target, rnd) {
   writeFileSync(`${target}.mapping.yaml`, TOKENS_MAPPING);
   const sink = new Sink(target);
   await sink.line("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id");
-  const held = [];
+  // Each request's values are drawn as it is reached, before whether it is held back: the same draws in the same order as one loop.
+  await heldBack(requests(rows, rnd), sink, rnd);
+  await sink.end();
+}
+
+function* requests(rows, rnd) {
   const step = (END - START - 60_000) / rows;
   for (let i = 0; i < rows; i++) {
     const ms = START + 60_000 + Math.floor(i * step);
@@ -189,16 +199,8 @@ async function gateway(rows, target, rnd) {
     const [model, provider] = SERVED[Math.min(SERVED.length - 1, Math.floor(pick * pick * SERVED.length))];
     const prompt = Math.floor(rnd() * rnd() * 8000);
     const completion = Math.floor(rnd() * 2000);
-    const line = `${stamp(ms)},acme,${rnd() < 0.01 ? "playground" : "request"},${model},${provider},${rnd() < 0.6 ? "research" : "support"},${prompt},${completion},1,q${i.toString(36)}`;
-    while (held.length > 0 && held[0][0] <= ms) await sink.line(held.shift()[1]);
-    if (rnd() < LATE_SHARE) {
-      const due = ms + 1 + Math.floor(rnd() * MAX_LATENESS);
-      const at = held.findIndex(([d]) => d > due);
-      held.splice(at < 0 ? held.length : at, 0, [due, line]);
-    } else await sink.line(line);
+    yield [ms, `${stamp(ms)},acme,${rnd() < 0.01 ? "playground" : "request"},${model},${provider},${rnd() < 0.6 ? "research" : "support"},${prompt},${completion},1,q${i.toString(36)}`];
   }
-  for (const [, line] of held) await sink.line(line);
-  await sink.end();
 }
 
 /** One file a UTC day in `folder`, named so that name order is time order. */

@@ -13,31 +13,30 @@ describe("a meter priced by components, in a file without their columns", () => 
     write("account.yaml", `card: ${card}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 2000, at: "2026-11-01T08:00:00Z" }\n`);
     return { dir, write };
   };
-  const refused = (stderr: string, file: string) => expect(stderr).toBe(`burnrate: error: ${file}:2:1: meter "request" needs a "input_tokens" quantity (expected a plain decimal, found no such column)\n`);
+  /** The statement of the usage files, refused at `file`'s first row. */
+  const refusedAt = async (dir: string, usage: string[], file: string) => {
+    const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), ...usage.flatMap((u) => ["--usage", join(dir, u)])]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${join(dir, file)}:2:1: meter "request" needs a "input_tokens" quantity (expected a plain decimal, found no such column)\n`);
+  };
 
   it("is refused at its first row, never priced as no tokens", async () => {
     const { dir, write } = folder();
     write("usage.csv", "timestamp,account,meter,model,provider,team,quantity,event_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1,r1\n");
-    const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
-    expect(out.code).toBe(2);
-    refused(out.stderr, join(dir, "usage.csv"));
+    await refusedAt(dir, ["usage.csv"], "usage.csv");
   });
 
   it("is refused where a mapping ignores the token columns", async () => {
     const { dir, write } = folder();
     write("gateway.csv", "created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,1,r-1\n");
     write("gateway.csv.mapping.yaml", "columns: { timestamp: created_at, account: org, meter: kind, quantity: requests, event_id: request_id }\nignore_columns: [prompt_tokens, completion_tokens]\n");
-    const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "gateway.csv")]);
-    expect(out.code).toBe(2);
-    refused(out.stderr, join(dir, "gateway.csv"));
+    await refusedAt(dir, ["gateway.csv"], "gateway.csv");
   });
 
   it("is refused in a second file without the columns, after a first file with them", async () => {
     const { dir, write } = folder();
     write("a.csv", "timestamp,account,meter,model,provider,team,input_tokens,output_tokens,quantity,event_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,1,r1\n");
     write("b.csv", "timestamp,account,meter,model,provider,team,quantity,event_id\n2026-11-03T10:00:00Z,acme,request,gpt-4o,openai,research,1,r2\n");
-    const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "a.csv"), "--usage", join(dir, "b.csv")]);
-    expect(out.code).toBe(2);
-    refused(out.stderr, join(dir, "b.csv"));
+    await refusedAt(dir, ["a.csv", "b.csv"], "b.csv");
   });
 });
