@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, ty
 import { nearest } from "../nearest.js";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
-import { layoutError, onePerPlace } from "./layout-errors.js";
+import { layoutError, onePerPlace, strayListItem } from "./layout-errors.js";
 
 /**
  * A codec reads one part of a YAML document into a typed value, reporting every
@@ -294,6 +294,8 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
     }));
   }
   if (!doc.contents) throw new UserError("empty document", { file, line: 1, column: 1 }, "a YAML document", "nothing");
+  const stray = strayListItem(doc.contents, source, file, lines);
+  if (stray) throw stray;
   const duplicates = duplicateKeys(doc.contents);
   if (duplicates.length > 0) {
     throw reported(duplicates.map((key) => {

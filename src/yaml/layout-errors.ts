@@ -1,4 +1,4 @@
-import type { LineCounter, YAMLError } from "yaml";
+import { isMap, isPair, isScalar, isSeq, Scalar, type LineCounter, type YAMLError } from "yaml";
 import { YamlLayoutError, shown } from "../errors.js";
 
 /**
@@ -16,6 +16,14 @@ export function layoutError(p: YAMLError, source: string, file: string, lines: L
   const body = text[errorLine - 1] ?? "";
   const tab = tabIn(text, p.code === "BLOCK_AS_IMPLICIT_KEY" ? (nextContent(text, errorLine)?.line ?? errorLine) : errorLine);
   if (tab !== undefined && p.code !== "MISSING_CHAR") return new YamlLayoutError("a tab in the indentation", at(tab.line, tab.column), "spaces only: YAML indents with spaces, never tabs", "a tab");
+  if (p.code === "BLOCK_AS_IMPLICIT_KEY" || (p.code === "BAD_INDENT" && /^All sequence items must start at the same column/.test(p.message))) {
+    const { col } = lines.linePos(p.pos[0]);
+    // The parser points at the line's start (or its dash): a list item out of line, not a key's value.
+    if (body.slice(0, col - 1).trim() === "") {
+      const item = listItemOutOfLine(text, errorLine, file);
+      if (item) return item;
+    }
+  }
   switch (p.code) {
     case "MULTILINE_IMPLICIT_KEY": {
       const glued = /^(\s*(?:-\s+)*[^\s:#"'{[]+):(?=[^\s:])/.exec(body);
@@ -63,6 +71,65 @@ export function layoutError(p: YAMLError, source: string, file: string, lines: L
     default:
       return undefined;
   }
+}
+
+/**
+ * A list item indented further than the one above it is valid YAML: the parser reads `- a` then
+ * `   - b` as one item, the text "a - b", and the list loses an entry without a word. A plain value
+ * running on over a line that starts with a dash is refused here at that line, as the parser refuses
+ * the same item one column to the left.
+ */
+export function strayListItem(node: unknown, source: string, file: string, lines: LineCounter): YamlLayoutError | undefined {
+  if (isScalar(node)) {
+    const range = node.range;
+    if (node.type !== Scalar.PLAIN || !range) return undefined;
+    const first = lines.linePos(range[0]).line;
+    const last = lines.linePos(range[1]).line;
+    if (first === last) return undefined;
+    const text = source.split(/\r?\n/);
+    for (let line = first + 1; line <= last; line++) {
+      if (!/^\s*-(\s|$)/.test(text[line - 1] ?? "")) continue;
+      return listItemOutOfLine(text, line, file, String(node.value));
+    }
+    return undefined;
+  }
+  if (isMap(node) || isSeq(node)) {
+    for (const item of node.items as unknown[]) {
+      const found = isPair(item) ? strayListItem(item.value, source, file, lines) : strayListItem(item, source, file, lines);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A line `- item` whose dash is not at the column of the items around it, with the columns it may
+ * belong at: in line with the nearest item further in, or with the nearest further out. `readAs` is
+ * the value the parser made of it when it ran the line into the item above.
+ */
+function listItemOutOfLine(text: readonly string[], line: number, file: string, readAs?: string): YamlLayoutError | undefined {
+  const body = text[line - 1] ?? "";
+  const column = body.length - body.trimStart().length + 1;
+  const items: { column: number; line: number; text: string }[] = [];
+  for (let i = line - 2; i >= 0; i--) {
+    const t = text[i]!;
+    if (t.trim() === "" || t.trimStart().startsWith("#")) continue;
+    const at = t.length - t.trimStart().length + 1;
+    if (/^\s*-(\s|$)/.test(t)) {
+      if (!items.some((d) => d.column === at)) items.push({ column: at, line: i + 1, text: t.trim() });
+    } else if (at < column) break;
+  }
+  const inner = items.filter((d) => d.column > column).sort((a, b) => a.column - b.column)[0];
+  const outer = items.filter((d) => d.column < column).sort((a, b) => b.column - a.column)[0];
+  const choices = [inner, outer].filter((d) => d !== undefined).map((d) => `column ${d.column}, in line with ${shown(d.text)} on line ${d.line}`);
+  const item = shown(body.trim());
+  if (choices.length === 0) {
+    if (readAs === undefined) return undefined;
+    return new YamlLayoutError(`the line ${item} is read as more of the value above it (${shown(readAs)})`, { file, line, column }, `a list under its key, each item on a line of its own starting "- " at one column, or the value quoted if ${item} is part of it`, `column ${column}`);
+  }
+  const problem = readAs === undefined ? `the list item ${item} is not in line with the items above it` : `the list item ${item} is indented further than the item above it, and is read as more of that item's text (${shown(readAs)})`;
+  const expected = `the "-" at ${choices.join(", or ")}`;
+  return new YamlLayoutError(problem, { file, line, column }, expected, `column ${column}`);
 }
 
 /** Several parser errors about one spot (a key indented too far gives two): the first of each place. */
