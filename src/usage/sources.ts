@@ -13,6 +13,8 @@ const MAPPING_FILE = /\.mapping\.ya?ml$/i;
  * not offered, since a name such as `usage (1).csv` would read as one.
  */
 const GLOB = /[*?]|\[[^\]/]+\]|\{[^}]*(?:,|\.\.)[^}]*\}/;
+/** A brace of one choice (`day{1}.csv`): no pattern to tinyglobby, nor to a shell, but meant as one when no file has that name. */
+const ONE_CHOICE = /\{[^{},]*\}/;
 /** A glob that could as well be a file's name (brackets or braces alone), so that no match may be a mistyped name. */
 const WILDCARD = /[*?]/;
 
@@ -39,6 +41,9 @@ export function expandUsage(values: readonly string[], named: Place = atFlag("--
     }
     // Quoting a glob, as burnrate asks, also keeps the shell from expanding a leading ~.
     if (stat === undefined && value.startsWith("~")) throw new UserError("a path starting with ~, which only the shell expands, and not inside quotes", named, "the ~ outside the quotes (~/'exports/*.csv') or the folder written out ($HOME/exports/*.csv)", shown(value));
+    if (stat === undefined && !GLOB.test(value) && ONE_CHOICE.test(value)) {
+      throw new UserError("no file matches: a brace of one choice is read as part of the name, and no file has it", named, "a file of that name, or choices in the braces ({1,2} or {1..3}), or the name without them", shown(value));
+    }
     if (stat !== undefined || !GLOB.test(value)) return [value];
     // An absolute pattern gives absolute paths, so that messages and the statement name the files as given.
     const files = globSync(value, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(value) })
