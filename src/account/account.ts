@@ -186,7 +186,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
   const throughText = flags.through ?? doc.through;
   const through = throughText === undefined ? undefined : instant(throughText, flagOr(flags.through, "through"));
-  if (through !== undefined && anchor !== undefined && through - anchor > MAX_THROUGH_SPAN) {
+  if (through !== undefined && anchor !== undefined && through - anchor >= MAX_THROUGH_SPAN) {
     throw new UserError(
       "through too far after the anchor",
       flagOr(flags.through, "through"),
