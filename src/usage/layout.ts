@@ -4,6 +4,7 @@ import { UserError, shown, type Place } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
+import { readUnderOneName } from "./mapping-names.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
@@ -73,6 +74,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     }
     dimensions.push({ name, index: i });
   });
+  const clash = readUnderOneName(dimensions, header, mapping, file);
+  if (clash) throw clash;
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
 }
 

@@ -1,0 +1,52 @@
+import { UserError, shown, type Place } from "../errors.js";
+import { inFix } from "./layout.js";
+import type { ColumnMapping } from "./mapping.js";
+
+// Kept apart from mapping.ts, which loads the YAML reader: the row scanner's worker thread reads
+// headers through layout.ts, and so through this.
+
+/**
+ * Two header columns read under one name, found once the header is known: two `rename:` entries onto
+ * one name, or a rename onto a name the header already has. The reader would keep the last column's
+ * value for every row without a word. A layout's renames onto one name are alternatives (one export
+ * has `tokens_prompt`, another `prompt_tokens`): only those the header holds both of clash. Said at
+ * the rename the user wrote last (a `--map` over a file's line), else at the later header cell.
+ */
+export function readUnderOneName(dimensions: readonly { name: string; index: number }[], header: readonly string[], mapping: ColumnMapping, file: string): UserError | undefined {
+  const first = new Map<string, number>();
+  for (const { name, index } of dimensions) {
+    const earlier = first.get(name);
+    if (earlier === undefined) {
+      first.set(name, index);
+      continue;
+    }
+    const renamed = (i: number) => mapping.rename.has(header[i]!) && mapping.rename.get(header[i]!) !== header[i];
+    const cell = (i: number) => `${file}:1:${i + 1}`;
+    const placeOf = (i: number): Place => mapping.places?.rename.get(header[i]!) ?? { file, line: 1, column: i + 1 };
+    const [a, b] = [earlier, index];
+    if (renamed(a) && renamed(b)) {
+      const [atA, atB] = [placeOf(a), placeOf(b)];
+      return new UserError(
+        `two columns renamed to ${shown(name)}: ${shown(header[a]!)} (${cell(a)}) and ${shown(header[b]!)} (${cell(b)})`,
+        later(atA, atB),
+        `one column read as ${shown(name)}: one of the two renamed to another name, or left out under ignore_columns:`,
+        `${shown(header[a]!)} and ${shown(header[b]!)}`,
+      );
+    }
+    const [kept, moved] = renamed(a) ? [b, a] : [a, b];
+    return new UserError(
+      `column ${shown(header[moved]!)} (${cell(moved)}) is renamed to ${shown(name)}, a column the header already has (${cell(kept)})`,
+      placeOf(moved),
+      `one column read as ${shown(name)}: the rename of ${shown(header[moved]!)} removed or to another name, or the header's ${shown(name)} under ignore_columns: (--map ignore:${inFix(name, "COLUMN")})`,
+      `${shown(header[moved]!)} renamed to ${shown(name)}`,
+    );
+  }
+  return undefined;
+}
+
+/** Of two places a mapping key was written, the one written last: a flag over a file's line, a later line over an earlier one. */
+function later(a: Place, b: Place): Place {
+  if ("flag" in b) return b;
+  if ("flag" in a) return a;
+  return b.file !== a.file || b.line > a.line || (b.line === a.line && b.column > a.column) ? b : a;
+}
