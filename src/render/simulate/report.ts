@@ -98,19 +98,24 @@ function coverageGap(p: PlanResult, withTopups: boolean): string {
 
 function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] {
   const { card } = ctx;
-  const rejectedText = (c: CycleResult) => {
-    const events = c.rejected.reduce((n, r) => n + r.events, 0);
-    return events === 0 ? "none" : `${count(events)} event${events === 1 ? "" : "s"}`;
-  };
   // A scenario that changes plan says which plan each cycle ends on: its allowance and price are that plan's.
   const changes = p.cycles.some((c) => c.plan !== p.plan);
-  const plan = (cells: string[]) => (changes ? cells : []);
+  const plan = <T>(cells: T[]): T[] => (changes ? cells : []);
+  // The Plan column takes the room the units took: they move to the headings, and a card with no
+  // grace pool (its "Grace used" always 0) loses that column, so the row fits 100 columns without
+  // wrapping "Runs out" (the table without changes is as it was).
+  const grace = <T>(cells: T[]): T[] => (!changes || [...card.pools.values()].some((pool) => pool.whenExhausted === "grace") ? cells : []);
+  const rejectedText = (c: CycleResult) => {
+    const events = c.rejected.reduce((n, r) => n + r.events, 0);
+    return events === 0 ? "none" : changes ? count(events) : `${count(events)} event${events === 1 ? "" : "s"}`;
+  };
+  const cycleMoney = changes ? (v: Decimal) => credits(v, 2) : money;
   const blocks: Block[] = [
     { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
     {
       kind: "table",
-      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", "Grace used", "Refused", "Top-ups", "Money"],
-      align: ["right", "left", ...(changes ? ["left" as const] : []), "right", "right", "left", "right", "left", "right", "right"],
+      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", ...grace(["Grace used"]), changes ? "Refused events" : "Refused", "Top-ups", changes ? `Money (${card.currency})` : "Money"],
+      align: ["right", "left", ...plan(["left" as const]), "right", "right", "left", ...grace(["right" as const]), "left", "right", "right"],
       rows: [
         ...p.cycles.map((c) => [
           String(c.index + 1),
@@ -119,12 +124,12 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
           amount(c.total),
           percentOf(c.total, c.allowance),
           c.runsOutAt === undefined ? "-" : localDateTime(ctx, c.runsOutAt),
-          amount(c.graceUsed),
+          ...grace([amount(c.graceUsed)]),
           rejectedText(c),
           p.purchase ? amount(c.topupNeeded) : "not sold",
-          money(c.money),
+          cycleMoney(c.money),
         ]),
-        ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", "", "", p.purchase ? amount(p.topupNeeded) : "", money(p.money)],
+        ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)],
       ],
       emphasis: [p.cycles.length],
     },
@@ -152,7 +157,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     const kind = purchaseWords(p.purchase?.kind);
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
     const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${formatExact(p.purchase.price)} ${card.currency} per ${card.unit.replace(/s$/, "")}`;
-    notes.push(`"Runs out", "Grace used" and "Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
+    notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
   if (!p.purchase && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
