@@ -75,9 +75,14 @@ export class Aligner {
       return line;
     };
 
+    // Each line's bill rows so far, to name a row the bill repeats exactly (the same line pasted twice).
+    const billRows = new Map<AlignedLine, PlacedCharge[]>();
     for (const charge of charges) {
       const line = entry(charge.cycle, charge.account ?? "", charge.meters[0]!, charge.dimensions);
       const b = line.bill;
+      const earlier = billRows.get(line) ?? [];
+      billRows.set(line, [...earlier, charge]);
+      const same = b?.repeatedRow === undefined ? earlier.find((e) => e.amount.eq(charge.amount) && (e.quantity === undefined ? charge.quantity === undefined : charge.quantity !== undefined && e.quantity.eq(charge.quantity))) : undefined;
       line.bill = b === undefined
         ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin }
         : {
@@ -86,6 +91,7 @@ export class Aligner {
             unitPrice: b.unitPrice !== undefined && charge.unitPrice !== undefined && b.unitPrice.eq(charge.unitPrice) ? b.unitPrice : undefined,
             rows: b.rows + 1,
             origin: b.origin,
+            ...(b.repeatedRow ? { repeatedRow: b.repeatedRow } : same ? { repeatedRow: { first: same.origin, again: charge.origin } } : {}),
           };
     }
 

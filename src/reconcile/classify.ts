@@ -36,8 +36,21 @@ export function agreementNote(line: AlignedLine): string | undefined {
   return `amounts agree; ${shown}: the bill counts in its own way`;
 }
 
-/** Class a line's difference without touching the usage again; undefined when the line agrees. */
+/**
+ * Class a line's difference without touching the usage again; undefined when the line agrees. A
+ * bill row that repeats another of the line exactly is named beside whatever explains the gap: the
+ * rows are summed, as a bill split over several rows is, but a line pasted twice is the likelier
+ * reading of a gap of that row's size.
+ */
 export function classify(line: AlignedLine, card: RateCard): Verdict | undefined {
+  const verdict = classifyLine(line, card);
+  const twice = line.bill?.repeatedRow;
+  if (verdict === undefined || twice === undefined) return verdict;
+  const at = (l: { file: string; line: number }) => `${l.file}:${l.line}`;
+  return { ...verdict, explanation: `${verdict.explanation}; the bill gives this line on ${line.bill!.rows} rows, and ${at(twice.again)} repeats ${at(twice.first)} exactly (quantity and amount)` };
+}
+
+function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   const { bill, computed } = line;
   const step = card.precision.step;
   const unit = line.money ? card.currency : card.unit;
@@ -99,6 +112,16 @@ export function classify(line: AlignedLine, card: RateCard): Verdict | undefined
       shiftable: false,
     };
   }
+  // A line of several prices (a token meter's components, surcharges) has no one rate to price the
+  // gap at: the repeats are priced as the events they are, and the bill's extra compared with that.
+  const repeats = line.duplicateAmount;
+  if (repeats !== undefined && line.duplicates.gt(0) && delta.minus(repeats).abs().lte(step) && (!quantityKnown || bill.quantity!.minus(computed.quantity).eq(line.duplicates))) {
+    return {
+      class: "duplicate_events",
+      explanation: `the bill charges ${n(delta)} ${unit} more than usage${quantityKnown ? ` and counts ${n(line.duplicates)} more` : ""}: exactly what the events the log repeats under an existing event_id cost (counted once by burnrate)`,
+      shiftable: false,
+    };
+  }
   if (quantityKnown && pricedAtCard) {
     return {
       class: "quantity_mismatch",
@@ -109,7 +132,7 @@ export function classify(line: AlignedLine, card: RateCard): Verdict | undefined
   return {
     class: "unexplained",
     explanation: quantityKnown
-      ? `quantity and price both differ: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)} from ${computed.events} event(s) for ${n(computed.amount)}`
+      ? `${cardPrice === undefined ? "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check" : "quantity and price both differ"}: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)} from ${computed.events} event(s) for ${n(computed.amount)}`
       : `the bill gives no quantity; it charges ${n(bill.amount)} ${unit}, usage ${n(computed.amount)} from ${computed.events} event(s)`,
     shiftable: true,
   };

@@ -61,6 +61,8 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       const repeated = scan.duplicates.get(id);
       if (repeated) {
         line.duplicates = repeated;
+        const amount = scan.duplicateAmounts.get(id);
+        if (amount !== undefined) line.duplicateAmount = amount;
         verdicts.set(id, classify(line, card));
       }
     }

@@ -18,6 +18,8 @@ interface BillSide {
   unitPrice: Decimal | undefined;
   rows: number;
   origin: Location;
+  /** The first bill row that repeats an earlier row of this line exactly (quantity and amount), with that earlier row: a line billed twice. */
+  repeatedRow?: { first: Location; again: Location };
 }
 
 /** What the replay computed for one aligned line: statement lines summed over the dimensions the bill does not carry. */
@@ -44,6 +46,8 @@ export interface AlignedLine {
   computed: ComputedSide | undefined;
   /** Quantity of the events the log repeats (same event_id) behind this line: priced once, perhaps billed twice. */
   duplicates: Decimal;
+  /** What those repeats would cost as events, when each is a flow event (components and surcharges included). */
+  duplicateAmount?: Decimal;
 }
 
 export interface Difference {

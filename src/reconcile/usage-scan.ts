@@ -24,6 +24,11 @@ export interface NearEvent {
 interface RepeatsAndBoundaryEvents {
   /** Quantity of repeated event_ids behind each aligned line id. */
   duplicates: Map<string, Decimal>;
+  /**
+   * What those repeats would cost, priced as events (a token meter's components, surcharges and
+   * per-event rounding included), where every repeat of the line is a flow event; absent otherwise.
+   */
+  duplicateAmounts: Map<string, Decimal>;
   /** Per boundary (the index of the cycle it starts), per line key, the flow events within the window around it, in time order. */
   near: Map<number, Map<string, NearEvent[]>>;
 }
@@ -88,6 +93,8 @@ async function* inReplayOrder(events: EventBatches): AsyncGenerator<readonly Usa
 async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<RepeatsAndBoundaryEvents> {
   const { card, calendar, aligner, boundaries, window } = request;
   const duplicates = new Map<string, Decimal>();
+  const duplicateAmounts = new Map<string, Decimal>();
+  const unpriced = new Set<string>();
   const near = new Map<number, Map<string, NearEvent[]>>();
   const seen = new SeenEventIds(rule);
   const book = new PriceBook();
@@ -99,6 +106,13 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
     if (seen.repeats(event.eventId, event.at)) {
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
+      if (meterEvent.role === "charge" && meterEvent.meter.aggregation === "flow" && !unpriced.has(id)) {
+        const { amount } = priceEvent(book, card, { meter: meterEvent.meter, dims: event.dimensions, quantity: event.quantity, components: event.components, origin: event.origin });
+        duplicateAmounts.set(id, (duplicateAmounts.get(id) ?? ZERO).plus(amount));
+      } else {
+        unpriced.add(id);
+        duplicateAmounts.delete(id);
+      }
       continue;
     }
     if (meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow") continue;
@@ -114,5 +128,5 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
       list.push({ at: event.at, quantity: event.quantity, amount });
     }
   }
-  return { duplicates, near };
+  return { duplicates, duplicateAmounts, near };
 }
