@@ -27,11 +27,11 @@ const BILL = [
   "",
 ].join("\n");
 
-async function reconcile() {
+async function reconcile(bill = BILL) {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-field11-tokens-"));
   writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
   writeFileSync(join(dir, "usage.csv"), USAGE);
-  writeFileSync(join(dir, "bill.csv"), BILL);
+  writeFileSync(join(dir, "bill.csv"), bill);
   return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
 }
 
@@ -54,5 +54,13 @@ describe("reconcile on a token-priced meter", () => {
       "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check: the bill has 2 for 0.42, usage 1 from 1 event(s) for 0.21; the bill gives this line on 2 rows, and bill.csv:4 repeats bill.csv:3 exactly (quantity and amount)",
     );
     expect(r.stderr).toBe("burnrate: 2 bill difference(s) need attention; first: 2026-11-01T00:00:00Z request duplicate_events, over tolerance\n");
+  });
+
+  it("a bill's account the usage never names gets the near miss it probably is", async () => {
+    const r = await reconcile("period_start,account,activity,model,provider,quantity,amount\n2026-11-01,acme,Request,gpt-4o,openai,2,2.45\n2026-11-01,Acme,Request,gpt-4o-mini,openai,1,0.21\n");
+    expect(r.code).toBe(1);
+    const differences = JSON.parse(r.stdout).differences;
+    expect(differences.map((d: { account: string; class: string }) => [d.account, d.class])).toEqual([["Acme", "missing_in_usage"], ["acme", "missing_on_bill"]]);
+    expect(differences[0].explanation).toBe('the bill charges 0.21 cents for quantity 1; the usage log has no such events; the usage has no account "Acme" at all (did you mean "acme"?)');
   });
 });

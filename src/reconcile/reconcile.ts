@@ -2,7 +2,8 @@ import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
 import type { Statement } from "../engine/types.js";
-import { atFlag, UserError } from "../errors.js";
+import { atFlag, UserError, shown } from "../errors.js";
+import { nearest } from "../nearest.js";
 import { ZERO, type Decimal } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar } from "../time.js";
@@ -73,6 +74,13 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     }
   }
 
+  // A bill's account that the usage never names is most often the same customer spelt otherwise (Acme, acme).
+  const known = statement.accounts.map((a) => a.account);
+  const accountHint = (line: AlignedLine) => {
+    if (line.account === undefined || line.computed !== undefined || known.includes(line.account)) return "";
+    const near = nearest(line.account, known);
+    return `; the usage has no account ${shown(line.account)} at all${near === undefined ? "" : ` (did you mean ${shown(near)}?)`}`;
+  };
   const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
   const sheet: ReconciledLine[] = [];
   for (const [id, line] of lines) {
@@ -90,7 +98,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       cycleStart,
       delta,
       class: cls,
-      explanation: shifted ?? verdict.explanation,
+      explanation: shifted ?? `${verdict.explanation}${accountHint(line)}`,
       withinTolerance: cls === "rounding" || within(delta, line, input.tolerance),
       prices: verdict.prices,
     };
