@@ -49,4 +49,27 @@ describe("two columns read under one name", () => {
     expect(ignored.stderr).toBe("");
     expect(ignored.code).toBe(0);
   });
+
+  it("a canonical column's source also renamed, at the key written last", async () => {
+    const mapping = "columns:\n  timestamp: ts\nrename:\n  prompt_tok: input_tokens\n  completion_tok: output_tokens\n  ts: when\n";
+    const r = await run({ "m.yaml": mapping, "u.csv": `${HEADER}\n${ROW}\n` });
+    expect(r.code).toBe(2);
+    // Line 6 is "  ts: when": the value starts at column 7; columns: timestamp is on line 2.
+    expect(r.stderr).toBe('burnrate: error: m.yaml:6:7: column "ts" is both the canonical timestamp (columns: timestamp: ts) and renamed to "when" (expected one reading of "ts": as timestamp, or renamed to "when", found "ts" mapped twice)\n');
+  });
+
+  it("a renamed column also ignored, at the --map that ignored it", async () => {
+    const mapping = "columns:\n  timestamp: ts\nrename:\n  prompt_tok: input_tokens\n  completion_tok: output_tokens\n";
+    const r = await run({ "m.yaml": mapping, "u.csv": `${HEADER}\n${ROW}\n` }, ["--map", "ignore:prompt_tok"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('burnrate: error: --map: column "prompt_tok" is both renamed to "input_tokens" and under ignore_columns: (expected one of the two: the rename, or "prompt_tok" under ignore_columns:, found "prompt_tok" mapped twice)\n');
+  });
+
+  it("a canonical column's source also ignored, at the ignore_columns: entry", async () => {
+    const mapping = "columns:\n  timestamp: ts\nrename:\n  prompt_tok: input_tokens\n  completion_tok: output_tokens\nignore_columns: [ts]\n";
+    const r = await run({ "m.yaml": mapping, "u.csv": `${HEADER}\n${ROW}\n` });
+    expect(r.code).toBe(2);
+    // Line 6 is "ignore_columns: [ts]": the entry starts at column 18.
+    expect(r.stderr).toBe('burnrate: error: m.yaml:6:18: column "ts" is both the canonical timestamp (columns: timestamp: ts) and under ignore_columns: (expected one of the two: "ts" read as timestamp, or under ignore_columns:, found "ts" mapped twice)\n');
+  });
 });

@@ -13,6 +13,8 @@ import type { ColumnMapping } from "./mapping.js";
  * the rename the user wrote last (a `--map` over a file's line), else at the later header cell.
  */
 export function readUnderOneName(dimensions: readonly { name: string; index: number }[], header: readonly string[], mapping: ColumnMapping, file: string): UserError | undefined {
+  const twice = readTwoWays(header, mapping);
+  if (twice) return twice;
   const first = new Map<string, number>();
   for (const { name, index } of dimensions) {
     const earlier = first.get(name);
@@ -44,9 +46,44 @@ export function readUnderOneName(dimensions: readonly { name: string; index: num
   return undefined;
 }
 
+function lastOf(a: Place, b: Place | undefined): Place {
+  return b === undefined ? a : later(a, b);
+}
+
 /** Of two places a mapping key was written, the one written last: a flag over a file's line, a later line over an earlier one. */
 function later(a: Place, b: Place): Place {
   if ("flag" in b) return b;
   if ("flag" in a) return a;
   return b.file !== a.file || b.line > a.line || (b.line === a.line && b.column > a.column) ? b : a;
+}
+
+/**
+ * One header column the mapping reads two ways, where one way silently wins: a canonical column's
+ * source (`columns:`) also renamed, or also under `ignore_columns:` (the canonical reading won
+ * either way), or a renamed column also ignored (ignoring won). Only keys the user wrote (a mapping
+ * file's line, `--map`) are checked: a layout's own keys are alternatives, not mistakes.
+ */
+function readTwoWays(header: readonly string[], mapping: ColumnMapping): UserError | undefined {
+  const places = mapping.places;
+  if (places === undefined) return undefined;
+  const present = new Set(header);
+  const canonical = new Map<string, string>();
+  for (const [c, source] of Object.entries(mapping.columns)) if (source !== undefined && present.has(source)) canonical.set(source, c);
+  for (const [source, name] of mapping.rename) {
+    const at = places.rename.get(source);
+    if (at === undefined || !present.has(source)) continue;
+    const c = canonical.get(source);
+    if (c !== undefined && name !== source) {
+      return new UserError(`column ${shown(source)} is both the canonical ${c} (columns: ${c}: ${inFix(source, "COLUMN")}) and renamed to ${shown(name)}`, lastOf(at, places.columns[c as keyof typeof places.columns]), `one reading of ${shown(source)}: as ${c}, or renamed to ${shown(name)}`, `${shown(source)} mapped twice`);
+    }
+    if (mapping.ignore.has(source)) {
+      return new UserError(`column ${shown(source)} is both renamed to ${shown(name)} and under ignore_columns:`, lastOf(at, places.ignore?.get(source)), `one of the two: the rename, or ${shown(source)} under ignore_columns:`, `${shown(source)} mapped twice`);
+    }
+  }
+  for (const [source, c] of canonical) {
+    const at = places.columns[c as keyof typeof places.columns];
+    if (at === undefined || !mapping.ignore.has(source)) continue;
+    return new UserError(`column ${shown(source)} is both the canonical ${c} (columns: ${c}: ${inFix(source, "COLUMN")}) and under ignore_columns:`, lastOf(at, places.ignore?.get(source)), `one of the two: ${shown(source)} read as ${c}, or under ignore_columns:`, `${shown(source)} mapped twice`);
+  }
+  return undefined;
 }

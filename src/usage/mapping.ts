@@ -40,6 +40,8 @@ interface MappingPlaces {
   meterValues: ReadonlyMap<string, Place>;
   /** `rename: { llm: model }`: at the name given. */
   rename: ReadonlyMap<string, Place>;
+  /** `ignore_columns: [latency_ms]`: at the entry. */
+  ignore?: ReadonlyMap<string, Place>;
 }
 
 export type TimestampUnit = "seconds" | "milliseconds";
@@ -71,6 +73,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     meterKeys: new Map(meterValues.map(([key, at]) => [key, keyAt(key, at)])),
     meterValues: new Map(meterValues),
     rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
+    ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
   };
   return {
     places,
@@ -107,6 +110,7 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     meterKeys: new Map([...(base?.meterKeys ?? []), ...(over?.meterKeys ?? [])]),
     meterValues: new Map([...(base?.meterValues ?? []), ...(over?.meterValues ?? [])]),
     rename: new Map([...(base?.rename ?? []), ...(over?.rename ?? [])]),
+    ignore: new Map([...(base?.ignore ?? []), ...(over?.ignore ?? [])]),
   };
 }
 
@@ -147,7 +151,7 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
   const meterValues = new Map<string, string>();
   const ignore = new Set<string>();
   let meter: string | undefined;
-  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>() };
+  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>(), ignore: new Map<string, Place>() };
   // One flag per key: a second `--map quantity=...` would otherwise win without a word.
   const keys = new Map<string, string>();
   for (const flag of flags) {
@@ -178,7 +182,10 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
       flagPlaces.meterValues.set(source, atFlag("--map"));
     }
     else if (kind === "meter") meter = name;
-    else if (kind === "ignore" && source === undefined) ignore.add(name);
+    else if (kind === "ignore" && source === undefined) {
+      ignore.add(name);
+      flagPlaces.ignore.set(name, atFlag("--map"));
+    }
     else throw bad();
   }
   return layered(base, { columns, rename, meter, meterValues, ignore, ...(flags.length === 0 ? {} : { places: flagPlaces }) });
