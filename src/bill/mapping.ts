@@ -86,6 +86,17 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
   for (const [column, dimension] of doc.dimensions ?? []) {
     if (!known.has(dimension)) throw new UserError(`unknown dimension ${shown(dimension)}`, decoded.at(["dimensions", column]), `a dimension of ${card.provider} ${card.version} (${[...known].sort().join(", ")})`, shown(dimension));
   }
+  // A column the file reads two ways would be read one of them in silence (canonical first, then ignored).
+  const canonical = new Map(Object.entries(doc.columns ?? {}).map(([c, source]) => [source as string, c]));
+  for (const [column] of doc.dimensions ?? []) {
+    const c = canonical.get(column);
+    if (c !== undefined) throw new UserError(`bill column ${shown(column)} is both the canonical ${c} (columns: ${c}: ${column}) and a dimension`, decoded.at(["dimensions", column]), `one reading of ${shown(column)}: as ${c}, or as the dimension`, `${shown(column)} mapped twice`);
+  }
+  (doc.ignore_columns ?? []).forEach((column, i) => {
+    const c = canonical.get(column);
+    const twice = c !== undefined ? `the canonical ${c} (columns: ${c}: ${column})` : doc.dimensions?.has(column) ? `the dimension ${shown(doc.dimensions.get(column)!)} (dimensions:)` : undefined;
+    if (twice !== undefined) throw new UserError(`bill column ${shown(column)} is both ${twice} and under ignore_columns:`, decoded.at(["ignore_columns", i]), `one of the two: ${shown(column)} read, or under ignore_columns:`, `${shown(column)} mapped twice`);
+  });
   const activities = new Map<string, ActivityTarget>();
   for (const [word, value] of doc.activities ?? []) {
     activities.set(word, targetOf(value, card, (i) => decoded.at(i === undefined ? ["activities", word] : ["activities", word, i])));
