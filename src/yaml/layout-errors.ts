@@ -80,26 +80,29 @@ export function layoutError(p: YAMLError, source: string, file: string, lines: L
  * the same item one column to the left.
  */
 export function strayListItem(node: unknown, source: string, file: string, lines: LineCounter): YamlLayoutError | undefined {
-  if (isScalar(node)) {
-    const range = node.range;
-    if (node.type !== Scalar.PLAIN || !range) return undefined;
-    const first = lines.linePos(range[0]).line;
-    const last = lines.linePos(range[1]).line;
-    if (first === last) return undefined;
-    const text = source.split(/\r?\n/);
-    for (let line = first + 1; line <= last; line++) {
-      if (!/^\s*-(\s|$)/.test(text[line - 1] ?? "")) continue;
-      return listItemOutOfLine(text, line, file, String(node.value));
+  let text: string[] | undefined;
+  const walk = (n: unknown): YamlLayoutError | undefined => {
+    if (isScalar(n)) {
+      const range = n.range;
+      if (n.type !== Scalar.PLAIN || !range) return undefined;
+      const first = lines.linePos(range[0]).line;
+      const last = lines.linePos(range[1]).line;
+      if (first === last) return undefined;
+      text ??= source.split(/\r?\n/);
+      for (let line = first + 1; line <= last; line++) {
+        if (/^\s*-(\s|$)/.test(text[line - 1] ?? "")) return listItemOutOfLine(text, line, file, String(n.value));
+      }
+      return undefined;
+    }
+    if (isMap(n) || isSeq(n)) {
+      for (const item of n.items as unknown[]) {
+        const found = walk(isPair(item) ? item.value : item);
+        if (found) return found;
+      }
     }
     return undefined;
-  }
-  if (isMap(node) || isSeq(node)) {
-    for (const item of node.items as unknown[]) {
-      const found = isPair(item) ? strayListItem(item.value, source, file, lines) : strayListItem(item, source, file, lines);
-      if (found) return found;
-    }
-  }
-  return undefined;
+  };
+  return walk(node);
 }
 
 /**
