@@ -60,15 +60,24 @@ const TARGETS = {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 
+const PEAK_FILE = `${data}/peak-rss-${process.pid}`;
+// Quoted as NODE_OPTIONS reads a value, so that a path with spaces stays one.
+const PRELOAD = `--require "${fileURLToPath(new URL("peak-rss.cjs", import.meta.url)).replace(/["\\]/g, "\\$&")}"`;
+
 /**
- * Run a command, sampling its peak resident memory (VmHWM) from /proc while it runs. A run
- * that exits non-zero, takes longer than the timeout or grows past the memory guard is a
+ * Run a command and give its peak resident memory: the process's own maxRSS, which bench/peak-rss.cjs
+ * (preloaded through NODE_OPTIONS, so that the bin runs as users run it) writes as it exits; the
+ * figure `/usr/bin/time -f %M` gives, and no tool needed beyond node. VmHWM is sampled from /proc
+ * while the process runs only to stop it past the memory guard, and is the figure of a run stopped
+ * so. A run that exits non-zero, takes longer than the timeout or grows past the memory guard is a
  * failure with a reason, not an exception: the bench goes on to the next shape.
  */
 function measure(cmd, args) {
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
-    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"] });
+    rmSync(PEAK_FILE, { force: true });
+    const env = { ...process.env, BURNRATE_BENCH_PEAK: PEAK_FILE, NODE_OPTIONS: [process.env.NODE_OPTIONS, PRELOAD].filter(Boolean).join(" ") };
+    const child = spawn(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env });
     let peak = 0;
     let stderr = "";
     let killed;
@@ -90,6 +99,10 @@ function measure(cmd, args) {
       clearInterval(timer);
       clearTimeout(deadline);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      try {
+        peak = Math.max(peak, Number(readFileSync(PEAK_FILE, "utf8")));
+        rmSync(PEAK_FILE);
+      } catch {}
       const peakMb = peak / 1024;
       if (killed) resolve({ failed: killed, seconds, peakMb });
       else if (code !== 0) resolve({ failed: `exit ${code}: ${stderr.trim().split("\n")[0].slice(0, 200)}`, seconds, peakMb });

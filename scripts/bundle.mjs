@@ -13,6 +13,10 @@ for (const [name, input] of Object.entries(entries)) {
     platform: "node",
     logLevel: "warn",
     // One file each: the main thread's commands, loaded on demand, are in it, evaluated only when asked for.
-    output: { file: `dist/${name}.js`, format: "esm", codeSplitting: false, sourcemap: true },
+    // Its text ASCII (other characters escaped) and without the dependencies' JSDoc (luxon's Arabic and
+    // Burmese examples): V8 keeps a module's source as a string for as long as the process runs, and one
+    // character past Latin-1 made it two bytes a character, 3.7 MB on the main thread and 0.7 MB on the
+    // worker, where it is now 1.5 and 0.2 (docs/performance.md, reader11).
+    output: { file: `dist/${name}.js`, format: "esm", codeSplitting: false, sourcemap: true, charset: "ascii", comments: { legal: true, annotation: true, jsdoc: false } },
   });
 }

@@ -30,8 +30,13 @@ export async function* rowsOfFiles(files: readonly { name: string; rows: () => A
 
 class FilesSource implements RowSource {
   readonly accounts: string[] = [];
-  readonly meters: string[] = [];
-  readonly dimensions: Readonly<Record<string, string>>[] = [];
+  /**
+   * The shapes' meters and values: the first file's own arrays while every file goes on with its
+   * shapes (one worker, one header), as the numbers are the same: a copy of each, and of the
+   * numbers, would be three slots a shape (125,000 shapes at 2M rows: 3 MB of heap).
+   */
+  meters: string[] = [];
+  dimensions: Readonly<Record<string, string>>[] = [];
   readonly quantities: Decimal[] = [];
   /**
    * Shapes by their values, once two files have shapes of their own: while every
@@ -54,12 +59,24 @@ class FilesSource implements RowSource {
 
   file(name: string, source: RowSource, index: number, last: FileNumbers | undefined): FileNumbers {
     this.files[index] = { ...source.origin(0), file: name };
-    this.firstSource ??= source;
+    if (this.firstSource === undefined) {
+      this.firstSource = source;
+      this.meters = source.meters as string[];
+      this.dimensions = source.dimensions as Readonly<Record<string, string>>[];
+    }
     if (source !== this.firstSource && this.shapes === undefined) {
+      // The first file's shapes are its source's no longer: the log's own from here on.
+      this.meters = [...this.meters];
+      this.dimensions = [...this.dimensions];
       this.shapes = new Map();
       for (let s = 0; s < this.meters.length; s++) this.shapes.set(keyOf(this.meters[s]!, this.dimensions[s]!), s);
     }
     return new FileNumbers(this, source, index, last?.source === source ? last : undefined);
+  }
+
+  /** Whether the log's shapes are this source's own arrays: its shape numbers are the log's, and none is to be found or copied. */
+  sharesShapes(source: RowSource): boolean {
+    return this.shapes === undefined && source === this.firstSource;
   }
 
   origin(line: number): Location {
@@ -77,13 +94,13 @@ class FilesSource implements RowSource {
     return number;
   }
 
-  /** The number of a shape by its values, new or found. */
+  /** The number of a shape by its values, new or found: once a file has shapes of its own (file()). */
   shape(meter: string, dimensions: Readonly<Record<string, string>>): number {
-    const key = this.shapes === undefined ? undefined : keyOf(meter, dimensions);
-    let number = key === undefined ? undefined : this.shapes!.get(key);
+    const shapes = this.shapes!;
+    const key = keyOf(meter, dimensions);
+    let number = shapes.get(key);
     if (number === undefined) {
-      number = this.meters.length;
-      if (key !== undefined) this.shapes!.set(key, number);
+      shapes.set(key, (number = this.meters.length));
       this.meters.push(meter);
       this.dimensions.push(dimensions);
     }
@@ -120,7 +137,7 @@ class FileNumbers {
 
   rows(batch: ShapedRows): ShapedRows {
     const { source, merged } = this;
-    while (this.shapes.length < source.meters.length) {
+    while (!merged.sharesShapes(source) && this.shapes.length < source.meters.length) {
       const s = this.shapes.length;
       this.shapes.push(merged.shape(source.meters[s]!, source.dimensions[s]!));
       this.same &&= this.shapes[s] === s;

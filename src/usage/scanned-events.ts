@@ -139,7 +139,8 @@ class FileShapes implements RowSource {
     for (let at = 0; at < cells.length; at += stride) {
       const meter = this.values[cells[at]!]!;
       this.meters.push(meter);
-      this.shapeComponents.push(this.meterComponents.get(meter)?.map((name) => [name, this.header.components.indexOf(name)] as const));
+      // Only a file with component columns reads them: a slot a shape (125,000 at 2M rows) is a megabyte of heap.
+      if (this.header.components.length > 0) this.shapeComponents.push(this.meterComponents.get(meter)?.map((name) => [name, this.header.components.indexOf(name)] as const));
       // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
       const dimensions: Record<string, string> = {};
       for (let i = 0; i < names.length; i++) {
