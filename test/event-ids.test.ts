@@ -28,15 +28,17 @@ import { stamp } from "./helpers/stamp.js";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const encoder = new TextEncoder();
 
-/** The rule with a Map of the ids: a repeat when known and (with a window) known for at most the window. */
+/** The rule with a Map of the ids by account: a repeat when known in the row's account and (with a window) known for at most the window. */
 class PlainRule {
-  private readonly known = new Map<string, { first: Location; at: number }>();
+  private readonly known = new Map<string, Map<string, { first: Location; at: number }>>();
   constructor(private readonly window: number | undefined) {}
 
-  firstSeen(id: string, origin: Location, at: number): Location | undefined {
-    const k = this.known.get(id);
+  firstSeen(id: string, account: string, origin: Location, at: number): Location | undefined {
+    let ids = this.known.get(account);
+    if (ids === undefined) this.known.set(account, (ids = new Map()));
+    const k = ids.get(id);
     if (k !== undefined && (this.window === undefined || at - k.at <= this.window)) return k.first;
-    this.known.set(id, { first: origin, at });
+    ids.set(id, { first: origin, at });
     return undefined;
   }
 }
@@ -64,6 +66,7 @@ const op = fc.record({
   // Steps of time: 0 keeps the instant (repeats within one instant).
   step: fc.constantFrom(0, 0, 1000, 60_000, 3_600_000),
   asBytes: fc.boolean(),
+  account: fc.constantFrom("", "", "acme", "beta"),
 });
 
 describe("the compact id store agrees with a Map of the ids", () => {
@@ -79,14 +82,14 @@ describe("the compact id store agrees with a Map of the ids", () => {
         for (const o of ops) {
           at += o.step;
           const origin = { file: o.file, line: o.line, column: 1 };
-          const expected = plain.firstSeen(o.id, origin, at);
+          const expected = plain.firstSeen(o.id, o.account, origin, at);
           let found: Location | undefined;
           if (o.asBytes) {
             const ids = idColumn([o.id]);
-            found = store.rowRepeats(ids, 0, at) ? store.firstSeen(o.id, origin, at) : undefined;
-            if (found === undefined) store.knowRow(ids, 0, { origin: (line) => ({ file: o.file, line, column: 1 }) }, o.line, at);
+            found = store.rowRepeats(ids, 0, o.account, at) ? store.firstSeen({ eventId: o.id, account: o.account, origin, at }) : undefined;
+            if (found === undefined) store.knowRow({ ids, index: 0, account: o.account, source: { origin: (line) => ({ file: o.file, line, column: 1 }) }, line: o.line, at });
           } else {
-            found = store.firstSeen(o.id, origin, at);
+            found = store.firstSeen({ eventId: o.id, account: o.account, origin, at });
           }
           founds.push(found);
           expecteds.push(expected);
@@ -103,25 +106,36 @@ describe("the compact id store agrees with a Map of the ids", () => {
     // The ids either store wrongly calls repeats, in one expect (not 100,000).
     const repeated: string[] = [];
     for (let i = 0; i < 50_000; i++) {
-      if (store.repeats(`id-${i}`, i)) repeated.push(`id-${i}`);
-      if (windowed.repeats(`id-${i}`, i)) repeated.push(`id-${i} (windowed)`);
+      if (store.repeats(`id-${i}`, "", i)) repeated.push(`id-${i}`);
+      if (windowed.repeats(`id-${i}`, "", i)) repeated.push(`id-${i} (windowed)`);
     }
     expect(repeated).toEqual([]);
-    expect(store.repeats("id-0", 50_000)).toBe(true);
-    expect(store.repeats("id-49999", 50_000)).toBe(true);
+    expect(store.repeats("id-0", "", 50_000)).toBe(true);
+    expect(store.repeats("id-49999", "", 50_000)).toBe(true);
     // Known at 49,990: 10 ms later is within the window, 11 is past it (and known afresh from then).
-    expect(windowed.repeats("id-49990", 50_000)).toBe(true);
-    expect(windowed.repeats("id-49989", 50_000)).toBe(false);
-    expect(windowed.repeats("id-49989", 50_010)).toBe(true);
-    expect(windowed.repeats("id-0", 50_000)).toBe(false);
+    expect(windowed.repeats("id-49990", "", 50_000)).toBe(true);
+    expect(windowed.repeats("id-49989", "", 50_000)).toBe(false);
+    expect(windowed.repeats("id-49989", "", 50_010)).toBe(true);
+    expect(windowed.repeats("id-0", "", 50_000)).toBe(false);
   });
 
   it("names where an id was first seen, not where it was last", () => {
     const store = new SeenEventIds();
-    expect(store.firstSeen("x", { file: "a.csv", line: 7, column: 3 }, 0)).toBeUndefined();
-    expect(store.firstSeen("x", { file: "b.csv", line: 9, column: 1 }, 1)).toEqual({ file: "a.csv", line: 7, column: 1 });
-    expect(store.firstSeen("x", { file: "b.csv", line: 11, column: 1 }, 2)).toEqual({ file: "a.csv", line: 7, column: 1 });
-    expect(store.firstSeen(undefined, { file: "b.csv", line: 12, column: 1 }, 3)).toBeUndefined();
+    const seen = (eventId: string | undefined, file: string, line: number, at: number) => store.firstSeen({ eventId, account: "acme", origin: { file, line, column: 1 }, at });
+    expect(seen("x", "a.csv", 7, 0)).toBeUndefined();
+    expect(seen("x", "b.csv", 9, 1)).toEqual({ file: "a.csv", line: 7, column: 1 });
+    expect(seen("x", "b.csv", 11, 2)).toEqual({ file: "a.csv", line: 7, column: 1 });
+    expect(seen(undefined, "b.csv", 12, 3)).toBeUndefined();
+  });
+
+  it("keeps an id to its account: another account's row with that id is its own event", () => {
+    const store = new SeenEventIds();
+    const origin = (line: number) => ({ file: "ids.csv", line, column: 1 });
+    expect(store.firstSeen({ eventId: "1", account: "acme", origin: origin(2), at: 0 })).toBeUndefined();
+    expect(store.firstSeen({ eventId: "1", account: "beta", origin: origin(3), at: 1 })).toBeUndefined();
+    expect(store.firstSeen({ eventId: "1", account: "", origin: origin(4), at: 2 })).toBeUndefined();
+    expect(store.firstSeen({ eventId: "1", account: "beta", origin: origin(5), at: 3 })).toEqual(origin(3));
+    expect(store.firstSeen({ eventId: "1", account: "acme", origin: origin(6), at: 4 })).toEqual(origin(2));
   });
 });
 
@@ -148,7 +162,7 @@ function expectedRepeats(evs: readonly UsageEvent[], window: number | undefined)
   const out: { eventId: string; meter: string; first: string; repeat: string }[] = [];
   for (const e of ordered) {
     if (e.eventId === undefined) continue;
-    const first = plain.firstSeen(e.eventId, e.origin, e.at);
+    const first = plain.firstSeen(e.eventId, e.account, e.origin, e.at);
     if (first !== undefined) out.push({ eventId: e.eventId, meter: e.meter, first: `${first.file}:${first.line}`, repeat: `${e.origin.file}:${e.origin.line}` });
   }
   return out;

@@ -45,7 +45,7 @@ export abstract class Charging extends Limits {
 
     const meterEvent = shape?.event ?? this.card.events.get(event.meter);
     if (!meterEvent) throw this.unknownMeter(event);
-    const firstSeen = this.seenIds.firstSeen(event.eventId, event.origin, event.at);
+    const firstSeen = this.seenIds.firstSeen(event);
     if (firstSeen) {
       this.counts.duplicates++;
       this.duplicateList.add({ eventId: event.eventId!, meter: event.meter, first: firstSeen, repeat: event.origin });

@@ -34,6 +34,24 @@ export interface EventIdRule {
   screen?: IdScreen;
 }
 
+/** A row as the rule reads it: its id, its account and where and when it is. */
+export interface IdRow {
+  readonly eventId: string | undefined;
+  readonly account: string;
+  readonly origin: Location | undefined;
+  readonly at: Instant;
+}
+
+/** A scanned row as the rule reads it: row `index` of a batch's `ids`, on `line` of `source`. The known path reuses one. */
+export interface ScannedIdRow {
+  ids: EventIdColumn;
+  index: number;
+  account: string;
+  source: { origin(line: number): Location };
+  line: number;
+  at: Instant;
+}
+
 /** A repeated event_id and where its first and repeated rows are. */
 export interface DuplicateEvent {
   eventId: string;
@@ -44,16 +62,19 @@ export interface DuplicateEvent {
 
 /**
  * The event_id rule, in one place: a row whose id was seen on an earlier row
- * is a repeat, counted as a duplicate and never priced; a row without an id is
- * never one. "Earlier" is the replay's order: time, then the canonical order
+ * of the same account is a repeat, counted as a duplicate and never priced; a
+ * row without an id is never one. An id is its account's own, as an
+ * idempotency key is an API account's: two customers' logs numbering their
+ * events alike (`1`, `2`, ...) are two events each, not one lost. "Earlier" is the replay's order: time, then the canonical order
  * of one instant's events. With a dedupe window (`--dedupe-window`), an id is
  * remembered for the window from the row that made it known, as payment APIs
  * keep an idempotency key: a row past that is priced as a new event, and its id
  * is known afresh from it. The replay applies the rule; reconcile applies it
  * again, in that order, to learn which bill lines the repeats belong to.
  *
- * Ids are kept as 127-bit fingerprints of their UTF-8 bytes (four 32-bit
- * lanes, each its own multiplier, mixed at the end; one bit marks a used slot)
+ * Ids are kept as 127-bit fingerprints of their UTF-8 bytes and then their
+ * account's UTF-16 units (four 32-bit lanes, each its own multiplier, mixed at
+ * the end; one bit marks a used slot)
  * in an open-addressing table of typed arrays, with where each was first seen
  * (the file's index among the files seen, and the line) as one number, so a
  * repeat still names both rows: 24 bytes a slot, 32 with a window. Two distinct
@@ -79,41 +100,46 @@ export class SeenEventIds {
     if (rule.window !== undefined) this.knownAt = new Float64Array(FIRST_CAPACITY);
   }
 
-  /** Whether `eventId` repeats an earlier row's at `at`; if not, it is now known from this row. */
-  repeats(eventId: string | undefined, at: Instant): boolean {
-    return this.firstSeen(eventId, undefined, at) !== undefined;
+  /** Whether `eventId` repeats an earlier row's of `account` at `at`; if not, it is now known from this row. */
+  repeats(eventId: string | undefined, account: string, at: Instant): boolean {
+    return this.firstSeen({ eventId, account, origin: undefined, at }) !== undefined;
   }
 
-  /** Where `eventId` was first seen, when this row at `at` repeats it; if it does not, the id is now known from `origin`. */
-  firstSeen(eventId: string | undefined, origin: Location | undefined, at: Instant): Location | undefined {
+  /** Where the row's id was first seen in its account, when the row repeats it; if it does not, the id is now known from the row's origin. */
+  firstSeen(row: IdRow): Location | undefined {
+    const { eventId, account, origin, at } = row;
     if (eventId === undefined || this.screen?.repeated.length === 0) return undefined;
     const length = utf8Of(eventId);
     if (this.once(scratch, 0, length)) return undefined;
     printBytes(scratch, 0, length);
+    printAccount(account);
     const slot = this.slot();
     if (this.repeatsAt(slot, at)) return this.locationOf(this.firstRow[slot]!);
     this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at);
     return undefined;
   }
 
-  /** Whether row `i` of `ids` would repeat an earlier row's id at `at`. Changes nothing. */
-  rowRepeats(ids: EventIdColumn, i: number, at: Instant): boolean {
+  /** Whether row `i` of `ids`, of `account`, would repeat an earlier row's id at `at`. Changes nothing. */
+  rowRepeats(ids: EventIdColumn, i: number, account: string, at: Instant): boolean {
     if (this.screen?.repeated.length === 0) return false;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return false;
     printBytes(ids.bytes, from, ids.ends[i]!);
+    printAccount(account);
     return this.repeatsAt(this.slot(), at);
   }
 
-  /** Know row `i`'s id from this row (on `line` of `source`), which rowRepeats found new. */
-  knowRow(ids: EventIdColumn, i: number, source: { origin(line: number): Location }, line: number, at: Instant): void {
+  /** Know a scanned row's id from the row, which rowRepeats found new. */
+  knowRow(row: ScannedIdRow): void {
     if (this.screen?.repeated.length === 0) return;
+    const { ids, index: i } = row;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     // Where it is is asked only of an id that may repeat: most ids are on one row.
     if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return;
     printBytes(ids.bytes, from, ids.ends[i]!);
-    const origin = source.origin(line);
-    this.know(this.slot(), this.encode(origin.file, origin.line), at);
+    printAccount(row.account);
+    const origin = row.source.origin(row.line);
+    this.know(this.slot(), this.encode(origin.file, origin.line), row.at);
   }
 
   /** Whether the first pass found the id of these bytes on one row only: never a repeat, never remembered. Its key is cheaper than the fingerprint. */
@@ -232,6 +258,23 @@ function printBytes(bytes: Uint8Array, from: number, to: number): void {
     h3 ^= h3 >>> 11;
   }
   finish(h0, h1, h2, h3, to - from);
+}
+
+/** Fold an account's UTF-16 units into PRINT (the id's, already finished with its length): the same id in another account is another fingerprint. */
+function printAccount(account: string): void {
+  let h0 = PRINT[0]!, h1 = PRINT[1]!, h2 = PRINT[2]!, h3 = PRINT[3]!;
+  for (let i = 0; i < account.length; i++) {
+    const byte = account.charCodeAt(i);
+    h0 = Math.imul(h0 ^ byte, 0x01000193);
+    h0 ^= h0 >>> 15;
+    h1 = Math.imul(h1 ^ byte, 0x5bd1e995);
+    h1 ^= h1 >>> 13;
+    h2 = Math.imul(h2 ^ byte, 0x85ebca6b);
+    h2 ^= h2 >>> 16;
+    h3 = Math.imul(h3 ^ byte, 0xc2b2ae35);
+    h3 ^= h3 >>> 11;
+  }
+  finish(h0, h1, h2, h3, account.length);
 }
 
 /** A string's UTF-8 bytes, written over for each id: no allocation an event. */

@@ -1,7 +1,7 @@
 import type { Decimal } from "../../money.js";
 import type { Instant } from "../../time.js";
 import { NO_CREDITS, plusUnits } from "../credits.js";
-import { sameEventId } from "../event-ids.js";
+import { sameEventId, type ScannedIdRow } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, KnownRun, RowComponents, ShapeFacts } from "../full-path.js";
@@ -260,7 +260,7 @@ export class KnownRows<Run extends KnownRun> {
     const ids = held.ids[k];
     if (ids === undefined) return false;
     const i = held.idIndex[k]!;
-    if (this.full.seenIds.rowRepeats(ids, i, this.instant)) return true;
+    if (this.full.seenIds.rowRepeats(ids, i, this.source!.accounts[held.account[k]!]!, this.instant)) return true;
     for (let j = start; j < k; j++) if (held.ids[j] !== undefined && sameEventId(held.ids[j]!, held.idIndex[j]!, ids, i)) return true;
     return false;
   }
@@ -292,10 +292,22 @@ export class KnownRows<Run extends KnownRun> {
   /** The row chargeNow hands over, one object reused. */
   private knownCharge: KnownCharge | undefined;
 
+  /** The row whose id taken() makes known, one object reused. */
+  private idRow: ScannedIdRow | undefined;
+
   /** A held row priced without an event: its id known, the row counted. */
   private taken(k: number, run: Run): void {
     const held = this.held;
-    if (held.ids[k] !== undefined) this.full.seenIds.knowRow(held.ids[k]!, held.idIndex[k]!, this.source!, held.line[k]!, this.instant);
+    if (held.ids[k] !== undefined) {
+      const row = (this.idRow ??= { ids: held.ids[k]!, index: 0, account: "", source: this.source!, line: 0, at: 0 });
+      row.ids = held.ids[k]!;
+      row.index = held.idIndex[k]!;
+      row.account = this.source!.accounts[held.account[k]!]!;
+      row.source = this.source!;
+      row.line = held.line[k]!;
+      row.at = this.instant;
+      this.full.seenIds.knowRow(row);
+    }
     this.full.counted(run, this.instant);
   }
 
