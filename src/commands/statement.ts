@@ -18,6 +18,7 @@ import { statementJsonText } from "../render/statement/json-text.js";
 import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
+import { lookalikeAccounts, lookalikeWarning } from "../account/lookalikes.js";
 import { progressFor } from "../progress/progress.js";
 
 export interface StatementOptions extends ReplayInputOptions {
@@ -58,6 +59,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
+  for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
 
   const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
   const ledgerReport: Reporters<PlainFormat> = {

@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// An export that writes a customer's name with a capital letter: the account file names
+// `gamma` (on free), so `Gamma`'s rows are an unnamed account's, billed on the top level's pro.
+function inputs(usageAccounts: readonly string[]): { account: string; usage: string } {
+  const dir = mkdtempSync(join(tmpdir(), "lookalike-"));
+  const account = join(dir, "account.yaml");
+  writeFileSync(account, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\naccounts:\n  gamma: { plan: free }\n  acme_corp: { plan: free }\n`);
+  const usage = join(dir, "usage.csv");
+  writeFileSync(usage, ["timestamp,meter,quantity,project,account", ...usageAccounts.map((a, i) => `2026-09-02T1${i}:00:00Z,data_write,1,p1,${a}`), ""].join("\n"));
+  return { account, usage };
+}
+
+describe("a usage account written as a named one but for case or separators", () => {
+  it("is billed on the top-level terms, as documented, with a warning naming the account it looks like", async () => {
+    const { account, usage } = inputs(["gamma", "Gamma", "Acme-Corp"]);
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(
+      // In the statement's order of accounts.
+      'burnrate: warning: usage account "Acme-Corp" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? Rename it in the usage, or add it under accounts:\n' +
+        'burnrate: warning: usage account "Gamma" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? Rename it in the usage, or add it under accounts:\n',
+    );
+    const plans = (JSON.parse(out.stdout) as { accounts: { account: string; plan: string }[] }).accounts.map((a) => [a.account, a.plan]);
+    expect(plans).toContainEqual(["Gamma", "pro"]);
+    expect(plans).toContainEqual(["gamma", "free"]);
+  });
+
+  it("says nothing of an unnamed account that is not one (gamma2 beside a named gamma is its own)", async () => {
+    const { account, usage } = inputs(["gamma", "gamma2", "delta"]);
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe("");
+  });
+});
