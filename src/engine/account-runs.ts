@@ -3,7 +3,8 @@ import { INCLUDED, ONETIME, type GrantKind } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, CycleStatement, LedgerEntry, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
-import { Deferred, NO_CREDITS, type Credits } from "./credits.js";
+import { NO_CREDITS, type Credits } from "./credits.js";
+import { Run } from "./account-run.js";
 import { OpenCycle, type CycleSpan } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
@@ -23,10 +24,7 @@ export abstract class AccountRuns extends ReplayState {
     if (!run) {
       const opening = this.anchorChange(account);
       const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
-      run = {
-        id: account, ordinal: this.runList.length, serial: 0, slots: undefined, deferred: new Deferred(), terms, wallet: new Wallet(),
-        cycle: undefined as unknown as OpenCycle, active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: this.setup.subscriptionEnd,
-      };
+      run = new Run(account, this.runList.length, terms, new Wallet(), this.setup.subscriptionEnd);
       this.runs.set(account, run);
       this.runList.push(run);
       this.openCycle(run, 0);
