@@ -26,6 +26,8 @@ interface CycleTerms {
   readonly opening: readonly { kind: string; credits: Credits }[];
   readonly counting: ReadonlySet<string>;
   readonly scale: Scale;
+  /** Each pool's grace buffer in credits, worked out at its first use: a share of the allowance on the plan, the same for every cycle on these terms. */
+  readonly graceLimits: Map<string, Credits>;
   /** The low-balance level last converted to credits: a cache, the same for whichever cycle converts it. */
   lowBalance: { level: Decimal | undefined; credits: Credits };
 }
@@ -33,10 +35,10 @@ interface CycleTerms {
 /** The terms made last, by scale (a replay's): the accounts of a log open their cycles one after another on the same terms. */
 const LAST_TERMS = new WeakMap<Scale, CycleTerms>();
 
-function cycleTerms(terms: Omit<CycleTerms, "allowanceCredits" | "lowBalance">): CycleTerms {
+function cycleTerms(terms: Omit<CycleTerms, "allowanceCredits" | "lowBalance" | "graceLimits">): CycleTerms {
   const last = LAST_TERMS.get(terms.scale);
   if (last !== undefined && last.allowance === terms.allowance && last.plan === terms.plan && last.opening === terms.opening && last.counting === terms.counting) return last;
-  const made = { ...terms, allowanceCredits: terms.scale.of(terms.allowance), lowBalance: { level: undefined, credits: NO_CREDITS } };
+  const made = { ...terms, allowanceCredits: terms.scale.of(terms.allowance), lowBalance: { level: undefined, credits: NO_CREDITS }, graceLimits: new Map() };
   LAST_TERMS.set(terms.scale, made);
   return made;
 }
@@ -48,8 +50,8 @@ function cycleTerms(terms: Omit<CycleTerms, "allowanceCredits" | "lowBalance">):
  */
 class CycleRecords {
   graceUsed: Map<string, Credits> | undefined;
-  graceLimits: Map<string, Credits> | undefined;
-  rejections: Map<string, Rejection> | undefined;
+  /** Refusals by meter and reason, in the order they came: a short list (a map was about 290 bytes a cycle that refused a row). */
+  rejections: Rejection[] | undefined;
   duplicates: Map<string, DuplicateCount> | undefined;
   /** Credits the grant kinds past the first gave (the first is the cycle's own fields): one or two kinds an account. */
   consumed: { kind: string; credits: Credits }[] | undefined;
@@ -148,7 +150,6 @@ export class OpenCycle extends CycleLines {
     const terms = this.terms;
     if (plan.key !== terms.plan.key) (this.recorded().planFrom ??= [{ plan: terms.plan.key, from: this.start }]).push({ plan: plan.key, from: at });
     this.terms = cycleTerms({ allowance, plan, opening: terms.opening, counting: terms.counting, scale: terms.scale });
-    if (this.records !== undefined) this.records.graceLimits = undefined;
     this.levelCache = undefined;
   }
 
@@ -157,11 +158,11 @@ export class OpenCycle extends CycleLines {
   }
 
   graceLimit(pool: string): Credits {
-    let limit = this.read.graceLimits?.get(pool);
+    const { plan, allowance, scale, graceLimits } = this.terms;
+    let limit = graceLimits.get(pool);
     if (limit === undefined) {
-      const { plan, allowance, scale } = this.terms;
       const share = plan.grace.get(pool);
-      (this.recorded().graceLimits ??= new Map()).set(pool, (limit = share ? scale.of(share.mul(allowance)) : NO_CREDITS));
+      graceLimits.set(pool, (limit = share ? scale.of(share.mul(allowance)) : NO_CREDITS));
     }
     return limit;
   }
@@ -271,18 +272,22 @@ export class OpenCycle extends CycleLines {
 
   /** Whether the cycle holds a refusal of the meter for the reason: its first row is named already. */
   rejects(meter: string, reason: string): boolean {
-    return this.read.rejections?.has(`${meter}\u0000${reason}`) === true;
+    return this.rejection(meter, reason) !== undefined;
+  }
+
+  private rejection(meter: string, reason: string): Rejection | undefined {
+    for (const r of this.read.rejections ?? []) if (r.meter === meter && r.reason === reason) return r;
+    return undefined;
   }
 
   reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
-    const key = `${meter}\u0000${reason}`;
-    const rejections = (this.recorded().rejections ??= new Map());
-    const r = rejections.get(key);
+    const r = this.rejection(meter, reason);
     if (r) {
       r.events++;
       r.quantity = r.quantity.plus(quantity);
     } else {
-      rejections.set(key, { meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
+      const records = this.recorded();
+      records.rejections = (records.rejections ?? []).concat({ meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
     }
   }
 
@@ -409,7 +414,7 @@ export class OpenCycle extends CycleLines {
       uncovered: decimal(this.uncovered),
       lines,
       grants,
-      rejected: [...(records.rejections?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
+      rejected: [...(records.rejections ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: [...(this.thresholds ?? [])].sort((a, b) => a.percent - b.percent),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
       overage: { requests: records.overageRequests, amount: records.overageAmount },
