@@ -184,10 +184,14 @@ export class OpenCycle extends CycleLines {
     return set;
   }
 
-  /** What a grant kind gave for a charge: the wallet calls it as it debits. */
-  consume(kind: string, amount: Credits): void {
+  /**
+   * What a grant kind gave for a charge: the wallet calls it as it debits, with what the grant had consumed before
+   * and after. Where the kind's credits so far are the grant's (the same bigint), they are the grant's after too:
+   * one bigint an account of 100,000 where each made its own, and none made a debit.
+   */
+  consume(kind: string, amount: Credits, grant?: { was: Credits; now: Credits }): void {
     const before = this.consumedOf(kind);
-    const after = before === undefined ? amount : add(before, amount);
+    const after = before === undefined ? amount : grant !== undefined && before === grant.was ? grant.now : add(before, amount);
     this.setConsumed(kind, after);
     // Credits toward the allowance that equal the kind's (one kind counts, as with most cards) are the same bigint, not another made each debit.
     if (this.terms.counting.has(kind)) this.towardAllowance = this.towardAllowance === (before ?? NO_CREDITS) ? after : add(this.towardAllowance, amount);
