@@ -107,25 +107,25 @@ export abstract class CycleLines {
    */
   private lineIndex: Map<string, LineSum> | undefined;
   /**
-   * The lines in the order they opened, each at its place: a line of its own, or a line of a shape held as its
-   * head (LineHead, shared by every account's cycles) and the sums at its place: no object a line, where a log
+   * The lines in the order they opened, each at its position: a line of its own, or a line of a shape held as its
+   * head (LineHead, shared by every account's cycles) and the sums at its position: no object a line, where a log
    * of 100,000 accounts has about a line a row.
    */
   private lines: (LineSum | LineHead | undefined)[] = NO_LINES;
   /** How many of `lines` are lines: past them it is room to grow into (`grown`), not lines. */
   private lineCount = 0;
   /**
-   * By place, side by side: the count of millionths added, then the events (one array, not two). A plain array of
+   * By position, side by side: the count of millionths added, then the events (one array, not two). A plain array of
    * numbers, not a typed one: an ArrayBuffer is about 280 bytes an account of 100,000, and its memory outside the
-   * heap makes the collector run more often as accounts open cycles. By place, not by slot: an account's slots are
-   * its lines of every cycle (about 20 in a log of 100,000 accounts), a cycle's places its own (about 7).
+   * heap makes the collector run more often as accounts open cycles. By position, not by slot: an account's slots are
+   * its lines of every cycle (about 20 in a log of 100,000 accounts), a cycle's positions its own (about 7).
    */
-  private sums: number[] = NO_SUMS;
+  private lineSums: number[] = NO_LINE_SUMS;
   /**
-   * The place of each line found by a number the replay gave it (slot), plus one (0: not open this cycle): the line
+   * The position of each line found by a number the replay gave it (slot), plus one (0: not open this cycle): the line
    * of rows of one shape, found without a lookup.
    */
-  private places: number[] = NO_PLACES;
+  private positions: number[] = NO_POSITIONS;
 
   /** A line opened: at the end of the list, its sums zero; the lists grow by half again when full (a copy at each line was garbage past the young generation). */
   private open(line: LineSum | LineHead): number {
@@ -133,15 +133,17 @@ export abstract class CycleLines {
       const length = grownLength(this.lines.length, this.lineCount + 1);
       // Padded with undefined, which no line is: a list of objects and undefined stays packed.
       this.lines = grown(this.lines, length, undefined);
-      this.sums = grown(this.sums, 2 * length, 0);
+      this.lineSums = grown(this.lineSums, 2 * length, 0);
     }
     this.lines[this.lineCount] = line;
     return this.lineCount++;
   }
 
-  /** The place of the line numbered `slot`, -1 where none is open this cycle. */
-  private placeOf(slot: number): number {
-    return slot < this.places.length ? this.places[slot]! - 1 : -1;
+  /** The position of the line numbered `slot`, -1 where none is open this cycle. */
+  private positionOf(slot: number): number {
+    if (slot >= this.positions.length) return -1;
+    const position = this.positions[slot]!;
+    return position - 1;
   }
 
   /**
@@ -153,21 +155,21 @@ export abstract class CycleLines {
   addLine(of: LineOf, added: LineAddition): void {
     const { meter, name, component, kind, category, pool, dims } = of;
     const { quantity, count, unit, amount, slot } = added;
-    let place = slot === undefined ? -1 : this.placeOf(slot);
+    let position = slot === undefined ? -1 : this.positionOf(slot);
     let key: string | undefined;
     // A line by number is found by it: a key is needed only once some line has none (indexed()).
-    if (place < 0 && (slot === undefined || this.lineIndex !== undefined)) {
+    if (position < 0 && (slot === undefined || this.lineIndex !== undefined)) {
       key = lineKey(meter, { name, kind, component, version: this.version }, dims, unit.text);
       const found = this.indexed().get(key);
-      if (found !== undefined) place = this.lines.indexOf(found);
-      if (found !== undefined && slot !== undefined) this.remember(slot, place);
+      if (found !== undefined) position = this.lines.indexOf(found);
+      if (found !== undefined && slot !== undefined) this.remember(slot, position);
     }
-    if (place >= 0 && this.lines[place] instanceof LineHead) {
-      if (count !== undefined && amount === undefined && this.addToSums(place, count)) return;
-      this.ownLine(place);
+    if (position >= 0 && this.lines[position] instanceof LineHead) {
+      if (count !== undefined && amount === undefined && this.addToSums(position, count)) return;
+      this.ownLine(position);
     }
-    if (place >= 0) {
-      const line = this.lines[place] as LineSum;
+    if (position >= 0) {
+      const line = this.lines[position] as LineSum;
       addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
     } else if (slot !== undefined && key === undefined && added.head?.heads(of, added, this.version) === true) {
@@ -200,69 +202,69 @@ export abstract class CycleLines {
     return this.lineIndex;
   }
 
-  /** Add a count and an event to a place's sums; false where the count would pass a safe integer (the caller adds the quantity as a Decimal). */
-  private addToSums(place: number, count: number): boolean {
-    const at = 2 * place;
-    const sum = addCount(this.sums[at]!, count);
+  /** Add a count and an event to a position's sums; false where the count would pass a safe integer (the caller adds the quantity as a Decimal). */
+  private addToSums(position: number, count: number): boolean {
+    const at = 2 * position;
+    const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) return false;
-    this.sums[at] = sum;
-    this.sums[at + 1] = addCount(this.sums[at + 1]!, 1)!;
+    this.lineSums[at] = sum;
+    this.lineSums[at + 1] = addCount(this.lineSums[at + 1]!, 1)!;
     return true;
   }
 
   /**
-   * The line at `place` as an object of its own, made from its head where it was held as one: a line that needs a
-   * Decimal (an amount of its own, a quantity past a safe integer) or a key. Its sums so far stay the place's,
+   * The line at `position` as an object of its own, made from its head where it was held as one: a line that needs a
+   * Decimal (an amount of its own, a quantity past a safe integer) or a key. Its sums so far stay the position's,
    * added at close as every line's are.
    */
-  private ownLine(place: number): LineSum {
-    const found = this.lines[place]!;
+  private ownLine(position: number): LineSum {
+    const found = this.lines[position]!;
     if (!(found instanceof LineHead)) return found;
     // In the order of a line opened by addLine: close() keeps a line's keys in order, and the writers read them so.
     const line: LineSum = { meter: found.meter, component: undefined, kind: found.kind, category: found.category, pool: found.pool, dimensions: found.dimensions, quantity: ZERO, count: 0, unitPrice: found.unitPrice, amount: undefined, events: 0, source: found.source };
     if (found.version !== undefined) line.version = found.version;
-    this.lines[place] = line;
+    this.lines[position] = line;
     return line;
   }
 
   /** Whether the line numbered `slot` has been opened in this cycle. */
   hasSlot(slot: number): boolean {
-    return this.placeOf(slot) >= 0;
+    return this.positionOf(slot) >= 0;
   }
 
   /**
    * Add an event whose amount is quantity x unit price, of `count` millionths,
-   * to the open line numbered `slot`: to numbers in an array by place, which
+   * to the open line numbered `slot`: to numbers in an array by position, which
    * stay in the processor's cache where a hundred thousand line objects would
    * not, and are added to the line at close.
    */
   addToSlot(slot: number, quantity: Decimal, count: number): void {
-    const place = this.placeOf(slot);
-    const at = 2 * place;
-    const sum = addCount(this.sums[at]!, count);
+    const position = this.positionOf(slot);
+    const at = 2 * position;
+    const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) {
-      const line = this.ownLine(place);
+      const line = this.ownLine(position);
       line.quantity = line.quantity.plus(quantity);
     } else {
-      this.sums[at] = sum;
+      this.lineSums[at] = sum;
     }
-    this.sums[at + 1] = addCount(this.sums[at + 1]!, 1)!;
+    this.lineSums[at + 1] = addCount(this.lineSums[at + 1]!, 1)!;
   }
 
   /** What the sums gathered, added to the lines of their own, once: the sums start again from zero, so that closing twice gives the same statement. */
   private foldSums(): void {
-    const sums = this.sums;
-    for (let place = 0; place < this.lineCount; place++) {
-      const line = this.lines[place]!;
+    const lineSums = this.lineSums;
+    for (let position = 0; position < this.lineCount; position++) {
+      const line = this.lines[position]!;
       // A head's sums are its line's whole sums, read at close.
       if (line instanceof LineHead) continue;
-      const counted = sums[2 * place]!;
+      const counted = lineSums[2 * position]!;
       const sum = addCount(line.count, counted);
       if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
       else line.count = sum;
-      line.events += sums[2 * place + 1]!;
-      sums[2 * place] = 0;
-      sums[2 * place + 1] = 0;
+      line.events += lineSums[2 * position + 1]!;
+      lineSums[2 * position] = 0;
+      lineSums[2 * position + 1] = 0;
     }
   }
 
@@ -272,17 +274,17 @@ export abstract class CycleLines {
    * copy at each new line was garbage that lived until the account's next row, so past the young generation,
    * in a log of 100,000 accounts.
    */
-  private remember(slot: number, place: number): void {
-    if (this.places.length <= slot) this.places = grown(this.places, grownLength(this.places.length, slot + 1), 0);
-    this.places[slot] = place + 1;
+  private remember(slot: number, position: number): void {
+    if (this.positions.length <= slot) this.positions = grown(this.positions, grownLength(this.positions.length, slot + 1), 0);
+    this.positions[slot] = position + 1;
   }
 
   /** A line held as its head and its sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */
-  private headLine(place: number): StatementLine {
-    const head = this.lines[place] as LineHead;
-    const count = this.sums[2 * place]!;
+  private headLine(position: number): StatementLine {
+    const head = this.lines[position] as LineHead;
+    const count = this.lineSums[2 * position]!;
     const { quantity, amount } = countedAt(count, head.unitPrice);
-    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.sums[2 * place + 1]! };
+    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.lineSums[2 * position + 1]! };
     if (head.version !== undefined) line.version = head.version;
     return line;
   }
@@ -301,18 +303,18 @@ export abstract class CycleLines {
   /** Drop the lines once the cycle's statement is made. */
   protected releaseLines(): void {
     this.lineIndex = undefined;
-    this.places = NO_PLACES;
+    this.positions = NO_POSITIONS;
     this.lines = NO_LINES;
     this.lineCount = 0;
-    this.sums = NO_SUMS;
+    this.lineSums = NO_LINE_SUMS;
   }
 }
 
-/** The places by slot of a cycle with no line by number yet, shared (never written): remember() replaces it at the first slot. */
-const NO_PLACES: number[] = [];
+/** The positions by slot of a cycle with no line by number yet, shared (never written): remember() replaces it at the first slot. */
+const NO_POSITIONS: number[] = [];
 
 /** The sums of a cycle with no line yet, shared (never written): open() replaces it at the first line. */
-const NO_SUMS: number[] = [];
+const NO_LINE_SUMS: number[] = [];
 
 /** The lines of a cycle with none yet, shared (never written): open() replaces it at the first line. */
 const NO_LINES: (LineSum | LineHead | undefined)[] = [];
