@@ -50,6 +50,8 @@ export const ALLOWED = new Set([
   "group", "ACCOUNT_SPAN", "ordinal",
   // lists of an account's lines grown by half again (src/engine/cycle-lines.ts, charging.ts): lines held, lengths needed, the most listed
   "lineCount", "need", "LISTED_SLOTS",
+  // a cycle's sums by the position of each line (src/engine/cycle-lines.ts): counts of millionths and events
+  "lineSums",
 ]);
 
 /**

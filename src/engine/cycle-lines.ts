@@ -93,7 +93,7 @@ function lineKey(meter: Meter, line: { name: string; kind: string; component: st
 /**
  * An open cycle's lines: by key where a line has no number, by slot where it
  * has one, each a line of its own (LineSum) or, for a shape's usage line, its
- * shared head and the slot's sums.
+ * shared head and its sums.
  */
 export abstract class CycleLines {
   /** The card version that prices lines from now on, when several are given. */
@@ -106,23 +106,45 @@ export abstract class CycleLines {
    * line find it by its number (slots) without a key.
    */
   private lineIndex: Map<string, LineSum> | undefined;
-  /** The lines in the order they opened: a line of its own, or the slot of a line held as its head and the slot's sums. */
-  private lines: (LineSum | number)[] = NO_LINES;
+  /**
+   * The lines in the order they opened, each at its position: a line of its own, or a line of a shape held as its
+   * head (LineHead, shared by every account's cycles) and the sums at its position: no object a line, where a log
+   * of 100,000 accounts has about a line a row.
+   */
+  private lines: (LineSum | LineHead | undefined)[] = NO_LINES;
   /** How many of `lines` are lines: past them it is room to grow into (`grown`), not lines. */
   private lineCount = 0;
+  /**
+   * By position, side by side: the count of millionths added, then the events (one array, not two). A plain array of
+   * numbers, not a typed one: an ArrayBuffer is about 280 bytes an account of 100,000, and its memory outside the
+   * heap makes the collector run more often as accounts open cycles. By position, not by slot: an account's slots are
+   * its lines of every cycle (about 20 in a log of 100,000 accounts), a cycle's positions its own (about 7).
+   */
+  private lineSums: number[] = NO_LINE_SUMS;
+  /**
+   * The position of each line found by a number the replay gave it (slot), plus one (0: not open this cycle): the line
+   * of rows of one shape, found without a lookup.
+   */
+  private positions: number[] = NO_POSITIONS;
 
-  /** A line opened: at the end of the list, grown by half again when full (a copy at each line was garbage past the young generation). */
-  private open(line: LineSum | number): void {
-    if (this.lineCount === this.lines.length) this.lines = grown(this.lines, grownLength(this.lines.length, this.lineCount + 1), NO_LINE);
-    this.lines[this.lineCount++] = line;
+  /** A line opened: at the end of the list, its sums zero; the lists grow by half again when full (a copy at each line was garbage past the young generation). */
+  private open(line: LineSum | LineHead): number {
+    if (this.lineCount === this.lines.length) {
+      const length = grownLength(this.lines.length, this.lineCount + 1);
+      // Padded with undefined, which no line is: a list of objects and undefined stays packed.
+      this.lines = grown(this.lines, length, undefined);
+      this.lineSums = grown(this.lineSums, 2 * length, 0);
+    }
+    this.lines[this.lineCount] = line;
+    return this.lineCount++;
   }
 
-  /**
-   * Lines by a number the replay gave them: the line of rows of one shape, found without a lookup. A line
-   * of a shape opened with its head (LineHead, shared by every account's cycles) is that head, and its
-   * sums are the slot's: no object a line, where a log of 100,000 accounts has about a line a row.
-   */
-  private slots: (LineSum | LineHead | undefined)[] = NO_SLOT_LINES;
+  /** The position of the line numbered `slot`, -1 where none is open this cycle. */
+  private positionOf(slot: number): number {
+    if (slot >= this.positions.length) return -1;
+    const position = this.positions[slot]!;
+    return position - 1;
+  }
 
   /**
    * Add to the line of this meter, component, kind, dimension values and unit price.
@@ -133,32 +155,34 @@ export abstract class CycleLines {
   addLine(of: LineOf, added: LineAddition): void {
     const { meter, name, component, kind, category, pool, dims } = of;
     const { quantity, count, unit, amount, slot } = added;
-    let line = slot === undefined ? undefined : this.slots[slot];
+    let position = slot === undefined ? -1 : this.positionOf(slot);
     let key: string | undefined;
     // A line by number is found by it: a key is needed only once some line has none (indexed()).
-    if (line === undefined && (slot === undefined || this.lineIndex !== undefined)) {
+    if (position < 0 && (slot === undefined || this.lineIndex !== undefined)) {
       key = lineKey(meter, { name, kind, component, version: this.version }, dims, unit.text);
-      line = this.indexed().get(key);
-      if (line !== undefined && slot !== undefined) this.remember(slot, line);
+      const found = this.indexed().get(key);
+      if (found !== undefined) position = this.lines.indexOf(found);
+      if (found !== undefined && slot !== undefined) this.remember(slot, position);
     }
-    if (line instanceof LineHead) {
-      if (count !== undefined && amount === undefined && this.addToSums(slot!, count)) return;
-      line = this.ownLine(slot!);
+    if (position >= 0 && this.lines[position] instanceof LineHead) {
+      if (count !== undefined && amount === undefined && this.addToSums(position, count)) return;
+      this.ownLine(position);
     }
-    if (line) {
+    if (position >= 0) {
+      const line = this.lines[position] as LineSum;
       addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
     } else if (slot !== undefined && key === undefined && added.head?.heads(of, added, this.version) === true) {
-      // Its sums start at the slot's (zero in a new cycle); no line index exists, or a key would be needed.
-      this.open(slot);
-      this.remember(slot, added.head);
-      this.addToSums(slot, count!);
+      // Its sums start at zero; no line index exists, or a key would be needed.
+      const opened = this.open(added.head);
+      this.remember(slot, opened);
+      this.addToSums(opened, count!);
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, source: meter };
       if (this.version !== undefined) fresh.version = this.version;
       if (key !== undefined) this.lineIndex!.set(key, fresh);
-      this.open(fresh);
-      if (slot !== undefined) this.remember(slot, fresh);
+      const opened = this.open(fresh);
+      if (slot !== undefined) this.remember(slot, opened);
     }
   }
 
@@ -171,119 +195,107 @@ export abstract class CycleLines {
       this.lineIndex = new Map();
       // A unit price's text is its value's toFixed() (unitOf in pricing.ts); a line keeps the meter whose dimensions its key lists.
       for (let i = 0; i < this.lineCount; i++) {
-        const entry = this.lines[i]!;
-        const l = typeof entry === "number" ? this.ownLine(entry) : entry;
+        const l = this.ownLine(i);
         this.lineIndex.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
       }
     }
     return this.lineIndex;
   }
 
-  /** Add a count and an event to a slot's sums; false where the count would pass a safe integer (the caller adds the quantity as a Decimal). */
-  private addToSums(slot: number, count: number): boolean {
-    const at = 2 * slot;
-    const sum = addCount(this.slotSums[at]!, count);
+  /** Add a count and an event to a position's sums; false where the count would pass a safe integer (the caller adds the quantity as a Decimal). */
+  private addToSums(position: number, count: number): boolean {
+    const at = 2 * position;
+    const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) return false;
-    this.slotSums[at] = sum;
-    this.slotSums[at + 1] = addCount(this.slotSums[at + 1]!, 1)!;
+    this.lineSums[at] = sum;
+    this.lineSums[at + 1] = addCount(this.lineSums[at + 1]!, 1)!;
     return true;
   }
 
   /**
-   * The slot's line as an object of its own, made from its head where it was held as one: a line that needs a
-   * Decimal (an amount of its own, a quantity past a safe integer) or a key. Its sums so far stay the slot's,
-   * added at close as every numbered line's are.
+   * The line at `position` as an object of its own, made from its head where it was held as one: a line that needs a
+   * Decimal (an amount of its own, a quantity past a safe integer) or a key. Its sums so far stay the position's,
+   * added at close as every line's are.
    */
-  private ownLine(slot: number): LineSum {
-    const found = this.slots[slot]!;
+  private ownLine(position: number): LineSum {
+    const found = this.lines[position]!;
     if (!(found instanceof LineHead)) return found;
     // In the order of a line opened by addLine: close() keeps a line's keys in order, and the writers read them so.
     const line: LineSum = { meter: found.meter, component: undefined, kind: found.kind, category: found.category, pool: found.pool, dimensions: found.dimensions, quantity: ZERO, count: 0, unitPrice: found.unitPrice, amount: undefined, events: 0, source: found.source };
     if (found.version !== undefined) line.version = found.version;
-    this.slots[slot] = line;
-    this.lines[this.lines.indexOf(slot)] = line;
+    this.lines[position] = line;
     return line;
   }
 
   /** Whether the line numbered `slot` has been opened in this cycle. */
   hasSlot(slot: number): boolean {
-    return this.slots[slot] !== undefined;
+    return this.positionOf(slot) >= 0;
   }
 
   /**
    * Add an event whose amount is quantity x unit price, of `count` millionths,
-   * to the open line numbered `slot`: to numbers in arrays by slot, which stay
-   * in the processor's cache where a hundred thousand line objects would not,
-   * and are added to the line at close.
+   * to the open line numbered `slot`: to numbers in an array by position, which
+   * stay in the processor's cache where a hundred thousand line objects would
+   * not, and are added to the line at close.
    */
   addToSlot(slot: number, quantity: Decimal, count: number): void {
-    const at = 2 * slot;
-    const sum = addCount(this.slotSums[at]!, count);
+    const position = this.positionOf(slot);
+    const at = 2 * position;
+    const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) {
-      const line = this.ownLine(slot);
+      const line = this.ownLine(position);
       line.quantity = line.quantity.plus(quantity);
     } else {
-      this.slotSums[at] = sum;
+      this.lineSums[at] = sum;
     }
-    this.slotSums[at + 1] = addCount(this.slotSums[at + 1]!, 1)!;
+    this.lineSums[at + 1] = addCount(this.lineSums[at + 1]!, 1)!;
   }
 
-  /**
-   * By slot, side by side: the count of millionths added, then the events (one array, not two). A plain array of
-   * numbers, not a typed one: an ArrayBuffer is about 280 bytes an account of 100,000, and its memory outside the
-   * heap makes the collector run more often as accounts open cycles.
-   */
-  private slotSums: number[] = NO_SLOTS;
-
-  /** What addToSlot gathered, added to the lines, once: the sums start again from zero, so that closing twice gives the same statement. */
-  private foldSlots(): void {
-    const slotSums = this.slotSums;
-    for (let slot = 0; slot < this.slots.length; slot++) {
-      const line = this.slots[slot];
+  /** What the sums gathered, added to the lines of their own, once: the sums start again from zero, so that closing twice gives the same statement. */
+  private foldSums(): void {
+    const lineSums = this.lineSums;
+    for (let position = 0; position < this.lineCount; position++) {
+      const line = this.lines[position]!;
       // A head's sums are its line's whole sums, read at close.
-      if (line === undefined || line instanceof LineHead) continue;
-      const counted = slotSums[2 * slot]!;
+      if (line instanceof LineHead) continue;
+      const counted = lineSums[2 * position]!;
       const sum = addCount(line.count, counted);
       if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
       else line.count = sum;
-      line.events += slotSums[2 * slot + 1]!;
-      slotSums[2 * slot] = 0;
-      slotSums[2 * slot + 1] = 0;
+      line.events += lineSums[2 * position + 1]!;
+      lineSums[2 * position] = 0;
+      lineSums[2 * position + 1] = 0;
     }
   }
 
   /**
    * Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary.
-   * The arrays grow by half again (`grown`), padded with empty slots and zero sums, which nothing tells
-   * from slots not opened: a copy at each new line was garbage that lived until the account's next row,
-   * so past the young generation, in a log of 100,000 accounts.
+   * The list grows by half again (`grown`), padded with zeros, which nothing tells from slots not opened: a
+   * copy at each new line was garbage that lived until the account's next row, so past the young generation,
+   * in a log of 100,000 accounts.
    */
-  private remember(slot: number, line: LineSum | LineHead): void {
-    if (this.slots.length <= slot) {
-      const length = grownLength(this.slots.length, slot + 1);
-      this.slots = grown(this.slots, length, undefined);
-      this.slotSums = grown(this.slotSums, 2 * length, 0);
-    }
-    this.slots[slot] = line;
+  private remember(slot: number, position: number): void {
+    if (this.positions.length <= slot) this.positions = grown(this.positions, grownLength(this.positions.length, slot + 1), 0);
+    this.positions[slot] = position + 1;
   }
 
-  /** A line held as its head and its slot's sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */
-  private headLine(slot: number): StatementLine {
-    const head = this.slots[slot] as LineHead;
-    const count = this.slotSums[2 * slot]!;
+  /** A line held as its head and its sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */
+  private headLine(position: number): StatementLine {
+    const head = this.lines[position] as LineHead;
+    const count = this.lineSums[2 * position]!;
     const { quantity, amount } = countedAt(count, head.unitPrice);
-    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.slotSums[2 * slot + 1]! };
+    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.lineSums[2 * position + 1]! };
     if (head.version !== undefined) line.version = head.version;
     return line;
   }
 
-  /** The lines as the statement shows them, in the order they opened; the slot sums are added to the lines of their own once (closing twice gives the same lines). */
+  /** The lines as the statement shows them, in the order they opened; the sums are added to the lines of their own once (closing twice gives the same lines). */
   protected statementLines(): StatementLine[] {
-    this.foldSlots();
+    this.foldSums();
     const lines: StatementLine[] = [];
     for (let i = 0; i < this.lineCount; i++) {
       const entry = this.lines[i]!;
-      lines.push(typeof entry === "number" ? this.headLine(entry) : ownStatementLine(entry));
+      lines.push(entry instanceof LineHead ? this.headLine(i) : ownStatementLine(entry));
     }
     return lines;
   }
@@ -291,24 +303,21 @@ export abstract class CycleLines {
   /** Drop the lines once the cycle's statement is made. */
   protected releaseLines(): void {
     this.lineIndex = undefined;
-    this.slots = NO_SLOT_LINES;
+    this.positions = NO_POSITIONS;
     this.lines = NO_LINES;
     this.lineCount = 0;
-    this.slotSums = NO_SLOTS;
+    this.lineSums = NO_LINE_SUMS;
   }
 }
 
-/** The lines by slot of a cycle with none yet, shared (never written): remember() replaces it at the first slot. */
-const NO_SLOT_LINES: (LineSum | LineHead | undefined)[] = [];
+/** The positions by slot of a cycle with no line by number yet, shared (never written): remember() replaces it at the first slot. */
+const NO_POSITIONS: number[] = [];
 
-/** The slot sums of a cycle with no line by number yet, shared (never written): remember() replaces it at the first slot. */
-const NO_SLOTS: number[] = [];
+/** The sums of a cycle with no line yet, shared (never written): open() replaces it at the first line. */
+const NO_LINE_SUMS: number[] = [];
 
-/** The lines of a cycle with none yet, shared (never written): addLine replaces it at the first line. */
-const NO_LINES: (LineSum | number)[] = [];
-
-/** The room past a cycle's last line (`lines`): no slot number is negative. */
-const NO_LINE = -1;
+/** The lines of a cycle with none yet, shared (never written): open() replaces it at the first line. */
+const NO_LINES: (LineSum | LineHead | undefined)[] = [];
 
 /**
  * The length a list grows to from `length` to hold at least `need`: by half again, and to FIRST_ROOM at

@@ -14,9 +14,68 @@ export interface CycleSpan {
   readonly end: Instant;
 }
 
+/**
+ * What a cycle is opened with, the same for every account of a log that opens it with the same allowance,
+ * plan and opening balances: one object shared, not six fields a cycle (a log of 100,000 accounts has as
+ * many open cycles).
+ */
+interface CycleTerms {
+  readonly allowance: Decimal;
+  readonly plan: Plan;
+  readonly allowanceCredits: Credits;
+  readonly opening: readonly { kind: string; credits: Credits }[];
+  readonly counting: ReadonlySet<string>;
+  readonly scale: Scale;
+  /** Each pool's grace buffer in credits, worked out at its first use: a share of the allowance on the plan, the same for every cycle on these terms. */
+  readonly graceLimits: Map<string, Credits>;
+  /** The low-balance level last converted to credits: a cache, the same for whichever cycle converts it. */
+  lowBalance: { level: Decimal | undefined; credits: Credits };
+}
+
+/** The terms made last, by scale (a replay's): the accounts of a log open their cycles one after another on the same terms. */
+const LAST_TERMS = new WeakMap<Scale, CycleTerms>();
+
+function cycleTerms(terms: Omit<CycleTerms, "allowanceCredits" | "lowBalance" | "graceLimits">): CycleTerms {
+  const last = LAST_TERMS.get(terms.scale);
+  if (last !== undefined && last.allowance === terms.allowance && last.plan === terms.plan && last.opening === terms.opening && last.counting === terms.counting) return last;
+  const made = { ...terms, allowanceCredits: terms.scale.of(terms.allowance), lowBalance: { level: undefined, credits: NO_CREDITS }, graceLimits: new Map() };
+  LAST_TERMS.set(terms.scale, made);
+  return made;
+}
+
+/**
+ * What a cycle records only when some rule acts on it (a refusal, a warning level, grace, a quota, a budget, an
+ * alert, a reward, a change of terms): made at the first such record. Most cycles of a log of many accounts
+ * record none, and these were some twenty fields of every open cycle.
+ */
+class CycleRecords {
+  graceUsed: Map<string, Credits> | undefined;
+  /** Refusals by meter and reason, in the order they came: a short list (a map was about 290 bytes a cycle that refused a row). */
+  rejections: Rejection[] | undefined;
+  duplicates: Map<string, DuplicateCount> | undefined;
+  /** Credits the grant kinds past the first gave (the first is the cycle's own fields): one or two kinds an account. */
+  consumed: { kind: string; credits: Credits }[] | undefined;
+  grantedKinds: Map<string, Decimal> | undefined;
+  expiredKinds: Map<string, Credits> | undefined;
+  charged: Map<string, Set<string>> | undefined;
+  exhaustedAt: Instant | undefined;
+  quotaUsed = ZERO;
+  overageRequests = ZERO;
+  overageAmount = ZERO;
+  budgetSpent: Map<string, Decimal> | undefined;
+  alerts: Alert[] | undefined;
+  lowBalanceAlerted = false;
+  earned: Map<string, Decimal> | undefined;
+  /** Changes of the account's terms during the cycle, and the plans in force over its parts once the plan changed (else the one plan from the start). */
+  timeline: TimelineEntry[] | undefined;
+  planFrom: { plan: string; from: Instant }[] | undefined;
+}
+
+/** The records of a cycle that has none, shared and never written: read where a cycle asks what it recorded. */
+const NO_RECORDS: Readonly<CycleRecords> = Object.freeze(new CycleRecords());
+
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle extends CycleLines {
-  // Maps are made at their first entry: a log of a hundred thousand accounts has as many open cycles, most of them using few.
   /**
    * The items of unique meters charged this cycle, each as one key of its meter and values (uniqueItem): one set
    * a cycle. A map a meter and key value, down to a set of last values, was three tables or more an account,
@@ -25,29 +84,15 @@ export class OpenCycle extends CycleLines {
   private uniques: Set<string> | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
   uncovered = NO_CREDITS;
-  private graceUsed: Map<string, Credits> | undefined;
-  private graceLimits: Map<string, Credits> | undefined;
-  private rejections: Map<string, Rejection> | undefined;
   private thresholds: { percent: number; at: Instant }[] | undefined;
-  private duplicates: Map<string, DuplicateCount> | undefined;
-  /** Credits each grant kind gave, a short list (one or two kinds an account; a map is about 180 bytes). */
-  private consumed: { kind: string; credits: Credits }[] | undefined;
-  private grantedKinds: Map<string, Decimal> | undefined;
-  private expiredKinds: Map<string, Credits> | undefined;
-  private charged: Map<string, Set<string>> | undefined;
-  private exhaustedAt: Instant | undefined;
-  quotaUsed = ZERO;
-  private overageRequests = ZERO;
-  private overageAmount = ZERO;
-  private budgetSpent: Map<string, Decimal> | undefined;
-  private alerts: Alert[] | undefined;
-  private lowBalanceAlerted = false;
-  private lowBalanceLevel: Credits | undefined;
-  private earned: Map<string, Decimal> | undefined;
-
-  /** Changes of the account's terms during the cycle, and the plans in force over its parts once the plan changed (else the one plan, `plan`, from the start). */
-  private timeline: TimelineEntry[] | undefined;
-  private planFrom: { plan: string; from: Instant }[] | undefined;
+  /** The first grant kind consumed and its credits, in fields: most accounts draw on one kind (a list and an entry were about 100 bytes). */
+  private firstKind: string | undefined;
+  private firstCredits = NO_CREDITS;
+  private towardAllowance = NO_CREDITS;
+  private terms: CycleTerms;
+  private levelCache: Level | undefined;
+  /** Made at the first record (CycleRecords); NO_RECORDS until then. */
+  private records: CycleRecords | undefined;
 
   /** Where the cycle sits: shared by the cycles of every account that opened the same (three numbers, two of them boxed, an account). */
   private span: CycleSpan;
@@ -68,53 +113,62 @@ export class OpenCycle extends CycleLines {
   set end(at: Instant) {
     this.span = { index: this.span.index, start: this.span.start, end: at };
   }
-  allowance: Decimal;
-  private plan: Plan;
 
-  constructor(
-    span: CycleSpan,
-    terms: { allowance: Decimal; plan: Plan },
-    private readonly opening: readonly { kind: string; credits: Credits }[],
-    private readonly counting: ReadonlySet<string>,
-    private readonly scale: Scale,
-  ) {
-    super();
-    this.span = span;
-    ({ allowance: this.allowance, plan: this.plan } = terms);
-    this.allowanceCredits = scale.of(this.allowance);
+  get allowance(): Decimal {
+    return this.terms.allowance;
   }
 
-  private allowanceCredits: Credits;
-  private towardAllowance = NO_CREDITS;
+  get quotaUsed(): Decimal {
+    return (this.records ?? NO_RECORDS).quotaUsed;
+  }
+
+  set quotaUsed(used: Decimal) {
+    this.recorded().quotaUsed = used;
+  }
+
+  constructor(span: CycleSpan, terms: { allowance: Decimal; plan: Plan }, opening: readonly { kind: string; credits: Credits }[], counting: ReadonlySet<string>, scale: Scale) {
+    super();
+    this.span = span;
+    this.terms = cycleTerms({ allowance: terms.allowance, plan: terms.plan, opening, counting, scale });
+  }
+
+  /** What the cycle has recorded, made at the first record. */
+  private recorded(): CycleRecords {
+    return (this.records ??= new CycleRecords());
+  }
+
+  /** What the cycle has recorded, to read: NO_RECORDS where it has recorded nothing. */
+  private get read(): Readonly<CycleRecords> {
+    return this.records ?? NO_RECORDS;
+  }
 
   /**
    * New terms in the middle of the cycle: grace buffers and warning levels
    * measure the new allowance from now on; levels already crossed stay crossed.
    */
   retarget(plan: Plan, allowance: Decimal, at: Instant): void {
-    if (plan.key !== this.plan.key) (this.planFrom ??= [{ plan: this.plan.key, from: this.start }]).push({ plan: plan.key, from: at });
-    this.plan = plan;
-    this.allowance = allowance;
-    this.allowanceCredits = this.scale.of(allowance);
-    this.graceLimits = undefined;
+    const terms = this.terms;
+    if (plan.key !== terms.plan.key) (this.recorded().planFrom ??= [{ plan: terms.plan.key, from: this.start }]).push({ plan: plan.key, from: at });
+    this.terms = cycleTerms({ allowance, plan, opening: terms.opening, counting: terms.counting, scale: terms.scale });
     this.levelCache = undefined;
   }
 
   note(entry: TimelineEntry): void {
-    (this.timeline ??= []).push(entry);
+    (this.recorded().timeline ??= []).push(entry);
   }
 
   graceLimit(pool: string): Credits {
-    let limit = this.graceLimits?.get(pool);
+    const { plan, allowance, scale, graceLimits } = this.terms;
+    let limit = graceLimits.get(pool);
     if (limit === undefined) {
-      const share = this.plan.grace.get(pool);
-      (this.graceLimits ??= new Map()).set(pool, (limit = share ? this.scale.of(share.mul(this.allowance)) : NO_CREDITS));
+      const share = plan.grace.get(pool);
+      graceLimits.set(pool, (limit = share ? scale.of(share.mul(allowance)) : NO_CREDITS));
     }
     return limit;
   }
 
   graceLeft(pool: string): Credits {
-    return sub(this.graceLimit(pool), this.graceUsed?.get(pool) ?? NO_CREDITS);
+    return sub(this.graceLimit(pool), this.read.graceUsed?.get(pool) ?? NO_CREDITS);
   }
 
   /** The set of the unique meters' items charged this cycle: an item is its key (uniqueItem). */
@@ -124,33 +178,53 @@ export class OpenCycle extends CycleLines {
 
   /** Items of a recurring meter already charged this cycle: activating them again is free. */
   chargedItems(meter: string): Set<string> {
-    const charged = (this.charged ??= new Map());
+    const charged = (this.recorded().charged ??= new Map());
     let set = charged.get(meter);
     if (!set) charged.set(meter, (set = new Set()));
     return set;
   }
 
-  /** What a grant kind gave for a charge: the wallet calls it as it debits. */
-  consume(kind: string, amount: Credits): void {
-    const entry = this.consumedOf(kind);
-    const before = entry?.credits ?? NO_CREDITS;
-    const after = entry === undefined ? amount : add(before, amount);
-    if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: after });
-    else entry.credits = after;
+  /**
+   * What a grant kind gave for a charge: the wallet calls it as it debits, with what the grant had consumed before
+   * and after. Where the kind's credits so far are the grant's (the same bigint), they are the grant's after too:
+   * one bigint an account of 100,000 where each made its own, and none made a debit.
+   */
+  consume(kind: string, amount: Credits, grant?: { was: Credits; now: Credits }): void {
+    const before = this.consumedOf(kind);
+    const after = before === undefined ? amount : grant !== undefined && before === grant.was ? grant.now : add(before, amount);
+    this.setConsumed(kind, after);
     // Credits toward the allowance that equal the kind's (one kind counts, as with most cards) are the same bigint, not another made each debit.
-    if (this.counting.has(kind)) this.towardAllowance = this.towardAllowance === before ? after : add(this.towardAllowance, amount);
+    if (this.terms.counting.has(kind)) this.towardAllowance = this.towardAllowance === (before ?? NO_CREDITS) ? after : add(this.towardAllowance, amount);
   }
 
-  /** The kind's entry of `consumed`, looked up by a loop: a debit calls it, and a callback would be made each time. */
-  private consumedOf(kind: string): { kind: string; credits: Credits } | undefined {
-    for (const entry of this.consumed ?? []) if (entry.kind === kind) return entry;
+  /** The credits a kind gave this cycle, undefined for a kind that gave none; looked up by a loop, as a debit calls it and a callback would be made each time. */
+  private consumedOf(kind: string): Credits | undefined {
+    if (this.firstKind === kind) return this.firstCredits;
+    for (const entry of this.read.consumed ?? []) if (entry.kind === kind) return entry.credits;
     return undefined;
+  }
+
+  /** A kind's credits given this cycle: the first kind in the cycle's fields, the others in its records, in the order they came. */
+  private setConsumed(kind: string, credits: Credits): void {
+    if (this.firstKind === undefined || this.firstKind === kind) {
+      this.firstKind = kind;
+      this.firstCredits = credits;
+      return;
+    }
+    const records = this.recorded();
+    for (const entry of records.consumed ?? []) {
+      if (entry.kind === kind) {
+        entry.credits = credits;
+        return;
+      }
+    }
+    records.consumed = (records.consumed ?? []).concat({ kind, credits });
   }
 
   recordDebit(uncovered: Credits, grace: Credits, pool: string): void {
     if (uncovered !== NO_CREDITS) this.uncovered = add(this.uncovered, uncovered);
     if (grace > NO_CREDITS) {
-      const used = (this.graceUsed ??= new Map());
+      const used = (this.recorded().graceUsed ??= new Map());
       used.set(pool, add(used.get(pool) ?? NO_CREDITS, grace));
     }
   }
@@ -162,17 +236,16 @@ export class OpenCycle extends CycleLines {
    */
   recordRefund(allocation: Allocation, fromUncovered: Credits): void {
     for (const [kind, amount] of allocation) {
-      const entry = this.consumedOf(kind);
-      if (entry === undefined) this.consumed = (this.consumed ?? []).concat({ kind, credits: sub(NO_CREDITS, amount) });
-      else entry.credits = sub(entry.credits, amount);
-      if (this.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
+      this.setConsumed(kind, sub(this.consumedOf(kind) ?? NO_CREDITS, amount));
+      if (this.terms.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
     }
     this.uncovered = sub(this.uncovered, fromUncovered);
     let left = fromUncovered;
-    for (const [pool, used] of this.graceUsed ?? []) {
+    const graceUsed = this.read.graceUsed;
+    for (const [pool, used] of graceUsed ?? []) {
       if (left === NO_CREDITS) break;
       const back = min(used, left);
-      this.graceUsed!.set(pool, sub(used, back));
+      graceUsed!.set(pool, sub(used, back));
       left = sub(left, back);
     }
   }
@@ -186,41 +259,44 @@ export class OpenCycle extends CycleLines {
   nextLevel(levels: readonly number[]): { percent: number; credits: Credits } | undefined {
     const percent = levels[this.thresholds?.length ?? 0];
     if (percent === undefined) return undefined;
-    if (this.levelCache?.percent !== percent || this.levelCache.of !== this.allowanceCredits) this.levelCache = levelOf(this.scale, this.allowanceCredits, percent);
+    const { scale, allowanceCredits } = this.terms;
+    if (this.levelCache?.percent !== percent || this.levelCache.of !== allowanceCredits) this.levelCache = levelOf(scale, allowanceCredits, percent);
     return this.levelCache;
   }
 
-  private levelCache: Level | undefined;
-
   granted(kind: string, amount: Decimal): void {
-    const granted = (this.grantedKinds ??= new Map());
+    const granted = (this.recorded().grantedKinds ??= new Map());
     granted.set(kind, (granted.get(kind) ?? ZERO).plus(amount));
   }
 
   expired(kind: string, amount: Credits): void {
-    const expired = (this.expiredKinds ??= new Map());
+    const expired = (this.recorded().expiredKinds ??= new Map());
     expired.set(kind, add(expired.get(kind) ?? NO_CREDITS, amount));
   }
 
   /** Whether the cycle holds a refusal of the meter for the reason: its first row is named already. */
   rejects(meter: string, reason: string): boolean {
-    return this.rejections?.has(`${meter}\u0000${reason}`) === true;
+    return this.rejection(meter, reason) !== undefined;
+  }
+
+  private rejection(meter: string, reason: string): Rejection | undefined {
+    for (const r of this.read.rejections ?? []) if (r.meter === meter && r.reason === reason) return r;
+    return undefined;
   }
 
   reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
-    const key = `${meter}\u0000${reason}`;
-    const rejections = (this.rejections ??= new Map());
-    const r = rejections.get(key);
+    const r = this.rejection(meter, reason);
     if (r) {
       r.events++;
       r.quantity = r.quantity.plus(quantity);
     } else {
-      rejections.set(key, { meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
+      const records = this.recorded();
+      records.rejections = (records.rejections ?? []).concat({ meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
     }
   }
 
   duplicate(meter: string, quantity: Decimal): void {
-    const duplicates = (this.duplicates ??= new Map());
+    const duplicates = (this.recorded().duplicates ??= new Map());
     const d = duplicates.get(meter);
     if (d) {
       d.events++;
@@ -235,47 +311,63 @@ export class OpenCycle extends CycleLines {
   }
 
   markExhausted(at: Instant): void {
-    this.exhaustedAt ??= at;
+    if (this.read.exhaustedAt === undefined) this.recorded().exhaustedAt = at;
   }
 
   overage(requests: Decimal, price: Decimal): void {
-    this.overageRequests = this.overageRequests.plus(requests);
-    this.overageAmount = this.overageAmount.plus(requests.mul(price));
+    const records = this.recorded();
+    records.overageRequests = records.overageRequests.plus(requests);
+    records.overageAmount = records.overageAmount.plus(requests.mul(price));
   }
 
   spentFrom(budgetKey: string): Decimal {
-    return this.budgetSpent?.get(budgetKey) ?? ZERO;
+    return this.read.budgetSpent?.get(budgetKey) ?? ZERO;
   }
 
   /** Record spending against a budget, and the instant each alert level of it is reached. */
   spend(budgetKey: string, amount: Decimal, budget: Decimal, alerts: readonly number[], at: Instant): void {
     const before = this.spentFrom(budgetKey);
     const after = before.plus(amount);
-    (this.budgetSpent ??= new Map()).set(budgetKey, after);
+    const records = this.recorded();
+    (records.budgetSpent ??= new Map()).set(budgetKey, after);
     for (const percent of alerts) {
       const level = budget.mul(percent).div(100);
-      if (before.lt(level) && after.gte(level)) (this.alerts ??= []).push({ kind: "budget", key: budgetKey, percent, at });
+      if (before.lt(level) && after.gte(level)) (records.alerts ??= []).push({ kind: "budget", key: budgetKey, percent, at });
     }
   }
 
   /** How far the balance may fall before the low-balance alert goes off; undefined where it cannot (no level, or already this cycle). */
   lowBalanceRoom(balance: Credits, level: Decimal | undefined): Credits | undefined {
-    if (level === undefined || this.lowBalanceAlerted) return undefined;
-    this.lowBalanceLevel ??= this.scale.of(level);
-    return sub(balance, this.lowBalanceLevel);
+    if (level === undefined || this.read.lowBalanceAlerted) return undefined;
+    return sub(balance, this.lowBalanceLevel(level));
   }
+
+  /**
+   * The alert level in credits, as the cycle first converted it (a level changed later in the cycle is measured
+   * from the next). The bigint is the terms' own, the same for the cycles of every account on them.
+   */
+  private lowBalanceLevel(level: Decimal): Credits {
+    if (this.lowLevel === undefined) {
+      const terms = this.terms;
+      if (terms.lowBalance.level !== level) terms.lowBalance = { level, credits: terms.scale.of(level) };
+      this.lowLevel = terms.lowBalance.credits;
+    }
+    return this.lowLevel;
+  }
+
+  private lowLevel: Credits | undefined;
 
   /** The first time in the cycle the balance falls below the alert level. */
   checkLowBalance(balance: Credits, level: Decimal | undefined, at: Instant): void {
-    if (level === undefined || this.lowBalanceAlerted) return;
-    this.lowBalanceLevel ??= this.scale.of(level);
-    if (balance >= this.lowBalanceLevel) return;
-    this.lowBalanceAlerted = true;
-    (this.alerts ??= []).push({ kind: "low_balance", level, at });
+    if (level === undefined || this.read.lowBalanceAlerted) return;
+    if (balance >= this.lowBalanceLevel(level)) return;
+    const records = this.recorded();
+    records.lowBalanceAlerted = true;
+    (records.alerts ??= []).push({ kind: "low_balance", level, at });
   }
 
   earn(from: string, amount: Decimal): void {
-    const earned = (this.earned ??= new Map());
+    const earned = (this.recorded().earned ??= new Map());
     earned.set(from, (earned.get(from) ?? ZERO).plus(amount));
   }
 
@@ -286,7 +378,7 @@ export class OpenCycle extends CycleLines {
    */
   release(): void {
     this.uniques = undefined;
-    this.charged = undefined;
+    if (this.records !== undefined) this.records.charged = undefined;
     this.releaseLines();
   }
 
@@ -295,16 +387,18 @@ export class OpenCycle extends CycleLines {
    * Made anew at each call, the same each time while nothing is added.
    */
   close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
-    const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : this.scale.decimal(credits));
+    const { scale, opening: openingBalances, plan, allowance } = this.terms;
+    const records = this.read;
+    const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : scale.decimal(credits));
     // A row for each grant kind the cycle saw (opened with, granted, consumed or expired), in the card's order.
     const grants: GrantRow[] = [];
     for (const kind of order.kinds) {
-      const opening = this.opening.find((o) => o.kind === kind);
+      const opening = openingBalances.find((o) => o.kind === kind);
       const consumed = this.consumedOf(kind);
-      const granted = this.grantedKinds?.get(kind);
-      const expired = this.expiredKinds?.get(kind);
+      const granted = records.grantedKinds?.get(kind);
+      const expired = records.expiredKinds?.get(kind);
       if (opening === undefined && consumed === undefined && granted === undefined && expired === undefined) continue;
-      grants.push({ kind, opening: decimal(opening?.credits), granted: granted ?? ZERO, consumed: decimal(consumed?.credits), expired: decimal(expired), closing: decimal(wallet.balanceOf(kind)) });
+      grants.push({ kind, opening: decimal(opening?.credits), granted: granted ?? ZERO, consumed: decimal(consumed), expired: decimal(expired), closing: decimal(wallet.balanceOf(kind)) });
     }
     const rank = rankOf(order.meters);
     const lines = this.statementLines();
@@ -318,27 +412,27 @@ export class OpenCycle extends CycleLines {
       index: this.index,
       start: this.start,
       end: this.end,
-      allowance: this.allowance,
+      allowance,
       allowanceUsed: decimal(this.towardAllowance),
       total,
       uncovered: decimal(this.uncovered),
       lines,
       grants,
-      rejected: [...(this.rejections?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
+      rejected: [...(records.rejections ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: [...(this.thresholds ?? [])].sort((a, b) => a.percent - b.percent),
-      duplicates: [...(this.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
-      overage: { requests: this.overageRequests, amount: this.overageAmount },
-      quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: this.quotaUsed },
-      budgets: [...new Set([...terms.budgets.keys(), ...(this.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: this.spentFrom(key) })),
-      alerts: [...(this.alerts ?? [])],
+      duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
+      overage: { requests: records.overageRequests, amount: records.overageAmount },
+      quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: records.quotaUsed },
+      budgets: [...new Set([...terms.budgets.keys(), ...(records.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: this.spentFrom(key) })),
+      alerts: [...(records.alerts ?? [])],
       rewards: {
-        earned: [...(this.earned?.values() ?? [])].reduce((t, v) => t.plus(v), ZERO),
-        from: [...(this.earned ?? [])].sort((a, b) => compare(a[0], b[0])).map(([account, amount]) => ({ account, amount })),
+        earned: [...(records.earned?.values() ?? [])].reduce((t, v) => t.plus(v), ZERO),
+        from: [...(records.earned ?? [])].sort((a, b) => compare(a[0], b[0])).map(([account, amount]) => ({ account, amount })),
       },
-      exhaustedAt: this.exhaustedAt,
-      timeline: [...(this.timeline ?? [])],
-      plan: this.plan.key,
-      plans: (this.planFrom ?? []).map((p, i, all) => ({ plan: p.plan, from: p.from, to: all[i + 1]?.from ?? this.end })),
+      exhaustedAt: records.exhaustedAt,
+      timeline: [...(records.timeline ?? [])],
+      plan: plan.key,
+      plans: (records.planFrom ?? []).map((p, i, all) => ({ plan: p.plan, from: p.from, to: all[i + 1]?.from ?? this.end })),
       // Made here, not spread into a copy with it: a copy of an object this wide gets a hidden class of its own, about 700 bytes a closed cycle.
       renews: terms.renews,
     };

@@ -13,6 +13,9 @@ export interface Grant {
   consumedThisCycle: Credits;
 }
 
+/** What the grant a debit draws on had consumed before and after, given to `consume` and read at once: one object, not one a debit or a wallet. */
+const GRANT_SUMS = { was: NO_CREDITS, now: NO_CREDITS };
+
 /** How much of a debit or refund fell on each grant kind. */
 export type Allocation = Map<string, Credits>;
 
@@ -55,14 +58,17 @@ export class Wallet {
    * Take `amount` (at most the balance) in burn order, telling `to` what each
    * grant kind gave. Usually the first grant with credits covers it all.
    */
-  debit(amount: Credits, to: { consume(kind: string, amount: Credits): void }): void {
+  debit(amount: Credits, to: { consume(kind: string, amount: Credits, grant?: { was: Credits; now: Credits }): void }): void {
     let left = amount;
+    const sums = GRANT_SUMS;
     for (const g of this.grants) {
       if (g.remaining === NO_CREDITS) continue;
       const take = min(left, g.remaining);
       g.remaining = sub(g.remaining, take);
-      g.consumedThisCycle = add(g.consumedThisCycle, take);
-      to.consume(g.kind.key, take);
+      sums.was = g.consumedThisCycle;
+      // The first take of a cycle is the grant's consumed credits as it is: the cycle's consumed credits of the kind can then be the same bigint.
+      g.consumedThisCycle = sums.now = sums.was === NO_CREDITS ? take : add(sums.was, take);
+      to.consume(g.kind.key, take, sums);
       left = sub(left, take);
       if (left === NO_CREDITS) break;
     }
