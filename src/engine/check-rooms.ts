@@ -7,8 +7,8 @@ import { CHARGE_CHECKS, type CheckRoom, type RuleContext } from "./rules.js";
 
 /** A target no check applies to: nothing to draw on. */
 const NO_ROOMS: readonly number[] = [];
-/** A room without bound, in the known path's numbers: no safe sum of draws passes it. */
-const UNBOUNDED = Number.MAX_SAFE_INTEGER;
+/** A room without bound, in the known path's numbers: the largest safe integer, which no safe sum of draws passes. */
+const UNBOUNDED = 9_007_199_254_740_991;
 /** What a room holds when it has none left: a draw of nothing does not fit. */
 const NONE = -1;
 

@@ -168,8 +168,8 @@ export class KnownRows<Run extends KnownRun> {
     const scratch = this.scratch;
     const rooms = scratch.slot[k]! < 0 ? undefined : this.known.rooms(this.held.shape[k]!);
     if (rooms === undefined) return true;
-    for (let r = 0; r < rooms.length; r++) {
-      const room = rooms[r]!;
+    for (let i = 0; i < rooms.length; i++) {
+      const room = rooms[i]!;
       const draws = this.drawn.open(room) ? scratch.units : scratch.count;
       let amount = draws[k]!;
       for (let j = start; j < k; j++) if (scratch.slot[j]! >= 0 && this.known.rooms(this.held.shape[j]!)?.includes(room) === true) amount = plusUnits(amount, draws[j]!);
@@ -339,7 +339,7 @@ export class KnownRows<Run extends KnownRun> {
     if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
     const rooms = this.known.rooms(held.shape[k]!);
-    if (rooms !== undefined) for (let r = 0; r < rooms.length; r++) this.drawn.take(rooms[r]!, this.drawn.open(rooms[r]!) ? scratch.units[k]! : scratch.count[k]!, this.instant);
+    if (rooms !== undefined) for (let i = 0; i < rooms.length; i++) this.drawn.take(rooms[i]!, this.drawn.open(rooms[i]!) ? scratch.units[k]! : scratch.count[k]!, this.instant);
     if (run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
     else this.full.openLine(held.shape[k]!, run, { quantity: scratch.quantity[k]!, count: scratch.count[k]! });
     const components = held.components[k];
