@@ -39,9 +39,9 @@ export abstract class Limits extends TimelineApplication {
   }))(this);
 
   /**
-   * The rooms the checks that apply to a usage charge of these dimensions declare (rules.ts), numbered:
-   * none where no check applies (then nothing but the credits can refuse it and nothing but its line
-   * counts it, and neither refusal() nor account() needs to run), undefined where one declares no room.
+   * The rooms the checks declare (rules.ts), numbered for the known path: a charge target's list of them
+   * (CheckRooms.of) is empty where no check applies (then nothing but the credits can refuse it and nothing
+   * but its line counts it, and neither refusal() nor account() needs to run), undefined where one has none.
    */
   protected readonly checkRooms = new CheckRooms(this.rules, this.units);
 
