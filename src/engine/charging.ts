@@ -389,10 +389,11 @@ export abstract class Charging extends Limits {
    * makes a target about every row (each row a line of its account's), so a shape keeps what is not the account's.
    */
   protected target(run: AccountRun, { meter, dims }: Pick<ChargeRequest, "meter" | "dims">, origin: Location, unit: UnitPrice, shape?: Shape): ChargeTarget {
-    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, head: undefined, creditsOnly: false };
+    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, head: undefined, creditsOnly: false, rooms: undefined };
     const { id, pool, category, dimensions, head } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
+    const rooms = this.checkRooms.of(run, meter, dims);
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    return { unit, pool, category, slot: slotOf(run, id), dimensions, head, creditsOnly: this.creditsOnly(run, meter, dims) };
+    return { unit, pool, category, slot: slotOf(run, id), dimensions, head, creditsOnly: rooms?.length === 0, rooms };
   }
 
   /** The number of a shape's line (its meter, the line's dimension values, unit price and card version), its pool and category. */

@@ -331,7 +331,7 @@ export class OpenCycle extends CycleLines {
     const records = this.recorded();
     (records.budgetSpent ??= new Map()).set(budgetKey, after);
     for (const percent of alerts) {
-      const level = budget.mul(percent).div(100);
+      const level = budgetAlertLevel(budget, percent);
       if (before.lt(level) && after.gte(level)) (records.alerts ??= []).push({ kind: "budget", key: budgetKey, percent, at });
     }
   }
@@ -471,4 +471,9 @@ function rankOf(meters: readonly string[]): ReadonlyMap<string, number> {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The credits a budget's alert goes off at: the rule's one statement of it, read by spend and by the budget's room (rules.ts). */
+export function budgetAlertLevel(budget: Decimal, percent: number): Decimal {
+  return budget.mul(percent).div(100);
 }

@@ -26,6 +26,8 @@ export interface FullPath<Run extends KnownRun> {
   quietAt(run: Run, at: Instant): boolean;
   /** How far the run's balance may fall with no balance rule set off (rules.ts); below zero when one is due. */
   headroom(run: Run): Credits;
+  /** The rooms the charge checks declare (rules.ts), by the numbers of a shape's facts. */
+  readonly rooms: CheckRoomsByNumber;
   /** Take `units` the run deferred from its wallet, in burn order. */
   debit(run: Run, units: number): void;
   /** A quantity in millionths (a safe count), or undefined. */
@@ -64,6 +66,18 @@ export interface FullPath<Run extends KnownRun> {
   addComponents(shape: number, run: Run, components: RowComponents): void;
 }
 
+/**
+ * The charge checks' rooms (rules.ts), numbered: one a run and key (its quota, a budget's value). A row
+ * draws on a room by its credits, in units (Units), or by its quantity, in millionths.
+ */
+export interface CheckRoomsByNumber {
+  drawsCredits(room: number): boolean;
+  /** What the room's rows may draw in all, as it stands, with its check neither refusing nor setting anything off: -1 for none. */
+  left(room: number): number;
+  /** Record `drawn` on the room, the last row's at `at`, as the rows' charges one by one would record it. */
+  record(room: number, drawn: number, at: Instant): void;
+}
+
 /** A row's components by name, as the scanner reads them beside its quantity. */
 export type RowComponents = Readonly<Record<string, Decimal>>;
 
@@ -88,7 +102,8 @@ interface KnownLines {
  * a unique item (`detail`: the serial of the cycle that holds it, 0 for none),
  * or a flow charge that nothing but the credits can refuse (`detail`: its unit
  * price in units a millionth, on line `slot`), with its meter's components'
- * fixed unit prices where it has components (`parts`, else undefined).
+ * fixed unit prices where it has components (`parts`, else undefined), but
+ * beyond the rooms of the checks that apply to it (`rooms`, undefined for none).
  */
 export interface ShapeFacts {
   unique: boolean;
@@ -96,6 +111,7 @@ export interface ShapeFacts {
   detail: number;
   slot: number;
   parts: readonly KnownPart[] | undefined;
+  rooms: readonly number[] | undefined;
 }
 
 /** A component of a shape's charge: its name in a row's components, and its unit price in units a millionth. */

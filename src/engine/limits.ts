@@ -4,8 +4,9 @@ import type { Instant } from "../time.js";
 import { min, NO_CREDITS, type Credits } from "./credits.js";
 import type { UsageEvent } from "./types.js";
 import { TimelineApplication } from "./timeline-application.js";
-import type { AccountRun, Dimensions } from "./replay-state.js";
+import type { AccountRun } from "./replay-state.js";
 import { BALANCE_RULES, CHARGE_CHECKS, type RuleContext, type UsageCharge } from "./rules.js";
+import { CheckRooms } from "./check-rooms.js";
 
 /** A charge refused: by a check (rules.ts), or for want of credits. */
 export interface Refused {
@@ -38,13 +39,11 @@ export abstract class Limits extends TimelineApplication {
   }))(this);
 
   /**
-   * Whether no check applies to a usage charge of these dimensions (rules.ts):
-   * then nothing but the credits can refuse it and nothing but its line counts
-   * it, and neither refusal() nor account() needs to run.
+   * The rooms the checks declare (rules.ts), numbered for the known path: a charge target's list of them
+   * (CheckRooms.of) is empty where no check applies (then nothing but the credits can refuse it and nothing
+   * but its line counts it, and neither refusal() nor account() needs to run), undefined where one has none.
    */
-  protected creditsOnly(run: AccountRun, meter: Meter, dims: Dimensions): boolean {
-    return !CHARGE_CHECKS.some((check) => check.applies(this.rules, run, meter, dims));
-  }
+  protected readonly checkRooms = new CheckRooms(this.rules, this.units);
 
   /** Why a charge that credits could pay for is still refused: the first check that applies and refuses. */
   protected refusal(charge: UsageCharge): string | undefined {

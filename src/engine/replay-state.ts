@@ -86,6 +86,12 @@ export interface ChargeTarget {
   readonly head: LineHead | undefined;
   /** Nothing but credits can refuse it (no gate, quota, daily limit, budget) and nothing but its line counts it (no reward). */
   readonly creditsOnly: boolean;
+  /**
+   * For a shape's usage, the rooms (CheckRooms' numbers) of the checks that apply to it: charges within every
+   * one may be taken together on the known path. None where creditsOnly; undefined where a check that applies
+   * declares no room, and for a charge of no shape.
+   */
+  readonly rooms: readonly number[] | undefined;
 }
 
 /** A charge asked of charge(): a quantity of a meter at an instant, for an event (none for a cycle-start charge). */

@@ -132,7 +132,7 @@ export class Replay extends Charging {
 
   /** All the known path sees of this replay (full-path.ts): what a row's shape showed, in numbers, and the rules' answers. */
   private fullPath(): FullPath<AccountRun> {
-    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1, parts: undefined };
+    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1, parts: undefined, rooms: undefined };
     const item: ItemCharge = { units: 0, slot: -1, count: 0, quantity: ITEM_QUANTITY };
     return {
       units: this.units,
@@ -141,6 +141,7 @@ export class Replay extends Charging {
       runOf: (account) => this.runs.get(account),
       quietAt: (run, at) => this.quietAt(run, at),
       headroom: (run) => this.headroom(run),
+      rooms: this.checkRooms,
       debit: (run, units) => run.wallet.debit(this.units.credits(units), run.cycle),
       count: (quantity) => this.book.quantity(quantity).count,
       counted: (run, at) => {
@@ -185,7 +186,7 @@ export class Replay extends Charging {
   /**
    * What a shape's row, just priced in full, showed of the shape's next rows:
    * a charge's unique item and whether this cycle holds it, or a flow charge
-   * that nothing but the credits can refuse. A ledger wants an entry a charge:
+   * that nothing but the credits can refuse but beyond its checks' rooms. A ledger wants an entry a charge:
    * with one, every row goes the full way.
    */
   private learnShape(id: number, facts: ShapeFacts): ShapeFacts | undefined {
@@ -199,6 +200,7 @@ export class Replay extends Charging {
       facts.detail = shape.itemsSerial === run.serial && shape.items!.has(shape.item!) ? run.serial : 0;
       facts.slot = -1;
       facts.parts = undefined;
+      facts.rooms = undefined;
       return facts;
     }
     const { target } = shape;
@@ -211,6 +213,7 @@ export class Replay extends Charging {
     facts.detail = perCount;
     facts.slot = target.slot!;
     facts.parts = parts;
+    facts.rooms = target.creditsOnly ? undefined : target.rooms;
     return facts;
   }
 
@@ -244,8 +247,9 @@ export class Replay extends Charging {
 
   /**
    * A known row of a flow shape charged as charge() charges it, with what it may skip skipped: its target is
-   * its shape's (creditsOnly: no check applies), its cost its units. The credits pay it, or go past the
-   * balance into the pool's grace, or refuse it; the balance rules see what was paid.
+   * its shape's, its cost its units. The checks that apply to it (each with a room) refuse it first, then
+   * the full way, naming its row; the credits pay it, or go past the balance into the pool's grace, or
+   * refuse it; the checks record what was paid and the balance rules see it.
    */
   private chargeKnown(id: number, run: AccountRun, row: KnownCharge): boolean {
     const shape = this.shapes[id];
@@ -253,11 +257,13 @@ export class Replay extends Charging {
     // A split crossing charges the part the credits cover: chargeFlow's, the full way.
     if (shape === undefined || shape.run !== run || target === undefined || !run.cycle.hasSlot(target.slot!) || this.card.crossing === "split") return false;
     const amount = this.units.credits(row.units);
+    const { meter } = shape.event;
+    const charge = { run, meter, dims: shape.dimensions, quantity: row.quantity, amount, at: row.at };
+    if (!target.creditsOnly && this.refusal(charge) !== undefined) return false;
     const { pool } = target;
     const short = this.pastBalance(run, amount);
     const grace = short === NO_CREDITS ? NO_CREDITS : this.graceFor(run, pool, short, false);
     if (grace === undefined) {
-      const { meter } = shape.event;
       const reason = this.exhaustedReason(run, pool);
       if (!run.cycle.rejects(meter.key, reason)) return false;
       this.reject(run, { meter, reason, quantity: row.quantity, at: row.at, event: undefined, knownRow: true, outOfCredits: true });
@@ -266,6 +272,7 @@ export class Replay extends Charging {
     this.pay(run, { amount, short, grace, pool });
     run.cycle.addToSlot(target.slot!, row.quantity, row.count);
     if (row.components !== undefined) this.addKnownComponents(shape, run, row.components);
+    if (!target.creditsOnly) this.account(charge);
     this.afterCharge(run, { amount, at: row.at });
     return true;
   }
@@ -274,7 +281,8 @@ export class Replay extends Charging {
   private itemCost(id: number, run: AccountRun, charge: ItemCharge): ItemCharge | undefined {
     const shape = this.shapes[id]!;
     const target = shape.target;
-    if (shape.run !== run || target === undefined || !this.chargedByUnits(target, shape)) return undefined;
+    // Its checks' rooms are not drawn on: only a charge that nothing but the credits can refuse.
+    if (shape.run !== run || target === undefined || !target.creditsOnly || !this.chargedByUnits(target, shape)) return undefined;
     const { items, item } = this.shapeItem(shape, run);
     if (items.has(item)) {
       charge.units = 0;
@@ -291,13 +299,13 @@ export class Replay extends Charging {
     return charge;
   }
 
-  /** Whether a charge to this target is its quantity's and its components' each times a fixed unit price (the shape's parts), refused by nothing but the credits: what a known row with components may cost. */
+  /** Whether a charge to this target is its quantity's and its components' each times a fixed unit price (the shape's parts), refused by nothing but the credits within its checks' rooms: what a known row with components may cost. */
   private chargedByParts(target: ChargeTarget, shape: Shape): boolean {
-    return target.creditsOnly && shape.parts !== undefined && this.byUnits(shape.event.meter);
+    return target.rooms !== undefined && shape.parts !== undefined && this.byUnits(shape.event.meter);
   }
 
-  /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits: what a known row may cost. */
+  /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits within its checks' rooms: what a known row may cost. */
   private chargedByUnits(target: ChargeTarget, shape: Shape): boolean {
-    return target.creditsOnly && this.byUnitPrice(shape.event.meter);
+    return target.rooms !== undefined && this.byUnitPrice(shape.event.meter);
   }
 }

@@ -2,8 +2,9 @@ import { shown } from "../errors.js";
 import { Decimal } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
-import { add, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
+import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { AccountRun, Dimensions } from "./replay-state.js";
+import { budgetAlertLevel } from "./cycle.js";
 
 /**
  * The rules a usage charge meets besides its price, each declared once: what
@@ -35,6 +36,35 @@ export interface UsageCharge {
 }
 
 /**
+ * How far a run's charges may go with a check neither refusing nor setting
+ * anything off, and what they record then: the sum of what they draw, recorded
+ * at once, records what each would. The known path (fast/) defers charges only
+ * within every applying check's room, as within the balance rules' headroom.
+ * Charges of one key of a run (the quota: every one; a budget: those of one
+ * value) draw on one room.
+ */
+export type CheckRoom = QuantityRoom | CreditsRoom;
+
+interface RoomOf<Amount> {
+  /** What its charges of these dimensions draw on: a key within the run. */
+  key(ctx: RuleContext, dims: Dimensions): string;
+  /** What they may draw in all: undefined without bound, below zero none. */
+  left(ctx: RuleContext, run: AccountRun, dims: Dimensions): Amount | undefined;
+  /** Record charges' draws, summed to `drawn`, the last of them at `at`, as their records one by one would. */
+  records(ctx: RuleContext, drawn: { run: AccountRun; dims: Dimensions; amount: Amount; at: Instant }): void;
+}
+
+/** A room its charges draw on by their quantity. */
+interface QuantityRoom extends RoomOf<Decimal> {
+  readonly draws: "quantity";
+}
+
+/** A room its charges draw on by their credits. */
+interface CreditsRoom extends RoomOf<Credits> {
+  readonly draws: "credits";
+}
+
+/**
  * A check of a usage charge the credits could pay. `applies` reads only the
  * run's terms, the card and the dimensions, never a quantity or a balance, so
  * its answer holds for every row of a shape until the terms or card change: a
@@ -49,6 +79,8 @@ interface ChargeCheck {
   refuses(ctx: RuleContext, charge: UsageCharge): string | undefined;
   /** What an accepted charge records (done only where it applies). */
   records(ctx: RuleContext, charge: UsageCharge): void;
+  /** Its room, where charges may be taken together within one: none keeps every charge it applies to on the full path. */
+  readonly room?: CheckRoom;
 }
 
 const NOTHING = (): undefined => undefined;
@@ -68,7 +100,20 @@ const planGate: ChargeCheck = {
   records: NOTHING,
 };
 
-/** The plan's monthly request quota: refused past it without overage, billed as overage with it. */
+/** Quota used by `quantity` more: past the quota, billed as overage. */
+function useQuota(run: AccountRun, quantity: Decimal): void {
+  const q = run.terms.plan.quota!;
+  const before = run.cycle.quotaUsed;
+  run.cycle.quotaUsed = before.plus(quantity);
+  const past = run.cycle.quotaUsed.minus(Decimal.max(before, q.requests));
+  if (past.gt(0)) run.cycle.overage(past, q.overagePrice);
+}
+
+/**
+ * The plan's monthly request quota: refused past it without overage, billed as overage with it. Its room
+ * is what is left of the quota, without bound with overage: the overage of quantities used together is
+ * what is used past the quota, the sum of theirs one by one.
+ */
 const quota: ChargeCheck = {
   reads: () => [],
   applies: (_ctx, run, meter) => run.terms.plan.quota?.meters.has(meter.key) === true,
@@ -76,12 +121,12 @@ const quota: ChargeCheck = {
     const q = run.terms.plan.quota!;
     return !run.terms.overage && run.cycle.quotaUsed.plus(quantity).gt(q.requests) ? `monthly request quota of ${q.requests.toFixed()} reached` : undefined;
   },
-  records: (_ctx, { run, quantity }) => {
-    const q = run.terms.plan.quota!;
-    const before = run.cycle.quotaUsed;
-    run.cycle.quotaUsed = before.plus(quantity);
-    const past = run.cycle.quotaUsed.minus(Decimal.max(before, q.requests));
-    if (past.gt(0)) run.cycle.overage(past, q.overagePrice);
+  records: (_ctx, { run, quantity }) => useQuota(run, quantity),
+  room: {
+    draws: "quantity",
+    key: () => "",
+    left: (_ctx, run) => (run.terms.overage ? undefined : run.terms.plan.quota!.requests.minus(run.cycle.quotaUsed)),
+    records: (_ctx, { run, amount }) => useQuota(run, amount),
   },
 };
 
@@ -131,7 +176,18 @@ function budgetOf(card: RateCard, run: AccountRun, dims: Dimensions): { dimensio
   return amount === undefined ? undefined : { dimension: budgets.dimension, value: value!, amount };
 }
 
-/** Credits a cycle per value of a dimension (card budgets, account budgets), with alerts as they are spent. */
+/** A budget's value spent by `amount` more credits: the alerts it reaches go off at `at`. */
+function spendBudget(ctx: RuleContext, spent: { run: AccountRun; dims: Dimensions; amount: Credits; at: Instant }): void {
+  const { run, dims, amount, at } = spent;
+  const b = budgetOf(ctx.card, run, dims);
+  if (b) run.cycle.spend(b.value, ctx.scale.decimal(amount), b.amount, ctx.card.budgets!.alerts, at);
+}
+
+/**
+ * Credits a cycle per value of a dimension (card budgets, account budgets), with alerts as they are spent. Its
+ * room, a value's, is the credits that stay within the budget and below its next alert level: a charge
+ * that reaches a level goes the full way, its alert set off at its row.
+ */
 const budget: ChargeCheck = {
   reads: (card) => (card.budgets === undefined ? [] : [card.budgets.dimension]),
   applies: (ctx, run, _meter, dims) => budgetOf(ctx.card, run, dims) !== undefined,
@@ -139,11 +195,36 @@ const budget: ChargeCheck = {
     const b = budgetOf(ctx.card, run, dims);
     return b && run.cycle.spentFrom(b.value).plus(ctx.scale.decimal(amount)).gt(b.amount) ? `budget of ${b.amount.toFixed()} spent for ${b.dimension} ${shown(b.value)}` : undefined;
   },
-  records: (ctx, { run, dims, amount, at }) => {
-    const b = budgetOf(ctx.card, run, dims);
-    if (b) run.cycle.spend(b.value, ctx.scale.decimal(amount), b.amount, ctx.card.budgets!.alerts, at);
+  records: (ctx, { run, dims, amount, at }) => spendBudget(ctx, { run, dims, amount, at }),
+  room: {
+    draws: "credits",
+    key: (ctx, dims) => {
+      const { dimension } = ctx.card.budgets!;
+      return `${dimension}\u0000${dims[dimension]!}`;
+    },
+    left: (ctx, run, dims) => {
+      const b = budgetOf(ctx.card, run, dims)!;
+      const spent = run.cycle.spentFrom(b.value);
+      let left = creditsAtMost(ctx.scale, b.amount.minus(spent));
+      for (const percent of ctx.card.budgets!.alerts) {
+        const level = budgetAlertLevel(b.amount, percent);
+        if (spent.lt(level)) left = min(left, creditsBelow(ctx.scale, level.minus(spent)));
+      }
+      return left;
+    },
+    records: (ctx, drawn) => spendBudget(ctx, drawn),
   },
 };
+
+/** The most credits at or below `amount`. */
+function creditsAtMost(scale: Scale, amount: Decimal): Credits {
+  return BigInt(amount.mul(`1e${scale.digits}`).floor().toFixed());
+}
+
+/** The most credits below `amount`. */
+function creditsBelow(scale: Scale, amount: Decimal): Credits {
+  return sub(BigInt(amount.mul(`1e${scale.digits}`).ceil().toFixed()), 1n);
+}
 
 /** A share of what a charge costs credited to the account named by a dimension (card rewards). */
 const reward: ChargeCheck = {

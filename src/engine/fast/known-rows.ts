@@ -6,6 +6,7 @@ import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, KnownRun, RowComponents, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
+import { DrawnRooms } from "./drawn-rooms.js";
 
 /** Held rows sorted by insertion; more are sorted by Array.prototype.sort, stable too, in as many comparisons as rows times their logarithm. */
 const FEW_HELD = 16;
@@ -28,8 +29,12 @@ export class KnownRows<Run extends KnownRun> {
   private instant: Instant = -Infinity;
   private readonly runs: readonly Run[];
 
+  /** What known rows drew on the checks' rooms, settled with their deferred charges. */
+  private readonly drawn: DrawnRooms;
+
   constructor(private readonly full: FullPath<Run>) {
     this.runs = full.runs;
+    this.drawn = new DrawnRooms(full.rooms);
   }
 
   /** The source the held rows come from: a replay reads the rows of one. */
@@ -80,6 +85,7 @@ export class KnownRows<Run extends KnownRun> {
   settleDeferred(): void {
     for (const run of this.deferring) this.settleRun(run);
     this.deferring.length = 0;
+    this.drawn.settle();
   }
 
   /** The held rows' accounts and shapes, by their places, read as the canonical order reads events' parts. */
@@ -106,7 +112,7 @@ export class KnownRows<Run extends KnownRun> {
 
   private priceRow(k: number): void {
     const known = !this.idMayRepeat(k, k) && this.knownCost(k, true);
-    if (known && this.room(k, k)) return this.priceKnown(k);
+    if (known && this.roomsHold(k, k) && this.room(k, k)) return this.priceKnown(k);
     this.settleDeferred();
     if (known && this.chargeNow(k)) return;
     const held = this.held;
@@ -124,7 +130,7 @@ export class KnownRows<Run extends KnownRun> {
    */
   private allKnown(end: number, start = 0): boolean {
     for (let k = start; k < end; k++) {
-      if (this.idMayRepeat(k, start) || !this.knownCost(k, end - start === 1) || !this.room(k, start)) return false;
+      if (this.idMayRepeat(k, start) || !this.knownCost(k, end - start === 1) || !this.roomsHold(k, start) || !this.room(k, start)) return false;
     }
     return true;
   }
@@ -152,6 +158,24 @@ export class KnownRows<Run extends KnownRun> {
     if (room < NO_CREDITS) return false;
     deferred.start(this.full.units.within(room));
     return deferred.fits(units);
+  }
+
+  /**
+   * Whether held row `k`'s draws on the rooms its shape's checks declare (rules.ts), after those of the rows
+   * from `start`, stay within them: its credits or its quantity, as each room is drawn on.
+   */
+  private roomsHold(k: number, start: number): boolean {
+    const scratch = this.scratch;
+    const rooms = scratch.slot[k]! < 0 ? undefined : this.known.rooms(this.held.shape[k]!);
+    if (rooms === undefined) return true;
+    for (let i = 0; i < rooms.length; i++) {
+      const room = rooms[i]!;
+      const draws = this.drawn.open(room) ? scratch.units : scratch.count;
+      let amount = draws[k]!;
+      for (let j = start; j < k; j++) if (scratch.slot[j]! >= 0 && this.known.rooms(this.held.shape[j]!)?.includes(room) === true) amount = plusUnits(amount, draws[j]!);
+      if (!this.drawn.fits(room, amount)) return false;
+    }
+    return true;
   }
 
   /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
@@ -326,6 +350,8 @@ export class KnownRows<Run extends KnownRun> {
     }
     if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
+    const rooms = this.known.rooms(held.shape[k]!);
+    if (rooms !== undefined) for (let i = 0; i < rooms.length; i++) this.drawn.take(rooms[i]!, this.drawn.open(rooms[i]!) ? scratch.units[k]! : scratch.count[k]!, this.instant);
     if (run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
     else this.full.openLine(held.shape[k]!, run, { quantity: scratch.quantity[k]!, count: scratch.count[k]! });
     const components = held.components[k];

@@ -45,6 +45,13 @@ export class KnownShapes {
 
   private readonly partsOf: (readonly KnownPart[] | undefined)[] = [];
 
+  /** The rooms of the checks that apply to a flow charge (ShapeFacts.rooms), undefined for none: held apart, as few shapes have them. */
+  rooms(shape: number): readonly number[] | undefined {
+    return this.roomsOf[shape];
+  }
+
+  private readonly roomsOf: (readonly number[] | undefined)[] = [];
+
   set(shape: number, how: number, facts: ShapeFacts): void {
     const at = STRIDE * shape;
     if (at >= this.table.length) {
@@ -59,6 +66,8 @@ export class KnownShapes {
     // Numbers come in order from 0 (a shape's parts are set at or past its first row): filled without a gap, the array stays a fast one.
     while (this.partsOf.length < shape) this.partsOf.push(undefined);
     this.partsOf[shape] = facts.parts;
+    while (this.roomsOf.length < shape) this.roomsOf.push(undefined);
+    this.roomsOf[shape] = facts.rooms;
   }
 }
 
