@@ -1,13 +1,9 @@
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveAccount } from "../src/account/account.js";
-import { loadAccount, loadCardFor } from "../src/inputs.js";
-import { statementJson } from "../src/render/statement/json.js";
-import { replayFiles, type Reader } from "../src/replay/replay-files.js";
 import { ROOT } from "./helpers/cli.js";
+import { gatewayStatement, GatewayFiles } from "./helpers/gateway-logs.js";
 
 // Issue 16 (rooms11): the quota and the budgets declare a room (src/engine/rules.ts), and the known path
 // defers rows within it, recording what they drew in one sum. The row scanner's rows (known path where it
@@ -18,11 +14,9 @@ import { ROOT } from "./helpers/cli.js";
 // statement, byte for byte. test/setup.ts fixes the seed; FUZZ_RUNS sets the number of cases.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
-const dir = mkdtempSync(join(tmpdir(), "burnrate-rooms11-"));
+const gateway = new GatewayFiles("burnrate-rooms11-");
 const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
 const ENTERPRISE_QUOTA = '    quota: { meters: [request, playground], requests: 1000000, overage_price: "0.0005" } # illustrative\n';
-const MAPPING = "columns:\n  timestamp: created_at\n  account: org\n  meter: kind\n  quantity: requests\n  event_id: request_id\nrename:\n  prompt_tokens: input_tokens\n  completion_tokens: output_tokens\n";
-const HEADER = "created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id";
 /** A search priced by the request (no components), on the quota, and a model seat charged once a cycle. */
 const METERS = [
   "  search:",
@@ -89,29 +83,6 @@ function accountText(card: string, terms: readonly Terms[]): string {
   ].join("\n");
 }
 
-let files = 0;
-function write(name: string, text: string): string {
-  const file = join(dir, `${files++}-${name}`);
-  writeFileSync(file, text);
-  return file;
-}
-
-async function statement(log: string, accountFile: string, reader: Reader, maxLateness: number | undefined): Promise<string> {
-  const loaded = loadAccount(accountFile);
-  const card = loadCardFor(undefined, loaded);
-  const settings = resolveAccount(card, loaded, {});
-  return replayFiles(card, settings, { files: [log], mappingFile: undefined, mapFlags: [], maxLateness }, undefined, reader).then(
-    (s) => JSON.stringify(statementJson(s)),
-    (e: Error) => `error: ${e.message}`,
-  );
-}
-
-function logFile(rows: readonly string[]): string {
-  const file = write("log.csv", [HEADER, ...rows].join("\n") + "\n");
-  writeFileSync(`${file}.mapping.yaml`, MAPPING);
-  return file;
-}
-
 const SHAPES = [["gpt-4o", "openai"], ["gpt-4o-mini", "openai"], ["llama-3.1-70b", "groq"]] as const;
 const tokens = fc.oneof(fc.constant("0"), fc.integer({ min: 1, max: 4_000 }).map(String));
 const row = fc.record({
@@ -167,10 +138,10 @@ describe(`quotas and budgets declare a room: the known path gives the full path'
   it("scanner rows (known path within the checks' rooms) and plain-reader events (full path) give the same statement", async () => {
     await fc.assert(
       fc.asyncProperty(cardRules, fc.tuple(terms, terms, terms), rows, fc.constantFrom<number | undefined>(undefined, 600_000, 600_000), async (rules, accountTerms, log, maxLateness) => {
-        const card = write("card.yaml", cardText(rules));
-        const account = write("account.yaml", accountText(card, accountTerms));
-        const file = logFile(log);
-        expect(await statement(file, account, "scanner", maxLateness)).toBe(await statement(file, account, "plain", maxLateness));
+        const card = gateway.write("card.yaml", cardText(rules));
+        const account = gateway.write("account.yaml", accountText(card, accountTerms));
+        const file = gateway.log(log);
+        expect(await gatewayStatement(file, account, "scanner", maxLateness)).toBe(await gatewayStatement(file, account, "plain", maxLateness));
       }),
       { numRuns: RUNS },
     );
@@ -178,13 +149,13 @@ describe(`quotas and budgets declare a room: the known path gives the full path'
 
   /** A cycle of one account's searches at 0.05 a request, one a minute from 10:00 (10:00 to 10:MM), as the scanner gives it, the same as the plain reader's. */
   async function searches(rules: CardRules, own: Partial<Terms>, count: number) {
-    const card = write("card.yaml", cardText(rules));
+    const card = gateway.write("card.yaml", cardText(rules));
     const none: Terms = { purchase: 100_000, overage: false, research: undefined, support: undefined };
-    const account = write("account.yaml", accountText(card, [{ ...none, ...own }, none, none]));
+    const account = gateway.write("account.yaml", accountText(card, [{ ...none, ...own }, none, none]));
     const minute = (i: number) => `2026-11-02T10:${String(i).padStart(2, "0")}:00Z`;
-    const file = logFile(Array.from({ length: count }, (_, i) => `${minute(i)},acme,search,gpt-4o,openai,research,,,1,s-${i}`));
-    const scanned = await statement(file, account, "scanner", undefined);
-    expect(scanned).toBe(await statement(file, account, "plain", undefined));
+    const file = gateway.log(Array.from({ length: count }, (_, i) => `${minute(i)},acme,search,gpt-4o,openai,research,,,1,s-${i}`));
+    const scanned = await gatewayStatement(file, account, "scanner", undefined);
+    expect(scanned).toBe(await gatewayStatement(file, account, "plain", undefined));
     return { cycle: JSON.parse(scanned).accounts[0].cycles[0], minute };
   }
 

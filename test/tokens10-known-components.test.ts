@@ -1,13 +1,9 @@
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveAccount } from "../src/account/account.js";
-import { loadAccount, loadCardFor } from "../src/inputs.js";
-import { statementJson } from "../src/render/statement/json.js";
-import { replayFiles, type Reader } from "../src/replay/replay-files.js";
 import { ROOT } from "./helpers/cli.js";
+import { gatewayStatement, GatewayFiles } from "./helpers/gateway-logs.js";
 
 // Issue 16: a gateway log's rows with components take the known path (src/engine/fast/) where no check of
 // rules.ts applies to their meter: the row scanner's rows (known path where it may) against the plain
@@ -17,11 +13,9 @@ import { ROOT } from "./helpers/cli.js";
 // the same statement, byte for byte. test/setup.ts fixes the seed; FUZZ_RUNS sets the number of cases.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 60);
 
-const dir = mkdtempSync(join(tmpdir(), "burnrate-tokens10-"));
+const gateway = new GatewayFiles("burnrate-tokens10-");
 const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
 const ENTERPRISE_QUOTA = '    quota: { meters: [request, playground], requests: 1000000, overage_price: "0.0005" } # illustrative\n';
-const MAPPING = "columns:\n  timestamp: created_at\n  account: org\n  meter: kind\n  quantity: requests\n  event_id: request_id\nrename:\n  prompt_tokens: input_tokens\n  completion_tokens: output_tokens\n";
-const HEADER = "created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id";
 
 /** The rules a variant of floopy.yaml switches on. */
 interface CardRules {
@@ -79,30 +73,6 @@ function accountText(card: string, [acme, bolt]: readonly [AccountTerms, Account
   ].join("\n");
 }
 
-let files = 0;
-function write(name: string, text: string): string {
-  const file = join(dir, `${files++}-${name}`);
-  writeFileSync(file, text);
-  return file;
-}
-
-async function statement(log: string, accountFile: string, reader: Reader, maxLateness: number | undefined): Promise<string> {
-  const loaded = loadAccount(accountFile);
-  const card = loadCardFor(undefined, loaded);
-  const settings = resolveAccount(card, loaded, {});
-  return replayFiles(card, settings, { files: [log], mappingFile: undefined, mapFlags: [], maxLateness }, undefined, reader).then(
-    (s) => JSON.stringify(statementJson(s)),
-    (e: Error) => `error: ${e.message}`,
-  );
-}
-
-/** A log of these rows (after the header), with the gateway's mapping beside it. */
-function logFile(rows: readonly string[]): string {
-  const file = write("log.csv", [HEADER, ...rows].join("\n") + "\n");
-  writeFileSync(`${file}.mapping.yaml`, MAPPING);
-  return file;
-}
-
 const SHAPES = [["gpt-4o", "openai"], ["gpt-4o", "azure"], ["gpt-4o-mini", "openai"], ["claude-sonnet-4", "anthropic"], ["llama-3.1-70b", "groq"]] as const;
 
 const tokens = fc.oneof(fc.constant("0"), fc.integer({ min: 1, max: 40_000 }).map(String), fc.integer({ min: 1, max: 9_999 }).map((n) => `${Math.floor(n / 100)}.${String(n % 100).padStart(2, "0")}`));
@@ -152,10 +122,10 @@ describe(`a gateway log's rows with components: the known path gives the full pa
   it("scanner rows (known path where it may) and plain-reader events (full path) give the same statement", async () => {
     await fc.assert(
       fc.asyncProperty(cardRules, terms, terms, rows, fc.constantFrom<number | undefined>(undefined, 600_000), async (rules, acme, bolt, log, maxLateness) => {
-        const card = write("card.yaml", cardText(rules));
-        const account = write("account.yaml", accountText(card, [acme, bolt]));
-        const file = logFile(log);
-        expect(await statement(file, account, "scanner", maxLateness)).toBe(await statement(file, account, "plain", maxLateness));
+        const card = gateway.write("card.yaml", cardText(rules));
+        const account = gateway.write("account.yaml", accountText(card, [acme, bolt]));
+        const file = gateway.log(log);
+        expect(await gatewayStatement(file, account, "scanner", maxLateness)).toBe(await gatewayStatement(file, account, "plain", maxLateness));
       }),
       { numRuns: RUNS },
     );
@@ -169,16 +139,16 @@ describe(`a gateway log's rows with components: the known path gives the full pa
     //   10:02     0 in, 400 out, 2 requests -> 0    + 0.4  = 0.4,  balance 8.80 -> 8.40
     // Lines: the request line 4 requests in 3 events at 0; input 4000 tokens in 2 events (the row of 0 adds
     // none), 1; output 600 tokens in 2 events, 0.6. Total 1.6.
-    const card = write("card.yaml", cardText({ quota: "none", budgets: false, lowBalance: "9", thresholds: false, whenExhausted: "block", crossing: "", roundAtEvent: false }));
+    const card = gateway.write("card.yaml", cardText({ quota: "none", budgets: false, lowBalance: "9", thresholds: false, whenExhausted: "block", crossing: "", roundAtEvent: false }));
     const none = { overage: false, lowBalance: undefined, budget: undefined };
-    const account = write("account.yaml", accountText(card, [{ purchase: 10, ...none }, { purchase: 10, ...none }]));
-    const file = logFile([
+    const account = gateway.write("account.yaml", accountText(card, [{ purchase: 10, ...none }, { purchase: 10, ...none }]));
+    const file = gateway.log([
       "2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,1,a",
       "2026-11-02T10:01:00Z,acme,request,gpt-4o,openai,research,3000,0,1,b",
       "2026-11-02T10:02:00Z,acme,request,gpt-4o,openai,research,0,400,2,c",
     ]);
-    const scanned = await statement(file, account, "scanner", undefined);
-    expect(scanned).toBe(await statement(file, account, "plain", undefined));
+    const scanned = await gatewayStatement(file, account, "scanner", undefined);
+    expect(scanned).toBe(await gatewayStatement(file, account, "plain", undefined));
     const cycle = JSON.parse(scanned).accounts[0].cycles[0];
     const lines = cycle.lines.map((l: { component?: string; quantity: string; amount: string; events: number }) => [l.component ?? "", l.quantity, l.amount, l.events]);
     expect(lines).toEqual([

@@ -10,17 +10,11 @@ import type { AccountRun, ActiveItem, GaugeLevel } from "./replay-state.js";
  * downgrade, a subscription's end, capped grants, a calendar of its own. Most runs of a log of many accounts
  * need none of it, and it was nine fields of every run.
  */
-class RunRecords {
-  active: Map<string, Map<string, ActiveItem>> | undefined;
-  refused: Map<string, Set<string>> | undefined;
-  gauges: Map<string, Map<string, GaugeLevel>> | undefined;
-  daily: Map<string, Credits> | undefined;
-  day: string | undefined;
-  pending: AccountTerms | undefined;
-  subscriptionEnd: Instant | undefined;
-  capped: Map<Grant, TimelineEntry> | undefined;
-  calendar: { calendar: Calendar; index: number } | undefined;
-}
+type RareField = "active" | "refused" | "gauges" | "daily" | "day" | "pending" | "subscriptionEnd" | "capped" | "calendar";
+type RunRecords = { [K in RareField]: AccountRun[K] | undefined };
+
+/** Every field in one literal, so that every run's records share one hidden class. */
+const noRecords = (): RunRecords => ({ active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: undefined, capped: undefined, calendar: undefined });
 
 /** An account's run (AccountRun): its records made at their first use, as a log of 100,000 accounts has as many runs. */
 export class Run implements AccountRun {
@@ -42,7 +36,7 @@ export class Run implements AccountRun {
 
   /** The records, made at the first value other than none written to one. */
   private recorded(): RunRecords {
-    return (this.records ??= new RunRecords());
+    return (this.records ??= noRecords());
   }
 
   get active(): Map<string, Map<string, ActiveItem>> | undefined {

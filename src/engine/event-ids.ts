@@ -73,7 +73,7 @@ export interface DuplicateEvent {
  * again, in that order, to learn which bill lines the repeats belong to.
  *
  * Ids are kept as 127-bit fingerprints of their UTF-8 bytes and then their
- * account's UTF-16 units (four 32-bit lanes, each its own multiplier, mixed at
+ * account's (four 32-bit lanes, each its own multiplier, mixed at
  * the end; one bit marks a used slot)
  * in an open-addressing table of typed arrays, with where each was first seen
  * (the file's index among the files seen, and the line) as one number, so a
@@ -245,7 +245,23 @@ const KEY_LOW = 2 ** 21;
 
 /** Fingerprint an id's UTF-8 bytes into PRINT. */
 function printBytes(bytes: Uint8Array, from: number, to: number): void {
-  let h0 = LANE0, h1 = LANE1, h2 = 0x3c6ef372 | 0, h3 = 0x5be0cd19 | 0;
+  PRINT.set(SEED);
+  absorb(bytes, from, to);
+}
+
+/** Fold an account's UTF-8 bytes into PRINT (the id's, already finished with its length): the same id in another account is another fingerprint. */
+function printAccount(account: string): void {
+  if (account !== lastAccount) {
+    if (account.length * 3 > accountBytes.length) accountBytes = new Uint8Array(account.length * 3);
+    accountLength = encoder.encodeInto(account, accountBytes).written;
+    lastAccount = account;
+  }
+  absorb(accountBytes, 0, accountLength);
+}
+
+/** Each byte into the four lanes of PRINT, then the lanes finished with the bytes' length. */
+function absorb(bytes: Uint8Array, from: number, to: number): void {
+  let h0 = PRINT[0]!, h1 = PRINT[1]!, h2 = PRINT[2]!, h3 = PRINT[3]!;
   for (let i = from; i < to; i++) {
     const byte = bytes[i]!;
     h0 = Math.imul(h0 ^ byte, 0x01000193);
@@ -260,22 +276,12 @@ function printBytes(bytes: Uint8Array, from: number, to: number): void {
   finish(h0, h1, h2, h3, to - from);
 }
 
-/** Fold an account's UTF-16 units into PRINT (the id's, already finished with its length): the same id in another account is another fingerprint. */
-function printAccount(account: string): void {
-  let h0 = PRINT[0]!, h1 = PRINT[1]!, h2 = PRINT[2]!, h3 = PRINT[3]!;
-  for (let i = 0; i < account.length; i++) {
-    const byte = account.charCodeAt(i);
-    h0 = Math.imul(h0 ^ byte, 0x01000193);
-    h0 ^= h0 >>> 15;
-    h1 = Math.imul(h1 ^ byte, 0x5bd1e995);
-    h1 ^= h1 >>> 13;
-    h2 = Math.imul(h2 ^ byte, 0x85ebca6b);
-    h2 ^= h2 >>> 16;
-    h3 = Math.imul(h3 ^ byte, 0xc2b2ae35);
-    h3 ^= h3 >>> 11;
-  }
-  finish(h0, h1, h2, h3, account.length);
-}
+const SEED = Int32Array.of(LANE0, LANE1, 0x3c6ef372 | 0, 0x5be0cd19 | 0);
+
+/** The last account folded in, as bytes: a log's rows come account after account of few accounts, or one. */
+let lastAccount: string | undefined;
+let accountBytes = new Uint8Array(64);
+let accountLength = 0;
 
 /** A string's UTF-8 bytes, written over for each id: no allocation an event. */
 let scratch = new Uint8Array(256);
