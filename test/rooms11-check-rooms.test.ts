@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cli.js";
-import { gatewayStatement, GatewayFiles } from "./helpers/gateway-logs.js";
+import { gatewayAccountHead, gatewayStatement, GatewayFiles } from "./helpers/gateway-logs.js";
 
 // Issue 16 (rooms11): the quota and the budgets declare a room (src/engine/rules.ts), and the known path
 // defers rows within it, recording what they drew in one sum. The row scanner's rows (known path where it
@@ -69,11 +69,7 @@ function accountText(card: string, terms: readonly Terms[]): string {
     return [`overage: ${t.overage}`, budgets.length === 0 ? "" : `budgets: { ${budgets.join(", ")} }`].filter((l) => l !== "");
   };
   return [
-    `card: ${card}`,
-    "account: acme",
-    "plan: enterprise",
-    "anchor: 2026-11-01",
-    "timezone: UTC",
+    ...gatewayAccountHead(card),
     ...own(terms[0]!),
     "accounts:",
     ...ACCOUNTS.slice(1).map((a, i) => `  ${a}: { plan: enterprise, ${own(terms[i + 1]!).join(", ")} }`),

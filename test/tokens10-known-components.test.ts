@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ROOT } from "./helpers/cli.js";
-import { gatewayStatement, GatewayFiles } from "./helpers/gateway-logs.js";
+import { gatewayAccountHead, gatewayStatement, GatewayFiles } from "./helpers/gateway-logs.js";
 
 // Issue 16: a gateway log's rows with components take the known path (src/engine/fast/) where no check of
 // rules.ts applies to their meter: the row scanner's rows (known path where it may) against the plain
@@ -58,11 +58,7 @@ interface AccountTerms {
 function accountText(card: string, [acme, bolt]: readonly [AccountTerms, AccountTerms]): string {
   const own = (t: AccountTerms) => [`overage: ${t.overage}`, t.lowBalance === undefined ? "" : `low_balance: ${t.lowBalance}`, t.budget === undefined ? "" : `budgets: { research: ${t.budget} }`].filter((l) => l !== "");
   return [
-    `card: ${card}`,
-    "account: acme",
-    "plan: enterprise",
-    "anchor: 2026-11-01",
-    "timezone: UTC",
+    ...gatewayAccountHead(card),
     ...own(acme),
     "accounts:",
     `  bolt: { plan: enterprise, ${own(bolt).join(", ")} }`,

@@ -43,3 +43,8 @@ export async function gatewayStatement(log: string, accountFile: string, reader:
     (e: Error) => `error: ${e.message}`,
   );
 }
+
+/** The top of the fuzzes' account files: acme on the card's enterprise plan, cycles from 2026-11-01 in UTC. */
+export function gatewayAccountHead(card: string): string[] {
+  return [`card: ${card}`, "account: acme", "plan: enterprise", "anchor: 2026-11-01", "timezone: UTC"];
+}
