@@ -373,8 +373,16 @@ export class KnownRows<Run extends KnownRun> {
   /** The row foresee hands over, one object reused. */
   private foreseen: ForeseenRow | undefined;
 
+  /**
+   * What a shape's rows may skip, as the full path now tells it; where it tells nothing, what it told before
+   * is forgotten: a row priced in full (a repeat, say) binds the shape to its own run, and the shape's facts
+   * must not stay its last known run's while the shape is another's.
+   */
   private know(shape: number, facts: ShapeFacts | undefined): boolean {
-    if (facts === undefined) return false;
+    if (facts === undefined) {
+      this.known.forget(shape);
+      return false;
+    }
     this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
     return true;
   }

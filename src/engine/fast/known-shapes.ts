@@ -33,6 +33,12 @@ export class KnownShapes {
     return this.table[STRIDE * shape + 3]!;
   }
 
+  /** Nothing known of the shape: its next row goes the full way, or is foreseen again. */
+  forget(shape: number): void {
+    const at = STRIDE * shape;
+    if (at < this.table.length) this.table[at] = UNKNOWN;
+  }
+
   /** A unique item's shape whose item the cycle of this serial holds. */
   charged(shape: number, serial: number): void {
     this.table[STRIDE * shape + 2] = serial;
