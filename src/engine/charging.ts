@@ -118,17 +118,15 @@ export abstract class Charging extends Limits {
     const known = this.shapes[id];
     if (known !== undefined) {
       if (known.dimensions !== event.dimensions || known.meter !== event.meter) return undefined;
-      if (known.run.id !== event.account) this.rebind(known, this.run(event.account));
+      // Rows of a shape come from any account: what depends on the account is the last one's, worked out again for another.
+      if (known.run.id !== event.account) {
+        known.run = this.run(event.account);
+        known.target = undefined;
+        known.itemsSerial = 0;
+      }
       return known;
     }
     return this.newShape(id, event, () => this.run(event.account));
-  }
-
-  /** Rows of a shape come from any account: what depends on the account is the last one's, worked out again for another. */
-  protected rebind(shape: Shape, run: AccountRun): void {
-    shape.run = run;
-    shape.target = undefined;
-    shape.itemsSerial = 0;
   }
 
   /** Shape number `id`, of its row's meter and dimensions (the same objects as its events'), kept: none for a meter the card lacks. */

@@ -236,13 +236,8 @@ export class Replay extends Charging {
    * reads (an end user), and most groups' first rows are flow charges a target away from the known path.
    */
   private foreseeShape(id: number, run: AccountRun, { source, line }: ForeseenRow, facts: ShapeFacts): ShapeFacts | undefined {
-    if (this.ledger !== undefined) return undefined;
-    const row = { meter: source.meters[id]!, dimensions: source.dimensions[id]! };
-    const known = this.shapes[id];
-    // A shape another account's rows showed: bound to this run as its row would bind it (shapeOf), then foreseen so.
-    if (known !== undefined && (known.run === run || known.meter !== row.meter || known.dimensions !== row.dimensions)) return undefined;
-    if (known !== undefined) this.rebind(known, run);
-    const shape = known ?? this.newShape(id, row, () => run);
+    if (this.shapes[id] !== undefined || this.ledger !== undefined) return undefined;
+    const shape = this.newShape(id, { meter: source.meters[id]!, dimensions: source.dimensions[id]! }, () => run);
     if (shape === undefined || shape.event.role !== "charge" || !this.byUnitPrice(shape.event.meter)) return undefined;
     const { meter } = shape.event;
     // A unique item's row charges nothing where the item is charged: its target is made at a charge only.

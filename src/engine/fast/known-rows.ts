@@ -208,13 +208,10 @@ export class KnownRows<Run extends KnownRun> {
     const run = this.accountRun(held.account[k]!);
     // A quiet instant first: price() checks the instant and moves the clock (a card version switching in) before anything is priced.
     if (run === undefined || !this.full.quietAt(run, this.instant)) return false;
-    // What the shape's earlier rows showed holds for the account whose rows showed it. For another account's
-    // row priced in its turn it is foreseen again; not among an instant's rows screened together, whose
-    // earlier rows were found on what it showed of theirs (their slots, rooms and items).
-    const other = known.how(shape) !== UNKNOWN && run.ordinal !== known.run(shape);
-    if (other && !alone) return false;
-    if ((other || known.how(shape) === UNKNOWN) && !this.foresee(shape, run, alone ? held.line[k]! : -1)) return false;
+    if (known.how(shape) === UNKNOWN && !this.foresee(shape, run, alone ? held.line[k]! : -1)) return false;
     const how = known.how(shape);
+    // What the shape's earlier rows showed holds for the account whose rows showed it.
+    if (run.ordinal !== known.run(shape)) return false;
     const scratch = this.scratch;
     scratch.run[k] = run.ordinal;
     scratch.item[k] = -1;
