@@ -381,9 +381,23 @@ function countedAt(count: number, unitPrice: Decimal): { quantity: Decimal; amou
   return counted;
 }
 
-/** A line of its own as the statement shows it: its count of millionths added to its quantity, its amount worked out where it has none. */
-function ownStatementLine({ count, source, ...l }: LineSum): StatementLine {
-  const quantity = compact(count === 0 ? l.quantity : l.quantity.plus(countDecimal(count)));
-  return { ...l, quantity, amount: compact(l.amount ?? quantity.mul(l.unitPrice)) };
+/**
+ * A line of its own as the statement shows it: its count of millionths added to its quantity, its amount worked
+ * out where it has none. A line all counted (its Decimal quantity still the ZERO it opened with) and of no amount
+ * of its own is a head's line but for how it is held: its quantity and amount are shared as a head's are
+ * (countedAt). Its keys are in the order of a line opened by addLine, as the writers read them.
+ */
+function ownStatementLine(l: LineSum): StatementLine {
+  let quantity: Decimal;
+  let amount: Decimal;
+  if (l.quantity === ZERO && l.amount === undefined) {
+    ({ quantity, amount } = countedAt(l.count, l.unitPrice));
+  } else {
+    quantity = compact(l.count === 0 ? l.quantity : l.quantity.plus(countDecimal(l.count)));
+    amount = compact(l.amount ?? quantity.mul(l.unitPrice));
+  }
+  const line: StatementLine = { meter: l.meter, component: l.component, kind: l.kind, category: l.category, pool: l.pool, dimensions: l.dimensions, quantity, unitPrice: l.unitPrice, amount, events: l.events };
+  if (l.version !== undefined) line.version = l.version;
+  return line;
 }
 

@@ -6,6 +6,7 @@ import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Re
 import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
+import { sortLines } from "./line-order.js";
 
 /** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
 export interface CycleSpan {
@@ -402,10 +403,7 @@ export class OpenCycle extends CycleLines {
     }
     const rank = rankOf(order.meters);
     const lines = this.statementLines();
-    if (lines.length > 1) {
-      const sortKey = new Map(lines.map((l) => [l, JSON.stringify(l.dimensions)]));
-      lines.sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(sortKey.get(a)!, sortKey.get(b)!) || compare(a.component ?? "", b.component ?? "") || compare(a.kind, b.kind) || a.unitPrice.cmp(b.unitPrice));
-    }
+    sortLines(lines, rank);
     let total = ZERO;
     for (const l of lines) total = total.plus(l.amount);
     return {

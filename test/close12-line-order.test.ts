@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { sortLines } from "../src/engine/line-order.js";
+import { OpenCycle } from "../src/engine/cycle.js";
+import { Scale } from "../src/engine/credits.js";
+import { PriceBook } from "../src/engine/pricing.js";
+import { Wallet } from "../src/engine/wallet.js";
+import type { StatementLine } from "../src/engine/types.js";
+import { Decimal } from "../src/money.js";
+import { card } from "./helpers/engine.js";
+
+// Issue 16: a close sorts its lines with each line's meter rank and dimensions' text worked out once (line-order.ts),
+// and shares the quantity and amount of a line of its own all counted, as a head's line shares them.
+
+function line(meter: string, dimensions: Record<string, string>, more: Partial<StatementLine> & { tag: string }): StatementLine & { tag: string } {
+  return { meter, component: undefined, kind: "usage", category: "c", pool: "p", dimensions, quantity: new Decimal(1), unitPrice: new Decimal(1), amount: new Decimal(1), events: 1, ...more };
+}
+
+describe("a cycle's lines in the statement's order", () => {
+  it("orders by meter rank, then dimensions' JSON text, component, kind and unit price, keeping ties in the order they opened", () => {
+    const rank = new Map([
+      ["b", 0],
+      ["a", 1],
+    ]);
+    const shared = { project: "p2" };
+    const lines = [
+      line("a", { project: "p1" }, { tag: "a p1" }),
+      line("b", { project: "p9" }, { tag: "b p9" }),
+      // "p10" sorts before "p9" as text: the JSON text's, not a number's order.
+      line("b", { project: "p10" }, { tag: "b p10" }),
+      line("b", shared, { tag: "b p2 refund", kind: "refund" }),
+      line("b", shared, { tag: "b p2 tokens", component: "tokens" }),
+      line("b", shared, { tag: "b p2 at 3", unitPrice: new Decimal(3) }),
+      line("b", shared, { tag: "b p2 at 0.5", unitPrice: new Decimal("0.5") }),
+      // Equal to the line before in every part the order reads: after it, as it opened after it.
+      line("b", { project: "p2" }, { tag: "b p2 at 0.5 again", unitPrice: new Decimal("0.50") }),
+      // A meter the card's order lacks ranks as its first meter, 0.
+      line("z", { project: "p0" }, { tag: "z p0" }),
+    ];
+    sortLines(lines, rank);
+    // Rank 0 first: b and z. Among them by dimensions' text: {"project":"p0"} < {"project":"p10"} < {"project":"p2"} < {"project":"p9"}.
+    // Among b p2: no component ("") before "tokens"; then kind "refund" < "usage"; then unit price 0.5 < 3.
+    expect(lines.map((l) => (l as { tag: string }).tag)).toEqual(["z p0", "b p10", "b p2 refund", "b p2 at 0.5", "b p2 at 0.5 again", "b p2 at 3", "b p2 tokens", "b p9", "a p1"]);
+  });
+
+  it("leaves a list of one line or none as it is", () => {
+    const one = [line("a", {}, { tag: "one" })];
+    sortLines(one, new Map());
+    expect(one.map((l) => (l as { tag: string }).tag)).toEqual(["one"]);
+    const none: StatementLine[] = [];
+    sortLines(none, new Map());
+    expect(none).toEqual([]);
+  });
+});
+
+describe("a line of its own all counted", () => {
+  const C = card();
+  const call = C.meters.get("call")!;
+  const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
+  const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
+
+  it("shows its quantity and amount as a line with Decimals would, sharing them with another of the same count and price", () => {
+    const cycle = new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: C.plans.get("paid")! }, [], new Set(["included"]), new Scale(6));
+    const unit = new PriceBook().text(new Decimal("0.25"));
+    const add = (project: string, quantity: string) => {
+      const value = new Decimal(quantity);
+      // Without a number, each line is one of its own; counted in millionths.
+      cycle.addLine({ meter: call, name: "call", component: undefined, kind: "usage", category: "main", pool: "build", dims: { project } }, { quantity: value, count: Number(value.mul(1e6).toFixed()), unit, amount: undefined, slot: undefined });
+    };
+    add("p1", "1.5");
+    add("p1", "2.5");
+    add("p2", "4");
+    add("p3", "0.000001");
+    const { lines } = cycle.close(new Wallet(), order, terms);
+    // p1: 1.5 + 2.5 = 4 at 0.25 is 1; p2: 4 at 0.25 is 1; p3: a millionth at 0.25 is 0.00000025.
+    expect(lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.amount.toFixed(), l.events])).toEqual([
+      ["p1", "4", "1", 2],
+      ["p2", "4", "1", 1],
+      ["p3", "0.000001", "0.00000025", 1],
+    ]);
+    expect(lines[0]!.quantity).toBe(lines[1]!.quantity);
+    expect(lines[0]!.amount).toBe(lines[1]!.amount);
+    expect(Object.keys(lines[0]!)).toEqual(["meter", "component", "kind", "category", "pool", "dimensions", "quantity", "unitPrice", "amount", "events"]);
+  });
+});
