@@ -15,7 +15,7 @@ export class KnownShapes {
 
   how(shape: number): number {
     const at = STRIDE * shape;
-    return at < this.table.length ? this.table[at]! : UNKNOWN;
+    return at < this.table.length ? this.table[at]! & HOW : UNKNOWN;
   }
 
   /** The ordinal of the shape's account run. */
@@ -44,16 +44,21 @@ export class KnownShapes {
     this.table[STRIDE * shape + 2] = serial;
   }
 
-  /** A flow charge's components, undefined for a meter without: held apart, as few shapes have them. */
+  /**
+   * A flow charge's components, undefined for a meter without: held apart, as few shapes have them, and looked
+   * for there only where the shape's `how` says it has some. A row reads its shape's four numbers anyway; the
+   * lists apart are as long as the shapes (125,000 in the 2M-row log), and a read of each a row was a trip to
+   * memory more for most rows.
+   */
   parts(shape: number): readonly KnownPart[] | undefined {
-    return this.partsOf[shape];
+    return (this.table[STRIDE * shape]! & HAS_PARTS) === 0 ? undefined : this.partsOf[shape];
   }
 
   private readonly partsOf: (readonly KnownPart[] | undefined)[] = [];
 
   /** The rooms of the checks that apply to a flow charge (ShapeFacts.rooms), undefined for none: held apart, as few shapes have them. */
   rooms(shape: number): readonly number[] | undefined {
-    return this.roomsOf[shape];
+    return (this.table[STRIDE * shape]! & HAS_ROOMS) === 0 ? undefined : this.roomsOf[shape];
   }
 
   private readonly roomsOf: (readonly number[] | undefined)[] = [];
@@ -65,7 +70,7 @@ export class KnownShapes {
       grown.set(this.table);
       this.table = grown;
     }
-    this.table[at] = how;
+    this.table[at] = how | (facts.parts === undefined ? 0 : HAS_PARTS) | (facts.rooms === undefined ? 0 : HAS_ROOMS);
     this.table[at + 1] = facts.run;
     this.table[at + 2] = facts.detail;
     this.table[at + 3] = facts.slot;
@@ -78,3 +83,7 @@ export class KnownShapes {
 }
 
 const STRIDE = 4;
+/** A shape's `how` in its first number's low bits; above them, whether it has parts and rooms held apart. */
+const HOW = 3;
+const HAS_PARTS = 4;
+const HAS_ROOMS = 8;
