@@ -108,7 +108,9 @@ export function pricedByUnitAlone(meter: Meter): boolean {
 
 /** Whether an event of this meter costs its quantity times its unit price plus each component's quantity times the component's unit price, and nothing else, before any rounding. */
 export function pricedByUnits(meter: Meter): boolean {
-  return !meter.surcharges.some((s) => s.kind === "per_event");
+  // A loop, not some() with a callback: asked at each new shape and each unique item's first row in a cycle.
+  for (const s of meter.surcharges) if (s.kind === "per_event") return false;
+  return true;
 }
 
 /** The unit price of each of a meter's components for these dimensions, in the meter's order: 0 for an exempt row (bring-your-own-key), which keeps its quantities. */

@@ -283,8 +283,7 @@ export class Replay extends Charging {
     const target = shape.target;
     // Its checks' rooms are not drawn on: only a charge that nothing but the credits can refuse.
     if (shape.run !== run || target === undefined || !target.creditsOnly || !this.chargedByUnits(target, shape)) return undefined;
-    const { items, item } = this.shapeItem(shape, run);
-    if (items.has(item)) {
+    if (this.shapeItems(shape, run).has(shape.item!)) {
       charge.units = 0;
       charge.slot = -1;
       return charge;
