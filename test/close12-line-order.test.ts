@@ -3,6 +3,7 @@ import { sortLines } from "../src/engine/line-order.js";
 import { OpenCycle } from "../src/engine/cycle.js";
 import { Scale } from "../src/engine/credits.js";
 import { PriceBook } from "../src/engine/pricing.js";
+import { LineHead } from "../src/engine/cycle-lines.js";
 import { Wallet } from "../src/engine/wallet.js";
 import type { StatementLine } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
@@ -80,5 +81,57 @@ describe("a line of its own all counted", () => {
     expect(lines[0]!.quantity).toBe(lines[1]!.quantity);
     expect(lines[0]!.amount).toBe(lines[1]!.amount);
     expect(Object.keys(lines[0]!)).toEqual(["meter", "component", "kind", "category", "pool", "dimensions", "quantity", "unitPrice", "amount", "events"]);
+  });
+});
+
+describe("an open cycle's index of lines by key, by name", () => {
+  const C = card();
+  const call = C.meters.get("call")!;
+  const site = C.meters.get("site")!;
+  const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
+  const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
+  const unit = new PriceBook().text(new Decimal(1));
+  const p1 = { project: "p1" };
+  const p2 = { project: "p2" };
+  const heads = new Map([p1, p2].map((dimensions) => [dimensions, new LineHead({ meter: "call", kind: "usage", category: "main", pool: "build", dimensions, unitPrice: unit.value, source: call, version: undefined })]));
+
+  /** A row of `call` (numbered where `slot` is given, as a shape's row is) or of `site` (never numbered, as a cycle-start charge). */
+  function row(cycle: OpenCycle, name: "call" | "site", dimensions: { project: string }, quantity: number, slot?: number): void {
+    const meter = name === "call" ? call : site;
+    const of = { meter, name, component: undefined, kind: "usage" as const, category: "main", pool: "build", dims: dimensions };
+    const added = { quantity: new Decimal(quantity), count: quantity * 1_000_000, unit, amount: undefined, slot, dimensions, head: slot === undefined ? undefined : heads.get(dimensions) };
+    cycle.addLine(of, added);
+  }
+
+  it("keys a name's lines from its first line without a number: another name's numbered lines are found by number, and by key once one of theirs comes without", () => {
+    const cycle = new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: C.plans.get("paid")! }, [], new Set(["included"]), new Scale(6));
+    row(cycle, "site", p1, 1);
+    row(cycle, "call", p1, 2, 0);
+    row(cycle, "call", p1, 3, 0);
+    row(cycle, "site", p1, 4);
+    // Without a number, of p1's call line: found by its key, made once call's lines are indexed.
+    row(cycle, "call", p1, 5);
+    row(cycle, "call", p1, 6, 0);
+    // Numbered, new, of a name now indexed: a line of its own, found by number after.
+    row(cycle, "call", p2, 7, 1);
+    row(cycle, "call", p2, 8, 1);
+    const lines = cycle.close(new Wallet(), order, terms).lines;
+    // In the card's order (call before site), then by project: call p1 2 + 3 + 5 + 6 = 16 in 4 events; call p2 7 + 8 = 15 in 2; site p1 1 + 4 = 5 in 2; all at 1 credit.
+    expect(lines.map((l) => [l.meter, l.dimensions.project, l.quantity.toFixed(), l.events, l.amount.toFixed()])).toEqual([
+      ["call", "p1", "16", 4, "16"],
+      ["call", "p2", "15", 2, "15"],
+      ["site", "p1", "5", 2, "5"],
+    ]);
+  });
+
+  it("sums a numbered line by its number while only another name has lines without a number", () => {
+    const cycle = new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: C.plans.get("paid")! }, [], new Set(["included"]), new Scale(6));
+    row(cycle, "site", p1, 1);
+    row(cycle, "call", p2, 2, 1);
+    row(cycle, "call", p2, 3, 1);
+    expect(cycle.close(new Wallet(), order, terms).lines.map((l) => [l.meter, l.dimensions.project, l.quantity.toFixed(), l.events])).toEqual([
+      ["call", "p2", "5", 2],
+      ["site", "p1", "1", 1],
+    ]);
   });
 });

@@ -103,9 +103,17 @@ export abstract class CycleLines {
    * Lines by meter, kind, component, dimension values and unit price, in one
    * flat map: a log of many accounts has an index an account, most of them of a
    * few lines, where a tree of maps cost a kilobyte a line. Rows of a known
-   * line find it by its number (slots) without a key.
+   * line find it by its number (slots) without a key. It holds the lines of
+   * the names in `indexedNames` only (indexed()).
    */
   private lineIndex: Map<string, LineSum> | undefined;
+  /**
+   * The names (LineOf.name) whose lines are in the index: those a line without a number came for. Only a line
+   * of the same name can be such a line's, so a numbered line of another name needs no key: the 2M-row log's
+   * cycles open 25,000 lines each, and the few thousand of its recurring meters and gauges (charged at cycle
+   * start, without a number) made a key and an index entry of every other. A short list: a cycle has a few such names.
+   */
+  private indexedNames: string[] | undefined;
   /**
    * The lines in the order they opened, each at its position: a line of its own, or a line of a shape held as its
    * head (LineHead, shared by every account's cycles) and the sums at its position: no object a line, where a log
@@ -157,10 +165,10 @@ export abstract class CycleLines {
     const { quantity, count, unit, amount, slot } = added;
     let position = slot === undefined ? -1 : this.positionOf(slot);
     let key: string | undefined;
-    // A line by number is found by it: a key is needed only once some line has none (indexed()).
-    if (position < 0 && (slot === undefined || this.lineIndex !== undefined)) {
+    // A line by number is found by it: a key is needed only once some line of its name has none (indexed()).
+    if (position < 0 && (slot === undefined || this.indexedNames?.includes(name) === true)) {
       key = lineKey(meter, { name, kind, component, version: this.version }, dims, unit.text);
-      const found = this.indexed().get(key);
+      const found = this.indexed(name).get(key);
       if (found !== undefined) position = this.lines.indexOf(found);
       if (found !== undefined && slot !== undefined) this.remember(slot, position);
     }
@@ -173,7 +181,7 @@ export abstract class CycleLines {
       addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
     } else if (slot !== undefined && key === undefined && added.head?.heads(of, added, this.version) === true) {
-      // Its sums start at zero; no line index exists, or a key would be needed.
+      // Its sums start at zero; no line of its name is indexed, or a key would be needed.
       const opened = this.open(added.head);
       this.remember(slot, opened);
       this.addToSums(opened, count!);
@@ -187,19 +195,24 @@ export abstract class CycleLines {
   }
 
   /**
-   * The cycle's lines by key, made at the first line added without a number: a log of many accounts has
-   * a cycle an account, most of whose lines have numbers, and a key a line was a string and a map entry.
+   * The cycle's lines by key, the lines of `name` in it from the first of them added without a number: a log
+   * of many accounts has a cycle an account, most of whose lines have numbers, and a key a line was a string
+   * and a map entry.
    */
-  private indexed(): Map<string, LineSum> {
-    if (this.lineIndex === undefined) {
-      this.lineIndex = new Map();
+  private indexed(name: string): Map<string, LineSum> {
+    const index = (this.lineIndex ??= new Map());
+    const names = (this.indexedNames ??= []);
+    if (!names.includes(name)) {
+      // A copy of the length it needs (concat): a push leaves room for seventeen.
+      this.indexedNames = names.concat(name);
       // A unit price's text is its value's toFixed() (unitOf in pricing.ts); a line keeps the meter whose dimensions its key lists.
       for (let i = 0; i < this.lineCount; i++) {
+        if (this.lines[i]!.meter !== name) continue;
         const l = this.ownLine(i);
-        this.lineIndex.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
+        index.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
       }
     }
-    return this.lineIndex;
+    return index;
   }
 
   /** Add a count and an event to a position's sums; false where the count would pass a safe integer (the caller adds the quantity as a Decimal). */
@@ -303,6 +316,7 @@ export abstract class CycleLines {
   /** Drop the lines once the cycle's statement is made. */
   protected releaseLines(): void {
     this.lineIndex = undefined;
+    this.indexedNames = undefined;
     this.positions = NO_POSITIONS;
     this.lines = NO_LINES;
     this.lineCount = 0;
