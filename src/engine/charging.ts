@@ -103,11 +103,7 @@ export abstract class Charging extends Limits {
     return { items: this.shapeItems(shape, run), item: shape.item! };
   }
 
-  /**
-   * The set of this cycle's that would hold a unique meter's item of a shape, the item kept on the shape
-   * (`shape.item`) with it for the cycle: read so where a row is priced without an event, the first row of
-   * each such shape in each cycle (300,000 in the 2M-row log), which made an object each to hand both back.
-   */
+  /** shapeItem's set, its item left on the shape (`shape.item`): no object made to hand both back, at each shape's first known row in a cycle. */
   protected shapeItems(shape: Shape, run: AccountRun): Set<string> {
     if (shape.itemsSerial !== run.serial) {
       const { meter } = shape.event;
@@ -366,7 +362,7 @@ export abstract class Charging extends Limits {
     if (target === undefined) {
       target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape);
       const group = shape.group!;
-      if (group < MAX_GROUPS) cache(this.targetsByDimensions, group * ACCOUNT_SPAN + run.ordinal, target);
+      if (group < MAX_GROUPS) cache(this.targetsByDimensions, targetKey(group, run), target);
     }
     return target;
   }
@@ -374,7 +370,7 @@ export abstract class Charging extends Limits {
   /** The run's target of the shape's group, where a row of a shape of the group made it (shapeTarget): found by two numbers, nothing priced. */
   protected groupTarget(run: AccountRun, shape: Shape): ChargeTarget | undefined {
     const group = (shape.group ??= this.groupOf(shape.event.meter, shape.dimensions));
-    return group < MAX_GROUPS ? this.targetsByDimensions.get(group * ACCOUNT_SPAN + run.ordinal) : undefined;
+    return group < MAX_GROUPS ? this.targetsByDimensions.get(targetKey(group, run)) : undefined;
   }
 
   /** The number of the meter and the values of the dimensions its target reads. */
@@ -489,7 +485,11 @@ function slotOf(run: AccountRun, lineId: number): number {
 
 /** A group and an account's ordinal in one safe integer: groups below 2^21, ordinals below 2^32; a group past them is worked out each row. */
 const MAX_GROUPS = 1 << 21;
-const ACCOUNT_SPAN = 2 ** 32;
+
+/** A run's key of a group's target, the ordinal above the group: a log of one account (ordinal 0) keys by small integers, not heap numbers made at each lookup. */
+function targetKey(group: number, run: AccountRun): number {
+  return run.ordinal * MAX_GROUPS + group;
+}
 
 function cache<K>(targets: Map<K, ChargeTarget>, key: K, target: ChargeTarget): void {
   if (targets.size >= CACHED_TARGETS) targets.clear();
