@@ -485,10 +485,12 @@ function slotOf(run: AccountRun, lineId: number): number {
 
 /** A group and an account's ordinal in one safe integer: groups below 2^21, ordinals below 2^32; a group past them is worked out each row. */
 const MAX_GROUPS = 1 << 21;
+/** One account's keys, a group's each. */
+const ACCOUNT_SPAN = MAX_GROUPS;
 
 /** A run's key of a group's target, the ordinal above the group: a log of one account (ordinal 0) keys by small integers, not heap numbers made at each lookup. */
 function targetKey(group: number, run: AccountRun): number {
-  return run.ordinal * MAX_GROUPS + group;
+  return run.ordinal * ACCOUNT_SPAN + group;
 }
 
 function cache<K>(targets: Map<K, ChargeTarget>, key: K, target: ChargeTarget): void {
