@@ -100,11 +100,6 @@ export abstract class Charging extends Limits {
 
   /** A unique meter's item of a shape, and the set of this cycle's that would hold it: kept on the shape for the cycle. */
   protected shapeItem(shape: Shape, run: AccountRun): { items: Set<string>; item: string } {
-    return { items: this.shapeItems(shape, run), item: shape.item! };
-  }
-
-  /** shapeItem's set, its item left on the shape (`shape.item`): no object made to hand both back, at each shape's first known row in a cycle. */
-  protected shapeItems(shape: Shape, run: AccountRun): Set<string> {
     if (shape.itemsSerial !== run.serial) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
@@ -113,7 +108,7 @@ export abstract class Charging extends Limits {
       shape.item ??= uniqueItem(meter, shape.dimensions);
       shape.itemsSerial = run.serial;
     }
-    return shape.items!;
+    return { items: shape.items!, item: shape.item! };
   }
 
   /** The event's shape, worked out at its first row; none for an event without one, or whose shape number does not match it. */

@@ -135,8 +135,6 @@ export function wholeUnits(room: Credits, unit: Credits): Credits {
 }
 
 const MOST_UNITS = Number.MAX_SAFE_INTEGER;
-/** Units.perCount's mark for a price whose units a millionth are not a safe integer: no count of units is negative. */
-const NOT_SAFE = -1;
 
 /**
  * Credits as a count of small units in a JavaScript number, exact while it is a
@@ -160,23 +158,18 @@ export class Units {
   /** Units a millionth of a quantity costs at `price`, where that is a safe integer. */
   perCount(price: Exact): number | undefined {
     // Kept by price: each first row of a unique item asks again, and bigints are made afresh each time.
-    let perCount = this.perCounts.get(price);
-    if (perCount === undefined) {
-      perCount = NOT_SAFE;
-      if (price.decimals <= this.priceDecimals) {
-        const units = price.int * 10n ** BigInt(this.priceDecimals - price.decimals);
-        if (units <= BigInt(MOST_UNITS)) perCount = Number(units);
-      }
-      this.perCounts.set(price, perCount);
+    if (this.perCounts.has(price)) return this.perCounts.get(price);
+    let perCount: number | undefined;
+    if (price.decimals <= this.priceDecimals) {
+      const units = price.int * 10n ** BigInt(this.priceDecimals - price.decimals);
+      perCount = units <= BigInt(MOST_UNITS) ? Number(units) : undefined;
     }
-    return perCount === NOT_SAFE ? undefined : perCount;
+    this.perCounts.set(price, perCount);
+    return perCount;
   }
 
-  /**
-   * Unit prices are a card's handful, one Exact each (PriceBook keeps them): a weak map lets a replay's book go.
-   * A price whose units are not a safe integer is kept as NOT_SAFE, so that one lookup answers for any price.
-   */
-  private readonly perCounts = new WeakMap<Exact, number>();
+  /** Unit prices are a card's handful, one Exact each (PriceBook keeps them): a weak map lets a replay's book go. */
+  private readonly perCounts = new WeakMap<Exact, number | undefined>();
 
   /**
    * Units `count` millionths cost at `perCount`, where that is a safe integer:

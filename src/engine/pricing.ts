@@ -108,9 +108,7 @@ export function pricedByUnitAlone(meter: Meter): boolean {
 
 /** Whether an event of this meter costs its quantity times its unit price plus each component's quantity times the component's unit price, and nothing else, before any rounding. */
 export function pricedByUnits(meter: Meter): boolean {
-  // A loop, not some() with a callback: asked at each new shape and each unique item's first row in a cycle.
-  for (const s of meter.surcharges) if (s.kind === "per_event") return false;
-  return true;
+  return !meter.surcharges.some((s) => s.kind === "per_event");
 }
 
 /** The unit price of each of a meter's components for these dimensions, in the meter's order: 0 for an exempt row (bring-your-own-key), which keeps its quantities. */

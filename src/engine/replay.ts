@@ -283,7 +283,8 @@ export class Replay extends Charging {
     const target = shape.target;
     // Its checks' rooms are not drawn on: only a charge that nothing but the credits can refuse.
     if (shape.run !== run || target === undefined || !target.creditsOnly || !this.chargedByUnits(target, shape)) return undefined;
-    if (this.shapeItems(shape, run).has(shape.item!)) {
+    const { items, item } = this.shapeItem(shape, run);
+    if (items.has(item)) {
       charge.units = 0;
       charge.slot = -1;
       return charge;
