@@ -61,3 +61,32 @@ describe("a usage account written in another Unicode form than the account file'
     );
   });
 });
+
+describe("a grant whose account the file does not name but names one a typo away (field12)", () => {
+  const file = (grantAccount: string) =>
+    // After the card: line, the grant is line 9.
+    `account: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bolt: { plan: free }\ngrants:\n  - { kind: purchase, amount: 100, at: "2026-11-01T00:00:00Z", account: ${grantAccount} }\n`;
+
+  it("is warned of at the grant's entry: bolt's request goes unpaid while blot holds the purchase", async () => {
+    const { account, usage } = inputs(file("blot"), "bolt");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(
+      `burnrate: warning: account "blot" of the grant at ${account}:9:5 is not named in the account file, so it is an account of its own on the top-level terms (plan pro); did you mean "bolt"? Rename it in the grant, or add it under accounts:\n`,
+    );
+    expect(summary(out.stdout)).toEqual([
+      ["acme", "0", 0],
+      ["blot", "0", 0],
+      ["bolt", "0", 1],
+    ]);
+  });
+
+  it("says nothing of a grant to an account of the usage that names no account's near miss", async () => {
+    const { account, usage } = inputs(file("cove"), "cove");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe("");
+    // cove, unnamed, is on the top level's pro and pays its 0.45 cents from its purchase.
+    expect(summary(out.stdout)).toContainEqual(["cove", "0.45", 0]);
+  });
+});
