@@ -30,3 +30,24 @@ describe("a card's or a scenario's key with a capital letter (field12)", () => {
     expect(finding).toMatchObject({ line: at + 1, column: 15, message: 'wrong value (expected a category key of the card (lower case, digits, _), found "Gateway")' });
   });
 });
+
+// The card reads `model` and `input_tokens`; a mapping that reads the header's column of that
+// name as something else leaves no column of the name, and the message says where it went.
+describe("a column the card reads, taken by the mapping for something else (field12)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "field12-taken-"));
+  const usage = join(dir, "usage.csv");
+  writeFileSync(usage, "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200\n");
+  const statement = (map: string) => burnrate(["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--usage", usage, "--map", map, "--format", "csv"]);
+
+  it("says a component's column is under ignore_columns:", async () => {
+    const out = await statement("ignore:input_tokens");
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${usage}:2:1: meter "request" needs a "input_tokens" quantity (expected a plain decimal, found no such column: "input_tokens" is under ignore_columns:)\n`);
+  });
+
+  it("says a dimension's column is read as a canonical column", async () => {
+    const out = await statement("event_id=model");
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${usage}:2:1: meter "request" needs dimension "model" (expected a value for "model", found no such column: "model" is read as event_id)\n`);
+  });
+});

@@ -170,6 +170,18 @@ function isZlibError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && (e as NodeJS.ErrnoException).code!.startsWith("Z_");
 }
 
+/**
+ * Why a row has no column of a name the card reads: the header's column of that name may be
+ * read as something else by the mapping, which "no such column" would hide.
+ */
+function absentColumn(mapping: ColumnMapping, name: string): string {
+  if (mapping.ignore.has(name)) return `no such column: ${shown(name)} is under ignore_columns:`;
+  for (const [canonical, source] of Object.entries(mapping.columns)) if (source === name) return `no such column: ${shown(name)} is read as ${canonical}`;
+  const renamed = mapping.rename.get(name);
+  if (renamed !== undefined && renamed !== name) return `no such column: ${shown(name)} is renamed to ${shown(renamed)}`;
+  return "no such column";
+}
+
 function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
   const { index } = layout;
   const at = (i: number): Location => ({ file, line, column: i + 1 });
@@ -207,7 +219,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
       const column = layout.dimensions.find((d) => d.name === c.name);
       const cell = dimensions[c.name];
       if (cell === undefined) {
-        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), "a plain decimal", column ? "an empty cell" : "no such column");
+        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), "a plain decimal", column ? "an empty cell" : absentColumn(mapping, c.name));
       }
       const q = parsePlainDecimal(cell.trim());
       if (!q || q.isNegative()) throw new UserError(`${c.name} is not a quantity`, at(column!.index), "a plain decimal of 0 or more", shown(cell));
@@ -218,7 +230,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
       const column = (layout.columns.get(dim) ?? 0) - 1;
-      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}`, column < 0 ? "no such column" : "an empty cell");
+      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}`, column < 0 ? absentColumn(mapping, dim) : "an empty cell");
     }
   }
   const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
