@@ -5,9 +5,10 @@ import { createGunzip } from "node:zlib";
 /**
  * What a usage file holds, judged by its content rather than its name: gzip by
  * its magic bytes (then judged again inside), Parquet by its `PAR1` magic, JSON
- * Lines when the first thing in it is a `{`, CSV otherwise.
+ * Lines when the first thing in it is a `{`, CSV otherwise. `gzip` is a gzip file
+ * whose content is gzip again (compressed twice), which no reader reads.
  */
-export type UsageFormat = "csv" | "jsonl" | "parquet";
+export type UsageFormat = "csv" | "jsonl" | "parquet" | "gzip";
 
 export interface Content {
   format: UsageFormat;
@@ -21,12 +22,14 @@ export interface Content {
 const GZIP = [0x1f, 0x8b];
 const PARQUET = "PAR1";
 
+const isGzip = (head: Buffer) => head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
+
 /** Open a byte stream as usage content: the first chunk is peeked at and given back with the rest. */
 export async function openContent(source: Readable): Promise<Content> {
   let { head, chunks } = await peek(source);
   let compressed = false;
   const streams: Readable[] = [source];
-  if (head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1]) {
+  if (isGzip(head)) {
     compressed = true;
     const gunzip = createGunzip();
     // pipeline, not pipe: an error of the file's stream (its end, when close() lets go of it early) is handed to
@@ -46,6 +49,7 @@ export async function formatOfFile(path: string): Promise<{ format: UsageFormat;
 }
 
 function formatOf(head: Buffer): UsageFormat {
+  if (isGzip(head)) return "gzip";
   if (head.length >= 4 && head.toString("latin1", 0, 4) === PARQUET) return "parquet";
   let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;

@@ -148,6 +148,10 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
 
 /** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
 function recordsOf(content: Content, file: string, options: UsageOptions, mapping: ColumnMapping): AsyncIterable<PlainRecord[]> | undefined {
+  if (content.format === "gzip") {
+    // Read as CSV, its bytes were "not UTF-8" at line 1, column 2: the 0x8b of gzip's magic.
+    throw new UserError("gzip inside gzip: the file was compressed more than once", { file, line: 1, column: 1 }, "usage compressed once (gunzip the file once and read what it gives)", "gzip data again after gunzip");
+  }
   if (content.format === "jsonl") return jsonLineRecords(content.chunks, file, mapping, MAX_RECORD_BYTES);
   if (content.format === "parquet") {
     const path = file === "-" ? options.stdinCopy : file;

@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// A daily export gzipped twice (a download kept its transfer encoding, then was gzipped again):
+// it was refused as "file is not UTF-8 ... found the byte 0x8b" at line 1, column 2.
+describe("a usage file compressed twice (field12)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "field12-gzip-"));
+  const csv = "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200\n";
+  const account = join(ROOT, "fixtures/layouts/account.yaml");
+
+  it("is refused saying so, at the file", async () => {
+    const usage = join(dir, "day.csv.gz");
+    writeFileSync(usage, gzipSync(gzipSync(csv)));
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${usage}:1:1: gzip inside gzip: the file was compressed more than once (expected usage compressed once (gunzip the file once and read what it gives), found gzip data again after gunzip)\n`);
+  });
+
+  it("reads the same rows compressed once: 1,000 input and 200 output tokens of gpt-4o are 0.25 + 0.2 cents", async () => {
+    const usage = join(dir, "once.csv.gz");
+    writeFileSync(usage, gzipSync(csv));
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.45");
+  });
+});
