@@ -28,3 +28,25 @@ describe("a usage file compressed twice (field12)", () => {
     expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.45");
   });
 });
+
+// PowerShell's Out-File and Excel's "Unicode Text" write UTF-16: it was refused as "file is not
+// UTF-8 ... the byte 0xff" (with its mark) or as a header of NUL-spaced names (without).
+describe("a usage file in UTF-16 (field12)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "field12-utf16-"));
+  const csv = "timestamp,meter,model,provider,input_tokens,output_tokens\r\n2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200\r\n";
+  const account = join(ROOT, "fixtures/layouts/account.yaml");
+  const cases: [string, Buffer][] = [
+    ["little-endian with its mark", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, "utf16le")])],
+    ["little-endian without a mark", Buffer.from(csv, "utf16le")],
+    ["big-endian with its mark", Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(csv, "utf16le").swap16()])],
+  ];
+  for (const [name, bytes] of cases) {
+    it(`is refused as UTF-16, ${name}`, async () => {
+      const usage = join(dir, `${name.replace(/ /g, "-")}.csv`);
+      writeFileSync(usage, bytes);
+      const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "csv"]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(`burnrate: error: ${usage}:1:1: file is UTF-16, not UTF-8 (expected UTF-8 text (save or export the file as UTF-8), found UTF-16 text)\n`);
+    });
+  }
+});

@@ -6,9 +6,10 @@ import { createGunzip } from "node:zlib";
  * What a usage file holds, judged by its content rather than its name: gzip by
  * its magic bytes (then judged again inside), Parquet by its `PAR1` magic, JSON
  * Lines when the first thing in it is a `{`, CSV otherwise. `gzip` is a gzip file
- * whose content is gzip again (compressed twice), which no reader reads.
+ * whose content is gzip again (compressed twice), and `utf16` text in UTF-16 (with
+ * its byte-order mark, or a NUL beside each ASCII byte), which no reader reads.
  */
-export type UsageFormat = "csv" | "jsonl" | "parquet" | "gzip";
+export type UsageFormat = "csv" | "jsonl" | "parquet" | "gzip" | "utf16";
 
 export interface Content {
   format: UsageFormat;
@@ -23,6 +24,10 @@ const GZIP = [0x1f, 0x8b];
 const PARQUET = "PAR1";
 
 const isGzip = (head: Buffer) => head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
+
+// Windows' "Unicode" (PowerShell's Out-File, Excel's "Unicode Text"): FF FE or FE FF, or without
+// that mark a NUL as one of the first two bytes, which UTF-8 text never starts with.
+const isUtf16 = (head: Buffer) => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0) !== (head[1] === 0));
 
 /** Open a byte stream as usage content: the first chunk is peeked at and given back with the rest. */
 export async function openContent(source: Readable): Promise<Content> {
@@ -50,6 +55,7 @@ export async function formatOfFile(path: string): Promise<{ format: UsageFormat;
 
 function formatOf(head: Buffer): UsageFormat {
   if (isGzip(head)) return "gzip";
+  if (isUtf16(head)) return "utf16";
   if (head.length >= 4 && head.toString("latin1", 0, 4) === PARQUET) return "parquet";
   let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
