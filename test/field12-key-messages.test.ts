@@ -51,3 +51,32 @@ describe("a column the card reads, taken by the mapping for something else (fiel
     expect(out.stderr).toBe(`burnrate: error: ${usage}:2:1: meter "request" needs dimension "model" (expected a value for "model", found no such column: "model" is read as event_id)\n`);
   });
 });
+
+// `rename:` gives a column a dimension's or component's name; a canonical column is named by
+// `columns:`. A rename onto one was "renamed to "quantity", which no meter of floopy reads".
+describe("a rename onto a canonical column (field12)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "field12-rename-"));
+  const usage = join(dir, "usage.csv");
+  writeFileSync(usage, "timestamp,meter,model,provider,input_tokens,output_tokens,n\n2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200,3\n");
+  const account = join(ROOT, "fixtures/layouts/account.yaml");
+
+  it("in a mapping file, says so at the rename and gives the columns: key", async () => {
+    const mapping = join(dir, "usage.mapping.yaml");
+    writeFileSync(mapping, "rename: { n: quantity }\n");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${mapping}:1:14: column "n" (${usage}:1:7) is renamed to the canonical column "quantity", which rename: does not set (expected columns: { quantity: n } in the usage mapping (--map quantity=n), found rename: "n": "quantity")\n`);
+  });
+
+  it("on the command line, says so at --map", async () => {
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--map", "dim:quantity=n", "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: --map: column "n" (${usage}:1:7) is renamed to the canonical column "quantity", which rename: does not set (expected columns: { quantity: n } in the usage mapping (--map quantity=n), found dim:quantity=n)\n`);
+  });
+
+  it("reads the column as the quantity through --map quantity=n: 3 requests of 1,000 and 200 tokens in all, 0.25 + 0.2 cents", async () => {
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--map", "quantity=n", "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.45");
+  });
+});

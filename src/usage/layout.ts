@@ -105,6 +105,12 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
     const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${besideable(file) ? `; in ${basename(file)}.mapping.yaml beside it for this file alone` : ""})`;
     return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
   }
+  // `rename: { n: quantity }` for `columns: { quantity: n }`: the canonical columns are named by columns:, never renamed to.
+  const canonical = CANONICAL.find((c) => c === column.renamed);
+  if (canonical !== undefined) {
+    const name = inFix(column.source, "COLUMN");
+    return new UserError(`column ${found} (${file}:1:${column.column}) is renamed to the canonical column ${shown(canonical)}, which rename: does not set`, where, `columns: { ${canonical}: ${name} } in the usage mapping (--map ${canonical}=${name})`, "flag" in where ? `dim:${canonical}=${column.source}` : `rename: ${found}: ${shown(canonical)}`);
+  }
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
   // A near miss of a column the card reads (`modle`, `input_token`) is named, and the fix written out for it.
