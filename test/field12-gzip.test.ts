@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -49,4 +49,37 @@ describe("a usage file in UTF-16 (field12)", () => {
       expect(out.stderr).toBe(`burnrate: error: ${usage}:1:1: file is UTF-16, not UTF-8 (expected UTF-8 text (save or export the file as UTF-8), found UTF-16 text)\n`);
     });
   }
+});
+
+// `gzip -k day1.csv` leaves day1.csv beside day1.csv.gz: read as a folder, both were read and a
+// log without event ids was billed twice (4 SMS at 0.5 for 2 sent, 2 credits for 1).
+describe("a usage file beside its own gzip copy (field12)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "field12-copy-"));
+  const folder = join(dir, "exports");
+  const csv = "timestamp,meter,quantity,project,source\n2026-09-15T10:00:00Z,sms,2,alpha,project\n";
+  const account = join(ROOT, "fixtures/fliplet/account.yaml");
+  mkdirSync(folder);
+  writeFileSync(join(folder, "day1.csv"), csv);
+  writeFileSync(join(folder, "day1.csv.gz"), gzipSync(csv));
+  const refused = `burnrate: error: --usage: a usage file and its gzip copy, whose rows would be billed twice (expected each log once: remove one of them (or rename it, if they hold different rows), found "day1.csv" and "day1.csv.gz" in "${folder.length > 60 ? `${folder.slice(0, 57)}...` : folder}")\n`;
+
+  it("is refused in a folder, naming both", async () => {
+    const out = await burnrate(["statement", "--account", account, "--usage", folder, "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(refused);
+  });
+
+  it("is refused when both are named", async () => {
+    const out = await burnrate(["statement", "--account", account, "--usage", join(folder, "day1.csv"), join(folder, "day1.csv.gz"), "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(refused);
+  });
+
+  it("prices either alone once: 2 SMS at 0.5 are 1 credit", async () => {
+    for (const file of ["day1.csv", "day1.csv.gz"]) {
+      const out = await burnrate(["statement", "--account", account, "--usage", join(folder, file), "--format", "json"]);
+      expect(out.code).toBe(0);
+      expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("1");
+    }
+  });
 });
