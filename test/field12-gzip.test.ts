@@ -83,3 +83,41 @@ describe("a usage file beside its own gzip copy (field12)", () => {
     }
   });
 });
+
+// A bill saved by Excel as "Unicode Text", or kept gzipped, and an account file in UTF-16:
+// read whole as text, they were "not UTF-8 ... the byte 0xff" (or 0x8b at column 2).
+describe("a bill or an account file in UTF-16, or a gzipped bill (field12)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "field12-bill16-"));
+  const reconcile = (bill: string) =>
+    burnrate(["reconcile", "--account", join(ROOT, "fixtures/reconcile/account.yaml"), "--usage", join(ROOT, "fixtures/reconcile/usage.csv"), "--bill", bill, "--format", "json"]);
+  const billText = "period_start,activity,project,quantity,amount\n2026-11-01,Projects,alpha,1,0.5\n";
+
+  it("refuses a UTF-16 bill, with its mark or without, as UTF-16", async () => {
+    for (const [name, bytes] of [
+      ["marked.csv", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(billText, "utf16le")])],
+      ["unmarked.csv", Buffer.from(billText, "utf16le")],
+    ] as const) {
+      const bill = join(dir, name);
+      writeFileSync(bill, bytes);
+      const out = await reconcile(bill);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(`burnrate: error: ${bill}:1:1: file is UTF-16, not UTF-8 (expected UTF-8 text (save or export the file as UTF-8), found UTF-16 text)\n`);
+    }
+  });
+
+  it("refuses a gzipped bill as gzip", async () => {
+    const bill = join(dir, "bill.csv.gz");
+    writeFileSync(bill, gzipSync(billText));
+    const out = await reconcile(bill);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${bill}:1:1: file is gzip-compressed (expected a bill CSV as plain text (gunzip it first), found gzip data)\n`);
+  });
+
+  it("refuses a UTF-16 account file as UTF-16", async () => {
+    const account = join(dir, "account.yaml");
+    writeFileSync(account, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("plan: pro\n", "utf16le")]));
+    const out = await burnrate(["statement", "--account", account, "--card", join(ROOT, "ratecards/fliplet.yaml"), "--usage", join(ROOT, "fixtures/fliplet/usage.csv")]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${account}:1:1: file is UTF-16, not UTF-8 (expected UTF-8 text (save or export the file as UTF-8), found UTF-16 text)\n`);
+  });
+});

@@ -1,6 +1,7 @@
 import { createReadStream } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { UserError } from "../errors.js";
 
 /**
  * What a usage file holds, judged by its content rather than its name: gzip by
@@ -23,11 +24,11 @@ export interface Content {
 const GZIP = [0x1f, 0x8b];
 const PARQUET = "PAR1";
 
-const isGzip = (head: Buffer) => head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
+export const isGzip = (head: Buffer) => head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
 
 // Windows' "Unicode" (PowerShell's Out-File, Excel's "Unicode Text"): FF FE or FE FF, or without
 // that mark a NUL as one of the first two bytes, which UTF-8 text never starts with.
-const isUtf16 = (head: Buffer) => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0) !== (head[1] === 0));
+export const isUtf16 = (head: Buffer) => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0) !== (head[1] === 0));
 
 /** Open a byte stream as usage content: the first chunk is peeked at and given back with the rest. */
 export async function openContent(source: Readable): Promise<Content> {
@@ -75,4 +76,9 @@ async function peek(source: Readable): Promise<{ head: Buffer; chunks: AsyncIter
     }
   }
   return { head, chunks: chunks() };
+}
+
+/** A file in UTF-16, said as such: read as UTF-8 it was "not UTF-8" at its mark, or a header of NUL-spaced names. */
+export function utf16Error(file: string): UserError {
+  return new UserError("file is UTF-16, not UTF-8", { file, line: 1, column: 1 }, "UTF-8 text (save or export the file as UTF-8)", "UTF-16 text");
 }

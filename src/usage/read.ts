@@ -10,7 +10,7 @@ import type { IdScreen } from "../engine/event-ids.js";
 import { parseInstant, type Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
 import { plainRecords, type PlainRecord } from "./plain-csv.js";
-import { openContent, type Content } from "./content.js";
+import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
 import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
@@ -152,9 +152,7 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
     // Read as CSV, its bytes were "not UTF-8" at line 1, column 2: the 0x8b of gzip's magic.
     throw new UserError("gzip inside gzip: the file was compressed more than once", { file, line: 1, column: 1 }, "usage compressed once (gunzip the file once and read what it gives)", "gzip data again after gunzip");
   }
-  if (content.format === "utf16") {
-    throw new UserError("file is UTF-16, not UTF-8", { file, line: 1, column: 1 }, "UTF-8 text (save or export the file as UTF-8)", "UTF-16 text");
-  }
+  if (content.format === "utf16") throw utf16Error(file);
   if (content.format === "jsonl") return jsonLineRecords(content.chunks, file, mapping, MAX_RECORD_BYTES);
   if (content.format === "parquet") {
     const path = file === "-" ? options.stdinCopy : file;
