@@ -8,9 +8,10 @@ import { UserError } from "../errors.js";
  * its magic bytes (then judged again inside), Parquet by its `PAR1` magic, JSON
  * Lines when the first thing in it is a `{`, CSV otherwise. `gzip` is a gzip file
  * whose content is gzip again (compressed twice), and `utf16` text in UTF-16 (with
- * its byte-order mark, or a NUL beside each ASCII byte), which no reader reads.
+ * its byte-order mark, or a NUL beside each ASCII byte), which no reader reads, as
+ * `json-array` is a JSON array of objects (`[{...}, ...]`): one document, not a line a row.
  */
-export type UsageFormat = "csv" | "jsonl" | "parquet" | "gzip" | "utf16";
+export type UsageFormat = "csv" | "jsonl" | "parquet" | "gzip" | "utf16" | "json-array";
 
 export interface Content {
   format: UsageFormat;
@@ -59,8 +60,16 @@ function formatOf(head: Buffer): UsageFormat {
   if (isUtf16(head)) return "utf16";
   if (head.length >= 4 && head.toString("latin1", 0, 4) === PARQUET) return "parquet";
   let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return head[i] === 0x7b ? "jsonl" : "csv";
+  const blank = () => {
+    while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  };
+  blank();
+  if (head[i] === 0x7b) return "jsonl";
+  // `[` then `{` or `]`: no CSV header starts so.
+  if (head[i] !== 0x5b) return "csv";
+  i++;
+  blank();
+  return head[i] === 0x7b || head[i] === 0x5d ? "json-array" : "csv";
 }
 
 async function peek(source: Readable): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {

@@ -37,6 +37,12 @@ export interface ReadColumns {
  * name (`Quantity`, ` quantity`, `event-id`, `quantty`) is refused with the
  * `--map` that reads it as the canonical column.
  */
+const SEPARATORS = [
+  ["\t", "tabs"],
+  [";", "semicolons"],
+  ["|", "bars"],
+] as const;
+
 export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): Layout {
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
@@ -58,6 +64,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     // A near miss of the missing column (`Timestamp`) is the likelier mistake: that column's error says how to read it.
     const near = header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && !mapping.rename.has(name) && nearMissOf(name) === missing);
     if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index }, file, read);
+    // A European Excel export (;) or a TSV is one column to a CSV reader: the separator, not a column, is what is wrong.
+    const separator = header.length === 1 ? SEPARATORS.find(([c]) => header[0]!.includes(c)) : undefined;
+    if (separator) throw new UserError(`the header is one column: the file is separated by ${separator[1]}, not commas`, { file, line: 1, column: 1 }, "comma-separated values (export or save the file as CSV with commas)", shown(header[0]!));
     const source = mapping.columns[missing] ?? missing;
     const place = mapping.columns[missing] === undefined ? undefined : mapping.places?.columns[missing];
     if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);

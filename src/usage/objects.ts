@@ -160,7 +160,8 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: stri
       } catch (e) {
         problem = (e as Error).message;
       }
-      throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line", problem);
+      // A pretty-printed object spans lines, each of them no JSON on its own.
+      throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
     }
     rows.push(value, line, out);
   };

@@ -153,6 +153,9 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
     throw new UserError("gzip inside gzip: the file was compressed more than once", { file, line: 1, column: 1 }, "usage compressed once (gunzip the file once and read what it gives)", "gzip data again after gunzip");
   }
   if (content.format === "utf16") throw utf16Error(file);
+  if (content.format === "json-array") {
+    throw new UserError("a JSON array, not JSON Lines", { file, line: 1, column: 1 }, "one JSON object per line (JSON Lines), as jq -c '.[]' writes the array's objects", "a JSON array");
+  }
   if (content.format === "jsonl") return jsonLineRecords(content.chunks, file, mapping, MAX_RECORD_BYTES);
   if (content.format === "parquet") {
     const path = file === "-" ? options.stdinCopy : file;
