@@ -56,3 +56,28 @@ describe("usage in a shape burnrate does not read (field12)", () => {
     expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.9");
   });
 });
+
+// A gateway's epoch milliseconds under `timestamp_unit: seconds` land past the year 9999: it was
+// "bad timestamp (expected seconds since 1970...)", which does not say the unit is what is wrong.
+describe("epoch milliseconds read as seconds (field12)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "field12-epoch-"));
+  const account = join(ROOT, "fixtures/layouts/account.yaml");
+  const usage = join(dir, "usage.csv");
+  const mapping = join(dir, "usage.mapping.yaml");
+  // 1795132800 seconds after 1970 is 2026-11-20T00:00:00Z.
+  writeFileSync(usage, "ts,meter,model,provider,input_tokens,output_tokens\n1795132800000,request,gpt-4o,openai,1000,200\n");
+
+  it("says the log is most likely of milliseconds", async () => {
+    writeFileSync(mapping, "columns: { timestamp: ts }\ntimestamp_unit: seconds\n");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--format", "csv"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${usage}:2:1: bad timestamp: past the year 9999 as seconds, so most likely milliseconds (expected timestamp_unit: milliseconds in the mapping, for a log of milliseconds since 1970-01-01T00:00:00Z, found "1795132800000")\n`);
+  });
+
+  it("reads it with timestamp_unit: milliseconds, at 2026-11-20T00:00:00Z", async () => {
+    writeFileSync(mapping, "columns: { timestamp: ts }\ntimestamp_unit: milliseconds\n");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--mapping", mapping, "--ledger", "--format", "csv"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("\n2026-11-20T00:00:00Z,acme,charge,request,");
+  });
+});
