@@ -16,7 +16,7 @@ describe("usage in a shape burnrate does not read (field12)", () => {
     for (const [name, text] of [
       ["array.json", `[\n${row},\n${row}\n]\n`],
       ["one-line.json", `[${row}]`],
-    ]) {
+    ] as const) {
       const usage = join(dir, name);
       writeFileSync(usage, text);
       const out = await statement(usage);
@@ -38,12 +38,12 @@ describe("usage in a shape burnrate does not read (field12)", () => {
     for (const [name, separator, word] of [
       ["semicolons.csv", ";", "semicolons"],
       ["tabs.tsv", "\t", "tabs"],
-    ]) {
+    ] as const) {
       const usage = join(dir, name);
-      writeFileSync(usage, csv.replaceAll(",", separator!));
+      writeFileSync(usage, csv.replaceAll(",", separator));
       const out = await statement(usage);
       expect(out.code).toBe(2);
-      const header = JSON.stringify("timestamp,meter,model,provider,input_tokens,output_tokens".replaceAll(",", separator!));
+      const header = JSON.stringify("timestamp,meter,model,provider,input_tokens,output_tokens".replaceAll(",", separator));
       expect(out.stderr).toBe(`burnrate: error: ${usage}:1:1: the header is one column: the file is separated by ${word}, not commas (expected comma-separated values (export or save the file as CSV with commas), found ${header})\n`);
     }
   });
