@@ -4,6 +4,7 @@ import { atFlag, UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
 import { cardVersions } from "./ratecard/versions.js";
+import { isGzip, isUtf16, utf16Error } from "./usage/content.js";
 import { notUtf8 } from "./usage/utf8.js";
 
 /**
@@ -50,9 +51,13 @@ export function readText(file: string, input: TextInput = YAML_INPUT): string {
   } catch (e) {
     throw unreadable(file, e);
   }
+  // Before decoding: UTF-16 of ASCII text without its mark is valid UTF-8, a NUL before each letter.
+  if (isUtf16(bytes)) throw utf16Error(file);
   try {
     return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
+    // A bill is read whole as text, not streamed through gunzip as usage is.
+    if (isGzip(bytes)) throw new UserError("file is gzip-compressed", { file, line: 1, column: 1 }, `${input.kind} as plain text (gunzip it first)`, "gzip data");
     throw notUtf8(file, bytes);
   }
 }

@@ -1,28 +1,48 @@
-import { shown } from "../errors.js";
+import { formatLocation, type Location, shown } from "../errors.js";
+import { nearMissAmong } from "../usage/near-miss.js";
 import type { AccountSettings } from "./account.js";
 
-/** An account of the usage that the account file does not name, written as one it does but for case, spaces or separators. */
+/**
+ * An account of the usage that the account file does not name, written as one it does but for case,
+ * spaces, separators or Unicode form; or the account of a grant (`grant`, its entry) that the file
+ * does not name, written as one it does but for those or one typo.
+ */
 export interface LookalikeAccount {
   readonly used: string;
   readonly named: string;
+  readonly grant?: Location;
 }
 
-const folded = (name: string) => name.toLowerCase().replace(/[\s_.-]+/g, "");
+// NFKC first: an export that writes "Zoë" as e and a combining diaeresis (NFD, as macOS file
+// names and some databases do) looks the same as the account file's "Zoë" but is another string.
+const folded = (name: string) => name.normalize("NFKC").toLowerCase().replace(/[\s_.-]+/g, "");
 
 /**
  * The usage's accounts that the account file does not name but that fold to a name it
  * does (`Gamma`, `gamma `, `Acme-Corp` for `gamma`, `acme_corp`). Such rows are billed
  * on the top-level terms, as any unnamed account's are, so a customer exported with a
- * capital letter would be priced on another plan without a word. Only folding counts,
- * not an edit distance: `a7` beside a named `a1` is most often an account of its own.
+ * capital letter would be priced on another plan without a word. The file's own account
+ * counts too: `ACME` beside `account: acme` misses acme's purchases, changes and budgets,
+ * and is charged the plan's price a second time. For the usage only folding counts, not
+ * an edit distance: `a7` beside a named `a1` is most often an account of its own.
  */
 export function lookalikeAccounts(settings: AccountSettings, used: Iterable<string>): LookalikeAccount[] {
-  if (settings.accounts.size < 2) return [];
   const byFold = new Map<string, string>();
   for (const name of settings.accounts.keys()) byFold.set(folded(name), name);
   const found: LookalikeAccount[] = [];
+  // A grant's account the file does not name is an account of its own: a purchase for `blot`
+  // beside `bolt` under accounts: is a customer of one grant, charged the plan, while bolt's
+  // requests go unpaid. The file names both sides here, so one typo counts too.
+  const granted = new Set<string>();
+  for (const purchase of settings.purchases) {
+    if (settings.accounts.has(purchase.account) || granted.has(purchase.account)) continue;
+    const named = nearMissAmong(purchase.account, settings.accounts.keys()) ?? byFold.get(folded(purchase.account));
+    if (named === undefined) continue;
+    granted.add(purchase.account);
+    found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}) });
+  }
   for (const name of used) {
-    if (settings.accounts.has(name)) continue;
+    if (settings.accounts.has(name) || granted.has(name)) continue;
     const named = byFold.get(folded(name));
     if (named !== undefined) found.push({ used: name, named });
   }
@@ -31,5 +51,10 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
 
 /** The warning a statement gives for each lookalike, on standard error: the report itself is as the card prices it. */
 export function lookalikeWarning(settings: AccountSettings, lookalike: LookalikeAccount): string {
-  return `burnrate: warning: usage account ${shown(lookalike.used)} is not named in the account file, so it is billed on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}? Rename it in the usage, or add it under accounts:\n`;
+  // Two forms of one text print alike, so the message says what differs.
+  const form = lookalike.used.normalize("NFC") === lookalike.named.normalize("NFC") ? ", the same letters in another Unicode normalization form" : "";
+  if (lookalike.grant) {
+    return `burnrate: warning: account ${shown(lookalike.used)} of the grant at ${formatLocation(lookalike.grant)} is not named in the account file, so it is an account of its own on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the grant, or add it under accounts:\n`;
+  }
+  return `burnrate: warning: usage account ${shown(lookalike.used)} is not named in the account file, so it is billed on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the usage, or add it under accounts:\n`;
 }

@@ -9,7 +9,9 @@ export const KEY = /^[a-z][a-z0-9_]*$/;
 /** Dimension values as they appear in logs: model names, channels, providers. `*` is the explicit fallback. */
 export const VALUE = /^(?:\*|[A-Za-z0-9][A-Za-z0-9_.:/+@-]*)$/;
 
-const dimensionList = list(text({ pattern: KEY, expected: "a dimension name (lower case, digits, _)" }), { minItems: 1 });
+// A key says what it names: "expected a string" for "Gateway" would not say what is wrong with it.
+const key = (what: string, description?: string) => text({ pattern: KEY, expected: `${what} (lower case, digits, _)`, ...(description ? { description } : {}) });
+const dimensionList = list(key("a dimension name"), { minItems: 1 });
 
 /** `web: "2"` or, for a deeper table, `gpt-4o: { openai: "0.0025" }`. */
 const priceTree: Codec<PriceTree> = {
@@ -28,13 +30,13 @@ export const priceTreeSchema: JsonSchema = {
 const priceTable = record({ by: dimensionList, table: dictionary(priceTree, { keyPattern: VALUE, minEntries: 1 }) }, {}, "unit prices looked up by dimension values, nested in the order of `by`");
 
 function lookup(valueCodec: Codec<string>) {
-  return scalarOrMapping(valueCodec, record({ by: text({ pattern: KEY }), table: dictionary(valueCodec, { keyPattern: VALUE, minEntries: 1 }) }));
+  return scalarOrMapping(valueCodec, record({ by: key("a dimension name"), table: dictionary(valueCodec, { keyPattern: VALUE, minEntries: 1 }) }));
 }
 
 const surcharge = record({
   when: dictionary(text({ pattern: VALUE }), { minEntries: 1 }),
 }, {
-  name: text({ pattern: KEY, description: "the line a per-event surcharge is shown as (default: surcharge)" }),
+  name: key("a line name", "the line a per-event surcharge is shown as (default: surcharge)"),
   add: decimal({ description: "credits added to the unit price" }),
   per_event: decimal({ description: "credits added once per row, shown as its own line" }),
 });
@@ -42,16 +44,16 @@ const surcharge = record({
 const meterCodec = record(
   {
     aggregation: oneOf(["flow", "unique", "recurring", "gauge"] as const, "flow: priced when it happens; unique: first appearance of a key per cycle; recurring: an active item charged every cycle; gauge: a level charged at cycle start"),
-    category: lookup(text({ pattern: KEY })),
-    pool: lookup(text({ pattern: KEY })),
+    category: lookup(key("a category key of the card")),
+    pool: lookup(key("a pool key of the card")),
     price: scalarOrMapping(price, priceTable),
   },
   {
     description: text(),
-    dimensions: list(text({ pattern: KEY })),
+    dimensions: list(key("a dimension name")),
     key: dimensionList,
-    ended_by: text({ pattern: KEY, description: "recurring: the meter that deactivates the item" }),
-    decreased_by: text({ pattern: KEY, description: "gauge: the meter that lowers the level" }),
+    ended_by: key("a meter key", "recurring: the meter that deactivates the item"),
+    decreased_by: key("a meter key", "gauge: the meter that lowers the level"),
     surcharges: list(surcharge),
     components: dictionary(scalarOrMapping(price, priceTable), { keyPattern: KEY, description: "flow meters: other quantity columns of the row, each with its own price (tokens beside a request)" }),
     exempt_when: dictionary(text({ pattern: VALUE }), { minEntries: 1, description: "rows matching these dimension values cost nothing but are shown (bring-your-own-key)" }),
@@ -68,7 +70,7 @@ const share = decimal({ min: "0", description: "a share of the allowance: 0.10 i
 
 export const cardCodec = record(
   {
-    provider: text({ pattern: KEY }),
+    provider: key("a provider name"),
     version: text(),
     unit: text(),
     categories: dictionary(record({ label: text() }), { keyPattern: KEY, minEntries: 1 }),
@@ -78,7 +80,7 @@ export const cardCodec = record(
       grace: dictionary(share, { keyPattern: KEY }),
       onetime: decimal({ min: "0", description: "credits granted once, at the first cycle, as the onetime grant" }),
       only: dictionary(list(text({ pattern: VALUE }), { minItems: 1 }), { keyPattern: KEY, description: "dimension values this plan may use; others are refused as plan-gated" }),
-      quota: record({ meters: list(text({ pattern: KEY }), { minItems: 1 }), requests: decimal({ min: "0" }) }, { overage_price: decimal({ min: "0", description: "money per request past the quota when overage billing is on" }) }),
+      quota: record({ meters: list(key("a meter key of the card"), { minItems: 1 }), requests: decimal({ min: "0" }) }, { overage_price: decimal({ min: "0", description: "money per request past the quota when overage billing is on" }) }),
       topups: boolean("whether the plan may buy top-up credits (default true)") }), { keyPattern: KEY, minEntries: 1 }),
     meters: dictionary(meterCodec, { keyPattern: KEY, minEntries: 1 }),
   },
@@ -99,9 +101,9 @@ export const cardCodec = record(
     }),
     cycle: record({ period: oneOf(["monthly"] as const) }),
     low_balance: decimal({ min: "0", description: "default low-balance alert level in credits" }),
-    rewards: record({ share: decimal({ min: "0" }), dimension: text({ pattern: KEY, description: "the dimension naming the app's creator (an account)" }) }),
-    budgets: record({ dimension: text({ pattern: KEY }) }, { plans: list(text({ pattern: KEY })), alerts: list(integer({ min: 1, max: 100 })) }),
-    daily_limits: record({ dimension: text({ pattern: KEY }) }),
+    rewards: record({ share: decimal({ min: "0" }), dimension: key("a dimension name", "the dimension naming the app's creator (an account)") }),
+    budgets: record({ dimension: key("a dimension name") }, { plans: list(key("a plan key of the card")), alerts: list(integer({ min: 1, max: 100 })) }),
+    daily_limits: record({ dimension: key("a dimension name") }),
     crossing: oneOf(["reject", "accept", "split"] as const, "the event that crosses the end of the credits: reject it (default), accept it whole, or split a pre-aggregated row"),
     thresholds: record({ percent_of_allowance: list(integer({ min: 1, max: 100 })) }),
   },

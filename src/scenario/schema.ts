@@ -100,7 +100,7 @@ const population = record(
     growth: GROWTH,
     dimensions: DIMENSIONS,
     distribution: oneOf(DISTRIBUTION, "how --samples draws each user's counts around the mean: poisson (default), geometric (many light users, a few heavy ones), fixed (no variation)"),
-    user_dimension: text({ pattern: KEY, description: "the dimension that tells users apart on unique meters (default user)" }),
+    user_dimension: text({ pattern: KEY, expected: "a dimension name (lower case, digits, _)", description: "the dimension that tells users apart on unique meters (default user)" }),
     billing: oneOf(["account", "per_user"] as const, "who pays: account (default), the scenario's account; per_user, every user is an account of their own on the plan (the app builder: users consume their own credits, the creator earns the reward)"),
   },
   "a population of end-users with the same behaviour",
@@ -150,7 +150,7 @@ const change = refine(
   record({}, {
     at: INSTANT,
     cycle: integer({ min: 1, max: 120, description: "instead of at: the start of this cycle, counted from 1 (an upgrade in month 3: cycle: 3)" }),
-    plan: text({ pattern: KEY, description: "upgrade or downgrade to this plan key of the card" }),
+    plan: text({ pattern: KEY, expected: "a plan key of the card (lower case, digits, _)", description: "upgrade or downgrade to this plan key of the card" }),
     overage: boolean("switch overage billing on or off"),
     allowance: decimal({ min: "0", description: "a renegotiated allowance from then on" }),
   }, "a dated change of the simulated account's terms: at or cycle, and one of plan, overage, allowance"),
@@ -164,7 +164,7 @@ const change = refine(
 
 export const scenarioCodec = record(
   {
-    plan: text({ pattern: KEY, description: "a plan key of the card: the plan the customer is on" }),
+    plan: text({ pattern: KEY, expected: "a plan key of the card (lower case, digits, _)", description: "a plan key of the card: the plan the customer is on" }),
     start: INSTANT,
     cycles: integer({ min: 1, max: 120, description: "how many billing cycles to simulate" }),
   },

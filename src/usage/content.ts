@@ -1,13 +1,17 @@
 import { createReadStream } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { UserError } from "../errors.js";
 
 /**
  * What a usage file holds, judged by its content rather than its name: gzip by
  * its magic bytes (then judged again inside), Parquet by its `PAR1` magic, JSON
- * Lines when the first thing in it is a `{`, CSV otherwise.
+ * Lines when the first thing in it is a `{`, CSV otherwise. `gzip` is a gzip file
+ * whose content is gzip again (compressed twice), and `utf16` text in UTF-16 (with
+ * its byte-order mark, or a NUL beside each ASCII byte), which no reader reads, as
+ * `json-array` is a JSON array of objects (`[{...}, ...]`): one document, not a line a row.
  */
-export type UsageFormat = "csv" | "jsonl" | "parquet";
+export type UsageFormat = "csv" | "jsonl" | "parquet" | "gzip" | "utf16" | "json-array";
 
 export interface Content {
   format: UsageFormat;
@@ -21,12 +25,18 @@ export interface Content {
 const GZIP = [0x1f, 0x8b];
 const PARQUET = "PAR1";
 
+export const isGzip = (head: Buffer) => head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1];
+
+// Windows' "Unicode" (PowerShell's Out-File, Excel's "Unicode Text"): FF FE or FE FF, or without
+// that mark a NUL as one of the first two bytes, which UTF-8 text never starts with.
+export const isUtf16 = (head: Buffer) => head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff) || (head[0] === 0) !== (head[1] === 0));
+
 /** Open a byte stream as usage content: the first chunk is peeked at and given back with the rest. */
 export async function openContent(source: Readable): Promise<Content> {
   let { head, chunks } = await peek(source);
   let compressed = false;
   const streams: Readable[] = [source];
-  if (head.length >= 2 && head[0] === GZIP[0] && head[1] === GZIP[1]) {
+  if (isGzip(head)) {
     compressed = true;
     const gunzip = createGunzip();
     // pipeline, not pipe: an error of the file's stream (its end, when close() lets go of it early) is handed to
@@ -46,10 +56,20 @@ export async function formatOfFile(path: string): Promise<{ format: UsageFormat;
 }
 
 function formatOf(head: Buffer): UsageFormat {
+  if (isGzip(head)) return "gzip";
+  if (isUtf16(head)) return "utf16";
   if (head.length >= 4 && head.toString("latin1", 0, 4) === PARQUET) return "parquet";
   let i = head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
-  while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
-  return head[i] === 0x7b ? "jsonl" : "csv";
+  const blank = () => {
+    while (i < head.length && (head[i] === 0x20 || head[i] === 0x09 || head[i] === 0x0a || head[i] === 0x0d)) i++;
+  };
+  blank();
+  if (head[i] === 0x7b) return "jsonl";
+  // `[` then `{` or `]`: no CSV header starts so.
+  if (head[i] !== 0x5b) return "csv";
+  i++;
+  blank();
+  return head[i] === 0x7b || head[i] === 0x5d ? "json-array" : "csv";
 }
 
 async function peek(source: Readable): Promise<{ head: Buffer; chunks: AsyncIterable<Buffer> }> {
@@ -65,4 +85,9 @@ async function peek(source: Readable): Promise<{ head: Buffer; chunks: AsyncIter
     }
   }
   return { head, chunks: chunks() };
+}
+
+/** A file in UTF-16, said as such: read as UTF-8 it was "not UTF-8" at its mark, or a header of NUL-spaced names. */
+export function utf16Error(file: string): UserError {
+  return new UserError("file is UTF-16, not UTF-8", { file, line: 1, column: 1 }, "UTF-8 text (save or export the file as UTF-8)", "UTF-16 text");
 }

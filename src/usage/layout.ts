@@ -37,6 +37,12 @@ export interface ReadColumns {
  * name (`Quantity`, ` quantity`, `event-id`, `quantty`) is refused with the
  * `--map` that reads it as the canonical column.
  */
+const SEPARATORS = [
+  ["\t", "tabs"],
+  [";", "semicolons"],
+  ["|", "bars"],
+] as const;
+
 export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): Layout {
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
@@ -58,6 +64,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     // A near miss of the missing column (`Timestamp`) is the likelier mistake: that column's error says how to read it.
     const near = header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && !mapping.rename.has(name) && nearMissOf(name) === missing);
     if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index }, file, read);
+    // A European Excel export (;) or a TSV is one column to a CSV reader: the separator, not a column, is what is wrong.
+    const separator = header.length === 1 ? SEPARATORS.find(([c]) => header[0]!.includes(c)) : undefined;
+    if (separator) throw new UserError(`the header is one column: the file is separated by ${separator[1]}, not commas`, { file, line: 1, column: 1 }, "comma-separated values (export or save the file as CSV with commas)", shown(header[0]!));
     const source = mapping.columns[missing] ?? missing;
     const place = mapping.columns[missing] === undefined ? undefined : mapping.places?.columns[missing];
     if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
@@ -104,6 +113,12 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   if (near !== undefined) {
     const fix = column.present[near] >= 0 ? `one ${shown(near)} column, or ${found} under ignore_columns: in the usage mapping` : `${shown(near)} exactly, or --map ${near}=${found} (columns: ${near}: in the usage mapping${besideable(file) ? `; in ${basename(file)}.mapping.yaml beside it for this file alone` : ""})`;
     return new UserError(`header column ${found} looks like the canonical column ${shown(near)}`, where, fix, found);
+  }
+  // `rename: { n: quantity }` for `columns: { quantity: n }`: the canonical columns are named by columns:, never renamed to.
+  const canonical = CANONICAL.find((c) => c === column.renamed);
+  if (canonical !== undefined) {
+    const name = inFix(column.source, "COLUMN");
+    return new UserError(`column ${found} (${file}:1:${column.column}) is renamed to the canonical column ${shown(canonical)}, which rename: does not set`, where, `columns: { ${canonical}: ${name} } in the usage mapping (--map ${canonical}=${name})`, "flag" in where ? `dim:${canonical}=${column.source}` : `rename: ${found}: ${shown(canonical)}`);
   }
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");

@@ -1,4 +1,5 @@
 import { UserError, shown } from "../errors.js";
+import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { PlainRecord } from "./plain-csv.js";
 
@@ -124,6 +125,20 @@ function text(value: unknown): string {
   return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
 }
 
+/**
+ * JSON.parse reads a number as a double, which keeps 15 to 17 significant digits: a 64-bit request
+ * id (1795132800000000001) would come out as another number, and ids a unit apart as one id, so
+ * distinct requests were dropped as repeats. A line with a run of 16 digits or more has each
+ * number a double would not keep exactly quoted before it is parsed: its cell is the number as
+ * written. Strings are matched first, so digits inside one are left alone.
+ */
+const LONG_DIGITS = /\d[\d.]{15}/;
+const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+function exactNumbers(line: string): string {
+  return line.replace(STRING_OR_NUMBER, (token) => (token.startsWith('"') || new Decimal(token).equals(new Decimal(String(Number(token)))) ? token : `"${token}"`));
+}
+
 /** JSON Lines: one object per line, blank lines skipped. */
 export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: string, mapping: ColumnMapping, maxLine: number): AsyncGenerator<PlainRecord[]> {
   const rows = new ObjectRows(file, mapping, "line");
@@ -136,9 +151,17 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: stri
     if (trimmed === "") return;
     let value: unknown;
     try {
-      value = JSON.parse(trimmed);
-    } catch (e) {
-      throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line", (e as Error).message);
+      value = JSON.parse(LONG_DIGITS.test(trimmed) ? exactNumbers(trimmed) : trimmed);
+    } catch {
+      // The message and its position as the line is written, not as exactNumbers rewrote it.
+      let problem = "";
+      try {
+        JSON.parse(trimmed);
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+      // A pretty-printed object spans lines, each of them no JSON on its own.
+      throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
     }
     rows.push(value, line, out);
   };

@@ -10,7 +10,7 @@ import type { IdScreen } from "../engine/event-ids.js";
 import { parseInstant, type Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
 import { plainRecords, type PlainRecord } from "./plain-csv.js";
-import { openContent, type Content } from "./content.js";
+import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
 import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
@@ -61,7 +61,12 @@ function instantOf(text: string, zone: Zone): ReturnType<typeof parseInstant> {
 /** A timestamp written as seconds or milliseconds since 1970 (the mapping's `timestamp_unit:`). */
 function sinceEpoch(text: string, unit: TimestampUnit): ReturnType<typeof parseInstant> {
   const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) * (unit === "seconds" ? 1000 : 1) : NaN;
-  if (!Number.isFinite(n) || n > 253402300799999) return { ok: false, problem: "bad timestamp", expected: `${unit} since 1970-01-01T00:00:00Z (the mapping's timestamp_unit:)` };
+  if (!Number.isFinite(n) || n > 253402300799999) {
+    // Milliseconds read as seconds land past the year 9999: said so, as the mapping's unit is the likelier mistake.
+    const millis = unit === "seconds" && Number.isFinite(n) && n / 1000 <= 253402300799999;
+    if (millis) return { ok: false, problem: "bad timestamp: past the year 9999 as seconds, so most likely milliseconds", expected: "timestamp_unit: milliseconds in the mapping, for a log of milliseconds since 1970-01-01T00:00:00Z" };
+    return { ok: false, problem: "bad timestamp", expected: `${unit} since 1970-01-01T00:00:00Z (the mapping's timestamp_unit:)` };
+  }
   return { ok: true, at: Math.floor(n) };
 }
 
@@ -148,6 +153,14 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
 
 /** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
 function recordsOf(content: Content, file: string, options: UsageOptions, mapping: ColumnMapping): AsyncIterable<PlainRecord[]> | undefined {
+  if (content.format === "gzip") {
+    // Read as CSV, its bytes were "not UTF-8" at line 1, column 2: the 0x8b of gzip's magic.
+    throw new UserError("gzip inside gzip: the file was compressed more than once", { file, line: 1, column: 1 }, "usage compressed once (gunzip the file once and read what it gives)", "gzip data again after gunzip");
+  }
+  if (content.format === "utf16") throw utf16Error(file);
+  if (content.format === "json-array") {
+    throw new UserError("a JSON array, not JSON Lines", { file, line: 1, column: 1 }, "one JSON object per line (JSON Lines), as jq -c '.[]' writes the array's objects", "a JSON array");
+  }
   if (content.format === "jsonl") return jsonLineRecords(content.chunks, file, mapping, MAX_RECORD_BYTES);
   if (content.format === "parquet") {
     const path = file === "-" ? options.stdinCopy : file;
@@ -168,6 +181,18 @@ function withConstants(record: string[], constants: readonly string[]): string[]
 
 function isZlibError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === "string" && (e as NodeJS.ErrnoException).code!.startsWith("Z_");
+}
+
+/**
+ * Why a row has no column of a name the card reads: the header's column of that name may be
+ * read as something else by the mapping, which "no such column" would hide.
+ */
+function absentColumn(mapping: ColumnMapping, name: string): string {
+  if (mapping.ignore.has(name)) return `no such column: ${shown(name)} is under ignore_columns:`;
+  for (const [canonical, source] of Object.entries(mapping.columns)) if (source === name) return `no such column: ${shown(name)} is read as ${canonical}`;
+  const renamed = mapping.rename.get(name);
+  if (renamed !== undefined && renamed !== name) return `no such column: ${shown(name)} is renamed to ${shown(renamed)}`;
+  return "no such column";
 }
 
 function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
@@ -207,7 +232,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
       const column = layout.dimensions.find((d) => d.name === c.name);
       const cell = dimensions[c.name];
       if (cell === undefined) {
-        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), "a plain decimal", column ? "an empty cell" : "no such column");
+        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), "a plain decimal", column ? "an empty cell" : absentColumn(mapping, c.name));
       }
       const q = parsePlainDecimal(cell.trim());
       if (!q || q.isNegative()) throw new UserError(`${c.name} is not a quantity`, at(column!.index), "a plain decimal of 0 or more", shown(cell));
@@ -218,7 +243,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
       const column = (layout.columns.get(dim) ?? 0) - 1;
-      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}`, column < 0 ? "no such column" : "an empty cell");
+      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}`, column < 0 ? absentColumn(mapping, dim) : "an empty cell");
     }
   }
   const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join } from "node:path";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { globSync } from "tinyglobby";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 
@@ -26,35 +26,54 @@ const WILDCARD = /[*?]/;
  * flag, or a tests file's case).
  */
 export function expandUsage(values: readonly string[], named: Place = atFlag("--usage")): string[] {
-  return values.flatMap((value) => {
-    if (value === "-") return [value];
-    const stat = statOrUndefined(value);
-    // A socket cannot be opened by its path (Linux says ENXIO): `/dev/stdin` when a program gave burnrate a socket for it.
-    if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file; for statement, the socket as standard input (--usage -), which is copied first", "a socket");
-    if (stat?.isDirectory()) {
-      const files = readdirSync(value)
-        .filter((name) => !name.startsWith(".") && USAGE_FILE.test(name) && statOrUndefined(join(value, name))?.isFile())
-        .sort(byName)
-        .map((name) => join(value, name));
-      if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
-      return files;
-    }
-    // Quoting a glob, as burnrate asks, also keeps the shell from expanding a leading ~.
-    if (stat === undefined && value.startsWith("~")) throw new UserError("a path starting with ~, which only the shell expands, and not inside quotes", named, "the ~ outside the quotes (~/'exports/*.csv') or the folder written out ($HOME/exports/*.csv)", shown(value));
-    if (stat === undefined && !GLOB.test(value) && ONE_CHOICE.test(value)) {
-      throw new UserError("no file matches: a brace of one choice is read as part of the name, and no file has it", named, "a file of that name, or choices in the braces ({1,2} or {1..3}), or the name without them", shown(value));
-    }
-    if (stat !== undefined || !GLOB.test(value)) return [value];
-    // An absolute pattern gives absolute paths, so that messages and the statement name the files as given.
-    const files = globSync(value, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(value) })
-      .filter((file) => !MAPPING_FILE.test(file))
-      .sort(byName);
-    if (files.length === 0) {
-      const problem = WILDCARD.test(value) ? "no file matches the pattern" : "no file of this name, and no file matches it as a pattern";
-      throw new UserError(problem, named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
-    }
+  const files = values.flatMap((value) => expandOne(value, named));
+  refuseGzipCopies(files, named);
+  return files;
+}
+
+/**
+ * Refuse a file beside its own gzip copy (`day1.csv` and `day1.csv.gz`, as `gzip -k` leaves them
+ * in a folder): both would be read, and a log without event ids billed twice without a word.
+ */
+function refuseGzipCopies(files: readonly string[], named: Place): void {
+  const plain = new Map(files.filter((f) => f !== "-").map((f) => [resolve(f), f]));
+  for (const file of files) {
+    const copyOf = /\.gz$/i.test(file) ? plain.get(resolve(file.slice(0, -3))) : undefined;
+    if (copyOf === undefined) continue;
+    // Named by their folder and names: a long path cut short in a message would hide the ".gz" that tells them apart.
+    const pair = dirname(copyOf) === dirname(file) ? `${shown(basename(copyOf))} and ${shown(basename(file))} in ${shown(dirname(file))}` : `${shown(copyOf)} and ${shown(file)}`;
+    throw new UserError("a usage file and its gzip copy, whose rows would be billed twice", named, "each log once: remove one of them (or rename it, if they hold different rows)", pair);
+  }
+}
+
+function expandOne(value: string, named: Place): string[] {
+  if (value === "-") return [value];
+  const stat = statOrUndefined(value);
+  // A socket cannot be opened by its path (Linux says ENXIO): `/dev/stdin` when a program gave burnrate a socket for it.
+  if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file; for statement, the socket as standard input (--usage -), which is copied first", "a socket");
+  if (stat?.isDirectory()) {
+    const files = readdirSync(value)
+      .filter((name) => !name.startsWith(".") && USAGE_FILE.test(name) && statOrUndefined(join(value, name))?.isFile())
+      .sort(byName)
+      .map((name) => join(value, name));
+    if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
     return files;
-  });
+  }
+  // Quoting a glob, as burnrate asks, also keeps the shell from expanding a leading ~.
+  if (stat === undefined && value.startsWith("~")) throw new UserError("a path starting with ~, which only the shell expands, and not inside quotes", named, "the ~ outside the quotes (~/'exports/*.csv') or the folder written out ($HOME/exports/*.csv)", shown(value));
+  if (stat === undefined && !GLOB.test(value) && ONE_CHOICE.test(value)) {
+    throw new UserError("no file matches: a brace of one choice is read as part of the name, and no file has it", named, "a file of that name, or choices in the braces ({1,2} or {1..3}), or the name without them", shown(value));
+  }
+  if (stat !== undefined || !GLOB.test(value)) return [value];
+  // An absolute pattern gives absolute paths, so that messages and the statement name the files as given.
+  const files = globSync(value, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(value) })
+    .filter((file) => !MAPPING_FILE.test(file))
+    .sort(byName);
+  if (files.length === 0) {
+    const problem = WILDCARD.test(value) ? "no file matches the pattern" : "no file of this name, and no file matches it as a pattern";
+    throw new UserError(problem, named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
+  }
+  return files;
 }
 
 function byName(a: string, b: string): number {
