@@ -111,6 +111,15 @@ const CHUNK = 8192;
  */
 const MIN_RUN = 64;
 
+/**
+ * Rows handed out as soon as they are passed on, in batches however short: the
+ * scanner sends its first rows a small read at a time while the replay waits
+ * (scan-worker.ts), and a log in time order passes them on at once (lateness 0
+ * after the ids' first pass), where a full batch's 8,192 rows kept the replay
+ * waiting for the cold scanner.
+ */
+const EARLY_ROWS = 4 * 8192;
+
 class Reorder {
   /** The queue: chunks of rows in arrival (and time) order, read from `head` of the first. */
   private readonly chunks: RowColumns[] = [];
@@ -132,6 +141,8 @@ class Reorder {
   private readonly scratch = new OrderScratch();
   private runsMade = 0;
   private held = 0;
+  /** Rows in the batches out so far. */
+  private handedOut = 0;
   private latest = -Infinity;
   private released = -Infinity;
   private readonly writer: BatchWriter;
@@ -197,9 +208,12 @@ class Reorder {
     this.writer.handBackIds(ids);
   }
 
+  /** The batches of the rows passed on; the first EARLY_ROWS rows' as soon as they are, a batch short or not. */
   out(last = false): ShapedRows[] {
     if (last) this.release(Infinity);
-    return this.writer.take(last);
+    const batches = this.writer.take(last || this.handedOut < EARLY_ROWS);
+    for (const batch of batches) this.handedOut += batch.count;
+    return batches;
   }
 
   private hold(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
