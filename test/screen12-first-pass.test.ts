@@ -5,6 +5,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { TimeOrder } from "../src/usage/id-lines.js";
 import { LOWER_KEYS, repeatedIn, UPPER_KEYS } from "../src/usage/key-runs.js";
+import { reorder } from "../src/usage/reorder.js";
+import type { RowSource, ShapedRows } from "../src/engine/rows.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
@@ -92,5 +94,50 @@ describe("the keys' merge over runs of several blocks (screen12)", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the reorder stage with no lateness (screen12)", () => {
+  const source: RowSource = { accounts: ["a"], meters: ["m"], dimensions: [{}], quantities: [], origin: (line) => ({ file: "usage.csv", line, column: 1 }) };
+  /** `count` rows a second apart from `from`, one batch, as the scanner sends them. */
+  const batch = (from: number, count: number): ShapedRows => ({
+    source,
+    count,
+    base: from * 1000,
+    at: Int32Array.from({ length: count }, (_, i) => i * 1000),
+    shape: new Int32Array(count),
+    account: new Int32Array(count),
+    quantity: new Int32Array(count),
+    otherQuantities: [],
+    firstLine: from + 2,
+    line: Uint16Array.from({ length: count }, (_, i) => i),
+    ids: undefined,
+  });
+
+  it("hands out the first 32,768 rows as they come, a short batch at a time, then full batches of 8,192, every row once in order", async () => {
+    const sizes = [100, 700, 3000];
+    let pulled = 0;
+    async function* scanned(): AsyncGenerator<ShapedRows> {
+      for (let k = 0, from = 0; from < 60_000; k++) {
+        const count = Math.min(sizes[k % sizes.length]!, 60_000 - from);
+        pulled += count;
+        yield batch(from, count);
+        from += count;
+      }
+    }
+    let given = 0;
+    let full = 0;
+    for await (const out of reorder(scanned(), { lateness: 0, maxHeld: 1 << 20 })) {
+      for (let i = 0; i < out.count; i++) expect(out.base + out.at[i]!).toBe((given + i) * 1000);
+      given += out.count;
+      // Each row but those of the latest instant goes on with the batch it came in: the first rows wait for no batch of 8,192.
+      if (given - out.count < 32_768) expect(pulled - given).toBeLessThanOrEqual(1);
+      else if (given < 60_000) {
+        expect(out.count).toBe(8192);
+        full++;
+      }
+    }
+    expect(given).toBe(60_000);
+    expect(full).toBeGreaterThan(0);
   });
 });

@@ -112,11 +112,12 @@ const CHUNK = 8192;
 const MIN_RUN = 64;
 
 /**
- * Rows handed out as soon as they are passed on, in batches however short: the
- * scanner sends its first rows a small read at a time while the replay waits
- * (scan-worker.ts), and a log in time order passes them on at once (lateness 0
- * after the ids' first pass), where a full batch's 8,192 rows kept the replay
- * waiting for the cold scanner.
+ * Rows handed out as soon as they are passed on, in batches however short,
+ * where no row is held for lateness (0: rows must come in order, as after an
+ * ids' first pass that found them so): the scanner sends its first rows a small
+ * read at a time while the replay waits (scan-worker.ts), and a full batch's
+ * 8,192 rows kept the replay waiting for the cold scanner. With a lateness, the
+ * first rows go on a day's rows at once, and in full batches.
  */
 const EARLY_ROWS = 4 * 8192;
 
@@ -211,7 +212,7 @@ class Reorder {
   /** The batches of the rows passed on; the first EARLY_ROWS rows' as soon as they are, a batch short or not. */
   out(last = false): ShapedRows[] {
     if (last) this.release(Infinity);
-    const batches = this.writer.take(last || this.handedOut < EARLY_ROWS);
+    const batches = this.writer.take(last || (this.limits.lateness === 0 && this.handedOut < EARLY_ROWS));
     for (const batch of batches) this.handedOut += batch.count;
     return batches;
   }
