@@ -49,8 +49,6 @@ export interface ScreenOptions {
 const SPLIT_BYTES = 8 << 20;
 /** The first read of a file's header: a megabyte a file (the whole of a daily file) was read for its first line. */
 const HEADER_BYTES = 1 << 16;
-/** Files whose formats are read at once: enough to overlap their reads, few enough for any limit on open files. */
-const OPEN_AT_ONCE = 32;
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
   const keysInMemory = options.keysInMemory ?? KEYS_IN_MEMORY;
@@ -114,15 +112,11 @@ async function segmentsOf(files: readonly string[], options: ScreenOptions, buff
   const segments: Segment[] = [];
   let anyIds = false;
   let allIds = true;
-  // Files looked at OPEN_AT_ONCE at a time (each one's format is read from a stream: 91 daily files in turn were a tenth of a second), answered in the files' order: the first to fail in that order decides, as when read one by one.
-  for (let at = 0; at < files.length; at += OPEN_AT_ONCE) {
-    for (const result of await Promise.allSettled(files.slice(at, at + OPEN_AT_ONCE).map((file) => rowsOf(file, options, buffer)))) {
-      if (result.status === "rejected") throw result.reason;
-      const segment = result.value;
-      if (segment === undefined) allIds = false;
-      else anyIds = true;
-      if (segment !== undefined && segment.to > segment.from) segments.push(segment);
-    }
+  for (const file of files) {
+    const segment = await rowsOf(file, options, buffer);
+    if (segment === undefined) allIds = false;
+    else anyIds = true;
+    if (segment !== undefined && segment.to > segment.from) segments.push(segment);
   }
   return { segments, anyIds, allIds };
 }
