@@ -93,6 +93,8 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
     // The keys' runs merged in two halves at once: the upper half's on the thread (here, when it fails).
     const all = keys.onDisk();
     const upper = later.merge(all, UPPER_KEYS);
+    // The thread's job is posted from a promise's turn (scan-thread.ts, answerTo): let it go before this thread's half, which holds the event loop, or the halves are merged one after the other.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const lower = repeatedIn(all, LOWER_KEYS);
     return screenOf(joined(lower, (await upper) ?? repeatedIn(all, UPPER_KEYS)), allIds && ordered);
   } catch (e) {
