@@ -120,8 +120,8 @@ export const UPPER_KEYS: KeyRange = { from: 2 ** 52, to: 2 ** 53 };
  * The keys of `range` found twice or more in sorted runs, in order: each run
  * read a block at a time from its first key in the range, merged through a
  * heap of their heads. The loop reads the runs' blocks itself (a call a key
- * was most of a merge that runs once a process, never warm), and a run whose
- * next key is still the least stays on top without a sift.
+ * was most of a merge that runs once a process, never warm), and the heap is
+ * sifted only while two runs or more are left.
  */
 export function repeatedIn(paths: readonly string[], range: KeyRange): Float64Array {
   const found = new Found();
