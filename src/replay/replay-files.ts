@@ -82,7 +82,8 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     input.progress?.restart(1);
     if (idScreen !== undefined) settings = { ...settings, idScreen };
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
-    const limits = { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: MAX_HELD };
+    // A log the first pass found in time order has no late row to wait for (the scanner stops at one it meets: SentIds): its rows go on at once.
+    const limits = { lateness: idScreen?.timeOrdered ? 0 : (input.maxLateness ?? DEFAULT_LATENESS), maxHeld: MAX_HELD };
     const again = secondReading(input.files);
     // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
     const readers: { usage: Ordered; readsPipes: boolean }[] = [];

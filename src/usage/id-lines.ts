@@ -26,6 +26,8 @@ export interface Segment {
 export class GiveUp extends Error {}
 
 const STAMP = 20;
+/** A stamp's 4-byte words. */
+const WORDS = STAMP / 4;
 const T = 84;
 const Z = 90;
 
@@ -40,39 +42,57 @@ export interface Order {
 /**
  * Whether the rows so far are in time order, known from their bytes: every
  * timestamp a UTC one of the form `YYYY-MM-DDTHH:MM:SSZ`, whose order as text
- * is its order in time, none before the one before it.
+ * is its order in time, none before the one before it. The last timestamp is
+ * kept as five big-endian words, whose order as numbers is its bytes' order:
+ * a row's stamp is compared a word at a time, and only the words that differ
+ * from the last are looked at for a comma (the last's hold none), so a row
+ * costs a few reads where a byte at a time cost most of the pass.
  */
 export class TimeOrder {
   ordered = true;
-  private readonly last = new Uint8Array(STAMP);
+  private readonly last = new Uint32Array(WORDS);
   private first: Uint8Array | undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer | undefined;
 
   /** The next row, `buf[start .. end)`, whose timestamp is in cell `column` (found from the line's start: it is usually first). */
   row(buf: Buffer, start: number, end: number, column: number): void {
-    let from = start, to = end;
-    for (let i = start; i < end; i++) {
-      if (buf[i] !== COMMA) continue;
-      if (column-- === 0) {
-        to = i;
-        break;
-      }
-      from = i + 1;
-    }
-    if (column > 0 || to - from !== STAMP || buf[from + 10] !== T || buf[from + STAMP - 1] !== Z) {
+    let from = start;
+    for (let i = start; column > 0 && i < end; i++) if (buf[i] === COMMA && --column === 0) from = i + 1;
+    const to = from + STAMP;
+    if (column > 0 || to > end || (to < end && buf[to] !== COMMA) || buf[from + 10] !== T || buf[to - 1] !== Z) {
       this.ordered = false;
       return;
     }
+    if (buf !== this.viewOf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    const view = this.view;
     const last = this.last;
-    let k = 0;
-    while (k < STAMP && buf[from + k] === last[k]) k++;
-    if (k === STAMP) return;
-    if (this.first !== undefined && buf[from + k]! < last[k]!) this.ordered = false;
-    for (; k < STAMP; k++) last[k] = buf[from + k]!;
-    this.first ??= last.slice();
+    let w = 0;
+    let word = 0;
+    while (w < WORDS && (word = view.getUint32(from + 4 * w)) === last[w]) w++;
+    if (w === WORDS) return;
+    for (let i = from + 4 * w; i < to; i++) {
+      if (buf[i] !== COMMA) continue;
+      this.ordered = false;
+      return;
+    }
+    if (this.first !== undefined && word < last[w]!) this.ordered = false;
+    for (last[w++] = word; w < WORDS; w++) last[w] = view.getUint32(from + 4 * w);
+    this.first ??= this.lastBytes();
   }
 
   found(): Order {
-    return { ordered: this.ordered, first: this.first, last: this.first === undefined ? undefined : this.last.slice() };
+    return { ordered: this.ordered, first: this.first, last: this.first === undefined ? undefined : this.lastBytes() };
+  }
+
+  private lastBytes(): Uint8Array {
+    const bytes = new Uint8Array(STAMP);
+    const view = new DataView(bytes.buffer);
+    for (let w = 0; w < WORDS; w++) view.setUint32(4 * w, this.last[w]!);
+    return bytes;
   }
 }
 

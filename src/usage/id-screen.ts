@@ -47,6 +47,8 @@ export interface ScreenOptions {
 
 /** Rows of at least this many bytes in all are read here and on the reading thread (below it, starting one costs more than it saves). */
 const SPLIT_BYTES = 8 << 20;
+/** The first read of a file's header: a megabyte a file (the whole of a daily file) was read for its first line. */
+const HEADER_BYTES = 1 << 16;
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
   const keysInMemory = options.keysInMemory ?? KEYS_IN_MEMORY;
@@ -91,6 +93,8 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
     // The keys' runs merged in two halves at once: the upper half's on the thread (here, when it fails).
     const all = keys.onDisk();
     const upper = later.merge(all, UPPER_KEYS);
+    // The thread's job is posted from a promise's turn (scan-thread.ts, answerTo): let it go before this thread's half, which holds the event loop, or the halves are merged one after the other.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const lower = repeatedIn(all, LOWER_KEYS);
     return screenOf(joined(lower, (await upper) ?? repeatedIn(all, UPPER_KEYS)), allIds && ordered);
   } catch (e) {
@@ -146,7 +150,8 @@ async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Pro
     throw new GiveUp();
   }
   try {
-    const header = new LineReader(fd, buffer, 0, size).header();
+    // The header from the buffer's first 64 KiB (grown for a longer one): the rows are read later, a piece at a time.
+    const header = new LineReader(fd, buffer.subarray(0, HEADER_BYTES), 0, size).header();
     if (header === undefined) return undefined;
     const { column, width, stamp } = idColumn(header.text, file, mapping, options);
     return column < 0 ? undefined : { path, from: Math.min(header.rowsFrom, size), to: size, column, width, stamp };

@@ -116,36 +116,33 @@ const ALL_KEYS: KeyRange = { from: 0, to: 2 ** 53 };
 export const LOWER_KEYS: KeyRange = { from: 0, to: 2 ** 52 };
 export const UPPER_KEYS: KeyRange = { from: 2 ** 52, to: 2 ** 53 };
 
-/** The keys of `range` found twice or more in sorted runs, in order: each run read a block at a time from its first key in the range, merged through a heap of their heads. */
+/**
+ * The keys of `range` found twice or more in sorted runs, in order: each run
+ * read a block at a time from its first key in the range, merged through a
+ * heap of their heads. The loop reads the runs' blocks itself (a call a key
+ * was most of a merge that runs once a process, never warm), and the heap is
+ * sifted only while two runs or more are left.
+ */
 export function repeatedIn(paths: readonly string[], range: KeyRange): Float64Array {
   const found = new Found();
   const runs = new RunBlocks(paths, range);
   try {
-    const { heads } = runs;
+    const { heads, blocks, at, size: blockSize } = runs;
     const heap = new Int32Array(paths.length);
     let size = 0;
     for (let run = 0; run < paths.length; run++) if (runs.advance(run)) heap[size++] = run;
-    const down = (i: number): void => {
-      const run = heap[i]!;
-      const head = heads[run]!;
-      for (;;) {
-        let child = 2 * i + 1;
-        if (child >= size) break;
-        if (child + 1 < size && heads[heap[child + 1]!]! < heads[heap[child]!]!) child++;
-        if (!(heads[heap[child]!]! < head)) break;
-        heap[i] = heap[child]!;
-        i = child;
-      }
-      heap[i] = run;
-    };
-    for (let i = (size >> 1) - 1; i >= 0; i--) down(i);
+    for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, heads, i);
     let last = -1;
     let times = 0;
     while (size > 0) {
       const top = heap[0]!;
       const key = heads[top]!;
-      if (!runs.advance(top)) heap[0] = heap[--size]!;
-      if (size > 0) down(0);
+      const next = at[top]!;
+      if (next < blockSize[top]!) {
+        heads[top] = blocks[top * MERGE_BLOCK + next]!;
+        at[top] = next + 1;
+      } else if (!runs.advance(top)) heap[0] = heap[--size]!;
+      if (size > 1) siftDown(heap, size, heads, 0);
       if (key !== last) {
         last = key;
         times = 1;
@@ -155,6 +152,21 @@ export function repeatedIn(paths: readonly string[], range: KeyRange): Float64Ar
     runs.close();
   }
   return found.keys();
+}
+
+/** Move the run at heap place `i` down to where its head is no greater than its children's. */
+function siftDown(heap: Int32Array, size: number, heads: Float64Array, i: number): void {
+  const run = heap[i]!;
+  const head = heads[run]!;
+  for (;;) {
+    let child = 2 * i + 1;
+    if (child >= size) break;
+    if (child + 1 < size && heads[heap[child + 1]!]! < heads[heap[child]!]!) child++;
+    if (!(heads[heap[child]!]! < head)) break;
+    heap[i] = heap[child]!;
+    i = child;
+  }
+  heap[i] = run;
 }
 
 /** Keys found twice or more (sorted) as a screen, of a log in time order or not. */
@@ -206,9 +218,10 @@ function bucketSort(keys: Float64Array, scratch: Float64Array): Float64Array {
 /** The runs' files, each read a block at a time into its part of one array from its first key in a range to its last; `heads[run]` is its key at hand. */
 class RunBlocks {
   readonly heads: Float64Array;
-  private readonly blocks: Float64Array;
-  private readonly at: Int32Array;
-  private readonly size: Int32Array;
+  /** Each run's block, its next key's index in it and its keys: repeatedIn reads them in its loop. */
+  readonly blocks: Float64Array;
+  readonly at: Int32Array;
+  readonly size: Int32Array;
   /** Each run's next key to read, and its end: the keys' indexes in its file. */
   private readonly next: number[] = [];
   private readonly ends: number[] = [];

@@ -111,6 +111,16 @@ const CHUNK = 8192;
  */
 const MIN_RUN = 64;
 
+/**
+ * Rows handed out as soon as they are passed on, in batches however short,
+ * where no row is held for lateness (0: rows must come in order, as after an
+ * ids' first pass that found them so): the scanner sends its first rows a small
+ * read at a time while the replay waits (scan-worker.ts), and a full batch's
+ * 8,192 rows kept the replay waiting for the cold scanner. With a lateness, the
+ * first rows go on a day's rows at once, and in full batches.
+ */
+const EARLY_ROWS = 4 * 8192;
+
 class Reorder {
   /** The queue: chunks of rows in arrival (and time) order, read from `head` of the first. */
   private readonly chunks: RowColumns[] = [];
@@ -132,6 +142,8 @@ class Reorder {
   private readonly scratch = new OrderScratch();
   private runsMade = 0;
   private held = 0;
+  /** Rows in the batches out so far. */
+  private handedOut = 0;
   private latest = -Infinity;
   private released = -Infinity;
   private readonly writer: BatchWriter;
@@ -197,9 +209,12 @@ class Reorder {
     this.writer.handBackIds(ids);
   }
 
+  /** The batches of the rows passed on; the first EARLY_ROWS rows' as soon as they are, a batch short or not. */
   out(last = false): ShapedRows[] {
     if (last) this.release(Infinity);
-    return this.writer.take(last);
+    const batches = this.writer.take(last || (this.limits.lateness === 0 && this.handedOut < EARLY_ROWS));
+    for (const batch of batches) this.handedOut += batch.count;
+    return batches;
   }
 
   private hold(batch: ShapedRows, i: number, quantity: ShapedRows["otherQuantities"][number] | undefined): void {
