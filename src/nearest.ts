@@ -1,9 +1,13 @@
 /**
  * The candidate a word was probably meant to be (a did-you-mean): the closest by edit distance, within
- * a third of the word's length (at least two edits). Pure, so that the engine names a price table's
+ * a third of the word's length (at least two edits), or the one that differs only in case. Pure, so that the engine names a price table's
  * near miss as the readers name a key's.
  */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
+  // A word that differs from a candidate only in case (OPENAI for openai, as gateways export providers) is that candidate, however long: edit distance counts each letter.
+  const folded = word.toLowerCase();
+  const sameLetters = candidates.find((c) => c !== word && c.toLowerCase() === folded);
+  if (sameLetters !== undefined) return sameLetters;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {

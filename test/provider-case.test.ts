@@ -1,0 +1,30 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { nearest } from "../src/nearest.js";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// Field report 12: gateways export providers in capitals (OPENAI), and floopy.yaml's request prices its tokens
+// by [model, provider] with providers in lower case. "OPENAI" is six edits from "openai", past the
+// did-you-mean's reach (a third of the word, at least two), so the refusal named no candidate.
+describe("a value that differs from the card's only in case", () => {
+  it("is named as the card's spelling, through the CLI", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-provider-case-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,gpt-4o,OPENAI,1000,200\n");
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain('provider "OPENAI"');
+    expect(r.stderr).toContain('did you mean "openai"?');
+  });
+
+  it("wins over a candidate as near by edit distance, whatever the word's length", () => {
+    // "Pro" is one edit from "pr" and from "pro": the one of the same letters is meant.
+    expect(nearest("Pro", ["pr", "pro"])).toBe("pro");
+    expect(nearest("OPENAI", ["openai", "azure"])).toBe("openai");
+    expect(nearest("CLAUDE-SONNET-4", ["claude-sonnet-4", "claude-sonnet-3"])).toBe("claude-sonnet-4");
+    expect(nearest("GROQ", ["groq", "Groq"])).toBe("groq");
+  });
+});
