@@ -5,38 +5,59 @@ import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 // A tests file whose case gives its CSV inline (`usage: |`): it was "no such usage file" naming
-// "ratecards/timestamp,meter,..." as a path; it is refused as CSV text, at the usage key's value.
+// "ratecards/timestamp,meter,..." as a path. It is now said as CSV text at the usage key's value, as that
+// case's failure: the other cases still run (red team 12: a schema refusal stopped every case, and made
+// `check CARD` drop the card's own findings about its tests), and a path in a block scalar stays a path.
 describe("a tests case with its usage written inline (field12)", () => {
   const dir = mkdtempSync(join(tmpdir(), "field12-cardtest-"));
   copyFileSync(join(ROOT, "ratecards/floopy.yaml"), join(dir, "floopy.yaml"));
+  // gpt-4o on openai: 1,000 input tokens x 0.00025 + 200 output x 0.001 = 0.45 (floopy.yaml).
+  writeFileSync(join(dir, "one.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200\n");
   const tests = join(dir, "floopy.tests.yaml");
   writeFileSync(
     tests,
     [
       "cases:",
-      "  - name: one gpt-4o request",
-      "    account: { plan: pro, anchor: 2026-11-01 }",
+      "  - name: inline rows",
+      "    account: { plan: pro, anchor: 2026-11-01, grants: [{ kind: purchase, amount: 100000, at: \"2026-11-01T00:00:00Z\" }] }",
       "    usage: |",
       "      timestamp,meter,model,provider,input_tokens,output_tokens",
       "      2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200",
       '    expect: { total: "0.45" }',
+      "  - name: the same request from a file",
+      "    account: { plan: pro, anchor: 2026-11-01, grants: [{ kind: purchase, amount: 100000, at: \"2026-11-01T00:00:00Z\" }] }",
+      "    usage: one.csv",
+      '    expect: { total: "0.45" }',
+      "  - name: a path in a block scalar",
+      "    account: { plan: pro, anchor: 2026-11-01, grants: [{ kind: purchase, amount: 100000, at: \"2026-11-01T00:00:00Z\" }] }",
+      "    usage: |",
+      "      one.csv",
+      '    expect: { total: "0.45" }',
       "",
     ].join("\n"),
   );
-  const message = `${tests}:4:12: usage is a path, not CSV text (expected a usage file, folder or quoted glob, relative to this file (write the rows to a file beside it), found text of 2 lines)`;
 
-  it("test refuses it as bad input (exit 2), at the value", async () => {
-    const out = await burnrate(["test", join(dir, "floopy.yaml")]);
-    expect(out.code).toBe(2);
-    expect(out.stderr).toBe(`burnrate: error: ${message}\n`);
+  it("test fails that case alone (exit 1), at the value, and runs the others", async () => {
+    const out = await burnrate(["test", join(dir, "floopy.yaml"), "--format", "json"]);
+    expect(out.code).toBe(1);
+    const cases = (JSON.parse(out.stdout) as { suites: { cases: { name: string; outcome: string; errors: string[] }[] }[] }).suites[0]!.cases;
+    expect(cases.map((c) => [c.name, c.outcome])).toEqual([
+      ["inline rows", "error"],
+      ["the same request from a file", "passed"],
+      ["a path in a block scalar", "error"],
+    ]);
+    expect(cases[0]!.errors).toEqual([`${tests}:4:12: usage is a path, not CSV text (expected a usage file, folder or quoted glob, relative to the tests file (write the rows to a file beside it), found text of 2 lines)`]);
+    expect(cases[2]!.errors[0]).toContain("no such usage file");
   });
 
-  it("check reports it as a schema error of the tests file", async () => {
+  it("check reports it as an error of the tests file, and the card's own findings stay", async () => {
     const out = await burnrate(["check", tests, "--format", "json"]);
     expect(out.code).toBe(1);
     const findings = (JSON.parse(out.stdout) as { files: { findings: { rule: string; line: number; column: number; message: string }[] }[] }).files[0]!.findings;
-    expect(findings).toEqual([
-      expect.objectContaining({ rule: "schema", line: 4, column: 12, message: "usage is a path, not CSV text (expected a usage file, folder or quoted glob, relative to this file (write the rows to a file beside it), found text of 2 lines)" }),
-    ]);
+    expect(findings).toContainEqual(expect.objectContaining({ rule: "missing-file", line: 4, column: 12, message: "usage is a path, not CSV text (found text of 2 lines)" }));
+    const card = await burnrate(["check", join(dir, "floopy.yaml"), "--format", "json"]);
+    const cardRules = (JSON.parse(card.stdout) as { files: { findings: { rule: string }[] }[] }).files[0]!.findings.map((f) => f.rule);
+    // floopy.yaml's grant kinds that no case above grants are still named: the tests file loads.
+    expect(cardRules).toContain("unused-grant-kind");
   });
 });

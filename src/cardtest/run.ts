@@ -16,7 +16,7 @@ import { replayFiles } from "../replay/replay-files.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { expandUsage } from "../usage/sources.js";
 import { compare, type Mismatch } from "./compare.js";
-import { caseAccount, caseCardFiles, caseUsage, loadCards, relativeTo, type Suite } from "./suite.js";
+import { caseAccount, caseCardFiles, caseUsage, INLINE_ROWS, inlineRows, loadCards, relativeTo, type Suite } from "./suite.js";
 
 export type CaseResult =
   | { name: string; location: Location; outcome: "passed" }
@@ -93,7 +93,11 @@ function caseFiles(suite: Suite, index: number): string[] {
     const place = suite.at(["cases", index, "usage", entry]);
     const expanded = expandUsage([value], place);
     // A path that names nothing is the tests file's mistake: said at its line, not at the missing file's 1:1.
-    if (expanded.length === 1 && expanded[0] === value && !existsSync(value)) throw new UserError("no such usage file", place, "a usage file, folder or quoted glob, relative to the tests file", shown(value));
+    if (expanded.length === 1 && expanded[0] === value && !existsSync(value)) {
+      const rows = inlineRows(value);
+      if (rows !== undefined) throw new UserError(INLINE_ROWS.problem, place, INLINE_ROWS.expected, rows);
+      throw new UserError("no such usage file", place, "a usage file, folder or quoted glob, relative to the tests file", shown(value));
+    }
     files.push(...expanded);
     try {
       checkDistinctFiles(files);

@@ -1,7 +1,7 @@
 import { isSeq } from "yaml";
 import { accountChanges, accountCodec } from "../account/account.js";
 import type { Codec } from "../yaml/codec.js";
-import { decimal, dictionary, fail, integer, list, record, refine, scalarOrMapping, text } from "../yaml/codec.js";
+import { decimal, dictionary, integer, list, record, scalarOrMapping, text } from "../yaml/codec.js";
 
 const credits = decimal({ description: "credits, an exact decimal; compared by value, so 0.50 equals 0.5" });
 const count = integer({ min: 0, max: 1_000_000_000, description: "a number of events" });
@@ -34,27 +34,19 @@ const expectation = record({}, {
   cycles: list(cycleExpectation, { description: "one entry per cycle, in order; the number of cycles must match" }),
 }, "what the case must cost");
 
-function oneOrMany(description: string, minItems?: number, item: Codec<string> = text()): Codec<string[]> {
-  const many = list(item, { minItems });
+function oneOrMany(description: string, minItems?: number): Codec<string[]> {
+  const many = list(text(), { minItems });
   return {
-    decode: (node, ctx) => (isSeq(node) ? many.decode(node, ctx) : [item.decode(node, ctx)]),
-    schema: () => ({ oneOf: [item.schema(), many.schema()], description }),
+    decode: (node, ctx) => (isSeq(node) ? many.decode(node, ctx) : [text().decode(node, ctx)]),
+    schema: () => ({ oneOf: [text().schema(), many.schema()], description }),
   };
 }
-
-// `usage: |` and the CSV below it is a natural first guess; read as a path it was "no such usage
-// file" naming the CSV text as a file in the tests' folder.
-const usagePath = refine(text(), (value, node, ctx) => {
-  if (!/[\r\n]/.test(value)) return value;
-  const lines = value.trimEnd().split(/\r\n|\r|\n/).length;
-  return fail(ctx, node, "usage is a path, not CSV text", "a usage file, folder or quoted glob, relative to this file (write the rows to a file beside it)", `text of ${lines} line${lines === 1 ? "" : "s"}`);
-});
 
 const caseCodec = record(
   { name: text({ description: "what the case shows; printed by the runner" }), expect: expectation },
   {
     source: text({ description: "the provider's words this case checks" }),
-    usage: oneOrMany("usage file(s), folder(s) of usage files or quoted glob(s), as --usage takes them, relative to this file", undefined, usagePath),
+    usage: oneOrMany("usage file(s), folder(s) of usage files or quoted glob(s), as --usage takes them, relative to this file"),
     scenario: text({ description: "instead of usage and an account: a scenario file (burnrate simulate), relative to this file, priced by the card under test" }),
     account: scalarOrMapping(text({ description: "an account file, relative to this file" }), accountCodec),
     plan: text({ description: "overrides the account's plan" }),

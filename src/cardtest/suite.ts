@@ -92,3 +92,16 @@ export function caseUsage(suite: Suite, c: CaseDocument): string[] {
   return (c.usage ?? []).map((u) => relativeTo(suite.file, u));
 }
 
+/**
+ * How a case's usage value that names no file reads as rows written inline (`usage: |` and the CSV
+ * below it, a natural first guess): "text of N lines" where it holds more than one line, else
+ * undefined (a path, perhaps with a block scalar's trailing newline, is a path that is not there).
+ */
+export function inlineRows(value: string): string | undefined {
+  const lines = value.trimEnd().split(/\r\n|\r|\n/).length;
+  return lines > 1 ? `text of ${lines} lines` : undefined;
+}
+
+/** What a case's inline rows are refused as, by test (the case cannot run) and check (an error of the tests file). */
+export const INLINE_ROWS = { problem: "usage is a path, not CSV text", expected: "a usage file, folder or quoted glob, relative to the tests file (write the rows to a file beside it)" };
+

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolveAccount } from "../account/account.js";
 import { scenarioOf } from "../cardtest/run.js";
-import { caseAccount, caseCardFiles, caseUsage, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { caseAccount, caseCardFiles, caseUsage, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { nodeKind, readText } from "../inputs.js";
 import { parseRateCard } from "../ratecard/load.js";
@@ -124,7 +124,10 @@ function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
   const base = ["cases", index];
   const error = (rule: string, path: (string | number)[], message: string, fix: string) => findings.push({ severity: "error", rule, location: suite.at([...base, ...path]), message, fix });
   caseUsage(suite, c).forEach((usage, n) => {
-    if (!existsSync(usage)) error("missing-file", ["usage", ...(Array.isArray(c.usage) && c.usage.length > 1 ? [n] : [])], `usage file ${usage} does not exist`, "correct the path (relative to the tests file)");
+    const path = ["usage", ...(Array.isArray(c.usage) && c.usage.length > 1 ? [n] : [])];
+    const rows = existsSync(usage) ? undefined : inlineRows(usage);
+    if (rows !== undefined) error("missing-file", path, `${INLINE_ROWS.problem} (found ${rows})`, "write the rows to a file beside the tests file and give its path");
+    else if (!existsSync(usage)) error("missing-file", path, `usage file ${usage} does not exist`, "correct the path (relative to the tests file)");
   });
   if (c.scenario !== undefined) attempt(findings, () => scenarioOf(suite, index));
   else attempt(findings, () => resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) }));
