@@ -40,4 +40,15 @@ describe("JSON Lines numbers a double cannot hold (field12)", () => {
     // 0.45 + (0.250000000000000000025 + 0.2)
     expect(statement.accounts[0]!.cycles[0]!.total).toBe("0.900000000000000000025");
   });
+
+  it("reads a number written with an exponent and more digits than a double keeps as its plain decimal (red team 12)", async () => {
+    // 10000000000000000001e-16 is 1000.0000000000000001 (the second row above); 1234567890123456789e-15 output tokens is 1234.567890123456789.
+    const exponents = join(dir, "exponents.jsonl");
+    writeFileSync(exponents, `${row("1795132800000000002", 1, "10000000000000000001e-16").replace('"output_tokens":200', '"output_tokens":1234567890123456789e-15')}\n`);
+    const out = await burnrate(["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--usage", exponents, "--map", "timestamp=ts", "--map", "event_id=id", "--map", "meter:request", "--format", "json"]);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    // 1000.0000000000000001 x 0.00025 + 1234.567890123456789 x 0.001 = 0.250000000000000000025 + 1.234567890123456789
+    expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("1.484567890123456789025");
+  });
 });

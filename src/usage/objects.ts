@@ -130,13 +130,18 @@ function text(value: unknown): string {
  * id (1795132800000000001) would come out as another number, and ids a unit apart as one id, so
  * distinct requests were dropped as repeats. A line with a run of 16 digits or more has each
  * number a double would not keep exactly quoted before it is parsed: its cell is the number as
- * written. Strings are matched first, so digits inside one are left alone.
+ * written, as a plain decimal. Strings are matched first, so digits inside one are left alone.
  */
 const LONG_DIGITS = /\d[\d.]{15}/;
 const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 
 function exactNumbers(line: string): string {
-  return line.replace(STRING_OR_NUMBER, (token) => (token.startsWith('"') || new Decimal(token).equals(new Decimal(String(Number(token)))) ? token : `"${token}"`));
+  return line.replace(STRING_OR_NUMBER, (token) => {
+    if (token.startsWith('"')) return token;
+    const exact = new Decimal(token);
+    // Quoted as a plain decimal (12345678901234567e0 as 12345678901234567): a cell's quantity is read as one.
+    return exact.equals(new Decimal(String(Number(token)))) ? token : `"${exact.toFixed()}"`;
+  });
 }
 
 /** JSON Lines: one object per line, blank lines skipped. */
