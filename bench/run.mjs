@@ -154,6 +154,16 @@ async function duckdb(log, threads, byAccount, tokens = false) {
 }
 
 /**
+ * Writes an account file by renaming a new one into place: the bench's data folder is often linked
+ * into other checkouts, and writing through a link would point their account files at this one's card.
+ */
+function writeAccount(file, text) {
+  writeFileSync(`${file}.partial`, text);
+  renameSync(`${file}.partial`, file);
+  return file;
+}
+
+/**
  * The account of the one-account shapes. The allowance is a little under a cycle's spend:
  * the allowance runs out in the second and third cycles, the grace buffer is drawn and
  * refusals follow; a top-up in the third cycle, warnings at every level. A cycle spends
@@ -163,8 +173,7 @@ async function duckdb(log, threads, byAccount, tokens = false) {
 function account(rows) {
   const allowance = Math.round(rows * 0.1175 + 25_000);
   const file = `${data}/account-${rows}.yaml`;
-  writeFileSync(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\ngrants:\n  - { kind: topup, amount: ${Math.round(allowance / 100)}, at: "2026-11-15T00:00:00Z" }\n`);
-  return file;
+  return writeAccount(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\ngrants:\n  - { kind: topup, amount: ${Math.round(allowance / 100)}, at: "2026-11-15T00:00:00Z" }\n`);
 }
 
 /**
@@ -175,8 +184,7 @@ function account(rows) {
 function manyAccounts(rows) {
   const allowance = Math.max(1, Math.round((rows * 0.1175 + 25_000) / ACCOUNTS));
   const file = `${data}/accounts-${rows}.yaml`;
-  writeFileSync(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\n`);
-  return file;
+  return writeAccount(file, `card: ${root}ratecards/fliplet.yaml\nplan: pro\nallowance: ${allowance}\nanchor: 2026-09-01\ntimezone: UTC\n`);
 }
 
 /**
@@ -187,8 +195,7 @@ function manyAccounts(rows) {
 function gatewayAccount(rows) {
   const file = `${data}/tokens-${rows}.yaml`;
   const budget = Math.round(rows * 0.2);
-  writeFileSync(file, `card: ${root}ratecards/floopy.yaml\naccount: acme\nplan: enterprise\noverage: true\nanchor: 2026-09-01\ntimezone: UTC\nbudgets: { research: ${budget}, support: ${budget} }\nrecurring_grants:\n  - { kind: subscription, amount: ${Math.round(rows * 0.2)} }\ngrants:\n  - { kind: purchase, amount: ${Math.round(rows * 0.1)}, at: "2026-09-01T00:00:00Z" }\n`);
-  return file;
+  return writeAccount(file, `card: ${root}ratecards/floopy.yaml\naccount: acme\nplan: enterprise\noverage: true\nanchor: 2026-09-01\ntimezone: UTC\nbudgets: { research: ${budget}, support: ${budget} }\nrecurring_grants:\n  - { kind: subscription, amount: ${Math.round(rows * 0.2)} }\ngrants:\n  - { kind: purchase, amount: ${Math.round(rows * 0.1)}, at: "2026-09-01T00:00:00Z" }\n`);
 }
 
 /** The shape's log, generated once and reused: a file, or a folder for `files`; `tokens` with its mapping file beside it. */
