@@ -79,3 +79,42 @@ describe("weekday schedules at a clock's time", () => {
     expect(rows).toEqual([2, 9, 16, 23, 30].map((d) => `2026-11-${String(d).padStart(2, "0")}T09:00:00Z,push,50`));
   });
 });
+
+describe("the per-cycle table on a terminal, with values too wide for 100 columns", () => {
+  // The headline scenario at 150,000 members, moved to Free (100 credits) from cycle 2: credits of six
+  // digits, a share of the allowance past 100,000%, a Plan and a Grace used column.
+  const headline = readFileSync(join(ROOT, "fixtures/scenarios/fliplet/headline.yaml"), "utf8")
+    .replace(/^card: .*$/m, `card: ${CARD}`)
+    .replace("users: 1000", "users: 150000")
+    .replace(/^cycles: 6$/m, "cycles: 3");
+  const file = join(dir, "wide.yaml");
+  writeFileSync(file, `${headline}changes:\n  - { cycle: 2, plan: free }\n`);
+
+  async function perCycle(columns: number): Promise<string[]> {
+    const r = await burnrate(["simulate", file, "--format", "table", "--no-color", "--no-progress"], { terminal: { columns, colors: 0 } });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split("\n");
+    const start = lines.findIndex((l) => /: per cycle$/.test(l));
+    const end = lines.findIndex((l, i) => i > start && /^ {2}Total /.test(l));
+    return lines.slice(start + 1, end + 1);
+  }
+
+  it("keeps each run-out on one line: without the year its row's start gives, and a share of 1,000% or more without decimals", async () => {
+    const table = await perCycle(100);
+    for (const line of table) expect(line.length).toBeLessThanOrEqual(100);
+    const rows = table.slice(2);
+    // Cycles 1 to 3 and the total, one line each: no time on a line of its own under "Runs out".
+    expect(rows.map((l) => l.trim().split(/ +/)[0])).toEqual(["1", "2", "3", "Total"]);
+    for (const row of rows.slice(0, 3)) {
+      expect(row).toMatch(/ \d\d-\d\d \d\d:\d\d /);
+      expect(row).not.toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d/);
+      expect(row).toMatch(/ \d{4,}% /);
+    }
+  });
+
+  it("writes them whole where the terminal is wide enough", async () => {
+    const rows = (await perCycle(160)).slice(1);
+    expect(rows.map((l) => l.trim().split(/ +/)[0])).toEqual(["1", "2", "3", "Total"]);
+    for (const row of rows.slice(0, 3)) expect(row).toMatch(/ \d{4}-\d\d-\d\d \d\d:\d\d .* \d+\.\d\d% |\d+\.\d\d% +\d{4}-\d\d-\d\d \d\d:\d\d /);
+  });
+});

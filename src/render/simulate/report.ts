@@ -1,4 +1,4 @@
-import { formatExact, ZERO, type Decimal } from "../../money.js";
+import { formatExact, formatFixed, ZERO, type Decimal } from "../../money.js";
 import { ownLimit, purchaseWords, TOPUP, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
@@ -119,27 +119,29 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     return events === 0 ? "none" : changes ? count(events) : `${count(events)} row${events === 1 ? "" : "s"}`;
   };
   const cycleMoney = changes ? (v: Decimal) => credits(v, 2) : money;
+  // Tight, for a terminal the row fits no other way: the run-out without the year its row's start gives,
+  // and a share of 1,000% or more without decimals, which say nothing there.
+  const cycleRow = (c: CycleResult, tight: boolean) => [
+    String(c.index + 1),
+    localDate(ctx, c.start),
+    ...plan([c.plan.label]),
+    amount(c.total),
+    tight && c.total.gte(c.allowance.mul(10)) && !c.allowance.isZero() ? `${formatFixed(c.total.mul(100).div(c.allowance), 0)}%` : percentOf(c.total, c.allowance),
+    c.runsOutAt === undefined ? "-" : tight ? localDateTime(ctx, c.runsOutAt).slice(5) : localDateTime(ctx, c.runsOutAt),
+    ...grace([amount(c.graceUsed)]),
+    rejectedText(c),
+    p.purchase ? amount(c.topupNeeded) : "not sold",
+    cycleMoney(c.money),
+  ];
+  const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)];
   const blocks: Block[] = [
     { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
     {
       kind: "table",
       head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", changes ? `Money (${card.currency})` : "Money"],
       align: ["right", "left", ...plan(["left" as const]), "right", "right", "left", ...grace(["right" as const]), "left", "right", "right"],
-      rows: [
-        ...p.cycles.map((c) => [
-          String(c.index + 1),
-          localDate(ctx, c.start),
-          ...plan([c.plan.label]),
-          amount(c.total),
-          percentOf(c.total, c.allowance),
-          c.runsOutAt === undefined ? "-" : localDateTime(ctx, c.runsOutAt),
-          ...grace([amount(c.graceUsed)]),
-          rejectedText(c),
-          p.purchase ? amount(c.topupNeeded) : "not sold",
-          cycleMoney(c.money),
-        ]),
-        ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)],
-      ],
+      rows: [...p.cycles.map((c) => cycleRow(c, false)), total],
+      tight: [...p.cycles.map((c) => cycleRow(c, true)), total],
       emphasis: [p.cycles.length],
     },
   ];
