@@ -237,6 +237,7 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     getErrHasColors: () => false,
   };
   for (const command of [cli, ...cli.commands]) command.configureOutput(output);
+  for (const command of cli.commands) refuseRepeats(command);
   cli.hook("preAction", (_cli, command) => {
     // Commander gives an option the program knows to the program, wherever it stands: the command is told.
     if (cli.opts().progress === false) command.setOptionValue("progress", false);
@@ -260,6 +261,24 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     return 2;
   } finally {
     await endWarm();
+  }
+}
+
+/**
+ * A flag that takes one value, given twice with two values (`--format json ... --format csv`, as a
+ * pipeline that appends its own may write it), is refused at the flag: the last one used to win without
+ * a word. The same value twice says nothing new and is taken. Flags that collect their values
+ * (`--usage`, `--map`, `--bill-map`, `--card` and `--base` for versions of a card) take every one.
+ */
+function refuseRepeats(command: Command): void {
+  for (const option of command.options) {
+    if (!(option.required || option.optional) || option.variadic || option.parseArg === collect || option.parseArg === versions) continue;
+    const flag = option.short && option.long ? `${option.short}/${option.long}` : (option.long ?? option.flags);
+    let first: string | undefined;
+    command.on(`option:${option.name()}`, (value: string) => {
+      if (first === undefined) first = value;
+      else if (value !== first) throw new UserError("given twice, with two values", atFlag(flag), "one value: the flag is not repeatable", `${shown(first)} and ${shown(value)}`);
+    });
   }
 }
 

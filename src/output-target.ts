@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readlinkSync, statSync, type Stats } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { UserError, shown } from "./errors.js";
+import { atFlag, UserError, shown } from "./errors.js";
 
 /**
  * Where an output (`-o FILE`, a file of `--emit-usage DIR` or `schema --write DIR`)
@@ -67,7 +67,8 @@ export function outputTarget(given: string, flag: string, inputs: readonly RunIn
   }
   const clash = inputs.find((input) => sameFile(input.path, file, stats));
   if (clash !== undefined) {
-    throw new UserError(`${flag} would overwrite ${clash.written ? "another output" : "an input"} of this run`, where, `an output file that this run does not ${clash.written ? "also write" : "read"}`, `the ${clash.role}${clash.role.endsWith(" file") ? "" : " file"} ${shown(shortPath(clash.path))}`);
+    // The flag is what to change: the input it would replace is named in what was found.
+    throw new UserError(`would overwrite ${clash.written ? "another output" : "an input"} of this run`, atFlag(flag), `an output file that this run does not ${clash.written ? "also write" : "read"}`, `the ${clash.role}${clash.role.endsWith(" file") ? "" : " file"} ${shown(shortPath(clash.path))}`);
   }
   return { given, file, direct: stats !== undefined && !stats.isFile() };
 }

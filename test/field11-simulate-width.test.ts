@@ -33,7 +33,7 @@ describe("simulate's per-cycle table with a Plan column fits 100 columns", () =>
     const { table } = await perCycle(withChange("fliplet/headline.yaml", "fliplet.yaml", "{ cycle: 3, plan: free }"));
     for (const line of table) expect(line.length).toBeLessThanOrEqual(100);
     expect(table[0]).toMatch(/^ {2}Cycle +Start +Plan +Credits +Of +Runs out +Grace +Refused +Top-ups +Money$/);
-    expect(table[1]).toMatch(/ allowance +used +events +\(USD\)$/);
+    expect(table[1]).toMatch(/ allowance +used +rows +\(USD\)$/);
     // Cycles 1 to 6 and the total, each one line: no time wrapped under "Runs out".
     expect(table.slice(2).map((l) => l.trim().split(/ +/)[0])).toEqual(["1", "2", "3", "4", "5", "6", "Total"]);
     // Free has 100 credits, and the headline scenario spends 887.50 in its first cycle: every Free cycle runs out.

@@ -50,7 +50,7 @@ describe("-o never replaces an input, even through a link", () => {
     const run = burnrate([...statement(dir), "-o", join(dir, "report.json")]);
     expect(run.code).toBe(2);
     cleanError(run.stderr);
-    expect(run.stderr).toContain('-o would overwrite an input of this run (expected an output file that this run does not read, found the --usage file');
+    expect(run.stderr).toContain('-o: would overwrite an input of this run (expected an output file that this run does not read, found the --usage file');
     expect(readFileSync(join(dir, "usage.csv"), "utf8")).toBe(USAGE);
     expect(statSync(join(dir, "report.json")).nlink).toBe(2);
     expect(temporaries(dir)).toEqual([]);
@@ -74,7 +74,7 @@ describe("-o never replaces an input, even through a link", () => {
     linkSync(join(dir, "scenario.yaml"), join(dir, "em", "account.yaml"));
     const run = burnrate(["simulate", join(dir, "scenario.yaml"), "--emit-usage", join(dir, "em"), "--force", "--format", "json"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("--emit-usage would overwrite an input of this run");
+    expect(run.stderr).toContain("--emit-usage: would overwrite an input of this run");
     expect(readFileSync(join(dir, "scenario.yaml"), "utf8")).toBe(scenario);
     // Refused before either file was written.
     expect(readdirSync(join(dir, "em"))).toEqual(["account.yaml"]);

@@ -89,8 +89,8 @@ describe("bundled scenarios, one per card, priced by hand", () => {
     const table = (await burnrate(["simulate", at("flikly/creator-team.yaml"), "--compare-plans", "--format", "markdown"])).stdout;
     expect(table).toContain("The card gives no price for add-ons");
     expect(table).toMatch(/\| Pro \(scenario\) \| with add-ons \| 40\.00 \| 70\.00 USD \+ add-ons \(no price\) \| yes \|/);
-    expect(table).toMatch(/\| Free \| as is \(no add-ons sold\) \| - \| 0\.00 USD \| no: \d+ events refused \|/);
-    expect(table).toMatch(/\| Pro \(scenario\) \| without add-ons \| - \| 70\.00 USD \| no: \d+ events refused \|/);
+    expect(table).toMatch(/\| Free \| as is \(no add-ons sold\) \| - \| 0\.00 USD \| no: \d+ usage rows refused \|/);
+    expect(table).toMatch(/\| Pro \(scenario\) \| without add-ons \| - \| 70\.00 USD \| no: \d+ usage rows refused \|/);
   });
 
   it("Flowly: an agency's assistant servers with a daily limit and a bring-your-own-key server", async () => {

@@ -101,6 +101,8 @@ export interface AccountSettings {
   purchases: GrantPurchase[];
   subscriptionEnd: Instant | undefined;
   through: Instant | undefined;
+  /** Where the through date was written, and as what: without an anchor, calendarFor bounds it from the first usage row. */
+  throughGiven?: { text: string; at: Place };
   /** Months between renewals of the subscription: 1, or 12 for an annual plan with monthly resets. */
   renewalMonths: number;
   /** Dated changes of every account's terms (SPEC 7 "Account timelines"). */
@@ -200,7 +202,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const changes = lists.flat().sort((a, b) => a.at - b.at);
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
-  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
+  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {
@@ -252,6 +254,16 @@ export function calendarFor(settings: AccountSettings, firstUsage: Instant | und
   const first = firstUsage ?? settings.purchases[0]?.at;
   if (first === undefined) throw new UserError("no anchor and no usage to take one from", atFlag("--anchor"), "--anchor DATE or anchor: in the account file", "neither");
   const monthStart = settings.zone.dateTime(first).startOf("month").toMillis();
+  // The same century as with an anchor, counted from the month the first row gives it.
+  const given = settings.throughGiven;
+  if (settings.through !== undefined && given !== undefined && settings.through - monthStart >= MAX_THROUGH_SPAN) {
+    throw new UserError(
+      "through too far after the first cycle",
+      given.at,
+      `an instant before ${formatInstant(monthStart + MAX_THROUGH_SPAN)} (${MAX_THROUGH_YEARS} years of cycles after ${formatInstant(monthStart)}, the start of the earliest usage's month, where the cycles start without an anchor)`,
+      shown(given.text),
+    );
+  }
   return new Calendar(monthStart, settings.zone);
 }
 

@@ -1,4 +1,4 @@
-import { UserError, shown, type Location } from "../errors.js";
+import { formatLocation, UserError, shown, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import type { BillRow, Cell } from "./bill-rows.js";
@@ -59,9 +59,18 @@ function tagDimensions(tags: Cell, card: RateCard, mapping: BillMapping): Record
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UserError("Tags is not a JSON object", tags.at, 'a JSON object such as {"project": "alpha"}', shown(text));
   const known = new Set([...card.meters.values()].flatMap((m) => m.dimensions));
   const out: Record<string, string> = {};
+  // Which tag gave each dimension: a second tag renamed onto it would replace its value in silence.
+  const from = new Map<string, string>();
   for (const [key, value] of Object.entries(parsed)) {
     if (mapping.ignoreColumns.includes(key)) continue;
     const name = mapping.dimensions.get(key) ?? key;
+    const first = from.get(name);
+    if (first !== undefined) {
+      const renamed = [first, key].map((k) => mapping.dimensionsAt?.get(k)).find((at) => at !== undefined);
+      const where = renamed === undefined ? "" : ` (renamed at ${formatLocation(renamed)})`;
+      throw new UserError(`tags ${shown(first)} and ${shown(key)} both hold dimension ${shown(name)}${where}`, tags.at, "each dimension in one tag: one of the dimensions: entries removed, or one tag under ignore_columns:", `${shown(first)} and ${shown(key)}`);
+    }
+    from.set(name, key);
     if (!known.has(name)) {
       throw new UserError(`tag ${shown(key)} is not a dimension of any meter`, tags.at, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(key));
     }

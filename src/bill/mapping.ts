@@ -43,6 +43,8 @@ export interface BillMapping {
   ignoreColumns: readonly string[];
   /** A bill column (or FOCUS tag key) -> the card's dimension it holds, when the bill names it otherwise. */
   dimensions: ReadonlyMap<string, string>;
+  /** Where each dimensions: entry is written, for a message about two columns that end up one dimension. */
+  dimensionsAt?: ReadonlyMap<string, Location>;
   /** How a ledger writes a charge: as a negative movement of the balance (the usual) or as a positive amount. */
   deductions: "negative" | "positive";
 }
@@ -107,6 +109,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     activities,
     ignoreColumns: doc.ignore_columns ?? [],
     dimensions: new Map(doc.dimensions ?? []),
+    dimensionsAt: new Map([...(doc.dimensions ?? [])].map(([column]) => [column, decoded.at(["dimensions", column])])),
     deductions: doc.deductions ?? "negative",
   };
 }

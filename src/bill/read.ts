@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { UserError, shown, type Location } from "../errors.js";
+import { formatLocation, UserError, shown, type Location } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -127,6 +127,22 @@ function locateColumns(table: CsvTable, file: string, mapping: BillMapping): Col
 }
 
 /**
+ * Two header cells that are one dimension, at least one of them through the mapping's dimensions:
+ * (two cells named alike are refused as a duplicate column before this). Both are named, each with
+ * its cell and the entry that renamed it; the place is the last entry, where the fix most likely is.
+ */
+function twoColumns(name: string, indexes: [number, number], bill: { table: CsvTable; file: string; mapping: BillMapping }): UserError {
+  const { table, file, mapping } = bill;
+  const entries = indexes.map((i) => mapping.dimensionsAt?.get(table.header[i]!));
+  const said = indexes.map((i, k) => {
+    const entry = entries[k];
+    return `${shown(table.header[i]!)} (${file}:1:${i + 1}${entry === undefined ? "" : `, renamed at ${formatLocation(entry)}`})`;
+  });
+  const at = entries[1] ?? entries[0] ?? { file, line: 1, column: indexes[1] + 1 };
+  return new UserError(`two bill columns hold dimension ${shown(name)}: ${said.join(" and ")}`, at, "each dimension in one column: one of the dimensions: entries removed, or one column under ignore_columns:", `${shown(table.header[indexes[0]]!)} and ${shown(table.header[indexes[1]]!)}`);
+}
+
+/**
  * Every canonical bill column that is not canonical or ignored is a dimension,
  * under its own name or the one the mapping's `dimensions:` gives it, and must
  * be one the card's meters carry.
@@ -141,7 +157,8 @@ function dimensionColumns(table: CsvTable, file: string, card: RateCard, mapping
     if (!known.has(name)) {
       throw new UserError(`bill column ${shown(column)} is not a dimension of any meter`, { file, line: 1, column: index + 1 }, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(column));
     }
-    if (out.some((d) => d.name === name)) throw new UserError(`two bill columns hold dimension ${shown(name)}`, { file, line: 1, column: index + 1 }, "each dimension in one column", shown(column));
+    const first = out.find((d) => d.name === name);
+    if (first !== undefined) throw twoColumns(name, [first.index, index], { table, file, mapping });
     out.push({ name, index });
   });
   return out;

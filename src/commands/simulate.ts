@@ -10,6 +10,7 @@ import { simulationHtml } from "../render/simulate/html.js";
 import { simulationCsv } from "../render/simulate/csv.js";
 import { simulationJson } from "../render/simulate/json.js";
 import { simulationBlocks } from "../render/simulate/report.js";
+import { visibleLines } from "../render/shared/escape.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
@@ -37,6 +38,8 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
   const format = chooseFormat(options.format, options.output, WITH_HTML, io);
   const samples = options.samples === undefined ? undefined : { count: options.samples, seed: options.seed ?? "1" };
   const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan, comparePlans: options.comparePlans, samples: samples?.count });
+  // A file name may hold anything, a control character included.
+  for (const warning of scenario.warnings) io.stderr.write(visibleLines(warning));
   const inputs = runInputs({ scenario: scenarioFile, "scenario's card": scenario.cardFile });
   // Refused before the simulation, which may take long; checked again when each file is written.
   const emitting = options.emitUsage === undefined ? undefined : { dir: options.emitUsage, force: options.force ?? false, inputs };

@@ -1,5 +1,5 @@
 import { dirname, resolve as resolvePath } from "node:path";
-import { atFlag, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
+import { atFlag, formatLocation, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
 import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pricing.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
@@ -129,6 +129,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     }));
     populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
+  const warnings = populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"])));
 
   const timed: Timed[] = [];
   const anyMeter = () => undefined;
@@ -188,7 +189,22 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     changes,
     overage: doc.overage ?? false,
     dailyLimits: doc.daily_limits ?? new Map(),
+    warnings,
   };
+}
+
+/**
+ * Users taken away each cycle (`growth: -50`) stop at 0, where the arithmetic would go on below it: a
+ * quote then holds cycles without that population's usage, though the plan's price is still paid. The
+ * run goes on, as a churn to nobody is a story worth pricing, but says so on standard error, at the growth.
+ */
+function emptied(population: Population, cycles: number, growthAt: () => Location): string[] {
+  const { growth, users } = population;
+  if (growth?.kind !== "absolute" || growth.step >= 0 || users === 0) return [];
+  if (users + (cycles - 1) * growth.step >= 0) return [];
+  // The first cycle (1-based) whose count reaches 0: the ones after it would be below.
+  const empty = Math.ceil(users / -growth.step) + 1;
+  return [`burnrate: warning: ${formatLocation(growthAt())}: population ${shown(population.name)} has no users left from cycle ${empty} of ${cycles} (${users.toLocaleString("en-US")} users, ${growth.step} a cycle): the count stops at 0, so cycles ${empty} to ${cycles} have none of its usage\n`];
 }
 
 /** One item of the scenario as the checks read it: where it is, its meter, its rows' dimensions and the components it gives. */

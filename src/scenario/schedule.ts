@@ -12,9 +12,11 @@ export type Schedule =
 export const SCHEDULE_GRAMMAR =
   "minute, hour, N minutes, N hours, hourly; day, weekday or a weekday name (monday...), each with an optional 'at HH:MM'; cycle, optionally 'cycle on day N at HH:MM'";
 
-const TIME = "(?: at ([01]\\d|2[0-3]):([0-5]\\d))?";
+// The hour as a clock shows it, with or without its leading zero: `at 9:00` is `at 09:00`.
+const TIME = "(?: at ([01]?\\d|2[0-3]):([0-5]\\d))?";
 const INTERVAL = /^(?:(\d{1,5}) )?(minute|minutes|hour|hours)$/;
-const DAYS = new RegExp(`^(day|daily|weekday|weekdays|monday|tuesday|wednesday|thursday|friday|saturday|sunday)${TIME}$`);
+// A weekday name reads either way, `monday` or `mondays`, as `weekday` and `weekdays` do.
+const DAYS = new RegExp(`^(day|daily|weekdays?|(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?)${TIME}$`);
 const CYCLE = new RegExp(`^cycle(?: on day ([1-9]|[12]\\d|3[01]))?${TIME}$`);
 export const SCHEDULE_PATTERN = new RegExp(`${INTERVAL.source}|^hourly$|${DAYS.source}|${CYCLE.source}`);
 
@@ -37,7 +39,7 @@ export function parseSchedule(text: string): Schedule | undefined {
     const time = { hour: Number(days[2] ?? 0), minute: Number(days[3] ?? 0) };
     if (word === "day" || word === "daily") return { kind: "daily", days: "all", ...time };
     if (word.startsWith("weekday")) return { kind: "daily", days: "weekdays", ...time };
-    return { kind: "daily", days: WEEKDAYS.indexOf(word) + 1, ...time };
+    return { kind: "daily", days: WEEKDAYS.indexOf(word.replace(/s$/, "")) + 1, ...time };
   }
   const cycle = CYCLE.exec(phrase);
   if (cycle) return { kind: "cycle", day: Number(cycle[1] ?? 1), hour: Number(cycle[2] ?? 0), minute: Number(cycle[3] ?? 0) };

@@ -63,4 +63,6 @@ export interface Scenario {
   overage: boolean;
   /** Credits per local day per value of the card's daily-limit dimension. */
   dailyLimits: ReadonlyMap<string, Decimal>;
+  /** Said on standard error before the run: what the scenario's numbers do that its reader may not expect. */
+  warnings: readonly string[];
 }

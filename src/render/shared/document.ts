@@ -21,6 +21,12 @@ export type Block =
       emphasis?: readonly number[];
       /** Widest a column may be on a terminal before its text wraps (long dimension lists). */
       maxWidths?: readonly (number | null)[];
+      /**
+       * The same rows in a shorter form (a run-out instant without the year its row's start gives),
+       * drawn on a terminal only when the rows as they are fit its width no other way than by
+       * wrapping a cell: a date split from its time reads worse than a date without its year.
+       */
+      tight?: readonly (readonly string[])[];
     }
   | { kind: "note"; text: string };
 
@@ -132,7 +138,7 @@ export function drawTable(block: TableBlock, color: ChalkInstance, rowsPerTable 
   // A statement of many accounts draws the same small tables over and over (a cycle's credits, its money):
   // laying one out takes cli-table3 a tenth of a millisecond, so each is drawn once while the cache stays small.
   if (block.rows.length > CACHED_ROWS) return layOut(block, color, rowsPerTable, width);
-  const key = JSON.stringify([block.head, block.align, block.rows, block.emphasis, block.maxWidths, color.level, rowsPerTable, width]);
+  const key = JSON.stringify([block.head, block.align, block.rows, block.emphasis, block.maxWidths, block.tight, color.level, rowsPerTable, width]);
   let text = DRAWN.get(key);
   if (text === undefined) {
     if (DRAWN.size >= 1024) DRAWN.clear();
@@ -147,7 +153,9 @@ const DRAWN = new Map<string, string>();
 
 function layOut(block: TableBlock, color: ChalkInstance, rowsPerTable: number, width: number | undefined): string {
   // Escaped before colour and layout: widths are measured on what the terminal shows.
-  const b = { ...block, head: block.head.map(visible), rows: block.rows.map((row) => row.map(visible)) };
+  const escaped = (rows: readonly (readonly string[])[]) => rows.map((row) => row.map(visible));
+  let b = { ...block, head: block.head.map(visible), rows: escaped(block.rows) };
+  if (block.tight !== undefined && width !== undefined && !cellsFit(b, width)) b = { ...b, rows: escaped(block.tight) };
   const rows = b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
   const head = b.head.map((h) => color.bold(h));
   const draw = (part: string[][], withHead: boolean, colWidths: readonly number[] | undefined) => {
@@ -175,6 +183,21 @@ function layOut(block: TableBlock, color: ChalkInstance, rowsPerTable: number, w
   return text.split("\n").map((l) => l.replace(/\s+$/, "")).join("\n");
 }
 
+/** The longest word of a cell: as narrow as it goes when its text wraps at spaces. */
+function words(cell: string): number {
+  return Math.max(...cell.split(/\s+/).map((w) => w.length));
+}
+
+/** Column widths (padding included) with the headings wrapped as far as they go and no cell wrapped. */
+function wholeCells(b: TableBlock): number[] {
+  return b.head.map((h, i) => Math.max(words(h), ...b.rows.map((r) => (r[i] ?? "").length)) + 2);
+}
+
+/** Whether the table fits `width`, with the row's leading space, wrapping no cell. */
+function cellsFit(b: TableBlock, width: number): boolean {
+  return 1 + wholeCells(b).reduce((a, w) => a + w, 0) <= width;
+}
+
 /** Column widths (padding included): the content's own width, capped where the block sets a maximum. */
 function fitWidths(b: TableBlock): number[] {
   return b.head.map((h, i) => {
@@ -192,9 +215,8 @@ function fitWidths(b: TableBlock): number[] {
  * instead of its lines.
  */
 function narrowed(b: TableBlock, width: number): number[] {
-  const words = (c: string) => Math.max(...c.split(/\s+/).map((w) => w.length));
   const widths = fitWidths(b);
-  const cells = b.head.map((h, i) => Math.max(words(h), ...b.rows.map((r) => (r[i] ?? "").length)) + 2);
+  const cells = wholeCells(b);
   const floors = b.head.map((h, i) => Math.max(words(h), ...b.rows.map((r) => words(r[i] ?? ""))) + 2);
   let total = 1 + widths.reduce((a, w) => a + w, 0);
   for (const floor of [cells, floors]) {

@@ -33,22 +33,49 @@ export function visibleLines(text: string): string {
 }
 
 /** Any character markdownText changes: most cells (amounts, dates, meters) have none and are written as they are. */
-const MARKDOWN_ESCAPED = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\\\\`|\\]&<>]`);
+const MARKDOWN_ESCAPED = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\\\\`|\\]&<>*_~]`);
+
+/**
+ * What ends a word for CommonMark's emphasis rules: Unicode whitespace, punctuation
+ * and symbols. GitHub's older renderer counts fewer symbols as punctuation; taking the
+ * wider set only escapes an `_` it would have left plain, which renders the same.
+ */
+const NOT_WORD_BEFORE = /[\s\p{P}\p{S}]$/u;
+const NOT_WORD_AFTER = /^[\s\p{P}\p{S}]/u;
+
+/**
+ * A run of `_` between two word characters (`input_tokens`) can neither open nor close
+ * emphasis in CommonMark, so it is written as it is; any other run is escaped. The
+ * value's own start and end count as word ends, as the text around it is not known.
+ */
+function underscoresEscaped(text: string): string {
+  return text.replace(/_+/g, (run: string, at: number) => {
+    // Two code units hold any one character, a surrogate pair included.
+    const before = text.slice(Math.max(0, at - 2), at);
+    const after = text.slice(at + run.length, at + run.length + 2);
+    const intraword = before !== "" && after !== "" && !NOT_WORD_BEFORE.test(before) && !NOT_WORD_AFTER.test(after);
+    return intraword ? run : run.replace(/_/g, "\\_");
+  });
+}
 
 /**
  * A value in Markdown, inline or in a table cell: control characters and line breaks
  * escaped (so a table row stays one row), `\`, `` ` `` and `|` backslash-escaped (so a
  * pipe cannot split a cell nor a backtick open code), `]` too (so a value cannot become
- * a link, nor an image a viewer would fetch; `[` alone opens neither), and `&`, `<`, `>` as entities, so
- * no raw HTML passes.
+ * a link, nor an image a viewer would fetch; `[` alone opens neither), `*` and `~` (so a
+ * value cannot turn the text after it italic, bold or struck through; either opens
+ * emphasis inside a word) and `_` wherever it could open or close emphasis, and `&`,
+ * `<`, `>` as entities, so no raw HTML passes.
  */
 export function markdownText(text: string): string {
   if (!MARKDOWN_ESCAPED.test(text)) return text;
-  return visible(text)
-    .replace(/[\\`|\]]/g, "\\$&")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return underscoresEscaped(
+    visible(text)
+      .replace(/[\\`|\]*~]/g, "\\$&")
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;"),
+  );
 }
 
 /** What JSON.stringify leaves raw and a terminal would act on: DEL, the C1 controls, the bidirectional ones, U+2028/U+2029. */

@@ -37,7 +37,7 @@ function figures(sim: Simulation, ctx: RenderContext): string[] {
     const colour = (i: number) => (plans[i] === sim.cheapest ? PALETTE.payment : plans[i]!.covers ? PALETTE.balance : PALETTE.axis);
     const ranking = { top: plans.map((p) => ({ label: planLabel(p, sim), amount: p.money })), rest: undefined, total: ZERO };
     out.push(`<figure class="plans"><h4>Money per plan over ${sim.scenario.cycles} cycle(s)</h4>${barsSvg("Money per plan", ranking, money, colour)}`
-      + `<figcaption>${sim.cheapest ? `<span class="cheapest">Cheapest: ${escapeHtml(sim.cheapest.plan.label)}, ${escapeHtml(money(sim.cheapest.money))}</span>. ` : "No plan covers the scenario. "}Grey: the plan refuses events or lives on its grace buffer.</figcaption></figure>`);
+      + `<figcaption>${sim.cheapest ? `<span class="cheapest">Cheapest: ${escapeHtml(sim.cheapest.plan.label)}, ${escapeHtml(money(sim.cheapest.money))}</span>. ` : "No plan covers the scenario. "}Grey: the plan refuses usage or lives on its grace buffer.</figcaption></figure>`);
   }
   for (const p of sim.plans) {
     const columns = p.cycles.map((c) => ({

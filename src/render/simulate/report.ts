@@ -1,4 +1,4 @@
-import { formatExact, ZERO, type Decimal } from "../../money.js";
+import { formatExact, formatFixed, ZERO, type Decimal } from "../../money.js";
 import { ownLimit, purchaseWords, TOPUP, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
@@ -87,13 +87,22 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
   return blocks;
 }
 
-/** Why a plan falls short as bought in its row: refused events or grace without top-ups; with them, what they cannot buy (a gated meter, a quota). */
+/**
+ * Why a plan falls short as bought in its row: refused usage or grace without top-ups; with them, what they
+ * cannot buy (a gated meter, a quota). Refusals are counted in usage rows, the rows `--emit-usage` writes: a
+ * flow's hourly row holds many reads or tokens and is refused whole, so a count of "events" would mislead.
+ */
 function coverageGap(p: PlanResult, withTopups: boolean): string {
   if (withTopups) return "no: refused even with top-ups";
   const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
-  const reasons = [rejected > 0 ? `${count(rejected)} event${rejected === 1 ? "" : "s"} refused` : "", grace ? "grace used" : ""].filter(Boolean);
+  const reasons = [rejected > 0 ? `${rows(rejected)} refused` : "", grace ? "grace used" : ""].filter(Boolean);
   return `no: ${reasons.join(", ")}`;
+}
+
+/** A count of usage rows: a flow's hourly row, a schedule's or a send's occurrence, a user's row of a unique meter. */
+function rows(n: number): string {
+  return `${count(n)} usage row${n === 1 ? "" : "s"}`;
 }
 
 function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: (v: Decimal) => string, money: (v: Decimal) => string): Block[] {
@@ -107,30 +116,32 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   const grace = <T>(cells: T[]): T[] => (!changes || [...card.pools.values()].some((pool) => pool.whenExhausted === "grace") ? cells : []);
   const rejectedText = (c: CycleResult) => {
     const events = c.rejected.reduce((n, r) => n + r.events, 0);
-    return events === 0 ? "none" : changes ? count(events) : `${count(events)} event${events === 1 ? "" : "s"}`;
+    return events === 0 ? "none" : changes ? count(events) : `${count(events)} row${events === 1 ? "" : "s"}`;
   };
   const cycleMoney = changes ? (v: Decimal) => credits(v, 2) : money;
+  // Tight, for a terminal the row fits no other way: the run-out without the year its row's start gives,
+  // and a share of 1,000% or more without decimals, which say nothing there.
+  const cycleRow = (c: CycleResult, tight: boolean) => [
+    String(c.index + 1),
+    localDate(ctx, c.start),
+    ...plan([c.plan.label]),
+    amount(c.total),
+    tight && c.total.gte(c.allowance.mul(10)) && !c.allowance.isZero() ? `${formatFixed(c.total.mul(100).div(c.allowance), 0)}%` : percentOf(c.total, c.allowance),
+    c.runsOutAt === undefined ? "-" : tight ? localDateTime(ctx, c.runsOutAt).slice(5) : localDateTime(ctx, c.runsOutAt),
+    ...grace([amount(c.graceUsed)]),
+    rejectedText(c),
+    p.purchase ? amount(c.topupNeeded) : "not sold",
+    cycleMoney(c.money),
+  ];
+  const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)];
   const blocks: Block[] = [
     { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
     {
       kind: "table",
-      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", ...grace(["Grace used"]), changes ? "Refused events" : "Refused", "Top-ups", changes ? `Money (${card.currency})` : "Money"],
+      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", changes ? `Money (${card.currency})` : "Money"],
       align: ["right", "left", ...plan(["left" as const]), "right", "right", "left", ...grace(["right" as const]), "left", "right", "right"],
-      rows: [
-        ...p.cycles.map((c) => [
-          String(c.index + 1),
-          localDate(ctx, c.start),
-          ...plan([c.plan.label]),
-          amount(c.total),
-          percentOf(c.total, c.allowance),
-          c.runsOutAt === undefined ? "-" : localDateTime(ctx, c.runsOutAt),
-          ...grace([amount(c.graceUsed)]),
-          rejectedText(c),
-          p.purchase ? amount(c.topupNeeded) : "not sold",
-          cycleMoney(c.money),
-        ]),
-        ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)],
-      ],
+      rows: [...p.cycles.map((c) => cycleRow(c, false)), total],
+      tight: [...p.cycles.map((c) => cycleRow(c, true)), total],
       emphasis: [p.cycles.length],
     },
   ];
@@ -161,7 +172,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   }
   if (!p.purchase && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
-  if (held > 0) notes.push(`"Refused" counts ${count(held)} event${held === 1 ? "" : "s"} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
+  if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
   const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
   if (overage.gt(0)) notes.push(`"Money" includes ${money(overage)} of overage: requests past the plan's quota, billed in money.`);
   if (sim.scenario.timed.some((t) => t.when.kind === "once" && t.when.at === sim.scenario.start && card.meters.get(t.meter)?.aggregation === "gauge")) {
