@@ -1,5 +1,6 @@
-import { UserError, shown, type Place } from "../errors.js";
-import { inFix } from "./layout.js";
+import { atFlag, UserError, shown, type Place } from "../errors.js";
+import { nearest } from "../nearest.js";
+import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 
 // Kept apart from mapping.ts, which loads the YAML reader: the row scanner's worker thread reads
@@ -84,6 +85,51 @@ function readTwoWays(header: readonly string[], mapping: ColumnMapping): UserErr
     const at = places.columns[c as keyof typeof places.columns];
     if (at === undefined || !mapping.ignore.has(source)) continue;
     return new UserError(`column ${shown(source)} is both the canonical ${c} (columns: ${c}: ${inFix(source, "COLUMN")}) and under ignore_columns:`, lastOf(at, places.ignore?.get(source)), `one of the two: ${shown(source)} read as ${c}, or under ignore_columns:`, `${shown(source)} mapped twice`);
+  }
+  return undefined;
+}
+
+/** The key of a `dimension_values:` entry's place: its dimension and the export's value. */
+export function valueKey(dimension: string, value: string): string {
+  return `${dimension}\u0000${value}`;
+}
+
+/**
+ * A `dimension_values:` entry that would misprice or be read by nothing, said at the entry: a
+ * dimension no meter of the card reads (its near miss named), a canonical column or a component (a
+ * quantity, not a value), or a value mapped onto one the card does not name where a price or lookup
+ * table of the dimension has no "*" for any other (`gpt4o` for `gpt-4o`: the row would be refused,
+ * or priced by another entry, far from the mapping that caused it).
+ */
+export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns): UserError | undefined {
+  for (const [dimension, values] of mapping.dimensionValues ?? []) {
+    const at = mapping.places?.dimensions?.get(dimension) ?? atFlag("--layout");
+    const entry = `dimension_values: ${shown(dimension)}`;
+    if ((CANONICAL as readonly string[]).includes(dimension)) {
+      const fix = dimension === "meter" ? "the export's meter names under meter_values: { EXPORTED: KEY } (--map meter:KEY=EXPORTED)" : "a dimension the card reads";
+      return new UserError(`${entry} is the canonical column ${shown(dimension)}, not a dimension`, at, fix, shown(dimension));
+    }
+    if (read.components?.has(dimension)) {
+      return new UserError(`${entry} is a component of a meter of ${read.card}: a quantity, whose cells are numbers, not values`, at, "a dimension the card prices or keys by", shown(dimension));
+    }
+    if (!read.names.has(dimension)) {
+      const dimensions = [...read.names].filter((n) => !read.components?.has(n)).sort();
+      const near = nearest(dimension, dimensions);
+      return new UserError(`${entry}: no meter of ${read.card} reads dimension ${shown(dimension)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, at, `a dimension the card reads (${dimensions.join(", ") || "none"})`, shown(dimension));
+    }
+    const named = read.values?.get(dimension);
+    if (named === undefined) continue;
+    for (const [exported, value] of values) {
+      if (named.has(value)) continue;
+      const near = nearest(value, [...named]);
+      const place = mapping.places?.dimensionValues?.get(valueKey(dimension, exported)) ?? at;
+      return new UserError(
+        `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} does not price${near === undefined ? "" : `; did you mean ${shown(near)}?`}`,
+        place,
+        `a ${dimension} the card names: ${[...named].sort().join(", ")}`,
+        shown(value),
+      );
+    }
   }
   return undefined;
 }

@@ -222,7 +222,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const dimensions: Record<string, string> = {};
   for (const d of layout.dimensions) {
     const value = record[d.index]!;
-    if (value !== "") dimensions[d.name] = value;
+    if (value !== "") dimensions[d.name] = d.values?.get(value) ?? value;
   }
   const meter = meterEvent.meter;
   let components: Record<string, Decimal> | undefined;
