@@ -144,6 +144,12 @@ function exactNumbers(line: string): string {
   });
 }
 
+/** The first number of a line written with a leading zero (`007`, `-01.5`), outside strings: what JSON.parse calls "Unexpected number". */
+function leadingZero(line: string): { text: string; at: number } | undefined {
+  for (const match of line.matchAll(/"(?:[^"\\]|\\.)*"|-?\d[\d.]*(?:[eE][+-]?\d+)?/g)) if (/^-?0\d/.test(match[0])) return { text: match[0], at: match.index };
+  return undefined;
+}
+
 /** JSON Lines: one object per line, blank lines skipped. */
 export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: string, mapping: ColumnMapping, maxLine: number): AsyncGenerator<PlainRecord[]> {
   const rows = new ObjectRows(file, mapping, "line");
@@ -164,6 +170,11 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: stri
         JSON.parse(trimmed);
       } catch (e) {
         problem = (e as Error).message;
+      }
+      const zero = leadingZero(trimmed);
+      if (zero !== undefined) {
+        const digits = zero.text.replace(/^(-?)0+(?=\d)/, "$1");
+        throw new UserError(`a JSON number with a leading zero, ${zero.text}, which JSON does not allow`, { file, line, column: body.indexOf(trimmed) + zero.at + 1 }, `${digits} as a number, or "${zero.text}" as a string where the zeros are part of an id`, zero.text);
       }
       // A pretty-printed object spans lines, each of them no JSON on its own.
       throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
