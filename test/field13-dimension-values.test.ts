@@ -131,6 +131,19 @@ describe("dimension_values: an export's values read as the card's", () => {
   });
 });
 
+describe("the OpenRouter generation export as OpenRouter spells it", () => {
+  it("gives, through --layout openrouter and the mapping beside it, the canonical CSV's statement byte for byte", async () => {
+    // fixtures/layouts/openrouter/generations.csv holds canonical.csv's three requests as openai/gpt-4o on OpenAI, and so on.
+    const run = (args: readonly string[]) => burnrate(["statement", "--account", ACCOUNT, ...args, "--format", "json"]);
+    const generations = await run(["--layout", "openrouter", "--usage", join(ROOT, "fixtures/layouts/openrouter/generations.csv")]);
+    expect(generations.stderr).toBe("");
+    const canonical = await run(["--usage", join(ROOT, "fixtures/layouts/canonical.csv")]);
+    expect(generations.stdout).toBe(canonical.stdout);
+    // 0.45 + 1.2 + 0.21 (test/usage-formats.test.ts works each out).
+    expect((JSON.parse(generations.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("1.86");
+  });
+});
+
 describe("dimension_values refused at the entry", () => {
   const usage = () => ["--usage", write("spend.csv", csv())];
   const withMapping = (text: string) => [...usage(), "--mapping", write("m.mapping.yaml", text)];
