@@ -165,7 +165,7 @@ export function unknownMeter(mapping: ColumnMapping, rawMeter: string, meters: r
   return new UserError(`unknown meter ${shown(meter)}${mistyped || guess}`, cell, `a meter of ${card}, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`, shown(rawMeter));
 }
 
-const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, value:DIMENSION:VALUE=EXPORTED or ignore:SOURCE`;
+const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY or ignore:SOURCE`;
 
 /**
  * `--map` flags, applied over a mapping file; each is one key of the mapping file:
