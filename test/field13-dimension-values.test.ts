@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -171,6 +171,31 @@ describe("dimension_values refused at the entry", () => {
     expect(await refused([...usage(), "--map", "value:model:gpt-4o="])).toContain("bad column mapping");
     expect(await refused([...usage(), "--map", "value:model:gpt-4o=x", "--map", "value:model:gpt-4o-mini=x"])).toContain("the same mapping twice");
     expect(await refused([...usage(), "--map", "value:model:gpt4o=openai/gpt-4o"])).toContain('burnrate: error: --map: "openai/gpt-4o" is mapped onto model "gpt4o", which floopy 2026-11 does not price; did you mean "gpt-4o"?');
+  });
+});
+
+describe("dimension_values on a card with a \"*\" price for any other model", () => {
+  // Floopy's card with a "*" model in each token table: 0.0004 cents a token on any provider.
+  const card = write(
+    "card.yaml",
+    readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8").replace(/^( +)(llama-3\.1-70b: .*)$/gm, '$1$2\n$1"*": { "*": "0.0004" }'),
+  );
+  const account = join(card, "..", "account.yaml");
+  writeFileSync(account, `card: ${card}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
+  const usage = () => write("spend.csv", csv(["r-1,2026-11-02T10:00:00Z,openai/o3,openai,1000,200"]));
+  const run = (map: string) => burnrate(["statement", "--account", account, "--layout", "litellm", "--usage", usage(), "--map", map, "--format", "json"]);
+
+  it("maps onto a model the card prices by its \"*\" entry alone", async () => {
+    // o3 is no model of the card: 1000 x 0.0004 + 200 x 0.0004 = 0.48.
+    const out = await run("value:model:o3=openai/o3");
+    expect(out.stderr).toBe("");
+    expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.48");
+  });
+
+  it("refuses a near miss of a model it names, which the \"*\" entry would price in silence", async () => {
+    const out = await run("value:model:gpt4o=openai/o3");
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('burnrate: error: --map: "openai/o3" is mapped onto model "gpt4o", which floopy 2026-11 prices only by its "*" entry; did you mean "gpt-4o"? (expected a model the card names: claude-sonnet-4, gpt-4o, gpt-4o-mini, llama-3.1-70b, or a value far from them for the "*" entry\'s price, found "gpt4o")\n');
   });
 });
 

@@ -5,16 +5,17 @@ import type { ReadColumns } from "./layout.js";
 export function readColumnsFor(card: RateCard, others: readonly RateCard[] = []): ReadColumns {
   const cards = [card, ...others].flatMap((c) => c.versions ?? [c]);
   const components = new Set(cards.flatMap((c) => [...c.meters.values()].flatMap((m) => m.components.map((x) => x.name))));
-  return { names: columnsRead([card, ...others]), card: `${card.provider} ${card.version}`, values: valuesNamed(cards), components };
+  const { named, closed } = valuesNamed(cards);
+  return { names: columnsRead([card, ...others]), card: `${card.provider} ${card.version}`, values: named, closed, components };
 }
 
 /**
- * The values the cards name for each dimension that a price or lookup table closes (one with no "*"
- * for any other value): a value outside them is refused or priced by no entry, so a mapping onto one
- * is a mistake. Every value a card names for the dimension counts (a surcharge's, an exemption's,
- * a plan gate's too), so that a mapping may aim at any of them.
+ * The values the cards name for each dimension (in a price or lookup table, a surcharge, an
+ * exemption, a plan gate: a mapping may aim at any of them), and the dimensions some price or
+ * lookup table closes (it has no "*" for any other value): a value outside them is refused at the
+ * row, so a mapping onto one is a mistake.
  */
-function valuesNamed(cards: readonly RateCard[]): Map<string, Set<string>> {
+function valuesNamed(cards: readonly RateCard[]): { named: Map<string, Set<string>>; closed: Set<string> } {
   const named = new Map<string, Set<string>>();
   const closed = new Set<string>();
   const add = (dimension: string, keys: Iterable<string>, closes: boolean) => {
@@ -48,7 +49,7 @@ function valuesNamed(cards: readonly RateCard[]): Map<string, Set<string>> {
     }
     for (const plan of card.plans.values()) for (const [dim, values] of plan.only) add(dim, values, false);
   }
-  return new Map([...named].filter(([dimension]) => closed.has(dimension)));
+  return { named, closed };
 }
 
 /**

@@ -28,8 +28,10 @@ export interface Layout {
 export interface ReadColumns {
   names: ReadonlySet<string>;
   card: string;
-  /** The values the card names for each dimension some price or lookup table of it has no "*" entry for: what a `dimension_values:` entry may map onto. */
+  /** The values the card names for each dimension: what a `dimension_values:` entry maps onto, or a near miss of one. */
   values?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The dimensions some price or lookup table of has no "*" entry for: one of `values` or refused. */
+  closed?: ReadonlySet<string>;
   /** The names of meters' components: quantities, whose cells no `dimension_values:` maps. */
   components?: ReadonlySet<string>;
 }

@@ -98,8 +98,9 @@ export function valueKey(dimension: string, value: string): string {
  * A `dimension_values:` entry that would misprice or be read by nothing, said at the entry: a
  * dimension no meter of the card reads (its near miss named), a canonical column or a component (a
  * quantity, not a value), or a value mapped onto one the card does not name where a price or lookup
- * table of the dimension has no "*" for any other (`gpt4o` for `gpt-4o`: the row would be refused,
- * or priced by another entry, far from the mapping that caused it).
+ * table of the dimension has no "*" for any other (the row would be refused, far from the mapping
+ * that caused it), or onto a near miss of one where every table has one (`gpt4o` for `gpt-4o`
+ * would be priced by the "*" entry, in silence).
  */
 export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns): UserError | undefined {
   for (const [dimension, values] of mapping.dimensionValues ?? []) {
@@ -119,14 +120,16 @@ export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns)
     }
     const named = read.values?.get(dimension);
     if (named === undefined) continue;
+    const closed = read.closed?.has(dimension) ?? false;
     for (const [exported, value] of values) {
       if (named.has(value)) continue;
       const near = nearest(value, [...named]);
+      if (!closed && near === undefined) continue;
       const place = mapping.places?.dimensionValues?.get(valueKey(dimension, exported)) ?? at;
       return new UserError(
-        `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} does not price${near === undefined ? "" : `; did you mean ${shown(near)}?`}`,
+        `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} ${closed ? "does not price" : `prices only by its "*" entry`}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`,
         place,
-        `a ${dimension} the card names: ${[...named].sort().join(", ")}`,
+        `a ${dimension} the card names: ${[...named].sort().join(", ")}${closed ? "" : `, or a value far from them for the "*" entry's price`}`,
         shown(value),
       );
     }
