@@ -144,9 +144,15 @@ function exactNumbers(line: string): string {
   });
 }
 
-/** The first number of a line written with a leading zero (`007`, `-01.5`), outside strings: what JSON.parse calls "Unexpected number". */
+/**
+ * The first value of a line that is a number written with a leading zero (`007`, `-01.5`), outside
+ * strings: what JSON.parse calls "Unexpected number". Only a whole value counts (after `:`, `,` or `[`,
+ * before `,`, `}` or `]`): an unquoted date (`2026-11-03`) is another mistake.
+ */
 function leadingZero(line: string): { text: string; at: number } | undefined {
-  for (const match of line.matchAll(/"(?:[^"\\]|\\.)*"|-?\d[\d.]*(?:[eE][+-]?\d+)?/g)) if (/^-?0\d/.test(match[0])) return { text: match[0], at: match.index };
+  for (const match of line.matchAll(/"(?:[^"\\]|\\.)*"|([:,[]\s*)(-?0\d[\d.]*(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g)) {
+    if (match[2] !== undefined) return { text: match[2], at: match.index + match[1]!.length };
+  }
   return undefined;
 }
 
