@@ -161,6 +161,11 @@ describe("dimension_values refused at the entry", () => {
     expect(stderr).toBe(`burnrate: error: ${file}:2:3: dimension_values: "modle": no meter of floopy 2026-11 reads dimension "modle"; did you mean "model"? (expected a dimension the card reads (model, provider, team), found "modle")\n`);
   });
 
+  it("the export's column name for a dimension the layout renames, naming the dimension", async () => {
+    const file = write("m.mapping.yaml", MAPPING.replace("  provider:", "  custom_llm_provider:"));
+    expect(await refused([...usage(), "--mapping", file])).toBe(`burnrate: error: ${file}:6:3: dimension_values: "custom_llm_provider" is the export's column, read as the dimension "provider" (expected dimension_values: { provider: { ... } }, the dimension's name (--map value:provider:VALUE=EXPORTED), found "custom_llm_provider")\n`);
+  });
+
   it("a component or a canonical column", async () => {
     expect(await refused(withMapping("dimension_values:\n  input_tokens: { '1k': '1000' }\n"))).toContain(':2:3: dimension_values: "input_tokens" is a component of a meter of floopy 2026-11: a quantity, whose cells are numbers, not values');
     expect(await refused(withMapping("dimension_values:\n  meter: { Completion: request }\n"))).toContain("(expected the export's meter names under meter_values: { EXPORTED: KEY } (--map meter:KEY=EXPORTED)");

@@ -113,6 +113,11 @@ export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns)
     if (read.components?.has(dimension)) {
       return new UserError(`${entry} is a component of a meter of ${read.card}: a quantity, whose cells are numbers, not values`, at, "a dimension the card prices or keys by", shown(dimension));
     }
+    const renamed = mapping.rename.get(dimension);
+    if (!read.names.has(dimension) && renamed !== undefined && renamed !== dimension && read.names.has(renamed)) {
+      // The export's column name, which a user reads off the export: its values are mapped under the dimension it is read as.
+      return new UserError(`${entry} is the export's column, read as the dimension ${shown(renamed)}`, at, `dimension_values: { ${inFix(renamed, "DIMENSION")}: { ... } }, the dimension's name (--map value:${inFix(renamed, "DIMENSION")}:VALUE=EXPORTED)`, shown(dimension));
+    }
     if (!read.names.has(dimension)) {
       const dimensions = [...read.names].filter((n) => !read.components?.has(n)).sort();
       const near = nearest(dimension, dimensions);
