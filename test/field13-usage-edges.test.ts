@@ -3,6 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
+import { resolveAccount } from "../src/account/account.js";
+import { loadAccount, loadCardFor } from "../src/inputs.js";
+import { NO_MAPPING } from "../src/usage/mapping.js";
+import { scanUsage } from "../src/usage/scanned-events.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 // Floopy prices gpt-4o on openai at 0.00025 cents an input token and 0.001 an output token:
@@ -38,6 +42,20 @@ describe("an empty usage file among several is a day of no usage", () => {
     });
     // Two requests: 0.9 cents, and nothing said of the quiet days.
     expect(await total(daily)).toEqual({ total: "0.9", read: 2, stderr: "" });
+  });
+
+  it("leaves an empty day to the row scanner, which reads the other days itself", async () => {
+    const daily = folder({ "2026-11-02.csv": `${HEADER}\n${row(2)}\n`, "2026-11-03.csv": "", "2026-11-04.csv": `${HEADER}\n${row(4)}\n` });
+    const files = ["2026-11-02.csv", "2026-11-03.csv", "2026-11-04.csv"].map((f) => join(daily, f));
+    const loaded = loadAccount(ACCOUNT);
+    const card = loadCardFor(undefined, loaded);
+    const settings = resolveAccount(card, loaded, {});
+    const models: string[] = [];
+    // A NeedsFullParser here (the scanner giving the run up to the plain reader) fails the test.
+    for await (const batch of scanUsage(files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: () => NO_MAPPING })) {
+      for (let i = 0; i < batch.count; i++) models.push(batch.source.dimensions[batch.shape[i]!]!.model!);
+    }
+    expect(models).toEqual(["gpt-4o", "gpt-4o"]);
   });
 
   it("still refuses a run whose every usage file is empty, at the first, saying so", async () => {

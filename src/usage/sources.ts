@@ -100,3 +100,20 @@ export function folderMapping(file: string): string | undefined {
   const beside = join(dirname(folder), `${basename(folder)}.mapping.yaml`);
   return folder !== "." && folder !== "/" && existsSync(beside) ? beside : undefined;
 }
+
+/**
+ * The files of a run that hold bytes, when some do: an empty file among several is a day of no usage
+ * (read.ts), which the row scanner, reading a file from its header on, need not open. A run of
+ * nothing but empty files is kept whole, for the reader that refuses it.
+ */
+export function filesWithBytes(files: readonly string[]): readonly string[] {
+  if (files.length < 2) return files;
+  const full = files.filter((file) => {
+    try {
+      return file === "-" || statSync(file).size > 0 || !statSync(file).isFile();
+    } catch {
+      return true;
+    }
+  });
+  return full.length === 0 ? files : full;
+}
