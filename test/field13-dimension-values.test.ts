@@ -166,6 +166,12 @@ describe("dimension_values refused at the entry", () => {
     expect(await refused([...usage(), "--mapping", file])).toBe(`burnrate: error: ${file}:6:3: dimension_values: "custom_llm_provider" is the export's column, read as the dimension "provider" (expected dimension_values: { provider: { ... } }, the dimension's name (--map value:provider:VALUE=EXPORTED), found "custom_llm_provider")\n`);
   });
 
+  it("an entry the wrong way round, the card's value on the export's side", async () => {
+    expect(await refused([...usage(), "--map", "value:provider:OPENAI=openai"])).toBe('burnrate: error: --map: "openai" is mapped onto provider "OPENAI", but "openai" is the card\'s own provider and "OPENAI" is not: the entry is the wrong way round (expected the card\'s value before the = and the export\'s after it (--map value:provider:openai=OPENAI), found "OPENAI")\n');
+    const file = write("m.mapping.yaml", "dimension_values:\n  provider: { openai: OPENAI }\n");
+    expect(await refused([...usage(), "--mapping", file])).toContain(`${file}:2:23: "openai" is mapped onto provider "OPENAI", but "openai" is the card's own provider and "OPENAI" is not: the entry is the wrong way round (expected the export's value as the key and the card's as its value ("OPENAI": "openai"), found "OPENAI")`);
+  });
+
   it("a component or a canonical column", async () => {
     expect(await refused(withMapping("dimension_values:\n  input_tokens: { '1k': '1000' }\n"))).toContain(':2:3: dimension_values: "input_tokens" is a component of a meter of floopy 2026-11: a quantity, whose cells are numbers, not values');
     expect(await refused(withMapping("dimension_values:\n  meter: { Completion: request }\n"))).toContain("(expected the export's meter names under meter_values: { EXPORTED: KEY } (--map meter:KEY=EXPORTED)");
