@@ -5,6 +5,12 @@ import { atFlag, UserError, shown, type Place } from "../errors.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
+/**
+ * Names of data no reader takes by its name: JSON Lines saved as `.json`, a TSV, a spreadsheet, an
+ * archive or another compression. In a folder such a file would be passed over as a README is, and
+ * its usage left out of the statement without a word, so it is refused instead.
+ */
+const DATA_NOT_READ = /\.(json|tsv|xlsx?|zip|bz2|xz|zst)(\.gz)?$/i;
 /** burnrate's own mapping files (`burnrate.mapping.yaml` in a folder, `NAME.mapping.yaml` beside a file or folder): never usage, though a glob such as `DIR/*` matches them. */
 const MAPPING_FILE = /\.mapping\.ya?ml$/i;
 /**
@@ -52,8 +58,13 @@ function expandOne(value: string, named: Place): string[] {
   // A socket cannot be opened by its path (Linux says ENXIO): `/dev/stdin` when a program gave burnrate a socket for it.
   if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file; for statement, the socket as standard input (--usage -), which is copied first", "a socket");
   if (stat?.isDirectory()) {
-    const files = readdirSync(value)
-      .filter((name) => !name.startsWith(".") && USAGE_FILE.test(name) && statOrUndefined(join(value, name))?.isFile())
+    const names = readdirSync(value).filter((name) => !name.startsWith(".") && statOrUndefined(join(value, name))?.isFile());
+    const unread = names.filter((name) => DATA_NOT_READ.test(name)).sort(byName)[0];
+    if (unread !== undefined) {
+      throw new UserError("a file in the usage folder that no reader takes by its name, which would be passed over", { file: join(value, unread), line: 1, column: 1 }, "usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: JSON Lines renamed .jsonl, a TSV or a spreadsheet saved as CSV, zip, bzip2, xz or zstd recompressed as gzip; or the file moved out of the folder", shown(unread));
+    }
+    const files = names
+      .filter((name) => USAGE_FILE.test(name))
       .sort(byName)
       .map((name) => join(value, name));
     if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
