@@ -36,6 +36,15 @@ describe("a usage folder's file that no reader takes by its name", () => {
     expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.45");
   });
 
+  it("passes over a statement burnrate wrote into the folder (-o exports/november.json)", async () => {
+    const dir = folder({ "2026-11-02.jsonl": day(2) });
+    const first = await burnrate(["statement", "--account", ACCOUNT, "--usage", dir, "--format", "json", "-o", join(dir, "november.json")]);
+    expect(first.stderr).toBe("");
+    const again = await burnrate(["statement", "--account", ACCOUNT, "--usage", dir, "--format", "json"]);
+    expect(again.stderr).toBe("");
+    expect((JSON.parse(again.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.45");
+  });
+
   it("reads a .json file named on its own, by its content", async () => {
     const dir = folder({ "2026-11-03.json": day(3) });
     const out = await burnrate(["statement", "--account", ACCOUNT, "--usage", join(dir, "2026-11-03.json"), "--format", "json"]);

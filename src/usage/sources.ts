@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { globSync } from "tinyglobby";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
@@ -59,7 +59,7 @@ function expandOne(value: string, named: Place): string[] {
   if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file; for statement, the socket as standard input (--usage -), which is copied first", "a socket");
   if (stat?.isDirectory()) {
     const names = readdirSync(value).filter((name) => !name.startsWith(".") && statOrUndefined(join(value, name))?.isFile());
-    const unread = names.filter((name) => DATA_NOT_READ.test(name)).sort(byName)[0];
+    const unread = names.filter((name) => DATA_NOT_READ.test(name) && !burnrateReport(join(value, name))).sort(byName)[0];
     if (unread !== undefined) {
       throw new UserError("a file in the usage folder that no reader takes by its name, which would be passed over", { file: join(value, unread), line: 1, column: 1 }, "usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: JSON Lines renamed .jsonl, a TSV or a spreadsheet saved as CSV, zip, bzip2, xz or zstd recompressed as gzip; or the file moved out of the folder", shown(unread));
     }
@@ -85,6 +85,21 @@ function expandOne(value: string, named: Place): string[] {
     throw new UserError(problem, named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
   }
   return files;
+}
+
+/** A report burnrate wrote (`-o exports/november.json`), which names its schema first: no usage, passed over as a README is. */
+function burnrateReport(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(256);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return /^\{\s*"schema":\s*"burnrate\./.test(head.toString("utf8", 0, read));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function byName(a: string, b: string): number {
