@@ -1,6 +1,7 @@
 /**
  * The candidate a word was probably meant to be (a did-you-mean): the closest by edit distance, within
- * a third of the word's length (at least two edits), or the one that differs only in case. Pure, so that the engine names a price table's
+ * a third of the word's length (at least two edits), the one that differs only in case, or the one
+ * after a provider's prefix. Pure, so that the engine names a price table's
  * near miss as the readers name a key's.
  */
 export function nearest(word: string, candidates: readonly string[]): string | undefined {
@@ -8,6 +9,10 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   const folded = word.toLowerCase();
   const sameLetters = candidates.find((c) => c !== word && c.toLowerCase() === folded);
   if (sameLetters !== undefined) return sameLetters;
+  // A gateway's provider-prefixed name (openai/gpt-4o, as OpenRouter and LiteLLM write models) is the candidate after its last slash.
+  const tail = folded.slice(folded.lastIndexOf("/") + 1);
+  const prefixed = tail === folded || tail === "" ? undefined : candidates.find((c) => c.toLowerCase() === tail);
+  if (prefixed !== undefined) return prefixed;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {

@@ -15,7 +15,7 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
       // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
-      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other`, shown(value));
+      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}`, shown(value));
     }
     node = next;
   }
@@ -26,6 +26,14 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
 function meant(value: string, keys: Iterable<string>): string {
   const near = value === "" ? undefined : nearest(value, [...keys].filter((k) => k !== "*"));
   return near === undefined ? "" : `; did you mean ${shown(near)}?`;
+}
+
+/** For a usage row's value near one of the table's (OPENAI, openai/gpt-4o): the usage mapping's entry that reads it as that one. */
+function mappedFix(dim: string, value: string, keys: Iterable<string>, origin: Location): string {
+  const near = value === "" || origin.columns === undefined ? undefined : nearest(value, [...keys].filter((k) => k !== "*"));
+  if (near === undefined) return "";
+  const flag = /^[\w./:@-]{1,80}$/.test(value) && /^[\w.-]{1,40}$/.test(dim) && !near.includes("=") ? ` (--map value:${dim}:${near}=${value})` : "";
+  return `, or the export's value read as ${shown(near)}: dimension_values: { ${dim}: { ${shown(value)}: ${shown(near)} } } in the usage mapping${flag}`;
 }
 
 function matches(when: ReadonlyMap<string, string>, dims: Dims): boolean {

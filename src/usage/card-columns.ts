@@ -1,9 +1,55 @@
-import type { Lookup, Meter, Price, RateCard } from "../ratecard/types.js";
+import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 import type { ReadColumns } from "./layout.js";
 
 /** What a usage file's columns are checked against: the card replayed, and any other the same usage is replayed through (diff's base). */
 export function readColumnsFor(card: RateCard, others: readonly RateCard[] = []): ReadColumns {
-  return { names: columnsRead([card, ...others]), card: `${card.provider} ${card.version}` };
+  const cards = [card, ...others].flatMap((c) => c.versions ?? [c]);
+  const components = new Set(cards.flatMap((c) => [...c.meters.values()].flatMap((m) => m.components.map((x) => x.name))));
+  const { named, closed } = valuesNamed(cards);
+  return { names: columnsRead([card, ...others]), card: `${card.provider} ${card.version}`, values: named, closed, components };
+}
+
+/**
+ * The values the cards name for each dimension (in a price or lookup table, a surcharge, an
+ * exemption, a plan gate: a mapping may aim at any of them), and the dimensions some price or
+ * lookup table closes (it has no "*" for any other value): a value outside them is refused at the
+ * row, so a mapping onto one is a mistake.
+ */
+function valuesNamed(cards: readonly RateCard[]): { named: Map<string, Set<string>>; closed: Set<string> } {
+  const named = new Map<string, Set<string>>();
+  const closed = new Set<string>();
+  const add = (dimension: string, keys: Iterable<string>, closes: boolean) => {
+    let set = named.get(dimension);
+    if (!set) named.set(dimension, (set = new Set()));
+    let any = false;
+    for (const key of keys) {
+      if (key === "*") any = true;
+      else set.add(key);
+    }
+    if (closes && !any) closed.add(dimension);
+  };
+  const tree = (by: readonly string[], node: ReadonlyMap<string, PriceTree>, depth: number): void => {
+    add(by[depth]!, node.keys(), true);
+    if (depth + 1 < by.length) for (const next of node.values()) tree(by, next as ReadonlyMap<string, PriceTree>, depth + 1);
+  };
+  const price = (p: Price) => {
+    if (p.kind === "table") tree(p.by, p.tree, 0);
+  };
+  const lookup = (l: Lookup<unknown>) => {
+    if (l.kind === "by") add(l.dimension, l.table.keys(), true);
+  };
+  for (const card of cards) {
+    for (const meter of card.meters.values()) {
+      price(meter.price);
+      for (const c of meter.components) price(c.price);
+      lookup(meter.pool);
+      lookup(meter.category);
+      for (const s of meter.surcharges) for (const [dim, value] of s.when) add(dim, [value], false);
+      for (const [dim, value] of meter.exemptWhen ?? []) add(dim, [value], false);
+    }
+    for (const plan of card.plans.values()) for (const [dim, values] of plan.only) add(dim, values, false);
+  }
+  return { named, closed };
 }
 
 /**

@@ -4,7 +4,7 @@ import { UserError, shown, type Place } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
-import { readUnderOneName } from "./mapping-names.js";
+import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
@@ -18,7 +18,8 @@ export type Canonical = (typeof CANONICAL)[number];
 export interface Layout {
   index: Record<Canonical, number>;
   header: string[];
-  dimensions: { name: string; index: number }[];
+  /** `values`: the mapping's `dimension_values:` for the dimension, the export's value to the card's. */
+  dimensions: { name: string; index: number; values?: ReadonlyMap<string, string> }[];
   /** Each dimension's 1-based column, shared by every row's origin. */
   columns: ReadonlyMap<string, number>;
 }
@@ -27,6 +28,12 @@ export interface Layout {
 export interface ReadColumns {
   names: ReadonlySet<string>;
   card: string;
+  /** The values the card names for each dimension: what a `dimension_values:` entry maps onto, or a near miss of one. */
+  values?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** The dimensions some price or lookup table of has no "*" entry for: one of `values` or refused. */
+  closed?: ReadonlySet<string>;
+  /** The names of meters' components: quantities, whose cells no `dimension_values:` maps. */
+  components?: ReadonlySet<string>;
 }
 
 /**
@@ -73,7 +80,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
-  const dimensions: { name: string; index: number }[] = [];
+  const valueMistake = dimensionValueMistake(mapping, read);
+  if (valueMistake) throw valueMistake;
+  const dimensions: Layout["dimensions"] = [];
   header.forEach((source, i) => {
     if (used.has(i) || mapping.ignore.has(source)) return;
     const name = mapping.rename.get(source) ?? source;
@@ -81,7 +90,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
       if (mapping.optional?.has(source)) return;
       throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
     }
-    dimensions.push({ name, index: i });
+    const values = mapping.dimensionValues?.get(name);
+    dimensions.push(values === undefined ? { name, index: i } : { name, index: i, values });
   });
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;

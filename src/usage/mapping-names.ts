@@ -1,5 +1,6 @@
-import { UserError, shown, type Place } from "../errors.js";
-import { inFix } from "./layout.js";
+import { atFlag, UserError, shown, type Place } from "../errors.js";
+import { nearest } from "../nearest.js";
+import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 
 // Kept apart from mapping.ts, which loads the YAML reader: the row scanner's worker thread reads
@@ -84,6 +85,64 @@ function readTwoWays(header: readonly string[], mapping: ColumnMapping): UserErr
     const at = places.columns[c as keyof typeof places.columns];
     if (at === undefined || !mapping.ignore.has(source)) continue;
     return new UserError(`column ${shown(source)} is both the canonical ${c} (columns: ${c}: ${inFix(source, "COLUMN")}) and under ignore_columns:`, lastOf(at, places.ignore?.get(source)), `one of the two: ${shown(source)} read as ${c}, or under ignore_columns:`, `${shown(source)} mapped twice`);
+  }
+  return undefined;
+}
+
+/** The key of a `dimension_values:` entry's place: its dimension and the export's value. */
+export function valueKey(dimension: string, value: string): string {
+  return `${dimension}\u0000${value}`;
+}
+
+/**
+ * A `dimension_values:` entry that would misprice or be read by nothing, said at the entry: a
+ * dimension no meter of the card reads (its near miss named), a canonical column or a component (a
+ * quantity, not a value), or a value mapped onto one the card does not name where a price or lookup
+ * table of the dimension has no "*" for any other (the row would be refused, far from the mapping
+ * that caused it), or onto a near miss of one where every table has one (`gpt4o` for `gpt-4o`
+ * would be priced by the "*" entry, in silence).
+ */
+export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns): UserError | undefined {
+  for (const [dimension, values] of mapping.dimensionValues ?? []) {
+    const at = mapping.places?.dimensions?.get(dimension) ?? atFlag("--layout");
+    const entry = `dimension_values: ${shown(dimension)}`;
+    if ((CANONICAL as readonly string[]).includes(dimension)) {
+      const fix = dimension === "meter" ? "the export's meter names under meter_values: { EXPORTED: KEY } (--map meter:KEY=EXPORTED)" : "a dimension the card reads";
+      return new UserError(`${entry} is the canonical column ${shown(dimension)}, not a dimension`, at, fix, shown(dimension));
+    }
+    if (read.components?.has(dimension)) {
+      return new UserError(`${entry} is a component of a meter of ${read.card}: a quantity, whose cells are numbers, not values`, at, "a dimension the card prices or keys by", shown(dimension));
+    }
+    const renamed = mapping.rename.get(dimension);
+    if (!read.names.has(dimension) && renamed !== undefined && renamed !== dimension && read.names.has(renamed)) {
+      // The export's column name, which a user reads off the export: its values are mapped under the dimension it is read as.
+      return new UserError(`${entry} is the export's column, read as the dimension ${shown(renamed)}`, at, `dimension_values: { ${inFix(renamed, "DIMENSION")}: { ... } }, the dimension's name (--map value:${inFix(renamed, "DIMENSION")}:VALUE=EXPORTED)`, shown(dimension));
+    }
+    if (!read.names.has(dimension)) {
+      const dimensions = [...read.names].filter((n) => !read.components?.has(n)).sort();
+      const near = nearest(dimension, dimensions);
+      return new UserError(`${entry}: no meter of ${read.card} reads dimension ${shown(dimension)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, at, `a dimension the card reads (${dimensions.join(", ") || "none"})`, shown(dimension));
+    }
+    const named = read.values?.get(dimension);
+    if (named === undefined) continue;
+    const closed = read.closed?.has(dimension) ?? false;
+    for (const [exported, value] of values) {
+      if (named.has(value)) continue;
+      const place = mapping.places?.dimensionValues?.get(valueKey(dimension, exported)) ?? at;
+      if (named.has(exported)) {
+        // The card's value on the export's side: the entry written the other way round.
+        const fix = "flag" in place ? `the card's value before the = and the export's after it (--map value:${dimension}:${exported}=${value})` : `the export's value as the key and the card's as its value (${shown(value)}: ${shown(exported)})`;
+        return new UserError(`${shown(exported)} is mapped onto ${dimension} ${shown(value)}, but ${shown(exported)} is the card's own ${dimension} and ${shown(value)} is not: the entry is the wrong way round`, place, fix, shown(value));
+      }
+      const near = nearest(value, [...named]);
+      if (!closed && near === undefined) continue;
+      return new UserError(
+        `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} ${closed ? "does not price" : `prices only by its "*" entry`}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`,
+        place,
+        `a ${dimension} the card names: ${[...named].sort().join(", ")}${closed ? "" : `, or a value far from them for the "*" entry's price`}`,
+        shown(value),
+      );
+    }
   }
   return undefined;
 }

@@ -2,6 +2,7 @@ import { atFlag, UserError, shown, type Location, type Place } from "../errors.j
 import { decodeYaml, dictionary, list, oneOf, record, text } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
+import { valueKey } from "./mapping-names.js";
 
 
 /**
@@ -15,6 +16,8 @@ export interface ColumnMapping {
   rename: ReadonlyMap<string, string>;
   meter: string | undefined;
   meterValues: ReadonlyMap<string, string>;
+  /** The export's values of a dimension read as the card's: `{ model: { "openai/gpt-4o": gpt-4o } }`, a gateway's names for the card's. */
+  dimensionValues?: ReadonlyMap<string, ReadonlyMap<string, string>>;
   /** Source columns that are neither canonical nor read by the card, left out on purpose (the bill mapping's word too). */
   ignore: ReadonlySet<string>;
   /** JSON Lines and Parquet: the dotted path of the array whose elements are the rows (an API page's buckets' results). */
@@ -40,6 +43,9 @@ interface MappingPlaces {
   meterValues: ReadonlyMap<string, Place>;
   /** `rename: { llm: model }`: at the name given. */
   rename: ReadonlyMap<string, Place>;
+  /** `dimension_values: { model: { "openai/gpt-4o": gpt-4o } }`: each dimension at its key, each entry at its value (keyed by valueKey). */
+  dimensions?: ReadonlyMap<string, Place>;
+  dimensionValues?: ReadonlyMap<string, Place>;
   /** `ignore_columns: [latency_ms]`: at the entry. */
   ignore?: ReadonlyMap<string, Place>;
 }
@@ -53,6 +59,7 @@ export const mappingCodec = record({}, {
   rename: dictionary(text(), { keyPattern: /^.+$/, description: "source column -> dimension or component name (a nested field by its dotted path, data.tokens)" }),
   meter: text({ description: "the meter of every row, for a log of one activity" }),
   meter_values: dictionary(text(), { keyPattern: /^.+$/, description: "the provider's activity name -> meter key" }),
+  dimension_values: dictionary(dictionary(text(), { keyPattern: /^.+$/, description: "the export's value -> the value the card names (OPENAI -> openai, openai/gpt-4o -> gpt-4o)" }), { keyPattern: /^.+$/, description: "dimension -> { the export's value -> the card's value }: a gateway's names for the values the card prices" }),
   ignore_columns: list(text(), { description: "source columns that are not read: neither canonical nor a column the card reads (a nested object by its path: none of its fields is read)" }),
   rows: text({ description: "JSON Lines and Parquet: the dotted path of the array whose elements are the rows, each with the fields around it (data.results)" }),
   timestamp_unit: oneOf(["seconds", "milliseconds"] as const, "timestamps written as a number of seconds or milliseconds since 1970-01-01T00:00:00Z"),
@@ -67,6 +74,15 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     const column = lines[value.line - 1]?.lastIndexOf(key, value.column - 2) ?? -1;
     return column < 0 ? value : { file, line: value.line, column: column + 1 };
   };
+  // A block mapping's value starts on a line below its key (blank or comment lines may come between).
+  const keyAbove = (key: string, value: Location): Location => {
+    for (let line = value.line; line >= Math.max(1, value.line - 8); line--) {
+      const text = lines[line - 1] ?? "";
+      const column = line === value.line ? text.lastIndexOf(key, value.column - 2) : text.lastIndexOf(key);
+      if (column >= 0) return { file, line, column: column + 1 };
+    }
+    return value;
+  };
   const meterValues = [...(doc.meter_values ?? new Map<string, string>()).keys()].map((key) => [key, decoded.at(["meter_values", key])] as const);
   const places: MappingPlaces = {
     columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
@@ -74,6 +90,8 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     meterValues: new Map(meterValues),
     rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
     ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
+    dimensions: new Map([...(doc.dimension_values ?? new Map<string, Map<string, string>>()).keys()].map((dim) => [dim, keyAbove(dim, decoded.at(["dimension_values", dim]))])),
+    dimensionValues: new Map([...(doc.dimension_values ?? new Map<string, Map<string, string>>()).entries()].flatMap(([dim, values]) => [...values.keys()].map((value) => [valueKey(dim, value), decoded.at(["dimension_values", dim, value])] as const))),
   };
   return {
     places,
@@ -81,6 +99,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     rename: doc.rename ?? new Map(),
     meter: doc.meter,
     meterValues: doc.meter_values ?? new Map(),
+    ...(doc.dimension_values === undefined ? {} : { dimensionValues: doc.dimension_values }),
     ignore: new Set(doc.ignore_columns ?? []),
     ...(doc.rows === undefined ? {} : { rows: doc.rows }),
     ...(doc.timestamp_unit === undefined ? {} : { timestampUnit: doc.timestamp_unit }),
@@ -94,6 +113,7 @@ export function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping
     rename: new Map([...base.rename, ...over.rename]),
     meter: over.meter ?? base.meter,
     meterValues: new Map([...base.meterValues, ...over.meterValues]),
+    ...(base.dimensionValues === undefined && over.dimensionValues === undefined ? {} : { dimensionValues: layeredValues(base.dimensionValues, over.dimensionValues) }),
     ignore: new Set([...base.ignore, ...over.ignore]),
     ...((over.rows ?? base.rows) === undefined ? {} : { rows: over.rows ?? base.rows }),
     ...((over.timestampUnit ?? base.timestampUnit) === undefined ? {} : { timestampUnit: over.timestampUnit ?? base.timestampUnit }),
@@ -104,6 +124,13 @@ export function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping
   };
 }
 
+/** Dimension by dimension, value by value: a `--map value:` adds to the file's entries for that dimension, and wins on its own value. */
+function layeredValues(base: ColumnMapping["dimensionValues"], over: ColumnMapping["dimensionValues"]): ReadonlyMap<string, ReadonlyMap<string, string>> {
+  const out = new Map<string, ReadonlyMap<string, string>>(base);
+  for (const [dim, values] of over ?? []) out.set(dim, new Map([...(out.get(dim) ?? []), ...values]));
+  return out;
+}
+
 function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | undefined): MappingPlaces {
   return {
     columns: { ...base?.columns, ...over?.columns },
@@ -111,6 +138,8 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     meterValues: new Map([...(base?.meterValues ?? []), ...(over?.meterValues ?? [])]),
     rename: new Map([...(base?.rename ?? []), ...(over?.rename ?? [])]),
     ignore: new Map([...(base?.ignore ?? []), ...(over?.ignore ?? [])]),
+    dimensions: new Map([...(base?.dimensions ?? []), ...(over?.dimensions ?? [])]),
+    dimensionValues: new Map([...(base?.dimensionValues ?? []), ...(over?.dimensionValues ?? [])]),
   };
 }
 
@@ -136,22 +165,24 @@ export function unknownMeter(mapping: ColumnMapping, rawMeter: string, meters: r
   return new UserError(`unknown meter ${shown(meter)}${mistyped || guess}`, cell, `a meter of ${card}, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`, shown(rawMeter));
 }
 
-const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY or ignore:SOURCE`;
+const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY or ignore:SOURCE`;
 
 /**
  * `--map` flags, applied over a mapping file; each is one key of the mapping file:
  * `timestamp=created_at` (columns:), `dim:model=llm_model` (rename: the source
  * column read as a dimension or component), `meter:request=completion` (meter_values:
  * the provider's value read as a meter key), `meter:request` (meter: every row's meter),
- * `ignore:latency_ms` (ignore_columns:).
+ * `ignore:latency_ms` (ignore_columns:), `value:model:gpt-4o=openai/gpt-4o`
+ * (dimension_values: the export's value of a dimension read as the card's).
  */
 export function withFlags(base: ColumnMapping, flags: readonly string[]): ColumnMapping {
   const columns: ColumnMapping["columns"] = {};
   const rename = new Map<string, string>();
   const meterValues = new Map<string, string>();
   const ignore = new Set<string>();
+  const dimensionValues = new Map<string, Map<string, string>>();
   let meter: string | undefined;
-  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>(), ignore: new Map<string, Place>() };
+  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>(), ignore: new Map<string, Place>(), dimensions: new Map<string, Place>(), dimensionValues: new Map<string, Place>() };
   // One flag per key: a second `--map quantity=...` would otherwise win without a word.
   const keys = new Map<string, string>();
   for (const flag of flags) {
@@ -164,7 +195,7 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     const name = bodyEq < 0 ? body : body.slice(0, bodyEq);
     const source = bodyEq < 0 ? undefined : body.slice(bodyEq + 1);
     if (name === "" || source === "") throw bad();
-    const key = `${kind ?? "column"}:${kind === "dim" || kind === "meter" ? (source ?? "") : name}`;
+    const key = `${kind ?? "column"}:${kind === "dim" || kind === "meter" ? (source ?? "") : kind === "value" ? valueKey(name.split(":", 1)[0]!, source ?? "") : name}`;
     const earlier = keys.get(key);
     if (earlier !== undefined) throw new UserError("the same mapping twice", atFlag("--map"), "each column, dimension or meter value mapped once", `${shown(earlier)} and ${shown(flag)}`);
     keys.set(key, flag);
@@ -182,11 +213,21 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
       flagPlaces.meterValues.set(source, atFlag("--map"));
     }
     else if (kind === "meter") meter = name;
+    else if (kind === "value" && source !== undefined) {
+      // value:DIMENSION:VALUE=EXPORTED: the dimension ends at the first colon, the card's value at the `=`, and the export's value is all after it.
+      const split = name.indexOf(":");
+      const [dimension, value] = [name.slice(0, Math.max(split, 0)), name.slice(split + 1)];
+      if (split <= 0 || value === "") throw bad();
+      if (!dimensionValues.has(dimension)) dimensionValues.set(dimension, new Map());
+      dimensionValues.get(dimension)!.set(source, value);
+      flagPlaces.dimensions.set(dimension, atFlag("--map"));
+      flagPlaces.dimensionValues.set(valueKey(dimension, source), atFlag("--map"));
+    }
     else if (kind === "ignore" && source === undefined) {
       ignore.add(name);
       flagPlaces.ignore.set(name, atFlag("--map"));
     }
     else throw bad();
   }
-  return layered(base, { columns, rename, meter, meterValues, ignore, ...(flags.length === 0 ? {} : { places: flagPlaces }) });
+  return layered(base, { columns, rename, meter, meterValues, ignore, ...(dimensionValues.size === 0 ? {} : { dimensionValues }), ...(flags.length === 0 ? {} : { places: flagPlaces }) });
 }

@@ -144,6 +144,18 @@ function exactNumbers(line: string): string {
   });
 }
 
+/**
+ * The first value of a line that is a number written with a leading zero (`007`, `-01.5`), outside
+ * strings: what JSON.parse calls "Unexpected number". Only a whole value counts (after `:`, `,` or `[`,
+ * before `,`, `}` or `]`): an unquoted date (`2026-11-03`) is another mistake.
+ */
+function leadingZero(line: string): { text: string; at: number } | undefined {
+  for (const match of line.matchAll(/"(?:[^"\\]|\\.)*"|([:,[]\s*)(-?0\d[\d.]*(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g)) {
+    if (match[2] !== undefined) return { text: match[2], at: match.index + match[1]!.length };
+  }
+  return undefined;
+}
+
 /** JSON Lines: one object per line, blank lines skipped. */
 export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: string, mapping: ColumnMapping, maxLine: number): AsyncGenerator<PlainRecord[]> {
   const rows = new ObjectRows(file, mapping, "line");
@@ -164,6 +176,11 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: stri
         JSON.parse(trimmed);
       } catch (e) {
         problem = (e as Error).message;
+      }
+      const zero = leadingZero(trimmed);
+      if (zero !== undefined) {
+        const digits = zero.text.replace(/^(-?)0+(?=\d)/, "$1");
+        throw new UserError(`a JSON number with a leading zero, ${zero.text}, which JSON does not allow`, { file, line, column: body.indexOf(trimmed) + zero.at + 1 }, `${digits} as a number, or "${zero.text}" as a string where the zeros are part of an id`, zero.text);
       }
       // A pretty-printed object spans lines, each of them no JSON on its own.
       throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);

@@ -72,7 +72,24 @@ function sinceEpoch(text: string, unit: TimestampUnit): ReturnType<typeof parseI
 
 /** Stream usage events from usage files in batches, merged by time (each file in time order; ties go to the earlier file). */
 export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
-  return mergeByTime(files.map((file) => readUsageFile(file, options)));
+  const run = emptyFiles(files);
+  return mergeByTime(files.map((file) => readUsageFile(file, options, run)));
+}
+
+/**
+ * A run's empty usage files (no bytes, or a gzip of none). Among several, an empty one is a day
+ * with no usage, as a file of a header alone is: a daily export of a quiet day, and in JSON Lines
+ * (no header) the only way to write one. A run whose every file is empty has nothing to read: the
+ * first is refused, as one empty file alone is, since a usage argument that reads nothing is more
+ * likely a wrong path or a failed export than a month of no usage.
+ */
+interface EmptyFiles {
+  files: readonly string[];
+  empty: Set<string>;
+}
+
+function emptyFiles(files: readonly string[]): EmptyFiles {
+  return { files, empty: new Set() };
 }
 
 /**
@@ -83,11 +100,12 @@ export function readUsage(files: readonly string[], options: UsageOptions): Asyn
  * is in time order; a sort is needed precisely when one is not.
  */
 export async function* readUsageInTurn(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
-  for (const file of files) yield* readUsageFile(file, options);
+  const run = emptyFiles(files);
+  for (const file of files) yield* readUsageFile(file, options, run);
 }
 
 /** Stream usage events from one usage file (CSV, JSON Lines or Parquet, maybe gzipped) in batches, validating every row against the card. */
-export async function* readUsageFile(file: string, options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
+export async function* readUsageFile(file: string, options: UsageOptions, run: EmptyFiles = emptyFiles([file])): AsyncGenerator<readonly UsageEvent[]> {
   const { card, zone } = options;
   const mapping = options.mappingFor(file);
   const read = readColumnsFor(card, options.alsoReadBy);
@@ -148,7 +166,9 @@ export async function* readUsageFile(file: string, options: UsageOptions): Async
     if (content) content.close();
     else input.destroy();
   }
-  if (!layout) throw new UserError("empty file", { file, line: 1, column: 1 }, "a header row", "nothing");
+  if (layout) return;
+  run.empty.add(file);
+  if (run.empty.size === run.files.length) throw new UserError("empty file", { file: run.files[0]!, line: 1, column: 1 }, run.files.length === 1 ? "a header row" : "a header row in at least one of the usage files (every one is empty)", "nothing");
 }
 
 /** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
@@ -195,6 +215,15 @@ function absentColumn(mapping: ColumnMapping, name: string): string {
   return "no such column";
 }
 
+/** The digits parsePlainDecimal reads at most (money.ts): more is no plausible count, and only slows the replay. */
+const MAX_QUANTITY_DIGITS = 40;
+
+/** A cell written as a plain decimal that is refused only for its length: said so, not "not a number". */
+function tooLong(cell: string): boolean {
+  const text = cell.trim();
+  return /^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) && text.replace(/[-.]/g, "").length > MAX_QUANTITY_DIGITS;
+}
+
 function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
   const { index } = layout;
   const at = (i: number): Location => ({ file, line, column: i + 1 });
@@ -212,7 +241,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   if (index.quantity >= 0 && record[index.quantity] !== "") {
     const cell = record[index.quantity]!;
     const q = quantityOf(cell);
-    if (!q) throw new UserError("quantity is not a number", at(index.quantity), "a plain decimal such as 12 or 0.5", shown(cell));
+    if (!q) throw new UserError(tooLong(cell) ? "quantity has more digits than a quantity may have" : "quantity is not a number", at(index.quantity), `a plain decimal such as 12 or 0.5${tooLong(cell) ? ` of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
     if (q.isNegative() && !q.isZero()) {
       throw new UserError(`negative quantity on meter ${shown(meterName)}`, at(index.quantity), "a quantity of 0 or more (deletions and refunds have their own meters)", shown(cell));
     }
@@ -222,7 +251,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const dimensions: Record<string, string> = {};
   for (const d of layout.dimensions) {
     const value = record[d.index]!;
-    if (value !== "") dimensions[d.name] = value;
+    if (value !== "") dimensions[d.name] = d.values?.get(value) ?? value;
   }
   const meter = meterEvent.meter;
   let components: Record<string, Decimal> | undefined;
@@ -235,7 +264,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
         throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), "a plain decimal", column ? "an empty cell" : absentColumn(mapping, c.name));
       }
       const q = parsePlainDecimal(cell.trim());
-      if (!q || q.isNegative()) throw new UserError(`${c.name} is not a quantity`, at(column!.index), "a plain decimal of 0 or more", shown(cell));
+      if (!q || q.isNegative()) throw new UserError(!q && tooLong(cell) ? `${c.name} has more digits than a quantity may have` : `${c.name} is not a quantity`, at(column!.index), `a plain decimal of 0 or more${!q && tooLong(cell) ? `, of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
       components[c.name] = q;
       delete dimensions[c.name];
     }

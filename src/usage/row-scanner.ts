@@ -318,9 +318,9 @@ export class RowScanner {
     this.layout = layout;
     this.width = width;
     const { index } = layout;
-    // Rows of two shapes are alike to the canonical order only through an account column ("" is the default account) or a meter mapping.
+    // Rows of two shapes are alike to the canonical order only through an account column ("" is the default account) or a meter or value mapping.
     const { repeatedIds, mapping } = this.setup;
-    if (repeatedIds !== undefined && index.event_id >= 0 && index.account < 0 && mapping.meterValues.size === 0) this.sent = new SentIds(repeatedIds, BATCH);
+    if (repeatedIds !== undefined && index.event_id >= 0 && index.account < 0 && mapping.meterValues.size === 0 && layout.dimensions.every((d) => d.values === undefined)) this.sent = new SentIds(repeatedIds, BATCH);
     const shaping = new Set([index.meter, ...layout.dimensions.map((d) => d.index)]);
     const keyColumns = [...Array(width).keys()].filter((c) => shaping.has(c));
     this.keyRuns = runsOf(keyColumns);

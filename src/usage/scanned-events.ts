@@ -12,6 +12,7 @@ import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { readColumnsFor } from "./card-columns.js";
+import { filesWithBytes } from "./sources.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
 
@@ -23,7 +24,8 @@ import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, t
  * would cost more than it saves.
  */
 export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
-  return files.length === 1 ? scanFile(files[0]!, options) : scanFiles(files, options);
+  const read = filesWithBytes(files);
+  return read.length === 1 ? scanFile(read[0]!, options) : scanFiles(read, options);
 }
 
 /** What the worker is told: the setup, in forms a structured clone keeps. */

@@ -22,6 +22,8 @@ interface ColumnValues {
   run: readonly number[];
   table: ShapeTable;
   values: number[];
+  /** The mapping's `dimension_values:` for the column's dimension: a cell's text is the card's value it maps onto. */
+  mapped: ReadonlyMap<string, string> | undefined;
 }
 
 /**
@@ -51,7 +53,7 @@ export class ShapeValues {
     private readonly decode: CellText,
   ) {
     this.meterRun = [layout.index.meter, layout.index.meter];
-    this.columns = layout.dimensions.map((d) => ({ run: [d.index, d.index], table: new ShapeTable(), values: [] }));
+    this.columns = layout.dimensions.map((d) => ({ run: [d.index, d.index], table: new ShapeTable(), values: [], mapped: d.values }));
   }
 
   /** Add the shape of the row at `cells` (`width` cells) to `out`; returns its meter's name. */
@@ -95,13 +97,14 @@ export class ShapeValues {
   }
 
   private cellValue(buf: Buffer, cells: Int32Array, column: ColumnValues, out: ShapeCells, text: CellText): number {
-    const { run, table, values } = column;
+    const { run, table, values, mapped } = column;
     const from = cells[run[0]!]!, to = cells[run[0]! + 1]! - 1;
     if (from === to) return this.empty >= 0 ? this.empty : (this.empty = this.value("", out));
     const hash = cellHash(buf, from, to);
     const found = table.find(hash, to + 1 - from, buf, cells, run);
     if (found >= 0) return values[found]!;
-    const value = this.value(text(buf, from, to), out);
+    const cell = text(buf, from, to);
+    const value = this.value(mapped?.get(cell) ?? cell, out);
     table.add(hash, to + 1 - from, buf, cells, run);
     values.push(value);
     return value;

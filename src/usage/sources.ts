@@ -1,10 +1,16 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { globSync } from "tinyglobby";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
+/**
+ * Names of data no reader takes by its name: JSON Lines saved as `.json`, a TSV, a spreadsheet, an
+ * archive or another compression. In a folder such a file would be passed over as a README is, and
+ * its usage left out of the statement without a word, so it is refused instead.
+ */
+const DATA_NOT_READ = /\.(json|tsv|xlsx?|zip|bz2|xz|zst)(\.gz)?$/i;
 /** burnrate's own mapping files (`burnrate.mapping.yaml` in a folder, `NAME.mapping.yaml` beside a file or folder): never usage, though a glob such as `DIR/*` matches them. */
 const MAPPING_FILE = /\.mapping\.ya?ml$/i;
 /**
@@ -52,8 +58,13 @@ function expandOne(value: string, named: Place): string[] {
   // A socket cannot be opened by its path (Linux says ENXIO): `/dev/stdin` when a program gave burnrate a socket for it.
   if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file; for statement, the socket as standard input (--usage -), which is copied first", "a socket");
   if (stat?.isDirectory()) {
-    const files = readdirSync(value)
-      .filter((name) => !name.startsWith(".") && USAGE_FILE.test(name) && statOrUndefined(join(value, name))?.isFile())
+    const names = readdirSync(value).filter((name) => !name.startsWith(".") && statOrUndefined(join(value, name))?.isFile());
+    const unread = names.filter((name) => DATA_NOT_READ.test(name) && !burnrateReport(join(value, name))).sort(byName)[0];
+    if (unread !== undefined) {
+      throw new UserError("a file in the usage folder that no reader takes by its name, which would be passed over", { file: join(value, unread), line: 1, column: 1 }, "usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: JSON Lines renamed .jsonl, a TSV or a spreadsheet saved as CSV, zip, bzip2, xz or zstd recompressed as gzip; or the file moved out of the folder", shown(unread));
+    }
+    const files = names
+      .filter((name) => USAGE_FILE.test(name))
       .sort(byName)
       .map((name) => join(value, name));
     if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
@@ -74,6 +85,21 @@ function expandOne(value: string, named: Place): string[] {
     throw new UserError(problem, named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
   }
   return files;
+}
+
+/** A report burnrate wrote (`-o exports/november.json`), which names its schema first: no usage, passed over as a README is. */
+function burnrateReport(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(256);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return /^\{\s*"schema":\s*"burnrate\./.test(head.toString("utf8", 0, read));
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 function byName(a: string, b: string): number {
@@ -99,4 +125,21 @@ export function folderMapping(file: string): string | undefined {
   if (existsSync(inside)) return inside;
   const beside = join(dirname(folder), `${basename(folder)}.mapping.yaml`);
   return folder !== "." && folder !== "/" && existsSync(beside) ? beside : undefined;
+}
+
+/**
+ * The files of a run that hold bytes, when some do: an empty file among several is a day of no usage
+ * (read.ts), which the row scanner, reading a file from its header on, need not open. A run of
+ * nothing but empty files is kept whole, for the reader that refuses it.
+ */
+export function filesWithBytes(files: readonly string[]): readonly string[] {
+  if (files.length < 2) return files;
+  const full = files.filter((file) => {
+    try {
+      return file === "-" || statSync(file).size > 0 || !statSync(file).isFile();
+    } catch {
+      return true;
+    }
+  });
+  return full.length === 0 ? files : full;
 }
