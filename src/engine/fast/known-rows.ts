@@ -258,18 +258,28 @@ export class KnownRows<Run extends KnownRun> {
   /**
    * The first row this cycle of a unique item's shape, alone at its instant (so
    * that no other row of the item is priced beside it): free where another
-   * shape's row charged the item, else one unit at its price, as price() would
-   * charge it, where nothing but the credits could refuse it and its line is open.
+   * shape's row charged the item, else one item at its price, as the shape's
+   * facts tell price() would charge it (where nothing but the credits could
+   * refuse it), where its line is open.
    */
   private newItemCost(k: number, shape: number, run: Run): boolean {
-    const item = this.full.itemCost(shape, run);
-    if (item === undefined) return false;
+    const known = this.known;
+    const slot = known.slot(shape);
+    if (slot < 0) return false;
     const scratch = this.scratch;
+    if (this.full.itemCharged(shape, run)) {
+      scratch.item[k] = shape;
+      scratch.slot[k] = -1;
+      return true;
+    }
+    const units = known.itemUnits(shape);
+    if (units < 0 || !run.cycle.hasSlot(slot)) return false;
+    const item = this.full.item;
     scratch.item[k] = shape;
-    scratch.slot[k] = item.slot;
+    scratch.slot[k] = slot;
     scratch.count[k] = item.count;
     scratch.quantity[k] = item.quantity;
-    scratch.units[k] = item.units;
+    scratch.units[k] = units;
     return true;
   }
 

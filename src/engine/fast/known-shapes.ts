@@ -28,10 +28,20 @@ export class KnownShapes {
     return this.table[STRIDE * shape + 2]!;
   }
 
-  /** For a flow charge, its line's number. */
+  /** For a flow charge, its line's number; for a unique item, the line its first row in a cycle charges (ShapeFacts.slot). */
   slot(shape: number): number {
     return this.table[STRIDE * shape + 3]!;
   }
+
+  /**
+   * For a unique item, what its first row in a cycle costs (ShapeFacts.itemUnits): held apart, read at such
+   * rows only, a shape's first of each cycle.
+   */
+  itemUnits(shape: number): number {
+    return this.units[shape]!;
+  }
+
+  private units: Float64Array<ArrayBuffer> = new Float64Array(1024);
 
   /** Nothing known of the shape: its next row goes the full way, or is foreseen again. */
   forget(shape: number): void {
@@ -69,11 +79,15 @@ export class KnownShapes {
       const grown = new Float64Array(Math.max(at + STRIDE, this.table.length * 2));
       grown.set(this.table);
       this.table = grown;
+      const units = new Float64Array(grown.length / STRIDE);
+      units.set(this.units);
+      this.units = units;
     }
     this.table[at] = how | (facts.parts === undefined ? 0 : HAS_PARTS) | (facts.rooms === undefined ? 0 : HAS_ROOMS);
     this.table[at + 1] = facts.run;
     this.table[at + 2] = facts.detail;
     this.table[at + 3] = facts.slot;
+    this.units[shape] = facts.itemUnits;
     // Numbers come in order from 0 (a shape's parts are set at or past its first row): filled without a gap, the array stays a fast one.
     while (this.partsOf.length < shape) this.partsOf.push(undefined);
     this.partsOf[shape] = facts.parts;
