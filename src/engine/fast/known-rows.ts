@@ -218,14 +218,14 @@ export class KnownRows<Run extends KnownRun> {
     if (how === UNIQUE_CHARGED) {
       scratch.slot[k] = -1;
       scratch.units[k] = 0;
-      if (known.detail(shape) === run.serial) return true;
+      if (known.serial(shape) === run.serial) return true;
       return alone && this.newItemCost(k, shape, run);
     }
     const count = q < 0 ? (this.full.count(held.quantity[k]!) ?? -1) : (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
     const parts = known.parts(shape);
     // What the shape's row showed holds for rows with components as its had, or without as its had not.
     if ((parts === undefined) !== (held.components[k] === undefined)) return false;
-    let units = count < 0 ? undefined : this.full.units.cost(count, known.detail(shape));
+    let units = count < 0 ? undefined : this.full.units.cost(count, known.perCount(shape));
     if (parts !== undefined && units !== undefined) units = this.partsCost(held.components[k]!, parts, units);
     const slot = known.slot(shape);
     if (units === undefined || (!run.cycle.hasSlot(slot) && !this.full.opensLine(shape, run, slot))) return false;
@@ -264,7 +264,7 @@ export class KnownRows<Run extends KnownRun> {
    */
   private newItemCost(k: number, shape: number, run: Run): boolean {
     const known = this.known;
-    const slot = known.slot(shape);
+    const slot = known.itemSlot(shape);
     if (slot < 0) return false;
     const scratch = this.scratch;
     if (this.full.itemCharged(shape, run)) {
@@ -384,8 +384,8 @@ export class KnownRows<Run extends KnownRun> {
   private foreseen: ForeseenRow | undefined;
 
   /**
-   * What a shape's rows may skip, as the full path now tells it; where it tells nothing, what it told before
-   * is forgotten: a row priced in full (a repeat, say) binds the shape to its own run, and the shape's facts
+   * What a shape's rows may skip, as the full path now tells it; where it tells nothing (or nothing the
+   * shapes' table holds), what it told before is forgotten: a row priced in full (a repeat, say) binds the shape to its own run, and the shape's facts
    * must not stay its last known run's while the shape is another's.
    */
   private know(shape: number, facts: ShapeFacts | undefined): boolean {
@@ -393,8 +393,7 @@ export class KnownRows<Run extends KnownRun> {
       this.known.forget(shape);
       return false;
     }
-    this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
-    return true;
+    return this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
   }
 
   /** The run of the row source's account of this number, once it has one: looked up by name once an account. */
