@@ -225,7 +225,7 @@ export class KnownRows<Run extends KnownRun> {
     const parts = known.parts(shape);
     // What the shape's row showed holds for rows with components as its had, or without as its had not.
     if ((parts === undefined) !== (held.components[k] === undefined)) return false;
-    let units = count < 0 ? undefined : this.full.units.cost(count, known.perCount(shape));
+    let units = count < 0 ? undefined : this.full.units.cost(count, known.amount(shape));
     if (parts !== undefined && units !== undefined) units = this.partsCost(held.components[k]!, parts, units);
     const slot = known.slot(shape);
     if (units === undefined || (!run.cycle.hasSlot(slot) && !this.full.opensLine(shape, run, slot))) return false;
@@ -272,7 +272,7 @@ export class KnownRows<Run extends KnownRun> {
       scratch.slot[k] = -1;
       return true;
     }
-    const units = known.itemUnits(shape);
+    const units = known.amount(shape);
     if (units < 0 || !run.cycle.hasSlot(slot)) return false;
     const item = this.full.item;
     scratch.item[k] = shape;

@@ -6,22 +6,21 @@ export const UNIQUE_CHARGED = 1;
 export const COVERED_FLOW = 2;
 
 /**
- * What knownCost needs of each shape. What every row reads, two integers a
- * shape side by side in one array: a row reads one place in memory where an
- * object a shape, among a hundred thousand, would cost a trip to memory for
- * each field; eight bytes a shape, not the thirty-two of four doubles, so that
- * more of the table stays in the caches between two rows of a shape (125,000
- * shapes in the 2M-row log, most of them a unique item's, each a row in
- * sixteen). What fewer rows read is held apart: a flow charge's unit price,
- * and a unique item's line and cost, read at its first row in a cycle only.
+ * What knownCost needs of each shape, four 32-bit integers a shape side by
+ * side in one array: a row reads one place in memory where an object a shape,
+ * among a hundred thousand, would cost a trip to memory for each field; sixteen
+ * bytes a shape, not the thirty-two of four doubles, so that more of the table
+ * stays in the caches between two rows of a shape (125,000 shapes in the
+ * 2M-row log, most of them a unique item's, each a row in sixteen).
  */
 export class KnownShapes {
-  /** By shape: its `how`, flags and run ordinal (packed: see HOW and RUN_SHIFT); a unique item's cycle serial, a flow charge's line. */
+  /**
+   * By shape: its `how`, flags and run ordinal (packed: see HOW and RUN_SHIFT); a unique item's cycle serial
+   * or a flow charge's line; a unique item's line; an amount (BIG where it is past 32 bits, and in `amounts`).
+   */
   private table: Int32Array<ArrayBuffer> = new Int32Array(STRIDE * 1024);
-  /** By shape: a flow charge's unit price in units a millionth, or what a unique item's first row in a cycle costs. */
+  /** By shape: an amount past 32 bits. */
   private amounts: Float64Array<ArrayBuffer> = new Float64Array(1024);
-  /** By shape: the line a unique item's first row in a cycle charges, -1 for none. */
-  private itemSlots: Int32Array<ArrayBuffer> = new Int32Array(1024);
 
   how(shape: number): number {
     const at = STRIDE * shape;
@@ -30,17 +29,12 @@ export class KnownShapes {
 
   /** The ordinal of the shape's account run. */
   run(shape: number): number {
-    return this.table[STRIDE * shape]! >>> RUN_SHIFT;
+    return this.table[STRIDE * shape]! >> RUN_SHIFT;
   }
 
   /** For a unique item, the serial of the cycle whose set holds it (0 for none). */
   serial(shape: number): number {
     return this.table[STRIDE * shape + 1]!;
-  }
-
-  /** For a flow charge, its unit price in units a millionth (Units). */
-  perCount(shape: number): number {
-    return this.amounts[shape]!;
   }
 
   /** For a flow charge, its line's number. */
@@ -50,12 +44,13 @@ export class KnownShapes {
 
   /** For a unique item, the line its first row in a cycle charges (ShapeFacts.slot). */
   itemSlot(shape: number): number {
-    return this.itemSlots[shape]!;
+    return this.table[STRIDE * shape + 2]!;
   }
 
-  /** For a unique item, what its first row in a cycle costs (ShapeFacts.itemUnits). */
-  itemUnits(shape: number): number {
-    return this.amounts[shape]!;
+  /** For a flow charge, its unit price in units a millionth (Units); for a unique item, what its first row in a cycle costs (ShapeFacts.itemUnits). */
+  amount(shape: number): number {
+    const at = STRIDE * shape;
+    return (this.table[at]! & BIG) === 0 ? this.table[at + 3]! : this.amounts[shape]!;
   }
 
   /** Nothing known of the shape: its next row goes the full way, or is foreseen again. */
@@ -91,17 +86,21 @@ export class KnownShapes {
 
   /** What the shape's rows may skip, as `facts` tell; false, nothing known, where a number of them does not fit the table. */
   set(shape: number, how: number, facts: ShapeFacts): boolean {
-    const word = how === UNIQUE_CHARGED ? facts.detail : facts.slot;
+    const unique = how === UNIQUE_CHARGED;
+    const word = unique ? facts.detail : facts.slot;
     if (facts.run > MOST_RUNS || word > MOST || word < -1) {
       this.forget(shape);
       return false;
     }
     const at = STRIDE * shape;
     if (at >= this.table.length) this.grow(at);
-    this.table[at] = how | (facts.parts === undefined ? 0 : HAS_PARTS) | (facts.rooms === undefined ? 0 : HAS_ROOMS) | (facts.run << RUN_SHIFT);
+    const amount = unique ? facts.itemUnits : facts.detail;
+    const big = amount > MOST || amount < -1;
+    this.table[at] = how | (facts.parts === undefined ? 0 : HAS_PARTS) | (facts.rooms === undefined ? 0 : HAS_ROOMS) | (big ? BIG : 0) | (facts.run << RUN_SHIFT);
     this.table[at + 1] = word;
-    this.amounts[shape] = how === UNIQUE_CHARGED ? facts.itemUnits : facts.detail;
-    this.itemSlots[shape] = how === UNIQUE_CHARGED ? facts.slot : -1;
+    this.table[at + 2] = unique ? facts.slot : -1;
+    this.table[at + 3] = big ? 0 : amount;
+    if (big) this.amounts[shape] = amount;
     // Numbers come in order from 0 (a shape's parts are set at or past its first row): filled without a gap, the array stays a fast one.
     while (this.partsOf.length < shape) this.partsOf.push(undefined);
     this.partsOf[shape] = facts.parts;
@@ -117,19 +116,17 @@ export class KnownShapes {
     const amounts = new Float64Array(table.length / STRIDE);
     amounts.set(this.amounts);
     this.amounts = amounts;
-    const itemSlots = new Int32Array(table.length / STRIDE);
-    itemSlots.set(this.itemSlots);
-    this.itemSlots = itemSlots;
   }
 }
 
-const STRIDE = 2;
-/** A shape's `how` in its first number's low bits; above them, whether it has parts and rooms held apart; above those, its run's ordinal. */
+const STRIDE = 4;
+/** A shape's `how` in its first number's low bits; above them, whether it has parts and rooms held apart and its amount is in `amounts`; above those, its run's ordinal. */
 const HOW = 3;
 const HAS_PARTS = 4;
 const HAS_ROOMS = 8;
-const RUN_SHIFT = 4;
+const BIG = 16;
+const RUN_SHIFT = 5;
 /** The largest run ordinal above the flags in a 32-bit integer: a run past it is not known here, and its rows go the full way. */
 const MOST_RUNS = 2 ** (31 - RUN_SHIFT) - 1;
-/** The largest serial or line number the table holds. */
+/** The largest number a place of the table holds. */
 const MOST = 2 ** 31 - 1;
