@@ -19,8 +19,8 @@ export class KnownShapes {
    * or a flow charge's line; a unique item's line; an amount (BIG where it is past 32 bits, and in `amounts`).
    */
   private table: Int32Array<ArrayBuffer> = new Int32Array(STRIDE * 1024);
-  /** By shape: an amount past 32 bits. */
-  private amounts: Float64Array<ArrayBuffer> = new Float64Array(1024);
+  /** By shape: an amount past 32 bits; made at the first, as most cards have none (a megabyte for the 2M-row log's shapes). */
+  private amounts: Float64Array<ArrayBuffer> | undefined;
 
   how(shape: number): number {
     const at = STRIDE * shape;
@@ -50,7 +50,7 @@ export class KnownShapes {
   /** For a flow charge, its unit price in units a millionth (Units); for a unique item, what its first row in a cycle costs (ShapeFacts.itemUnits). */
   amount(shape: number): number {
     const at = STRIDE * shape;
-    return (this.table[at]! & BIG) === 0 ? this.table[at + 3]! : this.amounts[shape]!;
+    return (this.table[at]! & BIG) === 0 ? this.table[at + 3]! : this.amounts![shape]!;
   }
 
   /** Nothing known of the shape: its next row goes the full way, or is foreseen again. */
@@ -100,7 +100,7 @@ export class KnownShapes {
     this.table[at + 1] = word;
     this.table[at + 2] = unique ? facts.slot : -1;
     this.table[at + 3] = big ? 0 : amount;
-    if (big) this.amounts[shape] = amount;
+    if (big) (this.amounts ??= new Float64Array(this.table.length / STRIDE))[shape] = amount;
     // Numbers come in order from 0 (a shape's parts are set at or past its first row): filled without a gap, the array stays a fast one.
     while (this.partsOf.length < shape) this.partsOf.push(undefined);
     this.partsOf[shape] = facts.parts;
@@ -113,6 +113,7 @@ export class KnownShapes {
     const table = new Int32Array(Math.max(at + STRIDE, this.table.length * 2));
     table.set(this.table);
     this.table = table;
+    if (this.amounts === undefined) return;
     const amounts = new Float64Array(table.length / STRIDE);
     amounts.set(this.amounts);
     this.amounts = amounts;
@@ -126,7 +127,7 @@ const HAS_PARTS = 4;
 const HAS_ROOMS = 8;
 const BIG = 16;
 const RUN_SHIFT = 5;
-/** The largest run ordinal above the flags in a 32-bit integer: a run past it is not known here, and its rows go the full way. */
-const MOST_RUNS = 2 ** (31 - RUN_SHIFT) - 1;
+/** The largest run ordinal above the flags in a 32-bit integer (2^(31 - RUN_SHIFT) - 1): a run past it is not known here, and its rows go the full way. */
+const MOST_RUNS = 2 ** 26 - 1;
 /** The largest number a place of the table holds. */
 const MOST = 2 ** 31 - 1;
