@@ -54,7 +54,7 @@ export interface FullPath<Run extends KnownRun> {
    * cycle, which the statement names by its row).
    */
   chargeKnown(shape: number, run: Run, row: KnownCharge): boolean;
-  /** Whether the run's cycle holds the item of a unique item's shape: another shape's row charged it (its own rows' the known path knows). */
+  /** Whether the run's cycle holds the item of a unique item's shape, which a row of another shape of the item may have charged. */
   itemCharged(shape: number, run: Run): boolean;
   /** One unique item, the quantity its first row in a cycle charges (`count` millionths). */
   readonly item: { readonly quantity: Decimal; readonly count: number };

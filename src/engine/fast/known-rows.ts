@@ -385,8 +385,8 @@ export class KnownRows<Run extends KnownRun> {
 
   /**
    * What a shape's rows may skip, as the full path now tells it; where it tells nothing (or nothing the
-   * shapes' table holds), what it told before is forgotten: a row priced in full (a repeat, say) binds the shape to its own run, and the shape's facts
-   * must not stay its last known run's while the shape is another's.
+   * shapes' table holds), what it told before is forgotten: a row priced in full (a repeat, say) binds the
+   * shape to its own run, and the shape's facts must not stay its last known run's while the shape is another's.
    */
   private know(shape: number, facts: ShapeFacts | undefined): boolean {
     if (facts === undefined) {
