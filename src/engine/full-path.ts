@@ -54,8 +54,10 @@ export interface FullPath<Run extends KnownRun> {
    * cycle, which the statement names by its row).
    */
   chargeKnown(shape: number, run: Run, row: KnownCharge): boolean;
-  /** What the first row this cycle of a unique item's shape costs (see ItemCharge), or undefined when it must go the full way. */
-  itemCost(shape: number, run: Run): ItemCharge | undefined;
+  /** Whether the run's cycle holds the item of a unique item's shape, which a row of another shape of the item may have charged. */
+  itemCharged(shape: number, run: Run): boolean;
+  /** One unique item, the quantity its first row in a cycle charges (`count` millionths). */
+  readonly item: { readonly quantity: Decimal; readonly count: number };
   /** The shape's item is charged this cycle (its first row took the known path at a cost). */
   chargeItem(shape: number): void;
   /** Whether a charge of the shape's row of the run would open the line `slot` in the run's cycle as openLine does, nothing else differing. */
@@ -99,17 +101,21 @@ interface KnownLines {
 
 /**
  * What a shape's row priced in full showed of its next rows of the same run:
- * a unique item (`detail`: the serial of the cycle that holds it, 0 for none),
- * or a flow charge that nothing but the credits can refuse (`detail`: its unit
- * price in units a millionth, on line `slot`), with its meter's components'
- * fixed unit prices where it has components (`parts`, else undefined), but
- * beyond the rooms of the checks that apply to it (`rooms`, undefined for none).
+ * a unique item (`detail`: the serial of the cycle that holds it, 0 for none;
+ * `slot`: the line its first row in a cycle charges one item to, costing
+ * `itemUnits` (-1 where that is not a safe count), where nothing but the credits
+ * could refuse it, else -1), or a flow charge that nothing but the credits can
+ * refuse (`detail`: its unit price in units a millionth, on line `slot`), with
+ * its meter's components' fixed unit prices where it has components (`parts`,
+ * else undefined), but beyond the rooms of the checks that apply to it
+ * (`rooms`, undefined for none).
  */
 export interface ShapeFacts {
   unique: boolean;
   run: number;
   detail: number;
   slot: number;
+  itemUnits: number;
   parts: readonly KnownPart[] | undefined;
   rooms: readonly number[] | undefined;
 }
@@ -118,14 +124,6 @@ export interface ShapeFacts {
 export interface KnownPart {
   readonly name: string;
   readonly perCount: number;
-}
-
-/** A unique item's first row this cycle: `units` (0 where another shape's row charged the item, then `slot` -1), else one item of `count` millionths (`quantity`) on line `slot`. */
-export interface ItemCharge {
-  units: number;
-  slot: number;
-  count: number;
-  quantity: Decimal;
 }
 
 /** A known row charged at once (chargeKnown): its quantity (`count` millionths), its components (none for a meter without), its cost in `units`, its instant. */

@@ -4,7 +4,7 @@ import { canonicalOrder } from "./canonical-order.js";
 import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import type { AccountRun, ChargeTarget, Shape, ShapePart } from "./replay-state.js";
-import type { ForeseenRow, FullPath, ItemCharge, KnownCharge, KnownPart, RowComponents, ShapeFacts } from "./full-path.js";
+import type { ForeseenRow, FullPath, KnownCharge, KnownPart, RowComponents, ShapeFacts } from "./full-path.js";
 import { NO_CREDITS } from "./credits.js";
 import { KnownRows } from "./fast/known-rows.js";
 
@@ -132,8 +132,7 @@ export class Replay extends Charging {
 
   /** All the known path sees of this replay (full-path.ts): what a row's shape showed, in numbers, and the rules' answers. */
   private fullPath(): FullPath<AccountRun> {
-    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1, parts: undefined, rooms: undefined };
-    const item: ItemCharge = { units: 0, slot: -1, count: 0, quantity: ITEM_QUANTITY };
+    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined };
     return {
       units: this.units,
       seenIds: this.seenIds,
@@ -154,7 +153,11 @@ export class Replay extends Charging {
       price: (event) => this.price(event),
       learn: (id) => this.learnShape(id, facts),
       foresee: (id, run, row) => this.foreseeShape(id, run, row, facts),
-      itemCost: (id, run) => this.itemCost(id, run, item),
+      itemCharged: (id, run) => {
+        const { items, item } = this.shapeItem(this.shapes[id]!, run);
+        return items.has(item);
+      },
+      item: this.oneItem,
       chargeKnown: (id, run, row) => this.chargeKnown(id, run, row),
       chargeItem: (id) => {
         const shape = this.shapes[id]!;
@@ -195,15 +198,15 @@ export class Replay extends Charging {
     const { meter } = shape.event;
     const { run } = shape;
     facts.run = run.ordinal;
+    const { target } = shape;
     if (meter.aggregation === "unique") {
       facts.unique = true;
       facts.detail = shape.itemsSerial === run.serial && shape.items!.has(shape.item!) ? run.serial : 0;
-      facts.slot = -1;
+      this.itemFacts(target, shape, facts);
       facts.parts = undefined;
       facts.rooms = undefined;
       return facts;
     }
-    const { target } = shape;
     if (meter.aggregation !== "flow" || target === undefined) return undefined;
     const parts = this.chargedByParts(target, shape) ? this.knownParts(shape.parts!) : undefined;
     if (parts === undefined && !this.chargedByUnits(target, shape)) return undefined;
@@ -212,6 +215,7 @@ export class Replay extends Charging {
     facts.unique = false;
     facts.detail = perCount;
     facts.slot = target.slot!;
+    facts.itemUnits = -1;
     facts.parts = parts;
     facts.rooms = target.creditsOnly ? undefined : target.rooms;
     return facts;
@@ -277,27 +281,23 @@ export class Replay extends Charging {
     return true;
   }
 
-  /** The first row this cycle of a unique item's shape, of the shape's run: what price() would charge, where nothing but the credits could refuse it and its line is open. */
-  private itemCost(id: number, run: AccountRun, charge: ItemCharge): ItemCharge | undefined {
-    const shape = this.shapes[id]!;
-    const target = shape.target;
+  /**
+   * What the first row in a cycle of a unique item's shape, of the shape's run, would be charged, as price()
+   * would charge it: learnt with the shape's target, which changes only as a row of the shape is priced in
+   * full or foreseen, each learnt again, so that such a row asks only whether the cycle holds its item.
+   */
+  private itemFacts(target: ChargeTarget | undefined, shape: Shape, facts: ShapeFacts): void {
+    facts.slot = -1;
+    facts.itemUnits = -1;
     // Its checks' rooms are not drawn on: only a charge that nothing but the credits can refuse.
-    if (shape.run !== run || target === undefined || !target.creditsOnly || !this.chargedByUnits(target, shape)) return undefined;
-    const { items, item } = this.shapeItem(shape, run);
-    if (items.has(item)) {
-      charge.units = 0;
-      charge.slot = -1;
-      return charge;
-    }
-    const one = this.book.quantity(ITEM_QUANTITY);
+    if (target === undefined || !target.creditsOnly || !this.chargedByUnits(target, shape)) return;
+    facts.slot = target.slot!;
     const perCount = this.units.perCount(target.unit.exact);
-    const units = perCount === undefined ? undefined : this.units.cost(one.count!, perCount);
-    if (units === undefined || !run.cycle.hasSlot(target.slot!)) return undefined;
-    charge.units = units;
-    charge.slot = target.slot!;
-    charge.count = one.count!;
-    return charge;
+    facts.itemUnits = (perCount === undefined ? undefined : this.units.cost(this.oneItem.count, perCount)) ?? -1;
   }
+
+  /** One unique item, as its first row in a cycle charges it: its count is the same in every card's book. */
+  private readonly oneItem = { quantity: ITEM_QUANTITY, count: this.book.quantity(ITEM_QUANTITY).count! };
 
   /** Whether a charge to this target is its quantity's and its components' each times a fixed unit price (the shape's parts), refused by nothing but the credits within its checks' rooms: what a known row with components may cost. */
   private chargedByParts(target: ChargeTarget, shape: Shape): boolean {

@@ -218,14 +218,14 @@ export class KnownRows<Run extends KnownRun> {
     if (how === UNIQUE_CHARGED) {
       scratch.slot[k] = -1;
       scratch.units[k] = 0;
-      if (known.detail(shape) === run.serial) return true;
+      if (known.serial(shape) === run.serial) return true;
       return alone && this.newItemCost(k, shape, run);
     }
     const count = q < 0 ? (this.full.count(held.quantity[k]!) ?? -1) : (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
     const parts = known.parts(shape);
     // What the shape's row showed holds for rows with components as its had, or without as its had not.
     if ((parts === undefined) !== (held.components[k] === undefined)) return false;
-    let units = count < 0 ? undefined : this.full.units.cost(count, known.detail(shape));
+    let units = count < 0 ? undefined : this.full.units.cost(count, known.amount(shape));
     if (parts !== undefined && units !== undefined) units = this.partsCost(held.components[k]!, parts, units);
     const slot = known.slot(shape);
     if (units === undefined || (!run.cycle.hasSlot(slot) && !this.full.opensLine(shape, run, slot))) return false;
@@ -258,18 +258,28 @@ export class KnownRows<Run extends KnownRun> {
   /**
    * The first row this cycle of a unique item's shape, alone at its instant (so
    * that no other row of the item is priced beside it): free where another
-   * shape's row charged the item, else one unit at its price, as price() would
-   * charge it, where nothing but the credits could refuse it and its line is open.
+   * shape's row charged the item, else one item at its price, as the shape's
+   * facts tell price() would charge it (where nothing but the credits could
+   * refuse it), where its line is open.
    */
   private newItemCost(k: number, shape: number, run: Run): boolean {
-    const item = this.full.itemCost(shape, run);
-    if (item === undefined) return false;
+    const known = this.known;
+    const slot = known.itemSlot(shape);
+    if (slot < 0) return false;
     const scratch = this.scratch;
+    if (this.full.itemCharged(shape, run)) {
+      scratch.item[k] = shape;
+      scratch.slot[k] = -1;
+      return true;
+    }
+    const units = known.amount(shape);
+    if (units < 0 || !run.cycle.hasSlot(slot)) return false;
+    const item = this.full.item;
     scratch.item[k] = shape;
-    scratch.slot[k] = item.slot;
+    scratch.slot[k] = slot;
     scratch.count[k] = item.count;
     scratch.quantity[k] = item.quantity;
-    scratch.units[k] = item.units;
+    scratch.units[k] = units;
     return true;
   }
 
@@ -374,17 +384,16 @@ export class KnownRows<Run extends KnownRun> {
   private foreseen: ForeseenRow | undefined;
 
   /**
-   * What a shape's rows may skip, as the full path now tells it; where it tells nothing, what it told before
-   * is forgotten: a row priced in full (a repeat, say) binds the shape to its own run, and the shape's facts
-   * must not stay its last known run's while the shape is another's.
+   * What a shape's rows may skip, as the full path now tells it; where it tells nothing (or nothing the
+   * shapes' table holds), what it told before is forgotten: a row priced in full (a repeat, say) binds the
+   * shape to its own run, and the shape's facts must not stay its last known run's while the shape is another's.
    */
   private know(shape: number, facts: ShapeFacts | undefined): boolean {
     if (facts === undefined) {
       this.known.forget(shape);
       return false;
     }
-    this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
-    return true;
+    return this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
   }
 
   /** The run of the row source's account of this number, once it has one: looked up by name once an account. */
