@@ -152,9 +152,13 @@ export abstract class CycleLines {
   /** The position of the line numbered `slot`, -1 where none is open this cycle. */
   private positionOf(slot: number): number {
     const positions = this.positions;
-    if (positions !== undefined) return slot < positions.length ? positions[slot]! - 1 : -1;
+    if (positions !== undefined) {
+      if (slot >= positions.length) return -1;
+      const position = positions[slot]!;
+      return position - 1;
+    }
     const sums = this.lineSums;
-    for (let at = 2, end = SUMS * this.lineCount; at < end; at += SUMS) if (sums[at] === slot) return (at - 2) / SUMS;
+    for (let at = 2, end = STRIDE * this.lineCount; at < end; at += STRIDE) if (sums[at] === slot) return (at - 2) / STRIDE;
     return -1;
   }
 
@@ -221,7 +225,7 @@ export abstract class CycleLines {
 
   /** Add a count and an event to a position's sums; false where the count would pass a safe integer (the caller adds the quantity as a Decimal). */
   private addToSums(position: number, count: number): boolean {
-    const at = SUMS * position;
+    const at = STRIDE * position;
     const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) return false;
     this.lineSums[at] = sum;
@@ -257,7 +261,7 @@ export abstract class CycleLines {
    */
   addToSlot(slot: number, quantity: Decimal, count: number): void {
     const position = this.positionOf(slot);
-    const at = SUMS * position;
+    const at = STRIDE * position;
     const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) {
       const line = this.ownLine(position);
@@ -275,7 +279,7 @@ export abstract class CycleLines {
       const line = this.lines[position]!;
       // A head's sums are its line's whole sums, read at close.
       if (line instanceof LineHead) continue;
-      const at = SUMS * position;
+      const at = STRIDE * position;
       const counted = lineSums[at]!;
       const sum = addCount(line.count, counted);
       if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
@@ -292,7 +296,7 @@ export abstract class CycleLines {
    * dictionary), grown by half again, padded with zeros, which nothing tells from slots not opened.
    */
   private remember(slot: number, position: number): void {
-    const at = SUMS * position + 2;
+    const at = STRIDE * position + 2;
     const had = this.lineSums[at]!;
     if (had === NO_SLOT || had === slot) this.lineSums[at] = slot;
     if (this.positions === undefined && ((had !== NO_SLOT && had !== slot) || this.lineCount > LOOKED_THROUGH)) this.positions = this.positionsBySlot();
@@ -306,7 +310,7 @@ export abstract class CycleLines {
   private positionsBySlot(): number[] {
     let positions = NO_POSITIONS;
     for (let position = 0; position < this.lineCount; position++) {
-      const slot = this.lineSums[SUMS * position + 2]!;
+      const slot = this.lineSums[STRIDE * position + 2]!;
       if (slot === NO_SLOT) continue;
       if (positions.length <= slot) positions = grown(positions, grownLength(positions.length, slot + 1), 0);
       positions[slot] = position + 1;
@@ -317,9 +321,9 @@ export abstract class CycleLines {
   /** A line held as its head and its sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */
   private headLine(position: number): StatementLine {
     const head = this.lines[position] as LineHead;
-    const count = this.lineSums[SUMS * position]!;
+    const count = this.lineSums[STRIDE * position]!;
     const { quantity, amount } = countedAt(count, head.unitPrice);
-    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.lineSums[SUMS * position + 1]! };
+    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.lineSums[STRIDE * position + 1]! };
     if (head.version !== undefined) line.version = head.version;
     return line;
   }
@@ -350,7 +354,7 @@ export abstract class CycleLines {
 const NO_POSITIONS: number[] = [];
 
 /** Numbers a position holds in `lineSums`: its count, its events, its slot. */
-const SUMS = 3;
+const STRIDE = 3;
 /** A position's slot where the line has none: no slot is negative. */
 const NO_SLOT = -1;
 /**
@@ -368,9 +372,10 @@ const NO_LINES: (LineSum | LineHead | undefined)[] = [];
 /** The sums of `length` positions, those past the old ones zero and of no slot. */
 function grownSums(sums: readonly number[], length: number): number[] {
   // new Array(n) of many entries is a dictionary, slow to read: a long list is copied and pushed to, as grown() does.
-  const copy = SUMS * length > PREALLOCATED ? sums.slice() : new Array<number>(SUMS * length);
+  const end = STRIDE * length;
+  const copy = end > PREALLOCATED ? sums.slice() : new Array<number>(end);
   for (let i = 0; i < sums.length; i++) copy[i] = sums[i]!;
-  for (let at = sums.length; at < SUMS * length; at += SUMS) {
+  for (let at = sums.length; at < end; at += STRIDE) {
     copy[at] = 0;
     copy[at + 1] = 0;
     copy[at + 2] = NO_SLOT;
