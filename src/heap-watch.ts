@@ -25,6 +25,13 @@ const STEP_BYTES = 32 << 20;
  * rows and the batches, 24 to 45 MB) made the step 39 to 46 MB, against 32 to 34 at 10M rows.
  */
 const STEP_SHARE = 0.3;
+/**
+ * And at most 48 MB: a heap of some hundreds of MB of live state (a log of 100,000 accounts holds each one's
+ * run, open cycle and wallet: 260 to 300 MB) grew by 80 to 90 MB between collections at 30%, and V8's old
+ * generation kept the room, about as much again of peak RSS. A collection of such a heap takes a second or so,
+ * and comes about twice as often at this bound; a heap below 160 MB of live objects is collected as before.
+ */
+const STEP_MAX_BYTES = 48 << 20;
 const EVERY_MS = 100;
 
 export function watchHeap(): void {
@@ -33,7 +40,7 @@ export function watchHeap(): void {
   let floor = getHeapStatistics();
   // Checked between batches of the replay: a timer, unref'd so it never keeps the process alive.
   setInterval(() => {
-    if (held(getHeapStatistics()) <= held(floor) + Math.max(STEP_BYTES, floor.used_heap_size * STEP_SHARE)) return;
+    if (held(getHeapStatistics()) <= held(floor) + Math.max(STEP_BYTES, Math.min(floor.used_heap_size * STEP_SHARE, STEP_MAX_BYTES))) return;
     collect();
     floor = getHeapStatistics();
   }, EVERY_MS).unref();

@@ -69,7 +69,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
   };
   const statementReport: Reporters<Format> = {
-    json: () => statementJsonText(result, card),
+    // Each account's cycles let go once written: the statement is read no more.
+    json: () => statementJsonText(result, card, { release: true }),
     csv: () => statementCsv(result, { bom: options.bom }),
     // Drawn account by account as they are written: a log of many accounts is never one document in memory.
     markdown: () => markdownChunks(statementBlocks(result, ctx)),

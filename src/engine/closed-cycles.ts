@@ -23,12 +23,8 @@ export interface ClosedCycleSetup {
 const CYCLE_BYTES = 1500;
 const ROW_BYTES = 400;
 
-/** A cycle's statement as compact text: for an account's cycles, in order. */
-interface Compacted {
-  /** Cycles held as objects (all of an account's first cycles, until the budget ran out), then the places of the rest. */
-  held: CycleStatement[];
-  places: (number | string)[] | undefined;
-}
+/** Where a cycle went to text: its place in the spill, or the text itself where there is no spill. */
+type Place = number | string;
 
 /**
  * Every account's closed cycles. Once a cycle closes nothing changes it, and
@@ -37,7 +33,14 @@ interface Compacted {
  * made again only when its account's `cycles` is read.
  */
 export class ClosedCycles {
-  private readonly byRun: Compacted[] = [];
+  /**
+   * By account (its run's ordinal): its cycles held as objects (all of its first cycles, until the budget ran
+   * out), then the places of the rest, one place as it is. Two lists, not an object of two lists an account: a
+   * log of 100,000 accounts spills nearly every account's one or two closed cycles, and the object and its list
+   * were about 200 bytes an account.
+   */
+  private readonly held: (CycleStatement[] | undefined)[] = [];
+  private readonly places: (Place | Place[] | undefined)[] = [];
   private heldBytes = 0;
   private spill: CycleSpill | undefined;
   /** What the texts of this replay's cycles name by number: the objects many cycles share. */
@@ -48,19 +51,24 @@ export class ClosedCycles {
   constructor(private readonly setup: ClosedCycleSetup = { budget: Infinity }) {}
 
   add(ordinal: number, cycle: CycleStatement): void {
-    const compacted = (this.byRun[ordinal] ??= { held: [], places: undefined });
+    // Filled in order, without a gap: an index far past the end would make either list a dictionary.
+    while (this.held.length <= ordinal) this.held.push(undefined);
+    while (this.places.length <= ordinal) this.places.push(undefined);
     for (const line of cycle.lines) if (line.version !== undefined) this.versions.add(line.version);
     const bytes = estimatedBytes(cycle);
+    const places = this.places[ordinal];
     // Once one of an account's cycles is text, so are its later ones: an account's cycles stay in order.
-    if (compacted.places === undefined && this.heldBytes + bytes <= this.setup.budget) {
+    if (places === undefined && this.heldBytes + bytes <= this.setup.budget) {
       this.heldBytes += bytes;
       // As long as it needs (concat; a push or a spread leaves room for seventeen): most accounts close a cycle or two.
-      compacted.held = compacted.held.concat(cycle);
+      this.held[ordinal] = (this.held[ordinal] ?? NO_CYCLES).concat(cycle);
       return;
     }
     const text = encodeCycle(cycle, this.shared);
     if (this.spill === undefined && this.setup.spill !== undefined) this.spill = this.setup.spill();
-    (compacted.places ??= []).push(this.spill === undefined ? text : this.spill.write(text));
+    const place = this.spill === undefined ? text : this.spill.write(text);
+    // A list only from the second place, as long as it needs (concat): a push leaves room for seventeen.
+    this.places[ordinal] = places === undefined ? place : Array.isArray(places) ? places.concat(place) : [places, place];
   }
 
   /**
@@ -68,13 +76,14 @@ export class ClosedCycles {
    * `cycles` is read, from their text each time, and its last cycle by `last` (an open cycle closed as it is read).
    */
   statement(ordinal: number, account: string, plan: string, last?: () => CycleStatement): AccountStatement {
-    const compacted = this.byRun[ordinal] ?? { held: [], places: undefined };
-    const { held, places } = compacted;
+    const held = this.held[ordinal] ?? [];
+    const spilled = this.places[ordinal];
+    const places = spilled === undefined || Array.isArray(spilled) ? spilled : [spilled];
     if (places === undefined && last === undefined) return { account, plan, cycles: held };
     const made = { account, plan } as AccountStatement;
     // Every account's `cycles` is the one getter, reading what it needs from the account's (not enumerable) source:
     // a getter of its own an account gave each a hidden class, a closure and a context, about 400 bytes an account of 100,000.
-    const source: CycleSource = { held, places, spill: this.spill, last, shared: this.shared };
+    const source: CycleSource = { held, places, spill: this.spill, last, shared: this.shared, released: false };
     Object.defineProperty(made, SOURCE, { value: source });
     Object.defineProperty(made, "cycles", CYCLES);
     return made;
@@ -84,23 +93,44 @@ export class ClosedCycles {
 /** What an account's `cycles` is made of when read: its cycles held, the places of those gone to text, and its last cycle, made when read. */
 interface CycleSource {
   held: CycleStatement[];
-  places: (number | string)[] | undefined;
+  places: Place[] | undefined;
   spill: CycleSpill | undefined;
   last: (() => CycleStatement) | undefined;
   shared: Shared;
+  /** Let go by `releaseCycles`: read again, the cycles would be none, so reading them throws. */
+  released: boolean;
 }
 
 const SOURCE = Symbol("cycles");
 
+/** No cycles held, shared (never written: an account's list is a copy made by concat). */
+const NO_CYCLES: CycleStatement[] = [];
+
 const CYCLES: PropertyDescriptor = {
   enumerable: true,
-  get(this: { [SOURCE]: CycleSource }): CycleStatement[] {
-    const { held, places, spill, last, shared } = this[SOURCE];
+  get(this: { [SOURCE]: CycleSource; account: string }): CycleStatement[] {
+    const { held, places, spill, last, shared, released } = this[SOURCE];
+    if (released) throw new Error(`the cycles of account ${this.account} were read and let go (releaseCycles)`);
     const cycles = places === undefined ? held.slice() : [...held, ...places.map((p) => decodeCycle(typeof p === "string" ? p : spill!.read(p), shared))];
     if (last !== undefined) cycles.push(last());
     return cycles;
   },
 };
+
+/**
+ * Let go of what the account's cycles are made from (its cycles held and their places, its run, which its last
+ * cycle is made from), for a writer that reads each account's cycles once, in order: a log of 100,000 accounts
+ * held every account's run, open cycle and wallet until the last account was written, about 3 KB an account.
+ * Reading the account's cycles again throws. An account whose cycles are a list of its own keeps it.
+ */
+export function releaseCycles(account: AccountStatement): void {
+  const source = (account as AccountStatement & { [SOURCE]?: CycleSource })[SOURCE];
+  if (source === undefined) return;
+  source.held = NO_CYCLES;
+  source.places = undefined;
+  source.last = undefined;
+  source.released = true;
+}
 
 function estimatedBytes(c: CycleStatement): number {
   const rows = c.lines.length + c.grants.length + c.rejected.length + c.duplicates.length + c.budgets.length + c.alerts.length + c.thresholds.length + c.timeline.length + c.rewards.from.length + c.plans.length;

@@ -123,25 +123,27 @@ export abstract class CycleLines {
   /** How many of `lines` are lines: past them it is room to grow into (`grown`), not lines. */
   private lineCount = 0;
   /**
-   * By position, side by side: the count of millionths added, then the events (one array, not two). A plain array of
-   * numbers, not a typed one: an ArrayBuffer is about 280 bytes an account of 100,000, and its memory outside the
-   * heap makes the collector run more often as accounts open cycles. By position, not by slot: an account's slots are
-   * its lines of every cycle (about 20 in a log of 100,000 accounts), a cycle's positions its own (about 7).
+   * By position, side by side: the count of millionths added, the events, and the number the replay gave the line
+   * (its slot; NO_SLOT for none): one array, not three. A plain array of numbers, not a typed one: an ArrayBuffer is
+   * about 280 bytes an account of 100,000, and its memory outside the heap makes the collector run more often as
+   * accounts open cycles. By position, not by slot: an account's slots are its lines of every cycle (about 20 in a
+   * log of 100,000 accounts), a cycle's positions its own (about 7).
    */
   private lineSums: number[] = NO_LINE_SUMS;
   /**
-   * The position of each line found by a number the replay gave it (slot), plus one (0: not open this cycle): the line
-   * of rows of one shape, found without a lookup.
+   * The position of each line by its slot, plus one (0: not open this cycle), once the cycle has more than
+   * LOOKED_THROUGH lines (or a line two slots): below, a slot is looked for among the positions' own. A list as long
+   * as the account's slots an open cycle was about 190 bytes an account of 100,000, more than the lines it found.
    */
-  private positions: number[] = NO_POSITIONS;
+  private positions: number[] | undefined;
 
-  /** A line opened: at the end of the list, its sums zero; the lists grow by half again when full (a copy at each line was garbage past the young generation). */
+  /** A line opened: at the end of the list, its sums zero and no slot; the lists grow by half again when full (a copy at each line was garbage past the young generation). */
   private open(line: LineSum | LineHead): number {
     if (this.lineCount === this.lines.length) {
       const length = grownLength(this.lines.length, this.lineCount + 1);
       // Padded with undefined, which no line is: a list of objects and undefined stays packed.
       this.lines = grown(this.lines, length, undefined);
-      this.lineSums = grown(this.lineSums, 2 * length, 0);
+      this.lineSums = grownSums(this.lineSums, length);
     }
     this.lines[this.lineCount] = line;
     return this.lineCount++;
@@ -149,9 +151,15 @@ export abstract class CycleLines {
 
   /** The position of the line numbered `slot`, -1 where none is open this cycle. */
   private positionOf(slot: number): number {
-    if (slot >= this.positions.length) return -1;
-    const position = this.positions[slot]!;
-    return position - 1;
+    const positions = this.positions;
+    if (positions !== undefined) {
+      if (slot >= positions.length) return -1;
+      const position = positions[slot]!;
+      return position - 1;
+    }
+    const sums = this.lineSums;
+    for (let at = 2, end = STRIDE * this.lineCount; at < end; at += STRIDE) if (sums[at] === slot) return (at - 2) / STRIDE;
+    return -1;
   }
 
   /**
@@ -217,7 +225,7 @@ export abstract class CycleLines {
 
   /** Add a count and an event to a position's sums; false where the count would pass a safe integer (the caller adds the quantity as a Decimal). */
   private addToSums(position: number, count: number): boolean {
-    const at = 2 * position;
+    const at = STRIDE * position;
     const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) return false;
     this.lineSums[at] = sum;
@@ -253,7 +261,7 @@ export abstract class CycleLines {
    */
   addToSlot(slot: number, quantity: Decimal, count: number): void {
     const position = this.positionOf(slot);
-    const at = 2 * position;
+    const at = STRIDE * position;
     const sum = addCount(this.lineSums[at]!, count);
     if (sum === undefined) {
       const line = this.ownLine(position);
@@ -271,33 +279,51 @@ export abstract class CycleLines {
       const line = this.lines[position]!;
       // A head's sums are its line's whole sums, read at close.
       if (line instanceof LineHead) continue;
-      const counted = lineSums[2 * position]!;
+      const at = STRIDE * position;
+      const counted = lineSums[at]!;
       const sum = addCount(line.count, counted);
       if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
       else line.count = sum;
-      line.events += lineSums[2 * position + 1]!;
-      lineSums[2 * position] = 0;
-      lineSums[2 * position + 1] = 0;
+      line.events += lineSums[at + 1]!;
+      lineSums[at] = 0;
+      lineSums[at + 1] = 0;
     }
   }
 
   /**
-   * Slots are filled in order, never with a gap: an array with holes would fall back to a slow dictionary.
-   * The list grows by half again (`grown`), padded with zeros, which nothing tells from slots not opened: a
-   * copy at each new line was garbage that lived until the account's next row, so past the young generation,
-   * in a log of 100,000 accounts.
+   * The line at `position` is numbered `slot`. Past LOOKED_THROUGH lines, or where the position has a number
+   * already, by a list by slot: filled in order, never with a gap (an array with holes would fall back to a slow
+   * dictionary), grown by half again, padded with zeros, which nothing tells from slots not opened.
    */
   private remember(slot: number, position: number): void {
-    if (this.positions.length <= slot) this.positions = grown(this.positions, grownLength(this.positions.length, slot + 1), 0);
-    this.positions[slot] = position + 1;
+    const at = STRIDE * position + 2;
+    const had = this.lineSums[at]!;
+    if (had === NO_SLOT || had === slot) this.lineSums[at] = slot;
+    if (this.positions === undefined && ((had !== NO_SLOT && had !== slot) || this.lineCount > LOOKED_THROUGH)) this.positions = this.positionsBySlot();
+    const positions = this.positions;
+    if (positions === undefined) return;
+    if (positions.length <= slot) this.positions = grown(positions, grownLength(positions.length, slot + 1), 0);
+    this.positions![slot] = position + 1;
+  }
+
+  /** The positions by slot, from the slots the positions hold. */
+  private positionsBySlot(): number[] {
+    let positions = NO_POSITIONS;
+    for (let position = 0; position < this.lineCount; position++) {
+      const slot = this.lineSums[STRIDE * position + 2]!;
+      if (slot === NO_SLOT) continue;
+      if (positions.length <= slot) positions = grown(positions, grownLength(positions.length, slot + 1), 0);
+      positions[slot] = position + 1;
+    }
+    return positions;
   }
 
   /** A line held as its head and its sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */
   private headLine(position: number): StatementLine {
     const head = this.lines[position] as LineHead;
-    const count = this.lineSums[2 * position]!;
+    const count = this.lineSums[STRIDE * position]!;
     const { quantity, amount } = countedAt(count, head.unitPrice);
-    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.lineSums[2 * position + 1]! };
+    const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.lineSums[STRIDE * position + 1]! };
     if (head.version !== undefined) line.version = head.version;
     return line;
   }
@@ -317,21 +343,45 @@ export abstract class CycleLines {
   protected releaseLines(): void {
     this.lineIndex = undefined;
     this.indexedNames = undefined;
-    this.positions = NO_POSITIONS;
+    this.positions = undefined;
     this.lines = NO_LINES;
     this.lineCount = 0;
     this.lineSums = NO_LINE_SUMS;
   }
 }
 
-/** The positions by slot of a cycle with no line by number yet, shared (never written): remember() replaces it at the first slot. */
+/** No positions by slot, shared (never written): grown() makes a copy. */
 const NO_POSITIONS: number[] = [];
+
+/** Numbers a position holds in `lineSums`: its count, its events, its slot. */
+const STRIDE = 3;
+/** A position's slot where the line has none: no slot is negative. */
+const NO_SLOT = -1;
+/**
+ * Lines up to which a slot is looked for among the positions' slots, not in a list by slot: a cycle of a log of
+ * 100,000 accounts has about seven, and a list as long as the account's slots (about 20) for each.
+ */
+const LOOKED_THROUGH = 16;
 
 /** The sums of a cycle with no line yet, shared (never written): open() replaces it at the first line. */
 const NO_LINE_SUMS: number[] = [];
 
 /** The lines of a cycle with none yet, shared (never written): open() replaces it at the first line. */
 const NO_LINES: (LineSum | LineHead | undefined)[] = [];
+
+/** The sums of `length` positions, those past the old ones zero and of no slot. */
+function grownSums(sums: readonly number[], length: number): number[] {
+  // new Array(n) of many entries is a dictionary, slow to read: a long list is copied and pushed to, as grown() does.
+  const end = STRIDE * length;
+  const copy = end > PREALLOCATED ? sums.slice() : new Array<number>(end);
+  for (let i = 0; i < sums.length; i++) copy[i] = sums[i]!;
+  for (let at = sums.length; at < end; at += STRIDE) {
+    copy[at] = 0;
+    copy[at + 1] = 0;
+    copy[at + 2] = NO_SLOT;
+  }
+  return copy;
+}
 
 /**
  * The length a list grows to from `length` to hold at least `need`: by half again, and to FIRST_ROOM at

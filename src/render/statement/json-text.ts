@@ -1,3 +1,4 @@
+import { releaseCycles } from "../../engine/closed-cycles.js";
 import type { Statement } from "../../engine/types.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { jsonString } from "../shared/escape.js";
@@ -14,8 +15,11 @@ import { statementHead } from "./json.js";
  * once written, within a cycle's lines too (one account of a large log has
  * cycles of tens of thousands of lines). One loop over accounts, cycles and
  * lines: a generator per account and per cycle cost more than their text.
+ * With `release`, each account's cycles are let go once written (releaseCycles):
+ * for a caller that reads the statement no more, so that a log of many accounts
+ * does not hold every account's state until the last is written.
  */
-export function* statementJsonText(statement: Statement, card?: RateCard): Generator<string> {
+export function* statementJsonText(statement: Statement, card?: RateCard, { release = false }: { release?: boolean } = {}): Generator<string> {
   const cycles = new CycleText(statement.currency, card);
   const lines = new LineText();
   let batch = headText(statement);
@@ -50,6 +54,7 @@ export function* statementJsonText(statement: Statement, card?: RateCard): Gener
       }
     }
     batch += nextCycle === "\n        " ? "]\n    }" : "\n      ]\n    }";
+    if (release) releaseCycles(account);
   }
   yield `${batch}${nextAccount === "\n    " ? "]" : "\n  ]"}\n}\n`;
 }
