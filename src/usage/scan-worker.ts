@@ -12,7 +12,16 @@ import { idBuffer } from "./id-buffers.js";
 // It may start before its files are known (scan-thread.ts): its first message is its setup.
 const port = parentPort!;
 let allowed = 0;
+/** Batches sent and not yet handed back: rows the replay has in hand. */
+let inHand = 0;
 let wake: (() => void) | undefined;
+
+/** The event ids' first pass on this thread (screen-worker.ts): while it runs, the scanner gives it turns. */
+export const pass = { running: false };
+/** Batches the replay holds (65,536 rows, a tenth of a second or more of its work) past which the scanner lets the pass read a piece between its reads. */
+const PASS_ROOM = 8;
+/** A turn of the thread's event loop: the other of the pass and the scan goes on, and messages are heard. */
+export const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 /** The columns of batches the replay is done with, sent back: each allows one more batch, and is filled again, so the batches in flight are all the memory they take. Their id columns come back likewise. */
 const spare: ArrayBuffer[] = [];
 const spareIds: ArrayBuffer[] = [];
@@ -22,6 +31,7 @@ port.on("message", (message: WorkerSetup | number | HandedBack) => {
     spare.push(...message.columns);
     spareIds.push(...message.ids);
     allowed += message.columns.length;
+    inHand -= message.columns.length;
   } else start(message);
   wake?.();
 });
@@ -34,6 +44,7 @@ async function send(batch: ScannedBatch): Promise<void> {
     wake = undefined;
   }
   allowed--;
+  inHand++;
   post({ kind: "batch", batch }, batch.ids === undefined ? [batchBuffer(batch)] : [batchBuffer(batch), idBuffer(batch.ids)]);
 }
 
@@ -75,6 +86,7 @@ async function scanFile(scanner: RowScanner, path: string): Promise<void> {
       header();
       for (const batch of batches) await send(batch);
       if (read === 0) break;
+      if (pass.running && inHand >= PASS_ROOM) await turn();
     }
   } finally {
     closeSync(fd);
