@@ -178,7 +178,7 @@ export class PassUnderWay implements ComingScreen {
       const ordered = (this.orders as Order[]).reduce(joinOrders, NO_ROWS).ordered;
       const all = keys.onDisk();
       // The whole merge on the thread, between its scan's reads; here only where it fails.
-      return screenOf((await later.merge(all, ALL_KEYS)) ?? repeatedIn(all, ALL_KEYS), allIds && ordered);
+      return screenOf((await later.merge(all, ALL_KEYS, allIds && ordered)) ?? repeatedIn(all, ALL_KEYS), allIds && ordered);
     } catch (e) {
       claims.giveUp();
       if (e instanceof GiveUp) return undefined;

@@ -60,12 +60,21 @@ let readSize = 64 << 10;
 
 /** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(setup: WorkerSetup): Promise<void> {
-  let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
-    if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
-    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds });
-    await scanFile(scanner, file.path);
+    if (scanning !== undefined && "keepShapes" in file && file.keepShapes) scanning.nextFile(file.file);
+    else scanning = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: repeatedIds ?? setup.repeatedIds, spare, spareIds });
+    await scanFile(scanning, file.path);
   }
+}
+
+/** The scanner of the file being read, and the keys the pass on this thread found repeated in a log in time order (sendOnly). */
+let scanning: RowScanner | undefined;
+let repeatedIds: Float64Array | undefined;
+
+/** The first pass on this thread, ended as the scan goes, found the log in time order with these keys repeated: the scan sends only the ids the replay may need from here on. */
+export function sendOnly(repeated: Float64Array): void {
+  repeatedIds = repeated;
+  scanning?.sendOnly(repeated);
 }
 
 async function scanFile(scanner: RowScanner, path: string): Promise<void> {

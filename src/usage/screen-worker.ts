@@ -2,7 +2,7 @@ import { workerData, type MessagePort } from "node:worker_threads";
 import { Claims, GiveUp, screenPiece, type Order, type Segment } from "./id-lines.js";
 import { KeyRuns, repeatedIn, type KeyRange } from "./key-runs.js";
 // The same thread scans the rows: the scanner listens on the parent port from here on (its first message its setup), and gives the pass turns.
-import { pass, turn } from "./scan-worker.js";
+import { pass, sendOnly, turn } from "./scan-worker.js";
 
 // The reading thread (scan-thread.ts): the event ids' first pass (id-screen.ts)
 // over the pieces of the log's rows it takes (the main thread takes any left
@@ -29,8 +29,8 @@ export interface ScreenSetup {
 /** What it answers: its runs and the order of each piece it read; that the readers must read the log; or that it failed (the main thread reads its pieces itself). */
 export type ScreenAnswer = { kind: "done"; runs: string[]; orders: [number, Order][] } | { kind: "giveUp" } | { kind: "failed" };
 
-/** The pass's jobs, in turn: the rows of the pieces it takes, then (with every run written) the merge of a range of the keys. */
-export type ThreadJob = { kind: "screen"; setup: ScreenSetup } | { kind: "merge"; runs: string[]; range: KeyRange };
+/** The pass's jobs, in turn: the rows of the pieces it takes, then (with every run written) the merge of a range of the keys; of all of them in a log in time order (`timeOrdered`), which the scan on this thread then reads sending only the ids the replay may need. */
+export type ThreadJob = { kind: "screen"; setup: ScreenSetup } | { kind: "merge"; runs: string[]; range: KeyRange; timeOrdered?: boolean };
 
 /** The keys of the range found twice or more, or that the merge failed (the main thread merges the range itself). */
 export type MergeAnswer = { kind: "merged"; repeated: Float64Array } | { kind: "failed" };
@@ -45,10 +45,10 @@ jobs.on("message", (job: ThreadJob) => {
     pass.running = false;
     jobs.postMessage(answer, answer.kind === "merged" ? [answer.repeated.buffer as ArrayBuffer] : []);
   };
-  void (job.kind === "screen" ? screen(job.setup) : merge(job.runs, job.range)).then(done);
+  void (job.kind === "screen" ? screen(job.setup) : merge(job.runs, job.range, job.timeOrdered === true)).then(done);
 });
 
-async function merge(runs: string[], range: KeyRange): Promise<MergeAnswer> {
+async function merge(runs: string[], range: KeyRange, timeOrdered: boolean): Promise<MergeAnswer> {
   try {
     const parts: Float64Array[] = [];
     const step = (range.to - range.from) / MERGE_PARTS;
@@ -58,6 +58,8 @@ async function merge(runs: string[], range: KeyRange): Promise<MergeAnswer> {
     }
     const repeated = new Float64Array(parts.reduce((sum, part) => sum + part.length, 0));
     for (let part = 0, at = 0; part < MERGE_PARTS; at += parts[part++]!.length) repeated.set(parts[part]!, at);
+    // A copy: the answer's buffer goes to the main thread.
+    if (timeOrdered) sendOnly(repeated.slice());
     return { kind: "merged", repeated };
   } catch {
     return { kind: "failed" };
