@@ -130,6 +130,7 @@ export class PassUnderWay implements ComingScreen {
   private readonly ended: Promise<void>;
 
   constructor(private readonly parts: PassParts) {
+    underWay = this;
     this.ended = this.run().then(
       (screen) => void (this.found = screen ?? null),
       (e: unknown) => {
@@ -151,6 +152,20 @@ export class PassUnderWay implements ComingScreen {
     }
     await this.ended;
     if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** One piece read here, where one is left; whether one was. A piece that fails gives the pass up on both threads, and is read again as the pass ends, which meets its failure. */
+  helpOnce(): boolean {
+    const { cut, claims, keys, buffer } = this.parts;
+    if (this.found !== undefined) return false;
+    const i = claims.take();
+    if (i >= cut.length) return false;
+    try {
+      this.orders[i] = screenPiece(cut[i]!, keys, buffer);
+    } catch {
+      claims.giveUp();
+    }
+    return true;
   }
 
   /** The pass ended, or left where the replay has ended before it: its runs removed. A failure the replay did not wait for is still reported. */
@@ -184,10 +199,19 @@ export class PassUnderWay implements ComingScreen {
       if (e instanceof GiveUp) return undefined;
       throw e;
     } finally {
+      if (underWay === this) underWay = undefined;
       keys.remove();
       await discardEarly();
     }
   }
+}
+
+/** The pass under way, which a thread with nothing else to do may help (helpWhileIdle). */
+let underWay: PassUnderWay | undefined;
+
+/** A piece of the pass under way read here, where one is left: for a replay that would otherwise wait (the scanner's first rows, cold). Whether one was. */
+export function helpWhileIdle(): boolean {
+  return underWay?.helpOnce() ?? false;
 }
 
 /** The order of no rows: in order, with no first or last timestamp. */
