@@ -23,11 +23,11 @@ import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./
  * It also finds whether the rows are in time order (TimeOrder): the scanner
  * then leaves out the ids the replay cannot need (sent-ids.ts).
  *
- * A large log's rows are cut in pieces that this thread and the reading
- * thread (scan-thread.ts, started as the command line is read, which scans
- * the rows after) take in turn, each as it is free, so the pass ends when
- * the two together have read it, however fast each is; the runs are then
- * merged in two halves of the keys, one on each thread.
+ * A large log's rows are cut in pieces that the reading thread (scan-thread.ts,
+ * started as the command line is read, which scans the rows too) takes in turn
+ * between its scan's reads, and this thread whenever the replay would wait
+ * (Claims); the thread then merges the runs. The replay does not wait for it:
+ * it begins at once, every id remembered until the screen comes (PassUnderWay).
  *
  * It reads only what it can prove the readers read alike: CSV without quotes
  * or carriage returns, neither compressed nor mapped from objects. On anything
