@@ -131,7 +131,7 @@ export class SeenEventIds {
     printAccount(account);
     const slot = this.slot();
     if (this.repeatsAt(slot, at)) return this.locationOf(this.firstRow[slot]!);
-    this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at, scratch, 0, length);
+    this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at, this.comingKey(scratch, 0, length));
     return undefined;
   }
 
@@ -158,7 +158,7 @@ export class SeenEventIds {
     printBytes(ids.bytes, from, to);
     printAccount(row.account);
     const origin = row.source.origin(row.line);
-    this.know(this.slot(), this.encode(origin.file, origin.line), row.at, ids.bytes, from, to);
+    this.know(this.slot(), this.encode(origin.file, origin.line), row.at, this.comingKey(ids.bytes, from, to));
   }
 
   /** Remember every id, with its key, until the screen comes. */
@@ -209,8 +209,13 @@ export class SeenEventIds {
     return this.knownAt === undefined || at - this.knownAt[slot]! <= this.window!;
   }
 
-  /** The fingerprint in PRINT, of the id `bytes[from .. to)`, is known from `position` at `at` (a slot past its window is taken over). */
-  private know(slot: number, position: number, at: Instant, bytes: Uint8Array, from: number, to: number): void {
+  /** The id's first-pass key while the screen is to come (kept to let the id go then), else 0 (not worked out). */
+  private comingKey(bytes: Uint8Array, from: number, to: number): number {
+    return this.keyAt === undefined ? 0 : eventIdKey(bytes, from, to);
+  }
+
+  /** The fingerprint in PRINT, of the id of first-pass key `key` (comingKey), is known from `position` at `at` (a slot past its window is taken over). */
+  private know(slot: number, position: number, at: Instant, key: number): void {
     const offset = slot * 4;
     if (this.keys[offset + 3] === 0) {
       this.keys.set(PRINT, offset);
@@ -218,7 +223,7 @@ export class SeenEventIds {
     }
     this.firstRow[slot] = position;
     if (this.knownAt !== undefined) this.knownAt[slot] = at;
-    if (this.keyAt !== undefined) this.keyAt[slot] = eventIdKey(bytes, from, to);
+    if (this.keyAt !== undefined) this.keyAt[slot] = key;
     if (this.size * 4 > this.firstRow.length * 3) this.makeRoom(at);
   }
 
