@@ -196,8 +196,10 @@ export class PassUnderWay implements ComingScreen {
       for (const [i, piece] of cut.entries()) this.orders[i] ??= screenPiece(piece, keys, buffer);
       const ordered = (this.orders as Order[]).reduce(joinOrders, NO_ROWS).ordered;
       const all = keys.onDisk();
-      // The whole merge on the thread, between its scan's reads; here only where it fails.
-      return screenOf((await later.merge(all, ALL_KEYS, allIds && ordered)) ?? repeatedIn(all, ALL_KEYS), allIds && ordered);
+      // The whole merge on the thread, between its scan's reads; here only where it fails (a thread ended with the replay's scan: not needed then).
+      const merged = await later.merge(all, ALL_KEYS, allIds && ordered);
+      if (merged === undefined && this.cancelled) return undefined;
+      return screenOf(merged ?? repeatedIn(all, ALL_KEYS), allIds && ordered);
     } catch (e) {
       claims.giveUp();
       if (e instanceof GiveUp) return undefined;
