@@ -5,7 +5,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { readColumnsFor } from "./card-columns.js";
 import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
-import { ALL_KEYS, KeyRuns, repeatedIn, screenOf } from "./key-runs.js";
+import { ALL_KEYS, KeyRuns, LOWER_KEYS, repeatedIn, screenOf, UPPER_KEYS } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
 import { Claims, GiveUp, joinOrders, LineReader, screenClaimed, screenPiece, type Order, type Segment } from "./id-lines.js";
 import { screenThread, type ScreenThread } from "./scan-thread.js";
@@ -130,6 +130,8 @@ export class PassUnderWay implements ComingScreen {
   found: IdScreen | null | undefined;
   private failure: unknown;
   private cancelled = false;
+  /** Whether the replay waits for the screen: this thread then merges half the keys, as the thread merges the other. */
+  private waiting = false;
   private readonly orders: (Order | undefined)[] = [];
   private readonly ended: Promise<void>;
 
@@ -144,9 +146,10 @@ export class PassUnderWay implements ComingScreen {
     );
   }
 
-  /** The screen, this thread taking the pieces still left. */
+  /** The screen, this thread taking the pieces still left (and half the merge, `waiting`). */
   async wait(): Promise<void> {
     if (this.found === undefined) {
+      this.waiting = true;
       const { cut, claims, keys, buffer } = this.parts;
       try {
         for (const [i, order] of screenClaimed(cut, claims, keys, buffer).entries()) if (order !== undefined) this.orders[i] = order;
@@ -182,6 +185,23 @@ export class PassUnderWay implements ComingScreen {
     if (this.failure !== undefined && !this.cancelled) throw this.failure;
   }
 
+  /**
+   * The runs' keys found twice or more, merged in two halves at once: the upper half's on the
+   * thread (here, when it fails). The thread's scan is told the keys once both halves are
+   * found (sendOnly), never its half alone: an id of the other half would be left out.
+   */
+  private async halves(all: string[]): Promise<Float64Array> {
+    const upper = this.parts.later.merge(all, UPPER_KEYS);
+    // The thread's job is posted from a promise's turn (scan-thread.ts, answerTo): let it go before this thread's half, which holds the event loop, or the halves are merged one after the other.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const lower = repeatedIn(all, LOWER_KEYS);
+    const rest = (await upper) ?? repeatedIn(all, UPPER_KEYS);
+    const both = new Float64Array(lower.length + rest.length);
+    both.set(lower);
+    both.set(rest, lower.length);
+    return both;
+  }
+
   private async run(): Promise<IdScreen | undefined> {
     const { cut, claims, keys, buffer, later, answer, allIds } = this.parts;
     try {
@@ -196,6 +216,11 @@ export class PassUnderWay implements ComingScreen {
       for (const [i, piece] of cut.entries()) this.orders[i] ??= screenPiece(piece, keys, buffer);
       const ordered = (this.orders as Order[]).reduce(joinOrders, NO_ROWS).ordered;
       const all = keys.onDisk();
+      if (this.waiting) {
+        const repeated = await this.halves(all);
+        if (allIds && ordered) later.sendOnly(repeated);
+        return screenOf(repeated, allIds && ordered);
+      }
       // The whole merge on the thread, between its scan's reads; here only where it fails (a thread ended with the replay's scan: not needed then).
       const merged = await later.merge(all, ALL_KEYS, allIds && ordered);
       if (merged === undefined && this.cancelled) return undefined;
@@ -280,7 +305,7 @@ async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Pro
  * the first piece and fails, so that this thread reads it after the others.
  */
 function elsewhere(here: boolean): ScreenThread {
-  const failing: ScreenThread = { screen: async () => ({ kind: "failed" }), merge: async () => undefined, stop: async () => {} };
+  const failing: ScreenThread = { screen: async () => ({ kind: "failed" }), merge: async () => undefined, sendOnly: () => {}, stop: async () => {} };
   if (!here) return screenThread() ?? failing;
   return { ...failing, screen: async (setup) => (new Claims(setup.claims).take(), { kind: "failed" }) };
 }

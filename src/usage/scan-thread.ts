@@ -63,6 +63,8 @@ export interface ScreenThread {
   screen(setup: ScreenSetup): Promise<ScreenAnswer>;
   /** The keys of `range` found twice or more in the runs; undefined when the thread fails (the caller merges them itself). With every key of a log in time order (`timeOrdered`), the thread's scan sends only the ids the replay may need once they are found. */
   merge(runs: string[], range: KeyRange, timeOrdered?: boolean): Promise<Float64Array | undefined>;
+  /** The keys found twice or more in a log in time order, merged in halves: the thread's scan sends only the ids the replay may need from here on. */
+  sendOnly(repeated: Float64Array): void;
   /** End the thread, when the pass is given up. */
   stop(): Promise<void>;
 }
@@ -81,6 +83,7 @@ export function screenThread(): ScreenThread | undefined {
       const answer = (await answerTo(thread, { kind: "merge", runs, range, timeOrdered })) as MergeAnswer | undefined;
       return answer?.kind === "merged" ? answer.repeated : undefined;
     },
+    sendOnly: (repeated) => void answerTo(thread, { kind: "sendOnly", repeated }),
     stop: async () => {
       if (warm === thread) warm = undefined;
       await thread.worker.terminate();

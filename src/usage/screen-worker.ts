@@ -29,8 +29,8 @@ export interface ScreenSetup {
 /** What it answers: its runs and the order of each piece it read; that the readers must read the log; or that it failed (the main thread reads its pieces itself). */
 export type ScreenAnswer = { kind: "done"; runs: string[]; orders: [number, Order][] } | { kind: "giveUp" } | { kind: "failed" };
 
-/** The pass's jobs, in turn: the rows of the pieces it takes, then (with every run written) the merge of a range of the keys; of all of them in a log in time order (`timeOrdered`), which the scan on this thread then reads sending only the ids the replay may need. */
-export type ThreadJob = { kind: "screen"; setup: ScreenSetup } | { kind: "merge"; runs: string[]; range: KeyRange; timeOrdered?: boolean };
+/** The pass's jobs, in turn: the rows of the pieces it takes, then (with every run written) the merge of a range of the keys; of all of them in a log in time order (`timeOrdered`), which the scan on this thread then reads sending only the ids the replay may need; or, the keys merged in halves, those keys (`sendOnly`). */
+export type ThreadJob = { kind: "screen"; setup: ScreenSetup } | { kind: "merge"; runs: string[]; range: KeyRange; timeOrdered?: boolean } | { kind: "sendOnly"; repeated: Float64Array };
 
 /** The keys of the range found twice or more, or that the merge failed (the main thread merges the range itself). */
 export type MergeAnswer = { kind: "merged"; repeated: Float64Array } | { kind: "failed" };
@@ -45,6 +45,12 @@ jobs.on("message", (job: ThreadJob) => {
     pass.running = false;
     jobs.postMessage(answer, answer.kind === "merged" ? [answer.repeated.buffer as ArrayBuffer] : []);
   };
+  if (job.kind === "sendOnly") {
+    pass.running = false;
+    sendOnly(job.repeated);
+    jobs.postMessage({ kind: "sent" });
+    return;
+  }
   void (job.kind === "screen" ? screen(job.setup) : merge(job.runs, job.range, job.timeOrdered === true)).then(done);
 });
 
