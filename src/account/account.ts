@@ -7,7 +7,7 @@ import { versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
-import type { ComingScreen, IdScreen } from "../engine/event-ids.js";
+import type { IdScreen } from "../engine/event-ids.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -109,8 +109,8 @@ export interface AccountSettings {
   versions: CardVersion[] | undefined;
   /** Milliseconds an event_id is remembered; undefined, the whole log. */
   dedupeWindow?: number;
-  /** What a first pass over the usage found of its event ids (src/usage/id-screen.ts), or will find as the replay goes, set by replayFiles for its replay. */
-  idScreen?: IdScreen | ComingScreen;
+  /** What a first pass over the usage found of its event ids (src/usage/id-screen.ts), set by replayFiles for its replay. */
+  idScreen?: IdScreen;
 }
 
 /**

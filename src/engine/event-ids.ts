@@ -28,21 +28,10 @@ export interface IdScreen {
 }
 
 
-/**
- * A first pass still running as the replay begins (id-screen.ts): `found` is
- * undefined while it runs, then its screen, or null where it gave up (every id
- * may repeat). Until then every id is remembered with its key, and the ids the
- * screen finds on one row are let go when it comes: remembering an id that
- * never repeats changes nothing, so the rule stays exact.
- */
-export interface ComingScreen {
-  readonly found: IdScreen | null | undefined;
-}
-
-/** How the rule is applied: an id remembered for `window` milliseconds (undefined: the whole log), and a first pass's `screen` (undefined: every id may repeat), or one to come. */
+/** How the rule is applied: an id remembered for `window` milliseconds (undefined: the whole log), and a first pass's `screen` (undefined: every id may repeat). */
 export interface EventIdRule {
   window?: number;
-  screen?: IdScreen | ComingScreen;
+  screen?: IdScreen;
 }
 
 /** A row as the rule reads it: its id, its account and where and when it is. */
@@ -98,20 +87,16 @@ export class SeenEventIds {
   private firstRow = new Float64Array(FIRST_CAPACITY);
   /** When each id became known: only with a window. */
   private knownAt: Float64Array | undefined;
-  /** Each id's first-pass key (eventIdKey), while the screen is to come: the screen then tells which to let go. */
-  private keyAt: Float64Array | undefined;
   private size = 0;
   private readonly files: string[] = [];
   private readonly fileIndex = new Map<string, number>();
 
   private readonly window: number | undefined;
-  private screen: IdScreen | undefined;
-  private coming: ComingScreen | undefined;
+  private readonly screen: IdScreen | undefined;
 
   constructor(rule: EventIdRule = {}) {
     this.window = rule.window;
-    if (rule.screen !== undefined && !("mayRepeat" in rule.screen)) this.comes(rule.screen);
-    else this.screen = rule.screen;
+    this.screen = rule.screen;
     if (rule.window !== undefined) this.knownAt = new Float64Array(FIRST_CAPACITY);
   }
 
@@ -123,7 +108,6 @@ export class SeenEventIds {
   /** Where the row's id was first seen in its account, when the row repeats it; if it does not, the id is now known from the row's origin. */
   firstSeen(row: IdRow): Location | undefined {
     const { eventId, account, origin, at } = row;
-    if (this.coming !== undefined) this.settle();
     if (eventId === undefined || this.screen?.repeated.length === 0) return undefined;
     const length = utf8Of(eventId);
     if (this.once(scratch, 0, length)) return undefined;
@@ -131,13 +115,12 @@ export class SeenEventIds {
     printAccount(account);
     const slot = this.slot();
     if (this.repeatsAt(slot, at)) return this.locationOf(this.firstRow[slot]!);
-    this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at, this.comingKey(scratch, 0, length));
+    this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at);
     return undefined;
   }
 
   /** Whether row `i` of `ids`, of `account`, would repeat an earlier row's id at `at`. Changes nothing. */
   rowRepeats(ids: EventIdColumn, i: number, account: string, at: Instant): boolean {
-    if (this.coming !== undefined) this.settle();
     if (this.screen?.repeated.length === 0) return false;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return false;
@@ -148,43 +131,15 @@ export class SeenEventIds {
 
   /** Know a scanned row's id from the row, which rowRepeats found new. */
   knowRow(row: ScannedIdRow): void {
-    if (this.coming !== undefined) this.settle();
     if (this.screen?.repeated.length === 0) return;
     const { ids, index: i } = row;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
-    const to = ids.ends[i]!;
     // Where it is is asked only of an id that may repeat: most ids are on one row.
-    if (to === from || this.once(ids.bytes, from, to)) return;
-    printBytes(ids.bytes, from, to);
+    if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return;
+    printBytes(ids.bytes, from, ids.ends[i]!);
     printAccount(row.account);
     const origin = row.source.origin(row.line);
-    this.know(this.slot(), this.encode(origin.file, origin.line), row.at, this.comingKey(ids.bytes, from, to));
-  }
-
-  /** Remember every id, with its key, until the screen comes. */
-  private comes(coming: ComingScreen): void {
-    this.coming = coming;
-    this.keyAt = new Float64Array(this.firstRow.length);
-    this.settle();
-  }
-
-  /** The screen, once its pass has ended: the ids it found on one row let go (all kept where it gave up). */
-  private settle(): void {
-    const found = this.coming!.found;
-    if (found === undefined) return;
-    this.coming = undefined;
-    const keyAt = this.keyAt!;
-    this.keyAt = undefined;
-    if (found === null) return;
-    this.screen = found;
-    const { keys, firstRow, knownAt } = this;
-    const keep = (slot: number) => keys[slot * 4 + 3] !== 0 && found.mayRepeat(keyAt[slot]!);
-    let kept = 0;
-    for (let slot = 0; slot < firstRow.length; slot++) if (keep(slot)) kept++;
-    // As small as holds the ids kept a third full or less: the table held every id of the rows before.
-    let capacity = FIRST_CAPACITY;
-    while (kept * 3 > capacity) capacity *= 2;
-    this.rebuild(kept, capacity, keep, { keys, firstRow, knownAt });
+    this.know(this.slot(), this.encode(origin.file, origin.line), row.at);
   }
 
   /** Whether the first pass found the id of these bytes on one row only: never a repeat, never remembered. Its key is cheaper than the fingerprint. */
@@ -209,13 +164,8 @@ export class SeenEventIds {
     return this.knownAt === undefined || at - this.knownAt[slot]! <= this.window!;
   }
 
-  /** The id's first-pass key while the screen is to come (kept to let the id go then), else 0 (not worked out). */
-  private comingKey(bytes: Uint8Array, from: number, to: number): number {
-    return this.keyAt === undefined ? 0 : eventIdKey(bytes, from, to);
-  }
-
-  /** The fingerprint in PRINT, of the id of first-pass key `key` (comingKey), is known from `position` at `at` (a slot past its window is taken over). */
-  private know(slot: number, position: number, at: Instant, key: number): void {
+  /** The fingerprint in PRINT is known from `position` at `at` (a slot past its window is taken over). */
+  private know(slot: number, position: number, at: Instant): void {
     const offset = slot * 4;
     if (this.keys[offset + 3] === 0) {
       this.keys.set(PRINT, offset);
@@ -223,7 +173,6 @@ export class SeenEventIds {
     }
     this.firstRow[slot] = position;
     if (this.knownAt !== undefined) this.knownAt[slot] = at;
-    if (this.keyAt !== undefined) this.keyAt[slot] = key;
     if (this.size * 4 > this.firstRow.length * 3) this.makeRoom(at);
   }
 
@@ -233,17 +182,10 @@ export class SeenEventIds {
     const keep = (slot: number) => keys[slot * 4 + 3] !== 0 && (knownAt === undefined || at - knownAt[slot]! <= this.window!);
     let kept = 0;
     for (let slot = 0; slot < firstRow.length; slot++) if (keep(slot)) kept++;
-    this.rebuild(kept, kept * 3 > firstRow.length ? firstRow.length * 2 : firstRow.length, keep, { keys, firstRow, knownAt });
-  }
-
-  /** The table made again at `capacity` with the `kept` slots of the table before that `keep` keeps. */
-  private rebuild(kept: number, capacity: number, keep: (slot: number) => boolean, old: { keys: Int32Array; firstRow: Float64Array; knownAt: Float64Array | undefined }): void {
-    const { keys, firstRow, knownAt } = old;
-    const keyAt = this.keyAt;
+    const capacity = kept * 3 > firstRow.length ? firstRow.length * 2 : firstRow.length;
     this.keys = new Int32Array(4 * capacity);
     this.firstRow = new Float64Array(capacity);
     this.knownAt = knownAt === undefined ? undefined : new Float64Array(capacity);
-    this.keyAt = keyAt === undefined ? undefined : new Float64Array(capacity);
     this.size = kept;
     for (let slot = 0; slot < firstRow.length; slot++) {
       if (!keep(slot)) continue;
@@ -252,7 +194,6 @@ export class SeenEventIds {
       this.keys.set(PRINT, moved * 4);
       this.firstRow[moved] = firstRow[slot]!;
       if (this.knownAt !== undefined) this.knownAt[moved] = knownAt![slot]!;
-      if (this.keyAt !== undefined) this.keyAt[moved] = keyAt![slot]!;
     }
   }
 

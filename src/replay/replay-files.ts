@@ -18,7 +18,7 @@ import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
-import { beginScreen, PassUnderWay, ROWS_BEFORE_SCREEN } from "../usage/id-screen.js";
+import { screenEventIds } from "../usage/id-screen.js";
 import { scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
@@ -73,21 +73,18 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   checkDistinctFiles(input.files);
   input.progress?.begin();
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
-  let pass: PassUnderWay | undefined;
   try {
     const mappingFor = mappingResolver(input);
-    // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs. A large log's goes on on the reading thread as the replay begins.
+    // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs.
     input.progress?.restart(1, "reading ids");
-    const begun = await beginScreen(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
-    pass = begun instanceof PassUnderWay ? begun : undefined;
-    const idScreen = begun instanceof PassUnderWay ? undefined : begun;
+    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
     // The rows' replay reads the log again: its share done counts from here.
     input.progress?.restart(1);
-    if (begun !== undefined) settings = { ...settings, idScreen: begun };
+    if (idScreen !== undefined) settings = { ...settings, idScreen };
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
     // A log the first pass found in time order has no late row to wait for (the scanner stops at one it meets: SentIds): its rows go on at once.
     const limits = { lateness: idScreen?.timeOrdered ? 0 : (input.maxLateness ?? DEFAULT_LATENESS), maxHeld: MAX_HELD };
-    const again = secondReading(input.files, pass);
+    const again = secondReading(input.files);
     // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
     const readers: { usage: Ordered; readsPipes: boolean }[] = [];
     if (reader === "scanner") readers.push({ usage: again.guarding(rowsInOrder(() => scanUsage(input.files, options), limits, input.progress)), readsPipes: false });
@@ -106,11 +103,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     }
     return await replayInOrder(card, settings, readers.at(-1)!.usage, ledger, input.progress);
   } finally {
-    try {
-      await pass?.close();
-    } finally {
-      stdin?.remove();
-    }
+    stdin?.remove();
   }
 }
 
@@ -119,7 +112,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
  * process substitution (`<(zcat log.gz)`) is empty once read, and opening it again waits for a writer.
  * Standard input is copied first; a pipe named as a file is refused at that point, saying why.
  */
-function secondReading(files: readonly string[], pass: PassUnderWay | undefined): { check(why: string): void; guarding(usage: Ordered): Ordered } {
+function secondReading(files: readonly string[]): { check(why: string): void; guarding(usage: Ordered): Ordered } {
   const pipes = files.flatMap((file) => {
     if (file === "-") return [];
     try {
@@ -136,22 +129,13 @@ function secondReading(files: readonly string[], pass: PassUnderWay | undefined)
   return {
     check,
     guarding: (usage) => ({
-      streamed: () => screened(usage.streamed(), pass),
+      streamed: () => usage.streamed(),
       sorted: () => {
         check("a row out of time order");
-        return screened(usage.sorted(), pass);
+        return usage.sorted();
       },
     }),
   };
-}
-
-/** The batches as they are, but for a wait for the pass under way once ROWS_BEFORE_SCREEN rows are taken without its screen (their ids all remembered meanwhile). */
-async function* screened(batches: UsageBatches, pass: PassUnderWay | undefined): UsageBatches {
-  let rows = 0;
-  for await (const batch of batches) {
-    if (pass?.found === undefined && (rows += sizeOf(batch)) > ROWS_BEFORE_SCREEN) await pass?.wait();
-    yield batch;
-  }
 }
 
 /** A reader's usage as it streams (in time order, or close enough for the reorder stage), and the same usage sorted. */

@@ -20,12 +20,8 @@ import type { ScreenAnswer } from "./screen-worker.js";
 
 /** The pieces the two threads take in turn: small enough that the one done first waits little for the other, large enough that cutting them costs nothing. */
 export const PIECE_BYTES = 4 << 20;
-/**
- * Keys sorted in memory at once (id-screen.ts): 2 MB, and as much again to sort them. The pass
- * goes on beside the scan and the replay (PassUnderWay): runs of a million keys (8 MB and 8 to
- * sort) raised the 2M-row ids log's peak RSS by about 14 MB; eight runs of these merge as fast.
- */
-export const KEYS_IN_MEMORY = 1 << 18;
+/** Keys sorted in memory at once (id-screen.ts): 8 MB, and as much again to sort them (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
+export const KEYS_IN_MEMORY = 1 << 20;
 
 /** A pass begun early: its pieces, the counter they are taken from, its runs' folder, its thread and the thread's answer. */
 export interface Begun {

@@ -1,15 +1,14 @@
 import { closeSync, openSync, statSync } from "node:fs";
-import type { ComingScreen, IdScreen } from "../engine/event-ids.js";
+import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { readColumnsFor } from "./card-columns.js";
 import { formatOfFile } from "./content.js";
 import { readHeader } from "./layout.js";
-import { ALL_KEYS, KeyRuns, LOWER_KEYS, repeatedIn, screenOf, UPPER_KEYS } from "./key-runs.js";
+import { KeyRuns, LOWER_KEYS, repeatedIn, screenOf, UPPER_KEYS } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
 import { Claims, GiveUp, joinOrders, LineReader, screenClaimed, screenPiece, type Order, type Segment } from "./id-lines.js";
 import { screenThread, type ScreenThread } from "./scan-thread.js";
-import type { ScreenAnswer } from "./screen-worker.js";
 import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./early-screen.js";
 
 /**
@@ -23,11 +22,11 @@ import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./
  * It also finds whether the rows are in time order (TimeOrder): the scanner
  * then leaves out the ids the replay cannot need (sent-ids.ts).
  *
- * A large log's rows are cut in pieces that the reading thread (scan-thread.ts,
- * started as the command line is read, which scans the rows too) takes in turn
- * between its scan's reads, and this thread whenever the replay would wait
- * (Claims); the thread then merges the runs. The replay does not wait for it:
- * it begins at once, every id remembered until the screen comes (PassUnderWay).
+ * A large log's rows are cut in pieces that this thread and the reading
+ * thread (scan-thread.ts, started as the command line is read, which scans
+ * the rows after) take in turn, each as it is free, so the pass ends when
+ * the two together have read it, however fast each is; the runs are then
+ * merged in two halves of the keys, one on each thread.
  *
  * It reads only what it can prove the readers read alike: CSV without quotes
  * or carriage returns, neither compressed nor mapped from objects. On anything
@@ -52,21 +51,8 @@ const SPLIT_BYTES = 8 << 20;
 const HEADER_BYTES = 1 << 16;
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
-  const begun = await beginScreen(files, options);
-  if (!(begun instanceof PassUnderWay)) return begun;
-  try {
-    await begun.wait();
-  } finally {
-    await begun.close();
-  }
-  return begun.found ?? undefined;
-}
-
-/** The pass begun: its screen where it was read here at once (a small log), else the pass under way on the reading thread, which the replay need not wait for. */
-export async function beginScreen(files: readonly string[], options: ScreenOptions): Promise<IdScreen | PassUnderWay | undefined> {
   const keysInMemory = options.keysInMemory ?? KEYS_IN_MEMORY;
   let keys: KeyRuns | undefined;
-  let underWay = false;
   try {
     // One buffer for every file: a megabyte a file of many daily files was garbage that raised the process's memory for the whole run.
     const buffer = Buffer.allocUnsafe(1 << 20);
@@ -86,163 +72,38 @@ export async function beginScreen(files: readonly string[], options: ScreenOptio
     const claims = begun?.claims ?? new Claims();
     const later = begun?.thread ?? elsewhere(options.here === true);
     const answer = begun?.answer ?? later.screen({ pieces: cut, claims: claims.buffer, keysInMemory, folder: folder.path });
-    const pass = new PassUnderWay({ cut, claims, keys, buffer, later, answer, allIds });
-    underWay = true;
-    return pass;
+    let orders: (Order | undefined)[];
+    try {
+      orders = screenClaimed(cut, claims, keys, buffer);
+    } catch (e) {
+      await later.stop();
+      throw e;
+    }
+    // This thread's last keys sorted and written while the other may still read: both merges can start at its answer.
+    keys.onDisk();
+    const answered = await answer;
+    if (answered.kind === "giveUp") throw new GiveUp();
+    if (answered.kind === "done") {
+      keys.adopt(answered.runs);
+      for (const [i, order] of answered.orders) orders[i] = order;
+    }
+    // The pieces the thread took and did not read (it failed), read here.
+    for (const [i, piece] of cut.entries()) orders[i] ??= screenPiece(piece, keys, buffer);
+    const ordered = (orders as Order[]).reduce(joinOrders, NO_ROWS).ordered;
+    // The keys' runs merged in two halves at once: the upper half's on the thread (here, when it fails).
+    const all = keys.onDisk();
+    const upper = later.merge(all, UPPER_KEYS);
+    // The thread's job is posted from a promise's turn (scan-thread.ts, answerTo): let it go before this thread's half, which holds the event loop, or the halves are merged one after the other.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const lower = repeatedIn(all, LOWER_KEYS);
+    return screenOf(joined(lower, (await upper) ?? repeatedIn(all, UPPER_KEYS)), allIds && ordered);
   } catch (e) {
     if (e instanceof GiveUp) return undefined;
     throw e;
   } finally {
-    if (!underWay) {
-      keys?.remove();
-      await discardEarly();
-    }
+    keys?.remove();
+    await discardEarly();
   }
-}
-
-/**
- * Rows the replay takes before the pass under way has ended (PassUnderWay): their ids are all
- * remembered meanwhile, with their keys (4 MB of the id table at most). Three times as many
- * (16 MB of table) left the 2M-row ids log's peak RSS about 20 MB higher for the whole run.
- */
-export const ROWS_BEFORE_SCREEN = 1 << 16;
-
-/** What a pass on the reading thread works on: its pieces, the counter they are taken from, this thread's keys and read buffer, the thread and its answer, and whether every file has ids. */
-interface PassParts {
-  cut: Segment[];
-  claims: Claims;
-  keys: KeyRuns;
-  buffer: Buffer;
-  later: ScreenThread;
-  answer: Promise<ScreenAnswer>;
-  allIds: boolean;
-}
-
-/**
- * The first pass of a large log, left to the reading thread as the replay
- * begins: the thread reads the pieces between its scan's reads (scan-worker.ts)
- * and merges the keys' runs, so this thread prices rows meanwhile. Until the
- * screen is found every id is remembered (ComingScreen), for at most
- * ROWS_BEFORE_SCREEN rows: the replay then waits (`wait`), reading the pieces
- * left here. Should the thread fail, this thread reads what it left.
- */
-export class PassUnderWay implements ComingScreen {
-  found: IdScreen | null | undefined;
-  private failure: unknown;
-  private cancelled = false;
-  /** Whether the replay waits for the screen: this thread then merges half the keys, as the thread merges the other. */
-  private waiting = false;
-  private readonly orders: (Order | undefined)[] = [];
-  private readonly ended: Promise<void>;
-
-  constructor(private readonly parts: PassParts) {
-    underWay = this;
-    this.ended = this.run().then(
-      (screen) => void (this.found = screen ?? null),
-      (e: unknown) => {
-        this.found = null;
-        this.failure = e;
-      },
-    );
-  }
-
-  /** The screen, this thread taking the pieces still left (and half the merge, `waiting`). */
-  async wait(): Promise<void> {
-    if (this.found === undefined) {
-      this.waiting = true;
-      const { cut, claims, keys, buffer } = this.parts;
-      try {
-        for (const [i, order] of screenClaimed(cut, claims, keys, buffer).entries()) if (order !== undefined) this.orders[i] = order;
-      } catch (e) {
-        if (!(e instanceof GiveUp)) throw e;
-      }
-    }
-    await this.ended;
-    if (this.failure !== undefined) throw this.failure;
-  }
-
-  /** One piece read here, where one is left; whether one was. A piece that fails gives the pass up on both threads, and is read again as the pass ends, which meets its failure. */
-  helpOnce(): boolean {
-    const { cut, claims, keys, buffer } = this.parts;
-    if (this.found !== undefined) return false;
-    const i = claims.take();
-    if (i >= cut.length) return false;
-    try {
-      this.orders[i] = screenPiece(cut[i]!, keys, buffer);
-    } catch {
-      claims.giveUp();
-    }
-    return true;
-  }
-
-  /** The pass ended, or left where the replay has ended before it: its runs removed. A failure the replay did not wait for is still reported. */
-  async close(): Promise<void> {
-    if (this.found === undefined) {
-      this.cancelled = true;
-      this.parts.claims.giveUp();
-    }
-    await this.ended;
-    if (this.failure !== undefined && !this.cancelled) throw this.failure;
-  }
-
-  /**
-   * The runs' keys found twice or more, merged in two halves at once: the upper half's on the
-   * thread (here, when it fails). The thread's scan is told the keys once both halves are
-   * found (sendOnly), never its half alone: an id of the other half would be left out.
-   */
-  private async halves(all: string[]): Promise<Float64Array> {
-    const upper = this.parts.later.merge(all, UPPER_KEYS);
-    // The thread's job is posted from a promise's turn (scan-thread.ts, answerTo): let it go before this thread's half, which holds the event loop, or the halves are merged one after the other.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const lower = repeatedIn(all, LOWER_KEYS);
-    const rest = (await upper) ?? repeatedIn(all, UPPER_KEYS);
-    const both = new Float64Array(lower.length + rest.length);
-    both.set(lower);
-    both.set(rest, lower.length);
-    return both;
-  }
-
-  private async run(): Promise<IdScreen | undefined> {
-    const { cut, claims, keys, buffer, later, answer, allIds } = this.parts;
-    try {
-      const answered = await answer;
-      if (this.cancelled) return undefined;
-      if (answered.kind === "giveUp") return undefined;
-      if (answered.kind === "done") {
-        keys.adopt(answered.runs);
-        for (const [i, order] of answered.orders) this.orders[i] = order;
-      }
-      // The pieces the thread took and did not read (it failed), read here.
-      for (const [i, piece] of cut.entries()) this.orders[i] ??= screenPiece(piece, keys, buffer);
-      const ordered = (this.orders as Order[]).reduce(joinOrders, NO_ROWS).ordered;
-      const all = keys.onDisk();
-      if (this.waiting) {
-        const repeated = await this.halves(all);
-        if (allIds && ordered) later.sendOnly(repeated);
-        return screenOf(repeated, allIds && ordered);
-      }
-      // The whole merge on the thread, between its scan's reads; here only where it fails (a thread ended with the replay's scan: not needed then).
-      const merged = await later.merge(all, ALL_KEYS, allIds && ordered);
-      if (merged === undefined && this.cancelled) return undefined;
-      return screenOf(merged ?? repeatedIn(all, ALL_KEYS), allIds && ordered);
-    } catch (e) {
-      claims.giveUp();
-      if (e instanceof GiveUp) return undefined;
-      throw e;
-    } finally {
-      if (underWay === this) underWay = undefined;
-      keys.remove();
-      await discardEarly();
-    }
-  }
-}
-
-/** The pass under way, which a thread with nothing else to do may help (helpWhileIdle). */
-let underWay: PassUnderWay | undefined;
-
-/** A piece of the pass under way read here, where one is left: for a replay that would otherwise wait (the scanner's first rows, cold). Whether one was. */
-export function helpWhileIdle(): boolean {
-  return underWay?.helpOnce() ?? false;
 }
 
 /** The order of no rows: in order, with no first or last timestamp. */
@@ -305,9 +166,17 @@ async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Pro
  * the first piece and fails, so that this thread reads it after the others.
  */
 function elsewhere(here: boolean): ScreenThread {
-  const failing: ScreenThread = { screen: async () => ({ kind: "failed" }), merge: async () => undefined, sendOnly: () => {}, stop: async () => {} };
+  const failing: ScreenThread = { screen: async () => ({ kind: "failed" }), merge: async () => undefined, stop: async () => {} };
   if (!here) return screenThread() ?? failing;
   return { ...failing, screen: async (setup) => (new Claims(setup.claims).take(), { kind: "failed" }) };
+}
+
+/** Two runs of keys one after the other. */
+function joined(a: Float64Array, b: Float64Array): Float64Array {
+  const both = new Float64Array(a.length + b.length);
+  both.set(a);
+  both.set(b, a.length);
+  return both;
 }
 
 /** The event_id column's index in the header (-1 without one) and the header's width; a header the readers would refuse is theirs to report. */

@@ -112,7 +112,7 @@ export interface KeyRange {
 }
 
 /** Every key (53 bits), and its two halves (merged on two threads at once). */
-export const ALL_KEYS: KeyRange = { from: 0, to: 2 ** 53 };
+const ALL_KEYS: KeyRange = { from: 0, to: 2 ** 53 };
 export const LOWER_KEYS: KeyRange = { from: 0, to: 2 ** 52 };
 export const UPPER_KEYS: KeyRange = { from: 2 ** 52, to: 2 ** 53 };
 

@@ -319,8 +319,8 @@ export class RowScanner {
     this.width = width;
     const { index } = layout;
     // Rows of two shapes are alike to the canonical order only through an account column ("" is the default account) or a meter mapping.
-    const { mapping } = this.setup;
-    this.sent = this.sentIds();
+    const { repeatedIds, mapping } = this.setup;
+    if (repeatedIds !== undefined && index.event_id >= 0 && index.account < 0 && mapping.meterValues.size === 0) this.sent = new SentIds(repeatedIds, BATCH);
     const shaping = new Set([index.meter, ...layout.dimensions.map((d) => d.index)]);
     const keyColumns = [...Array(width).keys()].filter((c) => shaping.has(c));
     this.keyRuns = runsOf(keyColumns);
@@ -332,23 +332,6 @@ export class RowScanner {
     this.setup.spare?.push(batchBuffer(this.batch));
     this.batch = this.freshBatch();
   }
-
-  /** Which ids to send, where not all: the first pass found the log in time order (repeatedIds), and rows of two shapes are never alike (no account column, no meter mapping). */
-  private sentIds(): SentIds | undefined {
-    const { index } = this.layout!;
-    const { repeatedIds, mapping } = this.setup;
-    return repeatedIds !== undefined && index.event_id >= 0 && index.account < 0 && mapping.meterValues.size === 0 ? new SentIds(repeatedIds, BATCH) : undefined;
-  }
-
-  /** The first pass, ended as the rows are scanned, found the log in time order with these keys repeated: from the next batch on, only the ids the replay may need are sent. */
-  sendOnly(repeatedIds: Float64Array): void {
-    this.setup = { ...this.setup, repeatedIds };
-    if (this.layout !== undefined && this.batch.count === 0) this.sent = this.sentIds();
-    else this.sendFromNext = this.layout !== undefined;
-  }
-
-  /** Whether the next batch sends only some ids (sendOnly came as a batch was being filled). */
-  private sendFromNext = false;
 
   private row(buf: Buffer, out: ScannedBatch[]): void {
     const { index } = this.layout!;
@@ -456,10 +439,6 @@ export class RowScanner {
     if (done.ids !== undefined && this.sent !== undefined) done.ids = this.sent.column({ bytes: this.idBytes, ends: this.idEnds }, done.count, done.at, this.setup.spareIds);
     else if (done.ids !== undefined) done.ids = this.idsOf(done.count);
     this.batch = this.freshBatch();
-    if (this.sendFromNext) {
-      this.sendFromNext = false;
-      this.sent = this.sentIds();
-    }
     return done;
   }
 

@@ -61,10 +61,8 @@ export function scanWorker(): Worker {
 export interface ScreenThread {
   /** The rows' keys and order; "failed" when the thread cannot be started or ends without an answer (the caller then reads them itself). */
   screen(setup: ScreenSetup): Promise<ScreenAnswer>;
-  /** The keys of `range` found twice or more in the runs; undefined when the thread fails (the caller merges them itself). With every key of a log in time order (`timeOrdered`), the thread's scan sends only the ids the replay may need once they are found. */
-  merge(runs: string[], range: KeyRange, timeOrdered?: boolean): Promise<Float64Array | undefined>;
-  /** The keys found twice or more in a log in time order, merged in halves: the thread's scan sends only the ids the replay may need from here on. */
-  sendOnly(repeated: Float64Array): void;
+  /** The keys of `range` found twice or more in the runs; undefined when the thread fails (the caller merges them itself). */
+  merge(runs: string[], range: KeyRange): Promise<Float64Array | undefined>;
   /** End the thread, when the pass is given up. */
   stop(): Promise<void>;
 }
@@ -79,11 +77,10 @@ export function screenThread(): ScreenThread | undefined {
   }
   return {
     screen: async (setup) => ((await answerTo(thread, { kind: "screen", setup })) as ScreenAnswer | undefined) ?? { kind: "failed" },
-    merge: async (runs, range, timeOrdered) => {
-      const answer = (await answerTo(thread, { kind: "merge", runs, range, timeOrdered })) as MergeAnswer | undefined;
+    merge: async (runs, range) => {
+      const answer = (await answerTo(thread, { kind: "merge", runs, range })) as MergeAnswer | undefined;
       return answer?.kind === "merged" ? answer.repeated : undefined;
     },
-    sendOnly: (repeated) => void answerTo(thread, { kind: "sendOnly", repeated }),
     stop: async () => {
       if (warm === thread) warm = undefined;
       await thread.worker.terminate();

@@ -12,16 +12,7 @@ import { idBuffer } from "./id-buffers.js";
 // It may start before its files are known (scan-thread.ts): its first message is its setup.
 const port = parentPort!;
 let allowed = 0;
-/** Batches sent and not yet handed back: rows the replay has in hand. */
-let inHand = 0;
 let wake: (() => void) | undefined;
-
-/** The event ids' first pass on this thread (screen-worker.ts): while it runs, the scanner gives it turns. */
-export const pass = { running: false };
-/** Batches the replay holds (65,536 rows, a tenth of a second or more of its work) past which the scanner lets the pass read a piece between its reads. */
-const PASS_ROOM = 8;
-/** A turn of the thread's event loop: the other of the pass and the scan goes on, and messages are heard. */
-export const turn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 /** The columns of batches the replay is done with, sent back: each allows one more batch, and is filled again, so the batches in flight are all the memory they take. Their id columns come back likewise. */
 const spare: ArrayBuffer[] = [];
 const spareIds: ArrayBuffer[] = [];
@@ -31,7 +22,6 @@ port.on("message", (message: WorkerSetup | number | HandedBack) => {
     spare.push(...message.columns);
     spareIds.push(...message.ids);
     allowed += message.columns.length;
-    inHand -= message.columns.length;
   } else start(message);
   wake?.();
 });
@@ -44,7 +34,6 @@ async function send(batch: ScannedBatch): Promise<void> {
     wake = undefined;
   }
   allowed--;
-  inHand++;
   post({ kind: "batch", batch }, batch.ids === undefined ? [batchBuffer(batch)] : [batchBuffer(batch), idBuffer(batch.ids)]);
 }
 
@@ -60,21 +49,12 @@ let readSize = 64 << 10;
 
 /** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(setup: WorkerSetup): Promise<void> {
+  let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
-    if (scanning !== undefined && "keepShapes" in file && file.keepShapes) scanning.nextFile(file.file);
-    else scanning = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: repeatedIds ?? setup.repeatedIds, spare, spareIds });
-    await scanFile(scanning, file.path);
+    if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds });
+    await scanFile(scanner, file.path);
   }
-}
-
-/** The scanner of the file being read, and the keys the pass on this thread found repeated in a log in time order (sendOnly). */
-let scanning: RowScanner | undefined;
-let repeatedIds: Float64Array | undefined;
-
-/** The first pass on this thread, ended as the scan goes, found the log in time order with these keys repeated: the scan sends only the ids the replay may need from here on. */
-export function sendOnly(repeated: Float64Array): void {
-  repeatedIds = repeated;
-  scanning?.sendOnly(repeated);
 }
 
 async function scanFile(scanner: RowScanner, path: string): Promise<void> {
@@ -95,7 +75,6 @@ async function scanFile(scanner: RowScanner, path: string): Promise<void> {
       header();
       for (const batch of batches) await send(batch);
       if (read === 0) break;
-      if (pass.running && inHand >= PASS_ROOM) await turn();
     }
   } finally {
     closeSync(fd);

@@ -13,7 +13,6 @@ import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { readColumnsFor } from "./card-columns.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
-import { helpWhileIdle } from "./id-screen.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
 
 /**
@@ -351,11 +350,6 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
     for (;;) {
       while (queue.length === 0) {
         if (failure) throw failure;
-        // Nothing for the replay yet (the scanner's first rows, cold): a piece of the ids' first pass read meanwhile, then the messages heard.
-        if (helpWhileIdle()) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          continue;
-        }
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
