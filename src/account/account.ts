@@ -196,6 +196,10 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
       shown(throughText!),
     );
   }
+  // Before the first cycle, no cycle holds it: the statement would end with the first cycle and blame the first row after it.
+  if (through !== undefined && anchor !== undefined && through < anchor) {
+    throw new UserError("through before the anchor", flagOr(flags.through, "through"), `an instant on or after the anchor ${anchorText}`, shown(throughText!));
+  }
   const lists = [changesIn(doc.changes ?? [], ["changes"], name), ...[...(doc.accounts ?? [])].map(([id, t]) => changesIn(t.changes ?? [], ["accounts", id, "changes"], id))];
   for (const written of lists) checkChangeOrder(written);
   // One account's changes may be written in two lists (the top level's with account:, and its entry's): merged by time.
@@ -261,6 +265,14 @@ export function calendarFor(settings: AccountSettings, firstUsage: Instant | und
       "through too far after the first cycle",
       given.at,
       `an instant before ${formatInstant(monthStart + MAX_THROUGH_SPAN)} (${MAX_THROUGH_YEARS} years of cycles after ${formatInstant(monthStart)}, the start of the earliest usage's month, where the cycles start without an anchor)`,
+      shown(given.text),
+    );
+  }
+  if (settings.through !== undefined && given !== undefined && settings.through < monthStart) {
+    throw new UserError(
+      "through before the first cycle",
+      given.at,
+      `an instant on or after ${formatInstant(monthStart)} (the start of the earliest usage's month, where the cycles start without an anchor)`,
       shown(given.text),
     );
   }

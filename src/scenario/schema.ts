@@ -64,7 +64,7 @@ const GROWTH: Codec<Growth> = {
     if (!GROWTH_PATTERN.test(value)) fail(ctx, node, "unreadable growth", "a percentage per cycle such as 5% or -2.5%, or users per cycle such as +200 or -50", shown(value));
     if (value.endsWith("%")) {
       const rate = new Decimal(value.slice(0, -1).replace(/^\+/, ""));
-      if (rate.lte(-100)) fail(ctx, node, "growth below -100%", "a percentage above -100%", value);
+      if (rate.lte(-100)) fail(ctx, node, "growth of -100% or below", "a percentage above -100%", value);
       return { kind: "percent", rate };
     }
     return { kind: "absolute", step: Number(value) };
