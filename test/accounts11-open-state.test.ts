@@ -4,7 +4,7 @@ import { OpenCycle } from "../src/engine/cycle.js";
 import { Scale } from "../src/engine/credits.js";
 import { Wallet } from "../src/engine/wallet.js";
 import { Decimal, ZERO } from "../src/money.js";
-import { card } from "./helpers/engine.js";
+import { card, closing } from "./helpers/engine.js";
 
 // Issue 16, many accounts (accounts11): an open cycle keeps what a rule records only once one does, shares its terms
 // with the cycles opened on the same, and a wallet's debit leaves the cycle's consumed credits as its grants give them.
@@ -13,8 +13,7 @@ const included = C.grantKinds.get("included")!;
 const topup = C.grantKinds.get("topup")!;
 const paid = C.plans.get("paid")!;
 const small = C.plans.get("small")!;
-const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
-const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
+const { order, terms } = closing(C);
 // Two decimals: 1 credit is 100.
 const scale = new Scale(2);
 const counting = new Set(["included"]);

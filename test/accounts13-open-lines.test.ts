@@ -2,27 +2,20 @@ import { describe, expect, it } from "vitest";
 import { OpenCycle } from "../src/engine/cycle.js";
 import { LineHead } from "../src/engine/cycle-lines.js";
 import { ClosedCycles, releaseCycles } from "../src/engine/closed-cycles.js";
-import { Scale } from "../src/engine/credits.js";
 import { PriceBook } from "../src/engine/pricing.js";
 import { Wallet } from "../src/engine/wallet.js";
 import type { CycleStatement, Statement } from "../src/engine/types.js";
 import { statementJsonText } from "../src/render/statement/json-text.js";
 import { Decimal } from "../src/money.js";
-import { card } from "./helpers/engine.js";
+import { card, closing, paidCycle } from "./helpers/engine.js";
 
 // accounts13: a cycle of a few lines finds a line by its slot among its own positions, not in a list as long as
 // the account's slots; past LOOKED_THROUGH lines, or a line of two slots, by such a list. And the JSON writer
 // may let go of each account's cycles once written.
 const C = card();
 const call = C.meters.get("call")!;
-const paid = C.plans.get("paid")!;
-const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
-const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
+const { order, terms } = closing(C);
 const unit = new PriceBook().text(new Decimal(1));
-
-function openCycle(): OpenCycle {
-  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: paid }, [], new Set(["included"]), new Scale(6));
-}
 
 const dimensionsOf = new Map<string, { project: string }>();
 const headOf = new Map<string, LineHead>();
@@ -43,7 +36,7 @@ function byProject(cycle: OpenCycle): Map<string, [string, number]> {
 
 describe("an open cycle's lines by slot", () => {
   it("finds each of 40 lines by its slot, numbered out of their order, before and after the cycle passes 16 lines", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     // Line i of the cycle is the account's slot (7i mod 40) + 5: slots 5 to 44, none equal to its position.
     const slotOf = (i: number) => ((7 * i) % 40) + 5;
     for (let i = 0; i < 40; i++) {
@@ -63,7 +56,7 @@ describe("an open cycle's lines by slot", () => {
   });
 
   it("finds a line that took a second slot (found by its key) by either slot", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     shaped(cycle, "p1", 2, 3);
     shaped(cycle, "p2", 1, 4);
     // Without a number: the line is found by its key, and so is the next row of the same key with a number of its own.
@@ -81,7 +74,7 @@ describe("an open cycle's lines by slot", () => {
 
 describe("the JSON statement, each account's cycles let go once written", () => {
   function closedCycle(quantity: number): CycleStatement {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     shaped(cycle, "p1", quantity, 0);
     return cycle.close(new Wallet(), order, terms);
   }

@@ -1,13 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { sortLines } from "../src/engine/line-order.js";
 import { OpenCycle } from "../src/engine/cycle.js";
-import { Scale } from "../src/engine/credits.js";
 import { PriceBook } from "../src/engine/pricing.js";
 import { LineHead } from "../src/engine/cycle-lines.js";
 import { Wallet } from "../src/engine/wallet.js";
 import type { StatementLine } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
-import { card } from "./helpers/engine.js";
+import { card, closing, paidCycle } from "./helpers/engine.js";
 
 // Issue 16: a close sorts its lines with each line's meter rank and dimensions' text worked out once (line-order.ts),
 // and shares the quantity and amount of a line of its own all counted, as a head's line shares them.
@@ -56,11 +55,10 @@ describe("a cycle's lines in the statement's order", () => {
 describe("a line of its own all counted", () => {
   const C = card();
   const call = C.meters.get("call")!;
-  const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
-  const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
+  const { order, terms } = closing(C);
 
   it("shows its quantity and amount as a line with Decimals would, sharing them with another of the same count and price", () => {
-    const cycle = new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: C.plans.get("paid")! }, [], new Set(["included"]), new Scale(6));
+    const cycle = paidCycle(C);
     const unit = new PriceBook().text(new Decimal("0.25"));
     const add = (project: string, quantity: string) => {
       const value = new Decimal(quantity);
@@ -88,8 +86,7 @@ describe("an open cycle's index of lines by key, by name", () => {
   const C = card();
   const call = C.meters.get("call")!;
   const site = C.meters.get("site")!;
-  const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
-  const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
+  const { order, terms } = closing(C);
   const unit = new PriceBook().text(new Decimal(1));
   const p1 = { project: "p1" };
   const p2 = { project: "p2" };
@@ -104,7 +101,7 @@ describe("an open cycle's index of lines by key, by name", () => {
   }
 
   it("keys a name's lines from its first line without a number: another name's numbered lines are found by number, and by key once one of theirs comes without", () => {
-    const cycle = new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: C.plans.get("paid")! }, [], new Set(["included"]), new Scale(6));
+    const cycle = paidCycle(C);
     row(cycle, "site", p1, 1);
     row(cycle, "call", p1, 2, 0);
     row(cycle, "call", p1, 3, 0);
@@ -125,7 +122,7 @@ describe("an open cycle's index of lines by key, by name", () => {
   });
 
   it("sums a numbered line by its number while only another name has lines without a number", () => {
-    const cycle = new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: C.plans.get("paid")! }, [], new Set(["included"]), new Scale(6));
+    const cycle = paidCycle(C);
     row(cycle, "site", p1, 1);
     row(cycle, "call", p2, 2, 1);
     row(cycle, "call", p2, 3, 1);

@@ -45,6 +45,34 @@ describe("markdownText", () => {
   });
 });
 
+// Emphasis in a Markdown value (CommonMark 0.31, "Emphasis and strong emphasis"): `*` opens and
+// closes emphasis anywhere, inside a word too; `_` only where it is not between two word characters.
+
+describe("markdownText: emphasis", () => {
+  it("escapes every * and ~, and every _ that could open or close emphasis: next to a space, a symbol, an emoji or an escape it adds itself", () => {
+    const cases: [text: string, escaped: string][] = [
+      ["`x`*y*_z_", "\\`x\\`\\*y\\*\\_z\\_"],
+      ["a*b*c", "a\\*b\\*c"],
+      ["~~gone~~", "\\~\\~gone\\~\\~"],
+      ["_lead", "\\_lead"],
+      ["trail_", "trail\\_"],
+      ["a _b_ c", "a \\_b\\_ c"],
+      ["a_(b)", "a\\_(b)"],
+      ["(a)__b", "(a)\\_\\_b"],
+      ["🚀_a", "🚀\\_a"],
+      ["a_🚀", "a\\_🚀"],
+      // The backslash before the `_` is the value's own, escaped first: `\\\_` renders `\_`.
+      ["a\\_b", "a\\\\\\_b"],
+      ["a<_b", "a&lt;\\_b"],
+    ];
+    for (const [text, escaped] of cases) expect(markdownText(text), text).toBe(escaped);
+  });
+
+  it("leaves an _ between two word characters as it is, so meters read as they are written", () => {
+    for (const text of ["input_tokens", "data_read", "a__b", "café_über", "東京_大阪", "v2_1"]) expect(markdownText(text)).toBe(text);
+  });
+});
+
 describe("formulaSafe: for a spreadsheet", () => {
   it("guards a cell starting with = + - @ tab CR or their full-width forms", () => {
     for (const c of ["=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20"]) expect(formulaSafe(`${c}1`)).toBe(`'${c}1`);

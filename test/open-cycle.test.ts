@@ -1,27 +1,20 @@
 import { describe, expect, it } from "vitest";
 import { OpenCycle } from "../src/engine/cycle.js";
 import { LineHead } from "../src/engine/cycle-lines.js";
-import { Scale } from "../src/engine/credits.js";
 import { PriceBook } from "../src/engine/pricing.js";
 import { Wallet } from "../src/engine/wallet.js";
 import { Decimal } from "../src/money.js";
-import { card } from "./helpers/engine.js";
+import { card, closing, paidCycle } from "./helpers/engine.js";
 
 // Issue 16, many accounts: an open cycle finds a numbered line by its number and makes a key
 // for a line only once a line without a number comes; its statement may be made more than once.
 const C = card();
 const call = C.meters.get("call")!;
-const paid = C.plans.get("paid")!;
-const order = { meters: [...C.events.keys()], kinds: [...C.grantKinds.keys()] };
-const terms = { quota: undefined, budgets: new Map<string, Decimal>(), renews: 100 };
+const { order, terms } = closing(C);
 
 /** A closed cycle's lines as [project, quantity, events, amount], in their order. */
 function summary(lines: readonly { dimensions: Readonly<Record<string, string>>; quantity: Decimal; events: number; amount: Decimal }[]): (string | number | undefined)[][] {
   return lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events, l.amount.toFixed()]);
-}
-
-function openCycle(): OpenCycle {
-  return new OpenCycle({ index: 0, start: 0, end: 100 }, { allowance: new Decimal(100), plan: paid }, [], new Set(["included"]), new Scale(6));
 }
 
 function add(cycle: OpenCycle, project: string, quantity: string, slot: number | undefined): void {
@@ -33,7 +26,7 @@ function add(cycle: OpenCycle, project: string, quantity: string, slot: number |
 
 describe("open cycle", () => {
   it("adds a line without a number to the numbered line of the same meter, dimensions and price, and keeps other lines apart", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     add(cycle, "p1", "2", 0);
     add(cycle, "p2", "5", 1);
     // Without a number: found by its key, which the numbered lines did not need until now.
@@ -54,19 +47,19 @@ describe("open cycle", () => {
   });
 
   it("takes a first line numbered past the short lists, and leaves other cycles' lists as they were", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     add(cycle, "p4", "2", 20);
     cycle.addToSlot(20, new Decimal(3), 3_000_000);
     add(cycle, "p5", "1", 3);
-    const other = openCycle();
+    const other = paidCycle(C);
     add(other, "p6", "4", 0);
     expect(cycle.close(new Wallet(), order, terms).lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events])).toEqual([["p4", "5", 2], ["p5", "1", 1]]);
     expect(other.close(new Wallet(), order, terms).lines.map((l) => [l.dimensions.project, l.quantity.toFixed(), l.events])).toEqual([["p6", "4", 1]]);
-    expect(openCycle().close(new Wallet(), order, terms).lines).toEqual([]);
+    expect(paidCycle(C).close(new Wallet(), order, terms).lines).toEqual([]);
   });
 
   it("gives the same statement each time it is closed, the sums by number added once", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     add(cycle, "p1", "2", 0);
     cycle.addToSlot(0, new Decimal("1.5"), 1_500_000);
     cycle.addToSlot(0, new Decimal("1.5"), 1_500_000);
@@ -99,7 +92,7 @@ describe("open cycle, a shape's lines held as their head and their slot's sums",
   const shown = (cycle: OpenCycle) => summary(cycle.close(new Wallet(), order, terms).lines);
 
   it("sums a line by its slot, gives it an object of its own where it needs one, and shows it as a line of its own would be shown", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     expect(shaped(cycle, "p1", "2", 0)).toBe(true);
     cycle.addToSlot(0, new Decimal("1.5"), 1_500_000);
     shaped(cycle, "p1", "1", 0);
@@ -124,7 +117,7 @@ describe("open cycle, a shape's lines held as their head and their slot's sums",
   });
 
   it("adds a quantity past a safe integer of millionths exactly, and gives the same statement each time it is closed", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     shaped(cycle, "p1", "6000000000", 0);
     cycle.addToSlot(0, new Decimal("5000000000"), 5_000_000_000_000_000);
     shaped(cycle, "p1", "0.5", 0);
@@ -134,7 +127,7 @@ describe("open cycle, a shape's lines held as their head and their slot's sums",
   });
 
   it("takes a line opened without its head (another card version) as a line of its own", () => {
-    const cycle = openCycle();
+    const cycle = paidCycle(C);
     cycle.version = "v2";
     expect(shaped(cycle, "p1", "2", 0)).toBe(false);
     shaped(cycle, "p1", "1", 0);

@@ -2,36 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { markdownText } from "../src/render/shared/escape.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
-
-// Emphasis in a Markdown value (CommonMark 0.31, "Emphasis and strong emphasis"): `*` opens and
-// closes emphasis anywhere, inside a word too; `_` only where it is not between two word characters.
-
-describe("markdownText: emphasis", () => {
-  it("escapes every * and ~, and every _ that could open or close emphasis", () => {
-    expect(markdownText("`x`*y*_z_")).toBe("\\`x\\`\\*y\\*\\_z\\_");
-    expect(markdownText("a*b*c")).toBe("a\\*b\\*c");
-    expect(markdownText("~~gone~~")).toBe("\\~\\~gone\\~\\~");
-    expect(markdownText("_lead")).toBe("\\_lead");
-    expect(markdownText("trail_")).toBe("trail\\_");
-    expect(markdownText("a _b_ c")).toBe("a \\_b\\_ c");
-    expect(markdownText("a_(b)")).toBe("a\\_(b)");
-    expect(markdownText("(a)__b")).toBe("(a)\\_\\_b");
-  });
-
-  it("leaves an _ between two word characters as it is, so meters read as they are written", () => {
-    for (const text of ["input_tokens", "data_read", "a__b", "café_über", "東京_大阪", "v2_1"]) expect(markdownText(text)).toBe(text);
-  });
-
-  it("escapes an _ next to a symbol, an emoji or an escape it adds itself", () => {
-    expect(markdownText("🚀_a")).toBe("🚀\\_a");
-    expect(markdownText("a_🚀")).toBe("a\\_🚀");
-    // The backslash before the `_` is the value's own, escaped first: `\\\_` renders `\_`.
-    expect(markdownText("a\\_b")).toBe("a\\\\\\_b");
-    expect(markdownText("a<_b")).toBe("a&lt;\\_b");
-  });
-});
 
 describe("diff's pull-request comment: an account name with emphasis marks", () => {
   const dir = mkdtempSync(join(tmpdir(), "polish13-markdown-"));
