@@ -47,23 +47,25 @@ const MAX_LINKS = 40;
 
 /** Resolve and check an output path; `flag` names the option in messages. */
 export function outputTarget(given: string, flag: string, inputs: readonly RunInput[]): OutputTarget {
-  const where = { file: given, line: 1, column: 1 };
-  if (given === "") throw new UserError(`empty ${flag} path`, { file: flag, line: 1, column: 1 }, "a file name", '""');
+  // Every refusal is at the flag, the thing to change; the path it named is in what was found.
+  const where = atFlag(flag);
+  const named = shown(shortPath(given));
+  if (given === "") throw new UserError(`empty ${flag} path`, where, "a file name", '""');
   // stat follows every link, /proc's too (/dev/stdout onto a pipe); the chain is walked by hand only to
   // find where a regular file, or one not made yet, is renamed into place.
   const stats = statOf(given);
-  const file = stats !== undefined && !stats.isFile() ? given : followLinks(given, where);
+  const file = stats !== undefined && !stats.isFile() ? given : followLinks(given, flag);
   if (stats?.isDirectory() || (stats === undefined && /[/\\]$/.test(given))) {
-    throw new UserError(`${flag} names a folder`, where, "a file name inside it, such as report.json", stats ? "a directory" : "a path ending in /");
+    throw new UserError("names a folder", where, "a file name inside it, such as report.json", stats ? `the folder ${named}` : `${shown(given)}, a path ending in /`);
   }
   if (stats !== undefined && !stats.isFile() && !stats.isCharacterDevice() && !stats.isFIFO()) {
-    throw new UserError(`${flag} is not a regular file`, where, "a regular file, a character device such as /dev/null, or a FIFO", stats.isSocket() ? "a socket" : "a block device");
+    throw new UserError("is not a regular file", where, "a regular file, a character device such as /dev/null, or a FIFO", `${stats.isSocket() ? "the socket" : "the block device"} ${named}`);
   }
   if (stats === undefined) {
     const folder = dirname(file);
     const parent = statOf(folder);
-    if (parent === undefined) throw new UserError(`the folder for ${flag} does not exist`, { file: folder, line: 1, column: 1 }, "an existing folder (create it first)", shown(folder));
-    if (!parent.isDirectory()) throw new UserError(`the folder for ${flag} is not a folder`, { file: folder, line: 1, column: 1 }, "an existing folder", "a file");
+    if (parent === undefined) throw new UserError("its folder does not exist", where, "an existing folder (create it first)", shown(shortPath(folder)));
+    if (!parent.isDirectory()) throw new UserError("its folder is not a folder", where, "an existing folder", `the file ${shown(shortPath(folder))}`);
   }
   const clash = inputs.find((input) => sameFile(input.path, file, stats));
   if (clash !== undefined) {
@@ -88,7 +90,7 @@ function shortPath(path: string): string {
 }
 
 /** Follow a chain of symlinks to the path it ends at, which may not exist yet (a dangling link makes its target). */
-function followLinks(path: string, where: { file: string; line: number; column: number }): string {
+function followLinks(path: string, flag: string): string {
   let current = path;
   for (let hop = 0; hop < MAX_LINKS; hop++) {
     let link: Stats;
@@ -100,7 +102,7 @@ function followLinks(path: string, where: { file: string; line: number; column: 
     if (!link.isSymbolicLink()) return current;
     current = resolve(dirname(current), readlinkSync(current));
   }
-  throw new UserError("too many levels of symbolic links", where, "a link that ends at a file", "a loop");
+  throw new UserError("too many levels of symbolic links", atFlag(flag), "a link that ends at a file", `a loop from ${shown(shortPath(path))}`);
 }
 
 function statOf(path: string): Stats | undefined {

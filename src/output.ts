@@ -1,7 +1,7 @@
 import { closeSync, createReadStream, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import { UserError, shown } from "./errors.js";
+import { atFlag, UserError, shown } from "./errors.js";
 import { visibleLines } from "./render/shared/escape.js";
 import type { Io } from "./io.js";
 import { outputTarget, type OutputTarget, type RunInput } from "./output-target.js";
@@ -262,7 +262,7 @@ export function makeFolder(dir: string, flag: string): void {
     mkdirSync(dir, { recursive: true });
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
   } catch (e) {
-    throw new UserError(`cannot create the ${flag} folder: ${(e as NodeJS.ErrnoException).code ?? "error"}`, { file: dir, line: 1, column: 1 }, "a folder that exists or can be made", shown(dir));
+    throw new UserError(`cannot create the folder: ${(e as NodeJS.ErrnoException).code ?? "error"}`, atFlag(flag), "a folder that exists or can be made", shown(dir));
   }
 }
 

@@ -50,7 +50,7 @@ describe("-o is atomic", () => {
     const folder = join(dir, "no-such-folder");
     // A value over 60 characters is shown as its first 57 and "...".
     const found = folder.length > 60 ? `${folder.slice(0, 57)}...` : folder;
-    expect(run.stderr).toBe(`burnrate: error: ${folder}:1:1: the folder for -o does not exist (expected an existing folder (create it first), found "${found}")\n`);
+    expect(run.stderr).toBe(`burnrate: error: -o: its folder does not exist (expected an existing folder (create it first), found "${found}")\n`);
     expect(run.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(dir)).toEqual(["usage.csv"]);
   });
