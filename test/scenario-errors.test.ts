@@ -24,7 +24,7 @@ describe("bad scenario input", () => {
 
   it("an unparseable schedule", async () => {
     expect(await fails("bad-schedule.yaml")).toBe(
-      "burnrate: error: fixtures/scenarios/bad/bad-schedule.yaml:7:37: unparseable schedule (expected minute, hour, N minutes, N hours, hourly; day, weekday or a weekday name (monday...), each with an optional 'at HH:MM'; cycle, optionally 'cycle on day N at HH:MM', found \"fortnightly at noon\")\n",
+      "burnrate: error: fixtures/scenarios/bad/bad-schedule.yaml:7:37: unparseable schedule (expected minute, hour, N minutes, N hours, hourly; day, weekday or a weekday name (monday...), each with an optional 'at H:MM' on the 24-hour clock (at 9:00, at 17:30); cycle, optionally 'cycle on day N at H:MM', found \"fortnightly at noon\")\n",
     );
   });
 

@@ -10,7 +10,7 @@ export type Schedule =
   | { kind: "cycle"; day: number; hour: number; minute: number };
 
 export const SCHEDULE_GRAMMAR =
-  "minute, hour, N minutes, N hours, hourly; day, weekday or a weekday name (monday...), each with an optional 'at HH:MM'; cycle, optionally 'cycle on day N at HH:MM'";
+  "minute, hour, N minutes, N hours, hourly; day, weekday or a weekday name (monday...), each with an optional 'at H:MM' on the 24-hour clock (at 9:00, at 17:30); cycle, optionally 'cycle on day N at H:MM'";
 
 // The hour as a clock shows it, with or without its leading zero: `at 9:00` is `at 09:00`.
 const TIME = "(?: at ([01]?\\d|2[0-3]):([0-5]\\d))?";
