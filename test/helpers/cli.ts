@@ -38,12 +38,27 @@ class Captured extends Writable {
 
 const environment = (extra: Record<string, string> | undefined) => ({ ...process.env, NO_COLOR: "1", FORCE_COLOR: "", ...extra });
 
+/** The directory a run goes back to: the test process's own at start, not whatever a run before left. */
+const HOME = process.cwd();
+/** The last in-process run queued: each waits for the one before, as they share one working directory. */
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * Run burnrate in this process, through run(argv, io), and give its exit code and
  * what it wrote. A test that needs the real process (exit by signal, a pipe that
  * closes, the built binary's output byte for byte) uses `binary` instead.
+ *
+ * Files named on the command line resolve against the working directory, which is the
+ * process's own, so runs take turns: a test that timed out while its run went on (under
+ * heavy load) used to leave its directory to the next test, whose relative paths then failed.
  */
-export async function burnrate(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+export function burnrate(args: readonly string[], options: RunOptions = {}): Promise<Run> {
+  const turn = queue.then(() => inDirectory(args, options));
+  queue = turn.catch(() => undefined);
+  return turn;
+}
+
+async function inDirectory(args: readonly string[], options: RunOptions): Promise<Run> {
   const stdout = new Captured();
   const stderr = new Captured();
   const io = {
@@ -54,15 +69,12 @@ export async function burnrate(args: readonly string[], options: RunOptions = {}
     stderrTerminal: options.terminal,
     env: environment(options.env),
   };
-  // Files named on the command line resolve against the working directory, which is the
-  // process's own: in-process runs must not overlap (no describe.concurrent around them).
-  const before = process.cwd();
   process.chdir(options.cwd ?? ROOT);
   try {
     const code = await run(args, io);
     return { code, stdout: stdout.text(), stderr: stderr.text() };
   } finally {
-    process.chdir(before);
+    process.chdir(HOME);
   }
 }
 
