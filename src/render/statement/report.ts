@@ -1,4 +1,3 @@
-import { basename } from "node:path";
 import type { CycleStatement, Statement } from "../../engine/types.js";
 import type { Decimal } from "../../money.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
@@ -6,7 +5,7 @@ import type { Block, FactValue } from "../shared/document.js";
 import { count, credits, exactGrouped, percentOf } from "../shared/numbers.js";
 import type { LineKind } from "../../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
-import { fileLine } from "../shared/file-line.js";
+import { fileLine, fileLineWithin } from "../shared/file-line.js";
 import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
@@ -55,6 +54,8 @@ function meterLabelBlocks(keys: ReadonlySet<string>, ctx: RenderContext): Block[
 
 /** The table lists this many repeats; the JSON lists them all (up to the engine's bound). */
 const TABLE_DUPLICATES = 10;
+/** A terminal table's width: the Rejected table's First line gets what its other columns leave of it. */
+const TABLE_WIDTH = 100;
 
 /** The first repeats by event_id, each with the row it repeats, and how many more. */
 function duplicateEventBlocks(statement: Statement): Block[] {
@@ -168,13 +169,18 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     });
   }
   if (c.rejected.length > 0) {
+    const head = ["Meter", "Reason", "Events", "Quantity", "First at", "First line"];
+    const rows = c.rejected.map((r) => [r.meter, r.reason, count(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt)]);
+    // The path keeps as many of its last folders as the table has room for (at least the file's
+    // name): two days' exports/*/usage.csv must not both read usage.csv. The JSON's first_line has it whole.
+    const widths = head.slice(0, -1).map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+    const room = TABLE_WIDTH - widths.reduce((sum, w) => sum + w + 2, 2);
     blocks.push({
       kind: "table",
       title: "Rejected",
-      // The file's own name keeps the table within 100 columns; the JSON's first_line has its path.
-      head: ["Meter", "Reason", "Events", "Quantity", "First at", "First line"],
+      head,
       align: ["left", "left", "right", "right", "left", "left"],
-      rows: c.rejected.map((r) => [r.meter, r.reason, count(r.events), exactGrouped(r.quantity), localDateTime(ctx, r.firstAt), r.firstOrigin ? fileLine({ ...r.firstOrigin, file: basename(r.firstOrigin.file) }) : ""]),
+      rows: c.rejected.map((r, i) => [...rows[i]!, r.firstOrigin ? fileLineWithin(r.firstOrigin, room) : ""]),
     });
   }
   if (c.duplicates.length > 0) {
