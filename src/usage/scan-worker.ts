@@ -53,14 +53,12 @@ async function scan(setup: WorkerSetup): Promise<void> {
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
     else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds });
-    await scanFile(scanner, file.path, file === setup ? (setup.skip ?? 0) : 0);
+    await scanFile(scanner, file.path);
   }
 }
 
-/** Scan a file, sending nothing of its first `skip` bytes (WorkerSetup.skip: the main thread sends their header and rows). */
-async function scanFile(scanner: RowScanner, path: string, skip: number): Promise<void> {
-  let sentHeader = skip > 0;
-  let offset = 0;
+async function scanFile(scanner: RowScanner, path: string): Promise<void> {
+  let sentHeader = false;
   const header = () => {
     if (!sentHeader && scanner.header) {
       sentHeader = true;
@@ -70,20 +68,10 @@ async function scanFile(scanner: RowScanner, path: string, skip: number): Promis
   const fd = openOrRefuse(path);
   try {
     for (;;) {
-      const read = readOrRefuse(fd, buffer.subarray(0, offset < skip ? Math.min(readSize, skip - offset) : readSize));
-      offset += read;
+      const read = readOrRefuse(fd, buffer.subarray(0, readSize));
       const batches = scanner.scan(buffer.subarray(0, read), read === 0);
       if (readSize < buffer.length && read > 0) batches.push(...scanner.flush());
       readSize = Math.min(2 * readSize, buffer.length);
-      if (read > 0 && offset <= skip) {
-        // The head's rows are the main thread's: their batches end where it does, and their buffers are filled again.
-        if (offset === skip) batches.push(...scanner.flush());
-        for (const batch of batches) {
-          spare.push(batchBuffer(batch));
-          if (batch.ids !== undefined) spareIds.push(idBuffer(batch.ids));
-        }
-        continue;
-      }
       header();
       for (const batch of batches) await send(batch);
       if (read === 0) break;

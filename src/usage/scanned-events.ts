@@ -60,8 +60,6 @@ export interface WorkerSetup {
   then?: readonly WorkerFile[];
   /** ScanSetup's: given when the ids' first pass found the log in time order. */
   repeatedIds?: Float64Array;
-  /** The bytes at the file's start the main thread scans (`headHere`): the worker scans them too, sending nothing, so that its numbers of shapes, values, accounts and quantities go on from the main thread's. */
-  skip?: number;
 }
 
 /** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same header and mapping). */
@@ -215,56 +213,7 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
   const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const here = () => scanHere(setup, options, bytes());
-  yield* rowsOf(file, setup.components, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? headHere(setup, options) : here());
-}
-
-/**
- * The bytes of a large file's head the main thread scans itself: about two days of a 2M-row log's rows,
- * so that the reorder stage can pass on the first day's from the head alone.
- */
-const HEAD_BYTES = 2 << 20;
-
-/**
- * A large file's messages: its head scanned here, the rest on the worker. The replay cannot begin before
- * the reorder stage has a day of rows, and the log's first day is where most of its shapes are new
- * (19,000 of 26,000 rows at 2M rows): the worker, booting and then cold, took most of a second to scan
- * it while this thread waited. Here it is scanned as the worker boots. The worker scans the head too,
- * sending nothing of it: a scanner numbers what it finds in the order the bytes give it, so both number
- * the head's alike, and the worker's rows after it go on with the head's shapes (one FileShapes).
- */
-async function* headHere(setup: WorkerSetup, options: UsageOptions): AsyncGenerator<WorkerMessage> {
-  const head = headOf(setup.path);
-  if (head === undefined) return yield* fromWorker(setup);
-  const rest = fromWorker({ ...setup, skip: head.length });
-  // Asked now, so that the worker is given its setup before this thread scans the head.
-  const first = rest.next();
-  first.catch(() => undefined);
-  try {
-    for await (const message of scanHere(setup, options, chunksOf(head))) if (message.kind !== "end") yield message;
-    for (let next = await first; !next.done; next = await rest.next()) yield next.value;
-  } finally {
-    await rest.return(undefined);
-  }
-}
-
-async function* chunksOf(bytes: Buffer): AsyncGenerator<Buffer> {
-  yield bytes;
-}
-
-/** The file's first HEAD_BYTES to the end of their last whole line; undefined for a file that cannot be read so, or with no line end in them. */
-function headOf(path: string): Buffer | undefined {
-  const buffer = Buffer.allocUnsafe(HEAD_BYTES);
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, "r");
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    const end = buffer.subarray(0, read).lastIndexOf(10);
-    return end < 0 ? undefined : buffer.subarray(0, end + 1);
-  } catch {
-    return undefined;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+  yield* rowsOf(file, setup.components, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
 /**
