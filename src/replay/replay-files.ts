@@ -19,7 +19,7 @@ import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
 import { screenEventIds } from "../usage/id-screen.js";
-import { scanUsage } from "../usage/scanned-events.js";
+import { formatsOnce, scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
 import { sortRows } from "../usage/row-sort.js";
@@ -77,17 +77,20 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const mappingFor = mappingResolver(input);
     // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs.
     input.progress?.restart(1, "reading ids");
-    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
+    // Each file's format looked at once for both reads of the log.
+    const formatOf = formatsOnce();
+    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file, formatOf });
     // The rows' replay reads the log again: its share done counts from here.
     input.progress?.restart(1);
     if (idScreen !== undefined) settings = { ...settings, idScreen };
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
+    const scanned = { ...options, formatOf };
     // A log the first pass found in time order has no late row to wait for (the scanner stops at one it meets: SentIds): its rows go on at once.
     const limits = { lateness: idScreen?.timeOrdered ? 0 : (input.maxLateness ?? DEFAULT_LATENESS), maxHeld: MAX_HELD };
     const again = secondReading(input.files);
     // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
     const readers: { usage: Ordered; readsPipes: boolean }[] = [];
-    if (reader === "scanner") readers.push({ usage: again.guarding(rowsInOrder(() => scanUsage(input.files, options), limits, input.progress)), readsPipes: false });
+    if (reader === "scanner") readers.push({ usage: again.guarding(rowsInOrder(() => scanUsage(input.files, scanned), limits, input.progress)), readsPipes: false });
     if (reader !== "csv-parse") readers.push({ usage: again.guarding(eventsInOrder(input.files, { ...options, plain: true }, input.progress)), readsPipes: true });
     readers.push({ usage: again.guarding(eventsInOrder(input.files, options, input.progress)), readsPipes: true });
     // Each reader but the last gives up on input it cannot prove it reads as the next would.

@@ -3,7 +3,7 @@ import type { IdScreen } from "../engine/event-ids.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { readColumnsFor } from "./card-columns.js";
-import { formatOfFile } from "./content.js";
+import { formatsOnce, type FormatOf } from "./scanned-events.js";
 import { readHeader } from "./layout.js";
 import { KeyRuns, LOWER_KEYS, repeatedIn, screenOf, UPPER_KEYS } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -43,6 +43,8 @@ export interface ScreenOptions {
   splitBytes?: number;
   pieceBytes?: number;
   here?: boolean;
+  /** Each file's format, looked at once a run (`formatsOnce`): the scanner's setup asks again after this pass. */
+  formatOf?: FormatOf;
 }
 
 /** Rows of at least this many bytes in all are read here and on the reading thread (below it, starting one costs more than it saves). */
@@ -114,8 +116,15 @@ async function segmentsOf(files: readonly string[], options: ScreenOptions, buff
   const segments: Segment[] = [];
   let anyIds = false;
   let allIds = true;
+  // Every regular file's format looked at at once (daily files by the hundred): one after another, each waits for its stream's turns.
+  const formatOf = options.formatOf ?? formatsOnce();
   for (const file of files) {
-    const segment = await rowsOf(file, options, buffer);
+    const path = file === "-" ? options.stdinCopy : file;
+    if (path !== undefined && regularFile(path)) formatOf(path).catch(() => undefined);
+  }
+  const looked = { ...options, formatOf };
+  for (const file of files) {
+    const segment = await rowsOf(file, looked, buffer);
     if (segment === undefined) allIds = false;
     else anyIds = true;
     if (segment !== undefined && segment.to > segment.from) segments.push(segment);
@@ -123,8 +132,16 @@ async function segmentsOf(files: readonly string[], options: ScreenOptions, buff
   return { segments, anyIds, allIds };
 }
 
+function regularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** A file's rows, after its header; undefined for a file without an event_id column. */
-async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Promise<Segment | undefined> {
+async function rowsOf(file: string, options: ScreenOptions & { formatOf: FormatOf }, buffer: Buffer): Promise<Segment | undefined> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new GiveUp();
   // A FIFO or a device can be read once (or never ends): its bytes are the replay's. A path the readers cannot open is theirs to report.
@@ -139,7 +156,7 @@ async function rowsOf(file: string, options: ScreenOptions, buffer: Buffer): Pro
   if (size === undefined) throw new GiveUp();
   const mapping = options.mappingFor(file);
   if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new GiveUp();
-  const { format, compressed } = await formatOfFile(path).catch(() => {
+  const { format, compressed } = await options.formatOf(path).catch(() => {
     throw new GiveUp();
   });
   if (format !== "csv" || compressed) throw new GiveUp();

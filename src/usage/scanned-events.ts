@@ -23,9 +23,27 @@ import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, t
  * and replaying use both cores; a small one here, where starting a worker
  * would cost more than it saves.
  */
-export function scanUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
+export function scanUsage(files: readonly string[], options: ScanOptions): AsyncGenerator<ShapedRows> {
   const read = filesWithBytes(files);
   return read.length === 1 ? scanFile(read[0]!, options) : scanFiles(read, options);
+}
+
+/** The readers' options, and each file's format when the run has looked at it already (the ids' first pass). */
+export interface ScanOptions extends UsageOptions {
+  formatOf?: FormatOf;
+}
+
+/** A file's format, as content.ts finds it. */
+export type FormatOf = typeof formatOfFile;
+
+/** formatOfFile, each path looked at once however often it is asked: the ids' first pass and the scanner's setup both ask, of every file of a folder. */
+export function formatsOnce(): FormatOf {
+  const looked = new Map<string, ReturnType<FormatOf>>();
+  return (path) => {
+    let format = looked.get(path);
+    if (format === undefined) looked.set(path, (format = formatOfFile(path)));
+    return format;
+  };
 }
 
 /** What the worker is told: the setup, in forms a structured clone keeps. */
@@ -161,7 +179,7 @@ interface Prepared {
   compressed: boolean;
 }
 
-async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
+async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new NeedsFullParser("standard input not on disk");
   let size: number;
@@ -177,7 +195,7 @@ async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
   // The scanner reads CSV cells as they are: JSON Lines, Parquet and timestamps counted since 1970 are the plain reader's.
   if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps or constant dimensions");
   // A file that is not whole (a truncated gzip) is left to the plain reader, which reports it.
-  const { format, compressed } = await formatOfFile(path).catch(() => {
+  const { format, compressed } = await (options.formatOf ?? formatOfFile)(path).catch(() => {
     throw new NeedsFullParser("content that cannot be read");
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
@@ -190,7 +208,7 @@ function repeatedIds(options: UsageOptions): Float64Array | undefined {
   return options.idScreen?.timeOrdered ? options.idScreen.repeated : undefined;
 }
 
-async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<ShapedRows> {
+async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<ShapedRows> {
   const { setup, size, compressed } = await prepare(file, options);
   const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
@@ -204,7 +222,7 @@ async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<Sh
  * are small each, and a worker each would cost more than it saves); others
  * each as one file alone.
  */
-async function* scanFiles(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
+async function* scanFiles(files: readonly string[], options: ScanOptions): AsyncGenerator<ShapedRows> {
   const prepared = await Promise.all(files.map((file) => prepare(file, options)));
   const size = prepared.reduce((sum, p) => sum + p.size, 0);
   if (prepared.some((p) => p.compressed) || size < WORKER_BYTES || options.scanner === "here") {
