@@ -1,10 +1,11 @@
-import { UserError } from "../errors.js";
+import { formatLocation, UserError } from "../errors.js";
 import { ZERO } from "../money.js";
 import { INCLUDED, type GrantKind, type RateCard } from "../ratecard/types.js";
+import { sells } from "../ratecard/purchases.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS } from "./credits.js";
 import { PriceBook } from "./pricing.js";
-import type { AccountChange, Statement, TimelineEntry } from "./types.js";
+import type { AccountChange, GrantPurchase, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
 import { changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
 import { AccountRuns } from "./account-runs.js";
@@ -38,10 +39,23 @@ export abstract class TimelineApplication extends AccountRuns {
     this.lastInstant = Math.max(this.lastInstant, p.at);
     const run = this.run(p.account);
     this.advance(run, p.at);
+    if (!sells(run.terms.plan, p.kind)) this.refuseUnsold(p, run.terms.plan.key);
     const kind = this.card.grantKinds.get(p.kind)!;
-    run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, run.cycle.end, run));
+    const expiry = this.expiryOf(kind, p.at, run.cycle.end, run);
+    run.wallet.add(kind, this.scale.of(p.amount), p.at, p.until !== undefined && (expiry === undefined || p.until < expiry) ? p.until : expiry);
     run.cycle.granted(p.kind, p.amount);
     this.log(run, { at: p.at, type: "payment", grant: p.kind, amount: p.amount });
+  }
+
+  /**
+   * A purchase recorded while the plan in force sells none (`topups: false`) is a
+   * fact the account file gets wrong: the purchase's instant or the plan change
+   * before it. Credits bought earlier on a plan that sold them stay usable.
+   */
+  private refuseUnsold(p: GrantPurchase, plan: string): never {
+    const change = [...(this.setup.changes ?? [])].reverse().find((c) => c.account === p.account && c.at <= p.at && c.change.kind === "plan" && c.change.plan.key === plan);
+    const since = change === undefined ? "from the anchor" : `since the change at ${formatLocation(change.origin)}`;
+    throw new UserError(`${p.kind} bought while the account is on plan ${plan} (${since}), which sells none`, p.origin, `a purchase while the plan in force sells ${p.kind} (${plan} has topups: false in the card)`, formatInstant(p.at));
   }
 
   protected applyTimeline(item: TimelineItem): void {

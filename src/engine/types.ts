@@ -28,6 +28,8 @@ export interface GrantPurchase {
   at: Instant;
   account: string;
   origin: Location | undefined;
+  /** When what is left of it lapses, if before its kind's expiry: a simulation buys as needed only while the plan in force sells. */
+  until?: Instant;
 }
 
 /** What an account change (account file `changes:`) sets. */

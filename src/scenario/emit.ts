@@ -5,7 +5,7 @@ import type { Calendar } from "../time.js";
 import type { UsageEvent } from "../engine/types.js";
 import { ACCOUNT, expand, expandUser, usersIn } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
-import { TOPUP } from "./simulate.js";
+import { TOPUP } from "../ratecard/purchases.js";
 import type { Activity, Scenario } from "./types.js";
 
 /**
@@ -76,7 +76,8 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
   const topups = result.cycles.filter((c) => c.topupNeeded.gt(0));
   if (topups.length > 0) {
     lines.push("grants:");
-    for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
+    // Bought where the cycle's plan in force sells them: a statement refuses a purchase on a plan that sells none.
+    for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}" }`);
   }
   // The scenario's changes are its own plan's: the statement replays them as the simulation did.
   if (result.plan === scenario.plan && scenario.changes.length > 0) {

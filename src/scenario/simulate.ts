@@ -9,36 +9,9 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
 import { simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, type Purchase } from "./purchases.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
-
-/** The grant kind a plan buys extra credits as (SPEC 6 account vocabulary). */
-export const TOPUP = "topup";
-
-/**
- * The grant kinds a customer buys credits as, by the words the cards use: Fliplet's
- * top-ups, Floopy's purchases, the app builder's packs, Flikly's add-ons. The first
- * the card declares is the one a simulation buys.
- */
-const PURCHASE_KINDS = [TOPUP, "purchase", "pack", "addon"];
-
-/** How reports name a purchase kind, plural: "with top-ups", "without packs". */
-export function purchaseWords(kind: string | undefined): string {
-  return ({ [TOPUP]: "top-ups", purchase: "purchases", pack: "packs", addon: "add-ons" } as Record<string, string>)[kind ?? TOPUP] ?? `${kind} grants`;
-}
-
-/** What a plan can buy beyond its allowance: the grant kind, and its price per credit when the card gives one. */
-interface Purchase {
-  kind: string;
-  /** Undefined: the card sells them without a price, so money leaves them out and says so. */
-  price: Decimal | undefined;
-}
-
-/**
- * More credits than any scenario can spend: the replay that buys top-ups as
- * needed holds this many from the start and reads back what each cycle took.
- */
-const UNLIMITED = new Decimal("1e30");
 
 export interface CycleResult {
   index: number;
@@ -56,7 +29,9 @@ export interface CycleResult {
   /** Without top-ups: charged beyond the credits on the grace buffer, and what would be refused. */
   graceUsed: Decimal;
   rejected: Rejection[];
-  /** Top-up credits the cycle needs beyond its allowance. */
+  /** When the cycle's top-ups are bought: its start, or when a plan that sells them comes into force in it; undefined when none is sold in it. */
+  topupsSoldAt: Instant | undefined;
+  /** Top-up credits the cycle needs beyond its allowance, bought while the plan in force sells them. */
   topupNeeded: Decimal;
   /** Requests past the plan's quota billed in money (overage billing on). */
   overage: Decimal;
@@ -192,14 +167,6 @@ function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): Pla
   return [...seen];
 }
 
-/** The grant kind this plan can buy credits as, and at what price; undefined when it buys none. */
-function purchaseFor(scenario: Scenario, plan: Plan): Purchase | undefined {
-  if (!plan.topups) return undefined;
-  const kind = PURCHASE_KINDS.find((k) => scenario.card.grantKinds.has(k));
-  return kind === undefined ? undefined : { kind, price: scenario.card.creditPrice };
-}
-
-
 /** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
 interface PlanDraws {
   sample: { seed: string; stream: number } | undefined;
@@ -214,23 +181,24 @@ interface PlanDraws {
 async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
   const { sample } = draws;
   const allowance = plan === scenario.plan && scenario.allowance !== undefined ? scenario.allowance : plan.included;
-  const purchase = purchaseFor(scenario, plan);
-  const topups = purchase !== undefined;
   const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
-  const unlimited: GrantPurchase = { kind: purchase?.kind ?? TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
   const report = (what: string) => progress && named(progress, `${plan.label} · ${what}`);
 
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
   const changes = plan === scenario.plan ? scenario.changes : [];
-  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(topups ? "without top-ups" : "as is"));
-  // Where the credits never run out, buying top-ups changes nothing: one replay is enough.
+  const card = cardPurchase(scenario.card);
+  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))]);
+  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(mayBuy ? "without top-ups" : "as is"));
+  // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
+  const purchases = mayBuy ? asNeeded(bare, scenario.card.plans, card, ACCOUNT) : [];
+  const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
   const short = bare.some((c) => c.exhaustedAt !== undefined);
-  const bought = topups && short ? await replay(scenario, { terms, purchases: [unlimited], changes }, sample, report("with top-ups")) : bare;
+  const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report("with top-ups")) : bare;
 
   const price = purchase?.price ?? ZERO;
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
-    const topupNeeded = topups ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
+    const topupNeeded = purchase ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
     const inForce = scenario.card.plans.get(c.plan) ?? plan;
     return {
       index: c.index,
@@ -244,6 +212,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
       runsOutAt: without.exhaustedAt,
       graceUsed: without.uncovered,
       rejected: without.rejected,
+      topupsSoldAt: boughtAt(without, scenario.card.plans, purchase),
       topupNeeded,
       overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it).
@@ -263,7 +232,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
-    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase: anySells(card, [plan]) ? card : undefined }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
 }
 

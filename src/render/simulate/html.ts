@@ -1,5 +1,6 @@
 import { ZERO, type Decimal } from "../../money.js";
-import { purchaseWords, type PlanResult, type Simulation } from "../../scenario/simulate.js";
+import { purchaseWords } from "../../scenario/purchases.js";
+import type { PlanResult, Simulation } from "../../scenario/simulate.js";
 import { cycleColumnsSvg } from "../charts/columns.js";
 import { barsSvg } from "../charts/svg.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";

@@ -1,8 +1,10 @@
-import { formatExact, formatFixed, ZERO, type Decimal } from "../../money.js";
-import { ownLimit, purchaseWords, TOPUP, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
+import { formatExact, ZERO, type Decimal } from "../../money.js";
+import { TOPUP } from "../../ratecard/purchases.js";
+import { purchaseWords } from "../../scenario/purchases.js";
+import { ownLimit, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
-import { count, credits, percentOf } from "../shared/numbers.js";
+import { count, credits } from "../shared/numbers.js";
 
 /** A simulation for people: the money first, then each cycle's credits, when they run out, and what it takes to cover them. */
 export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
@@ -19,7 +21,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
         ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
-        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, scenario.cycles, amount, money, card.unit)}`],
+        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}`],
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
       ],
     },
@@ -118,6 +120,8 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     const events = c.rejected.reduce((n, r) => n + r.events, 0);
     return events === 0 ? "none" : changes ? count(events) : `${count(events)} row${events === 1 ? "" : "s"}`;
   };
+  // Grouped like every other number of the table: 1,060.60%.
+  const ofAllowance = (c: CycleResult, decimals: number) => (c.allowance.isZero() ? "" : `${credits(c.total.mul(100).div(c.allowance), decimals)}%`);
   const cycleMoney = changes ? (v: Decimal) => credits(v, 2) : money;
   // Tight, for a terminal the row fits no other way: the run-out without the year its row's start gives,
   // and a share of 1,000% or more without decimals, which say nothing there.
@@ -126,11 +130,11 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     localDate(ctx, c.start),
     ...plan([c.plan.label]),
     amount(c.total),
-    tight && c.total.gte(c.allowance.mul(10)) && !c.allowance.isZero() ? `${formatFixed(c.total.mul(100).div(c.allowance), 0)}%` : percentOf(c.total, c.allowance),
+    ofAllowance(c, tight && c.total.gte(c.allowance.mul(10)) ? 0 : 2),
     c.runsOutAt === undefined ? "-" : tight ? localDateTime(ctx, c.runsOutAt).slice(5) : localDateTime(ctx, c.runsOutAt),
     ...grace([amount(c.graceUsed)]),
     rejectedText(c),
-    p.purchase ? amount(c.topupNeeded) : "not sold",
+    c.topupsSoldAt !== undefined ? amount(c.topupNeeded) : "not sold",
     cycleMoney(c.money),
   ];
   const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)];
@@ -170,7 +174,9 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${formatExact(p.purchase.price)} ${card.currency} per ${card.unit.replace(/s$/, "")}`;
     notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
-  if (!p.purchase && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
+  // Cycles whose plan sells none (Free, or Free after a downgrade) keep what they refuse.
+  const unsold = [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.length > 0).map((c) => c.plan.label))];
+  if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy top-ups: refused usage stays refused.`);
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
   const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
@@ -209,12 +215,12 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
 }
 
 /** What the plan's money holds beyond its price: top-ups (or packs the card does not price) and overage. */
-function moneyDetail(p: PlanResult, cycles: number, amount: (v: Decimal) => string, money: (v: Decimal) => string, unit: string): string {
+function moneyDetail(p: PlanResult, amount: (v: Decimal) => string, money: (v: Decimal) => string, unit: string): string {
   const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
   const parts: string[] = [];
   if (p.topupNeeded.gt(0)) {
     const kind = purchaseWords(p.purchase?.kind);
-    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${unit} of ${kind}, which the card does not price` : `of which ${kind} ${money(p.money.minus(p.plan.price.mul(cycles)).minus(overage))} (${amount(p.topupNeeded)} ${unit})`);
+    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${unit} of ${kind}, which the card does not price` : `of which ${kind} ${money(p.topupNeeded.mul(p.purchase.price))} (${amount(p.topupNeeded)} ${unit})`);
   }
   if (overage.gt(0)) parts.push(`overage ${money(overage)}`);
   return parts.length > 0 ? `, ${parts.join(", ")}` : "";
