@@ -1,6 +1,6 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { TOPUP } from "../../ratecard/purchases.js";
-import { purchaseWords } from "../../scenario/purchases.js";
+import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
 import { ownLimit, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
@@ -70,7 +70,7 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
       o.withTopups ? `with ${kind}` : p.purchase ? `without ${kind}` : `as is (no ${kind} sold)`,
       o.withTopups ? amount(p.topupNeeded) : "-",
       o.money === undefined ? `${money(p.money)} + ${kind} (no price)` : money(o.money),
-      o.covers ? "yes" : coverageGap(p, o.withTopups),
+      o.covers ? "yes" : coverageGap(p, o.withTopups, kind),
     ];
   });
   const blocks: Block[] = [{
@@ -94,12 +94,21 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
  * cannot buy (a gated meter, a quota). Refusals are counted in usage rows, the rows `--emit-usage` writes: a
  * flow's hourly row holds many reads or tokens and is refused whole, so a count of "events" would mislead.
  */
-function coverageGap(p: PlanResult, withTopups: boolean): string {
-  if (withTopups) return "no: refused even with top-ups";
+function coverageGap(p: PlanResult, withTopups: boolean, kind: string): string {
+  if (withTopups) {
+    // A scenario that changes to a plan selling none (Free) refuses in those cycles whatever it buys before.
+    const unsold = unsoldPlans(p);
+    return unsold.length > 0 ? `no: refused on ${unsold.join(" and ")} (no ${kind} sold)` : `no: refused even with ${kind}`;
+  }
   const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
   const reasons = [rejected > 0 ? `${rows(rejected)} refused` : "", grace ? "grace used" : ""].filter(Boolean);
   return `no: ${reasons.join(", ")}`;
+}
+
+/** The plans of the cycles that refuse usage and sell no top-ups to cover it. */
+function unsoldPlans(p: PlanResult): string[] {
+  return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.some((r) => !ownLimit(r))).map((c) => c.plan.label))];
 }
 
 /** A count of usage rows: a flow's hourly row, a schedule's or a send's occurrence, a user's row of a unique meter. */
@@ -168,15 +177,16 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
 
   const notes: string[] = [];
   if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end, and "Of allowance" is of that plan's allowance.`);
+  // The card's word for what it sells, also where this plan sells none: "Free cannot buy add-ons".
+  const kind = purchaseWords(cardPurchase(card)?.kind);
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
-    const kind = purchaseWords(p.purchase?.kind);
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
     const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${formatExact(p.purchase.price)} ${card.currency} per ${card.unit.replace(/s$/, "")}`;
     notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
   // Cycles whose plan sells none (Free, or Free after a downgrade) keep what they refuse.
-  const unsold = [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.length > 0).map((c) => c.plan.label))];
-  if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy top-ups: refused usage stays refused.`);
+  const unsold = unsoldPlans(p);
+  if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy ${kind}: refused usage stays refused.`);
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
   const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
