@@ -56,13 +56,13 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
 /**
  * The account file: the scenario's plan, anchor and zone, through its last
  * cycle, with the top-ups the simulation found each cycle needs bought at that
- * cycle's start.
+ * cycle's start, or where a plan that sells them comes into force in it.
  */
 export function accountYaml(scenario: Scenario, result: PlanResult, dir: string, calendar: Calendar): string {
   const card = relative(dir, scenario.cardFile).split("\\").join("/");
   const lines = [
     `# Written by burnrate simulate from ${scenario.file}.`,
-    "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start.",
+    "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start (or where a plan that sells them comes into force).",
     `card: ${JSON.stringify(card)}`,
     ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan."] : []),
     `plan: ${result.plan.key}`,
