@@ -108,7 +108,7 @@ function coverageGap(p: PlanResult, withTopups: boolean, kind: string): string {
 
 /** The plans of the cycles that refuse usage and sell no top-ups to cover it. */
 function unsoldPlans(p: PlanResult): string[] {
-  return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.some((r) => !ownLimit(r))).map((c) => c.plan.label))];
+  return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.length > 0).map((c) => c.plan.label))];
 }
 
 /** A count of usage rows: a flow's hourly row, a schedule's or a send's occurrence, a user's row of a unique meter. */
