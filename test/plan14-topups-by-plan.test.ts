@@ -166,6 +166,19 @@ describe("statement: a purchase on a plan that sells none", () => {
     expect(december.grants.map((g: { kind: string; consumed: string; closing: string }) => [g.kind, g.consumed, g.closing])).toEqual([["included", "100", "0"], ["topup", "150", "50"]]);
   });
 
+  it("under --plan over the file's own plan (a what-if) keeps the file's purchases as given; a plan the file does not contradict holds them to it", async () => {
+    // Bought on Pro in November; asked "what if on Free": Free's 100 included credits and the 200 bought cover December's 250.
+    const onPro = account("what-if", ["plan: pro", "anchor: 2026-11-01", "timezone: UTC", "grants:", "  - { kind: topup, amount: 200, at: 2026-11-20T09:00:00Z }"]);
+    const whatIf = await burnrateJson(["statement", "--account", onPro, "--usage", usage, "--plan", "free"]);
+    expect(whatIf.accounts[0].cycles[1].grants.map((g: { kind: string; consumed: string }) => [g.kind, g.consumed])).toEqual([["included", "100"], ["topup", "150"]]);
+    const onFree = account("free-flag-free", ["plan: free", "anchor: 2026-11-01", "timezone: UTC", "grants:", "  - { kind: topup, amount: 200, at: 2026-11-20T09:00:00Z }"]);
+    expect((await burnrate(["statement", "--account", onFree, "--usage", usage, "--plan", "free"])).code).toBe(2);
+    const noPlan = account("no-plan", ["anchor: 2026-11-01", "timezone: UTC", "grants:", "  - { kind: topup, amount: 200, at: 2026-11-20T09:00:00Z }"]);
+    const run = await burnrate(["statement", "--account", noPlan, "--usage", usage, "--plan", "free"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${noPlan}:5:5: topup bought while the account is on plan free (from the anchor), which sells none`);
+  });
+
   it("a downgrade that waits for the next cycle leaves the plan that sells them in force until then", async () => {
     // Fliplet downgrades at the next cycle start: a top-up on 20 November after a downgrade on 10 November is bought on Pro.
     const file = account("down-pending", ["plan: pro", "anchor: 2026-11-01", "timezone: UTC", "grants:", "  - { kind: topup, amount: 200, at: 2026-11-20T09:00:00Z }", "changes:", "  - { at: 2026-11-10T00:00:00Z, plan: free }"]);

@@ -39,7 +39,7 @@ export abstract class TimelineApplication extends AccountRuns {
     this.lastInstant = Math.max(this.lastInstant, p.at);
     const run = this.run(p.account);
     this.advance(run, p.at);
-    if (!sells(run.terms.plan, p.kind)) this.refuseUnsold(p, run.terms.plan.key);
+    if (!p.asGiven && !sells(run.terms.plan, p.kind)) this.refuseUnsold(p, run.terms.plan.key);
     const kind = this.card.grantKinds.get(p.kind)!;
     const expiry = this.expiryOf(kind, p.at, run.cycle.end, run);
     run.wallet.add(kind, this.scale.of(p.amount), p.at, p.until !== undefined && (expiry === undefined || p.until < expiry) ? p.until : expiry);
