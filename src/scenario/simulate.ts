@@ -174,9 +174,10 @@ interface PlanDraws {
 }
 
 /**
- * One plan, priced twice by the engine: once buying every top-up it needs (what
- * the customer pays) and once without (when the credits run out, grace used,
- * what is refused). A plan that cannot buy top-ups is priced once.
+ * One plan, priced twice by the engine: once buying every top-up it needs while
+ * the plan in force sells them (what the customer pays) and once without (when
+ * the credits run out, grace used, what is refused). A plan that cannot buy
+ * top-ups, before or after its changes, is priced once.
  */
 async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
   const { sample } = draws;
