@@ -7,7 +7,7 @@ import { NO_CREDITS } from "./credits.js";
 import { PriceBook } from "./pricing.js";
 import type { AccountChange, GrantPurchase, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
-import { changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
+import { changeDirection, changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
 import { AccountRuns } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 
@@ -123,20 +123,21 @@ export abstract class TimelineApplication extends AccountRuns {
       return;
     }
     const cycle = run.cycle;
+    const direction = sizing ? changeDirection(before, after) : 0;
     // At the start of the first cycle (already open) the next cycle is this one: a downgrade applies at once.
-    if (sizing && after.allowance.lt(before.allowance) && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
+    if (direction < 0 && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
       run.pending = after;
       cycle.note({ ...entry, appliesAt: cycle.end });
       return;
     }
-    if (sizing && after.allowance.gt(before.allowance) && this.card.planChanges.upgrade === "new_cycle" && c.at !== cycle.start) {
+    if (direction > 0 && this.card.planChanges.upgrade === "new_cycle" && c.at !== cycle.start) {
       run.terms = after;
       this.startCycleAt(run, entry);
       return;
     }
     run.terms = after;
     cycle.retarget(after.plan, after.allowance, c.at);
-    if (sizing && after.allowance.gt(before.allowance)) {
+    if (direction > 0) {
       const grant = upgradeGrant(this.card, before.allowance, after.allowance, cycle, c.at);
       const included = this.card.grantKinds.get(INCLUDED)!;
       if (grant.gt(0)) {
@@ -145,7 +146,7 @@ export abstract class TimelineApplication extends AccountRuns {
         this.log(run, { at: c.at, type: "allowance", grant: INCLUDED, amount: grant });
       }
       entry.granted = grant;
-    } else if (sizing && after.allowance.lt(before.allowance)) {
+    } else if (direction < 0) {
       const removed = run.wallet.remove(INCLUDED, this.scale.of(before.allowance.minus(after.allowance)));
       cycle.expired(INCLUDED, removed);
       entry.removed = this.scale.decimal(removed);
