@@ -29,6 +29,8 @@ export interface CycleResult {
   /** Without top-ups: charged beyond the credits on the grace buffer, and what would be refused. */
   graceUsed: Decimal;
   rejected: Rejection[];
+  /** With the top-ups bought as needed: what is refused still (a quota, a gate, a daily limit, a plan that sells none). */
+  rejectedBuying: Rejection[];
   /** When the cycle's top-ups are bought: its start, or when a plan that sells them comes into force in it; undefined when none is sold in it. */
   topupsSoldAt: Instant | undefined;
   /** Top-up credits the cycle needs beyond its allowance, bought while the plan in force sells them. */
@@ -213,6 +215,7 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
       runsOutAt: without.exhaustedAt,
       graceUsed: without.uncovered,
       rejected: without.rejected,
+      rejectedBuying: c.rejected,
       topupsSoldAt: boughtAt(without, scenario.card.plans, purchase),
       topupNeeded,
       overage: c.overage.amount,

@@ -1,6 +1,7 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { TOPUP } from "../../ratecard/purchases.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
+import type { Rejection } from "../../engine/types.js";
 import { ownLimit, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
@@ -22,6 +23,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
         ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
         ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
         ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}`],
+        ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
       ],
     },
@@ -111,6 +113,25 @@ function unsoldPlans(p: PlanResult): string[] {
   return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.length > 0).map((c) => c.plan.label))];
 }
 
+/**
+ * The headline's refusals that buying cannot lift: a quota, a gate, a daily limit, or cycles on a plan that
+ * sells none. Shown for a plan that buys; one that buys nothing shows its refusals in "Refused" alone.
+ */
+function refusedBuying(p: PlanResult, cycles: number): [string, string][] {
+  if (p.purchase === undefined) return [];
+  const hit = p.cycles.filter((c) => c.rejectedBuying.length > 0);
+  if (hit.length === 0) return [];
+  const groups = new Map<string, { meter: string; reason: string; events: number; quantity: Decimal }>();
+  for (const r of hit.flatMap((c) => c.rejectedBuying)) {
+    const key = `${r.meter}\n${r.reason}`;
+    const g = groups.get(key) ?? { meter: r.meter, reason: r.reason, events: 0, quantity: ZERO };
+    groups.set(key, { ...g, events: g.events + r.events, quantity: g.quantity.plus(r.quantity) });
+  }
+  const events = [...groups.values()].reduce((n, g) => n + g.events, 0);
+  const what = [...groups.values()].map((g) => `${g.meter} ${credits(g.quantity, g.quantity.isInteger() ? 0 : 2)} (${g.reason})`).join(", ");
+  return [["Refused", `${rows(events)} even with ${purchaseWords(p.purchase.kind)}, in ${hit.length} of ${cycles} cycle${cycles === 1 ? "" : "s"}: ${what}`]];
+}
+
 /** A count of usage rows: a flow's hourly row, a schedule's or a send's occurrence, a user's row of a unique meter. */
 function rows(n: number): string {
   return `${count(n)} usage row${n === 1 ? "" : "s"}`;
@@ -125,11 +146,17 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   // grace pool (its "Grace used" always 0) loses that column, so the row fits 100 columns without
   // wrapping "Runs out" (the table without changes is as it was).
   const grace = <T>(cells: T[]): T[] => (!changes || [...card.pools.values()].some((pool) => pool.whenExhausted === "grace") ? cells : []);
-  const rejectedText = (c: CycleResult) => {
-    const events = c.rejected.reduce((n, r) => n + r.events, 0);
+  const rejectedText = (rejected: readonly Rejection[]) => {
+    const events = rejected.reduce((n, r) => n + r.events, 0);
     return events === 0 ? "none" : changes ? count(events) : `${count(events)} row${events === 1 ? "" : "s"}`;
   };
+  // What buying cannot lift (a quota, a gate), per cycle, where a cycle that sells top-ups still refuses: in
+  // a cycle that sells none, "Refused" already says it, as the note on such plans does.
+  const kind = purchaseWords(cardPurchase(card)?.kind);
+  const buying = <T>(cells: T[]): T[] => (p.purchase !== undefined && p.cycles.some((c) => c.topupsSoldAt !== undefined && c.rejectedBuying.length > 0) ? cells : []);
   // Grouped like every other number of the table: 1,060.60%.
+  // A plan with no allowance in any cycle (Floopy's) has no share to show: the column makes room for the others.
+  const shares = <T>(cells: T[]): T[] => (p.cycles.some((c) => !c.allowance.isZero()) ? cells : []);
   const ofAllowance = (c: CycleResult, decimals: number) => (c.allowance.isZero() ? "" : `${credits(c.total.mul(100).div(c.allowance), decimals)}%`);
   const cycleMoney = changes ? (v: Decimal) => credits(v, 2) : money;
   // Tight, for a terminal the row fits no other way: the run-out without the year its row's start gives,
@@ -139,20 +166,21 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     localDate(ctx, c.start),
     ...plan([c.plan.label]),
     amount(c.total),
-    ofAllowance(c, tight && c.total.gte(c.allowance.mul(10)) ? 0 : 2),
+    ...shares([ofAllowance(c, tight && c.total.gte(c.allowance.mul(10)) ? 0 : 2)]),
     c.runsOutAt === undefined ? "-" : tight ? localDateTime(ctx, c.runsOutAt).slice(5) : localDateTime(ctx, c.runsOutAt),
     ...grace([amount(c.graceUsed)]),
-    rejectedText(c),
+    rejectedText(c.rejected),
     c.topupsSoldAt !== undefined ? amount(c.topupNeeded) : "not sold",
+    ...buying([rejectedText(c.rejectedBuying)]),
     cycleMoney(c.money),
   ];
-  const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)];
+  const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), ...shares([""]), "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", ...buying([""]), cycleMoney(p.money)];
   const blocks: Block[] = [
     { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
     {
       kind: "table",
-      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", changes ? `Money (${card.currency})` : "Money"],
-      align: ["right", "left", ...plan(["left" as const]), "right", "right", "left", ...grace(["right" as const]), "left", "right", "right"],
+      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), ...shares(["Of allowance"]), "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", ...buying(["Still refused"]), changes ? `Money (${card.currency})` : "Money"],
+      align: ["right", "left", ...plan(["left" as const]), "right", ...shares(["right" as const]), "left", ...grace(["right" as const]), "left", "right", ...buying(["left" as const]), "right"],
       rows: [...p.cycles.map((c) => cycleRow(c, false)), total],
       tight: [...p.cycles.map((c) => cycleRow(c, true)), total],
       emphasis: [p.cycles.length],
@@ -176,14 +204,13 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   }
 
   const notes: string[] = [];
-  if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end, and "Of allowance" is of that plan's allowance.`);
-  // The card's word for what it sells, also where this plan sells none: "Free cannot buy add-ons".
-  const kind = purchaseWords(cardPurchase(card)?.kind);
+  if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end${shares([0]).length > 0 ? `, and "Of allowance" is of that plan's allowance` : ""}.`);
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
     const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${formatExact(p.purchase.price)} ${card.currency} per ${card.unit.replace(/s$/, "")}`;
     notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
+  if (buying([0]).length > 0) notes.push(`"Still refused" counts the usage rows refused even with the ${kind} bought: a quota, a gate or a limit that buying does not lift, or a plan that sells none.`);
   // Cycles whose plan sells none (Free, or Free after a downgrade) keep what they refuse.
   const unsold = unsoldPlans(p);
   if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy ${kind}: refused usage stays refused.`);
