@@ -66,7 +66,7 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     `card: ${JSON.stringify(card)}`,
     ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan."] : []),
     `plan: ${result.plan.key}`,
-    ...(scenario.allowance !== undefined && result.plan === scenario.plan ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
+    ...(scenario.allowance !== undefined && result.own ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
     `anchor: "${formatInstant(scenario.start)}"`,
     `timezone: ${scenario.zone.name}`,
     `through: "${formatInstant(calendar.start(scenario.cycles - 1))}"`,
@@ -80,7 +80,7 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}" }`);
   }
   // The scenario's changes are its own plan's: the statement replays them as the simulation did.
-  if (result.plan === scenario.plan && scenario.changes.length > 0) {
+  if (result.own && scenario.changes.length > 0) {
     lines.push("changes:");
     for (const { at, change } of scenario.changes) {
       const value = change.kind === "plan" ? `plan: ${change.plan.key}` : change.kind === "overage" ? `overage: ${change.on}` : change.kind === "allowance" ? `allowance: "${formatExact(change.allowance)}"` : `subscription_end: "${formatInstant(change.end)}"`;

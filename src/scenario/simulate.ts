@@ -45,6 +45,10 @@ export interface CycleResult {
 
 export interface PlanResult {
   plan: Plan;
+  /** The scenario's own account: its plan with its changes and negotiated allowance; otherwise a plan as the card gives it. */
+  own: boolean;
+  /** How reports name it: the plan's label, or the scenario's plan timeline ("Free -> Pro -> Free"). */
+  label: string;
   allowance: Decimal;
   /** Whether the plan can buy top-ups at a price the card gives. */
   topups: boolean;
@@ -99,6 +103,7 @@ interface SampledCycle {
 
 export interface SampledPlan {
   plan: Plan;
+  label: string;
   money: Percentiles<Decimal>;
   cycles: SampledCycle[];
 }
@@ -118,11 +123,18 @@ export interface Simulation {
 }
 
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
-  const planList = options.comparePlans ? [scenario.plan, ...[...scenario.card.plans.values()].filter((p) => p !== scenario.plan)] : [scenario.plan];
+  // A scenario that changes plan is its own timeline: with --compare-plans its first plan is compared plain as well.
+  const moves = scenario.changes.some((c) => c.change.kind === "plan");
+  const others = [...scenario.card.plans.values()].filter((p) => moves || p !== scenario.plan);
+  const planList: Priced[] = [{ plan: scenario.plan, own: true }, ...(options.comparePlans ? others.map((plan) => ({ plan, own: false })) : [])];
   const plans: PlanResult[] = [];
   // Users of billing: per_user populations are drawn (the first sample's draws) when --samples asks for draws.
   const drawnAccounts = options.samples ? { seed: options.samples.seed, stream: 0 } : undefined;
-  for (const plan of planList) plans.push(await simulatePlan(scenario, plan, { sample: undefined, accounts: drawnAccounts }, options.progress));
+  for (const priced of planList) {
+    // Per-user accounts are on the plan alone, without the scenario's changes: once per plan.
+    const accounts = !priced.own && priced.plan === scenario.plan ? "skip" : drawnAccounts;
+    plans.push(await simulatePlan(scenario, priced, { sample: undefined, accounts }, options.progress));
+  }
 
   const planOptions = options.comparePlans ? rankOptions(plans, scenario) : [];
   const cheapestOption = planOptions[0]?.covers && planOptions[0].money !== undefined ? planOptions[0] : undefined;
@@ -133,14 +145,14 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
   let samples: Simulation["samples"];
   if (options.samples) {
     const { count, seed } = options.samples;
-    const runs = new Map<Plan, PlanResult[]>(planList.map((p) => [p, []]));
+    const runs: PlanResult[][] = planList.map(() => []);
     for (let s = 0; s < count; s++) {
-      for (const plan of planList) {
+      for (const [i, priced] of planList.entries()) {
         const progress = options.progress && named(options.progress, `sample ${s + 1}/${count} · `);
-        runs.get(plan)!.push(await simulatePlan(scenario, plan, { sample: { seed, stream: s }, accounts: "skip" }, progress));
+        runs[i]!.push(await simulatePlan(scenario, priced, { sample: { seed, stream: s }, accounts: "skip" }, progress));
       }
     }
-    samples = { count, seed, plans: ordered.map((r) => summarise(r.plan, runs.get(r.plan)!)) };
+    samples = { count, seed, plans: ordered.map((r) => summarise(r, runs[plans.indexOf(r)]!)) };
   }
   return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples };
 }
@@ -169,6 +181,12 @@ function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): Pla
   return [...seen];
 }
 
+/** A plan to price: the scenario's own account (its changes and allowance), or the plan as the card gives it. */
+interface Priced {
+  plan: Plan;
+  own: boolean;
+}
+
 /** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
 interface PlanDraws {
   sample: { seed: string; stream: number } | undefined;
@@ -181,14 +199,15 @@ interface PlanDraws {
  * the credits run out, grace used, what is refused). A plan that cannot buy
  * top-ups, before or after its changes, is priced once.
  */
-async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
   const { sample } = draws;
-  const allowance = plan === scenario.plan && scenario.allowance !== undefined ? scenario.allowance : plan.included;
+  const allowance = own && scenario.allowance !== undefined ? scenario.allowance : plan.included;
   const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
-  const report = (what: string) => progress && named(progress, `${plan.label} · ${what}`);
-
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
-  const changes = plan === scenario.plan ? scenario.changes : [];
+  const changes = own ? scenario.changes : [];
+  const label = timelineLabel(plan, changes);
+  const report = (what: string) => progress && named(progress, `${label} · ${what}`);
+
   const card = cardPurchase(scenario.card);
   const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))]);
   const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(mayBuy ? "without top-ups" : "as is"));
@@ -228,6 +247,8 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
   const sum = (f: (c: CycleResult) => Decimal) => cycles.reduce((t, c) => t.plus(f(c)), ZERO);
   return {
     plan,
+    own,
+    label,
     allowance,
     topups: purchase?.price !== undefined,
     purchase,
@@ -238,6 +259,13 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
     cycles,
     accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase: anySells(card, [plan]) ? card : undefined }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
+}
+
+/** The plans an account moves through, in the order its changes set them: "Free -> Pro -> Free"; a plan's own label without plan changes. */
+function timelineLabel(plan: Plan, changes: readonly AccountChange[]): string {
+  const labels = [plan.label];
+  for (const c of changes) if (c.change.kind === "plan" && c.change.plan.label !== labels.at(-1)) labels.push(c.change.plan.label);
+  return labels.join(" -> ");
 }
 
 /**
@@ -266,7 +294,7 @@ function named(progress: SimulationProgress, prefix: string): SimulationProgress
 
 /** The account a simulation replays: the scenario's anchor and zone, through its last cycle. */
 
-function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
+function summarise({ plan, label }: PlanResult, runs: readonly PlanResult[]): SampledPlan {
   const cycles = runs[0]!.cycles.map((first, i): SampledCycle => {
     const of = <T>(f: (c: CycleResult) => T) => runs.map((r) => f(r.cycles[i]!));
     // Never running out counts as running out after every sample that did.
@@ -282,7 +310,7 @@ function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
       ranOut: outs.filter((v) => v !== Infinity).length,
     };
   });
-  return { plan, money: decimalPercentiles(runs.map((r) => r.money)), cycles };
+  return { plan, label, money: decimalPercentiles(runs.map((r) => r.money)), cycles };
 }
 
 function decimalPercentiles(values: Decimal[]): Percentiles<Decimal> {

@@ -35,8 +35,9 @@ const accounts = object({
 }, "billing: per_user populations, each user an account on this plan");
 
 const plan = object({
-  plan: str("a plan key of the card"),
-  label: str(),
+  plan: str("a plan key of the card; for the scenario's own row, the plan it starts on"),
+  label: str("the plan's label, or for a scenario that changes plan its timeline: \"Free -> Pro -> Free\""),
+  scenario: { type: "boolean", description: "the scenario's own account, with its changes and negotiated allowance (plans[0]); false: a plan as the card gives it, also the scenario's first plan without its changes" },
   rank: nullable(count("1 for the cheapest, with --compare-plans")),
   price: decimalString("money per cycle"),
   allowance: decimalString(),
@@ -52,6 +53,7 @@ const plan = object({
 
 const sampledPlan = object({
   plan: str(),
+  label: str("as in plans[]"),
   money: percentiles(decimalString()),
   cycles: array(object({
     start: instant(),

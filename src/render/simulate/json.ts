@@ -38,7 +38,8 @@ function planJson(p: PlanResult, sim: Simulation): object {
   const rank = sim.ranking.indexOf(p);
   return {
     plan: p.plan.key,
-    label: p.plan.label,
+    label: p.label,
+    scenario: p.own,
     rank: rank < 0 ? null : rank + 1,
     price: formatExact(p.plan.price),
     allowance: formatExact(p.allowance),
@@ -95,6 +96,7 @@ function sampledJson(p: SampledPlan): object {
   const exact = (v: Percentiles<Decimal>) => ({ p50: formatExact(v.p50), p90: formatExact(v.p90), p99: formatExact(v.p99) });
   return {
     plan: p.plan.key,
+    label: p.label,
     money: exact(p.money),
     cycles: p.cycles.map((c) => ({
       start: formatInstant(c.start),

@@ -68,7 +68,7 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
     const kind = purchaseWords(p.purchase?.kind ?? cardKind);
     return [
       String(i + 1),
-      p.plan.label + (p === sim.plans[0] ? " (scenario)" : ""),
+      p.label + (p.own ? " (scenario)" : ""),
       o.withTopups ? `with ${kind}` : p.purchase ? `without ${kind}` : `as is (no ${kind} sold)`,
       o.withTopups ? amount(p.topupNeeded) : "-",
       o.money === undefined ? `${money(p.money)} + ${kind} (no price)` : money(o.money),
@@ -176,7 +176,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   ];
   const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), ...shares([""]), "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", ...buying([""]), cycleMoney(p.money)];
   const blocks: Block[] = [
-    { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
+    { kind: "heading", level: 2, text: `${p.label}: per cycle` },
     {
       kind: "table",
       head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), ...shares(["Of allowance"]), "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", ...buying(["Still refused"]), changes ? `Money (${card.currency})` : "Money"],
@@ -232,7 +232,7 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
   for (const p of samples.plans) {
     blocks.push({
       kind: "table",
-      title: `${p.plan.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
+      title: `${p.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
       head: ["Cycle", "Credits p50", "Credits p90", "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
       align: ["right", "right", "right", "right", "right", "left", "left", "right"],
       rows: p.cycles.map((c) => [
@@ -294,5 +294,5 @@ function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
   const o = sim.cheapestOption;
   if (!o) return "none covers the scenario at a known price";
   const kind = purchaseWords(o.result.purchase?.kind);
-  return `${o.result.plan.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
+  return `${o.result.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
 }
