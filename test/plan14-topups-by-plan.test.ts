@@ -110,7 +110,7 @@ describe("simulate buys top-ups only while the plan in force sells them", () => 
     const table = await burnrate(["simulate", scenario("up-compare", "free", 3, "{ cycle: 2, plan: pro }"), "--compare-plans", "--format", "markdown"]);
     // Pro all along: 3 x (9 + 5) = 42 USD, covering; the scenario's own story with top-ups: 28 USD, refusing in Free's cycle.
     expect(table.stdout).toContain("| 1 | Pro | with top-ups | 1,500.00 | 42.00 USD | yes |");
-    expect(table.stdout).toContain("| Free -> Pro (scenario) | with top-ups | 1,000.00 | 28.00 USD | no: refused on Free (no top-ups sold) |");
+    expect(table.stdout).toContain("| Free → Pro (scenario) | with top-ups | 1,000.00 | 28.00 USD | no: refused on Free (no top-ups sold) |");
   });
 });
 

@@ -47,7 +47,7 @@ export interface PlanResult {
   plan: Plan;
   /** The scenario's own account: its plan with its changes and negotiated allowance; otherwise a plan as the card gives it. */
   own: boolean;
-  /** How reports name it: the plan's label, or the scenario's plan timeline ("Free -> Pro -> Free"). */
+  /** How reports name it: the plan's label, or the scenario's plan timeline ("Free → Pro → Free"). */
   label: string;
   allowance: Decimal;
   /** Whether the plan can buy top-ups at a price the card gives. */
@@ -261,11 +261,11 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
   };
 }
 
-/** The plans an account moves through, in the order its changes set them: "Free -> Pro -> Free"; a plan's own label without plan changes. */
+/** The plans an account moves through, in the order its changes set them: "Free → Pro → Free"; a plan's own label without plan changes. */
 function timelineLabel(plan: Plan, changes: readonly AccountChange[]): string {
   const labels = [plan.label];
   for (const c of changes) if (c.change.kind === "plan" && c.change.plan.label !== labels.at(-1)) labels.push(c.change.plan.label);
-  return labels.join(" -> ");
+  return labels.join(" → ");
 }
 
 /**

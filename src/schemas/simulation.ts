@@ -36,7 +36,7 @@ const accounts = object({
 
 const plan = object({
   plan: str("a plan key of the card; for the scenario's own row, the plan it starts on"),
-  label: str("the plan's label, or for a scenario that changes plan its timeline: \"Free -> Pro -> Free\""),
+  label: str("the plan's label, or for a scenario that changes plan its timeline: \"Free → Pro → Free\""),
   scenario: { type: "boolean", description: "the scenario's own account, with its changes and negotiated allowance (plans[0]); false: a plan as the card gives it, also the scenario's first plan without its changes" },
   rank: nullable(count("1 for the cheapest, with --compare-plans")),
   price: decimalString("money per cycle"),
