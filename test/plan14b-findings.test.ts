@@ -77,6 +77,17 @@ describe("simulate shows what is refused even with top-ups bought", () => {
   });
 });
 
+describe("a quota is judged per simulated row, an hour of requests, and the report says so", () => {
+  it("Floopy Free's quota of 1,000 lets 12 whole rows of 60,000/744 through (about 967.7 requests), refusing the other 732", async () => {
+    const file = gateway("free-quota", 1, []);
+    const cycle = (await burnrateJson(["simulate", file, "--plan", "free"])).plans[0].cycles[0];
+    // 13 rows would be 1,048.4 requests, past 1,000.
+    expect(cycle.rejected_with_topups.map((r: Refusal) => [r.reason, r.events])).toEqual([["monthly request quota of 1000 reached", 732]]);
+    const markdown = (await burnrate(["simulate", file, "--plan", "free", "--format", "markdown"])).stdout;
+    expect(markdown).toContain("the row that would cross the quota is refused whole");
+  });
+});
+
 describe("a plan change between plans of equal included credits is classified by price", () => {
   // Pro -> Enterprise on 10 January (dearer: an upgrade, at once), Enterprise -> Pro on 20 February
   // (cheaper: a downgrade, which Floopy's default next_cycle applies from 1 March).

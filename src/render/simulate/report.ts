@@ -211,6 +211,10 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
   if (buying([0]).length > 0) notes.push(`"Still refused" counts the usage rows refused even with the ${kind} bought: a quota, a gate or a limit that buying does not lift, or a plan that sells none.`);
+  // The engine judges a quota per usage row, as a log's rows are single requests; a simulated row is an hour of them.
+  if (p.cycles.some((c) => c.rejectedBuying.some((r) => /request quota of/.test(r.reason)))) {
+    notes.push("A quota is judged per usage row, and each simulated row holds an hour of a population's requests: the row that would cross the quota is refused whole, so up to an hour's requests fewer than the quota go through.");
+  }
   // Cycles whose plan sells none (Free, or Free after a downgrade) keep what they refuse.
   const unsold = unsoldPlans(p);
   if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy ${kind}: refused usage stays refused.`);
