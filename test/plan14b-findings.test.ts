@@ -69,6 +69,11 @@ describe("simulate shows what is refused even with top-ups bought", () => {
     expect(csv[1]![csv[0]!.indexOf("rejected_events_without_topups")]).toBe("744");
   });
 
+  it("--compare-plans counts the rows a plan refuses even with purchases", async () => {
+    const markdown = (await burnrate(["simulate", file, "--compare-plans", "--format", "markdown"])).stdout;
+    expect(markdown).toContain("| Pro (scenario) | with purchases | 22,500.0000 | 245.00 USD | no: 124 usage rows refused even with purchases |");
+  });
+
   it("a plan that covers everything it buys shows no Still refused column and no Refused headline", async () => {
     // Enterprise's quota of 1,000,000 lets all 60,000 requests through.
     const markdown = (await burnrate(["simulate", file, "--plan", "enterprise", "--format", "markdown"])).stdout;

@@ -100,7 +100,9 @@ function coverageGap(p: PlanResult, withTopups: boolean, kind: string): string {
   if (withTopups) {
     // A scenario that changes to a plan selling none (Free) refuses in those cycles whatever it buys before.
     const unsold = unsoldPlans(p);
-    return unsold.length > 0 ? `no: refused on ${unsold.join(" and ")} (no ${kind} sold)` : `no: refused even with ${kind}`;
+    if (unsold.length > 0) return `no: refused on ${unsold.join(" and ")} (no ${kind} sold)`;
+    const still = p.cycles.reduce((n, c) => n + c.rejectedBuying.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
+    return still > 0 ? `no: ${rows(still)} refused even with ${kind}` : `no: grace used even with ${kind}`;
   }
   const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
