@@ -58,7 +58,7 @@ describe("simulate shows what is refused even with top-ups bought", () => {
   it("table and markdown: the headline and a Still refused column say so; CSV has the count", async () => {
     const table = await burnrate(["simulate", file, "--format", "table", "--no-color"], { terminal: { columns: 160, colors: 0 } });
     expect(table.code, table.stderr).toBe(0);
-    expect(table.stdout).toMatch(/Refused +124 usage rows even with purchases, in 1 of 1 cycle: request 10,000 \(monthly request quota of 50000 reached\)/);
+    expect(table.stdout).toMatch(/Refused +124 usage rows even with purchases, in 1 of 1 cycle: monthly request quota of 50000 reached \(request 10,000\)/);
     const markdown = (await burnrate(["simulate", file, "--format", "markdown"])).stdout;
     // No allowance in any cycle: no "Of allowance" column.
     expect(markdown).toContain("| Cycle | Start | Cents | Runs out | Grace used | Refused | Top-ups | Still refused | Money |");

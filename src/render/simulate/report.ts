@@ -123,14 +123,17 @@ function refusedBuying(p: PlanResult, cycles: number): [string, string][] {
   if (p.purchase === undefined) return [];
   const hit = p.cycles.filter((c) => c.rejectedBuying.length > 0);
   if (hit.length === 0) return [];
-  const groups = new Map<string, { meter: string; reason: string; events: number; quantity: Decimal }>();
+  // By reason, then what each meter's refused rows hold: "credits exhausted (data_read 14,010, data_write 1,402)".
+  const reasons = new Map<string, Map<string, Decimal>>();
+  let events = 0;
   for (const r of hit.flatMap((c) => c.rejectedBuying)) {
-    const key = `${r.meter}\n${r.reason}`;
-    const g = groups.get(key) ?? { meter: r.meter, reason: r.reason, events: 0, quantity: ZERO };
-    groups.set(key, { ...g, events: g.events + r.events, quantity: g.quantity.plus(r.quantity) });
+    events += r.events;
+    const meters = reasons.get(r.reason) ?? new Map<string, Decimal>();
+    meters.set(r.meter, (meters.get(r.meter) ?? ZERO).plus(r.quantity));
+    reasons.set(r.reason, meters);
   }
-  const events = [...groups.values()].reduce((n, g) => n + g.events, 0);
-  const what = [...groups.values()].map((g) => `${g.meter} ${credits(g.quantity, g.quantity.isInteger() ? 0 : 2)} (${g.reason})`).join(", ");
+  const held = (q: Decimal) => credits(q, q.isInteger() ? 0 : 2);
+  const what = [...reasons].map(([reason, meters]) => `${reason} (${[...meters].map(([meter, q]) => `${meter} ${held(q)}`).join(", ")})`).join("; ");
   return [["Refused", `${rows(events)} even with ${purchaseWords(p.purchase.kind)}, in ${hit.length} of ${cycles} cycle${cycles === 1 ? "" : "s"}: ${what}`]];
 }
 
