@@ -155,6 +155,9 @@ describe("simulate --compare-plans names the scenario's plan timeline and compar
     expect(out.samples.plans.map((p: { label: string }) => p.label)).toEqual(["Free → Pro → Free", "Pro", "Free"]);
     const table = await burnrate(["simulate", file, "--compare-plans", "--samples", "2", "--format", "markdown"]);
     expect(table.stdout).toContain("Free → Pro → Free: money p50 14.00 USD");
+    const csv = (await burnrate(["simulate", file, "--compare-plans", "--format", "csv"])).stdout.trim().split("\n").map((l) => l.split(","));
+    const [plan, own, cycle] = ["plan", "scenario", "cycle_start"].map((name) => csv[0]!.indexOf(name));
+    expect(csv.slice(1).filter((r) => r[cycle] === "2026-11-01T00:00:00Z").map((r) => [r[plan], r[own]])).toEqual([["free", "yes"], ["pro", "no"], ["free", "no"]]);
   });
 
   it("a scenario without plan changes is compared once per plan", async () => {
