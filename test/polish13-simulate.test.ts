@@ -84,8 +84,8 @@ describe("the per-cycle table on a terminal, with values too wide for 100 column
   // 10,000,000 reads a cycle at 0.01 credit: 100,000.00 credits, in hourly rows of 13,888.9 reads (138.89
   // credits). On Pro (1,000 credits) the 8th row, at 07:00, is the first the credits cannot cover: 713 of
   // November's 720 rows are refused, 99,000 credits are top-ups, 9 + 990 = 999.00 USD. On Free (100 credits,
-  // from cycle 2) the first row is refused at 00:00, and all 744 of December's and January's: a Plan and a
-  // Grace used column, and credits of six digits.
+  // from cycle 2, no top-ups sold) the first row is refused at 00:00, and all 744 of December's and January's:
+  // 0.00 credits, none bought, 0 USD. A Plan and a Grace used column, and credits of six digits.
   const file = scenario("wide.yaml", "plan: pro\ncycles: 3\npopulations:\n  - name: reader\n    users: 1\n    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: 10000000 }\nchanges:\n  - { cycle: 2, plan: free }\n");
 
   async function perCycle(columns: number): Promise<string[][]> {
@@ -100,16 +100,16 @@ describe("the per-cycle table on a terminal, with values too wide for 100 column
 
   it("keeps each run-out on one line: without the year its row's start gives, and a share of 1,000% or more without decimals", async () => {
     expect(await perCycle(100)).toEqual([
-      ["1", "2026-11-01", "Pro", "100,000.00", "10000%", "11-01 07:00", "0.00", "713", "99,000.00", "999.00"],
-      ["2", "2026-12-01", "Free", "100,000.00", "100000%", "12-01 00:00", "0.00", "744", "99,900.00", "999.00"],
-      ["3", "2027-01-01", "Free", "100,000.00", "100000%", "01-01 00:00", "0.00", "744", "99,900.00", "999.00"],
-      ["Total", "300,000.00", "298,800.00", "2,997.00"],
+      ["1", "2026-11-01", "Pro", "100,000.00", "10,000%", "11-01 07:00", "0.00", "713", "99,000.00", "999.00"],
+      ["2", "2026-12-01", "Free", "0.00", "0.00%", "12-01 00:00", "0.00", "744", "not sold", "0.00"],
+      ["3", "2027-01-01", "Free", "0.00", "0.00%", "01-01 00:00", "0.00", "744", "not sold", "0.00"],
+      ["Total", "100,000.00", "99,000.00", "999.00"],
     ]);
   });
 
   it("writes them whole where the terminal is wide enough", async () => {
     const rows = await perCycle(160);
-    expect(rows[0]).toEqual(["1", "2026-11-01", "Pro", "100,000.00", "10000.00%", "2026-11-01 07:00", "0.00", "713", "99,000.00", "999.00"]);
-    expect(rows[2]).toEqual(["3", "2027-01-01", "Free", "100,000.00", "100000.00%", "2027-01-01 00:00", "0.00", "744", "99,900.00", "999.00"]);
+    expect(rows[0]).toEqual(["1", "2026-11-01", "Pro", "100,000.00", "10,000.00%", "2026-11-01 07:00", "0.00", "713", "99,000.00", "999.00"]);
+    expect(rows[2]).toEqual(["3", "2027-01-01", "Free", "0.00", "0.00%", "2027-01-01 00:00", "0.00", "744", "not sold", "0.00"]);
   });
 });

@@ -179,11 +179,16 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
     accounts.set(id, termsOf(t, ["accounts", id], p, t.allowance ?? p.included));
   }
 
+  // `--plan` over the file's own plan asks "what if this account were on that plan": the purchases the file
+  // records on its plan are kept as given (its accounts with a plan of their own keep being held to it).
+  const whatIf = flags.plan !== undefined && doc.plan !== undefined && flags.plan !== doc.plan;
   const purchases = (doc.grants ?? []).map((g, i): GrantPurchase => {
     if (!card.grantKinds.has(g.kind)) {
       throw new UserError(`unknown grant kind ${shown(g.kind)}`, here(["grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
     }
-    return { kind: g.kind, amount: g.amount as Decimal, at: instant(g.at, here(["grants", i, "at"])), account: g.account ?? name, origin: here(["grants", i]) };
+    const owner = g.account ?? name;
+    const asGiven = whatIf && doc.accounts?.get(owner)?.plan === undefined;
+    return { kind: g.kind, amount: g.amount as Decimal, at: instant(g.at, here(["grants", i, "at"])), account: owner, origin: here(["grants", i]), ...(asGiven ? { asGiven: true as const } : {}) };
   });
   const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
   const throughText = flags.through ?? doc.through;

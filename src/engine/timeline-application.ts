@@ -1,12 +1,13 @@
-import { UserError } from "../errors.js";
+import { formatLocation, UserError } from "../errors.js";
 import { ZERO } from "../money.js";
 import { INCLUDED, type GrantKind, type RateCard } from "../ratecard/types.js";
+import { sells } from "../ratecard/purchases.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS } from "./credits.js";
 import { PriceBook } from "./pricing.js";
-import type { AccountChange, Statement, TimelineEntry } from "./types.js";
+import type { AccountChange, GrantPurchase, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
-import { changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
+import { changeDirection, changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
 import { AccountRuns } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 
@@ -38,10 +39,23 @@ export abstract class TimelineApplication extends AccountRuns {
     this.lastInstant = Math.max(this.lastInstant, p.at);
     const run = this.run(p.account);
     this.advance(run, p.at);
+    if (!p.asGiven && !sells(run.terms.plan, p.kind)) this.refuseUnsold(p, run.terms.plan.key);
     const kind = this.card.grantKinds.get(p.kind)!;
-    run.wallet.add(kind, this.scale.of(p.amount), p.at, this.expiryOf(kind, p.at, run.cycle.end, run));
+    const expiry = this.expiryOf(kind, p.at, run.cycle.end, run);
+    run.wallet.add(kind, this.scale.of(p.amount), p.at, p.until !== undefined && (expiry === undefined || p.until < expiry) ? p.until : expiry);
     run.cycle.granted(p.kind, p.amount);
     this.log(run, { at: p.at, type: "payment", grant: p.kind, amount: p.amount });
+  }
+
+  /**
+   * A purchase recorded while the plan in force sells none (`topups: false`) is a
+   * fact the account file gets wrong: the purchase's instant or the plan change
+   * before it. Credits bought earlier on a plan that sold them stay usable.
+   */
+  private refuseUnsold(p: GrantPurchase, plan: string): never {
+    const change = [...(this.setup.changes ?? [])].reverse().find((c) => c.account === p.account && c.at <= p.at && c.change.kind === "plan" && c.change.plan.key === plan);
+    const since = change === undefined ? "from the anchor" : `since the change at ${formatLocation(change.origin)}`;
+    throw new UserError(`${p.kind} bought while the account is on plan ${plan} (${since}), which sells none`, p.origin, `a purchase while the plan in force sells ${p.kind} (${plan} has topups: false in the card)`, formatInstant(p.at));
   }
 
   protected applyTimeline(item: TimelineItem): void {
@@ -109,20 +123,21 @@ export abstract class TimelineApplication extends AccountRuns {
       return;
     }
     const cycle = run.cycle;
+    const direction = sizing ? changeDirection(before, after) : 0;
     // At the start of the first cycle (already open) the next cycle is this one: a downgrade applies at once.
-    if (sizing && after.allowance.lt(before.allowance) && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
+    if (direction < 0 && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
       run.pending = after;
       cycle.note({ ...entry, appliesAt: cycle.end });
       return;
     }
-    if (sizing && after.allowance.gt(before.allowance) && this.card.planChanges.upgrade === "new_cycle" && c.at !== cycle.start) {
+    if (direction > 0 && this.card.planChanges.upgrade === "new_cycle" && c.at !== cycle.start) {
       run.terms = after;
       this.startCycleAt(run, entry);
       return;
     }
     run.terms = after;
     cycle.retarget(after.plan, after.allowance, c.at);
-    if (sizing && after.allowance.gt(before.allowance)) {
+    if (direction > 0) {
       const grant = upgradeGrant(this.card, before.allowance, after.allowance, cycle, c.at);
       const included = this.card.grantKinds.get(INCLUDED)!;
       if (grant.gt(0)) {
@@ -131,7 +146,7 @@ export abstract class TimelineApplication extends AccountRuns {
         this.log(run, { at: c.at, type: "allowance", grant: INCLUDED, amount: grant });
       }
       entry.granted = grant;
-    } else if (sizing && after.allowance.lt(before.allowance)) {
+    } else if (direction < 0) {
       const removed = run.wallet.remove(INCLUDED, this.scale.of(before.allowance.minus(after.allowance)));
       cycle.expired(INCLUDED, removed);
       entry.removed = this.scale.decimal(removed);

@@ -63,6 +63,17 @@ export function changedTerms(terms: AccountTerms, change: ChangeKind): AccountTe
 }
 
 /**
+ * Whether a plan or allowance change is an upgrade (> 0), a downgrade (< 0) or
+ * neither (0). More included credits is an upgrade; where they are equal (all
+ * of Floopy's plans include none) the dearer plan is the upgrade, since what a
+ * plan sells beyond credits (a larger quota, features) is what its price buys.
+ * Equal in both, the change applies at once and grants or removes nothing.
+ */
+export function changeDirection(before: AccountTerms, after: AccountTerms): number {
+  return after.allowance.cmp(before.allowance) || after.plan.price.cmp(before.plan.price);
+}
+
+/**
  * Included credits an upgrade grants at once (the card's `plan_changes.upgrade`):
  * the new allowance minus the old, or that difference times the share of the
  * cycle [start, end) still ahead at `at`, rounded to the card's step.

@@ -28,6 +28,10 @@ export interface GrantPurchase {
   at: Instant;
   account: string;
   origin: Location | undefined;
+  /** When what is left of it lapses, if before its kind's expiry: a simulation buys as needed only while the plan in force sells. */
+  until?: Instant;
+  /** Recorded on the account file's own plan and replayed on another that `--plan` asked for (a what-if): kept as given, not held to what that plan sells. */
+  asGiven?: true;
 }
 
 /** What an account change (account file `changes:`) sets. */

@@ -2,6 +2,7 @@ import { planTerms } from "../engine/terms.js";
 import { simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
+import { asNeeded, type Purchase } from "./purchases.js";
 import type { Plan } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
@@ -47,10 +48,8 @@ export interface Spread {
 /** What one plan is, for the accounts: its terms and what it buys. */
 export interface AccountPlan {
   plan: Plan;
-  purchase: { kind: string; price: Decimal | undefined } | undefined;
+  purchase: Purchase | undefined;
 }
-
-const UNLIMITED = new Decimal("1e30");
 
 export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: { seed: string; stream: number } | undefined, progress?: SimulationProgress): Promise<AccountSpend | undefined> {
   const populations = scenario.populations.filter((p) => p.perUser);
@@ -81,7 +80,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);
       const short = own?.cycles.some((c) => c.exhaustedAt !== undefined) ?? false;
-      const bought = on.purchase && short ? await replay([{ kind: on.purchase.kind, amount: UNLIMITED, at: scenario.start, account: name, origin: undefined }]) : bare;
+      const bought = on.purchase && own && short ? await replay(asNeeded(own.cycles, scenario.card.plans, on.purchase, name)) : bare;
       const mine = bought.accounts.find((a) => a.account === name);
       let spent = ZERO;
       let paid = ZERO;

@@ -5,7 +5,7 @@ import type { Calendar } from "../time.js";
 import type { UsageEvent } from "../engine/types.js";
 import { ACCOUNT, expand, expandUser, usersIn } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
-import { TOPUP } from "./simulate.js";
+import { TOPUP } from "../ratecard/purchases.js";
 import type { Activity, Scenario } from "./types.js";
 
 /**
@@ -56,17 +56,17 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
 /**
  * The account file: the scenario's plan, anchor and zone, through its last
  * cycle, with the top-ups the simulation found each cycle needs bought at that
- * cycle's start.
+ * cycle's start, or where a plan that sells them comes into force in it.
  */
 export function accountYaml(scenario: Scenario, result: PlanResult, dir: string, calendar: Calendar): string {
   const card = relative(dir, scenario.cardFile).split("\\").join("/");
   const lines = [
     `# Written by burnrate simulate from ${scenario.file}.`,
-    "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start.",
+    "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start (or where a plan that sells them comes into force).",
     `card: ${JSON.stringify(card)}`,
     ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan."] : []),
     `plan: ${result.plan.key}`,
-    ...(scenario.allowance !== undefined && result.plan === scenario.plan ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
+    ...(scenario.allowance !== undefined && result.own ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
     `anchor: "${formatInstant(scenario.start)}"`,
     `timezone: ${scenario.zone.name}`,
     `through: "${formatInstant(calendar.start(scenario.cycles - 1))}"`,
@@ -76,10 +76,11 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
   const topups = result.cycles.filter((c) => c.topupNeeded.gt(0));
   if (topups.length > 0) {
     lines.push("grants:");
-    for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.start)}" }`);
+    // Bought where the cycle's plan in force sells them: a statement refuses a purchase on a plan that sells none.
+    for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}" }`);
   }
   // The scenario's changes are its own plan's: the statement replays them as the simulation did.
-  if (result.plan === scenario.plan && scenario.changes.length > 0) {
+  if (result.own && scenario.changes.length > 0) {
     lines.push("changes:");
     for (const { at, change } of scenario.changes) {
       const value = change.kind === "plan" ? `plan: ${change.plan.key}` : change.kind === "overage" ? `overage: ${change.on}` : change.kind === "allowance" ? `allowance: "${formatExact(change.allowance)}"` : `subscription_end: "${formatInstant(change.end)}"`;

@@ -71,7 +71,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   const within = (text: string, path: (string | number)[]): Instant => {
     const when = instant(text, path);
     if (when < start || when >= horizon) {
-      throw new UserError("outside the simulated cycles", at(path), `an instant from ${new Date(start).toISOString()} to before ${new Date(horizon).toISOString()}`, shown(text));
+      throw new UserError("outside the simulated cycles", at(path), `an instant from ${formatInstant(start)} to before ${formatInstant(horizon)}`, shown(text));
     }
     return when;
   };

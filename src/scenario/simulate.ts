@@ -9,36 +9,9 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
 import { simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, type Purchase } from "./purchases.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
-
-/** The grant kind a plan buys extra credits as (SPEC 6 account vocabulary). */
-export const TOPUP = "topup";
-
-/**
- * The grant kinds a customer buys credits as, by the words the cards use: Fliplet's
- * top-ups, Floopy's purchases, the app builder's packs, Flikly's add-ons. The first
- * the card declares is the one a simulation buys.
- */
-const PURCHASE_KINDS = [TOPUP, "purchase", "pack", "addon"];
-
-/** How reports name a purchase kind, plural: "with top-ups", "without packs". */
-export function purchaseWords(kind: string | undefined): string {
-  return ({ [TOPUP]: "top-ups", purchase: "purchases", pack: "packs", addon: "add-ons" } as Record<string, string>)[kind ?? TOPUP] ?? `${kind} grants`;
-}
-
-/** What a plan can buy beyond its allowance: the grant kind, and its price per credit when the card gives one. */
-interface Purchase {
-  kind: string;
-  /** Undefined: the card sells them without a price, so money leaves them out and says so. */
-  price: Decimal | undefined;
-}
-
-/**
- * More credits than any scenario can spend: the replay that buys top-ups as
- * needed holds this many from the start and reads back what each cycle took.
- */
-const UNLIMITED = new Decimal("1e30");
 
 export interface CycleResult {
   index: number;
@@ -56,7 +29,11 @@ export interface CycleResult {
   /** Without top-ups: charged beyond the credits on the grace buffer, and what would be refused. */
   graceUsed: Decimal;
   rejected: Rejection[];
-  /** Top-up credits the cycle needs beyond its allowance. */
+  /** With the top-ups bought as needed: what is refused still (a quota, a gate, a daily limit, a plan that sells none). */
+  rejectedBuying: Rejection[];
+  /** When the cycle's top-ups are bought: its start, or when a plan that sells them comes into force in it; undefined when none is sold in it. */
+  topupsSoldAt: Instant | undefined;
+  /** Top-up credits the cycle needs beyond its allowance, bought while the plan in force sells them. */
   topupNeeded: Decimal;
   /** Requests past the plan's quota billed in money (overage billing on). */
   overage: Decimal;
@@ -68,6 +45,10 @@ export interface CycleResult {
 
 export interface PlanResult {
   plan: Plan;
+  /** The scenario's own account: its plan with its changes and negotiated allowance; otherwise a plan as the card gives it. */
+  own: boolean;
+  /** How reports name it: the plan's label, or the scenario's plan timeline ("Free → Pro → Free"). */
+  label: string;
   allowance: Decimal;
   /** Whether the plan can buy top-ups at a price the card gives. */
   topups: boolean;
@@ -122,6 +103,7 @@ interface SampledCycle {
 
 export interface SampledPlan {
   plan: Plan;
+  label: string;
   money: Percentiles<Decimal>;
   cycles: SampledCycle[];
 }
@@ -141,11 +123,18 @@ export interface Simulation {
 }
 
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
-  const planList = options.comparePlans ? [scenario.plan, ...[...scenario.card.plans.values()].filter((p) => p !== scenario.plan)] : [scenario.plan];
+  // A scenario that changes plan is its own timeline: with --compare-plans its first plan is compared plain as well.
+  const moves = scenario.changes.some((c) => c.change.kind === "plan");
+  const others = [...scenario.card.plans.values()].filter((p) => moves || p !== scenario.plan);
+  const planList: Priced[] = [{ plan: scenario.plan, own: true }, ...(options.comparePlans ? others.map((plan) => ({ plan, own: false })) : [])];
   const plans: PlanResult[] = [];
   // Users of billing: per_user populations are drawn (the first sample's draws) when --samples asks for draws.
   const drawnAccounts = options.samples ? { seed: options.samples.seed, stream: 0 } : undefined;
-  for (const plan of planList) plans.push(await simulatePlan(scenario, plan, { sample: undefined, accounts: drawnAccounts }, options.progress));
+  for (const priced of planList) {
+    // Per-user accounts are on the plan alone, without the scenario's changes: once per plan.
+    const accounts = !priced.own && priced.plan === scenario.plan ? "skip" : drawnAccounts;
+    plans.push(await simulatePlan(scenario, priced, { sample: undefined, accounts }, options.progress));
+  }
 
   const planOptions = options.comparePlans ? rankOptions(plans, scenario) : [];
   const cheapestOption = planOptions[0]?.covers && planOptions[0].money !== undefined ? planOptions[0] : undefined;
@@ -156,14 +145,14 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
   let samples: Simulation["samples"];
   if (options.samples) {
     const { count, seed } = options.samples;
-    const runs = new Map<Plan, PlanResult[]>(planList.map((p) => [p, []]));
+    const runs: PlanResult[][] = planList.map(() => []);
     for (let s = 0; s < count; s++) {
-      for (const plan of planList) {
+      for (const [i, priced] of planList.entries()) {
         const progress = options.progress && named(options.progress, `sample ${s + 1}/${count} · `);
-        runs.get(plan)!.push(await simulatePlan(scenario, plan, { sample: { seed, stream: s }, accounts: "skip" }, progress));
+        runs[i]!.push(await simulatePlan(scenario, priced, { sample: { seed, stream: s }, accounts: "skip" }, progress));
       }
     }
-    samples = { count, seed, plans: ordered.map((r) => summarise(r.plan, runs.get(r.plan)!)) };
+    samples = { count, seed, plans: ordered.map((r) => summarise(r, runs[plans.indexOf(r)]!)) };
   }
   return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples };
 }
@@ -192,13 +181,11 @@ function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): Pla
   return [...seen];
 }
 
-/** The grant kind this plan can buy credits as, and at what price; undefined when it buys none. */
-function purchaseFor(scenario: Scenario, plan: Plan): Purchase | undefined {
-  if (!plan.topups) return undefined;
-  const kind = PURCHASE_KINDS.find((k) => scenario.card.grantKinds.has(k));
-  return kind === undefined ? undefined : { kind, price: scenario.card.creditPrice };
+/** A plan to price: the scenario's own account (its changes and allowance), or the plan as the card gives it. */
+interface Priced {
+  plan: Plan;
+  own: boolean;
 }
-
 
 /** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
 interface PlanDraws {
@@ -207,30 +194,33 @@ interface PlanDraws {
 }
 
 /**
- * One plan, priced twice by the engine: once buying every top-up it needs (what
- * the customer pays) and once without (when the credits run out, grace used,
- * what is refused). A plan that cannot buy top-ups is priced once.
+ * One plan, priced twice by the engine: once buying every top-up it needs while
+ * the plan in force sells them (what the customer pays) and once without (when
+ * the credits run out, grace used, what is refused). A plan that cannot buy
+ * top-ups, before or after its changes, is priced once.
  */
-async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
   const { sample } = draws;
-  const allowance = plan === scenario.plan && scenario.allowance !== undefined ? scenario.allowance : plan.included;
-  const purchase = purchaseFor(scenario, plan);
-  const topups = purchase !== undefined;
+  const allowance = own && scenario.allowance !== undefined ? scenario.allowance : plan.included;
   const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
-  const unlimited: GrantPurchase = { kind: purchase?.kind ?? TOPUP, amount: UNLIMITED, at: scenario.start, account: ACCOUNT, origin: undefined };
-  const report = (what: string) => progress && named(progress, `${plan.label} · ${what}`);
-
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
-  const changes = plan === scenario.plan ? scenario.changes : [];
-  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(topups ? "without top-ups" : "as is"));
-  // Where the credits never run out, buying top-ups changes nothing: one replay is enough.
+  const changes = own ? scenario.changes : [];
+  const label = timelineLabel(plan, changes);
+  const report = (what: string) => progress && named(progress, `${label} · ${what}`);
+
+  const card = cardPurchase(scenario.card);
+  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))]);
+  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(mayBuy ? "without top-ups" : "as is"));
+  // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
+  const purchases = mayBuy ? asNeeded(bare, scenario.card.plans, card, ACCOUNT) : [];
+  const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
   const short = bare.some((c) => c.exhaustedAt !== undefined);
-  const bought = topups && short ? await replay(scenario, { terms, purchases: [unlimited], changes }, sample, report("with top-ups")) : bare;
+  const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report("with top-ups")) : bare;
 
   const price = purchase?.price ?? ZERO;
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
-    const topupNeeded = topups ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
+    const topupNeeded = purchase ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
     const inForce = scenario.card.plans.get(c.plan) ?? plan;
     return {
       index: c.index,
@@ -244,6 +234,8 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
       runsOutAt: without.exhaustedAt,
       graceUsed: without.uncovered,
       rejected: without.rejected,
+      rejectedBuying: c.rejected,
+      topupsSoldAt: boughtAt(without, scenario.card.plans, purchase),
       topupNeeded,
       overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it).
@@ -255,6 +247,8 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
   const sum = (f: (c: CycleResult) => Decimal) => cycles.reduce((t, c) => t.plus(f(c)), ZERO);
   return {
     plan,
+    own,
+    label,
     allowance,
     topups: purchase?.price !== undefined,
     purchase,
@@ -263,8 +257,15 @@ async function simulatePlan(scenario: Scenario, plan: Plan, draws: PlanDraws, pr
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
-    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase: anySells(card, [plan]) ? card : undefined }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
+}
+
+/** The plans an account moves through, in the order its changes set them: "Free → Pro → Free"; a plan's own label without plan changes. */
+function timelineLabel(plan: Plan, changes: readonly AccountChange[]): string {
+  const labels = [plan.label];
+  for (const c of changes) if (c.change.kind === "plan" && c.change.plan.label !== labels.at(-1)) labels.push(c.change.plan.label);
+  return labels.join(" → ");
 }
 
 /**
@@ -293,7 +294,7 @@ function named(progress: SimulationProgress, prefix: string): SimulationProgress
 
 /** The account a simulation replays: the scenario's anchor and zone, through its last cycle. */
 
-function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
+function summarise({ plan, label }: PlanResult, runs: readonly PlanResult[]): SampledPlan {
   const cycles = runs[0]!.cycles.map((first, i): SampledCycle => {
     const of = <T>(f: (c: CycleResult) => T) => runs.map((r) => f(r.cycles[i]!));
     // Never running out counts as running out after every sample that did.
@@ -309,7 +310,7 @@ function summarise(plan: Plan, runs: readonly PlanResult[]): SampledPlan {
       ranOut: outs.filter((v) => v !== Infinity).length,
     };
   });
-  return { plan, money: decimalPercentiles(runs.map((r) => r.money)), cycles };
+  return { plan, label, money: decimalPercentiles(runs.map((r) => r.money)), cycles };
 }
 
 function decimalPercentiles(values: Decimal[]): Percentiles<Decimal> {

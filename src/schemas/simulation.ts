@@ -3,6 +3,8 @@ import type { JsonSchema } from "../yaml/codec.js";
 
 const percentiles = (of: JsonSchema, description?: string) => object({ p50: of, p90: of, p99: of }, description);
 
+const rejection = object({ meter: str(), reason: str(), events: count("usage rows refused"), quantity: decimalString("the meter's quantity those rows held"), first_at: instant() });
+
 const cycle = object({
   start: instant("the cycle is [start, end)"),
   end: instant(),
@@ -13,7 +15,8 @@ const cycle = object({
   by_pool: stringMap(decimalString()),
   runs_out_at: nullable(instant("when the credits run out if no top-up is bought")),
   grace_used: decimalString("without top-ups: charged beyond the credits on the grace buffer"),
-  rejected: array(object({ meter: str(), reason: str(), events: count(), quantity: decimalString(), first_at: instant() }), "without top-ups: what would be refused"),
+  rejected: array(rejection, "without top-ups: what would be refused"),
+  rejected_with_topups: array(rejection, "with the top-ups it needs bought where the plan in force sells them: what is refused still (a quota, a gate, a daily limit, a plan that sells none)"),
   topup_needed: decimalString("top-up credits the cycle needs beyond its allowance"),
   overage: decimalString("money for requests past the plan's quota (overage billing)"),
   money: decimalString("the plan's price, the top-ups at the card's credit price, and the overage"),
@@ -32,8 +35,9 @@ const accounts = object({
 }, "billing: per_user populations, each user an account on this plan");
 
 const plan = object({
-  plan: str("a plan key of the card"),
-  label: str(),
+  plan: str("a plan key of the card; for the scenario's own row, the plan it starts on"),
+  label: str("the plan's label, or for a scenario that changes plan its timeline: \"Free → Pro → Free\""),
+  scenario: { type: "boolean", description: "the scenario's own account, with its changes and negotiated allowance (plans[0]); false: a plan as the card gives it, also the scenario's first plan without its changes" },
   rank: nullable(count("1 for the cheapest, with --compare-plans")),
   price: decimalString("money per cycle"),
   allowance: decimalString(),
@@ -49,6 +53,7 @@ const plan = object({
 
 const sampledPlan = object({
   plan: str(),
+  label: str("as in plans[]"),
   money: percentiles(decimalString()),
   cycles: array(object({
     start: instant(),

@@ -30,7 +30,8 @@ export function count(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** A share for people, two decimals, grouped like every other number they read: "1,060.60%". */
 export function percentOf(part: Decimal, whole: Decimal): string {
   if (whole.isZero()) return "";
-  return `${formatFixed(part.mul(100).div(whole), 2)}%`;
+  return `${credits(part.mul(100).div(whole), 2)}%`;
 }

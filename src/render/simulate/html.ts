@@ -1,5 +1,6 @@
 import { ZERO, type Decimal } from "../../money.js";
-import { purchaseWords, type PlanResult, type Simulation } from "../../scenario/simulate.js";
+import { purchaseWords } from "../../scenario/purchases.js";
+import type { PlanResult, Simulation } from "../../scenario/simulate.js";
 import { cycleColumnsSvg } from "../charts/columns.js";
 import { barsSvg } from "../charts/svg.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
@@ -35,9 +36,9 @@ function figures(sim: Simulation, ctx: RenderContext): string[] {
   if (sim.plans.length > 1) {
     const plans = sim.ranking.length > 0 ? sim.ranking : sim.plans;
     const colour = (i: number) => (plans[i] === sim.cheapest ? PALETTE.payment : plans[i]!.covers ? PALETTE.balance : PALETTE.axis);
-    const ranking = { top: plans.map((p) => ({ label: planLabel(p, sim), amount: p.money })), rest: undefined, total: ZERO };
+    const ranking = { top: plans.map((p) => ({ label: planLabel(p), amount: p.money })), rest: undefined, total: ZERO };
     out.push(`<figure class="plans"><h4>Money per plan over ${sim.scenario.cycles} cycle(s)</h4>${barsSvg("Money per plan", ranking, money, colour)}`
-      + `<figcaption>${sim.cheapest ? `<span class="cheapest">Cheapest: ${escapeHtml(sim.cheapest.plan.label)}, ${escapeHtml(money(sim.cheapest.money))}</span>. ` : "No plan covers the scenario. "}Grey: the plan refuses usage or lives on its grace buffer.</figcaption></figure>`);
+      + `<figcaption>${sim.cheapest ? `<span class="cheapest">Cheapest: ${escapeHtml(sim.cheapest.label)}, ${escapeHtml(money(sim.cheapest.money))}</span>. ` : "No plan covers the scenario. "}Grey: the plan refuses usage or lives on its grace buffer.</figcaption></figure>`);
   }
   for (const p of sim.plans) {
     const columns = p.cycles.map((c) => ({
@@ -46,14 +47,14 @@ function figures(sim: Simulation, ctx: RenderContext): string[] {
       allowance: c.allowance,
       runsOut: c.runsOutAt === undefined ? undefined : localDateTime(ctx, c.runsOutAt),
     }));
-    out.push(`<figure class="plan-cycles"><h4>${escapeHtml(`${p.plan.label}: ${card.unit} per cycle against the allowance`)}</h4>${cycleColumnsSvg(`${p.plan.label}: ${card.unit} per cycle`, columns, amount)}`
+    out.push(`<figure class="plan-cycles"><h4>${escapeHtml(`${p.label}: ${card.unit} per cycle against the allowance`)}</h4>${cycleColumnsSvg(`${p.label}: ${card.unit} per cycle`, columns, amount)}`
       + `<figcaption>Blue within the allowance, red beyond it (top-ups or grace); the dashed line is the allowance.</figcaption></figure>`);
   }
   return out;
 }
 
-function planLabel(p: PlanResult, sim: Simulation): string {
+function planLabel(p: PlanResult): string {
   // Packs the card gives no price for are not in the bar: the label says they are still to pay.
   const unpriced = p.purchase !== undefined && p.purchase.price === undefined && p.topupNeeded.gt(0) ? ` + ${purchaseWords(p.purchase.kind)} (no price)` : "";
-  return `${p.plan.label}${p === sim.plans[0] ? " (scenario)" : ""}${unpriced}${p.covers ? "" : " ✕"}`;
+  return `${p.label}${p.own ? " (scenario)" : ""}${unpriced}${p.covers ? "" : " ✕"}`;
 }

@@ -1,6 +1,7 @@
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
 import type { AccountSpend, Spread } from "../../scenario/accounts.js";
 import type { CycleResult, Percentiles, PlanResult, SampledPlan, Simulation } from "../../scenario/simulate.js";
+import type { Rejection } from "../../engine/types.js";
 import { formatInstant, type Instant } from "../../time.js";
 
 /** The JSON contract of SPEC 4, `burnrate.simulation/v1`: amounts as decimal strings, the scenario's plan first. */
@@ -37,7 +38,8 @@ function planJson(p: PlanResult, sim: Simulation): object {
   const rank = sim.ranking.indexOf(p);
   return {
     plan: p.plan.key,
-    label: p.plan.label,
+    label: p.label,
+    scenario: p.own,
     rank: rank < 0 ? null : rank + 1,
     price: formatExact(p.plan.price),
     allowance: formatExact(p.allowance),
@@ -78,17 +80,23 @@ function cycleJson(c: CycleResult): object {
     by_pool: exactMap(c.byPool),
     runs_out_at: instant(c.runsOutAt),
     grace_used: formatExact(c.graceUsed),
-    rejected: c.rejected.map((r) => ({ meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) })),
+    rejected: c.rejected.map(rejectionJson),
+    rejected_with_topups: c.rejectedBuying.map(rejectionJson),
     topup_needed: formatExact(c.topupNeeded),
     overage: formatExact(c.overage),
     money: formatExact(c.money),
   };
 }
 
+function rejectionJson(r: Rejection): object {
+  return { meter: r.meter, reason: r.reason, events: r.events, quantity: formatExact(r.quantity), first_at: formatInstant(r.firstAt) };
+}
+
 function sampledJson(p: SampledPlan): object {
   const exact = (v: Percentiles<Decimal>) => ({ p50: formatExact(v.p50), p90: formatExact(v.p90), p99: formatExact(v.p99) });
   return {
     plan: p.plan.key,
+    label: p.label,
     money: exact(p.money),
     cycles: p.cycles.map((c) => ({
       start: formatInstant(c.start),

@@ -1,8 +1,11 @@
-import { formatExact, formatFixed, ZERO, type Decimal } from "../../money.js";
-import { ownLimit, purchaseWords, TOPUP, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
+import { formatExact, ZERO, type Decimal } from "../../money.js";
+import { TOPUP } from "../../ratecard/purchases.js";
+import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
+import type { Rejection } from "../../engine/types.js";
+import { ownLimit, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
-import { count, credits, percentOf } from "../shared/numbers.js";
+import { count, credits } from "../shared/numbers.js";
 
 /** A simulation for people: the money first, then each cycle's credits, when they run out, and what it takes to cover them. */
 export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
@@ -19,7 +22,8 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
         ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
-        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, scenario.cycles, amount, money, card.unit)}`],
+        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}`],
+        ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
       ],
     },
@@ -64,11 +68,11 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
     const kind = purchaseWords(p.purchase?.kind ?? cardKind);
     return [
       String(i + 1),
-      p.plan.label + (p === sim.plans[0] ? " (scenario)" : ""),
+      p.label + (p.own ? " (scenario)" : ""),
       o.withTopups ? `with ${kind}` : p.purchase ? `without ${kind}` : `as is (no ${kind} sold)`,
       o.withTopups ? amount(p.topupNeeded) : "-",
       o.money === undefined ? `${money(p.money)} + ${kind} (no price)` : money(o.money),
-      o.covers ? "yes" : coverageGap(p, o.withTopups),
+      o.covers ? "yes" : coverageGap(p, o.withTopups, kind),
     ];
   });
   const blocks: Block[] = [{
@@ -92,12 +96,45 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
  * cannot buy (a gated meter, a quota). Refusals are counted in usage rows, the rows `--emit-usage` writes: a
  * flow's hourly row holds many reads or tokens and is refused whole, so a count of "events" would mislead.
  */
-function coverageGap(p: PlanResult, withTopups: boolean): string {
-  if (withTopups) return "no: refused even with top-ups";
+function coverageGap(p: PlanResult, withTopups: boolean, kind: string): string {
+  if (withTopups) {
+    // A scenario that changes to a plan selling none (Free) refuses in those cycles whatever it buys before.
+    const unsold = unsoldPlans(p);
+    if (unsold.length > 0) return `no: refused on ${unsold.join(" and ")} (no ${kind} sold)`;
+    const still = p.cycles.reduce((n, c) => n + c.rejectedBuying.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
+    return still > 0 ? `no: ${rows(still)} refused even with ${kind}` : `no: grace used even with ${kind}`;
+  }
   const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
   const reasons = [rejected > 0 ? `${rows(rejected)} refused` : "", grace ? "grace used" : ""].filter(Boolean);
   return `no: ${reasons.join(", ")}`;
+}
+
+/** The plans of the cycles that refuse usage and sell no top-ups to cover it. */
+function unsoldPlans(p: PlanResult): string[] {
+  return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.length > 0).map((c) => c.plan.label))];
+}
+
+/**
+ * The headline's refusals that buying cannot lift: a quota, a gate, a daily limit, or cycles on a plan that
+ * sells none. Shown for a plan that buys; one that buys nothing shows its refusals in "Refused" alone.
+ */
+function refusedBuying(p: PlanResult, cycles: number): [string, string][] {
+  if (p.purchase === undefined) return [];
+  const hit = p.cycles.filter((c) => c.rejectedBuying.length > 0);
+  if (hit.length === 0) return [];
+  // By reason, then what each meter's refused rows hold: "credits exhausted (data_read 14,010, data_write 1,402)".
+  const reasons = new Map<string, Map<string, Decimal>>();
+  let events = 0;
+  for (const r of hit.flatMap((c) => c.rejectedBuying)) {
+    events += r.events;
+    const meters = reasons.get(r.reason) ?? new Map<string, Decimal>();
+    meters.set(r.meter, (meters.get(r.meter) ?? ZERO).plus(r.quantity));
+    reasons.set(r.reason, meters);
+  }
+  const held = (q: Decimal) => credits(q, q.isInteger() ? 0 : 2);
+  const what = [...reasons].map(([reason, meters]) => `${reason} (${[...meters].map(([meter, q]) => `${meter} ${held(q)}`).join(", ")})`).join("; ");
+  return [["Refused", `${rows(events)} even with ${purchaseWords(p.purchase.kind)}, in ${hit.length} of ${cycles} cycle${cycles === 1 ? "" : "s"}: ${what}`]];
 }
 
 /** A count of usage rows: a flow's hourly row, a schedule's or a send's occurrence, a user's row of a unique meter. */
@@ -114,10 +151,18 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   // grace pool (its "Grace used" always 0) loses that column, so the row fits 100 columns without
   // wrapping "Runs out" (the table without changes is as it was).
   const grace = <T>(cells: T[]): T[] => (!changes || [...card.pools.values()].some((pool) => pool.whenExhausted === "grace") ? cells : []);
-  const rejectedText = (c: CycleResult) => {
-    const events = c.rejected.reduce((n, r) => n + r.events, 0);
+  const rejectedText = (rejected: readonly Rejection[]) => {
+    const events = rejected.reduce((n, r) => n + r.events, 0);
     return events === 0 ? "none" : changes ? count(events) : `${count(events)} row${events === 1 ? "" : "s"}`;
   };
+  // What buying cannot lift (a quota, a gate), per cycle, where a cycle that sells top-ups still refuses: in
+  // a cycle that sells none, "Refused" already says it, as the note on such plans does.
+  const kind = purchaseWords(cardPurchase(card)?.kind);
+  const buying = <T>(cells: T[]): T[] => (p.purchase !== undefined && p.cycles.some((c) => c.topupsSoldAt !== undefined && c.rejectedBuying.length > 0) ? cells : []);
+  // Grouped like every other number of the table: 1,060.60%.
+  // A plan with no allowance in any cycle (Floopy's) has no share to show: the column makes room for the others.
+  const shares = <T>(cells: T[]): T[] => (p.cycles.some((c) => !c.allowance.isZero()) ? cells : []);
+  const ofAllowance = (c: CycleResult, decimals: number) => (c.allowance.isZero() ? "" : `${credits(c.total.mul(100).div(c.allowance), decimals)}%`);
   const cycleMoney = changes ? (v: Decimal) => credits(v, 2) : money;
   // Tight, for a terminal the row fits no other way: the run-out without the year its row's start gives,
   // and a share of 1,000% or more without decimals, which say nothing there.
@@ -126,20 +171,21 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     localDate(ctx, c.start),
     ...plan([c.plan.label]),
     amount(c.total),
-    tight && c.total.gte(c.allowance.mul(10)) && !c.allowance.isZero() ? `${formatFixed(c.total.mul(100).div(c.allowance), 0)}%` : percentOf(c.total, c.allowance),
+    ...shares([ofAllowance(c, tight && c.total.gte(c.allowance.mul(10)) ? 0 : 2)]),
     c.runsOutAt === undefined ? "-" : tight ? localDateTime(ctx, c.runsOutAt).slice(5) : localDateTime(ctx, c.runsOutAt),
     ...grace([amount(c.graceUsed)]),
-    rejectedText(c),
-    p.purchase ? amount(c.topupNeeded) : "not sold",
+    rejectedText(c.rejected),
+    c.topupsSoldAt !== undefined ? amount(c.topupNeeded) : "not sold",
+    ...buying([rejectedText(c.rejectedBuying)]),
     cycleMoney(c.money),
   ];
-  const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), "", "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", cycleMoney(p.money)];
+  const total = ["Total", "", ...plan([""]), amount(p.cycles.reduce((t, c) => t.plus(c.total), ZERO)), ...shares([""]), "", ...grace([""]), "", p.purchase ? amount(p.topupNeeded) : "", ...buying([""]), cycleMoney(p.money)];
   const blocks: Block[] = [
-    { kind: "heading", level: 2, text: `${p.plan.label}: per cycle` },
+    { kind: "heading", level: 2, text: `${p.label}: per cycle` },
     {
       kind: "table",
-      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), "Of allowance", "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", changes ? `Money (${card.currency})` : "Money"],
-      align: ["right", "left", ...plan(["left" as const]), "right", "right", "left", ...grace(["right" as const]), "left", "right", "right"],
+      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), ...shares(["Of allowance"]), "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", ...buying(["Still refused"]), changes ? `Money (${card.currency})` : "Money"],
+      align: ["right", "left", ...plan(["left" as const]), "right", ...shares(["right" as const]), "left", ...grace(["right" as const]), "left", "right", ...buying(["left" as const]), "right"],
       rows: [...p.cycles.map((c) => cycleRow(c, false)), total],
       tight: [...p.cycles.map((c) => cycleRow(c, true)), total],
       emphasis: [p.cycles.length],
@@ -163,14 +209,20 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   }
 
   const notes: string[] = [];
-  if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end, and "Of allowance" is of that plan's allowance.`);
+  if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end${shares([0]).length > 0 ? `, and "Of allowance" is of that plan's allowance` : ""}.`);
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
-    const kind = purchaseWords(p.purchase?.kind);
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
     const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${formatExact(p.purchase.price)} ${card.currency} per ${card.unit.replace(/s$/, "")}`;
     notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
-  if (!p.purchase && p.cycles.some((c) => c.rejected.length > 0)) notes.push(`${p.plan.label} cannot buy top-ups: refused usage stays refused.`);
+  if (buying([0]).length > 0) notes.push(`"Still refused" counts the usage rows refused even with the ${kind} bought: a quota, a gate or a limit that buying does not lift, or a plan that sells none.`);
+  // The engine judges a quota per usage row, as a log's rows are single requests; a simulated row is an hour of them.
+  if (p.cycles.some((c) => c.rejectedBuying.some((r) => /request quota of/.test(r.reason)))) {
+    notes.push("A quota is judged per usage row, and each simulated row holds an hour of a population's requests: the row that would cross the quota is refused whole, so up to an hour's requests fewer than the quota go through.");
+  }
+  // Cycles whose plan sells none (Free, or Free after a downgrade) keep what they refuse.
+  const unsold = unsoldPlans(p);
+  if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy ${kind}: refused usage stays refused.`);
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
   const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
@@ -189,7 +241,7 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
   for (const p of samples.plans) {
     blocks.push({
       kind: "table",
-      title: `${p.plan.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
+      title: `${p.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
       head: ["Cycle", "Credits p50", "Credits p90", "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
       align: ["right", "right", "right", "right", "right", "left", "left", "right"],
       rows: p.cycles.map((c) => [
@@ -209,12 +261,12 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
 }
 
 /** What the plan's money holds beyond its price: top-ups (or packs the card does not price) and overage. */
-function moneyDetail(p: PlanResult, cycles: number, amount: (v: Decimal) => string, money: (v: Decimal) => string, unit: string): string {
+function moneyDetail(p: PlanResult, amount: (v: Decimal) => string, money: (v: Decimal) => string, unit: string): string {
   const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
   const parts: string[] = [];
   if (p.topupNeeded.gt(0)) {
     const kind = purchaseWords(p.purchase?.kind);
-    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${unit} of ${kind}, which the card does not price` : `of which ${kind} ${money(p.money.minus(p.plan.price.mul(cycles)).minus(overage))} (${amount(p.topupNeeded)} ${unit})`);
+    parts.push(p.purchase?.price === undefined ? `plus ${amount(p.topupNeeded)} ${unit} of ${kind}, which the card does not price` : `of which ${kind} ${money(p.topupNeeded.mul(p.purchase.price))} (${amount(p.topupNeeded)} ${unit})`);
   }
   if (overage.gt(0)) parts.push(`overage ${money(overage)}`);
   return parts.length > 0 ? `, ${parts.join(", ")}` : "";
@@ -251,5 +303,5 @@ function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
   const o = sim.cheapestOption;
   if (!o) return "none covers the scenario at a known price";
   const kind = purchaseWords(o.result.purchase?.kind);
-  return `${o.result.plan.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
+  return `${o.result.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
 }

@@ -1,0 +1,77 @@
+import type { CycleStatement, GrantPurchase } from "../engine/types.js";
+import { Decimal } from "../money.js";
+import { PURCHASE_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
+import type { Plan, RateCard } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
+
+/** How reports name a purchase kind, plural: "with top-ups", "without packs". */
+export function purchaseWords(kind: string | undefined): string {
+  return ({ [TOPUP]: "top-ups", purchase: "purchases", pack: "packs", addon: "add-ons" } as Record<string, string>)[kind ?? TOPUP] ?? `${kind} grants`;
+}
+
+/** What a card sells beyond the allowance: the grant kind, and its price per credit when the card gives one. */
+export interface Purchase {
+  kind: string;
+  /** Undefined: the card sells them without a price, so money leaves them out and says so. */
+  price: Decimal | undefined;
+}
+
+/** The first purchase kind the card declares is the one a simulation buys; undefined when it declares none. */
+export function cardPurchase(card: RateCard): Purchase | undefined {
+  const kind = PURCHASE_KINDS.find((k) => card.grantKinds.has(k));
+  return kind === undefined ? undefined : { kind, price: card.creditPrice };
+}
+
+/** Whether some plan of `plans` sells the card's purchase: a plan that does is replayed with purchases too. */
+export function anySells(purchase: Purchase | undefined, plans: readonly Plan[]): purchase is Purchase {
+  return purchase !== undefined && plans.some((p) => sells(p, purchase.kind));
+}
+
+/**
+ * More credits than any scenario can spend: a replay that buys as needed holds
+ * this many while the plan in force sells them, and reads back what each cycle took.
+ */
+const UNLIMITED = new Decimal("1e30");
+
+/** A stretch of a replay in which the plan in force sells the purchase; `to` undefined: through the last cycle. */
+interface Selling {
+  from: Instant;
+  to: Instant | undefined;
+}
+
+/**
+ * Buying as needed, as purchases: one unlimited purchase at the start of each
+ * stretch in which the plan in force (read from a replay of the same account,
+ * whose plan changes are those of this one) sells them, lapsing at its end. A
+ * customer buying as needed buys nothing ahead, so after a downgrade to a plan
+ * that sells none nothing bought is left over.
+ */
+export function asNeeded(cycles: readonly CycleStatement[], plans: ReadonlyMap<string, Plan>, purchase: Purchase, account: string): GrantPurchase[] {
+  return selling(cycles, plans, purchase.kind).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
+}
+
+/** The instant a cycle's purchases are bought: its start, or where a stretch in which its plan sells them begins; undefined when none is sold in it. */
+export function boughtAt(cycle: CycleStatement, plans: ReadonlyMap<string, Plan>, purchase: Purchase | undefined): Instant | undefined {
+  if (purchase === undefined) return undefined;
+  const part = parts(cycle).find((p) => sells(plans.get(p.plan)!, purchase.kind));
+  return part?.from;
+}
+
+function selling(cycles: readonly CycleStatement[], plans: ReadonlyMap<string, Plan>, kind: string): Selling[] {
+  const stretches: Selling[] = [];
+  let open: Selling | undefined;
+  for (const part of cycles.flatMap(parts)) {
+    if (sells(plans.get(part.plan)!, kind)) {
+      if (open === undefined) stretches.push((open = { from: part.from, to: undefined }));
+    } else if (open !== undefined) {
+      open.to = part.from;
+      open = undefined;
+    }
+  }
+  return stretches;
+}
+
+/** The plans in force over a cycle's parts. */
+function parts(cycle: CycleStatement): CycleStatement["plans"] {
+  return cycle.plans.length > 0 ? cycle.plans : [{ plan: cycle.plan, from: cycle.start, to: cycle.end }];
+}
