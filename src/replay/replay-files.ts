@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, statSync } from "node:fs";
+import { createWriteStream, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -7,13 +7,11 @@ import { OutOfOrder } from "../engine/replay.js";
 import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
-import { nodeKind, readText } from "../inputs.js";
+import { nodeKind } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
-import { layered, NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "../usage/mapping.js";
-import { usageLayout } from "../usage/layouts.js";
-import { folderMapping } from "../usage/sources.js";
+import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/mapping.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
@@ -42,21 +40,9 @@ export interface UsageInput {
   maxLateness?: number;
 }
 
+/** Each usage file's mapping (usage/mapping.ts: one merge of layout, folder, file, --mapping and --map). */
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
-  const layout = input.layout === undefined ? NO_MAPPING : usageLayout(input.layout);
-  const shared = input.mappingFile === undefined ? undefined : parseMapping(readText(input.mappingFile), input.mappingFile);
-  const folders = new Map<string, ColumnMapping>();
-  const ofFolder = (mapping: string) => {
-    let parsed = folders.get(mapping);
-    if (!parsed) folders.set(mapping, (parsed = parseMapping(readText(mapping), mapping)));
-    return parsed;
-  };
-  return (file) => {
-    const beside = `${file}.mapping.yaml`;
-    const folder = shared === undefined && file !== "-" && !existsSync(beside) ? folderMapping(file) : undefined;
-    const own = shared ?? (file !== "-" && existsSync(beside) ? parseMapping(readText(beside), beside) : folder !== undefined ? ofFolder(folder) : NO_MAPPING);
-    return withFlags(layered(layout, own), input.mapFlags);
-  };
+  return usageMappings(input);
 }
 
 /**

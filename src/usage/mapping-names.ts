@@ -1,4 +1,4 @@
-import { atFlag, UserError, shown, type Place } from "../errors.js";
+import { atFlag, formatLocation, UserError, shown, type Place } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -135,7 +135,18 @@ export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns)
         return new UserError(`${shown(exported)} is mapped onto ${dimension} ${shown(value)}, but ${shown(exported)} is the card's own ${dimension} and ${shown(value)} is not: the entry is the wrong way round`, place, fix, shown(value));
       }
       const near = nearest(value, [...named]);
-      if (!closed && near === undefined) continue;
+      if (!closed && near === undefined) {
+        const hid = mapping.hidden?.get(valueKey(dimension, exported));
+        if (hid === undefined || !named.has(hid.value)) continue;
+        // A more specific mapping's entry over a less specific one's: the value the card prices would give way to the "*" entry's price in silence.
+        const under = hid.at === undefined ? "" : ` (${"flag" in hid.at ? hid.at.flag : formatLocation(hid.at)})`;
+        return new UserError(
+          `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} prices only by its "*" entry, in place of ${shown(hid.value)}${under}, which it prices`,
+          place,
+          `the entry removed, so that ${shown(exported)} is read as ${shown(hid.value)}, or onto a ${dimension} the card names`,
+          shown(value),
+        );
+      }
       return new UserError(
         `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} ${closed ? "does not price" : `prices only by its "*" entry`}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`,
         place,

@@ -1,8 +1,12 @@
+import { existsSync } from "node:fs";
 import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
-import { decodeYaml, dictionary, list, oneOf, record, text } from "../yaml/codec.js";
+import { readText } from "../inputs.js";
+import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
+import { usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
+import { folderMapping } from "./sources.js";
 
 
 /**
@@ -32,10 +36,12 @@ export interface ColumnMapping {
   constants?: ReadonlyMap<string, string>;
   /** Where the user wrote each key (a mapping file's line, or `--map`): an error the key causes is said there, not at the usage file. */
   places?: MappingPlaces;
+  /** `dimension_values:` entries a more specific mapping gave another value (layered), by valueKey: the value each had, and where. */
+  hidden?: ReadonlyMap<string, { value: string; at: Place | undefined }>;
 }
 
 /** The places of a mapping's keys that a usage file is checked against later. */
-interface MappingPlaces {
+export interface MappingPlaces {
   /** `columns: { timestamp: ts }`: at the source column's name. */
   columns: Partial<Record<Canonical, Place>>;
   /** `meter_values: { ai.generate: ai_action }`: each entry's key (the export's name) and its value (the meter). */
@@ -54,12 +60,17 @@ export type TimestampUnit = "seconds" | "milliseconds";
 
 export const NO_MAPPING: ColumnMapping = { columns: {}, rename: new Map(), meter: undefined, meterValues: new Map(), ignore: new Set() };
 
+/** `dimension_values:`, in a usage mapping and a bill mapping alike. */
+export function dimensionValuesCodec() {
+  return dictionary(dictionary(text(), { keyPattern: /^.+$/, description: "the export's value -> the value the card names (OPENAI -> openai, openai/gpt-4o -> gpt-4o)" }), { keyPattern: /^.+$/, description: "dimension -> { the export's value -> the card's value }: a gateway's names for the values the card prices" });
+}
+
 export const mappingCodec = record({}, {
   columns: record({}, Object.fromEntries(CANONICAL.map((c) => [c, text({ description: `the source column holding ${c}` })])) as Record<Canonical, ReturnType<typeof text>>),
   rename: dictionary(text(), { keyPattern: /^.+$/, description: "source column -> dimension or component name (a nested field by its dotted path, data.tokens)" }),
   meter: text({ description: "the meter of every row, for a log of one activity" }),
   meter_values: dictionary(text(), { keyPattern: /^.+$/, description: "the provider's activity name -> meter key" }),
-  dimension_values: dictionary(dictionary(text(), { keyPattern: /^.+$/, description: "the export's value -> the value the card names (OPENAI -> openai, openai/gpt-4o -> gpt-4o)" }), { keyPattern: /^.+$/, description: "dimension -> { the export's value -> the card's value }: a gateway's names for the values the card prices" }),
+  dimension_values: dimensionValuesCodec(),
   ignore_columns: list(text(), { description: "source columns that are not read: neither canonical nor a column the card reads (a nested object by its path: none of its fields is read)" }),
   rows: text({ description: "JSON Lines and Parquet: the dotted path of the array whose elements are the rows, each with the fields around it (data.results)" }),
   timestamp_unit: oneOf(["seconds", "milliseconds"] as const, "timestamps written as a number of seconds or milliseconds since 1970-01-01T00:00:00Z"),
@@ -74,15 +85,6 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     const column = lines[value.line - 1]?.lastIndexOf(key, value.column - 2) ?? -1;
     return column < 0 ? value : { file, line: value.line, column: column + 1 };
   };
-  // A block mapping's value starts on a line below its key (blank or comment lines may come between).
-  const keyAbove = (key: string, value: Location): Location => {
-    for (let line = value.line; line >= Math.max(1, value.line - 8); line--) {
-      const text = lines[line - 1] ?? "";
-      const column = line === value.line ? text.lastIndexOf(key, value.column - 2) : text.lastIndexOf(key);
-      if (column >= 0) return { file, line, column: column + 1 };
-    }
-    return value;
-  };
   const meterValues = [...(doc.meter_values ?? new Map<string, string>()).keys()].map((key) => [key, decoded.at(["meter_values", key])] as const);
   const places: MappingPlaces = {
     columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
@@ -90,8 +92,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     meterValues: new Map(meterValues),
     rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
     ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
-    dimensions: new Map([...(doc.dimension_values ?? new Map<string, Map<string, string>>()).keys()].map((dim) => [dim, keyAbove(dim, decoded.at(["dimension_values", dim]))])),
-    dimensionValues: new Map([...(doc.dimension_values ?? new Map<string, Map<string, string>>()).entries()].flatMap(([dim, values]) => [...values.keys()].map((value) => [valueKey(dim, value), decoded.at(["dimension_values", dim, value])] as const))),
+    ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
   };
   return {
     places,
@@ -103,6 +104,54 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ignore: new Set(doc.ignore_columns ?? []),
     ...(doc.rows === undefined ? {} : { rows: doc.rows }),
     ...(doc.timestamp_unit === undefined ? {} : { timestampUnit: doc.timestamp_unit }),
+  };
+}
+
+/** Where each `dimension_values:` entry of a mapping file is written: each dimension at its key, each entry at its value (keyed by valueKey). */
+export function dimensionValuePlaces(values: ReadonlyMap<string, ReadonlyMap<string, string>> | undefined, decoded: Decoded<unknown>, lines: readonly string[]): Pick<MappingPlaces, "dimensions" | "dimensionValues"> {
+  // A block mapping's value starts on a line below its key (blank or comment lines may come between).
+  const keyAbove = (key: string, value: Location): Location => {
+    for (let line = value.line; line >= Math.max(1, value.line - 8); line--) {
+      const text = lines[line - 1] ?? "";
+      const column = line === value.line ? text.lastIndexOf(key, value.column - 2) : text.lastIndexOf(key);
+      if (column >= 0) return { file: value.file, line, column: column + 1 };
+    }
+    return value;
+  };
+  const entries = [...(values ?? [])];
+  return {
+    dimensions: new Map(entries.map(([dim]) => [dim, keyAbove(dim, decoded.at(["dimension_values", dim]))])),
+    dimensionValues: new Map(entries.flatMap(([dim, byExport]) => [...byExport.keys()].map((value) => [valueKey(dim, value), decoded.at(["dimension_values", dim, value])] as const))),
+  };
+}
+
+/** Where a run's mappings come from besides the files beside its usage: `--layout`, `--mapping` and `--map`. */
+export interface MappingInput {
+  mappingFile: string | undefined;
+  layout?: string;
+  mapFlags: readonly string[];
+}
+
+/**
+ * Each usage file's mapping, layered from the least specific up, each key of a more specific one
+ * winning and every other inherited: `--layout`, the folder's mapping, the file's own beside it,
+ * `--mapping`, `--map`. A file's own mapping that renames a column keeps its folder's
+ * `dimension_values:`, which would otherwise be lost and the export's values priced as written.
+ */
+export function mappingResolver(input: MappingInput): (file: string) => ColumnMapping {
+  const layout = input.layout === undefined ? NO_MAPPING : usageLayout(input.layout);
+  const parsed = new Map<string, ColumnMapping>();
+  const load = (path: string): ColumnMapping => {
+    let mapping = parsed.get(path);
+    if (!mapping) parsed.set(path, (mapping = parseMapping(readText(path), path)));
+    return mapping;
+  };
+  if (input.mappingFile !== undefined) load(input.mappingFile);
+  return (file) => {
+    const beside = file === "-" ? undefined : `${file}.mapping.yaml`;
+    const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
+    const mapping = files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout);
+    return withFlags(mapping, input.mapFlags);
   };
 }
 
@@ -121,7 +170,21 @@ export function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
+    ...hiddenValues(base, over),
   };
+}
+
+/** The `dimension_values:` entries of `base` that `over` maps onto another value, with those `base` hid already. */
+function hiddenValues(base: ColumnMapping, over: ColumnMapping): Pick<ColumnMapping, "hidden"> {
+  const hidden = new Map([...(base.hidden ?? []), ...(over.hidden ?? [])]);
+  for (const [dim, values] of over.dimensionValues ?? []) {
+    const under = base.dimensionValues?.get(dim);
+    for (const [exported, value] of values) {
+      const was = under?.get(exported);
+      if (was !== undefined && was !== value) hidden.set(valueKey(dim, exported), { value: was, at: base.places?.dimensionValues?.get(valueKey(dim, exported)) });
+    }
+  }
+  return hidden.size === 0 ? {} : { hidden };
 }
 
 /** Dimension by dimension, value by value: a `--map value:` adds to the file's entries for that dimension, and wins on its own value. */
