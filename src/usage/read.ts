@@ -85,11 +85,12 @@ export function readUsage(files: readonly string[], options: UsageOptions): Asyn
  */
 interface EmptyFiles {
   files: readonly string[];
-  empty: Set<string>;
+  /** Each empty file read so far, and whether it was a gzip of nothing (which is a few bytes on disk, not 0). */
+  empty: Map<string, boolean>;
 }
 
 function emptyFiles(files: readonly string[]): EmptyFiles {
-  return { files, empty: new Set() };
+  return { files, empty: new Map() };
 }
 
 /**
@@ -167,8 +168,11 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
     else input.destroy();
   }
   if (layout) return;
-  run.empty.add(file);
-  if (run.empty.size === run.files.length) throw new UserError("empty file", { file: run.files[0]!, line: 1, column: 1 }, run.files.length === 1 ? "a header row" : "a header row in at least one of the usage files (every one is empty)", "nothing");
+  run.empty.set(file, content?.compressed ?? false);
+  if (run.empty.size === run.files.length) {
+    const first = run.files[0]!;
+    throw new UserError("empty file", { file: first, line: 1, column: 1 }, run.files.length === 1 ? "a header row" : "a header row in at least one of the usage files (every one is empty)", run.empty.get(first) ? "a gzip of nothing" : "nothing");
+  }
 }
 
 /** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
