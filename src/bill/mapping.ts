@@ -3,6 +3,9 @@ import { atFlag, UserError, shown, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
+import { readColumnsFor } from "../usage/card-columns.js";
+import { dimensionValuePlaces, dimensionValuesCodec, type ColumnMapping, type MappingPlaces } from "../usage/mapping.js";
+import { dimensionValueMistake } from "../usage/mapping-names.js";
 
 /**
  * A bill is the canonical bill CSV of SPEC 6 (one line per cycle, activity
@@ -47,6 +50,10 @@ export interface BillMapping {
   dimensionsAt?: ReadonlyMap<string, Location>;
   /** How a ledger writes a charge: as a negative movement of the balance (the usual) or as a positive amount. */
   deductions: "negative" | "positive";
+  /** The bill's values of a dimension read as the card's, as in a usage mapping: `{ model: { "openai/gpt-4o": gpt-4o } }`. */
+  dimensionValues?: ColumnMapping["dimensionValues"];
+  /** Where each `dimension_values:` entry is written, for a message about it. */
+  valuesAt?: Pick<MappingPlaces, "dimensions" | "dimensionValues">;
 }
 
 export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative" };
@@ -66,6 +73,7 @@ export const billMappingCodec = record({}, {
   ignore_columns: list(text(), { description: "bill columns (FOCUS: tag keys) that are not dimensions" }),
   dimensions: dictionary(text(), { keyPattern: /^.+$/, description: "a bill column (FOCUS: a tag key) -> the card's dimension it holds, e.g. Project: project" }),
   deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
+  dimension_values: dimensionValuesCodec(),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
 /** The activity of requests past a plan's quota, billed in money: a line of its own on a bill. */
@@ -103,7 +111,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
   for (const [word, value] of doc.activities ?? []) {
     activities.set(word, targetOf(value, card, (i) => decoded.at(i === undefined ? ["activities", word] : ["activities", word, i])));
   }
-  return {
+  const mapping: BillMapping = {
     layout,
     columns: { ...(doc.columns ?? {}) },
     activities,
@@ -111,7 +119,12 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     dimensions: new Map(doc.dimensions ?? []),
     dimensionsAt: new Map([...(doc.dimensions ?? [])].map(([column]) => [column, decoded.at(["dimensions", column])])),
     deductions: doc.deductions ?? "negative",
+    ...(doc.dimension_values === undefined ? {} : { dimensionValues: doc.dimension_values, valuesAt: dimensionValuePlaces(doc.dimension_values, decoded, source.split(/\r\n?|\n/)) }),
   };
+  // The same checks as a usage mapping's entries: a dimension the card does not read, an entry the wrong way round, a value it does not price.
+  const mistake = dimensionValueMistake({ dimensionValues: mapping.dimensionValues, rename: mapping.dimensions, places: mapping.valuesAt }, readColumnsFor(card));
+  if (mistake) throw mistake;
+  return mapping;
 }
 
 function targetOf(value: string | string[], card: RateCard, at: (index?: number) => Location): ActivityTarget {

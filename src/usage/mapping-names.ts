@@ -1,7 +1,7 @@
 import { atFlag, formatLocation, UserError, shown, type Place } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
-import type { ColumnMapping } from "./mapping.js";
+import type { ColumnMapping, MappingPlaces } from "./mapping.js";
 
 // Kept apart from mapping.ts, which loads the YAML reader: the row scanner's worker thread reads
 // headers through layout.ts, and so through this.
@@ -89,6 +89,14 @@ function readTwoWays(header: readonly string[], mapping: ColumnMapping): UserErr
   return undefined;
 }
 
+/** What a `dimension_values:` entry is checked with: a usage mapping, or a bill mapping (its `dimensions:` as `rename`). */
+export type ValueMapping = Pick<ColumnMapping, "dimensionValues" | "rename" | "hidden"> & { places?: Pick<MappingPlaces, "dimensions" | "dimensionValues"> };
+
+/** A cell's value as the card names it, through the mapping's `dimension_values:` (a value it does not list is read as written). */
+export function cardValue(mapping: Pick<ColumnMapping, "dimensionValues">, dimension: string, value: string): string {
+  return mapping.dimensionValues?.get(dimension)?.get(value) ?? value;
+}
+
 /** The key of a `dimension_values:` entry's place: its dimension and the export's value. */
 export function valueKey(dimension: string, value: string): string {
   return `${dimension}\u0000${value}`;
@@ -102,7 +110,7 @@ export function valueKey(dimension: string, value: string): string {
  * that caused it), or onto a near miss of one where every table has one (`gpt4o` for `gpt-4o`
  * would be priced by the "*" entry, in silence).
  */
-export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns): UserError | undefined {
+export function dimensionValueMistake(mapping: ValueMapping, read: ReadColumns): UserError | undefined {
   for (const [dimension, values] of mapping.dimensionValues ?? []) {
     const at = mapping.places?.dimensions?.get(dimension) ?? atFlag("--layout");
     const entry = `dimension_values: ${shown(dimension)}`;

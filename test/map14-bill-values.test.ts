@@ -1,0 +1,82 @@
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// OpenRouter's generation export (fixtures/layouts/openrouter) and a bill that names models and
+// providers as that export does. Floopy's card, by hand: gpt-4o on openai 1000 in x 0.00025 + 200 out
+// x 0.001 = 0.45; claude-sonnet-4 on anthropic 2000 x 0.0003 + 400 x 0.0015 = 1.2; gpt-4o-mini on
+// openai 10000 x 0.000015 + 1000 x 0.00006 = 0.21. The bill charges the same three amounts.
+const ACCOUNT = join(ROOT, "fixtures/layouts/account.yaml");
+const USAGE = join(ROOT, "fixtures/layouts/openrouter/generations.csv");
+const BILL = join(ROOT, "fixtures/reconcile/map14-openrouter/bill.csv");
+
+const reconcile = (bill: string, extra: readonly string[] = []) => burnrate(["reconcile", "--account", ACCOUNT, "--layout", "openrouter", "--usage", USAGE, "--bill", bill, ...extra]);
+
+interface Report {
+  status: string;
+  agreeing_lines: number;
+  lines: { dimensions: Record<string, string>; bill_amount: string; computed_amount: string }[];
+}
+
+/** The fixture's bill in a folder of its own, with `mapping` beside it (none when undefined). */
+function billWith(mapping: string | undefined): string {
+  const dir = mkdtempSync(join(tmpdir(), "map14-bill-"));
+  const bill = join(dir, "bill.csv");
+  copyFileSync(BILL, bill);
+  if (mapping !== undefined) writeFileSync(`${bill}.mapping.yaml`, mapping);
+  return bill;
+}
+
+describe("a bill mapping's dimension_values", () => {
+  it("reads the bill's openai/gpt-4o as the card's gpt-4o, and the bill agrees with the usage", async () => {
+    const out = await reconcile(BILL);
+    expect(out.stderr).toBe("");
+    expect(out.code).toBe(0);
+    const report = JSON.parse(out.stdout) as Report;
+    expect(report.status).toBe("agrees");
+    const lines = report.lines.map((l) => [l.dimensions.model, l.dimensions.provider, l.bill_amount, l.computed_amount]);
+    expect(lines).toEqual([
+      ["claude-sonnet-4", "anthropic", "1.2", "1.2"],
+      ["gpt-4o", "openai", "0.45", "0.45"],
+      ["gpt-4o-mini", "openai", "0.21", "0.21"],
+    ]);
+  });
+
+  it("is what makes it agree: without it every line is on one side only", async () => {
+    const out = await reconcile(billWith(undefined));
+    expect(out.code).toBe(1);
+    expect((JSON.parse(out.stdout) as Report).agreeing_lines).toBe(0);
+  });
+
+  it("maps a value under the dimension a dimensions: entry reads the bill's column as", async () => {
+    const bill = billWith("dimensions: { Model: model }\ndimension_values:\n  model: { openai/gpt-4o: gpt-4o, openai/gpt-4o-mini: gpt-4o-mini, anthropic/claude-sonnet-4: claude-sonnet-4 }\n  provider: { OpenAI: openai, Anthropic: anthropic }\n");
+    writeFileSync(bill, readFileSync(BILL, "utf8").replace(",model,", ",Model,"));
+    const out = await reconcile(bill);
+    expect([out.code, out.stderr]).toEqual([0, ""]);
+  });
+
+  it("refuses an entry onto a value the card does not price, at the entry", async () => {
+    const bill = billWith("dimension_values:\n  model:\n    openai/gpt-4o: gpt4o\n");
+    const out = await reconcile(bill);
+    expect(out.code).toBe(2);
+    expect(out.stdout).toBe("");
+    // Line 3 is "    openai/gpt-4o: gpt4o": the value starts at column 20.
+    expect(out.stderr).toBe(`burnrate: error: ${bill}.mapping.yaml:3:20: "openai/gpt-4o" is mapped onto model "gpt4o", which floopy 2026-11 does not price; did you mean "gpt-4o"? (expected a model the card names: claude-sonnet-4, gpt-4o, gpt-4o-mini, llama-3.1-70b, found "gpt4o")\n`);
+  });
+
+  it("refuses a dimension no meter of the card reads, at its key", async () => {
+    const bill = billWith("dimension_values:\n  modle: { openai/gpt-4o: gpt-4o }\n");
+    const out = await reconcile(bill);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe(`burnrate: error: ${bill}.mapping.yaml:2:3: dimension_values: "modle": no meter of floopy 2026-11 reads dimension "modle"; did you mean "model"? (expected a dimension the card reads (model, provider, team), found "modle")\n`);
+  });
+
+  it("refuses an entry the wrong way round, turned round in the fix", async () => {
+    const bill = billWith("dimension_values:\n  provider: { openai: OpenAI }\n");
+    const out = await reconcile(bill);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`${bill}.mapping.yaml:2:23: "openai" is mapped onto provider "OpenAI", but "openai" is the card's own provider and "OpenAI" is not: the entry is the wrong way round`);
+  });
+});
