@@ -15,11 +15,24 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
       // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
-      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}`, shown(value));
+      throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}`);
     }
     node = next;
   }
   return node as Decimal;
+}
+
+/** A row's value of a dimension that a price table neither names nor covers with "*": the reader names every such value, not the first alone. */
+export class Unpriced extends UserError {
+  constructor(
+    readonly dimension: string,
+    readonly value: string,
+    problem: string,
+    place: Location,
+    expected: string,
+  ) {
+    super(problem, place, expected, shown(value));
+  }
 }
 
 /** "; did you mean ..." where a value misses one of a table's by a typo (quill-pr0 for quill-pro): a model's name mistyped in an export or a scenario. */

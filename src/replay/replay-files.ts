@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AccountSettings } from "../account/account.js";
+import { Unpriced } from "../engine/pricing.js";
 import { OutOfOrder } from "../engine/replay.js";
 import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { Statement } from "../engine/types.js";
@@ -15,7 +16,7 @@ import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/m
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
-import { readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
+import { everyUnpriced, readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
 import { screenEventIds } from "../usage/id-screen.js";
 import { scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
@@ -88,6 +89,9 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
       }
     }
     return await replayInOrder(card, settings, readers.at(-1)!.usage, ledger, input.progress);
+  } catch (e) {
+    // Every value the card does not price, not the first alone: the log read again for them.
+    throw e instanceof Unpriced ? await everyUnpriced(e, input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy }) : e;
   } finally {
     stdin?.remove();
   }
