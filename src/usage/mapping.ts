@@ -156,7 +156,7 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
 }
 
 /** `over` on top of `base`: a layout under a mapping file under the `--map` flags. Each key of `over` wins. */
-export function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
+function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
   return {
     columns: { ...base.columns, ...over.columns },
     rename: new Map([...base.rename, ...over.rename]),
