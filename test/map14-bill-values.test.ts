@@ -79,4 +79,21 @@ describe("a bill mapping's dimension_values", () => {
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`${bill}.mapping.yaml:2:23: "openai" is mapped onto provider "OpenAI", but "openai" is the card's own provider and "OpenAI" is not: the entry is the wrong way round`);
   });
+
+  it("reads a FOCUS bill's tag values through it, as the canonical bill's columns", async () => {
+    // The FOCUS fixture with its project written in capitals: mapped back, it agrees as the fixture does (14 lines, 32.269).
+    const dir = mkdtempSync(join(tmpdir(), "map14-focus-"));
+    const focus = join(ROOT, "fixtures/reconcile/focus");
+    writeFileSync(join(dir, "bill.csv"), readFileSync(join(focus, "bill.csv"), "utf8").replace(/""alpha""/g, '""ALPHA""'));
+    writeFileSync(join(dir, "mapping.yaml"), `${readFileSync(join(focus, "mapping.yaml"), "utf8")}dimension_values:\n  project: { ALPHA: alpha }\n`);
+    const reconcileFocus = (mapping: string) =>
+      burnrate(["reconcile", "--account", join(ROOT, "fixtures/reconcile/account.yaml"), "--usage", join(ROOT, "fixtures/reconcile/usage.csv"), "--bill", join(dir, "bill.csv"), "--bill-mapping", mapping]);
+    const out = await reconcileFocus(join(dir, "mapping.yaml"));
+    expect(out.stderr).toBe("");
+    const report = JSON.parse(out.stdout) as Report & { bill_total: string };
+    expect([out.code, report.status, report.agreeing_lines, report.bill_total]).toEqual([0, "agrees", 14, "32.269"]);
+    expect(report.lines.some((l) => l.dimensions.project === "ALPHA")).toBe(false);
+    // Without the entry, the capitals are another project: the bill no longer agrees.
+    expect((await reconcileFocus(join(focus, "mapping.yaml"))).code).toBe(1);
+  });
 });
