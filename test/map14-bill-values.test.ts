@@ -97,3 +97,32 @@ describe("a bill mapping's dimension_values", () => {
     expect((await reconcileFocus(join(focus, "mapping.yaml"))).code).toBe(1);
   });
 });
+
+describe("--bill-map value:, a dimension_values: entry on the command line", () => {
+  it("adds to the file's entries, and the bill agrees", async () => {
+    // The file maps the models only; the providers come from the flags.
+    const bill = billWith("dimension_values:\n  model: { openai/gpt-4o: gpt-4o, openai/gpt-4o-mini: gpt-4o-mini, anthropic/claude-sonnet-4: claude-sonnet-4 }\n");
+    const out = await reconcile(bill, ["--bill-map", "value:provider:openai=OpenAI", "--bill-map", "value:provider:anthropic=Anthropic"]);
+    expect(out.stderr).toBe("");
+    expect([out.code, (JSON.parse(out.stdout) as Report).agreeing_lines]).toEqual([0, 3]);
+  });
+
+  it("refuses one the card does not price, at the flag", async () => {
+    const out = await reconcile(billWith(undefined), ["--bill-map", "value:model:gpt4o=openai/gpt-4o"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('burnrate: error: --bill-map: "openai/gpt-4o" is mapped onto model "gpt4o", which floopy 2026-11 does not price; did you mean "gpt-4o"? (expected a model the card names: claude-sonnet-4, gpt-4o, gpt-4o-mini, llama-3.1-70b, found "gpt4o")\n');
+  });
+
+  it("refuses one written the wrong way round, turned round in the fix with the flag's name", async () => {
+    const out = await reconcile(billWith(undefined), ["--bill-map", "value:provider:OpenAI=openai"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('burnrate: error: --bill-map: "openai" is mapped onto provider "OpenAI", but "openai" is the card\'s own provider and "OpenAI" is not: the entry is the wrong way round (expected the card\'s value before the = and the export\'s after it (--bill-map value:provider:openai=OpenAI), found "OpenAI")\n');
+  });
+
+  it("refuses a flag of no known form, and the same export value twice", async () => {
+    const bad = await reconcile(billWith(undefined), ["--bill-map", "value:model=openai/gpt-4o"]);
+    expect([bad.code, bad.stderr]).toEqual([2, 'burnrate: error: --bill-map: bad bill column mapping (expected CANONICAL=SOURCE with CANONICAL one of period_start, activity, quantity, amount, unit_price, account, or value:DIMENSION:VALUE=EXPORTED, found "value:model=openai/gpt-4o")\n']);
+    const twice = await reconcile(billWith(undefined), ["--bill-map", "value:model:gpt-4o=openai/gpt-4o", "--bill-map", "value:model:gpt-4o-mini=openai/gpt-4o"]);
+    expect([twice.code, twice.stderr]).toEqual([2, 'burnrate: error: --bill-map: the same mapping twice (expected each bill value mapped once, found "value:model:gpt-4o-mini=openai/gpt-4o")\n']);
+  });
+});

@@ -76,7 +76,7 @@ function tagDimensions(tags: Cell, card: RateCard, mapping: BillMapping): Record
       throw new UserError(`tag ${shown(key)} is not a dimension of any meter`, tags.at, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(key));
     }
     if (typeof value !== "string") throw new UserError(`tag ${shown(key)} is not a string`, tags.at, "a string value", shown(JSON.stringify(value)));
-    if (value !== "") out[name] = cardValue(mapping, name, value);
+    if (value !== "") out[name] = cardValue(mapping.values ?? {}, name, value);
   }
   return out;
 }

@@ -139,7 +139,7 @@ export function dimensionValueMistake(mapping: ValueMapping, read: ReadColumns):
       const place = mapping.places?.dimensionValues?.get(valueKey(dimension, exported)) ?? at;
       if (named.has(exported)) {
         // The card's value on the export's side: the entry written the other way round.
-        const fix = "flag" in place ? `the card's value before the = and the export's after it (--map value:${dimension}:${exported}=${value})` : `the export's value as the key and the card's as its value (${shown(value)}: ${shown(exported)})`;
+        const fix = "flag" in place ? `the card's value before the = and the export's after it (${place.flag} value:${dimension}:${exported}=${value})` : `the export's value as the key and the card's as its value (${shown(value)}: ${shown(exported)})`;
         return new UserError(`${shown(exported)} is mapped onto ${dimension} ${shown(value)}, but ${shown(exported)} is the card's own ${dimension} and ${shown(value)} is not: the entry is the wrong way round`, place, fix, shown(value));
       }
       const near = nearest(value, [...named]);

@@ -174,8 +174,33 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
   };
 }
 
+/** What `dimension_values:` layers, in a usage mapping and a bill mapping alike: its entries, where each is written, and those a more specific mapping gave another value. */
+export type ValueEntries = Pick<ColumnMapping, "dimensionValues" | "hidden"> & { places?: Pick<MappingPlaces, "dimensions" | "dimensionValues"> };
+
+/** `over`'s `dimension_values:` on top of `base`'s, entry by entry, as layered() does for a usage mapping: a bill mapping's `--bill-map value:` over its file. */
+export function layeredValueEntries(base: ValueEntries, over: ValueEntries): ValueEntries {
+  return {
+    ...(base.dimensionValues === undefined && over.dimensionValues === undefined ? {} : { dimensionValues: layeredValues(base.dimensionValues, over.dimensionValues) }),
+    ...hiddenValues(base, over),
+    places: {
+      dimensions: new Map([...(base.places?.dimensions ?? []), ...(over.places?.dimensions ?? [])]),
+      dimensionValues: new Map([...(base.places?.dimensionValues ?? []), ...(over.places?.dimensionValues ?? [])]),
+    },
+  };
+}
+
+/**
+ * The entry of `value:DIMENSION:VALUE=EXPORTED` (`--map`, `--bill-map`), given the part before the
+ * `=` and the export's value after it: the dimension ends at the first colon, the card's value at the `=`.
+ */
+export function valueEntry(name: string, exported: string): { dimension: string; value: string } | undefined {
+  const split = name.indexOf(":");
+  const [dimension, value] = [name.slice(0, Math.max(split, 0)), name.slice(split + 1)];
+  return split <= 0 || value === "" || exported === "" ? undefined : { dimension, value };
+}
+
 /** The `dimension_values:` entries of `base` that `over` maps onto another value, with those `base` hid already. */
-function hiddenValues(base: ColumnMapping, over: ColumnMapping): Pick<ColumnMapping, "hidden"> {
+function hiddenValues(base: ValueEntries, over: ValueEntries): Pick<ColumnMapping, "hidden"> {
   const hidden = new Map([...(base.hidden ?? []), ...(over.hidden ?? [])]);
   for (const [dim, values] of over.dimensionValues ?? []) {
     const under = base.dimensionValues?.get(dim);
@@ -277,10 +302,9 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     }
     else if (kind === "meter") meter = name;
     else if (kind === "value" && source !== undefined) {
-      // value:DIMENSION:VALUE=EXPORTED: the dimension ends at the first colon, the card's value at the `=`, and the export's value is all after it.
-      const split = name.indexOf(":");
-      const [dimension, value] = [name.slice(0, Math.max(split, 0)), name.slice(split + 1)];
-      if (split <= 0 || value === "") throw bad();
+      const entry = valueEntry(name, source);
+      if (entry === undefined) throw bad();
+      const { dimension, value } = entry;
       if (!dimensionValues.has(dimension)) dimensionValues.set(dimension, new Map());
       dimensionValues.get(dimension)!.set(source, value);
       flagPlaces.dimensions.set(dimension, atFlag("--map"));
