@@ -1,7 +1,7 @@
 import { atFlag, formatLocation, UserError, shown, type Place } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
-import type { ColumnMapping, MappingPlaces } from "./mapping.js";
+import type { ColumnMapping, ValueEntries } from "./mapping.js";
 
 // Kept apart from mapping.ts, which loads the YAML reader: the row scanner's worker thread reads
 // headers through layout.ts, and so through this.
@@ -90,7 +90,7 @@ function readTwoWays(header: readonly string[], mapping: ColumnMapping): UserErr
 }
 
 /** What a `dimension_values:` entry is checked with: a usage mapping, or a bill mapping (its `dimensions:` as `rename`). */
-export type ValueMapping = Pick<ColumnMapping, "dimensionValues" | "rename" | "hidden"> & { places?: Pick<MappingPlaces, "dimensions" | "dimensionValues"> };
+type ValueMapping = ValueEntries & Pick<ColumnMapping, "rename">;
 
 /** A cell's value as the card names it, through the mapping's `dimension_values:` (a value it does not list is read as written). */
 export function cardValue(mapping: Pick<ColumnMapping, "dimensionValues">, dimension: string, value: string): string {
