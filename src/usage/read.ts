@@ -93,7 +93,7 @@ export async function everyUnpriced(first: Unpriced, files: readonly string[], o
   const readAll = async (plain: boolean) => {
     for await (const batch of readUsageInTurn(files, { ...options, plain })) {
       for (const event of batch) {
-        const key = `${event.meter}\u0001${Object.entries(event.dimensions).join("\u0001")}`;
+        const key = `${event.meter}\u0001${JSON.stringify(event.dimensions)}`;
         if (tried.has(key)) continue;
         if (tried.size < 1 << 16) tried.add(key);
         const refused = refusedByEvery(event, versions, books);
