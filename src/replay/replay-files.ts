@@ -26,7 +26,7 @@ import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
   files: readonly string[];
-  /** A mapping file for every usage file; without it, `FILE.mapping.yaml` beside each file, else its folder's mapping (sources.ts), is used when present. */
+  /** `--mapping`: a mapping file for every usage file, layered over its folder's and the one beside it (usage/mapping.ts). */
   mappingFile: string | undefined;
   /** `--layout NAME`: a known export's mapping, under the mapping file and the flags. */
   layout?: string;
