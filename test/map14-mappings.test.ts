@@ -84,4 +84,16 @@ describe("a file's own mapping over its folder's, key by key", () => {
     // gen-1 is openai/gpt-4o in day1, read through the folder's o1: also 0.48.
     expect(total(out.stdout)).toBe("2.16");
   });
+
+  it("refuses a quantity column a mapping names and the file lacks, at the mapping's key, not one unit a row", async () => {
+    // The folder's mapping reads the activity export's `requests` as the quantity; day2.csv has no such column.
+    const folder = exportsFolder("rename: { llm: model }\n", `${FOLDER_MAPPING}columns: { quantity: requests }\n`);
+    const out = await burnrate(["statement", "--account", account, "--layout", "openrouter", "--usage", folder]);
+    expect(out.code).toBe(2);
+    // Line 6 is "columns: { quantity: requests }": the source starts at column 22.
+    expect(out.stderr).toBe(`burnrate: error: ${folder}/burnrate.mapping.yaml:6:22: the mapping's column for quantity, "requests", is not in the header of ${folder}/day1.csv (expected a column the header has, found "id", "created_at", "model", "provider_name", "tokens_prompt", "tokens_completion")\n`);
+    const flag = await burnrate(["statement", "--account", account, "--layout", "openrouter", "--usage", exportsFolder("rename: { llm: model }\n"), "--map", "event_id=request_id"]);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/^burnrate: error: --map: the mapping's column for event_id, "request_id", is not in the header of .*day1\.csv/);
+  });
 });
