@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
+import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
 import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
@@ -7,6 +7,7 @@ import { CANONICAL, inFix, type Canonical } from "./layout.js";
 import { usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
 import { folderMapping } from "./sources.js";
+import { Zone } from "../time.js";
 
 
 /**
@@ -28,6 +29,12 @@ export interface ColumnMapping {
   rows?: string;
   /** Timestamps written as a count since 1970 (Stripe's and Lago's events, the usage APIs' buckets). */
   timestampUnit?: TimestampUnit;
+  /** The IANA zone of the export's timestamps written without an offset (a gateway's UTC); the account's zone otherwise. A name, as a mapping goes to the scanner's thread. */
+  timestampZone?: string;
+  /** Rows that are not usage, by a source column's values (a gateway's failed calls: `status: [failure]`): each column's cells that skip a row. */
+  skipRows?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Told each skipped row, for the note that says how many were (SkippedRows). */
+  skipped?: SkippedRows;
   /** A layout's documented columns that are left out when the card reads none of them (a card may price cached tokens, another not). */
   optional?: ReadonlySet<string>;
   /** A layout's sources of a canonical column, in order: the first in the header is read (one layout, two shapes of an export). */
@@ -54,6 +61,8 @@ export interface MappingPlaces {
   dimensionValues?: ReadonlyMap<string, Place>;
   /** `ignore_columns: [latency_ms]`: at the entry. */
   ignore?: ReadonlyMap<string, Place>;
+  /** `skip_rows: { status: [failure] }`: at each column's key. */
+  skipRows?: ReadonlyMap<string, Place>;
 }
 
 export type TimestampUnit = "seconds" | "milliseconds";
@@ -74,6 +83,8 @@ export const mappingCodec = record({}, {
   ignore_columns: list(text(), { description: "source columns that are not read: neither canonical nor a column the card reads (a nested object by its path: none of its fields is read)" }),
   rows: text({ description: "JSON Lines and Parquet: the dotted path of the array whose elements are the rows, each with the fields around it (data.results)" }),
   timestamp_unit: oneOf(["seconds", "milliseconds"] as const, "timestamps written as a number of seconds or milliseconds since 1970-01-01T00:00:00Z"),
+  timestamp_zone: text({ description: "the IANA time zone of timestamps written without an offset (UTC for a gateway that writes UTC); the account's time zone otherwise" }),
+  skip_rows: dictionary(list(text()), { keyPattern: /^.+$/, description: "rows that are not usage: source column -> the cell values that skip a row (status: [failure]); skipped rows are counted, never charged" }),
 }, "how a usage or bill layout maps onto burnrate's canonical columns");
 
 export function parseMapping(source: string, file: string): ColumnMapping {
@@ -86,12 +97,16 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     return column < 0 ? value : { file, line: value.line, column: column + 1 };
   };
   const meterValues = [...(doc.meter_values ?? new Map<string, string>()).keys()].map((key) => [key, decoded.at(["meter_values", key])] as const);
+  if (doc.timestamp_zone !== undefined && Zone.of(doc.timestamp_zone) === undefined) {
+    throw new UserError("unknown time zone", decoded.at(["timestamp_zone"]), "an IANA time zone name such as UTC or America/New_York", shown(doc.timestamp_zone));
+  }
   const places: MappingPlaces = {
     columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
     meterKeys: new Map(meterValues.map(([key, at]) => [key, keyAt(key, at)])),
     meterValues: new Map(meterValues),
     rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
     ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
+    skipRows: new Map([...(doc.skip_rows ?? new Map<string, string[]>()).keys()].map((source) => [source, keyAt(source, decoded.at(["skip_rows", source]))])),
     ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
   };
   return {
@@ -104,6 +119,8 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ignore: new Set(doc.ignore_columns ?? []),
     ...(doc.rows === undefined ? {} : { rows: doc.rows }),
     ...(doc.timestamp_unit === undefined ? {} : { timestampUnit: doc.timestamp_unit }),
+    ...(doc.timestamp_zone === undefined ? {} : { timestampZone: doc.timestamp_zone }),
+    ...(doc.skip_rows === undefined ? {} : { skipRows: new Map([...doc.skip_rows].map(([source, values]) => [source, new Set(values)])) }),
   };
 }
 
@@ -125,11 +142,36 @@ export function dimensionValuePlaces(values: ReadonlyMap<string, ReadonlyMap<str
   };
 }
 
+/**
+ * The rows a mapping's `skip_rows:` left out, file by file: how many, and the first, for the note a
+ * command writes (a skipped row is neither charged nor counted, and would otherwise go unseen). A
+ * file read again (by the next reader, or sorted) counts again from its start, which a skipped line
+ * no later than the last one told shows: memory grows with the files, never with the rows.
+ */
+export class SkippedRows {
+  private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
+
+  row(at: Location, why: string): void {
+    const seen = this.files.get(at.file);
+    if (seen === undefined || at.line <= seen.last) this.files.set(at.file, { rows: 1, first: at, why, last: at.line });
+    else {
+      seen.rows++;
+      seen.last = at.line;
+    }
+  }
+
+  notes(): string[] {
+    return [...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`);
+  }
+}
+
 /** Where a run's mappings come from besides the files beside its usage: `--layout`, `--mapping` and `--map`. */
 export interface MappingInput {
   mappingFile: string | undefined;
   layout?: string;
   mapFlags: readonly string[];
+  /** Told the rows a mapping's `skip_rows:` skips, for the command's note. */
+  skipped?: SkippedRows;
 }
 
 /**
@@ -150,8 +192,8 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
   return (file) => {
     const beside = file === "-" ? undefined : `${file}.mapping.yaml`;
     const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
-    const mapping = files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout);
-    return withFlags(mapping, input.mapFlags);
+    const mapping = withFlags(files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout), input.mapFlags);
+    return mapping.skipRows === undefined || input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
 }
 
@@ -166,6 +208,8 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ignore: new Set([...base.ignore, ...over.ignore]),
     ...((over.rows ?? base.rows) === undefined ? {} : { rows: over.rows ?? base.rows }),
     ...((over.timestampUnit ?? base.timestampUnit) === undefined ? {} : { timestampUnit: over.timestampUnit ?? base.timestampUnit }),
+    ...((over.timestampZone ?? base.timestampZone) === undefined ? {} : { timestampZone: over.timestampZone ?? base.timestampZone }),
+    ...(base.skipRows === undefined && over.skipRows === undefined ? {} : { skipRows: new Map([...(base.skipRows ?? []), ...(over.skipRows ?? [])]) }),
     ...(base.optional === undefined && over.optional === undefined ? {} : { optional: new Set([...(base.optional ?? []), ...(over.optional ?? [])]) }),
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
@@ -226,6 +270,7 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     meterValues: new Map([...(base?.meterValues ?? []), ...(over?.meterValues ?? [])]),
     rename: new Map([...(base?.rename ?? []), ...(over?.rename ?? [])]),
     ignore: new Map([...(base?.ignore ?? []), ...(over?.ignore ?? [])]),
+    skipRows: new Map([...(base?.skipRows ?? []), ...(over?.skipRows ?? [])]),
     dimensions: new Map([...(base?.dimensions ?? []), ...(over?.dimensions ?? [])]),
     dimensionValues: new Map([...(base?.dimensionValues ?? []), ...(over?.dimensionValues ?? [])]),
   };

@@ -8,7 +8,7 @@ import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import type { IdScreen } from "../engine/event-ids.js";
 import { componentUnits, PriceBook, Unpriced } from "../engine/pricing.js";
-import { parseInstant, type Zone } from "../time.js";
+import { parseInstant, Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
 import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, utf16Error, type Content } from "./content.js";
@@ -184,8 +184,10 @@ export async function* readUsageInTurn(files: readonly string[], options: UsageO
 
 /** Stream usage events from one usage file (CSV, JSON Lines or Parquet, maybe gzipped) in batches, validating every row against the card. */
 export async function* readUsageFile(file: string, options: UsageOptions, run: EmptyFiles = emptyFiles([file])): AsyncGenerator<readonly UsageEvent[]> {
-  const { card, zone } = options;
+  const { card } = options;
   const mapping = options.mappingFor(file);
+  // Timestamps without an offset are in the export's zone where its mapping says (a gateway's UTC), else the account's.
+  const zone = mapping.timestampZone === undefined ? options.zone : Zone.of(mapping.timestampZone)!;
   const read = readColumnsFor(card, options.alsoReadBy);
   let layout: Layout | undefined;
   const constantNames = [...(mapping.constants?.keys() ?? [])];
@@ -204,7 +206,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         try {
           for (const { record, line } of batch) {
             if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
-            else events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
+            else if (!skipped(record, line, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
           }
         } catch (e) {
           failure = e;
@@ -224,7 +226,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
           if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
-          else events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+          else if (!skipped(record, info.lines, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
           if (events.length >= 1024) {
             yield events;
             events = [];
@@ -273,6 +275,22 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
   }
   if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) return plainRecords(content.chunks, MAX_RECORD_BYTES);
   return undefined;
+}
+
+/**
+ * Whether a row is not usage by the mapping's `skip_rows:` (a gateway's failed call): told to the
+ * run's count, and never an event, so that it is neither charged, nor counted toward a quota, nor its
+ * id seen by the event_id rule (a retry under the same id is the call that happened).
+ */
+function skipped(record: readonly string[], line: number, file: string, layout: Layout, mapping: ColumnMapping): boolean {
+  if (layout.skip === undefined) return false;
+  for (const { index, column, values } of layout.skip) {
+    const cell = record[index]!;
+    if (!values.has(cell)) continue;
+    mapping.skipped?.row({ file, line, column: index + 1 }, `${column} ${shown(cell)}`);
+    return true;
+  }
+  return false;
 }
 
 /** A layout's dimensions of one value for every row (the provider of a provider's own report), as columns after the file's own. */

@@ -6,6 +6,7 @@ import type { OtherQuantity, RowSource, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import { Decimal, ONE } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
+import { Zone } from "../time.js";
 import { rowsOfFiles } from "./row-files.js";
 import { idBuffer } from "./id-buffers.js";
 import { NeedsFullParser } from "./plain-csv.js";
@@ -174,14 +175,14 @@ async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
     throw new NeedsFullParser("a file that cannot be read");
   }
   const mapping = options.mappingFor(file);
-  // The scanner reads CSV cells as they are: JSON Lines, Parquet and timestamps counted since 1970 are the plain reader's.
-  if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps or constant dimensions");
+  // The scanner reads CSV cells as they are: JSON Lines, Parquet, timestamps counted since 1970 and rows skipped by their values are the plain reader's.
+  if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined || mapping.skipRows !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps, constant dimensions or skipped rows");
   // A file that is not whole (a truncated gzip) is left to the plain reader, which reports it.
   const { format, compressed } = await formatOfFile(path).catch(() => {
     throw new NeedsFullParser("content that cannot be read");
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
-  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return { setup, size, compressed };
 }
 
@@ -207,7 +208,8 @@ async function* scanFile(file: string, options: UsageOptions): AsyncGenerator<Sh
 async function* scanFiles(files: readonly string[], options: UsageOptions): AsyncGenerator<ShapedRows> {
   const prepared = await Promise.all(files.map((file) => prepare(file, options)));
   const size = prepared.reduce((sum, p) => sum + p.size, 0);
-  if (prepared.some((p) => p.compressed) || size < WORKER_BYTES || options.scanner === "here") {
+  // The worker reads every file in the first one's zone: files whose mappings give their timestamps other zones are scanned each alone.
+  if (prepared.some((p) => p.compressed || p.setup.zone !== prepared[0]!.setup.zone) || size < WORKER_BYTES || options.scanner === "here") {
     yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => scanFile(file, options) })));
     return;
   }
@@ -227,7 +229,8 @@ async function* scanFiles(files: readonly string[], options: UsageOptions): Asyn
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
-  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  const mapping = options.mappingFor(file);
+  const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return rowsOf(file, setup.components, scanHere(setup, options, chunks));
 }
 
@@ -297,7 +300,7 @@ function quantityFrom(text: string): Decimal {
 }
 
 async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
-  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds });
+  const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds });
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {
