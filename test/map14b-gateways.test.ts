@@ -109,6 +109,13 @@ describe("rows that are not usage: skip_rows:", () => {
     expect(doc.accounts[0]!.cycles.map((c) => [c.total, c.quota.used])).toEqual([["0.35", "1"]]);
   });
 
+  it("diff replays the log twice and says its skipped rows once", async () => {
+    const file = log(header, [ok("r1", "2026-11-15 02:00:00.000"), failed("r2", "2026-11-15 03:00:00.000")]);
+    const card = join(ROOT, "ratecards/floopy.yaml");
+    const out = await burnrate(["diff", "--base", card, "--card", card, "--account", utc, "--layout", "litellm", "--usage", file, "--format", "json"]);
+    expect([out.code, out.stderr]).toEqual([0, note(file, 1, 3)]);
+  });
+
   it("a skipped row's id is not seen: the retry under the same id is charged, not a duplicate", async () => {
     const file = log(header, [failed("r1", "2026-11-15 02:00:00.000"), ok("r1", "2026-11-15 02:00:05.000")]);
     const { doc, stderr } = await json(["--account", utc, "--layout", "litellm", "--usage", file]);
