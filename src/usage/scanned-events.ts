@@ -175,13 +175,15 @@ async function prepare(file: string, options: UsageOptions): Promise<Prepared> {
     throw new NeedsFullParser("a file that cannot be read");
   }
   const mapping = options.mappingFor(file);
-  // The scanner reads CSV cells as they are: JSON Lines, Parquet, timestamps counted since 1970 and rows skipped by their values are the plain reader's.
-  if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined || mapping.skipRows !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps, constant dimensions or skipped rows");
+  // The scanner reads CSV cells as they are: JSON Lines, Parquet and timestamps counted since 1970 are the plain reader's.
+  if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps or constant dimensions");
   // A file that is not whole (a truncated gzip) is left to the plain reader, which reports it.
   const { format, compressed } = await formatOfFile(path).catch(() => {
     throw new NeedsFullParser("content that cannot be read");
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
+  // Rows skipped by their values are the plain reader's; a header without a skip_rows: column (a layout's, the export lacking it) has none.
+  if (mapping.skipRows !== undefined && mayHoldAny(compressed ? undefined : headerOf(path), mapping.skipRows.keys())) throw new NeedsFullParser("rows skipped by their values");
   const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return { setup, size, compressed };
 }
@@ -232,6 +234,13 @@ export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options:
   const mapping = options.mappingFor(file);
   const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return rowsOf(file, setup.components, scanHere(setup, options, chunks));
+}
+
+/** Whether a header line may name one of the columns (unknown, it may): a name within it, quoted or not, counts. */
+function mayHoldAny(header: string | undefined, columns: Iterable<string>): boolean {
+  if (header === undefined) return true;
+  for (const column of columns) if (header.includes(column)) return true;
+  return false;
 }
 
 /** The shapes of the last file of several, which the next file goes on with when its header says so. */
