@@ -162,6 +162,12 @@ describe("rows that are not usage: skip_rows:", () => {
     expect(out.stderr).toBe(`burnrate: error: ${file}.mapping.yaml:1:14: skip_rows: column "stauts" is not in the header of ${file}; did you mean "status"? (expected a column the header has, whose values mark the rows that are not usage, found ${header.split(",").map((h) => `"${h}"`).join(", ")})\n`);
   });
 
+  it("says a block-style skip_rows: column at its key, not at its list", async () => {
+    const file = log(header, [ok("r1", "2026-11-15 02:00:00.000")], "skip_rows:\n  # the export's status column\n  stauts:\n    - failure\n");
+    const out = await ledger(utc, file);
+    expect([out.code, out.stderr.startsWith(`burnrate: error: ${file}.mapping.yaml:3:3: skip_rows: column "stauts"`)]).toEqual([2, true]);
+  });
+
   it("a LiteLLM export without status has nothing to skip", async () => {
     const file = log(LITELLM, [call("r1", "2026-11-15 02:00:00.000")]);
     const out = await ledger(utc, file);

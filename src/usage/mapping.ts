@@ -106,7 +106,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     meterValues: new Map(meterValues),
     rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
     ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
-    skipRows: new Map([...(doc.skip_rows ?? new Map<string, string[]>()).keys()].map((source) => [source, keyAt(source, decoded.at(["skip_rows", source]))])),
+    skipRows: new Map([...(doc.skip_rows ?? new Map<string, string[]>()).keys()].map((source) => [source, keyAboveIn(lines, source, decoded.at(["skip_rows", source]))])),
     ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
   };
   return {
@@ -126,20 +126,22 @@ export function parseMapping(source: string, file: string): ColumnMapping {
 
 /** Where each `dimension_values:` entry of a mapping file is written: each dimension at its key, each entry at its value (keyed by valueKey). */
 export function dimensionValuePlaces(values: ReadonlyMap<string, ReadonlyMap<string, string>> | undefined, decoded: Decoded<unknown>, lines: readonly string[]): Pick<MappingPlaces, "dimensions" | "dimensionValues"> {
-  // A block mapping's value starts on a line below its key (blank or comment lines may come between).
-  const keyAbove = (key: string, value: Location): Location => {
-    for (let line = value.line; line >= Math.max(1, value.line - 8); line--) {
-      const text = lines[line - 1] ?? "";
-      const column = line === value.line ? text.lastIndexOf(key, value.column - 2) : text.lastIndexOf(key);
-      if (column >= 0) return { file: value.file, line, column: column + 1 };
-    }
-    return value;
-  };
+  const keyAbove = (key: string, value: Location) => keyAboveIn(lines, key, value);
   const entries = [...(values ?? [])];
   return {
     dimensions: new Map(entries.map(([dim]) => [dim, keyAbove(dim, decoded.at(["dimension_values", dim]))])),
     dimensionValues: new Map(entries.flatMap(([dim, byExport]) => [...byExport.keys()].map((value) => [valueKey(dim, value), decoded.at(["dimension_values", dim, value])] as const))),
   };
+}
+
+/** Where a key is written, given its value's place: a block mapping's value starts on a line below its key (blank or comment lines may come between). */
+function keyAboveIn(lines: readonly string[], key: string, value: Location): Location {
+  for (let line = value.line; line >= Math.max(1, value.line - 8); line--) {
+    const text = lines[line - 1] ?? "";
+    const column = line === value.line ? text.lastIndexOf(key, value.column - 2) : text.lastIndexOf(key);
+    if (column >= 0) return { file: value.file, line, column: column + 1 };
+  }
+  return value;
 }
 
 /**
