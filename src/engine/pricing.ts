@@ -55,7 +55,7 @@ function closeKey(value: string, keys: Iterable<string>): string | undefined {
  * the longest such value (gpt-4o-mini before gpt-4o). Only ever suggested: a release may be priced apart.
  */
 function releaseOf(value: string, keys: readonly string[]): string | undefined {
-  const name = value.toLowerCase().slice(value.lastIndexOf("/") + 1).replace(/^(?:[a-z]+\.)+(?=[a-z])/, "");
+  const name = value.toLowerCase().replace(/^.*\//, "").replace(/^(?:[a-z]+\.)+(?=[a-z])/, "");
   let best: string | undefined;
   for (const key of keys) {
     const k = key.toLowerCase();
