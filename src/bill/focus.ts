@@ -4,6 +4,7 @@ import { parseInstant, type Zone } from "../time.js";
 import type { BillRow, Cell } from "./bill-rows.js";
 import type { BillColumn, BillMapping } from "./mapping.js";
 import type { BillPeriod } from "./types.js";
+import { cardValue } from "../usage/mapping-names.js";
 
 /**
  * A FOCUS 1.2 cost and usage row. BillingPeriodStart (inclusive) is the cycle
@@ -75,7 +76,7 @@ function tagDimensions(tags: Cell, card: RateCard, mapping: BillMapping): Record
       throw new UserError(`tag ${shown(key)} is not a dimension of any meter`, tags.at, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(key));
     }
     if (typeof value !== "string") throw new UserError(`tag ${shown(key)} is not a string`, tags.at, "a string value", shown(JSON.stringify(value)));
-    if (value !== "") out[name] = value;
+    if (value !== "") out[name] = cardValue(mapping.values ?? {}, name, value);
   }
   return out;
 }

@@ -1,8 +1,11 @@
 import { isSeq, type Node } from "yaml";
-import { atFlag, UserError, shown, type Location } from "../errors.js";
+import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
+import { readColumnsFor } from "../usage/card-columns.js";
+import { dimensionValuePlaces, dimensionValuesCodec, layeredValueEntries, valueEntry, type ValueEntries } from "../usage/mapping.js";
+import { dimensionValueMistake, valueKey } from "../usage/mapping-names.js";
 
 /**
  * A bill is the canonical bill CSV of SPEC 6 (one line per cycle, activity
@@ -47,6 +50,8 @@ export interface BillMapping {
   dimensionsAt?: ReadonlyMap<string, Location>;
   /** How a ledger writes a charge: as a negative movement of the balance (the usual) or as a positive amount. */
   deductions: "negative" | "positive";
+  /** The bill's values of a dimension read as the card's, as in a usage mapping (`{ model: { "openai/gpt-4o": gpt-4o } }`), with where each entry is written. */
+  values?: ValueEntries;
 }
 
 export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative" };
@@ -66,6 +71,7 @@ export const billMappingCodec = record({}, {
   ignore_columns: list(text(), { description: "bill columns (FOCUS: tag keys) that are not dimensions" }),
   dimensions: dictionary(text(), { keyPattern: /^.+$/, description: "a bill column (FOCUS: a tag key) -> the card's dimension it holds, e.g. Project: project" }),
   deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
+  dimension_values: dimensionValuesCodec(),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
 /** The activity of requests past a plan's quota, billed in money: a line of its own on a bill. */
@@ -111,6 +117,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     dimensions: new Map(doc.dimensions ?? []),
     dimensionsAt: new Map([...(doc.dimensions ?? [])].map(([column]) => [column, decoded.at(["dimensions", column])])),
     deductions: doc.deductions ?? "negative",
+    ...(doc.dimension_values === undefined ? {} : { values: { dimensionValues: doc.dimension_values, places: dimensionValuePlaces(doc.dimension_values, decoded, source.split(/\r\n?|\n/)) } }),
   };
 }
 
@@ -125,23 +132,43 @@ function targetOf(value: string | string[], card: RateCard, at: (index?: number)
   return { kind: "meters", meters };
 }
 
-/** `--bill-layout` and `--bill-map CANONICAL=SOURCE` flags, applied over a mapping file. */
-export function withBillFlags(base: BillMapping, layoutFlag: string | undefined, flags: readonly string[]): BillMapping {
+/**
+ * `--bill-layout`, `--bill-map CANONICAL=SOURCE` and `--bill-map value:DIMENSION:VALUE=EXPORTED`
+ * (a `dimension_values:` entry, as `--map value:` is for usage), applied over a mapping file; then
+ * the mapping's `dimension_values:` entries are checked against the card as a usage mapping's are.
+ */
+export function withBillFlags(base: BillMapping, layoutFlag: string | undefined, flags: readonly string[], card: RateCard): BillMapping {
   let layout = base.layout;
   if (layoutFlag !== undefined) {
     if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError("unknown bill layout", atFlag("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
     layout = layoutFlag as BillLayout;
   }
   const columns = { ...base.columns };
+  const values = new Map<string, Map<string, string>>();
+  const at = atFlag("--bill-map");
+  const places = { dimensions: new Map<string, Place>(), dimensionValues: new Map<string, Place>() };
   for (const flag of flags) {
     const eq = flag.indexOf("=");
     const name = flag.slice(0, eq);
+    const entry = flag.startsWith("value:") && eq > 0 ? valueEntry(name.slice("value:".length), flag.slice(eq + 1)) : undefined;
+    if (entry !== undefined) {
+      const exported = flag.slice(eq + 1);
+      if (values.get(entry.dimension)?.has(exported)) throw new UserError("the same mapping twice", at, "each bill value mapped once", shown(flag));
+      values.set(entry.dimension, (values.get(entry.dimension) ?? new Map()).set(exported, entry.value));
+      places.dimensions.set(entry.dimension, at);
+      places.dimensionValues.set(valueKey(entry.dimension, exported), at);
+      continue;
+    }
     if (eq < 1 || !(columnsOf(layout) as readonly string[]).includes(name)) {
-      throw new UserError("bad bill column mapping", atFlag("--bill-map"), `CANONICAL=SOURCE with CANONICAL one of ${columnsOf(layout).join(", ")}`, shown(flag));
+      throw new UserError("bad bill column mapping", at, `CANONICAL=SOURCE with CANONICAL one of ${columnsOf(layout).join(", ")}, or value:DIMENSION:VALUE=EXPORTED`, shown(flag));
     }
     columns[name as BillColumn] = flag.slice(eq + 1);
   }
-  return { ...base, layout, columns };
+  const merged = values.size === 0 ? base.values : layeredValueEntries(base.values ?? {}, { dimensionValues: values, places });
+  // The same checks as a usage mapping's entries: a dimension the card does not read, an entry the wrong way round, a value it does not price.
+  const mistake = merged === undefined ? undefined : dimensionValueMistake({ ...merged, rename: base.dimensions }, readColumnsFor(card));
+  if (mistake) throw mistake;
+  return { ...base, layout, columns, ...(merged === undefined ? {} : { values: merged }) };
 }
 
 /**

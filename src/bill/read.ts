@@ -10,6 +10,7 @@ import { focusRow, focusTagDimensions } from "./focus.js";
 import { DEFAULT_BILL_MAPPING, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
 import { parsePeriodText } from "./period-text.js";
 import type { Bill } from "./types.js";
+import { cardValue } from "../usage/mapping-names.js";
 
 export interface BillInput {
   file: string;
@@ -23,7 +24,7 @@ function billMappingFor(input: BillInput, card: RateCard): BillMapping {
   const beside = `${input.file}.mapping.yaml`;
   const file = input.mappingFile ?? (existsSync(beside) ? beside : undefined);
   const base = file === undefined ? DEFAULT_BILL_MAPPING : parseBillMapping(readText(file), file, card);
-  return withBillFlags(base, input.layout, input.mapFlags);
+  return withBillFlags(base, input.layout, input.mapFlags, card);
 }
 
 /** Read a bill in any layout, checking every row against the card; timestamps without an offset are read in `zone`. */
@@ -50,7 +51,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     const ledger = mapping.layout === "ledger";
     const periodCell = cell(ledger ? "timestamp" : "period_start")!;
     const dims: Record<string, string> = {};
-    for (const d of dimensions) if (row.cells[d.index] !== "") dims[d.name] = row.cells[d.index]!;
+    for (const d of dimensions) if (row.cells[d.index] !== "") dims[d.name] = cardValue(mapping.values ?? {}, d.name, row.cells[d.index]!);
     rows.add({
       origin,
       amount: cell("amount")!,

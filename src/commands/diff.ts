@@ -12,6 +12,7 @@ import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
 import { chooseFormat, colorFor, FORMATS } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
+import { SkippedRows } from "../usage/mapping.js";
 import { progressFor } from "../progress/progress.js";
 import type { Statement } from "../engine/types.js";
 import { report } from "../render/shared/reporters.js";
@@ -58,7 +59,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card], progress, maxLateness: options.maxLateness };
+  // The rows a mapping's skip_rows: leaves out are said on stderr, once: the second replay counts them again.
+  const skipped = new SkippedRows();
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card], progress, maxLateness: options.maxLateness, skipped };
 
   const inputs = replayRunInputs(options, account, { "--base": options.base });
   // Refused before two replays, which may take long; checked again when the report is written.
@@ -72,6 +75,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   } finally {
     progress.end();
   }
+  for (const note of skipped.notes()) io.stderr.write(note);
   const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
 

@@ -16,6 +16,7 @@ import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
 import { render } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
+import { SkippedRows } from "../usage/mapping.js";
 import { progressFor } from "../progress/progress.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
@@ -43,13 +44,17 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const progress = progressFor(io, options.usage, options);
+  // The rows a mapping's skip_rows: leaves out are said on stderr (usage/mapping.ts).
+  const skipped = new SkippedRows();
+  const usage = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, progress, maxLateness: options.maxLateness, skipped };
   const result = await reconcile({
     card,
     settings,
-    usage: { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, progress, maxLateness: options.maxLateness },
+    usage,
     bill: { file: options.bill, mappingFile: options.billMapping, layout: options.billLayout, mapFlags: options.billMap },
     tolerance,
   }).finally(() => progress.end());
+  for (const note of skipped.notes()) io.stderr.write(note);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   await emit(render(format, {

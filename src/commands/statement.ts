@@ -20,6 +20,7 @@ import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { lookalikeAccounts, lookalikeWarning } from "../account/lookalikes.js";
 import { progressFor } from "../progress/progress.js";
+import { SkippedRows } from "../usage/mapping.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -40,13 +41,16 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const progress = progressFor(io, options.usage, options);
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin, progress, maxLateness: options.maxLateness };
+  // The rows a mapping's skip_rows: leaves out are said on stderr, the statement being of usage alone.
+  const skipped = new SkippedRows();
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin, progress, maxLateness: options.maxLateness, skipped };
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.
     const file = new ReportFile({ path: options.output, flag: "-o", inputs });
     try {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
       await replayFiles(card, settings, input, writer).finally(() => progress.end());
+      for (const note of skipped.notes()) io.stderr.write(note);
       writer.end();
       await file.commit(io);
     } catch (e) {
@@ -59,6 +63,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
+  for (const note of skipped.notes()) io.stderr.write(note);
   for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
 
   const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);

@@ -15,22 +15,59 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
       // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
-      throw new UserError(`no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}`, shown(value));
+      throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}`);
     }
     node = next;
   }
   return node as Decimal;
 }
 
+/** A row's value of a dimension that a price table neither names nor covers with "*": the reader names every such value, not the first alone. */
+export class Unpriced extends UserError {
+  constructor(
+    readonly dimension: string,
+    readonly value: string,
+    problem: string,
+    place: Location,
+    expected: string,
+  ) {
+    super(problem, place, expected, shown(value));
+  }
+}
+
 /** "; did you mean ..." where a value misses one of a table's by a typo (quill-pr0 for quill-pro): a model's name mistyped in an export or a scenario. */
 function meant(value: string, keys: Iterable<string>): string {
-  const near = value === "" ? undefined : nearest(value, [...keys].filter((k) => k !== "*"));
+  const near = closeKey(value, keys);
   return near === undefined ? "" : `; did you mean ${shown(near)}?`;
+}
+
+/** The table's value a row's value was probably meant to be: a typo of it (nearest), else a release of it (releaseOf). */
+function closeKey(value: string, keys: Iterable<string>): string | undefined {
+  if (value === "") return undefined;
+  const listed = [...keys].filter((k) => k !== "*");
+  return nearest(value, listed) ?? releaseOf(value, listed);
+}
+
+/**
+ * The table's value that an export's longer name is a release of: after a provider's prefix
+ * (`bedrock/`, `anthropic.`, `us.anthropic.`), the value followed by a date, a version or a variant
+ * (gpt-4o-mini-2024-07-18, claude-sonnet-4-20250514, bedrock/anthropic.claude-sonnet-4-20250514-v1:0);
+ * the longest such value (gpt-4o-mini before gpt-4o). Only ever suggested: a release may be priced apart.
+ */
+function releaseOf(value: string, keys: readonly string[]): string | undefined {
+  const name = value.toLowerCase().replace(/^.*\//, "").replace(/^(?:[a-z]+\.)+(?=[a-z])/, "");
+  let best: string | undefined;
+  for (const key of keys) {
+    const k = key.toLowerCase();
+    const release = k !== "" && name.startsWith(k) && /^[-.:@_]./.test(name.slice(k.length));
+    if (release && (best === undefined || key.length > best.length)) best = key;
+  }
+  return best;
 }
 
 /** For a usage row's value near one of the table's (OPENAI, openai/gpt-4o): the usage mapping's entry that reads it as that one. */
 function mappedFix(dim: string, value: string, keys: Iterable<string>, origin: Location): string {
-  const near = value === "" || origin.columns === undefined ? undefined : nearest(value, [...keys].filter((k) => k !== "*"));
+  const near = origin.columns === undefined ? undefined : closeKey(value, keys);
   if (near === undefined) return "";
   const flag = /^[\w./:@-]{1,80}$/.test(value) && /^[\w.-]{1,40}$/.test(dim) && !near.includes("=") ? ` (--map value:${dim}:${near}=${value})` : "";
   return `, or the export's value read as ${shown(near)}: dimension_values: { ${dim}: { ${shown(value)}: ${shown(near)} } } in the usage mapping${flag}`;

@@ -1,23 +1,22 @@
-import { createWriteStream, existsSync, statSync } from "node:fs";
+import { createWriteStream, statSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AccountSettings } from "../account/account.js";
+import { Unpriced } from "../engine/pricing.js";
 import { OutOfOrder } from "../engine/replay.js";
 import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
-import { nodeKind, readText } from "../inputs.js";
+import { nodeKind } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
-import { layered, NO_MAPPING, parseMapping, withFlags, type ColumnMapping } from "../usage/mapping.js";
-import { usageLayout } from "../usage/layouts.js";
-import { folderMapping } from "../usage/sources.js";
+import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/mapping.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
-import { readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
+import { everyUnpriced, readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
 import { screenEventIds } from "../usage/id-screen.js";
 import { formatsOnce, scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
@@ -27,7 +26,7 @@ import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
   files: readonly string[];
-  /** A mapping file for every usage file; without it, `FILE.mapping.yaml` beside each file, else its folder's mapping (sources.ts), is used when present. */
+  /** `--mapping`: a mapping file for every usage file, layered over its folder's and the one beside it (usage/mapping.ts). */
   mappingFile: string | undefined;
   /** `--layout NAME`: a known export's mapping, under the mapping file and the flags. */
   layout?: string;
@@ -42,21 +41,9 @@ export interface UsageInput {
   maxLateness?: number;
 }
 
+/** Each usage file's mapping (usage/mapping.ts: one merge of layout, folder, file, --mapping and --map). */
 export function mappingResolver(input: UsageInput): (file: string) => ColumnMapping {
-  const layout = input.layout === undefined ? NO_MAPPING : usageLayout(input.layout);
-  const shared = input.mappingFile === undefined ? undefined : parseMapping(readText(input.mappingFile), input.mappingFile);
-  const folders = new Map<string, ColumnMapping>();
-  const ofFolder = (mapping: string) => {
-    let parsed = folders.get(mapping);
-    if (!parsed) folders.set(mapping, (parsed = parseMapping(readText(mapping), mapping)));
-    return parsed;
-  };
-  return (file) => {
-    const beside = `${file}.mapping.yaml`;
-    const folder = shared === undefined && file !== "-" && !existsSync(beside) ? folderMapping(file) : undefined;
-    const own = shared ?? (file !== "-" && existsSync(beside) ? parseMapping(readText(beside), beside) : folder !== undefined ? ofFolder(folder) : NO_MAPPING);
-    return withFlags(layered(layout, own), input.mapFlags);
-  };
+  return usageMappings(input);
 }
 
 /**
@@ -105,6 +92,9 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
       }
     }
     return await replayInOrder(card, settings, readers.at(-1)!.usage, ledger, input.progress);
+  } catch (e) {
+    // Every value the card does not price, not the first alone: the log read again for them.
+    throw e instanceof Unpriced ? await everyUnpriced(e, input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy }) : e;
   } finally {
     stdin?.remove();
   }

@@ -22,6 +22,8 @@ export interface Layout {
   dimensions: { name: string; index: number; values?: ReadonlyMap<string, string> }[];
   /** Each dimension's 1-based column, shared by every row's origin. */
   columns: ReadonlyMap<string, number>;
+  /** The mapping's `skip_rows:` columns the header has: a row whose cell is one of `values` is not usage. */
+  skip?: readonly { index: number; column: string; values: ReadonlySet<string> }[];
 }
 
 /** The columns a card reads besides the canonical ones (card-columns.ts), and the card's name for messages. */
@@ -80,14 +82,18 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
+  // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
+  const unmatched = CANONICAL.find((c) => index[c] < 0 && mapping.columns[c] !== undefined && mapping.places?.columns[c] !== undefined);
+  if (unmatched !== undefined) throw mappedColumnMissing(unmatched, mapping.columns[unmatched]!, mapping.places!.columns[unmatched]!, header, file);
   const valueMistake = dimensionValueMistake(mapping, read);
   if (valueMistake) throw valueMistake;
+  const skip = skipColumns(mapping, seen, header, file);
   const dimensions: Layout["dimensions"] = [];
   header.forEach((source, i) => {
     if (used.has(i) || mapping.ignore.has(source)) return;
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
-      if (mapping.optional?.has(source)) return;
+      if (mapping.optional?.has(source) || mapping.skipRows?.has(source)) return;
       throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
     }
     const values = mapping.dimensionValues?.get(name);
@@ -95,7 +101,28 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   });
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;
-  return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])) };
+  return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])), ...(skip.length === 0 ? {} : { skip }) };
+}
+
+/**
+ * The `skip_rows:` columns of a header. One the user's mapping names that the header lacks is refused
+ * at its key: it would skip nothing, in silence (a layout's are the export's when it has them: an
+ * export without LiteLLM's `status` has no failed calls to skip).
+ */
+function skipColumns(mapping: ColumnMapping, seen: ReadonlyMap<string, number>, header: readonly string[], file: string): NonNullable<Layout["skip"]> {
+  const skip: NonNullable<Layout["skip"]>[number][] = [];
+  for (const [column, values] of mapping.skipRows ?? []) {
+    const index = seen.get(column);
+    if (index !== undefined) {
+      if (values.size > 0) skip.push({ index, column, values });
+      continue;
+    }
+    const place = mapping.places?.skipRows?.get(column);
+    if (place === undefined) continue;
+    const near = nearMissAmong(column, header);
+    throw new UserError(`skip_rows: column ${shown(column)} is not in the header of ${file}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, place, "a column the header has, whose values mark the rows that are not usage", header.map((h) => shown(h)).join(", "));
+  }
+  return skip;
 }
 
 /** `columns: { timestamp: tss }` naming no column of the header: said at the mapping's key, with the header's near miss. */

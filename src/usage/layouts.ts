@@ -27,6 +27,10 @@ interface LayoutSpec {
   optional?: string[];
   rows?: string;
   timestampUnit?: "seconds";
+  /** The zone of the export's timestamps written without an offset: the service's own clock, UTC, not the account's. */
+  timestampZone?: "UTC";
+  /** Rows the export marks as not usage: a gateway's failed calls. */
+  skipRows?: Record<string, string[]>;
   constants?: Record<string, string>;
 }
 
@@ -37,6 +41,7 @@ const SPECS: Record<string, LayoutSpec> = {
     rename: { "data.model": "model", "data.provider": "provider", "data.input_tokens": "input_tokens", "data.output_tokens": "output_tokens", "data.prompt_tokens": "input_tokens", "data.completion_tokens": "output_tokens", "data.tokens": "tokens" },
     ignore: ["specversion", "source", "datacontenttype", "dataschema"],
     optional: ["data.tokens"],
+    timestampZone: "UTC",
   },
   "stripe-meter-events": {
     about: "Stripe billing meter events: event_name as the meter, identifier, timestamp in seconds, payload.stripe_customer_id as the account, payload.value as the quantity",
@@ -59,13 +64,16 @@ const SPECS: Record<string, LayoutSpec> = {
     meter: "request",
     rename: { tokens_prompt: "input_tokens", tokens_completion: "output_tokens", prompt_tokens: "input_tokens", completion_tokens: "output_tokens", provider_name: "provider", model: "model" },
     optional: ["total_cost", "usage", "cache_discount", "upstream_id", "upstream_inference_cost", "model_permaslug", "endpoint_id", "reasoning_tokens", "byok_usage_inference", "app_id", "streamed", "cancelled", "latency", "moderation_latency", "generation_time", "finish_reason", "native_finish_reason", "native_tokens_prompt", "native_tokens_completion", "native_tokens_reasoning", "native_tokens_cached", "num_media_prompt", "num_media_completion", "num_search_results", "origin", "is_byok", "api_type", "external_user", "router"],
+    timestampZone: "UTC",
   },
   litellm: {
-    about: "LiteLLM's spend logs (LiteLLM_SpendLogs): startTime, request_id, prompt_tokens, completion_tokens, model, custom_llm_provider as the provider, team_id as the team; every row is the meter `request`",
+    about: "LiteLLM's spend logs (LiteLLM_SpendLogs): startTime (UTC), request_id, prompt_tokens, completion_tokens, model, custom_llm_provider as the provider, team_id as the team; every row is the meter `request`; a row of status failure is skipped",
     columns: { timestamp: "startTime", event_id: "request_id" },
     meter: "request",
     rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", custom_llm_provider: "provider", team_id: "team" },
     optional: ["call_type", "api_key", "spend", "total_tokens", "endTime", "completionStartTime", "model_id", "model_group", "api_base", "user", "metadata", "cache_hit", "cache_key", "request_tags", "end_user", "requester_ip_address", "messages", "response", "session_id", "status", "proxy_server_request", "mcp_namespaced_tool_name"],
+    timestampZone: "UTC",
+    skipRows: { status: ["failure"] },
   },
   helicone: {
     about: "Helicone's request export (CSV): request_created_at, request_id, model, provider, prompt_tokens, completion_tokens; every row is the meter `request`",
@@ -73,6 +81,7 @@ const SPECS: Record<string, LayoutSpec> = {
     meter: "request",
     rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", provider: "provider" },
     optional: ["request_model", "request_user_id", "request_path", "request_properties", "request_body", "request_prompt", "response_id", "response_created_at", "response_status", "response_body", "total_tokens", "cost", "cost_usd", "delay_ms", "time_to_first_token", "country_code", "cache_enabled", "user_id"],
+    timestampZone: "UTC",
   },
   "openai-usage": {
     about: "OpenAI's organization usage API (completions buckets, one page per line): data.start_time in seconds, each of data.results a row with input_tokens, output_tokens, num_model_requests as the quantity, project_id as the account; provider openai",
@@ -94,6 +103,7 @@ const SPECS: Record<string, LayoutSpec> = {
     ignore: ["has_more", "next_page", "data.ending_at"],
     optional: ["data.results.cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.server_tool_use.web_search_requests", "data.results.api_key_id", "data.results.service_tier", "data.results.context_window"],
     constants: { provider: "anthropic" },
+    timestampZone: "UTC",
   },
 };
 
@@ -120,6 +130,8 @@ export function usageLayout(name: string): UsageLayout {
     optional: new Set([...(spec.optional ?? []), ...Object.keys(spec.rename ?? {})]),
     ...(spec.rows === undefined ? {} : { rows: spec.rows }),
     ...(spec.timestampUnit === undefined ? {} : { timestampUnit: spec.timestampUnit }),
+    ...(spec.timestampZone === undefined ? {} : { timestampZone: spec.timestampZone }),
+    ...(spec.skipRows === undefined ? {} : { skipRows: new Map(Object.entries(spec.skipRows).map(([column, values]) => [column, new Set(values)])) }),
     ...(spec.constants === undefined ? {} : { constants: new Map(Object.entries(spec.constants)) }),
   };
 }

@@ -1,7 +1,7 @@
-import { atFlag, UserError, shown, type Place } from "../errors.js";
+import { atFlag, formatLocation, UserError, shown, type Place } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
-import type { ColumnMapping } from "./mapping.js";
+import type { ColumnMapping, ValueEntries } from "./mapping.js";
 
 // Kept apart from mapping.ts, which loads the YAML reader: the row scanner's worker thread reads
 // headers through layout.ts, and so through this.
@@ -89,6 +89,14 @@ function readTwoWays(header: readonly string[], mapping: ColumnMapping): UserErr
   return undefined;
 }
 
+/** What a `dimension_values:` entry is checked with: a usage mapping, or a bill mapping (its `dimensions:` as `rename`). */
+type ValueMapping = ValueEntries & Pick<ColumnMapping, "rename">;
+
+/** A cell's value as the card names it, through the mapping's `dimension_values:` (a value it does not list is read as written). */
+export function cardValue(mapping: Pick<ColumnMapping, "dimensionValues">, dimension: string, value: string): string {
+  return mapping.dimensionValues?.get(dimension)?.get(value) ?? value;
+}
+
 /** The key of a `dimension_values:` entry's place: its dimension and the export's value. */
 export function valueKey(dimension: string, value: string): string {
   return `${dimension}\u0000${value}`;
@@ -102,7 +110,7 @@ export function valueKey(dimension: string, value: string): string {
  * that caused it), or onto a near miss of one where every table has one (`gpt4o` for `gpt-4o`
  * would be priced by the "*" entry, in silence).
  */
-export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns): UserError | undefined {
+export function dimensionValueMistake(mapping: ValueMapping, read: ReadColumns): UserError | undefined {
   for (const [dimension, values] of mapping.dimensionValues ?? []) {
     const at = mapping.places?.dimensions?.get(dimension) ?? atFlag("--layout");
     const entry = `dimension_values: ${shown(dimension)}`;
@@ -131,11 +139,22 @@ export function dimensionValueMistake(mapping: ColumnMapping, read: ReadColumns)
       const place = mapping.places?.dimensionValues?.get(valueKey(dimension, exported)) ?? at;
       if (named.has(exported)) {
         // The card's value on the export's side: the entry written the other way round.
-        const fix = "flag" in place ? `the card's value before the = and the export's after it (--map value:${dimension}:${exported}=${value})` : `the export's value as the key and the card's as its value (${shown(value)}: ${shown(exported)})`;
+        const fix = "flag" in place ? `the card's value before the = and the export's after it (${place.flag} value:${dimension}:${exported}=${value})` : `the export's value as the key and the card's as its value (${shown(value)}: ${shown(exported)})`;
         return new UserError(`${shown(exported)} is mapped onto ${dimension} ${shown(value)}, but ${shown(exported)} is the card's own ${dimension} and ${shown(value)} is not: the entry is the wrong way round`, place, fix, shown(value));
       }
       const near = nearest(value, [...named]);
-      if (!closed && near === undefined) continue;
+      if (!closed && near === undefined) {
+        const hid = mapping.hidden?.get(valueKey(dimension, exported));
+        if (hid === undefined || !named.has(hid.value)) continue;
+        // A more specific mapping's entry over a less specific one's: the value the card prices would give way to the "*" entry's price in silence.
+        const under = hid.at === undefined ? "" : ` (${"flag" in hid.at ? hid.at.flag : formatLocation(hid.at)})`;
+        return new UserError(
+          `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} prices only by its "*" entry, in place of ${shown(hid.value)}${under}, which it prices`,
+          place,
+          `the entry removed, so that ${shown(exported)} is read as ${shown(hid.value)}, or onto a ${dimension} the card names`,
+          shown(value),
+        );
+      }
       return new UserError(
         `${shown(exported)} is mapped onto ${dimension} ${shown(value)}, which ${read.card} ${closed ? "does not price" : `prices only by its "*" entry`}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`,
         place,

@@ -1,8 +1,13 @@
-import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
-import { decodeYaml, dictionary, list, oneOf, record, text } from "../yaml/codec.js";
+import { existsSync } from "node:fs";
+import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
+import { readText } from "../inputs.js";
+import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
+import { usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
+import { folderMapping } from "./sources.js";
+import { Zone } from "../time.js";
 
 
 /**
@@ -24,6 +29,12 @@ export interface ColumnMapping {
   rows?: string;
   /** Timestamps written as a count since 1970 (Stripe's and Lago's events, the usage APIs' buckets). */
   timestampUnit?: TimestampUnit;
+  /** The IANA zone of the export's timestamps written without an offset (a gateway's UTC); the account's zone otherwise. A name, as a mapping goes to the scanner's thread. */
+  timestampZone?: string;
+  /** Rows that are not usage, by a source column's values (a gateway's failed calls: `status: [failure]`): each column's cells that skip a row. */
+  skipRows?: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Told each skipped row, for the note that says how many were (SkippedRows). */
+  skipped?: SkippedRows;
   /** A layout's documented columns that are left out when the card reads none of them (a card may price cached tokens, another not). */
   optional?: ReadonlySet<string>;
   /** A layout's sources of a canonical column, in order: the first in the header is read (one layout, two shapes of an export). */
@@ -32,10 +43,12 @@ export interface ColumnMapping {
   constants?: ReadonlyMap<string, string>;
   /** Where the user wrote each key (a mapping file's line, or `--map`): an error the key causes is said there, not at the usage file. */
   places?: MappingPlaces;
+  /** `dimension_values:` entries a more specific mapping gave another value (layered), by valueKey: the value each had, and where. */
+  hidden?: ReadonlyMap<string, { value: string; at: Place | undefined }>;
 }
 
 /** The places of a mapping's keys that a usage file is checked against later. */
-interface MappingPlaces {
+export interface MappingPlaces {
   /** `columns: { timestamp: ts }`: at the source column's name. */
   columns: Partial<Record<Canonical, Place>>;
   /** `meter_values: { ai.generate: ai_action }`: each entry's key (the export's name) and its value (the meter). */
@@ -48,21 +61,30 @@ interface MappingPlaces {
   dimensionValues?: ReadonlyMap<string, Place>;
   /** `ignore_columns: [latency_ms]`: at the entry. */
   ignore?: ReadonlyMap<string, Place>;
+  /** `skip_rows: { status: [failure] }`: at each column's key. */
+  skipRows?: ReadonlyMap<string, Place>;
 }
 
 export type TimestampUnit = "seconds" | "milliseconds";
 
 export const NO_MAPPING: ColumnMapping = { columns: {}, rename: new Map(), meter: undefined, meterValues: new Map(), ignore: new Set() };
 
+/** `dimension_values:`, in a usage mapping and a bill mapping alike. */
+export function dimensionValuesCodec() {
+  return dictionary(dictionary(text(), { keyPattern: /^.+$/, description: "the export's value -> the value the card names (OPENAI -> openai, openai/gpt-4o -> gpt-4o)" }), { keyPattern: /^.+$/, description: "dimension -> { the export's value -> the card's value }: a gateway's names for the values the card prices" });
+}
+
 export const mappingCodec = record({}, {
   columns: record({}, Object.fromEntries(CANONICAL.map((c) => [c, text({ description: `the source column holding ${c}` })])) as Record<Canonical, ReturnType<typeof text>>),
   rename: dictionary(text(), { keyPattern: /^.+$/, description: "source column -> dimension or component name (a nested field by its dotted path, data.tokens)" }),
   meter: text({ description: "the meter of every row, for a log of one activity" }),
   meter_values: dictionary(text(), { keyPattern: /^.+$/, description: "the provider's activity name -> meter key" }),
-  dimension_values: dictionary(dictionary(text(), { keyPattern: /^.+$/, description: "the export's value -> the value the card names (OPENAI -> openai, openai/gpt-4o -> gpt-4o)" }), { keyPattern: /^.+$/, description: "dimension -> { the export's value -> the card's value }: a gateway's names for the values the card prices" }),
+  dimension_values: dimensionValuesCodec(),
   ignore_columns: list(text(), { description: "source columns that are not read: neither canonical nor a column the card reads (a nested object by its path: none of its fields is read)" }),
   rows: text({ description: "JSON Lines and Parquet: the dotted path of the array whose elements are the rows, each with the fields around it (data.results)" }),
   timestamp_unit: oneOf(["seconds", "milliseconds"] as const, "timestamps written as a number of seconds or milliseconds since 1970-01-01T00:00:00Z"),
+  timestamp_zone: text({ description: "the IANA time zone of timestamps written without an offset (UTC for a gateway that writes UTC); the account's time zone otherwise" }),
+  skip_rows: dictionary(list(text()), { keyPattern: /^.+$/, description: "rows that are not usage: source column -> the cell values that skip a row (status: [failure]); skipped rows are counted, never charged" }),
 }, "how a usage or bill layout maps onto burnrate's canonical columns");
 
 export function parseMapping(source: string, file: string): ColumnMapping {
@@ -74,24 +96,18 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     const column = lines[value.line - 1]?.lastIndexOf(key, value.column - 2) ?? -1;
     return column < 0 ? value : { file, line: value.line, column: column + 1 };
   };
-  // A block mapping's value starts on a line below its key (blank or comment lines may come between).
-  const keyAbove = (key: string, value: Location): Location => {
-    for (let line = value.line; line >= Math.max(1, value.line - 8); line--) {
-      const text = lines[line - 1] ?? "";
-      const column = line === value.line ? text.lastIndexOf(key, value.column - 2) : text.lastIndexOf(key);
-      if (column >= 0) return { file, line, column: column + 1 };
-    }
-    return value;
-  };
   const meterValues = [...(doc.meter_values ?? new Map<string, string>()).keys()].map((key) => [key, decoded.at(["meter_values", key])] as const);
+  if (doc.timestamp_zone !== undefined && Zone.of(doc.timestamp_zone) === undefined) {
+    throw new UserError("unknown time zone", decoded.at(["timestamp_zone"]), "an IANA time zone name such as UTC or America/New_York", shown(doc.timestamp_zone));
+  }
   const places: MappingPlaces = {
     columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
     meterKeys: new Map(meterValues.map(([key, at]) => [key, keyAt(key, at)])),
     meterValues: new Map(meterValues),
     rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
     ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
-    dimensions: new Map([...(doc.dimension_values ?? new Map<string, Map<string, string>>()).keys()].map((dim) => [dim, keyAbove(dim, decoded.at(["dimension_values", dim]))])),
-    dimensionValues: new Map([...(doc.dimension_values ?? new Map<string, Map<string, string>>()).entries()].flatMap(([dim, values]) => [...values.keys()].map((value) => [valueKey(dim, value), decoded.at(["dimension_values", dim, value])] as const))),
+    skipRows: new Map([...(doc.skip_rows ?? new Map<string, string[]>()).keys()].map((source) => [source, keyAboveIn(lines, source, decoded.at(["skip_rows", source]))])),
+    ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
   };
   return {
     places,
@@ -103,11 +119,88 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ignore: new Set(doc.ignore_columns ?? []),
     ...(doc.rows === undefined ? {} : { rows: doc.rows }),
     ...(doc.timestamp_unit === undefined ? {} : { timestampUnit: doc.timestamp_unit }),
+    ...(doc.timestamp_zone === undefined ? {} : { timestampZone: doc.timestamp_zone }),
+    ...(doc.skip_rows === undefined ? {} : { skipRows: new Map([...doc.skip_rows].map(([source, values]) => [source, new Set(values)])) }),
+  };
+}
+
+/** Where each `dimension_values:` entry of a mapping file is written: each dimension at its key, each entry at its value (keyed by valueKey). */
+export function dimensionValuePlaces(values: ReadonlyMap<string, ReadonlyMap<string, string>> | undefined, decoded: Decoded<unknown>, lines: readonly string[]): Pick<MappingPlaces, "dimensions" | "dimensionValues"> {
+  const keyAbove = (key: string, value: Location) => keyAboveIn(lines, key, value);
+  const entries = [...(values ?? [])];
+  return {
+    dimensions: new Map(entries.map(([dim]) => [dim, keyAbove(dim, decoded.at(["dimension_values", dim]))])),
+    dimensionValues: new Map(entries.flatMap(([dim, byExport]) => [...byExport.keys()].map((value) => [valueKey(dim, value), decoded.at(["dimension_values", dim, value])] as const))),
+  };
+}
+
+/** Where a key is written, given its value's place: a block mapping's value starts on a line below its key (blank or comment lines may come between). */
+function keyAboveIn(lines: readonly string[], key: string, value: Location): Location {
+  for (let line = value.line; line >= Math.max(1, value.line - 8); line--) {
+    const text = lines[line - 1] ?? "";
+    const column = line === value.line ? text.lastIndexOf(key, value.column - 2) : text.lastIndexOf(key);
+    if (column >= 0) return { file: value.file, line, column: column + 1 };
+  }
+  return value;
+}
+
+/**
+ * The rows a mapping's `skip_rows:` left out, file by file: how many, and the first, for the note a
+ * command writes (a skipped row is neither charged nor counted, and would otherwise go unseen). A
+ * file read again (by the next reader, or sorted) counts again from its start, which a skipped line
+ * no later than the last one told shows: memory grows with the files, never with the rows.
+ */
+export class SkippedRows {
+  private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
+
+  row(at: Location, why: string): void {
+    const seen = this.files.get(at.file);
+    if (seen === undefined || at.line <= seen.last) this.files.set(at.file, { rows: 1, first: at, why, last: at.line });
+    else {
+      seen.rows++;
+      seen.last = at.line;
+    }
+  }
+
+  notes(): string[] {
+    return [...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`);
+  }
+}
+
+/** Where a run's mappings come from besides the files beside its usage: `--layout`, `--mapping` and `--map`. */
+export interface MappingInput {
+  mappingFile: string | undefined;
+  layout?: string;
+  mapFlags: readonly string[];
+  /** Told the rows a mapping's `skip_rows:` skips, for the command's note. */
+  skipped?: SkippedRows;
+}
+
+/**
+ * Each usage file's mapping, layered from the least specific up, each key of a more specific one
+ * winning and every other inherited: `--layout`, the folder's mapping, the file's own beside it,
+ * `--mapping`, `--map`. A file's own mapping that renames a column keeps its folder's
+ * `dimension_values:`, which would otherwise be lost and the export's values priced as written.
+ */
+export function mappingResolver(input: MappingInput): (file: string) => ColumnMapping {
+  const layout = input.layout === undefined ? NO_MAPPING : usageLayout(input.layout);
+  const parsed = new Map<string, ColumnMapping>();
+  const load = (path: string): ColumnMapping => {
+    let mapping = parsed.get(path);
+    if (!mapping) parsed.set(path, (mapping = parseMapping(readText(path), path)));
+    return mapping;
+  };
+  if (input.mappingFile !== undefined) load(input.mappingFile);
+  return (file) => {
+    const beside = file === "-" ? undefined : `${file}.mapping.yaml`;
+    const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
+    const mapping = withFlags(files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout), input.mapFlags);
+    return mapping.skipRows === undefined || input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
 }
 
 /** `over` on top of `base`: a layout under a mapping file under the `--map` flags. Each key of `over` wins. */
-export function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
+function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
   return {
     columns: { ...base.columns, ...over.columns },
     rename: new Map([...base.rename, ...over.rename]),
@@ -117,11 +210,52 @@ export function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping
     ignore: new Set([...base.ignore, ...over.ignore]),
     ...((over.rows ?? base.rows) === undefined ? {} : { rows: over.rows ?? base.rows }),
     ...((over.timestampUnit ?? base.timestampUnit) === undefined ? {} : { timestampUnit: over.timestampUnit ?? base.timestampUnit }),
+    ...((over.timestampZone ?? base.timestampZone) === undefined ? {} : { timestampZone: over.timestampZone ?? base.timestampZone }),
+    ...(base.skipRows === undefined && over.skipRows === undefined ? {} : { skipRows: new Map([...(base.skipRows ?? []), ...(over.skipRows ?? [])]) }),
     ...(base.optional === undefined && over.optional === undefined ? {} : { optional: new Set([...(base.optional ?? []), ...(over.optional ?? [])]) }),
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
+    ...hiddenValues(base, over),
   };
+}
+
+/** What `dimension_values:` layers, in a usage mapping and a bill mapping alike: its entries, where each is written, and those a more specific mapping gave another value. */
+export type ValueEntries = Pick<ColumnMapping, "dimensionValues" | "hidden"> & { places?: Pick<MappingPlaces, "dimensions" | "dimensionValues"> };
+
+/** `over`'s `dimension_values:` on top of `base`'s, entry by entry, as layered() does for a usage mapping: a bill mapping's `--bill-map value:` over its file. */
+export function layeredValueEntries(base: ValueEntries, over: ValueEntries): ValueEntries {
+  return {
+    ...(base.dimensionValues === undefined && over.dimensionValues === undefined ? {} : { dimensionValues: layeredValues(base.dimensionValues, over.dimensionValues) }),
+    ...hiddenValues(base, over),
+    places: {
+      dimensions: new Map([...(base.places?.dimensions ?? []), ...(over.places?.dimensions ?? [])]),
+      dimensionValues: new Map([...(base.places?.dimensionValues ?? []), ...(over.places?.dimensionValues ?? [])]),
+    },
+  };
+}
+
+/**
+ * The entry of `value:DIMENSION:VALUE=EXPORTED` (`--map`, `--bill-map`), given the part before the
+ * `=` and the export's value after it: the dimension ends at the first colon, the card's value at the `=`.
+ */
+export function valueEntry(name: string, exported: string): { dimension: string; value: string } | undefined {
+  const split = name.indexOf(":");
+  const [dimension, value] = [name.slice(0, Math.max(split, 0)), name.slice(split + 1)];
+  return split <= 0 || value === "" || exported === "" ? undefined : { dimension, value };
+}
+
+/** The `dimension_values:` entries of `base` that `over` maps onto another value, with those `base` hid already. */
+function hiddenValues(base: ValueEntries, over: ValueEntries): Pick<ColumnMapping, "hidden"> {
+  const hidden = new Map([...(base.hidden ?? []), ...(over.hidden ?? [])]);
+  for (const [dim, values] of over.dimensionValues ?? []) {
+    const under = base.dimensionValues?.get(dim);
+    for (const [exported, value] of values) {
+      const was = under?.get(exported);
+      if (was !== undefined && was !== value) hidden.set(valueKey(dim, exported), { value: was, at: base.places?.dimensionValues?.get(valueKey(dim, exported)) });
+    }
+  }
+  return hidden.size === 0 ? {} : { hidden };
 }
 
 /** Dimension by dimension, value by value: a `--map value:` adds to the file's entries for that dimension, and wins on its own value. */
@@ -138,6 +272,7 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     meterValues: new Map([...(base?.meterValues ?? []), ...(over?.meterValues ?? [])]),
     rename: new Map([...(base?.rename ?? []), ...(over?.rename ?? [])]),
     ignore: new Map([...(base?.ignore ?? []), ...(over?.ignore ?? [])]),
+    skipRows: new Map([...(base?.skipRows ?? []), ...(over?.skipRows ?? [])]),
     dimensions: new Map([...(base?.dimensions ?? []), ...(over?.dimensions ?? [])]),
     dimensionValues: new Map([...(base?.dimensionValues ?? []), ...(over?.dimensionValues ?? [])]),
   };
@@ -214,10 +349,9 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     }
     else if (kind === "meter") meter = name;
     else if (kind === "value" && source !== undefined) {
-      // value:DIMENSION:VALUE=EXPORTED: the dimension ends at the first colon, the card's value at the `=`, and the export's value is all after it.
-      const split = name.indexOf(":");
-      const [dimension, value] = [name.slice(0, Math.max(split, 0)), name.slice(split + 1)];
-      if (split <= 0 || value === "") throw bad();
+      const entry = valueEntry(name, source);
+      if (entry === undefined) throw bad();
+      const { dimension, value } = entry;
       if (!dimensionValues.has(dimension)) dimensionValues.set(dimension, new Map());
       dimensionValues.get(dimension)!.set(source, value);
       flagPlaces.dimensions.set(dimension, atFlag("--map"));

@@ -44,7 +44,11 @@ export async function* mergeByTime(streams: readonly EventBatches[]): AsyncGener
 }
 
 async function* merged(cursors: Cursor[]): AsyncGenerator<readonly UsageEvent[]> {
-  const live = (await Promise.all(cursors.map(refill))).map((ok, i) => (ok ? cursors[i]! : undefined));
+  // Each file's first batch read at once; of several refusals (a header each), the first file's is said, whichever came first.
+  const first = await Promise.allSettled(cursors.map(refill));
+  const refused = first.find((r) => r.status === "rejected");
+  if (refused !== undefined) throw refused.reason;
+  const live = first.map((r, i) => (r.status === "fulfilled" && r.value ? cursors[i]! : undefined));
   let out: UsageEvent[] = [];
   for (;;) {
     let pick: Cursor | undefined;

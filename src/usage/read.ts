@@ -1,19 +1,21 @@
 import { createReadStream, statSync } from "node:fs";
 import { pipeline, Readable } from "node:stream";
 import { csvParseError } from "../csv-errors.js";
-import { UserError, shown, type Location } from "../errors.js";
+import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { checkReadable, nodeKind, unreadable } from "../inputs.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "../engine/types.js";
 import type { IdScreen } from "../engine/event-ids.js";
-import { parseInstant, type Zone } from "../time.js";
+import { componentUnits, PriceBook, Unpriced } from "../engine/pricing.js";
+import { parseInstant, Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
-import { plainRecords, type PlainRecord } from "./plain-csv.js";
+import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
 import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
+import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { readColumnsFor } from "./card-columns.js";
 
@@ -70,6 +72,81 @@ function sinceEpoch(text: string, unit: TimestampUnit): ReturnType<typeof parseI
   return { ok: true, at: Math.floor(n) };
 }
 
+/** The most values the card does not price that one error names; the rest are counted. */
+const UNPRICED_NAMED = 20;
+
+/**
+ * The replay stops at the first row whose value the card does not price, so a log of three new
+ * models would be fixed one run at a time. On that error the log is read again, here, for every
+ * distinct such value, each named at its first row (files in turn, lines in order), after the
+ * replay's own. Each row is priced by the engine's rule, once per meter and set of values; with
+ * several card versions, a value counts only where every version with the meter refuses it (the
+ * version in force is the replay's to know). A log that cannot be read again, or that fails
+ * otherwise on the way, leaves what was found.
+ */
+export async function everyUnpriced(first: Unpriced, files: readonly string[], options: UsageOptions): Promise<UserError> {
+  if (files.some((file) => (file === "-" ? options.stdinCopy === undefined : !regularFile(file)))) return first;
+  const found = new Map<string, Unpriced | undefined>([[valueKey(first.dimension, first.value), first]]);
+  const tried = new Set<string>();
+  const books = new Map<RateCard, PriceBook>();
+  const versions = options.card.versions ?? [options.card];
+  const readAll = async (plain: boolean) => {
+    for await (const batch of readUsageInTurn(files, { ...options, plain })) {
+      for (const event of batch) {
+        const key = `${event.meter}\u0001${JSON.stringify(event.dimensions)}`;
+        if (tried.has(key)) continue;
+        if (tried.size < 1 << 16) tried.add(key);
+        const refused = refusedByEvery(event, versions, books);
+        const value = refused === undefined ? undefined : valueKey(refused.dimension, refused.value);
+        // Past the ones named and the one that says where the rest start, a value is only counted.
+        if (value !== undefined && !found.has(value)) found.set(value, found.size <= UNPRICED_NAMED ? refused : undefined);
+      }
+    }
+  };
+  try {
+    await readAll(true).catch((e: unknown) => {
+      if (!(e instanceof NeedsFullParser)) throw e;
+      return readAll(false);
+    });
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+  }
+  if (found.size === 1) return first;
+  const named = [...found.values()].filter((e) => e !== undefined);
+  const rest = found.size - UNPRICED_NAMED;
+  if (rest <= 0) return new UserErrors(named);
+  const more = new UserError(`${rest} more value(s) the card does not price, not shown`, named[UNPRICED_NAMED]!.location, "a price, a \"*\" entry or a dimension_values: entry for each: the ones above first", `${found.size} in all`);
+  return new UserErrors([...named.slice(0, UNPRICED_NAMED), more]);
+}
+
+/** The engine's refusal of an event's value, where each version of the card with the event's meter refuses one. */
+function refusedByEvery(event: UsageEvent, versions: readonly RateCard[], books: Map<RateCard, PriceBook>): Unpriced | undefined {
+  let refused: Unpriced | undefined;
+  for (const version of versions) {
+    const meterEvent = version.events.get(event.meter);
+    if (meterEvent?.role !== "charge") continue;
+    let book = books.get(version);
+    if (!book) books.set(version, (book = new PriceBook()));
+    try {
+      book.unit(meterEvent.meter, event.dimensions, event.origin);
+      componentUnits(book, meterEvent.meter, event.dimensions, event.origin);
+      return undefined;
+    } catch (e) {
+      if (!(e instanceof Unpriced)) return undefined;
+      refused ??= e;
+    }
+  }
+  return refused;
+}
+
+function regularFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /** Stream usage events from usage files in batches, merged by time (each file in time order; ties go to the earlier file). */
 export function readUsage(files: readonly string[], options: UsageOptions): AsyncGenerator<readonly UsageEvent[]> {
   const run = emptyFiles(files);
@@ -85,11 +162,12 @@ export function readUsage(files: readonly string[], options: UsageOptions): Asyn
  */
 interface EmptyFiles {
   files: readonly string[];
-  empty: Set<string>;
+  /** Each empty file read so far, and whether it was a gzip of nothing (which is a few bytes on disk, not 0). */
+  empty: Map<string, boolean>;
 }
 
 function emptyFiles(files: readonly string[]): EmptyFiles {
-  return { files, empty: new Set() };
+  return { files, empty: new Map() };
 }
 
 /**
@@ -106,8 +184,10 @@ export async function* readUsageInTurn(files: readonly string[], options: UsageO
 
 /** Stream usage events from one usage file (CSV, JSON Lines or Parquet, maybe gzipped) in batches, validating every row against the card. */
 export async function* readUsageFile(file: string, options: UsageOptions, run: EmptyFiles = emptyFiles([file])): AsyncGenerator<readonly UsageEvent[]> {
-  const { card, zone } = options;
+  const { card } = options;
   const mapping = options.mappingFor(file);
+  // Timestamps without an offset are in the export's zone where its mapping says (a gateway's UTC), else the account's.
+  const zone = mapping.timestampZone === undefined ? options.zone : Zone.of(mapping.timestampZone)!;
   const read = readColumnsFor(card, options.alsoReadBy);
   let layout: Layout | undefined;
   const constantNames = [...(mapping.constants?.keys() ?? [])];
@@ -126,7 +206,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         try {
           for (const { record, line } of batch) {
             if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
-            else events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
+            else if (!skipped(record, line, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
           }
         } catch (e) {
           failure = e;
@@ -146,7 +226,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
           if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
-          else events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+          else if (!skipped(record, info.lines, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
           if (events.length >= 1024) {
             yield events;
             events = [];
@@ -167,8 +247,11 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
     else input.destroy();
   }
   if (layout) return;
-  run.empty.add(file);
-  if (run.empty.size === run.files.length) throw new UserError("empty file", { file: run.files[0]!, line: 1, column: 1 }, run.files.length === 1 ? "a header row" : "a header row in at least one of the usage files (every one is empty)", "nothing");
+  run.empty.set(file, content?.compressed ?? false);
+  if (run.empty.size === run.files.length) {
+    const first = run.files[0]!;
+    throw new UserError("empty file", { file: first, line: 1, column: 1 }, run.files.length === 1 ? "a header row" : "a header row in at least one of the usage files (every one is empty)", run.empty.get(first) ? "a gzip of nothing" : "nothing");
+  }
 }
 
 /** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
@@ -192,6 +275,22 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
   }
   if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) return plainRecords(content.chunks, MAX_RECORD_BYTES);
   return undefined;
+}
+
+/**
+ * Whether a row is not usage by the mapping's `skip_rows:` (a gateway's failed call): told to the
+ * run's count, and never an event, so that it is neither charged, nor counted toward a quota, nor its
+ * id seen by the event_id rule (a retry under the same id is the call that happened).
+ */
+function skipped(record: readonly string[], line: number, file: string, layout: Layout, mapping: ColumnMapping): boolean {
+  if (layout.skip === undefined) return false;
+  for (const { index, column, values } of layout.skip) {
+    const cell = record[index]!;
+    if (!values.has(cell)) continue;
+    mapping.skipped?.row({ file, line, column: index + 1 }, `${column} ${shown(cell)}`);
+    return true;
+  }
+  return false;
 }
 
 /** A layout's dimensions of one value for every row (the provider of a provider's own report), as columns after the file's own. */

@@ -6,6 +6,7 @@ import type { OtherQuantity, RowSource, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import { Decimal, ONE } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
+import { Zone } from "../time.js";
 import { rowsOfFiles } from "./row-files.js";
 import { idBuffer } from "./id-buffers.js";
 import { NeedsFullParser } from "./plain-csv.js";
@@ -199,7 +200,9 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
     throw new NeedsFullParser("content that cannot be read");
   });
   if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
-  const setup: WorkerSetup = { path, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  // Rows skipped by their values are the plain reader's; a header without a skip_rows: column (a layout's, the export lacking it) has none.
+  if (mapping.skipRows !== undefined && mayHoldAny(compressed ? undefined : headerOf(path), mapping.skipRows.keys())) throw new NeedsFullParser("rows skipped by their values");
+  const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return { setup, size, compressed };
 }
 
@@ -225,7 +228,8 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
 async function* scanFiles(files: readonly string[], options: ScanOptions): AsyncGenerator<ShapedRows> {
   const prepared = await Promise.all(files.map((file) => prepare(file, options)));
   const size = prepared.reduce((sum, p) => sum + p.size, 0);
-  if (prepared.some((p) => p.compressed) || size < WORKER_BYTES || options.scanner === "here") {
+  // The worker reads every file in the first one's zone: files whose mappings give their timestamps other zones are scanned each alone.
+  if (prepared.some((p) => p.compressed || p.setup.zone !== prepared[0]!.setup.zone) || size < WORKER_BYTES || options.scanner === "here") {
     yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => scanFile(file, options) })));
     return;
   }
@@ -245,8 +249,16 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
-  const setup: WorkerSetup = { path: file, file, zone: options.zone.name, defaultAccount: options.defaultAccount, mapping: options.mappingFor(file), read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  const mapping = options.mappingFor(file);
+  const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   return rowsOf(file, setup.components, scanHere(setup, options, chunks));
+}
+
+/** Whether a header line may name one of the columns (unknown, it may): a name within it, quoted or not, counts. */
+function mayHoldAny(header: string | undefined, columns: Iterable<string>): boolean {
+  if (header === undefined) return true;
+  for (const column of columns) if (header.includes(column)) return true;
+  return false;
 }
 
 /** The shapes of the last file of several, which the next file goes on with when its header says so. */
@@ -315,7 +327,7 @@ function quantityFrom(text: string): Decimal {
 }
 
 async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
-  const scanner = new RowScanner({ file: setup.file, zone: options.zone, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds });
+  const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds });
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {

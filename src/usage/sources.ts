@@ -1,7 +1,9 @@
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { globSync } from "tinyglobby";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
+import { isGzip } from "./content.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
@@ -129,17 +131,32 @@ export function folderMapping(file: string): string | undefined {
 
 /**
  * The files of a run that hold bytes, when some do: an empty file among several is a day of no usage
- * (read.ts), which the row scanner, reading a file from its header on, need not open. A run of
- * nothing but empty files is kept whole, for the reader that refuses it.
+ * (read.ts), which the row scanner, reading a file from its header on, need not open. A gzip of
+ * nothing is such a file too: the scanner, finding no header in it, would hand the whole run to the
+ * plain reader. A run of nothing but empty files is kept whole, for the reader that refuses it.
  */
 export function filesWithBytes(files: readonly string[]): readonly string[] {
   if (files.length < 2) return files;
   const full = files.filter((file) => {
     try {
-      return file === "-" || statSync(file).size > 0 || !statSync(file).isFile();
+      const stat = statSync(file);
+      return file === "-" || !stat.isFile() || (stat.size > 0 && !(stat.size <= EMPTY_GZIP_BYTES && emptyGzip(file)));
     } catch {
       return true;
     }
   });
   return full.length === 0 ? files : full;
+}
+
+/** The most bytes a gzip of nothing takes: its header (with the name `gzip FILE` stores, and maybe a comment) and an empty block. */
+const EMPTY_GZIP_BYTES = 4096;
+
+/** Whether a small file is gzip that decompresses to nothing; a broken one is not, and is left to the reader that reports it. */
+function emptyGzip(file: string): boolean {
+  try {
+    const bytes = readFileSync(file);
+    return isGzip(bytes) && gunzipSync(bytes, { maxOutputLength: 1 }).length === 0;
+  } catch {
+    return false;
+  }
 }
