@@ -15,9 +15,10 @@ import { temporaryError, temporaryFolder } from "../temporary.js";
 const BUDGET_MB = 64;
 /**
  * And at most this many cycles as objects: a log of 100,000 accounts closes some 200,000 cycles of a few
- * lines each, and the first 13,000 or so of them held as objects (64 MB estimated) cost 40 to 60 MB of peak
- * RSS and a third more CPU, mostly the collector's, against their text (docs/performance.md, acct14). A log
- * of one account, or of a few, closes a cycle a month: its cycles, large, stay objects, never decoded.
+ * lines each, and the first 13,000 or so of them held as objects (64 MB estimated) cost 40 to 60 MB of
+ * peak RSS and a fifth to a third more CPU, mostly the collector's, against their text
+ * (docs/performance.md, acct14). A log of one account, or of a few, closes a cycle a month: its
+ * cycles, large, stay objects, never decoded.
  */
 const HELD_CYCLES = 16;
 /**
