@@ -44,8 +44,8 @@ export const ALLOWED = new Set([
   // timelines (src/engine/timeline.ts): the next change's instant and its index, the purchases' instants,
   // the price book's generation, and the finest price decimals of every card version (map of counts)
   "nextAt", "next", "purchases", "epoch", "map", "Infinity", "max",
-  // estimated bytes of closed cycles held as objects (src/engine/closed-cycles.ts), and the rows of a cycle's lists
-  "heldBytes", "bytes", "CYCLE_BYTES", "ROW_BYTES", "rows",
+  // estimated bytes and count of closed cycles held as objects, characters of their text held (src/engine/closed-cycles.ts), and the rows of a cycle's lists
+  "heldBytes", "heldCycles", "heldText", "bytes", "CYCLE_BYTES", "ROW_BYTES", "rows",
   // a charge target's key (src/engine/charging.ts): the number of its group and its account's ordinal
   "group", "ACCOUNT_SPAN", "ordinal",
   // lists of an account's lines grown by half again (src/engine/cycle-lines.ts, charging.ts): lines held, lengths needed, the most listed

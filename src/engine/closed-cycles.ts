@@ -13,9 +13,14 @@ export interface CycleSpill {
   read(at: number): string;
 }
 
-/** How closed cycles are held: up to `budget` estimated bytes as objects, the rest in compact text, spilled when a spill is given. */
+/**
+ * How closed cycles are held: up to `budget` estimated bytes and `cycles` cycles (no bound when not given) as objects,
+ * the rest in compact text: up to `text` characters of it in memory (none when not given), then spilled when a spill is given.
+ */
 export interface ClosedCycleSetup {
   budget: number;
+  cycles?: number;
+  text?: number;
   spill?: () => CycleSpill;
 }
 
@@ -42,6 +47,8 @@ export class ClosedCycles {
   private readonly held: (CycleStatement[] | undefined)[] = [];
   private readonly places: (Place | Place[] | undefined)[] = [];
   private heldBytes = 0;
+  private heldCycles = 0;
+  private heldText = 0;
   private spill: CycleSpill | undefined;
   /** What the texts of this replay's cycles name by number: the objects many cycles share. */
   private readonly shared = new Shared();
@@ -58,14 +65,18 @@ export class ClosedCycles {
     const bytes = estimatedBytes(cycle);
     const places = this.places[ordinal];
     // Once one of an account's cycles is text, so are its later ones: an account's cycles stay in order.
-    if (places === undefined && this.heldBytes + bytes <= this.setup.budget) {
+    if (places === undefined && this.heldBytes + bytes <= this.setup.budget && this.heldCycles < (this.setup.cycles ?? Infinity)) {
       this.heldBytes += bytes;
+      this.heldCycles++;
       // As long as it needs (concat; a push or a spread leaves room for seventeen): most accounts close a cycle or two.
       this.held[ordinal] = (this.held[ordinal] ?? NO_CYCLES).concat(cycle);
       return;
     }
     const text = encodeCycle(cycle, this.shared);
-    if (this.spill === undefined && this.setup.spill !== undefined) this.spill = this.setup.spill();
+    // Text in memory is one string a cycle, which the collector does not walk: a log of some accounts needs no file.
+    const inMemory = this.spill === undefined && this.heldText + text.length <= (this.setup.text ?? 0);
+    if (inMemory) this.heldText += text.length;
+    else if (this.spill === undefined && this.setup.spill !== undefined) this.spill = this.setup.spill();
     const place = this.spill === undefined ? text : this.spill.write(text);
     // A list only from the second place, as long as it needs (concat): a push leaves room for seventeen.
     this.places[ordinal] = places === undefined ? place : Array.isArray(places) ? places.concat(place) : [places, place];

@@ -13,6 +13,19 @@ import { temporaryError, temporaryFolder } from "../temporary.js";
  * tests force the file that way).
  */
 const BUDGET_MB = 64;
+/**
+ * And at most this many cycles as objects: a log of 100,000 accounts closes some 200,000 cycles of a few
+ * lines each, and the first 13,000 or so of them held as objects (64 MB estimated) cost 40 to 60 MB of
+ * peak RSS and a fifth to a third more CPU, mostly the collector's, against their text
+ * (docs/performance.md, acct14). A log of one account, or of a few, closes a cycle a month: its
+ * cycles, large, stay objects, never decoded.
+ */
+const HELD_CYCLES = 16;
+/**
+ * Then up to 4 MB of their text in memory (no more than the budget: 0 still spills every cycle) before a
+ * temporary file is opened: a log of some hundreds of accounts needs none.
+ */
+const HELD_TEXT = 4 << 20;
 
 export function closedCycleSetup(env: NodeJS.ProcessEnv = process.env): ClosedCycleSetup {
   const given = env.BURNRATE_CYCLE_MEMORY_MB;
@@ -21,7 +34,8 @@ export function closedCycleSetup(env: NodeJS.ProcessEnv = process.env): ClosedCy
     throw new UserError("not a budget in megabytes", atFlag("BURNRATE_CYCLE_MEMORY_MB"), "a number of megabytes such as 64, or 0", shown(given));
   }
   const mb = given === undefined || given === "" ? BUDGET_MB : Number(given);
-  return { budget: mb * 2 ** 20, spill: () => new CycleFile() };
+  const budget = mb * 2 ** 20;
+  return { budget, cycles: HELD_CYCLES, text: Math.min(HELD_TEXT, budget), spill: () => new CycleFile() };
 }
 
 /** Bytes gathered before a write: a cycle is a kilobyte or so, a write each would be a system call each. */
