@@ -1,4 +1,4 @@
-import type { Statement } from "../engine/types.js";
+import type { LineKind, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Instant } from "../time.js";
 
@@ -31,10 +31,26 @@ export interface Totals {
   new: Decimal;
 }
 
+/**
+ * What one priced line cost over the whole corpus under each card: a meter's own
+ * quantity, or one of its components, at one set of the dimension values the
+ * card prices by (request · output_tokens · gpt-4o · openai). A price rise on
+ * one model hides in its meter's total; here it shows whole.
+ */
+export interface PricedLine extends Totals {
+  meter: string;
+  component: string | undefined;
+  /** A recurring charge or a refund is a line of its own beside the meter's usage. */
+  kind: LineKind;
+  dimensions: Readonly<Record<string, string>>;
+}
+
 export interface CostComparison {
   rows: CostRow[];
   cycles: CycleRow[];
   total: Totals;
+  /** Every priced line either card charged, summed over all accounts and cycles, in first-seen order. */
+  lines: PricedLine[];
 }
 
 /** The engine's reasons for refusing an event the credits (or the grace buffer) could not cover: quota, budget and plan refusals do not move with the credits. */
@@ -44,6 +60,7 @@ const OUT_OF_CREDITS = new Set(["credits exhausted", "grace buffer exhausted"]);
 export function compareStatements(base: Statement, card: Statement): CostComparison {
   const rows = new Map<string, CostRow>();
   const cycles = new Map<string, CycleRow>();
+  const lines = new Map<string, PricedLine>();
   const visit = (statement: Statement, side: "old" | "new") => {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
@@ -57,6 +74,11 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
           const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO, oldRefused: 0, newRefused: 0 };
           row[side] = row[side].plus(line.amount);
           rows.set(key, row);
+          const dims = Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          const lineKey = JSON.stringify([line.meter, line.component ?? null, line.kind, dims]);
+          const priced = lines.get(lineKey) ?? { meter: line.meter, component: line.component, kind: line.kind, dimensions: line.dimensions, old: ZERO, new: ZERO };
+          priced[side] = priced[side].plus(line.amount);
+          lines.set(lineKey, priced);
         }
       }
     }
@@ -83,6 +105,7 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
     rows: [...rows.values()].sort((a, b) => byCycle(a, b) || meterRank.get(a.meter)! - meterRank.get(b.meter)!),
     cycles: sortedCycles,
     total: { old: sum(sortedCycles.map((c) => c.old)), new: sum(sortedCycles.map((c) => c.new)) },
+    lines: [...lines.values()],
   };
 }
 
@@ -114,7 +137,12 @@ export function refusalsMoved(row: CostRow): "earlier" | "later" | undefined {
   return row.newRefused > row.oldRefused ? "earlier" : row.newRefused < row.oldRefused ? "later" : undefined;
 }
 
-/** `--fail-over PCT`: the total rose by more than PCT percent (any rise from zero counts). */
+/** How the reports name a priced line: its meter, component and dimension values, as the card's price table reads them. */
+export function lineName(line: PricedLine): string {
+  return [line.meter, line.component, line.kind === "usage" ? undefined : line.kind, ...Object.values(line.dimensions)].filter((p) => p !== undefined && p !== "").join(" · ");
+}
+
+/** `--fail-over PCT` on the total, `--fail-over-line PCT` on a priced line: it rose by more than PCT percent (any rise from zero counts). */
 export function exceeds(t: Totals, percent: Decimal): boolean {
   if (!t.new.gt(t.old)) return false;
   const p = deltaPercent(t);
