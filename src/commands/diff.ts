@@ -3,7 +3,7 @@ import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type P
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
 import { versionChanges } from "../costdiff/version-changes.js";
-import { Finding, UserError, UserErrors } from "../errors.js";
+import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
 import { formatExact, type Decimal } from "../money.js";
@@ -15,6 +15,7 @@ import { replayFiles } from "../replay/replay-files.js";
 import { progressFor } from "../progress/progress.js";
 import type { Statement } from "../engine/types.js";
 import { report } from "../render/shared/reporters.js";
+import { visibleLines } from "../render/shared/escape.js";
 import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {
@@ -77,6 +78,10 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
+  // Also on standard error: a CI log shows it whatever the report's format and destination.
+  for (const c of result.unmeasured) {
+    io.stderr.write(visibleLines(`burnrate: warning: ${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, on a line the usage never priced: no gate measured it\n`));
+  }
   const findings = [
     ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
