@@ -2,6 +2,7 @@ import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettin
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
+import { pricedBy } from "../costdiff/priced-by.js";
 import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
@@ -75,7 +76,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     progress.end();
   }
   const changes = versionChanges(base, card, cardSettings.zone);
-  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine });
+  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
   // Also on standard error: a CI log shows it whatever the report's format and destination.

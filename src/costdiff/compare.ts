@@ -1,6 +1,7 @@
 import type { LineKind, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Instant } from "../time.js";
+import type { PricedBy } from "./priced-by.js";
 
 /** Credits one meter cost one account in one cycle, under each card. */
 export interface CostRow {
@@ -56,8 +57,12 @@ export interface CostComparison {
 /** The engine's reasons for refusing an event the credits (or the grace buffer) could not cover: quota, budget and plan refusals do not move with the credits. */
 const OUT_OF_CREDITS = new Set(["credits exhausted", "grace buffer exhausted"]);
 
-/** Line up two statements of the same usage by account, cycle start and meter. */
-export function compareStatements(base: Statement, card: Statement): CostComparison {
+/**
+ * Line up two statements of the same usage by account, cycle start and meter,
+ * and by priced line over the whole usage: only the dimensions its price is
+ * looked up by (`priced`) tell one line from another.
+ */
+export function compareStatements(base: Statement, card: Statement, priced: PricedBy): CostComparison {
   const rows = new Map<string, CostRow>();
   const cycles = new Map<string, CycleRow>();
   const lines = new Map<string, PricedLine>();
@@ -74,11 +79,12 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
           const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO, oldRefused: 0, newRefused: 0 };
           row[side] = row[side].plus(line.amount);
           rows.set(key, row);
-          const dims = Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-          const lineKey = JSON.stringify([line.meter, line.component ?? null, line.kind, dims]);
-          const priced = lines.get(lineKey) ?? { meter: line.meter, component: line.component, kind: line.kind, dimensions: line.dimensions, old: ZERO, new: ZERO };
-          priced[side] = priced[side].plus(line.amount);
-          lines.set(lineKey, priced);
+          const by = priced(line.meter, line.component);
+          const dimensions = by === undefined ? line.dimensions : Object.fromEntries(Object.entries(line.dimensions).filter(([d]) => by.includes(d)));
+          const lineKey = JSON.stringify([line.meter, line.component ?? null, line.kind, Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+          const total = lines.get(lineKey) ?? { meter: line.meter, component: line.component, kind: line.kind, dimensions, old: ZERO, new: ZERO };
+          total[side] = total[side].plus(line.amount);
+          lines.set(lineKey, total);
         }
       }
     }
