@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,5 +144,14 @@ describe("examples/github-workflow.yml", () => {
   it("gates each priced line", () => {
     expect(script).toContain('--fail-over-line "$FAIL_OVER_LINE"');
     expect(workflow.env.FAIL_OVER_LINE).toBe("10");
+  });
+
+  it("finds each card's corpus whatever its usage file is named, and says when there is none", () => {
+    const find = script.split("\n").find((l) => l.trim().startsWith("usage=$(find"))!.trim();
+    const corpusOf = (name: string) => execFileSync("bash", ["-eo", "pipefail", "-c", `corpus=fixtures/${name}\n${find}\nprintf %s "$usage"`], { cwd: ROOT, encoding: "utf8" });
+    expect(corpusOf("floopy")).toBe("fixtures/floopy/gateway.csv");
+    expect(corpusOf("fliplet")).toBe("fixtures/fliplet/usage.csv");
+    expect(corpusOf("no-such-card")).toBe("");
+    expect(script).toContain('--usage "$corpus" --account "$corpus/account.yaml"');
   });
 });
