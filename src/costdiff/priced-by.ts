@@ -26,12 +26,17 @@ function dimensionsOf(meter: Meter, component: string | undefined): readonly str
  */
 export function pricedBy(cards: readonly RateCard[]): PricedBy {
   const all = cards.flatMap((c) => c.versions ?? [c]);
+  // Asked once per statement line: the answer per meter and component is kept.
+  const known = new Map<string, readonly string[] | undefined>();
   return (meter, component) => {
+    const key = JSON.stringify([meter, component ?? null]);
+    if (known.has(key)) return known.get(key);
     const found = all.flatMap((card) => {
       const m = card.meters.get(meter);
       return m === undefined ? [] : [dimensionsOf(m, component)];
     });
-    if (found.length === 0 || found.some((d) => d === undefined)) return undefined;
-    return [...new Set(found.flat() as string[])];
+    const by = found.length === 0 || found.some((d) => d === undefined) ? undefined : [...new Set(found.flat() as string[])];
+    known.set(key, by);
+    return by;
   };
 }

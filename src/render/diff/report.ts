@@ -125,7 +125,9 @@ function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefi
  */
 function changedLines(d: CostDiff): PricedLine[] {
   const changed = d.comparison.lines.filter((l) => !delta(l).isZero());
-  const finer = changed.some((l) => d.comparison.lines.filter((o) => o.meter === l.meter).length > 1);
+  const perMeter = new Map<string, number>();
+  for (const l of d.comparison.lines) perMeter.set(l.meter, (perMeter.get(l.meter) ?? 0) + 1);
+  const finer = changed.some((l) => perMeter.get(l.meter)! > 1);
   return d.failOverLine !== undefined || finer ? changed : [];
 }
 
