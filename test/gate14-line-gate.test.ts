@@ -92,6 +92,7 @@ describe("burnrate diff --fail-over-line: a price rise on one model cannot hide 
 
     const markdown = await burnrate(diffArgs("--fail-over-line", "10", "--format", "markdown"));
     expect(markdown.stdout).toContain("**Over the limit.**");
+    expect(markdown.stdout).toContain("**Changed priced lines, over the whole usage**");
     expect(markdown.stdout).toContain(`| ${LINE} | ${oldCost.toFixed(4)} | ${newCost.toFixed(4)} | ${change} | past --fail-over-line 10% |`);
 
     const csv: Record<string, string>[] = parse((await burnrate(diffArgs("--fail-over-line", "10", "--format", "csv"))).stdout, { columns: true });

@@ -257,7 +257,7 @@ export function diffMarkdown(d: CostDiff): string {
   }
   const lines = changedLines(d);
   if (lines.length > 0) {
-    out.push(toMarkdown([linesTable(d, lines.slice(0, MAX_COMMENT_ROWS))]).trimEnd(), "");
+    out.push(toMarkdown([{ ...linesTable(d, lines.slice(0, MAX_COMMENT_ROWS)), title: "Changed priced lines, over the whole usage" }]).trimEnd(), "");
     if (lines.length > MAX_COMMENT_ROWS) out.push(`_${lines.length - MAX_COMMENT_ROWS} more changed priced lines in \`burnrate diff --format json\`._`, "");
   }
   if (d.cardChanges.length > 0) {
