@@ -133,6 +133,7 @@ function program(io: Io): Command {
     .option("--fail-over-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, rises by more than CREDITS", gateLimit("--fail-over-amount"))
     .option("--fail-under-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, falls by more than PERCENT", gateLimit("--fail-under-meter"))
     .option("--fail-under-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, falls by more than CREDITS", gateLimit("--fail-under-amount"))
+    .option("--fail-over-line <percent>", "exit 1 when any priced line (meter, component and the dimension values it is priced by) costs more than PERCENT more over the whole usage (a rise from 0 counts)", gateLimit("--fail-over-line"))
     .addOption(formatOption(FORMATS))
     .addOption(outputOption())
     .addOption(bomOption())

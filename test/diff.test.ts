@@ -158,7 +158,8 @@ Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycl
 
   it("writes CSV rows per cycle, account and meter", async () => {
     const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "csv"]);
-    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent,old_refused,new_refused,cause\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20,0,0,\n");
+    // Then the one priced line over the whole usage: the SMS price is flat, so every SMS is one line.
+    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent,old_refused,new_refused,cause,line,gate\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20,0,0,,,\n,,,sms,50,60,10,20,,,,sms,\n");
   });
 });
 

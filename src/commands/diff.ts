@@ -1,9 +1,10 @@
 import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
-import { compareStatements, delta, deltaPercent, refusalsMoved } from "../costdiff/compare.js";
+import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff } from "../costdiff/diff.js";
+import { pricedBy } from "../costdiff/priced-by.js";
 import { versionChanges } from "../costdiff/version-changes.js";
-import { Finding, UserError, UserErrors } from "../errors.js";
+import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
 import { formatExact, type Decimal } from "../money.js";
@@ -16,12 +17,14 @@ import { SkippedRows } from "../usage/mapping.js";
 import { progressFor } from "../progress/progress.js";
 import type { Statement } from "../engine/types.js";
 import { report } from "../render/shared/reporters.js";
+import { visibleLines } from "../render/shared/escape.js";
 import { replayRunInputs } from "./run-inputs.js";
 
 export interface DiffOptions extends ReplayInputOptions {
   /** The card before the change, or a set of its versions (`--base` repeated). */
   base: string[];
   failOver?: Decimal;
+  failOverLine?: Decimal;
   failOverMeter?: Decimal;
   failOverAmount?: Decimal;
   failUnderMeter?: Decimal;
@@ -77,22 +80,37 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   }
   for (const note of skipped.notes()) io.stderr.write(note);
   const changes = versionChanges(base, card, cardSettings.zone);
-  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after), cardChanges: changes }, { failOver: options.failOver, gates });
+  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
+  // Also on standard error: a CI log shows it whatever the report's format and destination.
+  for (const c of result.unmeasured) {
+    io.stderr.write(visibleLines(`burnrate: warning: ${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, on a line the usage never priced: no gate measured it\n`));
+  }
   const findings = [
     ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
+    ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
   ];
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
+}
+
+function signedChange(t: PricedLine | GateResult["tripped"][number], unit: string): string {
+  const change = delta(t);
+  const percent = deltaPercent(t);
+  return `${change.gt(0) ? "+" : ""}${formatExact(change)} ${unit}${percent === undefined ? ", from 0" : ` (${percent.gt(0) ? "+" : ""}${formatExact(percent)}%)`}`;
+}
+
+/** `--fail-over-line`: how many priced lines, and the largest rise, with its old and new cost over the corpus. */
+function lineFinding(gate: { percent: Decimal; tripped: PricedLine[] }, unit: string): string {
+  const first = gate.tripped[0]!;
+  return `${gate.tripped.length} priced line(s) past --fail-over-line ${formatExact(gate.percent)}%; largest: ${lineName(first)} ${formatExact(first.old)} → ${formatExact(first.new)} ${unit}, ${signedChange(first, unit)} over the usage`;
 }
 
 /** One line per tripped gate: how many meters, and the largest of them. */
 function gateFinding(g: GateResult, unit: string, zone: Zone): string {
   const first = g.tripped[0]!;
-  const change = delta(first);
-  const percent = deltaPercent(first);
-  const size = `${change.gt(0) ? "+" : ""}${formatExact(change)} ${unit}${percent === undefined ? ", from 0" : ` (${percent.gt(0) ? "+" : ""}${formatExact(percent)}%)`}`;
+  const size = signedChange(first, unit);
   const moved = refusalsMoved(first);
   const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${unit}` : `${formatExact(g.limit)}%`;
   return `${g.tripped.length} meter change(s) past ${g.flag} ${limitText}; largest: ${first.meter} ${size} in the cycle from ${zone.localDate(first.start)}, account ${first.account}`

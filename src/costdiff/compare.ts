@@ -1,6 +1,7 @@
-import type { Statement } from "../engine/types.js";
+import type { LineKind, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Instant } from "../time.js";
+import type { PricedBy } from "./priced-by.js";
 
 /** Credits one meter cost one account in one cycle, under each card. */
 export interface CostRow {
@@ -31,19 +32,40 @@ export interface Totals {
   new: Decimal;
 }
 
+/**
+ * What one priced line cost over the whole corpus under each card: a meter's own
+ * quantity, or one of its components, at one set of the dimension values the
+ * card prices by (request · output_tokens · gpt-4o · openai). A price rise on
+ * one model hides in its meter's total; here it shows whole.
+ */
+export interface PricedLine extends Totals {
+  meter: string;
+  component: string | undefined;
+  /** A recurring charge or a refund is a line of its own beside the meter's usage. */
+  kind: LineKind;
+  dimensions: Readonly<Record<string, string>>;
+}
+
 export interface CostComparison {
   rows: CostRow[];
   cycles: CycleRow[];
   total: Totals;
+  /** Every priced line either card charged, summed over all accounts and cycles, in first-seen order. */
+  lines: PricedLine[];
 }
 
 /** The engine's reasons for refusing an event the credits (or the grace buffer) could not cover: quota, budget and plan refusals do not move with the credits. */
 const OUT_OF_CREDITS = new Set(["credits exhausted", "grace buffer exhausted"]);
 
-/** Line up two statements of the same usage by account, cycle start and meter. */
-export function compareStatements(base: Statement, card: Statement): CostComparison {
+/**
+ * Line up two statements of the same usage by account, cycle start and meter,
+ * and by priced line over the whole usage: only the dimensions its price is
+ * looked up by (`priced`) tell one line from another.
+ */
+export function compareStatements(base: Statement, card: Statement, priced: PricedBy): CostComparison {
   const rows = new Map<string, CostRow>();
   const cycles = new Map<string, CycleRow>();
+  const lines = new Map<string, PricedLine>();
   const visit = (statement: Statement, side: "old" | "new") => {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
@@ -57,6 +79,12 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
           const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO, oldRefused: 0, newRefused: 0 };
           row[side] = row[side].plus(line.amount);
           rows.set(key, row);
+          const by = priced(line.meter, line.component);
+          const dimensions = by === undefined ? line.dimensions : Object.fromEntries(Object.entries(line.dimensions).filter(([d]) => by.includes(d)));
+          const lineKey = JSON.stringify([line.meter, line.component ?? null, line.kind, Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+          const total = lines.get(lineKey) ?? { meter: line.meter, component: line.component, kind: line.kind, dimensions, old: ZERO, new: ZERO };
+          total[side] = total[side].plus(line.amount);
+          lines.set(lineKey, total);
         }
       }
     }
@@ -83,6 +111,7 @@ export function compareStatements(base: Statement, card: Statement): CostCompari
     rows: [...rows.values()].sort((a, b) => byCycle(a, b) || meterRank.get(a.meter)! - meterRank.get(b.meter)!),
     cycles: sortedCycles,
     total: { old: sum(sortedCycles.map((c) => c.old)), new: sum(sortedCycles.map((c) => c.new)) },
+    lines: [...lines.values()],
   };
 }
 
@@ -114,7 +143,12 @@ export function refusalsMoved(row: CostRow): "earlier" | "later" | undefined {
   return row.newRefused > row.oldRefused ? "earlier" : row.newRefused < row.oldRefused ? "later" : undefined;
 }
 
-/** `--fail-over PCT`: the total rose by more than PCT percent (any rise from zero counts). */
+/** How the reports name a priced line: its meter, component and dimension values, as the card's price table reads them. */
+export function lineName(line: PricedLine): string {
+  return [line.meter, line.component, line.kind === "usage" ? undefined : line.kind, ...Object.values(line.dimensions)].filter((p) => p !== undefined && p !== "").join(" · ");
+}
+
+/** `--fail-over PCT` on the total, `--fail-over-line PCT` on a priced line: it rose by more than PCT percent (any rise from zero counts). */
 export function exceeds(t: Totals, percent: Decimal): boolean {
   if (!t.new.gt(t.old)) return false;
   const p = deltaPercent(t);

@@ -1,5 +1,5 @@
 import type { JsonSchema } from "../yaml/codec.js";
-import { array, contract, count, decimalString, instant, nullable, object, str, withOptional } from "./json-schema.js";
+import { array, contract, count, decimalString, instant, nullable, object, str, stringMap, withOptional } from "./json-schema.js";
 
 const position = { file: str(), line: count(), column: count() };
 const percent = (description: string): JsonSchema => nullable({ type: "string", pattern: "^-?\\d+(?:\\.\\d{1,2})?$", description });
@@ -52,6 +52,28 @@ const change = object({
   cause: nullable({ enum: ["credits_ran_out_earlier", "credits_ran_out_later"], description: "refusals moved behind this change" }),
 });
 
+const cardChange = withOptional(object({
+  change: { enum: ["added", "removed", "changed"] },
+  what: { enum: ["meter", "plan", "pool", "category", "grant kind", "setting"] },
+  path: str("the setting's path in the card, such as meters.sms.price"),
+  old: nullable(str()),
+  new: nullable(str()),
+  ...position,
+}), {
+  from: str("with a set of versions on either side: the effective date or instant from which this pair of versions is in force"),
+  base_version: str("with a set of versions: the base version this change is from"),
+  card_version: str("with a set of versions: the new version this change is to"),
+});
+
+const pricedLine = object({
+  line: str("the meter, component and dimension values, as the reports name the line: request · output_tokens · gpt-4o · openai"),
+  meter: str(),
+  component: nullable(str("the priced component (tokens beside a request); null for the meter's own quantity")),
+  kind: { enum: ["usage", "recurring", "gauge", "refund"] },
+  dimensions: stringMap(str()),
+  ...amounts,
+});
+
 export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format json", {
   base: card,
   card,
@@ -71,17 +93,13 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     exceeded: { type: "boolean" },
     changes: array(change, "the cycle, account and meter changes past the limit, largest first"),
   }), "the per-meter gates asked for on the command line"),
+  fail_over_line: nullable(object({
+    percent: decimalString(),
+    exceeded: { type: "boolean" },
+    lines: array(pricedLine, "the priced lines whose cost over the whole usage rose by more than percent, largest rise first"),
+  })),
   changes: array(change, "every cycle, account and meter either card charged"),
-  card_changes: array(withOptional(object({
-    change: { enum: ["added", "removed", "changed"] },
-    what: { enum: ["meter", "plan", "pool", "category", "grant kind", "setting"] },
-    path: str("the setting's path in the card, such as meters.sms.price"),
-    old: nullable(str()),
-    new: nullable(str()),
-    ...position,
-  }), {
-    from: str("with a set of versions on either side: the effective date or instant from which this pair of versions is in force"),
-    base_version: str("with a set of versions: the base version this change is from"),
-    card_version: str("with a set of versions: the new version this change is to"),
-  }), "how the cards differ as written; with sets of versions, version by version at each effective instant"),
+  lines: array(pricedLine, "every priced line either card charged, summed over all accounts and cycles"),
+  card_changes: array(cardChange, "how the cards differ as written; with sets of versions, version by version at each effective instant"),
+  unmeasured_rises: array(cardChange, "the card_changes that raise a price on a line the usage never priced: no gate can measure them"),
 });

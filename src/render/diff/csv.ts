@@ -1,19 +1,31 @@
-import { delta, deltaPercent, refusalsMoved } from "../../costdiff/compare.js";
+import { delta, deltaPercent, lineName, refusalsMoved, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
 import { formatExact } from "../../money.js";
 import { formatInstant } from "../../time.js";
 import { csvText, NumberCell } from "../shared/csv.js";
 
-/** One row per cycle, account and meter: the `changes[]` of the JSON, for a spreadsheet, with what moved refusals explain. */
+const figures = (t: Totals) => {
+  const p = deltaPercent(t);
+  return [new NumberCell(formatExact(t.old)), new NumberCell(formatExact(t.new)), new NumberCell(formatExact(delta(t))), new NumberCell(p === undefined ? "" : formatExact(p))];
+};
+
+/**
+ * One row per cycle, account and meter (the `changes[]` of the JSON), with what
+ * moved refusals explain; then one row per priced line over the whole usage (the
+ * JSON's `lines[]`), named in `line`, with no cycle or account, and
+ * `fail_over_line` in `gate` when it is past `--fail-over-line`.
+ */
 export function diffCsv(d: CostDiff, options: { bom?: boolean } = {}): string {
+  const tripped = new Set(d.failOverLine?.tripped ?? []);
   return csvText(
-    ["cycle", "cycle_end", "account", "meter", "old", "new", "delta", "delta_percent", "old_refused", "new_refused", "cause"],
-    d.comparison.rows.map((r) => {
-      const p = deltaPercent(r);
-      const moved = refusalsMoved(r);
-      return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, new NumberCell(formatExact(r.old)), new NumberCell(formatExact(r.new)), new NumberCell(formatExact(delta(r))), new NumberCell(p === undefined ? "" : formatExact(p)),
-        r.oldRefused, r.newRefused, moved === undefined ? "" : `credits_ran_out_${moved}`];
-    }),
+    ["cycle", "cycle_end", "account", "meter", "old", "new", "delta", "delta_percent", "old_refused", "new_refused", "cause", "line", "gate"],
+    [
+      ...d.comparison.rows.map((r) => {
+        const moved = refusalsMoved(r);
+        return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, ...figures(r), r.oldRefused, r.newRefused, moved === undefined ? "" : `credits_ran_out_${moved}`, "", ""];
+      }),
+      ...d.comparison.lines.map((l) => ["", "", "", l.meter, ...figures(l), "", "", "", lineName(l), tripped.has(l) ? "fail_over_line" : ""]),
+    ],
     options,
   );
 }

@@ -1,5 +1,5 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
-import { delta, deltaPercent, refusalsMoved, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
+import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
 import { formatExact } from "../../money.js";
 import { cardShown } from "../../ratecard/versions.js";
@@ -25,6 +25,11 @@ function changeJson(r: CostRow): object {
   };
 }
 
+/** One priced line over the whole usage: what it is (meter, component, dimension values), its name as the reports show it, and its cost under each card. */
+function lineJson(l: PricedLine): object {
+  return { line: lineName(l), meter: l.meter, component: l.component ?? null, kind: l.kind, dimensions: l.dimensions, ...amounts(l) };
+}
+
 /** `burnrate.diff/v1` (SPEC 4): totals, then every account, meter, cycle and (cycle, account, meter) with old and new amounts. */
 export function diffJson(d: CostDiff): object {
   const { comparison: cmp } = d;
@@ -41,6 +46,7 @@ export function diffJson(d: CostDiff): object {
     total_delta_percent: total.delta_percent,
     fail_over: d.failOver === undefined ? null : { percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded },
     gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0, changes: g.tripped.map(changeJson) })),
+    fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: d.failOverLine.tripped.length > 0, lines: d.failOverLine.tripped.map(lineJson) },
     accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
     cycles: cmp.cycles.map((c) => ({
@@ -52,6 +58,8 @@ export function diffJson(d: CostDiff): object {
       new_rejected: c.newRejected,
     })),
     changes: cmp.rows.map(changeJson),
+    lines: cmp.lines.map(lineJson),
     card_changes: d.cardChanges.map(cardChangeJson),
+    unmeasured_rises: d.unmeasured.map(cardChangeJson),
   };
 }

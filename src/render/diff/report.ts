@@ -1,5 +1,5 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
-import { delta, deltaPercent, refusalsMoved, totalsBy, type CostRow, type Totals } from "../../costdiff/compare.js";
+import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
 import { formatLocation } from "../../errors.js";
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
@@ -82,10 +82,25 @@ function gate(d: CostDiff): string | undefined {
       ? `${g.tripped.length} meter change(s) past the ${g.flag} limit of ${limit}, largest ${g.tripped[0]!.meter}.`
       : `No meter change past the ${g.flag} limit of ${limit}.`);
   }
+  if (d.failOverLine) {
+    const f = new Figures(d);
+    const { percent, tripped } = d.failOverLine;
+    const first = tripped[0];
+    texts.push(first
+      ? `${tripped.length} priced line(s) past the --fail-over-line limit of ${formatExact(percent)}%, largest ${lineName(first)}: ${f.amount(first.old)} → ${f.amount(first.new)}, ${f.change(first)}.`
+      : `No priced line past the --fail-over-line limit of ${formatExact(percent)}%.`);
+  }
   return texts.length === 0 ? undefined : texts.join(" ");
 }
 
-const overLimit = (d: CostDiff) => d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0);
+/** Price rises the replay cannot measure: named, so a rise on a line the usage never priced is not read as "no change". */
+function unmeasuredNote(d: CostDiff): string | undefined {
+  if (d.unmeasured.length === 0) return undefined;
+  const rises = d.unmeasured.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)})`);
+  return `${plural(d.unmeasured.length, "price rise")} on lines the usage never priced, so no gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.`;
+}
+
+const overLimit = (d: CostDiff) => d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0) || (d.failOverLine?.tripped.length ?? 0) > 0;
 
 type TableBlock = Extract<Block, { kind: "table" }>;
 
@@ -100,6 +115,31 @@ function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefi
     head: ["Account", "Cycle", "Meter", "Old", "New", "Change", ...(why ? ["Why"] : [])],
     align: ["left", "left", "left", "right", "right", "right", ...(why ? ["left" as const] : [])],
     rows: rows.map((r) => [r.account, f.cycle(r.start), r.meter, f.amount(r.old), f.amount(r.new), f.change(r), ...(why ? [refusalNote(r) ?? ""] : [])]),
+  };
+}
+
+/**
+ * The priced lines whose cost changed, when that grain says more than the
+ * meters do: some changed meter has several priced lines (a token-priced
+ * card's components by model and provider), or `--fail-over-line` was asked.
+ */
+function changedLines(d: CostDiff): PricedLine[] {
+  const changed = d.comparison.lines.filter((l) => !delta(l).isZero());
+  const perMeter = new Map<string, number>();
+  for (const l of d.comparison.lines) perMeter.set(l.meter, (perMeter.get(l.meter) ?? 0) + 1);
+  const finer = changed.some((l) => perMeter.get(l.meter)! > 1);
+  return d.failOverLine !== undefined || finer ? changed : [];
+}
+
+function linesTable(d: CostDiff, lines: readonly PricedLine[]): TableBlock {
+  const f = new Figures(d);
+  const gated = d.failOverLine !== undefined;
+  const past = new Set(d.failOverLine?.tripped ?? []);
+  return {
+    kind: "table",
+    head: ["Line", "Old", "New", "Change", ...(gated ? ["Gate"] : [])],
+    align: ["left", "right", "right", "right", ...(gated ? ["left" as const] : [])],
+    rows: lines.map((l) => [lineName(l), f.amount(l.old), f.amount(l.new), f.change(l), ...(gated ? [past.has(l) ? `past --fail-over-line ${formatExact(d.failOverLine!.percent)}%` : ""] : [])]),
   };
 }
 
@@ -149,6 +189,8 @@ function sections(d: CostDiff): Section[] {
   const out: Section[] = [];
   const changed = changedRows(d);
   if (changed.length > 0) out.push({ title: "Changed lines", block: rowsTable(d, changed, undefined) });
+  const lines = changedLines(d);
+  if (lines.length > 0) out.push({ title: "Changed priced lines, over the whole usage", block: linesTable(d, lines) });
   out.push({ title: "By meter", block: totalsTable(d, "Meter", totalsBy(d.comparison.rows, (r) => r.meter)) });
   out.push({ title: "By account", block: totalsTable(d, "Account", totalsBy(d.comparison.rows, (r) => r.account)) });
   out.push({ title: "By cycle", block: cyclesTable(d) });
@@ -185,6 +227,8 @@ export function diffBlocks(d: CostDiff): Block[] {
     { kind: "note", text: diffSummary(d) },
   ];
   if (gateText) blocks.push({ kind: "note", text: gateText });
+  const unmeasured = unmeasuredNote(d);
+  if (unmeasured) blocks.push({ kind: "note", text: unmeasured });
   for (const s of sections(d)) blocks.push({ kind: "heading", level: 2, text: s.title }, s.block);
   if (d.cardChanges.length === 0) blocks.push({ kind: "note", text: "No change in the card itself: the two cards price the same way." });
   return blocks;
@@ -202,19 +246,26 @@ export function diffMarkdown(d: CostDiff): string {
     COMMENT_MARKER,
     `### burnrate: ${markdownText(cardName(d, "base"))} → ${markdownText(cardName(d, "card"))}`,
     "",
-    `${overLimit(d) ? "**Over the limit.** " : ""}${markdownText(diffSummary(d))}${gateText ? ` ${gateText}` : ""}`,
+    `${overLimit(d) ? "**Over the limit.** " : ""}${markdownText(diffSummary(d))}${gateText ? ` ${markdownText(gateText)}` : ""}`,
     "",
   ];
+  const unmeasured = unmeasuredNote(d);
+  if (unmeasured) out.push(`**Not measured.** ${markdownText(unmeasured)}`, "");
   if (changed.length > 0) {
     out.push(toMarkdown([rowsTable(d, changed.slice(0, MAX_COMMENT_ROWS), undefined)]).trimEnd(), "");
     if (changed.length > MAX_COMMENT_ROWS) out.push(`_${changed.length - MAX_COMMENT_ROWS} more changed lines in \`burnrate diff --format json\`._`, "");
+  }
+  const lines = changedLines(d);
+  if (lines.length > 0) {
+    out.push(toMarkdown([{ ...linesTable(d, lines.slice(0, MAX_COMMENT_ROWS)), title: "Changed priced lines, over the whole usage" }]).trimEnd(), "");
+    if (lines.length > MAX_COMMENT_ROWS) out.push(`_${lines.length - MAX_COMMENT_ROWS} more changed priced lines in \`burnrate diff --format json\`._`, "");
   }
   if (d.cardChanges.length > 0) {
     out.push(`<details><summary>${plural(d.cardChanges.length, "change")} in the card</summary>`, "", toMarkdown([cardChangesTable(d.cardChanges, undefined)]).trimEnd(), "", "</details>", "");
   } else {
     out.push("No change in the card itself.", "");
   }
-  const detail = sections(d).filter((s) => s.title !== "Changed lines" && s.title !== "Card changes").map((s): TableBlock => ({ ...s.block, title: s.title }));
+  const detail = sections(d).filter((s) => s.title !== "Changed lines" && s.title !== "Card changes" && !s.title.startsWith("Changed priced lines")).map((s): TableBlock => ({ ...s.block, title: s.title }));
   out.push("<details><summary>Per meter, account and cycle</summary>", "", toMarkdown(detail).trimEnd(), "", "</details>");
   return `${out.join("\n")}\n`;
 }

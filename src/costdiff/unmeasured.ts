@@ -1,0 +1,39 @@
+import { parsePlainDecimal } from "../money.js";
+import type { CardChange } from "./card-changes.js";
+import type { PricedLine } from "./compare.js";
+
+/** The settings under a meter that are prices: its own, its components', a surcharge's. */
+const PRICE_KEYS = new Set(["price", "components", "surcharges"]);
+
+/** `meters.request.components.output_tokens.table.gpt-4o.openai` as its keys; a quoted key (`["a.b"]`) is one key. */
+function segments(path: string): string[] {
+  return [...path.matchAll(/(?:^|\.)([A-Za-z0-9_-]+)|\[("(?:[^"\\]|\\.)*"|\d+)\]/g)].map((m) => (m[1] ?? (m[2]!.startsWith('"') ? JSON.parse(m[2]!) as string : m[2]!)));
+}
+
+/** Whether the corpus has a line this price applies to: the meter, the component a path names, and every table key (or `*`) among the line's dimension values. */
+function priced(keys: readonly string[], lines: readonly PricedLine[]): boolean {
+  const [, meter, setting] = keys;
+  const component = setting === "components" ? keys[3] : undefined;
+  const tableAt = keys.indexOf("table");
+  const values = tableAt < 0 ? [] : keys.slice(tableAt + 1);
+  return lines.some((l) => l.meter === meter
+    && (setting !== "price" || l.component === undefined)
+    && (component === undefined || l.component === component)
+    && values.every((v) => v === "*" || Object.values(l.dimensions).includes(v)));
+}
+
+/**
+ * Price rises in the card on lines the usage never priced. The replay cannot
+ * measure them (the same usage costs the same under both cards), so no gate
+ * on usage can trip on them; the reports name them rather than let them pass
+ * as "no change".
+ */
+export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[]): CardChange[] {
+  return changes.filter((c) => {
+    if (c.change !== "changed" || c.old === undefined || c.new === undefined) return false;
+    const keys = segments(c.path);
+    if (keys[0] !== "meters" || !PRICE_KEYS.has(keys[2] ?? "")) return false;
+    const [old, neu] = [parsePlainDecimal(c.old), parsePlainDecimal(c.new)];
+    return old !== undefined && neu !== undefined && neu.gt(old) && !priced(keys, lines);
+  });
+}
