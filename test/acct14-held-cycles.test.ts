@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ClosedCycles, encodeCycle, type CycleSpill } from "../src/engine/closed-cycles.js";
+import { ClosedCycles, encodeCycle } from "../src/engine/closed-cycles.js";
 import type { CycleStatement } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
 import { closedCycleSetup } from "../src/replay/cycle-spill.js";
+import { ArraySpill } from "./helpers/engine.js";
 
 // acct14: closed cycles are held as objects up to a number of cycles as well as a budget of bytes, so that
 // a log of many accounts, each closing a small cycle, spills nearly all of them as text.
@@ -17,16 +18,6 @@ function cycle(index: number): CycleStatement {
     grants: [], rejected: [], thresholds: [], duplicates: [], overage: { requests: d("0"), amount: d("0") }, quota: undefined, budgets: [], alerts: [],
     rewards: { earned: d("0"), from: [] }, exhaustedAt: undefined, timeline: [], plan: "paid", plans: [], renews: 1_000 * (index + 1),
   };
-}
-
-class ArraySpill implements CycleSpill {
-  readonly texts: string[] = [];
-  write(text: string): number {
-    return this.texts.push(text) - 1;
-  }
-  read(at: number): string {
-    return this.texts[at]!;
-  }
 }
 
 describe("closed cycles held by number (acct14)", () => {

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ClosedCycles, decodeCycle, encodeCycle, type CycleSpill } from "../src/engine/closed-cycles.js";
+import { ClosedCycles, decodeCycle, encodeCycle } from "../src/engine/closed-cycles.js";
 import type { CycleStatement, UsageEvent } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
 import { binary, burnrate } from "./helpers/cli.js";
-import { card, events, replayRows, type EventSpec } from "./helpers/engine.js";
+import { ArraySpill, card, events, replayRows, type EventSpec } from "./helpers/engine.js";
 
 // Issue 16, many accounts: closed cycles past a budget are held as text, or spilled to a
 // temporary file, and made again when the statement is read. The statement must not change.
@@ -25,17 +25,6 @@ function cycle(index: number): CycleStatement {
     thresholds: [{ percent: 50, at: 7 }], duplicates: [], overage: { requests: d("0"), amount: d("0") }, quota: undefined, budgets: [], alerts: [{ kind: "low_balance", level: d("0.5"), at: 8 }],
     rewards: { earned: d("0"), from: [] }, exhaustedAt: undefined, timeline: [], plans: [], plan: "paid",
   };
-}
-
-/** A spill that keeps its texts in an array, counting them. */
-class ArraySpill implements CycleSpill {
-  readonly texts: string[] = [];
-  write(text: string): number {
-    return this.texts.push(text) - 1;
-  }
-  read(at: number): string {
-    return this.texts[at]!;
-  }
 }
 
 describe("closed cycles", () => {

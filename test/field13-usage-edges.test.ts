@@ -1,27 +1,15 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { resolveAccount } from "../src/account/account.js";
-import { loadAccount, loadCardFor } from "../src/inputs.js";
-import { NO_MAPPING } from "../src/usage/mapping.js";
-import { scanUsage } from "../src/usage/scanned-events.js";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { burnrate } from "./helpers/cli.js";
+import { DAILY_ACCOUNT, DAILY_HEADER, dailyRow, folderMaker, scannedModels } from "./helpers/gateway-logs.js";
 
 // Floopy prices gpt-4o on openai at 0.00025 cents an input token and 0.001 an output token:
 // a request of 1,000 in and 200 out is 0.25 + 0.2 = 0.45 cents.
-const ACCOUNT = join(ROOT, "fixtures/layouts/account.yaml");
-const HEADER = "timestamp,meter,model,provider,input_tokens,output_tokens";
-const row = (day: number) => `2026-11-0${day}T10:00:00Z,request,gpt-4o,openai,1000,200`;
-const dir = mkdtempSync(join(tmpdir(), "field13-edges-"));
-let made = 0;
-function folder(files: Record<string, string | Buffer>): string {
-  const path = join(dir, String(made++));
-  mkdirSync(path);
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(path, name), content);
-  return path;
-}
+const ACCOUNT = DAILY_ACCOUNT;
+const HEADER = DAILY_HEADER;
+const row = dailyRow;
+const folder = folderMaker("field13-edges-");
 
 async function total(usage: string, extra: readonly string[] = []): Promise<{ total: string; read: number; stderr: string }> {
   const out = await burnrate(["statement", "--account", ACCOUNT, "--usage", usage, ...extra, "--format", "json"]);
@@ -47,15 +35,8 @@ describe("an empty usage file among several is a day of no usage", () => {
   it("leaves an empty day to the row scanner, which reads the other days itself", async () => {
     const daily = folder({ "2026-11-02.csv": `${HEADER}\n${row(2)}\n`, "2026-11-03.csv": "", "2026-11-04.csv": `${HEADER}\n${row(4)}\n` });
     const files = ["2026-11-02.csv", "2026-11-03.csv", "2026-11-04.csv"].map((f) => join(daily, f));
-    const loaded = loadAccount(ACCOUNT);
-    const card = loadCardFor(undefined, loaded);
-    const settings = resolveAccount(card, loaded, {});
-    const models: string[] = [];
     // A NeedsFullParser here (the scanner giving the run up to the plain reader) fails the test.
-    for await (const batch of scanUsage(files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: () => NO_MAPPING })) {
-      for (let i = 0; i < batch.count; i++) models.push(batch.source.dimensions[batch.shape[i]!]!.model!);
-    }
-    expect(models).toEqual(["gpt-4o", "gpt-4o"]);
+    expect(await scannedModels(files, ACCOUNT)).toEqual(["gpt-4o", "gpt-4o"]);
   });
 
   it("still refuses a run whose every usage file is empty, at the first, saying so", async () => {

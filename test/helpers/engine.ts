@@ -1,4 +1,4 @@
-import type { ClosedCycleSetup } from "../../src/engine/closed-cycles.js";
+import type { ClosedCycleSetup, CycleSpill } from "../../src/engine/closed-cycles.js";
 import { Scale } from "../../src/engine/credits.js";
 import { OpenCycle } from "../../src/engine/cycle.js";
 import { Replay } from "../../src/engine/replay.js";
@@ -204,4 +204,15 @@ function replayer(given: RateCard, options: RunOptions): Replay {
       change: ch.plan !== undefined ? { kind: "plan", plan: c.plans.get(ch.plan)! } : ch.overage !== undefined ? { kind: "overage", on: ch.overage } : { kind: "allowance", allowance: new Decimal(ch.allowance!) },
     })),
   }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
+}
+
+/** A spill that keeps its texts in an array, for tests of the closed cycles without a temporary file. */
+export class ArraySpill implements CycleSpill {
+  readonly texts: string[] = [];
+  write(text: string): number {
+    return this.texts.push(text) - 1;
+  }
+  read(at: number): string {
+    return this.texts[at]!;
+  }
 }
