@@ -155,6 +155,15 @@ describe("rows that are not usage: skip_rows:", () => {
     expect(doc.accounts[0]!.cycles[0]!.total).toBe("0.35");
   });
 
+  it("counts skipped rows with thousands grouped, as every other count is", async () => {
+    const rows = ["h0,2026-11-15 02:00:00,gpt-4o,openai,1000,100,200"];
+    for (let i = 1; i <= 1200; i++) rows.push(`h${i},2026-11-15 03:00:00,gpt-4o,openai,1000,0,500`);
+    const file = log("request_id,request_created_at,model,provider,prompt_tokens,completion_tokens,response_status", rows, "skip_rows:\n  response_status: [\"500\"]\n");
+    const { doc, stderr } = await json(["--account", utc, "--layout", "helicone", "--usage", file]);
+    expect(stderr).toBe(`burnrate: note: 1,200 rows of ${file} skipped as not usage by skip_rows: (response_status "500"; the first at ${file}:3:7): neither charged nor counted toward a quota\n`);
+    expect(doc.accounts[0]!.cycles[0]!.total).toBe("0.35");
+  });
+
   it("refuses a skip_rows: column the header lacks, at the mapping's key, with the header's near miss", async () => {
     const file = log(header, [ok("r1", "2026-11-15 02:00:00.000")], "skip_rows: { stauts: [failure] }\n");
     const out = await ledger(utc, file);
@@ -197,6 +206,16 @@ describe("a release of a priced model gets the dimension_values entry that reads
       `burnrate: error: ${file}:5:7: no input_tokens price for model "o3-mini" on meter "request" (expected ${KEYS}, found "o3-mini")`,
       "",
     ].join("\n"));
+  });
+
+  it("names no model for another model's name: a word or a bare number after it is not a release", async () => {
+    // Each of these is a model of its own; a mapping onto the card's would misprice it. (A name a
+    // typo or two from the card's, claude-sonnet-4-5, is the typo hint's, which names no release.)
+    const models = ["gpt-4o-realtime-preview-2024-12-17", "claude-sonnet-4-5-20250929", "gpt-4o-2024", "gpt-4o-search-preview", "llama-3.1-70b-instruct"];
+    const file = log(LITELLM, models.map((m, i) => `r${i},0.1,1000,100,2026-11-15 0${i}:00:00,2026-11-15 0${i}:00:00,${m},openai,`));
+    const out = await ledger(utc, file);
+    expect(out.code).toBe(2);
+    expect(out.stderr.trimEnd().split("\n")).toEqual(models.map((m, i) => `burnrate: error: ${file}:${i + 2}:7: no input_tokens price for model "${m}" on meter "request" (expected ${KEYS}, found "${m}")`));
   });
 
   it("never maps one in silence: the entries it names, given, price the rows", async () => {

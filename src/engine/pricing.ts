@@ -51,15 +51,22 @@ function closeKey(value: string, keys: Iterable<string>): string | undefined {
 /**
  * The table's value that an export's longer name is a release of: after a provider's prefix
  * (`bedrock/`, `anthropic.`, `us.anthropic.`), the value followed by a date, a version or a variant
- * (gpt-4o-mini-2024-07-18, claude-sonnet-4-20250514, bedrock/anthropic.claude-sonnet-4-20250514-v1:0);
+ * (gpt-4o-mini-2024-07-18, claude-sonnet-4-20250514, bedrock/anthropic.claude-sonnet-4-20250514-v1:0: RELEASE_SUFFIX);
  * the longest such value (gpt-4o-mini before gpt-4o). Only ever suggested: a release may be priced apart.
  */
+/**
+ * What may follow a model's name in a release of it: dates (-2024-07-18, -20250514, -0613, @20240620),
+ * versions (-v1:0) and -latest, nothing else. A word (-mini, -realtime-preview) or a bare number
+ * (claude-sonnet-4-5) names another model, which a mapping onto this one would misprice.
+ */
+const RELEASE_SUFFIX = /^(?:[-@_.](?:\d{4}-\d{2}-\d{2}|\d{8}|(?:0[1-9]|1[0-2])[0-3]\d|v\d+(?::\d+)?|latest))+$/;
+
 function releaseOf(value: string, keys: readonly string[]): string | undefined {
   const name = value.toLowerCase().replace(/^.*\//, "").replace(/^(?:[a-z]+\.)+(?=[a-z])/, "");
   let best: string | undefined;
   for (const key of keys) {
     const k = key.toLowerCase();
-    const release = k !== "" && name.startsWith(k) && /^[-.:@_]./.test(name.slice(k.length));
+    const release = k !== "" && name.startsWith(k) && RELEASE_SUFFIX.test(name.slice(k.length));
     if (release && (best === undefined || key.length > best.length)) best = key;
   }
   return best;

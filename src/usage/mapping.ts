@@ -163,7 +163,7 @@ export class SkippedRows {
   }
 
   notes(): string[] {
-    return [...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`);
+    return [...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`);
   }
 }
 

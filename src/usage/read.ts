@@ -115,7 +115,7 @@ export async function everyUnpriced(first: Unpriced, files: readonly string[], o
   const named = [...found.values()].filter((e) => e !== undefined);
   const rest = found.size - UNPRICED_NAMED;
   if (rest <= 0) return new UserErrors(named);
-  const more = new UserError(`${rest} more value(s) the card does not price, not shown`, named[UNPRICED_NAMED]!.location, "a price, a \"*\" entry or a dimension_values: entry for each: the ones above first", `${found.size} in all`);
+  const more = new UserError(`${rest.toLocaleString("en-US")} more value(s) the card does not price, not shown`, named[UNPRICED_NAMED]!.location, "a price, a \"*\" entry or a dimension_values: entry for each: the ones above first", `${found.size.toLocaleString("en-US")} in all`);
   return new UserErrors([...named.slice(0, UNPRICED_NAMED), more]);
 }
 
