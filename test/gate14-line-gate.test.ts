@@ -71,11 +71,28 @@ describe("burnrate diff --fail-over-line: a price rise on one model cannot hide 
         line: LINE, meter: "request", component: "output_tokens", kind: "usage", dimensions: { model: "gpt-4o", provider: "openai" },
         old: oldCost.toFixed(), new: newCost.toFixed(), delta: newCost.minus(oldCost).toFixed(), delta_percent: "20",
       }],
+      // The price's rise is this line's, which tripped on its cost: not told twice.
+      rates: [],
     });
     // Every other priced line costs the same under both cards.
     const others = json.lines.filter((l: { line: string }) => l.line !== LINE);
     expect(others.length).toBeGreaterThan(10);
     for (const l of others) expect(l.delta, l.line).toBe("0");
+  });
+
+  it("a price so high that the budget refuses the line's rows trips on the price, though its cost falls", async () => {
+    // 0.001 -> 0.05 cents a token: r-0001 alone (200,000 output tokens) would cost 10,000 cents,
+    // past the research team's 3000-cent November budget, so every such row is refused and the
+    // line's charged cost falls to 0. The price rose 4,900%.
+    const fifty = variant("gpt4o-output-x50", GPT4O_OUTPUT, 'gpt-4o: { openai: "0.05", azure: "0.0011" }');
+    const run = await burnrate(["diff", "--base", "ratecards/floopy.yaml", "--card", fifty, ...CORPUS, "--fail-over-line", "10", "--format", "json"]);
+    expect(run.code, run.stderr).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json.fail_over_line.lines).toEqual([]);
+    expect(json.fail_over_line.exceeded).toBe(true);
+    expect(json.fail_over_line.rates.map((c: { path: string; old: string; new: string }) => [c.path, c.old, c.new])).toEqual([["meters.request.components.output_tokens.table.gpt-4o.openai", "0.001", "0.05"]]);
+    const line = CARD.slice(0, CARD.indexOf(GPT4O_OUTPUT, CARD.indexOf("\n  request:\n"))).split("\n").length;
+    expect(run.stderr).toBe(`burnrate: ${fifty}:${line}:29: meters.request.components.output_tokens.table.gpt-4o.openai rises from 0.001 to 0.05, past --fail-over-line 10%\n`);
   });
 
   it("a rise of exactly the limit passes; just under it trips", async () => {

@@ -1,7 +1,7 @@
 import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
-import { costDiff } from "../costdiff/diff.js";
+import { costDiff, type LineGate } from "../costdiff/diff.js";
 import { pricedBy } from "../costdiff/priced-by.js";
 import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
@@ -91,6 +91,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
+    ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
   ];
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }
@@ -102,7 +103,7 @@ function signedChange(t: PricedLine | GateResult["tripped"][number], unit: strin
 }
 
 /** `--fail-over-line`: how many priced lines, and the largest rise, with its old and new cost over the corpus. */
-function lineFinding(gate: { percent: Decimal; tripped: PricedLine[] }, unit: string): string {
+function lineFinding(gate: LineGate, unit: string): string {
   const first = gate.tripped[0]!;
   return `${gate.tripped.length} priced line(s) past --fail-over-line ${formatExact(gate.percent)}%; largest: ${lineName(first)} ${formatExact(first.old)} → ${formatExact(first.new)} ${unit}, ${signedChange(first, unit)} over the usage`;
 }

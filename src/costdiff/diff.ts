@@ -5,15 +5,19 @@ import type { CardChange } from "./card-changes.js";
 import type { CostComparison } from "./compare.js";
 import { delta, exceeds, type PricedLine } from "./compare.js";
 import { checkGates, type GateLimit, type GateResult } from "./gates.js";
-import { unmeasuredRises } from "./unmeasured.js";
+import { rateRises, unmeasuredRises } from "./unmeasured.js";
 
 /** Everything `burnrate diff` reports: the same usage priced by two cards, how the cards differ, and the gates. */
 export interface CostDiff extends DiffInputs {
   failOver: { percent: Decimal; exceeded: boolean } | undefined;
   /** The per-meter gates asked for, in the order of GATE_FLAGS. */
   gates: GateResult[];
-  /** `--fail-over-line PCT`: the priced lines whose cost over the corpus rose by more, largest rise first. */
-  failOverLine: { percent: Decimal; tripped: PricedLine[] } | undefined;
+  /**
+   * `--fail-over-line PCT`: the priced lines whose cost over the corpus rose by more, largest rise
+   * first, and the card's price rises by more on lines the corpus priced (`rates`), which a
+   * refusal under the new price can hide from the cost.
+   */
+  failOverLine: LineGate | undefined;
   /** Price rises in the card on lines the usage never priced: no gate can measure them. */
   unmeasured: CardChange[];
 }
@@ -24,6 +28,15 @@ export interface DiffLimits {
   gates: readonly GateLimit[];
   failOverLine: Decimal | undefined;
 }
+
+export interface LineGate {
+  percent: Decimal;
+  tripped: PricedLine[];
+  rates: CardChange[];
+}
+
+/** Whether `--fail-over-line` trips: on a line's cost or on a price. */
+export const lineGateTripped = (gate: LineGate | undefined): boolean => gate !== undefined && (gate.tripped.length > 0 || gate.rates.length > 0);
 
 export interface DiffInputs {
   base: RateCard;
@@ -40,10 +53,13 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
     ...inputs,
     failOver: limits.failOver === undefined ? undefined : { percent: limits.failOver, exceeded: exceeds(comparison.total, limits.failOver) },
     gates: checkGates(comparison.rows, limits.gates),
-    failOverLine: limits.failOverLine === undefined ? undefined : {
-      percent: limits.failOverLine,
-      tripped: comparison.lines.filter((l) => exceeds(l, limits.failOverLine!)).sort((a, b) => delta(b).comparedTo(delta(a))),
-    },
+    failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
     unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines),
   };
+}
+
+function lineGate(inputs: DiffInputs, percent: Decimal): LineGate {
+  const { lines } = inputs.comparison;
+  const tripped = lines.filter((l) => exceeds(l, percent)).sort((a, b) => delta(b).comparedTo(delta(a)));
+  return { percent, tripped, rates: rateRises(inputs.cardChanges, { priced: lines, tripped }, percent) };
 }

@@ -1,4 +1,4 @@
-import { parsePlainDecimal } from "../money.js";
+import { parsePlainDecimal, type Decimal } from "../money.js";
 import type { CardChange } from "./card-changes.js";
 import type { PricedLine } from "./compare.js";
 
@@ -30,10 +30,29 @@ function priced(keys: readonly string[], lines: readonly PricedLine[]): boolean 
  */
 export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[]): CardChange[] {
   return changes.filter((c) => {
-    if (c.change !== "changed" || c.old === undefined || c.new === undefined) return false;
-    const keys = segments(c.path);
-    if (keys[0] !== "meters" || !PRICE_KEYS.has(keys[2] ?? "")) return false;
-    const [old, neu] = [parsePlainDecimal(c.old), parsePlainDecimal(c.new)];
-    return old !== undefined && neu !== undefined && neu.gt(old) && !priced(keys, lines);
+    const rise = priceRise(c);
+    return rise !== undefined && !priced(rise.keys, lines);
   });
+}
+
+/**
+ * Price rises in the card by more than `percent` on lines the usage priced: `--fail-over-line`
+ * on the rate itself. What a line was charged can fall while its price rises, when the new price
+ * gets its rows refused (a budget, a quota, the credits), so the charged cost alone lets it pass.
+ * A rise on a line whose cost already tripped the gate (`tripped`) is that line's, not told twice.
+ */
+export function rateRises(changes: readonly CardChange[], lines: { priced: readonly PricedLine[]; tripped: readonly PricedLine[] }, percent: Decimal): CardChange[] {
+  return changes.filter((c) => {
+    const rise = priceRise(c);
+    return rise !== undefined && priced(rise.keys, lines.priced) && !priced(rise.keys, lines.tripped) && rise.new.minus(rise.old).mul(100).gt(rise.old.mul(percent));
+  });
+}
+
+/** A card change that raises a meter's price, its component's or a surcharge's, with its keys and both prices. */
+function priceRise(c: CardChange): { keys: string[]; old: Decimal; new: Decimal } | undefined {
+  if (c.change !== "changed" || c.old === undefined || c.new === undefined) return undefined;
+  const keys = segments(c.path);
+  if (keys[0] !== "meters" || !PRICE_KEYS.has(keys[2] ?? "")) return undefined;
+  const [old, neu] = [parsePlainDecimal(c.old), parsePlainDecimal(c.new)];
+  return old !== undefined && neu !== undefined && neu.gt(old) ? { keys, old, new: neu } : undefined;
 }

@@ -97,6 +97,7 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     percent: decimalString(),
     exceeded: { type: "boolean" },
     lines: array(pricedLine, "the priced lines whose cost over the whole usage rose by more than percent, largest rise first"),
+    rates: array(cardChange, "the card_changes that raise a price on a line the usage priced by more than percent: a price that gets its rows refused can lower what the line is charged"),
   })),
   changes: array(change, "every cycle, account and meter either card charged"),
   lines: array(pricedLine, "every priced line either card charged, summed over all accounts and cycles"),

@@ -1,6 +1,6 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
-import type { CostDiff } from "../../costdiff/diff.js";
+import { lineGateTripped, type CostDiff } from "../../costdiff/diff.js";
 import { formatExact } from "../../money.js";
 import { cardShown } from "../../ratecard/versions.js";
 import { formatInstant } from "../../time.js";
@@ -46,7 +46,7 @@ export function diffJson(d: CostDiff): object {
     total_delta_percent: total.delta_percent,
     fail_over: d.failOver === undefined ? null : { percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded },
     gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0, changes: g.tripped.map(changeJson) })),
-    fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: d.failOverLine.tripped.length > 0, lines: d.failOverLine.tripped.map(lineJson) },
+    fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: lineGateTripped(d.failOverLine), lines: d.failOverLine.tripped.map(lineJson), rates: d.failOverLine.rates.map(cardChangeJson) },
     accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
     cycles: cmp.cycles.map((c) => ({

@@ -1,6 +1,6 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
-import type { CostDiff } from "../../costdiff/diff.js";
+import { lineGateTripped, type CostDiff } from "../../costdiff/diff.js";
 import { formatLocation } from "../../errors.js";
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
 import type { Block } from "../shared/document.js";
@@ -84,11 +84,12 @@ function gate(d: CostDiff): string | undefined {
   }
   if (d.failOverLine) {
     const f = new Figures(d);
-    const { percent, tripped } = d.failOverLine;
+    const { percent, tripped, rates } = d.failOverLine;
     const first = tripped[0];
     texts.push(first
       ? `${tripped.length} priced line(s) past the --fail-over-line limit of ${formatExact(percent)}%, largest ${lineName(first)}: ${f.amount(first.old)} → ${f.amount(first.new)}, ${f.change(first)}.`
       : `No priced line past the --fail-over-line limit of ${formatExact(percent)}%.`);
+    if (rates.length > 0) texts.push(`${plural(rates.length, "price")} on lines the usage priced rise${rates.length === 1 ? "s" : ""} past that limit: ${rates.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)})`).join("; ")}.`);
   }
   return texts.length === 0 ? undefined : texts.join(" ");
 }
@@ -100,7 +101,7 @@ function unmeasuredNote(d: CostDiff): string | undefined {
   return `${plural(d.unmeasured.length, "price rise")} on lines the usage never priced, so no gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.`;
 }
 
-const overLimit = (d: CostDiff) => d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0) || (d.failOverLine?.tripped.length ?? 0) > 0;
+const overLimit = (d: CostDiff) => d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0) || lineGateTripped(d.failOverLine);
 
 type TableBlock = Extract<Block, { kind: "table" }>;
 
