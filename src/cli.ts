@@ -19,7 +19,7 @@ const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.
 // The options several commands share, declared once each.
 
 function outputOption(): Option {
-  return new Option("-o, --output <file>", "write to FILE atomically instead of stdout");
+  return new Option("-o, --output <file>", "write to FILE atomically instead of stdout (- for stdout)");
 }
 
 function formatOption(formats: readonly string[], about = "default: from -o's extension, else table on a terminal, JSON in a pipe"): Option {
@@ -62,7 +62,7 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--dedupe-window <duration>", "remember an event_id this long (30s, 15m, 24h, 7d) from its first row, not for the whole log: bounded memory", dedupeWindow)
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
-    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE", collect, [])
+    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE, value:DIMENSION:VALUE=EXPORTED", collect, [])
     .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d (default 1d); later rows make the whole log be sorted on disk (CSV the row scanner reads; other logs are sorted at their first row out of order)", maxLateness);
 }
 
@@ -167,7 +167,7 @@ function program(io: Io): Command {
     .requiredOption("--bill <file>", "the provider's bill CSV (canonical layout, or mapped)")
     .option("--bill-mapping <file>", "bill mapping YAML (default: BILL.csv.mapping.yaml beside the bill, when present)")
     .option("--bill-layout <layout>", "canonical (one line per cycle and activity), ledger (one row per transaction) or focus (a FOCUS cost and usage export)")
-    .option("--bill-map <canonical=source>", "map one canonical bill column to a bill column, repeatable", collect, [])
+    .option("--bill-map <canonical=source>", "map a bill column, repeatable: CANONICAL=SOURCE, or value:DIMENSION:VALUE=EXPORTED for a cell value", collect, [])
     .option("--tolerance <credits>", "accept differences up to this many credits per line (default 0)", tolerance("--tolerance"))
     .option("--tolerance-percent <pct>", "accept differences up to this percent of the billed line (default 0)", tolerance("--tolerance-percent"))
     .option("--all-lines", "list every line with its status (agrees, differs, only on bill, only in usage), not only the differences")
@@ -243,6 +243,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
     // Commander gives an option the program knows to the program, wherever it stands: the command is told.
     if (cli.opts().progress === false) command.setOptionValue("progress", false);
     refuseEmptyPaths(command);
+    // `-o -` is the shell's usual name for standard output; written as a path it made a file called "-".
+    if (command.getOptionValue("output") === "-") command.setOptionValue("output", undefined);
   });
   try {
     await cli.parseAsync([...argv], { from: "user" });

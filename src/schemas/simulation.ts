@@ -8,6 +8,7 @@ const rejection = object({ meter: str(), reason: str(), events: count("usage row
 const cycle = object({
   start: instant("the cycle is [start, end)"),
   end: instant(),
+  plan: str("the plan key in force at the cycle's end: the compared plan, or the one the scenario's changes set"),
   allowance: decimalString(),
   total: decimalString("credits the scenario uses, with the top-ups it needs bought where the plan may buy them"),
   percent_of_allowance: nullable(decimalString("total as a percentage of the allowance, two decimals")),
