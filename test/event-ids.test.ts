@@ -28,14 +28,15 @@ import { stamp } from "./helpers/stamp.js";
 const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 const encoder = new TextEncoder();
 
-/** The rule with a Map of the ids by account: a repeat when known in the row's account and (with a window) known for at most the window. */
+/** The rule with a Map of the ids by account and meter: a repeat when known in the row's account and meter and (with a window) known for at most the window. */
 class PlainRule {
   private readonly known = new Map<string, Map<string, { first: Location; at: number }>>();
   constructor(private readonly window: number | undefined) {}
 
-  firstSeen(id: string, account: string, origin: Location, at: number): Location | undefined {
-    let ids = this.known.get(account);
-    if (ids === undefined) this.known.set(account, (ids = new Map()));
+  firstSeen(id: string, owner: { account: string; meter: string }, origin: Location, at: number): Location | undefined {
+    const key = JSON.stringify([owner.account, owner.meter]);
+    let ids = this.known.get(key);
+    if (ids === undefined) this.known.set(key, (ids = new Map()));
     const k = ids.get(id);
     if (k !== undefined && (this.window === undefined || at - k.at <= this.window)) return k.first;
     ids.set(id, { first: origin, at });
@@ -66,7 +67,9 @@ const op = fc.record({
   // Steps of time: 0 keeps the instant (repeats within one instant).
   step: fc.constantFrom(0, 0, 1000, 60_000, 3_600_000),
   asBytes: fc.boolean(),
-  account: fc.constantFrom("", "", "acme", "beta"),
+  // "a" with "bc" and "ab" with "c": the account's and the meter's bytes must not run together.
+  account: fc.constantFrom("", "", "acme", "beta", "a", "ab"),
+  meter: fc.constantFrom("request", "request", "ai_output_tokens", "bc", "c"),
 });
 
 describe("the compact id store agrees with a Map of the ids", () => {
@@ -82,14 +85,14 @@ describe("the compact id store agrees with a Map of the ids", () => {
         for (const o of ops) {
           at += o.step;
           const origin = { file: o.file, line: o.line, column: 1 };
-          const expected = plain.firstSeen(o.id, o.account, origin, at);
+          const expected = plain.firstSeen(o.id, o, origin, at);
           let found: Location | undefined;
           if (o.asBytes) {
             const ids = idColumn([o.id]);
-            found = store.rowRepeats(ids, 0, o.account, at) ? store.firstSeen({ eventId: o.id, account: o.account, origin, at }) : undefined;
-            if (found === undefined) store.knowRow({ ids, index: 0, account: o.account, source: { origin: (line) => ({ file: o.file, line, column: 1 }) }, line: o.line, at });
+            found = store.rowRepeats(ids, 0, o, at) ? store.firstSeen({ eventId: o.id, account: o.account, meter: o.meter, origin, at }) : undefined;
+            if (found === undefined) store.knowRow({ ids, index: 0, account: o.account, meter: o.meter, source: { origin: (line) => ({ file: o.file, line, column: 1 }) }, line: o.line, at });
           } else {
-            found = store.firstSeen({ eventId: o.id, account: o.account, origin, at });
+            found = store.firstSeen({ eventId: o.id, account: o.account, meter: o.meter, origin, at });
           }
           founds.push(found);
           expecteds.push(expected);
@@ -106,22 +109,22 @@ describe("the compact id store agrees with a Map of the ids", () => {
     // The ids either store wrongly calls repeats, in one expect (not 100,000).
     const repeated: string[] = [];
     for (let i = 0; i < 50_000; i++) {
-      if (store.repeats(`id-${i}`, "", i)) repeated.push(`id-${i}`);
-      if (windowed.repeats(`id-${i}`, "", i)) repeated.push(`id-${i} (windowed)`);
+      if (store.repeats({ eventId: `id-${i}`, account: "", meter: "m", at: i })) repeated.push(`id-${i}`);
+      if (windowed.repeats({ eventId: `id-${i}`, account: "", meter: "m", at: i })) repeated.push(`id-${i} (windowed)`);
     }
     expect(repeated).toEqual([]);
-    expect(store.repeats("id-0", "", 50_000)).toBe(true);
-    expect(store.repeats("id-49999", "", 50_000)).toBe(true);
+    expect(store.repeats({ eventId: "id-0", account: "", meter: "m", at: 50_000 })).toBe(true);
+    expect(store.repeats({ eventId: "id-49999", account: "", meter: "m", at: 50_000 })).toBe(true);
     // Known at 49,990: 10 ms later is within the window, 11 is past it (and known afresh from then).
-    expect(windowed.repeats("id-49990", "", 50_000)).toBe(true);
-    expect(windowed.repeats("id-49989", "", 50_000)).toBe(false);
-    expect(windowed.repeats("id-49989", "", 50_010)).toBe(true);
-    expect(windowed.repeats("id-0", "", 50_000)).toBe(false);
+    expect(windowed.repeats({ eventId: "id-49990", account: "", meter: "m", at: 50_000 })).toBe(true);
+    expect(windowed.repeats({ eventId: "id-49989", account: "", meter: "m", at: 50_000 })).toBe(false);
+    expect(windowed.repeats({ eventId: "id-49989", account: "", meter: "m", at: 50_010 })).toBe(true);
+    expect(windowed.repeats({ eventId: "id-0", account: "", meter: "m", at: 50_000 })).toBe(false);
   });
 
   it("names where an id was first seen, not where it was last", () => {
     const store = new SeenEventIds();
-    const seen = (eventId: string | undefined, file: string, line: number, at: number) => store.firstSeen({ eventId, account: "acme", origin: { file, line, column: 1 }, at });
+    const seen = (eventId: string | undefined, file: string, line: number, at: number) => store.firstSeen({ eventId, account: "acme", meter: "m", origin: { file, line, column: 1 }, at });
     expect(seen("x", "a.csv", 7, 0)).toBeUndefined();
     expect(seen("x", "b.csv", 9, 1)).toEqual({ file: "a.csv", line: 7, column: 1 });
     expect(seen("x", "b.csv", 11, 2)).toEqual({ file: "a.csv", line: 7, column: 1 });
@@ -131,11 +134,21 @@ describe("the compact id store agrees with a Map of the ids", () => {
   it("keeps an id to its account: another account's row with that id is its own event", () => {
     const store = new SeenEventIds();
     const origin = (line: number) => ({ file: "ids.csv", line, column: 1 });
-    expect(store.firstSeen({ eventId: "1", account: "acme", origin: origin(2), at: 0 })).toBeUndefined();
-    expect(store.firstSeen({ eventId: "1", account: "beta", origin: origin(3), at: 1 })).toBeUndefined();
-    expect(store.firstSeen({ eventId: "1", account: "", origin: origin(4), at: 2 })).toBeUndefined();
-    expect(store.firstSeen({ eventId: "1", account: "beta", origin: origin(5), at: 3 })).toEqual(origin(3));
-    expect(store.firstSeen({ eventId: "1", account: "acme", origin: origin(6), at: 4 })).toEqual(origin(2));
+    expect(store.firstSeen({ eventId: "1", account: "acme", meter: "m", origin: origin(2), at: 0 })).toBeUndefined();
+    expect(store.firstSeen({ eventId: "1", account: "beta", meter: "m", origin: origin(3), at: 1 })).toBeUndefined();
+    expect(store.firstSeen({ eventId: "1", account: "", meter: "m", origin: origin(4), at: 2 })).toBeUndefined();
+    expect(store.firstSeen({ eventId: "1", account: "beta", meter: "m", origin: origin(5), at: 3 })).toEqual(origin(3));
+    expect(store.firstSeen({ eventId: "1", account: "acme", meter: "m", origin: origin(6), at: 4 })).toEqual(origin(2));
+  });
+
+  it("keeps an id to its meter: one request written as a row a meter under its id is one event's parts, not a retry", () => {
+    const store = new SeenEventIds();
+    const origin = (line: number) => ({ file: "ids.csv", line, column: 1 });
+    expect(store.firstSeen({ eventId: "req-1", account: "acme", meter: "ai_input_tokens", origin: origin(2), at: 0 })).toBeUndefined();
+    expect(store.firstSeen({ eventId: "req-1", account: "acme", meter: "ai_output_tokens", origin: origin(3), at: 0 })).toBeUndefined();
+    // The retry repeats both rows: each is its meter's repeat.
+    expect(store.firstSeen({ eventId: "req-1", account: "acme", meter: "ai_input_tokens", origin: origin(4), at: 1 })).toEqual(origin(2));
+    expect(store.firstSeen({ eventId: "req-1", account: "acme", meter: "ai_output_tokens", origin: origin(5), at: 1 })).toEqual(origin(3));
   });
 });
 
@@ -162,7 +175,7 @@ function expectedRepeats(evs: readonly UsageEvent[], window: number | undefined)
   const out: { eventId: string; meter: string; first: string; repeat: string }[] = [];
   for (const e of ordered) {
     if (e.eventId === undefined) continue;
-    const first = plain.firstSeen(e.eventId, e.account, e.origin, e.at);
+    const first = plain.firstSeen(e.eventId, e, e.origin, e.at);
     if (first !== undefined) out.push({ eventId: e.eventId, meter: e.meter, first: `${first.file}:${first.line}`, repeat: `${e.origin.file}:${e.origin.line}` });
   }
   return out;

@@ -34,10 +34,11 @@ export interface EventIdRule {
   screen?: IdScreen;
 }
 
-/** A row as the rule reads it: its id, its account and where and when it is. */
+/** A row as the rule reads it: its id, its account, its meter (the row's own name: a meter, or the event that ends or lowers one) and where and when it is. */
 export interface IdRow {
   readonly eventId: string | undefined;
   readonly account: string;
+  readonly meter: string;
   readonly origin: Location | undefined;
   readonly at: Instant;
 }
@@ -47,6 +48,7 @@ export interface ScannedIdRow {
   ids: EventIdColumn;
   index: number;
   account: string;
+  meter: string;
   source: { origin(line: number): Location };
   line: number;
   at: Instant;
@@ -62,10 +64,13 @@ export interface DuplicateEvent {
 
 /**
  * The event_id rule, in one place: a row whose id was seen on an earlier row
- * of the same account is a repeat, counted as a duplicate and never priced; a
- * row without an id is never one. An id is its account's own, as an
+ * of the same account and meter is a repeat, counted as a duplicate and never
+ * priced; a row without an id is never one. An id is its account's own, as an
  * idempotency key is an API account's: two customers' logs numbering their
- * events alike (`1`, `2`, ...) are two events each, not one lost. "Earlier" is the replay's order: time, then the canonical order
+ * events alike (`1`, `2`, ...) are two events each, not one lost. It is its
+ * meter's own too: an export that writes one request as a row a meter (input
+ * tokens, output tokens) under the request's id writes parts of one event,
+ * not a retry, and a retry repeats each of them. "Earlier" is the replay's order: time, then the canonical order
  * of one instant's events. With a dedupe window (`--dedupe-window`), an id is
  * remembered for the window from the row that made it known, as payment APIs
  * keep an idempotency key: a row past that is priced as a new event, and its id
@@ -73,7 +78,7 @@ export interface DuplicateEvent {
  * again, in that order, to learn which bill lines the repeats belong to.
  *
  * Ids are kept as 127-bit fingerprints of their UTF-8 bytes and then their
- * account's (four 32-bit lanes, each its own multiplier, mixed at
+ * account's and their meter's (four 32-bit lanes, each its own multiplier, mixed at
  * the end; one bit marks a used slot)
  * in an open-addressing table of typed arrays, with where each was first seen
  * (the file's index among the files seen, and the line) as one number, so a
@@ -100,32 +105,32 @@ export class SeenEventIds {
     if (rule.window !== undefined) this.knownAt = new Float64Array(FIRST_CAPACITY);
   }
 
-  /** Whether `eventId` repeats an earlier row's of `account` at `at`; if not, it is now known from this row. */
-  repeats(eventId: string | undefined, account: string, at: Instant): boolean {
-    return this.firstSeen({ eventId, account, origin: undefined, at }) !== undefined;
+  /** Whether the row's id repeats an earlier row's of its account and meter; if not, it is now known from this row. */
+  repeats(row: Omit<IdRow, "origin">): boolean {
+    return this.firstSeen({ eventId: row.eventId, account: row.account, meter: row.meter, origin: undefined, at: row.at }) !== undefined;
   }
 
-  /** Where the row's id was first seen in its account, when the row repeats it; if it does not, the id is now known from the row's origin. */
+  /** Where the row's id was first seen in its account and meter, when the row repeats it; if it does not, the id is now known from the row's origin. */
   firstSeen(row: IdRow): Location | undefined {
-    const { eventId, account, origin, at } = row;
+    const { eventId, account, meter, origin, at } = row;
     if (eventId === undefined || this.screen?.repeated.length === 0) return undefined;
     const length = utf8Of(eventId);
     if (this.once(scratch, 0, length)) return undefined;
     printBytes(scratch, 0, length);
-    printAccount(account);
+    printOwner(account, meter);
     const slot = this.slot();
     if (this.repeatsAt(slot, at)) return this.locationOf(this.firstRow[slot]!);
     this.know(slot, origin === undefined ? 0 : this.encode(origin.file, origin.line), at);
     return undefined;
   }
 
-  /** Whether row `i` of `ids`, of `account`, would repeat an earlier row's id at `at`. Changes nothing. */
-  rowRepeats(ids: EventIdColumn, i: number, account: string, at: Instant): boolean {
+  /** Whether row `i` of `ids`, of `account` and `meter`, would repeat an earlier row's id at `at`. Changes nothing. */
+  rowRepeats(ids: EventIdColumn, i: number, owner: { account: string; meter: string }, at: Instant): boolean {
     if (this.screen?.repeated.length === 0) return false;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return false;
     printBytes(ids.bytes, from, ids.ends[i]!);
-    printAccount(account);
+    printOwner(owner.account, owner.meter);
     return this.repeatsAt(this.slot(), at);
   }
 
@@ -137,7 +142,7 @@ export class SeenEventIds {
     // Where it is is asked only of an id that may repeat: most ids are on one row.
     if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return;
     printBytes(ids.bytes, from, ids.ends[i]!);
-    printAccount(row.account);
+    printOwner(row.account, row.meter);
     const origin = row.source.origin(row.line);
     this.know(this.slot(), this.encode(origin.file, origin.line), row.at);
   }
@@ -249,15 +254,33 @@ function printBytes(bytes: Uint8Array, from: number, to: number): void {
   absorb(bytes, from, to);
 }
 
-/** Fold an account's UTF-8 bytes into PRINT (the id's, already finished with its length): the same id in another account is another fingerprint. */
-function printAccount(account: string): void {
-  if (account !== lastAccount) {
-    if (account.length * 3 > accountBytes.length) accountBytes = new Uint8Array(account.length * 3);
-    accountLength = encoder.encodeInto(account, accountBytes).written;
-    lastAccount = account;
-  }
-  absorb(accountBytes, 0, accountLength);
+/**
+ * Fold an account's and then a meter's UTF-8 bytes into PRINT (the id's, already finished with its length; each part
+ * is finished with its own, so no two pairs run together): the same id in another account or of another meter is another fingerprint.
+ */
+function printOwner(account: string, meter: string): void {
+  ACCOUNT.absorb(account);
+  METER.absorb(meter);
 }
+
+/** The last string folded in as one part of the owner, kept as bytes: a log's rows come account after account of few accounts, or one, and of a few meters. */
+class LastPart {
+  private last: string | undefined;
+  private bytes = new Uint8Array(64);
+  private length = 0;
+
+  absorb(text: string): void {
+    if (text !== this.last) {
+      if (text.length * 3 > this.bytes.length) this.bytes = new Uint8Array(text.length * 3);
+      this.length = encoder.encodeInto(text, this.bytes).written;
+      this.last = text;
+    }
+    absorb(this.bytes, 0, this.length);
+  }
+}
+
+const ACCOUNT = new LastPart();
+const METER = new LastPart();
 
 /** Each byte into the four lanes of PRINT, then the lanes finished with the bytes' length. */
 function absorb(bytes: Uint8Array, from: number, to: number): void {
@@ -277,11 +300,6 @@ function absorb(bytes: Uint8Array, from: number, to: number): void {
 }
 
 const SEED = Int32Array.of(LANE0, LANE1, 0x3c6ef372 | 0, 0x5be0cd19 | 0);
-
-/** The last account folded in, as bytes: a log's rows come account after account of few accounts, or one. */
-let lastAccount: string | undefined;
-let accountBytes = new Uint8Array(64);
-let accountLength = 0;
 
 /** A string's UTF-8 bytes, written over for each id: no allocation an event. */
 let scratch = new Uint8Array(256);

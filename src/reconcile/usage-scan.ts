@@ -103,7 +103,7 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
     const dims = meterEvent.role === "charge" ? lineDimensions(meterEvent.meter, event.dimensions) : event.dimensions;
-    if (seen.repeats(event.eventId, event.account, event.at)) {
+    if (seen.repeats(event)) {
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
       if (meterEvent.role === "charge" && meterEvent.meter.aggregation === "flow" && !unpriced.has(id)) {

@@ -294,7 +294,10 @@ export class KnownRows<Run extends KnownRun> {
     const ids = held.ids[k];
     if (ids === undefined) return false;
     const i = held.idIndex[k]!;
-    if (this.full.seenIds.rowRepeats(ids, i, this.source!.accounts[held.account[k]!]!, this.instant)) return true;
+    const owner = this.idOwner;
+    owner.account = this.source!.accounts[held.account[k]!]!;
+    owner.meter = this.source!.meters[held.shape[k]!]!;
+    if (this.full.seenIds.rowRepeats(ids, i, owner, this.instant)) return true;
     for (let j = start; j < k; j++) if (held.ids[j] !== undefined && sameEventId(held.ids[j]!, held.idIndex[j]!, ids, i)) return true;
     return false;
   }
@@ -326,6 +329,9 @@ export class KnownRows<Run extends KnownRun> {
   /** The row chargeNow hands over, one object reused. */
   private knownCharge: KnownCharge | undefined;
 
+  /** The account and meter whose ids idMayRepeat asks about, one object reused. */
+  private readonly idOwner = { account: "", meter: "" };
+
   /** The row whose id taken() makes known, one object reused. */
   private idRow: ScannedIdRow | undefined;
 
@@ -333,10 +339,11 @@ export class KnownRows<Run extends KnownRun> {
   private taken(k: number, run: Run): void {
     const held = this.held;
     if (held.ids[k] !== undefined) {
-      const row = (this.idRow ??= { ids: held.ids[k]!, index: 0, account: "", source: this.source!, line: 0, at: 0 });
+      const row = (this.idRow ??= { ids: held.ids[k]!, index: 0, account: "", meter: "", source: this.source!, line: 0, at: 0 });
       row.ids = held.ids[k]!;
       row.index = held.idIndex[k]!;
       row.account = this.source!.accounts[held.account[k]!]!;
+      row.meter = this.source!.meters[held.shape[k]!]!;
       row.source = this.source!;
       row.line = held.line[k]!;
       row.at = this.instant;
