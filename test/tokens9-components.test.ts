@@ -23,7 +23,7 @@ const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
 // A meter without components beside the gateway's: its rows' token cells must be empty for the scanner.
 const ping = '  ping:\n    description: A health check\n    aggregation: flow\n    dimensions: [model]\n    category: gateway\n    pool: credits\n    price: "0.5"\n\n  playground:\n';
 writeFileSync(join(dir, "card.yaml"), floopy.replace("  playground:\n", ping));
-// Per-event rounding to a whole cent: a component's amount is rounded row by row (Decimal, priceEvent).
+// Per-event rounding to a whole cent: an event's amount is rounded once, row by row (Decimal, priceEvent).
 writeFileSync(join(dir, "rounded.yaml"), floopy.replace("  round_at: none", "  round_at: event\n  step: \"1\""));
 const account = (card: string, extra = "") =>
   `card: ${join(dir, card)}\naccount: acme\nplan: enterprise\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bolt: { plan: enterprise }\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z", account: bolt }\n${extra}`;
@@ -145,12 +145,17 @@ describe("a gateway log's tokens through the row scanner", () => {
     expect(JSON.parse(held).events).toEqual({ read: 6, priced: 5, duplicates: 1, rejected: 0 });
   });
 
-  it("rounds each component's amount per event where the card says so", async () => {
+  it("rounds each event's amount once, per event, where the card says so", async () => {
     const file = log([`${at(0)},acme,request,gpt-4o,openai,1000,300,1,r-1`, `${at(1)},acme,request,gpt-4o,openai,1000,300,1,r-2`]);
     const json = JSON.parse(await sameOnEveryPath(file, "rounded-account.yaml"));
-    // input 1000 x 0.00025 = 0.25, rounded half-even to 0 a row; output 300 x 0.001 = 0.3, 0 a row: nothing charged.
-    // Unrounded the two rows would be 0.5 + 0.6 = 1.1.
-    expect(json.accounts[0].cycles[0].total).toBe("0");
+    // A request costs 0 + input 1000 x 0.00025 = 0.25 + output 300 x 0.001 = 0.3, so 0.55, rounded half-even to
+    // the step of 1: 1 a request, 2 for the two. (Rounding each component on its own would give 0 + 0 = 0;
+    // unrounded the two rows would be 1.1.)
+    const cycle = json.accounts[0].cycles[0];
+    expect(cycle.total).toBe("2");
+    // Each component's line shows its amount at the step (0.5 and 0.6 over the two rows, 0 and 0 a row), the request's own line the rest.
+    const amounts = Object.fromEntries(cycle.lines.map((l: { component?: string; amount: string }) => [l.component ?? "request", l.amount]));
+    expect(amounts).toEqual({ request: "2", input_tokens: "0", output_tokens: "0" });
   });
 
   it("keeps components through the sort in runs on disk", async () => {

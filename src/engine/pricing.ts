@@ -226,14 +226,20 @@ const NO_COMPONENTS: Readonly<Record<string, Decimal>> = Object.freeze({});
 export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Meter; dims: Dims; quantity: Decimal; components: Readonly<Record<string, Decimal>> | undefined; origin: Location }): PricedEvent {
   const { meter, dims, quantity, components = NO_COMPONENTS, origin } = event;
   const unit = book.unit(meter, dims, origin);
-  const { roundAt, step, rounding } = card.precision;
-  const round = (d: Decimal) => (roundAt === "event" ? roundToStep(d, step, rounding) : d);
-  const own = round(quantity === ONE ? unit.value : quantity.mul(unit.value));
+  const exactOwn = quantity === ONE ? unit.value : quantity.mul(unit.value);
   const extras = meter.components.length > 0 || meter.surcharges.length > 0 ? extraParts(book, meter, dims, components, origin) : NO_PARTS;
-  let amount = own;
+  let exact = exactOwn;
+  for (const p of extras) exact = exact.plus(p.amount);
+  const { roundAt, step, rounding } = card.precision;
+  if (roundAt !== "event") return { unit, own: exactOwn, extras, amount: exact };
+  // The provider rounds what the event costs, once: two components of 0.0045 make a 0.01 request, not two of 0.
+  // Each component's line shows its own amount at the step, and the event's own line the rest, so the lines
+  // still add up to what was charged.
+  const amount = roundToStep(exact, step, rounding);
+  let own = amount;
   for (const p of extras) {
-    p.amount = round(p.amount);
-    amount = amount.plus(p.amount);
+    p.amount = roundToStep(p.amount, step, rounding);
+    own = own.minus(p.amount);
   }
   return { unit, own, extras, amount };
 }
