@@ -30,6 +30,16 @@ describe("a usage account written as a named one but for case or separators", ()
     expect(plans).toContainEqual(["gamma", "free"]);
   });
 
+  it("warns of a name one typo from a named one, where both are words (gama, acme_crop), not where a digit differs", async () => {
+    const { account, usage } = inputs(["gamma", "gama", "acme_crop", "gam"]);
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(
+      'burnrate: warning: usage account "acme_crop" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? Rename it in the usage, or add it under accounts:\n' +
+        'burnrate: warning: usage account "gama" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? Rename it in the usage, or add it under accounts:\n',
+    );
+  });
+
   it("says nothing of an unnamed account that is not one (gamma2 beside a named gamma is its own)", async () => {
     const { account, usage } = inputs(["gamma", "gamma2", "delta"]);
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);

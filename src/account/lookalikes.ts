@@ -23,8 +23,10 @@ const folded = (name: string) => name.normalize("NFKC").toLowerCase().replace(/[
  * on the top-level terms, as any unnamed account's are, so a customer exported with a
  * capital letter would be priced on another plan without a word. The file's own account
  * counts too: `ACME` beside `account: acme` misses acme's purchases, changes and budgets,
- * and is charged the plan's price a second time. For the usage only folding counts, not
- * an edit distance: `a7` beside a named `a1` is most often an account of its own.
+ * and is charged the plan's price a second time. For the usage one typo counts only
+ * between names of words (`globx` for `globex`): where either name holds a digit, or is
+ * shorter than four letters, it is most often an account of its own (`a7` beside a
+ * named `a1`, `acct-1007` beside `acct-1001`), and only folding counts.
  */
 export function lookalikeAccounts(settings: AccountSettings, used: Iterable<string>): LookalikeAccount[] {
   const byFold = new Map<string, string>();
@@ -41,12 +43,18 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     granted.add(purchase.account);
     found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}) });
   }
+  const worded = [...settings.accounts.keys()].filter(typoMatters);
   for (const name of used) {
     if (settings.accounts.has(name) || granted.has(name)) continue;
-    const named = byFold.get(folded(name));
+    const named = byFold.get(folded(name)) ?? (typoMatters(name) ? nearMissAmong(name, worded) : undefined);
     if (named !== undefined) found.push({ used: name, named });
   }
   return found;
+}
+
+/** Whether a name is made of words, so that one typo from another such name is more likely a slip than another account. */
+function typoMatters(name: string): boolean {
+  return name.trim().length >= 4 && !/\d/.test(name);
 }
 
 /** The warning a statement gives for each lookalike, on standard error: the report itself is as the card prices it. */
