@@ -53,7 +53,7 @@ export function parseRateCard(source: string, file: string): RateCard {
     else events.set(name, event);
   };
   for (const [key, m] of doc.meters) {
-    const meter = toMeter(key, m, decoded.at(["meters", key]), (rel, message, expected, found) => problem(["meters", key, ...rel], message, expected, found));
+    const meter = toMeter(key, m, decoded.at(["meters", key]), (rel, message, expected, found) => problem(["meters", key, ...rel], message, expected, found), (rel) => decoded.at(["meters", key, ...rel]));
     if (!meter) continue;
     const ref = (lookup: Lookup<string>, known: ReadonlyMap<string, unknown>, what: string, field: string) => {
       const values = lookup.kind === "fixed" ? [lookup.value] : [...lookup.table.values()];
@@ -133,7 +133,7 @@ function toExpiry(e: "never" | "cycle_end" | { after_months: number; at_latest?:
 
 type Report = (path: (string | number)[], message: string, expected?: string, found?: string) => void;
 
-function toMeter(key: string, m: MeterDocument, location: Location, report: Report): Meter | undefined {
+function toMeter(key: string, m: MeterDocument, location: Location, report: Report, at: (rel: (string | number)[]) => Location): Meter | undefined {
   const dimensions = m.dimensions ?? [];
   const keyBy = m.key;
   const known = new Set([...dimensions, ...(keyBy ?? [])]);
@@ -197,6 +197,10 @@ function toMeter(key: string, m: MeterDocument, location: Location, report: Repo
     exemptWhen: m.exempt_when,
     labels: m.labels ?? [],
     location,
+    conditionsAt: {
+      surcharges: surcharges.map((s, i) => new Map([...s.when.keys()].map((dim) => [dim, at(["surcharges", i, "when", dim])]))),
+      exemptWhen: new Map([...(m.exempt_when?.keys() ?? [])].map((dim) => [dim, at(["exempt_when", dim])])),
+    },
   };
   switch (m.aggregation) {
     case "flow":
