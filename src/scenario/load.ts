@@ -4,7 +4,7 @@ import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pr
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
-import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
 import { cardVersions } from "../ratecard/versions.js";
@@ -56,6 +56,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   const zoneName = doc.timezone ?? "UTC";
   const zone = Zone.of(zoneName);
   if (!zone) throw new UserError("unknown time zone", at(["timezone"]), "an IANA name such as Europe/London", shown(zoneName));
+  const zoneAdvice = fixedZoneAdvice(zone);
 
   const planKey = flags.plan ?? doc.plan;
   const planAt: Place = flags.plan !== undefined ? atFlag("--plan") : at(["plan"]);
@@ -143,7 +144,10 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     }));
     populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
-  const warnings = populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"])));
+  const warnings = [
+    ...(zoneAdvice === undefined ? [] : [`burnrate: warning: ${formatLocation(at(["timezone"]))}: ${zoneAdvice}\n`]),
+    ...populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"]))),
+  ];
 
   const timed: Timed[] = [];
   const anyMeter = () => undefined;
