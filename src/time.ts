@@ -1,4 +1,5 @@
 import { DateTime, IANAZone } from "luxon";
+import { shown } from "./errors.js";
 
 /**
  * Instants are integer epoch milliseconds. Parsing is done by hand for the
@@ -130,6 +131,29 @@ export class Zone {
   localDate(at: Instant): string {
     return this.dateTime(at).toISODate()!;
   }
+}
+
+/** The places a legacy fixed zone is usually meant for: their clocks change in summer (Hawaii's aside), the fixed zone's never do. */
+const MEANT = new Map([
+  ["EST", "for US Eastern time use America/New_York"],
+  ["MST", "for US Mountain time use America/Denver (Arizona: America/Phoenix)"],
+  ["HST", "for Hawaii use Pacific/Honolulu (the same offset, named by its place)"],
+]);
+
+/**
+ * What to say of a zone name that is a fixed offset rather than a place (EST, MST, HST, Etc/GMT+5): it
+ * never changes for summer, so an account that means US Eastern time gets cycle boundaries an hour off
+ * from March to November. Undefined for a place's zone (America/Phoenix is fixed on purpose) and for UTC.
+ */
+export function fixedZoneAdvice(zone: Zone): string | undefined {
+  const offsets = [Date.UTC(2026, 0, 1), Date.UTC(2026, 6, 1)].map((at) => zone.dateTime(at).offset);
+  const named = zone.name.toUpperCase();
+  if (offsets[0] !== offsets[1] || offsets[0] === 0 || (zone.name.includes("/") && !named.startsWith("ETC/"))) return undefined;
+  const offset = zone.dateTime(Date.UTC(2026, 0, 1)).toFormat("ZZ");
+  const sign = named.slice(7);
+  const reversed = named.startsWith("ETC/GMT") ? ` (Etc/ zones reverse the sign: ${sign} is ${sign.startsWith("+") ? "behind" : "ahead of"} UTC)` : "";
+  const meant = MEANT.get(named) ?? "for a place's time name its zone, such as America/New_York or Asia/Kolkata";
+  return `time zone ${shown(zone.name)} is a fixed UTC${offset} all year${reversed}, with no daylight saving: ${meant}`;
 }
 
 /** Only used for dates with an explicit Z, where the zone plays no part. */

@@ -96,7 +96,8 @@ describe("burnrate test on modified copies", () => {
   });
 
   it("a case whose usage the card cannot read fails with the reason, and the others still run", async () => {
-    const dir = workspace(edited(CARD, "  sms:\n", "  text_message:\n"), TESTS);
+    // Its expectations name no meter (one the card lacks is the tests file's mistake, exit 2: test/cards15-tests-exit.test.ts).
+    const dir = workspace(edited(CARD, "  sms:\n", "  text_message:\n"), edited(TESTS, 'expect: { total: "50", meters: { sms: "50" } }', 'expect: { total: "50" }'));
     const run = await burnrate(["test", "ratecards/fliplet.yaml", "--format", "json"], { cwd: dir });
     expect(run.code).toBe(1);
     const out = JSON.parse(run.stdout);
@@ -121,10 +122,8 @@ describe("burnrate test on modified copies", () => {
     }
     writeFileSync(join(dir, "ratecards/fliplet.tests.yaml"), tests('"../days/*.jsonl"'));
     const none = await burnrate(["test", "ratecards/fliplet.yaml", "--format", "json"], { cwd: dir });
-    expect(none.code).toBe(1);
-    const [c] = JSON.parse(none.stdout).suites[0].cases;
-    // The pattern as resolved from the tests file's folder, at the case's usage.
-    expect(c.errors).toEqual(['ratecards/fliplet.tests.yaml:4:12: no file matches the pattern (expected a pattern matching at least one file (quoted, so that burnrate expands it), found "days/*.jsonl")']);
+    // The pattern as resolved from the tests file's folder, at the case's usage: the tests file's mistake (exit 2).
+    expect([none.code, none.stdout, none.stderr]).toEqual([2, "", 'burnrate: error: ratecards/fliplet.tests.yaml:4:12: no file matches the pattern (expected a pattern matching at least one file (quoted, so that burnrate expands it), found "days/*.jsonl")\n']);
   });
 
   it("a scenario case is priced by the card under test", async () => {
@@ -139,8 +138,8 @@ describe("burnrate test on modified copies", () => {
     const tests = edited(TESTS, "    scenario: ../fixtures/ci/fliplet/automation-hourly.scenario.yaml\n", "    scenario: ../fixtures/ci/fliplet/automation-hourly.scenario.yaml\n    usage: ../fixtures/ci/fliplet/sms-100.csv\n");
     const dir = workspace(CARD, tests);
     const run = await burnrate(["test", "ratecards/fliplet.yaml", "--case", "as a scenario"], { cwd: dir });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toContain(`could not run: ratecards/fliplet.tests.yaml:${position(tests, "../fixtures/ci/fliplet/sms-100.csv", "automation-hourly.scenario.yaml\n    usage: ")}: a scenario case cannot also have usage (expected scenario alone (it sets the start, cycles and plan), or usage with an account, found usage)`);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`burnrate: error: ratecards/fliplet.tests.yaml:${position(tests, "../fixtures/ci/fliplet/sms-100.csv", "automation-hourly.scenario.yaml\n    usage: ")}: a scenario case cannot also have usage (expected scenario alone (it sets the start, cycles and plan), or usage with an account, found usage)`);
   });
 
   it("a card without tests is skipped, or fails with --require-tests", async () => {

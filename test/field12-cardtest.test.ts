@@ -37,17 +37,14 @@ describe("a tests case with its usage written inline (field12)", () => {
     ].join("\n"),
   );
 
-  it("test fails that case alone (exit 1), at the value, and runs the others", async () => {
+  // cards15: a tests file's own mistake is bad input (exit 2), every one of them said at once, at the value.
+  it("test refuses the tests file (exit 2), at the value, with every case's mistake", async () => {
     const out = await burnrate(["test", join(dir, "floopy.yaml"), "--format", "json"]);
-    expect(out.code).toBe(1);
-    const cases = (JSON.parse(out.stdout) as { suites: { cases: { name: string; outcome: string; errors: string[] }[] }[] }).suites[0]!.cases;
-    expect(cases.map((c) => [c.name, c.outcome])).toEqual([
-      ["inline rows", "error"],
-      ["the same request from a file", "passed"],
-      ["a path in a block scalar", "error"],
-    ]);
-    expect(cases[0]!.errors).toEqual([`${tests}:4:12: usage is a path, not CSV text (expected a usage file, folder or quoted glob, relative to the tests file (write the rows to a file beside it), found text of 2 lines)`]);
-    expect(cases[2]!.errors[0]).toContain("no such usage file");
+    expect([out.code, out.stdout]).toEqual([2, ""]);
+    const lines = out.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toBe(`burnrate: error: ${tests}:4:12: usage is a path, not CSV text (expected a usage file, folder or quoted glob, relative to the tests file (write the rows to a file beside it), found text of 2 lines)`);
+    expect(lines[1]).toContain(`${tests}:14:12: no such usage file`);
   });
 
   it("check reports it as an error of the tests file, and the card's own findings stay", async () => {

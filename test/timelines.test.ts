@@ -516,11 +516,14 @@ describe("every command honours timelines", () => {
         "    expect: { total: 0 }",
       ].join("\n") + "\n",
     });
+    // The second case's changes are the tests file's mistake (exit 2, cards15); without it the first passes.
     const run = await burnrate(["test", join(dir, "appbuilder.yaml"), "--format", "json"]);
-    const [upgraded, adding] = JSON.parse(run.stdout).suites[0].cases;
-    expect(upgraded.outcome).toBe("passed");
-    expect(adding.outcome).toBe("error");
-    expect(JSON.stringify(adding.errors)).toContain("a scenario case cannot also have changes");
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toContain("a scenario case cannot also have changes");
+    const tests = readFileSync(join(dir, "appbuilder.tests.yaml"), "utf8");
+    writeFileSync(join(dir, "appbuilder.tests.yaml"), tests.slice(0, tests.indexOf("  - name: a scenario case adding changes")));
+    const alone = await burnrate(["test", join(dir, "appbuilder.yaml"), "--format", "json"]);
+    expect(JSON.parse(alone.stdout).suites[0].cases.map((c: { outcome: string }) => c.outcome)).toEqual(["passed"]);
   });
 
   describe("test: card: may be a set of versions, in the tests file and in a case", () => {
@@ -575,13 +578,17 @@ describe("every command honours timelines", () => {
     });
 
     it("fails a case the set prices otherwise, and errs on a case whose set repeats a version", async () => {
+      // A case's set that repeats a version is the tests file's mistake (exit 2, cards15); without it the other case fails.
       const run = await burnrate(["test", join(dir, "wrong.tests.yaml"), "--format", "json"]);
-      expect(run.code).toBe(1);
-      const [priced, twice] = JSON.parse(run.stdout).suites[0].cases;
-      expect(priced.outcome).toBe("failed");
-      expect(priced.mismatches[0]).toMatchObject({ what: "total", expected: String(4 * 8), actual: String(8 + 3 * 10) });
-      expect(twice.outcome).toBe("error");
-      expect(JSON.stringify(twice.errors)).toContain("take effect at the same instant");
+      expect([run.code, run.stdout]).toEqual([2, ""]);
+      expect(run.stderr).toContain("take effect at the same instant");
+      const wrong = readFileSync(join(dir, "wrong.tests.yaml"), "utf8");
+      writeFileSync(join(dir, "wrong-priced.tests.yaml"), wrong.slice(0, wrong.indexOf("  - name: the same version twice")));
+      const priced = await burnrate(["test", join(dir, "wrong-priced.tests.yaml"), "--format", "json"]);
+      expect(priced.code).toBe(1);
+      const [only] = JSON.parse(priced.stdout).suites[0].cases;
+      expect(only.outcome).toBe("failed");
+      expect(only.mismatches[0]).toMatchObject({ what: "total", expected: String(4 * 8), actual: String(8 + 3 * 10) });
     });
 
     it("check: a tests file with a set of versions is clean, a case's set with a version twice is not, an empty set is refused", async () => {

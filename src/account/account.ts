@@ -1,10 +1,10 @@
 import { dirname, resolve as resolvePath } from "node:path";
-import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
+import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
 import { versionInstants, type CardVersion } from "../ratecard/versions.js";
-import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import type { IdScreen } from "../engine/event-ids.js";
@@ -122,6 +122,25 @@ export interface AccountSettings {
 const MAX_THROUGH_YEARS = 100;
 const MAX_THROUGH_SPAN = MAX_THROUGH_YEARS * 365.25 * 24 * 3_600_000;
 
+/** The account's time zone (`--timezone`, the file's `timezone:`, else UTC) and where it is written. */
+function accountZone(account: AccountFile | undefined, flags: AccountFlags): { zone: Zone; at: Place } {
+  const name = flags.timezone ?? account?.doc.timezone ?? "UTC";
+  const at = flags.timezone !== undefined ? (flags.locate ? flags.locate("timezone") : atFlag("--timezone")) : account ? account.at(["timezone"]) : atFlag("--timezone");
+  const zone = Zone.of(name);
+  if (!zone) throw new UserError("unknown time zone", at, "an IANA name such as Europe/London", shown(name));
+  return { zone, at };
+}
+
+/**
+ * Warnings for standard error (each a line `burnrate: warning: WHERE: ...`) about the account's terms that are
+ * accepted but likely not what was meant: a legacy fixed zone (EST) where a place's zone (America/New_York) was.
+ */
+export function accountWarnings(account: AccountFile | undefined, flags: AccountFlags): string[] {
+  const { zone, at } = accountZone(account, flags);
+  const advice = fixedZoneAdvice(zone);
+  return advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`];
+}
+
 export function resolveAccount(card: RateCard, account: AccountFile | undefined, flags: AccountFlags): AccountSettings {
   const doc = account?.doc ?? {};
   // Values read from `doc` exist only when there is an account file to point into.
@@ -129,9 +148,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const flagOr = <T>(flag: T | undefined, path: "plan" | "anchor" | "timezone" | "through"): Place =>
     flag !== undefined && flags.locate ? flags.locate(path) : flag !== undefined || !account ? atFlag(`--${path}`) : here([path]);
 
-  const zoneName = flags.timezone ?? doc.timezone ?? "UTC";
-  const zone = Zone.of(zoneName);
-  if (!zone) throw new UserError("unknown time zone", flagOr(flags.timezone, "timezone"), "an IANA name such as Europe/London", shown(zoneName));
+  const zone = accountZone(account, flags).zone;
 
   const planOf = (key: string | undefined, where: Place): AccountTerms["plan"] => {
     if (key === undefined) throw new UserError("no plan", where, "--plan KEY or plan: in the account file", "none");
@@ -144,7 +161,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const termsOf = (t: Terms, path: (string | number)[], plan: AccountTerms["plan"], allowance: Decimal): AccountTerms => {
     const recurringGrants = (t.recurring_grants ?? []).map((g, i) => {
       if (!card.grantKinds.has(g.kind)) {
-        throw new UserError(`unknown grant kind ${shown(g.kind)}`, here([...path, "recurring_grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
+        throw new UserError(`unknown grant kind ${shown(g.kind)}${planGuess(g.kind, card.grantKinds.keys())}`, here([...path, "recurring_grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
       }
       return { kind: g.kind, amount: g.amount };
     });
@@ -184,7 +201,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const whatIf = flags.plan !== undefined && doc.plan !== undefined && flags.plan !== doc.plan;
   const purchases = (doc.grants ?? []).map((g, i): GrantPurchase => {
     if (!card.grantKinds.has(g.kind)) {
-      throw new UserError(`unknown grant kind ${shown(g.kind)}`, here(["grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
+      throw new UserError(`unknown grant kind ${shown(g.kind)}${planGuess(g.kind, card.grantKinds.keys())}`, here(["grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
     }
     const owner = g.account ?? name;
     const asGiven = whatIf && doc.accounts?.get(owner)?.plan === undefined;
@@ -223,7 +240,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
       }
       const account = c.account ?? owner;
       if (c.account !== undefined && !accounts.has(c.account)) {
-        throw new UserError(`change for unknown account ${shown(c.account)}`, here([...where, "account"]), `one of ${[...accounts.keys()].map((a) => shown(a)).join(", ")} (the account file's account:, or a key of accounts:)`, shown(c.account));
+        throw new UserError(`change for unknown account ${shown(c.account)}${planGuess(c.account, accounts.keys())}`, here([...where, "account"]), `one of ${[...accounts.keys()].map((a) => shown(a)).join(", ")} (the account file's account:, or a key of accounts:)`, shown(c.account));
       }
       const at = instant(c.at, here([...where, "at"]));
       if (anchor !== undefined && at < anchor) throw new UserError("change before the first cycle", here([...where, "at"]), `an instant on or after the anchor ${anchorText}`, c.at);
@@ -284,7 +301,7 @@ export function calendarFor(settings: AccountSettings, firstUsage: Instant | und
   return new Calendar(monthStart, settings.zone);
 }
 
-/** A plan key written with another case (`Team`) or a typo: the card's key it was meant to be. */
+/** A plan, grant kind or account key written with another case (`Team`) or a typo (`top-up`): the key it was meant to be. */
 export function planGuess(key: string, plans: Iterable<string>): string {
   const keys = [...plans];
   const near = keys.find((k) => k.toLowerCase() === key.toLowerCase()) ?? nearest(key, keys);

@@ -16,7 +16,7 @@ import { replayFiles } from "../replay/replay-files.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { expandUsage } from "../usage/sources.js";
 import { compare, type Mismatch } from "./compare.js";
-import { caseAccount, caseCardFiles, caseUsage, INLINE_ROWS, inlineRows, loadCards, relativeTo, type Suite } from "./suite.js";
+import { cardNamedAt, caseAccount, caseCardFiles, caseUsage, INLINE_ROWS, inlineRows, loadCards, relativeTo, type Suite } from "./suite.js";
 
 export type CaseResult =
   | { name: string; location: Location; outcome: "passed" }
@@ -30,17 +30,23 @@ export interface SuiteResult {
   cases: CaseResult[];
 }
 
-/** Run every case of a suite through the one engine, each on its own replay. */
+/**
+ * Run every case of a suite through the one engine, each on its own replay. What is wrong with the
+ * tests file itself (a meter or grant kind its expectations name that the card lacks, a usage or
+ * account file that is not there, a case's card that does not load) is bad input: every such problem
+ * of every case is refused at once, at its place, before any case runs. A case that then cannot be
+ * priced (its usage names a meter the card no longer has) fails, and the others still run.
+ */
 export async function runSuite(suite: Suite, card: RateCard, only?: (name: string) => boolean): Promise<SuiteResult> {
+  const prepared = prepareCases(suite, card);
   const cases: CaseResult[] = [];
-  for (const [index, c] of suite.doc.cases.entries()) {
+  for (const p of prepared) {
+    const c = suite.doc.cases[p.index]!;
     if (only && !only(c.name)) continue;
-    const location = suite.at(["cases", index, "name"]);
+    const location = suite.at(["cases", p.index, "name"]);
     try {
-      const priced = c.card === undefined ? card : loadCards(caseCardFiles(suite, index));
-      const { statement, settings } = await replayCase(suite, priced, index);
-      checkExpectedMeters(suite, index, priced);
-      const mismatches = compare(statement, c.expect, (p) => suite.at(["cases", index, "expect", ...p]), settings.name, settings.zone);
+      const { statement, settings } = await replayCase(p);
+      const mismatches = compare(statement, c.expect, (path) => suite.at(["cases", p.index, "expect", ...path]), settings.name, settings.zone);
       cases.push(mismatches.length === 0 ? { name: c.name, location, outcome: "passed" } : { name: c.name, location, outcome: "failed", mismatches });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
@@ -50,37 +56,77 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
   return { file: suite.file, card: cardShown(card), cases };
 }
 
+/** A case with everything its tests file names resolved: its card, and its account and usage files or its scenario. */
+type PreparedCase = { index: number; card: RateCard } & ({ kind: "usage"; settings: AccountSettings; files: string[] } | { kind: "scenario"; scenario: Scenario });
+
+/** Every case resolved, or every problem of the tests file at once (all cases, whatever --case selects: the file is malformed either way). */
+function prepareCases(suite: Suite, card: RateCard): PreparedCase[] {
+  const errors: UserError[] = [];
+  const prepared: PreparedCase[] = [];
+  suite.doc.cases.forEach((c, index) => {
+    try {
+      const priced = c.card === undefined ? card : loadCards(caseCardFiles(suite, index), cardNamedAt(suite, index));
+      const found: UserError[] = [];
+      const attempt = <T>(run: () => T): T | undefined => {
+        try {
+          return run();
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          found.push(...(e instanceof UserErrors ? e.errors : [e]));
+          return undefined;
+        }
+      };
+      found.push(...expectedNames(suite, index, priced));
+      if (c.scenario !== undefined) {
+        const scenario = attempt(() => scenarioOf(suite, index));
+        if (scenario && found.length === 0) prepared.push({ index, card: priced, kind: "scenario", scenario });
+      } else {
+        const settings = attempt(() => resolveAccount(priced, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) }));
+        const files = attempt(() => caseFiles(suite, index));
+        if (settings && files && found.length === 0) prepared.push({ index, card: priced, kind: "usage", settings, files });
+      }
+      errors.push(...found);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      errors.push(...(e instanceof UserErrors ? e.errors : [e]));
+    }
+  });
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw new UserErrors(errors);
+  return prepared;
+}
+
 /** A case's statement: its usage replayed for its account, or its scenario expanded into usage; either way through the one engine. */
-async function replayCase(suite: Suite, card: RateCard, index: number): Promise<{ statement: Statement; settings: AccountSettings }> {
-  const c = suite.doc.cases[index]!;
-  if (c.scenario === undefined) {
-    const settings = resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) });
-    return { statement: await replayFiles(card, settings, { files: caseFiles(suite, index), mappingFile: undefined, mapFlags: [] }), settings };
-  }
-  const scenario = scenarioOf(suite, index);
+async function replayCase(p: PreparedCase): Promise<{ statement: Statement; settings: AccountSettings }> {
+  if (p.kind === "usage") return { statement: await replayFiles(p.card, p.settings, { files: p.files, mappingFile: undefined, mapFlags: [] }), settings: p.settings };
+  const { scenario } = p;
   const settings = simulationSettings(scenario, { terms: planTerms(scenario.plan, scenario.allowance ?? scenario.plan.included), purchases: [] });
-  return { statement: await replayEvents(card, settings, expand(scenario, new Calendar(scenario.start, scenario.zone))), settings };
+  return { statement: await replayEvents(p.card, settings, expand(scenario, new Calendar(scenario.start, scenario.zone))), settings };
 }
 
 /**
- * An expectation on a meter the card does not have compares with nothing and would fail as
- * "expected 30, got 0": it is refused at its key instead, as a usage row's unknown meter is.
+ * An expectation on a meter or grant kind the card does not have compares with nothing and would fail
+ * as "expected 30, got 0": it is refused at its key instead, as a usage row's unknown meter is.
  */
-function checkExpectedMeters(suite: Suite, index: number, card: RateCard): void {
+function expectedNames(suite: Suite, index: number, card: RateCard): UserError[] {
   const expect = suite.doc.cases[index]!.expect;
-  const known = [...new Set((card.versions ?? [card]).flatMap((v) => [...v.meters.keys(), ...v.events.keys()]))];
-  const named: [string, (string | number)[]][] = [
-    ...[...(expect.meters?.keys() ?? [])].map((m): [string, (string | number)[]] => [m, ["meters", m]]),
-    ...(expect.cycles ?? []).flatMap((cycle, i) => [...(cycle.meters?.keys() ?? [])].map((m): [string, (string | number)[]] => [m, ["cycles", i, "meters", m]])),
+  const versions = card.versions ?? [card];
+  const shownCard = `${cardShown(card).provider} ${cardShown(card).version}`;
+  const meters = [...new Set(versions.flatMap((v) => [...v.meters.keys(), ...v.events.keys()]))];
+  const kinds = [...new Set(versions.flatMap((v) => [...v.grantKinds.keys()]))];
+  const named: [string, (string | number)[], readonly string[], string][] = [
+    ...[...(expect.meters?.keys() ?? [])].map((m): [string, (string | number)[], readonly string[], string] => [m, ["meters", m], meters, "meter"]),
+    ...(expect.cycles ?? []).flatMap((cycle, i) => [
+      ...[...(cycle.meters?.keys() ?? [])].map((m): [string, (string | number)[], readonly string[], string] => [m, ["cycles", i, "meters", m], meters, "meter"]),
+      ...[...(cycle.grants?.keys() ?? [])].map((k): [string, (string | number)[], readonly string[], string] => [k, ["cycles", i, "grants", k], kinds, "grant kind"]),
+    ]),
   ];
-  const errors = named
-    .filter(([meter]) => !known.includes(meter))
-    .map(([meter, path]) => {
-      const near = nearest(meter, known);
-      return new UserError(`unknown meter ${shown(meter)}${near ? `; did you mean ${shown(near)}?` : ""}`, suite.at(["cases", index, "expect", ...path]), `a meter of ${cardShown(card).provider} ${cardShown(card).version}`, shown(meter));
+  return named
+    .filter(([name, , known]) => !known.includes(name))
+    .map(([name, path, known, what]) => {
+      const near = nearest(name, known);
+      return new UserError(`unknown ${what} ${shown(name)}${near ? `; did you mean ${shown(near)}?` : ""}`, suite.at(["cases", index, "expect", ...path]), `a ${what} of ${shownCard}`, shown(name));
     });
-  if (errors.length === 1) throw errors[0]!;
-  if (errors.length > 1) throw new UserErrors(errors);
 }
 
 /**

@@ -45,9 +45,21 @@ export function caseCardFiles(suite: Suite, index: number): string[] {
   return own === undefined ? suite.cardFiles : own.map((c) => relativeTo(suite.file, c));
 }
 
-/** One card, or the versions of one provider's card, read from their files. */
-export function loadCards(files: readonly string[]): RateCard {
-  return cardVersions(files.map(loadCard));
+/**
+ * One card, or the versions of one provider's card, read from their files. A file that is not there is
+ * the mistake of the `card:` that names it, when one does (`named`): said there, not at the file's 1:1.
+ */
+export function loadCards(files: readonly string[], named?: Location): RateCard {
+  return cardVersions(files.map((file) => {
+    if (named !== undefined && !existsSync(file)) throw new UserError("no such card file", named, "a rate card relative to the tests file", shown(file));
+    return loadCard(file);
+  }));
+}
+
+/** Where the tests file names the card of a case (its own `card:`), or of every case (`card:` at the top); undefined for the card beside it. */
+export function cardNamedAt(suite: Suite, index?: number): Location | undefined {
+  if (index !== undefined && suite.doc.cases[index]!.card !== undefined) return suite.at(["cases", index, "card"]);
+  return suite.doc.card === undefined ? undefined : suite.at(["card"]);
 }
 
 /** Paths in a tests file are relative to it, kept relative to where burnrate runs so messages stay short. */

@@ -1,4 +1,5 @@
-import { resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
+import { replayBoth } from "../costdiff/replay-both.js";
+import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, type LineGate } from "../costdiff/diff.js";
@@ -71,10 +72,10 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(base, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new");
+  for (const warning of accountWarnings(account, flags)) io.stderr.write(visibleLines(warning));
   let before: Statement, after: Statement;
   try {
-    before = await replayFiles(base, baseSettings, input);
-    after = await replayFiles(card, cardSettings, input);
+    [before, after] = await replayBoth((c) => replayFiles(c, c === base ? baseSettings : cardSettings, input), base, card);
   } finally {
     progress.end();
   }

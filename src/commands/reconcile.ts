@@ -1,4 +1,5 @@
-import { resolveAccount } from "../account/account.js";
+import { accountWarnings, resolveAccount } from "../account/account.js";
+import { visibleLines } from "../render/shared/escape.js";
 import { Finding } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -40,6 +41,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
+  for (const warning of accountWarnings(account, options)) io.stderr.write(visibleLines(warning));
   const inputs = replayRunInputs(options, account, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });

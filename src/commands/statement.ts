@@ -1,4 +1,5 @@
-import { resolveAccount } from "../account/account.js";
+import { accountWarnings, resolveAccount } from "../account/account.js";
+import { visibleLines } from "../render/shared/escape.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -36,6 +37,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
+  for (const warning of accountWarnings(account, options)) io.stderr.write(visibleLines(warning));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const inputs = replayRunInputs(options, account);
   // Refused before the replay, which may take long; checked again when the report is written.

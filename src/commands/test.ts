@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
-import { isTestsFile, loadCards, loadSuite, testsFileFor } from "../cardtest/suite.js";
+import { cardNamedAt, isTestsFile, loadCards, loadSuite, testsFileFor } from "../cardtest/suite.js";
 import { Finding, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -43,7 +43,7 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   for (const file of suites) {
     const suite = loadSuite(file);
     inputs.push(...suiteInputs(suite));
-    results.push(await runSuite(suite, loadCards(suite.cardFiles), only));
+    results.push(await runSuite(suite, loadCards(suite.cardFiles, cardNamedAt(suite)), only));
   }
 
   const requireTests = options.requireTests ?? false;

@@ -87,7 +87,7 @@ function canonical(value: unknown): unknown {
 
 /** Everything that prices a meter: all of it but its name, description, bill labels and place in the file. */
 function meterSignature(m: Meter): string {
-  const { key: _key, description: _description, labels: _labels, location: _location, ...pricing } = m;
+  const { key: _key, description: _description, labels: _labels, location: _location, conditionsAt: _conditionsAt, ...pricing } = m;
   return JSON.stringify(canonical(pricing));
 }
 

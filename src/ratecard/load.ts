@@ -1,6 +1,8 @@
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, type RoundingMode } from "../money.js";
 import { decodeYaml } from "../yaml/codec.js";
+import { nearest } from "../nearest.js";
+import { cardDimensions, conditionDimensions, keyBefore, type KeyReport } from "./condition-dimensions.js";
 import { cardCodec, type MeterDocument } from "./schema.js";
 import {
   INCLUDED,
@@ -15,6 +17,10 @@ export function parseRateCard(source: string, file: string): RateCard {
   const errors: UserError[] = [];
   const problem = (path: (string | number)[], message: string, expected?: string, found?: string) => {
     errors.push(new UserError(message, decoded.at(path), expected, found));
+  };
+  const problemAtKey: KeyReport = (path, key, message, expected, found) => {
+    const value = decoded.at(path);
+    errors.push(new UserError(message, key === undefined ? value : keyBefore(source, value, key), expected, found));
   };
 
   const categories = doc.categories;
@@ -47,7 +53,7 @@ export function parseRateCard(source: string, file: string): RateCard {
     else events.set(name, event);
   };
   for (const [key, m] of doc.meters) {
-    const meter = toMeter(key, m, decoded.at(["meters", key]), (rel, message, expected, found) => problem(["meters", key, ...rel], message, expected, found));
+    const meter = toMeter(key, m, decoded.at(["meters", key]), (rel, message, expected, found) => problem(["meters", key, ...rel], message, expected, found), (rel) => decoded.at(["meters", key, ...rel]));
     if (!meter) continue;
     const ref = (lookup: Lookup<string>, known: ReadonlyMap<string, unknown>, what: string, field: string) => {
       const values = lookup.kind === "fixed" ? [lookup.value] : [...lookup.table.values()];
@@ -57,6 +63,7 @@ export function parseRateCard(source: string, file: string): RateCard {
     };
     ref(meter.category, categories, "category", "category");
     ref(meter.pool, pools, "pool", "pool");
+    conditionDimensions(meter, problemAtKey);
     meters.set(key, meter);
     claimEvent(key, { role: "charge", meter }, ["meters", key]);
     if (meter.aggregation === "recurring") claimEvent(meter.endedBy, { role: "end", meter }, ["meters", key, "ended_by"]);
@@ -68,6 +75,7 @@ export function parseRateCard(source: string, file: string): RateCard {
       if (!meters.has(m)) problem(["plans", key, "quota", "meters"], `unknown meter ${shown(m)}`, "a meter of this card", shown(m));
     }
   }
+  cardDimensions(doc, [...meters.values()], problemAtKey);
   for (const p of doc.budgets?.plans ?? []) {
     if (!plans.has(p)) problem(["budgets", "plans"], `unknown plan ${shown(p)}`, `one of ${[...plans.keys()].join(", ")}`, shown(p));
   }
@@ -125,7 +133,7 @@ function toExpiry(e: "never" | "cycle_end" | { after_months: number; at_latest?:
 
 type Report = (path: (string | number)[], message: string, expected?: string, found?: string) => void;
 
-function toMeter(key: string, m: MeterDocument, location: Location, report: Report): Meter | undefined {
+function toMeter(key: string, m: MeterDocument, location: Location, report: Report, at: (rel: (string | number)[]) => Location): Meter | undefined {
   const dimensions = m.dimensions ?? [];
   const keyBy = m.key;
   const known = new Set([...dimensions, ...(keyBy ?? [])]);
@@ -135,7 +143,8 @@ function toMeter(key: string, m: MeterDocument, location: Location, report: Repo
     report(...args);
   };
   const needDimension = (dim: string, path: (string | number)[]) => {
-    if (!known.has(dim)) bad(path, `dimension ${shown(dim)} is not declared`, `one of the meter's dimensions or key (${[...known].join(", ") || "none"})`, shown(dim));
+    const near = known.has(dim) ? undefined : nearest(dim, [...known]);
+    if (!known.has(dim)) bad(path, `dimension ${shown(dim)} is not declared${near ? `; did you mean ${shown(near)}?` : ""}`, `one of the meter's dimensions or key (${[...known].join(", ") || "none"})`, shown(dim));
   };
 
   const price: Price = m.price instanceof Decimal ? { kind: "flat", value: m.price } : { kind: "table", by: m.price.by, tree: m.price.table };
@@ -188,6 +197,10 @@ function toMeter(key: string, m: MeterDocument, location: Location, report: Repo
     exemptWhen: m.exempt_when,
     labels: m.labels ?? [],
     location,
+    conditionsAt: {
+      surcharges: surcharges.map((s, i) => new Map([...s.when.keys()].map((dim) => [dim, at(["surcharges", i, "when", dim])]))),
+      exemptWhen: new Map([...(m.exempt_when?.keys() ?? [])].map((dim) => [dim, at(["exempt_when", dim])])),
+    },
   };
   switch (m.aggregation) {
     case "flow":

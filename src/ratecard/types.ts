@@ -40,6 +40,8 @@ interface MeterCommon {
   /** Words the provider's bill uses for this meter. */
   labels: readonly string[];
   location: Location;
+  /** Where each condition value is written: surcharge i's `when` by dimension, and `exempt_when`'s. */
+  conditionsAt: { surcharges: readonly ReadonlyMap<string, Location>[]; exemptWhen: ReadonlyMap<string, Location> };
 }
 
 export type Meter =

@@ -4,10 +4,11 @@ import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pr
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
-import { Calendar, DATE_OR_INSTANT, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
+import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
 import { cardVersions } from "../ratecard/versions.js";
+import { cardNamedValues, conditionNearMiss } from "../ratecard/condition-values.js";
 import { decodeYaml, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { planGuess } from "../account/account.js";
@@ -42,6 +43,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   const doc = decoded.value;
   const errors: UserError[] = [];
   const at = (path: (string | number)[]) => decoded.at(path);
+  const named = cardNamedValues(card);
   const check = (what: () => void) => {
     try {
       what();
@@ -54,6 +56,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   const zoneName = doc.timezone ?? "UTC";
   const zone = Zone.of(zoneName);
   if (!zone) throw new UserError("unknown time zone", at(["timezone"]), "an IANA name such as Europe/London", shown(zoneName));
+  const zoneAdvice = fixedZoneAdvice(zone);
 
   const planKey = flags.plan ?? doc.plan;
   const planAt: Place = flags.plan !== undefined ? atFlag("--plan") : at(["plan"]);
@@ -96,6 +99,17 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       if (typo !== undefined) throw new UserError(`unknown dimension ${shown(typo)}; did you mean ${shown(dim)}?`, at([...path, "dimensions", typo]), `dimensions: { ${dim}: ... } (meter ${shown(meterName)} needs it)`, shown(typo));
       if (all[dim] === undefined) throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at([...path, "dimensions"]), `dimensions: { ${dim}: ... } on this item${path[0] === "populations" ? " or its population" : ""}`, "none");
     }
+    if (event.role === "charge") {
+      const miss = conditionNearMiss(meter, all, named);
+      if (miss) {
+        throw new UserError(
+          `${miss.dimension} ${shown(miss.value)} is not ${shown(miss.nearly)}, the value meter ${shown(meterName)}'s ${miss.condition} condition compares against (${formatLocation(miss.location)}): its rows would ${miss.condition === "surcharge" ? "pay no surcharge" : "not be exempt"}; did you mean ${shown(miss.nearly)}?`,
+          at(item.dimensionAt?.(miss.dimension) ?? [...path, "dimensions", miss.dimension]),
+          `${shown(miss.nearly)} exactly, as the card writes it`,
+          shown(miss.value),
+        );
+      }
+    }
     let components: Activity["components"];
     const { means, drawn } = perEventComponents(item.components);
     if (event.role === "charge") {
@@ -119,7 +133,8 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       const event = card.events.get(u.meter);
       const unique = event?.role === "charge" && event.meter.aggregation === "unique";
       const dims = { ...(p.dimensions ? Object.fromEntries(p.dimensions) : {}), ...(u.dimensions ? Object.fromEntries(u.dimensions) : {}) };
-      const made = activity({ path, meter: u.meter, dims, components: u.components }, (role, aggregation) =>
+      const dimensionAt = (dim: string) => (u.dimensions?.has(dim) ? [...path, "dimensions", dim] : ["populations", i, "dimensions", dim]);
+      const made = activity({ path, meter: u.meter, dims, components: u.components, dimensionAt }, (role, aggregation) =>
         role === "charge" && (aggregation === "flow" || aggregation === "unique") ? undefined : "a flow or unique meter (projects, channels, storage and records belong under inventory)",
         unique ? { [userDimension]: `${p.name}-1` } : {});
       if (unique && event.role === "charge" && "keyBy" in event.meter && !event.meter.keyBy.includes(userDimension)) {
@@ -129,7 +144,10 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     }));
     populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
-  const warnings = populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"])));
+  const warnings = [
+    ...(zoneAdvice === undefined ? [] : [`burnrate: warning: ${formatLocation(at(["timezone"]))}: ${zoneAdvice}\n`]),
+    ...populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"]))),
+  ];
 
   const timed: Timed[] = [];
   const anyMeter = () => undefined;
@@ -213,6 +231,8 @@ interface Item<C = ComponentValue> {
   meter: string;
   dims: Record<string, string>;
   components: ReadonlyMap<string, C> | undefined;
+  /** Where a dimension's value is written, when not on the item itself (a population's, for its per_user items). */
+  dimensionAt?: (dimension: string) => (string | number)[];
 }
 
 type ComponentValue = NonNullable<NonNullable<ScenarioDocument["schedules"]>[number]["components"]> extends ReadonlyMap<string, infer V> ? V : never;
