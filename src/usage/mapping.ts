@@ -6,7 +6,7 @@ import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
 import { usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
-import { folderMapping } from "./sources.js";
+import { folderMapping, passedOverNotes } from "./sources.js";
 import { Zone } from "../time.js";
 
 
@@ -152,6 +152,8 @@ function keyAboveIn(lines: readonly string[], key: string, value: Location): Loc
  */
 export class SkippedRows {
   private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
+  /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
+  private readonly folders = passedOverNotes();
 
   row(at: Location, why: string): void {
     const seen = this.files.get(at.file);
@@ -163,7 +165,7 @@ export class SkippedRows {
   }
 
   notes(): string[] {
-    return [...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`);
+    return [...this.folders, ...[...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`)];
   }
 }
 
