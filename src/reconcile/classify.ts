@@ -64,7 +64,7 @@ function refusedBeside(line: AlignedLine, verdict: Verdict | undefined): Verdict
 }
 
 /** The refused events of a line's meters in its cycle, by reason: how many, and the first's time and row. */
-export function refusedText(refused: readonly Rejection[]): string {
+function refusedText(refused: readonly Rejection[]): string {
   const groups = refused.map((r) => {
     const where = r.firstOrigin === undefined ? "" : `${r.firstOrigin.file}:${r.firstOrigin.line}, `;
     return `${r.events} ${r.meter} event(s) of quantity ${n(r.quantity)} in this cycle, refused (${r.reason}; the first at ${where}${formatInstant(r.firstAt)})`;
