@@ -8,10 +8,10 @@ import type { PlainRecord } from "./plain-csv.js";
  * JSON Lines and Parquet as the rows the CSV readers give, so that every format
  * goes through one header check, one mapping and one row reader. A nested field
  * is a column named by its dotted path (`data.tokens`, `properties.project`).
- * The header is the first row's fields; a later row without one of them has an
- * empty cell there, and a later row with a field the first did not have is
- * refused (it would otherwise go unread). A field under `ignore_columns:` is
- * not looked into. The mapping's `rows:` names an array whose elements are the
+ * The header is the first row's fields, and the fields the mapping names that the
+ * first row lacks (lateFields); a later row without one of them has an empty cell
+ * there, and a later row with a field nothing names is refused (it would otherwise
+ * go unread). A field under `ignore_columns:` is not looked into, wherever it is. The mapping's `rows:` names an array whose elements are the
  * rows, each with the fields around it (an API page of buckets of results).
  */
 
