@@ -84,4 +84,19 @@ describe("JSON Lines: a named field that first appears on a later line", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`the mapping's column for quantity, "cont", is not in the header of ${join(dir, "usage.jsonl")}; did you mean "cnt"?`);
   });
+
+  it("CloudEvents that name the tokens two ways (input_tokens, prompt_tokens) are read as one component; both on a line are refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-field15-"));
+    const event = (id: string, data: object) => JSON.stringify({ time: "2026-11-02T10:00:00Z", id, subject: "acme", type: "request", data: { model: "gpt-4o", provider: "openai", ...data } });
+    writeFileSync(join(dir, "usage.jsonl"), `${event("a", { input_tokens: 1000, output_tokens: 200 })}\n${event("b", { prompt_tokens: 1000, completion_tokens: 200 })}\n`);
+    const args = ["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--layout", "cloudevents", "--usage", join(dir, "usage.jsonl"), "--format", "json"];
+    const run = await burnrate(args);
+    expect(run.code, run.stderr).toBe(0);
+    // Floopy's gpt-4o on openai: 2 x (1000 x 0.00025 + 200 x 0.001) = 2 x 0.45 = 0.9.
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("0.9");
+    writeFileSync(join(dir, "usage.jsonl"), `${event("a", { input_tokens: 1000, output_tokens: 200 })}\n${event("b", { prompt_tokens: 1000, input_tokens: 5, completion_tokens: 200 })}\n`);
+    const both = await burnrate(args);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('usage.jsonl:2:1: fields "data.input_tokens" and "data.prompt_tokens" are both read as "input_tokens" (expected one field for "input_tokens" in a line, found both, "5" and "1000")');
+  });
 });

@@ -84,7 +84,7 @@ class ObjectRows {
     }
     const record = new Array<string>(this.header.length).fill("");
     for (const [name, value] of row.fields) {
-      const i = this.at.get(name);
+      const i = this.at.get(name) ?? this.sameName(name, row);
       if (i === undefined) {
         // An ignored field is read by nothing, wherever it first appears.
         if (this.mapping.ignore.has(name)) continue;
@@ -94,6 +94,23 @@ class ObjectRows {
       record[i] = value;
     }
     out.push({ record, line: row.line });
+  }
+
+  /**
+   * The column of a renamed field whose name the header reads from another field (`data.prompt_tokens`
+   * where `data.input_tokens` is in the header, both `input_tokens`): events of other types name one
+   * thing two ways, and a row with one of them has it in that column. A row with both is refused, as a
+   * CSV header with both is: one would be read, the other dropped.
+   */
+  private sameName(name: string, row: Found): number | undefined {
+    const as = this.mapping.rename.get(name);
+    if (as === undefined) return undefined;
+    const from = this.header!.find((field) => (this.mapping.rename.get(field) ?? field) === as);
+    if (from === undefined) return undefined;
+    if (row.fields.has(from)) {
+      throw new UserError(`fields ${shown(from)} and ${shown(name)} are both read as ${shown(as)}`, { file: this.file, line: row.line, column: 1 }, `one field for ${shown(as)} in a ${this.place}`, `both, ${shown(row.fields.get(from)!)} and ${shown(row.fields.get(name)!)}`);
+    }
+    return this.at.get(from);
   }
 
   /** At the end of the file: a field the user's mapping reads quantity, event_id, account or skip_rows from, on no line, is refused at its key as a header without it is. */
