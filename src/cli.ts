@@ -193,6 +193,7 @@ function program(io: Io): Command {
     .option("--seed <seed>", "seed for --samples: the same seed gives the same output (default 1)")
     .option("--emit-usage <dir>", "write DIR/usage.csv and DIR/account.yaml for burnrate statement")
     .option("--force", "with --emit-usage: replace the usage.csv and account.yaml already in DIR")
+    .addOption(new Option("--no-chart").hideHelp())
     .addOption(formatOption(WITH_HTML, HTML_ABOUT))
     .addOption(outputOption())
     .addOption(bomOption())

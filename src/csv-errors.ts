@@ -1,5 +1,6 @@
+import { closeSync, openSync, readSync } from "node:fs";
 import type { CsvError } from "csv-parse";
-import { UserError } from "./errors.js";
+import { UserError, shown } from "./errors.js";
 
 /**
  * A csv-parse error as a user error at its line and 1-based column (csv-parse
@@ -8,8 +9,15 @@ import { UserError } from "./errors.js";
 export function csvParseError(e: CsvError, file: string, maxRecordBytes?: number): UserError {
   const err = e as CsvError & { lines?: number; column?: number };
   const line = err.lines ?? 1;
+  // Excel's `sep=,` line is one or two cells, so the header below it is "a row of the wrong width" on line 2.
+  if (e.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" && line === 2) {
+    const first = firstLineOf(file);
+    if (first !== undefined && separatorHint(first.split(","))) return separatorHintError(file, first);
+  }
   if (e.code === "CSV_MAX_RECORD_SIZE") return new UserError("row too long", { file, line, column: 1 }, `a row of at most ${maxRecordBytes} bytes`, "a longer row");
-  return new UserError(`malformed CSV: ${e.message.replace(/^Invalid [^:]*: /, "").split(/[.:]/)[0]}`, { file, line, column: csvColumn(err) }, "RFC 4180 CSV", e.code);
+  // Standard input cannot be read again to see its first line: a narrow first line above a wider one is most often the hint.
+  const hint = file === "-" && line === 2 && /expect [12],/.test(e.message) ? ` (a first line of one or two cells, such as Excel's "sep=," hint, is no header: delete it)` : "";
+  return new UserError(`malformed CSV: ${e.message.replace(/^Invalid [^:]*: /, "").split(/[.:]/)[0]}`, { file, line, column: csvColumn(err) }, `RFC 4180 CSV${hint}`, e.code);
 }
 
 /**
@@ -24,4 +32,40 @@ function csvColumn(err: CsvError & { column?: number }): number {
     if (expected !== undefined && column > Number(expected)) return Number(expected) + 1;
   }
   return column + 1;
+}
+
+/**
+ * Whether a first row is Excel's separator hint (`sep=,`, `sep=;`), which Excel writes above the header
+ * of a CSV it means to open again: no header, and not a row of usage or of a bill.
+ */
+export function separatorHint(cells: readonly string[]): boolean {
+  return /^\uFEFF?sep=.?$/i.test(cells[0]?.trim() ?? "") && cells.slice(1).every((cell) => cell === "") && cells.length <= 2;
+}
+
+/** The separator hint refused at its line: what it is and how to remove it (burnrate reads the header from the first line). */
+export function separatorHintError(file: string, line: string): UserError {
+  const hint = line.replace(/^\uFEFF/, "").trim();
+  const other = !/^sep=,?$/i.test(hint);
+  return new UserError(
+    `the first line is Excel's separator hint ${shown(hint)}, not a header`,
+    { file, line: 1, column: 1 },
+    `the header on the first line: delete the ${shown(hint)} line (sed -i 1d FILE)${other ? ", and save the file with commas" : ""}, or save the sheet as "CSV UTF-8 (Comma delimited)", which writes none`,
+    shown(hint),
+  );
+}
+
+/** A file's first line, from its first 256 bytes; undefined for standard input or a file that cannot be read again. */
+function firstLineOf(file: string): string | undefined {
+  if (file === "-") return undefined;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, "r");
+    const head = Buffer.alloc(256);
+    const read = readSync(fd, head, 0, head.length, 0);
+    return head.toString("utf8", 0, read).split(/\r?\n|\r/)[0];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }

@@ -29,10 +29,10 @@ describe("a usage folder's file that no reader takes by its name", () => {
     );
   });
 
-  it("still passes over a README, notes and a mapping, and reads the usage beside them", async () => {
+  it("still passes over a README, notes and a mapping, naming the two files (field15), and reads the usage beside them", async () => {
     const dir = folder({ "2026-11-02.jsonl": day(2), "README.md": "exports\n", "notes.txt": "quiet week\n", "burnrate.mapping.yaml": "ignore_columns: [notes]\n" });
     const out = await burnrate(["statement", "--account", ACCOUNT, "--usage", dir, "--format", "json"]);
-    expect(out.stderr).toBe("");
+    expect(out.stderr).toBe(`burnrate: note: usage folder ${dir}: passed over 2 files that no reader takes by name ("README.md", "notes.txt")\n`);
     expect((JSON.parse(out.stdout) as { accounts: { cycles: { total: string }[] }[] }).accounts[0]!.cycles[0]!.total).toBe("0.45");
   });
 

@@ -56,7 +56,8 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     bill: { file: options.bill, mappingFile: options.billMapping, layout: options.billLayout, mapFlags: options.billMap },
     tolerance,
   }).finally(() => progress.end());
-  for (const note of skipped.notes()) io.stderr.write(note);
+  // The bill's cycles: a day of dated rows may straddle their boundaries.
+  for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(note);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   await emit(render(format, {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, rmdirSync } from "node:fs";
 import { join } from "node:path";
-import { UserError, shown } from "../errors.js";
+import { atFlag, UserError, shown } from "../errors.js";
 import type { Io } from "../io.js";
 import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type Destination, type RunInput } from "../output.js";
 import type { RenderContext } from "../render/shared/context.js";
@@ -26,6 +26,8 @@ export interface SimulateOptions {
   seed?: string;
   emitUsage?: string;
   force?: boolean;
+  /** `--no-chart`: false. Taken only to say that simulate has no chart to leave out. */
+  chart?: boolean;
   format?: string;
   output?: string;
   bom?: boolean;
@@ -35,6 +37,8 @@ export interface SimulateOptions {
 }
 
 export async function simulate(scenarioFile: string, options: SimulateOptions, io: Io): Promise<void> {
+  // A script that gives --no-chart to every command is told why simulate refuses it, not "unknown option".
+  if (options.chart === false) throw new UserError("simulate draws no chart", atFlag("--no-chart"), "simulate without --no-chart: its table has no chart to leave out (--no-chart turns off statement's burn-down and bars)", "--no-chart");
   const format = chooseFormat(options.format, options.output, WITH_HTML, io);
   const samples = options.samples === undefined ? undefined : { count: options.samples, seed: options.seed ?? "1" };
   const scenario = loadScenario(scenarioFile, { card: options.card, plan: options.plan, comparePlans: options.comparePlans, samples: samples?.count });

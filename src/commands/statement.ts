@@ -51,8 +51,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     const file = new ReportFile({ path: options.output, flag: "-o", inputs });
     try {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
-      await replayFiles(card, settings, input, writer).finally(() => progress.end());
-      for (const note of skipped.notes()) io.stderr.write(note);
+      const replayed = await replayFiles(card, settings, input, writer).finally(() => progress.end());
+      for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(note);
       writer.end();
       await file.commit(io);
     } catch (e) {
@@ -65,7 +65,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
-  for (const note of skipped.notes()) io.stderr.write(note);
+  for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(note);
   for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
 
   const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);

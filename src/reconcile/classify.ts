@@ -1,5 +1,7 @@
 import { formatExact, roundToStep, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
+import type { Rejection } from "../engine/types.js";
+import { formatInstant } from "../time.js";
 import type { AlignedLine, DifferenceClass } from "./types.js";
 
 export interface Verdict {
@@ -43,11 +45,31 @@ export function agreementNote(line: AlignedLine): string | undefined {
  * reading of a gap of that row's size.
  */
 export function classify(line: AlignedLine, card: RateCard): Verdict | undefined {
-  const verdict = classifyLine(line, card);
+  const verdict = refusedBeside(line, classifyLine(line, card));
   const twice = line.bill?.repeatedRow;
   if (verdict === undefined || twice === undefined) return verdict;
   const at = (l: { file: string; line: number }) => `${l.file}:${l.line}`;
   return { ...verdict, explanation: `${verdict.explanation}; the bill gives this line on ${line.bill!.rows} rows, and ${at(twice.again)} repeats ${at(twice.first)} exactly (quantity and amount)` };
+}
+
+/**
+ * A bill above the usage in quantity on a line whose meters had events refused in the cycle: the
+ * refusals are named beside the reason (a quantity the bill counts and burnrate refused is the
+ * likelier gap). A rate drift or a rounding is about the price, which refusals do not touch.
+ */
+function refusedBeside(line: AlignedLine, verdict: Verdict | undefined): Verdict | undefined {
+  if (verdict === undefined || !line.computed || !line.bill || line.refused === undefined || line.refused.length === 0) return verdict;
+  if ((verdict.class !== "quantity_mismatch" && verdict.class !== "unexplained") || !line.bill.amount.gt(line.computed.amount)) return verdict;
+  return { ...verdict, explanation: `${verdict.explanation}; the usage also has ${refusedText(line.refused)}` };
+}
+
+/** The refused events of a line's meters in its cycle, by reason: how many, and the first's time and row. */
+function refusedText(refused: readonly Rejection[]): string {
+  const groups = refused.map((r) => {
+    const where = r.firstOrigin === undefined ? "" : `${r.firstOrigin.file}:${r.firstOrigin.line}, `;
+    return `${r.events} ${r.meter} event(s) of quantity ${n(r.quantity)} in this cycle, refused (${r.reason}; the first at ${where}${formatInstant(r.firstAt)})`;
+  });
+  return groups.join(" and ");
 }
 
 function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
@@ -64,10 +86,12 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   }
   if (!computed) {
     if (bill.amount.isZero()) return undefined;
+    // Events burnrate refused are in the log, not missing from it: the bill charges what the card refuses.
+    const refused = line.refused !== undefined && line.refused.length > 0 ? `; the usage has no priced events on this line, but ${refusedText(line.refused)}: the bill charges what the card refuses` : "; the usage log has no such events";
     return {
       class: "missing_in_usage",
-      explanation: `the bill charges ${n(bill.amount)} ${unit}${bill.quantity === undefined ? "" : ` for quantity ${n(bill.quantity)}`}; the usage log has no such events`,
-      shiftable: true,
+      explanation: `the bill charges ${n(bill.amount)} ${unit}${bill.quantity === undefined ? "" : ` for quantity ${n(bill.quantity)}`}${refused}`,
+      shiftable: line.refused === undefined || line.refused.length === 0,
     };
   }
   const delta = bill.amount.minus(computed.amount);

@@ -49,6 +49,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const accounts = bill.byAccount ? new Set([...charges, ...payments].map((c) => c.account!)) : undefined;
   const aligner = new Aligner(bill, charges);
   const lines = aligner.align(statement, charges, cycles, accounts);
+  attachRefusals(lines, replayed, calendar);
   const verdicts = new Map<string, Verdict | undefined>();
   for (const [id, line] of lines) verdicts.set(id, classify(line, card));
 
@@ -138,6 +139,16 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles, accounts), rows: payments.length }
       : undefined,
   };
+}
+
+/** Each line's refused events: the replay's rejections of its meters (and account, when the bill names accounts) in its cycle. */
+function attachRefusals(lines: ReadonlyMap<string, AlignedLine>, replayed: Statement, calendar: Calendar): void {
+  const refused = replayed.accounts.flatMap((a) => a.cycles.flatMap((c) => c.rejected.map((r) => ({ account: a.account, cycle: calendar.indexOf(r.firstAt), rejection: r }))));
+  if (refused.length === 0) return;
+  for (const line of lines.values()) {
+    const mine = refused.filter((r) => r.cycle === line.cycle && line.meters.includes(r.rejection.meter) && (line.account === undefined || line.account === r.account));
+    if (mine.length > 0) line.refused = mine.map((r) => r.rejection);
+  }
 }
 
 /** The replay's calendar: cycle 0 starts where the replay put it (the anchor, or the first usage month), in the account's zone. */

@@ -1,6 +1,7 @@
 import type { IgnoredRows } from "../bill/types.js";
 import type { BillLayout } from "../bill/mapping.js";
 import type { Location } from "../errors.js";
+import type { Rejection } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
 
@@ -48,6 +49,8 @@ export interface AlignedLine {
   duplicates: Decimal;
   /** What those repeats would cost as events, when each is a flow event (components and surcharges included). */
   duplicateAmount?: Decimal;
+  /** The events of the line's meters that the replay refused in its cycle (credits exhausted, a limit): billed, they are what the card refuses. */
+  refused?: readonly Rejection[];
 }
 
 export interface Difference {

@@ -5,7 +5,8 @@ import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
-import { nearMissAmong, nearMissOf } from "./near-miss.js";
+import { nearMissAmong, nearMissOf, quantityLike } from "./near-miss.js";
+import { separatorHint, separatorHintError } from "../csv-errors.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
 // needs, quantities. Kept apart from the readers so that the row scanner's worker
@@ -53,6 +54,7 @@ const SEPARATORS = [
 ] as const;
 
 export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): Layout {
+  if (separatorHint(header)) throw separatorHintError(file, header.join(","));
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
     if (name.trim() === "") throw new UserError("empty column name in header", { file, line: 1, column: i + 1 }, "a column name", "nothing");
@@ -165,7 +167,9 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
-  return new UserError(problem, where, `a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
+  // A count under another name (`qty`) where the header has no quantity: read as the quantity is the likelier fix.
+  const count = column.renamed === undefined && column.present.quantity < 0 && quantityLike(column.source) ? `the quantity, columns: { quantity: ${name} } in the usage mapping (--map quantity=${name}); or ` : "";
+  return new UserError(problem, where, `${count}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
 /** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */

@@ -6,8 +6,9 @@ import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
 import { usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
-import { folderMapping } from "./sources.js";
+import { folderMapping, passedOverNotes } from "./sources.js";
 import { Zone } from "../time.js";
+import { datedDayNotes } from "./field15-dated-days.js";
 
 
 /**
@@ -152,6 +153,23 @@ function keyAboveIn(lines: readonly string[], key: string, value: Location): Loc
  */
 export class SkippedRows {
   private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
+  /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
+  private readonly folders = passedOverNotes();
+  /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
+  private readonly zoned = new Map<string, ColumnMapping>();
+
+  /** A file whose timestamps without an offset are read in its mapping's zone, not the account's. */
+  readInZone(file: string, mapping: ColumnMapping): void {
+    if (file !== "-" && !this.zoned.has(file)) this.zoned.set(file, mapping);
+  }
+
+  /** The notes for those files' days, read at their zone's midnight, that a cycle boundary of the account's zone falls inside. */
+  datedNotes(zone: Zone, statement: { accounts: readonly { cycles: readonly { start: number; end: number }[] }[] }): Promise<string[]> {
+    if (this.zoned.size === 0) return Promise.resolve([]);
+    // The last cycle's end too: a day read before it is in the statement, and after it, refused.
+    const starts = [...new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => [c.start, c.end])))].sort((a, b) => a - b);
+    return datedDayNotes(this.zoned, zone, starts);
+  }
 
   row(at: Location, why: string): void {
     const seen = this.files.get(at.file);
@@ -163,7 +181,7 @@ export class SkippedRows {
   }
 
   notes(): string[] {
-    return [...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`);
+    return [...this.folders, ...[...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`)];
   }
 }
 
@@ -195,6 +213,7 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
     const beside = file === "-" ? undefined : `${file}.mapping.yaml`;
     const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
     const mapping = withFlags(files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout), input.mapFlags);
+    if (mapping.timestampZone !== undefined) input.skipped?.readInZone(file, mapping);
     return mapping.skipRows === undefined || input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
 }

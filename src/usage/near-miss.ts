@@ -19,6 +19,17 @@ export function nearMissAmong(name: string, names: Iterable<string>): string | u
   return undefined;
 }
 
+/**
+ * Whether a header name is what exports call a count (`qty`, `count`, `units`, `requests`): where the
+ * header has no quantity column, the fix for such a column left unread is first `--map quantity=NAME`.
+ */
+export function quantityLike(name: string): boolean {
+  const normal = normalName(name);
+  return QUANTITY_WORDS.has(normal) || /(^|_)(qty|count|cnt)$/.test(normal) || /^(qty|count|num|number)_/.test(normal);
+}
+
+const QUANTITY_WORDS: ReadonlySet<string> = new Set(["qty", "qnty", "quant", "count", "cnt", "n", "num", "number", "units", "unit_count", "value", "requests", "calls", "events", "volume", "total", "usage"]);
+
 function normalName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s.-]+/g, "_");
 }

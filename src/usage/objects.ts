@@ -1,16 +1,17 @@
-import { UserError, shown } from "../errors.js";
+import { UserError, shown, type Place } from "../errors.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
+import { nearMissAmong, nearMissOf } from "./near-miss.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /**
  * JSON Lines and Parquet as the rows the CSV readers give, so that every format
  * goes through one header check, one mapping and one row reader. A nested field
  * is a column named by its dotted path (`data.tokens`, `properties.project`).
- * The header is the first row's fields; a later row without one of them has an
- * empty cell there, and a later row with a field the first did not have is
- * refused (it would otherwise go unread). A field under `ignore_columns:` is
- * not looked into. The mapping's `rows:` names an array whose elements are the
+ * The header is the first row's fields, and the fields the mapping names that the
+ * first row lacks (lateFields); a later row without one of them has an empty cell
+ * there, and a later row with a field nothing names is refused (it would otherwise
+ * go unread). A field under `ignore_columns:` is not looked into, wherever it is. The mapping's `rows:` names an array whose elements are the
  * rows, each with the fields around it (an API page of buckets of results).
  */
 
@@ -24,6 +25,8 @@ interface Found {
 class ObjectRows {
   private header: string[] | undefined;
   private readonly at = new Map<string, number>();
+  /** Fields added to the header for the user's mapping that no row has had yet. */
+  private readonly unseen = new Map<string, { place: Place; key: string }>();
   constructor(
     private readonly file: string,
     private readonly mapping: ColumnMapping,
@@ -73,21 +76,86 @@ class ObjectRows {
 
   private record(row: Found, out: PlainRecord[]): void {
     if (!this.header) {
-      this.header = [...row.fields.keys()];
+      const late = lateFields(this.mapping, row.fields);
+      this.header = [...row.fields.keys(), ...late.keys()];
       this.header.forEach((name, i) => this.at.set(name, i));
+      for (const [name, { place, key }] of late) if (place !== undefined) this.unseen.set(name, { place, key });
       out.push({ record: this.header, line: row.line });
     }
     const record = new Array<string>(this.header.length).fill("");
     for (const [name, value] of row.fields) {
-      const i = this.at.get(name);
+      const i = this.at.get(name) ?? this.sameName(name, row);
       if (i === undefined) {
-        throw new UserError(`field ${shown(name)} is not in the first ${this.place}`, { file: this.file, line: row.line, column: 1 }, `the fields of the first ${this.place} (${shown(name)} under ignore_columns: in the usage mapping if it is not needed)`, shown(name));
+        // An ignored field is read by nothing, wherever it first appears.
+        if (this.mapping.ignore.has(name)) continue;
+        throw new UserError(`field ${shown(name)} is not in the first ${this.place}`, { file: this.file, line: row.line, column: 1 }, `the fields of the first ${this.place}, or a field the usage mapping names (rename: or columns:, read wherever it first appears; ${shown(name)} under ignore_columns: if it is not needed)`, shown(name));
       }
+      if (this.unseen.size > 0) this.unseen.delete(name);
       record[i] = value;
     }
     out.push({ record, line: row.line });
   }
+
+  /**
+   * The column of a renamed field whose name the header reads from another field (`data.prompt_tokens`
+   * where `data.input_tokens` is in the header, both `input_tokens`): events of other types name one
+   * thing two ways, and a row with one of them has it in that column. A row with both is refused, as a
+   * CSV header with both is: one would be read, the other dropped.
+   */
+  private sameName(name: string, row: Found): number | undefined {
+    const as = this.mapping.rename.get(name);
+    if (as === undefined) return undefined;
+    const from = this.header!.find((field) => (this.mapping.rename.get(field) ?? field) === as);
+    if (from === undefined) return undefined;
+    if (row.fields.has(from)) {
+      throw new UserError(`fields ${shown(from)} and ${shown(name)} are both read as ${shown(as)}`, { file: this.file, line: row.line, column: 1 }, `one field for ${shown(as)} in a ${this.place}`, `both, ${shown(row.fields.get(from)!)} and ${shown(row.fields.get(name)!)}`);
+    }
+    return this.at.get(from);
+  }
+
+  /** At the end of the file: a field the user's mapping reads quantity, event_id, account or skip_rows from, on no line, is refused at its key as a header without it is. */
+  finish(): void {
+    for (const [name, { place, key }] of this.unseen) {
+      throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has`, `no ${this.place} with ${shown(name)}`);
+    }
+  }
 }
+
+/**
+ * The fields the mapping (or the layout) names that the first row lacks, each with the place of the
+ * user's key that makes its absence from the whole file a mistake: a row without one has an empty
+ * cell there, as a short CSV row has, so that an event type whose payload has other fields
+ * (CloudEvents, Lago) is read wherever its fields first appear. The timestamp and the meter are left
+ * out (a row without them is refused anyway, and a header without them is refused at the mapping's
+ * key), and so are a layout's alternatives, read by which the header has. A name another field of
+ * the first row is read as (renamed or its own) is not added: the two would be one column twice.
+ */
+function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>): Map<string, { place: Place | undefined; key: string }> {
+  const late = new Map<string, { place: Place | undefined; key: string }>();
+  const taken = new Set<string>();
+  for (const name of first.keys()) if (!mapping.ignore.has(name)) taken.add(mapping.rename.get(name) ?? name);
+  const add = (name: string, target: string, place: Place | undefined, key = "") => {
+    if (first.has(name) || mapping.ignore.has(name) || late.has(name) || taken.has(target)) return;
+    taken.add(target);
+    late.set(name, { place, key });
+  };
+  for (const c of LATE_CANONICAL) {
+    const source = mapping.columns[c];
+    // A near miss of it in the first row (`cnt` for `count`) is the likelier mistake, which the header check names.
+    if (source !== undefined) {
+      if (nearMissAmong(source, first.keys()) === undefined) add(source, `\0${c}`, mapping.places?.columns[c], `the mapping's column for ${c}`);
+    }
+    // Under its own name, unless the first row has a near miss of it (`Event_ID`), which the header check names.
+    else if (mapping.alternatives?.[c] === undefined && ![...first.keys()].some((name) => nearMissOf(name) === c)) add(c, `\0${c}`, undefined);
+  }
+  for (const [name, target] of mapping.rename) add(name, target, undefined);
+  for (const name of mapping.skipRows?.keys() ?? []) add(name, name, mapping.places?.skipRows?.get(name), "skip_rows: column");
+  for (const name of mapping.optional ?? []) add(name, mapping.rename.get(name) ?? name, undefined);
+  return late;
+}
+
+/** The canonical columns a row may go without (one unit, no id, the default account). */
+const LATE_CANONICAL = ["quantity", "event_id", "account"] as const;
 
 function hasPath(value: Record<string, unknown>, path: string[]): boolean {
   let node: unknown = value;
@@ -208,6 +276,7 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: stri
   const out: PlainRecord[] = [];
   if (rest.length > 0) take(rest, out);
   if (out.length > 0) yield out;
+  rows.finish();
 }
 
 const BATCH = 1024;
@@ -247,4 +316,5 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
     start = end;
     if (out.length > 0) yield out;
   }
+  rows.finish();
 }

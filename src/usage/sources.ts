@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, s
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { globSync } from "tinyglobby";
+import { parse } from "yaml";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 import { isGzip } from "./content.js";
 
@@ -34,6 +35,7 @@ const WILDCARD = /[*?]/;
  * flag, or a tests file's case).
  */
 export function expandUsage(values: readonly string[], named: Place = atFlag("--usage")): string[] {
+  passedOver.length = 0;
   const files = values.flatMap((value) => expandOne(value, named));
   refuseGzipCopies(files, named);
   return files;
@@ -60,16 +62,22 @@ function expandOne(value: string, named: Place): string[] {
   // A socket cannot be opened by its path (Linux says ENXIO): `/dev/stdin` when a program gave burnrate a socket for it.
   if (stat?.isSocket()) throw new UserError("a socket, which cannot be opened as a file", { file: value, line: 1, column: 1 }, "a file; for statement, the socket as standard input (--usage -), which is copied first", "a socket");
   if (stat?.isDirectory()) {
-    const names = readdirSync(value).filter((name) => !name.startsWith(".") && statOrUndefined(join(value, name))?.isFile());
+    const entries = readdirSync(value).filter((name) => !name.startsWith("."));
+    const names = entries.filter((name) => statOrUndefined(join(value, name))?.isFile());
     const unread = names.filter((name) => DATA_NOT_READ.test(name) && !burnrateReport(join(value, name))).sort(byName)[0];
     if (unread !== undefined) {
       throw new UserError("a file in the usage folder that no reader takes by its name, which would be passed over", { file: join(value, unread), line: 1, column: 1 }, "usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: JSON Lines renamed .jsonl, a TSV or a spreadsheet saved as CSV, zip, bzip2, xz or zstd recompressed as gzip; or the file moved out of the folder", shown(unread));
     }
+    const others = names.filter((name) => !USAGE_FILE.test(name) && !MAPPING_FILE.test(name) && !DATA_NOT_READ.test(name)).sort(byName);
+    refuseUsageByContent(value, others);
     const files = names
       .filter((name) => USAGE_FILE.test(name))
       .sort(byName)
       .map((name) => join(value, name));
     if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
+    const folders = entries.filter((name) => statOrUndefined(join(value, name))?.isDirectory()).sort(byName);
+    const passed = others.filter((name) => !burnrateReport(join(value, name)));
+    if (passed.length > 0 || folders.length > 0) passedOver.push({ folder: value, files: passed, folders });
     return files;
   }
   // Quoting a glob, as burnrate asks, also keeps the shell from expanding a leading ~.
@@ -87,6 +95,87 @@ function expandOne(value: string, named: Place): string[] {
     throw new UserError(problem, named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
   }
   return files;
+}
+
+/**
+ * A file of a usage folder that no reader takes by its name, but whose first line is a CSV header of
+ * usage: a canonical column or a column the folder's mapping names (`c.txt`, `day1.csv.bak`, an
+ * export saved as `.log`). Refused, as a `.json` is: passed over, its usage would be left out of the
+ * statement, where a README is only named in the note.
+ */
+function refuseUsageByContent(folder: string, names: readonly string[]): void {
+  let mapped: ReadonlySet<string> | undefined;
+  for (const name of names) {
+    const header = firstLine(join(folder, name));
+    if (header === undefined) continue;
+    const cells = header.split(/[,\t;|]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
+    if (cells.length < 2) continue;
+    mapped ??= mappedColumns(folder);
+    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || mapped!.has(cell));
+    if (known.length === 0) continue;
+    const csv = /\.csv(\.gz)?$/i.test(name) ? undefined : name.replace(/(\.[^.]*)?$/, ".csv");
+    const rename = csv === undefined || name.toLowerCase().includes(".csv") ? "renamed to end in .csv" : `renamed ${shown(csv)}`;
+    throw new UserError(
+      "a file in the usage folder whose first line is a header of usage, but whose name no reader takes, which would be passed over",
+      { file: join(folder, name), line: 1, column: 1 },
+      `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file ${rename} if it is usage, or moved out of the folder if it is not`,
+      `${shown(name)}, a header naming ${known.map((cell) => shown(cell)).join(", ")}`,
+    );
+  }
+}
+
+const CANONICAL_NAMES: ReadonlySet<string> = new Set(["timestamp", "meter", "quantity", "event_id", "account"]);
+
+/** A plain text file's first line (its first 4 KiB, a BOM dropped); undefined for one that is not plain text (gzip, binary, empty). */
+function firstLine(path: string): string | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(4096);
+    const read = readSync(fd, head, 0, head.length, 0);
+    const bytes = head.subarray(0, read);
+    if (read === 0 || isGzip(bytes) || bytes.includes(0)) return undefined;
+    return bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/)[0];
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The source columns the folder's mapping reads (its `columns:` and `rename:` keys), for telling usage from other text. */
+function mappedColumns(folder: string): ReadonlySet<string> {
+  const path = folderMapping(join(folder, "x"));
+  if (path === undefined) return new Set();
+  try {
+    const mapping = parse(readFileSync(path, "utf8")) as { columns?: Record<string, unknown>; rename?: Record<string, unknown> } | null;
+    return new Set([...Object.values(mapping?.columns ?? {}).filter((v): v is string => typeof v === "string"), ...Object.keys(mapping?.rename ?? {})]);
+  } catch {
+    // A mapping that cannot be read is refused where the run reads it.
+    return new Set();
+  }
+}
+
+/** What the last expansion of `--usage` passed over in its folders, for the note a command writes (SkippedRows in mapping.ts). */
+const passedOver: { folder: string; files: readonly string[]; folders: readonly string[] }[] = [];
+
+/**
+ * The note naming each folder's files that no reader took, and its subfolders, which are not read: none
+ * of them may be passed over without a word. Taken once, by the command that expanded the folders.
+ */
+export function passedOverNotes(): string[] {
+  return passedOver.splice(0).map(({ folder, files, folders }) => {
+    const parts: string[] = [];
+    if (files.length > 0) parts.push(`${files.length} file${files.length === 1 ? "" : "s"} that no reader takes by name (${listed(files)})`);
+    if (folders.length > 0) parts.push(`${folders.length} subfolder${folders.length === 1 ? "" : "s"} (${listed(folders)}), whose files are read only when named or globbed ('${join(folder, "**", "*.csv")}')`);
+    return `burnrate: note: usage folder ${folder}: passed over ${parts.join(" and ")}\n`;
+  });
+}
+
+/** Names as a message lists them: the first ten, then how many more. */
+function listed(names: readonly string[]): string {
+  const shownNames = names.slice(0, 10).map((name) => shown(name)).join(", ");
+  return names.length > 10 ? `${shownNames} and ${names.length - 10} more` : shownNames;
 }
 
 /** A report burnrate wrote (`-o exports/november.json`), which names its schema first: no usage, passed over as a README is. */

@@ -12,6 +12,9 @@ const STATUS: Record<Status, string> = {
   attention: "needs attention",
 };
 
+/** The status when every difference is a rounding one: within tolerance by definition, whatever the tolerance. */
+const ROUNDING_ONLY = "every difference is rounding, which always passes";
+
 const LINE_STATUS: Record<LineStatus, string> = {
   agrees: "agrees",
   differs: "differs",
@@ -47,6 +50,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   const reasons = new Map<string, number>();
   for (const d of r.differences) if (d.class !== "unexplained") reasons.set(d.class, (reasons.get(d.class) ?? 0) + 1);
   const noted = r.lines.filter((l) => l.note !== undefined).length;
+  const rounded = r.differences.filter((d) => d.class === "rounding").length;
 
   const blocks: Block[] = [
     { kind: "heading", level: 1, text: `Reconciliation · ${r.provider} ${r.version} · ${r.bill.file} · ${r.timezone}` },
@@ -63,9 +67,10 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Undercharged", direction(s.undercharged, "the bill below usage")],
         ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
         ["No reason found", s.unexplained.count === 0 ? "none" : `${s.unexplained.count} difference(s), ${signed(s.unexplained.amount)} ${unit}`],
-        ["Tolerance", tolerance === "" ? "none (exact)" : tolerance],
+        // A rounding difference is within any tolerance, none too: said beside "exact", which would otherwise contradict the status.
+        ["Tolerance", tolerance !== "" ? tolerance : rounded > 0 ? "none (exact); a rounding difference always passes" : "none (exact)"],
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
-        ["Status", `${STATUS[s.status]}${s.attention.length > 0 ? ` (${s.attention.length} difference(s))` : ""}`],
+        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${s.attention.length > 0 ? ` (${s.attention.length} difference(s))` : ""}`],
       ],
     },
   ];
