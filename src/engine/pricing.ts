@@ -2,6 +2,7 @@ import { UserError, cellOf, shown, type Location } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { ONE, ZERO, roundToStep, type Decimal } from "../money.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
+import { conditionNearMiss, conditionNearMissError, type NamedValues } from "../ratecard/condition-values.js";
 import { countOf, exact, type Exact } from "./credits.js";
 
 type Dims = Readonly<Record<string, string>>;
@@ -109,6 +110,20 @@ export class PriceBook {
   private readonly quantities = new Map<Decimal, Quantity>();
   static readonly ZERO: UnitPrice = unitOf(ZERO);
 
+  /** `named`: the values the whole card names for each dimension (cardNamedValues), none of them a near miss of a condition's. */
+  constructor(private readonly named?: NamedValues) {}
+
+  /**
+   * Refuse a row whose value is a near miss of one its meter's surcharge or exemption compares against
+   * (`Private` for `private`, `True` for `true`): a condition compares exact text, so the row would pay
+   * the base price without a word, where a price table's near miss is refused.
+   */
+  checkConditions(meter: Meter, dims: Dims, origin: Location): void {
+    if (meter.surcharges.length === 0 && meter.exemptWhen === undefined) return;
+    const miss = conditionNearMiss(meter, dims, this.named);
+    if (miss) throw conditionNearMissError(miss, meter.key, cellOf(origin, miss.dimension));
+  }
+
   unit(meter: Meter, dims: Dims, origin: Location): UnitPrice {
     let deps = this.depends.get(meter);
     if (!deps) this.depends.set(meter, (deps = priceDimensions(meter)));
@@ -116,6 +131,8 @@ export class PriceBook {
     for (const d of deps) key += `\u0001${dims[d] ?? "\u0002"}`;
     let found = this.memo.get(key);
     if (!found) {
+      // Every combination of the values a per-unit surcharge or the exemption reads is looked up here once.
+      this.checkConditions(meter, dims, origin);
       const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
       const value = exempt ? ZERO : unitPrice(meter, dims, origin);
       this.memo.set(key, (found = unitOf(value)));
@@ -250,6 +267,8 @@ export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Mete
  * price of 0, so they still show on the statement.
  */
 export function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
+  // A per-event surcharge's values are not among those unit() looks up by: every event is checked here.
+  book.checkConditions(meter, dims, origin);
   const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
   const parts: PricedPart[] = [];
   const units = meter.components.length === 0 ? [] : componentUnits(book, meter, dims, origin);

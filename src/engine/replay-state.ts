@@ -1,6 +1,7 @@
 import { Decimal } from "../money.js";
 import { TargetGroups } from "./target-groups.js";
 import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
+import { cardNamedValues, type NamedValues } from "../ratecard/condition-values.js";
 import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
 import { Deferred, Scale, Units, type Credits } from "./credits.js";
 import type { OpenCycle } from "./cycle.js";
@@ -191,7 +192,9 @@ export abstract class ReplayState {
   /** Where usage stops being believable without --through: FAR_CYCLES cycles past the anchor. */
   protected readonly farFrom: Instant;
   /** Unit prices of the card in force: a new version starts a new book. */
-  protected book = new PriceBook();
+  protected book: PriceBook;
+  /** The values the card (every version) names for each dimension: none is a near miss of a condition's (PriceBook.checkConditions). */
+  protected readonly namedValues: NamedValues;
   /** Grant kinds whose consumption moves the allowance's percentage. */
   protected readonly counting: ReadonlySet<string>;
   protected readonly scale: Scale;
@@ -228,6 +231,8 @@ export abstract class ReplayState {
     if (setup.versions !== undefined) this.version = card.version;
     // The card given holds every version's meters for the readers; pricing starts with the earliest version's own.
     if (setup.versions?.[0] !== undefined) this.card = setup.versions[0].card;
+    this.namedValues = cardNamedValues(card);
+    this.book = new PriceBook(this.namedValues);
     this.order = { meters: [...card.events.keys()], kinds: [...card.grantKinds.keys()] };
     this.counting = new Set([...card.grantKinds.values()].filter((k) => k.countsTowardAllowance).map((k) => k.key));
     if (setup.through !== undefined) this.lastCycle = Math.max(0, setup.calendar.indexOf(setup.through));

@@ -74,7 +74,7 @@ export abstract class TimelineApplication extends AccountRuns {
   protected switchVersion(card: RateCard, at: Instant): void {
     for (const run of this.runList) this.advance(run, at - 1);
     this.card = card;
-    this.book = new PriceBook();
+    this.book = new PriceBook(this.namedValues);
     this.version = card.version;
     this.switchedAt.set(card.version, at);
     for (const run of this.runList) {

@@ -1,4 +1,4 @@
-import type { Location } from "../errors.js";
+import { formatLocation, shown, UserError, type Location, type Place } from "../errors.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "./types.js";
 
 /** A row's dimension value one slip from a value a condition of its meter compares against. */
@@ -48,6 +48,16 @@ export function conditionNearMiss(meter: Meter, dims: Readonly<Record<string, st
     if (near) return { condition: c.condition, dimension: c.dimension, value, nearly: c.value, location: c.location };
   }
   return undefined;
+}
+
+/** The error a near miss is, at `where`: the row's cell, or a scenario item's dimension. */
+export function conditionNearMissError(miss: ConditionNearMiss, meter: string, where: Place): UserError {
+  return new UserError(
+    `${miss.dimension} ${shown(miss.value)} is not ${shown(miss.nearly)}, the value meter ${shown(meter)}'s ${miss.condition} condition compares against (${formatLocation(miss.location)}): its rows would ${miss.condition === "surcharge" ? "pay no surcharge" : "not be exempt"}; did you mean ${shown(miss.nearly)}?`,
+    where,
+    `${shown(miss.nearly)} exactly, as the card writes it`,
+    shown(miss.value),
+  );
 }
 
 /** Every value the card names for each dimension: price and lookup tables, conditions and plan gates of all its meters and plans. */

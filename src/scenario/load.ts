@@ -8,7 +8,7 @@ import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
 import { cardVersions } from "../ratecard/versions.js";
-import { cardNamedValues, conditionNearMiss } from "../ratecard/condition-values.js";
+import { cardNamedValues, conditionNearMiss, conditionNearMissError } from "../ratecard/condition-values.js";
 import { decodeYaml, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { planGuess } from "../account/account.js";
@@ -101,14 +101,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     }
     if (event.role === "charge") {
       const miss = conditionNearMiss(meter, all, named);
-      if (miss) {
-        throw new UserError(
-          `${miss.dimension} ${shown(miss.value)} is not ${shown(miss.nearly)}, the value meter ${shown(meterName)}'s ${miss.condition} condition compares against (${formatLocation(miss.location)}): its rows would ${miss.condition === "surcharge" ? "pay no surcharge" : "not be exempt"}; did you mean ${shown(miss.nearly)}?`,
-          at(item.dimensionAt?.(miss.dimension) ?? [...path, "dimensions", miss.dimension]),
-          `${shown(miss.nearly)} exactly, as the card writes it`,
-          shown(miss.value),
-        );
-      }
+      if (miss) throw conditionNearMissError(miss, meterName, at(item.dimensionAt?.(miss.dimension) ?? [...path, "dimensions", miss.dimension]));
     }
     let components: Activity["components"];
     const { means, drawn } = perEventComponents(item.components);
