@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { NeedsFullParser } from "./plain-csv.js";
 import { readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -117,6 +118,8 @@ export class RowScanner {
   /** What split() found of the row: how many cells, and the hash of its key cells. */
   private rowWidth = 0;
   private rowHash = 0;
+  /** Whether the bytes being read are all ASCII (looked at natively once a chunk): a new shape's line then needs no look of its own as UTF-8. */
+  private ascii = false;
   private readonly shapeTable = new ShapeTable();
   private readonly stamps: StampReader;
   /** Accounts by their cell's bytes, numbered apart from shapes; the account column alone is their key. */
@@ -171,6 +174,7 @@ export class RowScanner {
       buf = Buffer.concat([this.rest, nl < 0 ? chunk : chunk.subarray(0, nl + 1)]);
       this.rest = undefined;
       if (nl >= 0) {
+        this.ascii = isAscii(buf);
         this.rows(buf, 0, false, out);
         buf = chunk;
         start = nl + 1;
@@ -184,6 +188,7 @@ export class RowScanner {
       this.started = true;
       if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
     }
+    this.ascii = isAscii(buf);
     this.rows(buf, start, last, out);
     if (last) {
       if (this.layout === undefined) throw new NeedsFullParser("no header");
@@ -383,7 +388,7 @@ export class RowScanner {
     const found = this.shapeTable.find(hash, length, buf, cells, runs);
     if (found >= 0) return found;
     if (this.shapeTable.size >= this.maxShapes) throw new NeedsFullParser("too many distinct dimension values");
-    const meter = this.values!.define(buf, cells, this.width, this.batch);
+    const meter = this.values!.define(buf, cells, this.width, this.batch, this.ascii);
     // Asked even of a file without component columns: a meter whose components it lacks is the plain reader's to refuse, never a row of no tokens.
     const mask = this.componentColumns!.maskOf(meter);
     if (this.components !== undefined) this.shapeMasks.push(mask);

@@ -56,12 +56,15 @@ export class ShapeValues {
     this.columns = layout.dimensions.map((d) => ({ run: [d.index, d.index], table: new ShapeTable(), values: [], mapped: d.values }));
   }
 
-  /** Add the shape of the row at `cells` (`width` cells) to `out`; returns its meter's name. */
-  define(buf: Buffer, cells: Int32Array, width: number, out: ShapeCells): string {
+  /**
+   * Add the shape of the row at `cells` (`width` cells) to `out`; returns its meter's name. `ascii`: the
+   * line is known to be ASCII (its chunk was, looked at natively once), so its bytes need no look here.
+   */
+  define(buf: Buffer, cells: Int32Array, width: number, out: ShapeCells, ascii: boolean): string {
     // Every byte of the line checked as UTF-8, as the plain reader decodes it.
     const from = cells[0]!, to = cells[width]! - 1;
     let high = 0;
-    for (let p = from; p < to; p++) high |= buf[p]!;
+    if (!ascii) for (let p = from; p < to; p++) high |= buf[p]!;
     if (high >= 0x80) this.decode(buf, from, to);
     // An ASCII line's cells are read as Latin-1, which makes no view of the bytes to decode (the same text).
     const text = high < 0x80 ? latin1 : this.decode;
