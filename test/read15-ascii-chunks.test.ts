@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { Zone } from "../src/time.js";
-import { NO_MAPPING } from "../src/usage/mapping.js";
 import { NeedsFullParser } from "../src/usage/plain-csv.js";
-import { RowScanner, type ScannedBatch } from "../src/usage/row-scanner.js";
+import type { ScannedBatch } from "../src/usage/row-scanner.js";
+import { scanner } from "./helpers/fliplet-scanner.js";
 
 // The scanner looks at each chunk for bytes past ASCII once (read15): a new shape's line in an ASCII chunk is
 // not looked at again, one in a chunk with such bytes is checked as UTF-8 and its cells decoded as UTF-8. What a
@@ -11,18 +10,6 @@ import { RowScanner, type ScannedBatch } from "../src/usage/row-scanner.js";
 const HEADER = "timestamp,meter,quantity,project,user";
 const ROWS = ["2026-09-01T00:00:00Z,data_read,2,p1,", "2026-09-01T00:00:01Z,end_user_open,1,p1,u1", "2026-09-01T00:00:02Z,data_read,3,p2,"];
 
-const scanner = () =>
-  new RowScanner({
-    file: "usage.csv",
-    zone: Zone.of("UTC")!,
-    defaultAccount: "default",
-    mapping: NO_MAPPING,
-    read: { names: new Set(["project", "user"]), card: "test 1" },
-    events: new Map([
-      ["data_read", ["project"]],
-      ["end_user_open", ["project", "user"]],
-    ]),
-  });
 
 /** The file's bytes scanned in chunks cut at `cuts` (byte offsets): every new shape's cell texts, in order. */
 function cellTexts(file: Buffer, cuts: number[]): string[] {

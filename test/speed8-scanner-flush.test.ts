@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Zone } from "../src/time.js";
-import { NO_MAPPING } from "../src/usage/mapping.js";
-import { RowScanner, type ScannedBatch } from "../src/usage/row-scanner.js";
+import type { ScannedBatch } from "../src/usage/row-scanner.js";
+import { scanner } from "./helpers/fliplet-scanner.js";
 
 // The scan worker sends the rows of its first, small reads as soon as they are
 // scanned (RowScanner.flush), a batch short: the rows, their lines and their
@@ -16,18 +15,6 @@ const LINES = [
 ];
 const FILE = Buffer.from([HEADER, ...LINES].join("\n") + "\n");
 
-const scanner = () =>
-  new RowScanner({
-    file: "usage.csv",
-    zone: Zone.of("UTC")!,
-    defaultAccount: "default",
-    mapping: NO_MAPPING,
-    read: { names: new Set(["project", "user"]), card: "test 1" },
-    events: new Map([
-      ["data_read", ["project"]],
-      ["end_user_open", ["project", "user"]],
-    ]),
-  });
 
 /** Each row as the replay reads it: its instant, line, shape, account and quantity number; and the shapes' cells as texts. */
 function rowsOf(batches: ScannedBatch[]) {

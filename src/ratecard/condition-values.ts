@@ -1,5 +1,6 @@
 import { formatLocation, shown, UserError, type Location, type Place } from "../errors.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "./types.js";
+import { withinOneEdit } from "../usage/near-miss.js";
 
 /** A row's dimension value one slip from a value a condition of its meter compares against. */
 export interface ConditionNearMiss {
@@ -134,16 +135,5 @@ function nearMiss(value: string, target: string): boolean {
   const b = target.toLowerCase();
   if (a === b) return true;
   if (b.length < 4 || Math.abs(a.length - b.length) > 1) return false;
-  return oneSlip(a, b);
-}
-
-/** At most one insertion, deletion, substitution or swap of neighbours between two different strings. */
-function oneSlip(a: string, b: string): boolean {
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  return withinOneEdit(a, b);
 }

@@ -35,7 +35,7 @@ function normalName(name: string): string {
 }
 
 /** Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (the optimal string alignment distance is at most 1). */
-function withinOneEdit(a: string, b: string): boolean {
+export function withinOneEdit(a: string, b: string): boolean {
   if (Math.abs(a.length - b.length) > 1) return false;
   let i = 0;
   while (i < a.length && i < b.length && a[i] === b[i]) i++;
