@@ -42,13 +42,8 @@ export interface Shape {
   readonly event: MeterEvent;
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
-  /**
-   * A unique meter's item (its key: its meter and key values), and the set of the cycle numbered `itemsSerial` (AccountRun.serial;
-   * 0 for none) that holds such items: a number, not the cycle, which a shape would keep alive once it closed.
-   */
-  item: string | undefined;
-  items: Set<string> | undefined;
-  itemsSerial: number;
+  /** A unique meter's item's number (ChargedItems), the same in every cycle and account: found at the shape's first row that asks. */
+  item: number | undefined;
   /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
   group: number | undefined;
   /** What its target is made of but the account's: its line's number (lineIds), pool and category, worked out at its first charge. */
@@ -207,6 +202,8 @@ export abstract class ReplayState {
   protected readonly targetGroups = new TargetGroups();
   protected readonly targetDimensions = new Map<Meter, readonly string[]>();
   protected readonly runList: AccountRun[] = [];
+  /** The unique meters' items charged in the open cycles. */
+  protected readonly items = new ChargedItems(this.runList);
   protected cyclesOpened = 0;
   /** Events come in one at a time (push) or as rows (pushRows), never both in one replay. */
   protected route: "events" | "rows" | undefined;
@@ -243,10 +240,6 @@ export abstract class ReplayState {
   protected abstract settleDeferred(): void;
 }
 
-export function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" }, dims: Dimensions): { items: Set<string>; item: string } {
-  return { items: cycle.uniqueItems(), item: uniqueItem(meter, dims) };
-}
-
 /** The parts of an item's key being made (flatKey). */
 const ITEM_PARTS: string[] = [];
 
@@ -255,6 +248,58 @@ export function uniqueItem(meter: Meter & { aggregation: "unique" }, dims: Dimen
   ITEM_PARTS.push(lengthPrefixed(meter.key));
   for (const d of meter.keyBy) ITEM_PARTS.push(lengthPrefixed(dims[d] ?? ""));
   return flatKey(ITEM_PARTS);
+}
+
+/**
+ * The unique meters' items each open cycle has charged, by item number: an item (its key, uniqueItem) is
+ * numbered once a replay, and a shape keeps its number, so that whether a cycle holds it is one read of
+ * `serials` where it was a look-up of a string among a cycle's hundred thousand. Each item holds the serial
+ * of the last cycle that charged it; an item charged by the open cycles of two accounts is held apart in the
+ * first one's cycle (OpenCycle.holdApart), so a one-account replay never needs a set.
+ */
+export class ChargedItems {
+  private readonly numbers = new Map<string, number>();
+  /** By item number: the serial (AccountRun.serial) of the cycle that charged it last, 0 for none, and that cycle's run's ordinal. */
+  private serials = new Float64Array(1024);
+  private owners = new Int32Array(1024);
+
+  constructor(private readonly runs: readonly AccountRun[]) {}
+
+  /** The item's number, given at its first ask. */
+  number(item: string): number {
+    let n = this.numbers.get(item);
+    if (n === undefined) {
+      n = this.numbers.size;
+      this.numbers.set(item, n);
+      if (n >= this.owners.length) this.grow();
+    }
+    return n;
+  }
+
+  /** Whether the run's open cycle charged the item. */
+  has(item: number, run: AccountRun): boolean {
+    return this.serials[item] === run.serial || run.cycle.heldApart(item);
+  }
+
+  /** The run's open cycle charged the item. */
+  add(item: number, run: AccountRun): void {
+    const serial = this.serials[item]!;
+    if (serial !== 0 && serial !== run.serial) {
+      const owner = this.runs[this.owners[item]!]!;
+      if (owner.serial === serial) owner.cycle.holdApart(item);
+    }
+    this.serials[item] = run.serial;
+    this.owners[item] = run.ordinal;
+  }
+
+  private grow(): void {
+    const serials = new Float64Array(this.serials.length * 2);
+    serials.set(this.serials);
+    this.serials = serials;
+    const owners = new Int32Array(this.owners.length * 2);
+    owners.set(this.owners);
+    this.owners = owners;
+  }
 }
 
 export function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {

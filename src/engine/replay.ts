@@ -153,16 +153,10 @@ export class Replay extends Charging {
       price: (event) => this.price(event),
       learn: (id) => this.learnShape(id, facts),
       foresee: (id, run, row) => this.foreseeShape(id, run, row, facts),
-      itemCharged: (id, run) => {
-        const { items, item } = this.shapeItem(this.shapes[id]!, run);
-        return items.has(item);
-      },
+      itemCharged: (item, run) => this.items.has(item, run),
       item: this.oneItem,
       chargeKnown: (id, run, row) => this.chargeKnown(id, run, row),
-      chargeItem: (id) => {
-        const shape = this.shapes[id]!;
-        shape.items!.add(shape.item!);
-      },
+      chargeItem: (item, run) => this.items.add(item, run),
       opensLine: (id, run, slot) => {
         const shape = this.shapes[id];
         const target = shape?.target;
@@ -188,7 +182,7 @@ export class Replay extends Charging {
 
   /**
    * What a shape's row, just priced in full, showed of the shape's next rows:
-   * a charge's unique item and whether this cycle holds it, or a flow charge
+   * a charge's unique item's number, or a flow charge
    * that nothing but the credits can refuse but beyond its checks' rooms. A ledger wants an entry a charge:
    * with one, every row goes the full way.
    */
@@ -201,7 +195,7 @@ export class Replay extends Charging {
     const { target } = shape;
     if (meter.aggregation === "unique") {
       facts.unique = true;
-      facts.detail = shape.itemsSerial === run.serial && shape.items!.has(shape.item!) ? run.serial : 0;
+      facts.detail = this.shapeItem(shape);
       this.itemFacts(target, shape, facts);
       facts.parts = undefined;
       facts.rooms = undefined;

@@ -15,7 +15,7 @@ export const COVERED_FLOW = 2;
  */
 export class KnownShapes {
   /**
-   * By shape: its `how`, flags and run ordinal (packed: see HOW and RUN_SHIFT); a unique item's cycle serial
+   * By shape: its `how`, flags and run ordinal (packed: see HOW and RUN_SHIFT); a unique item's number
    * or a flow charge's line; a unique item's line; an amount (BIG where it is past 32 bits, and in `amounts`).
    */
   private table: Int32Array<ArrayBuffer> = new Int32Array(STRIDE * 1024);
@@ -32,8 +32,8 @@ export class KnownShapes {
     return this.table[STRIDE * shape]! >> RUN_SHIFT;
   }
 
-  /** For a unique item, the serial of the cycle whose set holds it (0 for none). */
-  serial(shape: number): number {
+  /** For a unique item, its number (FullPath.itemCharged). */
+  item(shape: number): number {
     return this.table[STRIDE * shape + 1]!;
   }
 
@@ -57,12 +57,6 @@ export class KnownShapes {
   forget(shape: number): void {
     const at = STRIDE * shape;
     if (at < this.table.length) this.table[at] = UNKNOWN;
-  }
-
-  /** A unique item's shape whose item the cycle of this serial holds. */
-  charged(shape: number, serial: number): void {
-    if (serial > MOST) return this.forget(shape);
-    this.table[STRIDE * shape + 1] = serial;
   }
 
   /**
