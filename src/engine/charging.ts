@@ -10,7 +10,7 @@ import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, mapOf, setOf, uniqueItem, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine, type ShapePart } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine, type ShapePart } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
 const KEY_PARTS: string[] = [];
@@ -66,7 +66,7 @@ export abstract class Charging extends Limits {
       case "flow":
         return this.chargeFlow(run, meter, event, shape);
       case "unique": {
-        const item = shape === undefined ? this.items.number(uniqueItem(meter, event.dimensions)) : this.shapeItem(shape);
+        const item = shape === undefined ? this.items.number(meter, event.dimensions) : this.shapeItem(shape);
         if (this.items.has(item, run)) return;
         if (this.charge(run, { at: event.at, meter, kind: "usage", dims: event.dimensions, quantity: ITEM_QUANTITY, event, probe: false, shape })) this.items.add(item, run);
         return;
@@ -103,7 +103,7 @@ export abstract class Charging extends Limits {
     if (shape.item === undefined) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
-      shape.item = this.items.number(uniqueItem(meter, shape.dimensions));
+      shape.item = this.items.number(meter, shape.dimensions);
     }
     return shape.item;
   }

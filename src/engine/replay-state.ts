@@ -11,7 +11,6 @@ import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
 import { ClosedCycles } from "./closed-cycles.js";
-import { flatKey, lengthPrefixed } from "./keys.js";
 
 export interface ActiveItem {
   dims: Readonly<Record<string, string>>;
@@ -240,37 +239,46 @@ export abstract class ReplayState {
   protected abstract settleDeferred(): void;
 }
 
-/** The parts of an item's key being made (flatKey). */
-const ITEM_PARTS: string[] = [];
-
-/** A unique meter's item as a key of the cycle's set: its meter and its key values, each prefixed with its length, so that no part runs into the next. */
-export function uniqueItem(meter: Meter & { aggregation: "unique" }, dims: Dimensions): string {
-  ITEM_PARTS.push(lengthPrefixed(meter.key));
-  for (const d of meter.keyBy) ITEM_PARTS.push(lengthPrefixed(dims[d] ?? ""));
-  return flatKey(ITEM_PARTS);
-}
+/** Item numbers by a unique meter's key values, one level a value: the last level's values are numbers. */
+type ItemLevel = Map<string, ItemLevel | number>;
 
 /**
- * The unique meters' items each open cycle has charged, by item number: an item (its key, uniqueItem) is
+ * The unique meters' items each open cycle has charged, by item number: an item (its meter and key values) is
  * numbered once a replay, and a shape keeps its number, so that whether a cycle holds it is one read of
  * `serials` where it was a look-up of a string among a cycle's hundred thousand. Each item holds the serial
  * of the last cycle that charged it; an item charged by the open cycles of two accounts is held apart in the
  * first one's cycle (OpenCycle.holdApart), so a one-account replay never needs a set.
  */
-export class ChargedItems {
-  private readonly numbers = new Map<string, number>();
+class ChargedItems {
+  /**
+   * By meter and its number of key values (a card version may key a meter by others), then by each key value in
+   * turn: the values' own strings, so that no key is made an item.
+   */
+  private readonly numbers = new Map<string, ItemLevel[]>();
+  private nextId = 0;
   /** By item number: the serial (AccountRun.serial) of the cycle that charged it last, 0 for none, and that cycle's run's ordinal. */
   private serials = new Float64Array(1024);
   private owners = new Int32Array(1024);
 
   constructor(private readonly runs: readonly AccountRun[]) {}
 
-  /** The item's number, given at its first ask. */
-  number(item: string): number {
-    let n = this.numbers.get(item);
+  /** The number of the meter's item of these values (its key values, each "" where it has none), given at its first ask. */
+  number(meter: Meter & { aggregation: "unique" }, dims: Dimensions): number {
+    const keyBy = meter.keyBy;
+    let byCount = this.numbers.get(meter.key);
+    if (byCount === undefined) this.numbers.set(meter.key, (byCount = []));
+    let level = (byCount[keyBy.length] ??= new Map());
+    const last = keyBy.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = dims[keyBy[i]!] ?? "";
+      let next = level.get(value) as ItemLevel | undefined;
+      if (next === undefined) level.set(value, (next = new Map()));
+      level = next;
+    }
+    const value = last < 0 ? "" : (dims[keyBy[last]!] ?? "");
+    let n = level.get(value) as number | undefined;
     if (n === undefined) {
-      n = this.numbers.size;
-      this.numbers.set(item, n);
+      level.set(value, (n = this.nextId++));
       if (n >= this.owners.length) this.grow();
     }
     return n;
