@@ -52,20 +52,22 @@ describe(`a unique item's first row in a cycle on the known path (${RUNS} random
 describe("the known shapes' table", () => {
   const facts = (f: Partial<ShapeFacts>): ShapeFacts => ({ unique: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined, ...f });
 
-  it("holds a unique item's number, line and cost, and a flow charge's line and unit price, past its first size", () => {
+  it("holds a unique item's serial, line and cost, and a flow charge's line and unit price, past its first size", () => {
     const known = new KnownShapes();
     expect(known.set(3, UNIQUE_CHARGED, facts({ unique: true, run: 7, detail: 12, slot: 4, itemUnits: 250_000_000 }))).toBe(true);
     // A unit price past 32 bits (a price of 5,000 or 6,000 at six decimals) is kept whole, as the table grows too.
     expect(known.set(7, COVERED_FLOW, facts({ run: 1, detail: 6_000_000_000, slot: 2 }))).toBe(true);
     expect(known.set(5000, COVERED_FLOW, facts({ run: 2, detail: 5_000_000_000, slot: 9, rooms: [1] }))).toBe(true);
-    expect([known.how(3), known.run(3), known.item(3), known.itemSlot(3), known.amount(3)]).toEqual([UNIQUE_CHARGED, 7, 12, 4, 250_000_000]);
+    expect([known.how(3), known.run(3), known.serial(3), known.itemSlot(3), known.amount(3)]).toEqual([UNIQUE_CHARGED, 7, 12, 4, 250_000_000]);
     expect([known.how(5000), known.run(5000), known.slot(5000), known.amount(5000), known.rooms(5000), known.parts(5000)]).toEqual([COVERED_FLOW, 2, 9, 5_000_000_000, [1], undefined]);
     expect([known.slot(7), known.amount(7)]).toEqual([2, 6_000_000_000]);
+    known.charged(3, 13);
+    expect(known.serial(3)).toBe(13);
     expect(known.how(4)).toBe(UNKNOWN);
     expect(known.how(1_000_000)).toBe(UNKNOWN);
   });
 
-  it("knows nothing of a shape whose run ordinal or item number does not fit it: its rows go the full way", () => {
+  it("knows nothing of a shape whose run ordinal or cycle serial does not fit it: its rows go the full way", () => {
     const known = new KnownShapes();
     expect(known.set(1, COVERED_FLOW, facts({ run: 2 ** 26 - 1, detail: 10, slot: 0 }))).toBe(true);
     expect(known.run(1)).toBe(2 ** 26 - 1);
@@ -74,5 +76,7 @@ describe("the known shapes' table", () => {
     expect(known.set(3, UNIQUE_CHARGED, facts({ unique: true, detail: 2 ** 31 }))).toBe(false);
     expect(known.how(3)).toBe(UNKNOWN);
     expect(known.set(4, UNIQUE_CHARGED, facts({ unique: true, detail: 5 }))).toBe(true);
+    known.charged(4, 2 ** 31);
+    expect(known.how(4)).toBe(UNKNOWN);
   });
 });

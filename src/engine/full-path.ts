@@ -54,7 +54,9 @@ export interface FullPath<Run extends KnownRun> {
    * cycle, which the statement names by its row).
    */
   chargeKnown(shape: number, run: Run, row: KnownCharge): boolean;
-  /** Whether the run's cycle charged the unique item of this number (ShapeFacts.detail), which a row of any shape of the item may have charged. */
+  /** The number of a unique item's shape's item, the same in every cycle and account (a shape of another item's is another number). */
+  itemOf(shape: number): number;
+  /** Whether the run's cycle charged the unique item of this number (itemOf), which a row of any shape of the item may have charged. */
   itemCharged(item: number, run: Run): boolean;
   /** One unique item, the quantity its first row in a cycle charges (`count` millionths). */
   readonly item: { readonly quantity: Decimal; readonly count: number };
@@ -101,7 +103,7 @@ interface KnownLines {
 
 /**
  * What a shape's row priced in full showed of its next rows of the same run:
- * a unique item (`detail`: its number, the same in every cycle, which the full path tells charged or not;
+ * a unique item (`detail`: the serial of the cycle that holds it, 0 for none;
  * `slot`: the line its first row in a cycle charges one item to, costing
  * `itemUnits` (-1 where that is not a safe count), where nothing but the credits
  * could refuse it, else -1), or a flow charge that nothing but the credits can

@@ -153,6 +153,7 @@ export class Replay extends Charging {
       price: (event) => this.price(event),
       learn: (id) => this.learnShape(id, facts),
       foresee: (id, run, row) => this.foreseeShape(id, run, row, facts),
+      itemOf: (id) => this.shapeItem(this.shapes[id]!),
       itemCharged: (item, run) => this.items.has(item, run),
       item: this.oneItem,
       chargeKnown: (id, run, row) => this.chargeKnown(id, run, row),
@@ -182,7 +183,7 @@ export class Replay extends Charging {
 
   /**
    * What a shape's row, just priced in full, showed of the shape's next rows:
-   * a charge's unique item's number, or a flow charge
+   * a charge's unique item and whether this cycle holds it, or a flow charge
    * that nothing but the credits can refuse but beyond its checks' rooms. A ledger wants an entry a charge:
    * with one, every row goes the full way.
    */
@@ -195,7 +196,7 @@ export class Replay extends Charging {
     const { target } = shape;
     if (meter.aggregation === "unique") {
       facts.unique = true;
-      facts.detail = this.shapeItem(shape);
+      facts.detail = this.items.has(this.shapeItem(shape), run) ? run.serial : 0;
       this.itemFacts(target, shape, facts);
       facts.parts = undefined;
       facts.rooms = undefined;

@@ -218,7 +218,7 @@ export class KnownRows<Run extends KnownRun> {
     if (how === UNIQUE_CHARGED) {
       scratch.slot[k] = -1;
       scratch.units[k] = 0;
-      if (this.full.itemCharged(known.item(shape), run)) return true;
+      if (known.serial(shape) === run.serial) return true;
       return alone && this.newItemCost(k, shape, run);
     }
     const count = q < 0 ? (this.full.count(held.quantity[k]!) ?? -1) : (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
@@ -257,19 +257,25 @@ export class KnownRows<Run extends KnownRun> {
 
   /**
    * The first row this cycle of a unique item's shape, alone at its instant (so
-   * that no other row of the item is priced beside it), its item not charged
-   * yet: one item at its price, as the shape's facts tell price() would charge
-   * it (where nothing but the credits could refuse it), where its line is open.
+   * that no other row of the item is priced beside it): free where another
+   * shape's row charged the item, else one item at its price, as the shape's
+   * facts tell price() would charge it (where nothing but the credits could
+   * refuse it), where its line is open.
    */
   private newItemCost(k: number, shape: number, run: Run): boolean {
     const known = this.known;
     const slot = known.itemSlot(shape);
     if (slot < 0) return false;
+    const scratch = this.scratch;
+    if (this.full.itemCharged(known.item(shape), run)) {
+      scratch.item[k] = shape;
+      scratch.slot[k] = -1;
+      return true;
+    }
     const units = known.amount(shape);
     if (units < 0 || !run.cycle.hasSlot(slot)) return false;
-    const scratch = this.scratch;
     const item = this.full.item;
-    scratch.item[k] = known.item(shape);
+    scratch.item[k] = shape;
     scratch.slot[k] = slot;
     scratch.count[k] = item.count;
     scratch.quantity[k] = item.quantity;
@@ -346,8 +352,12 @@ export class KnownRows<Run extends KnownRun> {
     const run = this.runs[scratch.run[k]!]!;
     this.taken(k, run);
     const slot = scratch.slot[k]!;
-    // A unique item's first row this cycle: the item is charged now.
-    if (scratch.item[k]! >= 0) this.full.chargeItem(scratch.item[k]!, run);
+    const shape = scratch.item[k]!;
+    if (shape >= 0) {
+      // A unique item's first row of its shape this cycle: the item is charged now, or was by another shape's row.
+      if (slot >= 0) this.full.chargeItem(this.known.item(shape), run);
+      this.known.charged(shape, run.serial);
+    }
     if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
     const rooms = this.known.rooms(held.shape[k]!);
@@ -383,7 +393,9 @@ export class KnownRows<Run extends KnownRun> {
       this.known.forget(shape);
       return false;
     }
-    return this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
+    if (!this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts)) return false;
+    if (facts.unique) this.known.setItem(shape, this.full.itemOf(shape));
+    return true;
   }
 
   /** The run of the row source's account of this number, once it has one: looked up by name once an account. */

@@ -15,7 +15,7 @@ export const COVERED_FLOW = 2;
  */
 export class KnownShapes {
   /**
-   * By shape: its `how`, flags and run ordinal (packed: see HOW and RUN_SHIFT); a unique item's number
+   * By shape: its `how`, flags and run ordinal (packed: see HOW and RUN_SHIFT); a unique item's cycle serial
    * or a flow charge's line; a unique item's line; an amount (BIG where it is past 32 bits, and in `amounts`).
    */
   private table: Int32Array<ArrayBuffer> = new Int32Array(STRIDE * 1024);
@@ -32,8 +32,8 @@ export class KnownShapes {
     return this.table[STRIDE * shape]! >> RUN_SHIFT;
   }
 
-  /** For a unique item, its number (FullPath.itemCharged). */
-  item(shape: number): number {
+  /** For a unique item, the serial of the cycle whose set holds it (0 for none). */
+  serial(shape: number): number {
     return this.table[STRIDE * shape + 1]!;
   }
 
@@ -41,6 +41,23 @@ export class KnownShapes {
   slot(shape: number): number {
     return this.table[STRIDE * shape + 1]!;
   }
+
+  /** For a unique item, its number (FullPath.itemOf): read at its shape's first row in a cycle only, so held apart from the table. */
+  item(shape: number): number {
+    return this.items[shape]!;
+  }
+
+  /** The number of a unique item's shape's item. */
+  setItem(shape: number, item: number): void {
+    if (shape >= this.items.length) {
+      const items = new Int32Array(this.table.length / STRIDE);
+      items.set(this.items);
+      this.items = items;
+    }
+    this.items[shape] = item;
+  }
+
+  private items: Int32Array<ArrayBuffer> = new Int32Array(0);
 
   /** For a unique item, the line its first row in a cycle charges (ShapeFacts.slot). */
   itemSlot(shape: number): number {
@@ -57,6 +74,12 @@ export class KnownShapes {
   forget(shape: number): void {
     const at = STRIDE * shape;
     if (at < this.table.length) this.table[at] = UNKNOWN;
+  }
+
+  /** A unique item's shape whose item the cycle of this serial holds. */
+  charged(shape: number, serial: number): void {
+    if (serial > MOST) return this.forget(shape);
+    this.table[STRIDE * shape + 1] = serial;
   }
 
   /**
