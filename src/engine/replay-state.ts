@@ -249,6 +249,9 @@ type ItemLevel = Map<string, ItemLevel | number>;
  * of the last cycle that charged it; an item charged by the open cycles of two accounts is held apart in the
  * first one's cycle (OpenCycle.holdApart), so a one-account replay never needs a set.
  */
+/** The largest serial ChargedItems holds in its array. */
+const MOST_SERIAL = 2 ** 31 - 1;
+
 class ChargedItems {
   /**
    * By meter and its number of key values (a card version may key a meter by others), then by each key value in
@@ -256,9 +259,11 @@ class ChargedItems {
    */
   private readonly numbers = new Map<string, ItemLevel[]>();
   private nextId = 0;
-  /** By item number: the serial (AccountRun.serial) of the cycle that charged it last, 0 for none, and that cycle's run's ordinal. */
-  private serials = new Float64Array(1024);
-  private owners = new Int32Array(1024);
+  /**
+   * By item number, side by side: the serial (AccountRun.serial) of the cycle that charged it last, 0 for none,
+   * and that cycle's run's ordinal. A cycle of a serial past 32 bits holds its items apart instead.
+   */
+  private charged = new Int32Array(2 * 1024);
 
   constructor(private readonly runs: readonly AccountRun[]) {}
 
@@ -279,34 +284,34 @@ class ChargedItems {
     let n = level.get(value) as number | undefined;
     if (n === undefined) {
       level.set(value, (n = this.nextId++));
-      if (n >= this.owners.length) this.grow();
+      if (2 * n >= this.charged.length) this.grow();
     }
     return n;
   }
 
-  /** Whether the run's open cycle charged the item. */
-  has(item: number, run: AccountRun): boolean {
-    return this.serials[item] === run.serial || run.cycle.heldApart(item);
+  /** Whether the run's open cycle charged the item of number `id`. */
+  has(id: number, run: AccountRun): boolean {
+    return this.charged[2 * id] === run.serial || run.cycle.heldApart(id);
   }
 
-  /** The run's open cycle charged the item. */
-  add(item: number, run: AccountRun): void {
-    const serial = this.serials[item]!;
+  /** The run's open cycle charged the item of number `id`. */
+  add(id: number, run: AccountRun): void {
+    const charged = this.charged;
+    const at = 2 * id;
+    if (run.serial > MOST_SERIAL) return run.cycle.holdApart(id);
+    const serial = charged[at]!;
     if (serial !== 0 && serial !== run.serial) {
-      const owner = this.runs[this.owners[item]!]!;
-      if (owner.serial === serial) owner.cycle.holdApart(item);
+      const owner = this.runs[charged[at + 1]!]!;
+      if (owner.serial === serial) owner.cycle.holdApart(id);
     }
-    this.serials[item] = run.serial;
-    this.owners[item] = run.ordinal;
+    charged[at] = run.serial;
+    charged[at + 1] = run.ordinal;
   }
 
   private grow(): void {
-    const serials = new Float64Array(this.serials.length * 2);
-    serials.set(this.serials);
-    this.serials = serials;
-    const owners = new Int32Array(this.owners.length * 2);
-    owners.set(this.owners);
-    this.owners = owners;
+    const charged = new Int32Array(this.charged.length * 2);
+    charged.set(this.charged);
+    this.charged = charged;
   }
 }
 
