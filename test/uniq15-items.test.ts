@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Statement } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
-import { card, events, replay, replayRows, type EventSpec } from "./helpers/engine.js";
+import { card, events, replay, replayRows, TEST_CARD, type EventSpec } from "./helpers/engine.js";
 
 // uniq15: a unique meter's items are numbered once a replay, and whether an open cycle charged one is the
 // serial of the last cycle that charged it, or, where another account's open cycle charged it since, the
@@ -67,5 +67,16 @@ describe("a unique item charged by the open cycles of several accounts", () => {
     const rows = charged(replayRows(card(), events(one), {}, [1]));
     expect(rows).toEqual({ acct: expected.acct });
     expect(charged(replay(card(), events(one)))).toEqual(rows);
+  });
+
+  it("stays charged in its cycle when a card version switches in mid-cycle, whatever the version's price", () => {
+    // As known13's fuzz: the first version effective from its start, the second from 2026-01-14, at 0.75 an item.
+    const base = card(TEST_CARD.replace("provider:", 'effective: "2026-01-01"\nprovider:'));
+    const later = card(TEST_CARD.replace("provider:", 'effective: "2026-01-14"\napplies: at_once\nprovider:').replace(/version: .*/, 'version: "v2"').replaceAll('price: "0.25"', 'price: "0.75"'));
+    const specs = [visitor("2026-01-02T10:00:00Z", "u1", "acct", "web"), visitor("2026-01-20T10:00:00Z", "u1", "acct", "app"), visitor("2026-01-21T10:00:00Z", "u2", "acct")];
+    // u1 at 0.25 before the switch and free after it; u2 at the new version's 0.75.
+    const want = { acct: ["0: 2 for 1.00"] };
+    expect(charged(replay(base, events(specs), { versions: [later] }))).toEqual(want);
+    expect(charged(replayRows(base, events(specs), { versions: [later] }, [1]))).toEqual(want);
   });
 });
