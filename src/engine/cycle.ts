@@ -79,7 +79,8 @@ const NO_RECORDS: Readonly<CycleRecords> = Object.freeze(new CycleRecords());
 export class OpenCycle extends CycleLines {
   /**
    * Numbers of unique meters' items this cycle charged that another account's open cycle charged since
-   * (ChargedItems): none in a replay of one account.
+   * (ChargedItems), or all it charged where its serial is past what ChargedItems holds: none in a replay
+   * of one account.
    */
   private apart: Set<number> | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */

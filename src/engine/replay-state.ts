@@ -239,19 +239,19 @@ export abstract class ReplayState {
   protected abstract settleDeferred(): void;
 }
 
+/** The largest serial ChargedItems holds in its array. */
+const MOST_SERIAL = 2 ** 31 - 1;
+
 /** Item numbers by a unique meter's key values, one level a value: the last level's values are numbers. */
 type ItemLevel = Map<string, ItemLevel | number>;
 
 /**
  * The unique meters' items each open cycle has charged, by item number: an item (its meter and key values) is
  * numbered once a replay, and a shape keeps its number, so that whether a cycle holds it is one read of
- * `serials` where it was a look-up of a string among a cycle's hundred thousand. Each item holds the serial
+ * `charged` where it was a look-up of a string among a cycle's hundred thousand. Each item holds the serial
  * of the last cycle that charged it; an item charged by the open cycles of two accounts is held apart in the
  * first one's cycle (OpenCycle.holdApart), so a one-account replay never needs a set.
  */
-/** The largest serial ChargedItems holds in its array. */
-const MOST_SERIAL = 2 ** 31 - 1;
-
 class ChargedItems {
   /**
    * By meter and its number of key values (a card version may key a meter by others), then by each key value in
@@ -261,7 +261,7 @@ class ChargedItems {
   private nextId = 0;
   /**
    * By item number, side by side: the serial (AccountRun.serial) of the cycle that charged it last, 0 for none,
-   * and that cycle's run's ordinal. A cycle of a serial past 32 bits holds its items apart instead.
+   * and that cycle's run's ordinal. A cycle of a serial past MOST_SERIAL holds its items apart instead.
    */
   private charged = new Int32Array(2 * 1024);
 
