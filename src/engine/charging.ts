@@ -10,7 +10,7 @@ import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
-import { FAR_AWAY, FAR_CYCLES, itemOf, mapOf, setOf, uniqueItem, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine, type ShapePart } from "./replay-state.js";
+import { FAR_AWAY, FAR_CYCLES, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine, type ShapePart } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
 const KEY_PARTS: string[] = [];
@@ -66,9 +66,9 @@ export abstract class Charging extends Limits {
       case "flow":
         return this.chargeFlow(run, meter, event, shape);
       case "unique": {
-        const { items, item } = shape === undefined ? itemOf(run.cycle, meter, event.dimensions) : this.shapeItem(shape, run);
-        if (items.has(item)) return;
-        if (this.charge(run, { at: event.at, meter, kind: "usage", dims: event.dimensions, quantity: ITEM_QUANTITY, event, probe: false, shape })) items.add(item);
+        const item = shape === undefined ? this.items.number(meter, event.dimensions) : this.shapeItem(shape);
+        if (this.items.has(item, run)) return;
+        if (this.charge(run, { at: event.at, meter, kind: "usage", dims: event.dimensions, quantity: ITEM_QUANTITY, event, probe: false, shape })) this.items.add(item, run);
         return;
       }
       case "recurring":
@@ -98,17 +98,14 @@ export abstract class Charging extends Limits {
     return new UserError(`meter ${shown(event.meter)} is not in card version ${shown(this.card.version)}, in force at this row's instant${which}`, event.origin, `a meter of version ${shown(this.card.version)}`, shown(event.meter));
   }
 
-  /** A unique meter's item of a shape, and the set of this cycle's that would hold it: kept on the shape for the cycle. */
-  protected shapeItem(shape: Shape, run: AccountRun): { items: Set<string>; item: string } {
-    if (shape.itemsSerial !== run.serial) {
+  /** A unique meter's item's number (ChargedItems) of a shape: its meter's and values', the shape's in every cycle and account, so found once. */
+  protected shapeItem(shape: Shape): number {
+    if (shape.item === undefined) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
-      shape.items = run.cycle.uniqueItems();
-      // The item's key is its meter's and values', the shape's in every cycle and account: made once.
-      shape.item ??= uniqueItem(meter, shape.dimensions);
-      shape.itemsSerial = run.serial;
+      shape.item = this.items.number(meter, shape.dimensions);
     }
-    return { items: shape.items!, item: shape.item! };
+    return shape.item;
   }
 
   /** The event's shape, worked out at its first row; none for an event without one, or whose shape number does not match it. */
@@ -122,7 +119,6 @@ export abstract class Charging extends Limits {
       if (known.run.id !== event.account) {
         known.run = this.run(event.account);
         known.target = undefined;
-        known.itemsSerial = 0;
       }
       return known;
     }
@@ -133,7 +129,7 @@ export abstract class Charging extends Limits {
   protected newShape(id: number, row: { meter: string; dimensions: Dimensions }, runOf: () => AccountRun): Shape | undefined {
     const meterEvent = this.card.events.get(row.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, items: undefined, itemsSerial: 0, group: undefined, line: undefined, parts: undefined };
+    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, group: undefined, line: undefined, parts: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;

@@ -78,11 +78,11 @@ const NO_RECORDS: Readonly<CycleRecords> = Object.freeze(new CycleRecords());
 /** What one account's current cycle has seen so far: lines, grant movements, grace, rejections, thresholds. */
 export class OpenCycle extends CycleLines {
   /**
-   * The items of unique meters charged this cycle, each as one key of its meter and values (uniqueItem): one set
-   * a cycle. A map a meter and key value, down to a set of last values, was three tables or more an account,
-   * about 500 bytes, in a log of 100,000 accounts of a few items each.
+   * Numbers of unique meters' items this cycle charged that another account's open cycle charged since
+   * (ChargedItems), or all it charged where its serial is past what ChargedItems holds: none in a replay
+   * of one account.
    */
-  private uniques: Set<string> | undefined;
+  private apart: Set<number> | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
   uncovered = NO_CREDITS;
   private thresholds: { percent: number; at: Instant }[] | undefined;
@@ -172,9 +172,14 @@ export class OpenCycle extends CycleLines {
     return sub(this.graceLimit(pool), this.read.graceUsed?.get(pool) ?? NO_CREDITS);
   }
 
-  /** The set of the unique meters' items charged this cycle: an item is its key (uniqueItem). */
-  uniqueItems(): Set<string> {
-    return (this.uniques ??= new Set());
+  /** Whether the cycle charged the item of this number, which another account's cycle charged since. */
+  heldApart(item: number): boolean {
+    return this.apart !== undefined && this.apart.has(item);
+  }
+
+  /** The cycle charged the item of this number, which another account's cycle charges now. */
+  holdApart(item: number): void {
+    (this.apart ??= new Set()).add(item);
   }
 
   /** Items of a recurring meter already charged this cycle: activating them again is free. */
@@ -372,13 +377,9 @@ export class OpenCycle extends CycleLines {
     earned.set(from, (earned.get(from) ?? ZERO).plus(amount));
   }
 
-  /**
-   * Drop what only an open cycle needs (item sets, the line index) once its
-   * statement is made: shapes may still point at a closed cycle, and would
-   * otherwise keep its hundred thousand items alive.
-   */
+  /** Drop what only an open cycle needs (its items held apart and recurring items, the line index) once its statement is made. */
   release(): void {
-    this.uniques = undefined;
+    this.apart = undefined;
     if (this.records !== undefined) this.records.charged = undefined;
     this.releaseLines();
   }

@@ -54,12 +54,14 @@ export interface FullPath<Run extends KnownRun> {
    * cycle, which the statement names by its row).
    */
   chargeKnown(shape: number, run: Run, row: KnownCharge): boolean;
-  /** Whether the run's cycle holds the item of a unique item's shape, which a row of another shape of the item may have charged. */
-  itemCharged(shape: number, run: Run): boolean;
+  /** The number of a unique item's shape's item, the same in every cycle and account (a shape of another item's is another number). */
+  itemOf(shape: number): number;
+  /** Whether the run's cycle charged the unique item of this number (itemOf), which a row of any shape of the item may have charged. */
+  itemCharged(item: number, run: Run): boolean;
   /** One unique item, the quantity its first row in a cycle charges (`count` millionths). */
   readonly item: { readonly quantity: Decimal; readonly count: number };
-  /** The shape's item is charged this cycle (its first row took the known path at a cost). */
-  chargeItem(shape: number): void;
+  /** The run's cycle charges the unique item of this number (its first row took the known path at a cost). */
+  chargeItem(item: number, run: Run): void;
   /** Whether a charge of the shape's row of the run would open the line `slot` in the run's cycle as openLine does, nothing else differing. */
   opensLine(shape: number, run: Run, slot: number): boolean;
   /** Open the shape's line in the run's cycle with a known row's quantity (`count` millionths), as the row's charge would. */

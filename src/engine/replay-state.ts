@@ -12,7 +12,6 @@ import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
 import { ClosedCycles } from "./closed-cycles.js";
-import { flatKey, lengthPrefixed } from "./keys.js";
 
 export interface ActiveItem {
   dims: Readonly<Record<string, string>>;
@@ -43,13 +42,8 @@ export interface Shape {
   readonly event: MeterEvent;
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
-  /**
-   * A unique meter's item (its key: its meter and key values), and the set of the cycle numbered `itemsSerial` (AccountRun.serial;
-   * 0 for none) that holds such items: a number, not the cycle, which a shape would keep alive once it closed.
-   */
-  item: string | undefined;
-  items: Set<string> | undefined;
-  itemsSerial: number;
+  /** A unique meter's item's number (ChargedItems), the same in every cycle and account: found at the shape's first row that asks. */
+  item: number | undefined;
   /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
   group: number | undefined;
   /** What its target is made of but the account's: its line's number (lineIds), pool and category, worked out at its first charge. */
@@ -210,6 +204,8 @@ export abstract class ReplayState {
   protected readonly targetGroups = new TargetGroups();
   protected readonly targetDimensions = new Map<Meter, readonly string[]>();
   protected readonly runList: AccountRun[] = [];
+  /** The unique meters' items charged in the open cycles. */
+  protected readonly items = new ChargedItems(this.runList);
   protected cyclesOpened = 0;
   /** Events come in one at a time (push) or as rows (pushRows), never both in one replay. */
   protected route: "events" | "rows" | undefined;
@@ -248,18 +244,80 @@ export abstract class ReplayState {
   protected abstract settleDeferred(): void;
 }
 
-export function itemOf(cycle: OpenCycle, meter: Meter & { aggregation: "unique" }, dims: Dimensions): { items: Set<string>; item: string } {
-  return { items: cycle.uniqueItems(), item: uniqueItem(meter, dims) };
-}
+/** The largest serial ChargedItems holds in its array. */
+const MOST_SERIAL = 2 ** 31 - 1;
 
-/** The parts of an item's key being made (flatKey). */
-const ITEM_PARTS: string[] = [];
+/** Item numbers by a unique meter's key values, one level a value: the last level's values are numbers. */
+type ItemLevel = Map<string, ItemLevel | number>;
 
-/** A unique meter's item as a key of the cycle's set: its meter and its key values, each prefixed with its length, so that no part runs into the next. */
-export function uniqueItem(meter: Meter & { aggregation: "unique" }, dims: Dimensions): string {
-  ITEM_PARTS.push(lengthPrefixed(meter.key));
-  for (const d of meter.keyBy) ITEM_PARTS.push(lengthPrefixed(dims[d] ?? ""));
-  return flatKey(ITEM_PARTS);
+/**
+ * The unique meters' items each open cycle has charged, by item number: an item (its meter and key values) is
+ * numbered once a replay, and a shape keeps its number, so that whether a cycle holds it is one read of
+ * `charged` where it was a look-up of a string among a cycle's hundred thousand. Each item holds the serial
+ * of the last cycle that charged it; an item charged by the open cycles of two accounts is held apart in the
+ * first one's cycle (OpenCycle.holdApart), so a one-account replay never needs a set.
+ */
+class ChargedItems {
+  /**
+   * By meter and its number of key values (a card version may key a meter by others), then by each key value in
+   * turn: the values' own strings, so that no key is made an item.
+   */
+  private readonly numbers = new Map<string, ItemLevel[]>();
+  private nextId = 0;
+  /**
+   * By item number, side by side: the serial (AccountRun.serial) of the cycle that charged it last, 0 for none,
+   * and that cycle's run's ordinal. A cycle of a serial past MOST_SERIAL holds its items apart instead.
+   */
+  private charged = new Int32Array(2 * 1024);
+
+  constructor(private readonly runs: readonly AccountRun[]) {}
+
+  /** The number of the meter's item of these values (its key values, each "" where it has none), given at its first ask. */
+  number(meter: Meter & { aggregation: "unique" }, dims: Dimensions): number {
+    const keyBy = meter.keyBy;
+    let byCount = this.numbers.get(meter.key);
+    if (byCount === undefined) this.numbers.set(meter.key, (byCount = []));
+    let level = (byCount[keyBy.length] ??= new Map());
+    const last = keyBy.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = dims[keyBy[i]!] ?? "";
+      let next = level.get(value) as ItemLevel | undefined;
+      if (next === undefined) level.set(value, (next = new Map()));
+      level = next;
+    }
+    const value = last < 0 ? "" : (dims[keyBy[last]!] ?? "");
+    let n = level.get(value) as number | undefined;
+    if (n === undefined) {
+      level.set(value, (n = this.nextId++));
+      if (2 * n >= this.charged.length) this.grow();
+    }
+    return n;
+  }
+
+  /** Whether the run's open cycle charged the item of number `id`. */
+  has(id: number, run: AccountRun): boolean {
+    return this.charged[2 * id] === run.serial || run.cycle.heldApart(id);
+  }
+
+  /** The run's open cycle charged the item of number `id`. */
+  add(id: number, run: AccountRun): void {
+    const charged = this.charged;
+    const at = 2 * id;
+    if (run.serial > MOST_SERIAL) return run.cycle.holdApart(id);
+    const serial = charged[at]!;
+    if (serial !== 0 && serial !== run.serial) {
+      const owner = this.runs[charged[at + 1]!]!;
+      if (owner.serial === serial) owner.cycle.holdApart(id);
+    }
+    charged[at] = run.serial;
+    charged[at + 1] = run.ordinal;
+  }
+
+  private grow(): void {
+    const charged = new Int32Array(this.charged.length * 2);
+    charged.set(this.charged);
+    this.charged = charged;
+  }
 }
 
 export function mapOf<V>(outer: Map<string, Map<string, V>>, key: string): Map<string, V> {

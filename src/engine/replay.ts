@@ -153,16 +153,11 @@ export class Replay extends Charging {
       price: (event) => this.price(event),
       learn: (id) => this.learnShape(id, facts),
       foresee: (id, run, row) => this.foreseeShape(id, run, row, facts),
-      itemCharged: (id, run) => {
-        const { items, item } = this.shapeItem(this.shapes[id]!, run);
-        return items.has(item);
-      },
+      itemOf: (id) => this.shapeItem(this.shapes[id]!),
+      itemCharged: (item, run) => this.items.has(item, run),
       item: this.oneItem,
       chargeKnown: (id, run, row) => this.chargeKnown(id, run, row),
-      chargeItem: (id) => {
-        const shape = this.shapes[id]!;
-        shape.items!.add(shape.item!);
-      },
+      chargeItem: (item, run) => this.items.add(item, run),
       opensLine: (id, run, slot) => {
         const shape = this.shapes[id];
         const target = shape?.target;
@@ -201,7 +196,7 @@ export class Replay extends Charging {
     const { target } = shape;
     if (meter.aggregation === "unique") {
       facts.unique = true;
-      facts.detail = shape.itemsSerial === run.serial && shape.items!.has(shape.item!) ? run.serial : 0;
+      facts.detail = this.items.has(this.shapeItem(shape), run) ? run.serial : 0;
       this.itemFacts(target, shape, facts);
       facts.parts = undefined;
       facts.rooms = undefined;

@@ -267,7 +267,7 @@ export class KnownRows<Run extends KnownRun> {
     const slot = known.itemSlot(shape);
     if (slot < 0) return false;
     const scratch = this.scratch;
-    if (this.full.itemCharged(shape, run)) {
+    if (this.full.itemCharged(known.item(shape), run)) {
       scratch.item[k] = shape;
       scratch.slot[k] = -1;
       return true;
@@ -362,7 +362,7 @@ export class KnownRows<Run extends KnownRun> {
     const shape = scratch.item[k]!;
     if (shape >= 0) {
       // A unique item's first row of its shape this cycle: the item is charged now, or was by another shape's row.
-      if (slot >= 0) this.full.chargeItem(shape);
+      if (slot >= 0) this.full.chargeItem(this.known.item(shape), run);
       this.known.charged(shape, run.serial);
     }
     if (slot < 0) return;
@@ -400,7 +400,9 @@ export class KnownRows<Run extends KnownRun> {
       this.known.forget(shape);
       return false;
     }
-    return this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts);
+    if (!this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts)) return false;
+    if (facts.unique) this.known.setItem(shape, this.full.itemOf(shape));
+    return true;
   }
 
   /** The run of the row source's account of this number, once it has one: looked up by name once an account. */

@@ -42,6 +42,23 @@ export class KnownShapes {
     return this.table[STRIDE * shape + 1]!;
   }
 
+  /** For a unique item, its number (FullPath.itemOf): read at its shape's first row in a cycle only, so held apart from the table. */
+  item(shape: number): number {
+    return this.items[shape]!;
+  }
+
+  /** The number of a unique item's shape's item. */
+  setItem(shape: number, item: number): void {
+    if (shape >= this.items.length) {
+      const items = new Int32Array(this.table.length / STRIDE);
+      items.set(this.items);
+      this.items = items;
+    }
+    this.items[shape] = item;
+  }
+
+  private items: Int32Array<ArrayBuffer> = new Int32Array(0);
+
   /** For a unique item, the line its first row in a cycle charges (ShapeFacts.slot). */
   itemSlot(shape: number): number {
     return this.table[STRIDE * shape + 2]!;
