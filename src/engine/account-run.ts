@@ -19,7 +19,8 @@ const noRecords = (): RunRecords => ({ active: undefined, refused: undefined, ga
 /** An account's run (AccountRun): its records made at their first use, as a log of 100,000 accounts has as many runs. */
 export class Run implements AccountRun {
   serial = 0;
-  readonly deferred = new Deferred();
+  /** Made at the known path's first row of the account: the rows of most accounts of a log of 100,000 go the full way. */
+  private deferredUnits: Deferred | undefined = undefined;
   slots: number[] | Map<number, number> | undefined = undefined;
   cycle = undefined as unknown as OpenCycle;
   private records: RunRecords | undefined = undefined;
@@ -32,6 +33,11 @@ export class Run implements AccountRun {
     subscriptionEnd: Instant | undefined,
   ) {
     if (subscriptionEnd !== undefined) this.subscriptionEnd = subscriptionEnd;
+  }
+
+  /** Covered charges of known rows not yet taken from the wallet. */
+  get deferred(): Deferred {
+    return (this.deferredUnits ??= new Deferred());
   }
 
   /** The records, made at the first value other than none written to one. */

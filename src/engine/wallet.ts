@@ -24,18 +24,30 @@ export type Allocation = Map<string, Credits>;
  * the soonest expiry (never-expiring last), then the oldest grant.
  */
 export class Wallet {
-  private grants: Grant[] = [];
+  /**
+   * The grants in burn order: one as it is, several in a list. Most accounts of a log of 100,000 hold one
+   * grant at a time (the cycle's allowance), and a list of one was 56 bytes more an account.
+   */
+  private held: Grant | Grant[] | undefined = undefined;
   private nextId = 0;
   /** The sum of every grant's remaining credits, kept as grants change: read on every charge. */
   private total = NO_CREDITS;
-  private soonestExpiry: Instant | undefined;
+
+  /** The grants in burn order, as a list: a new one for a single grant, so not for a row's work. */
+  private get grants(): Grant[] {
+    const held = this.held;
+    return held === undefined ? [] : Array.isArray(held) ? held : [held];
+  }
+
+  private set grants(grants: Grant[]) {
+    this.held = grants.length === 0 ? undefined : grants.length === 1 ? grants[0] : grants;
+  }
 
   add(kind: GrantKind, amount: Credits, at: Instant, expiresAt: Instant | undefined): Grant {
     const grant: Grant = { id: this.nextId++, kind, grantedAt: at, expiresAt, remaining: amount, consumedThisCycle: NO_CREDITS };
-    // A copy of the length it needs (concat): a push or a spread leaves room for seventeen, 130 bytes more an account of one or two grants.
-    this.grants = this.grants.concat(grant).sort(burnOrder);
+    // A copy of the length it needs (concat): a push or a spread leaves room for seventeen, 130 bytes more an account of two grants.
+    this.grants = this.held === undefined ? [grant] : this.grants.concat(grant).sort(burnOrder);
     this.total = add(this.total, amount);
-    if (expiresAt !== undefined && (this.soonestExpiry === undefined || expiresAt < this.soonestExpiry)) this.soonestExpiry = expiresAt;
     return grant;
   }
 
@@ -43,9 +55,16 @@ export class Wallet {
     return this.total;
   }
 
-  /** Whether some grant expires at or before `at`. */
-  dueBy(at: Instant): boolean {
-    return this.soonestExpiry !== undefined && this.soonestExpiry <= at;
+  /**
+   * Whether some grant expires at or before `at` (or strictly before, not `inclusive`). Asked at every row:
+   * looked through (one grant or two), where a field of the soonest expiry was a boxed number an account.
+   */
+  dueBy(at: Instant, inclusive = true): boolean {
+    const held = this.held;
+    if (held === undefined) return false;
+    if (!Array.isArray(held)) return expiresBy(held, at, inclusive);
+    for (const g of held) if (expiresBy(g, at, inclusive)) return true;
+    return false;
   }
 
   balanceOf(kind: string): Credits {
@@ -58,23 +77,23 @@ export class Wallet {
    * Take `amount` (at most the balance) in burn order, telling `to` what each
    * grant kind gave. Usually the first grant with credits covers it all.
    */
-  debit(amount: Credits, to: { consume(kind: string, amount: Credits, grant?: { was: Credits; now: Credits }): void }): void {
+  debit(amount: Credits, to: Consumer): void {
+    const held = this.held;
+    if (held === undefined) return;
+    if (!Array.isArray(held)) {
+      // One grant's remaining credits are the balance: the same bigint, not another made each debit (a log of many
+      // accounts keeps each until the account's next row, past the young generation).
+      if (held.remaining !== NO_CREDITS) draw(held, amount, to);
+      this.total = held.remaining;
+      return;
+    }
     let left = amount;
-    const sums = GRANT_SUMS;
-    for (const g of this.grants) {
+    for (const g of held) {
       if (g.remaining === NO_CREDITS) continue;
-      const take = min(left, g.remaining);
-      g.remaining = sub(g.remaining, take);
-      sums.was = g.consumedThisCycle;
-      // The first take of a cycle is the grant's consumed credits as it is: the cycle's consumed credits of the kind can then be the same bigint.
-      g.consumedThisCycle = sums.now = sums.was === NO_CREDITS ? take : add(sums.was, take);
-      to.consume(g.kind.key, take, sums);
-      left = sub(left, take);
+      left = draw(g, left, to);
       if (left === NO_CREDITS) break;
     }
-    // One grant's remaining credits are the balance: the same bigint, not another made each debit (a log of many
-    // accounts keeps each until the account's next row, past the young generation).
-    this.total = this.grants.length === 1 ? this.grants[0]!.remaining : sub(this.total, sub(amount, left));
+    this.total = sub(this.total, sub(amount, left));
   }
 
   /** Give back up to `amount` to what this cycle consumed, in burn order; returns what each kind got back. */
@@ -96,13 +115,11 @@ export class Wallet {
 
   /** Remove grants whose expiry is at or before `at` (or strictly before, for a cycle boundary), returning them. */
   expire(at: Instant, inclusive: boolean): Grant[] {
-    if (this.soonestExpiry === undefined || this.soonestExpiry > at || (!inclusive && this.soonestExpiry === at)) return [];
-    const gone = this.grants.filter((g) => g.expiresAt !== undefined && (inclusive ? g.expiresAt <= at : g.expiresAt < at));
-    if (gone.length > 0) {
-      this.grants = this.grants.filter((g) => !gone.includes(g));
-      for (const g of gone) this.total = sub(this.total, g.remaining);
-      this.soonestExpiry = this.nextExpiry();
-    }
+    if (!this.dueBy(at, inclusive)) return [];
+    const grants = this.grants;
+    const gone = grants.filter((g) => expiresBy(g, at, inclusive));
+    this.grants = grants.filter((g) => !gone.includes(g));
+    for (const g of gone) this.total = sub(this.total, g.remaining);
     return gone.sort((a, b) => a.expiresAt! - b.expiresAt! || a.id - b.id);
   }
 
@@ -127,19 +144,18 @@ export class Wallet {
     return taken;
   }
 
-  /** Grants that the subscription's end caps now expire at `end` at the latest; returns those it brought forward. */
   /** Give grants their expiry anew (a subscription end moved later gives back what an earlier end capped). */
   setExpiry(grants: Iterable<Grant>, expiry: (grant: Grant) => Instant | undefined): void {
     for (const g of grants) g.expiresAt = expiry(g);
-    this.grants.sort(burnOrder);
-    this.soonestExpiry = this.nextExpiry();
+    this.grants = this.grants.sort(burnOrder);
   }
 
+  /** Grants that the subscription's end caps now expire at `end` at the latest; returns those it brought forward. */
   capExpiry(end: Instant, capped: (kind: GrantKind) => boolean): Grant[] {
-    const moved = this.grants.filter((g) => capped(g.kind) && (g.expiresAt === undefined || g.expiresAt > end));
+    const grants = this.grants;
+    const moved = grants.filter((g) => capped(g.kind) && (g.expiresAt === undefined || g.expiresAt > end));
     for (const g of moved) g.expiresAt = end;
-    this.grants.sort(burnOrder);
-    this.soonestExpiry = this.nextExpiry();
+    this.grants = grants.sort(burnOrder);
     return moved;
   }
 
@@ -150,6 +166,25 @@ export class Wallet {
   kinds(): string[] {
     return [...new Set(this.grants.map((g) => g.kind.key))];
   }
+}
+
+/** What a debit tells of each grant kind's part: the cycle's `consume`, with what the grant had consumed before and after. */
+type Consumer = { consume(kind: string, amount: Credits, grant?: { was: Credits; now: Credits }): void };
+
+/** Take what `g` can of `left`, telling `to`; returns what is left to take. */
+function draw(g: Grant, left: Credits, to: Consumer): Credits {
+  const take = min(left, g.remaining);
+  g.remaining = sub(g.remaining, take);
+  const sums = GRANT_SUMS;
+  sums.was = g.consumedThisCycle;
+  // The first take of a cycle is the grant's consumed credits as it is: the cycle's consumed credits of the kind can then be the same bigint.
+  g.consumedThisCycle = sums.now = sums.was === NO_CREDITS ? take : add(sums.was, take);
+  to.consume(g.kind.key, take, sums);
+  return sub(left, take);
+}
+
+function expiresBy(g: Grant, at: Instant, inclusive: boolean): boolean {
+  return g.expiresAt !== undefined && (inclusive ? g.expiresAt <= at : g.expiresAt < at);
 }
 
 function burnOrder(a: Grant, b: Grant): number {
