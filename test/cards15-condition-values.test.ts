@@ -57,6 +57,8 @@ describe("conditionNearMiss (cards15): a row's value one slip from a condition's
     for (const value of ["8k", "4", "720p", "4k"]) expect(conditionNearMiss(generate, dims(value)), value).toBeUndefined();
     // The first condition in the card's order: 1080p is written before 4k.
     expect(conditionNearMiss(generate, dims("1080P"))).toMatchObject({ nearly: "1080p" });
+    // A digit's value one letter from a condition's is most often another value: 1080i is an interlaced resolution (red15).
+    for (const value of ["1080i", "1080", "10800p"]) expect(conditionNearMiss(generate, dims(value)), value).toBeUndefined();
   });
 
   it("never names a value the card names for that dimension: a price table's key, or a plan gate's", () => {

@@ -6,6 +6,7 @@ import { INCLUDED, type Meter, type RateCard } from "../ratecard/types.js";
 import { CANONICAL } from "../usage/layout.js";
 import type { LintFinding } from "./finding.js";
 import { lookupCoverage, type Report } from "./lookup-coverage.js";
+import { conditionDimensions } from "../ratecard/condition-dimensions.js";
 
 /** A card that loaded, with the means to point at any of its nodes. */
 export interface CardSubject {
@@ -28,6 +29,8 @@ export function lintCard(subject: CardSubject): LintFinding[] {
   const locate = (path: readonly (string | number)[]) => (path.length === 0 ? { file: subject.card.file, line: 1, column: 1 } : subject.at(path));
   const report: Report = (severity, rule, path, message, fix) => findings.push({ severity, rule, location: locate(path), message, fix });
   for (const meter of subject.card.meters.values()) lookupCoverage(meter, report);
+  // A warning, not an error: a condition may read a column the meter does not declare, and `model` one letter from a meter's `mode` may be one.
+  for (const meter of subject.card.meters.values()) conditionDimensions(meter, (path, key, message) => report("warning", "condition-dimension", path, message, `rename ${shown(key ?? "")} to the dimension it means; if it is a column of its own, not a dimension, leave it`));
   duplicateLabels(subject.card, report);
   canonicalDimensions(subject.card, report);
   duplicateMeters(subject.card, report);

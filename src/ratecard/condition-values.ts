@@ -127,13 +127,14 @@ function tree(named: Map<string, Set<string>>, by: readonly string[], node: Read
 
 /**
  * Whether `value` is one slip from `target`: the same letters in another case, or (targets of four
- * characters or more: `4k` is one letter from `8k`, a resolution in its own right) one letter added,
- * dropped, changed, or two neighbours swapped, case aside.
+ * characters or more, neither with a digit: `4k` beside `8k`, `1080i` beside `1080p` are values in
+ * their own right) one letter added, dropped, changed, or two neighbours swapped, case aside.
  */
 function nearMiss(value: string, target: string): boolean {
   const a = value.toLowerCase();
   const b = target.toLowerCase();
   if (a === b) return true;
-  if (b.length < 4 || Math.abs(a.length - b.length) > 1) return false;
+  // A digit more or less is most often another value in its own right: 1080i beside 1080p, gpt-4 beside gpt-4o.
+  if (b.length < 4 || Math.abs(a.length - b.length) > 1 || /\d/.test(a) || /\d/.test(b)) return false;
   return withinOneEdit(a, b);
 }

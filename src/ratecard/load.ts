@@ -2,7 +2,7 @@ import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, type RoundingMode } from "../money.js";
 import { decodeYaml } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
-import { cardDimensions, conditionDimensions, keyBefore, type KeyReport } from "./condition-dimensions.js";
+import { cardDimensions, keyBefore, type KeyReport } from "./condition-dimensions.js";
 import { cardCodec, type MeterDocument } from "./schema.js";
 import {
   INCLUDED,
@@ -63,7 +63,6 @@ export function parseRateCard(source: string, file: string): RateCard {
     };
     ref(meter.category, categories, "category", "category");
     ref(meter.pool, pools, "pool", "pool");
-    conditionDimensions(meter, problemAtKey);
     meters.set(key, meter);
     claimEvent(key, { role: "charge", meter }, ["meters", key]);
     if (meter.aggregation === "recurring") claimEvent(meter.endedBy, { role: "end", meter }, ["meters", key, "ended_by"]);
