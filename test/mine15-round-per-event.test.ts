@@ -28,3 +28,18 @@ describe("round_at: event", () => {
     expect(lines).toEqual([["", "2", "0.02"], ["input_tokens", "600", "0"], ["output_tokens", "150", "0"]]);
   });
 });
+
+describe("round_at: event, parts that round up", () => {
+  it("never shows the event's own line negative: the parts are cut down to the step, the own line takes the rest", async () => {
+    // gpt-4o-mini on openai: 1000 input tokens at 0.000015 = 0.015, 250 output tokens at 0.00006 = 0.015.
+    // Half-up, each part alone would round to 0.02, 0.04 in all, past the event's 0.03: the own line would be -0.01.
+    // Cut down, the parts show 0.01 and 0.01 and the own line 0.01; the event is charged 0.03.
+    writeFileSync(join(dir, "up.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T00:00:00Z,request,gpt-4o-mini,openai,1000,250\n");
+    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "up.csv"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    const cycle = JSON.parse(run.stdout).accounts[0].cycles[0];
+    expect(cycle.total).toBe("0.03");
+    const lines = cycle.lines.map((l: { component?: string; amount: string }) => [l.component ?? "", l.amount]);
+    expect(lines).toEqual([["", "0.01"], ["input_tokens", "0.01"], ["output_tokens", "0.01"]]);
+  });
+});

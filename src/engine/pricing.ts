@@ -250,12 +250,13 @@ export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Mete
   const { roundAt, step, rounding } = card.precision;
   if (roundAt !== "event") return { unit, own: exactOwn, extras, amount: exact };
   // The provider rounds what the event costs, once: two components of 0.0045 make a 0.01 request, not two of 0.
-  // Each component's line shows its own amount at the step, and the event's own line the rest, so the lines
-  // still add up to what was charged.
+  // Each component's line shows its own amount cut down to the step, and the event's own line the rest, so the
+  // lines still add up to what was charged. Cut down, the parts never sum past the rounded event (a sum of parts
+  // cut down is at most the sum cut down), so the own line is never a negative usage line that reads as a refund.
   const amount = roundToStep(exact, step, rounding);
   let own = amount;
   for (const p of extras) {
-    p.amount = roundToStep(p.amount, step, rounding);
+    p.amount = roundToStep(p.amount, step, "down");
     own = own.minus(p.amount);
   }
   return { unit, own, extras, amount };
