@@ -41,7 +41,12 @@ describe("conditionNearMiss (cards15): a row's value one slip from a condition's
     for (const value of ["True", "TRUE", "ture", "trve"]) {
       expect(conditionNearMiss(message, { server: "s", model: "claude-haiku-4.5", byok: value }), value).toEqual({ condition: "exemption", dimension: "byok", value, nearly: "true", location: at });
     }
-    for (const value of ["true", "false", "yes", "1", ""]) expect(conditionNearMiss(message, { server: "s", model: "claude-haiku-4.5", byok: value }), value).toBeUndefined();
+    // Another spelling of true is the exemption's value written otherwise (red15): a BYOK row written 1 or yes was charged.
+    for (const value of ["1", "yes", "Y", "ON"]) {
+      expect(conditionNearMiss(message, { server: "s", model: "claude-haiku-4.5", byok: value }), value).toEqual({ condition: "exemption", dimension: "byok", value, nearly: "true", location: at });
+    }
+    // Spellings of false are rows the exemption rightly does not match.
+    for (const value of ["true", "false", "0", "no", "off", ""]) expect(conditionNearMiss(message, { server: "s", model: "claude-haiku-4.5", byok: value }), value).toBeUndefined();
   });
 
   it("reads a column that is a condition's but not a line dimension (the app builder's web search)", () => {

@@ -125,6 +125,9 @@ function tree(named: Map<string, Set<string>>, by: readonly string[], node: Read
   if (depth + 1 < by.length) for (const next of node.values()) tree(named, by, next as ReadonlyMap<string, PriceTree>, depth + 1);
 }
 
+/** Spellings of a truth a condition may compare against as "true" or "false", beside the word itself. */
+const BOOLEAN_SPELLINGS: Readonly<Record<string, readonly string[]>> = { true: ["1", "yes", "y", "t", "on"], false: ["0", "no", "n", "f", "off"] };
+
 /**
  * Whether `value` is one slip from `target`: the same letters in another case, or (targets of four
  * characters or more, neither with a digit: `4k` beside `8k`, `1080i` beside `1080p` are values in
@@ -134,6 +137,8 @@ function nearMiss(value: string, target: string): boolean {
   const a = value.toLowerCase();
   const b = target.toLowerCase();
   if (a === b) return true;
+  // Another spelling of the same truth (a spreadsheet's 1, a form's yes) is the condition's value written otherwise.
+  if (BOOLEAN_SPELLINGS[b]?.includes(a)) return true;
   // A digit more or less is most often another value in its own right: 1080i beside 1080p, gpt-4 beside gpt-4o.
   if (b.length < 4 || Math.abs(a.length - b.length) > 1 || /\d/.test(a) || /\d/.test(b)) return false;
   return withinOneEdit(a, b);
