@@ -32,6 +32,8 @@ class ObjectRows {
     private readonly mapping: ColumnMapping,
     /** What a place is called in messages: JSON Lines have lines, Parquet rows. */
     private readonly place: "line" | "row",
+    /** The columns the card reads (its dimensions, keys and components): read wherever they first appear. */
+    private readonly cardColumns: ReadonlySet<string> = new Set(),
   ) {}
 
   /** The records of one object (several when the mapping's `rows:` unnests an array), the header first. */
@@ -76,7 +78,7 @@ class ObjectRows {
 
   private record(row: Found, out: PlainRecord[]): void {
     if (!this.header) {
-      const late = lateFields(this.mapping, row.fields);
+      const late = lateFields(this.mapping, row.fields, this.cardColumns);
       this.header = [...row.fields.keys(), ...late.keys()];
       this.header.forEach((name, i) => this.at.set(name, i));
       for (const [name, { place, key }] of late) if (place !== undefined) this.unseen.set(name, { place, key });
@@ -130,7 +132,7 @@ class ObjectRows {
  * key), and so are a layout's alternatives, read by which the header has. A name another field of
  * the first row is read as (renamed or its own) is not added: the two would be one column twice.
  */
-function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>): Map<string, { place: Place | undefined; key: string }> {
+function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>, cardColumns: ReadonlySet<string>): Map<string, { place: Place | undefined; key: string }> {
   const late = new Map<string, { place: Place | undefined; key: string }>();
   const taken = new Set<string>();
   for (const name of first.keys()) if (!mapping.ignore.has(name)) taken.add(mapping.rename.get(name) ?? name);
@@ -151,6 +153,9 @@ function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>):
   for (const [name, target] of mapping.rename) add(name, target, undefined);
   for (const name of mapping.skipRows?.keys() ?? []) add(name, name, mapping.places?.skipRows?.get(name), "skip_rows: column");
   for (const name of mapping.optional ?? []) add(name, mapping.rename.get(name) ?? name, undefined);
+  // A column the card reads under its own name (an end user's `user`, on a log whose first lines are other meters'), unless the mapping sets it
+  // as a constant or the first row has a near miss of it, which the header check names.
+  for (const name of cardColumns) if (!mapping.constants?.has(name) && nearMissAmong(name, first.keys()) === undefined) add(name, name, undefined);
   return late;
 }
 
@@ -225,8 +230,9 @@ function leadingZero(line: string): { text: string; at: number } | undefined {
 }
 
 /** JSON Lines: one object per line, blank lines skipped. */
-export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, file: string, mapping: ColumnMapping, maxLine: number): AsyncGenerator<PlainRecord[]> {
-  const rows = new ObjectRows(file, mapping, "line");
+export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { file: string; mapping: ColumnMapping; cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {
+  const { file, mapping } = source;
+  const rows = new ObjectRows(file, mapping, "line", source.cardColumns);
   const decoder = new TextDecoder("utf-8", { fatal: true });
   let rest = "";
   let line = 0;

@@ -198,7 +198,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   let csv: typeof import("csv-parse") | undefined;
   try {
     content = await openContent(input);
-    const records = recordsOf(content, file, options, mapping);
+    const records = recordsOf(content, file, options, { mapping, cardColumns: read.names });
     if (records) {
       for await (const batch of records) {
         const events: UsageEvent[] = [];
@@ -255,7 +255,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
 }
 
 /** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
-function recordsOf(content: Content, file: string, options: UsageOptions, mapping: ColumnMapping): AsyncIterable<PlainRecord[]> | undefined {
+function recordsOf(content: Content, file: string, options: UsageOptions, { mapping, cardColumns }: { mapping: ColumnMapping; cardColumns: ReadonlySet<string> }): AsyncIterable<PlainRecord[]> | undefined {
   if (content.format === "gzip") {
     // Read as CSV, its bytes were "not UTF-8" at line 1, column 2: the 0x8b of gzip's magic.
     throw new UserError("gzip inside gzip: the file was compressed more than once", { file, line: 1, column: 1 }, "usage compressed once (gunzip the file once and read what it gives)", "gzip data again after gunzip");
@@ -264,7 +264,7 @@ function recordsOf(content: Content, file: string, options: UsageOptions, mappin
   if (content.format === "json-array") {
     throw new UserError("a JSON array, not JSON Lines", { file, line: 1, column: 1 }, "one JSON object per line (JSON Lines), as jq -c '.[]' writes the array's objects", "a JSON array");
   }
-  if (content.format === "jsonl") return jsonLineRecords(content.chunks, file, mapping, MAX_RECORD_BYTES);
+  if (content.format === "jsonl") return jsonLineRecords(content.chunks, { file, mapping, cardColumns }, MAX_RECORD_BYTES);
   if (content.format === "parquet") {
     const path = file === "-" ? options.stdinCopy : file;
     if (path === undefined || content.compressed) throw new UserError("Parquet that cannot be read by row group", { file, line: 1, column: 1 }, "an uncompressed Parquet file on disk (Parquet compresses its own pages)", content.compressed ? "gzip around Parquet" : "standard input");
