@@ -1,10 +1,11 @@
 import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { gunzipSync } from "node:zlib";
+import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { globSync } from "tinyglobby";
 import { parse } from "yaml";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 import { isGzip } from "./content.js";
+import { nearMissOf } from "./near-miss.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
@@ -111,10 +112,11 @@ function refuseUsageByContent(folder: string, names: readonly string[]): void {
     const cells = header.split(/[,\t;|]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
     if (cells.length < 2) continue;
     mapped ??= mappedColumns(folder);
-    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || mapped!.has(cell));
+    // A near miss counts too (`Timestamp`, `Quantity`): read as usage, the header is refused as one, so the file is usage meant.
+    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped!.has(cell));
     if (known.length === 0) continue;
     const csv = /\.csv(\.gz)?$/i.test(name) ? undefined : name.replace(/(\.[^.]*)?$/, ".csv");
-    const rename = csv === undefined || name.toLowerCase().includes(".csv") ? "renamed to end in .csv" : `renamed ${shown(csv)}`;
+    const rename = csv === undefined || name.toLowerCase().includes(".csv") ? "renamed to end in .csv (.csv.gz if gzipped)" : `renamed ${shown(csv)}`;
     throw new UserError(
       "a file in the usage folder whose first line is a header of usage, but whose name no reader takes, which would be passed over",
       { file: join(folder, name), line: 1, column: 1 },
@@ -126,15 +128,17 @@ function refuseUsageByContent(folder: string, names: readonly string[]): void {
 
 const CANONICAL_NAMES: ReadonlySet<string> = new Set(["timestamp", "meter", "quantity", "event_id", "account"]);
 
-/** A plain text file's first line (its first 4 KiB, a BOM dropped); undefined for one that is not plain text (gzip, binary, empty). */
+/** A text file's first line (its first 4 KiB, a gzip's unpacked, a BOM dropped); undefined for one that is not text (binary, empty). */
 function firstLine(path: string): string | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
     const head = Buffer.alloc(4096);
     const read = readSync(fd, head, 0, head.length, 0);
-    const bytes = head.subarray(0, read);
-    if (read === 0 || isGzip(bytes) || bytes.includes(0)) return undefined;
+    let bytes = head.subarray(0, read);
+    // A gzip's start unpacks alone when the rest is not there to finish it (`day1.csv.gz.bak`).
+    if (isGzip(bytes)) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    if (bytes.length === 0 || bytes.includes(0)) return undefined;
     return bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/)[0];
   } catch {
     return undefined;
