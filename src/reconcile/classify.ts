@@ -55,11 +55,13 @@ export function classify(line: AlignedLine, card: RateCard): Verdict | undefined
 /**
  * A bill above the usage in quantity on a line whose meters had events refused in the cycle: the
  * refusals are named beside the reason (a quantity the bill counts and burnrate refused is the
- * likelier gap). A rate drift or a rounding is about the price, which refusals do not touch.
+ * likelier gap). Beside repeats too: a client retries a refused event under its id, so the repeat's
+ * quantity can be the refused one's, and the bill's extra the event burnrate refused, not a retry it
+ * counted twice. A rate drift or a rounding is about the price, which refusals do not touch.
  */
 function refusedBeside(line: AlignedLine, verdict: Verdict | undefined): Verdict | undefined {
   if (verdict === undefined || !line.computed || !line.bill || line.refused === undefined || line.refused.length === 0) return verdict;
-  if ((verdict.class !== "quantity_mismatch" && verdict.class !== "unexplained") || !line.bill.amount.gt(line.computed.amount)) return verdict;
+  if (!["quantity_mismatch", "unexplained", "duplicate_events"].includes(verdict.class) || !line.bill.amount.gt(line.computed.amount)) return verdict;
   return { ...verdict, explanation: `${verdict.explanation}; the usage also has ${refusedText(line.refused)}` };
 }
 
