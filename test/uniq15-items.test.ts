@@ -12,26 +12,38 @@ import { card, events, replay, replayRows, TEST_CARD, type EventSpec } from "./h
 // counted by hand: an item is charged once an account and cycle (monthly from 2026-01-01).
 const visitor = (at: string, user: string, account: string, channel?: string): EventSpec => [at, "visitor", "1", channel === undefined ? { user } : { user, channel }, { account }];
 
-const log: EventSpec[] = [
-  visitor("2026-01-02T10:00:00Z", "u1", "acct", "web"),
-  // Another account's cycle charges the item: acct's charge is held apart.
-  visitor("2026-01-03T10:00:00Z", "u1", "other", "web"),
-  // Another shape of the item, and the first shape again: acct charged it this cycle.
-  visitor("2026-01-04T10:00:00Z", "u1", "acct", "app"),
-  visitor("2026-01-05T10:00:00Z", "u1", "acct", "web"),
-  // A third account takes the item over: other's charge is held apart too.
-  visitor("2026-01-06T10:00:00Z", "u1", "third"),
-  visitor("2026-01-07T10:00:00Z", "u1", "other", "app"),
-  visitor("2026-01-08T10:00:00Z", "u2", "other"),
-  visitor("2026-01-09T10:00:00Z", "u1", "acct"),
-  visitor("2026-01-10T10:00:00Z", "u1", "third", "web"),
-  // A new cycle: each account charges the item again, once.
-  visitor("2026-02-02T10:00:00Z", "u1", "acct", "app"),
-  visitor("2026-02-03T10:00:00Z", "u1", "acct", "web"),
-  visitor("2026-02-04T10:00:00Z", "u1", "other", "web"),
-  visitor("2026-02-05T10:00:00Z", "u1", "acct"),
-  visitor("2026-02-06T10:00:00Z", "u1", "other", "app"),
-];
+/** Visits written a line each, `MM-DD user account [channel]` at 10:00 UTC in 2026; `#` lines say why. */
+function visits(text: string): EventSpec[] {
+  return text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const [day, user, account, channel] = line.split(/\s+/) as [string, string, string, string?];
+      return visitor(`2026-${day}T10:00:00Z`, user, account, channel);
+    });
+}
+
+const log: EventSpec[] = visits(`
+  01-02 u1 acct web
+  # Another account's cycle charges the item: acct's charge is held apart.
+  01-03 u1 other web
+  # Another shape of the item, and the first shape again: acct charged it this cycle.
+  01-04 u1 acct app
+  01-05 u1 acct web
+  # A third account takes the item over: other's charge is held apart too.
+  01-06 u1 third
+  01-07 u1 other app
+  01-08 u2 other
+  01-09 u1 acct
+  01-10 u1 third web
+  # A new cycle: each account charges the item again, once.
+  02-02 u1 acct app
+  02-03 u1 acct web
+  02-04 u1 other web
+  02-05 u1 acct
+  02-06 u1 other app
+`);
 
 /** Items charged (the visitor lines' quantity) and their amount, by account and cycle index. */
 function charged(st: Statement): Record<string, string[]> {
