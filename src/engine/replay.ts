@@ -9,6 +9,9 @@ import { NO_CREDITS } from "./credits.js";
 import { KnownRows } from "./fast/known-rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
+/** How many rows ahead of the one held pushRows has their shapes' numbers read (KnownRows.ahead), in steps of as many. */
+const AHEAD = 32;
+
 export class OutOfOrder extends Error {
   constructor(readonly event: UsageEvent) {
     super("usage is not in time order");
@@ -57,7 +60,9 @@ export class Replay extends Charging {
     const quantities = rows.source.quantities;
     const held = this.fast.held;
     let other = 0;
+    this.fast.ahead(shape, 0, AHEAD);
     for (let i = 0; i < count; i++) {
+      if (i % AHEAD === 0) this.fast.ahead(shape, i + AHEAD, i + 2 * AHEAD);
       const t = base + at[i]!;
       const q = quantity[i]!;
       const given = q >= 0 ? undefined : otherQuantities[other++]!;

@@ -44,6 +44,14 @@ export class KnownRows<Run extends KnownRun> {
     this.source = source;
   }
 
+  /** Rows `from` to `to` of a batch, of these shapes, are priced soon: their shapes' numbers are read ahead (KnownShapes.touch). */
+  ahead(shapes: Int32Array, from: number, to: number): void {
+    this.touched ^= this.known.touch(shapes, from, to);
+  }
+
+  /** What ahead() read, kept so that its reads are made. */
+  private touched = 0;
+
   /** Price the held rows, all of instant `at`. */
   flush(at: Instant): void {
     const held = this.held;
