@@ -28,16 +28,15 @@ export class KnownShapes {
   }
 
   /**
-   * Read the entries of the shapes of rows `from` to `to` (those past `shapes` aside), so that they are in the
+   * Read the entries of the shapes of rows `from` to `to` (shapes no row has shown aside), so that they are in the
    * caches when those rows are priced: an entry among a hundred thousand shapes' is most often a trip to
    * memory, and the reads of a loop of their own go out together, where a row's wait one after another
    * (docs/performance.md, ahead16). What they read is returned, so that the reads are not left out.
    */
   touch(shapes: Int32Array, from: number, to: number): number {
     const table = this.table;
-    const end = Math.min(to, shapes.length);
     let read = 0;
-    for (let i = from; i < end; i++) {
+    for (let i = from; i < to; i++) {
       const at = STRIDE * shapes[i]!;
       if (at < table.length) read |= table[at]!;
     }
