@@ -169,7 +169,7 @@ class Reorder {
       let latest = this.latest;
       for (; end < count && base + at[end]! >= latest; end++) latest = base + at[end]!;
       if (end > i) {
-        other = this.enqueue(batch, { start: i, end, other });
+        other = this.enqueue(batch, i, end, other);
         this.latest = latest;
         i = end;
         continue;
@@ -185,21 +185,30 @@ class Reorder {
   }
 
   /** Queue rows `start` to `end` of a batch, in order from the latest on, a column at a time; returns the batch's next quantity without a number after them. */
-  private enqueue(batch: ShapedRows, rows: { start: number; end: number; other: number }): number {
-    const range = { ...rows };
-    while (range.start < rows.end) {
+  private enqueue(batch: ShapedRows, start: number, end: number, other: number): number {
+    const range = this.range;
+    range.start = start;
+    range.other = other;
+    while (range.start < end) {
       if (this.tail === CHUNK) {
         this.chunks.push(this.spare.pop() ?? new RowColumns(CHUNK));
         this.tail = 0;
       }
-      range.end = Math.min(rows.end, range.start + CHUNK - this.tail);
+      range.end = Math.min(end, range.start + CHUNK - this.tail);
       range.other = this.chunks.at(-1)!.setRange(this.tail, batch, range);
       this.tail += range.end - range.start;
       range.start = range.end;
     }
-    this.held += rows.end - rows.start;
+    this.held += end - start;
     return range.other;
   }
+
+  /**
+   * The rows enqueue() copies into a chunk, one object reused: made afresh (a spread a run of rows), its
+   * hidden class changed as its fields took numbers of other kinds, and RowColumns.setRange was
+   * deoptimized at each change, some thirty times on the 2M-row ids log (docs/performance.md, ahead16).
+   */
+  private readonly range = { start: 0, end: 0, other: 0 };
 
   handBack(batch: ShapedRows): void {
     this.writer.handBack(batch);

@@ -370,10 +370,10 @@ export class BatchWriter {
       shape,
       account,
       quantity,
-      otherQuantities,
       firstLine: 0,
       line,
       ids: rows.idEndOf(n - 1) > 0 ? this.idColumn(n) : undefined,
+      otherQuantities,
     });
     for (let i = 0; i < n; i++) rows.clear(i);
     this.count = 0;
