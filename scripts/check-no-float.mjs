@@ -33,8 +33,8 @@ export const ALLOWED = new Set([
   "i", "j", "k", "n",
   // counts of decimal places, which size the replay's credit scale
   "QUANTITY_DECIMALS", "priceDecimals",
-  // rows of a batch (src/engine/rows.ts): shape numbers, the cursor of quantities given apart, rows held, cycles opened
-  "shape", "other", "held", "cyclesOpened",
+  // rows of a batch (src/engine/rows.ts): shape numbers, the cursor of quantities given apart, rows held, cycles opened, rows read ahead
+  "shape", "other", "held", "cyclesOpened", "AHEAD",
   // statement lines by number (slots), events counted on them, and a table's fields a shape
   "slot", "slotEvents", "slotSums", "STRIDE",
   // a batch of rows' first instant and first line, which its columns are offsets from

@@ -60,9 +60,9 @@ export class Replay extends Charging {
     const quantities = rows.source.quantities;
     const held = this.fast.held;
     let other = 0;
-    this.fast.ahead(shape, 0, Math.min(AHEAD, count));
+    this.fast.ahead(shape, 0, AHEAD, count);
     for (let i = 0; i < count; i++) {
-      if (i % AHEAD === 0) this.fast.ahead(shape, i + AHEAD, Math.min(i + 2 * AHEAD, count));
+      if (i % AHEAD === 0) this.fast.ahead(shape, i + AHEAD, i + 2 * AHEAD, count);
       const t = base + at[i]!;
       const q = quantity[i]!;
       const given = q >= 0 ? undefined : otherQuantities[other++]!;

@@ -44,9 +44,9 @@ export class KnownRows<Run extends KnownRun> {
     this.source = source;
   }
 
-  /** Rows `from` to `to` of a batch, of these shapes, are priced soon: their shapes' numbers are read ahead (KnownShapes.touch). */
-  ahead(shapes: Int32Array, from: number, to: number): void {
-    this.touched ^= this.known.touch(shapes, from, to);
+  /** Rows `from` to `to` of a batch of `n` rows, of these shapes, are priced soon: their shapes' numbers are read ahead (KnownShapes.touch). */
+  ahead(shapes: Int32Array, from: number, to: number, n: number): void {
+    this.touched ^= this.known.touch(shapes, from, Math.min(to, n));
   }
 
   /** What ahead() read, kept so that its reads are made. */

@@ -37,7 +37,8 @@ export class KnownShapes {
     const table = this.table;
     let read = 0;
     for (let i = from; i < to; i++) {
-      const at = STRIDE * shapes[i]!;
+      const shape = shapes[i]!;
+      const at = STRIDE * shape;
       if (at < table.length) read |= table[at]!;
     }
     return read;
