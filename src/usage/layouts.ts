@@ -26,6 +26,7 @@ interface LayoutSpec {
   ignore?: string[];
   optional?: string[];
   rows?: string;
+  sums?: Record<string, string[]>;
   timestampUnit?: "seconds";
   /** The zone of the export's timestamps written without an offset: the service's own clock, UTC, not the account's. */
   timestampZone?: "UTC";
@@ -95,11 +96,13 @@ const SPECS: Record<string, LayoutSpec> = {
     constants: { provider: "openai" },
   },
   "anthropic-usage": {
-    about: "Anthropic's usage report (messages, one page per line): data.starting_at, each of data.results a row with uncached_input_tokens as input_tokens, output_tokens, workspace_id as the account; provider anthropic",
+    about: "Anthropic's usage report (messages, one page per line): data.starting_at, each of data.results a row with the prompt's tokens (uncached_input_tokens, cache_creation's and cache_read_input_tokens, summed) as input_tokens, output_tokens, workspace_id as the account; provider anthropic",
     rows: "data.results",
     columns: { timestamp: "data.starting_at", account: "data.results.workspace_id" },
     meter: "request",
-    rename: { "data.results.uncached_input_tokens": "input_tokens", "data.results.output_tokens": "output_tokens", "data.results.model": "model", "data.results.cache_read_input_tokens": "cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens": "cache_creation_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens": "cache_creation_1h_input_tokens", "data.results.server_tool_use.web_search_requests": "web_search_requests" },
+    // The report splits the prompt; OpenAI's input_tokens, and the card's, is the whole of it (cached tokens a part, priced apart by a card that has their price).
+    sums: { "data.results.input_tokens": ["data.results.uncached_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.cache_read_input_tokens"] },
+    rename: { "data.results.input_tokens": "input_tokens", "data.results.uncached_input_tokens": "uncached_input_tokens", "data.results.output_tokens": "output_tokens", "data.results.model": "model", "data.results.cache_read_input_tokens": "cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens": "cache_creation_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens": "cache_creation_1h_input_tokens", "data.results.server_tool_use.web_search_requests": "web_search_requests" },
     ignore: ["has_more", "next_page", "data.ending_at"],
     optional: ["data.results.cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.server_tool_use.web_search_requests", "data.results.api_key_id", "data.results.service_tier", "data.results.context_window"],
     constants: { provider: "anthropic" },
@@ -133,5 +136,6 @@ export function usageLayout(name: string): UsageLayout {
     ...(spec.timestampZone === undefined ? {} : { timestampZone: spec.timestampZone }),
     ...(spec.skipRows === undefined ? {} : { skipRows: new Map(Object.entries(spec.skipRows).map(([column, values]) => [column, new Set(values)])) }),
     ...(spec.constants === undefined ? {} : { constants: new Map(Object.entries(spec.constants)) }),
+    ...(spec.sums === undefined ? {} : { sums: new Map(Object.entries(spec.sums)) }),
   };
 }

@@ -42,6 +42,12 @@ export interface ColumnMapping {
   alternatives?: Partial<Record<Canonical, readonly string[]>>;
   /** Dimensions every row has, with their value: the provider of a provider's own usage report. */
   constants?: ReadonlyMap<string, string>;
+  /**
+   * JSON Lines and Parquet: a field made as the sum of others, where a report splits one count in parts (Anthropic's
+   * prompt in uncached, cache-write and cache-read tokens; the card's `input_tokens` is the whole prompt, as
+   * OpenAI's report gives it). A layout's only; the parts stay readable under their own names.
+   */
+  sums?: ReadonlyMap<string, readonly string[]>;
   /** Where the user wrote each key (a mapping file's line, or `--map`): an error the key causes is said there, not at the usage file. */
   places?: MappingPlaces;
   /** `dimension_values:` entries a more specific mapping gave another value (layered), by valueKey: the value each had, and where. */
@@ -234,6 +240,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.optional === undefined && over.optional === undefined ? {} : { optional: new Set([...(base.optional ?? []), ...(over.optional ?? [])]) }),
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
+    ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
     ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
     ...hiddenValues(base, over),
   };

@@ -45,6 +45,12 @@ class ObjectRows {
   }
 
   private unnest(value: Record<string, unknown>, line: number): Found[] {
+    const found = this.rowsOf(value, line);
+    if (this.mapping.sums !== undefined) for (const row of found) addSums(row.fields, this.mapping.sums);
+    return found;
+  }
+
+  private rowsOf(value: Record<string, unknown>, line: number): Found[] {
     if (this.mapping.rows === undefined) return [{ fields: flattenAll(value, this.mapping.ignore), line }];
     const rows = this.mapping.rows.split(".");
     const found: Found[] = [];
@@ -158,6 +164,29 @@ function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>, 
   for (const name of cardColumns) if (!mapping.constants?.has(name) && nearMissAmong(name, first.keys()) === undefined) add(name, name, undefined);
   return late;
 }
+
+/**
+ * Each sum's field, where the row has one of its parts: the parts' total, exact; an empty part adds
+ * nothing. A part that is not a number is the sum's text, so that the row is refused where the sum is
+ * read, naming what the report wrote.
+ */
+function addSums(fields: Map<string, string>, sums: ReadonlyMap<string, readonly string[]>): void {
+  for (const [name, parts] of sums) {
+    let total: Decimal | undefined;
+    let bad: string | undefined;
+    for (const part of parts) {
+      const cell = fields.get(part);
+      if (cell === undefined || cell === "") continue;
+      if (!PLAIN_NUMBER.test(cell)) bad ??= cell;
+      else total = (total ?? ZERO_SUM).plus(cell);
+    }
+    if (bad !== undefined) fields.set(name, bad);
+    else if (total !== undefined) fields.set(name, total.toFixed());
+  }
+}
+
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+const ZERO_SUM = new Decimal(0);
 
 /** The canonical columns a row may go without (one unit, no id, the default account). */
 const LATE_CANONICAL = ["quantity", "event_id", "account"] as const;
