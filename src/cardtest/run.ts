@@ -15,7 +15,7 @@ import { replayEvents } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { expandUsage } from "../usage/sources.js";
-import { compare, type Mismatch } from "./compare.js";
+import { compare, expectsNothing, type Mismatch } from "./compare.js";
 import { cardNamedAt, caseAccount, caseCardFiles, caseUsage, INLINE_ROWS, inlineRows, loadCards, relativeTo, type Suite } from "./suite.js";
 
 export type CaseResult =
@@ -76,7 +76,7 @@ function prepareCases(suite: Suite, card: RateCard): PreparedCase[] {
           return undefined;
         }
       };
-      found.push(...expectedNames(suite, index, priced));
+      found.push(...expectedNames(suite, index, priced), ...assertsNothing(suite, index));
       if (c.scenario !== undefined) {
         const scenario = attempt(() => scenarioOf(suite, index));
         if (scenario && found.length === 0) prepared.push({ index, card: priced, kind: "scenario", scenario });
@@ -127,6 +127,16 @@ function expectedNames(suite: Suite, index: number, card: RateCard): UserError[]
       const near = nearest(name, known);
       return new UserError(`unknown ${what} ${shown(name)}${near ? `; did you mean ${shown(near)}?` : ""}`, suite.at(["cases", index, "expect", ...path]), `a ${what} of ${shownCard}`, shown(name));
     });
+}
+
+/**
+ * A case whose expect: names nothing to compare passes whatever the card charges: in CI, a tests file
+ * that asserts nothing passes every change of the card. Refused at its expect:.
+ */
+function assertsNothing(suite: Suite, index: number): UserError[] {
+  const expect = suite.doc.cases[index]!.expect;
+  if (!expectsNothing(expect)) return [];
+  return [new UserError("the case's expect: names nothing to compare (the case cannot fail)", suite.at(["cases", index, "expect"]), "at least one of total, uncovered, rejected, meters (with a meter) or cycles", expect.meters === undefined ? "nothing" : "meters: with no meter")];
 }
 
 /**

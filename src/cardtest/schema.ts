@@ -31,7 +31,7 @@ const expectation = record({}, {
   uncovered: credits,
   rejected: count,
   meters: dictionary(credits, { keyPattern: meterKey, description: "credits per meter key over every cycle and account" }),
-  cycles: list(cycleExpectation, { description: "one entry per cycle, in order; the number of cycles must match" }),
+  cycles: list(cycleExpectation, { minItems: 1, description: "one entry per cycle, in order; the number of cycles must match" }),
 }, "what the case must cost");
 
 function oneOrMany(description: string, minItems?: number): Codec<string[]> {

@@ -1,5 +1,6 @@
 import { existsSync, statSync } from "node:fs";
 import { resolveAccount } from "../account/account.js";
+import { expectsNothing } from "../cardtest/compare.js";
 import { scenarioOf } from "../cardtest/run.js";
 import { caseAccount, caseCardFiles, caseUsage, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
@@ -136,6 +137,7 @@ function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
       if (!card.events.has(meter)) error("unknown-meter", [...path, meter], `unknown meter ${shown(meter)}`, `use a meter of ${card.provider} ${card.version}: ${[...card.events.keys()].join(", ")}`);
     }
   };
+  if (expectsNothing(c.expect)) error("empty-expectation", ["expect"], "the case's expect: names nothing to compare (the case cannot fail)", "expect at least one of total, uncovered, rejected, meters (with a meter) or cycles");
   meterNames(c.expect.meters, ["expect", "meters"]);
   c.expect.cycles?.forEach((cycle, n) => {
     meterNames(cycle.meters, ["expect", "cycles", n, "meters"]);
