@@ -77,22 +77,30 @@ export class Aligner {
 
     // Each line's bill rows so far, to name a row the bill repeats exactly (the same line pasted twice).
     const billRows = new Map<AlignedLine, PlacedCharge[]>();
+    // A line's quantity is the sum of its rows' that give one. A row that charges nothing and gives none (a
+    // FOCUS adjustment of 0, a zero correction) adds nothing; one that charges and gives none leaves the
+    // line's quantity unknown: the bill then counts something it does not say.
+    const given = new Map<AlignedLine, Decimal>();
+    const unknown = new Set<AlignedLine>();
     for (const charge of charges) {
       const line = entry(charge.cycle, charge.account ?? "", charge.meters[0]!, charge.dimensions);
       const b = line.bill;
       const earlier = billRows.get(line) ?? [];
       billRows.set(line, [...earlier, charge]);
+      if (charge.quantity !== undefined) given.set(line, (given.get(line) ?? ZERO).plus(charge.quantity));
+      else if (!charge.amount.isZero()) unknown.add(line);
       const same = b?.repeatedRow === undefined ? earlier.find((e) => e.amount.eq(charge.amount) && (e.quantity === undefined ? charge.quantity === undefined : charge.quantity !== undefined && e.quantity.eq(charge.quantity))) : undefined;
       line.bill = b === undefined
         ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin }
         : {
-            quantity: b.quantity === undefined || charge.quantity === undefined ? undefined : b.quantity.plus(charge.quantity),
+            quantity: undefined,
             amount: b.amount.plus(charge.amount),
             unitPrice: b.unitPrice !== undefined && charge.unitPrice !== undefined && b.unitPrice.eq(charge.unitPrice) ? b.unitPrice : undefined,
             rows: b.rows + 1,
             origin: b.origin,
             ...(b.repeatedRow ? { repeatedRow: b.repeatedRow } : same ? { repeatedRow: { first: same.origin, again: charge.origin } } : {}),
           };
+      line.bill.quantity = unknown.has(line) ? undefined : given.get(line);
     }
 
     const prices = new Map<AlignedLine, Set<string>>();
