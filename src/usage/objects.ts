@@ -218,11 +218,22 @@ function flatten(node: Record<string, unknown>, prefix: string, ignore: Readonly
   }
 }
 
+/**
+ * A number as the shortest decimal that reads back as it, its exponent written out: JavaScript writes
+ * 1.5e-7 and 1e21 with one, which the quantity reader refuses as not a plain decimal, and a Parquet
+ * DOUBLE (pandas' float columns) cannot be written otherwise (red team, stop 34).
+ */
+function plainNumber(value: number): string {
+  const shortest = String(value);
+  return Number.isFinite(value) && /e/i.test(shortest) ? new Decimal(shortest).toFixed() : shortest;
+}
+
 /** A leaf's cell: strings as they are, numbers and booleans as JSON writes them, null as an empty cell. */
 function text(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
-  if (typeof value === "bigint" || typeof value === "number" || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return plainNumber(value);
+  if (typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (value instanceof Date) return value.toISOString();
   return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
 }
