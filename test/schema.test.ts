@@ -92,6 +92,12 @@ describe("the JSON each command prints holds to its schema", () => {
     expect(validate(await printed(["statement", ...usage]), committed("statement"))).toEqual([]);
   });
 
+  it("simulate, its percentages with trailing zeros (10.00, 100.00) as the schema says (red team, stop 34)", async () => {
+    const out = await printed(["simulate", "fixtures/scenarios/fliplet/email-1000.yaml", "--compare-plans"]);
+    expect(JSON.stringify(out)).toMatch(/"percent_of_allowance":"\d+\.\d0"/);
+    expect(validate(out, committed("simulation"))).toEqual([]);
+  });
+
   it("ledger", async () => {
     expect(validate(await printed(["statement", "--ledger", ...usage]), committed("ledger"))).toEqual([]);
   });

@@ -11,6 +11,13 @@ export const decimalString = (description?: string): JsonSchema => ({
   ...(description ? { description } : {}),
 });
 
+/** A decimal written with exactly `places` decimals, trailing zeros kept ("50.00"): a figure shown as a percentage. */
+export const fixedDecimalString = (places: number, description?: string): JsonSchema => ({
+  type: "string",
+  pattern: `^-?(?:0|[1-9]\\d*)\\.\\d{${places}}$`,
+  ...(description ? { description } : {}),
+});
+
 export const instant = (description?: string): JsonSchema => ({
   type: "string",
   format: "date-time",

@@ -1,4 +1,4 @@
-import { array, cardIdentity, contract, count, decimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
+import { array, cardIdentity, contract, count, decimalString, fixedDecimalString, instant, nullable, object, str, stringMap } from "./json-schema.js";
 import type { JsonSchema } from "../yaml/codec.js";
 
 const percentiles = (of: JsonSchema, description?: string) => object({ p50: of, p90: of, p99: of }, description);
@@ -11,7 +11,7 @@ const cycle = object({
   plan: str("the plan key in force at the cycle's end: the compared plan, or the one the scenario's changes set"),
   allowance: decimalString(),
   total: decimalString("credits the scenario uses, with the top-ups it needs bought where the plan may buy them"),
-  percent_of_allowance: nullable(decimalString("total as a percentage of the allowance, two decimals")),
+  percent_of_allowance: nullable(fixedDecimalString(2, "total as a percentage of the allowance, two decimals (\"50.00\")")),
   by_category: stringMap(decimalString()),
   by_pool: stringMap(decimalString()),
   runs_out_at: nullable(instant("when the credits run out if no top-up is bought")),
