@@ -140,14 +140,19 @@ const MEANT = new Map([
   ["HST", "for Hawaii use Pacific/Honolulu (the same offset, named by its place)"],
 ]);
 
+/** The names of UTC that say GMT or Greenwich. */
+const GMT_NAMES = new Set(["GMT", "GMT0", "GMT+0", "GMT-0", "GREENWICH", "ETC/GMT", "ETC/GMT0", "ETC/GMT+0", "ETC/GMT-0", "ETC/GREENWICH"]);
+
 /**
  * What to say of a zone name that is a fixed offset rather than a place (EST, MST, HST, Etc/GMT+5): it
  * never changes for summer, so an account that means US Eastern time gets cycle boundaries an hour off
- * from March to November. Undefined for a place's zone (America/Phoenix is fixed on purpose) and for UTC.
+ * from March to November; GMT likewise for the UK's clock. Undefined for a place's zone (America/Phoenix is fixed on purpose) and for UTC.
  */
 export function fixedZoneAdvice(zone: Zone): string | undefined {
   const offsets = [Date.UTC(2026, 0, 1), Date.UTC(2026, 6, 1)].map((at) => zone.dateTime(at).offset);
   const named = zone.name.toUpperCase();
+  // GMT is UTC by another name, and mostly written meaning the UK's clock, which is an hour ahead from March to October.
+  if (GMT_NAMES.has(named)) return `time zone ${shown(zone.name)} is UTC all year, with no summer time: for UK time use Europe/London (UTC itself as UTC)`;
   if (offsets[0] !== offsets[1] || offsets[0] === 0 || (zone.name.includes("/") && !named.startsWith("ETC/"))) return undefined;
   const offset = zone.dateTime(Date.UTC(2026, 0, 1)).toFormat("ZZ");
   const sign = named.slice(7);

@@ -107,13 +107,16 @@ describe("test: a tests file's own mistakes exit 2, a case that runs and fails e
 describe("legacy fixed time zones are warned about, and priced as given (finding 12)", () => {
   const run = (dir: string, ...extra: string[]) => burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--format", "json", ...extra], { cwd: dir });
 
-  it("--timezone EST, MST, HST and Etc/GMT+5 each say what they are and what to use", async () => {
+  it("--timezone EST, MST, HST, Etc/GMT+5 and GMT each say what they are and what to use", async () => {
     const dir = folder({ "usage.csv": ONE_READ });
     const said = {
       EST: 'time zone "EST" is a fixed UTC-05:00 all year, with no daylight saving: for US Eastern time use America/New_York',
       MST: 'time zone "MST" is a fixed UTC-07:00 all year, with no daylight saving: for US Mountain time use America/Denver (Arizona: America/Phoenix)',
       HST: 'time zone "HST" is a fixed UTC-10:00 all year, with no daylight saving: for Hawaii use Pacific/Honolulu (the same offset, named by its place)',
       "Etc/GMT+5": 'time zone "Etc/GMT+5" is a fixed UTC-05:00 all year (Etc/ zones reverse the sign: +5 is behind UTC), with no daylight saving: for a place\'s time name its zone, such as America/New_York or Asia/Kolkata',
+      // Red team, stop 34: GMT is mostly written meaning the UK's clock (BST from March to October).
+      GMT: 'time zone "GMT" is UTC all year, with no summer time: for UK time use Europe/London (UTC itself as UTC)',
+      "Etc/Greenwich": 'time zone "Etc/Greenwich" is UTC all year, with no summer time: for UK time use Europe/London (UTC itself as UTC)',
     };
     for (const [zone, warning] of Object.entries(said)) {
       const r = await run(dir, "--timezone", zone);
@@ -125,7 +128,7 @@ describe("legacy fixed time zones are warned about, and priced as given (finding
 
   it("a place's zone, fixed or not, and UTC say nothing", async () => {
     const dir = folder({ "usage.csv": ONE_READ });
-    for (const zone of ["America/New_York", "America/Phoenix", "Asia/Kolkata", "UTC", "Etc/UTC"]) {
+    for (const zone of ["America/New_York", "America/Phoenix", "Asia/Kolkata", "Europe/London", "UTC", "Etc/UTC"]) {
       const r = await run(dir, "--timezone", zone);
       expect([r.code, r.stderr], zone).toEqual([0, ""]);
     }
