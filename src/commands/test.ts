@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
-import { cardNamedAt, isTestsFile, loadCards, loadSuite, testsFileFor } from "../cardtest/suite.js";
-import { Finding, UserError } from "../errors.js";
+import { cardNamedAt, isTestsFile, loadCards, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import type { Io } from "../io.js";
 import { emit, runInputs } from "../output.js";
@@ -38,10 +38,11 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   }
 
   const only = options.case === undefined ? undefined : (name: string) => name.includes(options.case!);
+  const loaded = suites.map(loadSuite);
+  if (options.case !== undefined) selectsSome(loaded, options.case);
   const results: SuiteResult[] = [];
   const inputs = runInputs({ card: files });
-  for (const file of suites) {
-    const suite = loadSuite(file);
+  for (const suite of loaded) {
     inputs.push(...suiteInputs(suite));
     results.push(await runSuite(suite, loadCards(suite.cardFiles, cardNamedAt(suite)), only));
   }
@@ -51,4 +52,12 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);
+}
+
+/** `--case TEXT` that no case's name contains runs nothing and passes: in CI, a renamed case would go untested. */
+function selectsSome(suites: readonly Suite[], text: string): void {
+  const names = suites.flatMap((suite) => suite.doc.cases.map((c) => c.name));
+  if (names.some((name) => name.includes(text))) return;
+  const listed = names.length === 0 ? "no case: the cards given have no tests file" : `text from a case's name, such as ${names.slice(0, 3).map((n) => shown(n)).join(", ")}${names.length > 3 ? ` (of ${names.length})` : ""}`;
+  throw new UserError(`no case's name contains ${shown(text)}`, atFlag("--case"), listed, shown(text));
 }
