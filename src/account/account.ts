@@ -98,6 +98,8 @@ export interface AccountSettings {
   anchor: Instant | undefined;
   terms: AccountTerms;
   accounts: Map<string, AccountTerms>;
+  /** Set when no account file names the account (ReplaySetup.unnamed): its name. */
+  unnamed?: string;
   purchases: GrantPurchase[];
   subscriptionEnd: Instant | undefined;
   through: Instant | undefined;
@@ -228,7 +230,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const changes = lists.flat().sort((a, b) => a.at - b.at);
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
-  return { name, zone, anchor, terms, accounts, purchases, subscriptionEnd, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
+  return { name, zone, anchor, terms, accounts, ...(account === undefined ? { unnamed: name } : {}), purchases, subscriptionEnd, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

@@ -34,7 +34,7 @@ export class Replay extends Charging {
   constructor(card: RateCard, setup: ReplaySetup, ledger?: LedgerSink) {
     super(card, setup, ledger);
     this.fast = new KnownRows(this.fullPath());
-    for (const account of setup.accounts.keys()) this.run(account);
+    for (const account of setup.accounts.keys()) if (account !== setup.unnamed) this.run(account);
   }
 
   push(event: UsageEvent): void {
@@ -87,6 +87,7 @@ export class Replay extends Charging {
   finish(): Statement {
     this.flush();
     this.settleDeferred();
+    if (this.runs.size === 0 && this.setup.unnamed !== undefined) this.run(this.setup.unnamed);
     this.applyDueUntil(Infinity);
     const end = this.setup.calendar.start(this.lastCycle + 1);
     // Each account's last cycle is made as its statement is read (finalCycle), unless the versions used are asked, which its lines tell.

@@ -54,6 +54,12 @@ export interface ReplaySetup {
   calendar: Calendar;
   /** Plan and allowance per account; `fallback` serves accounts the setup does not name. */
   accounts: ReadonlyMap<string, AccountTerms>;
+  /**
+   * The one of `accounts` that nothing names (no account file: the plan and anchor came as flags): listed
+   * only when a row is its, or when no account has a row. A log whose rows all name their accounts has no
+   * such account, and listing it would add its plan's fee to the money of accounts that are there.
+   */
+  unnamed?: string;
   fallback: AccountTerms;
   purchases: readonly GrantPurchase[];
   subscriptionEnd: Instant | undefined;

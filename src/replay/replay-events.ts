@@ -23,6 +23,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
     new Replay(card, {
       calendar: calendarFor(settings, first),
       accounts: settings.accounts,
+      ...(settings.unnamed === undefined ? {} : { unnamed: settings.unnamed }),
       fallback: settings.terms,
       purchases: settings.purchases,
       subscriptionEnd: settings.subscriptionEnd,

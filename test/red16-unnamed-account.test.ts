@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// With no account file (--plan and --anchor as flags), the account "default" is named by nothing: it is listed when
+// a row is its, or when no account has a row, not beside accounts every row names (red team, stop 34: two Pro
+// customers a and b came with a third, "default", with no usage and Pro's 9 USD, 27 USD where 18 are owed).
+async function statement(csv: string, ...extra: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "red16-"));
+  writeFileSync(join(dir, "usage.csv"), csv);
+  const run = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--usage", join(dir, "usage.csv"), "--plan", "pro", "--anchor", "2026-11-01", "--format", "json", ...extra]);
+  expect(run.stderr).toBe("");
+  return JSON.parse(run.stdout).accounts as { account: string; cycles: { total: string; money: { total: string } }[] }[];
+}
+
+describe("no account file: the unnamed account", () => {
+  it("is not listed beside the accounts every row names: a and b, 9 USD each", async () => {
+    const accounts = await statement("timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,alpha,a\n2026-11-03T10:00:00Z,data_read,200,alpha,b\n");
+    // data_read 0.01 a read: 100 reads 1 credit, 200 reads 2.
+    expect(accounts.map((a) => [a.account, a.cycles[0]!.total, a.cycles[0]!.money.total])).toEqual([
+      ["a", "1", "9"],
+      ["b", "2", "9"],
+    ]);
+  });
+
+  it("is listed when a row has no account: the log's own account", async () => {
+    const accounts = await statement("timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,alpha,a\n2026-11-03T10:00:00Z,data_read,300,alpha,\n");
+    expect(accounts.map((a) => [a.account, a.cycles[0]!.total])).toEqual([
+      ["a", "1"],
+      ["default", "3"],
+    ]);
+  });
+
+  it("is listed when no account has a row: a log of no rows, through a later month, is the plan's cycles", async () => {
+    const accounts = await statement("timestamp,meter,quantity,project\n", "--through", "2026-12-15");
+    expect(accounts.map((a) => [a.account, a.cycles.length, a.cycles[1]!.money.total])).toEqual([["default", 2, "9"]]);
+  });
+});
