@@ -192,7 +192,14 @@ describe("when credits run out", () => {
   it("crossing: accept lets the crossing event through; split accepts the whole units that fit", () => {
     const evs = events([["2026-01-02T00:00:00Z", "call", "7"], ["2026-01-03T00:00:00Z", "call", "5"], ["2026-01-04T00:00:00Z", "call", "1"]]);
     const accept = cycle(replay(card(undefined, { 'provider: testco': "provider: testco\ncrossing: accept" }), evs, { plan: "small" }));
-    expect([s(accept.total), s(accept.uncovered), accept.rejected.length]).toEqual(["13", "3", 0]);
+    // 10 included: the 7 leaves 3; the 5 crosses the end of the credits and is let through (2 uncovered); the 1 finds
+    // nothing left to cross, and the build pool blocks it (it was accepted too, every charge after the end "crossing").
+    expect([s(accept.total), s(accept.uncovered), accept.rejected.map((r) => [r.meter, r.events, r.reason])]).toEqual(["12", "2", [["call", 1, "credits exhausted"]]]);
+    // A grace pool: paid's 100 credits and 10% of grace (10). read is 0.5 a unit: 210 reads cost 105 (5 of grace), 20
+    // cost 10, past the 5 of grace left, and cross it (15 uncovered); the 100 find nothing left and are refused.
+    const reads = events([["2026-01-02T00:00:00Z", "read", "210"], ["2026-01-03T00:00:00Z", "read", "20"], ["2026-01-04T00:00:00Z", "read", "100"]]);
+    const grace = cycle(replay(card(undefined, { 'provider: testco': "provider: testco\ncrossing: accept" }), reads, { plan: "paid" }));
+    expect([s(grace.total), s(grace.uncovered), grace.rejected.map((r) => [r.meter, r.events])]).toEqual(["115", "15", [["read", 1]]]);
     const split = cycle(replay(card(undefined, { 'provider: testco': "provider: testco\ncrossing: split" }), evs, { plan: "small" }));
     expect([s(split.total), s(split.uncovered)]).toEqual(["10", "0"]);
     expect(split.rejected.map((r) => [r.events, s(r.quantity)])).toEqual([[2, "3"]]);

@@ -293,12 +293,15 @@ export abstract class Charging extends Limits {
    * Of a charge `short` credits past the balance, what the pool's grace buffer
    * takes (the rest uncovered), where the pool lets usage past its credits, the
    * buffer holds it, or the card lets the crossing charge through (not asked of
-   * a probe); undefined where the credits refuse it.
+   * a probe); undefined where the credits refuse it. The crossing charge is the
+   * one that finds something left (credits, or the buffer) and goes past it: once
+   * nothing is left, no later charge crosses anything, and each is refused.
    */
   protected graceFor(run: AccountRun, pool: string, short: Credits, probe: boolean): Credits | undefined {
     const policy = this.card.pools.get(pool)!.whenExhausted;
     const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : NO_CREDITS;
-    return policy === "allow" || short <= graceLeft || (this.card.crossing === "accept" && !probe) ? min(short, graceLeft) : undefined;
+    const crosses = this.card.crossing === "accept" && !probe && (graceLeft > NO_CREDITS || run.wallet.balance() > NO_CREDITS);
+    return policy === "allow" || short <= graceLeft || crosses ? min(short, graceLeft) : undefined;
   }
 
   /** Pay an accepted charge: from the grants, in burn order, all but what goes `short` past the balance, `grace` of that from the pool's buffer. */
