@@ -244,7 +244,7 @@ export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Mete
   const { meter, dims, quantity, components = NO_COMPONENTS, origin } = event;
   const unit = book.unit(meter, dims, origin);
   const exactOwn = quantity === ONE ? unit.value : quantity.mul(unit.value);
-  const extras = meter.components.length > 0 || meter.surcharges.length > 0 ? extraParts(book, meter, dims, components, origin) : NO_PARTS;
+  const extras = meter.components.length > 0 || meter.surcharges.length > 0 ? extraParts(book, { meter, dims, quantity, components, origin }) : NO_PARTS;
   let exact = exactOwn;
   for (const p of extras) exact = exact.plus(p.amount);
   const { roundAt, step, rounding } = card.precision;
@@ -265,9 +265,13 @@ export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Mete
 /**
  * Everything an event costs beyond its own quantity: its components and per-event
  * surcharges. Exempt rows (bring-your-own-key) keep their quantities at a unit
- * price of 0, so they still show on the statement.
+ * price of 0, so they still show on the statement. A row's quantity counts the
+ * events it holds (SPEC 1: one row per event, or a pre-aggregated bucket), so a
+ * per-event surcharge is charged that many times: a bucket of 5 requests with web
+ * search pays 5 surcharges, not one.
  */
-export function extraParts(book: PriceBook, meter: Meter, dims: Dims, components: Readonly<Record<string, Decimal>>, origin: Location): PricedPart[] {
+export function extraParts(book: PriceBook, event: { meter: Meter; dims: Dims; quantity: Decimal; components: Readonly<Record<string, Decimal>>; origin: Location }): PricedPart[] {
+  const { meter, dims, quantity, components, origin } = event;
   // A per-event surcharge's values are not among those unit() looks up by: every event is checked here.
   book.checkConditions(meter, dims, origin);
   const exempt = meter.exemptWhen !== undefined && matches(meter.exemptWhen, dims);
@@ -280,7 +284,7 @@ export function extraParts(book: PriceBook, meter: Meter, dims: Dims, components
   for (const s of meter.surcharges) {
     if (s.kind === "per_event" && matches(s.when, dims)) {
       const unit = exempt ? PriceBook.ZERO : book.text(s.amount);
-      parts.push({ component: s.name, quantity: ONE, unit, amount: unit.value });
+      parts.push({ component: s.name, quantity, unit, amount: quantity === ONE ? unit.value : quantity.mul(unit.value) });
     }
   }
   return parts;

@@ -38,7 +38,7 @@ const surcharge = record({
 }, {
   name: key("a line name", "the line a per-event surcharge is shown as (default: surcharge)"),
   add: decimal({ description: "credits added to the unit price" }),
-  per_event: decimal({ description: "credits added once per row, shown as its own line" }),
+  per_event: decimal({ description: "credits added once per event (a row's quantity counts its events), shown as its own line" }),
 });
 
 const meterCodec = record(

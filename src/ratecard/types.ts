@@ -12,7 +12,8 @@ export type Price = { kind: "flat"; value: Decimal } | { kind: "table"; by: read
  * Applies when every dimension in `when` has the given value (a row without the
  * column does not match): `per_unit` adds to
  * the unit price (Fliplet: +2 for private distribution), `per_event` is a flat
- * charge for the row, shown as its own line (the app builder: +15 for web search).
+ * charge for each of the row's events (its quantity), shown as its own line (the
+ * app builder: +15 for web search).
  */
 export type Surcharge =
   | { name: string; when: ReadonlyMap<string, string>; kind: "per_unit"; amount: Decimal }

@@ -284,7 +284,7 @@ function checkComponents(meter: Meter, dims: Record<string, string>, item: Item<
   }
   const out: Record<string, Decimal> = {};
   for (const n of names) out[n] = given?.get(n) ?? ZERO;
-  extraParts(new PriceBook(), meter, dims, out, at(item.path));
+  extraParts(new PriceBook(), { meter, dims, quantity: ONE, components: out, origin: at(item.path) });
   return out;
 }
 
