@@ -27,6 +27,7 @@ interface LayoutSpec {
   optional?: string[];
   rows?: string;
   sums?: Record<string, string[]>;
+  morePages?: string;
   timestampUnit?: "seconds";
   /** The zone of the export's timestamps written without an offset: the service's own clock, UTC, not the account's. */
   timestampZone?: "UTC";
@@ -87,6 +88,7 @@ const SPECS: Record<string, LayoutSpec> = {
   "openai-usage": {
     about: "OpenAI's organization usage API (completions buckets, one page per line): data.start_time in seconds, each of data.results a row with input_tokens, output_tokens, num_model_requests as the quantity, project_id as the account; provider openai",
     rows: "data.results",
+    morePages: "has_more",
     columns: { timestamp: "data.start_time", quantity: "data.results.num_model_requests", account: "data.results.project_id" },
     meter: "request",
     rename: { "data.results.input_tokens": "input_tokens", "data.results.output_tokens": "output_tokens", "data.results.model": "model", "data.results.input_cached_tokens": "input_cached_tokens", "data.results.input_audio_tokens": "input_audio_tokens", "data.results.output_audio_tokens": "output_audio_tokens" },
@@ -98,6 +100,7 @@ const SPECS: Record<string, LayoutSpec> = {
   "anthropic-usage": {
     about: "Anthropic's usage report (messages, one page per line): data.starting_at, each of data.results a row with the prompt's tokens (uncached_input_tokens, cache_creation's and cache_read_input_tokens, summed) as input_tokens, output_tokens, workspace_id as the account; provider anthropic",
     rows: "data.results",
+    morePages: "has_more",
     columns: { timestamp: "data.starting_at", account: "data.results.workspace_id" },
     meter: "request",
     // The report splits the prompt; OpenAI's input_tokens, and the card's, is the whole of it (cached tokens a part, priced apart by a card that has their price).
@@ -137,5 +140,6 @@ export function usageLayout(name: string): UsageLayout {
     ...(spec.skipRows === undefined ? {} : { skipRows: new Map(Object.entries(spec.skipRows).map(([column, values]) => [column, new Set(values)])) }),
     ...(spec.constants === undefined ? {} : { constants: new Map(Object.entries(spec.constants)) }),
     ...(spec.sums === undefined ? {} : { sums: new Map(Object.entries(spec.sums)) }),
+    ...(spec.morePages === undefined ? {} : { morePages: spec.morePages }),
   };
 }

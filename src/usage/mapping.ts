@@ -48,6 +48,8 @@ export interface ColumnMapping {
    * OpenAI's report gives it). A layout's only; the parts stay readable under their own names.
    */
   sums?: ReadonlyMap<string, readonly string[]>;
+  /** JSON Lines: the top-level field of an API page that is true when more pages follow (`has_more`): a file whose last page says so is noted. */
+  morePages?: string;
   /** Where the user wrote each key (a mapping file's line, or `--map`): an error the key causes is said there, not at the usage file. */
   places?: MappingPlaces;
   /** `dimension_values:` entries a more specific mapping gave another value (layered), by valueKey: the value each had, and where. */
@@ -186,8 +188,19 @@ export class SkippedRows {
     }
   }
 
+  /** A file of API pages whose last page says more pages follow (`"has_more": true`). */
+  morePages(at: Location, field: string): void {
+    this.unfinished.set(at.file, { at, field });
+  }
+
+  private readonly unfinished = new Map<string, { at: Location; field: string }>();
+
   notes(): string[] {
-    return [...this.folders, ...[...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`)];
+    return [
+      ...this.folders,
+      ...[...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`),
+      ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
+    ];
   }
 }
 
@@ -220,7 +233,7 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
     const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
     const mapping = withFlags(files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout), input.mapFlags);
     if (mapping.timestampZone !== undefined) input.skipped?.readInZone(file, mapping);
-    return mapping.skipRows === undefined || input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
+    return (mapping.skipRows === undefined && mapping.morePages === undefined) || input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
 }
 
@@ -241,6 +254,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
+    ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
     ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
     ...hiddenValues(base, over),
   };

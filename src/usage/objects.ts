@@ -41,8 +41,13 @@ class ObjectRows {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new UserError("not a JSON object", { file: this.file, line, column: 1 }, "one JSON object per line", value === null ? "null" : Array.isArray(value) ? "an array" : typeof value);
     }
+    const more = this.mapping.morePages;
+    if (more !== undefined) this.moreAt = (value as Record<string, unknown>)[more] === true ? line : undefined;
     for (const row of this.unnest(value as Record<string, unknown>, line)) this.record(row, out);
   }
+
+  /** The line of the last page read, where it says more pages follow (ColumnMapping.morePages). */
+  private moreAt: number | undefined;
 
   private unnest(value: Record<string, unknown>, line: number): Found[] {
     const found = this.rowsOf(value, line);
@@ -123,6 +128,7 @@ class ObjectRows {
 
   /** At the end of the file: a field the user's mapping reads quantity, event_id, account or skip_rows from, on no line, is refused at its key as a header without it is. */
   finish(): void {
+    if (this.moreAt !== undefined) this.mapping.skipped?.morePages({ file: this.file, line: this.moreAt, column: 1 }, this.mapping.morePages!);
     for (const [name, { place, key }] of this.unseen) {
       throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has`, `no ${this.place} with ${shown(name)}`);
     }
