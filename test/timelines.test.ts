@@ -167,6 +167,23 @@ describe("a downgrade that applies at once", () => {
     expect(cycle.rejected[0]).toMatchObject({ meter: "web_extraction", quantity: "100", first_at: "2026-11-20T10:00:00Z" });
     expect(cycle.allowance).toBe("2000");
   });
+
+  it("reaches the warning levels the smaller allowance puts it past at the change, not at a later charge (red team, stop 34)", async () => {
+    const dir = folder({
+      "card.yaml": readFileSync(card("fliplet"), "utf8") + "\nplan_changes: { downgrade: at_once }\n",
+      "account.yaml": "plan: pro\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: free }\n",
+      // Fliplet's levels are 70, 80, 90 and 100%. 75,000 reads x 0.01 = 750 of Pro's 1,000: 75%, past 70 on the 2nd. Of
+      // Free's 100 it is 750%: 80, 90 and 100 at the change, though no charge is paid after it (the 12th's is refused).
+      "usage.csv": "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,75000,alpha\n2026-11-12T10:00:00Z,data_read,1,alpha\n",
+    });
+    const cycle = (await statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[0];
+    expect(cycle.thresholds).toEqual([
+      { percent: 70, at: "2026-11-02T10:00:00Z" },
+      { percent: 80, at: "2026-11-10T00:00:00Z" },
+      { percent: 90, at: "2026-11-10T00:00:00Z" },
+      { percent: 100, at: "2026-11-10T00:00:00Z" },
+    ]);
+  });
 });
 
 describe("a plan change at the anchor itself", () => {

@@ -61,7 +61,7 @@ export abstract class Limits extends TimelineApplication {
   }
 
   /** What a paid charge's new balance sets off: exhausted credits, warning levels crossed, a low balance. */
-  protected afterCharge(run: AccountRun, paid: { amount: Credits; at: Instant }): void {
+  protected override afterCharge(run: AccountRun, paid: { amount: Credits; at: Instant }): void {
     for (const rule of BALANCE_RULES) rule.after(this.rules, run, paid);
   }
 

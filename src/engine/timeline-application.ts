@@ -3,7 +3,7 @@ import { ZERO } from "../money.js";
 import { INCLUDED, type GrantKind, type RateCard } from "../ratecard/types.js";
 import { sells } from "../ratecard/purchases.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
-import { NO_CREDITS } from "./credits.js";
+import { NO_CREDITS, type Credits } from "./credits.js";
 import { PriceBook } from "./pricing.js";
 import type { AccountChange, GrantPurchase, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
@@ -153,7 +153,13 @@ export abstract class TimelineApplication extends AccountRuns {
       if (removed > NO_CREDITS) this.log(run, { at: c.at, type: "expiry", grant: INCLUDED, amount: entry.removed.neg() });
     }
     cycle.note(entry);
+    // A smaller allowance (or credits removed) may put the cycle past warning levels, or below the low-balance
+    // level, with no charge: they are reached at the change, not at the next charge paid (if any is).
+    this.afterCharge(run, { amount: NO_CREDITS, at: c.at });
   }
+
+  /** What a paid charge's new balance sets off (limits.ts): asked with nothing paid once terms change at once. */
+  protected abstract afterCharge(run: AccountRun, paid: { amount: Credits; at: Instant }): void;
 
   /**
    * An upgrade that starts a new cycle (plan_changes.upgrade: new_cycle): the
