@@ -108,7 +108,7 @@ class FileShapes implements RowSource, ShapeCells {
   private readonly componentTexts: Decimal[] = [];
   /** By shape, its meter's components as [name, place in a row's components] pairs; none without. */
   private readonly shapeComponents: (readonly (readonly [string, number])[] | undefined)[] = [];
-  /** Each shape's cells as the scanner sent them (its meter's, then one a dimension of the header), as numbers of their texts. */
+  /** Each shape's cells of the header's dimensions, a row of them a shape, as the scanner numbered their texts. */
   private shapeCells = new Int32Array(1024);
   private cellCount = 0;
   readonly cells: ShapeCells | undefined;
@@ -124,7 +124,7 @@ class FileShapes implements RowSource, ShapeCells {
   }
 
   cell(shape: number, column: number): number {
-    return this.shapeCells[shape * (1 + this.header.dimensions.length) + 1 + column]!;
+    return this.shapeCells[shape * this.header.dimensions.length + column]!;
   }
 
   column(dimension: string): number | undefined {
@@ -174,7 +174,7 @@ class FileShapes implements RowSource, ShapeCells {
     for (const text of componentTexts) this.componentTexts.push(new Decimal(text.trim()));
     const names = this.header.dimensions;
     const stride = 1 + names.length;
-    this.keepCells(cells);
+    this.keepCells(cells, stride);
     for (let at = 0; at < cells.length; at += stride) {
       const meter = this.values[cells[at]!]!;
       this.meters.push(meter);
@@ -190,15 +190,16 @@ class FileShapes implements RowSource, ShapeCells {
     }
   }
 
-  /** A batch's new shapes' cells after those before. */
-  private keepCells(cells: readonly number[]): void {
-    const end = this.cellCount + cells.length;
+  /** A batch's new shapes' cells (`stride` a shape, the meter's first) after those before, but for the meters'. */
+  private keepCells(cells: readonly number[], stride: number): void {
+    const end = this.cellCount + (cells.length / stride) * (stride - 1);
     if (end > this.shapeCells.length) {
       const grown = new Int32Array(Math.max(end, this.shapeCells.length + (this.shapeCells.length >> 1)));
       grown.set(this.shapeCells.subarray(0, this.cellCount));
       this.shapeCells = grown;
     }
-    for (let i = 0; i < cells.length; i++) this.shapeCells[this.cellCount + i] = cells[i]!;
+    let to = this.cellCount;
+    for (let at = 0; at < cells.length; at++) if (at % stride !== 0) this.shapeCells[to++] = cells[at]!;
     this.cellCount = end;
   }
 }
