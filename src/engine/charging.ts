@@ -103,7 +103,10 @@ export abstract class Charging extends Limits {
     if (shape.item === undefined) {
       const { meter } = shape.event;
       if (meter.aggregation !== "unique") throw new Error(`${meter.key} is not a unique meter`);
-      shape.item = this.items.number(meter, shape.dimensions);
+      const source = this.rowSource;
+      // A card of versions may key a meter by other dimensions from one to the next: its items are found by their values.
+      const ofSource = source !== undefined && this.setup.versions === undefined && source.dimensions[shape.id] === shape.dimensions;
+      shape.item = ofSource ? this.items.cellNumber(meter, source, shape.id) : this.items.number(meter, shape.dimensions);
     }
     return shape.item;
   }
@@ -129,7 +132,7 @@ export abstract class Charging extends Limits {
   protected newShape(id: number, row: { meter: string; dimensions: Dimensions }, runOf: () => AccountRun): Shape | undefined {
     const meterEvent = this.card.events.get(row.meter);
     if (meterEvent === undefined) return undefined;
-    const shape: Shape = { meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, group: undefined, line: undefined, parts: undefined };
+    const shape: Shape = { id, meter: row.meter, dimensions: row.dimensions, run: runOf(), event: meterEvent, target: undefined, item: undefined, group: undefined, line: undefined, parts: undefined };
     // Numbers come in order from 0: filled without a gap, the array stays a fast one.
     while (this.shapes.length < id) this.shapes.push(undefined);
     this.shapes[id] = shape;
@@ -356,22 +359,23 @@ export abstract class Charging extends Limits {
     if (target === undefined) {
       target = this.target(run, { meter, dims }, origin, this.book.unit(meter, dims, origin), shape);
       const group = shape.group!;
-      if (group < MAX_GROUPS) cache(this.targetsByDimensions, targetKey(group, run), target);
+      this.targetsByDimensions.set(group, run.ordinal, target);
     }
     return target;
   }
 
   /** The run's target of the shape's group, where a row of a shape of the group made it (shapeTarget): found by two numbers, nothing priced. */
   protected groupTarget(run: AccountRun, shape: Shape): ChargeTarget | undefined {
-    const group = (shape.group ??= this.groupOf(shape.event.meter, shape.dimensions));
-    return group < MAX_GROUPS ? this.targetsByDimensions.get(targetKey(group, run)) : undefined;
+    const group = (shape.group ??= this.groupOf(shape.event.meter, shape));
+    return this.targetsByDimensions.get(group, run.ordinal);
   }
 
   /** The number of the meter and the values of the dimensions its target reads. */
-  protected groupOf(meter: Meter, dims: Dimensions): number {
+  protected groupOf(meter: Meter, shape: Shape): number {
     let reads = this.targetDimensions.get(meter);
     if (reads === undefined) this.targetDimensions.set(meter, (reads = this.dimensionsOfTarget(meter)));
-    return this.targetGroups.of(meter, reads, dims);
+    const source = this.rowSource;
+    return source !== undefined && source.dimensions[shape.id] === shape.dimensions ? this.targetGroups.ofShape(meter, reads, source, shape.id) : this.targetGroups.of(meter, reads, shape.dimensions);
   }
 
   /** Every dimension a usage target of this meter reads: its line's, its price's, its pool's and category's, and those of gates, limits, budgets and rewards. */
@@ -388,11 +392,11 @@ export abstract class Charging extends Limits {
    * makes a target about every row (each row a line of its account's), so a shape keeps what is not the account's.
    */
   protected target(run: AccountRun, { meter, dims }: Pick<ChargeRequest, "meter" | "dims">, origin: Location, unit: UnitPrice, shape?: Shape): ChargeTarget {
-    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, head: undefined, creditsOnly: false, rooms: undefined };
+    if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, head: undefined, creditsOnly: false, rooms: undefined, itemUnits: undefined };
     const { id, pool, category, dimensions, head } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
     const rooms = this.checkRooms.of(run, meter, dims);
     // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    return { unit, pool, category, slot: slotOf(run, id), dimensions, head, creditsOnly: rooms?.length === 0, rooms };
+    return { unit, pool, category, slot: slotOf(run, id), dimensions, head, creditsOnly: rooms?.length === 0, rooms, itemUnits: undefined };
   }
 
   /** The number of a shape's line (its meter, the line's dimension values, unit price and card version), its pool and category. */
@@ -423,14 +427,6 @@ export abstract class Charging extends Limits {
     return p.roundAt === "event" ? roundToStep(amount, p.step, p.rounding) : amount;
   }
 }
-
-/**
- * Targets kept by group and account, at most this many: the keys are an
- * account's, so a log of 100,000 accounts has about as many as rows. Past it
- * the map starts afresh; a target is only ever found again by its key and
- * worked out the same, and a shape keeps its own.
- */
-const CACHED_TARGETS = 1 << 17;
 
 /**
  * An account's lines held in an array up to this many, looked through (a packed array of small integers,
@@ -477,17 +473,3 @@ function slotOf(run: AccountRun, lineId: number): number {
   return slotOf(run, lineId);
 }
 
-/** A group and an account's ordinal in one safe integer: groups below 2^21, ordinals below 2^32; a group past them is worked out each row. */
-const MAX_GROUPS = 1 << 21;
-/** One account's keys, a group's each. */
-const ACCOUNT_SPAN = MAX_GROUPS;
-
-/** A run's key of a group's target, the ordinal above the group: a log of one account (ordinal 0) keys by small integers, not heap numbers made at each lookup. */
-function targetKey(group: number, run: AccountRun): number {
-  return run.ordinal * ACCOUNT_SPAN + group;
-}
-
-function cache<K>(targets: Map<K, ChargeTarget>, key: K, target: ChargeTarget): void {
-  if (targets.size >= CACHED_TARGETS) targets.clear();
-  targets.set(key, target);
-}

@@ -1,5 +1,5 @@
 import { Decimal } from "../money.js";
-import { TargetGroups } from "./target-groups.js";
+import { GroupTargets, TargetGroups } from "./target-groups.js";
 import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
 import { cardNamedValues, type NamedValues } from "../ratecard/condition-values.js";
 import { BEFORE_ALL, type Calendar, type Instant } from "../time.js";
@@ -7,6 +7,8 @@ import { Deferred, Scale, Units, type Credits } from "./credits.js";
 import type { OpenCycle } from "./cycle.js";
 import type { LineHead } from "./cycle-lines.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
+import type { RowSource } from "./rows.js";
+import { CellItems } from "./keys.js";
 import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
@@ -42,6 +44,8 @@ export interface Shape {
   readonly event: MeterEvent;
   /** Shared by the shapes of one statement line, pool, category and checks. */
   target: ChargeTarget | undefined;
+  /** Its number in its row source (its rows'), or its event's. */
+  readonly id: number;
   /** A unique meter's item's number (ChargedItems), the same in every cycle and account: found at the shape's first row that asks. */
   item: number | undefined;
   /** The number of its meter and the values of the dimensions its target reads, worked out at its first charge: with the account, it finds the target. */
@@ -87,6 +91,8 @@ export interface ChargeTarget {
    * declares no room, and for a charge of no shape.
    */
   readonly rooms: readonly number[] | undefined;
+  /** What a unique item's first row in a cycle costs charged here, in units (Replay.itemFacts), -1 where not known so; worked out at its first ask. */
+  itemUnits: number | undefined;
 }
 
 /** A charge asked of charge(): a quantity of a meter at an instant, for an event (none for a cycle-start charge). */
@@ -200,13 +206,15 @@ export abstract class ReplayState {
   /** A number for each usage line's meter, dimension values and unit price, the same for every account. */
   protected readonly lineIds = new Map<string, number>();
   /** Targets by account and group (a meter and the values its target reads, numbered in `targetGroups`). */
-  protected readonly targetsByDimensions = new Map<number, ChargeTarget>();
+  protected readonly targetsByDimensions = new GroupTargets();
   protected readonly targetGroups = new TargetGroups();
   protected readonly targetDimensions = new Map<Meter, readonly string[]>();
   protected readonly runList: AccountRun[] = [];
   /** The unique meters' items charged in the open cycles. */
   protected readonly items = new ChargedItems(this.runList);
   protected cyclesOpened = 0;
+  /** The rows' source (pushRows), whose shapes are numbered by it. */
+  protected rowSource: RowSource | undefined;
   /** Events come in one at a time (push) or as rows (pushRows), never both in one replay. */
   protected route: "events" | "rows" | undefined;
   protected readonly closedCycles: ClosedCycles;
@@ -264,6 +272,10 @@ class ChargedItems {
    */
   private readonly numbers = new Map<string, ItemLevel[]>();
   private nextId = 0;
+  /** The one row source whose items are numbered by its cells, while no item was asked by its values (number). */
+  private cellSource: RowSource | undefined;
+  /** Its items, by meter and its number of key values, as `numbers`: undefined once an item was asked by its values. */
+  private byCells: Map<string, (CellItems | undefined)[]> | undefined;
   /**
    * By item number, side by side: the serial (AccountRun.serial) of the cycle that charged it last, 0 for none,
    * and that cycle's run's ordinal. A cycle of a serial past MOST_SERIAL holds its items apart instead.
@@ -274,6 +286,44 @@ class ChargedItems {
 
   /** The number of the meter's item of these values (its key values, each "" where it has none), given at its first ask. */
   number(meter: Meter & { aggregation: "unique" }, dims: Dimensions): number {
+    if (this.byCells !== undefined) this.byValues();
+    return this.valuesNumber(meter, dims, -1);
+  }
+
+  /**
+   * The number of the item of shape `shape` of a row source whose cells stand for its values (RowSource.cells), as `number`
+   * gives it: found by the cells while every item was (no string hashed), by the values once one was not.
+   */
+  cellNumber(meter: Meter & { aggregation: "unique" }, source: RowSource, shape: number): number {
+    const dims = source.dimensions[shape]!;
+    const cells = source.cells;
+    if (this.cellSource !== source) {
+      if (this.cellSource !== undefined || this.nextId > 0 || cells === undefined) return this.number(meter, dims);
+      this.cellSource = source;
+      this.byCells = new Map();
+    }
+    const byCells = this.byCells;
+    if (byCells === undefined || cells === undefined) return this.number(meter, dims);
+    let byCount = byCells.get(meter.key);
+    if (byCount === undefined) byCells.set(meter.key, (byCount = []));
+    const table = (byCount[meter.keyBy.length] ??= CellItems.of(meter, cells));
+    if (table === undefined) return this.number(meter, dims);
+    const found = table.find(cells, shape);
+    if (found >= 0) return found;
+    const n = this.fresh();
+    table.add(cells, shape, n);
+    return n;
+  }
+
+  /** Items numbered by cells numbered by values too, and every item by values from now on: a row that asks by values must find them. */
+  private byValues(): void {
+    const source = this.cellSource!;
+    for (const byCount of this.byCells!.values()) for (const table of byCount) table?.numbered(source, (meter, dims, n) => this.valuesNumber(meter, dims, n));
+    this.byCells = undefined;
+  }
+
+  /** The number of the item by its values, `given` (or the next, where -1) at its first ask. */
+  private valuesNumber(meter: Meter & { aggregation: "unique" }, dims: Dimensions, given: number): number {
     const keyBy = meter.keyBy;
     let byCount = this.numbers.get(meter.key);
     if (byCount === undefined) this.numbers.set(meter.key, (byCount = []));
@@ -287,10 +337,13 @@ class ChargedItems {
     }
     const value = last < 0 ? "" : (dims[keyBy[last]!] ?? "");
     let n = level.get(value) as number | undefined;
-    if (n === undefined) {
-      level.set(value, (n = this.nextId++));
-      if (2 * n >= this.charged.length) this.grow();
-    }
+    if (n === undefined) level.set(value, (n = given >= 0 ? given : this.fresh()));
+    return n;
+  }
+
+  private fresh(): number {
+    const n = this.nextId++;
+    if (2 * n >= this.charged.length) this.grow();
     return n;
   }
 

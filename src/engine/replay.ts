@@ -56,6 +56,7 @@ export class Replay extends Charging {
   pushRows(rows: ShapedRows): void {
     this.take("rows");
     this.fast.read(rows.source);
+    this.rowSource = rows.source;
     const { count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities } = rows;
     const quantities = rows.source.quantities;
     const held = this.fast.held;
@@ -293,8 +294,13 @@ export class Replay extends Charging {
     // Its checks' rooms are not drawn on: only a charge that nothing but the credits can refuse.
     if (target === undefined || !target.creditsOnly || !this.chargedByUnits(target, shape)) return;
     facts.slot = target.slot!;
+    facts.itemUnits = target.itemUnits ??= this.itemUnits(target);
+  }
+
+  /** One item's units at the target's unit price, -1 where they are not a safe integer: the same for every shape of the target's group. */
+  private itemUnits(target: ChargeTarget): number {
     const perCount = this.units.perCount(target.unit.exact);
-    facts.itemUnits = (perCount === undefined ? undefined : this.units.cost(this.oneItem.count, perCount)) ?? -1;
+    return (perCount === undefined ? undefined : this.units.cost(this.oneItem.count, perCount)) ?? -1;
   }
 
   /** One unique item, as its first row in a cycle charges it: its count is the same in every card's book. */

@@ -17,6 +17,19 @@ export interface RowSource {
   readonly dimensions: readonly Readonly<Record<string, string>>[];
   readonly quantities: readonly Decimal[];
   origin(line: number): Location;
+  /** Each shape's dimension values as the reader numbered their texts, where a number stands for its text alone. */
+  readonly cells?: ShapeCells | undefined;
+}
+
+/**
+ * A row source's shapes' values as numbers: within one column, one number a distinct text of a cell (an
+ * empty cell's too), so that values are told apart by numbers, with no string hashed (ChargedItems).
+ */
+export interface ShapeCells {
+  /** The number of shape `shape`'s text in `column`. */
+  cell(shape: number, column: number): number;
+  /** The column of a dimension, -1 where the source has none (every shape's value ""); undefined where its numbers may not stand for its values. */
+  column(dimension: string): number | undefined;
 }
 
 /**

@@ -2,7 +2,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from "node:
 import { isDeepStrictEqual } from "node:util";
 import { createGunzip } from "node:zlib";
 import { formatOfFile } from "./content.js";
-import type { OtherQuantity, RowSource, ShapedRows } from "../engine/rows.js";
+import type { OtherQuantity, RowSource, ShapeCells, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import { Decimal, ONE } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
@@ -97,7 +97,7 @@ function scannableEvents(card: RateCard): Pick<WorkerSetup, "events" | "componen
  * quantities by number. Columns, not an object a shape: a log holds them by the
  * hundred thousand.
  */
-class FileShapes implements RowSource {
+class FileShapes implements RowSource, ShapeCells {
   readonly accounts: string[] = [];
   readonly meters: string[] = [];
   readonly dimensions: Readonly<Record<string, string>>[] = [];
@@ -108,13 +108,30 @@ class FileShapes implements RowSource {
   private readonly componentTexts: Decimal[] = [];
   /** By shape, its meter's components as [name, place in a row's components] pairs; none without. */
   private readonly shapeComponents: (readonly (readonly [string, number])[] | undefined)[] = [];
+  /** Each shape's cells of the header's dimensions, a row of them a shape, as the scanner numbered their texts. */
+  private shapeCells = new Int32Array(1024);
+  private cellCount = 0;
+  readonly cells: ShapeCells | undefined;
 
   constructor(
     readonly file: string,
     private readonly header: Pick<ScannedHeader, "dimensions" | "components">,
     private readonly columns: ReadonlyMap<string, number>,
-    private readonly meterComponents: ReadonlyMap<string, readonly string[]>,
-  ) {}
+    private readonly setup: Pick<WorkerSetup, "components" | "mapping">,
+  ) {
+    // A header naming a dimension twice sets its value from the last filled cell: its numbers are not one a value.
+    this.cells = new Set(header.dimensions).size === header.dimensions.length ? this : undefined;
+  }
+
+  cell(shape: number, column: number): number {
+    return this.shapeCells[shape * this.header.dimensions.length + column]!;
+  }
+
+  column(dimension: string): number | undefined {
+    // A `dimension_values:` entry maps several texts onto one value, each numbered apart; a column named __proto__ sets no key.
+    if (this.setup.mapping.dimensionValues?.has(dimension) === true || dimension === "__proto__") return undefined;
+    return this.header.dimensions.indexOf(dimension);
+  }
 
   /**
    * The quantities given apart of a batch with component columns: each row of a meter with components
@@ -157,11 +174,12 @@ class FileShapes implements RowSource {
     for (const text of componentTexts) this.componentTexts.push(new Decimal(text.trim()));
     const names = this.header.dimensions;
     const stride = 1 + names.length;
+    this.keepCells(cells, stride);
     for (let at = 0; at < cells.length; at += stride) {
       const meter = this.values[cells[at]!]!;
       this.meters.push(meter);
       // Only a file with component columns reads them: a slot a shape (125,000 at 2M rows) is a megabyte of heap.
-      if (this.header.components.length > 0) this.shapeComponents.push(this.meterComponents.get(meter)?.map((name) => [name, this.header.components.indexOf(name)] as const));
+      if (this.header.components.length > 0) this.shapeComponents.push(this.setup.components.get(meter)?.map((name) => [name, this.header.components.indexOf(name)] as const));
       // Assigned one by one as the plain reader builds them: empty cells set no key, nor does a column named __proto__.
       const dimensions: Record<string, string> = {};
       for (let i = 0; i < names.length; i++) {
@@ -170,6 +188,19 @@ class FileShapes implements RowSource {
       }
       this.dimensions.push(dimensions);
     }
+  }
+
+  /** A batch's new shapes' cells (`stride` a shape, the meter's first) after those before, but for the meters'. */
+  private keepCells(cells: readonly number[], stride: number): void {
+    const end = this.cellCount + (cells.length / stride) * (stride - 1);
+    if (end > this.shapeCells.length) {
+      const grown = new Int32Array(Math.max(end, this.shapeCells.length + (this.shapeCells.length >> 1)));
+      grown.set(this.shapeCells.subarray(0, this.cellCount));
+      this.shapeCells = grown;
+    }
+    let to = this.cellCount;
+    for (let at = 0; at < cells.length; at++) if (at % stride !== 0) this.shapeCells[to++] = cells[at]!;
+    this.cellCount = end;
   }
 }
 
@@ -216,7 +247,7 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
   const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const here = () => scanHere(setup, options, bytes());
-  yield* rowsOf(file, setup.components, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+  yield* rowsOf(file, setup, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
 /**
@@ -241,7 +272,7 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
   const shared: AsyncIterable<WorkerMessage> = { [Symbol.asyncIterator]: () => ({ next: () => messages.next() }) };
   const kept: KeptShapes = {};
   try {
-    yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => rowsOf(file, first!.components, shared, kept) })));
+    yield* rowsOfFiles(files.map((file, i) => ({ name: file, rows: () => rowsOf(file, prepared[i]!.setup, shared, kept) })));
   } finally {
     await messages.return(undefined);
   }
@@ -251,7 +282,7 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
   const mapping = options.mappingFor(file);
   const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
-  return rowsOf(file, setup.components, scanHere(setup, options, chunks));
+  return rowsOf(file, setup, scanHere(setup, options, chunks));
 }
 
 /** Whether a header line may name one of the columns (unknown, it may): a name within it, quoted or not, counts. */
@@ -283,12 +314,12 @@ function headerOf(path: string): string | undefined {
 }
 
 /** A file's rows as the worker's messages bring them. A batch's columns go back to the worker once the next message is asked for: its readers (the order stages) copy the rows they keep. */
-async function* rowsOf(file: string, components: WorkerSetup["components"], messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
-  let shapes = new FileShapes(file, { dimensions: [], components: [] }, new Map(), components);
+async function* rowsOf(file: string, setup: Pick<WorkerSetup, "components" | "mapping">, messages: AsyncIterable<WorkerMessage>, kept: KeptShapes = {}): AsyncGenerator<ShapedRows> {
+  let shapes = new FileShapes(file, { dimensions: [], components: [] }, new Map(), setup);
   for await (const message of messages) {
     switch (message.kind) {
       case "header":
-        shapes = message.continued && kept.shapes !== undefined ? kept.shapes : new FileShapes(file, message, new Map(message.columns), components);
+        shapes = message.continued && kept.shapes !== undefined ? kept.shapes : new FileShapes(file, message, new Map(message.columns), setup);
         kept.shapes = shapes;
         break;
       case "batch":
