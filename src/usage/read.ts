@@ -350,7 +350,10 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const dimensions: Record<string, string> = {};
   for (const d of layout.dimensions) {
     const value = record[d.index]!;
-    if (value !== "") dimensions[d.name] = d.values?.get(value) ?? value;
+    if (value === "") continue;
+    // Composed (NFC), as the scanner reads them (FileShapes.text): one value in two Unicode forms is one value.
+    const text = NOT_ASCII.test(value) ? value.normalize("NFC") : value;
+    dimensions[d.name] = d.values?.get(text) ?? d.values?.get(value) ?? text;
   }
   const meter = meterEvent.meter;
   let components: Record<string, Decimal> | undefined;
@@ -378,3 +381,5 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
   return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1, columns: layout.columns } };
 }
+
+const NOT_ASCII = /[^\x00-\x7f]/;

@@ -123,6 +123,28 @@ class FileShapes implements RowSource, ShapeCells {
     this.cells = new Set(header.dimensions).size === header.dimensions.length ? this : undefined;
   }
 
+  /**
+   * A cell's text in Unicode's composed form (NFC): an export that writes "café" or "Zoë" with a
+   * combining accent (NFD, as macOS file names and some keyboards do) means the value another row
+   * writes composed, and both print alike; read apart, one end user was two unique users and one
+   * project two lines (red team, stop 34). The second form's number stands for the first's
+   * (`sameText`), so that items and groups numbered by cells are one too. ASCII has one form.
+   */
+  private text(value: string): string {
+    if (!NOT_ASCII.test(value)) return value;
+    const composed = value.normalize("NFC");
+    const number = this.values.length;
+    const first = (this.composed ??= new Map()).get(composed);
+    if (first === undefined) this.composed.set(composed, number);
+    else (this.sameText ??= new Map()).set(number, first);
+    return composed;
+  }
+
+  /** Cell texts past ASCII, composed, by the number of the first of them. */
+  private composed: Map<string, number> | undefined;
+  /** A cell's number by the number of the first cell of the same composed text, for texts written in two forms. */
+  private sameText: Map<number, number> | undefined;
+
   cell(shape: number, column: number): number {
     return this.shapeCells[shape * this.header.dimensions.length + column]!;
   }
@@ -170,10 +192,11 @@ class FileShapes implements RowSource, ShapeCells {
   /** Add a batch's new cell texts, the shapes of its flat cells (meter, then a cell per dimension name, as numbers of those texts), and its new accounts. */
   add({ shapeCells: cells, values, accountNames, componentTexts }: Pick<ScannedBatch, "shapeCells" | "values" | "accountNames" | "componentTexts">): void {
     for (const account of accountNames) this.accounts.push(account);
-    for (const value of values) this.values.push(value);
+    for (const value of values) this.values.push(this.text(value));
     for (const text of componentTexts) this.componentTexts.push(new Decimal(text.trim()));
     const names = this.header.dimensions;
     const stride = 1 + names.length;
+    if (this.sameText !== undefined) cells = cells.map((c) => this.sameText!.get(c) ?? c);
     this.keepCells(cells, stride);
     for (let at = 0; at < cells.length; at += stride) {
       const meter = this.values[cells[at]!]!;
@@ -342,6 +365,8 @@ function toRows(batch: ScannedBatch, shapes: FileShapes): ShapedRows {
   const otherQuantities = batch.components === undefined ? batch.quantityTexts.map(quantityFrom) : shapes.withComponents(batch);
   return { source: shapes, count, base, at, shape, account, quantity, firstLine, line, ids, otherQuantities };
 }
+
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /** Whole numbers of tokens below this share a Decimal each. */
 const SHARED_WHOLE = 1 << 16;
