@@ -22,6 +22,8 @@ export interface BillRow {
   unitPrice: Cell | undefined;
   account: string | undefined;
   dimensions: Readonly<Record<string, string>>;
+  /** What the amount is counted in, where the bill says (FOCUS's BillingCurrency). */
+  currency?: Cell;
 }
 
 /** Bill rows checked against the card: charges, payments and the rows the mapping ignores. */
@@ -59,6 +61,7 @@ export class BillRows {
       case "overage":
         break;
     }
+    const inUnits = target.kind === "meters" ? this.inUnits(amount, row.currency) : amount;
     this.charges.push({
       period: row.period,
       periodCell: row.periodCell,
@@ -68,10 +71,28 @@ export class BillRows {
       account,
       dimensions: row.dimensions,
       quantity: decimalCell(row.quantity, "quantity"),
-      amount: ledger && this.mapping.deductions === "negative" ? amount.neg() : amount,
+      amount: ledger && this.mapping.deductions === "negative" ? inUnits.neg() : inUnits,
       unitPrice: decimalCell(row.unitPrice, "unit price"),
       origin: row.origin,
     });
+  }
+
+  /**
+   * A usage charge's amount in the card's unit. A FOCUS export states what BilledCost is counted in:
+   * the card's unit (a provider that invoices credits) as it is; the card's currency (ISO 4217, as FOCUS
+   * means BillingCurrency) through its credit price, exactly; anything else is refused at the cell. A bill
+   * in dollars was read as credits and every line reported as a rate drift (red team, stop 34).
+   */
+  private inUnits(amount: Decimal, currency: Cell | undefined): Decimal {
+    const text = currency?.text.trim() ?? "";
+    if (text === "" || text.toLowerCase() === this.card.unit.toLowerCase()) return amount;
+    const price = this.card.creditPrice;
+    if (text.toUpperCase() === this.card.currency.toUpperCase() && price !== undefined && !price.isZero()) {
+      const units = amount.div(price);
+      if (units.mul(price).eq(amount)) return units;
+    }
+    const how = price === undefined ? `the card has no credit_price to turn ${this.card.currency} into ${this.card.unit}` : `${this.card.currency} at the card's credit price of ${price.toFixed()}`;
+    throw new UserError(`BillingCurrency ${shown(text)} is not the card's unit`, currency!.at, `${this.card.unit} (the card's unit), or ${how}; a virtual currency's cost mapped over BilledCost (columns: { BilledCost: PricingCurrencyEffectiveCost })`, shown(text));
   }
 
   /** The first activity cell that names something: the mapping's wording, a meter key or a card label. */

@@ -22,6 +22,7 @@ export function focusRow(cell: (column: BillColumn) => Cell | undefined, context
   const period = focusPeriod(periodCell, charge, context.zone);
   const activities = [cell("SkuId"), cell("ChargeDescription")].filter((c): c is Cell => c !== undefined);
   const tags = cell("Tags");
+  const currency = cell("BillingCurrency");
   return {
     origin: context.origin,
     amount: cell("BilledCost")!,
@@ -32,6 +33,7 @@ export function focusRow(cell: (column: BillColumn) => Cell | undefined, context
     unitPrice: undefined,
     account: cell("account")?.text,
     dimensions: tags === undefined ? {} : tagDimensions(tags, context.card, context.mapping),
+    ...(currency === undefined ? {} : { currency }),
   };
 }
 
