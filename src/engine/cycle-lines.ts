@@ -5,6 +5,7 @@ import type { UnitPrice } from "./pricing.js";
 import type { LineKind, StatementLine } from "./types.js";
 import { addCount, COUNT_DECIMALS, countDecimal } from "./credits.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
+import { dimensionsKey, sortedLines, type Ranked } from "./line-order.js";
 
 /**
  * A statement line being summed: without explicit amounts, its amount is quantity
@@ -56,8 +57,12 @@ export class LineHead {
   readonly unitPrice: Decimal;
   readonly source: Meter;
   readonly version: string | undefined;
+  /** Where this head's line stood in the last close sorted (sortedLines), -1 before any: a hint for the next close's sort, never its order. */
+  order = -1;
+  /** Its dimensions' text as the sort compares it (dimensionsKey), once a head, not looked up at each close. */
+  orderText: string | undefined = undefined;
 
-  constructor(head: Omit<LineHead, "heads">) {
+  constructor(head: Omit<LineHead, "heads" | "order" | "orderText">) {
     ({ meter: this.meter, kind: this.kind, category: this.category, pool: this.pool, dimensions: this.dimensions, unitPrice: this.unitPrice, source: this.source, version: this.version } = head);
   }
 
@@ -328,15 +333,20 @@ export abstract class CycleLines {
     return line;
   }
 
-  /** The lines as the statement shows them, in the order they opened; the sums are added to the lines of their own once (closing twice gives the same lines). */
-  protected statementLines(): StatementLine[] {
+  /** The lines as the statement shows them, in its order (sortedLines); the sums are added to the lines of their own once (closing twice gives the same lines). */
+  protected statementLines(rank: ReadonlyMap<string, number>): StatementLine[] {
     this.foldSums();
-    const lines: StatementLine[] = [];
+    const ranked: Ranked[] = new Array<Ranked>(this.lineCount);
     for (let i = 0; i < this.lineCount; i++) {
       const entry = this.lines[i]!;
-      lines.push(entry instanceof LineHead ? this.headLine(i) : ownStatementLine(entry));
+      if (entry instanceof LineHead) {
+        const dimensions = (entry.orderText ??= JSON.stringify(entry.dimensions));
+        ranked[i] = { line: this.headLine(i), rank: rank.get(entry.meter) ?? 0, dimensions, position: i, head: entry };
+      } else {
+        ranked[i] = { line: ownStatementLine(entry), rank: rank.get(entry.meter) ?? 0, dimensions: dimensionsKey(entry.dimensions), position: i, head: undefined };
+      }
     }
-    return lines;
+    return sortedLines(ranked);
   }
 
   /** Drop the lines once the cycle's statement is made. */
