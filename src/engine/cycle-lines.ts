@@ -5,7 +5,6 @@ import type { UnitPrice } from "./pricing.js";
 import type { LineKind, StatementLine } from "./types.js";
 import { addCount, COUNT_DECIMALS, countDecimal } from "./credits.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
-import { dimensionsKey, sortedLines, type Ranked } from "./line-order.js";
 
 /**
  * A statement line being summed: without explicit amounts, its amount is quantity
@@ -57,12 +56,8 @@ export class LineHead {
   readonly unitPrice: Decimal;
   readonly source: Meter;
   readonly version: string | undefined;
-  /** Where this head's line stood in the last close sorted (sortedLines), -1 before any: a hint for the next close's sort, never its order. */
-  order = -1;
-  /** Its dimensions' text as the sort compares it (dimensionsKey), once a head, not looked up at each close. */
-  orderText: string | undefined = undefined;
 
-  constructor(head: Omit<LineHead, "heads" | "order" | "orderText">) {
+  constructor(head: Omit<LineHead, "heads">) {
     ({ meter: this.meter, kind: this.kind, category: this.category, pool: this.pool, dimensions: this.dimensions, unitPrice: this.unitPrice, source: this.source, version: this.version } = head);
   }
 
@@ -333,20 +328,15 @@ export abstract class CycleLines {
     return line;
   }
 
-  /** The lines as the statement shows them, in its order (sortedLines); the sums are added to the lines of their own once (closing twice gives the same lines). */
-  protected statementLines(rank: ReadonlyMap<string, number>): StatementLine[] {
+  /** The lines as the statement shows them, in the order they opened; the sums are added to the lines of their own once (closing twice gives the same lines). */
+  protected statementLines(): StatementLine[] {
     this.foldSums();
-    const ranked: Ranked[] = new Array<Ranked>(this.lineCount);
+    const lines: StatementLine[] = [];
     for (let i = 0; i < this.lineCount; i++) {
       const entry = this.lines[i]!;
-      if (entry instanceof LineHead) {
-        const dimensions = (entry.orderText ??= JSON.stringify(entry.dimensions));
-        ranked[i] = { line: this.headLine(i), rank: rank.get(entry.meter) ?? 0, dimensions, position: i, head: entry };
-      } else {
-        ranked[i] = { line: ownStatementLine(entry), rank: rank.get(entry.meter) ?? 0, dimensions: dimensionsKey(entry.dimensions), position: i, head: undefined };
-      }
+      lines.push(entry instanceof LineHead ? this.headLine(i) : ownStatementLine(entry));
     }
-    return sortedLines(ranked);
+    return lines;
   }
 
   /** Drop the lines once the cycle's statement is made. */

@@ -6,6 +6,7 @@ import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Re
 import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
+import { sortLines } from "./line-order.js";
 
 /** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
 export interface CycleSpan {
@@ -402,7 +403,8 @@ export class OpenCycle extends CycleLines {
       grants.push({ kind, opening: decimal(opening?.credits), granted: granted ?? ZERO, consumed: decimal(consumed), expired: decimal(expired), closing: decimal(wallet.balanceOf(kind)) });
     }
     const rank = rankOf(order.meters);
-    const lines = this.statementLines(rank);
+    const lines = this.statementLines();
+    sortLines(lines, rank);
     // Summed as one exact integer, not 25,000 Decimals a close of the 2M-row log.
     const total = amountsSum(lines);
     return {
