@@ -63,7 +63,7 @@ export function sum(values: Iterable<Decimal>): Decimal {
 }
 
 /** Powers of ten a JavaScript number holds exactly. */
-const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
+export const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * `value` times 10^scale as a safe integer, or undefined (it has more decimals,

@@ -1,5 +1,5 @@
 import type { StatementLine } from "../../engine/types.js";
-import { formatExact, MAX_SCALE, scaledCount, scaledText, type Decimal } from "../../money.js";
+import { formatExact, MAX_SCALE, POWERS, scaledCount, scaledText, type Decimal } from "../../money.js";
 import { byProject, projectOf, splitBy } from "../shared/summary.js";
 
 /** Amounts by key, in first-seen order, each as formatExact writes it. */
@@ -43,9 +43,6 @@ function decimalSummaries(lines: readonly StatementLine[]): CycleSummaries {
 function decimalSplit(sums: Map<string, Decimal>): Split {
   return { keys: [...sums.keys()], texts: [...sums.values()].map(formatExact) };
 }
-
-/** Powers of ten a JavaScript number holds exactly. */
-const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 function scaledSummaries(lines: readonly StatementLine[]): CycleSummaries | undefined {
   const byCategory = new ScaledSplit();
