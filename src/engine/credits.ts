@@ -97,7 +97,7 @@ export class Scale {
  * garbage. Only safe integers are ever counted; a quantity with more decimals,
  * or a sum that would pass 2^53, is left to the line's Decimal.
  */
-const COUNT_DECIMALS = 6;
+export const COUNT_DECIMALS = 6;
 const COUNT_POWERS = [1000000n, 100000n, 10000n, 1000n, 100n, 10n, 1n];
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 

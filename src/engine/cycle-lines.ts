@@ -1,9 +1,9 @@
-import { Decimal, ZERO } from "../money.js";
+import { Decimal, scaledText, ZERO } from "../money.js";
 import type { Meter } from "../ratecard/types.js";
 import { lineDimensions } from "./pricing.js";
 import type { UnitPrice } from "./pricing.js";
 import type { LineKind, StatementLine } from "./types.js";
-import { addCount, countDecimal } from "./credits.js";
+import { addCount, COUNT_DECIMALS, countDecimal } from "./credits.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 
 /**
@@ -439,7 +439,8 @@ function countedAt(count: number, unitPrice: Decimal): { quantity: Decimal; amou
   let counted = byCount.get(count);
   if (counted === undefined) {
     if (byCount.size >= COUNTED_MAX) byCount.clear();
-    const quantity = compact(count === 0 ? ZERO : ZERO.plus(countDecimal(count)));
+    // From its plain text: the same value as countDecimal's, without an exponent to parse, an addition and a copy.
+    const quantity = count === 0 ? ZERO : new Decimal(scaledText(count, COUNT_DECIMALS));
     byCount.set(count, (counted = { quantity, amount: compact(quantity.mul(unitPrice)) }));
   }
   return counted;

@@ -1,5 +1,5 @@
 import type { StatementLine } from "../../engine/types.js";
-import { formatExact, type Decimal } from "../../money.js";
+import { formatExact, MAX_SCALE, POWERS, scaledCount, scaledText, type Decimal } from "../../money.js";
 import { byProject, projectOf, splitBy } from "../shared/summary.js";
 
 /** Amounts by key, in first-seen order, each as formatExact writes it. */
@@ -43,11 +43,6 @@ function decimalSummaries(lines: readonly StatementLine[]): CycleSummaries {
 function decimalSplit(sums: Map<string, Decimal>): Split {
   return { keys: [...sums.keys()], texts: [...sums.values()].map(formatExact) };
 }
-
-/** Decimals a scaled count may have: 10^15 is the largest power of ten below 2^53. */
-const MAX_SCALE = 15;
-/** Powers of ten a JavaScript number holds exactly. */
-const POWERS = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 function scaledSummaries(lines: readonly StatementLine[]): CycleSummaries | undefined {
   const byCategory = new ScaledSplit();
@@ -119,42 +114,3 @@ class ScaledSplit {
 
 /** Keys looked for in a list; past them, in a Map. */
 const FEW = 8;
-
-/**
- * `value` times 10^scale as a safe integer, or undefined (it has more decimals,
- * or is too large). decimal.js holds a value as base-10^7 words `d` (the first
- * without leading zeros) and the exponent `e` of its first digit: the words read
- * as one integer, times 10 to the exponent of the last word's units. Every step
- * is on safe integers, and a step that left them shows in the result, refused.
- */
-function scaledCount(value: Decimal, scale: number): number | undefined {
-  const words = value.d;
-  if (words === undefined) return undefined;
-  let int = 0;
-  for (const word of words) int = int * 1e7 + word;
-  const shift = 7 * (Math.floor(value.e / 7) - words.length + 1) + scale;
-  if (!Number.isSafeInteger(int) || Math.abs(shift) >= POWERS.length) return undefined;
-  let count: number;
-  if (shift >= 0) count = int * POWERS[shift]!;
-  else {
-    // Digits past `scale` decimals: only zeros may be divided off, and then the quotient is a whole number, exact.
-    if (int % POWERS[-shift]! !== 0) return undefined;
-    count = int / POWERS[-shift]!;
-  }
-  if (!Number.isSafeInteger(count)) return undefined;
-  return value.s < 0 ? -count : count;
-}
-
-/** A count of 10^-scale as formatExact writes its value: no exponent, no trailing zeros, "0" for zero. */
-function scaledText(count: number, scale: number): string {
-  if (count === 0) return "0";
-  const sign = count < 0 ? "-" : "";
-  // A safe integer's String has no exponent (that starts at 10^21).
-  let digits = String(Math.abs(count));
-  if (scale === 0) return sign + digits;
-  if (digits.length <= scale) digits = "0".repeat(scale + 1 - digits.length) + digits;
-  const point = digits.length - scale;
-  let end = digits.length;
-  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
-  return end === point ? sign + digits.slice(0, point) : `${sign}${digits.slice(0, point)}.${digits.slice(point, end)}`;
-}
