@@ -6,7 +6,7 @@ import { atFlag, UserError, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { ZERO, type Decimal } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
-import { Calendar } from "../time.js";
+import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
@@ -34,7 +34,10 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const replayed = await replayFiles(card, settings, input.usage);
   const own = calendarOf(replayed, settings);
   // A bill cut at other days than the account's cycles is compared at its own periods: the usage is re-cut there.
-  const bills = offAnchorCalendar(bill.charges, own);
+  // So is a bill of an account whose cycles moved (an upgrade that starts a new cycle): its cycles are not the
+  // calendar's any more, and the bill's months are compared with what was charged in each.
+  const moved = movedCycles(replayed, own);
+  const bills = offAnchorCalendar(bill.charges, own) ?? (moved !== undefined ? own : undefined);
   const calendar = bills ?? own;
   const statement: CutStatement = bills ? await recut(card, settings, input.usage, bills) : replayed;
 
@@ -117,7 +120,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     timezone: settings.zone.name,
     bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
     cycles: ordered.map((index) => ({ index, start: calendar.start(index), end: calendar.start(index + 1) })),
-    recut: bills ? { accountStart: own.start(0), billStart: bills.start(0) } : undefined,
+    recut: bills ? { accountStart: moved ?? own.start(0), billStart: bills.start(0) } : undefined,
     tolerance: input.tolerance,
     billTotal: sumOf(charges.filter((c) => !c.money).map((c) => c.amount)),
     computedTotal: sumOf([...lines.values()].filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)),
@@ -156,6 +159,18 @@ function calendarOf(statement: Statement, settings: AccountSettings): Calendar {
   const first = statement.accounts[0]?.cycles[0];
   if (!first) throw new UserError("no usage and no account to reconcile", atFlag("--usage"), "usage rows or an account file", "neither");
   return new Calendar(first.start, settings.zone);
+}
+
+/** Where an account's cycles left the calendar, the earliest: a cycle that does not start or end where the calendar's of its number does. */
+function movedCycles(statement: Statement, calendar: Calendar): Instant | undefined {
+  let moved: Instant | undefined;
+  for (const a of statement.accounts) {
+    for (const c of a.cycles) {
+      const at = c.start !== calendar.start(c.index) ? c.start : c.end !== calendar.start(c.index + 1) ? c.end : undefined;
+      if (at !== undefined && (moved === undefined || at < moved)) moved = at;
+    }
+  }
+  return moved;
 }
 
 function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance): boolean {

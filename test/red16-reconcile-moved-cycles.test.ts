@@ -1,0 +1,28 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// An upgrade that starts a new cycle moves the account's cycles off its calendar (creator from Nov 1, Pro from Nov 16:
+// cycles Nov 1-16, Nov 16-Dec 16, Dec 16-Jan 16). A provider's bill by calendar month was compared with the moved
+// cycles by number: a false overcharge for November, and December's 20th called outside the bill (red team, stop 34).
+// Flikly: pika text-to-video at 720p, 0.2 credits a second; four generations of 10 s, 2 credits each, on Nov 5 and 20,
+// Dec 5 and 20: November 4, December 4.
+describe("reconcile: an account whose cycles an upgrade moved", () => {
+  it("compares a bill by calendar month with what was charged in each month: it agrees", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "red16-"));
+    writeFileSync(join(dir, "card.yaml"), `${readFileSync(join(ROOT, "ratecards/flikly.yaml"), "utf8")}\nplan_changes: { upgrade: new_cycle }\n`);
+    writeFileSync(join(dir, "account.yaml"), 'plan: creator\nanchor: 2026-11-01\nchanges:\n  - { at: "2026-11-16T00:00:00Z", plan: pro }\n');
+    writeFileSync(
+      join(dir, "usage.csv"),
+      "timestamp,meter,quantity,workflow,model,resolution\n" + ["2026-11-05", "2026-11-20", "2026-12-05", "2026-12-20"].map((d) => `${d}T10:00:00Z,generate,10,text_to_video,pika,720p`).join("\n") + "\n",
+    );
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,workflow,model,resolution,quantity,amount\n2026-11,generate,text_to_video,pika,720p,20,4\n2026-12,generate,text_to_video,pika,720p,20,4\n");
+    const run = await burnrate(["reconcile", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    const out = JSON.parse(run.stdout);
+    expect([out.status, out.bill_total, out.computed_total, out.outside_bill]).toEqual(["agrees", "8", "8", []]);
+    expect(out.boundary).toMatchObject({ class: "boundary_shift", bill_cycle_start: "2026-11-01T00:00:00Z", account_cycle_start: "2026-11-16T00:00:00Z" });
+  });
+});
