@@ -153,14 +153,19 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
 });
 
 describe("a downgrade that applies at once", () => {
-  it("removes the included credits above the new allowance at its instant", async () => {
+  /** The first cycle of a card with `downgrade: at_once`, for an account moving from `from` to `to` on Nov 10. */
+  const firstCycle = async (of: { card: string; from: string; to: string; usage: string }) => {
     const dir = folder({
-      "card.yaml": readFileSync(card("appbuilder"), "utf8") + "\nplan_changes: { downgrade: at_once }\n",
-      "account.yaml": "plan: super\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: standard }\n",
-      // 500 x 8 = 4,000 before the downgrade; 100 x 8 = 800 after it.
-      "usage.csv": "timestamp,meter,quantity,app,creator\n2026-11-05T10:00:00Z,web_extraction,500,a,me\n2026-11-20T10:00:00Z,web_extraction,100,a,me\n",
+      "card.yaml": readFileSync(card(of.card), "utf8") + "\nplan_changes: { downgrade: at_once }\n",
+      "account.yaml": `plan: ${of.from}\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: ${of.to} }\n`,
+      "usage.csv": of.usage,
     });
-    const cycle = (await statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[0];
+    return (await statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[0];
+  };
+
+  it("removes the included credits above the new allowance at its instant", async () => {
+    // 500 x 8 = 4,000 before the downgrade; 100 x 8 = 800 after it.
+    const cycle = await firstCycle({ card: "appbuilder", from: "super", to: "standard", usage: "timestamp,meter,quantity,app,creator\n2026-11-05T10:00:00Z,web_extraction,500,a,me\n2026-11-20T10:00:00Z,web_extraction,100,a,me\n" });
     // 20,000 - 4,000 = 16,000 left; the downgrade takes away 20,000 - 2,000 = 18,000 at most, so all 16,000 go.
     expect(cycle.timeline[0]).toMatchObject({ change: "plan", from: "super", to: "standard", removed: "16000", granted: "0", applies_at: null });
     expect(cycle.grants).toEqual([{ kind: "included", opening: "20000", granted: "0", consumed: "4000", expired: "16000", closing: "0" }]);
@@ -169,14 +174,9 @@ describe("a downgrade that applies at once", () => {
   });
 
   it("reaches the warning levels the smaller allowance puts it past at the change, not at a later charge (red team, stop 34)", async () => {
-    const dir = folder({
-      "card.yaml": readFileSync(card("fliplet"), "utf8") + "\nplan_changes: { downgrade: at_once }\n",
-      "account.yaml": "plan: pro\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: free }\n",
-      // Fliplet's levels are 70, 80, 90 and 100%. 75,000 reads x 0.01 = 750 of Pro's 1,000: 75%, past 70 on the 2nd. Of
-      // Free's 100 it is 750%: 80, 90 and 100 at the change, though no charge is paid after it (the 12th's is refused).
-      "usage.csv": "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,75000,alpha\n2026-11-12T10:00:00Z,data_read,1,alpha\n",
-    });
-    const cycle = (await statement(["--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")])).accounts[0].cycles[0];
+    // Fliplet's levels are 70, 80, 90 and 100%. 75,000 reads x 0.01 = 750 of Pro's 1,000: 75%, past 70 on the 2nd. Of
+    // Free's 100 it is 750%: 80, 90 and 100 at the change, though no charge is paid after it (the 12th's is refused).
+    const cycle = await firstCycle({ card: "fliplet", from: "pro", to: "free", usage: "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,75000,alpha\n2026-11-12T10:00:00Z,data_read,1,alpha\n" });
     expect(cycle.thresholds).toEqual([
       { percent: 70, at: "2026-11-02T10:00:00Z" },
       { percent: 80, at: "2026-11-10T00:00:00Z" },
