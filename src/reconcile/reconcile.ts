@@ -4,7 +4,7 @@ import { readBill, type BillInput } from "../bill/read.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
-import { ZERO, type Decimal } from "../money.js";
+import { ZERO, formatExact, type Decimal } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
@@ -78,6 +78,20 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     }
   }
 
+  // A provider that rounds each event where the card rounds none bills a price the card does not have: before
+  // the card is blamed, the usage is priced again rounding each event, and a line that then comes to the bill's
+  // amount exactly is that rounding.
+  if (!bills && card.precision.roundAt === "none" && [...verdicts.values()].some((v) => v?.class === "rate_drift")) {
+    const rounded = await replayFiles(roundingEachEvent(card), settings, input.usage);
+    const again = aligner.align(rounded, charges, cycles, accounts);
+    for (const [id, line] of lines) {
+      const bill = line.bill?.amount;
+      const each = again.get(id)?.computed?.amount;
+      if (verdicts.get(id)?.class !== "rate_drift" || bill === undefined || each === undefined || !each.eq(bill)) continue;
+      verdicts.set(id, { class: "rounding", explanation: `the bill rounds each event to ${formatExact(card.precision.step)} (${card.precision.rounding}), where the card rounds none: priced so, the usage comes to the bill's ${formatExact(bill)} exactly (round_at: event in the card would say so)`, shiftable: false });
+    }
+  }
+
   // A bill's account that the usage never names is most often the same customer spelt otherwise (Acme, acme).
   const known = statement.accounts.map((a) => a.account);
   const accountHint = (line: AlignedLine) => {
@@ -103,7 +117,8 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       delta,
       class: cls,
       explanation: shifted ?? `${verdict.explanation}${accountHint(line)}`,
-      withinTolerance: cls === "rounding" || within(delta, line, input.tolerance),
+      // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
+      withinTolerance: (cls === "rounding" && delta.abs().lte(card.precision.step)) || within(delta, line, input.tolerance),
       prices: verdict.prices,
     };
     sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
@@ -159,6 +174,12 @@ function calendarOf(statement: Statement, settings: AccountSettings): Calendar {
   const first = statement.accounts[0]?.cycles[0];
   if (!first) throw new UserError("no usage and no account to reconcile", atFlag("--usage"), "usage rows or an account file", "neither");
   return new Calendar(first.start, settings.zone);
+}
+
+/** The card (and each of its versions) rounding each event at its own step, as a provider that rounds per request does. */
+function roundingEachEvent(card: RateCard): RateCard {
+  const each = (c: RateCard): RateCard => ({ ...c, precision: { ...c.precision, roundAt: "event" } });
+  return card.versions === undefined ? each(card) : { ...each(card), versions: card.versions.map(each) };
 }
 
 /** Where an account's cycles left the calendar, the earliest: a cycle that does not start or end where the calendar's of its number does. */
