@@ -210,6 +210,18 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
     return { kind: g.kind, amount: g.amount as Decimal, at: instant(g.at, here(["grants", i, "at"])), account: owner, origin: here(["grants", i]), ...(asGiven ? { asGiven: true as const } : {}) };
   });
   const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
+  // A pack that expires at the subscription's end, bought at or after it, would be granted and expire at once: a sale
+  // the provider does not make (as a top-up on a plan that sells none), and its credits would vanish without a word.
+  purchases.forEach((p, i) => {
+    const expires = card.grantKinds.get(p.kind)!.expires;
+    if (subscriptionEnd === undefined || p.at < subscriptionEnd || expires.kind !== "after_months" || !expires.capAtSubscriptionEnd) return;
+    throw new UserError(
+      `${p.kind} bought after the subscription ended`,
+      here(["grants", i, "at"]),
+      `a purchase before subscription_end (${formatInstant(subscriptionEnd)}): ${p.kind} credits expire at the subscription's end at the latest, so these would expire as granted`,
+      shown(doc.grants![i]!.at),
+    );
+  });
   const throughText = flags.through ?? doc.through;
   const through = throughText === undefined ? undefined : instant(throughText, flagOr(flags.through, "through"));
   if (through !== undefined && anchor !== undefined && through - anchor >= MAX_THROUGH_SPAN) {
