@@ -66,13 +66,16 @@ export abstract class Charging extends Limits {
       case "flow":
         return this.chargeFlow(run, meter, event, shape);
       case "unique": {
+        // A row's quantity counts its events (a pre-aggregated bucket): a bucket of none is no visit, and charges nothing.
+        if (event.quantity.isZero()) return;
         const item = shape === undefined ? this.items.number(meter, event.dimensions) : this.shapeItem(shape);
         if (this.items.has(item, run)) return;
         if (this.charge(run, { at: event.at, meter, kind: "usage", dims: event.dimensions, quantity: ITEM_QUANTITY, event, probe: false, shape })) this.items.add(item, run);
         return;
       }
       case "recurring":
-        return this.activate(run, meter, event);
+        // As for a unique item: a bucket of no events activates nothing.
+        return event.quantity.isZero() ? undefined : this.activate(run, meter, event);
       case "gauge":
         return this.increase(run, meter, event);
     }

@@ -227,7 +227,8 @@ export class KnownRows<Run extends KnownRun> {
       scratch.slot[k] = -1;
       scratch.units[k] = 0;
       if (known.serial(shape) === run.serial) return true;
-      return alone && this.newItemCost(k, shape, run);
+      // A row of no events charges no item (price()): the full way says so, the known path does not repeat it.
+      return alone && !held.quantity[k]!.isZero() && this.newItemCost(k, shape, run);
     }
     const count = q < 0 ? (this.full.count(held.quantity[k]!) ?? -1) : (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
     const parts = known.parts(shape);
