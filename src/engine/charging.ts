@@ -1,4 +1,4 @@
-import { UserError, shown, type Location } from "../errors.js";
+import { cellOf, UserError, shown, type Location } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import type { Meter } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
@@ -180,7 +180,8 @@ export abstract class Charging extends Limits {
     const key = itemKey(meter.keyBy, event.dimensions);
     const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
     if (!items.delete(key) && !run.refused?.get(meter.key)?.delete(key)) {
-      throw new UserError(`${shown(event.meter)} for an item that is not active`, event.origin, `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
+      // Said at the item's cell (its key's first column), the value the reader looks up in vain.
+      throw new UserError(`${shown(event.meter)} for an item that is not active`, cellOf(event.origin, meter.keyBy[0]!), `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
     }
   }
 
