@@ -1,4 +1,4 @@
-import { formatExact, roundToStep, type Decimal } from "../money.js";
+import { formatExact, roundToStep, type Decimal, type RoundingMode } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
@@ -102,15 +102,12 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   // Amounts decide: a quantity shown otherwise behind the same amount is a note (agreementNote), not a difference.
   if (delta.isZero()) return undefined;
 
-  if (sameQuantity && delta.abs().lte(step)) {
-    const rounded = roundToStep(computed.amount, step, card.precision.rounding);
-    return {
-      class: "rounding",
-      explanation: rounded.eq(bill.amount)
-        ? `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${card.precision.rounding})`
-        : `within one rounding step (${n(step)}) of ${n(computed.amount)}`,
-      shiftable: false,
-    };
+  // Rounding only where rounding can give the bill's amount: the computed amount rounded to the card's step, in its
+  // mode or another a provider uses. A bill one step off an amount already exact at the step (1.01 for 1.00), or with
+  // more decimals than the step, is a price or a count, not a rounding: 500 such lines were 5 credits passed as rounding.
+  const mode = sameQuantity && delta.abs().lte(step) ? roundingMode(computed.amount, bill.amount, step, card.precision.rounding) : undefined;
+  if (mode !== undefined) {
+    return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
   }
 
   const cardPrice = computed.unitPrice;
@@ -163,3 +160,11 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     shiftable: true,
   };
 }
+
+/** The rounding (the card's mode first, then the others providers use) that takes `computed` to `billed` at `step`; undefined for none. */
+function roundingMode(computed: Decimal, billed: Decimal, step: Decimal, cardMode: RoundingMode): string | undefined {
+  for (const mode of [cardMode, ...ROUNDING_MODES.filter((m) => m !== cardMode)]) if (roundToStep(computed, step, mode).eq(billed)) return mode;
+  return computed.div(step).ceil().mul(step).eq(billed) ? "up" : undefined;
+}
+
+const ROUNDING_MODES: readonly RoundingMode[] = ["half-even", "half-up", "down"];
