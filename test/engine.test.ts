@@ -61,14 +61,13 @@ describe("aggregations", () => {
     expect(s(cycle(st, 1).total)).toBe("0.25");
   });
 
-  it("unique and recurring: a row of quantity 0 (a bucket of no events) charges no item, on either path (red team, stop 34)", () => {
+  it("unique: a row of quantity 0 (a bucket of no visits) charges no item, on either path (red team, stop 34)", () => {
     // visitor 0.25 a user: u1's and u3's rows of 0 visits are no visits; u2's 2 visits are one user; u1 visiting later
-    // is charged then: u2 and u1, 0.5 (u3 charged too would make it 0.75). site 3 on activation: a row of 0 activates nothing.
+    // is charged then: u2 and u1, 0.5 (u3 charged too would make it 0.75).
     const evs = events([
       ["2026-01-02T00:00:00Z", "visitor", "0", { user: "u1" }],
       ["2026-01-02T01:00:00Z", "visitor", "0", { user: "u3" }],
       ["2026-01-03T00:00:00Z", "visitor", "2", { user: "u2" }],
-      ["2026-01-04T00:00:00Z", "site", "0", { project: "p" }],
       ["2026-01-05T00:00:00Z", "visitor", "1", { user: "u1" }],
     ]);
     for (const st of [replay(C, evs), replayRows(C, evs)]) {

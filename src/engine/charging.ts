@@ -74,8 +74,7 @@ export abstract class Charging extends Limits {
         return;
       }
       case "recurring":
-        // As for a unique item: a bucket of no events activates nothing.
-        return event.quantity.isZero() ? undefined : this.activate(run, meter, event);
+        return this.activate(run, meter, event);
       case "gauge":
         return this.increase(run, meter, event);
     }
