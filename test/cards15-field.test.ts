@@ -158,7 +158,8 @@ describe("diff names the card that refuses a row (finding 12)", () => {
   it("the base card or the new one, by its file", async () => {
     const dir = folder({ "old.yaml": withoutWebFetch, "new.yaml": FLIPLET, "usage.csv": usage });
     const asBase = await diff(dir, "old.yaml", "new.yaml");
-    expect([asBase.code, asBase.stdout, asBase.stderr]).toEqual([2, "", 'burnrate: error: usage.csv:3:2: unknown meter "web_fetch" in the base card old.yaml (expected a meter of fliplet 2026-11, found "web_fetch")\n']);
+    // The new card adds web_fetch: the refusal says the two ways on (stop 34).
+    expect([asBase.code, asBase.stdout, asBase.stderr]).toEqual([2, "", 'burnrate: error: usage.csv:3:2: unknown meter "web_fetch" in the base card old.yaml (expected a meter of fliplet 2026-11; "web_fetch" is a meter the new card adds: give the base card the meter at a price of 0 to see its cost as a rise from 0, or diff on usage without its rows, found "web_fetch")\n']);
     const asNew = await diff(dir, "new.yaml", "old.yaml");
     expect(asNew.stderr).toBe('burnrate: error: usage.csv:3:2: unknown meter "web_fetch" in the new card old.yaml (expected a meter of fliplet 2026-11, found "web_fetch")\n');
   });

@@ -24,7 +24,8 @@ export abstract class Charging extends Limits {
     this.counts.read++;
     const index = this.cycleOf(event.at);
     if (index < 0) {
-      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))}`, formatInstant(event.at));
+      // What to do is the question a newcomer asked: the row goes, or the anchor moves a cycle earlier (with that cycle's fee).
+      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))} (to bill this row, an anchor a cycle earlier, --anchor or anchor:, adds that cycle and its plan fee; else leave the row out of the usage)`, formatInstant(event.at));
     }
     if (index === FAR_AWAY) {
       const anchor = this.setup.calendar.start(0);
