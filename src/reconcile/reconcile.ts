@@ -99,6 +99,21 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     const near = nearest(line.account, known);
     return `; the usage has no account ${shown(line.account)} at all${near === undefined ? "" : ` (did you mean ${shown(near)}?)`}`;
   };
+  // So is a bill's dimension value that the usage writes otherwise but for case ("CRM" for "crm"): the two lines would
+  // read as missing on either side, and hide what differs between them.
+  const valueHint = (line: AlignedLine) => {
+    if (line.computed !== undefined || line.bill === undefined) return "";
+    for (const other of lines.values()) {
+      if (other.computed === undefined || other.bill !== undefined || other.cycle !== line.cycle || other.account !== line.account || other.meters[0] !== line.meters[0]) continue;
+      const names = Object.keys(line.dimensions);
+      if (names.length !== Object.keys(other.dimensions).length) continue;
+      const differ = names.filter((d) => other.dimensions[d] !== line.dimensions[d]);
+      if (differ.length === 0 || !differ.every((d) => other.dimensions[d]?.toLowerCase() === line.dimensions[d]!.toLowerCase())) continue;
+      const d = differ[0]!;
+      return `; the usage has ${d} ${shown(other.dimensions[d]!)}, the bill's ${shown(line.dimensions[d]!)} but for case: dimension_values: in the bill mapping reads one as the other (--bill-map value:${d}:${other.dimensions[d]}=${line.dimensions[d]})`;
+    }
+    return "";
+  };
   const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
   const sheet: ReconciledLine[] = [];
   for (const [id, line] of lines) {
@@ -116,7 +131,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       cycleStart,
       delta,
       class: cls,
-      explanation: shifted ?? `${verdict.explanation}${accountHint(line)}`,
+      explanation: shifted ?? `${verdict.explanation}${accountHint(line)}${valueHint(line)}`,
       // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
       withinTolerance: (cls === "rounding" && delta.abs().lte(card.precision.step)) || within(delta, line, input.tolerance),
       prices: verdict.prices,
