@@ -69,9 +69,17 @@ export function parseInstant(text: string, zone: Zone): ParsedInstant {
   return (text.length === 20 ? parseZulu(text) : undefined) ?? parseGeneral(text, zone);
 }
 
+/** A date and time, then a space and a numeric offset: the two parts as they would be written without it. */
+const SPACED_OFFSET = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) ([+-]\d{2}(?::?\d{2})?)$/;
+
 function parseGeneral(text: string, zone: Zone): ParsedInstant {
   const m = ISO.exec(text);
-  if (!m) return { ok: false, problem: "bad timestamp", expected: EPOCH_COUNT.test(text) ? `${EXPECTED}, or for a usage log of seconds since 1970 timestamp_unit: seconds (or milliseconds) in its mapping` : EXPECTED };
+  if (!m) {
+    // Ruby's Time#to_s and git's --date=iso write a space before the offset: said, as the cell looks like a time otherwise.
+    const spaced = SPACED_OFFSET.exec(text);
+    if (spaced) return { ok: false, problem: "bad timestamp", expected: `${EXPECTED}; the offset follows the time without a space (${spaced[1]}${spaced[2]})` };
+    return { ok: false, problem: "bad timestamp", expected: EPOCH_COUNT.test(text) ? `${EXPECTED}, or for a usage log of seconds since 1970 timestamp_unit: seconds (or milliseconds) in its mapping` : EXPECTED };
+  }
   const [, y, mo, d, h = "00", mi = "00", s = "00", frac = "", offset] = m;
   const year = Number(y), month = Number(mo), day = Number(d), hour = Number(h), minute = Number(mi), second = Number(s);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
