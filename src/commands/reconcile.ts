@@ -47,7 +47,7 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
   checkDestination({ path: options.output, inputs });
   const progress = progressFor(io, options.usage, options);
   // The rows a mapping's skip_rows: leaves out are said on stderr (usage/mapping.ts).
-  const skipped = new SkippedRows();
+  const skipped = new SkippedRows([options.account, options.card, options.mapping, options.bill, options.billMapping]);
   const usage = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, progress, maxLateness: options.maxLateness, skipped };
   const result = await reconcile({
     card,

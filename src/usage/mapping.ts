@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
 import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
@@ -162,7 +163,12 @@ function keyAboveIn(lines: readonly string[], key: string, value: Location): Loc
 export class SkippedRows {
   private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
   /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
-  private readonly folders = passedOverNotes();
+  private readonly folders: string[];
+
+  /** `readElsewhere`: the run's other inputs (its account file, cards, bill), not passed over where a usage folder holds them. */
+  constructor(readElsewhere: readonly (string | readonly string[] | undefined)[] = []) {
+    this.folders = passedOverNotes(new Set(readElsewhere.flat().flatMap((path) => (path === undefined ? [] : [resolve(path)]))));
+  }
   /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
   private readonly zoned = new Map<string, ColumnMapping>();
 

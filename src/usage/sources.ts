@@ -167,8 +167,11 @@ const passedOver: { folder: string; files: readonly string[]; folders: readonly 
  * The note naming each folder's files that no reader took, and its subfolders, which are not read: none
  * of them may be passed over without a word. Taken once, by the command that expanded the folders.
  */
-export function passedOverNotes(): string[] {
-  return passedOver.splice(0).map(({ folder, files, folders }) => {
+export function passedOverNotes(readElsewhere: ReadonlySet<string> = new Set()): string[] {
+  return passedOver.splice(0).flatMap(({ folder, files: all, folders }) => {
+    // A file the run reads as another input (the account file kept beside its usage, as the CI workflow lays them out) is not passed over.
+    const files = all.filter((name) => !readElsewhere.has(resolve(join(folder, name))));
+    if (files.length === 0 && folders.length === 0) return [];
     const parts: string[] = [];
     if (files.length > 0) parts.push(`${files.length} file${files.length === 1 ? "" : "s"} that no reader takes by name (${listed(files)})`);
     if (folders.length > 0) parts.push(`${folders.length} subfolder${folders.length === 1 ? "" : "s"} (${listed(folders)}), whose files are read only when named or globbed ('${join(folder, "**", "*.csv")}')`);
