@@ -25,4 +25,45 @@ describe("reconcile: an account whose cycles an upgrade moved", () => {
     expect([out.status, out.bill_total, out.computed_total, out.outside_bill]).toEqual(["agrees", "8", "8", []]);
     expect(out.boundary).toMatchObject({ class: "boundary_shift", bill_cycle_start: "2026-11-01T00:00:00Z", account_cycle_start: "2026-11-16T00:00:00Z" });
   });
+
+  // The same account billed at its own cycle starts (Nov 1, Nov 16, Dec 16), as its statement shows them: each period is
+  // one of the replay's cycles, compared as it is. By hand: Nov 1-16 holds Nov 5 (10 s, 2 credits); Nov 16-Dec 16 holds
+  // Nov 20 and Dec 5 (20 s, 4); Dec 16-Jan 16 holds Dec 20 (10 s, 2).
+  const movedFolder = (bill: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+    writeFileSync(join(dir, "card.yaml"), `${readFileSync(join(ROOT, "ratecards/flikly.yaml"), "utf8")}\nplan_changes: { upgrade: new_cycle }\n`);
+    writeFileSync(join(dir, "account.yaml"), 'plan: creator\nanchor: 2026-11-01\nchanges:\n  - { at: "2026-11-16T00:00:00Z", plan: pro }\n');
+    writeFileSync(
+      join(dir, "usage.csv"),
+      "timestamp,meter,quantity,workflow,model,resolution\n" + ["2026-11-05", "2026-11-20", "2026-12-05", "2026-12-20"].map((d) => `${d}T10:00:00Z,generate,10,text_to_video,pika,720p`).join("\n") + "\n",
+    );
+    writeFileSync(join(dir, "bill.csv"), `period_start,activity,workflow,model,resolution,quantity,amount\n${bill}`);
+    return ["reconcile", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"];
+  };
+  const line = (period: string, seconds: number, credits: number) => `${period},generate,text_to_video,pika,720p,${seconds},${credits}\n`;
+
+  it("compares a bill cut at the account's own moved cycle starts with those cycles: it agrees, nothing re-cut", async () => {
+    const run = await burnrate(movedFolder(line("2026-11-01", 10, 2) + line("2026-11-16", 20, 4) + line("2026-12-16", 10, 2)));
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    const out = JSON.parse(run.stdout);
+    expect([out.status, out.bill_total, out.computed_total, out.outside_bill, out.boundary]).toEqual(["agrees", "8", "8", [], null]);
+    expect(out.cycles.map((c: { start: string; end: string }) => [c.start, c.end])).toEqual([
+      ["2026-11-01T00:00:00Z", "2026-11-16T00:00:00Z"],
+      ["2026-11-16T00:00:00Z", "2026-12-16T00:00:00Z"],
+      ["2026-12-16T00:00:00Z", "2027-01-16T00:00:00Z"],
+    ]);
+  });
+
+  it("finds a wrong line of such a bill in its own cycle: 25 s billed where Nov 16-Dec 16 holds 20", async () => {
+    const run = await burnrate(movedFolder(line("2026-11-01", 10, 2) + line("2026-11-16", 25, 5) + line("2026-12-16", 10, 2)));
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.differences.map((d: { cycle: string; class: string; delta: string }) => [d.cycle, d.class, d.delta])).toEqual([["2026-11-16T00:00:00Z", "quantity_mismatch", "1"]]);
+  });
+
+  it("refuses a period that is no cycle start naming the account's moved cycle starts, not the calendar's", async () => {
+    const run = await burnrate(movedFolder(line("2026-11-01", 10, 2) + line("2026-11-20", 20, 4)));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bill\.csv:3:1: period is not a cycle start \(expected a cycle's first day in UTC \(2026-11-01, 2026-11-16, 2026-12-16\), found "2026-11-20"\)/);
+  });
 });

@@ -1,6 +1,7 @@
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
+import type { BillCharge } from "../bill/types.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
@@ -11,6 +12,7 @@ import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
+import { movedCalendar } from "./moved-calendar.js";
 import { offAnchorCalendar, recut, type CutStatement } from "./recut.js";
 import type { AlignedLine, Difference, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
@@ -37,8 +39,11 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   // So is a bill of an account whose cycles moved (an upgrade that starts a new cycle): its cycles are not the
   // calendar's any more, and the bill's months are compared with what was charged in each.
   const moved = movedCycles(replayed, own);
-  const bills = offAnchorCalendar(bill.charges, own) ?? (moved !== undefined ? own : undefined);
-  const calendar = bills ?? own;
+  // A bill cut at the moved cycles' own starts is those cycles, compared as they are, with nothing re-cut.
+  const movedOnes = moved === undefined ? undefined : movedCalendar(replayed, own);
+  const asMoved = movedOnes !== undefined && cutAt(bill.charges, movedOnes) && !cutAt(bill.charges, own) ? movedOnes : undefined;
+  const bills = asMoved !== undefined ? undefined : billCalendar(bill.charges, own, moved !== undefined, movedOnes);
+  const calendar = asMoved ?? bills ?? own;
   const statement: CutStatement = bills ? await recut(card, settings, input.usage, bills) : replayed;
 
   // A row with an empty account cell is the account file's own account, as in usage.
@@ -207,6 +212,34 @@ function movedCycles(statement: Statement, calendar: Calendar): Instant | undefi
     }
   }
   return moved;
+}
+
+/** Whether every charge's period is a cycle of `calendar`. */
+function cutAt(charges: readonly BillCharge[], calendar: Calendar): boolean {
+  return charges.every((c) => {
+    try {
+      cycleOfPeriod(c.period, calendar, c.periodCell);
+      return true;
+    } catch (e) {
+      if (e instanceof UserError) return false;
+      throw e;
+    }
+  });
+}
+
+/**
+ * The bill's own calendar when it is not the account's (its periods start on another day, or the account's cycles
+ * moved). A period that is no cycle start of either is refused naming the account's cycle starts as the replay has
+ * them: the moved ones when an upgrade moved them, where the calendar's would mislead.
+ */
+function billCalendar(charges: readonly BillCharge[], own: Calendar, moved: boolean, movedOnes: Calendar | undefined): Calendar | undefined {
+  try {
+    return offAnchorCalendar(charges, own) ?? (moved ? own : undefined);
+  } catch (e) {
+    if (!(e instanceof UserError) || movedOnes === undefined) throw e;
+    for (const c of charges) cycleOfPeriod(c.period, movedOnes, c.periodCell);
+    throw e;
+  }
 }
 
 function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance): boolean {
