@@ -22,7 +22,7 @@ export interface BillRow {
   unitPrice: Cell | undefined;
   account: string | undefined;
   dimensions: Readonly<Record<string, string>>;
-  /** What the amount is counted in, where the bill says (FOCUS's BillingCurrency). */
+  /** What the amount is counted in, where the bill says (FOCUS's BillingCurrency, a canonical bill's currency). */
   currency?: Cell;
 }
 
@@ -78,7 +78,7 @@ export class BillRows {
   }
 
   /**
-   * A usage charge's amount in the card's unit. A FOCUS export states what BilledCost is counted in:
+   * A usage charge's amount in the card's unit. A FOCUS export (BillingCurrency) or a canonical bill (currency) states what the amount is counted in:
    * the card's unit (a provider that invoices credits) as it is; the card's currency (ISO 4217, as FOCUS
    * means BillingCurrency) through its credit price, exactly; anything else is refused at the cell. A bill
    * in dollars was read as credits and every line reported as a rate drift (red team, stop 34).
@@ -92,7 +92,9 @@ export class BillRows {
       if (units.mul(price).eq(amount)) return units;
     }
     const how = price === undefined ? `the card has no credit_price to turn ${this.card.currency} into ${this.card.unit}` : `${this.card.currency} at the card's credit price of ${price.toFixed()}`;
-    throw new UserError(`BillingCurrency ${shown(text)} is not the card's unit`, currency!.at, `${this.card.unit} (the card's unit), or ${how}; a virtual currency's cost mapped over BilledCost (columns: { BilledCost: PricingCurrencyEffectiveCost })`, shown(text));
+    const focus = this.mapping.layout === "focus";
+    const virtual = focus ? "; a virtual currency's cost mapped over BilledCost (columns: { BilledCost: PricingCurrencyEffectiveCost })" : "";
+    throw new UserError(`${focus ? "BillingCurrency" : "currency"} ${shown(text)} is not the card's unit`, currency!.at, `${this.card.unit} (the card's unit), or ${how}${virtual}`, shown(text));
   }
 
   /** The first activity cell that names something: the mapping's wording, a meter key or a card label. */

@@ -62,6 +62,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
       unitPrice: cell("unit_price"),
       account: cell("account")?.text,
       dimensions: dims,
+      ...(ledger || columns.currency === undefined ? {} : { currency: cell("currency")! }),
     });
   }
   const billDimensions = mapping.layout === "focus" ? focusTagDimensions(tagDimensions) : dimensions.map((d) => d.name);

@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// A canonical bill's optional `currency` column says what its amounts are counted in, as FOCUS's BillingCurrency does
+// (newcomer, stop 34: a canonical bill in USD could not say so, and every line read as a rate drift). Floopy: cents,
+// USD, credit_price 0.01; gpt-4o on openai 0.00025 a prompt token and 0.001 a completion token: 3 requests of 1,000 +
+// 200 tokens are 3 x (0.25 + 0.2) = 1.35 cents, 0.0135 USD.
+const USAGE = [1, 2, 3].map((n) => JSON.stringify({ timestamp: `2026-11-02T10:00:0${n}Z`, meter: "request", model: "gpt-4o", provider: "openai", input_tokens: 1000, output_tokens: 200 })).join("\n");
+
+async function reconcile(bill: string) {
+  const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+  writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n');
+  writeFileSync(join(dir, "usage.jsonl"), `${USAGE}\n`);
+  writeFileSync(join(dir, "bill.csv"), bill);
+  return burnrate(["reconcile", "--card", join(ROOT, "ratecards/floopy.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.jsonl"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+}
+
+const HEADER = "period_start,activity,model,provider,quantity,amount,currency\n";
+
+describe("canonical bill: amounts in its currency column", () => {
+  it("0.0135 USD is 1.35 cents at 0.01 USD a cent: the bill agrees", async () => {
+    const run = await reconcile(`${HEADER}2026-11,request,gpt-4o,openai,3,0.0135,USD\n`);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    const out = JSON.parse(run.stdout);
+    expect([out.status, out.bill_total, out.computed_total]).toEqual(["agrees", "1.35", "1.35"]);
+  });
+
+  it("an empty cell or the card's unit is read as it is: 1.35 cents", async () => {
+    const run = await reconcile(`${HEADER}2026-11,request,gpt-4o,openai,2,0.9,\n2026-11,request,gpt-4o,openai,1,0.45,cents\n`);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).bill_total).toBe("1.35");
+  });
+
+  it("finds an overcharge in dollars: 0.0145 USD is 1.45 cents, 0.1 over", async () => {
+    const run = await reconcile(`${HEADER}2026-11,request,gpt-4o,openai,3,0.0145,USD\n`);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).differences.map((d: { delta: string }) => d.delta)).toEqual(["0.1"]);
+  });
+
+  it("refuses another currency at its cell", async () => {
+    const run = await reconcile(`${HEADER}2026-11,request,gpt-4o,openai,3,0.0125,EUR\n`);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bill\.csv:2:7: currency "EUR" is not the card's unit \(expected cents \(the card's unit\), or USD at the card's credit price of 0\.01, found "EUR"\)/);
+  });
+});
