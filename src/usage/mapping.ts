@@ -35,7 +35,7 @@ export interface ColumnMapping {
   timestampZone?: string;
   /** Rows that are not usage, by a source column's values (a gateway's failed calls: `status: [failure]`): each column's cells that skip a row. */
   skipRows?: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Told each skipped row, for the note that says how many were (SkippedRows). */
+  /** Told each skipped row, and each JSON row without a quantity, for the notes that say how many were (SkippedRows). */
   skipped?: SkippedRows;
   /** A layout's documented columns that are left out when the card reads none of them (a card may price cached tokens, another not). */
   optional?: ReadonlySet<string>;
@@ -194,6 +194,17 @@ export class SkippedRows {
     }
   }
 
+  /**
+   * A JSON Lines or Parquet file's rows whose quantity field is null or empty: priced as one event each, as an empty
+   * CSV cell is, and told, as an export's null most often means a count it did not know (newcomer, stop 34: priced
+   * as 1 unseen). A file read again tells again, in place of the first time.
+   */
+  unquantified(at: Location, field: string, rows: number): void {
+    this.quantityless.set(at.file, { rows, first: at, why: field });
+  }
+
+  private readonly quantityless = new Map<string, { rows: number; first: Location; why: string }>();
+
   /** A file of API pages whose last page says more pages follow (`"has_more": true`). */
   morePages(at: Location, field: string): void {
     this.unfinished.set(at.file, { at, field });
@@ -205,6 +216,7 @@ export class SkippedRows {
     return [
       ...this.folders,
       ...[...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`),
+      ...[...this.quantityless.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}): each is priced as one event, as an empty quantity is\n`),
       ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
     ];
   }
@@ -239,7 +251,7 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
     const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
     const mapping = withFlags(files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout), input.mapFlags);
     if (mapping.timestampZone !== undefined) input.skipped?.readInZone(file, mapping);
-    return (mapping.skipRows === undefined && mapping.morePages === undefined) || input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
+    return input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
 }
 

@@ -93,6 +93,7 @@ class ObjectRows {
       this.header = [...row.fields.keys(), ...late.keys()];
       this.header.forEach((name, i) => this.at.set(name, i));
       for (const [name, { place, key }] of late) if (place !== undefined) this.unseen.set(name, { place, key });
+      this.quantityAt = this.quantityColumn();
       out.push({ record: this.header, line: row.line });
     }
     const record = new Array<string>(this.header.length).fill("");
@@ -106,7 +107,32 @@ class ObjectRows {
       if (this.unseen.size > 0) this.unseen.delete(name);
       record[i] = value;
     }
+    if (this.quantityAt !== undefined) this.countQuantity(row, record[this.quantityAt]!);
     out.push({ record, line: row.line });
+  }
+
+  /** The header's column of the quantity: the mapping's, else the first of a layout's alternatives there, else `quantity`. */
+  private quantityColumn(): number | undefined {
+    const named = this.mapping.columns.quantity;
+    if (named !== undefined) return this.at.get(named);
+    for (const name of [...(this.mapping.alternatives?.quantity ?? []), "quantity"]) {
+      const at = this.at.get(name);
+      if (at !== undefined) return at;
+    }
+    return undefined;
+  }
+
+  private quantityAt: number | undefined;
+  /** The rows whose quantity field is there without a value (null or ""), and the first of them. */
+  private quantityFields = { missing: 0, first: 0 };
+
+  /**
+   * An object that leaves the field out is an event of its own, as JSON leaves out what is the default (Fliplet's
+   * end_user_open beside data_read's quantity); one that writes it null says it has a count it does not give.
+   */
+  private countQuantity(row: Found, value: string): void {
+    if (value !== "" || !row.fields.has(this.header![this.quantityAt!]!)) return;
+    if (this.quantityFields.missing++ === 0) this.quantityFields.first = row.line;
   }
 
   /**
@@ -129,6 +155,8 @@ class ObjectRows {
   /** At the end of the file: a field the user's mapping reads quantity, event_id, account or skip_rows from, on no line, is refused at its key as a header without it is. */
   finish(): void {
     if (this.moreAt !== undefined) this.mapping.skipped?.morePages({ file: this.file, line: this.moreAt, column: 1 }, this.mapping.morePages!);
+    const { missing, first } = this.quantityFields;
+    if (missing > 0) this.mapping.skipped?.unquantified({ file: this.file, line: first, column: 1 }, this.header![this.quantityAt!]!, missing);
     for (const [name, { place, key }] of this.unseen) {
       throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has`, `no ${this.place} with ${shown(name)}`);
     }
