@@ -1,6 +1,7 @@
 import { accountWarnings, resolveAccount } from "../account/account.js";
 import { visibleLines } from "../render/shared/escape.js";
-import { Finding } from "../errors.js";
+import { atFlag, Finding, shown, UserError } from "../errors.js";
+import { resolve } from "node:path";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
 import { ZERO, type Decimal } from "../money.js";
@@ -34,7 +35,8 @@ export interface ReconcileOptions extends ReplayInputOptions {
   allLines?: boolean;
 }
 
-export async function reconcileCommand(options: ReconcileOptions, io: Io): Promise<void> {
+export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise<void> {
+  const options = { ...given, usage: usageBesideTheBill(given) };
   const format = chooseFormat(options.format, options.output, WITH_HTML, io);
   checkRereadable(options.usage, "a regular usage file (a boundary check reads it again), not a pipe: reconcile cannot take one, nor standard input (--usage -), so save it to a file first");
   const tolerance = { absolute: options.tolerance ?? ZERO, percent: options.tolerancePercent ?? ZERO };
@@ -74,4 +76,15 @@ export async function reconcileCommand(options: ReconcileOptions, io: Io): Promi
     throw new Finding(`${attention.length} bill difference(s) need attention; first: ${formatInstant(first.cycleStart)} ${meterName(first)} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
   }
   if (paymentsDiffer) throw new Finding("the bill's payments differ from the grants in the account file");
+}
+
+/**
+ * The usage files but the bill: a month's bill kept in its usage folder (as evidence is filed together) was read as
+ * usage, and refused as a log without timestamps, or its mapping as a usage mapping.
+ */
+function usageBesideTheBill(options: ReconcileOptions): string[] {
+  const bill = resolve(options.bill);
+  const usage = options.usage.filter((file) => file === "-" || resolve(file) !== bill);
+  if (usage.length === 0) throw new UserError("no usage but the bill", atFlag("--usage"), "usage files besides the --bill file", shown(options.bill));
+  return usage;
 }
