@@ -24,7 +24,7 @@ function variant(name: string, from: string, to: string): string {
 // gpt-4o on openai, output tokens: 0.001 -> 0.0012 cents a token, +20%, and nothing else.
 const GPT4O_OUTPUT = 'gpt-4o: { openai: "0.001", azure: "0.0011" }';
 const outputUp = variant("gpt4o-output-up", GPT4O_OUTPUT, 'gpt-4o: { openai: "0.0012", azure: "0.0011" }');
-const LINE = "request · output_tokens · gpt-4o · openai";
+const LINE = "request · output_tokens · model=gpt-4o · provider=openai";
 const CORPUS = ["--usage", "fixtures/floopy/gateway.csv", "--account", "fixtures/floopy/account.yaml"];
 const diffArgs = (...more: string[]) => ["diff", "--base", "ratecards/floopy.yaml", "--card", outputUp, ...CORPUS, ...more];
 

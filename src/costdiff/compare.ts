@@ -143,9 +143,13 @@ export function refusalsMoved(row: CostRow): "earlier" | "later" | undefined {
   return row.newRefused > row.oldRefused ? "earlier" : row.newRefused < row.oldRefused ? "later" : undefined;
 }
 
-/** How the reports name a priced line: its meter, component and dimension values, as the card's price table reads them. */
+/**
+ * How the reports name a priced line: its meter, component and dimensions, as the card's price table reads them. Each
+ * value with its dimension's name: `byok=false` says what a bare `false` left to guess (newcomer, stop 34).
+ */
 export function lineName(line: PricedLine): string {
-  return [line.meter, line.component, line.kind === "usage" ? undefined : line.kind, ...Object.values(line.dimensions)].filter((p) => p !== undefined && p !== "").join(" · ");
+  const dimensions = Object.entries(line.dimensions).filter(([, value]) => value !== "").map(([name, value]) => `${name}=${value}`);
+  return [line.meter, line.component, line.kind === "usage" ? undefined : line.kind, ...dimensions].filter((p) => p !== undefined && p !== "").join(" · ");
 }
 
 /** `--fail-over PCT` on the total, `--fail-over-line PCT` on a priced line: it rose by more than PCT percent (any rise from zero counts). */
