@@ -158,8 +158,13 @@ describe("diff names the card that refuses a row (finding 12)", () => {
   it("the base card or the new one, by its file", async () => {
     const dir = folder({ "old.yaml": withoutWebFetch, "new.yaml": FLIPLET, "usage.csv": usage });
     const asBase = await diff(dir, "old.yaml", "new.yaml");
-    // The new card adds web_fetch: the refusal says the two ways on (stop 34).
-    expect([asBase.code, asBase.stdout, asBase.stderr]).toEqual([2, "", 'burnrate: error: usage.csv:3:2: unknown meter "web_fetch" in the base card old.yaml (expected a meter of fliplet 2026-11; "web_fetch" is a meter the new card adds: give the base card the meter at a price of 0 to see its cost as a rise from 0, or diff on usage without its rows, found "web_fetch")\n']);
+    // The new card adds web_fetch: the base prices its rows at 0, and its cost shows as a rise from 0 (stop 35):
+    // 2 fetches x 0.05 = 0.1 credits, beside 3 reads x 0.01 = 0.03 under both.
+    expect([asBase.code, asBase.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(asBase.stdout).meters).toEqual([
+      { meter: "data_read", old: "0.03", new: "0.03", delta: "0", delta_percent: "0" },
+      { meter: "web_fetch", old: "0", new: "0.1", delta: "0.1", delta_percent: null },
+    ]);
     const asNew = await diff(dir, "new.yaml", "old.yaml");
     expect(asNew.stderr).toBe('burnrate: error: usage.csv:3:2: unknown meter "web_fetch" in the new card old.yaml (expected a meter of fliplet 2026-11, found "web_fetch")\n');
   });

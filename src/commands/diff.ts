@@ -1,4 +1,5 @@
 import { replayBoth } from "../costdiff/replay-both.js";
+import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
 import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
@@ -60,22 +61,25 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const account = loadAccount(options.account);
   const base = loadCardFor(options.base, undefined);
   const card = loadCardFor(options.card, account);
+  // The base replays with the meters the change adds at 0; the card changes and priced lines read the cards as written.
+  const added = addedMeters(base, card);
+  const baseAsReplayed = withMetersAtZero(base, added, card);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
   // The rows a mapping's skip_rows: leaves out are said on stderr, once: the second replay counts them again.
   const skipped = new SkippedRows([options.account, options.card, options.base, options.mapping]);
-  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [base, card], progress, maxLateness: options.maxLateness, skipped };
+  const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [baseAsReplayed, card], progress, maxLateness: options.maxLateness, skipped };
 
   const inputs = replayRunInputs(options, account, { "--base": options.base });
   // Refused before two replays, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
-  const baseSettings = settingsFor(base, account, flags, "base");
+  const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new");
   for (const warning of accountWarnings(account, flags)) io.stderr.write(visibleLines(warning));
   let before: Statement, after: Statement;
   try {
-    [before, after] = await replayBoth((c) => replayFiles(c, c === base ? baseSettings : cardSettings, input), base, card);
+    [before, after] = await replayBoth((c) => replayFiles(c, c === baseAsReplayed ? baseSettings : cardSettings, input), baseAsReplayed, card);
   } finally {
     progress.end();
   }

@@ -15,7 +15,7 @@ export async function replayBoth(replay: (card: RateCard) => Promise<Statement>,
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     const other = await replay(card).then(() => undefined, (x: unknown) => x);
-    throw other instanceof UserError && other.message === e.message ? e : added(inCard(e, "base", base), card);
+    throw other instanceof UserError && other.message === e.message ? e : inCard(e, "base", base);
   }
   try {
     return [before, await replay(card)];
@@ -31,22 +31,4 @@ function inCard(e: UserError, role: string, card: RateCard): UserError {
   const guess = e.problem.indexOf("; did you mean ");
   const [problem, tail] = guess < 0 ? [e.problem, ""] : [e.problem.slice(0, guess), e.problem.slice(guess)];
   return new UserError(`${problem} in the ${role} card ${card.file}${tail}`, e.location, e.expected, e.found);
-}
-
-/**
- * A meter only the new card has (a priced activity a card change adds) is unknown to the base card: the base card
- * cannot price its rows, so the diff cannot run on them. What to do is said with it (a newcomer's CI step stopped
- * here with no cost comment).
- */
-function added(e: UserError, card: RateCard): UserError {
-  if (e instanceof UserErrors || !e.problem.startsWith("unknown meter ") || e.found === undefined) return e;
-  const meter = (() => {
-    try {
-      return JSON.parse(e.found) as unknown;
-    } catch {
-      return undefined;
-    }
-  })();
-  if (typeof meter !== "string" || !card.events.has(meter)) return e;
-  return new UserError(e.problem, e.location, `${e.expected}; ${JSON.stringify(meter)} is a meter the new card adds: give the base card the meter at a price of 0 to see its cost as a rise from 0, or diff on usage without its rows`, e.found);
 }
