@@ -56,7 +56,7 @@ function checkCard(file: string): CheckedFile {
   const decoded = decodeYaml(source, file, cardCodec);
   const testsFile = testsFileFor(file);
   findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile, card), testsFile }));
-  return { file, kind: "card", subject: `${card.provider} ${card.version}`, findings };
+  return { file, kind: "card", subject: `${card.provider} ${card.version}`, card: { provider: card.provider, version: card.version, effective: card.effective }, findings };
 }
 
 /** Grant kinds the accounts of a card's tests grant. A tests file that does not load is reported when it is checked itself. */

@@ -19,6 +19,8 @@ export interface CheckedFile {
   kind: "card" | "tests";
   /** What the file is, once it could be read: "fliplet 2026-11", or the card a tests file belongs to. */
   subject: string | undefined;
+  /** A card file that could be read: its provider, version and effective date as written ("" when it has none). */
+  card?: { provider: string; version: string; effective: string };
   findings: LintFinding[];
 }
 

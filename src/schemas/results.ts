@@ -18,6 +18,11 @@ export const checkSchema: JsonSchema = contract("check", "burnrate check --forma
     file: str(),
     kind: { enum: ["card", "tests"] },
     subject: nullable(str("what the file is: \"fliplet 2026-11\", or the card a tests file belongs to")),
+    card: nullable(object({
+      provider: str(),
+      version: str(),
+      effective: nullable(str("as the card writes it: a date or an instant")),
+    }, "a card file that could be read: which provider's card, which version, from when (a CI step finds the earlier versions of a new version file by its provider)")),
     findings: array(object({
       severity: { enum: ["error", "warning"] },
       rule: str("a stable rule name: schema, syntax, missing-price, duplicate-label, ..."),

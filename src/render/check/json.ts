@@ -9,6 +9,7 @@ export function checkJson(files: readonly CheckedFile[]): object {
       file: f.file,
       kind: f.kind,
       subject: f.subject ?? null,
+      card: f.card === undefined ? null : { provider: f.card.provider, version: f.card.version, effective: f.card.effective === "" ? null : f.card.effective },
       findings: f.findings.map((x) => ({
         severity: x.severity,
         rule: x.rule,
