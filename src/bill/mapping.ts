@@ -125,11 +125,33 @@ function targetOf(value: string | string[], card: RateCard, at: (index?: number)
   if (value === "ignore" || value === "payments" || value === "overage") return { kind: value };
   const meters = typeof value === "string" ? [value] : value;
   meters.forEach((m, i) => {
-    if (!card.events.has(m)) {
-      throw new UserError(`unknown meter ${shown(m)}`, at(typeof value === "string" ? undefined : i), `a meter of ${card.provider} ${card.version}, payments, overage or ignore`, shown(m));
+    if (!card.events.has(m) && !isComponentItem(m, card)) {
+      const where = at(typeof value === "string" ? undefined : i);
+      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${card.provider} ${card.version} (or METER:COMPONENT, a component billed on a line of its own, such as ${componentExample(card)}), payments, overage or ignore`, shown(m));
     }
   });
   return { kind: "meters", meters };
+}
+
+/**
+ * A meter's priced component, or per-event surcharge, billed on a line of its own: `request:input_tokens` for an
+ * LLM invoice's "Input tokens" line, as the statement names the line. Its tokens and cost are compared with the
+ * component's lines, apart from the meter's own quantity (requests) and its other components.
+ */
+export function isComponentItem(item: string, card: RateCard): boolean {
+  const at = item.lastIndexOf(":");
+  if (at <= 0) return false;
+  const [key, part] = [item.slice(0, at), item.slice(at + 1)];
+  return (card.versions ?? [card]).some((version) => {
+    const meter = version.meters.get(key);
+    return meter !== undefined && (meter.components.some((c) => c.name === part) || meter.surcharges.some((s) => s.kind === "per_event" && s.name === part));
+  });
+}
+
+/** The first component of the card, as an example for a message; a made-up one where the card prices none. */
+function componentExample(card: RateCard): string {
+  const meter = [...card.meters.values()].find((m) => m.components.length > 0);
+  return meter === undefined ? "request:input_tokens" : `${meter.key}:${meter.components[0]!.name}`;
 }
 
 /**
@@ -179,7 +201,7 @@ export function withBillFlags(base: BillMapping, layoutFlag: string | undefined,
 export function resolveActivity(word: string, card: RateCard, mapping: BillMapping): ActivityTarget | undefined {
   const mapped = mapping.activities.get(word);
   if (mapped) return mapped;
-  if (card.events.has(word)) return { kind: "meters", meters: [word] };
+  if (card.events.has(word) || isComponentItem(word, card)) return { kind: "meters", meters: [word] };
   const wanted = normalized(word);
   const labelled = [...card.meters.values()].filter((m) => m.labels.some((l) => normalized(l) === wanted));
   if (labelled.length === 1) return { kind: "meters", meters: [labelled[0]!.key] };

@@ -35,6 +35,16 @@ export class Aligner {
     return this.groups.get(meter) ?? [meter];
   }
 
+  /**
+   * What a statement line is billed as: its component on a line of its own where the bill names one
+   * (`request:input_tokens`), else its meter, which a component the bill does not name stays with.
+   */
+  item(meter: string, component: string | undefined): string {
+    if (component === undefined) return meter;
+    const item = `${meter}:${component}`;
+    return this.groups.has(item) ? item : meter;
+  }
+
   /** A line's identity within a cycle: account, activity and the bill's dimensions. */
   key(account: string, meter: string, dims: Readonly<Record<string, string>>): string {
     return JSON.stringify([this.bill.byAccount ? account : "", this.meters(meter).join("+"), this.project(dims)]);
@@ -109,10 +119,12 @@ export class Aligner {
       for (const cycle of account.cycles) {
         if (!cycles.has(cycle.index)) continue;
         for (const l of cycle.lines) {
-          const line = entry(cycle.index, account.account, l.meter, l.dimensions);
+          const item = this.item(l.meter, l.component);
+          const line = entry(cycle.index, account.account, item, l.dimensions);
           const c = line.computed ?? { quantity: ZERO, amount: ZERO, events: 0, unitPrice: l.unitPrice };
-          // A component line (tokens beside a request, a per-event surcharge) adds to the amount, not to the meter's quantity.
-          const own = l.component === undefined;
+          // A component line (tokens beside a request, a per-event surcharge) adds to the amount, not to the meter's
+          // quantity; billed on a line of its own, its tokens are that line's quantity.
+          const own = l.component === undefined || item !== l.meter;
           line.computed = { quantity: own ? c.quantity.plus(l.quantity) : c.quantity, amount: c.amount.plus(l.amount), events: own ? c.events + l.events : c.events, unitPrice: c.unitPrice };
           let seen = prices.get(line);
           if (!seen) prices.set(line, (seen = new Set()));
@@ -135,6 +147,12 @@ export class Aligner {
 
     return lines;
   }
+}
+
+/** The meter of what a bill line bills: a meter, or a meter's component on a line of its own (`request:input_tokens`). */
+export function meterOfItem(item: string): string {
+  const at = item.lastIndexOf(":");
+  return at < 0 ? item : item.slice(0, at);
 }
 
 export function sumOf(values: Iterable<Decimal>): Decimal {

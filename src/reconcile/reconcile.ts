@@ -9,7 +9,7 @@ import { ZERO, formatExact, type Decimal } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
-import { Aligner, sumOf, type PlacedCharge } from "./align.js";
+import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { movedCalendar } from "./moved-calendar.js";
@@ -143,7 +143,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     };
     sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
   }
-  sheet.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(a.line.meters[0]!) ?? 0) - (rank.get(b.line.meters[0]!) ?? 0)
+  sheet.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(meterOfItem(a.line.meters[0]!)) ?? 0) - (rank.get(meterOfItem(b.line.meters[0]!)) ?? 0)
     || compare(a.line.account ?? "", b.line.account ?? "") || compare(JSON.stringify(a.line.dimensions), JSON.stringify(b.line.dimensions)));
   const differences = sheet.flatMap((l) => (l.difference ? [l.difference] : []));
 
@@ -184,7 +184,7 @@ function attachRefusals(lines: ReadonlyMap<string, AlignedLine>, replayed: State
   const refused = replayed.accounts.flatMap((a) => a.cycles.flatMap((c) => c.rejected.map((r) => ({ account: a.account, cycle: calendar.indexOf(r.firstAt), rejection: r }))));
   if (refused.length === 0) return;
   for (const line of lines.values()) {
-    const mine = refused.filter((r) => r.cycle === line.cycle && line.meters.includes(r.rejection.meter) && (line.account === undefined || line.account === r.account));
+    const mine = refused.filter((r) => r.cycle === line.cycle && line.meters.some((m) => meterOfItem(m) === r.rejection.meter) && (line.account === undefined || line.account === r.account));
     if (mine.length > 0) line.refused = mine.map((r) => r.rejection);
   }
 }

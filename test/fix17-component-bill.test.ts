@@ -1,0 +1,48 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// An LLM invoice itemises tokens: "Input tokens" and "Output tokens" lines per model. Such a bill could not be
+// reconciled: `request:input_tokens` was an unknown meter, and billing both under `request` compared tokens with
+// requests (newcomer, stop 35). Floopy: gpt-4o on openai, 0.00025 a prompt token and 0.001 a completion token, the
+// request itself free. Two requests of 1,000 + 200 tokens: 2,000 prompt tokens (0.5 cents), 400 completion (0.4).
+const USAGE = [1, 2].map((n) => JSON.stringify({ timestamp: `2026-11-02T10:00:0${n}Z`, meter: "request", model: "gpt-4o", provider: "openai", input_tokens: 1000, output_tokens: 200 })).join("\n");
+
+function reconcile(bill: string, mapping?: string) {
+  const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+  writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n');
+  writeFileSync(join(dir, "usage.jsonl"), `${USAGE}\n`);
+  writeFileSync(join(dir, "bill.csv"), bill);
+  if (mapping !== undefined) writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
+  return burnrate(["reconcile", "--card", join(ROOT, "ratecards/floopy.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.jsonl"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+}
+
+describe("reconcile: a bill itemised by token component", () => {
+  it("compares each component's tokens and cost with its own lines: input agrees, output is 0.1 over at the same quantity", async () => {
+    const run = await reconcile(
+      "period_start,Service,model,provider,quantity,amount\n2026-11-01,Input tokens,gpt-4o,openai,2000,0.5\n2026-11-01,Output tokens,gpt-4o,openai,400,0.5\n",
+      "columns: { activity: Service }\nactivities:\n  Input tokens: request:input_tokens\n  Output tokens: request:output_tokens\n",
+    );
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.differences.map((d: { meter: string; class: string; delta: string; bill_quantity: string; computed_quantity: string }) => [d.meter, d.class, d.delta, d.bill_quantity, d.computed_quantity])).toEqual([
+      ["request:output_tokens", "rate_drift", "0.1", "400", "400"],
+    ]);
+    expect(out.differences[0].explanation).toContain("the bill charges 0.00125 per unit and the card 0.001");
+    expect([out.bill_total, out.computed_total]).toEqual(["1", "0.9"]);
+  });
+
+  it("reads METER:COMPONENT as the activity itself, without a mapping", async () => {
+    const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request:input_tokens,gpt-4o,openai,2000,0.5\n2026-11-01,request:output_tokens,gpt-4o,openai,400,0.4\n");
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(run.stdout).status).toBe("agrees");
+  });
+
+  it("refuses a component the meter does not price, saying the form", async () => {
+    const run = await reconcile("period_start,Service,model,provider,quantity,amount\n2026-11-01,Input tokens,gpt-4o,openai,2000,0.5\n", "columns: { activity: Service }\nactivities:\n  Input tokens: request:input_tokenz\n");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bill\.csv\.mapping\.yaml:3:17: unknown meter "request:input_tokenz" \(expected a meter of floopy 2026-11 \(or METER:COMPONENT, a component billed on a line of its own, such as request:input_tokens\), payments, overage or ignore/);
+  });
+});
