@@ -127,7 +127,9 @@ function targetOf(value: string | string[], card: RateCard, at: (index?: number)
   meters.forEach((m, i) => {
     if (!card.events.has(m) && !isComponentItem(m, card)) {
       const where = at(typeof value === "string" ? undefined : i);
-      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${card.provider} ${card.version} (or METER:COMPONENT, a component billed on a line of its own, such as ${componentExample(card)}), payments, overage or ignore`, shown(m));
+      const example = componentExample(card);
+      const items = example === undefined ? "" : ` (or METER:COMPONENT, a component billed on a line of its own, such as ${example})`;
+      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${card.provider} ${card.version}${items}, payments, overage or ignore`, shown(m));
     }
   });
   return { kind: "meters", meters };
@@ -148,10 +150,10 @@ export function isComponentItem(item: string, card: RateCard): boolean {
   });
 }
 
-/** The first component of the card, as an example for a message; a made-up one where the card prices none. */
-function componentExample(card: RateCard): string {
+/** The first component of the card, as an example for a message; none where the card prices none. */
+function componentExample(card: RateCard): string | undefined {
   const meter = [...card.meters.values()].find((m) => m.components.length > 0);
-  return meter === undefined ? "request:input_tokens" : `${meter.key}:${meter.components[0]!.name}`;
+  return meter === undefined ? undefined : `${meter.key}:${meter.components[0]!.name}`;
 }
 
 /**
