@@ -62,7 +62,7 @@ function closeKey(value: string, keys: Iterable<string>): string | undefined {
  */
 const RELEASE_SUFFIX = /^(?:[-@_.](?:\d{4}-\d{2}-\d{2}|\d{8}|(?:0[1-9]|1[0-2])[0-3]\d|v\d+(?::\d+)?|latest))+$/;
 
-function releaseOf(value: string, keys: readonly string[]): string | undefined {
+export function releaseOf(value: string, keys: readonly string[]): string | undefined {
   const name = value.toLowerCase().replace(/^.*\//, "").replace(/^(?:[a-z]+\.)+(?=[a-z])/, "");
   let best: string | undefined;
   for (const key of keys) {
