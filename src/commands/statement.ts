@@ -21,6 +21,7 @@ import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { lookalikeAccounts, lookalikeWarning } from "../account/lookalikes.js";
+import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackNearMisses, type FallbackNearMiss } from "../engine/fallback-prices.js";
 import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/mapping.js";
@@ -70,6 +71,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(note);
   for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
   for (const miss of fallbackNearMisses(card, result)) io.stderr.write(visibleLines(fallbackWarning(miss)));
+  for (const miss of limitKeyMisses(card, settings, result)) io.stderr.write(visibleLines(limitKeyWarning(miss)));
 
   const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
   const ledgerReport: Reporters<PlainFormat> = {

@@ -1,0 +1,59 @@
+import { shown } from "../errors.js";
+import type { Statement } from "../engine/types.js";
+import type { RateCard } from "../ratecard/types.js";
+import { nearMissAmong } from "../usage/near-miss.js";
+import type { AccountSettings } from "./account.js";
+
+/**
+ * A budget's or daily limit's key and a value of its dimension in the usage that miss each other by case, a
+ * separator or one typo: the spending of that value is capped by nothing. `budgets: { reserach: 100 }` beside a log's
+ * `research`, or a log's `Research` beside `budgets: { research: 100 }`, took the team out of its budget in silence,
+ * where an account so written is warned about (red team, stop 35).
+ */
+export interface LimitKeyMiss {
+  account: string;
+  limit: "budget" | "daily limit";
+  dimension: string;
+  /** Which side has no partner: the account file's key, or the usage's value. */
+  unmatched: "key" | "value";
+  key: string;
+  value: string;
+}
+
+export function limitKeyMisses(card: RateCard, settings: AccountSettings, statement: Statement): LimitKeyMiss[] {
+  const limits = [
+    { limit: "budget" as const, dimension: card.budgets?.dimension, keysOf: (a: string) => (settings.accounts.get(a) ?? settings.terms).budgets },
+    { limit: "daily limit" as const, dimension: card.dailyLimits?.dimension, keysOf: (a: string) => (settings.accounts.get(a) ?? settings.terms).dailyLimits },
+  ];
+  const found: LimitKeyMiss[] = [];
+  for (const account of statement.accounts) {
+    for (const { limit, dimension, keysOf } of limits) {
+      if (dimension === undefined) continue;
+      const keys = [...keysOf(account.account).keys()].filter((k) => k !== "*");
+      if (keys.length === 0) continue;
+      const values = new Set<string>();
+      for (const cycle of account.cycles) for (const line of cycle.lines) if (line.dimensions[dimension]) values.add(line.dimensions[dimension]!);
+      for (const key of keys) {
+        if (values.has(key)) continue;
+        const value = nearMissAmong(key, values);
+        if (value !== undefined) found.push({ account: account.account, limit, dimension, unmatched: "key", key, value });
+      }
+      for (const value of values) {
+        if (keys.includes(value)) continue;
+        const key = nearMissAmong(value, keys);
+        // A key with no value of its own is said once, from the key's side.
+        if (key !== undefined && values.has(key)) found.push({ account: account.account, limit, dimension, unmatched: "value", key, value });
+      }
+    }
+  }
+  return found;
+}
+
+/** The warning a statement gives for each, on standard error: the statement itself is as the account file says. */
+export function limitKeyWarning(miss: LimitKeyMiss): string {
+  const { account, limit, dimension, key, value } = miss;
+  if (miss.unmatched === "key") {
+    return `burnrate: warning: account ${shown(account)}: the ${limit} for ${dimension} ${shown(key)} names no ${dimension} of the usage, which has ${shown(value)}: ${shown(value)}'s spending is capped by no ${limit}; did you mean ${shown(value)}? Rename the key in the account file\n`;
+  }
+  return `burnrate: warning: account ${shown(account)}: ${dimension} ${shown(value)} of the usage has no ${limit}, but ${shown(key)}, which it nearly names, has one: ${shown(value)}'s spending is capped by no ${limit}; if it is ${shown(key)}, read it so with dimension_values: in the usage mapping (--map value:${dimension}:${key}=${value})\n`;
+}

@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// A daily limit keyed by a server written otherwise than the log's took that server out of its limit in silence
+// (red team, stop 35). Flowly: claude-haiku-4.5 at 0.001 a prompt token and 0.005 a completion token; a message of
+// 100,000 + 10,000 tokens is 100 + 50 = 150 credits, past a limit of 100 a day.
+function statement(limits: string, servers: readonly string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/flowly.yaml")}\naccount: ws\nplan: starter\nanchor: 2026-11-01\ndaily_limits: ${limits}\n`);
+  writeFileSync(join(dir, "usage.csv"), "timestamp,meter,server,model,byok,input_tokens,output_tokens\n" + servers.map((s, i) => `2026-11-0${i + 2}T06:00:00Z,message,${s},claude-haiku-4.5,false,100000,10000`).join("\n") + "\n");
+  return burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+}
+
+describe("a daily limit's key and the usage's server, one typo or case apart", () => {
+  it("a key that names no server of the usage, one typo from one it has: warned, the message accepted as the file says", async () => {
+    const run = await statement("{ srv-suport: 100 }", ["srv-support"]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("150");
+    expect(run.stderr).toBe(
+      'burnrate: warning: account "ws": the daily limit for server "srv-suport" names no server of the usage, which has "srv-support": "srv-support"\'s spending is capped by no daily limit; did you mean "srv-support"? Rename the key in the account file\n',
+    );
+  });
+
+  it("a server of the usage written otherwise than a key the usage also has: warned from the value's side", async () => {
+    const run = await statement("{ srv-support: 200 }", ["srv-support", "SRV-Support"]);
+    // srv-support's 150 is within its 200; SRV-Support's 150 is capped by nothing: 300.
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("300");
+    expect(run.stderr).toBe(
+      'burnrate: warning: account "ws": server "SRV-Support" of the usage has no daily limit, but "srv-support", which it nearly names, has one: "SRV-Support"\'s spending is capped by no daily limit; if it is "srv-support", read it so with dimension_values: in the usage mapping (--map value:server:srv-support=SRV-Support)\n',
+    );
+  });
+
+  it("says nothing where keys and servers match", async () => {
+    const run = await statement("{ srv-support: 200 }", ["srv-support"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+  });
+});
