@@ -24,6 +24,8 @@ export interface BillRow {
   dimensions: Readonly<Record<string, string>>;
   /** What the amount is counted in, where the bill says (FOCUS's BillingCurrency, a canonical bill's currency). */
   currency?: Cell;
+  /** A row that adjusts the line's cost and consumes nothing (FOCUS's Credit, Adjustment or Tax): no quantity is expected of it. */
+  adjustment?: boolean;
 }
 
 /** Bill rows checked against the card: charges, payments and the rows the mapping ignores. */
@@ -74,6 +76,7 @@ export class BillRows {
       amount: ledger && this.mapping.deductions === "negative" ? inUnits.neg() : inUnits,
       unitPrice: decimalCell(row.unitPrice, "unit price"),
       origin: row.origin,
+      ...(row.adjustment ? { adjustment: true } : {}),
     });
   }
 

@@ -11,7 +11,7 @@ import { cardValue } from "../usage/mapping-names.js";
  * the charge is invoiced in, and ChargePeriodStart, when given, must lie in
  * it; BilledCost is the amount (in BillingCurrency: credits for a provider
  * that bills credits, money for an overage line); ConsumedQuantity is the
- * quantity; SkuId, else ChargeDescription, names the activity through the
+ * quantity (a Credit, Adjustment or Tax row's, none: it adjusts the line's cost); SkuId, else ChargeDescription, names the activity through the
  * bill mapping's activities: or the card's labels; the keys of Tags (a JSON
  * object) are dimensions, renamed by the mapping's dimensions:. PricingUnit
  * is not compared: a meter's unit is the card's.
@@ -23,6 +23,7 @@ export function focusRow(cell: (column: BillColumn) => Cell | undefined, context
   const activities = [cell("SkuId"), cell("ChargeDescription")].filter((c): c is Cell => c !== undefined);
   const tags = cell("Tags");
   const currency = cell("BillingCurrency");
+  const category = cell("ChargeCategory")?.text.trim().toLowerCase();
   return {
     origin: context.origin,
     amount: cell("BilledCost")!,
@@ -34,8 +35,15 @@ export function focusRow(cell: (column: BillColumn) => Cell | undefined, context
     account: cell("account")?.text,
     dimensions: tags === undefined ? {} : tagDimensions(tags, context.card, context.mapping),
     ...(currency === undefined ? {} : { currency }),
+    ...(category !== undefined && ADJUSTMENTS.has(category) ? { adjustment: true } : {}),
   };
 }
+
+/**
+ * FOCUS's ChargeCategory values of rows that adjust a line's cost and consume nothing: they carry no
+ * ConsumedQuantity by the standard, and leave the line's quantity as its usage rows give it.
+ */
+const ADJUSTMENTS: ReadonlySet<string> = new Set(["credit", "adjustment", "tax"]);
 
 function focusPeriod(start: Cell, charge: Cell | undefined, zone: Zone): BillPeriod {
   const at = instantOf(start, zone, "BillingPeriodStart");

@@ -19,7 +19,7 @@ export type BillLayout = (typeof BILL_LAYOUTS)[number];
 const CANONICAL_COLUMNS = ["period_start", "activity", "quantity", "amount", "unit_price", "currency", "account"] as const;
 const LEDGER_COLUMNS = ["timestamp", "type", "amount", "account"] as const;
 /** FOCUS 1.2 columns burnrate reads, by their standard names; every other FOCUS column is left alone. */
-const FOCUS_COLUMNS = ["BillingPeriodStart", "ChargePeriodStart", "BilledCost", "BillingCurrency", "ConsumedQuantity", "PricingUnit", "ChargeDescription", "SkuId", "Tags", "account"] as const;
+const FOCUS_COLUMNS = ["BillingPeriodStart", "ChargePeriodStart", "ChargeCategory", "BilledCost", "BillingCurrency", "ConsumedQuantity", "PricingUnit", "ChargeDescription", "SkuId", "Tags", "account"] as const;
 export type BillColumn = (typeof CANONICAL_COLUMNS)[number] | (typeof LEDGER_COLUMNS)[number] | (typeof FOCUS_COLUMNS)[number];
 const ALL_COLUMNS: readonly BillColumn[] = [...new Set<BillColumn>([...CANONICAL_COLUMNS, ...LEDGER_COLUMNS, ...FOCUS_COLUMNS])];
 

@@ -33,6 +33,8 @@ export interface BillCharge {
   money: boolean;
   unitPrice: Decimal | undefined;
   origin: Location;
+  /** A row that adjusts the line's cost and consumes nothing (FOCUS's Credit, Adjustment or Tax): its missing quantity leaves the line's as given. */
+  adjustment?: boolean;
 }
 
 /** Credits bought, as a ledger's Payment rows record them. */

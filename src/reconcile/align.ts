@@ -89,7 +89,8 @@ export class Aligner {
     const billRows = new Map<AlignedLine, PlacedCharge[]>();
     // A line's quantity is the sum of its rows' that give one. A row that charges nothing and gives none (a
     // FOCUS adjustment of 0, a zero correction) adds nothing; one that charges and gives none leaves the
-    // line's quantity unknown: the bill then counts something it does not say.
+    // line's quantity unknown: the bill then counts something it does not say. A credit, adjustment or tax row
+    // consumes nothing, and gives no quantity by its standard: it adds its amount alone.
     const given = new Map<AlignedLine, Decimal>();
     const unknown = new Set<AlignedLine>();
     for (const charge of charges) {
@@ -98,7 +99,7 @@ export class Aligner {
       const earlier = billRows.get(line) ?? [];
       billRows.set(line, [...earlier, charge]);
       if (charge.quantity !== undefined) given.set(line, (given.get(line) ?? ZERO).plus(charge.quantity));
-      else if (!charge.amount.isZero()) unknown.add(line);
+      else if (!charge.amount.isZero() && !charge.adjustment) unknown.add(line);
       const same = b?.repeatedRow === undefined ? earlier.find((e) => e.amount.eq(charge.amount) && (e.quantity === undefined ? charge.quantity === undefined : charge.quantity !== undefined && e.quantity.eq(charge.quantity))) : undefined;
       line.bill = b === undefined
         ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin }
