@@ -102,7 +102,7 @@ describe("a plan change between plans of equal included credits is classified by
     const out = await burnrateJson(["simulate", file]);
     expect(out.plans[0].cycles.map((c: { plan: string }) => c.plan)).toEqual(["pro", "enterprise", "enterprise", "pro"]);
     const table = await burnrate(["simulate", file, "--format", "markdown"]);
-    expect(table.stdout).toContain("then Enterprise from 2027-01-10 00:00 (0.0000 cents a cycle for 500.00 USD), then Pro from 2027-03-01 00:00");
+    expect(table.stdout).toContain("then Enterprise from 2027-01-10 00:00 (no cents included for 500.00 USD), then Pro from 2027-03-01 00:00");
   });
 
   it("statement: the downgrade's applies_at is the next cycle's start, the upgrade's is null", async () => {

@@ -21,7 +21,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
       rows: [
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
-        ["Plan", `${own.plan.label} (${amount(own.allowance)} ${card.unit} a cycle for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
+        ["Plan", `${own.plan.label} (${included(own.allowance, card.unit, amount)} for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
         ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}`],
         ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
@@ -50,7 +50,7 @@ function planChanges(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) =
     plan = cycle.plan;
     const change = [...sim.scenario.changes].reverse().find((c) => c.change.kind === "plan" && c.change.plan === plan && c.at < cycle.end);
     const from = change !== undefined && change.at >= cycle.start ? change.at : cycle.start;
-    text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${amount(plan.included)} ${ctx.card.unit} a cycle for ${money(plan.price)})`;
+    text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${included(plan.included, ctx.card.unit, amount)} for ${money(plan.price)})`;
   }
   return text;
 }
@@ -242,7 +242,7 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
     blocks.push({
       kind: "table",
       title: `${p.label}: money p50 ${money(p.money.p50)}, p90 ${money(p.money.p90)}, p99 ${money(p.money.p99)}`,
-      head: ["Cycle", "Credits p50", "Credits p90", "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
+      head: ["Cycle", `${titled(ctx.card.unit)} p50`, `${titled(ctx.card.unit)} p90`, "Money p50", "Money p90", "Runs out p50", "Runs out p90", "Ran out in"],
       align: ["right", "right", "right", "right", "right", "left", "left", "right"],
       rows: p.cycles.map((c) => [
         String(c.index + 1),
@@ -304,4 +304,14 @@ function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
   if (!o) return "none covers the scenario at a known price";
   const kind = purchaseWords(o.result.purchase?.kind);
   return `${o.result.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
+}
+
+/** A plan's included credits a cycle; a prepaid plan's none said so ("0.0000 cents a cycle" read as a figure). */
+function included(allowance: Decimal, unit: string, amount: (v: Decimal) => string): string {
+  return allowance.isZero() ? `no ${unit} included` : `${amount(allowance)} ${unit} a cycle`;
+}
+
+/** The card's unit as a column heading: "Cents p50" on a card priced in cents, not "Credits p50". */
+function titled(unit: string): string {
+  return unit.charAt(0).toUpperCase() + unit.slice(1);
 }
