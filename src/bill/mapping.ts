@@ -140,7 +140,7 @@ function targetOf(value: string | string[], card: RateCard, at: (index?: number)
  * LLM invoice's "Input tokens" line, as the statement names the line. Its tokens and cost are compared with the
  * component's lines, apart from the meter's own quantity (requests) and its other components.
  */
-export function isComponentItem(item: string, card: RateCard): boolean {
+function isComponentItem(item: string, card: RateCard): boolean {
   const at = item.lastIndexOf(":");
   if (at <= 0) return false;
   const [key, part] = [item.slice(0, at), item.slice(at + 1)];

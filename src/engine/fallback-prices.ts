@@ -21,7 +21,7 @@ const folded = (name: string) => name.toLowerCase().replace(/[\s_.-]+/g, "");
  */
 function writtenFor(value: string, keys: readonly string[]): string | undefined {
   const mine = folded(value);
-  const tail = folded(value.slice(value.lastIndexOf("/") + 1));
+  const tail = folded(value.split("/").at(-1)!);
   return keys.find((k) => folded(k) === mine || folded(k) === tail) ?? releaseOf(value, keys);
 }
 
