@@ -139,8 +139,9 @@ function nearMiss(value: string, target: string): boolean {
   if (a === b) return true;
   // Another spelling of the same truth (a spreadsheet's 1, a form's yes) is the condition's value written otherwise.
   if (BOOLEAN_SPELLINGS[b]?.includes(a)) return true;
-  // A number without the letter of its unit is that value as many exports write it (1080 for 1080p, 4 for 4k).
-  if (/^\d+$/.test(a) && b.length === a.length + 1 && b.startsWith(a) && /[a-z]$/.test(b)) return true;
+  // A number without the letter of its unit is that value as many exports write it (1080 for 1080p); a digit
+  // or two alone (4 beside 4k) is too short to say.
+  if (/^\d{3,}$/.test(a) && b.length === a.length + 1 && b.startsWith(a) && /[a-z]$/.test(b)) return true;
   // A digit more or less is most often another value in its own right: 1080i beside 1080p, gpt-4 beside gpt-4o.
   if (b.length < 4 || Math.abs(a.length - b.length) > 1 || /\d/.test(a) || /\d/.test(b)) return false;
   return withinOneEdit(a, b);
