@@ -13,7 +13,7 @@ type Lines = { dimensions: { project: string }; quantity: string; amount: string
 type Cycles = { start: string; lines: Lines }[];
 
 /** A Parquet file of data_read rows: a timestamp column of the given schema element and values, and a quantity column. */
-function parquet(timestamp: { element: object; data: unknown[] }, quantity: { element: object; data: unknown[] }): string {
+function parquet(timestamp: { element: object; data: unknown[] }, quantity: { element: object; data: unknown[] }, project: object = { converted_type: "UTF8" }): string {
   const dir = mkdtempSync(join(tmpdir(), "pq17-"));
   const file = join(dir, "usage.parquet");
   const rows = timestamp.data.length;
@@ -25,13 +25,13 @@ function parquet(timestamp: { element: object; data: unknown[] }, quantity: { el
           { name: "root", num_children: 4 },
           { name: "timestamp", repetition_type: "REQUIRED", ...timestamp.element },
           { name: "meter", type: "BYTE_ARRAY", repetition_type: "REQUIRED", converted_type: "UTF8" },
-          { name: "project", type: "BYTE_ARRAY", repetition_type: "REQUIRED", converted_type: "UTF8" },
+          { name: "project", type: "BYTE_ARRAY", repetition_type: "REQUIRED", ...project },
           { name: "quantity", repetition_type: "REQUIRED", ...quantity.element },
         ],
         columnData: [
           { name: "timestamp", data: timestamp.data },
           { name: "meter", data: new Array(rows).fill("data_read") },
-          { name: "project", data: timestamp.data.map((_, i) => `p${i + 1}`) },
+          { name: "project", data: timestamp.data.map((_, i) => new TextEncoder().encode(`p${i + 1}é`)) },
           { name: "quantity", data: quantity.data },
         ],
       } as Parameters<typeof parquetWriteBuffer>[0]),
@@ -49,8 +49,9 @@ async function statement(dir: string, account: string[] = ["--plan", "pro", "--a
   return JSON.parse(run.stdout).accounts[0].cycles as Cycles;
 }
 
+/** Each line's project (without the é every project name ends in), quantity and amount. */
 function lines(cycles: Cycles): string[][] {
-  return cycles.flatMap((c) => c.lines.map((l) => [l.dimensions.project, l.quantity, l.amount]));
+  return cycles.flatMap((c) => c.lines.map((l) => [l.dimensions.project.replace(/é$/, ""), l.quantity, l.amount]));
 }
 
 describe("Parquet DECIMAL quantities are read exactly, from the unscaled integer and the scale", () => {
@@ -81,6 +82,15 @@ describe("Parquet DECIMAL quantities are read exactly, from the unscaled integer
     const dir = parquet(STRING_TIMES(1), { element: { type: "INT32", logical_type: { type: "DECIMAL", scale: 2, precision: 9 } }, data: [1250] });
     // 12.5 x 0.01 = 0.125.
     expect(lines(await statement(dir))).toEqual([["p1", "12.5", "0.125"]]);
+  });
+});
+
+describe("Parquet bytes without an annotation", () => {
+  it("are UTF-8 text, as before the DECIMAL bytes were read as bytes", async () => {
+    const dir = parquet(STRING_TIMES(1), { element: { type: "INT64" }, data: [2n] }, {});
+    const cycles = await statement(dir);
+    // 2 x 0.01 = 0.02, for project "p1é" read whole.
+    expect(cycles[0]!.lines.map((l) => [l.dimensions.project, l.quantity, l.amount])).toEqual([["p1é", "2", "0.02"]]);
   });
 });
 
