@@ -24,7 +24,7 @@ function exportsFolder(): { dir: string; exports: string } {
 const statement = (usage: string, ...more: string[]) => ["statement", "--account", "account.yaml", "--usage", usage, ...more];
 
 describe("burnrate's own CSV reports in the usage folder are passed over quietly", () => {
-  it("statement, its --ledger, reconcile, diff and simulate CSVs: the next statement is the one without them", async () => {
+  it("statement (with a byte-order mark too), its --ledger, reconcile, diff and simulate CSVs: the next statement is the one without them", async () => {
     const { dir } = exportsFolder();
     const before = await burnrate(statement("exports", "--format", "json"), { cwd: dir });
     expect([before.code, before.stderr]).toEqual([0, ""]);
@@ -32,6 +32,7 @@ describe("burnrate's own CSV reports in the usage folder are passed over quietly
     const reports: [string, string[]][] = [
       ["statement.csv", statement("exports", "--format", "csv", "-o", "exports/statement.csv")],
       ["ledger.csv", statement("exports", "--ledger", "--format", "csv", "-o", "exports/ledger.csv")],
+      ["excel.csv", statement("exports", "--format", "csv", "--bom", "-o", "exports/excel.csv")],
       ["reconcile.csv", ["reconcile", "--account", "account.yaml", "--usage", "exports", "--bill", join(FIXTURES, "bill-clean.csv"), "--format", "csv", "-o", "exports/reconcile.csv"]],
       ["diff.csv", ["diff", "--base", CARD, "--account", "account.yaml", "--usage", "exports", "--format", "csv", "-o", "exports/diff.csv"]],
       ["simulate.csv", ["simulate", "scenario.yaml", "--format", "csv", "-o", "exports/simulate.csv"]],
