@@ -109,6 +109,18 @@ describe("Parquet FLOAT quantities read as the shortest decimal that reads back 
   });
 });
 
+describe("Parquet FLOAT16 quantities read as the shortest decimal that reads back as the same half float", () => {
+  it("0.1 (0x2e66, 0.0999755859375 exactly) reads 0.1, and 2.5 reads 2.5", async () => {
+    // The writer stores the nearest half floats: 0x2e66, 1.599609375 x 2^-4 = 0.0999755859375, and 0x4100, 2.5.
+    const dir = parquet(STRING_TIMES(2), { element: { type: "FIXED_LEN_BYTE_ARRAY", type_length: 2, logical_type: { type: "FLOAT16" } }, data: [0.1, 2.5] });
+    // 0.1 x 0.01 = 0.001; 2.5 x 0.01 = 0.025.
+    expect(lines(await statement(dir))).toEqual([
+      ["p1", "0.1", "0.001"],
+      ["p2", "2.5", "0.025"],
+    ]);
+  });
+});
+
 describe("Parquet wall-clock timestamps and dates are read in the account's time zone, as CSV without an offset is", () => {
   const ACCOUNT = (dir: string) => {
     const file = join(dir, "acme.yaml");

@@ -7,8 +7,8 @@ import { Decimal } from "../money.js";
  * - DECIMAL: hyparquet divides the unscaled integer as a double, which keeps 15 to 17 digits; the
  *   column is read without its annotation, as the unscaled integer, and the cell is that integer
  *   and the scale, exact (SPEC 2: no float touches an amount);
- * - FLOAT: a float32 widened to a double has no short form (2.3 is 2.299999952316284); the cell is
- *   the shortest decimal that reads back as the same float32, as Java and Arrow print a float;
+ * - FLOAT (and FLOAT16): a float32 widened to a double has no short form (2.3 is 2.299999952316284);
+ *   the cell is the shortest decimal that reads back as the same float32, as Java and Arrow print a float;
  * - TIMESTAMP with `isAdjustedToUTC: false` (pandas' tz-naive datetimes) and DATE: wall-clock times
  *   and days, no instant; hyparquet gives them as a Date at UTC, whose fields are the wall clock. The
  *   cell is the wall-clock text without an offset, read in the account's zone (or the mapping's
@@ -18,7 +18,7 @@ import { Decimal } from "../money.js";
  * Only columns outside lists and maps: their cells are one value of a row, and a value in an array
  * is no quantity or timestamp.
  */
-type Kind = { decimal: number } | "float" | "local" | "date";
+type Kind = { decimal: number } | "float" | "half" | "local" | "date";
 
 /** A column whose values become cells here, by its path of field names from the row. */
 interface ValueColumn {
@@ -70,13 +70,14 @@ function kindOf(element: SchemaElement): Kind | undefined {
   if (logical?.type === "TIMESTAMP") return logical.isAdjustedToUTC ? undefined : "local";
   if (logical?.type === "DATE" || element.converted_type === "DATE") return "date";
   if (element.type === "FLOAT" && logical === undefined && element.converted_type === undefined) return "float";
+  if (logical?.type === "FLOAT16") return "half";
   return undefined;
 }
 
 /** The cell of a value of such a column; a null is left to the caller (an empty cell). */
 export function valueCell(kind: Kind, value: unknown): string {
   if (typeof kind === "object") return new Decimal(`${unscaled(value)}e-${kind.decimal}`).toFixed();
-  if (kind === "float") return float32Text(value as number);
+  if (kind === "float" || kind === "half") return shortestText(value as number, kind === "float" ? FLOAT32 : FLOAT16);
   // A DATE with only its logical type is the days themselves: hyparquet converts the legacy annotation alone.
   const date = value instanceof Date ? value : new Date(Number(value) * DAY_MS);
   return kind === "date" ? date.toISOString().slice(0, 10) : date.toISOString().slice(0, -1);
@@ -92,26 +93,36 @@ function unscaled(value: unknown): bigint {
   return value.length > 0 && value[0]! >= 0x80 ? n - (1n << BigInt(8 * value.length)) : n;
 }
 
+/** A binary float format narrower than a double: its fraction's bits and its least normal exponent. */
+interface FloatFormat {
+  fraction: number;
+  leastExponent: number;
+}
+
+const FLOAT32: FloatFormat = { fraction: 23, leastExponent: -126 };
+const FLOAT16: FloatFormat = { fraction: 10, leastExponent: -14 };
+
 /**
- * The shortest decimal that reads back as the float32 `value` (round to nearest, ties to even), the
- * nearest of those to it when several are as short. Worked on its bits in integers, exactly: the
- * values that read back as it are those within half a step of it either side (half of the smaller
- * step below a power of two), ends included when its significand is even.
+ * The shortest decimal that reads back as `value` in the narrower `format` (round to nearest, ties to
+ * even), the nearest of those to it when several are as short. Worked in integers on the double's bits,
+ * which hold the narrower value exactly: the decimals that read back as it are those within half a step
+ * of it either side (half of the smaller step below a power of two), ends included when its significand
+ * is even.
  */
-function float32Text(value: number): string {
-  const view = new DataView(new ArrayBuffer(4));
-  view.setFloat32(0, value);
-  const bits = view.getUint32(0);
-  const negative = bits >>> 31 === 1;
-  const exponent = (bits >>> 23) & 0xff;
-  const fraction = bits & 0x7fffff;
-  if (exponent === 0xff) return String(value);
-  if (exponent === 0 && fraction === 0) return "0";
-  const significand = BigInt(exponent === 0 ? fraction : fraction | 0x800000);
-  // In units of a quarter step (2^(e-2)): the value is 4m, the ends 4m-2 (4m-1 below a power of two) and 4m+2.
-  const power = (exponent === 0 ? -149 : exponent - 150) - 2;
+function shortestText(value: number, format: FloatFormat): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, value);
+  const bits = view.getBigUint64(0);
+  const exponent = Number((bits >> 52n) & 0x7ffn) - 1023;
+  // The step of the format at this value, 2^step: of its own exponent, or of the least normal one below it.
+  const step = Math.max(exponent, format.leastExponent) - format.fraction;
+  const significand = ((bits & 0xfffffffffffffn) | 0x10000000000000n) >> BigInt(52 - exponent + step);
+  // In units of a quarter step: the value is 4m, the ends 4m-2 (4m-1 below a power of two) and 4m+2.
+  const power = step - 2;
   const mid = significand * 4n;
-  const low = fraction === 0 && exponent > 1 ? mid - 1n : mid - 2n;
+  const low = significand === 1n << BigInt(format.fraction) && exponent > format.leastExponent ? mid - 1n : mid - 2n;
   const high = mid + 2n;
   const ends = significand % 2n === 0n;
   // The leading digit's place of the value, from the double's own text: the shortest form starts there or one place up.
@@ -124,7 +135,7 @@ function float32Text(value: number): string {
     const exact = scaled(mid);
     let digits = lowest;
     for (let c = lowest + 1n; c <= highest; c++) if (closer(c, digits, exact)) digits = c;
-    return new Decimal(`${negative ? "-" : ""}${digits}e${place}`).toFixed();
+    return new Decimal(`${value < 0 ? "-" : ""}${digits}e${place}`).toFixed();
   }
 }
 
