@@ -219,11 +219,14 @@ const CSV_REPORTS: readonly RegExp[] = [
   new RegExp(`^cycle(?:\0account)?\0meter${DIMENSIONS}\0${cells("status direction class bill_quantity bill_amount computed_quantity computed_amount computed_events delta within_tolerance attention explanation")}$`),
 ];
 
+const REPORT_START = /^(?:account,plan,|at,account,|plan,rank,|cycle,)/;
+
 /** A CSV report burnrate wrote, known by its header, exactly: no usage, passed over as a JSON report is. */
 function burnrateCsvReport(path: string): boolean {
   if (!/\.csv$/i.test(path)) return false;
   const header = firstLine(path);
-  if (header === undefined) return false;
+  // The reports' first cells, unquoted: a usage header (`timestamp,...`) is not parsed as CSV, which a run of daily files would pay for.
+  if (header === undefined || !REPORT_START.test(header)) return false;
   let names: string[];
   try {
     names = (parseCsv(header) as string[][])[0] ?? [];
