@@ -2,6 +2,7 @@ import { UserError, shown, type Place } from "../errors.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
+import { parquetValues, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /**
@@ -262,15 +263,22 @@ function plainNumber(value: number): string {
   return Number.isFinite(value) && /e/i.test(shortest) ? new Decimal(shortest).toFixed() : shortest;
 }
 
-/** A leaf's cell: strings as they are, numbers and booleans as JSON writes them, null as an empty cell. */
+/**
+ * A leaf's cell: strings as they are, numbers and booleans as JSON writes them, null as an empty cell.
+ * Parquet bytes without an annotation are read as UTF-8 text, as hyparquet's own `utf8` option reads
+ * them: the reader turns that option off so that a DECIMAL stored as bytes comes as its bytes.
+ */
 function text(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
+  if (value instanceof Uint8Array) return UTF8.decode(value);
   if (typeof value === "number") return plainNumber(value);
   if (typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (value instanceof Date) return value.toISOString();
-  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v));
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? UTF8.decode(v) : v));
 }
+
+const UTF8 = new TextDecoder();
 
 /**
  * JSON.parse reads a number as a double, which keeps 15 to 17 significant digits: a 64-bit request
@@ -375,24 +383,32 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
   // A flat schema (columns, no groups) without rows: to unnest is read as arrays, cell by cell, in the schema's order.
   const flat = mapping.rows === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
   const rows = new ObjectRows(file, mapping, "row");
+  const values = parquetValues(metadata);
+  metadata = values.metadata;
+  const header = metadata.schema.slice(1).map((e) => e.name);
+  const kinds = flat ? header.map((name) => values.columns.find((c) => c.keys.length === 1 && c.keys[0] === name)?.kind) : [];
+  const cell = (value: unknown, i: number) => {
+    const kind = kinds[i];
+    return kind === undefined || value === null || value === undefined ? text(value) : valueCell(kind, value);
+  };
   let start = 0;
-  if (flat) yield [{ record: metadata.schema.slice(1).map((e) => e.name), line: 1 }];
+  if (flat) yield [{ record: header, line: 1 }];
   for (const group of metadata.row_groups) {
     const end = start + Number(group.num_rows);
     let objects: Record<string, unknown>[] = [];
     let arrays: unknown[][] = [];
     try {
-      if (flat) await parquetRead({ file: buffer, metadata, rowStart: start, rowEnd: end, onComplete: (rows: unknown[][]) => (arrays = rows) });
-      else objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end });
+      if (flat) await parquetRead({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false, onComplete: (rows: unknown[][]) => (arrays = rows) });
+      else objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false });
     } catch (e) {
       throw new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy", (e as Error).message);
     }
     const out: PlainRecord[] = [];
     if (flat) {
       // In short batches, as the CSV readers give them: events made from a whole group at once would outlive the young generation.
-      for (let from = 0; from < arrays.length; from += BATCH) yield arrays.slice(from, from + BATCH).map((row, i) => ({ record: row.map(text), line: start + from + i + 1 }));
+      for (let from = 0; from < arrays.length; from += BATCH) yield arrays.slice(from, from + BATCH).map((row, i) => ({ record: row.map(cell), line: start + from + i + 1 }));
       arrays = [];
-    } else objects.forEach((object, i) => rows.push(object, start + i + 1, out));
+    } else objects.forEach((object, i) => rows.push(withCells(object, values.columns), start + i + 1, out));
     start = end;
     if (out.length > 0) yield out;
   }

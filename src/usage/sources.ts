@@ -2,6 +2,7 @@ import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, s
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { globSync } from "tinyglobby";
+import { parse as parseCsv } from "csv-parse/sync";
 import { parse } from "yaml";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 import { isGzip } from "./content.js";
@@ -31,7 +32,8 @@ const WILDCARD = /[*?]/;
 /**
  * The usage files `--usage` names: a file as it is (and `-`), a folder as its
  * usage files in name order (not its subfolders, nor hidden files), a quoted
- * glob as the files it matches in name order, but for mapping files. A folder or glob with no usage
+ * glob as the files it matches in name order, but for mapping files and burnrate's own reports
+ * (`exports/*.csv` beside `-o exports/november.csv`). A folder or glob with no usage
  * file in it is refused, not read as no usage; a glob at `named`, where the values were given (the
  * flag, or a tests file's case).
  */
@@ -72,7 +74,7 @@ function expandOne(value: string, named: Place): string[] {
     const others = names.filter((name) => !USAGE_FILE.test(name) && !MAPPING_FILE.test(name) && !DATA_NOT_READ.test(name)).sort(byName);
     refuseUsageByContent(value, others);
     const files = names
-      .filter((name) => USAGE_FILE.test(name))
+      .filter((name) => USAGE_FILE.test(name) && !burnrateCsvReport(join(value, name)))
       .sort(byName)
       .map((name) => join(value, name));
     if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
@@ -89,7 +91,7 @@ function expandOne(value: string, named: Place): string[] {
   if (stat !== undefined || !GLOB.test(value)) return [value];
   // An absolute pattern gives absolute paths, so that messages and the statement name the files as given.
   const files = globSync(value, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(value) })
-    .filter((file) => !MAPPING_FILE.test(file))
+    .filter((file) => !MAPPING_FILE.test(file) && !burnrateReport(file) && !burnrateCsvReport(file))
     .sort(byName);
   if (files.length === 0) {
     const problem = WILDCARD.test(value) ? "no file matches the pattern" : "no file of this name, and no file matches it as a pattern";
@@ -198,6 +200,41 @@ function burnrateReport(path: string): boolean {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The headers of the CSV reports burnrate writes (src/render: statement and its --ledger, simulate, diff,
+ * reconcile), cells joined by NUL: the columns each always has, the ones a run adds (a component, an account,
+ * versions, changes) and a statement's or reconciliation's dimension columns between them. A CSV report
+ * written into the usage folder (`-o exports/november.csv`) is passed over quietly, as a JSON one is, where it
+ * was read as usage and refused for want of a timestamp, failing the next month's run.
+ */
+const cells = (names: string) => names.split(" ").join("\0");
+const DIMENSIONS = "(?:\0[^\0]*)*";
+const CSV_REPORTS: readonly RegExp[] = [
+  new RegExp(`^${cells("account plan cycle_start cycle_end meter")}(?:\0component)?\0${cells("kind category pool")}${DIMENSIONS}\0${cells("quantity unit_price amount")}(?:\0version)?(?:\0${cells("change_at change from to granted removed applies_at")})?$`),
+  new RegExp(`^${cells("at account type meter grant dimensions quantity amount uncovered balance")}$`),
+  new RegExp(`^${cells("plan rank covers covers_without_topups cycle_start cycle_end allowance total percent_of_allowance runs_out_at grace_used rejected_events_without_topups topup_needed overage money rejected_events_with_topups scenario")}$`),
+  new RegExp(`^${cells("cycle cycle_end account meter old new delta delta_percent old_refused new_refused cause line gate")}$`),
+  new RegExp(`^cycle(?:\0account)?\0meter${DIMENSIONS}\0${cells("status direction class bill_quantity bill_amount computed_quantity computed_amount computed_events delta within_tolerance attention explanation")}$`),
+];
+
+const REPORT_START = /^(?:account,plan,|at,account,|plan,rank,|cycle,)/;
+
+/** A CSV report burnrate wrote, known by its header, exactly: no usage, passed over as a JSON report is. */
+function burnrateCsvReport(path: string): boolean {
+  if (!/\.csv$/i.test(path)) return false;
+  const header = firstLine(path);
+  // The reports' first cells, unquoted: a usage header (`timestamp,...`) is not parsed as CSV, which a run of daily files would pay for.
+  if (header === undefined || !REPORT_START.test(header)) return false;
+  let names: string[];
+  try {
+    names = (parseCsv(header) as string[][])[0] ?? [];
+  } catch {
+    return false;
+  }
+  const joined = names.join("\0");
+  return CSV_REPORTS.some((report) => report.test(joined));
 }
 
 function byName(a: string, b: string): number {
