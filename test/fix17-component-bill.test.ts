@@ -45,4 +45,15 @@ describe("reconcile: a bill itemised by token component", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bill\.csv\.mapping\.yaml:3:17: unknown meter "request:input_tokenz" \(expected a meter of floopy 2026-11 \(or METER:COMPONENT, a component billed on a line of its own, such as request:input_tokens\), payments, overage or ignore/);
   });
+
+  it("billed as the meter alone, a gap at the same request count names the card's figure an average over the components", async () => {
+    // 2 requests for 1 cent where the tokens come to 0.5 + 0.4 = 0.9: 0.45 a request on average.
+    const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request,gpt-4o,openai,2,1\n");
+    expect(run.code).toBe(1);
+    const [d] = JSON.parse(run.stdout).differences;
+    expect([d.class, d.delta]).toEqual(["rate_drift", "0.1"]);
+    expect(d.explanation).toBe(
+      "same quantity (2), but the bill comes to 0.5 per unit and the card's prices to 0.45 on average over the line's components: a component's price or count differs (a bill by component, METER:COMPONENT, says which)",
+    );
+  });
 });

@@ -117,9 +117,15 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     }
     const billPrice = bill.unitPrice ?? bill.amount.div(bill.quantity!);
     const card = cardPrice ?? computed.amount.div(computed.quantity);
+    // A line of several prices (a request and its tokens) has no one price per unit: the figure is an average, and
+    // the gap may be a count of tokens as well as a price (newcomer, stop 35: "the card 0.19922725 per unit").
+    const averaged = cardPrice === undefined;
+    const why = averaged
+      ? `the bill comes to ${price(billPrice)} per unit and the card's prices to ${price(card)} on average over the line's components: a component's price or count differs (a bill by component, METER:COMPONENT, says which)`
+      : `the bill charges ${price(billPrice)} per unit and the card ${price(card)}: the card may be out of date`;
     return {
       class: "rate_drift",
-      explanation: `same quantity (${n(computed.quantity)}), but the bill charges ${price(billPrice)} per unit and the card ${price(card)}: the card may be out of date`,
+      explanation: `same quantity (${n(computed.quantity)}), but ${why}`,
       prices: { bill: billPrice, card },
       shiftable: false,
     };
