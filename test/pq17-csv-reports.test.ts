@@ -23,7 +23,7 @@ function exportsFolder(): { dir: string; exports: string } {
 
 const statement = (usage: string, ...more: string[]) => ["statement", "--account", "account.yaml", "--usage", usage, ...more];
 
-describe("burnrate's own CSV reports in the usage folder are passed over quietly", () => {
+describe("burnrate's own CSV reports in the usage folder are passed over, and named", () => {
   it("statement (with a byte-order mark too), its --ledger, reconcile, diff and simulate CSVs: the next statement is the one without them", async () => {
     const { dir } = exportsFolder();
     const before = await burnrate(statement("exports", "--format", "json"), { cwd: dir });
@@ -42,13 +42,16 @@ describe("burnrate's own CSV reports in the usage folder are passed over quietly
       expect(wrote.code, `${name}: ${wrote.stderr}`).toBeLessThan(2);
       expect(readFileSync(join(dir, "exports", name), "utf8").split("\n").length, name).toBeGreaterThan(2);
       const after = await burnrate(statement("exports", "--format", "json"), { cwd: dir });
-      expect([after.code, after.stderr], name).toEqual([0, ""]);
+      expect(after.code, name).toBe(0);
+      // Named in a note, where a JSON report is passed over quietly: a CSV is known by its header alone.
+      expect(after.stderr, name).toMatch(new RegExp(`^burnrate: note: usage folder exports: passed over \\d+ CSV reports? burnrate wrote, by (its|their) header \\(.*"${name}"`));
       expect(after.stdout, name).toBe(before.stdout);
     }
     // A quoted glob matching them passes them over too, and a JSON report with them.
     expect((await burnrate(statement("exports/*.csv", "--format", "json", "-o", "exports/statement.json"), { cwd: dir })).code).toBe(0);
     const globbed = await burnrate(statement("exports/*", "--format", "json"), { cwd: dir });
-    expect([globbed.code, globbed.stderr]).toEqual([0, ""]);
+    expect(globbed.code).toBe(0);
+    expect(globbed.stderr).toMatch(/^burnrate: note: usage folder exports\/\*: passed over 6 CSV reports burnrate wrote/);
     expect(JSON.parse(globbed.stdout).accounts).toEqual(JSON.parse(before.stdout).accounts);
   });
 
@@ -64,5 +67,17 @@ describe("burnrate's own CSV reports in the usage folder are passed over quietly
     const refused = await burnrate(statement("exports", "--format", "json"), { cwd: dir });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('mine.csv:1:1: header missing required column "timestamp"');
+  });
+
+  it("an export with a report's header and a mapping of its own is usage: read, not passed over", async () => {
+    const { dir, exports } = exportsFolder();
+    const header = "account,plan,cycle_start,cycle_end,meter,kind,category,pool,project,quantity,unit_price,amount";
+    writeFileSync(join(exports, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-03T00:00:00Z,data_read,5,alpha\n");
+    writeFileSync(join(exports, "export.csv"), `${header}\ndefault,pro,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,data_read,usage,end_users,run,alpha,100,0.01,1\n`);
+    writeFileSync(join(exports, "export.csv.mapping.yaml"), "columns: { timestamp: cycle_start }\nignore_columns: [plan, cycle_end, kind, category, pool, unit_price, amount]\n");
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", "exports", "--format", "json"], { cwd: dir });
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    // 100 + 5 reads at 0.01.
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("1.05");
   });
 });

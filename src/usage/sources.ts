@@ -73,14 +73,15 @@ function expandOne(value: string, named: Place): string[] {
     }
     const others = names.filter((name) => !USAGE_FILE.test(name) && !MAPPING_FILE.test(name) && !DATA_NOT_READ.test(name)).sort(byName);
     refuseUsageByContent(value, others);
+    const reports = names.filter((name) => USAGE_FILE.test(name) && unmappedCsvReport(join(value, name))).sort(byName);
     const files = names
-      .filter((name) => USAGE_FILE.test(name) && !burnrateCsvReport(join(value, name)))
+      .filter((name) => USAGE_FILE.test(name) && !reports.includes(name))
       .sort(byName)
       .map((name) => join(value, name));
     if (files.length === 0) throw new UserError("is a directory with no usage files", { file: value, line: 1, column: 1 }, "a file, or a folder holding usage files (*.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz)", "a directory");
     const folders = entries.filter((name) => statOrUndefined(join(value, name))?.isDirectory()).sort(byName);
     const passed = others.filter((name) => !burnrateReport(join(value, name)));
-    if (passed.length > 0 || folders.length > 0) passedOver.push({ folder: value, files: passed, folders });
+    if (passed.length > 0 || folders.length > 0 || reports.length > 0) passedOver.push({ folder: value, files: passed, folders, reports });
     return files;
   }
   // Quoting a glob, as burnrate asks, also keeps the shell from expanding a leading ~.
@@ -91,13 +92,17 @@ function expandOne(value: string, named: Place): string[] {
   if (stat !== undefined || !GLOB.test(value)) return [value];
   // An absolute pattern gives absolute paths, so that messages and the statement name the files as given.
   const files = globSync(value, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(value) })
-    .filter((file) => !MAPPING_FILE.test(file) && !burnrateReport(file) && !burnrateCsvReport(file))
+    .filter((file) => !MAPPING_FILE.test(file) && !burnrateReport(file))
     .sort(byName);
+  const reports = files.filter(unmappedCsvReport);
+  if (reports.length > 0) passedOver.push({ folder: value, files: [], folders: [], reports });
   if (files.length === 0) {
     const problem = WILDCARD.test(value) ? "no file matches the pattern" : "no file of this name, and no file matches it as a pattern";
     throw new UserError(problem, named, "a pattern matching at least one file (quoted, so that burnrate expands it)", shown(value));
   }
-  return files;
+  const usage = files.filter((file) => !reports.includes(file));
+  if (usage.length === 0) throw new UserError("the pattern matches only CSV reports burnrate wrote", named, "a pattern matching a usage file (a FILE.csv.mapping.yaml beside a report reads it as usage)", shown(value));
+  return usage;
 }
 
 /**
@@ -163,18 +168,20 @@ function mappedColumns(folder: string): ReadonlySet<string> {
 }
 
 /** What the last expansion of `--usage` passed over in its folders, for the note a command writes (SkippedRows in mapping.ts). */
-const passedOver: { folder: string; files: readonly string[]; folders: readonly string[] }[] = [];
+const passedOver: { folder: string; files: readonly string[]; folders: readonly string[]; reports?: readonly string[] }[] = [];
 
 /**
  * The note naming each folder's files that no reader took, and its subfolders, which are not read: none
  * of them may be passed over without a word. Taken once, by the command that expanded the folders.
  */
 export function passedOverNotes(readElsewhere: ReadonlySet<string> = new Set()): string[] {
-  return passedOver.splice(0).flatMap(({ folder, files: all, folders }) => {
+  return passedOver.splice(0).flatMap(({ folder, files: all, folders, reports = [] }) => {
     // A file the run reads as another input (the account file kept beside its usage, as the CI workflow lays them out) is not passed over.
     const files = all.filter((name) => !readElsewhere.has(resolve(join(folder, name))));
-    if (files.length === 0 && folders.length === 0) return [];
+    if (files.length === 0 && folders.length === 0 && reports.length === 0) return [];
     const parts: string[] = [];
+    // Named, where a JSON report is passed over quietly: a CSV is known by its header alone, which an export could share.
+    if (reports.length > 0) parts.push(`${reports.length} CSV report${reports.length === 1 ? "" : "s"} burnrate wrote, by ${reports.length === 1 ? "its" : "their"} header (${listed(reports)}; a FILE.csv.mapping.yaml beside one reads it as usage)`);
     if (files.length > 0) parts.push(`${files.length} file${files.length === 1 ? "" : "s"} that no reader takes by name (${listed(files)})`);
     if (folders.length > 0) parts.push(`${folders.length} subfolder${folders.length === 1 ? "" : "s"} (${listed(folders)}), whose files are read only when named or globbed ('${join(folder, "**", "*.csv")}')`);
     return `burnrate: note: usage folder ${folder}: passed over ${parts.join(" and ")}\n`;
@@ -220,6 +227,15 @@ const CSV_REPORTS: readonly RegExp[] = [
 ];
 
 const REPORT_START = /^(?:account,plan,|at,account,|plan,rank,|cycle,)/;
+
+/**
+ * A CSV report burnrate wrote, known by its header, exactly, with no mapping of its own or of its folder that
+ * would read it as usage: an export whose header is a statement's, mapped, is usage (red team, stop 35: it was
+ * dropped in silence).
+ */
+function unmappedCsvReport(path: string): boolean {
+  return !existsSync(`${path}.mapping.yaml`) && folderMapping(path) === undefined && burnrateCsvReport(path);
+}
 
 /** A CSV report burnrate wrote, known by its header, exactly: no usage, passed over as a JSON report is. */
 function burnrateCsvReport(path: string): boolean {
