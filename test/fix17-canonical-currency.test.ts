@@ -45,4 +45,15 @@ describe("canonical bill: amounts in its currency column", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bill\.csv:2:7: currency "EUR" is not the card's unit \(expected cents \(the card's unit\), or USD at the card's credit price of 0\.01, found "EUR"\)/);
   });
+
+  it("an overage line, billed in money: 50 cents is 0.50 USD at 0.01 USD a cent; USD as it is; another currency refused", async () => {
+    const overage = (amount: string, currency: string) => reconcile(`${HEADER}2026-11,request,gpt-4o,openai,3,1.35,\n2026-11,overage,,,,${amount},${currency}\n`);
+    const cents = await overage("50", "cents");
+    expect(JSON.parse(cents.stdout).money.bill_total).toBe("0.5");
+    const usd = await overage("0.5", "USD");
+    expect(JSON.parse(usd.stdout).money.bill_total).toBe("0.5");
+    const eur = await overage("50", "EUR");
+    expect(eur.code).toBe(2);
+    expect(eur.stderr).toMatch(/bill\.csv:3:7: currency "EUR" of an overage line is not the card's currency \(expected USD \(the card's currency, which overage is billed in\), or cents at the card's credit price of 0\.01, found "EUR"\)/);
+  });
 });

@@ -63,7 +63,7 @@ export class BillRows {
       case "overage":
         break;
     }
-    const inUnits = target.kind === "meters" ? this.inUnits(amount, row.currency) : amount;
+    const inUnits = target.kind === "meters" ? this.inUnits(amount, row.currency) : this.inMoney(amount, row.currency);
     this.charges.push({
       period: row.period,
       periodCell: row.periodCell,
@@ -98,6 +98,21 @@ export class BillRows {
     const focus = this.mapping.layout === "focus";
     const virtual = focus ? "; a virtual currency's cost mapped over BilledCost (columns: { BilledCost: PricingCurrencyEffectiveCost })" : "";
     throw new UserError(`${focus ? "BillingCurrency" : "currency"} ${shown(text)} is not the card's unit`, currency!.at, `${this.card.unit} (the card's unit), or ${how}${virtual}`, shown(text));
+  }
+
+  /**
+   * An overage line's amount in the card's currency, which it is billed in: the currency as it is; the card's unit
+   * through its credit price (50 cents is 0.50 USD at 0.01 USD a cent); anything else is refused at the cell. The
+   * column was read on usage lines alone, and 50 EUR taken for 50 USD (red team, stop 35).
+   */
+  private inMoney(amount: Decimal, currency: Cell | undefined): Decimal {
+    const text = currency?.text.trim() ?? "";
+    if (text === "" || text.toUpperCase() === this.card.currency.toUpperCase()) return amount;
+    const price = this.card.creditPrice;
+    if (text.toLowerCase() === this.card.unit.toLowerCase() && price !== undefined) return amount.mul(price);
+    const column = this.mapping.layout === "focus" ? "BillingCurrency" : "currency";
+    const unit = price === undefined ? "" : `, or ${this.card.unit} at the card's credit price of ${price.toFixed()}`;
+    throw new UserError(`${column} ${shown(text)} of an overage line is not the card's currency`, currency!.at, `${this.card.currency} (the card's currency, which overage is billed in)${unit}`, shown(text));
   }
 
   /** The first activity cell that names something: the mapping's wording, a meter key or a card label. */
