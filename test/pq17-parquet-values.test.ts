@@ -107,6 +107,12 @@ describe("Parquet FLOAT quantities read as the shortest decimal that reads back 
       ["p4", "1234.5677", "12.345677"],
     ]);
   });
+
+  it("a whole number is the integer it holds: 123456792 (a float32 exactly), not its shortest form 123456790", async () => {
+    const dir = parquet(STRING_TIMES(1), { element: { type: "FLOAT" }, data: [123456792] });
+    // 123456792 x 0.01 = 1234567.92.
+    expect(lines(await statement(dir))).toEqual([["p1", "123456792", "1234567.92"]]);
+  });
 });
 
 describe("Parquet FLOAT16 quantities read as the shortest decimal that reads back as the same half float", () => {
@@ -118,6 +124,12 @@ describe("Parquet FLOAT16 quantities read as the shortest decimal that reads bac
       ["p1", "0.1", "0.001"],
       ["p2", "2.5", "0.025"],
     ]);
+  });
+
+  it("65504, the largest half float, reads 65504, not 65500", async () => {
+    const dir = parquet(STRING_TIMES(1), { element: { type: "FIXED_LEN_BYTE_ARRAY", type_length: 2, logical_type: { type: "FLOAT16" } }, data: [65504] });
+    // 65504 x 0.01 = 655.04.
+    expect(lines(await statement(dir))).toEqual([["p1", "65504", "655.04"]]);
   });
 });
 

@@ -112,6 +112,9 @@ const FLOAT16: FloatFormat = { fraction: 10, leastExponent: -14 };
 function shortestText(value: number, format: FloatFormat): string {
   if (!Number.isFinite(value)) return String(value);
   if (value === 0) return "0";
+  // A whole number is read as the integer it holds: a count written as a float (65504, 123456792) is that count,
+  // where its shortest form (65500, 123456790) reads back as the same float but is another number (red team, stop 35).
+  if (Number.isInteger(value)) return BigInt(value).toString();
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, value);
   const bits = view.getBigUint64(0);
