@@ -18,8 +18,8 @@ function git(repo: string, ...args: string[]): void {
   execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: repo, stdio: "ignore" });
 }
 
-/** A repository whose main branch has the Fliplet card and its corpus, and a branch `pr` that adds `files`. */
-function repository(files: Record<string, string>): string {
+/** A repository whose main branch has the Fliplet card, its corpus and `onMain`, and a branch `pr` that writes `files`. */
+function repository(files: Record<string, string>, onMain: Record<string, string> = {}): string {
   const repo = mkdtempSync(join(tmpdir(), "fix17-ci-"));
   git(repo, "init", "-q");
   mkdirSync(join(repo, "ratecards"));
@@ -30,6 +30,7 @@ function repository(files: Record<string, string>): string {
     join(repo, "fixtures/fliplet/usage.csv"),
     "timestamp,meter,quantity,project\n2026-11-05T10:00:00Z,data_read,1000,alpha\n2026-12-05T10:00:00Z,data_read,1000,alpha\n2026-12-10T10:00:00Z,voice_minute,30,alpha\n",
   );
+  for (const [name, text] of Object.entries(onMain)) writeFileSync(join(repo, name), text);
   git(repo, "add", "-A");
   git(repo, "commit", "-qm", "main");
   git(repo, "checkout", "-qb", "pr");
@@ -68,5 +69,16 @@ describe("examples/github-workflow.yml: a card's next version in a file of its o
     const { comment, output } = costStep(repository({ "ratecards/otherco.yaml": other }));
     expect(output).toBe("status=0\n");
     expect(comment).toBe("### burnrate: ratecards/otherco.yaml is a new card\n\nNo earlier version to compare with.\n\n");
+  });
+
+  it("an edit of a version file that has no corpus of its own is priced with its card's versions, on that card's corpus", () => {
+    // Main already has the 2026-12 version (0.012 a read from 2026-12-01); the pull request raises it to 0.05.
+    const raised = NEXT.replace('price: "0.012"', 'price: "0.05"');
+    const { comment, output } = costStep(repository({ "ratecards/fliplet-2026-12.yaml": raised }, { "ratecards/fliplet-2026-12.yaml": NEXT }));
+    expect(output).toBe("status=1\n");
+    expect(comment).toContain("### burnrate: fliplet 2026-11 + 2026-12 → fliplet 2026-11 + 2026-12");
+    // December's 1,000 reads: 12 at 0.012, 50 at 0.05; November's at 0.01 under both. 82 → 120.
+    expect(comment).toContain("from 82.00 to 120.00");
+    expect(comment).not.toContain("No usage corpus");
   });
 });
