@@ -94,7 +94,7 @@ class ObjectRows {
       this.header = [...row.fields.keys(), ...late.keys()];
       this.header.forEach((name, i) => this.at.set(name, i));
       for (const [name, { place, key }] of late) if (place !== undefined) this.unseen.set(name, { place, key });
-      this.quantityAt = this.quantityColumn();
+      this.quantityAt = quantityColumn(this.header, this.mapping);
       out.push({ record: this.header, line: row.line });
     }
     const record = new Array<string>(this.header.length).fill("");
@@ -110,17 +110,6 @@ class ObjectRows {
     }
     if (this.quantityAt !== undefined) this.countQuantity(row, record[this.quantityAt]!);
     out.push({ record, line: row.line });
-  }
-
-  /** The header's column of the quantity: the mapping's, else the first of a layout's alternatives there, else `quantity`. */
-  private quantityColumn(): number | undefined {
-    const named = this.mapping.columns.quantity;
-    if (named !== undefined) return this.at.get(named);
-    for (const name of [...(this.mapping.alternatives?.quantity ?? []), "quantity"]) {
-      const at = this.at.get(name);
-      if (at !== undefined) return at;
-    }
-    return undefined;
   }
 
   private quantityAt: number | undefined;
@@ -162,6 +151,17 @@ class ObjectRows {
       throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has`, `no ${this.place} with ${shown(name)}`);
     }
   }
+}
+
+/** The header's column of the quantity: the mapping's, else the first of a layout's alternatives there, else `quantity`. */
+function quantityColumn(header: readonly string[], mapping: ColumnMapping): number | undefined {
+  const named = mapping.columns.quantity;
+  const names = named !== undefined ? [named] : [...(mapping.alternatives?.quantity ?? []), "quantity"];
+  for (const name of names) {
+    const at = header.indexOf(name);
+    if (at >= 0) return at;
+  }
+  return undefined;
 }
 
 /**
@@ -392,6 +392,9 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
     return kind === undefined || value === null || value === undefined ? text(value) : valueCell(kind, value);
   };
   let start = 0;
+  // A flat file's rows whose quantity is null, told as JSON Lines' are (ObjectRows.countQuantity): a column is on every row.
+  const quantityAt = flat ? quantityColumn(header, mapping) : undefined;
+  const nulls = { rows: 0, first: 0 };
   if (flat) yield [{ record: header, line: 1 }];
   for (const group of metadata.row_groups) {
     const end = start + Number(group.num_rows);
@@ -406,6 +409,11 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
     const out: PlainRecord[] = [];
     if (flat) {
       // In short batches, as the CSV readers give them: events made from a whole group at once would outlive the young generation.
+      if (quantityAt !== undefined) {
+        arrays.forEach((row, i) => {
+          if (row[quantityAt] === null || row[quantityAt] === undefined) if (nulls.rows++ === 0) nulls.first = start + i + 1;
+        });
+      }
       for (let from = 0; from < arrays.length; from += BATCH) yield arrays.slice(from, from + BATCH).map((row, i) => ({ record: row.map(cell), line: start + from + i + 1 }));
       arrays = [];
     } else objects.forEach((object, i) => rows.push(withCells(object, values.columns), start + i + 1, out));
@@ -413,4 +421,5 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
     if (out.length > 0) yield out;
   }
   rows.finish();
+  if (nulls.rows > 0) mapping.skipped?.unquantified({ file, line: nulls.first, column: 1 }, header[quantityAt!]!, nulls.rows);
 }
