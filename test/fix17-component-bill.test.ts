@@ -56,4 +56,13 @@ describe("reconcile: a bill itemised by token component", () => {
       "same quantity (2), but the bill comes to 0.5 per unit and the card's prices to 0.45 on average over the line's components: a component's price or count differs (a bill by component, METER:COMPONENT, says which)",
     );
   });
+
+  it("a component the itemised bill lacks is its own missing line, with its tokens: output tokens 400, 0.4", async () => {
+    const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request:input_tokens,gpt-4o,openai,2000,0.5\n");
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.differences.map((d: { meter: string; class: string; computed_quantity: string; computed_amount: string }) => [d.meter, d.class, d.computed_quantity, d.computed_amount])).toEqual([
+      ["request:output_tokens", "missing_on_bill", "400", "0.4"],
+    ]);
+  });
 });

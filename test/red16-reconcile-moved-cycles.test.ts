@@ -66,4 +66,17 @@ describe("reconcile: an account whose cycles an upgrade moved", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bill\.csv:3:1: period is not a cycle start \(expected a cycle's first day in UTC \(2026-11-01, 2026-11-16, 2026-12-16\), found "2026-11-20"\)/);
   });
+
+  it("an account the file lists with no usage does not stop a bill at the moved starts from being read", async () => {
+    const args = movedFolder(line("2026-11-01", 10, 2) + line("2026-11-16", 20, 4) + line("2026-12-16", 10, 2));
+    const account = args[args.indexOf("--account") + 1]!;
+    writeFileSync(account, 'account: acme\nplan: creator\nanchor: 2026-11-01\nchanges:\n  - { at: "2026-11-16T00:00:00Z", plan: pro }\naccounts:\n  idle: { plan: creator }\n');
+    const usage = args[args.indexOf("--usage") + 1]!;
+    writeFileSync(usage, readFileSync(usage, "utf8").replace("timestamp,meter,", "timestamp,account,meter,").replace(/Z,generate/g, "Z,acme,generate"));
+    const bill = args[args.indexOf("--bill") + 1]!;
+    writeFileSync(bill, readFileSync(bill, "utf8").replace("period_start,", "account,period_start,").replace(/\n2026/g, "\nacme,2026"));
+    const run = await burnrate(args);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(run.stdout).status).toBe("agrees");
+  });
 });

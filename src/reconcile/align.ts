@@ -26,6 +26,7 @@ export class Aligner {
           throw new UserError(`meter ${shown(meter)} is billed under two activities`, charge.origin, `each meter in one activity (${shown(group.join("+"))})`, shown(charge.activity));
         }
         this.groups.set(meter, charge.meters);
+        if (meter.includes(":")) this.itemised.add(meterOfItem(meter));
       }
       if (!this.words.has(id)) this.words.set(id, charge.activity);
     }
@@ -36,14 +37,16 @@ export class Aligner {
   }
 
   /**
-   * What a statement line is billed as: its component on a line of its own where the bill names one
-   * (`request:input_tokens`), else its meter, which a component the bill does not name stays with.
+   * What a statement line is billed as: its component on a line of its own where the bill itemises the meter by
+   * component (`request:input_tokens`): every component of it then, so that one the bill lacks shows as missing,
+   * not inside the meter's own line; else its meter.
    */
   item(meter: string, component: string | undefined): string {
-    if (component === undefined) return meter;
-    const item = `${meter}:${component}`;
-    return this.groups.has(item) ? item : meter;
+    return component === undefined || !this.itemised.has(meter) ? meter : `${meter}:${component}`;
   }
+
+  /** The meters the bill names a component of. */
+  private readonly itemised = new Set<string>();
 
   /** A line's identity within a cycle: account, activity and the bill's dimensions. */
   key(account: string, meter: string, dims: Readonly<Record<string, string>>): string {

@@ -33,6 +33,7 @@ class MovedCalendar extends Calendar {
 export function movedCalendar(statement: Statement, calendar: Calendar): Calendar | undefined {
   let move: { index: number; at: Instant } | undefined;
   for (const a of statement.accounts) {
+    if (!a.cycles.some((c) => c.lines.length > 0)) continue;
     const first = a.cycles.find((c) => c.start !== calendar.start(c.index));
     if (first === undefined) continue;
     if (move !== undefined && (move.index !== first.index || move.at !== first.start)) return undefined;
@@ -40,6 +41,8 @@ export function movedCalendar(statement: Statement, calendar: Calendar): Calenda
   }
   if (move === undefined) return undefined;
   const moved = new MovedCalendar(calendar, move.index, new Calendar(move.at, calendar.zone));
-  const fits = statement.accounts.every((a) => a.cycles.every((c) => c.start === moved.start(c.index) && c.end === moved.start(c.index + 1)));
+  // An account the file lists with no usage charged nothing to compare: its cycles are the calendar's, and say nothing.
+  const used = statement.accounts.filter((a) => a.cycles.some((c) => c.lines.length > 0));
+  const fits = used.every((a) => a.cycles.every((c) => c.start === moved.start(c.index) && c.end === moved.start(c.index + 1)));
   return fits ? moved : undefined;
 }
