@@ -25,4 +25,12 @@ describe("simulate on a card priced in cents with no included credits", () => {
     expect(run.stdout).toMatch(/Cycle\s+Cents p50\s+Cents p90/);
     expect(run.stdout).not.toContain("Credits p50");
   });
+
+  it("a plan of one-time credits alone says them (Flikly Free: 5 credits once), not that none are included", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+    writeFileSync(join(dir, "scenario.yaml"), `name: x\ncard: ${join(ROOT, "ratecards/flikly.yaml")}\nplan: free\nstart: 2026-11-01\ncycles: 1\ntimezone: UTC\n`);
+    const run = await burnrate(["simulate", join(dir, "scenario.yaml"), "--format", "table"]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/Plan\s+Free \(5\.00 credits once, none a cycle for 0\.00 USD\)/);
+  });
 });

@@ -21,7 +21,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
       rows: [
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
-        ["Plan", `${own.plan.label} (${included(own.allowance, card.unit, amount)} for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
+        ["Plan", `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
         ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}`],
         ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
@@ -50,7 +50,7 @@ function planChanges(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) =
     plan = cycle.plan;
     const change = [...sim.scenario.changes].reverse().find((c) => c.change.kind === "plan" && c.change.plan === plan && c.at < cycle.end);
     const from = change !== undefined && change.at >= cycle.start ? change.at : cycle.start;
-    text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${included(plan.included, ctx.card.unit, amount)} for ${money(plan.price)})`;
+    text += `, then ${plan.label} from ${localDateTime(ctx, from)} (${included({ allowance: plan.included, onetime: plan.onetime, unit: ctx.card.unit }, amount)} for ${money(plan.price)})`;
   }
   return text;
 }
@@ -306,9 +306,11 @@ function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
   return `${o.result.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
 }
 
-/** A plan's included credits a cycle; a prepaid plan's none said so ("0.0000 cents a cycle" read as a figure). */
-function included(allowance: Decimal, unit: string, amount: (v: Decimal) => string): string {
-  return allowance.isZero() ? `no ${unit} included` : `${amount(allowance)} ${unit} a cycle`;
+/** A plan's included credits a cycle; a prepaid plan's none said so ("0.0000 cents a cycle" read as a figure), and its one-time credits. */
+function included(plan: { allowance: Decimal; onetime: Decimal; unit: string }, amount: (v: Decimal) => string): string {
+  const { allowance, onetime, unit } = plan;
+  if (!allowance.isZero()) return `${amount(allowance)} ${unit} a cycle`;
+  return onetime.gt(0) ? `${amount(onetime)} ${unit} once, none a cycle` : `no ${unit} included`;
 }
 
 /** The card's unit as a column heading: "Cents p50" on a card priced in cents, not "Credits p50". */
