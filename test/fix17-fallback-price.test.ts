@@ -40,4 +40,13 @@ describe("a price table's \"*\" entry and a model written otherwise", () => {
     // o3 at the fallback, 1.2; GPT-4o read as gpt-4o, 35.
     expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("36.2");
   });
+
+  it("diff warns too, for the new card's prices", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+    writeFileSync(join(dir, "card.yaml"), STAR);
+    writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n');
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,GPT-4o,openai,100000,10000\n");
+    const run = await burnrate(["diff", "--base", join(dir, "card.yaml"), "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, warning("GPT-4o")]);
+  });
 });

@@ -21,6 +21,7 @@ import type { Statement } from "../engine/types.js";
 import { report } from "../render/shared/reporters.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { replayRunInputs } from "./run-inputs.js";
+import { fallbackWarnings } from "./fallback-warnings.js";
 
 export interface DiffOptions extends ReplayInputOptions {
   /** The card before the change, or a set of its versions (`--base` repeated). */
@@ -84,6 +85,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     progress.end();
   }
   for (const note of skipped.notes()) io.stderr.write(note);
+  for (const warning of fallbackWarnings(card, after)) io.stderr.write(visibleLines(warning));
   const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine });
 

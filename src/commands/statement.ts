@@ -1,6 +1,5 @@
 import { accountWarnings, resolveAccount } from "../account/account.js";
 import { visibleLines } from "../render/shared/escape.js";
-import { shown } from "../errors.js";
 import type { LedgerEntry } from "../engine/types.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -22,7 +21,7 @@ import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { lookalikeAccounts, lookalikeWarning } from "../account/lookalikes.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
-import { fallbackNearMisses, type FallbackNearMiss } from "../engine/fallback-prices.js";
+import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/mapping.js";
 
@@ -70,7 +69,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
   for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(note);
   for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
-  for (const miss of fallbackNearMisses(card, result)) io.stderr.write(visibleLines(fallbackWarning(miss)));
+  for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
   for (const miss of limitKeyMisses(card, settings, result)) io.stderr.write(visibleLines(limitKeyWarning(miss)));
 
   const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
@@ -145,10 +144,4 @@ class LedgerWriter implements LedgerOutput {
     this.written += this.batch.length;
     this.batch = [];
   }
-}
-
-/** A value the card's "*" entry priced though the table names it written otherwise: the fix is a mapping. */
-function fallbackWarning(miss: FallbackNearMiss): string {
-  const flag = /^[\w./:@-]{1,80}$/.test(miss.value) ? ` (--map value:${miss.dimension}:${miss.named}=${miss.value})` : "";
-  return `burnrate: warning: ${miss.dimension} ${shown(miss.value)} on meter ${shown(miss.meter)} is priced by the card's "*" entry, but the card prices ${shown(miss.named)}, which it is written for (its letters, a gateway's prefix or a release): if it is that ${miss.dimension}, read it so with dimension_values: in the usage mapping${flag}\n`;
 }

@@ -1,0 +1,15 @@
+import type { Statement } from "../engine/types.js";
+import { fallbackNearMisses, type FallbackNearMiss } from "../engine/fallback-prices.js";
+import { shown } from "../errors.js";
+import type { RateCard } from "../ratecard/types.js";
+
+/** The warnings for the values a price table's "*" entry priced that are listed values written otherwise (engine/fallback-prices.ts). */
+export function fallbackWarnings(card: RateCard, statement: Statement): string[] {
+  return fallbackNearMisses(card, statement).map(fallbackWarning);
+}
+
+/** A value the card's "*" entry priced though the table names it written otherwise: the fix is a mapping. */
+function fallbackWarning(miss: FallbackNearMiss): string {
+  const flag = /^[\w./:@-]{1,80}$/.test(miss.value) ? ` (--map value:${miss.dimension}:${miss.named}=${miss.value})` : "";
+  return `burnrate: warning: ${miss.dimension} ${shown(miss.value)} on meter ${shown(miss.meter)} is priced by the card's "*" entry, but the card prices ${shown(miss.named)}, which it is written for (its letters, a gateway's prefix or a release): if it is that ${miss.dimension}, read it so with dimension_values: in the usage mapping${flag}\n`;
+}
