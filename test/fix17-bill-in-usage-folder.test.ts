@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -41,5 +41,13 @@ describe("reconcile: the bill kept in the usage folder", () => {
     const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(dir, "bill.csv"), "--bill", join(dir, "bill.csv")]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("--usage: no usage but the bill (expected usage files besides the --bill file");
+  });
+
+  it("named through a link into the folder, the same file: not read as usage", async () => {
+    const dir = folder(join(FIX, "bill-clean.csv"));
+    const link = join(dir, "..", "bill-link.csv");
+    symlinkSync(join(dir, "bill.csv"), link);
+    const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", dir, "--bill", link, "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
   });
 });

@@ -26,4 +26,12 @@ describe("a condition's value written without its unit's letter", () => {
     const i = await statement("1080i");
     expect([i.code, i.stderr, JSON.parse(i.stdout).accounts[0].cycles[0].total]).toEqual([0, "", "2"]);
   });
+
+  it("so is the value with a space inside or after it (1080 p, 1080p followed by a space)", async () => {
+    for (const value of ["1080 p", "1080p "]) {
+      const run = await statement(value);
+      expect(run.code, value).toBe(2);
+      expect(run.stderr, value).toContain(`resolution "${value}" is not "1080p"`);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { accountWarnings, resolveAccount } from "../account/account.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
+import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -83,8 +84,17 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
  * usage, and refused as a log without timestamps, or its mapping as a usage mapping.
  */
 function usageBesideTheBill(options: ReconcileOptions): string[] {
-  const bill = resolve(options.bill);
-  const usage = options.usage.filter((file) => file === "-" || resolve(file) !== bill);
+  const bill = realOf(options.bill);
+  const usage = options.usage.filter((file) => file === "-" || realOf(file) !== bill);
   if (usage.length === 0) throw new UserError("no usage but the bill", atFlag("--usage"), "usage files besides the --bill file", shown(options.bill));
   return usage;
+}
+
+/** A file's path with its links resolved: a bill named through a link into the usage folder is the same file. */
+function realOf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return resolve(file);
+  }
 }

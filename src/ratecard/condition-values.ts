@@ -136,7 +136,8 @@ const BOOLEAN_SPELLINGS: Readonly<Record<string, readonly string[]>> = { true: [
 function nearMiss(value: string, target: string): boolean {
   const a = value.toLowerCase();
   const b = target.toLowerCase();
-  if (a === b) return true;
+  // Case and spaces aside (`1080P`, `1080 p`, `1080p ` for 1080p): the same letters.
+  if (a === b || a.replace(/\s+/g, "") === b.replace(/\s+/g, "")) return true;
   // Another spelling of the same truth (a spreadsheet's 1, a form's yes) is the condition's value written otherwise.
   if (BOOLEAN_SPELLINGS[b]?.includes(a)) return true;
   // A number without the letter of its unit is that value as many exports write it (1080 for 1080p); a digit
