@@ -37,4 +37,13 @@ describe("a daily limit's key and the usage's server, one typo or case apart", (
     const run = await statement("{ srv-support: 200 }", ["srv-support"]);
     expect([run.code, run.stderr]).toEqual([0, ""]);
   });
+
+  it("with a \"*\" limit: the server written otherwise is capped by it, not by its own, and said so", async () => {
+    // SRV-Support's 150 is within the "*" limit of 300, srv-support's within its 200: 300.
+    const run = await statement('{ srv-support: 200, "*": 300 }', ["srv-support", "SRV-Support"]);
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("300");
+    expect(run.stderr).toBe(
+      'burnrate: warning: account "ws": server "SRV-Support" of the usage has no daily limit, but "srv-support", which it nearly names, has one: "SRV-Support"\'s spending is capped by the "*" daily limit, not "srv-support"\'s; if it is "srv-support", read it so with dimension_values: in the usage mapping (--map value:server:srv-support=SRV-Support)\n',
+    );
+  });
 });

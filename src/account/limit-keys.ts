@@ -18,6 +18,8 @@ export interface LimitKeyMiss {
   unmatched: "key" | "value";
   key: string;
   value: string;
+  /** Whether the account has a `*` limit, which caps a value with none of its own. */
+  wildcard: boolean;
 }
 
 export function limitKeyMisses(card: RateCard, settings: AccountSettings, statement: Statement): LimitKeyMiss[] {
@@ -29,20 +31,24 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
   for (const account of statement.accounts) {
     for (const { limit, dimension, keysOf } of limits) {
       if (dimension === undefined) continue;
-      const keys = [...keysOf(account.account).keys()].filter((k) => k !== "*");
+      const all = [...keysOf(account.account).keys()];
+      const keys = all.filter((k) => k !== "*");
+      const wildcard = keys.length < all.length;
       if (keys.length === 0) continue;
       const values = new Set<string>();
       for (const cycle of account.cycles) for (const line of cycle.lines) if (line.dimensions[dimension]) values.add(line.dimensions[dimension]!);
+      const said = new Set<string>();
       for (const key of keys) {
         if (values.has(key)) continue;
         const value = nearMissAmong(key, values);
-        if (value !== undefined) found.push({ account: account.account, limit, dimension, unmatched: "key", key, value });
+        if (value === undefined) continue;
+        said.add(value);
+        found.push({ account: account.account, limit, dimension, unmatched: "key", key, value, wildcard });
       }
       for (const value of values) {
-        if (keys.includes(value)) continue;
+        if (keys.includes(value) || said.has(value)) continue;
         const key = nearMissAmong(value, keys);
-        // A key with no value of its own is said once, from the key's side.
-        if (key !== undefined && values.has(key)) found.push({ account: account.account, limit, dimension, unmatched: "value", key, value });
+        if (key !== undefined) found.push({ account: account.account, limit, dimension, unmatched: "value", key, value, wildcard });
       }
     }
   }
@@ -52,8 +58,9 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
 /** The warning a statement gives for each, on standard error: the statement itself is as the account file says. */
 export function limitKeyWarning(miss: LimitKeyMiss): string {
   const { account, limit, dimension, key, value } = miss;
+  const capped = miss.wildcard ? `is capped by the "*" ${limit}, not ${shown(key)}'s` : `is capped by no ${limit}`;
   if (miss.unmatched === "key") {
-    return `burnrate: warning: account ${shown(account)}: the ${limit} for ${dimension} ${shown(key)} names no ${dimension} of the usage, which has ${shown(value)}: ${shown(value)}'s spending is capped by no ${limit}; did you mean ${shown(value)}? Rename the key in the account file\n`;
+    return `burnrate: warning: account ${shown(account)}: the ${limit} for ${dimension} ${shown(key)} names no ${dimension} of the usage, which has ${shown(value)}: ${shown(value)}'s spending ${capped}; did you mean ${shown(value)}? Rename the key in the account file\n`;
   }
-  return `burnrate: warning: account ${shown(account)}: ${dimension} ${shown(value)} of the usage has no ${limit}, but ${shown(key)}, which it nearly names, has one: ${shown(value)}'s spending is capped by no ${limit}; if it is ${shown(key)}, read it so with dimension_values: in the usage mapping (--map value:${dimension}:${key}=${value})\n`;
+  return `burnrate: warning: account ${shown(account)}: ${dimension} ${shown(value)} of the usage has no ${limit}, but ${shown(key)}, which it nearly names, has one: ${shown(value)}'s spending ${capped}; if it is ${shown(key)}, read it so with dimension_values: in the usage mapping (--map value:${dimension}:${key}=${value})\n`;
 }
