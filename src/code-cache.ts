@@ -1,4 +1,4 @@
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,10 +58,17 @@ function cacheOf(path: string, made: Made): Buffer | undefined {
   return end > 0 && cache.toString("latin1", 0, end) === `${made.from} ${made.crc32(data)}` ? data : undefined;
 }
 
-/** The functions compiled so far, as the build's run leaves them, behind what they were made from; written whole or not at all. */
+/**
+ * The functions compiled so far, as the build's run leaves them, behind what they were made from; written
+ * whole or not at all. A folder that cannot be written (an install read-only) leaves the run's end as it was.
+ */
 function writeCache(path: string, made: Made, script: Script): void {
   const data = script.createCachedData();
   const part = `${path}.${process.pid}.part`;
-  writeFileSync(part, Buffer.concat([Buffer.from(`${made.from} ${made.crc32(data)}\n`, "latin1"), data]));
-  renameSync(part, path);
+  try {
+    writeFileSync(part, Buffer.concat([Buffer.from(`${made.from} ${made.crc32(data)}\n`, "latin1"), data]));
+    renameSync(part, path);
+  } catch {
+    rmSync(part, { force: true });
+  }
 }

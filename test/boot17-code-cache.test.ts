@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -35,6 +35,15 @@ describe("a bundle run from its code cache", () => {
     expect(readdirSync(dir).sort()).toEqual(["bundle.cjs", "bundle.cjs.cache"]);
     expect(run()).toBe("A17 true");
     expect(readdirSync(dir).sort()).toEqual(["bundle.cjs", "bundle.cjs.cache"]);
+  });
+
+  it("ends as it would when the cache cannot be written, and leaves nothing half written", () => {
+    writeFileSync(join(dir, "bundle.cjs"), bundle("A1"));
+    // A folder where the cache would go: as root, the one write a read-only install still refuses.
+    mkdirSync(join(dir, "bundle.cjs.cache"));
+    expect(run({ BURNRATE_WRITE_CODE_CACHE: "1" })).toBe("A17 true");
+    expect(readdirSync(dir).sort()).toEqual(["bundle.cjs", "bundle.cjs.cache"]);
+    expect(readdirSync(join(dir, "bundle.cjs.cache"))).toEqual([]);
   });
 
   it("runs the bundle's own code when the bundle changed since its cache, at the same length", () => {
