@@ -37,4 +37,7 @@ const io: Io = {
   env: process.env,
 };
 
-process.exitCode = await run(process.argv.slice(2), io);
+// Not awaited at the top: the build's bundle of this module is CommonJS (scripts/bundle.mjs), which has no top-level await.
+void run(process.argv.slice(2), io).then((code) => {
+  process.exitCode = code;
+});

@@ -1,4 +1,4 @@
-import { DateTime, IANAZone } from "luxon";
+import { DateTime, FixedOffsetZone, IANAZone, type Zone as LuxonZone } from "luxon";
 import { shown } from "./errors.js";
 
 /**
@@ -100,13 +100,20 @@ function parseGeneral(text: string, zone: Zone): ParsedInstant {
 
 /** An IANA time zone, able to turn local wall-clock times into instants and to find local midnights. */
 export class Zone {
-  private readonly zone: IANAZone;
-  private constructor(readonly name: string) {
-    this.zone = IANAZone.create(name);
-  }
+  private constructor(
+    readonly name: string,
+    private readonly zone: LuxonZone,
+  ) {}
 
+  /**
+   * UTC by its own name is luxon's fixed zone, the same offsets without the time-zone database: a
+   * name's check (an `Intl.DateTimeFormat`) is ICU's first use in a thread, 16 to 30 ms, and the
+   * scanner's worker, which reads UTC logs with no other use of ICU, paid it as it booted
+   * (docs/performance.md, boot17). Every other name is checked by ICU.
+   */
   static of(name: string): Zone | undefined {
-    return IANAZone.isValidZone(name) ? new Zone(name) : undefined;
+    if (name === "UTC") return new Zone(name, FixedOffsetZone.utcInstance);
+    return IANAZone.isValidZone(name) ? new Zone(name, IANAZone.create(name)) : undefined;
   }
 
   get isUtc(): boolean {

@@ -28,7 +28,7 @@ describe("the bench's peak RSS (bench/peak-rss.cjs)", () => {
 
 describe("the bundles (scripts/bundle.mjs)", () => {
   it("are Latin-1 text, which V8 keeps as a string of a byte a character", () => {
-    for (const name of ["dist/burnrate.js", "dist/screen-worker.js"]) {
+    for (const name of ["dist/burnrate.cjs", "dist/screen-worker.js"]) {
       const text = readFileSync(join(ROOT, name), "utf8");
       expect(/[^\u0000-\u00ff]/u.exec(text)?.[0], name).toBeUndefined();
     }
