@@ -221,3 +221,22 @@ describe("Parquet values inside a group (nested fields) are read the same way", 
     ]);
   });
 });
+
+// A Parquet quantity written null is priced as one event, as an empty CSV cell and a JSON null are, and said on
+// stderr as a JSON null is (red team, stop 35: the note was given for JSON Lines alone). Fliplet data_read: 0.01.
+describe("Parquet: a quantity written null", () => {
+  it("is priced as one read and told, with the rows' count and the first row", async () => {
+    const dir = parquet(STRING_TIMES(3), { element: { type: "DOUBLE", repetition_type: "OPTIONAL" }, data: [10, null, null] });
+    const file = join(dir, "usage.parquet");
+    const run = await burnrate(["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", file, "--format", "json"]);
+    expect(run.code).toBe(0);
+    // 10 + 1 + 1 reads at 0.01.
+    expect(lines(JSON.parse(run.stdout).accounts[0].cycles)).toEqual([
+      ["p1", "10", "0.1"],
+      ["p2", "1", "0.01"],
+      ["p3", "1", "0.01"],
+    ]);
+    expect(run.stderr).toBe(`burnrate: note: 2 rows of ${file} have no quantity ("quantity" null or empty; the first at ${file}:2:1): each is priced as one event, as an empty quantity is\n`);
+  });
+});
+
