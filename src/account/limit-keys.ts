@@ -27,6 +27,8 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
     { limit: "budget" as const, dimension: card.budgets?.dimension, keysOf: (a: string) => (settings.accounts.get(a) ?? settings.terms).budgets },
     { limit: "daily limit" as const, dimension: card.dailyLimits?.dimension, keysOf: (a: string) => (settings.accounts.get(a) ?? settings.terms).dailyLimits },
   ];
+  // A card with neither reads no account's cycles: they are made again from their text each time they are read.
+  if (limits.every((l) => l.dimension === undefined)) return [];
   const found: LimitKeyMiss[] = [];
   for (const account of statement.accounts) {
     for (const { limit, dimension, keysOf } of limits) {

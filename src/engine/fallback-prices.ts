@@ -31,11 +31,16 @@ function writtenFor(value: string, keys: readonly string[]): string | undefined 
  * `"*"` refuses it with a did-you-mean (red team, stop 35). Read from the lines, after the replay: each value once.
  */
 export function fallbackNearMisses(card: RateCard, statement: Statement): FallbackNearMiss[] {
-  const found = new Map<string, FallbackNearMiss>();
   const versions = card.versions ?? [card];
+  // Only the meters whose tables have a "*" entry are read: an account's closed cycles are made again from their text
+  // each time they are read, and a log of 100,000 accounts on a card without one paid a pass over every line.
+  const fallbacks = new Set(versions.flatMap((v) => [...v.meters.values()].filter((m) => [m.price, ...m.components.map((c) => c.price)].some(hasFallback)).map((m) => m.key)));
+  if (fallbacks.size === 0) return [];
+  const found = new Map<string, FallbackNearMiss>();
   for (const account of statement.accounts) {
     for (const cycle of account.cycles) {
       for (const line of cycle.lines) {
+        if (!fallbacks.has(line.meter)) continue;
         const version = versions.find((v) => v.version === line.version) ?? card;
         const meter = version.meters.get(line.meter);
         if (meter === undefined) continue;
@@ -49,6 +54,13 @@ export function fallbackNearMisses(card: RateCard, statement: Statement): Fallba
     }
   }
   return [...found.values()];
+}
+
+/** Whether a price's table has a "*" entry at some level. */
+function hasFallback(price: Price): boolean {
+  if (price.kind === "flat") return false;
+  const walk = (tree: ReadonlyMap<string, PriceTree>): boolean => tree.has("*") || [...tree.values()].some((n) => n instanceof Map && walk(n));
+  return walk(price.tree);
 }
 
 function missesOf(price: Price, dims: Readonly<Record<string, string>>): { dimension: string; value: string; named: string }[] {
