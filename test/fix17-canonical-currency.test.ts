@@ -56,4 +56,17 @@ describe("canonical bill: amounts in its currency column", () => {
     expect(eur.code).toBe(2);
     expect(eur.stderr).toMatch(/bill\.csv:3:7: currency "EUR" of an overage line is not the card's currency \(expected USD \(the card's currency, which overage is billed in\), or cents at the card's credit price of 0\.01, found "EUR"\)/);
   });
+
+  it("a row the mapping ignores is counted in the card's unit: 25.00 USD of a support fee is 2,500 cents", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+    const bill = join(dir, "bill.csv");
+    writeFileSync(bill, `${HEADER}2026-11,request,gpt-4o,openai,3,0.0135,USD\n2026-11,Support fee,,,1,25.00,USD\n`);
+    writeFileSync(`${bill}.mapping.yaml`, "activities: { Support fee: ignore }\n");
+    writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n');
+    writeFileSync(join(dir, "usage.jsonl"), `${USAGE}\n`);
+    const run = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/floopy.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.jsonl"), "--bill", bill, "--format", "json"]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).ignored).toEqual([{ activity: "Support fee", rows: 1, amount: "2500" }]);
+  });
 });
+

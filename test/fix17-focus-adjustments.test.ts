@@ -10,9 +10,9 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 const FIX = join(ROOT, "fixtures/reconcile");
 const BILL = readFileSync(join(FIX, "focus/bill.csv"), "utf8");
 
-async function reconcile(category: string, cost: string) {
+async function reconcile(category: string, cost: string, quantity = "") {
   const dir = mkdtempSync(join(tmpdir(), "fix17-"));
-  const row = `ACME-1,credits,2026-11-01T04:00:00Z,2026-12-01T05:00:00Z,2026-11-01T05:00:00Z,2026-12-01T05:00:00Z,${category},${cost},,Reads,Data reads,FLP-DR,"{""fliplet-project"": ""alpha"", ""env"": ""prod""}"\n`;
+  const row = `ACME-1,credits,2026-11-01T04:00:00Z,2026-12-01T05:00:00Z,2026-11-01T05:00:00Z,2026-12-01T05:00:00Z,${category},${cost},${quantity},Reads,Data reads,FLP-DR,"{""fliplet-project"": ""alpha"", ""env"": ""prod""}"\n`;
   writeFileSync(join(dir, "bill.csv"), BILL + row);
   const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", join(dir, "bill.csv"), "--bill-mapping", join(FIX, "focus/mapping.yaml"), "--format", "json", "--all-lines"]);
   const line = JSON.parse(run.stdout).lines.find((l: { meter: string }) => l.meter === "data_read");
@@ -32,4 +32,10 @@ describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
     const { line } = await reconcile("Usage", "0.1");
     expect(line.bill_quantity).toBeNull();
   });
+
+  it("a credit that gives a quantity consumes nothing all the same: the line keeps its 560 reads", async () => {
+    const { line } = await reconcile("Credit", "-0.5", "-50");
+    expect([line.bill_quantity, line.bill_amount]).toEqual(["560", "5.1"]);
+  });
 });
+

@@ -51,8 +51,9 @@ export class BillRows {
 
     switch (target.kind) {
       case "ignore": {
+        // Counted in the card's unit, as the lines are: a row of -1.00 USD is -100 cents, not -1 (newcomer, stop 35).
         const seen = this.ignored.get(word) ?? { activity: word, rows: 0, amount: ZERO };
-        this.ignored.set(word, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(amount) });
+        this.ignored.set(word, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(this.inUnits(amount, row.currency)) });
         return;
       }
       case "payments":
@@ -72,7 +73,8 @@ export class BillRows {
       money: target.kind === "overage",
       account,
       dimensions: row.dimensions,
-      quantity: decimalCell(row.quantity, "quantity"),
+      // A credit, adjustment or tax consumes nothing: a quantity it gives is not the line's.
+      quantity: row.adjustment ? undefined : decimalCell(row.quantity, "quantity"),
       amount: ledger && this.mapping.deductions === "negative" ? inUnits.neg() : inUnits,
       unitPrice: decimalCell(row.unitPrice, "unit price"),
       origin: row.origin,
