@@ -65,4 +65,11 @@ describe("reconcile: a bill itemised by token component", () => {
       ["request:output_tokens", "missing_on_bill", "400", "0.4"],
     ]);
   });
+
+  it("an activity a slip from METER:COMPONENT is refused with the one it misses, and the form", async () => {
+    const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request:input_token,gpt-4o,openai,2000,0.5\n");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/bill\.csv:2:2: unknown activity "request:input_token"; did you mean "request:input_tokens"\? \(expected a meter key or label of floopy 2026-11 \(or METER:COMPONENT for a component billed on a line of its own, such as request:input_tokens\)/);
+  });
 });
+

@@ -1,7 +1,7 @@
 import { UserError, shown, type Location } from "../errors.js";
 import { ZERO, parsePlainDecimal, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { OVERAGE, nearestActivity, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
+import { componentExample, OVERAGE, nearestActivity, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRows } from "./types.js";
 
 /** A cell's text and where it is, for an error. */
@@ -127,7 +127,9 @@ export class BillRows {
     const first = named[0] ?? cells[0]!;
     const found = named.length === 0 ? shown(first.text) : named.map((c) => shown(c.text)).join(" or ");
     const near = nearestActivity(first.text, this.card, this.mapping);
-    throw new UserError(`unknown activity ${shown(first.text)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, first.at, `a meter key or label of ${this.card.provider} ${this.card.version}, or an activities: entry in the bill mapping`, found);
+    const example = componentExample(this.card);
+    const items = example === undefined ? "" : ` (or METER:COMPONENT for a component billed on a line of its own, such as ${example})`;
+    throw new UserError(`unknown activity ${shown(first.text)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, first.at, `a meter key or label of ${this.card.provider} ${this.card.version}${items}, or an activities: entry in the bill mapping`, found);
   }
 }
 

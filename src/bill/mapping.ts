@@ -151,7 +151,7 @@ function isComponentItem(item: string, card: RateCard): boolean {
 }
 
 /** The first component of the card, as an example for a message; none where the card prices none. */
-function componentExample(card: RateCard): string | undefined {
+export function componentExample(card: RateCard): string | undefined {
   const meter = [...card.meters.values()].find((m) => m.components.length > 0);
   return meter === undefined ? undefined : `${meter.key}:${meter.components[0]!.name}`;
 }
@@ -214,7 +214,8 @@ export function resolveActivity(word: string, card: RateCard, mapping: BillMappi
 
 /** The activity word a bill probably meant (a label or meter key one or two typos away, case and spacing aside), for an unknown one. */
 export function nearestActivity(word: string, card: RateCard, mapping: BillMapping): string | undefined {
-  const words = [...mapping.activities.keys(), ...card.events.keys(), ...[...card.meters.values()].flatMap((m) => m.labels)];
+  const items = [...card.meters.values()].flatMap((m) => m.components.map((c) => `${m.key}:${c.name}`));
+  const words = [...mapping.activities.keys(), ...card.events.keys(), ...items, ...[...card.meters.values()].flatMap((m) => m.labels)];
   const byNormal = new Map(words.map((w) => [normalized(w), w]));
   const near = nearest(normalized(word), [...byNormal.keys()]);
   return near === undefined ? undefined : byNormal.get(near);
