@@ -68,5 +68,13 @@ describe("canonical bill: amounts in its currency column", () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).ignored).toEqual([{ activity: "Support fee", rows: 1, amount: "2500" }]);
   });
+
+  it("an amount in money is rounded to a cent of its currency: 1.35 cents billed as 0.01 USD is rounding, within tolerance", async () => {
+    const run = await reconcile(`${HEADER}2026-11,request,gpt-4o,openai,3,0.01,USD\n`);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out.differences.map((d: { class: string; delta: string; within_tolerance: boolean }) => [d.class, d.delta, d.within_tolerance])).toEqual([["rounding", "-0.35", true]]);
+    expect(out.differences[0].explanation).toBe("the bill rounds 1.35 to 1 (step 1, half-even)");
+  });
 });
 

@@ -1,5 +1,5 @@
 import { UserError, shown, type Location } from "../errors.js";
-import { ZERO, parsePlainDecimal, type Decimal } from "../money.js";
+import { Decimal, ZERO, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { componentExample, OVERAGE, nearestActivity, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRows } from "./types.js";
@@ -27,6 +27,9 @@ export interface BillRow {
   /** A row that adjusts the line's cost and consumes nothing (FOCUS's Credit, Adjustment or Tax): no quantity is expected of it. */
   adjustment?: boolean;
 }
+
+/** A cent of a currency, as invoices round money. */
+const CENT = new Decimal("0.01");
 
 /** Bill rows checked against the card: charges, payments and the rows the mapping ignores. */
 export class BillRows {
@@ -79,6 +82,7 @@ export class BillRows {
       unitPrice: decimalCell(row.unitPrice, "unit price"),
       origin: row.origin,
       ...(row.adjustment ? { adjustment: true } : {}),
+      ...(target.kind === "meters" ? this.stepOf(row.currency) : {}),
     });
   }
 
@@ -100,6 +104,18 @@ export class BillRows {
     const focus = this.mapping.layout === "focus";
     const virtual = focus ? "; a virtual currency's cost mapped over BilledCost (columns: { BilledCost: PricingCurrencyEffectiveCost })" : "";
     throw new UserError(`${focus ? "BillingCurrency" : "currency"} ${shown(text)} is not the card's unit`, currency!.at, `${this.card.unit} (the card's unit), or ${how}${virtual}`, shown(text));
+  }
+
+  /**
+   * A money amount is rounded to a cent of its currency: a usage line billed in the card's currency was rounded to
+   * 0.01 of it, which is 0.01 over the credit price in the card's unit (1 cent on a card in cents). 3.09 USD for
+   * 308.64175 cents was a rate drift, "the card may be out of date" (newcomer, stop 35).
+   */
+  private stepOf(currency: Cell | undefined): { step: Decimal } | Record<string, never> {
+    const text = currency?.text.trim() ?? "";
+    const price = this.card.creditPrice;
+    if (price === undefined || price.isZero() || text.toUpperCase() !== this.card.currency.toUpperCase()) return {};
+    return { step: CENT.div(price) };
   }
 
   /**

@@ -35,6 +35,8 @@ export interface BillCharge {
   origin: Location;
   /** A row that adjusts the line's cost and consumes nothing (FOCUS's Credit, Adjustment or Tax): its missing quantity leaves the line's as given. */
   adjustment?: boolean;
+  /** The step its amount was rounded to, in the card's unit, where it gave the amount in money (a cent of the card's currency). */
+  step?: Decimal;
 }
 
 /** Credits bought, as a ledger's Payment rows record them. */

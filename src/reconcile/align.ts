@@ -1,7 +1,7 @@
 import type { Bill, BillCharge } from "../bill/types.js";
 import { OVERAGE } from "../bill/mapping.js";
 import { UserError, shown } from "../errors.js";
-import { ZERO, type Decimal } from "../money.js";
+import { Decimal, ZERO } from "../money.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
 
@@ -105,8 +105,9 @@ export class Aligner {
       else if (!charge.amount.isZero() && !charge.adjustment) unknown.add(line);
       const same = b?.repeatedRow === undefined ? earlier.find((e) => e.amount.eq(charge.amount) && (e.quantity === undefined ? charge.quantity === undefined : charge.quantity !== undefined && e.quantity.eq(charge.quantity))) : undefined;
       line.bill = b === undefined
-        ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin }
+        ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin, ...(charge.step ? { step: charge.step } : {}) }
         : {
+            ...(b.step || charge.step ? { step: Decimal.max(b.step ?? ZERO, charge.step ?? ZERO) } : {}),
             quantity: undefined,
             amount: b.amount.plus(charge.amount),
             unitPrice: b.unitPrice !== undefined && charge.unitPrice !== undefined && b.unitPrice.eq(charge.unitPrice) ? b.unitPrice : undefined,

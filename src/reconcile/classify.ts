@@ -76,7 +76,8 @@ function refusedText(refused: readonly Rejection[]): string {
 
 function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   const { bill, computed } = line;
-  const step = card.precision.step;
+  // The card's rounding step, or the bill's where it is coarser: money rounded to a cent of the currency.
+  const step = bill?.step !== undefined && bill.step.gt(card.precision.step) ? bill.step : card.precision.step;
   const unit = line.money ? card.currency : card.unit;
   if (!bill) {
     if (!computed || computed.amount.isZero()) return undefined;

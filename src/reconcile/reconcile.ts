@@ -5,7 +5,7 @@ import type { BillCharge } from "../bill/types.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
-import { ZERO, formatExact, type Decimal } from "../money.js";
+import { Decimal, ZERO, formatExact } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
@@ -138,7 +138,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       class: cls,
       explanation: shifted ?? `${verdict.explanation}${accountHint(line)}${valueHint(line)}`,
       // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
-      withinTolerance: (cls === "rounding" && delta.abs().lte(card.precision.step)) || within(delta, line, input.tolerance),
+      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, input.tolerance),
       prices: verdict.prices,
     };
     sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
