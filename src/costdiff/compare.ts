@@ -44,6 +44,8 @@ export interface PricedLine extends Totals {
   /** A recurring charge or a refund is a line of its own beside the meter's usage. */
   kind: LineKind;
   dimensions: Readonly<Record<string, string>>;
+  /** The card versions that priced it under either card, where several are given: a price of a version that priced none of it is not measured by it. */
+  versions?: Set<string>;
 }
 
 export interface CostComparison {
@@ -84,6 +86,7 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
           const lineKey = JSON.stringify([line.meter, line.component ?? null, line.kind, Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
           const total = lines.get(lineKey) ?? { meter: line.meter, component: line.component, kind: line.kind, dimensions, old: ZERO, new: ZERO };
           total[side] = total[side].plus(line.amount);
+          if (line.version !== undefined) (total.versions ??= new Set()).add(line.version);
           lines.set(lineKey, total);
         }
       }

@@ -10,13 +10,18 @@ function segments(path: string): string[] {
   return [...path.matchAll(/(?:^|\.)([A-Za-z0-9_-]+)|\[("(?:[^"\\]|\\.)*"|\d+)\]/g)].map((m) => (m[1] ?? (m[2]!.startsWith('"') ? JSON.parse(m[2]!) as string : m[2]!)));
 }
 
-/** Whether the corpus has a line this price applies to: the meter, the component a path names, and every table key (or `*`) among the line's dimension values. */
-function priced(keys: readonly string[], lines: readonly PricedLine[]): boolean {
+/**
+ * Whether the corpus has a line this price applies to: the meter, the component a path names, and every table key
+ * (or `*`) among the line's dimension values; and, for a change between versions, a line the new version priced (a
+ * version in force after the corpus's rows measures nothing: newcomer, stop 35).
+ */
+function priced(keys: readonly string[], lines: readonly PricedLine[], version?: string): boolean {
   const [, meter, setting] = keys;
   const component = setting === "components" ? keys[3] : undefined;
   const tableAt = keys.indexOf("table");
   const values = tableAt < 0 ? [] : keys.slice(tableAt + 1);
   return lines.some((l) => l.meter === meter
+    && (version === undefined || l.versions === undefined || l.versions.has(version))
     && (setting !== "price" || l.component === undefined)
     && (component === undefined || l.component === component)
     && values.every((v) => v === "*" || Object.values(l.dimensions).includes(v)));
@@ -31,7 +36,7 @@ function priced(keys: readonly string[], lines: readonly PricedLine[]): boolean 
 export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[]): CardChange[] {
   return changes.filter((c) => {
     const rise = priceRise(c);
-    return rise !== undefined && !priced(rise.keys, lines);
+    return rise !== undefined && !priced(rise.keys, lines, c.versions?.card);
   });
 }
 
@@ -44,7 +49,7 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
 export function rateRises(changes: readonly CardChange[], lines: { priced: readonly PricedLine[]; tripped: readonly PricedLine[] }, percent: Decimal): CardChange[] {
   return changes.filter((c) => {
     const rise = priceRise(c);
-    return rise !== undefined && priced(rise.keys, lines.priced) && !priced(rise.keys, lines.tripped) && rise.new.minus(rise.old).mul(100).gt(rise.old.mul(percent));
+    return rise !== undefined && priced(rise.keys, lines.priced, c.versions?.card) && !priced(rise.keys, lines.tripped, c.versions?.card) && rise.new.minus(rise.old).mul(100).gt(rise.old.mul(percent));
   });
 }
 
