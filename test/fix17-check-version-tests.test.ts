@@ -32,4 +32,13 @@ describe("check: a card tested by another file's card: list", () => {
     const run = await burnrate(["check", "fliplet.yaml", "fliplet-2027-01.yaml", "--format", "json"], { cwd: dir });
     expect(noTests(JSON.parse(run.stdout))).toEqual(["fliplet.yaml"]);
   });
+
+  it("test runs that file for the card, and says it has tests", async () => {
+    const dir = folder("[fliplet.yaml, fliplet-2027-01.yaml]");
+    const run = await burnrate(["test", "fliplet.yaml", "fliplet-2027-01.yaml"], { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain("SKIP");
+    expect(run.stdout).toContain("1 passed, 0 failed");
+  });
 });
+

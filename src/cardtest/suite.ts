@@ -1,5 +1,5 @@
-import { existsSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import type { AccountFile } from "../account/account.js";
 import { parseAccount } from "../account/account.js";
 import { UserError, shown, type Location } from "../errors.js";
@@ -117,3 +117,26 @@ export function inlineRows(value: string): string | undefined {
 /** What a case's inline rows are refused as, by test (the case cannot run) and check (an error of the tests file). */
 export const INLINE_ROWS = { problem: "usage is a path, not CSV text", expected: "a usage file, folder or quoted glob, relative to the tests file (write the rows to a file beside it)" };
 
+/**
+ * The tests file that holds a card's expectations: NAME.tests.yaml beside it, else a tests file beside it whose
+ * `card:` (or a case's) names it, as a new version's tests name the versions they price (`card: [fliplet.yaml,
+ * fliplet-2027-01.yaml]`); NAME.tests.yaml, to be written, when none does. The earlier version was warned of
+ * having no tests while a version's file tested it (newcomer, stop 35).
+ */
+export function coveringTestsFile(cardFile: string): string {
+  const beside = testsFileFor(cardFile);
+  if (existsSync(beside)) return beside;
+  const card = resolve(cardFile);
+  const folder = dirname(cardFile);
+  for (const name of readdirSync(folder).filter((n) => isTestsFile(n)).sort()) {
+    const file = join(folder, name);
+    try {
+      const suite = loadSuite(file);
+      const named = [...suite.cardFiles, ...suite.doc.cases.flatMap((_, i) => caseCardFiles(suite, i))];
+      if (named.some((f) => resolve(f) === card)) return file;
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+    }
+  }
+  return beside;
+}

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { runSuite, tally, type SuiteResult } from "../cardtest/run.js";
-import { cardNamedAt, isTestsFile, loadCards, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { cardNamedAt, coveringTestsFile, isTestsFile, loadCards, loadSuite, type Suite } from "../cardtest/suite.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import type { Io } from "../io.js";
@@ -29,7 +29,8 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   const untested: Untested[] = [];
   for (const file of files) {
     if (!existsSync(file)) throw new UserError("cannot read file: ENOENT", { file, line: 1, column: 1 }, "an existing rate card or tests file", "no such file");
-    const suite = isTestsFile(file) ? file : testsFileFor(file);
+    // A card a tests file beside it names (a new version's tests pricing both versions) is run there.
+    const suite = isTestsFile(file) ? file : coveringTestsFile(file);
     if (!existsSync(suite)) {
       // A card without tests is still loaded: one that does not load is an error (exit 2), not "untested".
       loadCard(file);

@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
 import { resolveAccount } from "../account/account.js";
 import { expectsNothing } from "../cardtest/compare.js";
 import { scenarioOf } from "../cardtest/run.js";
-import { caseAccount, caseCardFiles, caseUsage, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, testsFileFor, type Suite } from "../cardtest/suite.js";
+import { caseAccount, caseCardFiles, caseUsage, coveringTestsFile, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { nodeKind, readText } from "../inputs.js";
 import { parseRateCard } from "../ratecard/load.js";
@@ -58,30 +57,6 @@ function checkCard(file: string): CheckedFile {
   const testsFile = coveringTestsFile(file);
   findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile, card), testsFile }));
   return { file, kind: "card", subject: `${card.provider} ${card.version}`, card: { provider: card.provider, version: card.version, effective: card.effective }, findings };
-}
-
-/**
- * The tests file that holds a card's expectations: NAME.tests.yaml beside it, else a tests file beside it whose
- * `card:` (or a case's) names it, as a new version's tests name the versions they price (`card: [fliplet.yaml,
- * fliplet-2027-01.yaml]`); NAME.tests.yaml, to be written, when none does. The earlier version was warned of
- * having no tests while a version's file tested it (newcomer, stop 35).
- */
-function coveringTestsFile(cardFile: string): string {
-  const beside = testsFileFor(cardFile);
-  if (existsSync(beside)) return beside;
-  const card = resolve(cardFile);
-  const folder = dirname(cardFile);
-  for (const name of readdirSync(folder).filter((n) => isTestsFile(n)).sort()) {
-    const file = join(folder, name);
-    try {
-      const suite = loadSuite(file);
-      const named = [...suite.cardFiles, ...suite.doc.cases.flatMap((_, i) => caseCardFiles(suite, i))];
-      if (named.some((f) => resolve(f) === card)) return file;
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-    }
-  }
-  return beside;
 }
 
 /** Grant kinds the accounts of a card's tests grant. A tests file that does not load is reported when it is checked itself. */
