@@ -49,4 +49,19 @@ describe("a price table's \"*\" entry and a model written otherwise", () => {
     const run = await burnrate(["diff", "--base", join(dir, "card.yaml"), "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
     expect([run.code, run.stderr]).toEqual([0, warning("GPT-4o")]);
   });
+
+  it("reconcile warns too, and names the usage-side mapping where the bill writes the card's value", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+    writeFileSync(join(dir, "card.yaml"), STAR);
+    writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n');
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,GPT-4o,openai,100000,10000\n");
+    // The bill prices gpt-4o as the card does: 35 cents.
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,model,provider,quantity,amount\n2026-11,request,gpt-4o,openai,1,35\n");
+    const run = await burnrate(["reconcile", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(warning("GPT-4o"));
+    const missing = JSON.parse(run.stdout).differences.find((d: { class: string }) => d.class === "missing_in_usage");
+    expect(missing.explanation).toContain('the card prices "gpt-4o": dimension_values: in the usage mapping reads the usage\'s as it (--map value:model:gpt-4o=GPT-4o)');
+  });
 });
+

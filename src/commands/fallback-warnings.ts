@@ -8,6 +8,11 @@ export function fallbackWarnings(card: RateCard, statement: Statement): string[]
   return fallbackNearMisses(card, statement).map(fallbackWarning);
 }
 
+/** The same, for the misses a reconciliation found in its replay. */
+export function fallbackMissWarnings(misses: readonly FallbackNearMiss[]): string[] {
+  return misses.map(fallbackWarning);
+}
+
 /** A value the card's "*" entry priced though the table names it written otherwise: the fix is a mapping. */
 function fallbackWarning(miss: FallbackNearMiss): string {
   const flag = /^[\w./:@-]{1,80}$/.test(miss.value) ? ` (--map value:${miss.dimension}:${miss.named}=${miss.value})` : "";

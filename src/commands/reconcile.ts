@@ -21,6 +21,7 @@ import { render } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
 import { SkippedRows } from "../usage/mapping.js";
 import { progressFor } from "../progress/progress.js";
+import { fallbackMissWarnings } from "./fallback-warnings.js";
 
 export interface ReconcileOptions extends ReplayInputOptions {
   bill: string;
@@ -61,6 +62,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   }).finally(() => progress.end());
   // The bill's cycles: a day of dated rows may straddle their boundaries.
   for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(note);
+  for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   await emit(render(format, {

@@ -5,6 +5,8 @@ import type { BillCharge } from "../bill/types.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
+import { fallbackNearMisses } from "../engine/fallback-prices.js";
+import { cardNamedValues } from "../ratecard/condition-values.js";
 import { Decimal, ZERO, formatExact } from "../money.js";
 import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
@@ -106,6 +108,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   };
   // So is a bill's dimension value that the usage writes otherwise but for case ("CRM" for "crm"): the two lines would
   // read as missing on either side, and hide what differs between them.
+  const named = cardNamedValues(card);
   const valueHint = (line: AlignedLine) => {
     if (line.computed !== undefined || line.bill === undefined) return "";
     for (const other of lines.values()) {
@@ -115,7 +118,12 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       const differ = names.filter((d) => other.dimensions[d] !== line.dimensions[d]);
       if (differ.length === 0 || !differ.every((d) => other.dimensions[d]?.toLowerCase() === line.dimensions[d]!.toLowerCase())) continue;
       const d = differ[0]!;
-      return `; the usage has ${d} ${shown(other.dimensions[d]!)}, the bill's ${shown(line.dimensions[d]!)} but for case: dimension_values: in the bill mapping reads one as the other (--bill-map value:${d}:${other.dimensions[d]}=${line.dimensions[d]})`;
+      const [usage, billed] = [other.dimensions[d]!, line.dimensions[d]!];
+      // The side the card names is the one to read the other as: the usage's value priced by a "*" entry is the usage's to map.
+      if (!named.get(d)?.has(usage) && named.get(d)?.has(billed)) {
+        return `; the usage has ${d} ${shown(usage)}, the bill's ${shown(billed)} but for case, and the card prices ${shown(billed)}: dimension_values: in the usage mapping reads the usage's as it (--map value:${d}:${billed}=${usage})`;
+      }
+      return `; the usage has ${d} ${shown(usage)}, the bill's ${shown(billed)} but for case: dimension_values: in the bill mapping reads one as the other (--bill-map value:${d}:${usage}=${billed})`;
     }
     return "";
   };
@@ -173,6 +181,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       amount: sumOf(a.cycles.filter((c) => cycles.has(c.index)).map((c) => c.total)),
     })),
     ignored: bill.ignored,
+    fallbacks: fallbackNearMisses(card, replayed),
     payments: bill.layout === "ledger"
       ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles, accounts), rows: payments.length }
       : undefined,

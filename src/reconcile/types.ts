@@ -1,3 +1,4 @@
+import type { FallbackNearMiss } from "../engine/fallback-prices.js";
 import type { IgnoredRows } from "../bill/types.js";
 import type { BillLayout } from "../bill/mapping.js";
 import type { Location } from "../errors.js";
@@ -119,4 +120,6 @@ export interface Reconciliation {
   ignored: IgnoredRows[];
   /** A ledger's Payment rows against the grants of the account file, over the bill's cycles. */
   payments: { bill: Decimal; granted: Decimal; rows: number } | undefined;
+  /** Values a price table's "*" entry priced that are listed values written otherwise: warned of on stderr, as statement does. */
+  fallbacks: readonly FallbackNearMiss[];
 }
