@@ -10,10 +10,10 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 // request itself free. Two requests of 1,000 + 200 tokens: 2,000 prompt tokens (0.5 cents), 400 completion (0.4).
 const USAGE = [1, 2].map((n) => JSON.stringify({ timestamp: `2026-11-02T10:00:0${n}Z`, meter: "request", model: "gpt-4o", provider: "openai", input_tokens: 1000, output_tokens: 200 })).join("\n");
 
-function reconcile(bill: string, mapping?: string) {
+function reconcile(bill: string, mapping?: string, usage = USAGE) {
   const dir = mkdtempSync(join(tmpdir(), "fix17-"));
   writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n');
-  writeFileSync(join(dir, "usage.jsonl"), `${USAGE}\n`);
+  writeFileSync(join(dir, "usage.jsonl"), `${usage}\n`);
   writeFileSync(join(dir, "bill.csv"), bill);
   if (mapping !== undefined) writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
   return burnrate(["reconcile", "--card", join(ROOT, "ratecards/floopy.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.jsonl"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
@@ -70,6 +70,18 @@ describe("reconcile: a bill itemised by token component", () => {
     const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request:input_token,gpt-4o,openai,2000,0.5\n");
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/bill\.csv:2:2: unknown activity "request:input_token"; did you mean "request:input_tokens"\? \(expected a meter key or label of floopy 2026-11 \(or METER:COMPONENT for a component billed on a line of its own, such as request:input_tokens\)/);
+  });
+
+  it("a request the log repeats, billed twice on each component's line, is duplicate_events on both", async () => {
+    // The same event_id twice: counted once, 1,000 + 200 tokens; the bill counts it twice.
+    const repeated = ["e1", "e1"].map((id, n) => JSON.stringify({ timestamp: `2026-11-02T10:00:0${n}Z`, meter: "request", event_id: id, model: "gpt-4o", provider: "openai", input_tokens: 1000, output_tokens: 200 })).join("\n");
+    const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request:input_tokens,gpt-4o,openai,2000,0.5\n2026-11-01,request:output_tokens,gpt-4o,openai,400,0.4\n", undefined, repeated);
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.differences.map((d: { meter: string; class: string; delta: string }) => [d.meter, d.class, d.delta])).toEqual([
+      ["request:input_tokens", "duplicate_events", "0.25"],
+      ["request:output_tokens", "duplicate_events", "0.2"],
+    ]);
   });
 });
 

@@ -107,8 +107,19 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
       if (meterEvent.role === "charge" && meterEvent.meter.aggregation === "flow" && !unpriced.has(id)) {
-        const { amount } = priceEvent(book, card, { meter: meterEvent.meter, dims: event.dimensions, quantity: event.quantity, components: event.components, origin: event.origin });
-        duplicateAmounts.set(id, (duplicateAmounts.get(id) ?? ZERO).plus(amount));
+        const priced = priceEvent(book, card, { meter: meterEvent.meter, dims: event.dimensions, quantity: event.quantity, components: event.components, origin: event.origin });
+        // A bill itemised by component bills a repeat's tokens on each component's line: each is its repeat there,
+        // where the meter's own line (the free requests) was the only place a repeat was found (newcomer, stop 35).
+        let own = priced.amount;
+        for (const part of priced.extras) {
+          const item = aligner.item(event.meter, part.component);
+          if (item === event.meter) continue;
+          const partId = aligner.id(cycle, event.account, item, dims);
+          duplicates.set(partId, (duplicates.get(partId) ?? ZERO).plus(part.quantity));
+          duplicateAmounts.set(partId, (duplicateAmounts.get(partId) ?? ZERO).plus(part.amount));
+          own = own.minus(part.amount);
+        }
+        duplicateAmounts.set(id, (duplicateAmounts.get(id) ?? ZERO).plus(own));
       } else {
         unpriced.add(id);
         duplicateAmounts.delete(id);
