@@ -37,5 +37,10 @@ describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
     const { line } = await reconcile("Credit", "-0.5", "-50");
     expect([line.bill_quantity, line.bill_amount]).toEqual(["560", "5.1"]);
   });
+
+  it("says the difference is the credit's where the usage rows agree, not a price", async () => {
+    const { line } = await reconcile("Credit", "-0.1");
+    expect([line.class, line.explanation]).toEqual(["unexplained", "the bill's usage rows come to 5.6 credits, as the usage does; its credit, adjustment or tax rows add -0.1: the difference is theirs, no price or count"]);
+  });
 });
 

@@ -116,6 +116,8 @@ export class Aligner {
             ...(b.repeatedRow ? { repeatedRow: b.repeatedRow } : same ? { repeatedRow: { first: same.origin, again: charge.origin } } : {}),
           };
       line.bill.quantity = unknown.has(line) ? undefined : given.get(line);
+      if (charge.adjustment) line.bill.adjustments = (b?.adjustments ?? ZERO).plus(charge.amount);
+      else if (b?.adjustments !== undefined) line.bill.adjustments = b.adjustments;
     }
 
     const prices = new Map<AlignedLine, Set<string>>();

@@ -111,6 +111,13 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
   }
 
+  // A credit, adjustment or tax on the line: where its usage rows come to the usage's amount, the difference is the
+  // adjustment's, not a price (newcomer, stop 35: a goodwill credit read "the card may be out of date").
+  const adjusted = bill.adjustments;
+  if (adjusted !== undefined && !adjusted.isZero() && bill.amount.minus(adjusted).minus(computed.amount).abs().lte(step)) {
+    return { class: "unexplained", explanation: `the bill's usage rows come to ${n(bill.amount.minus(adjusted))} ${unit}, as the usage does; its credit, adjustment or tax rows add ${n(adjusted)}: the difference is theirs, no price or count`, shiftable: false };
+  }
+
   const cardPrice = computed.unitPrice;
   if (quantityKnown && sameQuantity) {
     if (computed.quantity.isZero()) {

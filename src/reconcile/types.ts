@@ -20,6 +20,8 @@ interface BillSide {
   unitPrice: Decimal | undefined;
   rows: number;
   origin: Location;
+  /** What the line's credit, adjustment and tax rows (FOCUS) add to its amount: none where it has none. */
+  adjustments?: Decimal;
   /** The step the bill's amounts are rounded to, in the card's unit, where a row gives them in money: a cent of the currency (1 cent of a card in cents). */
   step?: Decimal;
   /** The first bill row that repeats an earlier row of this line exactly (quantity and amount), with that earlier row: a line billed twice. */
