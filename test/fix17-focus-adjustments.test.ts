@@ -10,9 +10,9 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 const FIX = join(ROOT, "fixtures/reconcile");
 const BILL = readFileSync(join(FIX, "focus/bill.csv"), "utf8");
 
-async function reconcile(category: string, cost: string, quantity = "") {
+async function reconcile(category: string, cost: string, quantity = "", currency = "credits") {
   const dir = mkdtempSync(join(tmpdir(), "fix17-"));
-  const row = `ACME-1,credits,2026-11-01T04:00:00Z,2026-12-01T05:00:00Z,2026-11-01T05:00:00Z,2026-12-01T05:00:00Z,${category},${cost},${quantity},Reads,Data reads,FLP-DR,"{""fliplet-project"": ""alpha"", ""env"": ""prod""}"\n`;
+  const row = `ACME-1,${currency},2026-11-01T04:00:00Z,2026-12-01T05:00:00Z,2026-11-01T05:00:00Z,2026-12-01T05:00:00Z,${category},${cost},${quantity},Reads,Data reads,FLP-DR,"{""fliplet-project"": ""alpha"", ""env"": ""prod""}"\n`;
   writeFileSync(join(dir, "bill.csv"), BILL + row);
   const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", join(dir, "bill.csv"), "--bill-mapping", join(FIX, "focus/mapping.yaml"), "--format", "json", "--all-lines"]);
   const line = JSON.parse(run.stdout).lines.find((l: { meter: string }) => l.meter === "data_read");
@@ -41,6 +41,13 @@ describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
   it("says the difference is the credit's where the usage rows agree, not a price", async () => {
     const { line } = await reconcile("Credit", "-0.1");
     expect([line.class, line.explanation]).toEqual(["unexplained", "the bill's usage rows come to 5.6 credits, as the usage does; its credit, adjustment or tax rows add -0.1: the difference is theirs, no price or count"]);
+  });
+
+  it("a tax under a cent, in USD, is the tax's difference, not the bill rounding to a cent (Fliplet: 0.01 USD a credit)", async () => {
+    // 0.004 USD is 0.4 credits: 5.6 + 0.4 = 6, a whole cent, which read as "the bill rounds 5.6 to 6" and passed.
+    const { run, line } = await reconcile("Tax", "0.004", "", "USD");
+    expect(run.code).toBe(1);
+    expect([line.class, line.bill_amount]).toEqual(["unexplained", "6"]);
   });
 });
 

@@ -56,7 +56,9 @@ export class BillRows {
       case "ignore": {
         // Counted in the card's unit, as the lines are: a row of -1.00 USD is -100 cents, not -1 (newcomer, stop 35).
         const seen = this.ignored.get(word) ?? { activity: word, rows: 0, amount: ZERO };
-        this.ignored.set(word, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(this.inUnits(amount, row.currency)) });
+        // A ledger's charge is a negative movement of the balance: counted as the charges are, positive (red team).
+        const charged = ledger && this.mapping.deductions === "negative" ? amount.neg() : amount;
+        this.ignored.set(word, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(this.inUnits(charged, row.currency)) });
         return;
       }
       case "payments":
@@ -99,6 +101,8 @@ export class BillRows {
     if (text.toUpperCase() === this.card.currency.toUpperCase() && price !== undefined && !price.isZero()) {
       const units = amount.div(price);
       if (units.mul(price).eq(amount)) return units;
+      // A credit price that does not divide the amount (0.01 USD at 0.003) gives no exact number of credits.
+      throw new UserError(`${shown(amount.toFixed())} ${text} is no exact number of ${this.card.unit} at the card's credit price of ${price.toFixed()}`, currency!.at, `an amount in ${this.card.currency} that is a whole multiple of ${price.toFixed()}, or the bill in ${this.card.unit}`, `${amount.toFixed()} ${text}`);
     }
     const how = price === undefined ? `the card has no credit_price to turn ${this.card.currency} into ${this.card.unit}` : `${this.card.currency} at the card's credit price of ${price.toFixed()}`;
     const focus = this.mapping.layout === "focus";

@@ -1,7 +1,7 @@
 import type { Bill, BillCharge } from "../bill/types.js";
 import { OVERAGE } from "../bill/mapping.js";
 import { UserError, shown } from "../errors.js";
-import { Decimal, ZERO } from "../money.js";
+import { ZERO, type Decimal } from "../money.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
 
@@ -107,7 +107,6 @@ export class Aligner {
       line.bill = b === undefined
         ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin, ...(charge.step ? { step: charge.step } : {}) }
         : {
-            ...(b.step || charge.step ? { step: Decimal.max(b.step ?? ZERO, charge.step ?? ZERO) } : {}),
             quantity: undefined,
             amount: b.amount.plus(charge.amount),
             unitPrice: b.unitPrice !== undefined && charge.unitPrice !== undefined && b.unitPrice.eq(charge.unitPrice) ? b.unitPrice : undefined,

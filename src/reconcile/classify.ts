@@ -103,19 +103,24 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   // Amounts decide: a quantity shown otherwise behind the same amount is a note (agreementNote), not a difference.
   if (delta.isZero()) return undefined;
 
+  // A credit, adjustment or tax on the line, before any rounding: where its usage rows come to the usage's amount, the
+  // difference is the adjustment's, not a price (newcomer, stop 35: a goodwill credit read "the card may be out of
+  // date"), and not a rounding either (red team: a tax under a cent passed as the bill rounding 5.6 to 6).
+  const adjusted = bill.adjustments;
+  if (adjusted !== undefined && !adjusted.isZero()) {
+    const rows = bill.amount.minus(adjusted);
+    if (rows.minus(computed.amount).abs().lte(step)) {
+      const usage = rows.eq(computed.amount) ? "as the usage does" : `the usage ${n(computed.amount)}`;
+      return { class: "unexplained", explanation: `the bill's usage rows come to ${n(rows)} ${unit}, ${usage}; its credit, adjustment or tax rows add ${n(adjusted)}: the difference is theirs, no price or count`, shiftable: false };
+    }
+  }
+
   // Rounding only where rounding can give the bill's amount: the computed amount rounded to the card's step, in its
   // mode or another a provider uses. A bill one step off an amount already exact at the step (1.01 for 1.00), or with
   // more decimals than the step, is a price or a count, not a rounding: 500 such lines were 5 credits passed as rounding.
   const mode = sameQuantity && delta.abs().lte(step) ? roundingMode(computed.amount, bill.amount, step, card.precision.rounding) : undefined;
   if (mode !== undefined) {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
-  }
-
-  // A credit, adjustment or tax on the line: where its usage rows come to the usage's amount, the difference is the
-  // adjustment's, not a price (newcomer, stop 35: a goodwill credit read "the card may be out of date").
-  const adjusted = bill.adjustments;
-  if (adjusted !== undefined && !adjusted.isZero() && bill.amount.minus(adjusted).minus(computed.amount).abs().lte(step)) {
-    return { class: "unexplained", explanation: `the bill's usage rows come to ${n(bill.amount.minus(adjusted))} ${unit}, as the usage does; its credit, adjustment or tax rows add ${n(adjusted)}: the difference is theirs, no price or count`, shiftable: false };
   }
 
   const cardPrice = computed.unitPrice;

@@ -22,7 +22,11 @@ interface BillSide {
   origin: Location;
   /** What the line's credit, adjustment and tax rows (FOCUS) add to its amount: none where it has none. */
   adjustments?: Decimal;
-  /** The step the bill's amounts are rounded to, in the card's unit, where a row gives them in money: a cent of the currency (1 cent of a card in cents). */
+  /**
+   * The step the bill's amount is rounded to, in the card's unit, where the line is one row given in money: a cent
+   * of the currency (1 cent of a card in cents). Not for a line of several rows: each row's cent adds up, and an
+   * adjustment or an overcharge under a cent would pass as a rounding (red team, stop 35).
+   */
   step?: Decimal;
   /** The first bill row that repeats an earlier row of this line exactly (quantity and amount), with that earlier row: a line billed twice. */
   repeatedRow?: { first: Location; again: Location };
