@@ -49,5 +49,15 @@ describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
     expect(run.code).toBe(1);
     expect([line.class, line.bill_amount]).toEqual(["unexplained", "6"]);
   });
+
+  it("a credit without its usage's tags is said to be a credit on a line of its own, not a charge", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix17-"));
+    const row = `ACME-1,credits,2026-11-01T04:00:00Z,2026-12-01T05:00:00Z,2026-11-01T05:00:00Z,2026-12-01T05:00:00Z,Credit,-1,,Reads,Data reads,FLP-DR,"{""env"": ""prod""}"\n`;
+    writeFileSync(join(dir, "bill.csv"), BILL + row);
+    const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", join(dir, "bill.csv"), "--bill-mapping", join(FIX, "focus/mapping.yaml"), "--format", "json"]);
+    expect(run.code).toBe(1);
+    const [d] = JSON.parse(run.stdout).differences;
+    expect([d.class, d.bill_amount, d.explanation]).toEqual(["missing_in_usage", "-1", "the bill's credit, adjustment or tax rows come to -1 credits on a line with no usage on either side: a credit written without its usage's tags lands on a line of its own"]);
+  });
 });
 

@@ -91,6 +91,10 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     if (bill.amount.isZero()) return undefined;
     // Events burnrate refused are in the log, not missing from it: the bill charges what the card refuses.
     const refused = line.refused !== undefined && line.refused.length > 0 ? `; the usage has no priced events on this line, but ${refusedText(line.refused)}: the bill charges what the card refuses` : "; the usage log has no such events";
+    // A credit the bill gives on a line the usage has none of (FOCUS credits often carry none of the usage's tags) is a credit, not a charge.
+    if (bill.adjustments !== undefined && bill.adjustments.eq(bill.amount)) {
+      return { class: "missing_in_usage", explanation: `the bill's credit, adjustment or tax rows come to ${n(bill.amount)} ${unit} on a line with no usage on either side: a credit written without its usage's tags lands on a line of its own`, shiftable: false };
+    }
     return {
       class: "missing_in_usage",
       explanation: `the bill charges ${n(bill.amount)} ${unit}${bill.quantity === undefined ? "" : ` for quantity ${n(bill.quantity)}`}${refused}`,
