@@ -83,5 +83,15 @@ describe("reconcile: a bill itemised by token component", () => {
       ["request:output_tokens", "duplicate_events", "0.2"],
     ]);
   });
+
+  it("a retry of an event_id routed to another model, billed on that model's line, is that repeat, not a charge of no events", async () => {
+    // e1 on gpt-4o, then again on gpt-4o-mini: counted once, on gpt-4o. gpt-4o-mini: 1,000 x 0.000015 + 200 x 0.00006 = 0.027.
+    const retried = [["gpt-4o", 1], ["gpt-4o-mini", 2]].map(([model, n]) => JSON.stringify({ timestamp: `2026-11-02T10:00:0${n}Z`, meter: "request", event_id: "e1", model, provider: "openai", input_tokens: 1000, output_tokens: 200 })).join("\n");
+    const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request,gpt-4o,openai,1,0.45\n2026-11-01,request,gpt-4o-mini,openai,1,0.027\n", undefined, retried);
+    expect(run.code).toBe(1);
+    const out = JSON.parse(run.stdout);
+    expect(out.differences.map((d: { meter: string; class: string; delta: string }) => [d.meter, d.class, d.delta])).toEqual([["request", "duplicate_events", "0.027"]]);
+    expect(out.differences[0].explanation).toContain("only as repeats of an earlier event_id");
+  });
 });
 

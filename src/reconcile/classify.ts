@@ -91,6 +91,11 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     if (bill.amount.isZero()) return undefined;
     // Events burnrate refused are in the log, not missing from it: the bill charges what the card refuses.
     const refused = line.refused !== undefined && line.refused.length > 0 ? `; the usage has no priced events on this line, but ${refusedText(line.refused)}: the bill charges what the card refuses` : "; the usage log has no such events";
+    // What the log has on this line only as repeats of an earlier event_id (a retry routed to another model) is there,
+    // counted once on the first row's line: the bill charges the repeat (red team, stop 35: "no such events").
+    if (line.duplicates.gt(0)) {
+      return { class: "duplicate_events", explanation: `the bill charges ${n(bill.amount)} ${unit} for events the log has on this line only as repeats of an earlier event_id (quantity ${n(line.duplicates)}), counted once by burnrate, on the first row's line`, shiftable: false };
+    }
     // A credit the bill gives on a line the usage has none of (FOCUS credits often carry none of the usage's tags) is a credit, not a charge.
     if (bill.adjustments !== undefined && bill.adjustments.eq(bill.amount)) {
       return { class: "missing_in_usage", explanation: `the bill's credit, adjustment or tax rows come to ${n(bill.amount)} ${unit} on a line with no usage on either side: a credit written without its usage's tags lands on a line of its own`, shiftable: false };
