@@ -76,5 +76,14 @@ describe("canonical bill: amounts in its currency column", () => {
     expect(out.differences.map((d: { class: string; delta: string; within_tolerance: boolean }) => [d.class, d.delta, d.within_tolerance])).toEqual([["rounding", "-0.35", true]]);
     expect(out.differences[0].explanation).toBe("the bill rounds 1.35 to 1 (step 1, half-even)");
   });
+
+  it("a line of several rows in money, each rounded up to a cent, is rounding held to the tolerance: 3 x 0.01 USD for 1.35 cents fails the gate", async () => {
+    const row = "2026-11,request,gpt-4o,openai,1,0.01,USD\n";
+    const run = await reconcile(`${HEADER}${row}${row}${row}`);
+    expect(run.code).toBe(1);
+    const [d] = JSON.parse(run.stdout).differences;
+    expect([d.class, d.delta, d.within_tolerance]).toEqual(["rounding", "1.65", false]);
+    expect(d.explanation).toContain("the bill rounds each of its 3 rows to a cent of its currency (step 1), less than 3 in all; it is 1.65 off the usage's 1.35");
+  });
 });
 

@@ -112,6 +112,8 @@ export class Aligner {
             unitPrice: b.unitPrice !== undefined && charge.unitPrice !== undefined && b.unitPrice.eq(charge.unitPrice) ? b.unitPrice : undefined,
             rows: b.rows + 1,
             origin: b.origin,
+            // Every row in money at one cent's step: each row was rounded on its own.
+            ...((b.step ?? b.rowStep) !== undefined && charge.step !== undefined && (b.step ?? b.rowStep)!.eq(charge.step) && !charge.adjustment ? { rowStep: charge.step } : {}),
             ...(b.repeatedRow ? { repeatedRow: b.repeatedRow } : same ? { repeatedRow: { first: same.origin, again: charge.origin } } : {}),
           };
       line.bill.quantity = unknown.has(line) ? undefined : given.get(line);

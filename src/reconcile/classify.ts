@@ -131,6 +131,13 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   if (mode !== undefined) {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
   }
+  // A line of several rows in money, each rounded to a cent on its own (up, down or to the nearest): the rounding adds
+  // up, to less than a cent a row. Said so, and held to the tolerance: 3 requests of 0.45 cents billed 0.01 USD each
+  // is 1.65 cents over, a rounding the gate still fails (red team, stop 35: it read as a price that differs).
+  const rowStep = bill.rowStep;
+  if (rowStep !== undefined && bill.adjustments === undefined && sameQuantity && delta.abs().lt(rowStep.mul(bill.rows))) {
+    return { class: "rounding", explanation: `the bill rounds each of its ${bill.rows} rows to a cent of its currency (step ${n(rowStep)}), less than ${n(rowStep.mul(bill.rows))} in all; it is ${n(delta)} off the usage's ${n(computed.amount)}`, shiftable: false };
+  }
 
   const cardPrice = computed.unitPrice;
   if (quantityKnown && sameQuantity) {

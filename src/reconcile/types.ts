@@ -20,6 +20,8 @@ interface BillSide {
   unitPrice: Decimal | undefined;
   rows: number;
   origin: Location;
+  /** The step each of the line's several rows was rounded to, where every one is given in money at the same step. */
+  rowStep?: Decimal;
   /** What the line's credit, adjustment and tax rows (FOCUS) add to its amount: none where it has none. */
   adjustments?: Decimal;
   /**
