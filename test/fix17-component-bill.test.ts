@@ -93,5 +93,13 @@ describe("reconcile: a bill itemised by token component", () => {
     expect(out.differences.map((d: { meter: string; class: string; delta: string }) => [d.meter, d.class, d.delta])).toEqual([["request", "duplicate_events", "0.027"]]);
     expect(out.differences[0].explanation).toContain("only as repeats of an earlier event_id");
   });
+
+  it("an invoice that itemises one model's tokens and bills another's requests whole compares each as billed: it agrees", async () => {
+    // gpt-4o: 1,000 x 0.00025 = 0.25 and 200 x 0.001 = 0.2, itemised; gpt-4o-mini: 1,000 x 0.000015 + 200 x 0.00006 = 0.027, whole.
+    const usage = [["gpt-4o", 1], ["gpt-4o-mini", 2]].map(([model, n]) => JSON.stringify({ timestamp: `2026-11-02T10:00:0${n}Z`, meter: "request", model, provider: "openai", input_tokens: 1000, output_tokens: 200 })).join("\n");
+    const run = await reconcile("period_start,activity,model,provider,quantity,amount\n2026-11-01,request:input_tokens,gpt-4o,openai,1000,0.25\n2026-11-01,request:output_tokens,gpt-4o,openai,200,0.2\n2026-11-01,request,gpt-4o-mini,openai,1,0.027\n", undefined, usage);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(run.stdout).status).toBe("agrees");
+  });
 });
 

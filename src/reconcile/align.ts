@@ -26,7 +26,7 @@ export class Aligner {
           throw new UserError(`meter ${shown(meter)} is billed under two activities`, charge.origin, `each meter in one activity (${shown(group.join("+"))})`, shown(charge.activity));
         }
         this.groups.set(meter, charge.meters);
-        if (meter.includes(":")) this.itemised.add(meterOfItem(meter));
+        if (meter.includes(":")) this.itemised.add(this.itemisedKey(meterOfItem(meter), charge.account ?? "", charge.dimensions));
       }
       if (!this.words.has(id)) this.words.set(id, charge.activity);
     }
@@ -38,15 +38,20 @@ export class Aligner {
 
   /**
    * What a statement line is billed as: its component on a line of its own where the bill itemises the meter by
-   * component (`request:input_tokens`): every component of it then, so that one the bill lacks shows as missing,
-   * not inside the meter's own line; else its meter.
+   * component (`request:input_tokens`) for the line's account and dimension values: every component of it then, so
+   * that one the bill lacks shows as missing, not inside the meter's own line; else its meter. An invoice that
+   * itemises one model's tokens and bills the others whole compares each as billed (newcomer, stop 35).
    */
-  item(meter: string, component: string | undefined): string {
-    return component === undefined || !this.itemised.has(meter) ? meter : `${meter}:${component}`;
+  item(meter: string, component: string | undefined, account: string, dims: Readonly<Record<string, string>>): string {
+    return component === undefined || !this.itemised.has(this.itemisedKey(meter, account, dims)) ? meter : `${meter}:${component}`;
   }
 
-  /** The meters the bill names a component of. */
+  /** The meters the bill names a component of, each with the account and the bill's dimension values it does so for. */
   private readonly itemised = new Set<string>();
+
+  private itemisedKey(meter: string, account: string, dims: Readonly<Record<string, string>>): string {
+    return JSON.stringify([this.bill.byAccount ? account : "", meter, this.project(dims)]);
+  }
 
   /** A line's identity within a cycle: account, activity and the bill's dimensions. */
   key(account: string, meter: string, dims: Readonly<Record<string, string>>): string {
@@ -127,7 +132,7 @@ export class Aligner {
       for (const cycle of account.cycles) {
         if (!cycles.has(cycle.index)) continue;
         for (const l of cycle.lines) {
-          const item = this.item(l.meter, l.component);
+          const item = this.item(l.meter, l.component, account.account, l.dimensions);
           const line = entry(cycle.index, account.account, item, l.dimensions);
           const c = line.computed ?? { quantity: ZERO, amount: ZERO, events: 0, unitPrice: l.unitPrice };
           // A component line (tokens beside a request, a per-event surcharge) adds to the amount, not to the meter's

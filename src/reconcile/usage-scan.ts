@@ -112,7 +112,7 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
         // where the meter's own line (the free requests) was the only place a repeat was found (newcomer, stop 35).
         let own = priced.amount;
         for (const part of priced.extras) {
-          const item = aligner.item(event.meter, part.component);
+          const item = aligner.item(event.meter, part.component, event.account, dims);
           if (item === event.meter) continue;
           const partId = aligner.id(cycle, event.account, item, dims);
           duplicates.set(partId, (duplicates.get(partId) ?? ZERO).plus(part.quantity));
