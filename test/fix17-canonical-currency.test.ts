@@ -85,5 +85,11 @@ describe("canonical bill: amounts in its currency column", () => {
     expect([d.class, d.delta, d.within_tolerance]).toEqual(["rounding", "1.65", false]);
     expect(d.explanation).toContain("the bill rounds each of its 3 rows to a cent of its currency (step 1), less than 3 in all; it is 1.65 off the usage's 1.35");
   });
+
+  it("only rounding to the nearest cent counts: 1.35 cents billed 0.02 USD (rounded up, 48% over) is a rate drift, exit 1", async () => {
+    const run = await reconcile(`${HEADER}2026-11,request,gpt-4o,openai,3,0.02,USD\n`);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout).differences.map((d: { class: string; delta: string; within_tolerance: boolean }) => [d.class, d.delta, d.within_tolerance])).toEqual([["rate_drift", "0.65", false]]);
+  });
 });
 

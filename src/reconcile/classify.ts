@@ -127,7 +127,10 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   // Rounding only where rounding can give the bill's amount: the computed amount rounded to the card's step, in its
   // mode or another a provider uses. A bill one step off an amount already exact at the step (1.01 for 1.00), or with
   // more decimals than the step, is a price or a count, not a rounding: 500 such lines were 5 credits passed as rounding.
-  const mode = sameQuantity && delta.abs().lte(step) ? roundingMode(computed.amount, bill.amount, step, card.precision.rounding) : undefined;
+  // At a bill's cent of money, coarser than the card's step, only rounding to the nearest cent counts: a line of 3.3
+  // cents billed 4 (up) is 21% over, not a rounding (newcomer, stop 35: it passed, exit 0).
+  const money = step !== card.precision.step;
+  const mode = sameQuantity && delta.abs().lte(step) ? roundingMode(computed.amount, bill.amount, step, money ? NEAREST : card.precision.rounding) : undefined;
   if (mode !== undefined) {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
   }
@@ -197,9 +200,13 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
 }
 
 /** The rounding (the card's mode first, then the others providers use) that takes `computed` to `billed` at `step`; undefined for none. */
-function roundingMode(computed: Decimal, billed: Decimal, step: Decimal, cardMode: RoundingMode): string | undefined {
+function roundingMode(computed: Decimal, billed: Decimal, step: Decimal, cardMode: RoundingMode | typeof NEAREST): string | undefined {
+  if (cardMode === NEAREST) return (["half-even", "half-up"] as const).find((mode) => roundToStep(computed, step, mode).eq(billed));
   for (const mode of [cardMode, ...ROUNDING_MODES.filter((m) => m !== cardMode)]) if (roundToStep(computed, step, mode).eq(billed)) return mode;
   return computed.div(step).ceil().mul(step).eq(billed) ? "up" : undefined;
 }
+
+/** Rounding to the nearest step, half-even or half-up, and no other: what a money amount's cent is taken to be. */
+const NEAREST = "nearest";
 
 const ROUNDING_MODES: readonly RoundingMode[] = ["half-even", "half-up", "down"];
