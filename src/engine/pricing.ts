@@ -46,7 +46,9 @@ function meant(value: string, keys: Iterable<string>): string {
 function closeKey(value: string, keys: Iterable<string>): string | undefined {
   if (value === "") return undefined;
   const listed = [...keys].filter((k) => k !== "*");
-  return nearest(value, listed) ?? releaseOf(value, listed);
+  // After a gateway's prefix, a typo of a listed value (openai/gpt4o for gpt-4o) is as near as one without it.
+  const tail = value.split("/").at(-1)!;
+  return nearest(value, listed) ?? releaseOf(value, listed) ?? (tail !== value && tail !== "" ? nearest(tail, listed) : undefined);
 }
 
 /**
