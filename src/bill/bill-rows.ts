@@ -1,7 +1,7 @@
 import { UserError, shown, type Location } from "../errors.js";
 import { Decimal, ZERO, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { componentExample, OVERAGE, nearestActivity, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
+import { componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRows } from "./types.js";
 
 /** A cell's text and where it is, for an error. */
@@ -65,17 +65,20 @@ export class BillRows {
         if (row.period.kind !== "within") throw new UserError("payments are only read from a ledger", cell.at, "a charge activity", shown(word));
         this.payments.push({ at: row.period.at, amount, account, origin: row.origin });
         return;
+      case "plan":
+        if (ledger) throw new UserError("a plan fee is not read from a ledger", cell.at, "a plan fee on a canonical or FOCUS bill: a ledger moves credits, and a plan's fee is money", shown(word));
+        break;
       case "meters":
       case "overage":
         break;
     }
-    const inUnits = target.kind === "meters" ? this.inUnits(amount, row.currency) : this.inMoney(amount, row.currency);
+    const inUnits = target.kind === "meters" ? this.inUnits(amount, row.currency) : this.inMoney(amount, row.currency, target.kind);
     this.charges.push({
       period: row.period,
       periodCell: row.periodCell,
       activity: word,
-      meters: target.kind === "overage" ? [OVERAGE] : target.meters,
-      money: target.kind === "overage",
+      meters: target.kind === "overage" ? [OVERAGE] : target.kind === "plan" ? [PLAN_FEE] : target.meters,
+      money: target.kind !== "meters",
       account,
       dimensions: row.dimensions,
       // A credit, adjustment or tax consumes nothing: a quantity it gives is not the line's.
@@ -123,18 +126,19 @@ export class BillRows {
   }
 
   /**
-   * An overage line's amount in the card's currency, which it is billed in: the currency as it is; the card's unit
+   * An overage or plan fee line's amount in the card's currency, which it is billed in: the currency as it is; the card's unit
    * through its credit price (50 cents is 0.50 USD at 0.01 USD a cent); anything else is refused at the cell. The
    * column was read on usage lines alone, and 50 EUR taken for 50 USD (red team, stop 35).
    */
-  private inMoney(amount: Decimal, currency: Cell | undefined): Decimal {
+  private inMoney(amount: Decimal, currency: Cell | undefined, kind: "overage" | "plan"): Decimal {
     const text = currency?.text.trim() ?? "";
     if (text === "" || text.toUpperCase() === this.card.currency.toUpperCase()) return amount;
     const price = this.card.creditPrice;
     if (text.toLowerCase() === this.card.unit.toLowerCase() && price !== undefined) return amount.mul(price);
     const column = this.mapping.layout === "focus" ? "BillingCurrency" : "currency";
     const unit = price === undefined ? "" : `, or ${this.card.unit} at the card's credit price of ${price.toFixed()}`;
-    throw new UserError(`${column} ${shown(text)} of an overage line is not the card's currency`, currency!.at, `${this.card.currency} (the card's currency, which overage is billed in)${unit}`, shown(text));
+    const what = kind === "plan" ? "a plan fee" : "overage";
+    throw new UserError(`${column} ${shown(text)} of ${kind === "plan" ? "a plan fee" : "an overage"} line is not the card's currency`, currency!.at, `${this.card.currency} (the card's currency, which ${what} is billed in)${unit}`, shown(text));
   }
 
   /** The first activity cell that names something: the mapping's wording, a meter key or a card label. */

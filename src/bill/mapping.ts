@@ -35,6 +35,8 @@ export type ActivityTarget =
   | { kind: "payments" }
   /** Requests past the plan's quota, billed in money (the card's currency): compared with the statement's overage. */
   | { kind: "overage" }
+  /** The plan's fee for the cycle, in money (the card's currency): compared with the price of the plan in force at the cycle's end. */
+  | { kind: "plan" }
   /** Rows the user chose not to reconcile; they are still counted and reported. */
   | { kind: "ignore" };
 
@@ -66,7 +68,7 @@ export const billMappingCodec = record({}, {
   columns: record({}, Object.fromEntries(ALL_COLUMNS.map((c) => [c, text({ description: `the bill column holding ${c}` })])) as Record<BillColumn, Codec<string>>),
   activities: dictionary(meterKeys, {
     keyPattern: /^.+$/,
-    description: "the bill's wording -> a meter key, a list of meter keys billed together, `payments` (credits bought), `overage` (requests past the quota, in money) or `ignore`",
+    description: "the bill's wording -> a meter key, a list of meter keys billed together, `payments` (credits bought), `overage` (requests past the quota, in money), `plan` (the plan's fee, in money) or `ignore`",
   }),
   ignore_columns: list(text(), { description: "bill columns (FOCUS: tag keys) that are not dimensions" }),
   dimensions: dictionary(text(), { keyPattern: /^.+$/, description: "a bill column (FOCUS: a tag key) -> the card's dimension it holds, e.g. Project: project" }),
@@ -76,6 +78,8 @@ export const billMappingCodec = record({}, {
 
 /** The activity of requests past a plan's quota, billed in money: a line of its own on a bill. */
 export const OVERAGE = "overage";
+/** The activity of a cycle's plan fee, billed in money: a line of its own on an invoice. */
+export const PLAN_FEE = "plan";
 
 /** Words a ledger uses for credits coming in, when no mapping says otherwise. */
 const PAYMENT_WORDS = new Set(["payment"]);
@@ -122,14 +126,14 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
 }
 
 function targetOf(value: string | string[], card: RateCard, at: (index?: number) => Location): ActivityTarget {
-  if (value === "ignore" || value === "payments" || value === "overage") return { kind: value };
+  if (value === "ignore" || value === "payments" || value === "overage" || value === PLAN_FEE) return { kind: value };
   const meters = typeof value === "string" ? [value] : value;
   meters.forEach((m, i) => {
     if (!card.events.has(m) && !isComponentItem(m, card)) {
       const where = at(typeof value === "string" ? undefined : i);
       const example = componentExample(card);
       const items = example === undefined ? "" : ` (or METER:COMPONENT, a component billed on a line of its own, such as ${example})`;
-      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${card.provider} ${card.version}${items}, payments, overage or ignore`, shown(m));
+      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${card.provider} ${card.version}${items}, payments, overage, plan or ignore`, shown(m));
     }
   });
   return { kind: "meters", meters };
@@ -209,6 +213,7 @@ export function resolveActivity(word: string, card: RateCard, mapping: BillMappi
   if (labelled.length === 1) return { kind: "meters", meters: [labelled[0]!.key] };
   if (mapping.layout === "ledger" && PAYMENT_WORDS.has(wanted)) return { kind: "payments" };
   if (wanted === OVERAGE) return { kind: "overage" };
+  if (wanted === PLAN_FEE) return { kind: "plan" };
   return undefined;
 }
 

@@ -27,9 +27,9 @@ export interface BillCharge {
   account: string | undefined;
   dimensions: Readonly<Record<string, string>>;
   quantity: Decimal | undefined;
-  /** Credits charged (a ledger's deduction turned positive); negative for a refund. Money for an overage line. */
+  /** Credits charged (a ledger's deduction turned positive); negative for a refund. Money for an overage or plan fee line. */
   amount: Decimal;
-  /** An overage line: money in the card's currency, not credits. */
+  /** An overage or plan fee line: money in the card's currency, not credits. */
   money: boolean;
   unitPrice: Decimal | undefined;
   origin: Location;

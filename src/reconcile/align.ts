@@ -1,7 +1,9 @@
 import type { Bill, BillCharge } from "../bill/types.js";
-import { OVERAGE } from "../bill/mapping.js";
+import { OVERAGE, PLAN_FEE } from "../bill/mapping.js";
 import { UserError, shown } from "../errors.js";
-import { ZERO, type Decimal } from "../money.js";
+import { ONE, ZERO, type Decimal } from "../money.js";
+import { planFee } from "../ratecard/plan-fee.js";
+import type { RateCard } from "../ratecard/types.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
 
@@ -17,7 +19,11 @@ export class Aligner {
   private readonly groups = new Map<string, readonly string[]>();
   private readonly words = new Map<string, string>();
 
-  constructor(private readonly bill: Bill, charges: readonly PlacedCharge[]) {
+  /** Whether the bill has plan fee lines: only then is each cycle's fee a line to compare, so that a bill of usage alone misses none. */
+  private readonly fees: boolean;
+
+  constructor(private readonly bill: Bill, charges: readonly PlacedCharge[], private readonly card: RateCard) {
+    this.fees = charges.some((c) => c.meters[0] === PLAN_FEE);
     for (const charge of charges) {
       const id = charge.meters.join("+");
       for (const meter of charge.meters) {
@@ -82,7 +88,7 @@ export class Aligner {
           account: this.bill.byAccount ? account : undefined,
           activity: this.words.get(meters.join("+")) ?? meters.join("+"),
           meters,
-          money: meter === OVERAGE,
+          money: meter === OVERAGE || meter === PLAN_FEE,
           dimensions: this.project(dims),
           bill: undefined,
           computed: undefined,
@@ -155,6 +161,22 @@ export class Aligner {
         if (!cycles.has(cycle.index) || !overage || overage.requests.isZero()) continue;
         const line = entry(cycle.index, account.account, OVERAGE, {});
         line.computed = { quantity: overage.requests, amount: overage.amount, events: 0, unitPrice: overage.amount.div(overage.requests) };
+      }
+    }
+
+    // A cycle's plan fee, one a cycle, where the bill itemises fees: in money, no events of its own.
+    if (this.fees) {
+      for (const account of statement.accounts) {
+        if (accounts && !accounts.has(account.account)) continue;
+        for (const cycle of account.cycles) {
+          if (!cycles.has(cycle.index) || cycle.plan === undefined) continue;
+          const fee = planFee(this.card, cycle.plan);
+          // A plan without a fee owes no line; one the bill charges all the same is named with its plan.
+          if (fee.isZero() && !lines.has(this.id(cycle.index, account.account, PLAN_FEE, {}))) continue;
+          const line = entry(cycle.index, account.account, PLAN_FEE, {});
+          line.plan = cycle.plan;
+          if (!fee.isZero()) line.computed = { quantity: ONE, amount: fee, events: 0, unitPrice: fee };
+        }
       }
     }
 

@@ -1,4 +1,5 @@
 import { formatExact, roundToStep, type Decimal, type RoundingMode } from "../money.js";
+import { PLAN_FEE } from "../bill/mapping.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
@@ -75,6 +76,7 @@ function refusedText(refused: readonly Rejection[]): string {
 }
 
 function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
+  if (line.meters[0] === PLAN_FEE) return classifyFee(line, card);
   const { bill, computed } = line;
   // The card's rounding step, or the bill's where it is coarser: money rounded to a cent of the currency.
   const step = bill?.step !== undefined && bill.step.gt(card.precision.step) ? bill.step : card.precision.step;
@@ -196,6 +198,43 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
       ? `${cardPrice === undefined ? "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check" : "quantity and price both differ"}: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)} from ${computed.events} event(s) for ${n(computed.amount)}`
       : `the bill gives no quantity; it charges ${n(bill.amount)} ${unit}, usage ${n(computed.amount)} from ${computed.events} event(s)`,
     shiftable: true,
+  };
+}
+
+/**
+ * A cycle's plan fee: one a cycle, at the card's price of the plan in force at the cycle's end. Told apart from a
+ * meter's line: a fee has no events, and a fee that differs is the plan's price or the plan itself.
+ */
+function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
+  const { bill, computed } = line;
+  const currency = card.currency;
+  const fee = (amount: Decimal) => `${line.plan === undefined ? "the plan's" : `plan ${line.plan}'s`} fee of ${n(amount)} ${currency}`;
+  if (!bill) {
+    if (!computed) return undefined;
+    return { class: "missing_on_bill", explanation: `the cycle owes ${fee(computed.amount)}; the bill has no such line`, shiftable: false };
+  }
+  const times = bill.quantity !== undefined && !bill.quantity.eq(1) ? ` ${n(bill.quantity)} times` : "";
+  if (!computed) {
+    if (bill.amount.isZero()) return undefined;
+    const why = line.plan === undefined
+      ? "the bill's periods are not the account's cycles (re-cut), so no cycle's fee is compared"
+      : `the account's plan at this cycle's end, ${line.plan}, has no fee on the card`;
+    return { class: "missing_in_usage", explanation: `the bill charges a plan fee of ${n(bill.amount)} ${currency}${times}; ${why}`, shiftable: false };
+  }
+  const delta = bill.amount.minus(computed.amount);
+  if (delta.isZero()) return undefined;
+  const adjusted = bill.adjustments;
+  if (adjusted !== undefined && !adjusted.isZero() && bill.amount.minus(adjusted).eq(computed.amount)) {
+    return { class: "unexplained", explanation: `the bill charges ${fee(computed.amount)}, and its credit, adjustment or tax rows add ${n(adjusted)}: the difference is theirs`, shiftable: false };
+  }
+  if (times !== "" && bill.amount.eq(computed.amount.mul(bill.quantity!))) {
+    return { class: "quantity_mismatch", explanation: `the bill charges ${fee(computed.amount)}${times} in one cycle, which owes it once`, shiftable: false };
+  }
+  return {
+    class: "rate_drift",
+    explanation: `the bill charges ${n(bill.amount)} ${currency} as the plan's fee${times}, where the card prices plan ${line.plan} at ${n(computed.amount)} ${currency}: the card may be out of date, or the account on another plan`,
+    prices: { bill: times === "" ? bill.amount : bill.amount.div(bill.quantity!), card: computed.amount },
+    shiftable: false,
   };
 }
 

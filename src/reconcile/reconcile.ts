@@ -57,7 +57,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
 
   // A bill that names accounts covers those accounts only; without an account column it covers all of them.
   const accounts = bill.byAccount ? new Set([...charges, ...payments].map((c) => c.account!)) : undefined;
-  const aligner = new Aligner(bill, charges);
+  const aligner = new Aligner(bill, charges, card);
   const lines = aligner.align(statement, charges, cycles, accounts);
   attachRefusals(lines, replayed, calendar);
   const verdicts = new Map<string, Verdict | undefined>();

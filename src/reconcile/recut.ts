@@ -21,6 +21,8 @@ interface CutCycle {
   grants: readonly { kind: string; granted: Decimal }[];
   /** Requests past the plan's quota and their money; a re-cut bill's periods have none of their own. */
   overage?: { requests: Decimal; amount: Decimal };
+  /** The plan in force at the cycle's end, whose fee the cycle owes; a re-cut bill's periods have none of their own. */
+  plan?: string;
 }
 
 /** A statement as reconciling reads it: per account, per cycle of some calendar, its lines. */

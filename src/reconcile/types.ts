@@ -51,8 +51,10 @@ export interface AlignedLine {
   /** The bill's word for it, or the meter key when the bill has no such line. */
   activity: string;
   meters: readonly string[];
-  /** Overage: requests past the quota, in the card's currency rather than credits. */
+  /** Overage and plan fees: in the card's currency rather than credits. */
   money: boolean;
+  /** A plan fee line: the plan in force at the cycle's end, where the statement's cycle has one. */
+  plan?: string;
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;

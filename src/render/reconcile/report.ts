@@ -1,3 +1,4 @@
+import { PLAN_FEE } from "../../bill/mapping.js";
 import type { Decimal } from "../../money.js";
 import { computedQuantity, meterName, summarize, type Direction, type Status } from "../../reconcile/summary.js";
 import type { Difference, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
@@ -62,7 +63,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Bill total", amount(r.billTotal)],
         ["Computed total", amount(r.computedTotal)],
         ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
-        ...(r.money ? [[`Overage (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
+        ...(r.money ? [[`${moneyLabel(r)} (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
         ["Overcharged", direction(s.overcharged, "the bill above usage")],
         ["Undercharged", direction(s.undercharged, "the bill below usage")],
         ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
@@ -130,4 +131,11 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
   }
   return blocks;
+}
+
+/** What a reconciliation's money lines are: overage (requests past a quota), plan fees, or both. */
+function moneyLabel(r: Reconciliation): string {
+  const fees = r.lines.some((l) => l.line.money && l.line.meters[0] === PLAN_FEE);
+  const overage = r.lines.some((l) => l.line.money && l.line.meters[0] !== PLAN_FEE);
+  return fees && overage ? "Plan fees and overage" : fees ? "Plan fees" : "Overage";
 }

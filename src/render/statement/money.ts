@@ -1,5 +1,6 @@
 import type { CycleStatement } from "../../engine/types.js";
 import { Decimal, ZERO, formatExact, roundToStep } from "../../money.js";
+import { planFee } from "../../ratecard/plan-fee.js";
 import type { RateCard } from "../../ratecard/types.js";
 import type { Block } from "../shared/document.js";
 import { credits, exactGrouped } from "../shared/numbers.js";
@@ -57,7 +58,7 @@ function cardMoney(card: RateCard): CardMoney {
 export function cycleMoney(card: RateCard, planKey: string, cycle: CycleStatement): CycleMoney | undefined {
   const known = cardMoney(card);
   if (!known.any) return undefined;
-  const plan = card.plans.get(planKey)?.price ?? ZERO;
+  const plan = planFee(card, planKey);
   let creditsBought = ZERO;
   for (const g of cycle.grants) if (!PLAN_GRANTS.has(g.kind)) creditsBought = creditsBought.plus(g.granted);
   // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.

@@ -1,0 +1,117 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// The bundled Fliplet bill: every usage line of November agrees. The account is on Fliplet Pro, whose price the card
+// gives as 9 USD a month (ratecards/fliplet.yaml, plans.pro.price); Free costs nothing.
+const DIR = "fixtures/reconcile";
+const CLEAN = readFileSync(join(ROOT, DIR, "bill-clean.csv"), "utf8").trimEnd();
+const PRO_FEE = "9";
+
+function files(bill: string, mapping?: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-fees-"));
+  const file = join(dir, "bill.csv");
+  writeFileSync(file, `${bill}\n`);
+  if (mapping !== undefined) writeFileSync(`${file}.mapping.yaml`, mapping);
+  return file;
+}
+
+function freeAccount(): string {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-fees-"));
+  const file = join(dir, "account.yaml");
+  writeFileSync(file, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: free\nanchor: 2026-10-01\ntimezone: America/New_York\n`);
+  return file;
+}
+
+const reconcile = async (bill: string, ...more: string[]) => {
+  const r = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", bill, "--format", "json", ...more]);
+  return { ...r, json: r.stdout === "" ? undefined : JSON.parse(r.stdout) };
+};
+const feeLines = (j: { lines: { meter: string }[] }) => j.lines.filter((l) => l.meter === "plan");
+
+describe("reconcile: a plan fee on the invoice is compared with the card's plan price", () => {
+  it("a fee at the card's price agrees, in money, apart from the credit totals", async () => {
+    const { code, stderr, json } = await reconcile(files(`${CLEAN}\n2026-11-01,plan,,,${PRO_FEE}`));
+    expect([code, stderr]).toEqual([0, ""]);
+    expect(json.status).toBe("agrees");
+    expect(json.money).toEqual({ currency: "USD", bill_total: "9", computed_total: "9", delta: "0" });
+    // The credit totals are the usage lines' alone, as without the fee line.
+    expect(json.bill_total).toBe(json.computed_total);
+    expect(feeLines(json)).toEqual([expect.objectContaining({ unit: "money", status: "agrees", bill_amount: "9", computed_quantity: "1", computed_amount: "9", computed_events: 0 })]);
+  });
+
+  it("an invoice's own wording maps to plan; a fee above the card's price is a rate drift naming both prices", async () => {
+    const bill = files(`${CLEAN}\n2026-11-01,Pro plan (monthly),,1,49.00`, "activities:\n  Pro plan (monthly): plan\n");
+    const { code, json } = await reconcile(bill);
+    expect(code).toBe(1);
+    // 49 billed against 9: 40 USD over, in money; the credits agree.
+    expect(json.money).toEqual({ currency: "USD", bill_total: "49", computed_total: "9", delta: "40" });
+    expect(json.overcharged).toEqual({ differences: 1, amount: "0", money: "40" });
+    expect(json.differences).toEqual([expect.objectContaining({
+      meter: "plan", activity: "Pro plan (monthly)", unit: "money", class: "rate_drift", delta: "40", bill_unit_price: "49", card_unit_price: "9",
+      explanation: expect.stringContaining("where the card prices plan pro at 9 USD"),
+    })]);
+    const table = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", bill, "--format", "table"]);
+    expect(table.stdout).toMatch(/Plan fees \(USD\) +bill 49, computed 9, difference \+40 USD/);
+  });
+
+  it("a fee billed twice in one cycle is a quantity mismatch, and two rows of it are named", async () => {
+    const twice = await reconcile(files(`${CLEAN}\n2026-11-01,plan,,2,18`));
+    expect(twice.code).toBe(1);
+    expect(twice.json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "quantity_mismatch", delta: "9", explanation: expect.stringContaining("2 times in one cycle, which owes it once") })]);
+    const rows = await reconcile(files(`${CLEAN}\n2026-11-01,plan,,,9\n2026-11-01,plan,,,9`));
+    expect(rows.code).toBe(1);
+    expect(rows.json.differences).toEqual([expect.objectContaining({ meter: "plan", delta: "9", explanation: expect.stringMatching(/bill.csv:17 repeats .*bill.csv:16 exactly/) })]);
+  });
+
+  it("once the bill itemises fees, a cycle it bills without its fee is missing on the bill", async () => {
+    // October's fee billed, November's not. (October's usage lines are not billed either: their differences are not this test's.)
+    const { code, json } = await reconcile(files(`${CLEAN}\n2026-10-01,plan,,,9`));
+    expect(code).toBe(1);
+    const fees = feeLines(json);
+    expect(fees.map((l: { cycle: string; status: string }) => [l.cycle, l.status])).toEqual([["2026-10-01T04:00:00Z", "agrees"], ["2026-11-01T04:00:00Z", "only_in_usage"]]);
+    expect(json.differences.filter((d: { meter: string }) => d.meter === "plan")).toEqual([expect.objectContaining({ class: "missing_on_bill", delta: "-9", explanation: "the cycle owes plan pro's fee of 9 USD; the bill has no such line" })]);
+  });
+
+  it("a bill of usage alone compares no fee: its lines are as before", async () => {
+    const { code, json } = await reconcile(files(CLEAN));
+    expect(code).toBe(0);
+    expect(feeLines(json)).toEqual([]);
+    expect(json.money).toBeNull();
+  });
+
+  it("a fee on a plan the card prices at nothing is missing in usage, naming the plan", async () => {
+    const free = await burnrate(["reconcile", "--account", freeAccount(), "--usage", `${DIR}/usage.csv`, "--bill", files("period_start,activity,project,quantity,amount\n2026-11-01,plan,,,9"), "--format", "json"]);
+    const j = JSON.parse(free.stdout);
+    expect(j.differences).toContainEqual(expect.objectContaining({ meter: "plan", class: "missing_in_usage", delta: "9", explanation: expect.stringContaining("the account's plan at this cycle's end, free, has no fee on the card") }));
+  });
+});
+
+describe("reconcile: plan fee lines refused", () => {
+  it("a fee in another currency is refused at its cell", async () => {
+    const bill = files(`period_start,activity,project,quantity,amount,currency\n2026-11-01,Data reads,alpha,560,5.6,credits\n2026-11-01,plan,,,9,EUR`);
+    const { code, stdout, stderr } = await reconcile(bill);
+    expect([code, stdout]).toEqual([2, ""]);
+    expect(stderr).toContain(`bill.csv:3:6: currency "EUR" of a plan fee line is not the card's currency (expected USD (the card's currency, which a plan fee is billed in), or credits at the card's credit price of 0.01`);
+  });
+
+  it("a fee in the card's unit is turned into money at the credit price", async () => {
+    // 900 credits at 0.01 USD a credit are the 9 USD of Pro.
+    const bill = files(`period_start,activity,project,quantity,amount,currency\n${CLEAN.split("\n").slice(1).map((l) => `${l},credits`).join("\n")}\n2026-11-01,plan,,,900,credits`);
+    const { code, json } = await reconcile(bill);
+    expect(code).toBe(0);
+    expect(json.money).toEqual({ currency: "USD", bill_total: "9", computed_total: "9", delta: "0" });
+  });
+
+  it("a ledger's transaction mapped to plan is refused: a ledger moves credits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-fees-"));
+    const ledger = join(dir, "ledger.csv");
+    writeFileSync(ledger, "id,timestamp,type,amount,description\ntx-1,2026-11-02T10:00:01Z,Subscription,-9,monthly plan\n");
+    writeFileSync(`${ledger}.mapping.yaml`, "layout: ledger\nactivities:\n  Subscription: plan\n");
+    const r = await burnrate(["reconcile", "--account", `${DIR}/ledger/account.yaml`, "--usage", `${DIR}/ledger/usage.csv`, "--bill", ledger]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain(`ledger.csv:2:3: a plan fee is not read from a ledger`);
+  });
+});
