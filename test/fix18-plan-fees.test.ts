@@ -29,7 +29,8 @@ const reconcile = async (bill: string, ...more: string[]) => {
   const r = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", bill, "--format", "json", ...more]);
   return { ...r, json: r.stdout === "" ? undefined : JSON.parse(r.stdout) };
 };
-const feeLines = (j: { lines: { meter: string }[] }) => j.lines.filter((l) => l.meter === "plan");
+type Line = { meter: string; cycle: string; status: string };
+const feeLines = (j: { lines: Line[] }) => j.lines.filter((l) => l.meter === "plan");
 
 describe("reconcile: a plan fee on the invoice is compared with the card's plan price", () => {
   it("a fee at the card's price agrees, in money, apart from the credit totals", async () => {
@@ -71,7 +72,7 @@ describe("reconcile: a plan fee on the invoice is compared with the card's plan 
     const { code, json } = await reconcile(files(`${CLEAN}\n2026-10-01,plan,,,9`));
     expect(code).toBe(1);
     const fees = feeLines(json);
-    expect(fees.map((l: { cycle: string; status: string }) => [l.cycle, l.status])).toEqual([["2026-10-01T04:00:00Z", "agrees"], ["2026-11-01T04:00:00Z", "only_in_usage"]]);
+    expect(fees.map((l) => [l.cycle, l.status])).toEqual([["2026-10-01T04:00:00Z", "agrees"], ["2026-11-01T04:00:00Z", "only_in_usage"]]);
     expect(json.differences.filter((d: { meter: string }) => d.meter === "plan")).toEqual([expect.objectContaining({ class: "missing_on_bill", delta: "-9", explanation: "the cycle owes plan pro's fee of 9 USD; the bill has no such line" })]);
   });
 

@@ -54,7 +54,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     try {
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
       const replayed = await replayFiles(card, settings, input, writer).finally(() => progress.end());
-      for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(note);
+      for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(note);
       writer.end();
       await file.commit(io);
     } catch (e) {
@@ -67,7 +67,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
-  for (const note of [...skipped.notes(), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(note);
+  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(note);
   for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
   for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
   for (const miss of limitKeyMisses(card, settings, result)) io.stderr.write(visibleLines(limitKeyWarning(miss)));

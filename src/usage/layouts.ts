@@ -34,6 +34,8 @@ interface LayoutSpec {
   /** Rows the export marks as not usage: a gateway's failed calls. */
   skipRows?: Record<string, string[]>;
   constants?: Record<string, string>;
+  /** What a row is where it sums many events and gives no count of them: each is counted as one, and told (SkippedRows.uncounted). */
+  uncounted?: string;
 }
 
 const SPECS: Record<string, LayoutSpec> = {
@@ -110,6 +112,8 @@ const SPECS: Record<string, LayoutSpec> = {
     optional: ["data.results.cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.server_tool_use.web_search_requests", "data.results.api_key_id", "data.results.service_tier", "data.results.context_window"],
     constants: { provider: "anthropic" },
     timestampZone: "UTC",
+    // The report sums a bucket's requests' tokens and gives no count of the requests (OpenAI's gives num_model_requests).
+    uncounted: "a time bucket's tokens, summed over its requests",
   },
 };
 
@@ -141,5 +145,6 @@ export function usageLayout(name: string): UsageLayout {
     ...(spec.constants === undefined ? {} : { constants: new Map(Object.entries(spec.constants)) }),
     ...(spec.sums === undefined ? {} : { sums: new Map(Object.entries(spec.sums)) }),
     ...(spec.morePages === undefined ? {} : { morePages: spec.morePages }),
+    ...(spec.uncounted === undefined ? {} : { uncounted: spec.uncounted }),
   };
 }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
+import type { RateCard } from "../ratecard/types.js";
 import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
@@ -49,6 +50,8 @@ export interface ColumnMapping {
    * OpenAI's report gives it). A layout's only; the parts stay readable under their own names.
    */
   sums?: ReadonlyMap<string, readonly string[]>;
+  /** A layout's rows that each sum many events without counting them (a usage report's buckets): what such a row is, for the note that says each was counted as one event. */
+  uncounted?: string;
   /** JSON Lines: the top-level field of an API page that is true when more pages follow (`has_more`): a file whose last page says so is noted. */
   morePages?: string;
   /** Where the user wrote each key (a mapping file's line, or `--map`): an error the key causes is said there, not at the usage file. */
@@ -212,12 +215,29 @@ export class SkippedRows {
 
   private readonly unfinished = new Map<string, { at: Location; field: string }>();
 
-  notes(): string[] {
+  /**
+   * A file whose rows each sum many events and give no count of them (Anthropic's usage report: a bucket's tokens): each
+   * row is counted as one event of its meter. A quota of requests or a price per request then counts buckets, which the
+   * note says where the card has either (red team, stop 35: a plan's quota of 50,000 requests counted 31 days).
+   */
+  uncounted(at: Location, meter: string, what: string, rows: number): void {
+    this.bucketed.set(at.file, { at, meter, what, rows });
+  }
+
+  private readonly bucketed = new Map<string, { at: Location; meter: string; what: string; rows: number }>();
+
+  /** The notes of the run's files, where a `card` is given also those only its prices or quotas make worth telling. */
+  notes(card?: RateCard): string[] {
     return [
       ...this.folders,
       ...[...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`),
       ...[...this.quantityless.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}): each is priced as one event, as an empty quantity is\n`),
       ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
+      ...[...this.bucketed.values()].flatMap(({ at, meter, what, rows }) => {
+        const counted = card === undefined ? [] : eventCounts(card, meter);
+        if (counted.length === 0) return [];
+        return [`burnrate: note: the ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${at.file} (the first at ${formatLocation(at)}) ${rows === 1 ? "is" : "are each"} ${what}, with no count of them: each is counted as one ${meter} event, so ${counted.join(" and ")} count rows, not ${meter}s; columns: { quantity: FIELD } in a mapping reads a count where the export has one\n`];
+      }),
     ];
   }
 }
@@ -273,6 +293,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
+    ...((over.uncounted ?? base.uncounted) === undefined ? {} : { uncounted: over.uncounted ?? base.uncounted }),
     ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
     ...hiddenValues(base, over),
   };
@@ -422,4 +443,12 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     else throw bad();
   }
   return layered(base, { columns, rename, meter, meterValues, ignore, ...(dimensionValues.size === 0 ? {} : { dimensionValues }), ...(flags.length === 0 ? {} : { places: flagPlaces }) });
+}
+
+/** What a card counts a meter's events for: a plan's quota of them, a price per event. */
+function eventCounts(card: RateCard, meter: string): string[] {
+  const quota = [...card.plans.values()].some((p) => p.quota?.meters.has(meter));
+  const m = card.meters.get(meter);
+  const priced = m !== undefined && (m.price.kind === "table" || !m.price.value.isZero() || m.surcharges.some((s) => s.kind === "per_event"));
+  return [...(quota ? [`the plans' quotas of ${meter}s`] : []), ...(priced ? [`${meter}'s price per event`] : [])];
 }

@@ -109,8 +109,12 @@ class ObjectRows {
       record[i] = value;
     }
     if (this.quantityAt !== undefined) this.countQuantity(row, record[this.quantityAt]!);
+    else this.countUncounted(row);
     out.push({ record, line: row.line });
   }
+
+  /** Rows of a layout that sums events without counting them (ColumnMapping.uncounted), read without a quantity of the user's. */
+  private readonly uncounted = { rows: 0, first: 0 };
 
   private quantityAt: number | undefined;
   /** The rows whose quantity field is there without a value (null or ""), and the first of them. */
@@ -121,8 +125,13 @@ class ObjectRows {
    * end_user_open beside data_read's quantity); one that writes it null says it has a count it does not give.
    */
   private countQuantity(row: Found, value: string): void {
-    if (value !== "" || !row.fields.has(this.header![this.quantityAt!]!)) return;
-    if (this.quantityFields.missing++ === 0) this.quantityFields.first = row.line;
+    if (value !== "") return;
+    if (!row.fields.has(this.header![this.quantityAt!]!)) this.countUncounted(row);
+    else if (this.quantityFields.missing++ === 0) this.quantityFields.first = row.line;
+  }
+
+  private countUncounted(row: Found): void {
+    if (this.mapping.uncounted !== undefined && this.uncounted.rows++ === 0) this.uncounted.first = row.line;
   }
 
   /**
@@ -147,6 +156,9 @@ class ObjectRows {
     if (this.moreAt !== undefined) this.mapping.skipped?.morePages({ file: this.file, line: this.moreAt, column: 1 }, this.mapping.morePages!);
     const { missing, first } = this.quantityFields;
     if (missing > 0) this.mapping.skipped?.unquantified({ file: this.file, line: first, column: 1 }, this.header![this.quantityAt!]!, missing);
+    if (this.uncounted.rows > 0 && this.mapping.meter !== undefined) {
+      this.mapping.skipped?.uncounted({ file: this.file, line: this.uncounted.first, column: 1 }, this.mapping.meter, this.mapping.uncounted!, this.uncounted.rows);
+    }
     for (const [name, { place, key }] of this.unseen) {
       throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has`, `no ${this.place} with ${shown(name)}`);
     }
