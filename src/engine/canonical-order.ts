@@ -27,8 +27,12 @@ export function partsOrder<T>(parts: PartsOf<T>, a: T, b: T): number {
   return compareJson(parts.account(a), parts.account(b)) || compareJson(parts.meter(a), parts.meter(b)) || (da === db ? 0 : compareDimensions(da, db));
 }
 
+/**
+ * By value: the smaller quantity first. As text "1000" came before "9", so of a bucket retried at one instant under its
+ * event_id, the one priced was the one whose digits sorted first (red team, stop 36: 10 credits for 0.09).
+ */
 export function quantityOrder(a: Decimal, b: Decimal): number {
-  return a === b ? 0 : compareJson(a.toFixed(), b.toFixed());
+  return a === b ? 0 : a.cmp(b);
 }
 
 export function idOrder(a: string | undefined, b: string | undefined): number {
