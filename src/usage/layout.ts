@@ -5,7 +5,7 @@ import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
-import { nearMissAmong, nearMissOf, quantityLike } from "./near-miss.js";
+import { idLike, nearMissAmong, nearMissOf, quantityLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
@@ -169,7 +169,9 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count under another name (`qty`) where the header has no quantity: read as the quantity is the likelier fix.
   const count = column.renamed === undefined && column.present.quantity < 0 && quantityLike(column.source) ? `the quantity, columns: { quantity: ${name} } in the usage mapping (--map quantity=${name}); or ` : "";
-  return new UserError(problem, where, `${count}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
+  // So is an id under another name (`request_id`) where the header has no event_id: ignored, a log's retries are priced twice.
+  const id = column.renamed === undefined && column.present.event_id < 0 && idLike(column.source) ? `the event id, columns: { event_id: ${name} } in the usage mapping (--map event_id=${name}), so that a retry is counted once; or ` : "";
+  return new UserError(problem, where, `${count}${id}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
 /** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */

@@ -28,6 +28,18 @@ export function quantityLike(name: string): boolean {
   return QUANTITY_WORDS.has(normal) || /(^|_)(qty|count|cnt)$/.test(normal) || /^(qty|count|num|number)_/.test(normal);
 }
 
+/**
+ * Whether a header name is what exports call an event's id (`request_id`, `idempotency_key`, `generation_id`): where the
+ * header has no event_id column, the fix for such a column left unread is first `--map event_id=NAME`. Ignoring it, as
+ * the message used to offer alone, priced a log's retries twice (red team, stop 36).
+ */
+export function idLike(name: string): boolean {
+  const normal = normalName(name);
+  return ID_WORDS.has(normal) || /^(request|req|event|evt|call|generation|gen|message|msg|transaction|txn|tx|trace|span|log|record|usage|dedup|dedupe)_?(id|uuid|key)$/.test(normal) || /^idempotency(_key|_id)?$/.test(normal);
+}
+
+const ID_WORDS: ReadonlySet<string> = new Set(["id", "uuid", "guid", "idempotency_key", "dedup_key", "dedupe_key", "unique_id"]);
+
 const QUANTITY_WORDS: ReadonlySet<string> = new Set(["qty", "qnty", "quant", "count", "cnt", "n", "num", "number", "units", "unit_count", "value", "requests", "calls", "events", "volume", "total", "usage"]);
 
 function normalName(name: string): string {
