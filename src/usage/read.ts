@@ -14,7 +14,7 @@ import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js"
 import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
-import { neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
+import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { readColumnsFor } from "./card-columns.js";
@@ -363,7 +363,10 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
       const column = layout.dimensions.find((d) => d.name === c.name);
       const cell = dimensions[c.name];
       if (cell === undefined) {
-        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), "a plain decimal", column ? "an empty cell" : absentColumn(mapping, c.name));
+        // A gateway leaves a count empty (a call cancelled, a stream cut): priced as 0 it would under-bill in silence, so it
+        // is refused, with the way on where the row is not usage (newcomer, stop 36: a month stopped with no way given).
+        const skip = column ? `; a row without it that is not usage is left out by skip_rows: { ${inFix(layout.header[column.index] ?? c.name, "COLUMN")}: [""] } in the usage mapping` : "";
+        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, c.name));
       }
       const q = parsePlainDecimal(cell.trim());
       if (!q || q.isNegative()) throw new UserError(!q && tooLong(cell) ? `${c.name} has more digits than a quantity may have` : `${c.name} is not a quantity`, at(column!.index), `a plain decimal of 0 or more${!q && tooLong(cell) ? `, of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
