@@ -1,4 +1,4 @@
-import type { Price, PriceTree, RateCard } from "../ratecard/types.js";
+import type { Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 import { releaseOf } from "./pricing.js";
 import type { Statement } from "./types.js";
 
@@ -52,6 +52,18 @@ export function fallbackNearMisses(card: RateCard, statement: Statement): Fallba
         }
       }
     }
+  }
+  return [...found.values()];
+}
+
+/**
+ * The same misses for one event's dimensions on a meter, its own price and its components' (a scenario's item, checked
+ * as it is loaded, where a statement's are read from its lines): each dimension's value once.
+ */
+export function eventFallbackMisses(meter: Meter, dims: Readonly<Record<string, string>>): { dimension: string; value: string; named: string }[] {
+  const found = new Map<string, { dimension: string; value: string; named: string }>();
+  for (const price of [meter.price, ...meter.components.map((c) => c.price)]) {
+    for (const miss of missesOf(price, dims)) if (!found.has(miss.dimension)) found.set(miss.dimension, miss);
   }
   return [...found.values()];
 }

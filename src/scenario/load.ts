@@ -1,6 +1,7 @@
 import { dirname, resolve as resolvePath } from "node:path";
 import { atFlag, formatLocation, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
 import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pricing.js";
+import { eventFallbackMisses } from "../engine/fallback-prices.js";
 import { loadCard, loadNamedCard, readText } from "../inputs.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
@@ -79,6 +80,8 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     return when;
   };
 
+  /** Warnings for values a "*" entry prices that the card lists written otherwise, each once. */
+  const fallbackMisses = new Map<string, string>();
   /** The meter event an item names, with the dimensions its rows must carry checked and its price looked up once. */
   const activity = (item: Item, allowed: (role: string, aggregation: string) => string | undefined, extra: Record<string, string> = {}): Activity => {
     const { path, meter: meterName, dims } = item;
@@ -102,6 +105,12 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     if (event.role === "charge") {
       const miss = conditionNearMiss(meter, all, named);
       if (miss) throw conditionNearMissError(miss, meterName, at(item.dimensionAt?.(miss.dimension) ?? [...path, "dimensions", miss.dimension]));
+      // A value the card's "*" entry would price though the card lists it written otherwise (GPT-4o for gpt-4o): told, as
+      // statement tells it, at the scenario's value (red team, stop 36: 12 cents where the card's gpt-4o gives 350).
+      for (const f of eventFallbackMisses(meter, all)) {
+        const where = formatLocation(at(item.dimensionAt?.(f.dimension) ?? [...path, "dimensions", f.dimension]));
+        fallbackMisses.set(`${meterName}\u0000${f.dimension}\u0000${f.value}`, `burnrate: warning: ${where}: ${f.dimension} ${shown(f.value)} on meter ${shown(meterName)} is priced by the card's "*" entry, but the card prices ${shown(f.named)}, which it is written for (its letters, a gateway's prefix or a release): if it is that ${f.dimension}, write ${shown(f.named)}\n`);
+      }
     }
     let components: Activity["components"];
     const { means, drawn } = perEventComponents(item.components);
@@ -200,7 +209,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     changes,
     overage: doc.overage ?? false,
     dailyLimits: doc.daily_limits ?? new Map(),
-    warnings,
+    warnings: [...fallbackMisses.values(), ...warnings],
   };
 }
 
