@@ -1,0 +1,40 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// Fliplet's data_read is 0.01 a read: a day of 100 reads is 1 credit, whichever files it is read from once.
+const DAY = "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,100,alpha\n";
+
+function folder(files: Record<string, string>): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "burnrate-copies-")), "exports");
+  mkdirSync(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+const statement = (usage: string) =>
+  burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]);
+
+describe("a usage file and its byte-for-byte copy", () => {
+  it("in a folder, as a re-download leaves it, is refused naming both", async () => {
+    const dir = folder({ "day1.csv": DAY, "day1 (1).csv": DAY, "Copy of day1.csv": DAY });
+    const r = await statement(dir);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(`burnrate: error: --usage: a usage file and its copy, whose rows would be billed twice (expected each log once: remove the copy (logs of different days differ in their timestamps), found "Copy of day1.csv" and "day1 (1).csv" in ${JSON.stringify(dir)}, the same bytes)\n`);
+  });
+
+  it("given by two names on the command line, is refused too", async () => {
+    const dir = folder({ "a.csv": DAY, "b.csv": DAY });
+    expect((await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "a.csv"), join(dir, "b.csv")])).code).toBe(2);
+  });
+
+  it("files of one size with other rows, and two header-only files, are both read", async () => {
+    const other = DAY.replace("2026-11-02", "2026-11-03");
+    const r = await statement(folder({ "day1.csv": DAY, "day2.csv": other, "empty1.csv": "timestamp,meter,quantity,project\n", "empty2.csv": "timestamp,meter,quantity,project\n" }));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // Two days of 100 reads: 2 x 100 x 0.01 = 2 credits.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("2");
+  });
+});
