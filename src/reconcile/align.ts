@@ -115,16 +115,16 @@ export class Aligner {
       if (charge.quantity !== undefined) given.set(line, (given.get(line) ?? ZERO).plus(charge.quantity));
       else if (!charge.amount.isZero() && !charge.adjustment) unknown.add(line);
       const same = b?.repeatedRow === undefined ? earlier.find((e) => e.amount.eq(charge.amount) && (e.quantity === undefined ? charge.quantity === undefined : charge.quantity !== undefined && e.quantity.eq(charge.quantity))) : undefined;
+      const parts = charge.adjustment ? (b?.parts ?? []) : [...(b?.parts ?? []), { amount: charge.amount, quantity: charge.quantity, step: charge.step }];
       line.bill = b === undefined
-        ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin, ...(charge.step ? { step: charge.step } : {}) }
+        ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin, parts, ...(charge.step ? { step: charge.step } : {}) }
         : {
             quantity: undefined,
             amount: b.amount.plus(charge.amount),
             unitPrice: b.unitPrice !== undefined && charge.unitPrice !== undefined && b.unitPrice.eq(charge.unitPrice) ? b.unitPrice : undefined,
             rows: b.rows + 1,
             origin: b.origin,
-            // Every row in money at one cent's step: each row was rounded on its own.
-            ...((b.step ?? b.rowStep) !== undefined && charge.step !== undefined && (b.step ?? b.rowStep)!.eq(charge.step) && !charge.adjustment ? { rowStep: charge.step } : {}),
+            parts,
             ...(b.repeatedRow ? { repeatedRow: b.repeatedRow } : same ? { repeatedRow: { first: same.origin, again: charge.origin } } : {}),
           };
       line.bill.quantity = unknown.has(line) ? undefined : given.get(line);

@@ -3,6 +3,7 @@ import { PLAN_FEE } from "../bill/mapping.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
+import { centRounding, nearest } from "./cents.js";
 import type { AlignedLine, DifferenceClass } from "./types.js";
 
 export interface Verdict {
@@ -117,11 +118,18 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   // A credit, adjustment or tax on the line, before any rounding: where its usage rows come to the usage's amount, the
   // difference is the adjustment's, not a price (newcomer, stop 35: a goodwill credit read "the card may be out of
   // date"), and not a rounding either (red team: a tax under a cent passed as the bill rounding 5.6 to 6).
+  // Usage rows in money were each rounded to a cent, so they come to the usage's amount only so rounded: a tax on a
+  // dollar invoice read "the card may be out of date", and passed so within a wide --tolerance-percent (newcomer, stop 36).
   const adjusted = bill.adjustments;
   if (adjusted !== undefined && !adjusted.isZero()) {
     const rows = bill.amount.minus(adjusted);
-    if (rows.minus(computed.amount).abs().lte(step)) {
-      const usage = rows.eq(computed.amount) ? "as the usage does" : `the usage ${n(computed.amount)}`;
+    const cents = rows.eq(computed.amount) ? undefined : centRounding(bill.parts, computed);
+    if (rows.minus(computed.amount).abs().lte(card.precision.step) || cents !== undefined) {
+      const usage = rows.eq(computed.amount)
+        ? "as the usage does"
+        : cents === undefined
+          ? `the usage ${n(computed.amount)}`
+          : `the usage's ${n(computed.amount)} ${cents.rows === 1 ? "rounded" : `with each of its ${cents.rows} rows rounded`} to a cent of its currency (step ${n(cents.step)})`;
       return { class: "unexplained", explanation: `the bill's usage rows come to ${n(rows)} ${unit}, ${usage}; its credit, adjustment or tax rows add ${n(adjusted)}: the difference is theirs, no price or count`, shiftable: false };
     }
   }
@@ -139,9 +147,9 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   // A line of several rows in money, each rounded to a cent on its own (up, down or to the nearest): the rounding adds
   // up, to less than a cent a row. Said so, and held to the tolerance: 3 requests of 0.45 cents billed 0.01 USD each
   // is 1.65 cents over, a rounding the gate still fails (red team, stop 35: it read as a price that differs).
-  const rowStep = bill.rowStep;
-  if (rowStep !== undefined && bill.adjustments === undefined && sameQuantity && delta.abs().lt(rowStep.mul(bill.rows))) {
-    return { class: "rounding", explanation: `the bill rounds each of its ${bill.rows} rows to a cent of its currency (step ${n(rowStep)}), less than ${n(rowStep.mul(bill.rows))} in all; it is ${n(delta)} off the usage's ${n(computed.amount)}`, shiftable: false };
+  const cents = bill.parts.length > 1 && bill.adjustments === undefined && sameQuantity ? centRounding(bill.parts, computed) : undefined;
+  if (cents !== undefined) {
+    return { class: "rounding", explanation: `the bill rounds each of its ${cents.rows} rows to a cent of its currency (step ${n(cents.step)}), less than ${n(cents.step.mul(cents.rows))} in all; it is ${n(delta)} off the usage's ${n(computed.amount)}`, shiftable: false };
   }
 
   const cardPrice = computed.unitPrice;
@@ -167,7 +175,7 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
 
   // The gap in quantity, and whether the bill prices its own quantity at the card's rate.
   const gap = quantityKnown ? bill.quantity!.minus(computed.quantity) : cardPrice && !cardPrice.isZero() ? delta.div(cardPrice) : undefined;
-  const pricedAtCard = cardPrice !== undefined && (quantityKnown ? bill.amount.minus(bill.quantity!.mul(cardPrice)).abs().lte(step) : gap!.isInteger());
+  const pricedAtCard = cardPrice !== undefined && (quantityKnown ? billedAs(bill.quantity!.mul(cardPrice), bill.amount, step, money) : gap!.isInteger());
   if (gap !== undefined && pricedAtCard && line.duplicates.gt(0) && gap.eq(line.duplicates)) {
     return {
       class: "duplicate_events",
@@ -178,10 +186,15 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
   // A line of several prices (a token meter's components, surcharges) has no one rate to price the
   // gap at: the repeats are priced as the events they are, and the bill's extra compared with that.
   const repeats = line.duplicateAmount;
-  if (repeats !== undefined && line.duplicates.gt(0) && delta.minus(repeats).abs().lte(step) && (!quantityKnown || bill.quantity!.minus(computed.quantity).eq(line.duplicates))) {
+  // Exactly, or the line with them rounded to the bill's step: to the nearest cent where the bill gives money. Within
+  // a whole cent, 1.42 USD for 141.3012 cents passed as "exactly" what the repeats cost (newcomer, stop 36).
+  if (repeats !== undefined && line.duplicates.gt(0) && billedAs(computed.amount.plus(repeats), bill.amount, step, money) && (!quantityKnown || bill.quantity!.minus(computed.quantity).eq(line.duplicates))) {
+    const cost = delta.eq(repeats)
+      ? "exactly what the events the log repeats under an existing event_id cost"
+      : `what the events the log repeats under an existing event_id cost, ${n(repeats)} ${unit}, ${money ? `the line's ${n(computed.amount.plus(repeats))} rounded to the nearest cent of the bill's currency (step ${n(step)})` : `within the card's step of ${n(step)}`}`;
     return {
       class: "duplicate_events",
-      explanation: `the bill charges ${n(delta)} ${unit} more than usage${quantityKnown ? ` and counts ${n(line.duplicates)} more` : ""}: exactly what the events the log repeats under an existing event_id cost (counted once by burnrate)`,
+      explanation: `the bill charges ${n(delta)} ${unit} more than usage${quantityKnown ? ` and counts ${n(line.duplicates)} more` : ""}: ${cost} (counted once by burnrate)`,
       shiftable: false,
     };
   }
@@ -238,9 +251,17 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
   };
 }
 
+/**
+ * Whether the bill's amount is `exact` as the bill gives it: within a step of the card's own, or, where the bill gives
+ * money, rounded to the nearest cent (half a step either way), as a money amount is taken to be rounded.
+ */
+function billedAs(exact: Decimal, billed: Decimal, step: Decimal, money: boolean): boolean {
+  return money ? nearest(exact, billed, step) !== undefined : billed.minus(exact).abs().lte(step);
+}
+
 /** The rounding (the card's mode first, then the others providers use) that takes `computed` to `billed` at `step`; undefined for none. */
 function roundingMode(computed: Decimal, billed: Decimal, step: Decimal, cardMode: RoundingMode | typeof NEAREST): string | undefined {
-  if (cardMode === NEAREST) return (["half-even", "half-up"] as const).find((mode) => roundToStep(computed, step, mode).eq(billed));
+  if (cardMode === NEAREST) return nearest(computed, billed, step);
   for (const mode of [cardMode, ...ROUNDING_MODES.filter((m) => m !== cardMode)]) if (roundToStep(computed, step, mode).eq(billed)) return mode;
   return computed.div(step).ceil().mul(step).eq(billed) ? "up" : undefined;
 }

@@ -15,7 +15,7 @@ import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { movedCalendar } from "./moved-calendar.js";
-import { offAnchorCalendar, recut, type CutStatement } from "./recut.js";
+import { offAnchorCalendar, recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
 import type { AlignedLine, Difference, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 
@@ -37,6 +37,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const bill = readBill(input.bill, card, settings.zone);
   const replayed = await replayFiles(card, settings, input.usage);
   const own = calendarOf(replayed, settings);
+  refuseBeforeAnchor(bill.charges, own, settings.anchor);
   // A bill cut at other days than the account's cycles is compared at its own periods: the usage is re-cut there.
   // So is a bill of an account whose cycles moved (an upgrade that starts a new cycle): its cycles are not the
   // calendar's any more, and the bill's months are compared with what was charged in each.

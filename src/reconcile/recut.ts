@@ -3,10 +3,10 @@ import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import type { BillCharge, BillPeriod } from "../bill/types.js";
 import type { LedgerEntry, StatementLine } from "../engine/types.js";
-import { UserError } from "../errors.js";
+import { UserError, shown } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { Calendar, type Instant } from "../time.js";
+import { Calendar, formatInstant, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 
 /** What reconciling needs of a statement line: a replay's own, or one summed from its ledger at other boundaries. */
@@ -35,6 +35,22 @@ function startOf(period: BillPeriod, calendar: Calendar): Instant | undefined {
   if (period.kind === "start-instant") return period.at;
   if (period.kind === "start-date") return DateTime.fromISO(period.date, { zone: calendar.zone.name }).startOf("day").toMillis();
   return undefined;
+}
+
+/**
+ * A bill period wholly before the account's anchor is no cycle of the account: refused at its cell. Otherwise it
+ * was read as a bill cut at its own periods, re-cut, and its lines reported as missing from the usage (red team,
+ * stop 36: October billed for an account anchored on November 1). A period that runs past the anchor is left to
+ * the calendars: a bill cut on another day may start its first period before the account's.
+ */
+export function refuseBeforeAnchor(charges: readonly BillCharge[], calendar: Calendar, anchor: Instant | undefined): void {
+  if (anchor === undefined) return;
+  for (const c of charges) {
+    const start = startOf(c.period, calendar);
+    if (start === undefined || start >= anchor || new Calendar(start, calendar.zone).start(1) > anchor) continue;
+    const text = c.period.kind === "start-date" ? c.period.text ?? c.period.date : c.period.kind === "start-instant" ? c.period.text ?? formatInstant(c.period.at) : formatInstant(start);
+    throw new UserError("period is no cycle of the account: it is over before the account's anchor", c.periodCell, `a cycle on or after the anchor, ${calendar.zone.localDate(anchor)} in ${calendar.zone.name}, when the account's first cycle starts`, shown(text));
+  }
 }
 
 /**

@@ -20,8 +20,8 @@ interface BillSide {
   unitPrice: Decimal | undefined;
   rows: number;
   origin: Location;
-  /** The step each of the line's several rows was rounded to, where every one is given in money at the same step. */
-  rowStep?: Decimal;
+  /** The line's usage rows, as billed (not its credit, adjustment or tax rows): each one's rounding to a cent is tested on its own. */
+  parts: readonly BillPart[];
   /** What the line's credit, adjustment and tax rows (FOCUS) add to its amount: none where it has none. */
   adjustments?: Decimal;
   /**
@@ -34,8 +34,15 @@ interface BillSide {
   repeatedRow?: { first: Location; again: Location };
 }
 
+/** One usage row of a bill line: its amount and quantity, and the step it was rounded to where it gave the amount in money. */
+export interface BillPart {
+  amount: Decimal;
+  quantity: Decimal | undefined;
+  step: Decimal | undefined;
+}
+
 /** What the replay computed for one aligned line: statement lines summed over the dimensions the bill does not carry. */
-interface ComputedSide {
+export interface ComputedSide {
   quantity: Decimal;
   amount: Decimal;
   events: number;

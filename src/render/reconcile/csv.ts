@@ -7,7 +7,8 @@ import { direction } from "./json.js";
 
 /**
  * The sign-off sheet: one row per aligned line, agreeing or not, with its
- * status, and one column per dimension the bill carries, for a spreadsheet.
+ * status, and one column per dimension the bill carries, for a spreadsheet;
+ * then one row per activity the bill mapping ignores (status `ignored`).
  */
 export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}): string {
   const dims = [...r.bill.dimensions];
@@ -30,5 +31,15 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
       amount(l.delta), d ? (d.withinTolerance ? "yes" : "no") : "", d && needsAttention(d) ? "yes" : "no", d?.explanation ?? l.note ?? "",
     ];
   });
+  // Rows the mapping leaves out are money on the bill too: the sheet finance signs shows them, one row per activity,
+  // in the card's unit as the lines are, and the table and JSON report them (newcomer, stop 36: a 17.28 USD net of
+  // tax, credit and fee rows was on the table alone).
+  for (const i of r.ignored) {
+    rows.push([
+      "", ...(byAccount ? [""] : []), i.activity, ...dims.map(() => ""),
+      "ignored", "", "", "", amount(i.amount), "", "", "", "", "", "no",
+      `not reconciled: ${i.rows} row(s) the bill mapping ignores (activities: { ${i.activity}: ignore })`,
+    ]);
+  }
   return csvText(header, rows, options);
 }
