@@ -194,6 +194,13 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   }));
 
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
+  // A plan change is the scenario's own account's story; each user of a per_user population stays on the plan compared,
+  // which the header's "Standard, then Super" did not say (red team, stop 36: users ran out on Standard in both cycles).
+  const firstMove = changes.find((c) => c.change.kind === "plan");
+  const payers = populations.filter((p) => p.perUser).map((p) => shown(p.name));
+  if (firstMove !== undefined && payers.length > 0) {
+    warnings.push(`burnrate: warning: ${formatLocation(firstMove.origin)}: a plan change moves the scenario's own account only; the users of ${payers.join(", ")} (billing: per_user) stay on the plan compared (${plan.label} here) as accounts of their own\n`);
+  }
   return {
     file,
     name: doc.name ?? file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, ""),
