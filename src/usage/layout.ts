@@ -5,6 +5,7 @@ import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
+import { isReportHeader } from "./report-headers.js";
 import { idLike, nearMissAmong, nearMissOf, quantityLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 
@@ -81,6 +82,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const source = mapping.columns[missing] ?? missing;
     const place = mapping.columns[missing] === undefined ? undefined : mapping.places?.columns[missing];
     if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
+    // A report burnrate wrote, read as usage because a mapping beside it or its folder's reads the folder (newcomer, stop 36).
+    if (isReportHeader(header)) throw new UserError("a CSV report burnrate wrote, read as usage: it has no timestamp of its own", { file, line: 1, column: 1 }, "usage: the report moved out of the usage folder (a folder's mapping reads every CSV in it as usage), or written elsewhere with -o", "a report's header");
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }

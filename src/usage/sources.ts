@@ -6,6 +6,7 @@ import { parse as parseCsv } from "csv-parse/sync";
 import { parse } from "yaml";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 import { isGzip } from "./content.js";
+import { isReportHeader, REPORT_START } from "./report-headers.js";
 import { nearMissOf } from "./near-miss.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
@@ -209,24 +210,6 @@ function burnrateReport(path: string): boolean {
   }
 }
 
-/**
- * The headers of the CSV reports burnrate writes (src/render: statement and its --ledger, simulate, diff,
- * reconcile), cells joined by NUL: the columns each always has, the ones a run adds (a component, an account,
- * versions, changes) and a statement's or reconciliation's dimension columns between them. A CSV report
- * written into the usage folder (`-o exports/november.csv`) is passed over quietly, as a JSON one is, where it
- * was read as usage and refused for want of a timestamp, failing the next month's run.
- */
-const cells = (names: string) => names.split(" ").join("\0");
-const DIMENSIONS = "(?:\0[^\0]*)*";
-const CSV_REPORTS: readonly RegExp[] = [
-  new RegExp(`^${cells("account plan cycle_start cycle_end meter")}(?:\0component)?\0${cells("kind category pool")}${DIMENSIONS}\0${cells("quantity unit_price amount")}(?:\0version)?(?:\0${cells("change_at change from to granted removed applies_at")})?$`),
-  new RegExp(`^${cells("at account type meter grant dimensions quantity amount uncovered balance")}$`),
-  new RegExp(`^${cells("plan rank covers covers_without_topups cycle_start cycle_end allowance total percent_of_allowance runs_out_at grace_used rejected_events_without_topups topup_needed overage money rejected_events_with_topups scenario")}$`),
-  new RegExp(`^${cells("cycle cycle_end account meter old new delta delta_percent old_refused new_refused cause line gate")}$`),
-  new RegExp(`^cycle(?:\0account)?\0meter${DIMENSIONS}\0${cells("status direction class bill_quantity bill_amount computed_quantity computed_amount computed_events delta within_tolerance attention explanation")}$`),
-];
-
-const REPORT_START = /^(?:account,plan,|at,account,|plan,rank,|cycle,)/;
 
 /**
  * A CSV report burnrate wrote, known by its header, exactly, with no mapping of its own or of its folder that
@@ -249,8 +232,7 @@ function burnrateCsvReport(path: string): boolean {
   } catch {
     return false;
   }
-  const joined = names.join("\0");
-  return CSV_REPORTS.some((report) => report.test(joined));
+  return isReportHeader(names);
 }
 
 function byName(a: string, b: string): number {
