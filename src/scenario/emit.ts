@@ -59,7 +59,8 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
  * cycle's start, or where a plan that sells them comes into force in it.
  */
 export function accountYaml(scenario: Scenario, result: PlanResult, dir: string, calendar: Calendar): string {
-  const card = relative(dir, scenario.cardFile).split("\\").join("/");
+  // A card named by an absolute path stays so: made relative, an emitted folder moved elsewhere lost its card (newcomer, stop 36).
+  const card = scenario.cardAbsolute ? scenario.cardFile : relative(dir, scenario.cardFile).split("\\").join("/");
   const lines = [
     `# Written by burnrate simulate from ${scenario.file}.`,
     "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start (or where a plan that sells them comes into force).",

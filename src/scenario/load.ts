@@ -1,4 +1,4 @@
-import { dirname, resolve as resolvePath } from "node:path";
+import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import { atFlag, formatLocation, UserError, UserErrors, shown, type Location, type Place } from "../errors.js";
 import { extraParts, itemKey, PriceBook, resolve, unitPrice } from "../engine/pricing.js";
 import { eventFallbackMisses } from "../engine/fallback-prices.js";
@@ -34,13 +34,13 @@ export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario 
   const cardFile = flagged?.[0] ?? (decoded.value.card === undefined ? undefined : resolvePath(dirname(file), decoded.value.card));
   if (cardFile === undefined) throw new UserError("no rate card", decoded.at([]), "card: in the scenario, or --card FILE", "neither");
   const card = flagged !== undefined ? cardVersions(flagged.map(loadCard)) : loadNamedCard(cardFile, decoded.at(["card"]), "the scenario");
-  const scenario = resolveScenario(decoded, file, card, cardFile, flags);
+  const scenario = resolveScenario(decoded, file, card, { path: cardFile, absolute: isAbsolute(flagged?.[0] ?? decoded.value.card ?? "") }, flags);
   checkScenarioSize(scenario, { plans: flags.comparePlans ? card.plans.size : 1, samples: flags.samples ?? 0 }, decoded.at);
   return scenario;
 }
 
 /** Turn a decoded scenario into one the expander can trust: known meters, complete dimensions, resolvable prices. */
-function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card: RateCard, cardFile: string, flags: ScenarioFlags = {}): Scenario {
+function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card: RateCard, cardFile: { path: string; absolute: boolean }, flags: ScenarioFlags = {}): Scenario {
   const doc = decoded.value;
   const errors: UserError[] = [];
   const at = (path: (string | number)[]) => decoded.at(path);
@@ -205,7 +205,8 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     file,
     name: doc.name ?? file.replace(/^.*[\\/]/, "").replace(/\.ya?ml$/, ""),
     card,
-    cardFile,
+    cardFile: cardFile.path,
+    cardAbsolute: cardFile.absolute,
     plan,
     allowance: flags.plan !== undefined && flags.plan !== doc.plan ? undefined : doc.allowance,
     start,

@@ -49,6 +49,8 @@ export interface Scenario {
   name: string;
   card: RateCard;
   cardFile: string;
+  /** Whether the scenario (or --card) names its card by an absolute path, which an emitted account file keeps as it is. */
+  cardAbsolute: boolean;
   plan: Plan;
   /** The negotiated allowance, when the scenario overrides the plan's. */
   allowance: Decimal | undefined;
