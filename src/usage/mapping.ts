@@ -6,7 +6,7 @@ import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
-import { usageLayout } from "./layouts.js";
+import { LAYOUT_NAMES, usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
 import { folderMapping, passedOverNotes } from "./sources.js";
 import { Zone } from "../time.js";
@@ -88,6 +88,7 @@ export function dimensionValuesCodec() {
 }
 
 export const mappingCodec = record({}, {
+  layout: oneOf(LAYOUT_NAMES, "a built-in export layout (as --layout NAME) under this mapping's own keys: a folder of a gateway's exports read without a flag, as a CI corpus is"),
   columns: record({}, Object.fromEntries(CANONICAL.map((c) => [c, text({ description: `the source column holding ${c}` })])) as Record<Canonical, ReturnType<typeof text>>),
   rename: dictionary(text(), { keyPattern: /^.+$/, description: "source column -> dimension or component name (a nested field by its dotted path, data.tokens)" }),
   meter: text({ description: "the meter of every row, for a log of one activity" }),
@@ -122,7 +123,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     skipRows: new Map([...(doc.skip_rows ?? new Map<string, string[]>()).keys()].map((source) => [source, keyAboveIn(lines, source, decoded.at(["skip_rows", source]))])),
     ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
   };
-  return {
+  const own: ColumnMapping = {
     places,
     columns: { ...(doc.columns ?? {}) } as ColumnMapping["columns"],
     rename: doc.rename ?? new Map(),
@@ -135,6 +136,9 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ...(doc.timestamp_zone === undefined ? {} : { timestampZone: doc.timestamp_zone }),
     ...(doc.skip_rows === undefined ? {} : { skipRows: new Map([...doc.skip_rows].map(([source, values]) => [source, new Set(values)])) }),
   };
+  // The layout under the file's own keys, as --layout is under every mapping (newcomer, stop 36: a CI corpus of a
+  // gateway's export had to spell the layout out, as the workflow passes no --layout).
+  return doc.layout === undefined ? own : layered(usageLayout(doc.layout), own);
 }
 
 /** Where each `dimension_values:` entry of a mapping file is written: each dimension at its key, each entry at its value (keyed by valueKey). */
