@@ -47,3 +47,32 @@ describe("a daily limit's key and the usage's server, one typo or case apart", (
     );
   });
 });
+
+// Floopy's budgets are per team (ratecards/floopy.yaml), a dimension no line carries: the values were unknown to the
+// check, and `budgets: { reserach: 100 }` beside a log's `research` capped nothing in silence (red team, stops 35, 36).
+describe("budget keys on a dimension the lines do not carry", () => {
+  const floopyAccount = (budgets: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-budgetkeys-"));
+    const account = join(dir, "account.yaml");
+    writeFileSync(account, `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\nbudgets: ${budgets}\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
+    const usage = join(dir, "usage.csv");
+    // Three requests of 200,000 gpt-4o input tokens at 0.00025: 50 cents each.
+    writeFileSync(usage, "timestamp,meter,model,provider,team,input_tokens,output_tokens\n" + ["02", "03", "04"].map((d) => `2026-11-${d}T10:00:00Z,request,gpt-4o,openai,research,200000,0\n`).join(""));
+    return ["statement", "--account", account, "--usage", usage, "--format", "json"];
+  };
+
+  it("a key one typo from a team the usage has is warned about, and the team's spending shown uncapped", async () => {
+    const r = await burnrate(floopyAccount("{ reserach: 100 }"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`burnrate: warning: account "acme": the budget for team "reserach" names no team of the usage, which has "research": "research"'s spending is capped by no budget; did you mean "research"? Rename the key in the account file\n`);
+    // 3 x 50 = 150 cents, all priced: nothing capped the team.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("150");
+  });
+
+  it("the key written right caps the team and is not warned about", async () => {
+    const r = await burnrate(floopyAccount("{ research: 100 }"));
+    expect(r.stderr).toBe("");
+    // 100 cents of budget: the first two requests (100), the third refused.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("100");
+  });
+});

@@ -37,7 +37,8 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
       const keys = all.filter((k) => k !== "*");
       const wildcard = keys.length < all.length;
       if (keys.length === 0) continue;
-      const values = new Set<string>();
+      // The lines' values, and for a budget the values its charges carried without one: a budget's dimension need not be a line's (Floopy's team).
+      const values = new Set<string>(limit === "budget" ? statement.unbudgeted?.get(account.account) ?? [] : []);
       for (const cycle of account.cycles) for (const line of cycle.lines) if (line.dimensions[dimension]) values.add(line.dimensions[dimension]!);
       const said = new Set<string>();
       for (const key of keys) {

@@ -146,6 +146,11 @@ export interface AccountRun {
    * (plan_changes.upgrade: new_cycle). Absent while the run follows the replay's calendar.
    */
   calendar?: { calendar: Calendar; index: number };
+  /**
+   * The values of the card's budget dimension its charges carried without a budget of their own: told beside the
+   * account's budget keys, a key one typo from such a value caps nothing (budgets: { reserach: 100 }).
+   */
+  unbudgeted?: Set<string>;
 }
 
 /**

@@ -105,6 +105,7 @@ export class Replay extends Charging {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((r) => this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)));
     const versions = this.versionsUsed(this.closedCycles.versions);
+    const unbudgeted = new Map([...this.runs.values()].flatMap((r) => (r.unbudgeted === undefined ? [] : [[r.id, r.unbudgeted] as const])));
     return {
       provider: this.card.provider,
       version: this.card.version,
@@ -115,6 +116,7 @@ export class Replay extends Charging {
       events: { ...this.counts },
       duplicateEvents: this.duplicateList.result(),
       ...(versions === undefined ? {} : { versions }),
+      ...(unbudgeted.size === 0 ? {} : { unbudgeted }),
     };
   }
 

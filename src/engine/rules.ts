@@ -190,7 +190,14 @@ function spendBudget(ctx: RuleContext, spent: { run: AccountRun; dims: Dimension
  */
 const budget: ChargeCheck = {
   reads: (card) => (card.budgets === undefined ? [] : [card.budgets.dimension]),
-  applies: (ctx, run, _meter, dims) => budgetOf(ctx.card, run, dims) !== undefined,
+  applies: (ctx, run, _meter, dims) => {
+    if (budgetOf(ctx.card, run, dims) !== undefined) return true;
+    // A value without a budget is noted (a set of the dimension's values, once a shape's first row): the statement
+    // warns where it is one typo from a budget's key, which then caps nothing (red team, stops 35 and 36).
+    const value = ctx.card.budgets !== undefined && run.terms.budgets.size > 0 ? dims[ctx.card.budgets.dimension] : undefined;
+    if (value !== undefined) (run.unbudgeted ??= new Set()).add(value);
+    return false;
+  },
   refuses: (ctx, { run, dims, amount }) => {
     const b = budgetOf(ctx.card, run, dims);
     return b && run.cycle.spentFrom(b.value).plus(ctx.scale.decimal(amount)).gt(b.amount) ? `budget of ${b.amount.toFixed()} spent for ${b.dimension} ${shown(b.value)}` : undefined;

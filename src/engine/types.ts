@@ -221,6 +221,8 @@ export interface Statement {
   events: { read: number; priced: number; duplicates: number; rejected: number };
   /** Every repeated event_id with both its rows, up to LISTED_DUPLICATES (event-ids.ts); absent where no replay of rows made the statement. */
   duplicateEvents?: { listed: readonly DuplicateEvent[]; omitted: number };
+  /** By account, the values of the card's budget dimension charged without a budget of their own, where the account has budgets. */
+  unbudgeted?: ReadonlyMap<string, ReadonlySet<string>>;
   /** The card versions that priced lines, when several are given: each with the instant it switched in. */
   versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
 }
