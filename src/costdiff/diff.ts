@@ -5,11 +5,12 @@ import type { CardChange } from "./card-changes.js";
 import type { CostComparison } from "./compare.js";
 import { delta, exceeds, type PricedLine } from "./compare.js";
 import { checkGates, type GateLimit, type GateResult } from "./gates.js";
+import type { MoneyComparison } from "./money.js";
 import { rateRises, unmeasuredRises } from "./unmeasured.js";
 
 /** Everything `burnrate diff` reports: the same usage priced by two cards, how the cards differ, and the gates. */
 export interface CostDiff extends DiffInputs {
-  failOver: { percent: Decimal; exceeded: boolean } | undefined;
+  failOver: FailOver | undefined;
   /** The per-meter gates asked for, in the order of GATE_FLAGS. */
   gates: GateResult[];
   /**
@@ -29,6 +30,18 @@ export interface DiffLimits {
   failOverLine: Decimal | undefined;
 }
 
+/**
+ * `--fail-over PCT`: over the whole usage, the credits charged, the money (plan, credits bought, overage) and
+ * the credits drawn from paid grants: what the change costs customers, whichever way it reaches them.
+ */
+export interface FailOver {
+  percent: Decimal;
+  exceeded: boolean;
+  credits: boolean;
+  money: boolean;
+  paidCredits: boolean;
+}
+
 export interface LineGate {
   percent: Decimal;
   tripped: PricedLine[];
@@ -44,6 +57,7 @@ export interface DiffInputs {
   usage: readonly string[];
   zone: Zone;
   comparison: CostComparison;
+  money: MoneyComparison;
   cardChanges: CardChange[];
 }
 
@@ -51,11 +65,18 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
   const { comparison } = inputs;
   return {
     ...inputs,
-    failOver: limits.failOver === undefined ? undefined : { percent: limits.failOver, exceeded: exceeds(comparison.total, limits.failOver) },
-    gates: checkGates(comparison.rows, limits.gates),
+    failOver: limits.failOver === undefined ? undefined : failOver(inputs, limits.failOver),
+    gates: checkGates(comparison.rows, inputs.money.changes, limits.gates, inputs.card.creditPrice ?? inputs.base.creditPrice),
     failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
     unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines),
   };
+}
+
+function failOver({ comparison, money }: DiffInputs, percent: Decimal): FailOver {
+  const credits = exceeds(comparison.total, percent);
+  const inMoney = money.total !== undefined && exceeds(money.total, percent);
+  const paidCredits = exceeds(money.paidDrawn, percent);
+  return { percent, exceeded: credits || inMoney || paidCredits, credits, money: inMoney, paidCredits };
 }
 
 function lineGate(inputs: DiffInputs, percent: Decimal): LineGate {
