@@ -134,8 +134,10 @@ function gate(d: CostDiff): string | undefined {
     // A price past the limit whose line's cost is not (its rows now refused) trips the gate too: said as one sentence, not as "no line" and then a line.
     if (first) texts.push(`${tripped.length} priced line(s) past ${limit}, largest ${lineName(first)}: ${f.amount(first.old)} → ${f.amount(first.new)}, ${f.change(first)}.`);
     if (rates.length > 0) {
-      const prices = `${plural(rates.length, "price")} of lines the usage priced rise${rates.length === 1 ? "s" : ""} past ${limit}: ${priceRises}.`;
-      texts.push(first ? `Also, ${prices}` : `Past ${limit} by price, though no line's cost over the usage rose past it: ${prices}`);
+      const prices = `${plural(rates.length, "price")} of lines the usage priced rise${rates.length === 1 ? "s" : ""} by more: ${priceRises}`;
+      texts.push(first
+        ? `Also past that limit, ${prices}.`
+        : `Past ${limit} by price: ${prices}, though no line's cost over the usage rose by more (a price that gets its rows refused lowers what the line is charged).`);
     }
     if (!first && rates.length === 0) texts.push(`No priced line past ${limit}.`);
   }
