@@ -4,6 +4,7 @@ import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, t
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, type LineGate } from "../costdiff/diff.js";
+import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
 import { compareMoney, inCredits, moneyItemName, type MoneyChange } from "../costdiff/money.js";
 import { versionChanges } from "../costdiff/version-changes.js";
@@ -29,6 +30,8 @@ export interface DiffOptions extends ReplayInputOptions {
   base: string[];
   failOver?: Decimal;
   failOverLine?: Decimal;
+  /** A price rise on a line the usage never priced is a finding, not only a warning: a CI gate fails closed. */
+  failOnUnmeasured?: boolean;
   failOverMeter?: Decimal;
   failOverAmount?: Decimal;
   failUnderMeter?: Decimal;
@@ -88,12 +91,13 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   for (const note of skipped.notes(card)) io.stderr.write(note);
   for (const warning of fallbackWarnings(card, after)) io.stderr.write(visibleLines(warning));
   const changes = versionChanges(base, card, cardSettings.zone);
-  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine });
+  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
   // Also on standard error: a CI log shows it whatever the report's format and destination.
-  for (const c of result.unmeasured) {
-    io.stderr.write(visibleLines(`burnrate: warning: ${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, on a line the usage never priced: no gate measured it\n`));
+  const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, on a line the usage never priced`;
+  if (!options.failOnUnmeasured) {
+    for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
   }
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
@@ -103,6 +107,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...result.gates.filter((g) => g.money.length > 0).map((g) => moneyGateFinding(g, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })),
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
     ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
+    ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage of that line to the corpus so the gates can measure it)`) : []),
   ];
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }

@@ -21,6 +21,8 @@ export interface CostDiff extends DiffInputs {
   failOverLine: LineGate | undefined;
   /** Price rises in the card on lines the usage never priced: no gate can measure them. */
   unmeasured: CardChange[];
+  /** `--fail-on-unmeasured`: those rises fail the run, as a CI gate that cannot measure a rise fails closed. */
+  failOnUnmeasured: boolean;
 }
 
 /** What the command line asks to check: the total, each meter in each cycle and account, and each priced line over the corpus. */
@@ -28,6 +30,7 @@ export interface DiffLimits {
   failOver: Decimal | undefined;
   gates: readonly GateLimit[];
   failOverLine: Decimal | undefined;
+  failOnUnmeasured: boolean;
 }
 
 /**
@@ -69,6 +72,7 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
     gates: checkGates(comparison.rows, inputs.money.changes, limits.gates, inputs.card.creditPrice ?? inputs.base.creditPrice),
     failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
     unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines),
+    failOnUnmeasured: limits.failOnUnmeasured,
   };
 }
 

@@ -118,6 +118,7 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     lines: array(pricedLine, "the priced lines whose cost over the whole usage rose by more than percent, largest rise first"),
     rates: array(cardChange, "the card_changes that raise a price on a line the usage priced by more than percent: a price that gets its rows refused can lower what the line is charged"),
   })),
+  fail_on_unmeasured: nullable(object({ exceeded: { type: "boolean", description: "unmeasured_rises is not empty" } }, "--fail-on-unmeasured; null without the flag")),
   changes: array(change, "every cycle, account and meter either card charged"),
   money: object({
     currency: str(),

@@ -148,10 +148,11 @@ function gate(d: CostDiff): string | undefined {
 function unmeasuredNote(d: CostDiff): string | undefined {
   if (d.unmeasured.length === 0) return undefined;
   const rises = d.unmeasured.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)})`);
-  return `${plural(d.unmeasured.length, "price rise")} on lines the usage never priced, so no gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.`;
+  const gated = d.failOnUnmeasured ? ` --fail-on-unmeasured fails the run until the corpus has usage of ${d.unmeasured.length === 1 ? "that line" : "those lines"}.` : "";
+  return `${plural(d.unmeasured.length, "price rise")} on lines the usage never priced, so no cost gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.${gated}`;
 }
 
-const overLimit = (d: CostDiff) => d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0 || g.money.length > 0) || lineGateTripped(d.failOverLine);
+const overLimit = (d: CostDiff) => (d.failOnUnmeasured && d.unmeasured.length > 0) || d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0 || g.money.length > 0) || lineGateTripped(d.failOverLine);
 
 /** The money items that changed, per account and cycle: what customers pay beyond credits. */
 function moneyTable(d: CostDiff, title: string | undefined): TableBlock | undefined {
