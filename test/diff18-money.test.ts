@@ -131,3 +131,32 @@ describe("diff measures paid credits: a smaller allowance", async () => {
     expect(table).toContain("Credits drawn from paid grants (top-ups, purchases) rise by +400.00 (new), from 0.00 to 400.00, worth 0.00 → 4.00 USD at the credit price.");
   });
 });
+
+describe("diff: money in two currencies", () => {
+  it("is not compared, and says so: there is no rate between them", async () => {
+    const euro = variant("fliplet.yaml", "fliplet-eur.yaml", [["currency: USD", "currency: EUR"]]);
+    const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", euro, "--usage", "fixtures/fliplet/usage.csv", "--account", "fixtures/fliplet/account.yaml", "--format", "json", "--fail-over", "0"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("burnrate: warning: the base card prices money in USD, the new card in EUR: their money is not compared, and no gate judges it\n");
+    const money = JSON.parse(run.stdout).money;
+    expect([money.base_total, money.card_total, money.paid_credits_worth]).toEqual([null, null, null]);
+    expect(money.changes.every((m: { item: string }) => m.item === "paid_credits_drawn")).toBe(true);
+  });
+});
+
+describe("diff --fail-on-unmeasured", () => {
+  // The SMS price 0.5 -> 0.6 on a log of reads only (1,000 x 0.01 = 10 credits under both): no line of the usage has it.
+  const smsUp = variant("fliplet.yaml", "fliplet-sms.yaml", [['price: "0.5"              # "0.5 per message"', 'price: "0.6"']]);
+  const log = write("reads.csv", "timestamp,meter,quantity,project\n2026-11-05T10:00:00Z,data_read,1000,alpha\n");
+  const args = ["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", log, "--plan", "pro", "--anchor", "2026-11-01", "--format", "json"];
+
+  it("makes the rise no gate can measure a finding, exit 1", async () => {
+    const warned = await burnrate(args);
+    expect(warned.code).toBe(0);
+    expect(JSON.parse(warned.stdout).fail_on_unmeasured).toBeNull();
+    const failed = await burnrate([...args, "--fail-on-unmeasured"]);
+    expect(failed.code).toBe(1);
+    expect(JSON.parse(failed.stdout).fail_on_unmeasured).toEqual({ exceeded: true });
+    expect(failed.stderr).toMatch(/^burnrate: .*fliplet-sms\.yaml:\d+:\d+: meters\.sms\.price rises from 0\.5 to 0\.6, on a line the usage never priced, past --fail-on-unmeasured/);
+  });
+});

@@ -94,6 +94,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
+  if (result.money.otherCurrency !== undefined) {
+    io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${result.money.otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
+  }
   // Also on standard error: a CI log shows it whatever the report's format and destination.
   const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, on a line the usage never priced`;
   if (!options.failOnUnmeasured) {

@@ -47,6 +47,8 @@ export function moneyItemName(item: MoneyChange["item"], units: { unit: string; 
 
 export interface MoneyComparison {
   currency: string;
+  /** The base card's currency, where it is not the new card's: money in two currencies is not compared (no rate between them). */
+  otherCurrency: string | undefined;
   rows: MoneyRow[];
   /** Every item of every row either card charges (not 0 under both), in row order. */
   changes: MoneyChange[];
@@ -62,13 +64,14 @@ const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["gran
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
 export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
   const rows = new Map<string, MoneyRow>();
-  const priced = base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
+  const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
+  const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
   for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
         const key = JSON.stringify([account.account, c.start]);
         const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined };
-        row[side] = cycleMoney(rateCard, c.plan, c);
+        if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
         row.paidDrawn[side] = paidDrawn(c.grants);
         if (row.paidWorth) row.paidWorth[side] = row.paidDrawn[side].mul(rateCard.creditPrice!);
         rows.set(key, row);
@@ -88,6 +91,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
   }, { old: ZERO, new: ZERO });
   return {
     currency: card.card.currency,
+    otherCurrency,
     rows: sorted,
     changes,
     total: anyMoney ? sum((r) => itemTotals(r, "total")) : undefined,
