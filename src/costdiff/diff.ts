@@ -37,7 +37,7 @@ export interface DiffLimits {
  * `--fail-over PCT`: over the whole usage, the credits charged, the money (plan, credits bought, overage) and
  * the credits drawn from paid grants: what the change costs customers, whichever way it reaches them.
  */
-export interface FailOver {
+interface FailOver {
   percent: Decimal;
   exceeded: boolean;
   credits: boolean;

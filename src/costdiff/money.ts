@@ -11,7 +11,7 @@ import type { Totals } from "./compare.js";
  * it paid for (a top-up, a purchase). A smaller allowance charges the same usage to paid credits: the money
  * was spent before the cycle, so the cycle's money does not move, but the customer's prepaid balance does.
  */
-export interface MoneyRow {
+interface MoneyRow {
   account: string;
   start: Instant;
   end: Instant;
@@ -25,7 +25,7 @@ export interface MoneyRow {
 }
 
 /** The parts a gate judges: the money items, their total, and the paid credits drawn (in credits, not money). */
-export const MONEY_ITEMS = ["plan", "bought", "overage", "total", "paid_credits_drawn"] as const;
+const MONEY_ITEMS = ["plan", "bought", "overage", "total", "paid_credits_drawn"] as const;
 export type MoneyItem = (typeof MONEY_ITEMS)[number];
 
 /** One item of one account's cycle, under each card. */
