@@ -111,7 +111,7 @@ describe("diff measures paid credits: a smaller allowance", async () => {
     expect(json.total_delta).toBe("0");
     expect(json.money).toMatchObject({
       base_total: "19", card_total: "19", total_delta: "0",
-      paid_credits_drawn: { old: "0", new: "400", delta: "400", delta_percent: null },
+      paid_credits_drawn: { old: "0", new: "400", delta: "400", delta_percent: null, percent_of_base_credits: "44.44" },
       paid_credits_worth: { old: "0", new: "4", delta: "4", delta_percent: null },
     });
   });
@@ -121,14 +121,18 @@ describe("diff measures paid credits: a smaller allowance", async () => {
     expect(over.code).toBe(1);
     expect(JSON.parse(over.stdout).fail_over).toMatchObject({ exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: true });
     expect(over.stderr).toContain("burnrate: credits drawn from paid grants rise by more than --fail-over 0%: 0 → 400");
-    expect((await burnrate([...args, "--format", "json", "--fail-over-meter", "1000"])).code).toBe(1);
+    // The percentage gates take the paid credits' rise as a share of the credits the base card charged: 400 of 900,
+    // 44.44% (to two places), so a spill of a few credits past the allowance is not an infinite rise from 0.
+    expect((await burnrate([...args, "--format", "json", "--fail-over-meter", "44.43"])).code).toBe(1);
+    expect((await burnrate([...args, "--format", "json", "--fail-over-meter", "44.44"])).code).toBe(0);
+    expect((await burnrate([...args, "--format", "json", "--fail-over", "44.44"])).code).toBe(0);
     expect((await burnrate([...args, "--format", "json", "--fail-over-amount", "399"])).code).toBe(1);
     expect((await burnrate([...args, "--format", "json", "--fail-over-amount", "400"])).code).toBe(0);
   });
 
   it("says so in the table", async () => {
     const table = (await burnrate([...args, "--format", "table"])).stdout;
-    expect(table).toContain("Credits drawn from paid grants (top-ups, purchases) rise by +400.00 (new), from 0.00 to 400.00, worth 0.00 → 4.00 USD at the credit price.");
+    expect(table).toContain("Credits drawn from paid grants (top-ups, purchases) rise by +400.00 (+44.44% of 900.00 credits), from 0.00 to 400.00, worth 0.00 → 4.00 USD at the credit price.");
   });
 });
 

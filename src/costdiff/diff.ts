@@ -5,7 +5,7 @@ import type { CardChange } from "./card-changes.js";
 import type { CostComparison } from "./compare.js";
 import { delta, exceeds, type PricedLine } from "./compare.js";
 import { checkGates, type GateLimit, type GateResult } from "./gates.js";
-import type { MoneyComparison } from "./money.js";
+import { gatePercent, type MoneyComparison } from "./money.js";
 import { rateRises, unmeasuredRises } from "./unmeasured.js";
 
 /** Everything `burnrate diff` reports: the same usage priced by two cards, how the cards differ, and the gates. */
@@ -79,7 +79,9 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
 function failOver({ comparison, money }: DiffInputs, percent: Decimal): FailOver {
   const credits = exceeds(comparison.total, percent);
   const inMoney = money.total !== undefined && exceeds(money.total, percent);
-  const paidCredits = exceeds(money.paidDrawn, percent);
+  // Of the credits the base card charged, as the per-cycle gates take it: the share of the usage now paid from top-ups.
+  const paidPercent = gatePercent({ ...money.paidDrawn, percentOf: money.baseCredits });
+  const paidCredits = money.paidDrawn.new.gt(money.paidDrawn.old) && (paidPercent === undefined || paidPercent.gt(percent));
   return { percent, exceeded: credits || inMoney || paidCredits, credits, money: inMoney, paidCredits };
 }
 

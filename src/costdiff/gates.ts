@@ -1,6 +1,6 @@
 import type { Decimal } from "../money.js";
 import { delta, deltaPercent, type CostRow, type Totals } from "./compare.js";
-import { inCredits, type MoneyChange } from "./money.js";
+import { gatePercent, inCredits, type MoneyChange } from "./money.js";
 
 /** The per-meter gates of `burnrate diff`: by how much one meter may move, in one cycle and account. */
 export const GATE_FLAGS = ["--fail-over-meter", "--fail-over-amount", "--fail-under-meter", "--fail-under-amount"] as const;
@@ -24,12 +24,12 @@ export interface GateResult extends GateLimit {
  * it is more than PCT percent of the old amount, and a rise from 0 always is
  * (no percentage is large enough); a fall to 0 is -100%.
  */
-function past(row: Totals, gate: GateLimit, amountLimit: Decimal | undefined = gate.limit): boolean {
+function past(row: Totals & { percentOf?: Decimal }, gate: GateLimit, amountLimit: Decimal | undefined = gate.limit): boolean {
   const change = delta(row);
   const rising = gate.flag.startsWith("--fail-over");
   if (rising ? !change.gt(0) : !change.lt(0)) return false;
   if (gate.flag.endsWith("-amount")) return amountLimit === undefined || change.abs().gt(amountLimit);
-  const percent = deltaPercent(row);
+  const percent = row.percentOf === undefined ? deltaPercent(row) : gatePercent(row);
   return percent === undefined || percent.abs().gt(gate.limit);
 }
 

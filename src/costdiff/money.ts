@@ -1,5 +1,5 @@
 import type { Statement } from "../engine/types.js";
-import { ZERO, type Decimal } from "../money.js";
+import { Decimal, ZERO } from "../money.js";
 import { cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
@@ -20,6 +20,8 @@ interface MoneyRow {
   new: CycleMoney | undefined;
   /** Credits consumed from paid grants. */
   paidDrawn: Totals;
+  /** The credits the base card charged in the cycle: what a percentage of the paid credits drawn is taken of. */
+  baseCredits: Decimal;
   /** What those credits are worth at each card's credit_price; undefined when either card has none. */
   paidWorth: Totals | undefined;
 }
@@ -34,6 +36,22 @@ export interface MoneyChange extends Totals {
   start: Instant;
   end: Instant;
   item: MoneyItem;
+  /**
+   * For paid credits drawn, what a percentage gate takes its percentage of: the credits the base card charged. Credits
+   * moving from the allowance onto a top-up are a share of the usage (400 of 900 credits, 44.44%), where a percentage of
+   * the paid credits themselves would make the first credit spilled past an allowance an infinite rise.
+   */
+  percentOf?: Decimal;
+}
+
+/**
+ * A change's percentage as the percentage gates judge it: of its own old amount, or of `percentOf` where it has one;
+ * undefined from 0 (a rise from nothing is past any percentage).
+ */
+export function gatePercent(t: Totals & { percentOf?: Decimal }): Decimal | undefined {
+  const of = t.percentOf ?? t.old;
+  if (of.isZero()) return t.new.eq(t.old) ? ZERO : undefined;
+  return t.new.minus(t.old).mul(100).div(of).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
 }
 
 /** Whether an item is counted in money (the card's currency) or in credits. */
@@ -56,6 +74,8 @@ export interface MoneyComparison {
   total: Totals | undefined;
   paidDrawn: Totals;
   paidWorth: Totals | undefined;
+  /** The credits the base card charged over the usage: what `--fail-over` takes the paid credits' percentage of. */
+  baseCredits: Decimal;
 }
 
 const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
@@ -70,9 +90,10 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
         const key = JSON.stringify([account.account, c.start]);
-        const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined };
+        const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined };
         if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
         row.paidDrawn[side] = paidDrawn(c.grants);
+        if (side === "old") row.baseCredits = c.total;
         if (row.paidWorth) row.paidWorth[side] = row.paidDrawn[side].mul(rateCard.creditPrice!);
         rows.set(key, row);
       }
@@ -82,7 +103,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
   const changes = sorted.flatMap((r) => MONEY_ITEMS.flatMap((item): MoneyChange[] => {
     const t = itemTotals(r, item);
     // An item neither card charges (no overage, nothing bought) is not a line of the report.
-    return t === undefined || (t.old.isZero() && t.new.isZero()) ? [] : [{ account: r.account, start: r.start, end: r.end, item, ...t }];
+    if (t === undefined || (t.old.isZero() && t.new.isZero())) return [];
+    return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}) }];
   }));
   const anyMoney = sorted.some((r) => r.old !== undefined || r.new !== undefined);
   const sum = (pick: (r: MoneyRow) => Totals | undefined): Totals => sorted.reduce((t, r) => {
@@ -97,6 +119,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     total: anyMoney ? sum((r) => itemTotals(r, "total")) : undefined,
     paidDrawn: sum((r) => r.paidDrawn),
     paidWorth: priced ? sum((r) => r.paidWorth) : undefined,
+    baseCredits: sorted.reduce((t, r) => t.plus(r.baseCredits), ZERO),
   };
 }
 

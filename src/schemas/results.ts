@@ -84,6 +84,7 @@ const moneyChange = object({
   cycle: instant(), cycle_end: instant(), account: str(),
   item: { enum: ["plan", "bought", "overage", "total", "paid_credits_drawn"], description: "paid_credits_drawn is in credits, the others in money.currency" },
   ...amounts,
+  percent_of_base_credits: percent("paid_credits_drawn: delta as a percentage of the credits the base card charged in the cycle, which the percentage gates judge; null for a money item, or when the base card charged nothing"),
 });
 
 export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format json", {
@@ -126,7 +127,7 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     card_total: nullable(decimalString()),
     total_delta: nullable(decimalString()),
     total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when neither card gives money, or base_total is 0 and card_total is not"),
-    paid_credits_drawn: object(amounts),
+    paid_credits_drawn: object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of the credits the base card charged over the usage (base_total), which --fail-over judges; null when that is 0 and delta is not") }),
     paid_credits_worth: nullable(object(amounts)),
     cycles: array(object({
       account: str(), start: instant(), end: instant(),

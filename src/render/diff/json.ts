@@ -1,9 +1,9 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
 import { lineGateTripped, type CostDiff } from "../../costdiff/diff.js";
-import type { MoneyChange, MoneyComparison } from "../../costdiff/money.js";
+import { gatePercent, type MoneyChange, type MoneyComparison } from "../../costdiff/money.js";
 import { cycleMoneyJson } from "../statement/money.js";
-import { formatExact } from "../../money.js";
+import { formatExact, type Decimal } from "../../money.js";
 import { cardShown } from "../../ratecard/versions.js";
 import { formatInstant } from "../../time.js";
 
@@ -32,9 +32,11 @@ function lineJson(l: PricedLine): object {
   return { line: lineName(l), meter: l.meter, component: l.component ?? null, kind: l.kind, dimensions: l.dimensions, ...amounts(l) };
 }
 
+const share = (p: Decimal | undefined): string | null => (p === undefined ? null : formatExact(p));
+
 /** One money item of one account's cycle past a gate. */
 function moneyChangeJson(m: MoneyChange): object {
-  return { cycle: formatInstant(m.start), cycle_end: formatInstant(m.end), account: m.account, item: m.item, ...amounts(m) };
+  return { cycle: formatInstant(m.start), cycle_end: formatInstant(m.end), account: m.account, item: m.item, ...amounts(m), percent_of_base_credits: m.percentOf === undefined ? null : share(gatePercent(m)) };
 }
 
 /**
@@ -49,7 +51,7 @@ function moneyJson(m: MoneyComparison): object {
     card_total: total?.new ?? null,
     total_delta: total?.delta ?? null,
     total_delta_percent: total?.delta_percent ?? null,
-    paid_credits_drawn: amounts(m.paidDrawn),
+    paid_credits_drawn: { ...amounts(m.paidDrawn), percent_of_base_credits: share(gatePercent({ ...m.paidDrawn, percentOf: m.baseCredits })) },
     paid_credits_worth: m.paidWorth === undefined ? null : amounts(m.paidWorth),
     cycles: m.rows.map((r) => ({
       account: r.account,

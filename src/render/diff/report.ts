@@ -8,7 +8,7 @@ import { toMarkdown } from "../shared/document.js";
 import { count, credits } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
-import { inCredits, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
+import { gatePercent, inCredits, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
 import { minorDigits } from "../../ratecard/cycle-money.js";
 
 /** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
@@ -52,6 +52,14 @@ class Figures {
   moneyChange(t: Totals): string {
     const d = delta(t);
     return d.isZero() ? "0" : `${d.gt(0) ? "+" : ""}${this.money(d)} (${this.percent(t)})`;
+  }
+
+  /** Paid credits drawn: the change, and its share of the credits the base card charged, as the gates judge it. */
+  paidChange(t: Totals & { percentOf: Decimal }): string {
+    const d = delta(t);
+    if (d.isZero()) return "0";
+    const p = gatePercent(t);
+    return `${this.signed(d)}${p === undefined ? "" : ` (${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}% of ${this.amount(t.percentOf)} ${this.d.card.unit})`}`;
   }
 
   /** One money item's figure: money to the cent, credits drawn from paid grants as credits. */
@@ -104,7 +112,7 @@ function moneySummary(d: CostDiff): string[] {
   }
   if (!delta(paidDrawn).isZero()) {
     const worth = paidWorth === undefined ? "" : `, worth ${f.money(paidWorth.old)} → ${f.money(paidWorth.new)} ${currency} at the credit price`;
-    out.push(`${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} drawn from paid grants (top-ups, purchases) ${delta(paidDrawn).gt(0) ? "rise" : "fall"} by ${f.change(paidDrawn)}, from ${f.amount(paidDrawn.old)} to ${f.amount(paidDrawn.new)}${worth}.`);
+    out.push(`${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} drawn from paid grants (top-ups, purchases) ${delta(paidDrawn).gt(0) ? "rise" : "fall"} by ${f.paidChange({ ...paidDrawn, percentOf: d.money.baseCredits })}, from ${f.amount(paidDrawn.old)} to ${f.amount(paidDrawn.new)}${worth}.`);
   }
   return out;
 }
@@ -160,7 +168,7 @@ function moneyTable(d: CostDiff, title: string | undefined): TableBlock | undefi
   const units = { unit: d.card.unit, currency: d.money.currency };
   const changed = d.money.changes.filter((m) => !delta(m).isZero());
   if (changed.length === 0) return undefined;
-  const change = (m: MoneyChange) => (inCredits(m.item) ? f.change(m) : f.moneyChange(m));
+  const change = (m: MoneyChange) => (m.percentOf !== undefined ? f.paidChange({ ...m, percentOf: m.percentOf }) : f.moneyChange(m));
   return {
     kind: "table", title,
     head: ["Account", "Cycle", "Item", "Old", "New", "Change"],
