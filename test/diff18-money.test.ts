@@ -116,11 +116,11 @@ describe("diff measures paid credits: a smaller allowance", async () => {
     });
   });
 
-  it("is gated: --fail-over (any rise from 0), --fail-over-meter, and --fail-over-amount in credits", async () => {
+  it("is gated: --fail-over and --fail-over-meter as a share of the credits charged, --fail-over-amount in credits", async () => {
     const over = await burnrate([...args, "--format", "json", "--fail-over", "0"]);
     expect(over.code).toBe(1);
     expect(JSON.parse(over.stdout).fail_over).toMatchObject({ exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: true });
-    expect(over.stderr).toContain("burnrate: credits drawn from paid grants rise by more than --fail-over 0%: 0 → 400");
+    expect(over.stderr).toContain("burnrate: credits drawn from paid grants rise by more than --fail-over 0% of the credits charged: 0 → 400, +400 credits (+44.44% of the 900 credits charged)");
     // The percentage gates take the paid credits' rise as a share of the credits the base card charged: 400 of 900,
     // 44.44% (to two places), so a spill of a few credits past the allowance is not an infinite rise from 0.
     expect((await burnrate([...args, "--format", "json", "--fail-over-meter", "44.43"])).code).toBe(1);

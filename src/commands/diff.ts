@@ -6,7 +6,8 @@ import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js
 import { costDiff, type LineGate } from "../costdiff/diff.js";
 import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
-import { compareMoney, inCredits, moneyItemName, type MoneyChange } from "../costdiff/money.js";
+import { compareMoney, gatePercent, moneyItemName, type MoneyChange } from "../costdiff/money.js";
+import type { Totals } from "../costdiff/compare.js";
 import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
@@ -105,7 +106,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...(result.failOver?.money ? [`total money (${result.money.currency}) rises by more than --fail-over ${options.failOver}%: ${formatExact(result.money.total!.old)} → ${formatExact(result.money.total!.new)}`] : []),
-    ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}%: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}`] : []),
+    ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit)}`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
     ...result.gates.filter((g) => g.money.length > 0).map((g) => moneyGateFinding(g, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })),
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
@@ -127,11 +128,17 @@ function lineFinding(gate: LineGate, unit: string): string {
   return `${gate.tripped.length} priced line(s) past --fail-over-line ${formatExact(gate.percent)}%; largest: ${lineName(first)} ${formatExact(first.old)} → ${formatExact(first.new)} ${unit}, ${signedChange(first, unit)} over the usage`;
 }
 
+/** Paid credits drawn: the rise, and the share of the base card's credits it is, which the percentage gates judge. */
+function paidShare(t: Totals & { percentOf: Decimal }, unit: string): string {
+  const share = gatePercent(t);
+  return `${delta(t).gt(0) ? "+" : ""}${formatExact(delta(t))} ${unit}${share === undefined ? ", from 0" : ` (${share.gt(0) ? "+" : ""}${formatExact(share)}% of the ${formatExact(t.percentOf)} ${unit} charged)`}`;
+}
+
 /** One line per gate a money item tripped: how many, and the largest, with its old and new amount. */
 function moneyGateFinding(g: GateResult, units: { unit: string; currency: string; zone: Zone }): string {
   const first = g.money[0]!;
   const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${units.unit}` : `${formatExact(g.limit)}%`;
-  return `${g.money.length} money change(s) past ${g.flag} ${limitText}; largest: ${moneyItemName(first.item, units)} ${formatExact(first.old)} → ${formatExact(first.new)}, ${signedChange(first, inCredits(first.item) ? units.unit : units.currency)} in the cycle from ${units.zone.localDate(first.start)}, account ${first.account}`;
+  return `${g.money.length} money change(s) past ${g.flag} ${limitText}; largest: ${moneyItemName(first.item, units)} ${formatExact(first.old)} → ${formatExact(first.new)}, ${first.percentOf === undefined ? signedChange(first, units.currency) : paidShare({ ...first, percentOf: first.percentOf }, units.unit)} in the cycle from ${units.zone.localDate(first.start)}, account ${first.account}`;
 }
 
 /** One line per tripped gate: how many meters, and the largest of them. */
