@@ -134,7 +134,7 @@ function program(io: Io): Command {
     .option("--fail-under-meter <percent>", "exit 1 when any meter's amount, money item or paid credits drawn, in any cycle and account, falls by more than PERCENT", gateLimit("--fail-under-meter"))
     .option("--fail-under-amount <credits>", "exit 1 when any meter's amount or paid credits drawn, in any cycle and account, falls by more than CREDITS, or a money item by more than their worth", gateLimit("--fail-under-amount"))
     .option("--fail-over-line <percent>", "exit 1 when any priced line (meter, component and the dimension values it is priced by) costs more than PERCENT more over the whole usage (a rise from 0 counts)", gateLimit("--fail-over-line"))
-    .option("--fail-on-unmeasured", "exit 1 when a price rises on a line the usage never priced, which no other gate can measure (fail closed)")
+    .option("--fail-on-unmeasured", "exit 1 when a price rises that the usage never exercises (a line it never priced, a plan none of its cycles is on, an overage or credits it never pays), which no other gate can measure (fail closed)")
     .addOption(formatOption(FORMATS))
     .addOption(outputOption())
     .addOption(bomOption())

@@ -164,3 +164,31 @@ describe("diff --fail-on-unmeasured", () => {
     expect(failed.stderr).toMatch(/^burnrate: .*fliplet-sms\.yaml:\d+:\d+: meters\.sms\.price rises from 0\.5 to 0\.6, on a line the usage never priced, past --fail-on-unmeasured/);
   });
 });
+
+describe("diff: a rise of a price in money the usage never pays is not measured, and named", () => {
+  // The Floopy gateway corpus: acme on Pro (3,000-odd cents a month, far under Pro's 50,000-request quota), bolt and
+  // cove on Free; nobody on Enterprise. Each rise below costs that corpus nothing more, so no cost gate can see it.
+  const gateway = ["diff", "--base", "ratecards/floopy.yaml", "--usage", "fixtures/floopy/gateway.csv", "--account", "fixtures/floopy/account.yaml", "--format", "json"];
+  const cases: [string, [string, string], string, string][] = [
+    ["an Enterprise price", ["price: 500 ", "price: 900 "], "plans.enterprise.price", "on plan enterprise, which no cycle of the usage is on"],
+    ["Pro's overage price", ['overage_price: "0.001"', 'overage_price: "0.002"'], "plans.pro.quota.overage_price", "on plan pro's overage, which no cycle of the usage reaches"],
+  ];
+  for (const [what, edit, path, why] of cases) {
+    it(`${what}: a warning, and a finding under --fail-on-unmeasured`, async () => {
+      const card = variant("floopy.yaml", `floopy-${path}.yaml`, [edit]);
+      const warned = await burnrate([...gateway, "--card", card]);
+      expect(warned.code).toBe(0);
+      expect(JSON.parse(warned.stdout).unmeasured_rises.map((c: { path: string }) => c.path)).toEqual([path]);
+      expect(warned.stderr).toContain(`${path} rises from`);
+      expect(warned.stderr).toContain(`, ${why}: no gate measured it`);
+      expect((await burnrate([...gateway, "--card", card, "--fail-on-unmeasured"])).code).toBe(1);
+    });
+  }
+
+  it("the credit price, on an account that buys no credits (Fliplet Pro, its allowance covers 100 SMS at 0.5)", async () => {
+    const card = variant("fliplet.yaml", "fliplet-credit-price.yaml", [['credit_price: "0.01"', 'credit_price: "0.02"']]);
+    const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", card, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json", "--fail-on-unmeasured"]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("credit_price rises from 0.01 to 0.02, on credits, which no cycle of the usage buys, past --fail-on-unmeasured");
+  });
+});

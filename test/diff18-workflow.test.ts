@@ -61,7 +61,7 @@ describe("examples/github-workflow.yml: a price rise the corpus cannot measure f
     expect(comment).toContain("**Over the limit.**");
     expect(comment).toContain("**Not measured.** 1 price rise on lines the usage never priced");
     expect(comment).toContain("meters.sms.price 0.5 → 0.6");
-    expect(comment).toContain("--fail-on-unmeasured fails the run until the corpus has usage of that line.");
+    expect(comment).toContain("--fail-on-unmeasured fails the run until the corpus exercises it.");
   });
 });
 

@@ -6,6 +6,7 @@ import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js
 import { costDiff, type LineGate } from "../costdiff/diff.js";
 import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
+import { unmeasuredWhy } from "../costdiff/unmeasured.js";
 import { compareMoney, gatePercent, moneyItemName, type MoneyChange } from "../costdiff/money.js";
 import type { Totals } from "../costdiff/compare.js";
 import { versionChanges } from "../costdiff/version-changes.js";
@@ -31,7 +32,7 @@ export interface DiffOptions extends ReplayInputOptions {
   base: string[];
   failOver?: Decimal;
   failOverLine?: Decimal;
-  /** A price rise on a line the usage never priced is a finding, not only a warning: a CI gate fails closed. */
+  /** A price rise the usage never exercises is a finding, not only a warning: a CI gate fails closed. */
   failOnUnmeasured?: boolean;
   failOverMeter?: Decimal;
   failOverAmount?: Decimal;
@@ -99,7 +100,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${result.money.otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
   }
   // Also on standard error: a CI log shows it whatever the report's format and destination.
-  const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, on a line the usage never priced`;
+  const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, ${unmeasuredWhy(c)}`;
   if (!options.failOnUnmeasured) {
     for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
   }
@@ -111,7 +112,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...result.gates.filter((g) => g.money.length > 0).map((g) => moneyGateFinding(g, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })),
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
     ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
-    ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage of that line to the corpus so the gates can measure it)`) : []),
+    ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage that exercises it to the corpus, so the gates can measure it)`) : []),
   ];
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }

@@ -71,7 +71,7 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
     failOver: limits.failOver === undefined ? undefined : failOver(inputs, limits.failOver),
     gates: checkGates(comparison.rows, inputs.money.changes, limits.gates, inputs.card.creditPrice ?? inputs.base.creditPrice),
     failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
-    unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines),
+    unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines, inputs.money.exercised),
     failOnUnmeasured: limits.failOnUnmeasured,
   };
 }

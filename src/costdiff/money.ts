@@ -76,6 +76,15 @@ export interface MoneyComparison {
   paidWorth: Totals | undefined;
   /** The credits the base card charged over the usage: what `--fail-over` takes the paid credits' percentage of. */
   baseCredits: Decimal;
+  /** Which money prices the usage exercises, under either card: a rise of one it does not is not measured by it. */
+  exercised: MoneyExercised;
+}
+
+/** The plans the usage's cycles were on, those of them with requests past their quota, and whether any cycle bought credits. */
+export interface MoneyExercised {
+  plans: Set<string>;
+  overage: Set<string>;
+  bought: boolean;
 }
 
 const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
@@ -84,6 +93,7 @@ const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["gran
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
 export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
   const rows = new Map<string, MoneyRow>();
+  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false };
   const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
   const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
   for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
@@ -93,6 +103,9 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined };
         if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
         row.paidDrawn[side] = paidDrawn(c.grants);
+        exercised.plans.add(c.plan);
+        if (c.overage.requests.gt(0)) exercised.overage.add(c.plan);
+        if (c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0))) exercised.bought = true;
         if (side === "old") row.baseCredits = c.total;
         if (row.paidWorth) row.paidWorth[side] = row.paidDrawn[side].mul(rateCard.creditPrice!);
         rows.set(key, row);
@@ -120,6 +133,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     paidDrawn: sum((r) => r.paidDrawn),
     paidWorth: priced ? sum((r) => r.paidWorth) : undefined,
     baseCredits: sorted.reduce((t, r) => t.plus(r.baseCredits), ZERO),
+    exercised,
   };
 }
 
