@@ -19,7 +19,7 @@ export interface CostDiff extends DiffInputs {
    * refusal under the new price can hide from the cost.
    */
   failOverLine: LineGate | undefined;
-  /** Price rises in the card on lines the usage never priced: no gate can measure them. */
+  /** Price rises in the card the usage never exercises (a line it never priced, money it never pays): no gate can measure them. */
   unmeasured: CardChange[];
   /** `--fail-on-unmeasured`: those rises fail the run, as a CI gate that cannot measure a rise fails closed. */
   failOnUnmeasured: boolean;

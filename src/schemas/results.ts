@@ -139,5 +139,5 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   }),
   lines: array(pricedLine, "every priced line either card charged, summed over all accounts and cycles"),
   card_changes: array(cardChange, "how the cards differ as written; with sets of versions, version by version at each effective instant"),
-  unmeasured_rises: array(cardChange, "the card_changes that raise a price on a line the usage never priced: no gate can measure them"),
+  unmeasured_rises: array(cardChange, "the card_changes that raise a price the usage never exercises (a line it never priced; a plan price, overage price or credit price it never pays): no gate can measure them"),
 });
