@@ -185,6 +185,13 @@ describe("diff: a rise of a price in money the usage never pays is not measured,
     });
   }
 
+  it("a cut of Enterprise's quota (1,000,000 -> 500,000 requests), less for the same fee: named as cut", async () => {
+    const card = variant("floopy.yaml", "floopy-quota-cut.yaml", [["requests: 1000000", "requests: 500000"]]);
+    const run = await burnrate([...gateway, "--card", card]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("plans.enterprise.quota.requests is cut from 1000000 to 500000, on plan enterprise, which no cycle of the usage is on: no gate measured it");
+  });
+
   it("the credit price, on an account that buys no credits (Fliplet Pro, its allowance covers 100 SMS at 0.5)", async () => {
     const card = variant("fliplet.yaml", "fliplet-credit-price.yaml", [['credit_price: "0.01"', 'credit_price: "0.02"']]);
     const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", card, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json", "--fail-on-unmeasured"]);
