@@ -128,12 +128,13 @@ function program(io: Io): Command {
     "the card after the change (default: the account file's card:)",
     "usage files, folders or quoted globs, repeatable (read once per card, so not standard input)",
   )
-    .option("--fail-over <percent>", "exit 1 when the total rises by more than PERCENT", failOverPercent)
-    .option("--fail-over-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, rises by more than PERCENT (a rise from 0 counts)", gateLimit("--fail-over-meter"))
-    .option("--fail-over-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, rises by more than CREDITS", gateLimit("--fail-over-amount"))
-    .option("--fail-under-meter <percent>", "exit 1 when any meter's amount, in any cycle and account, falls by more than PERCENT", gateLimit("--fail-under-meter"))
-    .option("--fail-under-amount <credits>", "exit 1 when any meter's amount, in any cycle and account, falls by more than CREDITS", gateLimit("--fail-under-amount"))
+    .option("--fail-over <percent>", "exit 1 when the total credits, the total money or the credits drawn from paid grants rise by more than PERCENT", failOverPercent)
+    .option("--fail-over-meter <percent>", "exit 1 when any meter's amount, money item or paid credits drawn, in any cycle and account, rises by more than PERCENT (a rise from 0 counts)", gateLimit("--fail-over-meter"))
+    .option("--fail-over-amount <credits>", "exit 1 when any meter's amount or paid credits drawn, in any cycle and account, rises by more than CREDITS, or a money item by more than their worth at the credit price", gateLimit("--fail-over-amount"))
+    .option("--fail-under-meter <percent>", "exit 1 when any meter's amount, money item or paid credits drawn, in any cycle and account, falls by more than PERCENT", gateLimit("--fail-under-meter"))
+    .option("--fail-under-amount <credits>", "exit 1 when any meter's amount or paid credits drawn, in any cycle and account, falls by more than CREDITS, or a money item by more than their worth", gateLimit("--fail-under-amount"))
     .option("--fail-over-line <percent>", "exit 1 when any priced line (meter, component and the dimension values it is priced by) costs more than PERCENT more over the whole usage (a rise from 0 counts)", gateLimit("--fail-over-line"))
+    .option("--fail-on-unmeasured", "exit 1 when a price rises that the usage never exercises (a line it never priced, a plan none of its cycles is on, an overage or credits it never pays), which no other gate can measure (fail closed)")
     .addOption(formatOption(FORMATS))
     .addOption(outputOption())
     .addOption(bomOption())

@@ -31,7 +31,7 @@ describe("burnrate completion", () => {
   it("bash: commands, then each command's own options, then an option's fixed values", async () => {
     expect(await bashCompletes(["burnrate", ""])).toEqual([...COMMANDS, "--help", "--version"]);
     expect(await bashCompletes(["burnrate", "re"])).toEqual(["reconcile"]);
-    expect(await bashCompletes(["burnrate", "diff", "--fail-"])).toEqual(["--fail-over", "--fail-over-meter", "--fail-over-amount", "--fail-under-meter", "--fail-under-amount", "--fail-over-line"]);
+    expect(await bashCompletes(["burnrate", "diff", "--fail-"])).toEqual(["--fail-over", "--fail-over-meter", "--fail-over-amount", "--fail-under-meter", "--fail-under-amount", "--fail-over-line", "--fail-on-unmeasured"]);
     expect(await bashCompletes(["burnrate", "reconcile", "--all"])).toEqual(["--all-lines"]);
     expect(await bashCompletes(["burnrate", "check", "--format", ""])).toEqual(["table", "json", "markdown", "github"]);
     expect(await bashCompletes(["burnrate", "completion", ""])).toEqual(["bash", "zsh", "fish"]);

@@ -80,6 +80,7 @@ describe("burnrate diff: a raised price", () => {
   New card       ${smsUp}
   Usage          fixtures/ci/fliplet/sms-100.csv
   Total credits  50.00 → 60.00, +10.00 (+20.00%)
+  Money (USD)    9.00 → 9.00, 0
   Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycle. Largest by meter: sms +10.00 (+20.00%).
 
 Changed lines
@@ -159,7 +160,9 @@ Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycl
   it("writes CSV rows per cycle, account and meter", async () => {
     const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "csv"]);
     // Then the one priced line over the whole usage: the SMS price is flat, so every SMS is one line.
-    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent,old_refused,new_refused,cause,line,gate\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20,0,0,,,\n,,,sms,50,60,10,20,,,,sms,\n");
+    // Then the cycle's money (stop 36), in a money column: Pro's price of 9 USD under both cards, nothing bought, no overage.
+    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent,old_refused,new_refused,cause,line,gate,money\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20,0,0,,,,\n,,,sms,50,60,10,20,,,,sms,,\n"
+      + "2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,9,9,0,0,,,,,,plan\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,9,9,0,0,,,,,,total\n");
   });
 });
 
@@ -170,13 +173,13 @@ describe("burnrate diff --fail-over", () => {
     const run = await burnrate([...args, "--fail-over", "19.99"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("burnrate: total credits rise by more than --fail-over 19.99%\n");
-    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "19.99", exceeded: true });
+    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "19.99", exceeded: true, credits_exceeded: true, money_exceeded: false, paid_credits_exceeded: false });
   });
 
   it("passes a rise of exactly PCT", async () => {
     const run = await burnrate([...args, "--fail-over", "20"]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "20", exceeded: false });
+    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "20", exceeded: false, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false });
   });
 
   it("rejects a percentage that is not a number", async () => {

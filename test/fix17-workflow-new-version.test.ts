@@ -44,7 +44,8 @@ function costStep(repo: string): { comment: string; output: string } {
   const temp = mkdtempSync(join(tmpdir(), "fix17-runner-"));
   const env = { ...process.env, BASE_REF: "main", RUNNER_TEMP: temp, GITHUB_OUTPUT: join(temp, "output"), FAIL_OVER: "10", FAIL_OVER_METER: "10", FAIL_OVER_LINE: "10", BURNRATE: `node ${join(ROOT, "bin/burnrate")}` };
   execFileSync("bash", ["-e", "-c", step], { cwd: repo, env, stdio: "ignore" });
-  return { comment: readFileSync(join(repo, "comment.md"), "utf8"), output: readFileSync(join(temp, "output"), "utf8") };
+  // The comment is written in the runner's temporary folder since stop 36 (newcomer: it was left in the checked-out tree).
+  return { comment: readFileSync(join(temp, "comment.md"), "utf8"), output: readFileSync(join(temp, "output"), "utf8") };
 }
 
 const NEXT = FLIPLET.replace('version: "2026-11"', 'version: "2026-12"')

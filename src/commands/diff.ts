@@ -4,7 +4,11 @@ import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, t
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, type LineGate } from "../costdiff/diff.js";
+import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
+import { unmeasuredVerb, unmeasuredWhy } from "../costdiff/unmeasured.js";
+import { compareMoney, gatePercent, moneyItemName, type MoneyChange } from "../costdiff/money.js";
+import type { Totals } from "../costdiff/compare.js";
 import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
@@ -28,6 +32,8 @@ export interface DiffOptions extends ReplayInputOptions {
   base: string[];
   failOver?: Decimal;
   failOverLine?: Decimal;
+  /** A price rise the usage never exercises is a finding, not only a warning: a CI gate fails closed. */
+  failOnUnmeasured?: boolean;
   failOverMeter?: Decimal;
   failOverAmount?: Decimal;
   failUnderMeter?: Decimal;
@@ -87,23 +93,31 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   for (const note of skipped.notes(card)) io.stderr.write(note);
   for (const warning of fallbackWarnings(card, after)) io.stderr.write(visibleLines(warning));
   const changes = versionChanges(base, card, cardSettings.zone);
-  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine });
+  const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
+  if (result.money.otherCurrency !== undefined) {
+    io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${result.money.otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
+  }
   // Also on standard error: a CI log shows it whatever the report's format and destination.
-  for (const c of result.unmeasured) {
-    io.stderr.write(visibleLines(`burnrate: warning: ${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, on a line the usage never priced: no gate measured it\n`));
+  const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${c.path} ${unmeasuredVerb(c)} from ${c.old} to ${c.new}, ${unmeasuredWhy(c)}`;
+  if (!options.failOnUnmeasured) {
+    for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
   }
   const findings = [
-    ...(result.failOver?.exceeded ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
+    ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
+    ...(result.failOver?.money ? [`total money (${result.money.currency}) rises by more than --fail-over ${options.failOver}%: ${formatExact(result.money.total!.old)} → ${formatExact(result.money.total!.new)}`] : []),
+    ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit)}`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
+    ...result.gates.filter((g) => g.money.length > 0).map((g) => moneyGateFinding(g, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })),
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
     ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
+    ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage that exercises it to the corpus, so the gates can measure it)`) : []),
   ];
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }
 
-function signedChange(t: PricedLine | GateResult["tripped"][number], unit: string): string {
+function signedChange(t: PricedLine | GateResult["tripped"][number] | MoneyChange, unit: string): string {
   const change = delta(t);
   const percent = deltaPercent(t);
   return `${change.gt(0) ? "+" : ""}${formatExact(change)} ${unit}${percent === undefined ? ", from 0" : ` (${percent.gt(0) ? "+" : ""}${formatExact(percent)}%)`}`;
@@ -113,6 +127,19 @@ function signedChange(t: PricedLine | GateResult["tripped"][number], unit: strin
 function lineFinding(gate: LineGate, unit: string): string {
   const first = gate.tripped[0]!;
   return `${gate.tripped.length} priced line(s) past --fail-over-line ${formatExact(gate.percent)}%; largest: ${lineName(first)} ${formatExact(first.old)} → ${formatExact(first.new)} ${unit}, ${signedChange(first, unit)} over the usage`;
+}
+
+/** Paid credits drawn: the rise, and the share of the base card's credits it is, which the percentage gates judge. */
+function paidShare(t: Totals & { percentOf: Decimal }, unit: string): string {
+  const share = gatePercent(t);
+  return `${delta(t).gt(0) ? "+" : ""}${formatExact(delta(t))} ${unit}${share === undefined ? ", from 0" : ` (${share.gt(0) ? "+" : ""}${formatExact(share)}% of the ${formatExact(t.percentOf)} ${unit} charged)`}`;
+}
+
+/** One line per gate a money item tripped: how many, and the largest, with its old and new amount. */
+function moneyGateFinding(g: GateResult, units: { unit: string; currency: string; zone: Zone }): string {
+  const first = g.money[0]!;
+  const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${units.unit}` : `${formatExact(g.limit)}%`;
+  return `${g.money.length} money change(s) past ${g.flag} ${limitText}; largest: ${moneyItemName(first.item, units)} ${formatExact(first.old)} → ${formatExact(first.new)}, ${first.percentOf === undefined ? signedChange(first, units.currency) : paidShare({ ...first, percentOf: first.percentOf }, units.unit)} in the cycle from ${units.zone.localDate(first.start)}, account ${first.account}`;
 }
 
 /** One line per tripped gate: how many meters, and the largest of them. */

@@ -5,11 +5,12 @@ import type { CardChange } from "./card-changes.js";
 import type { CostComparison } from "./compare.js";
 import { delta, exceeds, type PricedLine } from "./compare.js";
 import { checkGates, type GateLimit, type GateResult } from "./gates.js";
+import { gatePercent, type MoneyComparison } from "./money.js";
 import { rateRises, unmeasuredRises } from "./unmeasured.js";
 
 /** Everything `burnrate diff` reports: the same usage priced by two cards, how the cards differ, and the gates. */
 export interface CostDiff extends DiffInputs {
-  failOver: { percent: Decimal; exceeded: boolean } | undefined;
+  failOver: FailOver | undefined;
   /** The per-meter gates asked for, in the order of GATE_FLAGS. */
   gates: GateResult[];
   /**
@@ -18,8 +19,10 @@ export interface CostDiff extends DiffInputs {
    * refusal under the new price can hide from the cost.
    */
   failOverLine: LineGate | undefined;
-  /** Price rises in the card on lines the usage never priced: no gate can measure them. */
+  /** Price rises in the card the usage never exercises (a line it never priced, money it never pays): no gate can measure them. */
   unmeasured: CardChange[];
+  /** `--fail-on-unmeasured`: those rises fail the run, as a CI gate that cannot measure a rise fails closed. */
+  failOnUnmeasured: boolean;
 }
 
 /** What the command line asks to check: the total, each meter in each cycle and account, and each priced line over the corpus. */
@@ -27,6 +30,19 @@ export interface DiffLimits {
   failOver: Decimal | undefined;
   gates: readonly GateLimit[];
   failOverLine: Decimal | undefined;
+  failOnUnmeasured: boolean;
+}
+
+/**
+ * `--fail-over PCT`: over the whole usage, the credits charged, the money (plan, credits bought, overage) and
+ * the credits drawn from paid grants: what the change costs customers, whichever way it reaches them.
+ */
+interface FailOver {
+  percent: Decimal;
+  exceeded: boolean;
+  credits: boolean;
+  money: boolean;
+  paidCredits: boolean;
 }
 
 export interface LineGate {
@@ -44,6 +60,7 @@ export interface DiffInputs {
   usage: readonly string[];
   zone: Zone;
   comparison: CostComparison;
+  money: MoneyComparison;
   cardChanges: CardChange[];
 }
 
@@ -51,11 +68,21 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
   const { comparison } = inputs;
   return {
     ...inputs,
-    failOver: limits.failOver === undefined ? undefined : { percent: limits.failOver, exceeded: exceeds(comparison.total, limits.failOver) },
-    gates: checkGates(comparison.rows, limits.gates),
+    failOver: limits.failOver === undefined ? undefined : failOver(inputs, limits.failOver),
+    gates: checkGates(comparison.rows, inputs.money.changes, limits.gates, inputs.card.creditPrice ?? inputs.base.creditPrice),
     failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
-    unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines),
+    unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines, inputs.money.exercised),
+    failOnUnmeasured: limits.failOnUnmeasured,
   };
+}
+
+function failOver({ comparison, money }: DiffInputs, percent: Decimal): FailOver {
+  const credits = exceeds(comparison.total, percent);
+  const inMoney = money.total !== undefined && exceeds(money.total, percent);
+  // Of the credits the base card charged, as the per-cycle gates take it: the share of the usage now paid from top-ups.
+  const paidPercent = gatePercent({ ...money.paidDrawn, percentOf: money.baseCredits });
+  const paidCredits = money.paidDrawn.new.gt(money.paidDrawn.old) && (paidPercent === undefined || paidPercent.gt(percent));
+  return { percent, exceeded: credits || inMoney || paidCredits, credits, money: inMoney, paidCredits };
 }
 
 function lineGate(inputs: DiffInputs, percent: Decimal): LineGate {

@@ -1,5 +1,6 @@
 import type { Decimal } from "../money.js";
-import { delta, deltaPercent, type CostRow } from "./compare.js";
+import { delta, deltaPercent, type CostRow, type Totals } from "./compare.js";
+import { gatePercent, inCredits, type MoneyChange } from "./money.js";
 
 /** The per-meter gates of `burnrate diff`: by how much one meter may move, in one cycle and account. */
 export const GATE_FLAGS = ["--fail-over-meter", "--fail-over-amount", "--fail-under-meter", "--fail-under-amount"] as const;
@@ -14,6 +15,8 @@ export interface GateLimit {
 export interface GateResult extends GateLimit {
   /** The cycle, account and meter rows past the limit, largest change first. */
   tripped: CostRow[];
+  /** The cycle and account money items (and paid credits drawn) past the limit, largest change first. */
+  money: MoneyChange[];
 }
 
 /**
@@ -21,18 +24,29 @@ export interface GateResult extends GateLimit {
  * it is more than PCT percent of the old amount, and a rise from 0 always is
  * (no percentage is large enough); a fall to 0 is -100%.
  */
-function past(row: CostRow, gate: GateLimit): boolean {
+function past(row: Totals & { percentOf?: Decimal }, gate: GateLimit, amountLimit: Decimal | undefined = gate.limit): boolean {
   const change = delta(row);
   const rising = gate.flag.startsWith("--fail-over");
   if (rising ? !change.gt(0) : !change.lt(0)) return false;
-  if (gate.flag.endsWith("-amount")) return change.abs().gt(gate.limit);
-  const percent = deltaPercent(row);
+  if (gate.flag.endsWith("-amount")) return amountLimit === undefined || change.abs().gt(amountLimit);
+  const percent = row.percentOf === undefined ? deltaPercent(row) : gatePercent(row);
   return percent === undefined || percent.abs().gt(gate.limit);
 }
 
-export function checkGates(rows: readonly CostRow[], gates: readonly GateLimit[]): GateResult[] {
+/**
+ * The gates over the meters, and over each account's cycle money and paid credits drawn. An -amount gate's
+ * limit is in credits: a money item's is those credits at the credit_price (`creditPrice`), so `--fail-over-amount
+ * 100` on a card of cents at 0.01 USD stops a rise of more than 1 USD; a card with no credit_price gives no rate
+ * to read credits in money, and any money change in the gate's direction trips it (fail closed).
+ */
+const rank = (m: MoneyChange) => (m.item === "total" ? 1 : inCredits(m.item) ? 2 : 0);
+
+export function checkGates(rows: readonly CostRow[], money: readonly MoneyChange[], gates: readonly GateLimit[], creditPrice: Decimal | undefined): GateResult[] {
+  const largest = (a: Totals, b: Totals) => delta(b).abs().comparedTo(delta(a).abs());
   return gates.map((gate) => ({
     ...gate,
-    tripped: rows.filter((r) => past(r, gate)).sort((a, b) => delta(b).abs().comparedTo(delta(a).abs())),
+    tripped: rows.filter((r) => past(r, gate)).sort(largest),
+    // A part before the money total, which sums the parts, and the money before the credits drawn: the largest named is the part that moved.
+    money: money.filter((m) => past(m, gate, inCredits(m.item) ? gate.limit : creditPrice && gate.limit.mul(creditPrice))).sort((a, b) => rank(a) - rank(b) || largest(a, b)),
   }));
 }

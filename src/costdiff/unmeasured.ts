@@ -1,6 +1,7 @@
 import { parsePlainDecimal, type Decimal } from "../money.js";
 import type { CardChange } from "./card-changes.js";
 import type { PricedLine } from "./compare.js";
+import type { MoneyExercised } from "./money.js";
 
 /** The settings under a meter that are prices: its own, its components', a surcharge's. */
 const PRICE_KEYS = new Set(["price", "components", "surcharges"]);
@@ -33,11 +34,53 @@ function priced(keys: readonly string[], lines: readonly PricedLine[], version?:
  * on usage can trip on them; the reports name them rather than let them pass
  * as "no change".
  */
-export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[]): CardChange[] {
+export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[], money: MoneyExercised): CardChange[] {
   return changes.filter((c) => {
     const rise = priceRise(c);
-    return rise !== undefined && !priced(rise.keys, lines, c.versions?.card);
+    if (rise !== undefined) return !priced(rise.keys, lines, c.versions?.card);
+    const moneyRise = moneyPriceRise(c);
+    return moneyRise !== undefined && !moneyRise(money);
   });
+}
+
+/** A plan's allowance or quota as a path's keys: less of it for the same fee is the rise. */
+const isAllowance = (keys: readonly string[]): boolean =>
+  keys[0] === "plans" && keys[1] !== undefined && ((keys.length === 3 && keys[2] === "included") || (keys.length === 4 && keys[2] === "quota" && keys[3] === "requests"));
+
+/** How a report says an unmeasured change: a price rises, an allowance is cut. */
+export const unmeasuredVerb = (c: CardChange): string => (isAllowance(segments(c.path)) ? "is cut" : "rises");
+
+export const LINE_NEVER_PRICED = "on a line the usage never priced";
+
+/** Why the usage does not measure an unmeasured rise, in words: a line it never priced, or the money it never pays. */
+export function unmeasuredWhy(c: CardChange): string {
+  const keys = segments(c.path);
+  if (keys[0] === "credit_price") return "on credits, which no cycle of the usage buys";
+  if (keys[0] === "plans" && keys[3] === "overage_price") return `on plan ${keys[1]}'s overage, which no cycle of the usage reaches`;
+  if (keys[0] === "plans") return `on plan ${keys[1]}, which no cycle of the usage is on`;
+  return LINE_NEVER_PRICED;
+}
+
+/**
+ * A card change that raises a price in money, with whether the usage exercises it: a plan's price (or a cut of its
+ * allowance or quota) is measured where a cycle is on that plan, its overage price where a cycle on it went past its
+ * quota, the credit price where a cycle bought credits. A Free plan's overage price raised tenfold, on a corpus that never leaves the quota, costs
+ * that corpus nothing more, and is named like a credit price rise on a line the usage never priced.
+ */
+function moneyPriceRise(c: CardChange): ((money: MoneyExercised) => boolean) | undefined {
+  if (c.change !== "changed" || c.old === undefined || c.new === undefined) return undefined;
+  const [old, neu] = [parsePlainDecimal(c.old), parsePlainDecimal(c.new)];
+  if (old === undefined || neu === undefined) return undefined;
+  const keys = segments(c.path);
+  // Less for the same fee is a rise too: a plan's allowance or quota cut, where no cycle is on that plan.
+  if (isAllowance(keys)) return neu.lt(old) ? (m) => m.plans.has(keys[1]!) : undefined;
+  if (!neu.gt(old)) return undefined;
+  if (keys.length === 1 && keys[0] === "credit_price") return (m) => m.bought;
+  if (keys[0] !== "plans" || keys[1] === undefined) return undefined;
+  const plan = keys[1];
+  if (keys.length === 3 && keys[2] === "price") return (m) => m.plans.has(plan);
+  if (keys.length === 4 && keys[2] === "quota" && keys[3] === "overage_price") return (m) => m.overage.has(plan);
+  return undefined;
 }
 
 /**

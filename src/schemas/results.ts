@@ -1,4 +1,5 @@
 import type { JsonSchema } from "../yaml/codec.js";
+import { cycleMoneySchema } from "./statement.js";
 import { array, contract, count, decimalString, instant, nullable, object, str, stringMap, withOptional } from "./json-schema.js";
 
 const position = { file: str(), line: count(), column: count() };
@@ -79,6 +80,13 @@ const pricedLine = object({
   ...amounts,
 });
 
+const moneyChange = object({
+  cycle: instant(), cycle_end: instant(), account: str(),
+  item: { enum: ["plan", "bought", "overage", "total", "paid_credits_drawn"], description: "paid_credits_drawn is in credits, the others in money.currency" },
+  ...amounts,
+  percent_of_base_credits: percent("paid_credits_drawn: delta as a percentage of the credits the base card charged in the cycle, which the percentage gates judge; null for a money item, or when the base card charged nothing"),
+});
+
 export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format json", {
   base: card,
   card,
@@ -88,7 +96,13 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   card_total: decimalString(),
   total_delta: decimalString(),
   total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when base_total is 0 and card_total is not"),
-  fail_over: nullable(object({ percent: decimalString(), exceeded: { type: "boolean" } })),
+  fail_over: nullable(object({
+    percent: decimalString(),
+    exceeded: { type: "boolean", description: "any of credits_exceeded, money_exceeded, paid_credits_exceeded" },
+    credits_exceeded: { type: "boolean", description: "the credits charged over the usage rose by more than percent" },
+    money_exceeded: { type: "boolean", description: "the money (money.base_total to money.card_total) rose by more than percent" },
+    paid_credits_exceeded: { type: "boolean", description: "the credits drawn from paid grants rose by more than percent" },
+  })),
   accounts: array(object({ account: str(), ...amounts })),
   meters: array(object({ meter: str(), ...amounts })),
   cycles: array(object({ account: str(), start: instant(), end: instant(), ...amounts, old_rejected: count(), new_rejected: count() })),
@@ -97,15 +111,33 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     limit: decimalString("a percentage for the -meter gates, credits for the -amount ones"),
     exceeded: { type: "boolean" },
     changes: array(change, "the cycle, account and meter changes past the limit, largest first"),
-  }), "the per-meter gates asked for on the command line"),
+    money_changes: array(moneyChange, "the cycle and account money items (and credits drawn from paid grants) past the limit: a money item's -amount limit is the limit's credits at the credit_price"),
+  }), "the per-meter gates asked for on the command line, which also judge each cycle's money"),
   fail_over_line: nullable(object({
     percent: decimalString(),
     exceeded: { type: "boolean" },
     lines: array(pricedLine, "the priced lines whose cost over the whole usage rose by more than percent, largest rise first"),
     rates: array(cardChange, "the card_changes that raise a price on a line the usage priced by more than percent: a price that gets its rows refused can lower what the line is charged"),
   })),
+  fail_on_unmeasured: nullable(object({ exceeded: { type: "boolean", description: "unmeasured_rises is not empty" } }, "--fail-on-unmeasured; null without the flag")),
   changes: array(change, "every cycle, account and meter either card charged"),
+  money: object({
+    currency: str(),
+    base_total: nullable(decimalString()),
+    card_total: nullable(decimalString()),
+    total_delta: nullable(decimalString()),
+    total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when neither card gives money, or base_total is 0 and card_total is not"),
+    paid_credits_drawn: object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of the credits the base card charged over the usage (base_total), which --fail-over judges; null when that is 0 and delta is not") }),
+    paid_credits_worth: nullable(object(amounts)),
+    cycles: array(object({
+      account: str(), start: instant(), end: instant(),
+      old: nullable(cycleMoneySchema), new: nullable(cycleMoneySchema),
+      paid_credits_drawn: object(amounts),
+      paid_credits_worth: nullable(object(amounts)),
+    }), "each account's cycle: its money under each card (the statement's money), and the credits drawn from paid grants"),
+    changes: array(moneyChange, "every money item of every cycle and account, and its credits drawn from paid grants"),
+  }),
   lines: array(pricedLine, "every priced line either card charged, summed over all accounts and cycles"),
   card_changes: array(cardChange, "how the cards differ as written; with sets of versions, version by version at each effective instant"),
-  unmeasured_rises: array(cardChange, "the card_changes that raise a price on a line the usage never priced: no gate can measure them"),
+  unmeasured_rises: array(cardChange, "the card_changes that raise a price the usage never exercises (a line it never priced; a plan price, overage price or credit price it never pays): no gate can measure them"),
 });

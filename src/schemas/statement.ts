@@ -45,6 +45,16 @@ const grant = object({
   closing: decimalString(),
 }, "opening + granted = consumed + expired + closing");
 
+/** What a cycle costs in money (src/ratecard/cycle-money.ts); diff shows it under each card. */
+export const cycleMoneySchema = object({
+  currency: str("ISO 4217 code of the card"),
+  plan: decimalString("the plan's price for the cycle"),
+  credits_bought: decimalString("credits granted this cycle by purchases (top-ups, packs, subscriptions), not by the plan"),
+  bought: nullable(decimalString("credits_bought at the card's credit_price; null when the card gives none")),
+  overage: decimalString("requests past the quota, billed in money at the period's end"),
+  total: decimalString("plan + bought + overage, rounded once to the currency's minor unit with the card's rounding"),
+}, "what the cycle costs in money; null when the card gives no plan price, credit_price or overage price");
+
 const requiredCycle = object({
   start: instant("the cycle is [start, end)"),
   end: instant(),
@@ -73,14 +83,7 @@ const requiredCycle = object({
     ],
   }),
   rewards: object({ earned: decimalString("credits earned as the creator of apps others used"), from: array(object({ account: str(), amount: decimalString() })) }),
-  money: nullable(object({
-    currency: str("ISO 4217 code of the card"),
-    plan: decimalString("the plan's price for the cycle"),
-    credits_bought: decimalString("credits granted this cycle by purchases (top-ups, packs, subscriptions), not by the plan"),
-    bought: nullable(decimalString("credits_bought at the card's credit_price; null when the card gives none")),
-    overage: decimalString("requests past the quota, billed in money at the period's end"),
-    total: decimalString("plan + bought + overage, rounded once to the currency's minor unit with the card's rounding"),
-  }, "what the cycle costs in money; null when the card gives no plan price, credit_price or overage price")),
+  money: nullable(cycleMoneySchema),
 });
 
 const cycleSchema: JsonSchema = withOptional(requiredCycle, {

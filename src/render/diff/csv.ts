@@ -13,18 +13,20 @@ const figures = (t: Totals) => {
  * One row per cycle, account and meter (the `changes[]` of the JSON), with what
  * moved refusals explain; then one row per priced line over the whole usage (the
  * JSON's `lines[]`), named in `line`, with no cycle or account, and
- * `fail_over_line` in `gate` when it is past `--fail-over-line`.
+ * `fail_over_line` in `gate` when it is past `--fail-over-line`; then one row per money item of each account's
+ * cycle (the JSON's `money.changes[]`), named in `money`, in the card's currency (`paid_credits_drawn` in credits).
  */
 export function diffCsv(d: CostDiff, options: { bom?: boolean } = {}): string {
   const tripped = new Set(d.failOverLine?.tripped ?? []);
   return csvText(
-    ["cycle", "cycle_end", "account", "meter", "old", "new", "delta", "delta_percent", "old_refused", "new_refused", "cause", "line", "gate"],
+    ["cycle", "cycle_end", "account", "meter", "old", "new", "delta", "delta_percent", "old_refused", "new_refused", "cause", "line", "gate", "money"],
     [
       ...d.comparison.rows.map((r) => {
         const moved = refusalsMoved(r);
-        return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, ...figures(r), r.oldRefused, r.newRefused, moved === undefined ? "" : `credits_ran_out_${moved}`, "", ""];
+        return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, ...figures(r), r.oldRefused, r.newRefused, moved === undefined ? "" : `credits_ran_out_${moved}`, "", "", ""];
       }),
-      ...d.comparison.lines.map((l) => ["", "", "", l.meter, ...figures(l), "", "", "", lineName(l), tripped.has(l) ? "fail_over_line" : ""]),
+      ...d.comparison.lines.map((l) => ["", "", "", l.meter, ...figures(l), "", "", "", lineName(l), tripped.has(l) ? "fail_over_line" : "", ""]),
+      ...d.money.changes.map((m) => [formatInstant(m.start), formatInstant(m.end), m.account, "", ...figures(m), "", "", "", "", "", m.item]),
     ],
     options,
   );

@@ -1,7 +1,9 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
 import { lineGateTripped, type CostDiff } from "../../costdiff/diff.js";
-import { formatExact } from "../../money.js";
+import { gatePercent, type MoneyChange, type MoneyComparison } from "../../costdiff/money.js";
+import { cycleMoneyJson } from "../statement/money.js";
+import { formatExact, type Decimal } from "../../money.js";
 import { cardShown } from "../../ratecard/versions.js";
 import { formatInstant } from "../../time.js";
 
@@ -30,6 +32,40 @@ function lineJson(l: PricedLine): object {
   return { line: lineName(l), meter: l.meter, component: l.component ?? null, kind: l.kind, dimensions: l.dimensions, ...amounts(l) };
 }
 
+const share = (p: Decimal | undefined): string | null => (p === undefined ? null : formatExact(p));
+
+/** One money item of one account's cycle past a gate. */
+function moneyChangeJson(m: MoneyChange): object {
+  return { cycle: formatInstant(m.start), cycle_end: formatInstant(m.end), account: m.account, item: m.item, ...amounts(m), percent_of_base_credits: m.percentOf === undefined ? null : share(gatePercent(m)) };
+}
+
+/**
+ * What the change costs customers beyond credits: the money of each account's cycle under each card (the
+ * statement's `money`), and the credits drawn from paid grants with their worth at the credit_price.
+ */
+function moneyJson(m: MoneyComparison): object {
+  const total = m.total === undefined ? null : amounts(m.total);
+  return {
+    currency: m.currency,
+    base_total: total?.old ?? null,
+    card_total: total?.new ?? null,
+    total_delta: total?.delta ?? null,
+    total_delta_percent: total?.delta_percent ?? null,
+    paid_credits_drawn: { ...amounts(m.paidDrawn), percent_of_base_credits: share(gatePercent({ ...m.paidDrawn, percentOf: m.baseCredits })) },
+    paid_credits_worth: m.paidWorth === undefined ? null : amounts(m.paidWorth),
+    cycles: m.rows.map((r) => ({
+      account: r.account,
+      start: formatInstant(r.start),
+      end: formatInstant(r.end),
+      old: cycleMoneyJson(r.old),
+      new: cycleMoneyJson(r.new),
+      paid_credits_drawn: amounts(r.paidDrawn),
+      paid_credits_worth: r.paidWorth === undefined ? null : amounts(r.paidWorth),
+    })),
+    changes: m.changes.map(moneyChangeJson),
+  };
+}
+
 /** `burnrate.diff/v1` (SPEC 4): totals, then every account, meter, cycle and (cycle, account, meter) with old and new amounts. */
 export function diffJson(d: CostDiff): object {
   const { comparison: cmp } = d;
@@ -44,9 +80,13 @@ export function diffJson(d: CostDiff): object {
     card_total: total.new,
     total_delta: total.delta,
     total_delta_percent: total.delta_percent,
-    fail_over: d.failOver === undefined ? null : { percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded },
-    gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0, changes: g.tripped.map(changeJson) })),
+    fail_over: d.failOver === undefined ? null : {
+      percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded,
+      credits_exceeded: d.failOver.credits, money_exceeded: d.failOver.money, paid_credits_exceeded: d.failOver.paidCredits,
+    },
+    gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0 || g.money.length > 0, changes: g.tripped.map(changeJson), money_changes: g.money.map(moneyChangeJson) })),
     fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: lineGateTripped(d.failOverLine), lines: d.failOverLine.tripped.map(lineJson), rates: d.failOverLine.rates.map(cardChangeJson) },
+    fail_on_unmeasured: d.failOnUnmeasured ? { exceeded: d.unmeasured.length > 0 } : null,
     accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
     cycles: cmp.cycles.map((c) => ({
@@ -58,6 +98,7 @@ export function diffJson(d: CostDiff): object {
       new_rejected: c.newRejected,
     })),
     changes: cmp.rows.map(changeJson),
+    money: moneyJson(d.money),
     lines: cmp.lines.map(lineJson),
     card_changes: d.cardChanges.map(cardChangeJson),
     unmeasured_rises: d.unmeasured.map(cardChangeJson),

@@ -8,6 +8,9 @@ import { toMarkdown } from "../shared/document.js";
 import { count, credits } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
+import { gatePercent, inCredits, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
+import { LINE_NEVER_PRICED, unmeasuredWhy } from "../../costdiff/unmeasured.js";
+import { minorDigits } from "../../ratecard/cycle-money.js";
 
 /** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
 const MAX_COMMENT_ROWS = 50;
@@ -40,6 +43,30 @@ class Figures {
   cycle(start: number): string {
     return this.d.zone.localDate(start);
   }
+
+  /** An amount of money, to the currency's minor unit (34.00 USD). */
+  money(value: Decimal): string {
+    return credits(value, minorDigits(this.d.money.currency));
+  }
+
+  /** A money change, as `change` gives a credit one. */
+  moneyChange(t: Totals): string {
+    const d = delta(t);
+    return d.isZero() ? "0" : `${d.gt(0) ? "+" : ""}${this.money(d)} (${this.percent(t)})`;
+  }
+
+  /** Paid credits drawn: the change, and its share of the credits the base card charged, as the gates judge it. */
+  paidChange(t: Totals & { percentOf: Decimal }): string {
+    const d = delta(t);
+    if (d.isZero()) return "0";
+    const p = gatePercent(t);
+    return `${this.signed(d)}${p === undefined ? "" : ` (${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}% of ${this.amount(t.percentOf)} ${this.d.card.unit})`}`;
+  }
+
+  /** One money item's figure: money to the cent, credits drawn from paid grants as credits. */
+  item(m: MoneyChange, value: Decimal): string {
+    return inCredits(m.item) ? this.amount(value) : this.money(value);
+  }
 }
 
 /** How many meters the headline names. */
@@ -66,30 +93,62 @@ function diffSummary(d: CostDiff): string {
   const meters = [...totalsBy(d.comparison.rows, (r) => r.meter)].filter(([, m]) => !delta(m).isZero())
     .sort(([, a], [, b]) => delta(b).abs().comparedTo(delta(a).abs())).slice(0, HEADLINE_METERS);
   const largest = meters.length === 0 ? "" : ` Largest by meter: ${meters.map(([meter, m]) => `${meter} ${f.change(m)}`).join(", ")}.`;
-  if (change.isZero()) return `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.${largest}`;
-  return `${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.${largest}`;
+  const inCredits = change.isZero()
+    ? `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.${largest}`
+    : `${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.${largest}`;
+  return [inCredits, ...moneySummary(d)].join(" ");
+}
+
+/**
+ * What the change costs in money, and in credits drawn from paid grants: a price in money (an overage price,
+ * a plan's price, the credit price) or a smaller allowance moves them with no change in the credits charged.
+ */
+function moneySummary(d: CostDiff): string[] {
+  const f = new Figures(d);
+  const { total, paidDrawn, paidWorth, currency } = d.money;
+  const out: string[] = [];
+  // Said when it moves; the table's facts give the money either way.
+  if (total !== undefined && !delta(total).isZero()) {
+    out.push(`Money (${currency}) ${delta(total).gt(0) ? "rises" : "falls"} by ${f.moneyChange(total)}, from ${f.money(total.old)} to ${f.money(total.new)}.`);
+  }
+  if (!delta(paidDrawn).isZero()) {
+    const worth = paidWorth === undefined ? "" : `, worth ${f.money(paidWorth.old)} → ${f.money(paidWorth.new)} ${currency} at the credit price`;
+    out.push(`${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} drawn from paid grants (top-ups, purchases) ${delta(paidDrawn).gt(0) ? "rise" : "fall"} by ${f.paidChange({ ...paidDrawn, percentOf: d.money.baseCredits })}, from ${f.amount(paidDrawn.old)} to ${f.amount(paidDrawn.new)}${worth}.`);
+  }
+  return out;
 }
 
 function gate(d: CostDiff): string | undefined {
   const texts: string[] = [];
   if (d.failOver) {
     const limit = `${formatExact(d.failOver.percent)}%`;
-    texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit}.` : `Within the --fail-over limit of ${limit}.`);
+    const over = [...(d.failOver.credits ? [d.card.unit] : []), ...(d.failOver.money ? [`money (${d.money.currency})`] : []), ...(d.failOver.paidCredits ? [`${d.card.unit} drawn from paid grants`] : [])];
+    texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit} (${over.join(", ")}).` : `Within the --fail-over limit of ${limit}.`);
   }
+  const f = new Figures(d);
+  const units = { unit: d.card.unit, currency: d.money.currency };
   for (const g of d.gates) {
     const limit = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${d.card.unit}` : `${formatExact(g.limit)}%`;
     texts.push(g.tripped.length > 0
       ? `${g.tripped.length} meter change(s) past the ${g.flag} limit of ${limit}, largest ${g.tripped[0]!.meter}.`
       : `No meter change past the ${g.flag} limit of ${limit}.`);
+    const first = g.money[0];
+    if (first) texts.push(`${g.money.length} money change(s) past that limit, largest ${moneyItemName(first.item, units)}: ${f.item(first, first.old)} → ${f.item(first, first.new)} in the cycle from ${f.cycle(first.start)}, account ${first.account}.`);
   }
   if (d.failOverLine) {
-    const f = new Figures(d);
     const { percent, tripped, rates } = d.failOverLine;
     const first = tripped[0];
-    texts.push(first
-      ? `${tripped.length} priced line(s) past the --fail-over-line limit of ${formatExact(percent)}%, largest ${lineName(first)}: ${f.amount(first.old)} → ${f.amount(first.new)}, ${f.change(first)}.`
-      : `No priced line past the --fail-over-line limit of ${formatExact(percent)}%.`);
-    if (rates.length > 0) texts.push(`${plural(rates.length, "price")} on lines the usage priced rise${rates.length === 1 ? "s" : ""} past that limit: ${rates.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)})`).join("; ")}.`);
+    const limit = `the --fail-over-line limit of ${formatExact(percent)}%`;
+    const priceRises = rates.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)})`).join("; ");
+    // A price past the limit whose line's cost is not (its rows now refused) trips the gate too: said as one sentence, not as "no line" and then a line.
+    if (first) texts.push(`${tripped.length} priced line(s) past ${limit}, largest ${lineName(first)}: ${f.amount(first.old)} → ${f.amount(first.new)}, ${f.change(first)}.`);
+    if (rates.length > 0) {
+      const prices = `${plural(rates.length, "price")} of lines the usage priced rise${rates.length === 1 ? "s" : ""} by more: ${priceRises}`;
+      texts.push(first
+        ? `Also past that limit, ${prices}.`
+        : `Past ${limit} by price: ${prices}, though no line's cost over the usage rose by more (a price that gets its rows refused lowers what the line is charged).`);
+    }
+    if (!first && rates.length === 0) texts.push(`No priced line past ${limit}.`);
   }
   return texts.length === 0 ? undefined : texts.join(" ");
 }
@@ -97,11 +156,30 @@ function gate(d: CostDiff): string | undefined {
 /** Price rises the replay cannot measure: named, so a rise on a line the usage never priced is not read as "no change". */
 function unmeasuredNote(d: CostDiff): string | undefined {
   if (d.unmeasured.length === 0) return undefined;
-  const rises = d.unmeasured.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)})`);
-  return `${plural(d.unmeasured.length, "price rise")} on lines the usage never priced, so no gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.`;
+  // A rise of a price in money says why the usage misses it; a line's price, as before, in the sentence.
+  const lineOnly = d.unmeasured.every((c) => unmeasuredWhy(c) === LINE_NEVER_PRICED);
+  const rises = d.unmeasured.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)}${lineOnly ? "" : `, ${unmeasuredWhy(c)}`})`);
+  const gated = d.failOnUnmeasured ? ` --fail-on-unmeasured fails the run until the corpus exercises ${d.unmeasured.length === 1 ? "it" : "them"}.` : "";
+  const where = lineOnly ? "on lines the usage never priced" : "the usage never exercises";
+  return `${plural(d.unmeasured.length, "price rise")} ${where}, so no cost gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.${gated}`;
 }
 
-const overLimit = (d: CostDiff) => d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0) || lineGateTripped(d.failOverLine);
+const overLimit = (d: CostDiff) => (d.failOnUnmeasured && d.unmeasured.length > 0) || d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0 || g.money.length > 0) || lineGateTripped(d.failOverLine);
+
+/** The money items that changed, per account and cycle: what customers pay beyond credits. */
+function moneyTable(d: CostDiff, title: string | undefined): TableBlock | undefined {
+  const f = new Figures(d);
+  const units = { unit: d.card.unit, currency: d.money.currency };
+  const changed = d.money.changes.filter((m) => !delta(m).isZero());
+  if (changed.length === 0) return undefined;
+  const change = (m: MoneyChange) => (m.percentOf !== undefined ? f.paidChange({ ...m, percentOf: m.percentOf }) : f.moneyChange(m));
+  return {
+    kind: "table", title,
+    head: ["Account", "Cycle", "Item", "Old", "New", "Change"],
+    align: ["left", "left", "left", "right", "right", "right"],
+    rows: changed.map((m) => [m.account, f.cycle(m.start), moneyItemName(m.item, units), f.item(m, m.old), f.item(m, m.new), change(m)]),
+  };
+}
 
 type TableBlock = Extract<Block, { kind: "table" }>;
 
@@ -190,6 +268,8 @@ function sections(d: CostDiff): Section[] {
   const out: Section[] = [];
   const changed = changedRows(d);
   if (changed.length > 0) out.push({ title: "Changed lines", block: rowsTable(d, changed, undefined) });
+  const money = moneyTable(d, undefined);
+  if (money) out.push({ title: "Changed money, per account and cycle", block: money });
   const lines = changedLines(d);
   if (lines.length > 0) out.push({ title: "Changed priced lines, over the whole usage", block: linesTable(d, lines) });
   out.push({ title: "By meter", block: totalsTable(d, "Meter", totalsBy(d.comparison.rows, (r) => r.meter)) });
@@ -223,6 +303,7 @@ export function diffBlocks(d: CostDiff): Block[] {
         ["New card", cardShown(d.card).file],
         ["Usage", usageShown(d.usage)],
         [`Total ${d.card.unit}`, `${f.amount(t.old)} → ${f.amount(t.new)}, ${f.change(t)}`],
+        ...(d.money.total ? [[`Money (${d.money.currency})`, `${f.money(d.money.total.old)} → ${f.money(d.money.total.new)}, ${f.moneyChange(d.money.total)}`] as [string, string]] : []),
       ],
     },
     { kind: "note", text: diffSummary(d) },
@@ -256,6 +337,8 @@ export function diffMarkdown(d: CostDiff): string {
     out.push(toMarkdown([rowsTable(d, changed.slice(0, MAX_COMMENT_ROWS), undefined)]).trimEnd(), "");
     if (changed.length > MAX_COMMENT_ROWS) out.push(`_${changed.length - MAX_COMMENT_ROWS} more changed lines in \`burnrate diff --format json\`._`, "");
   }
+  const money = moneyTable(d, "Changed money, per account and cycle");
+  if (money) out.push(toMarkdown([money]).trimEnd(), "");
   const lines = changedLines(d);
   if (lines.length > 0) {
     out.push(toMarkdown([{ ...linesTable(d, lines.slice(0, MAX_COMMENT_ROWS)), title: "Changed priced lines, over the whole usage" }]).trimEnd(), "");
@@ -266,7 +349,7 @@ export function diffMarkdown(d: CostDiff): string {
   } else {
     out.push("No change in the card itself.", "");
   }
-  const detail = sections(d).filter((s) => s.title !== "Changed lines" && s.title !== "Card changes" && !s.title.startsWith("Changed priced lines")).map((s): TableBlock => ({ ...s.block, title: s.title }));
+  const detail = sections(d).filter((s) => !s.title.startsWith("Changed") && s.title !== "Card changes").map((s): TableBlock => ({ ...s.block, title: s.title }));
   out.push("<details><summary>Per meter, account and cycle</summary>", "", toMarkdown(detail).trimEnd(), "", "</details>");
   return `${out.join("\n")}\n`;
 }

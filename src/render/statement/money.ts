@@ -1,97 +1,10 @@
-import type { CycleStatement } from "../../engine/types.js";
-import { Decimal, ZERO, formatExact, roundToStep } from "../../money.js";
-import { planFee } from "../../ratecard/plan-fee.js";
-import type { RateCard } from "../../ratecard/types.js";
+import { formatExact, type Decimal } from "../../money.js";
+import { minorDigits, type CycleMoney } from "../../ratecard/cycle-money.js";
 import type { Block } from "../shared/document.js";
 import { credits, exactGrouped } from "../shared/numbers.js";
 
-/** Grant kinds a plan gives; every other grant is credits the account bought (a top-up, a pack, a purchase). */
-const PLAN_GRANTS = new Set(["included", "onetime"]);
-
-/**
- * What a cycle costs in money: the plan's price, the credits bought at the
- * card's credit_price, and requests past the quota billed as overage (Floopy).
- * The parts are exact; the total is rounded once, to the currency's minor unit
- * with the card's rounding mode.
- */
-export interface CycleMoney {
-  currency: string;
-  plan: Decimal;
-  creditsBought: Decimal;
-  /** Money for the credits bought; undefined when the card gives no credit_price to buy them at. */
-  bought: Decimal | undefined;
-  overage: Decimal;
-  total: Decimal;
-}
-
-/**
- * What a statement asks of its card once a cycle, kept once a card: a log of a hundred thousand
- * accounts has three hundred thousand cycles, most of them only the plan's price to round.
- */
-interface CardMoney {
-  /** Whether the card gives any money at all: a plan price, a credit price or an overage price. */
-  any: boolean;
-  /** The currency's minor unit (0.01 for USD). */
-  step: Decimal;
-  /** A plan price's rounded total, for the cycles that bought no credits and owe no overage. */
-  planTotals: Map<Decimal, Decimal>;
-  /** What no credits cost at the card's credit price (a zero, signed as the price). */
-  noneBought: Decimal | undefined;
-}
-
-const CARD_MONEY = new WeakMap<RateCard, CardMoney>();
-
-function cardMoney(card: RateCard): CardMoney {
-  let money = CARD_MONEY.get(card);
-  if (money === undefined) {
-    money = {
-      any: card.creditPrice !== undefined || [...card.plans.values()].some((p) => p.price.gt(0) || p.quota !== undefined),
-      step: new Decimal(10).pow(-minorDigits(card.currency)),
-      planTotals: new Map(),
-      noneBought: card.creditPrice === undefined ? undefined : ZERO.mul(card.creditPrice),
-    };
-    CARD_MONEY.set(card, money);
-  }
-  return money;
-}
-
-export function cycleMoney(card: RateCard, planKey: string, cycle: CycleStatement): CycleMoney | undefined {
-  const known = cardMoney(card);
-  if (!known.any) return undefined;
-  const plan = planFee(card, planKey);
-  let creditsBought = ZERO;
-  for (const g of cycle.grants) if (!PLAN_GRANTS.has(g.kind)) creditsBought = creditsBought.plus(g.granted);
-  // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.
-  const bought = card.creditPrice === undefined ? undefined : creditsBought === ZERO ? known.noneBought! : creditsBought.mul(card.creditPrice);
-  const overage = cycle.overage.amount;
-  const total = () => roundToStep(plan.plus(bought ?? ZERO).plus(overage), known.step, card.precision.rounding);
-  // Plus a zero adds nothing: with nothing bought and no overage the total is the plan price's, rounded once a plan.
-  if ((bought === undefined || bought.isZero()) && overage.isZero()) {
-    let planTotal = known.planTotals.get(plan);
-    if (planTotal === undefined) known.planTotals.set(plan, (planTotal = total()));
-    return { currency: card.currency, plan, creditsBought, bought, overage, total: planTotal };
-  }
-  return { currency: card.currency, plan, creditsBought, bought, overage, total: total() };
-}
-
-/** The decimals of an ISO 4217 currency (2 for USD, 0 for JPY), from the platform's currency data. */
-function minorDigits(currency: string): number {
-  // Asked once a currency: a number format costs a tenth of a millisecond, and a log of many accounts has a cycle each.
-  let digits = MINOR_DIGITS.get(currency);
-  if (digits === undefined) MINOR_DIGITS.set(currency, (digits = platformMinorDigits(currency)));
-  return digits;
-}
-
-const MINOR_DIGITS = new Map<string, number>();
-
-function platformMinorDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    // Not an ISO 4217 code the platform knows: cents, the common case.
-    return 2;
-  }
-}
+// The rule is the card's (src/ratecard/cycle-money.ts), which diff also prices by; this file shows it.
+export { cycleMoney, type CycleMoney } from "../../ratecard/cycle-money.js";
 
 export function cycleMoneyJson(money: CycleMoney | undefined): object | null {
   if (!money) return null;

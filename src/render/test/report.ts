@@ -46,8 +46,11 @@ export function cardtestText(results: readonly SuiteResult[], untested: readonly
 
 export function cardtestGithub(results: readonly SuiteResult[], untested: readonly Untested[], requireTests: boolean): string {
   const out: string[] = [];
+  // Untested is not silent in CI: the table says SKIP and the JSON lists it, so the workflow's log says it too (newcomer, stop 36).
   for (const u of untested) {
-    if (requireTests) out.push(annotation("error", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} not found`));
+    out.push(requireTests
+      ? annotation("error", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} not found`)
+      : annotation("warning", { file: u.card, line: 1, column: 1 }, "burnrate test", `no tests: ${u.testsFile} not found, so no expectation checks this card's prices (--require-tests makes this an error)`));
   }
   for (const r of results) {
     for (const c of r.cases) {
@@ -56,7 +59,7 @@ export function cardtestGithub(results: readonly SuiteResult[], untested: readon
       out.push(annotation("error", c.location, `burnrate test: ${c.name}`, `${c.name} failed\n${detail}`));
     }
   }
-  out.push(tallyLine(results, untested, requireTests));
+  out.push(`${tallyLine(results, untested, requireTests)}${untested.length > 0 && !requireTests ? `, ${untested.length} untested` : ""}`);
   return `${out.join("\n")}\n`;
 }
 

@@ -1,0 +1,146 @@
+import type { Statement } from "../engine/types.js";
+import { Decimal, ZERO } from "../money.js";
+import { cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { Instant } from "../time.js";
+import type { Totals } from "./compare.js";
+
+/**
+ * What one account's cycle costs the customer beyond credits, under each card: its money (the statement's
+ * rule, `cycleMoney`: plan, credits bought at the credit_price, overage) and the credits it drew from grants
+ * it paid for (a top-up, a purchase). A smaller allowance charges the same usage to paid credits: the money
+ * was spent before the cycle, so the cycle's money does not move, but the customer's prepaid balance does.
+ */
+interface MoneyRow {
+  account: string;
+  start: Instant;
+  end: Instant;
+  /** Undefined under a card that gives no money at all (no plan price, credit price or quota). */
+  old: CycleMoney | undefined;
+  new: CycleMoney | undefined;
+  /** Credits consumed from paid grants. */
+  paidDrawn: Totals;
+  /** The credits the base card charged in the cycle: what a percentage of the paid credits drawn is taken of. */
+  baseCredits: Decimal;
+  /** What those credits are worth at each card's credit_price; undefined when either card has none. */
+  paidWorth: Totals | undefined;
+}
+
+/** The parts a gate judges: the money items, their total, and the paid credits drawn (in credits, not money). */
+const MONEY_ITEMS = ["plan", "bought", "overage", "total", "paid_credits_drawn"] as const;
+export type MoneyItem = (typeof MONEY_ITEMS)[number];
+
+/** One item of one account's cycle, under each card. */
+export interface MoneyChange extends Totals {
+  account: string;
+  start: Instant;
+  end: Instant;
+  item: MoneyItem;
+  /**
+   * For paid credits drawn, what a percentage gate takes its percentage of: the credits the base card charged. Credits
+   * moving from the allowance onto a top-up are a share of the usage (400 of 900 credits, 44.44%), where a percentage of
+   * the paid credits themselves would make the first credit spilled past an allowance an infinite rise.
+   */
+  percentOf?: Decimal;
+}
+
+/**
+ * A change's percentage as the percentage gates judge it: of its own old amount, or of `percentOf` where it has one;
+ * undefined from 0 (a rise from nothing is past any percentage).
+ */
+export function gatePercent(t: Totals & { percentOf?: Decimal }): Decimal | undefined {
+  const of = t.percentOf ?? t.old;
+  if (of.isZero()) return t.new.eq(t.old) ? ZERO : undefined;
+  return t.new.minus(t.old).mul(100).div(of).toDecimalPlaces(2, Decimal.ROUND_HALF_EVEN);
+}
+
+/** Whether an item is counted in money (the card's currency) or in credits. */
+export const inCredits = (item: MoneyItem): boolean => item === "paid_credits_drawn";
+
+/** How the findings and reports name a money item: in words, with its unit. */
+export function moneyItemName(item: MoneyChange["item"], units: { unit: string; currency: string }): string {
+  const names = { plan: "plan fee", bought: "credits bought", overage: "overage", total: "money total", paid_credits_drawn: `${units.unit} drawn from paid grants` };
+  return inCredits(item) ? names[item] : `${names[item]} (${units.currency})`;
+}
+
+export interface MoneyComparison {
+  currency: string;
+  /** The base card's currency, where it is not the new card's: money in two currencies is not compared (no rate between them). */
+  otherCurrency: string | undefined;
+  rows: MoneyRow[];
+  /** Every item of every row either card charges (not 0 under both), in row order. */
+  changes: MoneyChange[];
+  /** The cycles' money totals summed; undefined when neither card gives money. */
+  total: Totals | undefined;
+  paidDrawn: Totals;
+  paidWorth: Totals | undefined;
+  /** The credits the base card charged over the usage: what `--fail-over` takes the paid credits' percentage of. */
+  baseCredits: Decimal;
+  /** Which money prices the usage exercises, under either card: a rise of one it does not is not measured by it. */
+  exercised: MoneyExercised;
+}
+
+/** The plans the usage's cycles were on, those of them with requests past their quota, and whether any cycle bought credits. */
+export interface MoneyExercised {
+  plans: Set<string>;
+  overage: Set<string>;
+  bought: boolean;
+}
+
+const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
+  grants.reduce((sum, g) => (isPaidGrant(g.kind) ? sum.plus(g.consumed) : sum), ZERO);
+
+/** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
+export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
+  const rows = new Map<string, MoneyRow>();
+  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false };
+  const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
+  const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
+  for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        const key = JSON.stringify([account.account, c.start]);
+        const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined };
+        if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
+        row.paidDrawn[side] = paidDrawn(c.grants);
+        exercised.plans.add(c.plan);
+        if (c.overage.requests.gt(0)) exercised.overage.add(c.plan);
+        if (c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0))) exercised.bought = true;
+        if (side === "old") row.baseCredits = c.total;
+        if (row.paidWorth) row.paidWorth[side] = row.paidDrawn[side].mul(rateCard.creditPrice!);
+        rows.set(key, row);
+      }
+    }
+  }
+  const sorted = [...rows.values()].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.start - b.start));
+  const changes = sorted.flatMap((r) => MONEY_ITEMS.flatMap((item): MoneyChange[] => {
+    const t = itemTotals(r, item);
+    // An item neither card charges (no overage, nothing bought) is not a line of the report.
+    if (t === undefined || (t.old.isZero() && t.new.isZero())) return [];
+    return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}) }];
+  }));
+  const anyMoney = sorted.some((r) => r.old !== undefined || r.new !== undefined);
+  const sum = (pick: (r: MoneyRow) => Totals | undefined): Totals => sorted.reduce((t, r) => {
+    const v = pick(r);
+    return v === undefined ? t : { old: t.old.plus(v.old), new: t.new.plus(v.new) };
+  }, { old: ZERO, new: ZERO });
+  return {
+    currency: card.card.currency,
+    otherCurrency,
+    rows: sorted,
+    changes,
+    total: anyMoney ? sum((r) => itemTotals(r, "total")) : undefined,
+    paidDrawn: sum((r) => r.paidDrawn),
+    paidWorth: priced ? sum((r) => r.paidWorth) : undefined,
+    baseCredits: sorted.reduce((t, r) => t.plus(r.baseCredits), ZERO),
+    exercised,
+  };
+}
+
+/** One item under each card: a card that gives no money gives 0 of it; undefined when neither gives any. */
+function itemTotals(r: MoneyRow, item: MoneyItem): Totals | undefined {
+  if (item === "paid_credits_drawn") return r.paidDrawn;
+  if (r.old === undefined && r.new === undefined) return undefined;
+  const of = (m: CycleMoney | undefined) => (m === undefined ? ZERO : item === "bought" ? m.bought ?? ZERO : m[item]);
+  return { old: of(r.old), new: of(r.new) };
+}
