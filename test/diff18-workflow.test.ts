@@ -66,7 +66,7 @@ describe("examples/github-workflow.yml: a price rise the corpus cannot measure f
 });
 
 describe("examples/github-workflow.yml: a corpus in a gateway's export format (newcomer, stop 36)", () => {
-  it("reads the layout named in the corpus folder's burnrate.layout, with the mapping beside the export on top", () => {
+  it("reads the layout named in the mapping beside the export (layout: openrouter), under its dimension_values:", () => {
     // gen-2 is 400 output tokens of claude-sonnet-4 on anthropic: 400 x 0.0015 = 0.6 cents, then 400 x 0.0018 = 0.72,
     // +20%, past --fail-over-line 10%.
     const raised = FLOOPY.replace('claude-sonnet-4: { anthropic: "0.0015", bedrock: "0.0015" }', 'claude-sonnet-4: { anthropic: "0.0018", bedrock: "0.0015" }');
@@ -76,8 +76,7 @@ describe("examples/github-workflow.yml: a corpus in a gateway's export format (n
         "ratecards/floopy.yaml": FLOOPY,
         "fixtures/floopy/account.yaml": 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n',
         "fixtures/floopy/generations.csv": readFileSync(join(ROOT, "fixtures/layouts/openrouter/generations.csv"), "utf8"),
-        "fixtures/floopy/generations.csv.mapping.yaml": readFileSync(join(ROOT, "fixtures/layouts/openrouter/generations.csv.mapping.yaml"), "utf8"),
-        "fixtures/floopy/burnrate.layout": "openrouter\n",
+        "fixtures/floopy/generations.csv.mapping.yaml": `layout: openrouter\n${readFileSync(join(ROOT, "fixtures/layouts/openrouter/generations.csv.mapping.yaml"), "utf8")}`,
       },
       { "ratecards/floopy.yaml": raised },
     );
