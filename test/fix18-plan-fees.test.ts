@@ -52,7 +52,7 @@ describe("reconcile: a plan fee on the invoice is compared with the card's plan 
     expect(json.overcharged).toEqual({ differences: 1, amount: "0", money: "40" });
     expect(json.differences).toEqual([expect.objectContaining({
       meter: "plan", activity: "Pro plan (monthly)", unit: "money", class: "rate_drift", delta: "40", bill_unit_price: "49", card_unit_price: "9",
-      explanation: expect.stringContaining("where the card prices plan pro at 9 USD"),
+      explanation: expect.stringContaining("where the card prices plan pro's fee at 9 USD"),
     })]);
     const table = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", bill, "--format", "table"]);
     expect(table.stdout).toMatch(/Plan fees \(USD\) +bill 49, computed 9, difference \+40 USD/);
@@ -61,7 +61,7 @@ describe("reconcile: a plan fee on the invoice is compared with the card's plan 
   it("a fee billed twice in one cycle is a quantity mismatch, and two rows of it are named", async () => {
     const twice = await reconcile(files(`${CLEAN}\n2026-11-01,plan,,2,18`));
     expect(twice.code).toBe(1);
-    expect(twice.json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "quantity_mismatch", delta: "9", explanation: expect.stringContaining("2 times in one cycle, which owes it once") })]);
+    expect(twice.json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "quantity_mismatch", delta: "9", explanation: expect.stringContaining("a fee 2 times, where the cycle owes plan pro's fee once, 9 USD") })]);
     const rows = await reconcile(files(`${CLEAN}\n2026-11-01,plan,,,9\n2026-11-01,plan,,,9`));
     expect(rows.code).toBe(1);
     expect(rows.json.differences).toEqual([expect.objectContaining({ meter: "plan", delta: "9", explanation: expect.stringMatching(/bill.csv:17 repeats .*bill.csv:16 exactly/) })]);
@@ -73,7 +73,7 @@ describe("reconcile: a plan fee on the invoice is compared with the card's plan 
     expect(code).toBe(1);
     const fees = feeLines(json);
     expect(fees.map((l) => [l.cycle, l.status])).toEqual([["2026-10-01T04:00:00Z", "agrees"], ["2026-11-01T04:00:00Z", "only_in_usage"]]);
-    expect(json.differences.filter((d: { meter: string }) => d.meter === "plan")).toEqual([expect.objectContaining({ class: "missing_on_bill", delta: "-9", explanation: "the cycle owes plan pro's fee of 9 USD; the bill has no such line" })]);
+    expect(json.differences.filter((d: { meter: string }) => d.meter === "plan")).toEqual([expect.objectContaining({ class: "missing_on_bill", delta: "-9", explanation: "the cycle owes plan pro's fee, 9 USD; the bill has no such line" })]);
   });
 
   it("a bill of usage alone compares no fee: its lines are as before", async () => {
@@ -114,5 +114,78 @@ describe("reconcile: plan fee lines refused", () => {
     const r = await burnrate(["reconcile", "--account", `${DIR}/ledger/account.yaml`, "--usage", `${DIR}/ledger/usage.csv`, "--bill", ledger]);
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toContain(`ledger.csv:2:3: a plan fee is not read from a ledger`);
+  });
+});
+
+// The red team's attack on the first cut (stop 36): fees of several accounts, the tolerance's unit, card versions, a
+// fee row with a dimension cell, a cycle after the log's last row, an account the log does not name.
+describe("reconcile: plan fees, the red team's cases", () => {
+  function dir(files: Record<string, string>): string {
+    const d = mkdtempSync(join(tmpdir(), "burnrate-fees-"));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+    return d;
+  }
+  const CARD = join(ROOT, "ratecards/fliplet.yaml");
+  // Two accounts on Pro, each owing 9 USD for November; 100 and 200 reads at 0.01 = 1 and 2 credits.
+  const multi = () => dir({
+    "account.yaml": `card: ${CARD}\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\naccounts:\n  bob: { plan: pro }\n`,
+    "usage.csv": "timestamp,meter,quantity,event_id,project,account\n2026-11-03T14:00:00Z,data_read,100,r1,alpha,default\n2026-11-04T14:00:00Z,data_read,200,r2,alpha,bob\n",
+  });
+  const run = (d: string, bill: string, ...more: string[]) => {
+    writeFileSync(join(d, "bill.csv"), `${bill}\n`);
+    return burnrate(["reconcile", "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--bill", join(d, "bill.csv"), "--format", "json", ...more]).then((r) => ({ ...r, json: r.stdout === "" ? undefined : JSON.parse(r.stdout) }));
+  };
+
+  it("a bill without an account column owes every account's fee: 9 + 9 = 18 agrees, 9 is one fee short", async () => {
+    const d = multi();
+    const both = await run(d, "period_start,activity,project,quantity,amount\n2026-11-01,Data reads,alpha,300,3\n2026-11-01,plan,,,18");
+    expect([both.code, both.json.money.computed_total]).toEqual([0, "18"]);
+    const one = await run(d, "period_start,activity,project,quantity,amount\n2026-11-01,Data reads,alpha,300,3\n2026-11-01,plan,,,9");
+    expect(one.code).toBe(1);
+    expect(one.json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "quantity_mismatch", delta: "-9", explanation: "the bill charges 9 USD a fee once, where the cycle owes the fees of 2 accounts' plans (pro) 2 times, 18 USD" })]);
+    // Two rows of 9, one an account's, are the two fees, not a row billed twice.
+    const rows = await run(d, "period_start,activity,project,quantity,amount\n2026-11-01,Data reads,alpha,300,3\n2026-11-01,plan,,,9\n2026-11-01,plan,,,9");
+    expect(rows.json.differences.filter((x: { meter: string }) => x.meter === "plan")).toEqual([]);
+  });
+
+  it("--tolerance counts credits: on a fee it is that many credits' worth, 0.01 USD a credit on Fliplet", async () => {
+    // 9.99 billed where 9 is owed: 0.99 USD, 99 credits' worth, past --tolerance 1 and within --tolerance 99.
+    const bill = `${CLEAN}\n2026-11-01,plan,,,9.99`;
+    expect((await reconcile(files(bill), "--tolerance", "1")).code).toBe(1);
+    expect((await reconcile(files(bill), "--tolerance", "99")).code).toBe(0);
+  });
+
+  it("with card versions, a cycle owes the fee of the version in force at its end", async () => {
+    // A second version from November 15 prices Pro at 12: November and December end under it, and owe 12.
+    const d = dir({
+      "v2.yaml": readFileSync(CARD, "utf8").replace('version: "2026-11"', 'version: "2026-12"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace(/^(\s+price: )9(\s)/m, "$112$2"),
+      "account.yaml": "plan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\n",
+      "usage.csv": readFileSync(join(ROOT, DIR, "usage.csv"), "utf8"),
+    });
+    const versions = ["--card", CARD, "--card", join(d, "v2.yaml")];
+    writeFileSync(join(d, "bill.csv"), `${CLEAN}\n2026-11-01,plan,,,12\n`);
+    const r = await burnrate(["reconcile", ...versions, "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--bill", join(d, "bill.csv"), "--format", "json"]);
+    expect(JSON.parse(r.stdout).money).toEqual({ currency: "USD", bill_total: "12", computed_total: "12", delta: "0" });
+    // The statement's money says the same: November's plan fee is 12.
+    const s = await burnrate(["statement", ...versions, "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--format", "json"]);
+    expect(JSON.parse(s.stdout).accounts[0].cycles.map((c: { money: { plan: string } }) => c.money.plan)).toEqual(["9", "12", "12"]);
+  });
+
+  it("a fee row with a dimension cell filled is the account's fee all the same", async () => {
+    const { code, json } = await reconcile(files(`${CLEAN}\n2026-11-01,plan,alpha,,9`));
+    expect([code, json.money.delta]).toEqual([0, "0"]);
+  });
+
+  it("a fee for a cycle after the log's last row is compared: the replay runs through the bill", async () => {
+    // The log ends on 2026-12-03: January has no usage, and still owes Pro's 9.
+    const { json } = await reconcile(files(`${CLEAN}\n2026-11-01,plan,,,9\n2027-01-01,plan,,,9`));
+    expect(feeLines(json).map((l) => [l.cycle, l.status])).toEqual([["2026-11-01T04:00:00Z", "agrees"], ["2027-01-01T05:00:00Z", "agrees"]]);
+  });
+
+  it("a fee for an account the log does not name says so, not that the bill was re-cut", async () => {
+    const d = multi();
+    const r = await run(d, "period_start,activity,project,quantity,amount,account\n2026-11-01,Data reads,alpha,100,1,default\n2026-11-01,plan,,,9,default\n2026-11-01,plan,,,9,carol");
+    expect(r.json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "missing_in_usage", explanation: expect.stringContaining("the usage has no cycle of this account here") })]);
+    expect(r.json.differences[0].explanation).not.toContain("re-cut");
   });
 });

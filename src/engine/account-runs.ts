@@ -230,5 +230,8 @@ function closeCycle(run: AccountRun, { card, setup, order }: Closing): CycleStat
   const own = run.calendar;
   const renews = own === undefined ? setup.calendar.renewalAfter(run.cycle.index, setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, setup.renewalMonths);
   const terms = { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(card, run) ? run.terms.budgets : NO_BUDGETS, renews };
-  return run.cycle.close(run.wallet, order, terms);
+  const statement = run.cycle.close(run.wallet, order, terms);
+  // The version whose plan prices the cycle's fee: a version that raised a plan's price was billed at the first's (red team, stop 36).
+  if (setup.versions !== undefined) statement.version = card.version;
+  return statement;
 }

@@ -177,6 +177,8 @@ export interface CycleStatement {
   plans: PlanPeriod[];
   /** The plan in force at the cycle's end. */
   plan: string;
+  /** The card version in force at the cycle's end, when several versions are given: its plans' prices are the cycle's fees. */
+  version?: string;
 }
 
 /** A change of the account's terms in a cycle, and what it granted or removed. */

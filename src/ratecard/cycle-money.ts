@@ -1,6 +1,6 @@
 import type { CycleStatement } from "../engine/types.js";
 import { Decimal, ZERO, roundToStep } from "../money.js";
-import { planFee } from "./plan-fee.js";
+import { planFee, versionOf } from "./plan-fee.js";
 import type { RateCard } from "./types.js";
 
 /** Grant kinds a plan gives; every other grant is credits the account bought (a top-up, a pack, a purchase). */
@@ -56,7 +56,9 @@ function cardMoney(card: RateCard): CardMoney {
   return money;
 }
 
-export function cycleMoney(card: RateCard, planKey: string, cycle: CycleStatement): CycleMoney | undefined {
+export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStatement): CycleMoney | undefined {
+  // The version in force at the cycle's end, of several given: its plan prices and credit price are the cycle's.
+  const card = versionOf(cards, cycle.version);
   const known = cardMoney(card);
   if (!known.any) return undefined;
   const plan = planFee(card, planKey);

@@ -108,7 +108,8 @@ export class Aligner {
     const given = new Map<AlignedLine, Decimal>();
     const unknown = new Set<AlignedLine>();
     for (const charge of charges) {
-      const line = entry(charge.cycle, charge.account ?? "", charge.meters[0]!, charge.dimensions);
+      // A fee or overage is the account's, whatever dimension cells its row has filled (a project on a plan's row).
+      const line = entry(charge.cycle, charge.account ?? "", charge.meters[0]!, charge.money ? NO_DIMENSIONS : charge.dimensions);
       const b = line.bill;
       const earlier = billRows.get(line) ?? [];
       billRows.set(line, [...earlier, charge]);
@@ -159,8 +160,8 @@ export class Aligner {
       for (const cycle of account.cycles) {
         const overage = cycle.overage;
         if (!cycles.has(cycle.index) || !overage || overage.requests.isZero()) continue;
-        const line = entry(cycle.index, account.account, OVERAGE, {});
-        line.computed = { quantity: overage.requests, amount: overage.amount, events: 0, unitPrice: overage.amount.div(overage.requests) };
+        // Summed where the bill names no accounts: every account's overage is on its one line.
+        addMoney(entry(cycle.index, account.account, OVERAGE, NO_DIMENSIONS), overage.requests, overage.amount);
       }
     }
 
@@ -169,19 +170,36 @@ export class Aligner {
       for (const account of statement.accounts) {
         if (accounts && !accounts.has(account.account)) continue;
         for (const cycle of account.cycles) {
-          if (!cycles.has(cycle.index) || cycle.plan === undefined) continue;
-          const fee = planFee(this.card, cycle.plan);
+          if (!cycles.has(cycle.index)) continue;
+          const id = this.id(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
+          // A re-cut bill's periods are not cycles, and have no plan: its fee lines say so.
+          if (cycle.plan === undefined) {
+            const billed = lines.get(id);
+            if (billed !== undefined) billed.fee = { plans: [], recut: true };
+            continue;
+          }
+          const fee = planFee(this.card, cycle.plan, cycle.version);
           // A plan without a fee owes no line; one the bill charges all the same is named with its plan.
-          if (fee.isZero() && !lines.has(this.id(cycle.index, account.account, PLAN_FEE, {}))) continue;
-          const line = entry(cycle.index, account.account, PLAN_FEE, {});
-          line.plan = cycle.plan;
-          if (!fee.isZero()) line.computed = { quantity: ONE, amount: fee, events: 0, unitPrice: fee };
+          if (fee.isZero() && !lines.has(id)) continue;
+          const line = entry(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
+          // Summed where the bill names no accounts: each account's fee is owed once (red team, stop 36: the last account's alone was compared).
+          line.fee = { plans: [...(line.fee?.plans ?? []), cycle.plan], recut: false };
+          if (!fee.isZero()) addMoney(line, ONE, fee);
         }
       }
     }
 
     return lines;
   }
+}
+
+const NO_DIMENSIONS: Readonly<Record<string, string>> = {};
+
+/** A line in money, or another account's part of it added: its count and amount summed, its price their quotient. */
+function addMoney(line: AlignedLine, quantity: Decimal, amount: Decimal): void {
+  const c = line.computed;
+  const [q, a] = c === undefined ? [quantity, amount] : [c.quantity.plus(quantity), c.amount.plus(amount)];
+  line.computed = { quantity: q, amount: a, events: 0, unitPrice: q.isZero() ? undefined : a.div(q) };
 }
 
 /** The meter of what a bill line bills: a meter, or a meter's component on a line of its own (`request:input_tokens`). */

@@ -221,32 +221,42 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
 function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
   const { bill, computed } = line;
   const currency = card.currency;
-  const fee = (amount: Decimal) => `${line.plan === undefined ? "the plan's" : `plan ${line.plan}'s`} fee of ${n(amount)} ${currency}`;
+  const plans = line.fee?.plans ?? [];
+  const named = [...new Set(plans)].join(", ");
+  // One account's fee, or the fees of several where the bill names no accounts (each account's owed once).
+  const whose = plans.length === 0 ? "the plan's fee" : plans.length === 1 ? `plan ${named}'s fee` : `the fees of ${plans.length} accounts' plans (${named})`;
   if (!bill) {
     if (!computed) return undefined;
-    return { class: "missing_on_bill", explanation: `the cycle owes ${fee(computed.amount)}; the bill has no such line`, shiftable: false };
+    return { class: "missing_on_bill", explanation: `the cycle owes ${whose}, ${n(computed.amount)} ${currency}; the bill has no such line`, shiftable: false };
   }
-  const times = bill.quantity !== undefined && !bill.quantity.eq(1) ? ` ${n(bill.quantity)} times` : "";
+  const times = bill.quantity !== undefined && !bill.quantity.eq(computed?.quantity ?? 1) ? ` ${n(bill.quantity)} times` : "";
   if (!computed) {
     if (bill.amount.isZero()) return undefined;
-    const why = line.plan === undefined
+    const why = line.fee?.recut === true
       ? "the bill's periods are not the account's cycles (re-cut), so no cycle's fee is compared"
-      : `the account's plan at this cycle's end, ${line.plan}, has no fee on the card`;
+      : plans.length > 0
+        ? `the account's plan at this cycle's end, ${named}, has no fee on the card`
+        : "the usage has no cycle of this account here (no usage of it, or an account the log does not name): the statement owes no fee";
     return { class: "missing_in_usage", explanation: `the bill charges a plan fee of ${n(bill.amount)} ${currency}${times}; ${why}`, shiftable: false };
   }
   const delta = bill.amount.minus(computed.amount);
   if (delta.isZero()) return undefined;
   const adjusted = bill.adjustments;
   if (adjusted !== undefined && !adjusted.isZero() && bill.amount.minus(adjusted).eq(computed.amount)) {
-    return { class: "unexplained", explanation: `the bill charges ${fee(computed.amount)}, and its credit, adjustment or tax rows add ${n(adjusted)}: the difference is theirs`, shiftable: false };
+    return { class: "unexplained", explanation: `the bill charges ${whose}, ${n(computed.amount)} ${currency}, and its credit, adjustment or tax rows add ${n(adjusted)}: the difference is theirs`, shiftable: false };
   }
-  if (times !== "" && bill.amount.eq(computed.amount.mul(bill.quantity!))) {
-    return { class: "quantity_mismatch", explanation: `the bill charges ${fee(computed.amount)}${times} in one cycle, which owes it once`, shiftable: false };
+  const each = computed.amount.div(computed.quantity);
+  // Every fee owed at one price, and the bill a whole number of them: a count that differs (a fee billed twice, or one
+  // account's where the bill names none and two accounts owe theirs), not a price.
+  const count = computed.unitPrice === undefined ? undefined : bill.amount.div(each);
+  if (count !== undefined && count.isInteger() && !count.isZero() && (bill.quantity === undefined || bill.quantity.eq(count))) {
+    const owed = computed.quantity.eq(1) ? "once" : `${n(computed.quantity)} times`;
+    return { class: "quantity_mismatch", explanation: `the bill charges ${n(each)} ${currency} a fee ${count.eq(1) ? "once" : `${n(count)} times`}, where the cycle owes ${whose} ${owed}, ${n(computed.amount)} ${currency}`, shiftable: false };
   }
   return {
     class: "rate_drift",
-    explanation: `the bill charges ${n(bill.amount)} ${currency} as the plan's fee${times}, where the card prices plan ${line.plan} at ${n(computed.amount)} ${currency}: the card may be out of date, or the account on another plan`,
-    prices: { bill: times === "" ? bill.amount : bill.amount.div(bill.quantity!), card: computed.amount },
+    explanation: `the bill charges ${n(bill.amount)} ${currency} as plan fees${times}, where the card prices ${whose} at ${n(computed.amount)} ${currency}: the card may be out of date, or the account on another plan`,
+    prices: { bill: bill.quantity !== undefined && !bill.quantity.isZero() ? bill.amount.div(bill.quantity) : bill.amount.div(computed.quantity), card: each },
     shiftable: false,
   };
 }

@@ -1,3 +1,4 @@
+import { DateTime } from "luxon";
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
@@ -32,10 +33,15 @@ export interface ReconcileInput {
  * same usage, line by line, and class every difference.
  */
 export async function reconcile(input: ReconcileInput): Promise<Reconciliation> {
-  const { card, settings } = input;
+  const { card } = input;
   // The bill is read first so that a bad row fails before a long replay.
-  const bill = readBill(input.bill, card, settings.zone);
-  const replayed = await replayFiles(card, settings, input.usage);
+  const bill = readBill(input.bill, card, input.settings.zone);
+  // The replay runs through the bill's last period: a cycle the usage never reaches still owes its plan fee and its
+  // recurring charges (red team, stop 36: January's fee, billed after the log's last row, read as a re-cut). Replayed
+  // again only where the bill goes past the usage's last cycle.
+  const first = await replayFiles(card, input.settings, input.usage);
+  const settings = throughBill(input.settings, bill.charges, first);
+  const replayed = settings === input.settings ? first : await replayFiles(card, settings, input.usage);
   const own = calendarOf(replayed, settings);
   refuseBeforeAnchor(bill.charges, own, settings.anchor);
   // A bill cut at other days than the account's cycles is compared at its own periods: the usage is re-cut there.
@@ -147,7 +153,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       class: cls,
       explanation: shifted ?? `${verdict.explanation}${accountHint(line)}${valueHint(line)}`,
       // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
-      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, input.tolerance),
+      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, input.tolerance, card),
       prices: verdict.prices,
     };
     sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
@@ -187,6 +193,18 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles, accounts), rows: payments.length }
       : undefined,
   };
+}
+
+/** The settings run through the cycle holding the bill's last period start, where it starts after the replay's cycles end. */
+function throughBill(settings: AccountSettings, charges: readonly BillCharge[], replayed: Statement): AccountSettings {
+  const end = Math.max(...replayed.accounts.map((a) => a.cycles.at(-1)?.end ?? -Infinity));
+  let last = -Infinity;
+  for (const c of charges) {
+    const p = c.period;
+    const at = p.kind === "start-date" ? DateTime.fromISO(p.date, { zone: settings.zone.name }).startOf("day").toMillis() : p.at;
+    if (at > last) last = at;
+  }
+  return last >= end && Number.isFinite(end) ? { ...settings, through: last } : settings;
 }
 
 /** Each line's refused events: the replay's rejections of its meters (and account, when the bill names accounts) in its cycle. */
@@ -252,10 +270,16 @@ function billCalendar(charges: readonly BillCharge[], own: Calendar, moved: bool
   }
 }
 
-function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance): boolean {
+/**
+ * Whether a difference is within the tolerance. `--tolerance` counts the card's unit: on a line in money (a fee,
+ * overage) it is that many credits' worth at the card's credit price, and nothing on a card without one (red team,
+ * stop 36: a tolerance of 1 credit passed a fee 0.99 USD over, 99 credits' worth).
+ */
+function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance, card: RateCard): boolean {
   const gap = delta.abs();
   const reference = (line.bill?.amount ?? line.computed?.amount ?? ZERO).abs();
-  return gap.lte(tolerance.absolute) || gap.lte(reference.mul(tolerance.percent).div(100));
+  const absolute = !line.money ? tolerance.absolute : card.creditPrice === undefined ? ZERO : tolerance.absolute.mul(card.creditPrice);
+  return gap.lte(absolute) || gap.lte(reference.mul(tolerance.percent).div(100));
 }
 
 function outsideBill(statement: CutStatement, cycles: ReadonlySet<number>, accounts: ReadonlySet<string> | undefined): Reconciliation["outsideBill"] {

@@ -23,6 +23,8 @@ interface CutCycle {
   overage?: { requests: Decimal; amount: Decimal };
   /** The plan in force at the cycle's end, whose fee the cycle owes; a re-cut bill's periods have none of their own. */
   plan?: string;
+  /** The card version in force at the cycle's end, when several are given. */
+  version?: string;
 }
 
 /** A statement as reconciling reads it: per account, per cycle of some calendar, its lines. */

@@ -60,8 +60,11 @@ export interface AlignedLine {
   meters: readonly string[];
   /** Overage and plan fees: in the card's currency rather than credits. */
   money: boolean;
-  /** A plan fee line: the plan in force at the cycle's end, where the statement's cycle has one. */
-  plan?: string;
+  /**
+   * A plan fee line: the plan in force at each cycle's end whose fee it holds (one an account, where the bill names no
+   * accounts), or a re-cut bill's, whose periods have none.
+   */
+  fee?: { plans: readonly string[]; recut: boolean };
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;
