@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -7,7 +8,7 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 // Fliplet's data_read is 0.01 a read: a day of 100 reads is 1 credit, whichever files it is read from once.
 const DAY = "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,100,alpha\n";
 
-function folder(files: Record<string, string>): string {
+function folder(files: Record<string, string | Buffer>): string {
   const dir = join(mkdtempSync(join(tmpdir(), "burnrate-copies-")), "exports");
   mkdirSync(dir);
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -36,5 +37,35 @@ describe("a usage file and its byte-for-byte copy", () => {
     expect([r.code, r.stderr]).toEqual([0, ""]);
     // Two days of 100 reads: 2 x 100 x 0.01 = 2 credits.
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("2");
+  });
+});
+
+describe("files alike that are no copy (red team, stop 36)", () => {
+  it("two gzipped days of a header alone are read", async () => {
+    // gzip -n writes no name or time: two empty days compress to the same bytes.
+    const empty = gzipSync("timestamp,meter,quantity,project\n");
+    const dir = folder({ "2026-11-03.csv.gz": gzipSync(DAY), "2026-11-05.csv.gz": empty, "2026-11-06.csv.gz": empty });
+    const r = await statement(dir);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("1");
+  });
+
+  it("the same bytes in two folders whose mappings read them as different meters are both read", async () => {
+    const root = mkdtempSync(join(tmpdir(), "burnrate-copies-"));
+    for (const [name, meter] of [["reads", "data_read"], ["writes", "data_write"]] as const) {
+      mkdirSync(join(root, name));
+      writeFileSync(join(root, name, "2026-11.csv"), "timestamp,quantity,project\n2026-11-03T10:00:00Z,100,alpha\n");
+      writeFileSync(join(root, name, "burnrate.mapping.yaml"), `meter: ${meter}\n`);
+    }
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(root, "reads"), "--usage", join(root, "writes"), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // 100 reads at 0.01 and 100 writes at 0.05: 1 + 5 = 6 credits.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("6");
+  });
+
+  it("a file with a mapping of its own beside it is not compared", async () => {
+    const dir = folder({ "a.csv": DAY, "b.csv": DAY, "b.csv.mapping.yaml": "dimension_values:\n  project: { alpha: alpha }\n" });
+    const r = await statement(dir);
+    expect(r.code).toBe(0);
   });
 });
