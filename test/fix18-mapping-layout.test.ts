@@ -36,3 +36,32 @@ describe("a usage mapping's layout: key", () => {
     expect(r.stderr).toContain("openrouter");
   });
 });
+
+describe("two layouts for one file (red team, stop 36)", () => {
+  it("--layout and a mapping's layout: naming another are refused at the mapping's key", async () => {
+    const dir = folder(`layout: openrouter\n${VALUES}`);
+    const r = await burnrate(["statement", ...ACCOUNT, "--layout", "litellm", "--usage", dir]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(`burnrate: error: ${join(dir, "burnrate.mapping.yaml")}:1:9: a second layout for the same files: "openrouter" here, "litellm" by --layout (expected one layout: the mapping's layout: or --layout, naming the same one, found "openrouter")\n`);
+  });
+
+  it("the same layout both ways is read as one", async () => {
+    const r = await burnrate(["statement", ...ACCOUNT, "--layout", "openrouter", "--usage", folder(`layout: openrouter\n${VALUES}`), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+  });
+});
+
+describe("a CSV report in a folder whose mapping names the timestamp column (red team, stop 36)", () => {
+  it("is named as burnrate's report, not as a header without the mapping's column", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "burnrate-maplayout-")), "rep");
+    mkdirSync(dir);
+    writeFileSync(join(dir, "day1.csv"), "ts,meter,quantity,project\n2026-11-03T10:00:00Z,data_read,100,alpha\n");
+    writeFileSync(join(dir, "burnrate.mapping.yaml"), "columns: { timestamp: ts }\n");
+    const card = ["--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01"];
+    const report = await burnrate(["statement", ...card, "--usage", join(dir, "day1.csv"), "--mapping", join(dir, "burnrate.mapping.yaml"), "--format", "csv"]);
+    writeFileSync(join(dir, "november.csv"), report.stdout);
+    const r = await burnrate(["statement", ...card, "--usage", dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`burnrate: error: ${join(dir, "november.csv")}:1:1: a CSV report burnrate wrote, read as usage: it has no timestamp of its own (expected usage: the report moved out of the usage folder (a folder's mapping reads every CSV in it as usage), or written elsewhere with -o, found a report's header)\n`);
+  });
+});

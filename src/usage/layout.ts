@@ -81,9 +81,10 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     if (separator) throw new UserError(`the header is one column: the file is separated by ${separator[1]}, not commas`, { file, line: 1, column: 1 }, "comma-separated values (export or save the file as CSV with commas)", shown(header[0]!));
     const source = mapping.columns[missing] ?? missing;
     const place = mapping.columns[missing] === undefined ? undefined : mapping.places?.columns[missing];
-    if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
-    // A report burnrate wrote, read as usage because a mapping beside it or its folder's reads the folder (newcomer, stop 36).
+    // A report burnrate wrote, read as usage because a mapping beside it or its folder's reads the folder (newcomer, stop 36),
+    // whatever column the mapping names for the timestamp (red team).
     if (isReportHeader(header)) throw new UserError("a CSV report burnrate wrote, read as usage: it has no timestamp of its own", { file, line: 1, column: 1 }, "usage: the report moved out of the usage folder (a folder's mapping reads every CSV in it as usage), or written elsewhere with -o", "a report's header");
+    if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
     throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }

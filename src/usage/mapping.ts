@@ -50,6 +50,8 @@ export interface ColumnMapping {
    * OpenAI's report gives it). A layout's only; the parts stay readable under their own names.
    */
   sums?: ReadonlyMap<string, readonly string[]>;
+  /** A mapping file's `layout:`, with where it is written: another layer naming another layout is refused there. */
+  layout?: { name: string; at: Location };
   /** A layout's rows that each sum many events without counting them (a usage report's buckets): what such a row is, for the note that says each was counted as one event. */
   uncounted?: string;
   /** JSON Lines: the top-level field of an API page that is true when more pages follow (`has_more`): a file whose last page says so is noted. */
@@ -138,7 +140,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
   };
   // The layout under the file's own keys, as --layout is under every mapping (newcomer, stop 36: a CI corpus of a
   // gateway's export had to spell the layout out, as the workflow passes no --layout).
-  return doc.layout === undefined ? own : layered(usageLayout(doc.layout), own);
+  return doc.layout === undefined ? own : { ...layered(usageLayout(doc.layout), own), layout: { name: doc.layout, at: decoded.at(["layout"]) } };
 }
 
 /** Where each `dimension_values:` entry of a mapping file is written: each dimension at its key, each entry at its value (keyed by valueKey). */
@@ -273,10 +275,28 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
   return (file) => {
     const beside = file === "-" ? undefined : `${file}.mapping.yaml`;
     const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
-    const mapping = withFlags(files.reduce((under, path) => (path === undefined ? under : layered(under, load(path))), layout), input.mapFlags);
+    const layers = files.flatMap((path) => (path === undefined ? [] : [load(path)]));
+    oneLayout(input.layout, layers);
+    const mapping = withFlags(layers.reduce((under, over) => layered(under, over), layout), input.mapFlags);
     if (mapping.timestampZone !== undefined) input.skipped?.readInZone(file, mapping);
     return input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
+}
+
+/**
+ * Refuse two layouts for one file: `--layout` and a mapping's `layout:`, or two mappings' (a folder's and a file's).
+ * Layered key by key they would read the export as neither (red team, stop 36: --layout litellm over a mapping's
+ * openrouter, in silence).
+ */
+function oneLayout(flag: string | undefined, layers: readonly ColumnMapping[]): void {
+  let named: { name: string; where: string } | undefined = flag === undefined ? undefined : { name: flag, where: "--layout" };
+  for (const layer of layers) {
+    if (layer.layout === undefined) continue;
+    if (named !== undefined && named.name !== layer.layout.name) {
+      throw new UserError(`a second layout for the same files: ${shown(layer.layout.name)} here, ${shown(named.name)} by ${named.where}`, layer.layout.at, "one layout: the mapping's layout: or --layout, naming the same one", shown(layer.layout.name));
+    }
+    named = { name: layer.layout.name, where: formatLocation(layer.layout.at) };
+  }
 }
 
 /** `over` on top of `base`: a layout under a mapping file under the `--map` flags. Each key of `over` wins. */
