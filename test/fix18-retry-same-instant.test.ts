@@ -32,3 +32,23 @@ describe("a repeated event_id at one instant: the smaller quantity is priced, in
     expect(await total(log(`2026-11-02T10:00:00Z,data_read,${first},e1,alpha`, `2026-11-02T10:00:00Z,data_read,${second},e1,alpha`))).toEqual([credits, [repeat]]);
   });
 });
+
+describe("a repeated event_id at one instant that differs in tokens alone: the smaller is priced, in either order", () => {
+  // Floopy: gpt-4o on openai at 0.00025 a input token (ratecards/floopy.yaml); 1,000 cents bought.
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-retry-"));
+  const account = join(dir, "account.yaml");
+  writeFileSync(account, `card: ${join(ROOT, "ratecards/floopy.yaml")}\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
+  const file = (name: string, tokens: number) => {
+    const f = join(dir, name);
+    writeFileSync(f, `timestamp,meter,model,provider,input_tokens,output_tokens,event_id\n2026-11-02T10:00:00Z,request,gpt-4o,openai,${tokens},0,r-1\n`);
+    return f;
+  };
+  const [small, large] = [file("small.csv", 9), file("large.csv", 1_000_000)];
+
+  it.each([["small first", [small, large]], ["large first", [large, small]]])("%s", async (_, files) => {
+    const r = await burnrate(["statement", "--account", account, ...files.flatMap((f) => ["--usage", f]), "--format", "json"]);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // 9 x 0.00025 = 0.00225 cents; the 1,000,000-token retry (250 cents) is the repeat.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.00225");
+  });
+});

@@ -9,7 +9,7 @@ import type { UsageEvent } from "./types.js";
  * the keys: two events of different meters compare by two short strings.
  */
 export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
-  return partsOrder(EVENT_PARTS, a, b) || quantityOrder(a.quantity, b.quantity) || idOrder(a.eventId, b.eventId);
+  return partsOrder(EVENT_PARTS, a, b) || quantityOrder(a.quantity, b.quantity) || componentsOrder(a.components, b.components) || idOrder(a.eventId, b.eventId);
 }
 
 /** How to read the account, meter and dimensions of a `T`: an event's fields, or a shape's in a row source's columns. */
@@ -33,6 +33,31 @@ export function partsOrder<T>(parts: PartsOf<T>, a: T, b: T): number {
  */
 export function quantityOrder(a: Decimal, b: Decimal): number {
   return a === b ? 0 : a.cmp(b);
+}
+
+type Components = Readonly<Record<string, Decimal>> | undefined;
+
+/**
+ * By each component's value, the components taken in name order; a row without components first. Two retries of one
+ * request at one instant under its event_id that differ in tokens alone were priced in the order they were read, and
+ * so a reordered log priced the other (red team, stop 36: 0.00225 cents or 250).
+ */
+export function componentsOrder(a: Components, b: Components): number {
+  if (a === b) return 0;
+  if (a === undefined) return -1;
+  if (b === undefined) return 1;
+  const [ka, kb] = [Object.keys(a), Object.keys(b)];
+  // One meter's rows name their components in one order: sorted only where they do not.
+  const names = ka.length === kb.length && ka.every((k, i) => k === kb[i]) ? ka.sort() : [...new Set([...ka, ...kb])].sort();
+  for (const name of names) {
+    const [x, y] = [a[name], b[name]];
+    if (x === y) continue;
+    if (x === undefined) return -1;
+    if (y === undefined) return 1;
+    const order = x.cmp(y);
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 export function idOrder(a: string | undefined, b: string | undefined): number {

@@ -3,7 +3,7 @@ import type { Instant } from "../../time.js";
 import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId, type ScannedIdRow } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
-import { idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
+import { componentsOrder, idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, KnownRun, RowComponents, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 import { DrawnRooms } from "./drawn-rooms.js";
@@ -114,6 +114,7 @@ export class KnownRows<Run extends KnownRun> {
     return (
       (same ? 0 : partsOrder(this.heldParts(this.source!), a, b)) ||
       quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
+      componentsOrder(held.components[a], held.components[b]) ||
       idOrder(held.eventId(a), held.eventId(b))
     );
   }
