@@ -48,8 +48,8 @@ describe("a dimension named as one of a CSV sheet's own columns", () => {
     const run = await burnrate(["reconcile", ...ACCOUNT, "--bill", "bill.csv", "--format", "csv"], { cwd: dir });
     expect(run.code).toBe(0);
     const [header, ...rows] = run.stdout.trimEnd().split("\n");
-    expect(header).toBe("cycle,meter,kind,dimension_status,status,direction,class,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
-    expect(rows).toEqual(["2026-11-01T00:00:00Z,call,a,ok,agrees,,,3,6,3,6,1,0,,no,", "2026-11-01T00:00:00Z,call,b,error,agrees,,,2,6,2,6,1,0,,no,"]);
+    expect(header).toBe("cycle,meter,kind,dimension_status,status,direction,class,unit,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
+    expect(rows).toEqual(["2026-11-01T00:00:00Z,call,a,ok,agrees,,,credits,3,6,3,6,1,0,,no,", "2026-11-01T00:00:00Z,call,b,error,agrees,,,credits,2,6,2,6,1,0,,no,"]);
   });
 
   it("is prefixed again while the prefixed name is a dimension too", async () => {

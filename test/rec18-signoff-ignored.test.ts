@@ -19,12 +19,12 @@ describe("reconcile --format csv: rows the bill mapping ignores", () => {
     const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", bill, "--format", "csv"]);
     expect(run.code).toBe(0);
     const rows = run.stdout.trimEnd().split("\n");
-    expect(rows[0]).toBe("cycle,meter,project,status,direction,class,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
+    expect(rows[0]).toBe("cycle,meter,project,status,direction,class,unit,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
     // 14 lines agree, then the two ignored activities.
     expect(rows).toHaveLength(1 + 14 + 2);
     expect(rows.slice(-2)).toEqual([
-      ",Sales tax,,ignored,,,,5,,,,,,no,not reconciled: 2 row(s) the bill mapping ignores (activities: { Sales tax: ignore })",
-      ",Goodwill,,ignored,,,,-3,,,,,,no,not reconciled: 1 row(s) the bill mapping ignores (activities: { Goodwill: ignore })",
+      ",Sales tax,,ignored,,,credits,,5,,,,,,no,not reconciled: 2 row(s) the bill mapping ignores (activities: { Sales tax: ignore })",
+      ",Goodwill,,ignored,,,credits,,-3,,,,,,no,not reconciled: 1 row(s) the bill mapping ignores (activities: { Goodwill: ignore })",
     ]);
   });
 });

@@ -140,7 +140,7 @@ describe("reconcile sign-off: every line with its status", () => {
   it("the CSV is a review sheet: one row per line with its status", async () => {
     const r = await reconcile(sides, undefined, "--format", "csv");
     const rows: Record<string, string>[] = parse(r.stdout, { columns: true });
-    expect(Object.keys(rows[0]!)).toEqual(["cycle", "meter", "project", "status", "direction", "class", "bill_quantity", "bill_amount",
+    expect(Object.keys(rows[0]!)).toEqual(["cycle", "meter", "project", "status", "direction", "class", "unit", "bill_quantity", "bill_amount",
       "computed_quantity", "computed_amount", "computed_events", "delta", "within_tolerance", "attention", "explanation"]);
     expect(rows).toHaveLength(15);
     expect(rows.filter((row) => row.status === "agrees")).toHaveLength(statuses.agrees);

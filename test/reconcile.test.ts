@@ -189,13 +189,13 @@ describe("reconcile: output formats", () => {
   it("exports one CSV row per line, agreeing or not, with its status: a sheet to sign", async () => {
     const r = await run([...base("bill-rate-drift.csv"), "--format", "csv"]);
     const [header, ...rows] = r.stdout.trimEnd().split("\n");
-    expect(header).toBe("cycle,meter,project,status,direction,class,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
+    expect(header).toBe("cycle,meter,project,status,direction,class,unit,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
     // The clean bill's 14 lines: 13 agree, data_write differs (40 writes at 0.06 billed, 0.05 on the card).
     expect(rows).toHaveLength(14);
     expect(rows.filter((l) => l.includes(",agrees,"))).toHaveLength(13);
-    expect(rows).toContain("2026-11-01T04:00:00Z,data_write,alpha,differs,overcharged,rate_drift,40,2.4,40,2,1,0.4,no,yes,"
+    expect(rows).toContain("2026-11-01T04:00:00Z,data_write,alpha,differs,overcharged,rate_drift,credits,40,2.4,40,2,1,0.4,no,yes,"
       + "\"same quantity (40), but the bill charges 0.06 per unit and the card 0.05: the card may be out of date\"");
-    expect(rows).toContain("2026-11-01T04:00:00Z,maps_call,beta,agrees,,,25,2,25,2,1,0,,no,");
+    expect(rows).toContain("2026-11-01T04:00:00Z,maps_call,beta,agrees,,,credits,25,2,25,2,1,0,,no,");
   });
 
   it("gives the same boundary proof when the usage log is not sorted", async () => {

@@ -15,7 +15,8 @@ const CSV_REPORTS: readonly RegExp[] = [
   new RegExp(`^${cells("plan rank covers covers_without_topups cycle_start cycle_end allowance total percent_of_allowance runs_out_at grace_used rejected_events_without_topups topup_needed overage money rejected_events_with_topups scenario")}$`),
   // The money column is diff's since stop 36; a diff report written before it has none.
   new RegExp(`^${cells("cycle cycle_end account meter old new delta delta_percent old_refused new_refused cause line gate")}(?:\0money)?$`),
-  new RegExp(`^cycle(?:\0account)?\0meter${DIMENSIONS}\0${cells("status direction class bill_quantity bill_amount computed_quantity computed_amount computed_events delta within_tolerance attention explanation")}$`),
+  // The unit column is the sign-off sheet's since stop 36; a sheet written before it has none.
+  new RegExp(`^cycle(?:\0account)?\0meter${DIMENSIONS}\0${cells("status direction class")}(?:\0unit)?\0${cells("bill_quantity bill_amount computed_quantity computed_amount computed_events delta within_tolerance attention explanation")}$`),
 ];
 
 /** The reports' first cells, unquoted: a usage header is not parsed as CSV to be told apart. */

@@ -15,7 +15,9 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
   const byAccount = r.lines.some((l) => l.line.account !== undefined);
   const amount = (v: Decimal | undefined): Cell => new NumberCell(v === undefined ? "" : formatExact(v));
   const before = ["cycle", ...(byAccount ? ["account"] : []), "meter"];
-  const after = ["status", "direction", "class",
+  // The unit of the row's amounts: a fee or overage is money, beside lines in the card's unit (red team, stop 36: a sheet
+  // summed by finance added dollars to credits).
+  const after = ["status", "direction", "class", "unit",
     "bill_quantity", "bill_amount", "computed_quantity", "computed_amount", "computed_events", "delta", "within_tolerance", "attention", "explanation"];
   const header = [...before, ...dimensionColumns(dims, [...before, ...after]), ...after];
   const rows: Cell[][] = r.lines.map((l) => {
@@ -25,7 +27,7 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
       ...(byAccount ? [l.line.account ?? ""] : []),
       meterName(l),
       ...dims.map((k) => l.line.dimensions[k] ?? ""),
-      l.status, d ? direction(d) : "", d?.class ?? (l.recut ? "boundary_shift" : ""),
+      l.status, d ? direction(d) : "", d?.class ?? (l.recut ? "boundary_shift" : ""), l.line.money ? r.money?.currency ?? "" : r.unit,
       amount(l.line.bill?.quantity), amount(l.line.bill?.amount),
       amount(computedQuantity(l)), amount(l.line.computed?.amount), l.line.computed?.events ?? 0,
       amount(l.delta), d ? (d.withinTolerance ? "yes" : "no") : "", d && needsAttention(d) ? "yes" : "no", d?.explanation ?? l.note ?? "",
@@ -37,7 +39,7 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
   for (const i of r.ignored) {
     rows.push([
       "", ...(byAccount ? [""] : []), i.activity, ...dims.map(() => ""),
-      "ignored", "", "", "", amount(i.amount), "", "", "", "", "", "no",
+      "ignored", "", "", r.unit, "", amount(i.amount), "", "", "", "", "", "no",
       `not reconciled: ${i.rows} row(s) the bill mapping ignores (activities: { ${i.activity}: ignore })`,
     ]);
   }
