@@ -1,46 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { ROOT } from "./helpers/cli.js";
+import { costStep, workflowRepository as repository } from "./helpers/workflow-repo.js";
 
-// The example workflow's "Cost of the change" step, run in a scratch repository as fix17-workflow-new-version does.
-const workflow = parseYaml(readFileSync(join(ROOT, "examples/github-workflow.yml"), "utf8"));
-const step: string = workflow.jobs["rate-cards"].steps.find((s: { id?: string }) => s.id === "diff").run;
+// The example workflow's "Cost of the change" step, run in a scratch repository (helpers/workflow-repo.ts).
 const FLIPLET = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
 const FLOOPY = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
-
-function git(repo: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: repo, stdio: "ignore" });
-}
-
-/** A repository whose main branch holds `onMain`, and a branch `pr` that writes `files`. */
-function repository(onMain: Record<string, string>, files: Record<string, string>): string {
-  const repo = mkdtempSync(join(tmpdir(), "diff18-ci-"));
-  git(repo, "init", "-q");
-  const write = (name: string, text: string) => {
-    mkdirSync(join(repo, name, ".."), { recursive: true });
-    writeFileSync(join(repo, name), text);
-  };
-  for (const [name, text] of Object.entries(onMain)) write(name, text);
-  git(repo, "add", "-A");
-  git(repo, "commit", "-qm", "main");
-  git(repo, "checkout", "-qb", "pr");
-  for (const [name, text] of Object.entries(files)) write(name, text);
-  git(repo, "add", "-A");
-  git(repo, "commit", "-qm", "pr");
-  return repo;
-}
-
-function costStep(repo: string): { comment: string; output: string } {
-  const temp = mkdtempSync(join(tmpdir(), "diff18-runner-"));
-  const env = { ...process.env, BASE_REF: "main", RUNNER_TEMP: temp, GITHUB_OUTPUT: join(temp, "output"), FAIL_OVER: "10", FAIL_OVER_METER: "10", FAIL_OVER_LINE: "10", BURNRATE: `node ${join(ROOT, "bin/burnrate")}` };
-  execFileSync("bash", ["-e", "-c", step], { cwd: repo, env, stdio: "ignore" });
-  expect(existsSync(join(repo, "comment.md")), "the comment is written in the runner's temporary folder, not the working tree").toBe(false);
-  return { comment: readFileSync(join(temp, "comment.md"), "utf8"), output: readFileSync(join(temp, "output"), "utf8") };
-}
 
 describe("examples/github-workflow.yml: a price rise the corpus cannot measure fails closed (newcomer, stop 36)", () => {
   it("a new version file raising the SMS price, on a corpus of reads only, fails the cost gate", () => {

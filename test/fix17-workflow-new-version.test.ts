@@ -1,51 +1,23 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parse as parseYaml } from "yaml";
 import { ROOT } from "./helpers/cli.js";
+import { costStep, workflowRepository } from "./helpers/workflow-repo.js";
 
 // The example workflow's "Cost of the change" step, run in a scratch repository: a pull request that adds a card's
 // next version as a file of its own (timelines.md's way, with effective:) got "is a new card, no earlier version to
 // compare with" and passed with no gate (newcomer, stop 35). Fliplet: data_read 0.01 a read; the next version, from
 // 2026-12-01, 0.012 a read and a new meter voice_minute at 2 a minute.
-const workflow = parseYaml(readFileSync(join(ROOT, "examples/github-workflow.yml"), "utf8"));
-const step: string = workflow.jobs["rate-cards"].steps.find((s: { id?: string }) => s.id === "diff").run;
 const FLIPLET = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
-
-function git(repo: string, ...args: string[]): void {
-  execFileSync("git", ["-c", "user.name=ci", "-c", "user.email=ci@example.com", "-c", "init.defaultBranch=main", ...args], { cwd: repo, stdio: "ignore" });
-}
 
 /** A repository whose main branch has the Fliplet card, its corpus and `onMain`, and a branch `pr` that writes `files`. */
 function repository(files: Record<string, string>, onMain: Record<string, string> = {}): string {
-  const repo = mkdtempSync(join(tmpdir(), "fix17-ci-"));
-  git(repo, "init", "-q");
-  mkdirSync(join(repo, "ratecards"));
-  mkdirSync(join(repo, "fixtures/fliplet"), { recursive: true });
-  writeFileSync(join(repo, "ratecards/fliplet.yaml"), FLIPLET);
-  writeFileSync(join(repo, "fixtures/fliplet/account.yaml"), "plan: pro\nanchor: 2026-11-01\n");
-  writeFileSync(
-    join(repo, "fixtures/fliplet/usage.csv"),
-    "timestamp,meter,quantity,project\n2026-11-05T10:00:00Z,data_read,1000,alpha\n2026-12-05T10:00:00Z,data_read,1000,alpha\n2026-12-10T10:00:00Z,voice_minute,30,alpha\n",
-  );
-  for (const [name, text] of Object.entries(onMain)) writeFileSync(join(repo, name), text);
-  git(repo, "add", "-A");
-  git(repo, "commit", "-qm", "main");
-  git(repo, "checkout", "-qb", "pr");
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(repo, name), text);
-  git(repo, "add", "-A");
-  git(repo, "commit", "-qm", "pr");
-  return repo;
-}
-
-function costStep(repo: string): { comment: string; output: string } {
-  const temp = mkdtempSync(join(tmpdir(), "fix17-runner-"));
-  const env = { ...process.env, BASE_REF: "main", RUNNER_TEMP: temp, GITHUB_OUTPUT: join(temp, "output"), FAIL_OVER: "10", FAIL_OVER_METER: "10", FAIL_OVER_LINE: "10", BURNRATE: `node ${join(ROOT, "bin/burnrate")}` };
-  execFileSync("bash", ["-e", "-c", step], { cwd: repo, env, stdio: "ignore" });
-  // The comment is written in the runner's temporary folder since stop 36 (newcomer: it was left in the checked-out tree).
-  return { comment: readFileSync(join(temp, "comment.md"), "utf8"), output: readFileSync(join(temp, "output"), "utf8") };
+  return workflowRepository({
+    "ratecards/fliplet.yaml": FLIPLET,
+    "fixtures/fliplet/account.yaml": "plan: pro\nanchor: 2026-11-01\n",
+    "fixtures/fliplet/usage.csv": "timestamp,meter,quantity,project\n2026-11-05T10:00:00Z,data_read,1000,alpha\n2026-12-05T10:00:00Z,data_read,1000,alpha\n2026-12-10T10:00:00Z,voice_minute,30,alpha\n",
+    ...onMain,
+  }, files);
 }
 
 const NEXT = FLIPLET.replace('version: "2026-11"', 'version: "2026-12"')
