@@ -96,8 +96,15 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);
-  if (result.money.otherCurrency !== undefined) {
-    io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${result.money.otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
+  // Money in two currencies has no rate between them: a warning, and with --fail-on-unmeasured a finding, as any change
+  // the gates cannot measure fails closed there (red team, stop 36: USD 9 to EUR 90 passed).
+  const otherCurrency = result.money.otherCurrency;
+  const unpricedCredits = result.money.unpricedCredits;
+  if (unpricedCredits !== undefined && !options.failOnUnmeasured) {
+    io.stderr.write(visibleLines(`burnrate: warning: ${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: the money totals are not compared, and no gate judges them\n`));
+  }
+  if (otherCurrency !== undefined && !options.failOnUnmeasured) {
+    io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
   }
   // Also on standard error: a CI log shows it whatever the report's format and destination.
   const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${c.path} ${unmeasuredVerb(c)} from ${c.old} to ${c.new}, ${unmeasuredWhy(c)}`;
@@ -113,6 +120,8 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
     ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
     ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage that exercises it to the corpus, so the gates can measure it)`) : []),
+    ...(options.failOnUnmeasured && otherCurrency !== undefined ? [`the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: no gate can compare their money, past --fail-on-unmeasured`] : []),
+    ...(options.failOnUnmeasured && unpricedCredits !== undefined ? [`${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: no gate can compare the money totals, past --fail-on-unmeasured`] : []),
   ];
   if (findings.length > 0) throw new Finding(findings.join("\nburnrate: "));
 }

@@ -24,11 +24,12 @@ export interface GateResult extends GateLimit {
  * it is more than PCT percent of the old amount, and a rise from 0 always is
  * (no percentage is large enough); a fall to 0 is -100%.
  */
-function past(row: Totals & { percentOf?: Decimal }, gate: GateLimit, amountLimit: Decimal | undefined = gate.limit): boolean {
+function past(row: Totals & { percentOf?: Decimal }, gate: GateLimit, amountLimit: { limit: Decimal | undefined } = { limit: gate.limit }): boolean {
   const change = delta(row);
   const rising = gate.flag.startsWith("--fail-over");
   if (rising ? !change.gt(0) : !change.lt(0)) return false;
-  if (gate.flag.endsWith("-amount")) return amountLimit === undefined || change.abs().gt(amountLimit);
+  // No limit where money has no rate to credits: any change in the gate's direction trips it (fail closed).
+  if (gate.flag.endsWith("-amount")) return amountLimit.limit === undefined || change.abs().gt(amountLimit.limit);
   const percent = row.percentOf === undefined ? deltaPercent(row) : gatePercent(row);
   return percent === undefined || percent.abs().gt(gate.limit);
 }
@@ -47,6 +48,8 @@ export function checkGates(rows: readonly CostRow[], money: readonly MoneyChange
     ...gate,
     tripped: rows.filter((r) => past(r, gate)).sort(largest),
     // A part before the money total, which sums the parts, and the money before the credits drawn: the largest named is the part that moved.
-    money: money.filter((m) => past(m, gate, inCredits(m.item) ? gate.limit : creditPrice && gate.limit.mul(creditPrice))).sort((a, b) => rank(a) - rank(b) || largest(a, b)),
+    // A limit object, not an optional argument: an argument left undefined (no credit price) took the default, the
+    // credits' limit, and read a dollar as a credit (red team, stop 36: +80 USD passed --fail-over-amount 100).
+    money: money.filter((m) => past(m, gate, { limit: inCredits(m.item) ? gate.limit : creditPrice?.mul(gate.limit) })).sort((a, b) => rank(a) - rank(b) || largest(a, b)),
   }));
 }

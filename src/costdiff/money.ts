@@ -78,6 +78,11 @@ export interface MoneyComparison {
   baseCredits: Decimal;
   /** Which money prices the usage exercises, under either card: a rise of one it does not is not measured by it. */
   exercised: MoneyExercised;
+  /**
+   * The card without a credit_price, where the other has one and the usage bought credits: what they cost has no money
+   * under it, so the totals are not compared (a total that "fell" by the credits' cost, red team, stop 36).
+   */
+  unpricedCredits: "base" | "new" | undefined;
 }
 
 /** The plans the usage's cycles were on, those of them with requests past their quota, and whether any cycle bought credits. */
@@ -119,7 +124,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     if (t === undefined || (t.old.isZero() && t.new.isZero())) return [];
     return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}) }];
   }));
-  const anyMoney = sorted.some((r) => r.old !== undefined || r.new !== undefined);
+  const unpricedCredits = !exercised.bought || otherCurrency !== undefined || (base.card.creditPrice === undefined) === (card.card.creditPrice === undefined) ? undefined : base.card.creditPrice === undefined ? "base" : "new";
+  const anyMoney = unpricedCredits === undefined && sorted.some((r) => r.old !== undefined || r.new !== undefined);
   const sum = (pick: (r: MoneyRow) => Totals | undefined): Totals => sorted.reduce((t, r) => {
     const v = pick(r);
     return v === undefined ? t : { old: t.old.plus(v.old), new: t.new.plus(v.new) };
@@ -134,6 +140,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     paidWorth: priced ? sum((r) => r.paidWorth) : undefined,
     baseCredits: sorted.reduce((t, r) => t.plus(r.baseCredits), ZERO),
     exercised,
+    unpricedCredits,
   };
 }
 

@@ -232,6 +232,6 @@ function closeCycle(run: AccountRun, { card, setup, order }: Closing): CycleStat
   const terms = { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(card, run) ? run.terms.budgets : NO_BUDGETS, renews };
   const statement = run.cycle.close(run.wallet, order, terms);
   // The version whose plan prices the cycle's fee: a version that raised a plan's price was billed at the first's (red team, stop 36).
-  if (setup.versions !== undefined) statement.version = card.version;
+  if (setup.versions !== undefined && run.cycle.version !== undefined) statement.version = run.cycle.version;
   return statement;
 }

@@ -80,7 +80,9 @@ export abstract class TimelineApplication extends AccountRuns {
     for (const run of this.runList) {
       run.terms = termsOnVersion(run.terms, card, run.id);
       if (run.pending !== undefined) run.pending = termsOnVersion(run.pending, card, run.id);
-      run.cycle.version = card.version;
+      // A version from the instant a cycle ends prices the next cycle, which opens on it: the ending cycle's money is
+      // its own version's (red team, stop 36: November's fee at December's price).
+      if (at < run.cycle.end) run.cycle.version = card.version;
     }
   }
 
