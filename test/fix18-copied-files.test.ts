@@ -23,7 +23,7 @@ describe("a usage file and its byte-for-byte copy", () => {
     const dir = folder({ "day1.csv": DAY, "day1 (1).csv": DAY, "Copy of day1.csv": DAY });
     const r = await statement(dir);
     expect([r.code, r.stdout]).toEqual([2, ""]);
-    expect(r.stderr).toBe(`burnrate: error: --usage: a usage file and its copy, whose rows would be billed twice (expected each log once: remove the copy (logs of different days differ in their timestamps), found "Copy of day1.csv" and "day1 (1).csv" in ${JSON.stringify(dir)}, the same bytes)\n`);
+    expect(r.stderr).toBe(`burnrate: error: --usage: a usage file and its copy, whose rows would be billed twice (expected each log once: remove the copy (logs of different days differ in their timestamps), found "Copy of day1.csv" and "day1 (1).csv" in ${JSON.stringify(dir)}, the same rows)\n`);
   });
 
   it("given by two names on the command line, is refused too", async () => {
@@ -67,5 +67,20 @@ describe("files alike that are no copy (red team, stop 36)", () => {
     const dir = folder({ "a.csv": DAY, "b.csv": DAY, "b.csv.mapping.yaml": "dimension_values:\n  project: { alpha: alpha }\n" });
     const r = await statement(dir);
     expect(r.code).toBe(0);
+  });
+});
+
+describe("copies the first cut missed (red team, stop 36)", () => {
+  it("the same rows given from two folders read alike (no mapping) are refused", async () => {
+    const [a, b] = [folder({ "nov.csv": DAY }), folder({ "nov.csv": DAY })];
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", a, "--usage", b]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a usage file and its copy, whose rows would be billed twice");
+  });
+
+  it("a gzipped backup of a log beside it, under another name, is refused", async () => {
+    const r = await statement(folder({ "nov.csv": DAY, "nov-backup.csv.gz": gzipSync(DAY) }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"nov-backup.csv.gz" and "nov.csv"');
   });
 });

@@ -1,8 +1,9 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { atFlag, UserError, shown } from "../errors.js";
+import { folderMapping } from "./sources.js";
 
 /**
  * Refuse a usage file named twice: by the same path, another spelling of it,
@@ -24,18 +25,19 @@ export function checkDistinctFiles(files: readonly string[]): void {
 }
 
 /**
- * Refuse two usage files of one folder with the same bytes and rows in them (`day1.csv` and `day1 (1).csv`, `Copy of
- * day1.csv`, as a download or a file manager leaves them): logs of different days differ in their timestamps, so the
- * same rows twice are a copy, and a log without event ids was billed twice without a word (red team, stop 36: 3 where 1
- * was owed). Files with a mapping of their own beside them, or in other folders (whose mappings may read the same bytes
- * as other meters), are not compared. Files of one size are told apart by a digest of their bytes: one read each.
+ * Refuse two usage files read alike with the same rows in them (`day1.csv` and `day1 (1).csv`, `Copy of day1.csv`,
+ * `nov-backup.csv.gz`, as a download, a file manager or a backup leaves them): logs of different days differ in their
+ * timestamps, so the same rows twice are a copy, and a log without event ids was billed twice without a word (red
+ * team, stop 36: 3 where 1 was owed). Read alike: through the same folder mapping (or none), with no mapping of their
+ * own beside them; the same bytes under two folders' mappings may be two meters. Files are grouped by the size of
+ * their rows (a gzip's from its trailer) and told apart by a digest of them: one read each, only where sizes tie.
  */
 function refuseCopies(files: readonly string[]): void {
   const bySize = new Map<string, string[]>();
   for (const file of files) {
-    const size = file === "-" || existsSync(`${file}.mapping.yaml`) ? undefined : sizeOf(file);
+    const size = file === "-" || existsSync(`${file}.mapping.yaml`) ? undefined : rowsSize(file);
     if (size === undefined || size === 0) continue;
-    const key = `${dirname(resolve(file))}\u0000${size}`;
+    const key = `${folderMapping(file) ?? ""}\u0000${size}`;
     bySize.set(key, [...(bySize.get(key) ?? []), file]);
   }
   for (const same of bySize.values()) {
@@ -43,28 +45,31 @@ function refuseCopies(files: readonly string[]): void {
     const byDigest = new Map<string, string>();
     for (const file of same) {
       const digest = digestOf(file);
+      if (digest === undefined) continue;
       const copyOf = byDigest.get(digest);
       if (copyOf === undefined) {
         byDigest.set(digest, file);
         continue;
       }
       if (!hasRows(copyOf)) continue;
-      throw new UserError("a usage file and its copy, whose rows would be billed twice", atFlag("--usage"), "each log once: remove the copy (logs of different days differ in their timestamps)", `${shown(basename(copyOf))} and ${shown(basename(file))} in ${shown(dirname(file))}, the same bytes`);
+      const pair = dirname(copyOf) === dirname(file) ? `${shown(basename(copyOf))} and ${shown(basename(file))} in ${shown(dirname(file))}` : `${shown(copyOf)} and ${shown(file)}`;
+      throw new UserError("a usage file and its copy, whose rows would be billed twice", atFlag("--usage"), "each log once: remove the copy (logs of different days differ in their timestamps)", `${pair}, the same rows`);
     }
   }
 }
 
-/** A digest of a file's bytes, read a chunk at a time. */
-function digestOf(file: string): string {
-  const hash = createHash("sha256");
+/** The size of a file's rows: its own, or a gzip's uncompressed size from its trailer (modulo 2^32, as gzip keeps it). */
+function rowsSize(file: string): number | undefined {
+  const size = sizeOf(file);
+  if (size === undefined || !/\.gz$/i.test(file) || size < 18) return size;
   const fd = openSync(file, "r");
   try {
-    const chunk = Buffer.alloc(CHUNK);
-    for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null)) hash.update(chunk.subarray(0, n));
+    const trailer = Buffer.alloc(4);
+    readSync(fd, trailer, 0, 4, size - 4);
+    return trailer.readUInt32LE(0);
   } finally {
     closeSync(fd);
   }
-  return hash.digest("hex");
 }
 
 function sizeOf(file: string): number | undefined {
@@ -74,6 +79,30 @@ function sizeOf(file: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Gzips larger than this are not inflated whole to be compared: a copy that large is left to its event ids. */
+const GZIP_COMPARED = 64 * 1024 * 1024;
+
+/** A digest of a file's rows: its bytes read a chunk at a time, a gzip's inflated; undefined for a gzip too large or broken. */
+function digestOf(file: string): string | undefined {
+  const hash = createHash("sha256");
+  if (/\.gz$/i.test(file)) {
+    if ((sizeOf(file) ?? Infinity) > GZIP_COMPARED) return undefined;
+    try {
+      return hash.update(gunzipSync(readFileSync(file))).digest("hex");
+    } catch {
+      return undefined;
+    }
+  }
+  const fd = openSync(file, "r");
+  try {
+    const chunk = Buffer.alloc(CHUNK);
+    for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null)) hash.update(chunk.subarray(0, n));
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 const CHUNK = 1 << 20;
