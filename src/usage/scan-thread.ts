@@ -197,11 +197,11 @@ function keepWarm(thread: Thread): Thread {
 function newThread(script = new URL("./screen-worker.js", import.meta.url)): Thread {
   const { port1, port2 } = new MessageChannel();
   const workerData: ThreadData = { jobs: port2 };
-  // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
+  // The scanner makes next to no garbage: a small young generation (semi-spaces of 4 MB, as the bin's flag gave it until the flag was set back, code-cache.ts) keeps the worker's memory to its tables.
   const worker = new Worker(script, {
     workerData,
     transferList: [port2],
-    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
+    resourceLimits: { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 256 },
   });
   const thread: Thread = { worker, jobs: port1, ended: false, last: Promise.resolve() };
   const end = () => (thread.ended = true);
