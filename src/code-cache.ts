@@ -16,8 +16,8 @@ import * as zlib from "node:zlib";
  * The cache is only a hint. Its first line says what it was made from, and V8
  * checks its own version and flags (`defaultFlags`): a cache of another bundle,
  * node or V8 flag, or a damaged one, is not used, and the bundle is compiled as
- * it would be without one. Nothing is
- * written, but when the build asks (`BURNRATE_WRITE_CODE_CACHE`).
+ * it would be without one. Nothing is written, but when the build asks
+ * (`BURNRATE_WRITE_CODE_CACHE`).
  */
 export function runBundle(url: URL): void {
   const file = fileURLToPath(url);
@@ -33,12 +33,12 @@ export function runBundle(url: URL): void {
 /**
  * V8 checks a code cache against the flags in force, node's own too: each of its modules that is not in
  * the start-up snapshot is compiled from the cache node was built with, under no flag. The bin's
- * `--max-semi-space-size=4` made every such module compile from source, on both threads: 22 to 33 against
- * 6 to 7 ms of CPU for a dozen of them, 61 to 64 against 49 to 55 ms for the reading thread's boot (docs/performance.md, boot18).
- * The flag has done its work once the main thread's heap is made, so it is set back at once, before the
- * reading thread is started; the heap watch's `--expose-gc` is set back by main.ts once it has its `gc`.
- * So the bundle is compiled, and its cache made, under no flag, through the bin or `node bin/burnrate`
- * alike.
+ * `--max-semi-space-size=4` made every such module compile from source, on both threads: 22 to 33
+ * against 6 to 7 ms of CPU for a dozen of them, 61 to 64 against 49 to 55 ms for the reading thread's
+ * boot (docs/performance.md, boot18). The flag has done its work once the main thread's heap is made, so
+ * it is set back at once, before the reading thread is started; the heap watch's `--expose-gc` is set
+ * back by main.ts once it has its `gc`. So the bundle is compiled, and its cache made, under no flag,
+ * through the bin or `node bin/burnrate` alike.
  */
 export function defaultFlags(): void {
   setFlagsFromString("--max-semi-space-size=0");
