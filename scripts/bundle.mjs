@@ -18,11 +18,32 @@ import { generate } from "../bench/generate.mjs";
 
 const entries = { "burnrate.cjs": "dist/main.js", "screen-worker.js": "dist/usage/screen-worker.js" };
 
+/**
+ * fdir (tinyglobby's directory walker) loads picomatch as it is evaluated, through a `require` made at run
+ * time, for a glob option of its own that tinyglobby does not use (tinyglobby matches with picomatch
+ * itself, bundled): every run's start resolved, read and compiled picomatch's five files from node_modules,
+ * outside the bundle and its code cache (docs/performance.md, boot18). It gets the bundle's picomatch.
+ */
+const FDIR_PICOMATCH = '__require.resolve("picomatch");\n\tpm = __require("picomatch");';
+const fdirPicomatch = {
+  name: "fdir-picomatch",
+  transform(code, id) {
+    if (!/[\\/]fdir[\\/]dist[\\/]index\.mjs$/.test(id)) return null;
+    if (!code.includes(FDIR_PICOMATCH)) {
+      console.warn("bundle: fdir no longer loads picomatch as scripts/bundle.mjs expects; it is left as it is");
+      return null;
+    }
+    // Line for line (the import on fdir's first line), so that its source map still holds.
+    return { code: `import picomatch from "picomatch"; ${code.replace(FDIR_PICOMATCH, "\n\tpm = picomatch;")}`, map: null };
+  },
+};
+
 for (const [name, input] of Object.entries(entries)) {
   await build({
     input,
     platform: "node",
     logLevel: "warn",
+    plugins: [fdirPicomatch],
     // One file each: the main thread's commands, loaded on demand, are in it, evaluated only when asked for.
     // Its text ASCII (other characters escaped) and without the dependencies' JSDoc (luxon's Arabic and
     // Burmese examples): V8 keeps a module's source as a string for as long as the process runs, and one

@@ -14,22 +14,34 @@ import * as zlib from "node:zlib";
  * cache holds them compiled, as a run of the build left them.
  *
  * The cache is only a hint. Its first line says what it was made from, and V8
- * checks its own version and flags: a cache of another bundle, node or command
- * line (`node bin/burnrate` without the shim's flag), or a damaged one, is not
- * used, and the bundle is compiled as it would be without one. Nothing is
- * written, but when the build asks (`BURNRATE_WRITE_CODE_CACHE`).
+ * checks its own version and flags (`defaultFlags`): a cache of another bundle,
+ * node or V8 flag, or a damaged one, is not used, and the bundle is compiled as
+ * it would be without one. Nothing is written, but when the build asks
+ * (`BURNRATE_WRITE_CODE_CACHE`).
  */
 export function runBundle(url: URL): void {
   const file = fileURLToPath(url);
   const bytes = readFileSync(file);
-  // The heap watch (heap-watch.ts) sets this flag as it starts, and V8 checks a cache against the flags in force: set before the compile, they are the flags the cache was made under.
-  setFlagsFromString("--expose-gc");
   const crc32 = (zlib as { crc32?: Sum }).crc32;
   const made = crc32 === undefined ? undefined : { crc32, from: `${crc32(bytes)} ${bytes.length} ${process.version}` };
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${bytes.toString("latin1")}\n})`, { filename: file, cachedData: made && cacheOf(`${file}.cache`, made) });
   if (process.env.BURNRATE_WRITE_CODE_CACHE === "1" && made !== undefined) process.once("exit", () => writeCache(`${file}.cache`, made, script));
   const module = { exports: {} };
   (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
+}
+
+/**
+ * V8 checks a code cache against the flags in force, node's own too: each of its modules that is not in
+ * the start-up snapshot is compiled from the cache node was built with, under no flag. The bin's
+ * `--max-semi-space-size=4` made every such module compile from source, on both threads: 22 to 33
+ * against 6 to 7 ms of CPU for a dozen of them, 61 to 64 against 49 to 55 ms for the reading thread's
+ * boot (docs/performance.md, boot18). The flag has done its work once the main thread's heap is made, so
+ * it is set back at once, before the reading thread is started; the heap watch's `--expose-gc` is set
+ * back by main.ts once it has its `gc`. So the bundle is compiled, and its cache made, under no flag,
+ * through the bin or `node bin/burnrate` alike.
+ */
+export function defaultFlags(): void {
+  setFlagsFromString("--max-semi-space-size=0");
 }
 
 type Sum = (data: Buffer) => number;

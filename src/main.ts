@@ -1,5 +1,6 @@
 import { fstatSync } from "node:fs";
 import type { WriteStream } from "node:tty";
+import { setFlagsFromString } from "node:v8";
 import { run } from "./cli.js";
 import { watchHeap } from "./heap-watch.js";
 import type { Io, Terminal } from "./io.js";
@@ -26,6 +27,8 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
 });
 
 watchHeap();
+// The watch has its `gc`: the flag is set back, so that node's modules loaded from here on are compiled from its own code cache and the bundle's cache is made under no flag (code-cache.ts, `defaultFlags`).
+setFlagsFromString("--no-expose-gc");
 
 const io: Io = {
   stdin: process.stdin,

@@ -1,4 +1,5 @@
-import { statSync } from "node:fs";
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { KeyRange } from "./key-runs.js";
 import type { MergeAnswer, ScreenAnswer, ScreenSetup, ThreadData, ThreadJob } from "./screen-worker.js";
@@ -30,23 +31,83 @@ interface Thread {
 
 let warm: Thread | undefined;
 
+/**
+ * Where bin/burnrate leaves the thread it started before the bundle was compiled (`warmEarly`), for the
+ * bundle's own copy of this module to take as it is evaluated: the shim's module and the bundle's are two
+ * copies of this file, one state each.
+ */
+const HANDED = Symbol.for("burnrate.warm-thread");
+type Slot = { [HANDED]?: Thread };
+
+takeHanded();
+
+function takeHanded(): void {
+  const slot = globalThis as Slot;
+  const thread = slot[HANDED];
+  delete slot[HANDED];
+  if (thread !== undefined && !thread.ended) keepWarm(thread);
+}
+
 /** Files the scanner never reads: compressed, or JSON Lines and Parquet by their names (the readers go by content; a name is enough to not start a worker). */
 const NOT_SCANNED = /\.(gz|jsonl|ndjson|parquet)$/i;
+/** A folder's files the scanner may read: its CSV files, hidden ones aside (sources.ts expands a folder so). */
+const FOLDER_CSV = /^[^.].*\.csv$/i;
 
 /** Start a thread now where the run will likely scan on one: files it may scan of WORKER_BYTES or more in all. */
 export function warmFor(paths: readonly string[]): void {
-  if (warm !== undefined) return;
+  if (warm === undefined && scannedBytes(paths, false) >= WORKER_BYTES) keepWarm(newThread());
+}
+
+/** The commands whose action starts the thread (`readEarly`). */
+const REPLAYS = new Set(["statement", "reconcile", "diff"]);
+
+/**
+ * Start the thread from bin/burnrate, before the bundle is compiled and evaluated, where its command's
+ * action would start it: the worker's boot was the start's critical path (docs/performance.md, boot17,
+ * boot18). The usage is read from the command line as commander reads `--usage <file...>`, folders as
+ * their CSV files; a glob is left to the action. It is a guess, and a wrong one costs only the boot: the
+ * bundle takes the thread as the warm one (`takeHanded`), and a run that scans on no thread ends it
+ * (`endWarm`), as it ends one its action started.
+ */
+export function warmEarly(argv: readonly string[], worker: URL): void {
+  const paths = usageOf(argv);
+  if (paths === undefined || scannedBytes(paths, true) < WORKER_BYTES) return;
+  const thread = newThread(worker);
+  thread.worker.unref();
+  (globalThis as Slot)[HANDED] = thread;
+}
+
+/** The `--usage` values of a statement, reconcile or diff: each `--usage=V`, and the values after `--usage` up to the next flag. */
+function usageOf(argv: readonly string[]): string[] | undefined {
+  let at = 0;
+  while (argv[at] === "--no-progress") at++;
+  if (!REPLAYS.has(argv[at] ?? "")) return undefined;
+  const paths: string[] = [];
+  let taking = false;
+  for (const arg of argv.slice(at + 1)) {
+    if (arg === "--") break;
+    const flag = arg.length > 1 && arg.startsWith("-");
+    if (taking && !flag) paths.push(arg);
+    else if (arg.startsWith("--usage=")) paths.push(arg.slice("--usage=".length));
+    taking = arg === "--usage" || (taking && !flag);
+  }
+  return paths;
+}
+
+/** The bytes of the files the scanner may read among `paths` (and, with `folders`, in the folders among them, as their CSV files). */
+function scannedBytes(paths: readonly string[], folders: boolean): number {
   let bytes = 0;
   for (const path of paths) {
     if (path === "-" || NOT_SCANNED.test(path)) continue;
     try {
       const stats = statSync(path);
       if (stats.isFile()) bytes += stats.size;
+      else if (folders && stats.isDirectory()) bytes += scannedBytes(readdirSync(path).filter((name) => FOLDER_CSV.test(name)).map((name) => join(path, name)), false);
     } catch {
       // A file that cannot be read is the reader's to report, at its flag.
     }
   }
-  if (bytes >= WORKER_BYTES) keepWarm(newThread());
+  return bytes;
 }
 
 /** A worker for the scan: the warm thread's, or a new one. */
@@ -133,14 +194,14 @@ function keepWarm(thread: Thread): Thread {
   return thread;
 }
 
-function newThread(): Thread {
+function newThread(script = new URL("./screen-worker.js", import.meta.url)): Thread {
   const { port1, port2 } = new MessageChannel();
   const workerData: ThreadData = { jobs: port2 };
-  // The scanner makes next to no garbage: a small young generation keeps the worker's memory to its tables.
-  const worker = new Worker(new URL("./screen-worker.js", import.meta.url), {
+  // The scanner makes next to no garbage: a small young generation (semi-spaces of 4 MB, as the bin's flag gave it until the flag was set back, code-cache.ts) keeps the worker's memory to its tables.
+  const worker = new Worker(script, {
     workerData,
     transferList: [port2],
-    resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 256 },
+    resourceLimits: { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 256 },
   });
   const thread: Thread = { worker, jobs: port1, ended: false, last: Promise.resolve() };
   const end = () => (thread.ended = true);
