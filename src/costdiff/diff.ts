@@ -23,6 +23,12 @@ export interface CostDiff extends DiffInputs {
   unmeasured: CardChange[];
   /** `--fail-on-unmeasured`: those rises fail the run, as a CI gate that cannot measure a rise fails closed. */
   failOnUnmeasured: boolean;
+  /**
+   * Events refused for want of credits under each card, where the new card refuses more: a refused event is charged
+   * nothing, so the credit and money gates read less where the customer gets less (newcomer, stop 36: Pro's included
+   * credits halved, 334 → 489 events refused, "credits fall", exit 0). Not measured, and so under --fail-on-unmeasured.
+   */
+  refusedMore: { old: number; new: number } | undefined;
 }
 
 /** What the command line asks to check: the total, each meter in each cycle and account, and each priced line over the corpus. */
@@ -73,7 +79,14 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
     failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
     unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines, inputs.money.exercised),
     failOnUnmeasured: limits.failOnUnmeasured,
+    refusedMore: refusedMore(comparison.rows),
   };
+}
+
+function refusedMore(rows: CostComparison["rows"]): CostDiff["refusedMore"] {
+  const old = rows.reduce((n, r) => n + r.oldRefused, 0);
+  const neu = rows.reduce((n, r) => n + r.newRefused, 0);
+  return neu > old ? { old, new: neu } : undefined;
 }
 
 function failOver({ comparison, money }: DiffInputs, percent: Decimal): FailOver {

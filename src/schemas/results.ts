@@ -119,7 +119,8 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     lines: array(pricedLine, "the priced lines whose cost over the whole usage rose by more than percent, largest rise first"),
     rates: array(cardChange, "the card_changes that raise a price on a line the usage priced by more than percent: a price that gets its rows refused can lower what the line is charged"),
   })),
-  fail_on_unmeasured: nullable(object({ exceeded: { type: "boolean", description: "unmeasured_rises is not empty" } }, "--fail-on-unmeasured; null without the flag")),
+  fail_on_unmeasured: nullable(object({ exceeded: { type: "boolean", description: "unmeasured_rises is not empty, or refused_more is not null" } }, "--fail-on-unmeasured; null without the flag")),
+  refused_more: nullable(object({ old: { type: "integer", minimum: 0 }, new: { type: "integer", minimum: 0 } }, "events refused for want of credits under each card, where the new card refuses more: charged nothing, so not measured by the cost gates; null where it refuses no more")),
   changes: array(change, "every cycle, account and meter either card charged"),
   money: object({
     currency: str(),

@@ -86,7 +86,8 @@ export function diffJson(d: CostDiff): object {
     },
     gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0 || g.money.length > 0, changes: g.tripped.map(changeJson), money_changes: g.money.map(moneyChangeJson) })),
     fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: lineGateTripped(d.failOverLine), lines: d.failOverLine.tripped.map(lineJson), rates: d.failOverLine.rates.map(cardChangeJson) },
-    fail_on_unmeasured: d.failOnUnmeasured ? { exceeded: d.unmeasured.length > 0 } : null,
+    fail_on_unmeasured: d.failOnUnmeasured ? { exceeded: d.unmeasured.length > 0 || d.refusedMore !== undefined } : null,
+    refused_more: d.refusedMore === undefined ? null : { old: d.refusedMore.old, new: d.refusedMore.new },
     accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
     cycles: cmp.cycles.map((c) => ({

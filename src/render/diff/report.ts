@@ -155,6 +155,13 @@ function gate(d: CostDiff): string | undefined {
 
 /** Price rises the replay cannot measure: named, so a rise on a line the usage never priced is not read as "no change". */
 function unmeasuredNote(d: CostDiff): string | undefined {
+  const refused = d.refusedMore === undefined ? undefined
+    : `${plural(d.refusedMore.new - d.refusedMore.old, "more event")} refused for want of credits under the new card (${d.refusedMore.old} → ${d.refusedMore.new}), charged nothing: what the customer no longer gets is not measured by the cost gates.${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
+  const rises = risesNote(d);
+  return rises === undefined ? refused : refused === undefined ? rises : `${rises} ${refused}`;
+}
+
+function risesNote(d: CostDiff): string | undefined {
   if (d.unmeasured.length === 0) return undefined;
   // A rise of a price in money says why the usage misses it; a line's price, as before, in the sentence.
   const lineOnly = d.unmeasured.every((c) => unmeasuredWhy(c) === LINE_NEVER_PRICED);
@@ -164,7 +171,7 @@ function unmeasuredNote(d: CostDiff): string | undefined {
   return `${plural(d.unmeasured.length, "price rise")} ${where}, so no cost gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.${gated}`;
 }
 
-const overLimit = (d: CostDiff) => (d.failOnUnmeasured && d.unmeasured.length > 0) || d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0 || g.money.length > 0) || lineGateTripped(d.failOverLine);
+const overLimit = (d: CostDiff) => (d.failOnUnmeasured && (d.unmeasured.length > 0 || d.refusedMore !== undefined)) || d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0 || g.money.length > 0) || lineGateTripped(d.failOverLine);
 
 /** The money items that changed, per account and cycle: what customers pay beyond credits. */
 function moneyTable(d: CostDiff, title: string | undefined): TableBlock | undefined {
