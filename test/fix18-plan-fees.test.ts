@@ -189,3 +189,19 @@ describe("reconcile: plan fees, the red team's cases", () => {
     expect(r.json.differences[0].explanation).not.toContain("re-cut");
   });
 });
+
+describe("a canonical bill's charge_category column (newcomer, stop 36)", () => {
+  it("a goodwill credit on the plan's line is said to be the credit's difference, not a price, whatever the tolerance", async () => {
+    const bill = files(`period_start,activity,project,quantity,amount,charge_category\n${CLEAN.split("\n").slice(1).map((l) => `${l},`).join("\n")}\n2026-11-01,plan,,,9,\n2026-11-01,Goodwill credit,,,-5,Credit`, "activities:\n  Goodwill credit: plan\n");
+    const { code, json } = await reconcile(bill, "--tolerance-percent", "90");
+    expect(code).toBe(1);
+    // 9 - 5 = 4 billed against the 9 owed: the credit's -5, unexplained, which no tolerance passes.
+    expect(json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "unexplained", delta: "-5", explanation: expect.stringContaining("its credit, adjustment or tax rows add -5") })]);
+  });
+
+  it("a value that is no charge category is refused at its cell", async () => {
+    const { code, stderr } = await reconcile(files(`period_start,activity,project,quantity,amount,charge_category\n2026-11-01,Data reads,alpha,560,5.6,Refund`));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/bill\.csv:2:6: unknown charge category \(expected Usage, Purchase, Credit, Adjustment or Tax \(FOCUS's ChargeCategory\), or empty for usage, found "Refund"\)/);
+  });
+});

@@ -45,6 +45,21 @@ export function focusRow(cell: (column: BillColumn) => Cell | undefined, context
  */
 const ADJUSTMENTS: ReadonlySet<string> = new Set(["credit", "adjustment", "tax"]);
 
+/** FOCUS 1.2's ChargeCategory values. */
+const CHARGE_CATEGORIES: readonly string[] = ["usage", "purchase", "credit", "adjustment", "tax"];
+
+/**
+ * A canonical bill's `charge_category` cell, FOCUS's ChargeCategory: whether the row adjusts its line (a credit, an
+ * adjustment, a tax) rather than bills usage; empty is usage. A plain invoice had no way to say a goodwill credit was
+ * one, and mapped onto a line it read as a price (newcomer, stop 36). Another value is refused at its cell.
+ */
+export function adjustsLine(category: Cell): boolean {
+  const text = category.text.trim().toLowerCase();
+  if (text === "") return false;
+  if (!CHARGE_CATEGORIES.includes(text)) throw new UserError("unknown charge category", category.at, "Usage, Purchase, Credit, Adjustment or Tax (FOCUS's ChargeCategory), or empty for usage", shown(category.text));
+  return ADJUSTMENTS.has(text);
+}
+
 function focusPeriod(start: Cell, charge: Cell | undefined, zone: Zone): BillPeriod {
   const at = instantOf(start, zone, "BillingPeriodStart");
   if (charge === undefined || charge.text.trim() === "") return { kind: "start-instant", at };

@@ -16,7 +16,7 @@ import { dimensionValueMistake, valueKey } from "../usage/mapping-names.js";
 const BILL_LAYOUTS = ["canonical", "ledger", "focus"] as const;
 export type BillLayout = (typeof BILL_LAYOUTS)[number];
 
-const CANONICAL_COLUMNS = ["period_start", "activity", "quantity", "amount", "unit_price", "currency", "account"] as const;
+const CANONICAL_COLUMNS = ["period_start", "activity", "quantity", "amount", "unit_price", "currency", "charge_category", "account"] as const;
 const LEDGER_COLUMNS = ["timestamp", "type", "amount", "account"] as const;
 /** FOCUS 1.2 columns burnrate reads, by their standard names; every other FOCUS column is left alone. */
 const FOCUS_COLUMNS = ["BillingPeriodStart", "ChargePeriodStart", "ChargeCategory", "BilledCost", "BillingCurrency", "ConsumedQuantity", "PricingUnit", "ChargeDescription", "SkuId", "Tags", "account"] as const;

@@ -6,7 +6,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { BillRows, type Cell } from "./bill-rows.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
-import { focusRow, focusTagDimensions } from "./focus.js";
+import { adjustsLine, focusRow, focusTagDimensions } from "./focus.js";
 import { DEFAULT_BILL_MAPPING, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
 import { parsePeriodText } from "./period-text.js";
 import type { Bill } from "./types.js";
@@ -63,6 +63,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
       account: cell("account")?.text,
       dimensions: dims,
       ...(ledger || columns.currency === undefined ? {} : { currency: cell("currency")! }),
+      ...(!ledger && columns.charge_category !== undefined && adjustsLine(cell("charge_category")!) ? { adjustment: true } : {}),
     });
   }
   const billDimensions = mapping.layout === "focus" ? focusTagDimensions(tagDimensions) : dimensions.map((d) => d.name);
