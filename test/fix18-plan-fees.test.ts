@@ -197,6 +197,10 @@ describe("a canonical bill's charge_category column (newcomer, stop 36)", () => 
     expect(code).toBe(1);
     // 9 - 5 = 4 billed against the 9 owed: the credit's -5, unexplained, which no tolerance passes.
     expect(json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "unexplained", delta: "-5", explanation: expect.stringContaining("its credit, adjustment or tax rows add -5") })]);
+    // The summary counts it in money, where it had said "0 credits".
+    expect(json.unexplained).toEqual({ differences: 1, amount: "0", money: "-5" });
+    const table = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", bill, "--format", "table"]);
+    expect(table.stdout).toMatch(/No reason found +1 difference\(s\), 0 credits and -5 USD/);
   });
 
   it("a value that is no charge category is refused at its cell", async () => {

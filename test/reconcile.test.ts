@@ -128,7 +128,7 @@ describe("reconcile: one planted difference of each class", () => {
       // Every credit of the gap is accounted for: explained plus unexplained is bill minus computed.
       expect(json.delta).toBe(d.delta);
       const explained = d.class === "unexplained" ? json.unexplained : json.explained;
-      expect(explained).toEqual({ differences: 1, amount: d.delta });
+      expect(explained).toEqual({ differences: 1, amount: d.delta, money: "0" });
     });
   }
 
