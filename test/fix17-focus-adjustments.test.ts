@@ -57,7 +57,7 @@ describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
     const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", join(dir, "bill.csv"), "--bill-mapping", join(FIX, "focus/mapping.yaml"), "--format", "json"]);
     expect(run.code).toBe(1);
     const [d] = JSON.parse(run.stdout).differences;
-    expect([d.class, d.bill_amount, d.explanation]).toEqual(["missing_in_usage", "-1", "the bill's credit, adjustment or tax rows come to -1 credits on a line with no usage on either side: a credit written without its usage's tags lands on a line of its own"]);
+    expect([d.class, d.bill_amount, d.explanation]).toEqual(["missing_in_usage", "-1", "the bill's credit, adjustment or tax rows come to -1 credits on a line with no usage on either side: a credit, adjustment or tax written without its usage's tags (dimensions) lands on a line of its own: map it with ignore, or give it the tags of the line it adjusts"]);
   });
 });
 

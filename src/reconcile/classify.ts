@@ -101,7 +101,7 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     }
     // A credit the bill gives on a line the usage has none of (FOCUS credits often carry none of the usage's tags) is a credit, not a charge.
     if (bill.adjustments !== undefined && bill.adjustments.eq(bill.amount)) {
-      return { class: "missing_in_usage", explanation: `the bill's credit, adjustment or tax rows come to ${n(bill.amount)} ${unit} on a line with no usage on either side: a credit written without its usage's tags lands on a line of its own`, shiftable: false };
+      return { class: "missing_in_usage", explanation: `the bill's credit, adjustment or tax rows come to ${n(bill.amount)} ${unit} on a line with no usage on either side: a credit, adjustment or tax written without its usage's tags (dimensions) lands on a line of its own: map it with ignore, or give it the tags of the line it adjusts`, shiftable: false };
     }
     return {
       class: "missing_in_usage",
