@@ -121,7 +121,7 @@ describe("--bill-map value:, a dimension_values: entry on the command line", () 
 
   it("refuses a flag of no known form, and the same export value twice", async () => {
     const bad = await reconcile(billWith(undefined), ["--bill-map", "value:model=openai/gpt-4o"]);
-    expect([bad.code, bad.stderr]).toEqual([2, 'burnrate: error: --bill-map: bad bill column mapping (expected CANONICAL=SOURCE with CANONICAL one of period_start, activity, quantity, amount, unit_price, currency, account, or value:DIMENSION:VALUE=EXPORTED, found "value:model=openai/gpt-4o")\n']);
+    expect([bad.code, bad.stderr]).toEqual([2, 'burnrate: error: --bill-map: bad bill column mapping (expected CANONICAL=SOURCE with CANONICAL one of period_start, activity, quantity, amount, unit_price, currency, charge_category, account, or value:DIMENSION:VALUE=EXPORTED, found "value:model=openai/gpt-4o")\n']);
     const twice = await reconcile(billWith(undefined), ["--bill-map", "value:model:gpt-4o=openai/gpt-4o", "--bill-map", "value:model:gpt-4o-mini=openai/gpt-4o"]);
     expect([twice.code, twice.stderr]).toEqual([2, 'burnrate: error: --bill-map: the same mapping twice (expected each bill value mapped once, found "value:model:gpt-4o-mini=openai/gpt-4o")\n']);
   });
