@@ -77,3 +77,16 @@ describe("diff: money gates a rate cannot be read for", () => {
     expect(JSON.parse(r.stdout).money.base_total).toBeNull();
   });
 });
+
+describe("a new cycle cut by an upgrade at a version's instant (red team, stop 36)", () => {
+  it("the cycle the upgrade ends is priced by the version in force before the cut: Basic 5, then Pro under the new version 12", async () => {
+    // Fliplet with upgrades that start a new cycle, and a plan Basic at 5; the new version from November 15 prices Basic
+    // at 6 and Pro at 12. The account moves Basic to Pro at November 15, the new version's instant.
+    const t1 = FLIPLET.replace(/^plans:\n/m, "plan_changes: { upgrade: new_cycle }\n\nplans:\n  basic:\n    label: Basic\n    included: 500\n    price: 5\n");
+    const t2 = t1.replace('version: "2026-11"', 'version: "2026-12"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"').replace("    price: 5\n", "    price: 6\n").replace(/^(\s+price: )9(\s)/m, "$112$2");
+    const d = dir({ "t1.yaml": t1, "t2.yaml": t2, "account.yaml": "plan: basic\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: 2026-11-15T00:00:00Z, plan: pro }\n", "usage.csv": "timestamp,meter,quantity,project\n2026-11-03T00:00:00Z,data_read,100,alpha\n2026-11-20T00:00:00Z,data_read,100,alpha\n" });
+    const r = await burnrate(["statement", "--card", join(d, "t1.yaml"), "--card", join(d, "t2.yaml"), "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).accounts[0].cycles.map((c: { start: string; money: { plan: string } }) => [c.start, c.money.plan])).toEqual([["2026-11-01T00:00:00Z", "5"], ["2026-11-15T00:00:00Z", "12"]]);
+  });
+});

@@ -193,7 +193,7 @@ export abstract class AccountRuns extends ReplayState {
 
   /** What closing a cycle reads of the replay: made again only when the card changed. */
   private closing(): Closing {
-    if (this.closingOf?.card !== this.card) this.closingOf = { card: this.card, setup: this.setup, order: this.order };
+    if (this.closingOf?.card !== this.card) this.closingOf = { card: this.card, setup: this.setup, order: this.order, versionAt: (at) => this.versionAt(at) };
     return this.closingOf;
   }
 
@@ -223,15 +223,20 @@ interface Closing {
   readonly card: RateCard;
   readonly setup: ReplaySetup;
   readonly order: { meters: readonly string[]; kinds: readonly string[] };
+  /** The card version in force at an instant, when several are given: its plans' prices are a cycle's fees. */
+  readonly versionAt: (at: Instant) => string | undefined;
 }
 
 /** The run's open cycle's statement, with the terms it closes on (quota, budgets, renewal) as they stand. */
-function closeCycle(run: AccountRun, { card, setup, order }: Closing): CycleStatement {
+function closeCycle(run: AccountRun, { card, setup, order, versionAt }: Closing): CycleStatement {
   const own = run.calendar;
   const renews = own === undefined ? setup.calendar.renewalAfter(run.cycle.index, setup.renewalMonths) : own.calendar.renewalAfter(run.cycle.index - own.index, setup.renewalMonths);
   const terms = { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(card, run) ? run.terms.budgets : NO_BUDGETS, renews };
   const statement = run.cycle.close(run.wallet, order, terms);
   // The version whose plan prices the cycle's fee: a version that raised a plan's price was billed at the first's (red team, stop 36).
-  if (setup.versions !== undefined && run.cycle.version !== undefined) statement.version = run.cycle.version;
+  // Of the cycle's last instant, whatever cut it (a calendar boundary, an upgrade's new cycle at a version's switch):
+  // a version from the instant a cycle ends prices the next one (red team, stop 36: November at December's price).
+  const version = versionAt(statement.end - 1);
+  if (version !== undefined) statement.version = version;
   return statement;
 }

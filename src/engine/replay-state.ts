@@ -227,6 +227,15 @@ export abstract class ReplayState {
   /** When each version other than the first switched in. */
   protected readonly switchedAt = new Map<string, Instant>();
 
+  /** The version in force at `at`, of several given: the last to switch in at or before it, else the first. */
+  protected versionAt(at: Instant): string | undefined {
+    const first = this.setup.versions?.[0];
+    if (first === undefined) return undefined;
+    let version = first.card.version;
+    for (const [v, from] of this.switchedAt) if (from <= at) version = v;
+    return version;
+  }
+
   constructor(
     protected card: RateCard,
     protected readonly setup: ReplaySetup,
