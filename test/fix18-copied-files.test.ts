@@ -84,3 +84,12 @@ describe("copies the first cut missed (red team, stop 36)", () => {
     expect(r.stderr).toContain('"nov-backup.csv.gz" and "nov.csv"');
   });
 });
+
+describe("one mapped folder named two ways (red team, stop 36)", () => {
+  it("a copy in a folder with a mapping is refused whether the files are named relative or absolute", async () => {
+    const dir = folder({ "day1.csv": DAY, "day1 (1).csv": DAY, "burnrate.mapping.yaml": "dimension_values:\n  project: { Alpha: alpha }\n" });
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "exports/day1.csv", "--usage", join(dir, "day1 (1).csv")], { cwd: join(dir, "..") });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("a usage file and its copy, whose rows would be billed twice");
+  });
+});

@@ -90,3 +90,31 @@ describe("a new cycle cut by an upgrade at a version's instant (red team, stop 3
     expect(JSON.parse(r.stdout).accounts[0].cycles.map((c: { start: string; money: { plan: string } }) => [c.start, c.money.plan])).toEqual([["2026-11-01T00:00:00Z", "5"], ["2026-11-15T00:00:00Z", "12"]]);
   });
 });
+
+describe("money across card versions in diff (red team, stop 36)", () => {
+  const diffVersions = (next: string, ...more: string[]) => {
+    const d = dir({ "next.yaml": next });
+    return burnrate(["diff", "--base", join(ROOT, "ratecards/fliplet.yaml"), "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", join(d, "next.yaml"), "--account", join(ROOT, "fixtures/fliplet/account.yaml"), "--usage", join(ROOT, "fixtures/fliplet/usage.csv"), "--format", "json", ...more]);
+  };
+  const next = (effective: string) => FLIPLET.replace('version: "2026-11"', 'version: "2027-01"').replace('effective: "2026-11-01"', `effective: "${effective}"`);
+
+  it("a plan's price raised by a version in force only after the corpus is not measured: it fails --fail-on-unmeasured", async () => {
+    // The bundled usage ends in December 2026: no cycle is priced by a version from 2027-06-01.
+    const r = await diffVersions(next("2027-06-01").replace(/^(\s+price: )9(\s)/m, "$190$2"), "--fail-over", "0", "--fail-on-unmeasured");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("plans.pro.price rises from 9 to 90");
+  });
+
+  it("a later version without a credit price leaves credits bought under it unpriced: not compared, and a finding under --fail-on-unmeasured", async () => {
+    const r = await diffVersions(next("2026-11-15").replace(/^credit_price: .*\n/m, ""), "--fail-on-unmeasured");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("the new card has no credit_price for the credits the usage buys");
+  });
+
+  it("versions in two currencies are refused at the later one's effective:", async () => {
+    const d = dir({ "next.yaml": next("2026-12-01").replace("currency: USD", "currency: EUR") });
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", join(d, "next.yaml"), "--account", join(ROOT, "fixtures/fliplet/account.yaml"), "--usage", join(ROOT, "fixtures/fliplet/usage.csv")]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain(`next.yaml:9:12: versions of "fliplet"'s card in two currencies: "USD"`);
+  });
+});

@@ -90,6 +90,12 @@ export interface MoneyExercised {
   plans: Set<string>;
   overage: Set<string>;
   bought: boolean;
+  /**
+   * The same, per card version a cycle ended on, where versions are given (`VERSION\0PLAN`, and the versions under
+   * which credits were bought): a version's rise is measured only by cycles priced by it (red team, stop 36: a plan
+   * price ten times higher from a month after the corpus passed).
+   */
+  byVersion: { plans: Set<string>; overage: Set<string>; bought: Set<string> };
 }
 
 const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
@@ -98,7 +104,7 @@ const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["gran
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
 export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
   const rows = new Map<string, MoneyRow>();
-  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false };
+  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, byVersion: { plans: new Set(), overage: new Set(), bought: new Set() } };
   const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
   const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
   for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
@@ -110,7 +116,13 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         row.paidDrawn[side] = paidDrawn(c.grants);
         exercised.plans.add(c.plan);
         if (c.overage.requests.gt(0)) exercised.overage.add(c.plan);
-        if (c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0))) exercised.bought = true;
+        const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0));
+        if (bought) exercised.bought = true;
+        if (c.version !== undefined) {
+          exercised.byVersion.plans.add(`${c.version}\u0000${c.plan}`);
+          if (c.overage.requests.gt(0)) exercised.byVersion.overage.add(`${c.version}\u0000${c.plan}`);
+          if (bought) exercised.byVersion.bought.add(c.version);
+        }
         if (side === "old") row.baseCredits = c.total;
         if (row.paidWorth) row.paidWorth[side] = row.paidDrawn[side].mul(rateCard.creditPrice!);
         rows.set(key, row);
@@ -124,7 +136,12 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     if (t === undefined || (t.old.isZero() && t.new.isZero())) return [];
     return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}) }];
   }));
-  const unpricedCredits = !exercised.bought || otherCurrency !== undefined || (base.card.creditPrice === undefined) === (card.card.creditPrice === undefined) ? undefined : base.card.creditPrice === undefined ? "base" : "new";
+  // Cycle by cycle, each under the card version it ended on: a later version without a credit price makes credits
+  // bought cost nothing in money (red team, stop 36: "credits bought 1.50 → 0.00").
+  const unpriced = (m: CycleMoney | undefined) => m !== undefined && m.bought === undefined && m.creditsBought.gt(0);
+  const hasPrice = (m: CycleMoney | undefined) => m !== undefined && m.bought !== undefined;
+  const unpricedRow = [...rows.values()].find((r) => (unpriced(r.old) && hasPrice(r.new)) || (unpriced(r.new) && hasPrice(r.old)));
+  const unpricedCredits = unpricedRow === undefined ? undefined : unpriced(unpricedRow.old) ? "base" : "new";
   const anyMoney = unpricedCredits === undefined && sorted.some((r) => r.old !== undefined || r.new !== undefined);
   const sum = (pick: (r: MoneyRow) => Totals | undefined): Totals => sorted.reduce((t, r) => {
     const v = pick(r);

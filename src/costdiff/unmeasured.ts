@@ -39,8 +39,14 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
     const rise = priceRise(c);
     if (rise !== undefined) return !priced(rise.keys, lines, c.versions?.card);
     const moneyRise = moneyPriceRise(c);
-    return moneyRise !== undefined && !moneyRise(money);
+    return moneyRise !== undefined && !moneyRise(c.versions?.card === undefined ? money : versionExercised(money, c.versions.card));
   });
+}
+
+/** What cycles priced by one card version exercise: a change of that version is measured by them alone. */
+function versionExercised(money: MoneyExercised, version: string): MoneyExercised {
+  const of = (keys: Set<string>) => new Set([...keys].filter((k) => k.startsWith(`${version}\u0000`)).map((k) => k.slice(version.length + 1)));
+  return { plans: of(money.byVersion.plans), overage: of(money.byVersion.overage), bought: money.byVersion.bought.has(version), byVersion: money.byVersion };
 }
 
 /** A plan's allowance or quota as a path's keys: less of it for the same fee is the rise. */

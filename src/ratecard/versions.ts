@@ -20,6 +20,10 @@ export function cardVersions(cards: readonly RateCard[]): RateCard {
       throw new UserError(`cards of different providers: ${shown(first.provider)} (${first.file}) and ${shown(card.provider)}`, card.providerAt, `a version of ${shown(first.provider)}'s card`, shown(card.provider));
     }
     if (card.effective === "") throw new UserError("a card version without effective:", card.effectiveAt, "effective: a date or an instant, when --card is given more than once", "none");
+    // Money of two currencies has no rate between them: summed, a cycle's fees read 9 USD + 8 EUR as 17 USD (red team, stop 36).
+    if (card.currency !== first.currency) {
+      throw new UserError(`versions of ${shown(first.provider)}'s card in two currencies: ${shown(first.currency)} (${first.file}) and ${shown(card.currency)}`, card.effectiveAt, `every version in ${shown(first.currency)}: money in two currencies cannot be summed or compared`, shown(card.currency));
+    }
   }
   // UTC orders the versions here; the account's time zone fixes each one's instant (versionSwitches).
   const utc = (card: RateCard) => Date.parse(card.effective.length === 10 ? `${card.effective}T00:00:00Z` : card.effective);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { atFlag, UserError, shown } from "../errors.js";
@@ -37,7 +37,9 @@ function refuseCopies(files: readonly string[]): void {
   for (const file of files) {
     const size = file === "-" || existsSync(`${file}.mapping.yaml`) ? undefined : rowsSize(file);
     if (size === undefined || size === 0) continue;
-    const key = `${folderMapping(file) ?? ""}\u0000${size}`;
+    // The folder mapping by its real path: one folder named two ways (relative, absolute, a link) reads its files alike.
+    const mapping = folderMapping(file);
+    const key = `${mapping === undefined ? "" : realPath(mapping)}\u0000${size}`;
     bySize.set(key, [...(bySize.get(key) ?? []), file]);
   }
   for (const same of bySize.values()) {
@@ -69,6 +71,14 @@ function rowsSize(file: string): number | undefined {
     return trailer.readUInt32LE(0);
   } finally {
     closeSync(fd);
+  }
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
   }
 }
 
