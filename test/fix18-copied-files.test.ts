@@ -93,3 +93,13 @@ describe("one mapped folder named two ways (red team, stop 36)", () => {
     expect(r.stderr).toContain("a usage file and its copy, whose rows would be billed twice");
   });
 });
+
+describe("copies read through mappings that say the same (red team, stop 36)", () => {
+  it("two files each with its own, identical, mapping are refused; with mappings that differ they are read", async () => {
+    const mapping = "dimension_values:\n  project: { Alpha: alpha }\n";
+    const same = folder({ "a.csv": DAY, "a.csv.mapping.yaml": mapping, "b.csv": DAY, "b.csv.mapping.yaml": mapping });
+    expect((await statement(same)).code).toBe(2);
+    const differ = folder({ "a.csv": DAY, "a.csv.mapping.yaml": mapping, "b.csv": DAY, "b.csv.mapping.yaml": "dimension_values:\n  project: { Beta: alpha }\n" });
+    expect((await statement(differ)).code).toBe(0);
+  });
+});

@@ -111,7 +111,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   if (!options.failOnUnmeasured) {
     for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
     const more = result.refusedMore;
-    if (more !== undefined) io.stderr.write(`burnrate: warning: ${more.new - more.old} more event(s) refused for want of ${card.unit} under the new card (${more.old} → ${more.new}): charged nothing, no gate measured them\n`);
+    if (more !== undefined) io.stderr.write(`burnrate: warning: ${more.new - more.old} more event(s) refused under the new card, in the cycles that refuse more (${more.old} → ${more.new}): charged nothing, no gate measured them\n`);
   }
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
@@ -122,7 +122,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
     ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
     ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage that exercises it to the corpus, so the gates can measure it)`) : []),
-    ...(options.failOnUnmeasured && result.refusedMore !== undefined ? [`${result.refusedMore.new - result.refusedMore.old} more event(s) refused for want of ${card.unit} under the new card (${result.refusedMore.old} → ${result.refusedMore.new}): charged nothing, not measured by the cost gates, past --fail-on-unmeasured`] : []),
+    ...(options.failOnUnmeasured && result.refusedMore !== undefined ? [`${result.refusedMore.new - result.refusedMore.old} more event(s) refused under the new card, in the cycles that refuse more (${result.refusedMore.old} → ${result.refusedMore.new}): charged nothing, not measured by the cost gates, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && otherCurrency !== undefined ? [`the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: no gate can compare their money, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && unpricedCredits !== undefined ? [`${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: no gate can compare the money totals, past --fail-on-unmeasured`] : []),
   ];

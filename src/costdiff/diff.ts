@@ -79,14 +79,19 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
     failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
     unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines, inputs.money.exercised),
     failOnUnmeasured: limits.failOnUnmeasured,
-    refusedMore: refusedMore(comparison.rows),
+    refusedMore: refusedMore(comparison.cycles),
   };
 }
 
-function refusedMore(rows: CostComparison["rows"]): CostDiff["refusedMore"] {
-  const old = rows.reduce((n, r) => n + r.oldRefused, 0);
-  const neu = rows.reduce((n, r) => n + r.newRefused, 0);
-  return neu > old ? { old, new: neu } : undefined;
+/**
+ * The events refused, for any reason (credits, a quota, a plan's gate, a budget, a limit), in the accounts' cycles
+ * where the new card refuses more: cycle by cycle, so that one customer's loss is not netted against another's gain,
+ * and every reason, so that refusals moved from one reason to another are not counted as more (red team, stop 36).
+ */
+function refusedMore(cycles: CostComparison["cycles"]): CostDiff["refusedMore"] {
+  const more = cycles.filter((c) => c.newRejected > c.oldRejected);
+  if (more.length === 0) return undefined;
+  return { old: more.reduce((n, c) => n + c.oldRejected, 0), new: more.reduce((n, c) => n + c.newRejected, 0) };
 }
 
 function failOver({ comparison, money }: DiffInputs, percent: Decimal): FailOver {

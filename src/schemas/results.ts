@@ -120,7 +120,7 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     rates: array(cardChange, "the card_changes that raise a price on a line the usage priced by more than percent: a price that gets its rows refused can lower what the line is charged"),
   })),
   fail_on_unmeasured: nullable(object({ exceeded: { type: "boolean", description: "unmeasured_rises is not empty, or refused_more is not null" } }, "--fail-on-unmeasured; null without the flag")),
-  refused_more: nullable(object({ old: { type: "integer", minimum: 0 }, new: { type: "integer", minimum: 0 } }, "events refused for want of credits under each card, where the new card refuses more: charged nothing, so not measured by the cost gates; null where it refuses no more")),
+  refused_more: nullable(object({ old: { type: "integer", minimum: 0 }, new: { type: "integer", minimum: 0 } }, "events refused for any reason under each card, summed over the accounts' cycles where the new card refuses more: charged nothing, so not measured by the cost gates; null where no cycle is refused more")),
   changes: array(change, "every cycle, account and meter either card charged"),
   money: object({
     currency: str(),

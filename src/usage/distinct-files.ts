@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { atFlag, UserError, shown } from "../errors.js";
@@ -28,18 +28,19 @@ export function checkDistinctFiles(files: readonly string[]): void {
  * Refuse two usage files read alike with the same rows in them (`day1.csv` and `day1 (1).csv`, `Copy of day1.csv`,
  * `nov-backup.csv.gz`, as a download, a file manager or a backup leaves them): logs of different days differ in their
  * timestamps, so the same rows twice are a copy, and a log without event ids was billed twice without a word (red
- * team, stop 36: 3 where 1 was owed). Read alike: through the same folder mapping (or none), with no mapping of their
- * own beside them; the same bytes under two folders' mappings may be two meters. Files are grouped by the size of
+ * team, stop 36: 3 where 1 was owed). Read alike: through mappings (a folder's, a file's own) that say the same; the
+ * same bytes under two mappings that differ may be two meters. Files are grouped by the size of
  * their rows (a gzip's from its trailer) and told apart by a digest of them: one read each, only where sizes tie.
  */
 function refuseCopies(files: readonly string[]): void {
   const bySize = new Map<string, string[]>();
   for (const file of files) {
-    const size = file === "-" || existsSync(`${file}.mapping.yaml`) ? undefined : rowsSize(file);
+    const size = file === "-" ? undefined : rowsSize(file);
     if (size === undefined || size === 0) continue;
-    // The folder mapping by its real path: one folder named two ways (relative, absolute, a link) reads its files alike.
-    const mapping = folderMapping(file);
-    const key = `${mapping === undefined ? "" : realPath(mapping)}\u0000${size}`;
+    // Read alike: the folder's mapping and the file's own, by what they say, not where they are (one folder named two
+    // ways, two folders each with the same mapping, two files each with one of their own: red team, stop 36).
+    const own = `${file}.mapping.yaml`;
+    const key = `${mappingText(folderMapping(file))}\u0000${mappingText(existsSync(own) ? own : undefined)}\u0000${size}`;
     bySize.set(key, [...(bySize.get(key) ?? []), file]);
   }
   for (const same of bySize.values()) {
@@ -74,9 +75,11 @@ function rowsSize(file: string): number | undefined {
   }
 }
 
-function realPath(path: string): string {
+/** A mapping file's text, by which two files are read alike; "" for none. */
+function mappingText(path: string | undefined): string {
+  if (path === undefined) return "";
   try {
-    return realpathSync(path);
+    return createHash("sha256").update(readFileSync(path)).digest("hex");
   } catch {
     return resolve(path);
   }

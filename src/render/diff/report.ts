@@ -156,7 +156,7 @@ function gate(d: CostDiff): string | undefined {
 /** Price rises the replay cannot measure: named, so a rise on a line the usage never priced is not read as "no change". */
 function unmeasuredNote(d: CostDiff): string | undefined {
   const refused = d.refusedMore === undefined ? undefined
-    : `${plural(d.refusedMore.new - d.refusedMore.old, "more event")} refused for want of credits under the new card (${d.refusedMore.old} → ${d.refusedMore.new}), charged nothing: what the customer no longer gets is not measured by the cost gates.${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
+    : `${plural(d.refusedMore.new - d.refusedMore.old, "more event")} refused under the new card, in the cycles that refuse more (${d.refusedMore.old} → ${d.refusedMore.new}; for want of credits, a quota, a gate, a budget or a limit), charged nothing: what the customer no longer gets is not measured by the cost gates.${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
   const rises = risesNote(d);
   return rises === undefined ? refused : refused === undefined ? rises : `${rises} ${refused}`;
 }
