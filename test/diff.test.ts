@@ -161,8 +161,9 @@ Credits rise by +10.00 (+20.00%), from 50.00 to 60.00, for 1 account over 1 cycl
     const run = await burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", smsUp, "--usage", "fixtures/ci/fliplet/sms-100.csv", "--plan", "pro", "--anchor", "2026-11-01", "--format", "csv"]);
     // Then the one priced line over the whole usage: the SMS price is flat, so every SMS is one line.
     // Then the cycle's money (stop 36), in a money column: Pro's price of 9 USD under both cards, nothing bought, no overage.
-    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent,old_refused,new_refused,cause,line,gate,money\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20,0,0,,,,\n,,,sms,50,60,10,20,,,,sms,,\n"
-      + "2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,9,9,0,0,,,,,,plan\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,9,9,0,0,,,,,,total\n");
+    // Each row's unit: credits, or USD on a money row (stop 36).
+    expect(run.stdout).toBe("cycle,cycle_end,account,meter,old,new,delta,delta_percent,old_refused,new_refused,cause,line,gate,money,unit\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,sms,50,60,10,20,0,0,,,,,credits\n,,,sms,50,60,10,20,,,,sms,,,credits\n"
+      + "2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,9,9,0,0,,,,,,plan,USD\n2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,9,9,0,0,,,,,,total,USD\n");
   });
 });
 

@@ -118,7 +118,7 @@ describe("burnrate diff --fail-over-line: a price rise on one model cannot hide 
     const csv: Record<string, string>[] = parse((await burnrate(diffArgs("--fail-over-line", "10", "--format", "csv"))).stdout, { columns: true });
     expect(csv.find((r) => r.line === LINE)).toEqual({
       cycle: "", cycle_end: "", account: "", meter: "request", old: oldCost.toFixed(), new: newCost.toFixed(), delta: newCost.minus(oldCost).toFixed(), delta_percent: "20",
-      old_refused: "", new_refused: "", cause: "", line: LINE, gate: "fail_over_line", money: "",
+      old_refused: "", new_refused: "", cause: "", line: LINE, gate: "fail_over_line", money: "", unit: "cents",
     });
     expect(csv.filter((r) => r.gate !== "")).toHaveLength(1);
   });

@@ -1,5 +1,6 @@
 import { delta, deltaPercent, lineName, refusalsMoved, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
+import { inCredits } from "../../costdiff/money.js";
 import { formatExact } from "../../money.js";
 import { formatInstant } from "../../time.js";
 import { csvText, NumberCell } from "../shared/csv.js";
@@ -14,19 +15,22 @@ const figures = (t: Totals) => {
  * moved refusals explain; then one row per priced line over the whole usage (the
  * JSON's `lines[]`), named in `line`, with no cycle or account, and
  * `fail_over_line` in `gate` when it is past `--fail-over-line`; then one row per money item of each account's
- * cycle (the JSON's `money.changes[]`), named in `money`, in the card's currency (`paid_credits_drawn` in credits).
+ * cycle (the JSON's `money.changes[]`), named in `money`, in the card's currency (`paid_credits_drawn` in credits), as
+ * each row's `unit` says.
  */
 export function diffCsv(d: CostDiff, options: { bom?: boolean } = {}): string {
   const tripped = new Set(d.failOverLine?.tripped ?? []);
   return csvText(
-    ["cycle", "cycle_end", "account", "meter", "old", "new", "delta", "delta_percent", "old_refused", "new_refused", "cause", "line", "gate", "money"],
+    // `unit` says what each row's figures count: the card's unit, or its currency on a money row, so that a sheet summed
+    // by unit adds no dollars to credits (red team, stop 36).
+    ["cycle", "cycle_end", "account", "meter", "old", "new", "delta", "delta_percent", "old_refused", "new_refused", "cause", "line", "gate", "money", "unit"],
     [
       ...d.comparison.rows.map((r) => {
         const moved = refusalsMoved(r);
-        return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, ...figures(r), r.oldRefused, r.newRefused, moved === undefined ? "" : `credits_ran_out_${moved}`, "", "", ""];
+        return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, ...figures(r), r.oldRefused, r.newRefused, moved === undefined ? "" : `credits_ran_out_${moved}`, "", "", "", d.card.unit];
       }),
-      ...d.comparison.lines.map((l) => ["", "", "", l.meter, ...figures(l), "", "", "", lineName(l), tripped.has(l) ? "fail_over_line" : "", ""]),
-      ...d.money.changes.map((m) => [formatInstant(m.start), formatInstant(m.end), m.account, "", ...figures(m), "", "", "", "", "", m.item]),
+      ...d.comparison.lines.map((l) => ["", "", "", l.meter, ...figures(l), "", "", "", lineName(l), tripped.has(l) ? "fail_over_line" : "", "", d.card.unit]),
+      ...d.money.changes.map((m) => [formatInstant(m.start), formatInstant(m.end), m.account, "", ...figures(m), "", "", "", "", "", m.item, inCredits(m.item) ? d.card.unit : d.money.currency]),
     ],
     options,
   );
