@@ -209,3 +209,11 @@ describe("a canonical bill's charge_category column (newcomer, stop 36)", () => 
     expect(stderr).toMatch(/bill\.csv:2:6: unknown charge category \(expected Usage, Purchase, Credit, Adjustment or Tax \(FOCUS's ChargeCategory\), or empty for usage, found "Refund"\)/);
   });
 });
+
+describe("a canonical column written otherwise (red team, stop 36)", () => {
+  it("FOCUS's ChargeCategory in a canonical bill gets the did-you-mean and the flag that reads it", async () => {
+    const { code, stderr } = await reconcile(files(`period_start,activity,project,quantity,amount,ChargeCategory\n2026-11-01,Data reads,alpha,560,5.6,Usage`));
+    expect(code).toBe(2);
+    expect(stderr).toContain(`bill column "ChargeCategory" is not a dimension of any meter; did you mean the column "charge_category"? (--bill-map charge_category=ChargeCategory)`);
+  });
+});

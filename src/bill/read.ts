@@ -158,11 +158,21 @@ function dimensionColumns(table: CsvTable, file: string, card: RateCard, mapping
     if (used.has(index) || mapping.ignoreColumns.includes(column)) return;
     const name = mapping.dimensions.get(column) ?? column;
     if (!known.has(name)) {
-      throw new UserError(`bill column ${shown(column)} is not a dimension of any meter`, { file, line: 1, column: index + 1 }, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(column));
+      // A canonical column written otherwise (FOCUS's ChargeCategory, "Unit Price"): read as that column is the likelier
+      // fix (red team, stop 36: no hint that charge_category reads FOCUS's ChargeCategory).
+      const canonical = mapping.dimensions.has(column) ? undefined : canonicalSpelling(column, mapping.layout);
+      const hint = canonical === undefined ? "" : `; did you mean the column ${shown(canonical)}? (--bill-map ${canonical}=${column})`;
+      throw new UserError(`bill column ${shown(column)} is not a dimension of any meter${hint}`, { file, line: 1, column: index + 1 }, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(column));
     }
     const first = out.find((d) => d.name === name);
     if (first !== undefined) throw twoColumns(name, [first.index, index], { table, file, mapping });
     out.push({ name, index });
   });
   return out;
+}
+
+/** The layout's canonical column a header name spells otherwise: case, spaces, `-` and `_` aside (ChargeCategory, Unit-Price). */
+function canonicalSpelling(column: string, layout: BillMapping["layout"]): BillColumn | undefined {
+  const fold = (name: string) => name.toLowerCase().replace(/[\s_-]+/g, "");
+  return columnsOf(layout).find((c) => fold(c) === fold(column));
 }
