@@ -66,35 +66,32 @@ describe("reconcile: a repeated event on a dollar invoice", () => {
     { id: "e2", at: "2026-11-03T10:00:00Z", input: 2000, output: 400 },
     { id: "e1", at: "2026-11-04T10:00:00Z", input: 1000, output: 1000 },
   ];
-  const canonical = (d: string, amount: string, currency: string) => {
+  /** The differences of the bill that charges the line `amount` in `currency`. */
+  const differences = async (amount: string, currency: string) => {
+    const d = dir();
     const bill = join(d, "bill.csv");
     writeFileSync(bill, `period_start,activity,model,provider,quantity,amount,currency\n2026-11-01,request,gpt-4o,openai,3,${amount},${currency}\n`);
-    return bill;
+    const run = await burnrate([...floopy(d, events), "--bill", bill, "--format", "json"]);
+    return JSON.parse(run.stdout).differences as { class: string; delta: string; explanation: string }[];
   };
 
   it("is duplicate_events at the nearest cent, and does not say exactly when the cent rounds it", async () => {
-    const d = dir();
-    const run = await burnrate([...floopy(d, events), "--bill", canonical(d, "0.03", "USD"), "--format", "json"]);
-    const [diff] = JSON.parse(run.stdout).differences;
-    expect(diff.class).toBe("duplicate_events");
-    expect(diff.delta).toBe("0.85");
-    expect(diff.explanation).not.toContain("exactly");
-    expect(diff.explanation).toContain("cost, 1.25 cents, the line's 3.4 rounded to the nearest cent of the bill's currency (step 1)");
+    const [diff] = await differences("0.03", "USD");
+    expect(diff!.class).toBe("duplicate_events");
+    expect(diff!.delta).toBe("0.85");
+    expect(diff!.explanation).not.toContain("exactly");
+    expect(diff!.explanation).toContain("cost, 1.25 cents, the line's 3.4 rounded to the nearest cent of the bill's currency (step 1)");
   });
 
   it("says exactly where it is: 3.4 cents billed in cents", async () => {
-    const d = dir();
-    const run = await burnrate([...floopy(d, events), "--bill", canonical(d, "3.4", "cents"), "--format", "json"]);
-    const [diff] = JSON.parse(run.stdout).differences;
-    expect(diff.class).toBe("duplicate_events");
-    expect(diff.explanation).toContain("exactly what the events the log repeats under an existing event_id cost");
+    const [diff] = await differences("3.4", "cents");
+    expect(diff!.class).toBe("duplicate_events");
+    expect(diff!.explanation).toContain("exactly what the events the log repeats under an existing event_id cost");
   });
 
   it("is not a repeat where the cent is not the nearest: 0.04 USD for 3.4 cents, as 4 cents is", async () => {
-    for (const [amount, currency] of [["0.04", "USD"], ["4", "cents"]]) {
-      const d = dir();
-      const run = await burnrate([...floopy(d, events), "--bill", canonical(d, amount!, currency!), "--format", "json"]);
-      expect(JSON.parse(run.stdout).differences.map((x: { class: string }) => x.class)).toEqual(["unexplained"]);
+    for (const [amount, currency] of [["0.04", "USD"], ["4", "cents"]] as const) {
+      expect((await differences(amount, currency)).map((x) => x.class)).toEqual(["unexplained"]);
     }
   });
 });
