@@ -103,3 +103,37 @@ describe("copies read through mappings that say the same (red team, stop 36)", (
     expect((await statement(differ)).code).toBe(0);
   });
 });
+
+describe("a copy saved on another system (stop 37)", () => {
+  const crlf = (text: string) => text.replace(/\n/g, "\r\n");
+
+  it("with CRLF line endings, a byte-order mark, or both and gzipped, is refused as a copy", async () => {
+    for (const copy of [crlf(DAY), `\uFEFF${DAY}`, gzipSync(`\uFEFF${crlf(DAY)}`)]) {
+      const r = await statement(folder({ "day1.csv": DAY, [Buffer.isBuffer(copy) ? "day1-win.csv.gz" : "day1-win.csv"]: copy }));
+      expect([r.code, r.stdout]).toEqual([2, ""]);
+      expect(r.stderr).toContain("a usage file and its copy, whose rows would be billed twice");
+    }
+  });
+
+  it("a CRLF copy over a megabyte, a carriage return on the boundary of a read, is refused", async () => {
+    // The digest reads a megabyte at a time: the copy is padded so that a row's \r is that read's last byte and its \n the next's first.
+    const rows = Array.from({ length: 30_000 }, (_, i) => `2026-11-02T10:${String(Math.floor(i / 400) % 60).padStart(2, "0")}:${String(Math.floor(i / 10) % 60).padStart(2, "0")}Z,data_read,1,alpha`);
+    let text = "";
+    for (let pad = 0; pad < 64; pad++) {
+      text = `timestamp,meter,quantity,project\n2026-11-02T09:00:00Z,data_read,1,${"p".repeat(pad + 1)}\n${rows.join("\n")}\n`;
+      if (crlf(text)[(1 << 20) - 1] === "\r") break;
+    }
+    expect(crlf(text)[(1 << 20) - 1]).toBe("\r");
+    const r = await statement(folder({ "day1.csv": text, "day1 (1).csv": crlf(text) }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('"day1 (1).csv" and "day1.csv"');
+  });
+
+  it("two logs that begin with the same rows and differ later are both read", async () => {
+    const later = `${DAY}2026-11-02T12:00:00Z,data_read,100,alpha\n`;
+    const r = await statement(folder({ "day1.csv": DAY, "day1-full.csv": crlf(later) }));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // 100 + 200 reads at 0.01: 3 credits.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("3");
+  });
+});

@@ -29,21 +29,22 @@ export function checkDistinctFiles(files: readonly string[]): void {
  * `nov-backup.csv.gz`, as a download, a file manager or a backup leaves them): logs of different days differ in their
  * timestamps, so the same rows twice are a copy, and a log without event ids was billed twice without a word (red
  * team, stop 36: 3 where 1 was owed). Read alike: through mappings (a folder's, a file's own) that say the same; the
- * same bytes under two mappings that differ may be two meters. Files are grouped by the size of
- * their rows (a gzip's from its trailer) and told apart by a digest of them: one read each, only where sizes tie.
+ * same bytes under two mappings that differ may be two meters. The same rows: the same bytes but for line endings
+ * and a byte-order mark, which a copy saved on another system gains and the reader reads past (a CRLF copy was billed
+ * twice, stop 36). Files are grouped by their first rows, so that only files that begin alike are read whole.
  */
 function refuseCopies(files: readonly string[]): void {
-  const bySize = new Map<string, string[]>();
+  const byHead = new Map<string, string[]>();
   for (const file of files) {
-    const size = file === "-" ? undefined : rowsSize(file);
-    if (size === undefined || size === 0) continue;
+    const head = file === "-" ? undefined : headOf(file);
+    if (head === undefined) continue;
     // Read alike: the folder's mapping and the file's own, by what they say, not where they are (one folder named two
     // ways, two folders each with the same mapping, two files each with one of their own: red team, stop 36).
     const own = `${file}.mapping.yaml`;
-    const key = `${mappingText(folderMapping(file))}\u0000${mappingText(existsSync(own) ? own : undefined)}\u0000${size}`;
-    bySize.set(key, [...(bySize.get(key) ?? []), file]);
+    const key = `${mappingText(folderMapping(file))}\u0000${mappingText(existsSync(own) ? own : undefined)}\u0000${head}`;
+    byHead.set(key, [...(byHead.get(key) ?? []), file]);
   }
-  for (const same of bySize.values()) {
+  for (const same of byHead.values()) {
     if (same.length < 2) continue;
     const byDigest = new Map<string, string>();
     for (const file of same) {
@@ -54,24 +55,56 @@ function refuseCopies(files: readonly string[]): void {
         byDigest.set(digest, file);
         continue;
       }
-      if (!hasRows(copyOf)) continue;
       const pair = dirname(copyOf) === dirname(file) ? `${shown(basename(copyOf))} and ${shown(basename(file))} in ${shown(dirname(file))}` : `${shown(copyOf)} and ${shown(file)}`;
       throw new UserError("a usage file and its copy, whose rows would be billed twice", atFlag("--usage"), "each log once: remove the copy (logs of different days differ in their timestamps)", `${pair}, the same rows`);
     }
   }
 }
 
-/** The size of a file's rows: its own, or a gzip's uncompressed size from its trailer (modulo 2^32, as gzip keeps it). */
-function rowsSize(file: string): number | undefined {
+/** How much of a file's start is read for its first rows. */
+const HEAD = 64 * 1024;
+
+/**
+ * A file's first rows as text, its line endings and byte-order mark dropped: a CSV's header and first row, a JSON
+ * log's first line, a gzip's as its head inflates; a Parquet file's size. Undefined for a file without rows (two
+ * copies of a header alone bill nothing) or one that cannot be read (the reader reports it).
+ */
+function headOf(file: string): string | undefined {
   const size = sizeOf(file);
-  if (size === undefined || !/\.gz$/i.test(file) || size < 18) return size;
-  const fd = openSync(file, "r");
+  if (size === undefined || size === 0) return undefined;
+  const name = file.replace(/\.gz$/i, "");
+  if (/\.parquet$/i.test(name)) return `parquet ${size}`;
+  let fd: number | undefined;
   try {
-    const trailer = Buffer.alloc(4);
-    readSync(fd, trailer, 0, 4, size - 4);
-    return trailer.readUInt32LE(0);
+    fd = openSync(file, "r");
+    const read = Buffer.alloc(HEAD);
+    let bytes = read.subarray(0, readSync(fd, read, 0, HEAD, 0));
+    // A gzip's head, as much of it as its first bytes inflate to: a day of a header alone is a header in any wrapping.
+    if (name !== file) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+    const text = normalized(bytes).toString("latin1");
+    const rows = /\.csv$/i.test(name) ? 2 : 1;
+    const lines: string[] = [];
+    let at = 0;
+    for (let end = text.indexOf("\n"); end !== -1 && lines.length < rows; at = end + 1, end = text.indexOf("\n", at)) {
+      if (text.slice(at, end).trim() !== "") lines.push(text.slice(at, end));
+    }
+    // A last line without its newline, or rows longer than the head: what was read begins the rows.
+    if (lines.length < rows && text.slice(at).trim() !== "") lines.push(text.slice(at));
+    return lines.length < rows ? undefined : lines.join("\n");
+  } catch {
+    return undefined;
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A regular file's size; undefined for a folder or what cannot be looked at. */
+function sizeOf(file: string): number | undefined {
+  try {
+    const stat = statSync(file);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -85,56 +118,84 @@ function mappingText(path: string | undefined): string {
   }
 }
 
-function sizeOf(file: string): number | undefined {
-  try {
-    const stat = statSync(file);
-    return stat.isFile() ? stat.size : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** Gzips larger than this are not inflated whole to be compared: a copy that large is left to its event ids. */
 const GZIP_COMPARED = 64 * 1024 * 1024;
 
-/** A digest of a file's rows: its bytes read a chunk at a time, a gzip's inflated; undefined for a gzip too large or broken. */
+/** A digest of a file's rows, line endings and byte-order mark aside: its bytes read a chunk at a time, a gzip's inflated; undefined for a gzip too large or broken. */
 function digestOf(file: string): string | undefined {
   const hash = createHash("sha256");
+  const lines = new ReadLines((part) => hash.update(part));
   if (/\.gz$/i.test(file)) {
     if ((sizeOf(file) ?? Infinity) > GZIP_COMPARED) return undefined;
     try {
-      return hash.update(gunzipSync(readFileSync(file))).digest("hex");
+      lines.feed(gunzipSync(readFileSync(file)));
     } catch {
       return undefined;
     }
+  } else {
+    const fd = openSync(file, "r");
+    try {
+      const chunk = Buffer.alloc(CHUNK);
+      for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null)) lines.feed(chunk.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
   }
-  const fd = openSync(file, "r");
-  try {
-    const chunk = Buffer.alloc(CHUNK);
-    for (let n = readSync(fd, chunk, 0, CHUNK, null); n > 0; n = readSync(fd, chunk, 0, CHUNK, null)) hash.update(chunk.subarray(0, n));
-  } finally {
-    closeSync(fd);
-  }
+  lines.end();
   return hash.digest("hex");
 }
 
 const CHUNK = 1 << 20;
 
-/** Whether a file holds rows: more than a CSV's header line, or a line of JSON; two copies of a header alone bill nothing. */
-function hasRows(file: string): boolean {
-  const fd = openSync(file, "r");
-  try {
-    const head = Buffer.alloc(64 * 1024);
-    let bytes = head.subarray(0, readSync(fd, head, 0, head.length, 0));
-    const name = file.replace(/\.gz$/i, "");
-    // A gzip's head, as much of it as the first 64 KB inflate to: a day of a header alone is a header in any wrapping.
-    if (name !== file) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const lines = bytes.toString("latin1").split(/\r?\n/).filter((line) => line.trim() !== "");
-    return /\.csv$/i.test(name) ? lines.length > 1 : lines.length > 0 || /\.parquet$/i.test(name);
-  } catch {
-    return true;
-  } finally {
-    closeSync(fd);
+/** Bytes as the reader reads their lines (ReadLines). */
+function normalized(bytes: Buffer): Buffer {
+  const parts: Buffer[] = [];
+  const lines = new ReadLines((part) => parts.push(part));
+  lines.feed(bytes);
+  lines.end();
+  return Buffer.concat(parts);
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const RETURN = Buffer.from([CR]);
+
+/**
+ * Bytes fed a chunk at a time and passed on as the reader reads their lines: a leading byte-order mark and each
+ * carriage return before a newline dropped, a carriage return at a chunk's end held until the next shows what follows.
+ */
+class ReadLines {
+  private started = false;
+  private heldReturn = false;
+
+  constructor(private readonly take: (part: Buffer) => void) {}
+
+  feed(chunk: Buffer): void {
+    let start = 0;
+    if (!this.started) {
+      this.started = true;
+      if (chunk.subarray(0, 3).equals(BOM)) start = 3;
+    }
+    if (this.heldReturn && start < chunk.length) {
+      this.heldReturn = false;
+      if (chunk[start] !== LF) this.take(RETURN);
+    }
+    for (let cr = chunk.indexOf(CR, start); cr !== -1; cr = chunk.indexOf(CR, start)) {
+      this.take(chunk.subarray(start, cr));
+      start = cr + 1;
+      if (start === chunk.length) {
+        this.heldReturn = true;
+        return;
+      }
+      if (chunk[start] !== LF) this.take(RETURN);
+    }
+    this.take(chunk.subarray(start));
+  }
+
+  end(): void {
+    if (this.heldReturn) this.take(RETURN);
+    this.heldReturn = false;
   }
 }
 
