@@ -15,7 +15,8 @@ describe("reconcile: a ledger's ignored row", () => {
     writeFileSync(`${bill}.mapping.yaml`, `${readFileSync(join(FLOOPY, "ledger.csv.mapping.yaml"), "utf8").trimEnd()}\nactivities: { Support fee: ignore }\n`);
     const run = await burnrate(["reconcile", "--account", join(ROOT, "fixtures/floopy/account.yaml"), "--usage", join(ROOT, "fixtures/floopy/gateway.csv"), "--bill", bill, "--format", "json"]);
     expect(run.code).toBeLessThan(2);
-    expect(JSON.parse(run.stdout).ignored).toEqual([{ activity: "Support fee", rows: 1, amount: "2500" }]);
+    // The ledger names its organization; its row of 2026-11-07 is in acme's cycle from 2026-11-01 (UTC).
+    expect(JSON.parse(run.stdout).ignored).toEqual([{ cycle: "2026-11-01T00:00:00Z", account: "acme", activity: "Support fee", rows: 1, amount: "2500" }]);
   });
 });
 

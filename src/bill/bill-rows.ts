@@ -1,8 +1,8 @@
 import { UserError, shown, type Location } from "../errors.js";
-import { Decimal, ZERO, parsePlainDecimal } from "../money.js";
+import { Decimal, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
-import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRows } from "./types.js";
+import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRow } from "./types.js";
 
 /** A cell's text and where it is, for an error. */
 export interface Cell {
@@ -35,7 +35,7 @@ const CENT = new Decimal("0.01");
 export class BillRows {
   private readonly charges: BillCharge[] = [];
   private readonly payments: BillPayment[] = [];
-  private readonly ignored = new Map<string, IgnoredRows>();
+  private readonly ignored: IgnoredRow[] = [];
 
   constructor(
     private readonly card: RateCard,
@@ -43,7 +43,7 @@ export class BillRows {
   ) {}
 
   result(): Pick<Bill, "charges" | "payments" | "ignored"> {
-    return { charges: this.charges, payments: this.payments, ignored: [...this.ignored.values()] };
+    return { charges: this.charges, payments: this.payments, ignored: this.ignored };
   }
 
   add(row: BillRow): void {
@@ -55,10 +55,9 @@ export class BillRows {
     switch (target.kind) {
       case "ignore": {
         // Counted in the card's unit, as the lines are: a row of -1.00 USD is -100 cents, not -1 (newcomer, stop 35).
-        const seen = this.ignored.get(word) ?? { activity: word, rows: 0, amount: ZERO };
         // A ledger's charge is a negative movement of the balance: counted as the charges are, positive (red team).
         const charged = ledger && this.mapping.deductions === "negative" ? amount.neg() : amount;
-        this.ignored.set(word, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(this.inUnits(charged, row.currency)) });
+        this.ignored.push({ activity: word, amount: this.inUnits(charged, row.currency), account, period: row.period, periodCell: row.periodCell });
         return;
       }
       case "payments":

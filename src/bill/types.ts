@@ -47,11 +47,13 @@ export interface BillPayment {
   origin: Location;
 }
 
-/** Rows a mapping told burnrate not to reconcile: counted, so nothing disappears silently. */
-export interface IgnoredRows {
+/** A row a mapping told burnrate not to reconcile: kept, with its account and period, so that nothing disappears silently. */
+export interface IgnoredRow {
   activity: string;
-  rows: number;
   amount: Decimal;
+  account: string | undefined;
+  period: BillPeriod;
+  periodCell: Location;
 }
 
 export interface Bill {
@@ -63,5 +65,5 @@ export interface Bill {
   byAccount: boolean;
   charges: BillCharge[];
   payments: BillPayment[];
-  ignored: IgnoredRows[];
+  ignored: IgnoredRow[];
 }

@@ -2,7 +2,7 @@ import { DateTime } from "luxon";
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
-import type { BillCharge } from "../bill/types.js";
+import type { BillCharge, IgnoredRow } from "../bill/types.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
@@ -17,7 +17,7 @@ import { findBoundaryShift, hypotheses } from "./boundary.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { movedCalendar } from "./moved-calendar.js";
 import { offAnchorCalendar, recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
-import type { AlignedLine, Difference, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
+import type { AlignedLine, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 
 export interface ReconcileInput {
@@ -187,12 +187,38 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       account: a.account,
       amount: sumOf(a.cycles.filter((c) => cycles.has(c.index)).map((c) => c.total)),
     })),
-    ignored: bill.ignored,
+    ignored: ignoredRows(bill.ignored, { calendar, accountOf }),
     fallbacks: fallbackNearMisses(card, replayed),
     payments: bill.layout === "ledger"
       ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles, accounts), rows: payments.length }
       : undefined,
   };
+}
+
+/**
+ * The rows the bill mapping ignores, summed by activity, account and the cycle of their period, in the order the bill
+ * first has each: a sheet summed per activity alone did not say whose tax or credit it was, nor in which month
+ * (newcomer, stop 36). An ignored row's period is not checked: one that names no cycle is summed without one.
+ */
+function ignoredRows(rows: readonly IgnoredRow[], { calendar, accountOf }: { calendar: Calendar; accountOf: (account: string | undefined) => string | undefined }): IgnoredRows[] {
+  const sums = new Map<string, IgnoredRows>();
+  for (const row of rows) {
+    const account = accountOf(row.account);
+    const cycleStart = cycleStartOf(row, calendar);
+    const key = JSON.stringify([row.activity, account ?? null, cycleStart ?? null]);
+    const seen = sums.get(key) ?? { activity: row.activity, account, cycleStart, rows: 0, amount: ZERO };
+    sums.set(key, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(row.amount) });
+  }
+  return [...sums.values()];
+}
+
+function cycleStartOf(row: IgnoredRow, calendar: Calendar): Instant | undefined {
+  try {
+    return calendar.start(cycleOfPeriod(row.period, calendar, row.periodCell));
+  } catch (error) {
+    if (error instanceof UserError) return undefined;
+    throw error;
+  }
 }
 
 /** The settings run through the cycle holding the bill's last period start, where it starts after the replay's cycles end. */

@@ -1,5 +1,4 @@
 import type { FallbackNearMiss } from "../engine/fallback-prices.js";
-import type { IgnoredRows } from "../bill/types.js";
 import type { BillLayout } from "../bill/mapping.js";
 import type { Location } from "../errors.js";
 import type { Rejection } from "../engine/types.js";
@@ -137,9 +136,21 @@ export interface Reconciliation {
   otherAccounts: { account: string; amount: Decimal }[];
   /** Computed cycles the bill does not cover: not compared, but shown. */
   outsideBill: { start: Instant; end: Instant; amount: Decimal }[];
+  /** The rows a bill mapping ignores, summed by activity, account (where the bill names accounts) and cycle. */
   ignored: IgnoredRows[];
   /** A ledger's Payment rows against the grants of the account file, over the bill's cycles. */
   payments: { bill: Decimal; granted: Decimal; rows: number } | undefined;
   /** Values a price table's "*" entry priced that are listed values written otherwise: warned of on stderr, as statement does. */
   fallbacks: readonly FallbackNearMiss[];
+}
+
+/** Bill rows of one activity a mapping ignores, of one account and cycle: not compared, shown so that the sheet holds every row's money. */
+export interface IgnoredRows {
+  activity: string;
+  /** Where the bill names accounts. */
+  account: string | undefined;
+  /** The cycle their period names; undefined where it names none (an ignored row's period is not checked). */
+  cycleStart: Instant | undefined;
+  rows: number;
+  amount: Decimal;
 }

@@ -81,6 +81,6 @@ export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate recon
   lines: array(line, "every aligned line with its status: the sign-off sheet"),
   outside_bill: array(object({ start: instant(), end: instant(), computed_amount: decimalString() }), "computed cycles the bill does not cover"),
   other_accounts: array(object({ account: str(), computed_amount: decimalString() }), "accounts in the usage the bill does not name"),
-  ignored: array(object({ activity: str(), rows: count(), amount: decimalString() }), "bill rows a mapping sets aside"),
+  ignored: array(withOptional(object({ cycle: nullable(instant("the start of the cycle the rows' period names; null where it names none")), activity: str(), rows: count(), amount: decimalString() }), { account: optional.account }), "bill rows a mapping sets aside, summed by activity, account and cycle"),
   payments: nullable(object({ rows: count(), bill: decimalString(), granted: decimalString() }, "a ledger's payments against the account's grants")),
 });

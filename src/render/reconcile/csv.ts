@@ -8,11 +8,11 @@ import { direction } from "./json.js";
 /**
  * The sign-off sheet: one row per aligned line, agreeing or not, with its
  * status, and one column per dimension the bill carries, for a spreadsheet;
- * then one row per activity the bill mapping ignores (status `ignored`).
+ * then one row per activity, account and cycle the bill mapping ignores (status `ignored`).
  */
 export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}): string {
   const dims = [...r.bill.dimensions];
-  const byAccount = r.lines.some((l) => l.line.account !== undefined);
+  const byAccount = r.lines.some((l) => l.line.account !== undefined) || r.ignored.some((i) => i.account !== undefined);
   const amount = (v: Decimal | undefined): Cell => new NumberCell(v === undefined ? "" : formatExact(v));
   const before = ["cycle", ...(byAccount ? ["account"] : []), "meter"];
   // The unit of the row's amounts: a fee or overage is money, beside lines in the card's unit (red team, stop 36: a sheet
@@ -34,11 +34,11 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
     ];
   });
   // Rows the mapping leaves out are money on the bill too: the sheet finance signs shows them, one row per activity,
-  // in the card's unit as the lines are, and the table and JSON report them (newcomer, stop 36: a 17.28 USD net of
-  // tax, credit and fee rows was on the table alone).
+  // account and cycle, in the card's unit as the lines are, and the table and JSON report them (newcomer, stop 36: a
+  // 17.28 USD net of tax, credit and fee rows was on the table alone, then on the sheet without whose or which month).
   for (const i of r.ignored) {
     rows.push([
-      "", ...(byAccount ? [""] : []), i.activity, ...dims.map(() => ""),
+      i.cycleStart === undefined ? "" : formatInstant(i.cycleStart), ...(byAccount ? [i.account ?? ""] : []), i.activity, ...dims.map(() => ""),
       "ignored", "", "", r.unit, "", amount(i.amount), "", "", "", "", "", "no",
       `not reconciled: ${i.rows} row(s) the bill mapping ignores (activities: { ${i.activity}: ignore })`,
     ]);

@@ -97,7 +97,13 @@ export function reconcileJson(r: Reconciliation): object {
     lines: r.lines.map(lineJson),
     outside_bill: r.outsideBill.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end), computed_amount: formatExact(c.amount) })),
     other_accounts: r.otherAccounts.map((a) => ({ account: a.account, computed_amount: formatExact(a.amount) })),
-    ignored: r.ignored.map((i) => ({ activity: i.activity, rows: i.rows, amount: formatExact(i.amount) })),
+    ignored: r.ignored.map((i) => ({
+      cycle: i.cycleStart === undefined ? null : formatInstant(i.cycleStart),
+      ...(i.account === undefined ? {} : { account: i.account }),
+      activity: i.activity,
+      rows: i.rows,
+      amount: formatExact(i.amount),
+    })),
     payments: r.payments ? { rows: r.payments.rows, bill: formatExact(r.payments.bill), granted: formatExact(r.payments.granted) } : null,
   };
 }

@@ -1,7 +1,7 @@
 import { PLAN_FEE } from "../../bill/mapping.js";
 import type { Decimal } from "../../money.js";
 import { computedQuantity, meterName, summarize, type Direction, type Status } from "../../reconcile/summary.js";
-import type { Difference, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
+import type { Difference, IgnoredRows, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { exactGrouped } from "../shared/numbers.js";
@@ -125,7 +125,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   if (r.payments) {
     blocks.push({ kind: "note", text: `Payments on the bill: ${r.payments.rows} row(s), ${amount(r.payments.bill)}; credits granted by the account file in these cycles: ${amount(r.payments.granted)}.` });
   }
-  for (const i of r.ignored) blocks.push({ kind: "note", text: `Not reconciled (ignored by the bill mapping): ${i.rows} ${i.activity} row(s), ${amount(i.amount)}.` });
+  for (const i of byActivity(r.ignored)) blocks.push({ kind: "note", text: `Not reconciled (ignored by the bill mapping): ${i.rows} ${i.activity} row(s), ${amount(i.amount)}.` });
   for (const a of r.otherAccounts) blocks.push({ kind: "note", text: `Account ${a.account} is not on the bill, not compared: ${amount(a.amount)} in these cycles.` });
   for (const c of r.outsideBill) {
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
@@ -138,4 +138,14 @@ function moneyLabel(r: Reconciliation): string {
   const fees = r.lines.some((l) => l.line.money && l.line.meters[0] === PLAN_FEE);
   const overage = r.lines.some((l) => l.line.money && l.line.meters[0] !== PLAN_FEE);
   return fees && overage ? "Plan fees and overage" : fees ? "Plan fees" : "Overage";
+}
+
+/** The ignored rows summed by activity alone, for the report: the sheet and the JSON have them by account and cycle. */
+function byActivity(ignored: readonly IgnoredRows[]): { activity: string; rows: number; amount: Decimal }[] {
+  const sums = new Map<string, { activity: string; rows: number; amount: Decimal }>();
+  for (const i of ignored) {
+    const seen = sums.get(i.activity);
+    sums.set(i.activity, seen === undefined ? { activity: i.activity, rows: i.rows, amount: i.amount } : { ...seen, rows: seen.rows + i.rows, amount: seen.amount.plus(i.amount) });
+  }
+  return [...sums.values()];
 }
