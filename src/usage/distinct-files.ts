@@ -162,12 +162,14 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const RETURN = Buffer.from([CR]);
 
 /**
- * Bytes fed a chunk at a time and passed on as the reader reads their lines: a leading byte-order mark and each
- * carriage return before a newline dropped, a carriage return at a chunk's end held until the next shows what follows.
+ * Bytes fed a chunk at a time and passed on as the reader reads their lines: a leading byte-order mark, each
+ * carriage return before a newline and the newlines at the end dropped (a copy without its last newline holds the
+ * same rows: red team, stop 36), a carriage return or newlines at a chunk's end held until the next shows what follows.
  */
 class ReadLines {
   private started = false;
   private heldReturn = false;
+  private heldNewlines = 0;
 
   constructor(private readonly take: (part: Buffer) => void) {}
 
@@ -179,23 +181,37 @@ class ReadLines {
     }
     if (this.heldReturn && start < chunk.length) {
       this.heldReturn = false;
-      if (chunk[start] !== LF) this.take(RETURN);
+      if (chunk[start] !== LF) this.pass(RETURN);
     }
     for (let cr = chunk.indexOf(CR, start); cr !== -1; cr = chunk.indexOf(CR, start)) {
-      this.take(chunk.subarray(start, cr));
+      this.pass(chunk.subarray(start, cr));
       start = cr + 1;
       if (start === chunk.length) {
         this.heldReturn = true;
         return;
       }
-      if (chunk[start] !== LF) this.take(RETURN);
+      if (chunk[start] !== LF) this.pass(RETURN);
     }
-    this.take(chunk.subarray(start));
+    this.pass(chunk.subarray(start));
   }
 
   end(): void {
-    if (this.heldReturn) this.take(RETURN);
+    if (this.heldReturn) this.pass(RETURN);
     this.heldReturn = false;
+    this.heldNewlines = 0;
+  }
+
+  /** Bytes passed on but the newlines they end with, held until more than newlines follows. */
+  private pass(part: Buffer): void {
+    let last = part.length - 1;
+    while (last >= 0 && part[last] === LF) last--;
+    if (last < 0) {
+      this.heldNewlines += part.length;
+      return;
+    }
+    if (this.heldNewlines > 0) this.take(Buffer.alloc(this.heldNewlines, LF));
+    this.take(part.subarray(0, last + 1));
+    this.heldNewlines = part.length - 1 - last;
   }
 }
 
