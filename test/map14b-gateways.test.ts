@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { resolveAccount } from "../src/account/account.js";
 import { loadAccount, loadCardFor } from "../src/inputs.js";
 import { replayFiles, type Reader } from "../src/replay/replay-files.js";
-import { SkippedRows } from "../src/usage/mapping.js";
+import { SkippedRows } from "../src/usage/skipped-rows.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 // LiteLLM spend logs on Floopy's card (ratecards/floopy.yaml): gpt-4o on openai costs 0.00025 cents an

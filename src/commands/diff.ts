@@ -19,7 +19,7 @@ import { checkDestination, emit } from "../output.js";
 import type { RateCard } from "../ratecard/types.js";
 import { chooseFormat, colorFor, FORMATS } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
-import { SkippedRows } from "../usage/mapping.js";
+import { SkippedRows } from "../usage/skipped-rows.js";
 import { progressFor } from "../progress/progress.js";
 import type { Statement } from "../engine/types.js";
 import { report } from "../render/shared/reporters.js";

@@ -19,7 +19,7 @@ import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
 import { render } from "../render/shared/reporters.js";
 import { replayRunInputs } from "./run-inputs.js";
-import { SkippedRows } from "../usage/mapping.js";
+import { SkippedRows } from "../usage/skipped-rows.js";
 import { progressFor } from "../progress/progress.js";
 import { fallbackMissWarnings } from "./fallback-warnings.js";
 

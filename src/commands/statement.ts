@@ -23,7 +23,7 @@ import { lookalikeAccounts, lookalikeWarning } from "../account/lookalikes.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
-import { SkippedRows } from "../usage/mapping.js";
+import { SkippedRows } from "../usage/skipped-rows.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;

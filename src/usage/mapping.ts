@@ -1,16 +1,14 @@
 import { existsSync } from "node:fs";
-import { resolve } from "node:path";
 import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
-import type { RateCard } from "../ratecard/types.js";
 import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type Canonical } from "./layout.js";
 import { LAYOUT_NAMES, usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
-import { folderMapping, passedOverNotes } from "./sources.js";
+import { folderMapping } from "./sources.js";
 import { Zone } from "../time.js";
-import { datedDayNotes } from "./field15-dated-days.js";
+import type { SkippedRows } from "./skipped-rows.js";
 
 
 /**
@@ -161,91 +159,6 @@ function keyAboveIn(lines: readonly string[], key: string, value: Location): Loc
     if (column >= 0) return { file: value.file, line, column: column + 1 };
   }
   return value;
-}
-
-/**
- * The rows a mapping's `skip_rows:` left out, file by file: how many, and the first, for the note a
- * command writes (a skipped row is neither charged nor counted, and would otherwise go unseen). A
- * file read again (by the next reader, or sorted) counts again from its start, which a skipped line
- * no later than the last one told shows: memory grows with the files, never with the rows.
- */
-export class SkippedRows {
-  private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
-  /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
-  private readonly folders: string[];
-
-  /** `readElsewhere`: the run's other inputs (its account file, cards, bill), not passed over where a usage folder holds them. */
-  constructor(readElsewhere: readonly (string | readonly string[] | undefined)[] = []) {
-    this.folders = passedOverNotes(new Set(readElsewhere.flat().flatMap((path) => (path === undefined ? [] : [resolve(path)]))));
-  }
-  /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
-  private readonly zoned = new Map<string, ColumnMapping>();
-
-  /** A file whose timestamps without an offset are read in its mapping's zone, not the account's. */
-  readInZone(file: string, mapping: ColumnMapping): void {
-    if (file !== "-" && !this.zoned.has(file)) this.zoned.set(file, mapping);
-  }
-
-  /** The notes for those files' days, read at their zone's midnight, that a cycle boundary of the account's zone falls inside. */
-  datedNotes(zone: Zone, statement: { accounts: readonly { cycles: readonly { start: number; end: number }[] }[] }): Promise<string[]> {
-    if (this.zoned.size === 0) return Promise.resolve([]);
-    // The last cycle's end too: a day read before it is in the statement, and after it, refused.
-    const starts = [...new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => [c.start, c.end])))].sort((a, b) => a - b);
-    return datedDayNotes(this.zoned, zone, starts);
-  }
-
-  row(at: Location, why: string): void {
-    const seen = this.files.get(at.file);
-    if (seen === undefined || at.line <= seen.last) this.files.set(at.file, { rows: 1, first: at, why, last: at.line });
-    else {
-      seen.rows++;
-      seen.last = at.line;
-    }
-  }
-
-  /**
-   * A JSON Lines or Parquet file's rows whose quantity field is null or empty: priced as one event each, as an empty
-   * CSV cell is, and told, as an export's null most often means a count it did not know (newcomer, stop 34: priced
-   * as 1 unseen). A file read again tells again, in place of the first time.
-   */
-  unquantified(at: Location, field: string, rows: number): void {
-    this.quantityless.set(at.file, { rows, first: at, why: field });
-  }
-
-  private readonly quantityless = new Map<string, { rows: number; first: Location; why: string }>();
-
-  /** A file of API pages whose last page says more pages follow (`"has_more": true`). */
-  morePages(at: Location, field: string): void {
-    this.unfinished.set(at.file, { at, field });
-  }
-
-  private readonly unfinished = new Map<string, { at: Location; field: string }>();
-
-  /**
-   * A file whose rows each sum many events and give no count of them (Anthropic's usage report: a bucket's tokens): each
-   * row is counted as one event of its meter. A quota of requests or a price per request then counts buckets, which the
-   * note says where the card has either (red team, stop 35: a plan's quota of 50,000 requests counted 31 days).
-   */
-  uncounted(at: Location, meter: string, what: string, rows: number): void {
-    this.bucketed.set(at.file, { at, meter, what, rows });
-  }
-
-  private readonly bucketed = new Map<string, { at: Location; meter: string; what: string; rows: number }>();
-
-  /** The notes of the run's files, where a `card` is given also those only its prices or quotas make worth telling. */
-  notes(card?: RateCard): string[] {
-    return [
-      ...this.folders,
-      ...[...this.files.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}): neither charged nor counted toward a quota\n`),
-      ...[...this.quantityless.values()].map(({ rows, first, why }) => `burnrate: note: ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${first.file} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}): each is priced as one event, as an empty quantity is\n`),
-      ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
-      ...[...this.bucketed.values()].flatMap(({ at, meter, what, rows }) => {
-        const counted = card === undefined ? [] : eventCounts(card, meter);
-        if (counted.length === 0) return [];
-        return [`burnrate: note: the ${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"} of ${at.file} (the first at ${formatLocation(at)}) ${rows === 1 ? "is" : "are each"} ${what}, with no count of them: each is counted as one ${meter} event, so ${counted.join(" and ")} count rows, not ${meter}s; columns: { quantity: FIELD } in a mapping reads a count where the export has one\n`];
-      }),
-    ];
-  }
 }
 
 /** Where a run's mappings come from besides the files beside its usage: `--layout`, `--mapping` and `--map`. */
@@ -467,12 +380,4 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     else throw bad();
   }
   return layered(base, { columns, rename, meter, meterValues, ignore, ...(dimensionValues.size === 0 ? {} : { dimensionValues }), ...(flags.length === 0 ? {} : { places: flagPlaces }) });
-}
-
-/** What a card counts a meter's events for: a plan's quota of them, a price per event. */
-function eventCounts(card: RateCard, meter: string): string[] {
-  const quota = [...card.plans.values()].some((p) => p.quota?.meters.has(meter));
-  const m = card.meters.get(meter);
-  const priced = m !== undefined && (m.price.kind === "table" || !m.price.value.isZero() || m.surcharges.some((s) => s.kind === "per_event"));
-  return [...(quota ? [`the plans' quotas of ${meter}s`] : []), ...(priced ? [`${meter}'s price per event`] : [])];
 }

@@ -168,7 +168,7 @@ function mappedColumns(folder: string): ReadonlySet<string> {
   }
 }
 
-/** What the last expansion of `--usage` passed over in its folders, for the note a command writes (SkippedRows in mapping.ts). */
+/** What the last expansion of `--usage` passed over in its folders, for the note a command writes (SkippedRows in skipped-rows.ts). */
 const passedOver: { folder: string; files: readonly string[]; folders: readonly string[]; reports?: readonly string[] }[] = [];
 
 /**

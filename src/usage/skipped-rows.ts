@@ -1,0 +1,144 @@
+import { resolve } from "node:path";
+import { formatLocation, type Location } from "../errors.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { Zone } from "../time.js";
+import type { ColumnMapping } from "./mapping.js";
+import { passedOverNotes } from "./sources.js";
+import { datedDayNotes } from "./field15-dated-days.js";
+
+/**
+ * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
+ * reason): how many, and the first, for the note a command writes (a skipped row is neither charged
+ * nor counted, and would otherwise go unseen). A
+ * file read again (by the next reader, or sorted) counts again from its start, which a skipped line
+ * no later than the last one told shows: memory grows with the files, never with the rows.
+ */
+export class SkippedRows {
+  private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
+  /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
+  private readonly folders: string[];
+
+  /** `readElsewhere`: the run's other inputs (its account file, cards, bill), not passed over where a usage folder holds them. */
+  constructor(readElsewhere: readonly (string | readonly string[] | undefined)[] = []) {
+    this.folders = passedOverNotes(new Set(readElsewhere.flat().flatMap((path) => (path === undefined ? [] : [resolve(path)]))));
+  }
+  /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
+  private readonly zoned = new Map<string, ColumnMapping>();
+
+  /** A file whose timestamps without an offset are read in its mapping's zone, not the account's. */
+  readInZone(file: string, mapping: ColumnMapping): void {
+    if (file !== "-" && !this.zoned.has(file)) this.zoned.set(file, mapping);
+  }
+
+  /** The notes for those files' days, read at their zone's midnight, that a cycle boundary of the account's zone falls inside. */
+  datedNotes(zone: Zone, statement: { accounts: readonly { cycles: readonly { start: number; end: number }[] }[] }): Promise<string[]> {
+    if (this.zoned.size === 0) return Promise.resolve([]);
+    // The last cycle's end too: a day read before it is in the statement, and after it, refused.
+    const starts = [...new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => [c.start, c.end])))].sort((a, b) => a - b);
+    return datedDayNotes(this.zoned, zone, starts);
+  }
+
+  row(at: Location, why: string): void {
+    const seen = this.files.get(at.file);
+    if (seen === undefined || at.line <= seen.last) this.files.set(at.file, { rows: 1, first: at, why, last: at.line });
+    else {
+      seen.rows++;
+      seen.last = at.line;
+    }
+  }
+
+  /**
+   * A JSON Lines or Parquet file's rows whose quantity field is null or empty: priced as one event each, as an empty
+   * CSV cell is, and told, as an export's null most often means a count it did not know (newcomer, stop 34: priced
+   * as 1 unseen). A file read again tells again, in place of the first time.
+   */
+  unquantified(at: Location, field: string, rows: number): void {
+    this.quantityless.set(at.file, { rows, first: at, why: field });
+  }
+
+  private readonly quantityless = new Map<string, { rows: number; first: Location; why: string }>();
+
+  /** A file of API pages whose last page says more pages follow (`"has_more": true`). */
+  morePages(at: Location, field: string): void {
+    this.unfinished.set(at.file, { at, field });
+  }
+
+  private readonly unfinished = new Map<string, { at: Location; field: string }>();
+
+  /**
+   * A file whose rows each sum many events and give no count of them (Anthropic's usage report: a bucket's tokens): each
+   * row is counted as one event of its meter. A quota of requests or a price per request then counts buckets, which the
+   * note says where the card has either (red team, stop 35: a plan's quota of 50,000 requests counted 31 days).
+   */
+  uncounted(at: Location, meter: string, what: string, rows: number): void {
+    this.bucketed.set(at.file, { at, meter, what, rows });
+  }
+
+  private readonly bucketed = new Map<string, { at: Location; meter: string; what: string; rows: number }>();
+
+  /** The notes of the run's files, where a `card` is given also those only its prices or quotas make worth telling. */
+  notes(card?: RateCard): string[] {
+    return [
+      ...this.folders,
+      ...acrossFiles([...this.files.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`),
+      ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
+      ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
+      ...acrossFiles([...this.bucketed.values()].map((b) => ({ ...b, first: b.at })), (b) => `${b.meter}\u0000${b.what}`).flatMap(({ meter, what, rows, first, files }) => {
+        const counted = card === undefined ? [] : eventCounts(card, meter);
+        if (counted.length === 0) return [];
+        const them = files.length === 1 ? `the ${rowsOf(rows, first, files)}` : rowsOf(rows, first, files);
+        return [`burnrate: note: ${them} (the first at ${formatLocation(first)}${filesText(files)}) ${rows === 1 ? "is" : "are each"} ${what}, with no count of them: each is counted as one ${meter} event, so ${counted.join(" and ")} count rows, not ${meter}s; columns: { quantity: FIELD } in a mapping reads a count where the export has one\n`];
+      }),
+    ];
+  }
+}
+
+
+/** One note's rows of one kind across files: each file's count, in the order they were read. */
+interface FileRows {
+  rows: number;
+  first: Location;
+}
+
+/**
+ * Files' rows of one kind (and reason) told as one note, not a note a file: a month of daily exports each with a
+ * failed call or two wrote thirty notes, in which any other warning was lost. The first file's first row leads.
+ */
+function acrossFiles<T extends FileRows>(entries: readonly T[], reason: (entry: T) => string): (T & { files: readonly FileRows[] })[] {
+  const groups = new Map<string, T & { files: FileRows[] }>();
+  for (const entry of entries) {
+    const key = reason(entry);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { ...entry, files: [entry] });
+    else {
+      group.rows += entry.rows;
+      group.files.push(entry);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** "3 rows of day1.csv", or across files "45 rows of 30 files". */
+function rowsOf(rows: number, first: Location, files: readonly FileRows[]): string {
+  const count = `${rows.toLocaleString("en-US")} row${rows === 1 ? "" : "s"}`;
+  return files.length === 1 ? `${count} of ${first.file}` : `${count} of ${files.length} files`;
+}
+
+/** How many rows each file had, the first few of them, when a note speaks of several files. */
+function filesText(files: readonly FileRows[]): string {
+  if (files.length === 1) return "";
+  const shown = files.slice(0, FILES_NAMED).map((f) => `${f.first.file} ${f.rows.toLocaleString("en-US")}`);
+  const more = files.length - shown.length;
+  return `; ${shown.join(", ")}${more > 0 ? ` and ${more} more file${more === 1 ? "" : "s"}` : ""}`;
+}
+
+/** Files a note names with their counts before it says how many more. */
+const FILES_NAMED = 3;
+
+/** What a card counts a meter's events for: a plan's quota of them, a price per event. */
+function eventCounts(card: RateCard, meter: string): string[] {
+  const quota = [...card.plans.values()].some((p) => p.quota?.meters.has(meter));
+  const m = card.meters.get(meter);
+  const priced = m !== undefined && (m.price.kind === "table" || !m.price.value.isZero() || m.surcharges.some((s) => s.kind === "per_event"));
+  return [...(quota ? [`the plans' quotas of ${meter}s`] : []), ...(priced ? [`${meter}'s price per event`] : [])];
+}
