@@ -1,13 +1,11 @@
 import type { CycleStatement } from "../engine/types.js";
 import { Decimal, ZERO, roundToStep } from "../money.js";
 import { planFee, versionOf } from "./plan-fee.js";
+import { GIVEN_KINDS } from "./purchases.js";
 import type { RateCard } from "./types.js";
 
-/** Grant kinds a plan gives; every other grant is credits the account bought (a top-up, a pack, a purchase). */
-const PLAN_GRANTS = new Set(["included", "onetime"]);
-
-/** A grant the account paid for: its credits cost money at the card's credit_price, when bought and when drawn. */
-export const isPaidGrant = (kind: string): boolean => !PLAN_GRANTS.has(kind);
+/** A grant the account paid for (any kind a plan does not give: purchases.ts): its credits cost money at the card's credit_price, when bought and when drawn. */
+export const isPaidGrant = (kind: string): boolean => !GIVEN_KINDS.has(kind);
 
 /**
  * What a cycle costs in money: the plan's price, the credits bought at the

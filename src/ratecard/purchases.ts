@@ -4,11 +4,19 @@ import type { Plan } from "./types.js";
 export const TOPUP = "topup";
 
 /**
- * The grant kinds a customer buys credits as, by the words the cards use: Fliplet's
- * top-ups, Floopy's purchases, the app builder's packs, Flikly's add-ons. Other
- * kinds (included, one-time, bonus, promotions) are given, not sold.
+ * The grant kinds a plan sells credits as, by the words the cards use: Fliplet's
+ * top-ups, Floopy's purchases, the app builder's packs, Flikly's add-ons: what a
+ * plan's `topups:` allows or forbids. Other kinds are not sold by the plan: given
+ * (GIVEN_KINDS), or bought otherwise (Flowly's bonus credits, "when they're on sale").
  */
 export const PURCHASE_KINDS: readonly string[] = [TOPUP, "purchase", "pack", "addon"];
+
+/**
+ * The grant kinds a plan gives, which cost nothing beyond its price. Every other kind was paid
+ * for: sold by the plan (PURCHASE_KINDS), a subscription's top-up (Floopy's), or credits bought on
+ * sale (Flowly's bonus): its credits count as bought in a cycle's money (cycle-money.ts).
+ */
+export const GIVEN_KINDS: ReadonlySet<string> = new Set(["included", "onetime"]);
 
 /**
  * Whether a plan sells credits of a grant kind: a plan with `topups: false`
