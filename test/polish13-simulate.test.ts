@@ -25,7 +25,8 @@ describe("simulate counts what it refuses in usage rows, and says so", () => {
     const table = await burnrate(["simulate", file, "--format", "markdown", "--compare-plans", "--no-progress"]);
     expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toContain("| 1 | 2026-11-01 | 99.00 | 99.00% | 2026-11-03 18:00 | 0.00 | 654 rows | not sold | 0.00 USD |");
-    expect(table.stdout).toContain("| Free (scenario) | as is (no top-ups sold) | - | 0.00 USD | no: 654 usage rows refused |");
+    // With its credits unlimited the month asks 7,200 runs x 0.15 = 1,080 credits, against Free's 100.
+    expect(table.stdout).toContain("| Free (scenario) | as is (no top-ups sold) | - | 0.00 USD | no: 654 usage rows refused; asks up to 1,080.00 a cycle against 100.00 |");
     expect(table.stdout).not.toMatch(/\bevents? refused\b/);
     const json = JSON.parse((await burnrate(["simulate", file, "--format", "json", "--no-progress"])).stdout);
     expect(json.plans[0].cycles[0].rejected).toEqual([{ meter: "automation_run", reason: "credits exhausted", events: 654, quantity: "6540", first_at: "2026-11-03T18:00:00Z" }]);

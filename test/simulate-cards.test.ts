@@ -89,8 +89,10 @@ describe("bundled scenarios, one per card, priced by hand", () => {
     const table = (await burnrate(["simulate", at("flikly/creator-team.yaml"), "--compare-plans", "--format", "markdown"])).stdout;
     expect(table).toContain("The card gives no price for add-ons");
     expect(table).toMatch(/\| Pro \(scenario\) \| with add-ons \| 40\.00 \| 70\.00 USD \+ add-ons \(no price\) \| yes \|/);
-    expect(table).toMatch(/\| Free \| as is \(no add-ons sold\) \| - \| 0\.00 USD \| no: \d+ usage rows refused \|/);
-    expect(table).toMatch(/\| Pro \(scenario\) \| without add-ons \| - \| 70\.00 USD \| no: \d+ usage rows refused \|/);
+    // What each falls short by, its credits unlimited: Free, Runway still gated, split 20 + captions 10 = 30 with no
+    // allowance (its 5 credits are one-time); Pro the whole 120 against its 100.
+    expect(table).toMatch(/\| Free \| as is \(no add-ons sold\) \| - \| 0\.00 USD \| no: \d+ usage rows refused; asks up to 30\.00 a cycle, with no allowance \|/);
+    expect(table).toMatch(/\| Pro \(scenario\) \| without add-ons \| - \| 70\.00 USD \| no: \d+ usage rows refused; asks up to 120\.00 a cycle against 100\.00 \|/);
   });
 
   it("Flowly: an agency's assistant servers with a daily limit and a bring-your-own-key server", async () => {

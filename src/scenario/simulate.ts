@@ -42,6 +42,11 @@ export interface CycleResult {
   money: Decimal;
   /** The plan's price and the overage, buying nothing. */
   moneyWithout: Decimal;
+  /**
+   * What the cycle's usage costs with the plan's allowance unlimited (quotas, gates and limits as they are), where
+   * the plan's credits run out and no priced purchase covers it: the demand a plan that falls short leaves unsaid.
+   */
+  asked: Decimal | undefined;
 }
 
 export interface PlanResult {
@@ -174,6 +179,9 @@ function rankOptions(plans: readonly PlanResult[], scenario: Scenario): PlanOpti
   return all.sort((a, b) => group(a) - group(b) || (a.money ?? b.money ?? ZERO).cmp(b.money ?? a.money ?? ZERO) || order.indexOf(a.result.plan.key) - order.indexOf(b.result.plan.key) || Number(a.withTopups) - Number(b.withTopups));
 }
 
+/** An allowance no usage runs out of: what a plan's usage asks, its credits aside. */
+const UNLIMITED = new Decimal("1e30");
+
 /** Plans in the order of their best option. */
 function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): PlanResult[] {
   const seen = new Set<PlanResult>();
@@ -201,6 +209,7 @@ interface PlanDraws {
  * top-ups, before or after its changes, is priced once.
  */
 async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+  const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
   const { sample } = draws;
   const allowance = own && scenario.allowance !== undefined ? scenario.allowance : plan.included;
   const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
@@ -217,6 +226,12 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
   const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
   const short = bare.some((c) => c.exhaustedAt !== undefined);
   const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report("with top-ups")) : bare;
+  // A plan whose credits run out with nothing priced to buy says how far short it falls (newcomer, stop 37: Flowly's
+  // Starter "covers no" what asks 86 times its credits). Not where a change sets another plan or allowance, whose own
+  // allowance would take over.
+  const resets = changes.some((c) => c.change.kind === "plan" || c.change.kind === "allowance");
+  const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
+  const asked = askWhy ? await replay(scenario, { terms: { ...terms, allowance: UNLIMITED }, purchases: [], changes }, sample, report("credits unlimited")) : undefined;
 
   const price = purchase?.price ?? ZERO;
   const cycles = bought.map((c, i): CycleResult => {
@@ -243,9 +258,9 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, planFee.
       money: planFee(scenario.card, c.plan, c.version).plus(topupNeeded.mul(price)).plus(c.overage.amount),
       moneyWithout: planFee(scenario.card, without.plan, without.version).plus(without.overage.amount),
+      asked: asked?.[i]?.total,
     };
   });
-  const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
   const sum = (f: (c: CycleResult) => Decimal) => cycles.reduce((t, c) => t.plus(f(c)), ZERO);
   return {
     plan,

@@ -21,6 +21,7 @@ const cycle = object({
   topup_needed: decimalString("top-up credits the cycle needs beyond its allowance"),
   overage: decimalString("money for requests past the plan's quota (overage billing)"),
   money: decimalString("the plan's price, the top-ups at the card's credit price, and the overage"),
+  asked: nullable(decimalString("credits the cycle's usage costs with the allowance unlimited (quotas, gates and limits as they are), where the plan's credits run out and no priced purchase covers it; else null")),
 });
 
 const spread = (description: string) => object({ sum: decimalString(), p50: decimalString(), p90: decimalString(), p99: decimalString(), max: decimalString() }, description);

@@ -6,7 +6,7 @@ import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 /** One row per plan and cycle, for a spreadsheet that compares plans month by month. */
 export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}): string {
   // "covers" is with the top-ups the plan buys; the run-out, grace and refusals are without them, as their names say, but for the refusals that remain with them.
-  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario"];
+  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario", "asked"];
   const rows: Cell[][] = [];
   for (const p of sim.plans) {
     const rank = sim.ranking.indexOf(p);
@@ -31,6 +31,7 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
         // (its changes) apart from the same plan compared plain.
         c.rejectedBuying.reduce((n, r) => n + r.events, 0),
         p.own ? "yes" : "no",
+        new NumberCell(c.asked === undefined ? "" : formatExact(c.asked)),
       ]);
     }
   }

@@ -85,6 +85,7 @@ function cycleJson(c: CycleResult): object {
     topup_needed: formatExact(c.topupNeeded),
     overage: formatExact(c.overage),
     money: formatExact(c.money),
+    asked: c.asked === undefined ? null : formatExact(c.asked),
   };
 }
 

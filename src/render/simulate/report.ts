@@ -72,7 +72,7 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
       o.withTopups ? `with ${kind}` : p.purchase ? `without ${kind}` : `as is (no ${kind} sold)`,
       o.withTopups ? amount(p.topupNeeded) : "-",
       o.money === undefined ? `${money(p.money)} + ${kind} (no price)` : money(o.money),
-      o.covers ? "yes" : coverageGap(p, o.withTopups, kind),
+      o.covers ? "yes" : `${coverageGap(p, o.withTopups, kind)}${o.withTopups ? "" : askedText(p, amount)}`,
     ];
   });
   const blocks: Block[] = [{
@@ -108,6 +108,20 @@ function coverageGap(p: PlanResult, withTopups: boolean, kind: string): string {
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
   const reasons = [rejected > 0 ? `${rows(rejected)} refused` : "", grace ? "grace used" : ""].filter(Boolean);
   return `no: ${reasons.join(", ")}`;
+}
+
+/** How far a plan's credits fall short, where the simulation measured it (CycleResult.asked): "; asks up to 86,208.00 a cycle against 1,000.00". */
+function askedText(p: PlanResult, amount: (v: Decimal) => string): string {
+  const most = mostAsked(p);
+  if (most === undefined) return "";
+  return `; asks up to ${amount(most.asked)} a cycle${most.allowance.isZero() ? ", with no allowance" : ` against ${amount(most.allowance)}`}`;
+}
+
+/** The cycle whose usage asks the most with the credits unlimited, and its allowance; undefined where nothing was measured. */
+function mostAsked(p: PlanResult): { asked: Decimal; allowance: Decimal } | undefined {
+  let most: { asked: Decimal; allowance: Decimal } | undefined;
+  for (const c of p.cycles) if (c.asked !== undefined && (most === undefined || c.asked.gt(most.asked))) most = { asked: c.asked, allowance: c.allowance };
+  return most;
 }
 
 /** The plans of the cycles that refuse usage and sell no top-ups to cover it. */
@@ -223,6 +237,13 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   // Cycles whose plan sells none (Free, or Free after a downgrade) keep what they refuse.
   const unsold = unsoldPlans(p);
   if (unsold.length > 0) notes.push(`${unsold.join(" and ")} cannot buy ${kind}: refused usage stays refused.`);
+  const asked = p.cycles.flatMap((c) => (c.asked === undefined ? [] : [c.asked]));
+  if (asked.length > 0) {
+    const least = asked.reduce((a, b) => (b.lt(a) ? b : a));
+    const most = mostAsked(p)!;
+    const range = least.eq(most.asked) ? amount(most.asked) : `${amount(least)} to ${amount(most.asked)}`;
+    notes.push(`With its ${card.unit} unlimited (quotas, gates and limits as they are), the usage asks ${range} ${card.unit} a cycle${most.allowance.isZero() ? "" : `, up to ${credits(most.asked.div(most.allowance), 1)} times the ${amount(most.allowance)} of its allowance`}: what the customer would need${p.purchase === undefined ? `, and ${p.label} sells no more` : ""}.`);
+  }
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
   const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);

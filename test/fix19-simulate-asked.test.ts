@@ -1,0 +1,57 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// A plan whose credits run out, with nothing priced to buy, said "no: N usage rows refused" and nothing of how far
+// short it falls (newcomer, stop 37: Flowly's Starter refusing 98% of a helpdesk copilot's usage).
+function scenario(users: number, hourly = true): string {
+  const dir = mkdtempSync(join(tmpdir(), "fix19-asked-"));
+  const file = join(dir, "copilot.yaml");
+  writeFileSync(file, `name: copilot
+card: ${join(ROOT, "ratecards/flowly.yaml")}
+plan: starter
+start: 2027-01-01
+cycles: 2
+timezone: UTC
+populations:
+  - name: agent
+    users: ${users}
+    per_user:
+      - meter: message
+        quantity: 30
+        dimensions: { server: helpdesk, model: claude-haiku-4.5, byok: "false" }
+        components: { input_tokens: 1200, output_tokens: 300 }
+${hourly ? `schedules:
+  - name: hourly triage
+    meter: message
+    every: hour
+    dimensions: { server: helpdesk, model: claude-haiku-4.5, byok: "false" }
+    components: { input_tokens: 4000, output_tokens: 600 }
+` : ""}`);
+  return file;
+}
+
+describe("simulate: what a plan that falls short is asked", () => {
+  it("is each cycle's usage priced with the credits unlimited, on every plan whose credits run out", async () => {
+    const r = await burnrate(["simulate", scenario(100), "--compare-plans", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const plans = JSON.parse(r.stdout).plans as { plan: string; cycles: { asked: string | null }[] }[];
+    // A message: 1,200 input tokens at 0.001 and 300 output at 0.005 = 1.2 + 1.5 = 2.7 credits; the hourly run:
+    // 4,000 at 0.001 + 600 at 0.005 = 7. January: 100 users x 30 x 2.7 = 8,100 + 744 hours x 7 = 5,208, 13,308;
+    // February: 8,100 + 672 x 7 = 4,704, 12,804. Starter (1,000) and Pro (5,000) both run out; Flowly sells nothing.
+    for (const plan of ["starter", "pro"]) expect(plans.find((p) => p.plan === plan)!.cycles.map((c) => c.asked)).toEqual(["13308", "12804"]);
+    const table = await burnrate(["simulate", scenario(100), "--format", "table"]);
+    // The table wraps its notes at the terminal's width: read as one line.
+    expect(table.stdout.replace(/\s+/g, " ")).toContain("the usage asks 12,804.00 to 13,308.00 credits a cycle, up to 13.3 times the 1,000.00 of its allowance: what the customer would need, and Starter sells no more.");
+  });
+
+  it("is not measured where the plan's credits last", async () => {
+    // Ten users and no hourly run: 10 x 30 x 2.7 = 810 credits a cycle, within Starter's 1,000.
+    const r = await burnrate(["simulate", scenario(10, false), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const starter = JSON.parse(r.stdout).plans[0].cycles as { total: string; asked: string | null }[];
+    expect(starter.map((c) => [c.total, c.asked])).toEqual([["810", null], ["810", null]]);
+  });
+});
