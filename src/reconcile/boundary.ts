@@ -4,7 +4,7 @@ import { ZERO, formatExact, type Decimal } from "../money.js";
 import { Zone, type Calendar, type Instant } from "../time.js";
 import type { UsageInput } from "../replay/replay-files.js";
 import type { Aligner, PlacedCharge } from "./align.js";
-import { agrees, classify, type Verdict } from "./classify.js";
+import { classify, type Verdict } from "./classify.js";
 import { replayRetimed } from "./replay-retimed.js";
 import type { AlignedLine } from "./types.js";
 import type { NearEvent } from "./usage-scan.js";
@@ -130,8 +130,10 @@ const REPLAYS = 3;
  * it only if the replay makes lines agree and breaks none.
  */
 export async function findBoundaryShift(ctx: BoundaryContext, candidates: readonly Hypothesis[]): Promise<ShiftFinding | undefined> {
-  const step = ctx.card.precision.step;
   const isOpen = (id: string) => ctx.verdicts.get(id)?.shiftable === true;
+  // Repeats that fit a gap are tested too, but never prove a shift alone: a gap the boundary explains on other lines
+  // as well is the boundary's, where a dollar bill's cent let 2 unrelated repeats "fit" (newcomer, stop 37).
+  const isRepeats = (id: string) => ctx.verdicts.get(id)?.class === "duplicate_events";
   const isAgreeing = (id: string) => {
     const v = ctx.verdicts.get(id);
     return v === undefined || v.class === "rounding";
@@ -145,9 +147,8 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
       const cycle = Number(id.slice(0, id.indexOf("\u0000")));
       if (!ctx.cycles.has(cycle) || (m.quantity.isZero() && m.amount.isZero())) continue;
       const line = ctx.lines.get(id);
-            const amount = (line?.computed?.amount ?? ZERO).plus(m.amount);
-      const now = agrees(line ?? { bill: undefined }, amount, step);
-      if (line && isOpen(id) && now) score++;
+      const now = agreesMoved(line, m, ctx.card);
+      if (line && isOpen(id) && now) score += isRepeats(id) ? 0 : 1;
       else if ((!line || isAgreeing(id)) && !now) broken = true;
     }
     if (score > 0 && !broken) ranked.push({ h, score, moves });
@@ -159,20 +160,41 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
     const after = ctx.aligner.align(replayed, ctx.charges, ctx.cycles, ctx.accounts);
     const explained = new Map<string, string>();
     let broken = false;
+    let alone = true;
     for (const id of new Set([...ctx.lines.keys(), ...after.keys()])) {
       const before = ctx.lines.get(id);
       const line = after.get(id);
       const verdict = line ? classify({ ...line, duplicates: before?.duplicates ?? ZERO }, ctx.card) : undefined;
       const nowAgrees = verdict === undefined || verdict.class === "rounding";
-      if (before && isOpen(id) && nowAgrees) explained.set(id, explain(h, before.cycle, ctx.calendar, moves.get(id), line, ctx.card.unit));
-      else if ((!before || isAgreeing(id)) && !nowAgrees) broken = true;
+      if (before && isOpen(id) && nowAgrees) {
+        explained.set(id, explain(h, before.cycle, ctx.calendar, moves.get(id), line, ctx.card));
+        if (!isRepeats(id)) alone = false;
+      } else if ((!before || isAgreeing(id)) && !nowAgrees) broken = true;
     }
-    if (!broken && explained.size > 0) return { hypothesis: h, explained };
+    if (!broken && !alone) return { hypothesis: h, explained };
   }
   return undefined;
 }
 
-function explain(h: Hypothesis, cycle: number, calendar: Calendar, move: Move | undefined, line: AlignedLine | undefined, unit: string): string {
+/**
+ * Whether a line would agree with the moved events added: classed as the line is, so that a bill in money agrees
+ * where the moved amount rounds to its cent, as the replay that proves the shift is judged (newcomer, stop 37: a
+ * dollar bill's 0.70 for 70.0155 cents was never within the card's step, so no shift was ever replayed).
+ */
+function agreesMoved(line: AlignedLine | undefined, m: Move, card: RateCard): boolean {
+  if (!line) return m.amount.isZero();
+  const c = line.computed;
+  const computed = {
+    quantity: (c?.quantity ?? ZERO).plus(m.quantity),
+    amount: (c?.amount ?? ZERO).plus(m.amount),
+    events: (c?.events ?? 0) + m.into - m.outOf,
+    unitPrice: c?.unitPrice,
+  };
+  const verdict = classify({ ...line, computed, duplicates: ZERO, duplicateAmount: undefined }, card);
+  return verdict === undefined || verdict.class === "rounding";
+}
+
+function explain(h: Hypothesis, cycle: number, calendar: Calendar, move: Move | undefined, line: AlignedLine | undefined, card: RateCard): string {
   const local = (at: Instant) => calendar.zone.dateTime(at).toFormat("yyyy-MM-dd HH:mm");
   const from = calendar.start(cycle) + (h.shifts.get(cycle) ?? 0);
   const to = calendar.start(cycle + 1) + (h.shifts.get(cycle + 1) ?? 0);
@@ -180,6 +202,16 @@ function explain(h: Hypothesis, cycle: number, calendar: Calendar, move: Move | 
     move.into > 0 ? `${move.into} event(s) moved in` : "",
     move.outOf > 0 ? `${move.outOf} event(s) moved out` : "",
   ].filter(Boolean).join(", ");
+  const unit = line?.money ? card.currency : card.unit;
   const result = line?.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : "nothing";
-  return `${h.label}; its cycle runs ${local(from)} to ${local(to)} ${calendar.zone.name}. Replayed that way${moved ? ` (${moved})` : ""}, usage gives ${result}, as billed`;
+  // A bill in money agrees to its cent: said so, where "as billed" read as an exact match (newcomer, stop 37).
+  const billed = line?.bill?.amount;
+  const as = billed === undefined || line?.computed === undefined || billed.eq(line.computed.amount) ? "as billed" : `as billed once rounded: ${rounding(line, card)}`;
+  return `${h.label}; its cycle runs ${local(from)} to ${local(to)} ${calendar.zone.name}. Replayed that way${moved ? ` (${moved})` : ""}, usage gives ${result}, ${as}`;
+}
+
+/** How a replayed line that agrees with its bill, but not exactly, is rounded to it: its classification's words. */
+function rounding(line: AlignedLine, card: RateCard): string {
+  const verdict = classify(line, card);
+  return verdict?.class === "rounding" ? verdict.explanation : `the bill ${formatExact(line.bill!.amount)}`;
 }

@@ -18,13 +18,6 @@ const n = (v: Decimal) => formatExact(v);
 /** Implied prices are quotients: shown to enough places to compare, not to sixty digits. */
 const price = (v: Decimal) => formatExact(v.toDecimalPlaces(8));
 
-/** Whether the bill and the computed side agree for the purpose of a boundary test: amounts decide, within one rounding step. */
-export function agrees(line: Pick<AlignedLine, "bill">, amount: Decimal, step: Decimal): boolean {
-  const bill = line.bill;
-  if (!bill) return amount.isZero();
-  return bill.amount.minus(amount).abs().lte(step);
-}
-
 /**
  * Why a line whose amounts agree still shows different quantities: a refund
  * billed as a positive quantity, or a bill that counts in its own way. Amounts
@@ -169,7 +162,9 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
       class: "rate_drift",
       explanation: `same quantity (${n(computed.quantity)}), but ${why}`,
       prices: { bill: billPrice, card },
-      shiftable: false,
+      // A boundary that moves as many events in as out keeps the count and changes the amount where events differ in
+      // size (their tokens): tested before the price is blamed (newcomer, stop 37).
+      shiftable: true,
     };
   }
 
@@ -180,7 +175,8 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     return {
       class: "duplicate_events",
       explanation: `the bill counts ${n(gap)} more than usage, exactly the quantity of events the log repeats under an existing event_id (counted once by burnrate)`,
-      shiftable: false,
+      // A boundary may move as many: it is tested, and is the reason where it explains other lines too (boundary.ts).
+      shiftable: true,
     };
   }
   // A line of several prices (a token meter's components, surcharges) has no one rate to price the
@@ -195,7 +191,7 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     return {
       class: "duplicate_events",
       explanation: `the bill charges ${n(delta)} ${unit} more than usage${quantityKnown ? ` and counts ${n(line.duplicates)} more` : ""}: ${cost} (counted once by burnrate)`,
-      shiftable: false,
+      shiftable: true,
     };
   }
   if (quantityKnown && pricedAtCard) {

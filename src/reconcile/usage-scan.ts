@@ -103,41 +103,58 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
     const dims = meterEvent.role === "charge" ? lineDimensions(meterEvent.meter, event.dimensions) : event.dimensions;
+    const flow = meterEvent.role === "charge" && meterEvent.meter.aggregation === "flow";
     if (seen.repeats(event)) {
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
-      if (meterEvent.role === "charge" && meterEvent.meter.aggregation === "flow" && !unpriced.has(id)) {
-        const priced = priceEvent(book, card, { meter: meterEvent.meter, dims: event.dimensions, quantity: event.quantity, components: event.components, origin: event.origin });
+      if (flow && !unpriced.has(id)) {
         // A bill itemised by component bills a repeat's tokens on each component's line: each is its repeat there,
         // where the meter's own line (the free requests) was the only place a repeat was found (newcomer, stop 35).
-        let own = priced.amount;
-        for (const part of priced.extras) {
-          const item = aligner.item(event.meter, part.component, event.account, dims);
-          if (item === event.meter) continue;
-          const partId = aligner.id(cycle, event.account, item, dims);
-          duplicates.set(partId, (duplicates.get(partId) ?? ZERO).plus(part.quantity));
+        for (const part of byItem(book, card, event, dims, aligner)) {
+          const partId = aligner.id(cycle, event.account, part.item, dims);
+          if (part.item !== event.meter) duplicates.set(partId, (duplicates.get(partId) ?? ZERO).plus(part.quantity));
           duplicateAmounts.set(partId, (duplicateAmounts.get(partId) ?? ZERO).plus(part.amount));
-          own = own.minus(part.amount);
         }
-        duplicateAmounts.set(id, (duplicateAmounts.get(id) ?? ZERO).plus(own));
       } else {
         unpriced.add(id);
         duplicateAmounts.delete(id);
       }
       continue;
     }
-    if (meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow") continue;
+    if (!flow) continue;
     const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
     if (around.length === 0) continue;
-    const { amount } = priceEvent(book, card, { meter: meterEvent.meter, dims: event.dimensions, quantity: event.quantity, components: event.components, origin: event.origin });
-    const key = aligner.key(event.account, event.meter, dims);
-    for (const b of around) {
-      let byKey = near.get(b);
-      if (!byKey) near.set(b, (byKey = new Map()));
-      let list = byKey.get(key);
-      if (!list) byKey.set(key, (list = []));
-      list.push({ at: event.at, quantity: event.quantity, amount });
+    // Split as repeats are: a bill by component (request:input_tokens) sees the tokens a boundary moves on its
+    // component lines, where only the meter's own line saw a move, and no shift was ever tested (newcomer, stop 37).
+    for (const part of byItem(book, card, event, dims, aligner)) {
+      const key = aligner.key(event.account, part.item, dims);
+      for (const b of around) {
+        let byKey = near.get(b);
+        if (!byKey) near.set(b, (byKey = new Map()));
+        let list = byKey.get(key);
+        if (!list) byKey.set(key, (list = []));
+        list.push({ at: event.at, quantity: part.quantity, amount: part.amount });
+      }
     }
   }
   return { duplicates, duplicateAmounts, near };
+}
+
+/**
+ * A flow event as the bill's lines see it, priced by the engine: each component on a line of its own where the bill
+ * itemises the meter by component for the event's account and dimension values, the rest (its own quantity, the
+ * components billed whole) on the meter's own line.
+ */
+function byItem(book: PriceBook, card: RateCard, event: UsageEvent, dims: Readonly<Record<string, string>>, aligner: Aligner): { item: string; quantity: Decimal; amount: Decimal }[] {
+  const meter = card.events.get(event.meter)!.meter;
+  const priced = priceEvent(book, card, { meter, dims: event.dimensions, quantity: event.quantity, components: event.components, origin: event.origin });
+  const parts: { item: string; quantity: Decimal; amount: Decimal }[] = [];
+  let own = priced.amount;
+  for (const part of priced.extras) {
+    const item = aligner.item(event.meter, part.component, event.account, dims);
+    if (item === event.meter) continue;
+    parts.push({ item, quantity: part.quantity, amount: part.amount });
+    own = own.minus(part.amount);
+  }
+  return [{ item: event.meter, quantity: event.quantity, amount: own }, ...parts];
 }
