@@ -1,7 +1,7 @@
-import { UserError, shown, type Location } from "../errors.js";
+import { formatLocation, UserError, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, type ActivityTarget, type BillMapping } from "./mapping.js";
+import { componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRow } from "./types.js";
 
 /** A cell's text and where it is, for an error. */
@@ -51,13 +51,14 @@ export class BillRows {
     const amount = decimalCell(row.amount, "amount")!;
     const { word, target, cell } = this.activity(row.activities);
     const account = row.account === undefined || row.account === "" ? undefined : row.account;
+    const currency = this.currencyOf(row);
 
     switch (target.kind) {
       case "ignore": {
         // Counted in the card's unit, as the lines are: a row of -1.00 USD is -100 cents, not -1 (newcomer, stop 35).
         // A ledger's charge is a negative movement of the balance: counted as the charges are, positive (red team).
         const charged = ledger && this.mapping.deductions === "negative" ? amount.neg() : amount;
-        this.ignored.push({ activity: word, amount: this.inUnits(charged, row.currency), account, period: row.period, periodCell: row.periodCell });
+        this.ignored.push({ activity: word, amount: this.inUnits(charged, currency), account, period: row.period, periodCell: row.periodCell });
         return;
       }
       case "payments":
@@ -71,7 +72,10 @@ export class BillRows {
       case "overage":
         break;
     }
-    const inUnits = target.kind === "meters" ? this.inUnits(amount, row.currency) : this.inMoney(amount, row.currency, target.kind);
+    const inUnits = target.kind === "meters" ? this.inUnits(amount, currency) : this.inMoney(amount, currency, target.kind);
+    // The row's unit price is counted in what its amount is, and read in the line's unit as the amount is: 0.000012 USD a
+    // token was compared with the card's 0.001 cents, "the card may be out of date", 83 times too cheap (newcomer, stop 37).
+    const unitPrice = this.priceIn(decimalCell(row.unitPrice, "unit price"), currency, target.kind === "meters");
     this.charges.push({
       period: row.period,
       periodCell: row.periodCell,
@@ -83,11 +87,44 @@ export class BillRows {
       // A credit, adjustment or tax consumes nothing: a quantity it gives is not the line's.
       quantity: row.adjustment ? undefined : decimalCell(row.quantity, "quantity"),
       amount: ledger && this.mapping.deductions === "negative" ? inUnits.neg() : inUnits,
-      unitPrice: decimalCell(row.unitPrice, "unit price"),
+      unitPrice,
       origin: row.origin,
       ...(row.adjustment ? { adjustment: true } : {}),
-      ...(target.kind === "meters" ? this.stepOf(row.currency) : {}),
+      ...(target.kind === "meters" ? this.stepOf(currency) : {}),
+      ...(currency === undefined && !ledger ? { currencyUnstated: true } : {}),
     });
+  }
+
+  /**
+   * What the row's money figures are counted in: its currency cell where it has one, else the mapping's `currency:`
+   * (then at the amount's cell, which an error about the amount points to), else unsaid (the card's unit). A cell that
+   * names another than the mapping's is refused: the mapping said what the whole bill is in, and a row that disagrees
+   * is one of the two mistaken, not a line to read in a second currency.
+   */
+  private currencyOf(row: BillRow): Cell | undefined {
+    const key = this.mapping.currency;
+    const cell = row.currency;
+    if (cell !== undefined && cell.text.trim() !== "") {
+      if (key !== undefined && !sameCurrency(cell.text, key.text)) {
+        const column = this.mapping.layout === "focus" ? "BillingCurrency" : "currency";
+        throw new UserError(`${column} ${shown(cell.text)} is not the bill mapping's currency: ${key.text} (${formatLocation(key.at)})`, cell.at, `${key.text} or empty, as the mapping says; or no currency: in the mapping, where the bill's rows are in several`, shown(cell.text));
+      }
+      return cell;
+    }
+    return key === undefined ? undefined : { text: key.text, at: row.amount.at };
+  }
+
+  /**
+   * A unit price in the line's unit, as its amount is read: on a usage line the card's currency through the credit
+   * price (0.000012 USD a token is 0.0012 cents at 0.01 USD a cent), not required to be exact, as a price is a quotient;
+   * on an overage or plan fee line, in money, the card's unit turned into its currency. Another currency was refused
+   * with the row's amount.
+   */
+  private priceIn(value: Decimal | undefined, currency: Cell | undefined, units: boolean): Decimal | undefined {
+    const price = this.card.creditPrice;
+    if (value === undefined || currency === undefined || price === undefined || price.isZero()) return value;
+    if (units) return sameCurrency(currency.text, this.card.currency) && !sameCurrency(currency.text, this.card.unit) ? value.div(price) : value;
+    return sameCurrency(currency.text, this.card.unit) && !sameCurrency(currency.text, this.card.currency) ? value.mul(price) : value;
   }
 
   /**

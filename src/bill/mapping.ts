@@ -54,6 +54,8 @@ export interface BillMapping {
   deductions: "negative" | "positive";
   /** The bill's values of a dimension read as the card's, as in a usage mapping (`{ model: { "openai/gpt-4o": gpt-4o } }`), with where each entry is written. */
   values?: ValueEntries;
+  /** What every amount and unit price of the bill is counted in where no currency cell says (`currency: USD`), with where the key is written. */
+  currency?: { text: string; at: Location };
 }
 
 export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative" };
@@ -74,6 +76,7 @@ export const billMappingCodec = record({}, {
   dimensions: dictionary(text(), { keyPattern: /^.+$/, description: "a bill column (FOCUS: a tag key) -> the card's dimension it holds, e.g. Project: project" }),
   deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
   dimension_values: dimensionValuesCodec(),
+  currency: text({ description: "what the bill's amounts and unit prices are counted in where no currency column (FOCUS: BillingCurrency) says: the card's unit, or its currency (e.g. USD), turned into the card's unit at its credit_price on usage lines" }),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
 /** The activity of requests past a plan's quota, billed in money: a line of its own on a bill. */
@@ -121,8 +124,32 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     dimensions: new Map(doc.dimensions ?? []),
     dimensionsAt: new Map([...(doc.dimensions ?? [])].map(([column]) => [column, decoded.at(["dimensions", column])])),
     deductions: doc.deductions ?? "negative",
+    ...(doc.currency === undefined ? {} : { currency: billCurrency(doc.currency, decoded.at(["currency"]), card) }),
     ...(doc.dimension_values === undefined ? {} : { values: { dimensionValues: doc.dimension_values, places: dimensionValuePlaces(doc.dimension_values, decoded, source.split(/\r\n?|\n/)) } }),
   };
+}
+
+/**
+ * The mapping's `currency:`, checked against the card before any row is read: the card's unit (read as it is) or its
+ * currency, which a usage line turns into the unit at the credit price. A dollar invoice without a currency column
+ * had no way to say so but to edit the provider's file: every usage line read as a rate drift, 100 times dearer
+ * (newcomer, stop 37).
+ */
+function billCurrency(value: string, at: Location, card: RateCard): { text: string; at: Location } {
+  const text = value.trim();
+  if (sameCurrency(text, card.unit)) return { text, at };
+  const price = card.creditPrice;
+  if (sameCurrency(text, card.currency)) {
+    if (price !== undefined && !price.isZero()) return { text, at };
+    throw new UserError(`the card has no credit_price to turn ${card.currency} into ${card.unit}`, at, `${card.unit} (the card's unit), or a card with a credit_price`, shown(value));
+  }
+  const money = price === undefined || price.isZero() ? "" : `, or ${card.currency} (its currency, at the credit price of ${price.toFixed()})`;
+  throw new UserError(`bill currency ${shown(value)} is neither the card's unit nor its currency`, at, `${card.unit} (the card's unit)${money}`, shown(value));
+}
+
+/** Two spellings of one currency or unit: ISO codes and unit names are compared without case. */
+export function sameCurrency(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
 function targetOf(value: string | string[], card: RateCard, at: (index?: number) => Location): ActivityTarget {
@@ -191,6 +218,10 @@ export function withBillFlags(base: BillMapping, layoutFlag: string | undefined,
       throw new UserError("bad bill column mapping", at, `CANONICAL=SOURCE with CANONICAL one of ${columnsOf(layout).join(", ")}, or value:DIMENSION:VALUE=EXPORTED`, shown(flag));
     }
     columns[name as BillColumn] = flag.slice(eq + 1);
+  }
+  // A ledger moves the card's credits: its rows carry no currency, and the key could only misread them.
+  if (layout === "ledger" && base.currency !== undefined && !sameCurrency(base.currency.text, card.unit)) {
+    throw new UserError(`a ledger is in ${card.unit}, not ${base.currency.text}`, base.currency.at, `${card.unit} or no currency: (a ledger moves credits); currency: is for a canonical or FOCUS bill`, shown(base.currency.text));
   }
   const merged = values.size === 0 ? base.values : layeredValueEntries(base.values ?? {}, { dimensionValues: values, places });
   // The same checks as a usage mapping's entries: a dimension the card does not read, an entry the wrong way round, a value it does not price.

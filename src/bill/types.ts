@@ -37,6 +37,8 @@ export interface BillCharge {
   adjustment?: boolean;
   /** The step its amount was rounded to, in the card's unit, where it gave the amount in money (a cent of the card's currency). */
   step?: Decimal;
+  /** A canonical or FOCUS row that says nothing of what its amount is counted in (no currency cell, no mapping currency:): read in the card's unit. */
+  currencyUnstated?: true;
 }
 
 /** Credits bought, as a ledger's Payment rows record them. */

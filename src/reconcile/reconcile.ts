@@ -3,6 +3,7 @@ import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
 import type { BillCharge, IgnoredRow } from "../bill/types.js";
+import { unsaidCurrency } from "../bill/unsaid-currency.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
@@ -104,6 +105,12 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
       if (verdicts.get(id)?.class !== "rate_drift" || bill === undefined || each === undefined || !each.eq(bill)) continue;
       verdicts.set(id, { class: "rounding", explanation: `the bill rounds each event to ${formatExact(card.precision.step)} (${card.precision.rounding}), where the card rounds none: priced so, the usage comes to the bill's ${formatExact(bill)} exactly (round_at: event in the card would say so)`, shiftable: false });
     }
+  }
+
+  // A bill in the card's currency that does not say so is off by the credit price on every usage line: said, with the mapping key.
+  for (const [id, text] of unsaidCurrency(bill, lines, card)) {
+    const verdict = verdicts.get(id);
+    if (verdict) verdicts.set(id, { ...verdict, explanation: text });
   }
 
   // A bill's account that the usage never names is most often the same customer spelt otherwise (Acme, acme).

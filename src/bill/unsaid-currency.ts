@@ -1,0 +1,46 @@
+import { Decimal, formatExact, roundToStep } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import type { Bill } from "./types.js";
+
+/** A cent of a currency, as invoices round money. */
+const CENT = new Decimal("0.01");
+
+/** What a line's explanation needs of it: both sides' amounts, whether it is in money, how many bill rows it sums. */
+interface ComparedLine {
+  money: boolean;
+  bill?: { amount: Decimal; rows: number } | undefined;
+  computed?: { amount: Decimal } | undefined;
+}
+
+/**
+ * A bill in the card's currency that does not say so: no currency cell on any usage row, no `currency:` in its mapping,
+ * and every usage line compared is the usage's amount in that currency at the card's credit price (to the cent, or
+ * less than a cent a row where the line sums several). Each such line that differs is given why, and the way on: a
+ * dollar invoice read as cents showed ten rate drifts, "the card may be out of date", each 100 times off, while the
+ * plan fee on the same file was read in dollars and agreed (newcomer, stop 37). The lines, by id, with their text;
+ * none where any usage line does not fit, or none differs.
+ */
+export function unsaidCurrency(bill: Pick<Bill, "charges" | "layout">, lines: ReadonlyMap<string, ComparedLine>, card: RateCard): Map<string, string> {
+  const out = new Map<string, string>();
+  const price = card.creditPrice;
+  const usage = bill.charges.filter((c) => !c.money);
+  if (price === undefined || price.isZero() || price.eq(1) || usage.length === 0 || usage.some((c) => c.currencyUnstated !== true)) return out;
+  const compared = [...lines].filter(([, l]) => !l.money && l.bill !== undefined && l.computed !== undefined && !(l.bill.amount.isZero() && l.computed.amount.isZero()));
+  const fits = (l: ComparedLine) => {
+    const money = l.computed!.amount.mul(price);
+    const billed = l.bill!.amount;
+    if (billed.eq(money)) return true;
+    if (l.bill!.rows > 1) return billed.minus(money).abs().lt(CENT.mul(l.bill!.rows));
+    return roundToStep(money, CENT, "half-even").eq(billed) || roundToStep(money, CENT, "half-up").eq(billed);
+  };
+  if (compared.length === 0 || !compared.every(([, l]) => fits(l))) return out;
+  if (!compared.some(([, l]) => !l.bill!.amount.isZero() && !l.bill!.amount.eq(l.computed!.amount))) return out;
+  const currency = card.currency;
+  const column = bill.layout === "focus" ? "BillingCurrency" : "currency";
+  for (const [id, l] of compared) {
+    if (l.bill!.amount.eq(l.computed!.amount)) continue;
+    const money = l.computed!.amount.mul(price);
+    out.set(id, `the bill's ${formatExact(l.bill!.amount)} is the usage's ${formatExact(l.computed!.amount)} ${card.unit} in ${currency} at the card's credit price of ${formatExact(price)} (${formatExact(money)}${l.bill!.amount.eq(money) ? "" : ", to the cent"}), as every usage line of this bill is: its amounts are ${currency}, read as ${card.unit} because the bill does not say what they are in; currency: ${currency} in the bill mapping (or a ${column} column) reads them so`);
+  }
+  return out;
+}
