@@ -172,19 +172,24 @@ export class Aligner {
         for (const cycle of account.cycles) {
           if (!cycles.has(cycle.index)) continue;
           const id = this.id(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
-          // A re-cut bill's periods are not cycles, and have no plan: its fee lines say so.
-          if (cycle.plan === undefined) {
+          // A re-cut bill's periods are not cycles, and have no plan of their own: each owes the fees of the account's
+          // cycles that start in it, where it is the calendar's month of an account whose cycles an upgrade moved;
+          // else its fee lines say that none is compared.
+          const owed = cycle.plan !== undefined ? [{ plan: cycle.plan, version: cycle.version }] : cycle.owes;
+          if (owed === undefined) {
             const billed = lines.get(id);
             if (billed !== undefined) billed.fee = { plans: [], recut: true };
             continue;
           }
-          const fee = planFee(this.card, cycle.plan, cycle.version);
-          // A plan without a fee owes no line; one the bill charges all the same is named with its plan.
-          if (fee.isZero() && !lines.has(id)) continue;
-          const line = entry(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
-          // Summed where the bill names no accounts: each account's fee is owed once (red team, stop 36: the last account's alone was compared).
-          line.fee = { plans: [...(line.fee?.plans ?? []), cycle.plan], recut: false };
-          if (!fee.isZero()) addMoney(line, ONE, fee);
+          for (const { plan, version } of owed) {
+            const fee = planFee(this.card, plan, version);
+            // A plan without a fee owes no line; one the bill charges all the same is named with its plan.
+            if (fee.isZero() && !lines.has(id)) continue;
+            const line = entry(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
+            // Summed where the bill names no accounts: each account's fee is owed once (red team, stop 36: the last account's alone was compared).
+            line.fee = { plans: [...(line.fee?.plans ?? []), plan], recut: false, ...(cycle.owes === undefined ? {} : { cycles: (line.fee?.cycles ?? 0) + 1 }) };
+            if (!fee.isZero()) addMoney(line, ONE, fee);
+          }
         }
       }
     }

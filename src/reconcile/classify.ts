@@ -220,7 +220,10 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
   const plans = line.fee?.plans ?? [];
   const named = [...new Set(plans)].join(", ");
   // One account's fee, or the fees of several where the bill names no accounts (each account's owed once).
-  const whose = plans.length === 0 ? "the plan's fee" : plans.length === 1 ? `plan ${named}'s fee` : `the fees of ${plans.length} accounts' plans (${named})`;
+  const cycles = line.fee?.cycles;
+  const whose = plans.length === 0 ? "the plan's fee" : plans.length === 1 ? `plan ${named}'s fee` : cycles !== undefined
+    ? `the fees of the ${plans.length} cycles of ${line.account === undefined ? "the accounts" : "the account"} that start in this period (${plans.join(", ")})`
+    : `the fees of ${plans.length} accounts' plans (${named})`;
   if (!bill) {
     if (!computed) return undefined;
     return { class: "missing_on_bill", explanation: `the cycle owes ${whose}, ${n(computed.amount)} ${currency}; the bill has no such line`, shiftable: false };
@@ -230,7 +233,9 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
     if (bill.amount.isZero()) return undefined;
     const why = line.fee?.recut === true
       ? "the bill's periods are not the account's cycles (re-cut), so no cycle's fee is compared"
-      : plans.length > 0
+      : cycles !== undefined
+        ? `the account's ${cycles === 1 ? "cycle" : "cycles"} that start in this period (${plans.join(", ")}) owe no fee on the card`
+        : plans.length > 0
         ? `the account's plan at this cycle's end, ${named}, has no fee on the card`
         : "the usage has no cycle of this account here (no usage of it, or an account the log does not name): the statement owes no fee";
     return { class: "missing_in_usage", explanation: `the bill charges a plan fee of ${n(bill.amount)} ${currency}${times}; ${why}`, shiftable: false };

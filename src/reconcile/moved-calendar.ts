@@ -1,5 +1,9 @@
+import { cycleOfPeriod } from "../bill/period.js";
+import type { BillCharge } from "../bill/types.js";
 import type { Statement } from "../engine/types.js";
+import { UserError } from "../errors.js";
 import { Calendar, type Instant } from "../time.js";
+import { offAnchorCalendar } from "./recut.js";
 
 /**
  * An account's cycles after an upgrade that started a new cycle (`upgrade: new_cycle`): the calendar's up to the
@@ -30,7 +34,7 @@ class MovedCalendar extends Calendar {
  * instant, and the accounts that did not have no cycle past that one: undefined when no account moved, or
  * accounts moved apart (no one calendar is all of theirs).
  */
-export function movedCalendar(statement: Statement, calendar: Calendar): Calendar | undefined {
+function movedCalendar(statement: Statement, calendar: Calendar): Calendar | undefined {
   let move: { index: number; at: Instant } | undefined;
   for (const a of statement.accounts) {
     if (!a.cycles.some((c) => c.lines.length > 0)) continue;
@@ -45,4 +49,91 @@ export function movedCalendar(statement: Statement, calendar: Calendar): Calenda
   const used = statement.accounts.filter((a) => a.cycles.some((c) => c.lines.length > 0));
   const fits = used.every((a) => a.cycles.every((c) => c.start === moved.start(c.index) && c.end === moved.start(c.index + 1)));
   return fits ? moved : undefined;
+}
+
+/** Where an account's cycles left the calendar, the earliest: a cycle that does not start or end where the calendar's of its number does. */
+function movedCycles(statement: Pick<Statement, "accounts">, calendar: Calendar): Instant | undefined {
+  let moved: Instant | undefined;
+  for (const a of statement.accounts) {
+    for (const c of a.cycles) {
+      const at = c.start !== calendar.start(c.index) ? c.start : c.end !== calendar.start(c.index + 1) ? c.end : undefined;
+      if (at !== undefined && (moved === undefined || at < moved)) moved = at;
+    }
+  }
+  return moved;
+}
+
+/** Whether every charge's period is a cycle of `calendar`. */
+function cutAt(charges: readonly BillCharge[], calendar: Calendar): boolean {
+  return charges.every((c) => {
+    try {
+      cycleOfPeriod(c.period, calendar, c.periodCell);
+      return true;
+    } catch (e) {
+      if (e instanceof UserError) return false;
+      throw e;
+    }
+  });
+}
+
+/** The calendar a bill's rows are compared at: the account's cycles, or the bill's own periods (`bills`, the usage re-cut there). */
+export interface BillCut {
+  calendar: Calendar;
+  /** The bill's own calendar where the usage is re-cut at it. */
+  bills: Calendar | undefined;
+  /** Where the accounts' cycles left the calendar, if they did. */
+  moved: Instant | undefined;
+}
+
+/**
+ * How a bill's rows of the statement's accounts are compared. A bill cut at other days than the accounts' cycles is
+ * compared at its own periods: the usage is re-cut there. So is a bill of accounts whose cycles moved (an upgrade that
+ * starts a new cycle) by the calendar's months. A bill cut at the moved cycles' own starts (and not also at the
+ * calendar's) is those cycles, compared as they are, with nothing re-cut.
+ */
+export function billCut(charges: readonly BillCharge[], statement: Statement, own: Calendar): BillCut {
+  const moved = movedCycles(statement, own);
+  const movedOnes = moved === undefined ? undefined : movedCalendar(statement, own);
+  if (movedOnes !== undefined && cutAt(charges, movedOnes) && !cutAt(charges, own)) return { calendar: movedOnes, bills: undefined, moved };
+  const bills = billCalendar(charges, own, moved !== undefined, movedOnes);
+  return { calendar: bills ?? own, bills, moved };
+}
+
+/**
+ * The bill's own calendar when it is not the account's (its periods start on another day, or the account's cycles
+ * moved). A period that is no cycle start of either is refused naming the account's cycle starts as the replay has
+ * them: the moved ones when an upgrade moved them, where the calendar's would mislead.
+ */
+function billCalendar(charges: readonly BillCharge[], own: Calendar, moved: boolean, movedOnes: Calendar | undefined): Calendar | undefined {
+  try {
+    return offAnchorCalendar(charges, own) ?? (moved ? own : undefined);
+  } catch (e) {
+    if (!(e instanceof UserError) || movedOnes === undefined) throw e;
+    for (const c of charges) cycleOfPeriod(c.period, movedOnes, c.periodCell);
+    throw e;
+  }
+}
+
+/** The accounts of a bill that names them whose cycles are alike, with the replay of those accounts alone. */
+export interface AccountGroup {
+  accounts: ReadonlySet<string>;
+  statement: Statement;
+}
+
+/**
+ * A bill that names accounts, its accounts by their cycles: those on the calendar together, and those an upgrade
+ * moved (`upgrade: new_cycle`) by where their cycles start. Each group's rows are compared at its own cycles, so that
+ * one account's upgrade mid-month no longer re-cuts the whole fleet's bill at calendar months, failing the fee of every
+ * account whose cycles are the bill's months, nor refuses the moved account's own cycle starts (red team, stop 37).
+ * Accounts the usage does not name are on the calendar. Groups come in the order the bill first names them.
+ */
+export function accountGroups(named: readonly string[], statement: Statement, own: Calendar): AccountGroup[] {
+  const groups = new Map<string, Set<string>>();
+  for (const account of named) {
+    const cycles = statement.accounts.find((a) => a.account === account)?.cycles ?? [];
+    const key = JSON.stringify(cycles.filter((c) => c.start !== own.start(c.index) || c.end !== own.start(c.index + 1)).map((c) => [c.index, c.start]));
+    const group = groups.get(key) ?? new Set<string>();
+    groups.set(key, group.add(account));
+  }
+  return [...groups.values()].map((accounts) => ({ accounts, statement: { ...statement, accounts: statement.accounts.filter((a) => accounts.has(a.account)) } }));
 }

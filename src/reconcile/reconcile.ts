@@ -2,10 +2,10 @@ import { DateTime } from "luxon";
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
-import type { BillCharge, IgnoredRow } from "../bill/types.js";
+import type { Bill, BillCharge, IgnoredRow } from "../bill/types.js";
 import { unsaidCurrency } from "../bill/unsaid-currency.js";
 import type { Statement } from "../engine/types.js";
-import { atFlag, UserError, shown } from "../errors.js";
+import { atFlag, UserError, UserErrors, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { fallbackNearMisses } from "../engine/fallback-prices.js";
 import { cardNamedValues } from "../ratecard/condition-values.js";
@@ -16,8 +16,8 @@ import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses } from "./boundary.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
-import { movedCalendar } from "./moved-calendar.js";
-import { offAnchorCalendar, recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
+import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
+import { recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
 import type { AlignedLine, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 
@@ -45,27 +45,124 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const replayed = settings === input.settings ? first : await replayFiles(card, settings, input.usage);
   const own = calendarOf(replayed, settings);
   refuseBeforeAnchor(bill.charges, own, settings.anchor);
-  // A bill cut at other days than the account's cycles is compared at its own periods: the usage is re-cut there.
-  // So is a bill of an account whose cycles moved (an upgrade that starts a new cycle): its cycles are not the
-  // calendar's any more, and the bill's months are compared with what was charged in each.
-  const moved = movedCycles(replayed, own);
-  // A bill cut at the moved cycles' own starts is those cycles, compared as they are, with nothing re-cut.
-  const movedOnes = moved === undefined ? undefined : movedCalendar(replayed, own);
-  const asMoved = movedOnes !== undefined && cutAt(bill.charges, movedOnes) && !cutAt(bill.charges, own) ? movedOnes : undefined;
-  const bills = asMoved !== undefined ? undefined : billCalendar(bill.charges, own, moved !== undefined, movedOnes);
-  const calendar = asMoved ?? bills ?? own;
-  const statement: CutStatement = bills ? await recut(card, settings, input.usage, bills) : replayed;
-
   // A row with an empty account cell is the account file's own account, as in usage.
   const accountOf = (account: string | undefined) => (bill.byAccount ? account ?? settings.name : undefined);
-  const charges: PlacedCharge[] = bill.charges.map((c) => ({ ...c, account: accountOf(c.account), cycle: cycleOfPeriod(c.period, calendar, c.periodCell) }));
-  const payments = bill.payments.map((p) => ({ ...p, account: accountOf(p.account), cycle: cycleOfPeriod({ kind: "within", at: p.at }, calendar, p.origin) }));
-  const cycles = new Set([...charges.map((c) => c.cycle), ...payments.map((p) => p.cycle)]);
-  if (cycles.size === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
 
-  // A bill that names accounts covers those accounts only; without an account column it covers all of them.
-  const accounts = bill.byAccount ? new Set([...charges, ...payments].map((c) => c.account!)) : undefined;
+  // A bill that names accounts has each account's rows compared at that account's own cycles (its accounts grouped by
+  // cycles alike, each group compared on its own and the sheets merged); one without an account column covers every
+  // account, at one calendar.
+  const named = bill.byAccount ? [...new Set([...bill.charges, ...bill.payments].map((c) => accountOf(c.account)!))] : [];
+  const groups: { accounts: ReadonlySet<string> | undefined; statement: Statement }[] = bill.byAccount ? accountGroups(named, replayed, own) : [{ accounts: undefined, statement: replayed }];
+  const parts = groups.map((group) => {
+    const mine = <T extends { account: string | undefined }>(rows: readonly T[]) => rows.filter((r) => group.accounts === undefined || group.accounts.has(accountOf(r.account)!));
+    return ofAccounts(groups.length > 1 ? group.accounts : undefined, () => {
+      const rows = mine(bill.charges);
+      const cut = billCut(rows, group.statement, own);
+      const charges: PlacedCharge[] = rows.map((c) => ({ ...c, account: accountOf(c.account), cycle: cycleOfPeriod(c.period, cut.calendar, c.periodCell) }));
+      const payments = mine(bill.payments).map((p) => ({ ...p, account: accountOf(p.account), cycle: cycleOfPeriod({ kind: "within", at: p.at }, cut.calendar, p.origin) }));
+      return { ...cut, accounts: group.accounts, charges, payments };
+    });
+  });
+  const charges = parts.flatMap((p) => p.charges);
+  const payments = parts.flatMap((p) => p.payments);
+  if (charges.length + payments.length === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
   const aligner = new Aligner(bill, charges, card);
+  const compared: Compared[] = [];
+  for (const part of parts) compared.push(await compare({ ...input, settings, aligner, replayed, own, several: parts.length > 1, billLayout: bill.layout }, part));
+
+  const lines = compared.flatMap((c) => [...c.lines.values()]);
+  const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
+  const sheet = compared.flatMap((c) => c.sheet).sort((a, b) => a.cycleStart - b.cycleStart || a.line.cycle - b.line.cycle
+    || (rank.get(meterOfItem(a.line.meters[0]!)) ?? 0) - (rank.get(meterOfItem(b.line.meters[0]!)) ?? 0)
+    || byText(a.line.account ?? "", b.line.account ?? "") || byText(JSON.stringify(a.line.dimensions), JSON.stringify(b.line.dimensions)));
+  const differences = sheet.flatMap((l) => (l.difference ? [l.difference] : []));
+  const calendars = new Map(compared.flatMap((c) => [...(c.accounts ?? [])].map((a) => [a, c.calendar] as const)));
+  const [head] = compared as [Compared];
+  return {
+    provider: card.provider,
+    version: card.version,
+    unit: card.unit,
+    timezone: settings.zone.name,
+    bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
+    cycles: spans(compared.flatMap((c) => c.cycles.map((index) => ({ index, start: c.calendar.start(index), end: c.calendar.start(index + 1) })))),
+    recut: compared.find((c) => c.recut !== undefined)?.recut,
+    tolerance: input.tolerance,
+    billTotal: sumOf(charges.filter((c) => !c.money).map((c) => c.amount)),
+    computedTotal: sumOf(lines.filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)),
+    money: lines.some((l) => l.money) ? {
+      currency: card.currency,
+      billTotal: sumOf(charges.filter((c) => c.money).map((c) => c.amount)),
+      computedTotal: sumOf(lines.filter((l) => l.money).map((l) => l.computed?.amount ?? ZERO)),
+    } : undefined,
+    agreeing: sheet.length - differences.length,
+    differences,
+    lines: sheet,
+    outsideBill: mergeSpans(compared.flatMap((c) => c.outsideBill)),
+    // Accounts the bill does not name at all, summed over the first group's cycles.
+    otherAccounts: head.statement.accounts.filter((a) => bill.byAccount && !named.includes(a.account)).map((a) => ({
+      account: a.account,
+      amount: sumOf(a.cycles.filter((c) => head.cycles.includes(c.index)).map((c) => c.total)),
+    })),
+    ignored: ignoredRows(bill.ignored, { calendarOf: (account) => (account === undefined ? undefined : calendars.get(account)) ?? head.calendar, accountOf }),
+    fallbacks: fallbackNearMisses(card, replayed),
+    payments: bill.layout === "ledger"
+      ? { bill: sumOf(payments.map((p) => p.amount)), granted: sumOf(compared.map((c) => c.granted)), rows: payments.length }
+      : undefined,
+  };
+}
+
+/**
+ * A group's rows placed at its cycles; a row that names none is refused saying whose cycles those are, where the bill's
+ * accounts have different ones (the starts it lists are that account's).
+ */
+function ofAccounts<T>(accounts: ReadonlySet<string> | undefined, place: () => T): T {
+  try {
+    return place();
+  } catch (e) {
+    if (!(e instanceof UserError) || accounts === undefined || e instanceof UserErrors) throw e;
+    const whose = `${accounts.size === 1 ? "account" : "accounts"} ${[...accounts].map((a) => shown(a)).join(", ")}`;
+    throw new UserError(`${e.problem} of ${whose}`, e.location, e.expected, e.found);
+  }
+}
+
+/** One group of the bill's accounts, as compared: its aligned lines and sheet, at its own calendar. */
+interface Compared {
+  accounts: ReadonlySet<string> | undefined;
+  calendar: Calendar;
+  statement: CutStatement;
+  /** The bill's cycles of the group, in order. */
+  cycles: number[];
+  lines: Map<string, AlignedLine>;
+  sheet: ReconciledLine[];
+  recut: Reconciliation["recut"];
+  outsideBill: Reconciliation["outsideBill"];
+  granted: Decimal;
+}
+
+interface CompareContext extends ReconcileInput {
+  aligner: Aligner;
+  replayed: Statement;
+  /** The calendar of the replay's cycles. */
+  own: Calendar;
+  /** Whether the bill's accounts are compared in several groups: a re-cut then names whose cycles it re-cut. */
+  several: boolean;
+  billLayout: Bill["layout"];
+}
+
+interface Part extends BillCut {
+  accounts: ReadonlySet<string> | undefined;
+  charges: PlacedCharge[];
+  payments: { account: string | undefined; cycle: number }[];
+}
+
+/** Compare one group of the bill's accounts (every account, where the bill names none) with the statement at the group's calendar. */
+async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
+  const { card, settings, aligner, replayed } = ctx;
+  const { calendar, bills, accounts, charges, payments } = part;
+  // A bill by the calendar's months of accounts whose cycles an upgrade moved owes, each month, the fees of the
+  // cycles that start in it (red team, stop 37); a bill cut at other days compares none.
+  const statement: CutStatement = bills ? await recut(card, settings, ctx.usage, bills, bills === ctx.own) : replayed;
+  const cycles = new Set([...charges.map((c) => c.cycle), ...payments.map((p) => p.cycle)]);
   const lines = aligner.align(statement, charges, cycles, accounts);
   attachRefusals(lines, replayed, calendar);
   const verdicts = new Map<string, Verdict | undefined>();
@@ -76,7 +173,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
     const candidates = hypotheses(calendar, boundaries);
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
-    const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: input.usage, calendar, aligner, boundaries: new Set(boundaries), window });
+    const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, aligner, boundaries: new Set(boundaries), window, accounts });
     for (const [id, line] of lines) {
       const repeated = scan.duplicates.get(id);
       if (repeated) {
@@ -88,7 +185,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     }
     // A re-cut bill already has its boundary: no other is looked for.
     if (!bills && [...verdicts.values()].some((v) => v?.shiftable)) {
-      const found = await findBoundaryShift({ card, settings, input: input.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
+      const found = await findBoundaryShift({ card, settings, input: ctx.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
       for (const [id, text] of found?.explained ?? []) boundaryNotes.set(id, text);
     }
   }
@@ -97,7 +194,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   // the card is blamed, the usage is priced again rounding each event, and a line that then comes to the bill's
   // amount exactly is that rounding.
   if (!bills && card.precision.roundAt === "none" && [...verdicts.values()].some((v) => v?.class === "rate_drift")) {
-    const rounded = await replayFiles(roundingEachEvent(card), settings, input.usage);
+    const rounded = await replayFiles(roundingEachEvent(card), settings, ctx.usage);
     const again = aligner.align(rounded, charges, cycles, accounts);
     for (const [id, line] of lines) {
       const bill = line.bill?.amount;
@@ -108,20 +205,61 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   }
 
   // A bill in the card's currency that does not say so is off by the credit price on every usage line: said, with the mapping key.
-  for (const [id, text] of unsaidCurrency(bill, lines, card)) {
+  for (const [id, text] of unsaidCurrency({ charges, layout: ctx.billLayout }, lines, card)) {
     const verdict = verdicts.get(id);
     if (verdict) verdicts.set(id, { ...verdict, explanation: text });
   }
 
-  // A bill's account that the usage never names is most often the same customer spelt otherwise (Acme, acme).
+  const hint = hints(lines, statement, card);
+  const sheet: ReconciledLine[] = [];
+  for (const [id, line] of lines) {
+    const verdict = verdicts.get(id);
+    const cycleStart = calendar.start(line.cycle);
+    const delta = (line.bill?.amount ?? ZERO).minus(line.computed?.amount ?? ZERO);
+    if (!verdict) {
+      sheet.push({ line, cycleStart, status: "agrees", delta, difference: undefined, note: agreementNote(line), recut: bills !== undefined });
+      continue;
+    }
+    const shifted = boundaryNotes.get(id);
+    const cls = shifted ? "boundary_shift" : verdict.class;
+    const difference: Difference = {
+      line,
+      cycleStart,
+      delta,
+      class: cls,
+      explanation: shifted ?? `${verdict.explanation}${hint(line)}`,
+      // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
+      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, ctx.tolerance, card),
+      prices: verdict.prices,
+    };
+    sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
+  }
+  const whose = ctx.several && accounts !== undefined ? [...accounts].join(", ") : undefined;
+  return {
+    accounts,
+    calendar,
+    statement,
+    cycles: [...cycles].sort((a, b) => a - b),
+    lines,
+    sheet,
+    recut: bills ? { accountStart: part.moved ?? ctx.own.start(0), billStart: bills.start(0), ...(whose === undefined ? {} : { accounts: whose }) } : undefined,
+    outsideBill: outsideBill(statement, cycles, accounts),
+    granted: granted(statement, cycles, accounts),
+  };
+}
+
+/**
+ * What a difference's explanation adds about the names on its line: a bill's account that the usage never names is
+ * most often the same customer spelt otherwise (Acme, acme); a bill's dimension value that the usage writes otherwise
+ * but for case ("CRM" for "crm") would read as missing on either side, and hide what differs between them.
+ */
+function hints(lines: ReadonlyMap<string, AlignedLine>, statement: CutStatement, card: RateCard): (line: AlignedLine) => string {
   const known = statement.accounts.map((a) => a.account);
   const accountHint = (line: AlignedLine) => {
     if (line.account === undefined || line.computed !== undefined || known.includes(line.account)) return "";
     const near = nearest(line.account, known);
     return `; the usage has no account ${shown(line.account)} at all${near === undefined ? "" : ` (did you mean ${shown(near)}?)`}`;
   };
-  // So is a bill's dimension value that the usage writes otherwise but for case ("CRM" for "crm"): the two lines would
-  // read as missing on either side, and hide what differs between them.
   const named = cardNamedValues(card);
   const valueHint = (line: AlignedLine) => {
     if (line.computed !== undefined || line.bill === undefined) return "";
@@ -141,65 +279,24 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     }
     return "";
   };
-  const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
-  const sheet: ReconciledLine[] = [];
-  for (const [id, line] of lines) {
-    const verdict = verdicts.get(id);
-    const cycleStart = calendar.start(line.cycle);
-    const delta = (line.bill?.amount ?? ZERO).minus(line.computed?.amount ?? ZERO);
-    if (!verdict) {
-      sheet.push({ line, cycleStart, status: "agrees", delta, difference: undefined, note: agreementNote(line), recut: bills !== undefined });
-      continue;
-    }
-    const shifted = boundaryNotes.get(id);
-    const cls = shifted ? "boundary_shift" : verdict.class;
-    const difference: Difference = {
-      line,
-      cycleStart,
-      delta,
-      class: cls,
-      explanation: shifted ?? `${verdict.explanation}${accountHint(line)}${valueHint(line)}`,
-      // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
-      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, input.tolerance, card),
-      prices: verdict.prices,
-    };
-    sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
-  }
-  sheet.sort((a, b) => a.line.cycle - b.line.cycle || (rank.get(meterOfItem(a.line.meters[0]!)) ?? 0) - (rank.get(meterOfItem(b.line.meters[0]!)) ?? 0)
-    || compare(a.line.account ?? "", b.line.account ?? "") || compare(JSON.stringify(a.line.dimensions), JSON.stringify(b.line.dimensions)));
-  const differences = sheet.flatMap((l) => (l.difference ? [l.difference] : []));
+  return (line) => `${accountHint(line)}${valueHint(line)}`;
+}
 
-  const ordered = [...cycles].sort((a, b) => a - b);
-  return {
-    provider: card.provider,
-    version: card.version,
-    unit: card.unit,
-    timezone: settings.zone.name,
-    bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
-    cycles: ordered.map((index) => ({ index, start: calendar.start(index), end: calendar.start(index + 1) })),
-    recut: bills ? { accountStart: moved ?? own.start(0), billStart: bills.start(0) } : undefined,
-    tolerance: input.tolerance,
-    billTotal: sumOf(charges.filter((c) => !c.money).map((c) => c.amount)),
-    computedTotal: sumOf([...lines.values()].filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)),
-    money: [...lines.values()].some((l) => l.money) ? {
-      currency: card.currency,
-      billTotal: sumOf(charges.filter((c) => c.money).map((c) => c.amount)),
-      computedTotal: sumOf([...lines.values()].filter((l) => l.money).map((l) => l.computed?.amount ?? ZERO)),
-    } : undefined,
-    agreeing: sheet.length - differences.length,
-    differences,
-    lines: sheet,
-    outsideBill: outsideBill(statement, cycles, accounts),
-    otherAccounts: statement.accounts.filter((a) => accounts && !accounts.has(a.account)).map((a) => ({
-      account: a.account,
-      amount: sumOf(a.cycles.filter((c) => cycles.has(c.index)).map((c) => c.total)),
-    })),
-    ignored: ignoredRows(bill.ignored, { calendar, accountOf }),
-    fallbacks: fallbackNearMisses(card, replayed),
-    payments: bill.layout === "ledger"
-      ? { bill: sumOf(payments.map((p) => p.amount)), granted: granted(statement, cycles, accounts), rows: payments.length }
-      : undefined,
-  };
+/** The groups' cycles, each once, in time order: accounts whose cycles differ each add their own. */
+function spans(cycles: readonly { index: number; start: Instant; end: Instant }[]): { index: number; start: Instant; end: Instant }[] {
+  const seen = new Map(cycles.map((c) => [`${c.start}/${c.end}`, c]));
+  return [...seen.values()].sort((a, b) => a.start - b.start || a.end - b.end);
+}
+
+/** The groups' usage outside their bill's cycles, a span's amounts summed. */
+function mergeSpans(rows: Reconciliation["outsideBill"]): Reconciliation["outsideBill"] {
+  const byKey = new Map<string, Reconciliation["outsideBill"][number]>();
+  for (const r of rows) {
+    const key = `${r.start}/${r.end}`;
+    const seen = byKey.get(key);
+    byKey.set(key, seen === undefined ? r : { ...seen, amount: seen.amount.plus(r.amount) });
+  }
+  return [...byKey.values()].sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /**
@@ -207,11 +304,11 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
  * first has each: a sheet summed per activity alone did not say whose tax or credit it was, nor in which month
  * (newcomer, stop 36). An ignored row's period is not checked: one that names no cycle is summed without one.
  */
-function ignoredRows(rows: readonly IgnoredRow[], { calendar, accountOf }: { calendar: Calendar; accountOf: (account: string | undefined) => string | undefined }): IgnoredRows[] {
+function ignoredRows(rows: readonly IgnoredRow[], { calendarOf, accountOf }: { calendarOf: (account: string | undefined) => Calendar; accountOf: (account: string | undefined) => string | undefined }): IgnoredRows[] {
   const sums = new Map<string, IgnoredRows>();
   for (const row of rows) {
     const account = accountOf(row.account);
-    const cycleStart = cycleStartOf(row, calendar);
+    const cycleStart = cycleStartOf(row, calendarOf(account));
     const key = JSON.stringify([row.activity, account ?? null, cycleStart ?? null]);
     const seen = sums.get(key) ?? { activity: row.activity, account, cycleStart, rows: 0, amount: ZERO };
     sums.set(key, { ...seen, rows: seen.rows + 1, amount: seen.amount.plus(row.amount) });
@@ -263,46 +360,6 @@ function roundingEachEvent(card: RateCard): RateCard {
   return card.versions === undefined ? each(card) : { ...each(card), versions: card.versions.map(each) };
 }
 
-/** Where an account's cycles left the calendar, the earliest: a cycle that does not start or end where the calendar's of its number does. */
-function movedCycles(statement: Statement, calendar: Calendar): Instant | undefined {
-  let moved: Instant | undefined;
-  for (const a of statement.accounts) {
-    for (const c of a.cycles) {
-      const at = c.start !== calendar.start(c.index) ? c.start : c.end !== calendar.start(c.index + 1) ? c.end : undefined;
-      if (at !== undefined && (moved === undefined || at < moved)) moved = at;
-    }
-  }
-  return moved;
-}
-
-/** Whether every charge's period is a cycle of `calendar`. */
-function cutAt(charges: readonly BillCharge[], calendar: Calendar): boolean {
-  return charges.every((c) => {
-    try {
-      cycleOfPeriod(c.period, calendar, c.periodCell);
-      return true;
-    } catch (e) {
-      if (e instanceof UserError) return false;
-      throw e;
-    }
-  });
-}
-
-/**
- * The bill's own calendar when it is not the account's (its periods start on another day, or the account's cycles
- * moved). A period that is no cycle start of either is refused naming the account's cycle starts as the replay has
- * them: the moved ones when an upgrade moved them, where the calendar's would mislead.
- */
-function billCalendar(charges: readonly BillCharge[], own: Calendar, moved: boolean, movedOnes: Calendar | undefined): Calendar | undefined {
-  try {
-    return offAnchorCalendar(charges, own) ?? (moved ? own : undefined);
-  } catch (e) {
-    if (!(e instanceof UserError) || movedOnes === undefined) throw e;
-    for (const c of charges) cycleOfPeriod(c.period, movedOnes, c.periodCell);
-    throw e;
-  }
-}
-
 /**
  * Whether a difference is within the tolerance. `--tolerance` counts the card's unit: on a line in money (a fee,
  * overage) it is that many credits' worth at the card's credit price, and nothing on a card without one (red team,
@@ -332,6 +389,6 @@ function granted(statement: CutStatement, cycles: ReadonlySet<number>, accounts:
   return sumOf(statement.accounts.filter((a) => !accounts || accounts.has(a.account)).flatMap((a) => a.cycles.filter((c) => cycles.has(c.index)).flatMap((c) => c.grants.filter((g) => g.kind !== INCLUDED).map((g) => g.granted))));
 }
 
-function compare(a: string, b: string): number {
+function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

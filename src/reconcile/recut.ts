@@ -25,6 +25,11 @@ interface CutCycle {
   plan?: string;
   /** The card version in force at the cycle's end, when several are given. */
   version?: string;
+  /**
+   * A re-cut period's fees, where it owes them: the plan (and version) at the end of each of the account's own cycles
+   * that start in it.
+   */
+  owes?: readonly { plan: string; version?: string }[];
 }
 
 /** A statement as reconciling reads it: per account, per cycle of some calendar, its lines. */
@@ -91,8 +96,9 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
  * periods instead: every charge and refund of the ledger, summed by the bill
  * period it falls in. Memory grows with lines, not with rows. Charges before the
  * bill's first period are kept as cycle -1, to be shown as outside the bill.
+ * With `fees`, each period owes the fees of the account's cycles that start in it.
  */
-export async function recut(card: RateCard, settings: AccountSettings, usage: UsageInput, bills: Calendar): Promise<CutStatement> {
+export async function recut(card: RateCard, settings: AccountSettings, usage: UsageInput, bills: Calendar, fees: boolean): Promise<CutStatement> {
   const accounts = new Map<string, Map<number, Map<string, CutLine>>>();
   const push = (e: LedgerEntry) => {
     if ((e.type !== "charge" && e.type !== "refund") || e.meter === undefined) return;
@@ -113,16 +119,27 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
   const statement = await replayFiles(card, settings, usage, { push, restart: () => accounts.clear() });
   const first = statement.accounts[0]?.cycles[0]?.start ?? bills.start(0);
   return {
-    accounts: statement.accounts.map((a) => ({
-      account: a.account,
-      cycles: [...(accounts.get(a.account) ?? new Map<number, Map<string, CutLine>>())].sort((x, y) => x[0] - y[0]).map(([index, lines]) => ({
-        index,
-        start: index < 0 ? Math.min(first, bills.start(0)) : bills.start(index),
-        end: bills.start(index + 1),
-        total: [...lines.values()].reduce((s, l) => s.plus(l.amount), ZERO),
-        lines: [...lines.values()],
-        grants: [],
-      })),
-    })),
+    accounts: statement.accounts.map((a) => {
+      const periods = accounts.get(a.account) ?? new Map<number, Map<string, CutLine>>();
+      const owes = new Map<number, { plan: string; version?: string }[]>();
+      for (const c of fees ? a.cycles : []) {
+        const index = bills.indexOf(c.start);
+        if (index < 0) continue;
+        owes.set(index, [...(owes.get(index) ?? []), { plan: c.plan, ...(c.version === undefined ? {} : { version: c.version }) }]);
+        if (!periods.has(index)) periods.set(index, new Map());
+      }
+      return {
+        account: a.account,
+        cycles: [...periods].sort((x, y) => x[0] - y[0]).map(([index, lines]) => ({
+          index,
+          start: index < 0 ? Math.min(first, bills.start(0)) : bills.start(index),
+          end: bills.start(index + 1),
+          total: [...lines.values()].reduce((s, l) => s.plus(l.amount), ZERO),
+          lines: [...lines.values()],
+          grants: [],
+          ...(owes.has(index) ? { owes: owes.get(index)! } : {}),
+        })),
+      };
+    }),
   };
 }

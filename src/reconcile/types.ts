@@ -63,7 +63,12 @@ export interface AlignedLine {
    * A plan fee line: the plan in force at each cycle's end whose fee it holds (one an account, where the bill names no
    * accounts), or a re-cut bill's, whose periods have none.
    */
-  fee?: { plans: readonly string[]; recut: boolean };
+  fee?: {
+    plans: readonly string[];
+    recut: boolean;
+    /** A re-cut period's fee, where it owes one: how many of the account's own cycles start in it, each owing its plan's. */
+    cycles?: number;
+  };
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;
@@ -119,8 +124,11 @@ export interface Reconciliation {
   bill: { file: string; layout: BillLayout; dimensions: readonly string[] };
   /** The bill's cycles (its own calendar when it is re-cut). */
   cycles: { index: number; start: Instant; end: Instant }[];
-  /** A bill cut at other days than the account's cycles: where each calendar starts. */
-  recut: { accountStart: Instant; billStart: Instant } | undefined;
+  /**
+   * A bill cut at other days than the account's cycles: where each calendar starts; `accounts`, whose cycles those are,
+   * where a bill that names accounts compares others at their own cycles.
+   */
+  recut: { accountStart: Instant; billStart: Instant; accounts?: string } | undefined;
   tolerance: Tolerance;
   /** Credits only: money lines (overage) have their own totals. */
   billTotal: Decimal;

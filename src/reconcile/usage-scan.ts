@@ -43,6 +43,8 @@ interface UsageScanRequest {
   boundaries: ReadonlySet<number>;
   /** How far from a boundary, in milliseconds, an event counts as near it. */
   window: number;
+  /** The accounts compared, where the bill names them: another's events near a boundary are no line's to move. */
+  accounts?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -91,7 +93,7 @@ async function* inReplayOrder(events: EventBatches): AsyncGenerator<readonly Usa
 }
 
 async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<RepeatsAndBoundaryEvents> {
-  const { card, calendar, aligner, boundaries, window } = request;
+  const { card, calendar, aligner, boundaries, window, accounts } = request;
   const duplicates = new Map<string, Decimal>();
   const duplicateAmounts = new Map<string, Decimal>();
   const unpriced = new Set<string>();
@@ -121,7 +123,7 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
       }
       continue;
     }
-    if (!flow) continue;
+    if (!flow || (accounts !== undefined && !accounts.has(event.account))) continue;
     const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
     if (around.length === 0) continue;
     // Split as repeats are: a bill by component (request:input_tokens) sees the tokens a boundary moves on its

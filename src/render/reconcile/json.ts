@@ -64,7 +64,9 @@ function lineJson(l: ReconciledLine) {
 
 /** Why a bill is compared at its own periods. */
 function recutText(recut: NonNullable<Reconciliation["recut"]>): string {
-  return `the bill's cycles start at ${formatInstant(recut.billStart)}, the account's at ${formatInstant(recut.accountStart)}: usage re-cut at the bill's periods (charged as the account's cycles have it, summed by the bill's)`;
+  const whose = recut.accounts === undefined ? "the account's" : `those of ${recut.accounts}`;
+  const others = recut.accounts === undefined ? "" : "; the other accounts' compared at their own cycles";
+  return `the bill's cycles start at ${formatInstant(recut.billStart)}, ${whose} at ${formatInstant(recut.accountStart)}: usage re-cut at the bill's periods (charged as the account's cycles have it, summed by the bill's)${others}`;
 }
 
 const directionJson = (d: Direction) => ({ differences: d.count, amount: formatExact(d.amount), money: formatExact(d.money) });

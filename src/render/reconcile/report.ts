@@ -59,7 +59,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
       kind: "facts",
       rows: [
         ["Cycles", cycles],
-        ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}, the account's on ${localDate(ctx, r.recut.accountStart)}; usage re-cut at the bill's periods`] as const] : []),
+        ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}, ${r.recut.accounts === undefined ? "the account's" : `those of ${r.recut.accounts}`} on ${localDate(ctx, r.recut.accountStart)}; usage re-cut at the bill's periods${r.recut.accounts === undefined ? "" : " (the other accounts' at their own cycles)"}`] as const] : []),
         ["Bill total", amount(r.billTotal)],
         ["Computed total", amount(r.computedTotal)],
         ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
