@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -53,5 +53,20 @@ describe("simulate: what a plan that falls short is asked", () => {
     expect(r.code).toBe(0);
     const starter = JSON.parse(r.stdout).plans[0].cycles as { total: string; asked: string | null }[];
     expect(starter.map((c) => [c.total, c.asked])).toEqual([["810", null], ["810", null]]);
+  });
+});
+
+describe("simulate bills a cycle's money as the statement does", () => {
+  it("rounded once to the currency's cent: Pro at 9.995 and 3 credits of top-ups at 0.0125 is 10.03, not 10.0325", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix19-money-"));
+    const card = join(dir, "card.yaml");
+    writeFileSync(card, readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8").replace('credit_price: "0.01"', 'credit_price: "0.0125"').replace(/^(    price: )9( .*)$/m, "$19.995$2"));
+    const file = join(dir, "reads.yaml");
+    writeFileSync(file, `name: reads\ncard: ${card}\nplan: pro\nstart: 2026-11-01\ncycles: 1\npopulations:\n  - name: reader\n    users: 1\n    dimensions: { project: alpha }\n    per_user:\n      - { meter: data_read, quantity: 100300 }\n`);
+    const out = JSON.parse((await burnrate(["simulate", file, "--format", "json"])).stdout);
+    // 100,300 reads at 0.01 = 1,003 credits: 3 past Pro's 1,000, bought at 0.0125 = 0.0375 USD. 9.995 + 0.0375 =
+    // 10.0325, half-even to the cent: 10.03.
+    expect(out.plans[0].topup_needed).toBe("3");
+    expect([out.plans[0].money, out.plans[0].cycles[0].money]).toEqual(["10.03", "10.03"]);
   });
 });

@@ -118,8 +118,9 @@ describe("bundled scenarios, one per card, priced by hand", () => {
     // privately 2 x (3 + 2) = 10. Total 1,375.5; Pro includes 1,000: 375.5 top-up credits a month.
     const pro = plan(out, "pro");
     for (const c of pro.cycles) expect([c.total, c.topup_needed]).toEqual(["1375.5", "375.5"]);
-    // Money: 3 x (9 + 375.5 x 0.01) = 3 x 12.755 = 38.265 USD; without top-ups Pro refuses events.
-    expect(pro.money).toBe("38.265");
+    // Money: each month 9 + 375.5 x 0.01 = 12.755, billed as the statement bills it, rounded once to the cent
+    // (half-even: 12.76); 3 x 12.76 = 38.28 USD. Without top-ups Pro refuses events.
+    expect(pro.money).toBe("38.28");
     expect(pro.without_topups).toEqual({ covers: false, money: "27" });
     expect(out.cheapest).toBe("pro");
     expect(out.cheapest_with_topups).toBe(true);

@@ -46,8 +46,9 @@ describe("simulate output", () => {
     expect(out.compared).toBe(true);
     expect(out.plans.map((p: any) => [p.plan, p.rank, p.covers, p.topups])).toEqual([["pro", 1, true, true], ["free", 2, false, false]]);
     expect(out.cheapest).toBe("pro");
-    // Pro: 6 cycles at 9 plus 734.4 top-up credits at 0.01.
-    expect(out.plans[0].money).toBe("61.344");
+    // Pro: 6 cycles at 9 plus their top-ups at 0.01 (0, 0, 60.6, 127.45, 227.7, 318.65 credits: 734.4), each cycle
+    // rounded to the cent as the statement bills it: 9 + 9 + 9.61 + 10.27 (10.2745) + 11.28 (11.277) + 12.19 (12.1865) = 61.35.
+    expect(out.plans[0].money).toBe("61.35");
     expect(out.plans[0].topup_needed).toBe("734.4");
     // Free sells no top-ups: it refuses usage once its 100 credits are gone.
     const free = out.plans[1].cycles[0];
@@ -75,7 +76,8 @@ describe("simulate output", () => {
       runs_out_at: "2027-02-25T08:00:00Z",
       grace_used: "99.94",
       topup_needed: "127.45",
-      money: "10.2745",
+      // 9 + 127.45 x 0.01 = 10.2745, to the cent (half-even) as billed.
+      money: "10.27",
     });
     expect(c.by_pool).toEqual({ build: "116.5", run: "1010.95" });
     expect(c.rejected.map((r: any) => r.meter)).toEqual(["end_user_open", "data_read", "data_write", "automation_run"]);

@@ -65,7 +65,7 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
   // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.
   const bought = card.creditPrice === undefined ? undefined : creditsBought === ZERO ? known.noneBought! : creditsBought.mul(card.creditPrice);
   const overage = cycle.overage.amount;
-  const total = () => roundToStep(plan.plus(bought ?? ZERO).plus(overage), known.step, card.precision.rounding);
+  const total = () => moneyTotal(card, plan.plus(bought ?? ZERO).plus(overage));
   // Plus a zero adds nothing: with nothing bought and no overage the total is the plan price's, rounded once a plan.
   if ((bought === undefined || bought.isZero()) && overage.isZero()) {
     let planTotal = known.planTotals.get(plan);
@@ -73,6 +73,15 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
     return { currency: card.currency, plan, creditsBought, bought, overage, total: planTotal };
   }
   return { currency: card.currency, plan, creditsBought, bought, overage, total: total() };
+}
+
+/**
+ * A cycle's money, its exact parts summed, as the customer is billed it: rounded once, to the currency's minor unit
+ * with the card's rounding mode. The one statement of the rule: a simulated cycle is billed so too (red team, stop 37:
+ * simulate said 10.0325 USD where the statement of the same month says 10.03).
+ */
+export function moneyTotal(card: RateCard, exact: Decimal): Decimal {
+  return roundToStep(exact, cardMoney(card).step, card.precision.rounding);
 }
 
 /** The decimals of an ISO 4217 currency (2 for USD, 0 for JPY), from the platform's currency data. */

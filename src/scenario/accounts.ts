@@ -2,7 +2,7 @@ import { planTerms } from "../engine/terms.js";
 import { simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
-import { asNeeded, type Purchase } from "./purchases.js";
+import { asNeeded, simulatedMoney, type Purchase } from "./purchases.js";
 import type { Plan } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
@@ -88,7 +88,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
         if (user >= usersIn(population, c.index)) continue;
         spent = spent.plus(c.total);
         const extra = on.purchase ? (c.grants.find((g) => g.kind === on.purchase!.kind)?.consumed ?? ZERO) : ZERO;
-        paid = paid.plus(on.plan.price).plus(extra.mul(on.purchase?.price ?? ZERO));
+        paid = paid.plus(simulatedMoney(scenario.card, c, { credits: extra, price: on.purchase?.price }));
       }
       credits.push([spent, weight]);
       money.push([paid, weight]);

@@ -1,5 +1,5 @@
 import { planTerms } from "../engine/terms.js";
-import { planFee } from "../ratecard/plan-fee.js";
+
 import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
@@ -10,7 +10,7 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
 import { simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, type Purchase } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, type Purchase } from "./purchases.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -179,9 +179,6 @@ function rankOptions(plans: readonly PlanResult[], scenario: Scenario): PlanOpti
   return all.sort((a, b) => group(a) - group(b) || (a.money ?? b.money ?? ZERO).cmp(b.money ?? a.money ?? ZERO) || order.indexOf(a.result.plan.key) - order.indexOf(b.result.plan.key) || Number(a.withTopups) - Number(b.withTopups));
 }
 
-/** An allowance no usage runs out of: what a plan's usage asks, its credits aside. */
-const UNLIMITED = new Decimal("1e30");
-
 /** Plans in the order of their best option. */
 function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): PlanResult[] {
   const seen = new Set<PlanResult>();
@@ -256,8 +253,8 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
       overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, planFee.
-      money: planFee(scenario.card, c.plan, c.version).plus(topupNeeded.mul(price)).plus(c.overage.amount),
-      moneyWithout: planFee(scenario.card, without.plan, without.version).plus(without.overage.amount),
+      money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
+      moneyWithout: simulatedMoney(scenario.card, without, { credits: ZERO, price: undefined }),
       asked: asked?.[i]?.total,
     };
   });
