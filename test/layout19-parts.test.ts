@@ -64,13 +64,38 @@ describe("--layout openai-usage: input_tokens counts the cached tokens", () => {
   it("refuses a bucket whose cached tokens are more than its input tokens, at the cached tokens' cell", async () => {
     const { run } = await statement("openai-usage", openaiPage({ input_tokens: 1000000, input_cached_tokens: 1200000 }), { input_cached_tokens: "0.000125" });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/usage\.jsonl:1:\d+: "input_cached_tokens" \(data\.results\.input_cached_tokens\) is more than the rest of "input_tokens" \(data\.results\.input_tokens\), which counts it \(expected .* found "input_cached_tokens" 1200000 of "input_tokens" 1000000\)/);
+    expect(run.stderr).toMatch(/usage\.jsonl:1:\d+: "input_cached_tokens" is more than the rest of "input_tokens", which counts it \(expected .* found "input_cached_tokens" 1200000 of "input_tokens" 1000000\)/);
   });
 
   it("refuses a card that prices both cached and audio input beside input_tokens: OpenAI's cached count spans audio", async () => {
     const { run } = await statement("openai-usage", openaiPage({ input_tokens: 1000, input_cached_tokens: 100, input_audio_tokens: 100 }), { input_cached_tokens: "0.000125", input_audio_tokens: "0.001" });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/usage\.jsonl:1:\d+: the card prices "input_tokens" and both "input_cached_tokens" and "input_audio_tokens", parts of it that may count the same tokens/);
+  });
+});
+
+describe("--layout openai-usage through two cards: each reads input_tokens by the components its own meter prices", () => {
+  it("diff from Floopy (no cached price) to a card with one: 1,000,000 x 0.00025 = 250 -> 200,000 x 0.00025 + 800,000 x 0.000125 = 150", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "layout19-"));
+    writeFileSync(join(dir, "account.yaml"), `account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
+    const usage = openaiPage({ input_tokens: 1000000, input_cached_tokens: 800000 });
+    writeFileSync(join(dir, usage.name), usage.text);
+    const run = await burnrate(["diff", "--base", join(ROOT, "ratecards/floopy.yaml"), "--card", card(dir, { input_cached_tokens: "0.000125" }), "--account", join(dir, "account.yaml"), "--layout", "openai-usage", "--usage", join(dir, usage.name), "--format", "json"]);
+    expect(run.code).toBe(0);
+    const diff = JSON.parse(run.stdout);
+    expect([diff.base_total, diff.card_total]).toEqual(["250", "150"]);
+  });
+
+  it("refuses versions of one card that price input_tokens with the cached part and without it: one reading cannot serve both", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "layout19-"));
+    writeFileSync(join(dir, "account.yaml"), `account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
+    const usage = openaiPage({ input_tokens: 1000000, input_cached_tokens: 800000 });
+    writeFileSync(join(dir, usage.name), usage.text);
+    const later = join(dir, "later.yaml");
+    writeFileSync(later, readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8").replace('version: "2026-11"', 'version: "2026-12"').replace('effective: "2026-11-01"', 'effective: "2026-12-01"'));
+    const run = await burnrate(["statement", "--card", card(dir, { input_cached_tokens: "0.000125" }), "--card", later, "--account", join(dir, "account.yaml"), "--layout", "openai-usage", "--usage", join(dir, usage.name), "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/usage\.jsonl:1:\d+: versions of "floopy"'s card price "input_tokens" with "input_cached_tokens" \(2026-11\) and without it \(2026-12\)/);
   });
 });
 

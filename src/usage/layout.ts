@@ -111,7 +111,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   });
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;
-  const less = partsLess(mapping, dimensions, header, file);
+  const less = partsLess(mapping, dimensions, header);
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])), ...(skip.length === 0 ? {} : { skip }), ...(less === undefined ? {} : { less }) };
 }
 

@@ -13,7 +13,7 @@ import { mergeByTime } from "./merge.js";
 import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
-import { lessParts } from "./layout19-parts.js";
+import { lessComponents } from "./layout19-parts.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
 import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
@@ -207,7 +207,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         try {
           for (const { record, line } of batch) {
             if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
-            else if (!skipped(record, line, file, layout, mapping)) events.push(toEvent(withConstants(lessParts(record, layout, mapping, file, line), constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
+            else if (!skipped(record, line, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
           }
         } catch (e) {
           failure = e;
@@ -227,7 +227,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
           if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
-          else if (!skipped(record, info.lines, file, layout, mapping)) events.push(toEvent(withConstants(lessParts(record, layout, mapping, file, info.lines), constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+          else if (!skipped(record, info.lines, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
           if (events.length >= 1024) {
             yield events;
             events = [];
@@ -374,6 +374,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
       components[c.name] = q;
       delete dimensions[c.name];
     }
+    if (layout.less !== undefined) lessComponents(components, layout.less, card, meterName, file, line);
   }
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
