@@ -14,12 +14,14 @@ export interface LimitKeyMiss {
   account: string;
   limit: "budget" | "daily limit";
   dimension: string;
-  /** Which side has no partner: the account file's key, or the usage's value. */
-  unmatched: "key" | "value";
+  /** Which side has no partner: the account file's key, the usage's value, or every key (`all`: `key` and `value` the first of each). */
+  unmatched: "key" | "value" | "all";
   key: string;
   value: string;
   /** Whether the account has a `*` limit, which caps a value with none of its own. */
   wildcard: boolean;
+  /** `all`: how many keys and values there are, to say so. */
+  counts?: { keys: number; values: number };
 }
 
 export function limitKeyMisses(card: RateCard, settings: AccountSettings, statement: Statement): LimitKeyMiss[] {
@@ -48,20 +50,39 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
         said.add(value);
         found.push({ account: account.account, limit, dimension, unmatched: "key", key, value, wildcard });
       }
+      const before = found.length;
       for (const value of values) {
         if (keys.includes(value) || said.has(value)) continue;
         const key = nearMissAmong(value, keys);
         if (key !== undefined) found.push({ account: account.account, limit, dimension, unmatched: "value", key, value, wildcard });
+      }
+      if (said.size > 0 || found.length > before || values.size === 0) continue;
+      // No key names a value the usage has, and none is a near miss: the usage's values are of another kind than the
+      // keys (LiteLLM's team UUIDs beside budgets keyed by team names), and every limit caps nothing (red team, stop 37).
+      if (!keys.some((key) => values.has(key) || spentOrRefused(account.cycles, dimension, key))) {
+        const [key, value] = [keys[0]!, [...values][0]!];
+        found.push({ account: account.account, limit, dimension, unmatched: "all", key, value, wildcard, counts: { keys: keys.length, values: values.size } });
       }
     }
   }
   return found;
 }
 
+/** Whether a budget's key was charged in some cycle, or refused a row (a budget of 0 refuses all its value's rows, spending nothing). */
+function spentOrRefused(cycles: Statement["accounts"][number]["cycles"], dimension: string, key: string): boolean {
+  const refusal = `for ${dimension} ${shown(key)}`;
+  return cycles.some((c) => c.budgets.some((b) => b.key === key && !b.spent.isZero()) || c.rejected.some((r) => r.reason.endsWith(refusal)));
+}
+
 /** The warning a statement gives for each, on standard error: the statement itself is as the account file says. */
 export function limitKeyWarning(miss: LimitKeyMiss): string {
   const { account, limit, dimension, key, value } = miss;
   const capped = miss.wildcard ? `is capped by the "*" ${limit}, not ${shown(key)}'s` : `is capped by no ${limit}`;
+  if (miss.unmatched === "all") {
+    const { keys, values } = miss.counts!;
+    const others = (n: number) => (n > 1 ? ` and ${n - 1} more` : "");
+    return `burnrate: warning: account ${shown(account)}: no ${limit} key (${shown(key)}${others(keys)}) names a ${dimension} of the usage, which has ${shown(value)}${others(values)}: the usage's ${dimension} values ${capped.replace(/^is/, "are")}; key the account's ${limit}s by the usage's values, or read each value as its key with dimension_values: in the usage mapping (--map value:${dimension}:${key}=${value})\n`;
+  }
   if (miss.unmatched === "key") {
     return `burnrate: warning: account ${shown(account)}: the ${limit} for ${dimension} ${shown(key)} names no ${dimension} of the usage, which has ${shown(value)}: ${shown(value)}'s spending ${capped}; did you mean ${shown(value)}? Rename the key in the account file\n`;
   }

@@ -8,6 +8,7 @@ import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
 import { idLike, nearMissAmong, nearMissOf, quantityLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
+import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
 // needs, quantities. Kept apart from the readers so that the row scanner's worker
@@ -26,6 +27,8 @@ export interface Layout {
   columns: ReadonlyMap<string, number>;
   /** The mapping's `skip_rows:` columns the header has: a row whose cell is one of `values` is not usage. */
   skip?: readonly { index: number; column: string; values: ReadonlySet<string> }[];
+  /** A layout's totals the card reads less the parts it also prices (layout19-parts.ts): each token priced once. */
+  less?: readonly LessParts[];
 }
 
 /** The columns a card reads besides the canonical ones (card-columns.ts), and the card's name for messages. */
@@ -95,8 +98,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   if (valueMistake) throw valueMistake;
   const skip = skipColumns(mapping, seen, header, file);
   const dimensions: Layout["dimensions"] = [];
+  const passed = passedOver(header, mapping);
   header.forEach((source, i) => {
-    if (used.has(i) || mapping.ignore.has(source)) return;
+    if (used.has(i) || mapping.ignore.has(source) || passed.has(i)) return;
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
       if (mapping.optional?.has(source) || mapping.skipRows?.has(source)) return;
@@ -107,7 +111,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   });
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;
-  return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])), ...(skip.length === 0 ? {} : { skip }) };
+  const less = partsLess(mapping, dimensions, header);
+  return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])), ...(skip.length === 0 ? {} : { skip }), ...(less === undefined ? {} : { less }) };
 }
 
 /**

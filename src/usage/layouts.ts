@@ -1,6 +1,7 @@
 import { atFlag, UserError, shown } from "../errors.js";
 import type { Canonical } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
+import type { PartsOf } from "./layout19-parts.js";
 
 /**
  * `--layout NAME`: the mappings of exports burnrate knows, from each provider's
@@ -36,6 +37,10 @@ interface LayoutSpec {
   constants?: Record<string, string>;
   /** What a row is where it sums many events and gives no count of them: each is counted as one, and told (SkippedRows.uncounted). */
   uncounted?: string;
+  /** Counts the export gives inside others, from its documentation: read less the parts a card prices (layout19-parts.ts). */
+  within?: PartsOf[];
+  /** Sources of one name, the first in the header read (a team's name before its generated id). */
+  preferred?: Record<string, string[]>;
 }
 
 const SPECS: Record<string, LayoutSpec> = {
@@ -67,14 +72,25 @@ const SPECS: Record<string, LayoutSpec> = {
     columns: { timestamp: ["created_at", "date"], event_id: ["id", "generation_id"], quantity: ["requests"] },
     meter: "request",
     rename: { tokens_prompt: "input_tokens", tokens_completion: "output_tokens", prompt_tokens: "input_tokens", completion_tokens: "output_tokens", provider_name: "provider", model: "model" },
+    // OpenRouter's native counts hold their cached and reasoning tokens, as its completion counts hold the reasoning ones.
+    within: [
+      { total: "native_tokens_prompt", parts: ["native_tokens_cached"] },
+      { total: "tokens_prompt", parts: ["native_tokens_cached"] },
+      { total: "native_tokens_completion", parts: ["native_tokens_reasoning"] },
+      { total: "tokens_completion", parts: ["native_tokens_reasoning"] },
+      { total: "completion_tokens", parts: ["reasoning_tokens"] },
+    ],
     optional: ["total_cost", "usage", "cache_discount", "upstream_id", "upstream_inference_cost", "model_permaslug", "endpoint_id", "reasoning_tokens", "byok_usage_inference", "app_id", "streamed", "cancelled", "latency", "moderation_latency", "generation_time", "finish_reason", "native_finish_reason", "native_tokens_prompt", "native_tokens_completion", "native_tokens_reasoning", "native_tokens_cached", "num_media_prompt", "num_media_completion", "num_search_results", "origin", "is_byok", "api_type", "external_user", "router"],
     timestampZone: "UTC",
   },
   litellm: {
-    about: "LiteLLM's spend logs (LiteLLM_SpendLogs): startTime (UTC), request_id, prompt_tokens, completion_tokens, model, custom_llm_provider as the provider, team_id as the team; every row is the meter `request`; a row of status failure is skipped",
+    about: "LiteLLM's spend logs (LiteLLM_SpendLogs): startTime (UTC), request_id, prompt_tokens, completion_tokens, model, custom_llm_provider as the provider, team_alias (the team's name) as the team where the export has it, else team_id; every row is the meter `request`; a row of status failure is skipped",
     columns: { timestamp: "startTime", event_id: "request_id" },
     meter: "request",
-    rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", custom_llm_provider: "provider", team_id: "team" },
+    rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", custom_llm_provider: "provider", team_alias: "team", team_id: "team" },
+    // team_id is a UUID LiteLLM makes; an account's budgets are keyed by the team's name, its team_alias (red team, stop 37).
+    preferred: { team: ["team_alias", "team_id"] },
+    within: [{ total: "total_tokens", parts: ["prompt_tokens", "completion_tokens"] }],
     optional: ["call_type", "api_key", "spend", "total_tokens", "endTime", "completionStartTime", "model_id", "model_group", "api_base", "user", "metadata", "cache_hit", "cache_key", "request_tags", "end_user", "requester_ip_address", "messages", "response", "session_id", "status", "proxy_server_request", "mcp_namespaced_tool_name"],
     timestampZone: "UTC",
     skipRows: { status: ["failure"] },
@@ -84,6 +100,7 @@ const SPECS: Record<string, LayoutSpec> = {
     columns: { timestamp: "request_created_at", event_id: "request_id" },
     meter: "request",
     rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", provider: "provider" },
+    within: [{ total: "total_tokens", parts: ["prompt_tokens", "completion_tokens"] }],
     optional: ["request_model", "request_user_id", "request_path", "request_properties", "request_body", "request_prompt", "response_id", "response_created_at", "response_status", "response_body", "total_tokens", "cost", "cost_usd", "delay_ms", "time_to_first_token", "country_code", "cache_enabled", "user_id"],
     timestampZone: "UTC",
   },
@@ -95,6 +112,13 @@ const SPECS: Record<string, LayoutSpec> = {
     meter: "request",
     rename: { "data.results.input_tokens": "input_tokens", "data.results.output_tokens": "output_tokens", "data.results.model": "model", "data.results.input_cached_tokens": "input_cached_tokens", "data.results.input_audio_tokens": "input_audio_tokens", "data.results.output_audio_tokens": "output_audio_tokens" },
     ignore: ["object", "has_more", "next_page", "data.object", "data.end_time", "data.results.object"],
+    // OpenAI's input_tokens counts the cached ones and, as it documents the report now, the audio ones (red team, stop 37:
+    // a card pricing cached input charged those tokens twice); its cached count spans audio, so the two are two groups.
+    within: [
+      { total: "data.results.input_tokens", parts: ["data.results.input_cached_tokens"] },
+      { total: "data.results.input_tokens", parts: ["data.results.input_audio_tokens"] },
+      { total: "data.results.output_tokens", parts: ["data.results.output_audio_tokens"] },
+    ],
     optional: ["data.results.input_cached_tokens", "data.results.input_audio_tokens", "data.results.output_audio_tokens", "data.results.user_id", "data.results.api_key_id", "data.results.batch", "data.results.service_tier"],
     timestampUnit: "seconds",
     constants: { provider: "openai" },
@@ -107,6 +131,8 @@ const SPECS: Record<string, LayoutSpec> = {
     meter: "request",
     // The report splits the prompt; OpenAI's input_tokens, and the card's, is the whole of it (cached tokens a part, priced apart by a card that has their price).
     sums: { "data.results.input_tokens": ["data.results.uncached_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.cache_read_input_tokens"] },
+    // The sum's parts never count one token twice: a card pricing input_tokens and cache reads reads input_tokens less them.
+    within: [{ total: "data.results.input_tokens", parts: ["data.results.uncached_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.cache_read_input_tokens"] }],
     rename: { "data.results.input_tokens": "input_tokens", "data.results.uncached_input_tokens": "uncached_input_tokens", "data.results.output_tokens": "output_tokens", "data.results.model": "model", "data.results.cache_read_input_tokens": "cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens": "cache_creation_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens": "cache_creation_1h_input_tokens", "data.results.server_tool_use.web_search_requests": "web_search_requests" },
     ignore: ["has_more", "next_page", "data.ending_at"],
     optional: ["data.results.cache_read_input_tokens", "data.results.cache_creation.ephemeral_5m_input_tokens", "data.results.cache_creation.ephemeral_1h_input_tokens", "data.results.server_tool_use.web_search_requests", "data.results.api_key_id", "data.results.service_tier", "data.results.context_window"],
@@ -146,5 +172,7 @@ export function usageLayout(name: string): UsageLayout {
     ...(spec.sums === undefined ? {} : { sums: new Map(Object.entries(spec.sums)) }),
     ...(spec.morePages === undefined ? {} : { morePages: spec.morePages }),
     ...(spec.uncounted === undefined ? {} : { uncounted: spec.uncounted }),
+    ...(spec.within === undefined ? {} : { within: spec.within }),
+    ...(spec.preferred === undefined ? {} : { preferred: new Map(Object.entries(spec.preferred)) }),
   };
 }

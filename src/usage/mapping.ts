@@ -9,6 +9,7 @@ import { valueKey } from "./mapping-names.js";
 import { folderMapping } from "./sources.js";
 import { Zone } from "../time.js";
 import type { SkippedRows } from "./skipped-rows.js";
+import type { PartsOf } from "./layout19-parts.js";
 
 
 /**
@@ -48,6 +49,10 @@ export interface ColumnMapping {
    * OpenAI's report gives it). A layout's only; the parts stay readable under their own names.
    */
   sums?: ReadonlyMap<string, readonly string[]>;
+  /** A layout's totals that count other columns inside them, read less the parts a card also prices (layout19-parts.ts). A layout's only. */
+  within?: readonly PartsOf[];
+  /** A layout's sources of one name, in order: the first in the header is read, the others passed over (LiteLLM's team_alias before team_id). A layout's only. */
+  preferred?: ReadonlyMap<string, readonly string[]>;
   /** A mapping file's `layout:`, with where it is written: another layer naming another layout is refused there. */
   layout?: { name: string; at: Location };
   /** A layout's rows that each sum many events without counting them (a usage report's buckets): what such a row is, for the note that says each was counted as one event. */
@@ -229,11 +234,20 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
+    ...(base.within === undefined ? {} : { within: base.within }),
+    ...preferredUnder(base, over),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
     ...((over.uncounted ?? base.uncounted) === undefined ? {} : { uncounted: over.uncounted ?? base.uncounted }),
     ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
     ...hiddenValues(base, over),
   };
+}
+
+/** A layout's preferred sources, but those a mapping on top renames itself: a `--map dim:team=team_id` reads the id. */
+function preferredUnder(base: ColumnMapping, over: ColumnMapping): Pick<ColumnMapping, "preferred"> {
+  if (base.preferred === undefined) return {};
+  const kept = [...base.preferred].filter(([, sources]) => !sources.some((s) => over.rename.has(s)));
+  return kept.length === 0 ? {} : { preferred: new Map(kept) };
 }
 
 /** What `dimension_values:` layers, in a usage mapping and a bill mapping alike: its entries, where each is written, and those a more specific mapping gave another value. */

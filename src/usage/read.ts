@@ -13,6 +13,7 @@ import { mergeByTime } from "./merge.js";
 import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
+import { lessComponents } from "./layout19-parts.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
 import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
@@ -373,6 +374,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
       components[c.name] = q;
       delete dimensions[c.name];
     }
+    if (layout.less !== undefined) lessComponents(components, layout.less, card, meterName, file, line);
   }
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {

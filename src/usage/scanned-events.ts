@@ -13,6 +13,7 @@ import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { readColumnsFor } from "./card-columns.js";
+import { readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
@@ -257,6 +258,8 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
   // Rows skipped by their values are the plain reader's; a header without a skip_rows: column (a layout's, the export lacking it) has none.
   if (mapping.skipRows !== undefined && mayHoldAny(compressed ? undefined : headerOf(path), mapping.skipRows.keys())) throw new NeedsFullParser("rows skipped by their values");
   const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  // A layout's total that the card reads less a part it also prices is worked out row by row by the plain reader.
+  if (readsAPart(mapping, setup.read)) throw new NeedsFullParser("a total read less its parts");
   return { setup, size, compressed };
 }
 
