@@ -1,5 +1,6 @@
 import { replayBoth } from "../costdiff/replay-both.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
+import { withPricesAtZero } from "../costdiff/added-prices.js";
 import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
@@ -68,9 +69,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const account = loadAccount(options.account);
   const base = loadCardFor(options.base, undefined);
   const card = loadCardFor(options.card, account);
-  // The base replays with the meters the change adds at 0; the card changes and priced lines read the cards as written.
-  const added = addedMeters(base, card);
-  const baseAsReplayed = withMetersAtZero(base, added, card);
+  // The base replays with the meters and the price table values (a model, a provider) the change adds at 0; the card
+  // changes and priced lines read the cards as written.
+  const baseAsReplayed = withPricesAtZero(withMetersAtZero(base, addedMeters(base, card), card), card);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
