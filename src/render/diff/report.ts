@@ -363,11 +363,12 @@ export function diffBlocks(d: CostDiff): Block[] {
 export function diffMarkdown(d: CostDiff): string {
   const gateText = gate(d);
   const changed = changedRows(d);
+  const failed = failedGates(d);
   const out: string[] = [
     COMMENT_MARKER,
     `### burnrate: ${markdownText(cardName(d, "base"))} → ${markdownText(cardName(d, "card"))}`,
     "",
-    `${failedGates(d).length > 0 ? `**Over the limit.** Failed: ${failedGates(d).join(", ")}. ` : ""}${markdownText(diffSummary(d))}${gateText ? ` ${markdownText(gateText)}` : ""}`,
+    `${failed.length > 0 ? `**Over the limit.** Failed: ${failed.join(", ")}. ` : ""}${markdownText(diffSummary(d))}${gateText ? ` ${markdownText(gateText)}` : ""}`,
     "",
   ];
   const unmeasured = unmeasuredNote(d);
