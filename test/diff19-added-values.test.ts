@@ -80,3 +80,30 @@ describe("diff: a model or provider the new card adds, with rows in the corpus",
     expect(run.stderr).toContain("expected one of gpt-4o, gpt-4o-mini, gpt-4.1, claude-sonnet-4, llama-3.1-70b");
   });
 });
+
+describe("diff: a \"*\" entry and the values the new card adds", () => {
+  const ROW = "2026-11-02T11:00:00Z,request,1,mistral-large,openai,2000,1000";
+  const withStar = (card: string, input: string, output: string) => card
+    .replace('gpt-4o-mini: { openai: "0.000015", azure: "0.0000165" }\n', `gpt-4o-mini: { openai: "0.000015", azure: "0.0000165" }\n          "*": { openai: "${input}" }\n`)
+    .replace('gpt-4o-mini: { openai: "0.00006", azure: "0.000066" }\n', `gpt-4o-mini: { openai: "0.00006", azure: "0.000066" }\n          "*": { openai: "${output}" }\n`);
+
+  it("a \"*\" the new card adds prices at 0 under the base what only it covers", async () => {
+    const card = withStar(floopy, "0.0001", "0.0004");
+    expect(card).not.toBe(floopy);
+    const run = await burnrate([...diffArgs, "--format", "json"], { cwd: folder(HEAD + [ROWS[0], ROW].join("\n") + "\n", card) });
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    // mistral-large on openai, by "*": 2000 x 0.0001 + 1000 x 0.0004 = 0.2 + 0.4 = 0.6 under the new card, 0 under the base.
+    const out = JSON.parse(run.stdout);
+    expect([out.base_total, out.card_total]).toEqual(["0.35", "0.95"]);
+  });
+
+  it("a value the base card prices by its own \"*\" keeps that price", async () => {
+    const dir = folder(HEAD + [ROWS[0], ROWS[1]].join("\n") + "\n", withStar(next, "0.0001", "0.0004"));
+    writeFileSync(join(dir, "base.yaml"), withStar(floopy, "0.0001", "0.0004"));
+    const run = await burnrate([...diffArgs, "--format", "json"], { cwd: dir });
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    // gpt-4.1 under the base by its "*": 2000 x 0.0001 + 1000 x 0.0004 = 0.6; under the new card 0.4 + 0.8 = 1.2.
+    const out = JSON.parse(run.stdout);
+    expect([out.base_total, out.card_total]).toEqual(["0.95", "1.55"]);
+  });
+});
