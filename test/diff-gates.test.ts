@@ -52,10 +52,15 @@ describe("burnrate diff: per-meter gates", () => {
     const run = burnrate(diffArgs("--fail-over-meter", "10", "--fail-over", "1", "--format", "json"));
     expect(run.code).toBe(1);
     const json = JSON.parse(run.stdout);
-    // The total gate passes: the total moves by less than 1% ...
+    // The total credits pass the total gate: they move by less than 1% ...
     // (Stop 36: fail_over also says whether money or the credits drawn from paid grants rose past it; neither moves here.)
-    expect(json.fail_over).toEqual({ percent: "1", exceeded: false, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false });
+    // (Stop 37: and whether the prices on the usage both cards serve did, which they do: in the cycle where the credits
+    // ran out, the new card refuses writes the base card charged, and the fall hides the rise. The +0.01 a write on every
+    // write both cards serve, 1.11% of what those writes and the rest cost under the base card, is past 1%.)
+    expect(json.fail_over).toEqual({ percent: "1", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true });
     expect(new Decimal(json.total_delta).abs().mul(100).div(baseTotal).lt(1)).toBe(true);
+    const servedWrites = json.changes.filter((c: { meter: string }) => c.meter === "data_write").reduce((n: Decimal, c: { old: string; new: string }) => n.plus(Decimal.min(new Decimal(c.old).div("0.05"), new Decimal(c.new).div("0.06"))), new Decimal(0));
+    expect(json.served.delta).toBe(servedWrites.mul("0.01").toFixed());
     // ... while data_write rises by 20% in every cycle where the credits covered it.
     const gate = json.gates[0];
     expect(gate).toMatchObject({ flag: "--fail-over-meter", limit: "10", exceeded: true });
@@ -63,7 +68,7 @@ describe("burnrate diff: per-meter gates", () => {
     expect(tripped.map((c: { delta: string }) => c.delta).sort()).toEqual(covered.map((c) => writes(c).mul("0.01").toFixed()).sort());
     expect(tripped.every((c: { delta_percent: string }) => c.delta_percent === "20")).toBe(true);
     const largest = covered.map((c) => writes(c).mul("0.01")).reduce((a, b) => (a.gt(b) ? a : b));
-    expect(run.stderr).toMatch(new RegExp(`^burnrate: \\d+ meter change\\(s\\) past --fail-over-meter 10%; largest: data_write \\+${largest.toFixed().replace(".", "\\.")} credits \\(\\+20%\\)`));
+    expect(run.stderr).toMatch(new RegExp(`^burnrate: \\d+ meter change\\(s\\) past --fail-over-meter 10%; largest: data_write \\+${largest.toFixed().replace(".", "\\.")} credits \\(\\+20%\\)`, "m"));
   });
 
   it("a meter rise of exactly the limit passes", () => {

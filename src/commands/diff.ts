@@ -1,5 +1,6 @@
 import { replayBoth } from "../costdiff/replay-both.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
+import { withPricesAtZero } from "../costdiff/added-prices.js";
 import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
@@ -68,9 +69,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const account = loadAccount(options.account);
   const base = loadCardFor(options.base, undefined);
   const card = loadCardFor(options.card, account);
-  // The base replays with the meters the change adds at 0; the card changes and priced lines read the cards as written.
-  const added = addedMeters(base, card);
-  const baseAsReplayed = withMetersAtZero(base, added, card);
+  // The base replays with the meters and the price table values (a model, a provider) the change adds at 0; the card
+  // changes and priced lines read the cards as written.
+  const baseAsReplayed = withPricesAtZero(withMetersAtZero(base, addedMeters(base, card), card), card);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
@@ -117,6 +118,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...(result.failOver?.money ? [`total money (${result.money.currency}) rises by more than --fail-over ${options.failOver}%: ${formatExact(result.money.total!.old)} → ${formatExact(result.money.total!.new)}`] : []),
     ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit)}`] : []),
+    ...(result.failOver?.prices ? [`total ${card.unit} on the usage both cards serve rise by more than --fail-over ${options.failOver}%, by the prices: ${formatExact(result.comparison.served.old)} → ${formatExact(result.comparison.served.new)} (the events the new card refuses, charged nothing, left out)`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
     ...result.gates.filter((g) => g.money.length > 0).map((g) => moneyGateFinding(g, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })),
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),

@@ -14,6 +14,8 @@ export interface CostRow {
   /** Events of this meter the credits could not cover, under each card: when they differ, the credits ran out at another time. */
   oldRefused: number;
   newRefused: number;
+  /** What the usage both cards serve cost under each (`Served`). */
+  served: Totals;
 }
 
 interface CycleRow {
@@ -46,6 +48,8 @@ export interface PricedLine extends Totals {
   dimensions: Readonly<Record<string, string>>;
   /** The card versions that priced it under either card, where several are given: a price of a version that priced none of it is not measured by it. */
   versions?: Set<string>;
+  /** What the usage both cards serve cost under each (`Served`). */
+  served: Totals;
 }
 
 export interface CostComparison {
@@ -54,6 +58,37 @@ export interface CostComparison {
   total: Totals;
   /** Every priced line either card charged, summed over all accounts and cycles, in first-seen order. */
   lines: PricedLine[];
+  /**
+   * The usage both cards serve, priced by each: the change the cards' prices make, with the events one card refuses and
+   * the other serves left out. Where both serve the same events it is the total; where the new card refuses more, the
+   * total also falls by what those events cost, which hides a price rise (newcomer, stop 37: a +10% price and a smaller
+   * allowance read "credits fall").
+   */
+  served: Totals;
+}
+
+/** One statement line's grain (account, cycle, meter, component, kind, every dimension) under one card. */
+interface Grain {
+  quantity: Decimal;
+  amount: Decimal;
+  events: number;
+}
+
+const NONE: Grain = { quantity: ZERO, amount: ZERO, events: 0 };
+
+/**
+ * What the events of one grain that both cards serve cost under each. The same events served: their amounts, whatever
+ * the prices or a rounding step did to them. Some events refused by one card only: the quantity both serve (the
+ * smaller) at each card's average price on the grain, so the difference is the price change alone (a price-volume
+ * split as a finance analyst makes it: price change on the volume kept, and the volume lost at its old price). Events
+ * served by one card only: none.
+ */
+function servedOf(o: Grain, n: Grain): Totals {
+  if (o.events === n.events) return { old: o.amount, new: n.amount };
+  if (o.quantity.isZero() || n.quantity.isZero()) return { old: ZERO, new: ZERO };
+  // By size: a refund's quantity is negative.
+  const both = Decimal.min(o.quantity.abs(), n.quantity.abs());
+  return { old: o.amount.mul(both).div(o.quantity.abs()), new: n.amount.mul(both).div(n.quantity.abs()) };
 }
 
 /** The engine's reasons for refusing an event the credits (or the grace buffer) could not cover: quota, budget and plan refusals do not move with the credits. */
@@ -68,6 +103,7 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
   const rows = new Map<string, CostRow>();
   const cycles = new Map<string, CycleRow>();
   const lines = new Map<string, PricedLine>();
+  const grains = new Map<string, { row: CostRow; line: PricedLine; old: Grain; new: Grain }>();
   const visit = (statement: Statement, side: "old" | "new") => {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
@@ -78,16 +114,20 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
         cycles.set(cycleKey, cycle);
         for (const line of c.lines) {
           const key = JSON.stringify([account.account, c.start, line.meter]);
-          const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO, oldRefused: 0, newRefused: 0 };
+          const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: line.meter, old: ZERO, new: ZERO, oldRefused: 0, newRefused: 0, served: { old: ZERO, new: ZERO } };
           row[side] = row[side].plus(line.amount);
           rows.set(key, row);
           const by = priced(line.meter, line.component);
           const dimensions = by === undefined ? line.dimensions : Object.fromEntries(Object.entries(line.dimensions).filter(([d]) => by.includes(d)));
           const lineKey = JSON.stringify([line.meter, line.component ?? null, line.kind, Object.entries(dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
-          const total = lines.get(lineKey) ?? { meter: line.meter, component: line.component, kind: line.kind, dimensions, old: ZERO, new: ZERO };
+          const total = lines.get(lineKey) ?? { meter: line.meter, component: line.component, kind: line.kind, dimensions, old: ZERO, new: ZERO, served: { old: ZERO, new: ZERO } };
           total[side] = total[side].plus(line.amount);
           if (line.version !== undefined) (total.versions ??= new Set()).add(line.version);
           lines.set(lineKey, total);
+          const grainKey = JSON.stringify([account.account, c.start, line.meter, line.component ?? null, line.kind, Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+          const grain = grains.get(grainKey) ?? { row, line: total, old: NONE, new: NONE };
+          grain[side] = { quantity: grain[side].quantity.plus(line.quantity), amount: grain[side].amount.plus(line.amount), events: grain[side].events + line.events };
+          grains.set(grainKey, grain);
         }
       }
     }
@@ -106,6 +146,14 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
       }
     }
   }
+  const served = { old: ZERO, new: ZERO };
+  for (const g of grains.values()) {
+    const both = servedOf(g.old, g.new);
+    for (const t of [g.row.served, g.line.served, served]) {
+      t.old = t.old.plus(both.old);
+      t.new = t.new.plus(both.new);
+    }
+  }
   const meterRank = new Map<string, number>();
   for (const s of [base, card]) for (const a of s.accounts) for (const c of a.cycles) for (const l of c.lines) if (!meterRank.has(l.meter)) meterRank.set(l.meter, meterRank.size);
   const byCycle = (a: { account: string; start: Instant }, b: { account: string; start: Instant }) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.start - b.start);
@@ -115,6 +163,7 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
     cycles: sortedCycles,
     total: { old: sum(sortedCycles.map((c) => c.old)), new: sum(sortedCycles.map((c) => c.new)) },
     lines: [...lines.values()],
+    served,
   };
 }
 

@@ -49,6 +49,11 @@ interface FailOver {
   credits: boolean;
   money: boolean;
   paidCredits: boolean;
+  /**
+   * The credits of the usage both cards serve (`comparison.served`) rose by more, where the credits charged did not: a
+   * price rise hidden by the events the new card refuses, which are charged nothing (newcomer, stop 37).
+   */
+  prices: boolean;
 }
 
 export interface LineGate {
@@ -100,7 +105,8 @@ function failOver({ comparison, money }: DiffInputs, percent: Decimal): FailOver
   // Of the credits the base card charged, as the per-cycle gates take it: the share of the usage now paid from top-ups.
   const paidPercent = gatePercent({ ...money.paidDrawn, percentOf: money.baseCredits });
   const paidCredits = money.paidDrawn.new.gt(money.paidDrawn.old) && (paidPercent === undefined || paidPercent.gt(percent));
-  return { percent, exceeded: credits || inMoney || paidCredits, credits, money: inMoney, paidCredits };
+  const prices = !credits && exceeds(comparison.served, percent);
+  return { percent, exceeded: credits || inMoney || paidCredits || prices, credits, money: inMoney, paidCredits, prices };
 }
 
 function lineGate(inputs: DiffInputs, percent: Decimal): LineGate {

@@ -15,7 +15,8 @@ export async function replayBoth(replay: (card: RateCard) => Promise<Statement>,
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     const other = await replay(card).then(() => undefined, (x: unknown) => x);
-    throw other instanceof UserError && other.message === e.message ? e : inCard(e, "base", base);
+    // The new card's words where both refuse: its values are the ones a fix (a price, a mapping) is written against.
+    throw other instanceof UserError && sameRefusal(other, e) ? other : inCard(e, "base", base);
   }
   try {
     return [before, await replay(card)];
@@ -23,6 +24,19 @@ export async function replayBoth(replay: (card: RateCard) => Promise<Statement>,
     if (!(e instanceof UserError)) throw e;
     throw inCard(e, "new", card);
   }
+}
+
+/**
+ * Both cards refuse the same rows for the same reason: the same places and problems. Not the same text: the base
+ * replays with the values the new card adds (at 0), so the two tables list their values in another order.
+ */
+function sameRefusal(a: UserError, b: UserError): boolean {
+  if (a instanceof UserErrors || b instanceof UserErrors) {
+    const [x, y] = [a instanceof UserErrors ? a.errors : [a], b instanceof UserErrors ? b.errors : [b]];
+    return x.length === y.length && x.every((e, i) => sameRefusal(e, y[i]!));
+  }
+  const bare = (e: UserError) => e.problem.split("; did you mean ")[0];
+  return bare(a) === bare(b) && JSON.stringify(a.location) === JSON.stringify(b.location) && a.found === b.found;
 }
 
 function inCard(e: UserError, role: string, card: RateCard): UserError {

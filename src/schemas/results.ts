@@ -98,11 +98,17 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when base_total is 0 and card_total is not"),
   fail_over: nullable(object({
     percent: decimalString(),
-    exceeded: { type: "boolean", description: "any of credits_exceeded, money_exceeded, paid_credits_exceeded" },
+    exceeded: { type: "boolean", description: "any of credits_exceeded, money_exceeded, paid_credits_exceeded, prices_exceeded" },
     credits_exceeded: { type: "boolean", description: "the credits charged over the usage rose by more than percent" },
     money_exceeded: { type: "boolean", description: "the money (money.base_total to money.card_total) rose by more than percent" },
     paid_credits_exceeded: { type: "boolean", description: "the credits drawn from paid grants rose by more than percent" },
+    prices_exceeded: { type: "boolean", description: "served rose by more than percent, where the credits charged did not: a price rise on what both cards serve, hidden by the events the new card refuses" },
   })),
+  served: object({
+    ...amounts,
+    old_rejected: count("events refused under the base card, over every account's cycle"),
+    new_rejected: count("events refused under the new card, over every account's cycle"),
+  }, "the usage both cards serve, priced by each: where they serve the same events, the totals; where one refuses events the other serves, each grain's (account, cycle, meter, component, dimension values) quantity both serve at each card's average price on it, so delta is the change the prices make and total_delta minus delta is what the events served by one card only cost"),
   accounts: array(object({ account: str(), ...amounts })),
   meters: array(object({ meter: str(), ...amounts })),
   cycles: array(object({ account: str(), start: instant(), end: instant(), ...amounts, old_rejected: count(), new_rejected: count() })),

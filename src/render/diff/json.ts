@@ -32,6 +32,8 @@ function lineJson(l: PricedLine): object {
   return { line: lineName(l), meter: l.meter, component: l.component ?? null, kind: l.kind, dimensions: l.dimensions, ...amounts(l) };
 }
 
+const rejected = (cmp: CostDiff["comparison"], side: "oldRejected" | "newRejected"): number => cmp.cycles.reduce((n, c) => n + c[side], 0);
+
 const share = (p: Decimal | undefined): string | null => (p === undefined ? null : formatExact(p));
 
 /** One money item of one account's cycle past a gate. */
@@ -83,7 +85,9 @@ export function diffJson(d: CostDiff): object {
     fail_over: d.failOver === undefined ? null : {
       percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded,
       credits_exceeded: d.failOver.credits, money_exceeded: d.failOver.money, paid_credits_exceeded: d.failOver.paidCredits,
+      prices_exceeded: d.failOver.prices,
     },
+    served: { ...amounts(cmp.served), old_rejected: rejected(cmp, "oldRejected"), new_rejected: rejected(cmp, "newRejected") },
     gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0 || g.money.length > 0, changes: g.tripped.map(changeJson), money_changes: g.money.map(moneyChangeJson) })),
     fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: lineGateTripped(d.failOverLine), lines: d.failOverLine.tripped.map(lineJson), rates: d.failOverLine.rates.map(cardChangeJson) },
     fail_on_unmeasured: d.failOnUnmeasured ? { exceeded: d.unmeasured.length > 0 || d.refusedMore !== undefined } : null,

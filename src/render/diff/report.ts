@@ -94,9 +94,29 @@ function diffSummary(d: CostDiff): string {
     .sort(([, a], [, b]) => delta(b).abs().comparedTo(delta(a).abs())).slice(0, HEADLINE_METERS);
   const largest = meters.length === 0 ? "" : ` Largest by meter: ${meters.map(([meter, m]) => `${meter} ${f.change(m)}`).join(", ")}.`;
   const inCredits = change.isZero()
-    ? `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.${largest}`
-    : `${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.${largest}`;
-  return [inCredits, ...moneySummary(d)].join(" ");
+    ? `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.`
+    : `${capital(d.card.unit)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.`;
+  return [inCredits, ...servedSummary(d), ...(largest ? [largest.trimStart()] : []), ...moneySummary(d)].join(" ");
+}
+
+const capital = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+
+/**
+ * Where one card refuses events the other serves, the change split in two: what the prices do to the usage both cards
+ * serve, and what the events served by one card only cost. A price rise with a smaller allowance read "credits fall",
+ * the refused events being charged nothing (newcomer, stop 37): the customer pays more for each event still served.
+ */
+function servedSummary(d: CostDiff): string[] {
+  const { served, total, cycles } = d.comparison;
+  const [oldRejected, newRejected] = [cycles.reduce((n, c) => n + c.oldRejected, 0), cycles.reduce((n, c) => n + c.newRejected, 0)];
+  if (!cycles.some((c) => c.oldRejected !== c.newRejected)) return [];
+  const f = new Figures(d);
+  const rest = delta(total).minus(delta(served));
+  const prices = delta(served).isZero()
+    ? `On the usage both cards serve, ${d.card.unit} do not change (${f.amount(served.old)}): the prices move nothing.`
+    : `On the usage both cards serve, ${d.card.unit} ${delta(served).gt(0) ? "rise" : "fall"} by ${f.change(served)}, from ${f.amount(served.old)} to ${f.amount(served.new)}: what the prices change.`;
+  const lost = newRejected > oldRejected && rest.lt(0) ? ": what the customer no longer gets, charged nothing" : "";
+  return [prices, `The other ${f.signed(rest)} is the events one card serves and the other refuses (${count(oldRejected)} → ${count(newRejected)} refused)${lost}.`];
 }
 
 /**
@@ -122,7 +142,10 @@ function gate(d: CostDiff): string | undefined {
   const texts: string[] = [];
   if (d.failOver) {
     const limit = `${formatExact(d.failOver.percent)}%`;
-    const over = [...(d.failOver.credits ? [d.card.unit] : []), ...(d.failOver.money ? [`money (${d.money.currency})`] : []), ...(d.failOver.paidCredits ? [`${d.card.unit} drawn from paid grants`] : [])];
+    const over = [
+      ...(d.failOver.credits ? [d.card.unit] : []), ...(d.failOver.money ? [`money (${d.money.currency})`] : []), ...(d.failOver.paidCredits ? [`${d.card.unit} drawn from paid grants`] : []),
+      ...(d.failOver.prices ? [`${d.card.unit} on the usage both cards serve, by the prices`] : []),
+    ];
     texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit} (${over.join(", ")}).` : `Within the --fail-over limit of ${limit}.`);
   }
   const f = new Figures(d);
@@ -171,7 +194,16 @@ function risesNote(d: CostDiff): string | undefined {
   return `${plural(d.unmeasured.length, "price rise")} ${where}, so no cost gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.${gated}`;
 }
 
-const overLimit = (d: CostDiff) => (d.failOnUnmeasured && (d.unmeasured.length > 0 || d.refusedMore !== undefined)) || d.failOver?.exceeded === true || d.gates.some((g) => g.tripped.length > 0 || g.money.length > 0) || lineGateTripped(d.failOverLine);
+/** The gates that fail the run, by flag: the comment's "Over the limit." names them, as the sentences after it say more that is within. */
+function failedGates(d: CostDiff): string[] {
+  const unmeasured = d.unmeasured.length > 0 || d.refusedMore !== undefined || d.money.otherCurrency !== undefined || d.money.unpricedCredits !== undefined;
+  return [
+    ...(d.failOver?.exceeded ? ["--fail-over"] : []),
+    ...d.gates.filter((g) => g.tripped.length > 0 || g.money.length > 0).map((g) => g.flag),
+    ...(lineGateTripped(d.failOverLine) ? ["--fail-over-line"] : []),
+    ...(d.failOnUnmeasured && unmeasured ? ["--fail-on-unmeasured"] : []),
+  ];
+}
 
 /** The money items that changed, per account and cycle: what customers pay beyond credits. */
 function moneyTable(d: CostDiff, title: string | undefined): TableBlock | undefined {
@@ -331,11 +363,12 @@ export function diffBlocks(d: CostDiff): Block[] {
 export function diffMarkdown(d: CostDiff): string {
   const gateText = gate(d);
   const changed = changedRows(d);
+  const failed = failedGates(d);
   const out: string[] = [
     COMMENT_MARKER,
     `### burnrate: ${markdownText(cardName(d, "base"))} → ${markdownText(cardName(d, "card"))}`,
     "",
-    `${overLimit(d) ? "**Over the limit.** " : ""}${markdownText(diffSummary(d))}${gateText ? ` ${markdownText(gateText)}` : ""}`,
+    `${failed.length > 0 ? `**Over the limit.** Failed: ${failed.join(", ")}. ` : ""}${markdownText(diffSummary(d))}${gateText ? ` ${markdownText(gateText)}` : ""}`,
     "",
   ];
   const unmeasured = unmeasuredNote(d);
