@@ -179,6 +179,12 @@ export interface CycleStatement {
   plan: string;
   /** The card version in force at the cycle's end, when several versions are given: its plans' prices are the cycle's fees. */
   version?: string;
+  /**
+   * The subscription's end, when it falls before the cycle's end (the end in force then): the plan served until it.
+   * At or before the cycle's start, the plan did not run in the cycle at all: no fee, no included credits (planBilled).
+   * Absent otherwise, so that statements of subscriptions still running are as they were.
+   */
+  subscriptionEnd?: Instant;
 }
 
 /** A change of the account's terms in a cycle, and what it granted or removed. */

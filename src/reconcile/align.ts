@@ -2,7 +2,7 @@ import type { Bill, BillCharge } from "../bill/types.js";
 import { OVERAGE, PLAN_FEE } from "../bill/mapping.js";
 import { UserError, shown } from "../errors.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
-import { planFee } from "../ratecard/plan-fee.js";
+import { cycleFee } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
@@ -178,7 +178,7 @@ export class Aligner {
             if (billed !== undefined) billed.fee = { plans: [], recut: true };
             continue;
           }
-          const fee = planFee(this.card, cycle.plan, cycle.version);
+          const fee = cycleFee(this.card, { ...cycle, plan: cycle.plan });
           // A plan without a fee owes no line; one the bill charges all the same is named with its plan.
           if (fee.isZero() && !lines.has(id)) continue;
           const line = entry(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);

@@ -1,5 +1,5 @@
 import { planTerms } from "../engine/terms.js";
-import { planFee } from "../ratecard/plan-fee.js";
+import { cycleFee } from "../ratecard/plan-fee.js";
 import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
@@ -240,9 +240,9 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
       topupNeeded,
       overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
-      // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, planFee.
-      money: planFee(scenario.card, c.plan, c.version).plus(topupNeeded.mul(price)).plus(c.overage.amount),
-      moneyWithout: planFee(scenario.card, without.plan, without.version).plus(without.overage.amount),
+      // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
+      money: cycleFee(scenario.card, c).plus(topupNeeded.mul(price)).plus(c.overage.amount),
+      moneyWithout: cycleFee(scenario.card, without).plus(without.overage.amount),
     };
   });
   const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
