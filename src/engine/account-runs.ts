@@ -25,7 +25,7 @@ export abstract class AccountRuns extends ReplayState {
     if (!run) {
       const opening = this.anchorChange(account);
       const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
-      run = new Run(account, this.runList.length, terms, new Wallet(), this.setup.subscriptionEnd);
+      run = new Run(account, this.runList.length, terms, new Wallet(), terms.subscriptionEnd ?? this.setup.subscriptionEnd);
       this.runs.set(account, run);
       this.runList.push(run);
       this.openCycle(run, 0);

@@ -91,6 +91,11 @@ export interface AccountTerms {
   lowBalance: Decimal | undefined;
   /** Grants added at every cycle start (a subscription that tops the balance up each period). */
   recurringGrants: readonly { kind: string; amount: Decimal }[];
+  /**
+   * When this account's subscription ends (the account file's `subscription_end`, the top level's for its own
+   * account and those on its terms, an entry's of `accounts:` for that account); else the setup's, if any.
+   */
+  subscriptionEnd?: Instant;
 }
 
 export type LineKind = "usage" | "recurring" | "gauge" | "refund";

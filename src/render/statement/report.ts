@@ -77,7 +77,7 @@ function duplicateEventBlocks(statement: Statement): Block[] {
 /** What the subscription's end did to a cycle (planBilled): the plan served until it, or not at all. */
 function subscriptionEnded(c: CycleStatement, ctx: RenderContext): string {
   const end = localDateTime(ctx, c.subscriptionEnd!);
-  return planBilled(c) ? `ended ${end}: the plan's fee is billed, its included credits lapsed then` : `ended ${end}: no plan fee, no included credits`;
+  return planBilled(c) ? `ended ${end}: the plan served until then (its fee billed, its included credits lapsed then)` : `ended ${end}: no plan fee, no included credits`;
 }
 
 function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
