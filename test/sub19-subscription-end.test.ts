@@ -198,3 +198,39 @@ describe("a Floopy Free account with overage billing on, ending mid-month", () =
     expect(c.money.total).toBe("0.01");
   });
 });
+
+describe("simulate: a scenario whose subscription ends", () => {
+  it("costs the fee of the cycles the subscription ran in alone, as the statement does: 2 x 15 = 30 USD", async () => {
+    const dir = folder({
+      "sc.yaml": [
+        "name: Creator ending in July",
+        `card: ${card("flikly")}`,
+        "plan: creator",
+        "start: 2026-05-17",
+        "cycles: 4",
+        "timezone: America/New_York",
+        "populations:",
+        "  - name: editor",
+        "    users: 1",
+        "    per_user:",
+        "      - { meter: generate, quantity: 10, dimensions: { workflow: text_to_video, model: runway, resolution: 720p } }",
+        "changes:",
+        "  - { at: 2026-07-01, subscription_end: 2026-07-10 }",
+        "",
+      ].join("\n"),
+    });
+    const sim = await json(["simulate", join(dir, "sc.yaml")]);
+    const creator = sim.plans.find((p: any) => p.plan === "creator");
+    // 10 s x 0.5 = 5 credits in May; the cycles from July 17 on start after the end: no credits, no fee.
+    expect(creator.cycles.map((c: any) => [c.start.slice(0, 10), c.allowance, c.money])).toEqual([["2026-05-17", "30", "15"], ["2026-06-17", "30", "15"], ["2026-07-17", "0", "0"], ["2026-08-17", "0", "0"]]);
+    expect(creator.cycles[0].total).toBe("5");
+    expect(creator.money).toBe("30");
+  });
+
+  it("refuses an end before its change, at the change's subscription_end", async () => {
+    const dir = folder({ "sc.yaml": `card: ${card("flikly")}\nplan: creator\nstart: 2026-05-17\ncycles: 2\nchanges:\n  - { at: 2026-06-01, subscription_end: 2026-05-20 }\n` });
+    const run = await burnrate(["simulate", join(dir, "sc.yaml")]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/sc\.yaml:6:41: subscription end before its change/);
+  });
+});
