@@ -20,7 +20,7 @@ const changeFields = {
   plan: text({ description: "upgrade or downgrade to this plan key of the card" }),
   overage: boolean("switch overage billing on or off"),
   allowance: decimal({ min: "0", description: "a renegotiated allowance: included credits per cycle from now on" }),
-  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the subscription ends at this instant: add-ons capped at the subscription's end expire then" }),
+  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the subscription ends at this instant, and the plan with it: no fee or included credits after it, add-ons capped at it expire then" }),
 };
 const changeDescription = "a dated change of the account's terms: exactly one of plan, overage, allowance, subscription_end";
 const changesOf = (account: boolean) =>
@@ -56,7 +56,7 @@ export const accountCodec = record({}, {
   ...termFields,
   anchor: INSTANT_TEXT,
   timezone: text({ description: "IANA time zone name; default UTC" }),
-  subscription_end: INSTANT_TEXT,
+  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the file's own account's subscription ends at this instant, and its plan with it (docs/timelines.md)" }),
   term: oneOf(["monthly", "annual"] as const, "the subscription's term: credits reset every month either way; an annual one renews every 12 months from the anchor"),
   through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
   grants: list(grantCodec),
