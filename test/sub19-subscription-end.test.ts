@@ -186,7 +186,9 @@ describe("a Floopy Free account with overage billing on, ending mid-month", () =
     "u.csv": [
       "timestamp,meter,model,provider,quantity,input_tokens,output_tokens",
       "2026-11-02T10:00:00Z,request,gpt-4o,openai,1005,0,0", // 5 past the quota, before the end: 5 x 0.002 = 0.01 USD
-      "2026-11-20T10:00:00Z,request,gpt-4o,openai,10,0,0", // after the end: no overage billing, refused at the quota
+      // After the end: no overage billing, refused at the quota. A row of a shape seen before, it would take the known
+      // path (its quota room unbounded with overage on) but for the end, a clock change it must go the full way for.
+      "2026-11-20T10:00:00Z,request,gpt-4o,openai,10,0,0",
     ].join("\n") + "\n",
   });
 
