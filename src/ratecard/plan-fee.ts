@@ -6,7 +6,7 @@ import type { RateCard } from "./types.js";
  * What a cycle's plan costs in money: the price of the plan in force at the cycle's end, in the card version in force
  * then. The one statement of the rule: a statement's money, reconcile's plan fee lines, simulate's and diff's money read it.
  */
-export function planFee(card: RateCard, plan: string, version?: string): Decimal {
+function planFee(card: RateCard, plan: string, version?: string): Decimal {
   return versionOf(card, version).plans.get(plan)?.price ?? ZERO;
 }
 
