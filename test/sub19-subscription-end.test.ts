@@ -74,7 +74,9 @@ describe("the red team's Flikly Creator account, ending on 2026-07-10 (New York)
     const billed = folder({ "bill.csv": "period_start,activity,amount\n2026-05-17,plan,15\n2026-05-17,generate,5\n2026-06-17,plan,15\n2026-07-17,plan,15\n" });
     const run = await burnrate(["reconcile", ...base, "--bill", join(billed, "bill.csv"), "--format", "table"]);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/2026-07-17/);
+    expect(run.stdout).toMatch(/2026-07-17\s+plan \(USD\)/);
+    // Said as the reason, not as a plan without a fee on the card (Creator has one).
+    expect(run.stdout.replace(/\s+/g, " ")).toMatch(/the bill charges a plan fee of 15 USD; the subscription ended 2026-07-10T04:00:00Z, before this cycle: it owes no fee/);
   });
 
   it("diffs the money of the cycles it ran in alone: Creator at 20 USD costs 2 x 5 = 10 USD more, not 4 x 5", async () => {

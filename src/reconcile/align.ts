@@ -2,7 +2,7 @@ import type { Bill, BillCharge } from "../bill/types.js";
 import { OVERAGE, PLAN_FEE } from "../bill/mapping.js";
 import { UserError, shown } from "../errors.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
-import { cycleFee } from "../ratecard/plan-fee.js";
+import { cycleFee, planBilled } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
@@ -178,12 +178,13 @@ export class Aligner {
             if (billed !== undefined) billed.fee = { plans: [], recut: true };
             continue;
           }
-          const fee = cycleFee(this.card, { ...cycle, plan: cycle.plan });
+          const owes = { ...cycle, plan: cycle.plan };
+          const fee = cycleFee(this.card, owes);
           // A plan without a fee owes no line; one the bill charges all the same is named with its plan.
           if (fee.isZero() && !lines.has(id)) continue;
           const line = entry(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
           // Summed where the bill names no accounts: each account's fee is owed once (red team, stop 36: the last account's alone was compared).
-          line.fee = { plans: [...(line.fee?.plans ?? []), cycle.plan], recut: false };
+          line.fee = { plans: [...(line.fee?.plans ?? []), cycle.plan], recut: false, ...(planBilled(owes) ? {} : { ended: cycle.subscriptionEnd }) };
           if (!fee.isZero()) addMoney(line, ONE, fee);
         }
       }

@@ -234,7 +234,9 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
     if (bill.amount.isZero()) return undefined;
     const why = line.fee?.recut === true
       ? "the bill's periods are not the account's cycles (re-cut), so no cycle's fee is compared"
-      : plans.length > 0
+      : line.fee?.ended !== undefined
+        ? `the subscription ended ${formatInstant(line.fee.ended)}, before this cycle: it owes no fee`
+        : plans.length > 0
         ? `the account's plan at this cycle's end, ${named}, has no fee on the card`
         : "the usage has no cycle of this account here (no usage of it, or an account the log does not name): the statement owes no fee";
     return { class: "missing_in_usage", explanation: `the bill charges a plan fee of ${n(bill.amount)} ${currency}${times}; ${why}`, shiftable: false };

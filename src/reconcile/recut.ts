@@ -25,6 +25,8 @@ interface CutCycle {
   plan?: string;
   /** The card version in force at the cycle's end, when several are given. */
   version?: string;
+  /** The subscription's end, where it falls before the cycle's end (the statement's): a cycle from it on owes no fee. */
+  subscriptionEnd?: Instant;
 }
 
 /** A statement as reconciling reads it: per account, per cycle of some calendar, its lines. */

@@ -61,9 +61,10 @@ export interface AlignedLine {
   money: boolean;
   /**
    * A plan fee line: the plan in force at each cycle's end whose fee it holds (one an account, where the bill names no
-   * accounts), or a re-cut bill's, whose periods have none.
+   * accounts), or a re-cut bill's, whose periods have none; `ended`, the subscription's end, where the cycle starts at or
+   * after it and so owes no fee (planBilled).
    */
-  fee?: { plans: readonly string[]; recut: boolean };
+  fee?: { plans: readonly string[]; recut: boolean; ended?: number };
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;
   computed: ComputedSide | undefined;
