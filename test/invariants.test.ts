@@ -98,16 +98,21 @@ describe(`invariants over ${RUNS} random streams`, () => {
     }), { numRuns: Math.ceil(RUNS / 5) });
   }, 300_000);
 
-  it("with plan, allowance and overage changes under every plan_changes setting: conservation, and rows give what events give", () => {
+  it("with plan, allowance, overage and subscription end changes under every plan_changes setting: conservation, and rows give what events give", () => {
     const settings = ["", "plan_changes: { upgrade: prorated, downgrade: at_once }\n", "plan_changes: { upgrade: difference, downgrade: at_once }\n", "plan_changes: { upgrade: prorated }\n"].map((extra) => card(TEST_CARD + extra));
     // Distinct days, so that one account's changes are in strict time order; two accounts may change at one instant.
     const changes = fc.uniqueArray(fc.record({
       day: fc.integer({ min: 0, max: 80 }),
       hour: fc.integer({ min: 0, max: 1 }),
       account: fc.constantFrom("acct", "other"),
-      what: fc.oneof(fc.record({ plan: plan }), fc.record({ allowance: fc.integer({ min: 0, max: 200 }).map(String) }), fc.record({ overage: fc.boolean() })),
+      // An end from 0 to 40 days after its change (stop 37: an end ends the plan; a later one, after it, restores it).
+      what: fc.oneof(fc.record({ plan: plan }), fc.record({ allowance: fc.integer({ min: 0, max: 200 }).map(String) }), fc.record({ overage: fc.boolean() }), fc.record({ endAfter: fc.integer({ min: 0, max: 40 }) })),
     }), { maxLength: 5, selector: (c) => `${c.account} ${c.day}` }).map((cs) => cs
-      .map((c) => ({ at: new Date(START + c.day * DAY + c.hour * 12 * 3_600_000).toISOString(), account: c.account, ...c.what }))
+      .map((c) => {
+        const at = START + c.day * DAY + c.hour * 12 * 3_600_000;
+        const what = "endAfter" in c.what ? { subscription_end: new Date(at + c.what.endAfter * DAY).toISOString() } : c.what;
+        return { at: new Date(at).toISOString(), account: c.account, ...what };
+      })
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0)));
     fc.assert(fc.property(stream, purchases, plan, changes, fc.integer({ min: 0, max: 3 }), fc.integer(), (specs, ps, p, cs, which, seed) => {
       const withCard = settings[which]!;

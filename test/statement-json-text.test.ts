@@ -81,7 +81,8 @@ const cycle: fc.Arbitrary<CycleStatement> = fc.record({
   }).chain((t) => maybe(decimal).map((capped) => (capped === undefined ? t : { ...t, capped })))),
   plans: few(fc.record({ plan: text, from: instant, to: instant })),
   plan: fc.constantFrom("free", "pro", "team", "unknown"),
-});
+  // The subscription's end, where it falls before the cycle's end (stop 37): both writers say it, and the fee follows it.
+}).chain((c) => maybe(instant).map((end) => (end === undefined ? c : { ...c, subscriptionEnd: end })));
 
 const account: fc.Arbitrary<AccountStatement> = fc.record({ account: text, plan: text, cycles: few(cycle, 3) });
 

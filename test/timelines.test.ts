@@ -286,7 +286,8 @@ describe("a Flikly subscription that ends early", () => {
     const june = await run("ends.yaml");
     const addon = june.grants.find((g: any) => g.kind === "addon");
     expect(addon).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "10", expired: "90", closing: "0" });
-    expect(june.rejected).toEqual([{ meter: "generate", reason: "credits exhausted", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
+    // After the end the plan serves nothing: the refusal says the subscription ended (stop 37), not that credits ran out.
+    expect(june.rejected).toEqual([{ meter: "generate", reason: "subscription ended 2026-06-15T00:00:00Z", events: 1, quantity: "10", first_at: "2026-06-20T10:00:00Z", first_line: expect.stringMatching(/\/usage\.csv:3$/) }]);
     // The change caps the 90 add-on credits left after the 10 spent on the 5th; on the 15th they lapse, unspent.
     expect(june.timeline).toEqual([
       { at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-06-15T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" },

@@ -20,7 +20,7 @@ const changeFields = {
   plan: text({ description: "upgrade or downgrade to this plan key of the card" }),
   overage: boolean("switch overage billing on or off"),
   allowance: decimal({ min: "0", description: "a renegotiated allowance: included credits per cycle from now on" }),
-  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the subscription ends at this instant: add-ons capped at the subscription's end expire then" }),
+  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the subscription ends at this instant, and the plan with it: no fee or included credits after it, add-ons capped at it expire then" }),
 };
 const changeDescription = "a dated change of the account's terms: exactly one of plan, overage, allowance, subscription_end";
 const changesOf = (account: boolean) =>
@@ -44,7 +44,11 @@ const termFields = {
   daily_limits: creditsByValue("credits per local day per value of the card's daily-limit dimension (a server); * for any other"),
 };
 
-const termsCodec = record({}, { ...termFields, changes: changesOf(false) });
+const termsCodec = record({}, {
+  ...termFields,
+  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "this account's subscription ends at this instant (the top level's subscription_end is the file's own account's)" }),
+  changes: changesOf(false),
+});
 
 export const accountCodec = record({}, {
   card: text({ description: "the rate card, relative to this file" }),
@@ -52,7 +56,7 @@ export const accountCodec = record({}, {
   ...termFields,
   anchor: INSTANT_TEXT,
   timezone: text({ description: "IANA time zone name; default UTC" }),
-  subscription_end: INSTANT_TEXT,
+  subscription_end: text({ expected: "a date or an ISO-8601 instant", description: "the file's own account's subscription ends at this instant, and its plan with it (docs/timelines.md)" }),
   term: oneOf(["monthly", "annual"] as const, "the subscription's term: credits reset every month either way; an annual one renews every 12 months from the anchor"),
   through: text({ expected: "a date or an ISO-8601 instant", description: "statements run through the cycle holding this instant, even if it has no usage (--through overrides it)" }),
   grants: list(grantCodec),
@@ -101,6 +105,7 @@ export interface AccountSettings {
   /** Set when no account file names the account (ReplaySetup.unnamed): its name. */
   unnamed?: string;
   purchases: GrantPurchase[];
+  /** An end for every account of the replay; none from an account file, which gives each account's in its terms. */
   subscriptionEnd: Instant | undefined;
   through: Instant | undefined;
   /** Where the through date was written, and as what: without an anchor, calendarFor bounds it from the first usage row. */
@@ -209,11 +214,19 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
     const asGiven = whatIf && doc.accounts?.get(owner)?.plan === undefined;
     return { kind: g.kind, amount: g.amount as Decimal, at: instant(g.at, here(["grants", i, "at"])), account: owner, origin: here(["grants", i]), ...(asGiven ? { asGiven: true as const } : {}) };
   });
-  const subscriptionEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
+  // Each account's own end, in its terms: the top level's is the file's account's (and that of accounts on its terms), an
+  // entry of accounts: has its own or none. It ends the plan (docs/timelines.md), so it is never another account's.
+  const ownEnd = doc.subscription_end === undefined ? undefined : instant(doc.subscription_end, here(["subscription_end"]));
+  const ownTerms = ownEnd === undefined ? terms : { ...terms, subscriptionEnd: ownEnd };
+  accounts.set(name, ownTerms);
+  for (const [id, t] of doc.accounts ?? []) {
+    if (t.subscription_end !== undefined && id !== name) accounts.set(id, { ...accounts.get(id)!, subscriptionEnd: instant(t.subscription_end, here(["accounts", id, "subscription_end"])) });
+  }
   // A pack that expires at the subscription's end, bought at or after it, would be granted and expire at once: a sale
   // the provider does not make (as a top-up on a plan that sells none), and its credits would vanish without a word.
   purchases.forEach((p, i) => {
     const expires = card.grantKinds.get(p.kind)!.expires;
+    const subscriptionEnd = (accounts.get(p.account) ?? ownTerms).subscriptionEnd;
     if (subscriptionEnd === undefined || p.at < subscriptionEnd || expires.kind !== "after_months" || !expires.capAtSubscriptionEnd) return;
     throw new UserError(
       `${p.kind} bought after the subscription ended`,
@@ -242,7 +255,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const changes = lists.flat().sort((a, b) => a.at - b.at);
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
-  return { name, zone, anchor, terms, accounts, ...(account === undefined ? { unnamed: name } : {}), purchases, subscriptionEnd, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
+  return { name, zone, anchor, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

@@ -10,11 +10,11 @@ import type { AccountRun, ActiveItem, GaugeLevel } from "./replay-state.js";
  * downgrade, a subscription's end, capped grants, a calendar of its own. Most runs of a log of many accounts
  * need none of it, and it was nine fields of every run.
  */
-type RareField = "active" | "refused" | "gauges" | "daily" | "day" | "pending" | "subscriptionEnd" | "capped" | "calendar" | "unbudgeted";
+type RareField = "active" | "refused" | "gauges" | "daily" | "day" | "pending" | "subscriptionEnd" | "capped" | "calendar" | "unbudgeted" | "ended";
 type RunRecords = { [K in RareField]: AccountRun[K] | undefined };
 
 /** Every field in one literal, so that every run's records share one hidden class. */
-const noRecords = (): RunRecords => ({ active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: undefined, capped: undefined, calendar: undefined, unbudgeted: undefined });
+const noRecords = (): RunRecords => ({ active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: undefined, capped: undefined, calendar: undefined, unbudgeted: undefined, ended: undefined });
 
 /** An account's run (AccountRun): its records made at their first use, as a log of 100,000 accounts has as many runs. */
 export class Run implements AccountRun {
@@ -115,6 +115,14 @@ export class Run implements AccountRun {
 
   set calendar(calendar: { calendar: Calendar; index: number } | undefined) {
     if (calendar !== undefined || this.records !== undefined) this.recorded().calendar = calendar;
+  }
+
+  get ended(): "cycle" | "instant" | undefined {
+    return this.records?.ended;
+  }
+
+  set ended(ended: "cycle" | "instant" | undefined) {
+    if (ended !== undefined || this.records !== undefined) this.recorded().ended = ended;
   }
 
   get unbudgeted(): Set<string> | undefined {

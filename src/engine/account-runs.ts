@@ -10,6 +10,7 @@ import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
 import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
 import { FAR_AWAY, ReplayState, type AccountRun } from "./replay-state.js";
+import { endsBy, endsWithSubscription } from "./subscription-end.js";
 
 /** The budgets of a run none apply to, shared (close() only reads them): a map is about 180 bytes an account of 100,000. */
 const NO_BUDGETS: ReadonlyMap<string, Decimal> = new Map();
@@ -24,7 +25,7 @@ export abstract class AccountRuns extends ReplayState {
     if (!run) {
       const opening = this.anchorChange(account);
       const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
-      run = new Run(account, this.runList.length, terms, new Wallet(), this.setup.subscriptionEnd);
+      run = new Run(account, this.runList.length, terms, new Wallet(), terms.subscriptionEnd ?? this.setup.subscriptionEnd);
       this.runs.set(account, run);
       this.runList.push(run);
       this.openCycle(run, 0);
@@ -54,6 +55,17 @@ export abstract class AccountRuns extends ReplayState {
       for (const entry of lapsed) run.cycle.note(entry);
     }
     if (run.wallet.dueBy(at)) this.expire(run, at, true);
+    if (endsBy(run, at)) this.endPlan(run);
+  }
+
+  /**
+   * The clock passed the subscription's end within the open cycle: its included credits lapsed there (expiryOf
+   * capped them), and from now on the plan gives nothing (subscription-end.ts). The targets and what the known
+   * path learnt were made while it still did.
+   */
+  private endPlan(run: AccountRun): void {
+    run.ended = "instant";
+    this.dropCaches();
   }
 
   /**
@@ -94,12 +106,18 @@ export abstract class AccountRuns extends ReplayState {
       run.pending = undefined;
       this.dropCaches();
     }
-    const { plan, allowance } = run.terms;
+    const { plan } = run.terms;
+    // A cycle opening at or after the subscription's end opens without the plan: no included credits, one-time
+    // credits or top-ups, and no fee (planBilled); a later end given back restores it (TimelineApplication.restorePlan).
+    const ends = run.subscriptionEnd;
+    run.ended = ends !== undefined && ends <= start ? "cycle" : undefined;
+    const ended = run.ended === "cycle";
+    const allowance = ended ? ZERO : run.terms.allowance;
     run.wallet.startCycle();
     const included = this.card.grantKinds.get(INCLUDED)!;
     if (allowance.gt(0)) run.wallet.add(included, this.scale.of(allowance), start, this.expiryOf(included, start, end, run));
     const onetime = this.card.grantKinds.get(ONETIME);
-    if (index === 0 && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end, run));
+    if (index === 0 && !ended && onetime && plan.onetime.gt(0)) run.wallet.add(onetime, this.scale.of(plan.onetime), start, this.expiryOf(onetime, start, end, run));
     // The cycle opens with its allowance: it is part of the opening balance, not a grant during the cycle.
     // A list, not a map: one or two kinds an account, and a map is about 180 bytes.
     const opening = this.sharedOpening(run.wallet.kinds().map((kind) => ({ kind, credits: run.wallet.balanceOf(kind) })));
@@ -109,9 +127,9 @@ export abstract class AccountRuns extends ReplayState {
     run.cycle.version = this.version;
     run.serial = ++this.cyclesOpened;
     if (allowance.gt(0)) this.log(run, { at: start, type: "allowance", grant: INCLUDED, amount: allowance });
-    if (index === 0 && onetime && plan.onetime.gt(0)) this.log(run, { at: start, type: "allowance", grant: ONETIME, amount: plan.onetime });
+    if (index === 0 && !ended && onetime && plan.onetime.gt(0)) this.log(run, { at: start, type: "allowance", grant: ONETIME, amount: plan.onetime });
     // A subscription that tops the balance up each period pays in at the cycle's start, before its charges.
-    for (const g of run.terms.recurringGrants) {
+    for (const g of ended ? [] : run.terms.recurringGrants) {
       const kind = this.card.grantKinds.get(g.kind)!;
       run.wallet.add(kind, this.scale.of(g.amount), start, this.expiryOf(kind, start, end, run));
       run.cycle.granted(g.kind, g.amount);
@@ -159,17 +177,22 @@ export abstract class AccountRuns extends ReplayState {
     }
   }
 
+  /** When a grant of `kind` made at `at` expires: its own expiry, brought forward to the subscription's end where it ends with it. */
   protected expiryOf(kind: GrantKind, at: Instant, cycleEnd: Instant, run: AccountRun): Instant | undefined {
+    const own = this.ownExpiry(kind, at, cycleEnd);
+    const cap = endsWithSubscription(kind) ? run.subscriptionEnd : undefined;
+    return cap !== undefined && (own === undefined || cap < own) ? cap : own;
+  }
+
+  /** A grant's expiry by its kind alone, the subscription's end aside. */
+  protected ownExpiry(kind: GrantKind, at: Instant, cycleEnd: Instant): Instant | undefined {
     switch (kind.expires.kind) {
       case "never":
         return undefined;
       case "cycle_end":
         return cycleEnd;
-      case "after_months": {
-        const after = this.setup.calendar.addMonths(at, kind.expires.months);
-        const cap = kind.expires.capAtSubscriptionEnd ? run.subscriptionEnd : undefined;
-        return cap !== undefined && cap < after ? cap : after;
-      }
+      case "after_months":
+        return this.setup.calendar.addMonths(at, kind.expires.months);
     }
   }
 
@@ -238,5 +261,8 @@ function closeCycle(run: AccountRun, { card, setup, order, versionAt }: Closing)
   // a version from the instant a cycle ends prices the next one (red team, stop 36: November at December's price).
   const version = versionAt(statement.end - 1);
   if (version !== undefined) statement.version = version;
+  // The plan served until the end, or not at all in a cycle opened after it: what the cycle owes follows (planBilled).
+  const end = run.subscriptionEnd;
+  if (end !== undefined && end < statement.end) statement.subscriptionEnd = end;
   return statement;
 }

@@ -10,6 +10,7 @@ import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 import { CHARGE_CHECKS } from "./rules.js";
+import { endsBy, planServes } from "./subscription-end.js";
 import { FAR_AWAY, FAR_CYCLES, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine, type ShapePart } from "./replay-state.js";
 
 /** The parts of a key being made (flatKey). */
@@ -90,7 +91,8 @@ export abstract class Charging extends Limits {
   protected quietAt(run: AccountRun, at: Instant): boolean {
     const index = this.cycleOf(at);
     // A run re-anchored by an upgrade numbers its cycles apart from the calendar's: its own end decides.
-    return index === run.cycle.index && at < run.cycle.end && index <= this.throughCycle && this.nextDueAt > at && !run.wallet.dueBy(at);
+    // The subscription's end is a clock change as an expiry is: the row that crosses it goes the full way (advance ends the plan).
+    return index === run.cycle.index && at < run.cycle.end && index <= this.throughCycle && this.nextDueAt > at && !run.wallet.dueBy(at) && !endsBy(run, at);
   }
 
   /** A meter the card in force lacks: with versions, the reader took it because another version has it. */
@@ -152,7 +154,7 @@ export abstract class Charging extends Limits {
     // Split: accept the whole units the credits (and grace) still cover, reject the rest.
     const unit = this.scale.product(this.book.quantity(ONE), this.book.unit(meter, event.dimensions, event.origin).exact);
     const pool = resolve(meter.pool, event.dimensions, "pool", meter, event.origin);
-    const room = add(run.wallet.balance(), run.cycle.graceLeft(pool));
+    const room = planServes(run) ? add(run.wallet.balance(), run.cycle.graceLeft(pool)) : run.wallet.balance();
     const units = unit === NO_CREDITS ? event.quantity : Decimal.min(event.quantity, new Decimal(wholeUnits(room, unit).toString()));
     if (units.gt(0)) this.charge(run, { ...usage, quantity: units, shape: undefined });
     const rest = event.quantity.minus(units);
@@ -305,6 +307,8 @@ export abstract class Charging extends Limits {
    * nothing is left, no later charge crosses anything, and each is refused.
    */
   protected graceFor(run: AccountRun, pool: string, short: Credits, probe: boolean): Credits | undefined {
+    // The buffer, a pool that allows usage past its credits and the crossing charge are the plan's: none once it ended.
+    if (!planServes(run)) return undefined;
     const policy = this.card.pools.get(pool)!.whenExhausted;
     const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : NO_CREDITS;
     const crosses = this.card.crossing === "accept" && !probe && (graceLeft > NO_CREDITS || run.wallet.balance() > NO_CREDITS);

@@ -7,6 +7,7 @@ import { TimelineApplication } from "./timeline-application.js";
 import type { AccountRun } from "./replay-state.js";
 import { BALANCE_RULES, CHARGE_CHECKS, type RuleContext, type UsageCharge } from "./rules.js";
 import { CheckRooms } from "./check-rooms.js";
+import { endedReason, planServes } from "./subscription-end.js";
 
 /** A charge refused: by a check (rules.ts), or for want of credits. */
 export interface Refused {
@@ -82,6 +83,7 @@ export abstract class Limits extends TimelineApplication {
   }
 
   protected exhaustedReason(run: AccountRun, pool: string): string {
+    if (!planServes(run)) return endedReason(run);
     return run.cycle.graceLimit(pool) > NO_CREDITS ? "grace buffer exhausted" : "credits exhausted";
   }
 

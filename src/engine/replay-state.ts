@@ -139,6 +139,12 @@ export interface AccountRun {
   pending: AccountTerms | undefined;
   /** When the subscription ends: the setup's, until a change says otherwise. */
   subscriptionEnd: Instant | undefined;
+  /**
+   * Whether the plan has stopped serving the run because its subscription ended: "cycle" where the open cycle
+   * opened at or after the end (no fee, no included credits), "instant" where the clock passed the end within it.
+   * From then on the plan gives nothing: no grace buffer, no overage, no charge let past the credits (subscription-end.ts).
+   */
+  ended?: "cycle" | "instant";
   /** Grants a subscription end brought forward, and that change: their lapse is shown in the timeline. Absent until one does. */
   capped?: Map<Grant, TimelineEntry>;
   /**

@@ -5,6 +5,7 @@ import type { Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { AccountRun, Dimensions } from "./replay-state.js";
 import { budgetAlertLevel } from "./cycle.js";
+import { endedReason, planServes } from "./subscription-end.js";
 
 /**
  * The rules a usage charge meets besides its price, each declared once: what
@@ -100,6 +101,11 @@ const planGate: ChargeCheck = {
   records: NOTHING,
 };
 
+/** Whether requests past the quota are billed as overage: with overage on, while the plan serves (subscription-end.ts). */
+function overageBilled(run: AccountRun): boolean {
+  return run.terms.overage && planServes(run);
+}
+
 /** Quota used by `quantity` more: past the quota, billed as overage. */
 function useQuota(run: AccountRun, quantity: Decimal): void {
   const q = run.terms.plan.quota!;
@@ -119,13 +125,14 @@ const quota: ChargeCheck = {
   applies: (_ctx, run, meter) => run.terms.plan.quota?.meters.has(meter.key) === true,
   refuses: (_ctx, { run, quantity }) => {
     const q = run.terms.plan.quota!;
-    return !run.terms.overage && run.cycle.quotaUsed.plus(quantity).gt(q.requests) ? `monthly request quota of ${q.requests.toFixed()} reached` : undefined;
+    if (overageBilled(run) || !run.cycle.quotaUsed.plus(quantity).gt(q.requests)) return undefined;
+    return `monthly request quota of ${q.requests.toFixed()} reached${run.terms.overage ? ` (${endedReason(run)}: no overage billing after it)` : ""}`;
   },
   records: (_ctx, { run, quantity }) => useQuota(run, quantity),
   room: {
     draws: "quantity",
     key: () => "",
-    left: (_ctx, run) => (run.terms.overage ? undefined : run.terms.plan.quota!.requests.minus(run.cycle.quotaUsed)),
+    left: (_ctx, run) => (overageBilled(run) ? undefined : run.terms.plan.quota!.requests.minus(run.cycle.quotaUsed)),
     records: (_ctx, { run, amount }) => useQuota(run, amount),
   },
 };

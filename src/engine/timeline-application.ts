@@ -10,6 +10,7 @@ import type { AccountRun } from "./replay-state.js";
 import { changeDirection, changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
 import { AccountRuns } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
+import { endsWithSubscription } from "./subscription-end.js";
 
 /** Purchases and timeline changes (card versions, terms) applied in time order among the events. */
 export abstract class TimelineApplication extends AccountRuns {
@@ -103,17 +104,20 @@ export abstract class TimelineApplication extends AccountRuns {
     const entry: TimelineEntry = { at: c.at, change: c.change.kind, ...values, granted: ZERO, removed: ZERO, appliesAt: undefined };
     const newCycle = c.at >= run.cycle.end;
     if (c.change.kind === "subscription_end") {
+      const earlier = run.subscriptionEnd;
       run.subscriptionEnd = c.change.end;
-      // An end moved later releases what an earlier end capped (not yet lapsed): back to its own expiry, then capped at the new end.
-      if (run.capped !== undefined && run.capped.size > 0) {
-        const released = [...run.capped.keys()];
-        run.capped.clear();
-        run.wallet.setExpiry(released, (g) => (g.kind.expires.kind === "after_months" ? this.setup.calendar.addMonths(g.grantedAt, g.kind.expires.months) : g.expiresAt));
+      // An end moved later releases what an earlier end capped (not yet lapsed): back to its own expiry, then capped at the
+      // new end. Capped by a change (run.capped) or at their grant by the account's own end (expiryOf): both expire at it.
+      const released = new Set([...(run.capped?.keys() ?? []), ...(earlier === undefined ? [] : run.wallet.expiringAt(earlier, endsWithSubscription))]);
+      if (released.size > 0) {
+        run.capped?.clear();
+        run.wallet.setExpiry(released, (g) => this.ownExpiry(g.kind, g.grantedAt, run.cycle.end));
       }
-      const moved = run.wallet.capExpiry(c.change.end, (kind) => kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
+      const moved = run.wallet.capExpiry(c.change.end, endsWithSubscription);
       run.capped ??= new Map();
       for (const grant of moved) run.capped.set(grant, entry);
       entry.capped = moved.reduce((sum, g) => sum.plus(this.scale.decimal(g.remaining)), ZERO);
+      if (!newCycle && run.ended !== undefined && c.change.end > c.at) this.restorePlan(run, entry);
     }
     const sizing = c.change.kind === "plan" || c.change.kind === "allowance";
     if (sizing) run.pending = undefined;
@@ -125,7 +129,8 @@ export abstract class TimelineApplication extends AccountRuns {
       return;
     }
     const cycle = run.cycle;
-    const direction = sizing ? changeDirection(before, after) : 0;
+    // After the subscription's end the plan gives nothing: a plan or allowance change then grants or removes nothing.
+    const direction = sizing && run.ended === undefined ? changeDirection(before, after) : 0;
     // At the start of the first cycle (already open) the next cycle is this one: a downgrade applies at once.
     if (direction < 0 && this.card.planChanges.downgrade === "next_cycle" && c.at !== cycle.start) {
       run.pending = after;
@@ -138,7 +143,7 @@ export abstract class TimelineApplication extends AccountRuns {
       return;
     }
     run.terms = after;
-    cycle.retarget(after.plan, after.allowance, c.at);
+    cycle.retarget(after.plan, run.ended === "cycle" ? ZERO : after.allowance, c.at);
     if (direction > 0) {
       const grant = upgradeGrant(this.card, before.allowance, after.allowance, cycle, c.at);
       const included = this.card.grantKinds.get(INCLUDED)!;
@@ -158,6 +163,26 @@ export abstract class TimelineApplication extends AccountRuns {
     // A smaller allowance (or credits removed) may put the cycle past warning levels, or below the low-balance
     // level, with no charge: they are reached at the change, not at the next charge paid (if any is).
     this.afterCharge(run, { amount: NO_CREDITS, at: c.at });
+  }
+
+  /**
+   * An end moved later, made after the plan ended, restores it from the change on: it serves again (grace, overage).
+   * A cycle that opened after the earlier end (no fee, no credits) is the subscription's again, so it owes its fee
+   * (planBilled: the end at its close is past its start) and gets its allowance now, in full as the fee is. Credits
+   * that lapsed at the earlier end stay lapsed: what is given back is what had not yet (docs/timelines.md).
+   */
+  private restorePlan(run: AccountRun, entry: TimelineEntry): void {
+    const opened = run.ended === "cycle";
+    run.ended = undefined;
+    if (!opened) return;
+    const { plan, allowance } = run.terms;
+    run.cycle.retarget(plan, allowance, entry.at);
+    if (!allowance.gt(0)) return;
+    const included = this.card.grantKinds.get(INCLUDED)!;
+    run.wallet.add(included, this.scale.of(allowance), entry.at, this.expiryOf(included, entry.at, run.cycle.end, run));
+    run.cycle.granted(INCLUDED, allowance);
+    this.log(run, { at: entry.at, type: "allowance", grant: INCLUDED, amount: allowance });
+    entry.granted = allowance;
   }
 
   /** What a paid charge's new balance sets off (limits.ts): asked with nothing paid once terms change at once. */

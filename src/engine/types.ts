@@ -91,6 +91,11 @@ export interface AccountTerms {
   lowBalance: Decimal | undefined;
   /** Grants added at every cycle start (a subscription that tops the balance up each period). */
   recurringGrants: readonly { kind: string; amount: Decimal }[];
+  /**
+   * When this account's subscription ends (the account file's `subscription_end`, the top level's for its own
+   * account and those on its terms, an entry's of `accounts:` for that account); else the setup's, if any.
+   */
+  subscriptionEnd?: Instant;
 }
 
 export type LineKind = "usage" | "recurring" | "gauge" | "refund";
@@ -179,6 +184,12 @@ export interface CycleStatement {
   plan: string;
   /** The card version in force at the cycle's end, when several versions are given: its plans' prices are the cycle's fees. */
   version?: string;
+  /**
+   * The subscription's end, when it falls before the cycle's end (the end in force then): the plan served until it.
+   * At or before the cycle's start, the plan did not run in the cycle at all: no fee, no included credits (planBilled).
+   * Absent otherwise, so that statements of subscriptions still running are as they were.
+   */
+  subscriptionEnd?: Instant;
 }
 
 /** A change of the account's terms in a cycle, and what it granted or removed. */

@@ -150,6 +150,11 @@ export class Wallet {
     this.grants = this.grants.sort(burnOrder);
   }
 
+  /** The grants of kinds `of` that expire at `at` (those a subscription's end capped there). */
+  expiringAt(at: Instant, of: (kind: GrantKind) => boolean): Grant[] {
+    return this.grants.filter((g) => g.expiresAt === at && of(g.kind));
+  }
+
   /** Grants that the subscription's end caps now expire at `end` at the latest; returns those it brought forward. */
   capExpiry(end: Instant, capped: (kind: GrantKind) => boolean): Grant[] {
     const grants = this.grants;

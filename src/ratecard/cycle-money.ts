@@ -1,6 +1,6 @@
 import type { CycleStatement } from "../engine/types.js";
 import { Decimal, ZERO, roundToStep } from "../money.js";
-import { planFee, versionOf } from "./plan-fee.js";
+import { cycleFee, versionOf } from "./plan-fee.js";
 import { GIVEN_KINDS } from "./purchases.js";
 import type { RateCard } from "./types.js";
 
@@ -8,7 +8,7 @@ import type { RateCard } from "./types.js";
 export const isPaidGrant = (kind: string): boolean => !GIVEN_KINDS.has(kind);
 
 /**
- * What a cycle costs in money: the plan's price, the credits bought at the
+ * What a cycle costs in money: the plan's fee (none once the subscription ended, cycleFee), the credits bought at the
  * card's credit_price, and requests past the quota billed as overage (Floopy).
  * The parts are exact; the total is rounded once, to the currency's minor unit
  * with the card's rounding mode.
@@ -59,7 +59,7 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
   const card = versionOf(cards, cycle.version);
   const known = cardMoney(card);
   if (!known.any) return undefined;
-  const plan = planFee(card, planKey);
+  const plan = cycleFee(card, { plan: planKey, start: cycle.start, subscriptionEnd: cycle.subscriptionEnd });
   let creditsBought = ZERO;
   for (const g of cycle.grants) if (isPaidGrant(g.kind)) creditsBought = creditsBought.plus(g.granted);
   // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.

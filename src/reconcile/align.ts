@@ -2,7 +2,7 @@ import type { Bill, BillCharge } from "../bill/types.js";
 import { OVERAGE, PLAN_FEE } from "../bill/mapping.js";
 import { UserError, shown } from "../errors.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
-import { planFee } from "../ratecard/plan-fee.js";
+import { cycleFee, planBilled, type FeeCycle } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
@@ -175,19 +175,19 @@ export class Aligner {
           // A re-cut bill's periods are not cycles, and have no plan of their own: each owes the fees of the account's
           // cycles that start in it, where it is the calendar's month of an account whose cycles an upgrade moved;
           // else its fee lines say that none is compared.
-          const owed = cycle.plan !== undefined ? [{ plan: cycle.plan, version: cycle.version }] : cycle.owes;
+          const owed: readonly FeeCycle[] | undefined = cycle.plan !== undefined ? [{ plan: cycle.plan, version: cycle.version, start: cycle.start, subscriptionEnd: cycle.subscriptionEnd }] : cycle.owes;
           if (owed === undefined) {
             const billed = lines.get(id);
             if (billed !== undefined) billed.fee = { plans: [], recut: true };
             continue;
           }
-          for (const { plan, version } of owed) {
-            const fee = planFee(this.card, plan, version);
+          for (const owes of owed) {
+            const fee = cycleFee(this.card, owes);
             // A plan without a fee owes no line; one the bill charges all the same is named with its plan.
             if (fee.isZero() && !lines.has(id)) continue;
             const line = entry(cycle.index, account.account, PLAN_FEE, NO_DIMENSIONS);
             // Summed where the bill names no accounts: each account's fee is owed once (red team, stop 36: the last account's alone was compared).
-            line.fee = { plans: [...(line.fee?.plans ?? []), plan], recut: false, ...(cycle.owes === undefined ? {} : { cycles: (line.fee?.cycles ?? 0) + 1 }) };
+            line.fee = { plans: [...(line.fee?.plans ?? []), owes.plan], recut: false, ...(cycle.owes === undefined ? {} : { cycles: (line.fee?.cycles ?? 0) + 1 }), ...(planBilled(owes) ? {} : { ended: owes.subscriptionEnd }) };
             if (!fee.isZero()) addMoney(line, ONE, fee);
           }
         }

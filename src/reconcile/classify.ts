@@ -233,7 +233,9 @@ function classifyFee(line: AlignedLine, card: RateCard): Verdict | undefined {
     if (bill.amount.isZero()) return undefined;
     const why = line.fee?.recut === true
       ? "the bill's periods are not the account's cycles (re-cut), so no cycle's fee is compared"
-      : cycles !== undefined
+      : line.fee?.ended !== undefined
+        ? `the subscription ended ${formatInstant(line.fee.ended)}, before this cycle: it owes no fee`
+        : cycles !== undefined
         ? `the account's ${cycles === 1 ? "cycle" : "cycles"} that start in this period (${plans.join(", ")}) owe no fee on the card`
         : plans.length > 0
         ? `the account's plan at this cycle's end, ${named}, has no fee on the card`

@@ -6,6 +6,7 @@ import type { LedgerEntry, StatementLine } from "../engine/types.js";
 import { UserError, shown } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
+import type { FeeCycle } from "../ratecard/plan-fee.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 
@@ -26,10 +27,12 @@ interface CutCycle {
   /** The card version in force at the cycle's end, when several are given. */
   version?: string;
   /**
-   * A re-cut period's fees, where it owes them: the plan (and version) at the end of each of the account's own cycles
-   * that start in it.
+   * A re-cut period's fees, where it owes them: each of the account's own cycles that start in it, by the plan (and
+   * version) at its end, its start and the subscription's end before its end (cycleFee).
    */
-  owes?: readonly { plan: string; version?: string }[];
+  owes?: readonly FeeCycle[];
+  /** The subscription's end, where it falls before the cycle's end (the statement's): a cycle from it on owes no fee. */
+  subscriptionEnd?: Instant;
 }
 
 /** A statement as reconciling reads it: per account, per cycle of some calendar, its lines. */
@@ -121,11 +124,11 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
   return {
     accounts: statement.accounts.map((a) => {
       const periods = accounts.get(a.account) ?? new Map<number, Map<string, CutLine>>();
-      const owes = new Map<number, { plan: string; version?: string }[]>();
+      const owes = new Map<number, FeeCycle[]>();
       for (const c of fees ? a.cycles : []) {
         const index = bills.indexOf(c.start);
         if (index < 0) continue;
-        owes.set(index, [...(owes.get(index) ?? []), { plan: c.plan, ...(c.version === undefined ? {} : { version: c.version }) }]);
+        owes.set(index, [...(owes.get(index) ?? []), { plan: c.plan, start: c.start, ...(c.version === undefined ? {} : { version: c.version }), ...(c.subscriptionEnd === undefined ? {} : { subscriptionEnd: c.subscriptionEnd }) }]);
         if (!periods.has(index)) periods.set(index, new Map());
       }
       return {

@@ -61,13 +61,16 @@ export interface AlignedLine {
   money: boolean;
   /**
    * A plan fee line: the plan in force at each cycle's end whose fee it holds (one an account, where the bill names no
-   * accounts), or a re-cut bill's, whose periods have none.
+   * accounts), or a re-cut bill's, whose periods have none; `ended`, the subscription's end, where the cycle starts at or
+   * after it and so owes no fee (planBilled).
    */
   fee?: {
     plans: readonly string[];
     recut: boolean;
     /** A re-cut period's fee, where it owes one: how many of the account's own cycles start in it, each owing its plan's. */
     cycles?: number;
+    /** The subscription's end, where it ended before this cycle: it owes no fee. */
+    ended?: number;
   };
   dimensions: Readonly<Record<string, string>>;
   bill: BillSide | undefined;

@@ -189,6 +189,12 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       if (to === undefined) throw new UserError(`unknown plan ${shown(c.plan)}${planGuess(c.plan, card.plans.keys())}`, at([...path, "plan"]), `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(c.plan));
       kind = { kind: "plan", plan: to };
     } else if (c.overage !== undefined) kind = { kind: "overage", on: c.overage };
+    else if (c.subscription_end !== undefined) {
+      // The subscription ends (the account file's rule, docs/timelines.md): the simulated cycles after it owe no fee.
+      const end = instant(c.subscription_end, [...path, "subscription_end"]);
+      if (end < when) throw new UserError("subscription end before its change", at([...path, "subscription_end"]), `an instant on or after the change's ${formatInstant(when)}`, shown(c.subscription_end));
+      kind = { kind: "subscription_end", end };
+    }
     else kind = { kind: "allowance", allowance: c.allowance! };
     changes.push({ at: when, account: ACCOUNT, change: kind, origin: at(path) });
   }));

@@ -1,7 +1,7 @@
 import type { CycleStatement, GrantPurchase } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import { moneyTotal } from "../ratecard/cycle-money.js";
-import { planFee, versionOf } from "../ratecard/plan-fee.js";
+import { cycleFee, versionOf } from "../ratecard/plan-fee.js";
 import { PURCHASE_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
@@ -38,12 +38,12 @@ export const UNLIMITED = new Decimal("1e30");
 
 /**
  * What a simulated cycle costs in money, as the statement bills it (cycle-money.ts): the fee of the plan in force at
- * its end in the version then in force, the credits it took of those bought as needed at the purchase's price, and
+ * its end in the version then in force (none once the subscription ended), the credits it took of those bought as needed at the purchase's price, and
  * its overage, rounded once to the currency's minor unit. The credits bought are those taken, not those granted: a
  * simulation buys an unlimited grant and reads back what the cycle used.
  */
 export function simulatedMoney(card: RateCard, cycle: CycleStatement, bought: { credits: Decimal; price: Decimal | undefined }): Decimal {
-  return moneyTotal(versionOf(card, cycle.version), planFee(card, cycle.plan, cycle.version).plus(bought.credits.mul(bought.price ?? ZERO)).plus(cycle.overage.amount));
+  return moneyTotal(versionOf(card, cycle.version), cycleFee(card, cycle).plus(bought.credits.mul(bought.price ?? ZERO)).plus(cycle.overage.amount));
 }
 
 /** A stretch of a replay in which the plan in force sells the purchase; `to` undefined: through the last cycle. */

@@ -153,11 +153,12 @@ const change = refine(
     plan: text({ pattern: KEY, expected: "a plan key of the card (lower case, digits, _)", description: "upgrade or downgrade to this plan key of the card" }),
     overage: boolean("switch overage billing on or off"),
     allowance: decimal({ min: "0", description: "a renegotiated allowance from then on" }),
-  }, "a dated change of the simulated account's terms: at or cycle, and one of plan, overage, allowance"),
+    subscription_end: INSTANT,
+  }, "a dated change of the simulated account's terms: at or cycle, and one of plan, overage, allowance, subscription_end"),
   (value, node, ctx) => {
     if ((value.at === undefined) === (value.cycle === undefined)) fail(ctx, node, "a change needs exactly one of at or cycle", "at: INSTANT, or cycle: N (its start)", value.at === undefined ? "neither" : "both");
-    const given = (["plan", "overage", "allowance"] as const).filter((k) => value[k] !== undefined);
-    if (given.length !== 1) fail(ctx, node, "a change needs exactly one of plan, overage, allowance", "one entry per change", given.length === 0 ? "none" : given.join(", "));
+    const given = (["plan", "overage", "allowance", "subscription_end"] as const).filter((k) => value[k] !== undefined);
+    if (given.length !== 1) fail(ctx, node, "a change needs exactly one of plan, overage, allowance, subscription_end", "one entry per change", given.length === 0 ? "none" : given.join(", "));
     return value;
   },
 );

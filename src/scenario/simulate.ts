@@ -1,5 +1,4 @@
 import { planTerms } from "../engine/terms.js";
-
 import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
@@ -252,7 +251,7 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
       topupNeeded,
       overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
-      // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, planFee.
+      // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
       money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
       moneyWithout: simulatedMoney(scenario.card, without, { credits: ZERO, price: undefined }),
       asked: asked?.[i]?.total,

@@ -89,6 +89,7 @@ const requiredCycle = object({
 const cycleSchema: JsonSchema = withOptional(requiredCycle, {
   timeline: array(timelineEntry, "changes of the account's terms during the cycle (account changes:); present only when there are some"),
   plans: array(object({ plan: str(), from: instant(), to: instant() }), "the plan in force over each part of the cycle; present only when the plan changed during it"),
+  subscription_end: instant("the subscription's end, present only when it falls before the cycle's end: after start, the plan served until it (its fee billed, its included credits lapsed then); at or before start, the subscription had ended and the cycle owes no plan fee and has no included credits"),
 });
 
 const versionsUsed = array(object({

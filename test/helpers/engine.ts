@@ -88,7 +88,7 @@ export interface RunOptions {
   ledger?: LedgerEntry[];
   terms?: Partial<AccountTerms>;
   /** Dated changes of the accounts' terms (account changes:), each for "acct" unless it names another. */
-  changes?: { at: string; account?: string; plan?: string; overage?: boolean; allowance?: string }[];
+  changes?: { at: string; account?: string; plan?: string; overage?: boolean; allowance?: string; subscription_end?: string }[];
   /** Later versions of the card, each with its effective: (the replay then prices by the version in force). */
   versions?: RateCard[];
   /** How closed cycles are held (a small budget puts them in text, or a spill). */
@@ -201,7 +201,7 @@ function replayer(given: RateCard, options: RunOptions): Replay {
       at: instant(ch.at, zone),
       account: ch.account ?? "acct",
       origin: { file: "changes", line: i + 1, column: 1 },
-      change: ch.plan !== undefined ? { kind: "plan", plan: c.plans.get(ch.plan)! } : ch.overage !== undefined ? { kind: "overage", on: ch.overage } : { kind: "allowance", allowance: new Decimal(ch.allowance!) },
+      change: ch.plan !== undefined ? { kind: "plan", plan: c.plans.get(ch.plan)! } : ch.overage !== undefined ? { kind: "overage", on: ch.overage } : ch.subscription_end !== undefined ? { kind: "subscription_end", end: instant(ch.subscription_end, zone) } : { kind: "allowance", allowance: new Decimal(ch.allowance!) },
     })),
   }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
 }

@@ -82,6 +82,7 @@ export class CycleText {
     if (c.plans.length > 0) {
       text += `,\n          "plans": ${arrayText(c.plans, KEY, (p, i) => `{${i}  "plan": ${jsonString(p.plan)},${i}  "from": ${at.of(p.from)},${i}  "to": ${at.of(p.to)}${i}}`)}`;
     }
+    if (c.subscriptionEnd !== undefined) text += `,\n          "subscription_end": ${at.of(c.subscriptionEnd)}`;
     if (this.card) text += `,\n          "money": ${this.money(c, this.card)}`;
     return `${text}\n        }`;
   }

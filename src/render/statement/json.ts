@@ -105,5 +105,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
       })),
     }),
     ...(c.plans.length === 0 ? {} : { plans: c.plans.map((p) => ({ plan: p.plan, from: formatInstant(p.from), to: formatInstant(p.to) })) }),
+    // Only a cycle the subscription's end falls before the end of says so: statements of running subscriptions stay as they were.
+    ...(c.subscriptionEnd === undefined ? {} : { subscription_end: formatInstant(c.subscriptionEnd) }),
   };
 }

@@ -7,6 +7,7 @@ import type { LineKind } from "../../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
 import { fileLine, fileLineWithin } from "../shared/file-line.js";
 import { cycleMoney, cycleMoneyBlocks } from "./money.js";
+import { planBilled } from "../../ratecard/plan-fee.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -73,6 +74,12 @@ function duplicateEventBlocks(statement: Statement): Block[] {
   return blocks;
 }
 
+/** What the subscription's end did to a cycle (planBilled): the plan served until it, or not at all. */
+function subscriptionEnded(c: CycleStatement, ctx: RenderContext): string {
+  const end = localDateTime(ctx, c.subscriptionEnd!);
+  return planBilled(c) ? `ended ${end}: the plan served until then (its fee billed, its included credits lapsed then)` : `ended ${end}: no plan fee, no included credits`;
+}
+
 function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
   const { card } = ctx;
   const unit = card.unit;
@@ -101,6 +108,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   }
   if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
   if (c.exhaustedAt !== undefined) facts.push(["Credits short", localDateTime(ctx, c.exhaustedAt)]);
+  if (c.subscriptionEnd !== undefined) facts.push(["Subscription", subscriptionEnded(c, ctx)]);
   blocks.push({ kind: "facts", rows: facts });
   blocks.push(...timelineBlocks(c, ctx, money));
 
