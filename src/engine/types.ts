@@ -179,6 +179,8 @@ export interface CycleStatement {
   plan: string;
   /** The card version in force at the cycle's end, when several versions are given: its plans' prices are the cycle's fees. */
   version?: string;
+  /** When several versions are given, the credits of paid grants by the version in force when each was granted: its credit price is theirs. */
+  boughtIn?: { version: string; credits: Decimal }[];
 }
 
 /** A change of the account's terms in a cycle, and what it granted or removed. */
