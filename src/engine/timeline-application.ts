@@ -8,7 +8,7 @@ import { PriceBook } from "./pricing.js";
 import type { AccountChange, AccountTerms, GrantPurchase, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
 import { changeDirection, changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
-import { AccountRuns } from "./account-runs.js";
+import { AccountRuns, outlivesCycle } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 
 /** Purchases and timeline changes (card versions, terms) applied in time order among the events. */
@@ -211,6 +211,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const at = entry.at;
     run.cycle.end = at;
     run.calendar = { calendar: new Calendar(at, this.setup.calendar.zone), index: run.cycle.index + 1 };
+    this.expire(run, at, false, outlivesCycle);
     this.closedCycles.add(run.ordinal, this.close(run));
     const endsWithCycle = (kind: GrantKind) => kind.expires.kind === "cycle_end";
     run.wallet.capExpiry(at, endsWithCycle);
