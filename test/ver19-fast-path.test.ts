@@ -56,4 +56,14 @@ describe(`the known path gives the full path's statement across version resizes 
     expect(feb.allowance).toBe("200");
     expect(mar.grants).toEqual([{ kind: "included", opening: "200", granted: "0", consumed: "0", expired: "0", closing: "200" }]);
   });
+
+  it("an upgrade that starts a new cycle at an add-on's expiry expires it in the cycle the upgrade closes", () => {
+    // Small (10 credits); 30 add-on credits bought Jan 10 expire Feb 10, when an upgrade to Paid starts a new cycle.
+    const newCycle = card(TEST_CARD.replace('version: "1"', 'version: "1"\nplan_changes: { upgrade: new_cycle }'), MONTHLY_ADDONS);
+    const options: RunOptions = { plan: "small", purchases: [{ kind: "addon", amount: "30", at: "2026-01-10T00:00:00Z" }], changes: [{ at: "2026-02-10T00:00:00Z", plan: "paid" }], through: "2026-02-20T00:00:00Z" };
+    const [, early, upgraded] = JSON.parse(text(replay(newCycle, [], options))).accounts[0].cycles;
+    expect([early.start, early.end]).toEqual(["2026-02-01T00:00:00Z", "2026-02-10T00:00:00Z"]);
+    expect(early.grants.find((g: { kind: string }) => g.kind === "addon")).toEqual({ kind: "addon", opening: "30", granted: "0", consumed: "0", expired: "30", closing: "0" });
+    expect(upgraded.grants.map((g: { kind: string }) => g.kind)).toEqual(["included"]);
+  });
 });
