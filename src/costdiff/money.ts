@@ -121,7 +121,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         if (c.version !== undefined) {
           exercised.byVersion.plans.add(`${c.version}\u0000${c.plan}`);
           if (c.overage.requests.gt(0)) exercised.byVersion.overage.add(`${c.version}\u0000${c.plan}`);
-          if (bought) exercised.byVersion.bought.add(c.version);
+          // Credits are bought at the credit price of the version in force when bought (cycle-money.ts): that version's price is exercised.
+          if (bought) for (const b of c.boughtIn ?? [{ version: c.version }]) exercised.byVersion.bought.add(b.version);
         }
         if (side === "old") row.baseCredits = c.total;
         if (row.paidWorth) row.paidWorth[side] = row.paidDrawn[side].mul(rateCard.creditPrice!);

@@ -12,6 +12,14 @@ import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
 import { FAR_AWAY, ReplayState, type AccountRun } from "./replay-state.js";
 import { endsBy, endsWithSubscription } from "./subscription-end.js";
 
+/**
+ * Kinds whose grants may outlive a cycle (add-ons, included credits that roll over): one that expires exactly at a
+ * cycle's end expires in that cycle, reported as expired there, where the next cycle never holds it (red team,
+ * stop 37: 30 add-on credits bought at a renewal left the statement twelve months on). Credits that end with
+ * their cycle lapse at its boundary, shown as closing.
+ */
+export const outlivesCycle = (kind: GrantKind): boolean => kind.expires.kind !== "cycle_end";
+
 /** The budgets of a run none apply to, shared (close() only reads them): a map is about 180 bytes an account of 100,000. */
 const NO_BUDGETS: ReadonlyMap<string, Decimal> = new Map();
 
@@ -48,7 +56,7 @@ export abstract class AccountRuns extends ReplayState {
   /** Move an account's clock to `at`: close every cycle that ended, expire what is due. */
   protected advance(run: AccountRun, at: Instant): void {
     for (let next = this.cycleStart(run, run.cycle.index + 1); next <= at; next = this.cycleStart(run, run.cycle.index + 1)) {
-      this.expire(run, next, false);
+      this.expire(run, next, false, outlivesCycle);
       this.closedCycles.add(run.ordinal, this.close(run));
       const lapsed = this.lapse(run, next);
       this.openCycle(run, run.cycle.index + 1);
@@ -78,8 +86,8 @@ export abstract class AccountRuns extends ReplayState {
     return lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c));
   }
 
-  protected expire(run: AccountRun, at: Instant, inclusive: boolean): void {
-    const gone = run.wallet.expire(at, inclusive);
+  protected expire(run: AccountRun, at: Instant, inclusive: boolean, atBoundary?: (kind: GrantKind) => boolean): void {
+    const gone = run.wallet.expire(at, inclusive, atBoundary);
     for (const grant of gone) {
       run.cycle.expired(grant.kind.key, grant.remaining);
       this.logExpiry(run, grant);

@@ -215,7 +215,9 @@ export abstract class Charging extends Limits {
     run.cycle.recordRefund(allocation, fromUncovered);
     // A grant that paid for the charge and has since expired cannot take credits back.
     const given = this.scale.decimal(sub(amount, left));
-    run.cycle.addLine({ meter, name: event.meter, component: undefined, kind: "refund", category, pool, dims: gauge.dims }, { quantity: refundable.neg(), count: undefined, unit: this.book.text(gauge.chargedPrice), amount: given.neg(), slot: undefined });
+    // Labelled with the version that priced the charge at the cycle's start, whose price it gives back (red team, stop 37).
+    const version = this.versionAt(run.cycle.start);
+    run.cycle.addLine({ meter, name: event.meter, component: undefined, kind: "refund", category, pool, dims: gauge.dims }, { quantity: refundable.neg(), count: undefined, unit: this.book.text(gauge.chargedPrice), amount: given.neg(), slot: undefined, version });
     this.log(run, { at: event.at, type: "refund", meter: event.meter, dimensions: gauge.dims, quantity: refundable.neg(), amount: given });
   }
 

@@ -39,6 +39,8 @@ export interface LineAddition {
   readonly dimensions?: Readonly<Record<string, string>>;
   /** What a numbered line of a shape is, made once for the lines of every account's cycles (`LineHead`). */
   readonly head?: LineHead;
+  /** The card version that priced the line, where not the one in force now (a refund of a charge made at the cycle's start). */
+  readonly version?: string;
 }
 
 /**
@@ -171,11 +173,12 @@ export abstract class CycleLines {
   addLine(of: LineOf, added: LineAddition): void {
     const { meter, name, component, kind, category, pool, dims } = of;
     const { quantity, count, unit, amount, slot } = added;
+    const version = added.version ?? this.version;
     let position = slot === undefined ? -1 : this.positionOf(slot);
     let key: string | undefined;
     // A line by number is found by it: a key is needed only once some line of its name has none (indexed()).
     if (position < 0 && (slot === undefined || this.indexedNames?.includes(name) === true)) {
-      key = lineKey(meter, { name, kind, component, version: this.version }, dims, unit.text);
+      key = lineKey(meter, { name, kind, component, version }, dims, unit.text);
       const found = this.indexed(name).get(key);
       if (found !== undefined) position = this.lines.indexOf(found);
       if (found !== undefined && slot !== undefined) this.remember(slot, position);
@@ -195,7 +198,7 @@ export abstract class CycleLines {
       this.addToSums(opened, count!);
     } else {
       const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, source: meter };
-      if (this.version !== undefined) fresh.version = this.version;
+      if (version !== undefined) fresh.version = version;
       if (key !== undefined) this.lineIndex!.set(key, fresh);
       const opened = this.open(fresh);
       if (slot !== undefined) this.remember(slot, opened);

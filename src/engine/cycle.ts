@@ -1,6 +1,7 @@
 import type { Location } from "../errors.js";
 import { amountsSum, Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
+import { isPaidGrant } from "../ratecard/cycle-money.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection } from "./types.js";
 import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
@@ -67,6 +68,8 @@ class CycleRecords {
   alerts: Alert[] | undefined;
   lowBalanceAlerted = false;
   earned: Map<string, Decimal> | undefined;
+  /** Credits of paid grants by the card version in force when granted (several versions given): each is bought at its own version's credit price. */
+  boughtIn: Map<string, Decimal> | undefined;
   /** Changes of the account's terms during the cycle, and the plans in force over its parts once the plan changed (else the one plan from the start). */
   timeline: TimelineEntry[] | undefined;
   planFrom: { plan: string; from: Instant }[] | undefined;
@@ -271,8 +274,14 @@ export class OpenCycle extends CycleLines {
   }
 
   granted(kind: string, amount: Decimal): void {
-    const granted = (this.recorded().grantedKinds ??= new Map());
+    const records = this.recorded();
+    const granted = (records.grantedKinds ??= new Map());
     granted.set(kind, (granted.get(kind) ?? ZERO).plus(amount));
+    // Bought at the version in force now, not the cycle's last (red team, stop 37: credits bought on Nov 5 at 0.01 billed at 0.02).
+    if (this.version !== undefined && isPaidGrant(kind)) {
+      const bought = (records.boughtIn ??= new Map());
+      bought.set(this.version, (bought.get(this.version) ?? ZERO).plus(amount));
+    }
   }
 
   expired(kind: string, amount: Credits): void {
@@ -407,7 +416,7 @@ export class OpenCycle extends CycleLines {
     sortLines(lines, rank);
     // Summed as one exact integer, not 25,000 Decimals a close of the 2M-row log.
     const total = amountsSum(lines);
-    return {
+    const statement: CycleStatement = {
       index: this.index,
       start: this.start,
       end: this.end,
@@ -435,6 +444,8 @@ export class OpenCycle extends CycleLines {
       // Made here, not spread into a copy with it: a copy of an object this wide gets a hidden class of its own, about 700 bytes a closed cycle.
       renews: terms.renews,
     };
+    if (records.boughtIn !== undefined) statement.boughtIn = [...records.boughtIn].map(([version, credits]) => ({ version, credits }));
+    return statement;
   }
 }
 

@@ -1,14 +1,14 @@
 import { formatLocation, UserError } from "../errors.js";
-import { ZERO } from "../money.js";
+import { ZERO, type Decimal } from "../money.js";
 import { INCLUDED, type GrantKind, type RateCard } from "../ratecard/types.js";
 import { sells } from "../ratecard/purchases.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS, type Credits } from "./credits.js";
 import { PriceBook } from "./pricing.js";
-import type { AccountChange, GrantPurchase, Statement, TimelineEntry } from "./types.js";
+import type { AccountChange, AccountTerms, GrantPurchase, Statement, TimelineEntry } from "./types.js";
 import type { AccountRun } from "./replay-state.js";
 import { changeDirection, changedTerms, describeChange, lapsedByCap, termsOnVersion, upgradeGrant, type TimelineItem } from "./timeline.js";
-import { AccountRuns } from "./account-runs.js";
+import { AccountRuns, outlivesCycle } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 import { endsWithSubscription } from "./subscription-end.js";
 
@@ -79,12 +79,58 @@ export abstract class TimelineApplication extends AccountRuns {
     this.version = card.version;
     this.switchedAt.set(card.version, at);
     for (const run of this.runList) {
+      const before = run.terms;
       run.terms = termsOnVersion(run.terms, card, run.id);
       if (run.pending !== undefined) run.pending = termsOnVersion(run.pending, card, run.id);
       // A version from the instant a cycle ends prices the next cycle, which opens on it: the ending cycle's money is
       // its own version's (red team, stop 36: November's fee at December's price).
       if (at < run.cycle.end) run.cycle.version = card.version;
+      if (at < run.cycle.end && card.applies === "at_once") this.resizeAtSwitch(run, before, at);
     }
+  }
+
+  /**
+   * A version that changes the plan in force inside a cycle: its allowance, grace share and warning levels apply
+   * from the switch, as the version's price is the whole cycle's (red team, stop 37: November billed 12 USD for
+   * 1,500 credits, with 1,000 granted). An allowance raised grants the difference at once (prorated where the card
+   * prorates upgrades; a version restarts no cycle, so `new_cycle` grants the difference too); an allowance lowered
+   * removes the included credits above the new one at once, whatever `plan_changes.downgrade` says: a grandfathered
+   * version (`applies: next_cycle`) is the way to keep a cycle's terms. Shown as an allowance change at the switch.
+   */
+  private resizeAtSwitch(run: AccountRun, before: AccountTerms, at: Instant): void {
+    const after = run.terms;
+    if (after === before) return;
+    run.cycle.retarget(after.plan, after.allowance, at);
+    const direction = after.allowance.cmp(before.allowance);
+    if (direction === 0) return;
+    const entry: TimelineEntry = { at, change: "allowance", from: before.allowance.toFixed(), to: after.allowance.toFixed(), granted: ZERO, removed: ZERO, appliesAt: undefined };
+    if (direction > 0) {
+      const prorated = this.card.planChanges.upgrade === "prorated";
+      entry.granted = prorated ? upgradeGrant(this.card, before.allowance, after.allowance, run.cycle, at) : after.allowance.minus(before.allowance);
+      this.grantIncluded(run, entry.granted, at);
+    } else {
+      entry.removed = this.removeIncluded(run, before.allowance.minus(after.allowance), at);
+    }
+    run.cycle.note(entry);
+    this.afterCharge(run, { amount: NO_CREDITS, at });
+  }
+
+  /** Included credits granted at once (an upgrade, a version's larger allowance): they reset with the cycle. */
+  private grantIncluded(run: AccountRun, amount: Decimal, at: Instant): void {
+    if (!amount.gt(0)) return;
+    const included = this.card.grantKinds.get(INCLUDED)!;
+    run.wallet.add(included, this.scale.of(amount), at, this.expiryOf(included, at, run.cycle.end, run));
+    run.cycle.granted(INCLUDED, amount);
+    this.log(run, { at, type: "allowance", grant: INCLUDED, amount });
+  }
+
+  /** Included credits taken away at once, at most those left (a downgrade at once, a version's smaller allowance): shown as expired; returns what was taken. */
+  private removeIncluded(run: AccountRun, amount: Decimal, at: Instant): Decimal {
+    const removed = run.wallet.remove(INCLUDED, this.scale.of(amount));
+    run.cycle.expired(INCLUDED, removed);
+    const taken = this.scale.decimal(removed);
+    if (removed > NO_CREDITS) this.log(run, { at, type: "expiry", grant: INCLUDED, amount: taken.neg() });
+    return taken;
   }
 
   /**
@@ -145,19 +191,10 @@ export abstract class TimelineApplication extends AccountRuns {
     run.terms = after;
     cycle.retarget(after.plan, run.ended === "cycle" ? ZERO : after.allowance, c.at);
     if (direction > 0) {
-      const grant = upgradeGrant(this.card, before.allowance, after.allowance, cycle, c.at);
-      const included = this.card.grantKinds.get(INCLUDED)!;
-      if (grant.gt(0)) {
-        run.wallet.add(included, this.scale.of(grant), c.at, this.expiryOf(included, c.at, cycle.end, run));
-        cycle.granted(INCLUDED, grant);
-        this.log(run, { at: c.at, type: "allowance", grant: INCLUDED, amount: grant });
-      }
-      entry.granted = grant;
+      entry.granted = upgradeGrant(this.card, before.allowance, after.allowance, cycle, c.at);
+      this.grantIncluded(run, entry.granted, c.at);
     } else if (direction < 0) {
-      const removed = run.wallet.remove(INCLUDED, this.scale.of(before.allowance.minus(after.allowance)));
-      cycle.expired(INCLUDED, removed);
-      entry.removed = this.scale.decimal(removed);
-      if (removed > NO_CREDITS) this.log(run, { at: c.at, type: "expiry", grant: INCLUDED, amount: entry.removed.neg() });
+      entry.removed = this.removeIncluded(run, before.allowance.minus(after.allowance), c.at);
     }
     cycle.note(entry);
     // A smaller allowance (or credits removed) may put the cycle past warning levels, or below the low-balance
@@ -199,6 +236,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const at = entry.at;
     run.cycle.end = at;
     run.calendar = { calendar: new Calendar(at, this.setup.calendar.zone), index: run.cycle.index + 1 };
+    this.expire(run, at, false, outlivesCycle);
     this.closedCycles.add(run.ordinal, this.close(run));
     const endsWithCycle = (kind: GrantKind) => kind.expires.kind === "cycle_end";
     run.wallet.capExpiry(at, endsWithCycle);

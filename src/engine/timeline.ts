@@ -52,6 +52,9 @@ export class Timeline {
 export function changedTerms(terms: AccountTerms, change: ChangeKind): AccountTerms {
   switch (change.kind) {
     case "plan":
+      // The plan in force named again (a contract renewal, a CRM export's plan event) changes nothing: its negotiated
+      // allowance stays (red team, stop 37: a re-stated plan wiped a 400-credit allowance to the plan's 0).
+      if (change.plan.key === terms.plan.key) return terms;
       return { ...terms, plan: change.plan, allowance: change.plan.included };
     case "allowance":
       return { ...terms, allowance: change.allowance };

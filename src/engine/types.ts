@@ -190,6 +190,8 @@ export interface CycleStatement {
    * Absent otherwise, so that statements of subscriptions still running are as they were.
    */
   subscriptionEnd?: Instant;
+  /** When several versions are given, the credits of paid grants by the version in force when each was granted: its credit price is theirs. */
+  boughtIn?: { version: string; credits: Decimal }[];
 }
 
 /** A change of the account's terms in a cycle, and what it granted or removed. */

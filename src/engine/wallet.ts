@@ -113,11 +113,14 @@ export class Wallet {
     return { allocation: given, left };
   }
 
-  /** Remove grants whose expiry is at or before `at` (or strictly before, for a cycle boundary), returning them. */
-  expire(at: Instant, inclusive: boolean): Grant[] {
-    if (!this.dueBy(at, inclusive)) return [];
+  /**
+   * Remove grants whose expiry is at or before `at` (or strictly before, for a cycle boundary, but for the grants
+   * of kinds `atBoundary` names, which go at it too), returning them.
+   */
+  expire(at: Instant, inclusive: boolean, atBoundary?: (kind: GrantKind) => boolean): Grant[] {
+    if (!this.dueBy(at, inclusive || atBoundary !== undefined)) return [];
     const grants = this.grants;
-    const gone = grants.filter((g) => expiresBy(g, at, inclusive));
+    const gone = grants.filter((g) => expiresBy(g, at, inclusive || atBoundary?.(g.kind) === true));
     this.grants = grants.filter((g) => !gone.includes(g));
     for (const g of gone) this.total = sub(this.total, g.remaining);
     return gone.sort((a, b) => a.expiresAt! - b.expiresAt! || a.id - b.id);

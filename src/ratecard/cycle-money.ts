@@ -63,7 +63,7 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
   let creditsBought = ZERO;
   for (const g of cycle.grants) if (isPaidGrant(g.kind)) creditsBought = creditsBought.plus(g.granted);
   // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.
-  const bought = card.creditPrice === undefined ? undefined : creditsBought === ZERO ? known.noneBought! : creditsBought.mul(card.creditPrice);
+  const bought = cycle.boughtIn !== undefined ? boughtMoney(cards, cycle.boughtIn, card) : card.creditPrice === undefined ? undefined : creditsBought === ZERO ? known.noneBought! : creditsBought.mul(card.creditPrice);
   const overage = cycle.overage.amount;
   const total = () => moneyTotal(card, plan.plus(bought ?? ZERO).plus(overage));
   // Plus a zero adds nothing: with nothing bought and no overage the total is the plan price's, rounded once a plan.
@@ -82,6 +82,17 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
  */
 export function moneyTotal(card: RateCard, exact: Decimal): Decimal {
   return roundToStep(exact, cardMoney(card).step, card.precision.rounding);
+}
+
+/**
+ * Credits bought under several card versions: each at the credit price of the version in force when bought, as it
+ * was charged then (red team, stop 37: a Nov 5 top-up at 0.01 billed at a Nov 15 version's 0.02). A version without
+ * a credit price sold its credits at none; undefined where no version of them, nor the cycle's, gives one.
+ */
+function boughtMoney(cards: RateCard, boughtIn: NonNullable<CycleStatement["boughtIn"]>, card: RateCard): Decimal | undefined {
+  const priced = boughtIn.map((b) => ({ credits: b.credits, price: versionOf(cards, b.version).creditPrice }));
+  if (card.creditPrice === undefined && priced.every((b) => b.price === undefined)) return undefined;
+  return priced.reduce((sum, b) => sum.plus(b.price === undefined ? ZERO : b.credits.mul(b.price)), ZERO);
 }
 
 /** The decimals of an ISO 4217 currency (2 for USD, 0 for JPY), from the platform's currency data. */
