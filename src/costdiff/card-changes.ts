@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Location } from "../errors.js";
+import type { PriceRise } from "./priced-by.js";
 
 /** One difference between the two cards' source, by path: a price, a plan's allowance, a meter added. */
 export interface CardChange {
@@ -16,6 +17,13 @@ export interface CardChange {
    * comes into force then, as its card writes it) and which base and new versions this change is between.
    */
   versions?: { from: string; base: string; card: string };
+  /**
+   * The new card's version whose rows measure this change, where the new side is a set of versions; undefined where
+   * it is one card, which prices every row.
+   */
+  measuredBy?: string;
+  /** Where a meter's price (its own, a component's, a surcharge's) rises because of this change, at which dimension values. */
+  rises?: PriceRise[];
 }
 
 /** The top-level dictionaries whose entries are compared as wholes when one card lacks them. */
