@@ -46,7 +46,7 @@ export function pricedBy(cards: readonly RateCard[]): PricedBy {
 }
 
 /** One part of what a meter charges: its own unit price (per-unit surcharges included), a component's, or a per-event surcharge's line. */
-export type PricePart = { kind: "own" } | { kind: "component"; name: string } | { kind: "surcharge"; name: string };
+type PricePart = { kind: "own" } | { kind: "component"; name: string } | { kind: "surcharge"; name: string };
 
 /** Where one part of a meter costs more under the new card: at `point`, a value of each dimension its prices read ("*" for any value neither card names). */
 export interface PriceRise {
@@ -59,7 +59,7 @@ export interface PriceRise {
   named: NamedValues;
 }
 
-/** More points than this (a table of thousands of models by providers) are not enumerated: the leaves' own rises still are. */
+/** More points than this (a table of thousands of models by providers) are not enumerated: the leaves' own rises are compared instead. */
 const MAX_POINTS = 20_000;
 
 /**
@@ -67,13 +67,14 @@ const MAX_POINTS = 20_000;
  * either card names (and "*", any other): a price rise is one whatever shape it takes. A scalar price turned into a
  * table that charges one value 5x, an entry added above a `*` fallback, a surcharge added, a component added: each
  * is a value a row can carry that now costs more, which a comparison of the cards' leaves by path does not see (red
- * team, stop 37). The prices are the engine's own lookups (PriceBook), so the rule is written once.
+ * team, stop 37). The prices are the engine's own lookups (PriceBook), so the rule is written once. Undefined where
+ * the combinations are too many to enumerate.
  */
-export function meterRises(old: Meter, neu: Meter): PriceRise[] {
+export function meterRises(old: Meter, neu: Meter): PriceRise[] | undefined {
   const named = namedValues([old, neu]);
   const dims = [...named.keys()];
   const count = dims.reduce((n, d) => n * named.get(d)!.size, 1);
-  if (count > MAX_POINTS) return [];
+  if (count > MAX_POINTS) return undefined;
   const books = [new PriceBook(named), new PriceBook(named)] as const;
   const out: PriceRise[] = [];
   for (const point of points(dims, named)) {

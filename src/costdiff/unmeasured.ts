@@ -44,6 +44,12 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
       out.push(...unmeasuredPrices(c, lines));
       continue;
     }
+    // A meter whose prices were too many to compare point by point: its leaves that rose, as written.
+    const rise = priceRise(c);
+    if (rise !== undefined) {
+      if (!priced(rise.keys, lines, c.measuredBy)) out.push(c);
+      continue;
+    }
     const moneyRise = moneyPriceRise(c);
     if (moneyRise !== undefined) {
       if (!moneyRise(c.measuredBy === undefined ? money : versionExercised(money, c.measuredBy))) out.push(c);

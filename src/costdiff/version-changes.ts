@@ -42,14 +42,20 @@ function pairChanges(old: RateCard, neu: RateCard): CardChange[] {
   const changes = cardChanges(readText(old.file), old.file, readText(neu.file), neu.file);
   for (const [key, meter] of neu.meters) {
     const before = old.meters.get(key);
-    if (before === undefined) continue;
-    for (const rise of meterRises(before, meter)) {
+    const rises = before === undefined ? undefined : meterRises(before, meter);
+    if (rises === undefined) continue;
+    // Every change to the meter's prices is judged by the rises found: one that makes none (a fall) is no rise.
+    for (const c of changes) if (PRICE_AREAS.some((a) => under(c.path, `meters.${key}.${a}`))) c.rises ??= [];
+    for (const rise of rises) {
       const cause = causeOf(changes, rise);
       if (cause !== undefined) (cause.rises ??= []).push(rise);
     }
   }
   return changes;
 }
+
+const PRICE_AREAS = ["price", "components", "surcharges", "exempt_when"];
+const under = (path: string, area: string) => path === area || path.startsWith(`${area}.`) || path.startsWith(`${area}[`);
 
 /**
  * The change a rise is told under: a price leaf that changed by exactly the rise (a table entry, a surcharge's amount),
@@ -60,7 +66,6 @@ function causeOf(changes: readonly CardChange[], rise: PriceRise): CardChange | 
   const areas = rise.part.kind === "component" ? [`${meter}.components.${rise.part.name}`, `${meter}.exempt_when`]
     : rise.part.kind === "surcharge" ? [`${meter}.surcharges`, `${meter}.exempt_when`]
     : [`${meter}.price`, `${meter}.surcharges`, `${meter}.exempt_when`];
-  const under = (path: string, area: string) => path === area || path.startsWith(`${area}.`) || path.startsWith(`${area}[`);
   const inArea = changes.filter((c) => areas.some((a) => under(c.path, a)));
   const step = rise.new.minus(rise.old);
   const exact = inArea.find((c) => {
