@@ -73,6 +73,23 @@ describe("a price rise of another shape than a changed number, on a value the co
     expect(rises.map((c) => [c.path, c.old, c.new])).toEqual([["meters.request.components.output_tokens.price at model=llama-3.1-70b, provider=together", "0.000088", "0.0002"]]);
   });
 
+  it("a surcharge on a column the meter does not declare is measured only by a line whose cost it moved", async () => {
+    // The app builder's app_request (price "0") gets +5 a request where web_search is "true", a column that is no line
+    // dimension: its lines cannot be told apart by it. A corpus without web search: 0 -> 5 there, unmeasured.
+    const appbuilder = readFileSync(join(ROOT, "ratecards/appbuilder.yaml"), "utf8");
+    const card = appbuilder.replace('version: "2026-11"', 'version: "2026-12"')
+      .replace('      - { name: web_search, when: { web_search: "true" }, per_event: "15" }', '      - { name: web_search, when: { web_search: "true" }, per_event: "15" }\n      - { when: { web_search: "true" }, add: "5" }');
+    const rows = "timestamp,meter,app,creator,tier,web_search,input_tokens,output_tokens\n2026-11-02T09:00:00Z,app_request,recipes,alice,standard,false,400,200\n";
+    const run = async (usage: string) => {
+      const d = dir({ "new.yaml": card, "acct.yaml": "plan: standard\nanchor: 2026-11-01\ntimezone: UTC\n", "u.csv": usage });
+      const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/appbuilder.yaml"), "--card", join(d, "new.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--fail-on-unmeasured", "--format", "json"]);
+      return { code: r.code, rises: (JSON.parse(r.stdout).unmeasured_rises as { path: string; old: string; new: string }[]).map((c) => [c.path, c.old, c.new]) };
+    };
+    expect(await run(rows)).toEqual({ code: 1, rises: [["meters.app_request.price at web_search=true", "0", "5"]] });
+    // One request with web search: its line costs 0 -> 5 (and 15 on its own web_search line under both): measured.
+    expect(await run(`${rows}2026-11-03T09:00:00Z,app_request,recipes,alice,standard,true,400,200\n`)).toEqual({ code: 0, rises: [] });
+  });
+
   it("the same table, on a corpus with the project, is measured: the line gate trips on its cost, nothing is unmeasured", async () => {
     const r = await diff(reads('price: { by: [project], table: { enterprise-app: "0.05", "*": "0.01" } }'), `${ALPHA}2026-11-04T10:00:00Z,data_read,100,enterprise-app\n`);
     // enterprise-app: 100 x 0.01 = 1 -> 100 x 0.05 = 5 (+400%).

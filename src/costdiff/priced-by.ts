@@ -76,18 +76,22 @@ export function meterRises(old: Meter, neu: Meter): PriceRise[] | undefined {
   const count = dims.reduce((n, d) => n * named.get(d)!.size, 1);
   if (count > MAX_POINTS) return undefined;
   const books = [new PriceBook(named), new PriceBook(named)] as const;
-  const out: PriceRise[] = [];
+  const out = new Map<string, PriceRise>();
   for (const point of points(dims, named)) {
     const [before, after] = [partPrices(books[0], old, point), partPrices(books[1], neu, point)];
     // A value one card cannot price (its table lacks it) is an error there, not a price: nothing to compare.
     if (before === undefined || after === undefined) continue;
     for (const [key, price] of after) {
       const was = before.get(key);
-      if (was?.value === null || price.value === null) continue;
-      if (price.value.gt(was?.value ?? ZERO)) out.push({ meter: neu.key, part: price.part, point, old: was?.value ?? ZERO, new: price.value, named });
+      if (was?.value === null || price.value === null || !price.value.gt(was?.value ?? ZERO)) continue;
+      // Told at the values its part's price reads: a component's rise by model and provider, not by a surcharge's column too.
+      const reads = new Set([old, neu].flatMap((m) => dimensionsOf(m, price.part.kind === "own" ? undefined : price.part.name) ?? []));
+      const at = Object.fromEntries(Object.entries(point).filter(([d]) => reads.has(d)));
+      const id = JSON.stringify([key, at]);
+      if (!out.has(id)) out.set(id, { meter: neu.key, part: price.part, point: at, old: was?.value ?? ZERO, new: price.value, named });
     }
   }
-  return out;
+  return [...out.values()];
 }
 
 /** The values each dimension a meter's prices read takes in either card's tables, conditions and exemption, and "*". */

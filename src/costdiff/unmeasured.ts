@@ -83,17 +83,23 @@ function unmeasuredPrices(c: CardChange, lines: readonly PricedLine[]): CardChan
   return open.map((r) => ({ ...change, change: "changed", path: risePath(r), old: r.old.toFixed(), new: r.new.toFixed() }));
 }
 
-/** Whether a line of the usage (of the version that measures it) is priced at the rise's point. */
+/**
+ * Whether a line of the usage (of the version that measures it) is priced at the rise's point. A line that does not
+ * show one of the point's dimensions (a surcharge's condition on a column the meter does not declare) cannot be told
+ * apart by it: it measures the rise only where its cost moved, as rows at the point would have moved it.
+ */
 function measured(rise: PriceRise, lines: readonly PricedLine[], version: string | undefined): boolean {
   const component = rise.part.kind === "own" ? undefined : rise.part.name;
-  return lines.some((l) => l.meter === rise.meter && l.component === component
-    && (version === undefined || l.versions?.has(version) === true)
-    && Object.entries(rise.point).every(([d, v]) => {
+  return lines.some((l) => {
+    if (l.meter !== rise.meter || l.component !== component || (version !== undefined && l.versions?.has(version) !== true)) return false;
+    let blind = false;
+    for (const [d, v] of Object.entries(rise.point)) {
       const value = l.dimensions[d];
-      // A line that does not show the dimension cannot be told apart by it.
-      if (value === undefined) return true;
-      return v === "*" ? !rise.named.get(d)!.has(value) : value === v;
-    }));
+      if (value === undefined) blind = true;
+      else if (v === "*" ? rise.named.get(d)!.has(value) : value !== v) return false;
+    }
+    return !blind || !l.new.eq(l.old);
+  });
 }
 
 /** `meters.data_read.price at project=enterprise-app`: the part of the meter that rises, at the values it rises for ("*": any other). */
