@@ -144,6 +144,13 @@ describe("a restriction in a later card version is not measured by a corpus befo
     expect(r.rises.map((c) => c.path)).toEqual(["pools.run.when_exhausted"]);
   });
 
+  it("a version in force from the middle of the corpus's last cycle, after its last row, is not measured by that cycle", async () => {
+    // From 2026-11-20: the November cycle ends under it, but its one row (2026-11-03) is priced by 2026-11.
+    const r = await later(next((c) => c.replace('effective: "2027-01-01"', 'effective: "2026-11-20"').replace('grace: { run: "0.10" }', 'grace: { run: "0.02" }')));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.rises.map((c) => c.path)).toEqual(["plans.pro.grace.run"]);
+  });
+
   it("what loosens (more grace, a later version's price cut, a label) passes", async () => {
     const r = await later(next((c) => c.replace('grace: { run: "0.10" }', 'grace: { run: "0.20" }').replace(READ, 'price: "0.008"').replace("labels: [Data reads]", "labels: [Data reads, Reads]")));
     expect(r.code, r.stderr).toBe(0);
@@ -151,10 +158,12 @@ describe("a restriction in a later card version is not measured by a corpus befo
   });
 
   it("a restriction in a version that prices rows of the corpus is measured by the replay, not named", async () => {
-    // The November version cuts the grace (in force for the corpus's row), the January one is Fliplet's as it is: the cut
-    // is measured by what it refuses (the 1,050-credit row past 1,020), not listed.
+    // The November version cuts the grace (in force for the corpus's rows), the January one is Fliplet's as it is: 100
+    // reads (1 credit) are priced, then 104,900 (1,049 credits) pass 1,000 + 2% = 1,020 and are refused, where 10%
+    // (1,100) let them through. The cut is measured by what it refuses, not listed.
     const now = FLIPLET.replace('grace: { run: "0.10" }', 'grace: { run: "0.02" }');
-    const d = dir({ "now.yaml": now, "next.yaml": next((c) => c), "acct.yaml": ACCOUNT, "u.csv": GRACE });
+    const rows = "timestamp,meter,quantity,project\n2026-11-03T10:00:00Z,data_read,100,alpha\n2026-11-04T10:00:00Z,data_read,104900,alpha\n";
+    const d = dir({ "now.yaml": now, "next.yaml": next((c) => c), "acct.yaml": ACCOUNT, "u.csv": rows });
     const base = join(ROOT, "ratecards/fliplet.yaml");
     const r = await burnrate(["diff", "--base", base, "--card", join(d, "now.yaml"), "--card", join(d, "next.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--fail-on-unmeasured", "--format", "json"]);
     expect(r.code, r.stderr).toBe(1);

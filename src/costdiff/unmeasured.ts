@@ -53,7 +53,7 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
     const moneyRise = moneyPriceRise(c);
     if (moneyRise !== undefined) {
       if (!moneyRise(c.measuredBy === undefined ? money : versionExercised(money, c.measuredBy))) out.push(c);
-    } else if (c.measuredBy !== undefined && restricts(c) && !versionReached(c.measuredBy, lines, money)) {
+    } else if (c.measuredBy !== undefined && restricts(c) && !versionReached(c.measuredBy, lines)) {
       out.push(c);
     }
   }
@@ -61,12 +61,12 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
 }
 
 /**
- * Whether a version of the new card is in force for any of the usage: it priced a line, or a cycle ended under it (a
- * row it refuses prices no line, but its cycle is still the version's). A version in force only after the corpus's
- * last row is neither.
+ * Whether a version of the new card priced any of the usage. A version whose rows it all refused priced none and is
+ * named too, though its refusals also fail the run (refused_more): a cycle ending under it would not do, as a version
+ * in force from the middle of the corpus's last cycle, after its last row, ends that cycle and prices nothing.
  */
-function versionReached(version: string, lines: readonly PricedLine[], money: MoneyExercised): boolean {
-  return lines.some((l) => l.versions?.has(version) === true) || [...money.byVersion.plans].some((k) => k.startsWith(`${version}\u0000`));
+function versionReached(version: string, lines: readonly PricedLine[]): boolean {
+  return lines.some((l) => l.versions?.has(version) === true);
 }
 
 /**
