@@ -151,6 +151,17 @@ describe("a restriction in a later card version is not measured by a corpus befo
     expect(r.rises.map((c) => c.path)).toEqual(["plans.pro.grace.run"]);
   });
 
+  it("a later base version deleted (its price cut with it) is measured only by rows in its time", async () => {
+    // Base: Fliplet and its January version, data_write 0.05 -> 0.025 from 2027-01-01. New: Fliplet alone, so from
+    // January writes cost 0.05 again. The corpus's November writes are priced by 2026-11 under both: they do not measure it.
+    const jan = next((c) => c.replace('price: "0.05"             # "0.05 per write"', 'price: "0.025"'));
+    const d = dir({ "jan.yaml": jan, "acct.yaml": ACCOUNT, "u.csv": "timestamp,meter,quantity,project\n2026-11-03T10:00:00Z,data_write,4000,alpha\n" });
+    const base = join(ROOT, "ratecards/fliplet.yaml");
+    const r = await burnrate(["diff", "--base", base, "--base", join(d, "jan.yaml"), "--card", base, "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--fail-on-unmeasured", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).unmeasured_rises.map((c: { path: string; old: string; new: string }) => [c.path, c.old, c.new])).toEqual([["meters.data_write.price", "0.025", "0.05"]]);
+  });
+
   it("what loosens (more grace, a later version's price cut, a label) passes", async () => {
     const r = await later(next((c) => c.replace('grace: { run: "0.10" }', 'grace: { run: "0.20" }').replace(READ, 'price: "0.008"').replace("labels: [Data reads]", "labels: [Data reads, Reads]")));
     expect(r.code, r.stderr).toBe(0);

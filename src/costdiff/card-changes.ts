@@ -18,8 +18,8 @@ export interface CardChange {
    */
   versions?: { from: string; base: string; card: string };
   /**
-   * The new card's version whose rows measure this change, where the new side is a set of versions; undefined where
-   * it is one card, which prices every row.
+   * The card version whose lines measure this change, where a side is a set of versions: the new one in force for
+   * the change, or the base one where the new card is one for all time; undefined where both are single cards.
    */
   measuredBy?: string;
   /** Where a meter's price (its own, a component's, a surcharge's) rises because of this change, at which dimension values. */

@@ -30,8 +30,11 @@ export function versionChanges(base: RateCard, card: RateCard, zone: Zone): Card
     // The version that comes into force at this point names it, as its card writes its effective date.
     const since = (to.effective === point ? to : from).card.effective;
     const versions = { from: since, base: from.card.version, card: to.card.version };
-    // A single new card prices every row; a version of a set only the rows in its time (its lines say which).
-    const measuredBy = card.versions === undefined ? {} : { measuredBy: to.card.version };
+    // The rows in the pair's time measure its changes: the lines the new version priced, or where the new card is
+    // one for all time, those the base's version priced (a later base version deleted, its cut with it, is measured
+    // only by rows in its time); two single cards, every row.
+    const by = card.versions !== undefined ? to : base.versions !== undefined ? from : undefined;
+    const measuredBy = by === undefined ? {} : { measuredBy: by.card.version };
     for (const change of pairChanges(from.card, to.card)) out.push({ ...change, versions, ...measuredBy });
   }
   return out;
