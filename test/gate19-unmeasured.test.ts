@@ -138,10 +138,13 @@ describe("a restriction in a later card version is not measured by a corpus befo
     expect(r.stderr).toContain("plans.pro.only.project is set to [beta], in version 2027-01");
   });
 
-  it("a pool that blocks where it granted grace, and top-ups taken away, fail it", async () => {
+  it("a pool that blocks where it granted grace fails it, and so does Pro's grace removed", async () => {
     const r = await later(next((c) => c.replace("run: { label: Run, when_exhausted: grace }", "run: { label: Run, when_exhausted: block }")));
     expect(r.code, r.stderr).toBe(1);
     expect(r.rises.map((c) => c.path)).toEqual(["pools.run.when_exhausted"]);
+    const removed = await later(next((c) => c.replace('    grace: { run: "0.10" }    # "a 10% grace buffer above 100% on end-user activity in published projects"\n', "")));
+    expect(removed.code, removed.stderr).toBe(1);
+    expect(removed.rises.map((c) => [c.path, c.old, c.new])).toEqual([["plans.pro.grace.run", "0.10", null]]);
   });
 
   it("a version in force from the middle of the corpus's last cycle, after its last row, is not measured by that cycle", async () => {

@@ -130,10 +130,10 @@ function restricts(c: CardChange): boolean {
   if (top === "meters" && PRICE_SETTINGS.has(setting ?? "")) return false;
   if (top === "credit_price" || (top === "plans" && (isAllowance(keys) || setting === "price" || (setting === "quota" && keys[3] === "overage_price")))) return false;
   if (c.change === "added" && c.what !== "setting") return false;
-  if (c.change === "removed") return !(top === "plans" && (setting === "only" || setting === "grace"));
+  // A plan's gate removed lets more through; its grace or one-time credits removed give less.
+  if (c.change === "removed") return !(top === "plans" && setting === "only");
   if (top === "plans" && setting === "only") return c.change === "added" || listOf(c.old).some((v) => !listOf(c.new).includes(v));
-  if (top === "plans" && setting === "grace") return c.change === "changed" && lessThan(c.new, c.old);
-  if (top === "plans" && setting === "onetime") return c.change !== "changed" || lessThan(c.new, c.old);
+  if (top === "plans" && (setting === "grace" || setting === "onetime")) return c.change === "changed" && lessThan(c.new, c.old);
   if (top === "plans" && setting === "topups") return c.new === "false";
   if (top === "pools" && setting === "when_exhausted") return EXHAUSTED.indexOf(c.new ?? "") > EXHAUSTED.indexOf(c.old ?? "");
   return true;
