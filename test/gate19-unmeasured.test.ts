@@ -55,6 +55,12 @@ describe("a price rise of another shape than a changed number, on a value the co
     expect(JSON.parse(r.stdout).unmeasured_rises.map((c: { path: string; old: string; new: string }) => [c.path, c.old, c.new])).toEqual([["meters.data_read.price at project=vip", "0.01", "0.03"]]);
   });
 
+  it("a surcharge raised (Fliplet's private distribution, +2 -> +3 a publish) on a corpus without it is named as itself", async () => {
+    const r = await diff(reads(READ).replace('- { when: { distribution: private }, add: "2" }', '- { when: { distribution: private }, add: "3" }'));
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.rises.map((c) => [c.path, c.old, c.new])).toEqual([["meters.published.surcharges[0].add", "2", "3"]]);
+  });
+
   it("a per-event surcharge added is a rise from 0 on its own line", async () => {
     const r = await diff(reads(`${READ}\n    surcharges:\n      - { when: { project: enterprise-app }, per_event: "2", name: support }`));
     expect(r.code, r.stderr).toBe(1);
