@@ -6,6 +6,8 @@ import type { MoneyExercised } from "./money.js";
 
 /** The settings under a meter that are prices: its own, its components', a surcharge's. */
 const PRICE_KEYS = new Set(["price", "components", "surcharges"]);
+/** Those and the exemption: what a meter charges a row, compared point by point (priced-by.ts meterRises). */
+export const PRICE_SETTINGS: readonly string[] = [...PRICE_KEYS, "exempt_when"];
 
 /** `meters.request.components.output_tokens.table.gpt-4o.openai` as its keys; a quoted key (`["a.b"]`) is one key. */
 export function segments(path: string): string[] {
@@ -14,8 +16,8 @@ export function segments(path: string): string[] {
 
 /**
  * Whether the corpus has a line this price applies to: the meter, the component a path names, and every table key
- * (or `*`) among the line's dimension values; and, for a change between versions, a line the new version priced (a
- * version in force after the corpus's rows measures nothing: newcomer, stop 35).
+ * (or `*`) among the line's dimension values; and, for a change between versions, a line the version in force for it
+ * priced (a version in force after the corpus's rows measures nothing: newcomer, stop 35).
  */
 function priced(keys: readonly string[], lines: readonly PricedLine[], version?: string): boolean {
   const [, meter, setting] = keys;
@@ -127,7 +129,7 @@ function restricts(c: CardChange): boolean {
   const [top, entity, setting] = keys;
   if (INFORMATIONAL.has(top ?? "") || NAMES.has(keys.at(-1) ?? "") || (top === "budgets" && entity === "alerts")) return false;
   // A meter's prices are compared as prices; a money price or an allowance as money (moneyPriceRise).
-  if (top === "meters" && PRICE_SETTINGS.has(setting ?? "")) return false;
+  if (top === "meters" && PRICE_SETTINGS.includes(setting ?? "")) return false;
   if (top === "credit_price" || (top === "plans" && (isAllowance(keys) || setting === "price" || (setting === "quota" && keys[3] === "overage_price")))) return false;
   if (c.change === "added" && c.what !== "setting") return false;
   // A plan's gate removed lets more through; its grace or one-time credits removed give less.
@@ -138,8 +140,6 @@ function restricts(c: CardChange): boolean {
   if (top === "pools" && setting === "when_exhausted") return EXHAUSTED.indexOf(c.new ?? "") > EXHAUSTED.indexOf(c.old ?? "");
   return true;
 }
-
-const PRICE_SETTINGS = new Set(["price", "components", "surcharges", "exempt_when"]);
 
 const listOf = (text: string | undefined): string[] => (text === undefined ? [] : text.replace(/^\[|\]$/g, "").split(", ").filter((v) => v !== ""));
 

@@ -5,7 +5,7 @@ import { versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { BEFORE_ALL, type Instant, type Zone } from "../time.js";
 import { cardChanges, type CardChange } from "./card-changes.js";
 import { meterRises, type PriceRise } from "./priced-by.js";
-import { segments } from "./unmeasured.js";
+import { PRICE_SETTINGS, segments } from "./unmeasured.js";
 
 /**
  * How the base's rules differ from the new card's. Two single cards compare
@@ -48,7 +48,7 @@ function pairChanges(old: RateCard, neu: RateCard): CardChange[] {
     const rises = before === undefined ? undefined : meterRises(before, meter);
     if (rises === undefined) continue;
     // Every change to the meter's prices is judged by the rises found: one that makes none (a fall) is no rise.
-    for (const c of changes) if (PRICE_AREAS.some((a) => under(c.path, `meters.${key}.${a}`))) c.rises ??= [];
+    for (const c of changes) if (PRICE_SETTINGS.some((a) => under(c.path, `meters.${key}.${a}`))) c.rises ??= [];
     for (const rise of rises) {
       const cause = causeOf(changes, rise);
       if (cause !== undefined) (cause.rises ??= []).push(rise);
@@ -57,7 +57,6 @@ function pairChanges(old: RateCard, neu: RateCard): CardChange[] {
   return changes;
 }
 
-const PRICE_AREAS = ["price", "components", "surcharges", "exempt_when"];
 const under = (path: string, area: string) => path === area || path.startsWith(`${area}.`) || path.startsWith(`${area}[`);
 
 /**
