@@ -7,7 +7,7 @@ import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js
 import { costDiff, type LineGate } from "../costdiff/diff.js";
 import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
-import { unmeasuredVerb, unmeasuredWhy } from "../costdiff/unmeasured.js";
+import { unmeasuredChange, unmeasuredWhy } from "../costdiff/unmeasured.js";
 import { compareMoney, gatePercent, moneyItemName, type MoneyChange } from "../costdiff/money.js";
 import type { Totals } from "../costdiff/compare.js";
 import { versionChanges } from "../costdiff/version-changes.js";
@@ -108,7 +108,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
   }
   // Also on standard error: a CI log shows it whatever the report's format and destination.
-  const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${c.path} ${unmeasuredVerb(c)} from ${c.old} to ${c.new}, ${unmeasuredWhy(c)}`;
+  const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${unmeasuredChange(c)}, ${unmeasuredWhy(c)}`;
   if (!options.failOnUnmeasured) {
     for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
     const more = result.refusedMore;

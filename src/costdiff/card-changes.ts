@@ -1,5 +1,6 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { Location } from "../errors.js";
+import type { PriceRise } from "./priced-by.js";
 
 /** One difference between the two cards' source, by path: a price, a plan's allowance, a meter added. */
 export interface CardChange {
@@ -16,6 +17,13 @@ export interface CardChange {
    * comes into force then, as its card writes it) and which base and new versions this change is between.
    */
   versions?: { from: string; base: string; card: string };
+  /**
+   * The card version whose lines measure this change, where a side is a set of versions: the new one in force for
+   * the change, or the base one where the new card is one for all time; undefined where both are single cards.
+   */
+  measuredBy?: string;
+  /** Where a meter's price (its own, a component's, a surcharge's) rises because of this change, at which dimension values. */
+  rises?: PriceRise[];
 }
 
 /** The top-level dictionaries whose entries are compared as wholes when one card lacks them. */

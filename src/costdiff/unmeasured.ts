@@ -1,20 +1,23 @@
 import { parsePlainDecimal, type Decimal } from "../money.js";
 import type { CardChange } from "./card-changes.js";
 import type { PricedLine } from "./compare.js";
+import type { PriceRise } from "./priced-by.js";
 import type { MoneyExercised } from "./money.js";
 
 /** The settings under a meter that are prices: its own, its components', a surcharge's. */
 const PRICE_KEYS = new Set(["price", "components", "surcharges"]);
+/** Those and the exemption: what a meter charges a row, compared point by point (priced-by.ts meterRises). */
+export const PRICE_SETTINGS: readonly string[] = [...PRICE_KEYS, "exempt_when"];
 
 /** `meters.request.components.output_tokens.table.gpt-4o.openai` as its keys; a quoted key (`["a.b"]`) is one key. */
-function segments(path: string): string[] {
+export function segments(path: string): string[] {
   return [...path.matchAll(/(?:^|\.)([A-Za-z0-9_-]+)|\[("(?:[^"\\]|\\.)*"|\d+)\]/g)].map((m) => (m[1] ?? (m[2]!.startsWith('"') ? JSON.parse(m[2]!) as string : m[2]!)));
 }
 
 /**
  * Whether the corpus has a line this price applies to: the meter, the component a path names, and every table key
- * (or `*`) among the line's dimension values; and, for a change between versions, a line the new version priced (a
- * version in force after the corpus's rows measures nothing: newcomer, stop 35).
+ * (or `*`) among the line's dimension values; and, for a change between versions, a line the version in force for it
+ * priced (a version in force after the corpus's rows measures nothing: newcomer, stop 35).
  */
 function priced(keys: readonly string[], lines: readonly PricedLine[], version?: string): boolean {
   const [, meter, setting] = keys;
@@ -32,15 +35,117 @@ function priced(keys: readonly string[], lines: readonly PricedLine[], version?:
  * Price rises in the card on lines the usage never priced. The replay cannot
  * measure them (the same usage costs the same under both cards), so no gate
  * on usage can trip on them; the reports name them rather than let them pass
- * as "no change".
+ * as "no change". So are the changes that restrict (a plan's gate, a grace cut)
+ * in a version that prices no row of the usage: the replay cannot measure them
+ * there either, where the version in force measures them by what it refuses.
  */
 export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[], money: MoneyExercised): CardChange[] {
-  return changes.filter((c) => {
+  const out: CardChange[] = [];
+  for (const c of changes) {
+    if (c.rises !== undefined) {
+      out.push(...unmeasuredPrices(c, lines));
+      continue;
+    }
+    // A meter whose prices were too many to compare point by point: its leaves that rose, as written.
     const rise = priceRise(c);
-    if (rise !== undefined) return !priced(rise.keys, lines, c.versions?.card);
+    if (rise !== undefined) {
+      if (!priced(rise.keys, lines, c.measuredBy)) out.push(c);
+      continue;
+    }
     const moneyRise = moneyPriceRise(c);
-    return moneyRise !== undefined && !moneyRise(c.versions?.card === undefined ? money : versionExercised(money, c.versions.card));
+    if (moneyRise !== undefined) {
+      if (!moneyRise(c.measuredBy === undefined ? money : versionExercised(money, c.measuredBy))) out.push(c);
+    } else if (c.measuredBy !== undefined && restricts(c) && !versionReached(c.measuredBy, lines)) {
+      out.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether a version of the new card priced any of the usage. A version whose rows it all refused priced none and is
+ * named too, though its refusals also fail the run (refused_more): a cycle ending under it would not do, as a version
+ * in force from the middle of the corpus's last cycle, after its last row, ends that cycle and prices nothing.
+ */
+function versionReached(version: string, lines: readonly PricedLine[]): boolean {
+  return lines.some((l) => l.versions?.has(version) === true);
+}
+
+/**
+ * A change's price rises that no line of the usage measures. A leaf that changed by exactly the rise (a table
+ * entry, a surcharge's amount) is told as itself, measured where any line it prices is; a rise of another shape (a
+ * price made a table, a surcharge added) is told at each point no line measures, with the part's price before and after.
+ */
+function unmeasuredPrices(c: CardChange, lines: readonly PricedLine[]): CardChange[] {
+  const { rises = [], ...change } = c;
+  const open = rises.filter((r) => !measured(r, lines, c.measuredBy));
+  if (open.length === 0) return [];
+  const [was, is] = c.change === "changed" ? [parsePlainDecimal(c.old ?? ""), parsePlainDecimal(c.new ?? "")] : [undefined, undefined];
+  if (was !== undefined && is !== undefined && rises.every((r) => r.new.minus(r.old).eq(is.minus(was)))) return open.length === rises.length ? [change] : [];
+  return open.map((r) => ({ ...change, change: "changed", path: risePath(r), old: r.old.toFixed(), new: r.new.toFixed() }));
+}
+
+/**
+ * Whether a line of the usage (of the version that measures it) is priced at the rise's point. A line that does not
+ * show one of the point's dimensions (a surcharge's condition on a column the meter does not declare) cannot be told
+ * apart by it: it measures the rise only where its cost moved, as rows at the point would have moved it.
+ */
+function measured(rise: PriceRise, lines: readonly PricedLine[], version: string | undefined): boolean {
+  const component = rise.part.kind === "own" ? undefined : rise.part.name;
+  return lines.some((l) => {
+    if (l.meter !== rise.meter || l.component !== component || (version !== undefined && l.versions?.has(version) !== true)) return false;
+    let blind = false;
+    for (const [d, v] of Object.entries(rise.point)) {
+      const value = l.dimensions[d];
+      if (value === undefined) blind = true;
+      else if (v === "*" ? rise.named.get(d)!.has(value) : value !== v) return false;
+    }
+    return !blind || !l.new.eq(l.old);
   });
+}
+
+/** `meters.data_read.price at project=enterprise-app`: the part of the meter that rises, at the values it rises for ("*": any other). */
+function risePath(r: PriceRise): string {
+  const part = r.part.kind === "own" ? "price" : r.part.kind === "component" ? `components.${r.part.name}.price` : `surcharge ${r.part.name}`;
+  const at = Object.entries(r.point).map(([d, v]) => `${d}=${v}`).join(", ");
+  return `meters.${r.meter}${r.part.kind === "surcharge" ? " " : "."}${part}${at === "" ? "" : ` at ${at}`}`;
+}
+
+/** Settings that say what the card is or how it reads, and alerts: none refuses an event or charges more. */
+const INFORMATIONAL = new Set(["version", "effective", "provider", "unit", "description", "thresholds", "low_balance"]);
+const NAMES = new Set(["label", "labels", "description"]);
+/** What a pool does when the credits run out, from the most it lets through to the least. */
+const EXHAUSTED = ["allow", "grace", "block"];
+
+/**
+ * Whether a change may give a customer less for the same money, other than a price (the prices' rises are found
+ * apart): a plan's gate added or narrowed, its grace or one-time credits cut, top-ups taken away, a pool that blocks
+ * sooner, anything removed. A change whose direction is not known here (a grant's expiry, the crossing rule, budgets
+ * on more plans, a quota on more meters) counts as one, as a gate that cannot measure fails closed; what only adds or
+ * loosens (a meter or plan added, a gate lifted, more grace) does not.
+ */
+function restricts(c: CardChange): boolean {
+  const keys = segments(c.path);
+  const [top, entity, setting] = keys;
+  if (INFORMATIONAL.has(top ?? "") || NAMES.has(keys.at(-1) ?? "") || (top === "budgets" && entity === "alerts")) return false;
+  // A meter's prices are compared as prices; a money price or an allowance as money (moneyPriceRise).
+  if (top === "meters" && PRICE_SETTINGS.includes(setting ?? "")) return false;
+  if (top === "credit_price" || (top === "plans" && (isAllowance(keys) || setting === "price" || (setting === "quota" && keys[3] === "overage_price")))) return false;
+  if (c.change === "added" && c.what !== "setting") return false;
+  // A plan's gate removed lets more through; its grace or one-time credits removed give less.
+  if (c.change === "removed") return !(top === "plans" && setting === "only");
+  if (top === "plans" && setting === "only") return c.change === "added" || listOf(c.old).some((v) => !listOf(c.new).includes(v));
+  if (top === "plans" && (setting === "grace" || setting === "onetime")) return c.change === "changed" && lessThan(c.new, c.old);
+  if (top === "plans" && setting === "topups") return c.new === "false";
+  if (top === "pools" && setting === "when_exhausted") return EXHAUSTED.indexOf(c.new ?? "") > EXHAUSTED.indexOf(c.old ?? "");
+  return true;
+}
+
+const listOf = (text: string | undefined): string[] => (text === undefined ? [] : text.replace(/^\[|\]$/g, "").split(", ").filter((v) => v !== ""));
+
+function lessThan(a: string | undefined, b: string | undefined): boolean {
+  const [x, y] = [a === undefined ? undefined : parsePlainDecimal(a), b === undefined ? undefined : parsePlainDecimal(b)];
+  return x === undefined || y === undefined || x.lt(y);
 }
 
 /** What cycles priced by one card version exercise: a change of that version is measured by them alone. */
@@ -53,14 +158,35 @@ function versionExercised(money: MoneyExercised, version: string): MoneyExercise
 const isAllowance = (keys: readonly string[]): boolean =>
   keys[0] === "plans" && keys[1] !== undefined && ((keys.length === 3 && keys[2] === "included") || (keys.length === 4 && keys[2] === "quota" && keys[3] === "requests"));
 
-/** How a report says an unmeasured change: a price rises, an allowance is cut. */
-export const unmeasuredVerb = (c: CardChange): string => (isAllowance(segments(c.path)) ? "is cut" : "rises");
+/** How a report says an unmeasured change: a price rises, an allowance is cut, a restriction changes. */
+const unmeasuredVerb = (c: CardChange): string => (isAllowance(segments(c.path)) ? "is cut" : isRestriction(c) ? "changes" : "rises");
+
+/** A restriction (not a price nor money) named because the version it is in prices no row of the usage. */
+const isRestriction = (c: CardChange): boolean => c.rises === undefined && moneyPriceRise(c) === undefined && restricts(c);
+
+/** The change as standard error says it: `PATH rises from OLD to NEW`, `PATH is set to NEW`, `PATH is removed (was OLD)`. */
+export function unmeasuredChange(c: CardChange): string {
+  if (c.change === "added") return c.new === undefined ? `${c.path} is added` : `${c.path} is set to ${c.new}`;
+  if (c.change === "removed") return c.old === undefined ? `${c.path} is removed` : `${c.path} is removed (was ${c.old})`;
+  return `${c.path} ${unmeasuredVerb(c)} from ${c.old} to ${c.new}`;
+}
+
+/** The change as the table and the pull-request comment list it: `PATH OLD → NEW`, `PATH set to NEW`, `PATH removed`. */
+export function unmeasuredShown(c: CardChange): string {
+  if (c.change === "added") return c.new === undefined ? `${c.path} added` : `${c.path} set to ${c.new}`;
+  if (c.change === "removed") return c.old === undefined ? `${c.path} removed` : `${c.path} removed (was ${c.old})`;
+  return `${c.path} ${c.old} → ${c.new}`;
+}
+
+/** What the reports call the unmeasured changes: price rises, or changes where a restriction is among them. */
+export const unmeasuredNoun = (changes: readonly CardChange[]): string => (changes.some(isRestriction) ? "change" : "price rise");
 
 export const LINE_NEVER_PRICED = "on a line the usage never priced";
 
 /** Why the usage does not measure an unmeasured rise, in words: a line it never priced, or the money it never pays. */
 export function unmeasuredWhy(c: CardChange): string {
   const keys = segments(c.path);
+  if (isRestriction(c) && c.versions !== undefined) return `in version ${c.versions.card}, in force from ${c.versions.from}, which prices no row of the usage`;
   if (keys[0] === "credit_price") return "on credits, which no cycle of the usage buys";
   if (keys[0] === "plans" && keys[3] === "overage_price") return `on plan ${keys[1]}'s overage, which no cycle of the usage reaches`;
   if (keys[0] === "plans") return `on plan ${keys[1]}, which no cycle of the usage is on`;
@@ -98,7 +224,7 @@ function moneyPriceRise(c: CardChange): ((money: MoneyExercised) => boolean) | u
 export function rateRises(changes: readonly CardChange[], lines: { priced: readonly PricedLine[]; tripped: readonly PricedLine[] }, percent: Decimal): CardChange[] {
   return changes.filter((c) => {
     const rise = priceRise(c);
-    return rise !== undefined && priced(rise.keys, lines.priced, c.versions?.card) && !priced(rise.keys, lines.tripped, c.versions?.card) && rise.new.minus(rise.old).mul(100).gt(rise.old.mul(percent));
+    return rise !== undefined && priced(rise.keys, lines.priced, c.measuredBy) && !priced(rise.keys, lines.tripped, c.measuredBy) && rise.new.minus(rise.old).mul(100).gt(rise.old.mul(percent));
   });
 }
 

@@ -9,7 +9,7 @@ import { count, credits } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
 import { gatePercent, inCredits, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
-import { LINE_NEVER_PRICED, unmeasuredWhy } from "../../costdiff/unmeasured.js";
+import { LINE_NEVER_PRICED, unmeasuredNoun, unmeasuredShown, unmeasuredWhy } from "../../costdiff/unmeasured.js";
 import { minorDigits } from "../../ratecard/cycle-money.js";
 
 /** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
@@ -188,10 +188,10 @@ function risesNote(d: CostDiff): string | undefined {
   if (d.unmeasured.length === 0) return undefined;
   // A rise of a price in money says why the usage misses it; a line's price, as before, in the sentence.
   const lineOnly = d.unmeasured.every((c) => unmeasuredWhy(c) === LINE_NEVER_PRICED);
-  const rises = d.unmeasured.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)}${lineOnly ? "" : `, ${unmeasuredWhy(c)}`})`);
+  const rises = d.unmeasured.map((c) => `${unmeasuredShown(c)} (${formatLocation(c.location)}${lineOnly ? "" : `, ${unmeasuredWhy(c)}`})`);
   const gated = d.failOnUnmeasured ? ` --fail-on-unmeasured fails the run until the corpus exercises ${d.unmeasured.length === 1 ? "it" : "them"}.` : "";
   const where = lineOnly ? "on lines the usage never priced" : "the usage never exercises";
-  return `${plural(d.unmeasured.length, "price rise")} ${where}, so no cost gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.${gated}`;
+  return `${plural(d.unmeasured.length, unmeasuredNoun(d.unmeasured))} ${where}, so no cost gate measured ${d.unmeasured.length === 1 ? "it" : "them"}: ${rises.join("; ")}.${gated}`;
 }
 
 /** The gates that fail the run, by flag: the comment's "Over the limit." names them, as the sentences after it say more that is within. */
