@@ -162,7 +162,10 @@ function tableSpellings(tables: ReadonlyMap<string, Table[]>, report: Report): v
         const hb = having.get(b)!;
         if (ha.some((t) => hb.some((u) => u.meter === t.meter))) continue;
         done.add(`${a}\u0000${b}`);
-        const [rare, common] = ha.length <= hb.length ? [a, b] : [b, a];
+        // At the spelling fewer tables have; on a tie, at the later meter's, the earlier taken as meant.
+        const first = (h: Table[]) => Math.min(...h.map((t) => list.indexOf(t)));
+        const aRare = ha.length !== hb.length ? ha.length < hb.length : first(ha) > first(hb);
+        const [rare, common] = aRare ? [a, b] : [b, a];
         const rareTables = having.get(rare)!;
         const where = rareTables[0]!;
         const commonMeters = [...new Set(having.get(common)!.map((t) => t.meter.key))];

@@ -55,7 +55,7 @@ export function rounding(card: RateCard, report: Report): void {
         report(items ? "error" : "warning", "rounds-to-zero", path,
           items
             ? `meter ${shown(meter.key)} charges ${price.toFixed()} an item, which rounds to 0 at ${how}: every ${meter.aggregation === "unique" ? "first use" : "item"} is charged nothing`
-            : `one unit of meter ${shown(meter.key)} costs ${price.toFixed()}, which rounds to 0 at ${how}: an event of ${freeUpTo(price, step, mode)} is charged nothing`,
+            : `one unit of meter ${shown(meter.key)} costs ${price.toFixed()}, which rounds to 0 at ${how}: ${meter.aggregation === "gauge" ? "a level" : "an event"} of ${freeUpTo(price, step, mode)} is charged nothing`,
           `write the price to the step (a multiple of ${step.toFixed()}), or set precision.step finer, or round_at: none if the provider does not round each event`);
       } else if (charged.minus(price).abs().gt(price.mul(SHARE))) {
         report("warning", "rounding-share", path,
