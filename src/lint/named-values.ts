@@ -72,6 +72,9 @@ function reachOf(meters: readonly Meter[], tables: readonly Table[]): Reach {
   return { closed, values, meters: [...meters] };
 }
 
+/** Values for a message: a table of thousands of models is named by its first dozen. */
+const listOf = (values: ReadonlySet<string>) => [...values].slice(0, 12).join(", ") + (values.size > 12 ? `, ... (${values.size} in all)` : "");
+
 /** The first of `candidates` that `value` is one slip from (case, spacing, one typo), as a row's value is judged against a condition. */
 const slipOf = (value: string, candidates: Iterable<string>) => [...candidates].find((c) => c !== value && nearMiss(value, c));
 
@@ -101,7 +104,7 @@ export function namedValues(card: RateCard, report: Report): void {
     if (reach.values.has(value) || (!reach.closed && all.has(value))) return;
     const slip = slipOf(value, reach.values) ?? slipOf(value, all);
     if (reach.closed) {
-      const listed = [...reach.values].slice(0, 12).join(", ");
+      const listed = listOf(reach.values);
       const near = slip ?? nearest(value, [...reach.values]);
       const mean = slip !== undefined ? `; did you mean ${shown(slip)}?` : near !== undefined ? `; nearest: ${shown(near)}` : "";
       report(slip !== undefined ? "error" : "warning", setting.rule, setting.path,
@@ -137,7 +140,7 @@ export function namedValues(card: RateCard, report: Report): void {
       if (reach.closed && ![...allowed].some((v) => reach.values.has(v))) {
         report("error", "unreachable-plan", ["plans", plan.key, "only", dimension],
           `plan ${shown(plan.key)} admits no ${dimension} the card prices: every event of ${reach.meters.map((m) => `meter ${shown(m.key)}`).join(", ")} is refused as plan-gated on it`,
-          `list in plans.${plan.key}.only.${dimension} the values it may use, as the tables write them: ${[...reach.values].join(", ")}`);
+          `list in plans.${plan.key}.only.${dimension} the values it may use, as the tables write them: ${listOf(reach.values)}`);
       }
     }
   }
@@ -151,6 +154,8 @@ export function namedValues(card: RateCard, report: Report): void {
  */
 function tableSpellings(tables: ReadonlyMap<string, Table[]>, report: Report): void {
   for (const [dimension, list] of tables) {
+    // One meter's tables alone are compared by missing-price.
+    if (new Set(list.map((t) => t.meter)).size < 2) continue;
     const having = new Map<string, Table[]>();
     for (const t of list) for (const v of t.values.keys()) having.set(v, [...(having.get(v) ?? []), t]);
     const values = [...having.keys()];

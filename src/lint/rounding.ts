@@ -48,8 +48,8 @@ export function rounding(card: RateCard, report: Report): void {
   for (const meter of card.meters.values()) {
     if (meter.components.length > 0) continue;
     const items = meter.aggregation === "unique" || meter.aggregation === "recurring";
-    const prices = unitPrices(meter).filter((p) => !p.price.isZero());
-    for (const { price, path } of prices) {
+    const all = unitPrices(meter);
+    for (const { price, path } of all.filter((p) => !p.price.isZero())) {
       const charged = round(price);
       if (charged.isZero()) {
         report(items ? "error" : "warning", "rounds-to-zero", path,
@@ -64,9 +64,10 @@ export function rounding(card: RateCard, report: Report): void {
       }
     }
     meter.surcharges.forEach((s, i) => {
-      if (s.amount.isZero() || prices.length === 0) return;
+      if (s.amount.isZero()) return;
       const path = ["meters", meter.key, "surcharges", i, s.kind === "per_unit" ? "add" : "per_event"];
-      const added = prices.map(({ price }) => ({ price, delta: round(price.plus(s.amount)).minus(round(price)) }));
+      // A free base (price "0") with a per-event surcharge is an event priced by the surcharge alone.
+      const added = all.map(({ price }) => ({ price, delta: round(price.plus(s.amount)).minus(round(price)) }));
       if (added.every((a) => a.delta.isZero())) {
         report(items ? "error" : "warning", "rounds-to-zero", path,
           `surcharge ${s.amount.toFixed()} on meter ${shown(meter.key)} adds nothing to an event of one unit at ${how}: the event rounds to what it costs without it`,
