@@ -64,10 +64,12 @@ describe("plan gates", () => {
   });
 
   it("warns of a gate value no table prices and no priced value is near: it admits nothing", async () => {
-    const { file, text } = variant("dead", "flikly", [[FREE_GATE, "only: { model: [pika, luma, sora] }"]]);
+    const { file, text } = variant("dead", "flikly", [[FREE_GATE, "only: { model: [pika, pika, sora] }"]]);
     const { code, found } = await findings(file);
     expect(code).toBe(0);
+    // At the third entry as written, though the plan's set holds two values.
     expect(found.map(at)).toEqual([`${position(text, "sora")} warning unknown-gate-value`]);
+    expect(found[0]!.message).toBe('plan "free" admits model "sora", which no event can carry: meter "generate" prices only model pika, luma, runway, veo; it matches no event');
   });
 
   it("only warns where some meter takes any value of the dimension: the value may be one in its own right", async () => {

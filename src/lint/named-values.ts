@@ -1,6 +1,7 @@
 import { shown } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { nearMiss } from "../ratecard/condition-values.js";
+import type { CardDocument } from "../ratecard/schema.js";
 import type { Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 import type { Report } from "./lookup-coverage.js";
 
@@ -79,12 +80,12 @@ const listOf = (values: ReadonlySet<string>) => [...values].slice(0, 12).join(",
 const slipOf = (value: string, candidates: Iterable<string>) => [...candidates].find((c) => c !== value && nearMiss(value, c));
 
 interface Setting {
-  /** How a message names it: `plan "free" gates`, `surcharge on meter "generate"`. */
+  /** How a message names it: `plan "free" admits`, `surcharge on meter "generate" applies when`. */
   what: string;
   rule: string;
   /** Where the value is written. */
   path: Path;
-  /** What it does when the value never matches: "the plan refuses every event of it". */
+  /** What a slip does, the value meant never matching: "the surcharge never applies". */
   never: string;
   fixKey: string;
 }
@@ -96,7 +97,7 @@ interface Setting {
  * `Private` in a surcharge never charges it, without a word. Budgets and daily limits have no values
  * in the card (an account names them, and the statement warns of one slip from a log's value).
  */
-export function namedValues(card: RateCard, report: Report): void {
+export function namedValues(card: RateCard, doc: CardDocument, report: Report): void {
   const tables = tablesByDimension(card);
   const priced = (dimension: string) => new Set((tables.get(dimension) ?? []).flatMap((t) => [...t.values.keys()]));
   const judge = (setting: Setting, dimension: string, value: string, reach: Reach) => {
@@ -106,9 +107,9 @@ export function namedValues(card: RateCard, report: Report): void {
     if (reach.closed) {
       const listed = listOf(reach.values);
       const near = slip ?? nearest(value, [...reach.values]);
-      const mean = slip !== undefined ? `; did you mean ${shown(slip)}?` : near !== undefined ? `; nearest: ${shown(near)}` : "";
+      const mean = slip !== undefined ? `; did you mean ${shown(slip)}? ${setting.never}` : `${near !== undefined ? `; nearest: ${shown(near)}` : ""}; it matches no event`;
       report(slip !== undefined ? "error" : "warning", setting.rule, setting.path,
-        `${setting.what} ${dimension} ${shown(value)}, which no event can carry: ${reach.meters.map((m) => `meter ${shown(m.key)}`).join(", ")} price${reach.meters.length === 1 ? "s" : ""} only ${dimension} ${listed}${mean} ${setting.never}`,
+        `${setting.what} ${dimension} ${shown(value)}, which no event can carry: ${reach.meters.map((m) => `meter ${shown(m.key)}`).join(", ")} price${reach.meters.length === 1 ? "s" : ""} only ${dimension} ${listed}${mean}`,
         slip !== undefined ? `rename ${shown(value)} to ${shown(slip)} in ${setting.fixKey}` : `use one of ${listed} in ${setting.fixKey}, or price ${shown(value)} in the tables`);
     } else if (slip !== undefined) {
       // Some meter takes any value of the dimension, so the value may be one in its own right: a warning.
@@ -134,7 +135,8 @@ export function namedValues(card: RateCard, report: Report): void {
     for (const [dimension, allowed] of plan.only) {
       const own = tables.get(dimension) ?? [];
       const reach = reachOf([...card.meters.values()].filter((m) => carries(m, dimension, own)), own);
-      [...allowed].forEach((value, i) => {
+      // The list as written, for each value's place: the card's set has lost a repeated value's index.
+      (doc.plans.get(plan.key)?.only?.get(dimension) ?? [...allowed]).forEach((value, i) => {
         judge({ what: `plan ${shown(plan.key)} admits`, rule: "unknown-gate-value", path: ["plans", plan.key, "only", dimension, i], never: `(a gate compares exact text: plan ${plan.key} refuses every event of the value meant as plan-gated)`, fixKey: `plans.${plan.key}.only.${dimension}` }, dimension, value, reach);
       });
       if (reach.closed && ![...allowed].some((v) => reach.values.has(v))) {
