@@ -1,6 +1,6 @@
 import { Finding } from "../errors.js";
 import type { Io } from "../io.js";
-import { checkFile } from "../lint/check-file.js";
+import { checkFiles } from "../lint/check-file.js";
 import { countBySeverity } from "../lint/finding.js";
 import { emit } from "../output.js";
 import { checkRunInputs } from "./run-inputs.js";
@@ -17,7 +17,7 @@ export interface CheckOptions {
 
 export async function check(files: string[], options: CheckOptions, io: Io): Promise<void> {
   const format = reportFormat(options);
-  const checked = [...new Set(files)].map(checkFile);
+  const checked = checkFiles([...new Set(files)]);
   await emit(report("check", format, checked, { color: colorFor(options, io) }), options.output, io, checkRunInputs(files));
   const { errors, warnings } = countBySeverity(checked);
   if (errors > 0) throw new Finding(`check found ${errors} error(s)`);

@@ -7,6 +7,8 @@ import { CANONICAL } from "../usage/layout.js";
 import type { LintFinding } from "./finding.js";
 import { lookupCoverage, type Report } from "./lookup-coverage.js";
 import { conditionDimensions } from "../ratecard/condition-dimensions.js";
+import { namedValues } from "./named-values.js";
+import { rounding } from "./rounding.js";
 
 /** A card that loaded, with the means to point at any of its nodes. */
 export interface CardSubject {
@@ -31,6 +33,8 @@ export function lintCard(subject: CardSubject): LintFinding[] {
   for (const meter of subject.card.meters.values()) lookupCoverage(meter, report);
   // A warning, not an error: a condition may read a column the meter does not declare, and `model` one letter from a meter's `mode` may be one.
   for (const meter of subject.card.meters.values()) conditionDimensions(meter, (path, key, message) => report("warning", "condition-dimension", path, message, `rename ${shown(key ?? "")} to the dimension it means; if it is a column of its own, not a dimension, leave it`));
+  namedValues(subject.card, subject.doc, report);
+  rounding(subject.card, report);
   duplicateLabels(subject.card, report);
   canonicalDimensions(subject.card, report);
   duplicateMeters(subject.card, report);

@@ -14,14 +14,23 @@ import { lintCard, type TestedGrantKinds } from "./card-rules.js";
 import type { CheckedFile, LintFinding } from "./finding.js";
 import { notACard } from "./file-kind.js";
 import { findingsFromError } from "./from-errors.js";
+import { droppedRecurringMeters, type LoadedCard } from "./versions.js";
 
 /**
  * Check one file named on the command line. A file that cannot be opened is bad
  * usage (exit 2); everything wrong inside a file that opens is a finding.
  */
-export function checkFile(file: string): CheckedFile {
+function checkFile(file: string, loaded: LoadedCard[]): CheckedFile {
   mustExist(file);
-  return isTestsFile(file) ? checkTests(file) : checkCard(file);
+  return isTestsFile(file) ? checkTests(file) : checkCard(file, loaded);
+}
+
+/** Check each file, then what only the files together show: the versions of one provider's card. */
+export function checkFiles(files: readonly string[]): CheckedFile[] {
+  const loaded: LoadedCard[] = [];
+  const checked = files.map((file) => checkFile(file, loaded));
+  droppedRecurringMeters(loaded);
+  return checked;
 }
 
 function mustExist(file: string): void {
@@ -43,7 +52,7 @@ function attempt<T>(findings: LintFinding[], run: () => T): T | undefined {
   }
 }
 
-function checkCard(file: string): CheckedFile {
+function checkCard(file: string, loaded: LoadedCard[]): CheckedFile {
   const findings: LintFinding[] = [];
   const source = attempt(findings, () => readText(file));
   const card = source === undefined ? undefined : attempt(findings, () => parseRateCard(source, file));
@@ -56,6 +65,7 @@ function checkCard(file: string): CheckedFile {
   const decoded = decodeYaml(source, file, cardCodec);
   const testsFile = coveringTestsFile(file);
   findings.push(...lintCard({ card, doc: decoded.value, source, at: decoded.at, testedGrantKinds: grantedInTests(testsFile, card), testsFile }));
+  loaded.push({ card, at: decoded.at, findings });
   return { file, kind: "card", subject: `${card.provider} ${card.version}`, card: { provider: card.provider, version: card.version, effective: card.effective }, findings };
 }
 

@@ -173,15 +173,6 @@ export function lookupCoverage(meter: Meter, report: Report): void {
     if (limited.length >= 2 && reachable.size === 0) {
       report("error", "unreachable-meter", ["meters", meter.key], `meter ${shown(meter.key)} can never be priced: no ${dimension} value is in all of its ${lookups.map((l) => l.label).join(" and ")} tables`, `make the ${dimension} tables of meters.${meter.key} list the same values`);
     }
-    meter.surcharges.forEach((s, i) => {
-      const value = s.when.get(dimension);
-      if (value === undefined) return;
-      for (const l of limited) {
-        if (!l.accepts.values.has(value)) {
-          report("warning", "unreachable-surcharge", ["meters", meter.key, "surcharges", i, "when", dimension], `surcharge on meter ${shown(meter.key)} never applies: its ${l.label} table has no ${dimension} ${shown(value)}`, `use one of ${[...l.accepts.values].join(", ")}, or add ${shown(value)} to the ${l.label} table`);
-        }
-      }
-    });
   }
 }
 

@@ -133,7 +133,7 @@ const BOOLEAN_SPELLINGS: Readonly<Record<string, readonly string[]>> = { true: [
  * characters or more, neither with a digit: `4k` beside `8k`, `1080i` beside `1080p` are values in
  * their own right) one letter added, dropped, changed, or two neighbours swapped, case aside.
  */
-function nearMiss(value: string, target: string): boolean {
+export function nearMiss(value: string, target: string): boolean {
   const a = value.toLowerCase();
   const b = target.toLowerCase();
   // Case and spaces aside (`1080P`, `1080 p`, `1080p ` for 1080p): the same letters.
