@@ -138,8 +138,8 @@ describe("simulate --compare-plans names the scenario's plan timeline and compar
     const out = (await burnrate(["simulate", file, "--compare-plans", "--format", "markdown"])).stdout;
     // The scenario: Free 0, Pro 9 + 500 top-up credits x 0.01 = 14, Free 0: 14 USD with top-ups.
     expect(out).toContain("| Free → Pro → Free (scenario) | with top-ups | 500.00 | 14.00 USD | no: refused on Free (no top-ups sold) |");
-    // Plain Free: 0 USD, its 3 rows refused.
-    expect(out).toContain("| Free | as is (no top-ups sold) | - | 0.00 USD | no: 3 usage rows refused |");
+    // Plain Free: 0 USD, its 3 rows refused; each cycle's 15,000 emails ask 1,500 credits against its 100.
+    expect(out).toContain("| Free | as is (no top-ups sold) | - | 0.00 USD | no: 3 usage rows refused; asks up to 1,500.00 a cycle against 100.00 |");
     expect(out).toContain("## Free → Pro → Free: per cycle");
     expect(out).not.toMatch(/\| Free \(scenario\)/);
   });
