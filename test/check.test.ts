@@ -3,34 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { position, writeVariant } from "./helpers/cards.js";
 
 const CARD = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
 const dir = mkdtempSync(join(tmpdir(), "burnrate-check-"));
-
 /** A copy of the Fliplet card with each `from` replaced once by `to`; every `from` must be there. */
-function variant(name: string, edits: [string, string][]): { file: string; text: string } {
-  let text = CARD;
-  for (const [from, to] of edits) {
-    expect(text.includes(from), `the card no longer contains ${from}`).toBe(true);
-    text = text.replace(from, to);
-  }
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, text);
-  return { file, text };
-}
+const variant = (name: string, edits: [string, string][]) => writeVariant(dir, name, CARD, edits);
 
-/** 1-based line:column of `needle`, found after each of `after` in turn (to reach the right occurrence). */
-function position(text: string, needle: string, ...after: string[]): string {
-  let from = 0;
-  for (const anchor of after) {
-    const i = text.indexOf(anchor, from);
-    expect(i, `no ${anchor}`).toBeGreaterThanOrEqual(0);
-    from = i + anchor.length;
-  }
-  const index = text.indexOf(needle, from);
-  const before = text.slice(0, index);
-  return `${before.split("\n").length}:${index - before.lastIndexOf("\n")}`;
-}
+
 
 describe("burnrate check on the bundled cards", () => {
   it("passes on every card and tests file in ratecards/", async () => {

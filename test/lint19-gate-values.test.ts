@@ -1,33 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { position, writeVariant } from "./helpers/cards.js";
 
 // A value a card's setting names (a plan's only:, a surcharge's when:, an exempt_when:) is compared as exact
 // text: one no event can carry gates, charges or exempts nothing, without a word (red team, stop 37, #9).
 const dir = mkdtempSync(join(tmpdir(), "burnrate-lint19-values-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const CARDS = { flikly: readFileSync(join(ROOT, "ratecards/flikly.yaml"), "utf8"), fliplet: readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8") };
+const variant = (name: string, base: keyof typeof CARDS, edits: [string, string][]) => writeVariant(dir, name, CARDS[base], edits);
 
-function variant(name: string, base: keyof typeof CARDS, edits: [string, string][]): { file: string; text: string } {
-  let text = CARDS[base];
-  for (const [from, to] of edits) {
-    expect(text.includes(from), `the card no longer contains ${from}`).toBe(true);
-    text = text.replace(from, to);
-  }
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, text);
-  return { file, text };
-}
 
-/** 1-based line:column of `needle`, found after `after`. */
-function position(text: string, needle: string, after = ""): string {
-  const index = text.indexOf(needle, text.indexOf(after) + after.length);
-  expect(index).toBeGreaterThanOrEqual(0);
-  const before = text.slice(0, index);
-  return `${before.split("\n").length}:${index - before.lastIndexOf("\n")}`;
-}
 
 interface Found { severity: string; rule: string; line: number; column: number; message: string; fix: string }
 

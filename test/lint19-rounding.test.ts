@@ -1,32 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { position, writeVariant } from "./helpers/cards.js";
 
 // With round_at: event, a price finer than the step rounds each event: 0.005 at a step of 0.01 half-even bills
 // every read of one 0, and check said nothing (red team, stop 37, #10).
 const dir = mkdtempSync(join(tmpdir(), "burnrate-lint19-round-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const FLIPLET = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+const card = (name: string, edits: [string, string][]) => writeVariant(dir, name, FLIPLET, edits);
 
-function card(name: string, edits: [string, string][]): { file: string; text: string } {
-  let text = FLIPLET;
-  for (const [from, to] of edits) {
-    expect(text.includes(from), `the card no longer contains ${from}`).toBe(true);
-    text = text.replace(from, to);
-  }
-  const file = join(dir, `${name}.yaml`);
-  writeFileSync(file, text);
-  return { file, text };
-}
 
-function position(text: string, needle: string, after: string): string {
-  const index = text.indexOf(needle, text.indexOf(after) + after.length);
-  expect(index).toBeGreaterThanOrEqual(0);
-  const before = text.slice(0, index);
-  return `${before.split("\n").length}:${index - before.lastIndexOf("\n")}`;
-}
 
 interface Found { severity: string; rule: string; line: number; column: number; message: string }
 
