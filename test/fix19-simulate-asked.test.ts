@@ -70,3 +70,19 @@ describe("simulate bills a cycle's money as the statement does", () => {
     expect([out.plans[0].money, out.plans[0].cycles[0].money]).toEqual(["10.03", "10.03"]);
   });
 });
+
+describe("simulate warns of a daily limit keyed by no server of the scenario (red team, stop 37)", () => {
+  it("one slip from a server its items name: the limit caps nothing, as statement warns of the same key", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix19-limits-"));
+    const file = join(dir, "agency.yaml");
+    const text = readFileSync(join(ROOT, "fixtures/scenarios/flowly/agency.yaml"), "utf8");
+    expect(text).toContain("daily_limits: { dental: 100 }");
+    writeFileSync(file, text.replace(/^card: .*$/m, `card: ${join(ROOT, "ratecards/flowly.yaml")}`).replace("daily_limits: { dental: 100 }", "daily_limits: { Dental: 100 }"));
+    const r = await burnrate(["simulate", file, "--format", "json"]);
+    expect(r.code).toBe(0);
+    const line = text.split("\n").findIndex((l) => l.startsWith("daily_limits:")) + 1;
+    expect(r.stderr).toBe(`burnrate: warning: ${file}:${line}:15: the daily limit for server "Dental" names no server of the scenario, which has "dental": "dental"'s spending is capped by no daily limit; did you mean "dental"?\n`);
+    // The bundled key, written as the server is, warns of nothing.
+    expect((await burnrate(["simulate", join(ROOT, "fixtures/scenarios/flowly/agency.yaml"), "--format", "json"])).stderr).toBe("");
+  });
+});

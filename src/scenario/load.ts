@@ -16,6 +16,7 @@ import { planGuess } from "../account/account.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { checkScenarioSize } from "./size.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
+import { nearMissAmong } from "../usage/near-miss.js";
 
 /** What the command line may say over the scenario file. */
 export interface ScenarioFlags {
@@ -223,7 +224,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     changes,
     overage: doc.overage ?? false,
     dailyLimits: doc.daily_limits ?? new Map(),
-    warnings: [...fallbackMisses.values(), ...warnings],
+    warnings: [...fallbackMisses.values(), ...warnings, ...limitKeyMisses({ card, keys: doc.daily_limits, activities: [...populations.flatMap((p) => p.activities), ...timed], at: () => at(["daily_limits"]) })],
   };
 }
 
@@ -323,3 +324,20 @@ function checkDistinctItems(timed: readonly Timed[], card: RateCard, errors: Use
     else seen.set(key, t.origin);
   }
 }
+
+/**
+ * A daily limit keyed by a value none of the scenario's items carries, one slip from one that does (`Dental` for the
+ * server `dental`): the limit caps nothing, and the projection runs the server's credits out in silence where the
+ * statement of the same usage warns (red team, stop 37). The scenario's items are all the usage it makes.
+ */
+function limitKeyMisses({ card, keys, activities, at }: { card: RateCard; keys: ReadonlyMap<string, Decimal> | undefined; activities: readonly Activity[]; at: () => Location }): string[] {
+  const dimension = card.dailyLimits?.dimension;
+  if (dimension === undefined || keys === undefined) return [];
+  const values = new Set(activities.flatMap((a) => (a.dimensions[dimension] === undefined ? [] : [a.dimensions[dimension]!])));
+  return [...keys.keys()].flatMap((key) => {
+    if (key === "*" || values.has(key)) return [];
+    const value = nearMissAmong(key, values);
+    return value === undefined ? [] : [`burnrate: warning: ${formatLocation(at())}: the daily limit for ${dimension} ${shown(key)} names no ${dimension} of the scenario, which has ${shown(value)}: ${shown(value)}'s spending is capped by ${keys.has("*") ? 'the "*" daily limit' : "no daily limit"}; did you mean ${shown(value)}?\n`];
+  });
+}
+
