@@ -86,3 +86,17 @@ describe("simulate warns of a daily limit keyed by no server of the scenario (re
     expect((await burnrate(["simulate", join(ROOT, "fixtures/scenarios/flowly/agency.yaml"), "--format", "json"])).stderr).toBe("");
   });
 });
+
+describe("simulate buys credits at the price of the card version in force (red team, stop 37)", () => {
+  it("December under a version whose credit price is 0.02 buys its top-ups at 0.02, as the statement bills them", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix19-versions-"));
+    const text = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+    const v2 = join(dir, "fliplet-2026-11b.yaml");
+    writeFileSync(v2, text.replace(/^version: .*$/m, 'version: "2026-11b"').replace(/^effective: .*$/m, 'effective: "2026-11-15"').replace('credit_price: "0.01"', 'credit_price: "0.02"'));
+    const file = join(dir, "reads.yaml");
+    writeFileSync(file, `name: reads\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-12-01\ncycles: 1\ntimezone: UTC\nschedules:\n  - { name: sync, meter: data_read, every: hour, quantity: 3000, dimensions: { project: portal } }\n`);
+    const out = JSON.parse((await burnrate(["simulate", file, "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2, "--format", "json"])).stdout);
+    // 744 hours x 3,000 reads x 0.01 = 22,320 credits; 21,320 past Pro's 1,000, at 0.02 = 426.40; Pro's 9: 435.40.
+    expect([out.plans[0].topup_needed, out.plans[0].money]).toEqual(["21320", "435.4"]);
+  });
+});

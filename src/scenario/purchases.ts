@@ -43,7 +43,19 @@ export const UNLIMITED = new Decimal("1e30");
  * simulation buys an unlimited grant and reads back what the cycle used.
  */
 export function simulatedMoney(card: RateCard, cycle: CycleStatement, bought: { credits: Decimal; price: Decimal | undefined }): Decimal {
-  return moneyTotal(versionOf(card, cycle.version), cycleFee(card, cycle).plus(bought.credits.mul(bought.price ?? ZERO)).plus(cycle.overage.amount));
+  return moneyTotal(versionOf(card, cycle.version), cycleFee(card, cycle).plus(bought.credits.mul(boughtPrice(card, cycle, bought.price))).plus(cycle.overage.amount));
+}
+
+/**
+ * The price a simulated cycle's credits were bought at: the credit price of the card version in force when its
+ * purchase was granted (cycle-money.ts's rule for credits bought), where the card prices them; none where it sells
+ * them without a price. The first version's price was used whatever the version (red team, stop 37: December under
+ * a version at 0.02 bought at 0.01, 222.20 USD where the statement of the same usage bills 435.40).
+ */
+function boughtPrice(card: RateCard, cycle: CycleStatement, price: Decimal | undefined): Decimal {
+  if (price === undefined) return ZERO;
+  const version = cycle.boughtIn?.find((b) => b.credits.gt(0))?.version;
+  return versionOf(card, version).creditPrice ?? price;
 }
 
 /** A stretch of a replay in which the plan in force sells the purchase; `to` undefined: through the last cycle. */
