@@ -159,11 +159,12 @@ function normalized(bytes: Buffer): Buffer {
 const CR = 0x0d;
 const LF = 0x0a;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const RETURN = Buffer.from([CR]);
+const NEWLINE = Buffer.from([LF]);
 
 /**
  * Bytes fed a chunk at a time and passed on as the reader reads their lines: a leading byte-order mark, each
- * carriage return before a newline and the newlines at the end dropped (a copy without its last newline holds the
+ * carriage return before a newline and the newlines at the end dropped, a carriage return alone read as a newline
+ * (an old Mac's CSV, which the reader reads so: red team, stop 37) (a copy without its last newline holds the
  * same rows: red team, stop 36), a carriage return or newlines at a chunk's end held until the next shows what follows.
  */
 class ReadLines {
@@ -181,7 +182,7 @@ class ReadLines {
     }
     if (this.heldReturn && start < chunk.length) {
       this.heldReturn = false;
-      if (chunk[start] !== LF) this.pass(RETURN);
+      if (chunk[start] !== LF) this.pass(NEWLINE);
     }
     for (let cr = chunk.indexOf(CR, start); cr !== -1; cr = chunk.indexOf(CR, start)) {
       this.pass(chunk.subarray(start, cr));
@@ -190,13 +191,13 @@ class ReadLines {
         this.heldReturn = true;
         return;
       }
-      if (chunk[start] !== LF) this.pass(RETURN);
+      if (chunk[start] !== LF) this.pass(NEWLINE);
     }
     this.pass(chunk.subarray(start));
   }
 
   end(): void {
-    if (this.heldReturn) this.pass(RETURN);
+    if (this.heldReturn) this.pass(NEWLINE);
     this.heldReturn = false;
     this.heldNewlines = 0;
   }
