@@ -100,6 +100,9 @@ export abstract class TimelineApplication extends AccountRuns {
   private resizeAtSwitch(run: AccountRun, before: AccountTerms, at: Instant): void {
     const after = run.terms;
     if (after === before) return;
+    // After the subscription's end the plan gives nothing: a version's allowance grants or removes nothing then, as a
+    // plan or allowance change does not (red team, stop 37: July showed 60 granted beside "no included credits").
+    if (run.ended !== undefined) return;
     run.cycle.retarget(after.plan, after.allowance, at);
     const direction = after.allowance.cmp(before.allowance);
     if (direction === 0) return;
@@ -166,8 +169,11 @@ export abstract class TimelineApplication extends AccountRuns {
       if (!newCycle && run.ended !== undefined && c.change.end > c.at) this.restorePlan(run, entry);
     }
     const sizing = c.change.kind === "plan" || c.change.kind === "allowance";
-    if (sizing) run.pending = undefined;
-    else if (run.pending !== undefined) run.pending = changedTerms(run.pending, c.change);
+    // The plan in force named again changes nothing, a change waiting for the cycle's end included (red team, stop 37:
+    // a restated plan cancelled a pending allowance cut).
+    const restated = sizing && after === before;
+    if (sizing && !restated) run.pending = undefined;
+    else if (!restated && run.pending !== undefined) run.pending = changedTerms(run.pending, c.change);
     if (newCycle) {
       run.terms = after;
       this.advance(run, c.at);

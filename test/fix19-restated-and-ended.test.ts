@@ -1,0 +1,37 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// Red team, stop 37: two rules of this stop that undid one another's terms.
+const FLIKLY = join(ROOT, "ratecards/flikly.yaml");
+const dir = () => mkdtempSync(join(tmpdir(), "fix19-terms-"));
+const cycles = (stdout: string) => (JSON.parse(stdout).accounts[0].cycles as { start: string; allowance: string; total: string; grants: { kind: string; granted: string; expired: string }[] }[]);
+
+describe("the plan in force named again changes nothing, a change waiting for the cycle's end included", () => {
+  it("keeps a renegotiated allowance that waits for the next cycle: December has 200, not the 400 before", async () => {
+    const d = dir();
+    writeFileSync(join(d, "account.yaml"), `card: ${FLIKLY}\naccount: agency\nplan: custom\nallowance: 400\nanchor: 2026-11-01\nchanges:\n  - { at: 2026-11-10, allowance: 200 }\n  - { at: 2026-11-20, plan: custom }\n`);
+    // 1,500 s of Pika at 720p, 0.2 a second: 300 credits, past December's 200, refused whole.
+    writeFileSync(join(d, "usage.csv"), "timestamp,account,meter,workflow,model,resolution,quantity\n2026-12-02T10:00:00Z,agency,generate,text_to_video,pika,720p,1500\n");
+    const r = await burnrate(["statement", "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    expect(cycles(r.stdout).map((c) => [c.start.slice(0, 10), c.allowance, c.total])).toEqual([["2026-11-01", "400", "0"], ["2026-12-01", "200", "0"]]);
+  });
+});
+
+describe("a card version after the subscription's end", () => {
+  it("grants the ended plan nothing: July after a June end has no allowance, whatever the version's", async () => {
+    const d = dir();
+    const later = join(d, "flikly-2026-07b.yaml");
+    writeFileSync(later, readFileSync(FLIKLY, "utf8").replace(/^version: .*$/m, 'version: "2026-07b"').replace(/^effective: .*$/m, 'effective: "2026-07-25"').replace("    included: 30 ", "    included: 60 "));
+    writeFileSync(join(d, "account.yaml"), "plan: creator\naccount: studio\nanchor: 2026-05-17\ntimezone: America/New_York\nsubscription_end: 2026-06-20\n");
+    writeFileSync(join(d, "usage.csv"), "timestamp,account,meter,workflow,model,resolution,quantity\n2026-05-18T10:00:00-04:00,studio,generate,text_to_video,pika,720p,10\n2026-07-26T10:00:00-04:00,studio,generate,text_to_video,pika,720p,100\n");
+    const r = await burnrate(["statement", "--card", FLIKLY, "--card", later, "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const july = cycles(r.stdout).find((c) => c.start.startsWith("2026-07-17"))!;
+    // Creator's 30 ended with the subscription on June 20; the version of July 25 would make it 60, for a plan that gives nothing.
+    expect([july.allowance, july.total, july.grants.filter((g) => g.kind === "included")]).toEqual(["0", "0", []]);
+  });
+});
