@@ -1,7 +1,7 @@
 import { formatLocation, UserError, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillMapping } from "./mapping.js";
+import { billLabels, cardNamed, componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillLabels, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRow } from "./types.js";
 
 /** A cell's text and where it is, for an error. */
@@ -36,11 +36,14 @@ export class BillRows {
   private readonly charges: BillCharge[] = [];
   private readonly payments: BillPayment[] = [];
   private readonly ignored: IgnoredRow[] = [];
+  private readonly labels: BillLabels;
 
   constructor(
     private readonly card: RateCard,
     private readonly mapping: BillMapping,
-  ) {}
+  ) {
+    this.labels = billLabels(card);
+  }
 
   result(): Pick<Bill, "charges" | "payments" | "ignored"> {
     return { charges: this.charges, payments: this.payments, ignored: this.ignored };
@@ -181,7 +184,7 @@ export class BillRows {
   private activity(cells: readonly Cell[]): { word: string; target: ActivityTarget; cell: Cell } {
     const named = cells.filter((c) => c.text.trim() !== "");
     for (const cell of named) {
-      const target = resolveActivity(cell.text, this.card, this.mapping);
+      const target = resolveActivity(cell, this.card, this.mapping, this.labels);
       if (target) return { word: cell.text, target, cell };
     }
     const first = named[0] ?? cells[0]!;
@@ -189,7 +192,7 @@ export class BillRows {
     const near = nearestActivity(first.text, this.card, this.mapping);
     const example = componentExample(this.card);
     const items = example === undefined ? "" : ` (or METER:COMPONENT for a component billed on a line of its own, such as ${example})`;
-    throw new UserError(`unknown activity ${shown(first.text)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, first.at, `a meter key or label of ${this.card.provider} ${this.card.version}${items}, or an activities: entry in the bill mapping`, found);
+    throw new UserError(`unknown activity ${shown(first.text)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, first.at, `a meter key or label of ${cardNamed(this.card)}${items}, or an activities: entry in the bill mapping`, found);
   }
 }
 

@@ -2,7 +2,7 @@ import { formatLocation, UserError, shown, type Location } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import type { BillRow, Cell } from "./bill-rows.js";
-import type { BillColumn, BillMapping } from "./mapping.js";
+import { billDimensions, type BillColumn, type BillMapping } from "./mapping.js";
 import type { BillPeriod } from "./types.js";
 import { cardValue } from "../usage/mapping-names.js";
 
@@ -83,7 +83,11 @@ function tagDimensions(tags: Cell, card: RateCard, mapping: BillMapping): Record
     throw new UserError("Tags is not JSON", tags.at, 'a JSON object such as {"project": "alpha"}', shown(text));
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) throw new UserError("Tags is not a JSON object", tags.at, 'a JSON object such as {"project": "alpha"}', shown(text));
-  const known = new Set([...card.meters.values()].flatMap((m) => m.dimensions));
+  const twice = repeatedKey(text);
+  if (twice !== undefined) {
+    throw new UserError(`tag ${shown(twice.key)} twice in one Tags cell`, tags.at, "each tag key once in a cell, as each column once in a header", `${shown(twice.key)} twice: ${twice.values.join(" and ")}`);
+  }
+  const known = billDimensions(card);
   const out: Record<string, string> = {};
   // Which tag gave each dimension: a second tag renamed onto it would replace its value in silence.
   const from = new Map<string, string>();
@@ -104,6 +108,45 @@ function tagDimensions(tags: Cell, card: RateCard, mapping: BillMapping): Record
     if (value !== "") out[name] = cardValue(mapping.values ?? {}, name, value);
   }
   return out;
+}
+
+/**
+ * The first key the top level of a JSON object's text (parsed before) gives twice, with each of its values as a
+ * message shows it: JSON.parse keeps the last one, and the row was read under it without a word (red team, stop 37), as
+ * a header with a column twice would be read under one of them.
+ */
+function repeatedKey(text: string): { key: string; values: string[] } | undefined {
+  const entries: { key: string; value: string }[] = [];
+  let depth = 0;
+  let key: string | undefined;
+  let valueFrom = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      let next = end + 1;
+      while (/\s/.test(text[next] ?? "")) next++;
+      if (depth === 1 && key === undefined && text[next] === ":") {
+        key = JSON.parse(text.slice(i, end + 1)) as string;
+        valueFrom = next + 1;
+      }
+      i = end;
+    } else if (c === "{" || c === "[") depth++;
+    else if ((c === "," && depth === 1) || (c === "}" && depth === 1)) {
+      if (key !== undefined) entries.push({ key, value: written(JSON.parse(text.slice(valueFrom, i)) as unknown) });
+      key = undefined;
+    }
+    if (c === "}" || c === "]") depth--;
+  }
+  const repeated = entries.find((e, i) => entries.findIndex((f) => f.key === e.key) !== i)?.key;
+  if (repeated === undefined) return undefined;
+  return { key: repeated, values: entries.filter((e) => e.key === repeated).map((e) => e.value) };
+}
+
+/** A tag's value in a message: a string quoted as any found text, anything else as JSON. */
+function written(value: unknown): string {
+  return typeof value === "string" ? shown(value) : JSON.stringify(value);
 }
 
 /** The dimensions a FOCUS bill carries: every tag that named one on some row, in name order. */

@@ -1,6 +1,7 @@
 import { isSeq, type Node } from "yaml";
-import { atFlag, UserError, shown, type Location, type Place } from "../errors.js";
-import type { RateCard } from "../ratecard/types.js";
+import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
+import type { Meter, RateCard } from "../ratecard/types.js";
+import { cardShown } from "../ratecard/versions.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { readColumnsFor } from "../usage/card-columns.js";
@@ -97,9 +98,9 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
       throw new UserError(`column ${shown(column)} does not apply to the ${layout} layout`, decoded.at(["columns", column]), `one of ${columnsOf(layout).join(", ")}`, shown(column));
     }
   }
-  const known = new Set([...card.meters.values()].flatMap((m) => m.dimensions));
+  const known = billDimensions(card);
   for (const [column, dimension] of doc.dimensions ?? []) {
-    if (!known.has(dimension)) throw new UserError(`unknown dimension ${shown(dimension)}`, decoded.at(["dimensions", column]), `a dimension of ${card.provider} ${card.version} (${[...known].sort().join(", ")})`, shown(dimension));
+    if (!known.has(dimension)) throw new UserError(`unknown dimension ${shown(dimension)}`, decoded.at(["dimensions", column]), `a dimension of ${cardNamed(card)} (${[...known].sort().join(", ")})`, shown(dimension));
   }
   // A column the file reads two ways would be read one of them in silence (canonical first, then ignored).
   const canonical = new Map(Object.entries(doc.columns ?? {}).map(([c, source]) => [source as string, c]));
@@ -160,7 +161,7 @@ function targetOf(value: string | string[], card: RateCard, at: (index?: number)
       const where = at(typeof value === "string" ? undefined : i);
       const example = componentExample(card);
       const items = example === undefined ? "" : ` (or METER:COMPONENT, a component billed on a line of its own, such as ${example})`;
-      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${card.provider} ${card.version}${items}, payments, overage, plan or ignore`, shown(m));
+      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${cardNamed(card)}${items}, payments, overage, plan or ignore`, shown(m));
     }
   });
   return { kind: "meters", meters };
@@ -181,10 +182,68 @@ function isComponentItem(item: string, card: RateCard): boolean {
   });
 }
 
-/** The first component of the card, as an example for a message; none where the card prices none. */
+/** The first component of the card's versions, as an example for a message; none where no version prices one. */
 export function componentExample(card: RateCard): string | undefined {
-  const meter = [...card.meters.values()].find((m) => m.components.length > 0);
+  const meter = versionMeters(card).find(({ meter: m }) => m.components.length > 0)?.meter;
   return meter === undefined ? undefined : `${meter.key}:${meter.components[0]!.name}`;
+}
+
+/**
+ * Every version's meters (`--card` repeated), earliest version first; a single card's own. A bill spans the
+ * versions in force over its cycles, so it may name what any of them defines: only the earliest's were read, and
+ * a later version's label was refused with a hint to relabel the invoice with the old one (red team, stop 37).
+ */
+function versionMeters(card: RateCard): { meter: Meter; version: RateCard }[] {
+  return (card.versions ?? [card]).flatMap((version) => [...version.meters.values()].map((meter) => ({ meter, version })));
+}
+
+/** The dimensions some version's meters carry: a bill column or FOCUS tag may hold any of them. */
+export function billDimensions(card: RateCard): ReadonlySet<string> {
+  return new Set(versionMeters(card).flatMap(({ meter }) => meter.dimensions));
+}
+
+/** The card as a message names it: its provider and every version ("fliplet 2026-11 + 2026-12"). */
+export function cardNamed(card: RateCard): string {
+  return `${card.provider} ${cardShown(card).version}`;
+}
+
+/** A meter a version gives a bill label to, with where the meter is written. */
+interface LabelUse {
+  label: string;
+  meter: string;
+  version: RateCard;
+  at: Location;
+}
+
+/** Every version's bill labels by their normal form (case and spacing aside), each with the meters it names, earliest first. */
+export type BillLabels = ReadonlyMap<string, readonly LabelUse[]>;
+
+/** The labels of every version: a label resolves to the meter of whichever version names it. */
+export function billLabels(card: RateCard): BillLabels {
+  const out = new Map<string, LabelUse[]>();
+  for (const { meter, version } of versionMeters(card)) {
+    for (const label of meter.labels) {
+      const uses = out.get(normalized(label)) ?? [];
+      if (!uses.some((u) => u.meter === meter.key)) uses.push({ label, meter: meter.key, version, at: meter.location });
+      out.set(normalized(label), uses);
+    }
+  }
+  return out;
+}
+
+/**
+ * A bill's word that is a label of two meters (of one version, or of two versions, a meter renamed or the label
+ * moved): either could be meant, so it is refused at the later meter's card, where the fix most likely is.
+ */
+function labelOfTwoMeters(uses: readonly LabelUse[], read: { text: string; at: Location }): UserError {
+  const [first, later] = [uses[0]!, uses[1]!];
+  const version = (use: LabelUse) => `${use.version.provider} ${use.version.version}`;
+  return new UserError(
+    `label ${shown(later.label)} names meter ${shown(first.meter)} of ${version(first)} (${formatLocation(first.at)}) and meter ${shown(later.meter)} of ${version(later)}: the bill's ${shown(read.text)} (${formatLocation(read.at)}) could be either`,
+    later.at,
+    `each label naming one meter in every version: another label for one of the two, or an activities: entry for ${shown(read.text.trim())} in the bill mapping`,
+    `${shown(first.meter)} and ${shown(later.meter)}`,
+  );
 }
 
 /**
@@ -231,17 +290,20 @@ export function withBillFlags(base: BillMapping, layoutFlag: string | undefined,
 }
 
 /**
- * What a bill's activity word stands for: the mapping's entry, else a meter key,
- * else a label the card declares for a meter (case and spacing aside), else,
- * in a ledger, the payment type.
+ * What a bill's activity cell stands for: the mapping's entry, else a meter key
+ * (of any version), else a label some version declares for a meter (case and
+ * spacing aside; one naming two meters is refused), else, in a ledger, the
+ * payment type.
  */
-export function resolveActivity(word: string, card: RateCard, mapping: BillMapping): ActivityTarget | undefined {
+export function resolveActivity(cell: { text: string; at: Location }, card: RateCard, mapping: BillMapping, labels: BillLabels): ActivityTarget | undefined {
+  const word = cell.text;
   const mapped = mapping.activities.get(word);
   if (mapped) return mapped;
   if (card.events.has(word) || isComponentItem(word, card)) return { kind: "meters", meters: [word] };
   const wanted = normalized(word);
-  const labelled = [...card.meters.values()].filter((m) => m.labels.some((l) => normalized(l) === wanted));
-  if (labelled.length === 1) return { kind: "meters", meters: [labelled[0]!.key] };
+  const uses = labels.get(wanted);
+  if (uses !== undefined && uses.length > 1) throw labelOfTwoMeters(uses, cell);
+  if (uses !== undefined) return { kind: "meters", meters: [uses[0]!.meter] };
   if (mapping.layout === "ledger" && PAYMENT_WORDS.has(wanted)) return { kind: "payments" };
   if (wanted === OVERAGE) return { kind: "overage" };
   if (wanted === PLAN_FEE) return { kind: "plan" };
@@ -250,8 +312,9 @@ export function resolveActivity(word: string, card: RateCard, mapping: BillMappi
 
 /** The activity word a bill probably meant (a label or meter key one or two typos away, case and spacing aside), for an unknown one. */
 export function nearestActivity(word: string, card: RateCard, mapping: BillMapping): string | undefined {
-  const items = [...card.meters.values()].flatMap((m) => m.components.map((c) => `${m.key}:${c.name}`));
-  const words = [...mapping.activities.keys(), ...card.events.keys(), ...items, ...[...card.meters.values()].flatMap((m) => m.labels)];
+  const meters = versionMeters(card).map(({ meter }) => meter);
+  const items = meters.flatMap((m) => m.components.map((c) => `${m.key}:${c.name}`));
+  const words = [...mapping.activities.keys(), ...card.events.keys(), ...items, ...meters.flatMap((m) => m.labels)];
   const byNormal = new Map(words.map((w) => [normalized(w), w]));
   const near = nearest(normalized(word), [...byNormal.keys()]);
   return near === undefined ? undefined : byNormal.get(near);

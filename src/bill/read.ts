@@ -7,7 +7,7 @@ import { parseInstant, type Zone } from "../time.js";
 import { BillRows, type Cell } from "./bill-rows.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
 import { adjustsLine, focusRow, focusTagDimensions } from "./focus.js";
-import { DEFAULT_BILL_MAPPING, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
+import { DEFAULT_BILL_MAPPING, billDimensions, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
 import { parsePeriodText } from "./period-text.js";
 import type { Bill } from "./types.js";
 import { cardValue } from "../usage/mapping-names.js";
@@ -152,7 +152,7 @@ function twoColumns(name: string, indexes: [number, number], bill: { table: CsvT
  */
 function dimensionColumns(table: CsvTable, file: string, card: RateCard, mapping: BillMapping, columns: ColumnIndex): { name: string; index: number }[] {
   const used = new Set(Object.values(columns));
-  const known = new Set([...card.meters.values()].flatMap((m) => m.dimensions));
+  const known = billDimensions(card);
   const out: { name: string; index: number }[] = [];
   table.header.forEach((column, index) => {
     if (used.has(index) || mapping.ignoreColumns.includes(column)) return;
