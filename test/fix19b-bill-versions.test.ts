@@ -43,6 +43,8 @@ describe("reconcile reads every card version's bill labels (red team, stop 37)",
     const { code, stderr, json } = await reconcile(dir, [CARD, next.file], bill);
     expect([code, stderr]).toEqual([0, ""]);
     expect(json.status).toBe("agrees");
+    // Named by the version the usage ends in, as its statement is (the reconciliation named the first).
+    expect(json.card).toEqual({ provider: "fliplet", version: "2026-12" });
     expect(lines(json)).toEqual([["2026-11-01", "data_read", "agrees", "1", "1"], ["2026-12-01", "data_read", "agrees", "4", "4"]]);
     // The earlier version's label still names the meter in a later cycle: an invoice that kept the old word is read too.
     const old = write(dir, "old.csv", ["period_start,activity,project,quantity,amount", "2026-11-01,Data reads,alpha,100,1", "2026-12-01,Data reads,alpha,200,4"]);

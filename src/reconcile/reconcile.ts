@@ -80,7 +80,8 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   const [head] = compared as [Compared];
   return {
     provider: card.provider,
-    version: card.version,
+    // The version the replay ended on, as the statement of the same usage names it (versions given: the latest in force).
+    version: replayed.version,
     unit: card.unit,
     timezone: settings.zone.name,
     bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
