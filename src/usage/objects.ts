@@ -53,6 +53,7 @@ class ObjectRows {
   private unnest(value: Record<string, unknown>, line: number): Found[] {
     const found = this.rowsOf(value, line);
     if (this.mapping.sums !== undefined) for (const row of found) addSums(row.fields, this.mapping.sums);
+    if (this.mapping.scopes !== undefined) for (const row of found) addScopes(row.fields, value, this.mapping.scopes);
     return found;
   }
 
@@ -229,6 +230,21 @@ function addSums(fields: Map<string, string>, sums: ReadonlyMap<string, readonly
     }
     if (bad !== undefined) fields.set(name, bad);
     else if (total !== undefined) fields.set(name, total.toFixed());
+  }
+}
+
+/**
+ * A field within the one that scopes it (ColumnMapping.scopes): `SCOPE ID`. The scope is the object's own top-level
+ * field, read here even under ignore_columns: (CloudEvents' `source` is no dimension, and a mapping may name another
+ * field `source`). A space cannot be in a CloudEvents source (a URI reference), so two pairs never read as one. A row
+ * without the scope keeps its id as given; one without an id has none.
+ */
+function addScopes(fields: Map<string, string>, object: Record<string, unknown>, scopes: ReadonlyMap<string, string>): void {
+  for (const [name, scope] of scopes) {
+    const id = fields.get(name);
+    const within = object[scope];
+    if (id === undefined || id === "" || (typeof within !== "string" && typeof within !== "number") || within === "") continue;
+    fields.set(name, `${within} ${id}`);
   }
 }
 
