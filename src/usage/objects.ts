@@ -4,6 +4,7 @@ import type { ColumnMapping } from "./mapping.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
 import { parquetValues, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
+import { checkRepeatedKeys } from "./fix19a-json-keys.js";
 
 /**
  * JSON Lines and Parquet as the rows the CSV readers give, so that every format
@@ -369,6 +370,7 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { 
       // A pretty-printed object spans lines, each of them no JSON on its own.
       throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
     }
+    checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
     rows.push(value, line, out);
   };
   for await (const chunk of chunks) {
