@@ -280,8 +280,13 @@ export function extraParts(book: PriceBook, event: { meter: Meter; dims: Dims; q
   const parts: PricedPart[] = [];
   const units = meter.components.length === 0 ? [] : componentUnits(book, meter, dims, origin);
   meter.components.forEach((c, j) => {
-    const q = components[c.name] ?? ZERO;
-    parts.push({ component: c.name, quantity: q, unit: units[j]!, amount: q.mul(units[j]!.value) });
+    const q = components[c.name];
+    // A row need not give a component only some card versions price (usage/card-columns.ts, meterComponents):
+    // one its version prices is refused here, not priced as 0.
+    if (q === undefined && components !== NO_COMPONENTS) {
+      throw new UserError(`meter ${shown(meter.key)} needs a ${shown(c.name)} quantity under the card version in force at this row`, cellOf(origin, c.name), "a plain decimal (the version in force prices it)", "an empty cell, or a null or missing field");
+    }
+    parts.push({ component: c.name, quantity: q ?? ZERO, unit: units[j]!, amount: (q ?? ZERO).mul(units[j]!.value) });
   });
   for (const s of meter.surcharges) {
     if (s.kind === "per_event" && matches(s.when, dims)) {

@@ -6,7 +6,7 @@ export function readColumnsFor(card: RateCard, others: readonly RateCard[] = [])
   const cards = [card, ...others].flatMap((c) => c.versions ?? [c]);
   const components = new Set(cards.flatMap((c) => [...c.meters.values()].flatMap((m) => m.components.map((x) => x.name))));
   const { named, closed } = valuesNamed(cards);
-  return { names: columnsRead([card, ...others]), card: `${card.provider} ${card.version}`, values: named, closed, components };
+  return { names: columnsRead(cards), card: `${card.provider} ${card.version}`, values: named, closed, components };
 }
 
 /**
@@ -53,11 +53,38 @@ function valuesNamed(cards: readonly RateCard[]): { named: Map<string, Set<strin
 }
 
 /**
+ * A meter's components across a card's versions (`--card` repeated), which the reader cannot tell
+ * apart (a grandfathered version waits for the account's cycle): every component some version
+ * prices is read, so that a later version's new component is priced from its switch (layout19: a
+ * later version's cached-input price was never read), and `required` are those every version with
+ * the meter prices, whose cell a row must give; the others are the replay's to require of the
+ * rows their version prices. Worked out once a card and meter.
+ */
+export function meterComponents(card: RateCard, meter: string): { names: readonly string[]; required: ReadonlySet<string> } {
+  let byMeter = componentsOf.get(card);
+  if (byMeter === undefined) componentsOf.set(card, (byMeter = new Map()));
+  let found = byMeter.get(meter);
+  if (found !== undefined) return found;
+  const lists: string[][] = [];
+  for (const version of card.versions ?? [card]) {
+    const event = version.events.get(meter);
+    if (event?.role === "charge") lists.push(event.meter.components.map((c) => c.name));
+  }
+  const names = [...new Set(lists.flat())];
+  found = { names, required: new Set(names.filter((n) => lists.every((l) => l.includes(n)))) };
+  byMeter.set(meter, found);
+  return found;
+}
+
+const componentsOf = new WeakMap<RateCard, Map<string, { names: readonly string[]; required: ReadonlySet<string> }>>();
+
+/**
  * Every usage column a card reads besides the canonical ones: its meters' line
  * dimensions and keys, component quantities, the dimensions prices, surcharges,
  * exemptions, pools and categories look up, and those of plan gates, budgets,
  * daily limits and rewards. A usage column outside this set is read by nothing:
  * a typo or an export's extra column, which must not quietly become a dimension.
+ * Every version's: a column only a later version reads is read too.
  */
 function columnsRead(cards: readonly RateCard[]): Set<string> {
   const read = new Set<string>();

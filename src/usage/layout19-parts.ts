@@ -102,7 +102,7 @@ function overlapping(total: string, a: string, b: { name: string; column: number
 
 /**
  * Card versions whose meter prices a total with different parts of it (a later version adds a cached price): a row is
- * read once for every version, its components by the earliest's meter, so one reading would price a part twice in one
+ * read once for every version (its total less the part once, for all of them), so one reading would price a part twice in one
  * version or not at all in the other. Worked out once a card and meter.
  */
 type Split = ((file: string, line: number) => UserError) | undefined;

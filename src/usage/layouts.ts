@@ -39,6 +39,8 @@ interface LayoutSpec {
   uncounted?: string;
   /** Counts the export gives inside others, from its documentation: read less the parts a card prices (layout19-parts.ts). */
   within?: PartsOf[];
+  /** A field and the field it is unique within (CloudEvents' id within its source): read as one value (ColumnMapping.scopes). */
+  scopes?: Record<string, string>;
   /** Sources of one name, the first in the header read (a team's name before its generated id). */
   preferred?: Record<string, string[]>;
 }
@@ -50,6 +52,9 @@ const SPECS: Record<string, LayoutSpec> = {
     rename: { "data.model": "model", "data.provider": "provider", "data.input_tokens": "input_tokens", "data.output_tokens": "output_tokens", "data.prompt_tokens": "input_tokens", "data.completion_tokens": "output_tokens", "data.tokens": "tokens" },
     ignore: ["specversion", "source", "datacontenttype", "dataschema"],
     optional: ["data.tokens"],
+    // CloudEvents 1.0: "Producers MUST ensure that source + id is unique for each distinct event", and OpenMeter
+    // dedupes on both: two gateways each numbering their events from 1 send two events "1" (red team, stop 37).
+    scopes: { id: "source" },
     timestampZone: "UTC",
   },
   "stripe-meter-events": {
@@ -173,6 +178,7 @@ export function usageLayout(name: string): UsageLayout {
     ...(spec.morePages === undefined ? {} : { morePages: spec.morePages }),
     ...(spec.uncounted === undefined ? {} : { uncounted: spec.uncounted }),
     ...(spec.within === undefined ? {} : { within: spec.within }),
+    ...(spec.scopes === undefined ? {} : { scopes: new Map(Object.entries(spec.scopes)) }),
     ...(spec.preferred === undefined ? {} : { preferred: new Map(Object.entries(spec.preferred)) }),
   };
 }

@@ -49,6 +49,11 @@ export interface ColumnMapping {
    * OpenAI's report gives it). A layout's only; the parts stay readable under their own names.
    */
   sums?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * JSON Lines and Parquet: a field read within the field that scopes it, `SCOPE ID` (a space between), where both
+   * are given: CloudEvents' id is unique only within its source (red team, stop 37). A layout's only.
+   */
+  scopes?: ReadonlyMap<string, string>;
   /** A layout's totals that count other columns inside them, read less the parts a card also prices (layout19-parts.ts). A layout's only. */
   within?: readonly PartsOf[];
   /** A layout's sources of one name, in order: the first in the header is read, the others passed over (LiteLLM's team_alias before team_id). A layout's only. */
@@ -235,6 +240,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
     ...(base.within === undefined ? {} : { within: base.within }),
+    ...(base.scopes === undefined ? {} : { scopes: base.scopes }),
     ...preferredUnder(base, over),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
     ...((over.uncounted ?? base.uncounted) === undefined ? {} : { uncounted: over.uncounted ?? base.uncounted }),

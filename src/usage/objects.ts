@@ -4,6 +4,7 @@ import type { ColumnMapping } from "./mapping.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
 import { parquetValues, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
+import { checkRepeatedKeys } from "./fix19a-json-keys.js";
 
 /**
  * JSON Lines and Parquet as the rows the CSV readers give, so that every format
@@ -53,6 +54,7 @@ class ObjectRows {
   private unnest(value: Record<string, unknown>, line: number): Found[] {
     const found = this.rowsOf(value, line);
     if (this.mapping.sums !== undefined) for (const row of found) addSums(row.fields, this.mapping.sums);
+    if (this.mapping.scopes !== undefined) for (const row of found) addScopes(row.fields, value, this.mapping.scopes);
     return found;
   }
 
@@ -232,6 +234,21 @@ function addSums(fields: Map<string, string>, sums: ReadonlyMap<string, readonly
   }
 }
 
+/**
+ * A field within the one that scopes it (ColumnMapping.scopes): `SCOPE ID`. The scope is the object's own top-level
+ * field, read here even under ignore_columns: (CloudEvents' `source` is no dimension, and a mapping may name another
+ * field `source`). A space cannot be in a CloudEvents source (a URI reference), so two pairs never read as one. A row
+ * without the scope keeps its id as given; one without an id has none.
+ */
+function addScopes(fields: Map<string, string>, object: Record<string, unknown>, scopes: ReadonlyMap<string, string>): void {
+  for (const [name, scope] of scopes) {
+    const id = fields.get(name);
+    const within = object[scope];
+    if (id === undefined || id === "" || (typeof within !== "string" && typeof within !== "number") || within === "") continue;
+    fields.set(name, `${within} ${id}`);
+  }
+}
+
 const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
 const ZERO_SUM = new Decimal(0);
 
@@ -353,6 +370,7 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { 
       // A pretty-printed object spans lines, each of them no JSON on its own.
       throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
     }
+    checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
     rows.push(value, line, out);
   };
   for await (const chunk of chunks) {

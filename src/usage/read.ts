@@ -18,7 +18,7 @@ import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.
 import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
-import { readColumnsFor } from "./card-columns.js";
+import { meterComponents, readColumnsFor } from "./card-columns.js";
 
 export interface UsageOptions {
   /** Try the plain-CSV reader first; it throws `NeedsFullParser` when the file needs csv-parse. */
@@ -358,21 +358,24 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
   }
   const meter = meterEvent.meter;
   let components: Record<string, Decimal> | undefined;
-  if (meterEvent.role === "charge" && meter.components.length > 0) {
+  // Every version's components of the meter (meterComponents): each event is priced by its own version's.
+  const parts = meterEvent.role === "charge" && meter.components.length + (card.versions?.length ?? 0) > 0 ? meterComponents(card, meterName) : undefined;
+  if (parts !== undefined && parts.names.length > 0) {
     components = {};
-    for (const c of meter.components) {
-      const column = layout.dimensions.find((d) => d.name === c.name);
-      const cell = dimensions[c.name];
+    for (const name of parts.names) {
+      const column = layout.dimensions.find((d) => d.name === name);
+      const cell = dimensions[name];
+      if (cell === undefined && !parts.required.has(name)) continue;
       if (cell === undefined) {
         // A gateway leaves a count empty (a call cancelled, a stream cut): priced as 0 it would under-bill in silence, so it
         // is refused, with the way on where the row is not usage (newcomer, stop 36: a month stopped with no way given).
-        const skip = column ? `; a row without it that is not usage is left out by skip_rows: { ${inFix(layout.header[column.index] ?? c.name, "COLUMN")}: [""] } in the usage mapping` : "";
-        throw new UserError(`meter ${shown(meterName)} needs a ${shown(c.name)} quantity`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, c.name));
+        const skip = column ? `; a row without it that is not usage is left out by skip_rows: { ${inFix(layout.header[column.index] ?? name, "COLUMN")}: [""] } in the usage mapping` : "";
+        throw new UserError(`meter ${shown(meterName)} needs a ${shown(name)} quantity`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, name));
       }
       const q = parsePlainDecimal(cell.trim());
-      if (!q || q.isNegative()) throw new UserError(!q && tooLong(cell) ? `${c.name} has more digits than a quantity may have` : `${c.name} is not a quantity`, at(column!.index), `a plain decimal of 0 or more${!q && tooLong(cell) ? `, of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
-      components[c.name] = q;
-      delete dimensions[c.name];
+      if (!q || q.isNegative()) throw new UserError(!q && tooLong(cell) ? `${name} has more digits than a quantity may have` : `${name} is not a quantity`, at(column!.index), `a plain decimal of 0 or more${!q && tooLong(cell) ? `, of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
+      components[name] = q;
+      delete dimensions[name];
     }
     if (layout.less !== undefined) lessComponents(components, layout.less, card, meterName, file, line);
   }

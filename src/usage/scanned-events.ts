@@ -12,7 +12,7 @@ import { idBuffer } from "./id-buffers.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
-import { readColumnsFor } from "./card-columns.js";
+import { meterComponents, readColumnsFor } from "./card-columns.js";
 import { readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
@@ -87,7 +87,11 @@ function scannableEvents(card: RateCard): Pick<WorkerSetup, "events" | "componen
   const components = new Map<string, readonly string[]>();
   for (const [name, event] of card.events) {
     events.set(name, neededDimensions(event));
-    if (event.role === "charge" && event.meter.components.length > 0) components.set(name, event.meter.components.map((c) => c.name));
+    if (event.role === "charge") {
+      // Every version's components (meterComponents): a row missing one only some versions price is the plain reader's.
+      const { names } = meterComponents(card, name);
+      if (names.length > 0) components.set(name, names);
+    }
   }
   return { events, components };
 }
