@@ -35,3 +35,24 @@ describe("a card version after the subscription's end", () => {
     expect([july.allowance, july.total, july.grants.filter((g) => g.kind === "included")]).toEqual(["0", "0", []]);
   });
 });
+
+describe("credits are not sold after the subscription's end (red team, stop 37)", () => {
+  it("simulate buys no top-ups after it: the usage is refused, and the cycles cost nothing", async () => {
+    const d = dir();
+    const file = join(d, "ends.yaml");
+    writeFileSync(file, `name: ends\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 2\ntimezone: UTC\nchanges:\n  - { cycle: 2, subscription_end: 2026-12-01 }\nschedules:\n  - { name: sync, meter: data_read, every: hour, quantity: 200, dimensions: { project: portal } }\n`);
+    const out = JSON.parse((await burnrate(["simulate", file, "--format", "json"])).stdout);
+    // November: 720 hours x 200 reads x 0.01 = 1,440 credits, 440 past Pro's 1,000 at 0.01 = 4.40 + 9 = 13.40.
+    // December, after the end: no plan, nothing sold, every row refused, nothing owed.
+    expect(out.plans[0].cycles.map((c: { total: string; topup_needed: string; money: string }) => [c.total, c.topup_needed, c.money])).toEqual([["1440", "440", "13.4"], ["0", "0", "0"]]);
+  });
+
+  it("statement refuses a top-up an account file records after the end, at the grant", async () => {
+    const d = dir();
+    writeFileSync(join(d, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-12-01\ngrants:\n  - { kind: topup, amount: 100, at: "2026-12-05T00:00:00Z" }\n`);
+    writeFileSync(join(d, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-03T10:00:00Z,data_read,100,portal\n");
+    const r = await burnrate(["statement", "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv")]);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toBe(`burnrate: error: ${join(d, "account.yaml")}:7:5: topup bought after the subscription ended (expected a purchase before the subscription's end (2026-12-01T00:00:00Z): after it no plan is in force to sell topup, found 2026-12-05T00:00:00Z)\n`);
+  });
+});

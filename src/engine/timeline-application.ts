@@ -1,7 +1,7 @@
 import { formatLocation, UserError } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import { INCLUDED, type GrantKind, type RateCard } from "../ratecard/types.js";
-import { sells } from "../ratecard/purchases.js";
+import { PURCHASE_KINDS, sells } from "../ratecard/purchases.js";
 import { Calendar, formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS, type Credits } from "./credits.js";
 import { PriceBook } from "./pricing.js";
@@ -41,6 +41,11 @@ export abstract class TimelineApplication extends AccountRuns {
     const run = this.run(p.account);
     this.advance(run, p.at);
     if (!p.asGiven && !sells(run.terms.plan, p.kind)) this.refuseUnsold(p, run.terms.plan.key);
+    // After the subscription's end no plan is in force to sell credits (red team, stop 37: top-ups were sold to an ended account).
+    const end = run.subscriptionEnd;
+    if (!p.asGiven && end !== undefined && p.at >= end && PURCHASE_KINDS.includes(p.kind)) {
+      throw new UserError(`${p.kind} bought after the subscription ended`, p.origin, `a purchase before the subscription's end (${formatInstant(end)}): after it no plan is in force to sell ${p.kind}`, formatInstant(p.at));
+    }
     const kind = this.card.grantKinds.get(p.kind)!;
     const expiry = this.expiryOf(kind, p.at, run.cycle.end, run);
     run.wallet.add(kind, this.scale.of(p.amount), p.at, p.until !== undefined && (expiry === undefined || p.until < expiry) ? p.until : expiry);

@@ -78,7 +78,7 @@ export function asNeeded(cycles: readonly CycleStatement[], plans: ReadonlyMap<s
 /** The instant a cycle's purchases are bought: its start, or where a stretch in which its plan sells them begins; undefined when none is sold in it. */
 export function boughtAt(cycle: CycleStatement, plans: ReadonlyMap<string, Plan>, purchase: Purchase | undefined): Instant | undefined {
   if (purchase === undefined) return undefined;
-  const part = parts(cycle).find((p) => sells(plans.get(p.plan)!, purchase.kind));
+  const part = parts(cycle).find((p) => p.plan !== undefined && sells(plans.get(p.plan)!, purchase.kind));
   return part?.from;
 }
 
@@ -86,7 +86,7 @@ function selling(cycles: readonly CycleStatement[], plans: ReadonlyMap<string, P
   const stretches: Selling[] = [];
   let open: Selling | undefined;
   for (const part of cycles.flatMap(parts)) {
-    if (sells(plans.get(part.plan)!, kind)) {
+    if (part.plan !== undefined && sells(plans.get(part.plan)!, kind)) {
       if (open === undefined) stretches.push((open = { from: part.from, to: undefined }));
     } else if (open !== undefined) {
       open.to = part.from;
@@ -96,7 +96,11 @@ function selling(cycles: readonly CycleStatement[], plans: ReadonlyMap<string, P
   return stretches;
 }
 
-/** The plans in force over a cycle's parts. */
-function parts(cycle: CycleStatement): CycleStatement["plans"] {
-  return cycle.plans.length > 0 ? cycle.plans : [{ plan: cycle.plan, from: cycle.start, to: cycle.end }];
+/** The plans in force over a cycle's parts; none from the subscription's end on, when it ends in or before the cycle: no plan sells then. */
+function parts(cycle: CycleStatement): { plan: string | undefined; from: Instant; to: Instant }[] {
+  const all = cycle.plans.length > 0 ? cycle.plans : [{ plan: cycle.plan, from: cycle.start, to: cycle.end }];
+  const end = cycle.subscriptionEnd;
+  if (end === undefined) return all;
+  const before = all.filter((p) => p.from < end).map((p) => ({ ...p, to: Math.min(p.to, end) }));
+  return [...before, { plan: undefined, from: Math.max(end, cycle.start), to: cycle.end }];
 }
