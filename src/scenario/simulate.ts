@@ -254,7 +254,8 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
       money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
       moneyWithout: simulatedMoney(scenario.card, without, { credits: ZERO, price: undefined }),
-      asked: asked?.[i]?.total,
+      // A cycle after the subscription's end asks nothing of a plan that no longer runs: not measured (red team, stop 37).
+      asked: c.subscriptionEnd !== undefined && c.subscriptionEnd <= c.start ? undefined : asked?.[i]?.total,
     };
   });
   const sum = (f: (c: CycleResult) => Decimal) => cycles.reduce((t, c) => t.plus(f(c)), ZERO);
