@@ -55,4 +55,13 @@ describe("credits are not sold after the subscription's end (red team, stop 37)"
     expect([r.code, r.stdout]).toEqual([2, ""]);
     expect(r.stderr).toBe(`burnrate: error: ${join(d, "account.yaml")}:7:5: topup bought after the subscription ended (expected a purchase before the subscription's end (2026-12-01T00:00:00Z): after it no plan is in force to sell topup, found 2026-12-05T00:00:00Z)\n`);
   });
+
+  it("simulate measures no ask in a cycle after the end, where no plan runs", async () => {
+    const d = dir();
+    const file = join(d, "free.yaml");
+    writeFileSync(file, `name: free\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: free\nstart: 2026-11-01\ncycles: 2\ntimezone: UTC\nchanges:\n  - { cycle: 2, subscription_end: 2026-12-01 }\nschedules:\n  - { name: sync, meter: data_read, every: hour, quantity: 200, dimensions: { project: portal } }\n`);
+    const out = JSON.parse((await burnrate(["simulate", file, "--format", "json"])).stdout);
+    // November asks 720 x 200 x 0.01 = 1,440 of Free's 100; December, after the end, is not measured (not "0").
+    expect(out.plans[0].cycles.map((c: { asked: string | null }) => c.asked)).toEqual(["1440", null]);
+  });
 });
