@@ -102,11 +102,14 @@ interface FileRows {
 
 /**
  * Files' rows of one kind (and reason) told as one note, not a note a file: a month of daily exports each with a
- * failed call or two wrote thirty notes, in which any other warning was lost. The first file's first row leads.
+ * failed call or two wrote thirty notes, in which any other warning was lost. Files are told in the order of their
+ * names, not the order the reading threads happened to finish them in (newcomer, stop 37: 11-16 before 11-15), and
+ * the first file's first row leads.
  */
 function acrossFiles<T extends FileRows>(entries: readonly T[], reason: (entry: T) => string): (T & { files: readonly FileRows[] })[] {
   const groups = new Map<string, T & { files: FileRows[] }>();
-  for (const entry of entries) {
+  const byName = [...entries].sort((a, b) => (a.first.file < b.first.file ? -1 : a.first.file > b.first.file ? 1 : 0));
+  for (const entry of byName) {
     const key = reason(entry);
     const group = groups.get(key);
     if (group === undefined) groups.set(key, { ...entry, files: [entry] });
