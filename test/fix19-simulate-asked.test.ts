@@ -98,5 +98,26 @@ describe("simulate buys credits at the price of the card version in force (red t
     const out = JSON.parse((await burnrate(["simulate", file, "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2, "--format", "json"])).stdout);
     // 744 hours x 3,000 reads x 0.01 = 22,320 credits; 21,320 past Pro's 1,000, at 0.02 = 426.40; Pro's 9: 435.40.
     expect([out.plans[0].topup_needed, out.plans[0].money]).toEqual(["21320", "435.4"]);
+    const table = await burnrate(["simulate", file, "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2, "--format", "table"]);
+    expect(table.stdout).toContain("Money     435.40 USD over 1 cycle, of which top-ups 426.40 USD (21,320.00 credits)");
+  });
+
+  it("November before the switch at 0.01 and December after it at 0.02, for the account and for per-user accounts alike", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix19-versions-"));
+    const text = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+    const v2 = join(dir, "fliplet-2026-11b.yaml");
+    writeFileSync(v2, text.replace(/^version: .*$/m, 'version: "2026-11b"').replace(/^effective: .*$/m, 'effective: "2026-11-15"').replace('credit_price: "0.01"', 'credit_price: "0.02"'));
+    const cards = ["--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2];
+    const file = join(dir, "reads.yaml");
+    writeFileSync(file, `name: reads\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 2\ntimezone: UTC\nschedules:\n  - { name: sync, meter: data_read, every: hour, quantity: 3000, dimensions: { project: portal } }\n`);
+    const out = JSON.parse((await burnrate(["simulate", file, ...cards, "--format", "json"])).stdout);
+    // November: 720 x 3,000 x 0.01 = 21,600 credits, 20,600 bought on Nov 1 under the first version at 0.01 = 206 + 9 = 215.
+    // December: 22,320 credits, 21,320 bought on Dec 1 under the version of Nov 15 at 0.02 = 426.40 + 9 = 435.40. 650.40.
+    expect([out.plans[0].cycles.map((c: { money: string }) => c.money), out.plans[0].money]).toEqual([["215", "435.4"], "650.4"]);
+    const users = join(dir, "users.yaml");
+    writeFileSync(users, `name: users\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 2\ntimezone: UTC\npopulations:\n  - name: reader\n    users: 2\n    billing: per_user\n    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: 150000 }\n`);
+    const each = JSON.parse((await burnrate(["simulate", users, ...cards, "--format", "json"])).stdout).plans[0].accounts.money;
+    // Each user: 150,000 reads = 1,500 credits a cycle, 500 bought: November 9 + 5 = 14, December 9 + 10 = 19; 33 each.
+    expect([each.p50, each.max, each.sum]).toEqual(["33", "33", "66"]);
   });
 });

@@ -2,7 +2,7 @@ import { planTerms } from "../engine/terms.js";
 import { simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
-import { asNeeded, simulatedMoney, type Purchase } from "./purchases.js";
+import { asNeeded, boughtAt, creditPriceAt, simulatedMoney, type Purchase } from "./purchases.js";
 import type { Plan } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
@@ -55,6 +55,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
   const populations = scenario.populations.filter((p) => p.perUser);
   if (populations.length === 0) return undefined;
   const calendar = new Calendar(scenario.start, scenario.zone);
+  const priceAt = creditPriceAt(scenario.card, calendar);
   const terms = planTerms(on.plan, on.plan.included);
   const credits: [Decimal, number][] = [];
   const money: [Decimal, number][] = [];
@@ -88,7 +89,8 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
         if (user >= usersIn(population, c.index)) continue;
         spent = spent.plus(c.total);
         const extra = on.purchase ? (c.grants.find((g) => g.kind === on.purchase!.kind)?.consumed ?? ZERO) : ZERO;
-        paid = paid.plus(simulatedMoney(scenario.card, c, { credits: extra, price: on.purchase?.price }));
+        const price = on.purchase?.price === undefined ? undefined : priceAt(boughtAt(c, scenario.card.plans, on.purchase) ?? c.start);
+        paid = paid.plus(simulatedMoney(scenario.card, c, { credits: extra, price }));
       }
       credits.push([spent, weight]);
       money.push([paid, weight]);

@@ -4,7 +4,8 @@ import { moneyTotal } from "../ratecard/cycle-money.js";
 import { cycleFee, versionOf } from "../ratecard/plan-fee.js";
 import { PURCHASE_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
-import type { Instant } from "../time.js";
+import type { Calendar, Instant } from "../time.js";
+import { versionInstants, versionSwitches } from "../ratecard/versions.js";
 
 /** How reports name a purchase kind, plural: "with top-ups", "without packs". */
 export function purchaseWords(kind: string | undefined): string {
@@ -21,7 +22,8 @@ export interface Purchase {
 /** The first purchase kind the card declares is the one a simulation buys; undefined when it declares none. */
 export function cardPurchase(card: RateCard): Purchase | undefined {
   const kind = PURCHASE_KINDS.find((k) => card.grantKinds.has(k));
-  return kind === undefined ? undefined : { kind, price: card.creditPrice };
+  // Of several versions, priced where one of them gives a price: each cycle buys at its own version's (creditPriceAt).
+  return kind === undefined ? undefined : { kind, price: card.creditPrice ?? card.versions?.find((v) => v.creditPrice !== undefined)?.creditPrice };
 }
 
 /** Whether some plan of `plans` sells the card's purchase: a plan that does is replayed with purchases too. */
@@ -38,24 +40,30 @@ export const UNLIMITED = new Decimal("1e30");
 
 /**
  * What a simulated cycle costs in money, as the statement bills it (cycle-money.ts): the fee of the plan in force at
- * its end in the version then in force (none once the subscription ended), the credits it took of those bought as needed at the purchase's price, and
- * its overage, rounded once to the currency's minor unit. The credits bought are those taken, not those granted: a
- * simulation buys an unlimited grant and reads back what the cycle used.
+ * its end in the version then in force (none once the subscription ended), the credits it took of those bought as
+ * needed at the price they were bought at (creditPriceAt), and its overage, rounded once to the currency's minor unit.
+ * The credits bought are those taken, not those granted: a simulation buys an unlimited grant and reads back what the
+ * cycle used.
  */
 export function simulatedMoney(card: RateCard, cycle: CycleStatement, bought: { credits: Decimal; price: Decimal | undefined }): Decimal {
-  return moneyTotal(versionOf(card, cycle.version), cycleFee(card, cycle).plus(bought.credits.mul(boughtPrice(card, cycle, bought.price))).plus(cycle.overage.amount));
+  return moneyTotal(versionOf(card, cycle.version), cycleFee(card, cycle).plus(bought.credits.mul(bought.price ?? ZERO)).plus(cycle.overage.amount));
 }
 
 /**
- * The price a simulated cycle's credits were bought at: the credit price of the card version in force when its
- * purchase was granted (cycle-money.ts's rule for credits bought), where the card prices them; none where it sells
- * them without a price. The first version's price was used whatever the version (red team, stop 37: December under
- * a version at 0.02 bought at 0.01, 222.20 USD where the statement of the same usage bills 435.40).
+ * The credit price of the card version in force at an instant (the one a purchase then is charged, cycle-money.ts),
+ * on the simulation's calendar: a simulated cycle's credits are bought when its plan sells them (boughtAt), and were
+ * priced at the first version's whatever the version (red team, stop 37: December under a version at 0.02 bought at
+ * 0.01). Undefined where the version gives none, as the statement then prices none.
  */
-function boughtPrice(card: RateCard, cycle: CycleStatement, price: Decimal | undefined): Decimal {
-  if (price === undefined) return ZERO;
-  const version = cycle.boughtIn?.find((b) => b.credits.gt(0))?.version;
-  return versionOf(card, version).creditPrice ?? price;
+export function creditPriceAt(card: RateCard, calendar: Calendar): (at: Instant) => Decimal | undefined {
+  const versions = versionInstants(card, calendar.zone);
+  if (versions === undefined) return () => card.creditPrice;
+  const switches = versionSwitches(versions, calendar);
+  return (at) => {
+    let inForce = versions[0]!.card;
+    for (const s of switches) if (s.at <= at) inForce = s.card;
+    return inForce.creditPrice;
+  };
 }
 
 /** A stretch of a replay in which the plan in force sells the purchase; `to` undefined: through the last cycle. */

@@ -9,7 +9,7 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
 import { simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, type Purchase } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, creditPriceAt, simulatedMoney, UNLIMITED, type Purchase } from "./purchases.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -35,6 +35,8 @@ export interface CycleResult {
   topupsSoldAt: Instant | undefined;
   /** Top-up credits the cycle needs beyond its allowance, bought while the plan in force sells them. */
   topupNeeded: Decimal;
+  /** What they cost, at the credit price of the card version in force when bought. */
+  topupMoney: Decimal;
   /** Requests past the plan's quota billed in money (overage billing on). */
   overage: Decimal;
   /** The plan's price, the top-ups at the card's credit price, and the overage. */
@@ -229,10 +231,13 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
   const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
   const asked = askWhy ? await replay(scenario, { terms: { ...terms, allowance: UNLIMITED }, purchases: [], changes }, sample, report("credits unlimited")) : undefined;
 
-  const price = purchase?.price ?? ZERO;
+  const priceAt = creditPriceAt(scenario.card, new Calendar(scenario.start, scenario.zone));
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
     const topupNeeded = purchase ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
+    const soldAt = boughtAt(without, scenario.card.plans, purchase);
+    // Bought when the plan sells them, at the price of the version then in force; none where the card prices none.
+    const price = purchase?.price === undefined ? undefined : priceAt(soldAt ?? c.start);
     const inForce = scenario.card.plans.get(c.plan) ?? plan;
     return {
       index: c.index,
@@ -247,12 +252,13 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
       graceUsed: without.uncovered,
       rejected: without.rejected,
       rejectedBuying: c.rejected,
-      topupsSoldAt: boughtAt(without, scenario.card.plans, purchase),
+      topupsSoldAt: soldAt,
       topupNeeded,
       overage: c.overage.amount,
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
       money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
+      topupMoney: topupNeeded.mul(price ?? ZERO),
       moneyWithout: simulatedMoney(scenario.card, without, { credits: ZERO, price: undefined }),
       // A cycle after the subscription's end asks nothing of a plan that no longer runs: not measured (red team, stop 37).
       asked: c.subscriptionEnd !== undefined && c.subscriptionEnd <= c.start ? undefined : asked?.[i]?.total,
