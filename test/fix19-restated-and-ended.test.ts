@@ -36,6 +36,21 @@ describe("a card version after the subscription's end", () => {
   });
 });
 
+describe("a card version at the subscription's end's own instant", () => {
+  it("grants nothing either: the cycle holding the end keeps its 30, all of which expire", async () => {
+    const d = dir();
+    const later = join(d, "flikly-2026-06b.yaml");
+    writeFileSync(later, readFileSync(FLIKLY, "utf8").replace(/^version: .*$/m, 'version: "2026-06b"').replace(/^effective: .*$/m, 'effective: "2026-06-25"').replace("    included: 30 ", "    included: 60 "));
+    writeFileSync(join(d, "account.yaml"), "plan: creator\naccount: studio\nanchor: 2026-05-17\ntimezone: America/New_York\nsubscription_end: 2026-06-25\n");
+    writeFileSync(join(d, "usage.csv"), "timestamp,account,meter,workflow,model,resolution,quantity\n2026-05-18T10:00:00-04:00,studio,generate,text_to_video,pika,720p,10\n");
+    const r = await burnrate(["statement", "--card", FLIKLY, "--card", later, "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--through", "2026-06-30", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const june = cycles(r.stdout).find((c) => c.start.startsWith("2026-06-17"))!;
+    // The version of June 25 (New York midnight) would make Creator 60 at the instant the subscription ends.
+    expect([june.allowance, june.grants.filter((g) => g.kind === "included").map((g) => [g.granted, g.expired])]).toEqual(["30", [["0", "30"]]]);
+  });
+});
+
 describe("credits are not sold after the subscription's end (red team, stop 37)", () => {
   it("simulate buys no top-ups after it: the usage is refused, and the cycles cost nothing", async () => {
     const d = dir();

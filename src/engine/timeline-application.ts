@@ -107,7 +107,9 @@ export abstract class TimelineApplication extends AccountRuns {
     if (after === before) return;
     // After the subscription's end the plan gives nothing: a version's allowance grants or removes nothing then, as a
     // plan or allowance change does not (red team, stop 37: July showed 60 granted beside "no included credits").
-    if (run.ended !== undefined) return;
+    // At the end's own instant too, before the end is applied there (red team, stop 37: a version and the end at one midnight).
+    const end = run.subscriptionEnd;
+    if (run.ended !== undefined || (end !== undefined && at >= end)) return;
     run.cycle.retarget(after.plan, after.allowance, at);
     const direction = after.allowance.cmp(before.allowance);
     if (direction === 0) return;
