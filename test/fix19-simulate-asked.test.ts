@@ -121,3 +121,19 @@ describe("simulate buys credits at the price of the card version in force (red t
     expect([each.p50, each.max, each.sum]).toEqual(["33", "33", "66"]);
   });
 });
+
+describe("simulate's headline names every card version and the plan's later terms (red team, stop 37)", () => {
+  it("Pro at 1,000 credits for 9, then 1,500 for 12 from a version of Nov 15", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix19-headline-"));
+    const text = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+    const v2 = join(dir, "fliplet-2026-11b.yaml");
+    writeFileSync(v2, text.replace(/^version: .*$/m, 'version: "2026-11b"').replace(/^effective: .*$/m, 'effective: "2026-11-15"').replace(/^(    included: )1000( .*)$/m, "$11500$2").replace(/^(    price: )9( .*)$/m, "$112$2"));
+    const file = join(dir, "reads.yaml");
+    writeFileSync(file, `name: reads\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 1\ntimezone: UTC\npopulations:\n  - name: reader\n    users: 1\n    dimensions: { project: alpha }\n    per_user:\n      - { meter: data_read, quantity: 100 }\n`);
+    const r = await burnrate(["simulate", file, "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2, "--format", "table"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("  Card      fliplet 2026-11, 2026-11b from 2026-11-15 · 1 cycle from 2026-11-01 · UTC\n");
+    // The facts wrap at the terminal's width: read as one line.
+    expect(r.stdout.replace(/\s+/g, " ")).toContain(" Plan Pro (1,000.00 credits a cycle for 9.00 USD); 1,500.00 credits, 12.00 USD from 2026-11-15 (2026-11b) Money 12.00 USD over 1 cycle");
+  });
+});

@@ -1,5 +1,6 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { TOPUP } from "../../ratecard/purchases.js";
+import type { RateCard } from "../../ratecard/types.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
 import type { Rejection } from "../../engine/types.js";
 import { ownLimit, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
@@ -20,8 +21,8 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
       kind: "facts",
       rows: [
         ["Scenario", scenario.file],
-        ["Card", `${card.provider} ${card.version} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
-        ["Plan", `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})${planChanges(sim, ctx, amount, money)}`],
+        ["Card", `${card.provider} ${versionsText(card)} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
+        ["Plan", `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})${laterTerms(card, own, amount, money)}${planChanges(sim, ctx, amount, money)}`],
         ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}`],
         ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
@@ -338,3 +339,28 @@ function included(plan: { allowance: Decimal; onetime: Decimal; unit: string }, 
 function titled(unit: string): string {
   return unit.charAt(0).toUpperCase() + unit.slice(1);
 }
+
+/** The card's version, or its versions each from when it is effective ("2026-11, 2026-11b from 2026-11-15"). */
+function versionsText(card: RateCard): string {
+  const versions = card.versions;
+  if (versions === undefined || versions.length < 2) return card.version;
+  return versions.map((v, i) => (i === 0 ? v.version : `${v.version} from ${v.effective}`)).join(", ");
+}
+
+/**
+ * The scenario's plan as later card versions price it, where one changes its price or allowance: the headline named
+ * the first version's alone while the cycles were billed at the later one's (red team, stop 37).
+ */
+function laterTerms(card: RateCard, own: PlanResult, amount: (v: Decimal) => string, money: (v: Decimal) => string): string {
+  if (!own.own || card.versions === undefined) return "";
+  let before = { price: own.plan.price, included: own.plan.included };
+  const parts: string[] = [];
+  for (const version of card.versions.slice(1)) {
+    const plan = version.plans.get(own.plan.key);
+    if (plan === undefined || (plan.price.eq(before.price) && plan.included.eq(before.included))) continue;
+    parts.push(`${plan.included.eq(before.included) ? "" : `${amount(plan.included)} ${card.unit}, `}${money(plan.price)} from ${version.effective} (${version.version})`);
+    before = { price: plan.price, included: plan.included };
+  }
+  return parts.length === 0 ? "" : `; ${parts.join("; ")}`;
+}
+
