@@ -135,5 +135,9 @@ describe("simulate's headline names every card version and the plan's later term
     expect(r.stdout).toContain("  Card      fliplet 2026-11, 2026-11b from 2026-11-15 · 1 cycle from 2026-11-01 · UTC\n");
     // The facts wrap at the terminal's width: read as one line.
     expect(r.stdout.replace(/\s+/g, " ")).toContain(" Plan Pro (1,000.00 credits a cycle for 9.00 USD); 1,500.00 credits, 12.00 USD from 2026-11-15 (2026-11b) Money 12.00 USD over 1 cycle");
+    // The account file --emit-usage writes names one card, and says how to give the versions again.
+    const out = join(dir, "emitted");
+    expect((await burnrate(["simulate", file, "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2, "--emit-usage", out, "--format", "json"])).code).toBe(0);
+    expect(readFileSync(join(out, "account.yaml"), "utf8")).toContain(`# Priced by card versions: replay with --card ${JSON.stringify(join(ROOT, "ratecards/fliplet.yaml"))} --card ${JSON.stringify(v2)}, as card: names the first alone.\n`);
   });
 });

@@ -64,6 +64,8 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
   const lines = [
     `# Written by burnrate simulate from ${scenario.file}.`,
     "# The top-ups are the ones the simulation found each cycle needs, bought at the cycle's start (or where a plan that sells them comes into force).",
+    // An account file names one card: a simulation of several versions is replayed with each given again (red team, stop 37).
+    ...(scenario.card.versions === undefined ? [] : [`# Priced by card versions: replay with ${scenario.card.versions.map((v) => `--card ${JSON.stringify(v.file)}`).join(" ")}, as card: names the first alone.`]),
     `card: ${JSON.stringify(card)}`,
     ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan."] : []),
     `plan: ${result.plan.key}`,
