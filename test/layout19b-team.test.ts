@@ -72,3 +72,15 @@ describe("--layout litellm: a row whose team_alias is empty is read by its team_
     expect(cycle.total).toBe("375");
   });
 });
+
+describe("a column of team_alias whose every cell is empty", () => {
+  it("every row is read by its team_id, 3 x 125 = 375, and one warning says the name's budget caps none of them", async () => {
+    const log = LOG.replace(/,research\n/g, ",\n");
+    const { run, cycle, dir } = await statement("{ research: 300 }", log);
+    expect(run.code).toBe(0);
+    expect(cycle.total).toBe("375");
+    expect(run.stderr).toBe(
+      `burnrate: warning: account "acme": team "${UUID}" is read from team_id where a row's team_alias is empty (the first at ${join(dir, "spend.csv")}:2:7), and has no budget: its spending is capped by no budget; if it is "research", read it so with dimension_values: in the usage mapping (--map value:team:research=${UUID}), or key a budget by it\n`,
+    );
+  });
+});

@@ -31,7 +31,7 @@ const nameOf = (mapping: ColumnMapping, source: string) => mapping.rename.get(so
 /**
  * The header's columns passed over for one read before them (ColumnMapping.preferred): LiteLLM's `team_alias`
  * is the team's name, its `team_id` a generated UUID no account's budgets are keyed by; an export without the
- * name still has its team read by the id.
+ * name still has its team read by the id, and a row whose name is empty too (rowFallbacks, the plain reader's).
  */
 export function passedOver(header: readonly string[], mapping: ColumnMapping): Set<number> {
   const passed = new Set<number>();
@@ -92,13 +92,13 @@ export interface ReadByFallback {
   named?: { value: string; at: Location };
 }
 
-const fellBack = new WeakMap<object, Map<string, ReadByFallback>>();
-const namedBeside = new WeakMap<object, Map<string, { value: string; at: Location }>>();
+const fellBack = new WeakMap<RateCard, Map<string, ReadByFallback>>();
+const namedBeside = new WeakMap<RateCard, Map<string, { value: string; at: Location }>>();
 /** Ids told apart at most: a gateway's teams are tens, not thousands; past this the warning names fewer. */
 const KEPT = 4096;
 
 /** A row's dimensions with each fallback applied where its preferred cell gave none. */
-export function fallBack(record: readonly string[], dimensions: Record<string, string>, fallbacks: readonly Fallback[], card: object, file: string, line: number): void {
+export function fallBack(record: readonly string[], dimensions: Record<string, string>, fallbacks: readonly Fallback[], card: RateCard, file: string, line: number): void {
   for (const f of fallbacks) {
     const own = dimensions[f.name];
     for (const { index, source } of f.from) {
@@ -122,7 +122,7 @@ export function fallBack(record: readonly string[], dimensions: Record<string, s
 }
 
 /** The values a run read through `card` took from a fallback column, each with the preferred column's value seen beside it where one was. */
-export function valuesReadByFallback(card: object): ReadByFallback[] {
+export function valuesReadByFallback(card: RateCard): ReadByFallback[] {
   const named = namedBeside.get(card);
   return [...(fellBack.get(card)?.values() ?? [])].map((e) => {
     const beside = named?.get(`${e.dimension}\u0000${e.value}`);
