@@ -1,7 +1,8 @@
-import { shown } from "../errors.js";
+import { formatLocation, shown } from "../errors.js";
 import type { Statement } from "../engine/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import { nearMissAmong } from "../usage/near-miss.js";
+import { valuesReadByFallback, type ReadByFallback } from "../usage/layout19-parts.js";
 import type { AccountSettings } from "./account.js";
 
 /**
@@ -15,13 +16,15 @@ export interface LimitKeyMiss {
   limit: "budget" | "daily limit";
   dimension: string;
   /** Which side has no partner: the account file's key, the usage's value, or every key (`all`: `key` and `value` the first of each). */
-  unmatched: "key" | "value" | "all";
+  unmatched: "key" | "value" | "all" | "fallback";
   key: string;
   value: string;
   /** Whether the account has a `*` limit, which caps a value with none of its own. */
   wildcard: boolean;
   /** `all`: how many keys and values there are, to say so. */
   counts?: { keys: number; values: number };
+  /** `fallback`: the value read from a row's fallback column (a team's id where its name is empty). */
+  read?: ReadByFallback;
 }
 
 export function limitKeyMisses(card: RateCard, settings: AccountSettings, statement: Statement): LimitKeyMiss[] {
@@ -32,6 +35,7 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
   // A card with neither reads no account's cycles: they are made again from their text each time they are read.
   if (limits.every((l) => l.dimension === undefined)) return [];
   const found: LimitKeyMiss[] = [];
+  const byFallback = valuesReadByFallback(card);
   for (const account of statement.accounts) {
     for (const { limit, dimension, keysOf } of limits) {
       if (dimension === undefined) continue;
@@ -43,6 +47,14 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
       const values = new Set<string>(limit === "budget" ? statement.unbudgeted?.get(account.account) ?? [] : []);
       for (const cycle of account.cycles) for (const line of cycle.lines) if (line.dimensions[dimension]) values.add(line.dimensions[dimension]!);
       const said = new Set<string>();
+      // A value read from a row's fallback column (LiteLLM's team_id where team_alias is empty) beside limits keyed by the
+      // other column's values: those rows spend outside the team's limit, however well the other keys match (red team, stop 37).
+      for (const read of byFallback) {
+        if (read.dimension !== dimension || !values.has(read.value) || keys.includes(read.value)) continue;
+        said.add(read.value);
+        const key = read.named !== undefined && keys.includes(read.named.value) ? read.named.value : keys[0]!;
+        found.push({ account: account.account, limit, dimension, unmatched: "fallback", key, value: read.value, wildcard, read });
+      }
       for (const key of keys) {
         if (values.has(key)) continue;
         const value = nearMissAmong(key, values);
@@ -82,6 +94,11 @@ export function limitKeyWarning(miss: LimitKeyMiss): string {
     const { keys, values } = miss.counts!;
     const others = (n: number) => (n > 1 ? ` and ${n - 1} more` : "");
     return `burnrate: warning: account ${shown(account)}: no ${limit} key (${shown(key)}${others(keys)}) names a ${dimension} of the usage, which has ${shown(value)}${others(values)}: the usage's ${dimension} values ${capped.replace(/^is/, "are")}; key the account's ${limit}s by the usage's values, or read each value as its key with dimension_values: in the usage mapping (--map value:${dimension}:${key}=${value})\n`;
+  }
+  if (miss.unmatched === "fallback") {
+    const read = miss.read!;
+    const beside = read.named === undefined ? "" : `; rows of it with ${read.preferred} ${shown(read.named.value)} (the first at ${formatLocation(read.named.at)})${read.named.value === key ? ` have a ${limit}` : ""}`;
+    return `burnrate: warning: account ${shown(account)}: ${dimension} ${shown(value)} is read from ${read.source} where a row's ${read.preferred} is empty (the first at ${formatLocation(read.first)}), and has no ${limit}: its spending ${capped}${beside}; if it is ${shown(key)}, read it so with dimension_values: in the usage mapping (--map value:${dimension}:${key}=${value}), or key a ${limit} by it\n`;
   }
   if (miss.unmatched === "key") {
     return `burnrate: warning: account ${shown(account)}: the ${limit} for ${dimension} ${shown(key)} names no ${dimension} of the usage, which has ${shown(value)}: ${shown(value)}'s spending ${capped}; did you mean ${shown(value)}? Rename the key in the account file\n`;

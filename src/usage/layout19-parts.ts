@@ -1,6 +1,6 @@
-import { UserError, shown } from "../errors.js";
+import { UserError, shown, type Location } from "../errors.js";
 import type { Decimal } from "../money.js";
-import type { ReadColumns } from "./layout.js";
+import type { Layout, ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { RateCard } from "../ratecard/types.js";
 
@@ -31,7 +31,7 @@ const nameOf = (mapping: ColumnMapping, source: string) => mapping.rename.get(so
 /**
  * The header's columns passed over for one read before them (ColumnMapping.preferred): LiteLLM's `team_alias`
  * is the team's name, its `team_id` a generated UUID no account's budgets are keyed by; an export without the
- * name still has its team read by the id.
+ * name still has its team read by the id, and a row whose name is empty too (rowFallbacks, the plain reader's).
  */
 export function passedOver(header: readonly string[], mapping: ColumnMapping): Set<number> {
   const passed = new Set<number>();
@@ -41,6 +41,101 @@ export function passedOver(header: readonly string[], mapping: ColumnMapping): S
   }
   return passed;
 }
+
+/**
+ * A dimension read from its preferred column, and from the columns passed over for it where a row's own cell is
+ * empty: LiteLLM leaves `team_alias` empty on a team's rows before the team had an alias (red team, stop 37: one
+ * team's rows read with no team, outside its budget), and a serious reader takes the team's id then, as SQL's
+ * COALESCE(team_alias, team_id) does. `values`: the dimension's `dimension_values:`, which map either column's text.
+ */
+export interface Fallback {
+  name: string;
+  /** The preferred column: its index and name. */
+  index: number;
+  preferred: string;
+  from: readonly { index: number; source: string }[];
+  values?: ReadonlyMap<string, string>;
+}
+
+export function rowFallbacks(layout: Pick<Layout, "header" | "dimensions">, mapping: ColumnMapping): Fallback[] | undefined {
+  const found: Fallback[] = [];
+  for (const sources of mapping.preferred?.values() ?? []) {
+    const present = sources.filter((s) => layout.header.includes(s));
+    const read = layout.dimensions.find((d) => layout.header[d.index] === present[0]);
+    if (read === undefined || present.length < 2) continue;
+    const from = present.slice(1).map((source) => ({ index: layout.header.indexOf(source), source }));
+    found.push({ name: read.name, index: read.index, preferred: present[0]!, from, ...(read.values === undefined ? {} : { values: read.values }) });
+  }
+  return found.length === 0 ? undefined : found;
+}
+
+/** Whether a file's header may hold two sources of a dimension the card reads (unknown, it may): its rows are the plain reader's, which falls back a row at a time. */
+export function mayFallBack(mapping: ColumnMapping, read: ReadColumns, header: string | undefined): boolean {
+  for (const [name, sources] of mapping.preferred ?? []) {
+    if (read.names.has(name) && (header === undefined || sources.filter((s) => header.includes(s)).length > 1)) return true;
+  }
+  return false;
+}
+
+/**
+ * A value a row's fallback column gave (a team's id), where it was first read so, and the value of the preferred
+ * column another row gave beside the same id (the team's name): the budget-key warnings (limit-keys.ts) say that a
+ * budget keyed by the name does not cap rows read by the id. Kept by the card the run reads through, so that a run
+ * sees its own.
+ */
+export interface ReadByFallback {
+  dimension: string;
+  value: string;
+  preferred: string;
+  source: string;
+  first: Location;
+  named?: { value: string; at: Location };
+}
+
+const fellBack = new WeakMap<RateCard, Map<string, ReadByFallback>>();
+const namedBeside = new WeakMap<RateCard, Map<string, { value: string; at: Location }>>();
+/** Ids told apart at most: a gateway's teams are tens, not thousands; past this the warning names fewer. */
+const KEPT = 4096;
+
+/** A row's dimensions with each fallback applied where its preferred cell gave none. */
+export function fallBack(record: readonly string[], dimensions: Record<string, string>, fallbacks: readonly Fallback[], card: RateCard, file: string, line: number): void {
+  for (const f of fallbacks) {
+    const own = dimensions[f.name];
+    for (const { index, source } of f.from) {
+      const cell = record[index]!;
+      if (cell === "") continue;
+      const text = cellText(cell, f.values);
+      const key = `${f.name}\u0000${text}`;
+      if (own !== undefined) {
+        let named = namedBeside.get(card);
+        if (named === undefined) namedBeside.set(card, (named = new Map()));
+        if (!named.has(key) && named.size < KEPT) named.set(key, { value: own, at: { file, line, column: f.index + 1 } });
+        break;
+      }
+      dimensions[f.name] = text;
+      let read = fellBack.get(card);
+      if (read === undefined) fellBack.set(card, (read = new Map()));
+      if (!read.has(key) && read.size < KEPT) read.set(key, { dimension: f.name, value: text, preferred: f.preferred, source, first: { file, line, column: index + 1 } });
+      break;
+    }
+  }
+}
+
+/** The values a run read through `card` took from a fallback column, each with the preferred column's value seen beside it where one was. */
+export function valuesReadByFallback(card: RateCard): ReadByFallback[] {
+  const named = namedBeside.get(card);
+  return [...(fellBack.get(card)?.values() ?? [])].map((e) => {
+    const beside = named?.get(`${e.dimension}\u0000${e.value}`);
+    return beside === undefined ? e : { ...e, named: beside };
+  });
+}
+
+function cellText(cell: string, values: ReadonlyMap<string, string> | undefined): string {
+  const text = NOT_ASCII.test(cell) ? cell.normalize("NFC") : cell;
+  return values?.get(text) ?? values?.get(cell) ?? text;
+}
+
+const NOT_ASCII = /[^\x00-\x7f]/;
 
 /** The groups of the header whose total and some part the cards read (diff's two, a card's versions): each meter decides by the components it prices (lessComponents). */
 export function partsLess(mapping: ColumnMapping, dimensions: readonly { name: string; index: number }[], header: readonly string[]): LessParts[] | undefined {

@@ -89,11 +89,12 @@ const SPECS: Record<string, LayoutSpec> = {
     timestampZone: "UTC",
   },
   litellm: {
-    about: "LiteLLM's spend logs (LiteLLM_SpendLogs): startTime (UTC), request_id, prompt_tokens, completion_tokens, model, custom_llm_provider as the provider, team_alias (the team's name) as the team where the export has it, else team_id; every row is the meter `request`; a row of status failure is skipped",
+    about: "LiteLLM's spend logs (LiteLLM_SpendLogs): startTime (UTC), request_id, prompt_tokens, completion_tokens, model, custom_llm_provider as the provider, team_alias (the team's name) as the team, a row's team_id where its team_alias is empty or the export has none; every row is the meter `request`; a row of status failure is skipped",
     columns: { timestamp: "startTime", event_id: "request_id" },
     meter: "request",
     rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", custom_llm_provider: "provider", team_alias: "team", team_id: "team" },
-    // team_id is a UUID LiteLLM makes; an account's budgets are keyed by the team's name, its team_alias (red team, stop 37).
+    // team_id is a UUID LiteLLM makes; an account's budgets are keyed by the team's name, its team_alias (red team, stop 37),
+    // which a team's rows before it had an alias leave empty: read by the id then, row by row (rowFallbacks).
     preferred: { team: ["team_alias", "team_id"] },
     within: [{ total: "total_tokens", parts: ["prompt_tokens", "completion_tokens"] }],
     optional: ["call_type", "api_key", "spend", "total_tokens", "endTime", "completionStartTime", "model_id", "model_group", "api_base", "user", "metadata", "cache_hit", "cache_key", "request_tags", "end_user", "requester_ip_address", "messages", "response", "session_id", "status", "proxy_server_request", "mcp_namespaced_tool_name"],

@@ -13,9 +13,9 @@ import { mergeByTime } from "./merge.js";
 import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
-import { lessComponents } from "./layout19-parts.js";
+import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout19-parts.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
-import { inFix, neededDimensions, quantityOf, readHeader, type Layout } from "./layout.js";
+import { inFix, neededDimensions, quantityOf, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
@@ -190,7 +190,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   // Timestamps without an offset are in the export's zone where its mapping says (a gateway's UTC), else the account's.
   const zone = mapping.timestampZone === undefined ? options.zone : Zone.of(mapping.timestampZone)!;
   const read = readColumnsFor(card, options.alsoReadBy);
-  let layout: Layout | undefined;
+  let layout: RowLayout | undefined;
   const constantNames = [...(mapping.constants?.keys() ?? [])];
   const constantValues = [...(mapping.constants?.values() ?? [])];
   const input = openInput(file, options.stdinCopy);
@@ -206,7 +206,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         let failure: unknown;
         try {
           for (const { record, line } of batch) {
-            if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
+            if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
             else if (!skipped(record, line, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
           }
         } catch (e) {
@@ -226,7 +226,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
       let events: UsageEvent[] = [];
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-          if (!layout) layout = readHeader(withConstants(record, constantNames), file, mapping, read);
+          if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
           else if (!skipped(record, info.lines, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
           if (events.length >= 1024) {
             yield events;
@@ -324,7 +324,16 @@ function tooLong(cell: string): boolean {
   return /^-?(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) && text.replace(/[-.]/g, "").length > MAX_QUANTITY_DIGITS;
 }
 
-function toEvent(record: string[], line: number, file: string, layout: Layout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
+/** A header's layout, with the dimensions read from another column where a row's own cell is empty (rowFallbacks). */
+type RowLayout = Layout & { fallbacks?: readonly Fallback[] };
+
+function layoutOf(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): RowLayout {
+  const layout = readHeader(header, file, mapping, read);
+  const fallbacks = rowFallbacks(layout, mapping);
+  return fallbacks === undefined ? layout : { ...layout, fallbacks };
+}
+
+function toEvent(record: string[], line: number, file: string, layout: RowLayout, card: RateCard, zone: Zone, defaultAccount: string, mapping: ColumnMapping): UsageEvent {
   const { index } = layout;
   const at = (i: number): Location => ({ file, line, column: i + 1 });
   const stamp = record[index.timestamp]!;
@@ -356,6 +365,7 @@ function toEvent(record: string[], line: number, file: string, layout: Layout, c
     const text = NOT_ASCII.test(value) ? value.normalize("NFC") : value;
     dimensions[d.name] = d.values?.get(text) ?? d.values?.get(value) ?? text;
   }
+  if (layout.fallbacks !== undefined) fallBack(record, dimensions, layout.fallbacks, card, file, line);
   const meter = meterEvent.meter;
   let components: Record<string, Decimal> | undefined;
   // Every version's components of the meter (meterComponents): each event is priced by its own version's.

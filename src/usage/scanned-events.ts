@@ -13,7 +13,7 @@ import { NeedsFullParser } from "./plain-csv.js";
 import { neededDimensions, quantityOf } from "./layout.js";
 import type { UsageOptions } from "./read.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
-import { readsAPart } from "./layout19-parts.js";
+import { mayFallBack, readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
@@ -264,6 +264,8 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
   const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
   // A layout's total that the card reads less a part it also prices is worked out row by row by the plain reader.
   if (readsAPart(mapping, setup.read)) throw new NeedsFullParser("a total read less its parts");
+  // So is a dimension read from another column where a row's own cell is empty (LiteLLM's team_id for its team_alias).
+  if (mayFallBack(mapping, setup.read, compressed ? undefined : headerOf(path))) throw new NeedsFullParser("a dimension read from another column where a row's cell is empty");
   return { setup, size, compressed };
 }
 
