@@ -2,7 +2,7 @@ import { formatLocation, shown } from "../errors.js";
 import type { Statement } from "../engine/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import { nearMissAmong } from "../usage/near-miss.js";
-import { valuesReadByFallback, type ReadByFallback } from "../usage/layout19-parts.js";
+import type { ReadByFallback } from "../usage/layout19-parts.js";
 import type { AccountSettings } from "./account.js";
 
 /**
@@ -27,7 +27,8 @@ export interface LimitKeyMiss {
   read?: ReadByFallback;
 }
 
-export function limitKeyMisses(card: RateCard, settings: AccountSettings, statement: Statement): LimitKeyMiss[] {
+/** `byFallback`: the values the run's rows read from a layout's fallback column (SkippedRows.fallbacks). */
+export function limitKeyMisses(card: RateCard, settings: AccountSettings, statement: Statement, byFallback: readonly ReadByFallback[] = []): LimitKeyMiss[] {
   const limits = [
     { limit: "budget" as const, dimension: card.budgets?.dimension, keysOf: (a: string) => (settings.accounts.get(a) ?? settings.terms).budgets },
     { limit: "daily limit" as const, dimension: card.dailyLimits?.dimension, keysOf: (a: string) => (settings.accounts.get(a) ?? settings.terms).dailyLimits },
@@ -35,7 +36,6 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
   // A card with neither reads no account's cycles: they are made again from their text each time they are read.
   if (limits.every((l) => l.dimension === undefined)) return [];
   const found: LimitKeyMiss[] = [];
-  const byFallback = valuesReadByFallback(card);
   for (const account of statement.accounts) {
     for (const { limit, dimension, keysOf } of limits) {
       if (dimension === undefined) continue;

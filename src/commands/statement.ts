@@ -70,7 +70,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(note);
   for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
   for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
-  for (const miss of limitKeyMisses(card, settings, result)) io.stderr.write(visibleLines(limitKeyWarning(miss)));
+  for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) io.stderr.write(visibleLines(limitKeyWarning(miss)));
 
   const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
   const ledgerReport: Reporters<PlainFormat> = {

@@ -80,8 +80,7 @@ export function mayFallBack(mapping: ColumnMapping, read: ReadColumns, header: s
 /**
  * A value a row's fallback column gave (a team's id), where it was first read so, and the value of the preferred
  * column another row gave beside the same id (the team's name): the budget-key warnings (limit-keys.ts) say that a
- * budget keyed by the name does not cap rows read by the id. Kept by the card the run reads through, so that a run
- * sees its own.
+ * budget keyed by the name does not cap rows read by the id. Kept by the run's FallbackReads.
  */
 export interface ReadByFallback {
   dimension: string;
@@ -92,13 +91,38 @@ export interface ReadByFallback {
   named?: { value: string; at: Location };
 }
 
-const fellBack = new WeakMap<RateCard, Map<string, ReadByFallback>>();
-const namedBeside = new WeakMap<RateCard, Map<string, { value: string; at: Location }>>();
 /** Ids told apart at most: a gateway's teams are tens, not thousands; past this the warning names fewer. */
 const KEPT = 4096;
 
-/** A row's dimensions with each fallback applied where its preferred cell gave none. */
-export function fallBack(record: readonly string[], dimensions: Record<string, string>, fallbacks: readonly Fallback[], card: RateCard, file: string, line: number): void {
+/**
+ * What a run's rows read from a fallback column (a team's id where its name is empty), and the preferred column's value
+ * seen beside each on other rows: told to the run's budget checks (limit-keys.ts) through its SkippedRows, as the
+ * reader's other notes are. Memory grows with the values, at most KEPT of each.
+ */
+export class FallbackReads {
+  private readonly read = new Map<string, ReadByFallback>();
+  private readonly named = new Map<string, { value: string; at: Location }>();
+
+  fellBack(key: string, entry: ReadByFallback): void {
+    if (!this.read.has(key) && this.read.size < KEPT) this.read.set(key, entry);
+  }
+
+  besides(key: string, named: { value: string; at: Location }): void {
+    if (!this.named.has(key) && this.named.size < KEPT) this.named.set(key, named);
+  }
+
+  /** The values read from a fallback column, each with the preferred column's value seen beside it where one was. */
+  values(): ReadByFallback[] {
+    return [...this.read.values()].map((e) => {
+      const beside = this.named.get(`${e.dimension}\u0000${e.value}`);
+      return beside === undefined ? e : { ...e, named: beside };
+    });
+  }
+}
+
+/** A row's dimensions with each fallback applied where its preferred cell gave none, told to `reads` where given. */
+export function fallBack(record: readonly string[], dimensions: Record<string, string>, fallbacks: readonly Fallback[], reads: FallbackReads | undefined, at: { file: string; line: number }): void {
+  const { file, line } = at;
   for (const f of fallbacks) {
     const own = dimensions[f.name];
     for (const { index, source } of f.from) {
@@ -107,27 +131,14 @@ export function fallBack(record: readonly string[], dimensions: Record<string, s
       const text = cellText(cell, f.values);
       const key = `${f.name}\u0000${text}`;
       if (own !== undefined) {
-        let named = namedBeside.get(card);
-        if (named === undefined) namedBeside.set(card, (named = new Map()));
-        if (!named.has(key) && named.size < KEPT) named.set(key, { value: own, at: { file, line, column: f.index + 1 } });
+        reads?.besides(key, { value: own, at: { file, line, column: f.index + 1 } });
         break;
       }
       dimensions[f.name] = text;
-      let read = fellBack.get(card);
-      if (read === undefined) fellBack.set(card, (read = new Map()));
-      if (!read.has(key) && read.size < KEPT) read.set(key, { dimension: f.name, value: text, preferred: f.preferred, source, first: { file, line, column: index + 1 } });
+      reads?.fellBack(key, { dimension: f.name, value: text, preferred: f.preferred, source, first: { file, line, column: index + 1 } });
       break;
     }
   }
-}
-
-/** The values a run read through `card` took from a fallback column, each with the preferred column's value seen beside it where one was. */
-export function valuesReadByFallback(card: RateCard): ReadByFallback[] {
-  const named = namedBeside.get(card);
-  return [...(fellBack.get(card)?.values() ?? [])].map((e) => {
-    const beside = named?.get(`${e.dimension}\u0000${e.value}`);
-    return beside === undefined ? e : { ...e, named: beside };
-  });
 }
 
 function cellText(cell: string, values: ReadonlyMap<string, string> | undefined): string {

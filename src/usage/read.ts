@@ -365,7 +365,7 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
     const text = NOT_ASCII.test(value) ? value.normalize("NFC") : value;
     dimensions[d.name] = d.values?.get(text) ?? d.values?.get(value) ?? text;
   }
-  if (layout.fallbacks !== undefined) fallBack(record, dimensions, layout.fallbacks, card, file, line);
+  if (layout.fallbacks !== undefined) fallBack(record, dimensions, layout.fallbacks, mapping.skipped?.fallbacks, { file, line });
   const meter = meterEvent.meter;
   let components: Record<string, Decimal> | undefined;
   // Every version's components of the meter (meterComponents): each event is priced by its own version's.

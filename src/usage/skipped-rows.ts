@@ -5,6 +5,7 @@ import type { Zone } from "../time.js";
 import type { ColumnMapping } from "./mapping.js";
 import { passedOverNotes } from "./sources.js";
 import { datedDayNotes } from "./field15-dated-days.js";
+import { FallbackReads } from "./layout19-parts.js";
 
 /**
  * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
@@ -14,6 +15,8 @@ import { datedDayNotes } from "./field15-dated-days.js";
  * no later than the last one told shows: memory grows with the files, never with the rows.
  */
 export class SkippedRows {
+  /** The values rows read from a layout's fallback column (a team's id where its name is empty), for the budget checks. */
+  readonly fallbacks = new FallbackReads();
   private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
   /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
   private readonly folders: string[];
