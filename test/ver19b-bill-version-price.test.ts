@@ -55,6 +55,16 @@ describe("reconcile: a bill in money is converted at the credit price of the ver
     expect(run.code).toBe(0);
   });
 
+  it("turns a plan fee line in credits into money at the same version's price: 450 credits in December is 9 USD", async () => {
+    // December's Pro fee, 9 USD, billed as 450 credits: 450 x 0.02 = 9 USD under the new version (at 0.01 it read 4.50).
+    const dir = folder("2.00", v2("2026-11-15"), true);
+    const bill = join(dir, "bill.csv");
+    writeFileSync(bill, readFileSync(bill, "utf8").replace("2026-12-01,plan,,,9,USD", "2026-12-01,plan,,,450,credits"));
+    const run = await reconcile(dir);
+    expect(differences(run.stdout)).toEqual([]);
+    expect(run.code).toBe(0);
+  });
+
   it("reads a period at the version in force at its start: a version effective Dec 10 leaves December at 0.01", async () => {
     // The period starts Dec 1, under the first version: 1.00 USD / 0.01 = 100 credits, as used.
     const agree = await reconcile(folder("1.00", v2("2026-12-10")));
