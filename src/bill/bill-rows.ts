@@ -41,6 +41,8 @@ export class BillRows {
   constructor(
     private readonly card: RateCard,
     private readonly mapping: BillMapping,
+    /** The card version whose credit price converts a row's money: the one in force at its period (period-price.ts). */
+    private readonly versionAt: (period: BillPeriod) => RateCard = () => card,
   ) {
     this.labels = billLabels(card);
   }
@@ -55,13 +57,14 @@ export class BillRows {
     const { word, target, cell } = this.activity(row.activities);
     const account = row.account === undefined || row.account === "" ? undefined : row.account;
     const currency = this.currencyOf(row);
+    const price = this.versionAt(row.period).creditPrice;
 
     switch (target.kind) {
       case "ignore": {
         // Counted in the card's unit, as the lines are: a row of -1.00 USD is -100 cents, not -1 (newcomer, stop 35).
         // A ledger's charge is a negative movement of the balance: counted as the charges are, positive (red team).
         const charged = ledger && this.mapping.deductions === "negative" ? amount.neg() : amount;
-        this.ignored.push({ activity: word, amount: this.inUnits(charged, currency), account, period: row.period, periodCell: row.periodCell });
+        this.ignored.push({ activity: word, amount: this.inUnits(charged, currency, price), account, period: row.period, periodCell: row.periodCell });
         return;
       }
       case "payments":
@@ -75,10 +78,10 @@ export class BillRows {
       case "overage":
         break;
     }
-    const inUnits = target.kind === "meters" ? this.inUnits(amount, currency) : this.inMoney(amount, currency, target.kind);
+    const inUnits = target.kind === "meters" ? this.inUnits(amount, currency, price) : this.inMoney(amount, currency, target.kind, price);
     // The row's unit price is counted in what its amount is, and read in the line's unit as the amount is: 0.000012 USD a
     // token was compared with the card's 0.001 cents, "the card may be out of date", 83 times too cheap (newcomer, stop 37).
-    const unitPrice = this.priceIn(decimalCell(row.unitPrice, "unit price"), currency, target.kind === "meters");
+    const unitPrice = this.priceIn(decimalCell(row.unitPrice, "unit price"), currency, target.kind === "meters", price);
     this.charges.push({
       period: row.period,
       periodCell: row.periodCell,
@@ -93,7 +96,7 @@ export class BillRows {
       unitPrice,
       origin: row.origin,
       ...(row.adjustment ? { adjustment: true } : {}),
-      ...(target.kind === "meters" ? this.stepOf(currency) : {}),
+      ...(target.kind === "meters" ? this.stepOf(currency, price) : {}),
       ...(currency === undefined && !ledger ? { currencyUnstated: true } : {}),
     });
   }
@@ -118,28 +121,26 @@ export class BillRows {
   }
 
   /**
-   * A unit price in the line's unit, as its amount is read: on a usage line the card's currency through the credit
+   * A unit price in the line's unit, as its amount is read (`price`: the credit price of the version in force in its period): on a usage line the card's currency through the credit
    * price (0.000012 USD a token is 0.0012 cents at 0.01 USD a cent), not required to be exact, as a price is a quotient;
    * on an overage or plan fee line, in money, the card's unit turned into its currency. Another currency was refused
    * with the row's amount.
    */
-  private priceIn(value: Decimal | undefined, currency: Cell | undefined, units: boolean): Decimal | undefined {
-    const price = this.card.creditPrice;
+  private priceIn(value: Decimal | undefined, currency: Cell | undefined, units: boolean, price: Decimal | undefined): Decimal | undefined {
     if (value === undefined || currency === undefined || price === undefined || price.isZero()) return value;
     if (units) return sameCurrency(currency.text, this.card.currency) && !sameCurrency(currency.text, this.card.unit) ? value.div(price) : value;
     return sameCurrency(currency.text, this.card.unit) && !sameCurrency(currency.text, this.card.currency) ? value.mul(price) : value;
   }
 
   /**
-   * A usage charge's amount in the card's unit. A FOCUS export (BillingCurrency) or a canonical bill (currency) states what the amount is counted in:
+   * A usage charge's amount in the card's unit, at `price`, the credit price of the version in force in its period. A FOCUS export (BillingCurrency) or a canonical bill (currency) states what the amount is counted in:
    * the card's unit (a provider that invoices credits) as it is; the card's currency (ISO 4217, as FOCUS
    * means BillingCurrency) through its credit price, exactly; anything else is refused at the cell. A bill
    * in dollars was read as credits and every line reported as a rate drift (red team, stop 34).
    */
-  private inUnits(amount: Decimal, currency: Cell | undefined): Decimal {
+  private inUnits(amount: Decimal, currency: Cell | undefined, price: Decimal | undefined): Decimal {
     const text = currency?.text.trim() ?? "";
     if (text === "" || text.toLowerCase() === this.card.unit.toLowerCase()) return amount;
-    const price = this.card.creditPrice;
     if (text.toUpperCase() === this.card.currency.toUpperCase() && price !== undefined && !price.isZero()) {
       const units = amount.div(price);
       if (units.mul(price).eq(amount)) return units;
@@ -157,9 +158,8 @@ export class BillRows {
    * 0.01 of it, which is 0.01 over the credit price in the card's unit (1 cent on a card in cents). 3.09 USD for
    * 308.64175 cents was a rate drift, "the card may be out of date" (newcomer, stop 35).
    */
-  private stepOf(currency: Cell | undefined): { step: Decimal } | Record<string, never> {
+  private stepOf(currency: Cell | undefined, price: Decimal | undefined): { step: Decimal } | Record<string, never> {
     const text = currency?.text.trim() ?? "";
-    const price = this.card.creditPrice;
     if (price === undefined || price.isZero() || text.toUpperCase() !== this.card.currency.toUpperCase()) return {};
     return { step: CENT.div(price) };
   }
@@ -169,10 +169,9 @@ export class BillRows {
    * through its credit price (50 cents is 0.50 USD at 0.01 USD a cent); anything else is refused at the cell. The
    * column was read on usage lines alone, and 50 EUR taken for 50 USD (red team, stop 35).
    */
-  private inMoney(amount: Decimal, currency: Cell | undefined, kind: "overage" | "plan"): Decimal {
+  private inMoney(amount: Decimal, currency: Cell | undefined, kind: "overage" | "plan", price: Decimal | undefined): Decimal {
     const text = currency?.text.trim() ?? "";
     if (text === "" || text.toUpperCase() === this.card.currency.toUpperCase()) return amount;
-    const price = this.card.creditPrice;
     if (text.toLowerCase() === this.card.unit.toLowerCase() && price !== undefined) return amount.mul(price);
     const column = this.mapping.layout === "focus" ? "BillingCurrency" : "currency";
     const unit = price === undefined ? "" : `, or ${this.card.unit} at the card's credit price of ${price.toFixed()}`;

@@ -141,7 +141,8 @@ function billCurrency(value: string, at: Location, card: RateCard): { text: stri
   if (sameCurrency(text, card.unit)) return { text, at };
   const price = card.creditPrice;
   if (sameCurrency(text, card.currency)) {
-    if (price !== undefined && !price.isZero()) return { text, at };
+    // With versions, a row is read at the price of its period's version (period-price.ts): any version's price will do here.
+    if ((card.versions ?? [card]).some((v) => v.creditPrice !== undefined && !v.creditPrice.isZero())) return { text, at };
     throw new UserError(`the card has no credit_price to turn ${card.currency} into ${card.unit}`, at, `${card.unit} (the card's unit), or a card with a credit_price`, shown(value));
   }
   const money = price === undefined || price.isZero() ? "" : `, or ${card.currency} (its currency, at the credit price of ${price.toFixed()})`;

@@ -8,6 +8,7 @@ import { BillRows, type Cell } from "./bill-rows.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
 import { adjustsLine, focusRow, focusTagDimensions } from "./focus.js";
 import { DEFAULT_BILL_MAPPING, billDimensions, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
+import { versionAtPeriod } from "./period-price.js";
 import { parsePeriodText } from "./period-text.js";
 import type { Bill } from "./types.js";
 import { cardValue } from "../usage/mapping-names.js";
@@ -32,7 +33,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
   const mapping = billMappingFor(input, card);
   const table = readCsvTable(input.file);
   const columns = locateColumns(table, input.file, mapping);
-  const rows = new BillRows(card, mapping);
+  const rows = new BillRows(card, mapping, versionAtPeriod(card, zone));
   const dimensions = mapping.layout === "canonical" ? dimensionColumns(table, input.file, card, mapping, columns) : [];
   const tagDimensions = new Set<string>();
   for (const row of table.rows) {

@@ -20,13 +20,16 @@ interface ComparedLine {
  * plan fee on the same file was read in dollars and agreed (newcomer, stop 37). The lines, by id, with their text;
  * none where any usage line does not fit, or none differs.
  */
-export function unsaidCurrency(bill: Pick<Bill, "charges" | "layout">, lines: ReadonlyMap<string, ComparedLine>, card: RateCard): Map<string, string> {
+export function unsaidCurrency<L extends ComparedLine>(bill: Pick<Bill, "charges" | "layout">, lines: ReadonlyMap<string, L>, card: RateCard, versionOf: (line: L) => RateCard = () => card): Map<string, string> {
   const out = new Map<string, string>();
-  const price = card.creditPrice;
   const usage = bill.charges.filter((c) => !c.money);
-  if (price === undefined || price.isZero() || price.eq(1) || usage.length === 0 || usage.some((c) => c.currencyUnstated !== true)) return out;
+  if (usage.length === 0 || usage.some((c) => c.currencyUnstated !== true)) return out;
+  // Each line at the credit price of the version in force in its cycle, as the statement charges its credits (period-price.ts).
+  const priceOf = (l: L) => versionOf(l).creditPrice;
   const compared = [...lines].filter(([, l]) => !l.money && l.bill !== undefined && l.computed !== undefined && !(l.bill.amount.isZero() && l.computed.amount.isZero()));
-  const fits = (l: ComparedLine) => {
+  if (compared.some(([, l]) => { const p = priceOf(l); return p === undefined || p.isZero() || p.eq(1); })) return out;
+  const fits = (l: L) => {
+    const price = priceOf(l)!;
     const money = l.computed!.amount.mul(price);
     const billed = l.bill!.amount;
     if (billed.eq(money)) return true;
@@ -39,6 +42,7 @@ export function unsaidCurrency(bill: Pick<Bill, "charges" | "layout">, lines: Re
   const column = bill.layout === "focus" ? "BillingCurrency" : "currency";
   for (const [id, l] of compared) {
     if (l.bill!.amount.eq(l.computed!.amount)) continue;
+    const price = priceOf(l)!;
     const money = l.computed!.amount.mul(price);
     out.set(id, `the bill's ${formatExact(l.bill!.amount)} is the usage's ${formatExact(l.computed!.amount)} ${card.unit} in ${currency} at the card's credit price of ${formatExact(price)} (${formatExact(money)}${l.bill!.amount.eq(money) ? "" : ", to the cent"}), as every usage line of this bill is: its amounts are ${currency}, read as ${card.unit} because the bill does not say what they are in; currency: ${currency} in the bill mapping (or a ${column} column) reads them so`);
   }

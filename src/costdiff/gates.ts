@@ -36,7 +36,8 @@ function past(row: Totals & { percentOf?: Decimal }, gate: GateLimit, amountLimi
 
 /**
  * The gates over the meters, and over each account's cycle money and paid credits drawn. An -amount gate's
- * limit is in credits: a money item's is those credits at the credit_price (`creditPrice`), so `--fail-over-amount
+ * limit is in credits: a money item's is those credits at its cycle's credit price (MoneyChange.creditPrice, the
+ * version the cycle ended on, where versions are given), else the card's (`creditPrice`), so `--fail-over-amount
  * 100` on a card of cents at 0.01 USD stops a rise of more than 1 USD; a card with no credit_price gives no rate
  * to read credits in money, and any money change in the gate's direction trips it (fail closed).
  */
@@ -50,6 +51,6 @@ export function checkGates(rows: readonly CostRow[], money: readonly MoneyChange
     // A part before the money total, which sums the parts, and the money before the credits drawn: the largest named is the part that moved.
     // A limit object, not an optional argument: an argument left undefined (no credit price) took the default, the
     // credits' limit, and read a dollar as a credit (red team, stop 36: +80 USD passed --fail-over-amount 100).
-    money: money.filter((m) => past(m, gate, { limit: inCredits(m.item) ? gate.limit : creditPrice?.mul(gate.limit) })).sort((a, b) => rank(a) - rank(b) || largest(a, b)),
+    money: money.filter((m) => past(m, gate, { limit: inCredits(m.item) ? gate.limit : (m.creditPrice ?? creditPrice)?.mul(gate.limit) })).sort((a, b) => rank(a) - rank(b) || largest(a, b)),
   }));
 }

@@ -1,6 +1,7 @@
 import type { Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import { cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
+import { versionOf } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import type { Totals } from "./compare.js";
@@ -22,8 +23,10 @@ interface MoneyRow {
   paidDrawn: Totals;
   /** The credits the base card charged in the cycle: what a percentage of the paid credits drawn is taken of. */
   baseCredits: Decimal;
-  /** What those credits are worth at each card's credit_price; undefined when either card has none. */
+  /** What those credits are worth at the credit_price they were bought at (paidWorth); undefined when either card has none. */
   paidWorth: Totals | undefined;
+  /** Each card's credit price in the cycle: that of the version it ended on. */
+  creditPrice: { old: Decimal | undefined; new: Decimal | undefined };
 }
 
 /** The parts a gate judges: the money items, their total, and the paid credits drawn (in credits, not money). */
@@ -42,6 +45,11 @@ export interface MoneyChange extends Totals {
    * the paid credits themselves would make the first credit spilled past an allowance an infinite rise.
    */
   percentOf?: Decimal;
+  /**
+   * The credit price that reads an -amount gate's limit (credits) in this cycle's money: that of the new card's version
+   * the cycle ended on, which prices its fee, else the base card's; undefined where neither gives one.
+   */
+  creditPrice?: Decimal;
 }
 
 /**
@@ -107,11 +115,14 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
   const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, byVersion: { plans: new Set(), overage: new Set(), bought: new Set() } };
   const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
   const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
+  // Per side and account, the credit price of the latest credits bought: what credits carried into a later cycle cost.
+  const carried = new Map<string, Decimal>();
   for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
         const key = JSON.stringify([account.account, c.start]);
-        const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined };
+        const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined, creditPrice: { old: undefined, new: undefined } };
+        row.creditPrice[side] = versionOf(rateCard, c.version).creditPrice;
         if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
         row.paidDrawn[side] = paidDrawn(c.grants);
         exercised.plans.add(c.plan);
@@ -125,7 +136,9 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
           if (bought) for (const b of c.boughtIn ?? [{ version: c.version }]) exercised.byVersion.bought.add(b.version);
         }
         if (side === "old") row.baseCredits = c.total;
-        if (row.paidWorth) row.paidWorth[side] = row.paidDrawn[side].mul(rateCard.creditPrice!);
+        const worth = paidWorth(rateCard, c, row.paidDrawn[side], carried.get(`${side}\u0000${account.account}`));
+        if (c.boughtIn?.length) carried.set(`${side}\u0000${account.account}`, versionOf(rateCard, c.boughtIn.at(-1)!.version).creditPrice ?? ZERO);
+        if (row.paidWorth) row.paidWorth[side] = worth;
         rows.set(key, row);
       }
     }
@@ -135,7 +148,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     const t = itemTotals(r, item);
     // An item neither card charges (no overage, nothing bought) is not a line of the report.
     if (t === undefined || (t.old.isZero() && t.new.isZero())) return [];
-    return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}) }];
+    const price = r.creditPrice.new ?? r.creditPrice.old;
+    return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}), ...(price === undefined ? {} : { creditPrice: price }) }];
   }));
   // Cycle by cycle, each under the card version it ended on: a later version without a credit price makes credits
   // bought cost nothing in money (red team, stop 36: "credits bought 1.50 → 0.00").
@@ -168,4 +182,24 @@ function itemTotals(r: MoneyRow, item: MoneyItem): Totals | undefined {
   if (r.old === undefined && r.new === undefined) return undefined;
   const of = (m: CycleMoney | undefined) => (m === undefined ? ZERO : item === "bought" ? m.bought ?? ZERO : m[item]);
   return { old: of(r.old), new: of(r.new) };
+}
+
+/**
+ * What the paid credits a cycle drew cost: at the credit price of the version in force when they were bought, as the
+ * statement charges them (cycle-money.ts), not the first version's (red team, stop 37: 500 credits bought under a
+ * version at 0.02 were "worth 5"). The statement does not say which purchase each credit drawn came from, so they are
+ * taken from the cycle's own purchases in the order bought, and past those from credits carried in from an earlier
+ * cycle, at the price of the latest bought before (`carried`), else at the price of the version the cycle ended on.
+ * A single card: its credit price.
+ */
+function paidWorth(card: RateCard, cycle: Statement["accounts"][number]["cycles"][number], drawn: Decimal, carried: Decimal | undefined): Decimal {
+  if (card.versions === undefined) return drawn.mul(card.creditPrice ?? ZERO);
+  let left = drawn;
+  let worth = ZERO;
+  for (const b of cycle.boughtIn ?? []) {
+    const take = Decimal.min(left, b.credits);
+    worth = worth.plus(take.mul(versionOf(card, b.version).creditPrice ?? ZERO));
+    left = left.minus(take);
+  }
+  return worth.plus(left.mul(carried ?? versionOf(card, cycle.version).creditPrice ?? ZERO));
 }

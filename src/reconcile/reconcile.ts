@@ -3,6 +3,7 @@ import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
 import type { Bill, BillCharge, IgnoredRow } from "../bill/types.js";
+import { versionAtInstant } from "../bill/period-price.js";
 import { unsaidCurrency } from "../bill/unsaid-currency.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, UserErrors, shown } from "../errors.js";
@@ -160,6 +161,7 @@ interface Part extends BillCut {
 async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   const { card, settings, aligner, replayed } = ctx;
   const { calendar, bills, accounts, charges, payments } = part;
+  const versionAt = versionAtInstant(card, settings.zone);
   // A bill by the calendar's months of accounts whose cycles an upgrade moved owes, each month, the fees of the
   // cycles that start in it (red team, stop 37); a bill cut at other days compares none.
   const statement: CutStatement = bills ? await recut(card, settings, ctx.usage, bills, bills === ctx.own) : replayed;
@@ -206,7 +208,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   }
 
   // A bill in the card's currency that does not say so is off by the credit price on every usage line: said, with the mapping key.
-  for (const [id, text] of unsaidCurrency({ charges, layout: ctx.billLayout }, lines, card)) {
+  for (const [id, text] of unsaidCurrency({ charges, layout: ctx.billLayout }, lines, card, (line) => versionAt(calendar.start(line.cycle)))) {
     const verdict = verdicts.get(id);
     if (verdict) verdicts.set(id, { ...verdict, explanation: text });
   }
@@ -230,7 +232,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
       class: cls,
       explanation: shifted ?? `${verdict.explanation}${hint(line)}`,
       // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
-      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, ctx.tolerance, card),
+      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, ctx.tolerance, versionAt(cycleStart)),
       prices: verdict.prices,
     };
     sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
@@ -363,7 +365,7 @@ function roundingEachEvent(card: RateCard): RateCard {
 
 /**
  * Whether a difference is within the tolerance. `--tolerance` counts the card's unit: on a line in money (a fee,
- * overage) it is that many credits' worth at the card's credit price, and nothing on a card without one (red team,
+ * overage) it is that many credits' worth at the credit price of the version in force in the line's cycle, and nothing on a card without one (red team,
  * stop 36: a tolerance of 1 credit passed a fee 0.99 USD over, 99 credits' worth).
  */
 function within(delta: Decimal, line: AlignedLine, tolerance: Tolerance, card: RateCard): boolean {
