@@ -21,6 +21,19 @@ describe("the plan in force named again changes nothing, a change waiting for th
   });
 });
 
+describe("an allowance agreed while a downgrade waits (red team, stop 37)", () => {
+  it("leaves the downgrade waiting: the cycle from June 17 is Creator's 30 credits and 15 USD, its 80-credit generation refused", async () => {
+    const d = dir();
+    writeFileSync(join(d, "account.yaml"), `card: ${FLIKLY}\naccount: studio\nplan: pro\nanchor: 2026-05-17\ntimezone: America/New_York\nchanges:\n  - { at: 2026-06-01, plan: creator }\n  - { at: 2026-06-05, allowance: 100 }\n`);
+    // 400 s of Pika at 720p, 0.2 a second: 80 credits, past Creator's 30.
+    writeFileSync(join(d, "usage.csv"), "timestamp,account,meter,workflow,model,resolution,quantity\n2026-06-20T10:00:00-04:00,studio,generate,text_to_video,pika,720p,400\n");
+    const r = await burnrate(["statement", "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const june = (JSON.parse(r.stdout).accounts[0].cycles as { start: string; allowance: string; total: string; money: { total: string } }[]).find((c) => c.start.startsWith("2026-06-17"))!;
+    expect([june.allowance, june.total, june.money.total]).toEqual(["30", "0", "15"]);
+  });
+});
+
 describe("a card version after the subscription's end", () => {
   it("grants the ended plan nothing: July after a June end has no allowance, whatever the version's", async () => {
     const d = dir();
@@ -60,6 +73,15 @@ describe("credits are not sold after the subscription's end (red team, stop 37)"
     // November: 720 hours x 200 reads x 0.01 = 1,440 credits, 440 past Pro's 1,000 at 0.01 = 4.40 + 9 = 13.40.
     // December, after the end: no plan, nothing sold, every row refused, nothing owed.
     expect(out.plans[0].cycles.map((c: { total: string; topup_needed: string; money: string }) => [c.total, c.topup_needed, c.money])).toEqual([["1440", "440", "13.4"], ["0", "0", "0"]]);
+  });
+
+  it("statement refuses it under --plan too: the end is the account's, whatever plan a what-if asks about", async () => {
+    const d = dir();
+    writeFileSync(join(d, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-12-01\ngrants:\n  - { kind: topup, amount: 100, at: "2026-12-05T00:00:00Z" }\n`);
+    writeFileSync(join(d, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-03T10:00:00Z,data_read,100,portal\n");
+    const r = await burnrate(["statement", "--account", join(d, "account.yaml"), "--plan", "free", "--usage", join(d, "usage.csv")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("topup bought after the subscription ended");
   });
 
   it("statement refuses a top-up an account file records after the end, at the grant", async () => {

@@ -84,3 +84,15 @@ describe("a column of team_alias whose every cell is empty", () => {
     );
   });
 });
+
+describe("--layout litellm: a team_alias written as NULL or a blank is no name either (red team, stop 37)", () => {
+  it("falls back to the team's id as an empty cell does: 375 served where research's budget is 300, and said", async () => {
+    for (const alias of ["NULL", " "]) {
+      const { run, cycle } = await statement("{ research: 300 }", LOG.replace(`${UUID},\n`, `${UUID},${alias}\n`));
+      expect(run.code).toBe(0);
+      // r-2 is read as the id's, which no budget caps: 3 x 125 = 375, told, where "NULL" took a name of its own.
+      expect(cycle.total).toBe("375");
+      expect(run.stderr).toContain(`team "${UUID}" is read from team_id where a row's team_alias is empty`);
+    }
+  });
+});

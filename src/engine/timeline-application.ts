@@ -43,7 +43,8 @@ export abstract class TimelineApplication extends AccountRuns {
     if (!p.asGiven && !sells(run.terms.plan, p.kind)) this.refuseUnsold(p, run.terms.plan.key);
     // After the subscription's end no plan is in force to sell credits (red team, stop 37: top-ups were sold to an ended account).
     const end = run.subscriptionEnd;
-    if (!p.asGiven && end !== undefined && p.at >= end && PURCHASE_KINDS.includes(p.kind)) {
+    // Whatever plan a what-if asks about (--plan, whose purchases are kept as given): the end is the account's.
+    if (end !== undefined && p.at >= end && PURCHASE_KINDS.includes(p.kind)) {
       throw new UserError(`${p.kind} bought after the subscription ended`, p.origin, `a purchase before the subscription's end (${formatInstant(end)}): after it no plan is in force to sell ${p.kind}`, formatInstant(p.at));
     }
     const kind = this.card.grantKinds.get(p.kind)!;
@@ -179,8 +180,12 @@ export abstract class TimelineApplication extends AccountRuns {
     // The plan in force named again changes nothing, a change waiting for the cycle's end included (red team, stop 37:
     // a restated plan cancelled a pending allowance cut).
     const restated = sizing && after === before;
-    if (sizing && !restated) run.pending = undefined;
-    else if (!restated && run.pending !== undefined) run.pending = changedTerms(run.pending, c.change);
+    // An allowance agreed for the plan in force replaces an allowance waiting for it, not a change of plan waiting
+    // (red team, stop 37: an allowance restated after a downgrade was asked cancelled the downgrade).
+    const otherPlanWaits = run.pending !== undefined && run.pending.plan.key !== before.plan.key;
+    const replaces = c.change.kind === "plan" ? !restated : c.change.kind === "allowance" && !otherPlanWaits;
+    if (replaces) run.pending = undefined;
+    else if (!restated && !(c.change.kind === "allowance" && otherPlanWaits) && run.pending !== undefined) run.pending = changedTerms(run.pending, c.change);
     if (newCycle) {
       run.terms = after;
       this.advance(run, c.at);

@@ -124,7 +124,7 @@ export class FallbackReads {
 export function fallBack(record: readonly string[], dimensions: Record<string, string>, fallbacks: readonly Fallback[], reads: FallbackReads | undefined, at: { file: string; line: number }): void {
   const { file, line } = at;
   for (const f of fallbacks) {
-    const own = dimensions[f.name];
+    const own = named(dimensions[f.name]);
     for (const { index, source } of f.from) {
       const cell = record[index]!;
       if (cell === "") continue;
@@ -139,6 +139,14 @@ export function fallBack(record: readonly string[], dimensions: Record<string, s
       break;
     }
   }
+}
+
+/**
+ * A preferred cell's value, where it names something: an export writes a null column as `NULL`, or pads it with a
+ * blank, and such a team took a name no budget is keyed by (red team, stop 37).
+ */
+function named(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" || /^null$/i.test(value.trim()) ? undefined : value;
 }
 
 function cellText(cell: string, values: ReadonlyMap<string, string> | undefined): string {
