@@ -101,4 +101,19 @@ describe("credits are not sold after the subscription's end (red team, stop 37)"
     // November asks 720 x 200 x 0.01 = 1,440 of Free's 100; December, after the end, is not measured (not "0").
     expect(out.plans[0].cycles.map((c: { asked: string | null }) => c.asked)).toEqual(["1440", null]);
   });
+
+  it("an end given back at the next cycle's start leaves the ended cycle ended: December lapses on the 15th, in simulate and statement", async () => {
+    const d = dir();
+    const file = join(d, "restore.yaml");
+    writeFileSync(file, `name: restore\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\nchanges:\n  - { cycle: 2, subscription_end: 2026-12-15 }\n  - { cycle: 3, subscription_end: 2027-06-01 }\nschedules:\n  - { name: sync, meter: data_read, every: hour, quantity: 300, dimensions: { project: portal } }\n`);
+    const out = JSON.parse((await burnrate(["simulate", file, "--emit-usage", join(d, "emitted"), "--format", "json"])).stdout);
+    // November: 720 hours x 300 x 0.01 = 2,160 credits, 1,160 bought: 11.60 + 9 = 20.60. December to the 15th: 14 x 24 = 336 hours x 300 reads x 0.01 = 1,008 credits, 8 past Pro's 1,000 at 0.01 = 0.08
+    // + 9 = 9.08; nothing is bought for the rest, refused after the end. January, restored: 744 x 3 = 2,232 credits,
+    // 1,232 bought: 12.32 + 9 = 21.32.
+    expect(out.plans[0].cycles.map((c: { money: string }) => c.money)).toEqual(["20.6", "9.08", "21.32"]);
+    const r = await burnrate(["statement", "--account", join(d, "emitted", "account.yaml"), "--usage", join(d, "emitted", "usage.csv"), "--format", "json"]);
+    expect(r.code).toBe(0);
+    const december = cycles(r.stdout)[1] as unknown as { subscription_end?: string; money: { total: string } };
+    expect([december.subscription_end, december.money.total]).toEqual(["2026-12-15T00:00:00Z", "9.08"]);
+  });
 });

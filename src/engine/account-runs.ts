@@ -73,6 +73,7 @@ export abstract class AccountRuns extends ReplayState {
    */
   private endPlan(run: AccountRun): void {
     run.ended = "instant";
+    run.cycle.endedAt = run.subscriptionEnd;
     this.dropCaches();
   }
 
@@ -133,6 +134,7 @@ export abstract class AccountRuns extends ReplayState {
     const span = last.index === index && last.start === start && last.end === end ? last : (this.lastSpan = { index, start, end });
     run.cycle = new OpenCycle(span, { allowance, plan }, opening, this.counting, this.scale);
     run.cycle.version = this.version;
+    if (ended) run.cycle.endedAt = ends;
     run.serial = ++this.cyclesOpened;
     if (allowance.gt(0)) this.log(run, { at: start, type: "allowance", grant: INCLUDED, amount: allowance });
     if (index === 0 && !ended && onetime && plan.onetime.gt(0)) this.log(run, { at: start, type: "allowance", grant: ONETIME, amount: plan.onetime });
@@ -270,7 +272,7 @@ function closeCycle(run: AccountRun, { card, setup, order, versionAt }: Closing)
   const version = versionAt(statement.end - 1);
   if (version !== undefined) statement.version = version;
   // The plan served until the end, or not at all in a cycle opened after it: what the cycle owes follows (planBilled).
-  const end = run.subscriptionEnd;
+  const end = run.cycle.endedAt ?? run.subscriptionEnd;
   if (end !== undefined && end < statement.end) statement.subscriptionEnd = end;
   return statement;
 }

@@ -73,6 +73,7 @@ class CycleRecords {
   /** Changes of the account's terms during the cycle, and the plans in force over its parts once the plan changed (else the one plan from the start). */
   timeline: TimelineEntry[] | undefined;
   planFrom: { plan: string; from: Instant }[] | undefined;
+  endedAt: Instant | undefined;
 }
 
 /** The records of a cycle that has none, shared and never written: read where a cycle asks what it recorded. */
@@ -134,6 +135,14 @@ export class OpenCycle extends CycleLines {
     super();
     this.span = span;
     this.terms = cycleTerms({ allowance: terms.allowance, plan: terms.plan, opening, counting, scale });
+  }
+
+  /** The end the plan lapsed at (red team, stop 37: a later end set at the cycle's end hid it); undefined once given back. */
+  set endedAt(end: Instant | undefined) {
+    if (end !== undefined || this.records !== undefined) this.recorded().endedAt = end;
+  }
+  get endedAt(): Instant | undefined {
+    return this.read.endedAt;
   }
 
   /** What the cycle has recorded, made at the first record. */

@@ -230,6 +230,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const opened = run.ended === "cycle";
     run.ended = undefined;
     if (!opened) return;
+    run.cycle.endedAt = undefined;
     const { plan, allowance } = run.terms;
     run.cycle.retarget(plan, allowance, entry.at);
     if (!allowance.gt(0)) return;
