@@ -141,3 +141,27 @@ describe("simulate's headline names every card version and the plan's later term
     expect(readFileSync(join(out, "account.yaml"), "utf8")).toContain(`# Priced by card versions: replay with --card ${JSON.stringify(join(ROOT, "ratecards/fliplet.yaml"))} --card ${JSON.stringify(v2)}, as card: names the first alone.\n`);
   });
 });
+
+describe("simulate sells credits as the card version in force sells them (red team, stop 37)", () => {
+  it("a version from Nov 15 whose Pro sells no top-ups: November buys until the 15th, December none, as the statement of its usage bills", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "fix19-sold-"));
+    const text = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+    const v2 = join(dir, "fliplet-2026-11b.yaml");
+    // Pro sells top-ups in the card as bundled (no topups: key); the later version says topups: false.
+    const pro = text.indexOf("  pro:");
+    const later = text.slice(0, pro) + text.slice(pro).replace(/^(    price: 9 .*)$/m, "$1\n    topups: false");
+    writeFileSync(v2, later.replace(/^version: .*$/m, 'version: "2026-11b"').replace(/^effective: .*$/m, 'effective: "2026-11-15"'));
+    const file = join(dir, "reads.yaml");
+    writeFileSync(file, `name: reads\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 2\ntimezone: UTC\nschedules:\n  - { name: sync, meter: data_read, every: hour, quantity: 300, dimensions: { project: portal } }\n`);
+    const cards = ["--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2];
+    const r = await burnrate(["simulate", file, ...cards, "--emit-usage", join(dir, "emitted"), "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    // To Nov 15: 336 hours x 300 x 0.01 = 1,008 credits, 8 bought at 0.01: 9.08. After it Pro sells none: the rest is
+    // refused, and December buys nothing: 9.
+    expect(JSON.parse(r.stdout).plans[0].cycles.map((c: { topup_needed: string; money: string }) => [c.topup_needed, c.money])).toEqual([["8", "9.08"], ["0", "9"]]);
+    const st = await burnrate(["statement", ...cards, "--account", join(dir, "emitted", "account.yaml"), "--usage", join(dir, "emitted", "usage.csv"), "--format", "json"]);
+    expect(st.code, st.stderr).toBe(0);
+    expect(JSON.parse(st.stdout).accounts[0].cycles.map((c: { money: { total: string } }) => c.money.total)).toEqual(["9.08", "9"]);
+  });
+});
+

@@ -2,7 +2,7 @@ import { planTerms } from "../engine/terms.js";
 import { simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
-import { asNeeded, boughtAt, creditPriceAt, simulatedMoney, type Purchase } from "./purchases.js";
+import { asNeeded, boughtAt, simulatedMoney, versionsOn, type Purchase } from "./purchases.js";
 import type { Plan } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
@@ -55,7 +55,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
   const populations = scenario.populations.filter((p) => p.perUser);
   if (populations.length === 0) return undefined;
   const calendar = new Calendar(scenario.start, scenario.zone);
-  const priceAt = creditPriceAt(scenario.card, calendar);
+  const versions = versionsOn(scenario.card, calendar);
   const terms = planTerms(on.plan, on.plan.included);
   const credits: [Decimal, number][] = [];
   const money: [Decimal, number][] = [];
@@ -81,7 +81,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);
       const short = own?.cycles.some((c) => c.exhaustedAt !== undefined) ?? false;
-      const bought = on.purchase && own && short ? await replay(asNeeded(own.cycles, scenario.card.plans, on.purchase, name)) : bare;
+      const bought = on.purchase && own && short ? await replay(asNeeded(own.cycles, versions, on.purchase, name)) : bare;
       const mine = bought.accounts.find((a) => a.account === name);
       let spent = ZERO;
       let paid = ZERO;
@@ -89,7 +89,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
         if (user >= usersIn(population, c.index)) continue;
         spent = spent.plus(c.total);
         const extra = on.purchase ? (c.grants.find((g) => g.kind === on.purchase!.kind)?.consumed ?? ZERO) : ZERO;
-        const price = on.purchase?.price === undefined ? undefined : priceAt(boughtAt(c, scenario.card.plans, on.purchase) ?? c.start);
+        const price = on.purchase?.price === undefined ? undefined : versions.at(boughtAt(c, versions, on.purchase) ?? c.start).creditPrice;
         paid = paid.plus(simulatedMoney(scenario.card, c, { credits: extra, price }));
       }
       credits.push([spent, weight]);

@@ -22,13 +22,14 @@ export interface Purchase {
 /** The first purchase kind the card declares is the one a simulation buys; undefined when it declares none. */
 export function cardPurchase(card: RateCard): Purchase | undefined {
   const kind = PURCHASE_KINDS.find((k) => card.grantKinds.has(k));
-  // Of several versions, priced where one of them gives a price: each cycle buys at its own version's (creditPriceAt).
+  // Of several versions, priced where one of them gives a price: each cycle buys at its own version's (versionsOn).
   return kind === undefined ? undefined : { kind, price: card.creditPrice ?? card.versions?.find((v) => v.creditPrice !== undefined)?.creditPrice };
 }
 
-/** Whether some plan of `plans` sells the card's purchase: a plan that does is replayed with purchases too. */
-export function anySells(purchase: Purchase | undefined, plans: readonly Plan[]): purchase is Purchase {
-  return purchase !== undefined && plans.some((p) => sells(p, purchase.kind));
+/** Whether some plan of `plans`, in some version of the card, sells the card's purchase: a plan that does is replayed with purchases too. */
+export function anySells(purchase: Purchase | undefined, plans: readonly Plan[], card?: RateCard): purchase is Purchase {
+  const versions = card?.versions ?? [];
+  return purchase !== undefined && plans.some((p) => sells(p, purchase.kind) || versions.some((v) => { const own = v.plans.get(p.key); return own !== undefined && sells(own, purchase.kind); }));
 }
 
 /**
@@ -41,7 +42,7 @@ export const UNLIMITED = new Decimal("1e30");
 /**
  * What a simulated cycle costs in money, as the statement bills it (cycle-money.ts): the fee of the plan in force at
  * its end in the version then in force (none once the subscription ended), the credits it took of those bought as
- * needed at the price they were bought at (creditPriceAt), and its overage, rounded once to the currency's minor unit.
+ * needed at the price they were bought at (versionsOn), and its overage, rounded once to the currency's minor unit.
  * The credits bought are those taken, not those granted: a simulation buys an unlimited grant and reads back what the
  * cycle used.
  */
@@ -50,19 +51,27 @@ export function simulatedMoney(card: RateCard, cycle: CycleStatement, bought: { 
 }
 
 /**
- * The credit price of the card version in force at an instant (the one a purchase then is charged, cycle-money.ts),
- * on the simulation's calendar: a simulated cycle's credits are bought when its plan sells them (boughtAt), and were
- * priced at the first version's whatever the version (red team, stop 37: December under a version at 0.02 bought at
- * 0.01). Undefined where the version gives none, as the statement then prices none.
+ * The card version in force at each instant of a simulation, on its calendar (versionSwitches, as the replay switches
+ * them), and the instants it switches at: what a purchase then is sold as and charged at. A simulated cycle's credits
+ * were priced, and sold or not, by the first version's whatever the version (red team, stop 37: December under a
+ * version at 0.02 bought at 0.01; a later version's `topups: false` still bought).
  */
-export function creditPriceAt(card: RateCard, calendar: Calendar): (at: Instant) => Decimal | undefined {
+export interface VersionsOn {
+  at(instant: Instant): RateCard;
+  switches: readonly Instant[];
+}
+
+export function versionsOn(card: RateCard, calendar: Calendar): VersionsOn {
   const versions = versionInstants(card, calendar.zone);
-  if (versions === undefined) return () => card.creditPrice;
-  const switches = versionSwitches(versions, calendar);
-  return (at) => {
-    let inForce = versions[0]!.card;
-    for (const s of switches) if (s.at <= at) inForce = s.card;
-    return inForce.creditPrice;
+  if (versions === undefined) return { at: () => card, switches: [] };
+  const switched = versionSwitches(versions, calendar);
+  return {
+    at: (instant) => {
+      let inForce = versions[0]!.card;
+      for (const s of switched) if (s.at <= instant) inForce = s.card;
+      return inForce;
+    },
+    switches: switched.map((s) => s.at),
   };
 }
 
@@ -79,22 +88,27 @@ interface Selling {
  * customer buying as needed buys nothing ahead, so after a downgrade to a plan
  * that sells none nothing bought is left over.
  */
-export function asNeeded(cycles: readonly CycleStatement[], plans: ReadonlyMap<string, Plan>, purchase: Purchase, account: string): GrantPurchase[] {
-  return selling(cycles, plans, purchase.kind).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
+export function asNeeded(cycles: readonly CycleStatement[], versions: VersionsOn, purchase: Purchase, account: string): GrantPurchase[] {
+  return selling(cycles, versions, purchase.kind).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
 }
 
 /** The instant a cycle's purchases are bought: its start, or where a stretch in which its plan sells them begins; undefined when none is sold in it. */
-export function boughtAt(cycle: CycleStatement, plans: ReadonlyMap<string, Plan>, purchase: Purchase | undefined): Instant | undefined {
+export function boughtAt(cycle: CycleStatement, versions: VersionsOn, purchase: Purchase | undefined): Instant | undefined {
   if (purchase === undefined) return undefined;
-  const part = parts(cycle).find((p) => p.plan !== undefined && sells(plans.get(p.plan)!, purchase.kind));
-  return part?.from;
+  return parts(cycle, versions).find((p) => sold(p, versions, purchase.kind))?.from;
 }
 
-function selling(cycles: readonly CycleStatement[], plans: ReadonlyMap<string, Plan>, kind: string): Selling[] {
+/** Whether a part's plan, in the version in force over it, sells the kind. */
+function sold(part: { plan: string | undefined; from: Instant }, versions: VersionsOn, kind: string): boolean {
+  const plan = part.plan === undefined ? undefined : versions.at(part.from).plans.get(part.plan);
+  return plan !== undefined && sells(plan, kind);
+}
+
+function selling(cycles: readonly CycleStatement[], versions: VersionsOn, kind: string): Selling[] {
   const stretches: Selling[] = [];
   let open: Selling | undefined;
-  for (const part of cycles.flatMap(parts)) {
-    if (part.plan !== undefined && sells(plans.get(part.plan)!, kind)) {
+  for (const part of cycles.flatMap((c) => parts(c, versions))) {
+    if (sold(part, versions, kind)) {
       if (open === undefined) stretches.push((open = { from: part.from, to: undefined }));
     } else if (open !== undefined) {
       open.to = part.from;
@@ -104,11 +118,17 @@ function selling(cycles: readonly CycleStatement[], plans: ReadonlyMap<string, P
   return stretches;
 }
 
-/** The plans in force over a cycle's parts; none from the subscription's end on, when it ends in or before the cycle: no plan sells then. */
-function parts(cycle: CycleStatement): { plan: string | undefined; from: Instant; to: Instant }[] {
+/**
+ * The plans in force over a cycle's parts, cut where a card version switches (a plan may sell in one version and not
+ * the next); none from the subscription's end on, when it ends in or before the cycle: no plan sells then.
+ */
+function parts(cycle: CycleStatement, versions: VersionsOn): { plan: string | undefined; from: Instant; to: Instant }[] {
   const all = cycle.plans.length > 0 ? cycle.plans : [{ plan: cycle.plan, from: cycle.start, to: cycle.end }];
   const end = cycle.subscriptionEnd;
-  if (end === undefined) return all;
-  const before = all.filter((p) => p.from < end).map((p) => ({ ...p, to: Math.min(p.to, end) }));
-  return [...before, { plan: undefined, from: Math.max(end, cycle.start), to: cycle.end }];
+  const served: { plan: string | undefined; from: Instant; to: Instant }[] = end === undefined ? [...all] : [...all.filter((p) => p.from < end).map((p) => ({ ...p, to: Math.min(p.to, end) })), { plan: undefined, from: Math.max(end, cycle.start), to: cycle.end }];
+  return served.flatMap((p) => {
+    const cuts = versions.switches.filter((at) => at > p.from && at < p.to);
+    const bounds = [p.from, ...cuts, p.to];
+    return cuts.length === 0 ? [p] : cuts.map((_, i) => ({ plan: p.plan, from: bounds[i]!, to: bounds[i + 1]! })).concat([{ plan: p.plan, from: bounds[cuts.length]!, to: p.to }]);
+  });
 }

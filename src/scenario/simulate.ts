@@ -9,7 +9,7 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
 import { simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, creditPriceAt, simulatedMoney, UNLIMITED, type Purchase } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, versionsOn, type Purchase } from "./purchases.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -217,10 +217,11 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
   const report = (what: string) => progress && named(progress, `${label} · ${what}`);
 
   const card = cardPurchase(scenario.card);
-  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))]);
+  const versions = versionsOn(scenario.card, new Calendar(scenario.start, scenario.zone));
+  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))], scenario.card);
   const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(mayBuy ? "without top-ups" : "as is"));
   // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
-  const purchases = mayBuy ? asNeeded(bare, scenario.card.plans, card, ACCOUNT) : [];
+  const purchases = mayBuy ? asNeeded(bare, versions, card, ACCOUNT) : [];
   const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
   const short = bare.some((c) => c.exhaustedAt !== undefined);
   const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report("with top-ups")) : bare;
@@ -231,13 +232,12 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
   const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
   const asked = askWhy ? await replay(scenario, { terms: { ...terms, allowance: UNLIMITED }, purchases: [], changes }, sample, report("credits unlimited")) : undefined;
 
-  const priceAt = creditPriceAt(scenario.card, new Calendar(scenario.start, scenario.zone));
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
     const topupNeeded = purchase ? (c.grants.find((g) => g.kind === purchase.kind)?.consumed ?? ZERO) : ZERO;
-    const soldAt = boughtAt(without, scenario.card.plans, purchase);
+    const soldAt = boughtAt(without, versions, purchase);
     // Bought when the plan sells them, at the price of the version then in force; none where the card prices none.
-    const price = purchase?.price === undefined ? undefined : priceAt(soldAt ?? c.start);
+    const price = purchase?.price === undefined ? undefined : versions.at(soldAt ?? c.start).creditPrice;
     const inForce = scenario.card.plans.get(c.plan) ?? plan;
     return {
       index: c.index,
@@ -277,7 +277,7 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
-    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase: anySells(card, [plan]) ? card : undefined }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase: anySells(card, [plan], scenario.card) ? card : undefined }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
 }
 
