@@ -114,6 +114,9 @@ describe("simulate buys credits at the price of the card version in force (red t
     // November: 720 x 3,000 x 0.01 = 21,600 credits, 20,600 bought on Nov 1 under the first version at 0.01 = 206 + 9 = 215.
     // December: 22,320 credits, 21,320 bought on Dec 1 under the version of Nov 15 at 0.02 = 426.40 + 9 = 435.40. 650.40.
     expect([out.plans[0].cycles.map((c: { money: string }) => c.money), out.plans[0].money]).toEqual([["215", "435.4"], "650.4"]);
+    const table = (await burnrate(["simulate", file, ...cards, "--format", "table"])).stdout.replace(/\s+/g, " ");
+    // The footer names each version's price of a credit, as each cycle bought at its own.
+    expect(table).toContain("at 0.01 USD per credit, then 0.02 from 2026-11-15.");
     const users = join(dir, "users.yaml");
     writeFileSync(users, `name: users\ncard: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nstart: 2026-11-01\ncycles: 2\ntimezone: UTC\npopulations:\n  - name: reader\n    users: 2\n    billing: per_user\n    dimensions: { project: portal }\n    per_user:\n      - { meter: data_read, quantity: 150000 }\n`);
     const each = JSON.parse((await burnrate(["simulate", users, ...cards, "--format", "json"])).stdout).plans[0].accounts.money;

@@ -227,7 +227,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   if (changes) notes.push(`A cycle in which the plan changes is priced at the plan in force at its end${shares([0]).length > 0 ? `, and "Of allowance" is of that plan's allowance` : ""}.`);
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
-    const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${formatExact(p.purchase.price)} ${card.currency} per ${card.unit.replace(/s$/, "")}`;
+    const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${creditPrices(card, p.purchase.price, `${card.currency} per ${card.unit.replace(/s$/, "")}`)}`;
     notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
   if (buying([0]).length > 0) notes.push(`"Still refused" counts the usage rows refused even with the ${kind} bought: a quota, a gate or a limit that buying does not lift, or a plan that sells none.`);
@@ -353,14 +353,29 @@ function versionsText(card: RateCard): string {
  */
 function laterTerms(card: RateCard, own: PlanResult, amount: (v: Decimal) => string, money: (v: Decimal) => string): string {
   if (!own.own || card.versions === undefined) return "";
+  // A negotiated allowance stays whatever a version's plan includes: only the price is the version's.
+  const negotiated = !own.allowance.eq(own.plan.included);
   let before = { price: own.plan.price, included: own.plan.included };
   const parts: string[] = [];
   for (const version of card.versions.slice(1)) {
     const plan = version.plans.get(own.plan.key);
-    if (plan === undefined || (plan.price.eq(before.price) && plan.included.eq(before.included))) continue;
-    parts.push(`${plan.included.eq(before.included) ? "" : `${amount(plan.included)} ${card.unit}, `}${money(plan.price)} from ${version.effective} (${version.version})`);
+    if (plan === undefined || (plan.price.eq(before.price) && (negotiated || plan.included.eq(before.included)))) continue;
+    parts.push(`${negotiated || plan.included.eq(before.included) ? "" : `${amount(plan.included)} ${card.unit}, `}${money(plan.price)} from ${version.effective} (${version.version})`);
     before = { price: plan.price, included: plan.included };
   }
   return parts.length === 0 ? "" : `; ${parts.join("; ")}`;
+}
+
+/** A credit's price as the card gives it, then its later versions' where they differ ("0.01 USD per credit, then 0.02 from 2026-11-15"). */
+function creditPrices(card: RateCard, first: Decimal, per: string): string {
+  const parts = [`${formatExact(first)} ${per}`];
+  let last = first;
+  for (const version of card.versions?.slice(1) ?? []) {
+    const price = version.creditPrice;
+    if (price === undefined || price.eq(last)) continue;
+    parts.push(`then ${formatExact(price)} from ${version.effective}`);
+    last = price;
+  }
+  return parts.join(", ");
 }
 
