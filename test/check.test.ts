@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
-import { position, writeVariant } from "./helpers/cards.js";
+import { checkFindings, findingAt, position, writeVariant } from "./helpers/cards.js";
 
 const CARD = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
 const dir = mkdtempSync(join(tmpdir(), "burnrate-check-"));
@@ -71,9 +71,9 @@ describe("burnrate check on modified copies", () => {
       ['    price: "0.1"              # "0.1 per recipient"', '    price: { by: [source], table: { studio: "0.1" } }'],
       ["labels: [SMS]", "labels: [Email]"],
     ]);
-    const run = await burnrate(["check", file, "--format", "json"]);
-    expect(run.code).toBe(1);
-    const findings = JSON.parse(run.stdout).files[0].findings.map((f: any) => `${f.line}:${f.column} ${f.severity} ${f.rule}`);
+    const { code, found } = await checkFindings(file);
+    expect(code).toBe(1);
+    const findings = found.map(findingAt);
     expect(findings).toEqual([
       "1:1 warning no-tests",
       `${position(text, '"10"', 'grace: { run: ')} error grace-range`,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
-import { position, writeVariant } from "./helpers/cards.js";
+import { besidesNoTests, checkFindings, findingAt, position, writeVariant } from "./helpers/cards.js";
 
 // A value a card's setting names (a plan's only:, a surcharge's when:, an exempt_when:) is compared as exact
 // text: one no event can carry gates, charges or exempts nothing, without a word (red team, stop 37, #9).
@@ -14,15 +14,12 @@ const variant = (name: string, base: keyof typeof CARDS, edits: [string, string]
 
 
 
-interface Found { severity: string; rule: string; line: number; column: number; message: string; fix: string }
 
-async function findings(file: string): Promise<{ code: number; found: Found[] }> {
-  const run = await burnrate(["check", file, "--format", "json"]);
-  const found = (JSON.parse(run.stdout).files[0].findings as Found[]).filter((f) => f.rule !== "no-tests");
-  return { code: run.code, found };
+async function findings(file: string) {
+  const { code, found } = await checkFindings(file);
+  return { code, found: found.filter(besidesNoTests) };
 }
 
-const at = (f: Found) => `${f.line}:${f.column} ${f.severity} ${f.rule}`;
 const FREE_GATE = "only: { model: [pika, luma] }";
 
 describe("plan gates", () => {
@@ -30,7 +27,7 @@ describe("plan gates", () => {
     const { file, text } = variant("typo", "flikly", [[FREE_GATE, "only: { model: [pika, lumaa] }"]]);
     const { code, found } = await findings(file);
     expect(code).toBe(1);
-    expect(found.map(at)).toEqual([`${position(text, "lumaa")} error unknown-gate-value`]);
+    expect(found.map(findingAt)).toEqual([`${position(text, "lumaa")} error unknown-gate-value`]);
     expect(found[0]!.message).toContain('plan "free" admits model "lumaa", which no event can carry: meter "generate" prices only model pika, luma, runway, veo; did you mean "luma"?');
     expect(found[0]!.fix).toBe('rename "lumaa" to "luma" in plans.free.only.model');
   });
@@ -39,7 +36,7 @@ describe("plan gates", () => {
     const { file, text } = variant("case", "flikly", [[FREE_GATE, "only: { model: [Pika, Luma] }"]]);
     const { code, found } = await findings(file);
     expect(code).toBe(1);
-    expect(found.map(at)).toEqual([
+    expect(found.map(findingAt)).toEqual([
       `${position(text, "[Pika")} error unreachable-plan`,
       `${position(text, "Pika")} error unknown-gate-value`,
       `${position(text, "Luma]")} error unknown-gate-value`,
@@ -53,7 +50,7 @@ describe("plan gates", () => {
     const { code, found } = await findings(file);
     expect(code).toBe(0);
     // At the third entry as written, though the plan's set holds two values.
-    expect(found.map(at)).toEqual([`${position(text, "sora")} warning unknown-gate-value`]);
+    expect(found.map(findingAt)).toEqual([`${position(text, "sora")} warning unknown-gate-value`]);
     expect(found[0]!.message).toBe('plan "free" admits model "sora", which no event can carry: meter "generate" prices only model pika, luma, runway, veo; it matches no event');
   });
 
@@ -62,7 +59,7 @@ describe("plan gates", () => {
     const { file, text } = variant("open", "flikly", [[FREE_GATE, "only: { workflow: [Text_To_Video, split] }"]]);
     const { code, found } = await findings(file);
     expect(code).toBe(0);
-    expect(found.map(at)).toEqual([`${position(text, "Text_To_Video")} warning unknown-gate-value`]);
+    expect(found.map(findingAt)).toEqual([`${position(text, "Text_To_Video")} warning unknown-gate-value`]);
     expect(found[0]!.message).toContain('one slip from "text_to_video", which the card prices; did you mean "text_to_video"?');
   });
 });
@@ -75,7 +72,7 @@ describe("conditions", () => {
     ]);
     const { code, found } = await findings(file);
     expect(code).toBe(1);
-    expect(found.map(at)).toEqual([`${position(text, "Web }")} error unreachable-surcharge`, `${position(text, "desktop }")} warning unreachable-surcharge`]);
+    expect(found.map(findingAt)).toEqual([`${position(text, "Web }")} error unreachable-surcharge`, `${position(text, "desktop }")} warning unreachable-surcharge`]);
     expect(found[0]!.message).toContain('surcharge on meter "published" applies when channel "Web", which no event can carry: meter "published" prices only channel web, ios, android; did you mean "web"?');
   });
 
@@ -83,7 +80,7 @@ describe("conditions", () => {
     const { file, text } = variant("exempt", "flikly", [["    labels: [Generate]", "    exempt_when: { model: Veo }\n    labels: [Generate]"]]);
     const { code, found } = await findings(file);
     expect(code).toBe(1);
-    expect(found.map(at)).toEqual([`${position(text, "Veo }")} error unreachable-exemption`]);
+    expect(found.map(findingAt)).toEqual([`${position(text, "Veo }")} error unreachable-exemption`]);
     expect(found[0]!.fix).toBe('rename "Veo" to "veo" in meters.generate.exempt_when');
   });
 });
@@ -96,7 +93,7 @@ describe("table entries", () => {
     const { code, found } = await findings(file);
     expect(code).toBe(0);
     // Pointed at as missing-price points at a table's value: where its price is written.
-    expect(found.map(at)).toEqual([`${position(text, '"0.5"', "Pika: ")} warning value-spelling`]);
+    expect(found.map(findingAt)).toEqual([`${position(text, '"0.5"', "Pika: ")} warning value-spelling`]);
     expect(found[0]!.message).toContain('model "Pika" in the price table of meter "split" is one slip from "pika", which meter "generate" prices; did you mean "pika"?');
   });
 });

@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
-import { position, writeVariant } from "./helpers/cards.js";
+import { ROOT } from "./helpers/cli.js";
+import { checkFindings, findingAt, position, writeVariant } from "./helpers/cards.js";
 
 // With round_at: event, a price finer than the step rounds each event: 0.005 at a step of 0.01 half-even bills
 // every read of one 0, and check said nothing (red team, stop 37, #10).
@@ -14,7 +14,6 @@ const card = (name: string, edits: [string, string][]) => writeVariant(dir, name
 
 
 
-interface Found { severity: string; rule: string; line: number; column: number; message: string }
 
 const PER_EVENT: [string, string] = ["  round_at: none ", '  step: "0.01"\n  round_at: event '];
 
@@ -27,12 +26,10 @@ describe("prices finer than the per-event rounding step", () => {
       ['price: "0.25"             # "0.25 per unique end-user"', 'price: "0.004"            # "0.25 per unique end-user"'],
       ['{ when: { distribution: private }, add: "2" }', '{ when: { distribution: private }, add: "0.004" }'],
     ]);
-    const run = await burnrate(["check", file, "--format", "json"]);
-    expect(run.code).toBe(1);
-    const found: Found[] = JSON.parse(run.stdout).files[0].findings;
-    const line = (f: Found) => `${f.line}:${f.column} ${f.severity} ${f.rule}`;
+    const { code, found } = await checkFindings(file);
+    expect(code).toBe(1);
     const rounding = found.filter((f) => f.rule === "rounds-to-zero" || f.rule === "rounding-share");
-    expect(rounding.map(line)).toEqual(expect.arrayContaining([
+    expect(rounding.map(findingAt)).toEqual(expect.arrayContaining([
       // published (recurring): web 2 + 0.004 = 2.004, 200.4 steps, half-even 200: 2.00, as without it; ios and android 3.004: 3.00.
       `${position(text, '"0.004"', "add: ")} error rounds-to-zero`,
       // end_user_open (unique): 0.004 is 0.4 of a step: 0, so every first use is free.
@@ -53,8 +50,7 @@ describe("prices finer than the per-event rounding step", () => {
 
   it("says nothing of a card that keeps amounts exact", async () => {
     const { file } = card("exact", [['price: "0.01"             # "0.01 per read"', 'price: "0.005"            # "0.01 per read"']]);
-    const run = await burnrate(["check", file, "--format", "json"]);
-    const rules = JSON.parse(run.stdout).files[0].findings.map((f: Found) => f.rule);
+    const rules = (await checkFindings(file)).found.map((f) => f.rule);
     expect(rules).not.toContain("rounds-to-zero");
     expect(rules).not.toContain("rounding-share");
   });

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { besidesNoTests, checkFindings } from "./helpers/cards.js";
 
 // A recurring item is charged at each cycle start by the version then in force, with no usage row: a later
 // version without its meter charged the items still active nothing, without a word (red team, stop 37, #14).
@@ -26,12 +27,9 @@ function later(edits: [string, string][]): string {
   return text;
 }
 
-interface Found { severity: string; rule: string; line: number; column: number; message: string; fix: string }
-
-async function check(...files: string[]): Promise<{ code: number; byFile: Map<string, Found[]> }> {
-  const run = await burnrate(["check", ...files, "--format", "json"]);
-  const byFile = new Map<string, Found[]>((JSON.parse(run.stdout).files as { file: string; findings: Found[] }[]).map((f) => [f.file, f.findings.filter((x) => x.rule !== "no-tests")]));
-  return { code: run.code, byFile };
+async function check(...files: string[]) {
+  const { code, byFile } = await checkFindings(...files);
+  return { code, byFile: new Map([...byFile].map(([file, found]) => [file, found.filter(besidesNoTests)])) };
 }
 
 describe("a later version that drops a recurring or gauge meter", () => {

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "vitest";
+import { burnrate } from "./cli.js";
 
 /** A card's head: one category, one pool of the policy, an included grant, plan `pro` (with `plan` after its label), and the rest after it. */
 export function cardHead(pool: string, plan: string, rest: string): string {
@@ -48,3 +49,19 @@ export function position(text: string, needle: string, ...after: string[]): stri
   const before = text.slice(0, index);
   return `${before.split("\n").length}:${index - before.lastIndexOf("\n")}`;
 }
+
+/** A finding of `burnrate check --format json`. */
+export interface Finding { severity: string; rule: string; line: number; column: number; message: string; fix?: string }
+
+/** `burnrate check FILES --format json`: its exit code, each file's findings, and all of them in order. */
+export async function checkFindings(...files: string[]): Promise<{ code: number; byFile: Map<string, Finding[]>; found: Finding[] }> {
+  const run = await burnrate(["check", ...files, "--format", "json"]);
+  const reported = JSON.parse(run.stdout).files as { file: string; findings: Finding[] }[];
+  return { code: run.code, byFile: new Map(reported.map((f) => [f.file, f.findings])), found: reported.flatMap((f) => f.findings) };
+}
+
+/** A finding as the tests compare them: `line:column severity rule`. */
+export const findingAt = (f: Finding): string => `${f.line}:${f.column} ${f.severity} ${f.rule}`;
+
+/** Every finding but the card's want of a tests file, which a card written for a test always has. */
+export const besidesNoTests = (f: Finding): boolean => f.rule !== "no-tests";
