@@ -152,7 +152,9 @@ export abstract class Charging extends Limits {
       return;
     }
     // Split: accept the whole units the credits (and grace) still cover, reject the rest.
-    const unit = this.scale.product(this.book.quantity(ONE), this.book.unit(meter, event.dimensions, event.origin).exact);
+    // A unit is an event (pricing.ts, eachOf): where the card rounds each event, a unit costs its price rounded.
+    const price = this.book.unit(meter, event.dimensions, event.origin);
+    const unit = this.card.precision.roundAt === "event" ? this.scale.of(this.round(price.value)) : this.scale.product(this.book.quantity(ONE), price.exact);
     const pool = resolve(meter.pool, event.dimensions, "pool", meter, event.origin);
     const room = planServes(run) ? add(run.wallet.balance(), run.cycle.graceLeft(pool)) : run.wallet.balance();
     const units = unit === NO_CREDITS ? event.quantity : Decimal.min(event.quantity, new Decimal(wholeUnits(room, unit).toString()));

@@ -251,6 +251,10 @@ export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Mete
   for (const p of extras) exact = exact.plus(p.amount);
   const { roundAt, step, rounding } = card.precision;
   if (roundAt !== "event") return { unit, own: exactOwn, extras, amount: exact };
+  // A bucket of whole events priced without components holds `quantity` alike events (SPEC 1), each rounded as a
+  // row of its own would be: 100 maps calls of 0.08 at a step of 0.1 cost 100 x 0.1, not 8 rounded once (red team,
+  // stop 37). A bucket priced by components does not say how its tokens split among its requests: rounded as one.
+  if (meter.components.length === 0 && quantity.gt(ONE) && quantity.isInteger()) return eachOf(priceEvent(book, card, { ...event, quantity: ONE }), quantity);
   // The provider rounds what the event costs, once: two components of 0.0045 make a 0.01 request, not two of 0.
   // Each component's line shows its own amount cut down to the step, and the event's own line the rest, so the
   // lines still add up to what was charged. Cut down, the parts never sum past the rounded event (a sum of parts
@@ -262,6 +266,12 @@ export function priceEvent(book: PriceBook, card: RateCard, event: { meter: Mete
     own = own.minus(p.amount);
   }
   return { unit, own, extras, amount };
+}
+
+/** `count` events priced alike as `one`: its amounts and quantities that many times. */
+function eachOf(one: PricedEvent, count: Decimal): PricedEvent {
+  const extras = one.extras.map((p) => ({ ...p, quantity: p.quantity.mul(count), amount: p.amount.mul(count) }));
+  return { unit: one.unit, own: one.own.mul(count), extras, amount: one.amount.mul(count) };
 }
 
 /**
