@@ -73,10 +73,14 @@ const SPECS: Record<string, LayoutSpec> = {
     timestampUnit: "seconds",
   },
   openrouter: {
-    about: "OpenRouter's generation export (created_at, id, tokens_prompt, tokens_completion, provider_name) and activity export (date, requests, prompt_tokens, completion_tokens); every row is the meter `request`",
+    about: "OpenRouter's generation export (created_at, id, native_tokens_prompt and native_tokens_completion, else tokens_prompt and tokens_completion, provider_name) and activity export (date, requests, prompt_tokens, completion_tokens); every row is the meter `request`",
     columns: { timestamp: ["created_at", "date"], event_id: ["id", "generation_id"], quantity: ["requests"] },
     meter: "request",
-    rename: { tokens_prompt: "input_tokens", tokens_completion: "output_tokens", prompt_tokens: "input_tokens", completion_tokens: "output_tokens", provider_name: "provider", model: "model" },
+    rename: { native_tokens_prompt: "input_tokens", native_tokens_completion: "output_tokens", tokens_prompt: "input_tokens", tokens_completion: "output_tokens", prompt_tokens: "input_tokens", completion_tokens: "output_tokens", provider_name: "provider", model: "model" },
+    // The provider bills the counts of its model's own tokenizer (native_tokens_*); OpenRouter's tokens_* are the same
+    // text counted by one tokenizer for every model, to compare them: read only where the native ones are not there
+    // (red team, stop 38: 1,000 normalized tokens priced where 1,500 native were billed).
+    preferred: { input_tokens: ["native_tokens_prompt", "tokens_prompt"], output_tokens: ["native_tokens_completion", "tokens_completion"] },
     // OpenRouter's native counts hold their cached and reasoning tokens, as its completion counts hold the reasoning ones.
     within: [
       { total: "native_tokens_prompt", parts: ["native_tokens_cached"] },
@@ -85,7 +89,7 @@ const SPECS: Record<string, LayoutSpec> = {
       { total: "tokens_completion", parts: ["native_tokens_reasoning"] },
       { total: "completion_tokens", parts: ["reasoning_tokens"] },
     ],
-    optional: ["total_cost", "usage", "cache_discount", "upstream_id", "upstream_inference_cost", "model_permaslug", "endpoint_id", "reasoning_tokens", "byok_usage_inference", "app_id", "streamed", "cancelled", "latency", "moderation_latency", "generation_time", "finish_reason", "native_finish_reason", "native_tokens_prompt", "native_tokens_completion", "native_tokens_reasoning", "native_tokens_cached", "num_media_prompt", "num_media_completion", "num_search_results", "origin", "is_byok", "api_type", "external_user", "router"],
+    optional: ["total_cost", "usage", "cache_discount", "upstream_id", "upstream_inference_cost", "model_permaslug", "endpoint_id", "reasoning_tokens", "byok_usage_inference", "app_id", "streamed", "cancelled", "latency", "moderation_latency", "generation_time", "finish_reason", "native_finish_reason", "tokens_prompt", "tokens_completion", "native_tokens_prompt", "native_tokens_completion", "native_tokens_reasoning", "native_tokens_cached", "num_media_prompt", "num_media_completion", "num_search_results", "origin", "is_byok", "api_type", "external_user", "router"],
     timestampZone: "UTC",
   },
   litellm: {

@@ -191,8 +191,11 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   const zone = mapping.timestampZone === undefined ? options.zone : Zone.of(mapping.timestampZone)!;
   const read = readColumnsFor(card, options.alsoReadBy);
   let layout: RowLayout | undefined;
-  const constantNames = [...(mapping.constants?.keys() ?? [])];
-  const constantValues = [...(mapping.constants?.values() ?? [])];
+  // A layout's fixed value (openai-usage's provider) is read where the card reads it and passed over otherwise, as
+  // its other fields are: a card without a provider dimension was refused (newcomer, stop 38).
+  const constants = [...(mapping.constants ?? [])].filter(([name]) => read.names.has(name));
+  const constantNames = constants.map(([name]) => name);
+  const constantValues = constants.map(([, value]) => value);
   const input = openInput(file, options.stdinCopy);
   let content: Content | undefined;
   // Loaded for the files the plain readers leave to it: a run whose usage they read does without it.
