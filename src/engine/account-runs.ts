@@ -13,12 +13,15 @@ import { FAR_AWAY, ReplayState, type AccountRun } from "./replay-state.js";
 import { endsBy, endsWithSubscription } from "./subscription-end.js";
 
 /**
- * Kinds whose grants may outlive a cycle (add-ons, included credits that roll over): one that expires exactly at a
- * cycle's end expires in that cycle, reported as expired there, where the next cycle never holds it (red team,
- * stop 37: 30 add-on credits bought at a renewal left the statement twelve months on). Credits that end with
- * their cycle lapse at its boundary, shown as closing.
+ * Kinds whose grants expire in the cycle that ends at their expiry, reported as expired there, where the next cycle
+ * never holds them: every kind but the plan's own allowance that ends with its cycle. Add-ons and rolled-over credits
+ * that expire exactly at a cycle's end (red team, stop 37: 30 add-on credits bought at a renewal left the statement
+ * twelve months on), and bought or given credits that end with their cycle (newcomer, stop 38: 1,800 of a paid pack's
+ * credits shown as closing, and gone from the next cycle, where a diff saw no change). The allowance that ends with
+ * its cycle lapses at the boundary, shown as closing: the plan's "does not roll over", which the next cycle's own
+ * allowance replaces.
  */
-export const outlivesCycle = (kind: GrantKind): boolean => kind.expires.kind !== "cycle_end";
+export const outlivesCycle = (kind: GrantKind): boolean => kind.expires.kind !== "cycle_end" || kind.key !== INCLUDED;
 
 /** The budgets of a run none apply to, shared (close() only reads them): a map is about 180 bytes an account of 100,000. */
 const NO_BUDGETS: ReadonlyMap<string, Decimal> = new Map();
