@@ -82,7 +82,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const statementReport: Reporters<Format> = {
     // Each account's cycles let go once written: the statement is read no more.
     json: () => statementJsonText(result, card, { release: true }),
-    csv: () => statementCsv(result, { bom: options.bom }),
+    csv: () => statementCsv(result, { bom: options.bom, card }),
     // Drawn account by account as they are written: a log of many accounts is never one document in memory.
     markdown: () => markdownChunks(statementBlocks(result, ctx)),
     html: () => statementHtml(result, entries, ctx),
