@@ -54,7 +54,7 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
 function leftOutNote(shown: number, left: LeftOut): string {
   const total = shown + left.before + left.after;
   return `--cycle: ${count(shown)} of ${count(total)} cycle(s) shown, ${count(left.before)} before and ${count(left.after)} after left out. `
-    + "The replay ran from the first cycle: balances, credits and quotas carried into these are the whole statement's.";
+    + "The replay ran from the first cycle: the balances and credits carried into these are the whole statement's.";
 }
 
 /** The card's own words for each meter key the statement shows, as a bill or an invoice names them. */
