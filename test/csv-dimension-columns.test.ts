@@ -31,12 +31,14 @@ describe("a dimension named as one of a CSV sheet's own columns", () => {
     const dir = folder();
     const run = await burnrate(["statement", ...ACCOUNT, "--format", "csv"], { cwd: dir });
     expect(run.stderr).toBe("");
-    // 3 calls of kind a at 2 credits, 2 of kind b at 3.
+    // 3 calls of kind a at 2 credits, 2 of kind b at 3; the plan's 9 USD, the cycle's money (stop 38).
     expect(run.stdout).toBe(
       [
-        "account,plan,cycle_start,cycle_end,meter,kind,category,pool,dimension_amount,dimension_kind,status,quantity,unit_price,amount",
-        "default,pro,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,call,usage,c1,g,big,a,ok,3,2,6",
-        "default,pro,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,call,usage,c1,g,small,b,error,2,3,6",
+        "account,plan,cycle_start,cycle_end,meter,kind,category,pool,dimension_amount,dimension_kind,status,quantity,unit_price,amount,money_item,money,currency",
+        "default,pro,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,call,usage,c1,g,big,a,ok,3,2,6,,,",
+        "default,pro,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,call,usage,c1,g,small,b,error,2,3,6,,,",
+        "default,pro,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,,money,,,,,,,,,plan,9,USD",
+        "default,pro,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,,money,,,,,,,,,total,9,USD",
         "",
       ].join("\n"),
     );

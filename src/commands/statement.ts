@@ -24,6 +24,8 @@ import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
+import { inPeriod, periodStatement, type Period } from "../render/statement/period.js";
+import { askedPeriod, checkWithin } from "./statement-period.js";
 
 export interface StatementOptions extends ReplayInputOptions {
   format?: string;
@@ -32,6 +34,8 @@ export interface StatementOptions extends ReplayInputOptions {
   chart?: boolean;
   bom?: boolean;
   color?: boolean;
+  /** Show only the cycle holding this date, or the cycles FROM..THROUGH (statement-period.ts). */
+  cycle?: string;
 }
 
 export async function statement(options: StatementOptions, io: Io): Promise<void> {
@@ -39,6 +43,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
+  // Refused before the replay where it can be (a bad date, FROM after THROUGH, a date before the anchor).
+  const period = options.cycle === undefined ? undefined : askedPeriod(options.cycle, settings);
   for (const warning of accountWarnings(account, options)) io.stderr.write(visibleLines(warning));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const inputs = replayRunInputs(options, account);
@@ -52,8 +58,9 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     // One entry per event: written as the replay makes them, never held.
     const file = new ReportFile({ path: options.output, flag: "-o", inputs });
     try {
-      const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx) : ledgerCsvFormat({ bom: options.bom }), file);
+      const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx, period) : ledgerCsvFormat({ bom: options.bom }), file, period);
       const replayed = await replayFiles(card, settings, input, writer).finally(() => progress.end());
+      if (period !== undefined) checkWithin(period, replayed, settings, options.cycle!);
       for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(note);
       writer.end();
       await file.commit(io);
@@ -71,22 +78,25 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   for (const lookalike of lookalikeAccounts(settings, result.accounts.map((a) => a.account))) io.stderr.write(lookalikeWarning(settings, lookalike));
   for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
   for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) io.stderr.write(visibleLines(limitKeyWarning(miss)));
-
-  const entries = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
+  if (period !== undefined) checkWithin(period, result, settings, options.cycle!);
+  // The cycles of the period, and the transactions in them (the charts' too); the replay ran whole.
+  const shown = period === undefined ? result : periodStatement(result, period);
+  const all = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
+  const entries = period === undefined ? all : all.filter((e) => inPeriod(e, period));
   const ledgerReport: Reporters<PlainFormat> = {
-    json: () => ledgerText(ledgerJsonFormat(ctx), entries),
+    json: () => ledgerText(ledgerJsonFormat(ctx, period), entries),
     csv: () => ledgerText(ledgerCsvFormat({ bom: options.bom }), entries),
     markdown: () => toMarkdown(ledgerBlocks(entries, ctx)),
     table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
   };
   const statementReport: Reporters<Format> = {
     // Each account's cycles let go once written: the statement is read no more.
-    json: () => statementJsonText(result, card, { release: true }),
-    csv: () => statementCsv(result, { bom: options.bom }),
+    json: () => statementJsonText(shown, card, { release: true }),
+    csv: () => statementCsv(shown, { bom: options.bom, card }),
     // Drawn account by account as they are written: a log of many accounts is never one document in memory.
-    markdown: () => markdownChunks(statementBlocks(result, ctx)),
-    html: () => statementHtml(result, entries, ctx),
-    table: () => withCharts(terminalChunks(statementBlocks(result, ctx), ctx.color), () => (chart ? statementCharts(result, entries, ctx, chart) : "")),
+    markdown: () => markdownChunks(statementBlocks(shown, ctx)),
+    html: () => statementHtml(shown, entries, ctx),
+    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx), ctx.color), () => (chart ? statementCharts(shown, entries, ctx, chart) : "")),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
   await emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
@@ -117,12 +127,14 @@ class LedgerWriter implements LedgerOutput {
   private written = 0;
   private readonly start: number;
 
-  constructor(private readonly format: LedgerFormat, private readonly file: ReportFile) {
+  /** With a period (--cycle), only the transactions in it are written; their balances are the whole replay's. */
+  constructor(private readonly format: LedgerFormat, private readonly file: ReportFile, private readonly period?: Period) {
     file.write(format.start);
     this.start = file.mark();
   }
 
   push(entry: LedgerEntry): void {
+    if (this.period !== undefined && !inPeriod(entry, this.period)) return;
     this.batch.push(entry);
     if (this.batch.length >= 1024) this.flush();
   }

@@ -114,10 +114,23 @@ export const statementSchema: JsonSchema = withOptional(contract("statement", "b
     }), `every repeat by event_id in replay order, up to ${LISTED_DUPLICATES}`),
     omitted: count(`repeats past the ${LISTED_DUPLICATES} listed: counted in events.duplicates, not listed`),
   }, "events whose event_id was seen before, each with both of its rows"),
-  accounts: array(object({ account: str(), plan: str(), cycles: array(cycleSchema) })),
-}), { versions: versionsUsed });
+  accounts: array(withOptional(object({ account: str(), plan: str(), cycles: array(cycleSchema) }), {
+    cycles_left_out: object({
+      before: count("the account's cycles before the period, replayed but not shown"),
+      after: count("the account's cycles after the period, replayed but not shown"),
+    }, "only with --cycle: how many of the account's cycles the period left out"),
+  })),
+}), { versions: versionsUsed, period: shownPeriod("the cycles shown") });
 
-export const ledgerSchema: JsonSchema = contract("ledger", "burnrate statement --ledger --format json", {
+/** The span --cycle cuts a statement or its ledger to: whole cycles, the replay still run from the anchor. */
+function shownPeriod(what: string): JsonSchema {
+  return object({
+    start: instant("the start of the cycle holding --cycle's (first) date"),
+    end: instant("the end of the cycle holding --cycle's (last) date"),
+  }, `only with --cycle: the span of ${what}`);
+}
+
+export const ledgerSchema: JsonSchema = withOptional(contract("ledger", "burnrate statement --ledger --format json", {
   card: cardIdentity,
   entries: array(object({
     at: instant(),
@@ -131,4 +144,4 @@ export const ledgerSchema: JsonSchema = contract("ledger", "burnrate statement -
     uncovered: decimalString(),
     balance: decimalString(),
   })),
-});
+}), { period: shownPeriod("the transactions kept (their balances are the whole replay's)") });

@@ -10,7 +10,8 @@
 const cells = (names: string) => names.split(" ").join("\0");
 const DIMENSIONS = "(?:\0[^\0]*)*";
 const CSV_REPORTS: readonly RegExp[] = [
-  new RegExp(`^${cells("account plan cycle_start cycle_end meter")}(?:\0component)?\0${cells("kind category pool")}${DIMENSIONS}\0${cells("quantity unit_price amount")}(?:\0version)?(?:\0${cells("change_at change from to granted removed applies_at")})?$`),
+  // The money columns are the statement's since stop 38, subscription_end since stop 37; a report written before has neither.
+  new RegExp(`^${cells("account plan cycle_start cycle_end meter")}(?:\0component)?\0${cells("kind category pool")}${DIMENSIONS}\0${cells("quantity unit_price amount")}(?:\0version)?(?:\0${cells("change_at change from to granted removed applies_at")})?(?:\0subscription_end)?(?:\0${cells("money_item money currency")})?$`),
   new RegExp(`^${cells("at account type meter grant dimensions quantity amount uncovered balance")}$`),
   // The asked column is simulate's since stop 37; a report written before it has none.
   new RegExp(`^${cells("plan rank covers covers_without_topups cycle_start cycle_end allowance total percent_of_allowance runs_out_at grace_used rejected_events_without_topups topup_needed overage money rejected_events_with_topups scenario")}(?:\0asked)?$`),

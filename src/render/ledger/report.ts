@@ -20,8 +20,10 @@ export interface LedgerFormat {
 }
 
 /** `burnrate.ledger/v1`, exactly as JSON.stringify(document, null, 2) writes it. */
-export function ledgerJsonFormat(ctx: RenderContext): LedgerFormat {
-  const empty = jsonVisible(JSON.stringify({ schema: "burnrate.ledger/v1", card: { provider: ctx.card.provider, version: ctx.card.version }, entries: [] }, null, 2));
+/** With a period (statement --cycle), the ledger says the span its transactions were kept from, before them. */
+export function ledgerJsonFormat(ctx: RenderContext, period?: { start: number; end: number }): LedgerFormat {
+  const span = period === undefined ? {} : { period: { start: formatInstant(period.start), end: formatInstant(period.end) } };
+  const empty = jsonVisible(JSON.stringify({ schema: "burnrate.ledger/v1", card: { provider: ctx.card.provider, version: ctx.card.version }, ...span, entries: [] }, null, 2));
   return {
     start: empty.slice(0, empty.length - "]\n}".length),
     entries: (batch, first) => batch.map((e, i) => `${first && i === 0 ? "\n    " : ",\n    "}${jsonVisible(JSON.stringify(entryJson(e), null, 2)).replaceAll("\n", "\n    ")}`).join(""),

@@ -3,7 +3,7 @@ import type { Statement } from "../../engine/types.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { jsonString } from "../shared/escape.js";
 import { CycleText, LineText, valueText } from "./cycle-text.js";
-import { statementHead } from "./json.js";
+import { leftOutJson, statementHead } from "./json.js";
 
 /**
  * The statement's JSON (statementJson, as `JSON.stringify(value, null, 2)`
@@ -25,13 +25,15 @@ export function* statementJsonText(statement: Statement, card?: RateCard, { rele
   let batch = headText(statement);
   let nextAccount = "\n    ";
   for (const account of statement.accounts) {
+    // Read first: what a period (--cycle) left out is known once they are.
+    const accountCycles = account.cycles;
     batch += `${nextAccount}{
       "account": ${jsonString(account.account)},
-      "plan": ${jsonString(account.plan)},
+      "plan": ${jsonString(account.plan)},${leftOutText(account)}
       "cycles": [`;
     nextAccount = ",\n    ";
     let nextCycle = "\n        ";
-    for (const c of account.cycles) {
+    for (const c of accountCycles) {
       batch += nextCycle + cycles.head(c);
       nextCycle = ",\n        ";
       if (c.lines.length === 0) batch += "[]";
@@ -69,4 +71,10 @@ function headText(statement: Statement): string {
     if (value !== undefined) text += `\n  ${jsonString(key)}: ${valueText(value, "\n  ")},`;
   }
   return `${text}\n  "accounts": [`;
+}
+
+/** The account's `cycles_left_out` key, at the account's indent, when a period cut its cycles. */
+function leftOutText(account: Statement["accounts"][number]): string {
+  const left = leftOutJson(account).cycles_left_out;
+  return left === undefined ? "" : `\n      "cycles_left_out": ${valueText(left, "\n      ")},`;
 }

@@ -6,6 +6,7 @@ import type { RateCard } from "../../ratecard/types.js";
 import { cycleMoney, cycleMoneyJson } from "./money.js";
 import { byProject, splitBy } from "../shared/summary.js";
 import { MappedArray } from "../shared/json-chunks.js";
+import { leftOutOf, periodOf } from "./period.js";
 
 /**
  * The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string.
@@ -32,14 +33,30 @@ export function statementHead(statement: Statement): Record<string, unknown> {
     events: statement.events,
     duplicate_events: duplicateEventsJson(statement),
     ...(statement.versions === undefined ? {} : { versions: statement.versions.map((v) => ({ version: v.version, effective: v.effective, applies: v.applies, from: formatInstant(v.from) })) }),
+    ...periodJson(statement),
   };
 }
 
+/** Only a statement cut to a period (--cycle) says which: the span of the cycles it shows. */
+function periodJson(statement: Statement): Record<string, unknown> {
+  const period = periodOf(statement);
+  return period === undefined ? {} : { period: { start: formatInstant(period.start), end: formatInstant(period.end) } };
+}
+
+/** How many of the account's cycles a period left out before and after the ones shown, once they were read; nothing without a period. */
+export function leftOutJson(account: AccountStatement): Record<string, unknown> {
+  const left = leftOutOf(account);
+  return left === undefined ? {} : { cycles_left_out: { before: left.before, after: left.after } };
+}
+
 function accountJson(a: AccountStatement, currency: string, card: RateCard | undefined): object {
+  // Read first: what a period left out is known once they are.
+  const cycles = a.cycles;
   return {
     account: a.account,
     plan: a.plan,
-    cycles: a.cycles.map((c) => ({ ...cycleJson(c, currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
+    ...leftOutJson(a),
+    cycles: cycles.map((c) => ({ ...cycleJson(c, currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
   };
 }
 

@@ -1,4 +1,4 @@
-import { formatExact, type Decimal } from "../../money.js";
+import { Decimal, formatExact, ZERO } from "../../money.js";
 import { minorDigits, type CycleMoney } from "../../ratecard/cycle-money.js";
 import type { Block } from "../shared/document.js";
 import { credits, exactGrouped } from "../shared/numbers.js";
@@ -18,13 +18,35 @@ export function cycleMoneyJson(money: CycleMoney | undefined): object | null {
   };
 }
 
-/** The cycle's money as a small table: plan, credits bought, overage and the rounded total. */
+/**
+ * What rounding the total once to the currency's minor unit added to the exact parts (negative when it took away):
+ * a plan of 9.995 and credits bought for 0.0375 are billed 10.03, so the rounding is -0.0025. Zero when every part
+ * is in whole minor units, as nearly every card's are.
+ */
+export function moneyRounding(money: CycleMoney): Decimal {
+  return money.total.minus(money.plan.plus(money.bought ?? ZERO).plus(money.overage));
+}
+
+/** A money part as billed: in the currency's minor units (10.00), or exact where it has finer digits (9.995), never rounded apart from the total. */
+function moneyPart(value: Decimal, currency: string): string {
+  const digits = minorDigits(currency);
+  return value.decimalPlaces() <= digits ? credits(value, digits) : exactGrouped(value);
+}
+
+/**
+ * The cycle's money as a small table: plan, credits bought, overage, the rounding and the total. The parts are shown
+ * exact and the total rounded once, so a row of the rounding says where the sub-cent part went and the rows add up to
+ * the total (red team, stop 38: Plan 10.00 and Credits bought 0.04 over a Total of 10.03).
+ */
 export function cycleMoneyBlocks(money: CycleMoney | undefined): Block[] {
   if (!money) return [];
-  const shown = (v: Decimal) => credits(v, minorDigits(money.currency));
+  const shown = (v: Decimal) => moneyPart(v, money.currency);
   const rows: string[][] = [["Plan", "", shown(money.plan)]];
   if (money.creditsBought.gt(0)) rows.push(["Credits bought", exactGrouped(money.creditsBought), money.bought === undefined ? "no credit_price" : shown(money.bought)]);
   if (money.overage.gt(0)) rows.push(["Overage", "", shown(money.overage)]);
+  const rounding = moneyRounding(money);
+  // Named by the step the total is rounded to (0.01 for USD, 1 for JPY): where the sub-cent part went.
+  if (!rounding.isZero()) rows.push([`Rounding to ${formatExact(new Decimal(10).pow(-minorDigits(money.currency)))}`, "", exactGrouped(rounding)]);
   rows.push(["Total", "", shown(money.total)]);
   return [{ kind: "table", title: `Money (${money.currency})`, head: ["Item", "Credits", "Amount"], align: ["left", "right", "right"], rows }];
 }

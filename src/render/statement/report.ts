@@ -8,6 +8,7 @@ import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
 import { fileLine, fileLineWithin } from "../shared/file-line.js";
 import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 import { planBilled } from "../../ratecard/plan-fee.js";
+import { leftOutOf, type LeftOut } from "./period.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -33,7 +34,10 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
     yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` };
-    for (const c of account.cycles) {
+    const cycles = account.cycles;
+    const left = leftOutOf(account);
+    if (left !== undefined) yield { kind: "note", text: leftOutNote(cycles.length, left) };
+    for (const c of cycles) {
       for (const l of c.lines) meters.add(l.meter);
       yield* cycleBlocks(c, ctx, money);
       yield* cycleMoneyBlocks(cycleMoney(card, c.plan, c));
@@ -44,6 +48,13 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
     yield { kind: "note", text: `${count(statement.events.duplicates)} duplicate event(s) by event_id were counted once and not priced again.` };
     yield* duplicateEventBlocks(statement);
   }
+}
+
+/** What --cycle left out of an account, and that the cycles shown still carry what came before them. */
+function leftOutNote(shown: number, left: LeftOut): string {
+  const total = shown + left.before + left.after;
+  return `--cycle: ${count(shown)} of ${count(total)} cycle(s) shown, ${count(left.before)} before and ${count(left.after)} after left out. `
+    + "The replay ran from the first cycle: the balances and credits carried into these are the whole statement's.";
 }
 
 /** The card's own words for each meter key the statement shows, as a bill or an invoice names them. */
