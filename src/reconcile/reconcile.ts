@@ -177,14 +177,17 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     const candidates = hypotheses(calendar, boundaries);
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
     const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, aligner, boundaries: new Set(boundaries), window, accounts });
+    const tolerated = (line: AlignedLine, rest: Decimal) => within(rest, line, ctx.tolerance, versionAt(calendar.start(line.cycle)));
     for (const [id, line] of lines) {
       const repeated = scan.duplicates.get(id);
+      const skipped = scan.skipped.get(id);
       if (repeated) {
         line.duplicates = repeated;
         const amount = scan.duplicateAmounts.get(id);
         if (amount !== undefined) line.duplicateAmount = amount;
-        verdicts.set(id, classify(line, card));
       }
+      if (skipped) line.skipped = skipped;
+      if (repeated || skipped) verdicts.set(id, classify(line, card, tolerated));
     }
     // A re-cut bill already has its boundary: no other is looked for.
     if (!bills && [...verdicts.values()].some((v) => v?.shiftable)) {

@@ -4,6 +4,7 @@ import type { Location } from "../errors.js";
 import type { Rejection } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
+import type { SkipRule } from "../usage/read.js";
 
 export const DIFFERENCE_CLASSES = [
   "rate_drift", "quantity_mismatch", "duplicate_events", "missing_on_bill", "missing_in_usage", "rounding", "boundary_shift", "unexplained",
@@ -79,8 +80,21 @@ export interface AlignedLine {
   duplicates: Decimal;
   /** What those repeats would cost as events, when each is a flow event (components and surcharges included). */
   duplicateAmount?: Decimal;
+  /** What the usage rows a mapping's `skip_rows:` left out (a gateway's failed calls) would add to this line: billed, they are the bill's extra. */
+  skipped?: SkippedOnLine;
   /** The events of the line's meters that the replay refused in its cycle (credits exhausted, a limit): billed, they are what the card refuses. */
   refused?: readonly Rejection[];
+}
+
+/** Skipped usage rows of one line, priced as the events they would have been. */
+export interface SkippedOnLine {
+  rows: number;
+  /** The line's quantity of them: events on a meter's own line, a component's units on a component's line. */
+  quantity: Decimal;
+  amount: Decimal;
+  /** The `skip_rows:` column and value that left them out (status, failure), each once (their cells' places not kept). */
+  rules: readonly SkipRule[];
+  first: Location;
 }
 
 export interface Difference {
