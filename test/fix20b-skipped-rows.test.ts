@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -94,6 +94,18 @@ describe("reconcile: a bill that counts the rows skip_rows: left out", () => {
     expect(exact.explanation).not.toContain("skip_rows");
   });
 
+  it("a line the usage has only as skipped rows: missing_in_usage, said to be them", async () => {
+    const d = dir();
+    // r2 failed on gpt-4o-mini, the only gpt-4o-mini call: 2000 input tokens x 0.000015 = 0.03 cents, billed so.
+    const rows = [ROWS[0]!, "r2,2000,0,2026-11-03 10:00:00.000,gpt-4o-mini,openai,failure", ROWS[2]!];
+    const file = bill(d, [4000, "1"], [600, "0.6"]);
+    appendFileSync(file, "2026-11-01,input,gpt-4o-mini,openai,2000,0.03\n");
+    const { lines: all } = await lines([...litellm(d, rows), "--bill", file]);
+    const mini = all.find((l) => l.meter === "request:input_tokens" && l.explanation?.includes("skip_rows"))!;
+    expect([mini.class, mini.delta]).toEqual(["missing_in_usage", "0.03"]);
+    expect(mini.explanation).toContain("they add quantity 2000 and 0.03 cents, and the usage with them comes to 0.03, exactly the bill's");
+  });
+
   it("any skip rule and meter: a mapping's own skip_rows: on a bill of whole requests", async () => {
     const d = dir();
     writeFileSync(join(d, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n${GRANT}`);
@@ -103,7 +115,6 @@ describe("reconcile: a bill that counts the rows skip_rows: left out", () => {
       + "2026-11-02T10:00:00Z,request,a,gpt-4o,openai,1000,1000,ok\n2026-11-03T10:00:00Z,request,b,gpt-4o,openai,1000,1000,timeout\n2026-11-04T10:00:00Z,request,c,gpt-4o,openai,1000,1000,ok\n");
     writeFileSync(join(d, "burnrate.mapping.yaml"), "skip_rows: { outcome: [timeout] }\n");
     const file = join(d, "bills", "bill.csv");
-    const { mkdirSync } = await import("node:fs");
     mkdirSync(join(d, "bills"));
     writeFileSync(file, "period_start,activity,model,provider,quantity,amount\n2026-11-01,request,gpt-4o,openai,3,3.75\n");
     const run = await burnrate(["reconcile", "--account", join(d, "account.yaml"), "--usage", join(d, "usage.csv"), "--bill", file, "--format", "json"]);
