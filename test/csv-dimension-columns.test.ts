@@ -51,7 +51,9 @@ describe("a dimension named as one of a CSV sheet's own columns", () => {
     expect(run.code).toBe(0);
     const [header, ...rows] = run.stdout.trimEnd().split("\n");
     expect(header).toBe("cycle,meter,kind,dimension_status,status,direction,class,unit,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
-    expect(rows).toEqual(["2026-11-01T00:00:00Z,call,a,ok,agrees,,,credits,3,6,3,6,1,0,,no,", "2026-11-01T00:00:00Z,call,b,error,agrees,,,credits,2,6,2,6,1,0,,no,"]);
+    // The two lines, then the invoice's total: 6 + 6 = 12 credits billed and computed (newcomer, stop 38).
+    expect(rows).toEqual(["2026-11-01T00:00:00Z,call,a,ok,agrees,,,credits,3,6,3,6,1,0,,no,", "2026-11-01T00:00:00Z,call,b,error,agrees,,,credits,2,6,2,6,1,0,,no,",
+      ",invoice total,,,total,,,credits,,12,,12,,0,,no,\"every row of the bill: 12 compared, 0 ignored, 0 credits; computed for the compared rows; 0 of the delta on them\""]);
   });
 
   it("is prefixed again while the prefixed name is a dimension too", async () => {

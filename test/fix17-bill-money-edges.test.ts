@@ -16,7 +16,7 @@ describe("reconcile: a ledger's ignored row", () => {
     const run = await burnrate(["reconcile", "--account", join(ROOT, "fixtures/floopy/account.yaml"), "--usage", join(ROOT, "fixtures/floopy/gateway.csv"), "--bill", bill, "--format", "json"]);
     expect(run.code).toBeLessThan(2);
     // The ledger names its organization; its row of 2026-11-07 is in acme's cycle from 2026-11-01 (UTC).
-    expect(JSON.parse(run.stdout).ignored).toEqual([{ cycle: "2026-11-01T00:00:00Z", account: "acme", activity: "Support fee", rows: 1, amount: "2500" }]);
+    expect(JSON.parse(run.stdout).ignored).toEqual([{ cycle: "2026-11-01T00:00:00Z", account: "acme", activity: "Support fee", rows: 1, amount: "2500", unit: "cents" }]);
   });
 });
 

@@ -66,7 +66,7 @@ describe("canonical bill: amounts in its currency column", () => {
     writeFileSync(join(dir, "usage.jsonl"), `${USAGE}\n`);
     const run = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/floopy.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.jsonl"), "--bill", bill, "--format", "json"]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).ignored).toEqual([{ cycle: "2026-11-01T00:00:00Z", activity: "Support fee", rows: 1, amount: "2500" }]);
+    expect(JSON.parse(run.stdout).ignored).toEqual([{ cycle: "2026-11-01T00:00:00Z", activity: "Support fee", rows: 1, amount: "2500", unit: "cents" }]);
   });
 
   it("an amount in money is rounded to a cent of its currency: 1.35 cents billed as 0.01 USD is rounding, within tolerance", async () => {

@@ -15,12 +15,13 @@ async function reconcile(category: string, cost: string, quantity = "", currency
   const row = `ACME-1,${currency},2026-11-01T04:00:00Z,2026-12-01T05:00:00Z,2026-11-01T05:00:00Z,2026-12-01T05:00:00Z,${category},${cost},${quantity},Reads,Data reads,FLP-DR,"{""fliplet-project"": ""alpha"", ""env"": ""prod""}"\n`;
   writeFileSync(join(dir, "bill.csv"), BILL + row);
   const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", join(dir, "bill.csv"), "--bill-mapping", join(FIX, "focus/mapping.yaml"), "--format", "json", "--all-lines"]);
-  const line = JSON.parse(run.stdout).lines.find((l: { meter: string }) => l.meter === "data_read");
-  return { run, line };
+  const json = JSON.parse(run.stdout);
+  const line = json.lines.find((l: { meter: string }) => l.meter === "data_read");
+  return { run, line, credits: json.credits };
 }
 
 describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
-  for (const [category, cost, amount] of [["Credit", "-0.1", "5.5"], ["Tax", "0.56", "6.16"], ["Adjustment", "0.2", "5.8"]] as const) {
+  for (const [category, cost, amount] of [["Tax", "0.56", "6.16"], ["Adjustment", "0.2", "5.8"]] as const) {
     it(`${category} ${cost}: the line keeps its usage rows' 560 reads, and its amount is 5.6 ${cost.startsWith("-") ? "" : "+"}${cost} = ${amount}`, async () => {
       const { run, line } = await reconcile(category, cost);
       expect(run.code).toBe(1);
@@ -33,14 +34,19 @@ describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
     expect(line.bill_quantity).toBeNull();
   });
 
-  it("a credit that gives a quantity consumes nothing all the same: the line keeps its 560 reads", async () => {
-    const { line } = await reconcile("Credit", "-0.5", "-50");
-    expect([line.bill_quantity, line.bill_amount]).toEqual(["560", "5.1"]);
+  // Changed on purpose (newcomer, stop 38): a credit was summed into its line, whose difference was then "unexplained"
+  // and failed the run; it is money back, listed and totalled apart, and the line is compared without it.
+  it("Credit -0.1: listed apart; the line keeps its usage rows' 560 reads and 5.6, and agrees", async () => {
+    const { run, line, credits } = await reconcile("Credit", "-0.1");
+    expect(run.code).toBe(0);
+    expect([line.bill_quantity, line.bill_amount, line.status]).toEqual(["560", "5.6", "agrees"]);
+    expect(credits).toEqual({ rule: "pass", amount: "-0.1", money: "0", rows: [expect.objectContaining({ meters: ["data_read"], activity: "FLP-DR", dimensions: { project: "alpha" }, amount: "-0.1", unit: "credits" })] });
   });
 
-  it("says the difference is the credit's where the usage rows agree, not a price", async () => {
-    const { line } = await reconcile("Credit", "-0.1");
-    expect([line.class, line.explanation]).toEqual(["unexplained", "the bill's usage rows come to 5.6 credits, as the usage does; its credit, adjustment or tax rows add -0.1: the difference is theirs, no price or count"]);
+  it("a credit that gives a quantity consumes nothing all the same: the line keeps its 560 reads", async () => {
+    const { line, credits } = await reconcile("Credit", "-0.5", "-50");
+    expect([line.bill_quantity, line.bill_amount]).toEqual(["560", "5.6"]);
+    expect(credits.amount).toBe("-0.5");
   });
 
   it("a tax under a cent, in USD, is the tax's difference, not the bill rounding to a cent (Fliplet: 0.01 USD a credit)", async () => {
@@ -50,14 +56,16 @@ describe("FOCUS: a credit, adjustment or tax row without a quantity", () => {
     expect([line.class, line.bill_amount]).toEqual(["unexplained", "6"]);
   });
 
-  it("a credit without its usage's tags is said to be a credit on a line of its own, not a charge", async () => {
+  it("a credit without its usage's tags is listed as a credit, on no line of its own", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fix17-"));
     const row = `ACME-1,credits,2026-11-01T04:00:00Z,2026-12-01T05:00:00Z,2026-11-01T05:00:00Z,2026-12-01T05:00:00Z,Credit,-1,,Reads,Data reads,FLP-DR,"{""env"": ""prod""}"\n`;
     writeFileSync(join(dir, "bill.csv"), BILL + row);
     const run = await burnrate(["reconcile", "--account", join(FIX, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", join(dir, "bill.csv"), "--bill-mapping", join(FIX, "focus/mapping.yaml"), "--format", "json"]);
-    expect(run.code).toBe(1);
-    const [d] = JSON.parse(run.stdout).differences;
-    expect([d.class, d.bill_amount, d.explanation]).toEqual(["missing_in_usage", "-1", "the bill's credit, adjustment or tax rows come to -1 credits on a line with no usage on either side: a credit, adjustment or tax written without its usage's tags (dimensions) lands on a line of its own: map it with ignore, or give it the tags of the line it adjusts"]);
+    // Changed on purpose (newcomer, stop 38): it was a missing_in_usage line of -1, failing the run.
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.differences).toEqual([]);
+    expect(json.credits.rows).toEqual([expect.objectContaining({ meters: ["data_read"], dimensions: {}, amount: "-1", unit: "credits" })]);
   });
 });
 

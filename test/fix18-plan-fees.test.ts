@@ -40,7 +40,7 @@ describe("reconcile: a plan fee on the invoice is compared with the card's plan 
     expect(json.money).toEqual({ currency: "USD", bill_total: "9", computed_total: "9", delta: "0" });
     // The credit totals are the usage lines' alone, as without the fee line.
     expect(json.bill_total).toBe(json.computed_total);
-    expect(feeLines(json)).toEqual([expect.objectContaining({ unit: "money", status: "agrees", bill_amount: "9", computed_quantity: "1", computed_amount: "9", computed_events: 0 })]);
+    expect(feeLines(json)).toEqual([expect.objectContaining({ unit: "USD", status: "agrees", bill_amount: "9", computed_quantity: "1", computed_amount: "9", computed_events: 0 })]);
   });
 
   it("an invoice's own wording maps to plan; a fee above the card's price is a rate drift naming both prices", async () => {
@@ -51,7 +51,7 @@ describe("reconcile: a plan fee on the invoice is compared with the card's plan 
     expect(json.money).toEqual({ currency: "USD", bill_total: "49", computed_total: "9", delta: "40" });
     expect(json.overcharged).toEqual({ differences: 1, amount: "0", money: "40" });
     expect(json.differences).toEqual([expect.objectContaining({
-      meter: "plan", activity: "Pro plan (monthly)", unit: "money", class: "rate_drift", delta: "40", bill_unit_price: "49", card_unit_price: "9",
+      meter: "plan", activity: "Pro plan (monthly)", unit: "USD", class: "rate_drift", delta: "40", bill_unit_price: "49", card_unit_price: "9",
       explanation: expect.stringContaining("where the card prices plan pro's fee at 9 USD"),
     })]);
     const table = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", bill, "--format", "table"]);
@@ -191,16 +191,18 @@ describe("reconcile: plan fees, the red team's cases", () => {
 });
 
 describe("a canonical bill's charge_category column (newcomer, stop 36)", () => {
-  it("a goodwill credit on the plan's line is said to be the credit's difference, not a price, whatever the tolerance", async () => {
+  it("a goodwill credit on the plan's line is listed and totalled apart from it, and the fee agrees", async () => {
+    // Changed on purpose (newcomer, stop 38): the credit was the plan line's "unexplained" -5, which no tolerance
+    // passed, so a correct invoice with a credit never reached exit 0. It is money back, listed apart: the fee's 9
+    // agrees with the 9 owed, and the credit's -5 USD is on its own list.
     const bill = files(`period_start,activity,project,quantity,amount,charge_category\n${CLEAN.split("\n").slice(1).map((l) => `${l},`).join("\n")}\n2026-11-01,plan,,,9,\n2026-11-01,Goodwill credit,,,-5,Credit`, "activities:\n  Goodwill credit: plan\n");
-    const { code, json } = await reconcile(bill, "--tolerance-percent", "90");
-    expect(code).toBe(1);
-    // 9 - 5 = 4 billed against the 9 owed: the credit's -5, unexplained, which no tolerance passes.
-    expect(json.differences).toEqual([expect.objectContaining({ meter: "plan", class: "unexplained", delta: "-5", explanation: expect.stringContaining("its credit, adjustment or tax rows add -5") })]);
-    // The summary counts it in money, where it had said "0 credits".
-    expect(json.unexplained).toEqual({ differences: 1, amount: "0", money: "-5" });
+    const { code, json } = await reconcile(bill);
+    expect(code).toBe(0);
+    expect(json.differences).toEqual([]);
+    expect(feeLines(json)).toEqual([expect.objectContaining({ status: "agrees", bill_amount: "9", computed_amount: "9" })]);
+    expect(json.credits).toEqual({ rule: "pass", amount: "0", money: "-5", rows: [expect.objectContaining({ meters: ["plan"], activity: "Goodwill credit", amount: "-5", unit: "USD", bill_line: 17, attention: false })] });
     const table = await burnrate(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", bill, "--format", "table"]);
-    expect(table.stdout).toMatch(/No reason found +1 difference\(s\), 0 credits and -5 USD/);
+    expect(table.stdout).toMatch(/Credits +1 row\(s\), -5 USD: listed apart/);
   });
 
   it("a value that is no charge category is refused at its cell", async () => {

@@ -45,16 +45,20 @@ describe("reconcile: a tax or credit on a dollar invoice (FOCUS) whose usage row
     expect(diff.explanation).toContain("the bill's usage rows come to 4 cents, the usage's 3.75 rounded to a cent of its currency (step 1); its credit, adjustment or tax rows add 28");
   });
 
-  it("names a credit over usage rows each rounded to a cent", async () => {
+  it("lists a credit apart from usage rows each rounded to a cent, which are then a rounding", async () => {
     const d = dir();
     // Two daily rows: requests 1 and 2 (2.5 cents, billed 0.03 USD, up) and request 3 (1.25 cents, billed 0.01 USD, down):
-    // 4 cents for 3.75; a goodwill credit of -0.02 USD, -2 cents. The line: 2 against 3.75, -1.75.
+    // 4 cents for 3.75; a goodwill credit of -0.02 USD, -2 cents. Changed on purpose (newcomer, stop 38): the credit
+    // was summed into the line (2 against 3.75, unexplained); it is listed apart, and the line is its two rows' cents.
     const bill = focus(d, [`${AT},0.03,USD,Usage,2,request,gpt-4o`, `${AT},0.01,USD,Usage,1,request,gpt-4o`, `${AT},-0.02,USD,Credit,,request,Goodwill credit`]);
     const run = await burnrate([...floopy(d, THREE), "--bill", bill, "--bill-layout", "focus", "--format", "json"]);
-    const [diff] = JSON.parse(run.stdout).differences;
-    expect(diff.class).toBe("unexplained");
-    expect(diff.delta).toBe("-1.75");
-    expect(diff.explanation).toContain("the usage's 3.75 with each of its 2 rows rounded to a cent of its currency (step 1); its credit, adjustment or tax rows add -2");
+    const json = JSON.parse(run.stdout);
+    const [diff] = json.differences;
+    expect([diff.class, diff.delta]).toEqual(["rounding", "0.25"]);
+    expect(diff.explanation).toContain("the bill rounds each of its 2 rows to a cent of its currency (step 1)");
+    expect(json.credits.rows).toEqual([expect.objectContaining({ activity: "request", bill_line: 4, amount: "-2", unit: "cents" })]);
+    // The invoice: 0.03 + 0.01 - 0.02 = 0.02 USD as billed; burnrate's 3.75 cents is 0.0375 USD.
+    expect(json.invoice).toMatchObject({ currency: "USD", bill_total: "0.02", compared: "0.04", credits: "-0.02", computed_total: "0.0375", delta: "-0.0175" });
   });
 });
 

@@ -21,9 +21,11 @@ describe("reconcile --format csv: rows the bill mapping ignores", () => {
     const rows = run.stdout.trimEnd().split("\n");
     expect(rows[0]).toBe("cycle,meter,project,status,direction,class,unit,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
     // 14 lines agree, then the two ignored activities, in November's cycle: local midnight in New York on
-    // 2026-11-01, still daylight time (UTC-4), is 04:00 UTC.
-    expect(rows).toHaveLength(1 + 14 + 2);
-    expect(rows.slice(-2)).toEqual([
+    // 2026-11-01, still daylight time (UTC-4), is 04:00 UTC; then the invoice's total, every row: the clean bill's
+    // 32.269 credits, 5 - 3 = 2 ignored, 34.269 against the usage's 32.269 (newcomer, stop 38).
+    expect(rows).toHaveLength(1 + 14 + 2 + 1);
+    expect(rows.at(-1)).toBe(",invoice total,,total,,,credits,,34.269,,32.269,,2,,no,\"every row of the bill: 32.269 compared, 2 ignored, 0 credits; computed for the compared rows; 0 of the delta on them\"");
+    expect(rows.slice(-3, -1)).toEqual([
       "2026-11-01T04:00:00Z,Sales tax,,ignored,,,credits,,5,,,,,,no,not reconciled: 2 row(s) the bill mapping ignores (activities: { Sales tax: ignore })",
       "2026-11-01T04:00:00Z,Goodwill,,ignored,,,credits,,-3,,,,,,no,not reconciled: 1 row(s) the bill mapping ignores (activities: { Goodwill: ignore })",
     ]);
@@ -45,9 +47,9 @@ describe("reconcile --format csv: rows the bill mapping ignores", () => {
     expect(run.code).toBe(0);
     // New York's midnight: 04:00 UTC on 2026-11-01 and on 2026-10-01, both in daylight time.
     expect(JSON.parse(run.stdout).ignored).toEqual([
-      { cycle: "2026-11-01T04:00:00Z", account: "acme", activity: "Sales tax", rows: 2, amount: "3" },
-      { cycle: "2026-10-01T04:00:00Z", account: "acme", activity: "Sales tax", rows: 1, amount: "4" },
-      { cycle: "2026-11-01T04:00:00Z", account: "bolt", activity: "Sales tax", rows: 1, amount: "8" },
+      { cycle: "2026-11-01T04:00:00Z", account: "acme", activity: "Sales tax", rows: 2, amount: "3", unit: "credits" },
+      { cycle: "2026-10-01T04:00:00Z", account: "acme", activity: "Sales tax", rows: 1, amount: "4", unit: "credits" },
+      { cycle: "2026-11-01T04:00:00Z", account: "bolt", activity: "Sales tax", rows: 1, amount: "8", unit: "credits" },
     ]);
     const table = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(FIX, "usage.csv"), "--bill", bill, "--format", "table"]);
     // The report sums them by activity: 3 + 4 + 8 = 15 credits in 4 rows.

@@ -142,8 +142,10 @@ describe("reconcile sign-off: every line with its status", () => {
     const rows: Record<string, string>[] = parse(r.stdout, { columns: true });
     expect(Object.keys(rows[0]!)).toEqual(["cycle", "meter", "project", "status", "direction", "class", "unit", "bill_quantity", "bill_amount",
       "computed_quantity", "computed_amount", "computed_events", "delta", "within_tolerance", "attention", "explanation"]);
-    expect(rows).toHaveLength(15);
+    // The 15 lines, then the invoice's total (newcomer, stop 38).
+    expect(rows).toHaveLength(16);
     expect(rows.filter((row) => row.status === "agrees")).toHaveLength(statuses.agrees);
+    expect(rows.at(-1)).toMatchObject({ meter: "invoice total", status: "total", unit: "credits" });
     expect(rows.find((row) => row.meter === "email")).toMatchObject({ status: "only_in_usage", class: "missing_on_bill", bill_amount: "", computed_amount: "3", delta: "-3", attention: "yes" });
     expect(rows.find((row) => row.meter === "data_read")).toMatchObject({ status: "agrees", class: "", bill_amount: "5.6", computed_amount: "5.6", delta: "0", attention: "no" });
   });
@@ -237,7 +239,8 @@ describe("reconcile sign-off: money-billed lines reconcile in money", () => {
     const j = JSON.parse(r.stdout);
     expect(j.money).toEqual({ currency: "USD", bill_total: "0.4", computed_total: "0.4", delta: "0" });
     expect(j.bill_total).toBe(await credits(probe));
-    expect(j.lines.find((l: { meter: string }) => l.meter === "overage")).toMatchObject({ unit: "money", status: "agrees", bill_quantity: "200", computed_quantity: "200", computed_amount: "0.4" });
+    // The unit named as the CSV names it (newcomer, stop 38: "money" and "credits" where the sheet said USD and cents).
+    expect(j.lines.find((l: { meter: string }) => l.meter === "overage")).toMatchObject({ unit: "USD", status: "agrees", bill_quantity: "200", computed_quantity: "200", computed_amount: "0.4" });
   });
 
   it("a money difference is classed and totalled in money", async () => {
@@ -248,7 +251,7 @@ describe("reconcile sign-off: money-billed lines reconcile in money", () => {
     const j = JSON.parse(r.stdout);
     expect(j.money).toMatchObject({ bill_total: "0.5", computed_total: "0.4", delta: "0.1" });
     expect(j.overcharged).toEqual({ differences: 1, amount: "0", money: "0.1" });
-    expect(j.differences).toEqual([expect.objectContaining({ meter: "overage", unit: "money", class: "quantity_mismatch", delta: "0.1" })]);
+    expect(j.differences).toEqual([expect.objectContaining({ meter: "overage", unit: "USD", class: "quantity_mismatch", delta: "0.1" })]);
     expect((await run(file, "table")).stdout).toMatch(/Overage \(USD\) +bill 0\.5, computed 0\.4, difference \+0\.1 USD/);
   });
 });

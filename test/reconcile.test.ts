@@ -190,8 +190,10 @@ describe("reconcile: output formats", () => {
     const r = await run([...base("bill-rate-drift.csv"), "--format", "csv"]);
     const [header, ...rows] = r.stdout.trimEnd().split("\n");
     expect(header).toBe("cycle,meter,project,status,direction,class,unit,bill_quantity,bill_amount,computed_quantity,computed_amount,computed_events,delta,within_tolerance,attention,explanation");
-    // The clean bill's 14 lines: 13 agree, data_write differs (40 writes at 0.06 billed, 0.05 on the card).
-    expect(rows).toHaveLength(14);
+    // The clean bill's 14 lines: 13 agree, data_write differs (40 writes at 0.06 billed, 0.05 on the card); then the
+    // invoice's total, every row in credits: the clean bill's 32.269 and the 0.4 more for data writes (newcomer, stop 38).
+    expect(rows).toHaveLength(15);
+    expect(rows.at(-1)).toBe(",invoice total,,total,,,credits,,32.669,,32.269,,0.4,,no,\"every row of the bill: 32.669 compared, 0 ignored, 0 credits; computed for the compared rows; 0.4 of the delta on them\"");
     expect(rows.filter((l) => l.includes(",agrees,"))).toHaveLength(13);
     expect(rows).toContain("2026-11-01T04:00:00Z,data_write,alpha,differs,overcharged,rate_drift,credits,40,2.4,40,2,1,0.4,no,yes,"
       + "\"same quantity (40), but the bill charges 0.06 per unit and the card 0.05: the card may be out of date\"");

@@ -3,6 +3,7 @@ import { Decimal, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { billLabels, cardNamed, componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillLabels, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRow } from "./types.js";
+import type { Adjustment } from "./focus.js";
 
 /** A cell's text and where it is, for an error. */
 export interface Cell {
@@ -25,7 +26,12 @@ export interface BillRow {
   /** What the amount is counted in, where the bill says (FOCUS's BillingCurrency, a canonical bill's currency). */
   currency?: Cell;
   /** A row that adjusts the line's cost and consumes nothing (FOCUS's Credit, Adjustment or Tax): no quantity is expected of it. */
-  adjustment?: boolean;
+  adjustment?: Adjustment;
+}
+
+/** An amount in the card's unit in its currency, at the credit price of the row's period: none without one. */
+function moneyOf(units: Decimal, price: Decimal | undefined): { inCurrency?: Decimal } {
+  return price === undefined ? {} : { inCurrency: units.mul(price) };
 }
 
 /** A cent of a currency, as invoices round money. */
@@ -64,7 +70,8 @@ export class BillRows {
         // Counted in the card's unit, as the lines are: a row of -1.00 USD is -100 cents, not -1 (newcomer, stop 35).
         // A ledger's charge is a negative movement of the balance: counted as the charges are, positive (red team).
         const charged = ledger && this.mapping.deductions === "negative" ? amount.neg() : amount;
-        this.ignored.push({ activity: word, amount: this.inUnits(charged, currency, price), account, period: row.period, periodCell: row.periodCell });
+        const units = this.inUnits(charged, currency, price);
+        this.ignored.push({ activity: word, amount: units, ...moneyOf(units, price), account, period: row.period, periodCell: row.periodCell, ...this.inCardCurrency(currency) });
         return;
       }
       case "payments":
@@ -82,6 +89,7 @@ export class BillRows {
     // The row's unit price is counted in what its amount is, and read in the line's unit as the amount is: 0.000012 USD a
     // token was compared with the card's 0.001 cents, "the card may be out of date", 83 times too cheap (newcomer, stop 37).
     const unitPrice = this.priceIn(decimalCell(row.unitPrice, "unit price"), currency, target.kind === "meters", price);
+    const charged = ledger && this.mapping.deductions === "negative" ? inUnits.neg() : inUnits;
     this.charges.push({
       period: row.period,
       periodCell: row.periodCell,
@@ -92,13 +100,20 @@ export class BillRows {
       dimensions: row.dimensions,
       // A credit, adjustment or tax consumes nothing: a quantity it gives is not the line's.
       quantity: row.adjustment ? undefined : decimalCell(row.quantity, "quantity"),
-      amount: ledger && this.mapping.deductions === "negative" ? inUnits.neg() : inUnits,
+      amount: charged,
+      ...(target.kind === "meters" ? { ...moneyOf(charged, price), ...this.inCardCurrency(currency) } : { inCurrency: charged, billedInCurrency: true }),
       unitPrice,
       origin: row.origin,
       ...(row.adjustment ? { adjustment: true } : {}),
+      ...(row.adjustment === "credit" ? { credit: true } : {}),
       ...(target.kind === "meters" ? this.stepOf(currency, price) : {}),
       ...(currency === undefined && !ledger ? { currencyUnstated: true } : {}),
     });
+  }
+
+  /** Whether a usage or ignored row's amount is given in the card's currency (not its unit, stated or not). */
+  private inCardCurrency(currency: Cell | undefined): { billedInCurrency?: true } {
+    return currency !== undefined && sameCurrency(currency.text, this.card.currency) && !sameCurrency(currency.text, this.card.unit) ? { billedInCurrency: true } : {};
   }
 
   /**

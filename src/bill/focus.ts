@@ -35,7 +35,7 @@ export function focusRow(cell: (column: BillColumn) => Cell | undefined, context
     account: cell("account")?.text,
     dimensions: tags === undefined ? {} : tagDimensions(tags, context.card, context.mapping),
     ...(currency === undefined ? {} : { currency }),
-    ...(category !== undefined && ADJUSTMENTS.has(category) ? { adjustment: true } : {}),
+    ...(category !== undefined && isAdjustment(category) ? { adjustment: category } : {}),
   };
 }
 
@@ -43,7 +43,14 @@ export function focusRow(cell: (column: BillColumn) => Cell | undefined, context
  * FOCUS's ChargeCategory values of rows that adjust a line's cost and consume nothing: they carry no
  * ConsumedQuantity by the standard, and leave the line's quantity as its usage rows give it.
  */
-const ADJUSTMENTS: ReadonlySet<string> = new Set(["credit", "adjustment", "tax"]);
+const ADJUSTMENTS: readonly Adjustment[] = ["credit", "adjustment", "tax"];
+
+/** A row's kind of adjustment: a credit is listed on its own (the reconciliation's credits), a tax or an adjustment stays on its line. */
+export type Adjustment = "credit" | "adjustment" | "tax";
+
+function isAdjustment(category: string): category is Adjustment {
+  return (ADJUSTMENTS as readonly string[]).includes(category);
+}
 
 /** FOCUS 1.2's ChargeCategory values. */
 const CHARGE_CATEGORIES: readonly string[] = ["usage", "purchase", "credit", "adjustment", "tax"];
@@ -53,11 +60,11 @@ const CHARGE_CATEGORIES: readonly string[] = ["usage", "purchase", "credit", "ad
  * adjustment, a tax) rather than bills usage; empty is usage. A plain invoice had no way to say a goodwill credit was
  * one, and mapped onto a line it read as a price (newcomer, stop 36). Another value is refused at its cell.
  */
-export function adjustsLine(category: Cell): boolean {
+export function adjustsLine(category: Cell): Adjustment | undefined {
   const text = category.text.trim().toLowerCase();
-  if (text === "") return false;
+  if (text === "") return undefined;
   if (!CHARGE_CATEGORIES.includes(text)) throw new UserError("unknown charge category", category.at, "Usage, Purchase, Credit, Adjustment or Tax (FOCUS's ChargeCategory), or empty for usage", shown(category.text));
-  return ADJUSTMENTS.has(text);
+  return isAdjustment(text) ? text : undefined;
 }
 
 function focusPeriod(start: Cell, charge: Cell | undefined, zone: Zone): BillPeriod {

@@ -57,9 +57,14 @@ export interface BillMapping {
   values?: ValueEntries;
   /** What every amount and unit price of the bill is counted in where no currency cell says (`currency: USD`), with where the key is written. */
   currency?: { text: string; at: Location };
+  /** Whether a credit row (charge category Credit) needs attention (`fail`) or is listed and totalled alone (`pass`, the default). */
+  credits: CreditRule;
 }
 
-export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative" };
+/** What a bill's credits do to a run: listed and totalled either way; `fail` has each need attention (exit 1). */
+export type CreditRule = "pass" | "fail";
+
+export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative", credits: "pass" };
 
 const meterKeys: Codec<string | string[]> = {
   decode: (node: Node, ctx) => (isSeq(node) ? list(text(), { minItems: 1 }).decode(node, ctx) : text().decode(node, ctx)),
@@ -77,6 +82,7 @@ export const billMappingCodec = record({}, {
   dimensions: dictionary(text(), { keyPattern: /^.+$/, description: "a bill column (FOCUS: a tag key) -> the card's dimension it holds, e.g. Project: project" }),
   deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
   dimension_values: dimensionValuesCodec(),
+  credits: oneOf(["pass", "fail"] as const, "a credit row (charge category Credit): pass (default) lists and totals it apart from the lines it was given on, fail has each one need attention (exit 1)"),
   currency: text({ description: "what the bill's amounts and unit prices are counted in where no currency column (FOCUS: BillingCurrency) says: the card's unit, or its currency (e.g. USD), turned into the card's unit at its credit_price on usage lines" }),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
@@ -125,6 +131,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     dimensions: new Map(doc.dimensions ?? []),
     dimensionsAt: new Map([...(doc.dimensions ?? [])].map(([column]) => [column, decoded.at(["dimensions", column])])),
     deductions: doc.deductions ?? "negative",
+    credits: doc.credits ?? "pass",
     ...(doc.currency === undefined ? {} : { currency: billCurrency(doc.currency, decoded.at(["currency"]), card) }),
     ...(doc.dimension_values === undefined ? {} : { values: { dimensionValues: doc.dimension_values, places: dimensionValuePlaces(doc.dimension_values, decoded, source.split(/\r\n?|\n/)) } }),
   };

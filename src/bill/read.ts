@@ -6,7 +6,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { parseInstant, type Zone } from "../time.js";
 import { BillRows, type Cell } from "./bill-rows.js";
 import { readCsvTable, type CsvTable } from "./csv-rows.js";
-import { adjustsLine, focusRow, focusTagDimensions } from "./focus.js";
+import { adjustsLine, focusRow, focusTagDimensions, type Adjustment } from "./focus.js";
 import { DEFAULT_BILL_MAPPING, billDimensions, columnsOf, parseBillMapping, withBillFlags, type BillColumn, type BillMapping } from "./mapping.js";
 import { versionAtPeriod } from "./period-price.js";
 import { parsePeriodText } from "./period-text.js";
@@ -64,11 +64,17 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
       account: cell("account")?.text,
       dimensions: dims,
       ...(ledger || columns.currency === undefined ? {} : { currency: cell("currency")! }),
-      ...(!ledger && columns.charge_category !== undefined && adjustsLine(cell("charge_category")!) ? { adjustment: true } : {}),
+      ...(!ledger && columns.charge_category !== undefined ? adjustmentOf(cell("charge_category")!) : {}),
     });
   }
   const billDimensions = mapping.layout === "focus" ? focusTagDimensions(tagDimensions) : dimensions.map((d) => d.name);
-  return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined, ...rows.result() };
+  return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined, ...rows.result(), credits: mapping.credits };
+}
+
+/** A canonical row's charge_category, where it adjusts its line. */
+function adjustmentOf(category: Cell): { adjustment?: Adjustment } {
+  const kind = adjustsLine(category);
+  return kind === undefined ? {} : { adjustment: kind };
 }
 
 function ledgerInstant(cell: Cell, zone: Zone): { kind: "within"; at: number } {

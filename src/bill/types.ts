@@ -1,7 +1,7 @@
 import type { Location } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
-import type { BillLayout } from "./mapping.js";
+import type { BillLayout, CreditRule } from "./mapping.js";
 
 /** Which cycle a bill row belongs to, as the bill says it; resolved against the account's calendar once it is known. */
 export type BillPeriod =
@@ -35,6 +35,12 @@ export interface BillCharge {
   origin: Location;
   /** A row that adjusts the line's cost and consumes nothing (FOCUS's Credit, Adjustment or Tax): its missing quantity leaves the line's as given. */
   adjustment?: boolean;
+  /** A credit (charge category Credit): listed and totalled on its own, not compared on its line. */
+  credit?: true;
+  /** The amount in the card's currency: a money line's own, a usage line's at the credit price of its period; none without one. */
+  inCurrency?: Decimal;
+  /** Given in the card's currency (a fee, overage, or a usage row in dollars), not in its unit. */
+  billedInCurrency?: true;
   /** The step its amount was rounded to, in the card's unit, where it gave the amount in money (a cent of the card's currency). */
   step?: Decimal;
   /** A canonical or FOCUS row that says nothing of what its amount is counted in (no currency cell, no mapping currency:): read in the card's unit. */
@@ -53,6 +59,10 @@ export interface BillPayment {
 export interface IgnoredRow {
   activity: string;
   amount: Decimal;
+  /** The amount in the card's currency, at the credit price of its period; none without one. */
+  inCurrency?: Decimal;
+  /** Given in the card's currency, not in its unit. */
+  billedInCurrency?: true;
   account: string | undefined;
   period: BillPeriod;
   periodCell: Location;
@@ -68,4 +78,6 @@ export interface Bill {
   charges: BillCharge[];
   payments: BillPayment[];
   ignored: IgnoredRow[];
+  /** The mapping's `credits:`: whether a credit row needs attention. */
+  credits: CreditRule;
 }

@@ -73,12 +73,16 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
     table: () => toTerminal(reconcileBlocks(result, ctx, view), ctx.color, terminalWidth(io.stdoutTerminal)),
   }), options.output, io, inputs);
 
-  const { attention, paymentsDiffer } = summarize(result);
+  const { attention, paymentsDiffer, failingCredits } = summarize(result);
   if (attention.length > 0) {
     const first = attention[0]!;
     throw new Finding(`${attention.length} bill difference(s) need attention; first: ${formatInstant(first.cycleStart)} ${meterName(first)} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
   }
   if (paymentsDiffer) throw new Finding("the bill's payments differ from the grants in the account file");
+  if (failingCredits > 0) {
+    const first = result.credits[0]!;
+    throw new Finding(`${failingCredits} credit(s) on the bill need attention (the bill mapping's credits: fail); first: ${first.origin.file}:${first.origin.line} ${first.activity}`);
+  }
 }
 
 /**

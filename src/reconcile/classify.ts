@@ -1,8 +1,9 @@
-import { formatExact, roundToStep, type Decimal, type RoundingMode } from "../money.js";
+import { formatExact, roundToStep, ZERO, type Decimal, type RoundingMode } from "../money.js";
 import { PLAN_FEE } from "../bill/mapping.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
+import { formatLocation, shown } from "../errors.js";
 import { centRounding, nearest } from "./cents.js";
 import type { AlignedLine, DifferenceClass } from "./types.js";
 
@@ -39,8 +40,8 @@ export function agreementNote(line: AlignedLine): string | undefined {
  * rows are summed, as a bill split over several rows is, but a line pasted twice is the likelier
  * reading of a gap of that row's size.
  */
-export function classify(line: AlignedLine, card: RateCard): Verdict | undefined {
-  const verdict = refusedBeside(line, classifyLine(line, card));
+export function classify(line: AlignedLine, card: RateCard, tolerated?: Tolerated): Verdict | undefined {
+  const verdict = refusedBeside(line, classifyLine(line, card, tolerated));
   const twice = line.bill?.repeatedRow;
   if (verdict === undefined || twice === undefined) return verdict;
   const at = (l: { file: string; line: number }) => `${l.file}:${l.line}`;
@@ -69,7 +70,10 @@ function refusedText(refused: readonly Rejection[]): string {
   return groups.join(" and ");
 }
 
-function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
+/** Whether what is left of a line's gap, once a reason is taken off it, is within the run's tolerance. */
+export type Tolerated = (line: AlignedLine, rest: Decimal) => boolean;
+
+function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | undefined): Verdict | undefined {
   if (line.meters[0] === PLAN_FEE) return classifyFee(line, card);
   const { bill, computed } = line;
   // The card's rounding step, or the bill's where it is coarser: money rounded to a cent of the currency.
@@ -92,6 +96,8 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
     if (line.duplicates.gt(0)) {
       return { class: "duplicate_events", explanation: `the bill charges ${n(bill.amount)} ${unit} for events the log has on this line only as repeats of an earlier event_id (quantity ${n(line.duplicates)}), counted once by burnrate, on the first row's line`, shiftable: false };
     }
+    const failed = skippedVerdict(line, { step, money: step !== card.precision.step, unit, tolerated }, "missing_in_usage");
+    if (failed) return failed;
     // A credit the bill gives on a line the usage has none of (FOCUS credits often carry none of the usage's tags) is a credit, not a charge.
     if (bill.adjustments !== undefined && bill.adjustments.eq(bill.amount)) {
       return { class: "missing_in_usage", explanation: `the bill's credit, adjustment or tax rows come to ${n(bill.amount)} ${unit} on a line with no usage on either side: a credit, adjustment or tax written without its usage's tags (dimensions) lands on a line of its own: map it with ignore, or give it the tags of the line it adjusts`, shiftable: false };
@@ -194,6 +200,8 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
       shiftable: true,
     };
   }
+  const failed = skippedVerdict(line, { step, money, unit, tolerated }, "quantity_mismatch");
+  if (failed) return failed;
   if (quantityKnown && pricedAtCard) {
     return {
       class: "quantity_mismatch",
@@ -207,6 +215,33 @@ function classifyLine(line: AlignedLine, card: RateCard): Verdict | undefined {
       ? `${cardPrice === undefined ? "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check" : "quantity and price both differ"}: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)} from ${computed.events} event(s) for ${n(computed.amount)}`
       : `the bill gives no quantity; it charges ${n(bill.amount)} ${unit}, usage ${n(computed.amount)} from ${computed.events} event(s)`,
     shiftable: true,
+  };
+}
+
+/**
+ * A bill above the usage by what the rows a mapping's `skip_rows:` left out of this line would add, priced as the
+ * events they would have been (the classic "did they bill the failed calls?"): said, with the key that counts them
+ * where the contract bills them (newcomer, stop 38: 14,516 tokens of 6 failed calls read as a bare quantity_mismatch).
+ * The quantity, where the bill gives one, exactly; the amount within the bill's step (to the nearest cent of its
+ * currency), or what is left within the run's tolerance.
+ */
+function skippedVerdict(line: AlignedLine, at: { step: Decimal; money: boolean; unit: string; tolerated: Tolerated | undefined }, cls: DifferenceClass): Verdict | undefined {
+  const { skipped, bill } = line;
+  if (skipped === undefined || bill === undefined || !(skipped.amount.gt(0) || skipped.quantity.gt(0))) return undefined;
+  const computed = line.computed ?? { quantity: ZERO, amount: ZERO };
+  if (!bill.amount.gt(computed.amount)) return undefined;
+  const withThem = computed.amount.plus(skipped.amount);
+  if (bill.quantity !== undefined && !bill.quantity.eq(computed.quantity.plus(skipped.quantity))) return undefined;
+  const exact = billedAs(withThem, bill.amount, at.step, at.money);
+  if (!exact && at.tolerated?.(line, bill.amount.minus(withThem)) !== true) return undefined;
+  const fit = withThem.eq(bill.amount) ? "exactly the bill's" : exact ? `the bill's ${n(bill.amount)} ${at.money ? "to the nearest cent of its currency" : `within the card's step of ${n(at.step)}`}` : `${n(bill.amount.minus(withThem))} off the bill's ${n(bill.amount)}, within the tolerance`;
+  const rules = skipped.rules.map((r) => `${r.column} ${shown(r.value)}`).join(", ");
+  const keys = [...new Set(skipped.rules.map((r) => r.column))].map((c) => `${c}: [] `).join(", ");
+  const quantity = bill.quantity === undefined ? "" : `quantity ${n(skipped.quantity)} and `;
+  return {
+    class: cls,
+    explanation: `the bill counts the ${skipped.rows} usage row(s) that skip_rows: leaves out as not usage (${rules}; the first at ${formatLocation(skipped.first)}): priced as the events they would have been, they add ${quantity}${n(skipped.amount)} ${at.unit}, and the usage with them comes to ${n(withThem)}, ${fit}; if the contract bills them, skip_rows: { ${keys}} in the usage mapping counts them, else the bill charges what was not used`,
+    shiftable: false,
   };
 }
 

@@ -21,6 +21,7 @@ import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
 import { recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
 import type { AlignedLine, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
+import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
 
 export interface ReconcileInput {
   card: RateCard;
@@ -59,14 +60,16 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     return ofAccounts(groups.length > 1 ? group.accounts : undefined, () => {
       const rows = mine(bill.charges);
       const cut = billCut(rows, group.statement, own);
-      const charges: PlacedCharge[] = rows.map((c) => ({ ...c, account: accountOf(c.account), cycle: cycleOfPeriod(c.period, cut.calendar, c.periodCell) }));
+      const placed: PlacedCharge[] = rows.map((c) => ({ ...c, account: accountOf(c.account), cycle: cycleOfPeriod(c.period, cut.calendar, c.periodCell) }));
       const payments = mine(bill.payments).map((p) => ({ ...p, account: accountOf(p.account), cycle: cycleOfPeriod({ kind: "within", at: p.at }, cut.calendar, p.origin) }));
-      return { ...cut, accounts: group.accounts, charges, payments };
+      // A credit is placed as the rows are (its period names a cycle), then listed apart from its line.
+      return { ...cut, accounts: group.accounts, charges: placed.filter((c) => !c.credit), credits: placed.filter((c) => c.credit), payments };
     });
   });
   const charges = parts.flatMap((p) => p.charges);
   const payments = parts.flatMap((p) => p.payments);
-  if (charges.length + payments.length === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
+  const credits = creditRows(parts);
+  if (charges.length + payments.length + credits.length === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
   const aligner = new Aligner(bill, charges, card);
   const compared: Compared[] = [];
   for (const part of parts) compared.push(await compare({ ...input, settings, aligner, replayed, own, several: parts.length > 1, billLayout: bill.layout }, part));
@@ -84,6 +87,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     // The version the replay ended on, as the statement of the same usage names it (versions given: the latest in force).
     version: replayed.version,
     unit: card.unit,
+    currency: card.currency,
     timezone: settings.zone.name,
     bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
     cycles: spans(compared.flatMap((c) => c.cycles.map((index) => ({ index, start: c.calendar.start(index), end: c.calendar.start(index + 1) })))),
@@ -107,6 +111,16 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     })),
     ignored: ignoredRows(bill.ignored, { calendarOf: (account) => (account === undefined ? undefined : calendars.get(account)) ?? head.calendar, accountOf }),
     fallbacks: fallbackNearMisses(card, replayed),
+    credits,
+    creditRule: bill.credits,
+    invoice: invoiceTotal({
+      card,
+      layout: bill.layout,
+      charges,
+      credits: parts.flatMap((p) => p.credits),
+      ignored: bill.ignored,
+      computed: { units: sumOf(lines.filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)), money: lines.some((l) => l.money && l.computed !== undefined), inCurrency: compared.map((c) => c.computedMoney) },
+    }),
     payments: bill.layout === "ledger"
       ? { bill: sumOf(payments.map((p) => p.amount)), granted: sumOf(compared.map((c) => c.granted)), rows: payments.length }
       : undefined,
@@ -139,6 +153,8 @@ interface Compared {
   recut: Reconciliation["recut"];
   outsideBill: Reconciliation["outsideBill"];
   granted: Decimal;
+  /** The compared lines' computed amounts in the card's currency; undefined where a cycle's version has no credit price. */
+  computedMoney: Decimal | undefined;
 }
 
 interface CompareContext extends ReconcileInput {
@@ -154,6 +170,7 @@ interface CompareContext extends ReconcileInput {
 interface Part extends BillCut {
   accounts: ReadonlySet<string> | undefined;
   charges: PlacedCharge[];
+  credits: PlacedCharge[];
   payments: { account: string | undefined; cycle: number }[];
 }
 
@@ -177,14 +194,17 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     const candidates = hypotheses(calendar, boundaries);
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
     const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, aligner, boundaries: new Set(boundaries), window, accounts });
+    const tolerated = (line: AlignedLine, rest: Decimal) => within(rest, line, ctx.tolerance, versionAt(calendar.start(line.cycle)));
     for (const [id, line] of lines) {
       const repeated = scan.duplicates.get(id);
+      const skipped = scan.skipped.get(id);
       if (repeated) {
         line.duplicates = repeated;
         const amount = scan.duplicateAmounts.get(id);
         if (amount !== undefined) line.duplicateAmount = amount;
-        verdicts.set(id, classify(line, card));
       }
+      if (skipped) line.skipped = skipped;
+      if (repeated || skipped) verdicts.set(id, classify(line, card, tolerated));
     }
     // A re-cut bill already has its boundary: no other is looked for.
     if (!bills && [...verdicts.values()].some((v) => v?.shiftable)) {
@@ -248,6 +268,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     recut: bills ? { accountStart: part.moved ?? ctx.own.start(0), billStart: bills.start(0), ...(whose === undefined ? {} : { accounts: whose }) } : undefined,
     outsideBill: outsideBill(statement, cycles, accounts),
     granted: granted(statement, cycles, accounts),
+    computedMoney: inCurrency([...lines.values()], (line) => versionAt(calendar.start(line.cycle)).creditPrice),
   };
 }
 

@@ -28,6 +28,8 @@ export interface Summary {
   attention: Difference[];
   /** A ledger's payments that the account file's grants do not match: the statement itself is then wrong. */
   paymentsDiffer: boolean;
+  /** The bill's credits that need attention: every one where the bill mapping says `credits: fail`, else none. */
+  failingCredits: number;
 }
 
 /** Explained and unexplained deltas add up, as overcharged and undercharged ones do, to bill total minus computed total (and likewise in money): every credit of the gap is accounted for. */
@@ -37,16 +39,18 @@ export function summarize(r: Reconciliation): Summary {
   const tally = (ds: Difference[]) => ({ count: ds.length, amount: sum(ds, false), money: sum(ds, true) });
   const attention = r.differences.filter(needsAttention);
   const paymentsDiffer = r.payments !== undefined && !r.payments.bill.eq(r.payments.granted);
+  const failingCredits = r.creditRule === "fail" ? r.credits.length : 0;
   const direction = (ds: Difference[]): Direction => ({ ...tally(ds), differences: ds });
   return {
     overcharged: direction(r.differences.filter((d) => d.delta.gt(0))),
     undercharged: direction(r.differences.filter((d) => d.delta.lt(0))),
-    status: attention.length > 0 || paymentsDiffer ? "attention" : r.differences.length === 0 ? "agrees" : "within_tolerance",
+    status: attention.length > 0 || paymentsDiffer || failingCredits > 0 ? "attention" : r.differences.length === 0 ? "agrees" : "within_tolerance",
     explained: tally(r.differences.filter((d) => d.class !== "unexplained")),
     unexplained: tally(r.differences.filter((d) => d.class === "unexplained")),
     overTolerance: r.differences.filter((d) => !d.withinTolerance).length,
     attention,
     paymentsDiffer,
+    failingCredits,
   };
 }
 

@@ -1,9 +1,10 @@
 import type { FallbackNearMiss } from "../engine/fallback-prices.js";
-import type { BillLayout } from "../bill/mapping.js";
+import type { BillLayout, CreditRule } from "../bill/mapping.js";
 import type { Location } from "../errors.js";
 import type { Rejection } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
+import type { SkipRule } from "../usage/read.js";
 
 export const DIFFERENCE_CLASSES = [
   "rate_drift", "quantity_mismatch", "duplicate_events", "missing_on_bill", "missing_in_usage", "rounding", "boundary_shift", "unexplained",
@@ -79,8 +80,21 @@ export interface AlignedLine {
   duplicates: Decimal;
   /** What those repeats would cost as events, when each is a flow event (components and surcharges included). */
   duplicateAmount?: Decimal;
+  /** What the usage rows a mapping's `skip_rows:` left out (a gateway's failed calls) would add to this line: billed, they are the bill's extra. */
+  skipped?: SkippedOnLine;
   /** The events of the line's meters that the replay refused in its cycle (credits exhausted, a limit): billed, they are what the card refuses. */
   refused?: readonly Rejection[];
+}
+
+/** Skipped usage rows of one line, priced as the events they would have been. */
+export interface SkippedOnLine {
+  rows: number;
+  /** The line's quantity of them: events on a meter's own line, a component's units on a component's line. */
+  quantity: Decimal;
+  amount: Decimal;
+  /** The `skip_rows:` column and value that left them out (status, failure), each once (their cells' places not kept). */
+  rules: readonly SkipRule[];
+  first: Location;
 }
 
 export interface Difference {
@@ -123,6 +137,8 @@ export interface Reconciliation {
   provider: string;
   version: string;
   unit: string;
+  /** The card's currency, which fees, overage and the invoice total are in. */
+  currency: string;
   timezone: string;
   bill: { file: string; layout: BillLayout; dimensions: readonly string[] };
   /** The bill's cycles (its own calendar when it is re-cut). */
@@ -153,6 +169,48 @@ export interface Reconciliation {
   payments: { bill: Decimal; granted: Decimal; rows: number } | undefined;
   /** Values a price table's "*" entry priced that are listed values written otherwise: warned of on stderr, as statement does. */
   fallbacks: readonly FallbackNearMiss[];
+  /** The bill's credit rows (charge category Credit), in bill order: listed and totalled, never inside a line's amount. */
+  credits: CreditRow[];
+  /** The bill mapping's `credits:`: whether each credit needs attention. */
+  creditRule: CreditRule;
+  /** The bill's total as billed and burnrate's for the same, in the card's currency; none where a row has no price in it (a card without a credit price), or for a ledger. */
+  invoice: InvoiceTotal | undefined;
+}
+
+/**
+ * A credit the bill gives (charge category Credit, a FOCUS Credit row): money back, not a price or a count, so it is
+ * listed and totalled on its own, beside the line it was given on, which is compared without it (newcomer, stop 38:
+ * a correct invoice with an SLA credit on its plan line was unexplained, and never reached exit 0).
+ */
+export interface CreditRow {
+  cycleStart: Instant;
+  account: string | undefined;
+  /** The bill's wording, and the line it was given on. */
+  activity: string;
+  meters: readonly string[];
+  dimensions: Readonly<Record<string, string>>;
+  /** Given on a plan fee or overage line: in the card's currency, else in its unit. */
+  money: boolean;
+  amount: Decimal;
+  origin: Location;
+}
+
+/**
+ * Every row of a bill in what it is billed in, in its parts, against what burnrate computes for the compared ones: the
+ * card's unit where every row is (a bill in credits), else its currency, rows in the unit turned into it at the credit price.
+ */
+export interface InvoiceTotal {
+  /** The card's currency, or its unit for a bill wholly in it. */
+  currency: string;
+  /** The bill's rows compared with the usage: usage lines, plan fees, overage. */
+  compared: Decimal;
+  /** The rows the bill mapping ignores (taxes, say). */
+  ignored: Decimal;
+  credits: Decimal;
+  /** What burnrate computes for the compared lines (the usage's credits at the credit price, fees and overage as they are). */
+  computed: Decimal;
+  /** Rows in the card's unit turned into its currency at the credit price (a bill of usage in credits and fees in money). */
+  converted: boolean;
 }
 
 /** Bill rows of one activity a mapping ignores, of one account and cycle: not compared, shown so that the sheet holds every row's money. */

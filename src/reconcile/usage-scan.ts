@@ -10,9 +10,10 @@ import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import type { Calendar, Instant } from "../time.js";
 import type { EventBatches } from "../usage/merge.js";
 import { screenEventIds } from "../usage/id-screen.js";
-import { readUsage, readUsageInTurn } from "../usage/read.js";
+import { readUsage, readUsageInTurn, type SkipRule } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import type { Aligner } from "./align.js";
+import type { SkippedOnLine } from "./types.js";
 
 /** A flow event near a cycle boundary: what moving it across would move. */
 export interface NearEvent {
@@ -31,6 +32,8 @@ interface RepeatsAndBoundaryEvents {
   duplicateAmounts: Map<string, Decimal>;
   /** Per boundary (the index of the cycle it starts), per line key, the flow events within the window around it, in time order. */
   near: Map<number, Map<string, NearEvent[]>>;
+  /** What the rows a mapping's `skip_rows:` left out would add to each aligned line id, priced as the events they would have been. */
+  skipped: Map<string, SkippedOnLine>;
 }
 
 interface UsageScanRequest {
@@ -62,12 +65,46 @@ export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): P
   // As the replay does: only ids a first pass finds on more than one row are remembered.
   const screen = await screenEventIds(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
   const rule = { window: settings.dedupeWindow, screen };
+  let skipped = new Map<string, SkippedOnLine>();
+  // The skipped rows of a read given up (out of time order) are counted again by the sorted one.
+  const reading = () => {
+    skipped = new Map();
+    return { ...options, skippedEvent: skippedRows(request, skipped) };
+  };
   try {
-    return await scanInReplayOrder(readUsage(input.files, options), request, rule);
+    return { ...(await scanInReplayOrder(readUsage(input.files, reading()), request, rule)), skipped };
   } catch (e) {
     if (!(e instanceof OutOfOrder)) throw e;
   }
-  return scanInReplayOrder(sortByTime(readUsageInTurn(input.files, options)), request, rule);
+  return { ...(await scanInReplayOrder(sortByTime(readUsageInTurn(input.files, reading())), request, rule)), skipped };
+}
+
+/**
+ * Each skipped row added to the lines it would have been priced into, as a repeat is: its account's line of its cycle,
+ * each component on its own line where the bill itemises the meter by component. Rows of the accounts not compared, or
+ * outside the calendar, are no line's.
+ */
+function skippedRows(request: UsageScanRequest, lines: Map<string, SkippedOnLine>): (event: UsageEvent, skip: SkipRule) => void {
+  const { card, calendar, aligner, accounts } = request;
+  const book = new PriceBook();
+  return (event, skip) => {
+    const cycle = calendar.indexOf(event.at);
+    const meterEvent = card.events.get(event.meter)!;
+    if (cycle < 0 || meterEvent.role !== "charge" || meterEvent.meter.aggregation !== "flow" || (accounts !== undefined && !accounts.has(event.account))) return;
+    const dims = lineDimensions(meterEvent.meter, event.dimensions);
+    for (const part of byItem(book, card, event, dims, aligner)) {
+      const id = aligner.id(cycle, event.account, part.item, dims);
+      const seen = lines.get(id);
+      const first = skip.at;
+      if (seen === undefined) lines.set(id, { rows: 1, quantity: part.quantity, amount: part.amount, rules: [skip], first });
+      else {
+        const known = seen.rules.some((r) => r.column === skip.column && r.value === skip.value);
+        // The first by file name and line, as the note on stderr tells them, not the first the merged reading came to.
+        const earlier = first.file < seen.first.file || (first.file === seen.first.file && first.line < seen.first.line);
+        lines.set(id, { rows: seen.rows + 1, quantity: seen.quantity.plus(part.quantity), amount: seen.amount.plus(part.amount), rules: known ? seen.rules : [...seen.rules, skip], first: earlier ? first : seen.first });
+      }
+    }
+  };
 }
 
 /**
@@ -92,7 +129,7 @@ async function* inReplayOrder(events: EventBatches): AsyncGenerator<readonly Usa
   yield instant.sort(canonicalOrder);
 }
 
-async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<RepeatsAndBoundaryEvents> {
+async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<Omit<RepeatsAndBoundaryEvents, "skipped">> {
   const { card, calendar, aligner, boundaries, window, accounts } = request;
   const duplicates = new Map<string, Decimal>();
   const duplicateAmounts = new Map<string, Decimal>();

@@ -36,6 +36,11 @@ export interface UsageOptions {
   scanner?: "here";
   /** The event ids' first pass (id-screen.ts): the scanner sends only the ids the replay needs of a log it found in order. */
   idScreen?: IdScreen;
+  /**
+   * Handed each row a mapping's `skip_rows:` leaves out, read as the event it would have been, with the reason (reconcile:
+   * a bill that counts a gateway's failed calls is over by exactly them); a row that reads as no event is not handed over.
+   */
+  skippedEvent?: (event: UsageEvent, skip: SkipRule) => void;
 }
 
 /** Longest CSV record accepted; longer is not a usage row and would only exhaust memory. */
@@ -210,7 +215,12 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         try {
           for (const { record, line } of batch) {
             if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
-            else if (!skipped(record, line, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), line, file, layout, card, zone, options.defaultAccount, mapping));
+            else {
+              const row = withConstants(record, constantValues);
+              const why = skipped(record, line, file, layout, mapping);
+              if (why === undefined) events.push(toEvent(row, line, file, layout, card, zone, options.defaultAccount, mapping));
+              else if (options.skippedEvent) handOver(options.skippedEvent, why, (read) => toEvent(row, line, file, read, card, zone, options.defaultAccount, mapping), layout);
+            }
           }
         } catch (e) {
           failure = e;
@@ -230,7 +240,12 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
           if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
-          else if (!skipped(record, info.lines, file, layout, mapping)) events.push(toEvent(withConstants(record, constantValues), info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+          else {
+            const row = withConstants(record, constantValues);
+            const why = skipped(record, info.lines, file, layout, mapping);
+            if (why === undefined) events.push(toEvent(row, info.lines, file, layout, card, zone, options.defaultAccount, mapping));
+            else if (options.skippedEvent) handOver(options.skippedEvent, why, (read) => toEvent(row, info.lines, file, read, card, zone, options.defaultAccount, mapping), layout);
+          }
           if (events.length >= 1024) {
             yield events;
             events = [];
@@ -282,19 +297,39 @@ function recordsOf(content: Content, file: string, options: UsageOptions, { mapp
 }
 
 /**
- * Whether a row is not usage by the mapping's `skip_rows:` (a gateway's failed call): told to the
+ * Why a row is not usage by the mapping's `skip_rows:` (a gateway's failed call), if it is not: told to the
  * run's count, and never an event, so that it is neither charged, nor counted toward a quota, nor its
  * id seen by the event_id rule (a retry under the same id is the call that happened).
  */
-function skipped(record: readonly string[], line: number, file: string, layout: Layout, mapping: ColumnMapping): boolean {
-  if (layout.skip === undefined) return false;
+function skipped(record: readonly string[], line: number, file: string, layout: Layout, mapping: ColumnMapping): SkipRule | undefined {
+  if (layout.skip === undefined) return undefined;
   for (const { index, column, values } of layout.skip) {
     const cell = record[index]!;
     if (!values.has(cell)) continue;
-    mapping.skipped?.row({ file, line, column: index + 1 }, `${column} ${shown(cell)}`);
-    return true;
+    const at = { file, line, column: index + 1 };
+    mapping.skipped?.row(at, `${column} ${shown(cell)}`);
+    return { column, value: cell, at };
   }
-  return false;
+  return undefined;
+}
+
+/** The `skip_rows:` column and value that left a row out, and the cell. */
+export interface SkipRule {
+  column: string;
+  value: string;
+  at: Location;
+}
+
+/** A skipped row as the event it would have been, where it reads as one: a failed call without its tokens is no event to price. */
+function handOver(to: (event: UsageEvent, skip: SkipRule) => void, why: SkipRule, read: (layout: RowLayout) => UsageEvent, layout: RowLayout): void {
+  let event: UsageEvent;
+  try {
+    event = read(layout);
+  } catch (e) {
+    if (e instanceof UserError) return;
+    throw e;
+  }
+  to(event, why);
 }
 
 /** A layout's dimensions of one value for every row (the provider of a provider's own report), as columns after the file's own. */

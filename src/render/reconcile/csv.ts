@@ -8,7 +8,8 @@ import { direction } from "./json.js";
 /**
  * The sign-off sheet: one row per aligned line, agreeing or not, with its
  * status, and one column per dimension the bill carries, for a spreadsheet;
- * then one row per activity, account and cycle the bill mapping ignores (status `ignored`).
+ * then one row per activity, account and cycle the bill mapping ignores (status `ignored`), one per credit (status
+ * `credit`), and the invoice's total in the card's currency against burnrate's (status `total`).
  */
 export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {}): string {
   const dims = [...r.bill.dimensions];
@@ -41,6 +42,24 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
       i.cycleStart === undefined ? "" : formatInstant(i.cycleStart), ...(byAccount ? [i.account ?? ""] : []), i.activity, ...dims.map(() => ""),
       "ignored", "", "", r.unit, "", amount(i.amount), "", "", "", "", "", "no",
       `not reconciled: ${i.rows} row(s) the bill mapping ignores (activities: { ${i.activity}: ignore })`,
+    ]);
+  }
+  // A credit is money back, listed apart from the line it was given on: one row each, in what its amount counts.
+  for (const c of r.credits) {
+    rows.push([
+      formatInstant(c.cycleStart), ...(byAccount ? [c.account ?? ""] : []), c.meters.join("+"), ...dims.map((k) => c.dimensions[k] ?? ""),
+      "credit", "", "", c.money ? r.currency : r.unit, "", amount(c.amount), "", "", "", "", "", r.creditRule === "fail" ? "yes" : "no",
+      `not compared: a credit (${c.origin.file}:${c.origin.line}, ${c.activity}), listed apart from its line; ${r.creditRule === "fail" ? "it needs attention (credits: fail in the bill mapping)" : "credits: fail in the bill mapping makes it need attention"}`,
+    ]);
+  }
+  // The invoice's total as billed, in its currency, against burnrate's for the same: the figure finance signs (newcomer, stop 38).
+  const i = r.invoice;
+  if (i !== undefined) {
+    const billed = i.compared.plus(i.ignored).plus(i.credits);
+    rows.push([
+      "", ...(byAccount ? [""] : []), "invoice total", ...dims.map(() => ""),
+      "total", "", "", i.currency, "", amount(billed), "", amount(i.computed), "", amount(billed.minus(i.computed)), "", "no",
+      `every row of the bill${i.converted ? ` (its rows in ${r.unit} turned into ${i.currency} at the card's credit price)` : ""}: ${formatExact(i.compared)} compared, ${formatExact(i.ignored)} ignored, ${formatExact(i.credits)} credits; computed for the compared rows; ${formatExact(i.compared.minus(i.computed))} of the delta on them`,
     ]);
   }
   return csvText(header, rows, options);

@@ -1,6 +1,6 @@
-import { formatExact, type Decimal } from "../../money.js";
+import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { computedQuantity, meterName, needsAttention, summarize, type Direction } from "../../reconcile/summary.js";
-import type { AlignedLine, Difference, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
+import type { AlignedLine, Difference, InvoiceTotal, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
 
 const exact = (v: Decimal | undefined) => (v === undefined ? null : formatExact(v));
@@ -9,7 +9,7 @@ const exact = (v: Decimal | undefined) => (v === undefined ? null : formatExact(
 export const direction = (d: Difference) => (d.delta.gt(0) ? "overcharged" : "undercharged");
 
 /** What every line carries, agreeing or not: where it is and both sides' figures. */
-function sides(line: AlignedLine, cycleStart: number) {
+function sides(line: AlignedLine, cycleStart: number, units: Units) {
   const d = { line };
   return {
     cycle: formatInstant(cycleStart),
@@ -23,13 +23,20 @@ function sides(line: AlignedLine, cycleStart: number) {
     computed_quantity: exact(computedQuantity(d)),
     computed_amount: exact(line.computed?.amount),
     computed_events: line.computed?.events ?? 0,
-    unit: line.money ? "money" : "credits",
+    // As the CSV's unit column: the card's unit, or its currency on a fee or overage line (newcomer, stop 38: "credits" where the sheet said cents).
+    unit: line.money ? units.currency : units.unit,
   };
 }
 
-function differenceJson(d: Difference, status: ReconciledLine["status"]) {
+/** The names of what amounts count: the card's unit, and its currency. */
+interface Units {
+  unit: string;
+  currency: string;
+}
+
+function differenceJson(d: Difference, status: ReconciledLine["status"], units: Units) {
   return {
-    ...sides(d.line, d.cycleStart),
+    ...sides(d.line, d.cycleStart, units),
     delta: formatExact(d.delta),
     status,
     direction: direction(d),
@@ -44,10 +51,10 @@ function differenceJson(d: Difference, status: ReconciledLine["status"]) {
 }
 
 /** A line of the sign-off sheet: an agreeing line has no class, direction or explanation, perhaps a note. */
-function lineJson(l: ReconciledLine) {
-  if (l.difference) return { ...differenceJson(l.difference, l.status), note: null };
+function lineJson(l: ReconciledLine, units: Units) {
+  if (l.difference) return { ...differenceJson(l.difference, l.status, units), note: null };
   return {
-    ...sides(l.line, l.cycleStart),
+    ...sides(l.line, l.cycleStart, units),
     delta: formatExact(l.delta),
     status: l.status,
     direction: null,
@@ -71,10 +78,31 @@ function recutText(recut: NonNullable<Reconciliation["recut"]>): string {
 
 const directionJson = (d: Direction) => ({ differences: d.count, amount: formatExact(d.amount), money: formatExact(d.money) });
 
+/** The credits given on usage lines (in the card's unit) or on fee and overage lines (in its currency). */
+export function sumCredits(r: Reconciliation, money: boolean): Decimal {
+  return r.credits.filter((c) => c.money === money).reduce((t, c) => t.plus(c.amount), ZERO);
+}
+
+function invoiceJson(i: InvoiceTotal) {
+  const billed = i.compared.plus(i.ignored).plus(i.credits);
+  return {
+    currency: i.currency,
+    bill_total: formatExact(billed),
+    converted: i.converted,
+    compared: formatExact(i.compared),
+    ignored: formatExact(i.ignored),
+    credits: formatExact(i.credits),
+    computed_total: formatExact(i.computed),
+    delta: formatExact(billed.minus(i.computed)),
+    compared_delta: formatExact(i.compared.minus(i.computed)),
+  };
+}
+
 /** The JSON contract of SPEC 4, `burnrate.reconcile/v1`: every amount and quantity a decimal string, absent ones null. */
 export function reconcileJson(r: Reconciliation): object {
   const s = summarize(r);
   const statusOf = new Map(r.lines.map((l) => [l.difference, l.status]));
+  const units = { unit: r.unit, currency: r.currency };
   return {
     schema: "burnrate.reconcile/v1",
     card: { provider: r.provider, version: r.version },
@@ -95,8 +123,8 @@ export function reconcileJson(r: Reconciliation): object {
     unexplained: { differences: s.unexplained.count, amount: formatExact(s.unexplained.amount), money: formatExact(s.unexplained.money) },
     over_tolerance: s.overTolerance,
     agreeing_lines: r.agreeing,
-    differences: r.differences.map((d) => differenceJson(d, statusOf.get(d)!)),
-    lines: r.lines.map(lineJson),
+    differences: r.differences.map((d) => differenceJson(d, statusOf.get(d)!, units)),
+    lines: r.lines.map((l) => lineJson(l, units)),
     outside_bill: r.outsideBill.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end), computed_amount: formatExact(c.amount) })),
     other_accounts: r.otherAccounts.map((a) => ({ account: a.account, computed_amount: formatExact(a.amount) })),
     ignored: r.ignored.map((i) => ({
@@ -105,7 +133,25 @@ export function reconcileJson(r: Reconciliation): object {
       activity: i.activity,
       rows: i.rows,
       amount: formatExact(i.amount),
+      unit: r.unit,
     })),
+    credits: {
+      rule: r.creditRule,
+      amount: formatExact(sumCredits(r, false)),
+      money: formatExact(sumCredits(r, true)),
+      rows: r.credits.map((c) => ({
+        cycle: formatInstant(c.cycleStart),
+        ...(c.account === undefined ? {} : { account: c.account }),
+        meters: c.meters,
+        activity: c.activity,
+        dimensions: c.dimensions,
+        amount: formatExact(c.amount),
+        unit: c.money ? units.currency : units.unit,
+        bill_line: c.origin.line,
+        attention: r.creditRule === "fail",
+      })),
+    },
+    invoice: r.invoice ? invoiceJson(r.invoice) : null,
     payments: r.payments ? { rows: r.payments.rows, bill: formatExact(r.payments.bill), granted: formatExact(r.payments.granted) } : null,
   };
 }

@@ -1,5 +1,6 @@
 import { PLAN_FEE } from "../../bill/mapping.js";
 import type { Decimal } from "../../money.js";
+import { sumCredits } from "./json.js";
 import { computedQuantity, meterName, summarize, type Direction, type Status } from "../../reconcile/summary.js";
 import type { Difference, IgnoredRows, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { localDate, type RenderContext } from "../shared/context.js";
@@ -64,6 +65,8 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Computed total", amount(r.computedTotal)],
         ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
         ...(r.money ? [[`${moneyLabel(r)} (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
+        ...invoiceFacts(r),
+        ...(r.credits.length === 0 ? [] : [["Credits", `${creditsText(r)}: ${r.creditRule === "fail" ? "each needs attention (credits: fail in the bill mapping)" : "listed apart from the lines they were given on, and passed (credits: fail in the bill mapping makes each need attention)"}`] as const]),
         ["Overcharged", direction(s.overcharged, "the bill above usage")],
         ["Undercharged", direction(s.undercharged, "the bill below usage")],
         ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
@@ -71,7 +74,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         // A rounding difference is within any tolerance, none too: said beside "exact", which would otherwise contradict the status.
         ["Tolerance", tolerance !== "" ? tolerance : rounded > 0 ? "none (exact); a rounding difference always passes" : "none (exact)"],
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
-        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${s.attention.length > 0 ? ` (${s.attention.length} difference(s))` : ""}`],
+        ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits)}`],
       ],
     },
   ];
@@ -125,12 +128,60 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   if (r.payments) {
     blocks.push({ kind: "note", text: `Payments on the bill: ${r.payments.rows} row(s), ${amount(r.payments.bill)}; credits granted by the account file in these cycles: ${amount(r.payments.granted)}.` });
   }
+  if (r.credits.length > 0) {
+    blocks.push({
+      kind: "table",
+      title: "Credits on the bill (not compared)",
+      head: ["Cycle", "Line", "Dimensions", "Bill row", "Activity", "Amount"],
+      align: ["left", "left", "left", "left", "left", "right"],
+      rows: r.credits.map((c) => [
+        localDate(ctx, c.cycleStart),
+        c.meters.join("+") + (c.account === undefined ? "" : ` (${c.account})`),
+        dimensionText(c.dimensions),
+        `${c.origin.file}:${c.origin.line}`,
+        c.activity,
+        `${exactGrouped(c.amount)} ${c.money ? r.currency : unit}`,
+      ]),
+    });
+  }
   for (const i of byActivity(r.ignored)) blocks.push({ kind: "note", text: `Not reconciled (ignored by the bill mapping): ${i.rows} ${i.activity} row(s), ${amount(i.amount)}.` });
   for (const a of r.otherAccounts) blocks.push({ kind: "note", text: `Account ${a.account} is not on the bill, not compared: ${amount(a.amount)} in these cycles.` });
   for (const c of r.outsideBill) {
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
   }
   return blocks;
+}
+
+/** What needs attention, beside the status: differences, and credits where the bill mapping has them fail. */
+function attentionText(differences: number, credits: number): string {
+  const parts = [...(differences > 0 ? [`${differences} difference(s)`] : []), ...(credits > 0 ? [`${credits} credit(s)`] : [])];
+  return parts.length === 0 ? "" : ` (${parts.join(", ")})`;
+}
+
+/** The credits' count and sums: in the card's unit, and in its currency for those on a fee or overage line. */
+function creditsText(r: Reconciliation): string {
+  const amounts = [...(r.credits.some((c) => !c.money) ? [`${exactGrouped(sumCredits(r, false))} ${r.unit}`] : []), ...(r.credits.some((c) => c.money) ? [`${exactGrouped(sumCredits(r, true))} ${r.currency}`] : [])];
+  return `${r.credits.length} row(s), ${amounts.join(" and ")}`;
+}
+
+/**
+ * The bill's total as billed, in the card's currency, with what burnrate computes for the same and the difference:
+ * the figure finance signs the invoice against (newcomer, stop 38). The rows not compared (ignored, credits) are in the
+ * bill's total and not in burnrate's, and the difference says how much of it is theirs.
+ */
+function invoiceFacts(r: Reconciliation): (readonly [string, string])[] {
+  const i = r.invoice;
+  // A bill wholly in the card's unit with nothing set aside: its total is the bill total above.
+  if (i === undefined || (i.currency === r.unit && i.ignored.isZero() && r.ignored.length === 0 && r.credits.length === 0)) return [];
+  const billed = i.compared.plus(i.ignored).plus(i.credits);
+  const notCompared = i.ignored.plus(i.credits);
+  const signed = (v: Decimal) => (v.gt(0) ? `+${exactGrouped(v)}` : exactGrouped(v));
+  const parts = [`${exactGrouped(i.compared)} compared`, ...(r.ignored.length > 0 ? [`${exactGrouped(i.ignored)} ignored by the mapping`] : []), ...(r.credits.length > 0 ? [`${exactGrouped(i.credits)} credits`] : [])];
+  return [
+    [`Invoice total (${i.currency})`, `${exactGrouped(billed)} ${i.converted ? "as read" : "as billed"}, every row${parts.length > 1 ? `: ${parts.join(", ")}` : ""}${i.converted ? `; its rows in ${r.unit} turned into ${i.currency} at the card's credit price` : ""}`],
+    [`Computed (${i.currency})`, `${exactGrouped(i.computed)} for the compared rows`],
+    ["Invoice difference", `${signed(billed.minus(i.computed))} ${i.currency} (bill minus computed)${notCompared.isZero() ? "" : `: ${signed(i.compared.minus(i.computed))} on the compared rows, ${signed(notCompared)} the rows not compared`}`],
+  ];
 }
 
 /** What a reconciliation's money lines are: overage (requests past a quota), plan fees, or both. */
