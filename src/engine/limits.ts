@@ -33,6 +33,7 @@ export abstract class Limits extends TimelineApplication {
     today: () => replay.setup.calendar.zone.localDate(replay.instant),
     limitCredits: (limit) => replay.limitCredits(limit),
     runAt: (account, at) => {
+      if (!replay.runs.has(account) && !replay.setup.accounts.has(account)) replay.rewardMade.add(account);
       const run = replay.run(account);
       replay.advance(run, at);
       return run;
