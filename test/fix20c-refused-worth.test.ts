@@ -60,6 +60,7 @@ describe("diff: refused usage compared by quantity and worth, not events (red te
   it("the pull-request comment says it plainly, with a table of the refused usage", async () => {
     const md = (await burnrate([...inputs("0.21"), "--fail-over", "10", "--format", "markdown"])).stdout;
     expect(md).toContain("**Over the limit.** Failed: --fail-over. ");
+    expect(md).toContain("The other -450.00 is the events one card serves and the other refuses (1 refused under each, rows of other sizes): what the customer no longer gets, charged nothing.");
     expect(md).toContain("The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth 50.00 → 500.00 credits at the base card's prices, in 1 meter of the accounts' cycles (1 → 1 events; for want of credits, a quota, a gate, a budget or a limit). Largest: web_fetch 1,000 → 10,000 refused, worth 50.00 → 500.00 at the base card's prices in the cycle from 2026-11-01, account default. --fail-over judges its worth, as a share of the credits the base card charged.");
     expect(md).toContain("| default | 2026-11-01 | web_fetch | 1,000 | 10,000 | 50.00 | 500.00 | 1 |");
   });

@@ -117,7 +117,9 @@ function servedSummary(d: CostDiff): string[] {
     ? `On the usage both cards serve, ${d.card.unit} do not change (${f.amount(served.old)}): the prices move nothing.`
     : `On the usage both cards serve, ${d.card.unit} ${delta(served).gt(0) ? "rise" : "fall"} by ${f.change(served)}, from ${f.amount(served.old)} to ${f.amount(served.new)}: what the prices change.`;
   const lost = d.refusedMore !== undefined && rest.lt(0) ? ": what the customer no longer gets, charged nothing" : "";
-  return [prices, `The other ${f.signed(rest)} is the events one card serves and the other refuses (${count(oldRejected)} → ${count(newRejected)} refused)${lost}.`];
+  // As many events refused under each card may be rows of other sizes: said, as the count alone reads "no change".
+  const refusedCount = oldRejected === newRejected ? `${count(newRejected)} refused under each, rows of other sizes` : `${count(oldRejected)} → ${count(newRejected)} refused`;
+  return [prices, `The other ${f.signed(rest)} is the events one card serves and the other refuses (${refusedCount})${lost}.`];
 }
 
 /**
