@@ -73,3 +73,25 @@ describe("diff: refused usage compared by quantity and worth, not events (red te
     expect([j.refused, j.refused_more, j.refused_more_worth, j.fail_over.refused_exceeded]).toEqual([[], null, null, false]);
   });
 });
+
+describe("refused usage weighed across a cycle's meters (red team, stop 38)", () => {
+  it("a price cut whose credits now reach a large row and refuse a small one of another meter refuses less, not more", async () => {
+    // Base: browser_inspection at 0.21; new: Fliplet's 0.2 (a cut). Rows: 2,400 inspections, 10,000 fetches (500), 300
+    // image saves (0.1 each, 30). Base: 504 + 500 = 1,004 > 1,000, the fetches refused; 504 + 30 = 534 served. New:
+    // 480 + 500 = 980, then 980 + 30 = 1,010 > 1,000: the saves refused. Worth: the fetches 500 (the base card served
+    // none, so the new card's 0.05 a fetch), the saves 30 (the base card's 0.1): 500 -> 30 refused, less.
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-fix20c-refused-"));
+    const text = readFileSync(BASE, "utf8");
+    writeFileSync(join(dir, "base.yaml"), text.replace('price: "0.2"              # "inspecting a page with a real browser (0.2 per inspection)"', 'price: "0.21"'));
+    writeFileSync(join(dir, "acct.yaml"), "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n");
+    writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,browser_inspection,2400,alpha\n2026-11-10T10:00:00Z,web_fetch,10000,alpha\n2026-11-20T10:00:00Z,image_save,300,alpha\n");
+    const r = await burnrate(["diff", "--base", join(dir, "base.yaml"), "--card", BASE, "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--fail-over", "0", "--fail-on-unmeasured", "--format", "json"]);
+    const j = JSON.parse(r.stdout);
+    expect(j.refused.map((x: { meter: string; old_quantity: string; new_quantity: string; worth: { old: string; new: string } }) => [x.meter, x.old_quantity, x.new_quantity, x.worth.old, x.worth.new]))
+      .toEqual([["image_save", "0", "300", "0", "30"], ["web_fetch", "10000", "0", "500", "0"]]);
+    expect([j.refused_more, j.refused_more_worth, j.fail_over.refused_exceeded]).toEqual([null, null, false]);
+    // 534 -> 980 credits charged: --fail-over 0 trips on the credits, as more of the usage is served; nothing else.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("burnrate: total credits rise by more than --fail-over 0%\n");
+  });
+});

@@ -159,7 +159,7 @@ function moneyGateFinding(g: GateResult, units: { unit: string; currency: string
 
 /** A refused row: how much of the meter each card refused, and what that is worth at the base card's prices. */
 function refusedRowText(r: RefusedRow, unit: string, zone: Zone): string {
-  const worth = r.priced ? `worth ${formatExact(r.old)} → ${formatExact(r.new)} ${unit} at the base card's prices` : "worth unknown (the base card served none of the meter to price it by)";
+  const worth = r.priced ? `worth ${formatExact(r.old)} → ${formatExact(r.new)} ${unit} at the base card's prices` : "worth unknown (neither card served any of the meter to price it by)";
   return `${r.meter} ${formatExact(r.quantity.old)} → ${formatExact(r.quantity.new)} refused (${r.events.old} → ${r.events.new} events), ${worth}, in the cycle from ${zone.localDate(r.start)}, account ${r.account}`;
 }
 

@@ -67,7 +67,7 @@ export interface RefusedRow extends Totals {
   events: { old: number; new: number };
   /** The credits the base card charged the meter in the cycle: the JSON gives the worth's rise as a share of it. */
   percentOf: Decimal;
-  /** Whether the worth is known: false where the base card served none of the meter, in the cycle or anywhere, to read its price from. */
+  /** Whether the worth is known: false where neither card served any of the meter, in the cycle or anywhere, to read its price from. */
   priced: boolean;
 }
 
@@ -206,20 +206,26 @@ const addCost = (costs: Map<string, BaseCost>, key: string, line: Statement["acc
 /**
  * Each account's cycle and meter whose refused quantity differs, with its worth at the base card's prices: the
  * quantity at the base card's average price of the meter in that account's cycle (what it charged the meter over
- * what it served of it), else over the whole usage. A price by dimension (a model, a provider) is read as the meter's
- * average over the rows the base card served, as a finance analyst prices volume lost at the old price.
+ * what it served of it), else over the whole usage; where the base card served none of the meter (it refused all of
+ * it), the new card's, so that refusals moved from a large row to a small one are weighed. A price by dimension (a
+ * model, a provider) is read as the meter's average over the rows served, as a finance analyst prices volume lost at
+ * the old price.
  */
 function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>): RefusedRow[] {
-  const inCycle = new Map<string, BaseCost>();
-  const overall = new Map<string, BaseCost>();
-  for (const account of base.accounts) {
-    for (const c of account.cycles) {
-      for (const line of c.lines) {
-        addCost(inCycle, JSON.stringify([account.account, c.start, line.meter]), line);
-        addCost(overall, line.meter, line);
+  const costs = (statement: Statement) => {
+    const inCycle = new Map<string, BaseCost>();
+    const overall = new Map<string, BaseCost>();
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        for (const line of c.lines) {
+          addCost(inCycle, JSON.stringify([account.account, c.start, line.meter]), line);
+          addCost(overall, line.meter, line);
+        }
       }
     }
-  }
+    return { inCycle, overall };
+  };
+  const [old, now] = [costs(base), costs(card)];
   const out = new Map<string, RefusedRow>();
   for (const [statement, side] of [[base, "old"], [card, "new"]] as const) {
     for (const account of statement.accounts) {
@@ -236,7 +242,7 @@ function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string,
   }
   const changed = [...out.entries()].filter(([, r]) => !r.quantity.old.eq(r.quantity.new));
   for (const [key, r] of changed) {
-    const cost = [inCycle.get(key), overall.get(r.meter)].find((c) => c !== undefined && !c.quantity.isZero());
+    const cost = [old.inCycle.get(key), old.overall.get(r.meter), now.inCycle.get(key), now.overall.get(r.meter)].find((c) => c !== undefined && !c.quantity.isZero());
     r.priced = cost !== undefined;
     if (cost === undefined) continue;
     // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.

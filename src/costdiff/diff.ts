@@ -39,7 +39,7 @@ export interface RefusedMore {
   /** Events refused under each card, summed over `rows`. */
   old: number;
   new: number;
-  /** Their worth at the base card's prices, summed over `rows` (those whose worth is known). */
+  /** The worth at the base card's prices of the usage refused in those cycles, every meter's whose quantity differs (those whose worth is known). */
   worth: Totals;
   rows: RefusedRow[];
 }
@@ -109,15 +109,24 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
 }
 
 /**
- * The usage refused, for any reason (credits, a quota, a plan's gate, a budget, a limit), in the accounts' cycles and
- * meters where the new card refuses more of it: cycle by cycle, so that one customer's loss is not netted against
- * another's gain, and every reason, so that refusals moved from one reason to another are not counted as more (red
- * team, stop 36); by quantity, as a meter's events may be of any size (red team, stop 38).
+ * The usage refused, for any reason (credits, a quota, a plan's gate, a budget, a limit), in the accounts' cycles where
+ * the new card refuses more of it: cycle by cycle, so that one customer's loss is not netted against another's gain,
+ * and every reason, so that refusals moved from one reason to another are not counted as more (red team, stop 36). By
+ * quantity, meter by meter, as a meter's events may be of any size, and by worth across a cycle's meters, so that a
+ * price cut whose credits now reach a large row and refuse a small one of another meter is not more (red team, stop
+ * 38). A cycle refuses more where its refused usage is worth more at the base card's prices, or where some it refuses
+ * more of has no price there (fail closed); its rows listed are the meters it refuses more of.
  */
 function refusedMore(refused: readonly RefusedRow[]): RefusedMore | undefined {
-  const rows = refused.filter((r) => r.quantity.new.gt(r.quantity.old));
+  const cycles = new Map<string, RefusedRow[]>();
+  for (const r of refused) {
+    const key = JSON.stringify([r.account, r.start]);
+    cycles.set(key, [...(cycles.get(key) ?? []), r]);
+  }
+  const more = [...cycles.values()].filter((rows) => rows.some((r) => !r.priced && r.quantity.new.gt(r.quantity.old)) || rows.reduce((n, r) => n.plus(delta(r)), ZERO).gt(0));
+  const rows = more.flat().filter((r) => r.quantity.new.gt(r.quantity.old));
   if (rows.length === 0) return undefined;
-  const sum = (side: "old" | "new") => rows.reduce((n, r) => n.plus(r[side]), ZERO);
+  const sum = (side: "old" | "new") => more.flat().reduce((n, r) => n.plus(r[side]), ZERO);
   return { old: rows.reduce((n, r) => n + r.events.old, 0), new: rows.reduce((n, r) => n + r.events.new, 0), worth: { old: sum("old"), new: sum("new") }, rows };
 }
 

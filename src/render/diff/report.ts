@@ -189,7 +189,7 @@ function unmeasuredNote(d: CostDiff): string | undefined {
 
 /** What a refused row's meter lost: its quantity under each card, and its worth at the base card's prices. */
 function refusedWorth(f: Figures, r: RefusedRow): string {
-  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.amount(r.old)} → ${f.amount(r.new)} at the base card's prices` : "worth unknown (the base card served none of it)"}`;
+  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.amount(r.old)} → ${f.amount(r.new)} at the base card's prices` : "worth unknown (neither card served any of it)"}`;
 }
 
 /**
