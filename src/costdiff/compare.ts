@@ -54,7 +54,7 @@ export interface PricedLine extends Totals {
 
 /**
  * The usage of one meter refused in one account's cycle, for any reason, under each card: its quantity and events, and
- * its worth (`old`, `new`) at the base card's prices. Events are not what a refusal takes from the customer: a price
+ * its worth (`old`, `new`) at the base card's prices (the new card's where the base card served none of the meter). Events are not what a refusal takes from the customer: a price
  * rise that refuses one 10,000-fetch row where the old card refused one of 1,000 refuses as many events and ten times
  * the usage (red team, stop 38: "credits fall 43%", exit 0).
  */
@@ -191,13 +191,13 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
   };
 }
 
-/** What one meter's usage cost under the base card, per unit of the meter's own quantity: its lines' credits (components too, refunds not) and its own quantity. */
-interface BaseCost {
+/** What one meter's usage cost under one card: its lines' credits (components too, refunds not) and its own quantity, whose ratio prices a unit of it. */
+interface MeterCost {
   amount: Decimal;
   quantity: Decimal;
 }
 
-const addCost = (costs: Map<string, BaseCost>, key: string, line: Statement["accounts"][number]["cycles"][number]["lines"][number]) => {
+const addCost = (costs: Map<string, MeterCost>, key: string, line: Statement["accounts"][number]["cycles"][number]["lines"][number]) => {
   if (line.kind === "refund") return;
   const c = costs.get(key) ?? { amount: ZERO, quantity: ZERO };
   costs.set(key, { amount: c.amount.plus(line.amount), quantity: line.component === undefined ? c.quantity.plus(line.quantity) : c.quantity });
@@ -213,8 +213,8 @@ const addCost = (costs: Map<string, BaseCost>, key: string, line: Statement["acc
  */
 function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>): RefusedRow[] {
   const costs = (statement: Statement) => {
-    const inCycle = new Map<string, BaseCost>();
-    const overall = new Map<string, BaseCost>();
+    const inCycle = new Map<string, MeterCost>();
+    const overall = new Map<string, MeterCost>();
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
         for (const line of c.lines) {
