@@ -4,7 +4,7 @@ import { withPricesAtZero } from "../costdiff/added-prices.js";
 import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine, type RefusedRow } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
-import { costDiff, type LineGate, type RefusedMore } from "../costdiff/diff.js";
+import { costDiff, largestRefused, type LineGate, type RefusedMore } from "../costdiff/diff.js";
 import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
 import { unmeasuredChange, unmeasuredWhy } from "../costdiff/unmeasured.js";
@@ -170,9 +170,6 @@ function refusedRowText(r: RefusedRow, unit: string, zone: Zone): string {
 function refusedText(more: RefusedMore, unit: string, zone: Zone): string {
   return `more usage refused under the new card, in ${more.rows.length} meter(s) of the accounts' cycles that refuse more of it (${more.old} → ${more.new} events, worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${unit} at the base card's prices); largest: ${refusedRowText(largestRefused(more), unit, zone)}`;
 }
-
-/** The row whose worth rose most; one of unknown worth first, as the gates take it to be past any limit. */
-const largestRefused = (more: RefusedMore): RefusedRow => [...more.rows].sort((a, b) => Number(a.priced) - Number(b.priced) || delta(b).comparedTo(delta(a)))[0]!;
 
 /** `--fail-over` on the refused usage's worth, as a share of the credits the base card charged. */
 function refusedFinding(more: RefusedMore, limit: { percent: Decimal; unit: string; base: Decimal; zone: Zone }): string {

@@ -130,6 +130,9 @@ function refusedMore(refused: readonly RefusedRow[]): RefusedMore | undefined {
   return { old: rows.reduce((n, r) => n + r.events.old, 0), new: rows.reduce((n, r) => n + r.events.new, 0), worth: { old: sum("old"), new: sum("new") }, rows };
 }
 
+/** The row whose worth rose most, of those the new card refuses more of; one of unknown worth first, as --fail-over takes it to be past any limit. */
+export const largestRefused = (more: RefusedMore): RefusedRow => [...more.rows].sort((a, b) => Number(a.priced) - Number(b.priced) || delta(b).comparedTo(delta(a)))[0]!;
+
 function failOver({ comparison, money }: DiffInputs, percent: Decimal, more: RefusedMore | undefined): FailOver {
   const credits = exceeds(comparison.total, percent);
   const inMoney = money.total !== undefined && exceeds(money.total, percent);

@@ -1,6 +1,6 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type RefusedRow, type Totals } from "../../costdiff/compare.js";
-import { lineGateTripped, type CostDiff, type RefusedMore } from "../../costdiff/diff.js";
+import { largestRefused, lineGateTripped, type CostDiff, type RefusedMore } from "../../costdiff/diff.js";
 import { formatLocation } from "../../errors.js";
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
 import type { Block } from "../shared/document.js";
@@ -198,7 +198,7 @@ function refusedWorth(f: Figures, r: RefusedRow): string {
  */
 function refusedNote(d: CostDiff, more: RefusedMore): string {
   const f = new Figures(d);
-  const largest = [...more.rows].sort((a, b) => Number(a.priced) - Number(b.priced) || delta(b).comparedTo(delta(a)))[0]!;
+  const largest = largestRefused(more);
   const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged.`;
   return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.amount(more.worth.old)} → ${f.amount(more.worth.new)} ${d.card.unit} at the base card's prices, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
 }
