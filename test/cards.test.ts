@@ -215,7 +215,9 @@ describe("Flowly", async () => {
     expect(nov!.rejected).toContainEqual({ meter: "message", reason: 'daily limit of 200 reached for server "srv-support"', events: 2, quantity: "30", first_at: "2026-11-03T11:00:00Z", first_line: "fixtures/flowly/usage.csv:7" });
   });
 
-  it("alerts when credits run low", () => {
-    expect(nov!.alerts).toEqual([{ kind: "low_balance", level: "150", at: "2026-11-04T10:00:00Z" }]);
+  it("alerts when credits run low, and again when they run low after the bonus lifted them", () => {
+    // Below 150 on Nov 4; the 500 bonus credits of Nov 10 lift the balance above 150 (at least 500), and on Nov 20 it
+    // falls to 86 (included closing 0, bonus closing 86, above): a second alert, where there was one a cycle (red team, stop 38).
+    expect(nov!.alerts).toEqual([{ kind: "low_balance", level: "150", at: "2026-11-04T10:00:00Z" }, { kind: "low_balance", level: "150", at: "2026-11-20T10:00:00Z" }]);
   });
 });

@@ -57,7 +57,7 @@ describe("burnrate diff: per-meter gates", () => {
     // (Stop 37: and whether the prices on the usage both cards serve did, which they do: in the cycle where the credits
     // ran out, the new card refuses writes the base card charged, and the fall hides the rise. The +0.01 a write on every
     // write both cards serve, 1.11% of what those writes and the rest cost under the base card, is past 1%.)
-    expect(json.fail_over).toEqual({ percent: "1", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true });
+    expect(json.fail_over).toEqual({ percent: "1", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true, refused_exceeded: false });
     expect(new Decimal(json.total_delta).abs().mul(100).div(baseTotal).lt(1)).toBe(true);
     const servedWrites = json.changes.filter((c: { meter: string }) => c.meter === "data_write").reduce((n: Decimal, c: { old: string; new: string }) => n.plus(Decimal.min(new Decimal(c.old).div("0.05"), new Decimal(c.new).div("0.06"))), new Decimal(0));
     expect(json.served.delta).toBe(servedWrites.mul("0.01").toFixed());
@@ -143,10 +143,11 @@ describe("burnrate diff: changes the credits running out explain, labelled on th
     const row = json.changes.find((c: { meter: string; cycle: string }) => c.meter === "data_write" && c.cycle === start);
     const label = `credits ran out earlier: ${row.old_refused} → ${row.new_refused} events refused`;
     const table = (await tableDiff()).split("\n");
-    expect(table.find((l) => l.includes(local) && l.includes("data_write"))).toContain(label);
+    // In the "Changed lines" table: the note on the refused usage above it names the cycle and meter too (stop 38).
+    expect(table.slice(table.indexOf("Changed lines")).find((l) => l.includes(local) && l.includes("data_write"))).toContain(label);
     const md = (await inProcess(diffArgs("--format", "markdown"))).stdout;
     const changed = md.slice(0, md.indexOf("<details>"));
-    expect(changed.split("\n").find((l) => l.includes(local) && l.includes("data_write"))).toMatch(new RegExp(`\\| ${label} \\|$`));
+    expect(changed.split("\n").find((l) => l.startsWith("|") && l.includes(local) && l.includes("data_write"))).toMatch(new RegExp(`\\| ${label} \\|$`));
   });
 
   it("the headline names the largest per-meter changes", async () => {

@@ -31,7 +31,8 @@ describe("diff: a price rise the refused events hide", () => {
     const out = JSON.parse(json.stdout);
     expect([out.base_total, out.card_total, out.total_delta_percent]).toEqual(["100", "84", "-16"]);
     expect(out.served).toEqual({ old: "70", new: "84", delta: "14", delta_percent: "20", old_rejected: 0, new_rejected: 3 });
-    expect(out.fail_over).toEqual({ percent: "10", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true });
+    // The 3 messages refused are worth 30 credits at the base card's prices, 30% of the 100 it charged: past 10% too (stop 38).
+    expect(out.fail_over).toEqual({ percent: "10", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true, refused_exceeded: true });
     expect(json.stderr).toContain("burnrate: total credits on the usage both cards serve rise by more than --fail-over 10%, by the prices: 70 → 84 (the events the new card refuses, charged nothing, left out)\n");
 
     const md = await diff(sms(10), next, "--fail-over", "10", "--format", "markdown");
@@ -41,10 +42,15 @@ describe("diff: a price rise the refused events hide", () => {
   });
 
   it("a rise of the prices of exactly the limit passes, as any gate's; the comment's \"Over the limit.\" names the gate that failed, --fail-on-unmeasured", async () => {
+    // Since stop 38 --fail-over also judges what the new card refuses more of: 3 messages worth 30 credits at the base
+    // card's prices, 30% of the 100 it charged, past 20%, though the prices (+20%) are not. At 30% that is within too.
     const run = await diff(sms(10), next, "--fail-over", "20", "--fail-on-unmeasured", "--format", "markdown");
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain("**Over the limit.** Failed: --fail-on-unmeasured. Credits fall");
-    expect(run.stdout).toContain("Within the --fail-over limit of 20%.");
+    expect(run.stdout).toContain("**Over the limit.** Failed: --fail-over, --fail-on-unmeasured. Credits fall");
+    expect(run.stdout).toContain("The rise is more than the --fail-over limit of 20% (the worth of the usage the new card refuses more of, at the base card's prices).");
+    const at30 = await diff(sms(10), next, "--fail-over", "30", "--fail-on-unmeasured", "--format", "markdown");
+    expect(at30.stdout).toContain("**Over the limit.** Failed: --fail-on-unmeasured. Credits fall");
+    expect(at30.stdout).toContain("Within the --fail-over limit of 30%.");
   });
 
   it("where both cards serve the same events, the totals are the prices' change and the headline says no more", async () => {

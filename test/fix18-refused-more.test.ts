@@ -24,13 +24,14 @@ describe("diff: a card change that refuses more events", () => {
     const j = JSON.parse(r.stdout);
     expect(j.refused_more.new).toBeGreaterThan(j.refused_more.old);
     expect(j.fail_on_unmeasured).toEqual({ exceeded: true });
-    expect(r.stderr).toContain(`more event(s) refused under the new card, in the cycles that refuse more (${j.refused_more.old} → ${j.refused_more.new}): charged nothing, not measured by the cost gates, past --fail-on-unmeasured`);
+    // Said by quantity and worth since stop 38, with the events under each card as before.
+    expect(r.stderr).toMatch(new RegExp(`burnrate: more usage refused under the new card, in \\d+ meter\\(s\\) of the accounts' cycles that refuse more of it \\(${j.refused_more.old} → ${j.refused_more.new} events, worth [\\d.]+ → [\\d.]+ credits at the base card's prices\\); largest: .*: charged nothing, past --fail-on-unmeasured\n`));
   });
 
   it("is a warning without the flag, and nothing where no more events are refused", async () => {
     const warned = await diff(halved());
     expect(warned.code).toBe(0);
-    expect(warned.stderr).toContain("charged nothing, no gate measured them");
+    expect(warned.stderr).toContain("charged nothing, no gate measured it\n");
     const same = await diff(join(ROOT, "ratecards/fliplet.yaml"), "--fail-on-unmeasured");
     expect([same.code, JSON.parse(same.stdout).refused_more]).toEqual([0, null]);
   });

@@ -93,7 +93,8 @@ describe("burnrate diff --fail-over-line: a price rise on one model cannot hide 
     expect(json.fail_over_line.rates.map((c: { path: string; old: string; new: string }) => [c.path, c.old, c.new])).toEqual([["meters.request.components.output_tokens.table.gpt-4o.openai", "0.001", "0.05"]]);
     const line = CARD.slice(0, CARD.indexOf(GPT4O_OUTPUT, CARD.indexOf("\n  request:\n"))).split("\n").length;
     // The rows the budget now refuses are said too, since stop 36 (refused_more): the gate's own line follows.
-    expect(run.stderr).toMatch(/^burnrate: warning: \d+ more event\(s\) refused under the new card, in the cycles that refuse more \(\d+ → \d+\): charged nothing, no gate measured them\n/);
+    // By quantity and worth since stop 38.
+    expect(run.stderr).toMatch(/^burnrate: warning: more usage refused under the new card, in \d+ meter\(s\) of the accounts' cycles that refuse more of it \(\d+ → \d+ events, worth [\d.]+ → [\d.]+ cents at the base card's prices\); largest: [^\n]*: charged nothing, no gate measured it\n/);
     expect(run.stderr.split("\n").slice(1).join("\n")).toBe(`burnrate: ${fifty}:${line}:29: meters.request.components.output_tokens.table.gpt-4o.openai rises from 0.001 to 0.05, past --fail-over-line 10%\n`);
     expect(json.refused_more.new).toBeGreaterThan(json.refused_more.old);
   });

@@ -11,6 +11,8 @@ export interface LookalikeAccount {
   readonly used: string;
   readonly named: string;
   readonly grant?: Location;
+  /** `named` is another account of the usage that the file does not name either. */
+  readonly unnamed?: true;
 }
 
 // NFKC first: an export that writes "Zoë" as e and a combining diaeresis (NFD, as macOS file
@@ -44,10 +46,21 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}) });
   }
   const worded = [...settings.accounts.keys()].filter(typoMatters);
+  // Two accounts of the usage the file names neither of, one but for case, spaces, separators or Unicode form (a
+  // reward's creator `Alice` beside `alice`): two accounts, each billed or credited apart, where one was most likely
+  // meant (red team, stop 38). Not one typo: with neither name known right, `jonas` beside `jones` is as likely two
+  // customers, and a log of 100,000 accounts would compare every pair.
+  const unnamed = new Map<string, string>();
   for (const name of used) {
     if (settings.accounts.has(name) || granted.has(name)) continue;
     const named = byFold.get(folded(name)) ?? (typoMatters(name) ? nearMissAmong(name, worded) : undefined);
-    if (named !== undefined) found.push({ used: name, named });
+    if (named !== undefined) {
+      found.push({ used: name, named });
+      continue;
+    }
+    const other = unnamed.get(folded(name));
+    if (other !== undefined) found.push({ used: name, named: other, unnamed: true });
+    else unnamed.set(folded(name), name);
   }
   return found;
 }
@@ -63,6 +76,9 @@ export function lookalikeWarning(settings: AccountSettings, lookalike: Lookalike
   const form = lookalike.used.normalize("NFC") === lookalike.named.normalize("NFC") ? ", the same letters in another Unicode normalization form" : "";
   if (lookalike.grant) {
     return `burnrate: warning: account ${shown(lookalike.used)} of the grant at ${formatLocation(lookalike.grant)} is not named in the account file, so it is an account of its own on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the grant, or add it under accounts:\n`;
+  }
+  if (lookalike.unnamed) {
+    return `burnrate: warning: usage accounts ${shown(lookalike.used)} and ${shown(lookalike.named)} are not named in the account file and are one name but for case, spaces or separators${form}: they are two accounts, each billed (or credited its rewards) apart; if they are one, write it one way in the usage, or name both under accounts:\n`;
   }
   return `burnrate: warning: usage account ${shown(lookalike.used)} is not named in the account file, so it is billed on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the usage, or add it under accounts:\n`;
 }

@@ -2,9 +2,9 @@ import { replayBoth } from "../costdiff/replay-both.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
 import { withPricesAtZero } from "../costdiff/added-prices.js";
 import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
-import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine } from "../costdiff/compare.js";
+import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine, type RefusedRow } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
-import { costDiff, type LineGate } from "../costdiff/diff.js";
+import { costDiff, largestRefused, type LineGate, type RefusedMore } from "../costdiff/diff.js";
 import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
 import { unmeasuredChange, unmeasuredWhy } from "../costdiff/unmeasured.js";
@@ -112,19 +112,20 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   if (!options.failOnUnmeasured) {
     for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
     const more = result.refusedMore;
-    if (more !== undefined) io.stderr.write(`burnrate: warning: ${more.new - more.old} more event(s) refused under the new card, in the cycles that refuse more (${more.old} → ${more.new}): charged nothing, no gate measured them\n`);
+    if (more !== undefined) io.stderr.write(visibleLines(`burnrate: warning: ${refusedText(more, card.unit, cardSettings.zone)}: charged nothing, ${options.failOver === undefined ? "no gate measured it" : "--fail-over judges its worth"}\n`));
   }
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...(result.failOver?.money ? [`total money (${result.money.currency}) rises by more than --fail-over ${options.failOver}%: ${formatExact(result.money.total!.old)} → ${formatExact(result.money.total!.new)}`] : []),
     ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit)}`] : []),
+    ...(result.failOver?.refused ? [refusedFinding(result.refusedMore!, { percent: options.failOver!, unit: card.unit, base: result.comparison.total.old, zone: cardSettings.zone })] : []),
     ...(result.failOver?.prices ? [`total ${card.unit} on the usage both cards serve rise by more than --fail-over ${options.failOver}%, by the prices: ${formatExact(result.comparison.served.old)} → ${formatExact(result.comparison.served.new)} (the events the new card refuses, charged nothing, left out)`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
     ...result.gates.filter((g) => g.money.length > 0).map((g) => moneyGateFinding(g, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })),
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
     ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
     ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage that exercises it to the corpus, so the gates can measure it)`) : []),
-    ...(options.failOnUnmeasured && result.refusedMore !== undefined ? [`${result.refusedMore.new - result.refusedMore.old} more event(s) refused under the new card, in the cycles that refuse more (${result.refusedMore.old} → ${result.refusedMore.new}): charged nothing, not measured by the cost gates, past --fail-on-unmeasured`] : []),
+    ...(options.failOnUnmeasured && result.refusedMore !== undefined ? [`${refusedText(result.refusedMore, card.unit, cardSettings.zone)}: charged nothing, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && otherCurrency !== undefined ? [`the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: no gate can compare their money, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && unpricedCredits !== undefined ? [`${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: no gate can compare the money totals, past --fail-on-unmeasured`] : []),
   ];
@@ -154,6 +155,28 @@ function moneyGateFinding(g: GateResult, units: { unit: string; currency: string
   const first = g.money[0]!;
   const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${units.unit}` : `${formatExact(g.limit)}%`;
   return `${g.money.length} money change(s) past ${g.flag} ${limitText}; largest: ${moneyItemName(first.item, units)} ${formatExact(first.old)} → ${formatExact(first.new)}, ${first.percentOf === undefined ? signedChange(first, units.currency) : paidShare({ ...first, percentOf: first.percentOf }, units.unit)} in the cycle from ${units.zone.localDate(first.start)}, account ${first.account}`;
+}
+
+/** A refused row: how much of the meter each card refused, and what that is worth at the base card's prices. */
+function refusedRowText(r: RefusedRow, unit: string, zone: Zone): string {
+  const worth = r.priced ? `worth ${formatExact(r.old)} → ${formatExact(r.new)} ${unit} at the base card's prices` : "worth unknown (neither card served any of the meter to price it by)";
+  return `${r.meter} ${formatExact(r.quantity.old)} → ${formatExact(r.quantity.new)} refused (${r.events.old} → ${r.events.new} events), ${worth}, in the cycle from ${zone.localDate(r.start)}, account ${r.account}`;
+}
+
+/**
+ * The usage the new card refuses more of, by quantity and worth, not by events alone: one 10,000-fetch row refused
+ * where the old card refused one of 1,000 is as many events and ten times the usage (red team, stop 38).
+ */
+function refusedText(more: RefusedMore, unit: string, zone: Zone): string {
+  return `more usage refused under the new card, in ${more.rows.length} meter(s) of the accounts' cycles that refuse more of it (${more.old} → ${more.new} events, worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${unit} at the base card's prices); largest: ${refusedRowText(largestRefused(more), unit, zone)}`;
+}
+
+/** `--fail-over` on the refused usage's worth, as a share of the credits the base card charged. */
+function refusedFinding(more: RefusedMore, limit: { percent: Decimal; unit: string; base: Decimal; zone: Zone }): string {
+  const share = gatePercent({ ...more.worth, percentOf: limit.base });
+  const size = share === undefined ? "from 0" : `${share.gt(0) ? "+" : ""}${formatExact(share)}% of the ${formatExact(limit.base)} ${limit.unit} it charged`;
+  const unpriced = more.rows.some((r) => !r.priced) ? ", and some of it has no price to be worth anything at (fail closed)" : "";
+  return `usage refused under the new card rises by more than --fail-over ${formatExact(limit.percent)}%: worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${limit.unit} at the base card's prices (${size})${unpriced}, in ${more.rows.length} meter(s) of the accounts' cycles; largest: ${refusedRowText(largestRefused(more), limit.unit, limit.zone)}`;
 }
 
 /** One line per tripped gate: how many meters, and the largest of them. */

@@ -52,8 +52,29 @@ export interface PricedLine extends Totals {
   served: Totals;
 }
 
+/**
+ * The usage of one meter refused in one account's cycle, for any reason, under each card: its quantity and events, and
+ * its worth (`old`, `new`) at the base card's prices (the new card's where the base card served none of the meter). Events are not what a refusal takes from the customer: a price
+ * rise that refuses one 10,000-fetch row where the old card refused one of 1,000 refuses as many events and ten times
+ * the usage (red team, stop 38: "credits fall 43%", exit 0).
+ */
+export interface RefusedRow extends Totals {
+  account: string;
+  start: Instant;
+  end: Instant;
+  meter: string;
+  quantity: Totals;
+  events: { old: number; new: number };
+  /** The credits the base card charged the meter in the cycle: the JSON gives the worth's rise as a share of it. */
+  percentOf: Decimal;
+  /** Whether the worth is known: false where neither card served any of the meter, in the cycle or anywhere, to read its price from. */
+  priced: boolean;
+}
+
 export interface CostComparison {
   rows: CostRow[];
+  /** Each account's cycle and meter whose refused quantity differs between the cards. */
+  refused: RefusedRow[];
   cycles: CycleRow[];
   total: Totals;
   /** Every priced line either card charged, summed over all accounts and cycles, in first-seen order. */
@@ -84,7 +105,8 @@ const NONE: Grain = { quantity: ZERO, amount: ZERO, events: 0 };
  * served by one card only: none.
  */
 function servedOf(o: Grain, n: Grain): Totals {
-  if (o.events === n.events) return { old: o.amount, new: n.amount };
+  // The same count of events of another size is not the same events served (red team, stop 38).
+  if (o.events === n.events && o.quantity.eq(n.quantity)) return { old: o.amount, new: n.amount };
   if (o.quantity.isZero() || n.quantity.isZero()) return { old: ZERO, new: ZERO };
   // By size: a refund's quantity is negative.
   const both = Decimal.min(o.quantity.abs(), n.quantity.abs());
@@ -146,6 +168,7 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
       }
     }
   }
+  const refused = refusedRows(base, card, rows);
   const served = { old: ZERO, new: ZERO };
   for (const g of grains.values()) {
     const both = servedOf(g.old, g.new);
@@ -160,11 +183,73 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
   const sortedCycles = [...cycles.values()].sort(byCycle);
   return {
     rows: [...rows.values()].sort((a, b) => byCycle(a, b) || meterRank.get(a.meter)! - meterRank.get(b.meter)!),
+    refused: refused.sort((a, b) => byCycle(a, b) || (meterRank.get(a.meter) ?? meterRank.size) - (meterRank.get(b.meter) ?? meterRank.size) || (a.meter < b.meter ? -1 : a.meter > b.meter ? 1 : 0)),
     cycles: sortedCycles,
     total: { old: sum(sortedCycles.map((c) => c.old)), new: sum(sortedCycles.map((c) => c.new)) },
     lines: [...lines.values()],
     served,
   };
+}
+
+/** What one meter's usage cost under one card: its lines' credits (components too, refunds not) and its own quantity, whose ratio prices a unit of it. */
+interface MeterCost {
+  amount: Decimal;
+  quantity: Decimal;
+}
+
+const addCost = (costs: Map<string, MeterCost>, key: string, line: Statement["accounts"][number]["cycles"][number]["lines"][number]) => {
+  if (line.kind === "refund") return;
+  const c = costs.get(key) ?? { amount: ZERO, quantity: ZERO };
+  costs.set(key, { amount: c.amount.plus(line.amount), quantity: line.component === undefined ? c.quantity.plus(line.quantity) : c.quantity });
+};
+
+/**
+ * Each account's cycle and meter whose refused quantity differs, with its worth at the base card's prices: the
+ * quantity at the base card's average price of the meter in that account's cycle (what it charged the meter over
+ * what it served of it), else over the whole usage; where the base card served none of the meter (it refused all of
+ * it), the new card's, so that refusals moved from a large row to a small one are weighed. A price by dimension (a
+ * model, a provider) is read as the meter's average over the rows served, as a finance analyst prices volume lost at
+ * the old price.
+ */
+function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>): RefusedRow[] {
+  const costs = (statement: Statement) => {
+    const inCycle = new Map<string, MeterCost>();
+    const overall = new Map<string, MeterCost>();
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        for (const line of c.lines) {
+          addCost(inCycle, JSON.stringify([account.account, c.start, line.meter]), line);
+          addCost(overall, line.meter, line);
+        }
+      }
+    }
+    return { inCycle, overall };
+  };
+  const [old, now] = [costs(base), costs(card)];
+  const out = new Map<string, RefusedRow>();
+  for (const [statement, side] of [[base, "old"], [card, "new"]] as const) {
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        for (const r of c.rejected) {
+          const key = JSON.stringify([account.account, c.start, r.meter]);
+          const row = out.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: r.meter, old: ZERO, new: ZERO, quantity: { old: ZERO, new: ZERO }, events: { old: 0, new: 0 }, percentOf: rows.get(key)?.old ?? ZERO, priced: true };
+          row.quantity[side] = row.quantity[side].plus(r.quantity);
+          row.events[side] += r.events;
+          out.set(key, row);
+        }
+      }
+    }
+  }
+  const changed = [...out.entries()].filter(([, r]) => !r.quantity.old.eq(r.quantity.new));
+  for (const [key, r] of changed) {
+    const cost = [old.inCycle.get(key), old.overall.get(r.meter), now.inCycle.get(key), now.overall.get(r.meter)].find((c) => c !== undefined && !c.quantity.isZero());
+    r.priced = cost !== undefined;
+    if (cost === undefined) continue;
+    // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.
+    r.old = r.quantity.old.mul(cost.amount).div(cost.quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+    r.new = r.quantity.new.mul(cost.amount).div(cost.quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+  }
+  return changed.map(([, r]) => r);
 }
 
 /** Rows summed by some key (meter, account), keeping first-seen order. */

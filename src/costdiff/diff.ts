@@ -1,8 +1,8 @@
-import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Zone } from "../time.js";
 import type { CardChange } from "./card-changes.js";
-import type { CostComparison } from "./compare.js";
+import { ZERO, type Decimal } from "../money.js";
+import type { CostComparison, RefusedRow, Totals } from "./compare.js";
 import { delta, exceeds, type PricedLine } from "./compare.js";
 import { checkGates, type GateLimit, type GateResult } from "./gates.js";
 import { gatePercent, type MoneyComparison } from "./money.js";
@@ -24,11 +24,24 @@ export interface CostDiff extends DiffInputs {
   /** `--fail-on-unmeasured`: those rises fail the run, as a CI gate that cannot measure a rise fails closed. */
   failOnUnmeasured: boolean;
   /**
-   * Events refused for want of credits under each card, where the new card refuses more: a refused event is charged
-   * nothing, so the credit and money gates read less where the customer gets less (newcomer, stop 36: Pro's included
-   * credits halved, 334 → 489 events refused, "credits fall", exit 0). Not measured, and so under --fail-on-unmeasured.
+   * The usage refused (for any reason) in the accounts' cycles and meters where the new card refuses more of it: a
+   * refused event is charged nothing, so the credit and money gates read less where the customer gets less (newcomer,
+   * stop 36: Pro's included credits halved, 334 → 489 events refused, "credits fall", exit 0). Compared by quantity,
+   * meter by meter, not by events: one 10,000-fetch row refused for one of 1,000 is ten times the usage lost (red
+   * team, stop 38). Its worth at the base card's prices is judged by --fail-over; it fails --fail-on-unmeasured, as
+   * before. The per-meter gates judge what each meter is charged, as before: a price rise that refuses some of the
+   * same meter would count twice there, in its charge and in what it refuses.
    */
-  refusedMore: { old: number; new: number } | undefined;
+  refusedMore: RefusedMore | undefined;
+}
+
+export interface RefusedMore {
+  /** Events refused under each card, summed over `rows`. */
+  old: number;
+  new: number;
+  /** The worth at the base card's prices of the usage refused in those cycles, every meter's whose quantity differs (those whose worth is known). */
+  worth: Totals;
+  rows: RefusedRow[];
 }
 
 /** What the command line asks to check: the total, each meter in each cycle and account, and each priced line over the corpus. */
@@ -54,6 +67,12 @@ interface FailOver {
    * price rise hidden by the events the new card refuses, which are charged nothing (newcomer, stop 37).
    */
   prices: boolean;
+  /**
+   * The worth of the usage the new card refuses more of (refusedMore.worth, at the base card's prices) is more than
+   * the percentage of the credits the base card charged, or some of it has no price to be worth anything at (fail
+   * closed): what the customer no longer gets, as a share of what the change costs (red team, stop 38).
+   */
+  refused: boolean;
 }
 
 export interface LineGate {
@@ -77,36 +96,54 @@ export interface DiffInputs {
 
 export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
   const { comparison } = inputs;
+  const more = refusedMore(comparison.refused);
   return {
     ...inputs,
-    failOver: limits.failOver === undefined ? undefined : failOver(inputs, limits.failOver),
+    failOver: limits.failOver === undefined ? undefined : failOver(inputs, limits.failOver, more),
     gates: checkGates(comparison.rows, inputs.money.changes, limits.gates, inputs.card.creditPrice ?? inputs.base.creditPrice),
     failOverLine: limits.failOverLine === undefined ? undefined : lineGate(inputs, limits.failOverLine),
     unmeasured: unmeasuredRises(inputs.cardChanges, comparison.lines, inputs.money.exercised),
     failOnUnmeasured: limits.failOnUnmeasured,
-    refusedMore: refusedMore(comparison.cycles),
+    refusedMore: more,
   };
 }
 
 /**
- * The events refused, for any reason (credits, a quota, a plan's gate, a budget, a limit), in the accounts' cycles
- * where the new card refuses more: cycle by cycle, so that one customer's loss is not netted against another's gain,
- * and every reason, so that refusals moved from one reason to another are not counted as more (red team, stop 36).
+ * The usage refused, for any reason (credits, a quota, a plan's gate, a budget, a limit), in the accounts' cycles where
+ * the new card refuses more of it: cycle by cycle, so that one customer's loss is not netted against another's gain,
+ * and every reason, so that refusals moved from one reason to another are not counted as more (red team, stop 36). By
+ * quantity, meter by meter, as a meter's events may be of any size, and by worth across a cycle's meters, so that a
+ * price cut whose credits now reach a large row and refuse a small one of another meter is not more (red team, stop
+ * 38). A cycle refuses more where its refused usage is worth more at the base card's prices, or where some it refuses
+ * more of has no price there (fail closed); its rows listed are the meters it refuses more of.
  */
-function refusedMore(cycles: CostComparison["cycles"]): CostDiff["refusedMore"] {
-  const more = cycles.filter((c) => c.newRejected > c.oldRejected);
-  if (more.length === 0) return undefined;
-  return { old: more.reduce((n, c) => n + c.oldRejected, 0), new: more.reduce((n, c) => n + c.newRejected, 0) };
+function refusedMore(refused: readonly RefusedRow[]): RefusedMore | undefined {
+  const cycles = new Map<string, RefusedRow[]>();
+  for (const r of refused) {
+    const key = JSON.stringify([r.account, r.start]);
+    cycles.set(key, [...(cycles.get(key) ?? []), r]);
+  }
+  const more = [...cycles.values()].filter((rows) => rows.some((r) => !r.priced && r.quantity.new.gt(r.quantity.old)) || rows.reduce((n, r) => n.plus(delta(r)), ZERO).gt(0));
+  const rows = more.flat().filter((r) => r.quantity.new.gt(r.quantity.old));
+  if (rows.length === 0) return undefined;
+  const sum = (side: "old" | "new") => more.flat().reduce((n, r) => n.plus(r[side]), ZERO);
+  return { old: rows.reduce((n, r) => n + r.events.old, 0), new: rows.reduce((n, r) => n + r.events.new, 0), worth: { old: sum("old"), new: sum("new") }, rows };
 }
 
-function failOver({ comparison, money }: DiffInputs, percent: Decimal): FailOver {
+/** The row whose worth rose most, of those the new card refuses more of; one of unknown worth first, as --fail-over takes it to be past any limit. */
+export const largestRefused = (more: RefusedMore): RefusedRow => [...more.rows].sort((a, b) => Number(a.priced) - Number(b.priced) || delta(b).comparedTo(delta(a)))[0]!;
+
+function failOver({ comparison, money }: DiffInputs, percent: Decimal, more: RefusedMore | undefined): FailOver {
   const credits = exceeds(comparison.total, percent);
   const inMoney = money.total !== undefined && exceeds(money.total, percent);
   // Of the credits the base card charged, as the per-cycle gates take it: the share of the usage now paid from top-ups.
   const paidPercent = gatePercent({ ...money.paidDrawn, percentOf: money.baseCredits });
   const paidCredits = money.paidDrawn.new.gt(money.paidDrawn.old) && (paidPercent === undefined || paidPercent.gt(percent));
   const prices = !credits && exceeds(comparison.served, percent);
-  return { percent, exceeded: credits || inMoney || paidCredits || prices, credits, money: inMoney, paidCredits, prices };
+  // Of the credits the base card charged, as the paid credits: the worth of the usage now refused, each cycle's rise alone.
+  const lost = more === undefined ? undefined : gatePercent({ ...more.worth, percentOf: comparison.total.old });
+  const refused = more !== undefined && (more.rows.some((r) => !r.priced) || lost === undefined || lost.gt(percent));
+  return { percent, exceeded: credits || inMoney || paidCredits || prices || refused, credits, money: inMoney, paidCredits, prices, refused };
 }
 
 function lineGate(inputs: DiffInputs, percent: Decimal): LineGate {

@@ -321,6 +321,7 @@ export abstract class Charging extends Limits {
 
   /** Pay an accepted charge: from the grants, in burn order, all but what goes `short` past the balance, `grace` of that from the pool's buffer. */
   protected pay(run: AccountRun, { amount, short, grace, pool }: { amount: Credits; short: Credits; grace: Credits; pool: string }): void {
+    this.beforePay(run);
     run.wallet.debit(sub(amount, short), run.cycle);
     run.cycle.recordDebit(short, grace, pool);
   }

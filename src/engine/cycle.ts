@@ -360,10 +360,15 @@ export class OpenCycle extends CycleLines {
     }
   }
 
-  /** How far the balance may fall before the low-balance alert goes off; undefined where it cannot (no level, or already this cycle). */
+  /** How far the balance may fall before the low-balance alert goes off; undefined where it cannot (no level, or alerted and still below). */
   lowBalanceRoom(balance: Credits, level: Decimal | undefined): Credits | undefined {
-    if (level === undefined || this.read.lowBalanceAlerted) return undefined;
-    return sub(balance, this.lowBalanceLevel(level));
+    const room = level === undefined ? undefined : sub(balance, this.lowBalanceLevel(level));
+    return room === undefined || (this.read.lowBalanceAlerted && room < NO_CREDITS) ? undefined : room;
+  }
+
+  /** Before a charge is paid: a balance lifted back to the level since the alert re-arms it (red team, stop 38: one alert a cycle). */
+  rearmLowBalance(balance: Credits, level: Decimal | undefined): void {
+    if (level !== undefined && this.read.lowBalanceAlerted && balance >= this.lowBalanceLevel(level)) this.recorded().lowBalanceAlerted = false;
   }
 
   /**
@@ -371,23 +376,19 @@ export class OpenCycle extends CycleLines {
    * from the next). The bigint is the terms' own, the same for the cycles of every account on them.
    */
   private lowBalanceLevel(level: Decimal): Credits {
-    if (this.lowLevel === undefined) {
-      const terms = this.terms;
-      if (terms.lowBalance.level !== level) terms.lowBalance = { level, credits: terms.scale.of(level) };
-      this.lowLevel = terms.lowBalance.credits;
-    }
-    return this.lowLevel;
+    const terms = this.terms;
+    if (this.lowLevel === undefined && terms.lowBalance.level !== level) terms.lowBalance = { level, credits: terms.scale.of(level) };
+    return (this.lowLevel ??= terms.lowBalance.credits);
   }
 
   private lowLevel: Credits | undefined;
 
-  /** The first time in the cycle the balance falls below the alert level. */
+  /** The balance falls below the alert level: the first time in the cycle, or again once re-armed (rearmLowBalance). */
   checkLowBalance(balance: Credits, level: Decimal | undefined, at: Instant): void {
-    if (level === undefined || this.read.lowBalanceAlerted) return;
-    if (balance >= this.lowBalanceLevel(level)) return;
+    if (level === undefined || this.read.lowBalanceAlerted || balance >= this.lowBalanceLevel(level)) return;
     const records = this.recorded();
-    records.lowBalanceAlerted = true;
     (records.alerts ??= []).push({ kind: "low_balance", level, at });
+    records.lowBalanceAlerted = true;
   }
 
   earn(from: string, amount: Decimal): void {

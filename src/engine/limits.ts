@@ -5,7 +5,7 @@ import { min, NO_CREDITS, type Credits } from "./credits.js";
 import type { UsageEvent } from "./types.js";
 import { TimelineApplication } from "./timeline-application.js";
 import type { AccountRun } from "./replay-state.js";
-import { BALANCE_RULES, CHARGE_CHECKS, type RuleContext, type UsageCharge } from "./rules.js";
+import { BALANCE_RULES, CHARGE_CHECKS, PAYING_RULES, type RuleContext, type UsageCharge } from "./rules.js";
 import { CheckRooms } from "./check-rooms.js";
 import { endedReason, planServes } from "./subscription-end.js";
 
@@ -33,6 +33,7 @@ export abstract class Limits extends TimelineApplication {
     today: () => replay.setup.calendar.zone.localDate(replay.instant),
     limitCredits: (limit) => replay.limitCredits(limit),
     runAt: (account, at) => {
+      if (!replay.runs.has(account) && !replay.setup.accounts.has(account)) replay.rewardMade.add(account);
       const run = replay.run(account);
       replay.advance(run, at);
       return run;
@@ -64,6 +65,11 @@ export abstract class Limits extends TimelineApplication {
   /** What a paid charge's new balance sets off: exhausted credits, warning levels crossed, a low balance. */
   protected override afterCharge(run: AccountRun, paid: { amount: Credits; at: Instant }): void {
     for (const rule of BALANCE_RULES) rule.after(this.rules, run, paid);
+  }
+
+  /** What the balance a charge is about to be paid from sets: the low-balance alert re-armed. */
+  protected beforePay(run: AccountRun): void {
+    for (const rule of PAYING_RULES) rule.paying(this.rules, run);
   }
 
   /** How far the run's balance may fall in charges with no balance rule set off; below zero when one is due already. */

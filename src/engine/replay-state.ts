@@ -1,4 +1,4 @@
-import { Decimal } from "../money.js";
+import { Decimal, ZERO } from "../money.js";
 import { GroupTargets, TargetGroups } from "./target-groups.js";
 import type { MeterEvent, RateCard, Meter } from "../ratecard/types.js";
 import { cardNamedValues, type NamedValues } from "../ratecard/condition-values.js";
@@ -9,7 +9,8 @@ import type { LineHead } from "./cycle-lines.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
 import type { RowSource } from "./rows.js";
 import { CellItems } from "./keys.js";
-import type { AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
+import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
+import { isPaidGrant } from "../ratecard/cycle-money.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
@@ -177,6 +178,8 @@ export const FAR_AWAY = Infinity;
  */
 export abstract class ReplayState {
   protected readonly runs = new Map<string, AccountRun>();
+  /** Accounts a reward made, the account file not naming them: each is a creator only, unless usage or a purchase of its own says otherwise. */
+  protected readonly rewardMade = new Set<string>();
   protected readonly seenIds: SeenEventIds;
   protected readonly duplicateList = new DuplicateList();
   protected readonly purchases: GrantPurchase[];
@@ -436,4 +439,23 @@ function creditDigits(card: RateCard, setup: ReplaySetup): number {
     for (const share of terms.plan.grace.values()) need(share.mul(terms.allowance));
   }
   return digits;
+}
+
+/**
+ * An account's statement, as a creator only where a reward alone made it: the account file does not name it and it
+ * has no usage, refusal or purchase of its own. Its rewards are shown; it has no subscription in the file, so each
+ * cycle is one the plan did not run in (`subscriptionEnd` at its start: no fee, no included credits, as planBilled
+ * reads it in the statement, reconcile and diff), where the top-level plan's fee was billed to a customer no one
+ * named (red team, stop 38: two invented 20 USD subscriptions beside one customer's).
+ */
+export function creatorOnly(statement: AccountStatement, madeByReward: boolean): AccountStatement {
+  if (!madeByReward) return statement;
+  const cycles = statement.cycles;
+  const own = cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0 || c.grants.some((g) => isPaidGrant(g.kind) && !g.granted.isZero()));
+  if (own) return { account: statement.account, plan: statement.plan, cycles };
+  return {
+    account: statement.account,
+    plan: statement.plan,
+    cycles: cycles.map((c) => ({ ...c, allowance: ZERO, allowanceUsed: ZERO, grants: c.grants.filter((g) => isPaidGrant(g.kind)), subscriptionEnd: c.start })),
+  };
 }

@@ -3,7 +3,7 @@ import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } f
 import { canonicalOrder } from "./canonical-order.js";
 import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
-import type { AccountRun, ChargeTarget, Shape, ShapePart } from "./replay-state.js";
+import { creatorOnly, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, RowComponents, ShapeFacts } from "./full-path.js";
 import { NO_CREDITS } from "./credits.js";
 import { KnownRows } from "./fast/known-rows.js";
@@ -103,7 +103,7 @@ export class Replay extends Charging {
     }
     const accounts = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)));
+      .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), this.rewardMade.has(r.id)));
     const versions = this.versionsUsed(this.closedCycles.versions);
     const unbudgeted = new Map([...this.runs.values()].flatMap((r) => (r.unbudgeted === undefined ? [] : [[r.id, r.unbudgeted] as const])));
     return {

@@ -268,6 +268,8 @@ interface BalanceRule {
   headroom(ctx: RuleContext, run: AccountRun): Credits | undefined;
   /** What the charge of `amount` at `at`, just paid, sets off. */
   after(ctx: RuleContext, run: AccountRun, paid: { amount: Credits; at: Instant }): void;
+  /** What it reads of the balance a charge is about to be paid from, where it reads anything. */
+  paying?(ctx: RuleContext, run: AccountRun): void;
 }
 
 /** The credits run out: the cycle records when a charge takes the balance to zero (or past it, into grace or uncovered usage). */
@@ -291,11 +293,19 @@ const thresholds: BalanceRule = {
   },
 };
 
-/** The low-balance alert: once a cycle, when the balance falls below the account's (or card's) level. */
+/**
+ * The low-balance alert: when the balance falls below the account's (or card's) level, the first time in a cycle and
+ * again each time it falls below after being back at or above it (read before a charge is paid: a purchase, a bonus or
+ * a refund lifted it).
+ */
 const lowBalance: BalanceRule = {
   headroom: (ctx, run) => run.cycle.lowBalanceRoom(run.wallet.balance(), run.terms.lowBalance ?? ctx.card.lowBalance),
   after: (ctx, run, { at }) => run.cycle.checkLowBalance(run.wallet.balance(), run.terms.lowBalance ?? ctx.card.lowBalance, at),
+  paying: (ctx, run) => run.cycle.rearmLowBalance(run.wallet.balance(), run.terms.lowBalance ?? ctx.card.lowBalance),
 };
 
 /** In the order a charge sets them off. */
 export const BALANCE_RULES: readonly BalanceRule[] = [exhaustion, thresholds, lowBalance];
+
+/** The rules that read the balance before a charge is paid. */
+export const PAYING_RULES: readonly (BalanceRule & Required<Pick<BalanceRule, "paying">>)[] = BALANCE_RULES.filter((r): r is BalanceRule & Required<Pick<BalanceRule, "paying">> => r.paying !== undefined);

@@ -87,6 +87,16 @@ const moneyChange = object({
   percent_of_base_credits: percent("paid_credits_drawn: delta as a percentage of the credits the base card charged in the cycle, which the percentage gates judge; null for a money item, or when the base card charged nothing"),
 });
 
+/** One account's cycle and meter whose refused usage differs between the cards. */
+const refused = object({
+  cycle: instant(), cycle_end: instant(), account: str(), meter: str(),
+  old_quantity: decimalString("the meter's quantity refused under the base card, for any reason"),
+  new_quantity: decimalString("the meter's quantity refused under the new card"),
+  old_events: count(), new_events: count(),
+  worth: nullable(object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of base_credits; null when that is 0 and delta is not") }, "each quantity at the base card's average price of the meter in the cycle (its credits over its quantity served), else over the whole usage, else (the base card served none of it) the new card's so; null where neither served any of the meter")),
+  base_credits: decimalString("the credits the base card charged the meter in the cycle"),
+});
+
 export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format json", {
   base: card,
   card,
@@ -98,11 +108,12 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when base_total is 0 and card_total is not"),
   fail_over: nullable(object({
     percent: decimalString(),
-    exceeded: { type: "boolean", description: "any of credits_exceeded, money_exceeded, paid_credits_exceeded, prices_exceeded" },
+    exceeded: { type: "boolean", description: "any of credits_exceeded, money_exceeded, paid_credits_exceeded, prices_exceeded, refused_exceeded" },
     credits_exceeded: { type: "boolean", description: "the credits charged over the usage rose by more than percent" },
     money_exceeded: { type: "boolean", description: "the money (money.base_total to money.card_total) rose by more than percent" },
     paid_credits_exceeded: { type: "boolean", description: "the credits drawn from paid grants rose by more than percent" },
     prices_exceeded: { type: "boolean", description: "served rose by more than percent, where the credits charged did not: a price rise on what both cards serve, hidden by the events the new card refuses" },
+    refused_exceeded: { type: "boolean", description: "refused_more.worth rose by more than percent of base_total (the credits the base card charged), or some of refused_more has no worth to judge (fail closed)" },
   })),
   served: object({
     ...amounts,
@@ -126,7 +137,12 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     rates: array(cardChange, "the card_changes that raise a price on a line the usage priced by more than percent: a price that gets its rows refused can lower what the line is charged"),
   })),
   fail_on_unmeasured: nullable(object({ exceeded: { type: "boolean", description: "unmeasured_rises is not empty, or refused_more is not null" } }, "--fail-on-unmeasured; null without the flag")),
-  refused_more: nullable(object({ old: { type: "integer", minimum: 0 }, new: { type: "integer", minimum: 0 } }, "events refused for any reason under each card, summed over the accounts' cycles where the new card refuses more: charged nothing, so not measured by the cost gates; null where no cycle is refused more")),
+  refused_more: nullable(object({
+    old: count("events refused under the base card, summed over the rows of refused whose new_quantity is the larger"),
+    new: count("events refused under the new card, summed over the same rows"),
+  }, "the usage refused for any reason where the new card refuses more of it, compared by quantity per account, cycle and meter (not by events, which may be rows of any size): charged nothing, so the cost gates read less; --fail-on-unmeasured fails on it; null where no meter of a cycle is refused more")),
+  refused_more_worth: nullable(object(amounts, "what the usage of refused_more is worth at the base card's prices (those rows with a worth): --fail-over judges delta as a share of base_total; null with refused_more")),
+  refused: array(refused, "every account's cycle and meter whose refused quantity differs between the cards"),
   changes: array(change, "every cycle, account and meter either card charged"),
   money: object({
     currency: str(),

@@ -1,5 +1,5 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
-import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
+import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type RefusedRow, type Totals } from "../../costdiff/compare.js";
 import { lineGateTripped, type CostDiff } from "../../costdiff/diff.js";
 import { gatePercent, type MoneyChange, type MoneyComparison } from "../../costdiff/money.js";
 import { cycleMoneyJson } from "../statement/money.js";
@@ -24,6 +24,15 @@ function changeJson(r: CostRow): object {
   return {
     cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter, ...amounts(r),
     old_refused: r.oldRefused, new_refused: r.newRefused, cause: moved === undefined ? null : `credits_ran_out_${moved}`,
+  };
+}
+
+/** One account's cycle and meter whose refused usage differs: its quantity and events under each card, and its worth at the base card's prices. */
+function refusedJson(r: RefusedRow): object {
+  return {
+    cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter,
+    old_quantity: formatExact(r.quantity.old), new_quantity: formatExact(r.quantity.new), old_events: r.events.old, new_events: r.events.new,
+    worth: r.priced ? { ...amounts(r), percent_of_base_credits: share(gatePercent(r)) } : null, base_credits: formatExact(r.percentOf),
   };
 }
 
@@ -85,13 +94,14 @@ export function diffJson(d: CostDiff): object {
     fail_over: d.failOver === undefined ? null : {
       percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded,
       credits_exceeded: d.failOver.credits, money_exceeded: d.failOver.money, paid_credits_exceeded: d.failOver.paidCredits,
-      prices_exceeded: d.failOver.prices,
+      prices_exceeded: d.failOver.prices, refused_exceeded: d.failOver.refused,
     },
     served: { ...amounts(cmp.served), old_rejected: rejected(cmp, "oldRejected"), new_rejected: rejected(cmp, "newRejected") },
     gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0 || g.money.length > 0, changes: g.tripped.map(changeJson), money_changes: g.money.map(moneyChangeJson) })),
     fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: lineGateTripped(d.failOverLine), lines: d.failOverLine.tripped.map(lineJson), rates: d.failOverLine.rates.map(cardChangeJson) },
     fail_on_unmeasured: d.failOnUnmeasured ? { exceeded: d.unmeasured.length > 0 || d.refusedMore !== undefined } : null,
     refused_more: d.refusedMore === undefined ? null : { old: d.refusedMore.old, new: d.refusedMore.new },
+    refused_more_worth: d.refusedMore === undefined ? null : amounts(d.refusedMore.worth),
     accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
     cycles: cmp.cycles.map((c) => ({
@@ -102,6 +112,7 @@ export function diffJson(d: CostDiff): object {
       old_rejected: c.oldRejected,
       new_rejected: c.newRejected,
     })),
+    refused: cmp.refused.map(refusedJson),
     changes: cmp.rows.map(changeJson),
     money: moneyJson(d.money),
     lines: cmp.lines.map(lineJson),

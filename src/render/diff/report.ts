@@ -1,11 +1,11 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
-import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type Totals } from "../../costdiff/compare.js";
-import { lineGateTripped, type CostDiff } from "../../costdiff/diff.js";
+import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type RefusedRow, type Totals } from "../../costdiff/compare.js";
+import { largestRefused, lineGateTripped, type CostDiff, type RefusedMore } from "../../costdiff/diff.js";
 import { formatLocation } from "../../errors.js";
 import { formatExact, formatFixed, type Decimal } from "../../money.js";
 import type { Block } from "../shared/document.js";
 import { toMarkdown } from "../shared/document.js";
-import { count, credits } from "../shared/numbers.js";
+import { count, credits, exactGrouped } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
 import { gatePercent, inCredits, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
@@ -107,16 +107,19 @@ const capital = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
  * the refused events being charged nothing (newcomer, stop 37): the customer pays more for each event still served.
  */
 function servedSummary(d: CostDiff): string[] {
-  const { served, total, cycles } = d.comparison;
+  const { served, total, cycles, refused } = d.comparison;
   const [oldRejected, newRejected] = [cycles.reduce((n, c) => n + c.oldRejected, 0), cycles.reduce((n, c) => n + c.newRejected, 0)];
-  if (!cycles.some((c) => c.oldRejected !== c.newRejected)) return [];
+  // By quantity too: as many events refused under each card may be rows of other sizes (red team, stop 38).
+  if (!cycles.some((c) => c.oldRejected !== c.newRejected) && refused.length === 0) return [];
   const f = new Figures(d);
   const rest = delta(total).minus(delta(served));
   const prices = delta(served).isZero()
     ? `On the usage both cards serve, ${d.card.unit} do not change (${f.amount(served.old)}): the prices move nothing.`
     : `On the usage both cards serve, ${d.card.unit} ${delta(served).gt(0) ? "rise" : "fall"} by ${f.change(served)}, from ${f.amount(served.old)} to ${f.amount(served.new)}: what the prices change.`;
-  const lost = newRejected > oldRejected && rest.lt(0) ? ": what the customer no longer gets, charged nothing" : "";
-  return [prices, `The other ${f.signed(rest)} is the events one card serves and the other refuses (${count(oldRejected)} → ${count(newRejected)} refused)${lost}.`];
+  const lost = d.refusedMore !== undefined && rest.lt(0) ? ": what the customer no longer gets, charged nothing" : "";
+  // As many events refused under each card may be rows of other sizes: said, as the count alone reads "no change".
+  const refusedCount = oldRejected === newRejected ? `${count(newRejected)} refused under each, rows of other sizes` : `${count(oldRejected)} → ${count(newRejected)} refused`;
+  return [prices, `The other ${f.signed(rest)} is the events one card serves and the other refuses (${refusedCount})${lost}.`];
 }
 
 /**
@@ -145,6 +148,7 @@ function gate(d: CostDiff): string | undefined {
     const over = [
       ...(d.failOver.credits ? [d.card.unit] : []), ...(d.failOver.money ? [`money (${d.money.currency})`] : []), ...(d.failOver.paidCredits ? [`${d.card.unit} drawn from paid grants`] : []),
       ...(d.failOver.prices ? [`${d.card.unit} on the usage both cards serve, by the prices`] : []),
+      ...(d.failOver.refused ? [`the worth of the usage the new card refuses more of, at the base card's prices`] : []),
     ];
     texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit} (${over.join(", ")}).` : `Within the --fail-over limit of ${limit}.`);
   }
@@ -178,10 +182,25 @@ function gate(d: CostDiff): string | undefined {
 
 /** Price rises the replay cannot measure: named, so a rise on a line the usage never priced is not read as "no change". */
 function unmeasuredNote(d: CostDiff): string | undefined {
-  const refused = d.refusedMore === undefined ? undefined
-    : `${plural(d.refusedMore.new - d.refusedMore.old, "more event")} refused under the new card, in the cycles that refuse more (${d.refusedMore.old} → ${d.refusedMore.new}; for want of credits, a quota, a gate, a budget or a limit), charged nothing: what the customer no longer gets is not measured by the cost gates.${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
+  const refused = d.refusedMore === undefined ? undefined : refusedNote(d, d.refusedMore);
   const rises = risesNote(d);
   return rises === undefined ? refused : refused === undefined ? rises : `${rises} ${refused}`;
+}
+
+/** What a refused row's meter lost: its quantity under each card, and its worth at the base card's prices. */
+function refusedWorth(f: Figures, r: RefusedRow): string {
+  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.amount(r.old)} → ${f.amount(r.new)} at the base card's prices` : "worth unknown (neither card served any of it)"}`;
+}
+
+/**
+ * The usage the new card refuses more of, said plainly: by quantity and worth, as one refused row may be ten times
+ * another (red team, stop 38: as many events refused, ten times the fetches, and "credits fall 43%").
+ */
+function refusedNote(d: CostDiff, more: RefusedMore): string {
+  const f = new Figures(d);
+  const largest = largestRefused(more);
+  const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged.`;
+  return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.amount(more.worth.old)} → ${f.amount(more.worth.new)} ${d.card.unit} at the base card's prices, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
 }
 
 function risesNote(d: CostDiff): string | undefined {
@@ -273,6 +292,19 @@ function totalsTable(d: CostDiff, label: string, totals: Map<string, Totals>): T
   };
 }
 
+/** The usage refused per account, cycle and meter where the cards refuse different quantities: what each refuses, and its worth. */
+function refusedTable(d: CostDiff): TableBlock | undefined {
+  const f = new Figures(d);
+  if (d.comparison.refused.length === 0) return undefined;
+  const worth = (r: RefusedRow, side: "old" | "new") => (r.priced ? f.amount(r[side]) : "unknown");
+  return {
+    kind: "table",
+    head: ["Account", "Cycle", "Meter", "Old refused", "New refused", "Old worth", "New worth", "Events"],
+    align: ["left", "left", "left", "right", "right", "right", "right", "right"],
+    rows: d.comparison.refused.map((r) => [r.account, f.cycle(r.start), r.meter, exactGrouped(r.quantity.old), exactGrouped(r.quantity.new), worth(r, "old"), worth(r, "new"), r.events.old === r.events.new ? count(r.events.new) : `${count(r.events.old)} → ${count(r.events.new)}`]),
+  };
+}
+
 function cyclesTable(d: CostDiff): TableBlock {
   const f = new Figures(d);
   return {
@@ -314,6 +346,8 @@ function sections(d: CostDiff): Section[] {
   out.push({ title: "By meter", block: totalsTable(d, "Meter", totalsBy(d.comparison.rows, (r) => r.meter)) });
   out.push({ title: "By account", block: totalsTable(d, "Account", totalsBy(d.comparison.rows, (r) => r.account)) });
   out.push({ title: "By cycle", block: cyclesTable(d) });
+  const refused = refusedTable(d);
+  if (refused) out.push({ title: "Refused usage, per account, cycle and meter (worth at the base card's prices)", block: refused });
   if (d.cardChanges.length > 0) out.push({ title: "Card changes", block: cardChangesTable(d.cardChanges, undefined) });
   return out;
 }
