@@ -46,6 +46,13 @@ describe("a ': ' inside an unquoted value", () => {
     ]);
   });
 
+  it("inside a flow mapping, where the parser said \"Block collections are not allowed within flow collections\"", () => {
+    // "grants: [{ kind: " is 17 characters: "top" from column 18, the colon at column 21.
+    expect(refusal(`card: c.yaml\n${TAIL}grants: [{ kind: top: up, amount: 5 }]\n`)).toEqual([
+      'a.yaml:4:21: the value of "kind:" holds ": ", which YAML reads as the start of a key: a value with ": " in it must be quoted (expected the value in quotes: kind: "top: up", found "top: up", unquoted)',
+    ]);
+  });
+
   it("leaves a line indented too far to the message that names it", () => {
     expect(refusal(`card: c.yaml\nplan: pro\n  anchor: 2026-11-01\n`)).toEqual([
       'a.yaml:3:3: "anchor:" is indented more than "plan:" above it (expected "anchor:" at column 1, in line with "plan:" (or nothing after "plan:", if "anchor:" belongs under it), found column 3)',

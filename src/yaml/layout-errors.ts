@@ -60,6 +60,20 @@ export function layoutError(p: YAMLError, source: string, file: string, lines: L
         `column ${next.column}`,
       );
     }
+    case "BLOCK_IN_FLOW": {
+      // `{ label: AI: generation }`: the ": " inside a value of a flow mapping starts a key there too.
+      const col = lines.linePos(p.pos[0]).col;
+      const holder = /([A-Za-z0-9_-]+)["']?:\s*$/.exec(body.slice(0, col - 1));
+      const value = plainValue(body.slice(col - 1).split(/[,}\]]/)[0]!);
+      const colon = holder === null ? undefined : colonInValue(value, 1);
+      if (holder === null || colon === undefined) return undefined;
+      return new YamlLayoutError(
+        `the value of ${quoted(holder[1]!)} holds ": ", which YAML reads as the start of a key: a value with ": " in it must be quoted`,
+        at(errorLine, col + colon - 1),
+        `the value in quotes: ${holder[1]}: ${yamlQuoted(value)}`,
+        `${shown(value)}, unquoted`,
+      );
+    }
     case "BAD_INDENT":
     case "MISSING_CHAR": {
       if (p.code === "MISSING_CHAR" && !/^Sequence item without - indicator/.test(p.message)) return plainMissing(p, body, at(errorLine, lines.linePos(p.pos[0]).col), source, lines);
