@@ -21,6 +21,7 @@ describe("markdownText: what GitHub would link on its own", () => {
   it("breaks an issue reference, in this repository or another", () => {
     expect(markdownText("fixes #123")).toBe(`fixes #${ZWSP}123`);
     expect(markdownText("owner/repo#7")).toBe(`owner/repo#${ZWSP}7`);
+    expect(markdownText("GH-42")).toBe(`GH${ZWSP}-42`);
   });
 
   it("breaks a bare link, and escapes $ so that two cannot open math", () => {
