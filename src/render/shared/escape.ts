@@ -38,9 +38,10 @@ const MARKDOWN_ESCAPED = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\\\\`
 /**
  * What GitHub links on its own, in a comment, past Markdown: `@name` and `@org/team` mention (and
  * notify) that user or team, `#123`, `owner/repo#123` and `GH-123` reference an issue (and post a
- * back-link in it), and bare `https://...`, `www.` and e-mail addresses become links. A backslash does not stop them
- * (GitHub finds them in the text Markdown leaves), so a zero-width space goes after the sign, as
- * Dependabot and Renovate write a name in release notes: the value shows as written and links nothing.
+ * back-link in it), and bare `https://...`, `www.` and e-mail addresses become links. A backslash
+ * does not stop them (GitHub finds them in the text Markdown leaves), so a zero-width space goes after
+ * the sign, as Dependabot and Renovate write a name in release notes: the value shows as written and
+ * links nothing.
  */
 const GITHUB_LINKED = /@(?=[A-Za-z0-9])|#(?=[0-9])|\bGH(?=-[0-9])|:(?=\/\/)|\b[Ww]{3}(?=\.)/g;
 const ZERO_WIDTH_SPACE = "&#8203;";
