@@ -24,14 +24,15 @@ const SMS = "timestamp,meter,quantity,project,source\n2026-11-02T09:00:00Z,sms,6
 const ONE_READ = "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,3,alpha\n";
 
 describe("a card's condition on a near miss of a dimension (finding 2)", () => {
-  it("check warns of it at the condition with the dimension meant, and --strict fails on it", async () => {
+  // Stop 38 (fix20e): a warning until then; a name declared nowhere is now an error (undeclared-dimension), at the key.
+  it("check refuses it at the condition's key with the dimension meant", async () => {
     const dir = folder({ "card.yaml": edited(FLIPLET, "{ when: { distribution: private }", "{ when: { distribtion: private }"), "usage.csv": ONE_READ });
     const line = FLIPLET.split("\n").findIndex((l) => l.includes("{ when: { distribution: private }")) + 1;
     const check = await burnrate(["check", "card.yaml", "--format", "json"], { cwd: dir });
-    expect(check.code).toBe(0);
-    const findings = JSON.parse(check.stdout).files[0].findings.filter((f: { rule: string }) => f.rule === "condition-dimension");
-    expect(findings).toMatchObject([{ severity: "warning", line, message: 'surcharge condition on "distribtion", which is not a dimension of meter "published"; did you mean "distribution"?' }]);
-    expect((await burnrate(["check", "card.yaml", "--strict"], { cwd: dir })).code).toBe(1);
+    expect(check.code).toBe(1);
+    const findings = JSON.parse(check.stdout).files[0].findings.filter((f: { rule: string }) => f.rule === "undeclared-dimension");
+    expect(findings).toMatchObject([{ severity: "error", line, message: expect.stringContaining('surcharge condition of meter "published" reads "distribtion", which is declared nowhere') }]);
+    expect(findings[0].message).toContain('did you mean "distribution"?');
   });
 
   it("a condition on a column one letter from a dimension (model beside mode) loads and prices as written", async () => {
@@ -46,8 +47,9 @@ describe("a card's condition on a near miss of a dimension (finding 2)", () => {
     expect(total(opus)).toBe(13);
   });
 
-  it("a condition on a column of its own, near no dimension, stays a column the condition reads (the app builder's web search)", async () => {
-    const dir = folder({ "card.yaml": edited(FLIPLET, "{ when: { distribution: private }", "{ when: { store_region: eu }") });
+  // Stop 38 (fix20e): such a column is declared in the card's dimensions:, as the app builder's web_search is; undeclared, check refuses it.
+  it("a condition on a column of its own, declared in the card's dimensions:, stays a column the condition reads (the app builder's web search)", async () => {
+    const dir = folder({ "card.yaml": edited(FLIPLET, "dimensions: [user]", "dimensions: [user, store_region]").replace("{ when: { distribution: private }", "{ when: { store_region: eu }") });
     const check = await burnrate(["check", "card.yaml", "--format", "json"], { cwd: dir });
     expect(JSON.parse(check.stdout).errors).toBe(0);
   });

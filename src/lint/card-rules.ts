@@ -6,7 +6,7 @@ import { INCLUDED, type Meter, type RateCard } from "../ratecard/types.js";
 import { CANONICAL } from "../usage/layout.js";
 import type { LintFinding } from "./finding.js";
 import { lookupCoverage, type Report } from "./lookup-coverage.js";
-import { conditionDimensions } from "../ratecard/condition-dimensions.js";
+import { declaredDimensions } from "./declared-dimensions.js";
 import { namedValues } from "./named-values.js";
 import { rounding } from "./rounding.js";
 
@@ -31,12 +31,11 @@ export function lintCard(subject: CardSubject): LintFinding[] {
   const locate = (path: readonly (string | number)[]) => (path.length === 0 ? { file: subject.card.file, line: 1, column: 1 } : subject.at(path));
   const report: Report = (severity, rule, path, message, fix) => findings.push({ severity, rule, location: locate(path), message, fix });
   for (const meter of subject.card.meters.values()) lookupCoverage(meter, report);
-  // A warning, not an error: a condition may read a column the meter does not declare, and `model` one letter from a meter's `mode` may be one.
-  for (const meter of subject.card.meters.values()) conditionDimensions(meter, (path, key, message) => report("warning", "condition-dimension", path, message, `rename ${shown(key ?? "")} to the dimension it means; if it is a column of its own, not a dimension, leave it`));
+  declaredDimensions(subject.card, subject.doc, subject.source, locate, (severity, rule, location, message, fix) => findings.push({ severity, rule, location, message, fix }));
   namedValues(subject.card, subject.doc, report);
   rounding(subject.card, report);
   duplicateLabels(subject.card, report);
-  canonicalDimensions(subject.card, report);
+  canonicalDimensions(subject.card, subject.doc, report);
   duplicateMeters(subject.card, report);
   plans(subject.card, report);
   unusedPoolsAndCategories(subject.card, report);
@@ -47,7 +46,12 @@ export function lintCard(subject: CardSubject): LintFinding[] {
 }
 
 /** A usage log's canonical columns are read as themselves, never as a dimension: a meter that needs one as a dimension can never be given it. */
-function canonicalDimensions(card: RateCard, report: Report): void {
+function canonicalDimensions(card: RateCard, doc: CardDocument, report: Report): void {
+  (doc.dimensions ?? []).forEach((dimension, i) => {
+    if ((CANONICAL as readonly string[]).includes(dimension)) {
+      report("error", "canonical-dimension", ["dimensions", i], `dimension ${shown(dimension)} of the card is a usage log's own column (${CANONICAL.join(", ")}), never read as a dimension: no row can give it`, "give the dimension a name of its own, and the usage column that holds it the same name");
+    }
+  });
   for (const meter of card.meters.values()) {
     meter.dimensions.forEach((dimension, i) => {
       if ((CANONICAL as readonly string[]).includes(dimension)) {

@@ -7,34 +7,16 @@ import type { Meter } from "./types.js";
 export type KeyReport = (path: (string | number)[], key: string | undefined, message: string, expected: string, found: string) => void;
 
 /**
- * A condition may read a column the meter does not declare (the app builder's web search is not a line
- * dimension), so a name outside the meter's dimensions is refused only where it is one typo from one of
- * them: `distribtion` beside `distribution` never matches a row, and every row pays the base price.
- */
-export function conditionDimensions(meter: Meter, report: KeyReport): void {
-  const known = [...new Set([...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])])];
-  const whose = `a dimension of meter ${shown(meter.key)}: ${known.join(", ")}`;
-  const check = (what: string, dim: string, path: (string | number)[]) => {
-    if (known.includes(dim)) return;
-    const near = nearest(dim, known);
-    if (near !== undefined) report(path, dim, `${what} on ${shown(dim)}, which is not a dimension of meter ${shown(meter.key)}; did you mean ${shown(near)}?`, whose, shown(dim));
-  };
-  meter.surcharges.forEach((s, i) => {
-    for (const dim of s.when.keys()) check("surcharge condition", dim, ["meters", meter.key, "surcharges", i, "when", dim]);
-  });
-  for (const dim of meter.exemptWhen?.keys() ?? []) check("exemption condition", dim, ["meters", meter.key, "exempt_when", dim]);
-}
-
-/**
  * The dimensions the card names outside a meter (plan gates, budgets, daily limits, rewards) are read
  * from every row; one a typo from a meter's dimension gates, limits or rewards nothing.
  */
 export function cardDimensions(doc: CardDocument, meters: readonly Meter[], report: KeyReport): void {
-  const known = [...new Set(meters.flatMap((m) => [...m.dimensions, ...("keyBy" in m ? m.keyBy : [])]))];
+  // A name the card declares itself (`dimensions:` at its top) is meant as written.
+  const known = [...new Set([...meters.flatMap((m) => [...m.dimensions, ...("keyBy" in m ? m.keyBy : [])]), ...(doc.dimensions ?? [])])];
   const check = (what: string, dim: string, path: (string | number)[], key: string | undefined) => {
     if (known.includes(dim)) return;
     const near = nearest(dim, known);
-    if (near !== undefined) report(path, key, `${what} ${shown(dim)}, which is not a dimension of any meter; did you mean ${shown(near)}?`, `a dimension of the card's meters: ${known.join(", ")}`, shown(dim));
+    if (near !== undefined) report(path, key, `${what} ${shown(dim)}, which is not a dimension of any meter; did you mean ${shown(near)}?`, `a dimension of the card's meters${doc.dimensions === undefined ? "" : " or of its dimensions:"}: ${known.join(", ")}`, shown(dim));
   };
   for (const [plan, p] of doc.plans) for (const dim of p.only?.keys() ?? []) check(`plan ${shown(plan)} gates`, dim, ["plans", plan, "only", dim], dim);
   if (doc.budgets) check("budgets are by", doc.budgets.dimension, ["budgets", "dimension"], undefined);

@@ -104,6 +104,7 @@ export const cardCodec = record(
     rewards: record({ share: decimal({ min: "0" }), dimension: key("a dimension name", "the dimension naming the app's creator (an account)") }),
     budgets: record({ dimension: key("a dimension name") }, { plans: list(key("a plan key of the card")), alerts: list(integer({ min: 1, max: 100 })) }),
     daily_limits: record({ dimension: key("a dimension name") }),
+    dimensions: list(key("a dimension name"), { minItems: 1, description: "usage columns the card reads besides its meters' dimensions, shown on no line: a condition's (web_search), a key's (user), a budget's (team); `check` refuses a name read that is declared nowhere" }),
     crossing: oneOf(["reject", "accept", "split"] as const, "the event that crosses the end of the credits: reject it (default), accept it whole, or split a pre-aggregated row"),
     thresholds: record({ percent_of_allowance: list(integer({ min: 1, max: 100 })) }),
   },

@@ -35,16 +35,43 @@ export function layoutError(p: YAMLError, source: string, file: string, lines: L
       return new YamlLayoutError("a tab in the indentation", at(errorLine, col), "spaces only: YAML indents with spaces, never tabs", "a tab");
     }
     case "BLOCK_AS_IMPLICIT_KEY": {
+      const col = lines.linePos(p.pos[0]).col;
+      const holder = keyOf(body.slice(0, col - 1));
+      // `name: Harbor (Flikly: 1 s)`: a ": " inside a plain value starts a key, with the same error as a next line indented too far.
+      const colon = holder === undefined ? undefined : colonInValue(body, col);
+      if (holder !== undefined && colon !== undefined) {
+        const value = plainValue(body.slice(col - 1));
+        return new YamlLayoutError(
+          `the value of ${quoted(holder.name)} holds ": ", which YAML reads as the start of a key: a value with ": " in it must be quoted`,
+          at(errorLine, colon),
+          `the value in quotes: ${holder.name}: ${yamlQuoted(value)}`,
+          `${shown(value)}, ${/^["']/.test(value) ? "quoted only in part" : "unquoted"}`,
+        );
+      }
       // `plan: pro` then ` anchor: ...` one column further in: the parser reads the second line as more of the first's value.
-      const holder = keyOf(body.slice(0, lines.linePos(p.pos[0]).col - 1));
       const next = nextContent(text, errorLine);
-      if (holder === undefined || next === undefined) return undefined;
+      // A next line no further in than the key holding the value is not what the parser stopped at: its own words are truer.
+      if (holder === undefined || next === undefined || next.column <= holder.column) return undefined;
       const key = keyOf(next.text.slice(0, next.text.indexOf(":") + 1)) ?? { name: next.text.trim(), column: next.column };
       return new YamlLayoutError(
         `${quoted(key.name)} is indented more than ${quoted(holder.name)} above it`,
         at(next.line, next.column),
         `${quoted(key.name)} at column ${holder.column}, in line with ${quoted(holder.name)} (or nothing after ${quoted(holder.name)}, if ${quoted(key.name)} belongs under it)`,
         `column ${next.column}`,
+      );
+    }
+    case "BLOCK_IN_FLOW": {
+      // `{ label: AI: generation }`: the ": " inside a value of a flow mapping starts a key there too.
+      const col = lines.linePos(p.pos[0]).col;
+      const holder = /([A-Za-z0-9_-]+)["']?:\s*$/.exec(body.slice(0, col - 1));
+      const value = plainValue(body.slice(col - 1).split(/[,}\]]/)[0]!);
+      const colon = holder === null ? undefined : colonInValue(value, 1);
+      if (holder === null || colon === undefined) return undefined;
+      return new YamlLayoutError(
+        `the value of ${quoted(holder[1]!)} holds ": ", which YAML reads as the start of a key: a value with ": " in it must be quoted`,
+        at(errorLine, col + colon - 1),
+        `the value in quotes: ${holder[1]}: ${yamlQuoted(value)}`,
+        `${shown(value)}, unquoted`,
       );
     }
     case "BAD_INDENT":
@@ -156,6 +183,32 @@ function plainMissing(p: YAMLError, body: string, where: { file: string; line: n
     return new YamlLayoutError("a line that is neither a key with its value nor a list item", where, '"key: value" (a colon and a space after the key) or "- item"', shown(body.trim()));
   }
   return undefined;
+}
+
+/**
+ * The column of the first ": " (or a colon ending the line) in a value that starts at column `from`
+ * of the line, before a comment: in a plain value, or after a quoted one (`"a": b`). A flow or block
+ * value's colons are its own.
+ */
+function colonInValue(body: string, from: number): number | undefined {
+  const value = body.slice(from - 1);
+  const quote = /^\s*(["'])/.exec(value);
+  if (quote === null && /^\s*[{[|>]/.test(value)) return undefined;
+  const start = quote === null ? 0 : value.indexOf(quote[1]!, quote[0].length) + 1;
+  if (start === 0 && quote !== null) return undefined;
+  const rest = value.slice(start).replace(/\s#.*$/, "");
+  const m = /^(.*?):(?:\s|$)/.exec(rest);
+  return m === null || (start === 0 && m[1]!.trim() === "") ? undefined : from + start + m[1]!.length;
+}
+
+/** A plain value as written, without a trailing comment. */
+function plainValue(text: string): string {
+  return text.replace(/\s+#.*$/, "").trim();
+}
+
+/** A value in YAML quotes: double, unless it holds a double quote or a backslash (then single, its own ' doubled). */
+function yamlQuoted(value: string): string {
+  return /["\\]/.test(value) ? `'${value.replace(/'/g, "''")}'` : `"${value}"`;
 }
 
 function quoted(key: string): string {

@@ -33,7 +33,18 @@ export function visibleLines(text: string): string {
 }
 
 /** Any character markdownText changes: most cells (amounts, dates, meters) have none and are written as they are. */
-const MARKDOWN_ESCAPED = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\\\\`|\\]&<>*_~]`);
+const MARKDOWN_ESCAPED = new RegExp(`[\\u0000-\\u001f${DEL_C1_AND_UNICODE}\\\\\`|\\]&<>*_~$@#:wWG]`);
+
+/**
+ * What GitHub links on its own, in a comment, past Markdown: `@name` and `@org/team` mention (and
+ * notify) that user or team, `#123`, `owner/repo#123` and `GH-123` reference an issue (and post a
+ * back-link in it), and bare `https://...`, `www.` and e-mail addresses become links. A backslash
+ * does not stop them (GitHub finds them in the text Markdown leaves), so a zero-width space goes after
+ * the sign, as Dependabot and Renovate write a name in release notes: the value shows as written and
+ * links nothing.
+ */
+const GITHUB_LINKED = /@(?=[A-Za-z0-9])|#(?=[0-9])|\bGH(?=-[0-9])|:(?=\/\/)|\b[Ww]{3}(?=\.)/g;
+const ZERO_WIDTH_SPACE = "&#8203;";
 
 /**
  * What ends a word for CommonMark's emphasis rules: Unicode whitespace, punctuation
@@ -64,18 +75,19 @@ function underscoresEscaped(text: string): string {
  * pipe cannot split a cell nor a backtick open code), `]` too (so a value cannot become
  * a link, nor an image a viewer would fetch; `[` alone opens neither), `*` and `~` (so a
  * value cannot turn the text after it italic, bold or struck through; either opens
- * emphasis inside a word) and `_` wherever it could open or close emphasis, and `&`,
- * `<`, `>` as entities, so no raw HTML passes.
+ * emphasis inside a word), `$` (so two cannot open GitHub's math) and `_` wherever it
+ * could open or close emphasis, and `&`, `<`, `>` as entities, so no raw HTML passes;
+ * last, a zero-width space breaks what GitHub would link (GITHUB_LINKED).
  */
 export function markdownText(text: string): string {
   if (!MARKDOWN_ESCAPED.test(text)) return text;
   return underscoresEscaped(
     visible(text)
-      .replace(/[\\`|\]*~]/g, "\\$&")
+      .replace(/[\\`|\]*~$]/g, "\\$&")
       .replace(/&/g, "&amp;")
       .replace(/</g, "&lt;")
       .replace(/>/g, "&gt;"),
-  );
+  ).replace(GITHUB_LINKED, `$&${ZERO_WIDTH_SPACE}`);
 }
 
 /** What JSON.stringify leaves raw and a terminal would act on: DEL, the C1 controls, the bidirectional ones, U+2028/U+2029. */
