@@ -95,7 +95,7 @@ export function burnDownSvg(burn: CycleBurn, ctx: RenderContext, id: string): st
     }
     if (mark.kind === "exhausted") {
       const y = yOf(pointAt(burn.points, mark.at).balance);
-      parts.push(`<g class="mark exhausted"><title>${escapeHtml(`first event refused at ${when(mark.at)}`)}</title>`
+      parts.push(`<g class="mark exhausted"><title>${escapeHtml(`credits ran out at ${when(mark.at)}`)}</title>`
         + `<circle cx="${px(x)}" cy="${px(y)}" r="5" fill="#fff" stroke="${PALETTE.grace}" stroke-width="2"/>`
         + `<path d="M${px(x - 2.5)} ${px(y - 2.5)}L${px(x + 2.5)} ${px(y + 2.5)}M${px(x + 2.5)} ${px(y - 2.5)}L${px(x - 2.5)} ${px(y + 2.5)}" stroke="${PALETTE.grace}" stroke-width="1.5"/></g>`);
     }
@@ -155,7 +155,7 @@ function markItem(mark: BurnMark, burn: CycleBurn, money: (v: Decimal) => string
       const used = burn.points.reduce((m, p) => (p.graceUsed.gt(m) ? p.graceUsed : m), ZERO);
       return [[PALETTE.grace, `grace used from ${when(mark.at)} (${money(used)} by the cycle's end)`]];
     }
-    case "exhausted": return [[PALETTE.grace, `first event refused at ${when(mark.at)}`]];
+    case "exhausted": return [[PALETTE.grace, `credits ran out at ${when(mark.at)}`]];
     case "payment": return [[PALETTE.payment, `${mark.grant ?? "grant"} +${money(mark.amount!)} at ${when(mark.at)}`]];
     case "threshold": return [];
   }

@@ -159,7 +159,7 @@ function legendLines(burn: CycleBurn, ctx: RenderContext, settings: TerminalChar
   for (const mark of burn.marks.filter((m) => m.kind === "threshold")) items.push(`${markGlyph(mark, ctx, settings)} ${mark.percent}% ${when(mark.at)}`);
   for (const mark of burn.marks) {
     if (mark.kind === "grace") items.push(`${markGlyph(mark, ctx, settings)} grace buffer (${money(burn.graceLimit)}) from ${when(mark.at)}`);
-    if (mark.kind === "exhausted") items.push(`${markGlyph(mark, ctx, settings)} first refusal ${when(mark.at)}`);
+    if (mark.kind === "exhausted") items.push(`${markGlyph(mark, ctx, settings)} credits ran out ${when(mark.at)}`);
     if (mark.kind === "payment") items.push(`${markGlyph(mark, ctx, settings)} ${escaped(mark.grant ?? "grant")} ${money(mark.amount!)} ${when(mark.at)}`);
   }
   if (items.length === 0) items.push(ctx.color.dim("no threshold crossed"));
