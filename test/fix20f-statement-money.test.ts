@@ -160,5 +160,9 @@ describe("when the credits ran out, and usage past zero, say which (newcomer, st
     expect(text).not.toContain("grace");
     const md = (await statement(d, "markdown")).stdout;
     expect(md).toContain("- **Charged past zero**: 50.00 credits");
+    // The HTML report's burn-down chart: the 50 below zero, with no grace buffer named.
+    const html = (await statement(d, "html")).stdout;
+    expect(html).toContain("charged past zero from 2026-11-05 10:00 (50.00 by the cycle&#39;s end)");
+    expect(html).not.toMatch(/grace (used|buffer)/);
   });
 });
