@@ -143,6 +143,8 @@ describe("when the credits ran out, and usage past zero, say which (newcomer, st
     const text = await facts(d);
     expect(text).toContain("Credits ran out  2026-11-05 10:00, a charge left no credits\n");
     expect(text).not.toContain("Credits short");
+    // Every pool blocks: nothing can go past the credits, and the row names no grace the card does not have.
+    expect(text).toMatch(/\n {2}Uncovered +0\.00 credits\n/);
   });
 
   it("an event refused with credits left says so", async () => {
@@ -164,5 +166,14 @@ describe("when the credits ran out, and usage past zero, say which (newcomer, st
     const html = (await statement(d, "html")).stdout;
     expect(html).toContain("charged past zero from 2026-11-05 10:00 (50.00 by the cycle&#39;s end)");
     expect(html).not.toMatch(/grace (used|buffer)/);
+  });
+
+  it("pay as you go (no credits at all, an allow pool): all the usage past zero, and no credits said to run out", async () => {
+    // Plan with included 0: 3 calls = 30 credits, every one of them past zero.
+    const d = dir({ "card.yaml": card("", "allow").replace("included: 100, price: 20", "included: 0, price: 0"), "account.yaml": account("  []\n"), "usage.csv": "timestamp,meter,quantity,creator\n2026-11-05T10:00:00Z,call,3,acme\n" });
+    const text = await facts(d);
+    expect(text).toMatch(/Charged past zero +30\.00 credits\n/);
+    expect(text).toContain("Past zero from     2026-11-05 10:00: no credits this cycle, usage charged past zero as an allow pool lets it\n");
+    expect(text).not.toMatch(/Credits ran out|grace/);
   });
 });

@@ -118,7 +118,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`))]);
   }
   if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
-  if (c.exhaustedAt !== undefined) facts.push(["Credits ran out", ranOut(c, ctx)]);
+  if (c.exhaustedAt !== undefined) facts.push(ranOut(c, ctx));
   if (c.subscriptionEnd !== undefined) facts.push(["Subscription", subscriptionEnded(c, ctx)]);
   blocks.push({ kind: "facts", rows: facts });
   blocks.push(...timelineBlocks(c, ctx, money));
@@ -237,15 +237,19 @@ const OUT_OF_CREDITS = (reason: string) => reason === "credits exhausted" || rea
  * When the credits ran out (the engine's `exhaustedAt`) and which of its two ways: an event refused for want of credits
  * (some may be left, too few for it), or a charge that left no credits (paid to the last one, or past zero into a
  * grace buffer or an allow pool). One row said "Credits short" for both (newcomer, stop 38: globex's balance drawn to
- * exactly 0, nothing refused then, read as a refusal).
+ * exactly 0, nothing refused then, read as a refusal). A cycle that had no credits to run out, its usage let past
+ * zero by an allow pool (pay as you go), says when its usage began to be charged past zero instead.
  */
-function ranOut(c: CycleStatement, ctx: RenderContext): string {
-  const at = c.exhaustedAt!;
-  const refused = c.rejected.some((r) => r.firstAt === at && OUT_OF_CREDITS(r.reason));
-  if (refused) return `${localDateTime(ctx, at)}, an event refused: the credits left could not pay it`;
-  // Past zero on a pay-as-you-go pool is not a shortage: the card lets the usage through, charged past the credits.
+function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
+  const at = localDateTime(ctx, c.exhaustedAt!);
+  const refused = c.rejected.some((r) => r.firstAt === c.exhaustedAt && OUT_OF_CREDITS(r.reason));
+  if (refused) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
   const allowed = c.uncovered.gt(0) && [...ctx.card.pools.values()].some((p) => p.whenExhausted === "allow");
-  return `${localDateTime(ctx, at)}, a charge left no credits${allowed ? "; usage went on past zero, as an allow pool lets it" : ""}`;
+  if (!allowed) return ["Credits ran out", `${at}, a charge left no credits`];
+  const hadCredits = c.grants.some((g) => g.opening.gt(0) || g.granted.gt(0));
+  return hadCredits
+    ? ["Credits ran out", `${at}, a charge left no credits; usage went on past zero, as an allow pool lets it`]
+    : ["Past zero from", `${at}: no credits this cycle, usage charged past zero as an allow pool lets it`];
 }
 
 const CHANGE_LABEL = { plan: "Plan", overage: "Overage billing", allowance: "Allowance", subscription_end: "Subscription end" } as const;
