@@ -168,6 +168,14 @@ describe("when the credits ran out, and usage past zero, say which (newcomer, st
     expect(html).not.toMatch(/grace (used|buffer)/);
   });
 
+  it("a card that lets the crossing charge through names it, not grace", async () => {
+    // crossing: accept: 9 calls = 90 credits, then 2 calls (20) with 10 left go through, 10 past the credits.
+    const d = dir({ "card.yaml": card("crossing: accept"), "account.yaml": account("  []\n"), "usage.csv": "timestamp,meter,quantity,creator\n2026-11-05T10:00:00Z,call,9,acme\n2026-11-06T10:00:00Z,call,2,acme\n" });
+    const text = await facts(d);
+    expect(text).toMatch(/Uncovered \(crossing charge\) +10\.00 credits\n/);
+    expect(text).toMatch(/Credits ran out +2026-11-06 10:00, a charge left no credits\n/);
+  });
+
   it("pay as you go (no credits at all, an allow pool): all the usage past zero, and no credits said to run out", async () => {
     // Plan with included 0: 3 calls = 30 credits, every one of them past zero.
     const d = dir({ "card.yaml": card("", "allow").replace("included: 100, price: 20", "included: 0, price: 0"), "account.yaml": account("  []\n"), "usage.csv": "timestamp,meter,quantity,creator\n2026-11-05T10:00:00Z,call,3,acme\n" });
