@@ -77,7 +77,7 @@ describe("statement --format csv: each cycle's money as rows of kind money (newc
     const { code, stdout } = await burnrate(["statement", "--account", "fixtures/fliplet/account.yaml", "--usage", "fixtures/fliplet/usage.csv", "--format", "csv"]);
     expect(code).toBe(0);
     const rows = csvObjects(stdout);
-    expect(stdout.split("\n")[0]).toMatch(/,quantity,unit_price,amount,money_item,money,currency$/);
+    expect(stdout.split("\n")[0]).toMatch(/,quantity,unit_price,amount,reason,events,first_at,first_line,money_item,money,currency$/);
     const money = rows.filter((r) => r.kind === "money").map((r) => [r.cycle_start, r.money_item, r.quantity, r.money, r.currency]);
     // Pro is 9 USD a cycle; top-ups at 0.01: 200 credits on Oct 26 (cycle 2) = 2, 150 on Nov 20 (cycle 3) = 1.5.
     expect(money).toEqual([

@@ -93,12 +93,12 @@ describe("the red team's Flikly Creator account, ending on 2026-07-10 (New York)
     const md = (await burnrate(["statement", ...base, "--format", "markdown"])).stdout;
     expect(md).toMatch(/no plan fee, no included credits/);
     const csv = (await burnrate(["statement", ...base, "--format", "csv"])).stdout.trim().split("\n");
-    // The cycle's money columns (stop 38) follow the subscription_end column.
+    // The refusal columns, then the cycle's money columns (stop 38), follow the subscription_end column.
     const header = csv[0]!.split(",");
-    expect(header.slice(-4)).toEqual(["subscription_end", "money_item", "money", "currency"]);
+    expect(header.slice(-8)).toEqual(["subscription_end", "reason", "events", "first_at", "first_line", "money_item", "money", "currency"]);
     // May's line: the end falls after its cycle, so its cell is empty.
-    const lines = csv.slice(1).filter((row) => row.split(",")[header.indexOf("kind")] !== "money");
-    expect(lines.map((row) => row.split(",").at(-4))).toEqual([""]);
+    const lines = csv.slice(1).filter((row) => !["money", "rejected"].includes(row.split(",")[header.indexOf("kind")]!));
+    expect(lines.map((row) => row.split(",").at(-8))).toEqual([""]);
   });
 });
 

@@ -61,10 +61,10 @@ describe("an app builder account refused on Standard, upgraded to Super mid-cycl
     expect(table).toContain("Plans in force");
     expect(table).toContain("granted 18,000 credits");
     const csv = (await burnrate(["statement", ...args, "--format", "csv"])).stdout.trim().split("\n");
-    // subscription_end: the creator "me", named only in the usage, earns rewards with no subscription since stop 38;
-    // the cycle's money columns (stop 38) end the row: empty on a change row.
-    expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,change_at,change,from,to,granted,removed,applies_at,subscription_end,money_item,money,currency");
-    expect(csv).toContain("default,super,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,,change,,,,,,,,2026-11-04T00:00:00Z,plan,standard,super,18000,0,,,,,");
+    // subscription_end (the creator "me", named only in the usage, earns rewards with no subscription since stop 38),
+    // the refusal and reward columns, then the cycle's money columns (stop 38), end the row: empty on a change row.
+    expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,change_at,change,from,to,granted,removed,applies_at,subscription_end,reason,events,first_at,first_line,earned_from,money_item,money,currency");
+    expect(csv).toContain("default,super,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,,change,,,,,,,,2026-11-04T00:00:00Z,plan,standard,super,18000,0,,,,,,,,,,");
     const html = (await burnrate(["statement", ...args, "--format", "html"])).stdout;
     expect(html).toContain("Plans in force");
     expect(html).toContain("granted 18,000 credits");
@@ -369,10 +369,10 @@ describe("card versions", () => {
     expect(md).toContain("| 2026-11b | 2026-11-15 | at once | 2026-11-15 00:00 |");
     expect(md).toContain("| web_extraction | usage | ai | a · me | 2 | 10 | 2026-11b | 20 |");
     const csv = (await burnrate(["statement", ...args("at-once.yaml"), "--format", "csv"])).stdout.trim().split("\n");
-    // subscription_end: the creator "me", named only in the usage, earns rewards with no subscription since stop 38;
-    // the cycle's money columns (stop 38) end the row: empty on a line.
-    expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,version,subscription_end,money_item,money,currency");
-    expect(csv).toContain("default,standard,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,web_extraction,usage,in_app,ai,a,me,2,10,20,2026-11b,,,,");
+    // subscription_end (the creator "me", as above), the reward column, then the cycle's money columns (stop 38) end
+    // the row: empty on a line.
+    expect(csv[0]).toBe("account,plan,cycle_start,cycle_end,meter,kind,category,pool,app,creator,quantity,unit_price,amount,version,subscription_end,earned_from,money_item,money,currency");
+    expect(csv).toContain("default,standard,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,web_extraction,usage,in_app,ai,a,me,2,10,20,2026-11b,,,,,");
   });
 
   it("keeps the cycle's prices until the next cycle for a grandfathered version", async () => {

@@ -17,9 +17,19 @@ export interface CycleMoney {
   currency: string;
   plan: Decimal;
   creditsBought: Decimal;
-  /** Money for the credits bought; undefined when the card gives no credit_price to buy them at. */
+  /** Money for the credits bought at a credit_price; undefined when none of them has one. */
   bought: Decimal | undefined;
+  /**
+   * Credits bought at no credit_price (the card, or the version in force when they were bought, gives none): a
+   * purchase whose money is unknown. Zero when every credit bought has a price.
+   */
+  unpriced: Decimal;
   overage: Decimal;
+  /**
+   * The priced parts (plan + bought + overage), rounded once. Where `unpriced` is not zero it leaves a purchase
+   * out, so it is not what the cycle is billed: a statement shows it as the total of the priced parts, its total
+   * unknown (newcomer, stop 38: 200 USD read as globex's total, a 3,000-credit pack left out).
+   */
   total: Decimal;
 }
 
@@ -64,15 +74,16 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
   for (const g of cycle.grants) if (isPaidGrant(g.kind)) creditsBought = creditsBought.plus(g.granted);
   // Nothing bought (most cycles): the same zero every time, which lets a writer tell this cycle's money is the last one's.
   const bought = cycle.boughtIn !== undefined ? boughtMoney(cards, cycle.boughtIn, card) : card.creditPrice === undefined ? undefined : creditsBought === ZERO ? known.noneBought! : creditsBought.mul(card.creditPrice);
+  const unpriced = cycle.boughtIn !== undefined ? unpricedCredits(cards, cycle.boughtIn) : card.creditPrice === undefined ? creditsBought : ZERO;
   const overage = cycle.overage.amount;
   const total = () => moneyTotal(card, plan.plus(bought ?? ZERO).plus(overage));
   // Plus a zero adds nothing: with nothing bought and no overage the total is the plan price's, rounded once a plan.
   if ((bought === undefined || bought.isZero()) && overage.isZero()) {
     let planTotal = known.planTotals.get(plan);
     if (planTotal === undefined) known.planTotals.set(plan, (planTotal = total()));
-    return { currency: card.currency, plan, creditsBought, bought, overage, total: planTotal };
+    return { currency: card.currency, plan, creditsBought, bought, unpriced, overage, total: planTotal };
   }
-  return { currency: card.currency, plan, creditsBought, bought, overage, total: total() };
+  return { currency: card.currency, plan, creditsBought, bought, unpriced, overage, total: total() };
 }
 
 /**
@@ -87,12 +98,18 @@ export function moneyTotal(card: RateCard, exact: Decimal): Decimal {
 /**
  * Credits bought under several card versions: each at the credit price of the version in force when bought, as it
  * was charged then (red team, stop 37: a Nov 5 top-up at 0.01 billed at a Nov 15 version's 0.02). A version without
- * a credit price sold its credits at none; undefined where no version of them, nor the cycle's, gives one.
+ * a credit price adds nothing here: its credits are `unpriced` (unpricedCredits); undefined where no version of them,
+ * nor the cycle's, gives one.
  */
 function boughtMoney(cards: RateCard, boughtIn: NonNullable<CycleStatement["boughtIn"]>, card: RateCard): Decimal | undefined {
   const priced = boughtIn.map((b) => ({ credits: b.credits, price: versionOf(cards, b.version).creditPrice }));
   if (card.creditPrice === undefined && priced.every((b) => b.price === undefined)) return undefined;
   return priced.reduce((sum, b) => sum.plus(b.price === undefined ? ZERO : b.credits.mul(b.price)), ZERO);
+}
+
+/** The credits bought under a version that gives no credit price: no money is known for them. */
+function unpricedCredits(cards: RateCard, boughtIn: NonNullable<CycleStatement["boughtIn"]>): Decimal {
+  return boughtIn.reduce((sum, b) => (versionOf(cards, b.version).creditPrice === undefined ? sum.plus(b.credits) : sum), ZERO);
 }
 
 /** The decimals of an ISO 4217 currency (2 for USD, 0 for JPY), from the platform's currency data. */

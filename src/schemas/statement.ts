@@ -45,15 +45,21 @@ const grant = object({
   closing: decimalString(),
 }, "opening + granted = consumed + expired + closing");
 
-/** What a cycle costs in money (src/ratecard/cycle-money.ts); diff shows it under each card. */
-export const cycleMoneySchema = object({
+/**
+ * What a cycle costs in money (src/ratecard/cycle-money.ts); diff shows it under each card. A cycle with credits bought
+ * at no price has no total (null): the priced parts' is `priced_total`, the credits left out `unpriced_credits`.
+ */
+export const cycleMoneySchema = withOptional(object({
   currency: str("ISO 4217 code of the card"),
   plan: decimalString("the plan's price for the cycle"),
   credits_bought: decimalString("credits granted this cycle by purchases (top-ups, packs, subscriptions), not by the plan"),
-  bought: nullable(decimalString("credits_bought at the card's credit_price; null when the card gives none")),
+  bought: nullable(decimalString("the credits bought that have a credit_price (the card's, or that of the version in force when bought), at it; null when none has one")),
   overage: decimalString("requests past the quota, billed in money at the period's end"),
-  total: decimalString("plan + bought + overage, rounded once to the currency's minor unit with the card's rounding"),
-}, "what the cycle costs in money; null when the card gives no plan price, credit_price or overage price");
+  total: nullable(decimalString("plan + bought + overage, rounded once to the currency's minor unit with the card's rounding; null when credits were bought at no price (unpriced_credits): the cycle's money is then not known")),
+}, "what the cycle costs in money; null when the card gives no plan price, credit_price or overage price"), {
+  unpriced_credits: decimalString("only where total is null: the credits bought at no credit_price, whose money the card does not give"),
+  priced_total: decimalString("only where total is null: plan + bought + overage, rounded once, which leaves those credits out (not what the cycle is billed)"),
+});
 
 const requiredCycle = object({
   start: instant("the cycle is [start, end)"),
@@ -63,10 +69,10 @@ const requiredCycle = object({
   allowance: decimalString(),
   allowance_used: decimalString("credits consumed from grants that count toward the allowance: what the warning levels measure"),
   total: decimalString("sum of the lines"),
-  uncovered: decimalString("charged beyond all grants (grace buffer or allowed)"),
+  uncovered: decimalString("charged beyond all grants: a grace pool's buffer, an allow pool's usage past zero (pay as you go, not in money), or a crossing charge the card lets through"),
   overage: object({ currency: str(), amount: decimalString("money billed at the period's end"), requests: decimalString("requests past the plan's quota") }),
   quota: nullable(object({ limit: decimalString(), used: decimalString() }, "the plan's monthly request quota")),
-  exhausted_at: nullable(instant("the first instant the credits could not cover a charge on their own: drawn to zero, into grace, or an event refused for want of them")),
+  exhausted_at: nullable(instant("the first instant a charge left the account no credits (paid to the last credit, or past zero into a grace buffer or an allow pool) or an event was refused for want of them (some may remain, too few for it); the table's Credits ran out")),
   by_category: stringMap(decimalString()),
   by_pool: stringMap(decimalString()),
   by_project: stringMap(decimalString()),

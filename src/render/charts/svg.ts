@@ -90,12 +90,12 @@ export function burnDownSvg(burn: CycleBurn, ctx: RenderContext, id: string): st
   for (const mark of burn.marks) {
     const x = xOf(mark.at);
     if (mark.kind === "grace") {
-      parts.push(`<g class="mark grace"><title>${escapeHtml(`grace buffer first drawn at ${when(mark.at)}`)}</title>`
+      parts.push(`<g class="mark grace"><title>${escapeHtml(`${burn.graceLimit.gt(0) ? "grace buffer first drawn" : "first charged past zero"} at ${when(mark.at)}`)}</title>`
         + `<path d="M${px(x)} ${px(zero - 6)}L${px(x + 6)} ${px(zero)}L${px(x)} ${px(zero + 6)}L${px(x - 6)} ${px(zero)}Z" fill="${PALETTE.grace}" stroke="#fff"/></g>`);
     }
     if (mark.kind === "exhausted") {
       const y = yOf(pointAt(burn.points, mark.at).balance);
-      parts.push(`<g class="mark exhausted"><title>${escapeHtml(`first event refused at ${when(mark.at)}`)}</title>`
+      parts.push(`<g class="mark exhausted"><title>${escapeHtml(`credits ran out at ${when(mark.at)}`)}</title>`
         + `<circle cx="${px(x)}" cy="${px(y)}" r="5" fill="#fff" stroke="${PALETTE.grace}" stroke-width="2"/>`
         + `<path d="M${px(x - 2.5)} ${px(y - 2.5)}L${px(x + 2.5)} ${px(y + 2.5)}M${px(x + 2.5)} ${px(y - 2.5)}L${px(x - 2.5)} ${px(y + 2.5)}" stroke="${PALETTE.grace}" stroke-width="1.5"/></g>`);
     }
@@ -153,9 +153,10 @@ function markItem(mark: BurnMark, burn: CycleBurn, money: (v: Decimal) => string
   switch (mark.kind) {
     case "grace": {
       const used = burn.points.reduce((m, p) => (p.graceUsed.gt(m) ? p.graceUsed : m), ZERO);
-      return [[PALETTE.grace, `grace used from ${when(mark.at)} (${money(used)} by the cycle's end)`]];
+      // No buffer on the plan: what went below zero is an allow pool's usage (or a crossing charge), not grace.
+      return [[PALETTE.grace, `${burn.graceLimit.gt(0) ? "grace used" : "charged past zero"} from ${when(mark.at)} (${money(used)} by the cycle's end)`]];
     }
-    case "exhausted": return [[PALETTE.grace, `first event refused at ${when(mark.at)}`]];
+    case "exhausted": return [[PALETTE.grace, `credits ran out at ${when(mark.at)}`]];
     case "payment": return [[PALETTE.payment, `${mark.grant ?? "grant"} +${money(mark.amount!)} at ${when(mark.at)}`]];
     case "threshold": return [];
   }

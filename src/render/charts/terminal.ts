@@ -45,7 +45,9 @@ function burnDownLines(burn: CycleBurn, ctx: RenderContext, settings: TerminalCh
   // Rows below zero only when grace was drawn: an empty buffer says nothing a line of text cannot.
   const graceDepth = burn.points.reduce((m, p) => (p.graceUsed.gt(m) ? p.graceUsed : m), ZERO);
   const topLabel = credits(top, 0);
-  const labels = [topLabel, "0", ...(graceDepth.gt(0) ? ["grace"] : [])];
+  // Below zero is a grace buffer's only where the plan has one: else an allow pool's usage, charged past zero (newcomer, stop 38).
+  const below = burn.graceLimit.gt(0) ? "grace" : "past 0";
+  const labels = [topLabel, "0", ...(graceDepth.gt(0) ? [below] : [])];
   const labelWidth = Math.max(...labels.map((l) => l.length));
   const plot = Math.max(10, Math.min(MAX_PLOT, settings.width - INDENT.length - labelWidth - 2));
 
@@ -67,7 +69,7 @@ function burnDownLines(burn: CycleBurn, ctx: RenderContext, settings: TerminalCh
   lines.push(`${label("0", rowsBelow > 0 ? g.axis.zero : g.axis.corner)}${axisLine(burn, plot, ctx, settings)}`);
   for (let r = 0; r < rowsBelow; r++) {
     const cells = hang.map((e) => g.hang[Math.min(8, Math.max(0, e - r * 8))]!).join("").trimEnd();
-    lines.push(`${label(r === 0 ? "grace" : "", g.axis.vertical)}${color.red(cells)}`.trimEnd());
+    lines.push(`${label(r === 0 ? below : "", g.axis.vertical)}${color.red(cells)}`.trimEnd());
   }
   lines.push(`${INDENT}${" ".repeat(labelWidth + 2)}${color.dim(dateLabels(burn, plot, ctx))}`.trimEnd());
   return lines;
@@ -158,8 +160,8 @@ function legendLines(burn: CycleBurn, ctx: RenderContext, settings: TerminalChar
   const items: string[] = [];
   for (const mark of burn.marks.filter((m) => m.kind === "threshold")) items.push(`${markGlyph(mark, ctx, settings)} ${mark.percent}% ${when(mark.at)}`);
   for (const mark of burn.marks) {
-    if (mark.kind === "grace") items.push(`${markGlyph(mark, ctx, settings)} grace buffer (${money(burn.graceLimit)}) from ${when(mark.at)}`);
-    if (mark.kind === "exhausted") items.push(`${markGlyph(mark, ctx, settings)} first refusal ${when(mark.at)}`);
+    if (mark.kind === "grace") items.push(`${markGlyph(mark, ctx, settings)} ${burn.graceLimit.gt(0) ? `grace buffer (${money(burn.graceLimit)})` : "charged past zero"} from ${when(mark.at)}`);
+    if (mark.kind === "exhausted") items.push(`${markGlyph(mark, ctx, settings)} credits ran out ${when(mark.at)}`);
     if (mark.kind === "payment") items.push(`${markGlyph(mark, ctx, settings)} ${escaped(mark.grant ?? "grant")} ${money(mark.amount!)} ${when(mark.at)}`);
   }
   if (items.length === 0) items.push(ctx.color.dim("no threshold crossed"));

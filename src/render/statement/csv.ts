@@ -3,14 +3,20 @@ import type { CycleStatement, Statement } from "../../engine/types.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { formatInstant } from "../../time.js";
 import { csvRows, csvText, dimensionColumns, NumberCell, type Cell } from "../shared/csv.js";
-import { cycleMoney, moneyRounding } from "./money.js";
+import { fileLine } from "../shared/file-line.js";
+import { cycleMoney, moneyRounding, unknownTotal } from "./money.js";
 
 /**
  * One row per statement line, one column per dimension name used anywhere, for spreadsheets.
  * The header needs every account's dimension names, so they are read first; the rows are then
  * made and written account by account, never all at once.
- * Given the card, each cycle's money (plan fee, credits bought, overage, rounding, total) follows its lines as rows
- * of kind `money`, in columns of their own: `amount` stays credits, so a sum of it is never credits plus dollars.
+ * A cycle's other facts follow its lines as rows of a `kind` of their own, each in columns of its own that only a
+ * statement having such rows gets (other statements keep their layout): its changes (`change`), its refused events
+ * (`rejected`: meter, reason, events, quantity, first instant and line) and the creator rewards it earned (`reward`:
+ * the credits earned from each account, in `quantity`), so that a CSV sent as the statement drops none of what the
+ * table says (newcomer, stop 38). Given the card, its money (plan fee, credits bought, overage, rounding, total)
+ * comes last, as rows of kind `money`: `amount` stays the credits charged, so a sum of it is never credits plus
+ * dollars, nor charges plus refusals or rewards.
  */
 export function* statementCsv(statement: Statement, options: { bom?: boolean; card?: RateCard } = {}): Generator<string> {
   const { card } = options;
@@ -21,6 +27,9 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
   let components = false;
   // A column of the subscription's end only where it falls in a cycle shown (planBilled says what it did to the cycle).
   let ended = false;
+  // Refusal and reward columns only where a cycle refused an event or earned a reward.
+  let rejected = false;
+  let rewards = false;
   // Money columns only where a cycle has money (a card with a plan price, a credit price or overage): other statements keep their layout.
   let money = false;
   for (const a of statement.accounts) {
@@ -28,6 +37,8 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
       if (!money && card !== undefined && cycleMoney(card, c.plan, c) !== undefined) money = true;
       if (c.timeline.length > 0) changes = true;
       if (c.subscriptionEnd !== undefined) ended = true;
+      if (c.rejected.length > 0) rejected = true;
+      if (c.rewards.from.length > 0) rewards = true;
       for (const l of c.lines) {
         for (const d of Object.keys(l.dimensions)) dims.add(d);
         if (l.component !== undefined) components = true;
@@ -37,10 +48,16 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
   const dimNames = [...dims].sort();
   const versioned = statement.versions !== undefined;
   const before = ["account", "plan", "cycle_start", "cycle_end", "meter", ...(components ? ["component"] : []), "kind", "category", "pool"];
-  const after = ["quantity", "unit_price", "amount", ...(versioned ? ["version"] : []), ...(changes ? ["change_at", "change", "from", "to", "granted", "removed", "applies_at"] : []), ...(ended ? ["subscription_end"] : []), ...(money ? MONEY_COLUMNS : [])];
+  const after = [
+    "quantity", "unit_price", "amount", ...(versioned ? ["version"] : []), ...(changes ? CHANGE_COLUMNS : []), ...(ended ? ["subscription_end"] : []),
+    ...(rejected ? REJECTED_COLUMNS : []), ...(rewards ? REWARD_COLUMNS : []), ...(money ? MONEY_COLUMNS : []),
+  ];
   const header = [...before, ...dimensionColumns(dimNames, [...before, ...after]), ...after];
   yield csvText(header, [], options);
-  const noChange = changes ? ["", "", "", "", "", "", ""] : [];
+  const noChange = changes ? CHANGE_COLUMNS.map(() => "") : [];
+  const noRejection = rejected ? REJECTED_COLUMNS.map(() => "") : [];
+  const noReward = rewards ? REWARD_COLUMNS.map(() => "") : [];
+  const noMoney = money ? MONEY_COLUMNS.map(() => "") : [];
   for (const a of statement.accounts) {
     const rows: Cell[][] = [];
     for (const c of a.cycles) {
@@ -58,37 +75,47 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
         if (versioned) row.push(l.version ?? "");
         for (const empty of noChange) row.push(empty);
         if (ended) row.push(subscriptionEnd);
-        if (money) row.push("", "", "");
+        for (const empty of noRejection) row.push(empty);
+        for (const empty of noReward) row.push(empty);
+        for (const empty of noMoney) row.push(empty);
         rows.push(row);
       }
-      // A change is a row of kind "change", its line columns empty.
+      // A row of a cycle's other facts: its line columns empty but for the meter and the quantity, its own columns filled.
+      const fact = (kind: string, meter: string, quantity: Cell, own: { change?: Cell[]; rejection?: Cell[]; reward?: Cell[]; money?: Cell[] }): Cell[] => [
+        a.account, a.plan, start, end, meter, ...(components ? [""] : []), kind, "", "", ...dimNames.map(() => ""), quantity, "", "",
+        ...(versioned ? [""] : []), ...(own.change ?? noChange), ...(ended ? [subscriptionEnd] : []),
+        ...(own.rejection ?? noRejection), ...(own.reward ?? noReward), ...(own.money ?? noMoney),
+      ];
       for (const t of c.timeline) {
-        rows.push([
-          a.account, a.plan, start, end, "", ...(components ? [""] : []), "change", "", "", ...dimNames.map(() => ""), "", "", "",
-          ...(versioned ? [""] : []),
-          formatInstant(t.at), t.change, t.from, t.to, new NumberCell(formatExact(t.granted)), new NumberCell(formatExact(t.removed)), t.appliesAt === undefined ? "" : formatInstant(t.appliesAt),
-          ...(ended ? [subscriptionEnd] : []),
-          ...(money ? ["", "", ""] : []),
-        ]);
+        const change = [formatInstant(t.at), t.change, t.from, t.to, new NumberCell(formatExact(t.granted)), new NumberCell(formatExact(t.removed)), t.appliesAt === undefined ? "" : formatInstant(t.appliesAt)];
+        rows.push(fact("change", "", "", { change }));
       }
+      for (const r of c.rejected) {
+        const rejection = [r.reason, r.events, formatInstant(r.firstAt), r.firstOrigin ? fileLine(r.firstOrigin) : ""];
+        rows.push(fact("rejected", r.meter, new NumberCell(formatExact(r.quantity)), { rejection }));
+      }
+      for (const r of c.rewards.from) rows.push(fact("reward", "", new NumberCell(formatExact(r.amount)), { reward: [r.account] }));
       if (money) {
-        // The line columns of a money row are empty but for its quantity (the credits bought), as a change row's are.
-        const blank = (quantity: Cell): Cell[] => [
-          a.account, a.plan, start, end, "", ...(components ? [""] : []), "money", "", "", ...dimNames.map(() => ""), quantity, "", "",
-          ...(versioned ? [""] : []), ...noChange, ...(ended ? [subscriptionEnd] : []),
-        ];
-        for (const [item, quantity, value, currency] of moneyRows(card!, c)) rows.push([...blank(quantity), item, value, currency]);
+        // The quantity of a money row is the credits it counts (bought, or bought at no price), as a change row's are empty.
+        for (const [item, quantity, value, currency] of moneyRows(card!, c)) rows.push(fact("money", "", quantity, { money: [item, value, currency] }));
       }
     }
     yield csvRows(rows);
   }
 }
 
+const CHANGE_COLUMNS = ["change_at", "change", "from", "to", "granted", "removed", "applies_at"];
+/** A refusal group's: why, how many events, the first one's instant and FILE:LINE (the table's Rejected columns). */
+const REJECTED_COLUMNS = ["reason", "events", "first_at", "first_line"];
+/** The account whose use earned the reward (the table's "earned from"). */
+const REWARD_COLUMNS = ["earned_from"];
 const MONEY_COLUMNS = ["money_item", "money", "currency"];
 
 /**
  * A cycle's money as the table shows it: the plan's fee, credits bought and overage exact, the rounding of the total
  * to the currency's minor unit where it is not zero, then the total. The parts and the rounding add up to the total.
+ * Where credits were bought at no price, they add up to `priced_total` instead, an `unpriced_credits` row counts
+ * those credits, and the total's money cell says it is unknown: a text a pipeline cannot sum nor invoice as a figure.
  */
 function moneyRows(card: RateCard, c: CycleStatement): [string, Cell, Cell, string][] {
   const money = cycleMoney(card, c.plan, c);
@@ -99,6 +126,10 @@ function moneyRows(card: RateCard, c: CycleStatement): [string, Cell, Cell, stri
   if (money.overage.gt(0)) rows.push(["overage", "", cell(money.overage), money.currency]);
   const rounding = moneyRounding(money);
   if (!rounding.isZero()) rows.push(["rounding", "", cell(rounding), money.currency]);
-  rows.push(["total", "", cell(money.total), money.currency]);
+  if (money.unpriced.gt(0)) {
+    rows.push(["unpriced_credits", cell(money.unpriced), "", money.currency], ["priced_total", "", cell(money.total), money.currency], ["total", "", unknownTotal(money), money.currency]);
+  } else {
+    rows.push(["total", "", cell(money.total), money.currency]);
+  }
   return rows;
 }

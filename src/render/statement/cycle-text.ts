@@ -95,7 +95,7 @@ export class CycleText {
     const m = cycleMoney(card, c.plan, c);
     if (!m) return "null";
     const last = this.lastMoney;
-    if (last !== undefined && m.plan === last.plan && m.creditsBought === last.creditsBought && m.bought === last.bought && m.overage === last.overage && m.total === last.total && m.currency === last.currency) return this.lastMoneyText;
+    if (last !== undefined && m.plan === last.plan && m.creditsBought === last.creditsBought && m.bought === last.bought && m.unpriced === last.unpriced && m.overage === last.overage && m.total === last.total && m.currency === last.currency) return this.lastMoneyText;
     this.lastMoney = m;
     return (this.lastMoneyText = `{
             "currency": ${jsonString(m.currency)},
@@ -103,7 +103,9 @@ export class CycleText {
             "credits_bought": ${exactText(m.creditsBought)},
             "bought": ${m.bought === undefined ? "null" : exactText(m.bought)},
             "overage": ${exactText(m.overage)},
-            "total": ${exactText(m.total)}
+            "total": ${m.unpriced.gt(0) ? `null,
+            "unpriced_credits": ${exactText(m.unpriced)},
+            "priced_total": ${exactText(m.total)}` : exactText(m.total)}
           }`);
   }
 }

@@ -6,16 +6,28 @@ import { credits, exactGrouped } from "../shared/numbers.js";
 // The rule is the card's (src/ratecard/cycle-money.ts), which diff also prices by; this file shows it.
 export { cycleMoney, type CycleMoney } from "../../ratecard/cycle-money.js";
 
+/**
+ * The cycle's money in the JSON contract. Where credits were bought at no price, `total` is null, the priced parts'
+ * total is `priced_total` and the credits left out `unpriced_credits`: a pipeline reading `total` finds no figure to
+ * invoice rather than one a purchase short (newcomer, stop 38). Cycles with every part priced keep their keys as they were.
+ */
 export function cycleMoneyJson(money: CycleMoney | undefined): object | null {
   if (!money) return null;
+  const unknown = money.unpriced.gt(0);
   return {
     currency: money.currency,
     plan: formatExact(money.plan),
     credits_bought: formatExact(money.creditsBought),
     bought: money.bought === undefined ? null : formatExact(money.bought),
     overage: formatExact(money.overage),
-    total: formatExact(money.total),
+    total: unknown ? null : formatExact(money.total),
+    ...(unknown ? { unpriced_credits: formatExact(money.unpriced), priced_total: formatExact(money.total) } : {}),
   };
+}
+
+/** What stands for the total where credits were bought at no price: how many, so that no figure reads as the total. */
+export function unknownTotal(money: CycleMoney): string {
+  return `unknown: ${exactGrouped(money.unpriced)} credits bought at no price on the card`;
 }
 
 /**
@@ -36,7 +48,8 @@ function moneyPart(value: Decimal, currency: string): string {
 /**
  * The cycle's money as a small table: plan, credits bought, overage, the rounding and the total. The parts are shown
  * exact and the total rounded once, so a row of the rounding says where the sub-cent part went and the rows add up to
- * the total (red team, stop 38: Plan 10.00 and Credits bought 0.04 over a Total of 10.03).
+ * the total (red team, stop 38: Plan 10.00 and Credits bought 0.04 over a Total of 10.03). Where credits were bought
+ * at no price they add up to the total of the priced parts, and the total says it is unknown.
  */
 export function cycleMoneyBlocks(money: CycleMoney | undefined): Block[] {
   if (!money) return [];
@@ -47,6 +60,8 @@ export function cycleMoneyBlocks(money: CycleMoney | undefined): Block[] {
   const rounding = moneyRounding(money);
   // Named by the step the total is rounded to (0.01 for USD, 1 for JPY): where the sub-cent part went.
   if (!rounding.isZero()) rows.push([`Rounding to ${formatExact(new Decimal(10).pow(-minorDigits(money.currency)))}`, "", exactGrouped(rounding)]);
-  rows.push(["Total", "", shown(money.total)]);
+  // A purchase at no price leaves the total unknown: the priced parts add up to a row of their own, never called the total.
+  if (money.unpriced.gt(0)) rows.push(["Total of priced parts", "", shown(money.total)], ["Total", "", unknownTotal(money)]);
+  else rows.push(["Total", "", shown(money.total)]);
   return [{ kind: "table", title: `Money (${money.currency})`, head: ["Item", "Credits", "Amount"], align: ["left", "right", "right"], rows }];
 }

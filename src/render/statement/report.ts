@@ -105,7 +105,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   const facts: [string, FactValue][] = [
     ["Allowance", allowance!],
     ["Charged", total!],
-    ["Uncovered (grace)", uncovered!],
+    [uncoveredLabel(card), uncovered!],
     ["Allowance used", c.allowance.gt(0) ? percentOf(c.allowanceUsed, c.allowance) : "no allowance"],
     ["Rejected", rejectedEvents === 0 ? "none" : `${count(rejectedEvents)} event(s)`],
   ];
@@ -118,7 +118,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`))]);
   }
   if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
-  if (c.exhaustedAt !== undefined) facts.push(["Credits short", localDateTime(ctx, c.exhaustedAt)]);
+  if (c.exhaustedAt !== undefined) facts.push(ranOut(c, ctx));
   if (c.subscriptionEnd !== undefined) facts.push(["Subscription", subscriptionEnded(c, ctx)]);
   blocks.push({ kind: "facts", rows: facts });
   blocks.push(...timelineBlocks(c, ctx, money));
@@ -212,6 +212,44 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     });
   }
   return blocks;
+}
+
+/**
+ * What the card lets past the credits, which is all `uncovered` can be: a grace pool's buffer, an `allow` pool's usage
+ * (pay as you go: charged past zero, no buffer, nothing refused) and the crossing charge of `crossing: accept`. Named
+ * by those, not "grace" on a card that has none (newcomer, stop 38: a pay-as-you-go card read "Uncovered (grace)").
+ */
+function uncoveredLabel(card: RenderContext["card"]): string {
+  const policies = new Set([...card.pools.values()].map((p) => p.whenExhausted));
+  const ways = [
+    ...(policies.has("grace") ? ["grace"] : []),
+    ...(policies.has("allow") ? ["allowed past zero"] : []),
+    ...(card.crossing === "accept" ? ["crossing charge"] : []),
+  ];
+  if (ways.length === 1 && ways[0] === "allowed past zero") return "Charged past zero";
+  return ways.length === 0 ? "Uncovered" : `Uncovered (${ways.join(" or ")})`;
+}
+
+/** The refusals that mark the credits run out (the engine's reasons for want of credits), as opposed to a quota or a plan gate. */
+const OUT_OF_CREDITS = (reason: string) => reason === "credits exhausted" || reason === "grace buffer exhausted" || reason.startsWith("subscription ended");
+
+/**
+ * When the credits ran out (the engine's `exhaustedAt`) and which of its two ways: an event refused for want of credits
+ * (some may be left, too few for it), or a charge that left no credits (paid to the last one, or past zero into a
+ * grace buffer or an allow pool). One row said "Credits short" for both (newcomer, stop 38: globex's balance drawn to
+ * exactly 0, nothing refused then, read as a refusal). A cycle that had no credits to run out, its usage let past
+ * zero by an allow pool (pay as you go), says when its usage began to be charged past zero instead.
+ */
+function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
+  const at = localDateTime(ctx, c.exhaustedAt!);
+  const refused = c.rejected.some((r) => r.firstAt === c.exhaustedAt && OUT_OF_CREDITS(r.reason));
+  if (refused) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
+  const allowed = c.uncovered.gt(0) && [...ctx.card.pools.values()].some((p) => p.whenExhausted === "allow");
+  if (!allowed) return ["Credits ran out", `${at}, a charge left no credits`];
+  const hadCredits = c.grants.some((g) => g.opening.gt(0) || g.granted.gt(0));
+  return hadCredits
+    ? ["Credits ran out", `${at}, a charge left no credits; usage went on past zero, as an allow pool lets it`]
+    : ["Past zero from", `${at}: no credits this cycle, usage charged past zero as an allow pool lets it`];
 }
 
 const CHANGE_LABEL = { plan: "Plan", overage: "Overage billing", allowance: "Allowance", subscription_end: "Subscription end" } as const;
