@@ -7,7 +7,7 @@ import { TimelineApplication } from "./timeline-application.js";
 import type { AccountRun } from "./replay-state.js";
 import { BALANCE_RULES, CHARGE_CHECKS, PAYING_RULES, type RuleContext, type UsageCharge } from "./rules.js";
 import { CheckRooms } from "./check-rooms.js";
-import { endedReason, planServes } from "./subscription-end.js";
+import { endedReason, isEndedReason, planServes } from "./subscription-end.js";
 
 /** A charge refused: by a check (rules.ts), or for want of credits. */
 export interface Refused {
@@ -22,6 +22,12 @@ export interface Refused {
   readonly outOfCredits: boolean;
 }
 
+
+const CREDITS_EXHAUSTED = "credits exhausted";
+const GRACE_EXHAUSTED = "grace buffer exhausted";
+
+/** Whether a refusal's reason is one exhaustedReason gives: refused for want of credits, as opposed to a quota, a limit or a gate. */
+export const refusedForCredits = (reason: string): boolean => reason === CREDITS_EXHAUSTED || reason === GRACE_EXHAUSTED || isEndedReason(reason);
 /** The rules of rules.ts applied to the replay's runs: what refuses a charge the credits could pay, what an accepted one records, what its balance sets off. */
 export abstract class Limits extends TimelineApplication {
   /** What the rules read of the replay. */
@@ -90,7 +96,7 @@ export abstract class Limits extends TimelineApplication {
 
   protected exhaustedReason(run: AccountRun, pool: string): string {
     if (!planServes(run)) return endedReason(run);
-    return run.cycle.graceLimit(pool) > NO_CREDITS ? "grace buffer exhausted" : "credits exhausted";
+    return run.cycle.graceLimit(pool) > NO_CREDITS ? GRACE_EXHAUSTED : CREDITS_EXHAUSTED;
   }
 
   protected reject(run: AccountRun, refused: Refused): void {

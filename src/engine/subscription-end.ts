@@ -31,7 +31,12 @@ export function endsWithSubscription(kind: GrantKind): boolean {
   return kind.key === INCLUDED || (kind.expires.kind === "after_months" && kind.expires.capAtSubscriptionEnd);
 }
 
+const ENDED = "subscription ended ";
+
 /** Why a charge past the credits is refused once the plan ended. */
 export function endedReason(run: AccountRun): string {
-  return `subscription ended ${formatInstant(run.subscriptionEnd!)}`;
+  return `${ENDED}${formatInstant(run.subscriptionEnd!)}`;
 }
+
+/** Whether a refusal's reason is endedReason's. */
+export const isEndedReason = (reason: string): boolean => reason.startsWith(ENDED);

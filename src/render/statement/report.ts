@@ -9,6 +9,7 @@ import { fileLine, fileLineWithin } from "../shared/file-line.js";
 import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 import { planBilled } from "../../ratecard/plan-fee.js";
 import { leftOutOf, type LeftOut } from "./period.js";
+import { refusedForCredits } from "../../engine/limits.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -230,9 +231,6 @@ function uncoveredLabel(card: RenderContext["card"]): string {
   return ways.length === 0 ? "Uncovered" : `Uncovered (${ways.join(" or ")})`;
 }
 
-/** The refusals that mark the credits run out (the engine's reasons for want of credits), as opposed to a quota or a plan gate. */
-const OUT_OF_CREDITS = (reason: string) => reason === "credits exhausted" || reason === "grace buffer exhausted" || reason.startsWith("subscription ended");
-
 /**
  * When the credits ran out (the engine's `exhaustedAt`) and which of its two ways: an event refused for want of credits
  * (some may be left, too few for it), or a charge that left no credits (paid to the last one, or past zero into a
@@ -242,7 +240,7 @@ const OUT_OF_CREDITS = (reason: string) => reason === "credits exhausted" || rea
  */
 function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
   const at = localDateTime(ctx, c.exhaustedAt!);
-  const refused = c.rejected.some((r) => r.firstAt === c.exhaustedAt && OUT_OF_CREDITS(r.reason));
+  const refused = c.rejected.some((r) => r.firstAt === c.exhaustedAt && refusedForCredits(r.reason));
   if (refused) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
   const allowed = c.uncovered.gt(0) && [...ctx.card.pools.values()].some((p) => p.whenExhausted === "allow");
   if (!allowed) return ["Credits ran out", `${at}, a charge left no credits`];
