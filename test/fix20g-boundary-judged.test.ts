@@ -109,6 +109,16 @@ describe("a rate drift on a line the bill's cut also moves is a rate drift, of t
     expect(line("request:output_tokens", "openai")).toMatchObject({ class: "missing_on_bill", computed_amount: "300", delta: "-300" });
   });
 
+  it("a count that differs at the cut is quantity_mismatch by the cut's gap", async () => {
+    const { line } = await reconcile(OPENAI, [
+      BILL,
+      "2026-11-01,request:input_tokens,gpt-4o,openai,3000003,7.50,USD",
+      "2026-11-01,request:output_tokens,gpt-4o,openai,310000,3.10,USD", // 10,000 tokens more than the UTC month, at 0.001: 310 cents
+    ]);
+    // At the cut: 310,000 billed against 300,000, priced at the card's 0.001: +10 cents (New York's month read 500,000, -190).
+    expect(line("request:output_tokens", "openai")).toMatchObject({ class: "quantity_mismatch", computed_quantity: "300000", computed_amount: "300", delta: "10" });
+  });
+
   it("repeats billed on a line the cut moves are duplicate_events at the cut", async () => {
     // azure: z0 (Nov 1 03:00Z, October in New York) and a1, repeated under its id; each 1,000 x 0.000275 + 100 x 0.0011
     // = 0.385 cents. The UTC month has z0 and a1, 0.77; the bill counts the repeat too: 3 requests, 1.155 cents.

@@ -73,8 +73,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Undercharged", direction(s.undercharged, "the bill below usage")],
         ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
         ["No reason found", s.unexplained.count === 0 ? "none" : `${s.unexplained.count} difference(s), ${signed(s.unexplained.amount)} ${unit}${s.unexplained.money.isZero() ? "" : ` and ${signed(s.unexplained.money)} ${currency}`}`],
-        // A rounding difference is within any tolerance, none too: said beside "exact", which would otherwise contradict the status.
-        ["Tolerance", tolerance !== "" ? tolerance : rounded > 0 ? "none (exact); a rounding difference always passes" : shifted > 0 ? "none (exact); a boundary shift as billed at the bill's cut, once rounded, passes" : "none (exact)"],
+        ["Tolerance", tolerance !== "" ? tolerance : `none (exact)${passing(rounded, shifted)}`],
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
         ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits)}`],
       ],
@@ -167,6 +166,14 @@ function shiftText(r: Reconciliation, f: BoundaryFound): string {
     ? "each line it explains held to the tolerance on its whole gap at the account's cycles (boundary_shift: fail in the bill mapping)"
     : "a line it explains passes where what is left at the cut is rounding or within tolerance (boundary_shift: fail in the bill mapping holds its whole gap)";
   return `boundary_shift: ${f.label}${whose}; every line compared at the bill's cut: ${moved} (usage at the account's cycles ${exactGrouped(f.accountTotal)} ${r.unit}); ${rule}`;
+}
+
+/** What passes with no tolerance given, said beside "exact", which would otherwise contradict the status. */
+function passing(rounded: number, shifted: number): string {
+  const shift = "a boundary shift as billed at the bill's cut, once rounded";
+  if (rounded > 0 && shifted > 0) return `; a rounding difference, and ${shift}, pass`;
+  if (rounded > 0) return "; a rounding difference always passes";
+  return shifted > 0 ? `; ${shift}, passes` : "";
 }
 
 /** What needs attention, beside the status: differences, and credits where the bill mapping has them fail. */
