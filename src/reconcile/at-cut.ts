@@ -1,6 +1,6 @@
 import { formatExact, ZERO } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { signed, type ShiftFinding } from "./boundary.js";
+import { movedText, type ShiftFinding } from "./boundary.js";
 import { classify, type Tolerated, type Verdict } from "./classify.js";
 import type { AlignedLine } from "./types.js";
 
@@ -51,9 +51,6 @@ function scanned(line: AlignedLine | undefined): Partial<AlignedLine> {
 function atCutText(found: ShiftFinding, line: AlignedLine, card: RateCard): string {
   const moved = line.moved!;
   const unit = line.money ? card.currency : card.unit;
-  const events = [moved.into > 0 ? `${moved.into} event(s) moved in` : "", moved.outOf > 0 ? `${moved.outOf} event(s) moved out` : ""].filter(Boolean).join(", ");
-  const account = moved.accountCycles;
-  const figures = `quantity ${signed(moved.quantity)} and ${signed(moved.amount)} ${unit}, from ${formatExact(account?.quantity ?? ZERO)} and ${formatExact(account?.amount ?? ZERO)} at the account's cycles`;
   const result = line.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : "nothing";
-  return `at the bill's cut (${found.hypothesis.label}) usage gives ${result} (${[events, figures].filter(Boolean).join(": ")})`;
+  return `at the bill's cut (${found.hypothesis.label}) usage gives ${result} (${movedText(moved, moved.accountCycles, line.computed, unit)})`;
 }

@@ -7,7 +7,7 @@ import type { UsageInput } from "../replay/replay-files.js";
 import type { Aligner, PlacedCharge } from "./align.js";
 import { classify, type Verdict } from "./classify.js";
 import { replayRetimed } from "./replay-retimed.js";
-import type { AlignedLine } from "./types.js";
+import type { AlignedLine, ComputedSide } from "./types.js";
 import type { NearEvent } from "./usage-scan.js";
 
 /** Where a bill might cut its cycles instead of ours: a shift in milliseconds at each boundary (by the index of the cycle it starts). */
@@ -209,24 +209,29 @@ function explain(h: Hypothesis, cycle: number, calendar: Calendar, move: Move | 
   const local = (at: Instant) => calendar.zone.dateTime(at).toFormat("yyyy-MM-dd HH:mm");
   const from = calendar.start(cycle) + (h.shifts.get(cycle) ?? 0);
   const to = calendar.start(cycle + 1) + (h.shifts.get(cycle + 1) ?? 0);
-  const moved = move === undefined ? "" : [
-    move.into > 0 ? `${move.into} event(s) moved in` : "",
-    move.outOf > 0 ? `${move.outOf} event(s) moved out` : "",
-  ].filter(Boolean).join(", ");
   const unit = line?.money ? card.currency : card.unit;
-  // What the cut moves, from the account's cycles' figures: the amount is the neighbouring cycle's, not lost (newcomer, stop 38).
-  const [q0, a0] = [before.computed?.quantity ?? ZERO, before.computed?.amount ?? ZERO];
-  const [q1, a1] = [line?.computed?.quantity ?? ZERO, line?.computed?.amount ?? ZERO];
-  const figures = q1.eq(q0) && a1.eq(a0) ? "" : `quantity ${signed(q1.minus(q0))} and ${signed(a1.minus(a0))} ${unit}, from ${formatExact(q0)} and ${formatExact(a0)} at the account's cycles`;
+  const moved = movedText(move ?? { into: 0, outOf: 0 }, before.computed, line?.computed, unit);
   const result = line?.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : "nothing";
   // A bill in money agrees to its cent: said so, where "as billed" read as an exact match (newcomer, stop 37).
   const billed = line?.bill?.amount;
   const as = billed === undefined || line?.computed === undefined || billed.eq(line.computed.amount) ? "as billed" : `as billed once rounded: ${rounding(line, card)}`;
-  return `${h.label}; its cycle runs ${local(from)} to ${local(to)} ${calendar.zone.name}. Replayed that way${moved || figures ? ` (${[moved, figures].filter(Boolean).join(": ")})` : ""}, usage gives ${result}, ${as}`;
+  return `${h.label}; its cycle runs ${local(from)} to ${local(to)} ${calendar.zone.name}. Replayed that way${moved ? ` (${moved})` : ""}, usage gives ${result}, ${as}`;
 }
 
-/** A change in an explanation: its sign always shown. */
-export const signed = (v: Decimal) => (v.gt(0) ? `+${formatExact(v)}` : formatExact(v));
+/**
+ * What the bill's cut moves on a line, for its explanation: the events moved in and out, and the quantity and amount
+ * they move from the line's figures at the account's cycles, so that the amount is seen to be the neighbouring
+ * cycle's, not lost (newcomer, stop 38); empty where nothing moved.
+ */
+export function movedText(events: { into: number; outOf: number }, from: ComputedSide | undefined, to: ComputedSide | undefined, unit: string): string {
+  const moved = [events.into > 0 ? `${events.into} event(s) moved in` : "", events.outOf > 0 ? `${events.outOf} event(s) moved out` : ""].filter(Boolean).join(", ");
+  const [q0, a0] = [from?.quantity ?? ZERO, from?.amount ?? ZERO];
+  const [q1, a1] = [to?.quantity ?? ZERO, to?.amount ?? ZERO];
+  const figures = q1.eq(q0) && a1.eq(a0) ? "" : `quantity ${signed(q1.minus(q0))} and ${signed(a1.minus(a0))} ${unit}, from ${formatExact(q0)} and ${formatExact(a0)} at the account's cycles`;
+  return [moved, figures].filter(Boolean).join(": ");
+}
+
+const signed = (v: Decimal) => (v.gt(0) ? `+${formatExact(v)}` : formatExact(v));
 
 /** How a replayed line that agrees with its bill, but not exactly, is rounded to it: its classification's words. */
 function rounding(line: AlignedLine, card: RateCard): string {

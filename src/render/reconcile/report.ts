@@ -24,7 +24,7 @@ const LINE_STATUS: Record<LineStatus, string> = {
   only_in_usage: "only in usage",
 };
 
-/** The titles of the two direction tables, which the HTML page replaces with its own. */
+/** The titles of the direction tables (and of the lines as billed at a found boundary's cut), which the HTML page replaces with its own. */
 export const DIRECTION_TITLES = { overcharged: "Overcharged: the bill above usage", undercharged: "Undercharged: the bill below usage", asBilled: "As billed at the bill's cut: the boundary explains the gap" } as const;
 
 export interface ReconcileView {
