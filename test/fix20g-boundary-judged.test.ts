@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -152,6 +152,43 @@ describe("a rate drift on a line the bill's cut also moves is a rate drift, of t
     expect(line("request:output_tokens", "openai", "globex")).toMatchObject({ class: "rate_drift", computed_amount: "300", delta: "30" });
     expect(line("request:input_tokens", "openai", "globex")).toMatchObject({ class: "boundary_shift", delta: "0" });
     expect(code).toBe(1);
+  });
+});
+
+describe("accounts compared in groups of their own cycles: the cut found for one group judges that group's lines", () => {
+  it("default's UTC-cut lines at the cut (a drift on writes), bob's moved cycles as they are", async () => {
+    // Fliplet (ratecards/fliplet.yaml): a data read 0.01 credits, a data write 0.05. bob upgraded with new_cycle on Nov 10,
+    // so his cycles are not default's months: the two are compared apart (rec19).
+    const dir = mkdtempSync(join(tmpdir(), "fix20g-"));
+    writeFileSync(join(dir, "card.yaml"), `${readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8")}\nplan_changes: { upgrade: new_cycle }\n`);
+    writeFileSync(join(dir, "account.yaml"), "card: card.yaml\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\naccounts:\n  bob: { plan: free, changes: [ { at: 2026-11-10, plan: pro } ] }\n");
+    writeFileSync(join(dir, "usage.csv"), [
+      "timestamp,meter,quantity,event_id,project,account",
+      "2026-11-01T02:00:00Z,data_read,50,r0,alpha,default", // October in New York, November at UTC
+      "2026-11-01T02:30:00Z,data_write,10,w0,alpha,default", // the same
+      "2026-11-03T14:00:00Z,data_read,100,r1,alpha,default",
+      "2026-11-05T14:00:00Z,data_write,20,w1,alpha,default",
+      "2026-11-04T14:00:00Z,data_read,200,r2,alpha,bob",
+      "2026-11-14T14:00:00Z,data_read,300,r3,alpha,bob",
+    ].join("\n") + "\n");
+    writeFileSync(join(dir, "bill.csv"), [
+      "period_start,activity,project,quantity,amount,account",
+      "2026-11-01,data_read,alpha,150,1.5,default", // r0 + r1 = 150 x 0.01
+      "2026-11-01,data_write,alpha,30,1.8,default", // w0 + w1 = 30 at 0.06 against the card's 0.05 (1.5)
+      "2026-11-01,plan,,,9,default",
+      "2026-11-01,data_read,alpha,200,2,bob",
+      "2026-11-10,data_read,alpha,300,3,bob",
+      "2026-11-10,plan,,,9,bob",
+    ].join("\n") + "\n");
+    const r = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    const json = JSON.parse(r.stdout);
+    const line = (meter: string, account: string, cycle: string) => json.lines.find((l: Line & { cycle: string }) => l.meter === meter && l.account === account && l.cycle === cycle);
+    expect(line("data_write", "default", "2026-11-01T04:00:00Z")).toMatchObject({ class: "rate_drift", computed_quantity: "30", computed_amount: "1.5", delta: "0.3" });
+    expect(line("data_read", "default", "2026-11-01T04:00:00Z")).toMatchObject({ class: "boundary_shift", delta: "0", within_tolerance: true });
+    expect(line("data_read", "bob", "2026-11-10T05:00:00Z")).toMatchObject({ status: "agrees", class: null, computed_amount: "3" });
+    // New York's month: r1 1 credit and w1 20 x 0.05 = 1; the cut moves r0 0.5 and w0 0.5 in.
+    expect(json.boundary_shifts).toEqual([expect.objectContaining({ accounts: "default", moved_amount: "1", account_computed_total: "2", explained_lines: 1 })]);
+    expect(r.code).toBe(1);
   });
 });
 
