@@ -59,12 +59,21 @@ export interface BillMapping {
   currency?: { text: string; at: Location };
   /** Whether a credit row (charge category Credit) needs attention (`fail`) or is listed and totalled alone (`pass`, the default). */
   credits: CreditRule;
+  /** Whether a line a found boundary shift explains passes where what is left at the bill's cut is rounding or within tolerance (`pass`, the default), or is held to the tolerance on its whole gap at the account's cycles (`fail`). */
+  boundaryShift: BoundaryRule;
 }
+
+/**
+ * What a boundary shift does to a run: `pass` (the default) judges a line the bill's cut explains by what is left at
+ * that cut, as a provider billing UTC months is the usual case (newcomer, stop 38: every such month exited 1); `fail`
+ * holds the line's whole gap at the account's cycles to the tolerance, for a contract that bills at the account's zone.
+ */
+export type BoundaryRule = "pass" | "fail";
 
 /** What a bill's credits do to a run: listed and totalled either way; `fail` has each need attention (exit 1). */
 export type CreditRule = "pass" | "fail";
 
-export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative", credits: "pass" };
+export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative", credits: "pass", boundaryShift: "pass" };
 
 const meterKeys: Codec<string | string[]> = {
   decode: (node: Node, ctx) => (isSeq(node) ? list(text(), { minItems: 1 }).decode(node, ctx) : text().decode(node, ctx)),
@@ -83,6 +92,7 @@ export const billMappingCodec = record({}, {
   deductions: oneOf(["negative", "positive"] as const, "ledger: whether charges are written as negative amounts (default) or positive ones"),
   dimension_values: dimensionValuesCodec(),
   credits: oneOf(["pass", "fail"] as const, "a credit row (charge category Credit): pass (default) lists and totals it apart from the lines it was given on, fail has each one need attention (exit 1)"),
+  boundary_shift: oneOf(["pass", "fail"] as const, "a line a boundary shift explains (the bill cuts its cycles at another hour or zone): pass (default) judges it by what is left once the usage is re-cut at the bill's cut (rounding, or within the tolerance), fail holds its whole gap at the account's cycles to the tolerance (exit 1 beyond it)"),
   currency: text({ description: "what the bill's amounts and unit prices are counted in where no currency column (FOCUS: BillingCurrency) says: the card's unit, or its currency (e.g. USD), turned into the card's unit at its credit_price on usage lines" }),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
@@ -132,6 +142,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     dimensionsAt: new Map([...(doc.dimensions ?? [])].map(([column]) => [column, decoded.at(["dimensions", column])])),
     deductions: doc.deductions ?? "negative",
     credits: doc.credits ?? "pass",
+    boundaryShift: doc.boundary_shift ?? "pass",
     ...(doc.currency === undefined ? {} : { currency: billCurrency(doc.currency, decoded.at(["currency"]), card) }),
     ...(doc.dimension_values === undefined ? {} : { values: { dimensionValues: doc.dimension_values, places: dimensionValuePlaces(doc.dimension_values, decoded, source.split(/\r\n?|\n/)) } }),
   };

@@ -1,12 +1,13 @@
 import type { AccountSettings } from "../account/account.js";
 import type { RateCard } from "../ratecard/types.js";
+import type { Statement } from "../engine/types.js";
 import { ZERO, formatExact, type Decimal } from "../money.js";
 import { Zone, type Calendar, type Instant } from "../time.js";
 import type { UsageInput } from "../replay/replay-files.js";
 import type { Aligner, PlacedCharge } from "./align.js";
 import { classify, type Verdict } from "./classify.js";
 import { replayRetimed } from "./replay-retimed.js";
-import type { AlignedLine } from "./types.js";
+import type { AlignedLine, ComputedSide } from "./types.js";
 import type { NearEvent } from "./usage-scan.js";
 
 /** Where a bill might cut its cycles instead of ours: a shift in milliseconds at each boundary (by the index of the cycle it starts). */
@@ -56,6 +57,7 @@ export function hypotheses(calendar: Calendar, boundaries: readonly number[]): H
   return out;
 }
 
+/** What a hypothesis moves on one line: events in and out, and their quantity and amount (into the line less out of it). */
 interface Move {
   quantity: Decimal;
   amount: Decimal;
@@ -118,6 +120,14 @@ export interface ShiftFinding {
   hypothesis: Hypothesis;
   /** Line ids the shift explains, with the explanation to show. */
   explained: Map<string, string>;
+  /** Every line replayed at the bill's cut: what each line is judged on once the shift is found. */
+  lines: Map<string, AlignedLine>;
+  /** The replay at the bill's cut, whose cycles outside the bill hold what the cut moved out of it. */
+  statement: Statement;
+  /** The events the cut moves, per line id. */
+  moves: ReadonlyMap<string, Move>;
+  /** The usage replayed at the bill's cut through another card (one rounding each event). */
+  replay: (card: RateCard) => Promise<Statement>;
 }
 
 /** How many hypotheses, ranked by the cheap estimate, are replayed before giving up. */
@@ -156,7 +166,8 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
   ranked.sort((a, b) => b.score - a.score);
 
   for (const { h, moves } of ranked.slice(0, REPLAYS)) {
-    const replayed = await replayRetimed(ctx.card, { ...ctx.settings, anchor: ctx.calendar.start(0) }, ctx.input, retimer(h, ctx.calendar));
+    const replay = (card: RateCard) => replayRetimed(card, { ...ctx.settings, anchor: ctx.calendar.start(0) }, ctx.input, retimer(h, ctx.calendar));
+    const replayed = await replay(ctx.card);
     const after = ctx.aligner.align(replayed, ctx.charges, ctx.cycles, ctx.accounts);
     const explained = new Map<string, string>();
     let broken = false;
@@ -167,11 +178,11 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
       const verdict = line ? classify({ ...line, duplicates: before?.duplicates ?? ZERO }, ctx.card) : undefined;
       const nowAgrees = verdict === undefined || verdict.class === "rounding";
       if (before && isOpen(id) && nowAgrees) {
-        explained.set(id, explain(h, before.cycle, ctx.calendar, moves.get(id), line, ctx.card));
+        explained.set(id, explain(h, before.cycle, ctx.calendar, moves.get(id), { before, line }, ctx.card));
         if (!isRepeats(id)) alone = false;
       } else if ((!before || isAgreeing(id)) && !nowAgrees) broken = true;
     }
-    if (!broken && !alone) return { hypothesis: h, explained };
+    if (!broken && !alone) return { hypothesis: h, explained, lines: after, statement: replayed, moves, replay };
   }
   return undefined;
 }
@@ -194,21 +205,33 @@ function agreesMoved(line: AlignedLine | undefined, m: Move, card: RateCard): bo
   return verdict === undefined || verdict.class === "rounding";
 }
 
-function explain(h: Hypothesis, cycle: number, calendar: Calendar, move: Move | undefined, line: AlignedLine | undefined, card: RateCard): string {
+function explain(h: Hypothesis, cycle: number, calendar: Calendar, move: Move | undefined, { before, line }: { before: AlignedLine; line: AlignedLine | undefined }, card: RateCard): string {
   const local = (at: Instant) => calendar.zone.dateTime(at).toFormat("yyyy-MM-dd HH:mm");
   const from = calendar.start(cycle) + (h.shifts.get(cycle) ?? 0);
   const to = calendar.start(cycle + 1) + (h.shifts.get(cycle + 1) ?? 0);
-  const moved = move === undefined ? "" : [
-    move.into > 0 ? `${move.into} event(s) moved in` : "",
-    move.outOf > 0 ? `${move.outOf} event(s) moved out` : "",
-  ].filter(Boolean).join(", ");
   const unit = line?.money ? card.currency : card.unit;
+  const moved = movedText(move ?? { into: 0, outOf: 0 }, before.computed, line?.computed, unit);
   const result = line?.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : "nothing";
   // A bill in money agrees to its cent: said so, where "as billed" read as an exact match (newcomer, stop 37).
   const billed = line?.bill?.amount;
   const as = billed === undefined || line?.computed === undefined || billed.eq(line.computed.amount) ? "as billed" : `as billed once rounded: ${rounding(line, card)}`;
   return `${h.label}; its cycle runs ${local(from)} to ${local(to)} ${calendar.zone.name}. Replayed that way${moved ? ` (${moved})` : ""}, usage gives ${result}, ${as}`;
 }
+
+/**
+ * What the bill's cut moves on a line, for its explanation: the events moved in and out, and the quantity and amount
+ * they move from the line's figures at the account's cycles, so that the amount is seen to be the neighbouring
+ * cycle's, not lost (newcomer, stop 38); empty where nothing moved.
+ */
+export function movedText(events: { into: number; outOf: number }, from: ComputedSide | undefined, to: ComputedSide | undefined, unit: string): string {
+  const moved = [events.into > 0 ? `${events.into} event(s) moved in` : "", events.outOf > 0 ? `${events.outOf} event(s) moved out` : ""].filter(Boolean).join(", ");
+  const [q0, a0] = [from?.quantity ?? ZERO, from?.amount ?? ZERO];
+  const [q1, a1] = [to?.quantity ?? ZERO, to?.amount ?? ZERO];
+  const figures = q1.eq(q0) && a1.eq(a0) ? "" : `quantity ${signed(q1.minus(q0))} and ${signed(a1.minus(a0))} ${unit}, from ${formatExact(q0)} and ${formatExact(a0)} at the account's cycles`;
+  return [moved, figures].filter(Boolean).join(": ");
+}
+
+const signed = (v: Decimal) => (v.gt(0) ? `+${formatExact(v)}` : formatExact(v));
 
 /** How a replayed line that agrees with its bill, but not exactly, is rounded to it: its classification's words. */
 function rounding(line: AlignedLine, card: RateCard): string {

@@ -15,11 +15,12 @@ import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
-import { findBoundaryShift, hypotheses } from "./boundary.js";
+import { findBoundaryShift, hypotheses, type ShiftFinding } from "./boundary.js";
+import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
 import { recut, refuseBeforeAnchor, type CutStatement } from "./recut.js";
-import type { AlignedLine, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
+import type { AlignedLine, BoundaryFound, Difference, IgnoredRows, ReconciledLine, Reconciliation, Tolerance } from "./types.js";
 import { scanRepeatsAndBoundaryEvents } from "./usage-scan.js";
 import { creditRows, inCurrency, invoiceTotal } from "./invoice.js";
 
@@ -72,7 +73,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   if (charges.length + payments.length + credits.length === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
   const aligner = new Aligner(bill, charges, card);
   const compared: Compared[] = [];
-  for (const part of parts) compared.push(await compare({ ...input, settings, aligner, replayed, own, several: parts.length > 1, billLayout: bill.layout }, part));
+  for (const part of parts) compared.push(await compare({ ...input, settings, aligner, replayed, own, several: parts.length > 1, billLayout: bill.layout, boundaryRule: bill.boundaryShift }, part));
 
   const lines = compared.flatMap((c) => [...c.lines.values()]);
   const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
@@ -92,6 +93,8 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     bill: { file: bill.file, layout: bill.layout, dimensions: bill.dimensions },
     cycles: spans(compared.flatMap((c) => c.cycles.map((index) => ({ index, start: c.calendar.start(index), end: c.calendar.start(index + 1) })))),
     recut: compared.find((c) => c.recut !== undefined)?.recut,
+    shifts: compared.flatMap((c) => (c.shift ? [c.shift] : [])),
+    boundaryRule: bill.boundaryShift,
     tolerance: input.tolerance,
     billTotal: sumOf(charges.filter((c) => !c.money).map((c) => c.amount)),
     computedTotal: sumOf(lines.filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)),
@@ -151,6 +154,8 @@ interface Compared {
   lines: Map<string, AlignedLine>;
   sheet: ReconciledLine[];
   recut: Reconciliation["recut"];
+  /** The boundary shift found for the group, whose lines are then at the bill's cut. */
+  shift: BoundaryFound | undefined;
   outsideBill: Reconciliation["outsideBill"];
   granted: Decimal;
   /** The compared lines' computed amounts in the card's currency; undefined where a cycle's version has no credit price. */
@@ -165,6 +170,7 @@ interface CompareContext extends ReconcileInput {
   /** Whether the bill's accounts are compared in several groups: a re-cut then names whose cycles it re-cut. */
   several: boolean;
   billLayout: Bill["layout"];
+  boundaryRule: Bill["boundaryShift"];
 }
 
 interface Part extends BillCut {
@@ -183,18 +189,19 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   // cycles that start in it (red team, stop 37); a bill cut at other days compares none.
   const statement: CutStatement = bills ? await recut(card, settings, ctx.usage, bills, bills === ctx.own) : replayed;
   const cycles = new Set([...charges.map((c) => c.cycle), ...payments.map((p) => p.cycle)]);
-  const lines = aligner.align(statement, charges, cycles, accounts);
-  attachRefusals(lines, replayed, calendar);
-  const verdicts = new Map<string, Verdict | undefined>();
+  const own = aligner.align(statement, charges, cycles, accounts);
+  attachRefusals(own, replayed, calendar);
+  let lines = own;
+  let verdicts = new Map<string, Verdict | undefined>();
   for (const [id, line] of lines) verdicts.set(id, classify(line, card));
 
-  const boundaryNotes = new Map<string, string>();
+  const tolerated = (line: AlignedLine, rest: Decimal) => within(rest, line, ctx.tolerance, versionAt(calendar.start(line.cycle)));
+  let found: ShiftFinding | undefined;
   if ([...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
     const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
     const candidates = hypotheses(calendar, boundaries);
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
     const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, aligner, boundaries: new Set(boundaries), window, accounts });
-    const tolerated = (line: AlignedLine, rest: Decimal) => within(rest, line, ctx.tolerance, versionAt(calendar.start(line.cycle)));
     for (const [id, line] of lines) {
       const repeated = scan.duplicates.get(id);
       const skipped = scan.skipped.get(id);
@@ -208,16 +215,18 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     }
     // A re-cut bill already has its boundary: no other is looked for.
     if (!bills && [...verdicts.values()].some((v) => v?.shiftable)) {
-      const found = await findBoundaryShift({ card, settings, input: ctx.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
-      for (const [id, text] of found?.explained ?? []) boundaryNotes.set(id, text);
+      found = await findBoundaryShift({ card, settings, input: ctx.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
     }
   }
+  // Once the bill's cut is found, every line is judged there, not only those it explains.
+  if (found) ({ lines, verdicts } = atBillsCut(found, own, card, tolerated));
 
   // A provider that rounds each event where the card rounds none bills a price the card does not have: before
-  // the card is blamed, the usage is priced again rounding each event, and a line that then comes to the bill's
-  // amount exactly is that rounding.
+  // the card is blamed, the usage is priced again rounding each event (at the bill's cut, where one is found), and a
+  // line that then comes to the bill's amount exactly is that rounding.
   if (!bills && card.precision.roundAt === "none" && [...verdicts.values()].some((v) => v?.class === "rate_drift")) {
-    const rounded = await replayFiles(roundingEachEvent(card), settings, ctx.usage);
+    const each = roundingEachEvent(card);
+    const rounded = found ? await found.replay(each) : await replayFiles(each, settings, ctx.usage);
     const again = aligner.align(rounded, charges, cycles, accounts);
     for (const [id, line] of lines) {
       const bill = line.bill?.amount;
@@ -239,23 +248,30 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     const verdict = verdicts.get(id);
     const cycleStart = calendar.start(line.cycle);
     const delta = (line.bill?.amount ?? ZERO).minus(line.computed?.amount ?? ZERO);
+    const recutLine = bills !== undefined || line.moved !== undefined;
     if (!verdict) {
-      sheet.push({ line, cycleStart, status: "agrees", delta, difference: undefined, note: agreementNote(line), recut: bills !== undefined });
+      sheet.push({ line, cycleStart, status: "agrees", delta, difference: undefined, note: agreementNote(line), recut: recutLine });
       continue;
     }
-    const shifted = boundaryNotes.get(id);
-    const cls = shifted ? "boundary_shift" : verdict.class;
+    const cls = verdict.class;
+    const tolerance = (rest: Decimal, rounding: boolean) => (rounding && rest.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(rest, line, ctx.tolerance, versionAt(cycleStart));
     const difference: Difference = {
       line,
       cycleStart,
       delta,
       class: cls,
-      explanation: shifted ?? `${verdict.explanation}${hint(line)}`,
-      // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it, and is held to the tolerance.
-      withinTolerance: (cls === "rounding" && delta.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(delta, line, ctx.tolerance, versionAt(cycleStart)),
+      explanation: cls === "boundary_shift" ? verdict.explanation : `${verdict.explanation}${hint(line)}`,
+      // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it,
+      // and is held to the tolerance. A line the bill's cut explains is judged by what is left at the cut, rounding as any
+      // line's (a provider billing UTC months is the usual case); `boundary_shift: fail` holds its whole gap at the account's cycles.
+      withinTolerance: cls === "boundary_shift"
+        ? ctx.boundaryRule === "fail" ? within(delta.plus(line.moved?.amount ?? ZERO), line, ctx.tolerance, versionAt(cycleStart)) : tolerance(delta, classify(line, card)?.class === "rounding")
+        : tolerance(delta, cls === "rounding"),
       prices: verdict.prices,
     };
-    sheet.push({ line, cycleStart, status: !line.bill ? "only_in_usage" : !line.computed ? "only_on_bill" : "differs", delta, difference, note: undefined, recut: bills !== undefined });
+    // A line the cut explains to the unit is as billed there: it agrees at the cut, and differs at the account's cycles.
+    const status = !line.bill ? (line.computed ? "only_in_usage" : "agrees") : !line.computed ? "only_on_bill" : delta.isZero() ? "agrees" : "differs";
+    sheet.push({ line, cycleStart, status, delta, difference, note: undefined, recut: recutLine });
   }
   const whose = ctx.several && accounts !== undefined ? [...accounts].join(", ") : undefined;
   return {
@@ -266,10 +282,20 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     lines,
     sheet,
     recut: bills ? { accountStart: part.moved ?? ctx.own.start(0), billStart: bills.start(0), ...(whose === undefined ? {} : { accounts: whose }) } : undefined,
-    outsideBill: outsideBill(statement, cycles, accounts),
+    // The cycles outside the bill at its cut hold what the cut moved out of it.
+    outsideBill: outsideBill(found?.statement ?? statement, cycles, accounts),
     granted: granted(statement, cycles, accounts),
+    shift: found ? shiftOf(found, lines, whose) : undefined,
     computedMoney: inCurrency([...lines.values()], (line) => versionAt(calendar.start(line.cycle)).creditPrice),
   };
+}
+
+/** A found shift's totals: what the cut moves into the compared cycles, and their usage at the account's own cycles. */
+function shiftOf(found: ShiftFinding, lines: ReadonlyMap<string, AlignedLine>, accounts: string | undefined): BoundaryFound {
+  const all = [...lines.values()];
+  const moved = (money: boolean) => sumOf(all.filter((l) => l.money === money).map((l) => l.moved?.amount ?? ZERO));
+  const account = sumOf(all.filter((l) => !l.money).map((l) => (l.moved ? l.moved.accountCycles?.amount : l.computed?.amount) ?? ZERO));
+  return { label: found.hypothesis.label, accounts, moved: moved(false), movedMoney: moved(true), accountTotal: account, explained: found.explained.size };
 }
 
 /**

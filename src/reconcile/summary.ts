@@ -22,6 +22,8 @@ export interface Summary {
   overcharged: Direction;
   /** The bill below usage. */
   undercharged: Direction;
+  /** Neither: a line a found boundary shift explains to the unit, as billed at the bill's cut (it differs at the account's cycles). */
+  asBilled: Direction;
   explained: { count: number; amount: Decimal; money: Decimal };
   unexplained: { count: number; amount: Decimal; money: Decimal };
   overTolerance: number;
@@ -44,6 +46,7 @@ export function summarize(r: Reconciliation): Summary {
   return {
     overcharged: direction(r.differences.filter((d) => d.delta.gt(0))),
     undercharged: direction(r.differences.filter((d) => d.delta.lt(0))),
+    asBilled: direction(r.differences.filter((d) => d.delta.isZero())),
     status: attention.length > 0 || paymentsDiffer || failingCredits > 0 ? "attention" : r.differences.length === 0 ? "agrees" : "within_tolerance",
     explained: tally(r.differences.filter((d) => d.class !== "unexplained")),
     unexplained: tally(r.differences.filter((d) => d.class === "unexplained")),

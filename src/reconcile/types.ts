@@ -1,5 +1,5 @@
 import type { FallbackNearMiss } from "../engine/fallback-prices.js";
-import type { BillLayout, CreditRule } from "../bill/mapping.js";
+import type { BillLayout, BoundaryRule, CreditRule } from "../bill/mapping.js";
 import type { Location } from "../errors.js";
 import type { Rejection } from "../engine/types.js";
 import type { Decimal } from "../money.js";
@@ -82,8 +82,38 @@ export interface AlignedLine {
   duplicateAmount?: Decimal;
   /** What the usage rows a mapping's `skip_rows:` left out (a gateway's failed calls) would add to this line: billed, they are the bill's extra. */
   skipped?: SkippedOnLine;
+  /** Where a boundary shift is found: what the bill's cut moves on this line (its figures above are then at that cut). */
+  moved?: MovedByCut;
   /** The events of the line's meters that the replay refused in its cycle (credits exhausted, a limit): billed, they are what the card refuses. */
   refused?: readonly Rejection[];
+}
+
+/** What the bill's cut moves on a line: the usage at the cut less the account's cycles', and the line at those cycles. */
+export interface MovedByCut {
+  quantity: Decimal;
+  amount: Decimal;
+  into: number;
+  outOf: number;
+  /** The line's usage at the account's own cycles, as its statement has it; undefined where it had none. */
+  accountCycles: ComputedSide | undefined;
+}
+
+/**
+ * A boundary shift found for (a group of accounts of) the bill: every line of it is compared at the bill's cut. What the
+ * cut moves into the bill's cycles (out of them, negative) is the neighbouring cycles', shown so that nothing is lost.
+ */
+export interface BoundaryFound {
+  /** Where the bill cuts, in words ("the bill cuts cycles at 00:00 UTC, not 00:00 America/Los_Angeles"). */
+  label: string;
+  /** Whose cycles, where the bill's accounts are compared in several groups. */
+  accounts: string | undefined;
+  /** The usage the cut moves into the compared cycles: in the card's unit, and on money lines in its currency. */
+  moved: Decimal;
+  movedMoney: Decimal;
+  /** The compared lines' usage at the account's own cycles, in the card's unit (the statement's figure). */
+  accountTotal: Decimal;
+  /** How many lines the cut explains (class boundary_shift). */
+  explained: number;
 }
 
 /** Skipped usage rows of one line, priced as the events they would have been. */
@@ -148,6 +178,10 @@ export interface Reconciliation {
    * where a bill that names accounts compares others at their own cycles.
    */
   recut: { accountStart: Instant; billStart: Instant; accounts?: string } | undefined;
+  /** Boundary shifts found (a bill cut at another hour or zone), one per group of accounts that has one: its lines are compared at the bill's cut. */
+  shifts: BoundaryFound[];
+  /** The bill mapping's `boundary_shift:`: whether a line the cut explains is judged at the cut (pass) or on its whole gap (fail). */
+  boundaryRule: BoundaryRule;
   tolerance: Tolerance;
   /** Credits only: money lines (overage) have their own totals. */
   billTotal: Decimal;

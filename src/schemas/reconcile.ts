@@ -27,12 +27,20 @@ const sides = {
 
 const optional = {
   account: str("the account, when the bill names accounts"),
+  moved: object({
+    quantity: decimalString("the line's quantity at the bill's cut less at the account's cycles"),
+    amount: decimalString("the line's amount at the bill's cut less at the account's cycles: from (negative: to) the neighbouring cycles"),
+    events_in: count("events the cut moves into the line's cycle"),
+    events_out: count("events the cut moves out of it"),
+    account_computed_quantity: nullable(decimalString("the line's quantity at the account's own cycles")),
+    account_computed_amount: nullable(decimalString("the line's amount at the account's own cycles, as its statement has it")),
+  }, "where a boundary shift is found: what the bill's cut moves on the line, whose computed figures are at that cut"),
   bill_unit_price: decimalString("rate drift: the price the bill implies"),
   card_unit_price: decimalString("rate drift: the card's price"),
 };
 
 const differenceFields = {
-  direction: { enum: ["overcharged", "undercharged"], description: "overcharged: the bill above usage, whatever explains it" },
+  direction: nullable({ enum: ["overcharged", "undercharged"], description: "overcharged: the bill above usage, whatever explains it; null for a boundary_shift as billed at the bill's cut (delta 0)" }),
   class: { enum: [...DIFFERENCE_CLASSES], description: "the reason found for the difference; a reason is not an acceptance" },
   explanation: str(),
   within_tolerance: { type: "boolean" },
@@ -43,7 +51,7 @@ const difference = withOptional(object({ ...sides, ...differenceFields }), optio
 
 const line = withOptional(object({
   ...sides,
-  direction: nullable(differenceFields.direction),
+  direction: differenceFields.direction,
   class: nullable({ ...differenceFields.class, description: "the difference's reason; for an agreeing line, boundary_shift when the bill was re-cut, else null" }),
   explanation: nullable(str("why the amounts differ; null when they agree")),
   within_tolerance: differenceFields.within_tolerance,
@@ -66,6 +74,14 @@ export const reconcileSchema: JsonSchema = contract("reconcile", "burnrate recon
     bill_cycle_start: instant("where the bill's cycles start"),
     explanation: str(),
   }, "a bill whose cycles start on another day than the account's: usage re-cut at the bill's periods")),
+  boundary_shifts: array(withOptional(object({
+    explanation: str("where the bill cuts its cycles, and the account's"),
+    moved_amount: decimalString("the usage the bill's cut moves into the compared cycles from their neighbours (negative: out of them), in the card's unit"),
+    moved_money: decimalString("the same on plan fee and overage lines, in the card's currency"),
+    account_computed_total: decimalString("the compared lines' usage at the account's own cycles, in the card's unit: computed_total less moved_amount"),
+    explained_lines: count("lines the cut explains (class boundary_shift)"),
+    rule: { enum: ["pass", "fail"], description: "the bill mapping's boundary_shift: (pass, the default: a line the cut explains is judged by what is left at the cut; fail: by its whole gap at the account's cycles)" },
+  }), { accounts: str("whose cycles, where the bill's accounts are compared in groups") }), "boundary shifts found (the bill cuts its cycles at another hour or zone): every line of the group is then compared at the bill's cut"),
   status: { enum: ["agrees", "within_tolerance", "attention"] },
   bill_total: decimalString(),
   computed_total: decimalString(),

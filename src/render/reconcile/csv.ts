@@ -28,7 +28,7 @@ export function reconcileCsv(r: Reconciliation, options: { bom?: boolean } = {})
       ...(byAccount ? [l.line.account ?? ""] : []),
       meterName(l),
       ...dims.map((k) => l.line.dimensions[k] ?? ""),
-      l.status, d ? direction(d) : "", d?.class ?? (l.recut ? "boundary_shift" : ""), l.line.money ? r.money?.currency ?? "" : r.unit,
+      l.status, d ? direction(d) ?? "" : "", d?.class ?? (l.recut ? "boundary_shift" : ""), l.line.money ? r.money?.currency ?? "" : r.unit,
       amount(l.line.bill?.quantity), amount(l.line.bill?.amount),
       amount(computedQuantity(l)), amount(l.line.computed?.amount), l.line.computed?.events ?? 0,
       amount(l.delta), d ? (d.withinTolerance ? "yes" : "no") : "", d && needsAttention(d) ? "yes" : "no", d?.explanation ?? l.note ?? "",

@@ -28,7 +28,7 @@ const CLASS_COLOUR: Record<DifferenceClass, string> = {
 export function reconcileHtml(r: Reconciliation, ctx: RenderContext): string {
   const body: string[] = [];
   const s = summarize(r);
-  const directions = new Map<string, Difference[]>([[DIRECTION_TITLES.overcharged, s.overcharged.differences], [DIRECTION_TITLES.undercharged, s.undercharged.differences]]);
+  const directions = new Map<string, Difference[]>([[DIRECTION_TITLES.overcharged, s.overcharged.differences], [DIRECTION_TITLES.undercharged, s.undercharged.differences], [DIRECTION_TITLES.asBilled, s.asBilled.differences]]);
   let explanations = false;
   for (const block of reconcileBlocks(r, ctx)) {
     const lines = block.kind === "table" ? directions.get(block.title ?? "") : undefined;

@@ -1,12 +1,12 @@
 import { formatExact, ZERO, type Decimal } from "../../money.js";
 import { computedQuantity, meterName, needsAttention, summarize, type Direction } from "../../reconcile/summary.js";
-import type { AlignedLine, Difference, InvoiceTotal, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
+import type { AlignedLine, Difference, InvoiceTotal, MovedByCut, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { formatInstant } from "../../time.js";
 
 const exact = (v: Decimal | undefined) => (v === undefined ? null : formatExact(v));
 
-/** Which way a difference goes: the bill above usage is an overcharge, whatever explains it. */
-export const direction = (d: Difference) => (d.delta.gt(0) ? "overcharged" : "undercharged");
+/** Which way a difference goes: the bill above usage is an overcharge, whatever explains it; none for a line as billed at the bill's cut. */
+export const direction = (d: Difference) => (d.delta.gt(0) ? "overcharged" : d.delta.lt(0) ? "undercharged" : null);
 
 /** What every line carries, agreeing or not: where it is and both sides' figures. */
 function sides(line: AlignedLine, cycleStart: number, units: Units) {
@@ -25,6 +25,19 @@ function sides(line: AlignedLine, cycleStart: number, units: Units) {
     computed_events: line.computed?.events ?? 0,
     // As the CSV's unit column: the card's unit, or its currency on a fee or overage line (newcomer, stop 38: "credits" where the sheet said cents).
     unit: line.money ? units.currency : units.unit,
+    ...(line.moved === undefined ? {} : { moved: movedJson(line.moved) }),
+  };
+}
+
+/** What a found boundary's cut moves on a line, with the line at the account's own cycles: nothing of the statement is lost. */
+function movedJson(m: MovedByCut) {
+  return {
+    quantity: formatExact(m.quantity),
+    amount: formatExact(m.amount),
+    events_in: m.into,
+    events_out: m.outOf,
+    account_computed_quantity: exact(m.accountCycles?.quantity),
+    account_computed_amount: exact(m.accountCycles?.amount),
   };
 }
 
@@ -112,6 +125,15 @@ export function reconcileJson(r: Reconciliation): object {
     cycles: r.cycles.map((c) => ({ start: formatInstant(c.start), end: formatInstant(c.end) })),
     tolerance: { absolute: formatExact(r.tolerance.absolute), percent: formatExact(r.tolerance.percent) },
     boundary: r.recut ? { class: "boundary_shift", account_cycle_start: formatInstant(r.recut.accountStart), bill_cycle_start: formatInstant(r.recut.billStart), explanation: recutText(r.recut) } : null,
+    boundary_shifts: r.shifts.map((f) => ({
+      explanation: f.label,
+      ...(f.accounts === undefined ? {} : { accounts: f.accounts }),
+      moved_amount: formatExact(f.moved),
+      moved_money: formatExact(f.movedMoney),
+      account_computed_total: formatExact(f.accountTotal),
+      explained_lines: f.explained,
+      rule: r.boundaryRule,
+    })),
     status: s.status,
     bill_total: formatExact(r.billTotal),
     computed_total: formatExact(r.computedTotal),

@@ -2,7 +2,7 @@ import { PLAN_FEE } from "../../bill/mapping.js";
 import type { Decimal } from "../../money.js";
 import { sumCredits } from "./json.js";
 import { computedQuantity, meterName, summarize, type Direction, type Status } from "../../reconcile/summary.js";
-import type { Difference, IgnoredRows, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
+import type { BoundaryFound, Difference, IgnoredRows, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { exactGrouped } from "../shared/numbers.js";
@@ -24,8 +24,8 @@ const LINE_STATUS: Record<LineStatus, string> = {
   only_in_usage: "only in usage",
 };
 
-/** The titles of the two direction tables, which the HTML page replaces with its own. */
-export const DIRECTION_TITLES = { overcharged: "Overcharged: the bill above usage", undercharged: "Undercharged: the bill below usage" } as const;
+/** The titles of the direction tables (and of the lines as billed at a found boundary's cut), which the HTML page replaces with its own. */
+export const DIRECTION_TITLES = { overcharged: "Overcharged: the bill above usage", undercharged: "Undercharged: the bill below usage", asBilled: "As billed at the bill's cut: the boundary explains the gap" } as const;
 
 export interface ReconcileView {
   /** Every line with its status, not only the differences. */
@@ -53,6 +53,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   for (const d of r.differences) if (d.class !== "unexplained") reasons.set(d.class, (reasons.get(d.class) ?? 0) + 1);
   const noted = r.lines.filter((l) => l.note !== undefined).length;
   const rounded = r.differences.filter((d) => d.class === "rounding").length;
+  const shifted = r.differences.filter((d) => d.class === "boundary_shift" && d.withinTolerance).length;
 
   const blocks: Block[] = [
     { kind: "heading", level: 1, text: `Reconciliation · ${r.provider} ${r.version} · ${r.bill.file} · ${r.timezone}` },
@@ -61,6 +62,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
       rows: [
         ["Cycles", cycles],
         ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}, ${r.recut.accounts === undefined ? "the account's" : `those of ${r.recut.accounts}`} on ${localDate(ctx, r.recut.accountStart)}; usage re-cut at the bill's periods${r.recut.accounts === undefined ? "" : " (the other accounts' at their own cycles)"}`] as const] : []),
+        ...r.shifts.map((f) => ["Boundary", shiftText(r, f)] as const),
         ["Bill total", amount(r.billTotal)],
         ["Computed total", amount(r.computedTotal)],
         ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
@@ -71,8 +73,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Undercharged", direction(s.undercharged, "the bill below usage")],
         ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
         ["No reason found", s.unexplained.count === 0 ? "none" : `${s.unexplained.count} difference(s), ${signed(s.unexplained.amount)} ${unit}${s.unexplained.money.isZero() ? "" : ` and ${signed(s.unexplained.money)} ${currency}`}`],
-        // A rounding difference is within any tolerance, none too: said beside "exact", which would otherwise contradict the status.
-        ["Tolerance", tolerance !== "" ? tolerance : rounded > 0 ? "none (exact); a rounding difference always passes" : "none (exact)"],
+        ["Tolerance", tolerance !== "" ? tolerance : `none (exact)${passing(rounded, shifted)}`],
         ["Lines that agree", `${r.agreeing}${noted > 0 ? ` (${noted} with a note)` : ""}`],
         ["Status", `${s.status === "within_tolerance" && rounded === r.differences.length ? ROUNDING_ONLY : STATUS[s.status]}${attentionText(s.attention.length, s.failingCredits)}`],
       ],
@@ -106,6 +107,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   };
   directionTable(DIRECTION_TITLES.overcharged, s.overcharged);
   directionTable(DIRECTION_TITLES.undercharged, s.undercharged);
+  directionTable(DIRECTION_TITLES.asBilled, s.asBilled);
   if (r.differences.length > 0) blocks.push({ kind: "facts", rows: r.differences.map((d, i) => [`#${i + 1}`, d.explanation] as const) });
 
   if (view.allLines) {
@@ -150,6 +152,28 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
   }
   return blocks;
+}
+
+/**
+ * A found boundary shift: where the bill cuts, that every line is compared there, what the cut moves between the bill's
+ * cycles and their neighbours (so that the account's own figure is not lost), and how a line it explains is judged.
+ */
+function shiftText(r: Reconciliation, f: BoundaryFound): string {
+  const whose = f.accounts === undefined ? "" : ` (accounts ${f.accounts})`;
+  const money = f.movedMoney.isZero() ? "" : ` and ${exactGrouped(f.movedMoney.abs())} ${r.currency}`;
+  const moved = f.moved.isZero() && f.movedMoney.isZero() ? "the cut moves no amount" : `${exactGrouped(f.moved.abs())} ${r.unit}${money} moved ${f.moved.lt(0) || (f.moved.isZero() && f.movedMoney.lt(0)) ? "out to the neighbouring cycles" : "in from the neighbouring cycles"}`;
+  const rule = r.boundaryRule === "fail"
+    ? "each line it explains held to the tolerance on its whole gap at the account's cycles (boundary_shift: fail in the bill mapping)"
+    : "a line it explains passes where what is left at the cut is rounding or within tolerance (boundary_shift: fail in the bill mapping holds its whole gap)";
+  return `boundary_shift: ${f.label}${whose}; every line compared at the bill's cut: ${moved} (usage at the account's cycles ${exactGrouped(f.accountTotal)} ${r.unit}); ${rule}`;
+}
+
+/** What passes with no tolerance given, said beside "exact", which would otherwise contradict the status. */
+function passing(rounded: number, shifted: number): string {
+  const shift = "a boundary shift as billed at the bill's cut, once rounded";
+  if (rounded > 0 && shifted > 0) return `; a rounding difference, and ${shift}, pass`;
+  if (rounded > 0) return "; a rounding difference always passes";
+  return shifted > 0 ? `; ${shift}, passes` : "";
 }
 
 /** What needs attention, beside the status: differences, and credits where the bill mapping has them fail. */

@@ -1,0 +1,56 @@
+import { formatExact, ZERO } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
+import { movedText, type ShiftFinding } from "./boundary.js";
+import { classify, type Tolerated, type Verdict } from "./classify.js";
+import type { AlignedLine } from "./types.js";
+
+/**
+ * Every line judged at the bill's cut, once a boundary shift is found for the bill: its usage figures are those of
+ * the replay at that cut (quantity as billed, then price), each with what the cut moved on it. A line the cut explains
+ * is `boundary_shift`; any other is classed as it stands at the cut, so that a rate drift hidden by the shift is a
+ * `rate_drift` of the drift's amount (newcomer, stop 38: Haiku output billed 0.00055 a token was "quantity and price
+ * both differ", +60 cents, where at the bill's cut it is a rate drift of +60.75).
+ */
+export function atBillsCut(found: ShiftFinding, before: ReadonlyMap<string, AlignedLine>, card: RateCard, tolerated: Tolerated): { lines: Map<string, AlignedLine>; verdicts: Map<string, Verdict | undefined> } {
+  const lines = new Map<string, AlignedLine>();
+  const verdicts = new Map<string, Verdict | undefined>();
+  for (const id of new Set([...before.keys(), ...found.lines.keys()])) {
+    const was = before.get(id);
+    const cut = found.lines.get(id);
+    // The usage scan's findings (repeats, skipped rows) and the replay's refusals stay the line's wherever the cut puts its events.
+    const line: AlignedLine = cut === undefined ? { ...was!, computed: undefined } : { ...cut, ...scanned(was) };
+    const move = found.moves.get(id);
+    const quantity = (line.computed?.quantity ?? ZERO).minus(was?.computed?.quantity ?? ZERO);
+    const amount = (line.computed?.amount ?? ZERO).minus(was?.computed?.amount ?? ZERO);
+    if (!quantity.isZero() || !amount.isZero() || (move !== undefined && move.into + move.outOf > 0)) {
+      line.moved = { quantity, amount, into: move?.into ?? 0, outOf: move?.outOf ?? 0, accountCycles: was?.computed };
+    }
+    lines.set(id, line);
+    const explained = found.explained.get(id);
+    if (explained !== undefined) {
+      verdicts.set(id, { class: "boundary_shift", explanation: explained, shiftable: false });
+      continue;
+    }
+    const verdict = classify(line, card, tolerated);
+    verdicts.set(id, verdict === undefined || line.moved === undefined ? verdict : { ...verdict, explanation: `${atCutText(found, line, card)}: ${verdict.explanation}` });
+  }
+  return { lines, verdicts };
+}
+
+function scanned(line: AlignedLine | undefined): Partial<AlignedLine> {
+  if (line === undefined) return {};
+  return {
+    duplicates: line.duplicates,
+    ...(line.duplicateAmount === undefined ? {} : { duplicateAmount: line.duplicateAmount }),
+    ...(line.skipped === undefined ? {} : { skipped: line.skipped }),
+    ...(line.refused === undefined ? {} : { refused: line.refused }),
+  };
+}
+
+/** A line the cut moved events on but does not explain: where its figures come from, and what moved. */
+function atCutText(found: ShiftFinding, line: AlignedLine, card: RateCard): string {
+  const moved = line.moved!;
+  const unit = line.money ? card.currency : card.unit;
+  const result = line.computed ? `quantity ${formatExact(line.computed.quantity)}, ${formatExact(line.computed.amount)} ${unit}` : "nothing";
+  return `at the bill's cut (${found.hypothesis.label}) usage gives ${result} (${movedText(moved, moved.accountCycles, line.computed, unit)})`;
+}
