@@ -44,6 +44,8 @@ interface Case {
   fails?: string;
   /** Safe output (exit 0 cases): the --format written instead of JSON, and what that output must and must not hold. */
   format?: string;
+  /** Exit 0 cases whose input deserves a word: each text is in a `burnrate: warning:` line, and stderr holds nothing else. */
+  warns?: string[];
   /** Literal texts the output must contain. */
   output_has?: string[];
   /** Regular expressions (multiline) the output must not match. */
@@ -211,7 +213,11 @@ describe.concurrent("bad-input corpus", () => {
       const r = await run(c);
       // reconcile exits 1 on a finding; these inputs are clean bills.
       expect(r.code, r.stderr).toBe(0);
-      expect(r.stderr).toBe("");
+      if (c.warns === undefined) expect(r.stderr).toBe("");
+      else {
+        for (const line of r.stderr.trimEnd().split("\n")) expect(line).toMatch(/^burnrate: warning: /);
+        for (const text of c.warns) expect(r.stderr).toContain(text);
+      }
       const text = readFileSync(join(r.dir, "out.json"), "utf8");
       outputs.set(c.name, text);
       if (c.same_as) expect(text).toBe(await output(c.same_as));
