@@ -128,7 +128,13 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   };
 
   const populations: Population[] = [];
+  // A population's name names its users (NAME-1, NAME-2): two of one name would be the same users, counted once by a
+  // unique meter and one account under billing: per_user (red team, stop 38: 20 end-users priced as 10).
+  const firstNamed = new Map<string, number>();
   (doc.populations ?? []).forEach((p, i) => {
+    const first = firstNamed.get(p.name);
+    if (first !== undefined) errors.push(new UserError(`population ${shown(p.name)} named twice: its users would be the first one's users`, at(["populations", i, "name"]), "a name of its own for each population (it names the users: NAME-1, NAME-2, ...)", `${shown(p.name)} again, first at line ${at(["populations", first, "name"]).line}`));
+    else firstNamed.set(p.name, i);
     const userDimension = p.user_dimension ?? "user";
     const activities: UserActivity[] = [];
     p.per_user.forEach((u, j) => check(() => {
