@@ -1,5 +1,4 @@
-import { planTerms } from "../engine/terms.js";
-import { simulationSettings } from "./settings.js";
+import { scenarioTerms, simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import { asNeeded, boughtAt, simulatedMoney, versionsOn, type Purchase } from "./purchases.js";
@@ -56,7 +55,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
   if (populations.length === 0) return undefined;
   const calendar = new Calendar(scenario.start, scenario.zone);
   const versions = versionsOn(scenario.card, calendar);
-  const terms = planTerms(on.plan, on.plan.included);
+  const terms = scenarioTerms(scenario, on.plan, false);
   const credits: [Decimal, number][] = [];
   const money: [Decimal, number][] = [];
   const ranOutByCycle = new Array<number>(scenario.cycles).fill(0);

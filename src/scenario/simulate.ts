@@ -1,5 +1,4 @@
-import { planTerms } from "../engine/terms.js";
-import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
+import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import { splitBy } from "../render/shared/summary.js";
@@ -7,9 +6,9 @@ import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
-import { simulationSettings } from "./settings.js";
+import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, versionsOn, type Purchase } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -189,48 +188,39 @@ function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): Pla
 }
 
 /** A plan to price: the scenario's own account (its changes and allowance), or the plan as the card gives it. */
-interface Priced {
+export interface Priced {
   plan: Plan;
   own: boolean;
 }
 
 /** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
-interface PlanDraws {
+export interface PlanDraws {
   sample: { seed: string; stream: number } | undefined;
   accounts: { seed: string; stream: number } | undefined | "skip";
 }
 
-/**
- * One plan, priced twice by the engine: once buying every top-up it needs while
- * the plan in force sells them (what the customer pays) and once without (when
- * the credits run out, grace used, what is refused). A plan that cannot buy
- * top-ups, before or after its changes, is priced once.
- */
-async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+/** One plan's row: its replays (replayBuying), what each cycle costs, and whether it covers the scenario. */
+async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
   const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
+  const { plan, own } = priced;
   const { sample } = draws;
-  const allowance = own && scenario.allowance !== undefined ? scenario.allowance : plan.included;
-  const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
   const changes = own ? scenario.changes : [];
   const label = timelineLabel(plan, changes);
   const report = (what: string) => progress && named(progress, `${label} · ${what}`);
-
   const card = cardPurchase(scenario.card);
-  const versions = versionsOn(scenario.card, new Calendar(scenario.start, scenario.zone));
-  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))], scenario.card);
-  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(mayBuy ? "without top-ups" : "as is"));
-  // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
-  const purchases = mayBuy ? asNeeded(bare, versions, card, ACCOUNT) : [];
-  const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
+  const run = await replayBuying(scenario, priced, sample, report);
+  const { terms, versions, purchase } = run;
+  const allowance = terms.allowance;
+  const bare = ownCycles(run.bare);
+  const bought = ownCycles(run.bought);
   const short = bare.some((c) => c.exhaustedAt !== undefined);
-  const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report("with top-ups")) : bare;
   // A plan whose credits run out with nothing priced to buy says how far short it falls (newcomer, stop 37: Flowly's
   // Starter "covers no" what asks 86 times its credits). Not where a change sets another plan or allowance, whose own
   // allowance would take over.
   const resets = changes.some((c) => c.change.kind === "plan" || c.change.kind === "allowance");
   const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
-  const asked = askWhy ? await replay(scenario, { terms: { ...terms, allowance: UNLIMITED }, purchases: [], changes }, sample, report("credits unlimited")) : undefined;
+  const asked = askWhy ? ownCycles(await replay(scenario, { terms: { ...terms, allowance: UNLIMITED }, purchases: [], changes }, sample, report("credits unlimited"))) : undefined;
 
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
@@ -297,14 +287,49 @@ export function ownLimit(r: Rejection): boolean {
   return /^(daily limit|budget) of /.test(r.reason);
 }
 
-/** Replay the scenario's usage on some terms through the one engine, returning the account's cycles. */
-async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, progress: SimulationProgress | undefined): Promise<CycleStatement[]> {
+/** The scenario's account on a plan, replayed buying nothing and, where it runs short and its plan sells them, buying top-ups as needed. */
+export interface BuyingReplay {
+  terms: AccountTerms;
+  versions: VersionsOn;
+  /** What it bought; undefined when it bought nothing. */
+  purchase: Purchase | undefined;
+  bare: Statement;
+  /** `bare` itself where nothing was bought. */
+  bought: Statement;
+}
+
+/**
+ * One plan priced twice by the engine: once buying every top-up it needs while the plan in force sells them (what
+ * the customer pays) and once without (when the credits run out, grace used, what is refused). Where the credits
+ * never run out, or no plan it is on sells any, buying changes nothing and it is replayed once. simulate's plan rows
+ * and a `burnrate test` scenario case both price the scenario this way, so that a case expects simulate's figures.
+ */
+export async function replayBuying(scenario: Scenario, { plan, own }: Priced, sample: PlanDraws["sample"], report?: (what: string) => SimulationProgress | undefined): Promise<BuyingReplay> {
+  const terms = scenarioTerms(scenario, plan, own);
+  const changes = own ? scenario.changes : [];
+  const card = cardPurchase(scenario.card);
+  const versions = versionsOn(scenario.card, new Calendar(scenario.start, scenario.zone));
+  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))], scenario.card);
+  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report?.(mayBuy ? "without top-ups" : "as is"));
+  // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
+  const purchases = mayBuy ? asNeeded(ownCycles(bare), versions, card, ACCOUNT) : [];
+  const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
+  const short = ownCycles(bare).some((c) => c.exhaustedAt !== undefined);
+  const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report?.("with top-ups")) : bare;
+  return { terms, versions, purchase, bare, bought };
+}
+
+function ownCycles(statement: Statement): CycleStatement[] {
+  return statement.accounts.find((a) => a.account === ACCOUNT)!.cycles;
+}
+
+/** Replay the scenario's usage on some terms through the one engine. */
+async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, progress: SimulationProgress | undefined): Promise<Statement> {
   const settings = simulationSettings(scenario, account);
   const calendar = new Calendar(scenario.start, scenario.zone);
   const random = sample ? new Random(sample.seed, sample.stream) : undefined;
   const onCycle = progress && ((cycle: number) => progress.step("", cycle, scenario.cycles, "cycle"));
-  const statement = await replayEvents(scenario.card, settings, turning(expand(scenario, calendar, random, onCycle), progress));
-  return statement.accounts.find((a) => a.account === ACCOUNT)!.cycles;
+  return replayEvents(scenario.card, settings, turning(expand(scenario, calendar, random, onCycle), progress));
 }
 
 /** The progress with `prefix` before the name of each step (the sample, the plan and its replay). */
