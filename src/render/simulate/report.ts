@@ -317,7 +317,7 @@ function accountsBlock(sim: Simulation, ctx: RenderContext, amount: (v: Decimal)
       align: ["left", "right", "right", "right", "right"],
       rows: plans.map((p) => [p.plan.label, money(p.accounts!.money.p50), money(p.accounts!.money.p90), money(p.accounts!.money.max), money(p.accounts!.money.sum)]),
     },
-    { kind: "note", text: `Each user pays from their own account on the plan; "Run out" counts accounts whose ${unit} run out if they buy nothing. The creator reward is what the app's creator earns on their usage. The plans above price the scenario's own account only.` },
+    { kind: "note", text: `Each user pays from their own account on the plan, buying only what the card prices; "Run out" counts accounts whose ${unit} run out if they buy nothing. The ${unit} and the creator reward (what the app's creator earns) are on the usage the plan serves: a refused request counts in neither. The plans above price the scenario's own account only.` },
   ];
 }
 
