@@ -1,6 +1,7 @@
 import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
+import { versionOf } from "../ratecard/plan-fee.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
@@ -131,7 +132,7 @@ export interface Simulation {
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
   // A scenario that changes plan is its own timeline: with --compare-plans its first plan is compared plain as well.
   const moves = scenario.changes.some((c) => c.change.kind === "plan");
-  const others = [...scenario.card.plans.values()].filter((p) => moves || p !== scenario.plan);
+  const others = [...scenario.plans.values()].filter((p) => moves || p !== scenario.plan);
   const planList: Priced[] = [{ plan: scenario.plan, own: true }, ...(options.comparePlans ? others.map((plan) => ({ plan, own: false })) : [])];
   const plans: PlanResult[] = [];
   // Users of billing: per_user populations are drawn (the first sample's draws) when --samples asks for draws.
@@ -169,7 +170,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
  * then those that do not cover it; ties keep the card's order, without top-ups first.
  */
 function rankOptions(plans: readonly PlanResult[], scenario: Scenario): PlanOption[] {
-  const order = [...scenario.card.plans.keys()];
+  const order = [...scenario.plans.keys()];
   const all: PlanOption[] = [];
   for (const result of plans) {
     all.push({ result, withTopups: false, covers: result.without.covers, money: result.without.money });
@@ -228,7 +229,8 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
     const soldAt = boughtAt(without, versions, purchase);
     // Bought when the plan sells them, at the price of the version then in force; none where the card prices none.
     const price = purchase?.price === undefined ? undefined : versions.at(soldAt ?? c.start).creditPrice;
-    const inForce = scenario.card.plans.get(c.plan) ?? plan;
+    // The earliest version's plan where it has it (one plan through versions), else the version's that adds it.
+    const inForce = scenario.card.plans.get(c.plan) ?? versionOf(scenario.card, c.version).plans.get(c.plan) ?? plan;
     return {
       index: c.index,
       start: c.start,

@@ -52,6 +52,8 @@ export interface Scenario {
   /** Whether the scenario (or --card) names its card by an absolute path, which an emitted account file keeps as it is. */
   cardAbsolute: boolean;
   plan: Plan;
+  /** The plans `--compare-plans` prices: those every card version in force over the cycles offers, the earliest's order. */
+  plans: ReadonlyMap<string, Plan>;
   /** The negotiated allowance, when the scenario overrides the plan's. */
   allowance: Decimal | undefined;
   start: Instant;
