@@ -161,7 +161,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
       }
       activities.push({ ...made, perUser: u.quantity, unique });
     }));
-    populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
+    populations.push({ name: p.name, origin: at(["populations", i]), users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
   const warnings = [
     ...(zoneAdvice === undefined ? [] : [`burnrate: warning: ${formatLocation(at(["timezone"]))}: ${zoneAdvice}\n`]),
@@ -173,12 +173,12 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
   const anyMeter = () => undefined;
   (doc.schedules ?? []).forEach((s, i) => check(() => {
     const made = activity({ path: ["schedules", i], meter: s.meter, dims: s.dimensions ? Object.fromEntries(s.dimensions) : {}, components: s.components }, anyMeter);
-    timed.push({ ...made, quantity: s.quantity ?? ONE, when: { kind: "schedule", schedule: s.every } });
+    timed.push({ ...made, label: s.name ?? s.meter, kind: "schedule", quantity: s.quantity ?? ONE, when: { kind: "schedule", schedule: s.every } });
   }));
   (doc.sends ?? []).forEach((s, i) => check(() => {
     const made = activity({ path: ["sends", i], meter: s.meter, dims: s.dimensions ? Object.fromEntries(s.dimensions) : {}, components: s.components }, anyMeter);
     const when: Timed["when"] = s.every !== undefined ? { kind: "schedule", schedule: s.every } : { kind: "once", at: within(s.at!, ["sends", i, "at"]) };
-    timed.push({ ...made, quantity: s.quantity, when });
+    timed.push({ ...made, label: s.name ?? s.meter, kind: "send", quantity: s.quantity, when });
   }));
   (doc.inventory ?? []).forEach((item, i) => check(() => {
     const path = ["inventory", i];
@@ -190,7 +190,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
       throw new UserError(`recurring item ${shown(item.meter)} is one item`, at([...path, "quantity"]), "no quantity (one item per entry; give each its own dimensions)", item.quantity.toFixed());
     }
     const when = item.at === undefined ? start : within(item.at, [...path, "at"]);
-    timed.push({ ...made, quantity: item.quantity ?? ONE, when: { kind: "once", at: when } });
+    timed.push({ ...made, label: item.name ?? item.meter, kind: "inventory", quantity: item.quantity ?? ONE, when: { kind: "once", at: when } });
   }));
   checkDistinctItems(timed, card, errors);
 

@@ -10,6 +10,7 @@ import { accountSpend, type AccountSpend } from "./accounts.js";
 import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
 import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
+import { scenarioParts, type Part } from "./parts.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -44,7 +45,7 @@ export interface CycleResult {
   /** The plan's price and the overage, buying nothing. */
   moneyWithout: Decimal;
   /**
-   * What the cycle's usage costs with the plan's allowance unlimited (quotas, gates and limits as they are), where
+   * What the cycle's usage costs with the plan's allowance and request quota unlimited (gates and limits as they are), where
    * the plan's credits run out and no priced purchase covers it: the demand a plan that falls short leaves unsaid.
    */
   asked: Decimal | undefined;
@@ -127,6 +128,8 @@ export interface Simulation {
   /** The option `cheapest` names: with or without top-ups. */
   cheapestOption: PlanOption | undefined;
   samples: { count: number; seed: string; plans: SampledPlan[] } | undefined;
+  /** What each population, schedule, send and the inventory come to on the scenario's plan; empty for a scenario of one part. */
+  parts: Part[];
 }
 
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
@@ -161,7 +164,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     }
     samples = { count, seed, plans: ordered.map((r) => summarise(r, runs[plans.indexOf(r)]!)) };
   }
-  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples };
+  const parts = await scenarioParts(scenario, options.progress);
+  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples, parts };
 }
 
 /**
@@ -221,7 +225,11 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
   // allowance would take over.
   const resets = changes.some((c) => c.change.kind === "plan" || c.change.kind === "allowance");
   const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
-  const asked = askWhy ? ownCycles(await replay(scenario, { terms: { ...terms, allowance: UNLIMITED }, purchases: [], changes }, sample, report("credits unlimited"))) : undefined;
+  // What the usage asks, its credits and its request quota aside (overage on lets requests past a quota through, charged
+  // in credits as the rest): Floopy's Free asked 46.875 cents, what its 1,000 requests cost, of usage that needs 713.7
+  // (newcomer, stop 38). Gates and the scenario's own limits stay: they are not a shortfall of credits.
+  const demand = { ...terms, allowance: UNLIMITED, overage: true };
+  const asked = askWhy ? ownCycles(await replay(scenario, { terms: demand, purchases: [], changes: changes.filter((c) => c.change.kind !== "overage") }, sample, report("credits unlimited"))) : undefined;
 
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;

@@ -29,6 +29,8 @@ export interface UserActivity extends Activity {
 
 export interface Population {
   name: string;
+  /** Where the scenario writes it. */
+  origin: Location;
   users: number;
   growth: Growth | undefined;
   distribution: Distribution;
@@ -40,6 +42,10 @@ export interface Population {
 
 /** A row at fixed instants: scheduled automations, sends, inventory. */
 export interface Timed extends Activity {
+  /** How reports name it: its `name:`, else its meter. */
+  label: string;
+  /** Which list of the scenario holds it. */
+  kind: "schedule" | "send" | "inventory";
   quantity: Decimal;
   when: { kind: "schedule"; schedule: Schedule } | { kind: "once"; at: Instant };
 }
