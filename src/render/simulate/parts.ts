@@ -29,7 +29,7 @@ export function partsBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Dec
     },
     {
       kind: "note",
-      text: `Each part is priced alone on ${scenario.plan.label} with its ${unit} and request quota unlimited: what its usage asks, served or not, before the plan's allowance, which is not shared out.${priced ? ` "At the credit price" is what those ${unit} cost at the card's credit price, as top-ups would.` : ""} Where the card charges a key once a cycle or prices in tiers, parts priced alone may not add up to the whole.${scenario.populations.some((p) => p.perUser) ? " Populations with billing: per_user pay on their own accounts (below), not here." : ""}`,
+      text: `Each part is priced alone on ${scenario.plan.label} with its ${unit} and request quota unlimited (its gates and the scenario's own limits as they are): what its usage asks, served or not, before the plan's allowance, which is not shared out.${priced ? ` "At the credit price" is what those ${unit} cost at the card's credit price, as top-ups would.` : ""} Where the card charges a key once a cycle or prices in tiers, parts priced alone may not add up to the whole.${scenario.populations.some((p) => p.perUser) ? " Populations with billing: per_user pay on their own accounts (below), not here." : ""}`,
     },
   ];
 }
