@@ -1,5 +1,4 @@
-import { planTerms } from "../engine/terms.js";
-import { simulationSettings } from "./settings.js";
+import { scenarioTerms, simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import { asNeeded, boughtAt, simulatedMoney, versionsOn, type Purchase } from "./purchases.js";
@@ -24,7 +23,7 @@ import type { Population, Scenario } from "./types.js";
 export interface AccountSpend {
   /** Accounts simulated, over every per-user population. */
   accounts: number;
-  /** Credits each account's usage costs over the cycles, buying what its plan lets it buy. */
+  /** Credits each account is served over the cycles: its plan's, and what it buys at the card's price where its plan sells them. */
   credits: Spread;
   /** Money each account pays: the plan's price each cycle it is in, and what it buys at the card's price. */
   money: Spread;
@@ -33,7 +32,7 @@ export interface AccountSpend {
   firstRunOut: Instant | undefined;
   /** Per cycle: accounts that run out in it. */
   ranOutByCycle: number[];
-  /** The creator reward earned on these accounts' usage, in credits. */
+  /** The creator reward earned on these accounts' usage served (a refused request earns none), in credits. */
   rewards: Decimal;
 }
 
@@ -56,7 +55,12 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
   if (populations.length === 0) return undefined;
   const calendar = new Calendar(scenario.start, scenario.zone);
   const versions = versionsOn(scenario.card, calendar);
-  const terms = planTerms(on.plan, on.plan.included);
+  const terms = scenarioTerms(scenario, on.plan, false);
+  // A user buys what the card prices, which their money counts. Packs it gives no price were bought all the same and
+  // their credits, and the creator's reward on them, counted, while the money left them out and the table said the
+  // users buy nothing: 54,300 of reward where the statement of the same usage credits 52,760 (red team, stop 38). A
+  // user then buys none of them: their credits and the reward are what the plan serves, as that statement gives them.
+  const buys = on.purchase?.price === undefined ? undefined : on.purchase;
   const credits: [Decimal, number][] = [];
   const money: [Decimal, number][] = [];
   const ranOutByCycle = new Array<number>(scenario.cycles).fill(0);
@@ -81,15 +85,15 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);
       const short = own?.cycles.some((c) => c.exhaustedAt !== undefined) ?? false;
-      const bought = on.purchase && own && short ? await replay(asNeeded(own.cycles, versions, on.purchase, name)) : bare;
+      const bought = buys && own && short ? await replay(asNeeded(own.cycles, versions, buys, name)) : bare;
       const mine = bought.accounts.find((a) => a.account === name);
       let spent = ZERO;
       let paid = ZERO;
       for (const c of mine?.cycles ?? []) {
         if (user >= usersIn(population, c.index)) continue;
         spent = spent.plus(c.total);
-        const extra = on.purchase ? (c.grants.find((g) => g.kind === on.purchase!.kind)?.consumed ?? ZERO) : ZERO;
-        const price = on.purchase?.price === undefined ? undefined : versions.at(boughtAt(c, versions, on.purchase) ?? c.start).creditPrice;
+        const extra = buys ? (c.grants.find((g) => g.kind === buys.kind)?.consumed ?? ZERO) : ZERO;
+        const price = buys === undefined ? undefined : versions.at(boughtAt(c, versions, buys) ?? c.start).creditPrice;
         paid = paid.plus(simulatedMoney(scenario.card, c, { credits: extra, price }));
       }
       credits.push([spent, weight]);

@@ -14,6 +14,7 @@ import { decodeYaml, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { planGuess } from "../account/account.js";
 import { scenarioCodec, type ScenarioDocument } from "./schema.js";
+import { cardInForce, scenarioPlans, versionNames } from "./plans.js";
 import { checkScenarioSize } from "./size.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
 import { nearMissAmong } from "../usage/near-miss.js";
@@ -36,16 +37,15 @@ export function loadScenario(file: string, flags: ScenarioFlags = {}): Scenario 
   if (cardFile === undefined) throw new UserError("no rate card", decoded.at([]), "card: in the scenario, or --card FILE", "neither");
   const card = flagged !== undefined ? cardVersions(flagged.map(loadCard)) : loadNamedCard(cardFile, decoded.at(["card"]), "the scenario");
   const scenario = resolveScenario(decoded, file, card, { path: cardFile, absolute: isAbsolute(flagged?.[0] ?? decoded.value.card ?? "") }, flags);
-  checkScenarioSize(scenario, { plans: flags.comparePlans ? card.plans.size : 1, samples: flags.samples ?? 0 }, decoded.at);
+  checkScenarioSize(scenario, { plans: flags.comparePlans ? scenario.plans.size : 1, samples: flags.samples ?? 0 }, decoded.at);
   return scenario;
 }
 
 /** Turn a decoded scenario into one the expander can trust: known meters, complete dimensions, resolvable prices. */
-function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card: RateCard, cardFile: { path: string; absolute: boolean }, flags: ScenarioFlags = {}): Scenario {
+function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given: RateCard, givenFile: { path: string; absolute: boolean }, flags: ScenarioFlags = {}): Scenario {
   const doc = decoded.value;
   const errors: UserError[] = [];
   const at = (path: (string | number)[]) => decoded.at(path);
-  const named = cardNamedValues(card);
   const check = (what: () => void) => {
     try {
       what();
@@ -60,11 +60,6 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   if (!zone) throw new UserError("unknown time zone", at(["timezone"]), "an IANA name such as Europe/London", shown(zoneName));
   const zoneAdvice = fixedZoneAdvice(zone);
 
-  const planKey = flags.plan ?? doc.plan;
-  const planAt: Place = flags.plan !== undefined ? atFlag("--plan") : at(["plan"]);
-  const plan = card.plans.get(planKey);
-  if (!plan) throw new UserError(`unknown plan ${shown(planKey)}${planGuess(planKey, card.plans.keys())}`, planAt, `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(planKey));
-
   const instant = (text: string, path: (string | number)[]): Instant => {
     const parsed = parseInstant(text, zone);
     if (!parsed.ok) throw new UserError(parsed.problem, at(path), parsed.problem === "bad timestamp" ? DATE_OR_INSTANT : parsed.expected, shown(text));
@@ -73,6 +68,21 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   const start = instant(doc.start, ["start"]);
   const calendar = new Calendar(start, zone);
   const horizon = calendar.start(doc.cycles);
+
+  // The plans of the versions in force over the cycles: a plan a later version adds is one (red team, stop 38).
+  const plans = scenarioPlans(given, calendar, doc.cycles);
+  const card = cardInForce(given, plans);
+  // The emitted account file names the card replayed: the first version in force, where it is not the first given.
+  const firstInForce = card.versions?.[0] ?? card;
+  const cardFile = card === given ? givenFile : { path: firstInForce.file, absolute: isAbsolute(firstInForce.file) };
+  const named = cardNamedValues(card);
+  const offered = `a plan of ${card.provider} ${versionNames(plans.versions)}: ${[...plans.everywhere.keys()].join(", ")}`;
+  const planKey = flags.plan ?? doc.plan;
+  const planAt: Place = flags.plan !== undefined ? atFlag("--plan") : at(["plan"]);
+  const partly = plans.somewhere.get(planKey);
+  if (partly !== undefined) throw new UserError(`plan ${shown(planKey)} is not offered by version ${versionNames(partly.missingFrom)} of the card, in force over the simulated cycles`, planAt, `${offered} (every version in force offers it), or a start and cycles that version ${versionNames(partly.offeredBy)} prices alone`, shown(planKey));
+  const plan = plans.everywhere.get(planKey);
+  if (!plan) throw new UserError(`unknown plan ${shown(planKey)}${planGuess(planKey, plans.everywhere.keys())}`, planAt, offered, shown(planKey));
   const within = (text: string, path: (string | number)[]): Instant => {
     const when = instant(text, path);
     if (when < start || when >= horizon) {
@@ -128,7 +138,13 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
   };
 
   const populations: Population[] = [];
+  // A population's name names its users (NAME-1, NAME-2): two of one name would be the same users, counted once by a
+  // unique meter and one account under billing: per_user (red team, stop 38: 20 end-users priced as 10).
+  const firstNamed = new Map<string, number>();
   (doc.populations ?? []).forEach((p, i) => {
+    const first = firstNamed.get(p.name);
+    if (first !== undefined) errors.push(new UserError(`population ${shown(p.name)} named twice: its users would be the first one's users`, at(["populations", i, "name"]), "a name of its own for each population (it names the users: NAME-1, NAME-2, ...)", `${shown(p.name)} again, first at line ${at(["populations", first, "name"]).line}`));
+    else firstNamed.set(p.name, i);
     const userDimension = p.user_dimension ?? "user";
     const activities: UserActivity[] = [];
     p.per_user.forEach((u, j) => check(() => {
@@ -145,23 +161,24 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       }
       activities.push({ ...made, perUser: u.quantity, unique });
     }));
-    populations.push({ name: p.name, users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
+    populations.push({ name: p.name, origin: at(["populations", i]), users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
   const warnings = [
     ...(zoneAdvice === undefined ? [] : [`burnrate: warning: ${formatLocation(at(["timezone"]))}: ${zoneAdvice}\n`]),
     ...populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"]))),
+    ...(flags.comparePlans ? [...plans.somewhere].map(([key, p]) => `burnrate: warning: --compare-plans: plan ${shown(key)} (${p.plan.label}) is offered by version ${versionNames(p.offeredBy)} of the card and not by ${versionNames(p.missingFrom)}, in force over the simulated cycles: not compared; simulate over cycles that ${versionNames(p.offeredBy)} prices alone to price it\n`) : []),
   ];
 
   const timed: Timed[] = [];
   const anyMeter = () => undefined;
   (doc.schedules ?? []).forEach((s, i) => check(() => {
     const made = activity({ path: ["schedules", i], meter: s.meter, dims: s.dimensions ? Object.fromEntries(s.dimensions) : {}, components: s.components }, anyMeter);
-    timed.push({ ...made, quantity: s.quantity ?? ONE, when: { kind: "schedule", schedule: s.every } });
+    timed.push({ ...made, label: s.name ?? s.meter, kind: "schedule", quantity: s.quantity ?? ONE, when: { kind: "schedule", schedule: s.every } });
   }));
   (doc.sends ?? []).forEach((s, i) => check(() => {
     const made = activity({ path: ["sends", i], meter: s.meter, dims: s.dimensions ? Object.fromEntries(s.dimensions) : {}, components: s.components }, anyMeter);
     const when: Timed["when"] = s.every !== undefined ? { kind: "schedule", schedule: s.every } : { kind: "once", at: within(s.at!, ["sends", i, "at"]) };
-    timed.push({ ...made, quantity: s.quantity, when });
+    timed.push({ ...made, label: s.name ?? s.meter, kind: "send", quantity: s.quantity, when });
   }));
   (doc.inventory ?? []).forEach((item, i) => check(() => {
     const path = ["inventory", i];
@@ -173,7 +190,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
       throw new UserError(`recurring item ${shown(item.meter)} is one item`, at([...path, "quantity"]), "no quantity (one item per entry; give each its own dimensions)", item.quantity.toFixed());
     }
     const when = item.at === undefined ? start : within(item.at, [...path, "at"]);
-    timed.push({ ...made, quantity: item.quantity ?? ONE, when: { kind: "once", at: when } });
+    timed.push({ ...made, label: item.name ?? item.meter, kind: "inventory", quantity: item.quantity ?? ONE, when: { kind: "once", at: when } });
   }));
   checkDistinctItems(timed, card, errors);
 
@@ -186,8 +203,9 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     if (previous !== undefined && when <= previous.at) throw new UserError(when === previous.at ? "two changes at one instant" : "changes out of time order", at(path), `an instant after ${formatInstant(previous.at)}`, formatInstant(when));
     let kind: ChangeKind;
     if (c.plan !== undefined) {
-      const to = card.plans.get(c.plan);
-      if (to === undefined) throw new UserError(`unknown plan ${shown(c.plan)}${planGuess(c.plan, card.plans.keys())}`, at([...path, "plan"]), `a plan of ${card.provider} ${card.version}: ${[...card.plans.keys()].join(", ")}`, shown(c.plan));
+      // A plan some version in force offers: one a version in force after the change lacks is the engine's located error.
+      const to = plans.everywhere.get(c.plan) ?? plans.somewhere.get(c.plan)?.plan;
+      if (to === undefined) throw new UserError(`unknown plan ${shown(c.plan)}${planGuess(c.plan, plans.everywhere.keys())}`, at([...path, "plan"]), offered, shown(c.plan));
       kind = { kind: "plan", plan: to };
     } else if (c.overage !== undefined) kind = { kind: "overage", on: c.overage };
     else if (c.subscription_end !== undefined) {
@@ -215,6 +233,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, card:
     cardFile: cardFile.path,
     cardAbsolute: cardFile.absolute,
     plan,
+    plans: plans.everywhere,
     allowance: flags.plan !== undefined && flags.plan !== doc.plan ? undefined : doc.allowance,
     start,
     cycles: doc.cycles,

@@ -1,4 +1,4 @@
-import type { CycleStatement, GrantPurchase } from "../engine/types.js";
+import type { CycleStatement, GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import { moneyTotal } from "../ratecard/cycle-money.js";
 import { cycleFee, versionOf } from "../ratecard/plan-fee.js";
@@ -90,6 +90,21 @@ interface Selling {
  */
 export function asNeeded(cycles: readonly CycleStatement[], versions: VersionsOn, purchase: Purchase, account: string): GrantPurchase[] {
   return selling(cycles, versions, purchase.kind).map(({ from, to }) => ({ kind: purchase.kind, amount: UNLIMITED, at: from, account, origin: undefined, ...(to === undefined ? {} : { until: to }) }));
+}
+
+/**
+ * A replay that bought as needed, with the grant rows of what it bought read as the purchases themselves: each cycle
+ * buys what it takes (granted = consumed), where the replay held an unlimited grant and let what it left over lapse.
+ * These are the rows a statement of the emitted usage gives, whose account file buys each cycle's top-ups.
+ */
+export function boughtAsNeeded(statement: Statement, kind: string): Statement {
+  return {
+    ...statement,
+    accounts: statement.accounts.map((a) => ({
+      ...a,
+      cycles: a.cycles.map((c) => ({ ...c, grants: c.grants.map((g) => (g.kind === kind ? { ...g, opening: ZERO, granted: g.consumed, expired: ZERO, closing: ZERO } : g)) })),
+    })),
+  };
 }
 
 /** The instant a cycle's purchases are bought: its start, or where a stretch in which its plan sells them begins; undefined when none is sold in it. */

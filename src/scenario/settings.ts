@@ -1,5 +1,7 @@
 import type { AccountSettings } from "../account/account.js";
+import { planTerms } from "../engine/terms.js";
 import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
+import type { Plan } from "../ratecard/types.js";
 import { versionInstants } from "../ratecard/versions.js";
 import { Calendar } from "../time.js";
 import { ACCOUNT } from "./expand.js";
@@ -22,4 +24,16 @@ export function simulationSettings(scenario: Scenario, account: { name?: string;
     changes: account.changes ?? scenario.changes,
     versions: versionInstants(scenario.card, scenario.zone),
   };
+}
+
+/**
+ * The terms an account of the scenario is on, the one rule simulate's plans, its per-user accounts and a `burnrate
+ * test` scenario case all price by: the plan, with the scenario's negotiated allowance on its own account (`own`),
+ * and the scenario's overage billing and daily limits on every account, as an emitted account file gives them to
+ * every account of the statement. A scenario case built its terms from the plan alone (red team, stop 38: the
+ * agency's daily limit and Floopy's overage left out, 4,999 credits where simulate gives 4,410).
+ */
+export function scenarioTerms(scenario: Scenario, plan: Plan, own: boolean): AccountTerms {
+  const allowance = own && scenario.allowance !== undefined ? scenario.allowance : plan.included;
+  return { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
 }

@@ -1,15 +1,16 @@
-import { planTerms } from "../engine/terms.js";
-import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection } from "../engine/types.js";
+import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
+import { versionOf } from "../ratecard/plan-fee.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
-import { simulationSettings } from "./settings.js";
+import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, versionsOn, type Purchase } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
+import { scenarioParts, type Part } from "./parts.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -44,7 +45,7 @@ export interface CycleResult {
   /** The plan's price and the overage, buying nothing. */
   moneyWithout: Decimal;
   /**
-   * What the cycle's usage costs with the plan's allowance unlimited (quotas, gates and limits as they are), where
+   * What the cycle's usage costs with the plan's allowance and request quota unlimited (gates and limits as they are), where
    * the plan's credits run out and no priced purchase covers it: the demand a plan that falls short leaves unsaid.
    */
   asked: Decimal | undefined;
@@ -127,12 +128,14 @@ export interface Simulation {
   /** The option `cheapest` names: with or without top-ups. */
   cheapestOption: PlanOption | undefined;
   samples: { count: number; seed: string; plans: SampledPlan[] } | undefined;
+  /** What each population, schedule, send and the inventory come to on the scenario's plan; empty for a scenario of one part. */
+  parts: Part[];
 }
 
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
   // A scenario that changes plan is its own timeline: with --compare-plans its first plan is compared plain as well.
   const moves = scenario.changes.some((c) => c.change.kind === "plan");
-  const others = [...scenario.card.plans.values()].filter((p) => moves || p !== scenario.plan);
+  const others = [...scenario.plans.values()].filter((p) => moves || p !== scenario.plan);
   const planList: Priced[] = [{ plan: scenario.plan, own: true }, ...(options.comparePlans ? others.map((plan) => ({ plan, own: false })) : [])];
   const plans: PlanResult[] = [];
   // Users of billing: per_user populations are drawn (the first sample's draws) when --samples asks for draws.
@@ -161,7 +164,8 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     }
     samples = { count, seed, plans: ordered.map((r) => summarise(r, runs[plans.indexOf(r)]!)) };
   }
-  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples };
+  const parts = await scenarioParts(scenario, options.progress);
+  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples, parts };
 }
 
 /**
@@ -170,7 +174,7 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
  * then those that do not cover it; ties keep the card's order, without top-ups first.
  */
 function rankOptions(plans: readonly PlanResult[], scenario: Scenario): PlanOption[] {
-  const order = [...scenario.card.plans.keys()];
+  const order = [...scenario.plans.keys()];
   const all: PlanOption[] = [];
   for (const result of plans) {
     all.push({ result, withTopups: false, covers: result.without.covers, money: result.without.money });
@@ -189,48 +193,43 @@ function rank(plans: readonly PlanResult[], options: readonly PlanOption[]): Pla
 }
 
 /** A plan to price: the scenario's own account (its changes and allowance), or the plan as the card gives it. */
-interface Priced {
+export interface Priced {
   plan: Plan;
   own: boolean;
 }
 
 /** What a plan's replay draws: the scenario account's sample, and the per-user accounts' ("skip": not summarised in this run). */
-interface PlanDraws {
+export interface PlanDraws {
   sample: { seed: string; stream: number } | undefined;
   accounts: { seed: string; stream: number } | undefined | "skip";
 }
 
-/**
- * One plan, priced twice by the engine: once buying every top-up it needs while
- * the plan in force sells them (what the customer pays) and once without (when
- * the credits run out, grace used, what is refused). A plan that cannot buy
- * top-ups, before or after its changes, is priced once.
- */
-async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
+/** One plan's row: its replays (replayBuying), what each cycle costs, and whether it covers the scenario. */
+async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws, progress: SimulationOptions["progress"]): Promise<PlanResult> {
   const coversAll = (run: readonly CycleStatement[]) => run.every((c) => !c.rejected.some((r) => !ownLimit(r)) && c.uncovered.isZero());
+  const { plan, own } = priced;
   const { sample } = draws;
-  const allowance = own && scenario.allowance !== undefined ? scenario.allowance : plan.included;
-  const terms: AccountTerms = { ...planTerms(plan, allowance), overage: scenario.overage, dailyLimits: scenario.dailyLimits };
   // The scenario's changes are the customer's own story: plans compared beside it are priced as they are.
   const changes = own ? scenario.changes : [];
   const label = timelineLabel(plan, changes);
   const report = (what: string) => progress && named(progress, `${label} · ${what}`);
-
   const card = cardPurchase(scenario.card);
-  const versions = versionsOn(scenario.card, new Calendar(scenario.start, scenario.zone));
-  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))], scenario.card);
-  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report(mayBuy ? "without top-ups" : "as is"));
-  // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
-  const purchases = mayBuy ? asNeeded(bare, versions, card, ACCOUNT) : [];
-  const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
+  const run = await replayBuying(scenario, priced, sample, report);
+  const { terms, versions, purchase } = run;
+  const allowance = terms.allowance;
+  const bare = ownCycles(run.bare);
+  const bought = ownCycles(run.bought);
   const short = bare.some((c) => c.exhaustedAt !== undefined);
-  const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report("with top-ups")) : bare;
   // A plan whose credits run out with nothing priced to buy says how far short it falls (newcomer, stop 37: Flowly's
   // Starter "covers no" what asks 86 times its credits). Not where a change sets another plan or allowance, whose own
   // allowance would take over.
   const resets = changes.some((c) => c.change.kind === "plan" || c.change.kind === "allowance");
   const askWhy = short && !resets && !(purchase?.price !== undefined && coversAll(bought));
-  const asked = askWhy ? await replay(scenario, { terms: { ...terms, allowance: UNLIMITED }, purchases: [], changes }, sample, report("credits unlimited")) : undefined;
+  // What the usage asks, its credits and its request quota aside (overage on lets requests past a quota through, charged
+  // in credits as the rest): Floopy's Free asked 46.875 cents, what its 1,000 requests cost, of usage that needs 713.7
+  // (newcomer, stop 38). Gates and the scenario's own limits stay: they are not a shortfall of credits.
+  const demand = { ...terms, allowance: UNLIMITED, overage: true };
+  const asked = askWhy ? ownCycles(await replay(scenario, { terms: demand, purchases: [], changes: changes.filter((c) => c.change.kind !== "overage") }, sample, report("credits unlimited"))) : undefined;
 
   const cycles = bought.map((c, i): CycleResult => {
     const without = bare[i]!;
@@ -238,7 +237,8 @@ async function simulatePlan(scenario: Scenario, { plan, own }: Priced, draws: Pl
     const soldAt = boughtAt(without, versions, purchase);
     // Bought when the plan sells them, at the price of the version then in force; none where the card prices none.
     const price = purchase?.price === undefined ? undefined : versions.at(soldAt ?? c.start).creditPrice;
-    const inForce = scenario.card.plans.get(c.plan) ?? plan;
+    // The earliest version's plan where it has it (one plan through versions), else the version's that adds it.
+    const inForce = scenario.card.plans.get(c.plan) ?? versionOf(scenario.card, c.version).plans.get(c.plan) ?? plan;
     return {
       index: c.index,
       start: c.start,
@@ -297,14 +297,49 @@ export function ownLimit(r: Rejection): boolean {
   return /^(daily limit|budget) of /.test(r.reason);
 }
 
-/** Replay the scenario's usage on some terms through the one engine, returning the account's cycles. */
-async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, progress: SimulationProgress | undefined): Promise<CycleStatement[]> {
+/** The scenario's account on a plan, replayed buying nothing and, where it runs short and its plan sells them, buying top-ups as needed. */
+export interface BuyingReplay {
+  terms: AccountTerms;
+  versions: VersionsOn;
+  /** What it bought; undefined when it bought nothing. */
+  purchase: Purchase | undefined;
+  bare: Statement;
+  /** `bare` itself where nothing was bought. */
+  bought: Statement;
+}
+
+/**
+ * One plan priced twice by the engine: once buying every top-up it needs while the plan in force sells them (what
+ * the customer pays) and once without (when the credits run out, grace used, what is refused). Where the credits
+ * never run out, or no plan it is on sells any, buying changes nothing and it is replayed once. simulate's plan rows
+ * and a `burnrate test` scenario case both price the scenario this way, so that a case expects simulate's figures.
+ */
+export async function replayBuying(scenario: Scenario, { plan, own }: Priced, sample: PlanDraws["sample"], report?: (what: string) => SimulationProgress | undefined): Promise<BuyingReplay> {
+  const terms = scenarioTerms(scenario, plan, own);
+  const changes = own ? scenario.changes : [];
+  const card = cardPurchase(scenario.card);
+  const versions = versionsOn(scenario.card, new Calendar(scenario.start, scenario.zone));
+  const mayBuy = anySells(card, [plan, ...changes.flatMap((c) => (c.change.kind === "plan" ? [c.change.plan] : []))], scenario.card);
+  const bare = await replay(scenario, { terms, purchases: [], changes }, sample, report?.(mayBuy ? "without top-ups" : "as is"));
+  // Bought only while the plan in force sells them; where the credits never run out, buying changes nothing: one replay is enough.
+  const purchases = mayBuy ? asNeeded(ownCycles(bare), versions, card, ACCOUNT) : [];
+  const purchase: Purchase | undefined = purchases.length > 0 ? card : undefined;
+  const short = ownCycles(bare).some((c) => c.exhaustedAt !== undefined);
+  const bought = purchase && short ? await replay(scenario, { terms, purchases, changes }, sample, report?.("with top-ups")) : bare;
+  return { terms, versions, purchase, bare, bought };
+}
+
+function ownCycles(statement: Statement): CycleStatement[] {
+  return statement.accounts.find((a) => a.account === ACCOUNT)!.cycles;
+}
+
+/** Replay the scenario's usage on some terms through the one engine. */
+async function replay(scenario: Scenario, account: { terms: AccountTerms; purchases: GrantPurchase[]; changes: AccountChange[] }, sample: { seed: string; stream: number } | undefined, progress: SimulationProgress | undefined): Promise<Statement> {
   const settings = simulationSettings(scenario, account);
   const calendar = new Calendar(scenario.start, scenario.zone);
   const random = sample ? new Random(sample.seed, sample.stream) : undefined;
   const onCycle = progress && ((cycle: number) => progress.step("", cycle, scenario.cycles, "cycle"));
-  const statement = await replayEvents(scenario.card, settings, turning(expand(scenario, calendar, random, onCycle), progress));
-  return statement.accounts.find((a) => a.account === ACCOUNT)!.cycles;
+  return replayEvents(scenario.card, settings, turning(expand(scenario, calendar, random, onCycle), progress));
 }
 
 /** The progress with `prefix` before the name of each step (the sample, the plan and its replay). */

@@ -29,6 +29,8 @@ export interface UserActivity extends Activity {
 
 export interface Population {
   name: string;
+  /** Where the scenario writes it. */
+  origin: Location;
   users: number;
   growth: Growth | undefined;
   distribution: Distribution;
@@ -40,6 +42,10 @@ export interface Population {
 
 /** A row at fixed instants: scheduled automations, sends, inventory. */
 export interface Timed extends Activity {
+  /** How reports name it: its `name:`, else its meter. */
+  label: string;
+  /** Which list of the scenario holds it. */
+  kind: "schedule" | "send" | "inventory";
   quantity: Decimal;
   when: { kind: "schedule"; schedule: Schedule } | { kind: "once"; at: Instant };
 }
@@ -52,6 +58,8 @@ export interface Scenario {
   /** Whether the scenario (or --card) names its card by an absolute path, which an emitted account file keeps as it is. */
   cardAbsolute: boolean;
   plan: Plan;
+  /** The plans `--compare-plans` prices: those every card version in force over the cycles offers, the earliest's order. */
+  plans: ReadonlyMap<string, Plan>;
   /** The negotiated allowance, when the scenario overrides the plan's. */
   allowance: Decimal | undefined;
   start: Instant;

@@ -21,19 +21,19 @@ const cycle = object({
   topup_needed: decimalString("top-up credits the cycle needs beyond its allowance"),
   overage: decimalString("money for requests past the plan's quota (overage billing)"),
   money: decimalString("the plan's price, the top-ups at the card's credit price, and the overage"),
-  asked: nullable(decimalString("credits the cycle's usage costs with the allowance unlimited (quotas, gates and limits as they are), where the plan's credits run out and no priced purchase covers it; else null")),
+  asked: nullable(decimalString("credits the cycle's usage costs with the allowance and the request quota unlimited (gates and the scenario's own limits as they are), where the plan's credits run out and no priced purchase covers it; else null")),
 });
 
 const spread = (description: string) => object({ sum: decimalString(), p50: decimalString(), p90: decimalString(), p99: decimalString(), max: decimalString() }, description);
 
 const accounts = object({
   accounts: count("accounts simulated: the users of every billing: per_user population"),
-  credits: spread("credits each account's usage costs over the cycles, buying what its plan lets it buy"),
+  credits: spread("credits each account is served over the cycles: its plan's, and what it buys where the card prices it (a refused request counts none)"),
   money: spread("money each account pays: the plan's price each cycle, and what it buys at the card's price"),
   ran_out: count("accounts whose credits run out in some cycle if they buy nothing"),
   first_run_out: nullable(instant("the first instant an account's credits run out")),
   ran_out_by_cycle: array(count(), "accounts that run out, per cycle"),
-  creator_rewards: decimalString("the creator reward earned on these accounts' usage, in credits"),
+  creator_rewards: decimalString("the creator reward earned on these accounts' usage served, in credits"),
 }, "billing: per_user populations, each user an account on this plan");
 
 const plan = object({
@@ -78,5 +78,13 @@ export const simulationSchema: JsonSchema = contract("simulation", "burnrate sim
   cheapest: nullable(str("the cheapest plan that covers the scenario, with --compare-plans")),
   cheapest_with_topups: nullable({ type: "boolean", description: "whether the cheapest plan covers it with the top-ups it buys (true) or as is (false)" }),
   plans: array(plan, "the scenario's plan first, then the others cheapest first"),
+  parts: array(object({
+    kind: { type: "string", enum: ["population", "schedule", "send", "inventory"], description: "a population paid by the scenario's account, a schedule, a send, or the inventory together" },
+    name: str("the population's or item's name (an item without one: its meter); inventory for the inventory"),
+    line: count("the scenario file's line that writes it (the inventory: its first item)"),
+    credits: decimalString("its usage priced alone on the scenario's plan, credits and request quota unlimited, over the cycles: what it asks, served or not"),
+    money: nullable(decimalString("those credits at the card's credit price, the version's in force at each cycle's start; null: the card gives none")),
+    cycles: array(decimalString(), "its credits per cycle"),
+  }), "what each part of the scenario comes to; empty where the scenario has one part (billing: per_user populations are in plans[].accounts)"),
   samples: nullable(object({ count: count(), seed: str(), plans: array(sampledPlan) }, "with --samples N --seed S")),
 });

@@ -6,7 +6,7 @@ import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 /** One row per plan and cycle, for a spreadsheet that compares plans month by month. */
 export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}): string {
   // "covers" is with the top-ups the plan buys; the run-out, grace and refusals are without them, as their names say, but for the refusals that remain with them.
-  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario", "asked"];
+  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario", "asked", "part_kind", "part"];
   const rows: Cell[][] = [];
   for (const p of sim.plans) {
     const rank = sim.ranking.indexOf(p);
@@ -32,8 +32,20 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
         c.rejectedBuying.reduce((n, r) => n + r.events, 0),
         p.own ? "yes" : "no",
         new NumberCell(c.asked === undefined ? "" : formatExact(c.asked)),
+        "",
+        "",
       ]);
     }
+  }
+  // What each part of the scenario comes to (JSON parts[]), a row a part and cycle after the plans' rows, named in the
+  // last two columns: total is its credits, money those at the credit price. A sum over the plans leaves them out.
+  const own = sim.plans[0]!;
+  for (const part of sim.parts) {
+    part.cycles.forEach((credits, i) => {
+      const c = own.cycles[i]!;
+      const money = part.cycleMoney?.[i];
+      rows.push([own.plan.key, "", "", "", formatInstant(c.start), formatInstant(c.end), "", new NumberCell(formatExact(credits)), "", "", "", "", "", "", new NumberCell(money === undefined ? "" : formatExact(money)), "", "yes", "", part.kind, part.name]);
+    });
   }
   return csvText(header, rows, options);
 }

@@ -26,6 +26,7 @@ export function simulationJson(sim: Simulation): object {
     cheapest: sim.cheapest?.plan.key ?? null,
     cheapest_with_topups: sim.cheapestOption?.withTopups ?? null,
     plans: sim.plans.map((p) => planJson(p, sim)),
+    parts: sim.parts.map((p) => ({ kind: p.kind, name: p.name, line: p.origin.line, credits: formatExact(p.credits), money: p.money === undefined ? null : formatExact(p.money), cycles: p.cycles.map((c) => formatExact(c)) })),
     samples: sim.samples === undefined ? null : {
       count: sim.samples.count,
       seed: sim.samples.seed,

@@ -7,6 +7,7 @@ import { ownLimit, type CycleResult, type PlanResult, type Simulation } from "..
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { count, credits } from "../shared/numbers.js";
+import { partsBlocks } from "./parts.js";
 
 /** A simulation for people: the money first, then each cycle's credits, when they run out, and what it takes to cover them. */
 export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
@@ -30,6 +31,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
     },
   ];
   if (sim.ranking.length > 0) blocks.push(...comparison(sim, amount, money));
+  blocks.push(...partsBlocks(sim, ctx, amount));
   const accounts = accountsBlock(sim, ctx, amount, money);
   if (accounts) blocks.push(...accounts);
   blocks.push(...planBlocks(own, sim, ctx, amount, money));
@@ -243,7 +245,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     const least = asked.reduce((a, b) => (b.lt(a) ? b : a));
     const most = mostAsked(p)!;
     const range = least.eq(most.asked) ? amount(most.asked) : `${amount(least)} to ${amount(most.asked)}`;
-    notes.push(`With its ${card.unit} unlimited (quotas, gates and limits as they are), the usage asks ${range} ${card.unit} a cycle${most.allowance.isZero() ? "" : `, up to ${credits(most.asked.div(most.allowance), 1)} times the ${amount(most.allowance)} of its allowance`}: what the customer would need${p.purchase === undefined ? `, and ${p.label} sells no more` : ""}.`);
+    notes.push(`With its ${card.unit} and its request quota unlimited (its gates and the scenario's own limits as they are), the usage asks ${range} ${card.unit} a cycle${most.allowance.isZero() ? "" : `, up to ${credits(most.asked.div(most.allowance), 1)} times the ${amount(most.allowance)} of its allowance`}: what the customer would need${p.purchase === undefined ? `, and ${p.label} sells no more` : ""}.`);
   }
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
@@ -317,13 +319,19 @@ function accountsBlock(sim: Simulation, ctx: RenderContext, amount: (v: Decimal)
       align: ["left", "right", "right", "right", "right"],
       rows: plans.map((p) => [p.plan.label, money(p.accounts!.money.p50), money(p.accounts!.money.p90), money(p.accounts!.money.max), money(p.accounts!.money.sum)]),
     },
-    { kind: "note", text: `Each user pays from their own account on the plan; "Run out" counts accounts whose ${unit} run out if they buy nothing. The creator reward is what the app's creator earns on their usage. The plans above price the scenario's own account only.` },
+    { kind: "note", text: `Each user pays from their own account on the plan, buying only what the card prices; "Run out" counts accounts whose ${unit} run out if they buy nothing. The ${unit} and the creator reward (what the app's creator earns) are on the usage the plan serves: a refused request counts in neither. The plans above price the scenario's own account only.` },
   ];
 }
 
 function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
   const o = sim.cheapestOption;
-  if (!o) return "none covers the scenario at a known price";
+  if (!o) {
+    // "at a known price" said of a scenario that no plan covers at any price read as a price missing (newcomer, stop 38).
+    const unpriced = sim.options.find((x) => x.covers);
+    if (unpriced !== undefined) return `none covers the scenario at a known price: ${unpriced.result.label} covers it with ${purchaseWords(unpriced.result.purchase?.kind)} the card gives no price`;
+    const sellsNone = sim.plans.every((p) => p.purchase === undefined);
+    return `no plan covers the scenario, at any price: ${sellsNone ? "each runs out of its credits or refuses usage, and none sells more" : "each refuses some of its usage even with what it can buy"}`;
+  }
   const kind = purchaseWords(o.result.purchase?.kind);
   return `${o.result.label} ${o.withTopups ? `with ${kind}` : o.result.purchase ? `without ${kind}` : "as is"}, covering the scenario, at ${money(o.money!)}`;
 }

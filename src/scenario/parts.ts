@@ -1,0 +1,63 @@
+import type { CycleStatement, UsageEvent } from "../engine/types.js";
+import type { Location } from "../errors.js";
+import { ZERO, type Decimal } from "../money.js";
+import type { SimulationProgress } from "../progress/simulation-progress.js";
+import { replayEvents } from "../replay/replay-events.js";
+import { Calendar } from "../time.js";
+import { expand, turning } from "./expand.js";
+import { UNLIMITED, versionsOn } from "./purchases.js";
+import { scenarioTerms, simulationSettings } from "./settings.js";
+import type { Activity, Scenario } from "./types.js";
+
+/**
+ * What each part of the scenario comes to: a population (paid by the scenario's account), a schedule, a send, and
+ * the inventory together. The output split credits by category and pool only, so "what does the nightly batch
+ * cost?" took --emit-usage and a statement (newcomer, stop 38). Each part is priced alone, on the scenario's plan
+ * with its credits and request quota unlimited: what its usage asks, served or not, whatever the plan's allowance.
+ */
+export interface Part {
+  kind: "population" | "schedule" | "send" | "inventory";
+  name: string;
+  /** Where the scenario writes it: the population or item; the first inventory item for the inventory. */
+  origin: Location;
+  /** Credits per simulated cycle. */
+  cycles: Decimal[];
+  credits: Decimal;
+  /** The credits at the card's credit price (the version's in force at each cycle's start), per cycle and in all; undefined without one. */
+  cycleMoney: Decimal[] | undefined;
+  money: Decimal | undefined;
+}
+
+export async function scenarioParts(scenario: Scenario, progress?: SimulationProgress): Promise<Part[]> {
+  const pieces: { kind: Part["kind"]; name: string; origin: Location; items: readonly Activity[] }[] = [];
+  for (const p of scenario.populations) {
+    // A billing: per_user population's users pay on accounts of their own: the users' own accounts table is theirs.
+    if (!p.perUser) pieces.push({ kind: "population", name: p.name, origin: p.origin, items: p.activities });
+  }
+  for (const t of scenario.timed) if (t.kind !== "inventory") pieces.push({ kind: t.kind, name: t.label, origin: t.origin, items: [t] });
+  const inventory = scenario.timed.filter((t) => t.kind === "inventory");
+  if (inventory.length > 0) pieces.push({ kind: "inventory", name: "inventory", origin: inventory[0]!.origin, items: inventory });
+  if (pieces.length < 2) return [];
+
+  // One replay, each part an account of its own on the same terms: every event is read once, whatever the parts.
+  const accountOf = new Map<Location, string>();
+  pieces.forEach((piece, i) => {
+    for (const item of piece.items) accountOf.set(item.origin, `part ${i}`);
+  });
+  const calendar = new Calendar(scenario.start, scenario.zone);
+  const versions = versionsOn(scenario.card, calendar);
+  const terms = { ...scenarioTerms(scenario, scenario.plan, true), allowance: UNLIMITED, overage: true };
+  const onCycle = progress && ((cycle: number) => progress.step(`${scenario.plan.label} · parts of the scenario`, cycle, scenario.cycles, "cycle"));
+  const events = function* (): Generator<UsageEvent> {
+    for (const e of expand(scenario, calendar, undefined, onCycle)) yield { ...e, account: accountOf.get(e.origin!) ?? e.account };
+  };
+  const statement = await replayEvents(scenario.card, simulationSettings(scenario, { terms, purchases: [], changes: [] }), turning(events(), progress));
+  const prices = Array.from({ length: scenario.cycles }, (_, index) => versions.at(calendar.start(index)).creditPrice);
+  const sum = (values: readonly Decimal[]) => values.reduce((a, b) => a.plus(b), ZERO);
+  return pieces.map((piece, i) => {
+    const cycles: CycleStatement[] = statement.accounts.find((a) => a.account === `part ${i}`)?.cycles ?? [];
+    const each = Array.from({ length: scenario.cycles }, (_, index) => cycles.find((c) => c.index === index)?.total ?? ZERO);
+    const cycleMoney = prices.every((p) => p !== undefined) ? each.map((c, index) => c.mul(prices[index]!)) : undefined;
+    return { kind: piece.kind, name: piece.name, origin: piece.origin, cycles: each, credits: sum(each), cycleMoney, money: cycleMoney && sum(cycleMoney) };
+  });
+}
