@@ -31,7 +31,7 @@ class Figures {
    * (newcomer, stop 38: 57 → 61.8 shown as 57 → 62, "+5 (+8.42%)", from which a reviewer computes +8.77%).
    */
   digits(...values: Decimal[]): number {
-    return Math.max(this.d.card.precision.display, Math.min(MAX_DIGITS, ...values.map((v) => v.decimalPlaces())));
+    return Math.max(this.d.card.precision.display, Math.min(MAX_DIGITS, Math.max(...values.map((v) => v.decimalPlaces()))));
   }
 
   amount(value: Decimal, digits = this.digits(value)): string {
