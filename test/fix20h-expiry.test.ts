@@ -84,7 +84,7 @@ describe("diff: credits customers lose to a changed expiry (newcomer, stop 38)",
 
   it("says it in the headline and the pull-request comment, with a table per account, cycle and grant kind", async () => {
     const md = (await burnrate([...packDiff({}, { pack: "cycle_end" }), "--format", "markdown"])).stdout;
-    expect(md).toContain("No change in credits: 390 under both cards, for 1 account over 2 cycles. Customers lose 300 paid credits (3.00 USD) that did not expire before, in 1 of the accounts' cycles (expiry pack never → cycle_end). Largest: pack 0 → 300 credits lost in the cycle from 2026-11-01, account default.");
+    expect(md).toContain("No change in credits: 390 under both cards, for 1 account over 2 cycles. Customers lose 300 paid credits (3.00 USD) that did not expire before (76.92% of the 390 credits the base card charged), in 1 of the accounts' cycles (expiry pack never → cycle_end). Largest: pack 0 → 300 credits lost in the cycle from 2026-11-01, account default.");
     expect(md).toContain("| default | 2026-11-01 | pack | never → cycle_end | 0 | 300 | +300 (new) | 0.00 → 3.00 |");
     expect(md).toContain("| default | 2026-11-01 | credits lost to a changed expiry | 0 | 300 | +300 (+100.00% of 300 credits) |");
     const table = (await burnrate([...packDiff({}, { pack: "cycle_end" }), "--format", "table"])).stdout;

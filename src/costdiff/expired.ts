@@ -53,7 +53,7 @@ export interface CreditsLost {
 }
 
 /** An expiry as a card writes it: `never`, `cycle_end`, `after_months: 12, at_latest: subscription_end`. */
-export function expiryText(e: Expiry): string {
+function expiryText(e: Expiry): string {
   if (e.kind !== "after_months") return e.kind;
   return `after_months: ${e.months}${e.capAtSubscriptionEnd ? ", at_latest: subscription_end" : ""}`;
 }
