@@ -154,4 +154,21 @@ describe("diff: credits customers lose to a changed expiry (newcomer, stop 38)",
     expect(JSON.parse(measured.stdout).unmeasured_rises).toEqual([]);
     expect(measured.code, measured.stderr).toBe(0);
   });
+
+  it("a later version's expiry, which the replay does not apply (a set of versions takes the earliest's grant kinds), is named, not passed", async () => {
+    // Version 2 from Dec 1 makes packs end with their cycle; a pack bought on Dec 2 keeps all its 500 credits in the
+    // statement of the set, as the replay applies version 1's grant kinds: no loss measured, so none may be claimed.
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-fix20h-versions-"));
+    writeFileSync(join(dir, "acct.yaml"), `${PACK_ACCOUNT}  - { kind: pack, amount: 500, at: "2026-12-02T00:00:00Z" }\n`);
+    writeFileSync(join(dir, "u.csv"), PACK_USAGE);
+    const v2 = join(dir, "v2.yaml");
+    writeFileSync(v2, CARD.replace('version: "1"', 'version: "2"').replace('effective: "2026-11-01"', 'effective: "2026-12-01"').replace("INCLUDED", "cycle_end").replace("PACK", "cycle_end").replace("PRICE", "1"));
+    const base = card(dir, "base.yaml", {});
+    const r = await burnrate(["diff", "--base", base, "--card", base, "--card", v2, "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--fail-on-unmeasured", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(1);
+    const j = JSON.parse(r.stdout);
+    expect(j.expired).toEqual([]);
+    expect(j.unmeasured_rises).toMatchObject([{ path: "grant_kinds.pack.expires", old: "never", new: "cycle_end", card_version: "2" }]);
+    expect(r.stderr).toContain("grant_kinds.pack.expires changes from never to cycle_end, on the expiry of grant kind pack in a later version, which the replay does not apply");
+  });
 });

@@ -17,7 +17,7 @@ interface Lapse {
   worth: Decimal | undefined;
 }
 
-/** One account's cycle under one card: each grant row's credits lost, and every kind's expiry under the card version the cycle ended on, as the card writes it. */
+/** One account's cycle under one card: each grant row's credits lost, and every kind's expiry as the replay applies it, as the card writes it. */
 export interface CycleLapses {
   lapses: Lapse[];
   rules: ReadonlyMap<string, string>;
@@ -66,12 +66,13 @@ function expiryText(e: Expiry): string {
  * (the price of the latest bought before the cycle), else at the version the cycle ended on's.
  */
 export function lapses(card: RateCard, cycle: CycleStatement, carried: Decimal | undefined, priced: boolean): CycleLapses {
-  const version = versionOf(card, cycle.version);
-  const rules = new Map([...version.grantKinds].map(([kind, k]) => [kind, expiryText(k.expires)]));
+  // The grant kinds the replay applies: a set of versions takes them from its earliest (versions.ts cardVersions), so
+  // a later version's expiry is not what the credits lapsed by; unmeasured.ts names such a change.
+  const rules = new Map([...card.grantKinds].map(([kind, k]) => [kind, expiryText(k.expires)]));
   return {
     rules,
     lapses: cycle.grants.map((g) => {
-      const ends = g.kind === INCLUDED && version.grantKinds.get(g.kind)?.expires.kind === "cycle_end";
+      const ends = g.kind === INCLUDED && card.grantKinds.get(g.kind)?.expires.kind === "cycle_end";
       const credits = ends ? g.expired.plus(g.closing) : g.expired;
       return { kind: g.kind, credits, worth: priced && isPaidGrant(g.kind) ? lapsedWorth(card, cycle, credits, carried) : undefined };
     }),
@@ -88,6 +89,16 @@ function lapsedWorth(card: RateCard, cycle: CycleStatement, credits: Decimal, ca
     left = left.minus(take);
   }
   return worth.plus(left.mul(carried ?? versionOf(card, cycle.version).creditPrice ?? ZERO));
+}
+
+/** The grant kinds whose expiry differs between the cards as the replay applies them (one a card lacks, too). */
+export function expiryChanged(base: RateCard, card: RateCard): Set<string> {
+  const kinds = new Set([...base.grantKinds.keys(), ...card.grantKinds.keys()]);
+  const rule = (c: RateCard, kind: string) => {
+    const k = c.grantKinds.get(kind);
+    return k === undefined ? undefined : expiryText(k.expires);
+  };
+  return new Set([...kinds].filter((kind) => rule(base, kind) !== rule(card, kind)));
 }
 
 /**

@@ -5,7 +5,7 @@ import { versionOf } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import type { Totals } from "./compare.js";
-import { creditsLost, expiredRows, lapses, type CreditsLost, type CycleLapses, type ExpiredRow } from "./expired.js";
+import { creditsLost, expiredRows, expiryChanged, lapses, type CreditsLost, type CycleLapses, type ExpiredRow } from "./expired.js";
 
 /**
  * What one account's cycle costs the customer beyond credits, under each card: its money (the statement's
@@ -113,6 +113,11 @@ export interface MoneyExercised {
   /** The grant kinds some cycle of the usage holds credits of (opening or granted): a change of a kind's expiry is measured by them. */
   kinds: Set<string>;
   /**
+   * The grant kinds whose expiry the replay applies differently under the two cards: a set of versions applies its
+   * earliest's grant kinds, so a later version's expiry is in no replay, and no corpus measures it.
+   */
+  expiryReplayed: Set<string>;
+  /**
    * The same, per card version a cycle ended on, where versions are given (`VERSION\0PLAN`, and the versions under
    * which credits were bought): a version's rise is measured only by cycles priced by it (red team, stop 36: a plan
    * price ten times higher from a month after the corpus passed).
@@ -126,7 +131,7 @@ const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["gran
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
 export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
   const rows = new Map<string, MoneyRow>();
-  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, kinds: new Set(), byVersion: { plans: new Set(), overage: new Set(), bought: new Set(), kinds: new Set() } };
+  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, kinds: new Set(), expiryReplayed: expiryChanged(base.card, card.card), byVersion: { plans: new Set(), overage: new Set(), bought: new Set(), kinds: new Set() } };
   const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
   const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
   // Per side and account, the credit price of the latest credits bought: what credits carried into a later cycle cost.

@@ -46,7 +46,9 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
     if (kind !== undefined) {
       // What a shorter expiry loses is measured on the credits of the kind the corpus holds: none held, none measured.
       const held = c.measuredBy === undefined ? money.kinds.has(kind) : money.byVersion.kinds.has(`${c.measuredBy}\u0000${kind}`);
-      if (!held && !lengthens(c)) out.push(c);
+      if (lengthens(c)) continue;
+      if (!held) out.push(c);
+      else if (!money.expiryReplayed.has(kind)) out.push({ ...c, why: `on the expiry of grant kind ${kind} in a later version, which the replay does not apply (a set of versions takes its grant kinds from the earliest)` });
       continue;
     }
     if (c.rises !== undefined) {
@@ -174,7 +176,7 @@ function lessThan(a: string | undefined, b: string | undefined): boolean {
 /** What cycles priced by one card version exercise: a change of that version is measured by them alone. */
 function versionExercised(money: MoneyExercised, version: string): MoneyExercised {
   const of = (keys: Set<string>) => new Set([...keys].filter((k) => k.startsWith(`${version}\u0000`)).map((k) => k.slice(version.length + 1)));
-  return { plans: of(money.byVersion.plans), overage: of(money.byVersion.overage), bought: money.byVersion.bought.has(version), kinds: of(money.byVersion.kinds), byVersion: money.byVersion };
+  return { plans: of(money.byVersion.plans), overage: of(money.byVersion.overage), bought: money.byVersion.bought.has(version), kinds: of(money.byVersion.kinds), expiryReplayed: money.expiryReplayed, byVersion: money.byVersion };
 }
 
 /** A plan's allowance or quota as a path's keys: less of it for the same fee is the rise. */
@@ -209,6 +211,7 @@ export const LINE_NEVER_PRICED = "on a line the usage never priced";
 /** Why the usage does not measure an unmeasured rise, in words: a line it never priced, or the money it never pays. */
 export function unmeasuredWhy(c: CardChange): string {
   const keys = segments(c.path);
+  if (c.why !== undefined) return c.why;
   const kind = expiryKind(keys);
   if (kind !== undefined) return `on the expiry of grant kind ${kind}, whose credits no cycle of the usage holds`;
   if (isRestriction(c) && c.versions !== undefined) return `in version ${c.versions.card}, in force from ${c.versions.from}, which prices no row of the usage`;
