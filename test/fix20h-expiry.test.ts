@@ -79,7 +79,7 @@ describe("diff: credits customers lose to a changed expiry (newcomer, stop 38)",
       cycle: "2026-11-01T00:00:00Z", cycle_end: "2026-12-01T00:00:00Z", account: "default", item: "expired_credits",
       old: "0", new: "300", delta: "300", delta_percent: null, percent_of_base_credits: "100",
     }]);
-    expect(r.stderr).toContain("burnrate: warning: customers lose 300 credits that did not expire before (0 → 300; 300 of them paid, worth 3 USD); largest: pack (expiry never → cycle_end) 0 → 300 credits lost in the cycle from 2026-11-01, account default: no gate measured it\n");
+    expect(r.stderr).toContain("burnrate: warning: customers lose 300 credits that did not expire before (0 → 300; 300 of them paid, worth 3 USD); largest: pack (expiry never → cycle_end) 0 → 300 credits lost in the cycle from 2026-11-01, account default: no --fail-over to judge it\n");
   });
 
   it("says it in the headline and the pull-request comment, with a table per account, cycle and grant kind", async () => {

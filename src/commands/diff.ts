@@ -118,7 +118,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   // Said on standard error whatever the gates: credits customers lose are charged nothing, and a log read for "no change" misses them.
   const lost = result.money.lost;
   if (lost !== undefined && !result.failOver?.expired) {
-    io.stderr.write(visibleLines(`burnrate: warning: ${lostText(lost, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}: ${options.failOver === undefined ? "no gate measured it" : `within --fail-over ${formatExact(options.failOver)}%`}\n`));
+    io.stderr.write(visibleLines(`burnrate: warning: ${lostText(lost, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}: ${options.failOver === undefined ? "no --fail-over to judge it" : `within --fail-over ${formatExact(options.failOver)}%`}\n`));
   }
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
