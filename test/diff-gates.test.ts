@@ -57,7 +57,7 @@ describe("burnrate diff: per-meter gates", () => {
     // (Stop 37: and whether the prices on the usage both cards serve did, which they do: in the cycle where the credits
     // ran out, the new card refuses writes the base card charged, and the fall hides the rise. The +0.01 a write on every
     // write both cards serve, 1.11% of what those writes and the rest cost under the base card, is past 1%.)
-    expect(json.fail_over).toEqual({ percent: "1", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true, refused_exceeded: false });
+    expect(json.fail_over).toEqual({ percent: "1", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true, refused_exceeded: false, expired_exceeded: false });
     expect(new Decimal(json.total_delta).abs().mul(100).div(baseTotal).lt(1)).toBe(true);
     const servedWrites = json.changes.filter((c: { meter: string }) => c.meter === "data_write").reduce((n: Decimal, c: { old: string; new: string }) => n.plus(Decimal.min(new Decimal(c.old).div("0.05"), new Decimal(c.new).div("0.06"))), new Decimal(0));
     expect(json.served.delta).toBe(servedWrites.mul("0.01").toFixed());

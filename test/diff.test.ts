@@ -174,13 +174,13 @@ describe("burnrate diff --fail-over", () => {
     const run = await burnrate([...args, "--fail-over", "19.99"]);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe("burnrate: total credits rise by more than --fail-over 19.99%\n");
-    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "19.99", exceeded: true, credits_exceeded: true, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: false });
+    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "19.99", exceeded: true, credits_exceeded: true, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: false, expired_exceeded: false });
   });
 
   it("passes a rise of exactly PCT", async () => {
     const run = await burnrate([...args, "--fail-over", "20"]);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "20", exceeded: false, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: false });
+    expect(JSON.parse(run.stdout).fail_over).toEqual({ percent: "20", exceeded: false, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: false, expired_exceeded: false });
   });
 
   it("rejects a percentage that is not a number", async () => {

@@ -41,7 +41,7 @@ describe("diff measures money: an overage price", async () => {
     expect(json.total_delta).toBe("0");
     expect(json.money).toMatchObject({ currency: "USD", base_total: "34", card_total: "70", total_delta: "36", total_delta_percent: "105.88" });
     expect(json.money.cycles[0]).toMatchObject({ account: "bolt", old: { plan: "0", bought: "30", overage: "4", total: "34" }, new: { plan: "0", bought: "30", overage: "40", total: "70" } });
-    expect(json.fail_over).toEqual({ percent: "100", exceeded: true, credits_exceeded: false, money_exceeded: true, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: false });
+    expect(json.fail_over).toEqual({ percent: "100", exceeded: true, credits_exceeded: false, money_exceeded: true, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: false, expired_exceeded: false });
     expect(run.stderr).toContain("burnrate: total money (USD) rises by more than --fail-over 100%: 34 → 70");
     // 105.88% is within 106%.
     expect((await burnrate([...args, "--format", "json", "--fail-over", "106"])).code).toBe(0);

@@ -32,13 +32,13 @@ describe("diff: a price rise the refused events hide", () => {
     expect([out.base_total, out.card_total, out.total_delta_percent]).toEqual(["100", "84", "-16"]);
     expect(out.served).toEqual({ old: "70", new: "84", delta: "14", delta_percent: "20", old_rejected: 0, new_rejected: 3 });
     // The 3 messages refused are worth 30 credits at the base card's prices, 30% of the 100 it charged: past 10% too (stop 38).
-    expect(out.fail_over).toEqual({ percent: "10", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true, refused_exceeded: true });
+    expect(out.fail_over).toEqual({ percent: "10", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: true, refused_exceeded: true, expired_exceeded: false });
     expect(json.stderr).toContain("burnrate: total credits on the usage both cards serve rise by more than --fail-over 10%, by the prices: 70 → 84 (the events the new card refuses, charged nothing, left out)\n");
 
     const md = await diff(sms(10), next, "--fail-over", "10", "--format", "markdown");
     expect(md.stdout).toContain("**Over the limit.** Failed: --fail-over. Credits fall by -16.00 (-16.00%), from 100.00 to 84.00, for 1 account over 1 cycle. "
       + "On the usage both cards serve, credits rise by +14.00 (+20.00%), from 70.00 to 84.00: what the prices change. "
-      + "The other -30.00 is the events one card serves and the other refuses (0 → 3 refused): what the customer no longer gets, charged nothing.");
+      + "The other -30.00 is the events one card serves and the other refuses (0 → 3 events refused in all): what the customer no longer gets, charged nothing.");
   });
 
   it("a rise of the prices of exactly the limit passes, as any gate's; the comment's \"Over the limit.\" names the gate that failed, --fail-on-unmeasured", async () => {

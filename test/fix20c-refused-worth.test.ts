@@ -47,7 +47,7 @@ describe("diff: refused usage compared by quantity and worth, not events (red te
   it("--fail-over judges the worth as a share of the credits the base card charged: 450 of 980 is 45.92%", async () => {
     const tripped = await burnrate([...inputs("0.21"), "--fail-over", "10", "--fail-over-meter", "10", "--fail-over-line", "10", "--format", "json"]);
     expect(tripped.code, tripped.stderr).toBe(1);
-    expect(JSON.parse(tripped.stdout).fail_over).toEqual({ percent: "10", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: true });
+    expect(JSON.parse(tripped.stdout).fail_over).toEqual({ percent: "10", exceeded: true, credits_exceeded: false, money_exceeded: false, paid_credits_exceeded: false, prices_exceeded: false, refused_exceeded: true, expired_exceeded: false });
     expect(tripped.stderr).toContain("burnrate: usage refused under the new card rises by more than --fail-over 10%: worth 50 → 500 credits at the base card's prices (+45.92% of the 980 credits it charged), in 1 meter(s) of the accounts' cycles; largest: web_fetch 1000 → 10000 refused");
     expect((await burnrate([...inputs("0.21"), "--fail-over", "45.92", "--format", "json"])).code).toBe(0);
     expect((await burnrate([...inputs("0.21"), "--fail-over", "45.91", "--format", "json"])).code).toBe(1);
@@ -60,8 +60,8 @@ describe("diff: refused usage compared by quantity and worth, not events (red te
   it("the pull-request comment says it plainly, with a table of the refused usage", async () => {
     const md = (await burnrate([...inputs("0.21"), "--fail-over", "10", "--format", "markdown"])).stdout;
     expect(md).toContain("**Over the limit.** Failed: --fail-over. ");
-    expect(md).toContain("The other -450.00 is the events one card serves and the other refuses (1 refused under each, rows of other sizes): what the customer no longer gets, charged nothing.");
-    expect(md).toContain("The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth 50.00 → 500.00 credits at the base card's prices, in 1 meter of the accounts' cycles (1 → 1 events; for want of credits, a quota, a gate, a budget or a limit). Largest: web_fetch 1,000 → 10,000 refused, worth 50.00 → 500.00 at the base card's prices in the cycle from 2026-11-01, account default. --fail-over judges its worth, as a share of the credits the base card charged.");
+    expect(md).toContain("The other -450.00 is the events one card serves and the other refuses (1 event refused in all under each, rows of other sizes): what the customer no longer gets, charged nothing.");
+    expect(md).toContain("The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth 50.00 → 500.00 credits at the base card's prices, in 1 meter of the accounts' cycles (1 → 1 events refused in those meters and cycles, of the 1 refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: web_fetch 1,000 → 10,000 refused, worth 50.00 → 500.00 at the base card's prices in the cycle from 2026-11-01, account default. --fail-over judges its worth, as a share of the credits the base card charged.");
     expect(md).toContain("| default | 2026-11-01 | web_fetch | 1,000 | 10,000 | 50.00 | 500.00 | 1 |");
   });
 

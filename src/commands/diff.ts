@@ -10,6 +10,7 @@ import { pricedBy } from "../costdiff/priced-by.js";
 import { unmeasuredChange, unmeasuredWhy } from "../costdiff/unmeasured.js";
 import { compareMoney, gatePercent, moneyItemName, type MoneyChange } from "../costdiff/money.js";
 import type { Totals } from "../costdiff/compare.js";
+import type { CreditsLost } from "../costdiff/expired.js";
 import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
@@ -114,11 +115,17 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     const more = result.refusedMore;
     if (more !== undefined) io.stderr.write(visibleLines(`burnrate: warning: ${refusedText(more, card.unit, cardSettings.zone)}: charged nothing, ${options.failOver === undefined ? "no gate measured it" : "--fail-over judges its worth"}\n`));
   }
+  // Said on standard error whatever the gates: credits customers lose are charged nothing, and a log read for "no change" misses them.
+  const lost = result.money.lost;
+  if (lost !== undefined && !result.failOver?.expired) {
+    io.stderr.write(visibleLines(`burnrate: warning: ${lostText(lost, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}: ${options.failOver === undefined ? "no --fail-over to judge it" : `within --fail-over ${formatExact(options.failOver)}%`}\n`));
+  }
   const findings = [
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...(result.failOver?.money ? [`total money (${result.money.currency}) rises by more than --fail-over ${options.failOver}%: ${formatExact(result.money.total!.old)} → ${formatExact(result.money.total!.new)}`] : []),
     ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit)}`] : []),
     ...(result.failOver?.refused ? [refusedFinding(result.refusedMore!, { percent: options.failOver!, unit: card.unit, base: result.comparison.total.old, zone: cardSettings.zone })] : []),
+    ...(result.failOver?.expired ? [`${card.unit} customers lose to a changed expiry rise by more than --fail-over ${formatExact(options.failOver!)}% of the ${formatExact(result.comparison.total.old)} ${card.unit} the base card charged: ${lostText(lost!, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}`] : []),
     ...(result.failOver?.prices ? [`total ${card.unit} on the usage both cards serve rise by more than --fail-over ${options.failOver}%, by the prices: ${formatExact(result.comparison.served.old)} → ${formatExact(result.comparison.served.new)} (the events the new card refuses, charged nothing, left out)`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
     ...result.gates.filter((g) => g.money.length > 0).map((g) => moneyGateFinding(g, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })),
@@ -169,6 +176,15 @@ function refusedRowText(r: RefusedRow, unit: string, zone: Zone): string {
  */
 function refusedText(more: RefusedMore, unit: string, zone: Zone): string {
   return `more usage refused under the new card, in ${more.rows.length} meter(s) of the accounts' cycles that refuse more of it (${more.old} → ${more.new} events, worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${unit} at the base card's prices); largest: ${refusedRowText(largestRefused(more), unit, zone)}`;
+}
+
+/** The credits lost to a changed expiry: how many, of which the paid and their money, and the largest account's cycle. */
+function lostText(lost: CreditsLost, units: { unit: string; currency: string; zone: Zone }): string {
+  const largest = [...lost.rows].sort((a, b) => delta(b).comparedTo(delta(a)))[0]!;
+  const worth = lost.worth === undefined ? "" : `, worth ${formatExact(delta(lost.worth))} ${units.currency}`;
+  const paid = delta(lost.paid).isZero() ? "" : `; ${formatExact(delta(lost.paid))} of them paid${worth}`;
+  const rule = (r: string | undefined) => r ?? "none";
+  return `customers lose ${formatExact(delta(lost.credits))} ${units.unit} that did not expire before (${formatExact(lost.credits.old)} → ${formatExact(lost.credits.new)}${paid}); largest: ${largest.kind} (expiry ${rule(largest.rule.old)} → ${rule(largest.rule.new)}) ${formatExact(largest.old)} → ${formatExact(largest.new)} ${units.unit} lost in the cycle from ${units.zone.localDate(largest.start)}, account ${largest.account}`;
 }
 
 /** `--fail-over` on the refused usage's worth, as a share of the credits the base card charged. */

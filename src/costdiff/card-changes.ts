@@ -24,6 +24,8 @@ export interface CardChange {
   measuredBy?: string;
   /** Where a meter's price (its own, a component's, a surcharge's) rises because of this change, at which dimension values. */
   rises?: PriceRise[];
+  /** Why no gate measures it, where its path does not say (unmeasured.ts): a later version's expiry, which no replay applies. */
+  why?: string;
 }
 
 /** The top-level dictionaries whose entries are compared as wholes when one card lacks them. */

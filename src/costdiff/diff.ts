@@ -73,6 +73,13 @@ interface FailOver {
    * closed): what the customer no longer gets, as a share of what the change costs (red team, stop 38).
    */
   refused: boolean;
+  /**
+   * The credits customers lose under the new card that they did not under the base card (money.lost: a grant kind's
+   * expiry changed, a paid pack made to end with its cycle) are more than the percentage of the credits the base card
+   * charged: what the change takes from what customers hold, as a share of what it charges them (newcomer, stop 38:
+   * 1,800 paid credits lost, "No change in credits", exit 0).
+   */
+  expired: boolean;
 }
 
 export interface LineGate {
@@ -143,7 +150,9 @@ function failOver({ comparison, money }: DiffInputs, percent: Decimal, more: Ref
   // Of the credits the base card charged, as the paid credits: the worth of the usage now refused, each cycle's rise alone.
   const lost = more === undefined ? undefined : gatePercent({ ...more.worth, percentOf: comparison.total.old });
   const refused = more !== undefined && (more.rows.some((r) => !r.priced) || lost === undefined || lost.gt(percent));
-  return { percent, exceeded: credits || inMoney || paidCredits || prices || refused, credits, money: inMoney, paidCredits, prices, refused };
+  const expiredShare = money.lost === undefined ? undefined : gatePercent({ ...money.lost.credits, percentOf: comparison.total.old });
+  const expired = money.lost !== undefined && (expiredShare === undefined || expiredShare.gt(percent));
+  return { percent, exceeded: credits || inMoney || paidCredits || prices || refused || expired, credits, money: inMoney, paidCredits, prices, refused, expired };
 }
 
 function lineGate(inputs: DiffInputs, percent: Decimal): LineGate {

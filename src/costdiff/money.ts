@@ -5,6 +5,7 @@ import { versionOf } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import type { Totals } from "./compare.js";
+import { creditsLost, expiredRows, expiryChanged, lapses, type CreditsLost, type CycleLapses, type ExpiredRow } from "./expired.js";
 
 /**
  * What one account's cycle costs the customer beyond credits, under each card: its money (the statement's
@@ -27,10 +28,17 @@ interface MoneyRow {
   paidWorth: Totals | undefined;
   /** Each card's credit price in the cycle: that of the version it ended on. */
   creditPrice: { old: Decimal | undefined; new: Decimal | undefined };
+  /** The credits each grant kind lost in the cycle under each card (expired, and the allowance that ends with it). */
+  lapses: { old: CycleLapses | undefined; new: CycleLapses | undefined };
+  /** The kinds whose expiry differs between the cards and whose credits lost differ. */
+  expired: ExpiredRow[];
 }
 
-/** The parts a gate judges: the money items, their total, and the paid credits drawn (in credits, not money). */
-const MONEY_ITEMS = ["plan", "bought", "overage", "total", "paid_credits_drawn"] as const;
+/**
+ * The parts a gate judges: the money items, their total, the paid credits drawn and the credits lost to a changed
+ * expiry (those two in credits, not money).
+ */
+const MONEY_ITEMS = ["plan", "bought", "overage", "total", "paid_credits_drawn", "expired_credits"] as const;
 export type MoneyItem = (typeof MONEY_ITEMS)[number];
 
 /** One item of one account's cycle, under each card. */
@@ -63,11 +71,11 @@ export function gatePercent(t: Totals & { percentOf?: Decimal }): Decimal | unde
 }
 
 /** Whether an item is counted in money (the card's currency) or in credits. */
-export const inCredits = (item: MoneyItem): boolean => item === "paid_credits_drawn";
+export const inCredits = (item: MoneyItem): boolean => item === "paid_credits_drawn" || item === "expired_credits";
 
 /** How the findings and reports name a money item: in words, with its unit. */
 export function moneyItemName(item: MoneyChange["item"], units: { unit: string; currency: string }): string {
-  const names = { plan: "plan fee", bought: "credits bought", overage: "overage", total: "money total", paid_credits_drawn: `${units.unit} drawn from paid grants` };
+  const names = { plan: "plan fee", bought: "credits bought", overage: "overage", total: "money total", paid_credits_drawn: `${units.unit} drawn from paid grants`, expired_credits: `${units.unit} lost to a changed expiry` };
   return inCredits(item) ? names[item] : `${names[item]} (${units.currency})`;
 }
 
@@ -82,6 +90,10 @@ export interface MoneyComparison {
   total: Totals | undefined;
   paidDrawn: Totals;
   paidWorth: Totals | undefined;
+  /** Every account's cycle and grant kind whose expiry differs between the cards and whose credits lost differ. */
+  expired: ExpiredRow[];
+  /** What customers lose under the new card that they did not under the base card; undefined where none lose more. */
+  lost: CreditsLost | undefined;
   /** The credits the base card charged over the usage: what `--fail-over` takes the paid credits' percentage of. */
   baseCredits: Decimal;
   /** Which money prices the usage exercises, under either card: a rise of one it does not is not measured by it. */
@@ -98,12 +110,19 @@ export interface MoneyExercised {
   plans: Set<string>;
   overage: Set<string>;
   bought: boolean;
+  /** The grant kinds some cycle of the usage holds credits of (opening or granted): a change of a kind's expiry is measured by them. */
+  kinds: Set<string>;
+  /**
+   * The grant kinds whose expiry the replay applies differently under the two cards: a set of versions applies its
+   * earliest's grant kinds, so a later version's expiry is in no replay, and no corpus measures it.
+   */
+  expiryReplayed: Set<string>;
   /**
    * The same, per card version a cycle ended on, where versions are given (`VERSION\0PLAN`, and the versions under
    * which credits were bought): a version's rise is measured only by cycles priced by it (red team, stop 36: a plan
    * price ten times higher from a month after the corpus passed).
    */
-  byVersion: { plans: Set<string>; overage: Set<string>; bought: Set<string> };
+  byVersion: { plans: Set<string>; overage: Set<string>; bought: Set<string>; kinds: Set<string> };
 }
 
 const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
@@ -112,7 +131,7 @@ const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["gran
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
 export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
   const rows = new Map<string, MoneyRow>();
-  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, byVersion: { plans: new Set(), overage: new Set(), bought: new Set() } };
+  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, kinds: new Set(), expiryReplayed: expiryChanged(base.card, card.card), byVersion: { plans: new Set(), overage: new Set(), bought: new Set(), kinds: new Set() } };
   const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
   const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
   // Per side and account, the credit price of the latest credits bought: what credits carried into a later cycle cost.
@@ -121,7 +140,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
         const key = JSON.stringify([account.account, c.start]);
-        const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined, creditPrice: { old: undefined, new: undefined } };
+        const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined, creditPrice: { old: undefined, new: undefined }, lapses: { old: undefined, new: undefined }, expired: [] };
         row.creditPrice[side] = versionOf(rateCard, c.version).creditPrice;
         if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
         row.paidDrawn[side] = paidDrawn(c.grants);
@@ -129,14 +148,18 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         if (c.overage.requests.gt(0)) exercised.overage.add(c.plan);
         const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0));
         if (bought) exercised.bought = true;
+        const held = c.grants.filter((g) => g.opening.gt(0) || g.granted.gt(0)).map((g) => g.kind);
+        for (const kind of held) exercised.kinds.add(kind);
         if (c.version !== undefined) {
           exercised.byVersion.plans.add(`${c.version}\u0000${c.plan}`);
           if (c.overage.requests.gt(0)) exercised.byVersion.overage.add(`${c.version}\u0000${c.plan}`);
           // Credits are bought at the credit price of the version in force when bought (cycle-money.ts): that version's price is exercised.
           if (bought) for (const b of c.boughtIn ?? [{ version: c.version }]) exercised.byVersion.bought.add(b.version);
+          for (const kind of held) exercised.byVersion.kinds.add(`${c.version}\u0000${kind}`);
         }
         if (side === "old") row.baseCredits = c.total;
         const worth = paidWorth(rateCard, c, row.paidDrawn[side], carried.get(`${side}\u0000${account.account}`));
+        row.lapses[side] = lapses(rateCard, c, carried.get(`${side}\u0000${account.account}`), priced);
         if (c.boughtIn?.length) carried.set(`${side}\u0000${account.account}`, versionOf(rateCard, c.boughtIn.at(-1)!.version).creditPrice ?? ZERO);
         if (row.paidWorth) row.paidWorth[side] = worth;
         rows.set(key, row);
@@ -144,6 +167,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     }
   }
   const sorted = [...rows.values()].sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : a.start - b.start));
+  for (const r of sorted) r.expired = expiredRows(r, r.lapses.old, r.lapses.new);
+  const expired = sorted.flatMap((r) => r.expired);
   const changes = sorted.flatMap((r) => MONEY_ITEMS.flatMap((item): MoneyChange[] => {
     const t = itemTotals(r, item);
     // An item neither card charges (no overage, nothing bought) is not a line of the report.
@@ -170,6 +195,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     total: anyMoney ? sum((r) => itemTotals(r, "total")) : undefined,
     paidDrawn: sum((r) => r.paidDrawn),
     paidWorth: priced ? sum((r) => r.paidWorth) : undefined,
+    expired,
+    lost: creditsLost(expired, priced),
     baseCredits: sorted.reduce((t, r) => t.plus(r.baseCredits), ZERO),
     exercised,
     unpricedCredits,
@@ -179,6 +206,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
 /** One item under each card: a card that gives no money gives 0 of it; undefined when neither gives any. */
 function itemTotals(r: MoneyRow, item: MoneyItem): Totals | undefined {
   if (item === "paid_credits_drawn") return r.paidDrawn;
+  if (item === "expired_credits") return r.expired.reduce((t, e) => ({ old: t.old.plus(e.old), new: t.new.plus(e.new) }), { old: ZERO, new: ZERO });
   if (r.old === undefined && r.new === undefined) return undefined;
   const of = (m: CycleMoney | undefined) => (m === undefined ? ZERO : item === "bought" ? m.bought ?? ZERO : m[item]);
   return { old: of(r.old), new: of(r.new) };

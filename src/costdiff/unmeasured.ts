@@ -42,6 +42,15 @@ function priced(keys: readonly string[], lines: readonly PricedLine[], version?:
 export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[], money: MoneyExercised): CardChange[] {
   const out: CardChange[] = [];
   for (const c of changes) {
+    const kind = expiryKind(segments(c.path));
+    if (kind !== undefined) {
+      // What a shorter expiry loses is measured on the credits of the kind the corpus holds: none held, none measured.
+      const held = c.measuredBy === undefined ? money.kinds.has(kind) : money.byVersion.kinds.has(`${c.measuredBy}\u0000${kind}`);
+      if (lengthens(c)) continue;
+      if (!held) out.push(c);
+      else if (!money.expiryReplayed.has(kind)) out.push({ ...c, why: `on the expiry of grant kind ${kind} in a later version, which the replay does not apply (a set of versions takes its grant kinds from the earliest)` });
+      continue;
+    }
     if (c.rises !== undefined) {
       out.push(...unmeasuredPrices(c, lines));
       continue;
@@ -60,6 +69,22 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
     }
   }
   return out;
+}
+
+/** The grant kind whose expiry a change is of (`grant_kinds.pack.expires`, and the settings under it). */
+const expiryKind = (keys: readonly string[]): string | undefined => (keys[0] === "grant_kinds" && keys[2] === "expires" ? keys[1] : undefined);
+
+/**
+ * Whether an expiry change lets credits live longer, where the order is plain: `cycle_end` to `never`, or more
+ * `after_months`. Any other (an expiry added or removed, a rule of another shape, the cap at the subscription's end)
+ * is taken to shorten it, as a gate that cannot tell fails closed.
+ */
+function lengthens(c: CardChange): boolean {
+  if (c.change !== "changed") return false;
+  if (c.old === "cycle_end" && c.new === "never") return true;
+  if (segments(c.path)[3] !== "after_months") return false;
+  const [old, neu] = [parsePlainDecimal(c.old ?? ""), parsePlainDecimal(c.new ?? "")];
+  return old !== undefined && neu !== undefined && neu.gt(old);
 }
 
 /**
@@ -151,7 +176,7 @@ function lessThan(a: string | undefined, b: string | undefined): boolean {
 /** What cycles priced by one card version exercise: a change of that version is measured by them alone. */
 function versionExercised(money: MoneyExercised, version: string): MoneyExercised {
   const of = (keys: Set<string>) => new Set([...keys].filter((k) => k.startsWith(`${version}\u0000`)).map((k) => k.slice(version.length + 1)));
-  return { plans: of(money.byVersion.plans), overage: of(money.byVersion.overage), bought: money.byVersion.bought.has(version), byVersion: money.byVersion };
+  return { plans: of(money.byVersion.plans), overage: of(money.byVersion.overage), bought: money.byVersion.bought.has(version), kinds: of(money.byVersion.kinds), expiryReplayed: money.expiryReplayed, byVersion: money.byVersion };
 }
 
 /** A plan's allowance or quota as a path's keys: less of it for the same fee is the rise. */
@@ -186,6 +211,9 @@ export const LINE_NEVER_PRICED = "on a line the usage never priced";
 /** Why the usage does not measure an unmeasured rise, in words: a line it never priced, or the money it never pays. */
 export function unmeasuredWhy(c: CardChange): string {
   const keys = segments(c.path);
+  if (c.why !== undefined) return c.why;
+  const kind = expiryKind(keys);
+  if (kind !== undefined) return `on the expiry of grant kind ${kind}, whose credits no cycle of the usage holds`;
   if (isRestriction(c) && c.versions !== undefined) return `in version ${c.versions.card}, in force from ${c.versions.from}, which prices no row of the usage`;
   if (keys[0] === "credit_price") return "on credits, which no cycle of the usage buys";
   if (keys[0] === "plans" && keys[3] === "overage_price") return `on plan ${keys[1]}'s overage, which no cycle of the usage reaches`;

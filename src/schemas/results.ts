@@ -82,9 +82,9 @@ const pricedLine = object({
 
 const moneyChange = object({
   cycle: instant(), cycle_end: instant(), account: str(),
-  item: { enum: ["plan", "bought", "overage", "total", "paid_credits_drawn"], description: "paid_credits_drawn is in credits, the others in money.currency" },
+  item: { enum: ["plan", "bought", "overage", "total", "paid_credits_drawn", "expired_credits"], description: "paid_credits_drawn and expired_credits (the credits lost to a changed expiry, expired[] summed over the cycle's kinds) are in credits, the others in money.currency" },
   ...amounts,
-  percent_of_base_credits: percent("paid_credits_drawn: delta as a percentage of the credits the base card charged in the cycle, which the percentage gates judge; null for a money item, or when the base card charged nothing"),
+  percent_of_base_credits: percent("paid_credits_drawn, expired_credits: delta as a percentage of the credits the base card charged in the cycle, which the percentage gates judge; null for a money item, or when the base card charged nothing"),
 });
 
 /** One account's cycle and meter whose refused usage differs between the cards. */
@@ -95,6 +95,16 @@ const refused = object({
   old_events: count(), new_events: count(),
   worth: nullable(object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of base_credits; null when that is 0 and delta is not") }, "each quantity at the base card's average price of the meter in the cycle (its credits over its quantity served), else over the whole usage, else (the base card served none of it) the new card's so; null where neither served any of the meter")),
   base_credits: decimalString("the credits the base card charged the meter in the cycle"),
+});
+
+/** One account's cycle and grant kind of changed expiry whose credits lost differ between the cards. */
+const expired = object({
+  cycle: instant(), cycle_end: instant(), account: str(), kind: str(),
+  paid: { type: "boolean", description: "a kind bought (a pack, a top-up), not given by the plan" },
+  old_expiry: nullable(str("the kind's expiry under the base card's version the cycle ended on, as the card writes it: never, cycle_end, after_months: 2; null where it has no such kind")),
+  new_expiry: nullable(str("the same under the new card")),
+  ...amounts,
+  worth: nullable(object(amounts, "paid credits at the credit_price of the version they were bought under; null for a given kind, or where either card prices no credits")),
 });
 
 export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format json", {
@@ -108,12 +118,13 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when base_total is 0 and card_total is not"),
   fail_over: nullable(object({
     percent: decimalString(),
-    exceeded: { type: "boolean", description: "any of credits_exceeded, money_exceeded, paid_credits_exceeded, prices_exceeded, refused_exceeded" },
+    exceeded: { type: "boolean", description: "any of credits_exceeded, money_exceeded, paid_credits_exceeded, prices_exceeded, refused_exceeded, expired_exceeded" },
     credits_exceeded: { type: "boolean", description: "the credits charged over the usage rose by more than percent" },
     money_exceeded: { type: "boolean", description: "the money (money.base_total to money.card_total) rose by more than percent" },
     paid_credits_exceeded: { type: "boolean", description: "the credits drawn from paid grants rose by more than percent" },
     prices_exceeded: { type: "boolean", description: "served rose by more than percent, where the credits charged did not: a price rise on what both cards serve, hidden by the events the new card refuses" },
     refused_exceeded: { type: "boolean", description: "refused_more.worth rose by more than percent of base_total (the credits the base card charged), or some of refused_more has no worth to judge (fail closed)" },
+    expired_exceeded: { type: "boolean", description: "credits_lost rose by more than percent of base_total (its percent_of_base_credits)" },
   })),
   served: object({
     ...amounts,
@@ -143,6 +154,13 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   }, "the usage refused for any reason where the new card refuses more of it, compared by quantity per account, cycle and meter (not by events, which may be rows of any size): charged nothing, so the cost gates read less; --fail-on-unmeasured fails on it; null where no meter of a cycle is refused more")),
   refused_more_worth: nullable(object(amounts, "what the usage of refused_more is worth at the base card's prices (those rows with a worth): --fail-over judges delta as a share of base_total; null with refused_more")),
   refused: array(refused, "every account's cycle and meter whose refused quantity differs between the cards"),
+  credits_lost: nullable(object({
+    ...amounts,
+    percent_of_base_credits: percent("delta as a percentage of base_total (the credits the base card charged), which --fail-over judges; null when that is 0 and delta is not"),
+    paid: object(amounts, "those of paid grant kinds (packs, top-ups)"),
+    paid_worth: nullable(object(amounts, "the paid credits at the credit_price of the version they were bought under; null where either card prices no credits")),
+  }, "the credits customers lose that the base card did not let expire: expired[] summed over the accounts' cycles whose kinds lose more under the new card; null where none does")),
+  expired: array(expired, "every account's cycle and grant kind whose expiry differs between the cards (old_expiry, new_expiry) and whose credits lost differ: those the statement reports expired, and the plan's allowance that ends with its cycle (shown there as closing); a kind of the same expiry under both is left out, as more of it lapses only where less is charged"),
   changes: array(change, "every cycle, account and meter either card charged"),
   money: object({
     currency: str(),

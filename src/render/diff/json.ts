@@ -6,6 +6,7 @@ import { cycleMoneyJson } from "../statement/money.js";
 import { formatExact, type Decimal } from "../../money.js";
 import { cardShown } from "../../ratecard/versions.js";
 import { formatInstant } from "../../time.js";
+import type { ExpiredRow } from "../../costdiff/expired.js";
 
 
 function amounts(t: Totals): { old: string; new: string; delta: string; delta_percent: string | null } {
@@ -33,6 +34,26 @@ function refusedJson(r: RefusedRow): object {
     cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter,
     old_quantity: formatExact(r.quantity.old), new_quantity: formatExact(r.quantity.new), old_events: r.events.old, new_events: r.events.new,
     worth: r.priced ? { ...amounts(r), percent_of_base_credits: share(gatePercent(r)) } : null, base_credits: formatExact(r.percentOf),
+  };
+}
+
+/** One account's cycle and grant kind whose expiry differs between the cards: its credits lost under each, and what the paid ones cost. */
+function expiredJson(r: ExpiredRow): object {
+  return {
+    cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, kind: r.kind, paid: r.paid,
+    old_expiry: r.rule.old ?? null, new_expiry: r.rule.new ?? null, ...amounts(r), worth: r.worth === undefined ? null : amounts(r.worth),
+  };
+}
+
+/** The credits customers lose under the new card that they did not under the base card, as --fail-over judges them. */
+function lostJson(d: CostDiff): object | null {
+  const lost = d.money.lost;
+  if (lost === undefined) return null;
+  return {
+    ...amounts(lost.credits),
+    percent_of_base_credits: share(gatePercent({ ...lost.credits, percentOf: d.comparison.total.old })),
+    paid: amounts(lost.paid),
+    paid_worth: lost.worth === undefined ? null : amounts(lost.worth),
   };
 }
 
@@ -94,7 +115,7 @@ export function diffJson(d: CostDiff): object {
     fail_over: d.failOver === undefined ? null : {
       percent: formatExact(d.failOver.percent), exceeded: d.failOver.exceeded,
       credits_exceeded: d.failOver.credits, money_exceeded: d.failOver.money, paid_credits_exceeded: d.failOver.paidCredits,
-      prices_exceeded: d.failOver.prices, refused_exceeded: d.failOver.refused,
+      prices_exceeded: d.failOver.prices, refused_exceeded: d.failOver.refused, expired_exceeded: d.failOver.expired,
     },
     served: { ...amounts(cmp.served), old_rejected: rejected(cmp, "oldRejected"), new_rejected: rejected(cmp, "newRejected") },
     gates: d.gates.map((g) => ({ flag: g.flag, limit: formatExact(g.limit), exceeded: g.tripped.length > 0 || g.money.length > 0, changes: g.tripped.map(changeJson), money_changes: g.money.map(moneyChangeJson) })),
@@ -113,6 +134,8 @@ export function diffJson(d: CostDiff): object {
       new_rejected: c.newRejected,
     })),
     refused: cmp.refused.map(refusedJson),
+    credits_lost: lostJson(d),
+    expired: d.money.expired.map(expiredJson),
     changes: cmp.rows.map(changeJson),
     money: moneyJson(d.money),
     lines: cmp.lines.map(lineJson),

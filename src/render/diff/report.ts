@@ -1,16 +1,17 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
-import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type RefusedRow, type Totals } from "../../costdiff/compare.js";
+import { delta, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type RefusedRow, type Totals } from "../../costdiff/compare.js";
 import { largestRefused, lineGateTripped, type CostDiff, type RefusedMore } from "../../costdiff/diff.js";
 import { formatLocation } from "../../errors.js";
-import { formatExact, formatFixed, type Decimal } from "../../money.js";
+import { formatExact, formatFixed } from "../../money.js";
 import type { Block } from "../shared/document.js";
 import { toMarkdown } from "../shared/document.js";
-import { count, credits, exactGrouped } from "../shared/numbers.js";
+import { count, exactGrouped } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
-import { gatePercent, inCredits, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
+import { gatePercent, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
+import type { ExpiredRow } from "../../costdiff/expired.js";
+import { Figures } from "./figures.js";
 import { LINE_NEVER_PRICED, unmeasuredNoun, unmeasuredShown, unmeasuredWhy } from "../../costdiff/unmeasured.js";
-import { minorDigits } from "../../ratecard/cycle-money.js";
 
 /** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
 const MAX_COMMENT_ROWS = 50;
@@ -18,56 +19,6 @@ const MAX_COMMENT_ROWS = 50;
 /** Lets a workflow find its earlier comment and update it instead of adding another. */
 const COMMENT_MARKER = "<!-- burnrate-diff -->";
 
-class Figures {
-  constructor(private readonly d: CostDiff) {}
-
-  amount(value: Decimal): string {
-    return credits(value, this.d.card.precision.display, this.d.card.precision.rounding);
-  }
-
-  signed(value: Decimal): string {
-    return `${value.gt(0) ? "+" : ""}${this.amount(value)}`;
-  }
-
-  percent(t: Totals): string {
-    const p = deltaPercent(t);
-    if (p === undefined) return "new";
-    return `${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}%`;
-  }
-
-  change(t: Totals): string {
-    const d = delta(t);
-    return d.isZero() ? "0" : `${this.signed(d)} (${this.percent(t)})`;
-  }
-
-  cycle(start: number): string {
-    return this.d.zone.localDate(start);
-  }
-
-  /** An amount of money, to the currency's minor unit (34.00 USD). */
-  money(value: Decimal): string {
-    return credits(value, minorDigits(this.d.money.currency));
-  }
-
-  /** A money change, as `change` gives a credit one. */
-  moneyChange(t: Totals): string {
-    const d = delta(t);
-    return d.isZero() ? "0" : `${d.gt(0) ? "+" : ""}${this.money(d)} (${this.percent(t)})`;
-  }
-
-  /** Paid credits drawn: the change, and its share of the credits the base card charged, as the gates judge it. */
-  paidChange(t: Totals & { percentOf: Decimal }): string {
-    const d = delta(t);
-    if (d.isZero()) return "0";
-    const p = gatePercent(t);
-    return `${this.signed(d)}${p === undefined ? "" : ` (${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}% of ${this.amount(t.percentOf)} ${this.d.card.unit})`}`;
-  }
-
-  /** One money item's figure: money to the cent, credits drawn from paid grants as credits. */
-  item(m: MoneyChange, value: Decimal): string {
-    return inCredits(m.item) ? this.amount(value) : this.money(value);
-  }
-}
 
 /** How many meters the headline names. */
 const HEADLINE_METERS = 3;
@@ -95,11 +46,17 @@ function diffSummary(d: CostDiff): string {
   const largest = meters.length === 0 ? "" : ` Largest by meter: ${meters.map(([meter, m]) => `${meter} ${f.change(m)}`).join(", ")}.`;
   const inCredits = change.isZero()
     ? `No change in ${d.card.unit}: ${f.amount(t.old)} under both cards, ${scope}.`
-    : `${capital(d.card.unit)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.amount(t.old)} to ${f.amount(t.new)}, ${scope}.`;
-  return [inCredits, ...servedSummary(d), ...(largest ? [largest.trimStart()] : []), ...moneySummary(d)].join(" ");
+    : `${capital(d.card.unit)} ${change.gt(0) ? "rise" : "fall"} by ${f.change(t)}, from ${f.fromTo(t)}, ${scope}.`;
+  return [inCredits, ...lostSummary(d), ...servedSummary(d), ...(largest ? [largest.trimStart()] : []), ...moneySummary(d)].join(" ");
 }
 
 const capital = (text: string) => `${text[0]!.toUpperCase()}${text.slice(1)}`;
+
+/** The events refused in every account's cycle, for any reason, under each card: `3 → 4`, or `3` where as many. */
+function inAll(d: CostDiff): string {
+  const [o, n] = [d.comparison.cycles.reduce((k, c) => k + c.oldRejected, 0), d.comparison.cycles.reduce((k, c) => k + c.newRejected, 0)];
+  return o === n ? count(n) : `${count(o)} → ${count(n)}`;
+}
 
 /**
  * Where one card refuses events the other serves, the change split in two: what the prices do to the usage both cards
@@ -115,11 +72,41 @@ function servedSummary(d: CostDiff): string[] {
   const rest = delta(total).minus(delta(served));
   const prices = delta(served).isZero()
     ? `On the usage both cards serve, ${d.card.unit} do not change (${f.amount(served.old)}): the prices move nothing.`
-    : `On the usage both cards serve, ${d.card.unit} ${delta(served).gt(0) ? "rise" : "fall"} by ${f.change(served)}, from ${f.amount(served.old)} to ${f.amount(served.new)}: what the prices change.`;
+    : `On the usage both cards serve, ${d.card.unit} ${delta(served).gt(0) ? "rise" : "fall"} by ${f.change(served)}, from ${f.fromTo(served)}: what the prices change.`;
   const lost = d.refusedMore !== undefined && rest.lt(0) ? ": what the customer no longer gets, charged nothing" : "";
   // As many events refused under each card may be rows of other sizes: said, as the count alone reads "no change".
-  const refusedCount = oldRejected === newRejected ? `${count(newRejected)} refused under each, rows of other sizes` : `${count(oldRejected)} → ${count(newRejected)} refused`;
+  // "In all": the events of every account's cycle and meter, refused for any reason, where the note on the usage refused
+  // more counts those of the meters and cycles that refuse more (newcomer, stop 38: "3 → 4 refused" beside "2 → 3").
+  const refusedCount = oldRejected === newRejected ? `${count(newRejected)} ${newRejected === 1 ? "event" : "events"} refused in all under each, rows of other sizes` : `${count(oldRejected)} → ${count(newRejected)} events refused in all`;
   return [prices, `The other ${f.signed(rest)} is the events one card serves and the other refuses (${refusedCount})${lost}.`];
+}
+
+/** An expiry rule as the reports show it: the card's words, or `none` where the card has no such grant kind. */
+const ruleShown = (rule: string | undefined) => rule ?? "none";
+
+/**
+ * The credits customers lose to a changed expiry, that the base card did not let expire: charged nothing, so the
+ * credits charged do not move (newcomer, stop 38: a pack made to expire at its cycle's end lost 1,800 paid credits, 18
+ * USD, under "No change in credits"). Paid credits with their money, as they are money the customer spent.
+ */
+function lostSummary(d: CostDiff): string[] {
+  const lost = d.money.lost;
+  if (lost === undefined) return [];
+  const f = new Figures(d);
+  const unit = d.card.unit;
+  const paid = delta(lost.paid);
+  const given = delta(lost.credits).minus(paid);
+  const parts = [
+    ...(paid.gt(0) ? [`${f.amount(paid)} paid ${unit}${lost.worth === undefined ? "" : ` (${f.money(delta(lost.worth))} ${d.money.currency})`}`] : []),
+    ...(given.gt(0) ? [`${f.amount(given)} ${unit} the plan gives`] : []),
+  ];
+  const rules = [...new Map(lost.rows.map((r) => [r.kind, `${r.kind} ${ruleShown(r.rule.old)} → ${ruleShown(r.rule.new)}`])).values()];
+  const largest = [...lost.rows].sort((a, b) => delta(b).comparedTo(delta(a)))[0]!;
+  const cycles = new Set(lost.rows.map((r) => JSON.stringify([r.account, r.start]))).size;
+  // The share --fail-over judges, said whether or not it trips: a reviewer reads the loss beside the limit.
+  const share = gatePercent({ ...lost.credits, percentOf: d.comparison.total.old });
+  const of = share === undefined ? "" : ` (${formatFixed(share, 2)}% of the ${f.amount(d.comparison.total.old)} ${unit} the base card charged)`;
+  return [`Customers lose ${parts.length > 0 ? parts.join(" and ") : `${f.amount(delta(lost.credits))} ${unit}`} that did not expire before${of}, in ${cycles} of the accounts' cycles (expiry ${rules.join(", ")}). Largest: ${largest.kind} ${f.fromTo(largest, " → ")} ${unit} lost in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.`];
 }
 
 /**
@@ -136,7 +123,7 @@ function moneySummary(d: CostDiff): string[] {
   }
   if (!delta(paidDrawn).isZero()) {
     const worth = paidWorth === undefined ? "" : `, worth ${f.money(paidWorth.old)} → ${f.money(paidWorth.new)} ${currency} at the credit price`;
-    out.push(`${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} drawn from paid grants (top-ups, purchases) ${delta(paidDrawn).gt(0) ? "rise" : "fall"} by ${f.paidChange({ ...paidDrawn, percentOf: d.money.baseCredits })}, from ${f.amount(paidDrawn.old)} to ${f.amount(paidDrawn.new)}${worth}.`);
+    out.push(`${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} drawn from paid grants (top-ups, purchases) ${delta(paidDrawn).gt(0) ? "rise" : "fall"} by ${f.paidChange({ ...paidDrawn, percentOf: d.money.baseCredits })}, from ${f.fromTo(paidDrawn)}${worth}.`);
   }
   return out;
 }
@@ -149,6 +136,7 @@ function gate(d: CostDiff): string | undefined {
       ...(d.failOver.credits ? [d.card.unit] : []), ...(d.failOver.money ? [`money (${d.money.currency})`] : []), ...(d.failOver.paidCredits ? [`${d.card.unit} drawn from paid grants`] : []),
       ...(d.failOver.prices ? [`${d.card.unit} on the usage both cards serve, by the prices`] : []),
       ...(d.failOver.refused ? [`the worth of the usage the new card refuses more of, at the base card's prices`] : []),
+      ...(d.failOver.expired ? [`the ${d.card.unit} customers lose to a changed expiry, as a share of the ${d.card.unit} the base card charged`] : []),
     ];
     texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit} (${over.join(", ")}).` : `Within the --fail-over limit of ${limit}.`);
   }
@@ -168,7 +156,7 @@ function gate(d: CostDiff): string | undefined {
     const limit = `the --fail-over-line limit of ${formatExact(percent)}%`;
     const priceRises = rates.map((c) => `${c.path} ${c.old} → ${c.new} (${formatLocation(c.location)})`).join("; ");
     // A price past the limit whose line's cost is not (its rows now refused) trips the gate too: said as one sentence, not as "no line" and then a line.
-    if (first) texts.push(`${tripped.length} priced line(s) past ${limit}, largest ${lineName(first)}: ${f.amount(first.old)} → ${f.amount(first.new)}, ${f.change(first)}.`);
+    if (first) texts.push(`${tripped.length} priced line(s) past ${limit}, largest ${lineName(first)}: ${f.fromTo(first, " → ")}, ${f.change(first)}.`);
     if (rates.length > 0) {
       const prices = `${plural(rates.length, "price")} of lines the usage priced rise${rates.length === 1 ? "s" : ""} by more: ${priceRises}`;
       texts.push(first
@@ -189,7 +177,7 @@ function unmeasuredNote(d: CostDiff): string | undefined {
 
 /** What a refused row's meter lost: its quantity under each card, and its worth at the base card's prices. */
 function refusedWorth(f: Figures, r: RefusedRow): string {
-  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.amount(r.old)} → ${f.amount(r.new)} at the base card's prices` : "worth unknown (neither card served any of it)"}`;
+  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.fromTo(r, " → ")} at the base card's prices` : "worth unknown (neither card served any of it)"}`;
 }
 
 /**
@@ -200,7 +188,7 @@ function refusedNote(d: CostDiff, more: RefusedMore): string {
   const f = new Figures(d);
   const largest = largestRefused(more);
   const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged.`;
-  return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.amount(more.worth.old)} → ${f.amount(more.worth.new)} ${d.card.unit} at the base card's prices, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
+  return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.fromTo(more.worth, " → ")} ${d.card.unit} at the base card's prices, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events refused in those meters and cycles, of the ${inAll(d)} refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
 }
 
 function risesNote(d: CostDiff): string | undefined {
@@ -251,7 +239,7 @@ function rowsTable(d: CostDiff, rows: readonly CostRow[], title: string | undefi
     kind: "table", title,
     head: ["Account", "Cycle", "Meter", "Old", "New", "Change", ...(why ? ["Why"] : [])],
     align: ["left", "left", "left", "right", "right", "right", ...(why ? ["left" as const] : [])],
-    rows: rows.map((r) => [r.account, f.cycle(r.start), r.meter, f.amount(r.old), f.amount(r.new), f.change(r), ...(why ? [refusalNote(r) ?? ""] : [])]),
+    rows: rows.map((r) => [r.account, f.cycle(r.start), r.meter, ...f.row(r), ...(why ? [refusalNote(r) ?? ""] : [])]),
   };
 }
 
@@ -276,7 +264,7 @@ function linesTable(d: CostDiff, lines: readonly PricedLine[]): TableBlock {
     kind: "table",
     head: ["Line", "Old", "New", "Change", ...(gated ? ["Gate"] : [])],
     align: ["left", "right", "right", "right", ...(gated ? ["left" as const] : [])],
-    rows: lines.map((l) => [lineName(l), f.amount(l.old), f.amount(l.new), f.change(l), ...(gated ? [past.has(l) ? `past --fail-over-line ${formatExact(d.failOverLine!.percent)}%` : ""] : [])]),
+    rows: lines.map((l) => [lineName(l), ...f.row(l), ...(gated ? [past.has(l) ? `past --fail-over-line ${formatExact(d.failOverLine!.percent)}%` : ""] : [])]),
   };
 }
 
@@ -287,7 +275,7 @@ function totalsTable(d: CostDiff, label: string, totals: Map<string, Totals>): T
     kind: "table",
     head: [label, "Old", "New", "Change"],
     align: ["left", "right", "right", "right"],
-    rows: [...[...totals].map(([k, t]) => [k, f.amount(t.old), f.amount(t.new), f.change(t)]), ["Total", f.amount(all.old), f.amount(all.new), f.change(all)]],
+    rows: [...[...totals].map(([k, t]) => [k, ...f.row(t)]), ["Total", ...f.row(all)]],
     emphasis: [totals.size],
   };
 }
@@ -296,7 +284,7 @@ function totalsTable(d: CostDiff, label: string, totals: Map<string, Totals>): T
 function refusedTable(d: CostDiff): TableBlock | undefined {
   const f = new Figures(d);
   if (d.comparison.refused.length === 0) return undefined;
-  const worth = (r: RefusedRow, side: "old" | "new") => (r.priced ? f.amount(r[side]) : "unknown");
+  const worth = (r: RefusedRow, side: "old" | "new") => (r.priced ? f.amount(r[side], f.digits(r.old, r.new)) : "unknown");
   return {
     kind: "table",
     head: ["Account", "Cycle", "Meter", "Old refused", "New refused", "Old worth", "New worth", "Events"],
@@ -311,7 +299,21 @@ function cyclesTable(d: CostDiff): TableBlock {
     kind: "table",
     head: ["Account", "Cycle", "Old", "New", "Change", "Rejected events"],
     align: ["left", "left", "right", "right", "right", "right"],
-    rows: d.comparison.cycles.map((c) => [c.account, f.cycle(c.start), f.amount(c.old), f.amount(c.new), f.change(c), c.oldRejected === c.newRejected ? count(c.newRejected) : `${count(c.oldRejected)} → ${count(c.newRejected)}`]),
+    rows: d.comparison.cycles.map((c) => [c.account, f.cycle(c.start), ...f.row(c), c.oldRejected === c.newRejected ? count(c.newRejected) : `${count(c.oldRejected)} → ${count(c.newRejected)}`]),
+  };
+}
+
+/** The credits each grant kind of changed expiry loses, per account and cycle, under each card, and what the paid ones cost. */
+function expiredTable(d: CostDiff): TableBlock | undefined {
+  const f = new Figures(d);
+  if (d.money.expired.length === 0) return undefined;
+  const priced = d.money.expired.some((r) => r.worth !== undefined);
+  const worth = (r: ExpiredRow) => (r.worth === undefined ? "" : `${f.money(r.worth.old)} → ${f.money(r.worth.new)}`);
+  return {
+    kind: "table",
+    head: ["Account", "Cycle", "Grant kind", "Expiry", "Old lost", "New lost", "Change", ...(priced ? [`Worth (${d.money.currency})`] : [])],
+    align: ["left", "left", "left", "left", "right", "right", "right", ...(priced ? ["right" as const] : [])],
+    rows: d.money.expired.map((r) => [r.account, f.cycle(r.start), r.kind, `${ruleShown(r.rule.old)} → ${ruleShown(r.rule.new)}`, ...f.row(r), ...(priced ? [worth(r)] : [])]),
   };
 }
 
@@ -341,6 +343,8 @@ function sections(d: CostDiff): Section[] {
   if (changed.length > 0) out.push({ title: "Changed lines", block: rowsTable(d, changed, undefined) });
   const money = moneyTable(d, undefined);
   if (money) out.push({ title: "Changed money, per account and cycle", block: money });
+  const expired = expiredTable(d);
+  if (expired) out.push({ title: `Changed ${d.card.unit} lost to a changed expiry, per account, cycle and grant kind`, block: expired });
   const lines = changedLines(d);
   if (lines.length > 0) out.push({ title: "Changed priced lines, over the whole usage", block: linesTable(d, lines) });
   out.push({ title: "By meter", block: totalsTable(d, "Meter", totalsBy(d.comparison.rows, (r) => r.meter)) });
@@ -375,7 +379,7 @@ export function diffBlocks(d: CostDiff): Block[] {
         ["Base card", cardShown(d.base).file],
         ["New card", cardShown(d.card).file],
         ["Usage", usageShown(d.usage)],
-        [`Total ${d.card.unit}`, `${f.amount(t.old)} → ${f.amount(t.new)}, ${f.change(t)}`],
+        [`Total ${d.card.unit}`, `${f.fromTo(t, " → ")}, ${f.change(t)}`],
         ...(d.money.total ? [[`Money (${d.money.currency})`, `${f.money(d.money.total.old)} → ${f.money(d.money.total.new)}, ${f.moneyChange(d.money.total)}`] as [string, string]] : []),
       ],
     },
@@ -413,6 +417,8 @@ export function diffMarkdown(d: CostDiff): string {
   }
   const money = moneyTable(d, "Changed money, per account and cycle");
   if (money) out.push(toMarkdown([money]).trimEnd(), "");
+  const expired = expiredTable(d);
+  if (expired) out.push(toMarkdown([{ ...expired, title: `Changed ${d.card.unit} lost to a changed expiry, per account, cycle and grant kind` }]).trimEnd(), "");
   const lines = changedLines(d);
   if (lines.length > 0) {
     out.push(toMarkdown([{ ...linesTable(d, lines.slice(0, MAX_COMMENT_ROWS)), title: "Changed priced lines, over the whole usage" }]).trimEnd(), "");
