@@ -167,8 +167,9 @@ export abstract class Charging extends Limits {
     const key = itemKey(meter.keyBy, event.dimensions);
     const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
     const charged = run.cycle.chargedItems(meter.key);
-    if (items.has(key)) return;
-    if (charged.has(key)) {
+    // An active item started again is free within its cycle, but what it was started with holds from then on: a
+    // channel published again private bills private's price from the next cycle (red team, stop 38: kept public).
+    if (items.has(key) || charged.has(key)) {
       items.set(key, { dims: { ...event.dimensions } });
       return;
     }
