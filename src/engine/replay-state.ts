@@ -456,6 +456,7 @@ export function creatorOnly(statement: AccountStatement, madeByReward: boolean):
   return {
     account: statement.account,
     plan: statement.plan,
+    rewardsOnly: true,
     cycles: cycles.map((c) => ({ ...c, allowance: ZERO, allowanceUsed: ZERO, grants: c.grants.filter((g) => isPaidGrant(g.kind)), subscriptionEnd: c.start })),
   };
 }

@@ -223,6 +223,8 @@ interface PlanPeriod {
 export interface AccountStatement {
   account: string;
   plan: string;
+  /** A creator the account file does not name, with no usage of its own: shown its rewards, on no plan (creatorOnly). */
+  rewardsOnly?: true;
   cycles: CycleStatement[];
 }
 

@@ -121,6 +121,7 @@ export const statementSchema: JsonSchema = withOptional(contract("statement", "b
     omitted: count(`repeats past the ${LISTED_DUPLICATES} listed: counted in events.duplicates, not listed`),
   }, "events whose event_id was seen before, each with both of its rows"),
   accounts: array(withOptional(object({ account: str(), plan: str(), cycles: array(cycleSchema) }), {
+    rewards_only: { const: true, description: "a creator the account file does not name, with no usage of its own: shown its rewards, on no plan (each cycle's subscription_end at its start: no fee, no included credits)" },
     cycles_left_out: object({
       before: count("the account's cycles before the period, replayed but not shown"),
       after: count("the account's cycles after the period, replayed but not shown"),

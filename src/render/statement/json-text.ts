@@ -29,7 +29,7 @@ export function* statementJsonText(statement: Statement, card?: RateCard, { rele
     const accountCycles = account.cycles;
     batch += `${nextAccount}{
       "account": ${jsonString(account.account)},
-      "plan": ${jsonString(account.plan)},${leftOutText(account)}
+      "plan": ${jsonString(account.plan)},${account.rewardsOnly ? `\n      "rewards_only": true,` : ""}${leftOutText(account)}
       "cycles": [`;
     nextAccount = ",\n    ";
     let nextCycle = "\n        ";

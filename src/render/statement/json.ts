@@ -55,6 +55,7 @@ function accountJson(a: AccountStatement, currency: string, card: RateCard | und
   return {
     account: a.account,
     plan: a.plan,
+    ...(a.rewardsOnly ? { rewards_only: true } : {}),
     ...leftOutJson(a),
     cycles: cycles.map((c) => ({ ...cycleJson(c, currency), ...(card ? { money: cycleMoneyJson(cycleMoney(card, c.plan, c)) } : {}) })),
   };

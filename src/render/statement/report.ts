@@ -34,13 +34,15 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   const meters = new Set<string>();
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
-    yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · plan ${plan?.label ?? account.plan} · ${statement.timezone}` };
+    const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plan?.label ?? account.plan}`;
+    yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · ${terms} · ${statement.timezone}` };
+    if (account.rewardsOnly) yield { kind: "note", text: "A creator the account file does not name, with no usage of its own: shown the rewards it earned, billed no plan fee and given no included credits." };
     const cycles = account.cycles;
     const left = leftOutOf(account);
     if (left !== undefined) yield { kind: "note", text: leftOutNote(cycles.length, left) };
     for (const c of cycles) {
       for (const l of c.lines) meters.add(l.meter);
-      yield* cycleBlocks(c, ctx, money);
+      yield* cycleBlocks(c, ctx, money, account.rewardsOnly === true);
       yield* cycleMoneyBlocks(cycleMoney(card, c.plan, c));
     }
   }
@@ -92,7 +94,7 @@ function subscriptionEnded(c: CycleStatement, ctx: RenderContext): string {
   return planBilled(c) ? `ended ${end}: the plan served until then (its fee billed, its included credits lapsed then)` : `ended ${end}: no plan fee, no included credits`;
 }
 
-function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string): Block[] {
+function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) => string, rewardsOnly: boolean): Block[] {
   const { card } = ctx;
   const unit = card.unit;
   const blocks: Block[] = [];
@@ -120,7 +122,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   }
   if (c.rewards.earned.gt(0)) facts.push(["Creator rewards", `${money(c.rewards.earned)} ${unit} earned from ${c.rewards.from.map((r) => r.account).join(", ")}`]);
   if (c.exhaustedAt !== undefined) facts.push(ranOut(c, ctx));
-  if (c.subscriptionEnd !== undefined) facts.push(["Subscription", subscriptionEnded(c, ctx)]);
+  if (c.subscriptionEnd !== undefined && !rewardsOnly) facts.push(["Subscription", subscriptionEnded(c, ctx)]);
   blocks.push({ kind: "facts", rows: facts });
   blocks.push(...timelineBlocks(c, ctx, money));
 
