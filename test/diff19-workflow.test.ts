@@ -49,7 +49,8 @@ describe("examples/github-workflow.yml: a corpus a card cannot price", () => {
     const run = spawnSync("bash", ["-e", "-c", step], { cwd: repo, env, encoding: "utf8" });
     expect(run.status).toBe(2);
     const comment = readFileSync(join(temp, "comment.md"), "utf8");
-    expect(comment).toContain("### burnrate: ratecards/fliplet.yaml could not be priced\n\n```\nburnrate: error: fixtures/fliplet/usage.csv:2:");
+    // The error as an indented code block, which a ``` it quotes cannot close (fix20e's note, stop 38).
+    expect(comment).toContain("### burnrate: `ratecards/fliplet.yaml` could not be priced\n\n    burnrate: error: fixtures/fliplet/usage.csv:2:");
     expect(comment).toContain('unknown meter "voice_minute"');
     // Floopy, after it, is still diffed.
     expect(comment).toContain("### burnrate: floopy 2026-11 → floopy 2026-11");
