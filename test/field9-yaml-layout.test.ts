@@ -1,20 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseAccount } from "../src/account/account.js";
-import { UserError, UserErrors } from "../src/errors.js";
+import { accountRefusal as refusal } from "./helpers/account-refusal.js";
 
 // YAML layout mistakes in an account file, each said at the line to fix with the column it should
 // start at (the expected columns counted by hand from the text), one error per mistake.
-
-function refusal(source: string): string[] {
-  try {
-    parseAccount(source, "a.yaml");
-  } catch (e) {
-    if (e instanceof UserErrors) return e.errors.map((x) => x.message);
-    if (e instanceof UserError) return [e.message];
-    throw e;
-  }
-  throw new Error("accepted");
-}
 
 const HEAD = "card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-11-01\n";
 

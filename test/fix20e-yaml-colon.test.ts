@@ -1,24 +1,12 @@
 import { LineCounter, YAMLParseError } from "yaml";
 import { describe, expect, it } from "vitest";
-import { parseAccount } from "../src/account/account.js";
-import { UserError, UserErrors } from "../src/errors.js";
+import { accountRefusal as refusal } from "./helpers/account-refusal.js";
 import { layoutError } from "../src/yaml/layout-errors.js";
 
 // Newcomer, stop 38 #6: an unquoted ": " inside a value (`name: Harbor ... (Flikly: 1 s ...)`) gives the
 // parser's "Nested mappings are not allowed in compact mappings" at the value, the error a next line
 // indented too far gives, and the layout rewriter said `"card:" is indented more than "name:" above it
 // (expected column 1 ..., found column 1)`. The colon is now named, at its column, with the value quoted.
-
-function refusal(source: string): string[] {
-  try {
-    parseAccount(source, "a.yaml");
-  } catch (e) {
-    if (e instanceof UserErrors) return e.errors.map((x) => x.message);
-    if (e instanceof UserError) return [e.message];
-    throw e;
-  }
-  throw new Error("accepted");
-}
 
 const TAIL = "plan: pro\nanchor: 2026-11-01\n";
 
