@@ -22,7 +22,7 @@ export function instantOrder(rows: InstantRows, a: number, b: number): number {
   if (fa === undefined && fb === undefined) return contentOrder(rows, a, b);
   // A row outside a family never has its family's charging meter for its meter: the two differ there.
   const head = compareJson(rows.account(a), rows.account(b)) || compareJson(fa?.meter ?? rows.meter(a), fb?.meter ?? rows.meter(b));
-  return head || keyOrder(fa!.keyBy, rows.dimensions(a), rows.dimensions(b)) || a - b;
+  return head || keyOrder(fa!.keyBy, rows.dimensions(a), rows.dimensions(b)) || (a === b ? 0 : a < b ? -1 : 1);
 }
 
 /** The meters that act on one item or gauge: the charging meter (`published`) with its `ended_by` or `decreased_by`. */
@@ -99,7 +99,7 @@ export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
 }
 
 /** How to read the account, meter and dimensions of a `T`: an event's fields, or a shape's in a row source's columns. */
-export interface PartsOf<T> {
+interface PartsOf<T> {
   account(of: T): string;
   meter(of: T): string;
   dimensions(of: T): Dimensions;
