@@ -1,19 +1,105 @@
 import type { Decimal } from "../money.js";
+import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "./types.js";
 
 /**
- * The order of events at one instant: the order of their canonical keys,
- * `JSON.stringify([account, meter, sorted dimension entries, quantity, id])`.
- * No JSON text is a proper prefix of another, so the first part that differs
- * decides, and only that part is compared, string by string, without encoding
- * the keys: two events of different meters compare by two short strings.
+ * The order of events at one instant, the one declaration the full path (Replay.flush) and the known
+ * path (KnownRows) both sort by. Most rows are taken in the order of their canonical keys,
+ * `JSON.stringify([account, meter, sorted dimension entries, quantity, id])`: shuffling them within an
+ * instant or splitting a log across files changes nothing. The rows that act on one item or gauge (its
+ * start and end, its increase and decrease: one account, one family of meters linked by `ended_by` or
+ * `decreased_by`, one set of key values) keep the log's order among themselves instead (SPEC 2's "ties
+ * keeping file order"): a delete and a re-create in one second mean different things in their two
+ * orders, and the log says which happened (red team, stop 38: a re-publish in the second of its
+ * unpublish was billed nothing after). So an item's rows share one sort key, the account, the family's
+ * charging meter and the key values, and within it keep their places: one key a row, so the order is total.
+ *
+ * `a` and `b` are the rows' places at the instant, in the log's order (files in the order given, then
+ * line), as `rows` reads them.
+ */
+export function instantOrder(rows: InstantRows, a: number, b: number): number {
+  const fa = rows.family(a), fb = rows.family(b);
+  if (fa === undefined && fb === undefined) return contentOrder(rows, a, b);
+  // A row outside a family never has its family's charging meter for its meter: the two differ there.
+  const head = compareJson(rows.account(a), rows.account(b)) || compareJson(fa?.meter ?? rows.meter(a), fb?.meter ?? rows.meter(b));
+  return head || keyOrder(fa!.keyBy, rows.dimensions(a), rows.dimensions(b)) || (a === b ? 0 : a < b ? -1 : 1);
+}
+
+/** The meters that act on one item or gauge: the charging meter (`published`) with its `ended_by` or `decreased_by`. */
+export interface ItemFamily {
+  /** The charging meter's name, the family's place in the order. */
+  readonly meter: string;
+  readonly keyBy: readonly string[];
+}
+
+/** Each meter's family, by the meter's name, of every version of the card (the first that names the meter). */
+export type ItemFamilies = ReadonlyMap<string, ItemFamily>;
+
+export function itemFamilies(card: RateCard): ItemFamilies {
+  const families = new Map<string, ItemFamily>();
+  for (const version of card.versions ?? [card]) {
+    for (const meter of version.meters.values()) {
+      if (meter.aggregation !== "recurring" && meter.aggregation !== "gauge") continue;
+      const family: ItemFamily = { meter: meter.key, keyBy: meter.keyBy };
+      for (const name of [meter.key, meter.aggregation === "recurring" ? meter.endedBy : meter.decreasedBy]) if (!families.has(name)) families.set(name, family);
+    }
+  }
+  return families;
+}
+
+/** How `instantOrder` reads the rows of one instant, by their places. */
+export interface InstantRows extends PartsOf<number> {
+  family(of: number): ItemFamily | undefined;
+  quantity(of: number): Decimal;
+  components(of: number): Components;
+  id(of: number): string | undefined;
+  /** Whether two rows have one account, meter and dimensions, where the reader can tell at once (two rows of one shape); false where it cannot. */
+  sameParts(a: number, b: number): boolean;
+}
+
+/** The canonical order of two rows outside any family: the first part of their canonical keys that differs decides, and only that part is compared, string by string, without encoding the keys. */
+function contentOrder(rows: InstantRows, a: number, b: number): number {
+  return (rows.sameParts(a, b) ? 0 : partsOrder(rows, a, b)) || quantityOrder(rows.quantity(a), rows.quantity(b)) || componentsOrder(rows.components(a), rows.components(b)) || idOrder(rows.id(a), rows.id(b));
+}
+
+/** An item's key values, in its key's order: two rows of one item are equal here. */
+function keyOrder(keyBy: readonly string[], a: Dimensions, b: Dimensions): number {
+  for (const d of keyBy) {
+    const order = compareJson(a[d] ?? "", b[d] ?? "");
+    if (order !== 0) return order;
+  }
+  return 0;
+}
+
+/** Events of one instant, in the order of `instantOrder`: `events` in the log's order. */
+export function sortInstant(families: ItemFamilies, events: readonly UsageEvent[]): UsageEvent[] {
+  const family = events.map((e) => families.get(e.meter));
+  const rows: InstantRows = {
+    account: (k) => events[k]!.account,
+    meter: (k) => events[k]!.meter,
+    dimensions: (k) => events[k]!.dimensions,
+    family: (k) => family[k],
+    quantity: (k) => events[k]!.quantity,
+    components: (k) => events[k]!.components,
+    id: (k) => events[k]!.eventId,
+    sameParts: () => false,
+  };
+  return events
+    .map((_, k) => k)
+    .sort((a, b) => instantOrder(rows, a, b))
+    .map((k) => events[k]!);
+}
+
+/**
+ * The content order alone, what a reconciliation's scan of repeats orders an instant's events by
+ * (reconcile/usage-scan.ts): the order of instantOrder for every row but those of one item or gauge.
  */
 export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
   return partsOrder(EVENT_PARTS, a, b) || quantityOrder(a.quantity, b.quantity) || componentsOrder(a.components, b.components) || idOrder(a.eventId, b.eventId);
 }
 
 /** How to read the account, meter and dimensions of a `T`: an event's fields, or a shape's in a row source's columns. */
-export interface PartsOf<T> {
+interface PartsOf<T> {
   account(of: T): string;
   meter(of: T): string;
   dimensions(of: T): Dimensions;
@@ -22,7 +108,7 @@ export interface PartsOf<T> {
 const EVENT_PARTS: PartsOf<UsageEvent> = { account: (e) => e.account, meter: (e) => e.meter, dimensions: (e) => e.dimensions };
 
 /** The canonical order of two events' accounts, meters and dimensions, read through `parts`. */
-export function partsOrder<T>(parts: PartsOf<T>, a: T, b: T): number {
+function partsOrder<T>(parts: PartsOf<T>, a: T, b: T): number {
   const da = parts.dimensions(a), db = parts.dimensions(b);
   return compareJson(parts.account(a), parts.account(b)) || compareJson(parts.meter(a), parts.meter(b)) || (da === db ? 0 : compareDimensions(da, db));
 }
@@ -31,7 +117,7 @@ export function partsOrder<T>(parts: PartsOf<T>, a: T, b: T): number {
  * By value: the smaller quantity first. As text "1000" came before "9", so of a bucket retried at one instant under its
  * event_id, the one priced was the one whose digits sorted first (red team, stop 36: 10 credits for 0.09).
  */
-export function quantityOrder(a: Decimal, b: Decimal): number {
+function quantityOrder(a: Decimal, b: Decimal): number {
   return a === b ? 0 : a.cmp(b);
 }
 
@@ -42,7 +128,7 @@ type Components = Readonly<Record<string, Decimal>> | undefined;
  * request at one instant under its event_id that differ in tokens alone were priced in the order they were read, and
  * so a reordered log priced the other (red team, stop 36: 0.00225 cents or 250).
  */
-export function componentsOrder(a: Components, b: Components): number {
+function componentsOrder(a: Components, b: Components): number {
   if (a === b) return 0;
   if (a === undefined) return -1;
   if (b === undefined) return 1;
@@ -60,7 +146,7 @@ export function componentsOrder(a: Components, b: Components): number {
   return 0;
 }
 
-export function idOrder(a: string | undefined, b: string | undefined): number {
+function idOrder(a: string | undefined, b: string | undefined): number {
   return compareJson(a ?? "", b ?? "");
 }
 

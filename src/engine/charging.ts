@@ -3,7 +3,7 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import type { Meter } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
-import { componentUnits, itemKey, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
+import { componentUnits, itemKey, itemNamed, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
@@ -186,7 +186,7 @@ export abstract class Charging extends Limits {
     const items = mapOf<ActiveItem>((run.active ??= new Map()), meter.key);
     if (!items.delete(key) && !run.refused?.get(meter.key)?.delete(key)) {
       // Said at the item's cell (its key's first column), the value the reader looks up in vain.
-      throw new UserError(`${shown(event.meter)} for an item that is not active`, cellOf(event.origin, meter.keyBy[0]!), `an earlier ${shown(meter.key)} for ${meter.keyBy.join(", ")} ${shown(key)}`, "none");
+      throw new UserError(`${shown(event.meter)} for an item that is not active`, cellOf(event.origin, meter.keyBy[0]!), `an earlier ${shown(meter.key)} for ${itemNamed(meter.keyBy, event.dimensions)}`, "none");
     }
   }
 
@@ -203,7 +203,7 @@ export abstract class Charging extends Limits {
     const key = itemKey(meter.keyBy, event.dimensions);
     const gauge = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key).get(key);
     if (!gauge || gauge.level.lt(event.quantity)) {
-      throw new UserError(`${shown(event.meter)} takes ${meter.keyBy.join(", ")} ${shown(key)} below zero`, event.origin, `at most the level ${gauge ? gauge.level.toFixed() : "0"}`, event.quantity.toFixed());
+      throw new UserError(`${shown(event.meter)} takes ${itemNamed(meter.keyBy, event.dimensions)} below zero`, event.origin, `at most the level ${gauge ? gauge.level.toFixed() : "0"}`, event.quantity.toFixed());
     }
     gauge.level = gauge.level.minus(event.quantity);
     const refundable = Decimal.max(ZERO, gauge.chargedLevel.minus(gauge.level).minus(gauge.refundedLevel));

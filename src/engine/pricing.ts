@@ -324,6 +324,11 @@ export function lineDimensions(meter: Meter, dims: Dims): Record<string, string>
   return out;
 }
 
+/** An item's key values as a reader names them (`project "alpha", channel "web"`), not as itemKey joins them. */
+export function itemNamed(keyBy: readonly string[], dims: Dims): string {
+  return keyBy.map((d) => `${d} ${shown(dims[d] ?? "")}`).join(", ");
+}
+
 /** A key for a keyed item (unique user, recurring project, gauge project). */
 export function itemKey(keyBy: readonly string[], dims: Dims): string {
   if (keyBy.length === 1) return dims[keyBy[0]!] ?? "";

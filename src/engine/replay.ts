@@ -1,6 +1,6 @@
 import type { RateCard } from "../ratecard/types.js";
 import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
-import { canonicalOrder } from "./canonical-order.js";
+import { itemFamilies, sortInstant, type ItemFamilies } from "./canonical-order.js";
 import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import { creatorOnly, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
@@ -24,16 +24,20 @@ export class OutOfOrder extends Error {
  * usage through it. It is pure: events in, a statement out, no IO.
  *
  * Events must arrive in time order. Events at the same instant are buffered and
- * taken in a canonical order (account, meter, dimensions, quantity, id), so the
- * result never depends on how rows of one instant were shuffled or split across files.
+ * taken in one order (instantOrder): a canonical order (account, meter, dimensions,
+ * quantity, id), so the result never depends on how rows of one instant were
+ * shuffled or split across files, but for the rows of one item or gauge, which keep the log's order.
  */
 export class Replay extends Charging {
   /** The known path, composed, not inherited: it sees this replay only as `FullPath` (fullPath below). */
   private readonly fast: KnownRows<AccountRun>;
+  /** The meters of each item and gauge, which the order of an instant keeps in the log's order. */
+  private readonly families: ItemFamilies;
 
   constructor(card: RateCard, setup: ReplaySetup, ledger?: LedgerSink) {
     super(card, setup, ledger);
-    this.fast = new KnownRows(this.fullPath());
+    this.families = itemFamilies(card);
+    this.fast = new KnownRows(this.fullPath(), this.families);
     for (const account of setup.accounts.keys()) if (account !== setup.unnamed) this.run(account);
   }
 
@@ -49,7 +53,7 @@ export class Replay extends Charging {
 
   /**
    * Take a batch of rows, in time order after those before. Rows of one instant
-   * are held until the next instant, then priced in the canonical order as
+   * are held until the next instant, then priced in the order of an instant as
    * events are; a row the shape's earlier rows have shown to need nothing but a
    * count, or a covered charge to a known line, is priced without an event.
    */
@@ -126,8 +130,7 @@ export class Replay extends Charging {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 1) return this.price(batch[0]!);
-    batch.sort(canonicalOrder);
-    for (const event of batch) this.price(event);
+    for (const event of sortInstant(this.families, batch)) this.price(event);
   }
 
   protected settleDeferred(): void {

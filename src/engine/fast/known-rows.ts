@@ -3,7 +3,7 @@ import type { Instant } from "../../time.js";
 import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId, type ScannedIdRow } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
-import { componentsOrder, idOrder, partsOrder, quantityOrder, type PartsOf } from "../canonical-order.js";
+import { instantOrder, type ItemFamilies, type ItemFamily, type InstantRows } from "../canonical-order.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, KnownRun, RowComponents, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 import { DrawnRooms } from "./drawn-rooms.js";
@@ -21,7 +21,7 @@ const FEW_HELD = 16;
 export class KnownRows<Run extends KnownRun> {
   /** The rows of the instant being read. */
   readonly held = new HeldRows();
-  /** The held rows' canonical order, by their places. */
+  /** The held rows' order (instantOrder), by their places. */
   private readonly heldOrder: number[] = [];
   private known = new KnownShapes();
   private source: RowSource | undefined;
@@ -32,7 +32,10 @@ export class KnownRows<Run extends KnownRun> {
   /** What known rows drew on the checks' rooms, settled with their deferred charges. */
   private readonly drawn: DrawnRooms;
 
-  constructor(private readonly full: FullPath<Run>) {
+  constructor(
+    private readonly full: FullPath<Run>,
+    private readonly families: ItemFamilies,
+  ) {
     this.runs = full.runs;
     this.drawn = new DrawnRooms(full.rooms);
   }
@@ -60,7 +63,7 @@ export class KnownRows<Run extends KnownRun> {
     this.instant = at;
     if (n === 1) return this.priceRow(0);
     // Rows that all take the known path give the same result in any order (see
-    // knownCost): only a group with another row needs the canonical order.
+    // knownCost): only a group with another row needs the order of an instant.
     if (this.allKnown(n)) {
       for (let k = 0; k < n; k++) this.priceKnown(k);
       return;
@@ -96,27 +99,39 @@ export class KnownRows<Run extends KnownRun> {
     this.drawn.settle();
   }
 
-  /** The held rows' accounts and shapes, by their places, read as the canonical order reads events' parts. */
-  private heldPartsOf: { source: RowSource; parts: PartsOf<number> } | undefined;
+  /** The held rows, by their places, read as instantOrder reads an instant's events. */
+  private heldRowsOf: { source: RowSource; rows: InstantRows } | undefined;
 
-  private heldParts(source: RowSource): PartsOf<number> {
-    if (this.heldPartsOf?.source !== source) {
+  private heldRows(source: RowSource): InstantRows {
+    if (this.heldRowsOf?.source !== source) {
       const held = this.held;
-      this.heldPartsOf = { source, parts: { account: (k) => source.accounts[held.account[k]!]!, meter: (k) => source.meters[held.shape[k]!]!, dimensions: (k) => source.dimensions[held.shape[k]!]! } };
+      // Each shape's family looked up once: null for a shape of none.
+      const shapeFamilies: (ItemFamily | null | undefined)[] = [];
+      const familyOf = (shape: number): ItemFamily | undefined => {
+        let family = shapeFamilies[shape];
+        if (family === undefined) shapeFamilies[shape] = family = this.families.get(source.meters[shape]!) ?? null;
+        return family ?? undefined;
+      };
+      this.heldRowsOf = {
+        source,
+        rows: {
+          account: (k) => source.accounts[held.account[k]!]!,
+          meter: (k) => source.meters[held.shape[k]!]!,
+          dimensions: (k) => source.dimensions[held.shape[k]!]!,
+          family: (k) => familyOf(held.shape[k]!),
+          quantity: (k) => held.quantity[k]!,
+          components: (k) => held.components[k],
+          id: (k) => held.eventId(k),
+          sameParts: (a, b) => held.shape[a] === held.shape[b] && held.account[a] === held.account[b],
+        },
+      };
     }
-    return this.heldPartsOf.parts;
+    return this.heldRowsOf.rows;
   }
 
-  /** The canonical order of two held rows, as of their events (canonicalOrder). */
+  /** The order of two held rows, as of their events (instantOrder). */
   private rowOrder(a: number, b: number): number {
-    const held = this.held;
-    const same = held.shape[a] === held.shape[b] && held.account[a] === held.account[b];
-    return (
-      (same ? 0 : partsOrder(this.heldParts(this.source!), a, b)) ||
-      quantityOrder(held.quantity[a]!, held.quantity[b]!) ||
-      componentsOrder(held.components[a], held.components[b]) ||
-      idOrder(held.eventId(a), held.eventId(b))
-    );
+    return instantOrder(this.heldRows(this.source!), a, b);
   }
 
   private priceRow(k: number): void {
@@ -295,8 +310,8 @@ export class KnownRows<Run extends KnownRun> {
 
   /**
    * Whether a held row's id may make it a repeat: the id is known, or another
-   * held row of the instant has it (which of them repeats is for the canonical
-   * order). A row whose id is new is priced as if it had none, so it may take
+   * held row of the instant has it (which of them repeats is for the order of
+   * an instant). A row whose id is new is priced as if it had none, so it may take
    * the known path; priceKnown makes its id known.
    */
   private idMayRepeat(k: number, start: number): boolean {
