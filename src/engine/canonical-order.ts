@@ -90,10 +90,7 @@ export function sortInstant(families: ItemFamilies, events: readonly UsageEvent[
     .map((k) => events[k]!);
 }
 
-/**
- * The content order alone, what a reconciliation's scan of repeats orders an instant's events by
- * (reconcile/usage-scan.ts): the order of instantOrder for every row but those of one item or gauge.
- */
+/** The content order alone: the order of instantOrder for every row but those of one item or gauge. */
 export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
   return partsOrder(EVENT_PARTS, a, b) || quantityOrder(a.quantity, b.quantity) || componentsOrder(a.components, b.components) || idOrder(a.eventId, b.eventId);
 }
