@@ -255,9 +255,13 @@ export abstract class TimelineApplication extends AccountRuns {
     const at = entry.at;
     run.cycle.end = at;
     run.calendar = { calendar: new Calendar(at, this.setup.calendar.zone), index: run.cycle.index + 1 };
+    const endsWithCycle = (kind: GrantKind) => kind.expires.kind === "cycle_end";
+    // Bought or given credits that end with their cycle end with this one, closed early: expired in it, as at any
+    // cycle's end (outlivesCycle), not carried as closing into a cycle that never holds them (red team, stop 38: a
+    // pack's 500 credits shown closing at a new_cycle upgrade, and a diff that made them expire saw no loss).
+    run.wallet.capExpiry(at, (kind) => endsWithCycle(kind) && outlivesCycle(kind));
     this.expire(run, at, false, outlivesCycle);
     this.closedCycles.add(run.ordinal, this.close(run));
-    const endsWithCycle = (kind: GrantKind) => kind.expires.kind === "cycle_end";
     run.wallet.capExpiry(at, endsWithCycle);
     const gone = run.wallet.expire(at, true);
     for (const grant of gone) this.logExpiry(run, grant);
