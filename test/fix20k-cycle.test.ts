@@ -109,3 +109,25 @@ describe("statement --cycle: each account's own cycles, once a new_cycle upgrade
     expect(charges).toEqual(["bob 2026-10-20T12:00:00Z", "acme 2026-10-26T12:00:00Z", "bob 2026-10-26T12:00:00Z"]);
   });
 });
+
+describe("statement CSV: each row's plan is its cycle's, the one whose fee its money bills (red team, stop 38)", () => {
+  it("a Basic cycle's rows say basic after the account upgraded to Pro", async () => {
+    const run = await burnrate([...inputs(), "--format", "csv"]);
+    expect(run.code, run.stderr).toBe(0);
+    const [head, ...rows] = run.stdout.trim().split("\n").map((r) => r.split(","));
+    const col = (name: string) => head!.indexOf(name);
+    const acme = rows.filter((r) => r[0] === "acme");
+    // Fees: Basic 10 USD in the cycles before the upgrade (the second, cut at it, bills Basic's too), Pro 50 after.
+    const fees = acme.filter((r) => r[col("kind")] === "money" && r[col("money_item")] === "plan").map((r) => [r[col("plan")], r[col("cycle_start")], r[col("money")]]);
+    expect(fees).toEqual([
+      ["basic", "2026-09-15T04:00:00Z", "10"],
+      ["basic", "2026-10-15T04:00:00Z", "10"],
+      ["pro", "2026-10-25T12:00:00Z", "50"],
+      ["pro", "2026-11-25T13:00:00Z", "50"],
+    ]);
+    // Every row of a cycle carries the same plan: the usage of 09-16 (3 calls x 1 credit) is Basic's.
+    const usage = acme.filter((r) => r[col("kind")] === "usage").map((r) => [r[col("plan")], r[col("cycle_start")], r[col("amount")]]);
+    expect(usage[0]).toEqual(["basic", "2026-09-15T04:00:00Z", "3"]);
+    for (const r of acme) expect(r[col("plan")], r.join(",")).toBe(r[col("cycle_start")]! < "2026-10-25T12:00:00Z" ? "basic" : "pro");
+  });
+});
