@@ -31,7 +31,8 @@ const grants = (c: { grants: Grant[] }) => c.grants.map((g) => [g.kind, g.openin
 describe("statement --cycle: only the cycles a period covers, replayed from the anchor (newcomer, stop 38)", () => {
   it("--cycle DATE shows the cycle holding it, with what the cycles before carried into it", async () => {
     const st = await json([...account(), "--cycle", "2026-11-15"]);
-    expect(st.period).toEqual({ start: "2026-11-01T00:00:00Z", end: "2026-12-01T00:00:00Z" });
+    // `period` is what was asked (fix20k, stop 38: each account shows its own cycles holding it).
+    expect(st.period).toEqual({ from: "2026-11-15T00:00:00Z", through: "2026-11-15T00:00:00Z" });
     const [acme] = st.accounts;
     expect(acme.cycles_left_out).toEqual({ before: 3, after: 0 });
     expect(acme.cycles.map((c: { start: string }) => c.start)).toEqual(["2026-11-01T00:00:00Z"]);
@@ -50,7 +51,7 @@ describe("statement --cycle: only the cycles a period covers, replayed from the 
 
   it("--cycle FROM..THROUGH shows the cycles from the one holding FROM to the one holding THROUGH", async () => {
     const st = await json([...account(), "--cycle", "2026-09-15..2026-10-02"]);
-    expect(st.period).toEqual({ start: "2026-09-01T00:00:00Z", end: "2026-11-01T00:00:00Z" });
+    expect(st.period).toEqual({ from: "2026-09-15T00:00:00Z", through: "2026-10-02T00:00:00Z" });
     expect(st.accounts[0].cycles_left_out).toEqual({ before: 1, after: 1 });
     // September and October: no usage, the 100 top-up credits carried through both.
     expect(st.accounts[0].cycles.map((c: { start: string; grants: Grant[] }) => [c.start, ...grants(c)[1]!])).toEqual([
@@ -64,17 +65,21 @@ describe("statement --cycle: only the cycles a period covers, replayed from the 
     const dir = mkdtempSync(join(tmpdir(), "fix20a-cycle-"));
     writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project\n2026-10-20T10:00:00Z,data_read,100,alpha\n2026-11-05T10:00:00Z,data_read,500,alpha\n");
     const base = ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-10-01", "--timezone", "America/New_York", "--usage", join(dir, "u.csv")];
-    expect((await json([...base, "--cycle", "2026-11-01"])).period).toEqual({ start: "2026-11-01T04:00:00Z", end: "2026-12-01T05:00:00Z" });
+    const span = (st: { accounts: { cycles: { start: string; end: string }[] }[] }) => st.accounts[0]!.cycles.map((c) => [c.start, c.end]);
+    const nov = await json([...base, "--cycle", "2026-11-01"]);
+    expect(nov.period).toEqual({ from: "2026-11-01T04:00:00Z", through: "2026-11-01T04:00:00Z" });
+    expect(span(nov)).toEqual([["2026-11-01T04:00:00Z", "2026-12-01T05:00:00Z"]]);
     // 03:59Z on Nov 1 is still October 31 in New York.
-    expect((await json([...base, "--cycle", "2026-11-01T03:59:00Z"])).period).toEqual({ start: "2026-10-01T04:00:00Z", end: "2026-11-01T04:00:00Z" });
+    expect(span(await json([...base, "--cycle", "2026-11-01T03:59:00Z"]))).toEqual([["2026-10-01T04:00:00Z", "2026-11-01T04:00:00Z"]]);
   });
 
   it("without an anchor the cycles are the months from the earliest usage's", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fix20a-cycle-"));
     writeFileSync(join(dir, "u.csv"), "timestamp,meter,quantity,project\n2026-10-20T10:00:00Z,data_read,100,alpha\n2026-11-05T10:00:00Z,data_read,500,alpha\n");
     const st = await json(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--usage", join(dir, "u.csv"), "--cycle", "2026-11-30"]);
-    expect(st.period).toEqual({ start: "2026-11-01T00:00:00Z", end: "2026-12-01T00:00:00Z" });
+    expect(st.period).toEqual({ from: "2026-11-30T00:00:00Z", through: "2026-11-30T00:00:00Z" });
     expect(st.accounts[0].cycles_left_out).toEqual({ before: 1, after: 0 });
+    expect(st.accounts[0].cycles.map((c: { start: string }) => c.start)).toEqual(["2026-11-01T00:00:00Z"]);
     // 500 x 0.01 = 5.
     expect(st.accounts[0].cycles.map((c: { total: string }) => c.total)).toEqual(["5"]);
   });
@@ -133,7 +138,7 @@ describe("statement --cycle: only the cycles a period covers, replayed from the 
       ["2026-11-01T00:00:00Z", "expiry", "-1000", "100"],
     ]);
     const ledger = JSON.parse((await burnrate([...account(), "--ledger", "--cycle", "2026-11-15", "--format", "json"])).stdout);
-    expect(ledger.period).toEqual({ start: "2026-11-01T00:00:00Z", end: "2026-12-01T00:00:00Z" });
+    expect(ledger.period).toEqual({ from: "2026-11-15T00:00:00Z", through: "2026-11-15T00:00:00Z" });
     expect(ledger.entries.map((e: { at: string; balance: string }) => [e.at, e.balance]).slice(0, 2)).toEqual([["2026-11-01T00:00:00Z", "1100"], ["2026-11-05T10:00:00Z", "1095"]]);
     const table = (await burnrate([...account(), "--ledger", "--cycle", "2026-11-15", "--format", "table"])).stdout;
     expect(table).not.toContain("2026-08");

@@ -1,19 +1,20 @@
 import type { AccountSettings } from "../account/account.js";
-import type { Statement } from "../engine/types.js";
+import type { CycleStatement, Statement } from "../engine/types.js";
 import { atFlag, shown, UserError } from "../errors.js";
 import type { Period } from "../render/statement/period.js";
-import { Calendar, DATE_OR_INSTANT, parseInstant, type Instant } from "../time.js";
+import { DATE_OR_INSTANT, parseInstant, type Instant } from "../time.js";
 
 const FLAG = "--cycle";
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const EXPECTED = `${DATE_OR_INSTANT}, or two joined by .. (FROM..THROUGH)`;
 
 /**
  * `--cycle DATE` (the cycle holding DATE) or `--cycle FROM..THROUGH` (the cycles holding FROM, THROUGH and those
- * between), read as --through is, in the account's time zone, and made a span of whole cycles on the statement's
- * calendar: from the anchor, or without one from the first of a month (where the cycles then start). A selection of
- * what is shown, not of what is replayed: the replay still starts at the anchor, so that balances, carried credits
- * and quotas are those of the whole statement (newcomer, stop 38: finance wants November of an account anchored in
- * August). --through is not it: it runs the replay to a date, and refuses usage after it.
+ * between), read as --through is, in the account's time zone: a date is its first instant. Each account shows its own
+ * cycles holding them (period.ts): a plan change may have moved one account's cycles off the anchor's calendar. A
+ * selection of what is shown, not of what is replayed: the replay still starts at the anchor, so that balances,
+ * carried credits and quotas are those of the whole statement (newcomer, stop 38: finance wants November of an
+ * account anchored in August). --through is not it: it runs the replay to a date, and refuses usage after it.
  */
 export function askedPeriod(text: string, settings: AccountSettings): Period {
   const parts = text.split("..");
@@ -28,22 +29,29 @@ export function askedPeriod(text: string, settings: AccountSettings): Period {
   if (settings.anchor !== undefined && from < settings.anchor) {
     throw new UserError("date before the first cycle", atFlag(FLAG), `a date on or after the anchor ${settings.zone.localDate(settings.anchor)}, where the statement's cycles start`, shown(text));
   }
-  // Without an anchor the cycles are calendar months, whichever month they start at: counted here from FROM's.
-  const calendar = new Calendar(settings.anchor ?? settings.zone.dateTime(from).startOf("month").toMillis(), settings.zone);
-  return { start: calendar.start(calendar.indexOf(from)), end: calendar.start(calendar.indexOf(last) + 1) };
+  // A range's last date is held whole: a cycle starting later that day is shown (consecutive ranges leave none out).
+  const dayEnd = through !== undefined && DATE_ONLY.test(parts[1]!.trim()) ? settings.zone.dateTime(last).plus({ days: 1 }).toMillis() - 1 : last;
+  return { from, through: last, last: dayEnd };
 }
 
 /**
- * The period must lie within the cycles the statement holds: a date past its last cycle (no usage reached it, and no
- * --through) or before its first (without an anchor, the month of the earliest usage) is a user error, not an empty
- * statement. Every account is replayed over the same cycles, so the first one's say where they are.
+ * The period must meet the cycles the statement holds: a date past every account's last cycle (no usage reached it,
+ * and no --through) or before the first (without an anchor, the month of the earliest usage) is a user error, not an
+ * empty statement. Every account starts on the same first cycle; one whose cycles a plan change moved may end later
+ * than another, so the first account's cycles settle it when they hold the period, and only a refusal reads them all.
  */
 export function checkWithin(period: Period, statement: Statement, settings: AccountSettings, text: string): void {
-  const cycles = statement.accounts.find((a) => a.cycles.length > 0)?.cycles;
-  if (cycles === undefined) return;
-  const first = cycles[0]!.start;
-  const end = cycles[cycles.length - 1]!.end;
-  if (period.start >= first && period.end <= end) return;
+  const some = statement.accounts.find((a) => a.cycles.length > 0)?.cycles;
+  if (some === undefined || within(period, some)) return;
+  let first = some[0]!.start;
+  let end = some[some.length - 1]!.end;
+  for (const account of statement.accounts) {
+    const cycles = account.cycles;
+    if (cycles.length === 0) continue;
+    first = Math.min(first, cycles[0]!.start);
+    end = Math.max(end, cycles[cycles.length - 1]!.end);
+  }
+  if (period.from >= first && period.through < end) return;
   const date = (at: Instant) => settings.zone.localDate(at);
   throw new UserError(
     "date outside the statement's cycles",
@@ -52,3 +60,6 @@ export function checkWithin(period: Period, statement: Statement, settings: Acco
     shown(text),
   );
 }
+
+/** Whether an account's cycles hold FROM and THROUGH (a date: its first instant, as --through reads it). */
+const within = (period: Period, cycles: readonly CycleStatement[]): boolean => period.from >= cycles[0]!.start && period.through < cycles[cycles.length - 1]!.end;

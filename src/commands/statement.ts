@@ -24,7 +24,7 @@ import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
-import { inPeriod, periodStatement, type Period } from "../render/statement/period.js";
+import { accountSpans, entriesShown, inSpan, periodStatement, widestSpan, type Period, type Span } from "../render/statement/period.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 
 export interface StatementOptions extends ReplayInputOptions {
@@ -62,7 +62,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
       const replayed = await replayFiles(card, settings, input, writer).finally(() => progress.end());
       if (period !== undefined) checkWithin(period, replayed, settings, options.cycle!);
       for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(note);
-      writer.end();
+      writer.end(period === undefined ? undefined : accountSpans(replayed, period));
       await file.commit(io);
     } catch (e) {
       file.abort();
@@ -82,7 +82,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // The cycles of the period, and the transactions in them (the charts' too); the replay ran whole.
   const shown = period === undefined ? result : periodStatement(result, period);
   const all = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
-  const entries = period === undefined ? all : all.filter((e) => inPeriod(e, period));
+  const entries = period === undefined ? all : entriesShown(all, accountSpans(result, period));
   const ledgerReport: Reporters<PlainFormat> = {
     json: () => ledgerText(ledgerJsonFormat(ctx, period), entries),
     csv: () => ledgerText(ledgerCsvFormat({ bom: options.bom }), entries),
@@ -121,20 +121,29 @@ class LedgerEntries implements LedgerOutput {
   }
 }
 
-/** The ledger written to its report in batches as the replay makes it; a restart cuts the report back to its start. */
+/**
+ * The ledger written to its report in batches as the replay makes it; a restart cuts the report back to its start.
+ * With a period (--cycle), the transactions that may be in it are held instead, and written at the end, once each
+ * account's cycles shown are known (a plan change may move them while the replay runs); their balances are the whole
+ * replay's.
+ */
 class LedgerWriter implements LedgerOutput {
   private batch: LedgerEntry[] = [];
   private written = 0;
   private readonly start: number;
+  private readonly widest: Span | undefined;
 
-  /** With a period (--cycle), only the transactions in it are written; their balances are the whole replay's. */
-  constructor(private readonly format: LedgerFormat, private readonly file: ReportFile, private readonly period?: Period) {
+  constructor(private readonly format: LedgerFormat, private readonly file: ReportFile, period?: Period) {
     file.write(format.start);
     this.start = file.mark();
+    this.widest = period === undefined ? undefined : widestSpan(period);
   }
 
   push(entry: LedgerEntry): void {
-    if (this.period !== undefined && !inPeriod(entry, this.period)) return;
+    if (this.widest !== undefined) {
+      if (inSpan(entry, this.widest)) this.batch.push(entry);
+      return;
+    }
     this.batch.push(entry);
     if (this.batch.length >= 1024) this.flush();
   }
@@ -145,7 +154,9 @@ class LedgerWriter implements LedgerOutput {
     this.file.truncate(this.start);
   }
 
-  end(): void {
+  /** With a period, each account's span of the cycles shown (accountSpans). */
+  end(spans?: ReadonlyMap<string, Span>): void {
+    if (spans !== undefined) this.batch = entriesShown(this.batch, spans);
     this.flush();
     this.file.write(this.format.end(this.written === 0));
   }

@@ -127,14 +127,14 @@ export const statementSchema: JsonSchema = withOptional(contract("statement", "b
       after: count("the account's cycles after the period, replayed but not shown"),
     }, "only with --cycle: how many of the account's cycles the period left out"),
   })),
-}), { versions: versionsUsed, period: shownPeriod("the cycles shown") });
+}), { versions: versionsUsed, period: askedPeriod("each account shows its own cycles holding an instant from `from` to `through`") });
 
-/** The span --cycle cuts a statement or its ledger to: whole cycles, the replay still run from the anchor. */
-function shownPeriod(what: string): JsonSchema {
+/** What --cycle asked for; the replay still ran from the anchor. Each account's cycles may differ (a new_cycle upgrade). */
+function askedPeriod(what: string): JsonSchema {
   return object({
-    start: instant("the start of the cycle holding --cycle's (first) date"),
-    end: instant("the end of the cycle holding --cycle's (last) date"),
-  }, `only with --cycle: the span of ${what}`);
+    from: instant("--cycle's (first) date: a date is its first instant in the account's zone"),
+    through: instant("--cycle's last date (one date: the same as from)"),
+  }, `only with --cycle: ${what}`);
 }
 
 export const ledgerSchema: JsonSchema = withOptional(contract("ledger", "burnrate statement --ledger --format json", {
@@ -151,4 +151,4 @@ export const ledgerSchema: JsonSchema = withOptional(contract("ledger", "burnrat
     uncovered: decimalString(),
     balance: decimalString(),
   })),
-}), { period: shownPeriod("the transactions kept (their balances are the whole replay's)") });
+}), { period: askedPeriod("each account's transactions kept are those of its cycles holding an instant from `from` to `through` (their balances are the whole replay's)") });

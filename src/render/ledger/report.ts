@@ -7,6 +7,8 @@ import { jsonVisible } from "../shared/escape.js";
 import type { Block } from "../shared/document.js";
 import { credits, exactGrouped } from "../shared/numbers.js";
 import { dimensionText, dimensionValues } from "../shared/summary.js";
+import { periodInstants } from "../statement/json.js";
+import type { Period } from "../statement/period.js";
 
 /**
  * A ledger format written entry by entry, so a ledger of millions of events is
@@ -20,9 +22,9 @@ export interface LedgerFormat {
 }
 
 /** `burnrate.ledger/v1`, exactly as JSON.stringify(document, null, 2) writes it. */
-/** With a period (statement --cycle), the ledger says the span its transactions were kept from, before them. */
-export function ledgerJsonFormat(ctx: RenderContext, period?: { start: number; end: number }): LedgerFormat {
-  const span = period === undefined ? {} : { period: { start: formatInstant(period.start), end: formatInstant(period.end) } };
+/** With a period (statement --cycle), the ledger says the instants asked for, before its transactions. */
+export function ledgerJsonFormat(ctx: RenderContext, period?: Period): LedgerFormat {
+  const span = period === undefined ? {} : { period: periodInstants(period) };
   const empty = jsonVisible(JSON.stringify({ schema: "burnrate.ledger/v1", card: { provider: ctx.card.provider, version: ctx.card.version }, ...span, entries: [] }, null, 2));
   return {
     start: empty.slice(0, empty.length - "]\n}".length),

@@ -17,6 +17,9 @@ import { cycleMoney, moneyRounding, unknownTotal } from "./money.js";
  * table says (newcomer, stop 38). Given the card, its money (plan fee, credits bought, overage, rounding, total)
  * comes last, as rows of kind `money`: `amount` stays the credits charged, so a sum of it is never credits plus
  * dollars, nor charges plus refusals or rewards.
+ * Every row's `plan` is its cycle's: the plan in force at the cycle's end, whose fee its money rows bill (cycleMoney).
+ * It was the account's last plan (red team, stop 38: a 10 USD Basic fee row read as Pro once the account upgraded),
+ * which a pipeline grouping money by plan put under the wrong one.
  */
 export function* statementCsv(statement: Statement, options: { bom?: boolean; card?: RateCard } = {}): Generator<string> {
   const { card } = options;
@@ -67,7 +70,7 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
       const subscriptionEnd = c.subscriptionEnd === undefined ? "" : formatInstant(c.subscriptionEnd);
       for (const l of c.lines) {
         // Pushed cell by cell: spreading optional parts into a literal cost more than the cells of a large log.
-        const row: Cell[] = [a.account, a.plan, start, end, l.meter];
+        const row: Cell[] = [a.account, c.plan, start, end, l.meter];
         if (components) row.push(l.component ?? "");
         row.push(l.kind, l.category, l.pool);
         for (const d of dimNames) row.push(l.dimensions[d] ?? "");
@@ -82,7 +85,7 @@ export function* statementCsv(statement: Statement, options: { bom?: boolean; ca
       }
       // A row of a cycle's other facts: its line columns empty but for the meter and the quantity, its own columns filled.
       const fact = (kind: string, meter: string, quantity: Cell, own: { change?: Cell[]; rejection?: Cell[]; reward?: Cell[]; money?: Cell[] }): Cell[] => [
-        a.account, a.plan, start, end, meter, ...(components ? [""] : []), kind, "", "", ...dimNames.map(() => ""), quantity, "", "",
+        a.account, c.plan, start, end, meter, ...(components ? [""] : []), kind, "", "", ...dimNames.map(() => ""), quantity, "", "",
         ...(versioned ? [""] : []), ...(own.change ?? noChange), ...(ended ? [subscriptionEnd] : []),
         ...(own.rejection ?? noRejection), ...(own.reward ?? noReward), ...(own.money ?? noMoney),
       ];

@@ -6,7 +6,7 @@ import type { RateCard } from "../../ratecard/types.js";
 import { cycleMoney, cycleMoneyJson } from "./money.js";
 import { byProject, splitBy } from "../shared/summary.js";
 import { MappedArray } from "../shared/json-chunks.js";
-import { leftOutOf, periodOf } from "./period.js";
+import { leftOutOf, periodOf, type Period } from "./period.js";
 
 /**
  * The JSON contract of SPEC 4, `burnrate.statement/v1`: every amount and quantity a decimal string.
@@ -37,10 +37,15 @@ export function statementHead(statement: Statement): Record<string, unknown> {
   };
 }
 
-/** Only a statement cut to a period (--cycle) says which: the span of the cycles it shows. */
+/** Only a statement cut to a period (--cycle) says which: the instants asked for, each account's cycles holding them. */
 function periodJson(statement: Statement): Record<string, unknown> {
   const period = periodOf(statement);
-  return period === undefined ? {} : { period: { start: formatInstant(period.start), end: formatInstant(period.end) } };
+  return period === undefined ? {} : { period: periodInstants(period) };
+}
+
+/** `--cycle`'s FROM and THROUGH (one date: both), as the JSON of a statement or its ledger says them. */
+export function periodInstants(period: Period): { from: string; through: string } {
+  return { from: formatInstant(period.from), through: formatInstant(period.through) };
 }
 
 /** How many of the account's cycles a period left out before and after the ones shown, once they were read; nothing without a period. */

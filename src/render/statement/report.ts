@@ -10,6 +10,7 @@ import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 import { planBilled } from "../../ratecard/plan-fee.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
+import { isEndedReason } from "../../engine/subscription-end.js";
 
 /** Where a line's charge came from: an event, a cycle-start recharge of an active item or a level, or a refund. */
 const KIND_LABEL: Record<LineKind, string> = { usage: "usage", recurring: "recurring", gauge: "gauge", refund: "refund" };
@@ -238,15 +239,23 @@ function uncoveredLabel(card: RenderContext["card"]): string {
  * (some may be left, too few for it), or a charge that left no credits (paid to the last one, or past zero into a
  * grace buffer or an allow pool). One row said "Credits short" for both (newcomer, stop 38: globex's balance drawn to
  * exactly 0, nothing refused then, read as a refusal). A cycle that had no credits to run out, its usage let past
- * zero by an allow pool (pay as you go), says when its usage began to be charged past zero instead.
+ * zero by an allow pool (pay as you go), says when its usage began to be charged past zero instead. So does one after
+ * the subscription ended, its usage refused for it (red team, stop 38: "the credits left could not pay it" where no
+ * cycle credits ever were, every refusal "subscription ended").
  */
 function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
   const at = localDateTime(ctx, c.exhaustedAt!);
-  const refused = c.rejected.some((r) => r.firstAt === c.exhaustedAt && refusedForCredits(r.reason));
-  if (refused) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
+  const hadCredits = c.grants.some((g) => g.opening.gt(0) || g.granted.gt(0));
+  const refusal = c.rejected.find((r) => r.firstAt === c.exhaustedAt && refusedForCredits(r.reason));
+  if (refusal !== undefined && isEndedReason(refusal.reason)) {
+    const ended = c.subscriptionEnd === undefined ? "" : ` ${localDateTime(ctx, c.subscriptionEnd)}`;
+    return hadCredits
+      ? ["Credits ran out", `${at}, an event refused: the credits left could not pay it, and the subscription had ended${ended}`]
+      : ["Refused from", `${at}: no credits this cycle, the subscription had ended${ended}`];
+  }
+  if (refusal !== undefined) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
   const allowed = c.uncovered.gt(0) && [...ctx.card.pools.values()].some((p) => p.whenExhausted === "allow");
   if (!allowed) return ["Credits ran out", `${at}, a charge left no credits`];
-  const hadCredits = c.grants.some((g) => g.opening.gt(0) || g.granted.gt(0));
   return hadCredits
     ? ["Credits ran out", `${at}, a charge left no credits; usage went on past zero, as an allow pool lets it`]
     : ["Past zero from", `${at}: no credits this cycle, usage charged past zero as an allow pool lets it`];
