@@ -33,7 +33,7 @@ function refusedJson(r: RefusedRow): object {
   return {
     cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter,
     old_quantity: formatExact(r.quantity.old), new_quantity: formatExact(r.quantity.new), old_events: r.events.old, new_events: r.events.new,
-    worth: r.priced ? { ...amounts(r), percent_of_base_credits: share(gatePercent(r)) } : null, base_credits: formatExact(r.percentOf),
+    worth: r.priced ? { ...amounts(r), percent_of_base_credits: share(gatePercent(r)), priced_by: r.pricedBy ?? "base" } : null, base_credits: formatExact(r.percentOf),
   };
 }
 

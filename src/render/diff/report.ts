@@ -135,7 +135,7 @@ function gate(d: CostDiff): string | undefined {
     const over = [
       ...(d.failOver.credits ? [d.card.unit] : []), ...(d.failOver.money ? [`money (${d.money.currency})`] : []), ...(d.failOver.paidCredits ? [`${d.card.unit} drawn from paid grants`] : []),
       ...(d.failOver.prices ? [`${d.card.unit} on the usage both cards serve, by the prices`] : []),
-      ...(d.failOver.refused ? [`the worth of the usage the new card refuses more of, at the base card's prices`] : []),
+      ...(d.failOver.refused ? [`the worth of the usage the new card refuses more of, ${worthAtAll(d.refusedMore?.rows ?? [])}`] : []),
       ...(d.failOver.expired ? [`the ${d.card.unit} customers lose to a changed expiry, as a share of the ${d.card.unit} the base card charged`] : []),
     ];
     texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit} (${over.join(", ")}).` : `Within the --fail-over limit of ${limit}.`);
@@ -175,9 +175,15 @@ function unmeasuredNote(d: CostDiff): string | undefined {
   return rises === undefined ? refused : refused === undefined ? rises : `${rises} ${refused}`;
 }
 
-/** What a refused row's meter lost: its quantity under each card, and its worth at the base card's prices. */
+/** Whose prices a refused row's worth is at: the new card's where the base card served the meter free or not at all. */
+export const worthAt = (r: RefusedRow): string => (r.pricedBy === "new" ? "at the new card's prices (the base card charged nothing for it)" : "at the base card's prices");
+
+/** Whose prices the worth of several refused rows is at (worthAt). */
+export const worthAtAll = (rows: readonly RefusedRow[]): string => (rows.some((r) => r.pricedBy === "new") ? "at the base card's prices (the new card's where the base card charged nothing for the meter)" : "at the base card's prices");
+
+/** What a refused row's meter lost: its quantity under each card, and its worth at the base card's prices (worthAt). */
 function refusedWorth(f: Figures, r: RefusedRow): string {
-  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.fromTo(r, " → ")} at the base card's prices` : "worth unknown (neither card served any of it)"}`;
+  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.fromTo(r, " → ")} ${worthAt(r)}` : "worth unknown (neither card charged anything for it)"}`;
 }
 
 /**
@@ -188,7 +194,7 @@ function refusedNote(d: CostDiff, more: RefusedMore): string {
   const f = new Figures(d);
   const largest = largestRefused(more);
   const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged.`;
-  return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.fromTo(more.worth, " → ")} ${d.card.unit} at the base card's prices, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events refused in those meters and cycles, of the ${inAll(d)} refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
+  return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.fromTo(more.worth, " → ")} ${d.card.unit} ${worthAtAll(more.rows)}, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events refused in those meters and cycles, of the ${inAll(d)} refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
 }
 
 function risesNote(d: CostDiff): string | undefined {
@@ -351,7 +357,7 @@ function sections(d: CostDiff): Section[] {
   out.push({ title: "By account", block: totalsTable(d, "Account", totalsBy(d.comparison.rows, (r) => r.account)) });
   out.push({ title: "By cycle", block: cyclesTable(d) });
   const refused = refusedTable(d);
-  if (refused) out.push({ title: "Refused usage, per account, cycle and meter (worth at the base card's prices)", block: refused });
+  if (refused) out.push({ title: `Refused usage, per account, cycle and meter (worth ${worthAtAll(d.comparison.refused)})`, block: refused });
   if (d.cardChanges.length > 0) out.push({ title: "Card changes", block: cardChangesTable(d.cardChanges, undefined) });
   return out;
 }
