@@ -59,3 +59,34 @@ describe("diff: usage free under the base card and refused under the new one has
     expect(r.stdout).toContain("Refused usage, per account, cycle and meter (worth at the base card's prices (the new card's where the base card charged nothing for the meter))");
   });
 });
+
+describe("diff: a row's figures show enough decimals to be exact, or at least non-zero (red team, stop 38 #7)", () => {
+  // One call at 0.000012 credits under the base card, 0.000016 under the new: +0.000004, 0.000004 / 0.000012 = +33.33%.
+  // To 4 decimals it read 0.0000 → 0.0000, +0.0000 (+33.33%) while --fail-over 10 failed.
+  const f = files({ "base.yaml": card("1", { call: "0.000012", img: "0" }), "new.yaml": card("2", { call: "0.000016", img: "0" }) }, "timestamp,meter,quantity\n2026-11-02T00:00:00Z,call,1\n");
+  const args = ["diff", "--base", f["base.yaml"]!, "--card", f["new.yaml"]!, "--plan", "basic", "--anchor", "2026-11-01", "--usage", f["u.csv"]!, "--fail-over", "10"];
+
+  it("in the table and the pull-request comment", async () => {
+    const table = await burnrate([...args, "--format", "table"]);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toContain("Total credits  0.000012 → 0.000016, +0.000004 (+33.33%)");
+    expect(table.stdout).toMatch(/default {2}2026-11-01 {2}call {3}0\.000012 {2}0\.000016 {2}\+0\.000004 \(\+33\.33%\)/);
+    expect(table.stdout).not.toContain("0.0000 ");
+    const md = await burnrate([...args, "--format", "markdown"]);
+    expect(md.stdout).toContain("| default | 2026-11-01 | call | 0.000012 | 0.000016 | +0.000004 (+33.33%) |");
+  });
+
+  it("a change smaller than the figures' 4 decimals is shown to its own: 1.00001 → 1.00002", async () => {
+    // 1 call at 1.00001, then at 1.00002: +0.00001, 0.00001 / 1.00001 = 0.001% (0.00% to 2 places).
+    const g = files({ "base.yaml": card("1", { call: "1.00001", img: "0" }), "new.yaml": card("2", { call: "1.00002", img: "0" }) }, "timestamp,meter,quantity\n2026-11-02T00:00:00Z,call,1\n");
+    const r = await burnrate(["diff", "--base", g["base.yaml"]!, "--card", g["new.yaml"]!, "--plan", "basic", "--anchor", "2026-11-01", "--usage", g["u.csv"]!, "--format", "table"]);
+    expect(r.stdout).toContain("Total credits  1.00001 → 1.00002, +0.00001 (0.00%)");
+  });
+
+  it("a row of large figures is still rounded to 4 decimals", async () => {
+    // 12.3456789 → 13.3456789 (+1): rounded to 4 decimals, as before: 12.3457 → 13.3457, +1.0000.
+    const g = files({ "base.yaml": card("1", { call: "12.3456789", img: "0" }), "new.yaml": card("2", { call: "13.3456789", img: "0" }) }, "timestamp,meter,quantity\n2026-11-02T00:00:00Z,call,1\n");
+    const r = await burnrate(["diff", "--base", g["base.yaml"]!, "--card", g["new.yaml"]!, "--plan", "basic", "--anchor", "2026-11-01", "--usage", g["u.csv"]!, "--format", "table"]);
+    expect(r.stdout).toContain("Total credits  12.3457 → 13.3457, +1.0000 (+8.10%)");
+  });
+});

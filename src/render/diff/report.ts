@@ -97,7 +97,7 @@ function lostSummary(d: CostDiff): string[] {
   const paid = delta(lost.paid);
   const given = delta(lost.credits).minus(paid);
   const parts = [
-    ...(paid.gt(0) ? [`${f.amount(paid)} paid ${unit}${lost.worth === undefined ? "" : ` (${f.money(delta(lost.worth))} ${d.money.currency})`}`] : []),
+    ...(paid.gt(0) ? [`${f.amount(paid)} paid ${unit}${lost.worth === undefined ? "" : ` (${f.money(delta(lost.worth), f.moneyDigits(lost.worth))} ${d.money.currency})`}`] : []),
     ...(given.gt(0) ? [`${f.amount(given)} ${unit} the plan gives`] : []),
   ];
   const rules = [...new Map(lost.rows.map((r) => [r.kind, `${r.kind} ${ruleShown(r.rule.old)} → ${ruleShown(r.rule.new)}`])).values()];
@@ -119,10 +119,10 @@ function moneySummary(d: CostDiff): string[] {
   const out: string[] = [];
   // Said when it moves; the table's facts give the money either way.
   if (total !== undefined && !delta(total).isZero()) {
-    out.push(`Money (${currency}) ${delta(total).gt(0) ? "rises" : "falls"} by ${f.moneyChange(total)}, from ${f.money(total.old)} to ${f.money(total.new)}.`);
+    out.push(`Money (${currency}) ${delta(total).gt(0) ? "rises" : "falls"} by ${f.moneyChange(total)}, from ${f.moneyFromTo(total)}.`);
   }
   if (!delta(paidDrawn).isZero()) {
-    const worth = paidWorth === undefined ? "" : `, worth ${f.money(paidWorth.old)} → ${f.money(paidWorth.new)} ${currency} at the credit price`;
+    const worth = paidWorth === undefined ? "" : `, worth ${f.moneyFromTo(paidWorth, " → ")} ${currency} at the credit price`;
     out.push(`${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} drawn from paid grants (top-ups, purchases) ${delta(paidDrawn).gt(0) ? "rise" : "fall"} by ${f.paidChange({ ...paidDrawn, percentOf: d.money.baseCredits })}, from ${f.fromTo(paidDrawn)}${worth}.`);
   }
   return out;
@@ -290,7 +290,7 @@ function totalsTable(d: CostDiff, label: string, totals: Map<string, Totals>): T
 function refusedTable(d: CostDiff): TableBlock | undefined {
   const f = new Figures(d);
   if (d.comparison.refused.length === 0) return undefined;
-  const worth = (r: RefusedRow, side: "old" | "new") => (r.priced ? f.amount(r[side], f.digits(r.old, r.new)) : "unknown");
+  const worth = (r: RefusedRow, side: "old" | "new") => (r.priced ? f.amount(r[side], f.rowDigits(r)) : "unknown");
   return {
     kind: "table",
     head: ["Account", "Cycle", "Meter", "Old refused", "New refused", "Old worth", "New worth", "Events"],
@@ -314,7 +314,7 @@ function expiredTable(d: CostDiff): TableBlock | undefined {
   const f = new Figures(d);
   if (d.money.expired.length === 0) return undefined;
   const priced = d.money.expired.some((r) => r.worth !== undefined);
-  const worth = (r: ExpiredRow) => (r.worth === undefined ? "" : `${f.money(r.worth.old)} → ${f.money(r.worth.new)}`);
+  const worth = (r: ExpiredRow) => (r.worth === undefined ? "" : f.moneyFromTo(r.worth, " → "));
   return {
     kind: "table",
     head: ["Account", "Cycle", "Grant kind", "Expiry", "Old lost", "New lost", "Change", ...(priced ? [`Worth (${d.money.currency})`] : [])],
@@ -386,7 +386,7 @@ export function diffBlocks(d: CostDiff): Block[] {
         ["New card", cardShown(d.card).file],
         ["Usage", usageShown(d.usage)],
         [`Total ${d.card.unit}`, `${f.fromTo(t, " → ")}, ${f.change(t)}`],
-        ...(d.money.total ? [[`Money (${d.money.currency})`, `${f.money(d.money.total.old)} → ${f.money(d.money.total.new)}, ${f.moneyChange(d.money.total)}`] as [string, string]] : []),
+        ...(d.money.total ? [[`Money (${d.money.currency})`, `${f.moneyFromTo(d.money.total, " → ")}, ${f.moneyChange(d.money.total)}`] as [string, string]] : []),
       ],
     },
     { kind: "note", text: diffSummary(d) },
