@@ -5,10 +5,10 @@ import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
 
 /** A card of credits at 0.01 USD, Basic 10 USD with 100 included, and two meters: `call` and `img` at the prices given. */
-function card(version: string, prices: { call: string; img: string }, creditPrice: string | undefined = "0.01"): string {
+function card(version: string, prices: { call: string; img: string }, creditPrice: string | null = "0.01"): string {
   return [
     "provider: d", `version: "${version}"`, 'effective: "2026-01-01"', "unit: credits",
-    ...(creditPrice === undefined ? [] : [`credit_price: "${creditPrice}"`]),
+    ...(creditPrice === null ? [] : [`credit_price: "${creditPrice}"`]),
     "precision: { display: 2, rounding: half-even, round_at: none }", "cycle: { period: monthly }",
     "categories: { api: { label: API } }", "pools: { main: { label: Main, when_exhausted: block } }",
     "grant_kinds:", "  included: { priority: 1, expires: cycle_end }", "  topup: { priority: 2, expires: never }",
@@ -88,5 +88,63 @@ describe("diff: a row's figures show enough decimals to be exact, or at least no
     const g = files({ "base.yaml": card("1", { call: "12.3456789", img: "0" }), "new.yaml": card("2", { call: "13.3456789", img: "0" }) }, "timestamp,meter,quantity\n2026-11-02T00:00:00Z,call,1\n");
     const r = await burnrate(["diff", "--base", g["base.yaml"]!, "--card", g["new.yaml"]!, "--plan", "basic", "--anchor", "2026-11-01", "--usage", g["u.csv"]!, "--format", "table"]);
     expect(r.stdout).toContain("Total credits  12.3457 → 13.3457, +1.0000 (+8.10%)");
+  });
+});
+
+describe("diff: a money total with credits bought at no credit_price is unknown in every format (red team, stop 38 #5)", () => {
+  // Basic 10 USD a month; a 500-credit top-up bought on 2026-11-05; 20 calls at 1 credit, inside the 100 included.
+  // Priced card (credit_price 0.01): bought 500 x 0.01 = 5 USD, total 10 + 5 = 15 USD. Unpriced card: the 500
+  // credits have no money, so the total is unknown (the statement's total: null); it read 10.00 → 15.00 (+50.00%).
+  const usage = `timestamp,meter,quantity\n${Array.from({ length: 20 }, (_, i) => `${at(i)},call,1`).join("\n")}\n`;
+  const f = files({
+    "priced.yaml": card("1", { call: "1", img: "0" }), "unpriced.yaml": card("1", { call: "1", img: "0" }, null),
+    "acct.yaml": 'plan: basic\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: topup, amount: 500, at: "2026-11-05T00:00:00Z" }\n',
+  }, usage);
+  const args = (base: string, card: string) => ["diff", "--base", f[base]!, "--card", f[card]!, "--account", f["acct.yaml"]!, "--usage", f["u.csv"]!];
+
+  it("the table and the pull-request comment say which side is unknown and why, with no change or percentage", async () => {
+    const table = await burnrate([...args("unpriced.yaml", "priced.yaml"), "--format", "table"]);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toContain("Money (USD)    unknown: 500 credits bought at no credit_price under the base card");
+    expect(table.stdout).toMatch(/money total \(USD\) +unknown +15\.00 +unknown: 500 credits bought at no credit_price under the base card/);
+    expect(table.stdout).toMatch(/credits bought \(USD\) +unknown +5\.00 +unknown: 500 credits bought at no credit_price under the base card/);
+    expect(table.stdout).toContain("Money (USD) is not compared: its total is unknown, with 500 credits bought at no credit_price under the base card");
+    expect(table.stdout).not.toContain("+50.00%");
+    // Dropping the credit price is not a money cut: 15 → unknown, not 15.00 → 10.00 (-33.33%).
+    const md = await burnrate([...args("priced.yaml", "unpriced.yaml"), "--format", "markdown"]);
+    expect(md.stdout).toContain("| default | 2026-11-01 | money total (USD) | 15.00 | unknown | unknown: 500 credits bought at no credit_price under the new card |");
+    expect(md.stdout).not.toContain("-33.33%");
+  });
+
+  it("the CSV leaves the unknown side, change and percentage empty, and names it in cause", async () => {
+    const csv = (await burnrate([...args("unpriced.yaml", "priced.yaml"), "--format", "csv"])).stdout;
+    expect(csv).toContain("2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,,15,,,,,unpriced_credits_base,,,total,USD");
+    expect(csv).toContain("2026-11-01T00:00:00Z,2026-12-01T00:00:00Z,default,,10,10,0,0,,,,,,plan,USD");
+  });
+
+  it("the JSON gives null for the unknown side, with the credits and the priced parts", async () => {
+    const j = JSON.parse((await burnrate([...args("unpriced.yaml", "priced.yaml"), "--format", "json"])).stdout);
+    expect(j.money.base_total).toBeNull();
+    expect(j.money.total_delta_percent).toBeNull();
+    expect(j.money.changes.find((c: { item: string }) => c.item === "total")).toMatchObject({
+      old: null, new: "15", delta: null, delta_percent: null, unpriced_credits: { old: "500", new: "0" }, priced: { old: "10", new: "15" },
+    });
+  });
+
+  it("no gate judges a partial total; --fail-on-unmeasured fails on it", async () => {
+    // Before: total 10 → 15 tripped --fail-over-meter 10 (+50%), and 15 → 10 tripped --fail-under-meter 10 (-33.33%).
+    expect((await burnrate([...args("unpriced.yaml", "priced.yaml"), "--fail-over-meter", "10", "--format", "json"])).code).toBe(0);
+    expect((await burnrate([...args("priced.yaml", "unpriced.yaml"), "--fail-under-meter", "10", "--format", "json"])).code).toBe(0);
+    const strict = await burnrate([...args("priced.yaml", "unpriced.yaml"), "--fail-on-unmeasured", "--format", "json"]);
+    expect(strict.code).toBe(1);
+    expect(strict.stderr).toContain("the new card has no credit_price for the credits the usage buys");
+  });
+
+  it("neither card pricing the credits: the total is unknown under both, said, and not a finding", async () => {
+    const r = await burnrate([...args("unpriced.yaml", "unpriced.yaml"), "--fail-over", "10", "--fail-on-unmeasured", "--format", "table"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Money (USD)    unknown: 500 credits under the base card and 500 under the new one bought at no credit_price");
+    expect(r.stdout).not.toContain("Changed money");
+    expect(r.stderr).toContain("neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared");
   });
 });

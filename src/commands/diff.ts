@@ -106,6 +106,12 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   if (unpricedCredits !== undefined && !options.failOnUnmeasured) {
     io.stderr.write(visibleLines(`burnrate: warning: ${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: the money totals are not compared, and no gate judges them\n`));
   }
+  // Neither card prices the credits some cycle buys: the totals are unknown under both, as the statement's are. No
+  // price changed to measure, so not a --fail-on-unmeasured finding; said, as no money gate judges the totals.
+  const unpricedBoth = unpricedCredits === undefined && otherCurrency === undefined && !result.money.unpricedBought.old.isZero();
+  if (unpricedBoth) {
+    io.stderr.write(visibleLines(`burnrate: warning: neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared (the plan fees and overage are, cycle by cycle)\n`));
+  }
   if (otherCurrency !== undefined && !options.failOnUnmeasured) {
     io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
   }

@@ -80,11 +80,17 @@ const pricedLine = object({
   ...amounts,
 });
 
-const moneyChange = object({
+const moneyChange = withOptional(object({
   cycle: instant(), cycle_end: instant(), account: str(),
   item: { enum: ["plan", "bought", "overage", "total", "paid_credits_drawn", "expired_credits"], description: "paid_credits_drawn and expired_credits (the credits lost to a changed expiry, expired[] summed over the cycle's kinds) are in credits, the others in money.currency" },
-  ...amounts,
+  old: nullable(decimalString("under the base card; null for bought or total where the base card bought credits at no credit_price in the cycle (unknown, as the statement's total)")),
+  new: nullable(decimalString("under the new card; null as old, under the new card")),
+  delta: nullable(decimalString("new - old; null where either is")),
+  delta_percent: percent("100 x delta / old, to 2 places; null when old is 0 and new is not, or either is null"),
   percent_of_base_credits: percent("paid_credits_drawn, expired_credits: delta as a percentage of the credits the base card charged in the cycle, which the percentage gates judge; null for a money item, or when the base card charged nothing"),
+}), {
+  unpriced_credits: object({ old: decimalString(), new: decimalString() }, "bought and total, where either card bought credits at no credit_price in the cycle: how many, under each; no gate judges the item"),
+  priced: object({ old: decimalString(), new: decimalString() }, "with unpriced_credits: the priced parts under each card, which leave those credits out"),
 });
 
 /** One account's cycle and meter whose refused usage differs between the cards. */

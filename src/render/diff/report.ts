@@ -8,7 +8,8 @@ import { toMarkdown } from "../shared/document.js";
 import { count, exactGrouped } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
-import { gatePercent, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
+import { gatePercent, moneyItemName, unknownSide, type MoneyChange } from "../../costdiff/money.js";
+import { unknownChange, unknownShown, unknownTotalFact, unknownTotalSentence } from "./unknown-money.js";
 import type { ExpiredRow } from "../../costdiff/expired.js";
 import { Figures } from "./figures.js";
 import { LINE_NEVER_PRICED, unmeasuredNoun, unmeasuredShown, unmeasuredWhy } from "../../costdiff/unmeasured.js";
@@ -117,6 +118,8 @@ function moneySummary(d: CostDiff): string[] {
   const f = new Figures(d);
   const { total, paidDrawn, paidWorth, currency } = d.money;
   const out: string[] = [];
+  const unknown = unknownTotalSentence(d);
+  if (unknown !== undefined) out.push(unknown);
   // Said when it moves; the table's facts give the money either way.
   if (total !== undefined && !delta(total).isZero()) {
     out.push(`Money (${currency}) ${delta(total).gt(0) ? "rises" : "falls"} by ${f.moneyChange(total)}, from ${f.moneyFromTo(total)}.`);
@@ -222,14 +225,16 @@ function failedGates(d: CostDiff): string[] {
 function moneyTable(d: CostDiff, title: string | undefined): TableBlock | undefined {
   const f = new Figures(d);
   const units = { unit: d.card.unit, currency: d.money.currency };
-  const changed = d.money.changes.filter((m) => !delta(m).isZero());
+  const changed = d.money.changes.filter((m) => (m.unpriced === undefined ? !delta(m).isZero() : unknownShown(m)));
   if (changed.length === 0) return undefined;
-  const change = (m: MoneyChange) => (m.percentOf !== undefined ? f.paidChange({ ...m, percentOf: m.percentOf }) : f.moneyChange(m));
+  const change = (m: MoneyChange) => (m.unpriced !== undefined ? unknownChange(m, d.card.unit) : m.percentOf !== undefined ? f.paidChange({ ...m, percentOf: m.percentOf }) : f.moneyChange(m));
+  // A side with credits bought at no credit_price left out of it has no figure (the statement's total: null).
+  const cell = (m: MoneyChange, side: "old" | "new") => ([side, "both"].includes(unknownSide(m) ?? "") ? "unknown" : f.item(m, m[side]));
   return {
     kind: "table", title,
     head: ["Account", "Cycle", "Item", "Old", "New", "Change"],
     align: ["left", "left", "left", "right", "right", "right"],
-    rows: changed.map((m) => [m.account, f.cycle(m.start), moneyItemName(m.item, units), f.item(m, m.old), f.item(m, m.new), change(m)]),
+    rows: changed.map((m) => [m.account, f.cycle(m.start), moneyItemName(m.item, units), cell(m, "old"), cell(m, "new"), change(m)]),
   };
 }
 
@@ -387,6 +392,7 @@ export function diffBlocks(d: CostDiff): Block[] {
         ["Usage", usageShown(d.usage)],
         [`Total ${d.card.unit}`, `${f.fromTo(t, " → ")}, ${f.change(t)}`],
         ...(d.money.total ? [[`Money (${d.money.currency})`, `${f.moneyFromTo(d.money.total, " → ")}, ${f.moneyChange(d.money.total)}`] as [string, string]] : []),
+        ...(unknownTotalFact(d) === undefined ? [] : [[`Money (${d.money.currency})`, unknownTotalFact(d)!] as [string, string]]),
       ],
     },
     { kind: "note", text: diffSummary(d) },
