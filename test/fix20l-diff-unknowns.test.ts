@@ -148,3 +148,15 @@ describe("diff: a money total with credits bought at no credit_price is unknown 
     expect(r.stderr).toContain("neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared");
   });
 });
+
+describe("diff: a money row shows a sub-cent part to its own decimals, not +0.00 (red team, stop 38 #7, money)", () => {
+  // Basic with a quota of 10 calls and overage billing on, overage 0.0001 → 0.0002 USD a request; 11 calls: 1 over, 0.0001 → 0.0002 USD
+  // (+100%). The totals round to the cent (10.00 under each); the overage row read 0.00 → 0.00, +0.00 (+100.00%).
+  const quota = (price: string) => card("1", { call: "1", img: "0" }).replace("  basic: { label: Basic, included: 100, price: 10 }", `  basic: { label: Basic, included: 100, price: 10, quota: { meters: [call], requests: 10, overage_price: "${price}" } }`);
+  const f = files({ "base.yaml": quota("0.0001"), "new.yaml": quota("0.0002"), "acct.yaml": "plan: basic\nanchor: 2026-11-01\ntimezone: UTC\noverage: true\n" }, `timestamp,meter,quantity\n${Array.from({ length: 11 }, (_, i) => `${at(i)},call,1`).join("\n")}\n`);
+
+  it("in the money table", async () => {
+    const r = await burnrate(["diff", "--base", f["base.yaml"]!, "--card", f["new.yaml"]!, "--account", f["acct.yaml"]!, "--usage", f["u.csv"]!, "--format", "table"]);
+    expect(r.stdout, r.stderr).toMatch(/overage \(USD\) +0\.0001 +0\.0002 +\+0\.0001 \(\+100\.00%\)/);
+  });
+});
