@@ -170,10 +170,10 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   changes: array(change, "every cycle, account and meter either card charged"),
   money: object({
     currency: str(),
-    base_total: nullable(decimalString()),
-    card_total: nullable(decimalString()),
+    base_total: nullable(decimalString("null when neither card gives money, the cards' currencies differ, or some cycle bought credits at no credit_price under either card (its total unknown)")),
+    card_total: nullable(decimalString("null as base_total")),
     total_delta: nullable(decimalString()),
-    total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when neither card gives money, or base_total is 0 and card_total is not"),
+    total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null where base_total is, or base_total is 0 and card_total is not"),
     paid_credits_drawn: object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of the credits the base card charged over the usage (base_total), which --fail-over judges; null when that is 0 and delta is not") }),
     paid_credits_worth: nullable(object(amounts)),
     cycles: array(object({
