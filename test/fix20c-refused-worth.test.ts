@@ -34,7 +34,7 @@ describe("diff: refused usage compared by quantity and worth, not events (red te
     expect(j.refused).toEqual([{
       cycle: "2026-11-01T00:00:00Z", cycle_end: "2026-12-01T00:00:00Z", account: "default", meter: "web_fetch",
       old_quantity: "1000", new_quantity: "10000", old_events: 1, new_events: 1,
-      worth: { old: "50", new: "500", delta: "450", delta_percent: "900", percent_of_base_credits: "90" }, base_credits: "500",
+      worth: { old: "50", new: "500", delta: "450", delta_percent: "900", percent_of_base_credits: "90", priced_by: "base" }, base_credits: "500",
     }]);
     expect(j.refused_more).toEqual({ old: 1, new: 1 });
     expect(j.refused_more_worth).toEqual({ old: "50", new: "500", delta: "450", delta_percent: "900" });

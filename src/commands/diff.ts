@@ -28,6 +28,7 @@ import { report } from "../render/shared/reporters.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { replayRunInputs } from "./run-inputs.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
+import { worthAt, worthAtAll } from "../render/diff/report.js";
 
 export interface DiffOptions extends ReplayInputOptions {
   /** The card before the change, or a set of its versions (`--base` repeated). */
@@ -105,6 +106,12 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   if (unpricedCredits !== undefined && !options.failOnUnmeasured) {
     io.stderr.write(visibleLines(`burnrate: warning: ${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: the money totals are not compared, and no gate judges them\n`));
   }
+  // Neither card prices the credits some cycle buys: the totals are unknown under both, as the statement's are. No
+  // price changed to measure, so not a --fail-on-unmeasured finding; said, as no money gate judges the totals.
+  const unpricedBoth = unpricedCredits === undefined && otherCurrency === undefined && !result.money.unpricedBought.old.isZero();
+  if (unpricedBoth) {
+    io.stderr.write(visibleLines(`burnrate: warning: neither card has a credit_price for the credits the usage buys: the money totals are unknown under both and not compared (the plan fees and overage are, cycle by cycle)\n`));
+  }
   if (otherCurrency !== undefined && !options.failOnUnmeasured) {
     io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
   }
@@ -166,7 +173,7 @@ function moneyGateFinding(g: GateResult, units: { unit: string; currency: string
 
 /** A refused row: how much of the meter each card refused, and what that is worth at the base card's prices. */
 function refusedRowText(r: RefusedRow, unit: string, zone: Zone): string {
-  const worth = r.priced ? `worth ${formatExact(r.old)} → ${formatExact(r.new)} ${unit} at the base card's prices` : "worth unknown (neither card served any of the meter to price it by)";
+  const worth = r.priced ? `worth ${formatExact(r.old)} → ${formatExact(r.new)} ${unit} ${worthAt(r)}` : "worth unknown (neither card charged anything for the meter to price it by)";
   return `${r.meter} ${formatExact(r.quantity.old)} → ${formatExact(r.quantity.new)} refused (${r.events.old} → ${r.events.new} events), ${worth}, in the cycle from ${zone.localDate(r.start)}, account ${r.account}`;
 }
 
@@ -175,7 +182,7 @@ function refusedRowText(r: RefusedRow, unit: string, zone: Zone): string {
  * where the old card refused one of 1,000 is as many events and ten times the usage (red team, stop 38).
  */
 function refusedText(more: RefusedMore, unit: string, zone: Zone): string {
-  return `more usage refused under the new card, in ${more.rows.length} meter(s) of the accounts' cycles that refuse more of it (${more.old} → ${more.new} events, worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${unit} at the base card's prices); largest: ${refusedRowText(largestRefused(more), unit, zone)}`;
+  return `more usage refused under the new card, in ${more.rows.length} meter(s) of the accounts' cycles that refuse more of it (${more.old} → ${more.new} events, worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${unit} ${worthAtAll(more.rows)}); largest: ${refusedRowText(largestRefused(more), unit, zone)}`;
 }
 
 /** The credits lost to a changed expiry: how many, of which the paid and their money, and the largest account's cycle. */
@@ -192,7 +199,7 @@ function refusedFinding(more: RefusedMore, limit: { percent: Decimal; unit: stri
   const share = gatePercent({ ...more.worth, percentOf: limit.base });
   const size = share === undefined ? "from 0" : `${share.gt(0) ? "+" : ""}${formatExact(share)}% of the ${formatExact(limit.base)} ${limit.unit} it charged`;
   const unpriced = more.rows.some((r) => !r.priced) ? ", and some of it has no price to be worth anything at (fail closed)" : "";
-  return `usage refused under the new card rises by more than --fail-over ${formatExact(limit.percent)}%: worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${limit.unit} at the base card's prices (${size})${unpriced}, in ${more.rows.length} meter(s) of the accounts' cycles; largest: ${refusedRowText(largestRefused(more), limit.unit, limit.zone)}`;
+  return `usage refused under the new card rises by more than --fail-over ${formatExact(limit.percent)}%: worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${limit.unit} ${worthAtAll(more.rows)} (${size})${unpriced}, in ${more.rows.length} meter(s) of the accounts' cycles; largest: ${refusedRowText(largestRefused(more), limit.unit, limit.zone)}`;
 }
 
 /** One line per tripped gate: how many meters, and the largest of them. */

@@ -67,8 +67,13 @@ export interface RefusedRow extends Totals {
   events: { old: number; new: number };
   /** The credits the base card charged the meter in the cycle: the JSON gives the worth's rise as a share of it. */
   percentOf: Decimal;
-  /** Whether the worth is known: false where neither card served any of the meter, in the cycle or anywhere, to read its price from. */
+  /**
+   * Whether the worth is known: false where neither card charged anything for the meter, in the cycle or anywhere, to
+   * read its price from (it served none of it, or served it free).
+   */
   priced: boolean;
+  /** Whose prices the worth is at: the base card's, else the new card's where the base card served none of the meter or served it free. */
+  pricedBy?: "base" | "new";
 }
 
 export interface CostComparison {
@@ -242,9 +247,16 @@ function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string,
   }
   const changed = [...out.entries()].filter(([, r]) => !r.quantity.old.eq(r.quantity.new));
   for (const [key, r] of changed) {
-    const cost = [old.inCycle.get(key), old.overall.get(r.meter), now.inCycle.get(key), now.overall.get(r.meter)].find((c) => c !== undefined && !c.quantity.isZero());
+    // A price of 0 gives no worth to measure: a meter free under the base card and charged under the new one is worth
+    // what the new card charges for it, as that is what the customer would pay to get it back (red team, stop 38: 8
+    // images refused under img 0 -> 5 were "worth 0 -> 0", and --fail-over passed). Free under both, it has no price
+    // to be worth anything at: unknown, as --fail-over and --fail-on-unmeasured fail closed on it.
+    const served = [old.inCycle.get(key), old.overall.get(r.meter), now.inCycle.get(key), now.overall.get(r.meter)];
+    const at = served.findIndex((c) => c !== undefined && !c.quantity.isZero() && !c.amount.isZero());
+    const cost = served[at];
     r.priced = cost !== undefined;
     if (cost === undefined) continue;
+    r.pricedBy = at < 2 ? "base" : "new";
     // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.
     r.old = r.quantity.old.mul(cost.amount).div(cost.quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
     r.new = r.quantity.new.mul(cost.amount).div(cost.quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);

@@ -51,6 +51,7 @@ export function checkGates(rows: readonly CostRow[], money: readonly MoneyChange
     // A part before the money total, which sums the parts, and the money before the credits drawn: the largest named is the part that moved.
     // A limit object, not an optional argument: an argument left undefined (no credit price) took the default, the
     // credits' limit, and read a dollar as a credit (red team, stop 36: +80 USD passed --fail-over-amount 100).
-    money: money.filter((m) => past(m, gate, { limit: inCredits(m.item) ? gate.limit : (m.creditPrice ?? creditPrice)?.mul(gate.limit) })).sort((a, b) => rank(a) - rank(b) || largest(a, b)),
+    // An item with a side unknown (credits bought at no credit_price) has no change to judge: it is not measured (diff.ts).
+    money: money.filter((m) => m.unpriced === undefined && past(m, gate, { limit: inCredits(m.item) ? gate.limit : (m.creditPrice ?? creditPrice)?.mul(gate.limit) })).sort((a, b) => rank(a) - rank(b) || largest(a, b)),
   }));
 }

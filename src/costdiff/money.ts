@@ -58,6 +58,19 @@ export interface MoneyChange extends Totals {
    * the cycle ended on, which prices its fee, else the base card's; undefined where neither gives one.
    */
   creditPrice?: Decimal;
+  /**
+   * For credits bought and the money total: the credits each card bought at no credit_price in the cycle, where either
+   * did. That side's figure leaves them out, so it is unknown (the statement's `total: null`): the reports show it as
+   * unknown, no change or percentage is taken from it, and no gate judges it (red team, stop 38: 10.00 → 15.80, +58%).
+   */
+  unpriced?: Totals;
+}
+
+/** Which side of a money item is unknown (credits bought at no credit_price left out of it): undefined where both are known. */
+export function unknownSide(m: MoneyChange): "old" | "new" | "both" | undefined {
+  if (m.unpriced === undefined) return undefined;
+  const [o, n] = [m.unpriced.old.gt(0), m.unpriced.new.gt(0)];
+  return o && n ? "both" : o ? "old" : n ? "new" : undefined;
 }
 
 /**
@@ -103,6 +116,11 @@ export interface MoneyComparison {
    * under it, so the totals are not compared (a total that "fell" by the credits' cost, red team, stop 36).
    */
   unpricedCredits: "base" | "new" | undefined;
+  /**
+   * The credits each card bought at no credit_price over the usage: where either is not 0, some cycle's money total is
+   * unknown under that card, and so is the money total over the usage (`total` undefined), whatever the other card.
+   */
+  unpricedBought: Totals;
 }
 
 /** The plans the usage's cycles were on, those of them with requests past their quota, and whether any cycle bought credits. */
@@ -171,10 +189,11 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
   const expired = sorted.flatMap((r) => r.expired);
   const changes = sorted.flatMap((r) => MONEY_ITEMS.flatMap((item): MoneyChange[] => {
     const t = itemTotals(r, item);
+    const unpriced = item === "bought" || item === "total" ? unpricedOf(r) : undefined;
     // An item neither card charges (no overage, nothing bought) is not a line of the report.
-    if (t === undefined || (t.old.isZero() && t.new.isZero())) return [];
+    if (t === undefined || (t.old.isZero() && t.new.isZero() && unpriced === undefined)) return [];
     const price = r.creditPrice.new ?? r.creditPrice.old;
-    return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}), ...(price === undefined ? {} : { creditPrice: price }) }];
+    return [{ account: r.account, start: r.start, end: r.end, item, ...t, ...(inCredits(item) ? { percentOf: r.baseCredits } : {}), ...(price === undefined ? {} : { creditPrice: price }), ...(unpriced === undefined ? {} : { unpriced }) }];
   }));
   // Cycle by cycle, each under the card version it ended on: a later version without a credit price makes credits
   // bought cost nothing in money (red team, stop 36: "credits bought 1.50 → 0.00").
@@ -182,11 +201,13 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
   const hasPrice = (m: CycleMoney | undefined) => m !== undefined && m.bought !== undefined;
   const unpricedRow = [...rows.values()].find((r) => (unpriced(r.old) && hasPrice(r.new)) || (unpriced(r.new) && hasPrice(r.old)));
   const unpricedCredits = unpricedRow === undefined ? undefined : unpriced(unpricedRow.old) ? "base" : "new";
-  const anyMoney = unpricedCredits === undefined && sorted.some((r) => r.old !== undefined || r.new !== undefined);
   const sum = (pick: (r: MoneyRow) => Totals | undefined): Totals => sorted.reduce((t, r) => {
     const v = pick(r);
     return v === undefined ? t : { old: t.old.plus(v.old), new: t.new.plus(v.new) };
   }, { old: ZERO, new: ZERO });
+  // A total with a cycle's purchase left out is no total, under either card or both: no figure, no percentage.
+  const unpricedBought = sum(unpricedOf);
+  const anyMoney = unpricedBought.old.isZero() && unpricedBought.new.isZero() && sorted.some((r) => r.old !== undefined || r.new !== undefined);
   return {
     currency: card.card.currency,
     otherCurrency,
@@ -200,7 +221,14 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
     baseCredits: sorted.reduce((t, r) => t.plus(r.baseCredits), ZERO),
     exercised,
     unpricedCredits,
+    unpricedBought,
   };
+}
+
+/** The credits each card bought at no credit_price in one account's cycle, where either did (cycle-money.ts). */
+function unpricedOf(r: MoneyRow): Totals | undefined {
+  const [o, n] = [r.old?.unpriced ?? ZERO, r.new?.unpriced ?? ZERO];
+  return o.isZero() && n.isZero() ? undefined : { old: o, new: n };
 }
 
 /** One item under each card: a card that gives no money gives 0 of it; undefined when neither gives any. */

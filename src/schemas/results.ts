@@ -80,11 +80,17 @@ const pricedLine = object({
   ...amounts,
 });
 
-const moneyChange = object({
+const moneyChange = withOptional(object({
   cycle: instant(), cycle_end: instant(), account: str(),
   item: { enum: ["plan", "bought", "overage", "total", "paid_credits_drawn", "expired_credits"], description: "paid_credits_drawn and expired_credits (the credits lost to a changed expiry, expired[] summed over the cycle's kinds) are in credits, the others in money.currency" },
-  ...amounts,
+  old: nullable(decimalString("under the base card; null for bought or total where the base card bought credits at no credit_price in the cycle (unknown, as the statement's total)")),
+  new: nullable(decimalString("under the new card; null as old, under the new card")),
+  delta: nullable(decimalString("new - old; null where either is")),
+  delta_percent: percent("100 x delta / old, to 2 places; null when old is 0 and new is not, or either is null"),
   percent_of_base_credits: percent("paid_credits_drawn, expired_credits: delta as a percentage of the credits the base card charged in the cycle, which the percentage gates judge; null for a money item, or when the base card charged nothing"),
+}), {
+  unpriced_credits: object({ old: decimalString(), new: decimalString() }, "bought and total, where either card bought credits at no credit_price in the cycle: how many, under each; no gate judges the item"),
+  priced: object({ old: decimalString(), new: decimalString() }, "with unpriced_credits: the priced parts under each card, which leave those credits out"),
 });
 
 /** One account's cycle and meter whose refused usage differs between the cards. */
@@ -93,7 +99,7 @@ const refused = object({
   old_quantity: decimalString("the meter's quantity refused under the base card, for any reason"),
   new_quantity: decimalString("the meter's quantity refused under the new card"),
   old_events: count(), new_events: count(),
-  worth: nullable(object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of base_credits; null when that is 0 and delta is not") }, "each quantity at the base card's average price of the meter in the cycle (its credits over its quantity served), else over the whole usage, else (the base card served none of it) the new card's so; null where neither served any of the meter")),
+  worth: nullable(object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of base_credits; null when that is 0 and delta is not"), priced_by: { enum: ["base", "new"], description: "whose prices the worth is at: the base card's, else the new card's where the base card served none of the meter or charged nothing for it" } }, "each quantity at the base card's average price of the meter in the cycle (its credits over its quantity served), else over the whole usage, else (the base card served none of it, or served it free) the new card's so; null where neither card charged anything for the meter")),
   base_credits: decimalString("the credits the base card charged the meter in the cycle"),
 });
 
@@ -164,10 +170,10 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   changes: array(change, "every cycle, account and meter either card charged"),
   money: object({
     currency: str(),
-    base_total: nullable(decimalString()),
-    card_total: nullable(decimalString()),
+    base_total: nullable(decimalString("null when neither card gives money, the cards' currencies differ, or some cycle bought credits at no credit_price under either card (its total unknown)")),
+    card_total: nullable(decimalString("null as base_total")),
     total_delta: nullable(decimalString()),
-    total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null when neither card gives money, or base_total is 0 and card_total is not"),
+    total_delta_percent: percent("100 x total_delta / base_total, to 2 places; null where base_total is, or base_total is 0 and card_total is not"),
     paid_credits_drawn: object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of the credits the base card charged over the usage (base_total), which --fail-over judges; null when that is 0 and delta is not") }),
     paid_credits_worth: nullable(object(amounts)),
     cycles: array(object({

@@ -1,6 +1,6 @@
 import { delta, deltaPercent, lineName, refusalsMoved, type Totals } from "../../costdiff/compare.js";
 import type { CostDiff } from "../../costdiff/diff.js";
-import { inCredits } from "../../costdiff/money.js";
+import { inCredits, unknownSide, type MoneyChange } from "../../costdiff/money.js";
 import { formatExact } from "../../money.js";
 import { formatInstant } from "../../time.js";
 import { csvText, NumberCell } from "../shared/csv.js";
@@ -9,6 +9,17 @@ const figures = (t: Totals) => {
   const p = deltaPercent(t);
   return [new NumberCell(formatExact(t.old)), new NumberCell(formatExact(t.new)), new NumberCell(formatExact(delta(t))), new NumberCell(p === undefined ? "" : formatExact(p))];
 };
+
+/**
+ * A money item's figures: a side with credits bought at no credit_price left out of it is empty, as is its change and
+ * percentage (the statement's `total: null`), and `cause` says which (`unpriced_credits_base`, `_new`, `_both`).
+ */
+function moneyFigures(m: MoneyChange): { cells: NumberCell[]; cause: string } {
+  const side = unknownSide(m);
+  if (side === undefined) return { cells: figures(m), cause: "" };
+  const known = (s: "old" | "new") => new NumberCell(side === s || side === "both" ? "" : formatExact(m[s]));
+  return { cells: [known("old"), known("new"), new NumberCell(""), new NumberCell("")], cause: `unpriced_credits_${side === "old" ? "base" : side}` };
+}
 
 /**
  * One row per cycle, account and meter (the `changes[]` of the JSON), with what
@@ -30,7 +41,10 @@ export function diffCsv(d: CostDiff, options: { bom?: boolean } = {}): string {
         return [formatInstant(r.start), formatInstant(r.end), r.account, r.meter, ...figures(r), r.oldRefused, r.newRefused, moved === undefined ? "" : `credits_ran_out_${moved}`, "", "", "", d.card.unit];
       }),
       ...d.comparison.lines.map((l) => ["", "", "", l.meter, ...figures(l), "", "", "", lineName(l), tripped.has(l) ? "fail_over_line" : "", "", d.card.unit]),
-      ...d.money.changes.map((m) => [formatInstant(m.start), formatInstant(m.end), m.account, "", ...figures(m), "", "", "", "", "", m.item, inCredits(m.item) ? d.card.unit : d.money.currency]),
+      ...d.money.changes.map((m) => {
+        const { cells, cause } = moneyFigures(m);
+        return [formatInstant(m.start), formatInstant(m.end), m.account, "", ...cells, "", "", cause, "", "", m.item, inCredits(m.item) ? d.card.unit : d.money.currency];
+      }),
     ],
     options,
   );

@@ -5,8 +5,17 @@ import { formatFixed, type Decimal } from "../../money.js";
 import { minorDigits } from "../../ratecard/cycle-money.js";
 import { credits } from "../shared/numbers.js";
 
-/** The most decimals an amount of credits is shown with: past them, a figure is rounded (the JSON and CSV are exact). */
+/**
+ * The decimals an amount of credits is shown with at most, unless a figure of the row is so small that they would show
+ * it with one significant digit or none: then as many as give it SIGNIFICANT. A row of 12.3456789 is rounded to 4
+ * decimals; one of 0.000012 → 0.000016 is shown whole, where it read 0.0000 → 0.0000, +0.0000 (+33.33%) while the
+ * gate failed (red team, stop 38). The JSON and CSV are exact.
+ */
 const MAX_DIGITS = 4;
+const SIGNIFICANT = 4;
+
+/** The decimals a figure below 0.001 needs for SIGNIFICANT digits (8 for 0.000012); 0 for the others, which MAX_DIGITS shows. */
+const significantDigits = (v: Decimal): number => (v.isZero() || v.e > -MAX_DIGITS ? 0 : SIGNIFICANT - 1 - v.e);
 
 /** How the diff's reports write its figures: credits, money, changes and percentages, cycles by their local date. */
 export class Figures {
@@ -18,7 +27,13 @@ export class Figures {
    * (newcomer, stop 38: 57 → 61.8 shown as 57 → 62, "+5 (+8.42%)", from which a reviewer computes +8.77%).
    */
   digits(...values: Decimal[]): number {
-    return Math.max(this.d.card.precision.display, Math.min(MAX_DIGITS, Math.max(...values.map((v) => v.decimalPlaces()))));
+    const limit = Math.max(MAX_DIGITS, ...values.map(significantDigits));
+    return Math.max(this.d.card.precision.display, Math.min(limit, Math.max(...values.map((v) => v.decimalPlaces()))));
+  }
+
+  /** The decimals of a row: its old and new amounts and its change, which may need more than either (1.00001 → 1.00002). */
+  rowDigits(t: Totals): number {
+    return this.digits(t.old, t.new, delta(t));
   }
 
   amount(value: Decimal, digits = this.digits(value)): string {
@@ -31,13 +46,13 @@ export class Figures {
 
   /** A row's old and new amounts and its change, all to the decimals of the most exact of them. */
   row(t: Totals): [string, string, string] {
-    const n = this.digits(t.old, t.new);
+    const n = this.rowDigits(t);
     return [this.amount(t.old, n), this.amount(t.new, n), this.change(t)];
   }
 
   /** `OLD to NEW`, or `OLD → NEW`, to the decimals of the more exact. */
   fromTo(t: Totals, between = " to "): string {
-    const n = this.digits(t.old, t.new);
+    const n = this.rowDigits(t);
     return `${this.amount(t.old, n)}${between}${this.amount(t.new, n)}`;
   }
 
@@ -49,22 +64,38 @@ export class Figures {
 
   change(t: Totals): string {
     const d = delta(t);
-    return d.isZero() ? "0" : `${this.signed(d, this.digits(t.old, t.new))} (${this.percent(t)})`;
+    return d.isZero() ? "0" : `${this.signed(d, this.rowDigits(t))} (${this.percent(t)})`;
   }
 
   cycle(start: number): string {
     return this.d.zone.localDate(start);
   }
 
-  /** An amount of money, to the currency's minor unit (34.00 USD). */
-  money(value: Decimal): string {
-    return credits(value, minorDigits(this.d.money.currency));
+  /** An amount of money, to the currency's minor unit (34.00 USD), or to the decimals given. */
+  money(value: Decimal, digits = minorDigits(this.d.money.currency)): string {
+    return credits(value, digits);
+  }
+
+  /**
+   * The decimals of a row of money: the currency's minor unit, more where a part is finer (an overage of 0.002 USD a
+   * request), as `digits` gives credits, so a change of a tenth of a cent does not read +0.00.
+   */
+  moneyDigits(t: Totals): number {
+    const values = [t.old, t.new, delta(t)];
+    const limit = Math.max(MAX_DIGITS, ...values.map(significantDigits));
+    return Math.max(minorDigits(this.d.money.currency), Math.min(limit, Math.max(...values.map((v) => v.decimalPlaces()))));
+  }
+
+  /** `OLD to NEW` in money, to the decimals of the more exact (moneyDigits). */
+  moneyFromTo(t: Totals, between = " to "): string {
+    const n = this.moneyDigits(t);
+    return `${this.money(t.old, n)}${between}${this.money(t.new, n)}`;
   }
 
   /** A money change, as `change` gives a credit one. */
   moneyChange(t: Totals): string {
     const d = delta(t);
-    return d.isZero() ? "0" : `${d.gt(0) ? "+" : ""}${this.money(d)} (${this.percent(t)})`;
+    return d.isZero() ? "0" : `${d.gt(0) ? "+" : ""}${this.money(d, this.moneyDigits(t))} (${this.percent(t)})`;
   }
 
   /** Paid credits drawn: the change, and its share of the credits the base card charged, as the gates judge it. */
@@ -72,11 +103,11 @@ export class Figures {
     const d = delta(t);
     if (d.isZero()) return "0";
     const p = gatePercent(t);
-    return `${this.signed(d, this.digits(t.old, t.new))}${p === undefined ? "" : ` (${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}% of ${this.amount(t.percentOf)} ${this.d.card.unit})`}`;
+    return `${this.signed(d, this.rowDigits(t))}${p === undefined ? "" : ` (${p.gt(0) ? "+" : ""}${formatFixed(p, 2)}% of ${this.amount(t.percentOf)} ${this.d.card.unit})`}`;
   }
 
   /** One money item's figure: money to the cent, credits drawn from paid grants as credits. */
   item(m: MoneyChange, value: Decimal): string {
-    return inCredits(m.item) ? this.amount(value, this.digits(m.old, m.new)) : this.money(value);
+    return inCredits(m.item) ? this.amount(value, this.rowDigits(m)) : this.money(value, this.moneyDigits(m));
   }
 }

@@ -1,7 +1,7 @@
 import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, deltaPercent, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type RefusedRow, type Totals } from "../../costdiff/compare.js";
 import { lineGateTripped, type CostDiff } from "../../costdiff/diff.js";
-import { gatePercent, type MoneyChange, type MoneyComparison } from "../../costdiff/money.js";
+import { gatePercent, unknownSide, type MoneyChange, type MoneyComparison } from "../../costdiff/money.js";
 import { cycleMoneyJson } from "../statement/money.js";
 import { formatExact, type Decimal } from "../../money.js";
 import { cardShown } from "../../ratecard/versions.js";
@@ -33,7 +33,7 @@ function refusedJson(r: RefusedRow): object {
   return {
     cycle: formatInstant(r.start), cycle_end: formatInstant(r.end), account: r.account, meter: r.meter,
     old_quantity: formatExact(r.quantity.old), new_quantity: formatExact(r.quantity.new), old_events: r.events.old, new_events: r.events.new,
-    worth: r.priced ? { ...amounts(r), percent_of_base_credits: share(gatePercent(r)) } : null, base_credits: formatExact(r.percentOf),
+    worth: r.priced ? { ...amounts(r), percent_of_base_credits: share(gatePercent(r)), priced_by: r.pricedBy ?? "base" } : null, base_credits: formatExact(r.percentOf),
   };
 }
 
@@ -68,7 +68,22 @@ const share = (p: Decimal | undefined): string | null => (p === undefined ? null
 
 /** One money item of one account's cycle past a gate. */
 function moneyChangeJson(m: MoneyChange): object {
-  return { cycle: formatInstant(m.start), cycle_end: formatInstant(m.end), account: m.account, item: m.item, ...amounts(m), percent_of_base_credits: m.percentOf === undefined ? null : share(gatePercent(m)) };
+  return { cycle: formatInstant(m.start), cycle_end: formatInstant(m.end), account: m.account, item: m.item, ...moneyAmounts(m), percent_of_base_credits: m.percentOf === undefined ? null : share(gatePercent(m)) };
+}
+
+/**
+ * A money item's amounts; where credits bought at no credit_price are left out of a side, that side, the delta and the
+ * percentage are null, as the statement's total is, with the credits (`unpriced_credits`) and the priced parts (`priced`).
+ */
+function moneyAmounts(m: MoneyChange): object {
+  const side = unknownSide(m);
+  if (side === undefined) return amounts(m);
+  const known = (s: "old" | "new") => (side === s || side === "both" ? null : formatExact(m[s]));
+  return {
+    old: known("old"), new: known("new"), delta: null, delta_percent: null,
+    unpriced_credits: { old: formatExact(m.unpriced!.old), new: formatExact(m.unpriced!.new) },
+    priced: { old: formatExact(m.old), new: formatExact(m.new) },
+  };
 }
 
 /**

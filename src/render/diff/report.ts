@@ -8,7 +8,8 @@ import { toMarkdown } from "../shared/document.js";
 import { count, exactGrouped } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
-import { gatePercent, moneyItemName, type MoneyChange } from "../../costdiff/money.js";
+import { gatePercent, moneyItemName, unknownSide, type MoneyChange } from "../../costdiff/money.js";
+import { unknownChange, unknownShown, unknownTotalFact, unknownTotalSentence } from "./unknown-money.js";
 import type { ExpiredRow } from "../../costdiff/expired.js";
 import { Figures } from "./figures.js";
 import { LINE_NEVER_PRICED, unmeasuredNoun, unmeasuredShown, unmeasuredWhy } from "../../costdiff/unmeasured.js";
@@ -97,7 +98,7 @@ function lostSummary(d: CostDiff): string[] {
   const paid = delta(lost.paid);
   const given = delta(lost.credits).minus(paid);
   const parts = [
-    ...(paid.gt(0) ? [`${f.amount(paid)} paid ${unit}${lost.worth === undefined ? "" : ` (${f.money(delta(lost.worth))} ${d.money.currency})`}`] : []),
+    ...(paid.gt(0) ? [`${f.amount(paid)} paid ${unit}${lost.worth === undefined ? "" : ` (${f.money(delta(lost.worth), f.moneyDigits(lost.worth))} ${d.money.currency})`}`] : []),
     ...(given.gt(0) ? [`${f.amount(given)} ${unit} the plan gives`] : []),
   ];
   const rules = [...new Map(lost.rows.map((r) => [r.kind, `${r.kind} ${ruleShown(r.rule.old)} → ${ruleShown(r.rule.new)}`])).values()];
@@ -117,12 +118,14 @@ function moneySummary(d: CostDiff): string[] {
   const f = new Figures(d);
   const { total, paidDrawn, paidWorth, currency } = d.money;
   const out: string[] = [];
+  const unknown = unknownTotalSentence(d);
+  if (unknown !== undefined) out.push(unknown);
   // Said when it moves; the table's facts give the money either way.
   if (total !== undefined && !delta(total).isZero()) {
-    out.push(`Money (${currency}) ${delta(total).gt(0) ? "rises" : "falls"} by ${f.moneyChange(total)}, from ${f.money(total.old)} to ${f.money(total.new)}.`);
+    out.push(`Money (${currency}) ${delta(total).gt(0) ? "rises" : "falls"} by ${f.moneyChange(total)}, from ${f.moneyFromTo(total)}.`);
   }
   if (!delta(paidDrawn).isZero()) {
-    const worth = paidWorth === undefined ? "" : `, worth ${f.money(paidWorth.old)} → ${f.money(paidWorth.new)} ${currency} at the credit price`;
+    const worth = paidWorth === undefined ? "" : `, worth ${f.moneyFromTo(paidWorth, " → ")} ${currency} at the credit price`;
     out.push(`${d.card.unit[0]!.toUpperCase()}${d.card.unit.slice(1)} drawn from paid grants (top-ups, purchases) ${delta(paidDrawn).gt(0) ? "rise" : "fall"} by ${f.paidChange({ ...paidDrawn, percentOf: d.money.baseCredits })}, from ${f.fromTo(paidDrawn)}${worth}.`);
   }
   return out;
@@ -135,7 +138,7 @@ function gate(d: CostDiff): string | undefined {
     const over = [
       ...(d.failOver.credits ? [d.card.unit] : []), ...(d.failOver.money ? [`money (${d.money.currency})`] : []), ...(d.failOver.paidCredits ? [`${d.card.unit} drawn from paid grants`] : []),
       ...(d.failOver.prices ? [`${d.card.unit} on the usage both cards serve, by the prices`] : []),
-      ...(d.failOver.refused ? [`the worth of the usage the new card refuses more of, at the base card's prices`] : []),
+      ...(d.failOver.refused ? [`the worth of the usage the new card refuses more of, ${worthAtAll(d.refusedMore?.rows ?? [])}`] : []),
       ...(d.failOver.expired ? [`the ${d.card.unit} customers lose to a changed expiry, as a share of the ${d.card.unit} the base card charged`] : []),
     ];
     texts.push(d.failOver.exceeded ? `The rise is more than the --fail-over limit of ${limit} (${over.join(", ")}).` : `Within the --fail-over limit of ${limit}.`);
@@ -175,9 +178,15 @@ function unmeasuredNote(d: CostDiff): string | undefined {
   return rises === undefined ? refused : refused === undefined ? rises : `${rises} ${refused}`;
 }
 
-/** What a refused row's meter lost: its quantity under each card, and its worth at the base card's prices. */
+/** Whose prices a refused row's worth is at: the new card's where the base card served the meter free or not at all. */
+export const worthAt = (r: RefusedRow): string => (r.pricedBy === "new" ? "at the new card's prices (the base card charged nothing for it)" : "at the base card's prices");
+
+/** Whose prices the worth of several refused rows is at (worthAt). */
+export const worthAtAll = (rows: readonly RefusedRow[]): string => (rows.some((r) => r.pricedBy === "new") ? "at the base card's prices (the new card's where the base card charged nothing for the meter)" : "at the base card's prices");
+
+/** What a refused row's meter lost: its quantity under each card, and its worth at the base card's prices (worthAt). */
 function refusedWorth(f: Figures, r: RefusedRow): string {
-  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.fromTo(r, " → ")} at the base card's prices` : "worth unknown (neither card served any of it)"}`;
+  return `${exactGrouped(r.quantity.old)} → ${exactGrouped(r.quantity.new)} refused, ${r.priced ? `worth ${f.fromTo(r, " → ")} ${worthAt(r)}` : "worth unknown (neither card charged anything for it)"}`;
 }
 
 /**
@@ -188,7 +197,7 @@ function refusedNote(d: CostDiff, more: RefusedMore): string {
   const f = new Figures(d);
   const largest = largestRefused(more);
   const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged.`;
-  return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.fromTo(more.worth, " → ")} ${d.card.unit} at the base card's prices, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events refused in those meters and cycles, of the ${inAll(d)} refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
+  return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.fromTo(more.worth, " → ")} ${d.card.unit} ${worthAtAll(more.rows)}, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events refused in those meters and cycles, of the ${inAll(d)} refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
 }
 
 function risesNote(d: CostDiff): string | undefined {
@@ -216,14 +225,16 @@ function failedGates(d: CostDiff): string[] {
 function moneyTable(d: CostDiff, title: string | undefined): TableBlock | undefined {
   const f = new Figures(d);
   const units = { unit: d.card.unit, currency: d.money.currency };
-  const changed = d.money.changes.filter((m) => !delta(m).isZero());
+  const changed = d.money.changes.filter((m) => (m.unpriced === undefined ? !delta(m).isZero() : unknownShown(m)));
   if (changed.length === 0) return undefined;
-  const change = (m: MoneyChange) => (m.percentOf !== undefined ? f.paidChange({ ...m, percentOf: m.percentOf }) : f.moneyChange(m));
+  const change = (m: MoneyChange) => (m.unpriced !== undefined ? unknownChange(m, d.card.unit) : m.percentOf !== undefined ? f.paidChange({ ...m, percentOf: m.percentOf }) : f.moneyChange(m));
+  // A side with credits bought at no credit_price left out of it has no figure (the statement's total: null).
+  const cell = (m: MoneyChange, side: "old" | "new") => ([side, "both"].includes(unknownSide(m) ?? "") ? "unknown" : f.item(m, m[side]));
   return {
     kind: "table", title,
     head: ["Account", "Cycle", "Item", "Old", "New", "Change"],
     align: ["left", "left", "left", "right", "right", "right"],
-    rows: changed.map((m) => [m.account, f.cycle(m.start), moneyItemName(m.item, units), f.item(m, m.old), f.item(m, m.new), change(m)]),
+    rows: changed.map((m) => [m.account, f.cycle(m.start), moneyItemName(m.item, units), cell(m, "old"), cell(m, "new"), change(m)]),
   };
 }
 
@@ -284,7 +295,7 @@ function totalsTable(d: CostDiff, label: string, totals: Map<string, Totals>): T
 function refusedTable(d: CostDiff): TableBlock | undefined {
   const f = new Figures(d);
   if (d.comparison.refused.length === 0) return undefined;
-  const worth = (r: RefusedRow, side: "old" | "new") => (r.priced ? f.amount(r[side], f.digits(r.old, r.new)) : "unknown");
+  const worth = (r: RefusedRow, side: "old" | "new") => (r.priced ? f.amount(r[side], f.rowDigits(r)) : "unknown");
   return {
     kind: "table",
     head: ["Account", "Cycle", "Meter", "Old refused", "New refused", "Old worth", "New worth", "Events"],
@@ -308,7 +319,7 @@ function expiredTable(d: CostDiff): TableBlock | undefined {
   const f = new Figures(d);
   if (d.money.expired.length === 0) return undefined;
   const priced = d.money.expired.some((r) => r.worth !== undefined);
-  const worth = (r: ExpiredRow) => (r.worth === undefined ? "" : `${f.money(r.worth.old)} → ${f.money(r.worth.new)}`);
+  const worth = (r: ExpiredRow) => (r.worth === undefined ? "" : f.moneyFromTo(r.worth, " → "));
   return {
     kind: "table",
     head: ["Account", "Cycle", "Grant kind", "Expiry", "Old lost", "New lost", "Change", ...(priced ? [`Worth (${d.money.currency})`] : [])],
@@ -351,7 +362,7 @@ function sections(d: CostDiff): Section[] {
   out.push({ title: "By account", block: totalsTable(d, "Account", totalsBy(d.comparison.rows, (r) => r.account)) });
   out.push({ title: "By cycle", block: cyclesTable(d) });
   const refused = refusedTable(d);
-  if (refused) out.push({ title: "Refused usage, per account, cycle and meter (worth at the base card's prices)", block: refused });
+  if (refused) out.push({ title: `Refused usage, per account, cycle and meter (worth ${worthAtAll(d.comparison.refused)})`, block: refused });
   if (d.cardChanges.length > 0) out.push({ title: "Card changes", block: cardChangesTable(d.cardChanges, undefined) });
   return out;
 }
@@ -380,7 +391,8 @@ export function diffBlocks(d: CostDiff): Block[] {
         ["New card", cardShown(d.card).file],
         ["Usage", usageShown(d.usage)],
         [`Total ${d.card.unit}`, `${f.fromTo(t, " → ")}, ${f.change(t)}`],
-        ...(d.money.total ? [[`Money (${d.money.currency})`, `${f.money(d.money.total.old)} → ${f.money(d.money.total.new)}, ${f.moneyChange(d.money.total)}`] as [string, string]] : []),
+        ...(d.money.total ? [[`Money (${d.money.currency})`, `${f.moneyFromTo(d.money.total, " → ")}, ${f.moneyChange(d.money.total)}`] as [string, string]] : []),
+        ...(unknownTotalFact(d) === undefined ? [] : [[`Money (${d.money.currency})`, unknownTotalFact(d)!] as [string, string]]),
       ],
     },
     { kind: "note", text: diffSummary(d) },
