@@ -37,6 +37,8 @@ export interface BillCharge {
   adjustment?: boolean;
   /** A credit (charge category Credit): listed and totalled on its own, not compared on its line. */
   credit?: true;
+  /** A row marked Credit whose amount charges (is positive): no money back, so it stays on its line, compared as a charge. */
+  chargingCredit?: true;
   /** The amount in the card's currency: a money line's own, a usage line's at the credit price of its period; none without one. */
   inCurrency?: Decimal;
   /** Given in the card's currency (a fee, overage, or a usage row in dollars), not in its unit. */

@@ -24,6 +24,8 @@ interface BillSide {
   parts: readonly BillPart[];
   /** What the line's credit, adjustment and tax rows (FOCUS) add to its amount: none where it has none. */
   adjustments?: Decimal;
+  /** The line's rows marked Credit that charge (a positive amount): their sum and the first's row, for the explanation. */
+  chargingCredits?: { amount: Decimal; first: Location };
   /**
    * The step the bill's amount is rounded to, in the card's unit, where the line is one row given in money: a cent
    * of the currency (1 cent of a card in cents). Not for a line of several rows: each row's cent adds up, and an
