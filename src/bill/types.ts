@@ -1,7 +1,7 @@
 import type { Location } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
-import type { BillLayout, BoundaryRule, CreditRule } from "./mapping.js";
+import type { BillLayout, BoundaryRule, CreditRule, DeclaredCut } from "./mapping.js";
 
 /** Which cycle a bill row belongs to, as the bill says it; resolved against the account's calendar once it is known. */
 export type BillPeriod =
@@ -84,4 +84,6 @@ export interface Bill {
   credits: CreditRule;
   /** The mapping's `boundary_shift:`: whether a line a found boundary shift explains is judged at the bill's cut. */
   boundaryShift: BoundaryRule;
+  /** The mapping's `cut:`: where the provider cuts its cycles, the one cut at which a found boundary shift passes. */
+  cut: DeclaredCut;
 }

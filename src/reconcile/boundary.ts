@@ -13,6 +13,8 @@ import type { NearEvent } from "./usage-scan.js";
 /** Where a bill might cut its cycles instead of ours: a shift in milliseconds at each boundary (by the index of the cycle it starts). */
 export interface Hypothesis {
   label: string;
+  /** The cut as a bill mapping's `cut:` would declare it ("00:00 America/Los_Angeles"), for the hint where it is not the declared one. */
+  cut: string;
   shifts: ReadonlyMap<number, number>;
 }
 
@@ -30,7 +32,7 @@ export function hypotheses(calendar: Calendar, boundaries: readonly number[]): H
   const ours = calendar.zone;
   const out: Hypothesis[] = [];
   const seen = new Set<string>();
-  const add = (label: string, shift: (b: number) => number) => {
+  const add = (label: string, cut: string, shift: (b: number) => number) => {
     const shifts = new Map<number, number>();
     for (const b of boundaries) {
       const delta = shift(b);
@@ -39,19 +41,20 @@ export function hypotheses(calendar: Calendar, boundaries: readonly number[]): H
     const id = JSON.stringify([...shifts]);
     if (shifts.size === 0 || seen.has(id)) return;
     seen.add(id);
-    out.push({ label, shifts });
+    out.push({ label, cut, shifts });
   };
   const wall = (b: number) => ours.dateTime(calendar.start(b));
   const first = wall(boundaries[0]!).toFormat("HH:mm");
   for (const name of BILLING_ZONES) {
     if (name === ours.name || !Zone.of(name)) continue;
-    add(`the bill cuts cycles at ${first} ${name}, not ${first} ${ours.name}`, (b) => wall(b).setZone(name, { keepLocalTime: true }).toMillis() - calendar.start(b));
+    add(`the bill cuts cycles at ${first} ${name}, not ${first} ${ours.name}`, `${first} ${name}`, (b) => wall(b).setZone(name, { keepLocalTime: true }).toMillis() - calendar.start(b));
   }
   for (let q = 1; q <= MAX_QUARTERS; q++) {
     for (const sign of [-1, 1]) {
       const minutes = q * 15;
       const span = `${Math.floor(minutes / 60)}h${minutes % 60 === 0 ? "" : ` ${minutes % 60}min`}`;
-      add(`the bill cuts cycles ${span} ${sign < 0 ? "earlier" : "later"} than ${first} ${ours.name}`, () => sign * q * QUARTER_HOUR);
+      const cut = `${ours.dateTime(calendar.start(boundaries[0]!) + sign * q * QUARTER_HOUR).toFormat("HH:mm")} ${ours.name}`;
+      add(`the bill cuts cycles ${span} ${sign < 0 ? "earlier" : "later"} than ${first} ${ours.name}`, cut, () => sign * q * QUARTER_HOUR);
     }
   }
   return out;

@@ -116,6 +116,10 @@ export interface BoundaryFound {
   accountTotal: Decimal;
   /** How many lines the cut explains (class boundary_shift). */
   explained: number;
+  /** How a line it explains is judged: the mapping's boundary_shift:, or `fail` where the cut is not the declared one. */
+  rule: BoundaryRule;
+  /** The cut found ("00:00 America/Los_Angeles") and the one the bill mapping declares (00:00 UTC where unsaid); only at the declared one does a shift pass. */
+  cut: { found: string; declared: string; declaredInMapping: boolean; atDeclared: boolean };
 }
 
 /** Skipped usage rows of one line, priced as the events they would have been. */
@@ -182,8 +186,6 @@ export interface Reconciliation {
   recut: { accountStart: Instant; billStart: Instant; accounts?: string } | undefined;
   /** Boundary shifts found (a bill cut at another hour or zone), one per group of accounts that has one: its lines are compared at the bill's cut. */
   shifts: BoundaryFound[];
-  /** The bill mapping's `boundary_shift:`: whether a line the cut explains is judged at the cut (pass) or on its whole gap (fail). */
-  boundaryRule: BoundaryRule;
   tolerance: Tolerance;
   /** Credits only: money lines (overage) have their own totals. */
   billTotal: Decimal;
