@@ -83,7 +83,7 @@ export interface DeclaredCut {
   declared: boolean;
 }
 
-export const DEFAULT_CUT: DeclaredCut = { hour: 0, minute: 0, zone: Zone.of("UTC")!, text: "00:00 UTC", declared: false };
+const DEFAULT_CUT: DeclaredCut = { hour: 0, minute: 0, zone: Zone.of("UTC")!, text: "00:00 UTC", declared: false };
 
 /**
  * What a boundary shift does to a run: `pass` (the default) judges a line the bill's cut explains by what is left at
