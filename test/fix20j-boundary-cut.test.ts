@@ -73,6 +73,12 @@ describe("a boundary shift passes only at the declared cut (red team, stop 38 #4
     expect((await reconcile(RED, ["2026-11-01,call,40,40"], "cut: America/Los_Angeles\n")).code).toBe(0);
   });
 
+  it("the declared cut is tried first: cut: \"03:30 America/New_York\" fits the 02:00 event as 00:00 Los Angeles (03:00) does, and is the one kept, exit 0", async () => {
+    const r = await reconcile(RED, ["2026-11-01,call,40,40"], 'cut: "03:30 America/New_York"\n');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).boundary_shifts[0]).toMatchObject({ cut: "03:30 America/New_York", at_declared_cut: true, rule: "pass" });
+  });
+
   // 7 at 2026-12-01T02:00Z: 21:00 in New York on Nov 30 (November there), December at 00:00 UTC. A provider cutting at
   // 00:00 UTC bills November 20 + 13 = 33 against New York's 40.
   const UTC = ["2026-11-05T15:00:00Z,acme,call,20,m1", "2026-11-20T15:00:00Z,acme,call,13,m1", "2026-12-01T02:00:00Z,acme,call,7,m1"];

@@ -203,7 +203,9 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   let declared = true;
   if ([...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
     const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
-    const candidates = hypotheses(calendar, boundaries);
+    // The declared cut is tried first: where it fits as well as another, it is the one kept.
+    const all = hypotheses(calendar, boundaries);
+    const candidates = [...all.filter((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)), ...all.filter((h) => !atDeclaredCut(h, calendar, boundaries, ctx.cut))];
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
     const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, aligner, boundaries: new Set(boundaries), window, accounts });
     for (const [id, line] of lines) {
