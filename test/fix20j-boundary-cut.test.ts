@@ -57,7 +57,7 @@ describe("a boundary shift passes only at the declared cut (red team, stop 38 #4
     expect(r.stderr).toContain("call boundary_shift, over tolerance");
   });
 
-  it("a bill of both months (40 and 12) charges the 7 twice: +7 on November, exit 1; December alone, 7 + 5 = 12, is right at the account's cycles", async () => {
+  it("a bill of both months (40 and 12) charges the 7 twice: +7 on November, exit 1; December alone, 7 + 5 = 12, is right at the account's cycles (no cut declared)", async () => {
     const both = await reconcile(RED, ["2026-11-01,call,40,40", "2026-12-01,call,12,12"]);
     expect(both.code).toBe(1);
     const nov = JSON.parse(both.stdout).lines.find((l: { cycle: string }) => l.cycle === "2026-11-01T04:00:00Z");
@@ -71,6 +71,15 @@ describe("a boundary shift passes only at the declared cut (red team, stop 38 #4
     expect(JSON.parse(r.stdout).boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 America/Los_Angeles", declared_cut: "00:00 America/Los_Angeles", at_declared_cut: true, rule: "pass" })]);
     // A zone alone is its 00:00.
     expect((await reconcile(RED, ["2026-11-01,call,40,40"], "cut: America/Los_Angeles\n")).code).toBe(0);
+  });
+
+  it("with that cut declared, December's bill of 12 is compared there though it agrees at the account's cycles: 12 - 5 = +7, the events November billed, exit 1", async () => {
+    // At 00:00 Los Angeles December holds the 5 of Dec 10 alone; the 7 of 23:00 Nov 30 there are November's.
+    const r = await reconcile(RED, ["2026-12-01,call,12,12"], 'cut: "00:00 America/Los_Angeles"\n');
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.lines[0]).toMatchObject({ bill_amount: "12", computed_amount: "5", delta: "7", class: "quantity_mismatch", attention: true, moved: expect.objectContaining({ amount: "-7", events_out: 1 }) });
+    expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 America/Los_Angeles", at_declared_cut: true, moved_amount: "-7", account_computed_total: "12" })]);
   });
 
   it("the declared cut is tried first: cut: \"03:30 America/New_York\" fits the 02:00 event as 00:00 Los Angeles (03:00) does, and is the one kept, exit 0", async () => {

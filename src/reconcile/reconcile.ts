@@ -16,7 +16,7 @@ import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
-import { findBoundaryShift, hypotheses, type Hypothesis, type ShiftFinding } from "./boundary.js";
+import { findBoundaryShift, hypotheses, shiftAt, type Hypothesis, type ShiftFinding } from "./boundary.js";
 import { atDeclaredCut } from "./declared-cut.js";
 import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
@@ -201,10 +201,12 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   let found: ShiftFinding | undefined;
   // Whether the found cut is the one the bill mapping declares (00:00 UTC where unsaid): only there does a shift pass as billed.
   let declared = true;
-  if ([...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
-    const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
+  const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
+  const all = hypotheses(calendar, boundaries);
+  // A cut the bill mapping declares, other than the account's own: the bill is compared there whatever else is found.
+  const provider = !bills && ctx.cut.declared ? all.find((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)) : undefined;
+  if (provider !== undefined || [...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
     // The declared cut is tried first: where it fits as well as another, it is the one kept.
-    const all = hypotheses(calendar, boundaries);
     const candidates = [...all.filter((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)), ...all.filter((h) => !atDeclaredCut(h, calendar, boundaries, ctx.cut))];
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
     const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, aligner, boundaries: new Set(boundaries), window, accounts });
@@ -220,10 +222,14 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
       if (repeated || skipped) verdicts.set(id, classify(line, card, tolerated));
     }
     // A re-cut bill already has its boundary: no other is looked for.
+    const shiftContext = { card, settings, input: ctx.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near };
     if (!bills && [...verdicts.values()].some((v) => v?.shiftable)) {
-      found = await findBoundaryShift({ card, settings, input: ctx.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
+      found = await findBoundaryShift(shiftContext, candidates);
       if (found) declared = atDeclaredCut(found.hypothesis, calendar, boundaries, ctx.cut);
     }
+    // No cut found to explain the bill: it is compared at the declared one, where a neighbouring month's events billed
+    // again differ (red team, stop 38: December's bill charged the 7 events November's had at 00:00 Los Angeles).
+    if (found === undefined && provider !== undefined) found = await shiftAt(shiftContext, provider);
   }
   // Once the bill's cut is found, every line is judged there, not only those it explains.
   if (found) ({ lines, verdicts } = atBillsCut(found, own, card, tolerated));
