@@ -89,7 +89,7 @@ describe("a rate drift on a line the bill's cut also moves is a rate drift, of t
     expect(stderr).toContain("1 bill difference(s) need attention; first: 2026-11-01T04:00:00Z request:output_tokens rate_drift, over tolerance");
     // Totals at the cut: 1,050.00075 computed, 1,080 billed; the cut moved -500 - 200 = -700 out, from New York's 1,750.00075.
     expect(json).toMatchObject({ computed_total: "1050.00075", bill_total: "1080", delta: "29.99925" });
-    expect(json.boundary_shifts).toEqual([{ explanation: "the bill cuts cycles at 00:00 UTC, not 00:00 America/New_York", moved_amount: "-700", moved_money: "0", account_computed_total: "1750.00075", explained_lines: 1, rule: "pass" }]);
+    expect(json.boundary_shifts).toEqual([{ explanation: "the bill cuts cycles at 00:00 UTC, not 00:00 America/New_York", moved_amount: "-700", moved_money: "0", account_computed_total: "1750.00075", explained_lines: 1, rule: "pass", cut: "00:00 UTC", declared_cut: "00:00 UTC", at_declared_cut: true }]);
     // Nothing lost: the neighbouring months at the cut hold what moved. UTC October: o1 1,000,000 x 0.00025 + 100,000 x 0.001
     // = 350; UTC December: d1 + d2 = 5,000,000 x 0.00025 + 500,000 x 0.001 = 1,750.
     expect(json.outside_bill.map((c: { computed_amount: string }) => c.computed_amount)).toEqual(["350", "1750"]);

@@ -105,7 +105,10 @@ export class BillRows {
       unitPrice,
       origin: row.origin,
       ...(row.adjustment ? { adjustment: true } : {}),
-      ...(row.adjustment === "credit" ? { credit: true } : {}),
+      // A credit is money back: a negative amount (FOCUS writes its Credit rows so, as a charge is positive). One that
+      // charges is no credit: it stays on its line, compared as a charge, and says so (red team, stop 38: a "Credit" of
+      // +250 was set apart as money back, and the bill agreed).
+      ...(row.adjustment === "credit" ? (charged.gt(0) ? { chargingCredit: true } : { credit: true }) : {}),
       ...(target.kind === "meters" ? this.stepOf(currency, price) : {}),
       ...(currency === undefined && !ledger ? { currencyUnstated: true } : {}),
     });

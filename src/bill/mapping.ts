@@ -4,6 +4,7 @@ import type { Meter, RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
+import { Zone } from "../time.js";
 import { readColumnsFor } from "../usage/card-columns.js";
 import { dimensionValuePlaces, dimensionValuesCodec, layeredValueEntries, valueEntry, type ValueEntries } from "../usage/mapping.js";
 import { dimensionValueMistake, valueKey } from "../usage/mapping-names.js";
@@ -61,7 +62,28 @@ export interface BillMapping {
   credits: CreditRule;
   /** Whether a line a found boundary shift explains passes where what is left at the bill's cut is rounding or within tolerance (`pass`, the default), or is held to the tolerance on its whole gap at the account's cycles (`fail`). */
   boundaryShift: BoundaryRule;
+  /** Where the provider cuts its cycles (`cut: "00:00 America/Los_Angeles"`): a found boundary shift passes only at this cut; 00:00 UTC where unsaid. */
+  cut: DeclaredCut;
 }
+
+/**
+ * The wall-clock time and zone a provider cuts its cycles at, on the day the account's cycle starts. A found boundary
+ * shift passes (`boundary_shift: pass`) only where the bill's cut is this one: 00:00 UTC where the mapping says
+ * nothing, the cut providers use. Any other cut the search finds (out of some 120 tried) is one hypothesis fitting a
+ * few lines, not the provider's word: a November bill charging 7 of December's events fitted "00:00
+ * America/Los_Angeles" on one line and passed, and December's bill charged them again (red team, stop 38).
+ */
+export interface DeclaredCut {
+  hour: number;
+  minute: number;
+  zone: Zone;
+  /** As written ("00:00 UTC"), for a message. */
+  text: string;
+  /** Whether the bill mapping says so (else the default, 00:00 UTC). */
+  declared: boolean;
+}
+
+const DEFAULT_CUT: DeclaredCut = { hour: 0, minute: 0, zone: Zone.of("UTC")!, text: "00:00 UTC", declared: false };
 
 /**
  * What a boundary shift does to a run: `pass` (the default) judges a line the bill's cut explains by what is left at
@@ -73,7 +95,7 @@ export type BoundaryRule = "pass" | "fail";
 /** What a bill's credits do to a run: listed and totalled either way; `fail` has each need attention (exit 1). */
 export type CreditRule = "pass" | "fail";
 
-export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative", credits: "pass", boundaryShift: "pass" };
+export const DEFAULT_BILL_MAPPING: BillMapping = { layout: "canonical", columns: {}, activities: new Map(), ignoreColumns: [], dimensions: new Map(), deductions: "negative", credits: "pass", boundaryShift: "pass", cut: DEFAULT_CUT };
 
 const meterKeys: Codec<string | string[]> = {
   decode: (node: Node, ctx) => (isSeq(node) ? list(text(), { minItems: 1 }).decode(node, ctx) : text().decode(node, ctx)),
@@ -93,6 +115,7 @@ export const billMappingCodec = record({}, {
   dimension_values: dimensionValuesCodec(),
   credits: oneOf(["pass", "fail"] as const, "a credit row (charge category Credit): pass (default) lists and totals it apart from the lines it was given on, fail has each one need attention (exit 1)"),
   boundary_shift: oneOf(["pass", "fail"] as const, "a line a boundary shift explains (the bill cuts its cycles at another hour or zone): pass (default) judges it by what is left once the usage is re-cut at the bill's cut (rounding, or within the tolerance), fail holds its whole gap at the account's cycles to the tolerance (exit 1 beyond it)"),
+  cut: text({ description: "where the provider cuts its cycles, a time and a zone (\"00:00 UTC\", the default; \"00:00 America/Los_Angeles\"; a zone alone is its 00:00): a found boundary shift passes only at this cut, any other needs attention" }),
   currency: text({ description: "what the bill's amounts and unit prices are counted in where no currency column (FOCUS: BillingCurrency) says: the card's unit, or its currency (e.g. USD), turned into the card's unit at its credit_price on usage lines" }),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
@@ -143,9 +166,23 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     deductions: doc.deductions ?? "negative",
     credits: doc.credits ?? "pass",
     boundaryShift: doc.boundary_shift ?? "pass",
+    cut: doc.cut === undefined ? DEFAULT_CUT : declaredCut(doc.cut, decoded.at(["cut"])),
     ...(doc.currency === undefined ? {} : { currency: billCurrency(doc.currency, decoded.at(["currency"]), card) }),
     ...(doc.dimension_values === undefined ? {} : { values: { dimensionValues: doc.dimension_values, places: dimensionValuePlaces(doc.dimension_values, decoded, source.split(/\r\n?|\n/)) } }),
   };
+}
+
+/** The mapping's `cut:`: "HH:MM ZONE", or a zone alone (its 00:00). */
+function declaredCut(value: string, at: Location): DeclaredCut {
+  const match = /^(?:(\d{1,2}):(\d{2})\s+)?(\S+)$/.exec(value.trim());
+  const example = `a time and a zone, such as "00:00 UTC" or "00:00 America/Los_Angeles" (a zone alone is its 00:00)`;
+  if (match === null) throw new UserError("bad cut", at, example, shown(value));
+  const [hour, minute] = [Number(match[1] ?? 0), Number(match[2] ?? 0)];
+  if (hour > 23 || minute > 59) throw new UserError("bad time of the cut", at, `a time from 00:00 to 23:59, then the zone: ${example}`, shown(value));
+  const zone = Zone.of(match[3]!);
+  if (zone === undefined) throw new UserError(`unknown time zone ${shown(match[3]!)} in the cut`, at, `an IANA zone name after the time: ${example}`, shown(value));
+  const text = `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")} ${zone.name}`;
+  return { hour, minute, zone, text, declared: true };
 }
 
 /**

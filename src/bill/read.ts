@@ -68,7 +68,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     });
   }
   const billDimensions = mapping.layout === "focus" ? focusTagDimensions(tagDimensions) : dimensions.map((d) => d.name);
-  return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined, ...rows.result(), credits: mapping.credits, boundaryShift: mapping.boundaryShift };
+  return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined, ...rows.result(), credits: mapping.credits, boundaryShift: mapping.boundaryShift, cut: mapping.cut };
 }
 
 /** A canonical row's charge_category, where it adjusts its line. */

@@ -1,7 +1,7 @@
 import type { Location } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
-import type { BillLayout, BoundaryRule, CreditRule } from "./mapping.js";
+import type { BillLayout, BoundaryRule, CreditRule, DeclaredCut } from "./mapping.js";
 
 /** Which cycle a bill row belongs to, as the bill says it; resolved against the account's calendar once it is known. */
 export type BillPeriod =
@@ -37,6 +37,8 @@ export interface BillCharge {
   adjustment?: boolean;
   /** A credit (charge category Credit): listed and totalled on its own, not compared on its line. */
   credit?: true;
+  /** A row marked Credit whose amount charges (is positive): no money back, so it stays on its line, compared as a charge. */
+  chargingCredit?: true;
   /** The amount in the card's currency: a money line's own, a usage line's at the credit price of its period; none without one. */
   inCurrency?: Decimal;
   /** Given in the card's currency (a fee, overage, or a usage row in dollars), not in its unit. */
@@ -82,4 +84,6 @@ export interface Bill {
   credits: CreditRule;
   /** The mapping's `boundary_shift:`: whether a line a found boundary shift explains is judged at the bill's cut. */
   boundaryShift: BoundaryRule;
+  /** The mapping's `cut:`: where the provider cuts its cycles, the one cut at which a found boundary shift passes. */
+  cut: DeclaredCut;
 }

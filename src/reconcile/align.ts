@@ -131,6 +131,9 @@ export class Aligner {
       line.bill.quantity = unknown.has(line) ? undefined : given.get(line);
       if (charge.adjustment) line.bill.adjustments = (b?.adjustments ?? ZERO).plus(charge.amount);
       else if (b?.adjustments !== undefined) line.bill.adjustments = b.adjustments;
+      const credits = b?.chargingCredits;
+      if (charge.chargingCredit) line.bill.chargingCredits = { amount: (credits?.amount ?? ZERO).plus(charge.amount), first: credits?.first ?? charge.origin };
+      else if (credits !== undefined) line.bill.chargingCredits = credits;
     }
 
     const prices = new Map<AlignedLine, Set<string>>();

@@ -13,6 +13,8 @@ import type { NearEvent } from "./usage-scan.js";
 /** Where a bill might cut its cycles instead of ours: a shift in milliseconds at each boundary (by the index of the cycle it starts). */
 export interface Hypothesis {
   label: string;
+  /** The cut as a bill mapping's `cut:` would declare it ("00:00 America/Los_Angeles"), for the hint where it is not the declared one. */
+  cut: string;
   shifts: ReadonlyMap<number, number>;
 }
 
@@ -30,7 +32,7 @@ export function hypotheses(calendar: Calendar, boundaries: readonly number[]): H
   const ours = calendar.zone;
   const out: Hypothesis[] = [];
   const seen = new Set<string>();
-  const add = (label: string, shift: (b: number) => number) => {
+  const add = (label: string, cut: string, shift: (b: number) => number) => {
     const shifts = new Map<number, number>();
     for (const b of boundaries) {
       const delta = shift(b);
@@ -39,19 +41,20 @@ export function hypotheses(calendar: Calendar, boundaries: readonly number[]): H
     const id = JSON.stringify([...shifts]);
     if (shifts.size === 0 || seen.has(id)) return;
     seen.add(id);
-    out.push({ label, shifts });
+    out.push({ label, cut, shifts });
   };
   const wall = (b: number) => ours.dateTime(calendar.start(b));
   const first = wall(boundaries[0]!).toFormat("HH:mm");
   for (const name of BILLING_ZONES) {
     if (name === ours.name || !Zone.of(name)) continue;
-    add(`the bill cuts cycles at ${first} ${name}, not ${first} ${ours.name}`, (b) => wall(b).setZone(name, { keepLocalTime: true }).toMillis() - calendar.start(b));
+    add(`the bill cuts cycles at ${first} ${name}, not ${first} ${ours.name}`, `${first} ${name}`, (b) => wall(b).setZone(name, { keepLocalTime: true }).toMillis() - calendar.start(b));
   }
   for (let q = 1; q <= MAX_QUARTERS; q++) {
     for (const sign of [-1, 1]) {
       const minutes = q * 15;
       const span = `${Math.floor(minutes / 60)}h${minutes % 60 === 0 ? "" : ` ${minutes % 60}min`}`;
-      add(`the bill cuts cycles ${span} ${sign < 0 ? "earlier" : "later"} than ${first} ${ours.name}`, () => sign * q * QUARTER_HOUR);
+      const cut = `${ours.dateTime(calendar.start(boundaries[0]!) + sign * q * QUARTER_HOUR).toFormat("HH:mm")} ${ours.name}`;
+      add(`the bill cuts cycles ${span} ${sign < 0 ? "earlier" : "later"} than ${first} ${ours.name}`, cut, () => sign * q * QUARTER_HOUR);
     }
   }
   return out;
@@ -130,6 +133,20 @@ export interface ShiftFinding {
   replay: (card: RateCard) => Promise<Statement>;
 }
 
+/** What a line's verdict at the account's cycles says of it, as a shift is tested. */
+function states(ctx: BoundaryContext): { isOpen: (id: string) => boolean; isRepeats: (id: string) => boolean; isAgreeing: (id: string) => boolean } {
+  return {
+    isOpen: (id) => ctx.verdicts.get(id)?.shiftable === true,
+    // Repeats that fit a gap are tested too, but never prove a shift alone: a gap the boundary explains on other lines
+    // as well is the boundary's, where a dollar bill's cent let 2 unrelated repeats "fit" (newcomer, stop 37).
+    isRepeats: (id) => ctx.verdicts.get(id)?.class === "duplicate_events",
+    isAgreeing: (id) => {
+      const v = ctx.verdicts.get(id);
+      return v === undefined || v.class === "rounding";
+    },
+  };
+}
+
 /** How many hypotheses, ranked by the cheap estimate, are replayed before giving up. */
 const REPLAYS = 3;
 
@@ -140,14 +157,7 @@ const REPLAYS = 3;
  * it only if the replay makes lines agree and breaks none.
  */
 export async function findBoundaryShift(ctx: BoundaryContext, candidates: readonly Hypothesis[]): Promise<ShiftFinding | undefined> {
-  const isOpen = (id: string) => ctx.verdicts.get(id)?.shiftable === true;
-  // Repeats that fit a gap are tested too, but never prove a shift alone: a gap the boundary explains on other lines
-  // as well is the boundary's, where a dollar bill's cent let 2 unrelated repeats "fit" (newcomer, stop 37).
-  const isRepeats = (id: string) => ctx.verdicts.get(id)?.class === "duplicate_events";
-  const isAgreeing = (id: string) => {
-    const v = ctx.verdicts.get(id);
-    return v === undefined || v.class === "rounding";
-  };
+  const { isOpen, isRepeats, isAgreeing } = states(ctx);
   const ranked: { h: Hypothesis; score: number; moves: Map<string, Move> }[] = [];
   for (const h of candidates) {
     const moves = movesOf(h, ctx.near, ctx.calendar);
@@ -166,25 +176,41 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
   ranked.sort((a, b) => b.score - a.score);
 
   for (const { h, moves } of ranked.slice(0, REPLAYS)) {
-    const replay = (card: RateCard) => replayRetimed(card, { ...ctx.settings, anchor: ctx.calendar.start(0) }, ctx.input, retimer(h, ctx.calendar));
-    const replayed = await replay(ctx.card);
-    const after = ctx.aligner.align(replayed, ctx.charges, ctx.cycles, ctx.accounts);
-    const explained = new Map<string, string>();
-    let broken = false;
-    let alone = true;
-    for (const id of new Set([...ctx.lines.keys(), ...after.keys()])) {
-      const before = ctx.lines.get(id);
-      const line = after.get(id);
-      const verdict = line ? classify({ ...line, duplicates: before?.duplicates ?? ZERO }, ctx.card) : undefined;
-      const nowAgrees = verdict === undefined || verdict.class === "rounding";
-      if (before && isOpen(id) && nowAgrees) {
-        explained.set(id, explain(h, before.cycle, ctx.calendar, moves.get(id), { before, line }, ctx.card));
-        if (!isRepeats(id)) alone = false;
-      } else if ((!before || isAgreeing(id)) && !nowAgrees) broken = true;
-    }
-    if (!broken && !alone) return { hypothesis: h, explained, lines: after, statement: replayed, moves, replay };
+    const { finding, broken, alone } = await replayAt(ctx, h, moves);
+    if (!broken && !alone) return finding;
   }
   return undefined;
+}
+
+/**
+ * The bill compared at the cut the bill mapping declares (`cut:`), whatever it explains: the provider's word, not a
+ * hypothesis to prove. Every line is then judged there, so that December's bill charging events November's already
+ * billed at that cut differs, where at the account's cycles it agreed (red team, stop 38).
+ */
+export async function shiftAt(ctx: BoundaryContext, h: Hypothesis): Promise<ShiftFinding> {
+  return (await replayAt(ctx, h, movesOf(h, ctx.near, ctx.calendar))).finding;
+}
+
+/** The usage replayed at a hypothesis's cut: the lines it explains, and whether it breaks a line that agreed or explains only by repeats. */
+async function replayAt(ctx: BoundaryContext, h: Hypothesis, moves: ReadonlyMap<string, Move>): Promise<{ finding: ShiftFinding; broken: boolean; alone: boolean }> {
+  const { isOpen, isRepeats, isAgreeing } = states(ctx);
+  const replay = (card: RateCard) => replayRetimed(card, { ...ctx.settings, anchor: ctx.calendar.start(0) }, ctx.input, retimer(h, ctx.calendar));
+  const replayed = await replay(ctx.card);
+  const after = ctx.aligner.align(replayed, ctx.charges, ctx.cycles, ctx.accounts);
+  const explained = new Map<string, string>();
+  let broken = false;
+  let alone = true;
+  for (const id of new Set([...ctx.lines.keys(), ...after.keys()])) {
+    const before = ctx.lines.get(id);
+    const line = after.get(id);
+    const verdict = line ? classify({ ...line, duplicates: before?.duplicates ?? ZERO }, ctx.card) : undefined;
+    const nowAgrees = verdict === undefined || verdict.class === "rounding";
+    if (before && isOpen(id) && nowAgrees) {
+      explained.set(id, explain(h, before.cycle, ctx.calendar, moves.get(id), { before, line }, ctx.card));
+      if (!isRepeats(id)) alone = false;
+    } else if ((!before || isAgreeing(id)) && !nowAgrees) broken = true;
+  }
+  return { finding: { hypothesis: h, explained, lines: after, statement: replayed, moves, replay }, broken, alone };
 }
 
 /**

@@ -41,11 +41,23 @@ export function agreementNote(line: AlignedLine): string | undefined {
  * reading of a gap of that row's size.
  */
 export function classify(line: AlignedLine, card: RateCard, tolerated?: Tolerated): Verdict | undefined {
-  const verdict = refusedBeside(line, classifyLine(line, card, tolerated));
+  const verdict = chargingCredits(line, card, refusedBeside(line, classifyLine(line, card, tolerated)));
   const twice = line.bill?.repeatedRow;
   if (verdict === undefined || twice === undefined) return verdict;
   const at = (l: { file: string; line: number }) => `${l.file}:${l.line}`;
   return { ...verdict, explanation: `${verdict.explanation}; the bill gives this line on ${line.bill!.rows} rows, and ${at(twice.again)} repeats ${at(twice.first)} exactly (quantity and amount)` };
+}
+
+/**
+ * A line with rows marked Credit that charge (a positive amount) says so beside whatever explains its gap: a credit is
+ * money back, so such a row is read as the charge it is, on its line, not set apart as a credit (red team, stop 38).
+ */
+function chargingCredits(line: AlignedLine, card: RateCard, verdict: Verdict | undefined): Verdict | undefined {
+  const credits = line.bill?.chargingCredits;
+  if (verdict === undefined || credits === undefined) return verdict;
+  const unit = line.money ? card.currency : card.unit;
+  const where = `${credits.first.file}:${credits.first.line}`;
+  return { ...verdict, explanation: `${verdict.explanation}; the bill's row(s) marked Credit on this line (the first at ${where}) charge +${n(credits.amount)} ${unit}: a credit is money back, a negative amount, so a positive one is compared as a charge (its sign is wrong, or it is no credit)` };
 }
 
 /**

@@ -3,6 +3,7 @@ import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import { readBill, type BillInput } from "../bill/read.js";
 import type { Bill, BillCharge, IgnoredRow } from "../bill/types.js";
+import type { BoundaryRule, DeclaredCut } from "../bill/mapping.js";
 import { versionAtInstant } from "../bill/period-price.js";
 import { unsaidCurrency } from "../bill/unsaid-currency.js";
 import type { Statement } from "../engine/types.js";
@@ -15,7 +16,8 @@ import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
-import { findBoundaryShift, hypotheses, type ShiftFinding } from "./boundary.js";
+import { findBoundaryShift, hypotheses, shiftAt, type Hypothesis, type ShiftFinding } from "./boundary.js";
+import { atDeclaredCut } from "./declared-cut.js";
 import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
@@ -73,7 +75,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
   if (charges.length + payments.length + credits.length === 0) throw new UserError("the bill has no charges", { file: bill.file, line: 2, column: 1 }, "at least one charge row", "none");
   const aligner = new Aligner(bill, charges, card);
   const compared: Compared[] = [];
-  for (const part of parts) compared.push(await compare({ ...input, settings, aligner, replayed, own, several: parts.length > 1, billLayout: bill.layout, boundaryRule: bill.boundaryShift }, part));
+  for (const part of parts) compared.push(await compare({ ...input, settings, aligner, replayed, own, several: parts.length > 1, billLayout: bill.layout, boundaryRule: bill.boundaryShift, cut: bill.cut }, part));
 
   const lines = compared.flatMap((c) => [...c.lines.values()]);
   const rank = new Map([...card.events.keys()].map((m, i) => [m, i]));
@@ -94,7 +96,6 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     cycles: spans(compared.flatMap((c) => c.cycles.map((index) => ({ index, start: c.calendar.start(index), end: c.calendar.start(index + 1) })))),
     recut: compared.find((c) => c.recut !== undefined)?.recut,
     shifts: compared.flatMap((c) => (c.shift ? [c.shift] : [])),
-    boundaryRule: bill.boundaryShift,
     tolerance: input.tolerance,
     billTotal: sumOf(charges.filter((c) => !c.money).map((c) => c.amount)),
     computedTotal: sumOf(lines.filter((l) => !l.money).map((l) => l.computed?.amount ?? ZERO)),
@@ -171,6 +172,7 @@ interface CompareContext extends ReconcileInput {
   several: boolean;
   billLayout: Bill["layout"];
   boundaryRule: Bill["boundaryShift"];
+  cut: Bill["cut"];
 }
 
 interface Part extends BillCut {
@@ -197,9 +199,15 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
 
   const tolerated = (line: AlignedLine, rest: Decimal) => within(rest, line, ctx.tolerance, versionAt(calendar.start(line.cycle)));
   let found: ShiftFinding | undefined;
-  if ([...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
-    const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
-    const candidates = hypotheses(calendar, boundaries);
+  // Whether the found cut is the one the bill mapping declares (00:00 UTC where unsaid): only there does a shift pass as billed.
+  let declared = true;
+  const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
+  const all = hypotheses(calendar, boundaries);
+  // A cut the bill mapping declares, other than the account's own: the bill is compared there whatever else is found.
+  const provider = !bills && ctx.cut.declared ? all.find((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)) : undefined;
+  if (provider !== undefined || [...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
+    // The declared cut is tried first: where it fits as well as another, it is the one kept.
+    const candidates = [...all.filter((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)), ...all.filter((h) => !atDeclaredCut(h, calendar, boundaries, ctx.cut))];
     const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
     const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, aligner, boundaries: new Set(boundaries), window, accounts });
     for (const [id, line] of lines) {
@@ -214,12 +222,20 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
       if (repeated || skipped) verdicts.set(id, classify(line, card, tolerated));
     }
     // A re-cut bill already has its boundary: no other is looked for.
+    const shiftContext = { card, settings, input: ctx.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near };
     if (!bills && [...verdicts.values()].some((v) => v?.shiftable)) {
-      found = await findBoundaryShift({ card, settings, input: ctx.usage, calendar, aligner, charges, cycles, accounts, lines, verdicts, near: scan.near }, candidates);
+      found = await findBoundaryShift(shiftContext, candidates);
+      if (found) declared = atDeclaredCut(found.hypothesis, calendar, boundaries, ctx.cut);
     }
+    // No cut found to explain the bill: it is compared at the declared one, where a neighbouring month's events billed
+    // again differ (red team, stop 38: December's bill charged the 7 events November's had at 00:00 Los Angeles).
+    if (found === undefined && provider !== undefined) found = await shiftAt(shiftContext, provider);
   }
   // Once the bill's cut is found, every line is judged there, not only those it explains.
   if (found) ({ lines, verdicts } = atBillsCut(found, own, card, tolerated));
+  // A cut other than the declared one is reported with what it explains, and held as boundary_shift: fail holds it.
+  const rule = declared ? ctx.boundaryRule : "fail";
+  const undeclared = found && !declared ? undeclaredText(found.hypothesis, ctx.cut) : "";
 
   // A provider that rounds each event where the card rounds none bills a price the card does not have: before
   // the card is blamed, the usage is priced again rounding each event (at the bill's cut, where one is found), and a
@@ -260,12 +276,12 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
       cycleStart,
       delta,
       class: cls,
-      explanation: cls === "boundary_shift" ? verdict.explanation : `${verdict.explanation}${hint(line)}`,
+      explanation: cls === "boundary_shift" ? `${verdict.explanation}${undeclared}` : `${verdict.explanation}${hint(line)}`,
       // Rounding within one step is no difference; rounding each of many events (the card rounding none) can add up past it,
       // and is held to the tolerance. A line the bill's cut explains is judged by what is left at the cut, rounding as any
       // line's (a provider billing UTC months is the usual case); `boundary_shift: fail` holds its whole gap at the account's cycles.
       withinTolerance: cls === "boundary_shift"
-        ? ctx.boundaryRule === "fail" ? within(delta.plus(line.moved?.amount ?? ZERO), line, ctx.tolerance, versionAt(cycleStart)) : tolerance(delta, classify(line, card)?.class === "rounding")
+        ? rule === "fail" ? within(delta.plus(line.moved?.amount ?? ZERO), line, ctx.tolerance, versionAt(cycleStart)) : tolerance(delta, classify(line, card)?.class === "rounding")
         : tolerance(delta, cls === "rounding"),
       prices: verdict.prices,
     };
@@ -285,17 +301,24 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     // The cycles outside the bill at its cut hold what the cut moved out of it.
     outsideBill: outsideBill(found?.statement ?? statement, cycles, accounts),
     granted: granted(statement, cycles, accounts),
-    shift: found ? shiftOf(found, lines, whose) : undefined,
+    shift: found ? shiftOf(found, lines, whose, { rule, declared, cut: ctx.cut }) : undefined,
     computedMoney: inCurrency([...lines.values()], (line) => versionAt(calendar.start(line.cycle)).creditPrice),
   };
 }
 
 /** A found shift's totals: what the cut moves into the compared cycles, and their usage at the account's own cycles. */
-function shiftOf(found: ShiftFinding, lines: ReadonlyMap<string, AlignedLine>, accounts: string | undefined): BoundaryFound {
+function shiftOf(found: ShiftFinding, lines: ReadonlyMap<string, AlignedLine>, accounts: string | undefined, judged: { rule: BoundaryRule; declared: boolean; cut: DeclaredCut }): BoundaryFound {
   const all = [...lines.values()];
   const moved = (money: boolean) => sumOf(all.filter((l) => l.money === money).map((l) => l.moved?.amount ?? ZERO));
   const account = sumOf(all.filter((l) => !l.money).map((l) => (l.moved ? l.moved.accountCycles?.amount : l.computed?.amount) ?? ZERO));
-  return { label: found.hypothesis.label, accounts, moved: moved(false), movedMoney: moved(true), accountTotal: account, explained: found.explained.size };
+  const cut = { found: found.hypothesis.cut, declared: judged.cut.text, declaredInMapping: judged.cut.declared, atDeclared: judged.declared };
+  return { label: found.hypothesis.label, accounts, moved: moved(false), movedMoney: moved(true), accountTotal: account, explained: found.explained.size, rule: judged.rule, cut };
+}
+
+/** Why a line a cut other than the declared one explains needs attention, and how to declare the cut where it is the provider's. */
+function undeclaredText(h: Hypothesis, cut: DeclaredCut): string {
+  const declared = cut.declared ? `the bill mapping declares cut: "${cut.text}"` : `the bill mapping declares no cut:, so 00:00 UTC, the cut providers use`;
+  return `; but ${declared}: a cut found to fit the bill is not the provider's word (a bill charging the neighbouring cycle's events fits one as well), so the line's whole gap at the account's cycles is held to the tolerance; if the provider does cut at ${h.cut}, cut: "${h.cut}" in the bill mapping says so`;
 }
 
 /**

@@ -24,6 +24,8 @@ interface BillSide {
   parts: readonly BillPart[];
   /** What the line's credit, adjustment and tax rows (FOCUS) add to its amount: none where it has none. */
   adjustments?: Decimal;
+  /** The line's rows marked Credit that charge (a positive amount): their sum and the first's row, for the explanation. */
+  chargingCredits?: { amount: Decimal; first: Location };
   /**
    * The step the bill's amount is rounded to, in the card's unit, where the line is one row given in money: a cent
    * of the currency (1 cent of a card in cents). Not for a line of several rows: each row's cent adds up, and an
@@ -114,6 +116,10 @@ export interface BoundaryFound {
   accountTotal: Decimal;
   /** How many lines the cut explains (class boundary_shift). */
   explained: number;
+  /** How a line it explains is judged: the mapping's boundary_shift:, or `fail` where the cut is not the declared one. */
+  rule: BoundaryRule;
+  /** The cut found ("00:00 America/Los_Angeles") and the one the bill mapping declares (00:00 UTC where unsaid); only at the declared one does a shift pass. */
+  cut: { found: string; declared: string; declaredInMapping: boolean; atDeclared: boolean };
 }
 
 /** Skipped usage rows of one line, priced as the events they would have been. */
@@ -180,8 +186,6 @@ export interface Reconciliation {
   recut: { accountStart: Instant; billStart: Instant; accounts?: string } | undefined;
   /** Boundary shifts found (a bill cut at another hour or zone), one per group of accounts that has one: its lines are compared at the bill's cut. */
   shifts: BoundaryFound[];
-  /** The bill mapping's `boundary_shift:`: whether a line the cut explains is judged at the cut (pass) or on its whole gap (fail). */
-  boundaryRule: BoundaryRule;
   tolerance: Tolerance;
   /** Credits only: money lines (overage) have their own totals. */
   billTotal: Decimal;

@@ -162,7 +162,10 @@ function shiftText(r: Reconciliation, f: BoundaryFound): string {
   const whose = f.accounts === undefined ? "" : ` (accounts ${f.accounts})`;
   const money = f.movedMoney.isZero() ? "" : ` and ${exactGrouped(f.movedMoney.abs())} ${r.currency}`;
   const moved = f.moved.isZero() && f.movedMoney.isZero() ? "the cut moves no amount" : `${exactGrouped(f.moved.abs())} ${r.unit}${money} moved ${f.moved.lt(0) || (f.moved.isZero() && f.movedMoney.lt(0)) ? "out to the neighbouring cycles" : "in from the neighbouring cycles"}`;
-  const rule = r.boundaryRule === "fail"
+  const declared = f.cut.declaredInMapping ? `the bill mapping's cut: "${f.cut.declared}"` : "00:00 UTC, the cut providers use (the bill mapping declares no cut:)";
+  const rule = !f.cut.atDeclared
+    ? `not ${declared}, so each line it explains is held to the tolerance on its whole gap at the account's cycles; if the provider does cut there, cut: "${f.cut.found}" in the bill mapping says so`
+    : f.rule === "fail"
     ? "each line it explains held to the tolerance on its whole gap at the account's cycles (boundary_shift: fail in the bill mapping)"
     : "a line it explains passes where what is left at the cut is rounding or within tolerance (boundary_shift: fail in the bill mapping holds its whole gap)";
   return `boundary_shift: ${f.label}${whose}; every line compared at the bill's cut: ${moved} (usage at the account's cycles ${exactGrouped(f.accountTotal)} ${r.unit}); ${rule}`;
