@@ -3,26 +3,59 @@ import type { RateCard } from "../ratecard/types.js";
 import type { UsageEvent } from "./types.js";
 
 /**
- * The order of events at one instant, the one declaration the full path (Replay.flush) and the known
- * path (KnownRows) both sort by. Most rows are taken in the order of their canonical keys,
- * `JSON.stringify([account, meter, sorted dimension entries, quantity, id])`: shuffling them within an
- * instant or splitting a log across files changes nothing. The rows that act on one item or gauge (its
- * start and end, its increase and decrease: one account, one family of meters linked by `ended_by` or
- * `decreased_by`, one set of key values) keep the log's order among themselves instead (SPEC 2's "ties
- * keeping file order"): a delete and a re-create in one second mean different things in their two
- * orders, and the log says which happened (red team, stop 38: a re-publish in the second of its
- * unpublish was billed nothing after). So an item's rows share one sort key, the account, the family's
- * charging meter and the key values, and within it keep their places: one key a row, so the order is total.
+ * The order of events at one instant, the one declaration the full path (sortInstant, in Replay.flush) and the
+ * known path (KnownRows.flush) both take. The rows are sorted by their canonical keys (instantOrder),
+ * `JSON.stringify([account, meter, sorted dimension entries, quantity, id])`: shuffling them within an instant or
+ * splitting a log across files changes nothing. Then the rows that act on one item or gauge (its start and end, its
+ * increase and decrease: one account, one family of meters linked by `ended_by` or `decreased_by`, one set of key
+ * values) are put back in the log's order among the places that order gave them (itemsInLogOrder: SPEC 2's "ties
+ * keeping file order"): a delete and a re-create in one second mean different things in their two orders, and the log
+ * says which happened (red team, stop 38: a re-publish in the second of its unpublish was billed nothing after).
+ * Rows of different items keep the canonical order between them, as before: the bench's statements are unchanged.
  *
- * `a` and `b` are the rows' places at the instant, in the log's order (files in the order given, then
- * line), as `rows` reads them.
+ * `a` and `b` are the rows' places at the instant, in the log's order (files in the order given, then line), as
+ * `rows` reads them.
  */
 export function instantOrder(rows: InstantRows, a: number, b: number): number {
-  const fa = rows.family(a), fb = rows.family(b);
-  if (fa === undefined && fb === undefined) return contentOrder(rows, a, b);
-  // A row outside a family never has its family's charging meter for its meter: the two differ there.
-  const head = compareJson(rows.account(a), rows.account(b)) || compareJson(fa?.meter ?? rows.meter(a), fb?.meter ?? rows.meter(b));
-  return head || keyOrder(fa!.keyBy, rows.dimensions(a), rows.dimensions(b)) || (a === b ? 0 : a < b ? -1 : 1);
+  return (rows.sameParts(a, b) ? 0 : partsOrder(rows, a, b)) || quantityOrder(rows.quantity(a), rows.quantity(b)) || componentsOrder(rows.components(a), rows.components(b)) || idOrder(rows.id(a), rows.id(b));
+}
+
+/**
+ * The first `n` places of `order`, sorted by instantOrder, with each item's rows put back in the log's order (their
+ * places ascending) among the places they hold: a function of the rows' content and of each item's own order alone.
+ */
+export function itemsInLogOrder(rows: InstantRows, order: number[], n: number): void {
+  let first: number | undefined;
+  let groups: Map<string, number[]> | undefined;
+  for (let i = 0; i < n; i++) {
+    const family = rows.family(order[i]!);
+    if (family === undefined) continue;
+    // Most instants hold one row of an item at most: the map is made at a second.
+    if (first === undefined) {
+      first = i;
+      continue;
+    }
+    if (groups === undefined) groups = new Map([[itemOf(rows, order[first]!), [first]]]);
+    const key = itemOf(rows, order[i]!);
+    const slots = groups.get(key);
+    if (slots === undefined) groups.set(key, [i]);
+    else slots.push(i);
+  }
+  for (const slots of groups?.values() ?? []) {
+    if (slots.length < 2) continue;
+    const places = slots.map((i) => order[i]!).sort(byPlace);
+    slots.forEach((i, j) => (order[i] = places[j]!));
+  }
+}
+
+/** Places in the log's order. */
+const byPlace = (a: number, b: number): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** A row's item: its account, its family's charging meter and its key values. */
+function itemOf(rows: InstantRows, k: number): string {
+  const family = rows.family(k)!;
+  const dims = rows.dimensions(k);
+  return JSON.stringify([rows.account(k), family.meter, family.keyBy.map((d) => dims[d] ?? "")]);
 }
 
 /** The meters that act on one item or gauge: the charging meter (`published`) with its `ended_by` or `decreased_by`. */
@@ -36,13 +69,39 @@ export interface ItemFamily {
 export type ItemFamilies = ReadonlyMap<string, ItemFamily>;
 
 export function itemFamilies(card: RateCard): ItemFamilies {
-  const families = new Map<string, ItemFamily>();
+  // One family across the card's versions: a version may rename a charging meter (`project_opened`, still ended by
+  // `project_deleted`) or narrow its key, and an item's rows must stay one item (red team, stop 38). Meters linked in
+  // any version are one family, named by its first meter in name order, keyed by the key names every version shares.
+  const root = new Map<string, string>();
+  const find = (name: string): string => {
+    let r = name;
+    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
+    return r;
+  };
+  const links: [string, string, readonly string[]][] = [];
   for (const version of card.versions ?? [card]) {
     for (const meter of version.meters.values()) {
       if (meter.aggregation !== "recurring" && meter.aggregation !== "gauge") continue;
-      const family: ItemFamily = { meter: meter.key, keyBy: meter.keyBy };
-      for (const name of [meter.key, meter.aggregation === "recurring" ? meter.endedBy : meter.decreasedBy]) if (!families.has(name)) families.set(name, family);
+      const other = meter.aggregation === "recurring" ? meter.endedBy : meter.decreasedBy;
+      links.push([meter.key, other, meter.keyBy]);
+      for (const name of [meter.key, other]) if (!root.has(name)) root.set(name, name);
+      const [a, b] = [find(meter.key), find(other)];
+      if (a !== b) root.set(a < b ? b : a, a < b ? a : b);
     }
+  }
+  const keys = new Map<string, readonly string[]>();
+  for (const [meter, , keyBy] of links) {
+    const r = find(meter);
+    const before = keys.get(r);
+    keys.set(r, before === undefined ? keyBy : before.filter((d) => keyBy.includes(d)));
+  }
+  const families = new Map<string, ItemFamily>();
+  const byRoot = new Map<string, ItemFamily>();
+  for (const name of root.keys()) {
+    const r = find(name);
+    let family = byRoot.get(r);
+    if (family === undefined) byRoot.set(r, (family = { meter: r, keyBy: keys.get(r)! }));
+    families.set(name, family);
   }
   return families;
 }
@@ -57,21 +116,7 @@ export interface InstantRows extends PartsOf<number> {
   sameParts(a: number, b: number): boolean;
 }
 
-/** The canonical order of two rows outside any family: the first part of their canonical keys that differs decides, and only that part is compared, string by string, without encoding the keys. */
-function contentOrder(rows: InstantRows, a: number, b: number): number {
-  return (rows.sameParts(a, b) ? 0 : partsOrder(rows, a, b)) || quantityOrder(rows.quantity(a), rows.quantity(b)) || componentsOrder(rows.components(a), rows.components(b)) || idOrder(rows.id(a), rows.id(b));
-}
-
-/** An item's key values, in its key's order: two rows of one item are equal here. */
-function keyOrder(keyBy: readonly string[], a: Dimensions, b: Dimensions): number {
-  for (const d of keyBy) {
-    const order = compareJson(a[d] ?? "", b[d] ?? "");
-    if (order !== 0) return order;
-  }
-  return 0;
-}
-
-/** Events of one instant, in the order of `instantOrder`: `events` in the log's order. */
+/** Events of one instant, in the order of an instant (instantOrder, itemsInLogOrder): `events` in the log's order. */
 export function sortInstant(families: ItemFamilies, events: readonly UsageEvent[]): UsageEvent[] {
   const family = events.map((e) => families.get(e.meter));
   const rows: InstantRows = {
@@ -84,13 +129,12 @@ export function sortInstant(families: ItemFamilies, events: readonly UsageEvent[
     id: (k) => events[k]!.eventId,
     sameParts: () => false,
   };
-  return events
-    .map((_, k) => k)
-    .sort((a, b) => instantOrder(rows, a, b))
-    .map((k) => events[k]!);
+  const order = events.map((_, k) => k).sort((a, b) => instantOrder(rows, a, b));
+  itemsInLogOrder(rows, order, order.length);
+  return order.map((k) => events[k]!);
 }
 
-/** The content order alone: the order of instantOrder for every row but those of one item or gauge. */
+/** The canonical order of two events, instantOrder's, before an item's rows are put back in the log's order. */
 export function canonicalOrder(a: UsageEvent, b: UsageEvent): number {
   return partsOrder(EVENT_PARTS, a, b) || quantityOrder(a.quantity, b.quantity) || componentsOrder(a.components, b.components) || idOrder(a.eventId, b.eventId);
 }

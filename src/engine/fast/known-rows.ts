@@ -3,7 +3,7 @@ import type { Instant } from "../../time.js";
 import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId, type ScannedIdRow } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
-import { instantOrder, type ItemFamilies, type ItemFamily, type InstantRows } from "../canonical-order.js";
+import { instantOrder, itemsInLogOrder, type ItemFamilies, type ItemFamily, type InstantRows } from "../canonical-order.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, KnownRun, RowComponents, ShapeFacts } from "../full-path.js";
 import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 import { DrawnRooms } from "./drawn-rooms.js";
@@ -21,7 +21,7 @@ const FEW_HELD = 16;
 export class KnownRows<Run extends KnownRun> {
   /** The rows of the instant being read. */
   readonly held = new HeldRows();
-  /** The held rows' order (instantOrder), by their places. */
+  /** The held rows' order (instantOrder, then itemsInLogOrder), by their places. */
   private readonly heldOrder: number[] = [];
   private known = new KnownShapes();
   private source: RowSource | undefined;
@@ -82,6 +82,7 @@ export class KnownRows<Run extends KnownRun> {
         order[j] = k;
       }
     }
+    itemsInLogOrder(this.heldRows(this.source!), order, n);
     for (let k = 0; k < n; k++) this.priceRow(order[k]!);
   }
 
