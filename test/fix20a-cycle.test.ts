@@ -51,7 +51,8 @@ describe("statement --cycle: only the cycles a period covers, replayed from the 
 
   it("--cycle FROM..THROUGH shows the cycles from the one holding FROM to the one holding THROUGH", async () => {
     const st = await json([...account(), "--cycle", "2026-09-15..2026-10-02"]);
-    expect(st.period).toEqual({ from: "2026-09-15T00:00:00Z", through: "2026-10-02T00:00:00Z" });
+    // THROUGH is its date's whole day: the last instant of 2026-10-02 in UTC (red team, stop 38).
+    expect(st.period).toEqual({ from: "2026-09-15T00:00:00Z", through: "2026-10-02T23:59:59.999Z" });
     expect(st.accounts[0].cycles_left_out).toEqual({ before: 1, after: 1 });
     // September and October: no usage, the 100 top-up credits carried through both.
     expect(st.accounts[0].cycles.map((c: { start: string; grants: Grant[] }) => [c.start, ...grants(c)[1]!])).toEqual([

@@ -93,7 +93,8 @@ describe("statement --cycle: each account's own cycles, once a new_cycle upgrade
   it("--cycle FROM..THROUGH is each account's cycles with a part in those days, THROUGH's day whole", async () => {
     // 10-01 00:00 EDT is in both accounts' first cycle; acme's third starts at 08:00 EDT on 10-25, within THROUGH's day.
     const st = await json([...inputs(), "--cycle", "2026-10-01..2026-10-25"]);
-    expect(st.period).toEqual({ from: "2026-10-01T04:00:00Z", through: "2026-10-25T04:00:00Z" });
+    // THROUGH is its date's whole day: 10-25 ends at midnight EDT, 04:00 UTC on 10-26, less a millisecond.
+    expect(st.period).toEqual({ from: "2026-10-01T04:00:00Z", through: "2026-10-26T03:59:59.999Z" });
     expect(spans(st)).toEqual({
       acme: ["2026-09-15T04:00:00Z..2026-10-15T04:00:00Z", "2026-10-15T04:00:00Z..2026-10-25T12:00:00Z", "2026-10-25T12:00:00Z..2026-11-25T13:00:00Z"],
       bob: ["2026-09-15T04:00:00Z..2026-10-15T04:00:00Z", "2026-10-15T04:00:00Z..2026-10-28T12:00:00Z"],

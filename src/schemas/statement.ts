@@ -133,7 +133,7 @@ export const statementSchema: JsonSchema = withOptional(contract("statement", "b
 function askedPeriod(what: string): JsonSchema {
   return object({
     from: instant("--cycle's (first) date: a date is its first instant in the account's zone"),
-    through: instant("--cycle's last date (one date: the same as from)"),
+    through: instant("the last instant of --cycle's period: a range's last date to the end of its day (one date: the same as from)"),
   }, `only with --cycle: ${what}`);
 }
 

@@ -43,9 +43,13 @@ function periodJson(statement: Statement): Record<string, unknown> {
   return period === undefined ? {} : { period: periodInstants(period) };
 }
 
-/** `--cycle`'s FROM and THROUGH (one date: both), as the JSON of a statement or its ledger says them. */
+/**
+ * `--cycle`'s FROM and THROUGH (one date: both), as the JSON of a statement or its ledger says them: THROUGH as the last
+ * instant the cycles shown may hold, its whole day for a date (red team, stop 38: a cycle starting later that day was
+ * shown, past the THROUGH said).
+ */
 export function periodInstants(period: Period): { from: string; through: string } {
-  return { from: formatInstant(period.from), through: formatInstant(period.through) };
+  return { from: formatInstant(period.from), through: formatInstant(period.last) };
 }
 
 /** How many of the account's cycles a period left out before and after the ones shown, once they were read; nothing without a period. */
