@@ -54,10 +54,12 @@ describe("a cycle after the subscription ended says so, not that its credits ran
     expect(acme).not.toContain("Credits ran out");
   });
 
-  it("credits left but too few: ran out, and the subscription had ended", async () => {
+  it("credits left but too few: refused, the subscription had ended and what outlives it could not pay", async () => {
     const run = await statement("markdown");
     expect(run.code, run.stderr).toBe(0);
     const bob = run.stdout.slice(run.stdout.indexOf("account bob"));
-    expect(bob).toContain("2026-11-21 12:00, an event refused: the credits left could not pay it, and the subscription had ended 2026-11-01 00:00");
+    // Said as the end's refusal, not as credits run out: the same words where the credits that outlive the end are
+    // none by then, the included ones lapsed at it (red team, stop 38).
+    expect(bob).toContain("2026-11-21 12:00: the subscription had ended 2026-11-01 00:00, and the credits that outlive it could not pay");
   });
 });

@@ -249,8 +249,10 @@ function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
   const refusal = c.rejected.find((r) => r.firstAt === c.exhaustedAt && refusedForCredits(r.reason));
   if (refusal !== undefined && isEndedReason(refusal.reason)) {
     const ended = c.subscriptionEnd === undefined ? "" : ` ${localDateTime(ctx, c.subscriptionEnd)}`;
+    // The credits that outlive the end may be none by the refusal (the included ones lapse at it: red team, stop 38),
+    // or too few: either way it is the end that refused, not credits run out.
     return hadCredits
-      ? ["Credits ran out", `${at}, an event refused: the credits left could not pay it, and the subscription had ended${ended}`]
+      ? ["Refused from", `${at}: the subscription had ended${ended}, and the credits that outlive it could not pay`]
       : ["Refused from", `${at}: no credits this cycle, the subscription had ended${ended}`];
   }
   if (refusal !== undefined) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
