@@ -40,6 +40,29 @@ describe("one item's rows at one instant, across card versions", () => {
   });
 });
 
+describe("rows of different items at one instant, under the version in force", () => {
+  it("keep the canonical order where a later version narrows the key", async () => {
+    // From 2027, published is keyed by project alone; in November web and ios are two items of v1's key. Free's 100
+    // credits: 1,940 web fetches at 0.05 are 97, so of web (2) and ios (3) published at one instant, the canonical
+    // order (channel "ios" before "web") charges ios, 97 + 3 = 100, and refuses web, in either log order.
+    const dir = mkdtempSync(join(tmpdir(), "eng20h-"));
+    const v2 = writeVariant(dir, "narrowed2027", FLIPLET, [['version: "2026-11"', 'version: "2027-01"'], ['effective: "2026-11-01"', 'effective: "2027-01-01"'], ["    key: [project, channel]", "    key: [project]"]]).file;
+    const head = "timestamp,meter,quantity,project,channel,distribution";
+    const fetches = "2026-11-02T10:00:00Z,web_fetch,1940,alpha,,";
+    const web = "2026-11-03T10:00:00Z,published,1,alpha,web,public", ios = "2026-11-03T10:00:00Z,published,1,alpha,ios,public";
+    const free = async (rows: string[]) => {
+      writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: free\nanchor: 2026-11-01\ntimezone: UTC\n`);
+      writeFileSync(join(dir, "usage.csv"), `${head}\n${rows.join("\n")}\n`);
+      const run = await burnrate(["statement", "--account", "account.yaml", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--card", v2, "--usage", "usage.csv", "--through", "2026-12-15", "--format", "json"], { cwd: dir });
+      expect(run.stderr).toBe("");
+      return JSON.parse(run.stdout).accounts[0].cycles.map((c: { total: string }) => c.total);
+    };
+    // December: ios kept, 3.
+    expect(await free([fetches, web, ios])).toEqual(["100", "3"]);
+    expect(await free([fetches, ios, web])).toEqual(["100", "3"]);
+  });
+});
+
 describe("rows of different items at one instant", () => {
   it("keep the canonical order between them, whatever the log's order", async () => {
     // Two projects created at one instant are two items: the statement is the same in either log order.

@@ -65,45 +65,33 @@ export interface ItemFamily {
   readonly keyBy: readonly string[];
 }
 
-/** Each meter's family, by the meter's name, of every version of the card (the first that names the meter). */
+/** Each meter's family, by the meter's name, in one version of the card. */
 export type ItemFamilies = ReadonlyMap<string, ItemFamily>;
 
 export function itemFamilies(card: RateCard): ItemFamilies {
-  // One family across the card's versions: a version may rename a charging meter (`project_opened`, still ended by
-  // `project_deleted`) or narrow its key, and an item's rows must stay one item (red team, stop 38). Meters linked in
-  // any version are one family, named by its first meter in name order, keyed by the key names every version shares.
-  const root = new Map<string, string>();
-  const find = (name: string): string => {
-    let r = name;
-    while (root.has(r) && root.get(r) !== r) r = root.get(r)!;
-    return r;
-  };
-  const links: [string, string, readonly string[]][] = [];
-  for (const version of card.versions ?? [card]) {
-    for (const meter of version.meters.values()) {
-      if (meter.aggregation !== "recurring" && meter.aggregation !== "gauge") continue;
-      const other = meter.aggregation === "recurring" ? meter.endedBy : meter.decreasedBy;
-      links.push([meter.key, other, meter.keyBy]);
-      for (const name of [meter.key, other]) if (!root.has(name)) root.set(name, name);
-      const [a, b] = [find(meter.key), find(other)];
-      if (a !== b) root.set(a < b ? b : a, a < b ? a : b);
-    }
-  }
-  const keys = new Map<string, readonly string[]>();
-  for (const [meter, , keyBy] of links) {
-    const r = find(meter);
-    const before = keys.get(r);
-    keys.set(r, before === undefined ? keyBy : before.filter((d) => keyBy.includes(d)));
-  }
+  // One version's meters: the version in force at the instant says what an item is (red team, stop 38: keyed by the
+  // names every version shares, a later version's narrower key merged November's items into one).
   const families = new Map<string, ItemFamily>();
-  const byRoot = new Map<string, ItemFamily>();
-  for (const name of root.keys()) {
-    const r = find(name);
-    let family = byRoot.get(r);
-    if (family === undefined) byRoot.set(r, (family = { meter: r, keyBy: keys.get(r)! }));
-    families.set(name, family);
+  for (const meter of card.meters.values()) {
+    if (meter.aggregation !== "recurring" && meter.aggregation !== "gauge") continue;
+    const family: ItemFamily = { meter: meter.key, keyBy: meter.keyBy };
+    for (const name of [meter.key, meter.aggregation === "recurring" ? meter.endedBy : meter.decreasedBy]) if (!families.has(name)) families.set(name, family);
   }
   return families;
+}
+
+/** The item families of the version in force at each instant (versions by their effective instants, earliest first). */
+export function familiesAt(card: RateCard, versions: readonly { card: RateCard; effective: number }[] | undefined): (at: number) => ItemFamilies {
+  if (versions === undefined) {
+    const families = itemFamilies(card);
+    return () => families;
+  }
+  const dated = versions.map((v) => ({ effective: v.effective, families: itemFamilies(v.card) }));
+  return (at) => {
+    let families = dated[0]!.families;
+    for (const v of dated) if (v.effective <= at) families = v.families;
+    return families;
+  };
 }
 
 /** How `instantOrder` reads the rows of one instant, by their places. */

@@ -31,14 +31,19 @@ export class OutOfOrder extends Error {
 export class Replay extends Charging {
   /** The known path, composed, not inherited: it sees this replay only as `FullPath` (fullPath below). */
   private readonly fast: KnownRows<AccountRun>;
-  /** The meters of each item and gauge, which the order of an instant keeps in the log's order. */
-  private readonly families: ItemFamilies;
+  /** The meters of each item and gauge in the version in force, whose rows the order of an instant keeps in the log's order. */
+  private familiesOf: { card: RateCard; families: ItemFamilies } | undefined;
 
   constructor(card: RateCard, setup: ReplaySetup, ledger?: LedgerSink) {
     super(card, setup, ledger);
-    this.families = itemFamilies(card);
-    this.fast = new KnownRows(this.fullPath(), this.families);
+    this.fast = new KnownRows(this.fullPath(), () => this.families());
     for (const account of setup.accounts.keys()) if (account !== setup.unnamed) this.run(account);
+  }
+
+  /** The item families of the card in force (a version switched in changes them: what an item is is its version's). */
+  private families(): ItemFamilies {
+    if (this.familiesOf?.card !== this.card) this.familiesOf = { card: this.card, families: itemFamilies(this.card) };
+    return this.familiesOf.families;
   }
 
   push(event: UsageEvent): void {
@@ -130,7 +135,7 @@ export class Replay extends Charging {
     const batch = this.pending;
     this.pending = [];
     if (batch.length === 1) return this.price(batch[0]!);
-    for (const event of sortInstant(this.families, batch)) this.price(event);
+    for (const event of sortInstant(this.families(), batch)) this.price(event);
   }
 
   protected settleDeferred(): void {

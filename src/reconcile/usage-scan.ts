@@ -1,5 +1,6 @@
 import type { AccountSettings } from "../account/account.js";
-import { itemFamilies, sortInstant, type ItemFamilies } from "../engine/canonical-order.js";
+import { familiesAt, sortInstant, type ItemFamilies } from "../engine/canonical-order.js";
+import { versionInstants } from "../ratecard/versions.js";
 import { SeenEventIds, type EventIdRule } from "../engine/event-ids.js";
 import { lineDimensions, PriceBook, priceEvent } from "../engine/pricing.js";
 import { OutOfOrder } from "../engine/replay.js";
@@ -111,7 +112,7 @@ function skippedRows(request: UsageScanRequest, lines: Map<string, SkippedOnLine
  * Events in time order, each instant's in the canonical order the replay takes
  * them in, a batch at a time; throws OutOfOrder on an earlier event.
  */
-async function* inReplayOrder(events: EventBatches, families: ItemFamilies): AsyncGenerator<readonly UsageEvent[]> {
+async function* inReplayOrder(events: EventBatches, familiesAtInstant: (at: number) => ItemFamilies): AsyncGenerator<readonly UsageEvent[]> {
   let instant: UsageEvent[] = [];
   for await (const batch of events) {
     const ordered: UsageEvent[] = [];
@@ -119,14 +120,14 @@ async function* inReplayOrder(events: EventBatches, families: ItemFamilies): Asy
       const at = instant[0]?.at;
       if (at !== undefined && event.at < at) throw new OutOfOrder(event);
       if (at !== undefined && event.at > at) {
-        for (const held of sortInstant(families, instant)) ordered.push(held);
+        for (const held of sortInstant(familiesAtInstant(at), instant)) ordered.push(held);
         instant = [];
       }
       instant.push(event);
     }
     if (ordered.length > 0) yield ordered;
   }
-  yield sortInstant(families, instant);
+  yield instant.length === 0 ? instant : sortInstant(familiesAtInstant(instant[0]!.at), instant);
 }
 
 async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<Omit<RepeatsAndBoundaryEvents, "skipped">> {
@@ -137,7 +138,7 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
   const near = new Map<number, Map<string, NearEvent[]>>();
   const seen = new SeenEventIds(rule);
   const book = new PriceBook();
-  for await (const batch of inReplayOrder(events, itemFamilies(card))) for (const event of batch) {
+  for await (const batch of inReplayOrder(events, familiesAt(card, versionInstants(card, calendar.zone)))) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;

@@ -34,7 +34,7 @@ export class KnownRows<Run extends KnownRun> {
 
   constructor(
     private readonly full: FullPath<Run>,
-    private readonly families: ItemFamilies,
+    private readonly families: () => ItemFamilies,
   ) {
     this.runs = full.runs;
     this.drawn = new DrawnRooms(full.rooms);
@@ -101,20 +101,22 @@ export class KnownRows<Run extends KnownRun> {
   }
 
   /** The held rows, by their places, read as instantOrder reads an instant's events. */
-  private heldRowsOf: { source: RowSource; rows: InstantRows } | undefined;
+  private heldRowsOf: { source: RowSource; families: ItemFamilies; rows: InstantRows } | undefined;
 
   private heldRows(source: RowSource): InstantRows {
-    if (this.heldRowsOf?.source !== source) {
+    const families = this.families();
+    if (this.heldRowsOf?.source !== source || this.heldRowsOf.families !== families) {
       const held = this.held;
       // Each shape's family looked up once: null for a shape of none.
       const shapeFamilies: (ItemFamily | null | undefined)[] = [];
       const familyOf = (shape: number): ItemFamily | undefined => {
         let family = shapeFamilies[shape];
-        if (family === undefined) shapeFamilies[shape] = family = this.families.get(source.meters[shape]!) ?? null;
+        if (family === undefined) shapeFamilies[shape] = family = families.get(source.meters[shape]!) ?? null;
         return family ?? undefined;
       };
       this.heldRowsOf = {
         source,
+        families,
         rows: {
           account: (k) => source.accounts[held.account[k]!]!,
           meter: (k) => source.meters[held.shape[k]!]!,
