@@ -1,6 +1,8 @@
 import type { RateCard } from "../ratecard/types.js";
 import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } from "./types.js";
-import { itemFamilies, sortInstant, type ItemFamilies } from "./canonical-order.js";
+import type { Instant } from "../time.js";
+import { familiesAt, sortInstant, type ItemFamilies } from "./canonical-order.js";
+import { versionSwitches } from "../ratecard/versions.js";
 import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import { creatorOnly, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
@@ -31,19 +33,25 @@ export class OutOfOrder extends Error {
 export class Replay extends Charging {
   /** The known path, composed, not inherited: it sees this replay only as `FullPath` (fullPath below). */
   private readonly fast: KnownRows<AccountRun>;
-  /** The meters of each item and gauge in the version in force, whose rows the order of an instant keeps in the log's order. */
-  private familiesOf: { card: RateCard; families: ItemFamilies } | undefined;
+  /**
+   * The meters of each item and gauge in the version in force at an instant, whose rows the order of the instant keeps
+   * in the log's order: the version switched in as the timeline switches it, known before the instant's rows are
+   * priced (red team, stop 38: read from the card in force, the instant a version took effect was ordered by the
+   * version before it, whose switch its first row's price applies).
+   */
+  private readonly familiesAt: (at: Instant) => ItemFamilies;
 
   constructor(card: RateCard, setup: ReplaySetup, ledger?: LedgerSink) {
     super(card, setup, ledger);
+    const switches = setup.versions === undefined ? undefined : versionSwitches(setup.versions, setup.calendar).map((v) => ({ card: v.card, effective: v.at }));
+    this.familiesAt = familiesAt(card, switches);
     this.fast = new KnownRows(this.fullPath(), () => this.families());
     for (const account of setup.accounts.keys()) if (account !== setup.unnamed) this.run(account);
   }
 
-  /** The item families of the card in force (a version switched in changes them: what an item is is its version's). */
+  /** The item families of the version in force at the instant being priced. */
   private families(): ItemFamilies {
-    if (this.familiesOf?.card !== this.card) this.familiesOf = { card: this.card, families: itemFamilies(this.card) };
-    return this.familiesOf.families;
+    return this.familiesAt(this.instant);
   }
 
   push(event: UsageEvent): void {

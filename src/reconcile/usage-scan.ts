@@ -1,6 +1,6 @@
 import type { AccountSettings } from "../account/account.js";
 import { familiesAt, sortInstant, type ItemFamilies } from "../engine/canonical-order.js";
-import { versionInstants } from "../ratecard/versions.js";
+import { versionInstants, versionSwitches } from "../ratecard/versions.js";
 import { SeenEventIds, type EventIdRule } from "../engine/event-ids.js";
 import { lineDimensions, PriceBook, priceEvent } from "../engine/pricing.js";
 import { OutOfOrder } from "../engine/replay.js";
@@ -138,7 +138,11 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
   const near = new Map<number, Map<string, NearEvent[]>>();
   const seen = new SeenEventIds(rule);
   const book = new PriceBook();
-  for await (const batch of inReplayOrder(events, familiesAt(card, versionInstants(card, calendar.zone)))) for (const event of batch) {
+  // Each instant's items are the version in force's, switched in as the replay switches it (a grandfathered version
+  // at the next cycle start: red team, stop 38).
+  const dated = versionInstants(card, calendar.zone);
+  const switches = dated === undefined ? undefined : versionSwitches(dated, calendar).map((v) => ({ card: v.card, effective: v.at }));
+  for await (const batch of inReplayOrder(events, familiesAt(card, switches))) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
