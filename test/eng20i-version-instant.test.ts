@@ -35,3 +35,25 @@ describe("the instant a card version takes effect", () => {
     expect(await published(["2026-11-15T00:00:00Z,web_fetch,1,alpha,,", ...pair("2026-11-15T00:00:01Z")])).toEqual(expected);
   });
 });
+
+describe("before the first switch of grandfathered versions", () => {
+  it("orders an instant by the earliest version, which no switch names", async () => {
+    // Both versions wait for the next cycle (December 1), where the later replaces the earlier: November is the
+    // earliest's, whose key [project, channel] makes web and ios two items. Under one event_id, the canonical order
+    // keeps ios (3) and counts web its repeat, in either log order (red team, stop 38: by the later version's key,
+    // one item, the log's first row was kept).
+    const dir = mkdtempSync(join(tmpdir(), "eng20j-"));
+    const v0 = writeVariant(dir, "v0", FLIPLET, [['effective: "2026-11-01"', 'effective: "2026-11-05"\napplies: next_cycle']]).file;
+    const v2 = writeVariant(dir, "v2", FLIPLET, [['version: "2026-11"', 'version: "2026-11b"'], ['effective: "2026-11-01"', 'effective: "2026-11-20"\napplies: next_cycle'], ["    key: [project, channel]", "    key: [project]"]]).file;
+    writeFileSync(join(dir, "account.yaml"), "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n");
+    const run = async (rows: string[]) => {
+      writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,event_id,project,channel,distribution\n${rows.join("\n")}\n`);
+      const r = await burnrate(["statement", "--account", "account.yaml", "--card", v0, "--card", v2, "--usage", "usage.csv", "--through", "2026-11-30", "--format", "json"], { cwd: dir });
+      expect(r.stderr).toBe("");
+      return JSON.parse(r.stdout).accounts[0].cycles[0].lines.map((l: { meter: string; dimensions: { channel?: string }; amount: string }) => [l.meter, l.dimensions.channel, l.amount]);
+    };
+    const web = "2026-11-10T00:00:00Z,published,1,x1,alpha,web,public", ios = "2026-11-10T00:00:00Z,published,1,x1,alpha,ios,public";
+    expect(await run([web, ios])).toEqual([["published", "ios", "3"]]);
+    expect(await run([ios, web])).toEqual([["published", "ios", "3"]]);
+  });
+});

@@ -80,16 +80,19 @@ export function itemFamilies(card: RateCard): ItemFamilies {
   return families;
 }
 
-/** The item families of the version in force at each instant (versions by their effective instants, earliest first). */
-export function familiesAt(card: RateCard, versions: readonly { card: RateCard; effective: number }[] | undefined): (at: number) => ItemFamilies {
-  if (versions === undefined) {
-    const families = itemFamilies(card);
-    return () => families;
-  }
-  const dated = versions.map((v) => ({ effective: v.effective, families: itemFamilies(v.card) }));
+/**
+ * The item families of the version in force at each instant: `first` (the earliest version) until the first switch,
+ * then each switch's card from its instant (versionSwitches: a grandfathered version at a cycle start). The earliest
+ * version may never switch in (a later one replaces it at its own switch): it is in force until then all the same
+ * (red team, stop 38).
+ */
+export function familiesAt(first: RateCard, switches: readonly { card: RateCard; at: number }[] | undefined): (at: number) => ItemFamilies {
+  const before = itemFamilies(first);
+  if (switches === undefined || switches.length === 0) return () => before;
+  const dated = switches.map((v) => ({ at: v.at, families: v.card === first ? before : itemFamilies(v.card) }));
   return (at) => {
-    let families = dated[0]!.families;
-    for (const v of dated) if (v.effective <= at) families = v.families;
+    let families = before;
+    for (const v of dated) if (v.at <= at) families = v.families;
     return families;
   };
 }

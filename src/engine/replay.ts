@@ -43,8 +43,7 @@ export class Replay extends Charging {
 
   constructor(card: RateCard, setup: ReplaySetup, ledger?: LedgerSink) {
     super(card, setup, ledger);
-    const switches = setup.versions === undefined ? undefined : versionSwitches(setup.versions, setup.calendar).map((v) => ({ card: v.card, effective: v.at }));
-    this.familiesAt = familiesAt(card, switches);
+    this.familiesAt = familiesAt(setup.versions?.[0]?.card ?? card, setup.versions === undefined ? undefined : versionSwitches(setup.versions, setup.calendar));
     this.fast = new KnownRows(this.fullPath(), () => this.families());
     for (const account of setup.accounts.keys()) if (account !== setup.unnamed) this.run(account);
   }

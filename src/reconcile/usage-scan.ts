@@ -42,6 +42,8 @@ interface UsageScanRequest {
   settings: AccountSettings;
   input: UsageInput;
   calendar: Calendar;
+  /** The replay's own calendar (the account file's), at whose cycle starts a grandfathered card version switches in. */
+  replayCalendar: Calendar;
   aligner: Aligner;
   /** The boundaries a bill might cut elsewhere, by the index of the cycle each starts. */
   boundaries: ReadonlySet<number>;
@@ -138,11 +140,11 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
   const near = new Map<number, Map<string, NearEvent[]>>();
   const seen = new SeenEventIds(rule);
   const book = new PriceBook();
-  // Each instant's items are the version in force's, switched in as the replay switches it (a grandfathered version
-  // at the next cycle start: red team, stop 38).
+  // Each instant's items are the version in force's, switched in as the replay switches it: a grandfathered version at
+  // the next cycle start of the replay's calendar, not of a moved account's the bill is cut at (red team, stop 38).
   const dated = versionInstants(card, calendar.zone);
-  const switches = dated === undefined ? undefined : versionSwitches(dated, calendar).map((v) => ({ card: v.card, effective: v.at }));
-  for await (const batch of inReplayOrder(events, familiesAt(card, switches))) for (const event of batch) {
+  const switches = dated === undefined ? undefined : versionSwitches(dated, request.replayCalendar);
+  for await (const batch of inReplayOrder(events, familiesAt(dated?.[0]?.card ?? card, switches))) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
     if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
