@@ -1,8 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { burnrate, ROOT } from "./helpers/cli.js";
+import { burnrate } from "./helpers/cli.js";
+import { floopyNewYork } from "./helpers/floopy-new-york.js";
 
 /**
  * A New York account on Floopy, whose provider bills UTC months: an event at 2026-11-01T02:00Z is October in New
@@ -13,19 +12,7 @@ const HEADER = "timestamp,meter,model,provider,input_tokens,output_tokens,event_
 
 /** Exit code and the lines of a reconcile run, each by its meter and provider. */
 async function reconcile(usage: readonly string[], bill: readonly string[]) {
-  const dir = mkdtempSync(join(tmpdir(), "bound19-"));
-  const account = join(dir, "account.yaml");
-  writeFileSync(account, [
-    `card: ${join(ROOT, "ratecards/floopy.yaml")}`,
-    "account: acme",
-    "plan: pro",
-    "anchor: 2026-10-01",
-    "timezone: America/New_York",
-    "grants:",
-    '  - { kind: purchase, amount: 100000, at: "2026-10-01T04:00:00Z" }',
-  ].join("\n") + "\n");
-  writeFileSync(join(dir, "usage.csv"), [HEADER, ...usage].join("\n") + "\n");
-  writeFileSync(join(dir, "bill.csv"), bill.join("\n") + "\n");
+  const { dir, account } = floopyNewYork("bound19-", { grants: { acme: 100000 }, header: HEADER, usage, bill });
   const r = await burnrate(["reconcile", "--account", account, "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
   const json = JSON.parse(r.stdout) as { lines: { meter: string; dimensions: Record<string, string>; class: string | null; explanation: string | null }[] };
   const line = (meter: string, provider: string) => json.lines.find((l) => l.meter === meter && l.dimensions.provider === provider);

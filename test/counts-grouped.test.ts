@@ -2,17 +2,12 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cardHead } from "./helpers/cards.js";
+import { callMeter, cardHead } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 /** One meter at 1 credit a call on a pool that blocks when the plan's 10 credits are spent. */
 const CARD = cardHead("g: { label: G, when_exhausted: block }", "included: 10, price: 9", `meters:
-  call:
-    description: a call
-    aggregation: flow
-    category: c1
-    pool: g
-    price: "1"
+${callMeter({ category: "c1", pool: "g" })}
 `);
 
 describe("counts of events in the reports", () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cardHead } from "./helpers/cards.js";
+import { callMeter, cardHead } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 // Bought or given credits that end with their cycle expire in it, reported as expired: a pack of `expires: cycle_end`
@@ -10,12 +10,7 @@ import { burnrate } from "./helpers/cli.js";
 // stop 38). The plan's own allowance still lapses as closing: the next cycle's allowance replaces it.
 const included = "  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }\n";
 const base = cardHead("g: { label: G, when_exhausted: block }", "included: 10, price: 9", `meters:
-  call:
-    description: a call
-    aggregation: flow
-    category: c1
-    pool: g
-    price: "1"
+${callMeter({ category: "c1", pool: "g" })}
 `);
 const CARD = base.replace(included, `${included}  pack: { priority: 2, expires: cycle_end, counts_toward_allowance: false }\n`);
 

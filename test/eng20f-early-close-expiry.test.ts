@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cardHead } from "./helpers/cards.js";
+import { callMeter, cardHead } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 // An upgrade under `plan_changes: { upgrade: new_cycle }` closes the cycle at the change. Credits bought that end with
@@ -12,12 +12,7 @@ const included = "  included: { priority: 1, expires: cycle_end, counts_toward_a
 const plan = "  pro: { label: Pro, included: 10, price: 9 }\n";
 const base = cardHead("g: { label: G, when_exhausted: block }", "included: 10, price: 9", `plan_changes: { upgrade: new_cycle }
 meters:
-  call:
-    description: a call
-    aggregation: flow
-    category: c1
-    pool: g
-    price: "1"
+${callMeter({ category: "c1", pool: "g" })}
 `);
 const CARD = base
   .replace(included, `${included}  pack: { priority: 2, expires: cycle_end, counts_toward_allowance: false }\n`)

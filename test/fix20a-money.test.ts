@@ -6,6 +6,11 @@ import { Decimal } from "../src/money.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 import { writeVariant } from "./helpers/cards.js";
 
+/** Fliplet with its credit price line and Pro's price written otherwise, as `dir/NAME.yaml`. */
+function flipletPriced(dir: string, name: string, creditPrice: string, proPrice: string): string {
+  return writeVariant(dir, name, readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8"), [['credit_price: "0.01"', creditPrice], ["price: 9 ", proPrice]]).file;
+}
+
 /**
  * Fliplet Pro at 9.995 USD and credits at 0.0125 (red team, stop 38, #13): one cycle of November, 100 reads at 0.01
  * credits (1 credit, inside the allowance) and 3 credits of top-up bought on Nov 2.
@@ -13,10 +18,7 @@ import { writeVariant } from "./helpers/cards.js";
  */
 function subCentAccount(): string[] {
   const dir = mkdtempSync(join(tmpdir(), "fix20a-money-"));
-  const card = writeVariant(dir, "money", readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8"), [
-    ['credit_price: "0.01"', 'credit_price: "0.0125"'],
-    ["price: 9 ", "price: 9.995 "],
-  ]).file;
+  const card = flipletPriced(dir, "money", 'credit_price: "0.0125"', "price: 9.995 ");
   const account = join(dir, "account.yaml");
   writeFileSync(account, `card: ${card}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: topup, amount: 3, at: "2026-11-02T00:00:00Z" }\n`);
   const usage = join(dir, "usage.csv");
@@ -104,10 +106,7 @@ describe("statement --format csv: each cycle's money as rows of kind money (newc
 
   it("a card with no money at all keeps the CSV as it was: no money rows, no money columns", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fix20a-money-"));
-    const card = writeVariant(dir, "free", readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8"), [
-      ['credit_price: "0.01"', ""],
-      ["price: 9 ", "price: 0 "],
-    ]).file;
+    const card = flipletPriced(dir, "free", "", "price: 0 ");
     const usage = join(dir, "usage.csv");
     writeFileSync(usage, "timestamp,meter,quantity,project\n2026-11-05T10:00:00Z,data_read,100,alpha\n");
     const { code, stdout } = await burnrate(["statement", "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "csv"]);

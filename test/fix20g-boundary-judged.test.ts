@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { floopyNewYork } from "./helpers/floopy-new-york.js";
 
 /**
  * Once reconcile finds that a bill cuts its months at 00:00 UTC for a New York account, every line is judged at the
@@ -33,20 +34,7 @@ interface Line {
 }
 
 async function reconcile(usage: readonly string[], bill: readonly string[], options: { mapping?: string; flags?: string[] } = {}) {
-  const dir = mkdtempSync(join(tmpdir(), "fix20g-"));
-  const account = join(dir, "account.yaml");
-  writeFileSync(account, [
-    `card: ${join(ROOT, "ratecards/floopy.yaml")}`,
-    "account: acme",
-    "plan: pro",
-    "anchor: 2026-10-01",
-    "timezone: America/New_York",
-    "grants:",
-    '  - { kind: purchase, amount: 10000000, at: "2026-10-01T04:00:00Z" }',
-    '  - { kind: purchase, amount: 10000000, at: "2026-10-01T04:00:00Z", account: globex }',
-  ].join("\n") + "\n");
-  writeFileSync(join(dir, "usage.csv"), [HEADER, ...usage].join("\n") + "\n");
-  writeFileSync(join(dir, "bill.csv"), bill.join("\n") + "\n");
+  const { dir, account } = floopyNewYork("fix20g-", { grants: { acme: 10000000, globex: 10000000 }, header: HEADER, usage, bill });
   const mapping = options.mapping === undefined ? [] : (writeFileSync(join(dir, "map.yaml"), options.mapping), ["--bill-mapping", join(dir, "map.yaml")]);
   const r = await burnrate(["reconcile", "--account", account, "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), ...mapping, ...(options.flags ?? []), "--format", "json"]);
   const json = JSON.parse(r.stdout);
@@ -204,11 +192,8 @@ describe("a line the bill's cut explains passes; boundary_shift: fail holds its 
   });
 
   it("the table says where the bill cuts and what the cut moved, and lists the line as billed at the cut", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "fix20g-"));
-    writeFileSync(join(dir, "usage.csv"), [HEADER, ...OPENAI].join("\n") + "\n");
-    writeFileSync(join(dir, "bill.csv"), bill.join("\n") + "\n");
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-10-01\ntimezone: America/New_York\ngrants:\n  - { kind: purchase, amount: 10000000, at: "2026-10-01T04:00:00Z" }\n`);
-    const r = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "markdown"]);
+    const { dir, account } = floopyNewYork("fix20g-", { grants: { acme: 10000000 }, header: HEADER, usage: OPENAI, bill });
+    const r = await burnrate(["reconcile", "--account", account, "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "markdown"]);
     expect(r.code).toBe(0);
     // -500 on input and -200 on output: 700 cents moved out of New York's month, whose lines come to 1,750.00075.
     expect(r.stdout).toContain("700 cents moved out to the neighbouring cycles (usage at the account's cycles 1,750.00075 cents)");

@@ -2,35 +2,22 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { callMeter, smallCard } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 // Newcomer, stop 38 (#1): a pull request that makes paid packs expire (`expires: never` -> `cycle_end`) passed every
 // gate with "No change in credits": the diff compared the credits charged, not the credits customers lose.
-const CARD = `provider: packs
-version: "1"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.01"
-precision: { display: 0, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  api: { label: API }
-pools:
-  main: { label: Main, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: INCLUDED }
-  pack: { priority: 2, expires: PACK, counts_toward_allowance: false }
-plans:
-  basic: { label: Basic, included: 100, price: 10 }
-meters:
-  call:
-    description: A call
-    aggregation: flow
-    pool: main
-    category: api
-    price: "PRICE"
-`;
+const CARD = smallCard({
+  provider: "packs",
+  version: "1",
+  effective: "2026-11-01",
+  currency: "USD",
+  display: 0,
+  included: "INCLUDED",
+  kinds: ["pack: { priority: 2, expires: PACK, counts_toward_allowance: false }"],
+  plans: ["basic: { label: Basic, included: 100, price: 10 }"],
+  meters: [callMeter({ price: "PRICE" })],
+});
 
 interface CardSettings {
   included?: string;

@@ -2,39 +2,21 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { callMeter, smallCard } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 // Newcomer, stop 38 (#9): the diff's tables rounded to the card's display precision (whole credits), so 57 -> 61.8
 // read "57 | 62 | +5 (+8.42%)", and a reviewer working from the table got another percentage.
-const CARD = `provider: figures
-version: "1"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-precision: { display: 0, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories:
-  api: { label: API }
-pools:
-  main: { label: Main, when_exhausted: block }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-plans:
-  basic: { label: Basic, included: 100, price: 0 }
-meters:
-  a:
-    description: Meter a
-    aggregation: flow
-    pool: main
-    category: api
-    price: "PRICE_A"
-  b:
-    description: Meter b
-    aggregation: flow
-    pool: main
-    category: api
-    price: "PRICE_B"
-`;
+const CARD = smallCard({
+  provider: "figures",
+  version: "1",
+  effective: "2026-11-01",
+  currency: "USD",
+  creditPrice: null,
+  display: 0,
+  plans: ["basic: { label: Basic, included: 100, price: 0 }"],
+  meters: [callMeter({ name: "a", price: "PRICE_A" }), callMeter({ name: "b", price: "PRICE_B" })],
+});
 
 function diff(usage: string, base: [string, string], next: [string, string]): string[] {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-fix20h-figures-"));

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { callMeter, smallCard } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 // A found boundary shift passes only at the cut the provider uses: 00:00 UTC, or the bill mapping's cut: (red team,
@@ -10,28 +11,7 @@ import { burnrate } from "./helpers/cli.js";
 // Dec 1 (December) and 23:00 in Los Angeles on Nov 30; 5 on Dec 10. So at New York's cycles November is 20 + 13 = 33,
 // December 7 + 5 = 12. A November bill of 40 charges December's 7 too: it fits a cut at 00:00 America/Los_Angeles on
 // that one line, but a December bill of 12 charges the same 7 again.
-const CARD = `provider: t
-version: "2026-11"
-effective: "2026-01-01"
-unit: credits
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories: { api: { label: API } }
-pools: { main: { label: Main, when_exhausted: block } }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-plans:
-  pro: { label: Pro, included: 1000, price: 50 }
-meters:
-  call:
-    description: a call
-    aggregation: flow
-    dimensions: [model]
-    category: api
-    pool: main
-    price: "1"
-`;
+const CARD = smallCard({ plans: ["pro: { label: Pro, included: 1000, price: 50 }"], meters: [callMeter({ dimensions: ["model"] })] });
 
 async function reconcile(usage: string[], bill: string[], mapping?: string) {
   const dir = mkdtempSync(join(tmpdir(), "fix20j-"));

@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { callMeter, smallCard } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 /**
@@ -14,25 +15,12 @@ import { burnrate } from "./helpers/cli.js";
  */
 function inputs(): string[] {
   const dir = mkdtempSync(join(tmpdir(), "fix20k-cycle-"));
-  writeFileSync(join(dir, "card.yaml"), `provider: t
-version: "2026-11"
-effective: "2026-01-01"
-unit: credits
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-plan_changes: { upgrade: new_cycle }
-categories: { api: { label: API } }
-pools: { main: { label: Main, when_exhausted: block } }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-  pack: { priority: 2, expires: cycle_end, counts_toward_allowance: false }
-plans:
-  basic: { label: Basic, included: 100, price: 10 }
-  pro: { label: Pro, included: 1000, price: 50 }
-meters:
-  call: { description: a call, aggregation: flow, category: api, pool: main, price: "1" }
-`);
+  writeFileSync(join(dir, "card.yaml"), smallCard({
+    top: ["plan_changes: { upgrade: new_cycle }"],
+    kinds: ["pack: { priority: 2, expires: cycle_end, counts_toward_allowance: false }"],
+    plans: ["basic: { label: Basic, included: 100, price: 10 }", "pro: { label: Pro, included: 1000, price: 50 }"],
+    meters: [callMeter()],
+  }));
   writeFileSync(join(dir, "account.yaml"), `card: card.yaml
 account: acme
 plan: basic

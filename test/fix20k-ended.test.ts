@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { callMeter, smallCard } from "./helpers/cards.js";
 import { burnrate } from "./helpers/cli.js";
 
 /**
@@ -13,23 +14,11 @@ import { burnrate } from "./helpers/cli.js";
  */
 function statement(format: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const dir = mkdtempSync(join(tmpdir(), "fix20k-ended-"));
-  writeFileSync(join(dir, "card.yaml"), `provider: t
-version: "2026-11"
-effective: "2026-01-01"
-unit: credits
-credit_price: "0.01"
-precision: { display: 2, rounding: half-even, round_at: none }
-cycle: { period: monthly }
-categories: { api: { label: API } }
-pools: { main: { label: Main, when_exhausted: block } }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end }
-  topup: { priority: 2, expires: never, counts_toward_allowance: false }
-plans:
-  basic: { label: Basic, included: 100, price: 10 }
-meters:
-  call: { description: a call, aggregation: flow, category: api, pool: main, price: "1" }
-`);
+  writeFileSync(join(dir, "card.yaml"), smallCard({
+    kinds: ["topup: { priority: 2, expires: never, counts_toward_allowance: false }"],
+    plans: ["basic: { label: Basic, included: 100, price: 10 }"],
+    meters: [callMeter()],
+  }));
   writeFileSync(join(dir, "account.yaml"), `card: card.yaml
 account: acme
 plan: basic

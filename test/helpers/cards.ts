@@ -65,3 +65,54 @@ export const findingAt = (f: Finding): string => `${f.line}:${f.column} ${f.seve
 
 /** Every finding but the card's want of a tests file, which a card written for a test always has. */
 export const besidesNoTests = (f: Finding): boolean => f.rule !== "no-tests";
+
+/** What a small card (smallCard) says beyond its defaults. */
+export interface SmallCard {
+  provider?: string;
+  version?: string;
+  effective?: string;
+  currency?: string;
+  /** null for a card that sells no credits. */
+  creditPrice?: string | null;
+  display?: number;
+  /** The `included` kind's expiry (cycle_end by default). */
+  included?: string;
+  /** Grant kinds after `included`, as YAML lines. */
+  kinds?: string[];
+  /** Top-level lines before the categories (plan_changes:, crossing:). */
+  top?: string[];
+  plans: string[];
+  meters: string[];
+}
+
+/** A small card in credits: one `api` category, one `main` pool that blocks, the kinds, plans and meters given. */
+export function smallCard(c: SmallCard): string {
+  const creditPrice = c.creditPrice === undefined ? "0.01" : c.creditPrice;
+  return [
+    `provider: ${c.provider ?? "t"}`,
+    `version: "${c.version ?? "2026-11"}"`,
+    `effective: "${c.effective ?? "2026-01-01"}"`,
+    "unit: credits",
+    ...(c.currency === undefined ? [] : [`currency: ${c.currency}`]),
+    ...(creditPrice === null ? [] : [`credit_price: "${creditPrice}"`]),
+    `precision: { display: ${c.display ?? 2}, rounding: half-even, round_at: none }`,
+    "cycle: { period: monthly }",
+    ...(c.top ?? []),
+    "categories: { api: { label: API } }",
+    "pools: { main: { label: Main, when_exhausted: block } }",
+    "grant_kinds:",
+    `  included: { priority: 1, expires: ${c.included ?? "cycle_end"} }`,
+    ...(c.kinds ?? []).map((k) => `  ${k}`),
+    "plans:",
+    ...c.plans.map((p) => `  ${p}`),
+    "meters:",
+    ...c.meters,
+    "",
+  ].join("\n");
+}
+
+/** A flow meter of one call at `price` credits (a line of a card's `meters:`), in a category and pool of the card's. */
+export function callMeter(m: { name?: string; price?: string; dimensions?: string[]; category?: string; pool?: string } = {}): string {
+  const dims = m.dimensions === undefined ? "" : ` dimensions: [${m.dimensions.join(", ")}],`;
+  return `  ${m.name ?? "call"}: { description: a call, aggregation: flow,${dims} category: ${m.category ?? "api"}, pool: ${m.pool ?? "main"}, price: "${m.price ?? "1"}" }`;
+}
