@@ -33,9 +33,9 @@ describe("an open cycle's records", () => {
     const busy = cycleOn();
     expect(quiet.quotaUsed).toBe(ZERO);
     busy.quotaUsed = new Decimal(7);
-    busy.reject("call", "pool_exhausted", new Decimal(2), 10);
-    busy.reject("read", "daily_limit", new Decimal(1), 11);
-    busy.reject("call", "pool_exhausted", new Decimal(3), 12);
+    busy.reject({ meter: "call", reason: "pool_exhausted", quantity: new Decimal(2), at: 10 });
+    busy.reject({ meter: "read", reason: "daily_limit", quantity: new Decimal(1), at: 11 });
+    busy.reject({ meter: "call", reason: "pool_exhausted", quantity: new Decimal(3), at: 12 });
     busy.markExhausted(20);
     busy.markExhausted(30);
     busy.spend("p1", new Decimal(60), new Decimal(100), [50, 100], 40);

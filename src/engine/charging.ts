@@ -1,6 +1,6 @@
 import { cellOf, UserError, shown, type Location } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
-import type { Meter } from "../ratecard/types.js";
+import type { Meter, RateCard } from "../ratecard/types.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
 import { componentUnits, itemKey, itemNamed, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
@@ -329,8 +329,16 @@ export abstract class Charging extends Limits {
 
   /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */
   protected byUnitPrice(meter: Meter): boolean {
-    return this.card.precision.roundAt !== "event" && pricedByUnitAlone(meter);
+    const card = this.card;
+    let memo = this.unitPriced;
+    if (memo === undefined || memo.card !== card) this.unitPriced = memo = { card, meters: new Map() };
+    let byUnit = memo.meters.get(meter);
+    if (byUnit === undefined) memo.meters.set(meter, (byUnit = card.precision.roundAt !== "event" && pricedByUnitAlone(meter)));
+    return byUnit;
   }
+
+  /** byUnitPrice's answers for the card in force, each meter's worked out once: the known path asks it of rows past the credits, a row. */
+  private unitPriced: { card: RateCard; meters: Map<Meter, boolean> } | undefined;
 
   /** Whether a charge of the meter is its quantity and its components' each times a unit price (in integers), rather than priced per event. */
   protected byUnits(meter: Meter): boolean {

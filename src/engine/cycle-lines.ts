@@ -153,7 +153,9 @@ export abstract class CycleLines {
 
   /** The position of the line numbered `slot`, -1 where none is open this cycle. */
   private positionOf(slot: number): number {
-    const positions = this.positions;
+    // Past LOOKED_THROUGH lines a look-up is by the list by slot, made here where no line numbered since made it: lines of no
+    // slot (cycle-start charges, refunds) and rows whose line is not open would otherwise look through every line, a row.
+    const positions = this.positions ?? (this.lineCount > LOOKED_THROUGH ? (this.positions = this.positionsBySlot()) : undefined);
     if (positions !== undefined) {
       if (slot >= positions.length) return -1;
       const position = positions[slot]!;

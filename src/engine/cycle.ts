@@ -1,10 +1,10 @@
-import type { Location } from "../errors.js";
 import { amountsSum, Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import { isPaidGrant } from "../ratecard/cycle-money.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection } from "./types.js";
 import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
+import { addRefusal, foldRefusals, refusalPlace, type RejectedRow } from "./cycle-refusals.js";
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
 import { sortLines } from "./line-order.js";
@@ -54,6 +54,8 @@ class CycleRecords {
   graceUsed: Map<string, Credits> | undefined;
   /** Refusals by meter and reason, in the order they came: a short list (a map was about 290 bytes a cycle that refused a row). */
   rejections: Rejection[] | undefined;
+  /** What rows refused since added to `rejections`' quantities, in millionths (cycle-refusals.ts). */
+  rejectedCounts: number[] | undefined;
   duplicates: Map<string, DuplicateCount> | undefined;
   /** Credits the grant kinds past the first gave (the first is the cycle's own fields): one or two kinds an account. */
   consumed: { kind: string; credits: Credits }[] | undefined;
@@ -304,19 +306,13 @@ export class OpenCycle extends CycleLines {
   }
 
   private rejection(meter: string, reason: string): Rejection | undefined {
-    for (const r of this.read.rejections ?? []) if (r.meter === meter && r.reason === reason) return r;
-    return undefined;
+    const rejections = this.read.rejections;
+    return rejections === undefined ? undefined : rejections[refusalPlace(rejections, meter, reason)];
   }
 
-  reject(meter: string, reason: string, quantity: Decimal, at: Instant, origin?: Location): void {
-    const r = this.rejection(meter, reason);
-    if (r) {
-      r.events++;
-      r.quantity = r.quantity.plus(quantity);
-    } else {
-      const records = this.recorded();
-      records.rejections = (records.rejections ?? []).concat({ meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
-    }
+  /** A row refused; its quantity's `count` of millionths, where known, is added as an integer until the cycle's statement is made. */
+  reject(row: RejectedRow): void {
+    addRefusal(this.recorded(), row);
   }
 
   duplicate(meter: string, quantity: Decimal): void {
@@ -436,7 +432,7 @@ export class OpenCycle extends CycleLines {
       uncovered: decimal(this.uncovered),
       lines,
       grants,
-      rejected: [...(records.rejections ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
+      rejected: [...foldRefusals(records)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: [...(this.thresholds ?? [])].sort((a, b) => a.percent - b.percent),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
       overage: { requests: records.overageRequests, amount: records.overageAmount },

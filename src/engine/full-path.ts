@@ -48,10 +48,11 @@ export interface FullPath<Run extends KnownRun> {
    */
   foresee(shape: number, run: Run, row: ForeseenRow): ShapeFacts | undefined;
   /**
-   * Charge a known row of a flow shape at once, where its run's room cannot hold it (a balance rule it sets
-   * off, a charge past the balance): as charge() pays or refuses it and applies the balance rules, true;
-   * false, nothing changed, where it must go the full way (the first refusal of its meter and reason in the
-   * cycle, which the statement names by its row).
+   * Charge a known row at once, where its run's room or a check's cannot hold it (a balance rule it sets
+   * off, a charge past the balance, a check that refuses it): as charge() pays or refuses it and applies the
+   * balance rules, true; a paid row's line opened where it was not (as opensLine tells), a unique item's
+   * (`row.item`) charged. False, nothing changed, where it must go the full way: the first refusal of its
+   * meter and reason in the cycle, which the statement names by its row, or a line it cannot open.
    */
   chargeKnown(shape: number, run: Run, row: KnownCharge): boolean;
   /** The number of a unique item's shape's item, the same in every cycle and account (a shape of another item's is another number). */
@@ -128,13 +129,18 @@ export interface KnownPart {
   readonly perCount: number;
 }
 
-/** A known row charged at once (chargeKnown): its quantity (`count` millionths), its components (none for a meter without), its cost in `units`, its instant. */
+/**
+ * A known row charged at once (chargeKnown): its quantity (`count` millionths), its components (none for a
+ * meter without), its cost in `units`, its instant; for a unique item's first row in the cycle, the item's
+ * number (itemOf), which the charge charges, and its quantity one item (`FullPath.item`); else -1.
+ */
 export interface KnownCharge {
   quantity: Decimal;
   count: number;
   components: RowComponents | undefined;
   units: number;
   at: Instant;
+  item: number;
 }
 
 /** The row that asks foresee, one object reused: its source, and its line there when it is priced in its turn, else -1. */

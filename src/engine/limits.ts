@@ -19,6 +19,8 @@ export interface Refused {
   readonly event: UsageEvent | undefined;
   /** A row priced on the known path, without an event: counted as an event's refusal. */
   readonly knownRow?: true;
+  /** The quantity in millionths, where the known path has it as a safe count. */
+  readonly count?: number;
   readonly outOfCredits: boolean;
 }
 
@@ -101,7 +103,7 @@ export abstract class Limits extends TimelineApplication {
 
   protected reject(run: AccountRun, refused: Refused): void {
     if (refused.event !== undefined || refused.knownRow === true) this.counts.rejected++;
-    run.cycle.reject(refused.meter.key, refused.reason, refused.quantity, refused.at, refused.event?.origin);
+    run.cycle.reject({ meter: refused.meter.key, reason: refused.reason, quantity: refused.quantity, count: refused.count, at: refused.at, origin: refused.event?.origin });
     if (refused.outOfCredits) run.cycle.markExhausted(refused.at);
   }
 }

@@ -8,6 +8,8 @@ import { Charging, ITEM_QUANTITY } from "./charging.js";
 import { creatorOnly, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, RowComponents, ShapeFacts } from "./full-path.js";
 import { NO_CREDITS } from "./credits.js";
+import type { Refused } from "./limits.js";
+import type { Decimal } from "../money.js";
 import { KnownRows } from "./fast/known-rows.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
@@ -184,16 +186,9 @@ export class Replay extends Charging {
       chargeItem: (item, run) => this.items.add(item, run),
       opensLine: (id, run, slot) => {
         const shape = this.shapes[id];
-        const target = shape?.target;
-        return shape !== undefined && shape.run === run && target !== undefined && target.slot === slot && (this.chargedByUnits(target, shape) || this.chargedByParts(target, shape));
+        return shape !== undefined && this.opensKnownLine(shape, run, slot);
       },
-      openLine: (id, run, { quantity, count }) => {
-        // As charge() adds an accepted charge's line: a known row's amount is quantity x unit price, worked out at close.
-        const shape = this.shapes[id]!;
-        const { meter } = shape.event;
-        const target = shape.target!;
-        run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
-      },
+      openLine: (id, run, row) => this.openKnownLine(this.shapes[id]!, run, row),
       addComponents: (id, run, components) => this.addKnownComponents(this.shapes[id]!, run, components),
     };
   }
@@ -278,26 +273,47 @@ export class Replay extends Charging {
     const shape = this.shapes[id];
     const target = shape?.target;
     // A split crossing charges the part the credits cover: chargeFlow's, the full way.
-    if (shape === undefined || shape.run !== run || target === undefined || !run.cycle.hasSlot(target.slot!) || this.card.crossing === "split") return false;
+    if (shape === undefined || shape.run !== run || target === undefined || this.card.crossing === "split") return false;
     const amount = this.units.credits(row.units);
     const { meter } = shape.event;
     const charge = { run, meter, dims: shape.dimensions, quantity: row.quantity, amount, at: row.at };
-    if (!target.creditsOnly && this.refusal(charge) !== undefined) return false;
+    const refused = target.creditsOnly ? undefined : this.refusal(charge);
+    if (refused !== undefined) return this.rejectKnown(run, { meter, reason: refused, quantity: row.quantity, count: row.count, at: row.at, event: undefined, knownRow: true, outOfCredits: false });
     const { pool } = target;
     const short = this.pastBalance(run, amount);
     const grace = short === NO_CREDITS ? NO_CREDITS : this.graceFor(run, pool, short, false);
-    if (grace === undefined) {
-      const reason = this.exhaustedReason(run, pool);
-      if (!run.cycle.rejects(meter.key, reason)) return false;
-      this.reject(run, { meter, reason, quantity: row.quantity, at: row.at, event: undefined, knownRow: true, outOfCredits: true });
-      return true;
-    }
+    if (grace === undefined) return this.rejectKnown(run, { meter, reason: this.exhaustedReason(run, pool), quantity: row.quantity, count: row.count, at: row.at, event: undefined, knownRow: true, outOfCredits: true });
+    // A refused row opens no line; a paid one opens its line as charge() does, where the known path can (opensLine).
+    const open = run.cycle.hasSlot(target.slot!);
+    if (!open && !this.opensKnownLine(shape, run, target.slot!)) return false;
     this.pay(run, { amount, short, grace, pool });
-    run.cycle.addToSlot(target.slot!, row.quantity, row.count);
+    if (row.item >= 0) this.items.add(row.item, run);
+    if (open) run.cycle.addToSlot(target.slot!, row.quantity, row.count);
+    else this.openKnownLine(shape, run, row);
     if (row.components !== undefined) this.addKnownComponents(shape, run, row.components);
     if (!target.creditsOnly) this.account(charge);
     this.afterCharge(run, { amount, at: row.at });
     return true;
+  }
+
+  /** A known row refused as charge() refuses it, true; false, nothing changed, for the first refusal of its meter and reason in the cycle, which goes the full way so that the statement names its row. */
+  private rejectKnown(run: AccountRun, refused: Refused): boolean {
+    if (!run.cycle.rejects(refused.meter.key, refused.reason)) return false;
+    this.reject(run, refused);
+    return true;
+  }
+
+  /** Whether a charge of the shape's row of the run would open its line `slot` as openKnownLine opens it, nothing else differing. */
+  private opensKnownLine(shape: Shape, run: AccountRun, slot: number): boolean {
+    const target = shape.target;
+    return shape.run === run && target !== undefined && target.slot === slot && (this.chargedByUnits(target, shape) || this.chargedByParts(target, shape));
+  }
+
+  /** The shape's line opened in the run's cycle as charge() adds an accepted charge's line: a known row's amount is quantity x unit price, worked out at close. */
+  private openKnownLine(shape: Shape, run: AccountRun, { quantity, count }: { quantity: Decimal; count: number }): void {
+    const { meter } = shape.event;
+    const target = shape.target!;
+    run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
   }
 
   /**

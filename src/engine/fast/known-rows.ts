@@ -301,7 +301,7 @@ export class KnownRows<Run extends KnownRun> {
       return true;
     }
     const units = known.amount(shape);
-    if (units < 0 || !run.cycle.hasSlot(slot)) return false;
+    if (units < 0 || (!run.cycle.hasSlot(slot) && !this.full.opensLine(shape, run, slot))) return false;
     const item = this.full.item;
     scratch.item[k] = shape;
     scratch.slot[k] = slot;
@@ -341,16 +341,19 @@ export class KnownRows<Run extends KnownRun> {
       this.priceKnown(k);
       return true;
     }
-    if (scratch.item[k]! >= 0) return false;
-    const row = (this.knownCharge ??= { quantity: scratch.quantity[k]!, count: 0, components: undefined, units: 0, at: 0 });
+    const row = (this.knownCharge ??= { quantity: scratch.quantity[k]!, count: 0, components: undefined, units: 0, at: 0, item: -1 });
     row.quantity = scratch.quantity[k]!;
     row.count = scratch.count[k]!;
     row.components = this.held.components[k];
     row.units = scratch.units[k]!;
     row.at = this.instant;
+    const itemShape = scratch.item[k]!;
+    row.item = itemShape < 0 ? -1 : this.known.item(itemShape);
     const run = this.runs[scratch.run[k]!]!;
     if (!this.full.chargeKnown(this.held.shape[k]!, run, row)) return false;
     this.taken(k, run);
+    // A unique item's row refused leaves the item to be charged by a later row: its shape learns only a charge.
+    if (row.item >= 0 && this.full.itemCharged(row.item, run)) this.known.charged(itemShape, run.serial);
     return true;
   }
 

@@ -1,0 +1,61 @@
+import type { Location } from "../errors.js";
+import type { Decimal } from "../money.js";
+import type { Instant } from "../time.js";
+import { addCount, countDecimal } from "./credits.js";
+import type { Rejection } from "./types.js";
+
+/** A row refused (OpenCycle.reject): its quantity's `count` of millionths where it is a safe count, its row where it has one. */
+export interface RejectedRow {
+  meter: string;
+  reason: string;
+  quantity: Decimal;
+  count?: number;
+  at: Instant;
+  origin?: Location;
+}
+
+/**
+ * A cycle's refusals by meter and reason, in the order they came, and what rows refused since added to their
+ * quantities, by the same places, in millionths: a row past the credits adds an integer, not a Decimal (a log
+ * that ran out of credits early refuses most of its rows, each a Decimal sum before).
+ */
+interface Refusals {
+  rejections: Rejection[] | undefined;
+  rejectedCounts: number[] | undefined;
+}
+
+/** The place of the refusal of the meter for the reason, -1 where there is none. */
+export function refusalPlace(rejections: readonly Rejection[], meter: string, reason: string): number {
+  for (let i = 0; i < rejections.length; i++) if (rejections[i]!.meter === meter && rejections[i]!.reason === reason) return i;
+  return -1;
+}
+
+/** A row refused: the first of its meter and reason names it; the others are counted, their quantities added as integers where they can be. */
+export function addRefusal(refusals: Refusals, { meter, reason, quantity, count, at, origin }: RejectedRow): void {
+  const rejections = (refusals.rejections ??= []);
+  const place = refusalPlace(rejections, meter, reason);
+  if (place < 0) {
+    rejections.push({ meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
+    return;
+  }
+  const r = rejections[place]!;
+  r.events++;
+  const counts = (refusals.rejectedCounts ??= []);
+  while (counts.length < rejections.length) counts.push(0);
+  const sum = count === undefined ? undefined : addCount(counts[place]!, count);
+  if (sum === undefined) r.quantity = r.quantity.plus(quantity);
+  else counts[place] = sum;
+}
+
+/** The refusals, with what rows added as integers in their quantities; those start again from zero, so that closing twice gives the same statement. */
+export function foldRefusals(refusals: Readonly<Refusals>): readonly Rejection[] {
+  const rejections = refusals.rejections ?? [];
+  const counts = refusals.rejectedCounts;
+  if (counts === undefined) return rejections;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] === 0) continue;
+    rejections[i]!.quantity = rejections[i]!.quantity.plus(countDecimal(counts[i]!));
+    counts[i] = 0;
+  }
+  return rejections;
+}
