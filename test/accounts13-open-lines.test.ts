@@ -24,7 +24,7 @@ const headOf = new Map<string, LineHead>();
 function shaped(cycle: OpenCycle, project: string, quantity: number, slot: number | undefined): void {
   if (!dimensionsOf.has(project)) dimensionsOf.set(project, { project });
   const dimensions = dimensionsOf.get(project)!;
-  if (!headOf.has(project)) headOf.set(project, new LineHead({ meter: "call", kind: "usage", category: "main", pool: "build", dimensions, unitPrice: unit.value, source: call, version: undefined }));
+  if (!headOf.has(project)) headOf.set(project, new LineHead({ meter: "call", kind: "usage", category: "main", pool: "build", dimensions, unitPrice: unit.value, eventPrice: unit.value, source: call, version: undefined }));
   const of = { meter: call, name: "call", component: undefined, kind: "usage" as const, category: "main", pool: "build", dims: dimensions };
   cycle.addLine(of, { quantity: new Decimal(quantity), count: quantity * 1_000_000, unit, amount: undefined, slot, dimensions, head: slot === undefined ? undefined : headOf.get(project) });
 }

@@ -90,7 +90,7 @@ describe("an open cycle's index of lines by key, by name", () => {
   const unit = new PriceBook().text(new Decimal(1));
   const p1 = { project: "p1" };
   const p2 = { project: "p2" };
-  const heads = new Map([p1, p2].map((dimensions) => [dimensions, new LineHead({ meter: "call", kind: "usage", category: "main", pool: "build", dimensions, unitPrice: unit.value, source: call, version: undefined })]));
+  const heads = new Map([p1, p2].map((dimensions) => [dimensions, new LineHead({ meter: "call", kind: "usage", category: "main", pool: "build", dimensions, unitPrice: unit.value, eventPrice: unit.value, source: call, version: undefined })]));
 
   /** A row of `call` (numbered where `slot` is given, as a shape's row is) or of `site` (never numbered, as a cycle-start charge). */
   function row(cycle: OpenCycle, name: "call" | "site", dimensions: { project: string }, quantity: number, slot?: number): void {

@@ -80,7 +80,7 @@ describe("open cycle, a shape's lines held as their head and their slot's sums",
   function shaped(cycle: OpenCycle, project: string, quantity: string, slot: number): boolean {
     if (!dimensionsOf.has(project)) dimensionsOf.set(project, { project });
     const dimensions = dimensionsOf.get(project)!;
-    if (!headOf.has(project)) headOf.set(project, new LineHead({ meter: "call", kind: "usage", category: "main", pool: "build", dimensions, unitPrice: unit.value, source: call, version: undefined }));
+    if (!headOf.has(project)) headOf.set(project, new LineHead({ meter: "call", kind: "usage", category: "main", pool: "build", dimensions, unitPrice: unit.value, eventPrice: unit.value, source: call, version: undefined }));
     const of = { meter: call, name: "call", component: undefined, kind: "usage" as const, category: "main", pool: "build", dims: dimensions };
     const value = new Decimal(quantity);
     // A count of millionths, as the replay gives it for a quantity of at most six decimals.

@@ -1,6 +1,7 @@
 import { cellOf, UserError, shown, type Location } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
-import type { Meter, RateCard } from "../ratecard/types.js";
+import type { Meter } from "../ratecard/types.js";
+import { EventPrices } from "./event-prices.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
 import { componentUnits, itemKey, itemNamed, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
@@ -254,9 +255,12 @@ export abstract class Charging extends Limits {
       for (const part of parts) amount = add(amount, this.scale.product(this.book.quantity(components[part.name] ?? ZERO), part.unit.exact));
     } else {
       priced = priceEvent(this.book, this.card, { meter, dims, quantity, components: event?.components, origin });
-      target = this.target(run, request, origin, priced.unit);
+      // Rounded per event, a shape's row still goes to its shape's target and line by number (a key string a row cost most).
+      target = shape !== undefined && this.byEventPrice(meter) ? (shape.target ??= this.shapeTarget(run, request, origin, shape)) : this.target(run, request, origin, priced.unit);
       amount = this.scale.of(priced.amount);
     }
+    // Whole events cost that many times one event's rounded price, which the line's head holds (EventPrices).
+    const byEvents = rounding && target.head !== undefined && target.head.eventPrice !== target.head.unitPrice && quantity.isInteger() && !quantity.isNegative();
     const { unit, pool, category } = target;
     const limited = event !== undefined && kind === "usage" && !target.creditsOnly;
     if (limited && !probe) {
@@ -275,7 +279,7 @@ export abstract class Charging extends Limits {
     if (probe) return true;
     this.pay(run, { amount, short, grace, pool });
     const line: LineOf = { meter, name: meter.key, component: undefined, kind, category, pool, dims };
-    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding ? priced!.own : undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
+    run.cycle.addLine(line, { quantity, count: exactQuantity.count, unit, amount: rounding && !byEvents ? priced!.own : undefined, eventPrice: target.head?.eventPrice, slot: target.slot, dimensions: target.dimensions, head: target.head });
     for (const p of priced?.extras ?? []) {
       if (p.quantity.isZero()) continue;
       run.cycle.addLine({ ...line, component: p.component }, { quantity: p.quantity, count: undefined, unit: p.unit, amount: rounding ? p.amount : undefined, slot: undefined });
@@ -329,16 +333,14 @@ export abstract class Charging extends Limits {
 
   /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */
   protected byUnitPrice(meter: Meter): boolean {
-    const card = this.card;
-    let memo = this.unitPriced;
-    if (memo === undefined || memo.card !== card) this.unitPriced = memo = { card, meters: new Map() };
-    let byUnit = memo.meters.get(meter);
-    if (byUnit === undefined) memo.meters.set(meter, (byUnit = card.precision.roundAt !== "event" && pricedByUnitAlone(meter)));
-    return byUnit;
+    return this.card.precision.roundAt !== "event" && this.byEventPrice(meter);
   }
 
-  /** byUnitPrice's answers for the card in force, each meter's worked out once: the known path asks it of rows past the credits, a row. */
-  private unitPriced: { card: RateCard; meters: Map<Meter, boolean> } | undefined;
+  /** Whether a whole number of events of the meter costs that number times one price (EventPrices). */
+  protected byEventPrice(meter: Meter): boolean {
+    return this.eventPrices.byEventPrice(this.card, meter);
+  }
+  private readonly eventPrices = new EventPrices();
 
   /** Whether a charge of the meter is its quantity and its components' each times a unit price (in integers), rather than priced per event. */
   protected byUnits(meter: Meter): boolean {
@@ -435,7 +437,8 @@ export abstract class Charging extends Limits {
     const made = this.shapeLines[id];
     if (made !== undefined && made.pool === pool && made.category === category && made.head.unitPrice === unit.value && made.head.version === this.version) return made;
     const dimensions = lineDimensions(meter, dims);
-    const shapeLine = { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, source: meter, version: this.version }) };
+    const eventPrice = this.eventPrices.of(this.book, this.card, { meter, dims, origin, unit });
+    const shapeLine = { id, pool, category, dimensions, head: new LineHead({ meter: meter.key, kind: "usage", category, pool, dimensions, unitPrice: unit.value, eventPrice, source: meter, version: this.version }) };
     // Ids come in order from 0, each made here first: the array is filled without a gap.
     if (made === undefined) this.shapeLines[id] = shapeLine;
     return shapeLine;

@@ -14,6 +14,8 @@ import { Decimal, ZERO } from "../money.js";
 export type Credits = bigint;
 
 export const NO_CREDITS: Credits = 0n;
+/** A balance rule's room already passed: the rule acts at the next charge paid, so that charge goes the full way. */
+export const NO_ROOM: Credits = -1n;
 
 /** A decimal as an integer and a count of decimals: 0.25 is 25 and 2. */
 export interface Exact {

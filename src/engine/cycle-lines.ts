@@ -11,7 +11,12 @@ import { flatKey, lengthPrefixed } from "./keys.js";
  * x unit price. Quantities are counted in millionths (`count`) where that is
  * exact, and added as Decimals only where it is not.
  */
-export type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number; source: Meter };
+/**
+ * A line held as an object of its own. `eventPrice`, on a line of a card that rounds each event, is what one whole
+ * event costs there (PricedLine): its amount is then always a sum, and an addition of no amount of its own adds its
+ * quantity at that price.
+ */
+export type LineSum = Omit<StatementLine, "amount"> & { amount: Decimal | undefined; count: number; source: Meter; eventPrice?: Decimal };
 
 /** A statement line's identity: its meter (named `name`: the meter, or the event that refunds it), component, kind, category, pool and dimension values. */
 export interface LineOf {
@@ -26,7 +31,8 @@ export interface LineOf {
 
 /**
  * What an event adds to its line. `amount` is given only where it is not
- * quantity x unit price (rounded per event, or a refund cut short); `slot` is
+ * quantity x the price of one event (the unit price, or `eventPrice`): rounded per
+ * event but for a whole number of events, or a refund cut short; `slot` is
  * the replay's number for the line, the same in every cycle.
  */
 export interface LineAddition {
@@ -34,6 +40,8 @@ export interface LineAddition {
   readonly count: number | undefined;
   readonly unit: UnitPrice;
   readonly amount: Decimal | undefined;
+  /** Where the card rounds each event: one whole event's rounded price (the line head's), so that an addition of whole events gives no amount. */
+  readonly eventPrice?: Decimal;
   readonly slot: number | undefined;
   /** The line's dimension values (lineDimensions), when made once for many lines. */
   readonly dimensions?: Readonly<Record<string, string>>;
@@ -56,18 +64,24 @@ export class LineHead {
   readonly pool: string;
   readonly dimensions: Readonly<Record<string, string>>;
   readonly unitPrice: Decimal;
+  /**
+   * What one whole event costs on the line: its unit price, or (the same object where the card does not round each
+   * event) that price rounded as priceEvent rounds one event. The line's amount is its quantity at this price.
+   */
+  readonly eventPrice: Decimal;
   readonly source: Meter;
   readonly version: string | undefined;
 
   constructor(head: Omit<LineHead, "heads">) {
-    ({ meter: this.meter, kind: this.kind, category: this.category, pool: this.pool, dimensions: this.dimensions, unitPrice: this.unitPrice, source: this.source, version: this.version } = head);
+    ({ meter: this.meter, kind: this.kind, category: this.category, pool: this.pool, dimensions: this.dimensions, unitPrice: this.unitPrice, eventPrice: this.eventPrice, source: this.source, version: this.version } = head);
   }
 
   /** Whether a line opened with `of` and `added` in a cycle of card version `version` is this head's: a line of its own (LineSum) would hold the same. */
   heads(of: LineOf, added: LineAddition, version: string | undefined): boolean {
     return (
       of.meter === this.source && of.name === this.meter && of.component === undefined && of.kind === this.kind && of.category === this.category && of.pool === this.pool &&
-      added.dimensions === this.dimensions && added.unit.value === this.unitPrice && added.amount === undefined && added.count !== undefined && version === this.version
+      added.dimensions === this.dimensions && added.unit.value === this.unitPrice && added.amount === undefined && added.count !== undefined && version === this.version &&
+      (added.eventPrice ?? this.unitPrice) === this.eventPrice
     );
   }
 }
@@ -106,9 +120,11 @@ export abstract class CycleLines {
    * flat map: a log of many accounts has an index an account, most of them of a
    * few lines, where a tree of maps cost a kilobyte a line. Rows of a known
    * line find it by its number (slots) without a key. It holds the lines of
-   * the names in `indexedNames` only (indexed()).
+   * the names in `indexedNames` only (indexed()). It gives a line's position: a
+   * line never moves, and looking it up among the lines was a walk through a
+   * cycle's 25,000 lines a row (a card that rounds each event, stop 39).
    */
-  private lineIndex: Map<string, LineSum> | undefined;
+  private lineIndex: Map<string, number> | undefined;
   /**
    * The names (LineOf.name) whose lines are in the index: those a line without a number came for. Only a line
    * of the same name can be such a line's, so a numbered line of another name needs no key: the 2M-row log's
@@ -181,9 +197,8 @@ export abstract class CycleLines {
     // A line by number is found by it: a key is needed only once some line of its name has none (indexed()).
     if (position < 0 && (slot === undefined || this.indexedNames?.includes(name) === true)) {
       key = lineKey(meter, { name, kind, component, version }, dims, unit.text);
-      const found = this.indexed(name).get(key);
-      if (found !== undefined) position = this.lines.indexOf(found);
-      if (found !== undefined && slot !== undefined) this.remember(slot, position);
+      position = this.indexed(name).get(key) ?? -1;
+      if (position >= 0 && slot !== undefined) this.remember(slot, position);
     }
     if (position >= 0 && this.lines[position] instanceof LineHead) {
       if (count !== undefined && amount === undefined && this.addToSums(position, count)) return;
@@ -193,16 +208,19 @@ export abstract class CycleLines {
       const line = this.lines[position] as LineSum;
       addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
+      else if (line.eventPrice !== undefined) line.amount = line.amount!.plus(quantity.mul(line.eventPrice));
     } else if (slot !== undefined && key === undefined && added.head?.heads(of, added, this.version) === true) {
       // Its sums start at zero; no line of its name is indexed, or a key would be needed.
       const opened = this.open(added.head);
       this.remember(slot, opened);
       this.addToSums(opened, count!);
     } else {
-      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount, events: 1, source: meter };
+      const eventPrice = roundedPrice(added);
+      const fresh: LineSum = { meter: name, component, kind, category, pool, dimensions: added.dimensions ?? lineDimensions(meter, dims), quantity: count === undefined ? quantity : ZERO, count: count ?? 0, unitPrice: unit.value, amount: amount ?? (eventPrice === undefined ? undefined : quantity.mul(eventPrice)), events: 1, source: meter };
       if (version !== undefined) fresh.version = version;
-      if (key !== undefined) this.lineIndex!.set(key, fresh);
+      if (eventPrice !== undefined) fresh.eventPrice = eventPrice;
       const opened = this.open(fresh);
+      if (key !== undefined) this.lineIndex!.set(key, opened);
       if (slot !== undefined) this.remember(slot, opened);
     }
   }
@@ -212,7 +230,7 @@ export abstract class CycleLines {
    * of many accounts has a cycle an account, most of whose lines have numbers, and a key a line was a string
    * and a map entry.
    */
-  private indexed(name: string): Map<string, LineSum> {
+  private indexed(name: string): Map<string, number> {
     const index = (this.lineIndex ??= new Map());
     const names = (this.indexedNames ??= []);
     if (!names.includes(name)) {
@@ -222,7 +240,7 @@ export abstract class CycleLines {
       for (let i = 0; i < this.lineCount; i++) {
         if (this.lines[i]!.meter !== name) continue;
         const l = this.ownLine(i);
-        index.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), l);
+        index.set(lineKey(l.source, { name: l.meter, kind: l.kind, component: l.component, version: l.version }, l.dimensions, l.unitPrice.toFixed()), i);
       }
     }
     return index;
@@ -247,8 +265,11 @@ export abstract class CycleLines {
     const found = this.lines[position]!;
     if (!(found instanceof LineHead)) return found;
     // In the order of a line opened by addLine: close() keeps a line's keys in order, and the writers read them so.
-    const line: LineSum = { meter: found.meter, component: undefined, kind: found.kind, category: found.category, pool: found.pool, dimensions: found.dimensions, quantity: ZERO, count: 0, unitPrice: found.unitPrice, amount: undefined, events: 0, source: found.source };
+    const rounded = found.eventPrice !== found.unitPrice;
+    const line: LineSum = { meter: found.meter, component: undefined, kind: found.kind, category: found.category, pool: found.pool, dimensions: found.dimensions, quantity: ZERO, count: 0, unitPrice: found.unitPrice, amount: rounded ? ZERO : undefined, events: 0, source: found.source };
     if (found.version !== undefined) line.version = found.version;
+    // Its sums so far, added at close, are whole events at the head's price: foldSums adds their amount.
+    if (rounded) line.eventPrice = found.eventPrice;
     this.lines[position] = line;
     return line;
   }
@@ -289,6 +310,7 @@ export abstract class CycleLines {
       const sum = addCount(line.count, counted);
       if (sum === undefined) line.quantity = line.quantity.plus(countDecimal(counted));
       else line.count = sum;
+      if (line.eventPrice !== undefined && counted !== 0) line.amount = line.amount!.plus(countDecimal(counted).mul(line.eventPrice));
       line.events += lineSums[at + 1]!;
       lineSums[at] = 0;
       lineSums[at + 1] = 0;
@@ -327,7 +349,7 @@ export abstract class CycleLines {
   private headLine(position: number): StatementLine {
     const head = this.lines[position] as LineHead;
     const count = this.lineSums[STRIDE * position]!;
-    const { quantity, amount } = countedAt(count, head.unitPrice);
+    const { quantity, amount } = countedAt(count, head.eventPrice);
     const line: StatementLine = { meter: head.meter, component: undefined, kind: head.kind, category: head.category, pool: head.pool, dimensions: head.dimensions, quantity, unitPrice: head.unitPrice, amount, events: this.lineSums[STRIDE * position + 1]! };
     if (head.version !== undefined) line.version = head.version;
     return line;
@@ -471,3 +493,7 @@ function ownStatementLine(l: LineSum): StatementLine {
   return line;
 }
 
+/** An addition's price of one whole event where the card rounds each event (not its unit price), else undefined. */
+function roundedPrice(added: LineAddition): Decimal | undefined {
+  return added.eventPrice === undefined || added.eventPrice === added.unit.value ? undefined : added.eventPrice;
+}

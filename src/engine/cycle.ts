@@ -3,7 +3,7 @@ import type { Plan } from "../ratecard/types.js";
 import { isPaidGrant } from "../ratecard/cycle-money.js";
 import type { Instant } from "../time.js";
 import type { Alert, CycleStatement, TimelineEntry, DuplicateCount, GrantRow, Rejection } from "./types.js";
-import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
+import { add, min, NO_CREDITS, NO_ROOM, sub, type Credits, type Scale } from "./credits.js";
 import { addRefusal, foldRefusals, refusalPlace, type RejectedRow } from "./cycle-refusals.js";
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
@@ -359,7 +359,10 @@ export class OpenCycle extends CycleLines {
   /** How far the balance may fall before the low-balance alert goes off; undefined where it cannot (no level, or alerted and still below). */
   lowBalanceRoom(balance: Credits, level: Decimal | undefined): Credits | undefined {
     const room = level === undefined ? undefined : sub(balance, this.lowBalanceLevel(level));
-    return room === undefined || (this.read.lowBalanceAlerted && room < NO_CREDITS) ? undefined : room;
+    if (room === undefined || !this.read.lowBalanceAlerted) return room;
+    // Alerted and lifted back to the level since: the next charge paid re-arms the alert (rearmLowBalance), so it
+    // goes the full way, free or not (fuzz, stop 39: a free row's re-arm was skipped, and an alert lost after it).
+    return room < NO_CREDITS ? undefined : NO_ROOM;
   }
 
   /** Before a charge is paid: a balance lifted back to the level since the alert re-arms it (red team, stop 38: one alert a cycle). */

@@ -111,10 +111,13 @@ interface KnownLines {
  * refuse (`detail`: its unit price in units a millionth, on line `slot`), with
  * its meter's components' fixed unit prices where it has components (`parts`,
  * else undefined), but beyond the rooms of the checks that apply to it
- * (`rooms`, undefined for none).
+ * (`rooms`, undefined for none). Where the card rounds each event, `detail` is
+ * one whole event's rounded price, and only rows of whole events (`whole`) cost
+ * their count at it.
  */
 export interface ShapeFacts {
   unique: boolean;
+  whole: boolean;
   run: number;
   detail: number;
   slot: number;

@@ -3,6 +3,7 @@ import type { CycleStatement, LedgerSink, ReplaySetup, Statement, UsageEvent } f
 import type { Instant } from "../time.js";
 import { familiesAt, sortInstant, type ItemFamilies } from "./canonical-order.js";
 import { versionSwitches } from "../ratecard/versions.js";
+import type { UnitPrice } from "./pricing.js";
 import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import { creatorOnly, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
@@ -158,7 +159,7 @@ export class Replay extends Charging {
 
   /** All the known path sees of this replay (full-path.ts): what a row's shape showed, in numbers, and the rules' answers. */
   private fullPath(): FullPath<AccountRun> {
-    const facts: ShapeFacts = { unique: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined };
+    const facts: ShapeFacts = { unique: false, whole: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined };
     return {
       units: this.units,
       seenIds: this.seenIds,
@@ -212,6 +213,7 @@ export class Replay extends Charging {
     const { meter } = shape.event;
     const { run } = shape;
     facts.run = run.ordinal;
+    facts.whole = this.card.precision.roundAt === "event";
     const { target } = shape;
     if (meter.aggregation === "unique") {
       facts.unique = true;
@@ -224,7 +226,7 @@ export class Replay extends Charging {
     if (meter.aggregation !== "flow" || target === undefined) return undefined;
     const parts = this.chargedByParts(target, shape) ? this.knownParts(shape.parts!) : undefined;
     if (parts === undefined && !this.chargedByUnits(target, shape)) return undefined;
-    const perCount = this.units.perCount(target.unit.exact);
+    const perCount = this.units.perCount(this.eventUnit(target).exact);
     if (perCount === undefined) return undefined;
     facts.unique = false;
     facts.detail = perCount;
@@ -256,7 +258,7 @@ export class Replay extends Charging {
   private foreseeShape(id: number, run: AccountRun, { source, line }: ForeseenRow, facts: ShapeFacts): ShapeFacts | undefined {
     if (this.shapes[id] !== undefined || this.ledger !== undefined) return undefined;
     const shape = this.newShape(id, { meter: source.meters[id]!, dimensions: source.dimensions[id]! }, () => run);
-    if (shape === undefined || shape.event.role !== "charge" || !this.byUnitPrice(shape.event.meter)) return undefined;
+    if (shape === undefined || shape.event.role !== "charge" || !this.byEventPrice(shape.event.meter)) return undefined;
     const { meter } = shape.event;
     // A unique item's row charges nothing where the item is charged: its target is made at a charge only.
     shape.target = this.groupTarget(run, shape) ?? (line < 0 || meter.aggregation !== "flow" ? undefined : this.shapeTarget(run, { meter, dims: shape.dimensions }, source.origin(line), shape));
@@ -313,7 +315,7 @@ export class Replay extends Charging {
   private openKnownLine(shape: Shape, run: AccountRun, { quantity, count }: { quantity: Decimal; count: number }): void {
     const { meter } = shape.event;
     const target = shape.target!;
-    run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, slot: target.slot, dimensions: target.dimensions, head: target.head });
+    run.cycle.addLine({ meter, name: meter.key, component: undefined, kind: "usage", category: target.category, pool: target.pool, dims: shape.dimensions }, { quantity, count, unit: target.unit, amount: undefined, eventPrice: target.head?.eventPrice, slot: target.slot, dimensions: target.dimensions, head: target.head });
   }
 
   /**
@@ -332,7 +334,7 @@ export class Replay extends Charging {
 
   /** One item's units at the target's unit price, -1 where they are not a safe integer: the same for every shape of the target's group. */
   private itemUnits(target: ChargeTarget): number {
-    const perCount = this.units.perCount(target.unit.exact);
+    const perCount = this.units.perCount(this.eventUnit(target).exact);
     return (perCount === undefined ? undefined : this.units.cost(this.oneItem.count, perCount)) ?? -1;
   }
 
@@ -346,6 +348,12 @@ export class Replay extends Charging {
 
   /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits within its checks' rooms: what a known row may cost. */
   private chargedByUnits(target: ChargeTarget, shape: Shape): boolean {
-    return target.rooms !== undefined && this.byUnitPrice(shape.event.meter);
+    return target.rooms !== undefined && this.byEventPrice(shape.event.meter);
+  }
+
+  /** What one whole event costs at the target: its unit price, or where the card rounds each event, its line's rounded price of one event (LineHead.eventPrice). */
+  private eventUnit(target: ChargeTarget): UnitPrice {
+    const head = target.head;
+    return head === undefined || head.eventPrice === target.unit.value ? target.unit : this.book.text(head.eventPrice);
   }
 }

@@ -250,6 +250,8 @@ export class KnownRows<Run extends KnownRun> {
       return alone && !held.quantity[k]!.isZero() && this.newItemCost(k, shape, run);
     }
     const count = q < 0 ? (this.full.count(held.quantity[k]!) ?? -1) : (this.knownCounts[q] ??= this.full.count(held.quantity[k]!) ?? -1);
+    // Where the card rounds each event, a row of a part of an event costs its own rounded amount: the full way.
+    if (known.wholeOnly(shape) && !held.quantity[k]!.isInteger()) return false;
     const parts = known.parts(shape);
     // What the shape's row showed holds for rows with components as its had, or without as its had not.
     if ((parts === undefined) !== (held.components[k] === undefined)) return false;

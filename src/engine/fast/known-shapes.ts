@@ -54,6 +54,11 @@ export class KnownShapes {
     return this.table[STRIDE * shape + 1]!;
   }
 
+  /** Whether only the shape's rows of whole events cost their count at its amount: the card rounds each event. */
+  wholeOnly(shape: number): boolean {
+    return (this.table[STRIDE * shape]! & WHOLE) !== 0;
+  }
+
   /** For a flow charge, its line's number. */
   slot(shape: number): number {
     return this.table[STRIDE * shape + 1]!;
@@ -130,7 +135,7 @@ export class KnownShapes {
     if (at >= this.table.length) this.grow(at);
     const amount = unique ? facts.itemUnits : facts.detail;
     const big = amount > MOST || amount < -1;
-    this.table[at] = how | (facts.parts === undefined ? 0 : HAS_PARTS) | (facts.rooms === undefined ? 0 : HAS_ROOMS) | (big ? BIG : 0) | (facts.run << RUN_SHIFT);
+    this.table[at] = how | (facts.parts === undefined ? 0 : HAS_PARTS) | (facts.rooms === undefined ? 0 : HAS_ROOMS) | (big ? BIG : 0) | (facts.whole ? WHOLE : 0) | (facts.run << RUN_SHIFT);
     this.table[at + 1] = word;
     this.table[at + 2] = unique ? facts.slot : -1;
     this.table[at + 3] = big ? 0 : amount;
@@ -155,13 +160,17 @@ export class KnownShapes {
 }
 
 const STRIDE = 4;
-/** A shape's `how` in its first number's low bits; above them, whether it has parts and rooms held apart and its amount is in `amounts`; above those, its run's ordinal. */
+/**
+ * A shape's `how` in its first number's low bits; above them, whether it has parts and rooms held apart, its amount
+ * is in `amounts` and only its rows of whole events are known (ShapeFacts.whole); above those, its run's ordinal.
+ */
 const HOW = 3;
 const HAS_PARTS = 4;
 const HAS_ROOMS = 8;
 const BIG = 16;
-const RUN_SHIFT = 5;
+const WHOLE = 32;
+const RUN_SHIFT = 6;
 /** The largest run ordinal above the flags in a 32-bit integer (2^(31 - RUN_SHIFT) - 1): a run past it is not known here, and its rows go the full way. */
-const MOST_RUNS = 2 ** 26 - 1;
+const MOST_RUNS = 2 ** 25 - 1;
 /** The largest number a place of the table holds. */
 const MOST = 2 ** 31 - 1;
