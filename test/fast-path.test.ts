@@ -98,7 +98,8 @@ describe(`the known path gives the full path's statement (${RUNS} random cards, 
     // Event ids: none, one a row, or repeating (every seventh row's id again), so that repeats are found on both paths.
     const ids = fc.constantFrom("none", "unique", "repeating");
     fc.assert(fc.property(randomCard, randomTerms, logs, purchases, fc.constantFrom("small", "paid"), fc.integer(), ids, (c, terms, specs, ps, p, seed, idMode) => {
-      const evs = events(specs).map((e, i) => ({ ...e, eventId: idMode === "none" ? undefined : idMode === "unique" ? `e${i}` : `e${i % 7}` }));
+      // Every third row's user is its own account: a reward on users (rewards: dimension user) earns nothing there, so those rows may take the known path.
+      const evs = events(specs).map((e, i) => ({ ...e, dimensions: i % 3 === 0 ? { ...e.dimensions, user: e.account } : e.dimensions, eventId: idMode === "none" ? undefined : idMode === "unique" ? `e${i}` : `e${i % 7}` }));
       const options: RunOptions = { plan: p, purchases: ps, subscriptionEnd: "2026-03-10T00:00:00Z", through: "2026-03-20T00:00:00Z", terms };
       const sizes = [1 + (seed & 7), 1 + ((seed >> 3) & 31)];
       expect(text(replayRows(c, evs, options, sizes, (seed >> 8) & 3))).toBe(text(replay(c, evs, options)));

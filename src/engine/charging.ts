@@ -247,7 +247,7 @@ export abstract class Charging extends Limits {
     if (this.byUnitPrice(meter)) {
       target = shape === undefined ? this.target(run, request, origin, this.book.unit(meter, dims, origin)) : (shape.target ??= this.shapeTarget(run, request, origin, shape));
       amount = this.scale.product(exactQuantity, target.unit.exact);
-    } else if (shape !== undefined && components !== undefined && this.byUnits(meter)) {
+    } else if (shape !== undefined && components !== undefined && this.byUnits(meter, dims)) {
       // A shape's components are priced as priceEvent prices them, each quantity times its unit price, in integers; its lines have numbers.
       parts = shape.parts ??= this.shapeParts(meter, dims, origin);
       target = shape.target ??= this.shapeTarget(run, request, origin, shape);
@@ -259,8 +259,7 @@ export abstract class Charging extends Limits {
       target = shape !== undefined && this.byEventPrice(meter) ? (shape.target ??= this.shapeTarget(run, request, origin, shape)) : this.target(run, request, origin, priced.unit);
       amount = this.scale.of(priced.amount);
     }
-    // Whole events cost that many times one event's rounded price, which the line's head holds (EventPrices).
-    const byEvents = rounding && target.head !== undefined && target.head.eventPrice !== target.head.unitPrice && quantity.isInteger() && !quantity.isNegative();
+    const byEvents /* whole events at one event's rounded price, which the line's head holds (EventPrices) */ = rounding && target.head !== undefined && target.head.eventPrice !== target.head.unitPrice && quantity.isInteger() && !quantity.isNegative();
     const { unit, pool, category } = target;
     const limited = event !== undefined && kind === "usage" && !target.creditsOnly;
     if (limited && !probe) {
@@ -342,13 +341,14 @@ export abstract class Charging extends Limits {
   }
   private readonly eventPrices = new EventPrices();
 
-  /** Whether a charge of the meter is its quantity and its components' each times a unit price (in integers), rather than priced per event. */
-  protected byUnits(meter: Meter): boolean {
-    return this.card.precision.roundAt !== "event" && pricedByUnits(meter);
+  /** Whether a charge of the meter with these dimensions is its quantity and its components' each times a unit price (in integers), rather than priced per event. */
+  protected byUnits(meter: Meter, dims: Dimensions): boolean {
+    return this.card.precision.roundAt !== "event" && pricedByUnits(meter, dims);
   }
 
   /** A shape's components: their unit prices, looked up after the meter's own as priceEvent looks them up, and their lines' numbers (a line's key with its component last). */
   protected shapeParts(meter: Meter, dims: Dimensions, origin: Location): ShapePart[] {
+    this.book.checkConditions(meter, dims, origin); // as priceEvent checks each event's: a surcharge's condition values
     this.book.unit(meter, dims, origin);
     const units = componentUnits(this.book, meter, dims, origin);
     return meter.components.map((c, j) => {

@@ -177,9 +177,13 @@ export function pricedByUnitAlone(meter: Meter): boolean {
   return meter.components.length === 0 && pricedByUnits(meter);
 }
 
-/** Whether an event of this meter costs its quantity times its unit price plus each component's quantity times the component's unit price, and nothing else, before any rounding. */
-export function pricedByUnits(meter: Meter): boolean {
-  return !meter.surcharges.some((s) => s.kind === "per_event");
+/**
+ * Whether an event of this meter costs its quantity times its unit price plus each component's quantity times the
+ * component's unit price, and nothing else, before any rounding: of every event, or of one of these dimensions,
+ * which meet the condition of no per-event surcharge (extraParts adds those that they meet).
+ */
+export function pricedByUnits(meter: Meter, dims?: Dims): boolean {
+  return !meter.surcharges.some((s) => s.kind === "per_event" && (dims === undefined || matches(s.when, dims)));
 }
 
 /** The unit price of each of a meter's components for these dimensions, in the meter's order: 0 for an exempt row (bring-your-own-key), which keeps its quantities. */

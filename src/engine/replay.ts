@@ -343,7 +343,7 @@ export class Replay extends Charging {
 
   /** Whether a charge to this target is its quantity's and its components' each times a fixed unit price (the shape's parts), refused by nothing but the credits within its checks' rooms: what a known row with components may cost. */
   private chargedByParts(target: ChargeTarget, shape: Shape): boolean {
-    return target.rooms !== undefined && shape.parts !== undefined && this.byUnits(shape.event.meter);
+    return target.rooms !== undefined && shape.parts !== undefined && this.byUnits(shape.event.meter, shape.dimensions);
   }
 
   /** Whether a charge to this target is its quantity times the unit price, refused by nothing but the credits within its checks' rooms: what a known row may cost. */

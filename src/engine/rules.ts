@@ -243,9 +243,10 @@ function creditsBelow(scale: Scale, amount: Decimal): Credits {
 /** A share of what a charge costs credited to the account named by a dimension (card rewards). */
 const reward: ChargeCheck = {
   reads: (card) => (card.rewards === undefined ? [] : [card.rewards.dimension]),
-  applies: (ctx, _run, _meter, dims) => {
+  // A creator's own usage earns it nothing: for it the reward neither refuses nor records (so its rows may take the known path).
+  applies: (ctx, run, _meter, dims) => {
     const rewards = ctx.card.rewards;
-    return rewards !== undefined && dims[rewards.dimension] !== undefined;
+    return rewards !== undefined && dims[rewards.dimension] !== undefined && dims[rewards.dimension] !== run.id;
   },
   refuses: NOTHING,
   records: (ctx, { run, dims, amount, at }) => {
