@@ -92,6 +92,25 @@ describe("rows refused past the credits stay on the known path", () => {
   });
 });
 
+describe("checks that cannot act on a row's values", () => {
+  it("leave the known path to rows of a value with no daily limit, and of a value the plan's gate takes", () => {
+    // Daily limits on projects with a limit for p only, and a paid plan that takes project q (and r) only: 150 reads
+    // of q at 0.5 are neither limited nor gated, 75 credits; before, each went the full way.
+    const c = card(TEST_CARD, {
+      "provider: testco": "provider: testco\ndaily_limits: { dimension: project }",
+      'paid: { label: Paid, included: 100, price: 20, grace: { run: "0.10" } }': 'paid: { label: Paid, included: 100, price: 20, grace: { run: "0.10" }, only: { project: [q, r] } }',
+    });
+    const evs = minutes(Array.from({ length: 150 }, () => ["read", { project: "q" }] as [string, Record<string, string>]));
+    const options: RunOptions = { plan: "paid", terms: { dailyLimits: new Map([["p", new Decimal("3")]]) } };
+    const { statement, full } = viaRows(c, evs, options);
+    expect(text(statement)).toBe(text(replay(c, evs, options)));
+    const cycle = statement.accounts[0]!.cycles[0]!;
+    expect(cycle.lines.filter((l) => l.meter === "read").map((l) => [l.quantity.toFixed(), l.amount.toFixed()])).toEqual([["150", "75"]]);
+    expect(cycle.rejected).toEqual([]);
+    expect(full).toBeLessThan(4);
+  });
+});
+
 describe("an open cycle's refusals", () => {
   it("add a row's quantity as a count of millionths, folded in once: closing twice gives the same statement", () => {
     const c = card();

@@ -89,7 +89,8 @@ const NOTHING = (): undefined => undefined;
 /** A plan that takes usage only for some values of a dimension (plan.only). */
 const planGate: ChargeCheck = {
   reads: (card) => [...new Set([...card.plans.values()].flatMap((plan) => [...plan.only.keys()]))],
-  applies: (_ctx, run, _meter, dims) => [...run.terms.plan.only.keys()].some((dim) => dims[dim] !== undefined),
+  // Where every gated value is one the plan takes, the gate neither refuses nor records (so such rows may take the known path).
+  applies: (_ctx, run, _meter, dims) => [...run.terms.plan.only].some(([dim, allowed]) => dims[dim] !== undefined && !allowed.has(dims[dim]!)),
   refuses: (_ctx, { run, dims }) => {
     const { plan } = run.terms;
     for (const [dim, allowed] of plan.only) {
@@ -155,9 +156,11 @@ function dailyLimit(ctx: RuleContext, run: AccountRun, dims: Dimensions): { dime
 /** Credits a day per value of a dimension (card daily_limits, account limits). */
 const daily: ChargeCheck = {
   reads: (card) => (card.dailyLimits === undefined ? [] : [card.dailyLimits.dimension]),
-  applies: (ctx, _run, _meter, dims) => {
+  // A value the account sets no limit for (nor "*") is neither refused nor counted (so its rows may take the known path).
+  applies: (ctx, run, _meter, dims) => {
     const dimension = ctx.card.dailyLimits?.dimension;
-    return dimension !== undefined && dims[dimension] !== undefined;
+    const value = dimension === undefined ? undefined : dims[dimension];
+    return value !== undefined && (run.terms.dailyLimits.has(value) || run.terms.dailyLimits.has("*"));
   },
   refuses: (ctx, { run, dims, amount }) => {
     const d = dailyLimit(ctx, run, dims);
