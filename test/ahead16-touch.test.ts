@@ -4,8 +4,8 @@ import type { ShapeFacts } from "../src/engine/full-path.js";
 
 // KnownShapes.touch reads ahead the entries the known path is about to read (docs/performance.md, ahead16):
 // it must read only the rows asked for, and a shape past the table (none of its rows shown yet) as nothing.
-const flow: ShapeFacts = { unique: false, whole: false, run: 0, detail: 7, slot: 2, itemUnits: -1, parts: undefined, rooms: undefined };
-const item: ShapeFacts = { unique: true, whole: false, run: 0, detail: 1, slot: 3, itemUnits: 5, parts: undefined, rooms: undefined };
+const flow: ShapeFacts = { unique: false, gauge: false, whole: false, run: 0, detail: 7, slot: 2, itemUnits: -1, parts: undefined, rooms: undefined };
+const item: ShapeFacts = { unique: true, gauge: false, whole: false, run: 0, detail: 1, slot: 3, itemUnits: 5, parts: undefined, rooms: undefined };
 
 describe("KnownShapes.touch", () => {
   const known = new KnownShapes();

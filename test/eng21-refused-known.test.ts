@@ -111,6 +111,21 @@ describe("checks that cannot act on a row's values", () => {
   });
 });
 
+describe("a gauge's rises", () => {
+  it("raise its level on the known path, charged at the next cycle start as on the full path", () => {
+    // 20 rises of disk (4 credits a unit at each cycle start) among 160 reads: February's start charges the level
+    // of 20, 80 credits, within the paid plan's 100. Before, each rise went the full way.
+    const rows = Array.from({ length: 180 }, (_, i) => (i % 9 === 4 ? ["disk", { project: "p" }] : ["read", { project: "p" }]) as [string, Record<string, string>]);
+    const evs = minutes(rows);
+    const options: RunOptions = { plan: "paid", through: "2026-02-10T00:00:00Z" };
+    const { statement, full } = viaRows(card(), evs, options);
+    expect(text(statement)).toBe(text(replay(card(), evs, options)));
+    const february = statement.accounts[0]!.cycles[1]!;
+    expect(february.lines.filter((l) => l.meter === "disk").map((l) => [l.quantity.toFixed(), l.amount.toFixed()])).toEqual([["20", "80"]]);
+    expect(full).toBeLessThan(5);
+  });
+});
+
 describe("an open cycle's refusals", () => {
   it("add a row's quantity as a count of millionths, folded in once: closing twice gives the same statement", () => {
     const c = card();

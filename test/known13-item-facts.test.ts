@@ -50,7 +50,7 @@ describe(`a unique item's first row in a cycle on the known path (${RUNS} random
 });
 
 describe("the known shapes' table", () => {
-  const facts = (f: Partial<ShapeFacts>): ShapeFacts => ({ unique: false, whole: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined, ...f });
+  const facts = (f: Partial<ShapeFacts>): ShapeFacts => ({ unique: false, gauge: false, whole: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined, ...f });
 
   it("holds a unique item's serial, line and cost, and a flow charge's line and unit price, past its first size", () => {
     const known = new KnownShapes();

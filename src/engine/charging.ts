@@ -191,7 +191,7 @@ export abstract class Charging extends Limits {
     }
   }
 
-  protected increase(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: UsageEvent): void {
+  protected increase(run: AccountRun, meter: Meter & { aggregation: "gauge" }, event: Pick<UsageEvent, "dimensions" | "quantity">): void {
     const key = itemKey(meter.keyBy, event.dimensions);
     const levels = mapOf<GaugeLevel>((run.gauges ??= new Map()), meter.key);
     const gauge = levels.get(key);

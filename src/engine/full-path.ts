@@ -69,6 +69,8 @@ export interface FullPath<Run extends KnownRun> {
   openLine(shape: number, run: Run, row: { quantity: Decimal; count: number }): void;
   /** Add a known row's components to their lines in the run's cycle, after its own line, as the row's charge adds them (a zero component to none). */
   addComponents(shape: number, run: Run, components: RowComponents): void;
+  /** Raise the level of the gauge item of the shape's row in the run by its quantity, as price() raises it: a gauge's level is charged at cycle starts, never at its rows. */
+  raiseGauge(shape: number, run: Run, quantity: Decimal): void;
 }
 
 /**
@@ -117,6 +119,8 @@ interface KnownLines {
  */
 export interface ShapeFacts {
   unique: boolean;
+  /** A gauge's rise (its meter's own rows, not its decreases): it raises a level and charges nothing, so no rule sees it. */
+  gauge: boolean;
   whole: boolean;
   run: number;
   detail: number;

@@ -159,7 +159,7 @@ export class Replay extends Charging {
 
   /** All the known path sees of this replay (full-path.ts): what a row's shape showed, in numbers, and the rules' answers. */
   private fullPath(): FullPath<AccountRun> {
-    const facts: ShapeFacts = { unique: false, whole: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined };
+    const facts: ShapeFacts = { unique: false, gauge: false, whole: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined };
     return {
       units: this.units,
       seenIds: this.seenIds,
@@ -191,6 +191,12 @@ export class Replay extends Charging {
       },
       openLine: (id, run, row) => this.openKnownLine(this.shapes[id]!, run, row),
       addComponents: (id, run, components) => this.addKnownComponents(this.shapes[id]!, run, components),
+      raiseGauge: (id, run, quantity) => {
+        const shape = this.shapes[id]!;
+        const { meter } = shape.event;
+        if (meter.aggregation !== "gauge") throw new Error(`${meter.key} is not a gauge`);
+        this.increase(run, meter, { dimensions: shape.dimensions, quantity });
+      },
     };
   }
 
@@ -214,7 +220,17 @@ export class Replay extends Charging {
     const { run } = shape;
     facts.run = run.ordinal;
     facts.whole = this.card.precision.roundAt === "event";
+    facts.gauge = meter.aggregation === "gauge";
     const { target } = shape;
+    if (facts.gauge) {
+      facts.unique = false;
+      facts.slot = -1;
+      facts.detail = 0;
+      facts.itemUnits = -1;
+      facts.parts = undefined;
+      facts.rooms = undefined;
+      return facts;
+    }
     if (meter.aggregation === "unique") {
       facts.unique = true;
       facts.detail = this.items.has(this.shapeItem(shape), run) ? run.serial : 0;

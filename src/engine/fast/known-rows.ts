@@ -5,8 +5,11 @@ import { sameEventId, type ScannedIdRow } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
 import { instantOrder, itemsInLogOrder, type ItemFamilies, type ItemFamily, type InstantRows } from "../canonical-order.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, KnownRun, RowComponents, ShapeFacts } from "../full-path.js";
-import { COVERED_FLOW, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
+import { COVERED_FLOW, GAUGE_RISE, KnownShapes, UNIQUE_CHARGED, UNKNOWN } from "./known-shapes.js";
 import { DrawnRooms } from "./drawn-rooms.js";
+
+/** A held row's slot where it is a gauge's rise (knownCost): below the slots of charges and the -1 of a charge of nothing. */
+const GAUGE_ROW = -2;
 
 /** Held rows sorted by insertion; more are sorted by Array.prototype.sort, stable too, in as many comparisons as rows times their logarithm. */
 const FEW_HELD = 16;
@@ -242,6 +245,12 @@ export class KnownRows<Run extends KnownRun> {
     const scratch = this.scratch;
     scratch.run[k] = run.ordinal;
     scratch.item[k] = -1;
+    if (how === GAUGE_RISE) {
+      // A gauge's level rises: nothing is charged (its level is, at cycle starts), so no credit, line or rule is touched.
+      scratch.slot[k] = GAUGE_ROW;
+      scratch.units[k] = 0;
+      return true;
+    }
     if (how === UNIQUE_CHARGED) {
       scratch.slot[k] = -1;
       scratch.units[k] = 0;
@@ -392,6 +401,7 @@ export class KnownRows<Run extends KnownRun> {
     const run = this.runs[scratch.run[k]!]!;
     this.taken(k, run);
     const slot = scratch.slot[k]!;
+    if (slot === GAUGE_ROW) return this.full.raiseGauge(held.shape[k]!, run, held.quantity[k]!);
     const shape = scratch.item[k]!;
     if (shape >= 0) {
       // A unique item's first row of its shape this cycle: the item is charged now, or was by another shape's row.
@@ -433,7 +443,7 @@ export class KnownRows<Run extends KnownRun> {
       this.known.forget(shape);
       return false;
     }
-    if (!this.known.set(shape, facts.unique ? UNIQUE_CHARGED : COVERED_FLOW, facts)) return false;
+    if (!this.known.set(shape, facts.unique ? UNIQUE_CHARGED : facts.gauge ? GAUGE_RISE : COVERED_FLOW, facts)) return false;
     if (facts.unique) this.known.setItem(shape, this.full.itemOf(shape));
     return true;
   }

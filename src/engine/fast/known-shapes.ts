@@ -1,9 +1,10 @@
 import type { KnownPart, ShapeFacts } from "../full-path.js";
 
-/** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge. */
+/** How rows of a shape may be priced without an event: not known yet, a unique item, a flow charge, a gauge's rise. */
 export const UNKNOWN = 0;
 export const UNIQUE_CHARGED = 1;
 export const COVERED_FLOW = 2;
+export const GAUGE_RISE = 3;
 
 /**
  * What knownCost needs of each shape, four 32-bit integers a shape side by
