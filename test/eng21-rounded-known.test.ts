@@ -75,6 +75,52 @@ describe("a card that rounds each event", () => {
   });
 });
 
+describe("a card that rounds each event: lines a row of part of a charge or of many events opened (red team, stop 39)", () => {
+  it("adds later whole events at the event's price to a line a split crossing opened with its own amount", () => {
+    // Small: 10 credits; reads of 0.5, calls of 0.08 (0.1 an event). 19 reads leave 0.5; a row of 10 calls is split:
+    // 5 accepted (0.5), 5 refused. A top-up of 5, then 9 calls: 0.9. The call line is 14 calls, 1.4; the cycle 10.9.
+    const c = card(TEST_CARD, {
+      "provider: testco": 'provider: testco\ncrossing: split\nprecision: { display: 2, rounding: half-up, round_at: event, step: "0.1" }',
+      'price: "1", dimensions: [project] }': 'price: "0.08", dimensions: [project] }',
+    });
+    const evs = events([
+      ["2026-01-02T00:00:00Z", "read", "19"],
+      ["2026-01-03T00:00:00Z", "call", "10"],
+      ...Array.from({ length: 9 }, (_, i): EventSpec => [`2026-01-06T00:0${i}:00Z`, "call", "1"]),
+    ]);
+    const options: RunOptions = { plan: "small", purchases: [{ kind: "topup", amount: "5", at: "2026-01-05T00:00:00Z" }] };
+    const { statement } = viaRows(c, evs, options);
+    expect(text(statement)).toBe(text(replay(c, evs, options)));
+    const cycle = statement.accounts[0]!.cycles[0]!;
+    expect(cycle.lines.filter((l) => l.meter === "call").map((l) => [l.quantity.toFixed(), l.amount.toFixed()])).toEqual([["14", "1.4"]]);
+    expect(cycle.total.toFixed()).toBe("10.9");
+    expect(cycle.rejected.map((r) => [r.meter, r.quantity.toFixed()])).toEqual([["call", "5"]]);
+  });
+
+  it("keeps the amount of whole events past a safe count of millionths on a line", () => {
+    // Two rows of 5,000,000,000 calls at 0.1 an event (a card of one price, so that a row's units are a safe count and
+    // the second row takes the known path): 10^16 millionths, past 2^53 once added; 1,000,000,000 credits.
+    const c = card(`
+provider: redco
+version: "1"
+unit: credits
+precision: { display: 2, rounding: half-up, round_at: event, step: "0.1" }
+categories: { main: { label: Main } }
+pools: { build: { label: Build, when_exhausted: block } }
+grant_kinds: { included: { priority: 1, expires: cycle_end } }
+plans: { big: { label: Big, included: 100000000000, price: 5 } }
+meters:
+  call: { aggregation: flow, category: main, pool: build, price: "0.1", dimensions: [project] }
+`);
+    const evs = events([["2026-01-02T00:10:00Z", "call", "5000000000"], ["2026-01-02T00:11:00Z", "call", "5000000000"]]);
+    const options: RunOptions = { plan: "big" };
+    const { statement } = viaRows(c, evs, options);
+    expect(text(statement)).toBe(text(replay(c, evs, options)));
+    const line = statement.accounts[0]!.cycles[0]!.lines.find((l) => l.meter === "call")!;
+    expect([line.quantity.toFixed(), line.amount.toFixed()]).toEqual(["10000000000", "1000000000"]);
+  });
+});
+
 describe("the low-balance alert on the known path", () => {
   it("is re-armed by a free row once a top-up lifted the balance back, and goes off again when an expiry takes it below", () => {
     // Small: 10 included; the alert at 9. A read of 4 (2 credits) leaves 8: alerted. A top-up of 5 lifts it to 13,

@@ -4,6 +4,7 @@ import { lineDimensions } from "./pricing.js";
 import type { UnitPrice } from "./pricing.js";
 import type { LineKind, StatementLine } from "./types.js";
 import { addCount, COUNT_DECIMALS, countDecimal } from "./credits.js";
+import { addAtEventPrice, roundedPrice } from "./event-prices.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 
 /**
@@ -208,7 +209,7 @@ export abstract class CycleLines {
       const line = this.lines[position] as LineSum;
       addEvent(line, quantity, count);
       if (amount !== undefined) line.amount = line.amount!.plus(amount);
-      else if (line.eventPrice !== undefined) line.amount = line.amount!.plus(quantity.mul(line.eventPrice));
+      else addAtEventPrice(line, quantity, roundedPrice(added));
     } else if (slot !== undefined && key === undefined && added.head?.heads(of, added, this.version) === true) {
       // Its sums start at zero; no line of its name is indexed, or a key would be needed.
       const opened = this.open(added.head);
@@ -292,6 +293,7 @@ export abstract class CycleLines {
     if (sum === undefined) {
       const line = this.ownLine(position);
       line.quantity = line.quantity.plus(quantity);
+      addAtEventPrice(line, quantity, undefined);
     } else {
       this.lineSums[at] = sum;
     }
@@ -491,9 +493,4 @@ function ownStatementLine(l: LineSum): StatementLine {
   const line: StatementLine = { meter: l.meter, component: l.component, kind: l.kind, category: l.category, pool: l.pool, dimensions: l.dimensions, quantity, unitPrice: l.unitPrice, amount, events: l.events };
   if (l.version !== undefined) line.version = l.version;
   return line;
-}
-
-/** An addition's price of one whole event where the card rounds each event (not its unit price), else undefined. */
-function roundedPrice(added: LineAddition): Decimal | undefined {
-  return added.eventPrice === undefined || added.eventPrice === added.unit.value ? undefined : added.eventPrice;
 }

@@ -3,6 +3,7 @@ import type { Location } from "../errors.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
 import { pricedByUnitAlone, priceEvent, type PriceBook, type UnitPrice } from "./pricing.js";
 import type { Dimensions } from "./replay-state.js";
+import type { LineAddition, LineSum } from "./cycle-lines.js";
 
 /**
  * What one whole event of a meter costs, for the card in force: its unit price, or where the card rounds each
@@ -29,4 +30,22 @@ export class EventPrices {
     if (card.precision.roundAt !== "event" || !this.byEventPrice(card, meter)) return unit.value;
     return priceEvent(book, card, { meter, dims, quantity: ONE, components: undefined, origin }).amount;
   }
+}
+
+/** An addition's price of one whole event where the card rounds each event (not its unit price), else undefined. */
+export function roundedPrice(added: LineAddition): Decimal | undefined {
+  return added.eventPrice === undefined || added.eventPrice === added.unit.value ? undefined : added.eventPrice;
+}
+
+/**
+ * An addition of whole events with no amount of its own, to a line held as an object: where the card rounds each
+ * event, its quantity at the price of one event. The line's own price, or the addition's where the line was opened
+ * by a charge of no shape (a split crossing's accepted part, which gives its amount): a line of explicit amounts
+ * must never take a quantity without its amount (red team, stop 39: a split line left out every row after it).
+ */
+export function addAtEventPrice(line: LineSum, quantity: Decimal, added: Decimal | undefined): void {
+  const eventPrice = line.eventPrice ?? added;
+  if (eventPrice === undefined) return;
+  line.amount = line.amount!.plus(quantity.mul(eventPrice));
+  line.eventPrice = eventPrice;
 }
