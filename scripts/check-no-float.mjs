@@ -20,7 +20,7 @@ export const ALLOWED = new Set([
   // counters of src/engine
   "ones", "events", "read", "priced", "duplicates", "rejected", "nextPurchase", "nextId",
   // cycle indexes and instants
-  "index", "lastCycle", "lastInstant", "instant", "throughCycle", "cycle", "at", "start", "end", "indexOf", "length",
+  "index", "lastCycle", "lastInstant", "instant", "throughCycle", "cycle", "at", "start", "end", "indexOf", "length", "until",
   // ordering keys of comparators: ranks, burn priority, expiry and grant instants, grant ids, threshold percents
   "rank", "priority", "expiresAt", "grantedAt", "id", "percent",
   // counts of src/engine/replay.ts: recurring items and accounts run

@@ -84,9 +84,21 @@ export class Finding extends Error {
  * ones, which JSON leaves raw and a terminal would act on.
  */
 export function shown(value: string): string {
-  const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
-  return visible(JSON.stringify(cut)).replace(INVISIBLE, invisibleEscape);
+  let text = SHOWN.get(value);
+  if (text === undefined) {
+    if (SHOWN.size >= SHOWN_KEPT) SHOWN.clear();
+    const cut = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    SHOWN.set(value, (text = visible(JSON.stringify(cut)).replace(INVISIBLE, invisibleEscape)));
+  }
+  return text;
 }
+
+/**
+ * Values shown, kept: a refusal's reason names its value (a daily limit's server, a budget's team), and a log
+ * past a limit refuses row after row, each reason made again; the two expressions were most of a refused row.
+ */
+const SHOWN = new Map<string, string>();
+const SHOWN_KEPT = 4096;
 
 /**
  * Characters a message must not show as they are, since the reader cannot tell them from nothing or

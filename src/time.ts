@@ -144,8 +144,33 @@ export class Zone {
 
   /** The local date of an instant, YYYY-MM-DD. */
   localDate(at: Instant): string {
-    return this.dateTime(at).toISODate()!;
+    return this.dayOf(at).date;
   }
+
+  /** The first instant of the local date after `at`'s: where localDate changes next (a day of 23 or 25 hours across a clock change). */
+  nextLocalDay(at: Instant): Instant {
+    return this.dayOf(at).end;
+  }
+
+  /**
+   * The local day of an instant, the last one asked kept: a daily limit asks of each row it judges, and
+   * luxon's answer in a zone of the time-zone database takes tens of microseconds (ICU's offsets).
+   */
+  private dayOf(at: Instant): LocalDay {
+    const last = this.lastDay;
+    if (last !== undefined && at >= last.start && at < last.end) return last;
+    const start = this.dateTime(at).startOf("day");
+    return (this.lastDay = { date: start.toISODate()!, start: start.toMillis(), end: start.plus({ days: 1 }).startOf("day").toMillis() });
+  }
+
+  private lastDay: LocalDay | undefined;
+}
+
+/** A local date and the instants it runs over, from `start` to before `end`. */
+interface LocalDay {
+  readonly date: string;
+  readonly start: Instant;
+  readonly end: Instant;
 }
 
 /** The places a legacy fixed zone is usually meant for: their clocks change in summer (Hawaii's aside), the fixed zone's never do. */

@@ -59,17 +59,23 @@ export class CheckRooms {
     return this.rooms[n]!.room.draws === "credits";
   }
 
-  /** What the room's charges may draw in all, as it stands: in units or millionths, -1 for none. */
-  left(n: number): number {
+  /** What the room's charges may draw in all from `at` on, as it stands: in units or millionths, -1 for none. */
+  left(n: number, at: Instant): number {
     const { room, run, dims } = this.rooms[n]!;
     if (room.draws === "quantity") {
-      const left = room.left(this.rules, run, dims);
+      const left = room.left(this.rules, run, dims, at);
       if (left === undefined) return UNBOUNDED;
       return left.lt(0) ? NONE : (countOf(exact(left.toDecimalPlaces(6, Decimal.ROUND_DOWN))) ?? UNBOUNDED);
     }
-    const left = room.left(this.rules, run, dims);
+    const left = room.left(this.rules, run, dims, at);
     if (left === undefined) return UNBOUNDED;
     return left < NO_CREDITS ? NONE : this.units.within(left);
+  }
+
+  /** Where what left() told at `at` stops holding: Infinity where only a clock event of the run's (which settles every room) ends it. */
+  until(n: number, at: Instant): Instant {
+    const { room } = this.rooms[n]!;
+    return room.until === undefined ? Infinity : room.until(this.rules, at);
   }
 
   /** Record `drawn` (units or millionths) on the room, the last draw at `at`, as the charges one by one would. */

@@ -79,8 +79,10 @@ export interface FullPath<Run extends KnownRun> {
  */
 export interface CheckRoomsByNumber {
   drawsCredits(room: number): boolean;
-  /** What the room's rows may draw in all, as it stands, with its check neither refusing nor setting anything off: -1 for none. */
-  left(room: number): number;
+  /** What the room's rows may draw in all from `at` on, as it stands, with its check neither refusing nor setting anything off: -1 for none. */
+  left(room: number, at: Instant): number;
+  /** Where what left() told at `at` stops holding (Infinity: at the run's next clock event, which settles every room). */
+  until(room: number, at: Instant): Instant;
   /** Record `drawn` on the room, the last row's at `at`, as the rows' charges one by one would record it. */
   record(room: number, drawn: number, at: Instant): void;
 }

@@ -38,7 +38,8 @@ export abstract class Limits extends TimelineApplication {
       return replay.card;
     },
     scale: replay.scale,
-    today: () => replay.setup.calendar.zone.localDate(replay.instant),
+    dayOf: (at) => replay.setup.calendar.zone.localDate(at),
+    nextDay: (at) => replay.setup.calendar.zone.nextLocalDay(at),
     limitCredits: (limit) => replay.limitCredits(limit),
     runAt: (account, at) => {
       if (!replay.runs.has(account) && !replay.setup.accounts.has(account)) replay.rewardMade.add(account);

@@ -18,8 +18,10 @@ import { endedReason, planServes } from "./subscription-end.js";
 export interface RuleContext {
   readonly card: RateCard;
   readonly scale: Scale;
-  /** The local date of the instant being priced: the day a daily limit counts. */
-  today(): string;
+  /** The local date of an instant: the day a daily limit counts. */
+  dayOf(at: Instant): string;
+  /** The first instant of the local date after `at`'s. */
+  nextDay(at: Instant): Instant;
   /** A daily limit in credits, converted once. */
   limitCredits(limit: Decimal): Credits;
   /** An account's run, its clock moved to `at`: the earner of a reward. */
@@ -49,8 +51,10 @@ export type CheckRoom = QuantityRoom | CreditsRoom;
 interface RoomOf<Amount> {
   /** What its charges of these dimensions draw on: a key within the run. */
   key(ctx: RuleContext, dims: Dimensions): string;
-  /** What they may draw in all: undefined without bound, below zero none. */
-  left(ctx: RuleContext, run: AccountRun, dims: Dimensions): Amount | undefined;
+  /** What they may draw in all from `at` on: undefined without bound, below zero none. */
+  left(ctx: RuleContext, run: AccountRun, dims: Dimensions, at: Instant): Amount | undefined;
+  /** Where what `left` told at `at` stops holding, without a clock event of the run's (a cycle's end) to say so: a daily limit's next day. Without it, it holds until one. */
+  until?(ctx: RuleContext, at: Instant): Instant;
   /** Record charges' draws, summed to `drawn`, the last of them at `at`, as their records one by one would. */
   records(ctx: RuleContext, drawn: { run: AccountRun; dims: Dimensions; amount: Amount; at: Instant }): void;
 }
@@ -138,14 +142,14 @@ const quota: ChargeCheck = {
   },
 };
 
-/** The day's spend of a value of the daily-limit dimension, with its limit; undefined where no limit applies. */
-function dailyLimit(ctx: RuleContext, run: AccountRun, dims: Dimensions): { dimension: string; value: string; limit: Decimal; spent: Credits } | undefined {
+/** The spend on `at`'s day of a value of the daily-limit dimension, with its limit; undefined where no limit applies. */
+function dailyLimit(ctx: RuleContext, run: AccountRun, dims: Dimensions, at: Instant): { dimension: string; value: string; limit: Decimal; spent: Credits } | undefined {
   const dimension = ctx.card.dailyLimits?.dimension;
   const value = dimension === undefined ? undefined : dims[dimension];
   if (dimension === undefined || value === undefined) return undefined;
   const limit = run.terms.dailyLimits.get(value) ?? run.terms.dailyLimits.get("*");
   if (limit === undefined) return undefined;
-  const day = ctx.today();
+  const day = ctx.dayOf(at);
   if (run.day !== day) {
     run.day = day;
     run.daily?.clear();
@@ -153,7 +157,17 @@ function dailyLimit(ctx: RuleContext, run: AccountRun, dims: Dimensions): { dime
   return { dimension, value, limit, spent: run.daily?.get(value) ?? NO_CREDITS };
 }
 
-/** Credits a day per value of a dimension (card daily_limits, account limits). */
+/** A value's spend on `at`'s day raised by `amount`. */
+function spendDay(ctx: RuleContext, spent: { run: AccountRun; dims: Dimensions; amount: Credits; at: Instant }): void {
+  const { run, dims, amount, at } = spent;
+  const d = dailyLimit(ctx, run, dims, at);
+  if (d) (run.daily ??= new Map()).set(d.value, add(d.spent, amount));
+}
+
+/**
+ * Credits a day per value of a dimension (card daily_limits, account limits). Its room, a value's, is what
+ * is left of the day's limit, until the next local day: a limit sets nothing off, it only refuses.
+ */
 const daily: ChargeCheck = {
   reads: (card) => (card.dailyLimits === undefined ? [] : [card.dailyLimits.dimension]),
   // A value the account sets no limit for (nor "*") is neither refused nor counted (so its rows may take the known path).
@@ -162,13 +176,20 @@ const daily: ChargeCheck = {
     const value = dimension === undefined ? undefined : dims[dimension];
     return value !== undefined && (run.terms.dailyLimits.has(value) || run.terms.dailyLimits.has("*"));
   },
-  refuses: (ctx, { run, dims, amount }) => {
-    const d = dailyLimit(ctx, run, dims);
+  refuses: (ctx, { run, dims, amount, at }) => {
+    const d = dailyLimit(ctx, run, dims, at);
     return d && add(d.spent, amount) > ctx.limitCredits(d.limit) ? `daily limit of ${d.limit.toFixed()} reached for ${d.dimension} ${shown(d.value)}` : undefined;
   },
-  records: (ctx, { run, dims, amount }) => {
-    const d = dailyLimit(ctx, run, dims);
-    if (d) (run.daily ??= new Map()).set(d.value, add(d.spent, amount));
+  records: (ctx, charge) => spendDay(ctx, charge),
+  room: {
+    draws: "credits",
+    key: (ctx, dims) => dims[ctx.card.dailyLimits!.dimension]!,
+    left: (ctx, run, dims, at) => {
+      const d = dailyLimit(ctx, run, dims, at)!;
+      return sub(ctx.limitCredits(d.limit), d.spent);
+    },
+    until: (ctx, at) => ctx.nextDay(at),
+    records: (ctx, drawn) => spendDay(ctx, drawn),
   },
 };
 

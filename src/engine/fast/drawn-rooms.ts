@@ -23,11 +23,13 @@ export class DrawnRooms {
   private readonly lastAt: Instant[] = [];
   /** Rooms opened since the last settling, each once. */
   private readonly opened: number[] = [];
+  /** The first instant at which what an open room holds may no longer hold (a daily limit's next day): rows from then on are priced once the rooms are settled. */
+  until: Instant = Infinity;
 
   constructor(private readonly rooms: CheckRoomsByNumber) {}
 
-  /** Open the room where it is closed: whether rows draw on it by their credits (units), else by their quantity (millionths). */
-  open(room: number): boolean {
+  /** Open the room where it is closed, for rows from `at` on: whether rows draw on it by their credits (units), else by their quantity (millionths). */
+  open(room: number, at: Instant): boolean {
     while (this.held.length <= room) {
       this.held.push(CLOSED);
       this.drawn.push(0);
@@ -35,7 +37,8 @@ export class DrawnRooms {
       this.lastAt.push(NOT_DRAWN);
     }
     if (this.held[room] === CLOSED) {
-      this.held[room] = this.rooms.left(room);
+      this.held[room] = this.rooms.left(room, at);
+      this.until = Math.min(this.until, this.rooms.until(room, at));
       this.drawn[room] = 0;
       this.byCredits[room] = this.rooms.drawsCredits(room);
       this.opened.push(room);
@@ -64,5 +67,6 @@ export class DrawnRooms {
       this.lastAt[room] = NOT_DRAWN;
     }
     opened.length = 0;
+    this.until = Infinity;
   }
 }

@@ -64,6 +64,8 @@ export class KnownRows<Run extends KnownRun> {
     const n = held.count;
     held.count = 0;
     this.instant = at;
+    // What a room held may not hold at this instant (a daily limit's next day): what rows drew on it is recorded first, on their own day.
+    if (at >= this.drawn.until) this.settleDeferred();
     if (n === 1) return this.priceRow(0);
     // Rows that all take the known path give the same result in any order (see
     // knownCost): only a group with another row needs the order of an instant.
@@ -200,7 +202,7 @@ export class KnownRows<Run extends KnownRun> {
     if (rooms === undefined) return true;
     for (let i = 0; i < rooms.length; i++) {
       const room = rooms[i]!;
-      const draws = this.drawn.open(room) ? scratch.units : scratch.count;
+      const draws = this.drawn.open(room, this.instant) ? scratch.units : scratch.count;
       let amount = draws[k]!;
       for (let j = start; j < k; j++) if (scratch.slot[j]! >= 0 && this.known.rooms(this.held.shape[j]!)?.includes(room) === true) amount = plusUnits(amount, draws[j]!);
       if (!this.drawn.fits(room, amount)) return false;
@@ -411,7 +413,7 @@ export class KnownRows<Run extends KnownRun> {
     if (slot < 0) return;
     run.deferred.take(scratch.units[k]!);
     const rooms = this.known.rooms(held.shape[k]!);
-    if (rooms !== undefined) for (let i = 0; i < rooms.length; i++) this.drawn.take(rooms[i]!, this.drawn.open(rooms[i]!) ? scratch.units[k]! : scratch.count[k]!, this.instant);
+    if (rooms !== undefined) for (let i = 0; i < rooms.length; i++) this.drawn.take(rooms[i]!, this.drawn.open(rooms[i]!, this.instant) ? scratch.units[k]! : scratch.count[k]!, this.instant);
     if (run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);
     else this.full.openLine(held.shape[k]!, run, { quantity: scratch.quantity[k]!, count: scratch.count[k]! });
     const components = held.components[k];
