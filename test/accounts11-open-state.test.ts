@@ -38,12 +38,14 @@ describe("an open cycle's records", () => {
     busy.reject({ meter: "call", reason: "pool_exhausted", quantity: new Decimal(3), at: 12 });
     busy.markExhausted(20);
     busy.markExhausted(30);
-    busy.spend("p1", new Decimal(60), new Decimal(100), [50, 100], 40);
+    // 60 credits, in the scale's hundredths.
+    busy.spend("p1", 6000n, new Decimal(100), [50, 100], 40);
     expect(busy.rejects("call", "pool_exhausted")).toBe(true);
     expect(busy.rejects("call", "daily_limit")).toBe(false);
     expect(quiet.rejects("call", "pool_exhausted")).toBe(false);
     expect(quiet.quotaUsed).toBe(ZERO);
-    expect(quiet.spentFrom("p1")).toBe(ZERO);
+    expect(quiet.spentFrom("p1")).toBe(0n);
+    expect(busy.spentFrom("p1")).toBe(6000n);
     const shown = busy.close(new Wallet(), order, { ...terms, quota: new Decimal(10) });
     // call's two refusals are one row of 2 + 3 = 5 in 2 events, first at 10; call comes before read in the card.
     expect(shown.rejected.map((r) => [r.meter, r.reason, r.events, r.quantity.toFixed(), r.firstAt])).toEqual([

@@ -298,7 +298,7 @@ export abstract class Charging extends Limits {
       const q = components[part.name] ?? ZERO;
       if (q.isZero()) continue;
       const slot = slotOf(run, part.line);
-      const count = this.book.quantity(q).count;
+      const count = this.book.count(q);
       // An open line takes the count in its sums, as addLine, finding it by its number, would: no line object a row.
       if (count !== undefined && run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, q, count);
       else run.cycle.addLine({ ...line, component: part.name }, { quantity: q, count, unit: part.unit, amount: undefined, slot, dimensions: target.dimensions });

@@ -8,6 +8,7 @@ import { addRefusal, foldRefusals, refusalPlace, type RejectedRow } from "./cycl
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
 import { sortLines } from "./line-order.js";
+import { alertCredits } from "./budget-levels.js";
 
 /** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
 export interface CycleSpan {
@@ -66,7 +67,7 @@ class CycleRecords {
   quotaUsed = ZERO;
   overageRequests = ZERO;
   overageAmount = ZERO;
-  budgetSpent: Map<string, Decimal> | undefined;
+  budgetSpent: Map<string, Credits> | undefined;
   alerts: Alert[] | undefined;
   lowBalanceAlerted = false;
   earned: Map<string, Decimal> | undefined;
@@ -340,19 +341,20 @@ export class OpenCycle extends CycleLines {
     records.overageAmount = records.overageAmount.plus(requests.mul(price));
   }
 
-  spentFrom(budgetKey: string): Decimal {
-    return this.read.budgetSpent?.get(budgetKey) ?? ZERO;
+  /** The credits spent against a budget this cycle. */
+  spentFrom(budgetKey: string): Credits {
+    return this.read.budgetSpent?.get(budgetKey) ?? NO_CREDITS;
   }
 
   /** Record spending against a budget, and the instant each alert level of it is reached. */
-  spend(budgetKey: string, amount: Decimal, budget: Decimal, alerts: readonly number[], at: Instant): void {
+  spend(budgetKey: string, amount: Credits, budget: Decimal, alerts: readonly number[], at: Instant): void {
     const before = this.spentFrom(budgetKey);
-    const after = before.plus(amount);
+    const after = add(before, amount);
     const records = this.recorded();
     (records.budgetSpent ??= new Map()).set(budgetKey, after);
     for (const percent of alerts) {
-      const level = budgetAlertLevel(budget, percent);
-      if (before.lt(level) && after.gte(level)) (records.alerts ??= []).push({ kind: "budget", key: budgetKey, percent, at });
+      const level = alertCredits(this.terms.scale, budget, percent);
+      if (before < level && after >= level) (records.alerts ??= []).push({ kind: "budget", key: budgetKey, percent, at });
     }
   }
 
@@ -440,7 +442,7 @@ export class OpenCycle extends CycleLines {
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
       overage: { requests: records.overageRequests, amount: records.overageAmount },
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: records.quotaUsed },
-      budgets: [...new Set([...terms.budgets.keys(), ...(records.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: this.spentFrom(key) })),
+      budgets: [...new Set([...terms.budgets.keys(), ...(records.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: scale.decimal(this.spentFrom(key)) })),
       alerts: [...(records.alerts ?? [])],
       rewards: {
         earned: [...(records.earned?.values() ?? [])].reduce((t, v) => t.plus(v), ZERO),
@@ -492,7 +494,3 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The credits a budget's alert goes off at: the rule's one statement of it, read by spend and by the budget's room (rules.ts). */
-export function budgetAlertLevel(budget: Decimal, percent: number): Decimal {
-  return budget.mul(percent).div(100);
-}

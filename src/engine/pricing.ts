@@ -1,9 +1,9 @@
 import { UserError, cellOf, shown, type Location } from "../errors.js";
 import { nearest } from "../nearest.js";
-import { ONE, ZERO, roundToStep, type Decimal } from "../money.js";
+import { ONE, ZERO, roundToStep, scaledCount, type Decimal } from "../money.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 import { conditionNearMiss, conditionNearMissError, type NamedValues } from "../ratecard/condition-values.js";
-import { countOf, exact, type Exact } from "./credits.js";
+import { COUNT_DECIMALS, countOf, exact, type Exact } from "./credits.js";
 
 type Dims = Readonly<Record<string, string>>;
 
@@ -151,6 +151,16 @@ export class PriceBook {
       if (this.texts.size < 4096) this.texts.set(text, found);
     }
     return found;
+  }
+
+  /**
+   * A quantity's count in millionths, where safe: from the Decimal's own digits (a gateway log's rows give two token
+   * counts each, and a lookup of each took longer), else, near the safe integers' end, from its integer form.
+   */
+  count(value: Decimal): number | undefined {
+    const count = scaledCount(value, COUNT_DECIMALS);
+    // A negative zero's count is 0, as its integer form's.
+    return count === undefined ? this.quantity(value).count : count === 0 ? 0 : count;
   }
 
   quantity(value: Decimal): Quantity {

@@ -169,7 +169,7 @@ export class Replay extends Charging {
       headroom: (run) => this.headroom(run),
       rooms: this.checkRooms,
       debit: (run, units) => run.wallet.debit(this.units.credits(units), run.cycle),
-      count: (quantity) => this.book.quantity(quantity).count,
+      count: (quantity) => this.book.count(quantity),
       counted: (run, at) => {
         this.counts.read++;
         this.counts.priced++;

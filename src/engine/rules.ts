@@ -4,7 +4,7 @@ import type { Meter, RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, type Credits, type Scale } from "./credits.js";
 import type { AccountRun, Dimensions } from "./replay-state.js";
-import { budgetAlertLevel } from "./cycle.js";
+import { alertCredits, budgetCredits } from "./budget-levels.js";
 import { endedReason, planServes } from "./subscription-end.js";
 
 /**
@@ -211,7 +211,7 @@ function budgetOf(card: RateCard, run: AccountRun, dims: Dimensions): { dimensio
 function spendBudget(ctx: RuleContext, spent: { run: AccountRun; dims: Dimensions; amount: Credits; at: Instant }): void {
   const { run, dims, amount, at } = spent;
   const b = budgetOf(ctx.card, run, dims);
-  if (b) run.cycle.spend(b.value, ctx.scale.decimal(amount), b.amount, ctx.card.budgets!.alerts, at);
+  if (b) run.cycle.spend(b.value, amount, b.amount, ctx.card.budgets!.alerts, at);
 }
 
 /**
@@ -231,7 +231,7 @@ const budget: ChargeCheck = {
   },
   refuses: (ctx, { run, dims, amount }) => {
     const b = budgetOf(ctx.card, run, dims);
-    return b && run.cycle.spentFrom(b.value).plus(ctx.scale.decimal(amount)).gt(b.amount) ? `budget of ${b.amount.toFixed()} spent for ${b.dimension} ${shown(b.value)}` : undefined;
+    return b && add(run.cycle.spentFrom(b.value), amount) > budgetCredits(ctx.scale, b.amount) ? `budget of ${b.amount.toFixed()} spent for ${b.dimension} ${shown(b.value)}` : undefined;
   },
   records: (ctx, { run, dims, amount, at }) => spendBudget(ctx, { run, dims, amount, at }),
   room: {
@@ -243,26 +243,16 @@ const budget: ChargeCheck = {
     left: (ctx, run, dims) => {
       const b = budgetOf(ctx.card, run, dims)!;
       const spent = run.cycle.spentFrom(b.value);
-      let left = creditsAtMost(ctx.scale, b.amount.minus(spent));
+      let left = sub(budgetCredits(ctx.scale, b.amount), spent);
       for (const percent of ctx.card.budgets!.alerts) {
-        const level = budgetAlertLevel(b.amount, percent);
-        if (spent.lt(level)) left = min(left, creditsBelow(ctx.scale, level.minus(spent)));
+        const level = alertCredits(ctx.scale, b.amount, percent);
+        if (spent < level) left = min(left, sub(sub(level, spent), 1n));
       }
       return left;
     },
     records: (ctx, drawn) => spendBudget(ctx, drawn),
   },
 };
-
-/** The most credits at or below `amount`. */
-function creditsAtMost(scale: Scale, amount: Decimal): Credits {
-  return BigInt(amount.mul(`1e${scale.digits}`).floor().toFixed());
-}
-
-/** The most credits below `amount`. */
-function creditsBelow(scale: Scale, amount: Decimal): Credits {
-  return sub(BigInt(amount.mul(`1e${scale.digits}`).ceil().toFixed()), 1n);
-}
 
 /** A share of what a charge costs credited to the account named by a dimension (card rewards). */
 const reward: ChargeCheck = {

@@ -144,7 +144,8 @@ export class KnownRows<Run extends KnownRun> {
 
   private priceRow(k: number): void {
     const known = !this.idMayRepeat(k, k) && this.knownCost(k, true);
-    if (known && this.roomsHold(k, k) && this.room(k, k)) return this.priceKnown(k);
+    // The wallet's room first: past the balance every row is charged at once (chargeNow), and the checks' rooms opened for it would be worked out again a row.
+    if (known && this.room(k, k) && this.roomsHold(k, k)) return this.priceKnown(k);
     this.settleDeferred();
     if (known && this.chargeNow(k)) return;
     const held = this.held;
@@ -162,7 +163,7 @@ export class KnownRows<Run extends KnownRun> {
    */
   private allKnown(end: number, start = 0): boolean {
     for (let k = start; k < end; k++) {
-      if (this.idMayRepeat(k, start) || !this.knownCost(k, end - start === 1) || !this.roomsHold(k, start) || !this.room(k, start)) return false;
+      if (this.idMayRepeat(k, start) || !this.knownCost(k, end - start === 1) || !this.room(k, start) || !this.roomsHold(k, start)) return false;
     }
     return true;
   }
