@@ -97,6 +97,29 @@ describe("a card that rounds each event: lines a row of part of a charge or of m
     expect(cycle.rejected.map((r) => [r.meter, r.quantity.toFixed()])).toEqual([["call", "5"]]);
   });
 
+  it("adds whole events at the event's price to a split line that a row of part of an event found first (red team red22)", () => {
+    // Small: 3 credits; reads of 0.333, each event rounded half-up to 0.01: 0.33. 10 reads are split: 9 accepted
+    // (2.97), 1 refused. A top-up of 5; 1.25 reads cost 0.41625, 0.42 (the full way, an amount of its own, finding
+    // the split's line); then 3 reads, whole events, 0.99 on the known path. The line is 13.25 reads, 4.38.
+    const c = card(TEST_CARD, {
+      "provider: testco": 'provider: testco\ncrossing: split\nprecision: { display: 2, rounding: half-up, round_at: event, step: "0.01" }',
+      "small: { label: Small, included: 10, price: 5 }": "small: { label: Small, included: 3, price: 5 }",
+      'read: { aggregation: flow, category: main, pool: run, price: "0.5", dimensions: [project] }': 'read: { aggregation: flow, category: main, pool: build, price: "0.333", dimensions: [project] }',
+    });
+    const evs = events([
+      ["2026-01-02T00:00:00Z", "read", "10"],
+      ["2026-01-06T00:00:00Z", "read", "1.25"],
+      ["2026-01-07T00:00:00Z", "read", "3"],
+    ]);
+    const options: RunOptions = { plan: "small", purchases: [{ kind: "topup", amount: "5", at: "2026-01-05T00:00:00Z" }] };
+    const { statement } = viaRows(c, evs, options);
+    expect(text(statement)).toBe(text(replay(c, evs, options)));
+    const cycle = statement.accounts[0]!.cycles[0]!;
+    expect(cycle.lines.map((l) => [l.meter, l.quantity.toFixed(), l.amount.toFixed()])).toEqual([["read", "13.25", "4.38"]]);
+    expect(cycle.total.toFixed()).toBe("4.38");
+    expect(cycle.rejected.map((r) => [r.meter, r.quantity.toFixed()])).toEqual([["read", "1"]]);
+  });
+
   it("keeps the amount of whole events past a safe count of millionths on a line", () => {
     // Two rows of 5,000,000,000 calls at 0.1 an event (a card of one price, so that a row's units are a safe count and
     // the second row takes the known path): 10^16 millionths, past 2^53 once added; 1,000,000,000 credits.

@@ -4,7 +4,7 @@ import { lineDimensions } from "./pricing.js";
 import type { UnitPrice } from "./pricing.js";
 import type { LineKind, StatementLine } from "./types.js";
 import { addCount, COUNT_DECIMALS, countDecimal } from "./credits.js";
-import { addAtEventPrice, roundedPrice } from "./event-prices.js";
+import { addAtEventPrice, learnEventPrice, roundedPrice } from "./event-prices.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
 
 /**
@@ -208,8 +208,9 @@ export abstract class CycleLines {
     if (position >= 0) {
       const line = this.lines[position] as LineSum;
       addEvent(line, quantity, count);
-      if (amount !== undefined) line.amount = line.amount!.plus(amount);
-      else addAtEventPrice(line, quantity, roundedPrice(added));
+      if (amount === undefined) addAtEventPrice(line, quantity, roundedPrice(added));
+      // Found by key, the line may now take whole events by number (addToSlot, a count alone): it learns one event's price from an addition that knows it (red team red22: a split's line, then part of an event).
+      else learnEventPrice(line, amount, roundedPrice(added));
     } else if (slot !== undefined && key === undefined && added.head?.heads(of, added, this.version) === true) {
       // Its sums start at zero; no line of its name is indexed, or a key would be needed.
       const opened = this.open(added.head);

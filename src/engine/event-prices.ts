@@ -49,3 +49,9 @@ export function addAtEventPrice(line: LineSum, quantity: Decimal, added: Decimal
   line.amount = line.amount!.plus(quantity.mul(eventPrice));
   line.eventPrice = eventPrice;
 }
+
+/** An addition of its own amount to a line held as an object; the line keeps one whole event's price where the addition knows it, for whole events added later by count alone. */
+export function learnEventPrice(line: LineSum, amount: Decimal, eventPrice: Decimal | undefined): void {
+  line.amount = line.amount!.plus(amount);
+  if (eventPrice !== undefined) line.eventPrice ??= eventPrice;
+}
