@@ -1,9 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
-import { Charging } from "../src/engine/charging.js";
+import { describe, expect, it } from "vitest";
 import type { Statement, UsageEvent } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
 import { statementJson } from "../src/render/statement/json.js";
-import { card, closing, events, paidCycle, replay, replayRows, TEST_CARD, type EventSpec, type RunOptions } from "./helpers/engine.js";
+import { viaRows } from "./helpers/priced-in-full.js";
+import { card, closing, events, paidCycle, replay, TEST_CARD, type EventSpec, type RunOptions } from "./helpers/engine.js";
 import { Wallet } from "../src/engine/wallet.js";
 
 // eng21 (stop 39): a log that runs out of credits early, or past its quota, refuses most of its rows. Before,
@@ -16,15 +16,8 @@ import { Wallet } from "../src/engine/wallet.js";
 
 const text = (st: Statement) => JSON.stringify(statementJson(st));
 
-/** The statement of the rows, and how many of them went the full way (price()). */
-function viaRows(c: ReturnType<typeof card>, evs: readonly UsageEvent[], options: RunOptions): { statement: Statement; full: number } {
-  const spy = vi.spyOn(Charging.prototype as unknown as { price(event: UsageEvent): void }, "price");
-  try {
-    const statement = replayRows(c, evs, options, [7, 64]);
-    return { statement, full: spy.mock.calls.length };
-  } finally {
-    spy.mockRestore();
-  }
+function viaRowsOf(c: ReturnType<typeof card>, evs: readonly UsageEvent[], options: RunOptions): { statement: Statement; full: number } {
+  return viaRows(c, evs, options, [7, 64]);
 }
 
 /** Rows one minute apart from 2026-01-02T00:00Z, in one cycle of the test card (anchored 2026-01-01). */
@@ -40,7 +33,7 @@ describe("rows refused past the credits stay on the known path", () => {
     const projects = (i: number) => (i < 30 ? `p${i % 3}` : `p${i % 5}`);
     const evs = minutes(Array.from({ length: 300 }, (_, i) => ["call", { project: projects(i) }] as [string, Record<string, string>]));
     const options: RunOptions = { plan: "small" };
-    const { statement, full } = viaRows(card(), evs, options);
+    const { statement, full } = viaRowsOf(card(), evs, options);
     expect(text(statement)).toBe(text(replay(card(), evs, options)));
     const cycle = statement.accounts[0]!.cycles[0]!;
     // By hand: the first 10 calls (p0, p1, p2, p0, ...) are paid, 4 + 3 + 3 credits; the other 290 are refused.
@@ -55,7 +48,7 @@ describe("rows refused past the credits stay on the known path", () => {
     // credits, 40 from the grace buffer, 160 refused (one item each).
     const evs = minutes(Array.from({ length: 600 }, (_, i) => ["visitor", { project: "p", user: `u${i}` }] as [string, Record<string, string>]));
     const options: RunOptions = { plan: "paid" };
-    const { statement, full } = viaRows(card(), evs, options);
+    const { statement, full } = viaRowsOf(card(), evs, options);
     expect(text(statement)).toBe(text(replay(card(), evs, options)));
     const cycle = statement.accounts[0]!.cycles[0]!;
     expect(cycle.lines.filter((l) => l.meter === "visitor").map((l) => [l.quantity.toFixed(), l.amount.toFixed()])).toEqual([["440", "110"]]);
@@ -71,7 +64,7 @@ describe("rows refused past the credits stay on the known path", () => {
     const again = Array.from({ length: 20 }, (_, i) => ["visitor", { project: "p", user: `u${30 + i}` }] as [string, Record<string, string>]);
     const evs = minutes([...first, ...again]);
     const options: RunOptions = { plan: "small", purchases: [{ kind: "topup", amount: "5", at: "2026-01-02T00:55:00Z" }] };
-    const { statement } = viaRows(card(), evs, options);
+    const { statement } = viaRowsOf(card(), evs, options);
     expect(text(statement)).toBe(text(replay(card(), evs, options)));
     const cycle = statement.accounts[0]!.cycles[0]!;
     expect(cycle.lines.filter((l) => l.meter === "visitor").map((l) => l.quantity.toFixed())).toEqual(["50"]);
@@ -83,7 +76,7 @@ describe("rows refused past the credits stay on the known path", () => {
     const c = card(TEST_CARD, { "small: { label: Small, included: 10, price: 5 }": "small: { label: Small, included: 1000, price: 5, quota: { meters: [read], requests: 6 } }" });
     const evs = minutes(Array.from({ length: 200 }, (_, i) => ["read", { project: `p${i % 4}` }] as [string, Record<string, string>]));
     const options: RunOptions = { plan: "small" };
-    const { statement, full } = viaRows(c, evs, options);
+    const { statement, full } = viaRowsOf(c, evs, options);
     expect(text(statement)).toBe(text(replay(c, evs, options)));
     const cycle = statement.accounts[0]!.cycles[0]!;
     expect(cycle.lines.filter((l) => l.meter === "read").reduce((sum, l) => sum + Number(l.quantity), 0)).toBe(6);
@@ -102,7 +95,7 @@ describe("checks that cannot act on a row's values", () => {
     });
     const evs = minutes(Array.from({ length: 150 }, () => ["read", { project: "q" }] as [string, Record<string, string>]));
     const options: RunOptions = { plan: "paid", terms: { dailyLimits: new Map([["p", new Decimal("3")]]) } };
-    const { statement, full } = viaRows(c, evs, options);
+    const { statement, full } = viaRowsOf(c, evs, options);
     expect(text(statement)).toBe(text(replay(c, evs, options)));
     const cycle = statement.accounts[0]!.cycles[0]!;
     expect(cycle.lines.filter((l) => l.meter === "read").map((l) => [l.quantity.toFixed(), l.amount.toFixed()])).toEqual([["150", "75"]]);
@@ -118,7 +111,7 @@ describe("a gauge's rises", () => {
     const rows = Array.from({ length: 180 }, (_, i) => (i % 9 === 4 ? ["disk", { project: "p" }] : ["read", { project: "p" }]) as [string, Record<string, string>]);
     const evs = minutes(rows);
     const options: RunOptions = { plan: "paid", through: "2026-02-10T00:00:00Z" };
-    const { statement, full } = viaRows(card(), evs, options);
+    const { statement, full } = viaRowsOf(card(), evs, options);
     expect(text(statement)).toBe(text(replay(card(), evs, options)));
     const february = statement.accounts[0]!.cycles[1]!;
     expect(february.lines.filter((l) => l.meter === "disk").map((l) => [l.quantity.toFixed(), l.amount.toFixed()])).toEqual([["20", "80"]]);

@@ -1,8 +1,8 @@
-import { describe, expect, it, vi } from "vitest";
-import { Charging } from "../src/engine/charging.js";
+import { describe, expect, it } from "vitest";
 import type { Statement, UsageEvent } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
 import { statementJson } from "../src/render/statement/json.js";
+import { viaRows } from "./helpers/priced-in-full.js";
 import { card, events, replay, replayRows, TEST_CARD, type EventSpec, type RunOptions } from "./helpers/engine.js";
 
 // eng21 (stop 39): a card that rounds each event (precision round_at: event) sent every row the full way, with a
@@ -14,14 +14,6 @@ import { card, events, replay, replayRows, TEST_CARD, type EventSpec, type RunOp
 
 const text = (st: Statement) => JSON.stringify(statementJson(st));
 
-function viaRows(c: ReturnType<typeof card>, evs: readonly UsageEvent[], options: RunOptions): { statement: Statement; full: number } {
-  const spy = vi.spyOn(Charging.prototype as unknown as { price(event: UsageEvent): void }, "price");
-  try {
-    return { statement: replayRows(c, evs, options, [5, 64]), full: spy.mock.calls.length };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 function minutes(rows: readonly [meter: string, quantity: string][]): UsageEvent[] {
   const start = Date.UTC(2026, 0, 2);

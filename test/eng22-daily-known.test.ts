@@ -1,11 +1,11 @@
 import fc from "fast-check";
-import { describe, expect, it, vi } from "vitest";
-import { Charging } from "../src/engine/charging.js";
+import { describe, expect, it } from "vitest";
 import type { Statement, UsageEvent } from "../src/engine/types.js";
 import { Decimal } from "../src/money.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { Zone } from "../src/time.js";
-import { card, events, replay, replayRows, TEST_CARD, type EventSpec, type RunOptions } from "./helpers/engine.js";
+import { viaRows } from "./helpers/priced-in-full.js";
+import { card, events, replay, TEST_CARD, type EventSpec, type RunOptions } from "./helpers/engine.js";
 
 // eng22 (stop 39): a daily limit declared no room, so every row of a limited value went the full way: Flowly's
 // servers, limited by day, were priced in full row after row (its fixture scaled to 300,000 rows: 1.7 s, against
@@ -14,15 +14,8 @@ import { card, events, replay, replayRows, TEST_CARD, type EventSpec, type RunOp
 
 const text = (st: Statement) => JSON.stringify(statementJson(st));
 
-/** The statement of the rows, and how many of them went the full way (price()). */
-function viaRows(evs: readonly UsageEvent[], options: RunOptions): { statement: Statement; full: number } {
-  const spy = vi.spyOn(Charging.prototype as unknown as { price(event: UsageEvent): void }, "price");
-  try {
-    const statement = replayRows(limited, evs, options, [5, 64]);
-    return { statement, full: spy.mock.calls.length };
-  } finally {
-    spy.mockRestore();
-  }
+function viaLimited(evs: readonly UsageEvent[], options: RunOptions): { statement: Statement; full: number } {
+  return viaRows(limited, evs, options);
 }
 
 const limited = card(TEST_CARD, { "provider: testco": "provider: testco\ndaily_limits: { dimension: project }" });
@@ -34,7 +27,7 @@ const terms: RunOptions = { plan: "paid", zone: NEW_YORK, anchor: "2026-03-01T00
 
 describe("a daily limit's rows on the known path", () => {
   it("are refused past each value's limit, day by local day, as on the full path, few of them priced in full", () => {
-    const { statement, full } = viaRows(reads, terms);
+    const { statement, full } = viaLimited(reads, terms);
     expect(text(statement)).toBe(text(replay(limited, reads, terms)));
     const cycle = statement.accounts[0]!.cycles[0]!;
     // By hand: a day takes 6 reads of p (3 credits) and 10 of q (5 credits), 16 reads or 8 credits, 32 over four days.
@@ -53,7 +46,7 @@ describe("a daily limit's rows on the known path", () => {
 
   it("count their days in the account's zone: in UTC the same rows make other days, on either path", () => {
     const utc: RunOptions = { ...terms, zone: Zone.of("UTC")!, anchor: "2026-03-01T00:00:00Z" };
-    const { statement } = viaRows(reads, utc);
+    const { statement } = viaLimited(reads, utc);
     expect(text(statement)).toBe(text(replay(limited, reads, utc)));
     // In UTC the log starts at 05:00 on March 6 and ends at 03:40 on March 10: five days, each taking 6 reads of p;
     // q's four full days 10 each, March 10's 12 slots (from an odd one) hold 6 of q, all taken.
@@ -70,7 +63,7 @@ describe("a daily limit's rows on the known path", () => {
     const day1 = Array.from({ length: 3 }, (_, i): EventSpec => [new Date(Date.UTC(2026, 2, 6, 5) + i * 60_000).toISOString(), "read", "1", { project: "p" }]);
     const day2 = Array.from({ length: 7 }, (_, i): EventSpec => [new Date(Date.UTC(2026, 2, 7, 5) + (i + 1) * 60_000).toISOString(), "read", "1", { project: "p" }]);
     const evs = events([...day1, ["2026-03-07T05:00:00Z", "call", "1", { project: "p" }], ...day2]);
-    const { statement } = viaRows(evs, terms);
+    const { statement } = viaLimited(evs, terms);
     expect(text(statement)).toBe(text(replay(limited, evs, terms)));
     const cycle = statement.accounts[0]!.cycles[0]!;
     // The call (1 credit) counts toward p's March 7: 2 credits left, 4 reads; 3 refused.
