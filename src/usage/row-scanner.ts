@@ -97,7 +97,7 @@ export interface ScannedHeader {
 }
 
 const BATCH = 8192;
-/** A batch's columns share one buffer (at, shape, quantity: 4 bytes a row; line: 2), handed back whole once replayed. */
+/** A batch's columns share one buffer (at, shape, account, quantity: 4 bytes a row; line: 2), handed back whole once replayed. */
 const BATCH_BYTES = 18 * BATCH;
 /** The largest offsets a batch's columns hold: milliseconds from its first row's instant, lines from its first row's. */
 const MAX_OFFSET = 2 ** 31 - 1;
