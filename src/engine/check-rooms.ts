@@ -74,8 +74,8 @@ export class CheckRooms {
 
   /** Where what left() told at `at` stops holding: Infinity where only a clock event of the run's (which settles every room) ends it. */
   until(n: number, at: Instant): Instant {
-    const { room } = this.rooms[n]!;
-    return room.until === undefined ? Infinity : room.until(this.rules, at);
+    const { room, run, dims } = this.rooms[n]!;
+    return room.until === undefined ? Infinity : room.until(this.rules, { run, dims, at });
   }
 
   /** Record `drawn` (units or millionths) on the room, the last draw at `at`, as the charges one by one would. */

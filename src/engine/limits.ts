@@ -41,6 +41,7 @@ export abstract class Limits extends TimelineApplication {
     dayOf: (at) => replay.setup.calendar.zone.localDate(at),
     nextDay: (at) => replay.setup.calendar.zone.nextLocalDay(at),
     limitCredits: (limit) => replay.limitCredits(limit),
+    runOf: (account) => replay.runs.get(account),
     runAt: (account, at) => {
       if (!replay.runs.has(account) && !replay.setup.accounts.has(account)) replay.rewardMade.add(account);
       const run = replay.run(account);

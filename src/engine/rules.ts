@@ -24,6 +24,8 @@ export interface RuleContext {
   nextDay(at: Instant): Instant;
   /** A daily limit in credits, converted once. */
   limitCredits(limit: Decimal): Credits;
+  /** An account's run as it stands, where the replay has one: its clock not moved, none made. */
+  runOf(account: string): AccountRun | undefined;
   /** An account's run, its clock moved to `at`: the earner of a reward. */
   runAt(account: string, at: Instant): AccountRun;
 }
@@ -53,8 +55,12 @@ interface RoomOf<Amount> {
   key(ctx: RuleContext, dims: Dimensions): string;
   /** What they may draw in all from `at` on: undefined without bound, below zero none. */
   left(ctx: RuleContext, run: AccountRun, dims: Dimensions, at: Instant): Amount | undefined;
-  /** Where what `left` told at `at` stops holding, without a clock event of the run's (a cycle's end) to say so: a daily limit's next day. Without it, it holds until one. */
-  until?(ctx: RuleContext, at: Instant): Instant;
+  /**
+   * Where what `left` told at `at` stops holding, or what `records` would record differently, without a clock
+   * event of the run's to say so: a daily limit's next day, a reward's creator's cycle end. Without it, it holds
+   * until the run's next clock event (a cycle's end, an expiry, a change), which settles every room.
+   */
+  until?(ctx: RuleContext, drawn: { run: AccountRun; dims: Dimensions; at: Instant }): Instant;
   /** Record charges' draws, summed to `drawn`, the last of them at `at`, as their records one by one would. */
   records(ctx: RuleContext, drawn: { run: AccountRun; dims: Dimensions; amount: Amount; at: Instant }): void;
 }
@@ -188,7 +194,7 @@ const daily: ChargeCheck = {
       const d = dailyLimit(ctx, run, dims, at)!;
       return sub(ctx.limitCredits(d.limit), d.spent);
     },
-    until: (ctx, at) => ctx.nextDay(at),
+    until: (ctx, { at }) => ctx.nextDay(at),
     records: (ctx, drawn) => spendDay(ctx, drawn),
   },
 };
@@ -263,12 +269,29 @@ const reward: ChargeCheck = {
     return rewards !== undefined && dims[rewards.dimension] !== undefined && dims[rewards.dimension] !== run.id;
   },
   refuses: NOTHING,
-  records: (ctx, { run, dims, amount, at }) => {
-    const rewards = ctx.card.rewards!;
-    const creator = dims[rewards.dimension];
-    if (creator !== undefined && creator !== run.id && amount > NO_CREDITS) ctx.runAt(creator, at).cycle.earn(run.id, ctx.scale.decimal(amount).mul(rewards.share));
+  records: (ctx, charge) => earnReward(ctx, charge),
+  room: {
+    draws: "credits",
+    key: (ctx, dims) => dims[ctx.card.rewards!.dimension]!,
+    left: () => undefined,
+    // The earnings go to the creator's cycle at their instant: charges taken together hold while that cycle does.
+    // The creator's runs are anchored apart where an upgrade started a cycle, and a creator without a run yet holds none past `at`.
+    until: (ctx, { dims, at }) => ctx.runOf(dims[ctx.card.rewards!.dimension]!)?.cycle.end ?? at,
+    records: (ctx, drawn) => earnReward(ctx, drawn),
   },
 };
+
+/**
+ * The creator's share of charges of `amount` in all, the last at `at`, as earnings on the creator's cycle then. A
+ * reward never refuses, so its room has no bound; the share of a sum is the sum of the shares, in Decimals of
+ * sixty digits.
+ */
+function earnReward(ctx: RuleContext, earned: { run: AccountRun; dims: Dimensions; amount: Credits; at: Instant }): void {
+  const { run, dims, amount, at } = earned;
+  const rewards = ctx.card.rewards!;
+  const creator = dims[rewards.dimension];
+  if (creator !== undefined && creator !== run.id && amount > NO_CREDITS) ctx.runAt(creator, at).cycle.earn(run.id, ctx.scale.decimal(amount).mul(rewards.share));
+}
 
 /** In the order a refusal is looked for: the first that refuses names the reason. */
 export const CHARGE_CHECKS: readonly ChargeCheck[] = [planGate, quota, daily, budget, reward];
