@@ -47,4 +47,18 @@ describe("rows of another creator's app on the known path", () => {
       ["2026-02-10T12:00:00.000Z", "0.6"],
     ]);
   });
+  it("credit the column the version in force names, after a version that credits another (red team red22c)", () => {
+    // Version 1 credits the row's user, version 2 (from January 15) its project. other reads 20 times before the
+    // switch with user acct (project carol), 20 times after with project acct (user dave): by hand, acct earns
+    // 20 x 0.5 x 10% = 1 from each half, 2 in all; carol and dave nothing.
+    const userCard = card(TEST_CARD.replace('version: "1"', 'version: "1"\neffective: "2026-01-01T00:00:00Z"'), { "provider: testco": 'provider: testco\nrewards: { share: "0.10", dimension: user }' });
+    const projectCard = card(TEST_CARD.replace('version: "1"', 'version: "2"\neffective: "2026-01-15T00:00:00Z"'), { "provider: testco": 'provider: testco\nrewards: { share: "0.10", dimension: project }' });
+    const row = (day: number, i: number, dims: Record<string, string>): EventSpec => [new Date(Date.UTC(2026, 0, day, 1) + i * 60_000).toISOString(), "read", "1", dims, { account: "other" }];
+    const evs = events([...Array.from({ length: 20 }, (_, i) => row(10, i, { project: "carol", user: "acct" })), ...Array.from({ length: 20 }, (_, i) => row(16, i, { project: "acct", user: "dave" }))]);
+    const options: RunOptions = { plan: "paid", versions: [projectCard] };
+    const { statement } = viaRows(userCard, evs, options);
+    expect(text(statement)).toBe(text(replay(userCard, evs, options)));
+    const earned = statement.accounts.filter((a) => a.cycles.some((c) => c.rewards.from.length > 0)).map((a) => [a.account, a.cycles[0]!.rewards.earned.toFixed()]);
+    expect(earned).toEqual([["acct", "2"]]);
+  });
 });

@@ -4,6 +4,7 @@ import type { Instant } from "../time.js";
 import { countDecimal, countOf, exact, NO_CREDITS, type Units } from "./credits.js";
 import type { AccountRun, Dimensions } from "./replay-state.js";
 import { CHARGE_CHECKS, type CheckRoom, type RuleContext } from "./rules.js";
+import type { RoomDraw } from "./full-path.js";
 
 /** A target no check applies to: nothing to draw on. */
 const NO_ROOMS: readonly number[] = [];
@@ -54,6 +55,16 @@ export class CheckRooms {
     return n;
   }
 
+  /**
+   * Number the rooms afresh: a room's key and the values it records by are the card's and terms' in force (a
+   * version may credit a reward to another column, or budget by another dimension), so after a change of either
+   * they are made again with the targets that list them (red team red22c: a reward went to the old column's value).
+   */
+  clear(): void {
+    this.numbers.clear();
+    this.rooms.length = 0;
+  }
+
   /** Whether charges draw on the room by their credits, in units; else by their quantity, in millionths. */
   drawsCredits(n: number): boolean {
     return this.rooms[n]!.room.draws === "credits";
@@ -78,10 +89,16 @@ export class CheckRooms {
     return room.until === undefined ? Infinity : room.until(this.rules, { run, dims, at });
   }
 
-  /** Record `drawn` (units or millionths) on the room, the last draw at `at`, as the charges one by one would. */
-  record(n: number, drawn: number, at: Instant): void {
-    const { room, run, dims } = this.rooms[n]!;
-    if (room.draws === "quantity") room.records(this.rules, { run, dims, amount: countDecimal(drawn), at });
-    else room.records(this.rules, { run, dims, amount: this.units.credits(drawn), at });
+  /**
+   * Record what was drawn on each room (units or millionths), the last draw at `at`, as the charges one by one
+   * would. The rooms are looked up first: a record may move another run's clock (a reward's creator past its
+   * subscription's end), which numbers the rooms afresh (clear) before the next is recorded.
+   */
+  recordAll(draws: readonly RoomDraw[]): void {
+    const entries = draws.map((d) => ({ ...this.rooms[d.room]!, drawn: d.drawn, at: d.at }));
+    for (const { room, run, dims, drawn, at } of entries) {
+      if (room.draws === "quantity") room.records(this.rules, { run, dims, amount: countDecimal(drawn), at });
+      else room.records(this.rules, { run, dims, amount: this.units.credits(drawn), at });
+    }
   }
 }

@@ -83,8 +83,15 @@ export interface CheckRoomsByNumber {
   left(room: number, at: Instant): number;
   /** Where what left() told at `at` stops holding (Infinity: at the run's next clock event, which settles every room). */
   until(room: number, at: Instant): Instant;
-  /** Record `drawn` on the room, the last row's at `at`, as the rows' charges one by one would record it. */
-  record(room: number, drawn: number, at: Instant): void;
+  /** Record what rows drew on rooms, each the last row's at `at`, as the rows' charges one by one would record it. */
+  recordAll(draws: readonly RoomDraw[]): void;
+}
+
+/** What known rows drew on a room since it opened: units or millionths, the last of them at `at`. */
+export interface RoomDraw {
+  readonly room: number;
+  readonly drawn: number;
+  readonly at: Instant;
 }
 
 /** A row's components by name, as the scanner reads them beside its quantity. */

@@ -57,6 +57,12 @@ export abstract class Limits extends TimelineApplication {
    */
   protected readonly checkRooms = new CheckRooms(this.rules, this.units);
 
+  /** The rooms are numbered afresh with the targets that list them (CheckRooms.clear). */
+  protected override dropCaches(): void {
+    super.dropCaches();
+    this.checkRooms.clear();
+  }
+
   /** Why a charge that credits could pay for is still refused: the first check that applies and refuses. */
   protected refusal(charge: UsageCharge): string | undefined {
     for (const check of CHARGE_CHECKS) {

@@ -1,6 +1,6 @@
 import type { Instant } from "../../time.js";
 import { plusUnits } from "../credits.js";
-import type { CheckRoomsByNumber } from "../full-path.js";
+import type { CheckRoomsByNumber, RoomDraw } from "../full-path.js";
 
 /** A room not open: what it holds is asked of the full path at its first draw. */
 const CLOSED = -2;
@@ -60,13 +60,15 @@ export class DrawnRooms {
   /** Record what the rows drew on each room opened, where any did, and close them. */
   settle(): void {
     const opened = this.opened;
+    const draws: RoomDraw[] = [];
     for (let i = 0; i < opened.length; i++) {
       const room = opened[i]!;
-      if (this.lastAt[room] !== NOT_DRAWN) this.rooms.record(room, this.drawn[room]!, this.lastAt[room]!);
+      if (this.lastAt[room] !== NOT_DRAWN) draws.push({ room, drawn: this.drawn[room]!, at: this.lastAt[room]! });
       this.held[room] = CLOSED;
       this.lastAt[room] = NOT_DRAWN;
     }
     opened.length = 0;
     this.until = Infinity;
+    if (draws.length > 0) this.rooms.recordAll(draws);
   }
 }
