@@ -1,4 +1,4 @@
-import type { RowSource, ShapedRows } from "../engine/rows.js";
+import type { RowSource, ShapeCells, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import type { Decimal } from "../money.js";
 
@@ -77,6 +77,15 @@ class FilesSource implements RowSource {
   /** Whether the log's shapes are this source's own arrays: its shape numbers are the log's, and none is to be found or copied. */
   sharesShapes(source: RowSource): boolean {
     return this.shapes === undefined && source === this.firstSource;
+  }
+
+  /**
+   * The first file's numbered cells while every file goes on with its shapes: the log's shape numbers are then its
+   * own, so items and groups are found by cells, with no string hashed (daily files spent a tenth of the replay
+   * numbering unique users by their values). None once a file has shapes of its own: its numbers are not the cells'.
+   */
+  get cells(): ShapeCells | undefined {
+    return this.shapes === undefined ? this.firstSource?.cells : undefined;
   }
 
   origin(line: number): Location {
