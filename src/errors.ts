@@ -31,7 +31,7 @@ export function atFlag(name: string): FlagLocation {
 /** Where a user error is: in an input file, or in a flag. */
 export type Place = Location | FlagLocation;
 
-function formatPlace(place: Place): string {
+export function formatPlace(place: Place): string {
   return "flag" in place ? place.flag : formatLocation(place);
 }
 

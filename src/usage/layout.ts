@@ -25,8 +25,11 @@ export interface Layout {
   dimensions: { name: string; index: number; values?: ReadonlyMap<string, string> }[];
   /** Each dimension's 1-based column, shared by every row's origin. */
   columns: ReadonlyMap<string, number>;
-  /** The mapping's `skip_rows:` columns the header has: a row whose cell is one of `values` is not usage. */
-  skip?: readonly { index: number; column: string; values: ReadonlySet<string> }[];
+  /**
+   * The mapping's `skip_rows:` columns the header has: a row whose cell is one of `values` is not usage. `folded`: each
+   * value by its text trimmed and in lower case, for a cell that is only a case or a space away from it (skipRowsFold).
+   */
+  skip?: readonly { index: number; column: string; values: ReadonlySet<string>; folded: ReadonlyMap<string, string> }[];
   /** A layout's totals the card reads less the parts it also prices (layout19-parts.ts): each token priced once. */
   less?: readonly LessParts[];
 }
@@ -125,7 +128,7 @@ function skipColumns(mapping: ColumnMapping, seen: ReadonlyMap<string, number>, 
   for (const [column, values] of mapping.skipRows ?? []) {
     const index = seen.get(column);
     if (index !== undefined) {
-      if (values.size > 0) skip.push({ index, column, values });
+      if (values.size > 0) skip.push({ index, column, values, folded: new Map([...values].map((v) => [skipRowsFold(v), v])) });
       continue;
     }
     const place = mapping.places?.skipRows?.get(column);
@@ -134,6 +137,14 @@ function skipColumns(mapping: ColumnMapping, seen: ReadonlyMap<string, number>, 
     throw new UserError(`skip_rows: column ${shown(column)} is not in the header of ${file}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, place, "a column the header has, whose values mark the rows that are not usage", header.map((h) => shown(h)).join(", "));
   }
   return skip;
+}
+
+/**
+ * A `skip_rows:` value's text as a near miss is told from it: trimmed and in lower case. Values match exactly, so
+ * `status: [Error]` skips no row an export writes `error` in; such rows are charged, and told (SkippedRows.nearMiss).
+ */
+export function skipRowsFold(text: string): string {
+  return text.trim().toLowerCase();
 }
 
 /** `columns: { timestamp: tss }` naming no column of the header: said at the mapping's key, with the header's near miss. */

@@ -15,7 +15,7 @@ import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout19-parts.js";
 import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
-import { inFix, neededDimensions, quantityOf, readHeader, type Layout, type ReadColumns } from "./layout.js";
+import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, type Layout, type ReadColumns } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
@@ -303,9 +303,13 @@ function recordsOf(content: Content, file: string, options: UsageOptions, { mapp
  */
 function skipped(record: readonly string[], line: number, file: string, layout: Layout, mapping: ColumnMapping): SkipRule | undefined {
   if (layout.skip === undefined) return undefined;
-  for (const { index, column, values } of layout.skip) {
+  for (const { index, column, values, folded } of layout.skip) {
     const cell = record[index]!;
-    if (!values.has(cell)) continue;
+    if (!values.has(cell)) {
+      const meant = cell === "" ? undefined : folded.get(skipRowsFold(cell));
+      if (meant !== undefined) mapping.skipped?.nearMiss({ at: { file, line, column: index + 1 }, column, cell, meant, place: mapping.places?.skipRows?.get(column) });
+      continue;
+    }
     const at = { file, line, column: index + 1 };
     mapping.skipped?.row(at, `${column} ${shown(cell)}`);
     return { column, value: cell, at };

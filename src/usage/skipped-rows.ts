@@ -1,5 +1,5 @@
 import { resolve } from "node:path";
-import { formatLocation, type Location } from "../errors.js";
+import { formatLocation, formatPlace, shown, type Location, type Place } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Zone } from "../time.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -51,6 +51,23 @@ export class SkippedRows {
   }
 
   /**
+   * A row not skipped whose `skip_rows:` cell is a case or a space away from a value that skips rows (`error` where the
+   * mapping says `Error`): values match exactly, so the row is charged, and told, as the typo it most often is
+   * (newcomer, stop 40: a gateway's failed call billed in silence). Counted as `row` counts, per file.
+   */
+  nearMiss(miss: SkipNearMiss): void {
+    const key = `${miss.column}\u0000${miss.meant}\u0000${miss.cell}\u0000${miss.at.file}`;
+    const seen = this.nearMisses.get(key);
+    if (seen === undefined || miss.at.line <= seen.last) this.nearMisses.set(key, { ...miss, rows: 1, first: miss.at, last: miss.at.line });
+    else {
+      seen.rows++;
+      seen.last = miss.at.line;
+    }
+  }
+
+  private readonly nearMisses = new Map<string, SkipNearMiss & { rows: number; first: Location; last: number }>();
+
+  /**
    * A JSON Lines or Parquet file's rows whose quantity field is null or empty: priced as one event each, as an empty
    * CSV cell is, and told, as an export's null most often means a count it did not know (newcomer, stop 34: priced
    * as 1 unseen). A file read again tells again, in place of the first time.
@@ -83,6 +100,10 @@ export class SkippedRows {
   notes(card?: RateCard): string[] {
     return [
       ...this.folders,
+      ...acrossFiles([...this.nearMisses.values()], (m) => `${m.column}\u0000${m.meant}\u0000${m.cell}`).map(({ rows, first, files, column, meant, cell, place }) => {
+        const at = place === undefined ? "" : ` (${formatPlace(place)})`;
+        return `burnrate: warning: skip_rows: ${column}: [${shown(meant)}]${at} skips the rows whose ${column} is exactly ${shown(meant)}; ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} ${shown(cell)} (the first at ${formatLocation(first)}${filesText(files)}), which ${rows === 1 ? "is" : "are"} not skipped and ${rows === 1 ? "is" : "are"} charged as usage: did you mean ${shown(cell)}?\n`;
+      }),
       ...acrossFiles([...this.files.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`),
       ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
       ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
@@ -96,6 +117,15 @@ export class SkippedRows {
   }
 }
 
+
+/** A row's `skip_rows:` cell that is a near miss of a value that skips rows: the cell, the value meant, the mapping's key. */
+export interface SkipNearMiss {
+  at: Location;
+  column: string;
+  cell: string;
+  meant: string;
+  place: Place | undefined;
+}
 
 /** One note's rows of one kind across files: each file's count, in the order they were read. */
 interface FileRows {
