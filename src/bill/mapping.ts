@@ -52,6 +52,8 @@ export interface BillMapping {
   dimensions: ReadonlyMap<string, string>;
   /** Where each dimensions: entry is written, for a message about two columns that end up one dimension. */
   dimensionsAt?: ReadonlyMap<string, Location>;
+  /** Where each columns: entry is written (the mapping file's key, or --bill-map), for a source the bill's header lacks. */
+  columnsAt?: Partial<Record<BillColumn, Place>>;
   /** How a ledger writes a charge: as a negative movement of the balance (the usual) or as a positive amount. */
   deductions: "negative" | "positive";
   /** The bill's values of a dimension read as the card's, as in a usage mapping (`{ model: { "openai/gpt-4o": gpt-4o } }`), with where each entry is written. */
@@ -163,6 +165,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     ignoreColumns: doc.ignore_columns ?? [],
     dimensions: new Map(doc.dimensions ?? []),
     dimensionsAt: new Map([...(doc.dimensions ?? [])].map(([column]) => [column, decoded.at(["dimensions", column])])),
+    columnsAt: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
     deductions: doc.deductions ?? "negative",
     credits: doc.credits ?? "pass",
     boundaryShift: doc.boundary_shift ?? "pass",
@@ -314,6 +317,7 @@ export function withBillFlags(base: BillMapping, layoutFlag: string | undefined,
     layout = layoutFlag as BillLayout;
   }
   const columns = { ...base.columns };
+  const columnsAt = { ...base.columnsAt };
   const values = new Map<string, Map<string, string>>();
   const at = atFlag("--bill-map");
   const places = { dimensions: new Map<string, Place>(), dimensionValues: new Map<string, Place>() };
@@ -333,6 +337,7 @@ export function withBillFlags(base: BillMapping, layoutFlag: string | undefined,
       throw new UserError("bad bill column mapping", at, `CANONICAL=SOURCE with CANONICAL one of ${columnsOf(layout).join(", ")}, or value:DIMENSION:VALUE=EXPORTED`, shown(flag));
     }
     columns[name as BillColumn] = flag.slice(eq + 1);
+    columnsAt[name as BillColumn] = at;
   }
   // A ledger moves the card's credits: its rows carry no currency, and the key could only misread them.
   if (layout === "ledger" && base.currency !== undefined && !sameCurrency(base.currency.text, card.unit)) {
@@ -342,7 +347,7 @@ export function withBillFlags(base: BillMapping, layoutFlag: string | undefined,
   // The same checks as a usage mapping's entries: a dimension the card does not read, an entry the wrong way round, a value it does not price.
   const mistake = merged === undefined ? undefined : dimensionValueMistake({ ...merged, rename: base.dimensions }, readColumnsFor(card));
   if (mistake) throw mistake;
-  return { ...base, layout, columns, ...(merged === undefined ? {} : { values: merged }) };
+  return { ...base, layout, columns, columnsAt, ...(merged === undefined ? {} : { values: merged }) };
 }
 
 /**

@@ -120,11 +120,17 @@ function locateColumns(table: CsvTable, file: string, mapping: BillMapping): Col
     const source = mapping.columns[c] ?? c;
     const i = table.header.indexOf(source);
     if (i >= 0) index[c] = i;
-    else if (REQUIRED[mapping.layout].includes(c)) {
+    else if (REQUIRED[mapping.layout].includes(c) || (mapping.columns[c] !== undefined && mapping.columnsAt?.[c] !== undefined)) {
       const taken = new Set(columnsOf(mapping.layout).map((k) => mapping.columns[k] ?? k));
       const near = table.header.findIndex((h) => !taken.has(h) && meantFor(h, source));
-      if (near >= 0) {
-        const found = table.header[near]!;
+      const found = near >= 0 ? table.header[near]! : undefined;
+      // A source the mapping names is the mapping's mistake: said at its entry, with the column meant (newcomer, stop 40).
+      const place = mapping.columns[c] === undefined ? undefined : mapping.columnsAt?.[c];
+      if (place !== undefined) {
+        const guess = found === undefined ? "" : `; did you mean ${shown(found)}?`;
+        throw new UserError(`the bill mapping's column for ${c}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the bill's header has${found === undefined ? "" : ` (${c}: ${found})`}`, table.header.map((h) => shown(h)).join(", "));
+      }
+      if (found !== undefined) {
         throw new UserError(`bill header missing required column ${shown(source)}; did you mean ${shown(found)}?`, { file, line: 1, column: near + 1 }, `a ${shown(source)} column (rename it, or --bill-map ${c}=${found})`, shown(found));
       }
       throw new UserError(`bill header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === c ? " (or a mapping for it)" : ""}`, table.header.map((h) => shown(h)).join(", "));

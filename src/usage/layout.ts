@@ -107,6 +107,8 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
       if (mapping.optional?.has(source) || mapping.skipRows?.has(source)) return;
+      const stray = strayEntry({ source, column: i + 1 }, mapping, seen, file);
+      if (stray) throw stray;
       throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
     }
     const values = mapping.dimensionValues?.get(name);
@@ -145,6 +147,28 @@ function skipColumns(mapping: ColumnMapping, seen: ReadonlyMap<string, number>, 
  */
 export function skipRowsFold(text: string): string {
   return text.trim().toLowerCase();
+}
+
+/**
+ * A `rename:` or `ignore_columns:` entry of the mapping that names no column of the header but is a near miss of
+ * a column read by nothing (`prompt_token` for `prompt_tokens`): the mistake is the entry's, so it is said at the
+ * entry, not at the header's column (newcomer, stop 40).
+ */
+function strayEntry(unread: { source: string; column: number }, mapping: ColumnMapping, seen: ReadonlyMap<string, number>, file: string): UserError | undefined {
+  const entries: [string, string, Place | undefined][] = [
+    ...[...mapping.rename.keys()].map((key): [string, string, Place | undefined] => [key, "rename:", mapping.places?.renameKeys?.get(key) ?? mapping.places?.rename.get(key)]),
+    ...[...mapping.ignore].map((key): [string, string, Place | undefined] => [key, "ignore_columns:", mapping.places?.ignore?.get(key)]),
+  ];
+  for (const [key, list, place] of entries) {
+    if (place === undefined || seen.has(key) || nearMissAmong(key, [unread.source]) === undefined) continue;
+    return new UserError(
+      `the mapping's ${list} entry ${shown(key)} is not a column of ${file}, whose column ${shown(unread.source)} (${file}:1:${unread.column}) is read by nothing; did you mean ${shown(unread.source)}?`,
+      place,
+      "a column the header has",
+      shown(key),
+    );
+  }
+  return undefined;
 }
 
 /** `columns: { timestamp: tss }` naming no column of the header: said at the mapping's key, with the header's near miss. */

@@ -77,8 +77,12 @@ export interface MappingPlaces {
   /** `meter_values: { ai.generate: ai_action }`: each entry's key (the export's name) and its value (the meter). */
   meterKeys: ReadonlyMap<string, Place>;
   meterValues: ReadonlyMap<string, Place>;
+  /** `meter: request`, a log of one meter without the column: at the meter given. */
+  meter?: Place;
   /** `rename: { llm: model }`: at the name given. */
   rename: ReadonlyMap<string, Place>;
+  /** The same entries at their source, the key (`llm`). */
+  renameKeys?: ReadonlyMap<string, Place>;
   /** `dimension_values: { model: { "openai/gpt-4o": gpt-4o } }`: each dimension at its key, each entry at its value (keyed by valueKey). */
   dimensions?: ReadonlyMap<string, Place>;
   dimensionValues?: ReadonlyMap<string, Place>;
@@ -128,7 +132,9 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),
     meterKeys: new Map(meterValues.map(([key, at]) => [key, keyAt(key, at)])),
     meterValues: new Map(meterValues),
+    ...(doc.meter === undefined ? {} : { meter: decoded.at(["meter"]) }),
     rename: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, decoded.at(["rename", source])])),
+    renameKeys: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, keyAt(source, decoded.at(["rename", source]))])),
     ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
     skipRows: new Map([...(doc.skip_rows ?? new Map<string, string[]>()).keys()].map((source) => [source, keyAboveIn(lines, source, decoded.at(["skip_rows", source]))])),
     ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
@@ -306,7 +312,9 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     columns: { ...base?.columns, ...over?.columns },
     meterKeys: new Map([...(base?.meterKeys ?? []), ...(over?.meterKeys ?? [])]),
     meterValues: new Map([...(base?.meterValues ?? []), ...(over?.meterValues ?? [])]),
+    ...(over?.meter ?? base?.meter) === undefined ? {} : { meter: over?.meter ?? base?.meter },
     rename: new Map([...(base?.rename ?? []), ...(over?.rename ?? [])]),
+    renameKeys: new Map([...(base?.renameKeys ?? base?.rename ?? []), ...(over?.renameKeys ?? over?.rename ?? [])]),
     ignore: new Map([...(base?.ignore ?? []), ...(over?.ignore ?? [])]),
     skipRows: new Map([...(base?.skipRows ?? []), ...(over?.skipRows ?? [])]),
     dimensions: new Map([...(base?.dimensions ?? []), ...(over?.dimensions ?? [])]),
@@ -336,6 +344,17 @@ export function unknownMeter(mapping: ColumnMapping, rawMeter: string, meters: r
   return new UserError(`unknown meter ${shown(meter)}${mistyped || guess}`, cell, `a meter of ${card}, or the export's name read as one: meter_values: { ${name}: KEY } in the usage mapping (--map meter:KEY=${name})`, shown(rawMeter));
 }
 
+/**
+ * The mapping's `meter:` (a log of one meter, without the column) that is no meter of the card, said at that key,
+ * not at the first row, which has no meter of its own (newcomer, stop 40).
+ */
+export function unknownMappedMeter(mapping: ColumnMapping, meters: readonly string[], card: string, cell: Location): UserError | undefined {
+  const place = mapping.places?.meter;
+  if (place === undefined || mapping.meter === undefined || mapping.meterValues.has(mapping.meter)) return undefined;
+  const near = nearest(mapping.meter, meters);
+  return new UserError(`unknown meter ${shown(mapping.meter)}${near ? `; did you mean ${shown(near)}?` : ""}`, place, `a meter of ${card} (the mapping's meter:, which each row of a log without a meter column is read as; first read at ${cell.file}:${cell.line})`, shown(mapping.meter));
+}
+
 const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY or ignore:SOURCE`;
 
 /**
@@ -353,6 +372,7 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
   const ignore = new Set<string>();
   const dimensionValues = new Map<string, Map<string, string>>();
   let meter: string | undefined;
+  let meterPlace: Place | undefined;
   const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>(), ignore: new Map<string, Place>(), dimensions: new Map<string, Place>(), dimensionValues: new Map<string, Place>() };
   // One flag per key: a second `--map quantity=...` would otherwise win without a word.
   const keys = new Map<string, string>();
@@ -383,7 +403,10 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
       flagPlaces.meterKeys.set(source, atFlag("--map"));
       flagPlaces.meterValues.set(source, atFlag("--map"));
     }
-    else if (kind === "meter") meter = name;
+    else if (kind === "meter") {
+      meter = name;
+      meterPlace = atFlag("--map");
+    }
     else if (kind === "value" && source !== undefined) {
       const entry = valueEntry(name, source);
       if (entry === undefined) throw bad();
@@ -399,5 +422,5 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     }
     else throw bad();
   }
-  return layered(base, { columns, rename, meter, meterValues, ignore, ...(dimensionValues.size === 0 ? {} : { dimensionValues }), ...(flags.length === 0 ? {} : { places: flagPlaces }) });
+  return layered(base, { columns, rename, meter, meterValues, ignore, ...(dimensionValues.size === 0 ? {} : { dimensionValues }), ...(flags.length === 0 ? {} : { places: { ...flagPlaces, ...(meterPlace === undefined ? {} : { meter: meterPlace }) } }) });
 }

@@ -14,7 +14,7 @@ import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js"
 import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout19-parts.js";
-import { unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
+import { unknownMappedMeter, unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
 import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, type Layout, type ReadColumns } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
@@ -385,7 +385,11 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   const rawMeter = index.meter >= 0 ? record[index.meter]! : mapping.meter!;
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
   const meterEvent = card.events.get(meterName);
-  if (!meterEvent) throw unknownMeter(mapping, rawMeter, [...new Set((card.versions ?? [card]).flatMap((v) => [...v.events.keys()]))], `${card.provider} ${(card.versions ?? [card]).map((v) => v.version).join(", ")}`, at(Math.max(index.meter, 0)));
+  if (!meterEvent) {
+    const meters = [...new Set((card.versions ?? [card]).flatMap((v) => [...v.events.keys()]))];
+    const named = `${card.provider} ${(card.versions ?? [card]).map((v) => v.version).join(", ")}`;
+    throw (index.meter < 0 ? unknownMappedMeter(mapping, meters, named, at(0)) : undefined) ?? unknownMeter(mapping, rawMeter, meters, named, at(Math.max(index.meter, 0)));
+  }
 
   let quantity = ONE;
   // An empty cell is the column's default, as if the column were absent: one event.

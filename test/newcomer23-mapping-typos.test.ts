@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// A newcomer's typos in a mapping file were said at the usage's header or first row, or at the bill, never at the
+// mapping's line that held them; a bill mapping's one even offered to rename the bill's column to the typo (newcomer,
+// stop 40). Each is now said at the mapping's entry, with the column or meter meant.
+
+const CARD = join(ROOT, "ratecards/fliplet.yaml");
+const PLAN = ["--card", CARD, "--plan", "pro", "--anchor", "2026-11-01"];
+
+function usageWith(header: string, rows: string[], mapping: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "newcomer23-typos-"));
+  writeFileSync(join(dir, "usage.csv"), `${header}\n${rows.join("\n")}\n`);
+  writeFileSync(join(dir, "map.yaml"), mapping);
+  return dir;
+}
+
+const statement = (dir: string) => burnrate(["statement", ...PLAN, "--usage", "usage.csv", "--mapping", "map.yaml", "--format", "json"], { cwd: dir });
+
+describe("a usage mapping's typo", () => {
+  it("in a rename: source is said at the entry, with the header's column it missed", async () => {
+    const dir = usageWith("timestamp,meter,quantity,project,app_user", ["2026-11-02T10:00:00Z,end_user_open,1,alpha,u1"], "rename:\n  app_usr: user\n");
+    const r = await statement(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'burnrate: error: map.yaml:2:3: the mapping\'s rename: entry "app_usr" is not a column of usage.csv, whose column "app_user" (usage.csv:1:5) is read by nothing; did you mean "app_user"? (expected a column the header has, found "app_usr")\n',
+    );
+  });
+
+  it("in an ignore_columns: entry is said at the entry", async () => {
+    const dir = usageWith("timestamp,meter,quantity,project,latency_ms", ["2026-11-02T10:00:00Z,data_read,1,alpha,120"], "ignore_columns: [latncy_ms]\n");
+    const r = await statement(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: map\.yaml:1:18: the mapping's ignore_columns: entry "latncy_ms" is not a column of usage\.csv, whose column "latency_ms" \(usage\.csv:1:5\) is read by nothing; did you mean "latency_ms"\?/);
+  });
+
+  it("in meter:, for a log without a meter column, is said at meter:, not at the first row", async () => {
+    const dir = usageWith("timestamp,quantity,project", ["2026-11-02T10:00:00Z,3,alpha"], "meter: data_reads\n");
+    const r = await statement(dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: map\.yaml:1:8: unknown meter "data_reads"; did you mean "data_read"\? \(expected a meter of fliplet 2026-11 \(the mapping's meter:, which each row of a log without a meter column is read as; first read at usage\.csv:2\)/);
+  });
+
+  it("in --map meter:KEY is said at the flag", async () => {
+    const dir = usageWith("timestamp,quantity,project", ["2026-11-02T10:00:00Z,3,alpha"], "{}\n");
+    const r = await burnrate(["statement", ...PLAN, "--usage", "usage.csv", "--map", "meter:data_reads"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: --map: unknown meter "data_reads"; did you mean "data_read"\?/);
+  });
+
+  it("is no error where the mapping is right: the log's 3 reads at 0.01", async () => {
+    const dir = usageWith("timestamp,quantity,project", ["2026-11-02T10:00:00Z,3,alpha"], "meter: data_read\n");
+    const r = await statement(dir);
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.03");
+  });
+});
+
+describe("a bill mapping's typo", () => {
+  function bill(mapping: string): string {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer23-bill-"));
+    const text = readFileSync(join(ROOT, "fixtures/reconcile/bill-clean.csv"), "utf8").replace(/^period_start,activity,project,quantity,amount/, "period_start,activity,project,quantity,amount_usd");
+    writeFileSync(join(dir, "bill.csv"), text);
+    writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
+    return dir;
+  }
+
+  const reconcile = (dir: string, ...more: string[]) => burnrate(["reconcile", "--account", join(ROOT, "fixtures/reconcile/account.yaml"), "--usage", join(ROOT, "fixtures/reconcile/usage.csv"), "--bill", "bill.csv", ...more], { cwd: dir });
+
+  it("in columns: is said at the mapping's entry, with the column meant, not as a column to rename", async () => {
+    const r = await reconcile(bill("columns:\n  amount: amount_us\n"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'burnrate: error: bill.csv.mapping.yaml:2:11: the bill mapping\'s column for amount, "amount_us", is not in the header of bill.csv; did you mean "amount_usd"? (expected a column the bill\'s header has (amount: amount_usd), found "period_start", "activity", "project", "quantity", "amount_usd")\n',
+    );
+  });
+
+  it("in --bill-map is said at the flag", async () => {
+    const r = await reconcile(bill("{}\n"), "--bill-map", "amount=amount_us");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: --bill-map: the bill mapping's column for amount, "amount_us", is not in the header of bill\.csv; did you mean "amount_usd"\?/);
+  });
+
+  it("of an optional column is said at its entry too, not read as absent", async () => {
+    const r = await reconcile(bill("columns:\n  amount: amount_usd\n  quantity: qty\n"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: bill\.csv\.mapping\.yaml:3:13: the bill mapping's column for quantity, "qty", is not in the header of bill\.csv/);
+  });
+
+  it("is no error where the mapping is right", async () => {
+    const r = await reconcile(bill("columns:\n  amount: amount_usd\n"));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});
