@@ -83,7 +83,7 @@ function program(io: Io): Command {
     .addOption(formatOption(WITH_HTML, HTML_ABOUT))
     .addOption(outputOption())
     .option("--ledger", "every transaction with a running balance, instead of the statement")
-    .option("--cycle <date>", "show only the cycle holding DATE, or the cycles FROM..THROUGH; the replay still starts at the anchor, so balances are carried")
+    .option("--cycle <date>", "show only the cycle holding DATE, the cycles of a MONTH (2026-11, Nov 2026), or the cycles FROM..THROUGH; the replay still starts at the anchor, so balances are carried")
     .option("--no-chart", "no burn-down and bar charts under the table on a terminal")
     .addOption(bomOption())
     .addOption(noColorOption())

@@ -30,6 +30,17 @@ function monthPeriod(year: number, month: number, text: string, where: Location)
   return { kind: "start-date", date: iso(year, month), end: { date: iso(next.year, next.month), exclusive: true }, text };
 }
 
+/** A calendar month as text writes it (2026-11, Nov 2026, November 2026); `unknown`, a word that names no month; undefined for other text. */
+export function monthOfText(text: string): { year: number; month: number } | { unknown: string } | undefined {
+  const trimmed = text.trim();
+  const ym = YEAR_MONTH.exec(trimmed);
+  if (ym) return { year: Number(ym[1]), month: Number(ym[2]) };
+  const my = MONTH_YEAR.exec(trimmed);
+  if (!my) return undefined;
+  const month = monthNumber(my[1]!);
+  return month === undefined ? { unknown: my[1]! } : { year: Number(my[2]), month };
+}
+
 /**
  * A canonical bill's period as bills write it: a day or an instant the cycle
  * starts at, a calendar month, or a range from the cycle's first day to its
@@ -38,14 +49,9 @@ function monthPeriod(year: number, month: number, text: string, where: Location)
  */
 export function parsePeriodText(text: string, zone: Zone, where: Location): BillPeriod {
   const trimmed = text.trim();
-  const ym = YEAR_MONTH.exec(trimmed);
-  if (ym) return monthPeriod(Number(ym[1]), Number(ym[2]), trimmed, where);
-  const my = MONTH_YEAR.exec(trimmed);
-  if (my) {
-    const month = monthNumber(my[1]!);
-    if (month === undefined) throw new UserError("unknown month name", where, "an English month name such as Nov or November", shown(my[1]!));
-    return monthPeriod(Number(my[2]), month, trimmed, where);
-  }
+  const month = monthOfText(trimmed);
+  if (month !== undefined && "unknown" in month) throw new UserError("unknown month name", where, "an English month name such as Nov or November", shown(month.unknown));
+  if (month !== undefined) return monthPeriod(month.year, month.month, trimmed, where);
   if (SLASHED.test(trimmed)) throw new UserError("ambiguous date", where, "an ISO date such as 2026-11-01 (day-first and month-first dates read alike)", shown(text));
   const range = RANGE.exec(trimmed);
   if (range && !parseInstant(trimmed, zone).ok) return rangePeriod(range[1]!, range[2]!, zone, where, text);

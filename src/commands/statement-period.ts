@@ -1,12 +1,13 @@
 import type { AccountSettings } from "../account/account.js";
 import type { CycleStatement, Statement } from "../engine/types.js";
+import { monthOfText } from "../bill/period-text.js";
 import { atFlag, shown, UserError } from "../errors.js";
 import type { Period } from "../render/statement/period.js";
 import { DATE_OR_INSTANT, parseInstant, type Instant } from "../time.js";
 
 const FLAG = "--cycle";
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const EXPECTED = `${DATE_OR_INSTANT}, or two joined by .. (FROM..THROUGH)`;
+const EXPECTED = `${DATE_OR_INSTANT}, a month (2026-11, Nov 2026), or two joined by .. (FROM..THROUGH)`;
 
 /**
  * `--cycle DATE` (the cycle holding DATE) or `--cycle FROM..THROUGH` (the cycles holding FROM, THROUGH and those
@@ -19,11 +20,19 @@ const EXPECTED = `${DATE_OR_INSTANT}, or two joined by .. (FROM..THROUGH)`;
 export function askedPeriod(text: string, settings: AccountSettings): Period {
   const parts = text.split("..");
   if (parts.length > 2) throw new UserError("more than one .. in a period", atFlag(FLAG), EXPECTED, shown(text));
-  const [from, through] = parts.map((part) => {
-    const parsed = parseInstant(part.trim(), settings.zone);
+  // A month (finance asks for November) is its first day to its last, whole (newcomer, stop 40: only a date was taken).
+  const months = parts.map((part) => monthOfText(part));
+  const [from, through] = parts.map((part, i) => {
+    const month = months[i];
+    if (month !== undefined && "unknown" in month) throw new UserError("unknown month name", atFlag(FLAG), "an English month name such as Nov or November", shown(month.unknown));
+    if (month !== undefined && (month.month < 1 || month.month > 12)) throw new UserError("no such month", atFlag(FLAG), EXPECTED, shown(text));
+    const first = month === undefined ? part.trim() : `${String(month.year).padStart(4, "0")}-${String(month.month).padStart(2, "0")}-01`;
+    const parsed = parseInstant(first, settings.zone);
     if (!parsed.ok) throw new UserError(parsed.problem, atFlag(FLAG), parsed.problem === "bad timestamp" ? EXPECTED : parsed.expected, shown(text));
     return parsed.at;
   }) as [Instant, Instant | undefined];
+  const lastMonth = months[months.length - 1];
+  if (lastMonth !== undefined && !("unknown" in lastMonth)) return monthThrough(from, through ?? from, settings, text);
   const last = through ?? from;
   if (last < from) throw new UserError("period's first date after its last", atFlag(FLAG), "FROM on or before THROUGH", shown(text));
   if (settings.anchor !== undefined && from < settings.anchor) {
@@ -32,6 +41,17 @@ export function askedPeriod(text: string, settings: AccountSettings): Period {
   // A range's last date is held whole: a cycle starting later that day is shown (consecutive ranges leave none out).
   const dayEnd = through !== undefined && DATE_ONLY.test(parts[1]!.trim()) ? settings.zone.dateTime(last).plus({ days: 1 }).toMillis() - 1 : last;
   return { from, through: last, last: dayEnd };
+}
+
+/** A period whose THROUGH is a month, from its first instant (`monthStart`): held to the month's last day, whole. */
+function monthThrough(from: Instant, monthStart: Instant, settings: AccountSettings, text: string): Period {
+  const end = settings.zone.dateTime(monthStart).plus({ months: 1 }).toMillis();
+  const lastDay = settings.zone.dateTime(end).minus({ days: 1 }).toMillis();
+  if (lastDay < from) throw new UserError("period's first date after its last", atFlag(FLAG), "FROM on or before THROUGH", shown(text));
+  if (settings.anchor !== undefined && end <= settings.anchor) {
+    throw new UserError("date before the first cycle", atFlag(FLAG), `a date on or after the anchor ${settings.zone.localDate(settings.anchor)}, where the statement's cycles start`, shown(text));
+  }
+  return { from: settings.anchor !== undefined && from < settings.anchor ? settings.anchor : from, through: lastDay, last: end - 1 };
 }
 
 /**
