@@ -1,3 +1,5 @@
+import { shown } from "./errors.js";
+
 /**
  * The candidate a word was probably meant to be (a did-you-mean): the closest by edit distance, within
  * a third of the word's length (at least two edits), the one that differs only in case, or the one
@@ -35,4 +37,10 @@ function editDistance(a: string, b: string): number {
     prev = row;
   }
   return prev[b.length]!;
+}
+
+/** "; did you mean "litellm"?" where `word` is a near miss of one of `candidates` (nearest), else "": a message's problem goes on with it. */
+export function guessOf(word: string, candidates: readonly string[]): string {
+  const near = nearest(word, candidates);
+  return near === undefined ? "" : `; did you mean ${shown(near)}?`;
 }

@@ -1,5 +1,6 @@
 import { DateTime, FixedOffsetZone, IANAZone, type Zone as LuxonZone } from "luxon";
 import { shown } from "./errors.js";
+import { guessOf } from "./nearest.js";
 
 /**
  * Instants are integer epoch milliseconds. Parsing is done by hand for the
@@ -99,6 +100,9 @@ function parseGeneral(text: string, zone: Zone): ParsedInstant {
 }
 
 /** An IANA time zone, able to turn local wall-clock times into instants and to find local midnights. */
+/** The IANA zones' names, listed at the first guess: an unknown zone is an error, once a run. */
+let ZONE_NAMES: string[] | undefined;
+
 export class Zone {
   private constructor(
     readonly name: string,
@@ -111,6 +115,12 @@ export class Zone {
    * scanner's worker, which reads UTC logs with no other use of ICU, paid it as it booted
    * (docs/performance.md, boot17). Every other name is checked by ICU.
    */
+  /** "; did you mean "America/New_York"?" for a name an IANA zone's is a typo or a case away from (America/NewYork), else "". */
+  static guess(name: string): string {
+    ZONE_NAMES ??= ["UTC", ...Intl.supportedValuesOf("timeZone")];
+    return guessOf(name, ZONE_NAMES);
+  }
+
   static of(name: string): Zone | undefined {
     if (name === "UTC") return new Zone(name, FixedOffsetZone.utcInstance);
     return IANAZone.isValidZone(name) ? new Zone(name, IANAZone.create(name)) : undefined;

@@ -134,7 +134,7 @@ function accountZone(account: AccountFile | undefined, flags: AccountFlags): { z
   const name = flags.timezone ?? account?.doc.timezone ?? "UTC";
   const at = flags.timezone !== undefined ? (flags.locate ? flags.locate("timezone") : atFlag("--timezone")) : account ? account.at(["timezone"]) : atFlag("--timezone");
   const zone = Zone.of(name);
-  if (!zone) throw new UserError("unknown time zone", at, "an IANA name such as Europe/London", shown(name));
+  if (!zone) throw new UserError(`unknown time zone${Zone.guess(name)}`, at, "an IANA name such as Europe/London", shown(name));
   return { zone, at };
 }
 

@@ -3,7 +3,7 @@ import { atFlag, formatLocation, UserError, shown, type Location, type Place } f
 import type { Meter, RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
-import { nearest } from "../nearest.js";
+import { guessOf, nearest } from "../nearest.js";
 import { Zone } from "../time.js";
 import { readColumnsFor } from "../usage/card-columns.js";
 import { dimensionValuePlaces, dimensionValuesCodec, layeredValueEntries, valueEntry, type ValueEntries } from "../usage/mapping.js";
@@ -183,7 +183,7 @@ function declaredCut(value: string, at: Location): DeclaredCut {
   const [hour, minute] = [Number(match[1] ?? 0), Number(match[2] ?? 0)];
   if (hour > 23 || minute > 59) throw new UserError("bad time of the cut", at, `a time from 00:00 to 23:59, then the zone: ${example}`, shown(value));
   const zone = Zone.of(match[3]!);
-  if (zone === undefined) throw new UserError(`unknown time zone ${shown(match[3]!)} in the cut`, at, `an IANA zone name after the time: ${example}`, shown(value));
+  if (zone === undefined) throw new UserError(`unknown time zone ${shown(match[3]!)} in the cut${Zone.guess(match[3]!)}`, at, `an IANA zone name after the time: ${example}`, shown(value));
   const text = `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")} ${zone.name}`;
   return { hour, minute, zone, text, declared: true };
 }
@@ -313,7 +313,7 @@ function labelOfTwoMeters(uses: readonly LabelUse[], read: { text: string; at: L
 export function withBillFlags(base: BillMapping, layoutFlag: string | undefined, flags: readonly string[], card: RateCard): BillMapping {
   let layout = base.layout;
   if (layoutFlag !== undefined) {
-    if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError("unknown bill layout", atFlag("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
+    if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError(`unknown bill layout${guessOf(layoutFlag, BILL_LAYOUTS)}`, atFlag("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
     layout = layoutFlag as BillLayout;
   }
   const columns = { ...base.columns };

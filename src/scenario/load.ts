@@ -57,7 +57,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
 
   const zoneName = doc.timezone ?? "UTC";
   const zone = Zone.of(zoneName);
-  if (!zone) throw new UserError("unknown time zone", at(["timezone"]), "an IANA name such as Europe/London", shown(zoneName));
+  if (!zone) throw new UserError(`unknown time zone${Zone.guess(zoneName)}`, at(["timezone"]), "an IANA name such as Europe/London", shown(zoneName));
   const zoneAdvice = fixedZoneAdvice(zone);
 
   const instant = (text: string, path: (string | number)[]): Instant => {

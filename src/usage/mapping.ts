@@ -126,7 +126,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
   };
   const meterValues = [...(doc.meter_values ?? new Map<string, string>()).keys()].map((key) => [key, decoded.at(["meter_values", key])] as const);
   if (doc.timestamp_zone !== undefined && Zone.of(doc.timestamp_zone) === undefined) {
-    throw new UserError("unknown time zone", decoded.at(["timestamp_zone"]), "an IANA time zone name such as UTC or America/New_York", shown(doc.timestamp_zone));
+    throw new UserError(`unknown time zone${Zone.guess(doc.timestamp_zone)}`, decoded.at(["timestamp_zone"]), "an IANA time zone name such as UTC or America/New_York", shown(doc.timestamp_zone));
   }
   const places: MappingPlaces = {
     columns: Object.fromEntries(Object.keys(doc.columns ?? {}).map((c) => [c, decoded.at(["columns", c])])),

@@ -1,0 +1,45 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// A time zone or layout one typo away from a known one was refused with no "did you mean", where the rest of the
+// command line offers one (newcomer, stop 40).
+
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), "newcomer23-guess-"));
+  writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,alpha\n");
+  return dir;
+}
+
+describe("did you mean", () => {
+  it("names the IANA zone an account's timezone: misses by a character", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: America/NewYork\n`);
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir });
+    expect(r.stderr).toBe('burnrate: error: account.yaml:4:11: unknown time zone; did you mean "America/New_York"? (expected an IANA name such as Europe/London, found "America/NewYork")\n');
+  });
+
+  it("names the zone a usage mapping's timestamp_zone: misses by a letter", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "map.yaml"), "timestamp_zone: Europe/Londn\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--usage", "usage.csv", "--mapping", "map.yaml"], { cwd: dir });
+    expect(r.stderr).toMatch(/^burnrate: error: map\.yaml:1:17: unknown time zone; did you mean "Europe\/London"\?/);
+  });
+
+  it("says nothing it cannot guess", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: Mars/Olympus\n`);
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir });
+    expect(r.stderr).toBe('burnrate: error: account.yaml:4:11: unknown time zone (expected an IANA name such as Europe/London, found "Mars/Olympus")\n');
+  });
+
+  it("names the layout --layout and --bill-layout miss", async () => {
+    const dir = folder();
+    const usage = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--usage", "usage.csv", "--layout", "litelm"], { cwd: dir });
+    expect(usage.stderr).toMatch(/^burnrate: error: --layout: unknown usage layout; did you mean "litellm"\? \(expected one of /);
+    const bill = await burnrate(["reconcile", "--account", join(ROOT, "fixtures/reconcile/account.yaml"), "--usage", join(ROOT, "fixtures/reconcile/usage.csv"), "--bill", join(ROOT, "fixtures/reconcile/bill-clean.csv"), "--bill-layout", "ledgr"], { cwd: dir });
+    expect(bill.stderr).toMatch(/^burnrate: error: --bill-layout: unknown bill layout; did you mean "ledger"\? \(expected one of /);
+  });
+});
