@@ -43,3 +43,23 @@ describe("did you mean", () => {
     expect(bill.stderr).toMatch(/^burnrate: error: --bill-layout: unknown bill layout; did you mean "ledger"\? \(expected one of /);
   });
 });
+
+describe("a log without a timestamp column", () => {
+  it("names the export's column that looks like the time, with the flag that reads it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer23-time-"));
+    writeFileSync(join(dir, "usage.csv"), "created_at,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,alpha\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--usage", "usage.csv"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: usage\.csv:1:1: header missing required column "timestamp"; "created_at" \(column 1\) looks like it: --map timestamp=created_at \(expected/);
+    // And with that flag: 1 read at 0.01.
+    const fixed = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--usage", "usage.csv", "--map", "timestamp=created_at", "--format", "json"], { cwd: dir });
+    expect(JSON.parse(fixed.stdout).accounts[0].cycles[0].total).toBe("0.01");
+  });
+
+  it("names none where no column looks like a time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer23-time-"));
+    writeFileSync(join(dir, "usage.csv"), "meter,quantity,project\ndata_read,1,alpha\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--usage", "usage.csv"], { cwd: dir });
+    expect(r.stderr).toMatch(/^burnrate: error: usage\.csv:1:1: header missing required column "timestamp" \(expected/);
+  });
+});

@@ -6,7 +6,7 @@ import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
-import { idLike, nearMissAmong, nearMissOf, quantityLike } from "./near-miss.js";
+import { idLike, nearMissAmong, nearMissOf, quantityLike, timeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 
@@ -92,7 +92,10 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     if (isReportHeader(header)) throw new UserError("a CSV report burnrate wrote, read as usage: it has no timestamp of its own", { file, line: 1, column: 1 }, "usage: the report moved out of the usage folder (a folder's mapping reads every CSV in it as usage), or written elsewhere with -o", "a report's header");
     if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
-    throw new UserError(`header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
+    // An export's own name for the time (`created_at`): the fix written out for it.
+    const likely = missing === "timestamp" ? header.findIndex((name, i) => !used.has(i) && timeLike(name)) : -1;
+    const hint = likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}`;
+    throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
   const unmatched = CANONICAL.find((c) => index[c] < 0 && mapping.columns[c] !== undefined && mapping.places?.columns[c] !== undefined);

@@ -38,6 +38,17 @@ export function idLike(name: string): boolean {
   return ID_WORDS.has(normal) || /^(request|req|event|evt|call|generation|gen|message|msg|transaction|txn|tx|trace|span|log|record|usage|dedup|dedupe)_?(id|uuid|key)$/.test(normal) || /^idempotency(_key|_id)?$/.test(normal);
 }
 
+/**
+ * Whether a header name is what exports call an event's time (`created_at`, `event_time`, `ts`): where the header has no
+ * timestamp column, the fix named first is `--map timestamp=NAME` (newcomer, stop 40: a gateway's `created_at`).
+ */
+export function timeLike(name: string): boolean {
+  const normal = normalName(name);
+  return TIME_WORDS.has(normal) || /^(created|occurred|received|logged|started|requested|event|request|start|call)_?(at|time|timestamp|ts|date)$/.test(normal) || /^(timestamp|time|datetime)_(utc|local|iso)$/.test(normal);
+}
+
+const TIME_WORDS: ReadonlySet<string> = new Set(["time", "ts", "datetime", "date_time", "date", "when", "at", "created", "time_stamp", "event_timestamp", "start"]);
+
 const ID_WORDS: ReadonlySet<string> = new Set(["id", "uuid", "guid", "idempotency_key", "dedup_key", "dedupe_key", "unique_id"]);
 
 const QUANTITY_WORDS: ReadonlySet<string> = new Set(["qty", "qnty", "quant", "count", "cnt", "n", "num", "number", "units", "unit_count", "value", "requests", "calls", "events", "volume", "total", "usage"]);
