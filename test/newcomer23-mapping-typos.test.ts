@@ -96,3 +96,13 @@ describe("a bill mapping's typo", () => {
     expect(r.code).toBe(0);
   });
 });
+
+describe("a renamed token column's cell that is no quantity", () => {
+  it("is named as the export names its column, and as the card reads it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer23-tokens-"));
+    writeFileSync(join(dir, "usage.csv"), 'timestamp,model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,gpt-4o,openai,"1,000",20\n');
+    writeFileSync(join(dir, "map.yaml"), "meter: request\nrename: { prompt_tokens: input_tokens, completion_tokens: output_tokens }\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--mapping", "map.yaml"], { cwd: dir });
+    expect(r.stderr).toBe('burnrate: error: usage.csv:2:4: "prompt_tokens" (read as input_tokens) is not a quantity (expected a plain decimal of 0 or more, found "1,000")\n');
+  });
+});

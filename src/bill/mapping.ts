@@ -3,7 +3,8 @@ import { atFlag, formatLocation, UserError, shown, type Location, type Place } f
 import type { Meter, RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Codec } from "../yaml/codec.js";
-import { guessOf, nearest } from "../nearest.js";
+import { nearest } from "../nearest.js";
+import { layoutGuess } from "../usage/layouts.js";
 import { Zone } from "../time.js";
 import { readColumnsFor } from "../usage/card-columns.js";
 import { dimensionValuePlaces, dimensionValuesCodec, layeredValueEntries, valueEntry, type ValueEntries } from "../usage/mapping.js";
@@ -313,7 +314,7 @@ function labelOfTwoMeters(uses: readonly LabelUse[], read: { text: string; at: L
 export function withBillFlags(base: BillMapping, layoutFlag: string | undefined, flags: readonly string[], card: RateCard): BillMapping {
   let layout = base.layout;
   if (layoutFlag !== undefined) {
-    if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError(`unknown bill layout${guessOf(layoutFlag, BILL_LAYOUTS)}`, atFlag("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
+    if (!(BILL_LAYOUTS as readonly string[]).includes(layoutFlag)) throw new UserError(`unknown bill layout${layoutGuess(layoutFlag, BILL_LAYOUTS)}`, atFlag("--bill-layout"), `one of ${BILL_LAYOUTS.join(", ")}`, shown(layoutFlag));
     layout = layoutFlag as BillLayout;
   }
   const columns = { ...base.columns };

@@ -2,7 +2,7 @@ import { atFlag, UserError, shown } from "../errors.js";
 import type { Canonical } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { PartsOf } from "./layout19-parts.js";
-import { guessOf } from "../nearest.js";
+import { nearMissAmong } from "./near-miss.js";
 
 /**
  * `--layout NAME`: the mappings of exports burnrate knows, from each provider's
@@ -159,7 +159,7 @@ export const LAYOUT_NAMES = Object.keys(SPECS);
 /** The mapping of `--layout NAME`. */
 export function usageLayout(name: string): UsageLayout {
   const spec = SPECS[name];
-  if (!spec) throw new UserError(`unknown usage layout${guessOf(name, LAYOUT_NAMES)}`, atFlag("--layout"), `one of ${LAYOUT_NAMES.join(", ")}`, shown(name));
+  if (!spec) throw new UserError(`unknown usage layout${layoutGuess(name, LAYOUT_NAMES)}`, atFlag("--layout"), `one of ${LAYOUT_NAMES.join(", ")}`, shown(name));
   const columns: ColumnMapping["columns"] = {};
   const alternatives: Partial<Record<Canonical, readonly string[]>> = {};
   for (const [c, source] of Object.entries(spec.columns ?? {}) as [Canonical, string | string[]][]) {
@@ -187,4 +187,10 @@ export function usageLayout(name: string): UsageLayout {
     ...(spec.scopes === undefined ? {} : { scopes: new Map(Object.entries(spec.scopes)) }),
     ...(spec.preferred === undefined ? {} : { preferred: new Map(Object.entries(spec.preferred)) }),
   };
+}
+
+/** "; did you mean "litellm"?" for a layout name a typo, a case or a separator away from one (not a product a few letters off: openmeter is no openrouter). */
+export function layoutGuess(name: string, names: readonly string[]): string {
+  const near = nearMissAmong(name, names);
+  return near === undefined ? "" : `; did you mean ${shown(near)}?`;
 }

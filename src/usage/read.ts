@@ -429,7 +429,10 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
         throw new UserError(`meter ${shown(meterName)} needs a ${shown(name)} quantity`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, name));
       }
       const q = parsePlainDecimal(cell.trim());
-      if (!q || q.isNegative()) throw new UserError(!q && tooLong(cell) ? `${name} has more digits than a quantity may have` : `${name} is not a quantity`, at(column!.index), `a plain decimal of 0 or more${!q && tooLong(cell) ? `, of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
+      // Named as the export names its column, and as the card reads it where a mapping renamed it (newcomer, stop 40).
+      const source = layout.header[column!.index];
+      const called = source === undefined || source === name ? name : `${shown(source)} (read as ${name})`;
+      if (!q || q.isNegative()) throw new UserError(!q && tooLong(cell) ? `${called} has more digits than a quantity may have` : `${called} is not a quantity`, at(column!.index), `a plain decimal of 0 or more${!q && tooLong(cell) ? `, of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
       components[name] = q;
       delete dimensions[name];
     }
