@@ -41,19 +41,6 @@ const io: Io = {
 };
 
 // Not awaited at the top: the build's bundle of this module is CommonJS (scripts/bundle.mjs), which has no top-level await.
-void run(process.argv.slice(2), io).then(async (code) => {
+void run(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
-  // The run is over once what it wrote to a pipe is out: node's own teardown of the heap took another 50 to 100 ms
-  // after the output was complete (docs/performance.md, exit40). The exit hooks still run (temporary.ts).
-  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
-  process.exit(code);
 });
-
-/** Once the stream's writes so far are out: a pipe's are asynchronous on POSIX, and an exit would cut them short. */
-function flushed(stream: NodeJS.WriteStream): Promise<void> {
-  return new Promise((resolve) => {
-    if (stream.writableLength === 0) resolve();
-    // Written after the rest, so its callback comes once they are out; with an error too (a reader gone).
-    else stream.write("", () => resolve());
-  });
-}
