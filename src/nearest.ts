@@ -1,5 +1,3 @@
-import { shown } from "./errors.js";
-
 /**
  * The candidate a word was probably meant to be (a did-you-mean): the closest by edit distance, within
  * a third of the word's length (at least two edits), the one that differs only in case, or the one
@@ -39,8 +37,14 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
-/** "; did you mean "litellm"?" where `word` is a near miss of one of `candidates` (nearest), else "": a message's problem goes on with it. */
-export function guessOf(word: string, candidates: readonly string[]): string {
-  const near = nearest(word, candidates);
-  return near === undefined ? "" : `; did you mean ${shown(near)}?`;
+/** Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (the optimal string alignment distance is at most 1). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

@@ -1,6 +1,6 @@
 import { DateTime, FixedOffsetZone, IANAZone, type Zone as LuxonZone } from "luxon";
 import { shown } from "./errors.js";
-import { guessOf } from "./nearest.js";
+import { withinOneEdit } from "./nearest.js";
 
 /**
  * Instants are integer epoch milliseconds. Parsing is done by hand for the
@@ -117,8 +117,13 @@ export class Zone {
    */
   /** "; did you mean "America/New_York"?" for a name an IANA zone's is a typo or a case away from (America/NewYork), else "". */
   static guess(name: string): string {
+    // An offset (UTC-8, GMT+1) is no typo of a zone: "UTC" would move every time by hours (red team, stop 40).
+    if (/\d/.test(name)) return "";
     ZONE_NAMES ??= ["UTC", ...Intl.supportedValuesOf("timeZone")];
-    return guessOf(name, ZONE_NAMES);
+    // A case, a separator or one letter away, no further: Asia/Dehli is no Asia/Dili (Delhi is Asia/Kolkata).
+    const folded = (zone: string) => zone.trim().toLowerCase().replace(/[\s-]+/g, "_");
+    const near = ZONE_NAMES.find((zone) => zone !== name && withinOneEdit(folded(name), folded(zone)));
+    return near === undefined ? "" : `; did you mean ${shown(near)}?`;
   }
 
   static of(name: string): Zone | undefined {

@@ -66,3 +66,17 @@ describe("statement --cycle MONTH", () => {
     expect(await refused("Aug 2026")).toMatch(/^burnrate: error: --cycle: date before the first cycle \(expected a date on or after the anchor 2026-09-01/);
   });
 });
+
+describe("statement --cycle: a month and a date before the anchor (red team, stop 40)", () => {
+  it("a month holding the anchor starts at it whatever ends the range; a date before it is refused either way", async () => {
+    const args = account("2026-10-15", ["2026-10-20", "2026-11-02"]);
+    const ok = async (cycle: string) => (await shown(args, cycle)).period;
+    expect(await ok("2026-10..2026-10-20")).toEqual({ from: "2026-10-15T00:00:00Z", through: "2026-10-20T23:59:59.999Z" });
+    expect(await ok("Oct 2026..2026-11-10")).toEqual({ from: "2026-10-15T00:00:00Z", through: "2026-11-10T23:59:59.999Z" });
+    const refused = async (cycle: string) => (await burnrate([...args, "--cycle", cycle])).stderr;
+    expect(await refused("2026-10-01..Nov 2026")).toMatch(/^burnrate: error: --cycle: date before the first cycle/);
+    expect(await refused("2026-10-01..2026-11-30")).toMatch(/^burnrate: error: --cycle: date before the first cycle/);
+    // September holds no day of a cycle anchored on October 15th.
+    expect(await refused("Sept 2026..2026-11-30")).toMatch(/^burnrate: error: --cycle: date before the first cycle/);
+  });
+});

@@ -63,3 +63,32 @@ describe("a log without a timestamp column", () => {
     expect(r.stderr).toMatch(/^burnrate: error: usage\.csv:1:1: header missing required column "timestamp" \(expected/);
   });
 });
+
+describe("no guess where a guess would mislead (red team, stop 40)", () => {
+  const refused = async (zone: string) => {
+    const dir = folder();
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: "${zone}"\n`);
+    return (await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir })).stderr;
+  };
+
+  it("an offset is no typo of UTC, and Asia/Dehli is no Asia/Dili", async () => {
+    for (const zone of ["UTC-8", "UTC+1", "GMT+2", "Asia/Dehli", "America/Indiana"]) expect(await refused(zone)).not.toContain("did you mean");
+  });
+
+  it("a separator or a missing underscore is still guessed", async () => {
+    expect(await refused("Asia/Hongkong")).toContain('did you mean "Asia/Hong_Kong"?');
+    expect(await refused("america/new york")).toContain('did you mean "America/New_York"?');
+  });
+
+  it("a layout's summed token field is named as the card reads it, not as a field the export lacks", async () => {
+    const dir = folder();
+    writeFileSync(
+      join(dir, "usage.jsonl"),
+      `${JSON.stringify({ data: [{ starting_at: "2026-11-03T00:00:00Z", ending_at: "2026-11-03T23:59:59Z", results: [{ uncached_input_tokens: "x", cache_creation: { ephemeral_1h_input_tokens: 0, ephemeral_5m_input_tokens: 0 }, cache_read_input_tokens: 0, output_tokens: 400, server_tool_use: { web_search_requests: 0 }, api_key_id: null, workspace_id: null, model: "claude-sonnet-4", service_tier: "standard", context_window: "0-200k" }] }], has_more: false, next_page: null })}\n`,
+    );
+    const r = await burnrate(["statement", "--account", join(ROOT, "fixtures/layouts/account.yaml"), "--layout", "anthropic-usage", "--usage", "usage.jsonl"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain("data.results.input_tokens");
+    expect(r.stderr).toMatch(/input_tokens is not a quantity/);
+  });
+});

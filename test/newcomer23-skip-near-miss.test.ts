@@ -55,3 +55,15 @@ describe("skip_rows: a value a case away from the export's", () => {
     expect(r.stderr).toContain("skipped as not usage by skip_rows:");
   });
 });
+
+describe("skip_rows near misses beside another skip column (red team, stop 40)", () => {
+  it("are not told for a row another column skips", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer23-skip2-"));
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project,status,code\n2026-11-02T10:00:00Z,data_read,100,alpha,Error,500\n2026-11-02T11:00:00Z,data_read,40,alpha,Error,200\n");
+    writeFileSync(join(dir, "map.yaml"), 'skip_rows:\n  status: [error]\n  code: ["500"]\n');
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--mapping", "map.yaml", "--format", "json"], { cwd: dir });
+    // The first row is skipped by its code; the second is charged (40 reads at 0.01) and is the one near miss.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("0.4");
+    expect(r.stderr).toContain('1 row of usage.csv has "Error" (the first at usage.csv:3:5)');
+  });
+});

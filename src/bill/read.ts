@@ -120,7 +120,7 @@ function locateColumns(table: CsvTable, file: string, mapping: BillMapping): Col
     const source = mapping.columns[c] ?? c;
     const i = table.header.indexOf(source);
     if (i >= 0) index[c] = i;
-    else if (REQUIRED[mapping.layout].includes(c) || (mapping.columns[c] !== undefined && mapping.columnsAt?.[c] !== undefined)) {
+    else if (REQUIRED[mapping.layout].includes(c)) {
       const taken = new Set(columnsOf(mapping.layout).map((k) => mapping.columns[k] ?? k));
       const near = table.header.findIndex((h) => !taken.has(h) && meantFor(h, source));
       const found = near >= 0 ? table.header[near]! : undefined;

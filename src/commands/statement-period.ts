@@ -20,38 +20,29 @@ const EXPECTED = `${DATE_OR_INSTANT}, a month (2026-11, Nov 2026), or two joined
 export function askedPeriod(text: string, settings: AccountSettings): Period {
   const parts = text.split("..");
   if (parts.length > 2) throw new UserError("more than one .. in a period", atFlag(FLAG), EXPECTED, shown(text));
-  // A month (finance asks for November) is its first day to its last, whole (newcomer, stop 40: only a date was taken).
-  const months = parts.map((part) => monthOfText(part));
-  const [from, through] = parts.map((part, i) => {
-    const month = months[i];
-    if (month !== undefined && "unknown" in month) throw new UserError("unknown month name", atFlag(FLAG), "an English month name such as Nov or November", shown(month.unknown));
-    if (month !== undefined && (month.month < 1 || month.month > 12)) throw new UserError("no such month", atFlag(FLAG), EXPECTED, shown(text));
-    const first = month === undefined ? part.trim() : `${String(month.year).padStart(4, "0")}-${String(month.month).padStart(2, "0")}-01`;
-    const parsed = parseInstant(first, settings.zone);
-    if (!parsed.ok) throw new UserError(parsed.problem, atFlag(FLAG), parsed.problem === "bad timestamp" ? EXPECTED : parsed.expected, shown(text));
-    return parsed.at;
-  }) as [Instant, Instant | undefined];
-  const lastMonth = months[months.length - 1];
-  if (lastMonth !== undefined && !("unknown" in lastMonth)) return monthThrough(from, through ?? from, settings, text);
-  const last = through ?? from;
-  if (last < from) throw new UserError("period's first date after its last", atFlag(FLAG), "FROM on or before THROUGH", shown(text));
-  if (settings.anchor !== undefined && from < settings.anchor) {
-    throw new UserError("date before the first cycle", atFlag(FLAG), `a date on or after the anchor ${settings.zone.localDate(settings.anchor)}, where the statement's cycles start`, shown(text));
+  const [first, lastEnd] = [endOf(parts[0]!, settings, text), endOf(parts[parts.length - 1]!, settings, text)];
+  // A month (finance asks for November) holding the anchor starts at it: its days before are no cycle's (newcomer, stop 40).
+  const anchor = settings.anchor;
+  const from = first.monthEnd !== undefined && anchor !== undefined && first.at < anchor && anchor < first.monthEnd ? anchor : first.at;
+  // A month that ends the period is held to its last day, whole; so is a range's last date (consecutive ranges leave none out).
+  const through = lastEnd.monthEnd === undefined ? lastEnd.at : settings.zone.dateTime(lastEnd.monthEnd).minus({ days: 1 }).toMillis();
+  const last = lastEnd.monthEnd !== undefined ? lastEnd.monthEnd - 1 : parts.length === 2 && DATE_ONLY.test(parts[1]!.trim()) ? settings.zone.dateTime(through).plus({ days: 1 }).toMillis() - 1 : through;
+  if ((lastEnd.monthEnd === undefined ? through : last) < from) throw new UserError("period's first date after its last", atFlag(FLAG), "FROM on or before THROUGH", shown(text));
+  if (anchor !== undefined && from < anchor) {
+    throw new UserError("date before the first cycle", atFlag(FLAG), `a date on or after the anchor ${settings.zone.localDate(anchor)}, where the statement's cycles start`, shown(text));
   }
-  // A range's last date is held whole: a cycle starting later that day is shown (consecutive ranges leave none out).
-  const dayEnd = through !== undefined && DATE_ONLY.test(parts[1]!.trim()) ? settings.zone.dateTime(last).plus({ days: 1 }).toMillis() - 1 : last;
-  return { from, through: last, last: dayEnd };
+  return { from, through, last };
 }
 
-/** A period whose THROUGH is a month, from its first instant (`monthStart`): held to the month's last day, whole. */
-function monthThrough(from: Instant, monthStart: Instant, settings: AccountSettings, text: string): Period {
-  const end = settings.zone.dateTime(monthStart).plus({ months: 1 }).toMillis();
-  const lastDay = settings.zone.dateTime(end).minus({ days: 1 }).toMillis();
-  if (lastDay < from) throw new UserError("period's first date after its last", atFlag(FLAG), "FROM on or before THROUGH", shown(text));
-  if (settings.anchor !== undefined && end <= settings.anchor) {
-    throw new UserError("date before the first cycle", atFlag(FLAG), `a date on or after the anchor ${settings.zone.localDate(settings.anchor)}, where the statement's cycles start`, shown(text));
-  }
-  return { from: settings.anchor !== undefined && from < settings.anchor ? settings.anchor : from, through: lastDay, last: end - 1 };
+/** One end of a period as written: its first instant, and for a month (2026-11, Nov 2026) the instant the month ends. */
+function endOf(part: string, settings: AccountSettings, text: string): { at: Instant; monthEnd?: Instant } {
+  const month = monthOfText(part);
+  if (month !== undefined && "unknown" in month) throw new UserError("unknown month name", atFlag(FLAG), "an English month name such as Nov or November", shown(month.unknown));
+  if (month !== undefined && (month.month < 1 || month.month > 12)) throw new UserError("no such month", atFlag(FLAG), EXPECTED, shown(text));
+  const first = month === undefined ? part.trim() : `${String(month.year).padStart(4, "0")}-${String(month.month).padStart(2, "0")}-01`;
+  const parsed = parseInstant(first, settings.zone);
+  if (!parsed.ok) throw new UserError(parsed.problem, atFlag(FLAG), parsed.problem === "bad timestamp" ? EXPECTED : parsed.expected, shown(text));
+  return month === undefined ? { at: parsed.at } : { at: parsed.at, monthEnd: settings.zone.dateTime(parsed.at).plus({ months: 1 }).toMillis() };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { formatLocation, shown, UserError, type Location, type Place } from "../errors.js";
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "./types.js";
-import { withinOneEdit } from "../usage/near-miss.js";
+import { withinOneEdit } from "../nearest.js";
 
 /** A row's dimension value one slip from a value a condition of its meter compares against. */
 export interface ConditionNearMiss {

@@ -1,4 +1,4 @@
-import { createReadStream } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
 import { DateTime } from "luxon";
 import { shown } from "../errors.js";
 import { formatInstant, Zone, type Instant } from "../time.js";
@@ -22,6 +22,8 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 async function datedDays(file: string, mapping: ColumnMapping): Promise<Set<string>> {
   const days = new Set<string>();
+  // A pipe (a FIFO, `<(...)`) was read once by the replay: opened again it would wait for a writer that never comes.
+  if (!statSync(file).isFile()) return days;
   const content = await openContent(createReadStream(file, { highWaterMark: 1 << 16 }));
   try {
     if (content.format !== "csv") return days;

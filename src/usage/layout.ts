@@ -1,6 +1,6 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
-import { UserError, shown, type Place } from "../errors.js";
+import { formatPlace, UserError, shown, type Place } from "../errors.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -110,9 +110,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
       if (mapping.optional?.has(source) || mapping.skipRows?.has(source)) return;
-      const stray = strayEntry({ source, column: i + 1 }, mapping, seen, file);
-      if (stray) throw stray;
-      throw unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
+      const hint = strayEntry(source, mapping, seen);
+      const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
+      throw hint === "" ? error : new UserError(`${error.problem}${hint}`, error.location, error.expected, error.found);
     }
     const values = mapping.dimensionValues?.get(name);
     dimensions.push(values === undefined ? { name, index: i } : { name, index: i, values });
@@ -154,24 +154,23 @@ export function skipRowsFold(text: string): string {
 
 /**
  * A `rename:` or `ignore_columns:` entry of the mapping that names no column of the header but is a near miss of
- * a column read by nothing (`prompt_token` for `prompt_tokens`): the mistake is the entry's, so it is said at the
- * entry, not at the header's column (newcomer, stop 40).
+ * the column read by nothing (`prompt_token` for `prompt_tokens`): said with the entry's place, beside the column's
+ * own error, which keeps its fix (newcomer, stop 40). None beside a column that looks like an id, a count or a
+ * canonical column, whose fix is to read it (red team, stop 40: `ignore_columns: [ip]` beside an `id` column), nor
+ * for names of fewer than four letters, which one edit joins too easily; the entry may be another file's (a
+ * folder's mapping), so it is a question.
  */
-function strayEntry(unread: { source: string; column: number }, mapping: ColumnMapping, seen: ReadonlyMap<string, number>, file: string): UserError | undefined {
+function strayEntry(source: string, mapping: ColumnMapping, seen: ReadonlyMap<string, number>): string {
+  if (idLike(source) || quantityLike(source) || nearMissOf(source) !== undefined) return "";
   const entries: [string, string, Place | undefined][] = [
     ...[...mapping.rename.keys()].map((key): [string, string, Place | undefined] => [key, "rename:", mapping.places?.renameKeys?.get(key) ?? mapping.places?.rename.get(key)]),
     ...[...mapping.ignore].map((key): [string, string, Place | undefined] => [key, "ignore_columns:", mapping.places?.ignore?.get(key)]),
   ];
   for (const [key, list, place] of entries) {
-    if (place === undefined || seen.has(key) || nearMissAmong(key, [unread.source]) === undefined) continue;
-    return new UserError(
-      `the mapping's ${list} entry ${shown(key)} is not a column of ${file}, whose column ${shown(unread.source)} (${file}:1:${unread.column}) is read by nothing; did you mean ${shown(unread.source)}?`,
-      place,
-      "a column the header has",
-      shown(key),
-    );
+    if (place === undefined || key.length < 4 || seen.has(key) || nearMissAmong(key, [source]) === undefined) continue;
+    return `; the mapping's ${list} entry ${shown(key)} (${formatPlace(place)}) names no column of this file: a typo of ${shown(source)}?`;
   }
-  return undefined;
+  return "";
 }
 
 /** `columns: { timestamp: tss }` naming no column of the header: said at the mapping's key, with the header's near miss. */

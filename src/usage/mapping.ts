@@ -207,7 +207,7 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
     const layers = files.flatMap((path) => (path === undefined ? [] : [load(path)]));
     oneLayout(input.layout, layers);
     const mapping = withFlags(layers.reduce((under, over) => layered(under, over), layout), input.mapFlags);
-    if (mapping.timestampZone !== undefined) input.skipped?.readInZone(file, mapping);
+    input.skipped?.readInZone(file, mapping);
     return input.skipped === undefined ? mapping : { ...mapping, skipped: input.skipped };
   };
 }

@@ -1,4 +1,5 @@
 import { CANONICAL, type Canonical } from "./layout.js";
+import { withinOneEdit } from "../nearest.js";
 
 /**
  * The canonical column a header name was probably meant to be: the same name
@@ -55,16 +56,4 @@ const QUANTITY_WORDS: ReadonlySet<string> = new Set(["qty", "qnty", "quant", "co
 
 function normalName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s.-]+/g, "_");
-}
-
-/** Whether one insertion, deletion, substitution or swap of neighbours turns `a` into `b` (the optimal string alignment distance is at most 1). */
-export function withinOneEdit(a: string, b: string): boolean {
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  if (a.length === b.length) {
-    if (a.slice(i + 1) === b.slice(i + 1)) return true;
-    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
-  }
-  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }

@@ -303,16 +303,19 @@ function recordsOf(content: Content, file: string, options: UsageOptions, { mapp
  */
 function skipped(record: readonly string[], line: number, file: string, layout: Layout, mapping: ColumnMapping): SkipRule | undefined {
   if (layout.skip === undefined) return undefined;
-  for (const { index, column, values, folded } of layout.skip) {
+  for (const { index, column, values } of layout.skip) {
     const cell = record[index]!;
-    if (!values.has(cell)) {
-      const meant = cell === "" ? undefined : folded.get(skipRowsFold(cell));
-      if (meant !== undefined) mapping.skipped?.nearMiss({ at: { file, line, column: index + 1 }, column, cell, meant, place: mapping.places?.skipRows?.get(column) });
-      continue;
-    }
+    if (!values.has(cell)) continue;
     const at = { file, line, column: index + 1 };
     mapping.skipped?.row(at, `${column} ${shown(cell)}`);
     return { column, value: cell, at };
+  }
+  // A row no column skips, whose cell is a value but for case or spaces: charged, and told (red team, stop 40: a row
+  // another column skipped was told as charged).
+  for (const { index, column, folded } of layout.skip) {
+    const cell = record[index]!;
+    const meant = cell === "" ? undefined : folded.get(skipRowsFold(cell));
+    if (meant !== undefined) mapping.skipped?.nearMiss({ at: { file, line, column: index + 1 }, column, cell, meant, place: mapping.places?.skipRows?.get(column) });
   }
   return undefined;
 }
@@ -431,7 +434,8 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
       const q = parsePlainDecimal(cell.trim());
       // Named as the export names its column, and as the card reads it where a mapping renamed it (newcomer, stop 40).
       const source = layout.header[column!.index];
-      const called = source === undefined || source === name ? name : `${shown(source)} (read as ${name})`;
+      // Only a rename the user's mapping wrote: a layout's may read a sum of the export's fields under a path it has not (red team, stop 40).
+      const called = source === undefined || source === name || mapping.places?.rename.has(source) !== true ? name : `${shown(source)} (read as ${name})`;
       if (!q || q.isNegative()) throw new UserError(!q && tooLong(cell) ? `${called} has more digits than a quantity may have` : `${called} is not a quantity`, at(column!.index), `a plain decimal of 0 or more${!q && tooLong(cell) ? `, of at most ${MAX_QUANTITY_DIGITS} digits` : ""}`, shown(cell));
       components[name] = q;
       delete dimensions[name];

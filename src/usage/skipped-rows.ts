@@ -1,10 +1,11 @@
 import { resolve } from "node:path";
 import { formatLocation, formatPlace, shown, type Location, type Place } from "../errors.js";
 import type { RateCard } from "../ratecard/types.js";
-import type { Zone } from "../time.js";
+import type { Instant, Zone } from "../time.js";
 import type { ColumnMapping } from "./mapping.js";
 import { passedOverNotes } from "./sources.js";
 import { datedDayNotes } from "./field15-dated-days.js";
+import { naiveTimeNotes } from "./naive-times.js";
 import { FallbackReads } from "./layout19-parts.js";
 
 /**
@@ -28,17 +29,27 @@ export class SkippedRows {
   /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
   private readonly zoned = new Map<string, ColumnMapping>();
 
-  /** A file whose timestamps without an offset are read in its mapping's zone, not the account's. */
+  /** The files read in the account's zone: their times without an offset may be UTC a cycle boundary away (naive-times.ts). */
+  private readonly unzoned = new Map<string, ColumnMapping>();
+
+  /** A file's mapping: whose timestamps without an offset are read in its `timestamp_zone:`, or else in the account's. */
   readInZone(file: string, mapping: ColumnMapping): void {
-    if (file !== "-" && !this.zoned.has(file)) this.zoned.set(file, mapping);
+    if (file === "-") return;
+    const files = mapping.timestampZone === undefined ? this.unzoned : this.zoned;
+    if (!files.has(file)) files.set(file, mapping);
   }
 
-  /** The notes for those files' days, read at their zone's midnight, that a cycle boundary of the account's zone falls inside. */
-  datedNotes(zone: Zone, statement: { accounts: readonly { cycles: readonly { start: number; end: number }[] }[] }): Promise<string[]> {
-    if (this.zoned.size === 0) return Promise.resolve([]);
-    // The last cycle's end too: a day read before it is in the statement, and after it, refused.
-    const starts = [...new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => [c.start, c.end])))].sort((a, b) => a - b);
-    return datedDayNotes(this.zoned, zone, starts);
+  /**
+   * The notes for those files' days, read at their zone's midnight, that a cycle boundary of the account's zone falls
+   * inside; and for the files read in the account's zone, their times without an offset that UTC would put in another cycle.
+   */
+  async datedNotes(zone: Zone, statement: { accounts: readonly { cycles: readonly { start: number; end: number }[] }[] }): Promise<string[]> {
+    // The last cycle's end too: a day read before it is in the statement, and after it, refused. Made only when a file
+    // needs them: a log of 100,000 accounts makes each account's cycles from their text to read them.
+    let starts: Instant[] | undefined;
+    const bounds = () => (starts ??= [...new Set(statement.accounts.flatMap((a) => a.cycles.flatMap((c) => [c.start, c.end])))].sort((a, b) => a - b));
+    const dated = this.zoned.size === 0 ? [] : await datedDayNotes(this.zoned, zone, bounds());
+    return [...dated, ...(await naiveTimeNotes(this.unzoned, zone, bounds))];
   }
 
   row(at: Location, why: string): void {
