@@ -92,3 +92,12 @@ describe("no guess where a guess would mislead (red team, stop 40)", () => {
     expect(r.stderr).toMatch(/input_tokens is not a quantity/);
   });
 });
+
+describe("a log without a timestamp column, with a day and a time", () => {
+  it("names the time, not the day", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer23-time-"));
+    writeFileSync(join(dir, "usage.csv"), "date,created_at,meter,quantity,project\n2026-11-02,2026-11-02T10:00:00Z,data_read,1,alpha\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--usage", "usage.csv"], { cwd: dir });
+    expect(r.stderr).toMatch(/^burnrate: error: usage\.csv:1:1: header missing required column "timestamp"; "created_at" \(column 2\) looks like it: --map timestamp=created_at /);
+  });
+});

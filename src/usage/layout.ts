@@ -93,7 +93,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
     // An export's own name for the time (`created_at`): the fix written out for it.
-    const likely = missing === "timestamp" ? header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && timeLike(name)) : -1;
+    // A time (`created_at`) before a day (`date`), which would put every row at its midnight (red team, stop 40).
+    const timeAt = (day: boolean) => header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && timeLike(name) && /(^|[_\s.-])date$/i.test(name.trim()) === day);
+    const likely = missing !== "timestamp" ? -1 : timeAt(false) >= 0 ? timeAt(false) : timeAt(true);
     const hint = likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
