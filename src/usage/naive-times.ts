@@ -23,6 +23,27 @@ function wallOf(cell: string): number | undefined {
   return Number.isNaN(wall) ? undefined : wall;
 }
 
+const DAY = 86_400_000;
+
+/** The UTC dates within a day of a boundary: a wall time on any other date is a day or more from every boundary. */
+function nearDays(bounds: readonly Instant[]): Set<string> {
+  const days = new Set<string>();
+  for (const bound of bounds) for (const d of [-2, -1, 0, 1, 2]) days.add(new Date(bound + d * DAY).toISOString().slice(0, 10));
+  return days;
+}
+
+/** A line's cell at `column`, found by its commas, without splitting the rest of the line. */
+function cellAt(text: string, column: number): string {
+  let from = 0;
+  for (let c = 0; c < column; c++) {
+    const comma = text.indexOf(",", from);
+    if (comma < 0) return "";
+    from = comma + 1;
+  }
+  const end = text.indexOf(",", from);
+  return end < 0 ? text.slice(from) : text.slice(from, end);
+}
+
 /** How many of a boundary list's instants are at or before `at`: the cycle `at` is in, as a number. */
 function cycleOf(bounds: readonly Instant[], at: Instant): number {
   let n = 0;
@@ -49,20 +70,26 @@ async function straddling(file: string, mapping: ColumnMapping, zone: Zone, boun
     let line = 0;
     let rest = "";
     const found: Straddling = { rows: 0, first: 0 };
+    let days: Set<string> | undefined;
+    const near = { has: (day: string) => (days ??= nearDays(boundsOf())).has(day) };
     const row = (text: string): boolean => {
       line++;
       if (text === "") return true;
-      const cells = text.split(",");
       if (column < 0) {
-        const header = cells.map((cell) => cell.replace(/^\uFEFF/, "").trim());
+        const header = text.split(",").map((cell) => cell.replace(/^\uFEFF/, "").trim());
         column = header.indexOf(mapping.columns.timestamp ?? mapping.alternatives?.timestamp?.find((name) => header.includes(name)) ?? "timestamp");
         return column >= 0;
       }
-      const wall = wallOf((cells[column] ?? "").trim());
+      const cell = cellAt(text, column).trim();
+      // Only a wall time within a day of a boundary can be read on two sides of it (no zone is a day from UTC): the
+      // other rows are passed over by their date, after the first, which says whether the file's times have an offset.
+      if (line > 2 && !near.has(cell.slice(0, 10))) return true;
+      const wall = wallOf(cell);
       // A file whose first row has an offset (or a date alone) is read no further.
       if (wall === undefined) return line > 2;
-      const local = zone.fromLocal(wall);
       const bounds = boundsOf();
+      if (!bounds.some((bound) => Math.abs(wall - bound) < DAY)) return true;
+      const local = zone.fromLocal(wall);
       if (local.ok && cycleOf(bounds, local.at) !== cycleOf(bounds, wall)) {
         if (found.rows++ === 0) found.first = line;
       }
