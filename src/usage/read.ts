@@ -14,7 +14,8 @@ import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js"
 import { openContent, utf16Error, type Content } from "./content.js";
 import { jsonLineRecords, parquetRecords } from "./objects.js";
 import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout19-parts.js";
-import { unknownMappedMeter, unknownMeter, type ColumnMapping, type TimestampUnit } from "./mapping.js";
+import { unknownMappedMeter, unknownMeter, type ColumnMapping } from "./mapping.js";
+import { sinceEpoch } from "./epoch-stamps.js";
 import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, type Layout, type ReadColumns } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
@@ -65,18 +66,6 @@ function instantOf(text: string, zone: Zone): ReturnType<typeof parseInstant> {
   return lastStamp.parsed;
 }
 
-
-/** A timestamp written as seconds or milliseconds since 1970 (the mapping's `timestamp_unit:`). */
-function sinceEpoch(text: string, unit: TimestampUnit): ReturnType<typeof parseInstant> {
-  const n = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text) * (unit === "seconds" ? 1000 : 1) : NaN;
-  if (!Number.isFinite(n) || n > 253402300799999) {
-    // Milliseconds read as seconds land past the year 9999: said so, as the mapping's unit is the likelier mistake.
-    const millis = unit === "seconds" && Number.isFinite(n) && n / 1000 <= 253402300799999;
-    if (millis) return { ok: false, problem: "bad timestamp: past the year 9999 as seconds, so most likely milliseconds", expected: "timestamp_unit: milliseconds in the mapping, for a log of milliseconds since 1970-01-01T00:00:00Z" };
-    return { ok: false, problem: "bad timestamp", expected: `${unit} since 1970-01-01T00:00:00Z (the mapping's timestamp_unit:)` };
-  }
-  return { ok: true, at: Math.floor(n) };
-}
 
 /** The most values the card does not price that one error names; the rest are counted. */
 const UNPRICED_NAMED = 20;

@@ -153,7 +153,7 @@ export class RowScanner {
 
   constructor(private setup: ScanSetup) {
     this.maxShapes = setup.maxShapes ?? 1 << 19;
-    this.stamps = new StampReader(setup.zone);
+    this.stamps = new StampReader(setup.zone, setup.mapping.timestampUnit);
     this.batch = this.freshBatch();
   }
 

@@ -1,5 +1,7 @@
 import { NeedsFullParser } from "./plain-csv.js";
 import { parseInstant, type Zone } from "../time.js";
+import { sinceEpoch } from "./epoch-stamps.js";
+import type { TimestampUnit } from "./mapping.js";
 
 /**
  * The row scanner's timestamps, read from their bytes: a stamp the same as the
@@ -24,7 +26,11 @@ export class StampReader {
   /** The instant of the stamp read last. */
   at = 0;
 
-  constructor(private readonly zone: Zone) {}
+  /** `unit`: the mapping's `timestamp_unit:`, where stamps are seconds or milliseconds since 1970, read as the plain reader reads them. */
+  constructor(
+    private readonly zone: Zone,
+    private readonly unit?: TimestampUnit,
+  ) {}
 
   /** Read the stamp `buf[from .. to)` into `at`. */
   read(buf: Buffer, from: number, to: number): void {
@@ -53,7 +59,7 @@ export class StampReader {
       }
       if (same) return this.lastAt;
     }
-    let at = this.zulu(buf, from, length);
+    let at = this.unit === undefined ? this.zulu(buf, from, length) : NaN;
     if (Number.isNaN(at)) at = this.parsed(ascii(buf, from, to, "a timestamp"));
     if (length <= this.lastStamp.length) {
       for (let k = 0; k < length; k++) this.lastStamp[k] = buf[from + k]!;
@@ -66,7 +72,7 @@ export class StampReader {
   }
 
   private parsed(text: string): number {
-    const parsed = parseInstant(text, this.zone);
+    const parsed = this.unit === undefined ? parseInstant(text, this.zone) : sinceEpoch(text, this.unit);
     if (!parsed.ok) throw new NeedsFullParser("a timestamp the plain reader must judge");
     return parsed.at;
   }

@@ -253,7 +253,7 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
   }
   const mapping = options.mappingFor(file);
   // The scanner reads CSV cells as they are: JSON Lines, Parquet and timestamps counted since 1970 are the plain reader's.
-  if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects, numeric timestamps or constant dimensions");
+  if (mapping.rows !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects or constant dimensions");
   // A file that is not whole (a truncated gzip) is left to the plain reader, which reports it.
   const { format, compressed } = await (options.formatOf ?? formatOfFile)(path).catch(() => {
     throw new NeedsFullParser("content that cannot be read");
