@@ -1,8 +1,7 @@
-import { createReadStream, statSync } from "node:fs";
 import { DateTime } from "luxon";
 import { shown } from "../errors.js";
 import { formatInstant, Zone, type Instant } from "../time.js";
-import { openContent } from "./content.js";
+import { timestampCells } from "./timestamp-cells.js";
 import type { ColumnMapping } from "./mapping.js";
 
 /**
@@ -22,42 +21,13 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 async function datedDays(file: string, mapping: ColumnMapping): Promise<Set<string>> {
   const days = new Set<string>();
-  // A pipe (a FIFO, `<(...)`) was read once by the replay: opened again it would wait for a writer that never comes.
-  if (!statSync(file).isFile()) return days;
-  const content = await openContent(createReadStream(file, { highWaterMark: 1 << 16 }));
-  try {
-    if (content.format !== "csv") return days;
-    let column = -1;
-    let rows = 0;
-    let rest = "";
-    for await (const chunk of content.chunks) {
-      const lines = (rest + chunk.toString("utf8")).split(/\r?\n/);
-      rest = lines.pop()!;
-      for (const line of lines) {
-        if (line === "") continue;
-        const cells = line.split(",");
-        if (column < 0) {
-          const header = cells.map((cell) => cell.replace(/^\uFEFF/, "").trim());
-          column = header.indexOf(timestampColumn(mapping, header));
-          if (column < 0) return days;
-          continue;
-        }
-        const cell = (cells[column] ?? "").trim();
-        // A file whose first row is an instant is no export of days: read no further.
-        if (rows++ === 0 && !DATE.test(cell)) return days;
-        if (DATE.test(cell)) days.add(cell);
-      }
-    }
-    const last = rest.split(",")[column]?.trim();
-    if (column >= 0 && last !== undefined && DATE.test(last)) days.add(last);
-    return days;
-  } finally {
-    content.close();
-  }
-}
-
-function timestampColumn(mapping: ColumnMapping, header: readonly string[]): string {
-  return mapping.columns.timestamp ?? mapping.alternatives?.timestamp?.find((name) => header.includes(name)) ?? "timestamp";
+  await timestampCells(file, mapping, (cell, _line, first) => {
+    // A file whose first row is an instant is no export of days: read no further.
+    if (first && !DATE.test(cell)) return false;
+    if (DATE.test(cell)) days.add(cell);
+    return true;
+  });
+  return days;
 }
 
 /**

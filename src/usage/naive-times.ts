@@ -1,7 +1,6 @@
-import { createReadStream, statSync } from "node:fs";
 import { shown } from "../errors.js";
 import type { Instant, Zone } from "../time.js";
-import { openContent } from "./content.js";
+import { timestampCells } from "./timestamp-cells.js";
 import type { ColumnMapping } from "./mapping.js";
 
 /**
@@ -32,17 +31,6 @@ function nearDays(bounds: readonly Instant[]): Set<string> {
   return days;
 }
 
-/** A line's cell at `column`, found by its commas, without splitting the rest of the line. */
-function cellAt(text: string, column: number): string {
-  let from = 0;
-  for (let c = 0; c < column; c++) {
-    const comma = text.indexOf(",", from);
-    if (comma < 0) return "";
-    from = comma + 1;
-  }
-  const end = text.indexOf(",", from);
-  return end < 0 ? text.slice(from) : text.slice(from, end);
-}
 
 /** How many of a boundary list's instants are at or before `at`: the cycle `at` is in, as a number. */
 function cycleOf(bounds: readonly Instant[], at: Instant): number {
@@ -61,50 +49,22 @@ interface Straddling {
  * undefined for a file of other times (offsets, dates alone), JSON Lines or Parquet, read no further than its first row.
  */
 async function straddling(file: string, mapping: ColumnMapping, zone: Zone, boundsOf: () => readonly Instant[]): Promise<Straddling | undefined> {
-  // A pipe (a FIFO, `<(...)`) was read once by the replay: opened again it would wait for a writer that never comes.
-  if (!statSync(file).isFile()) return undefined;
-  const content = await openContent(createReadStream(file, { highWaterMark: 1 << 16 }));
-  try {
-    if (content.format !== "csv") return undefined;
-    let column = -1;
-    let line = 0;
-    let rest = "";
-    const found: Straddling = { rows: 0, first: 0 };
-    let days: Set<string> | undefined;
-    const near = { has: (day: string) => (days ??= nearDays(boundsOf())).has(day) };
-    const row = (text: string): boolean => {
-      line++;
-      if (text === "") return true;
-      if (column < 0) {
-        const header = text.split(",").map((cell) => cell.replace(/^\uFEFF/, "").trim());
-        column = header.indexOf(mapping.columns.timestamp ?? mapping.alternatives?.timestamp?.find((name) => header.includes(name)) ?? "timestamp");
-        return column >= 0;
-      }
-      const cell = cellAt(text, column).trim();
-      // Only a wall time within a day of a boundary can be read on two sides of it (no zone is a day from UTC): the
-      // other rows are passed over by their date, after the first, which says whether the file's times have an offset.
-      if (line > 2 && !near.has(cell.slice(0, 10))) return true;
-      const wall = wallOf(cell);
-      // A file whose first row has an offset (or a date alone) is read no further.
-      if (wall === undefined) return line > 2;
-      const bounds = boundsOf();
-      if (!bounds.some((bound) => Math.abs(wall - bound) < DAY)) return true;
-      const local = zone.fromLocal(wall);
-      if (local.ok && cycleOf(bounds, local.at) !== cycleOf(bounds, wall)) {
-        if (found.rows++ === 0) found.first = line;
-      }
-      return true;
-    };
-    for await (const chunk of content.chunks) {
-      const lines = (rest + chunk.toString("utf8")).split(/\r?\n/);
-      rest = lines.pop()!;
-      for (const text of lines) if (!row(text)) return undefined;
-    }
-    if (rest !== "") row(rest);
-    return found.rows === 0 ? undefined : found;
-  } finally {
-    content.close();
-  }
+  const found: Straddling = { rows: 0, first: 0 };
+  let days: Set<string> | undefined;
+  await timestampCells(file, mapping, (cell, line, first) => {
+    // Only a wall time within a day of a boundary can be read on two sides of it (no zone is a day from UTC): the
+    // other rows are passed over by their date, after the first, which says whether the file's times have an offset.
+    if (!first && !(days ??= nearDays(boundsOf())).has(cell.slice(0, 10))) return true;
+    const wall = wallOf(cell);
+    // A file whose first row has an offset (or a date alone) is read no further.
+    if (wall === undefined) return !first;
+    const bounds = boundsOf();
+    if (!bounds.some((bound) => Math.abs(wall - bound) < DAY)) return true;
+    const local = zone.fromLocal(wall);
+    if (local.ok && cycleOf(bounds, local.at) !== cycleOf(bounds, wall) && found.rows++ === 0) found.first = line;
+    return true;
+  });
+  return found.rows === 0 ? undefined : found;
 }
 
 /** The notes of the files read in the account's zone (no `timestamp_zone:`) whose times without an offset straddle a cycle boundary between that zone and UTC. */
