@@ -13,12 +13,16 @@ function folder(): string {
   return dir;
 }
 
+/** The error of a statement whose account file's `timezone:` is `zone`. */
+async function accountZone(zone: string): Promise<string> {
+  const dir = folder();
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: "${zone}"\n`);
+  return (await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir })).stderr;
+}
+
 describe("did you mean", () => {
   it("names the IANA zone an account's timezone: misses by a character", async () => {
-    const dir = folder();
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: America/NewYork\n`);
-    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir });
-    expect(r.stderr).toBe('burnrate: error: account.yaml:4:11: unknown time zone; did you mean "America/New_York"? (expected an IANA name such as Europe/London, found "America/NewYork")\n');
+    expect(await accountZone("America/NewYork")).toBe('burnrate: error: account.yaml:4:11: unknown time zone; did you mean "America/New_York"? (expected an IANA name such as Europe/London, found "America/NewYork")\n');
   });
 
   it("names the zone a usage mapping's timestamp_zone: misses by a letter", async () => {
@@ -29,10 +33,7 @@ describe("did you mean", () => {
   });
 
   it("says nothing it cannot guess", async () => {
-    const dir = folder();
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: Mars/Olympus\n`);
-    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir });
-    expect(r.stderr).toBe('burnrate: error: account.yaml:4:11: unknown time zone (expected an IANA name such as Europe/London, found "Mars/Olympus")\n');
+    expect(await accountZone("Mars/Olympus")).toBe('burnrate: error: account.yaml:4:11: unknown time zone (expected an IANA name such as Europe/London, found "Mars/Olympus")\n');
   });
 
   it("names the layout --layout and --bill-layout miss", async () => {
@@ -65,11 +66,7 @@ describe("a log without a timestamp column", () => {
 });
 
 describe("no guess where a guess would mislead (red team, stop 40)", () => {
-  const refused = async (zone: string) => {
-    const dir = folder();
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: "${zone}"\n`);
-    return (await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir })).stderr;
-  };
+  const refused = accountZone;
 
   it("an offset is no typo of UTC, and Asia/Dehli is no Asia/Dili", async () => {
     for (const zone of ["UTC-8", "UTC+1", "GMT+2", "Asia/Dehli", "America/Indiana"]) expect(await refused(zone)).not.toContain("did you mean");
