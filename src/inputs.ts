@@ -1,4 +1,6 @@
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { withinOneEdit } from "./nearest.js";
 import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from "./account/account.js";
 import { atFlag, UserError, shown, type Location } from "./errors.js";
 import { parseRateCard } from "./ratecard/load.js";
@@ -148,7 +150,25 @@ export function unreadable(file: string, e: unknown): UserError {
   if (e instanceof UserError) return e;
   const code = (e as NodeJS.ErrnoException).code ?? "error";
   const found = code === "ENOENT" ? "no such file" : code === "EACCES" || code === "EPERM" ? "no permission to read it" : code;
-  return new UserError(`cannot read file: ${code}`, { file, line: 1, column: 1 }, "an existing, readable file", found);
+  return new UserError(`cannot read file: ${code}${code === "ENOENT" ? siblingGuess(file) : ""}`, { file, line: 1, column: 1 }, "an existing, readable file", found);
+}
+
+/**
+ * "; did you mean "northwind.yaml"?" where a file beside the missing one is its name but for one letter or case
+ * (newcomer, stop 40: `northwnd.yaml`); not where they differ only in digits, as a day's export that is not there
+ * is no typo of another day's.
+ */
+function siblingGuess(file: string): string {
+  let names: string[];
+  try {
+    names = readdirSync(dirname(file));
+  } catch {
+    return "";
+  }
+  const name = basename(file);
+  const digitless = (n: string) => n.replace(/\d/g, "");
+  const near = names.find((n) => n !== name && withinOneEdit(n.toLowerCase(), name.toLowerCase()) && digitless(n) !== digitless(name));
+  return near === undefined ? "" : `; did you mean ${shown(join(dirname(file), near))}?`;
 }
 
 export function loadCard(file: string): RateCard {

@@ -98,3 +98,16 @@ describe("a log without a timestamp column, with a day and a time", () => {
     expect(r.stderr).toMatch(/^burnrate: error: usage\.csv:1:1: header missing required column "timestamp"; "created_at" \(column 2\) looks like it: --map timestamp=created_at /);
   });
 });
+
+describe("a file that is not there", () => {
+  it("names the file beside it that its name misses by a letter, but not another day's", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "northwind.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\n`);
+    writeFileSync(join(dir, "gateway.mapping.yaml"), "{}\n");
+    writeFileSync(join(dir, "usage-2026-11-02.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,1,alpha\n");
+    const run = async (...args: string[]) => (await burnrate(["statement", ...args], { cwd: dir })).stderr;
+    expect(await run("--account", "northwnd.yaml", "--usage", "usage.csv")).toBe('burnrate: error: northwnd.yaml:1:1: cannot read file: ENOENT; did you mean "northwind.yaml"? (expected an existing, readable file, found no such file)\n');
+    expect(await run("--account", "northwind.yaml", "--usage", "usage.csv", "--mapping", "gateway.maping.yaml")).toContain('did you mean "gateway.mapping.yaml"?');
+    expect(await run("--account", "northwind.yaml", "--usage", "usage-2026-11-05.csv")).toBe("burnrate: error: usage-2026-11-05.csv:1:1: cannot read file: ENOENT (expected an existing, readable file, found no such file)\n");
+  });
+});
