@@ -8,7 +8,7 @@ import { StampReader } from "./row-stamps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
-import { COMMA, lineEnd, MAX_LINE, NEWLINE, quoteOrCr } from "./csv-bytes.js";
+import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, quoteOrStrayCr } from "./csv-bytes.js";
 import { QuantityIds } from "./quantity-ids.js";
 import { ShapeValues } from "./shape-values.js";
 import { ComponentCells } from "./component-cells.js";
@@ -115,6 +115,13 @@ export class RowScanner {
   private keyRuns: number[] = [];
   /** 1 for each column of the shape's, 0 for the rest (and past the header's width). */
   private readonly keyCells = new Uint8Array(1026);
+  /**
+   * Whether the file's lines end with CR LF (a Windows export's), as its header's does: then every line must, and a
+   * line's cells end before its CR. Any other CR, or a file whose lines end both ways, is csv-parse's to read.
+   */
+  private crlf = false;
+  /** The last chunk ended with a CR, whose newline must be the next chunk's first byte. */
+  private crPending = false;
   /** What split() found of the row: how many cells, and the hash of its key cells. */
   private rowWidth = 0;
   private rowHash = 0;
@@ -163,8 +170,10 @@ export class RowScanner {
    * same buffer again.
    */
   scan(chunk: Buffer, last: boolean): ScannedBatch[] {
-    // Any quote or carriage return in the file is csv-parse's to read: the whole chunk looked at once, natively, so split() need not.
-    if (quoteOrCr(chunk)) throw new NeedsFullParser("a quoted field or a carriage return");
+    // Any quote, or carriage return but a CRLF line's, is csv-parse's to read: the whole chunk looked at once, natively, so split() need not.
+    if (quoteOrStrayCr(chunk) || (this.crPending && chunk.length > 0 && chunk[0] !== NEWLINE)) throw new NeedsFullParser("a quoted field or a carriage return");
+    if (chunk.length > 0) this.crPending = chunk[chunk.length - 1] === CR;
+    if (last && this.crPending) throw new NeedsFullParser("a carriage return at the end of the file");
     const out: ScannedBatch[] = [];
     let buf = chunk;
     let start = 0;
@@ -228,6 +237,7 @@ export class RowScanner {
     this.line = 0;
     this.rest = undefined;
     this.started = false;
+    this.crPending = false;
     this.kept = this.layout;
     this.layout = undefined;
     this.header = undefined;
@@ -270,13 +280,17 @@ export class RowScanner {
       } else if (c === NEWLINE) {
         end = i;
         break;
-      } else if (key) {
+      } else if (c !== CR && key) {
+        // A CR is only ever a CRLF line's (scan() refused any other): the line's newline follows it.
         hash = Math.imul(hash ^ c, FNV_PRIME);
       }
     }
     if (end === limit && !(last && start < limit)) return -1;
     if (key) hash = Math.imul(hash ^ COMMA, FNV_PRIME);
-    cells[count + 1] = end + 1;
+    // A CRLF file's line ends before its CR, and each of its lines has one: a line of the other kind is csv-parse's.
+    const cr = end > start && buf[end - 1] === CR;
+    if (cr !== this.crlf && end < limit) throw new NeedsFullParser("lines that end both with and without a carriage return");
+    cells[count + 1] = (cr ? end - 1 : end) + 1;
     this.rowWidth = count + 1;
     // As the table stores it: a row without key cells (a mapped meter, no dimensions) hashes to the offset itself, past an int32.
     this.rowHash = hash | 0;
@@ -285,7 +299,7 @@ export class RowScanner {
 
   private take(buf: Buffer, start: number, end: number, out: ScannedBatch[]): void {
     this.line++;
-    if (end === start) return;
+    if (end === start || (this.crlf && end === start + 1 && buf[start] === CR)) return;
     if (end - start > MAX_LINE) throw new NeedsFullParser("a very long line");
     if (this.layout === undefined) return this.readHeader(buf, start, end);
     if (this.rowWidth !== this.width) throw new NeedsFullParser("a row of another width");
@@ -293,8 +307,11 @@ export class RowScanner {
     if (this.batch.count === BATCH) out.push(this.finishBatch());
   }
 
-  private readHeader(buf: Buffer, start: number, end: number): void {
+  private readHeader(buf: Buffer, start: number, headerEnd: number): void {
     let layout: Layout;
+    // The header's line ending is the file's: a Windows export's CR LF, or a newline alone.
+    this.crlf = headerEnd > start && buf[headerEnd - 1] === CR;
+    const end = this.crlf ? headerEnd - 1 : headerEnd;
     const text = decode(buf, start, end);
     if (this.kept !== undefined) {
       if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
