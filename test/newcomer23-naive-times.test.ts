@@ -50,3 +50,11 @@ describe("times without an offset read in the account's zone", () => {
     expect((await run(["2026-11-15 10:00:00", "2026-12-01 02:30:00"], { mapping: 'timestamp_zone: "America/New_York"\n' })).stderr).toBe("");
   });
 });
+
+describe("the note's count of times without an offset (red team, stop 40)", () => {
+  it("reads a quoted timestamp cell as its text, first row or later", async () => {
+    const quoted = (t: string) => `"${t}"`;
+    const r = await run([quoted("2026-11-15 10:00:00"), "2026-12-01 02:30:00", quoted("2026-12-01T03:59:00")]);
+    expect(r.stderr).toContain("2 rows of usage.csv (the first at usage.csv:3) have times without an offset");
+  });
+});

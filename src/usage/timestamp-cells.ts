@@ -38,8 +38,9 @@ export async function timestampCells(file: string, mapping: ColumnMapping, visit
   }
 }
 
-/** A line's cell at `column`, found by its commas, without splitting the rest of the line. */
+/** A line's cell at `column`, found by its commas, without splitting the rest of the line; a quoted cell unquoted. */
 function cellAt(text: string, column: number): string {
+  if (text.includes('"')) return quotedCellAt(text, column);
   let from = 0;
   for (let c = 0; c < column; c++) {
     const comma = text.indexOf(",", from);
@@ -48,4 +49,27 @@ function cellAt(text: string, column: number): string {
   }
   const end = text.indexOf(",", from);
   return end < 0 ? text.slice(from) : text.slice(from, end);
+}
+
+/** A line's cell at `column` where the line has quotes: a quoted cell's commas are its own, and its "" a quote (red team, stop 40). */
+function quotedCellAt(text: string, column: number): string {
+  let cell = "";
+  let c = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch !== '"') cell += ch;
+      else if (text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      if (c === column) return cell;
+      c++;
+      cell = "";
+    } else cell += ch;
+  }
+  return c === column ? cell : "";
 }
