@@ -78,12 +78,14 @@ export class StampReader {
   }
 
   /**
-   * `2026-10-14T09:30:00Z` read from its bytes, as parseInstant reads the text:
-   * the date's midnight (worked out by parseInstant, once a date) plus the time
-   * of day. NaN for any other form, which is read as text.
+   * `2026-10-14T09:30:00Z`, or with milliseconds as JavaScript's `toISOString()` writes them
+   * (`2026-10-14T09:30:00.250Z`), read from its bytes, as parseInstant reads the text: the
+   * date's midnight (worked out by parseInstant, once a date) plus the time of day. NaN for
+   * any other form, which is read as text.
    */
   private zulu(buf: Buffer, from: number, length: number): number {
-    if (length !== 20 || buf[from + 10] !== 84 || buf[from + 13] !== 58 || buf[from + 16] !== 58 || buf[from + 19] !== 90) return NaN;
+    const millis = length === 20 && buf[from + 19] === 90 ? 0 : length === 24 && buf[from + 19] === 46 && buf[from + 23] === 90 ? threeDigits(buf, from + 20) : NaN;
+    if (Number.isNaN(millis) || buf[from + 10] !== 84 || buf[from + 13] !== 58 || buf[from + 16] !== 58) return NaN;
     const hour = twoDigits(buf, from + 11), minute = twoDigits(buf, from + 14), second = twoDigits(buf, from + 17);
     if (!(hour <= 23 && minute <= 59 && second <= 59)) return NaN;
     let sameDay = !Number.isNaN(this.lastDayAt);
@@ -97,8 +99,14 @@ export class StampReader {
     // Copied byte by byte: a subarray to copy from would be an object a minute.
     for (let k = 0; k < 16; k++) this.minute[k] = buf[from + k]!;
     this.minuteAt = this.lastDayAt + (hour * 60 + minute) * 60_000;
-    return this.minuteAt + second * 1000;
+    return this.minuteAt + second * 1000 + millis;
   }
+}
+
+/** The number of three decimal digits at `at`, NaN when any is not one. */
+function threeDigits(buf: Buffer, at: number): number {
+  const hundreds = buf[at]! - 48;
+  return hundreds >= 0 && hundreds <= 9 ? hundreds * 100 + twoDigits(buf, at + 1) : NaN;
 }
 
 /** The number of two decimal digits at `at`, NaN when either is not one. */
