@@ -86,12 +86,15 @@ interface Shape {
   crlf: boolean;
   /** The ignored `note` column last; without it a read column is, whose cell a CR would end. */
   note: boolean;
+  /** Which cells are quoted whole: none, every one, or every other (an export's QUOTE_ALL, or its strings only). */
+  quote: "none" | "all" | "some";
 }
-const layout = fc.record({ account: fc.boolean(), eventId: fc.boolean(), bom: fc.boolean(), trailingNewline: fc.boolean(), blankLines: fc.array(fc.nat(10), { maxLength: 2 }), crlf: fc.boolean(), note: fc.boolean() });
+const layout = fc.record({ account: fc.boolean(), eventId: fc.boolean(), bom: fc.boolean(), trailingNewline: fc.boolean(), blankLines: fc.array(fc.nat(10), { maxLength: 2 }), crlf: fc.boolean(), note: fc.boolean(), quote: fc.constantFrom("none" as const, "all" as const, "some" as const) });
 
 function csv(shape: Shape, rows: string[][]): Buffer {
   const header = ["timestamp", "meter", "quantity", "project", "user", "channel", ...(shape.account ? ["account"] : []), ...(shape.eventId ? ["event_id"] : []), ...(shape.note ? ["note"] : [])];
-  const lines = [header.join(","), ...rows.map((r) => r.slice(0, header.length).join(","))];
+  const quoted = (cells: string[]) => cells.map((c, i) => (shape.quote === "all" || (shape.quote === "some" && i % 2 === 1) ? `"${c.replaceAll('"', '""')}"` : c)).join(",");
+  const lines = [quoted(header), ...rows.map((r) => quoted(r.slice(0, header.length)))];
   for (const at of shape.blankLines) lines.splice(1 + Math.min(at, lines.length - 1), 0, "");
   const newline = shape.crlf ? "\r\n" : "\n";
   return Buffer.from((shape.bom ? "\ufeff" : "") + lines.join(newline) + (shape.trailingNewline ? newline : ""), "utf8");
@@ -127,7 +130,7 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     );
   });
 
-  it("gives up on ragged rows, lines ended both ways, a CR alone, a quoted header, no header, invalid UTF-8 and a component without its column", async () => {
+  it("gives up on ragged rows, lines ended both ways, a CR alone, quotes it cannot take out, no header, invalid UTF-8 and a component without its column", async () => {
     const give = async (bytes: Buffer, opts = options(), at: number[] = []) => expect(await scanned(bytes, at, opts)).toBe("gave up");
     const header = "timestamp,meter,quantity,project\n";
     await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1\n`));
@@ -139,7 +142,10 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     await give(Buffer.from(header.replace("\n", "\r\n") + "2026-09-01T00:00:00Z,data_read,1,p1\rp2\r\n"));
     const cr = Buffer.from(header.replace("\n", "\r\n") + "2026-09-01T00:00:00Z,data_read,1,p1\r2\r\n");
     await give(cr, options(), [cr.indexOf("p1\r") + 3]);
-    await give(Buffer.from(`"timestamp",meter,quantity,project\n2026-09-01T00:00:00Z,data_read,1,p1\n`));
+    // A quoted cell with a comma, a quote, a line break or a CR in it; a quote within a cell; a quote left open; a line of one empty quoted cell.
+    for (const cell of ['"p,1"', '"p""1"', '"p\n1"', '"p\r1"', 'p"1"', '"p1" ', '"p1']) await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,${cell}\n`));
+    await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p1\n""\n`));
+    await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p1\n""`));
     await give(Buffer.from(""));
     await give(Buffer.concat([Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p`), Buffer.from([0xff]), Buffer.from("\n")]));
     await give(Buffer.from("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,4,r-1\n"), options(floopy));

@@ -8,7 +8,7 @@ import { StampReader } from "./row-stamps.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
-import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, quoteOrStrayCr } from "./csv-bytes.js";
+import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr } from "./csv-bytes.js";
 import { QuantityIds } from "./quantity-ids.js";
 import { ShapeValues } from "./shape-values.js";
 import { ComponentCells } from "./component-cells.js";
@@ -122,6 +122,8 @@ export class RowScanner {
   private crlf = false;
   /** The last chunk ended with a CR, whose newline must be the next chunk's first byte. */
   private crPending = false;
+  /** The file's quoted cells, taken out from its first quote on. */
+  private readonly quoted = new QuotedCells();
   /** What split() found of the row: how many cells, and the hash of its key cells. */
   private rowWidth = 0;
   private rowHash = 0;
@@ -169,9 +171,11 @@ export class RowScanner {
    * empty). Returns full batches. The chunk is not kept: a reader may fill the
    * same buffer again.
    */
-  scan(chunk: Buffer, last: boolean): ScannedBatch[] {
-    // Any quote, or carriage return but a CRLF line's, is csv-parse's to read: the whole chunk looked at once, natively, so split() need not.
-    if (quoteOrStrayCr(chunk) || (this.crPending && chunk.length > 0 && chunk[0] !== NEWLINE)) throw new NeedsFullParser("a quoted field or a carriage return");
+  scan(given: Buffer, last: boolean): ScannedBatch[] {
+    // Cells quoted whole lose their quotes; any other quote, or carriage return but a CRLF line's, is csv-parse's to read: the whole chunk looked at once, so split() need not.
+    const chunk = this.quoted.stripping || given.indexOf(QUOTE) >= 0 ? this.quoted.strip(given) : this.quoted.passed(given);
+    if (chunk === undefined || (last && this.quoted.open)) throw new NeedsFullParser("a quoted field");
+    if (strayCr(chunk) || (this.crPending && chunk.length > 0 && chunk[0] !== NEWLINE)) throw new NeedsFullParser("a carriage return");
     if (chunk.length > 0) this.crPending = chunk[chunk.length - 1] === CR;
     if (last && this.crPending) throw new NeedsFullParser("a carriage return at the end of the file");
     const out: ScannedBatch[] = [];
@@ -238,6 +242,7 @@ export class RowScanner {
     this.rest = undefined;
     this.started = false;
     this.crPending = false;
+    this.quoted.reset();
     this.kept = this.layout;
     this.layout = undefined;
     this.header = undefined;
