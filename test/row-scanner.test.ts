@@ -144,11 +144,23 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     await give(cr, options(), [cr.indexOf("p1\r") + 3]);
     // A quoted cell with a comma, a quote, a line break or a CR in it; a quote within a cell; a quote left open; a line of one empty quoted cell.
     for (const cell of ['"p,1"', '"p""1"', '"p\n1"', '"p\r1"', 'p"1"', '"p1" ', '"p1']) await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,${cell}\n`));
+    // A byte-order mark behind the file's first quote would be dropped as the file's own once the quote is out (red team, stop 40).
+    await give(Buffer.from(`"\ufefftimestamp",meter,quantity,project\n2026-09-01T00:00:00Z,data_read,1,p1\n`));
     await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p1\n""\n`));
     await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p1\n""`));
     await give(Buffer.from(""));
     await give(Buffer.concat([Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p`), Buffer.from([0xff]), Buffer.from("\n")]));
     await give(Buffer.from("created_at,org,kind,model,provider,team,prompt_tokens,completion_tokens,requests,request_id\n2026-11-02T10:00:00Z,acme,request,gpt-4o,openai,research,1000,200,4,r-1\n"), options(floopy));
+  });
+
+  it("takes the quotes out of a line whose first quote starts a stretch mid-line, and of a line of one quoted cell", async () => {
+    // The stretch before the quote ends inside the line (red team, stop 40: the line was taken for one empty quoted cell, and csv-parse's).
+    const text = `timestamp,meter,quantity,project\n2026-09-01T00:00:00Z,data_read,1,p1\n2026-09-01T00:00:01Z,data_read,2,"p2"\n`;
+    const bytes = Buffer.from(text);
+    const at = [text.indexOf('"p2"')];
+    const actual = await scanned(bytes, at, options());
+    expect(actual).not.toBe("gave up");
+    expect(actual).toEqual(await reference(bytes, options()));
   });
 
   it("gives rows far apart in time or in lines their own instants and line numbers", async () => {

@@ -58,6 +58,10 @@ export class QuotedCells {
   /** Whether the line so far had a quoted cell, and how many bytes but a CR it has, its quotes out. */
   private lineText = false;
   private lineBytes = 0;
+  /** Just past a quoted cell's opening quote: its first byte is next. */
+  private opened = false;
+  /** No byte of the file given back yet. */
+  private fileEmpty = true;
   private out = Buffer.alloc(0);
 
   /** Whether the file's quotes are being taken out: from its first quote on, every stretch is. */
@@ -71,6 +75,10 @@ export class QuotedCells {
     let i = 0;
     for (; i < chunk.length && this.bom < 3; i++) this.bom = chunk[i] === BOM[this.bom] ? this.bom + 1 : 3;
     if (i < chunk.length) this.cellStart = chunk[chunk.length - 1] === COMMA || chunk[chunk.length - 1] === NEWLINE;
+    // The bytes of the line the next stretch goes on with (red team, stop 40: a quote first in a stretch, mid-line, read the line as empty).
+    const nl = chunk.lastIndexOf(NEWLINE);
+    this.lineBytes = nl < 0 ? this.lineBytes + chunk.length : chunk.length - nl - 1;
+    if (chunk.length > 0) this.fileEmpty = false;
     return chunk;
   }
 
@@ -79,7 +87,7 @@ export class QuotedCells {
     if (this.out.length < chunk.length) this.out = Buffer.allocUnsafe(Math.max(chunk.length, 1 << 16));
     const out = this.out;
     let n = 0;
-    let { state, cellStart, lineText, lineBytes, bom } = this;
+    let { state, cellStart, lineText, lineBytes, bom, opened } = this;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
       // The file's byte-order mark, however the first bytes come, is before its first cell.
@@ -93,8 +101,13 @@ export class QuotedCells {
       }
       if (state === 1) {
         if (c === QUOTE) state = 2;
-        else if (c === COMMA || c === NEWLINE || c === CR) return undefined;
-        else out[n++] = c;
+        // A byte-order mark behind the file's first byte, a quote, would become the file's own once the quote is out (red team, stop 40).
+        else if (c === COMMA || c === NEWLINE || c === CR || (c === 0xef && opened && n === 0 && this.fileEmpty)) return undefined;
+        else {
+          out[n++] = c;
+          lineBytes++;
+        }
+        opened = false;
         continue;
       }
       if (state === 2) {
@@ -104,6 +117,7 @@ export class QuotedCells {
       if (c === QUOTE) {
         if (!cellStart) return undefined;
         state = 1;
+        opened = true;
         cellStart = false;
         // A line of one empty quoted cell is a row to csv-parse, and would be a blank line, skipped, once unquoted.
         lineText = true;
@@ -122,6 +136,8 @@ export class QuotedCells {
     this.lineText = lineText;
     this.lineBytes = lineBytes;
     this.bom = bom;
+    this.opened = opened;
+    if (n > 0) this.fileEmpty = false;
     return out.subarray(0, n);
   }
 
@@ -137,6 +153,8 @@ export class QuotedCells {
     this.bom = 0;
     this.lineText = false;
     this.lineBytes = 0;
+    this.opened = false;
+    this.fileEmpty = true;
     this.stripping = false;
   }
 }
