@@ -10,8 +10,10 @@ import { burnrate } from "./helpers/cli.js";
 // log of one builder's own apps took 3.9 s, where the bench's Fliplet log does 2M rows in 2.4 s. A request without
 // web search meets no surcharge, and a creator's own usage earns it nothing, so such rows now take the known path;
 // a request with web search, and usage of another creator's app (its reward), still go the full way. The same rows
-// as CSV (the scanner's rows, the known path where it may) and as JSON Lines (events, every row the full way) must
-// give the same statement, and the figures are worked out by hand from ratecards/appbuilder.yaml.
+// as CSV (the scanner's rows, the known path where it may) and as events (every row the full way) must
+// give the same statement, and the figures are worked out by hand from ratecards/appbuilder.yaml. (Stop 41: JSON Lines
+// take the scanner's rows too; the full way is now the same rows with a quoted note holding a comma, which only
+// csv-parse reads, as events.)
 
 const CARD = resolve("ratecards/appbuilder.yaml");
 
@@ -26,14 +28,15 @@ interface Row {
   output: number;
 }
 
-function logs(rows: readonly Row[]): { csv: string; jsonl: string; dir: string } {
+function logs(rows: readonly Row[]): { csv: string; events: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-eng21-appbuilder-"));
   const csv = join(dir, "usage.csv");
-  const jsonl = join(dir, "usage.jsonl");
   writeFileSync(csv, ["timestamp,account,meter,app,creator,tier,web_search,input_tokens,output_tokens", ...rows.map((r) => `${r.at},alice,${r.meter},${r.app},${r.creator},${r.tier},${r.web},${r.input},${r.output}`)].join("\n") + "\n");
-  writeFileSync(jsonl, rows.map((r) => JSON.stringify({ timestamp: r.at, account: "alice", meter: r.meter, app: r.app, creator: r.creator, tier: r.tier, web_search: r.web, input_tokens: r.input, output_tokens: r.output })).join("\n") + "\n");
   writeFileSync(join(dir, "account.yaml"), `card: ${CARD}\naccount: alice\nplan: standard\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bob: { plan: standard }\ngrants:\n  - { kind: pack, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
-  return { csv, jsonl, dir };
+  const events = join(dir, "events.csv");
+  writeFileSync(events, ["timestamp,account,meter,app,creator,tier,web_search,input_tokens,output_tokens,note", ...rows.map((r) => `${r.at},alice,${r.meter},${r.app},${r.creator},${r.tier},${r.web},${r.input},${r.output},"a, b"`)].join("\n") + "\n");
+  writeFileSync(`${events}.mapping.yaml`, "ignore_columns: [note]\n");
+  return { csv, events, dir };
 }
 
 async function statement(dir: string, usage: string): Promise<{ json: any; full: number }> {
@@ -64,10 +67,10 @@ describe("the app builder's card on the known path", () => {
       input: 400,
       output: 200,
     }));
-    const { csv, jsonl, dir } = logs(rows);
+    const { csv, events, dir } = logs(rows);
     const known = await statement(dir, csv);
-    const full = await statement(dir, jsonl);
-    const same = (s: any) => JSON.stringify(s).replaceAll(/usage\.(csv|jsonl)/g, "usage");
+    const full = await statement(dir, events);
+    const same = (s: any) => JSON.stringify(s).replaceAll(/(usage|events)\.csv/g, "usage");
     expect(same(known.json)).toBe(same(full.json));
     const alice = known.json.accounts.find((a: any) => a.account === "alice").cycles[0];
     const amount = (component: string | undefined, app: string) =>

@@ -9,7 +9,7 @@ export const NEWLINE = 10;
 export const QUOTE = 34;
 export const CR = 13;
 
-/** A line longer than the readers take (MAX_RECORD_BYTES in read.ts) is theirs to report. */
+/** A line longer than the readers take (MAX_RECORD_BYTES in read.ts; JSON Lines' on the scanner, record-lines.ts) is theirs to report. */
 export const MAX_LINE = 1 << 20;
 
 /**

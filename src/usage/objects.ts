@@ -153,6 +153,11 @@ class ObjectRows {
     return this.at.get(from);
   }
 
+  /** Whether finish() tells the run something (mapping.skipped): a last page that says more follow, rows without a quantity of theirs. */
+  get notes(): boolean {
+    return this.moreAt !== undefined || this.quantityFields.missing > 0 || (this.uncounted.rows > 0 && this.mapping.meter !== undefined);
+  }
+
   /** At the end of the file: a field the user's mapping reads quantity, event_id, account or skip_rows from, on no line, is refused at its key as a header without it is. */
   finish(): void {
     if (this.moreAt !== undefined) this.mapping.skipped?.morePages({ file: this.file, line: this.moreAt, column: 1 }, this.mapping.morePages!);
@@ -340,15 +345,66 @@ function leadingZero(line: string): { text: string; at: number } | undefined {
   return undefined;
 }
 
-/** JSON Lines: one object per line, blank lines skipped. */
-export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { file: string; mapping: ColumnMapping; cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {
-  const { file, mapping } = source;
-  const rows = new ObjectRows(file, mapping, "line", source.cardColumns);
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  let rest = "";
-  let line = 0;
-  const take = (body: string, out: PlainRecord[]) => {
-    line++;
+/**
+ * JSON Lines as records, a chunk of bytes at a time: one object per line, blank lines skipped. Both
+ * readers take a file's records from here, the plain reader (jsonLineRecords) and the row scanner's
+ * (record-lines.ts), so that a line is read one way.
+ */
+export class JsonLines {
+  private readonly rows: ObjectRows;
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  private rest = "";
+  private line = 0;
+
+  constructor(
+    private readonly source: { file: string; mapping: ColumnMapping; cardColumns?: ReadonlySet<string> },
+    private readonly maxLine: number,
+  ) {
+    this.rows = new ObjectRows(source.file, source.mapping, "line", source.cardColumns);
+  }
+
+  /** The records of the lines a chunk ends; the header comes first, with the first object's. */
+  push(chunk: Buffer): PlainRecord[] {
+    const { file } = this.source;
+    let textChunk: string;
+    try {
+      textChunk = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new UserError("not UTF-8", { file, line: this.line + 1, column: 1 }, "UTF-8 text", "other bytes");
+    }
+    const out: PlainRecord[] = [];
+    const text = this.rest + textChunk;
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+      this.take(text.slice(start, nl), out);
+      start = nl + 1;
+    }
+    this.rest = text.slice(start);
+    if (this.rest.length > this.maxLine) throw new UserError("line too long", { file, line: this.line + 1, column: 1 }, `a JSON object of at most ${this.maxLine} bytes`, "a longer line");
+    return out;
+  }
+
+  /** The records of a last line without a newline, after the last chunk. */
+  last(): PlainRecord[] {
+    const out: PlainRecord[] = [];
+    if (this.rest.length > 0) this.take(this.rest, out);
+    this.rest = "";
+    return out;
+  }
+
+  /** After the last records: ObjectRows.finish. */
+  finish(): void {
+    this.rows.finish();
+  }
+
+  /** Whether finish() tells the run something of the file (ObjectRows.notes). */
+  get notes(): boolean {
+    return this.rows.notes;
+  }
+
+  private take(body: string, out: PlainRecord[]): void {
+    const { file } = this.source;
+    const line = ++this.line;
     const trimmed = (line === 1 ? body.replace(/^\uFEFF/, "") : body).trim();
     if (trimmed === "") return;
     let value: unknown;
@@ -371,30 +427,20 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { 
       throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
     }
     checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
-    rows.push(value, line, out);
-  };
+    this.rows.push(value, line, out);
+  }
+}
+
+/** JSON Lines' records in batches, a batch a chunk. */
+export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { file: string; mapping: ColumnMapping; cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {
+  const lines = new JsonLines(source, maxLine);
   for await (const chunk of chunks) {
-    let textChunk: string;
-    try {
-      textChunk = decoder.decode(chunk, { stream: true });
-    } catch {
-      throw new UserError("not UTF-8", { file, line: line + 1, column: 1 }, "UTF-8 text", "other bytes");
-    }
-    const out: PlainRecord[] = [];
-    const text = rest + textChunk;
-    let start = 0;
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-      take(text.slice(start, nl), out);
-      start = nl + 1;
-    }
-    rest = text.slice(start);
-    if (rest.length > maxLine) throw new UserError("line too long", { file, line: line + 1, column: 1 }, `a JSON object of at most ${maxLine} bytes`, "a longer line");
+    const out = lines.push(chunk);
     if (out.length > 0) yield out;
   }
-  const out: PlainRecord[] = [];
-  if (rest.length > 0) take(rest, out);
+  const out = lines.last();
   if (out.length > 0) yield out;
-  rows.finish();
+  lines.finish();
 }
 
 const BATCH = 1024;

@@ -47,6 +47,8 @@ export interface ScanSetup {
   spare?: ArrayBuffer[];
   /** Batches' id buffers handed back likewise (id-buffers.ts). */
   spareIds?: ArrayBuffer[];
+  /** The header's line number: 1, or 0 for records of another format written as CSV lines by their own lines' numbers (record-lines.ts). */
+  headerLine?: 0 | 1;
 }
 
 /**
@@ -108,7 +110,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export class RowScanner {
   private layout: Layout | undefined;
-  private line = 0;
+  private line: number;
   private rest: Buffer | undefined;
   private started = false;
   /** The columns that make a row's shape, meter and dimensions (not account, timestamp, quantity, event id or ignored columns), as runs of adjacent columns (ShapeTable). */
@@ -162,6 +164,7 @@ export class RowScanner {
 
   constructor(private setup: ScanSetup) {
     this.maxShapes = setup.maxShapes ?? 1 << 19;
+    this.line = (setup.headerLine ?? 1) - 1;
     this.stamps = new StampReader(setup.zone, setup.mapping.timestampUnit);
     this.batch = this.freshBatch();
   }
@@ -238,7 +241,7 @@ export class RowScanner {
    */
   nextFile(file: string): void {
     this.setup = { ...this.setup, file };
-    this.line = 0;
+    this.line = (this.setup.headerLine ?? 1) - 1;
     this.rest = undefined;
     this.started = false;
     this.crPending = false;

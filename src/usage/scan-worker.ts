@@ -4,6 +4,7 @@ import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { batchBuffer, RowScanner, type ScannedBatch } from "./row-scanner.js";
 import type { HandedBack, WorkerMessage, WorkerSetup } from "./scanned-events.js";
+import { headerLine, jsonLinesAsCsv, type RecordLines } from "./record-lines.js";
 import { idBuffer } from "./id-buffers.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
@@ -52,12 +53,13 @@ async function scan(setup: WorkerSetup): Promise<void> {
   let scanner: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
-    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds });
-    await scanFile(scanner, file.path);
+    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds, headerLine: headerLine(file) });
+    await scanFile(scanner, file.path, file.format === "jsonl" ? jsonLinesAsCsv({ ...file, read: setup.read }) : undefined);
   }
 }
 
-async function scanFile(scanner: RowScanner, path: string): Promise<void> {
+/** Scan a file's bytes, or with `records` the CSV lines of its records (JSON Lines). */
+async function scanFile(scanner: RowScanner, path: string, records: RecordLines | undefined): Promise<void> {
   let sentHeader = false;
   const header = () => {
     if (!sentHeader && scanner.header) {
@@ -69,7 +71,8 @@ async function scanFile(scanner: RowScanner, path: string): Promise<void> {
   try {
     for (;;) {
       const read = readOrRefuse(fd, buffer.subarray(0, readSize));
-      const batches = scanner.scan(buffer.subarray(0, read), read === 0);
+      const bytes = buffer.subarray(0, read);
+      const batches = scanner.scan(records === undefined ? bytes : read === 0 ? records.end() : records.push(bytes), read === 0);
       if (readSize < buffer.length && read > 0) batches.push(...scanner.flush());
       readSize = Math.min(2 * readSize, buffer.length);
       header();

@@ -17,6 +17,7 @@ import { mayFallBack, readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
+import { headerLine, jsonLinesAsCsv } from "./record-lines.js";
 
 /**
  * Usage read by the row scanner (row-scanner.ts) as rows: one file's as they
@@ -62,10 +63,15 @@ export interface WorkerSetup {
   then?: readonly WorkerFile[];
   /** ScanSetup's: given when the ids' first pass found the log in time order. */
   repeatedIds?: Float64Array;
+  /** JSON Lines are read as CSV lines of their records (record-lines.ts). */
+  format: ScannedFormat;
 }
 
+/** The formats the scanner reads: JSON Lines through their records. */
+type ScannedFormat = "csv" | "jsonl";
+
 /** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same header and mapping). */
-type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping"> & { keepShapes: boolean };
+type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping" | "format"> & { keepShapes: boolean };
 
 /** The worker's messages, in order: the header's columns, batches, then an end, a refusal or a failure. */
 export type WorkerMessage =
@@ -252,20 +258,22 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
     throw new NeedsFullParser("a file that cannot be read");
   }
   const mapping = options.mappingFor(file);
-  // The scanner reads CSV cells as they are: JSON Lines, Parquet and timestamps counted since 1970 are the plain reader's.
+  // The scanner reads cells as they are: objects unnested and constant dimensions are the plain reader's.
   if (mapping.rows !== undefined || mapping.constants !== undefined) throw new NeedsFullParser("a mapping for objects or constant dimensions");
   // A file that is not whole (a truncated gzip) is left to the plain reader, which reports it.
   const { format, compressed } = await (options.formatOf ?? formatOfFile)(path).catch(() => {
     throw new NeedsFullParser("content that cannot be read");
   });
-  if (format !== "csv") throw new NeedsFullParser(`${format}, not CSV`);
+  if (format !== "csv" && format !== "jsonl") throw new NeedsFullParser(`${format}, not CSV or JSON Lines`);
+  // A CSV file's header, where it can be read here: a JSON line is no header (JSON Lines' fields may first appear on any line).
+  const header = compressed || format !== "csv" ? undefined : headerOf(path);
   // Rows skipped by their values are the plain reader's; a header without a skip_rows: column (a layout's, the export lacking it) has none.
-  if (mapping.skipRows !== undefined && mayHoldAny(compressed ? undefined : headerOf(path), mapping.skipRows.keys())) throw new NeedsFullParser("rows skipped by their values");
-  const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  if (mapping.skipRows !== undefined && mayHoldAny(header, mapping.skipRows.keys())) throw new NeedsFullParser("rows skipped by their values");
+  const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format };
   // A layout's total that the card reads less a part it also prices is worked out row by row by the plain reader.
   if (readsAPart(mapping, setup.read)) throw new NeedsFullParser("a total read less its parts");
   // So is a dimension read from another column where a row's own cell is empty (LiteLLM's team_id for its team_alias).
-  if (mayFallBack(mapping, setup.read, compressed ? undefined : headerOf(path))) throw new NeedsFullParser("a dimension read from another column where a row's cell is empty");
+  if (mayFallBack(mapping, setup.read, header)) throw new NeedsFullParser("a dimension read from another column where a row's cell is empty");
   return { setup, size, compressed };
 }
 
@@ -297,9 +305,10 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
     return;
   }
   const [first, ...then] = prepared.map((p) => p.setup);
-  const headers = prepared.map((p) => headerOf(p.setup.path));
+  // JSON Lines have no header line to compare: each file is read with shapes of its own.
+  const headers = prepared.map((p) => (p.setup.format === "csv" ? headerOf(p.setup.path) : undefined));
   const keepShapes = (i: number) => headers[i + 1] !== undefined && headers[i + 1] === headers[i] && isDeepStrictEqual(prepared[i + 1]!.setup.mapping, prepared[i]!.setup.mapping);
-  const messages = fromWorker({ ...first!, then: then.map(({ path, file, mapping }, i) => ({ path, file, mapping, keepShapes: keepShapes(i) })) });
+  const messages = fromWorker({ ...first!, then: then.map(({ path, file, mapping, format }, i) => ({ path, file, mapping, format, keepShapes: keepShapes(i) })) });
   // Each file's rows end at its own end message; the worker goes on to the next file.
   const shared: AsyncIterable<WorkerMessage> = { [Symbol.asyncIterator]: () => ({ next: () => messages.next() }) };
   const kept: KeptShapes = {};
@@ -311,9 +320,9 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
 }
 
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
-export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions): AsyncGenerator<ShapedRows> {
+export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions & { format?: ScannedFormat }): AsyncGenerator<ShapedRows> {
   const mapping = options.mappingFor(file);
-  const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options) };
+  const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format: options.format ?? "csv" };
   return rowsOf(file, setup, scanHere(setup, options, chunks));
 }
 
@@ -391,8 +400,9 @@ function quantityFrom(text: string): Decimal {
   return text === "" ? ONE : quantityOf(text)!;
 }
 
-async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
-  const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds });
+async function* scanHere(setup: WorkerSetup, options: UsageOptions, given: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
+  const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, headerLine: headerLine(setup) });
+  const chunks = setup.format === "jsonl" ? csvOfJsonLines(setup, given) : given;
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {
@@ -409,6 +419,12 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
   yield* header();
   for (const batch of batches) yield { kind: "batch", batch };
   yield { kind: "end" };
+}
+
+async function* csvOfJsonLines(setup: WorkerSetup, chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const lines = jsonLinesAsCsv(setup);
+  for await (const chunk of chunks) yield lines.push(chunk);
+  yield lines.end();
 }
 
 /**
