@@ -75,19 +75,21 @@ describe("the reading thread started by bin/burnrate", () => {
     expect(started(["statement", "--", "--usage", big])).toBe(false);
   });
 
-  it("counts a folder as its CSV and JSON Lines files, hidden ones and others aside", () => {
+  it("counts a folder as its CSV, JSON Lines and Parquet files, hidden ones and others aside", () => {
     const folder = join(dir, "days");
     mkdirSync(folder);
     writeFileSync(join(folder, "README.md"), "");
     const day = (name: string, mb: number) => sized(join("days", name), mb);
-    day("2026-11-01.csv", 5);
+    day("2026-11-01.csv", 4);
     day(".2026-11-02.csv", 5);
     day("2026-11-03.csv.gz", 5);
-    day("2026-11-04.parquet", 5);
+    day("2026-11-04.jsonl.gz", 5);
     expect(started(["statement", "--usage", folder])).toBe(false);
     day("2026-11-05.CSV", 2);
     expect(started(["statement", "--usage", folder])).toBe(false);
-    day("2026-11-06.ndjson", 2);
+    day("2026-11-06.ndjson", 1);
+    expect(started(["statement", "--usage", folder])).toBe(false);
+    day("2026-11-07.parquet", 1);
     expect(started(["statement", "--usage", folder])).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { UserError, shown, type Place } from "../errors.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
+import type { SkippedRows } from "./skipped-rows.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
 import { parquetValues, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
@@ -16,6 +17,16 @@ import { checkRepeatedKeys } from "./fix19a-json-keys.js";
  * go unread). A field under `ignore_columns:` is not looked into, wherever it is. The mapping's `rows:` names an array whose elements are the
  * rows, each with the fields around it (an API page of buckets of results).
  */
+
+/** What the object readers tell the run of a file as a whole (SkippedRows' notes of it). */
+export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted">;
+
+/** A file of objects: its name in messages, its mapping, and whom its notes go to where not the mapping's `skipped`. */
+interface ObjectSource {
+  file: string;
+  mapping: ColumnMapping;
+  notes?: ObjectNotes;
+}
 
 /** Where a row came from: its line in a JSON Lines file, its row number in a Parquet file. */
 interface Found {
@@ -36,6 +47,8 @@ class ObjectRows {
     private readonly place: "line" | "row",
     /** The columns the card reads (its dimensions, keys and components): read wherever they first appear. */
     private readonly cardColumns: ReadonlySet<string> = new Set(),
+    /** Told what finish() finds of the file: the run's (mapping.skipped), or the scanner's, which leaves such a file to the plain reader. */
+    private readonly notes: ObjectNotes | undefined = mapping.skipped,
   ) {}
 
   /** The records of one object (several when the mapping's `rows:` unnests an array), the header first. */
@@ -153,18 +166,13 @@ class ObjectRows {
     return this.at.get(from);
   }
 
-  /** Whether finish() tells the run something (mapping.skipped): a last page that says more follow, rows without a quantity of theirs. */
-  get notes(): boolean {
-    return this.moreAt !== undefined || this.quantityFields.missing > 0 || (this.uncounted.rows > 0 && this.mapping.meter !== undefined);
-  }
-
   /** At the end of the file: a field the user's mapping reads quantity, event_id, account or skip_rows from, on no line, is refused at its key as a header without it is. */
   finish(): void {
-    if (this.moreAt !== undefined) this.mapping.skipped?.morePages({ file: this.file, line: this.moreAt, column: 1 }, this.mapping.morePages!);
+    if (this.moreAt !== undefined) this.notes?.morePages({ file: this.file, line: this.moreAt, column: 1 }, this.mapping.morePages!);
     const { missing, first } = this.quantityFields;
-    if (missing > 0) this.mapping.skipped?.unquantified({ file: this.file, line: first, column: 1 }, this.header![this.quantityAt!]!, missing);
+    if (missing > 0) this.notes?.unquantified({ file: this.file, line: first, column: 1 }, this.header![this.quantityAt!]!, missing);
     if (this.uncounted.rows > 0 && this.mapping.meter !== undefined) {
-      this.mapping.skipped?.uncounted({ file: this.file, line: this.uncounted.first, column: 1 }, this.mapping.meter, this.mapping.uncounted!, this.uncounted.rows);
+      this.notes?.uncounted({ file: this.file, line: this.uncounted.first, column: 1 }, this.mapping.meter, this.mapping.uncounted!, this.uncounted.rows);
     }
     for (const [name, { place, key }] of this.unseen) {
       throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has`, `no ${this.place} with ${shown(name)}`);
@@ -357,10 +365,10 @@ export class JsonLines {
   private line = 0;
 
   constructor(
-    private readonly source: { file: string; mapping: ColumnMapping; cardColumns?: ReadonlySet<string> },
+    private readonly source: ObjectSource & { cardColumns?: ReadonlySet<string> },
     private readonly maxLine: number,
   ) {
-    this.rows = new ObjectRows(source.file, source.mapping, "line", source.cardColumns);
+    this.rows = new ObjectRows(source.file, source.mapping, "line", source.cardColumns, source.notes ?? source.mapping.skipped);
   }
 
   /** The records of the lines a chunk ends; the header comes first, with the first object's. */
@@ -397,11 +405,6 @@ export class JsonLines {
     this.rows.finish();
   }
 
-  /** Whether finish() tells the run something of the file (ObjectRows.notes). */
-  get notes(): boolean {
-    return this.rows.notes;
-  }
-
   private take(body: string, out: PlainRecord[]): void {
     const { file } = this.source;
     const line = ++this.line;
@@ -432,7 +435,7 @@ export class JsonLines {
 }
 
 /** JSON Lines' records in batches, a batch a chunk. */
-export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { file: string; mapping: ColumnMapping; cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {
+export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: ObjectSource & { cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {
   const lines = new JsonLines(source, maxLine);
   for await (const chunk of chunks) {
     const out = lines.push(chunk);
@@ -446,7 +449,9 @@ export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: { 
 const BATCH = 1024;
 
 /** Parquet: one row group at a time, so memory holds one group, never the file. */
-export async function* parquetRecords(path: string, file: string, mapping: ColumnMapping): AsyncGenerator<PlainRecord[]> {
+export async function* parquetRecords(path: string, source: ObjectSource): AsyncGenerator<PlainRecord[]> {
+  const { file, mapping } = source;
+  const notes = source.notes ?? mapping.skipped;
   // Loaded with the first Parquet file: a run on CSV would load it for nothing, a tenth of its start.
   const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects } = await import("hyparquet");
   const buffer = await asyncBufferFromFile(path);
@@ -458,7 +463,7 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
   }
   // A flat schema (columns, no groups) without rows: to unnest is read as arrays, cell by cell, in the schema's order.
   const flat = mapping.rows === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
-  const rows = new ObjectRows(file, mapping, "row");
+  const rows = new ObjectRows(file, mapping, "row", undefined, notes);
   const values = parquetValues(metadata);
   metadata = values.metadata;
   const header = metadata.schema.slice(1).map((e) => e.name);
@@ -497,5 +502,5 @@ export async function* parquetRecords(path: string, file: string, mapping: Colum
     if (out.length > 0) yield out;
   }
   rows.finish();
-  if (nulls.rows > 0) mapping.skipped?.unquantified({ file, line: nulls.first, column: 1 }, header[quantityAt!]!, nulls.rows);
+  if (nulls.rows > 0) notes?.unquantified({ file, line: nulls.first, column: 1 }, header[quantityAt!]!, nulls.rows);
 }

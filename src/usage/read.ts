@@ -279,7 +279,7 @@ function recordsOf(content: Content, file: string, options: UsageOptions, { mapp
     // Parquet is read from its footer back, which a FIFO or `<(...)` cannot give; standard input is copied to a file first.
     const stats = statSync(path);
     if (!stats.isFile()) throw new UserError("Parquet from a pipe, which cannot be read from its end", { file, line: 1, column: 1 }, "a Parquet file on disk, or the pipe as standard input (--usage -), which is copied first", nodeKind(stats));
-    return parquetRecords(path, file, mapping);
+    return parquetRecords(path, { file, mapping });
   }
   if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) return plainRecords(content.chunks, MAX_RECORD_BYTES);
   return undefined;

@@ -1,48 +1,31 @@
 import { UserError } from "../errors.js";
 import type { ColumnMapping } from "./mapping.js";
-import { JsonLines } from "./objects.js";
+import { JsonLines, parquetRecords, type ObjectNotes } from "./objects.js";
 import { NeedsFullParser, type PlainRecord } from "./plain-csv.js";
 import { MAX_LINE } from "./csv-bytes.js";
 import type { ReadColumns } from "./layout.js";
 
 /**
- * JSON Lines for the row scanner: each line's record, as the plain reader takes
- * it (objects.ts, the one reading of a line), written as a CSV line the scanner
- * reads, the header first. The scanner is set to number the header line 0
- * (ScanSetup.headerLine), and a line the plain reader skips (a blank one) is
- * written blank, so that every row keeps its own line's number, for messages
- * and for the order of the rows of an instant.
+ * JSON Lines and Parquet for the row scanner: each row's record, as the plain
+ * reader takes it (objects.ts, the one reading of an object), written as a CSV
+ * line the scanner reads, the header first. The scanner is set to number the
+ * header line 0 (ScanSetup.headerLine), and a line the plain reader skips (a
+ * blank one) is written blank, so that every row keeps its own line's (or
+ * Parquet row's) number, for messages and for the order of an instant's rows.
  *
- * What the plain reader would say something of goes to it: a line it refuses
- * (an error found here is not reported, the file is read again by the plain
- * reader, which reports it), a file it has notes on (rows without a quantity
+ * What the plain reader would say something of goes to it: a row it refuses
+ * (an error found here is not reported: the file is read again by the plain
+ * reader, which reports it), a file it has a note on (rows without a quantity
  * of their own), and a cell that a CSV line cannot hold as it is (a comma, a
  * quote, a line break, or text that is not well-formed UTF-16).
  */
 export class RecordLines {
-  private readonly lines: JsonLines;
   /** The number of the next CSV line written: the header is line 0. */
   private next = 0;
   private header = true;
 
-  constructor(source: { file: string; mapping: ColumnMapping; cardColumns?: ReadonlySet<string> }, maxLine: number) {
-    this.lines = new JsonLines(source, maxLine);
-  }
-
-  /** The CSV bytes of the lines a chunk of the file ends. */
-  push(chunk: Buffer): Buffer {
-    return this.csv(() => this.lines.push(chunk));
-  }
-
-  /** The CSV bytes of the file's last line, and its end: refused where the plain reader would tell the run something of it. */
-  end(): Buffer {
-    const bytes = this.csv(() => this.lines.last());
-    refusing(() => this.lines.finish());
-    if (this.lines.notes) throw new NeedsFullParser("JSON Lines the plain reader has a note on");
-    return bytes;
-  }
-
-  private csv(records: () => PlainRecord[]): Buffer {
+  /** The CSV bytes of records, the file's header the first of them. */
+  csv(records: () => PlainRecord[]): Buffer {
     let text = "";
     for (const { record, line } of refusing(records)) {
       if (this.header) {
@@ -60,35 +43,95 @@ export class RecordLines {
   }
 }
 
+/** The files the scanner reads as records, and how it is told what it reads. */
+export type ScannedFormat = "csv" | "jsonl" | "parquet";
+
+/** The line the scanner numbers a file's header: records keep their own lines' (rows') numbers. */
+export function headerLine(file: { format: ScannedFormat }): 0 | 1 {
+  return file.format === "csv" ? 1 : 0;
+}
+
+/** A file of records as the scanner is given it: its name in messages, its mapping, the columns the card reads. */
+interface RecordFile {
+  file: string;
+  mapping: ColumnMapping;
+  read: ReadColumns;
+}
+
+/** A JSON Lines file's chunks as the CSV lines of their records, a chunk at a time. */
+export class JsonLinesAsCsv {
+  private readonly lines: JsonLines;
+  private readonly out = new RecordLines();
+
+  constructor(file: RecordFile) {
+    this.lines = new JsonLines({ file: file.file, mapping: file.mapping, cardColumns: file.read.names, notes: REFUSED }, MAX_LINE);
+  }
+
+  /** The CSV bytes of the lines a chunk of the file ends. */
+  push(chunk: Buffer): Buffer {
+    return this.out.csv(() => this.lines.push(chunk));
+  }
+
+  /** The CSV bytes of the file's last line, after its last chunk, the file checked as a whole. */
+  end(): Buffer {
+    const bytes = this.out.csv(() => this.lines.last());
+    refusing(() => this.lines.finish());
+    return bytes;
+  }
+}
+
+/** A Parquet file's rows as CSV lines, a row group at a time (objects.ts). */
+export async function* parquetAsCsv(path: string, file: RecordFile): AsyncGenerator<Buffer> {
+  const out = new RecordLines();
+  const groups = parquetRecords(path, { file: file.file, mapping: file.mapping, notes: REFUSED });
+  for (;;) {
+    const next = await refusingAsync(() => groups.next());
+    if (next.done === true) return;
+    yield out.csv(() => next.value);
+  }
+}
+
 /** A record as a CSV line the scanner reads as the plain reader reads the record: no cell quoted, so none that would need it. */
 function lineOf(record: readonly string[]): string {
   const line = record.join(",");
   // A line of one empty cell is a blank line to a CSV reader, and a lone surrogate is not UTF-8: neither reads back as it was.
-  if (line === "" || LONE_SURROGATE.test(line)) throw new NeedsFullParser("a JSON Lines row a CSV line cannot hold");
-  for (const cell of record) if (SPECIAL.test(cell)) throw new NeedsFullParser("a JSON value with a comma, quote or line break");
+  if (line === "" || SPECIAL.test(line)) throw new NeedsFullParser("a value with a quote, a line break or a lone surrogate");
+  // Each comma but the cells' own ends a cell too soon.
+  let commas = 0;
+  for (let at = line.indexOf(","); at >= 0; at = line.indexOf(",", at + 1)) commas++;
+  if (commas !== record.length - 1) throw new NeedsFullParser("a value with a comma");
   return line + "\n";
 }
 
-const SPECIAL = /[",\r\n]/;
-/** In a Unicode regular expression a pair is one code point: only a surrogate alone matches. */
-const LONE_SURROGATE = /\p{Surrogate}/u;
+/** In a Unicode regular expression a pair is one code point: a surrogate matches only alone. */
+const SPECIAL = /["\r\n\p{Surrogate}]/u;
+
+const noted = (): never => {
+  throw new NeedsFullParser("a file the plain reader has a note on");
+};
+
+/** The notes of a file read here are the plain reader's: such a file is left to it. */
+const REFUSED: ObjectNotes = { unquantified: noted, morePages: noted, uncounted: noted };
 
 /** What the plain reader refuses is its to report: the scanner gives the file up. */
 function refusing<T>(read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof UserError) throw new NeedsFullParser("a JSON Lines row the plain reader must judge");
-    throw e;
+    throw given(e);
   }
 }
 
-/** The line the scanner numbers a file's header: JSON Lines' records keep their own lines' numbers. */
-export function headerLine(file: { format: "csv" | "jsonl" }): 0 | 1 {
-  return file.format === "jsonl" ? 0 : 1;
+async function refusingAsync<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    throw given(e);
+  }
 }
 
-/** A JSON Lines file's chunks as the CSV lines of their records, told nothing: what the plain reader would tell, it reads. */
-export function jsonLinesAsCsv(file: { file: string; mapping: ColumnMapping; read: ReadColumns }): RecordLines {
-  return new RecordLines({ file: file.file, mapping: { ...file.mapping, skipped: undefined }, cardColumns: file.read.names }, MAX_LINE);
+/** A file that cannot be read is the plain reader's to report too. */
+function given(e: unknown): unknown {
+  if (e instanceof UserError) return new NeedsFullParser("a row the plain reader must judge");
+  return e instanceof Error && "code" in e ? new NeedsFullParser("a file that cannot be read") : e;
 }

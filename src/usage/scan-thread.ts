@@ -48,10 +48,10 @@ function takeHanded(): void {
   if (thread !== undefined && !thread.ended) keepWarm(thread);
 }
 
-/** Files the scanner never reads on a thread: compressed, or Parquet, by their names (the readers go by content; a name is enough to not start a worker). */
-const NOT_SCANNED = /\.(gz|parquet)$/i;
-/** A folder's files the scanner may read: its CSV and JSON Lines files, hidden ones aside (sources.ts expands a folder so). */
-const FOLDER_CSV = /^[^.].*\.(csv|jsonl|ndjson)$/i;
+/** Files the scanner never reads on a thread: compressed ones, by their names (the readers go by content; a name is enough to not start a worker). */
+const NOT_SCANNED = /\.gz$/i;
+/** A folder's files the scanner may read: its CSV, JSON Lines and Parquet files, hidden ones aside (sources.ts expands a folder so). */
+const FOLDER_CSV = /^[^.].*\.(csv|jsonl|ndjson|parquet)$/i;
 
 /** Start a thread now where the run will likely scan on one: files it may scan of WORKER_BYTES or more in all. */
 export function warmFor(paths: readonly string[]): void {

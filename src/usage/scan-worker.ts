@@ -4,7 +4,7 @@ import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { batchBuffer, RowScanner, type ScannedBatch } from "./row-scanner.js";
 import type { HandedBack, WorkerMessage, WorkerSetup } from "./scanned-events.js";
-import { headerLine, jsonLinesAsCsv, type RecordLines } from "./record-lines.js";
+import { headerLine, JsonLinesAsCsv, parquetAsCsv } from "./record-lines.js";
 import { idBuffer } from "./id-buffers.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
@@ -54,19 +54,22 @@ async function scan(setup: WorkerSetup): Promise<void> {
   for (const file of [setup, ...(setup.then ?? [])]) {
     if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
     else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds, headerLine: headerLine(file) });
-    await scanFile(scanner, file.path, file.format === "jsonl" ? jsonLinesAsCsv({ ...file, read: setup.read }) : undefined);
+    if (file.format === "parquet") await scanRecords(scanner, parquetAsCsv(file.path, { ...file, read: setup.read }));
+    else await scanFile(scanner, file.path, file.format === "jsonl" ? new JsonLinesAsCsv({ ...file, read: setup.read }) : undefined);
+  }
+}
+
+/** Send the header, once the scanner has read it. */
+function sendHeader(scanner: RowScanner, sent: { header: boolean }): void {
+  if (!sent.header && scanner.header) {
+    sent.header = true;
+    post({ kind: "header", ...scanner.header });
   }
 }
 
 /** Scan a file's bytes, or with `records` the CSV lines of its records (JSON Lines). */
-async function scanFile(scanner: RowScanner, path: string, records: RecordLines | undefined): Promise<void> {
-  let sentHeader = false;
-  const header = () => {
-    if (!sentHeader && scanner.header) {
-      sentHeader = true;
-      post({ kind: "header", ...scanner.header });
-    }
-  };
+async function scanFile(scanner: RowScanner, path: string, records: JsonLinesAsCsv | undefined): Promise<void> {
+  const sent = { header: false };
   const fd = openOrRefuse(path);
   try {
     for (;;) {
@@ -75,13 +78,27 @@ async function scanFile(scanner: RowScanner, path: string, records: RecordLines 
       const batches = scanner.scan(records === undefined ? bytes : read === 0 ? records.end() : records.push(bytes), read === 0);
       if (readSize < buffer.length && read > 0) batches.push(...scanner.flush());
       readSize = Math.min(2 * readSize, buffer.length);
-      header();
+      sendHeader(scanner, sent);
       for (const batch of batches) await send(batch);
       if (read === 0) break;
     }
   } finally {
     closeSync(fd);
   }
+  post({ kind: "end" });
+}
+
+/** Scan a file's records, as CSV lines of them a group at a time (Parquet's row groups). */
+async function scanRecords(scanner: RowScanner, lines: AsyncIterable<Buffer>): Promise<void> {
+  const sent = { header: false };
+  for await (const bytes of lines) {
+    const batches = scanner.scan(bytes, false);
+    sendHeader(scanner, sent);
+    for (const batch of batches) await send(batch);
+  }
+  const batches = scanner.scan(Buffer.alloc(0), true);
+  sendHeader(scanner, sent);
+  for (const batch of batches) await send(batch);
   post({ kind: "end" });
 }
 

@@ -17,7 +17,7 @@ import { mayFallBack, readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
-import { headerLine, jsonLinesAsCsv } from "./record-lines.js";
+import { headerLine, JsonLinesAsCsv, parquetAsCsv, type ScannedFormat } from "./record-lines.js";
 
 /**
  * Usage read by the row scanner (row-scanner.ts) as rows: one file's as they
@@ -63,12 +63,9 @@ export interface WorkerSetup {
   then?: readonly WorkerFile[];
   /** ScanSetup's: given when the ids' first pass found the log in time order. */
   repeatedIds?: Float64Array;
-  /** JSON Lines are read as CSV lines of their records (record-lines.ts). */
+  /** JSON Lines and Parquet are read as CSV lines of their records (record-lines.ts). */
   format: ScannedFormat;
 }
-
-/** The formats the scanner reads: JSON Lines through their records. */
-type ScannedFormat = "csv" | "jsonl";
 
 /** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same header and mapping). */
 type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping" | "format"> & { keepShapes: boolean };
@@ -264,7 +261,8 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
   const { format, compressed } = await (options.formatOf ?? formatOfFile)(path).catch(() => {
     throw new NeedsFullParser("content that cannot be read");
   });
-  if (format !== "csv" && format !== "jsonl") throw new NeedsFullParser(`${format}, not CSV or JSON Lines`);
+  // Parquet within gzip is refused by the plain reader, which says why.
+  if (!(format === "csv" || format === "jsonl" || (format === "parquet" && !compressed))) throw new NeedsFullParser(`${compressed ? "gzip of " : ""}${format}, which the scanner does not read`);
   // A CSV file's header, where it can be read here: a JSON line is no header (JSON Lines' fields may first appear on any line).
   const header = compressed || format !== "csv" ? undefined : headerOf(path);
   // Rows skipped by their values are the plain reader's; a header without a skip_rows: column (a layout's, the export lacking it) has none.
@@ -286,7 +284,7 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
   const { setup, size, compressed } = await prepare(file, options);
   const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
-  const here = () => scanHere(setup, options, bytes());
+  const here = () => scanHere(setup, options, setup.format === "parquet" ? parquetAsCsv(path, setup) : csvOf(setup, bytes()));
   yield* rowsOf(file, setup, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
@@ -323,7 +321,7 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions & { format?: ScannedFormat }): AsyncGenerator<ShapedRows> {
   const mapping = options.mappingFor(file);
   const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format: options.format ?? "csv" };
-  return rowsOf(file, setup, scanHere(setup, options, chunks));
+  return rowsOf(file, setup, scanHere(setup, options, csvOf(setup, chunks)));
 }
 
 /** Whether a header line may name one of the columns (unknown, it may): a name within it, quoted or not, counts. */
@@ -400,9 +398,14 @@ function quantityFrom(text: string): Decimal {
   return text === "" ? ONE : quantityOf(text)!;
 }
 
-async function* scanHere(setup: WorkerSetup, options: UsageOptions, given: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
+/** A file's bytes as the scanner reads them: a CSV file's as they are, JSON Lines' as the CSV lines of their records. */
+function csvOf(setup: WorkerSetup, chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  return setup.format === "jsonl" ? csvOfJsonLines(setup, chunks) : chunks;
+}
+
+/** Scan a file's CSV bytes (csvOf) here. */
+async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
   const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, headerLine: headerLine(setup) });
-  const chunks = setup.format === "jsonl" ? csvOfJsonLines(setup, given) : given;
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {
@@ -422,7 +425,7 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, given: Async
 }
 
 async function* csvOfJsonLines(setup: WorkerSetup, chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const lines = jsonLinesAsCsv(setup);
+  const lines = new JsonLinesAsCsv(setup);
   for await (const chunk of chunks) yield lines.push(chunk);
   yield lines.end();
 }
