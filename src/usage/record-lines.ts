@@ -19,7 +19,7 @@ import type { ReadColumns } from "./layout.js";
  * of their own), and a cell that a CSV line cannot hold as it is (a comma, a
  * quote, a line break, or text that is not well-formed UTF-16).
  */
-export class RecordLines {
+class RecordLines {
   /** The number of the next CSV line written: the header is line 0. */
   private next = 0;
   private header = true;
