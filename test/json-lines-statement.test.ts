@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -68,6 +68,33 @@ describe("a JSON Lines log on the row scanner", () => {
     // A row's line in the JSON Lines is its CSV line less the header's.
     expect(fromJson.stdout).toBe(fromCsv.stdout.replace(/usage\.csv:(\d+)/g, (_, line: string) => `usage.jsonl:${Number(line) - 1}`));
     expect(fromJson.stdout).toMatch(/usage\.jsonl:\d+/);
+  });
+
+  it("in daily files read one after another on the reading thread, gives the CSV files' statement, whichever fields each file's first line has", () => {
+    // Three days of 30,000 rows each (past 8 MB in all): the first two go on with one header's shapes; the third day's first line has a user the others' lack, so its header is another.
+    const days = [0, 1, 2].map((d) => {
+      const { csv, jsonl } = log(30_000);
+      const day = (text: string) => text.replaceAll("2026-11-", `2026-${9 + d}-`.replace("-9-", "-09-"));
+      const lines = jsonl.trimEnd().split("\n");
+      if (d === 2) lines.unshift(lines.splice(1, 1)[0]!);
+      const csvLines = csv.trimEnd().split("\n");
+      if (d === 2) csvLines.splice(1, 0, csvLines.splice(2, 1)[0]!);
+      return { csv: day(`${csvLines.join("\n")}\n`), jsonl: day(`${lines.join("\n")}\n`) };
+    });
+    const dir = folder({});
+    mkdirSync(join(dir, "csv"));
+    mkdirSync(join(dir, "jsonl"));
+    days.forEach((d, i) => {
+      writeFileSync(join(dir, "csv", `day${i}.csv`), d.csv);
+      writeFileSync(join(dir, "jsonl", `day${i}.jsonl`), d.jsonl);
+    });
+    const daily = (kind: string) => ["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-09-01", "--usage", kind, "--format", "json"];
+    const fromJson = binary(daily("jsonl"), { cwd: dir });
+    const fromCsv = binary(daily("csv"), { cwd: dir });
+    expect(fromJson.stderr).toBe("");
+    expect(fromJson.code).toBe(0);
+    expect(fromJson.stdout).toBe(fromCsv.stdout.replace(/csv\/day(\d)\.csv:(\d+)/g, (_, day: string, line: string) => `jsonl/day${day}.jsonl:${Number(line) - 1}`));
+    expect(JSON.parse(fromJson.stdout).accounts[0].cycles).toHaveLength(3);
   });
 
   it("refuses a bad line at its line and column, as the plain reader does, past 8 MB too", () => {

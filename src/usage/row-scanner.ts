@@ -14,18 +14,17 @@ import { ShapeValues } from "./shape-values.js";
 import { ComponentCells } from "./component-cells.js";
 
 /**
- * The fastest reader of usage CSV: it works on the file's bytes, and gives the
- * rows of each distinct meter and dimension values (a shape) one number, and
- * each account another, so that the dimensions are decoded, validated and built
- * once per shape rather than once per row, and rows travel as columns of numbers
- * (to the main thread, when it runs in a worker). The account is not part of
- * the shape: a log of many accounts would have about a shape a row.
+ * The fastest reader of usage CSV (and of JSON Lines and Parquet, their records written as CSV lines:
+ * record-lines.ts): it works on the bytes, gives the rows of each distinct meter and dimension values (a
+ * shape) one number and each account another, so that dimensions are decoded, validated and built once a
+ * shape, and rows travel as columns of numbers (to the main thread, when it runs in a worker). The account is
+ * not part of the shape: a log of many accounts would have about a shape a row.
  *
- * It reads only what it can prove it reads as the plain reader would: rows
- * without quotes or carriage returns, as wide as the header, of a known meter,
- * with a valid timestamp, quantity and components (component-cells.ts) and the
- * dimensions the meter needs. Anything else throws `NeedsFullParser`, and the caller reads the
- * file with the plain reader (and csv-parse after it), which reports errors.
+ * It reads only what it can prove it reads as the plain reader would: rows as wide as the header, cells
+ * unquoted or quoted whole, lines all ended by LF or all by CR LF, of a known meter, with a valid timestamp,
+ * quantity and components (component-cells.ts) and the dimensions the meter needs. Anything else throws
+ * `NeedsFullParser`, and the caller reads the file with the plain reader (and csv-parse after it), which
+ * reports errors.
  */
 
 export interface ScanSetup {
@@ -52,10 +51,9 @@ export interface ScanSetup {
 }
 
 /**
- * Rows as columns: the i-th row is at `base + at[i]`, on line `firstLine +
- * line[i]`, of shape `shape[i]` and account `account[i]`, and so on. Instants and lines are kept as
- * small offsets (12 bytes a row in all, not 20): batches wait in memory
- * between the threads, the more of them the better both keep busy.
+ * Rows as columns: the i-th row is at `base + at[i]`, on line `firstLine + line[i]`, of shape `shape[i]` and
+ * account `account[i]`, and so on. Instants and lines are kept as small offsets (12 bytes a row in all, not
+ * 20): batches wait in memory between the threads, the more of them the better both keep busy.
  */
 export interface ScannedBatch {
   count: number;
@@ -70,10 +68,9 @@ export interface ScannedBatch {
   /** Each row's event id as its bytes, when the file has the column: a string is made only for a row the replay prices in full. */
   ids: EventIdColumn | undefined;
   /**
-   * Shapes first seen in this batch, numbered on from those of earlier batches,
-   * as one flat list (a structured clone copies it fast): for each, its meter,
-   * then the cell of each of the header's dimensions ("" when empty), each as
-   * the number of its text in `values`.
+   * Shapes first seen in this batch, numbered on from those of earlier batches, as one flat list (a structured
+   * clone copies it fast): for each, its meter, then the cell of each of the header's dimensions ("" when empty),
+   * each as the number of its text in `values`.
    */
   shapeCells: number[];
   /** Texts of cells first seen in this batch, numbered on likewise: a shape's values are found once, here, and the main thread only indexes them. */
@@ -169,11 +166,7 @@ export class RowScanner {
     this.batch = this.freshBatch();
   }
 
-  /**
-   * Scan the next chunk of the file; `last` with the final one (which may be
-   * empty). Returns full batches. The chunk is not kept: a reader may fill the
-   * same buffer again.
-   */
+  /** Scan the next chunk of the file; `last` with the final one (which may be empty). Returns full batches. The chunk is not kept: a reader may fill the same buffer again. */
   scan(given: Buffer, last: boolean): ScannedBatch[] {
     // Cells quoted whole lose their quotes; any other quote, or carriage return but a CRLF line's, is csv-parse's to read: the whole chunk looked at once, so split() need not.
     const chunk = this.quoted.stripping || given.indexOf(QUOTE) >= 0 ? this.quoted.strip(given) : this.quoted.passed(given);
@@ -233,11 +226,9 @@ export class RowScanner {
   }
 
   /**
-   * Go on with the next of several files whose header is the same text, read
-   * through the same mapping (the caller has checked both): the file is read as
-   * one of its own (its header, lines from 1), but its shapes and quantities are
-   * numbered on from this file's, so a shape of both is found, not built again.
-   * Call after the last chunk of this file.
+   * Go on with the next of several files of the same header text and mapping (the caller has checked both, sameHeader):
+   * read as one of its own (its header, its own lines), its shapes and quantities numbered on from this file's, so a
+   * shape of both is found, not built again. Call after the last chunk of this file.
    */
   nextFile(file: string): void {
     this.setup = { ...this.setup, file };
@@ -251,6 +242,11 @@ export class RowScanner {
     this.header = undefined;
   }
 
+  /** Whether a next file's header line is this file's. */
+  sameHeader(text: string): boolean {
+    return this.headerText === text;
+  }
+
   /** Where the line from `start` ends (the end of the buffer for the file's last line), or -1 for a line the next chunk goes on with. */
   private headerEnd(buf: Buffer, start: number, last: boolean): number {
     const nl = lineEnd(buf, start, buf.length);
@@ -258,9 +254,8 @@ export class RowScanner {
   }
 
   /**
-   * Read the row from `start` in one pass over its bytes: where each cell
-   * starts (`cells`, one past the row's end after the last), and the hash of
-   * its key cells (`rowHash`). Returns where the row ends, as headerEnd does.
+   * Read the row from `start` in one pass over its bytes: where each cell starts (`cells`, one past the row's end
+   * after the last), and the hash of its key cells (`rowHash`). Returns where the row ends, as headerEnd does.
    */
   private split(buf: Buffer, start: number, last: boolean): number {
     const cells = this.cells;

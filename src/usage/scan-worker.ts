@@ -50,11 +50,20 @@ let readSize = 64 << 10;
 
 /** Each file of the setup in turn, one after another (several given in order): its header, its batches and an end each. */
 async function scan(setup: WorkerSetup): Promise<void> {
-  let scanner: RowScanner | undefined;
+  let last: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
-    if (scanner !== undefined && "keepShapes" in file && file.keepShapes) scanner.nextFile(file.file);
-    else scanner = new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds, headerLine: headerLine(file) });
-    if (file.format === "parquet") await scanRecords(scanner, parquetAsCsv(file.path, { ...file, read: setup.read }));
+    const fresh = () => new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds, headerLine: headerLine(file) });
+    const before = last;
+    // A file may go on with the shapes of the file before: a CSV file where the setup found their headers one text, JSON Lines where their records' headers are.
+    const keeps = before !== undefined && "keepShapes" in file && file.keepShapes;
+    const scanner = (header: string | undefined): RowScanner => {
+      if (keeps && (file.format === "csv" || (header !== undefined && before.sameHeader(header)))) {
+        before.nextFile(file.file);
+        return (last = before);
+      }
+      return (last = fresh());
+    };
+    if (file.format === "parquet") await scanRecords(scanner(undefined), parquetAsCsv(file.path, { ...file, read: setup.read }));
     else await scanFile(scanner, file.path, file.format === "jsonl" ? new JsonLinesAsCsv({ ...file, read: setup.read }) : undefined);
   }
 }
@@ -67,15 +76,17 @@ function sendHeader(scanner: RowScanner, sent: { header: boolean }): void {
   }
 }
 
-/** Scan a file's bytes, or with `records` the CSV lines of its records (JSON Lines). */
-async function scanFile(scanner: RowScanner, path: string, records: JsonLinesAsCsv | undefined): Promise<void> {
+/** Scan a file's bytes, or with `records` the CSV lines of its records (JSON Lines), by the scanner `scannerFor` gives for the header line its first bytes end. */
+async function scanFile(scannerFor: (header: string | undefined) => RowScanner, path: string, records: JsonLinesAsCsv | undefined): Promise<void> {
   const sent = { header: false };
+  let scanner: RowScanner | undefined;
   const fd = openOrRefuse(path);
   try {
     for (;;) {
       const read = readOrRefuse(fd, buffer.subarray(0, readSize));
-      const bytes = buffer.subarray(0, read);
-      const batches = scanner.scan(records === undefined ? bytes : read === 0 ? records.end() : records.push(bytes), read === 0);
+      const bytes = records === undefined ? buffer.subarray(0, read) : read === 0 ? records.end() : records.push(buffer.subarray(0, read));
+      scanner ??= scannerFor(headerOf(bytes));
+      const batches = scanner.scan(bytes, read === 0);
       if (readSize < buffer.length && read > 0) batches.push(...scanner.flush());
       readSize = Math.min(2 * readSize, buffer.length);
       sendHeader(scanner, sent);
@@ -86,6 +97,12 @@ async function scanFile(scanner: RowScanner, path: string, records: JsonLinesAsC
     closeSync(fd);
   }
   post({ kind: "end" });
+}
+
+/** The first line of a file's first bytes, where they end one: its header, as the scanner decodes it. */
+function headerOf(bytes: Buffer): string | undefined {
+  const end = bytes.indexOf(10);
+  return end < 0 ? undefined : bytes.toString("utf8", 0, end);
 }
 
 /** Scan a file's records, as CSV lines of them a group at a time (Parquet's row groups). */

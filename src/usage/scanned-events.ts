@@ -67,7 +67,7 @@ export interface WorkerSetup {
   format: ScannedFormat;
 }
 
-/** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same header and mapping). */
+/** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same mapping, and a CSV file's the same header; JSON Lines' records' header is compared as the worker reads it). */
 type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping" | "format"> & { keepShapes: boolean };
 
 /** The worker's messages, in order: the header's columns, batches, then an end, a refusal or a failure. */
@@ -305,7 +305,8 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
   const [first, ...then] = prepared.map((p) => p.setup);
   // JSON Lines have no header line to compare: each file is read with shapes of its own.
   const headers = prepared.map((p) => (p.setup.format === "csv" ? headerOf(p.setup.path) : undefined));
-  const keepShapes = (i: number) => headers[i + 1] !== undefined && headers[i + 1] === headers[i] && isDeepStrictEqual(prepared[i + 1]!.setup.mapping, prepared[i]!.setup.mapping);
+  const sameHeader = (i: number) => (prepared[i + 1]!.setup.format === "jsonl" ? prepared[i]!.setup.format === "jsonl" : headers[i + 1] !== undefined && headers[i + 1] === headers[i]);
+  const keepShapes = (i: number) => sameHeader(i) && isDeepStrictEqual(prepared[i + 1]!.setup.mapping, prepared[i]!.setup.mapping);
   const messages = fromWorker({ ...first!, then: then.map(({ path, file, mapping, format }, i) => ({ path, file, mapping, format, keepShapes: keepShapes(i) })) });
   // Each file's rows end at its own end message; the worker goes on to the next file.
   const shared: AsyncIterable<WorkerMessage> = { [Symbol.asyncIterator]: () => ({ next: () => messages.next() }) };
