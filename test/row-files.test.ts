@@ -97,4 +97,22 @@ describe("several files as one source", () => {
     );
     expect(values).toEqual(["call p1 acme 1 a.csv:2", "call p2 acme 2 a.csv:3", "call p2 acme 5 b.csv:2", "call p9 zeta 5 b.csv:3", "call p1 acme 5 b.csv:4"]);
   });
+
+  it("a shape of a later file is an earlier one only where its meter, dimension names, their order and values are all the earlier one's", async () => {
+    const two = (file: string, dimensions: Record<string, string>[]) => ({ ...source(file, dimensions.map(() => ["call", ""]), ["acme"], ["1"]), dimensions });
+    const a = two("a.csv", [{ project: "p1", user: "u1" }, { project: "p1" }, { project: "p1", user: "u2" }]);
+    // The first three differ from every shape of a.csv in one respect each; the last three are a.csv's first, third and second.
+    const b = two("b.csv", [{ user: "u1", project: "p1" }, { project: "p1", user: "" }, { project: "p1", user: "u1" }, { project: "p1", user: "u1" }, { project: "p1", user: "u2" }, { project: "p1" }]);
+    b.meters[2] = "open";
+    // Shapes are found by a hash of their values, then compared: with every hash one, each is compared with all.
+    for (const hash of [undefined, () => 0]) {
+      const numbers: number[] = [];
+      const files = [
+        { name: "a.csv", rows: () => given(batch(a, 2, [[0, 0, 0], [1, 0, 0], [2, 0, 0]])) },
+        { name: "b.csv", rows: () => given(batch(b, 2, [[0, 0, 0], [1, 0, 0], [2, 0, 0], [3, 0, 0], [4, 0, 0], [5, 0, 0]])) },
+      ];
+      for await (const rows of rowsOfFiles(files, hash)) for (let i = 0; i < rows.count; i++) numbers.push(rows.shape[i]!);
+      expect(numbers).toEqual([0, 1, 2, 3, 4, 5, 0, 2, 1]);
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import type { RowSource, ShapeCells, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import type { Decimal } from "../money.js";
+import { FNV_OFFSET, FNV_PRIME } from "./shape-table.js";
 
 /** A row's line in several files: its file's number times this, plus its line there (exact while under 2^53). */
 const FILE_LINES = 2 ** 32;
@@ -15,8 +16,8 @@ const FILE_LINES = 2 ** 32;
  * batch's columns are filled again for the next one: its reader (an order stage)
  * copies the rows it keeps before it asks for more.
  */
-export async function* rowsOfFiles(files: readonly { name: string; rows: () => AsyncIterable<ShapedRows> }[]): AsyncGenerator<ShapedRows> {
-  const merged = new FilesSource();
+export async function* rowsOfFiles(files: readonly { name: string; rows: () => AsyncIterable<ShapedRows> }[], hash: ShapeHash = valuesHash): AsyncGenerator<ShapedRows> {
+  const merged = new FilesSource(hash);
   let last: FileNumbers | undefined;
   for (const [index, { name, rows }] of files.entries()) {
     let file: FileNumbers | undefined;
@@ -28,7 +29,12 @@ export async function* rowsOfFiles(files: readonly { name: string; rows: () => A
   }
 }
 
+/** A hash of a shape's values (valuesHash; the tests' make every shape collide). */
+type ShapeHash = (meter: string, dimensions: Readonly<Record<string, string>>) => number;
+
 class FilesSource implements RowSource {
+  constructor(private readonly hash: ShapeHash) {}
+
   readonly accounts: string[] = [];
   /**
    * The shapes' meters and values: the first file's own arrays while every file goes on with its
@@ -39,11 +45,13 @@ class FilesSource implements RowSource {
   dimensions: Readonly<Record<string, string>>[] = [];
   readonly quantities: Decimal[] = [];
   /**
-   * Shapes by their values, once two files have shapes of their own: while every
-   * file goes on with the first one's shapes (one worker, one header), its
-   * numbers are already the log's, and no key is made.
+   * Shapes by a hash of their values (valuesHash), once two files have shapes of their own: a shape's number, or
+   * the numbers of shapes whose values hash alike. A text key was about 200 bytes a shape, held to the end (daily
+   * JSON Lines of 2M rows, their files' first lines giving their headers four orders: 105 MB of live heap as the
+   * replay finished, 95 MB with hashes); a hash is a number. While every file goes on with the first one's shapes (one worker, one
+   * header), its numbers are already the log's, and none is made.
    */
-  private shapes: Map<string, number> | undefined;
+  private shapes: Map<number, number | number[]> | undefined;
   private firstSource: RowSource | undefined;
   private readonly accountNumbers = new Map<string, number>();
   /** Each file's rows' location but the line: a file's own source (its shapes' objects) is let go when the file ends. */
@@ -69,7 +77,7 @@ class FilesSource implements RowSource {
       this.meters = [...this.meters];
       this.dimensions = [...this.dimensions];
       this.shapes = new Map();
-      for (let s = 0; s < this.meters.length; s++) this.shapes.set(keyOf(this.meters[s]!, this.dimensions[s]!), s);
+      for (let s = 0; s < this.meters.length; s++) this.index(this.hash(this.meters[s]!, this.dimensions[s]!), s);
     }
     return new FileNumbers(this, source, index, last?.source === source ? last : undefined);
   }
@@ -103,25 +111,60 @@ class FilesSource implements RowSource {
     return number;
   }
 
-  /** The number of a shape by its values, new or found: once a file has shapes of its own (file()). */
+  /**
+   * The number of a shape by its values, new or found: once a file has shapes of its own (file()). Two shapes are
+   * one where their meters are one and their dimensions the same names in the same order with the same values.
+   */
   shape(meter: string, dimensions: Readonly<Record<string, string>>): number {
-    const shapes = this.shapes!;
-    const key = keyOf(meter, dimensions);
-    let number = shapes.get(key);
-    if (number === undefined) {
-      shapes.set(key, (number = this.meters.length));
-      this.meters.push(meter);
-      this.dimensions.push(dimensions);
-    }
+    const hash = this.hash(meter, dimensions);
+    const found = this.shapes!.get(hash);
+    if (typeof found === "number" && this.same(found, meter, dimensions)) return found;
+    if (typeof found === "object") for (const s of found) if (this.same(s, meter, dimensions)) return s;
+    const number = this.meters.length;
+    this.meters.push(meter);
+    this.dimensions.push(dimensions);
+    this.index(hash, number);
     return number;
+  }
+
+  private index(hash: number, shape: number): void {
+    const shapes = this.shapes!;
+    const found = shapes.get(hash);
+    shapes.set(hash, found === undefined ? shape : typeof found === "number" ? [found, shape] : [...found, shape]);
+  }
+
+  private same(shape: number, meter: string, dimensions: Readonly<Record<string, string>>): boolean {
+    if (this.meters[shape] !== meter) return false;
+    const known = this.dimensions[shape]!;
+    const names = Object.keys(known);
+    let i = 0;
+    for (const name in dimensions) if (names[i++] !== name || known[name] !== dimensions[name]) return false;
+    return i === names.length;
   }
 }
 
-/** A shape's values, each after its length: no two shapes share a key, whatever their cells hold. */
-function keyOf(meter: string, dimensions: Readonly<Record<string, string>>): string {
-  let key = `${meter.length}:${meter}`;
-  for (const name in dimensions) key += `${name.length}:${name}${dimensions[name]!.length}:${dimensions[name]!}`;
-  return key;
+/** A 53-bit hash of a shape's meter and dimensions in order, each text after its length: shapes that differ most likely differ in it. */
+function valuesHash(meter: string, dimensions: Readonly<Record<string, string>>): number {
+  const hash = { a: FNV_OFFSET, b: 0 };
+  mix(hash, meter);
+  for (const name in dimensions) {
+    mix(hash, name);
+    mix(hash, dimensions[name]!);
+  }
+  return (hash.a >>> 0) * 2 ** 21 + (hash.b & 0x1fffff);
+}
+
+function mix(hash: { a: number; b: number }, text: string): void {
+  let { a, b } = hash;
+  a = Math.imul(a ^ text.length, FNV_PRIME);
+  b = Math.imul(b, 31) + text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, FNV_PRIME);
+    b = (Math.imul(b, 31) + c) | 0;
+  }
+  hash.a = a;
+  hash.b = b;
 }
 
 /** One file's shape, account and quantity numbers as the merged source's, and its lines as the source's lines. */
