@@ -144,6 +144,22 @@ describe("JSON Lines on the row scanner, against the plain reader", () => {
     expect(await scanned(bytes, [7, 100], options())).toEqual(expected);
   });
 
+  it("refuses a line longer than a line may be however the file is chunked, and reads one as long as it may be", async () => {
+    // All but a few bytes of it an ignored field, as a gateway's export with the prompt inlined (red team, stop 41).
+    const line = (length: number) => {
+      const head = '{"timestamp":"2026-09-01T00:00:00Z","meter":"data_read","quantity":1,"project":"p1","note":"';
+      return `${head}${"x".repeat(length - head.length - 2)}"}`;
+    };
+    const next = '{"timestamp":"2026-09-01T00:00:01Z","meter":"data_read","quantity":2,"project":"p1","note":""}';
+    const long = Buffer.from(`${line(1_400_000)}\n${next}\n`);
+    expect(await reference(long, options())).toMatch(/^error: .*:1:1: line too long/);
+    for (const at of [[], [1 << 20], [1 << 19, 3 << 19]]) expect(await scanned(long, at, options())).toBe("gave up");
+    const most = Buffer.from(`${line(1 << 20)}\n${next}\n`);
+    const expected = await reference(most, options());
+    expect(expected).toHaveLength(2);
+    expect(await scanned(most, [1 << 20], options())).toEqual(expected);
+  });
+
   it("gives up where a CSV line cannot hold a record as it is, and where the plain reader must speak", async () => {
     const give = async (text: string) => expect(await scanned(Buffer.from(text), [], options())).toBe("gave up");
     const head = '{"timestamp":"2026-09-01T00:00:00Z","meter":"data_read","quantity":1,';
