@@ -9,6 +9,7 @@ import { loadCard } from "../src/inputs.js";
 import { Zone } from "../src/time.js";
 import { NO_MAPPING, type ColumnMapping } from "../src/usage/mapping.js";
 import { NeedsFullParser } from "../src/usage/plain-csv.js";
+import { SkippedRows } from "../src/usage/skipped-rows.js";
 import { readUsageFile, type UsageOptions } from "../src/usage/read.js";
 import { scanChunks } from "../src/usage/scanned-events.js";
 import { chunked } from "./helpers/chunks.js";
@@ -160,6 +161,23 @@ describe("JSON Lines on the row scanner, against the plain reader", () => {
     expect(await scanned(most, [1 << 20], options())).toEqual(expected);
   });
 
+  it("reads rows that write their quantity null, and tells the run the plain reader's note of them", async () => {
+    // Once given up (red team, stop 41: a null on the last line of 500,000 cost a second reading of the file).
+    const text = ['{"timestamp":"2026-09-01T00:00:00Z","meter":"data_read","quantity":1,"project":"p1"}', '{"timestamp":"2026-09-01T00:00:01Z","meter":"data_read","quantity":null,"project":"p1"}', "", '{"timestamp":"2026-09-01T00:00:02Z","meter":"data_read","quantity":"","project":"p2"}'].join("\n");
+    const told = () => {
+      const skipped = new SkippedRows();
+      return { skipped, opts: options({ ...NOTES_IGNORED, skipped }) };
+    };
+    const plain = told();
+    const expected = await reference(Buffer.from(text), plain.opts);
+    expect(expected).toHaveLength(3);
+    const scanner = told();
+    expect(await scanned(Buffer.from(text), [40], scanner.opts)).toEqual(expected);
+    const notes = (skipped: SkippedRows) => skipped.notes().map((n) => n.replace(/\S*u\d+\.jsonl|\S*usage\.jsonl/g, "FILE"));
+    expect(notes(plain.skipped)).toEqual(['burnrate: note: 2 rows of FILE have no quantity ("quantity" null or empty; the first at FILE:2:1): each is priced as one event, as an empty quantity is\n']);
+    expect(notes(scanner.skipped)).toEqual(notes(plain.skipped));
+  });
+
   it("gives up where a CSV line cannot hold a record as it is, and where the plain reader must speak", async () => {
     const give = async (text: string) => expect(await scanned(Buffer.from(text), [], options())).toBe("gave up");
     const head = '{"timestamp":"2026-09-01T00:00:00Z","meter":"data_read","quantity":1,';
@@ -171,7 +189,5 @@ describe("JSON Lines on the row scanner, against the plain reader", () => {
     await give(`[1,2]\n`);
     await give(`${head}"project":"p1","project":"p2"}\n`);
     await give(`${head}"project":"p1"}\n${head}"project":"p1","extra":1}\n`);
-    // A quantity written null is a note of the plain reader's.
-    await give(`${head}"project":"p1"}\n{"timestamp":"2026-09-01T00:00:01Z","meter":"data_read","quantity":null,"project":"p1"}\n`);
   });
 });

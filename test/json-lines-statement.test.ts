@@ -108,6 +108,15 @@ describe("a JSON Lines log on the row scanner", () => {
     expect(r.stderr).toBe('burnrate: error: usage.jsonl:70001:3: quantity is not a number (expected a plain decimal such as 12 or 0.5, found "2x")\n');
   });
 
+  it("on the reading thread, says once what the plain reader says of rows that write their quantity null", () => {
+    const { jsonl } = log(90_000);
+    const lines = jsonl.split("\n");
+    for (const at of [5, 89_000]) lines[at] = lines[at]!.replace(/"quantity":\d+/, '"quantity":null');
+    const r = binary(args("usage.jsonl"), { cwd: folder({ "usage.jsonl": lines.join("\n") }) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('burnrate: note: 2 rows of usage.jsonl have no quantity ("quantity" null or empty; the first at usage.jsonl:6:1): each is priced as one event, as an empty quantity is\n');
+  });
+
   it("says once what the plain reader says of rows that write their quantity null", async () => {
     const { jsonl } = log(400);
     const lines = jsonl.split("\n");

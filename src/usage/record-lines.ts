@@ -1,4 +1,4 @@
-import { UserError } from "../errors.js";
+import { UserError, type Location } from "../errors.js";
 import type { ColumnMapping } from "./mapping.js";
 import { JsonLines, parquetRecords, type ObjectNotes } from "./objects.js";
 import { NeedsFullParser, type PlainRecord } from "./plain-csv.js";
@@ -13,11 +13,12 @@ import type { ReadColumns } from "./layout.js";
  * blank one) is written blank, so that every row keeps its own line's (or
  * Parquet row's) number, for messages and for the order of an instant's rows.
  *
- * What the plain reader would say something of goes to it: a row it refuses
- * (an error found here is not reported: the file is read again by the plain
- * reader, which reports it), a file it has a note on (rows without a quantity
- * of their own), and a cell that a CSV line cannot hold as it is (a comma, a
- * quote, a line break, or text that is not well-formed UTF-16).
+ * What the plain reader would refuse goes to it: a row it refuses (an error
+ * found here is not reported: the file is read again by the plain reader,
+ * which reports it), and a cell that a CSV line cannot hold as it is (a comma,
+ * a quote, a line break, or text that is not well-formed UTF-16). What it
+ * would note of a file (rows without a quantity of their own) is kept
+ * (KeptNotes) and told the run with the file's rows.
  */
 class RecordLines {
   /** The number of the next CSV line written: the header is line 0. */
@@ -63,8 +64,8 @@ export class JsonLinesAsCsv {
   private readonly lines: JsonLines;
   private readonly out = new RecordLines();
 
-  constructor(file: RecordFile) {
-    this.lines = new JsonLines({ file: file.file, mapping: file.mapping, cardColumns: file.read.names, notes: REFUSED }, MAX_LINE);
+  constructor(file: RecordFile, notes: KeptNotes) {
+    this.lines = new JsonLines({ file: file.file, mapping: file.mapping, cardColumns: file.read.names, notes }, MAX_LINE);
   }
 
   /** The CSV bytes of the lines a chunk of the file ends. */
@@ -81,9 +82,9 @@ export class JsonLinesAsCsv {
 }
 
 /** A Parquet file's rows as CSV lines, a row group at a time (objects.ts). */
-export async function* parquetAsCsv(path: string, file: RecordFile): AsyncGenerator<Buffer> {
+export async function* parquetAsCsv(path: string, file: RecordFile, notes: KeptNotes): AsyncGenerator<Buffer> {
   const out = new RecordLines();
-  const groups = parquetRecords(path, { file: file.file, mapping: file.mapping, notes: REFUSED });
+  const groups = parquetRecords(path, { file: file.file, mapping: file.mapping, notes });
   for (;;) {
     const next = await refusingAsync(() => groups.next());
     if (next.done === true) return;
@@ -106,12 +107,37 @@ function lineOf(record: readonly string[]): string {
 /** In a Unicode regular expression a pair is one code point: a surrogate matches only alone. */
 const SPECIAL = /["\r\n\p{Surrogate}]/u;
 
-const noted = (): never => {
-  throw new NeedsFullParser("a file the plain reader has a note on");
-};
+/** A note the object readers tell of a file, as data a reading thread can post: the call and its arguments. */
+export type ObjectNote =
+  | { kind: "unquantified"; at: Location; field: string; rows: number }
+  | { kind: "morePages"; at: Location; field: string }
+  | { kind: "uncounted"; at: Location; meter: string; what: string; rows: number };
 
-/** The notes of a file read here are the plain reader's: such a file is left to it. */
-const REFUSED: ObjectNotes = { unquantified: noted, morePages: noted, uncounted: noted };
+/** A file's notes as the scanner reads it, told the run's notes (tellNotes) as its rows are: the plain reader would tell the same at the same file's end. */
+export class KeptNotes implements ObjectNotes {
+  readonly notes: ObjectNote[] = [];
+
+  unquantified(at: Location, field: string, rows: number): void {
+    this.notes.push({ kind: "unquantified", at, field, rows });
+  }
+
+  morePages(at: Location, field: string): void {
+    this.notes.push({ kind: "morePages", at, field });
+  }
+
+  uncounted(at: Location, meter: string, what: string, rows: number): void {
+    this.notes.push({ kind: "uncounted", at, meter, what, rows });
+  }
+}
+
+/** Tell the run kept notes. Each tells a file's count (SkippedRows): a file read again tells it again, the same. */
+export function tellNotes(notes: readonly ObjectNote[], to: ObjectNotes | undefined): void {
+  for (const note of notes) {
+    if (note.kind === "unquantified") to?.unquantified(note.at, note.field, note.rows);
+    else if (note.kind === "morePages") to?.morePages(note.at, note.field);
+    else to?.uncounted(note.at, note.meter, note.what, note.rows);
+  }
+}
 
 /** What the plain reader refuses is its to report: the scanner gives the file up. */
 function refusing<T>(read: () => T): T {

@@ -4,7 +4,7 @@ import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { batchBuffer, RowScanner, type ScannedBatch } from "./row-scanner.js";
 import type { HandedBack, WorkerMessage, WorkerSetup } from "./scanned-events.js";
-import { headerLine, JsonLinesAsCsv, parquetAsCsv } from "./record-lines.js";
+import { headerLine, JsonLinesAsCsv, KeptNotes, parquetAsCsv } from "./record-lines.js";
 import { idBuffer } from "./id-buffers.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
@@ -63,8 +63,12 @@ async function scan(setup: WorkerSetup): Promise<void> {
       }
       return (last = fresh());
     };
-    if (file.format === "parquet") await scanRecords(scanner(undefined), parquetAsCsv(file.path, { ...file, read: setup.read }));
-    else await scanFile(scanner, file.path, file.format === "jsonl" ? new JsonLinesAsCsv({ ...file, read: setup.read }) : undefined);
+    const notes = new KeptNotes();
+    if (file.format === "parquet") await scanRecords(scanner(undefined), parquetAsCsv(file.path, { ...file, read: setup.read }, notes));
+    else await scanFile(scanner, file.path, file.format === "jsonl" ? new JsonLinesAsCsv({ ...file, read: setup.read }, notes) : undefined);
+    // What reading the file noted goes to the run with its rows, before its end.
+    if (notes.notes.length > 0) post({ kind: "notes", notes: notes.notes });
+    post({ kind: "end" });
   }
 }
 
@@ -96,7 +100,6 @@ async function scanFile(scannerFor: (header: string | undefined) => RowScanner, 
   } finally {
     closeSync(fd);
   }
-  post({ kind: "end" });
 }
 
 /** The first line of a file's first bytes, where they end one: its header, as the scanner decodes it. */
@@ -116,7 +119,6 @@ async function scanRecords(scanner: RowScanner, lines: AsyncIterable<Buffer>): P
   const batches = scanner.scan(Buffer.alloc(0), true);
   sendHeader(scanner, sent);
   for (const batch of batches) await send(batch);
-  post({ kind: "end" });
 }
 
 /** A file that cannot be opened or read is left to the plain reader, which reports it. */

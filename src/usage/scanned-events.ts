@@ -17,7 +17,7 @@ import { mayFallBack, readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
 import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
-import { headerLine, JsonLinesAsCsv, parquetAsCsv, type ScannedFormat } from "./record-lines.js";
+import { headerLine, JsonLinesAsCsv, KeptNotes, parquetAsCsv, tellNotes, type ObjectNote, type ScannedFormat } from "./record-lines.js";
 
 /**
  * Usage read by the row scanner (row-scanner.ts) as rows: one file's as they
@@ -74,6 +74,7 @@ type WorkerFile = Pick<WorkerSetup, "path" | "file" | "mapping" | "format"> & { 
 export type WorkerMessage =
   | ({ kind: "header" } & ScannedHeader)
   | { kind: "batch"; batch: ScannedBatch }
+  | { kind: "notes"; notes: ObjectNote[] }
   | { kind: "end" }
   | { kind: "refused"; reason: string }
   | { kind: "failed"; message: string; stack: string | undefined };
@@ -284,7 +285,8 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
   const { setup, size, compressed } = await prepare(file, options);
   const path = setup.path;
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
-  const here = () => scanHere(setup, options, setup.format === "parquet" ? parquetAsCsv(path, setup) : csvOf(setup, bytes()));
+  const notes = new KeptNotes();
+  const here = () => scanHere(setup, options, setup.format === "parquet" ? parquetAsCsv(path, setup, notes) : csvOf(setup, bytes(), notes), notes);
   yield* rowsOf(file, setup, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
 }
 
@@ -322,7 +324,8 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions & { format?: ScannedFormat }): AsyncGenerator<ShapedRows> {
   const mapping = options.mappingFor(file);
   const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format: options.format ?? "csv" };
-  return rowsOf(file, setup, scanHere(setup, options, csvOf(setup, chunks)));
+  const notes = new KeptNotes();
+  return rowsOf(file, setup, scanHere(setup, options, csvOf(setup, chunks, notes), notes));
 }
 
 /** Whether a header line may name one of the columns (unknown, it may): a name within it, quoted or not, counts. */
@@ -365,6 +368,9 @@ async function* rowsOf(file: string, setup: Pick<WorkerSetup, "components" | "ma
       case "batch":
         yield toRows(message.batch, shapes);
         break;
+      case "notes":
+        tellNotes(message.notes, setup.mapping.skipped);
+        break;
       case "refused":
         throw new NeedsFullParser(message.reason);
       case "failed":
@@ -400,12 +406,12 @@ function quantityFrom(text: string): Decimal {
 }
 
 /** A file's bytes as the scanner reads them: a CSV file's as they are, JSON Lines' as the CSV lines of their records. */
-function csvOf(setup: WorkerSetup, chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
-  return setup.format === "jsonl" ? csvOfJsonLines(setup, chunks) : chunks;
+function csvOf(setup: WorkerSetup, chunks: AsyncIterable<Buffer>, notes: KeptNotes): AsyncIterable<Buffer> {
+  return setup.format === "jsonl" ? csvOfJsonLines(setup, chunks, notes) : chunks;
 }
 
-/** Scan a file's CSV bytes (csvOf) here. */
-async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>): AsyncGenerator<WorkerMessage> {
+/** Scan a file's CSV bytes (csvOf) here, and tell what notes reading it kept. */
+async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>, notes: KeptNotes): AsyncGenerator<WorkerMessage> {
   const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, headerLine: headerLine(setup) });
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
@@ -422,11 +428,12 @@ async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: Asyn
   const batches = scanner.scan(Buffer.alloc(0), true);
   yield* header();
   for (const batch of batches) yield { kind: "batch", batch };
+  if (notes.notes.length > 0) yield { kind: "notes", notes: notes.notes };
   yield { kind: "end" };
 }
 
-async function* csvOfJsonLines(setup: WorkerSetup, chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  const lines = new JsonLinesAsCsv(setup);
+async function* csvOfJsonLines(setup: WorkerSetup, chunks: AsyncIterable<Buffer>, notes: KeptNotes): AsyncGenerator<Buffer> {
+  const lines = new JsonLinesAsCsv(setup, notes);
   for await (const chunk of chunks) yield lines.push(chunk);
   yield lines.end();
 }
