@@ -92,7 +92,8 @@ const draining = fc.array(repeating.chain((r) => fc.record({
 }).map((more) => ({ ...r, ...more }))), { minLength: 60, maxLength: 200 }).map(consistent);
 const logs = fc.oneof(long, spread);
 
-const text = (st: Statement) => JSON.stringify(statementJson(st));
+/** The statement, and the values without a budget each account's usage named (warned of beside it, in their order). */
+const text = (st: Statement) => JSON.stringify({ statement: statementJson(st), unbudgeted: [...(st.unbudgeted ?? [])].map(([account, values]) => [account, [...values]]) });
 
 describe(`the known path gives the full path's statement (${RUNS} random cards, accounts and logs)`, () => {
   it("rows (known path where it may) and events (full path) give the same statement", () => {

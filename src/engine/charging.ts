@@ -66,6 +66,8 @@ export abstract class Charging extends Limits {
       case "charge":
         break;
     }
+    // Noted as the known path notes its rows (a gauge's rise is charged at cycle starts, not by its row): whatever then refuses the row.
+    if (meter.aggregation !== "gauge") this.seen(run, event.dimensions);
     switch (meter.aggregation) {
       case "flow":
         return this.chargeFlow(run, meter, event, shape);

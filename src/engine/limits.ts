@@ -4,7 +4,7 @@ import type { Instant } from "../time.js";
 import { min, NO_CREDITS, type Credits } from "./credits.js";
 import type { UsageEvent } from "./types.js";
 import { TimelineApplication } from "./timeline-application.js";
-import type { AccountRun } from "./replay-state.js";
+import type { AccountRun, Dimensions } from "./replay-state.js";
 import { BALANCE_RULES, CHARGE_CHECKS, PAYING_RULES, type RuleContext, type UsageCharge } from "./rules.js";
 import { CheckRooms } from "./check-rooms.js";
 import { endedReason, isEndedReason, planServes } from "./subscription-end.js";
@@ -71,6 +71,11 @@ export abstract class Limits extends TimelineApplication {
       if (reason !== undefined) return reason;
     }
     return undefined;
+  }
+
+  /** What the checks note of usage that is charged or refused as a charge is, on either path (ChargeCheck.sees). */
+  protected seen(run: AccountRun, dims: Dimensions): void {
+    for (const check of CHARGE_CHECKS) check.sees?.(this.rules, run, dims);
   }
 
   /** What an accepted charge records: its quota, day and budget spend, its creator's reward. */

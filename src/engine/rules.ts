@@ -92,6 +92,13 @@ interface ChargeCheck {
   records(ctx: RuleContext, charge: UsageCharge): void;
   /** Its room, where charges may be taken together within one: none keeps every charge it applies to on the full path. */
   readonly room?: CheckRoom;
+  /**
+   * What it notes of a usage row of a charge (not a gauge's), whether it applies or not and whether the row is then
+   * paid or refused: asked as the row is priced in full, and as the known path makes a new group's target for a
+   * shape's rows of a run, so that the two paths note alike (red team, stop 41: noted as `applies` was asked, a row a quota refused first was noted on the
+   * known path only).
+   */
+  sees?(ctx: RuleContext, run: AccountRun, dims: Dimensions): void;
 }
 
 const NOTHING = (): undefined => undefined;
@@ -227,13 +234,12 @@ function spendBudget(ctx: RuleContext, spent: { run: AccountRun; dims: Dimension
  */
 const budget: ChargeCheck = {
   reads: (card) => (card.budgets === undefined ? [] : [card.budgets.dimension]),
-  applies: (ctx, run, _meter, dims) => {
-    if (budgetOf(ctx.card, run, dims) !== undefined) return true;
-    // A value without a budget is noted (a set of the dimension's values, once a shape's first row): the statement
-    // warns where it is one typo from a budget's key, which then caps nothing (red team, stops 35 and 36).
+  applies: (ctx, run, _meter, dims) => budgetOf(ctx.card, run, dims) !== undefined,
+  // A value without a budget is noted (a set of the dimension's values): the statement warns where it is one typo
+  // from a budget's key, which then caps nothing (red team, stops 35 and 36).
+  sees: (ctx, run, dims) => {
     const value = ctx.card.budgets !== undefined && run.terms.budgets.size > 0 ? dims[ctx.card.budgets.dimension] : undefined;
-    if (value !== undefined) (run.unbudgeted ??= new Set()).add(value);
-    return false;
+    if (value !== undefined && budgetOf(ctx.card, run, dims) === undefined) (run.unbudgeted ??= new Set()).add(value);
   },
   refuses: (ctx, { run, dims, amount }) => {
     const b = budgetOf(ctx.card, run, dims);
