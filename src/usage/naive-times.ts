@@ -45,8 +45,8 @@ interface Straddling {
 }
 
 /**
- * The rows of a CSV file whose first row's time has no offset that the account's zone and UTC put in two cycles;
- * undefined for a file of other times (offsets, dates alone), JSON Lines or Parquet, read no further than its first row.
+ * The rows of a file whose first row's time has no offset that the account's zone and UTC put in two cycles;
+ * undefined for a file of other times (offsets, dates alone), read no further than its first row.
  */
 async function straddling(file: string, mapping: ColumnMapping, zone: Zone, boundsOf: () => readonly Instant[]): Promise<Straddling | undefined> {
   const found: Straddling = { rows: 0, first: 0 };

@@ -1,6 +1,7 @@
 import { UserError, type Location } from "../errors.js";
 import type { ColumnMapping } from "./mapping.js";
-import { JsonLines, parquetRecords, type ObjectNotes } from "./objects.js";
+import { parquetRecords, type ObjectNotes } from "./objects.js";
+import { JsonLines } from "./json-lines.js";
 import { NeedsFullParser, type PlainRecord } from "./plain-csv.js";
 import { MAX_LINE } from "./csv-bytes.js";
 import type { ReadColumns } from "./layout.js";

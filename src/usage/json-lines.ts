@@ -1,0 +1,137 @@
+import { UserError } from "../errors.js";
+import { Decimal } from "../money.js";
+import { ObjectRows, type ObjectSource } from "./objects.js";
+import type { PlainRecord } from "./plain-csv.js";
+import { checkRepeatedKeys } from "./fix19a-json-keys.js";
+
+/**
+ * JSON.parse reads a number as a double, which keeps 15 to 17 significant digits: a 64-bit request
+ * id (1795132800000000001) would come out as another number, and ids a unit apart as one id, so
+ * distinct requests were dropped as repeats. A line with a run of 16 digits or more has each
+ * number a double would not keep exactly quoted before it is parsed: its cell is the number as
+ * written, as a plain decimal. Strings are matched first, so digits inside one are left alone.
+ */
+const LONG_DIGITS = /\d[\d.]{15}/;
+const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+
+function exactNumbers(line: string): string {
+  return line.replace(STRING_OR_NUMBER, (token) => {
+    if (token.startsWith('"')) return token;
+    const exact = new Decimal(token);
+    // Quoted as a plain decimal (12345678901234567e0 as 12345678901234567): a cell's quantity is read as one.
+    return exact.equals(new Decimal(String(Number(token)))) ? token : `"${exact.toFixed()}"`;
+  });
+}
+
+/**
+ * The first value of a line that is a number written with a leading zero (`007`, `-01.5`), outside
+ * strings: what JSON.parse calls "Unexpected number". Only a whole value counts (after `:`, `,` or `[`,
+ * before `,`, `}` or `]`): an unquoted date (`2026-11-03`) is another mistake.
+ */
+function leadingZero(line: string): { text: string; at: number } | undefined {
+  for (const match of line.matchAll(/"(?:[^"\\]|\\.)*"|([:,[]\s*)(-?0\d[\d.]*(?:[eE][+-]?\d+)?)(?=\s*[,}\]])/g)) {
+    if (match[2] !== undefined) return { text: match[2], at: match.index + match[1]!.length };
+  }
+  return undefined;
+}
+
+/**
+ * JSON Lines as records, a chunk of bytes at a time: one object per line, blank lines skipped. Both
+ * readers take a file's records from here, the plain reader (jsonLineRecords) and the row scanner's
+ * (record-lines.ts), so that a line is read one way.
+ */
+export class JsonLines {
+  private readonly rows: ObjectRows;
+  private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  private rest = "";
+  private line = 0;
+
+  constructor(
+    private readonly source: ObjectSource & { cardColumns?: ReadonlySet<string> },
+    private readonly maxLine: number,
+  ) {
+    this.rows = new ObjectRows(source.file, source.mapping, "line", source.cardColumns, source.notes ?? source.mapping.skipped);
+  }
+
+  /** The records of the lines a chunk ends; the header comes first, with the first object's. */
+  push(chunk: Buffer): PlainRecord[] {
+    const { file } = this.source;
+    let textChunk: string;
+    try {
+      textChunk = this.decoder.decode(chunk, { stream: true });
+    } catch {
+      throw new UserError("not UTF-8", { file, line: this.line + 1, column: 1 }, "UTF-8 text", "other bytes");
+    }
+    const out: PlainRecord[] = [];
+    const text = this.rest + textChunk;
+    let start = 0;
+    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
+      // A whole line as long is refused as a line left open is, wherever the chunks end (red team, stop 41: a line of
+      // 1.4 MB, all but a few bytes an ignored field, was read from 1 MiB chunks and refused from 16 KiB ones).
+      if (nl - start > this.maxLine) throw this.tooLong();
+      this.take(text.slice(start, nl), out);
+      start = nl + 1;
+    }
+    this.rest = text.slice(start);
+    if (this.rest.length > this.maxLine) throw this.tooLong();
+    return out;
+  }
+
+  /** The next line, longer than a line may be. */
+  private tooLong(): UserError {
+    return new UserError("line too long", { file: this.source.file, line: this.line + 1, column: 1 }, `a JSON object of at most ${this.maxLine} bytes`, "a longer line");
+  }
+
+  /** The records of a last line without a newline, after the last chunk. */
+  last(): PlainRecord[] {
+    const out: PlainRecord[] = [];
+    if (this.rest.length > 0) this.take(this.rest, out);
+    this.rest = "";
+    return out;
+  }
+
+  /** After the last records: ObjectRows.finish. */
+  finish(): void {
+    this.rows.finish();
+  }
+
+  private take(body: string, out: PlainRecord[]): void {
+    const { file } = this.source;
+    const line = ++this.line;
+    const trimmed = (line === 1 ? body.replace(/^\uFEFF/, "") : body).trim();
+    if (trimmed === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(LONG_DIGITS.test(trimmed) ? exactNumbers(trimmed) : trimmed);
+    } catch {
+      // The message and its position as the line is written, not as exactNumbers rewrote it.
+      let problem = "";
+      try {
+        JSON.parse(trimmed);
+      } catch (e) {
+        problem = (e as Error).message;
+      }
+      const zero = leadingZero(trimmed);
+      if (zero !== undefined) {
+        const digits = zero.text.replace(/^(-?)0+(?=\d)/, "$1");
+        throw new UserError(`a JSON number with a leading zero, ${zero.text}, which JSON does not allow`, { file, line, column: body.indexOf(trimmed) + zero.at + 1 }, `${digits} as a number, or "${zero.text}" as a string where the zeros are part of an id`, zero.text);
+      }
+      // A pretty-printed object spans lines, each of them no JSON on its own.
+      throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
+    }
+    checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
+    this.rows.push(value, line, out);
+  }
+}
+
+/** JSON Lines' records in batches, a batch a chunk. */
+export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: ObjectSource & { cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {
+  const lines = new JsonLines(source, maxLine);
+  for await (const chunk of chunks) {
+    const out = lines.push(chunk);
+    if (out.length > 0) yield out;
+  }
+  const out = lines.last();
+  if (out.length > 0) yield out;
+  lines.finish();
+}
