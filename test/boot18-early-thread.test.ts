@@ -62,7 +62,7 @@ describe("the reading thread started by bin/burnrate", () => {
     expect(started(["statement", "--usage", small, "--plan", "pro", other])).toBe(false);
   });
 
-  it("does not start for another command, standard input, a compressed log or a flag before the command", () => {
+  it("does not start for another command, standard input or a flag before the command; starts for a large compressed log", () => {
     const big = sized("big.csv", 9);
     const gz = sized("big.csv.gz", 9);
     expect(started(["check", "--usage", big])).toBe(false);
@@ -71,19 +71,21 @@ describe("the reading thread started by bin/burnrate", () => {
     expect(started(["--version"])).toBe(false);
     expect(started(["--plan", "pro", "statement", "--usage", big])).toBe(false);
     expect(started(["statement", "--usage", "-"])).toBe(false);
-    expect(started(["statement", "--usage", gz])).toBe(false);
+    // Gunzipped on the reading thread since stop 41, as JSON Lines and Parquet are scanned there.
+    expect(started(["statement", "--usage", gz])).toBe(true);
     expect(started(["statement", "--", "--usage", big])).toBe(false);
   });
 
-  it("counts a folder as its CSV, JSON Lines and Parquet files, hidden ones and others aside", () => {
+  it("counts a folder as its CSV, JSON Lines and Parquet files, gzipped or not, hidden ones and others aside", () => {
     const folder = join(dir, "days");
     mkdirSync(folder);
     writeFileSync(join(folder, "README.md"), "");
     const day = (name: string, mb: number) => sized(join("days", name), mb);
-    day("2026-11-01.csv", 4);
+    day("2026-11-01.csv", 2);
     day(".2026-11-02.csv", 5);
-    day("2026-11-03.csv.gz", 5);
-    day("2026-11-04.jsonl.gz", 5);
+    day("2026-11-03.csv.gz", 1);
+    day("2026-11-04.jsonl.gz", 1);
+    day("2026-11-04.json", 5);
     expect(started(["statement", "--usage", folder])).toBe(false);
     day("2026-11-05.CSV", 2);
     expect(started(["statement", "--usage", folder])).toBe(false);

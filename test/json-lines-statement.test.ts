@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
@@ -95,6 +96,29 @@ describe("a JSON Lines log on the row scanner", () => {
     expect(fromJson.code).toBe(0);
     expect(fromJson.stdout).toBe(fromCsv.stdout.replace(/csv\/day(\d)\.csv:(\d+)/g, (_, day: string, line: string) => `jsonl/day${day}.jsonl:${Number(line) - 1}`));
     expect(JSON.parse(fromJson.stdout).accounts[0].cycles).toHaveLength(3);
+  });
+
+  it("gzipped, on the reading thread for a file past 8 MB, gives the CSV's statement too, and the plain CSV gzipped its own", () => {
+    // Each row's trace, 192 hex digits of a pseudo-random sequence (no meter reads it), keeps the gzip past 8 MB.
+    const { csv, jsonl } = log(90_000);
+    let seed = 7;
+    const trace = () => Array.from({ length: 24 }, () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0).toString(16).padStart(8, "0")).join("");
+    const traced = jsonl.trimEnd().split("\n").map((line) => line.replace(/}$/, `,"trace":"${trace()}"}`));
+    seed = 7;
+    const csvTraced = csv.trimEnd().split("\n").map((line, i) => `${line},${i === 0 ? "trace" : trace()}`);
+    const dir = folder({ "burnrate.mapping.yaml": "ignore_columns: [trace]\n" });
+    writeFileSync(join(dir, "usage.jsonl.gz"), gzipSync(`${traced.join("\n")}\n`));
+    writeFileSync(join(dir, "usage.csv.gz"), gzipSync(`${csvTraced.join("\n")}\n`));
+    writeFileSync(join(dir, "usage.csv"), `${csvTraced.join("\n")}\n`);
+    expect(statSync(join(dir, "usage.jsonl.gz")).size).toBeGreaterThan(8 << 20);
+    expect(statSync(join(dir, "usage.csv.gz")).size).toBeGreaterThan(8 << 20);
+    const fromCsv = binary(args("usage.csv"), { cwd: dir });
+    for (const [file, line] of [["usage.jsonl.gz", -1], ["usage.csv.gz", 0]] as const) {
+      const r = binary(args(file), { cwd: dir });
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(fromCsv.stdout.replace(/usage\.csv:(\d+)/g, (_, n: string) => `${file}:${Number(n) + line}`));
+    }
   });
 
   it("refuses a bad line at its line and column, as the plain reader does, past 8 MB too", () => {

@@ -48,10 +48,8 @@ function takeHanded(): void {
   if (thread !== undefined && !thread.ended) keepWarm(thread);
 }
 
-/** Files the scanner never reads on a thread: compressed ones, by their names (the readers go by content; a name is enough to not start a worker). */
-const NOT_SCANNED = /\.gz$/i;
-/** A folder's files the scanner may read: its CSV, JSON Lines and Parquet files, hidden ones aside (sources.ts expands a folder so). */
-const FOLDER_CSV = /^[^.].*\.(csv|jsonl|ndjson|parquet)$/i;
+/** A folder's files the scanner may read: its CSV, JSON Lines and Parquet files, gzipped or not, hidden ones aside (sources.ts expands a folder so). */
+const FOLDER_CSV = /^[^.].*\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
 
 /** Start a thread now where the run will likely scan on one: files it may scan of WORKER_BYTES or more in all. */
 export function warmFor(paths: readonly string[]): void {
@@ -98,7 +96,7 @@ function usageOf(argv: readonly string[]): string[] | undefined {
 function scannedBytes(paths: readonly string[], folders: boolean): number {
   let bytes = 0;
   for (const path of paths) {
-    if (path === "-" || NOT_SCANNED.test(path)) continue;
+    if (path === "-") continue;
     try {
       const stats = statSync(path);
       if (stats.isFile()) bytes += stats.size;

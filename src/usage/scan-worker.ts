@@ -1,8 +1,9 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, createReadStream, openSync, readSync } from "node:fs";
+import { createGunzip } from "node:zlib";
 import { parentPort } from "node:worker_threads";
 import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
-import { batchBuffer, RowScanner, type ScannedBatch } from "./row-scanner.js";
+import { batchBuffer, readable, RowScanner, type ScannedBatch } from "./row-scanner.js";
 import type { HandedBack, WorkerMessage, WorkerSetup } from "./scanned-events.js";
 import { headerLine, JsonLinesAsCsv, KeptNotes, parquetAsCsv } from "./record-lines.js";
 import { idBuffer } from "./id-buffers.js";
@@ -64,8 +65,10 @@ async function scan(setup: WorkerSetup): Promise<void> {
       return (last = fresh());
     };
     const notes = new KeptNotes();
+    const records = file.format === "jsonl" ? new JsonLinesAsCsv({ ...file, read: setup.read }, notes) : undefined;
     if (file.format === "parquet") await scanRecords(scanner(undefined), parquetAsCsv(file.path, { ...file, read: setup.read }, notes));
-    else await scanFile(scanner, file.path, file.format === "jsonl" ? new JsonLinesAsCsv({ ...file, read: setup.read }, notes) : undefined);
+    else if ("compressed" in file && file.compressed === true) await scanRecords(scanner(undefined), gunzipped(file.path, records));
+    else await scanFile(scanner, file.path, records);
     // What reading the file noted goes to the run with its rows, before its end.
     if (notes.notes.length > 0) post({ kind: "notes", notes: notes.notes });
     post({ kind: "end" });
@@ -100,6 +103,12 @@ async function scanFile(scannerFor: (header: string | undefined) => RowScanner, 
   } finally {
     closeSync(fd);
   }
+}
+
+/** A gzip file's bytes, gunzipped, or with `records` the CSV lines of its records (JSON Lines); a file that cannot be read or is not whole gzip is the plain reader's to report. */
+async function* gunzipped(path: string, records: JsonLinesAsCsv | undefined): AsyncGenerator<Buffer> {
+  for await (const chunk of readable(createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })))) yield records === undefined ? chunk : records.push(chunk);
+  if (records !== undefined) yield records.end();
 }
 
 /** The first line of a file's first bytes, where they end one: its header, as the scanner decodes it. */

@@ -65,6 +65,8 @@ export interface WorkerSetup {
   repeatedIds?: Float64Array;
   /** JSON Lines and Parquet are read as CSV lines of their records (record-lines.ts). */
   format: ScannedFormat;
+  /** Gzip, gunzipped as it is read: a file read alone (several files' compressed ones each are). */
+  compressed?: boolean;
 }
 
 /** A file a worker scans after another: where it is, its name in messages, its mapping, and whether it keeps the shapes of the file before (the same mapping, and a CSV file's the same header; JSON Lines' records' header is compared as the worker reads it). */
@@ -287,7 +289,8 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
   const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const notes = new KeptNotes();
   const here = () => scanHere(setup, options, setup.format === "parquet" ? parquetAsCsv(path, setup, notes) : csvOf(setup, bytes(), notes), notes);
-  yield* rowsOf(file, setup, !compressed && size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker(setup) : here());
+  // Compressed or not, a large file is read on the reading thread (stop 41: gzip JSON Lines read here were slower than the plain reader's events).
+  yield* rowsOf(file, setup, size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker({ ...setup, compressed }) : here());
 }
 
 /**
