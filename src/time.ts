@@ -15,7 +15,8 @@ export const BEFORE_ALL: Instant = -Infinity;
 /** ` UTC` after the time is how BigQuery and other warehouses write a UTC instant in CSV (`2026-11-01 04:25:41 UTC`). */
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|z| ?UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 
-export type ParsedInstant = { ok: true; at: Instant } | { ok: false; problem: string; expected: string };
+/** An instant read, or why not; `clocks` where a zone's clock change (a gap or an overlap) is why. */
+export type ParsedInstant = { ok: true; at: Instant } | { ok: false; problem: string; expected: string; clocks?: true };
 
 const EXPECTED = "an ISO-8601 instant such as 2026-10-14T09:30:00Z";
 
@@ -152,9 +153,9 @@ export class Zone {
     }
     if (candidates.size === 1) return { ok: true, at: [...candidates][0]! };
     if (candidates.size === 0) {
-      return { ok: false, problem: `local time does not exist in ${this.name} (clocks skip it)`, expected: "a local time outside a daylight-saving gap, or an offset" };
+      return { ok: false, problem: `local time does not exist in ${this.name} (clocks skip it)`, expected: "a local time outside a daylight-saving gap, or an offset", clocks: true };
     }
-    return { ok: false, problem: `local time happens twice in ${this.name} (clocks fall back)`, expected: "an explicit offset such as +01:00" };
+    return { ok: false, problem: `local time happens twice in ${this.name} (clocks fall back)`, expected: "an explicit offset such as +01:00", clocks: true };
   }
 
   /**

@@ -373,7 +373,9 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   const at = (i: number): Location => ({ file, line, column: i + 1 });
   const stamp = record[index.timestamp]!;
   const parsed = mapping.timestampUnit === undefined ? instantOf(stamp, zone) : sinceEpoch(stamp, mapping.timestampUnit);
-  if (!parsed.ok) throw new UserError(parsed.problem, at(index.timestamp), parsed.expected, shown(stamp));
+  // A column that cannot hold an offset (a Parquet timestamp, a gateway's UTC wall clock) is read in a zone the mapping names (newcomer, stop 41).
+  const zoned = parsed.ok || parsed.clocks !== true || mapping.timestampZone !== undefined ? "" : `; or, if the export writes UTC, timestamp_zone: UTC in the usage mapping`;
+  if (!parsed.ok) throw new UserError(parsed.problem, at(index.timestamp), `${parsed.expected}${zoned}`, shown(stamp));
 
   const rawMeter = index.meter >= 0 ? record[index.meter]! : mapping.meter!;
   const meterName = mapping.meterValues.get(rawMeter) ?? rawMeter;
