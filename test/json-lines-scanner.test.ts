@@ -3,16 +3,14 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { isRows, rowEvents, type UsageBatch } from "../src/engine/rows.js";
-import type { UsageEvent } from "../src/engine/types.js";
 import { loadCard } from "../src/inputs.js";
 import { Zone } from "../src/time.js";
 import { NO_MAPPING, type ColumnMapping } from "../src/usage/mapping.js";
-import { NeedsFullParser } from "../src/usage/plain-csv.js";
 import { SkippedRows } from "../src/usage/skipped-rows.js";
 import { readUsageFile, type UsageOptions } from "../src/usage/read.js";
 import { scanChunks } from "../src/usage/scanned-events.js";
 import { chunked } from "./helpers/chunks.js";
+import { collect, type Outcome } from "./helpers/reader-outcomes.js";
 import { ROOT } from "./helpers/cli.js";
 
 // JSON Lines on the row scanner (record-lines.ts): each line's record written as a CSV line. The scanner must
@@ -25,23 +23,6 @@ const dir = mkdtempSync(join(tmpdir(), "burnrate-jsonl-scanner-"));
 /** The generated objects carry a `note` no meter reads, nested or not, left out by the mapping. */
 const NOTES_IGNORED: ColumnMapping = { ...NO_MAPPING, ignore: new Set(["note"]) };
 const options = (mapping: ColumnMapping = NOTES_IGNORED): UsageOptions => ({ card: fliplet, zone: Zone.of("Europe/Paris")!, defaultAccount: "default", mappingFor: () => mapping });
-
-function seen(e: UsageEvent) {
-  return { at: e.at, account: e.account, meter: e.meter, quantity: e.quantity.toFixed(), components: e.components, dimensions: { ...e.dimensions }, eventId: e.eventId, origin: { ...e.origin, columns: [...(e.origin.columns ?? [])] } };
-}
-
-type Outcome = ReturnType<typeof seen>[] | "gave up" | `error: ${string}`;
-
-async function collect(batches: AsyncIterable<UsageBatch>): Promise<Outcome> {
-  const out: ReturnType<typeof seen>[] = [];
-  try {
-    for await (const batch of batches) for (const e of isRows(batch) ? rowEvents(batch) : batch) out.push(seen(e));
-  } catch (e) {
-    if (e instanceof NeedsFullParser) return "gave up";
-    return `error: ${(e as Error).message}`;
-  }
-  return out;
-}
 
 let files = 0;
 /** Both readers name the same file in the events' origins. */
