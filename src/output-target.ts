@@ -1,6 +1,7 @@
-import { existsSync, lstatSync, readlinkSync, statSync, type Stats } from "node:fs";
+import { lstatSync, readlinkSync, statSync, type Stats } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { atFlag, UserError, shown } from "./errors.js";
+import { mappingNamed } from "./mapping-files.js";
 
 /**
  * Where an output (`-o FILE`, a file of `--emit-usage DIR` or `schema --write DIR`)
@@ -38,9 +39,9 @@ export function runInputs(named: Record<string, string | readonly string[] | und
   return inputs;
 }
 
-/** `FILE.mapping.yaml` beside each usage or bill file, when there: read without being named. */
+/** `FILE.mapping.yaml` (or `.yml`) beside each usage or bill file, when there: read without being named. */
 export function besideMappings(files: readonly string[]): string[] {
-  return files.filter((f) => f !== "-").map((f) => `${f}.mapping.yaml`).filter((f) => existsSync(f));
+  return files.filter((f) => f !== "-").flatMap((f) => mappingNamed(f) ?? []);
 }
 
 const MAX_LINKS = 40;

@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { mappingNamed } from "../mapping-files.js";
 import { formatLocation, UserError, shown, type Location } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { readText } from "../inputs.js";
@@ -22,8 +22,7 @@ export interface BillInput {
 }
 
 function billMappingFor(input: BillInput, card: RateCard): BillMapping {
-  const beside = `${input.file}.mapping.yaml`;
-  const file = input.mappingFile ?? (existsSync(beside) ? beside : undefined);
+  const file = input.mappingFile ?? (input.file === "-" ? undefined : mappingNamed(input.file));
   const base = file === undefined ? DEFAULT_BILL_MAPPING : parseBillMapping(readText(file), file, card);
   return withBillFlags(base, input.layout, input.mapFlags, card);
 }

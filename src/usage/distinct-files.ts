@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, resolve } from "node:path";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { atFlag, UserError, shown } from "../errors.js";
 import { folderMapping } from "./sources.js";
+import { mappingNamed } from "../mapping-files.js";
 
 /**
  * Refuse a usage file named twice: by the same path, another spelling of it,
@@ -40,8 +41,7 @@ function refuseCopies(files: readonly string[]): void {
     if (head === undefined) continue;
     // Read alike: the folder's mapping and the file's own, by what they say, not where they are (one folder named two
     // ways, two folders each with the same mapping, two files each with one of their own: red team, stop 36).
-    const own = `${file}.mapping.yaml`;
-    const key = `${mappingText(folderMapping(file))}\u0000${mappingText(existsSync(own) ? own : undefined)}\u0000${head}`;
+    const key = `${mappingText(folderMapping(file))}\u0000${mappingText(mappingNamed(file))}\u0000${head}`;
     byHead.set(key, [...(byHead.get(key) ?? []), file]);
   }
   for (const same of byHead.values()) {

@@ -1,4 +1,3 @@
-import { existsSync } from "node:fs";
 import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
 import { readText } from "../inputs.js";
 import { decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
@@ -7,6 +6,7 @@ import { CANONICAL, inFix, type Canonical } from "./layout.js";
 import { LAYOUT_NAMES, usageLayout } from "./layouts.js";
 import { valueKey } from "./mapping-names.js";
 import { folderMapping } from "./sources.js";
+import { mappingNamed } from "../mapping-files.js";
 import { Zone } from "../time.js";
 import type { SkippedRows } from "./skipped-rows.js";
 import type { PartsOf } from "./layout19-parts.js";
@@ -202,8 +202,7 @@ export function mappingResolver(input: MappingInput): (file: string) => ColumnMa
   };
   if (input.mappingFile !== undefined) load(input.mappingFile);
   return (file) => {
-    const beside = file === "-" ? undefined : `${file}.mapping.yaml`;
-    const files = [folderMapping(file), beside !== undefined && existsSync(beside) ? beside : undefined, input.mappingFile];
+    const files = [folderMapping(file), file === "-" ? undefined : mappingNamed(file), input.mappingFile];
     const layers = files.flatMap((path) => (path === undefined ? [] : [load(path)]));
     oneLayout(input.layout, layers);
     const mapping = withFlags(layers.reduce((under, over) => layered(under, over), layout), input.mapFlags);

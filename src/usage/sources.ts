@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { constants as zlibConstants, gunzipSync } from "node:zlib";
 import { globSync } from "tinyglobby";
@@ -8,6 +8,7 @@ import { atFlag, UserError, shown, type Place } from "../errors.js";
 import { isGzip } from "./content.js";
 import { isReportHeader, REPORT_START } from "./report-headers.js";
 import { nearMissOf } from "./near-miss.js";
+import { mappingNamed } from "../mapping-files.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
 const USAGE_FILE = /\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
@@ -217,7 +218,7 @@ function burnrateReport(path: string): boolean {
  * dropped in silence).
  */
 function unmappedCsvReport(path: string): boolean {
-  return !existsSync(`${path}.mapping.yaml`) && folderMapping(path) === undefined && burnrateCsvReport(path);
+  return mappingNamed(path) === undefined && folderMapping(path) === undefined && burnrateCsvReport(path);
 }
 
 /** A CSV report burnrate wrote, known by its header, exactly: no usage, passed over as a JSON report is. */
@@ -254,11 +255,11 @@ function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined 
 export function folderMapping(file: string): string | undefined {
   if (file === "-") return undefined;
   const folder = dirname(file);
-  const inside = join(folder, "burnrate.mapping.yaml");
-  if (existsSync(inside)) return inside;
-  const beside = join(dirname(folder), `${basename(folder)}.mapping.yaml`);
-  return folder !== "." && folder !== "/" && existsSync(beside) ? beside : undefined;
+  const inside = mappingNamed(join(folder, "burnrate"));
+  if (inside !== undefined) return inside;
+  return folder !== "." && folder !== "/" ? mappingNamed(join(dirname(folder), basename(folder))) : undefined;
 }
+
 
 /**
  * The files of a run that hold bytes, when some do: an empty file among several is a day of no usage
