@@ -94,8 +94,17 @@ describe("a JSON Lines log on the row scanner", () => {
     const fromCsv = binary(daily("csv"), { cwd: dir });
     expect(fromJson.stderr).toBe("");
     expect(fromJson.code).toBe(0);
-    expect(fromJson.stdout).toBe(fromCsv.stdout.replace(/csv\/day(\d)\.csv:(\d+)/g, (_, day: string, line: string) => `jsonl/day${day}.jsonl:${Number(line) - 1}`));
+    const asJson = (csv: string) => csv.replace(/csv\/day(\d)\.csv:(\d+)/g, (_, day: string, line: string) => `jsonl/day${day}.jsonl:${Number(line) - 1}`);
+    expect(fromJson.stdout).toBe(asJson(fromCsv.stdout));
     expect(JSON.parse(fromJson.stdout).accounts[0].cycles).toHaveLength(3);
+    // A file's note (a quantity written null, priced as one event as an empty CSV cell is) does not end the files read after it (red team, stop 41: the second and third days went unread).
+    writeFileSync(join(dir, "jsonl", "day0.jsonl"), days[0]!.jsonl.replace(/"quantity":\d+/, '"quantity":null'));
+    writeFileSync(join(dir, "csv", "day0.csv"), days[0]!.csv.replace(/\n([^,\n]*,[^,\n]*,)\d+/, "\n$1"));
+    const noted = binary(daily("jsonl"), { cwd: dir });
+    expect(noted.code).toBe(0);
+    expect(noted.stderr).toBe('burnrate: note: 1 row of jsonl/day0.jsonl has no quantity ("quantity" null or empty; the first at jsonl/day0.jsonl:1:1): each is priced as one event, as an empty quantity is\n');
+    expect(noted.stdout).toBe(asJson(binary(daily("csv"), { cwd: dir }).stdout));
+    expect(JSON.parse(noted.stdout).accounts[0].cycles).toHaveLength(3);
   });
 
   it("gzipped, on the reading thread for a file past 8 MB, gives the CSV's statement too, and the plain CSV gzipped its own", () => {

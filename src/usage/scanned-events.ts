@@ -493,7 +493,8 @@ async function* fromWorker(setup: WorkerSetup): AsyncGenerator<WorkerMessage> {
         worker.postMessage(back, [...back.columns, ...back.ids]);
       }
       if (message.kind === "end" && files-- > 1) continue;
-      if (message.kind !== "header" && message.kind !== "batch") return;
+      // A file's notes come before its end: only an end of the last file, a refusal or a failure ends the messages (red team, stop 41: a file's notes ended them, and the files after it went unread).
+      if (message.kind === "refused" || message.kind === "failed" || message.kind === "end") return;
     }
   } finally {
     await worker.terminate();
