@@ -140,6 +140,11 @@ describe("JSON Lines on the row scanner, against the plain reader", () => {
     const expected = await reference(most, options());
     expect(expected).toHaveLength(2);
     expect(await scanned(most, [1 << 20], options())).toEqual(expected);
+    // Ended by CR LF, its CR is no part of it (red team, stop 41).
+    const crlf = Buffer.from(`${line(1 << 20)}\r\n${next}\r\n`);
+    const read = await reference(crlf, options());
+    expect(read).toHaveLength(2);
+    expect(await scanned(crlf, [], options())).toEqual(read);
   });
 
   it("reads rows that write their quantity null, and tells the run the plain reader's note of them", async () => {

@@ -51,4 +51,16 @@ describe("times without an offset in JSON Lines and Parquet", () => {
       expect((await run(format, { stamps: ["2026-11-15T10:00:00Z", "2026-12-01T02:30:00Z"] })).stderr).toBe("");
     });
   }
+
+  it("are told in JSON Lines whatever fields later lines add", async () => {
+    // A field first seen on a later row (an end user's), which the run reads where the card reads it (red team, stop 41: the note's own reading refused the line, and the note was lost).
+    const stamps = ["2026-11-15 10:00:00", "2026-12-01 02:30:00", "2026-12-01T03:59:00"];
+    const dir = mkdtempSync(join(tmpdir(), "naive-objects-late-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: America/New_York\n`);
+    const rows = stamps.map((t, i) => (i === 2 ? { timestamp: t, meter: "end_user_open", project: "alpha", user: "u1" } : { timestamp: t, meter: "data_read", quantity: 100, project: "alpha" }));
+    writeFileSync(join(dir, "usage.jsonl"), `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.jsonl", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(note("usage.jsonl", 2));
+  });
 });

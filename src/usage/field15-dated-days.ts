@@ -15,8 +15,8 @@ import type { ColumnMapping } from "./mapping.js";
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The distinct dates of a CSV file whose first row's timestamp is a date without a time; none for any
- * other (a file of instants, JSON Lines, Parquet), read no further than its first row. Memory grows
+ * The distinct dates of a usage file (CSV, JSON Lines or Parquet, since stop 41) whose first row's timestamp is a
+ * date without a time; none for any other (a file of instants), read no further than its first row. Memory grows
  * with the days, never with the rows.
  */
 async function datedDays(file: string, mapping: ColumnMapping): Promise<Set<string>> {

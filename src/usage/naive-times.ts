@@ -51,6 +51,7 @@ interface Straddling {
 async function straddling(file: string, mapping: ColumnMapping, zone: Zone, boundsOf: () => readonly Instant[]): Promise<Straddling | undefined> {
   const found: Straddling = { rows: 0, first: 0 };
   let days: Set<string> | undefined;
+  // A JSON line is read only where it holds a date near a boundary (its first, whatever it holds).
   await timestampCells(file, mapping, (cell, line, first) => {
     // Only a wall time within a day of a boundary can be read on two sides of it (no zone is a day from UTC): the
     // other rows are passed over by their date, after the first, which says whether the file's times have an offset.
@@ -63,7 +64,7 @@ async function straddling(file: string, mapping: ColumnMapping, zone: Zone, boun
     const local = zone.fromLocal(wall);
     if (local.ok && cycleOf(bounds, local.at) !== cycleOf(bounds, wall) && found.rows++ === 0) found.first = line;
     return true;
-  });
+  }, () => (days ??= nearDays(boundsOf())));
   return found.rows === 0 ? undefined : found;
 }
 

@@ -25,6 +25,8 @@ export interface ObjectSource {
   file: string;
   mapping: ColumnMapping;
   notes?: ObjectNotes;
+  /** Of a flat Parquet file's columns, the one to read alone (a note's timestamps, read again after the run), by the header: all where it names none. */
+  only?: (header: readonly string[]) => string | undefined;
 }
 
 /** Where a row came from: its line in a JSON Lines file, its row number in a Parquet file. */
@@ -341,7 +343,9 @@ export async function* parquetRecords(path: string, source: ObjectSource): Async
   const rows = new ObjectRows(file, mapping, "row", undefined, notes);
   const values = parquetValues(metadata);
   metadata = values.metadata;
-  const header = metadata.schema.slice(1).map((e) => e.name);
+  const all = metadata.schema.slice(1).map((e) => e.name);
+  const alone = flat ? source.only?.(all) : undefined;
+  const header = alone === undefined ? all : [alone];
   const kinds = flat ? header.map((name) => values.columns.find((c) => c.keys.length === 1 && c.keys[0] === name)?.kind) : [];
   const cell = (value: unknown, i: number) => {
     const kind = kinds[i];
@@ -349,7 +353,7 @@ export async function* parquetRecords(path: string, source: ObjectSource): Async
   };
   let start = 0;
   // A flat file's rows whose quantity is null, told as JSON Lines' are (ObjectRows.countQuantity): a column is on every row.
-  const quantityAt = flat ? quantityColumn(header, mapping) : undefined;
+  const quantityAt = flat && alone === undefined ? quantityColumn(header, mapping) : undefined;
   const nulls = { rows: 0, first: 0 };
   if (flat) yield [{ record: header, line: 1 }];
   for (const group of metadata.row_groups) {
@@ -357,7 +361,7 @@ export async function* parquetRecords(path: string, source: ObjectSource): Async
     let objects: Record<string, unknown>[] = [];
     let arrays: unknown[][] = [];
     try {
-      if (flat) await parquetRead({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false, onComplete: (rows: unknown[][]) => (arrays = rows) });
+      if (flat) await parquetRead({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false, ...(alone === undefined ? {} : { columns: header }), onComplete: (rows: unknown[][]) => (arrays = rows) });
       else objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false });
     } catch (e) {
       throw new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy", (e as Error).message);
