@@ -114,10 +114,7 @@ export class RowScanner {
   private keyRuns: number[] = [];
   /** 1 for each column of the shape's, 0 for the rest (and past the header's width). */
   private readonly keyCells = new Uint8Array(1026);
-  /**
-   * Whether the file's lines end with CR LF (a Windows export's), as its header's does: then every line must, and a
-   * line's cells end before its CR. Any other CR, or a file whose lines end both ways, is csv-parse's to read.
-   */
+  /** Whether the file's lines end with CR LF (a Windows export's), as its header's does: then every line must, and a line's cells end before its CR. Any other CR, or a file whose lines end both ways, is csv-parse's to read. */
   private crlf = false;
   /** The last chunk ended with a CR, whose newline must be the next chunk's first byte. */
   private crPending = false;

@@ -103,9 +103,8 @@ function scannableEvents(card: RateCard): Pick<WorkerSetup, "events" | "componen
 }
 
 /**
- * A file's shapes by the scanner's numbers, in columns: what every row of a
- * shape shares (its meter and one dimensions object); its accounts and
- * quantities by number. Columns, not an object a shape: a log holds them by the
+ * A file's shapes by the scanner's numbers, in columns: what every row of a shape shares (its meter and one
+ * dimensions object); its accounts and quantities by number. Columns, not an object a shape: a log holds them by the
  * hundred thousand.
  */
 class FileShapes implements RowSource, ShapeCells {
@@ -294,9 +293,8 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
 }
 
 /**
- * Several files, one after another. Uncompressed files as large as a worker's
- * file in all are scanned on one worker thread, one after another (daily files
- * are small each, and a worker each would cost more than it saves); others
+ * Several files, one after another. Uncompressed files as large as a worker's file in all are scanned on one worker
+ * thread, one after another (daily files are small each, and a worker each would cost more than it saves); others
  * each as one file alone.
  */
 async function* scanFiles(files: readonly string[], options: ScanOptions): AsyncGenerator<ShapedRows> {
@@ -442,10 +440,9 @@ async function* csvOfJsonLines(setup: WorkerSetup, chunks: AsyncIterable<Buffer>
 }
 
 /**
- * Batches the worker may send ahead of the replay: 262,144 rows, about 4.7 MB of
- * columns (18 bytes a row, more with event ids), enough for either thread to run
- * on through the other's slower stretches (a cycle's first rows are slow on the
- * main thread, the rest on the worker).
+ * Batches the worker may send ahead of the replay: 262,144 rows, about 4.7 MB of columns (18 bytes a row, more with
+ * event ids), enough for either thread to run on through the other's slower stretches (a cycle's first rows are slow
+ * on the main thread, the rest on the worker).
  */
 const AHEAD = 32;
 /** Batches' buffers handed back to the worker in one message: a few of AHEAD, so the worker is never short of them for long. */
