@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { binary, burnrate, ROOT } from "./helpers/cli.js";
-import { RowScanner } from "../src/usage/row-scanner.js";
+import { eventsOf, scannedStatement } from "./helpers/scanned-statement.js";
 
 // JSON Lines went the plain reader's way, every row an event priced in full (stop 40: 2M rows in 14 s against
 // the CSV's 2 s). Their records are now written as CSV lines for the row scanner (src/usage/record-lines.ts),
@@ -43,19 +43,12 @@ describe("a JSON Lines log on the row scanner", () => {
   it("gives the statement of the same rows in CSV, its rows read by the scanner", async () => {
     const { csv, jsonl } = log(3000);
     const dir = folder({ "usage.csv": csv, "usage.jsonl": jsonl });
-    const scan = vi.spyOn(RowScanner.prototype, "scan");
-    try {
-      const fromJson = await burnrate(args("usage.jsonl"), { cwd: dir });
-      expect(scan).toHaveBeenCalled();
-      const fromCsv = await burnrate(args("usage.csv"), { cwd: dir });
-      expect(fromJson.stderr).toBe("");
-      expect(fromJson.stdout).toBe(fromCsv.stdout);
-      // 3,000 rows in turn over four meters: 750 each, quantities 1, 2, 3 in turn.
-      const lines = JSON.parse(fromJson.stdout).accounts[0].cycles[0].lines as { meter: string; events: number }[];
-      expect(lines.filter((l) => l.meter === "data_read").reduce((sum, l) => sum + l.events, 0)).toBe(750);
-    } finally {
-      scan.mockRestore();
-    }
+    const fromJson = await scannedStatement(args("usage.jsonl"), dir);
+    const fromCsv = await burnrate(args("usage.csv"), { cwd: dir });
+    expect(fromJson.stderr).toBe("");
+    expect(fromJson.stdout).toBe(fromCsv.stdout);
+    // 3,000 rows in turn over four meters: 750 each, quantities 1, 2, 3 in turn.
+    expect(eventsOf(fromJson.stdout, "data_read")).toBe(750);
   });
 
   it("on the reading thread, for a file past 8 MB, gives the CSV's statement too", () => {

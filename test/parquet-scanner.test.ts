@@ -2,9 +2,9 @@ import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { binary, burnrate, ROOT } from "./helpers/cli.js";
-import { RowScanner } from "../src/usage/row-scanner.js";
+import { eventsOf, scannedStatement } from "./helpers/scanned-statement.js";
 
 // Parquet went the plain reader's way, every row an event priced in full (stop 40: 2M rows in 10 s against the
 // CSV's 2 s). A row group's records are now written as CSV lines for the row scanner (src/usage/record-lines.ts),
@@ -71,19 +71,12 @@ const asParquet = (csv: string) => csv.replace(/usage\.csv:(\d+)/g, (_, line: st
 describe("a Parquet log on the row scanner", () => {
   it("gives the statement of the same rows in CSV, its rows read by the scanner, across row groups", async () => {
     const dir = files(rows(3000), 700);
-    const scan = vi.spyOn(RowScanner.prototype, "scan");
-    try {
-      const fromParquet = await burnrate(args("usage.parquet"), { cwd: dir });
-      expect(scan).toHaveBeenCalled();
-      const fromCsv = await burnrate(args("usage.csv"), { cwd: dir });
-      expect(fromParquet.stderr).toBe("");
-      expect(fromParquet.stdout).toBe(asParquet(fromCsv.stdout));
-      // 3,000 rows in turn over four meters: 750 each.
-      const lines = JSON.parse(fromParquet.stdout).accounts[0].cycles[0].lines as { meter: string; events: number }[];
-      expect(lines.filter((l) => l.meter === "data_read").reduce((sum, l) => sum + l.events, 0)).toBe(750);
-    } finally {
-      scan.mockRestore();
-    }
+    const fromParquet = await scannedStatement(args("usage.parquet"), dir);
+    const fromCsv = await burnrate(args("usage.csv"), { cwd: dir });
+    expect(fromParquet.stderr).toBe("");
+    expect(fromParquet.stdout).toBe(asParquet(fromCsv.stdout));
+    // 3,000 rows in turn over four meters: 750 each.
+    expect(eventsOf(fromParquet.stdout, "data_read")).toBe(750);
   });
 
   it("on the reading thread, for a file past 8 MB, gives the CSV's statement too", () => {
