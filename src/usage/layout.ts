@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { formatPlace, UserError, shown, type Place } from "../errors.js";
+import { undoHint } from "./sources.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -179,7 +180,7 @@ function strayEntry(source: string, mapping: ColumnMapping, seen: ReadonlyMap<st
 function mappedColumnMissing(missing: Canonical, source: string, place: Place, header: readonly string[], file: string): UserError {
   const near = nearMissAmong(source, header);
   const guess = near === undefined ? "" : `; did you mean ${shown(near)}?`;
-  return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the header has`, header.map((h) => shown(h)).join(", "));
+  return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the header has${undoHint(missing, file, place)}`, header.map((h) => shown(h)).join(", "));
 }
 
 /** Whether a usage file can have a mapping file beside it: not standard input, a pipe or a device. */

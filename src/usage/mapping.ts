@@ -227,10 +227,16 @@ function oneLayout(flag: string | undefined, layers: readonly ColumnMapping[]): 
   }
 }
 
-/** `over` on top of `base`: a layout under a mapping file under the `--map` flags. Each key of `over` wins. */
+/**
+ * `over` on top of `base`: a layout under a mapping file under the `--map` flags. Each key of `over` wins; a
+ * `columns:` source of `""` undoes the key below it, for a daily file without the column a folder's mapping names
+ * (newcomer, stop 41: a quantity field the producer began to send mid-month refused the whole folder).
+ */
 function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
+  const columns = Object.fromEntries(Object.entries({ ...base.columns, ...over.columns }).filter(([, source]) => source !== "")) as ColumnMapping["columns"];
+  const places = base.places === undefined && over.places === undefined ? undefined : layeredPlaces(base.places, over.places);
   return {
-    columns: { ...base.columns, ...over.columns },
+    columns,
     rename: new Map([...base.rename, ...over.rename]),
     meter: over.meter ?? base.meter,
     meterValues: new Map([...base.meterValues, ...over.meterValues]),
@@ -249,7 +255,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...preferredUnder(base, over),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
     ...((over.uncounted ?? base.uncounted) === undefined ? {} : { uncounted: over.uncounted ?? base.uncounted }),
-    ...(base.places === undefined && over.places === undefined ? {} : { places: layeredPlaces(base.places, over.places) }),
+    ...(places === undefined ? {} : { places: { ...places, columns: Object.fromEntries(Object.entries(places.columns).filter(([c]) => c in columns)) } }),
     ...hiddenValues(base, over),
   };
 }

@@ -1,4 +1,5 @@
 import { UserError, shown, type Place } from "../errors.js";
+import { undoHint } from "./sources.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
@@ -40,7 +41,7 @@ export class ObjectRows {
   private header: string[] | undefined;
   private readonly at = new Map<string, number>();
   /** Fields added to the header for the user's mapping that no row has had yet. */
-  private readonly unseen = new Map<string, { place: Place; key: string }>();
+  private readonly unseen = new Map<string, { place: Place; key: string; canonical?: string }>();
   constructor(
     private readonly file: string,
     private readonly mapping: ColumnMapping,
@@ -109,7 +110,7 @@ export class ObjectRows {
       const late = lateFields(this.mapping, row.fields, this.cardColumns);
       this.header = [...row.fields.keys(), ...late.keys()];
       this.header.forEach((name, i) => this.at.set(name, i));
-      for (const [name, { place, key }] of late) if (place !== undefined) this.unseen.set(name, { place, key });
+      for (const [name, field] of late) if (field.place !== undefined) this.unseen.set(name, { ...field, place: field.place });
       this.quantityAt = quantityColumn(this.header, this.mapping);
       out.push({ record: this.header, line: row.line });
     }
@@ -175,8 +176,9 @@ export class ObjectRows {
     if (this.uncounted.rows > 0 && this.mapping.meter !== undefined) {
       this.notes?.uncounted({ file: this.file, line: this.uncounted.first, column: 1 }, this.mapping.meter, this.mapping.uncounted!, this.uncounted.rows);
     }
-    for (const [name, { place, key }] of this.unseen) {
-      throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has`, `no ${this.place} with ${shown(name)}`);
+    for (const [name, { place, key, canonical }] of this.unseen) {
+      const undo = canonical === undefined ? "" : undoHint(canonical, this.file, place);
+      throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has${undo}`, `no ${this.place} with ${shown(name)}`);
     }
   }
 }
@@ -201,20 +203,20 @@ function quantityColumn(header: readonly string[], mapping: ColumnMapping): numb
  * key), and so are a layout's alternatives, read by which the header has. A name another field of
  * the first row is read as (renamed or its own) is not added: the two would be one column twice.
  */
-function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>, cardColumns: ReadonlySet<string>): Map<string, { place: Place | undefined; key: string }> {
-  const late = new Map<string, { place: Place | undefined; key: string }>();
+function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>, cardColumns: ReadonlySet<string>): Map<string, { place: Place | undefined; key: string; canonical?: string }> {
+  const late = new Map<string, { place: Place | undefined; key: string; canonical?: string }>();
   const taken = new Set<string>();
   for (const name of first.keys()) if (!mapping.ignore.has(name)) taken.add(mapping.rename.get(name) ?? name);
-  const add = (name: string, target: string, place: Place | undefined, key = "") => {
+  const add = (name: string, target: string, place: Place | undefined, key = "", canonical?: string) => {
     if (first.has(name) || mapping.ignore.has(name) || late.has(name) || taken.has(target)) return;
     taken.add(target);
-    late.set(name, { place, key });
+    late.set(name, { place, key, ...(canonical === undefined ? {} : { canonical }) });
   };
   for (const c of LATE_CANONICAL) {
     const source = mapping.columns[c];
     // A near miss of it in the first row (`cnt` for `count`) is the likelier mistake, which the header check names.
     if (source !== undefined) {
-      if (nearMissAmong(source, first.keys()) === undefined) add(source, `\0${c}`, mapping.places?.columns[c], `the mapping's column for ${c}`);
+      if (nearMissAmong(source, first.keys()) === undefined) add(source, `\0${c}`, mapping.places?.columns[c], `the mapping's column for ${c}`, c);
     }
     // Under its own name, unless the first row has a near miss of it (`Event_ID`), which the header check names.
     else if (mapping.alternatives?.[c] === undefined && ![...first.keys()].some((name) => nearMissOf(name) === c)) add(c, `\0${c}`, undefined);

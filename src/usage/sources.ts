@@ -260,6 +260,16 @@ export function folderMapping(file: string): string | undefined {
   return folder !== "." && folder !== "/" ? mappingNamed(join(dirname(folder), basename(folder))) : undefined;
 }
 
+/**
+ * For a column the folder's mapping names that one of its files lacks: the way to say so in the file's own mapping,
+ * which is read over the folder's. A producer that begins to send a field mid-month leaves it out of the days before
+ * (newcomer, stop 41: one such day refused the whole folder, and nothing said how to read it).
+ */
+export function undoHint(canonical: string, file: string, place: Place | undefined): string {
+  if (place === undefined || "flag" in place || place.file !== folderMapping(file)) return "";
+  return `; for a file without it, columns: { ${canonical}: "" } in ${shown(`${basename(file)}.mapping.yaml`)} beside it undoes the folder's key for that file`;
+}
+
 
 /**
  * The files of a run that hold bytes, when some do: an empty file among several is a day of no usage
