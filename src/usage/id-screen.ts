@@ -10,6 +10,7 @@ import type { ColumnMapping } from "./mapping.js";
 import { Claims, GiveUp, joinOrders, LineReader, screenClaimed, screenPiece, type Order, type Segment } from "./id-lines.js";
 import { screenThread, type ScreenThread } from "./scan-thread.js";
 import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./early-screen.js";
+import { addStreamedIds, type StreamedFile } from "./streamed-ids.js";
 
 /**
  * The event_id rule's first pass: which ids may be on more than one row of the
@@ -29,8 +30,9 @@ import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./
  * merged in two halves of the keys, one on each thread.
  *
  * It reads only what it can prove the readers read alike: CSV without quotes
- * or carriage returns, neither compressed nor mapped from objects. On anything
- * else it answers undefined, and every id is remembered.
+ * or carriage returns, a byte range at a time; gzip, JSON Lines and flat Parquet
+ * from their start, on this thread (streamed-ids.ts). On anything else it
+ * answers undefined, and every id is remembered.
  */
 export interface ScreenOptions {
   card: RateCard;
@@ -58,11 +60,12 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
   try {
     // One buffer for every file: a megabyte a file of many daily files was garbage that raised the process's memory for the whole run.
     const buffer = Buffer.allocUnsafe(1 << 20);
-    const { segments, anyIds, allIds } = await segmentsOf(files, options, buffer);
+    const { segments, streamed, anyIds, allIds } = await segmentsOf(files, options, buffer);
     if (!anyIds) return undefined;
     const total = segments.reduce((sum, s) => sum + s.to - s.from, 0);
     if (total < (options.splitBytes ?? SPLIT_BYTES)) {
       keys = new KeyRuns(keysInMemory);
+      for (const file of streamed) await addStreamedIds(file, keys);
       const orders = segments.map((segment) => screenPiece(segment, keys!, buffer));
       return keys.repeated(allIds && orders.reduce(joinOrders, NO_ROWS).ordered);
     }
@@ -76,6 +79,8 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
     const answer = begun?.answer ?? later.screen({ pieces: cut, claims: claims.buffer, keysInMemory, folder: folder.path });
     let orders: (Order | undefined)[];
     try {
+      // The files read from their start first: the thread takes the pieces meanwhile.
+      for (const file of streamed) await addStreamedIds(file, keys);
       orders = screenClaimed(cut, claims, keys, buffer);
     } catch (e) {
       await later.stop();
@@ -111,9 +116,14 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
 /** The order of no rows: in order, with no first or last timestamp. */
 const NO_ROWS: Order = { ordered: true, first: undefined, last: undefined };
 
-/** The rows of every file with an event_id column, as segments in the files' order; whether any file has the column, and every one (else the order is not known). */
-async function segmentsOf(files: readonly string[], options: ScreenOptions, buffer: Buffer): Promise<{ segments: Segment[]; anyIds: boolean; allIds: boolean }> {
+/**
+ * The rows of every plain CSV file with an event_id column, as segments in the files' order, and the files read from
+ * their start; whether any file may have ids, and every plain CSV one has the column and no file is read from its
+ * start (else the order is not known).
+ */
+async function segmentsOf(files: readonly string[], options: ScreenOptions, buffer: Buffer): Promise<{ segments: Segment[]; streamed: StreamedFile[]; anyIds: boolean; allIds: boolean }> {
   const segments: Segment[] = [];
+  const streamed: StreamedFile[] = [];
   let anyIds = false;
   let allIds = true;
   // Every regular file's format looked at at once (daily files by the hundred): one after another, each waits for its stream's turns.
@@ -125,11 +135,12 @@ async function segmentsOf(files: readonly string[], options: ScreenOptions, buff
   const looked = { ...options, formatOf };
   for (const file of files) {
     const segment = await rowsOf(file, looked, buffer);
-    if (segment === undefined) allIds = false;
-    else anyIds = true;
-    if (segment !== undefined && segment.to > segment.from) segments.push(segment);
+    if (segment === undefined || "idColumn" in segment) allIds = false;
+    if (segment !== undefined) anyIds = true;
+    if (segment !== undefined && "idColumn" in segment) streamed.push(segment);
+    else if (segment !== undefined && segment.to > segment.from) segments.push(segment);
   }
-  return { segments, anyIds, allIds };
+  return { segments, streamed, anyIds, allIds };
 }
 
 function regularFile(path: string): boolean {
@@ -140,8 +151,8 @@ function regularFile(path: string): boolean {
   }
 }
 
-/** A file's rows, after its header; undefined for a file without an event_id column. */
-async function rowsOf(file: string, options: ScreenOptions & { formatOf: FormatOf }, buffer: Buffer): Promise<Segment | undefined> {
+/** A plain CSV file's rows, after its header (undefined without an event_id column); any other file, to be read from its start. */
+async function rowsOf(file: string, options: ScreenOptions & { formatOf: FormatOf }, buffer: Buffer): Promise<Segment | StreamedFile | undefined> {
   const path = file === "-" ? options.stdinCopy : file;
   if (path === undefined) throw new GiveUp();
   // A FIFO or a device can be read once (or never ends): its bytes are the replay's. A path the readers cannot open is theirs to report.
@@ -155,11 +166,13 @@ async function rowsOf(file: string, options: ScreenOptions & { formatOf: FormatO
   })();
   if (size === undefined) throw new GiveUp();
   const mapping = options.mappingFor(file);
-  if (mapping.rows !== undefined || mapping.timestampUnit !== undefined || mapping.constants !== undefined) throw new GiveUp();
+  if (mapping.rows !== undefined || mapping.constants !== undefined) throw new GiveUp();
   const { format, compressed } = await options.formatOf(path).catch(() => {
     throw new GiveUp();
   });
-  if (format !== "csv" || compressed) throw new GiveUp();
+  if (format !== "csv" || compressed) return { path, file, mapping, format, compressed, idColumn: (cells) => idColumnOf(cells, file, mapping, options).column };
+  // A time read as a count of seconds: the order of the rows' text is not their order in time.
+  if (mapping.timestampUnit !== undefined) throw new GiveUp();
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -199,9 +212,13 @@ function joined(a: Float64Array, b: Float64Array): Float64Array {
 /** The event_id column's index in the header (-1 without one) and the header's width; a header the readers would refuse is theirs to report. */
 function idColumn(header: string, file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number; stamp: number } {
   if (header.includes('"') || header.includes("\r")) throw new GiveUp();
-  const cells = header.split(",");
+  return idColumnOf(header.split(","), file, mapping, options);
+}
+
+/** idColumn of a header's cells, as the readers read them. */
+function idColumnOf(cells: readonly string[], file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number; stamp: number } {
   try {
-    const { index } = readHeader(cells, file, mapping, readColumnsFor(options.card, options.alsoReadBy));
+    const { index } = readHeader([...cells], file, mapping, readColumnsFor(options.card, options.alsoReadBy));
     return { column: index.event_id, width: cells.length, stamp: index.timestamp };
   } catch {
     throw new GiveUp();

@@ -97,32 +97,43 @@ export class JsonLines {
   }
 
   private take(body: string, out: PlainRecord[]): void {
-    const { file } = this.source;
     const line = ++this.line;
-    const trimmed = (line === 1 ? body.replace(/^\uFEFF/, "") : body).trim();
-    if (trimmed === "") return;
-    let value: unknown;
-    try {
-      value = JSON.parse(LONG_DIGITS.test(trimmed) ? exactNumbers(trimmed) : trimmed);
-    } catch {
-      // The message and its position as the line is written, not as exactNumbers rewrote it.
-      let problem = "";
-      try {
-        JSON.parse(trimmed);
-      } catch (e) {
-        problem = (e as Error).message;
-      }
-      const zero = leadingZero(trimmed);
-      if (zero !== undefined) {
-        const digits = zero.text.replace(/^(-?)0+(?=\d)/, "$1");
-        throw new UserError(`a JSON number with a leading zero, ${zero.text}, which JSON does not allow`, { file, line, column: body.indexOf(trimmed) + zero.at + 1 }, `${digits} as a number, or "${zero.text}" as a string where the zeros are part of an id`, zero.text);
-      }
-      // A pretty-printed object spans lines, each of them no JSON on its own.
-      throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
-    }
-    checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
-    this.rows.push(value, line, out);
+    const value = parseJsonLine(body, { file: this.source.file, line });
+    if (value !== BLANK) this.rows.push(value, line, out);
   }
+}
+
+/** What parseJsonLine gives for a blank line, which the readers skip. */
+export const BLANK = Symbol("blank line");
+
+/**
+ * One line's value, as every reader of JSON Lines parses it (the records' readers, and the event ids' first pass
+ * where a line's id is not plainly written: streamed-ids.ts), or BLANK; a line that is not JSON is refused.
+ */
+export function parseJsonLine(body: string, { file, line }: { file: string; line: number }): unknown {
+  const trimmed = (line === 1 ? body.replace(/^\uFEFF/, "") : body).trim();
+  if (trimmed === "") return BLANK;
+  let value: unknown;
+  try {
+    value = JSON.parse(LONG_DIGITS.test(trimmed) ? exactNumbers(trimmed) : trimmed);
+  } catch {
+    // The message and its position as the line is written, not as exactNumbers rewrote it.
+    let problem = "";
+    try {
+      JSON.parse(trimmed);
+    } catch (e) {
+      problem = (e as Error).message;
+    }
+    const zero = leadingZero(trimmed);
+    if (zero !== undefined) {
+      const digits = zero.text.replace(/^(-?)0+(?=\d)/, "$1");
+      throw new UserError(`a JSON number with a leading zero, ${zero.text}, which JSON does not allow`, { file, line, column: body.indexOf(trimmed) + zero.at + 1 }, `${digits} as a number, or "${zero.text}" as a string where the zeros are part of an id`, zero.text);
+    }
+    // A pretty-printed object spans lines, each of them no JSON on its own.
+    throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
+  }
+  checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
+  return value;
 }
 
 /** JSON Lines' records in batches, a batch a chunk. */

@@ -55,12 +55,22 @@ export class ObjectRows {
 
   /** The records of one object (several when the mapping's `rows:` unnests an array), the header first. */
   push(value: unknown, line: number, out: PlainRecord[]): void {
+    const object = this.object(value, line);
+    const more = this.mapping.morePages;
+    if (more !== undefined) this.moreAt = object[more] === true ? line : undefined;
+    for (const row of this.unnest(object, line)) this.record(row, out);
+  }
+
+  /** The fields of each row of one object, by their names before any header: what the event ids' first pass reads an id from (streamed-ids.ts). */
+  fieldsOf(value: unknown, line: number): Map<string, string>[] {
+    return this.unnest(this.object(value, line), line).map((row) => row.fields);
+  }
+
+  private object(value: unknown, line: number): Record<string, unknown> {
     if (value === null || typeof value !== "object" || Array.isArray(value)) {
       throw new UserError("not a JSON object", { file: this.file, line, column: 1 }, "one JSON object per line", value === null ? "null" : Array.isArray(value) ? "an array" : typeof value);
     }
-    const more = this.mapping.morePages;
-    if (more !== undefined) this.moreAt = (value as Record<string, unknown>)[more] === true ? line : undefined;
-    for (const row of this.unnest(value as Record<string, unknown>, line)) this.record(row, out);
+    return value as Record<string, unknown>;
   }
 
   /** The line of the last page read, where it says more pages follow (ColumnMapping.morePages). */

@@ -1,0 +1,259 @@
+import { createReadStream } from "node:fs";
+import { eventIdKey } from "../engine/event-ids.js";
+import { openContent, type UsageFormat } from "./content.js";
+import { COMMA, NEWLINE, QUOTE, quoteOrCr } from "./csv-bytes.js";
+import { GiveUp } from "./id-lines.js";
+import { BLANK, parseJsonLine } from "./json-lines.js";
+import type { KeyRuns } from "./key-runs.js";
+import type { ColumnMapping } from "./mapping.js";
+import { ObjectRows, parquetRecords, type ObjectNotes } from "./objects.js";
+
+/**
+ * The event ids' first pass (id-screen.ts) over the files it cannot read a byte range at a time: gzip, whose bytes
+ * come only in order, JSON Lines and Parquet. Each file is read once from its start on this thread, each row's id
+ * key added to the pass's keys, so that their ids too are remembered only where they may repeat: a gateway's JSON
+ * Lines export with a request id on every line held every id, 390 MB at 2M rows where the CSV took 230.
+ *
+ * The keys must hold the key of every id the replay reads (a key left out is an id never remembered, and a retry
+ * billed twice); a key of something else only keeps a few more ids. So a JSON line's id is taken from its bytes only
+ * where they are the id's text as the reader reads it: a string without an escape, after the field's quoted name
+ * (anywhere in the line: a nested field of that name adds a key, not harm). Any other line is parsed as the readers
+ * parse it (parseJsonLine, ObjectRows.fieldsOf), and its id taken from its fields. The rows' order is not looked at:
+ * a log with such a file is read as one whose order is not known.
+ */
+export interface StreamedFile {
+  /** Where its bytes are (standard input's copy for `-`), and its name in messages. */
+  path: string;
+  file: string;
+  mapping: ColumnMapping;
+  format: UsageFormat;
+  compressed: boolean;
+  /** The event_id column's index in a header of these cells (-1 for none), as the readers find it; GiveUp where they would refuse it. */
+  idColumn(cells: readonly string[]): number;
+}
+
+export async function addStreamedIds(source: StreamedFile, keys: KeyRuns): Promise<void> {
+  if (source.format === "parquet" && !source.compressed) return parquetIds(source, keys);
+  if (source.format !== "csv" && source.format !== "jsonl") throw new GiveUp();
+  const content = await openContent(createReadStream(source.path, { highWaterMark: 1 << 20 }));
+  try {
+    const lines = content.format === "csv" ? new CsvIds(source, keys) : content.format === "jsonl" ? new JsonLineIds(source, keys) : undefined;
+    if (lines === undefined) throw new GiveUp();
+    await eachLine(content.chunks, lines);
+  } finally {
+    content.close();
+  }
+}
+
+/** What is done with whole lines, `buf[start, end)`, each ended by a newline but maybe the file's last; false to read no more of the file. */
+interface LineTaker {
+  take(buf: Buffer, start: number, end: number): boolean;
+}
+
+/** The chunks' lines, a chunk's whole lines at a time (a line across two chunks alone). */
+async function eachLine(chunks: AsyncIterable<Buffer>, taker: LineTaker): Promise<void> {
+  let rest: Buffer | undefined;
+  for await (const chunk of chunks) {
+    let start = 0;
+    if (rest !== undefined) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, nl + 1)]);
+      rest = undefined;
+      if (!taker.take(joined, 0, joined.length)) return;
+      start = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      if (!taker.take(chunk, start, last + 1)) return;
+      start = last + 1;
+    }
+    if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
+  }
+  if (rest !== undefined && rest.length > 0) taker.take(rest, 0, rest.length);
+}
+
+/** The end of the line from `start` in `buf[.., end)`: its newline, or `end`. */
+function lineEndIn(buf: Buffer, start: number, end: number): number {
+  const nl = buf.indexOf(NEWLINE, start);
+  return nl < 0 || nl > end ? end : nl;
+}
+
+/** A gzip CSV's rows: the id cell of each, as the byte-range pass reads a plain file's (id-lines.ts). */
+class CsvIds implements LineTaker {
+  private column: number | undefined;
+
+  constructor(
+    private readonly source: StreamedFile,
+    private readonly keys: KeyRuns,
+  ) {}
+
+  take(buf: Buffer, start: number, end: number): boolean {
+    // A quote or a carriage return is csv-parse's to read, as in the byte-range pass.
+    if (quoteOrCr(buf.subarray(start, end))) throw new GiveUp();
+    for (let from = start; from < end; ) {
+      const to = lineEndIn(buf, from, end);
+      if (this.column === undefined) {
+        const text = buf.toString("utf8", from, to).replace(/^\uFEFF/, "");
+        this.column = this.source.idColumn(text.split(","));
+        if (this.column < 0) return false;
+      } else this.row(buf, from, to);
+      from = to + 1;
+    }
+    return true;
+  }
+
+  private row(buf: Buffer, from: number, to: number): void {
+    let cell = 0;
+    let cellStart = from;
+    for (let i = from; i <= to; i++) {
+      if (i < to && buf[i] !== COMMA) continue;
+      if (cell++ === this.column) {
+        if (i > cellStart) this.keys.add(eventIdKey(buf, cellStart, i));
+        return;
+      }
+      cellStart = i + 1;
+    }
+  }
+}
+
+const BACKSLASH = 92;
+const COLON = 58;
+const N = 110;
+
+/** A JSON Lines file's rows: each id field's key, from the line's bytes where they are its text, else from the line parsed. */
+class JsonLineIds implements LineTaker {
+  /** Each field the id may be read from, as its quoted name: the mapping's column, else a layout's names and `event_id`. */
+  private readonly names: Buffer[];
+  private readonly fields: string[];
+  /** Parsed for every line: the id is written into its text (a scope), or named by a dotted path. */
+  private readonly parseAll: boolean;
+  private readonly rows: ObjectRows;
+  private line = 0;
+
+  constructor(
+    private readonly source: StreamedFile,
+    private readonly keys: KeyRuns,
+  ) {
+    const { mapping } = source;
+    if (mapping.rows !== undefined) throw new GiveUp();
+    const named = mapping.columns.event_id;
+    this.fields = named !== undefined ? [named] : [...(mapping.alternatives?.event_id ?? []), "event_id"];
+    this.names = this.fields.map((name) => Buffer.from(JSON.stringify(name)));
+    this.parseAll = mapping.scopes !== undefined || mapping.sums !== undefined || this.fields.some((name) => name.includes("."));
+    this.rows = new ObjectRows(source.file, mapping, "line", undefined, UNTOLD);
+  }
+
+  take(buf: Buffer, start: number, end: number): boolean {
+    // Where the next backslash and the next of each name are, from the lines' start: searched again only once passed, so a
+    // block of lines costs a search of each a line that has it, not one of each a line.
+    let backslash = this.parseAll ? start : at(buf.indexOf(BACKSLASH, start), end);
+    const next = this.names.map((name) => at(buf.indexOf(name, start), end));
+    for (let from = start; from < end; ) {
+      const to = lineEndIn(buf, from, end);
+      this.line++;
+      let plain = backslash >= to;
+      for (let n = 0; plain && n < next.length; n++) {
+        const name = this.names[n]!;
+        for (; next[n]! < to; next[n] = at(buf.indexOf(name, next[n]! + 1), end)) {
+          if (!this.plainId(buf, next[n]! + name.length, to)) {
+            plain = false;
+            break;
+          }
+        }
+      }
+      if (!plain) this.parsed(buf, from, to);
+      from = to + 1;
+      if (backslash < from) backslash = this.parseAll ? from : at(buf.indexOf(BACKSLASH, from), end);
+      for (let n = 0; n < next.length; n++) if (next[n]! < from) next[n] = at(buf.indexOf(this.names[n]!, from), end);
+    }
+    return true;
+  }
+
+  /**
+   * After a quoted name of the id's field at `i`, on a line without a backslash that ends at `to`: its id added, where
+   * it is a key's string value (not a key: something else follows; null: no id); false where the value is another.
+   */
+  private plainId(buf: Buffer, i: number, to: number): boolean {
+    i = spaces(buf, i, to);
+    if (buf[i] !== COLON || i >= to) return true;
+    i = spaces(buf, i + 1, to);
+    if (i >= to) return false;
+    if (buf[i] === N) return true;
+    if (buf[i] !== QUOTE) return false;
+    // No backslash on the line: the next quote ends the string.
+    let close = i + 1;
+    while (close < to && buf[close] !== QUOTE) close++;
+    if (close >= to) return false;
+    if (close > i + 1) this.keys.add(eventIdKey(buf, i + 1, close));
+    return true;
+  }
+
+  /** The line as the readers read it; one they refuse is theirs to report, with the log read without the pass. */
+  private parsed(buf: Buffer, from: number, to: number): void {
+    let rows: Map<string, string>[];
+    try {
+      const value = parseJsonLine(buf.toString("utf8", from, to), { file: this.source.file, line: this.line });
+      if (value === BLANK) return;
+      rows = this.rows.fieldsOf(value, this.line);
+    } catch {
+      throw new GiveUp();
+    }
+    for (const fields of rows) {
+      for (const name of this.fields) {
+        const id = fields.get(name);
+        if (id !== undefined && id !== "") {
+          const bytes = Buffer.from(id, "utf8");
+          this.keys.add(eventIdKey(bytes, 0, bytes.length));
+        }
+      }
+    }
+  }
+}
+
+/** The index of the first byte from `i` (before `to`) that is not JSON's white space. */
+function spaces(buf: Buffer, i: number, to: number): number {
+  while (i < to && (buf[i] === 32 || buf[i] === 9 || buf[i] === 13)) i++;
+  return i;
+}
+
+/** A search's find, or `end` for none before it. */
+function at(found: number, end: number): number {
+  return found < 0 || found > end ? end : found;
+}
+
+/** The pass tells nothing of a file: the replay's reading tells it. */
+const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {} };
+
+/** A flat Parquet file's id column read alone, each cell as the reader makes it (parquetRecords); a nested one is left to the readers. */
+async function parquetIds(source: StreamedFile, keys: KeyRuns): Promise<void> {
+  // Asked only of a flat file: a nested one's ids are where its objects put them, which is left to the readers.
+  let column: number | undefined;
+  const only = (header: readonly string[]) => {
+    column = source.idColumn(header);
+    return column < 0 ? undefined : header[column];
+  };
+  let first = true;
+  try {
+    for await (const records of parquetRecords(source.path, { file: source.file, mapping: source.mapping, only, notes: UNTOLD })) {
+      for (const { record } of records) {
+        if (first) {
+          first = false;
+          if (column === undefined || (column >= 0 && record.length !== 1)) throw new GiveUp();
+          if (column < 0) return;
+          continue;
+        }
+        const id = record[0]!;
+        if (id !== "") {
+          const bytes = Buffer.from(id, "utf8");
+          keys.add(eventIdKey(bytes, 0, bytes.length));
+        }
+      }
+    }
+  } catch (e) {
+    throw e instanceof GiveUp ? e : new GiveUp();
+  }
+}
