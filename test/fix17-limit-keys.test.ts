@@ -51,13 +51,13 @@ describe("a daily limit's key and the usage's server, one typo or case apart", (
 // Floopy's budgets are per team (ratecards/floopy.yaml), a dimension no line carries: the values were unknown to the
 // check, and `budgets: { reserach: 100 }` beside a log's `research` capped nothing in silence (red team, stops 35, 36).
 describe("budget keys on a dimension the lines do not carry", () => {
-  const floopyAccount = (budgets: string) => {
+  const floopyAccount = (budgets: string, teams = ["research", "research", "research"]) => {
     const dir = mkdtempSync(join(tmpdir(), "burnrate-budgetkeys-"));
     const account = join(dir, "account.yaml");
     writeFileSync(account, `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\nbudgets: ${budgets}\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
     const usage = join(dir, "usage.csv");
     // Three requests of 200,000 gpt-4o input tokens at 0.00025: 50 cents each.
-    writeFileSync(usage, "timestamp,meter,model,provider,team,input_tokens,output_tokens\n" + ["02", "03", "04"].map((d) => `2026-11-${d}T10:00:00Z,request,gpt-4o,openai,research,200000,0\n`).join(""));
+    writeFileSync(usage, "timestamp,meter,model,provider,team,input_tokens,output_tokens\n" + ["02", "03", "04"].map((d, i) => `2026-11-${d}T10:00:00Z,request,gpt-4o,openai,${teams[i]},200000,0\n`).join(""));
     return ["statement", "--account", account, "--usage", usage, "--format", "json"];
   };
 
@@ -74,5 +74,21 @@ describe("budget keys on a dimension the lines do not carry", () => {
     expect(r.stderr).toBe("");
     // 100 cents of budget: the first two requests (100), the third refused.
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("100");
+  });
+
+  // A team field the gateway began to send mid-month: the days before it are under no budget (newcomer, stop 42).
+  it("rows without a team are warned about, their spending counted toward no budget", async () => {
+    const r = await burnrate(floopyAccount("{ research: 100, support: 100 }", ["", "", "research"]));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`burnrate: warning: account "acme": its rows without a team are capped by no budget (its budgets, "research" and 1 more, are keyed by team): their spending counts toward none\n`);
+    // 3 x 50 = 150 cents: the two rows without a team spend past research's 100 cents, capped by nothing.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("150");
+  });
+
+  it("rows that all carry a team, with or without a budget of their own, are not warned about", async () => {
+    const r = await burnrate(floopyAccount("{ research: 100 }", ["support", "research", "research"]));
+    expect(r.stderr).toBe("");
+    // support has no budget (50 cents, uncapped); research's 100 cents take both of its requests.
+    expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("150");
   });
 });

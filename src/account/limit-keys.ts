@@ -15,8 +15,11 @@ export interface LimitKeyMiss {
   account: string;
   limit: "budget" | "daily limit";
   dimension: string;
-  /** Which side has no partner: the account file's key, the usage's value, or every key (`all`: `key` and `value` the first of each). */
-  unmatched: "key" | "value" | "all" | "fallback";
+  /**
+   * Which side has no partner: the account file's key, the usage's value, or every key (`all`: `key` and `value` the
+   * first of each); or (`none`, a budget's) charges that carry no value of the dimension, which no key can cap.
+   */
+  unmatched: "key" | "value" | "all" | "fallback" | "none";
   key: string;
   value: string;
   /** Whether the account has a `*` limit, which caps a value with none of its own. */
@@ -45,6 +48,7 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
       if (keys.length === 0) continue;
       // The lines' values, and for a budget the values its charges carried without one: a budget's dimension need not be a line's (Floopy's team).
       const values = new Set<string>(limit === "budget" ? statement.unbudgeted?.get(account.account) ?? [] : []);
+      if (values.delete("")) found.push({ account: account.account, limit, dimension, unmatched: "none", key: keys[0]!, value: "", wildcard, counts: { keys: keys.length, values: 0 } });
       for (const cycle of account.cycles) for (const line of cycle.lines) if (line.dimensions[dimension]) values.add(line.dimensions[dimension]!);
       const said = new Set<string>();
       // A value read from a row's fallback column (LiteLLM's team_id where team_alias is empty) beside limits keyed by the
@@ -94,6 +98,10 @@ export function limitKeyWarning(miss: LimitKeyMiss): string {
     const { keys, values } = miss.counts!;
     const others = (n: number) => (n > 1 ? ` and ${n - 1} more` : "");
     return `burnrate: warning: account ${shown(account)}: no ${limit} key (${shown(key)}${others(keys)}) names a ${dimension} of the usage, which has ${shown(value)}${others(values)}: the usage's ${dimension} values ${capped.replace(/^is/, "are")}; key the account's ${limit}s by the usage's values, or read each value as its key with dimension_values: in the usage mapping (--map value:${dimension}:${key}=${value})\n`;
+  }
+  if (miss.unmatched === "none") {
+    const keyed = miss.counts!.keys > 1 ? `its ${limit}s, ${shown(key)} and ${miss.counts!.keys - 1} more, are` : `its ${limit}, ${shown(key)}, is`;
+    return `burnrate: warning: account ${shown(account)}: its rows without a ${dimension} are capped by no ${limit} (${keyed} keyed by ${dimension}): their spending counts toward none\n`;
   }
   if (miss.unmatched === "fallback") {
     const read = miss.read!;

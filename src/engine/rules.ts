@@ -236,10 +236,11 @@ const budget: ChargeCheck = {
   reads: (card) => (card.budgets === undefined ? [] : [card.budgets.dimension]),
   applies: (ctx, run, _meter, dims) => budgetOf(ctx.card, run, dims) !== undefined,
   // A value without a budget is noted (a set of the dimension's values): the statement warns where it is one typo
-  // from a budget's key, which then caps nothing (red team, stops 35 and 36).
+  // from a budget's key, which then caps nothing (red team, stops 35 and 36); a charge without the dimension's value,
+  // as "" (newcomer, stop 42: a team field sent from mid-month left the days before it outside every budget, unsaid).
   sees: (ctx, run, dims) => {
-    const value = ctx.card.budgets !== undefined && run.terms.budgets.size > 0 ? dims[ctx.card.budgets.dimension] : undefined;
-    if (value !== undefined && budgetOf(ctx.card, run, dims) === undefined) (run.unbudgeted ??= new Set()).add(value);
+    if (ctx.card.budgets === undefined || run.terms.budgets.size === 0 || budgetOf(ctx.card, run, dims) !== undefined) return;
+    (run.unbudgeted ??= new Set()).add(dims[ctx.card.budgets.dimension] ?? "");
   },
   refuses: (ctx, { run, dims, amount }) => {
     const b = budgetOf(ctx.card, run, dims);
