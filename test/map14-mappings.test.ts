@@ -90,8 +90,8 @@ describe("a file's own mapping over its folder's, key by key", () => {
     const folder = exportsFolder("rename: { llm: model }\n", `${FOLDER_MAPPING}columns: { quantity: requests }\n`);
     const out = await burnrate(["statement", "--account", account, "--layout", "openrouter", "--usage", folder]);
     expect(out.code).toBe(2);
-    // Line 6 is "columns: { quantity: requests }": the source starts at column 22. The way on is the day's own mapping (stop 42).
-    expect(out.stderr).toBe(`burnrate: error: ${folder}/burnrate.mapping.yaml:6:22: the mapping's column for quantity, "requests", is not in the header of ${folder}/day1.csv (expected a column the header has; for a file without it, columns: { quantity: "" } in "day1.csv.mapping.yaml" beside it undoes the folder's key for that file, found "id", "created_at", "model", "provider_name", "tokens_prompt", "tokens_completion")\n`);
+    // Line 6 is "columns: { quantity: requests }": the source starts at column 22. A folder's column is judged once every file is read (stop 42).
+    expect(out.stderr).toBe(`burnrate: error: ${folder}/burnrate.mapping.yaml:6:22: the mapping's column for quantity, "requests", is in none of the 2 files it reads (the first ${folder}/day1.csv) (expected a column or field some file of the folder has, found no file with "requests")\n`);
     const flag = await burnrate(["statement", "--account", account, "--layout", "openrouter", "--usage", exportsFolder("rename: { llm: model }\n"), "--map", "event_id=request_id"]);
     expect(flag.code).toBe(2);
     expect(flag.stderr).toMatch(/^burnrate: error: --map: the mapping's column for event_id, "request_id", is not in the header of .*day1\.csv/);

@@ -2,6 +2,7 @@ import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { formatPlace, UserError, shown, type Place } from "../errors.js";
 import { undoHint } from "./sources.js";
+import { tellFolderColumns, type FolderColumnTeller } from "./folder-columns.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
 import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -61,7 +62,8 @@ const SEPARATORS = [
   ["|", "bars"],
 ] as const;
 
-export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): Layout {
+/** `told`: who hears of a folder mapping's column the file lacks (folder-columns.ts); the run, by default. */
+export function readHeader(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns, told: FolderColumnTeller | undefined = mapping.skipped): Layout {
   if (separatorHint(header)) throw separatorHintError(file, header.join(","));
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
@@ -101,7 +103,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
-  const unmatched = CANONICAL.find((c) => index[c] < 0 && mapping.columns[c] !== undefined && mapping.places?.columns[c] !== undefined);
+  // A folder's daily file without the column is the run's to judge, once every file is read (folder-columns.ts).
+  const lacking = tellFolderColumns(mapping, file, told, (c) => index[c] >= 0);
+  const unmatched = CANONICAL.find((c) => index[c] < 0 && mapping.columns[c] !== undefined && mapping.places?.columns[c] !== undefined && !lacking.has(c));
   if (unmatched !== undefined) throw mappedColumnMissing(unmatched, mapping.columns[unmatched]!, mapping.places!.columns[unmatched]!, header, file);
   const valueMistake = dimensionValueMistake(mapping, read);
   if (valueMistake) throw valueMistake;

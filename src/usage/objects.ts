@@ -1,5 +1,7 @@
 import { UserError, shown, type Place } from "../errors.js";
 import { undoHint } from "./sources.js";
+import { tellFolderColumns } from "./folder-columns.js";
+import type { Canonical } from "./layout.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
@@ -19,7 +21,10 @@ import type { PlainRecord } from "./plain-csv.js";
  */
 
 /** What the object readers tell the run of a file as a whole (SkippedRows' notes of it). */
-export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted">;
+export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted" | "folderColumn">;
+
+/** Notes told nobody: for a file read again (the ids' first pass, a note's own reading), whose notes the replay's reading tells. */
+export const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {}, folderColumn: () => {} };
 
 /** A file of objects: its name in messages, its mapping, and whom its notes go to where not the mapping's `skipped`. */
 export interface ObjectSource {
@@ -186,7 +191,10 @@ export class ObjectRows {
     if (this.uncounted.rows > 0 && this.mapping.meter !== undefined) {
       this.notes?.uncounted({ file: this.file, line: this.uncounted.first, column: 1 }, this.mapping.meter, this.mapping.uncounted!, this.uncounted.rows);
     }
+    // A folder's daily file without the field is the run's to judge, once every file is read (folder-columns.ts).
+    const lacking = tellFolderColumns(this.mapping, this.file, this.notes, (_, source) => !this.unseen.has(source));
     for (const [name, { place, key, canonical }] of this.unseen) {
+      if (canonical !== undefined && lacking.has(canonical as Canonical)) continue;
       const undo = canonical === undefined ? "" : undoHint(canonical, this.file, place);
       throw new UserError(`${key}, ${shown(name)}, is on no ${this.place} of ${this.file}`, place, `a field some ${this.place} of the file has${undo}`, `no ${this.place} with ${shown(name)}`);
     }

@@ -1,4 +1,5 @@
 import { UserError, type Location } from "../errors.js";
+import type { FolderColumn } from "./folder-columns.js";
 import type { ColumnMapping } from "./mapping.js";
 import { parquetRecords, type ObjectNotes } from "./objects.js";
 import { JsonLines } from "./json-lines.js";
@@ -112,7 +113,8 @@ const SPECIAL = /["\r\n\p{Surrogate}]/u;
 export type ObjectNote =
   | { kind: "unquantified"; at: Location; field: string; rows: number }
   | { kind: "morePages"; at: Location; field: string }
-  | { kind: "uncounted"; at: Location; meter: string; what: string; rows: number };
+  | { kind: "uncounted"; at: Location; meter: string; what: string; rows: number }
+  | { kind: "folderColumn"; column: FolderColumn };
 
 /** A file's notes as the scanner reads it, told the run's notes (tellNotes) as its rows are: the plain reader would tell the same at the same file's end. */
 export class KeptNotes implements ObjectNotes {
@@ -129,6 +131,10 @@ export class KeptNotes implements ObjectNotes {
   uncounted(at: Location, meter: string, what: string, rows: number): void {
     this.notes.push({ kind: "uncounted", at, meter, what, rows });
   }
+
+  folderColumn(column: FolderColumn): void {
+    this.notes.push({ kind: "folderColumn", column });
+  }
 }
 
 /** Tell the run kept notes. Each tells a file's count (SkippedRows): a file read again tells it again, the same. */
@@ -136,6 +142,7 @@ export function tellNotes(notes: readonly ObjectNote[], to: ObjectNotes | undefi
   for (const note of notes) {
     if (note.kind === "unquantified") to?.unquantified(note.at, note.field, note.rows);
     else if (note.kind === "morePages") to?.morePages(note.at, note.field);
+    else if (note.kind === "folderColumn") to?.folderColumn(note.column);
     else to?.uncounted(note.at, note.meter, note.what, note.rows);
   }
 }

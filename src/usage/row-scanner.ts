@@ -5,6 +5,7 @@ import type { ColumnMapping } from "./mapping.js";
 import type { Zone } from "../time.js";
 import { cellHash, FNV_OFFSET, FNV_PRIME, keyLength, runsOf, ShapeTable } from "./shape-table.js";
 import { StampReader } from "./row-stamps.js";
+import { tellFolderColumns, type FolderColumnTeller } from "./folder-columns.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
@@ -48,6 +49,8 @@ export interface ScanSetup {
   spareIds?: ArrayBuffer[];
   /** The header's line number: 1, or 0 for records of another format written as CSV lines by their own lines' numbers (record-lines.ts). */
   headerLine?: 0 | 1;
+  /** Told a folder mapping's column the file lacks (folder-columns.ts): the file's notes, posted to the run with its rows. */
+  notes?: FolderColumnTeller;
 }
 
 /**
@@ -67,11 +70,7 @@ export interface ScannedBatch {
   line: Uint16Array;
   /** Each row's event id as its bytes, when the file has the column: a string is made only for a row the replay prices in full. */
   ids: EventIdColumn | undefined;
-  /**
-   * Shapes first seen in this batch, numbered on from those of earlier batches, as one flat list (a structured
-   * clone copies it fast): for each, its meter, then the cell of each of the header's dimensions ("" when empty),
-   * each as the number of its text in `values`.
-   */
+  /** Shapes first seen in this batch, numbered on, as one flat list (fast to clone): each its meter, then each of the header's dimensions' cells ("" when empty), as numbers of texts in `values`. */
   shapeCells: number[];
   /** Texts of cells first seen in this batch, numbered on likewise: a shape's values are found once, here, and the main thread only indexes them. */
   values: string[];
@@ -227,8 +226,8 @@ export class RowScanner {
    * read as one of its own (its header, its own lines), its shapes and quantities numbered on from this file's, so a
    * shape of both is found, not built again. Call after the last chunk of this file.
    */
-  nextFile(file: string): void {
-    this.setup = { ...this.setup, file };
+  nextFile(file: string, notes?: FolderColumnTeller): void {
+    this.setup = { ...this.setup, file, notes };
     this.line = (this.setup.headerLine ?? 1) - 1;
     this.rest = undefined;
     this.started = false;
@@ -316,6 +315,9 @@ export class RowScanner {
     if (this.kept !== undefined) {
       if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
       this.layout = this.kept;
+      // The same header as the file before's: the same columns, this file's to tell.
+      const { index } = this.layout;
+      tellFolderColumns(this.setup.mapping, this.setup.file, this.setup.notes, (c) => index[c] >= 0);
       this.header = { dimensions: this.layout.dimensions.map((d) => d.name), columns: [...this.layout.columns], components: this.components?.names ?? [], continued: true };
       return;
     }
@@ -325,7 +327,7 @@ export class RowScanner {
     // The plain reader drops a second mark after the file's first.
     if (text.charCodeAt(0) === 0xfeff) throw new NeedsFullParser("a header the plain reader must judge");
     try {
-      layout = readHeader(text.split(","), this.setup.file, this.setup.mapping, this.setup.read);
+      layout = readHeader(text.split(","), this.setup.file, this.setup.mapping, this.setup.read, this.setup.notes);
     } catch {
       throw new NeedsFullParser("a header the plain reader must judge");
     }

@@ -53,13 +53,13 @@ let readSize = 64 << 10;
 async function scan(setup: WorkerSetup): Promise<void> {
   let last: RowScanner | undefined;
   for (const file of [setup, ...(setup.then ?? [])]) {
-    const fresh = () => new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds, headerLine: headerLine(file) });
+    const fresh = () => new RowScanner({ file: file.file, zone: Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: file.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, spare, spareIds, headerLine: headerLine(file), notes });
     const before = last;
     // A file may go on with the shapes of the file before: a CSV file where the setup found their headers one text, JSON Lines where their records' headers are.
     const keeps = before !== undefined && "keepShapes" in file && file.keepShapes;
     const scanner = (header: string | undefined): RowScanner => {
       if (keeps && (file.format === "csv" || (header !== undefined && before.sameHeader(header)))) {
-        before.nextFile(file.file);
+        before.nextFile(file.file, notes);
         return (last = before);
       }
       return (last = fresh());

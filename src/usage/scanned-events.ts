@@ -413,7 +413,7 @@ function csvOf(setup: WorkerSetup, chunks: AsyncIterable<Buffer>, notes: KeptNot
 
 /** Scan a file's CSV bytes (csvOf) here, and tell what notes reading it kept. */
 async function* scanHere(setup: WorkerSetup, options: UsageOptions, chunks: AsyncIterable<Buffer>, notes: KeptNotes): AsyncGenerator<WorkerMessage> {
-  const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, headerLine: headerLine(setup) });
+  const scanner = new RowScanner({ file: setup.file, zone: setup.zone === options.zone.name ? options.zone : Zone.of(setup.zone)!, defaultAccount: setup.defaultAccount, mapping: setup.mapping, read: setup.read, events: setup.events, components: setup.components, repeatedIds: setup.repeatedIds, headerLine: headerLine(setup), notes });
   let sentHeader = false;
   const header = function* (): Generator<WorkerMessage> {
     if (!sentHeader && scanner.header) {

@@ -7,6 +7,7 @@ import { passedOverNotes } from "./sources.js";
 import { datedDayNotes } from "./field15-dated-days.js";
 import { naiveTimeNotes } from "./naive-times.js";
 import { FallbackReads } from "./layout19-parts.js";
+import { FolderColumns, type FolderColumn } from "./folder-columns.js";
 
 /**
  * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
@@ -107,9 +108,20 @@ export class SkippedRows {
 
   private readonly bucketed = new Map<string, { at: Location; meter: string; what: string; rows: number }>();
 
-  /** The notes of the run's files, where a `card` is given also those only its prices or quotas make worth telling. */
+  /** A folder mapping's quantity or event id column, as one of the folder's files has it or lacks it (folder-columns.ts). */
+  folderColumn(column: FolderColumn): void {
+    this.folderColumns.tell(column);
+  }
+
+  private readonly folderColumns = new FolderColumns();
+
+  /**
+   * The notes of the run's files, where a `card` is given also those only its prices or quotas make worth telling; a
+   * folder mapping's column that no file of the run had is refused here, once every file was read.
+   */
   notes(card?: RateCard): string[] {
     return [
+      ...this.folderColumns.notes(),
       ...this.folders,
       ...acrossFiles([...this.nearMisses.values()], (m) => `${m.column}\u0000${m.meant}\u0000${m.cell}`).map(({ rows, first, files, column, meant, cell, place }) => {
         const at = place === undefined ? "" : ` (${formatPlace(place)})`;

@@ -6,7 +6,7 @@ import { GiveUp } from "./id-lines.js";
 import { BLANK, parseJsonLine } from "./json-lines.js";
 import type { KeyRuns } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
-import { ObjectRows, parquetRecords, type ObjectNotes } from "./objects.js";
+import { ObjectRows, parquetRecords, UNTOLD } from "./objects.js";
 
 /**
  * The event ids' first pass (id-screen.ts) over the files it cannot read a byte range at a time: gzip, whose bytes
@@ -224,9 +224,6 @@ function spaces(buf: Buffer, i: number, to: number): number {
 function at(found: number, end: number): number {
   return found < 0 || found > end ? end : found;
 }
-
-/** The pass tells nothing of a file: the replay's reading tells it. */
-const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {} };
 
 /** A flat Parquet file's id column read alone, each cell as the reader makes it (parquetRecords); a nested one is left to the readers. */
 async function parquetIds(source: StreamedFile, keys: KeyRuns): Promise<void> {

@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { openContent } from "./content.js";
 import type { ColumnMapping } from "./mapping.js";
-import { parquetRecords, type ObjectNotes } from "./objects.js";
+import { parquetRecords, UNTOLD } from "./objects.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /** A cell visited: its text, trimmed, its line (a Parquet file's row), and whether it is the first row's; false stops the reading. */
@@ -129,9 +129,6 @@ async function recordCells(batches: AsyncIterable<PlainRecord[]>, mapping: Colum
     }
   }
 }
-
-/** The run was told what the readers note of a file as they read it: read again, it is told nothing. */
-const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {} };
 
 /** A line's cell at `column`, found by its commas, without splitting the rest of the line; a quoted cell unquoted. */
 function cellAt(text: string, column: number): string {

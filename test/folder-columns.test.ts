@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 // A folder's mapping names a field (`columns: { quantity: n }`) that a producer began to send mid-month: the days
-// before it have no such field, and one of them refused the whole folder, with nothing said of a way to read it
-// (newcomer, stop 41). The day's own mapping may now undo the folder's key (`quantity: ""`), and the refusal names it.
+// before it have no such field, and one of them refused the whole folder; the way round was a mapping file a day
+// (newcomers, stops 41 and 42). A folder's quantity or event id column is now judged once every file is read: refused
+// where no file has it, and noted where some do not, their rows read as a file without the key is. A day's own mapping
+// may also undo the folder's key (`quantity: ""`).
 
 /** data_read costs 0.01 a read (ratecards/fliplet.yaml). */
 const JSONL = {
@@ -33,18 +35,28 @@ async function statement(dir: string) {
 }
 
 describe("a folder's mapped column that one daily file lacks", () => {
-  for (const [format, files, day, said] of [
-    ["JSON Lines", JSONL, "2026-09-01.jsonl", `is on no line of usage/2026-09-01.jsonl (expected a field some line of the file has;`],
-    ["CSV", CSV, "2026-09-01.csv", `is not in the header of usage/2026-09-01.csv (expected a column the header has;`],
+  for (const [format, files, day] of [
+    ["JSON Lines", JSONL, "2026-09-01.jsonl"],
+    ["CSV", CSV, "2026-09-01.csv"],
   ] as const) {
-    it(`is refused at the folder's key, naming the day's own mapping as the way to read it (${format})`, async () => {
+    it(`reads the day's rows as one event each, and says so (${format})`, async () => {
       const r = await statement(folder({ ...files, "usage/burnrate.mapping.yaml": FOLDER_MAPPING }));
+      expect(r.stderr).toBe(`burnrate: note: the mapping's column for quantity, "n" (usage/burnrate.mapping.yaml:1:51), is in some files of the folder, but usage/${day} does not have it: each of its rows is priced as one event\n`);
+      // 300 reads on the 2nd, and two rows of one read each on the 1st: 302 x 0.01.
+      expect(r.totals).toEqual(["3.02"]);
+    });
+
+    it(`is refused at the folder's key where no file has it (${format})`, async () => {
+      // Both days are the 1st's, without the field (the 2nd's "n", read by nothing, would be refused at its header).
+      const withoutIt = Object.fromEntries(Object.entries(files).map(([name], i) => [name, (files as Record<string, string>)[`usage/${day}`]!.replaceAll("T1", `T${i + 1}`)]));
+      const r = await statement(folder({ ...withoutIt, "usage/burnrate.mapping.yaml": FOLDER_MAPPING }));
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain(`usage/burnrate.mapping.yaml:1:51: the mapping's column for quantity, "n", ${said} for a file without it, columns: { quantity: "" } in "${day}.mapping.yaml" beside it undoes the folder's key for that file`);
+      expect(r.stderr).toBe(`burnrate: error: usage/burnrate.mapping.yaml:1:51: the mapping's column for quantity, "n", is in none of the 2 files it reads (the first usage/${day}) (expected a column or field some file of the folder has, found no file with "n")\n`);
     });
 
     it(`is read as one event a row where the day's own mapping undoes the key (${format})`, async () => {
       const r = await statement(folder({ ...files, "usage/burnrate.mapping.yaml": FOLDER_MAPPING, [`usage/${day}.mapping.yaml`]: `columns: { quantity: "" }\n` }));
+      // Said by the day's own mapping: nothing to note.
       expect(r.stderr).toBe("");
       // 300 reads on the 2nd, and two rows of one read each on the 1st: 302 x 0.01.
       expect(r.totals).toEqual(["3.02"]);
@@ -65,7 +77,21 @@ describe("a folder's mapped column that one daily file lacks", () => {
     expect(r.totals).toEqual(["3.01"]);
   });
 
-  it("is not offered where the key is the file's own mapping's, or a flag's", async () => {
+  it("an event id column some days lack: their rows carry no id, and the days with it are deduplicated", async () => {
+    const dir = folder({
+      "usage/burnrate.mapping.yaml": FOLDER_MAPPING,
+      // The 1st: no id column. The 2nd: e9 twice, a retry.
+      "usage/2026-09-01.csv": "ts,event,n,project\n2026-09-01T10:00:00Z,data_read,100,alpha\n2026-09-01T10:00:00Z,data_read,100,alpha\n",
+      "usage/2026-09-02.csv": "ts,event,n,project,id\n2026-09-02T10:00:00Z,data_read,300,alpha,e9\n2026-09-02T11:00:00Z,data_read,300,alpha,e9\n",
+    });
+    const r = await statement(dir);
+    expect(r.stderr).toBe(`burnrate: note: the mapping's column for event_id, "id" (usage/burnrate.mapping.yaml:1:64), is in some files of the folder, but usage/2026-09-01.csv does not have it: its rows carry no event id, and none of them is taken for a repeat\n`);
+    expect(JSON.parse(r.stdout).events).toMatchObject({ read: 4, duplicates: 1 });
+    // 100 + 100 + 300 reads: 5.
+    expect(r.totals).toEqual(["5"]);
+  });
+
+  it("is refused at once where the key is the file's own mapping's, or a flag's", async () => {
     const own = await statement(folder({ "usage/2026-09-01.csv": CSV["usage/2026-09-01.csv"], "usage/2026-09-01.csv.mapping.yaml": FOLDER_MAPPING }));
     expect(own.code).toBe(2);
     expect(own.stderr).toContain(`(expected a column the header has, found "ts", "event", "project", "id")`);
