@@ -115,6 +115,10 @@ describe("the event ids' first pass over files read from their start", () => {
 
   it("leaves a line the readers refuse to them: every id is then remembered", async () => {
     expect(await screen([file("bad.jsonl", '{"event_id":"a"}\n{"event_id":\n')])).toBeUndefined();
+    // A line past the readers' 1 MiB, in a chunk of its own and across chunks: not gathered whole (red team, stop 42).
+    const long = `{"event_id":"b","note":"${"x".repeat(3 << 20)}"}`;
+    expect(await screen([file("long.jsonl", `{"event_id":"a"}\n${long}\n`)])).toBeUndefined();
+    expect(await screen([file("long.jsonl.gz", gzipSync(`{"event_id":"a"}\n${long}`))])).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { eventIdKey } from "../engine/event-ids.js";
 import { openContent, type UsageFormat } from "./content.js";
-import { COMMA, NEWLINE, QUOTE, quoteOrCr } from "./csv-bytes.js";
+import { COMMA, MAX_LINE, NEWLINE, QUOTE, quoteOrCr } from "./csv-bytes.js";
 import { GiveUp } from "./id-lines.js";
 import { BLANK, parseJsonLine } from "./json-lines.js";
 import type { KeyRuns } from "./key-runs.js";
@@ -50,13 +50,17 @@ interface LineTaker {
   take(buf: Buffer, start: number, end: number): boolean;
 }
 
-/** The chunks' lines, a chunk's whole lines at a time (a line across two chunks alone). */
+/**
+ * The chunks' lines, a chunk's whole lines at a time (a line across two chunks alone). A line longer than the readers
+ * take (MAX_LINE, for CSV and JSON Lines alike) is theirs to refuse: it is not gathered here, however long it is.
+ */
 async function eachLine(chunks: AsyncIterable<Buffer>, taker: LineTaker): Promise<void> {
   let rest: Buffer | undefined;
   for await (const chunk of chunks) {
     let start = 0;
     if (rest !== undefined) {
       const nl = chunk.indexOf(NEWLINE);
+      if (rest.length + (nl < 0 ? chunk.length : nl) > MAX_LINE + 1) throw new GiveUp();
       if (nl < 0) {
         rest = Buffer.concat([rest, chunk]);
         continue;
@@ -71,7 +75,10 @@ async function eachLine(chunks: AsyncIterable<Buffer>, taker: LineTaker): Promis
       if (!taker.take(chunk, start, last + 1)) return;
       start = last + 1;
     }
-    if (start < chunk.length) rest = Buffer.from(chunk.subarray(start));
+    if (start < chunk.length) {
+      if (chunk.length - start > MAX_LINE + 1) throw new GiveUp();
+      rest = Buffer.from(chunk.subarray(start));
+    }
   }
   if (rest !== undefined && rest.length > 0) taker.take(rest, 0, rest.length);
 }
