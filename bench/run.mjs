@@ -13,7 +13,7 @@
 //                      [--kill-above MB] [--json FILE] [--baselines] [--formats] [ROWS...]
 //   RUNS=3 (default) runs each; BENCH_50M=1 (or --rows 50000000) adds the 50M-row memory run.
 //   --baselines: csv-parse alone and DuckDB on 1 thread over the plain log.
-//   --formats: the plain log as gzip CSV, JSON Lines and Parquet (bench/formats.mjs).
+//   --formats: the plain log (and the ids log, when its shape is run) as gzip CSV, JSON Lines and Parquet (bench/formats.mjs).
 import { execFileSync, spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -328,22 +328,25 @@ for (const rows of ROWS) {
     const rate = (xs) => rows / median(xs.map((r) => r.seconds));
     console.log(`  baselines at ${fmt(rows)} rows: csv-parse alone ${fmt(rate(parseOnly))} rows/s (plain statement ${(s / rate(parseOnly)).toFixed(2)}x), DuckDB 1 thread ${fmt(rate(duck1))} rows/s (${(s / rate(duck1)).toFixed(3)}x)`);
   }
-  if (flags.formats && shapes.includes("plain")) {
-    const file = `${data}/usage-${rows}.csv`;
+  // The plain log, and the ids log where it was run (a gateway's export: a request id on every row), in the other formats.
+  for (const shape of flags.formats ? ["plain", "ids"].filter((s) => shapes.includes(s)) : []) {
+    const file = shape === "plain" ? `${data}/usage-${rows}.csv` : `${data}/usage-${shape}-${rows}.csv`;
     const files = await formats(file);
-    const plain = results.find((r) => r.rows === rows && r.shape === "plain");
-    // The plain CSV's throughput is the statement's above, measured in the same run.
+    const csv = results.find((r) => r.rows === rows && r.shape === shape);
+    // The CSV's throughput is the statement's above, measured in the same run.
     for (const [ext, target] of [["csv.gz", 0.7], ["jsonl", 0.4], ["parquet", 0.5]]) {
       const runs = [];
-      const out = `${data}/statement-${rows}-${ext}.json`;
+      const out = `${data}/statement-${shape === "plain" ? "" : `${shape}-`}${rows}-${ext}.json`;
+      const label = `${shape === "plain" ? "" : `${shape} `}${ext}`;
       for (let i = 0; i < RUNS; i++) runs.push(await measure(`${root}bin/burnrate`, ["statement", "--account", account(rows), "--usage", files[ext], "--format", "json", "-o", out]));
       const failed = runs.find((r) => r.failed)?.failed;
       if (failed) {
-        console.log(`  ${ext.padEnd(13)}  failed: ${failed}`);
+        console.log(`  ${label.padEnd(13)}  failed: ${failed}`);
         continue;
       }
       const r = rows / median(runs.map((x) => x.seconds));
-      console.log(`  ${ext.padEnd(13)}  ${fmt(r).padStart(11)} rows/s  (${(r / plain.burnrate.rowsPerSecond).toFixed(2)}x plain CSV; target ${target}x)  peak RSS ${median(runs.map((x) => x.peakMb)).toFixed(0)} MB  ${(statSync(files[ext]).size / 1e6).toFixed(0)} MB  statement ${await outputCheck(ext, out, `${data}/statement-plain-${rows}.json`, false)}`);
+      const peak = Math.max(...runs.map((x) => x.peakMb));
+      console.log(`  ${label.padEnd(13)}  ${fmt(r).padStart(11)} rows/s  (${(r / csv.burnrate.rowsPerSecond).toFixed(2)}x the CSV; target ${target}x)  peak RSS ${peak.toFixed(0)} MB (budget ${TARGETS[shape].peakMb})  ${(statSync(files[ext]).size / 1e6).toFixed(0)} MB  statement ${await outputCheck(ext, out, `${data}/statement-${shape}-${rows}.json`, false)}`);
     }
   }
 }

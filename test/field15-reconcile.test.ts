@@ -64,4 +64,30 @@ describe("reconcile: rounding differences and an exact tolerance", () => {
     expect(run.stdout).toMatch(/Tolerance +none \(exact\); a rounding difference always passes\n/);
     expect(run.stdout).toMatch(/Status +every difference is rounding, which always passes\n/);
   });
+
+  // A dollar bill rounded line by line: 30 rounding lines of 35 buried the 3 real differences among the overcharged
+  // (newcomer, stop 42). The table and markdown count and list them apart, last; the JSON keeps its directions whole.
+  it("lists rounding differences apart from the real ones, and last", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-field15-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
+    // 1,234 and 1,236 tokens at 0.0002: 0.2468 and 0.2472, each billed 0.25 (rounding, +0.0032 and +0.0028); 100 reads at
+    // 0.01 (1) billed 2: +1, the quantities agreeing (rate drift).
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project,source,model\n2026-11-02T01:00:00Z,ai_input_tokens,1234,p,studio,standard\n2026-11-02T02:00:00Z,ai_input_tokens,1236,q,studio,standard\n2026-11-02T03:00:00Z,data_read,100,r,,\n");
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,source,model,quantity,amount\n2026-11-01,ai_input_tokens,p,studio,standard,1234,0.25\n2026-11-01,ai_input_tokens,q,studio,standard,1236,0.25\n2026-11-01,data_read,r,,,100,2\n");
+    const args = ["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv")];
+    const table = (await burnrate([...args, "--format", "table"])).stdout;
+    expect(table).toMatch(/Overcharged +1 line\(s\), \+1 credits: the bill above usage\n/);
+    expect(table).toMatch(/Rounding only +2 line\(s\), \+0\.006 credits: within a step of the bill's rounding, listed last\n/);
+    const over = table.indexOf("Overcharged: the bill above usage");
+    const rounding = table.indexOf("Rounding only: within a step of the bill's rounding");
+    expect(over).toBeGreaterThan(0);
+    expect(rounding).toBeGreaterThan(over);
+    expect(table.slice(over, rounding)).toMatch(/data_read +project=r/);
+    expect(table.slice(over, rounding)).not.toContain("project=p");
+    expect(table.slice(rounding)).toMatch(/project=p[^]*project=q/);
+    const md = (await burnrate([...args, "--format", "markdown"])).stdout;
+    expect(md).toContain("- **Rounding only**: 2 line(s), +0.006 credits: within a step of the bill's rounding, listed last");
+    const json = JSON.parse((await burnrate([...args, "--format", "json"])).stdout);
+    expect(json.overcharged).toEqual({ differences: 3, amount: "1.006", money: "0" });
+  });
 });

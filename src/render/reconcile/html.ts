@@ -1,5 +1,5 @@
 import { ZERO, type Decimal } from "../../money.js";
-import { computedQuantity, meterName, summarize } from "../../reconcile/summary.js";
+import { computedQuantity, meterName, roundingApart, summarize } from "../../reconcile/summary.js";
 import { DIFFERENCE_CLASSES, type Difference, type DifferenceClass, type Reconciliation } from "../../reconcile/types.js";
 import { barsSvg } from "../charts/svg.js";
 import { localDate, type RenderContext } from "../shared/context.js";
@@ -28,7 +28,8 @@ const CLASS_COLOUR: Record<DifferenceClass, string> = {
 export function reconcileHtml(r: Reconciliation, ctx: RenderContext): string {
   const body: string[] = [];
   const s = summarize(r);
-  const directions = new Map<string, Difference[]>([[DIRECTION_TITLES.overcharged, s.overcharged.differences], [DIRECTION_TITLES.undercharged, s.undercharged.differences], [DIRECTION_TITLES.asBilled, s.asBilled.differences]]);
+  const apart = roundingApart(s);
+  const directions = new Map<string, Difference[]>([[DIRECTION_TITLES.overcharged, apart.overcharged.differences], [DIRECTION_TITLES.undercharged, apart.undercharged.differences], [DIRECTION_TITLES.asBilled, s.asBilled.differences], [DIRECTION_TITLES.rounding, apart.rounding.differences]]);
   let explanations = false;
   for (const block of reconcileBlocks(r, ctx)) {
     const lines = block.kind === "table" ? directions.get(block.title ?? "") : undefined;

@@ -1,7 +1,7 @@
 import { PLAN_FEE } from "../../bill/mapping.js";
 import type { Decimal } from "../../money.js";
 import { sumCredits } from "./json.js";
-import { computedQuantity, meterName, summarize, type Direction, type Status } from "../../reconcile/summary.js";
+import { computedQuantity, meterName, roundingApart, summarize, type Direction, type Status } from "../../reconcile/summary.js";
 import type { BoundaryFound, Difference, IgnoredRows, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
@@ -25,7 +25,7 @@ const LINE_STATUS: Record<LineStatus, string> = {
 };
 
 /** The titles of the direction tables (and of the lines as billed at a found boundary's cut), which the HTML page replaces with its own. */
-export const DIRECTION_TITLES = { overcharged: "Overcharged: the bill above usage", undercharged: "Undercharged: the bill below usage", asBilled: "As billed at the bill's cut: the boundary explains the gap" } as const;
+export const DIRECTION_TITLES = { overcharged: "Overcharged: the bill above usage", undercharged: "Undercharged: the bill below usage", asBilled: "As billed at the bill's cut: the boundary explains the gap", rounding: "Rounding only: within a step of the bill's rounding" } as const;
 
 export interface ReconcileView {
   /** Every line with its status, not only the differences. */
@@ -41,6 +41,7 @@ export interface ReconcileView {
  */
 export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: ReconcileView = { allLines: false }): Block[] {
   const s = summarize(r);
+  const apart = roundingApart(s);
   const unit = r.unit;
   const amount = (v: Decimal) => `${exactGrouped(v)} ${unit}`;
   const signed = (v: Decimal) => (v.gt(0) ? `+${exactGrouped(v)}` : exactGrouped(v));
@@ -69,8 +70,9 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ...(r.money ? [[`${moneyLabel(r)} (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
         ...invoiceFacts(r),
         ...(r.credits.length === 0 ? [] : [["Credits", `${creditsText(r)}: ${r.creditRule === "fail" ? "each needs attention (credits: fail in the bill mapping)" : "listed apart from the lines they were given on, and passed (credits: fail in the bill mapping makes each need attention)"}`] as const]),
-        ["Overcharged", direction(s.overcharged, "the bill above usage")],
-        ["Undercharged", direction(s.undercharged, "the bill below usage")],
+        ["Overcharged", direction(apart.overcharged, "the bill above usage")],
+        ["Undercharged", direction(apart.undercharged, "the bill below usage")],
+        ...(apart.rounding.count === 0 ? [] : [["Rounding only", direction(apart.rounding, "within a step of the bill's rounding, listed last")] as const]),
         ["Reason found", s.explained.count === 0 ? "none" : `${s.explained.count} difference(s): ${[...reasons].map(([c, n]) => `${c} ${n}`).join(", ")}`],
         ["No reason found", s.unexplained.count === 0 ? "none" : `${s.unexplained.count} difference(s), ${signed(s.unexplained.amount)} ${unit}${s.unexplained.money.isZero() ? "" : ` and ${signed(s.unexplained.money)} ${currency}`}`],
         ["Tolerance", tolerance !== "" ? tolerance : `none (exact)${passing(rounded, shifted)}`],
@@ -105,9 +107,10 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
       rows: d.differences.map((x) => [String(number.get(x)), ...figures(x), signed(x.delta), reason(x)]),
     });
   };
-  directionTable(DIRECTION_TITLES.overcharged, s.overcharged);
-  directionTable(DIRECTION_TITLES.undercharged, s.undercharged);
+  directionTable(DIRECTION_TITLES.overcharged, apart.overcharged);
+  directionTable(DIRECTION_TITLES.undercharged, apart.undercharged);
   directionTable(DIRECTION_TITLES.asBilled, s.asBilled);
+  directionTable(DIRECTION_TITLES.rounding, apart.rounding);
   if (r.differences.length > 0) blocks.push({ kind: "facts", rows: r.differences.map((d, i) => [`#${i + 1}`, d.explanation] as const) });
 
   if (view.allLines) {
