@@ -24,10 +24,12 @@ const file = (name: string, bytes: string | Buffer) => {
 };
 const encoder = new TextEncoder();
 const key = (id: string) => eventIdKey(encoder.encode(id), 0, encoder.encode(id).length);
-const screen = (files: string[], mapping: ColumnMapping = NO_MAPPING) => screenEventIds(files, { card: card(), mappingFor: () => mapping, stdinCopy: undefined });
+/** The decoys' fields, read by nothing: the readers would refuse a first line with one otherwise, and so the pass. */
+const DECOYS: ColumnMapping = { ...NO_MAPPING, ignore: new Set(["note", "meta", "more"]) };
+const screen = (files: string[], mapping: ColumnMapping = DECOYS) => screenEventIds(files, { card: card(), mappingFor: () => mapping, stdinCopy: undefined });
 
 /** How a line writes its id: each form the readers read as the same text (the id "7" as the number 7 too). */
-const FORMS = ["plain", "spaced", "escaped", "number", "key-escaped", "backslash-elsewhere", "nested-decoy", "decoy-value"] as const;
+const FORMS = ["plain", "spaced", "escaped", "number", "key-escaped", "backslash-elsewhere", "nested-decoy", "decoy-value", "quoted-decoy", "escaped-spaced", "odd-quote"] as const;
 type Form = (typeof FORMS)[number];
 
 /** JSON with every character of `text` as a \u escape: the readers read the text itself. */
@@ -45,6 +47,14 @@ function line(second: number, id: string | undefined, form: Form, decoy: string)
       return `{${head},"event\\u005fid":${value}}`;
     case "backslash-elsewhere":
       return `{${head},"event_id":${value},"note":"a \\"quoted\\" word"}`;
+    case "quoted-decoy":
+      // The id's key and value written inside another string, its quotes escaped: not a key, not a second row's id.
+      return `{${head},"note":${JSON.stringify(`say "event_id":${JSON.stringify(id)} then`)},"event_id":${value}}`;
+    case "odd-quote":
+      // An escaped quote before the id and one after: a string read to its first quote would end inside one, and miss the key.
+      return `{${head},"note":"a 5\\" screen","event_id":${value},"more":"a 6\\" one"}`;
+    case "escaped-spaced":
+      return `{${head},"note":"tab\\there", "event\\u005fid" : ${escaped(id)} }`;
     case "nested-decoy":
       return `{"meta":{"event_id":${JSON.stringify(decoy)}},${head},"event_id":${value}}`;
     case "decoy-value":
@@ -81,10 +91,10 @@ describe("the event ids' first pass over files read from their start", () => {
   });
 
   it("reads a mapped id field, and a nested one by its dotted path", async () => {
-    const log = file("mapped.jsonl", ['{"ts":"2026-01-01T00:00:00Z","request_id":"r1","data":{"id":"d1"}}', '{"ts":"2026-01-01T00:00:01Z","request_id":"r1","data":{"id":"d2"}}', '{"ts":"2026-01-01T00:00:02Z","request_id":"r2","data":{"id":"d1"}}'].join("\n"));
-    const byRequest = await screen([log], { ...NO_MAPPING, columns: { event_id: "request_id" } });
+    const log = file("mapped.jsonl", [["r1", "d1"], ["r1", "d2"], ["r2", "d1"]].map(([r, d], i) => `{"ts":"2026-01-01T00:00:0${i}Z","meter":"call","project":"p","request_id":"${r}","data":{"id":"${d}"}}`).join("\n"));
+    const byRequest = await screen([log], { ...NO_MAPPING, columns: { timestamp: "ts", event_id: "request_id" }, ignore: new Set(["data"]) });
     expect([byRequest!.mayRepeat(key("r1")), byRequest!.mayRepeat(key("r2")), byRequest!.mayRepeat(key("d1"))]).toEqual([true, false, false]);
-    const byData = await screen([log], { ...NO_MAPPING, columns: { event_id: "data.id" } });
+    const byData = await screen([log], { ...NO_MAPPING, columns: { timestamp: "ts", event_id: "data.id" }, ignore: new Set(["request_id"]) });
     expect([byData!.mayRepeat(key("d1")), byData!.mayRepeat(key("d2")), byData!.mayRepeat(key("r1"))]).toEqual([true, false, false]);
   });
 
@@ -113,8 +123,29 @@ describe("the event ids' first pass over files read from their start", () => {
     expect(split!.timeOrdered).toBe(false);
   });
 
+  it("reads lines that span many of gunzip's chunks, each once", async () => {
+    // Lines of 300 KB (gunzip gives 16 KiB at a time), under the readers' 1 MiB.
+    const text = ["a", "b", "a"].map((id) => `{"timestamp":"2026-01-01T00:00:00Z","meter":"call","project":"p","note":"${"y".repeat(300_000)}","event_id":"${id}"}`).join("\n");
+    const found = await screen([file("wide.jsonl.gz", gzipSync(text))]);
+    expect([found!.mayRepeat(key("a")), found!.mayRepeat(key("b"))]).toEqual([true, false]);
+  });
+
+  it("leaves a gzip cut short or damaged to the readers, which say so at the file", async () => {
+    const whole = gzipSync(Array.from({ length: 2000 }, (_, i) => `{"timestamp":"2026-09-02T10:00:00Z","meter":"data_read","quantity":1,"project":"p","event_id":"e${i % 1500}"}`).join("\n"));
+    const cut = file("cut.jsonl.gz", whole.subarray(0, whole.length - 200));
+    expect(await screen([cut])).toBeUndefined();
+    const account = file("cut.yaml", `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\n`);
+    const r = await burnrate(["statement", "--account", account, "--usage", cut]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^burnrate: error: .*cut\.jsonl\.gz:1:1: not a complete gzip file \(expected gzip-compressed usage, whole, found unexpected end of file\)\n$/);
+  });
+
   it("leaves a line the readers refuse to them: every id is then remembered", async () => {
     expect(await screen([file("bad.jsonl", '{"event_id":"a"}\n{"event_id":\n')])).toBeUndefined();
+    // A first line the readers refuse (a field nothing reads) is given up at once, not after the file is read whole.
+    const row = (id: string, extra = "") => `{"timestamp":"2026-01-01T00:00:00Z","meter":"call","quantity":1,"project":"p"${extra},"event_id":"${id}"}`;
+    expect(await screen([file("fine.jsonl", `${row("a", ',"note":"x"')}\n${row("a")}\n`)])).toBeDefined();
+    expect(await screen([file("unread.jsonl", `${row("a", ',"pad":"x"')}\n${row("a")}\n`)])).toBeUndefined();
     // A line past the readers' 1 MiB, in a chunk of its own and across chunks: not gathered whole (red team, stop 42).
     const long = `{"event_id":"b","note":"${"x".repeat(3 << 20)}"}`;
     expect(await screen([file("long.jsonl", `{"event_id":"a"}\n${long}\n`)])).toBeUndefined();

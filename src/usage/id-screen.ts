@@ -170,7 +170,7 @@ async function rowsOf(file: string, options: ScreenOptions & { formatOf: FormatO
   const { format, compressed } = await options.formatOf(path).catch(() => {
     throw new GiveUp();
   });
-  if (format !== "csv" || compressed) return { path, file, mapping, format, compressed, idColumn: (cells) => idColumnOf(cells, file, mapping, options).column };
+  if (format !== "csv" || compressed) return { path, file, mapping, format, compressed, idColumn: (cells) => idColumnOf(cells, file, mapping, options).column, cardColumns: readColumnsFor(options.card, options.alsoReadBy).names };
   // A time read as a count of seconds: the order of the rows' text is not their order in time.
   if (mapping.timestampUnit !== undefined) throw new GiveUp();
   let fd: number;
