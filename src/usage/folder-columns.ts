@@ -33,14 +33,13 @@ export interface FolderColumnTeller {
  */
 export function tellFolderColumns(mapping: ColumnMapping, file: string, to: FolderColumnTeller | undefined, present: (canonical: Canonical, source: string) => boolean): ReadonlySet<Canonical> {
   const lacking = new Set<Canonical>();
-  const run = to;
-  if (typeof run?.folderColumn !== "function" || file === "-") return lacking;
+  if (typeof to?.folderColumn !== "function" || file === "-") return lacking;
   for (const canonical of MAY_LACK) {
     const source = mapping.columns[canonical];
     const place = mapping.places?.columns[canonical];
     if (source === undefined || place === undefined || "flag" in place || place.file !== folderMapping(file)) continue;
     const has = present(canonical, source);
-    run.folderColumn({ canonical, source, place, file, present: has });
+    to.folderColumn({ canonical, source, place, file, present: has });
     if (!has) lacking.add(canonical);
   }
   return lacking;
