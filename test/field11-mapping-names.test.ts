@@ -12,7 +12,7 @@ const ACCOUNT = join(ROOT, "fixtures/floopy/account.yaml");
 const HEADER = "ts,meter,model,provider,prompt_tok,completion_tok";
 const ROW = "2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200";
 
-const NO_TEAM = 'burnrate: warning: account "acme": its rows without a team are capped by no budget (its budgets, "research" and 1 more, are keyed by team): their spending counts toward none\n';
+const NO_TEAM = 'burnrate: warning: account "acme": its rows without a team are under no budget (its budgets, "research" and 1 more, are keyed by team): no budget counts them or refuses them\n';
 
 function run(files: Record<string, string>, extra: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-field11-names-"));

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -89,5 +89,31 @@ describe("reconcile: rounding differences and an exact tolerance", () => {
     expect(md).toContain("- **Rounding only**: 2 line(s), +0.006 credits: within a step of the bill's rounding, listed last");
     const json = JSON.parse((await burnrate([...args, "--format", "json"])).stdout);
     expect(json.overcharged).toEqual({ differences: 3, amount: "1.006", money: "0" });
+  });
+
+  // A bill's rows each rounded up to a cent: a rounding difference, held to the tolerance, that fails (red team, stop 42:
+  // listed under "Rounding only ... within a step", it left "Overcharged none" beside "needs attention").
+  it("keeps a rounding difference over the tolerance with the overcharged", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-field15-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
+    // gpt-4o on openai: 1,000 input tokens at 0.00025 and 200 output at 0.001 (ratecards/floopy.yaml), 0.45 cents a request; each billed 0.01 USD.
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n" + [1, 2, 3].map((s) => `2026-11-02T10:00:0${s}Z,request,gpt-4o,openai,1000,200\n`).join(""));
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,model,provider,quantity,amount,currency\n" + "2026-11,request,gpt-4o,openai,1,0.01,USD\n".repeat(3));
+    const r = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "table"]);
+    expect(r.code).toBe(1);
+    // 3 x 1 cent billed against 3 x 0.45 computed: +1.65 cents.
+    expect(r.stdout).toMatch(/Overcharged +1 line\(s\), \+1\.65 cents: the bill above usage\n/);
+    expect(r.stdout).not.toContain("Rounding only");
+    expect(r.stdout).toMatch(/Overcharged: the bill above usage[^]*rounding, over/);
+  });
+
+  it("gives a direction of money alone in its currency, without a sum of 0 credits beside it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-field15-"));
+    for (const name of ["account.yaml", "gateway.csv.mapping.yaml"]) writeFileSync(join(dir, name), readFileSync(join(ROOT, "fixtures/floopy", name), "utf8").replace("../../ratecards/", `${ROOT}/ratecards/`));
+    // bolt's 601st request of the month: 201 past Free's 1,000, at 0.002 USD of overage each, 0.402 USD; the bill rounds it to 0.40.
+    writeFileSync(join(dir, "gateway.csv"), readFileSync(join(ROOT, "fixtures/floopy/gateway.csv"), "utf8").replace(",2000000,400000,600,r-0102", ",2000000,400000,601,r-0102"));
+    writeFileSync(join(dir, "bill.csv"), "period_start,account,activity,model,provider,quantity,amount,currency\n2026-11,bolt,Overage,,,201,0.40,USD\n");
+    const r = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "gateway.csv"), "--bill", join(dir, "bill.csv"), "--format", "table"]);
+    expect(r.stdout).toMatch(/Rounding only +1 line\(s\), -0\.002 USD: within a step of the bill's rounding, listed last\n/);
   });
 });

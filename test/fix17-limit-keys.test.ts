@@ -80,7 +80,7 @@ describe("budget keys on a dimension the lines do not carry", () => {
   it("rows without a team are warned about, their spending counted toward no budget", async () => {
     const r = await burnrate(floopyAccount("{ research: 100, support: 100 }", ["", "", "research"]));
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(`burnrate: warning: account "acme": its rows without a team are capped by no budget (its budgets, "research" and 1 more, are keyed by team): their spending counts toward none\n`);
+    expect(r.stderr).toBe(`burnrate: warning: account "acme": its rows without a team are under no budget (its budgets, "research" and 1 more, are keyed by team): no budget counts them or refuses them\n`);
     // 3 x 50 = 150 cents: the two rows without a team spend past research's 100 cents, capped by nothing.
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("150");
   });
@@ -90,5 +90,13 @@ describe("budget keys on a dimension the lines do not carry", () => {
     expect(r.stderr).toBe("");
     // support has no budget (50 cents, uncapped); research's 100 cents take both of its requests.
     expect(JSON.parse(r.stdout).accounts[0].cycles[0].total).toBe("150");
+  });
+
+  it("rows without a team on a plan whose budgets do not apply are not warned about: no row is capped", async () => {
+    // Floopy's budgets apply on pro and enterprise (ratecards/floopy.yaml); on free none caps a row.
+    const args = floopyAccount("{ research: 100, support: 100 }", ["", "", "research"]);
+    const r = await burnrate([...args, "--plan", "free"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
   });
 });

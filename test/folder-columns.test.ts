@@ -95,6 +95,20 @@ describe("a folder's mapped column that one daily file lacks", () => {
     expect(r.totals).toEqual(["5"]);
   });
 
+  // A near miss of the folder's column in a day's header is a misspelling, not a day without it: read as lacking, its
+  // column was refused as read by nothing, whose fix (ignore_columns:) priced each row as one (red team, stop 42).
+  it("is refused at once, with the guess, where a day's header has a near miss of it", async () => {
+    const r = await statement(folder({ ...CSV, "usage/2026-09-01.csv": CSV["usage/2026-09-01.csv"].replace("ts,event,project,id", "ts,event,N,project,id").replaceAll(",data_read,alpha,", ",data_read,5,alpha,"), "usage/burnrate.mapping.yaml": FOLDER_MAPPING }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`burnrate: error: usage/burnrate.mapping.yaml:1:51: the mapping's column for quantity, "n", is not in the header of usage/2026-09-01.csv; did you mean "N"? (expected a column the header has, found "ts", "event", "N", "project", "id")\n`);
+  });
+
+  it("refuses a file's own mapping that undoes a key no mapping under it names", async () => {
+    const r = await statement(folder({ "usage/2026-09-01.csv": CSV["usage/2026-09-01.csv"], "usage/2026-09-01.csv.mapping.yaml": `columns: { timestamp: ts, meter: event, event_id: id, quantity: "" }\n` }));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`burnrate: error: usage/2026-09-01.csv.mapping.yaml:1:65: columns: { quantity: "" } undoes a key of a mapping under this one, and none names quantity (expected the key left out, or a column of the usage, found "")\n`);
+  });
+
   it("is refused at once where the key is the file's own mapping's, or a flag's", async () => {
     const own = await statement(folder({ "usage/2026-09-01.csv": CSV["usage/2026-09-01.csv"], "usage/2026-09-01.csv.mapping.yaml": FOLDER_MAPPING }));
     expect(own.code).toBe(2);

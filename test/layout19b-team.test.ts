@@ -69,7 +69,7 @@ describe("--layout litellm: a row whose team_alias is empty is read by its team_
   it("a row whose team_alias and team_id are both empty has no team: priced, 3 x 125 = 375, and said to be under no budget", async () => {
     const { run, cycle } = await statement("{ research: 300 }", LOG.replace(`r-2,2026-11-03 10:00:00,gpt-4o,openai,100000,100000,${UUID},`, "r-2,2026-11-03 10:00:00,gpt-4o,openai,100000,100000,,"));
     // Said since stop 42 (newcomer: a team field sent from mid-month left the days before it under no budget, unsaid).
-    expect([run.code, run.stderr]).toEqual([0, 'burnrate: warning: account "acme": its rows without a team are capped by no budget (its budget, "research", is keyed by team): their spending counts toward none\n']);
+    expect([run.code, run.stderr]).toEqual([0, 'burnrate: warning: account "acme": its rows without a team are under no budget (its budget, "research", is keyed by team): no budget counts them or refuses them\n']);
     expect(cycle.total).toBe("375");
   });
 });

@@ -101,7 +101,7 @@ export function limitKeyWarning(miss: LimitKeyMiss): string {
   }
   if (miss.unmatched === "none") {
     const keyed = miss.counts!.keys > 1 ? `its ${limit}s, ${shown(key)} and ${miss.counts!.keys - 1} more, are` : `its ${limit}, ${shown(key)}, is`;
-    return `burnrate: warning: account ${shown(account)}: its rows without a ${dimension} are capped by no ${limit} (${keyed} keyed by ${dimension}): their spending counts toward none\n`;
+    return `burnrate: warning: account ${shown(account)}: its rows without a ${dimension} are under no ${limit} (${keyed} keyed by ${dimension}): no ${limit} counts them or refuses them\n`;
   }
   if (miss.unmatched === "fallback") {
     const read = miss.read!;

@@ -240,7 +240,9 @@ const budget: ChargeCheck = {
   // as "" (newcomer, stop 42: a team field sent from mid-month left the days before it outside every budget, unsaid).
   sees: (ctx, run, dims) => {
     if (ctx.card.budgets === undefined || run.terms.budgets.size === 0 || budgetOf(ctx.card, run, dims) !== undefined) return;
-    (run.unbudgeted ??= new Set()).add(dims[ctx.card.budgets.dimension] ?? "");
+    const value = dims[ctx.card.budgets.dimension];
+    // Without a value, only where the plan's budgets apply: on another plan no row is capped (red team, stop 42).
+    if (value !== undefined || budgetsApply(ctx.card, run)) (run.unbudgeted ??= new Set()).add(value ?? "");
   },
   refuses: (ctx, { run, dims, amount }) => {
     const b = budgetOf(ctx.card, run, dims);

@@ -59,13 +59,15 @@ const tally = (ds: Difference[]) => ({ count: ds.length, amount: sum(ds, false),
 const direction = (ds: Difference[]): Direction => ({ ...tally(ds), differences: ds });
 
 /**
- * For a report read by eye: each direction without its rounding differences, which always pass, and those apart. A
+ * For a report read by eye: each direction without its rounding differences that pass, and those apart. A
  * dollar bill rounded line by line made 30 of its 35 lines rounding differences, which buried its 3 real ones among
  * the overcharged and undercharged (newcomer, stop 42). The JSON keeps the summary's directions whole.
  */
 export function roundingApart(s: Summary): { overcharged: Direction; undercharged: Direction; rounding: Direction } {
-  const real = (d: Direction) => direction(d.differences.filter((x) => x.class !== "rounding"));
-  return { overcharged: real(s.overcharged), undercharged: real(s.undercharged), rounding: direction([...s.overcharged.differences, ...s.undercharged.differences].filter((x) => x.class === "rounding")) };
+  // A rounding difference over the tolerance (a bill's rows each rounded up) fails: it stays with the others (red team, stop 42).
+  const passing = (x: Difference) => x.class === "rounding" && !needsAttention(x);
+  const real = (d: Direction) => direction(d.differences.filter((x) => !passing(x)));
+  return { overcharged: real(s.overcharged), undercharged: real(s.undercharged), rounding: direction([...s.overcharged.differences, ...s.undercharged.differences].filter(passing)) };
 }
 
 /** The meter a line stands for: its key, or the bill's word when the bill groups several meters. */

@@ -104,7 +104,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   }
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
   // A folder's daily file without the column is the run's to judge, once every file is read (folder-columns.ts).
-  const lacking = tellFolderColumns(mapping, file, told, (c) => index[c] >= 0);
+  // A near miss of it in the header (`Reads` for `reads`) is the likelier mistake, said at once with the guess: read as
+  // lacking, the near miss was refused as a column nothing reads, whose fix (ignore_columns:) priced a row as one (red team, stop 42).
+  const lacking = tellFolderColumns(mapping, file, told, (c, source) => index[c] >= 0 || nearMissAmong(source, header) !== undefined);
   const unmatched = CANONICAL.find((c) => index[c] < 0 && mapping.columns[c] !== undefined && mapping.places?.columns[c] !== undefined && !lacking.has(c));
   if (unmatched !== undefined) throw mappedColumnMissing(unmatched, mapping.columns[unmatched]!, mapping.places!.columns[unmatched]!, header, file);
   const valueMistake = dimensionValueMistake(mapping, read);
@@ -184,7 +186,9 @@ function strayEntry(source: string, mapping: ColumnMapping, seen: ReadonlyMap<st
 function mappedColumnMissing(missing: Canonical, source: string, place: Place, header: readonly string[], file: string): UserError {
   const near = nearMissAmong(source, header);
   const guess = near === undefined ? "" : `; did you mean ${shown(near)}?`;
-  return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the header has${undoHint(missing, file, place)}`, header.map((h) => shown(h)).join(", "));
+  // The way to read a file without the column, but not beside a near miss of it: the file has it, misspelt.
+  const undo = near === undefined ? undoHint(missing, file, place) : "";
+  return new UserError(`the mapping's column for ${missing}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the header has${undo}`, header.map((h) => shown(h)).join(", "));
 }
 
 /** Whether a usage file can have a mapping file beside it: not standard input, a pipe or a device. */

@@ -233,6 +233,13 @@ function oneLayout(flag: string | undefined, layers: readonly ColumnMapping[]): 
  * (newcomer, stop 41: a quantity field the producer began to send mid-month refused the whole folder).
  */
 function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
+  for (const [canonical, source] of Object.entries(over.columns)) {
+    const place = over.places?.columns[canonical as Canonical];
+    // Undoing a key no mapping under this one names reads the file as if it were not written: said, as a typo may be (red team, stop 42).
+    if (source === "" && base.columns[canonical as Canonical] === undefined && place !== undefined) {
+      throw new UserError(`columns: { ${canonical}: "" } undoes a key of a mapping under this one, and none names ${canonical}`, place, `the key left out, or a column of the usage`, `""`);
+    }
+  }
   const columns = Object.fromEntries(Object.entries({ ...base.columns, ...over.columns }).filter(([, source]) => source !== "")) as ColumnMapping["columns"];
   const places = base.places === undefined && over.places === undefined ? undefined : layeredPlaces(base.places, over.places);
   return {

@@ -48,8 +48,9 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
   const cycles = r.cycles.map((c) => `${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}`).join(", ");
   const tolerance = [r.tolerance.absolute.gt(0) ? `${exactGrouped(r.tolerance.absolute)} ${unit}` : "", r.tolerance.percent.gt(0) ? `${exactGrouped(r.tolerance.percent)}%` : ""].filter(Boolean).join(" or ");
   const currency = r.money?.currency ?? "";
-  const direction = (d: Direction, what: string) => (d.count === 0 ? "none"
-    : `${d.count} line(s), ${signed(d.amount)} ${unit}${d.money.isZero() ? "" : ` and ${signed(d.money)} ${currency}`}: ${what}`);
+  // Credits, money or both: a part that is zero beside the other is left out ("0 cents and -0.002 USD", red team, stop 42).
+  const sums = (d: Direction) => [d.amount.isZero() && !d.money.isZero() ? "" : `${signed(d.amount)} ${unit}`, d.money.isZero() ? "" : `${signed(d.money)} ${currency}`].filter(Boolean).join(" and ");
+  const direction = (d: Direction, what: string) => (d.count === 0 ? "none" : `${d.count} line(s), ${sums(d)}: ${what}`);
   const reasons = new Map<string, number>();
   for (const d of r.differences) if (d.class !== "unexplained") reasons.set(d.class, (reasons.get(d.class) ?? 0) + 1);
   const noted = r.lines.filter((l) => l.note !== undefined).length;
