@@ -9,6 +9,8 @@ import { eventIdKey } from "../src/engine/event-ids.js";
 import { screenEventIds } from "../src/usage/id-screen.js";
 import { NO_MAPPING, type ColumnMapping } from "../src/usage/mapping.js";
 import { card } from "./helpers/engine.js";
+import { loadCard } from "../src/inputs.js";
+import { usageLayout } from "../src/usage/layouts.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
 // The event ids' first pass over gzip, JSON Lines and Parquet files (src/usage/streamed-ids.ts): every id on two rows
@@ -85,6 +87,34 @@ describe("the event ids' first pass over files read from their start", () => {
         expect(found).toBeDefined();
         for (const [id, count] of counts) expect([id, found!.mayRepeat(key(id))]).toEqual([id, count > 1]);
         expect(found!.timeOrdered).toBe(false);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  // OpenMeter's CloudEvents: an id is unique within its source, and read as "SOURCE ID". Every line was parsed for it.
+  it("reads a CloudEvents id within its source, however the line writes them", async () => {
+    const floopy = loadCard(join(ROOT, "ratecards/floopy.yaml"));
+    const event = fc.record({ id: fc.constantFrom("1", "2", "é"), source: fc.option(fc.constantFrom("gw-a", "gw-b", "gw\\c"), { nil: undefined }), nested: fc.boolean(), escape: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(event, { minLength: 1, maxLength: 25 }), async (events) => {
+        const text = events.map((e, i) => {
+          const id = e.escape ? escaped(e.id) : JSON.stringify(e.id);
+          const source = e.source === undefined ? "" : `"source":${JSON.stringify(e.source)},`;
+          // A nested object with fields of both names: not the row's own.
+          const data = e.nested ? `{"model":"gpt-4o","provider":"openai","input_tokens":1,"output_tokens":1,"meta":{"id":"x","source":"y"}}` : `{"model":"gpt-4o","provider":"openai","input_tokens":1,"output_tokens":1}`;
+          return `{"specversion":"1.0","id":${id},${source}"type":"request","subject":"acme","time":"2026-11-02T10:00:${String(i % 60).padStart(2, "0")}Z","data":${data}}`;
+        });
+        const mapping = { ...usageLayout("cloudevents"), ignore: new Set([...usageLayout("cloudevents").ignore, "data.meta"]) };
+        const found = await screenEventIds([file("ce.jsonl", text.join("\n"))], { card: floopy, mappingFor: () => mapping, stdinCopy: undefined });
+        expect(found).toBeDefined();
+        // The id as the readers read it: "SOURCE ID", or the id alone without a source.
+        const counts = new Map<string, number>();
+        for (const e of events) {
+          const read = e.source === undefined ? e.id : `${e.source} ${e.id}`;
+          counts.set(read, (counts.get(read) ?? 0) + 1);
+        }
+        for (const [read, count] of counts) if (count > 1) expect([read, found!.mayRepeat(key(read))]).toEqual([read, true]);
       }),
       { numRuns: RUNS },
     );
