@@ -260,32 +260,7 @@ class JsonLineIds implements LineTaker {
    * backslash, and parsing each of them twice cost a third more time (red team, stop 42).
    */
   private escaped(buf: Buffer, from: number, to: number): boolean {
-    // No object a string: a line has a score of them (their garbage cost as much again as the pass, red team's 2M lines).
-    for (let i = from; i < to; i++) {
-      if (buf[i] !== QUOTE) continue;
-      const keyStart = i;
-      i = stringEnd(buf, i, to);
-      if (i < 0) return false;
-      const keyEscapes = escapes;
-      let j = spaces(buf, i + 1, to);
-      if (buf[j] !== COLON || !this.named(buf, keyStart, i, keyEscapes)) continue;
-      j = spaces(buf, j + 1, to);
-      if (buf[j] === N) continue;
-      if (buf[j] !== QUOTE) return false;
-      i = stringEnd(buf, j, to);
-      if (i < 0) return false;
-      if (!escapes) {
-        if (i > j + 1) this.keys.add(eventIdKey(buf, j + 1, i));
-        continue;
-      }
-      const text = decoded(buf, j, i);
-      if (text === undefined) return false;
-      if (text !== "") {
-        const bytes = Buffer.from(text, "utf8");
-        this.keys.add(eventIdKey(bytes, 0, bytes.length));
-      }
-    }
-    return true;
+    return this.stringValues(buf, from, to, false);
   }
 
   /**
@@ -295,8 +270,27 @@ class JsonLineIds implements LineTaker {
    * scope, say, which the readers write as JavaScript does (the line is then parsed).
    */
   private scopedIds(buf: Buffer, from: number, to: number): boolean {
-    const ids: string[] = [];
-    const within: string[] = [];
+    this.lineIds.length = 0;
+    this.lineScopes.length = 0;
+    if (!this.stringValues(buf, from, to, true)) return false;
+    for (const id of this.lineIds) {
+      this.addText(id);
+      for (const scope of this.lineScopes) this.addText(`${scope} ${id}`);
+    }
+    return true;
+  }
+
+  /** A scoped line's ids and scopes, as stringValues finds them. */
+  private readonly lineIds: string[] = [];
+  private readonly lineScopes: string[] = [];
+
+  /**
+   * Follow a line's strings to the string after each key of an id's field (and, `scoped`, of its scope's): an id alone
+   * is added, from its bytes where it has no escape; a scoped line's are gathered. No object a string: a line has a
+   * score of them (their garbage cost as much again as the pass, red team's 2M lines). False where one is written
+   * otherwise than as a string or null.
+   */
+  private stringValues(buf: Buffer, from: number, to: number, scoped: boolean): boolean {
     for (let i = from; i < to; i++) {
       if (buf[i] !== QUOTE) continue;
       const keyStart = i;
@@ -305,20 +299,22 @@ class JsonLineIds implements LineTaker {
       const keyEscapes = escapes;
       let j = spaces(buf, i + 1, to);
       if (buf[j] !== COLON) continue;
-      const into = this.named(buf, keyStart, i, keyEscapes) ? ids : oneOf(this.scopeNames, buf, keyStart, i, keyEscapes) ? within : undefined;
+      const into = this.named(buf, keyStart, i, keyEscapes) ? this.lineIds : scoped && oneOf(this.scopeNames, buf, keyStart, i, keyEscapes) ? this.lineScopes : undefined;
       if (into === undefined) continue;
       j = spaces(buf, j + 1, to);
       if (buf[j] === N) continue;
       if (buf[j] !== QUOTE) return false;
       i = stringEnd(buf, j, to);
       if (i < 0) return false;
+      if (!scoped && !escapes) {
+        if (i > j + 1) this.keys.add(eventIdKey(buf, j + 1, i));
+        continue;
+      }
       const text = escapes ? decoded(buf, j, i) : buf.toString("utf8", j + 1, i);
       if (text === undefined) return false;
-      if (text !== "") into.push(text);
-    }
-    for (const id of ids) {
-      this.addText(id);
-      for (const scope of within) this.addText(`${scope} ${id}`);
+      if (text === "") continue;
+      if (scoped) into.push(text);
+      else this.addText(text);
     }
     return true;
   }
