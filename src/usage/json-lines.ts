@@ -41,7 +41,8 @@ function leadingZero(line: string): { text: string; at: number } | undefined {
  * (record-lines.ts), so that a line is read one way.
  */
 export class JsonLines {
-  private readonly rows: ObjectRows;
+  /** The lines' objects as records: what record-lines.ts asks where lines are alike. */
+  readonly rows: ObjectRows;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
   private rest = "";
   private line = 0;
@@ -97,9 +98,14 @@ export class JsonLines {
   }
 
   private take(body: string, out: PlainRecord[]): void {
-    const line = ++this.line;
+    this.parsed(body, ++this.line, out);
+  }
+
+  /** One line's records (none for a blank line), its value parsed: for a reader that splits lines itself (record-lines.ts). */
+  parsed(body: string, line: number, out: PlainRecord[]): unknown {
     const value = parseJsonLine(body, { file: this.source.file, line });
     if (value !== BLANK) this.rows.push(value, line, out);
+    return value;
   }
 }
 

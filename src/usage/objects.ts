@@ -35,6 +35,21 @@ export interface ObjectSource {
   only?: (header: readonly string[]) => string | undefined;
 }
 
+/**
+ * Where each of a row's fields goes in the header of `width` columns (-1: nowhere), which field is the quantity's
+ * (-1: none), the fields' names, and the fields read within a scope with their scope's field (ColumnMapping.scopes).
+ */
+export interface FieldPlaces {
+  columns: readonly number[];
+  width: number;
+  quantity: number;
+  names: ReadonlySet<string>;
+  scoped: readonly { field: number; scope: number }[];
+}
+
+/** The names of a row's fields. */
+type Named = Pick<ReadonlySet<string>, "has">;
+
 /** Where a row came from: its line in a JSON Lines file, its row number in a Parquet file. */
 interface Found {
   fields: Map<string, string>;
@@ -131,18 +146,52 @@ export class ObjectRows {
     }
     const record = new Array<string>(this.header.length).fill("");
     for (const [name, value] of row.fields) {
-      const i = this.at.get(name) ?? this.sameName(name, row);
-      if (i === undefined) {
-        // An ignored field is read by nothing, wherever it first appears.
-        if (this.mapping.ignore.has(name)) continue;
-        throw new UserError(`field ${shown(name)} is not in the first ${this.place}`, { file: this.file, line: row.line, column: 1 }, `the fields of the first ${this.place}, or a field the usage mapping names (rename: or columns:, read wherever it first appears; ${shown(name)} under ignore_columns: if it is not needed)`, shown(name));
-      }
+      const i = this.placeOf(name, row);
+      if (i < 0) continue;
       if (this.unseen.size > 0) this.unseen.delete(name);
       record[i] = value;
     }
-    if (this.quantityAt !== undefined) this.countQuantity(row, record[this.quantityAt]!);
-    else this.countUncounted(row);
-    out.push({ record, line: row.line });
+    this.counted(record, row.fields, row.line, out);
+  }
+
+  /** A field's column in the header, or -1 for an ignored field the header does not have, which nothing reads. */
+  private placeOf(name: string, row: Found): number {
+    const i = this.at.get(name) ?? this.sameName(name, row);
+    if (i !== undefined) return i;
+    // An ignored field is read by nothing, wherever it first appears.
+    if (this.mapping.ignore.has(name)) return -1;
+    throw new UserError(`field ${shown(name)} is not in the first ${this.place}`, { file: this.file, line: row.line, column: 1 }, `the fields of the first ${this.place}, or a field the usage mapping names (rename: or columns:, read wherever it first appears; ${shown(name)} under ignore_columns: if it is not needed)`, shown(name));
+  }
+
+  /** A row's record counted (its quantity, or that it has none) and given; `fields` are the fields the row has. */
+  private counted(record: string[], fields: Named, line: number, out: PlainRecord[]): void {
+    if (this.quantityAt !== undefined) this.countQuantity(fields, line, record[this.quantityAt]!);
+    else this.countUncounted(line);
+    out.push({ record, line });
+  }
+
+  /**
+   * The fields of an object push() has taken, and where each goes in the header, for rows with the same fields in
+   * the same order (a JSON line read by its template, json-line-template.ts): undefined where a row's record is not
+   * made from its own fields alone (rows: unnests, sums: add, a next page is read from the object). A scope's field
+   * (ColumnMapping.scopes) is placed with the field it scopes, so that the caller can write the pair as addScopes does.
+   */
+  placing(value: unknown, line: number): { fields: Map<string, string>; places: FieldPlaces } | undefined {
+    const { rows, sums, scopes, morePages } = this.mapping;
+    if (this.header === undefined || rows !== undefined || sums !== undefined || morePages !== undefined) return undefined;
+    // A scope is the object's own top-level field, which a dotted name would not say apart from a nested one.
+    if (scopes !== undefined && [...scopes.values()].some((scope) => scope.includes("."))) return undefined;
+    const row = this.rowsOf(this.object(value, line), line)[0]!;
+    const names = [...row.fields.keys()];
+    const columns = names.map((name) => this.placeOf(name, row));
+    const scoped = [...(scopes ?? [])].map(([name, scope]) => ({ field: names.indexOf(name), scope: names.indexOf(scope) })).filter((s) => s.field >= 0 && s.scope >= 0);
+    return { fields: row.fields, places: { columns, width: this.header.length, quantity: this.quantityAt === undefined ? -1 : columns.indexOf(this.quantityAt), names: new Set(names), scoped } };
+  }
+
+  /** Count a row of fields placed by placing(), whose record the caller writes: whether its quantity's cell is empty. */
+  countPlaced(places: FieldPlaces, line: number, noQuantity: boolean): void {
+    if (this.quantityAt === undefined) this.countUncounted(line);
+    else if (noQuantity) this.countQuantity(places.names, line, "");
   }
 
   /** Rows of a layout that sums events without counting them (ColumnMapping.uncounted), read without a quantity of the user's. */
@@ -156,14 +205,14 @@ export class ObjectRows {
    * An object that leaves the field out is an event of its own, as JSON leaves out what is the default (Fliplet's
    * end_user_open beside data_read's quantity); one that writes it null says it has a count it does not give.
    */
-  private countQuantity(row: Found, value: string): void {
+  private countQuantity(fields: Named, line: number, value: string): void {
     if (value !== "") return;
-    if (!row.fields.has(this.header![this.quantityAt!]!)) this.countUncounted(row);
-    else if (this.quantityFields.missing++ === 0) this.quantityFields.first = row.line;
+    if (!fields.has(this.header![this.quantityAt!]!)) this.countUncounted(line);
+    else if (this.quantityFields.missing++ === 0) this.quantityFields.first = line;
   }
 
-  private countUncounted(row: Found): void {
-    if (this.mapping.uncounted !== undefined && this.uncounted.rows++ === 0) this.uncounted.first = row.line;
+  private countUncounted(line: number): void {
+    if (this.mapping.uncounted !== undefined && this.uncounted.rows++ === 0) this.uncounted.first = line;
   }
 
   /**

@@ -1,8 +1,10 @@
 import { UserError, type Location } from "../errors.js";
 import type { FolderColumn } from "./folder-columns.js";
 import type { ColumnMapping } from "./mapping.js";
-import { parquetRecords, type ObjectNotes } from "./objects.js";
-import { JsonLines } from "./json-lines.js";
+import { parquetRecords, type FieldPlaces, type ObjectNotes } from "./objects.js";
+import { isUtf8 } from "node:buffer";
+import { BLANK, JsonLines } from "./json-lines.js";
+import { LineTemplate } from "./json-line-template.js";
 import { NeedsFullParser, type PlainRecord } from "./plain-csv.js";
 import { MAX_LINE } from "./csv-bytes.js";
 import type { ReadColumns } from "./layout.js";
@@ -26,25 +28,81 @@ class RecordLines {
   /** The number of the next CSV line written: the header is line 0. */
   private next = 0;
   private header = true;
+  private bytes = Buffer.allocUnsafe(1 << 16);
+  private used = 0;
 
   /** The CSV bytes of records, the file's header the first of them. */
   csv(records: () => PlainRecord[]): Buffer {
-    let text = "";
-    for (const { record, line } of refusing(records)) {
+    this.records(refusing(records));
+    return this.take();
+  }
+
+  /** Records' CSV lines, written after those before them. */
+  records(records: readonly PlainRecord[]): void {
+    for (const { record, line } of records) {
       if (this.header) {
         this.header = false;
         // A first field named with a byte-order mark would be taken for the file's own mark.
         if (record[0]?.charCodeAt(0) === 0xfeff) throw new NeedsFullParser("a field named with a byte-order mark");
-      } else {
-        // A skipped line is a blank line of the CSV: the next record keeps its line's number.
-        for (; this.next < line; this.next++) text += "\n";
-      }
-      text += lineOf(record);
+      } else this.blankLinesBefore(line, 0);
+      const text = lineOf(record);
+      this.room(3 * text.length);
+      this.used += this.bytes.write(text, this.used, "utf8");
       this.next++;
     }
-    return Buffer.from(text, "utf8");
+  }
+
+  /** The CSV line of a JSON line that `known`'s template has read (its values in the template's starts and ends), in the header's order. */
+  placed(line: number, from: Buffer, length: number, known: KnownLines): void {
+    const { template, keyOf, scopeOf } = known;
+    const { starts, ends } = template;
+    // The values' bytes are within the line's, a scope's twice, each cell a comma, and the line a newline.
+    this.blankLinesBefore(line, 2 * length + keyOf.length + 1);
+    const bytes = this.bytes;
+    let used = this.used;
+    for (let column = 0; column < keyOf.length; column++) {
+      if (column > 0) bytes[used++] = COMMA;
+      const key = keyOf[column]!;
+      if (key < 0) continue;
+      const end = ends[key]!;
+      const scope = scopeOf[column]!;
+      // A value within its scope is the scope's string, a space and the value, where neither is empty (objects.ts: addScopes).
+      if (scope >= 0 && end > starts[key]! && ends[scope]! > starts[scope]! && template.isString(from, scope)) {
+        for (let at = starts[scope]!; at < ends[scope]!; at++) bytes[used++] = from[at]!;
+        bytes[used++] = SPACE;
+      }
+      for (let at = starts[key]!; at < end; at++) bytes[used++] = from[at]!;
+    }
+    bytes[used++] = NEWLINE;
+    this.used = used;
+    this.next++;
+  }
+
+  /** The CSV bytes written since the last take. */
+  take(): Buffer {
+    const written = this.bytes.subarray(0, this.used);
+    this.bytes = Buffer.allocUnsafe(this.bytes.length);
+    this.used = 0;
+    return written;
+  }
+
+  /** A blank CSV line for each line before `line` the records skipped (blank ones), so that the next keeps its line's number, and room for `more` bytes after them. */
+  private blankLinesBefore(line: number, more: number): void {
+    this.room(Math.max(0, line - this.next) + more);
+    for (; this.next < line; this.next++) this.bytes[this.used++] = NEWLINE;
+  }
+
+  private room(more: number): void {
+    if (this.used + more <= this.bytes.length) return;
+    const bytes = Buffer.allocUnsafe(Math.max(2 * this.bytes.length, this.used + more));
+    this.bytes.copy(bytes, 0, 0, this.used);
+    this.bytes = bytes;
   }
 }
+
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
 
 /** The files the scanner reads as records, and how it is told what it reads. */
 export type ScannedFormat = "csv" | "jsonl" | "parquet";
@@ -61,27 +119,148 @@ interface RecordFile {
   read: ReadColumns;
 }
 
-/** A JSON Lines file's chunks as the CSV lines of their records, a chunk at a time. */
+/**
+ * A template of lines alike and how its values are written: the field of each column (-1: none, or an ignored field,
+ * an empty cell), the field of the quantity (-1: none or ignored), and the scope's field of each column read within
+ * one (-1: none).
+ */
+interface KnownLines {
+  template: LineTemplate;
+  places: FieldPlaces;
+  keyOf: Int32Array;
+  quantity: number;
+  scopeOf: Int32Array;
+}
+
+/**
+ * A JSON Lines file's chunks as the CSV lines of their records, a chunk at a time. A line is parsed and its object
+ * taken as the plain reader takes it (JsonLines), unless it is written as a line before it (json-line-template.ts):
+ * then its values' bytes are its cells.
+ */
 export class JsonLinesAsCsv {
   private readonly lines: JsonLines;
   private readonly out = new RecordLines();
+  private readonly ignore: ReadonlySet<string>;
+  /** The bytes of a line the last chunk began. */
+  private rest: Buffer = Buffer.alloc(0);
+  private line = 0;
+  /** The templates of the lines last parsed, the newest first. */
+  private readonly known: KnownLines[] = [];
+  /** Lines to parse before a template is learned again, and the gap after the next that is not kept or pushes one out. */
+  private untilLearning = 0;
+  private learningGap = 1;
 
-  constructor(file: RecordFile, notes: KeptNotes) {
+  constructor(
+    file: RecordFile,
+    notes: KeptNotes,
+    /** How many kinds of line templates read at once (an event log's types, each with its own fields): 0 parses every line. */
+    private readonly templates = 4,
+  ) {
     this.lines = new JsonLines({ file: file.file, mapping: file.mapping, cardColumns: file.read.names, notes }, MAX_LINE);
+    this.ignore = file.mapping.ignore;
   }
 
   /** The CSV bytes of the lines a chunk of the file ends. */
   push(chunk: Buffer): Buffer {
-    return this.out.csv(() => this.lines.push(chunk));
+    const bytes = this.rest.length === 0 ? chunk : Buffer.concat([this.rest, chunk]);
+    const last = bytes.lastIndexOf(NEWLINE);
+    // A template reads bytes as they are: where they are not UTF-8, each line is decoded, and refused.
+    const utf8 = last >= 0 && isUtf8(bytes.subarray(0, last));
+    let start = 0;
+    while (start <= last) {
+      const nl = bytes.indexOf(NEWLINE, start);
+      // A whole line as long is refused as a line left open is (JsonLines.push); bytes are at least as many as characters.
+      if (nl - start - (nl > start && bytes[nl - 1] === CR ? 1 : 0) > MAX_LINE) throw new NeedsFullParser("a line too long");
+      this.take(bytes, start, nl, utf8);
+      start = nl + 1;
+    }
+    // A copy: the reader may read the next chunk into this one's memory.
+    this.rest = Buffer.from(bytes.subarray(last + 1));
+    if (this.rest.length > MAX_LINE) throw new NeedsFullParser("a line too long");
+    return this.out.take();
   }
 
   /** The CSV bytes of the file's last line, after its last chunk, the file checked as a whole. */
   end(): Buffer {
-    const bytes = this.out.csv(() => this.lines.last());
+    if (this.rest.length > 0) this.take(this.rest, 0, this.rest.length, isUtf8(this.rest));
     refusing(() => this.lines.finish());
-    return bytes;
+    return this.out.take();
+  }
+
+  private take(bytes: Buffer, from: number, to: number, utf8: boolean): void {
+    const line = ++this.line;
+    if (utf8 && line > 1) {
+      for (const known of this.known) {
+        if (!known.template.read(bytes, from, to)) continue;
+        const { starts, ends } = known.template;
+        const { quantity } = known;
+        const only = known.keyOf[0]!;
+        // A record of one empty cell is a blank line: the parsed way gives such a file to the plain reader.
+        if (known.keyOf.length === 1 && (only < 0 || starts[only] === ends[only])) break;
+        if (!scopesWritten(known, bytes)) break;
+        this.lines.rows.countPlaced(known.places, line, quantity < 0 || starts[quantity] === ends[quantity]);
+        this.out.placed(line, bytes, to - from, known);
+        return;
+      }
+    }
+    const records: PlainRecord[] = [];
+    const value = refusing(() => this.lines.parsed(decoded(bytes, from, to, line), line, records));
+    this.out.records(records);
+    if (value !== BLANK && utf8 && this.templates > 0 && --this.untilLearning <= 0) this.learn(bytes, from, to, value, line);
+  }
+
+  private learn(bytes: Buffer, from: number, to: number, value: unknown, line: number): void {
+    const placing = this.lines.rows.placing(value, line);
+    const template = placing === undefined ? undefined : LineTemplate.learn(bytes, from, to, placing.fields, this.ignore);
+    // Lines that no template reads, or of more kinds than are kept, are learned from less and less often.
+    if (template === undefined || this.known.length === this.templates) {
+      this.untilLearning = this.learningGap;
+      this.learningGap = Math.min(this.learningGap * 2, MAX_LEARNING_GAP);
+    } else this.learningGap = 1;
+    if (template === undefined) return;
+    const { places } = placing!;
+    const ignored = (key: number) => this.ignore.has(template.names[key]!);
+    const keyOf = new Int32Array(places.width).fill(-1);
+    places.columns.forEach((column, key) => {
+      if (column >= 0 && !ignored(key)) keyOf[column] = key;
+    });
+    const scopeOf = new Int32Array(places.width).fill(-1);
+    for (const { field, scope } of places.scoped) if (places.columns[field]! >= 0) scopeOf[places.columns[field]!] = scope;
+    const quantity = places.quantity >= 0 && !ignored(places.quantity) ? places.quantity : -1;
+    this.known.unshift({ template, places, keyOf, quantity, scopeOf });
+    this.known.length = Math.min(this.known.length, this.templates);
   }
 }
+
+const MAX_LEARNING_GAP = 1024;
+const CR = 0x0d;
+
+/**
+ * Whether a line's values within a scope are written as addScopes writes them: a scope that is a number is written
+ * as JavaScript writes it, which the line's text need not be, so such a line is parsed.
+ */
+function scopesWritten(known: KnownLines, line: Buffer): boolean {
+  const { starts, ends } = known.template;
+  for (const { field, scope } of known.places.scoped) {
+    if (ends[field] === starts[field] || ends[scope] === starts[scope] || known.template.isString(line, scope)) continue;
+    // true and false are no scope; a number is.
+    const first = line[starts[scope]!];
+    if (first !== 0x74 && first !== 0x66) return false;
+  }
+  return true;
+}
+
+/** A line's text, as the plain reader decodes the file: the file's byte-order mark dropped, and any other kept. */
+function decoded(bytes: Buffer, from: number, to: number, line: number): string {
+  try {
+    return (line === 1 ? FIRST_LINE : LINE).decode(bytes.subarray(from, to));
+  } catch {
+    throw new NeedsFullParser("text that is not UTF-8");
+  }
+}
+
+const FIRST_LINE = new TextDecoder("utf-8", { fatal: true });
+const LINE = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** A Parquet file's rows as CSV lines, a row group at a time (objects.ts). */
 export async function* parquetAsCsv(path: string, file: RecordFile, notes: KeptNotes): AsyncGenerator<Buffer> {

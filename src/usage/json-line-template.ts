@@ -1,0 +1,230 @@
+/**
+ * A JSON line written as a line before it: the same keys in the same order, nested alike, the same bytes between its values
+ * (JavaScript's `JSON.stringify` writes `","` and `":"`, Python's `json.dumps` `", "` and `": "`), and each value a
+ * string without an escape, a comma or a control character, `true`, `false`, `null`, or a number a double holds
+ * exactly as it is written. Such a line's cells are found where its values lie in its bytes, with no text, no
+ * JSON.parse and no object: a gateway's export writes millions of lines alike, and parsing each one into an object,
+ * flattening it and writing its record as a CSV line was most of its reading on the row scanner (stop 43).
+ *
+ * A template is learned from a line JSON.parse read, and kept only where reading that same line by the template
+ * gives the fields the object readers flattened from it (objects.ts). Whatever a line writes otherwise (an escape,
+ * a nested object, a number with an exponent, a key more or less, a blank more or less) goes the parsed way, so a
+ * template never decides what a line means: it finds what the parse found, faster. The line's bytes are UTF-8
+ * (the caller checks), so a value's bytes are its text's.
+ */
+export class LineTemplate {
+  /** Where the last line read had each value: its bytes from `starts[i]` to `ends[i]` (a string's within its quotes), empty for null. */
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+
+  private constructor(
+    /** The bytes before each value: `{"timestamp":` first, then `,"meter":` and so on. */
+    private readonly before: readonly Buffer[],
+    /** The bytes after the last value, to the line's end: `}`. */
+    private readonly after: Buffer,
+    /** Each value's field, by its dotted path. */
+    readonly names: readonly string[],
+  ) {
+    this.starts = new Int32Array(before.length);
+    this.ends = new Int32Array(before.length);
+  }
+
+  /**
+   * The template of a line (`from` to `to`, its newline left out), where it reads the line back as `fields`, the
+   * line's fields as the object readers flattened them (ObjectRows.placing): undefined where the line is written
+   * in a way a template does not read.
+   */
+  static learn(line: Buffer, from: number, to: number, fields: ReadonlyMap<string, string>, ignore: ReadonlySet<string>): LineTemplate | undefined {
+    const end = lineEnd(line, from, to);
+    const leaves = new Leaves(line, from);
+    const at = leaves.object(from, end, "", ignore);
+    if (at < 0 || leaves.names.length === 0) return undefined;
+    const template = new LineTemplate(leaves.before, Buffer.from(line.subarray(leaves.mark, end)), leaves.names);
+    return template.read(line, from, to) && template.reads(line, fields, ignore) ? template : undefined;
+  }
+
+  /** Whether the line from `from` to `to` (its newline left out) is written as the template's; its values' places in starts and ends. */
+  read(line: Buffer, from: number, to: number): boolean {
+    const end = lineEnd(line, from, to);
+    const { before, starts, ends } = this;
+    let at = from;
+    for (let i = 0; i < before.length; i++) {
+      const bytes = before[i]!;
+      if (!startsWith(line, at, end, bytes)) return false;
+      at += bytes.length;
+      if (line[at] === QUOTE) {
+        const close = stringEnd(line, at + 1, end);
+        if (close < 0) return false;
+        starts[i] = at + 1;
+        ends[i] = close;
+        at = close + 1;
+      } else {
+        const next = tokenEnd(line, at, end);
+        if (!isLiteral(line, at, next)) return false;
+        starts[i] = at;
+        // null is an empty cell.
+        ends[i] = line[at] === N ? at : next;
+        at = next;
+      }
+    }
+    return at + this.after.length === end && startsWith(line, at, end, this.after);
+  }
+
+  /** Whether the values read last are `fields`, key for key in the template's order, an ignored field's empty. */
+  private reads(line: Buffer, fields: ReadonlyMap<string, string>, ignore: ReadonlySet<string>): boolean {
+    const { names } = this;
+    if (fields.size !== names.length) return false;
+    let i = 0;
+    for (const [name, value] of fields) {
+      if (name !== names[i] || value !== (ignore.has(name) ? "" : line.toString("utf8", this.starts[i], this.ends[i]))) return false;
+      i++;
+    }
+    return true;
+  }
+
+  /** Whether the value read last at `i` was a string: what a scope reads (objects.ts: addScopes). */
+  isString(line: Buffer, i: number): boolean {
+    return line[this.starts[i]! - 1] === QUOTE;
+  }
+}
+
+/**
+ * A line's leaves as the object readers flatten them (objects.ts: `flatten`): each value that is not an object, by
+ * its dotted path, with the bytes before it since the leaf before; an object's braces and keys are bytes between
+ * leaves, as its blanks are.
+ */
+class Leaves {
+  readonly before: Buffer[] = [];
+  readonly names: string[] = [];
+  /** Where the bytes after the last leaf begin. */
+  mark: number;
+
+  constructor(
+    private readonly line: Buffer,
+    from: number,
+  ) {
+    this.mark = from;
+  }
+
+  /** The leaves of the object at `at`, its keys' paths under `prefix`: where it ends, or -1 where a template does not read it. */
+  object(at: number, end: number, prefix: string, ignore: ReadonlySet<string>): number {
+    const line = this.line;
+    if (line[at] !== OPEN) return -1;
+    at = blanks(line, at + 1, end);
+    if (line[at] === CLOSE) return at + 1;
+    for (;;) {
+      if (line[at] !== QUOTE) return -1;
+      const close = stringEnd(line, at + 1, end);
+      if (close < 0) return -1;
+      const name = prefix + line.toString("utf8", at + 1, close);
+      at = blanks(line, close + 1, end);
+      if (line[at] !== COLON) return -1;
+      at = blanks(line, at + 1, end);
+      // An ignored object is one empty cell, whatever it holds: a template does not read it.
+      if (line[at] === OPEN && !ignore.has(name)) at = this.object(at, end, `${name}.`, ignore);
+      else {
+        this.before.push(Buffer.from(line.subarray(this.mark, at)));
+        this.names.push(name);
+        at = valueEnd(line, at, end);
+        this.mark = at;
+      }
+      if (at < 0) return -1;
+      at = blanks(line, at, end);
+      if (line[at] === COMMA) at = blanks(line, at + 1, end);
+      else if (line[at] === CLOSE) return at + 1;
+      else return -1;
+    }
+  }
+}
+
+/** The line's end, its line ending's CR no part of it (the parsed way trims it). */
+function lineEnd(line: Buffer, from: number, to: number): number {
+  return to > from && line[to - 1] === CR ? to - 1 : to;
+}
+
+function startsWith(line: Buffer, at: number, end: number, bytes: Buffer): boolean {
+  if (at + bytes.length > end) return false;
+  for (let i = 0; i < bytes.length; i++) if (line[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/**
+ * The closing quote of a string begun before `from`, or -1 where the string has an escape or a control character
+ * (JSON refuses one raw), a comma (a CSV line would split there; the parsed way gives such a file to the plain
+ * reader), or runs past `end`.
+ */
+function stringEnd(line: Buffer, from: number, end: number): number {
+  for (let at = from; at < end; at++) {
+    const c = line[at]!;
+    if (c === QUOTE) return at;
+    if (c === BACKSLASH || c < 0x20 || c === COMMA) return -1;
+  }
+  return -1;
+}
+
+/** Where a value at `at` ends, or -1 where a template does not read it (an object, an array, an escape). */
+function valueEnd(line: Buffer, at: number, end: number): number {
+  if (line[at] === QUOTE) {
+    const close = stringEnd(line, at + 1, end);
+    return close < 0 ? -1 : close + 1;
+  }
+  const next = tokenEnd(line, at, end);
+  return isLiteral(line, at, next) ? next : -1;
+}
+
+function tokenEnd(line: Buffer, at: number, end: number): number {
+  while (at < end) {
+    const c = line[at]!;
+    if (c === COMMA || c === CLOSE || c === SPACE || c === TAB) break;
+    at++;
+  }
+  return at;
+}
+
+function blanks(line: Buffer, at: number, end: number): number {
+  while (at < end && (line[at] === SPACE || line[at] === TAB)) at++;
+  return at;
+}
+
+/**
+ * Whether a literal's bytes are written as the object readers write its cell (objects.ts: `text`), so that they
+ * are the cell: null (an empty cell), true, false, or a number as the shortest decimal that reads back as its
+ * double: at most 15 digits (two such decimals are never one double), no exponent, no zero that would be dropped
+ * (`1.50`, `-0`, `00`).
+ */
+function isLiteral(line: Buffer, from: number, to: number): boolean {
+  const length = to - from;
+  if (length === 4 && line[from] === N) return line[from + 1] === 0x75 && line[from + 2] === 0x6c && line[from + 3] === 0x6c;
+  if (length === 4 && line[from] === 0x74) return line[from + 1] === 0x72 && line[from + 2] === 0x75 && line[from + 3] === 0x65;
+  if (length === 5 && line[from] === 0x66) return line[from + 1] === 0x61 && line[from + 2] === 0x6c && line[from + 3] === 0x73 && line[from + 4] === 0x65;
+  let at = from;
+  if (line[at] === MINUS) at++;
+  const whole = at;
+  while (at < to && isDigit(line[at]!)) at++;
+  // A whole part of one digit or more, without a leading zero.
+  if (at === whole || (line[whole] === ZERO && at - whole > 1)) return false;
+  let digits = at - whole;
+  if (at < to && line[at] === DOT) {
+    const fraction = ++at;
+    while (at < to && isDigit(line[at]!)) at++;
+    if (at === fraction || line[at - 1] === ZERO) return false;
+    digits += at - fraction;
+  } else if (line[from] === MINUS && line[whole] === ZERO) return false;
+  return at === to && digits <= 15;
+}
+
+const isDigit = (c: number) => c >= ZERO && c <= 0x39;
+
+const OPEN = 0x7b;
+const CLOSE = 0x7d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+const MINUS = 0x2d;
+const DOT = 0x2e;
+const ZERO = 0x30;
+const N = 0x6e;
