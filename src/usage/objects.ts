@@ -6,7 +6,6 @@ import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
-import { parquetValues, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /**
@@ -251,7 +250,7 @@ export class ObjectRows {
 }
 
 /** The header's column of the quantity: the mapping's, else the first of a layout's alternatives there, else `quantity`. */
-function quantityColumn(header: readonly string[], mapping: ColumnMapping): number | undefined {
+export function quantityColumn(header: readonly string[], mapping: ColumnMapping): number | undefined {
   const named = mapping.columns.quantity;
   const names = named !== undefined ? [named] : [...(mapping.alternatives?.quantity ?? []), "quantity"];
   for (const name of names) {
@@ -361,7 +360,7 @@ function flatten(node: Record<string, unknown>, prefix: string, ignore: Readonly
     const value = node[key];
     if (ignore.has(path)) into.set(path, "");
     else if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)) flatten(value as Record<string, unknown>, `${path}.`, ignore, into, undefined);
-    else into.set(path, text(value));
+    else into.set(path, leafText(value));
   }
 }
 
@@ -380,7 +379,7 @@ function plainNumber(value: number): string {
  * Parquet bytes without an annotation are read as UTF-8 text, as hyparquet's own `utf8` option reads
  * them: the reader turns that option off so that a DECIMAL stored as bytes comes as its bytes.
  */
-function text(value: unknown): string {
+export function leafText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
   if (value instanceof Uint8Array) return UTF8.decode(value);
@@ -391,64 +390,3 @@ function text(value: unknown): string {
 }
 
 const UTF8 = new TextDecoder();
-
-const BATCH = 1024;
-
-/** Parquet: one row group at a time, so memory holds one group, never the file. */
-export async function* parquetRecords(path: string, source: ObjectSource): AsyncGenerator<PlainRecord[]> {
-  const { file, mapping } = source;
-  const notes = source.notes ?? mapping.skipped;
-  // Loaded with the first Parquet file: a run on CSV would load it for nothing, a tenth of its start.
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects } = await import("hyparquet");
-  const buffer = await asyncBufferFromFile(path);
-  let metadata;
-  try {
-    metadata = await parquetMetadataAsync(buffer);
-  } catch (e) {
-    throw new UserError("not a readable Parquet file", { file, line: 1, column: 1 }, "a Parquet file", (e as Error).message);
-  }
-  // A flat schema (columns, no groups) without rows: to unnest is read as arrays, cell by cell, in the schema's order.
-  const flat = mapping.rows === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
-  const rows = new ObjectRows(file, mapping, "row", undefined, notes);
-  const values = parquetValues(metadata);
-  metadata = values.metadata;
-  const all = metadata.schema.slice(1).map((e) => e.name);
-  const alone = flat ? source.only?.(all) : undefined;
-  const header = alone === undefined ? all : [alone];
-  const kinds = flat ? header.map((name) => values.columns.find((c) => c.keys.length === 1 && c.keys[0] === name)?.kind) : [];
-  const cell = (value: unknown, i: number) => {
-    const kind = kinds[i];
-    return kind === undefined || value === null || value === undefined ? text(value) : valueCell(kind, value);
-  };
-  let start = 0;
-  // A flat file's rows whose quantity is null, told as JSON Lines' are (ObjectRows.countQuantity): a column is on every row.
-  const quantityAt = flat && alone === undefined ? quantityColumn(header, mapping) : undefined;
-  const nulls = { rows: 0, first: 0 };
-  if (flat) yield [{ record: header, line: 1 }];
-  for (const group of metadata.row_groups) {
-    const end = start + Number(group.num_rows);
-    let objects: Record<string, unknown>[] = [];
-    let arrays: unknown[][] = [];
-    try {
-      if (flat) await parquetRead({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false, ...(alone === undefined ? {} : { columns: header }), onComplete: (rows: unknown[][]) => (arrays = rows) });
-      else objects = await parquetReadObjects({ file: buffer, metadata, rowStart: start, rowEnd: end, utf8: false });
-    } catch (e) {
-      throw new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy", (e as Error).message);
-    }
-    const out: PlainRecord[] = [];
-    if (flat) {
-      // In short batches, as the CSV readers give them: events made from a whole group at once would outlive the young generation.
-      if (quantityAt !== undefined) {
-        arrays.forEach((row, i) => {
-          if (row[quantityAt] === null || row[quantityAt] === undefined) if (nulls.rows++ === 0) nulls.first = start + i + 1;
-        });
-      }
-      for (let from = 0; from < arrays.length; from += BATCH) yield arrays.slice(from, from + BATCH).map((row, i) => ({ record: row.map(cell), line: start + from + i + 1 }));
-      arrays = [];
-    } else objects.forEach((object, i) => rows.push(withCells(object, values.columns), start + i + 1, out));
-    start = end;
-    if (out.length > 0) yield out;
-  }
-  rows.finish();
-  if (nulls.rows > 0) notes?.unquantified({ file, line: nulls.first, column: 1 }, header[quantityAt!]!, nulls.rows);
-}

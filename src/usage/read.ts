@@ -12,7 +12,7 @@ import { parseInstant, Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
 import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js";
 import { openContent, utf16Error, type Content } from "./content.js";
-import { parquetRecords } from "./objects.js";
+import { parquetRecords } from "./parquet-read.js";
 import { jsonLineRecords } from "./json-lines.js";
 import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout19-parts.js";
 import { unknownMappedMeter, unknownMeter, type ColumnMapping } from "./mapping.js";

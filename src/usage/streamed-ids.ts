@@ -6,7 +6,8 @@ import { GiveUp } from "./id-lines.js";
 import { BLANK, parseJsonLine } from "./json-lines.js";
 import type { KeyRuns } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
-import { ObjectRows, parquetRecords, UNTOLD } from "./objects.js";
+import { ObjectRows, UNTOLD } from "./objects.js";
+import { parquetRecords } from "./parquet-read.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /**

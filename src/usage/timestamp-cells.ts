@@ -1,7 +1,8 @@
 import { createReadStream, statSync } from "node:fs";
 import { openContent } from "./content.js";
 import type { ColumnMapping } from "./mapping.js";
-import { parquetRecords, UNTOLD } from "./objects.js";
+import { UNTOLD } from "./objects.js";
+import { parquetRecords } from "./parquet-read.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /** A cell visited: its text, trimmed, its line (a Parquet file's row), and whether it is the first row's; false stops the reading. */

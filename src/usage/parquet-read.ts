@@ -1,0 +1,148 @@
+import { UserError } from "../errors.js";
+import { leafText, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
+import { parquetValues, valueCell, withCells } from "./parquet-values.js";
+import type { PlainRecord } from "./plain-csv.js";
+
+/**
+ * Parquet, one row group at a time, so that memory holds one group, never the file. A flat file (columns, no
+ * groups) is read column by column: a group's columns as hyparquet decodes them, which both readers make their
+ * rows of, the plain reader as records (parquetRecords) and the row scanner as CSV bytes (record-lines.ts), each
+ * cell by `cell`. A nested file is read as objects, each flattened as a JSON line's is (objects.ts).
+ */
+export type ParquetRows = FlatParquet | { flat: false; records: AsyncGenerator<PlainRecord[]> };
+
+export interface FlatParquet {
+  flat: true;
+  /** The columns' names: the file's header. */
+  header: readonly string[];
+  groups: AsyncGenerator<ColumnGroup>;
+  /** The cell of a value of column `c` (null: empty). */
+  cell(c: number, value: unknown): string;
+}
+
+/** A row group's values, a column each in the header's order: row `start + i` (0-based in the file) holds columns[c][i]. */
+export interface ColumnGroup {
+  start: number;
+  count: number;
+  columns: readonly ArrayLike<unknown>[];
+}
+
+export async function parquetRows(path: string, source: ObjectSource): Promise<ParquetRows> {
+  const { file, mapping } = source;
+  const notes = source.notes ?? mapping.skipped;
+  // Loaded with the first Parquet file: a run on CSV would load it for nothing, a tenth of its start.
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects } = await import("hyparquet");
+  const buffer = await asyncBufferFromFile(path);
+  let metadata;
+  try {
+    metadata = await parquetMetadataAsync(buffer);
+  } catch (e) {
+    throw new UserError("not a readable Parquet file", { file, line: 1, column: 1 }, "a Parquet file", (e as Error).message);
+  }
+  // A flat schema (columns, no groups) without rows: to unnest is read column by column, in the schema's order.
+  const flat = mapping.rows === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
+  const rows = new ObjectRows(file, mapping, "row", undefined, notes);
+  const values = parquetValues(metadata);
+  metadata = values.metadata;
+  const groupRead = <T>(start: number, read: () => Promise<T>): Promise<T> =>
+    read().catch((e: unknown) => {
+      throw new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy", (e as Error).message);
+    });
+  const groupRows = metadata.row_groups.map((group) => Number(group.num_rows));
+  if (!flat) {
+    const read = metadata;
+    const records = async function* (): AsyncGenerator<PlainRecord[]> {
+      let start = 0;
+      for (const count of groupRows) {
+        const objects = await groupRead(start, () => parquetReadObjects({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false }));
+        const out: PlainRecord[] = [];
+        objects.forEach((object, i) => rows.push(withCells(object, values.columns), start + i + 1, out));
+        start += count;
+        if (out.length > 0) yield out;
+      }
+      rows.finish();
+    };
+    return { flat: false, records: records() };
+  }
+  const all = metadata.schema.slice(1).map((e) => e.name);
+  const alone = source.only?.(all);
+  const header = alone === undefined ? all : [alone];
+  const kinds = header.map((name) => values.columns.find((c) => c.keys.length === 1 && c.keys[0] === name)?.kind);
+  // A flat file's rows whose quantity is null, told as JSON Lines' are (ObjectRows.countQuantity): a column is on every row.
+  const quantityAt = alone === undefined ? quantityColumn(header, mapping) : undefined;
+  const nulls = { rows: 0, first: 0 };
+  const read = metadata;
+  const groups = async function* (): AsyncGenerator<ColumnGroup> {
+    let start = 0;
+    for (const count of groupRows) {
+      const chunks = header.map((): GroupChunk[] => []);
+      const at = new Map<string, number>();
+      header.forEach((name, c) => at.has(name) || at.set(name, c));
+      await groupRead(start, () =>
+        parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, ...(alone === undefined ? {} : { columns: header }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
+      );
+      const columns = chunks.map((column) => columnValues(column, start, count));
+      if (quantityAt !== undefined) {
+        const quantities = columns[quantityAt]!;
+        for (let i = 0; i < count; i++) if ((quantities[i] === null || quantities[i] === undefined) && nulls.rows++ === 0) nulls.first = start + i + 1;
+      }
+      yield { start, count, columns };
+      start += count;
+    }
+    rows.finish();
+    if (nulls.rows > 0) notes?.unquantified({ file, line: nulls.first, column: 1 }, header[quantityAt!]!, nulls.rows);
+  };
+  return {
+    flat: true,
+    header,
+    groups: groups(),
+    cell: (c, value) => {
+      const kind = kinds[c];
+      return kind === undefined || value === null || value === undefined ? leafText(value) : valueCell(kind, value);
+    },
+  };
+}
+
+interface GroupChunk {
+  columnName: string;
+  columnData: ArrayLike<unknown>;
+  rowStart: number;
+  rowEnd: number;
+}
+
+/**
+ * A column's values of the group's rows from its chunks, as hyparquet's own rows take them: a chunk may begin before
+ * the group's first row, and a row past the column's values has none (undefined, an empty cell). Two columns of one
+ * name (a header both readers refuse) give one list chunks that begin again: the first column's run is kept.
+ */
+export function columnValues(chunks: readonly GroupChunk[], start: number, count: number): ArrayLike<unknown> {
+  const own: GroupChunk[] = [];
+  for (const chunk of chunks) if (own.length === 0 || chunk.rowStart === own.at(-1)!.rowEnd) own.push(chunk);
+  if (own.length === 1 && own[0]!.rowStart === start && own[0]!.columnData.length >= count) return own[0]!.columnData;
+  const values = new Array<unknown>(count);
+  for (const chunk of own) {
+    for (let row = Math.max(chunk.rowStart, start); row < Math.min(chunk.rowEnd, start + count); row++) values[row - start] = chunk.columnData[row - chunk.rowStart];
+  }
+  return values;
+}
+
+/** Records in short batches, as the CSV readers give them: events made from a whole group at once would outlive the young generation. */
+const BATCH = 1024;
+
+/** A Parquet file's records, the plain reader's (and the ids' and timestamps' passes'): a flat file's header first. */
+export async function* parquetRecords(path: string, source: ObjectSource): AsyncGenerator<PlainRecord[]> {
+  const rows = await parquetRows(path, source);
+  if (!rows.flat) {
+    yield* rows.records;
+    return;
+  }
+  const { header, cell } = rows;
+  yield [{ record: [...header], line: 1 }];
+  for await (const { start, count, columns } of rows.groups) {
+    for (let from = 0; from < count; from += BATCH) {
+      const out: PlainRecord[] = [];
+      for (let i = from; i < Math.min(from + BATCH, count); i++) out.push({ record: columns.map((values, c) => cell(c, values[i])), line: start + i + 1 });
+      yield out;
+    }
+  }
+}
