@@ -129,6 +129,16 @@ describe("a copy saved on another system (stop 37)", () => {
     expect(r.stderr).toContain('"day1 (1).csv" and "day1.csv"');
   });
 
+  it("a copy whose first rows run past the first few kilobytes read of each file, and a gzipped one, is refused", async () => {
+    // The head of each file is read 4 KiB first, then 64 KiB where its first rows are longer (stop 43).
+    const long = `timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,100,${"a".repeat(6000)}\n`;
+    for (const copy of [long, gzipSync(long)]) {
+      const r = await statement(folder({ "day1.csv": long, [Buffer.isBuffer(copy) ? "nov-backup.csv.gz" : "day1 (1).csv"]: copy }));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("a usage file and its copy");
+    }
+  });
+
   it("two logs that begin with the same rows and differ later are both read", async () => {
     const later = `${DAY}2026-11-02T12:00:00Z,data_read,100,alpha\n`;
     const r = await statement(folder({ "day1.csv": DAY, "day1-full.csv": crlf(later) }));

@@ -61,8 +61,8 @@ function refuseCopies(files: readonly string[]): void {
   }
 }
 
-/** How much of a file's start is read for its first rows. */
-const HEAD = 64 * 1024;
+/** How much of a file's start is read for its first rows: a little first, which holds them in most logs (a folder of 91 daily files spent 0.1 s reading 64 KiB of each), then more. */
+const HEADS = [4 * 1024, 64 * 1024];
 
 /**
  * A file's first rows as text, its line endings and byte-order mark dropped: a CSV's header and first row, a JSON
@@ -74,28 +74,40 @@ function headOf(file: string): string | undefined {
   if (size === undefined || size === 0) return undefined;
   const name = file.replace(/\.gz$/i, "");
   if (/\.parquet$/i.test(name)) return `parquet ${size}`;
+  const rows = /\.csv$/i.test(name) ? 2 : 1;
   let fd: number | undefined;
   try {
     fd = openSync(file, "r");
-    const read = Buffer.alloc(HEAD);
-    let bytes = read.subarray(0, readSync(fd, read, 0, HEAD, 0));
-    // A gzip's head, as much of it as its first bytes inflate to: a day of a header alone is a header in any wrapping.
-    if (name !== file) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
-    const text = normalized(bytes).toString("latin1");
-    const rows = /\.csv$/i.test(name) ? 2 : 1;
-    const lines: string[] = [];
-    let at = 0;
-    for (let end = text.indexOf("\n"); end !== -1 && lines.length < rows; at = end + 1, end = text.indexOf("\n", at)) {
-      if (text.slice(at, end).trim() !== "") lines.push(text.slice(at, end));
+    for (const head of HEADS) {
+      const read = Buffer.alloc(head);
+      const count = readSync(fd, read, 0, head, 0);
+      let bytes = read.subarray(0, count);
+      // A gzip's head, as much of it as its first bytes inflate to: a day of a header alone is a header in any wrapping.
+      if (name !== file) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
+      const last = head === HEADS.at(-1) || count < head;
+      const lines = firstLines(normalized(bytes).toString("latin1"), rows, last);
+      if (lines !== undefined || last) return lines;
     }
-    // A last line without its newline, or rows longer than the head: what was read begins the rows.
-    if (lines.length < rows && text.slice(at).trim() !== "") lines.push(text.slice(at));
-    return lines.length < rows ? undefined : lines.join("\n");
+    return undefined;
   } catch {
     return undefined;
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * The first `rows` lines that are not blank, joined; or undefined. A last line without its newline, or rows longer
+ * than the head, count where `all` of the head is read: what was read begins the rows. Of less, only whole lines.
+ */
+function firstLines(text: string, rows: number, all: boolean): string | undefined {
+  const lines: string[] = [];
+  let at = 0;
+  for (let end = text.indexOf("\n"); end !== -1 && lines.length < rows; at = end + 1, end = text.indexOf("\n", at)) {
+    if (text.slice(at, end).trim() !== "") lines.push(text.slice(at, end));
+  }
+  if (all && lines.length < rows && text.slice(at).trim() !== "") lines.push(text.slice(at));
+  return lines.length < rows ? undefined : lines.join("\n");
 }
 
 /** A regular file's size; undefined for a folder or what cannot be looked at. */
