@@ -48,4 +48,16 @@ describe("a JSON Lines key written twice (red team, stop 37)", () => {
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("0.03");
   });
+
+  it("refuses a line nested deeper than 256 levels at its line, where flattening it ran out of stack (red team, stop 43)", async () => {
+    const nested = (depth: number) => `${"[".repeat(depth)}1${"]".repeat(depth)}`;
+    // 256 levels in all: the row's object and 255 arrays in its ignored field.
+    const deepest = await statement([`${head}"project":"a","quantity":1,"note":${nested(255)}}`], ["--map", "ignore:note"]);
+    expect([deepest.code, deepest.stderr]).toEqual([0, ""]);
+    for (const depth of [256, 5000]) {
+      const run = await statement([`${head}"project":"a","quantity":1}`, `${head}"project":"a","quantity":1,"note":${nested(depth)}}`], ["--map", "ignore:note"]);
+      expect(run.code, String(depth)).toBe(2);
+      expect(run.stderr).toBe(`burnrate: error: ${run.stderr.match(/\S*u\.jsonl/)![0]}:2:1: a JSON value nested more than 256 levels deep (expected objects and arrays at most 256 levels deep, found deeper ones)\n`);
+    }
+  });
 });

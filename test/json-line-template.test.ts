@@ -33,6 +33,28 @@ function transcode(bytes: Buffer, cuts: number[], mapping: ColumnMapping, names:
   return { csv: Buffer.concat(out).toString("utf8"), notes: notes.notes };
 }
 
+type Records = { records: { record: readonly string[]; line: number }[]; notes: unknown[] } | { error: string };
+
+/** The plain reader's records of the same bytes (JsonLines), each line read by a template or parsed (`kinds` 0). */
+function records(bytes: Buffer, cuts: number[], mapping: ColumnMapping, names: ReadonlySet<string>, kinds: number): Records {
+  const notes = new KeptNotes();
+  const lines = new JsonLines({ file: "usage.jsonl", mapping, cardColumns: names, notes }, 1 << 20, kinds);
+  const out: { record: readonly string[]; line: number }[] = [];
+  try {
+    let from = 0;
+    for (const cut of [...cuts.filter((c) => c < bytes.length)].sort((a, b) => a - b)) {
+      out.push(...lines.push(Buffer.from(bytes.subarray(from, cut))));
+      from = cut;
+    }
+    out.push(...lines.push(Buffer.from(bytes.subarray(from))));
+    out.push(...lines.last());
+    lines.finish();
+  } catch (e) {
+    return { error: String(e) };
+  }
+  return { records: out.map((r) => ({ record: [...r.record], line: r.line })), notes: notes.notes };
+}
+
 const KEYS = ["timestamp", "meter", "quantity", "project", "user", "note", "tokens", "1", "é", "x y", "__proto__"];
 
 /** A value as an exporter writes it: the text of a JSON value. */
@@ -82,6 +104,12 @@ const mappings: ColumnMapping[] = [
 ];
 
 describe("JSON lines read by their template", () => {
+  it("end within a character's bytes, and the plain reader refuses the file as not UTF-8 (red team, stop 43: its last bytes went unread)", () => {
+    const bytes = Buffer.concat([Buffer.from('{"timestamp":"2026-11-02T10:00:00Z","meter":"data_read","project":"p1"}\n{"timestamp":"2026-11-02T10:00:01Z","meter":"data_read","project":"p'), Buffer.from([0xe2, 0x82])]);
+    expect(records(bytes, [], NO_MAPPING, new Set(), 4)).toEqual({ error: expect.stringContaining("usage.jsonl:2:1: not UTF-8") });
+    expect(transcode(bytes, [], NO_MAPPING, new Set(), 4)).toEqual({ refused: "text that is not UTF-8" });
+  });
+
   it("give the CSV bytes, notes and refusals that parsing every line gives, however a file writes its lines and is chunked", () => {
     fc.assert(
       fc.property(kinds, fc.array(line, { minLength: 1, maxLength: 30 }), style, fc.record({ crlf: fc.boolean(), bom: fc.boolean() }), fc.nat(mappings.length - 1), fc.boolean(), fc.array(fc.nat(2000), { maxLength: 5 }), (kindsOf, lines, how, end, m, cardNames, cuts) => {
@@ -90,6 +118,8 @@ describe("JSON lines read by their template", () => {
         const parsed = transcode(bytes, cuts, mappings[m]!, names, 0);
         expect(transcode(bytes, cuts, mappings[m]!, names, 4)).toEqual(parsed);
         expect(transcode(bytes, cuts, mappings[m]!, names, 1)).toEqual(parsed);
+        // The plain reader's records, and its errors, as it gives them.
+        expect(records(bytes, cuts, mappings[m]!, names, 4)).toEqual(records(bytes, cuts, mappings[m]!, names, 0));
       }),
       { numRuns: RUNS },
     );
@@ -158,6 +188,7 @@ describe("JSON lines read by their template", () => {
         const lines = pairs.map(([source, value], i) => (idFirst ? `{"id":${value},"time":"t${i}","source":${source}}` : `{"source":${source},"time":"t${i}","id":${value}}`));
         const bytes = Buffer.from(`${lines.join("\n")}\n`);
         expect(transcode(bytes, [], mapping, new Set(), 4)).toEqual(transcode(bytes, [], mapping, new Set(), 0));
+        expect(records(bytes, [], mapping, new Set(), 4)).toEqual(records(bytes, [], mapping, new Set(), 0));
       }),
       { numRuns: RUNS },
     );

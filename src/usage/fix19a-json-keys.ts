@@ -12,7 +12,12 @@ import { UserError, shown, type Location } from "../errors.js";
  * scanned key by key.
  */
 export function checkRepeatedKeys(text: string, value: unknown, at: (offset: number) => Location): void {
-  if (keyMarks(text) <= keysOf(value)) return;
+  const keys = keysOf(value, 0);
+  if (keys < 0) {
+    // A value nested this deep is no usage row; flattening it ran out of stack, an internal error (red team, stop 43).
+    throw new UserError(`a JSON value nested more than ${MAX_DEPTH} levels deep`, at(0), `objects and arrays at most ${MAX_DEPTH} levels deep`, "deeper ones");
+  }
+  if (keyMarks(text) <= keys) return;
   const repeat = repeatedKey(text);
   if (repeat === undefined) return;
   throw new UserError(
@@ -34,17 +39,29 @@ function keyMarks(text: string): number {
   return marks;
 }
 
-/** The keys of every object in a parsed value, distinct within each object. */
-function keysOf(value: unknown): number {
+/** The keys of every object in a parsed value, distinct within each object; -1 where it is nested more than MAX_DEPTH deep. */
+function keysOf(value: unknown, depth: number): number {
   if (value === null || typeof value !== "object") return 0;
+  if (depth === MAX_DEPTH) return -1;
   let count = 0;
   if (Array.isArray(value)) {
-    for (const item of value) count += keysOf(item);
+    for (const item of value) {
+      const keys = keysOf(item, depth + 1);
+      if (keys < 0) return -1;
+      count += keys;
+    }
     return count;
   }
-  for (const key in value) count += 1 + keysOf((value as Record<string, unknown>)[key]);
+  for (const key in value) {
+    const keys = keysOf((value as Record<string, unknown>)[key], depth + 1);
+    if (keys < 0) return -1;
+    count += 1 + keys;
+  }
   return count;
 }
+
+/** Levels of objects and arrays a JSON line may nest: far past any export's, and far short of the stack's. */
+const MAX_DEPTH = 256;
 
 /** The first key written twice in one object, by its dotted path, with the offsets of both; the text is valid JSON. */
 function repeatedKey(text: string): { name: string; offset: number; first: number } | undefined {

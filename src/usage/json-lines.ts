@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import { Decimal } from "../money.js";
 import { ObjectRows, type ObjectSource } from "./objects.js";
+import { LineKinds, recordOf, type LineText } from "./json-line-kinds.js";
 import type { PlainRecord } from "./plain-csv.js";
 import { checkRepeatedKeys } from "./fix19a-json-keys.js";
 
@@ -41,17 +42,24 @@ function leadingZero(line: string): { text: string; at: number } | undefined {
  * (record-lines.ts), so that a line is read one way.
  */
 export class JsonLines {
-  /** The lines' objects as records: what record-lines.ts asks where lines are alike. */
+  /** The lines' objects as records. */
   readonly rows: ObjectRows;
+  /** The kinds of line read by their templates, for this reader and the scanner's (record-lines.ts). */
+  readonly kinds: LineKinds;
   private readonly decoder = new TextDecoder("utf-8", { fatal: true });
+  /** A line the last chunk began, as text and as bytes. */
   private rest = "";
+  private restBytes = Buffer.alloc(0);
   private line = 0;
 
   constructor(
     private readonly source: ObjectSource & { cardColumns?: ReadonlySet<string> },
     private readonly maxLine: number,
+    /** How many kinds of line templates read at once (LineKinds): 0 parses every line. */
+    kinds?: number,
   ) {
     this.rows = new ObjectRows(source.file, source.mapping, "line", source.cardColumns, source.notes ?? source.mapping.skipped);
+    this.kinds = new LineKinds(this.rows, source.mapping.ignore, kinds);
   }
 
   /** The records of the lines a chunk ends; the header comes first, with the first object's. */
@@ -65,16 +73,22 @@ export class JsonLines {
     }
     const out: PlainRecord[] = [];
     const text = this.rest + textChunk;
+    // The same lines as bytes, for their templates: a newline is never part of another character's bytes.
+    const bytes = this.restBytes.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length) : Buffer.concat([this.restBytes, chunk]);
     let start = 0;
+    let from = 0;
     for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
       // A whole line as long is refused as a line left open is, wherever the chunks end (red team, stop 41: a line of
       // 1.4 MB, all but a few bytes an ignored field, was read from 1 MiB chunks and refused from 16 KiB ones).
       // Its line ending's CR is no part of it (red team, stop 41: a line of the most a line may be, ended by CR LF, was refused).
       if (nl - start - (nl > start && text.charCodeAt(nl - 1) === 13 ? 1 : 0) > this.maxLine) throw this.tooLong();
-      this.take(text.slice(start, nl), out);
+      const to = bytes.indexOf(NEWLINE, from);
+      this.take({ text, start, end: nl, bytes, from, to }, out);
       start = nl + 1;
+      from = to + 1;
     }
     this.rest = text.slice(start);
+    this.restBytes = Buffer.from(bytes.subarray(from));
     if (this.rest.length > this.maxLine) throw this.tooLong();
     return out;
   }
@@ -86,9 +100,16 @@ export class JsonLines {
 
   /** The records of a last line without a newline, after the last chunk. */
   last(): PlainRecord[] {
+    // A file that ends within a character's bytes is no more UTF-8 than one with a stray byte (red team, stop 43: its last bytes went unread).
+    try {
+      this.decoder.decode();
+    } catch {
+      throw new UserError("not UTF-8", { file: this.source.file, line: this.line + 1, column: 1 }, "UTF-8 text", "other bytes");
+    }
     const out: PlainRecord[] = [];
-    if (this.rest.length > 0) this.take(this.rest, out);
+    if (this.rest.length > 0) this.take({ text: this.rest, start: 0, end: this.rest.length, bytes: this.restBytes, from: 0, to: this.restBytes.length }, out);
     this.rest = "";
+    this.restBytes = Buffer.alloc(0);
     return out;
   }
 
@@ -97,8 +118,15 @@ export class JsonLines {
     this.rows.finish();
   }
 
-  private take(body: string, out: PlainRecord[]): void {
-    this.parsed(body, ++this.line, out);
+  private take(line: LineText, out: PlainRecord[]): void {
+    const at = ++this.line;
+    const known = at > 1 ? this.kinds.reads(line.bytes, line.from, line.to, at) : undefined;
+    if (known !== undefined) {
+      out.push({ record: recordOf(known, line), line: at });
+      return;
+    }
+    const value = this.parsed(line.text.slice(line.start, line.end), at, out);
+    if (value !== BLANK) this.kinds.parsed(line.bytes, line.from, line.to, value, at);
   }
 
   /** One line's records (none for a blank line), its value parsed: for a reader that splits lines itself (record-lines.ts). */
@@ -108,6 +136,8 @@ export class JsonLines {
     return value;
   }
 }
+
+const NEWLINE = 0x0a;
 
 /** What parseJsonLine gives for a blank line, which the readers skip. */
 export const BLANK = Symbol("blank line");

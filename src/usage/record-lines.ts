@@ -1,11 +1,11 @@
 import { UserError, type Location } from "../errors.js";
 import type { FolderColumn } from "./folder-columns.js";
 import type { ColumnMapping } from "./mapping.js";
-import type { FieldPlaces, ObjectNotes } from "./objects.js";
+import type { ObjectNotes } from "./objects.js";
 import { parquetRows, type ColumnGroup, type FlatParquet } from "./parquet-read.js";
 import { isUtf8 } from "node:buffer";
 import { BLANK, JsonLines } from "./json-lines.js";
-import { LineTemplate } from "./json-line-template.js";
+import { scoped, type KnownLines, type LineKinds } from "./json-line-kinds.js";
 import { NeedsFullParser, type PlainRecord } from "./plain-csv.js";
 import { MAX_LINE } from "./csv-bytes.js";
 import type { ReadColumns } from "./layout.js";
@@ -55,8 +55,8 @@ class RecordLines {
 
   /** The CSV line of a JSON line that `known`'s template has read (its values in the template's starts and ends), in the header's order. */
   placed(line: number, from: Buffer, length: number, known: KnownLines): void {
-    const { template, keyOf, scopeOf } = known;
-    const { starts, ends } = template;
+    const { keyOf, scopeOf } = known;
+    const { starts, ends } = known.template;
     // The values' bytes are within the line's, a scope's twice, each cell a comma, and the line a newline.
     this.blankLinesBefore(line, 2 * length + keyOf.length + 1);
     const bytes = this.bytes;
@@ -66,9 +66,8 @@ class RecordLines {
       const key = keyOf[column]!;
       if (key < 0) continue;
       const end = ends[key]!;
-      const scope = scopeOf[column]!;
-      // A value within its scope is the scope's string, a space and the value, where neither is empty (objects.ts: addScopes).
-      if (scope >= 0 && end > starts[key]! && ends[scope]! > starts[scope]! && template.isString(from, scope)) {
+      if (scoped(known, from, column)) {
+        const scope = scopeOf[column]!;
         for (let at = starts[scope]!; at < ends[scope]!; at++) bytes[used++] = from[at]!;
         bytes[used++] = SPACE;
       }
@@ -162,19 +161,6 @@ interface RecordFile {
 }
 
 /**
- * A template of lines alike and how its values are written: the field of each column (-1: none, or an ignored field,
- * an empty cell), the field of the quantity (-1: none or ignored), and the scope's field of each column read within
- * one (-1: none).
- */
-interface KnownLines {
-  template: LineTemplate;
-  places: FieldPlaces;
-  keyOf: Int32Array;
-  quantity: number;
-  scopeOf: Int32Array;
-}
-
-/**
  * A JSON Lines file's chunks as the CSV lines of their records, a chunk at a time. A line is parsed and its object
  * taken as the plain reader takes it (JsonLines), unless it is written as a line before it (json-line-template.ts):
  * then its values' bytes are its cells.
@@ -182,24 +168,19 @@ interface KnownLines {
 export class JsonLinesAsCsv {
   private readonly lines: JsonLines;
   private readonly out = new RecordLines();
-  private readonly ignore: ReadonlySet<string>;
+  private readonly kinds: LineKinds;
   /** The bytes of a line the last chunk began. */
   private rest: Buffer = Buffer.alloc(0);
   private line = 0;
-  /** The templates of the lines last parsed, the newest first. */
-  private readonly known: KnownLines[] = [];
-  /** Lines to parse before a template is learned again, and the gap after the next that is not kept or pushes one out. */
-  private untilLearning = 0;
-  private learningGap = 1;
 
   constructor(
     file: RecordFile,
     notes: KeptNotes,
-    /** How many kinds of line templates read at once (an event log's types, each with its own fields): 0 parses every line. */
-    private readonly templates = 4,
+    /** How many kinds of line templates read at once (LineKinds): 0 parses every line. */
+    kinds?: number,
   ) {
-    this.lines = new JsonLines({ file: file.file, mapping: file.mapping, cardColumns: file.read.names, notes }, MAX_LINE);
-    this.ignore = file.mapping.ignore;
+    this.lines = new JsonLines({ file: file.file, mapping: file.mapping, cardColumns: file.read.names, notes }, MAX_LINE, kinds);
+    this.kinds = this.lines.kinds;
   }
 
   /** The CSV bytes of the lines a chunk of the file ends. */
@@ -231,66 +212,16 @@ export class JsonLinesAsCsv {
 
   private take(bytes: Buffer, from: number, to: number, utf8: boolean): void {
     const line = ++this.line;
-    if (utf8 && line > 1) {
-      for (const known of this.known) {
-        if (!known.template.read(bytes, from, to)) continue;
-        const { starts, ends } = known.template;
-        const { quantity } = known;
-        const only = known.keyOf[0]!;
-        // A record of one empty cell is a blank line: the parsed way gives such a file to the plain reader.
-        if (known.keyOf.length === 1 && (only < 0 || starts[only] === ends[only])) break;
-        if (!scopesWritten(known, bytes)) break;
-        this.lines.rows.countPlaced(known.places, line, quantity < 0 || starts[quantity] === ends[quantity]);
-        this.out.placed(line, bytes, to - from, known);
-        return;
-      }
-    }
+    const known = utf8 && line > 1 ? this.kinds.reads(bytes, from, to, line) : undefined;
+    if (known !== undefined) return this.out.placed(line, bytes, to - from, known);
     const records: PlainRecord[] = [];
     const value = refusing(() => this.lines.parsed(decoded(bytes, from, to, line), line, records));
     this.out.records(records);
-    if (value !== BLANK && utf8 && this.templates > 0 && --this.untilLearning <= 0) this.learn(bytes, from, to, value, line);
-  }
-
-  private learn(bytes: Buffer, from: number, to: number, value: unknown, line: number): void {
-    const placing = this.lines.rows.placing(value, line);
-    const template = placing === undefined ? undefined : LineTemplate.learn(bytes, from, to, placing.fields, this.ignore);
-    // Lines that no template reads, or of more kinds than are kept, are learned from less and less often.
-    if (template === undefined || this.known.length === this.templates) {
-      this.untilLearning = this.learningGap;
-      this.learningGap = Math.min(this.learningGap * 2, MAX_LEARNING_GAP);
-    } else this.learningGap = 1;
-    if (template === undefined) return;
-    const { places } = placing!;
-    const ignored = (key: number) => this.ignore.has(template.names[key]!);
-    const keyOf = new Int32Array(places.width).fill(-1);
-    places.columns.forEach((column, key) => {
-      if (column >= 0 && !ignored(key)) keyOf[column] = key;
-    });
-    const scopeOf = new Int32Array(places.width).fill(-1);
-    for (const { field, scope } of places.scoped) if (places.columns[field]! >= 0) scopeOf[places.columns[field]!] = scope;
-    const quantity = places.quantity >= 0 && !ignored(places.quantity) ? places.quantity : -1;
-    this.known.unshift({ template, places, keyOf, quantity, scopeOf });
-    this.known.length = Math.min(this.known.length, this.templates);
+    if (value !== BLANK && utf8) this.kinds.parsed(bytes, from, to, value, line);
   }
 }
 
-const MAX_LEARNING_GAP = 1024;
 const CR = 0x0d;
-
-/**
- * Whether a line's values within a scope are written as addScopes writes them: a scope that is a number is written
- * as JavaScript writes it, which the line's text need not be, so such a line is parsed.
- */
-function scopesWritten(known: KnownLines, line: Buffer): boolean {
-  const { starts, ends } = known.template;
-  for (const { field, scope } of known.places.scoped) {
-    if (ends[field] === starts[field] || ends[scope] === starts[scope] || known.template.isString(line, scope)) continue;
-    // true and false are no scope; a number is.
-    const first = line[starts[scope]!];
-    if (first !== 0x74 && first !== 0x66) return false;
-  }
-  return true;
-}
 
 /** A line's text, as the plain reader decodes the file: the file's byte-order mark dropped, and any other kept. */
 function decoded(bytes: Buffer, from: number, to: number, line: number): string {
