@@ -2,7 +2,7 @@ import { UserError, type Location } from "../errors.js";
 import type { FolderColumn } from "./folder-columns.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { ObjectNotes } from "./objects.js";
-import { parquetRows, type ColumnGroup, type FlatParquet } from "./parquet-read.js";
+import { parquetRows, release, type ColumnGroup, type FlatParquet } from "./parquet-read.js";
 import { isUtf8 } from "node:buffer";
 import { BLANK, JsonLines } from "./json-lines.js";
 import { scoped, type KnownLines, type LineKinds } from "./json-line-kinds.js";
@@ -250,8 +250,10 @@ export async function* parquetAsCsv(path: string, file: RecordFile, notes: KeptN
   for (;;) {
     const next = await refusingAsync(() => rows.groups.next());
     if (next.done === true) return yield out.take();
-    for (let from = 0; from < next.value.count; from += PIECE) {
-      out.columns(next.value, rows.cell, from, Math.min(from + PIECE, next.value.count));
+    const group = next.value;
+    for (let from = 0; from < group.count; from += PIECE) {
+      out.columns(group, rows.cell, from, Math.min(from + PIECE, group.count));
+      if (from + PIECE >= group.count) release(group);
       yield out.take();
     }
   }
