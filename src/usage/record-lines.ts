@@ -107,8 +107,11 @@ class RecordLines {
     for (let k = 0; k < text.length; k++) {
       const c = text.charCodeAt(k);
       if (c >= 0x80) {
-        if (SPECIAL.test(text)) throw new NeedsFullParser(UNSAFE);
-        used += bytes.write(text.slice(k), used, "utf8");
+        // The rest, written whole, is checked whole.
+        const rest = text.slice(k);
+        if (SPECIAL.test(rest)) throw new NeedsFullParser(UNSAFE);
+        if (rest.includes(",")) throw new NeedsFullParser("a value with a comma");
+        used += bytes.write(rest, used, "utf8");
         break;
       }
       if (c === COMMA) throw new NeedsFullParser("a value with a comma");
