@@ -59,6 +59,8 @@ interface Found {
 export class ObjectRows {
   private header: string[] | undefined;
   private readonly at = new Map<string, number>();
+  /** What flattening a row passes over and reads (flatten). */
+  private readonly reading: Reading;
   /** Fields added to the header for the user's mapping that no row has had yet. */
   private readonly unseen = new Map<string, { place: Place; key: string; canonical?: string }>();
   constructor(
@@ -70,7 +72,9 @@ export class ObjectRows {
     private readonly cardColumns: ReadonlySet<string> = new Set(),
     /** Told what finish() finds of the file: the run's (mapping.skipped), or the scanner's, which leaves such a file to the plain reader. */
     private readonly notes: ObjectNotes | undefined = mapping.skipped,
-  ) {}
+  ) {
+    this.reading = { ignore: mapping.ignore, named: namedPaths(mapping) };
+  }
 
   /** The records of one object (several when the mapping's `rows:` unnests an array), the header first. */
   push(value: unknown, line: number, out: PlainRecord[]): void {
@@ -103,19 +107,19 @@ export class ObjectRows {
   }
 
   private rowsOf(value: Record<string, unknown>, line: number): Found[] {
-    if (this.mapping.rows === undefined) return [{ fields: flattenAll(value, this.mapping.ignore), line }];
+    if (this.mapping.rows === undefined) return [{ fields: flattenAll(value, this.reading), line }];
     const rows = this.mapping.rows.split(".");
     const found: Found[] = [];
     const walk = (node: Record<string, unknown>, depth: number, prefix: string, fields: Map<string, string>) => {
       if (depth === rows.length) {
         const row = new Map(fields);
-        flatten(node, prefix, this.mapping.ignore, row, undefined);
+        flatten(node, prefix, this.reading, row, undefined);
         found.push({ fields: row, line });
         return;
       }
       const key = rows[depth]!;
       const here = new Map(fields);
-      flatten(node, prefix, this.mapping.ignore, here, key);
+      flatten(node, prefix, this.reading, here, key);
       const inner = node[key];
       const path = prefix + key;
       if (inner === undefined || inner === null) return;
@@ -346,22 +350,65 @@ function hasPath(value: Record<string, unknown>, path: string[]): boolean {
   return node !== undefined;
 }
 
-function flattenAll(value: Record<string, unknown>, ignore: ReadonlySet<string>): Map<string, string> {
+function flattenAll(value: Record<string, unknown>, reading: Reading): Map<string, string> {
   const fields = new Map<string, string>();
-  flatten(value, "", ignore, fields, undefined);
+  flatten(value, "", reading, fields, undefined);
   return fields;
 }
 
+/** What flattening passes over (`ignore_columns:`), and the dotted paths the mapping names, read even within an ignored object. */
+interface Reading {
+  ignore: ReadonlySet<string>;
+  named: ReadonlySet<string>;
+}
+
+/**
+ * The dotted paths a mapping reads by name (rename:, columns:, skip_rows:, a layout's sources): an object under
+ * ignore_columns: is one empty cell but for these (newcomer, stop 43: `ignore_columns: [metadata]` beside
+ * `rename: { metadata.user_api_key_team_alias: team }` dropped the rename in silence, and the team budgets counted nothing).
+ */
+function namedPaths(mapping: ColumnMapping): ReadonlySet<string> {
+  const named = [
+    ...mapping.rename.keys(),
+    ...Object.values(mapping.columns).filter((source): source is string => source !== undefined),
+    ...(mapping.skipRows?.keys() ?? []),
+    ...(mapping.optional ?? []),
+    ...[...(mapping.scopes ?? [])].flat(),
+    ...[...(mapping.sums?.values() ?? [])].flat(),
+    ...[...(mapping.preferred?.values() ?? [])].flat(),
+    ...Object.values(mapping.alternatives ?? {}).flat(),
+  ];
+  return new Set(named.filter((path) => path.includes(".")));
+}
+
 /** Each leaf of `node` as a dotted path and its text; `skip` is the key being unnested, taken apart by the caller. */
-function flatten(node: Record<string, unknown>, prefix: string, ignore: ReadonlySet<string>, into: Map<string, string>, skip: string | undefined): void {
+function flatten(node: Record<string, unknown>, prefix: string, reading: Reading, into: Map<string, string>, skip: string | undefined): void {
   for (const key of Object.keys(node)) {
     if (key === skip) continue;
     const path = prefix + key;
     const value = node[key];
-    if (ignore.has(path)) into.set(path, "");
-    else if (value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date)) flatten(value as Record<string, unknown>, `${path}.`, ignore, into, undefined);
+    if (reading.ignore.has(path)) {
+      into.set(path, "");
+      if (reading.named.size > 0 && isObject(value)) namedWithin(value, `${path}.`, reading, into);
+    } else if (isObject(value)) flatten(value, `${path}.`, reading, into, undefined);
     else into.set(path, leafText(value));
   }
+}
+
+/** Within an ignored object, the fields the mapping names, each read as it would be outside one. */
+function namedWithin(node: Record<string, unknown>, prefix: string, reading: Reading, into: Map<string, string>): void {
+  for (const key of Object.keys(node)) {
+    const path = prefix + key;
+    const value = node[key];
+    if (reading.named.has(path)) {
+      if (isObject(value)) flatten(value, `${path}.`, reading, into, undefined);
+      else into.set(path, leafText(value));
+    } else if (isObject(value) && [...reading.named].some((named) => named.startsWith(`${path}.`))) namedWithin(value, `${path}.`, reading, into);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof Date);
 }
 
 /**
