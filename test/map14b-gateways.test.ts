@@ -151,7 +151,24 @@ describe("rows that are not usage: skip_rows:", () => {
       "h3,2026-11-15 04:00:00,gpt-4o,openai,1000,0,429",
     ], "skip_rows:\n  response_status: [\"429\", \"500\"]\n");
     const { doc, stderr } = await json(["--account", utc, "--layout", "helicone", "--usage", file]);
-    expect(stderr).toBe(`burnrate: note: 2 rows of ${file} skipped as not usage by skip_rows: (response_status "500"; the first at ${file}:3:7): neither charged nor counted toward a quota\n`);
+    // Each value the rule skipped is named, not the first alone (newcomer, stop 43).
+    expect(stderr).toBe(`burnrate: note: 2 rows of ${file} skipped as not usage by skip_rows: (response_status "500" or "429"; the first at ${file}:3:7): neither charged nor counted toward a quota\n`);
+    expect(doc.accounts[0]!.cycles[0]!.total).toBe("0.35");
+  });
+
+  it("tells the rows each rule skipped apart: a layout's failed calls and a mapping's empty token counts (newcomer, stop 43)", async () => {
+    // They were one note under the first row's reason: 40 rows without a token count told as failed calls.
+    const file = log("request_id,request_created_at,model,provider,prompt_tokens,completion_tokens,response_status", [
+      "h1,2026-11-15 02:00:00,gpt-4o,openai,1000,100,200",
+      "h2,2026-11-15 03:00:00,gpt-4o,openai,1000,0,500",
+      "h3,2026-11-15 04:00:00,gpt-4o,openai,1000,,200",
+      "h4,2026-11-15 05:00:00,gpt-4o,openai,1000,0,500",
+    ], "skip_rows:\n  response_status: [\"500\"]\n  completion_tokens: [\"\"]\n");
+    const { doc, stderr } = await json(["--account", utc, "--layout", "helicone", "--usage", file]);
+    expect(stderr).toBe(
+      `burnrate: note: 2 rows of ${file} skipped as not usage by skip_rows: (response_status "500"; the first at ${file}:3:7): neither charged nor counted toward a quota\n` +
+        `burnrate: note: 1 row of ${file} skipped as not usage by skip_rows: (completion_tokens ""; the first at ${file}:4:6): neither charged nor counted toward a quota\n`,
+    );
     expect(doc.accounts[0]!.cycles[0]!.total).toBe("0.35");
   });
 

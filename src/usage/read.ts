@@ -297,7 +297,7 @@ function skipped(record: readonly string[], line: number, file: string, layout: 
     const cell = record[index]!;
     if (!values.has(cell)) continue;
     const at = { file, line, column: index + 1 };
-    mapping.skipped?.row(at, `${column} ${shown(cell)}`);
+    mapping.skipped?.row(at, column, cell);
     return { column, value: cell, at };
   }
   // A row no column skips, whose cell is a value but for case or spaces: charged, and told (red team, stop 40: a row

@@ -19,7 +19,8 @@ import { FolderColumns, type FolderColumn } from "./folder-columns.js";
 export class SkippedRows {
   /** The values rows read from a layout's fallback column (a team's id where its name is empty), for the budget checks. */
   readonly fallbacks = new FallbackReads();
-  private readonly files = new Map<string, { rows: number; first: Location; why: string; last: number }>();
+  /** Skipped rows by file and reason. */
+  private readonly files = new Map<string, { rows: number; first: Location; column: string; cells: string[]; last: number }>();
   /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
   private readonly folders: string[];
 
@@ -53,12 +54,19 @@ export class SkippedRows {
     return [...dated, ...(await naiveTimeNotes(this.unzoned, zone, bounds))];
   }
 
-  row(at: Location, why: string): void {
-    const seen = this.files.get(at.file);
-    if (seen === undefined || at.line <= seen.last) this.files.set(at.file, { rows: 1, first: at, why, last: at.line });
+  /**
+   * A row `skip_rows:` left out by its column's cell: counted by file and column, so that rows left out by two rules are
+   * told as two notes, each with the values it skipped (newcomer, stop 43: 40 rows skipped for a null token count
+   * were told as failed calls, under the first rule's value). A rule's values are the mapping's, so few.
+   */
+  row(at: Location, column: string, cell: string): void {
+    const key = `${at.file}\u0000${column}`;
+    const seen = this.files.get(key);
+    if (seen === undefined || at.line <= seen.last) this.files.set(key, { rows: 1, first: at, column, cells: [cell], last: at.line });
     else {
       seen.rows++;
       seen.last = at.line;
+      if (!seen.cells.includes(cell)) seen.cells.push(cell);
     }
   }
 
@@ -127,7 +135,10 @@ export class SkippedRows {
         const at = place === undefined ? "" : ` (${formatPlace(place)})`;
         return `burnrate: warning: skip_rows: ${column}: [${shown(meant)}]${at} skips the rows whose ${column} is exactly ${shown(meant)}; ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} ${shown(cell)} (the first at ${formatLocation(first)}${filesText(files)}), which ${rows === 1 ? "is" : "are"} not skipped and ${rows === 1 ? "is" : "are"} charged as usage: did you mean ${shown(cell)}?\n`;
       }),
-      ...acrossFiles([...this.files.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${why}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`),
+      ...acrossFiles([...this.files.values()], (f) => f.column).map(({ rows, first, column, files }) => {
+        const cells = [...new Set(files.flatMap((f) => f.cells))].map((cell) => shown(cell)).join(" or ");
+        return `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${column} ${cells}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`;
+      }),
       ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
       ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
       ...acrossFiles([...this.bucketed.values()].map((b) => ({ ...b, first: b.at })), (b) => `${b.meter}\u0000${b.what}`).flatMap(({ meter, what, rows, first, files }) => {
@@ -162,8 +173,8 @@ interface FileRows {
  * names, not the order the reading threads happened to finish them in (newcomer, stop 37: 11-16 before 11-15), and
  * the first file's first row leads.
  */
-function acrossFiles<T extends FileRows>(entries: readonly T[], reason: (entry: T) => string): (T & { files: readonly FileRows[] })[] {
-  const groups = new Map<string, T & { files: FileRows[] }>();
+function acrossFiles<T extends FileRows>(entries: readonly T[], reason: (entry: T) => string): (T & { files: readonly T[] })[] {
+  const groups = new Map<string, T & { files: T[] }>();
   const byName = [...entries].sort((a, b) => (a.first.file < b.first.file ? -1 : a.first.file > b.first.file ? 1 : 0));
   for (const entry of byName) {
     const key = reason(entry);
