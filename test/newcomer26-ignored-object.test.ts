@@ -39,4 +39,14 @@ describe("a field the mapping names within an object under ignore_columns: (newc
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('column "metadata.user_api_key_team_alias" is both renamed to "team" and under ignore_columns:');
   });
+
+  it("names every field of the object no meter reads at once, with the one key that passes over them all", async () => {
+    const run = await budgets([line("r1", "research", `, "key": "k"`)], "rename: { metadata.user_api_key_team_alias: team }\n");
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('column "metadata.ip" is read by no meter of floopy 2026-11, nor is "metadata.key"');
+    expect(run.stderr).toContain('both at once: ignore_columns: [metadata] (--map ignore:metadata), which passes over every field of "metadata" the mapping does not name');
+    // Which reads the team, renamed within it.
+    const fixed = await budgets([line("r1", "research", `, "key": "k"`)], "rename: { metadata.user_api_key_team_alias: team }\nignore_columns: [metadata]\n");
+    expect(fixed).toEqual({ code: 0, stderr: "", budgets: [{ key: "research", budget: "0.5", spent: "0.45" }] });
+  });
 });

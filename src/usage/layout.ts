@@ -114,18 +114,18 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   const skip = skipColumns(mapping, seen, header, file);
   const dimensions: Layout["dimensions"] = [];
   const passed = passedOver(header, mapping);
+  const unread: number[] = [];
   header.forEach((source, i) => {
     if (used.has(i) || mapping.ignore.has(source) || passed.has(i)) return;
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
-      if (mapping.optional?.has(source) || mapping.skipRows?.has(source)) return;
-      const hint = strayEntry(source, mapping, seen);
-      const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: i + 1, present: index, renamedAt: mapping.places?.rename.get(source) }, file, read);
-      throw hint === "" ? error : new UserError(`${error.problem}${hint}`, error.location, error.expected, error.found);
+      if (!(mapping.optional?.has(source) || mapping.skipRows?.has(source))) unread.push(i);
+      return;
     }
     const values = mapping.dimensionValues?.get(name);
     dimensions.push(values === undefined ? { name, index: i } : { name, index: i, values });
   });
+  if (unread.length > 0) throw unreadColumns(unread, header, { mapping, seen, present: index, file, read });
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;
   const less = partsLess(mapping, dimensions, header);
@@ -198,6 +198,43 @@ function besideable(file: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The header's columns read by nothing, refused at the first. Where it is read by no meter and others are too, they
+ * are named with it, and a fix for all of them given: one at a time, a wide export took a run a column (newcomer,
+ * stop 43: seven fields of `metadata`, six seconds each).
+ */
+function unreadColumns(unread: readonly number[], header: readonly string[], at: { mapping: ColumnMapping; seen: ReadonlyMap<string, number>; present: Record<Canonical, number>; file: string; read: ReadColumns }): UserError {
+  const { mapping, file, read } = at;
+  const first = unread[0]!;
+  const source = header[first]!;
+  const hint = strayEntry(source, mapping, at.seen);
+  const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source) }, file, read);
+  const plain = (name: string) => !mapping.rename.has(name) && nearMissOf(name) === undefined;
+  const others = unread.slice(1).map((i) => header[i]!).filter(plain);
+  if (others.length === 0 || !plain(source)) return hint === "" ? error : new UserError(`${error.problem}${hint}`, error.location, error.expected, error.found);
+  const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
+  const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
+  const all = [source, ...others];
+  // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
+  const parent = commonParent(all);
+  const fix =
+    parent !== undefined
+      ? `ignore_columns: [${inFix(parent, "OBJECT")}] (--map ignore:${inFix(parent, "OBJECT")}), which passes over every field of ${shown(parent)} the mapping does not name`
+      : all.every((name) => inFix(name, "") === name)
+        ? `ignore_columns: [${all.join(", ")}]`
+        : "each under ignore_columns:";
+  return new UserError(`${error.problem}${hint}, nor ${others.length === 1 ? "is" : "are"} ${named}${more}`, error.location, `${error.expected}; ${all.length === 2 ? "both" : `all ${all.length}`} at once: ${fix}`, error.found);
+}
+
+/** Columns named beside the first that no meter reads. */
+const OTHERS_NAMED = 6;
+
+/** The object whose fields the dotted names all are (`metadata` of `metadata.ip` and `metadata.key.alias`), if one. */
+function commonParent(names: readonly string[]): string | undefined {
+  const parent = names[0]!.split(".")[0]!;
+  return names.every((name) => name.startsWith(`${parent}.`)) ? parent : undefined;
 }
 
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
