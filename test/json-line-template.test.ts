@@ -193,4 +193,17 @@ describe("JSON lines read by their template", () => {
       { numRuns: RUNS },
     );
   });
+
+  it("write a long scope as often as the fields within it, past the room the line's own bytes take", () => {
+    // Eight fields within one scope of 100,000 bytes: each written as "SCOPE VALUE", eight copies of the scope a line.
+    const fields = ["a", "b", "c", "d", "e", "f", "g", "h"];
+    const mapping: ColumnMapping = { ...NO_MAPPING, scopes: new Map(fields.map((f) => [f, "s"])) };
+    const scope = "x".repeat(100_000);
+    // The first line, parsed and learned from, short: the buffer is not grown by it.
+    const lines = Array.from({ length: 3 }, (_, i) => `{"time":"t${i}","s":"${i === 0 ? "s0" : scope}",${fields.map((f, k) => `"${f}":"${k}"`).join(",")}}`);
+    const bytes = Buffer.from(`${lines.join("\n")}\n`);
+    const templated = transcode(bytes, [], mapping, new Set(), 4);
+    expect(templated).toEqual(transcode(bytes, [], mapping, new Set(), 0));
+    expect((templated as { csv: string }).csv.split("\n")[3]).toBe(`t2,${scope},${fields.map((_, k) => `${scope} ${k}`).join(",")},,,`);
+  });
 });

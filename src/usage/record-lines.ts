@@ -57,8 +57,10 @@ class RecordLines {
   placed(line: number, from: Buffer, length: number, known: KnownLines): void {
     const { keyOf, scopeOf } = known;
     const { starts, ends } = known.template;
-    // The values' bytes are within the line's, a scope's twice, each cell a comma, and the line a newline.
-    this.blankLinesBefore(line, 2 * length + keyOf.length + 1);
+    // The values' bytes are within the line's, each cell a comma, the line a newline, and each scope written again before its field.
+    let scopes = 0;
+    for (let column = 0; column < keyOf.length; column++) if (scopeOf[column]! >= 0) scopes += ends[scopeOf[column]!]! - starts[scopeOf[column]!]! + 1;
+    this.blankLinesBefore(line, length + scopes + keyOf.length + 1);
     const bytes = this.bytes;
     let used = this.used;
     for (let column = 0; column < keyOf.length; column++) {
