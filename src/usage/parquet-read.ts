@@ -1,5 +1,5 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
-import type { Compressors } from "hyparquet";
+import type { Compressors, SchemaTree } from "hyparquet";
 import { UserError } from "../errors.js";
 import { leafText, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
 import { parquetValues, valueCell, withCells } from "./parquet-values.js";
@@ -43,7 +43,7 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   const { file, mapping } = source;
   const notes = source.notes ?? mapping.skipped;
   // Loaded with the first Parquet file: a run on CSV would load it for nothing, a tenth of its start.
-  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects } = await import("hyparquet");
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetReadObjects, parquetSchema } = await import("hyparquet");
   const buffer = await asyncBufferFromFile(path);
   let metadata;
   try {
@@ -56,18 +56,27 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   const rows = new ObjectRows(file, mapping, "row", undefined, notes);
   const values = parquetValues(metadata);
   metadata = values.metadata;
-  const groupRead = <T>(start: number, read: () => Promise<T>): Promise<T> =>
-    read().catch((e: unknown) => {
-      throw new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy, zstd, gzip or brotli", (e as Error).message);
+  const unreadable = (start: number, message: string) => new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy, zstd, gzip or brotli", message);
+  const tree = parquetSchema(metadata);
+  const groupRead = <T>(index: number, start: number, read: () => Promise<T>, columns?: readonly string[]): Promise<T> => {
+    const group = metadata.row_groups[index]!;
+    // hyparquet places each column chunk in the schema as it begins the group's reads: one it cannot place (a damaged
+    // footer) left the reads begun before it to fail with nothing awaiting them, and the process ended with a stack
+    // (red team, stop 43). Such a chunk is refused before any read begins, as hyparquet refuses it.
+    const unplaced = group.columns.map((chunk) => chunk.meta_data?.path_in_schema ?? []).find((path) => (columns === undefined || columns.includes(path[0]!)) && !placed(tree, path));
+    if (unplaced !== undefined) return Promise.reject(unreadable(start, `parquet schema element not found: ${unplaced.join(",")}`));
+    return read().catch((e: unknown) => {
+      throw unreadable(start, (e as Error).message);
     });
+  };
   const compressors = await codecs();
   const groupRows = metadata.row_groups.map((group) => Number(group.num_rows));
   if (!flat) {
     const read = metadata;
     const records = async function* (): AsyncGenerator<PlainRecord[]> {
       let start = 0;
-      for (const count of groupRows) {
-        const objects = await groupRead(start, () => parquetReadObjects({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors }));
+      for (const [index, count] of groupRows.entries()) {
+        const objects = await groupRead(index, start, () => parquetReadObjects({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors }));
         const out: PlainRecord[] = [];
         objects.forEach((object, i) => rows.push(withCells(object, values.columns), start + i + 1, out));
         start += count;
@@ -88,10 +97,11 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   const at = new Map<string, number>();
   header.forEach((name, c) => at.has(name) || at.set(name, c));
   /** A group's columns, from hyparquet's chunks of each. */
-  const readGroup = async (start: number, count: number): Promise<ColumnGroup> => {
+  const readGroup = async (index: number, start: number, count: number): Promise<ColumnGroup> => {
     const chunks = header.map((): GroupChunk[] => []);
-    await groupRead(start, () =>
+    await groupRead(index, start, () =>
       parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, ...(alone === undefined ? {} : { columns: header }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
+      alone === undefined ? undefined : header,
     );
     const columns = chunks.map((column) => columnValues(column, start, count));
     if (quantityAt !== undefined) {
@@ -102,8 +112,8 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   };
   const groups = async function* (): AsyncGenerator<ColumnGroup> {
     let start = 0;
-    for (const count of groupRows) {
-      let group: ColumnGroup | undefined = await readGroup(start, count);
+    for (const [index, count] of groupRows.entries()) {
+      let group: ColumnGroup | undefined = await readGroup(index, start, count);
       yield group;
       // Let go before the next group is read: the frame would hold this one meanwhile.
       group = undefined;
@@ -134,6 +144,17 @@ async function codecs(): Promise<Compressors> {
     GZIP: (input) => gunzipSync(input),
     BROTLI: (input) => brotliDecompressSync(input),
   };
+}
+
+/** Whether a column chunk's path names elements of the schema, each within the one before (hyparquet's getTreePath). */
+function placed(tree: SchemaTree, path: readonly string[]): boolean {
+  let node = tree;
+  for (const part of path) {
+    const child = node.children.find((c) => c.element.name === part);
+    if (child === undefined) return false;
+    node = child;
+  }
+  return true;
 }
 
 interface GroupChunk {
