@@ -65,6 +65,27 @@ const value = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom("0", "1", "-1", "7", "1.5", "1.50", "-0", "0.1", "1e3", "1E-7", "12345678901234567", "123456789012345", "1234567890123456", "0.000001", "0.0000001", "-0.0", "2.5e-7", "1234567890.12345", "0.100", "100", "-12.25", "1.0") },
   { weight: 1, arbitrary: fc.constantFrom("null", "true", "false") },
   { weight: 1, arbitrary: fc.constantFrom('{"x":1}', '[1,"a"]', "{}", "[]", '{"a":{"b":"c"}}') },
+  // What an ignored field may hold, passed over whole where it is JSON: escapes, any number, nesting, and what is not JSON.
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '["a\\u00e9", 1.5e3, null, true]',
+      '{"k": [{"x": "y"}], "n": -0.0}',
+      '{"a":1,"a":2}',
+      '{"a":{"b":1},"c":{"b":2}}',
+      "[01]",
+      "[1,]",
+      '{"x":"\\q"}',
+      '["\\ud800", 1E-2, "\\""]',
+      `${"[".repeat(40)}1${"]".repeat(40)}`,
+      `${"[".repeat(300)}1${"]".repeat(300)}`,
+      "[ ]",
+      '{ "a" : [ 1 , 2 ] }',
+      '"a\\"b"',
+      "1.5e300",
+      "-",
+    ),
+  },
 );
 
 /** How a file writes its objects: blanks around `:` and after `,`, within `{` `}`. */
@@ -181,7 +202,7 @@ describe("JSON lines read by their template", () => {
   it("write a field within its scope as parsing does, whatever the scope's value", () => {
     // CloudEvents' id within its source (ColumnMapping.scopes): the source is read even where ignored, and only a string or a number scopes.
     const mapping: ColumnMapping = { ...NO_MAPPING, ignore: new Set(["source"]), scopes: new Map([["id", "source"]]) };
-    const scoped = fc.constantFrom('"gw"', '""', "null", "true", "false", "7", "0.5", "0.0000001", '"a b"', '{"x":1}');
+    const scoped = fc.constantFrom('"gw"', '""', "null", "true", "false", "7", "0.5", "0.0000001", '"a b"', '{"x":1}', '"g\\/w"', "[1]");
     const id = fc.constantFrom('"r-1"', '""', "null", "12", "true");
     fc.assert(
       fc.property(fc.array(fc.tuple(scoped, id), { minLength: 1, maxLength: 12 }), fc.boolean(), (pairs, idFirst) => {
@@ -205,5 +226,26 @@ describe("JSON lines read by their template", () => {
     const templated = transcode(bytes, [], mapping, new Set(), 4);
     expect(templated).toEqual(transcode(bytes, [], mapping, new Set(), 0));
     expect((templated as { csv: string }).csv.split("\n")[3]).toBe(`t2,${scope},${fields.map((_, k) => `${scope} ${k}`).join(",")},,,`);
+  });
+
+  it("pass over an ignored field's object or array, where it is JSON, and leave the rest to the parse", () => {
+    // A gateway's metadata and tags, under ignore_columns:; each other line's ignored value is not JSON, or is refused.
+    const mapping: ColumnMapping = { ...NO_MAPPING, ignore: new Set(["meta", "tags"]) };
+    const line = (i: number, meta: string, tags: string) => `{"timestamp": "2026-11-02T10:00:0${i}Z", "meter": "data_read", "quantity": ${i}, "project": "p", "meta": ${meta}, "tags": ${tags}}`;
+    const read = [line(1, '{"ip": "1.2.3.4", "usage": {"cached": 0}}', "[]"), line(2, '{"ip": "10.0.0.1", "usage": {"cached": 12}}', '["prod", "batch"]'), line(3, '{"ip": "caf\\u00e9", "usage": {"cached": 1.5e3}}', '["a\\"b"]')];
+    const parsedEach = [line(4, '{"ip": "x", "ip": "y"}', "[]"), line(5, '{"ip": "\\q"}', "[]"), line(6, "{}", "[01]"), line(7, "{}", "[1,]"), line(8, "{}", `${"[".repeat(300)}1${"]".repeat(300)}`)];
+    for (const other of parsedEach) {
+      const bytes = Buffer.from(`${[...read, other].join("\n")}\n`);
+      const parsed = vi.spyOn(JsonLines.prototype, "parsed");
+      const templated = transcode(bytes, [], mapping, new Set(), 4);
+      // The first line is parsed and teaches the template; the next two are read by it; the last is parsed, and refused.
+      expect(parsed, other).toHaveBeenCalledTimes(2);
+      parsed.mockRestore();
+      expect(templated, other).toEqual(transcode(bytes, [], mapping, new Set(), 0));
+      expect(records(bytes, [], mapping, new Set(), 4), other).toEqual(records(bytes, [], mapping, new Set(), 0));
+      expect(templated, other).toEqual({ refused: "a row the plain reader must judge" });
+    }
+    const bytes = Buffer.from(`${read.join("\n")}\n`);
+    expect((transcode(bytes, [], mapping, new Set(), 4) as { csv: string }).csv.split("\n")[3]).toBe("2026-11-02T10:00:03Z,data_read,3,p,,,,");
   });
 });

@@ -97,6 +97,8 @@ export function scoped(known: KnownLines, line: Buffer, column: number): boolean
 function scopesWritten(known: KnownLines, line: Buffer): boolean {
   const { starts, ends } = known.template;
   for (const { field, scope } of known.places.scoped) {
+    // An ignored scope written with an escape is read decoded: its bytes are not its text.
+    if (known.template.opaque[scope] === 1 && line[starts[scope]!] === 0x22 && ends[field] !== starts[field]) return false;
     if (ends[field] === starts[field] || ends[scope] === starts[scope] || known.template.isString(line, scope)) continue;
     // true and false are no scope; a number is.
     const first = line[starts[scope]!];

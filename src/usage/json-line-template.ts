@@ -17,6 +17,9 @@ export class LineTemplate {
   readonly starts: Int32Array;
   readonly ends: Int32Array;
 
+  /** Where the last line read had a value of an ignored field that its bytes do not write as text (an object, an array, an escape): 1. */
+  readonly opaque: Uint8Array;
+
   private constructor(
     /** The bytes before each value: `{"timestamp":` first, then `,"meter":` and so on. */
     private readonly before: readonly Buffer[],
@@ -24,9 +27,12 @@ export class LineTemplate {
     private readonly after: Buffer,
     /** Each value's field, by its dotted path. */
     readonly names: readonly string[],
+    /** The values of ignored fields: any JSON value, checked and passed over (its cell is empty whatever it holds). */
+    private readonly skip: Uint8Array,
   ) {
     this.starts = new Int32Array(before.length);
     this.ends = new Int32Array(before.length);
+    this.opaque = new Uint8Array(before.length);
   }
 
   /**
@@ -39,19 +45,30 @@ export class LineTemplate {
     const leaves = new Leaves(line, from);
     const at = leaves.object(from, end, "", ignore);
     if (at < 0 || leaves.names.length === 0) return undefined;
-    const template = new LineTemplate(leaves.before, Buffer.from(line.subarray(leaves.mark, end)), leaves.names);
+    const template = new LineTemplate(leaves.before, Buffer.from(line.subarray(leaves.mark, end)), leaves.names, Uint8Array.from(leaves.names, (name) => (ignore.has(name) ? 1 : 0)));
     return template.read(line, from, to) && template.reads(line, fields, ignore) ? template : undefined;
   }
 
   /** Whether the line from `from` to `to` (its newline left out) is written as the template's; its values' places in starts and ends. */
   read(line: Buffer, from: number, to: number): boolean {
     const end = lineEnd(line, from, to);
-    const { before, starts, ends } = this;
+    const { before, starts, ends, skip, opaque } = this;
     let at = from;
     for (let i = 0; i < before.length; i++) {
       const bytes = before[i]!;
       if (!startsWith(line, at, end, bytes)) return false;
       at += bytes.length;
+      if (skip[i] === 1) {
+        const next = valueSkipped(line, at, end, 0);
+        if (next < 0) return false;
+        // A plain string or literal keeps its bytes, which a scope reads (CloudEvents' ignored source); anything else none.
+        const plain = line[at] === QUOTE ? stringEnd(line, at + 1, end) === next - 1 : line[at] !== OPEN && line[at] !== OPEN_ARRAY;
+        opaque[i] = plain ? 0 : 1;
+        starts[i] = plain && line[at] === QUOTE ? at + 1 : at;
+        ends[i] = !plain ? at : line[at] === QUOTE ? next - 1 : line[at] === N ? at : next;
+        at = next;
+        continue;
+      }
       if (line[at] === QUOTE) {
         const close = stringEnd(line, at + 1, end);
         if (close < 0) return false;
@@ -120,12 +137,12 @@ class Leaves {
       at = blanks(line, close + 1, end);
       if (line[at] !== COLON) return -1;
       at = blanks(line, at + 1, end);
-      // An ignored object is one empty cell, whatever it holds: a template does not read it.
+      // An ignored field is one empty cell, whatever it holds (an object, an array): its value is checked and passed over.
       if (line[at] === OPEN && !ignore.has(name)) at = this.object(at, end, `${name}.`, ignore);
       else {
         this.before.push(Buffer.from(line.subarray(this.mark, at)));
         this.names.push(name);
-        at = valueEnd(line, at, end);
+        at = ignore.has(name) ? valueSkipped(line, at, end, 0) : valueEnd(line, at, end);
         this.mark = at;
       }
       if (at < 0) return -1;
@@ -173,13 +190,84 @@ function valueEnd(line: Buffer, at: number, end: number): number {
 }
 
 function tokenEnd(line: Buffer, at: number, end: number): number {
-  while (at < end) {
-    const c = line[at]!;
-    if (c === COMMA || c === CLOSE || c === SPACE || c === TAB) break;
-    at++;
-  }
+  while (at < end && !endsToken(line[at]!)) at++;
   return at;
 }
+
+const endsToken = (c: number) => c === COMMA || c === CLOSE || c === SPACE || c === TAB;
+
+/**
+ * Where the JSON value at `at` ends, checked as JSON.parse and the readers' checks would have it, or -1 where a template
+ * leaves it to them: a string (escapes checked, not decoded), a number of JSON's grammar, a literal, or an object or
+ * array of such values nested at most MAX_SKIPPED deep, each object's keys plain and each once (checkRepeatedKeys).
+ */
+function valueSkipped(line: Buffer, at: number, end: number, depth: number): number {
+  const c = line[at];
+  if (c === QUOTE) return escapedStringEnd(line, at + 1, end);
+  if (c !== OPEN && c !== OPEN_ARRAY) {
+    let next = at;
+    // Within an array a value ends at its bracket too.
+    while (next < end && !endsToken(line[next]!) && line[next] !== CLOSE_ARRAY) next++;
+    return isJsonLiteral(line, at, next) ? next : -1;
+  }
+  if (depth === MAX_SKIPPED) return -1;
+  const object = c === OPEN;
+  const close = object ? CLOSE : CLOSE_ARRAY;
+  const keys: Buffer[] = [];
+  at = blanks(line, at + 1, end);
+  if (line[at] === close) return at + 1;
+  for (;;) {
+    if (object) {
+      if (line[at] !== QUOTE) return -1;
+      const keyEnd = stringEnd(line, at + 1, end);
+      if (keyEnd < 0) return -1;
+      const key = line.subarray(at + 1, keyEnd);
+      if (keys.some((k) => k.equals(key))) return -1;
+      keys.push(key);
+      at = blanks(line, keyEnd + 1, end);
+      if (line[at] !== COLON) return -1;
+      at = blanks(line, at + 1, end);
+    }
+    at = valueSkipped(line, at, end, depth + 1);
+    if (at < 0) return -1;
+    at = blanks(line, at, end);
+    if (line[at] === COMMA) at = blanks(line, at + 1, end);
+    else if (line[at] === close) return at + 1;
+    else return -1;
+  }
+}
+
+/** Objects and arrays nested within an ignored field that a template passes over: deeper ones are the parse's. */
+const MAX_SKIPPED = 32;
+
+/** Past the closing quote of a string begun before `from`, its escapes checked (JSON's), or -1: a control character, a bad escape, no end. */
+function escapedStringEnd(line: Buffer, from: number, end: number): number {
+  for (let at = from; at < end; at++) {
+    const c = line[at]!;
+    if (c === QUOTE) return at + 1;
+    if (c < 0x20) return -1;
+    if (c !== BACKSLASH) continue;
+    const e = line[++at];
+    if (e === 0x75) {
+      for (let k = 1; k <= 4; k++) if (!isHex(line[at + k])) return -1;
+      at += 4;
+    } else if (e === undefined || !ESCAPES.includes(e)) return -1;
+  }
+  return -1;
+}
+
+/** The characters JSON allows after a backslash, but `u`: " \ / b f n r t. */
+const ESCAPES = [0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74];
+
+const isHex = (c: number | undefined) => c !== undefined && ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+
+/** Whether bytes are a JSON literal: true, false, null, or a number of JSON's grammar (`-?(0|[1-9]d*)(.d+)?([eE][+-]?d+)?`). */
+function isJsonLiteral(line: Buffer, from: number, to: number): boolean {
+  const text = line.toString("latin1", from, to);
+  return text === "true" || text === "false" || text === "null" || JSON_NUMBER.test(text);
+}
+
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
 function blanks(line: Buffer, at: number, end: number): number {
   while (at < end && (line[at] === SPACE || line[at] === TAB)) at++;
@@ -217,6 +305,8 @@ const isDigit = (c: number) => c >= ZERO && c <= 0x39;
 
 const OPEN = 0x7b;
 const CLOSE = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COLON = 0x3a;
