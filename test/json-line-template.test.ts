@@ -248,4 +248,18 @@ describe("JSON lines read by their template", () => {
     const bytes = Buffer.from(`${read.join("\n")}\n`);
     expect((transcode(bytes, [], mapping, new Set(), 4) as { csv: string }).csv.split("\n")[3]).toBe("2026-11-02T10:00:03Z,data_read,3,p,,,,");
   });
+
+  it("read an array of plain values as its compact text, as JSON.stringify writes it, Python's blanks and all (a gateway's tags)", () => {
+    const line = (i: number, tags: string) => `{"timestamp": "2026-11-02T10:00:0${i}Z", "meter": "data_read", "quantity": ${i}, "project": "p", "tags": ${tags}}`;
+    const bytes = Buffer.from(`${[line(1, "[]"), line(2, '["prod", "batch"]'), line(3, "[1, 2.5, true, null]"), line(4, '[ "é" ]')].join("\n")}\n`);
+    const parsed = vi.spyOn(JsonLines.prototype, "parsed");
+    const templated = records(bytes, [], NO_MAPPING, new Set(), 4);
+    // The first line alone is parsed.
+    expect(parsed).toHaveBeenCalledTimes(1);
+    parsed.mockRestore();
+    expect(templated).toEqual(records(bytes, [], NO_MAPPING, new Set(), 0));
+    expect((templated as { records: { record: readonly string[] }[] }).records.map((r) => r.record[4])).toEqual(["tags", "[]", '["prod","batch"]', "[1,2.5,true,null]", '["é"]']);
+    // The scanner's CSV line cannot hold a quote or a comma: as parsing every line, it gives such a file to the plain reader.
+    expect(transcode(bytes, [], NO_MAPPING, new Set(), 4)).toEqual(transcode(bytes, [], NO_MAPPING, new Set(), 0));
+  });
 });

@@ -19,6 +19,8 @@ export class LineTemplate {
 
   /** Where the last line read had a value of an ignored field that its bytes do not write as text (an object, an array, an escape): 1. */
   readonly opaque: Uint8Array;
+  /** Where the last line read had an array of plain values (a gateway's tags): 1; its cell is its compact text (arrayText). */
+  readonly arrays: Uint8Array;
 
   private constructor(
     /** The bytes before each value: `{"timestamp":` first, then `,"meter":` and so on. */
@@ -33,6 +35,7 @@ export class LineTemplate {
     this.starts = new Int32Array(before.length);
     this.ends = new Int32Array(before.length);
     this.opaque = new Uint8Array(before.length);
+    this.arrays = new Uint8Array(before.length);
   }
 
   /**
@@ -52,7 +55,7 @@ export class LineTemplate {
   /** Whether the line from `from` to `to` (its newline left out) is written as the template's; its values' places in starts and ends. */
   read(line: Buffer, from: number, to: number): boolean {
     const end = lineEnd(line, from, to);
-    const { before, starts, ends, skip, opaque } = this;
+    const { before, starts, ends, skip, opaque, arrays } = this;
     let at = from;
     for (let i = 0; i < before.length; i++) {
       const bytes = before[i]!;
@@ -69,12 +72,20 @@ export class LineTemplate {
         at = next;
         continue;
       }
+      arrays[i] = 0;
       if (line[at] === QUOTE) {
         const close = stringEnd(line, at + 1, end);
         if (close < 0) return false;
         starts[i] = at + 1;
         ends[i] = close;
         at = close + 1;
+      } else if (line[at] === OPEN_ARRAY) {
+        const next = arrayEnd(line, at, end);
+        if (next < 0) return false;
+        arrays[i] = 1;
+        starts[i] = at;
+        ends[i] = next;
+        at = next;
       } else {
         const next = tokenEnd(line, at, end);
         if (!isLiteral(line, at, next)) return false;
@@ -93,10 +104,15 @@ export class LineTemplate {
     if (fields.size !== names.length) return false;
     let i = 0;
     for (const [name, value] of fields) {
-      if (name !== names[i] || value !== (ignore.has(name) ? "" : line.toString("utf8", this.starts[i], this.ends[i]))) return false;
+      if (name !== names[i] || value !== (ignore.has(name) ? "" : this.text(line, i))) return false;
       i++;
     }
     return true;
+  }
+
+  /** The cell of the value read last at `i`, as the object readers write it (objects.ts: leafText). */
+  text(line: Buffer, i: number): string {
+    return this.arrays[i] === 1 ? arrayText(line, this.starts[i]!, this.ends[i]!) : line.toString("utf8", this.starts[i], this.ends[i]);
   }
 
   /** Whether the value read last at `i` was a string: what a scope reads (objects.ts: addScopes). */
@@ -185,8 +201,52 @@ function valueEnd(line: Buffer, at: number, end: number): number {
     const close = stringEnd(line, at + 1, end);
     return close < 0 ? -1 : close + 1;
   }
+  if (line[at] === OPEN_ARRAY) return arrayEnd(line, at, end);
   const next = tokenEnd(line, at, end);
   return isLiteral(line, at, next) ? next : -1;
+}
+
+/**
+ * Past an array of plain values (strings without an escape or a control character, literals as isLiteral reads them,
+ * no array or object within), or -1: its cell is JSON.stringify's text of it, which is its bytes without the blanks
+ * between values (arrayText).
+ */
+function arrayEnd(line: Buffer, at: number, end: number): number {
+  at = blanks(line, at + 1, end);
+  if (line[at] === CLOSE_ARRAY) return at + 1;
+  for (;;) {
+    if (line[at] === QUOTE) {
+      let close = at + 1;
+      while (close < end && line[close] !== QUOTE && line[close] !== BACKSLASH && line[close]! >= 0x20) close++;
+      if (line[close] !== QUOTE || close >= end) return -1;
+      at = close + 1;
+    } else {
+      let next = at;
+      while (next < end && !endsToken(line[next]!) && line[next] !== CLOSE_ARRAY) next++;
+      if (!isLiteral(line, at, next)) return -1;
+      at = next;
+    }
+    at = blanks(line, at, end);
+    if (line[at] === COMMA) at = blanks(line, at + 1, end);
+    else if (line[at] === CLOSE_ARRAY) return at + 1;
+    else return -1;
+  }
+}
+
+/** An array's cell (arrayEnd): its bytes without the blanks outside its strings, as JSON.stringify writes it. */
+function arrayText(line: Buffer, from: number, to: number): string {
+  let text = "";
+  let mark = from;
+  let inString = false;
+  for (let at = from; at < to; at++) {
+    const c = line[at];
+    if (c === QUOTE) inString = !inString;
+    else if (!inString && (c === SPACE || c === TAB)) {
+      text += line.toString("utf8", mark, at);
+      mark = at + 1;
+    }
+  }
+  return text + line.toString("utf8", mark, to);
 }
 
 function tokenEnd(line: Buffer, at: number, end: number): number {

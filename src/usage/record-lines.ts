@@ -68,6 +68,11 @@ class RecordLines {
       const key = keyOf[column]!;
       if (key < 0) continue;
       const end = ends[key]!;
+      if (known.template.arrays[key] === 1) {
+        // An array's cell is its bytes without its blanks (arraysFit: no string within).
+        for (let at = starts[key]!; at < end; at++) if (from[at] !== SPACE && from[at] !== 0x09) bytes[used++] = from[at]!;
+        continue;
+      }
       if (scoped(known, from, column)) {
         const scope = scopeOf[column]!;
         for (let at = starts[scope]!; at < ends[scope]!; at++) bytes[used++] = from[at]!;
@@ -218,7 +223,10 @@ export class JsonLinesAsCsv {
   private take(bytes: Buffer, from: number, to: number, utf8: boolean): void {
     const line = ++this.line;
     const known = utf8 && line > 1 ? this.kinds.reads(bytes, from, to, line) : undefined;
-    if (known !== undefined) return this.out.placed(line, bytes, to - from, known);
+    if (known !== undefined) {
+      arraysFit(known, bytes);
+      return this.out.placed(line, bytes, to - from, known);
+    }
     const records: PlainRecord[] = [];
     const value = refusing(() => this.lines.parsed(decoded(bytes, from, to, line), line, records));
     this.out.records(records);
@@ -227,6 +235,22 @@ export class JsonLinesAsCsv {
 }
 
 const CR = 0x0d;
+
+/** An array in a column holds a CSV line's comma or quote (`["prod", "batch"]`) where it has more than one value or a string: as lineOf refuses its record. */
+function arraysFit(known: KnownLines, line: Buffer): void {
+  const { starts, ends, arrays } = known.template;
+  const { keyOf } = known;
+  // In lineOf's order: a quote anywhere in the line first, then a comma.
+  let comma = false;
+  for (let column = 0; column < keyOf.length; column++) {
+    const key = keyOf[column]!;
+    if (key < 0 || arrays[key] !== 1) continue;
+    const cell = line.subarray(starts[key], ends[key]);
+    if (cell.includes(0x22)) throw new NeedsFullParser(UNSAFE);
+    comma ||= cell.includes(COMMA);
+  }
+  if (comma) throw new NeedsFullParser("a value with a comma");
+}
 
 /** A line's text, as the plain reader decodes the file: the file's byte-order mark dropped, and any other kept. */
 function decoded(bytes: Buffer, from: number, to: number, line: number): string {
