@@ -39,7 +39,8 @@ export interface FullPath<Run extends KnownRun> {
   /** After a row of the shape was priced in full: what its next rows may skip, or undefined when every one must go the full way. */
   learn(shape: number): ShapeFacts | undefined;
   /**
-   * Before any row of the shape (of `row.source`) was priced: what its rows of the run may skip, as learn
+   * Before any row of the shape (of `row.source`) was priced, or before any of the run's since rows of another
+   * run were: what its rows of the run may skip, as learn
    * would answer after one of its rows, where the run's charge target of its group (the same meter and
    * values of every dimension a charge reads) is made: by a row of another shape of the group, or, for a
    * flow charge's row priced in its turn (`row.line` its line, -1 for a row of an instant being screened),

@@ -4,7 +4,7 @@ import type { Instant } from "../time.js";
 import { familiesAt, sortInstant, type ItemFamilies } from "./canonical-order.js";
 import { versionSwitches } from "../ratecard/versions.js";
 import type { UnitPrice } from "./pricing.js";
-import { componentsPart, eventIdOf, quantityPart, rowEvent, type ShapedRows } from "./rows.js";
+import { componentsPart, eventIdOf, quantityPart, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
 import { creatorOnly, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, RowComponents, ShapeFacts } from "./full-path.js";
@@ -265,15 +265,15 @@ export class Replay extends Charging {
   }
 
   /**
-   * A shape no row has shown, of a run the replay has: its target is its group's (shapeTarget), made by a row
+   * A shape no row has shown, or none of the run's since another account's rows showed it (rebound), of a run the replay has: its target is its group's (shapeTarget), made by a row
    * of another shape of the group, or made now for a flow charge's row priced in its turn, as its charge
    * would make it before anything else could refuse it. With it, learnShape answers as it would after the
    * shape's first row priced in full. Most of a log's shapes differ from another only in a dimension nothing
    * reads (an end user), and most groups' first rows are flow charges a target away from the known path.
    */
   private foreseeShape(id: number, run: AccountRun, { source, line }: ForeseenRow, facts: ShapeFacts): ShapeFacts | undefined {
-    if (this.shapes[id] !== undefined || this.ledger !== undefined) return undefined;
-    const shape = this.newShape(id, { meter: source.meters[id]!, dimensions: source.dimensions[id]! }, () => run);
+    if (this.ledger !== undefined) return undefined;
+    const shape = this.shapes[id] === undefined ? this.newShape(id, { meter: source.meters[id]!, dimensions: source.dimensions[id]! }, () => run) : this.rebound(this.shapes[id], run, source);
     if (shape === undefined || shape.event.role !== "charge" || !this.byEventPrice(shape.event.meter)) return undefined;
     const { meter } = shape.event;
     // A unique item's row charges nothing where the item is charged: its target is made at a charge only.
@@ -284,6 +284,19 @@ export class Replay extends Charging {
     // A new group's first row, charged on the known path, is noted as charge() notes it; a group's target was made by a row noted so.
     if (learnt !== undefined && group === undefined) this.seen(run, shape.dimensions);
     return learnt;
+  }
+
+  /**
+   * A shape whose rows so far were another account's, taken for this one's as shapeOf takes it for a row priced
+   * in full: what depends on the account (its run, its target) is worked out again, the rest (its group, line,
+   * parts, item) is the same in every account. None for a shape of this run, which foresee has nothing to add to:
+   * a row of its priced in full already told what its rows may skip (learnShape).
+   */
+  private rebound(shape: Shape, run: AccountRun, source: RowSource): Shape | undefined {
+    if (shape.run === run || shape.dimensions !== source.dimensions[shape.id] || shape.meter !== source.meters[shape.id]) return undefined;
+    shape.run = run;
+    shape.target = undefined;
+    return shape;
   }
 
   /**

@@ -241,10 +241,9 @@ export class KnownRows<Run extends KnownRun> {
     const run = this.accountRun(held.account[k]!);
     // A quiet instant first: price() checks the instant and moves the clock (a card version switching in) before anything is priced.
     if (run === undefined || !this.full.quietAt(run, this.instant)) return false;
-    if (known.how(shape) === UNKNOWN && !this.foresee(shape, run, alone ? held.line[k]! : -1)) return false;
+    // What the shape's earlier rows showed holds for the account whose rows showed it: for another's, its facts are foreseen again.
+    if ((known.how(shape) === UNKNOWN || run.ordinal !== known.run(shape)) && !this.foresee(shape, run, alone ? held.line[k]! : -1)) return false;
     const how = known.how(shape);
-    // What the shape's earlier rows showed holds for the account whose rows showed it.
-    if (run.ordinal !== known.run(shape)) return false;
     const scratch = this.scratch;
     scratch.run[k] = run.ordinal;
     scratch.item[k] = -1;
