@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Compressors, SchemaTree } from "hyparquet";
 import { UserError } from "../errors.js";
 import { leafText, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
+import { pageDamage } from "./parquet-pages.js";
 import { parquetValues, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
 
@@ -58,13 +59,17 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   metadata = values.metadata;
   const unreadable = (start: number, message: string) => new UserError("a Parquet row group that cannot be read", { file, line: start + 1, column: 1 }, "Parquet pages uncompressed or compressed with snappy, zstd, gzip or brotli", message);
   const tree = parquetSchema(metadata);
-  const groupRead = <T>(index: number, start: number, read: () => Promise<T>, columns?: readonly string[]): Promise<T> => {
-    const group = metadata.row_groups[index]!;
+  const groupRead = async <T>(index: number, start: number, read: () => Promise<T>, columns?: readonly string[]): Promise<T> => {
+    const chunks = metadata.row_groups[index]!.columns.filter((chunk) => columns === undefined || columns.includes(chunk.meta_data?.path_in_schema[0] ?? ""));
     // hyparquet places each column chunk in the schema as it begins the group's reads: one it cannot place (a damaged
     // footer) left the reads begun before it to fail with nothing awaiting them, and the process ended with a stack
     // (red team, stop 43). Such a chunk is refused before any read begins, as hyparquet refuses it.
-    const unplaced = group.columns.map((chunk) => chunk.meta_data?.path_in_schema ?? []).find((path) => (columns === undefined || columns.includes(path[0]!)) && !placed(tree, path));
-    if (unplaced !== undefined) return Promise.reject(unreadable(start, `parquet schema element not found: ${unplaced.join(",")}`));
+    const unplaced = chunks.map((chunk) => chunk.meta_data?.path_in_schema ?? []).find((path) => !placed(tree, path));
+    if (unplaced !== undefined) throw unreadable(start, `parquet schema element not found: ${unplaced.join(",")}`);
+    for (const chunk of chunks) {
+      const damage = chunk.meta_data === undefined ? undefined : await pageDamage(buffer, chunk.meta_data);
+      if (damage !== undefined) throw unreadable(start, `a damaged ${damage}`);
+    }
     return read().catch((e: unknown) => {
       throw unreadable(start, (e as Error).message);
     });
