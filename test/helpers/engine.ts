@@ -4,7 +4,7 @@ import { OpenCycle } from "../../src/engine/cycle.js";
 import { Replay } from "../../src/engine/replay.js";
 import type { EventIdColumn } from "../../src/engine/event-ids.js";
 import { planTerms } from "../../src/engine/terms.js";
-import type { AccountChange, AccountTerms, GrantPurchase, LedgerEntry, Statement, UsageEvent } from "../../src/engine/types.js";
+import type { AccountChange, AccountTerms, GrantPurchase, LedgerEntry, ReplaySetup, Statement, UsageEvent } from "../../src/engine/types.js";
 import { Decimal } from "../../src/money.js";
 import { parseRateCard } from "../../src/ratecard/load.js";
 import type { RateCard } from "../../src/ratecard/types.js";
@@ -93,6 +93,8 @@ export interface RunOptions {
   versions?: RateCard[];
   /** How closed cycles are held (a small budget puts them in text, or a spill). */
   closedCycles?: ClosedCycleSetup;
+  /** The whole setup, made afresh a replay (several accounts on their own terms): the options above are then not read. */
+  setup?: () => ReplaySetup;
 }
 
 /**
@@ -182,6 +184,7 @@ function calendarOf(anchor: string, zone: Zone): Calendar {
 }
 
 function replayer(given: RateCard, options: RunOptions): Replay {
+  if (options.setup !== undefined) return new Replay(given, options.setup());
   const c = options.versions === undefined ? given : cardVersions([given, ...options.versions]);
   const plan = c.plans.get(options.plan ?? "paid")!;
   const zone = options.zone ?? UTC;

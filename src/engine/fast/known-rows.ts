@@ -143,7 +143,7 @@ export class KnownRows<Run extends KnownRun> {
   }
 
   private priceRow(k: number): void {
-    const known = !this.idMayRepeat(k, k) && this.knownCost(k, true);
+    const known = !this.idMayRepeat(k, k) && this.knownCost(k, k, true);
     // The wallet's room first: past the balance every row is charged at once (chargeNow), and the checks' rooms opened for it would be worked out again a row.
     if (known && this.room(k, k) && this.roomsHold(k, k)) return this.priceKnown(k);
     this.settleDeferred();
@@ -163,7 +163,7 @@ export class KnownRows<Run extends KnownRun> {
    */
   private allKnown(end: number, start = 0): boolean {
     for (let k = start; k < end; k++) {
-      if (this.idMayRepeat(k, start) || !this.knownCost(k, end - start === 1) || !this.room(k, start) || !this.roomsHold(k, start)) return false;
+      if (this.idMayRepeat(k, start) || !this.knownCost(k, start, end - start === 1) || !this.room(k, start) || !this.roomsHold(k, start)) return false;
     }
     return true;
   }
@@ -229,9 +229,10 @@ export class KnownRows<Run extends KnownRun> {
    * can open as the charge would (opensLine: a line's first row in a new
    * cycle): its units in `scratch`.
    * False for any other row. Changes nothing else. Such rows commute: each adds to counts and sums, and their
-   * debits, taken in burn order, leave the same grants whatever their order.
+   * debits, taken in burn order, leave the same grants whatever their order. The held rows from `start` to `k`
+   * were found so before it, and are priced after it (allKnown).
    */
-  private knownCost(k: number, alone: boolean): boolean {
+  private knownCost(k: number, start: number, alone: boolean): boolean {
     const held = this.held;
     const q = held.quantityNumber[k]!;
     // A quantity given apart is a row's with components (or one the source did not number): counted below, not by its number.
@@ -241,8 +242,12 @@ export class KnownRows<Run extends KnownRun> {
     const run = this.accountRun(held.account[k]!);
     // A quiet instant first: price() checks the instant and moves the clock (a card version switching in) before anything is priced.
     if (run === undefined || !this.full.quietAt(run, this.instant)) return false;
-    // What the shape's earlier rows showed holds for the account whose rows showed it: for another's, its facts are foreseen again.
-    if ((known.how(shape) === UNKNOWN || run.ordinal !== known.run(shape)) && !this.foresee(shape, run, alone ? held.line[k]! : -1)) return false;
+    // What the shape's earlier rows showed holds for the account whose rows showed it: for another's, its facts are
+    // foreseen again, but not while a held row found before this one has the shape. Its rooms and target are read by
+    // shape as it is priced, and would be this account's (red team, stop 44: one account's reads counted in another's quota).
+    const rebinds = known.how(shape) !== UNKNOWN && run.ordinal !== known.run(shape);
+    if (rebinds) for (let j = start; j < k; j++) if (held.shape[j] === shape) return false;
+    if ((rebinds || known.how(shape) === UNKNOWN) && !this.foresee(shape, run, alone ? held.line[k]! : -1)) return false;
     const how = known.how(shape);
     const scratch = this.scratch;
     scratch.run[k] = run.ordinal;
