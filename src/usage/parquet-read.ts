@@ -66,8 +66,9 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
     // (red team, stop 43). Such a chunk is refused before any read begins, as hyparquet refuses it.
     const unplaced = chunks.map((chunk) => chunk.meta_data?.path_in_schema ?? []).find((path) => !placed(tree, path));
     if (unplaced !== undefined) throw unreadable(start, `parquet schema element not found: ${unplaced.join(",")}`);
+    const rows = Number(metadata.row_groups[index]!.num_rows);
     for (const chunk of chunks) {
-      const damage = chunk.meta_data === undefined ? undefined : await pageDamage(buffer, chunk.meta_data);
+      const damage = chunk.meta_data === undefined ? undefined : await pageDamage(buffer, chunk.meta_data, { tree, rows });
       if (damage !== undefined) throw unreadable(start, `a damaged ${damage}`);
     }
     return read().catch((e: unknown) => {
@@ -76,6 +77,9 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   };
   const compressors = await codecs();
   const groupRows = metadata.row_groups.map((group) => Number(group.num_rows));
+  // A footer damaged in a group's count of rows gave the group's columns arrays of no length (red team, stop 44: a stack).
+  const uncounted = groupRows.findIndex((rows) => !Number.isSafeInteger(rows) || rows < 0);
+  if (uncounted >= 0) throw new UserError("not a readable Parquet file", { file, line: 1, column: 1 }, "a Parquet file", `row group ${uncounted + 1} without a count of its rows`);
   if (!flat) {
     const read = metadata;
     const records = async function* (): AsyncGenerator<PlainRecord[]> {

@@ -1,5 +1,6 @@
 import type { FileMetaData, SchemaElement } from "hyparquet";
 import { Decimal } from "../money.js";
+import { OUT_OF_RANGE } from "./objects.js";
 
 /**
  * Parquet values whose JavaScript value, as hyparquet gives it, is not the cell a CSV of the same data
@@ -80,6 +81,7 @@ export function valueCell(kind: Kind, value: unknown): string {
   if (kind === "float" || kind === "half") return shortestText(value as number, kind === "float" ? FLOAT32 : FLOAT16);
   // A DATE with only its logical type is the days themselves: hyparquet converts the legacy annotation alone.
   const date = value instanceof Date ? value : new Date(Number(value) * DAY_MS);
+  if (Number.isNaN(date.getTime())) return OUT_OF_RANGE;
   return kind === "date" ? date.toISOString().slice(0, 10) : date.toISOString().slice(0, -1);
 }
 
