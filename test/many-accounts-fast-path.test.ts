@@ -7,6 +7,7 @@ import { Decimal } from "../src/money.js";
 import type { RateCard } from "../src/ratecard/types.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { Calendar, Zone } from "../src/time.js";
+import { cardVersions, versionInstants } from "../src/ratecard/versions.js";
 import { card, instant, replayRows, TEST_CARD } from "./helpers/engine.js";
 
 // Issue 16: the known path against the full path on logs of several accounts (red team, stop 44). A shape (a meter
@@ -16,7 +17,7 @@ import { card, instant, replayRows, TEST_CARD } from "./helpers/engine.js";
 // top level's, with purchases and dated changes; cards with random checks (gates, quotas with and without
 // overage, daily limits, budgets, rewards paid to users named as accounts), crossing and per-event rounding;
 // rows alternating between accounts, at random, or tied at one instant; ids none, unique or repeating; random
-// batches and quantities given apart. The two paths must give the same statement, byte for byte. test/setup.ts
+// batches and quantities given apart; a quarter of the cards in two versions. The two paths must give the same statement, byte for byte. test/setup.ts
 // fixes the seed; FUZZ_RUNS sets the number of cases for a long run.
 const RUNS = Number(process.env.FUZZ_RUNS ?? 150);
 
@@ -35,7 +36,8 @@ function draws(seed: number): Draw {
   };
 }
 
-function randomCard(draw: Draw): RateCard {
+/** A card of random rules: made of a text of the test card (TEST_CARD, or one of its versions). */
+function randomCard(draw: Draw): (text: string) => RateCard {
   const rule = (...values: string[]) => pick(draw, values);
   const top = [
     rule("", "low_balance: \"8\"", "low_balance: \"40\""),
@@ -51,7 +53,7 @@ function randomCard(draw: Draw): RateCard {
   const build = rule("block", "allow", "grace");
   const thresholds = rule("[50, 100]", "[10, 20, 30, 90]", "[]");
   const checks = (plan: string) => `${gated === plan ? gate : ""}${quoted === plan ? quota : ""}`;
-  return card(TEST_CARD, {
+  return (text) => card(text, {
     "provider: testco": `provider: testco\n${top.join("\n")}`,
     "small: { label: Small, included: 10, price: 5 }": `small: { label: Small, included: 10, price: 5${checks("small")} }`,
     "paid: { label: Paid, included: 100, price: 20, grace: { run: \"0.10\" } }": `paid: { label: Paid, included: 100, price: 20, grace: { run: "0.10", build: "0.05" }${checks("paid")} }`,
@@ -87,9 +89,18 @@ interface Case {
   apart: number;
 }
 
+/** The card in two versions, the second from February 10 at another price: a shape's facts are its version's. */
+function versioned(cardOf: (text: string) => RateCard): { card: RateCard; versions: ReplaySetup["versions"] } {
+  const first = cardOf(TEST_CARD.replace('version: "1"', 'version: "1"\neffective: "2026-01-01"'));
+  const second = cardOf(TEST_CARD.replace('version: "1"', 'version: "2"\neffective: "2026-02-10"').replace('price: "1", dimensions', 'price: "1.5", dimensions'));
+  const both = cardVersions([first, second]);
+  return { card: both, versions: versionInstants(both, Zone.of("UTC")!) };
+}
+
 function randomCase(seed: number): Case {
   const draw = draws(seed);
-  const c = randomCard(draw);
+  const cardOf = randomCard(draw);
+  const { card: c, versions } = draw() < 0.25 ? versioned(cardOf) : { card: cardOf(TEST_CARD), versions: undefined };
   const accounts = ACCOUNTS.slice(0, 2 + Math.floor(draw() * 4));
   const named = accounts.filter(() => draw() < 0.7);
   const termsOf = new Map(named.map((a) => [a, randomTerms(draw, c)]));
@@ -122,7 +133,7 @@ function randomCase(seed: number): Case {
     through: instant("2026-03-20T00:00:00Z"),
     renewalMonths: 1,
     eventIds: {},
-    versions: undefined,
+    versions,
     changes,
   });
   return { card: c, events, setup, sizes: [1 + Math.floor(draw() * 8), 1 + Math.floor(draw() * 32)], apart: Math.floor(draw() * 4) };
