@@ -1,5 +1,6 @@
 import { UserError, type Location } from "../errors.js";
 import type { FolderColumn } from "./folder-columns.js";
+import type { SkipTally } from "./skip-cells.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { ObjectNotes } from "./objects.js";
 import { parquetRows, release, type ColumnGroup, type FlatParquet } from "./parquet-read.js";
@@ -313,7 +314,8 @@ export type ObjectNote =
   | { kind: "unquantified"; at: Location; field: string; rows: number }
   | { kind: "morePages"; at: Location; field: string }
   | { kind: "uncounted"; at: Location; meter: string; what: string; rows: number }
-  | { kind: "folderColumn"; column: FolderColumn };
+  | { kind: "folderColumn"; column: FolderColumn }
+  | { kind: "skipped"; tally: SkipTally };
 
 /** A file's notes as the scanner reads it, told the run's notes (tellNotes) as its rows are: the plain reader would tell the same at the same file's end. */
 export class KeptNotes implements ObjectNotes {
@@ -334,6 +336,10 @@ export class KeptNotes implements ObjectNotes {
   folderColumn(column: FolderColumn): void {
     this.notes.push({ kind: "folderColumn", column });
   }
+
+  skippedRows(tally: SkipTally): void {
+    this.notes.push({ kind: "skipped", tally });
+  }
 }
 
 /** Tell the run kept notes. Each tells a file's count (SkippedRows): a file read again tells it again, the same. */
@@ -342,6 +348,7 @@ export function tellNotes(notes: readonly ObjectNote[], to: ObjectNotes | undefi
     if (note.kind === "unquantified") to?.unquantified(note.at, note.field, note.rows);
     else if (note.kind === "morePages") to?.morePages(note.at, note.field);
     else if (note.kind === "folderColumn") to?.folderColumn(note.column);
+    else if (note.kind === "skipped") to?.skippedRows(note.tally);
     else to?.uncounted(note.at, note.meter, note.what, note.rows);
   }
 }

@@ -6,6 +6,7 @@ import type { Zone } from "../time.js";
 import { cellHash, FNV_OFFSET, FNV_PRIME, keyLength, runsOf, ShapeTable } from "./shape-table.js";
 import { StampReader } from "./row-stamps.js";
 import { tellFolderColumns, type FolderColumnTeller } from "./folder-columns.js";
+import { SkipCells, type SkipTeller } from "./skip-cells.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
@@ -49,8 +50,8 @@ export interface ScanSetup {
   spareIds?: ArrayBuffer[];
   /** The header's line number: 1, or 0 for records of another format written as CSV lines by their own lines' numbers (record-lines.ts). */
   headerLine?: 0 | 1;
-  /** Told a folder mapping's column the file lacks (folder-columns.ts): the file's notes, posted to the run with its rows. */
-  notes?: FolderColumnTeller;
+  /** Told a folder mapping's column the file lacks (folder-columns.ts) and the rows `skip_rows:` skipped (skip-cells.ts): the file's notes, posted to the run with its rows. */
+  notes?: FolderColumnTeller & SkipTeller;
 }
 
 /**
@@ -154,6 +155,8 @@ export class RowScanner {
   private headerText: string | undefined;
   /** The layout of the file before, while the next file's header is awaited. */
   private kept: Layout | undefined;
+  /** The file's `skip_rows:` columns, where its header has any: rows of theirs are not usage, and are told at the file's end. */
+  private skipCells: SkipCells | undefined;
 
   constructor(private setup: ScanSetup) {
     this.maxShapes = setup.maxShapes ?? 1 << 19;
@@ -198,6 +201,7 @@ export class RowScanner {
     if (last) {
       if (this.layout === undefined) throw new NeedsFullParser("no header");
       if (this.batch.count > 0) out.push(this.finishBatch());
+      if (this.skipCells !== undefined) this.setup.notes?.skippedRows(this.skipCells.tally());
     }
     return out;
   }
@@ -226,7 +230,7 @@ export class RowScanner {
    * read as one of its own (its header, its own lines), its shapes and quantities numbered on from this file's, so a
    * shape of both is found, not built again. Call after the last chunk of this file.
    */
-  nextFile(file: string, notes?: FolderColumnTeller): void {
+  nextFile(file: string, notes?: FolderColumnTeller & SkipTeller): void {
     this.setup = { ...this.setup, file, notes };
     this.line = (this.setup.headerLine ?? 1) - 1;
     this.rest = undefined;
@@ -302,6 +306,7 @@ export class RowScanner {
     if (end - start > MAX_LINE) throw new NeedsFullParser("a very long line");
     if (this.layout === undefined) return this.readHeader(buf, start, end);
     if (this.rowWidth !== this.width) throw new NeedsFullParser("a row of another width");
+    if (this.skipCells?.skips(buf, this.cells, this.line) === true) return;
     this.row(buf, out);
     if (this.batch.count === BATCH) out.push(this.finishBatch());
   }
@@ -315,6 +320,7 @@ export class RowScanner {
     if (this.kept !== undefined) {
       if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
       this.layout = this.kept;
+      this.skipCells = skipCellsOf(this.layout, this.setup);
       // The same header as the file before's: the same columns, this file's to tell.
       const { index } = this.layout;
       tellFolderColumns(this.setup.mapping, this.setup.file, this.setup.notes, (c) => index[c] >= 0);
@@ -340,6 +346,7 @@ export class RowScanner {
     // A component's column is a row's quantity, not its shape's: the plain reader takes it out of the row's dimensions.
     if (this.components !== undefined) layout = { ...layout, dimensions: layout.dimensions.filter((d) => !components.holds(d.index)) };
     this.layout = layout;
+    this.skipCells = skipCellsOf(layout, this.setup);
     this.width = width;
     const { index } = layout;
     // Rows of two shapes are alike to the canonical order only through an account column ("" is the default account) or a meter or value mapping.
@@ -498,3 +505,7 @@ function decode(buf: Buffer, from: number, to: number): string {
   }
 }
 
+/** A file's `skip_rows:` columns, none where its header has none. */
+function skipCellsOf(layout: Layout, setup: ScanSetup): SkipCells | undefined {
+  return layout.skip === undefined ? undefined : new SkipCells(layout.skip, setup.file, setup.mapping);
+}

@@ -267,8 +267,6 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
   if (!(format === "csv" || format === "jsonl" || (format === "parquet" && !compressed))) throw new NeedsFullParser(`${compressed ? "gzip of " : ""}${format}, which the scanner does not read`);
   // A CSV file's header, where it can be read here: a JSON line is no header (JSON Lines' fields may first appear on any line).
   const header = compressed || format !== "csv" ? undefined : headerOf(path);
-  // Rows skipped by their values are the plain reader's; a header without a skip_rows: column (a layout's, the export lacking it) has none.
-  if (mapping.skipRows !== undefined && mayHoldAny(header, mapping.skipRows.keys())) throw new NeedsFullParser("rows skipped by their values");
   const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format };
   // A layout's total that the card reads less a part it also prices is worked out row by row by the plain reader.
   if (readsAPart(mapping, setup.read)) throw new NeedsFullParser("a total read less its parts");
@@ -327,13 +325,6 @@ export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options:
   const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format: options.format ?? "csv" };
   const notes = new KeptNotes();
   return rowsOf(file, setup, scanHere(setup, options, csvOf(setup, chunks, notes), notes));
-}
-
-/** Whether a header line may name one of the columns (unknown, it may): a name within it, quoted or not, counts. */
-function mayHoldAny(header: string | undefined, columns: Iterable<string>): boolean {
-  if (header === undefined) return true;
-  for (const column of columns) if (header.includes(column)) return true;
-  return false;
 }
 
 /** The shapes of the last file of several, which the next file goes on with when its header says so. */

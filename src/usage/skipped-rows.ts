@@ -8,6 +8,7 @@ import { datedDayNotes } from "./field15-dated-days.js";
 import { naiveTimeNotes } from "./naive-times.js";
 import { FallbackReads } from "./layout19-parts.js";
 import { FolderColumns, type FolderColumn } from "./folder-columns.js";
+import type { SkipTally } from "./skip-cells.js";
 
 /**
  * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
@@ -75,6 +76,29 @@ export class SkippedRows {
    * mapping says `Error`): values match exactly, so the row is charged, and told, as the typo it most often is
    * (newcomer, stop 40: a gateway's failed call billed in silence). Counted as `row` counts, per file.
    */
+  /** A file's rows the scanner skipped (skip-cells.ts), told as row() and nearMiss() tell the plain reader's a row at a time. */
+  skippedRows(tally: SkipTally): void {
+    for (const { column, rows, first, last, cells } of tally.skipped) {
+      const key = `${first.file}\u0000${column}`;
+      const seen = this.files.get(key);
+      if (seen === undefined || first.line <= seen.last) this.files.set(key, { rows, first, column, cells: [...cells], last });
+      else {
+        seen.rows += rows;
+        seen.last = last;
+        for (const cell of cells) if (!seen.cells.includes(cell)) seen.cells.push(cell);
+      }
+    }
+    for (const miss of tally.nearMisses) {
+      const key = `${miss.column}\u0000${miss.meant}\u0000${miss.cell}\u0000${miss.first.file}`;
+      const seen = this.nearMisses.get(key);
+      if (seen === undefined || miss.first.line <= seen.last) this.nearMisses.set(key, { ...miss, at: miss.first });
+      else {
+        seen.rows += miss.rows;
+        seen.last = miss.last;
+      }
+    }
+  }
+
   nearMiss(miss: SkipNearMiss): void {
     const key = `${miss.column}\u0000${miss.meant}\u0000${miss.cell}\u0000${miss.at.file}`;
     const seen = this.nearMisses.get(key);
