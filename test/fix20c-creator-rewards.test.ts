@@ -41,7 +41,8 @@ describe("a reward's creator the account file does not name (red team, stop 38)"
 
   it("a creator the file names, or with usage of their own, is an account billed its plan, as before", async () => {
     // alice is the file's account; carol is named nowhere but spends 5 x 8 = 40 credits on her own app (no reward to
-    // herself) and earns 10% of bob's 20 x 8 = 160, 16. Both are billed Standard's 20 USD; neither warning applies.
+    // herself) and earns 10% of bob's 20 x 8 = 160, 16. Both are billed Standard's 20 USD; neither warning applies, and
+    // carol, unnamed with usage of her own, is noted as billed on the top-level terms (stop 44).
     const s = await statement("account: alice\nplan: standard\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bob: { plan: standard }\n", [
       "2026-11-02T00:00:00Z,bob,web_extraction,recipes,alice,100",
       "2026-11-02T00:00:00Z,bob,web_extraction,maps,carol,20",
@@ -49,6 +50,6 @@ describe("a reward's creator the account file does not name (red team, stop 38)"
     ]);
     expect([s.of("alice").rewards.earned, s.of("alice").money.plan, s.of("alice").allowance]).toEqual(["80", "20", "2000"]);
     expect([s.of("carol").rewards.earned, s.of("carol").money.plan, s.of("carol").allowance, s.of("carol").subscription_end]).toEqual(["16", "20", "2000", undefined]);
-    expect(s.stderr).toBe("");
+    expect(s.stderr).toBe('burnrate: note: usage account "carol" is not named in the account file: billed on its top-level terms (plan standard); name it under accounts: for terms of its own\n');
   });
 });

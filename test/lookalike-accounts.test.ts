@@ -36,12 +36,37 @@ describe("a usage account written as a named one but for case or separators", ()
     expect(out.code).toBe(0);
     expect(out.stderr).toBe(
       'burnrate: warning: usage account "acme_crop" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? Rename it in the usage, or add it under accounts:\n' +
-        'burnrate: warning: usage account "gama" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? Rename it in the usage, or add it under accounts:\n',
+        'burnrate: warning: usage account "gama" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? Rename it in the usage, or add it under accounts:\n' +
+        // gam, too short for a typo to count, is an account of its own: noted as every unnamed account of a file that names accounts is (stop 44).
+        'burnrate: note: usage account "gam" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own\n',
     );
   });
 
-  it("says nothing of an unnamed account that is not one (gamma2 beside a named gamma is its own)", async () => {
+  it("warns of no lookalike for an unnamed account that is not one (gamma2 beside a named gamma is its own), and notes it unnamed", async () => {
     const { account, usage } = inputs(["gamma", "gamma2", "delta"]);
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    // In the statement's order of accounts (by name).
+    expect(out.stderr).toBe('burnrate: note: 2 usage accounts, "delta", "gamma2", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own\n');
+  });
+
+  it("says an unnamed account takes the top level's recurring grants with its plan (newcomer, stop 44: another customer's subscription)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lookalike-"));
+    const account = join(dir, "account.yaml");
+    writeFileSync(account, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\nrecurring_grants: [{ kind: topup, amount: 100 }]\naccounts:\n  beta: { plan: free }\n`);
+    const usage = join(dir, "usage.csv");
+    writeFileSync(usage, "timestamp,meter,quantity,project,account\n2026-09-02T10:00:00Z,data_write,1,p1,newco\n");
+    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('burnrate: note: usage account "newco" is not named in the account file: billed on its top-level terms (plan pro, with its recurring grants); name it under accounts: for terms of its own\n');
+  });
+
+  it("notes no unnamed account where the file names none but its own: a log of many accounts on one set of terms", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lookalike-"));
+    const account = join(dir, "account.yaml");
+    writeFileSync(account, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\n`);
+    const usage = join(dir, "usage.csv");
+    writeFileSync(usage, "timestamp,meter,quantity,project,account\n2026-09-02T10:00:00Z,data_write,1,p1,a1\n2026-09-02T11:00:00Z,data_write,1,p1,a2\n");
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe("");

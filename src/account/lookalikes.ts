@@ -82,3 +82,26 @@ export function lookalikeWarning(settings: AccountSettings, lookalike: Lookalike
   }
   return `burnrate: warning: usage account ${shown(lookalike.used)} is not named in the account file, so it is billed on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the usage, or add it under accounts:\n`;
 }
+
+/**
+ * The note for the usage's accounts that a file naming its accounts (under `accounts:`) does not name, and that are no
+ * lookalike of a named one (warned of apart): each is billed on the top-level terms, with the top-level account's own
+ * grants that recur (newcomer, stop 44: a new customer missing from a file of 300 was billed another's subscription
+ * without a word). A file that names no account but its own bills every account so on purpose (a log of many accounts
+ * on one set of terms) and is told nothing; nor is a reward's creator with no usage of its own, billed on no plan.
+ */
+export function unnamedAccountsNote(settings: AccountSettings, accounts: readonly { account: string; rewardsOnly?: true }[], lookalikes: readonly LookalikeAccount[]): string | undefined {
+  if (settings.accounts.size < 2) return undefined;
+  const warned = new Set(lookalikes.map((l) => l.used));
+  const unnamed = accounts.filter((a) => a.rewardsOnly !== true && !settings.accounts.has(a.account) && !warned.has(a.account)).map((a) => a.account);
+  if (unnamed.length === 0) return undefined;
+  const named = unnamed.slice(0, NAMED_UNNAMED).map((a) => shown(a)).join(", ");
+  const more = unnamed.length > NAMED_UNNAMED ? ` and ${(unnamed.length - NAMED_UNNAMED).toLocaleString("en-US")} more` : "";
+  const one = unnamed.length === 1;
+  const which = one ? `usage account ${named} is` : `${unnamed.length.toLocaleString("en-US")} usage accounts, ${named}${more}, are`;
+  const grants = (settings.terms.recurringGrants?.length ?? 0) > 0 ? ", with its recurring grants" : "";
+  return `burnrate: note: ${which} not named in the account file: billed on its top-level terms (plan ${settings.terms.plan.key}${grants}); name ${one ? "it" : "each"} under accounts: for terms of ${one ? "its" : "their"} own\n`;
+}
+
+/** Unnamed accounts a note names, before it counts the rest. */
+const NAMED_UNNAMED = 5;
