@@ -20,6 +20,7 @@ import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { lookalikeAccounts, lookalikeWarning, unnamedAccountsNote } from "../account/lookalikes.js";
+import { spilloverNote } from "./spillover-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
@@ -79,6 +80,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   for (const lookalike of lookalikes) io.stderr.write(lookalikeWarning(settings, lookalike));
   const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes);
   if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
+  const spillover = spilloverNote(result, settings, { cycle: options.cycle });
+  if (spillover !== undefined) io.stderr.write(spillover);
   for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
   for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) io.stderr.write(visibleLines(limitKeyWarning(miss)));
   if (period !== undefined) checkWithin(period, result, settings, options.cycle!);

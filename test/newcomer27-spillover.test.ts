@@ -1,0 +1,38 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// A month-end export with a retry logged a second past midnight runs the statement a cycle further, billing every
+// account that cycle's fee and grants (newcomer, stop 44: one row of 761,000 doubled the money of 300 accounts).
+// Two accounts on Floopy's pro, each with a recurring top-up; `november` rows spread over November.
+function inputs(november: number, december: number, extra = ""): { account: string; usage: string } {
+  const dir = mkdtempSync(join(tmpdir(), "newcomer27-spillover-"));
+  const account = join(dir, "account.yaml");
+  writeFileSync(account, `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: a\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n${extra}accounts:\n  b: { plan: pro }\n`);
+  const rows = ["timestamp,account,meter,model,provider,input_tokens,output_tokens"];
+  for (let i = 0; i < november; i++) rows.push(`2026-11-${String(1 + (i % 29)).padStart(2, "0")}T10:${String(i % 60).padStart(2, "0")}:00Z,${i % 2 === 0 ? "a" : "b"},request,gpt-4o,openai,1000,100`);
+  for (let i = 0; i < december; i++) rows.push(`2026-12-01T00:00:${String(1 + i).padStart(2, "0")}Z,a,request,gpt-4o,openai,1000,100`);
+  const usage = join(dir, "usage.csv");
+  writeFileSync(usage, `${rows.join("\n")}\n`);
+  return { account, usage };
+}
+
+const run = (i: { account: string; usage: string }, ...more: string[]) => burnrate(["statement", "--account", i.account, "--usage", i.usage, "--format", "json", ...more]);
+
+describe("a last cycle a few rows past the month's end make (newcomer, stop 44)", () => {
+  it("is noted: 1 event of 201 (0.50%) bills both accounts December's fee", async () => {
+    const out = await run(inputs(200, 1));
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe("burnrate: note: 1 event of the usage falls in the cycle from 2026-12-01 (0.50% of the usage), the statement's last: each of its 2 accounts is billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle 2026-11-01\n");
+    const cycles = (JSON.parse(out.stdout) as { accounts: { cycles: unknown[] }[] }).accounts.map((a) => a.cycles.length);
+    expect(cycles).toEqual([2, 2]);
+  });
+
+  it("is not noted where the cycle holds a hundredth of the events or more (2 of 200), nor with --cycle, nor with through:", async () => {
+    expect((await run(inputs(198, 2))).stderr).toBe("");
+    expect((await run(inputs(200, 1), "--cycle", "2026-11")).stderr).toBe("");
+    expect((await run(inputs(200, 1, "through: 2026-12-31\n"))).stderr).toBe("");
+  });
+});
