@@ -27,6 +27,8 @@ const price = (v: Decimal) => formatExact(v.toDecimalPlaces(8));
 export function agreementNote(line: AlignedLine): string | undefined {
   const { bill, computed } = line;
   if (!bill && computed && !computed.quantity.isZero()) return `free in usage (quantity ${n(computed.quantity)} for 0); the bill has no such line`;
+  // A plan of no price billed as a line of its own (Floopy's free plan, a row a customer): the statement bills no fee line for it (newcomer, stop 44: the usage's events were blamed).
+  if (bill && !computed && line.fee !== undefined) return `the bill shows a fee of 0 for plan ${line.fee.plans.join(", ")}${line.account === undefined ? "" : ` of account ${line.account}`}, which has no price: the statement bills no fee line for it`;
   if (bill && !computed && bill.quantity !== undefined && !bill.quantity.isZero()) return `the bill shows quantity ${n(bill.quantity)} for 0; the usage log has no such events`;
   if (!bill || !computed || bill.quantity === undefined || line.meters.length > 1 || bill.quantity.eq(computed.quantity)) return undefined;
   const shown = `the bill shows quantity ${n(bill.quantity)}, usage ${n(computed.quantity)}`;
