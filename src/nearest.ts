@@ -15,7 +15,13 @@ export function nearest(word: string, candidates: readonly string[]): string | u
   if (prefixed !== undefined) return prefixed;
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  const numbers = digitsOf(word);
   for (const c of candidates) {
+    // Names that both hold numbers, and not the same, are most often two releases, not a typo (gpt-4.1 beside gpt-4o,
+    // claude-3-5 beside claude-3-7): suggesting one for the other, with a mapping that reads it so, mispriced it
+    // (newcomer, stop 44). A digit where the other has none may be the typo (quill-pr0 for quill-pro).
+    const theirs = digitsOf(c);
+    if (numbers !== "" && theirs !== "" && theirs !== numbers) continue;
     const d = editDistance(word, c);
     if (d < bestDistance) {
       best = c;
@@ -23,6 +29,11 @@ export function nearest(word: string, candidates: readonly string[]): string | u
     }
   }
   return best;
+}
+
+/** A name's digits, in order: its release numbers. */
+function digitsOf(name: string): string {
+  return name.replace(/[^0-9]/g, "");
 }
 
 function editDistance(a: string, b: string): number {
