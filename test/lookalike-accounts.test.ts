@@ -51,24 +51,24 @@ describe("a usage account written as a named one but for case or separators", ()
   });
 
   it("says an unnamed account takes the top level's recurring grants with its plan (newcomer, stop 44: another customer's subscription)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lookalike-"));
-    const account = join(dir, "account.yaml");
-    writeFileSync(account, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\nrecurring_grants: [{ kind: topup, amount: 100 }]\naccounts:\n  beta: { plan: free }\n`);
-    const usage = join(dir, "usage.csv");
-    writeFileSync(usage, "timestamp,meter,quantity,project,account\n2026-09-02T10:00:00Z,data_write,1,p1,newco\n");
-    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    const out = await statementOf("account: acme\nplan: pro\nrecurring_grants: [{ kind: topup, amount: 100 }]\naccounts:\n  beta: { plan: free }\n", ["newco"]);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe('burnrate: note: usage account "newco" is not named in the account file: billed on its top-level terms (plan pro, with its recurring grants); name it under accounts: for terms of its own\n');
   });
 
   it("notes no unnamed account where the file names none but its own: a log of many accounts on one set of terms", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lookalike-"));
-    const account = join(dir, "account.yaml");
-    writeFileSync(account, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\n`);
-    const usage = join(dir, "usage.csv");
-    writeFileSync(usage, "timestamp,meter,quantity,project,account\n2026-09-02T10:00:00Z,data_write,1,p1,a1\n2026-09-02T11:00:00Z,data_write,1,p1,a2\n");
-    const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+    const out = await statementOf("plan: pro\n", ["a1", "a2"]);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe("");
   });
 });
+
+/** A statement of one data_write row an account, on fliplet's card from 2026-09-01, the account file's terms `terms`. */
+function statementOf(terms: string, accounts: readonly string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "lookalike-"));
+  const account = join(dir, "account.yaml");
+  writeFileSync(account, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\n${terms}`);
+  const usage = join(dir, "usage.csv");
+  writeFileSync(usage, ["timestamp,meter,quantity,project,account", ...accounts.map((a, i) => `2026-09-02T1${i}:00:00Z,data_write,1,p1,${a}`), ""].join("\n"));
+  return burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+}

@@ -10,10 +10,7 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 // did-you-mean's reach (a third of the word, at least two), so the refusal named no candidate.
 describe("a value that differs from the card's only in case", () => {
   it("is named as the card's spelling, through the CLI", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "burnrate-provider-case-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,gpt-4o,OPENAI,1000,200\n");
-    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    const r = await floopyRow("gpt-4o", "OPENAI");
     expect(r.code).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain('provider "OPENAI"');
@@ -46,13 +43,18 @@ describe("a did-you-mean between names of other numbers", () => {
   });
 
   it("through the CLI: the refusal names the card's models and no mapping to another", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "burnrate-release-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,gpt-4.1,openai,1000,200\n");
-    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    const r = await floopyRow("gpt-4.1", "openai");
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('model "gpt-4.1"');
     expect(r.stderr).not.toContain("did you mean");
     expect(r.stderr).not.toContain('"gpt-4.1": "gpt-4o"');
   });
 });
+
+/** A statement of one Floopy request of this model and provider, on pro from 2026-11-01. */
+function floopyRow(model: string, provider: string) {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-provider-case-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
+  writeFileSync(join(dir, "usage.csv"), `timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,${model},${provider},1000,200\n`);
+  return burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+}
