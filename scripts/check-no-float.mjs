@@ -21,6 +21,8 @@ export const ALLOWED = new Set([
   "ones", "events", "read", "priced", "duplicates", "rejected", "nextPurchase", "nextId",
   // cycle indexes and instants
   "index", "lastCycle", "lastInstant", "instant", "throughCycle", "cycle", "at", "start", "end", "indexOf", "length", "until",
+  // the latest cycle a usage row fell in, and its rows (src/engine/replay-state.ts, lastUsage)
+  "usageCycle", "usageRows",
   // ordering keys of comparators: ranks, burn priority, expiry and grant instants, grant ids, threshold percents
   "rank", "priority", "expiresAt", "grantedAt", "id", "percent",
   // counts of src/engine/replay.ts: recurring items and accounts run

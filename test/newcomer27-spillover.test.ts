@@ -22,17 +22,29 @@ function inputs(november: number, december: number, extra = ""): { account: stri
 const run = (i: { account: string; usage: string }, ...more: string[]) => burnrate(["statement", "--account", i.account, "--usage", i.usage, "--format", "json", ...more]);
 
 describe("a last cycle a few rows past the month's end make (newcomer, stop 44)", () => {
-  it("is noted: 1 event of 201 (0.50%) bills both accounts December's fee", async () => {
+  it("is noted: 1 row of 201 (0.50%) bills both accounts December's fee", async () => {
     const out = await run(inputs(200, 1));
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe("burnrate: note: 1 event of the usage falls in the cycle from 2026-12-01 (0.50% of the usage), the statement's last: each of its 2 accounts is billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle 2026-11-01\n");
+    expect(out.stderr).toBe("burnrate: note: 1 row of the usage falls in the cycle from 2026-12-01 (0.50% of the usage), the statement's last: each of its 2 accounts is billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle 2026-11-01\n");
     const cycles = (JSON.parse(out.stdout) as { accounts: { cycles: unknown[] }[] }).accounts.map((a) => a.cycles.length);
     expect(cycles).toEqual([2, 2]);
   });
 
-  it("is not noted where the cycle holds a hundredth of the events or more (2 of 200), nor with --cycle, nor with through:", async () => {
+  it("is not noted where the cycle holds a hundredth of the rows or more (2 of 200), nor with --cycle, nor with through:", async () => {
     expect((await run(inputs(198, 2))).stderr).toBe("");
     expect((await run(inputs(200, 1), "--cycle", "2026-11")).stderr).toBe("");
     expect((await run(inputs(200, 1, "through: 2026-12-31\n"))).stderr).toBe("");
+  });
+});
+
+describe("the spillover note reads the replay's counts, not the accounts' cycles", () => {
+  it("never reads a cycle: a statement of 100,000 accounts makes each account's as it writes it (the bench's accounts shape ended in a stack)", async () => {
+    const { spilloverNote } = await import("../src/commands/spillover-note.js");
+    const { Zone } = await import("../src/time.js");
+    const unread = { get cycles(): never { throw new Error("cycles read") } };
+    const statement = { accounts: [unread, unread, unread], events: { read: 1000, priced: 1000, duplicates: 0, rejected: 0 }, lastUsage: { index: 2, rows: 3, starts: { first: Date.UTC(2026, 8, 1), before: Date.UTC(2026, 9, 1), last: Date.UTC(2026, 10, 1) } } };
+    const settings = { zone: Zone.of("UTC")!, through: undefined };
+    // 3 rows of 1,000 (0.30%) in the third cycle: the --cycle shown runs from the first cycle to the one before the last.
+    expect(spilloverNote(statement as never, settings as never, { cycle: undefined })).toBe("burnrate: note: 3 rows of the usage fall in the cycle from 2026-11-01 (0.30% of the usage), the statement's last: each of its 3 accounts is billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle 2026-09-01..2026-10-01\n");
   });
 });

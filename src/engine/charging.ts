@@ -37,7 +37,7 @@ export abstract class Charging extends Limits {
     if (index > this.throughCycle) {
       throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${formatInstant(this.setup.calendar.start(this.throughCycle + 1))} (--through)`, formatInstant(event.at));
     }
-    this.lastCycle = Math.max(this.lastCycle, index);
+    this.reachedBy(index);
     this.lastInstant = Math.max(this.lastInstant, event.at);
     this.applyDueUntil(event.at);
     let shape = this.shapeOf(event);

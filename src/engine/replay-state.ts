@@ -9,7 +9,7 @@ import type { LineHead } from "./cycle-lines.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
 import type { RowSource } from "./rows.js";
 import { CellItems } from "./keys.js";
-import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, TimelineEntry, UsageEvent } from "./types.js";
+import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, Statement, TimelineEntry, UsageEvent } from "./types.js";
 import { isPaidGrant } from "../ratecard/cycle-money.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
@@ -195,6 +195,26 @@ export abstract class ReplayState {
   protected instant: Instant = BEFORE_ALL;
   protected pending: UsageEvent[] = [];
   protected lastCycle = 0;
+  /** The latest cycle a usage row fell in, and how many rows did: a last cycle a few rows make is told (Statement.lastUsage). */
+  private usageCycle = -1;
+  private usageRows = 0;
+
+  /** A usage row reached the replay's cycle `index`: the statement reaches it, and the rows of its latest are counted. */
+  protected reachedBy(index: number): void {
+    this.lastCycle = Math.max(this.lastCycle, index);
+    if (index > this.usageCycle) {
+      this.usageCycle = index;
+      this.usageRows = 0;
+    }
+    if (index === this.usageCycle) this.usageRows++;
+  }
+
+  /** The usage rows of the statement's last cycle, where a usage row falls in it. */
+  protected lastUsage(): Statement["lastUsage"] {
+    if (this.usageCycle < 0 || this.usageCycle !== this.lastCycle) return undefined;
+    const calendar = this.setup.calendar;
+    return { index: this.usageCycle, rows: this.usageRows, starts: { first: calendar.start(0), before: calendar.start(Math.max(0, this.usageCycle - 1)), last: calendar.start(this.usageCycle) } };
+  }
   /**
    * The latest instant the statement must hold (--through, a usage row or a purchase): an account whose upgrade re-anchored
    * its cycles (plan_changes.upgrade: new_cycle) runs through its own cycle holding it, not through the replay calendar's end.

@@ -124,6 +124,7 @@ export class Replay extends Charging {
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), this.rewardMade.has(r.id)));
     const versions = this.versionsUsed(this.closedCycles.versions);
+    const usage = this.lastUsage();
     const unbudgeted = new Map([...this.runs.values()].flatMap((r) => (r.unbudgeted === undefined ? [] : [[r.id, r.unbudgeted] as const])));
     return {
       provider: this.card.provider,
@@ -134,6 +135,7 @@ export class Replay extends Charging {
       accounts,
       events: { ...this.counts },
       duplicateEvents: this.duplicateList.result(),
+      ...(usage === undefined ? {} : { lastUsage: usage }),
       ...(versions === undefined ? {} : { versions }),
       ...(unbudgeted.size === 0 ? {} : { unbudgeted }),
     };
@@ -174,7 +176,7 @@ export class Replay extends Charging {
         this.counts.read++;
         this.counts.priced++;
         // A re-anchored run (new_cycle) numbers its cycles on its own calendar: the replay's cycle is that of the row's instant.
-        this.lastCycle = Math.max(this.lastCycle, run.calendar === undefined ? run.cycle.index : this.setup.calendar.indexOf(at));
+        this.reachedBy(run.calendar === undefined ? run.cycle.index : this.setup.calendar.indexOf(at));
         this.lastInstant = Math.max(this.lastInstant, at);
       },
       price: (event) => this.price(event),

@@ -242,6 +242,8 @@ export interface Statement {
   unbudgeted?: ReadonlyMap<string, ReadonlySet<string>>;
   /** The card versions that priced lines, when several are given: each with the instant it switched in. */
   versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
+  /** Where a usage row falls in the statement's last cycle (of the replay's calendar): how many do, and the starts of the first cycle, the one before and the last. */
+  lastUsage?: { index: number; rows: number; starts: { first: Instant; before: Instant; last: Instant } };
 }
 
 type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";
