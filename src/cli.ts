@@ -63,7 +63,7 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
     .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE, value:DIMENSION:VALUE=EXPORTED", collect, [])
-    .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d (default 1d); later rows make the whole log be sorted on disk (CSV the row scanner reads; other logs are sorted at their first row out of order)", maxLateness);
+    .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d; later rows make the whole log be sorted on disk, or without this flag (1d) read again with its rows held as late as they come where the buffer holds them (logs the row scanner reads; other logs are sorted at their first row out of order)", maxLateness);
 }
 
 /** The command line, with each command's work in a lazily imported src/commands/NAME.ts that writes through `io`. */

@@ -49,7 +49,7 @@ export function dedupeWindow(text: string): number {
 }
 
 /** The longest lateness taken: a year, past which a value is more likely a slip than a plan. */
-const MAX_LATENESS_DAYS = 366;
+export const MAX_LATENESS_DAYS = 366;
 
 /** `--max-lateness`: a whole number of seconds, minutes, hours or days (0 alone: rows must come in time order), in milliseconds. */
 export function maxLateness(text: string): number {

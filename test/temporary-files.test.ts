@@ -11,7 +11,10 @@ import { stamp } from "./helpers/stamp.js";
 const BIN = join(ROOT, "bin/burnrate");
 const ACCOUNT = join(ROOT, "fixtures/fliplet/account.yaml");
 
-/** A log of `rows` reads in reverse time order, so the replay must sort it (in runs, past 50,000 rows). */
+/**
+ * A log of `rows` reads in reverse time order, so the replay must sort it (in runs, past 50,000 rows) where
+ * `--max-lateness` bounds how late a row may come (without it, rows that fit the reorder buffer are held in memory).
+ */
 function unsortedLog(dir: string, rows: number): string {
   const lines = ["timestamp,meter,quantity,project"];
   const start = Date.parse("2026-09-14T00:00:00Z");
@@ -44,7 +47,7 @@ describe("temporary files", () => {
   it("are gone after a run that sorted a large log read from standard input", async () => {
     const temp = mkdtempSync(join(tmpdir(), "burnrate-tmpdir-"));
     const log = readFileSync(unsortedLog(mkdtempSync(join(tmpdir(), "burnrate-log-")), 60_000), "utf8");
-    const result = await run(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { TMPDIR: temp }, log);
+    const result = await run(["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json", "--max-lateness", "1h"], { TMPDIR: temp }, log);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(readdirSync(temp)).toEqual([]);
@@ -53,7 +56,7 @@ describe("temporary files", () => {
   it("are gone after Ctrl-C in the middle of sorting, and the run still ends by SIGINT", async () => {
     const temp = mkdtempSync(join(tmpdir(), "burnrate-tmpdir-"));
     const log = unsortedLog(mkdtempSync(join(tmpdir(), "burnrate-log-")), 400_000);
-    const result = await run(["statement", "--account", ACCOUNT, "--usage", log, "--format", "json"], { TMPDIR: temp }, undefined, (child) => {
+    const result = await run(["statement", "--account", ACCOUNT, "--usage", log, "--format", "json", "--max-lateness", "1h"], { TMPDIR: temp }, undefined, (child) => {
       // Interrupt as soon as the first sorted run is on disk.
       const poll = setInterval(() => {
         if (readdirSync(temp).some((d) => d.startsWith("burnrate-sort-") && readdirSync(join(temp, d)).length > 0)) {

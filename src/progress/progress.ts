@@ -26,12 +26,13 @@ export interface ReplayProgress {
 }
 
 /** What a replay is doing while no row reaches the engine, as its line and a Ctrl-C say. */
-type ReplayPhase = "replaying" | "sorting" | "reading ids";
+type ReplayPhase = "replaying" | "sorting" | "reading ids" | "measuring lateness";
 
 /** Each phase before the rows reach the engine, as the line says it. */
 const PHASES: Record<Exclude<ReplayPhase, "replaying">, string> = {
   sorting: "sorting the usage into time order",
   "reading ids": "reading the usage's event ids (a first pass)",
+  "measuring lateness": "reading how late the usage's late rows come",
 };
 
 export interface ProgressSettings {

@@ -22,6 +22,8 @@ import { formatsOnce, scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
 import { sortRows } from "../usage/row-sort.js";
+import { latenessOf, type LogLateness } from "../usage/lateness.js";
+import type { SkippedRows } from "../usage/skipped-rows.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
 export interface UsageInput {
@@ -39,6 +41,10 @@ export interface UsageInput {
   progress?: ReplayProgress;
   /** `--max-lateness`: how much earlier than the latest row before it a row may be and still stream in order, in milliseconds (default a day). */
   maxLateness?: number;
+  /** The rows the reorder buffer holds at most: MAX_HELD, less in tests. */
+  maxHeld?: number;
+  /** Told what the reading met for the command's notes: rows a mapping skipped, rows later than the lateness allowed. */
+  skipped?: SkippedRows;
 }
 
 /** Each usage file's mapping (usage/mapping.ts: one merge of layout, folder, file, --mapping and --map). */
@@ -73,11 +79,12 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
     const scanned = { ...options, formatOf };
     // A log the first pass found in time order has no late row to wait for (the scanner stops at one it meets: SentIds): its rows go on at once.
-    const limits = { lateness: idScreen?.timeOrdered ? 0 : (input.maxLateness ?? DEFAULT_LATENESS), maxHeld: MAX_HELD };
+    const limits = { lateness: idScreen?.timeOrdered ? 0 : (input.maxLateness ?? DEFAULT_LATENESS), maxHeld: input.maxHeld ?? MAX_HELD };
     const again = secondReading(input.files);
     // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
     const readers: { usage: Ordered; readsPipes: boolean }[] = [];
-    if (reader === "scanner") readers.push({ usage: again.guarding(rowsInOrder(() => scanUsage(input.files, scanned), limits, input.progress)), readsPipes: false });
+    const late = { flag: input.maxLateness !== undefined, notes: input.skipped };
+    if (reader === "scanner") readers.push({ usage: again.guarding(rowsInOrder(() => scanUsage(input.files, scanned), limits, input.progress, late)), readsPipes: false });
     if (reader !== "csv-parse") readers.push({ usage: again.guarding(eventsInOrder(input.files, { ...options, plain: true }, input.progress)), readsPipes: true });
     readers.push({ usage: again.guarding(eventsInOrder(input.files, options, input.progress)), readsPipes: true });
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
@@ -123,23 +130,60 @@ function secondReading(files: readonly string[]): { check(why: string): void; gu
     check,
     guarding: (usage) => ({
       streamed: () => usage.streamed(),
-      sorted: () => {
+      ...(usage.relaxed === undefined ? {} : { relaxed: (late: TooLate) => (check("a row later than the lateness allowed"), usage.relaxed!(late)) }),
+      sorted: (late) => {
         check("a row out of time order");
-        return usage.sorted();
+        return usage.sorted(late);
       },
     }),
   };
 }
 
-/** A reader's usage as it streams (in time order, or close enough for the reorder stage), and the same usage sorted. */
+/**
+ * A reader's usage as it streams (in time order, or close enough for the reorder stage), the same usage streamed
+ * again through a reorder stage of its own lateness where the lateness allowed was too little (undefined where that
+ * will not do), and the same usage sorted. `late` is the row that came later than the lateness allowed, where one did.
+ */
 interface Ordered {
   streamed(): UsageBatches;
-  sorted(): UsageBatches;
+  relaxed?(late: TooLate): Promise<UsageBatches | undefined>;
+  sorted(late?: TooLate): UsageBatches;
 }
 
-function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits, progress: ReplayProgress | undefined): Ordered {
-  return { streamed: () => reorder(rows(), limits), sorted: () => sortRows(turning(rows(), progress)) };
+/** Where the lateness allowed comes from, and who is told of rows later than it. */
+interface LateRowsSetting {
+  /** Whether `--max-lateness` gave it: then it bounds how long a row is held, and later rows are sorted on disk. */
+  flag: boolean;
+  notes: SkippedRows | undefined;
 }
+
+function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits, progress: ReplayProgress | undefined, setting: LateRowsSetting): Ordered {
+  const tell = (late: TooLate, rows: number, found: LogLateness | undefined, buffered: boolean) => {
+    const first = { at: late.origin, by: late.by };
+    if (rows >= NOTED_ROWS) setting.notes?.lateRows({ allowed: limits.lateness, flag: setting.flag, first, rows, maxHeld: limits.maxHeld, found, buffered });
+  };
+  return {
+    streamed: () => reorder(rows(), limits),
+    // Rows later than the default lateness: how late is read first (a reading without the engine, far cheaper than a
+    // sort on disk, after which no row reaches the engine until every row is read), and the rows are held that long
+    // where the buffer can hold them (newcomer, stop 44: a gateway's month with rows two to four days late).
+    ...(setting.flag ? {} : {
+      relaxed: async (late: TooLate) => {
+        progress?.restart(2, "measuring lateness");
+        const found = await latenessOf(rows(), () => progress?.rows(0));
+        const buffered = found.lateness > limits.lateness && found.held <= limits.maxHeld;
+        tell(late, found.rows, found, buffered);
+        return buffered ? reorder(rows(), { ...limits, lateness: found.lateness }) : undefined;
+      },
+    }),
+    sorted: (late) => sortRows(turning(rows(), progress, (count) => {
+      if (setting.flag && late !== undefined) tell(late, count, undefined, false);
+    })),
+  };
+}
+
+/** Logs of fewer rows read again or sorted are not noted: it costs them a fraction of a second (a log written by hand out of order). */
+const NOTED_ROWS = 100_000;
 
 /** The files' events merged by time as they stream, and sorted from the files read in turn (readUsageInTurn: ties in the files' order). */
 function eventsInOrder(files: readonly string[], options: UsageOptions, progress: ReplayProgress | undefined): Ordered {
@@ -151,7 +195,7 @@ function eventsInOrder(files: readonly string[], options: UsageOptions, progress
  * sorted no row reaches the engine to give one, and a Ctrl-C is heard only at a turn. Their count, once
  * all are read, is the sorted replay's whole (progress.sorted).
  */
-async function* turning<T extends UsageBatch>(batches: AsyncIterable<T>, progress: ReplayProgress | undefined): AsyncGenerator<T> {
+async function* turning<T extends UsageBatch>(batches: AsyncIterable<T>, progress: ReplayProgress | undefined, read?: (rows: number) => void): AsyncGenerator<T> {
   let rows = 0;
   for await (const batch of batches) {
     rows += sizeOf(batch);
@@ -160,6 +204,7 @@ async function* turning<T extends UsageBatch>(batches: AsyncIterable<T>, progres
   }
   // All read: the replay of the sorted rows counts its share of these.
   progress?.sorted(rows);
+  read?.(rows);
 }
 
 /**
@@ -181,23 +226,40 @@ async function copyStdin(source: Readable): Promise<{ file: string; remove(): vo
   return { file, remove: folder.remove };
 }
 
-/** Replay a stream that should be in time order; if it is not, replay it again sorted. */
+/**
+ * Replay a stream that should be in time order; if it is not, replay it again with its rows held as late as they
+ * come (where the reader can say how late), or else sorted.
+ */
 async function replayInOrder(card: RateCard, settings: AccountSettings, usage: Ordered, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined): Promise<Statement> {
-  const stream = new Watched(usage.streamed(), progress);
+  const streamed = await replayedInOrder(card, settings, usage.streamed(), ledger, progress);
+  if (streamed.statement !== undefined) return streamed.statement;
+  ledger?.restart();
+  const relaxed = streamed.late === undefined ? undefined : await usage.relaxed?.(streamed.late);
+  if (relaxed !== undefined) {
+    const again = await replayedInOrder(card, settings, relaxed, ledger, progress);
+    if (again.statement !== undefined) return again.statement;
+    ledger?.restart();
+  }
+  progress?.restart(2, "sorting");
+  return replayEvents(card, settings, counted(usage.sorted(streamed.late), progress), ledger);
+}
+
+/** The replay of a stream that should be in time order; else, where the reorder stage met one, the row that came too late. */
+async function replayedInOrder(card: RateCard, settings: AccountSettings, batches: UsageBatches, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined): Promise<{ statement: Statement; late?: undefined } | { statement?: undefined; late: TooLate | undefined }> {
+  const stream = new Watched(batches, progress);
   try {
-    return await replayEvents(card, settings, stream, ledger);
+    return { statement: await replayEvents(card, settings, stream, ledger) };
   } catch (e) {
+    if (e instanceof TooLate) return { late: e };
     // The engine judged a row against the rows before it (an item ended before it
     // began, a level lowered below zero). That verdict only stands if the input
     // is in time order: look through the rest before reporting it.
-    if (!(e instanceof OutOfOrder) && !(e instanceof TooLate) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
+    if (!(e instanceof OutOfOrder) && !(e instanceof UserError && !(await stream.restInOrder()))) throw e;
+    return { late: stream.late };
   } finally {
     // A stream left partway holds its files open (and a scanner's worker thread alive).
     await stream.close();
   }
-  ledger?.restart();
-  progress?.restart(2, "sorting");
-  return replayEvents(card, settings, counted(usage.sorted(), progress), ledger);
 }
 
 /** The batches as they are, their rows told to the progress. */
@@ -244,6 +306,9 @@ class Watched implements UsageBatches {
     await this.source.return?.();
   }
 
+  /** The row restInOrder() found later than the lateness allowed, where the reorder stage met one. */
+  late: TooLate | undefined;
+
   async restInOrder(): Promise<boolean> {
     const ordered = (batch: UsageBatch) => {
       for (let i = 0; i < sizeOf(batch); i++) {
@@ -258,8 +323,9 @@ class Watched implements UsageBatches {
       for (let next = await this.source.next(); !next.done; next = await this.source.next()) if (!ordered(next.value)) return false;
     } catch (e) {
       // The reorder stage met a row later than the lateness allowed.
-      if (e instanceof TooLate) return false;
-      throw e;
+      if (!(e instanceof TooLate)) throw e;
+      this.late = e;
+      return false;
     }
     return true;
   }

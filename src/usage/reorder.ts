@@ -2,6 +2,7 @@ import { siftDown } from "./heap.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import type { RowSource, ShapedRows } from "../engine/rows.js";
 import type { Instant } from "../time.js";
+import type { Location } from "../errors.js";
 import { BatchWriter, OrderScratch, RowColumns, timeOrder } from "./row-columns.js";
 
 /**
@@ -34,6 +35,9 @@ export class TooLate extends Error {
   constructor(
     readonly at: Instant,
     readonly line: number,
+    /** Where the row is, and how much earlier it is than the latest row before it. */
+    readonly origin: Location,
+    readonly by: number,
   ) {
     super("a usage row later than the lateness allowed");
     this.name = "TooLate";
@@ -175,7 +179,7 @@ class Reorder {
         continue;
       }
       // A late row, held for its batch's run: unless it is earlier than a row already passed on.
-      if (base + at[i]! < this.released) throw new TooLate(base + at[i]!, batch.firstLine + batch.line[i]!);
+      if (base + at[i]! < this.released) throw new TooLate(base + at[i]!, batch.firstLine + batch.line[i]!, this.source.origin(batch.firstLine + batch.line[i]!), this.latest - base - at[i]!);
       this.hold(batch, i, batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined);
       i++;
     }

@@ -9,6 +9,7 @@ import { naiveTimeNotes } from "./naive-times.js";
 import { FallbackReads } from "./layout19-parts.js";
 import { FolderColumns, type FolderColumn } from "./folder-columns.js";
 import type { SkipTally } from "./skip-cells.js";
+import { lateRowsNote, type LateRows } from "./lateness.js";
 
 /**
  * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
@@ -18,6 +19,13 @@ import type { SkipTally } from "./skip-cells.js";
  * no later than the last one told shows: memory grows with the files, never with the rows.
  */
 export class SkippedRows {
+  /** Rows later than the lateness allowed, and what the replay did with them: told once, however often the log is replayed. */
+  private late: LateRows | undefined;
+
+  lateRows(late: LateRows): void {
+    this.late ??= late;
+  }
+
   /** The values rows read from a layout's fallback column (a team's id where its name is empty), for the budget checks. */
   readonly fallbacks = new FallbackReads();
   /** Skipped rows by file and reason. */
@@ -154,6 +162,7 @@ export class SkippedRows {
   notes(card?: RateCard): string[] {
     return [
       ...this.folderColumns.notes(),
+      ...(this.late === undefined ? [] : [lateRowsNote(this.late)]),
       ...this.folders,
       ...acrossFiles([...this.nearMisses.values()], (m) => `${m.column}\u0000${m.meant}\u0000${m.cell}`).map(({ rows, first, files, column, meant, cell, place }) => {
         const at = place === undefined ? "" : ` (${formatPlace(place)})`;

@@ -1,0 +1,121 @@
+import type { ShapedRows } from "../engine/rows.js";
+import { formatLocation, type Location } from "../errors.js";
+import { MAX_LATENESS_DAYS } from "../flags.js";
+
+/**
+ * How late a log's late rows come, read from the row scanner's rows without
+ * pricing them: what a reorder buffer needs to put the whole log back in time
+ * order as it streams, where the default lateness was too little. A row's
+ * lateness is how much earlier it is than the latest row before it; the buffer
+ * passes a row on once it is the lateness older than the latest row seen, so a
+ * buffer of the log's greatest lateness never meets a row earlier than one it
+ * passed on (reorder.ts), unless it holds more rows than it may.
+ */
+export interface LogLateness {
+  readonly rows: number;
+  /** The greatest lateness of any row, in milliseconds (0 for a log in time order). */
+  readonly lateness: number;
+  /**
+   * At most how many rows a buffer of `lateness` holds at once: the rows within the
+   * lateness and an hour of any instant (counted by the hour), so never fewer than it holds.
+   */
+  readonly held: number;
+}
+
+const HOUR = 3_600_000;
+/** The most `--max-lateness` takes. */
+const MAX_FLAG = MAX_LATENESS_DAYS * 86_400_000;
+
+/**
+ * The log's lateness (LogLateness), reading `batches` to their end. `turn` is
+ * awaited after each batch: a turn of the event loop now and then, so that a
+ * Ctrl-C is heard while no row reaches the engine.
+ */
+export async function latenessOf(batches: AsyncIterable<ShapedRows>, turn: () => Promise<void> | undefined): Promise<LogLateness> {
+  let latest = -Infinity;
+  let lateness = 0;
+  let rows = 0;
+  // Rows by the hour of their instant: a log's hours are few (8,760 a year), whatever its rows.
+  const hours = new Map<number, number>();
+  for await (const batch of batches) {
+    const { base, at, count } = batch;
+    rows += count;
+    for (let i = 0; i < count; i++) {
+      const instant = base + at[i]!;
+      const hour = Math.floor(instant / HOUR);
+      hours.set(hour, (hours.get(hour) ?? 0) + 1);
+      if (instant >= latest) latest = instant;
+      else if (latest - instant > lateness) lateness = latest - instant;
+    }
+    await turn();
+  }
+  return { rows, lateness, held: mostWithin(hours, Math.ceil(lateness / HOUR) + 1) };
+}
+
+/** The most rows in any `span` consecutive hours. */
+function mostWithin(hours: ReadonlyMap<number, number>, span: number): number {
+  const sorted = [...hours.keys()].sort((a, b) => a - b);
+  let most = 0;
+  let sum = 0;
+  let from = 0;
+  for (const hour of sorted) {
+    sum += hours.get(hour)!;
+    while (sorted[from]! <= hour - span) sum -= hours.get(sorted[from++]!)!;
+    if (sum > most) most = sum;
+  }
+  return most;
+}
+
+/**
+ * A lateness as `--max-lateness` takes it, rounded up to its largest whole unit
+ * (3 days and 4 hours is `4d`): the flag that reads such a log once.
+ */
+export function latenessFlag(ms: number): string {
+  const units: [string, number][] = [["d", 86_400_000], ["h", HOUR], ["m", 60_000], ["s", 1000]];
+  for (const [unit, size] of units) if (ms >= size) return `${Math.ceil(ms / size)}${unit}`;
+  return ms === 0 ? "0" : "1s";
+}
+
+/** A lateness for a person, up to the next second: days, hours, minutes and seconds, the zero ones left out (`2d 3h`, `45m 10s`, `0.25s`). */
+export function latenessText(ms: number): string {
+  if (ms < 1000) return `${ms / 1000}s`;
+  const parts: string[] = [];
+  let rest = Math.ceil(ms / 1000);
+  for (const [unit, size] of [["d", 86_400], ["h", 3600], ["m", 60], ["s", 1]] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0) parts.push(`${n}${unit}`);
+  }
+  return parts.join(" ");
+}
+
+/** What a replay did with rows later than the lateness allowed, for its note. */
+export interface LateRows {
+  /** The lateness allowed: `--max-lateness`, or the default where `flag` is false. */
+  readonly allowed: number;
+  readonly flag: boolean;
+  /** The row the reorder stage met earlier than a row it had passed on, and how much earlier it is than the latest row before it. */
+  readonly first: { readonly at: Location; readonly by: number };
+  readonly rows: number;
+  /** The rows a reorder buffer holds at most (MAX_HELD). */
+  readonly maxHeld: number;
+  /** What a reading of the whole log found; undefined where `--max-lateness` bounds the lateness, and the log was sorted without one. */
+  readonly found: LogLateness | undefined;
+  /** Whether the log was read again through a buffer of its own lateness (else sorted on disk). */
+  readonly buffered: boolean;
+}
+
+/** The note that says so: how late the rows came, what was done, and what reads such a log once. */
+export function lateRowsNote({ allowed, flag, first, maxHeld, found, buffered }: LateRows): string {
+  const limit = `--max-lateness ${latenessFlag(allowed)}${flag ? "" : ", the default"}`;
+  const most = maxHeld.toLocaleString("en-US");
+  const sorted = "the log was sorted by time on disk and replayed (every row read twice and written once more)";
+  const row = `${formatLocation(first.at)}, ${latenessText(first.by)} earlier than a row before it`;
+  // A row within the lateness met as too late: the buffer was full, and passed on rows sooner.
+  if (first.by <= allowed) return `burnrate: note: the rows within the lateness allowed (${limit}) came to more than the ${most} rows the reorder buffer holds, and a row came after rows later than it were passed on (${row}), so ${sorted}\n`;
+  if (found === undefined) return `burnrate: note: a row came later than the lateness allowed (${limit}; ${row}), so ${sorted}; without --max-lateness, how late the rows come is read first and they are held that long where the buffer can hold them\n`;
+  const late = `rows of the usage came up to ${latenessText(found.lateness)} late, later than the lateness allowed (${limit}; the first at ${row})`;
+  if (!buffered) return `burnrate: note: ${late}; holding rows that late would hold up to ${found.held.toLocaleString("en-US")} rows, more than the ${most} the reorder buffer holds, so ${sorted}\n`;
+  const once = found.lateness <= MAX_FLAG ? `; --max-lateness ${latenessFlag(found.lateness)} reads such a log once` : "";
+  return `burnrate: note: ${late}; the log was read again, its rows held up to ${latenessText(found.lateness)} to put them back in time order${once}\n`;
+}
