@@ -93,7 +93,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   } finally {
     progress.end();
   }
-  for (const note of skipped.notes(card)) io.stderr.write(note);
+  for (const note of skipped.notes(card)) io.stderr.write(visibleLines(note));
   for (const warning of fallbackWarnings(card, after)) io.stderr.write(visibleLines(warning));
   const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });

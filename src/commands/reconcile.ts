@@ -61,7 +61,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
     tolerance,
   }).finally(() => progress.end());
   // The bill's cycles: a day of dated rows may straddle their boundaries.
-  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(note);
+  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(visibleLines(note));
   for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };

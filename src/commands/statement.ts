@@ -62,7 +62,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
       const writer = new LedgerWriter(format === "json" ? ledgerJsonFormat(ctx, period) : ledgerCsvFormat({ bom: options.bom }), file, period);
       const replayed = await replayFiles(card, settings, input, writer).finally(() => progress.end());
       if (period !== undefined) checkWithin(period, replayed, settings, options.cycle!);
-      for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(note);
+      for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(visibleLines(note));
       writer.end(period === undefined ? undefined : accountSpans(replayed, period));
       await file.commit(io);
     } catch (e) {
@@ -75,7 +75,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
-  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(note);
+  for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(visibleLines(note));
   const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account));
   for (const lookalike of lookalikes) io.stderr.write(lookalikeWarning(settings, lookalike));
   const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes);

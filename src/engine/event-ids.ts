@@ -124,6 +124,12 @@ export class SeenEventIds {
     return undefined;
   }
 
+  /** Whether a row of this id may repeat an earlier row's: it has one, and the first pass did not find it on one row only. Changes nothing. */
+  mayRepeat(eventId: string | undefined): boolean {
+    if (eventId === undefined || this.screen?.repeated.length === 0) return false;
+    return !this.once(scratch, 0, utf8Of(eventId));
+  }
+
   /** Whether row `i` of `ids`, of `account` and `meter`, would repeat an earlier row's id at `at`. Changes nothing. */
   rowRepeats(ids: EventIdColumn, i: number, owner: { account: string; meter: string }, at: Instant): boolean {
     if (this.screen?.repeated.length === 0) return false;

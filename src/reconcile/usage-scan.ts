@@ -11,7 +11,7 @@ import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import type { Calendar, Instant } from "../time.js";
 import type { EventBatches } from "../usage/merge.js";
 import { screenEventIds } from "../usage/id-screen.js";
-import { readUsage, readUsageInTurn, type SkipRule } from "../usage/read.js";
+import { readUsageInTurn, type SkipRule } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import type { Aligner } from "./align.js";
 import type { SkippedOnLine } from "./types.js";
@@ -51,14 +51,16 @@ interface UsageScanRequest {
   window: number;
   /** The accounts compared, where the bill names them: another's events near a boundary are no line's to move. */
   accounts?: ReadonlySet<string> | undefined;
+  /** Every event scanned, not only the usable ones: the scan `usable` must give the same findings as (a test's). */
+  every?: boolean;
 }
 
 /**
  * One read of the usage, beside the replay, for what a statement does not
  * keep: which lines repeated event_ids belong to, and the events close to the
- * cycle boundaries a bill might cut elsewhere. Events are taken in the
- * replay's order (usage out of time order is read again sorted), so the
- * event_id rule picks the same rows as repeats as the replay did. Flow amounts
+ * cycle boundaries a bill might cut elsewhere. The events that can matter are
+ * taken in the replay's order (sorted by time), so the event_id rule picks the
+ * same rows as repeats as the replay did. Flow amounts
  * come from the engine's own event pricing, without the wallet: they only
  * choose a boundary hypothesis, which a replay then proves.
  */
@@ -68,18 +70,52 @@ export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): P
   // As the replay does: only ids a first pass finds on more than one row are remembered.
   const screen = await screenEventIds(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
   const rule = { window: settings.dedupeWindow, screen };
-  let skipped = new Map<string, SkippedOnLine>();
-  // The skipped rows of a read given up (out of time order) are counted again by the sorted one.
-  const reading = () => {
-    skipped = new Map();
-    return { ...options, skippedEvent: skippedRows(request, skipped) };
+  const skipped = new Map<string, SkippedOnLine>();
+  const reading = { ...options, skippedEvent: skippedRows(request, skipped) };
+  // Read once, the events that can matter sorted by time (in memory, or on disk past 50,000): the whole log streamed,
+  // and read again sorted on disk where it came out of order, took most of a month's reconcile (newcomer, stop 44: 20 s
+  // of 48, its rows days late). The order is the replay's sorted one: time, ties in the files' order.
+  const read = readUsageInTurn(input.files, reading);
+  const events = sortByTime(request.every === true ? read : usable(read, request, rule));
+  return { ...(await scanInReplayOrder(events, request, rule)), skipped };
+}
+
+/**
+ * The events whose place in the replay's order can change what the scan finds: a row of an id that may repeat (the
+ * first pass found it on more than one row), a flow charge near a boundary the bill might cut at, and every row of any
+ * other meter (an item's rows of one instant keep the log's order among themselves, in the places the item's rows take:
+ * with some of them left out, another row's place among them could move). Any other row is a flow charge of an id on
+ * one row of the log (or of none), far from the boundaries, which the scan passes by wherever it comes: so the events
+ * kept come in the order they come in among all of them.
+ */
+async function* usable(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): EventBatches {
+  const ids = new SeenEventIds(rule);
+  // A meter is a flow charge in every version of the card, or its rows are kept.
+  const cards = [request.card, ...(versionInstants(request.card, request.calendar.zone)?.map((v) => v.card) ?? [])];
+  const flows = new Map<string, boolean>();
+  const flow = (meter: string) => {
+    let known = flows.get(meter);
+    if (known === undefined) flows.set(meter, (known = cards.every((card) => flowCharge(card, meter))));
+    return known;
   };
-  try {
-    return { ...(await scanInReplayOrder(readUsage(input.files, reading()), request, rule)), skipped };
-  } catch (e) {
-    if (!(e instanceof OutOfOrder)) throw e;
+  for await (const batch of events) {
+    const kept = batch.filter((event) => !flow(event.meter) || ids.mayRepeat(event.eventId) || nearBoundaries(event, request).length > 0);
+    if (kept.length > 0) yield kept;
   }
-  return { ...(await scanInReplayOrder(sortByTime(readUsageInTurn(input.files, reading())), request, rule)), skipped };
+}
+
+/** Whether `meter` names a charge of a flow meter in `card`. */
+function flowCharge(card: RateCard, meter: string): boolean {
+  const event = card.events.get(meter);
+  return event !== undefined && event.role === "charge" && event.meter.aggregation === "flow";
+}
+
+/** The boundaries a flow charge of the accounts compared is near: the cycles it is within the window of the start of. */
+function nearBoundaries(event: UsageEvent, request: UsageScanRequest): number[] {
+  const { calendar, boundaries, window, accounts } = request;
+  const cycle = calendar.indexOf(event.at);
+  if (cycle < 0 || (accounts !== undefined && !accounts.has(event.account))) return [];
+  return [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
 }
 
 /**
@@ -133,7 +169,7 @@ async function* inReplayOrder(events: EventBatches, familiesAtInstant: (at: numb
 }
 
 async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<Omit<RepeatsAndBoundaryEvents, "skipped">> {
-  const { card, calendar, aligner, boundaries, window, accounts } = request;
+  const { card, calendar, aligner } = request;
   const duplicates = new Map<string, Decimal>();
   const duplicateAmounts = new Map<string, Decimal>();
   const unpriced = new Set<string>();
@@ -167,8 +203,8 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
       }
       continue;
     }
-    if (!flow || (accounts !== undefined && !accounts.has(event.account))) continue;
-    const around = [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
+    if (!flow) continue;
+    const around = nearBoundaries(event, request);
     if (around.length === 0) continue;
     // Split as repeats are: a bill by component (request:input_tokens) sees the tokens a boundary moves on its
     // component lines, where only the meter's own line saw a move, and no shift was ever tested (newcomer, stop 37).

@@ -1,5 +1,6 @@
 import type { ShapedRows } from "../engine/rows.js";
 import { formatLocation, type Location } from "../errors.js";
+import { visible } from "../render/shared/escape.js";
 import { MAX_LATENESS_DAYS } from "../flags.js";
 
 /**
@@ -13,13 +14,15 @@ import { MAX_LATENESS_DAYS } from "../flags.js";
  */
 export interface LogLateness {
   readonly rows: number;
-  /** The greatest lateness of any row, in milliseconds (0 for a log in time order). */
+  /** The greatest lateness of any row, in milliseconds (0 for a log in time order); of the rows read, where not `whole`. */
   readonly lateness: number;
   /**
    * At most how many rows a buffer of `lateness` holds at once: the rows within the
    * lateness and an hour of any instant (counted by the hour), so never fewer than it holds.
    */
   readonly held: number;
+  /** Whether the whole log was read: the reading stops once the rows read are already more than a buffer may hold. */
+  readonly whole: boolean;
 }
 
 const HOUR = 3_600_000;
@@ -27,11 +30,11 @@ const HOUR = 3_600_000;
 const MAX_FLAG = MAX_LATENESS_DAYS * 86_400_000;
 
 /**
- * The log's lateness (LogLateness), reading `batches` to their end. `turn` is
- * awaited after each batch: a turn of the event loop now and then, so that a
- * Ctrl-C is heard while no row reaches the engine.
+ * The log's lateness (LogLateness), reading `batches` to their end, or until the rows within the lateness found so far
+ * are more than `maxHeld` (a fully reversed log: the rest of the reading would only find more). `turn` is awaited after
+ * each batch: a turn of the event loop now and then, so that a Ctrl-C is heard while no row reaches the engine.
  */
-export async function latenessOf(batches: AsyncIterable<ShapedRows>, turn: () => Promise<void> | undefined): Promise<LogLateness> {
+export async function latenessOf(batches: AsyncIterable<ShapedRows>, maxHeld: number, turn: () => Promise<void> | undefined): Promise<LogLateness> {
   let latest = -Infinity;
   let lateness = 0;
   let rows = 0;
@@ -47,9 +50,20 @@ export async function latenessOf(batches: AsyncIterable<ShapedRows>, turn: () =>
       if (instant >= latest) latest = instant;
       else if (latest - instant > lateness) lateness = latest - instant;
     }
+    // The rows so far within the lateness so far of the latest hour: the whole log's window can only hold more.
+    const span = spanOf(lateness);
+    const last = Math.floor(latest / HOUR);
+    let within = 0;
+    for (let h = last - span + 1; h <= last && within <= maxHeld; h++) within += hours.get(h) ?? 0;
+    if (within > maxHeld) return { rows, lateness, held: within, whole: false };
     await turn();
   }
-  return { rows, lateness, held: mostWithin(hours, Math.ceil(lateness / HOUR) + 1) };
+  return { rows, lateness, held: mostWithin(hours, spanOf(lateness)), whole: true };
+}
+
+/** The hours a buffer of `lateness` may hold rows of: the lateness, and the hour it starts in. */
+function spanOf(lateness: number): number {
+  return Math.ceil(lateness / HOUR) + 1;
 }
 
 /** The most rows in any `span` consecutive hours. */
@@ -109,13 +123,13 @@ export interface LateRows {
 export function lateRowsNote({ allowed, flag, first, maxHeld, found, buffered }: LateRows): string {
   const limit = `--max-lateness ${latenessFlag(allowed)}${flag ? "" : ", the default"}`;
   const most = maxHeld.toLocaleString("en-US");
-  const sorted = "the log was sorted by time on disk and replayed (every row read twice and written once more)";
-  const row = `${formatLocation(first.at)}, ${latenessText(first.by)} earlier than a row before it`;
-  // A row within the lateness met as too late: the buffer was full, and passed on rows sooner.
-  if (first.by <= allowed) return `burnrate: note: the rows within the lateness allowed (${limit}) came to more than the ${most} rows the reorder buffer holds, and a row came after rows later than it were passed on (${row}), so ${sorted}\n`;
-  if (found === undefined) return `burnrate: note: a row came later than the lateness allowed (${limit}; ${row}), so ${sorted}; without --max-lateness, how late the rows come is read first and they are held that long where the buffer can hold them\n`;
-  const late = `rows of the usage came up to ${latenessText(found.lateness)} late, later than the lateness allowed (${limit}; the first at ${row})`;
-  if (!buffered) return `burnrate: note: ${late}; holding rows that late would hold up to ${found.held.toLocaleString("en-US")} rows, more than the ${most} the reorder buffer holds, so ${sorted}\n`;
+  const sorted = (readings: string) => `the log was sorted by time on disk and replayed (every row read ${readings} and written once more)`;
+  // The row the stream met after rows later than it had gone on: not always the first row later than the lateness (the buffer passes rows on a batch at a time).
+  const row = `the row that stopped the stream at ${visible(formatLocation(first.at))}, ${latenessText(first.by)} earlier than a row before it`;
+  if (first.by <= allowed) return `burnrate: note: the rows within the lateness allowed (${limit}) came to more than the ${most} rows the reorder buffer holds (${row}), so ${sorted("twice")}\n`;
+  if (found === undefined) return `burnrate: note: a row came later than the lateness allowed (${limit}; ${row}), so ${sorted("twice")}; without --max-lateness, how late the rows come is read first and they are held that long where the buffer can hold them\n`;
+  const late = `rows of the usage came ${found.whole ? "up to" : "at least"} ${latenessText(found.lateness)} late, later than the lateness allowed (${limit}; ${row})`;
+  if (!buffered) return `burnrate: note: ${late}; holding rows that late would hold ${found.whole ? "up to" : "more than"} ${found.held.toLocaleString("en-US")} rows, more than the ${most} the buffer holds for it, so ${sorted(found.whole ? "three times" : "twice, part of it three times,")}\n`;
   const once = found.lateness <= MAX_FLAG ? `; --max-lateness ${latenessFlag(found.lateness)} reads such a log once` : "";
   return `burnrate: note: ${late}; the log was read again, its rows held up to ${latenessText(found.lateness)} to put them back in time order${once}\n`;
 }
