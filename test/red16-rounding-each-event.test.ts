@@ -37,3 +37,35 @@ describe("reconcile: a bill that rounds each event", () => {
     expect(out.differences.map((d) => d.class)).toEqual(["rate_drift"]);
   });
 });
+
+// A bill by account (a gateway's hundreds of customers): the replay rounding each event reprices only the accounts
+// with a line that differs by a rate (stop 45), and finds each one's rounding as the replay of every account would.
+// beta: 500 requests of the same 12,345 tokens, 92.5875 exactly, 95 rounded each (0.19 a request).
+async function reconcileByAccount(acme: string, beta: string) {
+  const dir = mkdtempSync(join(tmpdir(), "red16-accounts-"));
+  writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z", account: beta }\naccounts:\n  beta: { plan: pro }\n');
+  const row = (i: number, account: string) => `2026-11-02T10:${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z,${account},request,1,gpt-4o-mini,openai,12345,0`;
+  const rows = [...Array.from({ length: 1000 }, (_, i) => row(i, "acme")), ...Array.from({ length: 500 }, (_, i) => row(i, "beta"))].sort();
+  writeFileSync(join(dir, "usage.csv"), `timestamp,account,meter,quantity,model,provider,input_tokens,output_tokens\n${rows.join("\n")}\n`);
+  writeFileSync(join(dir, "bill.csv"), `period_start,account,activity,model,provider,quantity,amount\n2026-11-01,acme,request,gpt-4o-mini,openai,1000,${acme}\n2026-11-01,beta,request,gpt-4o-mini,openai,500,${beta}\n`);
+  const run = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/floopy.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+  return { run, out: JSON.parse(run.stdout) as { differences: { class: string; delta: string; within_tolerance: boolean }[]; lines: { dimensions: Record<string, string>; status: string }[] } };
+}
+
+describe("reconcile: a bill by account that rounds each event", () => {
+  it("finds acme's 190 rounding, beta's 92.5875 agreeing", async () => {
+    const { run, out } = await reconcileByAccount("190", "92.5875");
+    expect(run.code, run.stderr).toBe(1);
+    expect(out.differences.map((d) => [d.class, d.delta, d.within_tolerance])).toEqual([["rounding", "4.825", false]]);
+  });
+
+  it("finds both roundings where both accounts' lines differ", async () => {
+    const { out } = await reconcileByAccount("190", "95");
+    expect(out.differences.map((d) => [d.class, d.delta])).toEqual([["rounding", "4.825"], ["rounding", "2.4125"]]);
+  });
+
+  it("finds beta's 95 rounding where acme's 191 is a rate drift", async () => {
+    const { out } = await reconcileByAccount("191", "95");
+    expect(out.differences.map((d) => [d.class, d.delta])).toEqual([["rate_drift", "5.825"], ["rounding", "2.4125"]]);
+  });
+});

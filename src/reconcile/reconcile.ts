@@ -244,7 +244,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   // line that then comes to the bill's amount exactly is that rounding.
   if (!bills && card.precision.roundAt === "none" && [...verdicts.values()].some((v) => v?.class === "rate_drift")) {
     const each = roundingEachEvent(card);
-    const rounded = found ? await found.replay(each) : await replayFiles(each, settings, ctx.usage);
+    const rounded = found ? await found.replay(each) : await replayFiles(each, settings, driftingOnly(ctx.usage, card, lines, verdicts));
     const again = aligner.align(rounded, charges, cycles, accounts);
     for (const [id, line] of lines) {
       const bill = line.bill?.amount;
@@ -433,6 +433,17 @@ function calendarOf(statement: Statement, settings: AccountSettings): Calendar {
 function roundingEachEvent(card: RateCard): RateCard {
   const each = (c: RateCard): RateCard => ({ ...c, precision: { ...c.precision, roundAt: "event" } });
   return card.versions === undefined ? each(card) : { ...each(card), versions: card.versions.map(each) };
+}
+
+/**
+ * The usage of the accounts whose lines differ by a rate, where the bill names accounts: the replay rounding each event
+ * reprices only those (an account's statement is what its rows alone give), a few of a gateway's hundreds of
+ * customers. A card with rewards (one account credited for another's usage), or a bill without accounts, reprices all.
+ */
+function driftingOnly(usage: UsageInput, card: RateCard, lines: ReadonlyMap<string, AlignedLine>, verdicts: ReadonlyMap<string, Verdict | undefined>): UsageInput {
+  const accounts = [...lines].filter(([id]) => verdicts.get(id)?.class === "rate_drift").map(([, line]) => line.account);
+  if (accounts.includes(undefined) || [card, ...(card.versions ?? [])].some((c) => c.rewards !== undefined)) return usage;
+  return { ...usage, accounts: new Set(accounts as string[]) };
 }
 
 /**

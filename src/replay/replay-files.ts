@@ -23,6 +23,7 @@ import { sortByTime } from "../usage/sort-runs.js";
 import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
 import { sortRows } from "../usage/row-sort.js";
 import { latenessOf, type LogLateness } from "../usage/lateness.js";
+import { usageOfAccounts } from "../usage/account-rows.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
@@ -41,6 +42,11 @@ export interface UsageInput {
   progress?: ReplayProgress;
   /** `--max-lateness`: how much earlier than the latest row before it a row may be and still stream in order, in milliseconds (default a day). */
   maxLateness?: number;
+  /**
+   * The rows of these accounts only: reconcile's replay rounding each event, of the accounts whose lines it checks. An
+   * account's statement is what its rows alone give, but for a card's rewards (usageOfAccounts).
+   */
+  accounts?: ReadonlySet<string>;
   /** The rows the reorder buffer holds at most: MAX_HELD, less in tests. */
   maxHeld?: number;
   /** Told what the reading met for the command's notes: rows a mapping skipped, rows later than the lateness allowed. */
@@ -84,9 +90,10 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
     const readers: { usage: Ordered; readsPipes: boolean }[] = [];
     const late = { flag: input.maxLateness !== undefined, notes: input.skipped };
-    if (reader === "scanner") readers.push({ usage: again.guarding(rowsInOrder(() => scanUsage(input.files, scanned), limits, input.progress, late)), readsPipes: false });
-    if (reader !== "csv-parse") readers.push({ usage: again.guarding(eventsInOrder(input.files, { ...options, plain: true }, input.progress)), readsPipes: true });
-    readers.push({ usage: again.guarding(eventsInOrder(input.files, options, input.progress)), readsPipes: true });
+    const only = (usage: Ordered) => (input.accounts === undefined ? usage : ofAccounts(usage, input.accounts));
+    if (reader === "scanner") readers.push({ usage: again.guarding(only(rowsInOrder(() => scanUsage(input.files, scanned), limits, input.progress, late))), readsPipes: false });
+    if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress))), readsPipes: true });
+    readers.push({ usage: again.guarding(only(eventsInOrder(input.files, options, input.progress))), readsPipes: true });
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
@@ -196,6 +203,16 @@ const HELD_LATE = 1 << 18;
 
 /** Logs of fewer rows read again or sorted are not noted: it costs them a fraction of a second (a log written by hand out of order). */
 const NOTED_ROWS = 100_000;
+
+/** A reader's usage, in every reading, of `accounts` only (usageOfAccounts). */
+function ofAccounts(usage: Ordered, accounts: ReadonlySet<string>): Ordered {
+  const relaxed = usage.relaxed;
+  return {
+    streamed: () => usageOfAccounts(usage.streamed(), accounts),
+    ...(relaxed === undefined ? {} : { relaxed: async (late: TooLate) => ((batches) => batches && usageOfAccounts(batches, accounts))(await relaxed(late)) }),
+    sorted: (late) => usageOfAccounts(usage.sorted(late), accounts),
+  };
+}
 
 /** The files' events merged by time as they stream, and sorted from the files read in turn (readUsageInTurn: ties in the files' order). */
 function eventsInOrder(files: readonly string[], options: UsageOptions, progress: ReplayProgress | undefined): Ordered {
