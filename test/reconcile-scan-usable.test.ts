@@ -56,8 +56,11 @@ function cells(e: Extra, unique: string): string[] {
   }
 }
 
-/** The fixture's rows and the extra ones in time order, then `moves` rows each moved up to 20 rows later in the file. */
-function logOf(extra: Extra[], moves: [number, number][], n: number): string {
+/**
+ * The fixture's rows and the extra ones in time order, then `moves` rows each moved up to 20 rows later in the file;
+ * with `broken`, a cell quoted around a line break (in a column the rows' meters do not read), which only csv-parse reads.
+ */
+function logOf(extra: Extra[], moves: [number, number][], n: number, broken = false): string {
   const rows = fixtureRows.map((r) => ({ t: Date.parse(r.split(",")[0]!), r }));
   let last = Date.UTC(2026, 10, 5);
   extra.forEach((e, k) => {
@@ -71,6 +74,7 @@ function logOf(extra: Extra[], moves: [number, number][], n: number): string {
     const [row] = rows.splice(i, 1);
     rows.splice(Math.min(rows.length, i + 1 + by), 0, row!);
   }
+  if (broken) rows[0]!.r = `${rows[0]!.r.slice(0, rows[0]!.r.lastIndexOf(","))},"a\nb"`;
   const file = join(dir, `usage-${n}.csv`);
   writeFileSync(file, `${header}\n${rows.map((r) => `${r.r}\n`).join("")}`);
   return file;
@@ -89,8 +93,9 @@ describe("reconcile's usage scan of the usable events (stop 45)", () => {
         fc.array(extraRow, { minLength: 1, maxLength: 40 }),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 20 })), { maxLength: 6 }),
         fc.constantFrom("bill-boundary.csv", "bill-duplicates.csv", "bill-clean.csv", "bill-rate-drift.csv", "bill-quantity-mismatch.csv"),
-        async (extra, moves, bill) => {
-          const file = logOf(extra, moves, round++);
+        fc.boolean(),
+        async (extra, moves, bill, broken) => {
+          const file = logOf(extra, moves, round++, broken);
           const input = (scanEvery: boolean) => ({
             card,
             settings,

@@ -13,6 +13,7 @@ import type { EventBatches } from "../usage/merge.js";
 import { screenEventIds } from "../usage/id-screen.js";
 import { readUsageInTurn, type SkipRule } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
+import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { Aligner } from "./align.js";
 import type { SkippedOnLine } from "./types.js";
 
@@ -70,14 +71,23 @@ export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): P
   // As the replay does: only ids a first pass finds on more than one row are remembered.
   const screen = await screenEventIds(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
   const rule = { window: settings.dedupeWindow, screen };
-  const skipped = new Map<string, SkippedOnLine>();
-  const reading = { ...options, skippedEvent: skippedRows(request, skipped) };
   // Read once, the events that can matter sorted by time (in memory, or on disk past 50,000): the whole log streamed,
   // and read again sorted on disk where it came out of order, took most of a month's reconcile (newcomer, stop 44: 20 s
-  // of 48, its rows days late). The order is the replay's sorted one: time, ties in the files' order.
-  const read = readUsageInTurn(input.files, reading);
-  const events = sortByTime(request.every === true ? read : usable(read, request, rule));
-  return { ...(await scanInReplayOrder(events, request, rule)), skipped };
+  // of 48, its rows days late). The order is the replay's sorted one: time, ties in the files' order. The plain CSV
+  // reader first, as the replay's readers go; csv-parse where it gives up (a quoted line break), the skipped rows
+  // counted again.
+  const scan = async (plain: boolean) => {
+    const skipped = new Map<string, SkippedOnLine>();
+    const read = readUsageInTurn(input.files, { ...options, plain, skippedEvent: skippedRows(request, skipped) });
+    const events = sortByTime(request.every === true ? read : usable(read, request, rule));
+    return { ...(await scanInReplayOrder(events, request, rule)), skipped };
+  };
+  try {
+    return await scan(true);
+  } catch (e) {
+    if (!(e instanceof NeedsFullParser)) throw e;
+  }
+  return scan(false);
 }
 
 /**
