@@ -64,7 +64,7 @@ describe("rows later than the default lateness (issue 16)", () => {
     expect(asSorted(given.stdout)).toBe(reference.stdout);
     // 2d 3h 15m: 18,450 rows of 10 s; the flag that reads it once is the next whole day.
     expect(given.stderr).toBe(
-      `burnrate: note: rows of the usage came up to 2d 3h 15m late, later than the lateness allowed (--max-lateness 1d, the default; the row that stopped the stream at ${FIRST}, 2d 3h 15m earlier than a row before it); the log was read again, its rows held up to 2d 3h 15m to put them back in time order; --max-lateness 3d reads such a log once\n`,
+      `burnrate: note: rows of the usage came up to 2d 3h 15m late (the latest at ${FIRST}), later than the lateness allowed (--max-lateness 1d, the default; the row that stopped the stream at ${FIRST}, 2d 3h 15m earlier than a row before it); the log was read again, its rows held up to 2d 3h 15m to put them back in time order; --max-lateness 3d reads this log once\n`,
     );
     // Nothing was sorted on disk.
     expect(readdirSync(temp)).toEqual([]);

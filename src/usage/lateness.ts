@@ -23,6 +23,8 @@ export interface LogLateness {
   readonly held: number;
   /** Whether the whole log was read: the reading stops once the rows read are already more than a buffer may hold. */
   readonly whole: boolean;
+  /** Where the row of the greatest lateness is (the first such), where a row is late at all. */
+  readonly latest: Location | undefined;
 }
 
 const HOUR = 3_600_000;
@@ -38,6 +40,7 @@ export async function latenessOf(batches: AsyncIterable<ShapedRows>, maxHeld: nu
   let latest = -Infinity;
   let lateness = 0;
   let rows = 0;
+  let where: Location | undefined;
   // Rows by the hour of their instant: a log's hours are few (8,760 a year), whatever its rows.
   const hours = new Map<number, number>();
   for await (const batch of batches) {
@@ -48,17 +51,20 @@ export async function latenessOf(batches: AsyncIterable<ShapedRows>, maxHeld: nu
       const hour = Math.floor(instant / HOUR);
       hours.set(hour, (hours.get(hour) ?? 0) + 1);
       if (instant >= latest) latest = instant;
-      else if (latest - instant > lateness) lateness = latest - instant;
+      else if (latest - instant > lateness) {
+        lateness = latest - instant;
+        where = batch.source.origin(batch.firstLine + batch.line[i]!);
+      }
     }
     // The rows so far within the lateness so far of the latest hour: the whole log's window can only hold more.
     const span = spanOf(lateness);
     const last = Math.floor(latest / HOUR);
     let within = 0;
     for (let h = last - span + 1; h <= last && within <= maxHeld; h++) within += hours.get(h) ?? 0;
-    if (within > maxHeld) return { rows, lateness, held: within, whole: false };
+    if (within > maxHeld) return { rows, lateness, held: within, whole: false, latest: where };
     await turn();
   }
-  return { rows, lateness, held: mostWithin(hours, spanOf(lateness)), whole: true };
+  return { rows, lateness, held: mostWithin(hours, spanOf(lateness)), whole: true, latest: where };
 }
 
 /** The hours a buffer of `lateness` may hold rows of: the lateness, and the hour it starts in. */
@@ -82,7 +88,7 @@ function mostWithin(hours: ReadonlyMap<number, number>, span: number): number {
 
 /**
  * A lateness as `--max-lateness` takes it, rounded up to its largest whole unit
- * (3 days and 4 hours is `4d`): the flag that reads such a log once.
+ * (3 days and 4 hours is `4d`): the flag that reads this log once.
  */
 export function latenessFlag(ms: number): string {
   const units: [string, number][] = [["d", 86_400_000], ["h", HOUR], ["m", 60_000], ["s", 1000]];
@@ -119,7 +125,7 @@ export interface LateRows {
   readonly buffered: boolean;
 }
 
-/** The note that says so: how late the rows came, what was done, and what reads such a log once. */
+/** The note that says so: how late the rows came and where the latest is, what was done, and what reads this log once. */
 export function lateRowsNote({ allowed, flag, first, maxHeld, found, buffered }: LateRows): string {
   const limit = `--max-lateness ${latenessFlag(allowed)}${flag ? "" : ", the default"}`;
   const most = maxHeld.toLocaleString("en-US");
@@ -128,8 +134,9 @@ export function lateRowsNote({ allowed, flag, first, maxHeld, found, buffered }:
   const row = `the row that stopped the stream at ${visible(formatLocation(first.at))}, ${latenessText(first.by)} earlier than a row before it`;
   if (first.by <= allowed) return `burnrate: note: the rows within the lateness allowed (${limit}) came to more than the ${most} rows the reorder buffer holds (${row}), so ${sorted("twice")}\n`;
   if (found === undefined) return `burnrate: note: a row came later than the lateness allowed (${limit}; ${row}), so ${sorted("twice")}; without --max-lateness, how late the rows come is read first and they are held that long where the buffer can hold them\n`;
-  const late = `rows of the usage came ${found.whole ? "up to" : "at least"} ${latenessText(found.lateness)} late, later than the lateness allowed (${limit}; ${row})`;
+  const latest = found.whole && found.latest !== undefined ? ` (the latest at ${visible(formatLocation(found.latest))})` : "";
+  const late = `rows of the usage came ${found.whole ? "up to" : "at least"} ${latenessText(found.lateness)} late${latest}, later than the lateness allowed (${limit}; ${row})`;
   if (!buffered) return `burnrate: note: ${late}; holding rows that late would hold ${found.whole ? "up to" : "more than"} ${found.held.toLocaleString("en-US")} rows, more than the ${most} the buffer holds for it, so ${sorted(found.whole ? "three times" : "twice, part of it three times,")}\n`;
-  const once = found.lateness <= MAX_FLAG ? `; --max-lateness ${latenessFlag(found.lateness)} reads such a log once` : "";
+  const once = found.lateness <= MAX_FLAG ? `; --max-lateness ${latenessFlag(found.lateness)} reads this log once` : "";
   return `burnrate: note: ${late}; the log was read again, its rows held up to ${latenessText(found.lateness)} to put them back in time order${once}\n`;
 }
