@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
 
@@ -45,5 +46,27 @@ describe("a mapping file named .yml", () => {
     const r = await totals(dir, "usage");
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`burnrate: error: ${join(dir, "usage/burnrate.mapping.yml")}:1:1: two mapping files for one usage file or folder (expected one of "burnrate.mapping.yaml" and "burnrate.mapping.yml": merge them, or remove one, found both)\n`.replace(join(dir, "usage/"), "usage/"));
+  });
+});
+
+// A gzipped export's mapping written before it was compressed, `LOG.csv.mapping.yaml` beside `LOG.csv.gz`, was read by
+// nothing, and the log was refused for columns the mapping renames (newcomer31, stop 45).
+describe("a gzipped log's mapping named for the file before it was compressed", () => {
+  const gzipped = (dir: string) => writeFileSync(join(dir, "usage/log.csv.gz"), gzipSync(LOG.replace("timestamp,", "created_at,")));
+
+  it("is read, as LOG.csv.gz.mapping.yaml is", async () => {
+    const dir = folder({ "usage/log.csv.mapping.yaml": "columns: { timestamp: created_at }\ntimestamp_zone: UTC\n" });
+    gzipped(dir);
+    const r = await totals(dir, "usage/log.csv.gz");
+    expect(r.stderr).toBe("");
+    expect(r.cycles).toEqual(OCTOBER);
+  });
+
+  it("is refused beside one named for the gzipped file, at the second", async () => {
+    const dir = folder({ "usage/log.csv.mapping.yaml": "columns: { timestamp: created_at }\n", "usage/log.csv.gz.mapping.yaml": "columns: { timestamp: created_at }\n" });
+    gzipped(dir);
+    const r = await totals(dir, "usage/log.csv.gz");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`burnrate: error: usage/log.csv.mapping.yaml:1:1: two mapping files for one usage file or folder (expected one of "log.csv.gz.mapping.yaml" and "log.csv.mapping.yaml": merge them, or remove one, found both)\n`);
   });
 });
