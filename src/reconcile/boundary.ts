@@ -68,29 +68,74 @@ interface Move {
   outOf: number;
 }
 
-/** What a hypothesis moves, per aligned line id: flow events only, from the events near each boundary. */
-function movesOf(h: Hypothesis, near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>, calendar: Calendar): Map<string, Move> {
+/**
+ * What a hypothesis moves, per aligned line id: flow events only, from the events near each boundary. A key's events
+ * are in time order: those a shift moves are found by two searches, and summed as a difference of running sums (exact:
+ * Decimals of 60 digits), where adding each event up again for each of some 130 hypotheses took 3 of a 50-customer
+ * month's 13 s of reconcile (newcomer31, stop 45).
+ */
+export function movesOf(h: Hypothesis, near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>, calendar: Calendar): Map<string, Move> {
   const moves = new Map<string, Move>();
-  const move = (cycle: number, key: string, quantity: Decimal, amount: Decimal, into: boolean) => {
+  const move = (cycle: number, key: string, sums: { quantity: Decimal; amount: Decimal; events: number }, into: boolean) => {
     const id = `${cycle}\u0000${key}`;
     const m = moves.get(id) ?? { quantity: ZERO, amount: ZERO, into: 0, outOf: 0 };
     moves.set(id, into
-      ? { quantity: m.quantity.plus(quantity), amount: m.amount.plus(amount), into: m.into + 1, outOf: m.outOf }
-      : { quantity: m.quantity.minus(quantity), amount: m.amount.minus(amount), into: m.into, outOf: m.outOf + 1 });
+      ? { quantity: m.quantity.plus(sums.quantity), amount: m.amount.plus(sums.amount), into: m.into + sums.events, outOf: m.outOf }
+      : { quantity: m.quantity.minus(sums.quantity), amount: m.amount.minus(sums.amount), into: m.into, outOf: m.outOf + sums.events });
   };
   for (const [b, delta] of h.shifts) {
     const start = calendar.start(b);
     const [from, to] = delta > 0 ? [start, start + delta] : [start + delta, start];
     const [source, target] = delta > 0 ? [b, b - 1] : [b - 1, b];
     for (const [key, events] of near.get(b) ?? []) {
-      for (const e of events) {
-        if (e.at < from || e.at >= to) continue;
-        move(source, key, e.quantity, e.amount, false);
-        move(target, key, e.quantity, e.amount, true);
-      }
+      const sums = runningSums(events).between(from, to);
+      if (sums.events === 0) continue;
+      move(source, key, sums, false);
+      move(target, key, sums, true);
     }
   }
   return moves;
+}
+
+/** A key's near events' instants, and their quantities' and amounts' running sums (index i: the events before i). */
+class RunningSums {
+  private readonly at: Float64Array;
+  private readonly quantity: Decimal[] = [ZERO];
+  private readonly amount: Decimal[] = [ZERO];
+
+  constructor(events: readonly NearEvent[]) {
+    this.at = Float64Array.from(events, (e) => e.at);
+    events.forEach((e, i) => {
+      this.quantity.push(this.quantity[i]!.plus(e.quantity));
+      this.amount.push(this.amount[i]!.plus(e.amount));
+    });
+  }
+
+  /** The events at or after `from` and before `to`: how many, and their sums. */
+  between(from: Instant, to: Instant): { quantity: Decimal; amount: Decimal; events: number } {
+    const lo = this.firstAt(from), hi = this.firstAt(to);
+    return { quantity: this.quantity[hi]!.minus(this.quantity[lo]!), amount: this.amount[hi]!.minus(this.amount[lo]!), events: Math.max(0, hi - lo) };
+  }
+
+  /** The index of the first event at or after `at`. */
+  private firstAt(at: Instant): number {
+    let lo = 0, hi = this.at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.at[mid]! < at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
+
+/** Each key's running sums, made once for every hypothesis. */
+const SUMS = new WeakMap<readonly NearEvent[], RunningSums>();
+
+function runningSums(events: readonly NearEvent[]): RunningSums {
+  let sums = SUMS.get(events);
+  if (sums === undefined) SUMS.set(events, (sums = new RunningSums(events)));
+  return sums;
 }
 
 /** Move events that fall between our boundary and the bill's onto the boundary, on the bill's side of it. */
