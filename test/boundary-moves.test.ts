@@ -6,8 +6,8 @@ import type { NearEvent } from "../src/reconcile/usage-scan.js";
 import { Calendar } from "../src/time.js";
 import { instant, UTC } from "./helpers/engine.js";
 
-// A boundary hypothesis's moves are found by two searches in each key's events and summed as differences of running
-// sums (stop 45). Held to the sum of each event the hypothesis moves, one by one, as they were found before.
+// A boundary hypothesis's moves are found by two searches in each key's events and summed once a key (stop 45). Held
+// to the sum of each event the hypothesis moves, one by one, as they were found before.
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const calendar = new Calendar(instant("2026-10-01T00:00:00Z"), UTC);
