@@ -62,6 +62,16 @@ describe("a gzipped log's mapping named for the file before it was compressed", 
     expect(r.cycles).toEqual(OCTOBER);
   });
 
+  it("is not read where the file it was named for is there too: it is that file's", async () => {
+    // log.csv is a UTC export, read at its mapping's zone; log.csv.gz beside it is another, in the account's zone.
+    const dir = folder({ "usage/log.csv": LOG, "usage/log.csv.mapping.yaml": "timestamp_zone: UTC\n" });
+    writeFileSync(join(dir, "usage/log.csv.gz"), gzipSync(LOG));
+    const r = await totals(dir, "usage/log.csv.gz");
+    // Read in the account's zone, as the note on such times says: not at the mapping's UTC.
+    expect(r.stderr).toContain("has a time without an offset, read in America/New_York, the account's time zone");
+    expect(r.cycles).toEqual(NOVEMBER);
+  });
+
   it("is refused beside one named for the gzipped file, at the second", async () => {
     const dir = folder({ "usage/log.csv.mapping.yaml": "columns: { timestamp: created_at }\n", "usage/log.csv.gz.mapping.yaml": "columns: { timestamp: created_at }\n" });
     gzipped(dir);

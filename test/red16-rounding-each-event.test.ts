@@ -69,3 +69,19 @@ describe("reconcile: a bill by account that rounds each event", () => {
     expect(out.differences.map((d) => [d.class, d.delta])).toEqual([["rate_drift", "5.825"], ["rounding", "2.4125"]]);
   });
 });
+
+// An account file without an anchor starts its cycles in the month of the log's first row: acme's, in October. beta's
+// rows alone would start them in November, and its November line be compared with a cycle from November 2
+// (red team, stop 45). 5 requests of 12,345 tokens: 0.925875 exactly, 0.95 rounded each.
+describe("reconcile: a bill by account that rounds each event, the account file without an anchor", () => {
+  it("finds beta's rounding at the cycles the whole log starts", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "red16-no-anchor-"));
+    writeFileSync(join(dir, "account.yaml"), 'account: acme\nplan: pro\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z", account: beta }\naccounts:\n  beta: { plan: pro }\n');
+    const rows = ["2026-10-02T10:00:00Z,acme", ...Array.from({ length: 5 }, (_, i) => `2026-11-02T10:00:0${i}Z,beta`)].map((r) => `${r},request,1,gpt-4o-mini,openai,12345,0`);
+    writeFileSync(join(dir, "usage.csv"), `timestamp,account,meter,quantity,model,provider,input_tokens,output_tokens\n${rows.join("\n")}\n`);
+    writeFileSync(join(dir, "bill.csv"), "period_start,account,activity,model,provider,quantity,amount\n2026-11-01,beta,request,gpt-4o-mini,openai,5,0.95\n");
+    const run = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/floopy.yaml"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    const out = JSON.parse(run.stdout) as { differences: { class: string; delta: string }[] };
+    expect(out.differences.map((d) => [d.class, d.delta])).toEqual([["rounding", "0.024125"]]);
+  });
+});

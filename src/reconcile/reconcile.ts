@@ -244,7 +244,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   // line that then comes to the bill's amount exactly is that rounding.
   if (!bills && card.precision.roundAt === "none" && [...verdicts.values()].some((v) => v?.class === "rate_drift")) {
     const each = roundingEachEvent(card);
-    const rounded = found ? await found.replay(each) : await replayFiles(each, settings, driftingOnly(ctx.usage, card, lines, verdicts));
+    const rounded = found ? await found.replay(each) : await replayFiles(each, settings, driftingOnly(ctx.usage, settings, card, { lines, verdicts }));
     const again = aligner.align(rounded, charges, cycles, accounts);
     for (const [id, line] of lines) {
       const bill = line.bill?.amount;
@@ -438,11 +438,13 @@ function roundingEachEvent(card: RateCard): RateCard {
 /**
  * The usage of the accounts whose lines differ by a rate, where the bill names accounts: the replay rounding each event
  * reprices only those (an account's statement is what its rows alone give), a few of a gateway's hundreds of
- * customers. A card with rewards (one account credited for another's usage), or a bill without accounts, reprices all.
+ * customers. A card with rewards (one account credited for another's usage), a bill without accounts, or an account
+ * file without an anchor (the cycles start in the month of the log's first row, which another account's row may be:
+ * red team, stop 45) reprices all.
  */
-function driftingOnly(usage: UsageInput, card: RateCard, lines: ReadonlyMap<string, AlignedLine>, verdicts: ReadonlyMap<string, Verdict | undefined>): UsageInput {
-  const accounts = [...lines].filter(([id]) => verdicts.get(id)?.class === "rate_drift").map(([, line]) => line.account);
-  if (accounts.includes(undefined) || [card, ...(card.versions ?? [])].some((c) => c.rewards !== undefined)) return usage;
+function driftingOnly(usage: UsageInput, settings: AccountSettings, card: RateCard, judged: { lines: ReadonlyMap<string, AlignedLine>; verdicts: ReadonlyMap<string, Verdict | undefined> }): UsageInput {
+  const accounts = [...judged.lines].filter(([id]) => judged.verdicts.get(id)?.class === "rate_drift").map(([, line]) => line.account);
+  if (settings.anchor === undefined || accounts.includes(undefined) || [card, ...(card.versions ?? [])].some((c) => c.rewards !== undefined)) return usage;
   return { ...usage, accounts: new Set(accounts as string[]) };
 }
 
