@@ -16,7 +16,12 @@ export function mappingNamed(path: string): string | undefined {
   const names = [path, ...(before === undefined || existsSync(before) ? [] : [before])].flatMap((p) => [`${p}.mapping.yaml`, `${p}.mapping.yml`]);
   const found = names.filter((name) => existsSync(name));
   if (found.length > 1) {
-    throw new UserError("two mapping files for one usage file or folder", { file: found[1]!, line: 1, column: 1 }, `one of ${found.map((f) => shown(basename(f))).join(" and ")}: merge them, or remove one`, found.length === 2 ? "both" : `all ${found.length}`);
+    throw new UserError(`${found.length === 2 ? "two" : found.length} mapping files for one usage file or folder`, { file: found[1]!, line: 1, column: 1 }, `one of ${listed(found.map((f) => shown(basename(f))))}: merge them, or remove ${found.length === 2 ? "one" : "all but one"}`, found.length === 2 ? "both" : `all ${found.length}`);
   }
   return found[0];
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(names: readonly string[]): string {
+  return names.length <= 1 ? names.join("") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

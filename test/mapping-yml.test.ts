@@ -79,4 +79,12 @@ describe("a gzipped log's mapping named for the file before it was compressed", 
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`burnrate: error: usage/log.csv.mapping.yaml:1:1: two mapping files for one usage file or folder (expected one of "log.csv.gz.mapping.yaml" and "log.csv.mapping.yaml": merge them, or remove one, found both)\n`);
   });
+
+  it("is refused with the others there, naming all of them", async () => {
+    const dir = folder({ "usage/log.csv.mapping.yaml": "", "usage/log.csv.mapping.yml": "", "usage/log.csv.gz.mapping.yaml": "" });
+    gzipped(dir);
+    const r = await totals(dir, "usage/log.csv.gz");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`burnrate: error: usage/log.csv.mapping.yaml:1:1: 3 mapping files for one usage file or folder (expected one of "log.csv.gz.mapping.yaml", "log.csv.mapping.yaml" and "log.csv.mapping.yml": merge them, or remove all but one, found all 3)\n`);
+  });
 });
