@@ -6,7 +6,8 @@ import type { AccountSettings } from "../account/account.js";
 import { Unpriced } from "../engine/pricing.js";
 import { OutOfOrder } from "../engine/replay.js";
 import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
-import type { Statement } from "../engine/types.js";
+import type { Statement, UsageEvent } from "../engine/types.js";
+import type { Instant } from "../time.js";
 import { UserError } from "../errors.js";
 import { nodeKind } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
@@ -23,7 +24,7 @@ import { sortByTime } from "../usage/sort-runs.js";
 import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
 import { sortRows } from "../usage/row-sort.js";
 import { latenessOf, type LogLateness } from "../usage/lateness.js";
-import { usageOfAccounts } from "../usage/account-rows.js";
+import { retimedEvents, retimedRows, usageOfAccounts } from "../usage/account-rows.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
@@ -47,6 +48,11 @@ export interface UsageInput {
    * account's statement is what its rows alone give, but for a card's rewards (usageOfAccounts).
    */
   accounts?: ReadonlySet<string>;
+  /**
+   * Each row's instant moved, never past another row's (reconcile's boundary hypotheses: the events between the
+   * account's cycle boundary and the bill's moved onto it), before the rows are put in time order.
+   */
+  retime?: (at: Instant) => Instant;
   /** The rows the reorder buffer holds at most: MAX_HELD, less in tests. */
   maxHeld?: number;
   /** Told what the reading met for the command's notes: rows a mapping skipped, rows later than the lateness allowed. */
@@ -91,9 +97,11 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const readers: { usage: Ordered; readsPipes: boolean }[] = [];
     const late = { flag: input.maxLateness !== undefined, notes: input.skipped };
     const only = (usage: Ordered) => (input.accounts === undefined ? usage : ofAccounts(usage, input.accounts));
-    if (reader === "scanner") readers.push({ usage: again.guarding(only(rowsInOrder(() => scanUsage(input.files, scanned), limits, input.progress, late))), readsPipes: false });
-    if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress))), readsPipes: true });
-    readers.push({ usage: again.guarding(only(eventsInOrder(input.files, options, input.progress))), readsPipes: true });
+    const retime = input.retime;
+    const rows = () => (retime === undefined ? scanUsage(input.files, scanned) : retimedRows(scanUsage(input.files, scanned), retime));
+    if (reader === "scanner") readers.push({ usage: again.guarding(only(rowsInOrder(rows, limits, input.progress, late))), readsPipes: false });
+    if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress, retime))), readsPipes: true });
+    readers.push({ usage: again.guarding(only(eventsInOrder(input.files, options, input.progress, retime))), readsPipes: true });
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
     for (const events of readers.slice(0, -1)) {
       try {
@@ -215,8 +223,9 @@ function ofAccounts(usage: Ordered, accounts: ReadonlySet<string>): Ordered {
 }
 
 /** The files' events merged by time as they stream, and sorted from the files read in turn (readUsageInTurn: ties in the files' order). */
-function eventsInOrder(files: readonly string[], options: UsageOptions, progress: ReplayProgress | undefined): Ordered {
-  return { streamed: () => readUsage(files, options), sorted: () => sortByTime(turning(readUsageInTurn(files, options), progress)) };
+function eventsInOrder(files: readonly string[], options: UsageOptions, progress: ReplayProgress | undefined, retime: ((at: Instant) => Instant) | undefined): Ordered {
+  const moved = (events: AsyncIterable<readonly UsageEvent[]>) => (retime === undefined ? events : retimedEvents(events, retime));
+  return { streamed: () => moved(readUsage(files, options)), sorted: () => sortByTime(turning(moved(readUsageInTurn(files, options)), progress)) };
 }
 
 /**

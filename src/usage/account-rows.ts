@@ -1,16 +1,17 @@
 import { isRows, type ShapedRows } from "../engine/rows.js";
+import type { UsageEvent } from "../engine/types.js";
+import type { Instant } from "../time.js";
 import type { UsageBatches } from "./merge.js";
 import { BatchWriter, RowColumns } from "./row-columns.js";
 
 /**
  * The usage of some accounts only, rows and events alike, from batches in time order (a reorder stage's, a sort's, a
- * reader's in order: a batch's rows are at most 24 days from its first): reconcile's replay that rounds each event
- * reprices only the accounts whose lines it checks. An account's statement is what its rows alone give (docs/accounts.md;
- * test/many-accounts.test.ts holds it), but for a card's `rewards:`, which credit one account for another's usage: the
- * caller leaves a card with rewards whole.
+ * reader's in order): reconcile's replay that rounds each event reprices only the accounts whose lines it checks. An
+ * account's statement is what its rows alone give (docs/accounts.md; test/many-accounts.test.ts holds it), but for a
+ * card's `rewards:`, which credit one account for another's usage: the caller leaves a card with rewards whole.
  */
 export async function* usageOfAccounts(batches: UsageBatches, accounts: ReadonlySet<string>): UsageBatches {
-  const rows = new AccountRows(accounts);
+  const rows = new CopiedRows({ accounts });
   for await (const batch of batches) {
     if (isRows(batch)) yield* rows.of(batch);
     else {
@@ -21,17 +22,34 @@ export async function* usageOfAccounts(batches: UsageBatches, accounts: Readonly
   yield* rows.rest();
 }
 
-/** Rows copied into batches of their own, those of the accounts kept. */
-class AccountRows {
+/**
+ * The scanner's rows with their instants moved by `retime` (reconcile's boundary hypotheses: never past another row's
+ * instant), as they come, before any reorder stage or sort: those then order them by the instants moved, ties in the
+ * order the rows came, as the events of the files read in turn and sorted by the moved instants were.
+ */
+export async function* retimedRows(batches: AsyncIterable<ShapedRows>, retime: (at: Instant) => Instant): AsyncGenerator<ShapedRows> {
+  const rows = new CopiedRows({ retime });
+  for await (const batch of batches) yield* rows.of(batch);
+  yield* rows.rest();
+}
+
+/** Events with their instants moved by `retime` (retimedRows). */
+export async function* retimedEvents(batches: AsyncIterable<readonly UsageEvent[]>, retime: (at: Instant) => Instant): AsyncGenerator<readonly UsageEvent[]> {
+  for await (const batch of batches) yield batch.map((event) => ({ ...event, at: retime(event.at) }));
+}
+
+/** Rows copied into batches of their own: those of the accounts kept, at their instants moved. */
+class CopiedRows {
   private readonly kept = new RowColumns(1024);
   private writer: BatchWriter | undefined;
   /** By account number: whether the account is one kept. */
   private readonly keeps: boolean[] = [];
 
-  constructor(private readonly accounts: ReadonlySet<string>) {}
+  constructor(private readonly how: { accounts?: ReadonlySet<string>; retime?: (at: Instant) => Instant }) {}
 
   of(batch: ShapedRows): ShapedRows[] {
     const writer = (this.writer ??= new BatchWriter(batch.source));
+    const { accounts, retime } = this.how;
     const names = batch.source.accounts;
     const kept = this.kept;
     let other = 0;
@@ -39,9 +57,11 @@ class AccountRows {
     for (let i = 0; i < batch.count; i++) {
       const quantity = batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined;
       const account = batch.account[i]!;
-      if (!(this.keeps[account] ??= this.accounts.has(names[account]!))) continue;
+      if (accounts !== undefined && !(this.keeps[account] ??= accounts.has(names[account]!))) continue;
       kept.reserve(n + 1);
-      kept.set(n++, batch, i, quantity);
+      kept.set(n, batch, i, quantity);
+      if (retime !== undefined) kept.at[n] = retime(kept.at[n]!);
+      n++;
     }
     for (let k = 0; k < n; k++) writer.add(kept, k);
     for (let k = 0; k < n; k++) kept.clear(k);

@@ -313,8 +313,9 @@ export class BatchWriter {
     if (this.spareIds.length < MAX_SPARE_IDS) this.spareIds.push(idBuffer(ids));
   }
 
+  /** Add `from`'s slot: rows in time order, or not (a batch's rows are then within MAX_OFFSET of its first either way). */
   add(from: RowColumns, slot: number): void {
-    if (this.count === BATCH || (this.count > 0 && from.at[slot]! - this.rows.at[0]! > MAX_OFFSET)) this.end();
+    if (this.count === BATCH || (this.count > 0 && Math.abs(from.at[slot]! - this.rows.at[0]!) > MAX_OFFSET)) this.end();
     this.rows.copy(this.count++, from, slot);
   }
 
