@@ -113,6 +113,15 @@ describe("rows later than the default lateness (issue 16)", () => {
     expect(Number(held![1]!.replaceAll(",", ""))).toBeLessThanOrEqual(19_080);
   }, 60_000);
 
+  it("in diff, replayed through two cards (the second holding the rows as the first measured them), gives the sorted log's diff, noted once", async () => {
+    const diff = (usage: string) => burnrate(["diff", "--base", "ratecards/fliplet.yaml", "--card", "ratecards/fliplet.yaml", "--account", ACCOUNT, "--usage", usage, "--format", "json"]);
+    const reference = await diff(sorted);
+    const given = await diff(late);
+    expect(given.code, given.stderr).toBe(reference.code);
+    expect(asSorted(given.stdout).replace(`"${late}"`, `"${sorted}"`)).toBe(reference.stdout);
+    expect(given.stderr.split("\n").filter((l) => l.includes("came up to 2d 3h 15m late"))).toHaveLength(1);
+  }, 60_000);
+
   it("is not noted for a log of fewer rows, which a second reading costs little", async () => {
     const small = join(dir, "small.csv");
     writeFileSync(small, `${header}\n${row(30_000)}\n${row(0)}\n`);

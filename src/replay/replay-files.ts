@@ -91,11 +91,15 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
     const scanned = { ...options, formatOf };
     // A log the first pass found in time order has no late row to wait for (the scanner stops at one it meets: SentIds): its rows go on at once.
-    const limits = { lateness: idScreen?.timeOrdered ? 0 : (input.maxLateness ?? DEFAULT_LATENESS), maxHeld: input.maxHeld ?? MAX_HELD };
+    // A replay of these files before this one measured their lateness and held their rows so: this one does from its start.
+    const measured = input.maxLateness === undefined ? heldBefore.get(input.files) : undefined;
+    const limits = idScreen?.timeOrdered ? { lateness: 0, maxHeld: input.maxHeld ?? MAX_HELD }
+      : measured !== undefined ? { lateness: measured, maxHeld: Math.min(input.maxHeld ?? MAX_HELD, HELD_LATE) }
+      : { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: input.maxHeld ?? MAX_HELD };
     const again = secondReading(input.files);
     // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
     const readers: { usage: Ordered; readsPipes: boolean }[] = [];
-    const late = { flag: input.maxLateness !== undefined, notes: input.skipped };
+    const late = { flag: input.maxLateness !== undefined, notes: input.skipped, held: (lateness: number) => heldBefore.set(input.files, lateness) };
     const only = (usage: Ordered) => (input.accounts === undefined ? usage : ofAccounts(usage, input.accounts));
     const retime = input.retime;
     const rows = () => (retime === undefined ? scanUsage(input.files, scanned) : retimedRows(scanUsage(input.files, scanned), retime));
@@ -170,7 +174,16 @@ interface LateRowsSetting {
   /** Whether `--max-lateness` gave it: then it bounds how long a row is held, and later rows are sorted on disk. */
   flag: boolean;
   notes: SkippedRows | undefined;
+  /** Told the lateness the rows were held at, once measured. */
+  held(lateness: number): void;
 }
+
+/**
+ * The lateness a replay measured its files' rows at and held them so, by the files given (the same array however the
+ * input is copied): reconcile and diff replay one input several times, and each measured it again (about 1.5 s a
+ * replay on a gateway's month).
+ */
+const heldBefore = new WeakMap<readonly string[], number>();
 
 function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits, progress: ReplayProgress | undefined, setting: LateRowsSetting): Ordered {
   let measured: { found: LogLateness; maxHeld: number } | undefined;
@@ -192,6 +205,7 @@ function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits,
         // A reading stopped partway has not counted the log's rows: the sort that follows does, and tells.
         if (found.whole) tell(late, found.rows, found, buffered, maxHeld);
         else measured = { found, maxHeld };
+        if (buffered) setting.held(found.lateness);
         return buffered ? reorder(rows(), { lateness: found.lateness, maxHeld }) : undefined;
       },
     }),
