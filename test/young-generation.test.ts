@@ -1,0 +1,141 @@
+import { spawn, spawnSync } from "node:child_process";
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { startsAgain } from "../src/young-generation.js";
+import { ROOT } from "./helpers/cli.js";
+
+// `node bin/burnrate` on a large input starts node again with the bin's --max-semi-space-size=4 (src/young-generation.ts):
+// which inputs make it do so, and that the run it starts is the bin's run, ending as it ends.
+
+const BIN = join(ROOT, "bin/burnrate");
+const ACCOUNT = join(ROOT, "fixtures/fliplet/account.yaml");
+const dir = mkdtempSync(join(tmpdir(), "burnrate-young-"));
+afterAll(() => spawnSync("rm", ["-rf", dir]));
+
+const SIZE = 8 << 20;
+const sparse = (name: string, bytes: number) => {
+  const file = join(dir, name);
+  writeFileSync(file, "");
+  truncateSync(file, bytes);
+  return file;
+};
+
+describe("which runs start node again", () => {
+  const large = sparse("large.csv", SIZE);
+  const small = sparse("small.csv", SIZE - 1);
+  const folder = join(dir, "daily");
+  mkdirSync(folder);
+  const start = (args: string[], execArgv: string[] = [], nodeOptions?: string) => startsAgain({ execArgv, nodeOptions, args });
+
+  it("a file of 8 MiB or more, as an argument or a flag's value, a folder, or a named pipe", () => {
+    const fifo = join(dir, "usage.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    expect(start(["statement", "--usage", fifo])).toBe(true);
+    expect(start(["statement", "--usage", large])).toBe(true);
+    expect(start(["statement", `--usage=${large}`])).toBe(true);
+    expect(start(["statement", "--usage", folder])).toBe(true);
+  });
+
+  it("not a smaller file, a path that is not there, or words", () => {
+    expect(start(["statement", "--usage", small])).toBe(false);
+    expect(start(["statement", `--usage=${small}`, "--format", "json"])).toBe(false);
+    expect(start(["statement", "--usage", join(dir, "missing.csv"), join(large, "under-a-file")])).toBe(false);
+    expect(start([])).toBe(false);
+  });
+
+  it("not where node was given an option: the user runs node their way", () => {
+    expect(start(["statement", "--usage", large], ["--cpu-prof"])).toBe(false);
+    expect(start(["statement", "--usage", large], ["--max-semi-space-size=4"])).toBe(false);
+    expect(start(["statement", "--usage", large], [], "--max-semi-space-size=8")).toBe(false);
+    expect(start(["statement", "--usage", large], [], "--inspect=0")).toBe(false);
+    expect(start(["statement", "--usage", large], [], "--require ./x.cjs")).toBe(true);
+  });
+});
+
+describe("node bin/burnrate, started again", () => {
+  // A log over 8 MiB: a Fliplet data_read a second from the account's anchor, 5 reads each.
+  const log = join(dir, "reads.csv");
+  const rows = 240_000;
+  const lines = ["timestamp,meter,quantity,project"];
+  const first = Date.parse("2026-09-14T08:00:00Z");
+  for (let i = 0; i < rows; i++) lines.push(`${new Date(first + i * 1000).toISOString().replace(".000", "")},data_read,5,alpha`);
+  writeFileSync(log, `${lines.join("\n")}\n`);
+  // Each node process of a run says how it was started (its main thread: the reading thread is one of its threads).
+  const starts = join(dir, "starts.txt");
+  const preload = join(dir, "say-start.cjs");
+  writeFileSync(preload, `if (require("node:worker_threads").isMainThread) require("node:fs").appendFileSync(${JSON.stringify(starts)}, JSON.stringify({ pid: process.pid, execArgv: process.execArgv }) + "\\n");\n`);
+  const env = { ...process.env, NO_COLOR: "1", NODE_OPTIONS: `--require ${preload}` };
+  const started = () => (existsSync(starts) ? readFileSync(starts, "utf8").split("\n").filter((l) => l !== "").map((l) => JSON.parse(l) as { pid: number; execArgv: string[] }) : []);
+  const startsOf = () => started().map((s) => s.execArgv);
+  const args = ["statement", "--account", ACCOUNT, "--usage", log, "--format", "json"];
+
+  it("reads a large log as the bin does, in a node started with the bin's flag", () => {
+    expect(readFileSync(log).length).toBeGreaterThanOrEqual(SIZE);
+    writeFileSync(starts, "");
+    const node = spawnSync(process.execPath, [BIN, ...args], { env, encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(startsOf()).toEqual([[], ["--max-semi-space-size=4"]]);
+    writeFileSync(starts, "");
+    const bin = spawnSync(BIN, args, { env, encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(startsOf()).toEqual([["--max-semi-space-size=4"]]);
+    expect(node.stderr).toBe("");
+    expect(node.status).toBe(0);
+    expect(node.stdout).toBe(bin.stdout);
+    // Every row was read by the node started again.
+    expect(JSON.parse(node.stdout).events.read).toBe(rows);
+  });
+
+  it("a small input runs where it was started", () => {
+    writeFileSync(starts, "");
+    const node = spawnSync(process.execPath, [BIN, "statement", "--account", ACCOUNT, "--usage", join(ROOT, "fixtures/fliplet/usage.csv"), "--format", "json"], { env, encoding: "utf8" });
+    expect(node.status).toBe(0);
+    expect(startsOf()).toEqual([[]]);
+  });
+
+  it("standard input from a pipe is read by the node started again", () => {
+    writeFileSync(starts, "");
+    const usage = readFileSync(join(ROOT, "fixtures/fliplet/usage.csv"));
+    const piped = spawnSync(process.execPath, [BIN, "statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { env, input: usage, encoding: "utf8" });
+    expect(startsOf()).toEqual([[], ["--max-semi-space-size=4"]]);
+    const bin = spawnSync(BIN, ["statement", "--account", ACCOUNT, "--usage", "-", "--format", "json"], { input: usage, encoding: "utf8" });
+    expect(piped.status).toBe(0);
+    expect(piped.stdout).toBe(bin.stdout);
+  });
+
+  it("ends with the exit code and the one error of the run it started", () => {
+    const node = spawnSync(process.execPath, [BIN, "statement", "--account", join(dir, "no-account.yaml"), "--usage", log], { env: { ...process.env, NO_COLOR: "1" }, encoding: "utf8" });
+    expect(node.status).toBe(2);
+    expect(node.stderr.match(/burnrate: error:/g)).toHaveLength(1);
+    expect(node.stderr).toContain("no-account.yaml");
+  });
+
+  it("passes a SIGTERM on and ends of it, leaving no node running", async () => {
+    writeFileSync(starts, "");
+    // A named pipe kept open: the run waits for its rows until it is ended.
+    const fifo = join(dir, "held.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const parent = spawn(process.execPath, [BIN, "statement", "--account", ACCOUNT, "--usage", fifo], { env, stdio: ["ignore", "ignore", "pipe"] });
+    const writer = createWriteStream(fifo).on("error", () => {});
+    for (let i = 0; i < 500 && started().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    const [first, child] = started();
+    expect(first!.pid).toBe(parent.pid);
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => parent.once("exit", (_code, signal) => resolve(signal)));
+    parent.kill("SIGTERM");
+    expect(await ended).toBe("SIGTERM");
+    const alive = () => {
+      try {
+        process.kill(child!.pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // The pipe still open, the run started again ends only of the signal passed on.
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+    const left = alive();
+    writer.end();
+    if (left) process.kill(child!.pid, "SIGKILL");
+    expect(left).toBe(false);
+  });
+});
