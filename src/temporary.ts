@@ -26,20 +26,31 @@ function removeAll(): void {
   pending.clear();
 }
 
+const ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
 function hook(): void {
   if (hooked) return;
   hooked = true;
   process.on("exit", removeAll);
-  // Clean up, then die of the same signal, so a shell or make sees how the run ended.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
+  // Clean up, then die of the same signal, so a shell or make sees how the run ended. A run is often sent its ending
+  // twice at once: a terminal's Ctrl-C and the one bin/burnrate's first process passes on (src/young-generation.ts),
+  // timeout(1)'s SIGTERM to the command and then to its process group. The handlers stay until the cleanup is done,
+  // so that the second is the same ending, not a death by the signal's default before the temporary files are gone.
+  let ending = false;
+  const handlers = ENDING_SIGNALS.map((signal) => {
+    const handler = () => {
+      if (ending) return;
+      ending = true;
       if (signal === "SIGINT") lastWords?.();
       removeAll();
+      for (const [s, h] of handlers) process.off(s, h);
       process.kill(process.pid, signal);
       // Still here: the signal was ignored when burnrate started (a background job's Ctrl-C), and is again now.
       process.exit(128 + constants.signals[signal]);
-    });
-  }
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
 }
 
 /** Say this on Ctrl-C, before the temporary files go and the run ends of the signal; `undefined` says nothing again. */

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { fstatSync, statSync, type Stats } from "node:fs";
+import { Socket } from "node:net";
 import { constants } from "node:os";
 
 /**
@@ -15,6 +16,12 @@ const YOUNG_GENERATION_FLAG = "--max-semi-space-size=4";
  * some 160,000 rows): below it, starting node again (about 70 ms) would cost more than it saves.
  */
 const LARGE_INPUT_BYTES = 8 << 20;
+
+/**
+ * Names, in the environment of the node started again, its descriptor of a pipe from the first process, which
+ * the first process never writes: the pipe ends when the first process does, however it ends (a SIGKILL too).
+ */
+const FIRST_PROCESS = "BURNRATE_FIRST_PROCESS_FD";
 
 /** The signals a terminal, a shell or a CI job's timeout end a run with: passed on to the node started again. */
 const PASSED_ON = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -72,7 +79,7 @@ function regularBelow(stats: Stats | undefined): boolean {
  * process, as it would have run without the flag.
  */
 export function runAgain(script: string, args: readonly string[], here: () => void): void {
-  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio: "inherit" });
+  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio: ["inherit", "inherit", "inherit", "pipe"], env: { ...process.env, [FIRST_PROCESS]: "3" } });
   const passOn = (signal: NodeJS.Signals) => () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };
@@ -96,4 +103,26 @@ export function runAgain(script: string, args: readonly string[], here: () => vo
     // Still here: the signal is ignored in this process (a background job's SIGINT).
     process.exit(128 + (constants.signals[signal] ?? 0));
   });
+}
+
+/**
+ * In the node started again: end, as a SIGTERM ends a run (its temporary files and partial output removed), once
+ * the first process has ended without it. A SIGKILL to the first process cannot be passed on, and a run left
+ * behind would go on writing its output after the command that started it was gone.
+ */
+export function endWithFirstProcess(): void {
+  const fd = process.env[FIRST_PROCESS];
+  if (fd === undefined) return;
+  delete process.env[FIRST_PROCESS];
+  let link: Socket;
+  try {
+    link = new Socket({ fd: Number(fd), readable: true, writable: false });
+  } catch {
+    return;
+  }
+  link.on("error", () => {});
+  link.once("close", () => process.kill(process.pid, "SIGTERM"));
+  link.resume();
+  // Waiting on the pipe never keeps the run alive by itself.
+  link.unref();
 }
