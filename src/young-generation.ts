@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { fstatSync, statSync, type Stats } from "node:fs";
 import { Socket } from "node:net";
 import { constants } from "node:os";
@@ -79,7 +79,13 @@ function regularBelow(stats: Stats | undefined): boolean {
  * process, as it would have run without the flag.
  */
 export function runAgain(script: string, args: readonly string[], here: () => void): void {
-  const child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio: ["inherit", "inherit", "inherit", "pipe"], env: { ...process.env, [FIRST_PROCESS]: "3" } });
+  let child: ChildProcess;
+  try {
+    child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio: ["inherit", "inherit", "inherit", "pipe"], env: { ...process.env, [FIRST_PROCESS]: "3" } });
+  } catch {
+    // Some failures are thrown, not emitted: a command line at the system's limit, which the flag and the script's path pass (E2BIG).
+    return here();
+  }
   const passOn = (signal: NodeJS.Signals) => () => {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   };

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, rea
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { startsAgain } from "../src/young-generation.js";
+import { runAgain, startsAgain } from "../src/young-generation.js";
 import { ROOT } from "./helpers/cli.js";
 
 // `node bin/burnrate` on a large input starts node again with the bin's --max-semi-space-size=4 (src/young-generation.ts):
@@ -51,6 +51,16 @@ describe("which runs start node again", () => {
     expect(start(["statement", "--usage", large], [], "--max-semi-space-size=8")).toBe(false);
     expect(start(["statement", "--usage", large], [], "--inspect=0")).toBe(false);
     expect(start(["statement", "--usage", large], [], "--require ./x.cjs")).toBe(true);
+  });
+});
+
+describe("where node cannot be started again", () => {
+  it("a failure spawn() throws (as E2BIG, a command line at the system's limit, is) runs the command here", () => {
+    let ranHere = false;
+    // An argument with a NUL byte is refused by spawn() at once, as an argument list too long is.
+    runAgain(BIN, ["statement", "a\0b"], () => (ranHere = true));
+    expect(ranHere).toBe(true);
+    expect(process.listenerCount("SIGTERM")).toBe(0);
   });
 });
 
