@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess, type StdioNull, type StdioPipe } from "node:child_process";
 import { fstatSync, statSync, type Stats } from "node:fs";
 import { Socket } from "node:net";
 import { constants } from "node:os";
@@ -35,40 +35,73 @@ export interface Start {
 
 /**
  * Whether a run started as `node bin/burnrate` (no node option at all) should start node again with
- * the bin's flag: where it reads a large input, a file of LARGE_INPUT_BYTES or more, a folder, or
- * standard input or a named pipe, whose size is not known. A node option given, on the command line or in
- * NODE_OPTIONS, is the user's way of running node (a profiler, an inspector, the flag itself), and is
- * left as it is.
+ * the bin's flag: where it reads a large input, files of LARGE_INPUT_BYTES or more together, or an
+ * input whose size is not known: a folder, a pattern of files, standard input or a named pipe. A node
+ * option given, on the command line or in NODE_OPTIONS, is the user's way of running node (a
+ * profiler, an inspector, the flag itself), and is left as it is.
  */
 export function startsAgain(start: Start): boolean {
   if (start.execArgv.length > 0 || /--max-semi-space-size|--inspect/.test(start.nodeOptions ?? "")) return false;
-  return start.args.some((arg) => largeInput(arg) || (arg.startsWith("--") && arg.includes("=") && largeInput(arg.slice(arg.indexOf("=") + 1))));
+  let bytes = 0;
+  for (const path of pathsIn(start.args)) {
+    const size = sizeOf(path);
+    if (size === undefined) return true;
+    bytes += size;
+    if (bytes >= LARGE_INPUT_BYTES) return true;
+  }
+  return false;
 }
 
-/** Whether an argument names a large input; any other argument (a word, a flag, a path that is not there) does not. */
-function largeInput(arg: string): boolean {
-  if (arg === "-") return !regularBelow(fstat(0));
-  if (arg === "") return false;
+/** Each argument, and the value of each `--flag=value`: whatever may name an input. */
+function* pathsIn(args: readonly string[]): Generator<string> {
+  for (const arg of args) {
+    yield arg;
+    if (arg.startsWith("--") && arg.includes("=")) yield arg.slice(arg.indexOf("=") + 1);
+  }
+}
+
+/**
+ * The bytes an argument names: a file's size, or 0 for any other argument (a word, a flag, a path that
+ * is not there); undefined where the size is not known until read.
+ */
+function sizeOf(arg: string): number | undefined {
+  if (arg === "-") return stdinSize();
+  if (arg === "") return 0;
   let stats: Stats | undefined;
   try {
     stats = statSync(arg, { throwIfNoEntry: false });
   } catch {
-    return false;
+    return 0;
   }
-  return stats !== undefined && (stats.isDirectory() || stats.isFIFO() || (stats.isFile() && stats.size >= LARGE_INPUT_BYTES));
+  // A pattern burnrate expands itself (`--usage 'logs/*.csv'`), quoted past the shell.
+  if (stats === undefined) return /[*?[{]/.test(arg) ? undefined : 0;
+  if (stats.isDirectory() || stats.isFIFO()) return undefined;
+  return stats.isFile() ? stats.size : 0;
 }
 
-function fstat(fd: number): Stats | undefined {
+/** Standard input's size where it is a file, 0 where there is none, undefined for a pipe or a terminal. */
+function stdinSize(): number | undefined {
+  let stats: Stats;
   try {
-    return fstatSync(fd);
+    stats = fstatSync(0);
   } catch {
-    return undefined;
+    return 0;
   }
+  return stats.isFile() ? stats.size : undefined;
 }
 
-/** A redirected file under the size, or no standard input at all: not worth starting again for. */
-function regularBelow(stats: Stats | undefined): boolean {
-  return stats === undefined || (stats.isFile() && stats.size < LARGE_INPUT_BYTES);
+/**
+ * The descriptors the arguments name by path (`/dev/fd/N`, `/proc/self/fd/N`: a shell's process
+ * substitution, `<(zcat log.gz)`), past the standard three. node marks its own descriptors
+ * close-on-exec as it starts, so the node started again is given each at its number.
+ */
+function descriptorsIn(args: readonly string[]): number[] {
+  const fds = new Set<number>();
+  for (const path of pathsIn(args)) {
+    const fd = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(path)?.[1];
+    if (fd !== undefined && Number(fd) > 2) fds.add(Number(fd));
+  }
+  return [...fds];
 }
 
 /**
@@ -79,9 +112,17 @@ function regularBelow(stats: Stats | undefined): boolean {
  * process, as it would have run without the flag.
  */
 export function runAgain(script: string, args: readonly string[], here: () => void): void {
+  // The standard streams as they are, each descriptor an argument names at its number, and the pipe from this process at the first number left.
+  const named = descriptorsIn(args);
+  const stdio: (StdioNull | StdioPipe | number)[] = ["inherit", "inherit", "inherit"];
+  for (const fd of named) stdio[fd] = fd;
+  let link = 3;
+  while (named.includes(link)) link++;
+  stdio[link] = "pipe";
+  for (let fd = 3; fd < stdio.length; fd++) stdio[fd] ??= "ignore";
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio: ["inherit", "inherit", "inherit", "pipe"], env: { ...process.env, [FIRST_PROCESS]: "3" } });
+    child = spawn(process.execPath, [YOUNG_GENERATION_FLAG, script, ...args], { stdio, env: { ...process.env, [FIRST_PROCESS]: String(link) } });
   } catch {
     // Some failures are thrown, not emitted: a command line at the system's limit, which the flag and the script's path pass (E2BIG).
     return here();

@@ -38,6 +38,15 @@ describe("which runs start node again", () => {
     expect(start(["statement", "--usage", folder])).toBe(true);
   });
 
+  it("files that are 8 MiB together, or a pattern of files burnrate expands itself", () => {
+    const half = sparse("half.csv", SIZE / 2);
+    const rest = sparse("rest.csv", SIZE / 2);
+    expect(start(["statement", "--usage", half, rest])).toBe(true);
+    expect(start(["statement", "--usage", half])).toBe(false);
+    expect(start(["statement", "--usage", join(dir, "*.csv")])).toBe(true);
+    expect(start(["statement", `--usage=${join(dir, "daily-{01,02}.csv")}`])).toBe(true);
+  });
+
   it("not a smaller file, a path that is not there, or words", () => {
     expect(start(["statement", "--usage", small])).toBe(false);
     expect(start(["statement", `--usage=${small}`, "--format", "json"])).toBe(false);
@@ -94,6 +103,19 @@ describe("node bin/burnrate, started again", () => {
     expect(node.stdout).toBe(bin.stdout);
     // Every row was read by the node started again.
     expect(JSON.parse(node.stdout).events.read).toBe(rows);
+  });
+
+  it("a log named by a descriptor (a shell's process substitution) is given to the node started again at its number", () => {
+    // node marks its descriptors close-on-exec as it starts: the node started again would find another file at /dev/fd/4, or none.
+    const script = (how: string) => `exec 4< <(cat ${log}); ${how} statement --account ${ACCOUNT} --usage /dev/fd/4 --format json`;
+    writeFileSync(starts, "");
+    const node = spawnSync("bash", ["-c", script(`${process.execPath} ${BIN}`)], { env, encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(startsOf()).toEqual([[], ["--max-semi-space-size=4"]]);
+    const bin = spawnSync("bash", ["-c", script(BIN)], { env, encoding: "utf8", maxBuffer: 1 << 26 });
+    expect(node.stderr).toBe("");
+    expect(node.status).toBe(0);
+    expect(JSON.parse(node.stdout).events.read).toBe(rows);
+    expect(node.stdout).toBe(bin.stdout);
   });
 
   it("a small input runs where it was started", () => {
