@@ -41,9 +41,10 @@ export interface Start {
  * profiler, an inspector, the flag itself), and is left as it is.
  */
 export function startsAgain(start: Start): boolean {
-  if (start.execArgv.length > 0 || /--max-semi-space-size|--inspect/.test(start.nodeOptions ?? "")) return false;
+  // V8 reads its options with dashes or underscores (--max_semi_space_size).
+  if (start.execArgv.length > 0 || /--max[-_]semi[-_]space[-_]size|--inspect/.test(start.nodeOptions ?? "")) return false;
   let bytes = 0;
-  for (const path of pathsIn(start.args)) {
+  for (const path of inputsIn(start.args)) {
     const size = sizeOf(path);
     if (size === undefined) return true;
     bytes += size;
@@ -52,13 +53,29 @@ export function startsAgain(start: Start): boolean {
   return false;
 }
 
-/** Each argument, and the value of each `--flag=value`: whatever may name an input. */
-function* pathsIn(args: readonly string[]): Generator<string> {
-  for (const arg of args) {
-    yield arg;
-    if (arg.startsWith("--") && arg.includes("=")) yield arg.slice(arg.indexOf("=") + 1);
+/** The flags whose value is written, never read: an existing report or folder there is no input. */
+const OUTPUT_FLAGS = new Set(["-o", "--output", "--write", "--emit-usage"]);
+
+/**
+ * The arguments that may name an input: each but the command's name (`schema` and `test` are folders
+ * of a checkout too) and the outputs, and the value of each `--flag=value`.
+ */
+function* inputsIn(args: readonly string[]): Generator<string> {
+  for (let i = args[0]?.startsWith("-") === false ? 1 : 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (OUTPUT_FLAGS.has(arg)) {
+      i++;
+      continue;
+    }
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    if (eq < 0) yield arg;
+    else if (!OUTPUT_FLAGS.has(arg.slice(0, eq))) yield arg.slice(eq + 1);
   }
 }
+
+/** Compressed logs: counted at this many times their size, about what a CSV export's gzip or Parquet holds. */
+const COMPRESSED = /\.(gz|gzip|zst|bz2|xz|parquet)$/i;
+const COMPRESSION = 8;
 
 /**
  * The bytes an argument names: a file's size, or 0 for any other argument (a word, a flag, a path that
@@ -76,7 +93,7 @@ function sizeOf(arg: string): number | undefined {
   // A pattern burnrate expands itself (`--usage 'logs/*.csv'`), quoted past the shell.
   if (stats === undefined) return /[*?[{]/.test(arg) ? undefined : 0;
   if (stats.isDirectory() || stats.isFIFO()) return undefined;
-  return stats.isFile() ? stats.size : 0;
+  return stats.isFile() ? stats.size * (COMPRESSED.test(arg) ? COMPRESSION : 1) : 0;
 }
 
 /** Standard input's size where it is a file, 0 where there is none, undefined for a pipe or a terminal. */
@@ -90,14 +107,22 @@ function stdinSize(): number | undefined {
   return stats.isFile() ? stats.size : undefined;
 }
 
+/** Every argument, and the value of each `--flag=value`: inputs and outputs. */
+function* namedIn(args: readonly string[]): Generator<string> {
+  for (const arg of args) {
+    yield arg;
+    if (arg.startsWith("--") && arg.includes("=")) yield arg.slice(arg.indexOf("=") + 1);
+  }
+}
+
 /**
  * The descriptors the arguments name by path (`/dev/fd/N`, `/proc/self/fd/N`: a shell's process
- * substitution, `<(zcat log.gz)`), past the standard three. node marks its own descriptors
+ * substitution, `<(zcat log.gz)`, `-o >(gzip > out.gz)`), past the standard three. node marks its own descriptors
  * close-on-exec as it starts, so the node started again is given each at its number.
  */
 function descriptorsIn(args: readonly string[]): number[] {
   const fds = new Set<number>();
-  for (const path of pathsIn(args)) {
+  for (const path of namedIn(args)) {
     const fd = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d+)$/.exec(path)?.[1];
     if (fd !== undefined && Number(fd) > 2) fds.add(Number(fd));
   }
