@@ -127,6 +127,28 @@ describe("node bin/burnrate, started again", () => {
   const startsOf = () => started().map((s) => s.execArgv);
   const args = ["statement", "--account", ACCOUNT, "--usage", log, "--format", "json"];
 
+  /** `node bin/burnrate` reading a named pipe held open, so that it runs until it is ended: both its processes. */
+  const heldRun = async (name: string, more: string[], stdio: "ignore" | ["ignore", "ignore", "pipe"]) => {
+    writeFileSync(starts, "");
+    const fifo = join(dir, name);
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    const parent = spawn(process.execPath, [BIN, "statement", "--account", ACCOUNT, "--usage", fifo, ...more], { env, stdio });
+    const writer = createWriteStream(fifo).on("error", () => {});
+    for (let i = 0; i < 500 && started().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    const [first, child] = started();
+    expect(first!.pid).toBe(parent.pid);
+    return { parent, child: child!.pid, writer };
+  };
+
+  /** Whether the run started again is still running two seconds on; it is then ended, and its pipe closed. */
+  const leftRunning = async ({ child, writer }: { child: number; writer: ReturnType<typeof createWriteStream> }) => {
+    for (let i = 0; i < 100 && running(child); i++) await new Promise((r) => setTimeout(r, 20));
+    const left = running(child);
+    writer.end();
+    if (left) process.kill(child, "SIGKILL");
+    return left;
+  };
+
   it("reads a large log as the bin does, in a node started with the bin's flag", () => {
     expect(readFileSync(log).length).toBeGreaterThanOrEqual(SIZE);
     writeFileSync(starts, "");
@@ -180,25 +202,12 @@ describe("node bin/burnrate, started again", () => {
   });
 
   it("passes a SIGTERM on and ends of it, leaving no node running", async () => {
-    writeFileSync(starts, "");
-    // A named pipe kept open: the run waits for its rows until it is ended.
-    const fifo = join(dir, "held.fifo");
-    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
-    const parent = spawn(process.execPath, [BIN, "statement", "--account", ACCOUNT, "--usage", fifo], { env, stdio: ["ignore", "ignore", "pipe"] });
-    const writer = createWriteStream(fifo).on("error", () => {});
-    for (let i = 0; i < 500 && started().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-    const [first, child] = started();
-    expect(first!.pid).toBe(parent.pid);
-    const ended = new Promise<NodeJS.Signals | null>((resolve) => parent.once("exit", (_code, signal) => resolve(signal)));
-    parent.kill("SIGTERM");
+    // A named pipe kept open: the run waits for its rows until it is ended; with the pipe still open, it ends only of the signal passed on.
+    const run = await heldRun("held.fifo", [], ["ignore", "ignore", "pipe"]);
+    const ended = new Promise<NodeJS.Signals | null>((resolve) => run.parent.once("exit", (_code, signal) => resolve(signal)));
+    run.parent.kill("SIGTERM");
     expect(await ended).toBe("SIGTERM");
-    const alive = () => running(child!.pid);
-    // The pipe still open, the run started again ends only of the signal passed on.
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
-    const left = alive();
-    writer.end();
-    if (left) process.kill(child!.pid, "SIGKILL");
-    expect(left).toBe(false);
+    expect(await leftRunning(run)).toBe(false);
   });
 
   it("a signal to the process group reaches the run twice (the group's and the one passed on), and it still ends cleanly", async () => {
@@ -225,24 +234,13 @@ describe("node bin/burnrate, started again", () => {
   });
 
   it("a SIGKILL to the first process, which it cannot pass on, still ends the run it started", async () => {
-    writeFileSync(starts, "");
-    const fifo = join(dir, "killed.fifo");
-    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
     const out = join(dir, "kept.json");
     writeFileSync(out, "yesterday's report\n");
-    const parent = spawn(process.execPath, [BIN, "statement", "--account", ACCOUNT, "--usage", fifo, "-o", out], { env, stdio: "ignore" });
-    const writer = createWriteStream(fifo).on("error", () => {});
-    for (let i = 0; i < 500 && started().length < 2; i++) await new Promise((r) => setTimeout(r, 20));
-    const [, child] = started();
-    const ended = new Promise((resolve) => parent.once("exit", resolve));
-    parent.kill("SIGKILL");
+    const run = await heldRun("killed.fifo", ["-o", out], "ignore");
+    const ended = new Promise((resolve) => run.parent.once("exit", resolve));
+    run.parent.kill("SIGKILL");
     await ended;
-    const alive = () => running(child!.pid);
-    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
-    const left = alive();
-    writer.end();
-    if (left) process.kill(child!.pid, "SIGKILL");
-    expect(left).toBe(false);
+    expect(await leftRunning(run)).toBe(false);
     expect(readFileSync(out, "utf8")).toBe("yesterday's report\n");
   });
 });
