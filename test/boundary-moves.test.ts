@@ -2,12 +2,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Decimal } from "../src/money.js";
 import { movesOf, type Hypothesis } from "../src/reconcile/boundary.js";
-import type { NearEvent } from "../src/reconcile/usage-scan.js";
+import { NearSums } from "../src/reconcile/near-sums.js";
 import { Calendar } from "../src/time.js";
 import { instant, UTC } from "./helpers/engine.js";
 
-// A boundary hypothesis's moves are found by two searches in each key's events and summed once a key (stop 45). Held
-// to the sum of each event the hypothesis moves, one by one, as they were found before.
+// A boundary hypothesis's moves come from the events near each boundary summed between the cuts of every hypothesis
+// tested (stop 47; two searches in each key's events from stop 45). Held to the sum of each event the hypothesis moves,
+// one by one, as they were found at first, for each of several hypotheses whose cuts the sums share.
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 200);
 const calendar = new Calendar(instant("2026-10-01T00:00:00Z"), UTC);
@@ -20,6 +21,12 @@ const event = fc.record({
 });
 
 /** The moves as they were summed: each event in the shift's range, one at a time. */
+interface NearEvent {
+  at: number;
+  quantity: Decimal;
+  amount: Decimal;
+}
+
 function oneByOne(h: Hypothesis, near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>) {
   const moves = new Map<string, { quantity: string; amount: string; into: number; outOf: number }>();
   const add = (cycle: number, key: string, e: NearEvent, into: boolean) => {
@@ -52,8 +59,8 @@ describe("a boundary hypothesis's moves (stop 45)", () => {
     fc.assert(
       fc.property(
         fc.dictionary(fc.constantFrom("a", "b", "c"), fc.array(event, { maxLength: 30 })),
-        fc.array(fc.tuple(fc.constantFrom(1, 2), fc.integer({ min: -24, max: 24 }).filter((q) => q !== 0)), { minLength: 1, maxLength: 2 }),
-        (keys, shifts) => {
+        fc.array(fc.array(fc.tuple(fc.constantFrom(1, 2), fc.integer({ min: -24, max: 24 }).filter((q) => q !== 0)), { minLength: 1, maxLength: 2 }), { minLength: 1, maxLength: 4 }),
+        (keys, tested) => {
           const near = new Map<number, Map<string, NearEvent[]>>();
           for (const b of [1, 2]) {
             const start = calendar.start(b);
@@ -61,9 +68,18 @@ describe("a boundary hypothesis's moves (stop 45)", () => {
               .map((e) => ({ at: start + e.offset * 60_000, quantity: new Decimal(e.quantity), amount: new Decimal(e.quantity).mul(e.micros).div(1_000_000) }))
               .sort((x, y) => x.at - y.at)])));
           }
-          const h: Hypothesis = { label: "", cut: "", shifts: new Map(shifts.map(([b, q]) => [b, (q * HOUR) / 4])) };
-          const got = new Map([...movesOf(h, near, calendar)].map(([id, m]) => [id, { quantity: m.quantity.toString(), amount: m.amount.toString(), into: m.into, outOf: m.outOf }]));
-          expect(got).toEqual(oneByOne(h, near));
+          const hypotheses: Hypothesis[] = tested.map((shifts) => ({ label: "", cut: "", shifts: new Map(shifts.map(([b, q]) => [b, (q * HOUR) / 4])) }));
+          const sums = new NearSums(calendar, hypotheses.map((h) => h.shifts));
+          // As the scan adds them: every event of the log, in time order, at each boundary some cut would move it across.
+          const all = [...near].flatMap(([, byKey]) => [...byKey].flatMap(([key, events]) => events.map((e) => ({ key, e }))));
+          for (const { key, e } of all.sort((x, y) => x.e.at - y.e.at)) {
+            const cycle = calendar.indexOf(e.at);
+            for (const b of sums.near(e.at, cycle)) sums.add(b, key, e);
+          }
+          for (const h of hypotheses) {
+            const got = new Map([...movesOf(h, sums)].map(([id, m]) => [id, { quantity: m.quantity.toString(), amount: m.amount.toString(), into: m.into, outOf: m.outOf }]));
+            expect(got).toEqual(oneByOne(h, near));
+          }
         },
       ),
       { numRuns: RUNS },

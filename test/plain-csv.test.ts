@@ -9,10 +9,10 @@ import { chunked } from "./helpers/chunks.js";
 const RUNS = Number(process.env.CSV_RUNS ?? 500);
 const MAX_LINE = 1 << 20;
 
-async function viaPlain(bytes: Buffer, cuts: number[]): Promise<PlainRecord[] | "gave up"> {
+async function viaPlain(bytes: Buffer, cuts: number[], reuse = false): Promise<PlainRecord[] | "gave up"> {
   const out: PlainRecord[] = [];
   try {
-    for await (const batch of plainRecords(chunked(bytes, cuts), MAX_LINE)) out.push(...batch);
+    for await (const batch of plainRecords(chunked(bytes, cuts, reuse), MAX_LINE)) out.push(...batch);
   } catch (e) {
     if (e instanceof NeedsFullParser) return "gave up";
     throw e;
@@ -56,6 +56,8 @@ describe("the plain-CSV reader against csv-parse", () => {
       // A plain file (no quotes, one width, one line ending) must not make the reader give up.
       if (full !== "rejected" && full.length > 0) expect(plain).not.toBe("gave up");
       if (plain !== "gave up") expect(plain).toEqual(full);
+      // Handed every chunk in one buffer filled again (as a reader reusing its buffer does), it keeps none of them.
+      expect(await viaPlain(bytes, at, true)).toEqual(plain);
     }), { numRuns: RUNS });
   });
 
@@ -68,5 +70,14 @@ describe("the plain-CSV reader against csv-parse", () => {
 
   it("gives up on bytes that are not UTF-8, so csv-parse's reader reports them", async () => {
     expect(await viaPlain(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0xe9, 0x2c, 0x63, 0x0a]), [])).toBe("gave up");
+    // Lines are decoded from the bytes one by one (stop 47): the last line, with no newline after it, is checked too,
+    // and so is a character cut short at the file's end.
+    expect(await viaPlain(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x63, 0x2c, 0xff]), [])).toBe("gave up");
+    expect(await viaPlain(Buffer.from([0x61, 0x2c, 0x62, 0x0a, 0x63, 0x2c, 0xc3]), [5])).toBe("gave up");
+  });
+
+  it("drops a byte-order mark cut across chunks of one byte, and reads a character cut across them", async () => {
+    const bytes = Buffer.from("\ufeffa,b\né,ü\n", "utf8");
+    expect(await viaPlain(bytes, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])).toEqual([{ record: ["a", "b"], line: 1 }, { record: ["é", "ü"], line: 2 }]);
   });
 });

@@ -8,7 +8,7 @@ import type { Aligner, PlacedCharge } from "./align.js";
 import { classify, type Verdict } from "./classify.js";
 import { replayRetimed } from "./replay-retimed.js";
 import type { AlignedLine, ComputedSide } from "./types.js";
-import type { NearEvent } from "./usage-scan.js";
+import type { MovedSums, NearSums } from "./near-sums.js";
 
 /** Where a bill might cut its cycles instead of ours: a shift in milliseconds at each boundary (by the index of the cycle it starts). */
 export interface Hypothesis {
@@ -68,15 +68,10 @@ interface Move {
   outOf: number;
 }
 
-/**
- * What a hypothesis moves, per aligned line id: flow events only, from the events near each boundary. A key's events
- * are in time order: those a shift moves are found by two searches and summed once a key, where each moved event was
- * added up on its own, two Decimals and an object a time, for each of some 130 hypotheses: 3.9 of a 50-customer month's
- * 13 s of reconcile (newcomer31, stop 45); 2.2 s so. Running sums kept per key took 1.3 s, and held 25 to 30 MB more.
- */
-export function movesOf(h: Hypothesis, near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>, calendar: Calendar): Map<string, Move> {
+/** What a hypothesis moves, per aligned line id: flow events only, from the events near each boundary, summed between its cuts (near-sums.ts). */
+export function movesOf(h: Hypothesis, near: NearSums): Map<string, Move> {
   const moves = new Map<string, Move>();
-  const move = (cycle: number, key: string, sums: { quantity: Decimal; amount: Decimal; events: number }, into: boolean) => {
+  const move = (cycle: number, key: string, sums: MovedSums, into: boolean) => {
     const id = `${cycle}\u0000${key}`;
     const m = moves.get(id) ?? { quantity: ZERO, amount: ZERO, into: 0, outOf: 0 };
     moves.set(id, into
@@ -84,39 +79,13 @@ export function movesOf(h: Hypothesis, near: ReadonlyMap<number, ReadonlyMap<str
       : { quantity: m.quantity.minus(sums.quantity), amount: m.amount.minus(sums.amount), into: m.into, outOf: m.outOf + sums.events });
   };
   for (const [b, delta] of h.shifts) {
-    const start = calendar.start(b);
-    const [from, to] = delta > 0 ? [start, start + delta] : [start + delta, start];
     const [source, target] = delta > 0 ? [b, b - 1] : [b - 1, b];
-    for (const [key, events] of near.get(b) ?? []) {
-      const sums = sumBetween(events, from, to);
-      if (sums.events === 0) continue;
+    for (const [key, sums] of near.moved(b, delta)) {
       move(source, key, sums, false);
       move(target, key, sums, true);
     }
   }
   return moves;
-}
-
-/** The events at or after `from` and before `to` of events in time order: how many, and their quantities' and amounts' sums. */
-function sumBetween(events: readonly NearEvent[], from: Instant, to: Instant): { quantity: Decimal; amount: Decimal; events: number } {
-  const lo = firstAt(events, from), hi = firstAt(events, to);
-  let quantity = ZERO, amount = ZERO;
-  for (let i = lo; i < hi; i++) {
-    quantity = quantity.plus(events[i]!.quantity);
-    amount = amount.plus(events[i]!.amount);
-  }
-  return { quantity, amount, events: Math.max(0, hi - lo) };
-}
-
-/** The index of the first of `events` (in time order) at or after `at`. */
-function firstAt(events: readonly NearEvent[], at: Instant): number {
-  let lo = 0, hi = events.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (events[mid]!.at < at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Move events that fall between our boundary and the bill's onto the boundary, on the bill's side of it. */
@@ -142,7 +111,7 @@ export interface BoundaryContext {
   accounts: ReadonlySet<string> | undefined;
   lines: ReadonlyMap<string, AlignedLine>;
   verdicts: ReadonlyMap<string, Verdict | undefined>;
-  near: ReadonlyMap<number, ReadonlyMap<string, NearEvent[]>>;
+  near: NearSums;
 }
 
 export interface ShiftFinding {
@@ -186,7 +155,7 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
   const { isOpen, isRepeats, isAgreeing } = states(ctx);
   const ranked: { h: Hypothesis; score: number; moves: Map<string, Move> }[] = [];
   for (const h of candidates) {
-    const moves = movesOf(h, ctx.near, ctx.calendar);
+    const moves = movesOf(h, ctx.near);
     let score = 0;
     let broken = false;
     for (const [id, m] of moves) {
@@ -214,7 +183,7 @@ export async function findBoundaryShift(ctx: BoundaryContext, candidates: readon
  * billed at that cut differs, where at the account's cycles it agreed (red team, stop 38).
  */
 export async function shiftAt(ctx: BoundaryContext, h: Hypothesis): Promise<ShiftFinding> {
-  return (await replayAt(ctx, h, movesOf(h, ctx.near, ctx.calendar))).finding;
+  return (await replayAt(ctx, h, movesOf(h, ctx.near))).finding;
 }
 
 /** The usage replayed at a hypothesis's cut: the lines it explains, and whether it breaks a line that agreed or explains only by repeats. */

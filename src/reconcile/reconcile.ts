@@ -210,8 +210,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   if (provider !== undefined || [...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {
     // The declared cut is tried first: where it fits as well as another, it is the one kept.
     const candidates = [...all.filter((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)), ...all.filter((h) => !atDeclaredCut(h, calendar, boundaries, ctx.cut))];
-    const window = Math.max(0, ...candidates.flatMap((h) => [...h.shifts.values()].map(Math.abs)));
-    const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, replayCalendar: ctx.own, aligner, boundaries: new Set(boundaries), window, accounts, every: ctx.scanEvery });
+    const scan = await scanRepeatsAndBoundaryEvents({ card, settings, input: ctx.usage, calendar, replayCalendar: ctx.own, aligner, shifts: candidates.map((h) => h.shifts), accounts, every: ctx.scanEvery });
     for (const [id, line] of lines) {
       const repeated = scan.duplicates.get(id);
       const skipped = scan.skipped.get(id);

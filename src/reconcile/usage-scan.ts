@@ -8,7 +8,7 @@ import type { UsageEvent } from "../engine/types.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
-import type { Calendar, Instant } from "../time.js";
+import type { Calendar } from "../time.js";
 import type { EventBatches } from "../usage/merge.js";
 import { screenEventIds } from "../usage/id-screen.js";
 import { readUsageInTurn, type SkipRule } from "../usage/read.js";
@@ -16,13 +16,7 @@ import { sortByTime } from "../usage/sort-runs.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { Aligner } from "./align.js";
 import type { SkippedOnLine } from "./types.js";
-
-/** A flow event near a cycle boundary: what moving it across would move. */
-export interface NearEvent {
-  at: Instant;
-  quantity: Decimal;
-  amount: Decimal;
-}
+import { NearSums } from "./near-sums.js";
 
 interface RepeatsAndBoundaryEvents {
   /** Quantity of repeated event_ids behind each aligned line id. */
@@ -32,8 +26,8 @@ interface RepeatsAndBoundaryEvents {
    * per-event rounding included), where every repeat of the line is a flow event; absent otherwise.
    */
   duplicateAmounts: Map<string, Decimal>;
-  /** Per boundary (the index of the cycle it starts), per line key, the flow events within the window around it, in time order. */
-  near: Map<number, Map<string, NearEvent[]>>;
+  /** The flow events near the boundaries, summed per line key between the hypotheses' cuts. */
+  near: NearSums;
   /** What the rows a mapping's `skip_rows:` left out would add to each aligned line id, priced as the events they would have been. */
   skipped: Map<string, SkippedOnLine>;
 }
@@ -46,10 +40,8 @@ interface UsageScanRequest {
   /** The replay's own calendar (the account file's), at whose cycle starts a grandfathered card version switches in. */
   replayCalendar: Calendar;
   aligner: Aligner;
-  /** The boundaries a bill might cut elsewhere, by the index of the cycle each starts. */
-  boundaries: ReadonlySet<number>;
-  /** How far from a boundary, in milliseconds, an event counts as near it. */
-  window: number;
+  /** Where each hypothesis tested puts the bill's cut: its shift in milliseconds at each boundary (by the index of the cycle it starts). */
+  shifts: readonly ReadonlyMap<number, number>[];
   /** The accounts compared, where the bill names them: another's events near a boundary are no line's to move. */
   accounts?: ReadonlySet<string> | undefined;
   /** Every event scanned, not only the usable ones: the scan `usable` must give the same findings as (a test's). */
@@ -79,8 +71,9 @@ export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): P
   const scan = async (plain: boolean) => {
     const skipped = new Map<string, SkippedOnLine>();
     const read = readUsageInTurn(input.files, { ...options, plain, skippedEvent: skippedRows(request, skipped) });
-    const events = sortByTime(request.every === true ? read : usable(read, request, rule));
-    return { ...(await scanInReplayOrder(events, request, rule)), skipped };
+    const context = { ...request, cuts: new NearSums(request.calendar, request.shifts) };
+    const events = sortByTime(request.every === true ? read : usable(read, context, rule));
+    return { ...(await scanInReplayOrder(events, context, rule)), skipped };
   };
   try {
     return await scan(true);
@@ -98,7 +91,7 @@ export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): P
  * one row of the log (or of none), far from the boundaries, which the scan passes by wherever it comes: so the events
  * kept come in the order they come in among all of them.
  */
-async function* usable(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): EventBatches {
+async function* usable(events: EventBatches, request: ScanContext, rule: EventIdRule): EventBatches {
   const ids = new SeenEventIds(rule);
   // A meter is a flow charge in every version of the card, or its rows are kept.
   const cards = [request.card, ...(versionInstants(request.card, request.calendar.zone)?.map((v) => v.card) ?? [])];
@@ -120,12 +113,17 @@ function flowCharge(card: RateCard, meter: string): boolean {
   return event !== undefined && event.role === "charge" && event.meter.aggregation === "flow";
 }
 
-/** The boundaries a flow charge of the accounts compared is near: the cycles it is within the window of the start of. */
-function nearBoundaries(event: UsageEvent, request: UsageScanRequest): number[] {
-  const { calendar, boundaries, window, accounts } = request;
+/** The scan's request, with the sums its near events go to. */
+interface ScanContext extends UsageScanRequest {
+  cuts: NearSums;
+}
+
+/** The boundaries near which a flow charge of the accounts compared is: where some hypothesis's cut would move it across. */
+function nearBoundaries(event: UsageEvent, request: ScanContext): number[] {
+  const { calendar, accounts } = request;
   const cycle = calendar.indexOf(event.at);
   if (cycle < 0 || (accounts !== undefined && !accounts.has(event.account))) return [];
-  return [cycle, cycle + 1].filter((b) => boundaries.has(b) && Math.abs(event.at - calendar.start(b)) <= window);
+  return request.cuts.near(event.at, cycle);
 }
 
 /**
@@ -178,12 +176,12 @@ async function* inReplayOrder(events: EventBatches, familiesAtInstant: (at: numb
   yield instant.length === 0 ? instant : sortInstant(familiesAtInstant(instant[0]!.at), instant);
 }
 
-async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest, rule: EventIdRule): Promise<Omit<RepeatsAndBoundaryEvents, "skipped">> {
+async function scanInReplayOrder(events: EventBatches, request: ScanContext, rule: EventIdRule): Promise<Omit<RepeatsAndBoundaryEvents, "skipped">> {
   const { card, calendar, aligner } = request;
   const duplicates = new Map<string, Decimal>();
   const duplicateAmounts = new Map<string, Decimal>();
   const unpriced = new Set<string>();
-  const near = new Map<number, Map<string, NearEvent[]>>();
+  const near = request.cuts;
   const seen = new SeenEventIds(rule);
   const book = new PriceBook();
   // Each instant's items are the version in force's, switched in as the replay switches it: a grandfathered version at
@@ -220,13 +218,7 @@ async function scanInReplayOrder(events: EventBatches, request: UsageScanRequest
     // component lines, where only the meter's own line saw a move, and no shift was ever tested (newcomer, stop 37).
     for (const part of byItem(book, card, event, dims, aligner)) {
       const key = aligner.key(event.account, part.item, dims);
-      for (const b of around) {
-        let byKey = near.get(b);
-        if (!byKey) near.set(b, (byKey = new Map()));
-        let list = byKey.get(key);
-        if (!list) byKey.set(key, (list = []));
-        list.push({ at: event.at, quantity: part.quantity, amount: part.amount });
-      }
+      for (const b of around) near.add(b, key, { at: event.at, quantity: part.quantity, amount: part.amount });
     }
   }
   return { duplicates, duplicateAmounts, near };

@@ -6,6 +6,8 @@
  * are not UTF-8) throws `NeedsFullParser`, and the caller reads the file with
  * csv-parse instead, so both paths give the same records and the same errors.
  */
+import { isUtf8 } from "node:buffer";
+
 export class NeedsFullParser extends Error {
   constructor(readonly reason: string) {
     super(`plain CSV reader gave up: ${reason}`);
@@ -19,31 +21,26 @@ export interface PlainRecord {
   line: number;
 }
 
+/**
+ * Each line is decoded from the file's bytes on its own, not cut from a chunk's text: a cut of 13 characters or more is
+ * a view into the string it was cut from, so one cell a run kept (an event_id, an account) kept its whole 16 KiB chunk
+ * alive. reconcile's scan holds 50,000 events to sort at a time, each row far from the last one kept: a gateway month
+ * of 3.1M rows rose to 750 MB through it, where the lines' own bytes are a few MB (newcomer36; docs/performance.md,
+ * slices47).
+ */
 export async function* plainRecords(source: AsyncIterable<Buffer>, maxLine: number): AsyncGenerator<PlainRecord[]> {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
-  const state: SplitState = { rest: "", line: 0, width: -1, crlf: undefined, started: false };
+  const state: SplitState = { rest: undefined, line: 0, width: -1, crlf: undefined, started: false };
   for await (const chunk of source) {
-    let text: string;
-    try {
-      text = decoder.decode(chunk, { stream: true });
-    } catch {
-      throw new NeedsFullParser("not UTF-8");
-    }
-    const batch = split(state, text, maxLine, false);
+    const batch = split(state, chunk, maxLine, false);
     if (batch.length > 0) yield batch;
   }
-  let tail: string;
-  try {
-    tail = decoder.decode();
-  } catch {
-    throw new NeedsFullParser("not UTF-8");
-  }
-  const batch = split(state, tail, maxLine, true);
+  const batch = split(state, Buffer.alloc(0), maxLine, true);
   if (batch.length > 0) yield batch;
 }
 
 interface SplitState {
-  rest: string;
+  /** The bytes of a line not yet ended, from the chunks before. */
+  rest: Buffer | undefined;
   line: number;
   width: number;
   /** Whether lines end in CR LF, as the first line does; undefined before it. */
@@ -51,44 +48,57 @@ interface SplitState {
   started: boolean;
 }
 
-function split(state: SplitState, chunk: string, maxLine: number, last: boolean): PlainRecord[] {
-  let text = chunk;
-  if (!state.started && text.length > 0) {
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const QUOTE = 34;
+const NEWLINE = 10;
+const CR = 13;
+
+function split(state: SplitState, chunk: Buffer, maxLine: number, last: boolean): PlainRecord[] {
+  let bytes = state.rest === undefined ? chunk : Buffer.concat([state.rest, chunk]);
+  if (!state.started) {
+    // The first bytes may be a byte-order mark cut short by the chunk: held until it is whole or is not one.
+    if (!last && bytes.length < BOM.length && BOM.subarray(0, bytes.length).equals(bytes)) {
+      state.rest = Buffer.from(bytes);
+      return [];
+    }
     state.started = true;
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    // As a UTF-8 decoder drops a byte-order mark and the reader dropped one more U+FEFF after it (a file saved twice).
+    for (let marks = 0; marks < 2 && bytes.subarray(0, BOM.length).equals(BOM); marks++) bytes = bytes.subarray(BOM.length);
   }
-  if (text.includes('"')) throw new NeedsFullParser("a quoted field");
-  text = state.rest + text;
+  if (chunk.includes(QUOTE)) throw new NeedsFullParser("a quoted field");
   const out: PlainRecord[] = [];
+  const end = last ? bytes.length : bytes.lastIndexOf(NEWLINE) + 1;
+  // Lines end at a newline byte, which no UTF-8 sequence holds: the whole lines can be checked apart from the rest.
+  if (!isUtf8(bytes.subarray(0, end))) throw new NeedsFullParser("not UTF-8");
   let start = 0;
-  for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-    take(state, text, start, nl, maxLine, out);
+  for (let nl = bytes.indexOf(NEWLINE); nl >= 0 && nl < end; nl = bytes.indexOf(NEWLINE, start)) {
+    take(state, bytes, start, nl, maxLine, out);
     start = nl + 1;
   }
-  state.rest = text.slice(start);
-  if (state.rest.length > maxLine) throw new NeedsFullParser("a very long line");
-  if (last && state.rest.length > 0) {
-    if (state.rest.endsWith("\r")) throw new NeedsFullParser("a carriage return at the end");
-    take(state, state.rest, 0, state.rest.length, maxLine, out, true);
-    state.rest = "";
+  if (last && start < end) {
+    if (bytes[end - 1] === CR) throw new NeedsFullParser("a carriage return at the end");
+    take(state, bytes, start, end, maxLine, out, true);
+    start = end;
   }
+  state.rest = start < bytes.length ? Buffer.from(bytes.subarray(start)) : undefined;
+  if ((state.rest?.length ?? 0) > maxLine) throw new NeedsFullParser("a very long line");
   return out;
 }
 
-function take(state: SplitState, text: string, start: number, nl: number, maxLine: number, out: PlainRecord[], unterminated = false): void {
+function take(state: SplitState, bytes: Buffer, start: number, nl: number, maxLine: number, out: PlainRecord[], unterminated = false): void {
   state.line++;
   let end = nl;
   if (!unterminated) {
-    const cr = end > start && text.charCodeAt(end - 1) === 13;
+    const cr = end > start && bytes[end - 1] === CR;
     if (cr) end--;
     state.crlf ??= cr;
     if (cr !== state.crlf) throw new NeedsFullParser("mixed line endings");
   }
   if (end === start) return;
   if (end - start > maxLine) throw new NeedsFullParser("a very long line");
-  const body = text.slice(start, end);
-  if (body.includes("\r")) throw new NeedsFullParser("a carriage return inside a line");
-  const record = body.split(",");
+  const cr = bytes.indexOf(CR, start);
+  if (cr >= 0 && cr < end) throw new NeedsFullParser("a carriage return inside a line");
+  const record = bytes.toString("utf8", start, end).split(",");
   if (state.width < 0) state.width = record.length;
   else if (record.length !== state.width) throw new NeedsFullParser("a row of another width");
   out.push({ record, line: state.line });

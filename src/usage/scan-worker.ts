@@ -1,5 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from "node:fs";
-import { createGunzip } from "node:zlib";
+import { closeSync, openSync, readSync } from "node:fs";
 import { parentPort } from "node:worker_threads";
 import { Zone } from "../time.js";
 import { NeedsFullParser } from "./plain-csv.js";
@@ -7,6 +6,7 @@ import { batchBuffer, readable, RowScanner, type ScannedBatch } from "./row-scan
 import type { HandedBack, WorkerMessage, WorkerSetup } from "./scanned-events.js";
 import { headerLine, JsonLinesAsCsv, KeptNotes, parquetAsCsv } from "./record-lines.js";
 import { idBuffer } from "./id-buffers.js";
+import { gunzippedFile } from "./content.js";
 
 // The row scanner on a worker thread: it reads the file and posts its rows in
 // batches of columns, as many ahead as the main thread allows, so the replay on
@@ -107,7 +107,7 @@ async function scanFile(scannerFor: (header: string | undefined) => RowScanner, 
 
 /** A gzip file's bytes, gunzipped, or with `records` the CSV lines of its records (JSON Lines); a file that cannot be read or is not whole gzip is the plain reader's to report. */
 async function* gunzipped(path: string, records: JsonLinesAsCsv | undefined): AsyncGenerator<Buffer> {
-  for await (const chunk of readable(createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })))) yield records === undefined ? chunk : records.push(chunk);
+  for await (const chunk of readable(gunzippedFile(path))) yield records === undefined ? chunk : records.push(chunk);
   if (records !== undefined) yield records.end();
 }
 

@@ -1,7 +1,6 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from "node:fs";
 import { isDeepStrictEqual } from "node:util";
-import { createGunzip } from "node:zlib";
-import { formatOfFile } from "./content.js";
+import { formatOfFile, gunzippedFile } from "./content.js";
 import type { OtherQuantity, RowSource, ShapeCells, ShapedRows } from "../engine/rows.js";
 import type { Location } from "../errors.js";
 import { Decimal, ONE } from "../money.js";
@@ -283,7 +282,7 @@ function repeatedIds(options: UsageOptions): Float64Array | undefined {
 async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<ShapedRows> {
   const { setup, size, compressed } = await prepare(file, options);
   const path = setup.path;
-  const bytes = () => (compressed ? createReadStream(path, { highWaterMark: 1 << 16 }).pipe(createGunzip({ chunkSize: 1 << 20 })) : createReadStream(path, { highWaterMark: 1 << 20 }));
+  const bytes = () => (compressed ? gunzippedFile(path) : createReadStream(path, { highWaterMark: 1 << 20 }));
   const notes = new KeptNotes();
   const here = () => scanHere(setup, options, setup.format === "parquet" ? parquetAsCsv(path, setup, notes) : csvOf(setup, bytes(), notes), notes);
   // Compressed or not, a large file is read on the reading thread (stop 41: gzip JSON Lines read here were slower than the plain reader's events).
