@@ -6,8 +6,13 @@ import { temporaryError, temporaryFolder } from "../temporary.js";
 import { isRows, rowEvents } from "../engine/rows.js";
 import { mergeByTime, type UsageBatches } from "./merge.js";
 
-/** Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. */
-const RUN_EVENTS = 50_000;
+/**
+ * Events sorted in memory at once; more are sorted in runs of this many, written to temporary files and merged. A
+ * plain reader's event with its dimensions and tokens holds some 600 bytes: 50,000 of them were 30 MB of reconcile's
+ * scan of a 3.1M-row gateway month, which peaked at 276 MB for it and at 261 MB with runs of 20,000 (newcomer36;
+ * docs/performance.md, near47). A merge reads 128 events of each run at a time.
+ */
+const RUN_EVENTS = 20_000;
 
 /**
  * Usage events in time order, ties in the order they came (a stable sort), with
