@@ -80,4 +80,11 @@ describe("the plain-CSV reader against csv-parse", () => {
     const bytes = Buffer.from("\ufeffa,b\né,ü\n", "utf8");
     expect(await viaPlain(bytes, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])).toEqual([{ record: ["a", "b"], line: 1 }, { record: ["é", "ü"], line: 2 }]);
   });
+
+  it("drops two byte-order marks wherever the first chunk ends, as it did decoding the chunks' text (red34)", async () => {
+    const bytes = Buffer.from("\ufeff\ufeffa,b\nc,d\n", "utf8");
+    for (let first = 1; first <= 8; first++) {
+      expect(await viaPlain(bytes, [first])).toEqual([{ record: ["a", "b"], line: 1 }, { record: ["c", "d"], line: 2 }]);
+    }
+  });
 });

@@ -49,6 +49,7 @@ interface SplitState {
 }
 
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const TWO_BOMS = Buffer.concat([BOM, BOM]);
 const QUOTE = 34;
 const NEWLINE = 10;
 const CR = 13;
@@ -56,8 +57,9 @@ const CR = 13;
 function split(state: SplitState, chunk: Buffer, maxLine: number, last: boolean): PlainRecord[] {
   let bytes = state.rest === undefined ? chunk : Buffer.concat([state.rest, chunk]);
   if (!state.started) {
-    // The first bytes may be a byte-order mark cut short by the chunk: held until it is whole or is not one.
-    if (!last && bytes.length < BOM.length && BOM.subarray(0, bytes.length).equals(bytes)) {
+    // The first bytes may be the marks cut short by the chunk (a gzip member or a pipe's write may end anywhere):
+    // held until both are whole or are not marks (red team, red34: EF BB BF EF alone, and the second mark was read).
+    if (!last && bytes.length < TWO_BOMS.length && TWO_BOMS.subarray(0, bytes.length).equals(bytes)) {
       state.rest = Buffer.from(bytes);
       return [];
     }
