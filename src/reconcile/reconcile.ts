@@ -17,7 +17,7 @@ import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
 import { findBoundaryShift, hypotheses, shiftAt, type Hypothesis, type ShiftFinding } from "./boundary.js";
-import { atDeclaredCut } from "./declared-cut.js";
+import { atDeclaredCut, declaredHypothesis } from "./declared-cut.js";
 import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
 import { accountGroups, billCut, type BillCut } from "./moved-calendar.js";
@@ -204,7 +204,9 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   // Whether the found cut is the one the bill mapping declares (00:00 UTC where unsaid): only there does a shift pass as billed.
   let declared = true;
   const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
-  const all = hypotheses(calendar, boundaries);
+  const searched = hypotheses(calendar, boundaries);
+  const asDeclared = declaredHypothesis(searched, calendar, boundaries, ctx.cut);
+  const all = asDeclared === undefined ? searched : [asDeclared, ...searched];
   // A cut the bill mapping declares, other than the account's own: the bill is compared there whatever else is found.
   const provider = !bills && ctx.cut.declared ? all.find((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)) : undefined;
   if (provider !== undefined || [...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) {

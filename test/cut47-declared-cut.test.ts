@@ -1,0 +1,55 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { callMeter, smallCard } from "./helpers/cards.js";
+import { burnrate } from "./helpers/cli.js";
+
+// The declared cut (00:00 UTC where the bill mapping says nothing) is the provider's month: its time in its zone on the
+// day the account's cycle starts, and a hypothesis of its own where the search tries none at it (red team, red34 #3 and
+// #4). Card: call at 1 credit each; Pro includes 1000 (nothing refused).
+const CARD = smallCard({ plans: ["pro: { label: Pro, included: 1000, price: 50 }"], meters: [callMeter({ dimensions: ["model"] })] });
+
+async function reconcile(zone: string, usage: string[], bill: string[], mapping?: string) {
+  const dir = mkdtempSync(join(tmpdir(), "cut47-"));
+  writeFileSync(join(dir, "card.yaml"), CARD);
+  writeFileSync(join(dir, "account.yaml"), `card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-10-01\ntimezone: ${zone}\n`);
+  writeFileSync(join(dir, "usage.csv"), ["timestamp,account,meter,quantity,model", ...usage].join("\n") + "\n");
+  writeFileSync(join(dir, "bill.csv"), ["period_start,activity,quantity,amount", ...bill].join("\n") + "\n");
+  if (mapping !== undefined) writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
+  return burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+}
+
+describe("the declared cut, 12 hours and more from the account's zone, or in a zone the search does not try (red34)", () => {
+  // Auckland's Nov 1 00:00 is 2026-10-31T11:00Z (+13). A provider billing UTC months cuts at Nov 1 00:00Z, 13 hours
+  // later; the UTC midnight nearest Auckland's, Oct 31 00:00Z, is no month's start. November at UTC: 100 + 5 = 105
+  // (the 10 at Oct 31 12:00Z is October's in UTC, November's in Auckland; the 5 at Nov 30 12:00Z is Dec 1 in Auckland).
+  it("an Auckland account's bill at UTC months, no cut declared: the shift is at 00:00 UTC, passes, exit 0", async () => {
+    const r = await reconcile("Pacific/Auckland", ["2026-10-31T12:00:00Z,acme,call,10,m1", "2026-11-15T00:00:00Z,acme,call,100,m1", "2026-11-30T12:00:00Z,acme,call,5,m1"], ["2026-11-01,call,105,105"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 UTC", declared_cut: "00:00 UTC", at_declared_cut: true, rule: "pass" })]);
+  });
+
+  it("a New York account, cut: \"00:00 Australia/Sydney\" declared, and the bill cut there: exit 0", async () => {
+    // Sydney's Nov 1 00:00 (+11) is 2026-10-31T13:00Z; its Dec 1 00:00 is 2026-11-30T13:00Z. Rows: 4 at Oct 31 14:00Z
+    // (Sydney's November, New York's October), 50 on Nov 15, 6 at Nov 30 14:00Z (Sydney's December, New York's November).
+    const r = await reconcile("America/New_York", ["2026-10-31T14:00:00Z,acme,call,4,m1", "2026-11-15T00:00:00Z,acme,call,50,m1", "2026-11-30T14:00:00Z,acme,call,6,m1"], ["2026-11-01,call,54,54"], 'cut: "00:00 Australia/Sydney"\n');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 Australia/Sydney", at_declared_cut: true, rule: "pass" })]);
+  });
+
+  // São Paulo is UTC-3 all year; New York is -4 on Nov 1 (EDT) and -5 on Dec 1 (EST): the cut is 1 hour before New
+  // York's at one boundary and 2 at the other, which no fixed offset or searched zone gives. Rows: 7 at Nov 1 02:30Z
+  // (São Paulo's Oct 31 23:30, New York's Oct 31 22:30), 10 at 03:30Z (São Paulo's Nov 1 00:30, New York's Oct 31
+  // 23:30), 100 on Nov 15, 5 at Dec 1 03:30Z (São Paulo's Dec 1 00:30, New York's Nov 30 22:30). November at São Paulo's
+  // months: 10 + 100 = 110; at New York's: 100 + 5 = 105.
+  it("a New York account, cut: \"00:00 America/Sao_Paulo\" declared: the bill of 110 is compared there and agrees, exit 0", async () => {
+    const r = await reconcile("America/New_York", ["2026-11-01T02:30:00Z,acme,call,7,m1", "2026-11-01T03:30:00Z,acme,call,10,m1", "2026-11-15T00:00:00Z,acme,call,100,m1", "2026-12-01T03:30:00Z,acme,call,5,m1"], ["2026-11-01,call,110,110"], 'cut: "00:00 America/Sao_Paulo"\n');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 America/Sao_Paulo", at_declared_cut: true, moved_amount: "5", account_computed_total: "105" })]);
+    expect(json.lines[0]).toMatchObject({ bill_amount: "110" });
+  });
+});
