@@ -10,10 +10,10 @@ import { burnrate } from "./helpers/cli.js";
 // #4). Card: call at 1 credit each; Pro includes 1000 (nothing refused).
 const CARD = smallCard({ plans: ["pro: { label: Pro, included: 1000, price: 50 }"], meters: [callMeter({ dimensions: ["model"] })] });
 
-async function reconcile(zone: string, usage: string[], bill: string[], mapping?: string) {
+async function reconcile(zone: string, usage: string[], bill: string[], mapping?: string, anchor = "2026-10-01") {
   const dir = mkdtempSync(join(tmpdir(), "cut47-"));
   writeFileSync(join(dir, "card.yaml"), CARD);
-  writeFileSync(join(dir, "account.yaml"), `card: card.yaml\naccount: acme\nplan: pro\nanchor: 2026-10-01\ntimezone: ${zone}\n`);
+  writeFileSync(join(dir, "account.yaml"), `card: card.yaml\naccount: acme\nplan: pro\nanchor: ${anchor}\ntimezone: ${zone}\n`);
   writeFileSync(join(dir, "usage.csv"), ["timestamp,account,meter,quantity,model", ...usage].join("\n") + "\n");
   writeFileSync(join(dir, "bill.csv"), ["period_start,activity,quantity,amount", ...bill].join("\n") + "\n");
   if (mapping !== undefined) writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
@@ -51,5 +51,25 @@ describe("the declared cut, 12 hours and more from the account's zone, or in a z
     const json = JSON.parse(r.stdout);
     expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 America/Sao_Paulo", at_declared_cut: true, moved_amount: "5", account_computed_total: "105" })]);
     expect(json.lines[0]).toMatchObject({ bill_amount: "110" });
+  });
+
+  // An account anchored at the month billed (newcomer37): Los Angeles's Nov 1 00:00 is 07:00Z, so a bill at Los
+  // Angeles's months leaves the 4 at Nov 1 02:00Z out of November (they are October's there, before the anchor). At
+  // UTC: 4 + 20 + 30 + 40 = 94; at Los Angeles: 20 + 30 = 50 (the 40 at Nov 30 22:00Z is 14:00 in Los Angeles,
+  // November's), + 40 = 90.
+  const FIRST = ["2026-11-01T02:00:00Z,acme,call,4,m1", "2026-11-01T09:00:00Z,acme,call,20,m1", "2026-11-15T12:00:00Z,acme,call,30,m1", "2026-11-30T22:00:00Z,acme,call,40,m1"];
+
+  it("an account anchored at the month billed, cut: \"00:00 America/Los_Angeles\" declared: the first hours leave the bill's month, 90 agrees, exit 0", async () => {
+    const r = await reconcile("UTC", FIRST, ["2026-11-01,call,90,90"], 'cut: "00:00 America/Los_Angeles"\n', "2026-11-01");
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.boundary_shifts).toEqual([expect.objectContaining({ cut: "00:00 America/Los_Angeles", at_declared_cut: true, moved_amount: "-4", account_computed_total: "94" })]);
+  });
+
+  it("the same bill with no cut declared: a cut is found and held to the tolerance (not 00:00 UTC), exit 1, where no cut was looked for at the anchor", async () => {
+    const r = await reconcile("UTC", FIRST, ["2026-11-01,call,90,90"], undefined, "2026-11-01");
+    expect(r.code).toBe(1);
+    const [shift] = JSON.parse(r.stdout).boundary_shifts;
+    expect(shift).toMatchObject({ declared_cut: "00:00 UTC", at_declared_cut: false, rule: "fail", moved_amount: "-4" });
   });
 });

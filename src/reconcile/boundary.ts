@@ -9,6 +9,7 @@ import { classify, type Verdict } from "./classify.js";
 import { replayRetimed } from "./replay-retimed.js";
 import type { AlignedLine, ComputedSide } from "./types.js";
 import type { MovedSums, NearSums } from "./near-sums.js";
+import type { Retime } from "../usage/account-rows.js";
 
 /** Where a bill might cut its cycles instead of ours: a shift in milliseconds at each boundary (by the index of the cycle it starts). */
 export interface Hypothesis {
@@ -88,12 +89,17 @@ export function movesOf(h: Hypothesis, near: NearSums): Map<string, Move> {
   return moves;
 }
 
-/** Move events that fall between our boundary and the bill's onto the boundary, on the bill's side of it. */
-function retimer(h: Hypothesis, calendar: Calendar): (at: Instant) => Instant {
+/**
+ * Move events that fall between our boundary and the bill's onto the boundary, on the bill's side of it. The replay
+ * starts at the calendar's first cycle: an event the bill's later cut moves out of that cycle leaves the replay, as a
+ * first month billed from 07:00 UTC leaves out its first seven hours (newcomer37: an account anchored at the month
+ * billed found no cut there).
+ */
+function retimer(h: Hypothesis, calendar: Calendar): Retime {
   return (at) => {
     const i = calendar.indexOf(at);
     const after = h.shifts.get(i);
-    if (after !== undefined && after > 0 && at < calendar.start(i) + after) return calendar.start(i) - 1;
+    if (after !== undefined && after > 0 && at < calendar.start(i) + after) return i === 0 ? undefined : calendar.start(i) - 1;
     const before = h.shifts.get(i + 1);
     if (before !== undefined && before < 0 && at >= calendar.start(i + 1) + before) return calendar.start(i + 1);
     return at;

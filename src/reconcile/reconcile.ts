@@ -203,7 +203,8 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   let found: ShiftFinding | undefined;
   // Whether the found cut is the one the bill mapping declares (00:00 UTC where unsaid): only there does a shift pass as billed.
   let declared = true;
-  const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b > 0).sort((a, b) => a - b);
+  // The first cycle's start too: a bill cut later there leaves the first hours of the log out of its first month.
+  const boundaries = [...new Set([...cycles].flatMap((c) => [c, c + 1]))].filter((b) => b >= 0).sort((a, b) => a - b);
   const searched = hypotheses(calendar, boundaries);
   const asDeclared = declaredHypothesis(searched, calendar, boundaries, ctx.cut);
   const all = asDeclared === undefined ? searched : [asDeclared, ...searched];

@@ -1,7 +1,7 @@
 import type { AccountSettings } from "../account/account.js";
 import type { Statement } from "../engine/types.js";
 import type { RateCard } from "../ratecard/types.js";
-import type { Instant } from "../time.js";
+import type { Retime } from "../usage/account-rows.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 
 /**
@@ -13,6 +13,6 @@ import { replayFiles, type UsageInput } from "../replay/replay-files.js";
  * through csv-parse, sorted on disk where the log came out of order, made each
  * hypothesis a reading of the whole log as events (stop 45).
  */
-export function replayRetimed(card: RateCard, settings: AccountSettings, input: UsageInput, retime: (at: Instant) => Instant): Promise<Statement> {
+export function replayRetimed(card: RateCard, settings: AccountSettings, input: UsageInput, retime: Retime): Promise<Statement> {
   return replayFiles(card, settings, { ...input, retime });
 }

@@ -7,7 +7,6 @@ import { Unpriced } from "../engine/pricing.js";
 import { OutOfOrder } from "../engine/replay.js";
 import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/rows.js";
 import type { Statement, UsageEvent } from "../engine/types.js";
-import type { Instant } from "../time.js";
 import { UserError } from "../errors.js";
 import { nodeKind } from "../inputs.js";
 import { temporaryFolder } from "../temporary.js";
@@ -24,7 +23,7 @@ import { sortByTime } from "../usage/sort-runs.js";
 import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
 import { sortRows } from "../usage/row-sort.js";
 import { latenessOf, type LogLateness } from "../usage/lateness.js";
-import { retimedEvents, retimedRows, usageOfAccounts } from "../usage/account-rows.js";
+import { retimedEvents, retimedRows, usageOfAccounts, type Retime } from "../usage/account-rows.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
@@ -52,7 +51,7 @@ export interface UsageInput {
    * Each row's instant moved, never past another row's (reconcile's boundary hypotheses: the events between the
    * account's cycle boundary and the bill's moved onto it), before the rows are put in time order.
    */
-  retime?: (at: Instant) => Instant;
+  retime?: Retime;
   /** The rows the reorder buffer holds at most: MAX_HELD, less in tests. */
   maxHeld?: number;
   /** Told what the reading met for the command's notes: rows a mapping skipped, rows later than the lateness allowed. */
@@ -237,7 +236,7 @@ function ofAccounts(usage: Ordered, accounts: ReadonlySet<string>): Ordered {
 }
 
 /** The files' events merged by time as they stream, and sorted from the files read in turn (readUsageInTurn: ties in the files' order). */
-function eventsInOrder(files: readonly string[], options: UsageOptions, progress: ReplayProgress | undefined, retime: ((at: Instant) => Instant) | undefined): Ordered {
+function eventsInOrder(files: readonly string[], options: UsageOptions, progress: ReplayProgress | undefined, retime: Retime | undefined): Ordered {
   const moved = (events: AsyncIterable<readonly UsageEvent[]>) => (retime === undefined ? events : retimedEvents(events, retime));
   return { streamed: () => moved(readUsage(files, options)), sorted: () => sortByTime(turning(moved(readUsageInTurn(files, options)), progress)) };
 }

@@ -23,19 +23,32 @@ export async function* usageOfAccounts(batches: UsageBatches, accounts: Readonly
 }
 
 /**
+ * An instant moved, as a boundary hypothesis moves the events between two cuts (reconcile); undefined for an event
+ * moved out of the replay, into a cycle before its first (a bill whose first month starts after the account's anchor).
+ */
+export type Retime = (at: Instant) => Instant | undefined;
+
+/**
  * The scanner's rows with their instants moved by `retime` (reconcile's boundary hypotheses: never past another row's
  * instant), as they come, before any reorder stage or sort: those then order them by the instants moved, ties in the
  * order the rows came, as the events of the files read in turn and sorted by the moved instants were.
  */
-export async function* retimedRows(batches: AsyncIterable<ShapedRows>, retime: (at: Instant) => Instant): AsyncGenerator<ShapedRows> {
+export async function* retimedRows(batches: AsyncIterable<ShapedRows>, retime: Retime): AsyncGenerator<ShapedRows> {
   const rows = new CopiedRows({ retime });
   for await (const batch of batches) yield* rows.of(batch);
   yield* rows.rest();
 }
 
-/** Events with their instants moved by `retime` (retimedRows). */
-export async function* retimedEvents(batches: AsyncIterable<readonly UsageEvent[]>, retime: (at: Instant) => Instant): AsyncGenerator<readonly UsageEvent[]> {
-  for await (const batch of batches) yield batch.map((event) => ({ ...event, at: retime(event.at) }));
+/** Events with their instants moved by `retime` (retimedRows), those it moves out of the replay left out. */
+export async function* retimedEvents(batches: AsyncIterable<readonly UsageEvent[]>, retime: Retime): AsyncGenerator<readonly UsageEvent[]> {
+  for await (const batch of batches) {
+    const moved: UsageEvent[] = [];
+    for (const event of batch) {
+      const at = retime(event.at);
+      if (at !== undefined) moved.push({ ...event, at });
+    }
+    yield moved;
+  }
 }
 
 /** Rows copied into batches of their own: those of the accounts kept, at their instants moved. */
@@ -45,7 +58,7 @@ class CopiedRows {
   /** By account number: whether the account is one kept. */
   private readonly keeps: boolean[] = [];
 
-  constructor(private readonly how: { accounts?: ReadonlySet<string>; retime?: (at: Instant) => Instant }) {}
+  constructor(private readonly how: { accounts?: ReadonlySet<string>; retime?: Retime }) {}
 
   of(batch: ShapedRows): ShapedRows[] {
     const writer = (this.writer ??= new BatchWriter(batch.source));
@@ -60,7 +73,15 @@ class CopiedRows {
       if (accounts !== undefined && !(this.keeps[account] ??= accounts.has(names[account]!))) continue;
       kept.reserve(n + 1);
       kept.set(n, batch, i, quantity);
-      if (retime !== undefined) kept.at[n] = retime(kept.at[n]!);
+      if (retime !== undefined) {
+        // The copy's instant, not the batch's: a batch holds its instants from a base of its own.
+        const at = retime(kept.at[n]!);
+        if (at === undefined) {
+          kept.clear(n);
+          continue;
+        }
+        kept.at[n] = at;
+      }
       n++;
     }
     for (let k = 0; k < n; k++) writer.add(kept, k);
