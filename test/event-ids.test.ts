@@ -239,6 +239,16 @@ describe("the first pass over the log (id-screen)", () => {
     expect(screen.mayRepeat(key("y"))).toBe(false);
   });
 
+  it("screens the ids of a log whose time is a count of milliseconds, and takes its rows as out of order (newcomer37)", async () => {
+    // Before stop 47 the pass gave up on such a file (timestamp_unit:), and the replay remembered every id.
+    const f = file("epoch.csv", "timestamp,meter,quantity,project,event_id\n1793491204495,call,1,p,x\n1793491205241,call,1,p,y\n1793491206000,call,1,p,x\n");
+    const screen = await screenEventIds([f], { ...options(), mappingFor: () => ({ ...NO_MAPPING, timestampUnit: "milliseconds" }) });
+    expect(screen).toBeDefined();
+    expect(screen!.mayRepeat(key("x"))).toBe(true);
+    expect(screen!.mayRepeat(key("y"))).toBe(false);
+    expect(screen!.timeOrdered).toBe(false);
+  });
+
   it("finds whether the rows are in time order, across the files in the order given", async () => {
     const at = (stamps: string[]) => stamps.map((t, i) => `${t},call,1,p,id-${i}\n`).join("");
     const ordered = file("o1.csv", header + at(["2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", "2026-01-01T00:00:09Z", "2026-01-02T00:00:00Z"]));

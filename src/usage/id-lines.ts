@@ -16,11 +16,14 @@ export interface Segment {
   path: string;
   from: number;
   to: number;
-  /** The event_id cell's index, the header's width, and the timestamp's index. */
+  /** The event_id cell's index, the header's width, and the timestamp's index (NO_STAMP: no order is looked for). */
   column: number;
   width: number;
   stamp: number;
 }
+
+/** A segment's timestamp index where its rows' time order is not to be found from their text: they are taken as out of order. */
+export const NO_STAMP = -1;
 
 /** A file the pass must leave to the readers (quotes, carriage returns, a very long line). */
 export class GiveUp extends Error {}
@@ -57,6 +60,10 @@ export class TimeOrder {
 
   /** The next row, `buf[start .. end)`, whose timestamp is in cell `column` (found from the line's start: it is usually first). */
   row(buf: Buffer, start: number, end: number, column: number): void {
+    if (column === NO_STAMP) {
+      this.ordered = false;
+      return;
+    }
     let from = start;
     for (let i = start; column > 0 && i < end; i++) if (buf[i] === COMMA && --column === 0) from = i + 1;
     const to = from + STAMP;
