@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binary, burnrate, ROOT } from "./helpers/cli.js";
+import { childrenOf, ended as endedAll } from "./helpers/processes.js";
 
 // -o is written to a temporary file beside the target (.NAME.PID.tmp), flushed and
 // renamed over it (issue 7). A run that fails leaves the old file as it was and no
@@ -75,8 +76,12 @@ describe("-o is atomic", () => {
       });
       const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
       await new Promise((r) => setTimeout(r, delay));
+      // Run as `node bin/burnrate`, a log this large is read by a second node the first starts (young-generation.ts),
+      // which ends once its first process is gone, removing its own temporary file: what is left is judged after it.
+      const second = childrenOf(child.pid!);
       child.kill("SIGKILL");
       const { signal } = await ended;
+      await endedAll([...second, ...leftovers(dir).map((f) => Number(f.split(".").at(-2))).filter((pid) => pid !== child.pid)]);
       const text = readFileSync(out, "utf8");
       if (signal === "SIGKILL") {
         // Yesterday's report, or (killed after the rename, while exiting) the whole new one: never a part.

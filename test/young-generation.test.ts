@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runAgain, startsAgain } from "../src/young-generation.js";
 import { ROOT } from "./helpers/cli.js";
+import { running } from "./helpers/processes.js";
 
 // `node bin/burnrate` on a large input starts node again with the bin's --max-semi-space-size=4 (src/young-generation.ts):
 // which inputs make it do so, and that the run it starts is the bin's run, ending as it ends.
@@ -16,23 +17,6 @@ afterAll(() => spawnSync("rm", ["-rf", dir]));
 
 const SIZE = 8 << 20;
 
-/**
- * Whether a process runs: not a zombie. A run whose first process was killed is reaped by init, which in a
- * container may take seconds after it died; on Linux its state says so at once.
- */
-function running(pid: number): boolean {
-  try {
-    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, "utf8"));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT" && existsSync("/proc/self")) return false;
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 const sparse = (name: string, bytes: number) => {
   const file = join(dir, name);
   writeFileSync(file, "");
