@@ -62,7 +62,7 @@ export function hypotheses(calendar: Calendar, boundaries: readonly number[]): H
 }
 
 /** What a hypothesis moves on one line: events in and out, and their quantity and amount (into the line less out of it). */
-interface Move {
+export interface Move {
   quantity: Decimal;
   amount: Decimal;
   into: number;

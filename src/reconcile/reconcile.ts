@@ -16,7 +16,7 @@ import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
-import { findBoundaryShift, hypotheses, shiftAt, type Hypothesis, type ShiftFinding } from "./boundary.js";
+import { findBoundaryShift, hypotheses, movesOf, shiftAt, type Hypothesis, type Move, type ShiftFinding } from "./boundary.js";
 import { atDeclaredCut, declaredHypothesis } from "./declared-cut.js";
 import { atBillsCut } from "./at-cut.js";
 import { agreementNote, classify, type Verdict } from "./classify.js";
@@ -212,7 +212,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   const provider = !bills && ctx.cut.declared ? all.find((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)) : undefined;
   // The scan and the search in a function of their own: its events' sums are let go once the cut is found, before a
   // replay rounding each event (newcomer37: 29 MB held through it).
-  const search = async (): Promise<ShiftFinding | undefined> => {
+  const search = async (): Promise<{ found: ShiftFinding | undefined; repeatsMoved?: ReadonlyMap<string, Move> }> => {
     let found: ShiftFinding | undefined;
     // The declared cut is tried first: where it fits as well as another, it is the one kept.
     const candidates = [...all.filter((h) => atDeclaredCut(h, calendar, boundaries, ctx.cut)), ...all.filter((h) => !atDeclaredCut(h, calendar, boundaries, ctx.cut))];
@@ -237,11 +237,13 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
     // No cut found to explain the bill: it is compared at the declared one, where a neighbouring month's events billed
     // again differ (red team, stop 38: December's bill charged the 7 events November's had at 00:00 Los Angeles).
     if (found === undefined && provider !== undefined) found = await shiftAt(shiftContext, provider);
-    return found;
+    // The repeats the cut moves go with their events onto the other cycle's line (red team, red34 #5).
+    return { found, repeatsMoved: found === undefined ? undefined : movesOf(found.hypothesis, scan.nearRepeats) };
   };
-  if (provider !== undefined || [...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) found = await search();
+  let repeatsMoved: ReadonlyMap<string, Move> | undefined;
+  if (provider !== undefined || [...verdicts.values()].some((v) => v !== undefined && v.class !== "rounding")) ({ found, repeatsMoved } = await search());
   // Once the bill's cut is found, every line is judged there, not only those it explains.
-  if (found) ({ lines, verdicts } = atBillsCut(found, own, card, tolerated));
+  if (found) ({ lines, verdicts } = atBillsCut(found, own, card, { tolerated, repeatsMoved }));
   // A cut other than the declared one is reported with what it explains, and held as boundary_shift: fail holds it.
   const rule = declared ? ctx.boundaryRule : "fail";
   const undeclared = found && !declared ? undeclaredText(found.hypothesis, ctx.cut) : "";

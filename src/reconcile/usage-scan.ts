@@ -28,6 +28,8 @@ interface RepeatsAndBoundaryEvents {
   duplicateAmounts: Map<string, Decimal>;
   /** The flow events near the boundaries, summed per line key between the hypotheses' cuts. */
   near: NearSums;
+  /** The repeats among them, summed so: a cut that moves a repeat moves it onto another cycle's line. */
+  nearRepeats: NearSums;
   /** What the rows a mapping's `skip_rows:` left out would add to each aligned line id, priced as the events they would have been. */
   skipped: Map<string, SkippedOnLine>;
 }
@@ -182,6 +184,7 @@ async function scanInReplayOrder(events: EventBatches, request: ScanContext, rul
   const duplicateAmounts = new Map<string, Decimal>();
   const unpriced = new Set<string>();
   const near = request.cuts;
+  const nearRepeats = new NearSums(request.calendar, request.shifts);
   const seen = new SeenEventIds(rule);
   const book = new PriceBook();
   // Each instant's items are the version in force's, switched in as the replay switches it: a grandfathered version at
@@ -198,12 +201,15 @@ async function scanInReplayOrder(events: EventBatches, request: ScanContext, rul
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
       if (flow && !unpriced.has(id)) {
+        const around = nearBoundaries(event, request);
         // A bill itemised by component bills a repeat's tokens on each component's line: each is its repeat there,
         // where the meter's own line (the free requests) was the only place a repeat was found (newcomer, stop 35).
         for (const part of byItem(book, card, event, dims, aligner)) {
           const partId = aligner.id(cycle, event.account, part.item, dims);
           if (part.item !== event.meter) duplicates.set(partId, (duplicates.get(partId) ?? ZERO).plus(part.quantity));
           duplicateAmounts.set(partId, (duplicateAmounts.get(partId) ?? ZERO).plus(part.amount));
+          const key = aligner.key(event.account, part.item, dims);
+          for (const b of around) nearRepeats.add(b, key, { at: event.at, quantity: part.quantity, amount: part.amount });
         }
       } else {
         unpriced.add(id);
@@ -221,7 +227,7 @@ async function scanInReplayOrder(events: EventBatches, request: ScanContext, rul
       for (const b of around) near.add(b, key, { at: event.at, quantity: part.quantity, amount: part.amount });
     }
   }
-  return { duplicates, duplicateAmounts, near };
+  return { duplicates, duplicateAmounts, near, nearRepeats };
 }
 
 /**
