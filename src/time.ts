@@ -12,6 +12,16 @@ export type Instant = number;
 /** An instant before every other. */
 export const BEFORE_ALL: Instant = -Infinity;
 
+/** The number of the span of `span` milliseconds from the epoch that holds an instant: an hour's, for a burn-down. */
+export function spanNumber(at: Instant, span: number): number {
+  return Math.floor(at / span);
+}
+
+/** Where the span of `span` milliseconds from the epoch that holds an instant ends. */
+export function spanEnd(at: Instant, span: number): Instant {
+  return (spanNumber(at, span) + 1) * span;
+}
+
 /** ` UTC` after the time is how BigQuery and other warehouses write a UTC instant in CSV (`2026-11-01 04:25:41 UTC`). */
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|z| ?UTC|[+-]\d{2}(?::?\d{2})?)?$/;
 

@@ -92,10 +92,10 @@ describe("known rows' costs as units in a JavaScript number", () => {
     const deferred = new Deferred();
     expect(deferred.open).toBe(false);
     deferred.start(10);
-    deferred.take(4);
+    deferred.take(4, 0);
     expect([deferred.fits(6), deferred.fits(7), deferred.pending]).toEqual([true, false, true]);
     deferred.start(Number.MAX_SAFE_INTEGER);
-    deferred.take(Number.MAX_SAFE_INTEGER - 1);
+    deferred.take(Number.MAX_SAFE_INTEGER - 1, 0);
     expect([deferred.fits(1), deferred.fits(2), deferred.fits(Number.MAX_SAFE_INTEGER)]).toEqual([true, false, false]);
     expect(deferred.end()).toBe(Number.MAX_SAFE_INTEGER - 1);
     expect(deferred.open).toBe(false);

@@ -5,6 +5,7 @@ import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js"
 import type { Io } from "../io.js";
 import { checkDestination, emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/charts/ledger.js";
+import type { BurnEntries } from "../render/charts/series.js";
 import { terminalChart } from "../render/charts/settings.js";
 import { statementCharts } from "../render/charts/terminal.js";
 import type { RenderContext } from "../render/shared/context.js";
@@ -25,7 +26,7 @@ import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
-import { accountSpans, entriesShown, inSpan, periodStatement, widestSpan, type Period, type Span } from "../render/statement/period.js";
+import { accountSpans, burnEntriesShown, entriesShown, inSpan, periodStatement, widestSpan, type Period, type Span } from "../render/statement/period.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 
 export interface StatementOptions extends ReplayInputOptions {
@@ -73,8 +74,9 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   }
   const chart = options.ledger ? undefined : terminalChart(options, format, io);
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
-  const ledger = options.ledger ? new LedgerEntries() : chart || format === "html" ? new BurnLedger() : undefined;
-  const result = await replayFiles(card, settings, input, ledger).finally(() => progress.end());
+  const entries = options.ledger ? new LedgerEntries() : undefined;
+  const burn = !options.ledger && (chart || format === "html") ? new BurnLedger() : undefined;
+  const result = await replayFiles(card, settings, input, entries ?? burn).finally(() => progress.end());
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(visibleLines(note));
   const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account));
   for (const lookalike of lookalikes) io.stderr.write(lookalikeWarning(settings, lookalike));
@@ -87,13 +89,14 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   if (period !== undefined) checkWithin(period, result, settings, options.cycle!);
   // The cycles of the period, and the transactions in them (the charts' too); the replay ran whole.
   const shown = period === undefined ? result : periodStatement(result, period);
-  const all = ledger instanceof LedgerEntries ? ledger.entries : (ledger ?? []);
-  const entries = period === undefined ? all : entriesShown(all, accountSpans(result, period));
+  const spans = period === undefined ? undefined : accountSpans(result, period);
+  const shownEntries = entries === undefined ? [] : spans === undefined ? entries.entries : entriesShown(entries.entries, spans);
+  const burns = burn === undefined ? NO_BURNS : spans === undefined ? burn : burnEntriesShown(burn, spans);
   const ledgerReport: Reporters<PlainFormat> = {
-    json: () => ledgerText(ledgerJsonFormat(ctx, period), entries),
-    csv: () => ledgerText(ledgerCsvFormat({ bom: options.bom }), entries),
-    markdown: () => toMarkdown(ledgerBlocks(entries, ctx)),
-    table: () => toTerminal(ledgerBlocks(entries, ctx), ctx.color),
+    json: () => ledgerText(ledgerJsonFormat(ctx, period), shownEntries),
+    csv: () => ledgerText(ledgerCsvFormat({ bom: options.bom }), shownEntries),
+    markdown: () => toMarkdown(ledgerBlocks(shownEntries, ctx)),
+    table: () => toTerminal(ledgerBlocks(shownEntries, ctx), ctx.color),
   };
   const statementReport: Reporters<Format> = {
     // Each account's cycles let go once written: the statement is read no more.
@@ -101,12 +104,16 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     csv: () => statementCsv(shown, { bom: options.bom, card }),
     // Drawn account by account as they are written: a log of many accounts is never one document in memory.
     markdown: () => markdownChunks(statementBlocks(shown, ctx)),
-    html: () => statementHtml(shown, entries, ctx),
-    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx), ctx.color), () => (chart ? statementCharts(shown, entries, ctx, chart) : "")),
+    // Each account's cycles and points let go once drawn, as json's.
+    html: () => statementHtml(shown, burns, ctx, { release: true }),
+    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx), ctx.color), () => (chart ? statementCharts(shown, burns, ctx, chart) : "")),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
   await emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
 }
+
+/** No ledger: no chart or page asks for one. */
+const NO_BURNS: BurnEntries = { of: () => [] };
 
 /** The statement's table, then its charts, drawn once the table is written. */
 function* withCharts(table: Iterable<string>, charts: () => string): Generator<string> {

@@ -1,6 +1,6 @@
 import { ONE, ZERO, type Decimal } from "../money.js";
 import { INCLUDED, ONETIME, type GrantKind, type RateCard } from "../ratecard/types.js";
-import type { AccountChange, AccountTerms, CycleStatement, LedgerEntry, ReplaySetup, TimelineEntry } from "./types.js";
+import type { AccountChange, AccountTerms, CycleStatement, ReplaySetup, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
 import { NO_CREDITS, type Credits } from "./credits.js";
@@ -8,6 +8,7 @@ import { Run } from "./account-run.js";
 import { OpenCycle, type CycleSpan } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
 import { Wallet, type Grant } from "./wallet.js";
+import type { LedgerLine } from "./ledger-out.js";
 import { changedTerms, lapsedByCap, termsOnVersion } from "./timeline.js";
 import { FAR_AWAY, ReplayState, type AccountRun } from "./replay-state.js";
 import { endsBy, endsWithSubscription } from "./subscription-end.js";
@@ -25,9 +26,6 @@ export const outlivesCycle = (kind: GrantKind): boolean => kind.expires.kind !==
 
 /** The budgets of a run none apply to, shared (close() only reads them): a map is about 180 bytes an account of 100,000. */
 const NO_BUDGETS: ReadonlyMap<string, Decimal> = new Map();
-
-/** A ledger entry as the replay writes it: a grant's names no meter, dimensions or quantity. */
-type LedgerLine = Pick<LedgerEntry, "at" | "type" | "amount"> & Partial<Pick<LedgerEntry, "meter" | "grant" | "dimensions" | "quantity">>;
 
 /** An account's run through its cycles: opened at its first event, its clock moved by each, its cycles closed and opened, its grants expired. */
 export abstract class AccountRuns extends ReplayState {
@@ -248,9 +246,7 @@ export abstract class AccountRuns extends ReplayState {
 
   /** A ledger entry of the run's, with its uncovered credits and balance as they stand. */
   protected log(run: AccountRun, line: LedgerLine): void {
-    if (!this.ledger) return;
-    const { at, type, meter, grant, dimensions, quantity, amount } = line;
-    this.ledger({ at, account: run.id, type, meter, grant, dimensions: dimensions ?? {}, quantity, amount, uncovered: this.scale.decimal(run.cycle.uncovered), balance: this.scale.decimal(run.wallet.balance()) });
+    this.ledger?.entry(run, line);
   }
 }
 

@@ -289,7 +289,7 @@ export abstract class Charging extends Limits {
     if (parts !== undefined) this.addComponentLines(run, line, { target, parts, components: components! });
     if (limited) this.account({ run, meter, dims, quantity, amount, at });
     this.afterCharge(run, { amount, at });
-    if (this.ledger) this.log(run, { at, type: "charge", meter: meter.key, dimensions: dims, quantity, amount: this.scale.decimal(amount).neg() });
+    this.ledger?.charge(run, { at, meter: meter.key, dimensions: dims, quantity, credits: amount });
     return true;
   }
 

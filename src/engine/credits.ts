@@ -1,4 +1,5 @@
 import { Decimal, ZERO } from "../money.js";
+import type { Instant } from "../time.js";
 
 /**
  * Credits in the replay's hot loop: exact integers counting 10^-digits of a
@@ -219,8 +220,16 @@ export class Deferred {
     return this.units + units <= this.room;
   }
 
-  take(units: number): void {
+  /** The instant of the last row taken since it opened (a folding ledger's entry), -Infinity for none. */
+  get last(): Instant {
+    return this.lastAt;
+  }
+
+  private lastAt = -Infinity;
+
+  take(units: number, at: Instant): void {
     this.units += units;
+    this.lastAt = at;
   }
 
   start(room: number): void {
@@ -233,6 +242,7 @@ export class Deferred {
     const units = this.units;
     this.units = 0;
     this.room = -1;
+    this.lastAt = -Infinity;
     return units;
   }
 }

@@ -28,8 +28,13 @@ export interface FullPath<Run extends KnownRun> {
   headroom(run: Run): Credits;
   /** The rooms the charge checks declare (rules.ts), by the numbers of a shape's facts. */
   readonly rooms: CheckRoomsByNumber;
-  /** Take `units` the run deferred from its wallet, in burn order. */
-  debit(run: Run, units: number): void;
+  /**
+   * Take `units` the run deferred from its wallet, in burn order, the last of its rows at `last`: one charge of a
+   * ledger that folds them (LedgerSink.foldCharges).
+   */
+  debit(run: Run, units: number, last: Instant): void;
+  /** The span a ledger's charges are folded within (LedgerSink.foldCharges): what the known path deferred is taken at each span's end. */
+  readonly foldCharges: number | undefined;
   /** A quantity in millionths (a safe count), or undefined. */
   count(quantity: Decimal): number | undefined;
   /** A known row of the run at `at` was priced: it is counted, and the statement reaches its cycle and instant. */

@@ -9,6 +9,7 @@ import type { LineHead } from "./cycle-lines.js";
 import { PriceBook, priceDecimals, type UnitPrice } from "./pricing.js";
 import type { RowSource } from "./rows.js";
 import { CellItems } from "./keys.js";
+import { LedgerOut } from "./ledger-out.js";
 import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, Statement, TimelineEntry, UsageEvent } from "./types.js";
 import { isPaidGrant } from "../ratecard/cycle-money.js";
 import type { Grant, Wallet } from "./wallet.js";
@@ -233,6 +234,8 @@ export abstract class ReplayState {
   protected readonly counting: ReadonlySet<string>;
   protected readonly scale: Scale;
   protected readonly units: Units;
+  /** Where the ledger's entries go, when one is asked for. */
+  protected readonly ledger: LedgerOut | undefined;
   protected found = { index: -1, start: 0, end: 0 };
   /** Daily limits in credits, converted once. */
   protected readonly limits = new Map<Decimal, Credits>();
@@ -268,7 +271,7 @@ export abstract class ReplayState {
   constructor(
     protected card: RateCard,
     protected readonly setup: ReplaySetup,
-    protected readonly ledger?: LedgerSink,
+    ledger?: LedgerSink,
   ) {
     this.seenIds = new SeenEventIds(setup.eventIds);
     this.closedCycles = new ClosedCycles(setup.closedCycles);
@@ -288,6 +291,7 @@ export abstract class ReplayState {
     this.farFrom = setup.through === undefined ? setup.calendar.start(FAR_CYCLES) : Infinity;
     this.scale = new Scale(creditDigits(card, setup));
     this.units = new Units(this.scale, Math.max(...(card.versions ?? [card]).map(priceDecimals)));
+    this.ledger = ledger === undefined ? undefined : new LedgerOut(ledger, this.scale);
   }
 
   protected abstract charge(run: AccountRun, request: ChargeRequest): boolean;

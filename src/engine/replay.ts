@@ -44,8 +44,12 @@ export class Replay extends Charging {
    */
   private readonly familiesAt: (at: Instant) => ItemFamilies;
 
+  /** A ledger wants an entry a charge, which the known path does not make: with one, every row goes the full way. */
+  private readonly chargeByCharge: boolean;
+
   constructor(card: RateCard, setup: ReplaySetup, ledger?: LedgerSink) {
     super(card, setup, ledger);
+    this.chargeByCharge = this.ledger?.chargeByCharge === true;
     this.familiesAt = familiesAt(setup.versions?.[0]?.card ?? card, setup.versions === undefined ? undefined : versionSwitches(setup.versions, setup.calendar));
     this.fast = new KnownRows(this.fullPath(), () => this.families());
     for (const account of setup.accounts.keys()) if (account !== setup.unnamed) this.run(account);
@@ -120,6 +124,7 @@ export class Replay extends Charging {
       if (lastMadeWhenRead) last.set(run, this.finalCycle(run));
       else this.closedCycles.add(run.ordinal, this.close(run));
     }
+    this.ledger?.finish(this.runList);
     const accounts = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), this.rewardMade.has(r.id)));
@@ -162,6 +167,7 @@ export class Replay extends Charging {
   /** All the known path sees of this replay (full-path.ts): what a row's shape showed, in numbers, and the rules' answers. */
   private fullPath(): FullPath<AccountRun> {
     const facts: ShapeFacts = { unique: false, gauge: false, whole: false, run: 0, detail: 0, slot: -1, itemUnits: -1, parts: undefined, rooms: undefined };
+    const foldCharges = this.ledger?.span;
     return {
       units: this.units,
       seenIds: this.seenIds,
@@ -170,7 +176,12 @@ export class Replay extends Charging {
       quietAt: (run, at) => this.quietAt(run, at),
       headroom: (run) => this.headroom(run),
       rooms: this.checkRooms,
-      debit: (run, units) => run.wallet.debit(this.units.credits(units), run.cycle),
+      debit: (run, units, last) => {
+        const credits = this.units.credits(units);
+        if (units > 0) run.wallet.debit(credits, run.cycle);
+        this.ledger?.charge(run, { at: last, meter: undefined, dimensions: undefined, quantity: undefined, credits });
+      },
+      foldCharges,
       count: (quantity) => this.book.count(quantity),
       counted: (run, at) => {
         this.counts.read++;
@@ -212,12 +223,12 @@ export class Replay extends Charging {
   /**
    * What a shape's row, just priced in full, showed of the shape's next rows:
    * a charge's unique item and whether this cycle holds it, or a flow charge
-   * that nothing but the credits can refuse but beyond its checks' rooms. A ledger wants an entry a charge:
-   * with one, every row goes the full way.
+   * that nothing but the credits can refuse but beyond its checks' rooms. None where the ledger wants an entry
+   * a charge (chargeByCharge).
    */
   private learnShape(id: number, facts: ShapeFacts): ShapeFacts | undefined {
     const shape = this.shapes[id];
-    if (shape === undefined || shape.event.role !== "charge" || this.ledger !== undefined) return undefined;
+    if (shape === undefined || shape.event.role !== "charge" || this.chargeByCharge) return undefined;
     const { meter } = shape.event;
     const { run } = shape;
     facts.run = run.ordinal;
@@ -274,7 +285,7 @@ export class Replay extends Charging {
    * reads (an end user), and most groups' first rows are flow charges a target away from the known path.
    */
   private foreseeShape(id: number, run: AccountRun, { source, line }: ForeseenRow, facts: ShapeFacts): ShapeFacts | undefined {
-    if (this.ledger !== undefined) return undefined;
+    if (this.chargeByCharge) return undefined;
     const shape = this.shapes[id] === undefined ? this.newShape(id, { meter: source.meters[id]!, dimensions: source.dimensions[id]! }, () => run) : this.rebound(this.shapes[id], run, source);
     if (shape === undefined || shape.event.role !== "charge" || !this.byEventPrice(shape.event.meter)) return undefined;
     const { meter } = shape.event;
@@ -331,6 +342,7 @@ export class Replay extends Charging {
     if (row.components !== undefined) this.addKnownComponents(shape, run, row.components);
     if (!target.creditsOnly) this.account(charge);
     this.afterCharge(run, { amount, at: row.at });
+    this.ledger?.charge(run, { at: row.at, meter: meter.key, dimensions: shape.dimensions, quantity: row.quantity, credits: amount });
     return true;
   }
 

@@ -264,4 +264,14 @@ export interface LedgerEntry {
   balance: Decimal;
 }
 
-export type LedgerSink = (entry: LedgerEntry) => void;
+/**
+ * Where a replay writes its ledger. A sink that reads, of an account's charges within each span of `foldCharges`
+ * milliseconds from the epoch, only the last one's instant, balance and uncovered credits (a burn-down) declares it:
+ * the known path then stays on and writes the covered charges it deferred within a span as one charge at the last
+ * one's instant, their credits summed, naming no meter, dimensions or quantity. Without it every charge is an entry
+ * of its own, and every row goes the full way.
+ */
+export interface LedgerSink {
+  write(entry: LedgerEntry): void;
+  readonly foldCharges?: number;
+}

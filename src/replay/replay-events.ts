@@ -11,6 +11,8 @@ import type { UsageBatches } from "../usage/merge.js";
 export interface LedgerOutput {
   push(entry: LedgerEntry): void;
   restart(): void;
+  /** What it reads of the charges: LedgerSink.foldCharges. */
+  readonly foldCharges?: number;
 }
 
 /**
@@ -33,7 +35,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       versions: settings.versions,
       eventIds: { window: settings.dedupeWindow, screen: settings.idScreen },
       closedCycles: closedCycleSetup(),
-    }, ledger ? (entry) => ledger.push(entry) : undefined);
+    }, ledger === undefined ? undefined : { write: (entry) => ledger.push(entry), ...(ledger.foldCharges === undefined ? {} : { foldCharges: ledger.foldCharges }) });
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);
     replay.push(event);

@@ -85,7 +85,8 @@ export interface RunOptions {
   through?: string;
   /** Milliseconds an event_id is remembered (--dedupe-window). */
   dedupeWindow?: number;
-  ledger?: LedgerEntry[];
+  /** The ledger's entries, pushed as the replay writes them; `foldCharges` as LedgerSink's. */
+  ledger?: { push(entry: LedgerEntry): unknown; readonly foldCharges?: number };
   terms?: Partial<AccountTerms>;
   /** Dated changes of the accounts' terms (account changes:), each for "acct" unless it names another. */
   changes?: { at: string; account?: string; plan?: string; overage?: boolean; allowance?: string; subscription_end?: string }[];
@@ -206,7 +207,7 @@ function replayer(given: RateCard, options: RunOptions): Replay {
       origin: { file: "changes", line: i + 1, column: 1 },
       change: ch.plan !== undefined ? { kind: "plan", plan: c.plans.get(ch.plan)! } : ch.overage !== undefined ? { kind: "overage", on: ch.overage } : ch.subscription_end !== undefined ? { kind: "subscription_end", end: instant(ch.subscription_end, zone) } : { kind: "allowance", allowance: new Decimal(ch.allowance!) },
     })),
-  }, options.ledger ? (e) => options.ledger!.push(e) : undefined);
+  }, options.ledger === undefined ? undefined : { write: (e) => options.ledger!.push(e), ...(options.ledger.foldCharges === undefined ? {} : { foldCharges: options.ledger.foldCharges }) });
 }
 
 /** A spill that keeps its texts in an array, for tests of the closed cycles without a temporary file. */

@@ -1,5 +1,5 @@
 import type { Decimal } from "../../money.js";
-import type { Instant } from "../../time.js";
+import { spanEnd, type Instant } from "../../time.js";
 import { NO_CREDITS, plusUnits } from "../credits.js";
 import { sameEventId, type ScannedIdRow } from "../event-ids.js";
 import { HeldRows, rowEvent, type RowSource } from "../rows.js";
@@ -41,6 +41,7 @@ export class KnownRows<Run extends KnownRun> {
   ) {
     this.runs = full.runs;
     this.drawn = new DrawnRooms(full.rooms);
+    this.foldEnd = full.foldCharges === undefined ? Infinity : -Infinity;
   }
 
   /** The source the held rows come from: a replay reads the rows of one. */
@@ -66,6 +67,11 @@ export class KnownRows<Run extends KnownRun> {
     this.instant = at;
     // What a room held may not hold at this instant (a daily limit's next day): what rows drew on it is recorded first, on their own day.
     if (at >= this.drawn.until) this.settleDeferred();
+    // A folding ledger's entry holds one span's rows: what they deferred is taken as the next span starts.
+    if (at >= this.foldEnd) {
+      this.settleDeferred();
+      this.foldEnd = spanEnd(at, this.full.foldCharges!);
+    }
     if (n === 1) return this.priceRow(0);
     // Rows that all take the known path give the same result in any order (see
     // knownCost): only a group with another row needs the order of an instant.
@@ -213,9 +219,14 @@ export class KnownRows<Run extends KnownRun> {
 
   /** Take what a run deferred from its wallet, in burn order, as its rows would have. */
   private settleRun(run: Run): void {
+    const last = run.deferred.last;
     const units = run.deferred.end();
-    if (units > 0) this.full.debit(run, units);
+    // A row of no units is still a charge a folding ledger shows (its instant).
+    if (units > 0 || (this.full.foldCharges !== undefined && last > -Infinity)) this.full.debit(run, units, last);
   }
+
+  /** Where the span of a folding ledger's charges being deferred ends (FullPath.foldCharges); Infinity for none. */
+  private foldEnd: Instant;
 
   /** Runs with a room open, each once. */
   private readonly deferring: Run[] = [];
@@ -416,7 +427,7 @@ export class KnownRows<Run extends KnownRun> {
       this.known.charged(shape, run.serial);
     }
     if (slot < 0) return;
-    run.deferred.take(scratch.units[k]!);
+    run.deferred.take(scratch.units[k]!, this.instant);
     const rooms = this.known.rooms(held.shape[k]!);
     if (rooms !== undefined) for (let i = 0; i < rooms.length; i++) this.drawn.take(rooms[i]!, this.drawn.open(rooms[i]!, this.instant) ? scratch.units[k]! : scratch.count[k]!, this.instant);
     if (run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, scratch.quantity[k]!, scratch.count[k]!);

@@ -31,24 +31,42 @@ export interface CycleBurn {
   marks: BurnMark[];
 }
 
-/**
- * Burn-downs per account and cycle, from the statement and the ledger the same
- * replay wrote. The opening is what the statement says the grants held at the
- * cycle's start, so the expiry and allowance entries at that instant are
- * already in it.
- */
-export function burnDowns(statement: Statement, ledger: readonly LedgerEntry[], card: RateCard): CycleBurn[] {
-  // Grouped once, in the ledger's order: a filter of the whole ledger per account was accounts x entries.
+/** What a burn-down reads of a ledger entry: a payment's credits and grant are its mark's. */
+export type BurnEntry = Pick<LedgerEntry, "at" | "type" | "balance" | "uncovered" | "amount" | "grant">;
+
+/** A ledger's entries by account, in the order the replay wrote them. */
+export interface BurnEntries {
+  of(account: string): readonly BurnEntry[];
+}
+
+/** Whole ledger entries grouped by account once: a filter of the whole ledger per account was accounts x entries. */
+export function entriesByAccount(ledger: readonly LedgerEntry[]): BurnEntries {
   const byAccount = new Map<string, LedgerEntry[]>();
   for (const e of ledger) {
     const own = byAccount.get(e.account);
     if (own === undefined) byAccount.set(e.account, [e]);
     else own.push(e);
   }
-  return statement.accounts.flatMap((account) => account.cycles.map((cycle) => cycleBurn(account, cycle, byAccount.get(account.account) ?? [], card)));
+  return { of: (account) => byAccount.get(account) ?? [] };
 }
 
-function cycleBurn(account: AccountStatement, cycle: CycleStatement, entries: readonly LedgerEntry[], card: RateCard): CycleBurn {
+/**
+ * Burn-downs per account and cycle, from the statement and the ledger the same
+ * replay wrote. The opening is what the statement says the grants held at the
+ * cycle's start, so the expiry and allowance entries at that instant are
+ * already in it.
+ */
+export function burnDowns(statement: Statement, ledger: BurnEntries, card: RateCard): CycleBurn[] {
+  return statement.accounts.flatMap((account) => accountBurns(account, ledger, card));
+}
+
+/** One account's burn-downs, a cycle each. */
+export function accountBurns(account: AccountStatement, ledger: BurnEntries, card: RateCard): CycleBurn[] {
+  const entries = ledger.of(account.account);
+  return account.cycles.map((cycle) => cycleBurn(account, cycle, entries, card));
+}
+
+function cycleBurn(account: AccountStatement, cycle: CycleStatement, entries: readonly BurnEntry[], card: RateCard): CycleBurn {
   const points: BurnPoint[] = [{ at: cycle.start, balance: sum(cycle.grants.map((g) => g.opening)), graceUsed: ZERO }];
   const marks: BurnMark[] = cycle.thresholds.map((t) => ({ at: t.at, kind: "threshold", percent: t.percent }));
   let graceMarked = false;

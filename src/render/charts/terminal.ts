@@ -1,7 +1,7 @@
-import type { LedgerEntry, Statement } from "../../engine/types.js";
+import type { Statement } from "../../engine/types.js";
 import { ZERO, type Decimal } from "../../money.js";
 import type { Instant } from "../../time.js";
-import { burnDowns, categoryTotals, rank, type BurnMark, type BurnPoint, type CycleBurn, type Ranking } from "./series.js";
+import { burnDowns, categoryTotals, rank, type BurnEntries, type BurnMark, type BurnPoint, type CycleBurn, type Ranking } from "./series.js";
 import type { Glyphs } from "./glyphs.js";
 import { localDate, type RenderContext } from "../shared/context.js";
 import { credits, percentOf } from "../shared/numbers.js";
@@ -21,7 +21,7 @@ const MAX_PLOT = 64;
 const TOP = 5;
 
 /** Under the statement table: per cycle, a burn-down of the balance and bar lists of the top categories and projects. */
-export function statementCharts(statement: Statement, ledger: readonly LedgerEntry[], ctx: RenderContext, settings: TerminalChartSettings): string {
+export function statementCharts(statement: Statement, ledger: BurnEntries, ctx: RenderContext, settings: TerminalChartSettings): string {
   const many = statement.accounts.length > 1;
   const out: string[] = [];
   for (const burn of burnDowns(statement, ledger, ctx.card)) {

@@ -72,6 +72,11 @@ tr.class-row td:first-child { border-left: 4px solid var(--swatch, var(--muted))
  * the same offline, in a mail attachment or years later.
  */
 export function htmlPage(title: string, subtitle: string, body: string): string {
+  return `${htmlPageStart(title, subtitle)}${body}${HTML_PAGE_END}`;
+}
+
+/** htmlPage up to its body, for a page written in pieces: then the body, then HTML_PAGE_END. */
+export function htmlPageStart(title: string, subtitle: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -85,12 +90,14 @@ export function htmlPage(title: string, subtitle: string, body: string): string 
 <body>
 <main>
 <header class="report"><h1>${escapeHtml(title)}</h1><p class="subtitle">${escapeHtml(subtitle)}</p></header>
-${body}
+`;
+}
+
+export const HTML_PAGE_END = `
 </main>
 </body>
 </html>
 `;
-}
 
 /** A report block (the same ones the terminal and Markdown show) as HTML, headings one level down for the page's own. */
 export function blockHtml(b: Block): string {

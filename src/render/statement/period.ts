@@ -1,5 +1,6 @@
 import type { AccountStatement, CycleStatement, LedgerEntry, Statement } from "../../engine/types.js";
 import type { Instant } from "../../time.js";
+import type { BurnEntries } from "../charts/series.js";
 
 /**
  * What `--cycle` asks for: the instants FROM and THROUGH (one date: both the same; a date is its first instant in
@@ -99,7 +100,7 @@ export function widestSpan(period: Period): Span {
  * cycle's allowance and charges) but for an expiry there, which closes the cycle before; at its end only an expiry,
  * which closes its last cycle.
  */
-export function inSpan(entry: LedgerEntry, span: Span): boolean {
+export function inSpan(entry: Pick<LedgerEntry, "at" | "type">, span: Span): boolean {
   if (entry.at === span.start) return entry.type !== "expiry";
   if (entry.at === span.end) return entry.type === "expiry";
   return entry.at > span.start && entry.at < span.end;
@@ -111,4 +112,14 @@ export function entriesShown(entries: readonly LedgerEntry[], spans: ReadonlyMap
     const span = spans.get(e.account);
     return span !== undefined && inSpan(e, span);
   });
+}
+
+/** A burn-down's entries in their accounts' spans of the cycles shown. */
+export function burnEntriesShown(ledger: BurnEntries, spans: ReadonlyMap<string, Span>): BurnEntries {
+  return {
+    of: (account) => {
+      const span = spans.get(account);
+      return span === undefined ? [] : ledger.of(account).filter((e) => inSpan(e, span));
+    },
+  };
 }
