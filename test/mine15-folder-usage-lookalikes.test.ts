@@ -36,6 +36,34 @@ describe("a usage folder's usage under another name", () => {
     expect(run.stderr).toContain("(.csv.gz if gzipped)");
   });
 
+  it("refuses a day of JSON Lines under another name, by its fields, gzipped or not (newcomer, stop 48)", async () => {
+    const line = (day: string) => `${JSON.stringify({ id: `r-${day}`, created_at: `2026-11-0${day}T10:00:00Z`, org: { id: "o1" }, usage: { prompt_tokens: 5 } })}\n`;
+    const mapping = "columns: { timestamp: created_at, event_id: id, account: org.id }\nmeter: data_read\nrename: { usage.prompt_tokens: quantity }\n";
+    const cases: [string, string | Buffer, string][] = [["c.jsonl.bak", line("3"), "(.jsonl.gz if gzipped)"], ["d.txt", line("4"), `renamed "d.jsonl"`], ["e.jsonl.gz.old", gzipSync(line("5")), "(.jsonl.gz if gzipped)"]];
+    for (const [name, body, hint] of cases) {
+      const dir = folder(`json-${name}`, { "a.jsonl": line("2"), "burnrate.mapping.yaml": mapping, [name]: body });
+      const run = await statement(dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${join(dir, name)}:1:1: a file in the usage folder whose first line is a JSON object of usage`);
+      expect(run.stderr).toContain(hint);
+    }
+  });
+
+  it("refuses a Parquet file under another name, by its magic bytes", async () => {
+    const dir = folder("parquet", { "a.csv": DAY, "b.parquet.bak": Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(64), Buffer.from("PAR1")]) });
+    const run = await statement(dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${join(dir, "b.parquet.bak")}:1:1: a Parquet file in the usage folder whose name no reader takes`);
+    expect(run.stderr).toContain(`renamed "b.parquet"`);
+  });
+
+  it("still names a JSON text of no usage, and a README", async () => {
+    const dir = folder("json-notes", { "a.csv": DAY, "notes.txt": `${JSON.stringify({ author: "finance", reviewed: true })}\n` });
+    const run = await statement(dir);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain("passed over");
+  });
+
   it("still only names a README", async () => {
     const dir = folder("readme", { "a.csv": DAY, "README.md": "# November exports\nOne file a day.\n" });
     const run = await statement(dir);

@@ -109,33 +109,71 @@ function expandOne(value: string, named: Place): string[] {
 
 /**
  * A file of a usage folder that no reader takes by its name, but whose first line is a CSV header of
- * usage: a canonical column or a column the folder's mapping names (`c.txt`, `day1.csv.bak`, an
- * export saved as `.log`). Refused, as a `.json` is: passed over, its usage would be left out of the
- * statement, where a README is only named in the note.
+ * usage, or a JSON object of usage (a JSON Lines export): a canonical column or a field the folder's
+ * mapping names (`c.txt`, `day1.csv.bak`, `day3.jsonl.bak`, an export saved as `.log`). Refused, as a
+ * `.json` is: passed over, its usage would be left out of the statement, where a README is only named
+ * in the note (newcomer, stop 48: a day of JSON Lines saved as `.jsonl.bak` was passed over with a note).
  */
 function refuseUsageByContent(folder: string, names: readonly string[]): void {
   let mapped: ReadonlySet<string> | undefined;
   for (const name of names) {
+    if (isParquet(join(folder, name))) {
+      throw new UserError(
+        "a Parquet file in the usage folder whose name no reader takes, which would be passed over",
+        { file: join(folder, name), line: 1, column: 1 },
+        `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file renamed ${shown(renamedTo(name, ".parquet"))} if it is usage, or moved out of the folder if it is not`,
+        `${shown(name)}, which starts as Parquet does (PAR1)`,
+      );
+    }
     const header = firstLine(join(folder, name));
     if (header === undefined) continue;
-    const cells = header.split(/[,\t;|]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
+    const json = header.trimStart().startsWith("{");
+    const cells = json ? jsonKeys(header) : header.split(/[,\t;|]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
     if (cells.length < 2) continue;
     mapped ??= mappedColumns(folder);
     // A near miss counts too (`Timestamp`, `Quantity`): read as usage, the header is refused as one, so the file is usage meant.
     const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped!.has(cell));
     if (known.length === 0) continue;
-    const csv = /\.csv(\.gz)?$/i.test(name) ? undefined : name.replace(/(\.[^.]*)?$/, ".csv");
-    const rename = csv === undefined || name.toLowerCase().includes(".csv") ? "renamed to end in .csv (.csv.gz if gzipped)" : `renamed ${shown(csv)}`;
+    const ending = json ? ".jsonl" : ".csv";
+    const rename = /\.(csv|jsonl|ndjson)/i.test(name) ? `renamed to end in ${ending} (${ending}.gz if gzipped)` : `renamed ${shown(renamedTo(name, ending))}`;
     throw new UserError(
-      "a file in the usage folder whose first line is a header of usage, but whose name no reader takes, which would be passed over",
+      `a file in the usage folder whose first line is ${json ? "a JSON object" : "a header"} of usage, but whose name no reader takes, which would be passed over`,
       { file: join(folder, name), line: 1, column: 1 },
       `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file ${rename} if it is usage, or moved out of the folder if it is not`,
-      `${shown(name)}, a header naming ${known.map((cell) => shown(cell)).join(", ")}`,
+      `${shown(name)}, ${json ? "fields" : "a header"} naming ${known.map((cell) => shown(cell)).join(", ")}`,
     );
   }
 }
 
+/**
+ * The field names of a JSON object's line, at any depth: a line longer than firstLine reads is cut, so
+ * its names are found as text (a quoted name before a colon), not by parsing it.
+ */
+function jsonKeys(line: string): string[] {
+  return [...new Set([...line.matchAll(/"((?:[^"\\]|\\.)*)"\s*:/g)].map((m) => m[1]!))];
+}
+
 const CANONICAL_NAMES: ReadonlySet<string> = new Set(["timestamp", "meter", "quantity", "event_id", "account"]);
+
+/** A name as a reader takes it: cut after the ending it holds (`b.parquet.bak`), else its last extension made that ending. */
+function renamedTo(name: string, ending: string): string {
+  const at = name.toLowerCase().indexOf(ending);
+  return at > 0 ? name.slice(0, at + ending.length) : name.replace(/(\.[^.]*)?$/, ending);
+}
+
+/** Whether a file starts with Parquet's magic bytes, as a `day1.parquet.bak` does. */
+function isParquet(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString("latin1") === "PAR1";
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 /** A text file's first line (its first 4 KiB, a gzip's unpacked, a BOM dropped); undefined for one that is not text (binary, empty). */
 function firstLine(path: string): string | undefined {
@@ -156,13 +194,17 @@ function firstLine(path: string): string | undefined {
   }
 }
 
-/** The source columns the folder's mapping reads (its `columns:` and `rename:` keys), for telling usage from other text. */
+/**
+ * The source columns the folder's mapping reads (its `columns:` and `rename:` keys), for telling usage
+ * from other text; a JSON field's path (`usage.prompt_tokens`) gives each of its names too.
+ */
 function mappedColumns(folder: string): ReadonlySet<string> {
   const path = folderMapping(join(folder, "x"));
   if (path === undefined) return new Set();
   try {
     const mapping = parse(readFileSync(path, "utf8")) as { columns?: Record<string, unknown>; rename?: Record<string, unknown> } | null;
-    return new Set([...Object.values(mapping?.columns ?? {}).filter((v): v is string => typeof v === "string"), ...Object.keys(mapping?.rename ?? {})]);
+    const read = [...Object.values(mapping?.columns ?? {}).filter((v): v is string => typeof v === "string"), ...Object.keys(mapping?.rename ?? {})];
+    return new Set([...read, ...read.flatMap((column) => (column.includes(".") ? column.split(".") : []))]);
   } catch {
     // A mapping that cannot be read is refused where the run reads it.
     return new Set();
