@@ -104,6 +104,8 @@ export class ReportFile {
         for await (const chunk of chunks) yield visibleLines(chunk);
       }, stdout.stdout, { end: false });
     } catch (e) {
+      // Its reader went away (`| head`): not a failure of the report's (the file read from is not a pipe).
+      if ((e as NodeJS.ErrnoException).code === "EPIPE") return;
       throw this.failure(e);
     } finally {
       this.cleanup.remove();
@@ -336,6 +338,8 @@ export async function emit(content: Output, output: string | undefined, stdout: 
       const escape = stdout.stdoutTerminal !== undefined && typeof content !== "string" && (content as MarkedOutput)[DATA_CONTROLS] === true;
       const turns = new LoopTurns();
       for (const piece of pieces(content)) {
+        // Its reader went away (`| head`): nothing more to write.
+        if (stdout.stdout.destroyed) return;
         stdout.stdout.write(escape ? visibleLines(piece) : piece);
         if (turns.due()) await turns.take();
       }
