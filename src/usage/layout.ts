@@ -112,6 +112,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   const valueMistake = dimensionValueMistake(mapping, read);
   if (valueMistake) throw valueMistake;
   const skip = skipColumns(mapping, seen, header, file);
+  partsInHeader(mapping, seen, header, file);
   const dimensions: Layout["dimensions"] = [];
   const passed = passedOver(header, mapping);
   const unread: number[] = [];
@@ -119,7 +120,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     if (used.has(i) || mapping.ignore.has(source) || passed.has(i)) return;
     const name = mapping.rename.get(source) ?? source;
     if (!read.names.has(name)) {
-      if (!(mapping.optional?.has(source) || mapping.skipRows?.has(source))) unread.push(i);
+      if (!(mapping.optional?.has(source) || mapping.skipRows?.has(source) || mapping.places?.countsInside?.has(source))) unread.push(i);
       return;
     }
     const values = mapping.dimensionValues?.get(name);
@@ -151,6 +152,19 @@ function skipColumns(mapping: ColumnMapping, seen: ReadonlyMap<string, number>, 
     throw new UserError(`skip_rows: column ${shown(column)} is not in the header of ${file}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, place, "a column the header has, whose values mark the rows that are not usage", header.map((h) => shown(h)).join(", "));
   }
   return skip;
+}
+
+/**
+ * A `counts_inside:` total or part the header lacks, refused at its key: the total would be read whole, a part
+ * priced a second time, in silence (a layout's are the export's when it has them: OpenRouter's activity export has
+ * no native counts).
+ */
+function partsInHeader(mapping: ColumnMapping, seen: ReadonlyMap<string, number>, header: readonly string[], file: string): void {
+  for (const [column, place] of mapping.places?.countsInside ?? []) {
+    if (seen.has(column)) continue;
+    const near = nearMissAmong(column, header);
+    throw new UserError(`counts_inside: column ${shown(column)} is not in the header of ${file}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, place, "a column the header has: a count and the counts inside it", header.map((h) => shown(h)).join(", "));
+  }
 }
 
 /**

@@ -54,7 +54,7 @@ export interface ColumnMapping {
    * are given: CloudEvents' id is unique only within its source (red team, stop 37). A layout's only.
    */
   scopes?: ReadonlyMap<string, string>;
-  /** A layout's totals that count other columns inside them, read less the parts a card also prices (layout19-parts.ts). A layout's only. */
+  /** Totals that count other columns inside them, read less the parts a card also prices (layout19-parts.ts): a layout's, or a mapping's `counts_inside:`. */
   within?: readonly PartsOf[];
   /** A layout's sources of one name, in order: the first in the header is read, the others passed over (LiteLLM's team_alias before team_id). A layout's only. */
   preferred?: ReadonlyMap<string, readonly string[]>;
@@ -90,6 +90,8 @@ export interface MappingPlaces {
   ignore?: ReadonlyMap<string, Place>;
   /** `skip_rows: { status: [failure] }`: at each column's key. */
   skipRows?: ReadonlyMap<string, Place>;
+  /** `counts_inside: { prompt_tokens: [cached_tokens] }`: each total at its key, each part at its entry. */
+  countsInside?: ReadonlyMap<string, Place>;
 }
 
 export type TimestampUnit = "seconds" | "milliseconds";
@@ -113,6 +115,7 @@ export const mappingCodec = record({}, {
   timestamp_unit: oneOf(["seconds", "milliseconds"] as const, "timestamps written as a number of seconds or milliseconds since 1970-01-01T00:00:00Z"),
   timestamp_zone: text({ description: "the IANA time zone of timestamps written without an offset (UTC for a gateway that writes UTC); the account's time zone otherwise" }),
   skip_rows: dictionary(list(text()), { keyPattern: /^.+$/, description: "rows that are not usage: source column -> the cell values that skip a row (status: [failure]); skipped rows are counted, never charged" }),
+  counts_inside: dictionary(list(text()), { keyPattern: /^.+$/, description: "a source column that counts others inside it -> those columns (usage.prompt_tokens: [usage.prompt_tokens_details.cached_tokens]): where the card prices the total and a part, the total is read less the part, so each token is priced once" }),
 }, "how a usage or bill layout maps onto burnrate's canonical columns");
 
 export function parseMapping(source: string, file: string): ColumnMapping {
@@ -137,6 +140,10 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     renameKeys: new Map([...(doc.rename ?? new Map<string, string>()).keys()].map((source) => [source, keyAt(source, decoded.at(["rename", source]))])),
     ignore: new Map((doc.ignore_columns ?? []).map((source, i) => [source, decoded.at(["ignore_columns", i])])),
     skipRows: new Map([...(doc.skip_rows ?? new Map<string, string[]>()).keys()].map((source) => [source, keyAboveIn(lines, source, decoded.at(["skip_rows", source]))])),
+    countsInside: new Map([...(doc.counts_inside ?? new Map<string, string[]>())].flatMap(([total, parts]) => [
+      [total, keyAboveIn(lines, total, decoded.at(["counts_inside", total]))] as const,
+      ...parts.map((part, i) => [part, decoded.at(["counts_inside", total, i])] as const),
+    ])),
     ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
   };
   const own: ColumnMapping = {
@@ -151,6 +158,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ...(doc.timestamp_unit === undefined ? {} : { timestampUnit: doc.timestamp_unit }),
     ...(doc.timestamp_zone === undefined ? {} : { timestampZone: doc.timestamp_zone }),
     ...(doc.skip_rows === undefined ? {} : { skipRows: new Map([...doc.skip_rows].map(([source, values]) => [source, new Set(values)])) }),
+    ...(doc.counts_inside === undefined ? {} : { within: [...doc.counts_inside].map(([total, parts]) => ({ total, parts })) }),
   };
   // The layout under the file's own keys, as --layout is under every mapping (newcomer, stop 36: a CI corpus of a
   // gateway's export had to spell the layout out, as the workflow passes no --layout).
@@ -257,7 +265,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
-    ...(base.within === undefined ? {} : { within: base.within }),
+    ...(base.within === undefined && over.within === undefined ? {} : { within: [...(base.within ?? []), ...(over.within ?? [])] }),
     ...(base.scopes === undefined ? {} : { scopes: base.scopes }),
     ...preferredUnder(base, over),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
@@ -329,6 +337,7 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     renameKeys: new Map([...(base?.renameKeys ?? base?.rename ?? []), ...(over?.renameKeys ?? over?.rename ?? [])]),
     ignore: new Map([...(base?.ignore ?? []), ...(over?.ignore ?? [])]),
     skipRows: new Map([...(base?.skipRows ?? []), ...(over?.skipRows ?? [])]),
+    countsInside: new Map([...(base?.countsInside ?? []), ...(over?.countsInside ?? [])]),
     dimensions: new Map([...(base?.dimensions ?? []), ...(over?.dimensions ?? [])]),
     dimensionValues: new Map([...(base?.dimensionValues ?? []), ...(over?.dimensionValues ?? [])]),
   };

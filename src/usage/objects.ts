@@ -293,6 +293,7 @@ function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>, 
   }
   for (const [name, target] of mapping.rename) add(name, target, undefined);
   for (const name of mapping.skipRows?.keys() ?? []) add(name, name, mapping.places?.skipRows?.get(name), "skip_rows: column");
+  for (const [name, place] of mapping.places?.countsInside ?? []) add(name, mapping.rename.get(name) ?? name, place, "counts_inside: column");
   for (const name of mapping.optional ?? []) add(name, mapping.rename.get(name) ?? name, undefined);
   // A column the card reads under its own name (an end user's `user`, on a log whose first lines are other meters'), unless the mapping sets it
   // as a constant or the first row has a near miss of it, which the header check names.
