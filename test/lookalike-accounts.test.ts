@@ -50,6 +50,19 @@ describe("a usage account written as a named one but for case or separators", ()
     expect(out.stderr).toBe('burnrate: note: 2 usage accounts, "delta", "gamma2", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own\n');
   });
 
+  it("warns of a named account with no usage one character from a usage account, a padding zero dropped (newcomer, stop 48)", async () => {
+    // org_024 is named (on free) and has no row; org_0024's rows are billed on the top level's pro.
+    const out = await statementOf("account: acme\nplan: pro\naccounts:\n  org_024: { plan: free }\n", ["acme", "org_0024"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('burnrate: warning: usage account "org_0024" is not named in the account file, so it is billed on the top-level terms (plan pro), while the file names "org_024", one character from it, which has no usage and is billed its plan alone; did you mean "org_0024" there? Rename the entry under accounts:, or the account in the usage\n');
+  });
+
+  it("warns of none where the named account has usage of its own (acct-100 beside acct-1000), nor where a digit differs", async () => {
+    const out = await statementOf("account: acme\nplan: pro\naccounts:\n  acct-100: { plan: free }\n  acct-2001: { plan: free }\n", ["acme", "acct-100", "acct-1000", "acct-2007"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('burnrate: note: 2 usage accounts, "acct-1000", "acct-2007", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own\n');
+  });
+
   it("says an unnamed account takes the top level's recurring grants with its plan (newcomer, stop 44: another customer's subscription)", async () => {
     const out = await statementOf("account: acme\nplan: pro\nrecurring_grants: [{ kind: topup, amount: 100 }]\naccounts:\n  beta: { plan: free }\n", ["newco"]);
     expect(out.code).toBe(0);

@@ -13,6 +13,8 @@ export interface LookalikeAccount {
   readonly grant?: Location;
   /** `named` is another account of the usage that the file does not name either. */
   readonly unnamed?: true;
+  /** `named` is a character from `used` and has no usage of its own: the file's entry is the likelier typo. */
+  readonly idle?: true;
 }
 
 // NFKC first: an export that writes "Zoë" as e and a combining diaeresis (NFD, as macOS file
@@ -28,9 +30,12 @@ const folded = (name: string) => name.normalize("NFKC").toLowerCase().replace(/[
  * and is charged the plan's price a second time. For the usage one typo counts only
  * between names of words (`globx` for `globex`): where either name holds a digit, or is
  * shorter than four letters, it is most often an account of its own (`a7` beside a
- * named `a1`, `acct-1007` beside `acct-1001`), and only folding counts.
+ * named `a1`, `acct-1007` beside `acct-1001`), and only folding counts; but a character dropped or
+ * added (`org_024` named, `org_0024` in the usage) counts where the named account has no usage of its
+ * own (`idle`): the file then describes a customer the usage does not have, and the one it has is
+ * billed on other terms (newcomer, stop 48).
  */
-export function lookalikeAccounts(settings: AccountSettings, used: Iterable<string>): LookalikeAccount[] {
+export function lookalikeAccounts(settings: AccountSettings, used: Iterable<string>, idle: (named: string) => boolean = () => false): LookalikeAccount[] {
   const byFold = new Map<string, string>();
   for (const name of settings.accounts.keys()) byFold.set(folded(name), name);
   const found: LookalikeAccount[] = [];
@@ -46,6 +51,13 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}) });
   }
   const worded = [...settings.accounts.keys()].filter(typoMatters);
+  const numbered = [...settings.accounts.keys()].filter((name) => !typoMatters(name) && name.trim().length >= 4);
+  const idleNamed = new Map<string, boolean>();
+  const idleOne = (name: string) => {
+    let found = idleNamed.get(name);
+    if (found === undefined) idleNamed.set(name, (found = idle(name)));
+    return found;
+  };
   // Two accounts of the usage the file names neither of, one but for case, spaces, separators or Unicode form (a
   // reward's creator `Alice` beside `alice`): two accounts, each billed or credited apart, where one was most likely
   // meant (red team, stop 38). Not one typo: with neither name known right, `jonas` beside `jones` is as likely two
@@ -58,11 +70,25 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
       found.push({ used: name, named });
       continue;
     }
+    const entry = typoMatters(name) ? undefined : numbered.find((n) => oneCharacterApart(n, name) && idleOne(n));
+    if (entry !== undefined) {
+      found.push({ used: name, named: entry, idle: true });
+      continue;
+    }
     const other = unnamed.get(folded(name));
     if (other !== undefined) found.push({ used: name, named: other, unnamed: true });
     else unnamed.set(folded(name), name);
   }
   return found;
+}
+
+/** Whether one name is the other with one character more, anywhere in it: a padding zero dropped or doubled. */
+function oneCharacterApart(a: string, b: string): boolean {
+  const [short, long] = a.length < b.length ? [a, b] : [b, a];
+  if (long.length !== short.length + 1) return false;
+  let i = 0;
+  while (i < short.length && short[i] === long[i]) i++;
+  return short.slice(i) === long.slice(i + 1);
 }
 
 /** Whether a name is made of words, so that one typo from another such name is more likely a slip than another account. */
@@ -76,6 +102,9 @@ export function lookalikeWarning(settings: AccountSettings, lookalike: Lookalike
   const form = lookalike.used.normalize("NFC") === lookalike.named.normalize("NFC") ? ", the same letters in another Unicode normalization form" : "";
   if (lookalike.grant) {
     return `burnrate: warning: account ${shown(lookalike.used)} of the grant at ${formatLocation(lookalike.grant)} is not named in the account file, so it is an account of its own on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the grant, or add it under accounts:\n`;
+  }
+  if (lookalike.idle) {
+    return `burnrate: warning: usage account ${shown(lookalike.used)} is not named in the account file, so it is billed on the top-level terms (plan ${settings.terms.plan.key}), while the file names ${shown(lookalike.named)}, one character from it, which has no usage and is billed its plan alone; did you mean ${shown(lookalike.used)} there? Rename the entry under accounts:, or the account in the usage\n`;
   }
   if (lookalike.unnamed) {
     return `burnrate: warning: usage accounts ${shown(lookalike.used)} and ${shown(lookalike.named)} are not named in the account file and are one name but for case, spaces or separators${form}: they are two accounts, each billed (or credited its rewards) apart; if they are one, write it one way in the usage, or name both under accounts:\n`;

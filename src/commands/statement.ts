@@ -78,7 +78,9 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const burn = !options.ledger && (chart || format === "html") ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, entries ?? burn).finally(() => progress.end());
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(visibleLines(note));
-  const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account));
+  // A named account's cycles are read only where a usage account is a character from its name.
+  const idle = (named: string) => !(result.accounts.find((a) => a.account === named)?.cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0) ?? false);
+  const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account), idle);
   for (const lookalike of lookalikes) io.stderr.write(lookalikeWarning(settings, lookalike));
   const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes);
   if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
