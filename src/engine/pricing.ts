@@ -15,12 +15,29 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const value = dims[dim] ?? "";
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
+      const typo = cardTypo({ meter, price, dim, value, keys: table.keys() });
+      if (typo !== undefined) throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}, though the card's ${typo.elsewhere} names it: this table's ${shown(typo.near)} is likely a typo in the card`, cellOf(origin, dim), `the card's ${what} to name ${shown(value)} as its other prices do (${shown(typo.near)} renamed; burnrate check names it)`);
       // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
       throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}`);
     }
     node = next;
   }
   return node as Decimal;
+}
+
+/**
+ * A value that one of the meter's prices lacks but another names, where the one lacking it has a near miss of it
+ * (`gpt4o-mini` in the input price, `gpt-4o-mini` in the output price): the card's typo, not the export's, so
+ * mapping the export's value onto the near miss would fix the data to fit the typo (newcomer, stop 48). Only a
+ * table's first dimension is compared.
+ */
+function cardTypo(at: { meter: Meter; price: Price; dim: string; value: string; keys: Iterable<string> }): { elsewhere: string; near: string } | undefined {
+  const { meter, price, dim, value } = at;
+  const prices = [{ name: "price", price: meter.price }, ...meter.components.map((c) => ({ name: `${c.name} price`, price: c.price }))];
+  const elsewhere = prices.find((p) => p.price !== price && p.price.kind === "table" && p.price.by[0] === dim && p.price.tree.has(value))?.name;
+  if (elsewhere === undefined) return undefined;
+  const near = nearest(value, [...at.keys].filter((k) => k !== "*"));
+  return near === undefined ? undefined : { elsewhere, near };
 }
 
 /** A row's value of a dimension that a price table neither names nor covers with "*": the reader names every such value, not the first alone. */
