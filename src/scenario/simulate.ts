@@ -36,7 +36,7 @@ export interface CycleResult {
   topupsSoldAt: Instant | undefined;
   /** Top-up credits the cycle needs beyond its allowance, bought while the plan in force sells them. */
   topupNeeded: Decimal;
-  /** What they cost, at the credit price of the card version in force when bought. */
+  /** What they add to the cycle's money, at the credit price of the card version in force when bought, rounded as the cycle's money is. */
   topupMoney: Decimal;
   /** Requests past the plan's quota billed in money (overage billing on). */
   overage: Decimal;
@@ -258,7 +258,9 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
       money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
-      topupMoney: topupNeeded.mul(price ?? ZERO),
+      // What the top-ups add to the cycle's money, each amount rounded as billed: the parts add up to the whole, where
+      // the top-ups' credits summed over cycles and then rounded were a cent off it (newcomer, stop 48: 159.33 of which 12.32).
+      topupMoney: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }).minus(simulatedMoney(scenario.card, c, { credits: ZERO, price: undefined })),
       moneyWithout: simulatedMoney(scenario.card, without, { credits: ZERO, price: undefined }),
       // A cycle after the subscription's end asks nothing of a plan that no longer runs: not measured (red team, stop 37).
       asked: c.subscriptionEnd !== undefined && c.subscriptionEnd <= c.start ? undefined : asked?.[i]?.total,
