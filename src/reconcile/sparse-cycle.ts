@@ -1,0 +1,31 @@
+import { formatInstant } from "../time.js";
+import type { Reconciliation } from "./types.js";
+
+/** At most this many lines of a bill's cycle, against its others', read as a few rows dated in the wrong period. */
+const FEW = 3;
+/** Lines of the bill's other cycles, and usage lines the sparse one lacks, that make the few stand out. */
+const MANY = 20;
+
+/**
+ * A cycle the bill gives a few lines, beside cycles it gives many, where the usage has many lines the bill lacks: most
+ * likely rows dated in the wrong period (newcomer, stop 48: one November row dated 2026-12-01 made the usage's
+ * December 1,434 lines missing on the bill, and the summary a bill 245,000 credits short). The lines are compared as
+ * the bill has them; the note says which cycle to look at, on stderr.
+ */
+export function sparseCycleNotes(r: Reconciliation): string[] {
+  const billed = new Map<number, number>();
+  const missing = new Map<number, number>();
+  for (const l of r.lines) {
+    const counts = l.status === "only_in_usage" ? missing : billed;
+    counts.set(l.cycleStart, (counts.get(l.cycleStart) ?? 0) + 1);
+  }
+  const notes: string[] = [];
+  for (const [start, lines] of billed) {
+    const others = [...billed].reduce((n, [s, count]) => (s === start ? n : n + count), 0);
+    const lacking = missing.get(start) ?? 0;
+    if (lines > FEW || others < MANY || lacking < MANY) continue;
+    const n = (count: number) => count.toLocaleString("en-US");
+    notes.push(`burnrate: note: the bill gives ${n(lines)} line(s) in the cycle from ${formatInstant(start)} and ${n(others)} in its other cycle(s); the usage's ${n(lacking)} other line(s) of that cycle are missing_on_bill. If the bill does not cover that cycle, a row of it is dated in the wrong period\n`);
+  }
+  return notes;
+}
