@@ -126,6 +126,9 @@ export class Aligner {
             rows: b.rows + 1,
             origin: b.origin,
             parts,
+            // The line's cent, from its first row that has one: dropped at the second row, a line of two money rows was
+            // held to the card's step, and its own quantity priced at the card's rate read as a price that differs (newcomer37 F2).
+            ...((b.step ?? charge.step) === undefined ? {} : { step: b.step ?? charge.step }),
             ...(b.repeatedRow ? { repeatedRow: b.repeatedRow } : same ? { repeatedRow: { first: same.origin, again: charge.origin } } : {}),
           };
       line.bill.quantity = unknown.has(line) ? undefined : given.get(line);

@@ -153,16 +153,17 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   // At a bill's cent of money, coarser than the card's step, only rounding to the nearest cent counts: a line of 3.3
   // cents billed 4 (up) is 21% over, not a rounding (newcomer, stop 35: it passed, exit 0).
   const money = step !== card.precision.step;
-  const mode = sameQuantity && delta.abs().lte(step) ? roundingMode(computed.amount, bill.amount, step, money ? NEAREST : card.precision.rounding) : undefined;
-  if (mode !== undefined) {
-    return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
-  }
   // A line of several rows in money, each rounded to a cent on its own (up, down or to the nearest): the rounding adds
   // up, to less than a cent a row. Said so, and held to the tolerance: 3 requests of 0.45 cents billed 0.01 USD each
-  // is 1.65 cents over, a rounding the gate still fails (red team, stop 35: it read as a price that differs).
+  // is 1.65 cents over, a rounding the gate still fails (red team, stop 35: it read as a price that differs). Told
+  // before the line's sum rounded once, which its rows' cents may also come to: each row was rounded, not the sum.
   const cents = bill.parts.length > 1 && bill.adjustments === undefined && sameQuantity ? centRounding(bill.parts, computed) : undefined;
   if (cents !== undefined) {
     return { class: "rounding", explanation: `the bill rounds each of its ${cents.rows} rows to a cent of its currency (step ${n(cents.step)}), less than ${n(cents.step.mul(cents.rows))} in all; it is ${n(delta)} off the usage's ${n(computed.amount)}`, shiftable: false };
+  }
+  const mode = sameQuantity && delta.abs().lte(step) ? roundingMode(computed.amount, bill.amount, step, money ? NEAREST : card.precision.rounding) : undefined;
+  if (mode !== undefined) {
+    return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
   }
 
   const cardPrice = computed.unitPrice;
@@ -190,7 +191,9 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
 
   // The gap in quantity, and whether the bill prices its own quantity at the card's rate.
   const gap = quantityKnown ? bill.quantity!.minus(computed.quantity) : cardPrice && !cardPrice.isZero() ? delta.div(cardPrice) : undefined;
-  const pricedAtCard = cardPrice !== undefined && (quantityKnown ? billedAs(bill.quantity!.mul(cardPrice), bill.amount, step, money) : gap!.isInteger());
+  // A line of several rows each with its quantity prices its own at the card's rate where each row does, each rounded to the bill's step.
+  const rowsPriced = (at: Decimal) => bill.parts.length > 1 && bill.parts.every((p) => p.quantity !== undefined && billedAs(p.quantity.mul(at), p.amount, step, money));
+  const pricedAtCard = cardPrice !== undefined && (quantityKnown ? billedAs(bill.quantity!.mul(cardPrice), bill.amount, step, money) || rowsPriced(cardPrice) : gap!.isInteger());
   if (gap !== undefined && pricedAtCard && line.duplicates.gt(0) && gap.eq(line.duplicates)) {
     return {
       class: "duplicate_events",
