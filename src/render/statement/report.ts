@@ -33,6 +33,8 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
     };
   }
   const meters = new Set<string>();
+  // The duplicates the cycles shown hold, counted as they are drawn: a page lets each account go once drawn (red48 #1).
+  const shown = { duplicates: 0, cut: false };
   for (const account of statement.accounts) {
     const plan = card.plans.get(account.plan);
     const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plan?.label ?? account.plan}`;
@@ -41,15 +43,17 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
     const cycles = account.cycles;
     const left = leftOutOf(account);
     if (left !== undefined) yield { kind: "note", text: leftOutNote(cycles.length, left) };
+    shown.cut ||= left !== undefined;
     for (const c of cycles) {
       for (const l of c.lines) meters.add(l.meter);
+      for (const d of c.duplicates) shown.duplicates += d.events;
       yield* cycleBlocks(c, ctx, money, account.rewardsOnly === true);
       yield* cycleMoneyBlocks(cycleMoney(card, c.plan, c));
     }
   }
   yield* meterLabelBlocks(meters, ctx);
   if (statement.events.duplicates > 0) {
-    yield { kind: "note", text: duplicatesNote(statement) };
+    yield { kind: "note", text: duplicatesNote(statement, shown) };
     yield* duplicateEventBlocks(statement);
   }
 }
@@ -58,11 +62,10 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
  * The duplicates' count: the whole replay's, which --cycle runs from the first cycle, and then how many the cycles
  * shown hold, which their tables count (newcomer, stop 43: a cycle's table said 2,349 and the note below it 2,361).
  */
-function duplicatesNote(statement: Statement): string {
+function duplicatesNote(statement: Statement, shown: { duplicates: number; cut: boolean }): string {
   const counted = `${count(statement.events.duplicates)} duplicate event(s) by event_id were counted once and not priced again`;
-  if (!statement.accounts.some((account) => leftOutOf(account) !== undefined)) return `${counted}.`;
-  const shown = statement.accounts.reduce((n, account) => n + account.cycles.reduce((m, c) => m + c.duplicates.reduce((k, d) => k + d.events, 0), 0), 0);
-  return `${counted} in the whole replay, ${count(shown)} of them in the cycle(s) shown; the list below is the whole replay's.`;
+  if (!shown.cut) return `${counted}.`;
+  return `${counted} in the whole replay, ${count(shown.duplicates)} of them in the cycle(s) shown; the list below is the whole replay's.`;
 }
 
 /** What --cycle left out of an account, and that the cycles shown still carry what came before them. */
