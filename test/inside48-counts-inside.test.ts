@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,5 +75,36 @@ describe("counts_inside: a mapping's count that holds others inside it (newcomer
     const json = await statement(dir, "u.jsonl", `${MAPPING}counts_inside:\n  usage.prompt_tokens: [usage.prompt_tokens_details.cache_tokens]\n`);
     expect(json.code).toBe(2);
     expect(json.stderr).toContain(`${join(dir, "usage.mapping.yaml")}:8:25: counts_inside: column, "usage.prompt_tokens_details.cache_tokens", is on no line of ${join(dir, "u.jsonl")}`);
+  });
+
+  it("refuses a part twice, a total inside itself and a part under two totals, at the entry (red48 #2 to #4)", async () => {
+    const dir = setup();
+    writeFileSync(join(dir, "u.csv"), "created_at,id,org,model,provider,prompt_tokens,cached_tokens,completion_tokens\n2026-11-02T10:00:00Z,r1,acme,gpt-4o,openai,1000000,300000,400000\n");
+    const head = "meter: request\ncolumns: { timestamp: created_at, event_id: id, account: org }\nrename: { prompt_tokens: input_tokens, completion_tokens: output_tokens, cached_tokens: input_cached_tokens }\n";
+    const cases: [string, string][] = [
+      ["counts_inside: { prompt_tokens: [cached_tokens, cached_tokens] }\n", `usage.mapping.yaml:4:49: counts_inside: "cached_tokens" is listed twice under "prompt_tokens"`],
+      ["counts_inside: { prompt_tokens: [prompt_tokens] }\n", `usage.mapping.yaml:4:34: counts_inside: "prompt_tokens" is listed as a part of itself`],
+      ["counts_inside:\n  prompt_tokens: [cached_tokens]\n  completion_tokens: [cached_tokens]\n", `usage.mapping.yaml:6:23: counts_inside: "cached_tokens" is under both "prompt_tokens" and "completion_tokens"`],
+    ];
+    for (const [key, message] of cases) {
+      const run = await statement(dir, "u.csv", `${head}${key}`);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(message);
+    }
+  });
+
+  it("reads a group declared in two layers as one: a folder's mapping and --mapping (red48 #5)", async () => {
+    const dir = setup();
+    const folder = join(dir, "days");
+    mkdirSync(folder);
+    const mapping = "meter: request\ncolumns: { timestamp: created_at, event_id: id, account: org }\nrename: { prompt_tokens: input_tokens, completion_tokens: output_tokens, cached_tokens: input_cached_tokens }\ncounts_inside: { prompt_tokens: [cached_tokens] }\n";
+    writeFileSync(join(folder, "burnrate.mapping.yaml"), mapping);
+    writeFileSync(join(folder, "u.csv"), "created_at,id,org,model,provider,prompt_tokens,cached_tokens,completion_tokens\n2026-11-02T10:00:00Z,r1,acme,gpt-4o,openai,1000000,300000,400000\n");
+    writeFileSync(join(dir, "usage.mapping.yaml"), mapping);
+    const run = await burnrate(["statement", "--card", join(dir, "card.yaml"), "--account", join(dir, "account.yaml"), "--usage", folder, "--mapping", join(dir, "usage.mapping.yaml"), "--format", "json"]);
+    expect(run.stderr).toBe("");
+    // 700,000 x 0.00025 + 300,000 x 0.000125 + 400,000 x 0.001 = 175 + 37.5 + 400.
+    const lines = JSON.parse(run.stdout).accounts[0].cycles[0].lines as { component?: string; amount: string }[];
+    expect(lines.filter((l) => l.component !== undefined).map((l) => [l.component, l.amount]).sort()).toEqual([["input_cached_tokens", "37.5"], ["input_tokens", "175"], ["output_tokens", "400"]]);
   });
 });

@@ -158,11 +158,39 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ...(doc.timestamp_unit === undefined ? {} : { timestampUnit: doc.timestamp_unit }),
     ...(doc.timestamp_zone === undefined ? {} : { timestampZone: doc.timestamp_zone }),
     ...(doc.skip_rows === undefined ? {} : { skipRows: new Map([...doc.skip_rows].map(([source, values]) => [source, new Set(values)])) }),
-    ...(doc.counts_inside === undefined ? {} : { within: [...doc.counts_inside].map(([total, parts]) => ({ total, parts })) }),
+    ...(doc.counts_inside === undefined ? {} : { within: countsInside(doc.counts_inside, decoded) }),
   };
   // The layout under the file's own keys, as --layout is under every mapping (newcomer, stop 36: a CI corpus of a
   // gateway's export had to spell the layout out, as the workflow passes no --layout).
   return doc.layout === undefined ? own : { ...layered(usageLayout(doc.layout), own), layout: { name: doc.layout, at: decoded.at(["layout"]) } };
+}
+
+/**
+ * `counts_inside:` as groups of a total and its parts. A part listed twice, a total among its own parts, or a part
+ * under two totals is refused at its entry: each would be taken from a total twice, or the whole of it (red48 #2 to
+ * #4: silently 75 to 300 cents under).
+ */
+function countsInside(entries: ReadonlyMap<string, readonly string[]>, decoded: Decoded<unknown>): PartsOf[] {
+  const under = new Map<string, string>();
+  for (const [total, parts] of entries) {
+    parts.forEach((part, i) => {
+      const at = decoded.at(["counts_inside", total, i]);
+      if (part === total) throw new UserError(`counts_inside: ${shown(total)} is listed as a part of itself`, at, "the counts inside it, each another column of the export", shown(part));
+      const other = under.get(part);
+      if (other === total) throw new UserError(`counts_inside: ${shown(part)} is listed twice under ${shown(total)}`, at, "each part once: it would be taken from the total twice", shown(part));
+      if (other !== undefined) throw new UserError(`counts_inside: ${shown(part)} is under both ${shown(other)} and ${shown(total)}`, at, "a part under the one total that counts it: it would be taken from both", shown(part));
+      under.set(part, total);
+    });
+  }
+  return [...entries].map(([total, parts]) => ({ total, parts }));
+}
+
+/** A mapping's groups over a layout's or another mapping's: the same total and parts declared twice are one group (red48 #5). */
+function layeredWithin(base: readonly PartsOf[] | undefined, over: readonly PartsOf[] | undefined): Pick<ColumnMapping, "within"> {
+  if (base === undefined && over === undefined) return {};
+  const key = (g: PartsOf) => JSON.stringify([g.total, [...new Set(g.parts)].sort()]);
+  const seen = new Set((base ?? []).map(key));
+  return { within: [...(base ?? []), ...(over ?? []).filter((g) => !seen.has(key(g)))] };
 }
 
 /** Where each `dimension_values:` entry of a mapping file is written: each dimension at its key, each entry at its value (keyed by valueKey). */
@@ -265,7 +293,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.alternatives === undefined && over.alternatives === undefined ? {} : { alternatives: { ...base.alternatives, ...over.alternatives } }),
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
-    ...(base.within === undefined && over.within === undefined ? {} : { within: [...(base.within ?? []), ...(over.within ?? [])] }),
+    ...layeredWithin(base.within, over.within),
     ...(base.scopes === undefined ? {} : { scopes: base.scopes }),
     ...preferredUnder(base, over),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
