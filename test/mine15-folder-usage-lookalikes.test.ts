@@ -57,11 +57,22 @@ describe("a usage folder's usage under another name", () => {
     expect(run.stderr).toContain(`renamed "b.parquet"`);
   });
 
-  it("still names a JSON text of no usage, and a README", async () => {
-    const dir = folder("json-notes", { "a.csv": DAY, "notes.txt": `${JSON.stringify({ author: "finance", reviewed: true })}\n` });
+  it("refuses it after a blank first line, and with a first field past 4 KiB (red48 #6, #7)", async () => {
+    const mapping = "columns: { timestamp: created_at }\nmeter: data_read\nrename: { n: quantity }\n";
+    const row = (project: string) => JSON.stringify({ project, created_at: "2026-11-03T10:00:00Z", n: 2 });
+    for (const [name, body, line] of [["blank", `\r\n${row("alpha")}\n`, 2], ["long", `${row("a".repeat(5000))}\n`, 1]] as const) {
+      const dir = folder(`json-${name}`, { "a.csv": DAY, "burnrate.mapping.yaml": mapping, "b.jsonl.bak": body });
+      const run = await statement(dir);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`${join(dir, "b.jsonl.bak")}:${line}:1: a file in the usage folder whose first line is a JSON object of usage`);
+    }
+  });
+
+  it("still names a JSON text of no usage, one naming an account but no time, and a README (red48 #8)", async () => {
+    const dir = folder("json-notes", { "a.csv": DAY, "notes.txt": `${JSON.stringify({ author: "finance", reviewed: true })}\n`, "settings.txt": `${JSON.stringify({ account: "acme", theme: "dark" })}\n`, "README.md": '{"account": "acme"} is how an account is named\n' });
     const run = await statement(dir);
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("passed over");
+    expect(run.stderr).toContain("passed over 3 files");
   });
 
   it("still only names a README", async () => {

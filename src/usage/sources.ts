@@ -115,7 +115,7 @@ function expandOne(value: string, named: Place): string[] {
  * in the note (newcomer, stop 48: a day of JSON Lines saved as `.jsonl.bak` was passed over with a note).
  */
 function refuseUsageByContent(folder: string, names: readonly string[]): void {
-  let mapped: ReadonlySet<string> | undefined;
+  let mapped: MappedColumns | undefined;
   for (const name of names) {
     if (isParquet(join(folder, name))) {
       throw new UserError(
@@ -125,20 +125,23 @@ function refuseUsageByContent(folder: string, names: readonly string[]): void {
         `${shown(name)}, which starts as Parquet does (PAR1)`,
       );
     }
-    const header = firstLine(join(folder, name));
-    if (header === undefined) continue;
+    const first = firstLine(join(folder, name));
+    if (first === undefined) continue;
+    const header = first.text;
     const json = header.trimStart().startsWith("{");
     const cells = json ? jsonKeys(header) : header.split(/[,\t;|]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
-    if (cells.length < 2) continue;
+    if (cells.length < (json ? 1 : 2)) continue;
     mapped ??= mappedColumns(folder);
     // A near miss counts too (`Timestamp`, `Quantity`): read as usage, the header is refused as one, so the file is usage meant.
-    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped!.has(cell));
+    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped!.read.has(cell));
     if (known.length === 0) continue;
+    // A JSON object is usage only with its time: a settings file or a README of JSON may name an account (red48 #8).
+    if (json && !cells.some((cell) => cell === "timestamp" || nearMissOf(cell) === "timestamp" || mapped!.timestamp.has(cell))) continue;
     const ending = json ? ".jsonl" : ".csv";
     const rename = /\.(csv|jsonl|ndjson)/i.test(name) ? `renamed to end in ${ending} (${ending}.gz if gzipped)` : `renamed ${shown(renamedTo(name, ending))}`;
     throw new UserError(
       `a file in the usage folder whose first line is ${json ? "a JSON object" : "a header"} of usage, but whose name no reader takes, which would be passed over`,
-      { file: join(folder, name), line: 1, column: 1 },
+      { file: join(folder, name), line: first.line, column: 1 },
       `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file ${rename} if it is usage, or moved out of the folder if it is not`,
       `${shown(name)}, ${json ? "fields" : "a header"} naming ${known.map((cell) => shown(cell)).join(", ")}`,
     );
@@ -175,18 +178,24 @@ function isParquet(path: string): boolean {
   }
 }
 
-/** A text file's first line (its first 4 KiB, a gzip's unpacked, a BOM dropped); undefined for one that is not text (binary, empty). */
-function firstLine(path: string): string | undefined {
+/**
+ * A text file's first line that is not blank (in its first 64 KiB, a gzip's unpacked, a BOM dropped); undefined for
+ * one that is not text (binary, empty). A JSON Lines file may start with a blank line, and a first object's field
+ * may be long (red48 #6, #7: such days were passed over).
+ */
+function firstLine(path: string): { text: string; line: number } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const head = Buffer.alloc(4096);
+    const head = Buffer.alloc(1 << 16);
     const read = readSync(fd, head, 0, head.length, 0);
     let bytes = head.subarray(0, read);
     // A gzip's start unpacks alone when the rest is not there to finish it (`day1.csv.gz.bak`).
     if (isGzip(bytes)) bytes = gunzipSync(bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH });
     if (bytes.length === 0 || bytes.includes(0)) return undefined;
-    return bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/)[0];
+    const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/);
+    const at = lines.findIndex((line) => line.trim() !== "");
+    return at < 0 ? undefined : { text: lines[at]!, line: at + 1 };
   } catch {
     return undefined;
   } finally {
@@ -194,20 +203,26 @@ function firstLine(path: string): string | undefined {
   }
 }
 
-/**
- * The source columns the folder's mapping reads (its `columns:` and `rename:` keys), for telling usage
- * from other text; a JSON field's path (`usage.prompt_tokens`) gives each of its names too.
- */
-function mappedColumns(folder: string): ReadonlySet<string> {
+/** The source columns a folder's mapping reads, and the one its time is read from; a JSON field's path (`usage.prompt_tokens`) gives each of its names too. */
+interface MappedColumns {
+  read: ReadonlySet<string>;
+  timestamp: ReadonlySet<string>;
+}
+
+/** The source columns the folder's mapping reads (its `columns:` and `rename:` keys), for telling usage from other text. */
+function mappedColumns(folder: string): MappedColumns {
   const path = folderMapping(join(folder, "x"));
-  if (path === undefined) return new Set();
+  const none = { read: new Set<string>(), timestamp: new Set<string>() };
+  if (path === undefined) return none;
+  const names = (columns: readonly string[]) => new Set([...columns, ...columns.flatMap((column) => (column.includes(".") ? column.split(".") : []))]);
   try {
     const mapping = parse(readFileSync(path, "utf8")) as { columns?: Record<string, unknown>; rename?: Record<string, unknown> } | null;
     const read = [...Object.values(mapping?.columns ?? {}).filter((v): v is string => typeof v === "string"), ...Object.keys(mapping?.rename ?? {})];
-    return new Set([...read, ...read.flatMap((column) => (column.includes(".") ? column.split(".") : []))]);
+    const timestamp = mapping?.columns?.timestamp;
+    return { read: names(read), timestamp: names(typeof timestamp === "string" ? [timestamp] : []) };
   } catch {
     // A mapping that cannot be read is refused where the run reads it.
-    return new Set();
+    return none;
   }
 }
 
@@ -266,7 +281,7 @@ function unmappedCsvReport(path: string): boolean {
 /** A CSV report burnrate wrote, known by its header, exactly: no usage, passed over as a JSON report is. */
 function burnrateCsvReport(path: string): boolean {
   if (!/\.csv$/i.test(path)) return false;
-  const header = firstLine(path);
+  const header = firstLine(path)?.text;
   // The reports' first cells, unquoted: a usage header (`timestamp,...`) is not parsed as CSV, which a run of daily files would pay for.
   if (header === undefined || !REPORT_START.test(header)) return false;
   let names: string[];
