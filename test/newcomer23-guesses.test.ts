@@ -111,3 +111,21 @@ describe("a file that is not there", () => {
     expect(await run("--account", "northwind.yaml", "--usage", "usage-2026-11-05.csv")).toBe("burnrate: error: usage-2026-11-05.csv:1:1: cannot read file: ENOENT (expected an existing, readable file, found no such file)\n");
   });
 });
+
+describe("a log without a timestamp column, with its event's time as milliseconds and a write time (newcomer37 F7)", () => {
+  const run = async (header: string, row: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer23-time-"));
+    writeFileSync(join(dir, "usage.csv"), `${header}\n${row}\n`);
+    return burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--usage", "usage.csv"], { cwd: dir });
+  };
+
+  it("names the event's time before the write time, with the unit its name gives", async () => {
+    const r = await run("logged_at,ts_ms,meter,quantity,project", "2026-11-02T10:00:05Z,1793527200000,data_read,1,alpha");
+    expect(r.stderr).toMatch(/^burnrate: error: usage\.csv:1:1: header missing required column "timestamp"; "ts_ms" \(column 2\) looks like it: --map timestamp=ts_ms, with timestamp_unit: milliseconds in the usage mapping \(expected/);
+  });
+
+  it("says a write time is one, where it is all the export has", async () => {
+    const r = await run("logged_at,meter,quantity,project", "2026-11-02T10:00:05Z,data_read,1,alpha");
+    expect(r.stderr).toContain('"logged_at" (column 1) looks like it: --map timestamp=logged_at (when each row was written, it seems: the event\'s own time, where the export has one, is the one to price by)');
+  });
+});

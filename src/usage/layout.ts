@@ -8,7 +8,7 @@ import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
-import { idLike, nearMissAmong, nearMissOf, quantityLike, timeLike } from "./near-miss.js";
+import { epochUnit, idLike, nearMissAmong, nearMissOf, quantityLike, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 
@@ -97,9 +97,12 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
     // An export's own name for the time (`created_at`): the fix written out for it.
     // A time (`created_at`) before a day (`date`), which would put every row at its midnight (red team, stop 40).
-    const timeAt = (day: boolean) => header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && timeLike(name) && /(^|[_\s.-])date$/i.test(name.trim()) === day);
-    const likely = missing !== "timestamp" ? -1 : timeAt(false) >= 0 ? timeAt(false) : timeAt(true);
-    const hint = likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}`;
+    // An event's time before a row's write time (`ts_ms` before `logged_at`, newcomer37 F7), before a day.
+    const timeAt = (day: boolean, written: boolean) => header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && timeLike(name) && /(^|[_\s.-])date$/i.test(name.trim()) === day && writeTimeLike(name) === written);
+    const likely = missing !== "timestamp" ? -1 : [timeAt(false, false), timeAt(false, true), timeAt(true, false), timeAt(true, true)].find((i) => i >= 0) ?? -1;
+    const unit = likely < 0 ? undefined : epochUnit(header[likely]!);
+    const written = likely >= 0 && writeTimeLike(header[likely]!) ? " (when each row was written, it seems: the event's own time, where the export has one, is the one to price by)" : "";
+    const hint = likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.

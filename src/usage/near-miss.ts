@@ -45,7 +45,26 @@ export function idLike(name: string): boolean {
  */
 export function timeLike(name: string): boolean {
   const normal = normalName(name);
-  return TIME_WORDS.has(normal) || /^(created|occurred|received|logged|started|requested|event|request|start|call)_?(at|time|timestamp|ts|date)$/.test(normal) || /^(timestamp|time|datetime)_(utc|local|iso)$/.test(normal);
+  return TIME_WORDS.has(normal) || /^(created|occurred|received|logged|started|requested|event|request|start|call)_?(at|time|timestamp|ts|date)$/.test(normal) || /^(timestamp|time|datetime)_(utc|local|iso)$/.test(normal) || epochUnit(name) !== undefined;
+}
+
+/**
+ * The unit a time column's name gives it, a count since 1970 (`ts_ms`, `timestamp_ms`, `created_at_s`, `epoch`): the
+ * `timestamp_unit:` its mapping needs, undefined for a name of no such count. `epoch` and `unix_time` say no unit.
+ */
+export function epochUnit(name: string): "seconds" | "milliseconds" | "seconds or milliseconds" | undefined {
+  const normal = normalName(name);
+  const count = /^(ts|time|timestamp|epoch|unix|unix_time|unix_ts|event_time|created_at|created|start_time)_?(ms|millis|milliseconds|s|sec|secs|seconds)$/.exec(normal);
+  if (count !== null) return /^m/.test(count[2]!) ? "milliseconds" : "seconds";
+  return /^(epoch|unix_time|unix_timestamp|epoch_time)$/.test(normal) ? "seconds or milliseconds" : undefined;
+}
+
+/**
+ * Whether a time column's name says when a row was written, not when its event happened (`logged_at`, `ingested_at`):
+ * read as the event's time, a row flushed after midnight lands in the next cycle (newcomer37 F7: offered before `ts_ms`).
+ */
+export function writeTimeLike(name: string): boolean {
+  return /^(logged|received|inserted|ingested|written|stored|updated|exported|flushed)_?(at|time|timestamp|ts)?$/.test(normalName(name));
 }
 
 const TIME_WORDS: ReadonlySet<string> = new Set(["time", "ts", "datetime", "date_time", "date", "when", "at", "created", "time_stamp", "event_timestamp", "start"]);
