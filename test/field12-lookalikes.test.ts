@@ -85,7 +85,7 @@ describe("a grant whose account the file does not name but names one a typo away
     const { account, usage } = inputs(file("cove"), "cove");
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe('burnrate: note: usage account "cove" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own\n');
+    expect(out.stderr).toBe('burnrate: note: usage account "cove" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
     // cove, unnamed, is on the top level's pro and pays its 0.45 cents from its purchase.
     expect(summary(out.stdout)).toContainEqual(["cove", "0.45", 0]);
   });

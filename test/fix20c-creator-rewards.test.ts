@@ -50,6 +50,6 @@ describe("a reward's creator the account file does not name (red team, stop 38)"
     ]);
     expect([s.of("alice").rewards.earned, s.of("alice").money.plan, s.of("alice").allowance]).toEqual(["80", "20", "2000"]);
     expect([s.of("carol").rewards.earned, s.of("carol").money.plan, s.of("carol").allowance, s.of("carol").subscription_end]).toEqual(["16", "20", "2000", undefined]);
-    expect(s.stderr).toBe('burnrate: note: usage account "carol" is not named in the account file: billed on its top-level terms (plan standard); name it under accounts: for terms of its own\n');
+    expect(s.stderr).toBe('burnrate: note: usage account "carol" is not named in the account file: billed on its top-level terms (plan standard); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
   });
 });

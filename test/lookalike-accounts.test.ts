@@ -38,7 +38,7 @@ describe("a usage account written as a named one but for case or separators", ()
       'burnrate: warning: usage account "acme_crop" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? Rename it in the usage, or add it under accounts:\n' +
         'burnrate: warning: usage account "gama" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? Rename it in the usage, or add it under accounts:\n' +
         // gam, too short for a typo to count, is an account of its own: noted as every unnamed account of a file that names accounts is (stop 44).
-        'burnrate: note: usage account "gam" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own\n',
+        'burnrate: note: usage account "gam" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n',
     );
   });
 
@@ -47,7 +47,7 @@ describe("a usage account written as a named one but for case or separators", ()
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
     // In the statement's order of accounts (by name).
-    expect(out.stderr).toBe('burnrate: note: 2 usage accounts, "delta", "gamma2", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own\n');
+    expect(out.stderr).toBe('burnrate: note: 2 usage accounts, "delta", "gamma2", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own, or write unnamed_accounts: top_level in the file where that is meant\n');
   });
 
   it("warns of a named account with no usage one character from a usage account, a padding zero dropped (newcomer, stop 48)", async () => {
@@ -60,13 +60,27 @@ describe("a usage account written as a named one but for case or separators", ()
   it("warns of none where the named account has usage of its own (acct-100 beside acct-1000), nor where a digit differs", async () => {
     const out = await statementOf("account: acme\nplan: pro\naccounts:\n  acct-100: { plan: free }\n  acct-2001: { plan: free }\n", ["acme", "acct-100", "acct-1000", "acct-2007"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe('burnrate: note: 2 usage accounts, "acct-1000", "acct-2007", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own\n');
+    expect(out.stderr).toBe('burnrate: note: 2 usage accounts, "acct-1000", "acct-2007", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own, or write unnamed_accounts: top_level in the file where that is meant\n');
+  });
+
+  it("notes no unnamed account where the file says they are on the top-level terms as meant (unnamed_accounts: top_level, newcomer37 F8)", async () => {
+    const out = await statementOf("account: acme\nplan: pro\nunnamed_accounts: top_level\naccounts:\n  beta: { plan: free }\n", ["acme", "newco", "other"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe("");
+    const plans = (JSON.parse(out.stdout) as { accounts: { account: string; plan: string }[] }).accounts.map((a) => [a.account, a.plan]);
+    expect(plans).toEqual([["acme", "pro"], ["beta", "free"], ["newco", "pro"], ["other", "pro"]]);
+  });
+
+  it("refuses another value of unnamed_accounts at its line", async () => {
+    const out = await statementOf("account: acme\nplan: pro\nunnamed_accounts: quiet\n", ["acme"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`account.yaml:6:19: wrong value (expected one of note, top_level, found "quiet")`);
   });
 
   it("says an unnamed account takes the top level's recurring grants with its plan (newcomer, stop 44: another customer's subscription)", async () => {
     const out = await statementOf("account: acme\nplan: pro\nrecurring_grants: [{ kind: topup, amount: 100 }]\naccounts:\n  beta: { plan: free }\n", ["newco"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe('burnrate: note: usage account "newco" is not named in the account file: billed on its top-level terms (plan pro, with its recurring grants); name it under accounts: for terms of its own\n');
+    expect(out.stderr).toBe('burnrate: note: usage account "newco" is not named in the account file: billed on its top-level terms (plan pro, with its recurring grants); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
   });
 
   it("notes no unnamed account where the file names none but its own: a log of many accounts on one set of terms", async () => {

@@ -62,6 +62,7 @@ export const accountCodec = record({}, {
   grants: list(grantCodec),
   changes: changesOf(true),
   accounts: dictionary(termsCodec, { keyPattern: /^.+$/, description: "plan or allowance per account, for logs with many accounts" }),
+  unnamed_accounts: oneOf(["note", "top_level"] as const, "usage accounts that accounts: does not name: billed on the top-level terms, and noted on stderr (note, the default), or without the note where that is meant (top_level)"),
 }, "a burnrate account file");
 
 type AccountDocument = ReturnType<typeof accountCodec.decode>;
@@ -104,6 +105,8 @@ export interface AccountSettings {
   accounts: Map<string, AccountTerms>;
   /** Set when no account file names the account (ReplaySetup.unnamed): its name. */
   unnamed?: string;
+  /** The account file's `unnamed_accounts: top_level`: its usage accounts not named are on the top-level terms as meant, with no note. */
+  unnamedOnTopLevel?: true;
   purchases: GrantPurchase[];
   /** An end for every account of the replay; none from an account file, which gives each account's in its terms. */
   subscriptionEnd: Instant | undefined;
@@ -255,7 +258,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const changes = lists.flat().sort((a, b) => a.at - b.at);
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
-  return { name, zone, anchor, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
+  return { name, zone, anchor, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

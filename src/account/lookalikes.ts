@@ -120,7 +120,7 @@ export function lookalikeWarning(settings: AccountSettings, lookalike: Lookalike
  * on one set of terms) and is told nothing; nor is a reward's creator with no usage of its own, billed on no plan.
  */
 export function unnamedAccountsNote(settings: AccountSettings, accounts: readonly { account: string; rewardsOnly?: true }[], lookalikes: readonly LookalikeAccount[]): string | undefined {
-  if (settings.accounts.size < 2) return undefined;
+  if (settings.accounts.size < 2 || settings.unnamedOnTopLevel === true) return undefined;
   const warned = new Set(lookalikes.map((l) => l.used));
   const unnamed = accounts.filter((a) => a.rewardsOnly !== true && !settings.accounts.has(a.account) && !warned.has(a.account)).map((a) => a.account);
   if (unnamed.length === 0) return undefined;
@@ -129,7 +129,7 @@ export function unnamedAccountsNote(settings: AccountSettings, accounts: readonl
   const one = unnamed.length === 1;
   const which = one ? `usage account ${named} is` : `${unnamed.length.toLocaleString("en-US")} usage accounts, ${named}${more}, are`;
   const grants = (settings.terms.recurringGrants?.length ?? 0) > 0 ? ", with its recurring grants" : "";
-  return `burnrate: note: ${which} not named in the account file: billed on its top-level terms (plan ${settings.terms.plan.key}${grants}); name ${one ? "it" : "each"} under accounts: for terms of ${one ? "its" : "their"} own\n`;
+  return `burnrate: note: ${which} not named in the account file: billed on its top-level terms (plan ${settings.terms.plan.key}${grants}); name ${one ? "it" : "each"} under accounts: for terms of ${one ? "its" : "their"} own, or write unnamed_accounts: top_level in the file where that is meant\n`;
 }
 
 /** Unnamed accounts a note names, before it counts the rest. */
