@@ -8,12 +8,14 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 // "quantity and price both differ". Floopy's gpt-4o output on openai is 0.001 cents a token: 2,690,185 tokens are
 // 2,690.185 cents, billed 26.90 USD a row. The line's cent was dropped at its second row, so the two rows' 53.80 USD
 // for 5,380,370 tokens (5,380.37 cents at the card's rate) were held to the card's step.
-function files(rows: string[]) {
+function files(rows: string[], charged: string[] = [], flags: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), "dup48-"));
   writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants: [{ kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }]\n`);
   writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens,event_id\n2026-11-02T09:00:00Z,request,gpt-4o,openai,400000,2690185,r2\n");
-  writeFileSync(join(dir, "bill.csv"), `period_start,activity,model,provider,quantity,amount,currency\n2026-11-01,request:input_tokens,gpt-4o,openai,400000,1.00,USD\n${rows.join("\n")}\n`);
-  return burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+  const category = charged.length > 0 ? ",charge_category" : "";
+  const usage = rows.map((r) => `${r}${charged.length > 0 ? "," : ""}`);
+  writeFileSync(join(dir, "bill.csv"), `period_start,activity,model,provider,quantity,amount,currency${category}\n2026-11-01,request:input_tokens,gpt-4o,openai,400000,1.00,USD${charged.length > 0 ? "," : ""}\n${[...usage, ...charged].join("\n")}\n`);
+  return burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json", ...flags]);
 }
 
 describe("a line of several money rows, each its own quantity at the card's rate to the cent (newcomer37 F2)", () => {
@@ -28,6 +30,14 @@ describe("a line of several money rows, each its own quantity at the card's rate
 
   it("stays unexplained where a row is not its quantity at the card's rate (26.95 USD for 2,690.185 cents)", async () => {
     const out = await files(["2026-11-01,request:output_tokens,gpt-4o,openai,2690185,26.90,USD", "2026-11-01,request:output_tokens,gpt-4o,openai,2690185,26.95,USD"]);
+    expect(out.code).toBe(1);
+    expect((JSON.parse(out.stdout).differences as { class: string }[]).map((d) => d.class)).toEqual(["unexplained"]);
+  });
+
+  it("stays unexplained with a tax on the line, whatever the tolerance (red48b #1)", async () => {
+    // 2,690,185 + 1,000,000 tokens billed at the card's rate to the cent (26.90 and 10.00 USD), and a tax of 3.00 USD:
+    // 3,990 cents against the usage's 2,690.185. The gap is a count and a tax: no price explains it alone.
+    const out = await files(["2026-11-01,request:output_tokens,gpt-4o,openai,2690185,26.90,USD", "2026-11-01,request:output_tokens,gpt-4o,openai,1000000,10.00,USD"], ["2026-11-01,request:output_tokens,gpt-4o,openai,,3.00,USD,Tax"], ["--tolerance-percent", "35"]);
     expect(out.code).toBe(1);
     expect((JSON.parse(out.stdout).differences as { class: string }[]).map((d) => d.class)).toEqual(["unexplained"]);
   });

@@ -16,7 +16,13 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
     const next = table.get(value) ?? table.get("*");
     if (next === undefined) {
       const typo = cardTypo({ meter, price, dim, value, keys: table.keys() });
-      if (typo !== undefined) throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}, though the card's ${typo.elsewhere} names it: this table's ${shown(typo.near)} is likely a typo in the card`, cellOf(origin, dim), `the card's ${what} to name ${shown(value)} as its other prices do (${shown(typo.near)} renamed; burnrate check names it)`);
+      if (typo !== undefined) {
+        const named = typo.named === value ? "names it" : `names ${shown(typo.named)}`;
+        const read = typo.named === value ? "" : `, and the export's value read as ${shown(typo.named)}: dimension_values: { ${dim}: { ${shown(value)}: ${shown(typo.named)} } } in the usage mapping`;
+        const typoText = typo.near === undefined ? "" : `: this table's ${shown(typo.near)} is likely a typo in the card`;
+        const fix = typo.near === undefined ? "" : `${shown(typo.near)} renamed; `;
+        throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}, though the card's ${typo.elsewhere} ${named}${typoText}`, cellOf(origin, dim), `the card's ${what} to name ${shown(typo.named)} as its other prices do (${fix}burnrate check names it)${read}`);
+      }
       // A new model in an export is common: the card's fallback, which prices every value not listed, is named where it is the fix.
       throw new Unpriced(dim, value, `no ${what} for ${dim} ${shown(value)} on meter ${shown(meter.key)}${meant(value, table.keys())}`, cellOf(origin, dim), `one of ${[...table.keys()].join(", ")}, or a "*" entry in the card's price for any other${mappedFix(dim, value, table.keys(), origin)}`);
     }
@@ -26,18 +32,28 @@ function lookupPrice(price: Price, meter: Meter, what: string, dims: Dims, origi
 }
 
 /**
- * A value that one of the meter's prices lacks but another names, where the one lacking it has a near miss of it
- * (`gpt4o-mini` in the input price, `gpt-4o-mini` in the output price): the card's typo, not the export's, so
- * mapping the export's value onto the near miss would fix the data to fit the typo (newcomer, stop 48). Only a
- * table's first dimension is compared.
+ * A value that one of the meter's prices lacks but another names, where the one lacking it has a near miss of it that
+ * the other lacks (`gpt4o-mini` in the input price, `gpt-4o-mini` in the output price): the card's typo, not the
+ * export's, so mapping the export's value onto the near miss would fix the data to fit the typo (newcomer, stop 48).
+ * A near miss the other price names too is a value of its own (`gpt-4o-mini` beside a missing `gpt-4o-mini-tts`: red48b
+ * #2): then the value is what this price lacks, without a near miss. The value after a gateway's prefix counts as the
+ * value (`openai/gpt-4o-mini`, red48b #3). Only a table's first dimension is compared.
  */
-function cardTypo(at: { meter: Meter; price: Price; dim: string; value: string; keys: Iterable<string> }): { elsewhere: string; near: string } | undefined {
+function cardTypo(at: { meter: Meter; price: Price; dim: string; value: string; keys: Iterable<string> }): { elsewhere: string; named: string; near: string | undefined } | undefined {
   const { meter, price, dim, value } = at;
+  const keys = [...at.keys].filter((k) => k !== "*");
   const prices = [{ name: "price", price: meter.price }, ...meter.components.map((c) => ({ name: `${c.name} price`, price: c.price }))];
-  const elsewhere = prices.find((p) => p.price !== price && p.price.kind === "table" && p.price.by[0] === dim && p.price.tree.has(value))?.name;
-  if (elsewhere === undefined) return undefined;
-  const near = nearest(value, [...at.keys].filter((k) => k !== "*"));
-  return near === undefined ? undefined : { elsewhere, near };
+  const tail = value.split("/").at(-1)!;
+  for (const named of tail === value || tail === "" ? [value] : [value, tail]) {
+    // This price names the value after the prefix: the export's prefix is what it lacks, not the card.
+    if (keys.includes(named)) return undefined;
+    for (const p of prices) {
+      if (p.price === price || p.price.kind !== "table" || p.price.by[0] !== dim || !p.price.tree.has(named)) continue;
+      const tree = p.price.tree;
+      return { elsewhere: p.name, named, near: nearest(named, keys.filter((k) => !tree.has(k))) };
+    }
+  }
+  return undefined;
 }
 
 /** A row's value of a dimension that a price table neither names nor covers with "*": the reader names every such value, not the first alone. */

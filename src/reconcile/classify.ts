@@ -192,7 +192,8 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   // The gap in quantity, and whether the bill prices its own quantity at the card's rate.
   const gap = quantityKnown ? bill.quantity!.minus(computed.quantity) : cardPrice && !cardPrice.isZero() ? delta.div(cardPrice) : undefined;
   // A line of several rows each with its quantity prices its own at the card's rate where each row does, each rounded to the bill's step.
-  const rowsPriced = (at: Decimal) => bill.parts.length > 1 && bill.parts.every((p) => p.quantity !== undefined && billedAs(p.quantity.mul(at), p.amount, step, money));
+  // A line with a credit, adjustment or tax is not its rows alone: its difference is theirs too (red48b #1).
+  const rowsPriced = (at: Decimal) => bill.parts.length > 1 && bill.adjustments === undefined && bill.parts.every((p) => p.quantity !== undefined && billedAs(p.quantity.mul(at), p.amount, step, money));
   const pricedAtCard = cardPrice !== undefined && (quantityKnown ? billedAs(bill.quantity!.mul(cardPrice), bill.amount, step, money) || rowsPriced(cardPrice) : gap!.isInteger());
   if (gap !== undefined && pricedAtCard && line.duplicates.gt(0) && gap.eq(line.duplicates)) {
     return {
