@@ -57,6 +57,18 @@ describe("a usage account written as a named one but for case or separators", ()
     expect(out.stderr).toBe('burnrate: warning: usage account "org_0024" is not named in the account file, so it is billed on the top-level terms (plan pro), while the file names "org_024", one character from it, which has no usage and is billed its plan alone; did you mean "org_0024" there? Rename the entry under accounts:, or the account in the usage\n');
   });
 
+  it("warns across case and separators (ORG_77 for org_077), and names the file's own account as such (red48b #7)", async () => {
+    const out = await statementOf("account: org_077\nplan: pro\naccounts:\n  beta: { plan: free }\n", ["ORG_77"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('burnrate: warning: usage account "ORG_77" is not named in the account file, so it is billed on the top-level terms (plan pro), while the file names "org_077", one character from it, which has no usage and is billed its plan alone; did you mean "ORG_77" there? Rename the file\'s account:, or the account in the usage\n');
+  });
+
+  it("warns of none where an idle entry is one character from several usage accounts: a numbering scheme (red48b #5)", async () => {
+    const out = await statementOf("account: acme\nplan: pro\naccounts:\n  acct-100: { plan: free }\n", ["acme", "acct-1000", "acct-1001", "acct-1002"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe('burnrate: note: 3 usage accounts, "acct-1000", "acct-1001", "acct-1002", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own, or write unnamed_accounts: top_level in the file where that is meant\n');
+  });
+
   it("warns of none where the named account has usage of its own (acct-100 beside acct-1000), nor where a digit differs", async () => {
     const out = await statementOf("account: acme\nplan: pro\naccounts:\n  acct-100: { plan: free }\n  acct-2001: { plan: free }\n", ["acme", "acct-100", "acct-1000", "acct-2007"]);
     expect(out.code).toBe(0);
