@@ -51,6 +51,19 @@ export function simulatedMoney(card: RateCard, cycle: CycleStatement, bought: { 
 }
 
 /**
+ * What the overage and the credits bought each add to a simulated cycle's money (simulatedMoney), rounded as it is:
+ * the fee rounded, the fee and overage rounded less that, and the whole less the fee and overage rounded, so that the
+ * fee, the overage and the top-ups add up to the cycle's money (newcomer48 and red48b #4: a headline's parts a cent,
+ * or in yen some units, off its total).
+ */
+export function simulatedMoneyParts(card: RateCard, cycle: CycleStatement, bought: { credits: Decimal; price: Decimal | undefined }): { overage: Decimal; topups: Decimal } {
+  const version = versionOf(card, cycle.version);
+  const fee = cycleFee(card, cycle);
+  const withOverage = moneyTotal(version, fee.plus(cycle.overage.amount));
+  return { overage: withOverage.minus(moneyTotal(version, fee)), topups: simulatedMoney(card, cycle, bought).minus(withOverage) };
+}
+
+/**
  * The card version in force at each instant of a simulation, on its calendar (versionSwitches, as the replay switches
  * them), and the instants it switches at: what a purchase then is sold as and charged at. A simulated cycle's credits
  * were priced, and sold or not, by the first version's whatever the version (red team, stop 37: December under a

@@ -1,6 +1,6 @@
 import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
-import type { Plan } from "../ratecard/types.js";
+import type { Plan, RateCard } from "../ratecard/types.js";
 import { versionOf } from "../ratecard/plan-fee.js";
 import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
@@ -9,7 +9,7 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, type AccountSpend } from "./accounts.js";
 import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, simulatedMoneyParts, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
 import { scenarioParts, type Part } from "./parts.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
@@ -36,8 +36,10 @@ export interface CycleResult {
   topupsSoldAt: Instant | undefined;
   /** Top-up credits the cycle needs beyond its allowance, bought while the plan in force sells them. */
   topupNeeded: Decimal;
-  /** What they add to the cycle's money, at the credit price of the card version in force when bought, rounded as the cycle's money is. */
+  /** What they add to the cycle's money, at the credit price of the card version in force when bought, rounded as the cycle's money is (simulatedMoneyParts). */
   topupMoney: Decimal;
+  /** What the overage adds to the cycle's money, rounded as the cycle's money is. */
+  overageMoney: Decimal;
   /** Requests past the plan's quota billed in money (overage billing on). */
   overage: Decimal;
   /** The plan's price, the top-ups at the card's credit price, and the overage. */
@@ -258,9 +260,7 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
       // A cycle costs the price of the plan in force at its end (a scenario's upgrade changes it), in the card version in
       // force then (red team, stop 36: December simulated at the first version's price): the statement's rule, cycleFee.
       money: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }),
-      // What the top-ups add to the cycle's money, each amount rounded as billed: the parts add up to the whole, where
-      // the top-ups' credits summed over cycles and then rounded were a cent off it (newcomer, stop 48: 159.33 of which 12.32).
-      topupMoney: simulatedMoney(scenario.card, c, { credits: topupNeeded, price }).minus(simulatedMoney(scenario.card, c, { credits: ZERO, price: undefined })),
+      ...moneyParts(scenario.card, c, { credits: topupNeeded, price }),
       moneyWithout: simulatedMoney(scenario.card, without, { credits: ZERO, price: undefined }),
       // A cycle after the subscription's end asks nothing of a plan that no longer runs: not measured (red team, stop 37).
       asked: c.subscriptionEnd !== undefined && c.subscriptionEnd <= c.start ? undefined : asked?.[i]?.total,
@@ -281,6 +281,12 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
     cycles,
     accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase: anySells(card, [plan], scenario.card) ? card : undefined }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
+}
+
+/** A cycle's overage and top-ups as money, each what it adds to the cycle's rounded money (simulatedMoneyParts). */
+function moneyParts(card: RateCard, cycle: CycleStatement, bought: { credits: Decimal; price: Decimal | undefined }): { topupMoney: Decimal; overageMoney: Decimal } {
+  const parts = simulatedMoneyParts(card, cycle, bought);
+  return { topupMoney: parts.topups, overageMoney: parts.overage };
 }
 
 /** The plans an account moves through, in the order its changes set them: "Free → Pro → Free"; a plan's own label without plan changes. */

@@ -249,7 +249,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   }
   const held = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? r.events : 0), 0), 0);
   if (held > 0) notes.push(`"Refused" counts ${rows(held)} held back by the scenario's own daily limits or budgets, which do not stop a plan covering it.`);
-  const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
+  const overage = p.cycles.reduce((t, c) => t.plus(c.overageMoney), ZERO);
   if (overage.gt(0)) notes.push(`"Money" includes ${money(overage)} of overage: requests past the plan's quota, billed in money.`);
   if (sim.scenario.timed.some((t) => t.when.kind === "once" && t.when.at === sim.scenario.start && card.meters.get(t.meter)?.aggregation === "gauge")) {
     notes.push("Gauge levels (storage, records) set at the start are first charged at the second cycle's start, as a level that rises during a cycle is.");
@@ -286,7 +286,7 @@ function sampleBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Decimal) 
 
 /** What the plan's money holds beyond its price: top-ups (or packs the card does not price) and overage. */
 function moneyDetail(p: PlanResult, amount: (v: Decimal) => string, money: (v: Decimal) => string, unit: string): string {
-  const overage = p.cycles.reduce((t, c) => t.plus(c.overage), ZERO);
+  const overage = p.cycles.reduce((t, c) => t.plus(c.overageMoney), ZERO);
   const parts: string[] = [];
   if (p.topupNeeded.gt(0)) {
     const kind = purchaseWords(p.purchase?.kind);
