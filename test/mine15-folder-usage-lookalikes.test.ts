@@ -60,12 +60,21 @@ describe("a usage folder's usage under another name", () => {
   it("refuses it after a blank first line, and with a first field past 4 KiB (red48 #6, #7)", async () => {
     const mapping = "columns: { timestamp: created_at }\nmeter: data_read\nrename: { n: quantity }\n";
     const row = (project: string) => JSON.stringify({ project, created_at: "2026-11-03T10:00:00Z", n: 2 });
-    for (const [name, body, line] of [["blank", `\r\n${row("alpha")}\n`, 2], ["long", `${row("a".repeat(5000))}\n`, 1]] as const) {
+    // A first field past 64 KiB too, as a stored prompt is (red48b #8).
+    for (const [name, body, line] of [["blank", `\r\n${row("alpha")}\n`, 2], ["long", `${row("a".repeat(5000))}\n`, 1], ["longer", `${row("a".repeat(100_000))}\n`, 1]] as const) {
       const dir = folder(`json-${name}`, { "a.csv": DAY, "burnrate.mapping.yaml": mapping, "b.jsonl.bak": body });
       const run = await statement(dir);
       expect(run.code).toBe(2);
       expect(run.stderr).toContain(`${join(dir, "b.jsonl.bak")}:${line}:1: a file in the usage folder whose first line is a JSON object of usage`);
     }
+  });
+
+  it("refuses a CloudEvents day under another name, by its own time and id, with no mapping in the folder (red48b #9)", async () => {
+    const event = JSON.stringify({ specversion: "1.0", id: "e1", source: "gw", type: "data_read", time: "2026-11-03T10:00:00Z", subject: "acme", data: { tokens: 5 } });
+    const dir = folder("cloudevents", { "a.jsonl": `${event}\n`, "b.jsonl.bak": `${event.replace("e1", "e2")}\n` });
+    const run = await statement(dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${join(dir, "b.jsonl.bak")}:1:1: a file in the usage folder whose first line is a JSON object of usage`);
   });
 
   it("still names a JSON text of no usage, one naming an account but no time, and a README (red48 #8)", async () => {

@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { atFlag, UserError, shown, type Place } from "../errors.js";
 import { isGzip } from "./content.js";
 import { isReportHeader, REPORT_START } from "./report-headers.js";
-import { nearMissOf } from "./near-miss.js";
+import { idLike, nearMissOf, quantityLike, timeLike } from "./near-miss.js";
 import { mappingNamed } from "../mapping-files.js";
 
 /** The names of usage files in a folder: CSV, JSON Lines and Parquet, each maybe gzipped. Others (a README, a mapping) are passed over. */
@@ -133,10 +133,11 @@ function refuseUsageByContent(folder: string, names: readonly string[]): void {
     if (cells.length < (json ? 1 : 2)) continue;
     mapped ??= mappedColumns(folder);
     // A near miss counts too (`Timestamp`, `Quantity`): read as usage, the header is refused as one, so the file is usage meant.
-    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped!.read.has(cell));
+    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped!.read.has(cell) || (json && (idLike(cell) || quantityLike(cell))));
     if (known.length === 0) continue;
-    // A JSON object is usage only with its time: a settings file or a README of JSON may name an account (red48 #8).
-    if (json && !cells.some((cell) => cell === "timestamp" || nearMissOf(cell) === "timestamp" || mapped!.timestamp.has(cell))) continue;
+    // A JSON object is usage only with its time: a settings file or a README of JSON may name an account (red48 #8). An
+    // export's own names count where the folder has no mapping for them (CloudEvents' time and id, red48b #9).
+    if (json && !cells.some((cell) => cell === "timestamp" || nearMissOf(cell) === "timestamp" || mapped!.timestamp.has(cell) || timeLike(cell))) continue;
     const ending = json ? ".jsonl" : ".csv";
     const rename = /\.(csv|jsonl|ndjson)/i.test(name) ? `renamed to end in ${ending} (${ending}.gz if gzipped)` : `renamed ${shown(renamedTo(name, ending))}`;
     throw new UserError(
@@ -184,10 +185,19 @@ function isParquet(path: string): boolean {
  * may be long (red48 #6, #7: such days were passed over).
  */
 function firstLine(path: string): { text: string; line: number } | undefined {
+  const first = firstLineIn(path, 1 << 16);
+  // A JSON object's line not ended within what was read (a stored prompt in its first field, red48b #8) is read up to a row's limit.
+  return first !== undefined && !first.whole && first.text.trimStart().startsWith("{") ? firstLineIn(path, MAX_ROW_BYTES) : first;
+}
+
+/** A row's limit in bytes, as every reader holds it (docs/usage.md): a longer line is no row. */
+const MAX_ROW_BYTES = 1 << 20;
+
+function firstLineIn(path: string, size: number): { text: string; line: number; whole: boolean } | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    const head = Buffer.alloc(1 << 16);
+    const head = Buffer.alloc(size);
     const read = readSync(fd, head, 0, head.length, 0);
     let bytes = head.subarray(0, read);
     // A gzip's start unpacks alone when the rest is not there to finish it (`day1.csv.gz.bak`).
@@ -195,7 +205,7 @@ function firstLine(path: string): { text: string; line: number } | undefined {
     if (bytes.length === 0 || bytes.includes(0)) return undefined;
     const lines = bytes.toString("utf8").replace(/^\uFEFF/, "").split(/\r?\n|\r/);
     const at = lines.findIndex((line) => line.trim() !== "");
-    return at < 0 ? undefined : { text: lines[at]!, line: at + 1 };
+    return at < 0 ? undefined : { text: lines[at]!, line: at + 1, whole: at < lines.length - 1 };
   } catch {
     return undefined;
   } finally {
