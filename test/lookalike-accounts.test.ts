@@ -83,6 +83,12 @@ describe("a usage account written as a named one but for case or separators", ()
     expect(plans).toEqual([["acme", "pro"], ["beta", "free"], ["newco", "pro"], ["other", "pro"]]);
   });
 
+  it("refuses the file's own account under accounts:, whose entry the top level replaced without a word (newcomer49 F2)", async () => {
+    const out = await statementOf("account: acme\nplan: pro\naccounts:\n  acme: { plan: free }\n", ["acme"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`account.yaml:7:9: accounts: names the file's own account "acme", whose terms are the top level's`);
+  });
+
   it("refuses another value of unnamed_accounts at its line", async () => {
     const out = await statementOf("account: acme\nplan: pro\nunnamed_accounts: quiet\n", ["acme"]);
     expect(out.code).toBe(2);

@@ -202,6 +202,8 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const accounts = new Map<string, AccountTerms>([[name, terms]]);
   // Another account named here has only what its own entry says; its plan defaults to the top level's.
   for (const [id, t] of doc.accounts ?? []) {
+    // The file's own account under accounts: was replaced by the top level's terms without a word (newcomer49 F2).
+    if (id === name) throw new UserError(`accounts: names the file's own account ${shown(id)}, whose terms are the top level's`, here(["accounts", id]), `its plan and terms at the top level (beside account: ${shown(name)}), or under accounts: only other accounts`, shown(id));
     const p = t.plan === undefined ? plan : planOf(t.plan, here(["accounts", id, "plan"]));
     accounts.set(id, termsOf(t, ["accounts", id], p, t.allowance ?? p.included));
   }
