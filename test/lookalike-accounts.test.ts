@@ -63,10 +63,29 @@ describe("a usage account written as a named one but for case or separators", ()
     expect(out.stderr).toBe('burnrate: warning: usage account "ORG_77" is not named in the account file, so it is billed on the top-level terms (plan pro), while the file names "org_077", one character from it, which has no usage and is billed its plan alone; did you mean "ORG_77" there? Rename the file\'s account:, or the account in the usage\n');
   });
 
-  it("warns of none where an idle entry is one character from several usage accounts: a numbering scheme (red48b #5)", async () => {
-    const out = await statementOf("account: acme\nplan: pro\naccounts:\n  acct-100: { plan: free }\n", ["acme", "acct-1000", "acct-1001", "acct-1002"]);
+  it("warns once of an idle entry one character from several usage accounts, naming them (red48b #5, newcomer49 F1)", async () => {
+    const out = await statementOf("account: acme\nplan: pro\naccounts:\n  acct-100: { plan: free }\n", ["acme", "acct-1000", "acct-1001", "acct-1002", "acct-1003"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe('burnrate: note: 3 usage accounts, "acct-1000", "acct-1001", "acct-1002", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own, or write unnamed_accounts: top_level in the file where that is meant\n');
+    expect(out.stderr).toBe(
+      'burnrate: warning: the file names "acct-100", which has no usage and is billed its plan alone, one character from 4 usage accounts it does not name ("acct-1000", "acct-1001", "acct-1002" and 1 more), billed on the top-level terms (plan pro); if it is one of them, rename the entry\n' +
+        'burnrate: note: 4 usage accounts, "acct-1000", "acct-1001", "acct-1002", "acct-1003", are not named in the account file: billed on its top-level terms (plan pro); name each under accounts: for terms of their own, or write unnamed_accounts: top_level in the file where that is meant\n',
+    );
+  });
+
+  it("tells ten idle entries near several usage accounts, and counts the rest in one line", async () => {
+    // Entries ax01 to lx01, each one character from its own two usage accounts (ax010, ax011) and no other's.
+    const letters = "abcdefghijkl".split("");
+    const named = letters.map((l) => `  ${l}x01: { plan: free }`).join("\n");
+    const usage = letters.flatMap((l) => [`${l}x010`, `${l}x011`]);
+    const dir = mkdtempSync(join(tmpdir(), "lookalike-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\naccount: acme\nplan: pro\nunnamed_accounts: top_level\naccounts:\n${named}\n`);
+    writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,project,account", ...usage.map((a) => `2026-09-02T10:00:00Z,data_write,1,p1,${a}`), ""].join("\n"));
+    const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect(out.code).toBe(0);
+    const lines = out.stderr.trimEnd().split("\n");
+    expect(lines).toHaveLength(11);
+    expect(lines[0]).toBe('burnrate: warning: the file names "ax01", which has no usage and is billed its plan alone, one character from 2 usage accounts it does not name ("ax010", "ax011"), billed on the top-level terms (plan pro); if it is one of them, rename the entry');
+    expect(lines[10]).toBe("burnrate: warning: 2 more entries of the account file have no usage and are one character from usage accounts it does not name: each is billed its plan alone, and those accounts on the top-level terms");
   });
 
   it("warns of none where the named account has usage of its own (acct-100 beside acct-1000), nor where a digit differs", async () => {

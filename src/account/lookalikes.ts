@@ -15,7 +15,13 @@ export interface LookalikeAccount {
   readonly unnamed?: true;
   /** `named` is a character from `used` and has no usage of its own: the file's entry is the likelier typo. */
   readonly idle?: true;
+  /** An idle entry a character from several usage accounts (`used` is the entry itself): these, or how many more entries are so. */
+  readonly near?: readonly string[];
+  readonly more?: number;
 }
+
+/** Idle entries near several usage accounts each told, before the rest are counted in one line. */
+const SEVERAL_TOLD = 10;
 
 // NFKC first: an export that writes "Zoë" as e and a combining diaeresis (NFD, as macOS file
 // names and some databases do) looks the same as the account file's "Zoë" but is another string.
@@ -69,8 +75,17 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     if (other !== undefined) found.push({ used: name, named: other, unnamed: true });
     else unnamed.set(folded(name), name);
   }
-  // An entry one character from exactly one usage account it does not name, itself with no usage: several are a numbering scheme (red48b #5).
-  for (const [named, near] of entries.matches()) if (near.length === 1 && idle(named)) found.push({ used: near[0]!, named, idle: true });
+  // An entry one character from a usage account it does not name, itself with no usage: the one such account is named
+  // as meant; several are told as the entry's (newcomer49 F1: org-100 beside org-1000 to org-1009), at most SEVERAL_TOLD
+  // entries so and the rest counted (red48b #5: 19,000 warnings).
+  const several: [string, readonly string[]][] = [];
+  for (const [named, near] of entries.matches()) {
+    if (!idle(named)) continue;
+    if (near.length === 1) found.push({ used: near[0]!, named, idle: true });
+    else several.push([named, near]);
+  }
+  for (const [named, near] of several.slice(0, SEVERAL_TOLD)) found.push({ used: named, named, idle: true, near });
+  if (several.length > SEVERAL_TOLD) found.push({ used: several[SEVERAL_TOLD]![0], named: several[SEVERAL_TOLD]![0], idle: true, more: several.length - SEVERAL_TOLD });
   return found;
 }
 
@@ -139,6 +154,14 @@ export function lookalikeWarning(settings: AccountSettings, lookalike: Lookalike
   const form = lookalike.used.normalize("NFC") === lookalike.named.normalize("NFC") ? ", the same letters in another Unicode normalization form" : "";
   if (lookalike.grant) {
     return `burnrate: warning: account ${shown(lookalike.used)} of the grant at ${formatLocation(lookalike.grant)} is not named in the account file, so it is an account of its own on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the grant, or add it under accounts:\n`;
+  }
+  if (lookalike.more !== undefined) {
+    return `burnrate: warning: ${lookalike.more.toLocaleString("en-US")} more entries of the account file have no usage and are one character from usage accounts it does not name: each is billed its plan alone, and those accounts on the top-level terms\n`;
+  }
+  if (lookalike.near !== undefined) {
+    const shownNear = lookalike.near.slice(0, 3).map((n) => shown(n)).join(", ");
+    const rest = lookalike.near.length > 3 ? ` and ${(lookalike.near.length - 3).toLocaleString("en-US")} more` : "";
+    return `burnrate: warning: the file names ${shown(lookalike.named)}, which has no usage and is billed its plan alone, one character from ${lookalike.near.length.toLocaleString("en-US")} usage accounts it does not name (${shownNear}${rest}), billed on the top-level terms (plan ${settings.terms.plan.key}); if it is one of them, rename the entry\n`;
   }
   if (lookalike.idle) {
     const entry = lookalike.named === settings.name ? "the file's account:" : "the entry under accounts:";
