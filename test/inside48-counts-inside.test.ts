@@ -40,6 +40,8 @@ describe("counts_inside: a mapping's count that holds others inside it (newcomer
     // 10,000 x 0.001 = 50 + 100 + 10 = 160. Read whole, the prompt tokens were 250 + 100 + 10 = 360.
     writeFileSync(join(dir, "u.jsonl"), `${line("r1", 1_000_000, 800_000, 10_000)}\n`);
     const whole = await statement(dir, "u.jsonl", MAPPING);
+    // Read whole, the details beside their total are told (newcomer49 F3).
+    expect(whole.stderr).toBe(`burnrate: warning: "usage.prompt_tokens_details.cached_tokens" (read as "input_cached_tokens") is a detail of "usage.prompt_tokens" (read as "input_tokens"), and the card prices both: where the export counts it inside the total, as OpenAI's does, each of those tokens is priced twice; counts_inside: { usage.prompt_tokens: [usage.prompt_tokens_details.cached_tokens] } in the usage mapping reads the total less it (docs/usage.md, "Counts inside counts")\n`);
     const amounts = (stdout: string) => (JSON.parse(stdout).accounts[0].cycles[0].lines as { component?: string; amount: string }[]).filter((l) => l.component !== undefined).map((l) => [l.component, l.amount]).sort();
     expect(amounts(whole.stdout)).toEqual([["input_cached_tokens", "100"], ["input_tokens", "250"], ["output_tokens", "10"]]);
     const less = await statement(dir, "u.jsonl", `${MAPPING}counts_inside:\n  usage.prompt_tokens: [usage.prompt_tokens_details.cached_tokens]\n`);

@@ -10,6 +10,7 @@ import { FallbackReads } from "./layout19-parts.js";
 import { FolderColumns, type FolderColumn } from "./folder-columns.js";
 import type { SkipTally } from "./skip-cells.js";
 import { lateRowsNote, type LateRows } from "./lateness.js";
+import { detailsInsideNotes } from "./details-inside.js";
 
 /**
  * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
@@ -43,8 +44,12 @@ export class SkippedRows {
   /** The files read in the account's zone: their times without an offset may be UTC a cycle boundary away (naive-times.ts). */
   private readonly unzoned = new Map<string, ColumnMapping>();
 
+  /** Every file's mapping, standard input's too: a count read beside its details is told once (details-inside.ts). */
+  private readonly mappings = new Set<ColumnMapping>();
+
   /** A file's mapping: whose timestamps without an offset are read in its `timestamp_zone:`, or else in the account's. */
   readInZone(file: string, mapping: ColumnMapping): void {
+    this.mappings.add(mapping);
     if (file === "-") return;
     const files = mapping.timestampZone === undefined ? this.unzoned : this.zoned;
     if (!files.has(file)) files.set(file, mapping);
@@ -161,6 +166,7 @@ export class SkippedRows {
    */
   notes(card?: RateCard): string[] {
     return [
+      ...(card === undefined ? [] : detailsInsideNotes(this.mappings, card)),
       ...this.folderColumns.notes(),
       ...(this.late === undefined ? [] : [lateRowsNote(this.late)]),
       ...this.folders,
