@@ -49,6 +49,14 @@ describe("a usage folder's usage under another name", () => {
     }
   });
 
+  it("names every such file at once, the first at its place (newcomer49 F11)", async () => {
+    const dir = folder("several", { "a.csv": DAY, "b.bak": DAY.replace("alpha", "beta"), "c.txt": DAY.replace("alpha", "gamma"), "d.log": DAY });
+    const run = await statement(dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${join(dir, "b.bak")}:1:1: a file in the usage folder whose first line is a header of usage`);
+    expect(run.stderr).toContain('; and 2 more such file(s) in the folder: "c.txt", "d.log")');
+  });
+
   it("refuses a Parquet file under another name, by its magic bytes", async () => {
     const dir = folder("parquet", { "a.csv": DAY, "b.parquet.bak": Buffer.concat([Buffer.from("PAR1"), Buffer.alloc(64), Buffer.from("PAR1")]) });
     const run = await statement(dir);

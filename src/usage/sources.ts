@@ -115,38 +115,52 @@ function expandOne(value: string, named: Place): string[] {
  * in the note (newcomer, stop 48: a day of JSON Lines saved as `.jsonl.bak` was passed over with a note).
  */
 function refuseUsageByContent(folder: string, names: readonly string[]): void {
+  // Every such file is named at once, the first at its place: one a run was found one fix at a time (newcomer49 F11).
+  const refused: { name: string; error: () => UserError }[] = [];
   let mapped: MappedColumns | undefined;
+  const columns = () => (mapped ??= mappedColumns(folder));
   for (const name of names) {
-    if (isParquet(join(folder, name))) {
-      throw new UserError(
-        "a Parquet file in the usage folder whose name no reader takes, which would be passed over",
-        { file: join(folder, name), line: 1, column: 1 },
-        `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file renamed ${shown(renamedTo(name, ".parquet"))} if it is usage, or moved out of the folder if it is not`,
-        `${shown(name)}, which starts as Parquet does (PAR1)`,
-      );
-    }
-    const first = firstLine(join(folder, name));
-    if (first === undefined) continue;
-    const header = first.text;
-    const json = header.trimStart().startsWith("{");
-    const cells = json ? jsonKeys(header) : header.split(/[,\t;|]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
-    if (cells.length < (json ? 1 : 2)) continue;
-    mapped ??= mappedColumns(folder);
-    // A near miss counts too (`Timestamp`, `Quantity`): read as usage, the header is refused as one, so the file is usage meant.
-    const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped!.read.has(cell) || (json && (idLike(cell) || quantityLike(cell))));
-    if (known.length === 0) continue;
-    // A JSON object is usage only with its time: a settings file or a README of JSON may name an account (red48 #8). An
-    // export's own names count where the folder has no mapping for them (CloudEvents' time and id, red48b #9).
-    if (json && !cells.some((cell) => cell === "timestamp" || nearMissOf(cell) === "timestamp" || mapped!.timestamp.has(cell) || timeLike(cell))) continue;
-    const ending = json ? ".jsonl" : ".csv";
-    const rename = /\.(csv|jsonl|ndjson)/i.test(name) ? `renamed to end in ${ending} (${ending}.gz if gzipped)` : `renamed ${shown(renamedTo(name, ending))}`;
-    throw new UserError(
-      `a file in the usage folder whose first line is ${json ? "a JSON object" : "a header"} of usage, but whose name no reader takes, which would be passed over`,
-      { file: join(folder, name), line: first.line, column: 1 },
-      `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file ${rename} if it is usage, or moved out of the folder if it is not`,
-      `${shown(name)}, ${json ? "fields" : "a header"} naming ${known.map((cell) => shown(cell)).join(", ")}`,
+    const error = usageByContent(folder, name, columns);
+    if (error !== undefined) refused.push({ name, error });
+  }
+  if (refused.length === 0) return;
+  const first = refused[0]!.error();
+  if (refused.length === 1) throw first;
+  const others = refused.slice(1).map((r) => shown(r.name));
+  throw new UserError(first.problem, first.location, first.expected, `${first.found}; and ${others.length} more such file(s) in the folder: ${others.join(", ")}`);
+}
+
+/** The refusal of a folder's file of usage under a name no reader takes (refuseUsageByContent), made when thrown. */
+function usageByContent(folder: string, name: string, columns: () => MappedColumns): (() => UserError) | undefined {
+  if (isParquet(join(folder, name))) {
+    return () => new UserError(
+      "a Parquet file in the usage folder whose name no reader takes, which would be passed over",
+      { file: join(folder, name), line: 1, column: 1 },
+      `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file renamed ${shown(renamedTo(name, ".parquet"))} if it is usage, or moved out of the folder if it is not`,
+      `${shown(name)}, which starts as Parquet does (PAR1)`,
     );
   }
+  const first = firstLine(join(folder, name));
+  if (first === undefined) return undefined;
+  const header = first.text;
+  const json = header.trimStart().startsWith("{");
+  const cells = json ? jsonKeys(header) : header.split(/[,\t;|]/).map((cell) => cell.trim().replace(/^"(.*)"$/, "$1"));
+  if (cells.length < (json ? 1 : 2)) return undefined;
+  const mapped = columns();
+  // A near miss counts too (`Timestamp`, `Quantity`): read as usage, the header is refused as one, so the file is usage meant.
+  const known = cells.filter((cell) => CANONICAL_NAMES.has(cell) || nearMissOf(cell) !== undefined || mapped.read.has(cell) || (json && (idLike(cell) || quantityLike(cell))));
+  if (known.length === 0) return undefined;
+  // A JSON object is usage only with its time: a settings file or a README of JSON may name an account (red48 #8). An
+  // export's own names count where the folder has no mapping for them (CloudEvents' time and id, red48b #9).
+  if (json && !cells.some((cell) => cell === "timestamp" || nearMissOf(cell) === "timestamp" || mapped.timestamp.has(cell) || timeLike(cell))) return undefined;
+  const ending = json ? ".jsonl" : ".csv";
+  const rename = /\.(csv|jsonl|ndjson)/i.test(name) ? `renamed to end in ${ending} (${ending}.gz if gzipped)` : `renamed ${shown(renamedTo(name, ending))}`;
+  return () => new UserError(
+    `a file in the usage folder whose first line is ${json ? "a JSON object" : "a header"} of usage, but whose name no reader takes, which would be passed over`,
+    { file: join(folder, name), line: first.line, column: 1 },
+    `usage named *.csv, *.jsonl, *.ndjson or *.parquet, each maybe ending .gz: the file ${rename} if it is usage, or moved out of the folder if it is not`,
+    `${shown(name)}, ${json ? "fields" : "a header"} naming ${known.map((cell) => shown(cell)).join(", ")}`,
+  );
 }
 
 /**
