@@ -29,4 +29,14 @@ describe("a bill's cycle of a few lines beside cycles of many (newcomer, stop 48
     expect(out.code).toBe(0);
     expect(out.stderr).toBe("");
   });
+
+  it("names a line the usage does not have that repeats another cycle's line exactly (newcomer49 F10)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "sparse48-"));
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-10T15:00:00Z,data_write,3,alpha\n2026-11-10T15:00:00Z,data_write,2,beta\n");
+    // November's alpha line, copied with December's period: 3 writes at 0.05.
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,Data writes,alpha,3,0.15\n2026-11-01,Data writes,beta,2,0.1\n2026-12-01,Data writes,alpha,3,0.15\n");
+    const out = await burnrate(["reconcile", "--account", "fixtures/reconcile/account.yaml", "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain(`burnrate: note: ${join(dir, "bill.csv")}:4:1, a line the usage does not have in the cycle from 2026-12-01T05:00:00Z, repeats ${join(dir, "bill.csv")}:2:1 of the cycle from 2026-11-01T04:00:00Z exactly: a row dated in the wrong period?\n`);
+  });
 });

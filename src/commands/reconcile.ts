@@ -1,5 +1,5 @@
 import { accountWarnings, resolveAccount } from "../account/account.js";
-import { sparseCycleNotes } from "../reconcile/sparse-cycle.js";
+import { periodCopyNotes, sparseCycleNotes } from "../reconcile/sparse-cycle.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { realpathSync } from "node:fs";
@@ -64,7 +64,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   // The bill's cycles: a day of dated rows may straddle their boundaries.
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(visibleLines(note));
   for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
-  for (const note of sparseCycleNotes(result)) io.stderr.write(visibleLines(note));
+  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result)]) io.stderr.write(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   await emit(render(format, {

@@ -1,5 +1,6 @@
+import { formatLocation } from "../errors.js";
 import { formatInstant } from "../time.js";
-import type { Reconciliation } from "./types.js";
+import type { ReconciledLine, Reconciliation } from "./types.js";
 
 /** At most this many lines of a bill's cycle, against its others', read as a few rows dated in the wrong period. */
 const FEW = 3;
@@ -28,4 +29,26 @@ export function sparseCycleNotes(r: Reconciliation): string[] {
     notes.push(`burnrate: note: the bill gives ${n(lines)} line(s) in the cycle from ${formatInstant(start)} and ${n(others)} in its other cycle(s); the usage's ${n(lacking)} other line(s) of that cycle are missing_on_bill. If the bill does not cover that cycle, a row of it is dated in the wrong period\n`);
   }
   return notes;
+}
+
+/**
+ * A bill line the usage does not have (`missing_in_usage`) that a line of another of the bill's cycles repeats exactly
+ * (its account, activity, dimensions, quantity and amount): a row copied with the wrong period most likely
+ * (newcomer49 F10: November's line dated 2026-12-01).
+ */
+export function periodCopyNotes(r: Reconciliation): string[] {
+  const key = (l: ReconciledLine) => JSON.stringify([l.line.account ?? "", l.line.activity, l.line.dimensions, l.line.bill?.quantity?.toFixed() ?? "", l.line.bill?.amount.toFixed()]);
+  const billed = new Map<string, ReconciledLine[]>();
+  for (const l of r.lines) {
+    if (l.line.bill === undefined) continue;
+    const list = billed.get(key(l));
+    if (list === undefined) billed.set(key(l), [l]);
+    else list.push(l);
+  }
+  return r.lines.flatMap((l) => {
+    if (l.status !== "only_on_bill" || l.line.bill === undefined) return [];
+    const same = billed.get(key(l))?.find((o) => o.cycleStart !== l.cycleStart);
+    if (same === undefined) return [];
+    return [`burnrate: note: ${formatLocation(l.line.bill.origin)}, a line the usage does not have in the cycle from ${formatInstant(l.cycleStart)}, repeats ${formatLocation(same.line.bill!.origin)} of the cycle from ${formatInstant(same.cycleStart)} exactly: a row dated in the wrong period?\n`];
+  });
 }
