@@ -42,3 +42,17 @@ describe("a line of several money rows, each its own quantity at the card's rate
     expect((JSON.parse(out.stdout).differences as { class: string }[]).map((d) => d.class)).toEqual(["unexplained"]);
   });
 });
+
+describe("a note on an agreeing line of a bill that names accounts (newcomer49 F9)", () => {
+  it("names the line's account, as the differences do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dup48-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants: [{ kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }]\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens,event_id\n2026-11-02T09:00:00Z,request,gpt-4o,openai,400000,1000,r2\n");
+    // 400,000 input tokens at 0.00025 = 100 cents, 1,000 output at 0.001 = 1 cent; the request itself is free, and not billed.
+    writeFileSync(join(dir, "bill.csv"), "period_start,account,activity,model,provider,quantity,amount,currency\n2026-11-01,acme,request:input_tokens,gpt-4o,openai,400000,1.00,USD\n2026-11-01,acme,request:output_tokens,gpt-4o,openai,1000,0.01,USD\n");
+    const out = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "markdown"]);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toContain("2026-11-01 request (acme) model=gpt-4o provider=openai");
+    expect(out.stdout).toContain("free in usage (quantity 1 for 0); the bill has no such line");
+  });
+});

@@ -129,7 +129,8 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
     });
   }
   const notes = r.lines.filter((l) => l.note !== undefined);
-  if (notes.length > 0) blocks.push({ kind: "facts", rows: notes.map((l) => [`${localDate(ctx, l.cycleStart)} ${meterName(l)} ${dimensionText(l.line.dimensions)}`.trim(), l.note!] as const) });
+  // Each by its account where the bill names accounts, as the differences are (newcomer49 F9: 60 notes of 20 accounts, none named).
+  if (notes.length > 0) blocks.push({ kind: "facts", rows: notes.map((l) => [`${localDate(ctx, l.cycleStart)} ${meterName(l)}${l.line.account === undefined ? "" : ` (${l.line.account})`} ${dimensionText(l.line.dimensions)}`.trim(), l.note!] as const) });
 
   if (r.payments) {
     blocks.push({ kind: "note", text: `Payments on the bill: ${r.payments.rows} row(s), ${amount(r.payments.bill)}; credits granted by the account file in these cycles: ${amount(r.payments.granted)}.` });
