@@ -13,7 +13,8 @@
 //                      [--kill-above MB] [--json FILE] [--baselines] [--formats] [ROWS...]
 //   RUNS=3 (default) runs each; BENCH_50M=1 (or --rows 50000000) adds the 50M-row memory run.
 //   --baselines: csv-parse alone and DuckDB on 1 thread over the plain log.
-//   --formats: the plain log (and the ids log, when its shape is run) as gzip CSV, JSON Lines and Parquet (bench/formats.mjs).
+//   --formats: the plain log (and the ids log, when its shape is run) as gzip CSV, JSON Lines and Parquet, its
+//              columns text and as DuckDB writes them (bench/formats.mjs).
 import { execFileSync, spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -334,7 +335,7 @@ for (const rows of ROWS) {
     const files = await formats(file);
     const csv = results.find((r) => r.rows === rows && r.shape === shape);
     // The CSV's throughput is the statement's above, measured in the same run.
-    for (const [ext, target] of [["csv.gz", 0.7], ["jsonl", 0.4], ["parquet", 0.5]]) {
+    for (const [ext, target] of [["csv.gz", 0.7], ["jsonl", 0.4], ["parquet", 0.5], ["duckdb.parquet", 0.5]]) {
       const runs = [];
       const out = `${data}/statement-${shape === "plain" ? "" : `${shape}-`}${rows}-${ext}.json`;
       const label = `${shape === "plain" ? "" : `${shape} `}${ext}`;

@@ -169,6 +169,30 @@ describe("Parquet wall-clock timestamps and dates are read in the account's time
     expect(cycles.map((c) => [c.start, lines([c])])).toEqual([["2026-10-01T04:00:00Z", [["p1", "100", "1"], ["p2", "1", "0.01"]]]]);
   });
 
+  // Stop 50: a flat file's times are read as numbers, not hyparquet's Dates, which held about 120 bytes a row. Every
+  // annotation a writer gives an instant is read as the same instant: the logical type in each unit, and the legacy
+  // converted types alone (older Spark and Hive), a microsecond's and a nanosecond's fraction cut to the millisecond.
+  const INSTANTS: [string, object, bigint][] = [
+    ["TIMESTAMP(MICROS, isAdjustedToUTC: true)", { logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MICROS" } }, 1000n],
+    ["TIMESTAMP(NANOS, isAdjustedToUTC: true)", { logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "NANOS" } }, 1000000n],
+    ["the converted type TIMESTAMP_MILLIS alone", { converted_type: "TIMESTAMP_MILLIS" }, 1n],
+    ["the converted type TIMESTAMP_MICROS alone", { converted_type: "TIMESTAMP_MICROS" }, 1000n],
+  ];
+  for (const [name, annotation, scale] of INSTANTS) {
+    it(`${name} is an instant: 03:59:59.999999Z on 1 November is October's in New York, 04:00Z November's`, async () => {
+      // New York's November cycle starts at 04:00Z. The first row's fraction past the millisecond is cut, not rounded up.
+      const ms = [Date.UTC(2026, 10, 1, 3, 59, 59, 999), Date.UTC(2026, 10, 1, 4)];
+      const below = scale === 1n ? 0n : scale - 1n;
+      const dir = parquet({ element: { type: "INT64", ...annotation }, data: [BigInt(ms[0]!) * scale + below, BigInt(ms[1]!) * scale] }, INT64);
+      const cycles = await statement(dir, ACCOUNT(dir));
+      // October: 100 x 0.01 = 1; November: 1 x 0.01 = 0.01.
+      expect(cycles.map((c) => [c.start, lines([c])])).toEqual([
+        ["2026-10-01T04:00:00Z", [["p1", "100", "1"]]],
+        ["2026-11-01T04:00:00Z", [["p2", "1", "0.01"]]],
+      ]);
+    });
+  }
+
   it("a wall-clock timestamp is read in the mapping's timestamp_zone: when it sets one", async () => {
     const dir = parquet({ element: { type: "INT64", logical_type: { type: "TIMESTAMP", isAdjustedToUTC: false, unit: "MILLIS" } }, data: WALL_MS.map(BigInt) }, INT64);
     writeFileSync(join(dir, "usage.parquet.mapping.yaml"), "timestamp_zone: UTC\n");
