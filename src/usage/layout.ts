@@ -8,7 +8,7 @@ import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
-import { epochUnit, idLike, nearMissAmong, nearMissOf, quantityLike, timeLike, writeTimeLike } from "./near-miss.js";
+import { accountLike, epochUnit, idLike, nearMissAmong, nearMissOf, quantityLike, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 
@@ -228,9 +228,19 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   const source = header[first]!;
   const hint = strayEntry(source, mapping, at.seen);
   const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source) }, file, read);
-  const plain = (name: string) => !mapping.rename.has(name) && nearMissOf(name) === undefined;
+  // A column beside it likely to be a canonical one is named with that fix, never among the columns to ignore.
+  const roleOf = (name: string) => (mapping.rename.has(name) || nearMissOf(name) !== undefined ? undefined : likelyRole(name, at.present));
+  const plain = (name: string) => !mapping.rename.has(name) && nearMissOf(name) === undefined && roleOf(name) === undefined;
+  const also = unread
+    .slice(1)
+    .map((i) => header[i]!)
+    .flatMap((name) => {
+      const role = roleOf(name);
+      return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, inFix(name, "COLUMN"))}`];
+    })
+    .join("");
   const others = unread.slice(1).map((i) => header[i]!).filter(plain);
-  if (others.length === 0 || !plain(source)) return hint === "" ? error : new UserError(`${error.problem}${hint}`, error.location, error.expected, error.found);
+  if (others.length === 0 || !plain(source)) return hint === "" && also === "" ? error : new UserError(`${error.problem}${hint}`, error.location, `${error.expected}${also}`, error.found);
   const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
   const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
   const all = [source, ...others];
@@ -242,7 +252,29 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
       : all.every((name) => inFix(name, "") === name)
         ? `ignore_columns: [${all.join(", ")}]`
         : "each under ignore_columns:";
-  return new UserError(`${error.problem}${hint}, nor ${others.length === 1 ? "is" : "are"} ${named}${more}`, error.location, `${error.expected}; ${all.length === 2 ? "both" : `all ${all.length}`} at once: ${fix}`, error.found);
+  return new UserError(`${error.problem}${hint}, nor ${others.length === 1 ? "is" : "are"} ${named}${more}`, error.location, `${error.expected}; ${all.length === 2 ? "both" : `all ${all.length}`} at once: ${fix}${also}`, error.found);
+}
+
+/**
+ * The canonical column a header column left unread likely holds where the header has none: a count (`qty`), an id
+ * (`request_id`: ignored, a log's retries are priced twice) or the customer billed (`org`: ignored, every customer's
+ * usage is one account's).
+ */
+function likelyRole(name: string, present: Record<Canonical, number>): keyof typeof ROLES | undefined {
+  if (present.quantity < 0 && quantityLike(name)) return "quantity";
+  if (present.event_id < 0 && idLike(name)) return "event_id";
+  if (present.account < 0 && accountLike(name)) return "account";
+  return undefined;
+}
+
+const ROLES = {
+  quantity: { what: "the quantity", why: "" },
+  event_id: { what: "the event id", why: ", so that a retry is counted once" },
+  account: { what: "the account", why: ", so that each one's usage is billed to an account of its own" },
+};
+
+function roleFix(role: keyof typeof ROLES, name: string): string {
+  return `columns: { ${role}: ${name} } in the usage mapping (--map ${role}=${name})${ROLES[role].why}`;
 }
 
 /** Columns named beside the first that no meter reads. */
@@ -278,11 +310,10 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
-  // A count under another name (`qty`) where the header has no quantity: read as the quantity is the likelier fix.
-  const count = column.renamed === undefined && column.present.quantity < 0 && quantityLike(column.source) ? `the quantity, columns: { quantity: ${name} } in the usage mapping (--map quantity=${name}); or ` : "";
-  // So is an id under another name (`request_id`) where the header has no event_id: ignored, a log's retries are priced twice.
-  const id = column.renamed === undefined && column.present.event_id < 0 && idLike(column.source) ? `the event id, columns: { event_id: ${name} } in the usage mapping (--map event_id=${name}), so that a retry is counted once; or ` : "";
-  return new UserError(problem, where, `${count}${id}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
+  // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
+  const role = column.renamed === undefined ? likelyRole(column.source, column.present) : undefined;
+  const likely = role === undefined ? "" : `${ROLES[role].what}, ${roleFix(role, name)}; or `;
+  return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
 /** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */

@@ -40,6 +40,16 @@ export function idLike(name: string): boolean {
 }
 
 /**
+ * Whether a header name is what exports call the customer billed (`org`, `customer_id`, `tenant`): where the header has
+ * no account column, the fix for such a column left unread is first `--map account=NAME`. Ignored, as the message
+ * offered alone, 20 orgs' usage was priced as the account file's one account, under one allowance (newcomer, stop 48).
+ * An end user (`user`) is not one: a gateway's users are its customer's.
+ */
+export function accountLike(name: string): boolean {
+  return /^(account|acct|org|organization|organisation|customer|cust|tenant|workspace|subscriber|company)(_?(id|key|name|slug))?$/.test(normalName(name));
+}
+
+/**
  * Whether a header name is what exports call an event's time (`created_at`, `event_time`, `ts`): where the header has no
  * timestamp column, the fix named first is `--map timestamp=NAME` (newcomer, stop 40: a gateway's `created_at`).
  */
