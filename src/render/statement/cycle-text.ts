@@ -140,20 +140,26 @@ const KEY = "\n          ";
  * unindented. The indents are written out in the templates (a line's keys are
  * at 14 spaces), not joined from a variable. What comes before the dimensions
  * (meter, component, kind, category, pool) is the same for most lines of a
- * meter: it is made once a meter and kept while the next line of that meter
- * has the same, a few comparisons instead of four escapes and ten joins.
+ * meter: it is made once for each of a meter's pools (and components, kinds)
+ * and kept, a few comparisons instead of four escapes and ten joins.
  */
 export class LineText {
-  private readonly heads = new Map<string, LineHeadText>();
+  /** A meter's heads: its lines of one pool and of another (Fliplet's email from the studio and from a project) alternate line by line. */
+  private readonly heads = new Map<string, LineHeadText[]>();
   /** Texts of dimension keys with their indent, and of dimension values, by the string: a log's projects and channels recur on line after line. */
   private readonly keys = new Map<string, string>();
   private readonly values = new Map<string, string>();
 
   of(l: StatementLine): string {
-    let head = this.heads.get(l.meter);
-    if (head === undefined || head.component !== l.component || head.kind !== l.kind || head.category !== l.category || head.pool !== l.pool) {
+    let heads = this.heads.get(l.meter);
+    if (heads === undefined) {
       if (this.heads.size >= 4096) this.heads.clear();
-      this.heads.set(l.meter, (head = lineHead(l)));
+      this.heads.set(l.meter, (heads = []));
+    }
+    let head = heads.find((h) => h.component === l.component && h.kind === l.kind && h.category === l.category && h.pool === l.pool);
+    if (head === undefined) {
+      if (heads.length >= HEADS_PER_METER) heads.length = 0;
+      heads.push((head = lineHead(l)));
     }
     // Decimals do not change: the same object is the same text. A meter's lines mostly share their unit price, and amounts come from the engine's cache of Decimals.
     if (l.unitPrice !== head.unitPrice) head.unitText = exactText((head.unitPrice = l.unitPrice));
@@ -188,6 +194,9 @@ export class LineText {
     return text === "{" ? "{}" : `${text}${LINE_KEY}}`;
   }
 }
+
+/** The heads kept of one meter: its components, kinds and pools are few. */
+const HEADS_PER_METER = 16;
 
 /** A line's text up to its dimensions, what it was made from, and the last unit price and amount written with it. */
 interface LineHeadText {
