@@ -8,7 +8,7 @@ import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
-import { accountLike, epochUnit, idLike, nearMissAmong, nearMissOf, quantityLike, timeLike, writeTimeLike } from "./near-miss.js";
+import { epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 
@@ -182,12 +182,12 @@ export function skipRowsFold(text: string): string {
  * A `rename:` or `ignore_columns:` entry of the mapping that names no column of the header but is a near miss of
  * the column read by nothing (`prompt_token` for `prompt_tokens`): said with the entry's place, beside the column's
  * own error, which keeps its fix (newcomer, stop 40). None beside a column that looks like an id, a count or a
- * canonical column, whose fix is to read it (red team, stop 40: `ignore_columns: [ip]` beside an `id` column), nor
+ * canonical column (or the customer billed), whose fix is to read it (red team, stop 40: `ignore_columns: [ip]` beside an `id` column), nor
  * for names of fewer than four letters, which one edit joins too easily; the entry may be another file's (a
  * folder's mapping), so it is a question.
  */
 function strayEntry(source: string, mapping: ColumnMapping, seen: ReadonlyMap<string, number>): string {
-  if (idLike(source) || quantityLike(source) || nearMissOf(source) !== undefined) return "";
+  if (likelyCanonical(source) !== undefined || nearMissOf(source) !== undefined) return "";
   const entries: [string, string, Place | undefined][] = [
     ...[...mapping.rename.keys()].map((key): [string, string, Place | undefined] => [key, "rename:", mapping.places?.renameKeys?.get(key) ?? mapping.places?.rename.get(key)]),
     ...[...mapping.ignore].map((key): [string, string, Place | undefined] => [key, "ignore_columns:", mapping.places?.ignore?.get(key)]),
@@ -261,10 +261,8 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
  * usage is one account's).
  */
 function likelyRole(name: string, present: Record<Canonical, number>): keyof typeof ROLES | undefined {
-  if (present.quantity < 0 && quantityLike(name)) return "quantity";
-  if (present.event_id < 0 && idLike(name)) return "event_id";
-  if (present.account < 0 && accountLike(name)) return "account";
-  return undefined;
+  const role = likelyCanonical(name);
+  return role !== undefined && present[role] < 0 ? role : undefined;
 }
 
 const ROLES = {

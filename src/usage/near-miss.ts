@@ -49,6 +49,14 @@ export function accountLike(name: string): boolean {
   return /^(account|acct|org|organization|organisation|customer|cust|tenant|workspace|subscriber|company)(_?(id|key|name|slug))?$/.test(normalName(name));
 }
 
+/** The canonical column a name is what exports call (a count, an event's id, the customer billed), if one. */
+export function likelyCanonical(name: string): "quantity" | "event_id" | "account" | undefined {
+  if (quantityLike(name)) return "quantity";
+  if (idLike(name)) return "event_id";
+  if (accountLike(name)) return "account";
+  return undefined;
+}
+
 /**
  * Whether a header name is what exports call an event's time (`created_at`, `event_time`, `ts`): where the header has no
  * timestamp column, the fix named first is `--map timestamp=NAME` (newcomer, stop 40: a gateway's `created_at`).
