@@ -45,7 +45,7 @@ export function idLike(name: string): boolean {
  * offered alone, 20 orgs' usage was priced as the account file's one account, under one allowance (newcomer, stop 48).
  * An end user (`user`) is not one: a gateway's users are its customer's.
  */
-export function accountLike(name: string): boolean {
+function accountLike(name: string): boolean {
   return /^(account|acct|org|organization|organisation|customer|cust|tenant|workspace|subscriber|company)(_?(id|key|name|slug))?$/.test(normalName(name));
 }
 
