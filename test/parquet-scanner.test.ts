@@ -160,6 +160,6 @@ describe("a Parquet log with a group column", () => {
     const dir = nested(rows(10), 10, true);
     const run = await burnrate(args("usage.parquet"), { cwd: dir });
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`burnrate: error: usage.parquet:1:1: duplicate column "meter" (expected each column named once, found columns 2 and 5)\n`);
+    expect(run.stderr).toBe(`burnrate: error: usage.parquet:1:5: duplicate column "meter" (expected each column named once, found also column 2)\n`);
   });
 });

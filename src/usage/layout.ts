@@ -8,7 +8,7 @@ import type { MeterEvent } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
-import { epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
+import { columnMeant, epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
 
@@ -84,7 +84,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   if (missing) {
     // A near miss of the missing column (`Timestamp`) is the likelier mistake: that column's error says how to read it.
     const near = header.findIndex((name, i) => !used.has(i) && !mapping.ignore.has(name) && !mapping.rename.has(name) && nearMissOf(name) === missing);
-    if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index }, file, read);
+    if (near >= 0) throw unreadColumn({ source: header[near]!, renamed: undefined, column: near + 1, present: index, role: undefined }, file, read);
     // A European Excel export (;) or a TSV is one column to a CSV reader: the separator, not a column, is what is wrong.
     const separator = header.length === 1 ? SEPARATORS.find(([c]) => header[0]!.includes(c)) : undefined;
     if (separator) throw new UserError(`the header is one column: the file is separated by ${separator[1]}, not commas`, { file, line: 1, column: 1 }, "comma-separated values (export or save the file as CSV with commas)", shown(header[0]!));
@@ -227,23 +227,32 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   const first = unread[0]!;
   const source = header[first]!;
   const hint = strayEntry(source, mapping, at.seen);
-  const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source) }, file, read);
-  // A column beside it likely to be a canonical one is named with that fix, never among the columns to ignore.
-  const roleOf = (name: string) => (mapping.rename.has(name) || nearMissOf(name) !== undefined ? undefined : likelyRole(name, at.present));
-  const plain = (name: string) => !mapping.rename.has(name) && nearMissOf(name) === undefined && roleOf(name) === undefined;
+  const plain = (name: string) => !mapping.rename.has(name) && nearMissOf(name) === undefined;
+  // The first column of each role likely to be a canonical one is offered as it (red50 #3: `org` and `tenant` were
+  // both offered as the account), and named with that fix, never among the columns to ignore.
+  const roles = new Map<string, Role>();
+  for (const name of unread.map((i) => header[i]!)) {
+    const role = plain(name) ? likelyRole(name, at.present, read) : undefined;
+    if (role !== undefined && ![...roles.values()].includes(role)) roles.set(name, role);
+  }
+  const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source) }, file, read);
   const also = unread
     .slice(1)
     .map((i) => header[i]!)
     .flatMap((name) => {
-      const role = roleOf(name);
+      const role = roles.get(name);
       return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, inFix(name, "COLUMN"))}`];
     })
     .join("");
-  const others = unread.slice(1).map((i) => header[i]!).filter(plain);
+  const others = unread
+    .slice(1)
+    .map((i) => header[i]!)
+    .filter((name) => plain(name) && !roles.has(name));
   if (others.length === 0 || !plain(source)) return hint === "" && also === "" ? error : new UserError(`${error.problem}${hint}`, error.location, `${error.expected}${also}`, error.found);
   const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
   const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
-  const all = [source, ...others];
+  // A first column offered as a canonical one is not among those to ignore (red50 #2: the others went unnamed).
+  const all = roles.has(source) ? others : [source, ...others];
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
   const parent = commonParent(all);
   const fix =
@@ -252,7 +261,8 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
       : all.every((name) => inFix(name, "") === name)
         ? `ignore_columns: [${all.join(", ")}]`
         : "each under ignore_columns:";
-  return new UserError(`${error.problem}${hint}, nor ${others.length === 1 ? "is" : "are"} ${named}${more}`, error.location, `${error.expected}; ${all.length === 2 ? "both" : `all ${all.length}`} at once: ${fix}${also}`, error.found);
+  const which = all[0] !== source ? (all.length === 1 ? `the other, ${shown(all[0]!)}` : `the other ${all.length} at once`) : all.length === 2 ? "both at once" : `all ${all.length} at once`;
+  return new UserError(`${error.problem}${hint}, nor ${others.length === 1 ? "is" : "are"} ${named}${more}`, error.location, `${error.expected}; ${which}: ${fix}${also}`, error.found);
 }
 
 /**
@@ -260,10 +270,13 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
  * (`request_id`: ignored, a log's retries are priced twice) or the customer billed (`org`: ignored, every customer's
  * usage is one account's).
  */
-function likelyRole(name: string, present: Record<Canonical, number>): keyof typeof ROLES | undefined {
+function likelyRole(name: string, present: Record<Canonical, number>, read: ReadColumns): Role | undefined {
   const role = likelyCanonical(name);
-  return role !== undefined && present[role] < 0 ? role : undefined;
+  // A near miss of a column the card reads (`workspace_id` for a card's `workspace`) is that column (red50 #4).
+  return role !== undefined && present[role] < 0 && columnMeant(name, read.names) === undefined ? role : undefined;
 }
+
+type Role = keyof typeof ROLES;
 
 const ROLES = {
   quantity: { what: "the quantity", why: "" },
@@ -271,7 +284,7 @@ const ROLES = {
   account: { what: "the account", why: ", so that each one's usage is billed to an account of its own" },
 };
 
-function roleFix(role: keyof typeof ROLES, name: string): string {
+function roleFix(role: Role, name: string): string {
   return `columns: { ${role}: ${name} } in the usage mapping (--map ${role}=${name})${ROLES[role].why}`;
 }
 
@@ -285,7 +298,7 @@ function commonParent(names: readonly string[]): string | undefined {
 }
 
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
-function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place }, file: string, read: ReadColumns): UserError {
+function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place; role: Role | undefined }, file: string, read: ReadColumns): UserError {
   // A rename to a name nothing reads is the mapping's mistake: said at the name given there.
   const where = column.renamedAt ?? { file, line: 1, column: column.column };
   const found = shown(column.source);
@@ -303,13 +316,13 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
   // A near miss of a column the card reads (`modle`, `input_token`) is named, and the fix written out for it.
-  const meant = nearMissAmong(column.renamed ?? column.source, read.names);
+  const meant = columnMeant(column.renamed ?? column.source, read.names);
   const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
-  const role = column.renamed === undefined ? likelyRole(column.source, column.present) : undefined;
+  const role = column.renamed === undefined ? column.role : undefined;
   const likely = role === undefined ? "" : `${ROLES[role].what}, ${roleFix(role, name)}; or `;
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }

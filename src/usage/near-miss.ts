@@ -49,6 +49,12 @@ function accountLike(name: string): boolean {
   return /^(account|acct|org|organization|organisation|customer|cust|tenant|workspace|subscriber|company)(_?(id|key|name|slug))?$/.test(normalName(name));
 }
 
+/** The name among `names` that `name` misses by case, a separator, one typo or an id's suffix (`workspace_id` for `workspace`), if one. */
+export function columnMeant(name: string, names: ReadonlySet<string>): string | undefined {
+  const stem = normalName(name).replace(/_?(id|key|name|slug|uuid)$/, "");
+  return nearMissAmong(name, names) ?? [...names].find((n) => n !== name && stem !== "" && normalName(n) === stem);
+}
+
 /** The canonical column a name is what exports call (a count, an event's id, the customer billed), if one. */
 export function likelyCanonical(name: string): "quantity" | "event_id" | "account" | undefined {
   if (quantityLike(name)) return "quantity";

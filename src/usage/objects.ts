@@ -5,7 +5,7 @@ import type { Canonical } from "./layout.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
-import { likelyCanonical, nearMissAmong, nearMissOf } from "./near-miss.js";
+import { columnMeant, likelyCanonical, nearMissAmong, nearMissOf } from "./near-miss.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /**
@@ -284,7 +284,7 @@ function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>, 
   };
   const sources = new Set(Object.values(mapping.columns));
   const unread = (name: string) =>
-    !mapping.ignore.has(name) && !mapping.rename.has(name) && !cardColumns.has(name) && !sources.has(name) && !mapping.skipRows?.has(name) && !mapping.places?.countsInside?.has(name) && !mapping.optional?.has(name);
+    !mapping.ignore.has(name) && !mapping.rename.has(name) && !cardColumns.has(name) && columnMeant(name, cardColumns) === undefined && !sources.has(name) && !mapping.skipRows?.has(name) && !mapping.places?.countsInside?.has(name) && !mapping.optional?.has(name);
   for (const c of LATE_CANONICAL) {
     const source = mapping.columns[c];
     // A near miss of it in the first row (`cnt` for `count`) is the likelier mistake, which the header check names.

@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Compressors, SchemaTree } from "hyparquet";
-import { UserError } from "../errors.js";
+import { shown, UserError } from "../errors.js";
 import { leafText, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
 import { pageDamage } from "./parquet-pages.js";
 import { parquetValues, TIME_PARSERS, valueCell, withCells } from "./parquet-values.js";
@@ -88,7 +88,7 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
     const names = tree.children.map((child) => child.element.name);
     // An object holds a name once: hyparquet's rows kept the last such column without a word, as a CSV header's is refused.
     const twice = names.findIndex((name, i) => names.indexOf(name) !== i);
-    if (twice >= 0) throw new UserError(`duplicate column ${JSON.stringify(names[twice])}`, { file, line: 1, column: 1 }, "each column named once", `columns ${names.indexOf(names[twice]!) + 1} and ${twice + 1}`);
+    if (twice >= 0) throw new UserError(`duplicate column ${shown(names[twice]!)}`, { file, line: 1, column: twice + 1 }, "each column named once", `also column ${names.indexOf(names[twice]!) + 1}`);
     const records = async function* (): AsyncGenerator<PlainRecord[]> {
       let start = 0;
       for (const [index, count] of groupRows.entries()) {
@@ -126,7 +126,7 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   const readGroup = async (index: number, start: number, count: number): Promise<ColumnGroup> => {
     const chunks = header.map((): GroupChunk[] => []);
     await groupRead(index, start, () =>
-      parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, parsers: TIME_PARSERS, ...(alone === undefined ? {} : { columns: header }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
+      parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, ...(values.timesInLists ? {} : { parsers: TIME_PARSERS }), ...(alone === undefined ? {} : { columns: header }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
       alone === undefined ? undefined : header,
     );
     const columns = chunks.map((column) => columnValues(column, start, count));

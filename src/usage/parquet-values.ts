@@ -31,16 +31,23 @@ export interface ParquetValues {
   /** The file's metadata to read with: DECIMAL columns without their annotation, so that hyparquet gives the unscaled integer. */
   metadata: FileMetaData;
   columns: readonly ValueColumn[];
+  /** Whether a time is in a list (a repeated field): its cell is its value's JSON, not valueCell's, and needs hyparquet's Date. */
+  timesInLists: boolean;
 }
 
 export function parquetValues(metadata: FileMetaData): ParquetValues {
   const schema = metadata.schema.map((element) => ({ ...element }));
   const columns: ValueColumn[] = [];
+  let timesInLists = false;
   const walk = (at: number, keys: readonly string[]): number => {
     let next = at + 1;
     for (let c = 0; c < (schema[at]!.num_children ?? 0); c++) {
       const child = schema[next]!;
-      if (child.repetition_type === "REPEATED") next = pastSubtree(schema, next);
+      if (child.repetition_type === "REPEATED") {
+        const past = pastSubtree(schema, next);
+        timesInLists ||= schema.slice(next, past).some(isTime);
+        next = past;
+      }
       else if ((child.num_children ?? 0) > 0) next = walk(next, [...keys, child.name]);
       else {
         const kind = kindOf(child);
@@ -55,7 +62,12 @@ export function parquetValues(metadata: FileMetaData): ParquetValues {
     return next;
   };
   walk(0, []);
-  return { metadata: { ...metadata, schema }, columns };
+  return { metadata: { ...metadata, schema }, columns, timesInLists };
+}
+
+function isTime(element: SchemaElement): boolean {
+  const kind = kindOf(element);
+  return kind === "instant" || kind === "local";
 }
 
 function pastSubtree(schema: readonly SchemaElement[], at: number): number {
@@ -94,7 +106,8 @@ export function valueCell(kind: Kind, value: unknown): string {
 /**
  * hyparquet's parsers of times, giving the milliseconds where its own give a Date (truncated to the millisecond alike).
  * A Date costs its column about 120 bytes a row to the number's 10: a row group of a million rows held 110 MB more.
- * Only where every such column's cell is made by valueCell: a flat file's columns, each with its kind.
+ * Only where every such column's cell is made by valueCell: a flat file's columns, each with its kind, none a list
+ * (a repeated field's cell is its values' JSON: red50 #1, a list of times written as numbers).
  */
 export const TIME_PARSERS = {
   timestampFromMilliseconds: (millis: bigint | number) => Number(millis),
