@@ -170,7 +170,8 @@ async function rowsOf(file: string, options: ScreenOptions & { formatOf: FormatO
   const { format, compressed } = await options.formatOf(path).catch(() => {
     throw new GiveUp();
   });
-  if (format !== "csv" || compressed) return { path, file, mapping, format, compressed, idColumn: (cells) => idColumnOf(cells, file, mapping, options).column, cardColumns: readColumnsFor(options.card, options.alsoReadBy).names };
+  const streamed: StreamedFile = { path, file, mapping, format, compressed, idColumn: (cells) => idColumnOf(cells, file, mapping, options).column, cardColumns: readColumnsFor(options.card, options.alsoReadBy).names };
+  if (format !== "csv" || compressed) return streamed;
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -181,6 +182,9 @@ async function rowsOf(file: string, options: ScreenOptions & { formatOf: FormatO
     // The header from the buffer's first 64 KiB (grown for a longer one): the rows are read later, a piece at a time.
     const header = new LineReader(fd, buffer.subarray(0, HEADER_BYTES), 0, size).header();
     if (header === undefined) return undefined;
+    // An export that quotes its cells quotes its header, and a Windows export ends its lines in CRLF: each is read from
+    // its start (streamed-ids.ts), which the byte-range pass gave up on, every id then remembered (newcomer50 F3).
+    if (header.text.includes('"') || header.text.endsWith("\r")) return streamed;
     const { column, width, stamp } = idColumn(header.text, file, mapping, options);
     // A time read as a count of seconds or milliseconds (a gateway's epoch column): the order of the rows' text is not
     // their order in time, so none is looked for (NO_STAMP); the ids are screened all the same. The pass gave up on

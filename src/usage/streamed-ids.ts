@@ -1,7 +1,7 @@
 import { createReadStream } from "node:fs";
 import { eventIdKey } from "../engine/event-ids.js";
 import { openContent, type UsageFormat } from "./content.js";
-import { COMMA, MAX_LINE, NEWLINE, QUOTE, quoteOrCr } from "./csv-bytes.js";
+import { COMMA, CR, MAX_LINE, NEWLINE, QUOTE, strayCr } from "./csv-bytes.js";
 import { GiveUp } from "./id-lines.js";
 import { BLANK, parseJsonLine } from "./json-lines.js";
 import type { KeyRuns } from "./key-runs.js";
@@ -104,7 +104,14 @@ function lineEndIn(buf: Buffer, start: number, end: number): number {
   return nl < 0 || nl > end ? end : nl;
 }
 
-/** A gzip CSV's rows: the id cell of each, as the byte-range pass reads a plain file's (id-lines.ts). */
+/**
+ * A gzip CSV's rows, or a CSV's whose cells are quoted: the id cell of each, as the byte-range pass reads a plain
+ * file's (id-lines.ts). A cell in quotes is read as csv-parse reads it where it is plainly so: its bytes between an
+ * opening quote at the cell's start and a closing one at its end, with no quote between (an export that quotes every
+ * field: Snowflake's FIELD_OPTIONALLY_ENCLOSED_BY, Python's QUOTE_ALL; newcomer50 F3, whose 3M rows held every id,
+ * 309 MB). A quote anywhere else (an escaped one, a cell over lines, a stray one) is csv-parse's to read: the pass gives
+ * up, as on a carriage return that does not end a line (a Windows export's CRLF does: its lines are read without it).
+ */
 class CsvIds implements LineTaker {
   private column: number | undefined;
 
@@ -114,16 +121,21 @@ class CsvIds implements LineTaker {
   ) {}
 
   take(buf: Buffer, start: number, end: number): boolean {
-    // A quote or a carriage return is csv-parse's to read, as in the byte-range pass.
-    if (quoteOrCr(buf.subarray(start, end))) throw new GiveUp();
+    // A Windows export's lines end in CRLF, which the readers take as a line's end; any other CR is csv-parse's.
+    if (strayCr(buf.subarray(start, end))) throw new GiveUp();
+    const quoted = buf.subarray(start, end).indexOf(QUOTE) >= 0;
     for (let from = start; from < end; ) {
-      const to = lineEndIn(buf, from, end);
+      const next = lineEndIn(buf, from, end);
+      const to = next > from && buf[next - 1] === CR ? next - 1 : next;
       if (this.column === undefined) {
-        const text = buf.toString("utf8", from, to).replace(/^\uFEFF/, "");
-        this.column = this.source.idColumn(text.split(","));
+        const cells: string[] = [];
+        const bom = buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf ? 3 : 0;
+        cellsOf(buf, from + bom, to, (cellStart, cellEnd) => void cells.push(buf.toString("utf8", cellStart, cellEnd)));
+        this.column = this.source.idColumn(cells);
         if (this.column < 0) return false;
-      } else this.row(buf, from, to);
-      from = to + 1;
+      } else if (quoted) this.quotedRow(buf, from, to);
+      else this.row(buf, from, to);
+      from = next + 1;
     }
     return true;
   }
@@ -139,6 +151,39 @@ class CsvIds implements LineTaker {
       }
       cellStart = i + 1;
     }
+  }
+
+  private quotedRow(buf: Buffer, from: number, to: number): void {
+    let cell = 0;
+    cellsOf(buf, from, to, (cellStart, cellEnd) => {
+      if (cell++ === this.column && cellEnd > cellStart) this.keys.add(eventIdKey(buf, cellStart, cellEnd));
+    });
+  }
+}
+
+/**
+ * Each cell of the line `buf[from, to)` as its text's bytes (`cell(start, end)`): a cell plainly quoted (see CsvIds)
+ * without its quotes; GiveUp for a quote the readers would read otherwise.
+ */
+function cellsOf(buf: Buffer, from: number, to: number, cell: (start: number, end: number) => void): void {
+  let at = from;
+  for (;;) {
+    if (at < to && buf[at] === QUOTE) {
+      const close = buf.indexOf(QUOTE, at + 1);
+      // Unclosed on the line (a cell over lines), or closed before the cell's end (`""` within, `"a"b`).
+      if (close < 0 || close >= to || (close + 1 < to && buf[close + 1] !== COMMA)) throw new GiveUp();
+      cell(at + 1, close);
+      at = close + 1;
+    } else {
+      let end = at;
+      while (end < to && buf[end] !== COMMA) end++;
+      if (buf.subarray(at, end).indexOf(QUOTE) >= 0) throw new GiveUp();
+      cell(at, end);
+      at = end;
+    }
+    if (at >= to) return;
+    at++;
+    if (at === to) return cell(at, at);
   }
 }
 
