@@ -21,6 +21,7 @@ import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { lookalikeAccounts, lookalikeWarning, unnamedAccountsNote } from "../account/lookalikes.js";
+import { repeatsNote } from "./repeats-note.js";
 import { spilloverNote } from "./spillover-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
@@ -86,6 +87,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });
   if (spillover !== undefined) io.stderr.write(spillover);
+  const repeats = repeatsNote(result);
+  if (repeats !== undefined) io.stderr.write(visibleLines(repeats));
   for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
   for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) io.stderr.write(visibleLines(limitKeyWarning(miss)));
   if (period !== undefined) checkWithin(period, result, settings, options.cycle!);

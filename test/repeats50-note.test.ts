@@ -1,0 +1,44 @@
+import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer50 F7: a day exported twice, once under another name, repeated 49,513 event ids with exit 0 and nothing on
+// stderr; the money was right (each repeat counted once), but nothing said the export was broken. Fliplet pro:
+// data_read 0.01 a read.
+const CARD = join(ROOT, "ratecards/fliplet.yaml");
+const HEADER = "timestamp,meter,quantity,project,event_id";
+/** `n` reads of one each on 5 November, a second apart from 10:00, ids `prefix0`, `prefix1`, ... */
+const day = (n: number, prefix: string) => [HEADER, ...Array.from({ length: n }, (_, i) => `2026-11-05T10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z,data_read,1,p1,${prefix}${i}`)].join("\n") + "\n";
+const args = (usage: string) => ["statement", "--card", CARD, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"];
+
+describe("a log whose rows repeat many earlier rows' event ids", () => {
+  it("is said on stderr, with the files the repeats are in, and priced as before", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "repeats50-"));
+    mkdirSync(join(dir, "days"));
+    // 1,500 reads, and the day exported again a read later under another name (an exact copy is refused as one):
+    // 3,001 rows read, 1,500 of them repeats.
+    writeFileSync(join(dir, "days", "2026-11-05.csv"), day(1500, "r"));
+    writeFileSync(join(dir, "days", "2026-11-05-again.csv"), day(1501, "r"));
+    const run = await burnrate(args("days"), { cwd: dir });
+    expect(run.code).toBe(0);
+    // The folder's files in name order: "-again" sorts first (- before .), and of two rows at one instant the first
+    // file's is the earlier, so the repeats are 2026-11-05.csv's rows.
+    expect(run.stderr).toBe(
+      "burnrate: note: 1,500 rows (50.0% of the 3,001 read) repeat an earlier row's event_id and are counted once, not priced again (duplicate_events in the JSON statement); all of the 1,500 listed are rows of days/2026-11-05.csv repeating rows of days/2026-11-05-again.csv: a file or a day exported twice?\n",
+    );
+    // 1,501 reads at 0.01: 15.01.
+    const statement = JSON.parse(run.stdout);
+    expect(statement.accounts[0].cycles[0].lines.map((l: { quantity: string; amount: string }) => [l.quantity, l.amount])).toEqual([["1501", "15.01"]]);
+  });
+
+  it("is not said for a gateway's retries: under 1,000 repeats, or under one row in a hundred", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "repeats50-"));
+    // 999 repeats of 1,998 rows: under 1,000. Then 1,000 repeats of 101,000 rows: under one in a hundred.
+    writeFileSync(join(dir, "a.csv"), day(999, "r") + day(999, "r").slice(HEADER.length + 1));
+    expect((await burnrate(args("a.csv"), { cwd: dir })).stderr).toBe("");
+    writeFileSync(join(dir, "b.csv"), day(1000, "r") + day(1000, "r").slice(HEADER.length + 1) + day(99_000, "s").slice(HEADER.length + 1));
+    expect((await burnrate(args("b.csv"), { cwd: dir })).stderr).toBe("");
+  });
+});
