@@ -149,3 +149,33 @@ describe("reconcile: a bill mapping's currency:", () => {
     expect(run.stderr).toContain("bill.csv.mapping.yaml:2:11: a ledger is in cents, not USD");
   });
 });
+
+// newcomer50 F6: a bill in cents throughout, with no currency column nor currency: key, read its plan fee as dollars:
+// "the bill charges 2000 USD as plan fees ... the card may be out of date", where it was the 20 USD fee in cents.
+describe("reconcile: a bill in the card's unit throughout that does not say so", () => {
+  it("says a fee row that is the fee in cents is read as dollars, with the key that reads the whole bill in cents", async () => {
+    // The usage lines in cents agree: 7.5 and 6. The Pro plan's 20 USD written as 2000 (cents) is read as 2000 USD.
+    const bill = "period_start,activity,model,provider,quantity,amount\n2026-11,Input tokens,gpt-4o,openai,30000,7.5\n2026-11,Output tokens,gpt-4o,openai,6000,6\n2026-11,Pro plan,,,1,2000\n";
+    const run = await reconcile(folder(bill, ACTIVITIES), "--format", "json");
+    expect(run.code).toBe(1);
+    const [fee, ...rest] = differences(run.stdout);
+    expect(rest).toEqual([]);
+    // 20 USD / 0.01 USD a cent = 2000 cents.
+    expect(fee).toMatchObject({ activity: "Pro plan", class: "rate_drift" });
+    expect(fee!.explanation).toBe(
+      "the bill's 2000 is the 20 USD computed, in cents at the card's credit price of 0.01, as the bill's usage lines are in cents: its money rows are read as USD because the bill does not say what they are in; currency: cents in the bill mapping reads every row in cents",
+    );
+    // Said so, the bill agrees.
+    const fixed = await reconcile(folder(bill, `${ACTIVITIES}currency: cents\n`), "--format", "json");
+    expect(fixed.code).toBe(0);
+  });
+
+  it("blames the card as before where a fee row is not the fee in cents, or a row says what it is in", async () => {
+    const other = "period_start,activity,model,provider,quantity,amount\n2026-11,Input tokens,gpt-4o,openai,30000,7.5\n2026-11,Output tokens,gpt-4o,openai,6000,6\n2026-11,Pro plan,,,1,25\n";
+    const [fee] = differences((await reconcile(folder(other, ACTIVITIES), "--format", "json")).stdout);
+    expect(fee!.explanation).not.toContain("currency: cents");
+    const stated = "period_start,activity,model,provider,quantity,amount,currency\n2026-11,Input tokens,gpt-4o,openai,30000,7.5,cents\n2026-11,Output tokens,gpt-4o,openai,6000,6,cents\n2026-11,Pro plan,,,1,2000,USD\n";
+    const [said] = differences((await reconcile(folder(stated, ACTIVITIES), "--format", "json")).stdout);
+    expect(said!.explanation).not.toContain("currency: cents");
+  });
+});

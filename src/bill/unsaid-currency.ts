@@ -48,3 +48,28 @@ export function unsaidCurrency<L extends ComparedLine>(bill: Pick<Bill, "charges
   }
   return out;
 }
+
+/**
+ * The mirror of unsaidCurrency: a bill in the card's unit throughout that does not say so, its plan fee and overage
+ * rows read as money (newcomer50 F6: a bill in cents, its usage lines agreeing to the cent, showed the plan fee's
+ * 50000 cents as "50000 USD ... the card may be out of date", and the overage likewise). Where no row says what it is
+ * in, a usage line agrees as it is in the unit, and every money line that differs is the computed money in the unit at
+ * the credit price, each such line is given why, and the key that reads the whole bill so.
+ */
+export function unsaidUnit<L extends ComparedLine>(bill: Pick<Bill, "charges">, lines: ReadonlyMap<string, L>, card: RateCard, versionOf: (line: L) => RateCard = () => card): Map<string, string> {
+  const out = new Map<string, string>();
+  if (bill.charges.length === 0 || bill.charges.some((c) => c.currencyUnstated !== true)) return out;
+  const both = [...lines].filter(([, l]) => l.bill !== undefined && l.computed !== undefined && !(l.bill.amount.isZero() && l.computed.amount.isZero()));
+  if (!both.some(([, l]) => !l.money && l.bill!.amount.eq(l.computed!.amount))) return out;
+  const differing = both.filter(([, l]) => l.money && !l.bill!.amount.eq(l.computed!.amount));
+  const inUnit = (l: L) => {
+    const price = versionOf(l).creditPrice;
+    return price === undefined || price.isZero() || price.eq(1) ? undefined : { price, units: l.computed!.amount.div(price) };
+  };
+  if (differing.length === 0 || !differing.every(([, l]) => inUnit(l)?.units.eq(l.bill!.amount) === true)) return out;
+  for (const [id, l] of differing) {
+    const { price } = inUnit(l)!;
+    out.set(id, `the bill's ${formatExact(l.bill!.amount)} is the ${formatExact(l.computed!.amount)} ${card.currency} computed, in ${card.unit} at the card's credit price of ${formatExact(price)}, as the bill's usage lines are in ${card.unit}: its money rows are read as ${card.currency} because the bill does not say what they are in; currency: ${card.unit} in the bill mapping reads every row in ${card.unit}`);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@ import { readBill, type BillInput } from "../bill/read.js";
 import type { Bill, BillCharge, IgnoredRow } from "../bill/types.js";
 import type { BoundaryRule, DeclaredCut } from "../bill/mapping.js";
 import { versionAtInstant } from "../bill/period-price.js";
-import { unsaidCurrency } from "../bill/unsaid-currency.js";
+import { unsaidCurrency, unsaidUnit } from "../bill/unsaid-currency.js";
 import type { Statement } from "../engine/types.js";
 import { atFlag, UserError, UserErrors, shown } from "../errors.js";
 import { nearest } from "../nearest.js";
@@ -264,7 +264,9 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   }
 
   // A bill in the card's currency that does not say so is off by the credit price on every usage line: said, with the mapping key.
-  for (const [id, text] of unsaidCurrency({ charges, layout: ctx.billLayout }, lines, card, (line) => versionAt(calendar.start(line.cycle)))) {
+  // So is a bill in the card's unit throughout, its fee and overage rows read as money.
+  const versionOf = (line: AlignedLine) => versionAt(calendar.start(line.cycle));
+  for (const [id, text] of [...unsaidCurrency({ charges, layout: ctx.billLayout }, lines, card, versionOf), ...unsaidUnit({ charges }, lines, card, versionOf)]) {
     const verdict = verdicts.get(id);
     if (verdict) verdicts.set(id, { ...verdict, explanation: text });
   }
