@@ -195,10 +195,8 @@ describe("JSON lines read by their template", () => {
     parsed.mockRestore();
     expect(templated).toEqual(transcode(bytes, [], NO_MAPPING, new Set(), 0));
     const csv = (templated as { csv: string }).csv.split("\n");
-    // No event_id column is kept for later lines: without a mapping (the cloudevents layout reads it), the first line's
-    // `id` is read by nothing and is what exports call an event's id, which the header check offers as it (stop 50).
-    expect(csv[0]).toBe("specversion,id,source,type,subject,time,data.model,data.tokens.input,data.tokens.output,quantity,account");
-    expect(csv[3]).toBe("1.0,e2,gw,prompt,acme,2026-09-01T00:00:02Z,gpt-4o,102,2,,");
+    expect(csv[0]).toBe("specversion,id,source,type,subject,time,data.model,data.tokens.input,data.tokens.output,quantity,event_id,account");
+    expect(csv[3]).toBe("1.0,e2,gw,prompt,acme,2026-09-01T00:00:02Z,gpt-4o,102,2,,,");
   });
 
   it("write a field within its scope as parsing does, whatever the scope's value", () => {

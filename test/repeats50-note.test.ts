@@ -26,19 +26,24 @@ describe("a log whose rows repeat many earlier rows' event ids", () => {
     // The folder's files in name order: "-again" sorts first (- before .), and of two rows at one instant the first
     // file's is the earlier, so the repeats are 2026-11-05.csv's rows.
     expect(run.stderr).toBe(
-      "burnrate: note: 1,500 rows (50.0% of the 3,001 read) repeat an earlier row's event_id and are counted once, not priced again (duplicate_events in the JSON statement); all of the 1,500 listed are rows of days/2026-11-05.csv repeating rows of days/2026-11-05-again.csv: a file or a day exported twice?\n",
+      "burnrate: note: 1,500 rows (50.0% of the 3,001 read) repeat an earlier row's event_id and are counted once, not priced again (the statement's duplicate event ids); all of the 1,500 listed are rows of days/2026-11-05.csv repeating rows of days/2026-11-05-again.csv: a file or a day exported twice?\n",
     );
     // 1,501 reads at 0.01: 15.01.
     const statement = JSON.parse(run.stdout);
     expect(statement.accounts[0].cycles[0].lines.map((l: { quantity: string; amount: string }) => [l.quantity, l.amount])).toEqual([["1501", "15.01"]]);
   });
 
-  it("is not said for a gateway's retries: under 1,000 repeats, or under one row in a hundred", async () => {
+  it("is not said for a gateway's retries: under 1,000 repeats, under one row in a hundred, or within one file", async () => {
     const dir = mkdtempSync(join(tmpdir(), "repeats50-"));
     // 999 repeats of 1,998 rows: under 1,000. Then 1,000 repeats of 101,000 rows: under one in a hundred.
     writeFileSync(join(dir, "a.csv"), day(999, "r") + day(999, "r").slice(HEADER.length + 1));
     expect((await burnrate(args("a.csv"), { cwd: dir })).stderr).toBe("");
     writeFileSync(join(dir, "b.csv"), day(1000, "r") + day(1000, "r").slice(HEADER.length + 1) + day(99_000, "s").slice(HEADER.length + 1));
     expect((await burnrate(args("b.csv"), { cwd: dir })).stderr).toBe("");
+    // 1,500 retries of 3,000 rows, each a row of the same file (red50b #2: a gateway log retrying 2% of its calls).
+    writeFileSync(join(dir, "c.csv"), day(1500, "r") + day(1500, "r").slice(HEADER.length + 1));
+    const within = await burnrate(args("c.csv"), { cwd: dir });
+    expect(within.stderr).toBe("");
+    expect(JSON.parse(within.stdout).events.duplicates).toBe(1500);
   });
 });

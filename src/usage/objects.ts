@@ -5,7 +5,7 @@ import type { Canonical } from "./layout.js";
 import { Decimal } from "../money.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
-import { columnMeant, likelyCanonical, nearMissAmong, nearMissOf } from "./near-miss.js";
+import { nearMissAmong, nearMissOf } from "./near-miss.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /**
@@ -282,19 +282,16 @@ function lateFields(mapping: ColumnMapping, first: ReadonlyMap<string, string>, 
     taken.add(target);
     late.set(name, { place, key, ...(canonical === undefined ? {} : { canonical }) });
   };
-  const sources = new Set(Object.values(mapping.columns));
-  const unread = (name: string) =>
-    !mapping.ignore.has(name) && !mapping.rename.has(name) && !cardColumns.has(name) && columnMeant(name, cardColumns) === undefined && !sources.has(name) && !mapping.skipRows?.has(name) && !mapping.places?.countsInside?.has(name) && !mapping.optional?.has(name);
   for (const c of LATE_CANONICAL) {
     const source = mapping.columns[c];
     // A near miss of it in the first row (`cnt` for `count`) is the likelier mistake, which the header check names.
     if (source !== undefined) {
       if (nearMissAmong(source, first.keys()) === undefined) add(source, `\0${c}`, mapping.places?.columns[c], `the mapping's column for ${c}`, c);
     }
-    // Under its own name, unless the first row has a near miss of it (`Event_ID`), which the header check names, or a
-    // field nothing reads that exports use for it (`org` for the account), which the header check offers as it, as a
-    // CSV header's: with the name in the header, it offered the field as a column to ignore alone (newcomer49 F5).
-    else if (mapping.alternatives?.[c] === undefined && ![...first.keys()].some((name) => nearMissOf(name) === c || (likelyCanonical(name) === c && unread(name)))) add(c, `\0${c}`, undefined);
+    // Under its own name, unless the first row has a near miss of it (`Event_ID`), which the header check names. A
+    // first row's unread `request_id` or `org` keeps it too: a later row may bring the column, and without it that
+    // row was refused first, its fix to ignore the column (red50b #1: a retry then billed twice).
+    else if (mapping.alternatives?.[c] === undefined && ![...first.keys()].some((name) => nearMissOf(name) === c)) add(c, `\0${c}`, undefined);
   }
   for (const [name, target] of mapping.rename) add(name, target, undefined);
   for (const name of mapping.skipRows?.keys() ?? []) add(name, name, mapping.places?.skipRows?.get(name), "skip_rows: column");
