@@ -20,10 +20,10 @@ import type { PlainRecord } from "./plain-csv.js";
  */
 
 /** What the object readers tell the run of a file as a whole (SkippedRows' notes of it). */
-export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted" | "folderColumn" | "skippedRows">;
+export type ObjectNotes = Pick<SkippedRows, "unquantified" | "morePages" | "uncounted" | "folderColumn" | "skippedRows" | "largeGroups">;
 
 /** Notes told nobody: for a file read again (the ids' first pass, a note's own reading), whose notes the replay's reading tells. */
-export const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {}, folderColumn: () => {}, skippedRows: () => {} };
+export const UNTOLD: ObjectNotes = { unquantified: () => {}, morePages: () => {}, uncounted: () => {}, folderColumn: () => {}, skippedRows: () => {}, largeGroups: () => {} };
 
 /** A file of objects: its name in messages, its mapping, and whom its notes go to where not the mapping's `skipped`. */
 export interface ObjectSource {

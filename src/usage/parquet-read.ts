@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Compressors, SchemaTree } from "hyparquet";
 import { shown, UserError } from "../errors.js";
 import { leafText, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
+import { largeGroups } from "./parquet-groups.js";
 import { pageDamage } from "./parquet-pages.js";
 import { parquetValues, TIME_PARSERS, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
@@ -80,6 +81,9 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   // A footer damaged in a group's count of rows gave the group's columns arrays of no length (red team, stop 44: a stack).
   const uncounted = groupRows.findIndex((rows) => !Number.isSafeInteger(rows) || rows < 0);
   if (uncounted >= 0) throw new UserError("not a readable Parquet file", { file, line: 1, column: 1 }, "a Parquet file", `row group ${uncounted + 1} without a count of its rows`);
+  // Told where every column is read: a pass that reads one column alone (the ids', a note's times) tells nobody.
+  const large = largeGroups(file, groupRows);
+  if (large !== undefined) notes?.largeGroups(large);
   if (!flat) {
     const read = metadata;
     // A top-level column's values, each row's struct or list assembled, as hyparquet's rows hold them (rowgroup.js,

@@ -1,6 +1,7 @@
 import { UserError, type Location } from "../errors.js";
 import type { FolderColumn } from "./folder-columns.js";
 import type { SkipTally } from "./skip-cells.js";
+import type { LargeGroups } from "./parquet-groups.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { ObjectNotes } from "./objects.js";
 import { parquetRows, release, type ColumnGroup, type FlatParquet } from "./parquet-read.js";
@@ -315,7 +316,8 @@ export type ObjectNote =
   | { kind: "morePages"; at: Location; field: string }
   | { kind: "uncounted"; at: Location; meter: string; what: string; rows: number }
   | { kind: "folderColumn"; column: FolderColumn }
-  | { kind: "skipped"; tally: SkipTally };
+  | { kind: "skipped"; tally: SkipTally }
+  | { kind: "largeGroups"; groups: LargeGroups };
 
 /** A file's notes as the scanner reads it, told the run's notes (tellNotes) as its rows are: the plain reader would tell the same at the same file's end. */
 export class KeptNotes implements ObjectNotes {
@@ -340,6 +342,10 @@ export class KeptNotes implements ObjectNotes {
   skippedRows(tally: SkipTally): void {
     this.notes.push({ kind: "skipped", tally });
   }
+
+  largeGroups(groups: LargeGroups): void {
+    this.notes.push({ kind: "largeGroups", groups });
+  }
 }
 
 /** Tell the run kept notes. Each tells a file's count (SkippedRows): a file read again tells it again, the same. */
@@ -349,6 +355,7 @@ export function tellNotes(notes: readonly ObjectNote[], to: ObjectNotes | undefi
     else if (note.kind === "morePages") to?.morePages(note.at, note.field);
     else if (note.kind === "folderColumn") to?.folderColumn(note.column);
     else if (note.kind === "skipped") to?.skippedRows(note.tally);
+    else if (note.kind === "largeGroups") to?.largeGroups(note.groups);
     else to?.uncounted(note.at, note.meter, note.what, note.rows);
   }
 }

@@ -11,6 +11,7 @@ import { FolderColumns, type FolderColumn } from "./folder-columns.js";
 import type { SkipTally } from "./skip-cells.js";
 import { lateRowsNote, type LateRows } from "./lateness.js";
 import { detailsInsideNotes } from "./details-inside.js";
+import { largeGroupsNote, type LargeGroups } from "./parquet-groups.js";
 
 /**
  * The rows a mapping's `skip_rows:` left out, counted file by file and told across them (one note a
@@ -153,6 +154,13 @@ export class SkippedRows {
 
   private readonly bucketed = new Map<string, { at: Location; meter: string; what: string; rows: number }>();
 
+  /** A Parquet file's row groups too large to read in the memory budget (parquet-groups.ts): told once a file, however often it is read. */
+  largeGroups(groups: LargeGroups): void {
+    this.large.set(groups.at.file, groups);
+  }
+
+  private readonly large = new Map<string, LargeGroups>();
+
   /** A folder mapping's quantity or event id column, as one of the folder's files has it or lacks it (folder-columns.ts). */
   folderColumn(column: FolderColumn): void {
     this.folderColumns.tell(column);
@@ -179,6 +187,7 @@ export class SkippedRows {
         return `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${column} ${cells}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`;
       }),
       ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
+      ...[...this.large.values()].map(largeGroupsNote),
       ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
       ...acrossFiles([...this.bucketed.values()].map((b) => ({ ...b, first: b.at })), (b) => `${b.meter}\u0000${b.what}`).flatMap(({ meter, what, rows, first, files }) => {
         const counted = card === undefined ? [] : eventCounts(card, meter);
