@@ -21,6 +21,7 @@ import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { lookalikeAccounts, lookalikeWarning, unnamedAccountsNote } from "../account/lookalikes.js";
+import { noRowsNote } from "./no-rows-note.js";
 import { repeatsNote } from "./repeats-note.js";
 import { spilloverNote } from "./spillover-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
@@ -87,6 +88,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });
   if (spillover !== undefined) io.stderr.write(spillover);
+  const noRows = noRowsNote(result, options.usage);
+  if (noRows !== undefined) io.stderr.write(visibleLines(noRows));
   const repeats = repeatsNote(result);
   if (repeats !== undefined) io.stderr.write(visibleLines(repeats));
   for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));

@@ -44,7 +44,7 @@ interface Case {
   fails?: string;
   /** Safe output (exit 0 cases): the --format written instead of JSON, and what that output must and must not hold. */
   format?: string;
-  /** Exit 0 cases whose input deserves a word: each text is in a `burnrate: warning:` line, and stderr holds nothing else. */
+  /** Exit 0 cases whose input deserves a word: each text is in a `burnrate: warning:` or `burnrate: note:` line, and stderr holds nothing else. */
   warns?: string[];
   /** Literal texts the output must contain. */
   output_has?: string[];
@@ -215,7 +215,7 @@ describe.concurrent("bad-input corpus", () => {
       expect(r.code, r.stderr).toBe(0);
       if (c.warns === undefined) expect(r.stderr).toBe("");
       else {
-        for (const line of r.stderr.trimEnd().split("\n")) expect(line).toMatch(/^burnrate: warning: /);
+        for (const line of r.stderr.trimEnd().split("\n")) expect(line).toMatch(/^burnrate: (warning|note): /);
         for (const text of c.warns) expect(r.stderr).toContain(text);
       }
       const text = readFileSync(join(r.dir, "out.json"), "utf8");
