@@ -107,10 +107,14 @@ describe("rows later than the default lateness (issue 16)", () => {
     const note = given.notes[0]!;
     const prefix = `burnrate: note: rows of the usage came at least 2d 3h 15m late, later than the lateness allowed (--max-lateness 1d, the default; the row that stopped the stream at ${FIRST}, 2d 3h 15m earlier than a row before it); holding rows that late would hold more than `;
     expect(note.slice(0, prefix.length)).toBe(prefix);
-    const held = /^([\d,]+) rows, more than the 10,000 the buffer holds for it, so the log was sorted by time on disk and replayed \(every row read twice, part of it three times, and written once more\)\n$/.exec(note.slice(prefix.length));
+    const held = /^([\d,]+) rows, more than the 10,000 the buffer holds for it, so the log was sorted by time on disk and replayed \(every row read twice, part of it three times, and written once more\); of the first ([\d,]+) rows read, 1 came later than the lateness allowed\n$/.exec(note.slice(prefix.length));
     expect(held).not.toBeNull();
     expect(Number(held![1]!.replaceAll(",", ""))).toBeGreaterThan(10_000);
     expect(Number(held![1]!.replaceAll(",", ""))).toBeLessThanOrEqual(19_080);
+    // The reading stops in the batch of row 20,000, at line 38,452, the one row then read more than 1d late; row
+    // 50,000, 1d 1h late, comes at line 59,002.
+    expect(Number(held![2]!.replaceAll(",", ""))).toBeGreaterThanOrEqual(38_451);
+    expect(Number(held![2]!.replaceAll(",", ""))).toBeLessThan(59_001);
   }, 60_000);
 
   it("in diff, replayed through two cards (the second holding the rows as the first measured them), gives the sorted log's diff, noted once", async () => {
@@ -120,6 +124,23 @@ describe("rows later than the default lateness (issue 16)", () => {
     expect(given.code, given.stderr).toBe(reference.code);
     expect(asSorted(given.stdout).replace(`"${late}"`, `"${sorted}"`)).toBe(reference.stdout);
     expect(given.stderr.split("\n").filter((l) => l.includes("came up to 2d 3h 15m late"))).toHaveLength(1);
+  }, 60_000);
+
+  it("says how few rows were that late where a few at the end sort the log on disk (newcomer50 F8)", async () => {
+    // The log in time order, then three rows 2 days before its last (row 119,999 less 17,280 rows of 10 s): 2 days
+    // within an hour is 49 hours of 360 rows, 17,640, past a buffer of 10,000.
+    const fewLate = join(dir, "few-late.csv");
+    const back = ROWS - 1 - 17_280;
+    writeFileSync(fewLate, `${header}\n${Array.from({ length: ROWS }, (_, i) => `${row(i)}\n`).join("")}${[back, back, back].map((i) => `${row(i)}\n`).join("")}`);
+    const account = loadAccount(ACCOUNT);
+    const card = loadCardFor(undefined, account);
+    const settings = resolveAccount(card, account, {});
+    const skipped = new SkippedRows();
+    await replayFiles(card, settings, { files: [fewLate], mappingFile: undefined, mapFlags: [], maxHeld: 10_000, skipped });
+    const notes = skipped.notes(card);
+    expect(notes).toHaveLength(1);
+    // The reading stops where the rows within 2 days are past the buffer: at the end, every row read, three of them late.
+    expect(notes[0]).toMatch(/^burnrate: note: rows of the usage came at least 2d late, later than the lateness allowed \(--max-lateness 1d, the default; the row that stopped the stream at [^)]*few-late\.csv:120002:1, 2d earlier than a row before it\); holding rows that late would hold more than [\d,]+ rows, more than the 10,000 the buffer holds for it, so the log was sorted by time on disk and replayed \(every row read twice, part of it three times, and written once more\); of the first 120,003 rows read, 3 came later than the lateness allowed\n$/);
   }, 60_000);
 
   it("is not noted for a log of fewer rows, which a second reading costs little", async () => {

@@ -199,7 +199,7 @@ function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits,
       relaxed: async (late: TooLate) => {
         progress?.restart(2, "measuring lateness");
         const maxHeld = Math.min(limits.maxHeld, HELD_LATE);
-        const found = await latenessOf(rows(), maxHeld, () => progress?.rows(0));
+        const found = await latenessOf(rows(), { maxHeld, allowed: limits.lateness }, () => progress?.rows(0));
         const buffered = found.whole && found.lateness > limits.lateness && found.held <= maxHeld;
         // A reading stopped partway has not counted the log's rows: the sort that follows does, and tells.
         if (found.whole) tell(late, found.rows, found, buffered, maxHeld);

@@ -25,6 +25,8 @@ export interface LogLateness {
   readonly whole: boolean;
   /** Where the row of the greatest lateness is (the first such), where a row is late at all. */
   readonly latest: Location | undefined;
+  /** Of the rows read, how many came later than the lateness allowed: a few rows a fortnight late sort a month on disk (newcomer50 F8). */
+  readonly beyond: number;
 }
 
 const HOUR = 3_600_000;
@@ -36,10 +38,12 @@ const MAX_FLAG = MAX_LATENESS_DAYS * 86_400_000;
  * are more than `maxHeld` (a fully reversed log: the rest of the reading would only find more). `turn` is awaited after
  * each batch: a turn of the event loop now and then, so that a Ctrl-C is heard while no row reaches the engine.
  */
-export async function latenessOf(batches: AsyncIterable<ShapedRows>, maxHeld: number, turn: () => Promise<void> | undefined): Promise<LogLateness> {
+export async function latenessOf(batches: AsyncIterable<ShapedRows>, limits: { maxHeld: number; allowed: number }, turn: () => Promise<void> | undefined): Promise<LogLateness> {
+  const { maxHeld, allowed } = limits;
   let latest = -Infinity;
   let lateness = 0;
   let rows = 0;
+  let beyond = 0;
   let where: Location | undefined;
   // Rows by the hour of their instant: a log's hours are few (8,760 a year), whatever its rows.
   const hours = new Map<number, number>();
@@ -51,9 +55,12 @@ export async function latenessOf(batches: AsyncIterable<ShapedRows>, maxHeld: nu
       const hour = Math.floor(instant / HOUR);
       hours.set(hour, (hours.get(hour) ?? 0) + 1);
       if (instant >= latest) latest = instant;
-      else if (latest - instant > lateness) {
-        lateness = latest - instant;
-        where = batch.source.origin(batch.firstLine + batch.line[i]!);
+      else {
+        if (latest - instant > allowed) beyond++;
+        if (latest - instant > lateness) {
+          lateness = latest - instant;
+          where = batch.source.origin(batch.firstLine + batch.line[i]!);
+        }
       }
     }
     // The rows so far within the lateness so far of the latest hour: the whole log's window can only hold more.
@@ -61,10 +68,10 @@ export async function latenessOf(batches: AsyncIterable<ShapedRows>, maxHeld: nu
     const last = Math.floor(latest / HOUR);
     let within = 0;
     for (let h = last - span + 1; h <= last && within <= maxHeld; h++) within += hours.get(h) ?? 0;
-    if (within > maxHeld) return { rows, lateness, held: within, whole: false, latest: where };
+    if (within > maxHeld) return { rows, lateness, held: within, whole: false, latest: where, beyond };
     await turn();
   }
-  return { rows, lateness, held: mostWithin(hours, spanOf(lateness)), whole: true, latest: where };
+  return { rows, lateness, held: mostWithin(hours, spanOf(lateness)), whole: true, latest: where, beyond };
 }
 
 /** The hours a buffer of `lateness` may hold rows of: the lateness, and the hour it starts in. */
@@ -136,7 +143,9 @@ export function lateRowsNote({ allowed, flag, first, maxHeld, found, buffered }:
   if (found === undefined) return `burnrate: note: a row came later than the lateness allowed (${limit}; ${row}), so ${sorted("twice")}; without --max-lateness, how late the rows come is read first and they are held that long where the buffer can hold them\n`;
   const latest = found.whole && found.latest !== undefined ? ` (the latest at ${visible(formatLocation(found.latest))})` : "";
   const late = `rows of the usage came ${found.whole ? "up to" : "at least"} ${latenessText(found.lateness)} late${latest}, later than the lateness allowed (${limit}; ${row})`;
-  if (!buffered) return `burnrate: note: ${late}; holding rows that late would hold ${found.whole ? "up to" : "more than"} ${found.held.toLocaleString("en-US")} rows, more than the ${most} the buffer holds for it, so ${sorted(found.whole ? "three times" : "twice, part of it three times,")}\n`;
+  // How few rows were that late tells a few rows to move from an export otherwise in order (newcomer50 F8).
+  const few = `; of ${found.whole ? "its" : "the first"} ${found.rows.toLocaleString("en-US")} rows${found.whole ? "" : " read"}, ${found.beyond.toLocaleString("en-US")} came later than the lateness allowed`;
+  if (!buffered) return `burnrate: note: ${late}; holding rows that late would hold ${found.whole ? "up to" : "more than"} ${found.held.toLocaleString("en-US")} rows, more than the ${most} the buffer holds for it, so ${sorted(found.whole ? "three times" : "twice, part of it three times,")}${few}\n`;
   const once = found.lateness <= MAX_FLAG ? `; --max-lateness ${latenessFlag(found.lateness)} reads this log once` : "";
   return `burnrate: note: ${late}; the log was read again, its rows held up to ${latenessText(found.lateness)} to put them back in time order${once}\n`;
 }
