@@ -195,6 +195,8 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   let content: Content | undefined;
   // Loaded for the files the plain readers leave to it: a run whose usage they read does without it.
   let csv: typeof import("csv-parse") | undefined;
+  // The last line read: a gzip cut short (a download cut, an export still being written) ends after it.
+  let lastLine = 0;
   try {
     content = await openContent(input);
     const records = recordsOf(content, file, options, { mapping, cardColumns: read.names });
@@ -204,6 +206,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         let failure: unknown;
         try {
           for (const { record, line } of batch) {
+            lastLine = line;
             if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
             else {
               const row = withConstants(record, constantValues);
@@ -229,6 +232,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
       let events: UsageEvent[] = [];
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+          lastLine = info.lines;
           if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
           else {
             const row = withConstants(record, constantValues);
@@ -249,7 +253,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
     }
   } catch (e) {
     if (csv !== undefined && e instanceof csv.CsvError) throw csvParseError(e, file, MAX_RECORD_BYTES);
-    if (isZlibError(e)) throw new UserError("not a complete gzip file", { file, line: 1, column: 1 }, "gzip-compressed usage, whole", (e as Error).message);
+    if (isZlibError(e)) throw new UserError("not a complete gzip file", { file, line: lastLine + 1, column: 1 }, "gzip-compressed usage, whole", (e as Error).message);
     throw e;
   } finally {
     if (content) content.close();
