@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
-import { UserError } from "./errors.js";
+import { atFlag, shown, UserError } from "./errors.js";
 
 /**
  * Temporary files and folders of this run (sorted runs of an unsorted log, the
@@ -86,5 +86,6 @@ export function temporaryFolder(prefix: string): { path: string; remove(): void 
 /** A temporary file that cannot be made or written: a full disk or a TMPDIR that is not writable is the user's to fix. */
 export function temporaryError(e: unknown): UserError {
   const code = (e as NodeJS.ErrnoException).code ?? "error";
-  return new UserError(`cannot write a temporary file: ${code}`, { file: tmpdir(), line: 1, column: 1 }, "a writable temporary directory with free space (TMPDIR)", code);
+  // Said at TMPDIR, which sets the folder: "/tmp:1:1" read as a place in a file (red51 #8).
+  return new UserError(`cannot write a temporary file: ${code}`, atFlag("TMPDIR"), "a writable temporary directory with free space", `${code} in ${shown(tmpdir())}`);
 }

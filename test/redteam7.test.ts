@@ -231,7 +231,7 @@ describe("the early thread when the run ends before reading, or cannot write its
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
-      `burnrate: error: ${notAFolder}:1:1: cannot write a temporary file: ENOTDIR (expected a writable temporary directory with free space (TMPDIR), found ENOTDIR)\n`,
+      `burnrate: error: TMPDIR: cannot write a temporary file: ENOTDIR (expected a writable temporary directory with free space, found ENOTDIR in "${notAFolder}")\n`,
     );
   }, 60_000);
 

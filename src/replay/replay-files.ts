@@ -9,9 +9,10 @@ import { instantIn, sizeOf, type ShapedRows, type UsageBatch } from "../engine/r
 import type { Statement, UsageEvent } from "../engine/types.js";
 import { UserError } from "../errors.js";
 import { nodeKind } from "../inputs.js";
-import { temporaryFolder } from "../temporary.js";
+import { temporaryError, temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
+import { UnchangedFiles } from "../usage/unchanged-files.js";
 import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/mapping.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
@@ -74,10 +75,11 @@ export function mappingResolver(input: UsageInput): (file: string) => ColumnMapp
  */
 
 export async function replayFiles(card: RateCard, settings: AccountSettings, input: UsageInput, ledger?: LedgerOutput, reader: Reader = "scanner"): Promise<Statement> {
-  checkDistinctFiles(input.files);
   input.progress?.begin();
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
+    checkDistinctFiles(input.files, stdin?.file);
+    const unchanged = new UnchangedFiles(input.files);
     const mappingFor = mappingResolver(input);
     // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs.
     input.progress?.restart(1, "reading ids");
@@ -106,9 +108,14 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress, retime))), readsPipes: true });
     readers.push({ usage: again.guarding(only(eventsInOrder(input.files, options, input.progress, retime))), readsPipes: true });
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
+    const replayed = async (usage: Ordered) => {
+      const statement = await replayInOrder(card, settings, usage, ledger, input.progress);
+      unchanged.check();
+      return statement;
+    };
     for (const events of readers.slice(0, -1)) {
       try {
-        return await replayInOrder(card, settings, events.usage, ledger, input.progress);
+        return await replayed(events.usage);
       } catch (e) {
         if (!(e instanceof NeedsFullParser)) throw e;
         if (events.readsPipes) again.check(`${e.reason}, which only the full CSV parser reads,`);
@@ -116,7 +123,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
         input.progress?.restart(1);
       }
     }
-    return await replayInOrder(card, settings, readers.at(-1)!.usage, ledger, input.progress);
+    return await replayed(readers.at(-1)!.usage);
   } catch (e) {
     // Every value the card does not price, not the first alone: the log read again for them.
     throw e instanceof Unpriced ? await everyUnpriced(e, input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy }) : e;
@@ -268,11 +275,15 @@ export type Reader = "scanner" | "plain" | "csv-parse";
 async function copyStdin(source: Readable): Promise<{ file: string; remove(): void }> {
   const folder = temporaryFolder("burnrate-stdin-");
   const file = join(folder.path, "usage.csv");
+  const out = createWriteStream(file);
+  let unwritten: unknown;
+  out.on("error", (e) => (unwritten = e));
   try {
-    await pipeline(source, createWriteStream(file));
+    await pipeline(source, out);
   } catch (e) {
     folder.remove();
-    throw e;
+    // A full or capped temporary directory is the machine's, said as every other temporary file's is (red51 #4: a bug's "internal error").
+    throw e === unwritten ? temporaryError(e) : e;
   }
   return { file, remove: folder.remove };
 }

@@ -11,7 +11,7 @@ import { mappingNamed } from "../mapping-files.js";
  * or a hard or symbolic link to it (the same device and inode), or `-` twice.
  * Read twice, every row of it would be billed twice.
  */
-export function checkDistinctFiles(files: readonly string[]): void {
+export function checkDistinctFiles(files: readonly string[], stdinCopy?: string): void {
   const first = new Map<string, string>();
   for (const file of files) {
     const id = identity(file);
@@ -22,7 +22,7 @@ export function checkDistinctFiles(files: readonly string[]): void {
     }
     first.set(id, file);
   }
-  refuseCopies(files);
+  refuseCopies(files, stdinCopy);
 }
 
 /**
@@ -34,10 +34,13 @@ export function checkDistinctFiles(files: readonly string[]): void {
  * and a byte-order mark, which a copy saved on another system gains and the reader reads past (a CRLF copy was billed
  * twice, stop 36). Files are grouped by their first rows, so that only files that begin alike are read whole.
  */
-function refuseCopies(files: readonly string[]): void {
+function refuseCopies(files: readonly string[], stdinCopy: string | undefined): void {
+  // Standard input is compared as its copy on disk: a file piped beside itself was billed twice (red51 #1).
+  const pathOf = (file: string) => (file === "-" ? stdinCopy : file);
   const byHead = new Map<string, string[]>();
   for (const file of files) {
-    const head = file === "-" ? undefined : headOf(file);
+    const path = pathOf(file);
+    const head = path === undefined ? undefined : headOf(path);
     if (head === undefined) continue;
     // Read alike: the folder's mapping and the file's own, by what they say, not where they are (one folder named two
     // ways, two folders each with the same mapping, two files each with one of their own: red team, stop 36).
@@ -48,14 +51,15 @@ function refuseCopies(files: readonly string[]): void {
     if (same.length < 2) continue;
     const byDigest = new Map<string, string>();
     for (const file of same) {
-      const digest = digestOf(file);
+      const digest = digestOf(pathOf(file)!);
       if (digest === undefined) continue;
       const copyOf = byDigest.get(digest);
       if (copyOf === undefined) {
         byDigest.set(digest, file);
         continue;
       }
-      const pair = dirname(copyOf) === dirname(file) ? `${shown(basename(copyOf))} and ${shown(basename(file))} in ${shown(dirname(file))}` : `${shown(copyOf)} and ${shown(file)}`;
+      const named = (f: string) => (f === "-" ? "standard input" : shown(f));
+      const pair = copyOf !== "-" && file !== "-" && dirname(copyOf) === dirname(file) ? `${shown(basename(copyOf))} and ${shown(basename(file))} in ${shown(dirname(file))}` : `${named(copyOf)} and ${named(file)}`;
       throw new UserError("a usage file and its copy, whose rows would be billed twice", atFlag("--usage"), "each log once: remove the copy (logs of different days differ in their timestamps)", `${pair}, the same rows`);
     }
   }

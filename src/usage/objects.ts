@@ -1,4 +1,4 @@
-import { UserError, shown, type Place } from "../errors.js";
+import { UserError, shown, type Location, type Place } from "../errors.js";
 import { undoHint } from "./sources.js";
 import { tellFolderColumns } from "./folder-columns.js";
 import type { Canonical } from "./layout.js";
@@ -432,14 +432,43 @@ function plainNumber(value: number): string {
 export function leafText(value: unknown): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string") return value;
-  if (value instanceof Uint8Array) return UTF8.decode(value);
+  if (value instanceof Uint8Array) return utf8Text(value);
   if (typeof value === "number") return plainNumber(value);
   if (typeof value === "bigint" || typeof value === "boolean") return String(value);
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? OUT_OF_RANGE : value.toISOString();
-  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? UTF8.decode(v) : v));
+  return JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v instanceof Uint8Array ? utf8Text(v) : v));
 }
 
-const UTF8 = new TextDecoder();
+/**
+ * Bytes as UTF-8 text, refused where they are not: a decoder that put U+FFFD made two ids of such bytes one id, the
+ * second row dropped as a repeat (red51 #3), where a CSV of those bytes is refused. The reader says where (NotUtf8).
+ */
+export function utf8Text(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    throw new NotUtf8(bytes);
+  }
+}
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Text of a Parquet file that is no UTF-8: its bytes, the first few in hex for the message. */
+export class NotUtf8 extends Error {
+  constructor(readonly bytes: Uint8Array) {
+    super("text that is not UTF-8");
+  }
+
+  get hex(): string {
+    const shown = [...this.bytes.subarray(0, 16)].map((b) => b.toString(16).padStart(2, "0")).join(" ");
+    return this.bytes.length > 16 ? `${shown} ...` : shown;
+  }
+}
+
+/** The refusal of such text at its row and column (1 where the column is not known). */
+export function notUtf8Error(e: NotUtf8, at: Location): UserError {
+  return new UserError("text that is not UTF-8", at, "UTF-8 text, as a CSV's", `the bytes ${e.hex}`);
+}
 
 /**
  * The cell of a time a JavaScript date cannot hold (past the year 275760, which Parquet's 64-bit times reach): a

@@ -1,10 +1,10 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Compressors, SchemaTree } from "hyparquet";
 import { shown, UserError } from "../errors.js";
-import { leafText, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
+import { leafText, NotUtf8, notUtf8Error, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
 import { largeGroups } from "./parquet-groups.js";
 import { pageDamage } from "./parquet-pages.js";
-import { parquetValues, TIME_PARSERS, valueCell, withCells } from "./parquet-values.js";
+import { parquetValues, TEXT_PARSERS, TIME_PARSERS, valueCell, withCells } from "./parquet-values.js";
 import type { PlainRecord } from "./plain-csv.js";
 
 /**
@@ -20,8 +20,8 @@ export interface FlatParquet {
   /** The columns' names: the file's header. */
   header: readonly string[];
   groups: AsyncGenerator<ColumnGroup>;
-  /** The cell of a value of column `c` (null: empty). */
-  cell(c: number, value: unknown): string;
+  /** The cell of a value of column `c` on the file's row `row` (null: empty); refused at its place where it is text that is not UTF-8. */
+  cell(c: number, value: unknown, row: number): string;
 }
 
 /**
@@ -73,6 +73,8 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
       if (damage !== undefined) throw unreadable(start, `a damaged ${damage}`);
     }
     return read().catch((e: unknown) => {
+      // A column annotated as text is decoded with the group: its row is not known, the group's first is said.
+      if (e instanceof NotUtf8) throw notUtf8Error(e, { file, line: start + 1, column: 1 });
       throw unreadable(start, (e as Error).message);
     });
   };
@@ -97,7 +99,7 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
       let start = 0;
       for (const [index, count] of groupRows.entries()) {
         const chunks = new Map(names.map((name): [string, GroupChunk[]] => [name, []]));
-        await groupRead(index, start, () => parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) }));
+        await groupRead(index, start, () => parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, parsers: TEXT_PARSERS, onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) }));
         let columns = names.map((name) => columnValues(chunks.get(name)!, start, count));
         chunks.clear();
         for (let from = 0; from < count; from += BATCH) {
@@ -105,7 +107,11 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
           for (let i = from; i < Math.min(from + BATCH, count); i++) {
             const object: Record<string, unknown> = {};
             names.forEach((name, c) => (object[name] = columns[c]![i]));
-            rows.push(withCells(object, values.columns), start + i + 1, out);
+            try {
+              rows.push(withCells(object, values.columns), start + i + 1, out);
+            } catch (e) {
+              throw e instanceof NotUtf8 ? notUtf8Error(e, { file, line: start + i + 1, column: 1 }) : e;
+            }
           }
           if (from + BATCH >= count) columns = [];
           if (out.length > 0) yield out;
@@ -130,7 +136,7 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   const readGroup = async (index: number, start: number, count: number): Promise<ColumnGroup> => {
     const chunks = header.map((): GroupChunk[] => []);
     await groupRead(index, start, () =>
-      parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, ...(values.timesInLists ? {} : { parsers: TIME_PARSERS }), ...(alone === undefined ? {} : { columns: header }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
+      parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, parsers: values.timesInLists ? TEXT_PARSERS : { ...TEXT_PARSERS, ...TIME_PARSERS }, ...(alone === undefined ? {} : { columns: header }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
       alone === undefined ? undefined : header,
     );
     const columns = chunks.map((column) => columnValues(column, start, count));
@@ -156,9 +162,13 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
     flat: true,
     header,
     groups: groups(),
-    cell: (c, value) => {
+    cell: (c, value, row) => {
       const kind = kinds[c];
-      return kind === undefined || value === null || value === undefined ? leafText(value) : valueCell(kind, value);
+      try {
+        return kind === undefined || value === null || value === undefined ? leafText(value) : valueCell(kind, value);
+      } catch (e) {
+        throw e instanceof NotUtf8 ? notUtf8Error(e, { file, line: row, column: c + 1 }) : e;
+      }
     },
   };
 }
@@ -226,7 +236,7 @@ export async function* parquetRecords(path: string, source: ObjectSource): Async
     const { start, count, columns } = group;
     for (let from = 0; from < count; from += BATCH) {
       const out: PlainRecord[] = [];
-      for (let i = from; i < Math.min(from + BATCH, count); i++) out.push({ record: columns.map((values, c) => cell(c, values[i])), line: start + i + 1 });
+      for (let i = from; i < Math.min(from + BATCH, count); i++) out.push({ record: columns.map((values, c) => cell(c, values[i], start + i + 1)), line: start + i + 1 });
       if (from + BATCH >= count) release(group);
       yield out;
     }

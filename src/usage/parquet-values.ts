@@ -1,6 +1,6 @@
 import type { FileMetaData, SchemaElement } from "hyparquet";
 import { Decimal } from "../money.js";
-import { OUT_OF_RANGE } from "./objects.js";
+import { OUT_OF_RANGE, utf8Text } from "./objects.js";
 
 /**
  * Parquet values whose JavaScript value, as hyparquet gives it, is not the cell a CSV of the same data
@@ -109,6 +109,11 @@ export function valueCell(kind: Kind, value: unknown): string {
  * Only where every such column's cell is made by valueCell: a flat file's columns, each with its kind, none a list
  * (a repeated field's cell is its values' JSON: red50 #1, a list of times written as numbers).
  */
+/** Text decoded as UTF-8, refused where it is not (utf8Text), in a column annotated as text as in one that is not. */
+export const TEXT_PARSERS = {
+  stringFromBytes: (bytes: Uint8Array | undefined): string | undefined => (bytes === undefined || bytes === null ? bytes : utf8Text(bytes)),
+};
+
 export const TIME_PARSERS = {
   timestampFromMilliseconds: (millis: bigint | number) => Number(millis),
   timestampFromMicroseconds: (micros: bigint) => Number(micros / 1000n),

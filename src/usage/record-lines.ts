@@ -98,7 +98,7 @@ class RecordLines {
           this.bytes[this.used++] = COMMA;
         }
         const value = columns[c]![i];
-        if (value !== null && value !== undefined) this.cell(cell(c, value));
+        if (value !== null && value !== undefined) this.cell(cell(c, value, start + i + 1));
       }
       // A line of one empty cell is a blank line to a CSV reader.
       if (this.used === begun) throw new NeedsFullParser(UNSAFE);
