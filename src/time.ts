@@ -101,7 +101,13 @@ function parseGeneral(text: string, zone: Zone): ParsedInstant {
   if (hour > 23 || minute > 59 || second > 59) return { ok: false, problem: "no such time of day", expected: "hh:mm:ss within 00:00:00-23:59:59" };
   const ms = Number(frac.padEnd(3, "0").slice(0, 3));
   const wall = utcMillis({ year, month, day }) + ((hour * 60 + minute) * 60 + second) * 1000 + ms;
-  if (offset === undefined) return zone.fromLocal(wall);
+  if (offset === undefined) {
+    const local = zone.fromLocal(wall);
+    // A date alone is its day's first instant: where the clocks skip midnight, the time they skip to, as a cycle that
+    // starts that day starts (red51 #5: an anchor on such a day was refused, and the offset it asked for made every
+    // later cycle start an hour late).
+    return local.ok || m[4] !== undefined ? local : { ok: true, at: zone.dayStart({ year, month, day }) };
+  }
   if (offset === "Z" || offset === "z" || offset.endsWith("UTC")) return { ok: true, at: wall };
   const sign = offset[0] === "-" ? -1 : 1;
   const digits = offset.slice(1).replace(":", "");
@@ -193,6 +199,11 @@ export class Zone {
     return DateTime.fromMillis(at, { zone: this.zone });
   }
 
+  /** The first instant of a local date: its midnight, or where the clocks skip midnight (a daylight-saving gap at 00:00), the first time the day has. */
+  dayStart(date: { year: number; month: number; day: number }): Instant {
+    return DateTime.fromObject({ year: date.year, month: date.month, day: date.day, hour: 12 }, { zone: this.zone }).startOf("day").toMillis();
+  }
+
   /** The local date of an instant, YYYY-MM-DD. */
   localDate(at: Instant): string {
     return this.dayOf(at).date;
@@ -276,17 +287,30 @@ export class Calendar {
   constructor(anchorAt: Instant, readonly zone: Zone) {
     this.anchor = zone.dateTime(anchorAt);
     this.starts.push(anchorAt);
+    // An anchor on a day whose midnight the clocks skip is the day's first instant, 01:00 or so: the cycles after it
+    // start at their days' midnights, not at that hour (red51 #5).
+    const day = this.anchor.startOf("day");
+    this.midnights = day.toMillis() === anchorAt && this.anchor.hour !== 0 ? DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone: "UTC" }) : undefined;
+  }
+
+  /** The anchor's local date, where the cycles start at the first instant of each month's day: an anchor a skipped midnight moved. */
+  private readonly midnights: DateTime | undefined;
+
+  private startOf(n: number): Instant {
+    if (this.midnights === undefined) return this.anchor.plus({ months: n }).toMillis();
+    const date = this.midnights.plus({ months: n });
+    return this.zone.dayStart({ year: date.year, month: date.month, day: date.day });
   }
 
   start(n: number): Instant {
     if (n >= this.starts.length + NEAR_CYCLES) {
       // A row centuries out (a year typed 9999) is searched for by doubling: filling every start up to it took seconds.
       let far = this.far.get(n);
-      if (far === undefined) this.far.set(n, (far = this.anchor.plus({ months: n }).toMillis()));
+      if (far === undefined) this.far.set(n, (far = this.startOf(n)));
       return far;
     }
     while (this.starts.length <= n) {
-      this.starts.push(this.anchor.plus({ months: this.starts.length }).toMillis());
+      this.starts.push(this.startOf(this.starts.length));
     }
     return this.starts[n]!;
   }

@@ -91,3 +91,20 @@ describe("a temporary directory that cannot hold standard input's copy (red51 #4
     expect(run.stderr).toMatch(/^burnrate: error: TMPDIR: cannot write a temporary file: EFBIG \(expected a writable temporary directory with free space, found EFBIG in ".*"\)\n$/);
   });
 });
+
+describe("a date whose midnight the clocks skip (red51 #5)", () => {
+  // America/Santiago moves its clocks from 00:00 to 01:00 on 2026-09-06 (-04:00 to -03:00): that day begins at 01:00,
+  // 04:00 UTC; October 6 begins at its midnight, 03:00 UTC.
+  it("anchors the cycles at the day's first instant, and the next cycle at its day's midnight", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "red51-dst-"));
+    // 00:30 local on October 6 (03:30 UTC) is the second cycle's; 23:30 local on October 5 (02:30 UTC), the first's.
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-09-06,data_read,1,p\n2026-10-06T02:30:00Z,data_read,2,p\n2026-10-06T03:30:00Z,data_read,4,p\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-09-06", "--timezone", "America/Santiago", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const cycles = JSON.parse(r.stdout).accounts[0].cycles as { start: string; end: string; lines: { meter: string; quantity: string }[] }[];
+    expect(cycles.map((c) => [c.start, c.end])).toEqual([["2026-09-06T04:00:00Z", "2026-10-06T03:00:00Z"], ["2026-10-06T03:00:00Z", "2026-11-06T03:00:00Z"]]);
+    const reads = (c: (typeof cycles)[number]) => c.lines.find((l) => l.meter === "data_read")?.quantity;
+    // The date alone is the day's first instant, in the first cycle with 23:30 of October 5.
+    expect(cycles.map(reads)).toEqual(["3", "4"]);
+  });
+});
