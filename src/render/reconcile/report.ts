@@ -1,5 +1,5 @@
 import { PLAN_FEE } from "../../bill/mapping.js";
-import type { Decimal } from "../../money.js";
+import { ZERO, type Decimal } from "../../money.js";
 import { sumCredits } from "./json.js";
 import { computedQuantity, meterName, roundingApart, summarize, type Direction, type Status } from "../../reconcile/summary.js";
 import type { BoundaryFound, Difference, IgnoredRows, LineStatus, ReconciledLine, Reconciliation } from "../../reconcile/types.js";
@@ -152,7 +152,7 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
     });
   }
   for (const i of byActivity(r.ignored)) blocks.push({ kind: "note", text: `Not reconciled (ignored by the bill mapping): ${i.rows} ${i.activity} row(s), ${amount(i.amount)}.` });
-  for (const a of r.otherAccounts) blocks.push({ kind: "note", text: `Account ${a.account} is not on the bill, not compared: ${amount(a.amount)} in these cycles.` });
+  for (const text of otherAccountsNotes(r.otherAccounts, amount)) blocks.push({ kind: "note", text });
   for (const c of r.outsideBill) {
     blocks.push({ kind: "note", text: `Usage outside the bill's cycles, not compared: ${localDate(ctx, c.start)} to ${localDate(ctx, c.end - 1)}, ${amount(c.amount)}.` });
   }
@@ -231,4 +231,22 @@ function byActivity(ignored: readonly IgnoredRows[]): { activity: string; rows: 
     sums.set(i.activity, seen === undefined ? { activity: i.activity, rows: i.rows, amount: i.amount } : { ...seen, rows: seen.rows + i.rows, amount: seen.amount.plus(i.amount) });
   }
   return [...sums.values()];
+}
+
+/** Accounts named one a line up to this many; past it, a line for them all (the JSON lists each). */
+const OTHER_ACCOUNTS_NAMED = 5;
+
+/**
+ * The accounts the bill does not name, each on a line where they are few. A reseller's bill for one customer of 10,000
+ * printed 10,000 such lines (newcomer51 #2): past OTHER_ACCOUNTS_NAMED, one line says how many, what they come to, how
+ * many came to nothing, and names the largest.
+ */
+function otherAccountsNotes(others: Reconciliation["otherAccounts"], amount: (v: Decimal) => string): string[] {
+  if (others.length <= OTHER_ACCOUNTS_NAMED) return others.map((a) => `Account ${a.account} is not on the bill, not compared: ${amount(a.amount)} in these cycles.`);
+  const total = others.reduce((sum, a) => sum.plus(a.amount), ZERO);
+  const idle = others.filter((a) => a.amount.isZero()).length;
+  const largest = [...others].sort((a, b) => b.amount.comparedTo(a.amount) || (a.account < b.account ? -1 : 1)).slice(0, 3).filter((a) => !a.amount.isZero());
+  const named = largest.length === 0 ? "" : `; the largest ${largest.map((a) => `${a.account} (${amount(a.amount)})`).join(", ")}`;
+  const nothing = idle === 0 ? "" : `, ${idle.toLocaleString("en-US")} of them nothing`;
+  return [`${others.length.toLocaleString("en-US")} accounts are not on the bill, not compared: ${amount(total)} in these cycles${nothing}${named}; --format json lists each (other_accounts).`];
 }

@@ -1,0 +1,37 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer51 #2: a reseller's bill for one customer of 10,000 printed a line for each of the 9,999 others. Past five,
+// the table says them in one line; the JSON still lists each.
+function folder(accounts: number): string {
+  const dir = mkdtempSync(join(tmpdir(), "others51-"));
+  // Account a<i> reads i + 1 times at 0.01 credits a read; the last two read nothing (a quantity of 0).
+  const rows = Array.from({ length: accounts }, (_, i) => `2026-11-02T10:00:00Z,data_read,${i >= accounts - 2 ? 0 : i + 1},p,a${i}`);
+  writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,account\n${rows.join("\n")}\n`);
+  writeFileSync(join(dir, "bill.csv"), "period_start,activity,account,quantity,amount\n2026-11-01,data_read,a0,1,0.01\n");
+  return dir;
+}
+const reconcile = (dir: string, format: string) => burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--bill", "bill.csv", "--format", format], { cwd: dir });
+
+describe("accounts the bill does not name", () => {
+  it("are one line past five: how many, their sum (0.02 to 0.06 credits: 0.2), how many came to nothing, the largest", async () => {
+    const dir = folder(8);
+    const table = await reconcile(dir, "table");
+    expect(table.code, table.stderr).toBe(0);
+    // The note as one line, however the table wraps it.
+    const text = table.stdout.split("\n").map((l) => l.trim()).join(" ");
+    expect(text.split("not on the bill").length).toBe(2);
+    expect(text).toContain("7 accounts are not on the bill, not compared: 0.2 credits in these cycles, 2 of them nothing; the largest a5 (0.06 credits), a4 (0.05 credits), a3 (0.04 credits); --format json lists each (other_accounts).");
+    const json = await reconcile(dir, "json");
+    expect((JSON.parse(json.stdout).other_accounts as unknown[]).length).toBe(7);
+  });
+
+  it("are each a line where they are five", async () => {
+    const table = await reconcile(folder(6), "table");
+    const notes = table.stdout.split("\n").filter((l) => l.includes("not on the bill")).map((l) => l.trim());
+    expect(notes).toEqual(["Account a1 is not on the bill, not compared: 0.02 credits in these cycles.", "Account a2 is not on the bill, not compared: 0.03 credits in these cycles.", "Account a3 is not on the bill, not compared: 0.04 credits in these cycles.", "Account a4 is not on the bill, not compared: 0 credits in these cycles.", "Account a5 is not on the bill, not compared: 0 credits in these cycles."]);
+  });
+});
