@@ -89,4 +89,18 @@ describe("a grant whose account the file does not name but names one a typo away
     // cove, unnamed, is on the top level's pro and pays its 0.45 cents from its purchase.
     expect(summary(out.stdout)).toContainEqual(["cove", "0.45", 0]);
   });
+
+  it("warns of no grant to a customer numbered one digit from a named one where it has usage of its own (newcomer51 #6)", async () => {
+    const numbered = (grantAccount: string) => `account: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\nunnamed_accounts: top_level\naccounts:\n  cust-00112: { plan: free }\ngrants:\n  - { kind: purchase, amount: 100, at: "2026-11-01T00:00:00Z", account: ${grantAccount} }\n`;
+    const own = inputs(numbered("cust-00212"), "cust-00212");
+    const quiet = await burnrate(["statement", "--account", own.account, "--usage", own.usage, "--format", "json"]);
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe("");
+    expect(summary(quiet.stdout)).toContainEqual(["cust-00212", "0.45", 0]);
+    // Without usage of its own, the grant's account is still the likelier slip for the named one.
+    const slip = inputs(numbered("cust-00212"), "cust-00112");
+    const warned = await burnrate(["statement", "--account", slip.account, "--usage", slip.usage, "--format", "json"]);
+    expect(warned.stderr, warned.stderr).toContain('account "cust-00212" of the grant at');
+    expect(warned.stderr).toContain('did you mean "cust-00112"?');
+  });
 });
