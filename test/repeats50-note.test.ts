@@ -26,11 +26,33 @@ describe("a log whose rows repeat many earlier rows' event ids", () => {
     // The folder's files in name order: "-again" sorts first (- before .), and of two rows at one instant the first
     // file's is the earlier, so the repeats are 2026-11-05.csv's rows.
     expect(run.stderr).toBe(
-      "burnrate: note: 1,500 rows (50.0% of the 3,001 read) repeat an earlier row's event_id and are counted once, not priced again (the statement's duplicate event ids); all of the 1,500 listed are rows of days/2026-11-05.csv repeating rows of days/2026-11-05-again.csv: a file or a day exported twice?\n",
+      "burnrate: note: 1,500 rows (50.0% of the 3,001 read) repeat an earlier row's event_id and are counted once, not priced again (the statement's duplicate event ids); all of them are rows of days/2026-11-05.csv repeating rows of days/2026-11-05-again.csv: a file or a day exported twice?\n",
     );
     // 1,501 reads at 0.01: 15.01.
     const statement = JSON.parse(run.stdout);
     expect(statement.accounts[0].cycles[0].lines.map((l: { quantity: string; amount: string }) => [l.quantity, l.amount])).toEqual([["1501", "15.01"]]);
+  });
+
+  it("is said where a month's retries within its files come first, and most repeats are a later day's copy (newcomer51 #4)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "repeats51-"));
+    mkdirSync(join(dir, "days"));
+    /** `n` reads a second apart from `start`, ids `prefix0`, `prefix1`, ...; `twice`: each row followed by its retry. */
+    const rows = (start: string, n: number, prefix: string, twice = false) => {
+      const at = Date.parse(start);
+      const lines = Array.from({ length: n }, (_, i) => `${new Date(at + i * 1000).toISOString().replace(".000Z", "Z")},data_read,1,p1,${prefix}${i}`);
+      return [HEADER, ...(twice ? lines.flatMap((l) => [l, l]) : lines)].join("\n") + "\n";
+    };
+    // 11,000 retries on the 4th fill the 10,000 repeats listed; then the 5th, 12,000 reads, exported twice (the copy with
+    // one read more): 23,000 repeats of 46,001 rows, 12,000 of them the 5th's rows repeating its copy's.
+    writeFileSync(join(dir, "days", "2026-11-04.csv"), rows("2026-11-04T00:00:00Z", 11_000, "r", true));
+    writeFileSync(join(dir, "days", "2026-11-05.csv"), rows("2026-11-05T00:00:00Z", 12_000, "s"));
+    writeFileSync(join(dir, "days", "2026-11-05-again.csv"), rows("2026-11-05T00:00:00Z", 12_001, "s"));
+    const run = await burnrate(args("days"), { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).events).toMatchObject({ read: 46_001, duplicates: 23_000 });
+    expect(run.stderr).toBe(
+      "burnrate: note: 23,000 rows (50.0% of the 46,001 read) repeat an earlier row's event_id and are counted once, not priced again (the statement's duplicate event ids); 12,000 of them are rows of days/2026-11-05.csv repeating rows of days/2026-11-05-again.csv: a file or a day exported twice?\n",
+    );
   });
 
   it("is not said for a gateway's retries: under 1,000 repeats, under one row in a hundred, or within one file", async () => {

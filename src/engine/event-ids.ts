@@ -347,13 +347,30 @@ export function sameEventId(a: EventIdColumn, i: number, b: EventIdColumn, j: nu
 export class DuplicateList {
   private readonly listed: DuplicateEvent[] = [];
   private omitted = 0;
+  /**
+   * Every repeat counted by its file and its first row's file: a day exported twice is one file's rows repeating
+   * another's, which the first LISTED_DUPLICATES, a log's retries within its files, need not show (newcomer51 #4). A
+   * key a pair of files, never a row.
+   */
+  private readonly pairs = new Map<string, RepeatsByFiles>();
 
   add(entry: DuplicateEvent): void {
     if (this.listed.length < LISTED_DUPLICATES) this.listed.push(entry);
     else this.omitted++;
+    const key = `${entry.repeat.file}\u0000${entry.first.file}`;
+    const pair = this.pairs.get(key);
+    if (pair === undefined) this.pairs.set(key, { repeat: entry.repeat.file, first: entry.first.file, count: 1 });
+    else pair.count++;
   }
 
-  result(): { listed: DuplicateEvent[]; omitted: number } {
-    return { listed: this.listed, omitted: this.omitted };
+  result(): { listed: DuplicateEvent[]; omitted: number; byFiles: RepeatsByFiles[] } {
+    return { listed: this.listed, omitted: this.omitted, byFiles: [...this.pairs.values()] };
   }
+}
+
+/** How many repeats are rows of file `repeat` whose ids first came on rows of file `first` (the same file for retries within it). */
+export interface RepeatsByFiles {
+  readonly repeat: string;
+  readonly first: string;
+  count: number;
 }

@@ -1,6 +1,6 @@
 import type { ClosedCycleSetup } from "./closed-cycles.js";
 import type { Location } from "../errors.js";
-import type { DuplicateEvent, EventIdRule } from "./event-ids.js";
+import type { DuplicateEvent, EventIdRule, RepeatsByFiles } from "./event-ids.js";
 import type { Decimal } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import type { CardVersion } from "../ratecard/versions.js";
@@ -237,7 +237,7 @@ export interface Statement {
   accounts: AccountStatement[];
   events: { read: number; priced: number; duplicates: number; rejected: number };
   /** Every repeated event_id with both its rows, up to LISTED_DUPLICATES (event-ids.ts); absent where no replay of rows made the statement. */
-  duplicateEvents?: { listed: readonly DuplicateEvent[]; omitted: number };
+  duplicateEvents?: { listed: readonly DuplicateEvent[]; omitted: number; byFiles?: readonly RepeatsByFiles[] };
   /** By account, the values of the card's budget dimension charged without a budget of their own, where the account has budgets. */
   unbudgeted?: ReadonlyMap<string, ReadonlySet<string>>;
   /** The card versions that priced lines, when several are given: each with the instant it switched in. */
