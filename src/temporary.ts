@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
-import { atFlag, shown, UserError } from "./errors.js";
+import { atFlag, UserError } from "./errors.js";
 
 /**
  * Temporary files and folders of this run (sorted runs of an unsorted log, the
@@ -87,5 +87,5 @@ export function temporaryFolder(prefix: string): { path: string; remove(): void 
 export function temporaryError(e: unknown): UserError {
   const code = (e as NodeJS.ErrnoException).code ?? "error";
   // Said at TMPDIR, which sets the folder: "/tmp:1:1" read as a place in a file (red51 #8).
-  return new UserError(`cannot write a temporary file: ${code}`, atFlag("TMPDIR"), "a writable temporary directory with free space", `${code} in ${shown(tmpdir())}`);
+  return new UserError(`cannot write a temporary file: ${code}`, atFlag("TMPDIR"), "a writable temporary directory with free space", `${code} in ${JSON.stringify(tmpdir())}`);
 }

@@ -14,11 +14,11 @@ export function repeatsNote(statement: Statement): string | undefined {
   const { read, duplicates } = statement.events;
   if (duplicates < REPEATS_NOTED || duplicates * SHARE < read) return undefined;
   const pairs = statement.duplicateEvents?.byFiles ?? [];
-  const most = pairs.filter((p) => p.repeat !== p.first).reduce<(typeof pairs)[number] | undefined>((a, b) => (a === undefined || b.count > a.count ? b : a), undefined);
-  if (most === undefined || most.count * 2 < duplicates) return undefined;
+  const most = pairs.filter((p) => p.repeat !== p.first).reduce<(typeof pairs)[number] | undefined>((a, b) => (a === undefined || b.duplicates > a.duplicates ? b : a), undefined);
+  if (most === undefined || most.duplicates * 2 < duplicates) return undefined;
   const count = (n: number) => n.toLocaleString("en-US");
   const share = ((100 * duplicates) / read).toFixed(1);
-  const all = most.count === duplicates ? "all" : count(most.count);
+  const all = most.duplicates === duplicates ? "all" : count(most.duplicates);
   return `burnrate: note: ${count(duplicates)} rows (${share}% of the ${count(read)} read) repeat an earlier row's event_id and are counted once, not priced again (the statement's duplicate event ids); ${all} of them are rows of ${most.repeat} repeating rows of ${most.first}: a file or a day exported twice?\n`;
 }
 

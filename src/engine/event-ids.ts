@@ -359,8 +359,8 @@ export class DuplicateList {
     else this.omitted++;
     const key = `${entry.repeat.file}\u0000${entry.first.file}`;
     const pair = this.pairs.get(key);
-    if (pair === undefined) this.pairs.set(key, { repeat: entry.repeat.file, first: entry.first.file, count: 1 });
-    else pair.count++;
+    if (pair === undefined) this.pairs.set(key, { repeat: entry.repeat.file, first: entry.first.file, duplicates: 1 });
+    else pair.duplicates++;
   }
 
   result(): { listed: DuplicateEvent[]; omitted: number; byFiles: RepeatsByFiles[] } {
@@ -372,5 +372,5 @@ export class DuplicateList {
 export interface RepeatsByFiles {
   readonly repeat: string;
   readonly first: string;
-  count: number;
+  duplicates: number;
 }

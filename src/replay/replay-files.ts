@@ -13,6 +13,7 @@ import { temporaryError, temporaryFolder } from "../temporary.js";
 import type { RateCard } from "../ratecard/types.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { UnchangedFiles } from "../usage/unchanged-files.js";
+import { checkHeaders } from "../usage/header-check.js";
 import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/mapping.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
@@ -81,6 +82,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     checkDistinctFiles(input.files, stdin?.file);
     const unchanged = new UnchangedFiles(input.files);
     const mappingFor = mappingResolver(input);
+    checkHeaders(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
     // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs.
     input.progress?.restart(1, "reading ids");
     // Each file's format looked at once for both reads of the log.

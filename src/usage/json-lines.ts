@@ -169,30 +169,9 @@ export function parseJsonLine(body: string, { file, line }: { file: string; line
     throw new UserError("not valid JSON", { file, line, column: 1 }, "one JSON object per line (a pretty-printed file spans lines: jq -c . writes one a line)", problem);
   }
   checkRepeatedKeys(trimmed, value, (offset) => ({ file, line, column: body.indexOf(trimmed) + offset + 1 }));
-  // Only a \u escape writes a surrogate: a line without one is Unicode text, as its bytes were.
-  const escape = SURROGATE_ESCAPE.exec(body);
-  if (escape !== null && !wellFormed(value)) {
-    throw new UserError("a lone surrogate, which is no Unicode text", { file, line, column: escape.index + 1 }, "UTF-8 text, as a CSV's (an id or a value a surrogate pair, or none)", escape[0]);
-  }
   return value;
 }
 
-/**
- * A surrogate's escape. One alone is no character: turned into UTF-8 it is U+FFFD, so two ids of different lone
- * surrogates were one id, the second row dropped as its repeat (red51 #3), where a CSV's bytes that are not UTF-8 are refused.
- */
-const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F][0-9a-fA-F]{2}/;
-
-/** Whether every string of a parsed line, keys too, is well formed: no surrogate without its pair. */
-function wellFormed(value: unknown): boolean {
-  if (typeof value === "string") return !LONE.test(value);
-  if (Array.isArray(value)) return value.every(wellFormed);
-  if (value !== null && typeof value === "object") return Object.entries(value).every(([key, v]) => !LONE.test(key) && wellFormed(v));
-  return true;
-}
-
-/** In a Unicode regular expression a pair is one code point: a surrogate matches only alone. */
-const LONE = /\p{Surrogate}/u;
 
 /** JSON Lines' records in batches, a batch a chunk. */
 export async function* jsonLineRecords(chunks: AsyncIterable<Buffer>, source: ObjectSource & { cardColumns?: ReadonlySet<string> }, maxLine: number): AsyncGenerator<PlainRecord[]> {

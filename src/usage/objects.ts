@@ -100,7 +100,13 @@ export class ObjectRows {
   private moreAt: number | undefined;
 
   private unnest(value: Record<string, unknown>, line: number): Found[] {
-    const found = this.rowsOf(value, line);
+    let found: Found[];
+    try {
+      found = this.rowsOf(value, line);
+    } catch (e) {
+      if (!(e instanceof LoneSurrogate)) throw e;
+      throw new UserError(`field ${shown(e.path)} holds a lone surrogate, which is no Unicode text`, { file: this.file, line, column: 1 }, "UTF-8 text, as a CSV's (a surrogate pair, or none)", JSON.stringify(e.value));
+    }
     if (this.mapping.sums !== undefined) for (const row of found) addSums(row.fields, this.mapping.sums);
     if (this.mapping.scopes !== undefined) for (const row of found) addScopes(row.fields, value, this.mapping.scopes);
     return found;
@@ -394,7 +400,29 @@ function flatten(node: Record<string, unknown>, prefix: string, reading: Reading
       into.set(path, "");
       if (reading.named.size > 0 && isObject(value)) namedWithin(value, `${path}.`, reading, into);
     } else if (isObject(value)) flatten(value, `${path}.`, reading, into, undefined);
-    else into.set(path, leafText(value));
+    else into.set(path, readText(value, path));
+  }
+}
+
+/**
+ * A field's text, refused where it holds a lone surrogate (an escape of one half of a pair): turned into UTF-8 it is
+ * U+FFFD, so two ids of different lone surrogates were one id, the second row dropped as its repeat (red51 #3), where a
+ * CSV's bytes that are not UTF-8 are refused. Only a field read: an ignored one is passed over, as the template reads it.
+ */
+function readText(value: unknown, path: string): string {
+  if (typeof value === "string" && LONE.test(value)) throw new LoneSurrogate(path, value);
+  return leafText(value);
+}
+
+/** In a Unicode regular expression a pair is one code point: a surrogate matches only alone. */
+const LONE = /\p{Surrogate}/u;
+
+class LoneSurrogate extends Error {
+  constructor(
+    readonly path: string,
+    readonly value: string,
+  ) {
+    super("a lone surrogate");
   }
 }
 
@@ -405,7 +433,7 @@ function namedWithin(node: Record<string, unknown>, prefix: string, reading: Rea
     const value = node[key];
     if (reading.named.has(path)) {
       if (isObject(value)) flatten(value, `${path}.`, reading, into, undefined);
-      else into.set(path, leafText(value));
+      else into.set(path, readText(value, path));
     } else if (isObject(value) && [...reading.named].some((named) => named.startsWith(`${path}.`))) namedWithin(value, `${path}.`, reading, into);
   }
 }

@@ -1,0 +1,63 @@
+import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { constants, gunzipSync } from "node:zlib";
+import type { RateCard } from "../ratecard/types.js";
+import { readColumnsFor } from "./card-columns.js";
+import { readHeader } from "./layout.js";
+import type { ColumnMapping } from "./mapping.js";
+
+export interface HeaderCheck {
+  card: RateCard;
+  alsoReadBy?: readonly RateCard[];
+  mappingFor(file: string): ColumnMapping;
+  /** Where standard input's copy is, for `-`. */
+  stdinCopy?: string;
+}
+
+/**
+ * Every CSV usage file's header checked as the readers check it (readHeader), before any row is read: a column's typo
+ * in the header of a month's 13th daily file was refused after twelve days were read, 20 to 70 s into the run
+ * (newcomer51 #7). A header of plain cells, within a file's first 64 KiB (inflated, for a gzip), is checked here; any
+ * other (a quoted cell, JSON Lines, Parquet, a file that cannot be read) is left to the readers, which say the same.
+ * Told to no one: the readers tell what a header tells (a folder mapping's column a file lacks) as they read it.
+ */
+export function checkHeaders(files: readonly string[], check: HeaderCheck): void {
+  const read = readColumnsFor(check.card, check.alsoReadBy);
+  for (const file of files) {
+    const path = file === "-" ? check.stdinCopy : file;
+    const line = path === undefined ? undefined : headerLine(path);
+    if (line === undefined) continue;
+    const mapping = check.mappingFor(file);
+    // As the readers read the header: with the mapping's fixed dimensions the card reads as columns after it.
+    const constants = [...(mapping.constants ?? [])].filter(([name]) => read.names.has(name)).map(([name]) => name);
+    readHeader([...line.split(","), ...constants], file, mapping, read, undefined);
+  }
+}
+
+const HEAD = 64 * 1024;
+
+/** A CSV file's first line as plain cells (no quote, no carriage return but its end), a byte-order mark aside; undefined for any other. */
+function headerLine(path: string): string | undefined {
+  let bytes: Buffer;
+  let fd: number | undefined;
+  try {
+    // A pipe is read once, by the readers: opened here, its rows would be gone (or its writer waited for).
+    if (!statSync(path).isFile()) return undefined;
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(HEAD);
+    bytes = head.subarray(0, readSync(fd, head, 0, HEAD, 0));
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  const end = bytes.indexOf(0x0a);
+  if (end <= 0) return undefined;
+  let text = bytes.subarray(0, end).toString("utf8");
+  if (text.endsWith("\r")) text = text.slice(0, -1);
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
+  // JSON Lines or a JSON array, Parquet's magic, Excel's `sep=` line, a quoted cell, a lone carriage return, bytes
+  // that are not UTF-8 (UTF-16 too): the readers' to judge, each as they do.
+  if (text.trim() === "" || /^\s*[{[]/.test(text) || text.startsWith("PAR1") || /^sep=/i.test(text) || /["\r\uFFFD\u0000]/.test(text)) return undefined;
+  return text;
+}
