@@ -111,6 +111,6 @@ describe("a component's line, each event rounded, is at most its exact amount wh
       const rounded = await lines("rounded");
       expect([...rounded.keys()].sort()).toEqual([...exact.keys()].sort());
       for (const [key, amount] of rounded) expect(amount.lte(exact.get(key)!), `${key}: ${amount} rounded, ${exact.get(key)} exact`).toBe(true);
-    }), { numRuns: Number(process.env.FUZZ_RUNS ?? 40) });
+    }), { numRuns: Number(process.env.FUZZ_RUNS ?? 25) });
   });
 });
