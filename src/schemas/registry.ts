@@ -25,7 +25,7 @@ function mappingSchema(): JsonSchema {
     $schema,
     $id,
     title,
-    description: "A usage mapping (its keys: columns, rename, meter, meter_values, dimension_values, ignore_columns, rows, timestamp_unit, timestamp_zone, skip_rows, counts_inside; --map sets each from the command line, --layout gives a known export's) or a bill mapping (--bill-mapping)",
+    description: "A usage mapping (its keys: columns, rename, meter, meter_values, dimension_values, ignore_columns, rows, timestamp_unit, timestamp_zone, skip_rows, constants, counts_inside; --map sets each from the command line, --layout gives a known export's) or a bill mapping (--bill-mapping)",
     anyOf: [
       { title: "usage mapping", ...mappingCodec.schema() },
       { title: "bill mapping", ...billMappingCodec.schema() },

@@ -3,6 +3,7 @@ import { constants, gunzipSync } from "node:zlib";
 import type { RateCard } from "../ratecard/types.js";
 import { readColumnsFor } from "./card-columns.js";
 import { readHeader } from "./layout.js";
+import { constantHeader } from "./read.js";
 import type { ColumnMapping } from "./mapping.js";
 
 export interface HeaderCheck {
@@ -29,7 +30,7 @@ export function checkHeaders(files: readonly string[], check: HeaderCheck): void
     const mapping = check.mappingFor(file);
     // As the readers read the header: with the mapping's fixed dimensions the card reads as columns after it.
     const constants = [...(mapping.constants ?? [])].filter(([name]) => read.names.has(name)).map(([name]) => name);
-    readHeader([...line.split(","), ...constants], file, mapping, read, undefined);
+    readHeader(constantHeader(line.split(","), constants, file), file, mapping, read, undefined);
   }
 }
 

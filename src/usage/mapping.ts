@@ -115,6 +115,7 @@ export const mappingCodec = record({}, {
   timestamp_unit: oneOf(["seconds", "milliseconds"] as const, "timestamps written as a number of seconds or milliseconds since 1970-01-01T00:00:00Z"),
   timestamp_zone: text({ description: "the IANA time zone of timestamps written without an offset (UTC for a gateway that writes UTC); the account's time zone otherwise" }),
   skip_rows: dictionary(list(text()), { keyPattern: /^.+$/, description: "rows that are not usage: source column -> the cell values that skip a row (status: [failure]); skipped rows are counted, never charged" }),
+  constants: dictionary(text(), { keyPattern: /^.+$/, description: "a column every row has, with one value, where the export writes none (server: gw-1): a dimension the card needs that the export leaves out" }),
   counts_inside: dictionary(list(text()), { keyPattern: /^.+$/, description: "a source column that counts others inside it -> those columns (usage.prompt_tokens: [usage.prompt_tokens_details.cached_tokens]): where the card prices the total and a part, the total is read less the part, so each token is priced once" }),
 }, "how a usage or bill layout maps onto burnrate's canonical columns");
 
@@ -159,6 +160,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
     ...(doc.timestamp_zone === undefined ? {} : { timestampZone: doc.timestamp_zone }),
     ...(doc.skip_rows === undefined ? {} : { skipRows: new Map([...doc.skip_rows].map(([source, values]) => [source, new Set(values)])) }),
     ...(doc.counts_inside === undefined ? {} : { within: countsInside(doc.counts_inside, decoded) }),
+    ...(doc.constants === undefined ? {} : { constants: doc.constants }),
   };
   // The layout under the file's own keys, as --layout is under every mapping (newcomer, stop 36: a CI corpus of a
   // gateway's export had to spell the layout out, as the workflow passes no --layout).

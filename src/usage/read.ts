@@ -207,7 +207,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         try {
           for (const { record, line } of batch) {
             lastLine = line;
-            if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
+            if (!layout) layout = layoutOf(constantHeader(record, constantNames, file), file, mapping, read);
             else {
               const row = withConstants(record, constantValues);
               const why = skipped(record, line, file, layout, mapping);
@@ -233,7 +233,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
       try {
         for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
           lastLine = info.lines;
-          if (!layout) layout = layoutOf(withConstants(record, constantNames), file, mapping, read);
+          if (!layout) layout = layoutOf(constantHeader(record, constantNames, file), file, mapping, read);
           else {
             const row = withConstants(record, constantValues);
             const why = skipped(record, info.lines, file, layout, mapping);
@@ -336,6 +336,19 @@ function handOver(to: (event: UsageEvent, skip: SkipRule) => void, why: SkipRule
 /** A layout's dimensions of one value for every row (the provider of a provider's own report), as columns after the file's own. */
 function withConstants(record: string[], constants: readonly string[]): string[] {
   return constants.length === 0 ? record : [...record, ...constants];
+}
+
+/**
+ * A header with the mapping's constant columns after its own. A column the file writes and the mapping gives one value
+ * for too is refused at the file's column: which of them is meant is not said (it was a "duplicate column" past the
+ * header's last).
+ */
+export function constantHeader(header: string[], constants: readonly string[], file: string): string[] {
+  for (const name of constants) {
+    const column = header.indexOf(name);
+    if (column >= 0) throw new UserError(`column ${shown(name)} is given by the usage mapping's constants: too`, { file, line: 1, column: column + 1 }, `the column, or constants: { ${name}: ... } in the mapping for an export without it, not both`, shown(name));
+  }
+  return withConstants(header, constants);
 }
 
 function isZlibError(e: unknown): boolean {
@@ -441,7 +454,9 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
       const column = (layout.columns.get(dim) ?? 0) - 1;
-      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}`, column < 0 ? absentColumn(mapping, dim) : "an empty cell");
+      // A column the export does not write at all may be given every row's one value (newcomer51 #5: no way was named).
+      const given = column < 0 ? `; or, where every row has one, constants: { ${dim}: VALUE } in the usage mapping` : "";
+      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}${given}`, column < 0 ? absentColumn(mapping, dim) : "an empty cell");
     }
   }
   const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
