@@ -77,6 +77,9 @@ function withinInstants(evs: UsageEvent[], rnd: () => number): UsageEvent[] {
   return shuffled.map(({ e, i }) => queues.get(item(e, i))!.shift()!);
 }
 
+/** Whether two lists hold the same events in the same order. */
+const sameOrder = (a: readonly UsageEvent[], b: readonly UsageEvent[]) => a.length === b.length && a.every((e, i) => e === b[i]);
+
 /** Each event's file of `files`, round-robin, but the rows of one item or gauge all in its first row's file. */
 function filesOf(evs: UsageEvent[], files: number): number[] {
   const first = new Map<string, number>();
@@ -102,13 +105,15 @@ describe(`invariants over ${RUNS} random streams`, () => {
       // order: their order is what they say (SPEC 2's file order: a close then an open is not an open then a close).
       let x = seed | 1;
       const rnd = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
-      expect(text(run(withinInstants(evs, rnd), ps, p))).toBe(expected);
+      const shuffled = withinInstants(evs, rnd);
+      // The same events in the same order are the replay above (its determinism checked just now): only another order is replayed.
+      if (!sameOrder(shuffled, evs)) expect(text(run(shuffled, ps, p))).toBe(expected);
       // Split round-robin into N files, each still in time order, an item's or gauge's rows in one file (the files'
       // order would otherwise be theirs); merge by time, ties to the earlier file.
       const fileOf = filesOf(evs, files);
       const parts = Array.from({ length: files }, (_, f) => evs.filter((_, i) => fileOf[i] === f));
       const merged = parts.flatMap((part, f) => part.map((e, i) => ({ e, f, i }))).sort((a, b) => a.e.at - b.e.at || a.f - b.f || a.i - b.i).map(({ e }) => e);
-      expect(text(run(merged, ps, p))).toBe(expected);
+      if (!sameOrder(merged, evs)) expect(text(run(merged, ps, p))).toBe(expected);
       // As rows of shapes in batches of random sizes, without the event ids (unique here) that
       // send every row to the full path: rows priced from what earlier rows of their shape showed
       // give what their events give.
