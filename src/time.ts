@@ -284,13 +284,14 @@ export class Calendar {
   private readonly starts: Instant[] = [];
   private readonly anchor: DateTime;
 
-  constructor(anchorAt: Instant, readonly zone: Zone) {
+  /** `dated`: the anchor was written as a date alone, which means its day's start, and each later cycle's day's start. */
+  constructor(anchorAt: Instant, readonly zone: Zone, dated = false) {
     this.anchor = zone.dateTime(anchorAt);
     this.starts.push(anchorAt);
-    // An anchor on a day whose midnight the clocks skip is the day's first instant, 01:00 or so: the cycles after it
-    // start at their days' midnights, not at that hour (red51 #5).
+    // A date alone on a day whose midnight the clocks skip is the day's first instant, 01:00 or so: the cycles after it
+    // start at their days' midnights, not at that hour (red51 #5). An anchor written with a time keeps it (red51b #1).
     const day = this.anchor.startOf("day");
-    this.midnights = day.toMillis() === anchorAt && this.anchor.hour !== 0 ? DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone: "UTC" }) : undefined;
+    this.midnights = dated && day.toMillis() === anchorAt && this.anchor.hour !== 0 ? DateTime.fromObject({ year: day.year, month: day.month, day: day.day }, { zone: "UTC" }) : undefined;
   }
 
   /** The anchor's local date, where the cycles start at the first instant of each month's day: an anchor a skipped midnight moved. */

@@ -82,6 +82,11 @@ describe("text that is not Unicode (red51 #3)", () => {
     const bytes = await burnrate(args("bytes.parquet"), { cwd: dir });
     expect(bytes.code).toBe(2);
     expect(bytes.stderr).toBe("burnrate: error: bytes.parquet:2:4: text that is not UTF-8 (expected UTF-8 text, as a CSV's, found the bytes 78 ff)\n");
+    // Under ignore_columns: (a request's hash), the column is not read, and the file is (red51b #2): three reads.
+    writeFileSync(join(dir, "bytes.parquet.mapping.yaml"), "ignore_columns: [event_id]\n");
+    const ignored = await burnrate(args("bytes.parquet"), { cwd: dir });
+    expect(ignored.code, ignored.stderr).toBe(0);
+    expect(JSON.parse(ignored.stdout).events).toMatchObject({ read: 3, priced: 3 });
   });
 });
 
@@ -109,5 +114,11 @@ describe("a date whose midnight the clocks skip (red51 #5)", () => {
     const reads = (c: (typeof cycles)[number]) => c.lines.find((l) => l.meter === "data_read")?.quantity;
     // The date alone is the day's first instant, in the first cycle with 23:30 of October 5.
     expect(cycles.map(reads)).toEqual(["3", "4"]);
+    // An anchor written with its time, 01:00 on that day, keeps the time in every cycle, as before (red51b #1).
+    const timed = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-09-06T01:00:00-03:00", "--timezone", "America/Santiago", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect(timed.code, timed.stderr).toBe(0);
+    // Every row is then the first cycle's, 00:30 of October 6 (03:30 UTC) too: it ends at 01:00, 04:00 UTC.
+    const spans = (JSON.parse(timed.stdout).accounts[0].cycles as { start: string; end: string }[]).map((c) => [c.start, c.end]);
+    expect(spans).toEqual([["2026-09-06T04:00:00Z", "2026-10-06T04:00:00Z"]]);
   });
 });

@@ -101,6 +101,8 @@ export interface AccountSettings {
   zone: Zone;
   /** Undefined when neither the file nor a flag gives one: the first usage row's month then decides. */
   anchor: Instant | undefined;
+  /** The anchor was written as a date alone: the cycles start at each day's start (Calendar's `dated`). */
+  anchorDated?: true;
   terms: AccountTerms;
   accounts: Map<string, AccountTerms>;
   /** Set when no account file names the account (ReplaySetup.unnamed): its name. */
@@ -260,7 +262,8 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const changes = lists.flat().sort((a, b) => a.at - b.at);
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
-  return { name, zone, anchor, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
+  const anchorDated = anchorText !== undefined && DATE_ALONE.test(anchorText.trim()) ? { anchorDated: true as const } : {};
+  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {
@@ -306,9 +309,12 @@ function checkChangeOrder(changes: readonly AccountChange[]): void {
   }
 }
 
+/** An anchor of a date alone (2026-09-06). */
+const DATE_ALONE = /^\d{4}-\d{2}-\d{2}$/;
+
 /** Without an anchor, cycles start on the first of the month of the earliest usage, at local midnight. */
 export function calendarFor(settings: AccountSettings, firstUsage: Instant | undefined): Calendar {
-  if (settings.anchor !== undefined) return new Calendar(settings.anchor, settings.zone);
+  if (settings.anchor !== undefined) return new Calendar(settings.anchor, settings.zone, settings.anchorDated === true);
   const first = firstUsage ?? settings.purchases[0]?.at;
   if (first === undefined) throw new UserError("no anchor and no usage to take one from", atFlag("--anchor"), "--anchor DATE or anchor: in the account file", "neither");
   const monthStart = settings.zone.dateTime(first).startOf("month").toMillis();

@@ -439,7 +439,7 @@ function attachRefusals(lines: ReadonlyMap<string, AlignedLine>, replayed: State
 function calendarOf(statement: Statement, settings: AccountSettings): Calendar {
   const first = statement.accounts[0]?.cycles[0];
   if (!first) throw new UserError("no usage and no account to reconcile", atFlag("--usage"), "usage rows or an account file", "neither");
-  return new Calendar(first.start, settings.zone);
+  return new Calendar(first.start, settings.zone, settings.anchorDated === true && first.start === settings.anchor);
 }
 
 /** The card (and each of its versions) rounding each event at its own step, as a provider that rounds per request does. */

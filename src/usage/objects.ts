@@ -376,7 +376,7 @@ interface Reading {
  * ignore_columns: is one empty cell but for these (newcomer, stop 43: `ignore_columns: [metadata]` beside
  * `rename: { metadata.user_api_key_team_alias: team }` dropped the rename in silence, and the team budgets counted nothing).
  */
-function namedPaths(mapping: ColumnMapping): ReadonlySet<string> {
+export function namedPaths(mapping: ColumnMapping): ReadonlySet<string> {
   const named = [
     ...mapping.rename.keys(),
     ...Object.values(mapping.columns).filter((source): source is string => source !== undefined),

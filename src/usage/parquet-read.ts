@@ -1,7 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import type { Compressors, SchemaTree } from "hyparquet";
 import { shown, UserError } from "../errors.js";
-import { leafText, NotUtf8, notUtf8Error, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
+import { leafText, namedPaths, NotUtf8, notUtf8Error, ObjectRows, quantityColumn, type ObjectSource } from "./objects.js";
 import { largeGroups } from "./parquet-groups.js";
 import { pageDamage } from "./parquet-pages.js";
 import { parquetValues, TEXT_PARSERS, TIME_PARSERS, valueCell, withCells } from "./parquet-values.js";
@@ -95,11 +95,14 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
     // An object holds a name once: hyparquet's rows kept the last such column without a word, as a CSV header's is refused.
     const twice = names.findIndex((name, i) => names.indexOf(name) !== i);
     if (twice >= 0) throw new UserError(`duplicate column ${shown(names[twice]!)}`, { file, line: 1, column: twice + 1 }, "each column named once", `also column ${names.indexOf(names[twice]!) + 1}`);
+    // A top-level column under ignore_columns: is not read, as a flat file's is not (red51b #2); flattening passes it over.
+    const named = [...namedPaths(mapping)];
+    const ignoredTop = names.filter((name) => mapping.ignore.has(name) && mapping.skipRows?.has(name) !== true && !named.some((path) => path.startsWith(`${name}.`)));
     const records = async function* (): AsyncGenerator<PlainRecord[]> {
       let start = 0;
       for (const [index, count] of groupRows.entries()) {
         const chunks = new Map(names.map((name): [string, GroupChunk[]] => [name, []]));
-        await groupRead(index, start, () => parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, parsers: TEXT_PARSERS, onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) }));
+        await groupRead(index, start, () => parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, parsers: TEXT_PARSERS, ...(ignoredTop.length === 0 ? {} : { columns: names.filter((name) => !ignoredTop.includes(name)) }), onChunk: (chunk) => chunks.get(chunk.columnName)?.push(chunk) }), ignoredTop.length === 0 ? undefined : names.filter((name) => !ignoredTop.includes(name)));
         let columns = names.map((name) => columnValues(chunks.get(name)!, start, count));
         chunks.clear();
         for (let from = 0; from < count; from += BATCH) {
@@ -132,12 +135,16 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   const read = metadata;
   const at = new Map<string, number>();
   header.forEach((name, c) => at.has(name) || at.set(name, c));
+  // A column under ignore_columns: is not read: its cells are empty, as none is looked at, and bytes of it that are no
+  // UTF-8 (a request's hash) are no text refused (red51b #2). One a skip_rows: reads is read.
+  const unread = header.filter((name) => mapping.ignore.has(name) && mapping.skipRows?.has(name) !== true);
+  const readColumns = alone !== undefined || unread.length > 0 ? header.filter((name) => !unread.includes(name)) : undefined;
   /** A group's columns, from hyparquet's chunks of each. */
   const readGroup = async (index: number, start: number, count: number): Promise<ColumnGroup> => {
     const chunks = header.map((): GroupChunk[] => []);
     await groupRead(index, start, () =>
-      parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, parsers: values.timesInLists ? TEXT_PARSERS : { ...TEXT_PARSERS, ...TIME_PARSERS }, ...(alone === undefined ? {} : { columns: header }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
-      alone === undefined ? undefined : header,
+      parquetRead({ file: buffer, metadata: read, rowStart: start, rowEnd: start + count, utf8: false, compressors, parsers: values.timesInLists ? TEXT_PARSERS : { ...TEXT_PARSERS, ...TIME_PARSERS }, ...(readColumns === undefined ? {} : { columns: readColumns }), onChunk: (chunk) => chunks[at.get(chunk.columnName) ?? -1]?.push(chunk) }),
+      readColumns,
     );
     const columns = chunks.map((column) => columnValues(column, start, count));
     if (quantityAt !== undefined) {
