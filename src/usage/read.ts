@@ -364,8 +364,10 @@ function absentColumn(mapping: ColumnMapping, name: string): string {
   for (const [canonical, source] of Object.entries(mapping.columns)) if (source === name) return `no such column: ${shown(name)} is read as ${canonical}`;
   const renamed = mapping.rename.get(name);
   if (renamed !== undefined && renamed !== name) return `no such column: ${shown(name)} is renamed to ${shown(renamed)}`;
-  return "no such column";
+  return NO_SUCH_COLUMN;
 }
+
+const NO_SUCH_COLUMN = "no such column";
 
 /** The digits parsePlainDecimal reads at most (money.ts): more is no plausible count, and only slows the replay. */
 const MAX_QUANTITY_DIGITS = 40;
@@ -454,9 +456,11 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {
       const column = (layout.columns.get(dim) ?? 0) - 1;
-      // A column the export does not write at all may be given every row's one value (newcomer51 #5: no way was named).
-      const given = column < 0 ? `; or, where every row has one, constants: { ${dim}: VALUE } in the usage mapping` : "";
-      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}${given}`, column < 0 ? absentColumn(mapping, dim) : "an empty cell");
+      const absent = column < 0 ? absentColumn(mapping, dim) : "an empty cell";
+      // A column the export does not write at all may be given every row's one value (newcomer51 #5: no way was named);
+      // one the mapping reads as another is the mapping's to fix.
+      const given = absent === NO_SUCH_COLUMN ? `; or, where every row has one, constants: { ${dim}: VALUE } in the usage mapping` : "";
+      throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}${given}`, absent);
     }
   }
   const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
