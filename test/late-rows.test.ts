@@ -143,6 +143,23 @@ describe("rows later than the default lateness (issue 16)", () => {
     expect(notes[0]).toMatch(/^burnrate: note: rows of the usage came at least 2d late, later than the lateness allowed \(--max-lateness 1d, the default; the row that stopped the stream at [^)]*few-late\.csv:120002:1, 2d earlier than a row before it\); holding rows that late would hold more than [\d,]+ rows, more than the 10,000 the buffer holds for it, so the log was sorted by time on disk and replayed \(every row read twice, part of it three times, and written once more\); of the first 120,003 rows read, 3 came later than the lateness allowed\n$/);
   }, 60_000);
 
+  it("says where whole files came out of time order (newcomer51 #8)", async () => {
+    // The log's rows 60,000 to 119,999 in one file given first, rows 0 to 59,999 in another after it: the second begins
+    // at START, 119,999 rows of 10 s (13d 21h 19m 50s) before the first file's last row.
+    const newer = join(dir, "newer.csv");
+    const older = join(dir, "older.csv");
+    writeFileSync(newer, `${header}\n${Array.from({ length: 60_000 }, (_, i) => `${row(60_000 + i)}\n`).join("")}`);
+    writeFileSync(older, `${header}\n${Array.from({ length: 60_000 }, (_, i) => `${row(i)}\n`).join("")}`);
+    const account = loadAccount(ACCOUNT);
+    const card = loadCardFor(undefined, account);
+    const settings = resolveAccount(card, account, {});
+    const skipped = new SkippedRows();
+    await replayFiles(card, settings, { files: [newer, older], mappingFile: undefined, mapFlags: [], maxHeld: 10_000, skipped });
+    const notes = skipped.notes(card);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.endsWith(`; whole files came out of time order: ${older} begins 13d 21h 19m 50s before the latest row of ${newer}, read before it (given in time order, or named so that their names sort by date: day-02, not day-2, the files stream)\n`)).toBe(true);
+  }, 60_000);
+
   it("is not noted for a log of fewer rows, which a second reading costs little", async () => {
     const small = join(dir, "small.csv");
     writeFileSync(small, `${header}\n${row(30_000)}\n${row(0)}\n`);

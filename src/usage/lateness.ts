@@ -27,6 +27,11 @@ export interface LogLateness {
   readonly latest: Location | undefined;
   /** Of the rows read, how many came later than the lateness allowed: a few rows a fortnight late sort a month on disk (newcomer50 F8). */
   readonly beyond: number;
+  /**
+   * The first file whose first row came later than the lateness allowed after the file read before it: whole files given
+   * out of time order (newest first, or `day-10` before `day-2` in name order), which the note names (newcomer51 #8).
+   */
+  readonly filesOutOfOrder?: { readonly file: string; readonly after: string; readonly by: number };
 }
 
 const HOUR = 3_600_000;
@@ -44,11 +49,18 @@ export async function latenessOf(batches: AsyncIterable<ShapedRows>, limits: { m
   let lateness = 0;
   let rows = 0;
   let beyond = 0;
+  let lastFile: string | undefined;
+  let filesOutOfOrder: LogLateness["filesOutOfOrder"];
   let where: Location | undefined;
   // Rows by the hour of their instant: a log's hours are few (8,760 a year), whatever its rows.
   const hours = new Map<number, number>();
   for await (const batch of batches) {
     const { base, at, count } = batch;
+    if (count > 0) {
+      const file = batch.source.origin(batch.firstLine + batch.line[0]!).file;
+      if (file !== lastFile && lastFile !== undefined && filesOutOfOrder === undefined && latest - (base + at[0]!) > allowed) filesOutOfOrder = { file, after: lastFile, by: latest - (base + at[0]!) };
+      lastFile = file;
+    }
     rows += count;
     for (let i = 0; i < count; i++) {
       const instant = base + at[i]!;
@@ -68,10 +80,10 @@ export async function latenessOf(batches: AsyncIterable<ShapedRows>, limits: { m
     const last = Math.floor(latest / HOUR);
     let within = 0;
     for (let h = last - span + 1; h <= last && within <= maxHeld; h++) within += hours.get(h) ?? 0;
-    if (within > maxHeld) return { rows, lateness, held: within, whole: false, latest: where, beyond };
+    if (within > maxHeld) return { rows, lateness, held: within, whole: false, latest: where, beyond, ...(filesOutOfOrder === undefined ? {} : { filesOutOfOrder }) };
     await turn();
   }
-  return { rows, lateness, held: mostWithin(hours, spanOf(lateness)), whole: true, latest: where, beyond };
+  return { rows, lateness, held: mostWithin(hours, spanOf(lateness)), whole: true, latest: where, beyond, ...(filesOutOfOrder === undefined ? {} : { filesOutOfOrder }) };
 }
 
 /** The hours a buffer of `lateness` may hold rows of: the lateness, and the hour it starts in. */
@@ -144,7 +156,9 @@ export function lateRowsNote({ allowed, flag, first, maxHeld, found, buffered }:
   const latest = found.whole && found.latest !== undefined ? ` (the latest at ${visible(formatLocation(found.latest))})` : "";
   const late = `rows of the usage came ${found.whole ? "up to" : "at least"} ${latenessText(found.lateness)} late${latest}, later than the lateness allowed (${limit}; ${row})`;
   // How few rows were that late tells a few rows to move from an export otherwise in order (newcomer50 F8).
-  const few = `; of ${found.whole ? "its" : "the first"} ${found.rows.toLocaleString("en-US")} rows${found.whole ? "" : " read"}, ${found.beyond.toLocaleString("en-US")} came later than the lateness allowed`;
+  const files = found.filesOutOfOrder;
+  const order = files === undefined ? "" : `; whole files came out of time order: ${visible(files.file)} begins ${latenessText(files.by)} before the latest row of ${visible(files.after)}, read before it (given in time order, or named so that their names sort by date: day-02, not day-2, the files stream)`;
+  const few = `; of ${found.whole ? "its" : "the first"} ${found.rows.toLocaleString("en-US")} rows${found.whole ? "" : " read"}, ${found.beyond.toLocaleString("en-US")} came later than the lateness allowed${order}`;
   if (!buffered) return `burnrate: note: ${late}; holding rows that late would hold ${found.whole ? "up to" : "more than"} ${found.held.toLocaleString("en-US")} rows, more than the ${most} the buffer holds for it, so ${sorted(found.whole ? "three times" : "twice, part of it three times,")}${few}\n`;
   const once = found.lateness <= MAX_FLAG ? `; --max-lateness ${latenessFlag(found.lateness)} reads this log once` : "";
   return `burnrate: note: ${late}; the log was read again, its rows held up to ${latenessText(found.lateness)} to put them back in time order${once}\n`;
