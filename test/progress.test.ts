@@ -118,6 +118,16 @@ describe("the progress line", () => {
     progress.end();
   });
 
+  it("says the usage is read, finishing, where every byte is read before the replay's last rows (newcomer51 #9)", () => {
+    const { clock, progress } = fake({ totalBytes: 1000 });
+    progress.begin();
+    clock.ms = 4000;
+    clock.bytes = 1000;
+    progress.rows(100);
+    expect(progress.line(clock.ms)).toBe("burnrate: 100 rows, 25 rows/s, the usage read, finishing");
+    progress.end();
+  });
+
   it("shows the sort's share of the log read, then counts the replay from its first row, and gives no estimate past the whole", () => {
     const { progress, clock } = fake({ totalBytes: 1000 });
     progress.begin();

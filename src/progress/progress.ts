@@ -133,6 +133,9 @@ export class Progress implements ReplayProgress {
     const done = this.done();
     // Past the whole (a reader gave up and another starts, temporary runs read back) the estimate means nothing.
     if (done !== undefined && done > 0 && done < 1 && seconds > 0) parts.push(`${Math.floor(done * 100)}%`, `about ${duration((seconds * (1 - done)) / done)} left`);
+    // Every byte read, the reading thread ahead of the replay by up to a million rows: said, where the share and the
+    // time left went missing for the run's last seconds (newcomer51 #9). Past the whole, nothing is said, as above.
+    else if (done === 1 && this.phase === "replaying" && this.count > 0) parts.push("the usage read, finishing");
     const which = replays !== undefined && replays > 1 ? `replay ${this.replay} of ${replays}: ` : this.replay > 1 ? `replay ${this.replay}: ` : "";
     return `burnrate: ${which}${parts.join(", ")}`;
   }
