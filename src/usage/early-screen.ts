@@ -3,7 +3,8 @@ import { isDeepStrictEqual } from "node:util";
 import { temporaryFolder } from "../temporary.js";
 import { lineEnd, MAX_LINE } from "./csv-bytes.js";
 import { Claims, LineReader, type Segment } from "./id-lines.js";
-import { screenThread, warmFor, WORKER_BYTES, type ScreenThread } from "./scan-thread.js";
+import { screenThread, warmFor, type ScreenThread } from "./scan-thread.js";
+import { earlyThreadSize, pieceSize } from "./thread-size.js";
 import type { ScreenAnswer } from "./screen-worker.js";
 
 /**
@@ -18,8 +19,6 @@ import type { ScreenAnswer } from "./screen-worker.js";
  * without it.
  */
 
-/** The pieces the two threads take in turn: small enough that the one done first waits little for the other, large enough that cutting them costs nothing. */
-export const PIECE_BYTES = 4 << 20;
 /** Keys sorted in memory at once (id-screen.ts): 8 MB, and as much again to sort them (more measured as more peak memory beside the replay, which starts while V8 still holds them). */
 export const KEYS_IN_MEMORY = 1 << 20;
 
@@ -49,12 +48,12 @@ export function readEarly(paths: readonly string[]): void {
 function begin(path: string): Begun | undefined {
   if (path === "-" || path.endsWith(".gz")) return undefined;
   const stats = statSync(path);
-  if (!stats.isFile() || stats.size < WORKER_BYTES) return undefined;
+  if (!stats.isFile() || stats.size < earlyThreadSize()) return undefined;
   const segment = layout(path, stats.size);
   if (segment === undefined) return undefined;
   const thread = screenThread();
   if (thread === undefined) return undefined;
-  const cut = pieces([segment], PIECE_BYTES);
+  const cut = pieces([segment], pieceSize(earlyThreadSize()));
   const claims = new Claims();
   const folder = temporaryFolder("burnrate-ids-");
   const answer = thread.screen({ pieces: cut, claims: claims.buffer, keysInMemory: KEYS_IN_MEMORY, folder: folder.path });

@@ -9,7 +9,9 @@ import { KeyRuns, LOWER_KEYS, repeatedIn, screenOf, UPPER_KEYS } from "./key-run
 import type { ColumnMapping } from "./mapping.js";
 import { Claims, GiveUp, joinOrders, LineReader, NO_STAMP, screenClaimed, screenPiece, type Order, type Segment } from "./id-lines.js";
 import { screenThread, type ScreenThread } from "./scan-thread.js";
-import { discardEarly, KEYS_IN_MEMORY, PIECE_BYTES, pieces, takeEarly } from "./early-screen.js";
+import { discardEarly, KEYS_IN_MEMORY, pieces, takeEarly } from "./early-screen.js";
+import { threadSize } from "./thread-bytes.js";
+import { pieceSize } from "./thread-size.js";
 import { addStreamedIds, type StreamedFile } from "./streamed-ids.js";
 
 /**
@@ -41,7 +43,7 @@ export interface ScreenOptions {
   stdinCopy: string | undefined;
   /** Keys sorted in memory before a run goes to disk: KEYS_IN_MEMORY, less in tests of the runs. */
   keysInMemory?: number;
-  /** Rows of at least this many bytes are read on two threads (SPLIT_BYTES; less in tests), in pieces of PIECE_BYTES (less in tests); `here`, all on this thread (see `elsewhere`). */
+  /** Rows of at least this many bytes are read on two threads (the thread's size, thread-size.ts; less in tests), in pieces of half that (less in tests); `here`, all on this thread (see `elsewhere`). */
   splitBytes?: number;
   pieceBytes?: number;
   here?: boolean;
@@ -49,13 +51,13 @@ export interface ScreenOptions {
   formatOf?: FormatOf;
 }
 
-/** Rows of at least this many bytes in all are read here and on the reading thread (below it, starting one costs more than it saves). */
-const SPLIT_BYTES = 8 << 20;
 /** The first read of a file's header: a megabyte a file (the whole of a daily file) was read for its first line. */
 const HEADER_BYTES = 1 << 16;
 
 export async function screenEventIds(files: readonly string[], options: ScreenOptions): Promise<IdScreen | undefined> {
   const keysInMemory = options.keysInMemory ?? KEYS_IN_MEMORY;
+  // Read before any file, so that a size not understood is refused whatever the log holds.
+  const split = options.splitBytes ?? threadSize();
   let keys: KeyRuns | undefined;
   try {
     // One buffer for every file: a megabyte a file of many daily files was garbage that raised the process's memory for the whole run.
@@ -63,13 +65,13 @@ export async function screenEventIds(files: readonly string[], options: ScreenOp
     const { segments, streamed, anyIds, allIds } = await segmentsOf(files, options, buffer);
     if (!anyIds) return undefined;
     const total = segments.reduce((sum, s) => sum + s.to - s.from, 0);
-    if (total < (options.splitBytes ?? SPLIT_BYTES)) {
+    if (total < split) {
       keys = new KeyRuns(keysInMemory);
       for (const file of streamed) await addStreamedIds(file, keys);
       const orders = segments.map((segment) => screenPiece(segment, keys!, buffer));
       return keys.repeated(allIds && orders.reduce(joinOrders, NO_ROWS).ordered);
     }
-    const cut = pieces(segments, options.pieceBytes ?? PIECE_BYTES);
+    const cut = pieces(segments, options.pieceBytes ?? pieceSize(threadSize()));
     // The pass the thread began as the command line was read, when it read the same pieces; else one begun now.
     const begun = await takeEarly(cut, options.keysInMemory === undefined && options.pieceBytes === undefined && options.here !== true);
     const folder = begun?.folder ?? temporaryFolder("burnrate-ids-");

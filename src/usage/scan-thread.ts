@@ -2,10 +2,9 @@ import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { KeyRange } from "./key-runs.js";
+import { earlyThreadSize } from "./thread-size.js";
 import type { MergeAnswer, ScreenAnswer, ScreenSetup, ThreadData, ThreadJob } from "./screen-worker.js";
 
-/** Files at least this large (in all) are scanned on a worker thread: below it, starting one costs more than it saves. */
-export const WORKER_BYTES = 8 << 20;
 
 /**
  * The reading thread, started before it is needed. A worker takes about a
@@ -51,9 +50,9 @@ function takeHanded(): void {
 /** A folder's files the scanner may read: its CSV, JSON Lines and Parquet files, gzipped or not, hidden ones aside (sources.ts expands a folder so). */
 const FOLDER_CSV = /^[^.].*\.(csv|jsonl|ndjson|parquet)(\.gz)?$/i;
 
-/** Start a thread now where the run will likely scan on one: files it may scan of WORKER_BYTES or more in all. */
+/** Start a thread now where the run will likely scan on one: files it may scan of the thread's size or more in all (thread-size.ts). */
 export function warmFor(paths: readonly string[]): void {
-  if (warm === undefined && scannedBytes(paths, false) >= WORKER_BYTES) keepWarm(newThread());
+  if (warm === undefined && scannedBytes(paths, false) >= earlyThreadSize()) keepWarm(newThread());
 }
 
 /** The commands whose action starts the thread (`readEarly`). */
@@ -69,7 +68,7 @@ const REPLAYS = new Set(["statement", "reconcile", "diff"]);
  */
 export function warmEarly(argv: readonly string[], worker: URL): void {
   const paths = usageOf(argv);
-  if (paths === undefined || scannedBytes(paths, true) < WORKER_BYTES) return;
+  if (paths === undefined || scannedBytes(paths, true) < earlyThreadSize()) return;
   const thread = newThread(worker);
   thread.worker.unref();
   (globalThis as Slot)[HANDED] = thread;

@@ -14,7 +14,8 @@ import type { UsageOptions } from "./read.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
 import { mayFallBack, readsAPart } from "./layout19-parts.js";
 import { filesWithBytes } from "./sources.js";
-import { scanWorker, WORKER_BYTES } from "./scan-thread.js";
+import { scanWorker } from "./scan-thread.js";
+import { threadSize } from "./thread-bytes.js";
 import { batchBuffer, readable, RowScanner, type ScanSetup, type ScannedBatch, type ScannedHeader } from "./row-scanner.js";
 import { headerLine, JsonLinesAsCsv, KeptNotes, parquetAsCsv, tellNotes, type ObjectNote, type ScannedFormat } from "./record-lines.js";
 
@@ -286,7 +287,7 @@ async function* scanFile(file: string, options: ScanOptions): AsyncGenerator<Sha
   const notes = new KeptNotes();
   const here = () => scanHere(setup, options, setup.format === "parquet" ? parquetAsCsv(path, setup, notes) : csvOf(setup, bytes(), notes), notes);
   // Compressed or not, a large file is read on the reading thread (stop 41: gzip JSON Lines read here were slower than the plain reader's events).
-  yield* rowsOf(file, setup, size >= WORKER_BYTES && options.scanner !== "here" ? fromWorker({ ...setup, compressed }) : here());
+  yield* rowsOf(file, setup, size >= threadSize() && options.scanner !== "here" ? fromWorker({ ...setup, compressed }) : here());
 }
 
 /**
@@ -298,7 +299,7 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
   const prepared = await Promise.all(files.map((file) => prepare(file, options)));
   const size = prepared.reduce((sum, p) => sum + p.size, 0);
   // The worker reads every file in the first one's zone: files whose mappings give their timestamps other zones are scanned each alone.
-  if (prepared.some((p) => p.compressed || p.setup.zone !== prepared[0]!.setup.zone) || size < WORKER_BYTES || options.scanner === "here") {
+  if (prepared.some((p) => p.compressed || p.setup.zone !== prepared[0]!.setup.zone) || size < threadSize() || options.scanner === "here") {
     yield* rowsOfFiles(files.map((file) => ({ name: file, rows: () => scanFile(file, options) })));
     return;
   }
