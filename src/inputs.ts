@@ -33,6 +33,12 @@ export interface TextInput {
 const YAML_INPUT: TextInput = { limit: YAML_LIMIT, kind: "a YAML file" };
 
 /**
+ * An account file may name every customer of a reseller: 100,000 accounts with a plan each take 2.4 MiB, and
+ * were refused. Parsing takes some 1.5 s a megabyte, so the cap still refuses a log given in its place at once.
+ */
+const ACCOUNT_INPUT: TextInput = { limit: 32 * 1024 * 1024, kind: "an account file" };
+
+/**
  * A whole small input (card, account, mapping, bill) as UTF-8 text, with errors that name the file.
  * Only a regular file (or `-`, standard input) is read, and never more than the input's limit:
  * a device such as /dev/zero, a FIFO with no writer or a folder is refused before it is opened.
@@ -176,7 +182,7 @@ export function loadCard(file: string): RateCard {
 }
 
 export function loadAccount(file: string | undefined): AccountFile | undefined {
-  return file === undefined ? undefined : parseAccount(readText(file), file);
+  return file === undefined ? undefined : parseAccount(readText(file, ACCOUNT_INPUT), file);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -19,6 +19,7 @@ import { statementJson } from "../src/render/statement/json.js";
 import { replayFiles, type Reader } from "../src/replay/replay-files.js";
 import { binaryJson, ROOT } from "./helpers/cli.js";
 import { stamp } from "./helpers/stamp.js";
+import { ON_THREAD, THREAD_BYTES } from "./helpers/thread.js";
 
 // The compact id store (127-bit fingerprints in typed arrays) against a plain Map
 // holding the ids themselves, on random streams: the rule of src/engine/event-ids.ts
@@ -295,17 +296,19 @@ describe("the first pass over the log (id-screen)", () => {
   });
 
   it("reads a large log's later half on a worker thread: a repeat across the halves is found, through the binary", () => {
-    // 9 MB of rows (past the 8 MB that splits them), one a second: ids of the first half again in the second, and twice within the second.
-    const rows = 180_000;
-    const id = (i: number) => (i === 170_000 ? "ev-10" : i === 120_000 ? "ev-5" : i === 179_000 ? "ev-150000" : `ev-${i}`);
+    // 22,500 rows, one a second (some 1.07 MB: past the thread's size that splits them, THREAD_BYTES, in three pieces of the
+    // pass, the last from row 22,075 on): ids of the first half again in the second, and twice within the second.
+    const rows = 22_500;
+    const id = (i: number) => (i === 21_250 ? "ev-10" : i === 15_000 ? "ev-5" : i === 22_375 ? "ev-18750" : `ev-${i}`);
     const start = Date.parse("2026-11-02T00:00:00Z");
     const lines = Array.from({ length: rows }, (_, i) => `${stamp(start + i * 1000)},data_read,1,alpha,${id(i)}\n`);
     const log = file("halves.csv", header + lines.join(""));
     const account = file("halves.yaml", `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 1000000\nanchor: 2026-11-01\ntimezone: UTC\n`);
-    const run = binaryJson(["statement", "--account", account, "--usage", log]) as { events: { duplicates: number }; duplicate_events: { listed: { event_id: string; first: string; repeat: string }[] } };
+    expect(statSync(log).size).toBeGreaterThan(THREAD_BYTES);
+    const run = binaryJson(["statement", "--account", account, "--usage", log], { env: ON_THREAD }) as { events: { duplicates: number }; duplicate_events: { listed: { event_id: string; first: string; repeat: string }[] } };
     expect(run.events.duplicates).toBe(3);
     // Lines: the header is line 1, row i is line i + 2.
-    expect(run.duplicate_events.listed.map((d) => `${d.event_id} ${d.first.split(":").pop()} ${d.repeat.split(":").pop()}`)).toEqual(["ev-5 7 120002", "ev-10 12 170002", "ev-150000 150002 179002"]);
+    expect(run.duplicate_events.listed.map((d) => `${d.event_id} ${d.first.split(":").pop()} ${d.repeat.split(":").pop()}`)).toEqual(["ev-5 7 15002", "ev-10 12 21252", "ev-18750 18752 22377"]);
   }, 120_000);
 
   it("gives up (every id remembered) on what it cannot prove it reads as the readers do, and has nothing to say without ids", async () => {

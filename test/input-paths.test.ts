@@ -59,7 +59,7 @@ describe("a YAML or bill path that is not a regular file", () => {
   });
 
   it("refuses a socket as the account", () => {
-    refused(run(["statement", "--account", socket, "--usage", USAGE]), socket + ":1:1", "not a regular file (expected a YAML file, found a socket)");
+    refused(run(["statement", "--account", socket, "--usage", USAGE]), socket + ":1:1", "not a regular file (expected an account file, found a socket)");
   });
 
   it("refuses a FIFO as the scenario", () => {

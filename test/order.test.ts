@@ -1,10 +1,11 @@
 import fc from "fast-check";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binary, burnrate } from "./helpers/cli.js";
 import { TEST_CARD } from "./helpers/engine.js";
+import { ON_THREAD, THREAD_BYTES } from "./helpers/thread.js";
 
 // Issue 16, the order of rows: a log whose rows come late (within --max-lateness),
 // split into files in any way, shuffled within each day, or out of order past the
@@ -206,9 +207,12 @@ describe("daily files on one worker thread (issue 16)", () => {
     // @ts-expect-error: the bench's generator is a plain ES module without types.
     const { generate } = (await import("../bench/generate.mjs")) as { generate(rows: number, file: string): Promise<void> };
     const whole = join(dir, "bench-whole.csv");
-    await generate(200_000, whole);
+    // The bench's rows take 44 bytes or more (`2026-09-01T01:26:53Z,maps_call,1,p0527,,,,,` and its line end): 23,832 rows
+    // (1,048,576 / 44 = 23,831.3, rounded up) are past the reading thread's size (test/helpers/thread.ts).
+    await generate(Math.ceil(THREAD_BYTES / 44), whole);
+    expect(statSync(whole).size).toBeGreaterThan(THREAD_BYTES);
     const [header, ...rows] = readFileSync(whole, "utf8").trimEnd().split("\n");
-    // Days in order, one file each (10 MB in all: one worker reads them one after another); a middle day
+    // Days in order, one file each (past the thread's size in all: one worker reads them one after another); a middle day
     // with its columns in another order, so its shapes are its own and found again by their values.
     const days = new Map<string, number[]>();
     rows.forEach((row, i) => {
@@ -226,10 +230,12 @@ describe("daily files on one worker thread (issue 16)", () => {
       return file;
     });
     const account = join(dir, "bench-account.yaml");
-    writeFileSync(account, `card: ${join(process.cwd(), "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 48500\nanchor: 2026-09-01\ntimezone: UTC\n`);
+    // An allowance the second cycle's usage passes on its last day, and the third's does not (some 23,500 credits each at this
+    // size; 48,500 at 200,000 rows): rows are refused, and the statement names the first of them (first_line).
+    writeFileSync(account, `card: ${join(process.cwd(), "ratecards/fliplet.yaml")}\nplan: pro\nallowance: 23500\nanchor: 2026-09-01\ntimezone: UTC\n`);
     const base = ["statement", "--account", account, "--format", "json"];
-    const one = binary([...base, "--usage", whole]);
-    const split = binary([...base, ...files.flatMap((f) => ["--usage", f])]);
+    const one = binary([...base, "--usage", whole], { env: ON_THREAD });
+    const split = binary([...base, ...files.flatMap((f) => ["--usage", f])], { env: ON_THREAD });
     expect(one.code, one.stderr).toBe(0);
     expect(split.code, split.stderr).toBe(0);
     expect(one.stdout).toContain("first_line");

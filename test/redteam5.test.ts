@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { binary, burnrate, ROOT } from "./helpers/cli.js";
+import { ON_THREAD, THREAD_BYTES } from "./helpers/thread.js";
 
 const card = ["--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01"];
 const HEADER = "timestamp,meter,quantity,project\n";
@@ -49,9 +50,12 @@ describe("bytes a UTF-8 decoder refuses are found where they are", () => {
     expect(projects).toContain(`p${edges.toString("utf8")}`);
   });
 
-  it("in a file of 8 MB or more (read on a worker) and in an account file", () => {
-    const rows = Math.ceil(9_000_000 / ROW.length);
-    const big = binary(["statement", ...card, "--usage", usageWith(Buffer.from([0xed, 0xa0, 0xbd]), rows)]);
+  it("in a file past the thread's size (read on a worker) and in an account file", () => {
+    // Rows enough to pass the thread's size by an eighth (9,000,000 bytes passed the default 8 MB by some 7%): the bad row is read on the thread.
+    const rows = Math.ceil((THREAD_BYTES + THREAD_BYTES / 8) / ROW.length);
+    const usage = usageWith(Buffer.from([0xed, 0xa0, 0xbd]), rows);
+    expect(statSync(usage).size).toBeGreaterThan(THREAD_BYTES);
+    const big = binary(["statement", ...card, "--usage", usage], { env: ON_THREAD });
     expect(big.code).toBe(2);
     expect(big.stderr).toContain(`usage.csv:${rows + 2}:${AFTER_P}: file is not UTF-8 (expected UTF-8 text, found the byte 0xed)`);
     const account = join(folder(), "account.yaml");

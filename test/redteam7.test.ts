@@ -5,20 +5,28 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { binary, burnrate, ROOT } from "./helpers/cli.js";
 import { stamp } from "./helpers/stamp.js";
+import { ON_THREAD, PIECE_BYTES } from "./helpers/thread.js";
 
-// Red team of the ids' first pass in 4 MB pieces on two threads, begun on the
+// Red team of the ids' first pass in pieces (half the thread's size) on two threads, begun on the
 // reading thread as the command line is read (src/usage/early-screen.ts,
 // id-screen.ts, scan-thread.ts), and of the target groups' tree
-// (src/engine/target-groups.ts). The logs are 9 MB or more, so the worker
+// (src/engine/target-groups.ts). The binary is given the tests' thread size
+// (ON_THREAD, test/helpers/thread.ts) and the logs pass it, so the worker
 // paths are taken; each expectation is counted here from the rows written
 // (distinct ids, quantities), never taken from burnrate's output.
 
 const CARD = join(ROOT, "ratecards/fliplet.yaml");
 const START = Date.parse("2026-11-02T00:00:00Z");
-const PIECE = 4 << 20;
+/**
+ * The pieces at the default thread size (8 MB), of the one test here that reads its log so, the first. The early thread
+ * reads pieces from the moment the command line is read, and by the time this thread gets to the pass it has read all
+ * of a log of 1.5 MB (and all but a piece of logs of 3 and 6 MB, measured at the tests' size): only in a log of 10 MB or
+ * so do both threads read pieces, whatever their size.
+ */
+const DEFAULT_PIECE = 4 << 20;
 
 const made: string[] = [];
-/** A folder for one test's logs (about 11 MB each), removed after the file's tests. */
+/** A folder for one test's logs (about 1.5 MB each, 12 MB for the first test), removed after the file's tests. */
 function folder(): string {
   const dir = mkdtempSync(join(tmpdir(), "burnrate-redteam7-"));
   made.push(dir);
@@ -71,9 +79,9 @@ function expected(all: readonly Row[], window?: number): { read: number; duplica
   return { read: all.length, duplicates, total: part === "" ? String(whole) : `${whole}.${part}` };
 }
 
-/** The statement of the log in `dir` (its account file there), through the binary: its rows read and repeated, and its first cycle's total. */
-function replayed(dir: string, args: readonly string[], input?: string): { read: number; duplicates: number; total: string } {
-  const run = binary([...STATEMENT, "--account", account(dir), ...args], { cwd: dir, input });
+/** The statement of the log in `dir` (its account file there), through the binary at the tests' thread size (or `env`'s): its rows read and repeated, and its first cycle's total. */
+function replayed(dir: string, args: readonly string[], input?: string, env: Record<string, string> = ON_THREAD): { read: number; duplicates: number; total: string } {
+  const run = binary([...STATEMENT, "--account", account(dir), ...args], { cwd: dir, input, env });
   expect(run.stderr).toBe("");
   expect(run.code).toBe(0);
   return figures(run.stdout);
@@ -93,16 +101,16 @@ function csv(all: readonly Row[], options: { header?: string; line?: (row: Row, 
   return parts.join("");
 }
 
-/** The indexes of the rows whose line holds a byte at `header + k * PIECE` (where the pass cuts near), and the rows either side. */
-function atPieceEnds(header: number, lines: readonly string[]): Set<number> {
+/** The indexes of the rows whose line holds a byte at `header + k * piece` (where the pass cuts near), and the rows either side. */
+function atPieceEnds(header: number, lines: readonly string[], piece = PIECE_BYTES): Set<number> {
   const marks = new Set<number>();
   let offset = header;
-  let next = header + PIECE;
+  let next = header + piece;
   for (let i = 0; i < lines.length; i++) {
     const end = offset + Buffer.byteLength(lines[i]!);
     if (end > next) {
       for (const j of [i - 1, i, i + 1]) marks.add(j);
-      next += PIECE;
+      next += piece;
     }
     offset = end;
   }
@@ -111,49 +119,57 @@ function atPieceEnds(header: number, lines: readonly string[]): Set<number> {
 
 const STATEMENT = ["statement", "--no-progress", "--format", "json"];
 
+/** `count` rows: a row in seven repeats the row before (one piece), a row in five from `back` on repeats the row `back` before (past a piece's size: other pieces, either thread's). */
+function repeatingRows(count: number, back: number): Row[] {
+  return rows(count, (i, ids) => {
+    if (i % 7 === 1) return ids[i - 1];
+    if (i >= back && i % 5 === 0) return ids[i - back];
+    return undefined;
+  });
+}
+
 describe("the ids' first pass in pieces on two threads, against counts made here", () => {
-  /** 250,000 rows (11 MB, three pieces and more): a row in seven repeats the row before (one piece), a row in five from 100,000 on repeats the row 100,000 before (other pieces, either thread's). */
+  /**
+   * repeatingRows(31,250, 12,500): some 1.5 MB, three pieces (two of PIECE_BYTES and a shorter one), the row 12,500
+   * before some 590 KB before, past a piece's size.
+   */
   let log: { rows: Row[]; text: string } | undefined;
   /** Made once for the file (the rows, and the log's text as csv() writes them); each call gives rows of its own to change. */
-  const pristine = () =>
-    (log ??= ((all) => ({ rows: all, text: csv(all) }))(
-      rows(250_000, (i, ids) => {
-        if (i % 7 === 1) return ids[i - 1];
-        if (i >= 100_000 && i % 5 === 0) return ids[i - 100_000];
-        return undefined;
-      }),
-    ));
+  const pristine = () => (log ??= ((all) => ({ rows: all, text: csv(all) }))(repeatingRows(31_250, 12_500)));
   const repeating = () => pristine().rows.map((r) => ({ ...r }));
 
   it("finds repeats within a piece, across pieces and threads, and on the lines where the pieces are cut", () => {
+    // At the default thread size, as before BURNRATE_THREAD_MB: both threads read pieces of the pass only in a log of
+    // 10 MB or so (DEFAULT_PIECE). 250,000 rows: 12 MB, three pieces (the last 3.7 MB), the row 100,000 before some
+    // 4.8 MB before.
     const dir = folder();
-    const all = repeating();
+    const all = repeatingRows(250_000, 100_000);
     const lines = all.map((r) => `${stamp(r.at)},data_read,${r.quantity},alpha,${r.id}\n`);
     // The lines around each 4 MB mark (where a piece ends mid-line, moved to the line's end) share one id.
     const header = "timestamp,meter,quantity,project,event_id\n";
-    for (const i of atPieceEnds(Buffer.byteLength(header), lines)) all[i]!.id = "ev-boundary";
+    for (const i of atPieceEnds(Buffer.byteLength(header), lines, DEFAULT_PIECE)) all[i]!.id = "ev-boundary";
     writeFileSync(join(dir, "usage.csv"), csv(all));
     const want = expected(all);
     expect(want.duplicates).toBeGreaterThan(60_000);
-    expect(replayed(dir, ["--usage", "usage.csv"])).toEqual(want);
+    expect(replayed(dir, ["--usage", "usage.csv"], undefined, {})).toEqual(want);
   }, 60_000);
 
   it("falls back alike where a quote and a carriage return appear only in a late piece (csv-parse reads the log)", () => {
     const dir = folder();
     const all = repeating();
-    // A quoted id and a CRLF line near the end: the first pass gives up there, after both threads have read pieces.
+    // A quoted id and a CRLF line near the end (in the last piece): the first pass gives up there, after the pieces before it are read.
     writeFileSync(
       join(dir, "usage.csv"),
-      csv(all, { line: (r, i) => `${stamp(r.at)},data_read,${r.quantity},alpha,${i === 240_000 ? `"${r.id}"` : r.id}${i === 245_000 ? "\r" : ""}` }),
+      csv(all, { line: (r, i) => `${stamp(r.at)},data_read,${r.quantity},alpha,${i === 30_000 ? `"${r.id}"` : r.id}${i === 30_625 ? "\r" : ""}` }),
     );
     expect(replayed(dir, ["--usage", "usage.csv"])).toEqual(expected(all));
-    // csv-parse reads the whole log again (some 8 CPU seconds): past 60 s on a loaded machine.
-  }, 120_000);
+  }, 60_000);
 
   it("reads a CRLF log with a byte-order mark and its event_id first, beside a log without ids", () => {
     const dir = folder();
-    const withIds = rows(130_000, (i, ids) => (i >= 60_000 && i % 4 === 0 ? ids[i - 60_000] : undefined));
-    const without = rows(100_000, () => "", START + 200_000 * 1000);
+    // Some 1.27 MB in all (the CRLF log 0.78 MB), past the thread's size: the two are scanned on the thread, one after the other.
+    const withIds = rows(16_250, (i, ids) => (i >= 7_500 && i % 4 === 0 ? ids[i - 7_500] : undefined));
+    const without = rows(12_500, () => "", START + 25_000 * 1000);
     writeFileSync(join(dir, "a.csv"), csv(withIds, { header: "event_id,timestamp,meter,quantity,project", line: (r) => `${r.id},${stamp(r.at)},data_read,${r.quantity},alpha`, eol: "\r\n", bom: true }));
     writeFileSync(join(dir, "b.csv"), csv(without, { header: "timestamp,meter,quantity,project", line: (r) => `${stamp(r.at)},data_read,${r.quantity},alpha` }));
     expect(replayed(dir, ["--usage", "a.csv", "--usage", "b.csv"])).toEqual(expected([...withIds, ...without]));
@@ -162,7 +178,7 @@ describe("the ids' first pass in pieces on two threads, against counts made here
   it("drops the pass begun on the header's event_id column where --map reads the ids from another", () => {
     const dir = folder();
     // event_id unique on every row (ignored); req repeats every third row's id two rows on.
-    const all = rows(220_000, (i) => (i % 3 === 2 ? `r-${i - 2}` : `r-${i}`));
+    const all = rows(27_500, (i) => (i % 3 === 2 ? `r-${i - 2}` : `r-${i}`));
     writeFileSync(
       join(dir, "usage.csv"),
       csv(all, { header: "timestamp,meter,quantity,project,event_id,req", line: (r, i) => `${stamp(r.at)},data_read,${r.quantity},alpha,u-${i},${r.id}` }),
@@ -175,7 +191,7 @@ describe("the ids' first pass in pieces on two threads, against counts made here
     const all = repeating();
     const header = "timestamp,meter,quantity,project,event_id\n";
     const lines = all.map((r) => `${stamp(r.at)},data_read,${r.quantity},alpha,${r.id}\n`);
-    // The row after each line that holds a 4 MB mark starts a piece: an hour earlier, with the id of the row ten minutes before it.
+    // The row after each line that holds a piece's mark starts a piece: an hour earlier, with the id of the row ten minutes before it.
     const marks = [...atPieceEnds(Buffer.byteLength(header), lines)].filter((_, i) => i % 3 === 1);
     expect(marks.length).toBe(2);
     for (const k of marks) {
@@ -195,27 +211,28 @@ describe("the ids' first pass in pieces on two threads, against counts made here
     expect(replayed(dir, ["--usage", "-"], pristine().text)).toEqual(expected(all));
   }, 60_000);
 
-  it("keeps an id for --dedupe-window only: a repeat a second later is one, a day later is not", () => {
+  it("keeps an id for --dedupe-window only: a repeat a second later is one, hours later is not", () => {
     const dir = folder();
     const all = repeating();
     writeFileSync(join(dir, "usage.csv"), pristine().text);
     const want = expected(all, 3_600_000);
-    // Only the repeats of the row before: rows 1, 8, ..., 249,999, 35,715 of them.
-    expect(want.duplicates).toBe(35_715);
+    // Only the repeats of the row before (those of the row 12,500 before are 12,500 s, some 3.5 hours, later): rows 1, 8, ...,
+    // 31,249, (31,249 - 1) / 7 + 1 = 4,465 of them.
+    expect(want.duplicates).toBe(4_465);
     expect(replayed(dir, ["--usage", "usage.csv", "--dedupe-window", "1h"])).toEqual(want);
   }, 60_000);
 });
 
 describe("the early thread when the run ends before reading, or cannot write its runs", () => {
-  /** The log's text, made once for the three tests (each writes it in a folder of its own). */
+  /** The log's text (27,500 rows, some 1.3 MB: past the thread's size), made once for the three tests (each writes it in a folder of its own). */
   let idLog: string | undefined;
-  const bigIdLog = (dir: string) => writeFileSync(join(dir, "usage.csv"), (idLog ??= csv(rows(220_000, (i, ids) => (i % 2 === 1 ? ids[i - 1] : undefined)))));
+  const bigIdLog = (dir: string) => writeFileSync(join(dir, "usage.csv"), (idLog ??= csv(rows(27_500, (i, ids) => (i % 2 === 1 ? ids[i - 1] : undefined)))));
 
   it("leaves no temporary folder behind on an unknown plan", () => {
     const dir = folder();
     const tmp = folder();
     bigIdLog(dir);
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv", "--plan", "nosuch"], { cwd: dir, env: { TMPDIR: tmp } });
+    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv", "--plan", "nosuch"], { cwd: dir, env: { ...ON_THREAD, TMPDIR: tmp } });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe('burnrate: error: --plan: unknown plan "nosuch" (expected one of free, pro, found "nosuch")\n');
@@ -227,7 +244,7 @@ describe("the early thread when the run ends before reading, or cannot write its
     bigIdLog(dir);
     const notAFolder = join(dir, "not-a-folder");
     writeFileSync(notAFolder, "");
-    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv"], { cwd: dir, env: { TMPDIR: notAFolder } });
+    const run = binary([...STATEMENT, "--account", account(dir), "--usage", "usage.csv"], { cwd: dir, env: { ...ON_THREAD, TMPDIR: notAFolder } });
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toBe(
@@ -242,7 +259,7 @@ describe("the early thread when the run ends before reading, or cannot write its
     account(dir);
     const child = spawn(process.execPath, [join(ROOT, "bin/burnrate"), ...STATEMENT, "--account", "account.yaml", "--usage", "usage.csv"], {
       cwd: dir,
-      env: { ...process.env, TMPDIR: tmp, NO_COLOR: "1" },
+      env: { ...process.env, ...ON_THREAD, TMPDIR: tmp, NO_COLOR: "1" },
     });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));

@@ -7,6 +7,7 @@ import { loadCard } from "../src/inputs.js";
 import { statementJson } from "../src/render/statement/json.js";
 import { replayFiles, type Reader } from "../src/replay/replay-files.js";
 import { binary, burnrate, ROOT } from "./helpers/cli.js";
+import { ON_THREAD, THREAD_BYTES } from "./helpers/thread.js";
 
 // Usage read safely (issue 15): a file named twice by a link, a log of 10,000
 // columns, and the new header and line-ending rules alike on every reader.
@@ -46,9 +47,9 @@ describe("the same usage file twice", () => {
 });
 
 describe("a usage log of 10,000 columns", () => {
-  // 300 rows of 10,000 columns (9 MB) and 480 of the ignored ones (10 MB): past the 8 MB from which a file is scanned on a worker thread
-  // (which loads from dist/: these run the built binary).
-  it("reads 300 rows at one instant with every column a dimension of the meter", () => {
+  // Rows of 10,000 columns past the size from which a file is scanned on a worker thread (test/helpers/thread.ts; the thread
+  // loads from dist/: these run the built binary).
+  it("reads rows at one instant with every column a dimension of the meter, past the thread's size", () => {
     const dir = folder();
     const columns = Array.from({ length: 9996 }, (_, i) => `c${i}`);
     // A card whose data_read line is keyed by every column: each row's 10,000 dimensions are read and compared.
@@ -56,31 +57,35 @@ describe("a usage log of 10,000 columns", () => {
     expect(card).toContain("c9995]");
     writeFileSync(join(dir, "card.yaml"), card);
     const rows = [["timestamp", "meter", "quantity", "project", ...columns].join(",")];
-    for (let r = 0; r < 300; r++) rows.push(["2026-11-02T10:00:00Z", "data_read", "1", "alpha", ...columns.map((_, i) => `v${(i + r) % 3}`)].join(","));
+    // A row's 9,996 cells take 3 bytes each ("v0,"): 36 rows, a multiple of 3, are past the thread's size (3 × ⌈1,048,576 / (3 × 3 × 9,996)⌉ = 3 × ⌈11.66⌉ = 36).
+    const count = 3 * Math.ceil(THREAD_BYTES / (3 * 3 * columns.length));
+    for (let r = 0; r < count; r++) rows.push(["2026-11-02T10:00:00Z", "data_read", "1", "alpha", ...columns.map((_, i) => `v${(i + r) % 3}`)].join(","));
     writeFileSync(join(dir, "usage.csv"), `${rows.join("\n")}\n`);
-    expect(statSync(join(dir, "usage.csv")).size).toBeGreaterThan(8 << 20);
-    const run = binary(["statement", "--card", "card.yaml", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json", "--usage", "usage.csv"], { cwd: dir });
+    expect(statSync(join(dir, "usage.csv")).size).toBeGreaterThan(THREAD_BYTES);
+    const run = binary(["statement", "--card", "card.yaml", "--plan", "pro", "--anchor", "2026-11-01", "--format", "json", "--usage", "usage.csv"], { cwd: dir, env: ON_THREAD });
     expect(run.code, run.stderr).toBe(0);
     const cycle = JSON.parse(run.stdout).accounts[0].cycles[0];
-    // Rows fall into three lines by r mod 3 (100 rows each), 0.01 a read.
-    expect(cycle.lines.map((l: { quantity: string }) => l.quantity).sort()).toEqual(["100", "100", "100"]);
-    expect(cycle.total).toBe("3");
+    // Rows fall into three lines by r mod 3 (36 / 3 = 12 rows each), 0.01 a read: 36 × 0.01 = 0.36.
+    expect(cycle.lines.map((l: { quantity: string }) => l.quantity).sort()).toEqual(["12", "12", "12"]);
+    expect(cycle.total).toBe("0.36");
     expect(cycle.lines[0].dimensions.c9995).toMatch(/^v[012]$/);
   }, 120_000);
 
-  it("reads 480 rows whose 9,996 extra columns the mapping ignores", () => {
+  it("reads rows whose 9,996 extra columns the mapping ignores, past the thread's size", () => {
     const dir = folder();
     const columns = Array.from({ length: 9996 }, (_, i) => `extra${i}`);
     const rows = [["timestamp", "meter", "quantity", "project", ...columns].join(",")];
-    for (let r = 0; r < 480; r++) rows.push([`2026-11-02T10:${String(Math.floor(r / 60) % 60).padStart(2, "0")}:${String(r % 60).padStart(2, "0")}Z`, "data_read", "2", `p${r % 4}`, ...columns.map(() => "x")].join(","));
+    // A row's 9,996 extra cells take 2 bytes each ("x,"): 56 rows, a multiple of 4, are past the thread's size (4 × ⌈1,048,576 / (4 × 2 × 9,996)⌉ = 4 × ⌈13.11⌉ = 56).
+    const count = 4 * Math.ceil(THREAD_BYTES / (4 * 2 * columns.length));
+    for (let r = 0; r < count; r++) rows.push([`2026-11-02T10:${String(Math.floor(r / 60) % 60).padStart(2, "0")}:${String(r % 60).padStart(2, "0")}Z`, "data_read", "2", `p${r % 4}`, ...columns.map(() => "x")].join(","));
     writeFileSync(join(dir, "usage.csv"), `${rows.join("\n")}\n`);
-    expect(statSync(join(dir, "usage.csv")).size).toBeGreaterThan(8 << 20);
+    expect(statSync(join(dir, "usage.csv")).size).toBeGreaterThan(THREAD_BYTES);
     writeFileSync(join(dir, "usage.csv.mapping.yaml"), `ignore_columns: [${columns.join(", ")}]\n`);
-    const run = binary([...STATEMENT, "--usage", "usage.csv"], { cwd: dir });
+    const run = binary([...STATEMENT, "--usage", "usage.csv"], { cwd: dir, env: ON_THREAD });
     expect(run.code, run.stderr).toBe(0);
     const cycle = JSON.parse(run.stdout).accounts[0].cycles[0];
-    // 480 reads of 2 at 0.01, in four projects of 120 rows; no ignored column becomes a dimension.
-    expect(cycle.total).toBe("9.6");
+    // 56 reads of 2 at 0.01 (56 × 2 × 0.01 = 1.12), in four projects of 56 / 4 = 14 rows; no ignored column becomes a dimension.
+    expect(cycle.total).toBe("1.12");
     expect(cycle.lines.map((l: { dimensions: Record<string, string> }) => Object.keys(l.dimensions))).toEqual([["project"], ["project"], ["project"], ["project"]]);
   }, 120_000);
 });

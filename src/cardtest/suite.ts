@@ -1,9 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { AccountFile } from "../account/account.js";
-import { parseAccount } from "../account/account.js";
 import { UserError, shown, type Location } from "../errors.js";
-import { loadCard, readText } from "../inputs.js";
+import { loadAccount, loadCard, readText } from "../inputs.js";
 import type { RateCard } from "../ratecard/types.js";
 import { cardVersions } from "../ratecard/versions.js";
 import { decodeYaml } from "../yaml/codec.js";
@@ -95,7 +94,7 @@ function accountOf(suite: Suite, index: number): AccountFile | undefined {
   if (typeof account === "string") {
     const file = relativeTo(suite.file, account);
     if (!existsSync(file)) throw new UserError("no such account file", suite.at(["cases", index, "account"]), "an account file relative to the tests file, or the account written inline", shown(file));
-    return parseAccount(readText(file), file);
+    return loadAccount(file);
   }
   return { file: suite.file, doc: account, at: (path) => suite.at(["cases", index, "account", ...path]) };
 }

@@ -18,6 +18,7 @@ import type { Io } from "../io.js";
 import { formatExact, type Decimal } from "../money.js";
 import type { Zone } from "../time.js";
 import { checkDestination, emit } from "../output.js";
+import type { RunInput } from "../output-target.js";
 import type { RateCard } from "../ratecard/types.js";
 import { chooseFormat, colorFor, FORMATS } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
@@ -57,6 +58,26 @@ function settingsFor(card: RateCard, account: AccountFile | undefined, flags: Ac
   }
 }
 
+/**
+ * Both cards and each replay's settings, the account file's warnings said. The account file is let go here, not held
+ * through both replays (account-inputs.ts).
+ */
+function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { base: RateCard; card: RateCard; baseAsReplayed: RateCard; baseSettings: AccountSettings; cardSettings: AccountSettings; inputs: RunInput[] } {
+  const account = loadAccount(options.account);
+  const base = loadCardFor(options.base, undefined);
+  const card = loadCardFor(options.card, account);
+  // The base replays with the meters and the price table values (a model, a provider) the change adds at 0; the card
+  // changes and priced lines read the cards as written.
+  const baseAsReplayed = withPricesAtZero(withMetersAtZero(base, addedMeters(base, card), card), card);
+  const inputs = replayRunInputs(options, account, { "--base": options.base });
+  // Refused before two replays, which may take long; checked again when the report is written.
+  checkDestination({ path: options.output, inputs });
+  const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");
+  const cardSettings = settingsFor(card, account, flags, "new");
+  for (const warning of accountWarnings(account, flags)) io.stderr.write(visibleLines(warning));
+  return { base, card, baseAsReplayed, baseSettings, cardSettings, inputs };
+}
+
 /** Replay one usage log through two versions of a card, with the one engine, and show what changes. */
 export async function diff(options: DiffOptions, io: Io): Promise<void> {
   checkRereadable(options.usage, "a regular usage file (it is replayed once per card), not a pipe: diff cannot take one, nor standard input (--usage -), so save it to a file first");
@@ -68,25 +89,14 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   };
   const gates = GATE_FLAGS.flatMap((flag) => (given[flag] === undefined ? [] : [{ flag, limit: given[flag]! }]));
   const format = chooseFormat(options.format, options.output, FORMATS, io);
-  const account = loadAccount(options.account);
-  const base = loadCardFor(options.base, undefined);
-  const card = loadCardFor(options.card, account);
-  // The base replays with the meters and the price table values (a model, a provider) the change adds at 0; the card
-  // changes and priced lines read the cards as written.
-  const baseAsReplayed = withPricesAtZero(withMetersAtZero(base, addedMeters(base, card), card), card);
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
+  const { base, card, baseAsReplayed, baseSettings, cardSettings, inputs } = cardsAndSettings(options, flags, io);
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
   // The rows a mapping's skip_rows: leaves out are said on stderr, once: the second replay counts them again.
   const skipped = new SkippedRows([options.account, options.card, options.base, options.mapping]);
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [baseAsReplayed, card], progress, maxLateness: options.maxLateness, skipped };
 
-  const inputs = replayRunInputs(options, account, { "--base": options.base });
-  // Refused before two replays, which may take long; checked again when the report is written.
-  checkDestination({ path: options.output, inputs });
-  const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");
-  const cardSettings = settingsFor(card, account, flags, "new");
-  for (const warning of accountWarnings(account, flags)) io.stderr.write(visibleLines(warning));
   let before: Statement, after: Statement;
   try {
     [before, after] = await replayBoth((c) => replayFiles(c, c === baseAsReplayed ? baseSettings : cardSettings, input), baseAsReplayed, card);

@@ -1,10 +1,10 @@
-import { accountWarnings, resolveAccount } from "../account/account.js";
 import { periodCopyNotes, sparseCycleNotes } from "../reconcile/sparse-cycle.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
+import { checkRereadable, type ReplayInputOptions } from "../inputs.js";
+import { accountInputs } from "./account-inputs.js";
 import type { Io } from "../io.js";
 import { ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
@@ -19,7 +19,6 @@ import { reconcileJson } from "../render/reconcile/json.js";
 import { reconcileBlocks } from "../render/reconcile/report.js";
 import { formatInstant } from "../time.js";
 import { render } from "../render/shared/reporters.js";
-import { replayRunInputs } from "./run-inputs.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
 import { progressFor } from "../progress/progress.js";
 import { fallbackMissWarnings } from "./fallback-warnings.js";
@@ -43,11 +42,8 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const format = chooseFormat(options.format, options.output, WITH_HTML, io);
   checkRereadable(options.usage, "a regular usage file (a boundary check reads it again), not a pipe: reconcile cannot take one, nor standard input (--usage -), so save it to a file first");
   const tolerance = { absolute: options.tolerance ?? ZERO, percent: options.tolerancePercent ?? ZERO };
-  const account = loadAccount(options.account);
-  const card = loadCardFor(options.card, account);
-  const settings = resolveAccount(card, account, options);
-  for (const warning of accountWarnings(account, options)) io.stderr.write(visibleLines(warning));
-  const inputs = replayRunInputs(options, account, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
+  const { card, settings, inputs, warnings } = accountInputs(options, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
+  for (const warning of warnings) io.stderr.write(visibleLines(warning));
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const progress = progressFor(io, options.usage, options);

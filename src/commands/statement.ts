@@ -1,7 +1,7 @@
-import { accountWarnings, resolveAccount } from "../account/account.js";
 import { visibleLines } from "../render/shared/escape.js";
 import type { LedgerEntry } from "../engine/types.js";
-import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
+import type { ReplayInputOptions } from "../inputs.js";
+import { accountInputs } from "./account-inputs.js";
 import type { Io } from "../io.js";
 import { checkDestination, emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/charts/ledger.js";
@@ -12,7 +12,6 @@ import type { RenderContext } from "../render/shared/context.js";
 import { markdownChunks, terminalChunks, toMarkdown, toTerminal } from "../render/shared/document.js";
 import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
 import { render, type Reporters } from "../render/shared/reporters.js";
-import { replayRunInputs } from "./run-inputs.js";
 import { statementHtml } from "../render/statement/html.js";
 import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger/report.js";
 import { statementCsv } from "../render/statement/csv.js";
@@ -20,7 +19,7 @@ import { statementJsonText } from "../render/statement/json-text.js";
 import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
-import { lookalikeAccounts, lookalikeWarning, unnamedAccountsNote } from "../account/lookalikes.js";
+import { lookalikeAccounts, lookalikeWarnings, unnamedAccountsNote } from "../account/lookalikes.js";
 import { noRowsNote } from "./no-rows-note.js";
 import { repeatsNote } from "./repeats-note.js";
 import { spilloverNote } from "./spillover-note.js";
@@ -44,14 +43,11 @@ export interface StatementOptions extends ReplayInputOptions {
 
 export async function statement(options: StatementOptions, io: Io): Promise<void> {
   const format = chooseFormat(options.format, options.output, options.ledger ? FORMATS : WITH_HTML, io);
-  const account = loadAccount(options.account);
-  const card = loadCardFor(options.card, account);
-  const settings = resolveAccount(card, account, options);
+  const { card, settings, inputs, warnings } = accountInputs(options);
   // Refused before the replay where it can be (a bad date, FROM after THROUGH, a date before the anchor).
   const period = options.cycle === undefined ? undefined : askedPeriod(options.cycle, settings);
-  for (const warning of accountWarnings(account, options)) io.stderr.write(visibleLines(warning));
+  for (const warning of warnings) io.stderr.write(visibleLines(warning));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
-  const inputs = replayRunInputs(options, account);
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const progress = progressFor(io, options.usage, options);
@@ -81,9 +77,11 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const result = await replayFiles(card, settings, input, entries ?? burn).finally(() => progress.end());
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(visibleLines(note));
   // A named account's cycles are read only where a usage account is a character from its name.
-  const idle = (named: string) => !(result.accounts.find((a) => a.account === named)?.cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0) ?? false);
+  // By name, not found in the list each time: a file naming 100,000 accounts asked 100,000 times.
+  const byName = new Map(result.accounts.map((a) => [a.account, a]));
+  const idle = (named: string) => !(byName.get(named)?.cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0) ?? false);
   const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account), idle);
-  for (const lookalike of lookalikes) io.stderr.write(lookalikeWarning(settings, lookalike));
+  for (const warning of lookalikeWarnings(settings, lookalikes)) io.stderr.write(warning);
   const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes);
   if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });

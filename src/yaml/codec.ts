@@ -3,6 +3,7 @@ import { nearest } from "../nearest.js";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 import { layoutError, onePerPlace, strayListItem } from "./layout-errors.js";
+import { nodeAt } from "./node-at.js";
 
 /**
  * A codec reads one part of a YAML document into a typed value, reporting every
@@ -319,9 +320,9 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
       return {
         value,
         at(path) {
-          let node: unknown = doc.getIn(path, true);
-          for (let cut = path.length - 1; (node === undefined || node === null) && cut >= 0; cut--) node = doc.getIn(path.slice(0, cut), true);
-          return locate((node ?? doc.contents) as Node, ctx);
+          let node = nodeAt(doc.contents, path);
+          for (let cut = path.length - 1; node === undefined && cut >= 0; cut--) node = nodeAt(doc.contents, path.slice(0, cut));
+          return locate(node ?? doc.contents!, ctx);
         },
       };
     }

@@ -98,8 +98,8 @@ export function binary(args: readonly string[], options: Omit<RunOptions, "termi
 }
 
 /** `binary`, parsing JSON stdout, failing loudly with stderr when the command did not succeed. */
-export function binaryJson<T = any>(args: readonly string[]): T {
-  const run = binary([...args, "--format", "json"]);
+export function binaryJson<T = any>(args: readonly string[], options: Omit<RunOptions, "terminal"> = {}): T {
+  const run = binary([...args, "--format", "json"], options);
   if (run.code !== 0) throw new Error(`burnrate ${args.join(" ")} exited ${run.code}:\n${run.stderr}`);
   return JSON.parse(run.stdout) as T;
 }
