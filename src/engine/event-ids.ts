@@ -113,7 +113,7 @@ export class SeenEventIds {
   /** Where the row's id was first seen in its account and meter, when the row repeats it; if it does not, the id is now known from the row's origin. */
   firstSeen(row: IdRow): Location | undefined {
     const { eventId, account, meter, origin, at } = row;
-    if (eventId === undefined || this.screen?.repeated.length === 0) return undefined;
+    if (eventId === undefined || blankText(eventId) || this.screen?.repeated.length === 0) return undefined;
     const length = utf8Of(eventId);
     if (this.once(scratch, 0, length)) return undefined;
     printBytes(scratch, 0, length);
@@ -126,7 +126,7 @@ export class SeenEventIds {
 
   /** Whether a row of this id may repeat an earlier row's: it has one, and the first pass did not find it on one row only. Changes nothing. */
   mayRepeat(eventId: string | undefined): boolean {
-    if (eventId === undefined || this.screen?.repeated.length === 0) return false;
+    if (eventId === undefined || blankText(eventId) || this.screen?.repeated.length === 0) return false;
     return !this.once(scratch, 0, utf8Of(eventId));
   }
 
@@ -134,7 +134,7 @@ export class SeenEventIds {
   rowRepeats(ids: EventIdColumn, i: number, owner: { account: string; meter: string }, at: Instant): boolean {
     if (this.screen?.repeated.length === 0) return false;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
-    if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return false;
+    if (blankBytes(ids.bytes, from, ids.ends[i]!) || this.once(ids.bytes, from, ids.ends[i]!)) return false;
     printBytes(ids.bytes, from, ids.ends[i]!);
     printOwner(owner.account, owner.meter);
     return this.repeatsAt(this.slot(), at);
@@ -146,7 +146,7 @@ export class SeenEventIds {
     const { ids, index: i } = row;
     const from = i === 0 ? 0 : ids.ends[i - 1]!;
     // Where it is is asked only of an id that may repeat: most ids are on one row.
-    if (ids.ends[i]! === from || this.once(ids.bytes, from, ids.ends[i]!)) return;
+    if (blankBytes(ids.bytes, from, ids.ends[i]!) || this.once(ids.bytes, from, ids.ends[i]!)) return;
     printBytes(ids.bytes, from, ids.ends[i]!);
     printOwner(row.account, row.meter);
     const origin = row.source.origin(row.line);
@@ -334,11 +334,26 @@ function avalanche(lane: number): number {
   return lane ^ (lane >>> 16);
 }
 
+/**
+ * An id of spaces and tabs alone, or empty, is no id: an export that writes an empty cell as a space made every such
+ * row a repeat of the first, dropped without a word (red51 #7). The first byte decides for nearly every id.
+ */
+function blankBytes(bytes: Uint8Array, from: number, to: number): boolean {
+  for (let k = from; k < to; k++) if (bytes[k] !== 0x20 && bytes[k] !== 0x09) return false;
+  return true;
+}
+
+/** `blankBytes` of an id read as text. */
+function blankText(id: string): boolean {
+  for (let k = 0; k < id.length; k++) if (id.charCodeAt(k) !== 0x20 && id.charCodeAt(k) !== 0x09) return false;
+  return true;
+}
+
 /** Whether rows `i` of `a` and `j` of `b` carry the same id (both having one). */
 export function sameEventId(a: EventIdColumn, i: number, b: EventIdColumn, j: number): boolean {
   const fa = i === 0 ? 0 : a.ends[i - 1]!, fb = j === 0 ? 0 : b.ends[j - 1]!;
   const n = a.ends[i]! - fa;
-  if (n === 0 || n !== b.ends[j]! - fb) return false;
+  if (n !== b.ends[j]! - fb || blankBytes(a.bytes, fa, fa + n)) return false;
   for (let k = 0; k < n; k++) if (a.bytes[fa + k] !== b.bytes[fb + k]) return false;
   return true;
 }
