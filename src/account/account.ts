@@ -153,6 +153,13 @@ export function accountWarnings(account: AccountFile | undefined, flags: Account
   return advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`];
 }
 
+/**
+ * The terms an entry without budgets, daily limits or recurring grants shares: two empty maps and a list an entry
+ * were 50 MB of a file naming 100,000 accounts (docs/performance.md, names52).
+ */
+const NO_LIMITS: ReadonlyMap<string, Decimal> = new Map();
+const NO_GRANTS: AccountTerms["recurringGrants"] = [];
+
 export function resolveAccount(card: RateCard, account: AccountFile | undefined, flags: AccountFlags): AccountSettings {
   const doc = account?.doc ?? {};
   // Values read from `doc` exist only when there is an account file to point into.
@@ -171,7 +178,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   const plan = planOf(flags.plan ?? doc.plan, flagOr(flags.plan, "plan"));
   type Terms = ReturnType<typeof termsCodec.decode>;
   const termsOf = (t: Terms, path: (string | number)[], plan: AccountTerms["plan"], allowance: Decimal): AccountTerms => {
-    const recurringGrants = (t.recurring_grants ?? []).map((g, i) => {
+    const recurringGrants = t.recurring_grants === undefined ? NO_GRANTS : t.recurring_grants.map((g, i) => {
       if (!card.grantKinds.has(g.kind)) {
         throw new UserError(`unknown grant kind ${shown(g.kind)}${planGuess(g.kind, card.grantKinds.keys())}`, here([...path, "recurring_grants", i, "kind"]), `one of ${[...card.grantKinds.keys()].join(", ")}`, shown(g.kind));
       }
@@ -184,8 +191,8 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
       plan,
       allowance,
       overage: t.overage ?? false,
-      budgets: t.budgets ?? new Map(),
-      dailyLimits: t.daily_limits ?? new Map(),
+      budgets: t.budgets ?? NO_LIMITS,
+      dailyLimits: t.daily_limits ?? NO_LIMITS,
       lowBalance: t.low_balance,
       recurringGrants,
     };
