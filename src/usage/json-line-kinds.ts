@@ -84,7 +84,7 @@ const KINDS = 16;
 const MAX_LEARNING_GAP = 1024;
 
 /**
- * Whether column `column`'s value is written within its scope, as addScopes writes it (objects.ts): the scope a
+ * Whether column `column`'s value is written within its scope, as addScopes writes it (id-scopes.ts): the scope a
  * string, and neither it nor the value empty. The scope's text, a space and the value are then the cell.
  */
 export function scoped(known: KnownLines, line: Buffer, column: number): boolean {
@@ -104,7 +104,12 @@ function scopesWritten(known: KnownLines, line: Buffer): boolean {
   for (const { field, scope } of known.places.scoped) {
     // An ignored scope written with an escape is read decoded: its bytes are not its text.
     if (known.template.opaque[scope] === 1 && line[starts[scope]!] === 0x22 && ends[field] !== starts[field]) return false;
-    if (ends[field] === starts[field] || ends[scope] === starts[scope] || known.template.isString(line, scope)) continue;
+    if (ends[field] === starts[field] || ends[scope] === starts[scope]) continue;
+    // A scope with a space is refused by the parse (addScopes): its pair would read as another's.
+    if (known.template.isString(line, scope)) {
+      if (line.subarray(starts[scope]!, ends[scope]!).includes(0x20)) return false;
+      continue;
+    }
     // true and false are no scope; a number is.
     const first = line[starts[scope]!];
     if (first !== 0x74 && first !== 0x66) return false;

@@ -115,7 +115,7 @@ export class LineTemplate {
     return this.arrays[i] === 1 ? arrayText(line, this.starts[i]!, this.ends[i]!) : line.toString("utf8", this.starts[i], this.ends[i]);
   }
 
-  /** Whether the value read last at `i` was a string: what a scope reads (objects.ts: addScopes). */
+  /** Whether the value read last at `i` was a string: what a scope reads (id-scopes.ts: addScopes). */
   isString(line: Buffer, i: number): boolean {
     return line[this.starts[i]! - 1] === QUOTE;
   }

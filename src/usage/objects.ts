@@ -7,6 +7,7 @@ import type { ColumnMapping } from "./mapping.js";
 import type { SkippedRows } from "./skipped-rows.js";
 import { nearMissAmong, nearMissOf } from "./near-miss.js";
 import type { PlainRecord } from "./plain-csv.js";
+import { addScopes, ScopeWithSpace } from "./id-scopes.js";
 
 /**
  * JSON Lines and Parquet as the rows the CSV readers give, so that every format
@@ -108,7 +109,12 @@ export class ObjectRows {
       throw new UserError(`field ${shown(e.path)} holds a lone surrogate, which is no Unicode text`, { file: this.file, line, column: 1 }, "UTF-8 text, as a CSV's (a surrogate pair, or none)", JSON.stringify(e.value));
     }
     if (this.mapping.sums !== undefined) for (const row of found) addSums(row.fields, this.mapping.sums);
-    if (this.mapping.scopes !== undefined) for (const row of found) addScopes(row.fields, value, this.mapping.scopes);
+    try {
+      if (this.mapping.scopes !== undefined) for (const row of found) addScopes(row.fields, value, this.mapping.scopes);
+    } catch (e) {
+      if (!(e instanceof ScopeWithSpace)) throw e;
+      throw new UserError(`field ${shown(e.scope)}, which an event's id is unique within, holds a space`, { file: this.file, line, column: 1 }, "a URI reference, as CloudEvents' source is (a space written %20)", shown(e.value));
+    }
     return found;
   }
 
@@ -326,21 +332,6 @@ function addSums(fields: Map<string, string>, sums: ReadonlyMap<string, readonly
     }
     if (bad !== undefined) fields.set(name, bad);
     else if (total !== undefined) fields.set(name, total.toFixed());
-  }
-}
-
-/**
- * A field within the one that scopes it (ColumnMapping.scopes): `SCOPE ID`. The scope is the object's own top-level
- * field, read here even under ignore_columns: (CloudEvents' `source` is no dimension, and a mapping may name another
- * field `source`). A space cannot be in a CloudEvents source (a URI reference), so two pairs never read as one. A row
- * without the scope keeps its id as given; one without an id has none.
- */
-function addScopes(fields: Map<string, string>, object: Record<string, unknown>, scopes: ReadonlyMap<string, string>): void {
-  for (const [name, scope] of scopes) {
-    const id = fields.get(name);
-    const within = object[scope];
-    if (id === undefined || id === "" || (typeof within !== "string" && typeof within !== "number") || within === "") continue;
-    fields.set(name, `${within} ${id}`);
   }
 }
 

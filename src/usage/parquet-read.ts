@@ -53,8 +53,10 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
   } catch (e) {
     throw new UserError("not a readable Parquet file", { file, line: 1, column: 1 }, "a Parquet file", (e as Error).message);
   }
-  // A flat schema (columns, no groups) without rows: to unnest is read column by column, in the schema's order.
-  const flat = mapping.rows === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
+  // A flat schema (columns, no groups) without rows: to unnest is read column by column, in the schema's order. An id
+  // read within its scope (CloudEvents' within its source) is read as objects, which pair them (id-scopes.ts): read by
+  // column, two gateways' event "1" were one event, the second dropped as its repeat (stop 52).
+  const flat = mapping.rows === undefined && mapping.scopes === undefined && metadata.schema.length - 1 === metadata.schema[0]?.num_children;
   const rows = new ObjectRows(file, mapping, "row", undefined, notes);
   const values = parquetValues(metadata);
   metadata = values.metadata;
@@ -97,7 +99,8 @@ export async function parquetRows(path: string, source: ObjectSource): Promise<P
     if (twice >= 0) throw new UserError(`duplicate column ${shown(names[twice]!)}`, { file, line: 1, column: twice + 1 }, "each column named once", `also column ${names.indexOf(names[twice]!) + 1}`);
     // A top-level column under ignore_columns: is not read, as a flat file's is not (red51b #2); flattening passes it over.
     const named = [...namedPaths(mapping)];
-    const ignoredTop = names.filter((name) => mapping.ignore.has(name) && mapping.skipRows?.has(name) !== true && !named.some((path) => path.startsWith(`${name}.`)));
+    const scopes = new Set(mapping.scopes?.values() ?? []);
+    const ignoredTop = names.filter((name) => mapping.ignore.has(name) && mapping.skipRows?.has(name) !== true && !scopes.has(name) && !named.some((path) => path.startsWith(`${name}.`)));
     const records = async function* (): AsyncGenerator<PlainRecord[]> {
       let start = 0;
       for (const [index, count] of groupRows.entries()) {
