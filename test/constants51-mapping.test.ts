@@ -42,4 +42,12 @@ describe("a usage mapping's constants:", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('burnrate: error: usage.csv:1:4: column "project" is given by the usage mapping\'s constants: too (expected the column, or constants: { project: ... } in the mapping for an export without it, not both, found "project")\n');
   });
+
+  it("is refused at its key where no meter reads it, as such a column is (stop 52: a typo gave no row the value, in silence)", async () => {
+    // The mapping's second line, its key two spaces in.
+    const r = await burnrate(args("usage.csv"), { cwd: folder("timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,data_read,5,beta\n", "constants:\n  projectt: alpha\n") });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe('burnrate: error: usage.csv.mapping.yaml:2:3: constant "projectt" is read by no meter of fliplet 2026-11; did you mean "project"? (expected a column the card reads (channel, distribution, model, project, source, user), found "projectt")\n');
+  });
 });

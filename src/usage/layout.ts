@@ -327,6 +327,24 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 
+/**
+ * A usage mapping's `constants:` entry that no meter reads, refused at its key as such a column is: a typo (`serverr`
+ * for `server`) gave no row the value, in silence. A layout's fixed value (openai-usage's provider) has no place and
+ * is passed over, as its columns are.
+ */
+export function unreadConstant(mapping: ColumnMapping, read: ReadColumns): UserError | undefined {
+  for (const name of mapping.constants?.keys() ?? []) {
+    const at = mapping.places?.constants?.get(name);
+    if (at === undefined || read.names.has(name)) continue;
+    const names = [...read.names].sort();
+    const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
+    const meant = columnMeant(name, read.names);
+    const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
+    return new UserError(`constant ${shown(name)} is read by no meter of ${read.card}${guess}`, at, `a column the card reads (${list})`, shown(name));
+  }
+  return undefined;
+}
+
 /** A name as it is written in a suggested fix, when it is short and plain; otherwise a placeholder (the message shows the name itself, escaped, as what was found). */
 export function inFix(name: string, placeholder: string): string {
   return /^[\w.-]{1,40}$/.test(name) ? name : placeholder;

@@ -92,6 +92,8 @@ export interface MappingPlaces {
   skipRows?: ReadonlyMap<string, Place>;
   /** `counts_inside: { prompt_tokens: [cached_tokens] }`: each total at its key, each part at its entry. */
   countsInside?: ReadonlyMap<string, Place>;
+  /** `constants: { server: gw-1 }`: at each key. A layout's fixed values have none: passed over where no meter reads them. */
+  constants?: ReadonlyMap<string, Place>;
 }
 
 export type TimestampUnit = "seconds" | "milliseconds";
@@ -146,6 +148,7 @@ export function parseMapping(source: string, file: string): ColumnMapping {
       ...parts.map((part, i) => [part, decoded.at(["counts_inside", total, i])] as const),
     ])),
     ...dimensionValuePlaces(doc.dimension_values, decoded, lines),
+    constants: new Map([...(doc.constants ?? new Map<string, string>()).keys()].map((name) => [name, keyAboveIn(lines, name, decoded.at(["constants", name]))])),
   };
   const own: ColumnMapping = {
     places,
@@ -368,6 +371,7 @@ function layeredPlaces(base: MappingPlaces | undefined, over: MappingPlaces | un
     ignore: new Map([...(base?.ignore ?? []), ...(over?.ignore ?? [])]),
     skipRows: new Map([...(base?.skipRows ?? []), ...(over?.skipRows ?? [])]),
     countsInside: new Map([...(base?.countsInside ?? []), ...(over?.countsInside ?? [])]),
+    constants: new Map([...(base?.constants ?? []), ...(over?.constants ?? [])]),
     dimensions: new Map([...(base?.dimensions ?? []), ...(over?.dimensions ?? [])]),
     dimensionValues: new Map([...(base?.dimensionValues ?? []), ...(over?.dimensionValues ?? [])]),
   };

@@ -17,7 +17,7 @@ import { jsonLineRecords } from "./json-lines.js";
 import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout19-parts.js";
 import { unknownMappedMeter, unknownMeter, type ColumnMapping } from "./mapping.js";
 import { sinceEpoch } from "./epoch-stamps.js";
-import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, type Layout, type ReadColumns } from "./layout.js";
+import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
 import { valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
@@ -188,6 +188,8 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   let layout: RowLayout | undefined;
   // A layout's fixed value (openai-usage's provider) is read where the card reads it and passed over otherwise, as
   // its other fields are: a card without a provider dimension was refused (newcomer, stop 38).
+  const unread = unreadConstant(mapping, read);
+  if (unread !== undefined) throw unread;
   const constants = [...(mapping.constants ?? [])].filter(([name]) => read.names.has(name));
   const constantNames = constants.map(([name]) => name);
   const constantValues = constants.map(([, value]) => value);
