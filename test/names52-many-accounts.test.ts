@@ -58,7 +58,36 @@ describe("an account file naming many accounts", () => {
     const told = names.slice(0, 20).map(
       (n) => `burnrate: warning: usage account "${n.toUpperCase()}" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "${n}"? Rename it in the usage, or add it under accounts:\n`,
     );
-    const counted = "burnrate: warning: 5 more accounts are written as the account file's names are but for case, spaces, separators or a character, as those above: each is billed on the top-level terms (plan pro) or its plan alone; write the names one way in the usage and the file\n";
+    const counted = "burnrate: warning: 5 more usage accounts are not named in the account file but are written as names it has but for case, spaces, separators or a character: each is billed on the top-level terms (plan pro), and the name it resembles its plan alone where it has no usage; write the names one way in the usage and the file\n";
     expect(run.stderr).toBe(told.join("") + counted);
+  });
+
+  it("counts each kind of lookalike in words of its own: grants' accounts, and pairs of usage accounts the file names neither of", async () => {
+    const dir = folder();
+    // 22 purchases for CUST1 to CUST22 beside named cust1 to cust22; the usage has 23 pairs zed1/ZED1 to zed23/ZED23.
+    const n = (count: number) => Array.from({ length: count }, (_, i) => i + 1);
+    const named = n(22).map((i) => `  cust${i}: { plan: pro }`).join("\n");
+    const grants = n(22).map((i) => `  - { kind: topup, amount: 10, at: "2026-11-01T00:00:00Z", account: CUST${i} }`).join("\n");
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n${named}\ngrants:\n${grants}\n`);
+    const rows = n(23).flatMap((i) => [`2026-11-02T10:00:00Z,zed${i},project_created,1,p1`, `2026-11-02T10:00:01Z,ZED${i},project_created,1,p1`]);
+    writeFileSync(join(dir, "usage.csv"), `timestamp,account,meter,quantity,project\n${rows.join("\n")}\n`);
+    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stderr.trimEnd().split("\n");
+    // The grants' lines start at line 6 + 22 + 1 (grants:) + 1: the first purchase on line 29, its fifth column.
+    expect(lines.filter((l) => l.includes("of the grant at")).length).toBe(20);
+    expect(lines[0]).toBe('burnrate: warning: account "CUST1" of the grant at account.yaml:29:5 is not named in the account file, so it is an account of its own on the top-level terms (plan pro); did you mean "cust1"? Rename it in the grant, or add it under accounts:');
+    expect(lines.filter((l) => /^burnrate: warning: usage accounts "zed\d+" and "ZED\d+" are not named in the account file/.test(l)).length).toBe(20);
+    expect(lines).toContain("burnrate: warning: 2 more grants' accounts are not named in the account file but are written as names it has but for case, spaces, separators or a character: each is an account of its own on the top-level terms (plan pro); rename them in the grants, or add them under accounts:");
+    expect(lines).toContain("burnrate: warning: 3 more pairs of usage accounts the account file does not name are one name but for case, spaces or separators: each account is billed (or credited its rewards) apart; write each one way in the usage, or name both under accounts:");
+  });
+
+  it("is refused at its second line where it is JSON Lines, a usage log, before the YAML parser reads it", async () => {
+    const dir = folder();
+    const line = (i: number) => JSON.stringify({ timestamp: "2026-11-02T10:00:00Z", meter: "data_read", quantity: 3, project: `p${i}` });
+    writeFileSync(join(dir, "usage.jsonl"), `${Array.from({ length: 20_000 }, (_, i) => line(i)).join("\n")}\n`);
+    const run = await burnrate(["statement", "--account", "usage.jsonl", "--usage", "usage.jsonl"], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`burnrate: error: usage.jsonl:2:1: a second JSON object starts here: the file is JSON Lines (expected an account file, one document (JSON Lines is usage, read with --usage), found "${line(1).slice(0, 57).replaceAll('"', '\\"')}...")\n`);
   });
 });

@@ -35,6 +35,13 @@ describe("the reading thread's size (BURNRATE_THREAD_MB)", () => {
     }
   });
 
+  it("is refused by `burnrate test` once, before any case runs, not as each case's failure", () => {
+    const run = binary(["test", "ratecards/fliplet.yaml"], { env: { BURNRATE_THREAD_MB: "abc" } });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toBe('burnrate: error: BURNRATE_THREAD_MB: not a size in megabytes (expected a number of megabytes such as 8, or 0.5, found "abc")\n');
+  });
+
   it("reads a log on the thread from the size set, to the same statement, with ids cut into pieces too", () => {
     const here = binary(statement);
     expect(here.code, here.stderr).toBe(0);

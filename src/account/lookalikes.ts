@@ -152,23 +152,44 @@ function typoMatters(name: string): boolean {
 }
 
 /** The warning a statement gives for each lookalike, on standard error: the report itself is as the card prices it. */
-/** Lookalikes told one warning each, before the rest are counted in one line. */
+/** Lookalikes of a kind told one warning each, before the rest of that kind are counted in one line. */
 const ONE_BY_ONE = 20;
 
 /**
- * The warnings of a run's lookalikes: each of the first ONE_BY_ONE in a line of its own, then one line counting the
- * rest (entries near several usage accounts are already told at most SEVERAL_TOLD and counted). An export that writes
- * every name another way, or a file whose names are all a digit off, warned 8,900 lines at 100,000 accounts (stop 52).
+ * The warnings of a run's lookalikes: of each kind (a grant's account, a pair of usage accounts the file names neither
+ * of, a usage account written as a name of the file), the first ONE_BY_ONE in a line of its own, then one line counting
+ * the rest (entries near several usage accounts are already told at most SEVERAL_TOLD and counted). An export that
+ * writes every name another way, or a file whose names are all a digit off, warned 8,900 lines at 100,000 accounts
+ * (stop 52).
  */
 export function lookalikeWarnings(settings: AccountSettings, lookalikes: readonly LookalikeAccount[]): string[] {
-  const single = lookalikes.filter((l) => l.near === undefined && l.more === undefined);
-  const grouped = lookalikes.filter((l) => l.near !== undefined || l.more !== undefined);
-  const told = single.slice(0, ONE_BY_ONE).map((l) => lookalikeWarning(settings, l));
-  const rest = single.length - ONE_BY_ONE;
-  if (rest > 0) {
-    told.push(`burnrate: warning: ${rest.toLocaleString("en-US")} more accounts are written as the account file's names are but for case, spaces, separators or a character, as those above: each is billed on the top-level terms (plan ${settings.terms.plan.key}) or its plan alone; write the names one way in the usage and the file\n`);
+  const plan = settings.terms.plan.key;
+  const kinds: { of: (l: LookalikeAccount) => boolean; rest: (n: string) => string }[] = [
+    {
+      of: (l) => l.grant !== undefined,
+      rest: (n) => `${n} more grants' accounts are not named in the account file but are written as names it has but for case, spaces, separators or a character: each is an account of its own on the top-level terms (plan ${plan}); rename them in the grants, or add them under accounts:`,
+    },
+    {
+      of: (l) => l.unnamed === true,
+      rest: (n) => `${n} more pairs of usage accounts the account file does not name are one name but for case, spaces or separators: each account is billed (or credited its rewards) apart; write each one way in the usage, or name both under accounts:`,
+    },
+    {
+      of: (l) => l.grant === undefined && l.unnamed !== true,
+      rest: (n) => `${n} more usage accounts are not named in the account file but are written as names it has but for case, spaces, separators or a character: each is billed on the top-level terms (plan ${plan}), and the name it resembles its plan alone where it has no usage; write the names one way in the usage and the file`,
+    },
+  ];
+  // In the order found, each kind told up to its ONE_BY_ONE; the counts of the rest after them.
+  const seen = kinds.map(() => 0);
+  const told: string[] = [];
+  for (const l of lookalikes) {
+    if (l.near !== undefined || l.more !== undefined) continue;
+    const kind = kinds.findIndex(({ of }) => of(l));
+    if (++seen[kind]! <= ONE_BY_ONE) told.push(lookalikeWarning(settings, l));
   }
-  return [...told, ...grouped.map((l) => lookalikeWarning(settings, l))];
+  kinds.forEach(({ rest }, kind) => {
+    if (seen[kind]! > ONE_BY_ONE) told.push(`burnrate: warning: ${rest((seen[kind]! - ONE_BY_ONE).toLocaleString("en-US"))}\n`);
+  });
+  return [...told, ...lookalikes.filter((l) => l.near !== undefined || l.more !== undefined).map((l) => lookalikeWarning(settings, l))];
 }
 
 function lookalikeWarning(settings: AccountSettings, lookalike: LookalikeAccount): string {

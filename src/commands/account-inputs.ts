@@ -1,15 +1,13 @@
-import { accountWarnings, resolveAccount, type AccountSettings } from "../account/account.js";
+import { accountWarnings, cardPathOf, resolveAccount, type AccountSettings } from "../account/account.js";
 import { loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
-import type { RunInput } from "../output-target.js";
 import type { RateCard } from "../ratecard/types.js";
-import { replayRunInputs } from "./run-inputs.js";
 
-/** What a replaying command takes from its account file and card: the card, the settings, the run's inputs, and the file's warnings to say. */
+/** What a replaying command takes from its account file and card: the card, the settings, the file's warnings to say, and the card it names (an input of the run). */
 export interface AccountInputs {
   card: RateCard;
   settings: AccountSettings;
-  inputs: RunInput[];
   warnings: string[];
+  accountCard: string | undefined;
 }
 
 /**
@@ -17,9 +15,9 @@ export interface AccountInputs {
  * file through the replay kept them alive: 100 MB of nodes for a file naming 100,000 accounts, walked by the
  * collector all run long (docs/performance.md, names52).
  */
-export function accountInputs(options: ReplayInputOptions, more: Record<string, string | readonly string[] | undefined> = {}): AccountInputs {
+export function accountInputs(options: ReplayInputOptions): AccountInputs {
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
-  return { card, settings, inputs: replayRunInputs(options, account, more), warnings: accountWarnings(account, options) };
+  return { card, settings, warnings: accountWarnings(account, options), accountCard: account === undefined ? undefined : cardPathOf(account) };
 }

@@ -1,7 +1,7 @@
 import { replayBoth } from "../costdiff/replay-both.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
 import { withPricesAtZero } from "../costdiff/added-prices.js";
-import { accountWarnings, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
+import { accountWarnings, cardPathOf, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine, type RefusedRow } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, largestRefused, type LineGate, type RefusedMore } from "../costdiff/diff.js";
@@ -69,7 +69,7 @@ function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { 
   // The base replays with the meters and the price table values (a model, a provider) the change adds at 0; the card
   // changes and priced lines read the cards as written.
   const baseAsReplayed = withPricesAtZero(withMetersAtZero(base, addedMeters(base, card), card), card);
-  const inputs = replayRunInputs(options, account, { "--base": options.base });
+  const inputs = replayRunInputs(options, account === undefined ? undefined : cardPathOf(account), { "--base": options.base });
   // Refused before two replays, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");

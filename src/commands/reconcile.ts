@@ -5,6 +5,7 @@ import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkRereadable, type ReplayInputOptions } from "../inputs.js";
 import { accountInputs } from "./account-inputs.js";
+import { replayRunInputs } from "./run-inputs.js";
 import type { Io } from "../io.js";
 import { ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
@@ -42,8 +43,9 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const format = chooseFormat(options.format, options.output, WITH_HTML, io);
   checkRereadable(options.usage, "a regular usage file (a boundary check reads it again), not a pipe: reconcile cannot take one, nor standard input (--usage -), so save it to a file first");
   const tolerance = { absolute: options.tolerance ?? ZERO, percent: options.tolerancePercent ?? ZERO };
-  const { card, settings, inputs, warnings } = accountInputs(options, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
+  const { card, settings, warnings, accountCard } = accountInputs(options);
   for (const warning of warnings) io.stderr.write(visibleLines(warning));
+  const inputs = replayRunInputs(options, accountCard, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const progress = progressFor(io, options.usage, options);

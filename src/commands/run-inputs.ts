@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { cardPathOf, type AccountFile } from "../account/account.js";
 import { caseCardFiles, caseUsage, isTestsFile, loadSuite, relativeTo, testsFileFor, type Suite } from "../cardtest/suite.js";
 import { UserError } from "../errors.js";
 import type { ReplayInputOptions } from "../inputs.js";
@@ -11,11 +10,11 @@ import { folderMapping } from "../usage/sources.js";
  * account and the card it names, the usage and its mappings. An output may land
  * on none of them.
  */
-export function replayRunInputs(options: ReplayInputOptions, account: AccountFile | undefined, more: Record<string, string | readonly string[] | undefined> = {}): RunInput[] {
+export function replayRunInputs(options: ReplayInputOptions, accountCard: string | undefined, more: Record<string, string | readonly string[] | undefined> = {}): RunInput[] {
   return runInputs({
     "--card": options.card,
     "--account": options.account,
-    "account's card:": account === undefined ? undefined : cardPathOf(account),
+    "account's card:": accountCard,
     "--usage": options.usage,
     "--mapping": options.mapping,
     "usage mapping": besideMappings(options.usage),

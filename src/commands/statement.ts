@@ -2,6 +2,7 @@ import { visibleLines } from "../render/shared/escape.js";
 import type { LedgerEntry } from "../engine/types.js";
 import type { ReplayInputOptions } from "../inputs.js";
 import { accountInputs } from "./account-inputs.js";
+import { replayRunInputs } from "./run-inputs.js";
 import type { Io } from "../io.js";
 import { checkDestination, emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/charts/ledger.js";
@@ -43,10 +44,11 @@ export interface StatementOptions extends ReplayInputOptions {
 
 export async function statement(options: StatementOptions, io: Io): Promise<void> {
   const format = chooseFormat(options.format, options.output, options.ledger ? FORMATS : WITH_HTML, io);
-  const { card, settings, inputs, warnings } = accountInputs(options);
+  const { card, settings, warnings, accountCard } = accountInputs(options);
   // Refused before the replay where it can be (a bad date, FROM after THROUGH, a date before the anchor).
   const period = options.cycle === undefined ? undefined : askedPeriod(options.cycle, settings);
   for (const warning of warnings) io.stderr.write(visibleLines(warning));
+  const inputs = replayRunInputs(options, accountCard);
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });

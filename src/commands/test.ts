@@ -10,6 +10,8 @@ import { reportFormat } from "../render/shared/report-format.js";
 import type { Untested } from "../render/test/report.js";
 import { colorFor } from "../render/shared/format.js";
 import { report } from "../render/shared/reporters.js";
+import { closedCycleSetup } from "../replay/cycle-spill.js";
+import { threadSize } from "../usage/thread-bytes.js";
 
 export interface TestOptions {
   format?: string;
@@ -25,6 +27,9 @@ export interface TestOptions {
  */
 export async function test(files: string[], options: TestOptions, io: Io): Promise<void> {
   const format = reportFormat(options);
+  // The environment's settings are refused here, once (exit 2), not by each case as a failure of its own (red52 F1).
+  threadSize();
+  closedCycleSetup();
   const suites: string[] = [];
   const untested: Untested[] = [];
   for (const file of files) {

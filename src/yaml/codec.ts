@@ -267,6 +267,10 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
   const ctx: DecodeContext = { file, lines, errors: [] };
   if (source.trim() === "") throw new UserError("empty file", { file, line: 1, column: 1 }, "a YAML document", "nothing");
   guardNesting(source, file);
+  const second = jsonLinesAt(source);
+  if (second !== undefined) {
+    throw new UserError("a second JSON object starts here: the file is JSON Lines", { file, line: second.line, column: 1 }, `${kind ?? "a YAML document"}, one document (JSON Lines is usage, read with --usage)`, shown(second.text));
+  }
   // The parser's own duplicate-key check compares each key with every earlier one (quadratic in a
   // mapping's size); duplicateKeys below does the same check with a set.
   const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines, uniqueKeys: false, prettyErrors: false });
@@ -277,7 +281,10 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
     const tabs = problems.filter((p) => p.code === "TAB_AS_INDENT");
     const first = tabs.length === 0 ? layoutError(problems[0]!, source, file, lines) : undefined;
     if (first) throw first;
-    throw reported(onePerPlace(tabs.length > 0 ? tabs : problems).map((p) => {
+    const placed = onePerPlace(tabs.length > 0 ? tabs : problems);
+    // Only the problems shown are worded: a log given as a card or an account file has some 45,000 a megabyte, each
+    // worded from the source's text (stop 52: 172 s for a megabyte of JSON Lines as an account file).
+    throw reported(placed.slice(0, MAX_REPORTED + 1).map((p) => {
       const layout = layoutError(p, source, file, lines);
       if (layout) return layout;
       const at = p.linePos?.[0] ?? lines.linePos(p.pos[0]);
@@ -292,7 +299,7 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
       // A tag the parser cannot resolve (`!!js/function`, `!credits`) is refused as every other tag is.
       if (p.code === "TAG_RESOLVE_FAILED") return new UserError("YAML tags are not supported", where, "an untagged value", foundAt(source, p.pos));
       return new UserError(p.message.split("\n")[0]!, where, "valid YAML", foundAt(source, p.pos));
-    }));
+    }), placed.length);
   }
   if (!doc.contents) throw new UserError("empty document", { file, line: 1, column: 1 }, "a YAML document", "nothing");
   const stray = strayListItem(doc.contents, source, file, lines);
@@ -354,21 +361,45 @@ function otherKind(contents: Node, codec: Codec<unknown>, kind: string, ctx: Dec
 /** More problems than anyone reads in one go: the rest are counted, so a wrong file (a log) gives a screenful, not megabytes. */
 const MAX_REPORTED = 100;
 
-function reported(errors: UserError[]): UserErrors {
-  if (errors.length <= MAX_REPORTED) return new UserErrors(errors);
-  const rest = errors.length - MAX_REPORTED;
+function reported(errors: UserError[], total = errors.length): UserErrors {
+  if (total <= MAX_REPORTED) return new UserErrors(errors);
+  const rest = total - MAX_REPORTED;
   const next = errors[MAX_REPORTED]!;
   const more = new UserError(`${rest} more problem(s) not shown`, next.location, "a file with fewer problems: fix the ones above first", `${rest} more`);
   return new UserErrors([...errors.slice(0, MAX_REPORTED), more]);
 }
+
+/**
+ * The second line of a file whose first two lines are JSON objects, one a line: JSON Lines, a usage log given as a
+ * card or an account file. The parser reads it as YAML with some 45,000 problems a megabyte and holds 270 bytes a byte
+ * doing so (2.2 GB for 8 MiB, red52 F2), where it is refused here at once.
+ */
+function jsonLinesAt(source: string): { line: number; text: string } | undefined {
+  if (source.trimStart()[0] !== "{") return undefined;
+  const lines = source.slice(0, 1 << 16).split(/\r?\n/);
+  const objects = lines.map((text, i) => ({ text: text.trim(), line: i + 1 })).filter((l) => l.text !== "");
+  const [first, next] = objects;
+  if (first === undefined || next === undefined || !next.text.startsWith("{")) return undefined;
+  try {
+    const value: unknown = JSON.parse(first.text);
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? next : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** More than a message shows of a value (shown() cuts at 60 characters). */
+const SHOWN_AFTER = 1024;
 
 /** The source text a YAML parse error points at, for the "found" half of the message. */
 function foundAt(source: string, pos: readonly [number, number]): string {
   const [start, end] = pos;
   if (start >= source.length) return "the end of the file";
   // Some ranges cover one character only (a duplicate key): widen those to the whole token.
-  const token = /^[^\s:,[\]{}]+/.exec(source.slice(start))?.[0];
-  const text = end - start > 1 ? source.slice(start, end) : token ?? source.slice(start).split(/\r?\n/)[0]!;
+  // Of the source from there, what a message can show: sliced to the end, each of a file's problems copied the rest of it.
+  const after = source.slice(start, start + SHOWN_AFTER);
+  const token = /^[^\s:,[\]{}]+/.exec(after)?.[0];
+  const text = end - start > 1 ? source.slice(start, end) : token ?? after.split(/\r?\n/)[0]!;
   return text.trim() === "" ? "the end of the line" : shown(text);
 }
 

@@ -11,7 +11,7 @@ import { YamlLayoutError, shown } from "../errors.js";
 export function layoutError(p: YAMLError, source: string, file: string, lines: LineCounter): YamlLayoutError | undefined {
   const lineAt = (offset: number) => lines.linePos(offset).line;
   const at = (line: number, column: number) => ({ file, line, column });
-  const text = source.split(/\r?\n/);
+  const text = linesOf(source);
   const errorLine = lineAt(p.pos[0]);
   const body = text[errorLine - 1] ?? "";
   const tab = tabIn(text, p.code === "BLOCK_AS_IMPLICIT_KEY" ? (nextContent(text, errorLine)?.line ?? errorLine) : errorLine);
@@ -163,6 +163,13 @@ function listItemOutOfLine(text: readonly string[], line: number, file: string, 
 }
 
 /** Several parser errors about one spot (a key indented too far gives two): the first of each place. */
+/** The source's lines, split once for all of a file's problems: split again for each, a log given as YAML took minutes. */
+let split: { source: string; text: string[] } | undefined;
+function linesOf(source: string): string[] {
+  if (split?.source !== source) split = { source, text: source.split(/\r?\n/) };
+  return split.text;
+}
+
 export function onePerPlace(errors: readonly YAMLError[]): YAMLError[] {
   const seen = new Set<number>();
   return errors.filter((e) => {
