@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { constants, tmpdir } from "node:os";
 import { join } from "node:path";
+import { endEarlyInterrupt } from "./early-interrupt.js";
 import { atFlag, UserError } from "./errors.js";
 
 /**
@@ -51,6 +52,9 @@ function hook(): void {
     process.on(signal, handler);
     return [signal, handler] as const;
   });
+  // Only once these are set: a Ctrl-C already caught but not yet told (the main thread busy compiling) is lost where
+  // SIGINT has no listener for a moment, and the run went on to its end.
+  endEarlyInterrupt();
 }
 
 /** Say this on Ctrl-C, before the temporary files go and the run ends of the signal; `undefined` says nothing again. */

@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "./helpers/cli.js";
+
+// A Ctrl-C before the bundle set its own handler (node's start, the bundle's compile, a large account file's parse)
+// ended the run of the signal without a word (newcomer51 #10); bin/burnrate now sets one first (src/early-interrupt.ts).
+
+describe("Ctrl-C while a run starts", () => {
+  it("ends with one line, of SIGINT, while a large account file is read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "interrupt52-"));
+    // 60,000 named accounts: two seconds or more of YAML to read, within which the signal comes.
+    const entries = Array.from({ length: 60_000 }, (_, i) => `  a${i}: { plan: pro }`).join("\n");
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n${entries}\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,a1,project_created,1,p1\n");
+    const child = spawn(process.execPath, [join(ROOT, "bin/burnrate"), "statement", "--account", "account.yaml", "--usage", "usage.csv", "-o", "out.json"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill("SIGINT");
+    const { code, signal } = await ended;
+    // Of the signal itself, or 130 where SIGINT was ignored when the test runner started it.
+    expect(signal === "SIGINT" || code === 130, `${code} ${signal}: ${stderr}`).toBe(true);
+    // The line of whoever caught it: the bin's, or the bundle's once the command began.
+    expect(stderr).toMatch(/^burnrate: interrupted (while starting|after [\d,]+ rows|while [a-z ]+)\n$/);
+    expect(readdirSync(dir).sort()).toEqual(["account.yaml", "usage.csv"]);
+  }, 60_000);
+
+  it("ends at once where the card is read from a pipe whose writer never writes: no handler waits behind the read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "interrupt52-"));
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,project_created,1,p1\n");
+    const child = spawn(process.execPath, [join(ROOT, "bin/burnrate"), "statement", "--card", "-", "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill("SIGINT");
+    const { code, signal } = await ended;
+    child.stdin.destroy();
+    expect(signal === "SIGINT" || code === 130, `${code} ${signal}: ${stderr}`).toBe(true);
+    expect(stderr).toBe("");
+  }, 30_000);
+});
