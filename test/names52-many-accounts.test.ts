@@ -82,6 +82,24 @@ describe("an account file naming many accounts", () => {
     expect(lines).toContain("burnrate: warning: 3 more pairs of usage accounts the account file does not name are one name but for case, spaces or separators: each account is billed (or credited its rewards) apart; write each one way in the usage, or name both under accounts:");
   });
 
+  it("warns of a grant's account that is a typo from a usage account the file does not name (newcomer52)", async () => {
+    const dir = folder();
+    // The file names acme only; wonka buys 25 credits as "wonkka" and uses the card as "wonka". Bolt buys as "bolt" and
+    // is used as "bolt" and "bolts", two customers of their own: no word of them.
+    writeFileSync(
+      join(dir, "account.yaml"),
+      `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme: { plan: pro }\ngrants:\n  - { kind: topup, amount: 25, at: "2026-11-01T00:00:00Z", account: wonkka }\n  - { kind: topup, amount: 25, at: "2026-11-01T00:00:00Z", account: bolt }\n`,
+    );
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,wonka,project_created,1,p1\n2026-11-02T10:00:00Z,bolt,project_created,1,p1\n2026-11-02T10:00:00Z,bolts,project_created,1,p1\n2026-11-02T10:00:00Z,acme,project_created,1,p1\n");
+    const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect(run.code, run.stderr).toBe(0);
+    const warnings = run.stderr.split("\n").filter((l) => l.startsWith("burnrate: warning:"));
+    // The grant is on the file's eighth line, its fifth column.
+    expect(warnings).toEqual([
+      'burnrate: warning: account "wonkka" of the grant at account.yaml:8:5 is not named in the account file, so it is an account of its own on the top-level terms (plan pro); did you mean "wonka"? Rename it in the grant, or add it under accounts:',
+    ]);
+  });
+
   it("is refused at its second line where it is JSON Lines, a usage log, before the YAML parser reads it", async () => {
     const dir = folder();
     const line = (i: number) => JSON.stringify({ timestamp: "2026-11-02T10:00:00Z", meter: "data_read", quantity: 3, project: `p${i}` });

@@ -49,12 +49,21 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
   // beside `bolt` under accounts: is a customer of one grant, charged the plan, while bolt's
   // requests go unpaid. The file names both sides here, so one typo counts too.
   const granted = new Set<string>();
+  const usage = [...used];
+  // The usage's accounts the file does not name, made once the first grant to an account of no usage asks.
+  let unnamedUsage: string[] | undefined;
   for (const purchase of settings.purchases) {
     if (settings.accounts.has(purchase.account) || granted.has(purchase.account)) continue;
     // A grant's account with usage of its own, named with a digit (cust-00212 beside a named cust-00112), is a customer
     // of its own, as a usage account is: one typo does not count (newcomer51 #6: 322 warnings at 100,000 accounts).
     const ownCustomer = !typoMatters(purchase.account) && !idle(purchase.account);
-    const named = (ownCustomer ? undefined : nearMissAmong(purchase.account, settings.accounts.keys())) ?? byFold.get(folded(purchase.account));
+    let named = (ownCustomer ? undefined : nearMissAmong(purchase.account, settings.accounts.keys())) ?? byFold.get(folded(purchase.account));
+    // A grant's account of no usage, a typo from a usage account the file does not name (`wonkka` for the usage's
+    // `wonka`): a customer of one grant billed its plan, while wonka's usage goes without the credits (newcomer52).
+    if (named === undefined && idle(purchase.account)) {
+      unnamedUsage ??= usage.filter((name) => !settings.accounts.has(name) && !idle(name));
+      named = nearMissAmong(purchase.account, unnamedUsage);
+    }
     if (named === undefined) continue;
     granted.add(purchase.account);
     found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}) });
@@ -66,7 +75,7 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
   // meant (red team, stop 38). Not one typo: with neither name known right, `jonas` beside `jones` is as likely two
   // customers, and a log of 100,000 accounts would compare every pair.
   const unnamed = new Map<string, string>();
-  for (const name of used) {
+  for (const name of usage) {
     if (settings.accounts.has(name) || granted.has(name)) continue;
     const named = byFold.get(folded(name)) ?? (typoMatters(name) ? nearMissAmong(name, worded) : undefined);
     if (named !== undefined) {
