@@ -8,6 +8,20 @@ import { ROOT } from "./helpers/cli.js";
 // A Ctrl-C before the bundle set its own handler (node's start, the bundle's compile, a large account file's parse)
 // ended the run of the signal without a word (newcomer51 #10); bin/burnrate now sets one first (src/early-interrupt.ts).
 
+/** The binary run in `dir`, sent SIGINT after `ms`: how it ended and what it said on stderr. */
+async function interrupted(dir: string, args: readonly string[], ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  // Standard input a pipe never written (a card read from it waits for ever) and closed once the run ends.
+  const child = spawn(process.execPath, [join(ROOT, "bin/burnrate"), ...args], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
+  await new Promise((r) => setTimeout(r, ms));
+  child.kill("SIGINT");
+  const end = await ended;
+  child.stdin.destroy();
+  return { ...end, stderr };
+}
+
 describe("Ctrl-C while a run starts", () => {
   it("ends with one line, of SIGINT, while a large account file is read", async () => {
     const dir = mkdtempSync(join(tmpdir(), "interrupt52-"));
@@ -16,13 +30,7 @@ describe("Ctrl-C while a run starts", () => {
     const entries = Array.from({ length: 100_000 }, (_, i) => `  a${i}: { plan: pro }`).join("\n");
     writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n${entries}\n`);
     writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,a1,project_created,1,p1\n");
-    const child = spawn(process.execPath, [join(ROOT, "bin/burnrate"), "statement", "--account", "account.yaml", "--usage", "usage.csv", "-o", "out.json"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
-    await new Promise((r) => setTimeout(r, 1200));
-    child.kill("SIGINT");
-    const { code, signal } = await ended;
+    const { code, signal, stderr } = await interrupted(dir, ["statement", "--account", "account.yaml", "--usage", "usage.csv", "-o", "out.json"], 1200);
     // Of the signal itself, or 130 where SIGINT was ignored when the test runner started it.
     expect(signal === "SIGINT" || code === 130, `${code} ${signal}: ${stderr}`).toBe(true);
     // The line of whoever caught it: the bin's, or the bundle's once the command began.
@@ -33,14 +41,7 @@ describe("Ctrl-C while a run starts", () => {
   it("ends at once where the card is read from a pipe whose writer never writes: no handler waits behind the read", async () => {
     const dir = mkdtempSync(join(tmpdir(), "interrupt52-"));
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-11-02T10:00:00Z,project_created,1,p1\n");
-    const child = spawn(process.execPath, [join(ROOT, "bin/burnrate"), "statement", "--card", "-", "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on("close", (code, signal) => resolve({ code, signal })));
-    await new Promise((r) => setTimeout(r, 700));
-    child.kill("SIGINT");
-    const { code, signal } = await ended;
-    child.stdin.destroy();
+    const { code, signal, stderr } = await interrupted(dir, ["statement", "--card", "-", "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], 700);
     expect(signal === "SIGINT" || code === 130, `${code} ${signal}: ${stderr}`).toBe(true);
     expect(stderr).toBe("");
   }, 30_000);
