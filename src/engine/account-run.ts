@@ -21,7 +21,6 @@ export class Run implements AccountRun {
   serial = 0;
   /** Made at the known path's first row of the account: the rows of most accounts of a log of 100,000 go the full way. */
   private deferredUnits: Deferred | undefined = undefined;
-  slots: number[] | Map<number, number> | undefined = undefined;
   cycle = undefined as unknown as OpenCycle;
   private records: RunRecords | undefined = undefined;
 

@@ -10,7 +10,6 @@ import { Limits } from "./limits.js";
 import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
-import { slotOf } from "./line-slots.js";
 import { CHARGE_CHECKS } from "./rules.js";
 import { endsBy, planServes } from "./subscription-end.js";
 import { FAR_AWAY, FAR_CYCLES, mapOf, setOf, type AccountRun, type ActiveItem, type ChargeRequest, type ChargeTarget, type Dimensions, type GaugeLevel, type Shape, type ShapeLine, type ShapePart } from "./replay-state.js";
@@ -299,7 +298,7 @@ export abstract class Charging extends Limits {
     for (const part of parts) {
       const q = components[part.name] ?? ZERO;
       if (q.isZero()) continue;
-      const slot = slotOf(run, part.line);
+      const slot = part.line;
       const count = this.book.count(q);
       // An open line takes the count in its sums, as addLine, finding it by its number, would: no line object a row.
       if (count !== undefined && run.cycle.hasSlot(slot)) run.cycle.addToSlot(slot, q, count);
@@ -426,8 +425,7 @@ export abstract class Charging extends Limits {
     if (shape === undefined) return { unit, pool: resolve(meter.pool, dims, "pool", meter, origin), category: resolve(meter.category, dims, "category", meter, origin), slot: undefined, dimensions: undefined, head: undefined, creditsOnly: false, rooms: undefined, itemUnits: undefined };
     const { id, pool, category, dimensions, head } = (shape.line ??= this.shapeLine(meter, dims, origin, unit));
     const rooms = this.checkRooms.of(run, meter, dims);
-    // Numbered per account, from 0: an account's cycles hold arrays as long as its own lines, not every account's.
-    return { unit, pool, category, slot: slotOf(run, id), dimensions, head, creditsOnly: rooms?.length === 0, rooms, itemUnits: undefined };
+    return { unit, pool, category, slot: id, dimensions, head, creditsOnly: rooms?.length === 0, rooms, itemUnits: undefined };
   }
 
   /** The number of a shape's line (its meter, the line's dimension values, unit price and card version), its pool and category. */

@@ -6,6 +6,8 @@ import type { LineKind, StatementLine } from "./types.js";
 import { addCount, COUNT_DECIMALS, countDecimal } from "./credits.js";
 import { addAtEventPrice, learnEventPrice, roundedPrice } from "./event-prices.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
+import { closeTogether, grown, grownLength, indexOf, LOOKED_THROUGH, placeIn, PREALLOCATED, SCANNED, withSlot } from "./line-positions.js";
+import type { SlotIndex } from "./line-positions.js";
 
 /**
  * A statement line being summed: without explicit amounts, its amount is quantity
@@ -145,16 +147,13 @@ export abstract class CycleLines {
    * By position, side by side: the count of millionths added, the events, and the number the replay gave the line
    * (its slot; NO_SLOT for none): one array, not three. A plain array of numbers, not a typed one: an ArrayBuffer is
    * about 280 bytes an account of 100,000, and its memory outside the heap makes the collector run more often as
-   * accounts open cycles. By position, not by slot: an account's slots are its lines of every cycle (about 20 in a
-   * log of 100,000 accounts), a cycle's positions its own (about 7).
+   * accounts open cycles.
    */
   private lineSums: number[] = NO_LINE_SUMS;
-  /**
-   * The position of each line by its slot, plus one (0: not open this cycle), once the cycle has more than
-   * LOOKED_THROUGH lines (or a line two slots): below, a slot is looked for among the positions' own. A list as long
-   * as the account's slots an open cycle was about 190 bytes an account of 100,000, more than the lines it found.
-   */
-  private positions: number[] | undefined;
+  /** The position of each line by its slot, plus one, past LOOKED_THROUGH lines or once a line has two slots (line-positions.ts). */
+  private positions: SlotIndex | undefined;
+  /** The highest slot the cycle's lines hold, NO_SLOT for none: whether a list by slot would be mostly holes. */
+  private topSlot = NO_SLOT;
 
   /** A line opened: at the end of the list, its sums zero and no slot; the lists grow by half again when full (a copy at each line was garbage past the young generation). */
   private open(line: LineSum | LineHead): number {
@@ -170,17 +169,21 @@ export abstract class CycleLines {
 
   /** The position of the line numbered `slot`, -1 where none is open this cycle. */
   private positionOf(slot: number): number {
-    // Past LOOKED_THROUGH lines a look-up is by the list by slot, made here where no line numbered since made it: lines of no
+    // Past the lines looked through a look-up is by the index, made here where no line numbered since made it: lines of no
     // slot (cycle-start charges, refunds) and rows whose line is not open would otherwise look through every line, a row.
-    const positions = this.positions ?? (this.lineCount > LOOKED_THROUGH ? (this.positions = this.positionsBySlot()) : undefined);
-    if (positions !== undefined) {
-      if (slot >= positions.length) return -1;
-      const position = positions[slot]!;
-      return position - 1;
-    }
+    const positions = this.positions ?? this.slotIndex();
+    if (positions !== undefined) return placeIn(positions, slot) - 1;
     const sums = this.lineSums;
     for (let at = 2, end = STRIDE * this.lineCount; at < end; at += STRIDE) if (sums[at] === slot) return (at - 2) / STRIDE;
     return -1;
+  }
+
+  /** The index of positions by slot, where the cycle's lines are past those looked through (positions): undefined where they are not. */
+  private slotIndex(): SlotIndex | undefined {
+    if (this.lineCount <= LOOKED_THROUGH) return undefined;
+    const dense = closeTogether(this.topSlot, this.lineCount);
+    if (!dense && this.lineCount <= SCANNED) return undefined;
+    return (this.positions = indexOf(this.slotted(), dense));
   }
 
   /**
@@ -321,31 +324,30 @@ export abstract class CycleLines {
   }
 
   /**
-   * The line at `position` is numbered `slot`. Past LOOKED_THROUGH lines, or where the position has a number
-   * already, by a list by slot: filled in order, never with a gap (an array with holes would fall back to a slow
-   * dictionary), grown by half again, padded with zeros, which nothing tells from slots not opened.
+   * The line at `position` is numbered `slot`. In the index where there is one (positionOf), or where the position
+   * has a number already: a list by slot is filled in order, never with a gap (an array with holes would fall back
+   * to a slow dictionary), grown by half again, padded with zeros, which nothing tells from slots not opened.
    */
   private remember(slot: number, position: number): void {
     const at = STRIDE * position + 2;
     const had = this.lineSums[at]!;
     if (had === NO_SLOT || had === slot) this.lineSums[at] = slot;
-    if (this.positions === undefined && ((had !== NO_SLOT && had !== slot) || this.lineCount > LOOKED_THROUGH)) this.positions = this.positionsBySlot();
-    const positions = this.positions;
-    if (positions === undefined) return;
-    if (positions.length <= slot) this.positions = grown(positions, grownLength(positions.length, slot + 1), 0);
-    this.positions![slot] = position + 1;
+    if (slot > this.topSlot) this.topSlot = slot;
+    let positions = this.positions ?? this.slotIndex();
+    if (positions === undefined) {
+      if (had === NO_SLOT || had === slot) return;
+      // The sums hold one slot a line: a second is found by an index.
+      positions = indexOf(this.slotted(), closeTogether(this.topSlot, this.lineCount));
+    }
+    this.positions = withSlot(positions, slot, position + 1, { lines: this.lineCount, top: this.topSlot });
   }
 
-  /** The positions by slot, from the slots the positions hold. */
-  private positionsBySlot(): number[] {
-    let positions = NO_POSITIONS;
+  /** Each slot the positions hold, and its position plus one. */
+  private *slotted(): Generator<[number, number]> {
     for (let position = 0; position < this.lineCount; position++) {
       const slot = this.lineSums[STRIDE * position + 2]!;
-      if (slot === NO_SLOT) continue;
-      if (positions.length <= slot) positions = grown(positions, grownLength(positions.length, slot + 1), 0);
-      positions[slot] = position + 1;
+      if (slot !== NO_SLOT) yield [slot, position + 1];
     }
-    return positions;
   }
 
   /** A line held as its head and its sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */
@@ -374,25 +376,17 @@ export abstract class CycleLines {
     this.lineIndex = undefined;
     this.indexedNames = undefined;
     this.positions = undefined;
+    this.topSlot = NO_SLOT;
     this.lines = NO_LINES;
     this.lineCount = 0;
     this.lineSums = NO_LINE_SUMS;
   }
 }
 
-/** No positions by slot, shared (never written): grown() makes a copy. */
-const NO_POSITIONS: number[] = [];
-
 /** Numbers a position holds in `lineSums`: its count, its events, its slot. */
 const STRIDE = 3;
 /** A position's slot where the line has none: no slot is negative. */
 const NO_SLOT = -1;
-/**
- * Lines up to which a slot is looked for among the positions' slots, not in a list by slot: a cycle of a log of
- * 100,000 accounts has about seven, and a list as long as the account's slots (about 20) for each.
- */
-const LOOKED_THROUGH = 16;
-
 /** The sums of a cycle with no line yet, shared (never written): open() replaces it at the first line. */
 const NO_LINE_SUMS: number[] = [];
 
@@ -412,35 +406,6 @@ function grownSums(sums: readonly number[], length: number): number[] {
   }
   return copy;
 }
-
-/**
- * The length a list grows to from `length` to hold at least `need`: by half again, and to FIRST_ROOM at
- * once. A cycle of a log of 100,000 accounts opens about seven lines, and each list grown by one at a
- * time (1, 2, 3, 4, 6, 9) was five copies of three lists, garbage past the young generation.
- */
-function grownLength(length: number, need: number): number {
-  const grown = Math.max(need, length + (length >> 1));
-  return grown < FIRST_ROOM ? FIRST_ROOM : grown;
-}
-
-const FIRST_ROOM = 4;
-
-/** A copy of `list` of `length` entries, the new ones `fill`: made at once, with no room past them (a push leaves room for seventeen). */
-function grown<T>(list: readonly T[], length: number, fill: T): T[] {
-  // new Array(length) of many entries is a dictionary, slow to read: a long list is copied and pushed to.
-  if (length > PREALLOCATED) {
-    const copy = list.slice();
-    while (copy.length < length) copy.push(fill);
-    return copy;
-  }
-  const copy = new Array<T>(length);
-  for (let i = 0; i < list.length; i++) copy[i] = list[i]!;
-  for (let i = list.length; i < length; i++) copy[i] = fill;
-  return copy;
-}
-
-/** Lists up to this long are made at their length at once (V8 makes a dictionary of new Array(n) only for far more). */
-const PREALLOCATED = 1024;
 
 /**
  * The same value in a copy whose digits array is exactly as long as it needs:

@@ -117,13 +117,6 @@ export interface AccountRun {
   ordinal: number;
   /** A number for its open cycle, unique across accounts and cycles. */
   serial: number;
-  /**
-   * Its usage lines' numbers (slots), the same in every cycle, by the replay's
-   * number of each line (lineIds); made at its first line. Up to 1,024 of them
-   * (LISTED_SLOTS in charging.ts), the line numbers in an array, slot by slot (a map
-   * is about 180 bytes an account of 100,000, 480 with 20 lines); past them a map.
-   */
-  slots: number[] | Map<number, number> | undefined;
   /** Covered charges of known rows not yet taken from the wallet. */
   deferred: Deferred;
   terms: AccountTerms;
