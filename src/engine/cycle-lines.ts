@@ -343,11 +343,13 @@ export abstract class CycleLines {
   }
 
   /** Each slot the positions hold, and its position plus one. */
-  private *slotted(): Generator<[number, number]> {
+  private slotted(): [number, number][] {
+    const slotted: [number, number][] = [];
     for (let position = 0; position < this.lineCount; position++) {
       const slot = this.lineSums[STRIDE * position + 2]!;
-      if (slot !== NO_SLOT) yield [slot, position + 1];
+      if (slot !== NO_SLOT) slotted.push([slot, position + 1]);
     }
+    return slotted;
   }
 
   /** A line held as its head and its sums, as the statement shows it: as ownStatementLine shows the line ownLine() would make of it. */

@@ -58,8 +58,11 @@ export function withSlot(index: SlotIndex, slot: number, place: number, { lines,
   return index;
 }
 
-function* listed(positions: readonly number[]): Generator<[number, number]> {
-  for (let slot = 0; slot < positions.length; slot++) if (positions[slot]! > 0) yield [slot, positions[slot]!];
+/** The slots a list holds, each with its place. */
+function listed(positions: readonly number[]): [number, number][] {
+  const slotted: [number, number][] = [];
+  for (let slot = 0; slot < positions.length; slot++) if (positions[slot]! > 0) slotted.push([slot, positions[slot]!]);
+  return slotted;
 }
 
 /** No positions by slot, shared (never written): grown() makes a copy. */
