@@ -394,10 +394,21 @@ export abstract class Charging extends Limits {
     return target;
   }
 
-  /** The run's target of the shape's group, where a row of a shape of the group made it (shapeTarget): found by two numbers, nothing priced. */
+  /** The run's target of the shape's group, where a row of a shape of the group made it (shapeTarget), or the group's that no check applies to: nothing priced. */
   protected groupTarget(run: AccountRun, shape: Shape): ChargeTarget | undefined {
+    return this.ownTarget(run, shape) ?? this.sharedTarget(run, shape);
+  }
+
+  /** The target a row of the run of a shape of the group made (shapeTarget): found by two numbers. */
+  protected ownTarget(run: AccountRun, shape: Shape): ChargeTarget | undefined {
     const group = (shape.group ??= this.groupOf(shape.event.meter, shape));
     return this.targetsByDimensions.get(group, run.ordinal);
+  }
+
+  /** The group's target that no check applies to (GroupTargets.shared), another run's, where none applies to this run's charges of the group either. */
+  protected sharedTarget(run: AccountRun, shape: Shape): ChargeTarget | undefined {
+    const shared = this.targetsByDimensions.shared((shape.group ??= this.groupOf(shape.event.meter, shape)));
+    return shared !== undefined && this.checkRooms.of(run, shape.event.meter, shape.dimensions)?.length === 0 ? shared : undefined;
   }
 
   /** The number of the meter and the values of the dimensions its target reads. */

@@ -144,6 +144,12 @@ export abstract class CycleLines {
   /** How many of `lines` are lines: past them it is room to grow into (`grown`), not lines. */
   private lineCount = 0;
   /**
+   * Lines the cycle makes room for at its first: as many as its account's last cycle held (linesAtClose). An
+   * account of a log of 100,000 has some 7 to 35 lines a cycle, and its lists grown from four lines by half again
+   * were a copy of each at every growth, garbage past the young generation: 120 MB a 2M-row log.
+   */
+  private roomForLines = 0;
+  /**
    * By position, side by side: the count of millionths added, the events, and the number the replay gave the line
    * (its slot; NO_SLOT for none): one array, not three. A plain array of numbers, not a typed one: an ArrayBuffer is
    * about 280 bytes an account of 100,000, and its memory outside the heap makes the collector run more often as
@@ -158,7 +164,7 @@ export abstract class CycleLines {
   /** A line opened: at the end of the list, its sums zero and no slot; the lists grow by half again when full (a copy at each line was garbage past the young generation). */
   private open(line: LineSum | LineHead): number {
     if (this.lineCount === this.lines.length) {
-      const length = grownLength(this.lines.length, this.lineCount + 1);
+      const length = grownLength(this.lines.length, Math.max(this.lineCount + 1, this.roomForLines));
       // Padded with undefined, which no line is: a list of objects and undefined stays packed.
       this.lines = grown(this.lines, length, undefined);
       this.lineSums = grownSums(this.lineSums, length);
@@ -373,8 +379,19 @@ export abstract class CycleLines {
     return lines;
   }
 
+  /** Room for `lines` lines at the first line opened. */
+  makeRoom(lines: number): void {
+    this.roomForLines = lines;
+  }
+
+  /** How many lines the cycle held when it let them go (releaseLines): 0 before. */
+  get linesAtClose(): number {
+    return this.roomForLines;
+  }
+
   /** Drop the lines once the cycle's statement is made. */
   protected releaseLines(): void {
+    this.roomForLines = this.lineCount;
     this.lineIndex = undefined;
     this.indexedNames = undefined;
     this.positions = undefined;

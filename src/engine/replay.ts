@@ -290,12 +290,13 @@ export class Replay extends Charging {
     if (shape === undefined || shape.event.role !== "charge" || !this.byEventPrice(shape.event.meter)) return undefined;
     const { meter } = shape.event;
     // A unique item's row charges nothing where the item is charged: its target is made at a charge only.
-    const group = this.groupTarget(run, shape);
+    const own = this.ownTarget(run, shape);
+    const group = own ?? this.sharedTarget(run, shape);
     shape.target = group ?? (line < 0 || meter.aggregation !== "flow" ? undefined : this.shapeTarget(run, { meter, dims: shape.dimensions }, source.origin(line), shape));
     if (shape.target === undefined) return undefined;
     const learnt = this.learnShape(id, facts);
-    // A new group's first row, charged on the known path, is noted as charge() notes it; a group's target was made by a row noted so.
-    if (learnt !== undefined && group === undefined) this.seen(run, shape.dimensions);
+    // A group's first row of the run, charged on the known path, is noted as charge() notes it; the run's own target was made by a row noted so, another's shared one was not.
+    if (learnt !== undefined && own === undefined) this.seen(run, shape.dimensions);
     return learnt;
   }
 

@@ -102,12 +102,17 @@ const ACCOUNT_SPAN = MAX_GROUPS;
  * The runs' targets of groups (charging.ts, shapeTarget): by a key of the group and the run's ordinal, the
  * ordinal above the group (a log of one account keys by small integers, not heap numbers made at each
  * lookup); and by group, the last one kept and its run, read first: a log of one account's new shapes
- * (a hundred thousand) find their group's target in an array, not a map of every group's.
+ * (a hundred thousand) find their group's target in an array, not a map of every group's. A target that no
+ * check applies to (creditsOnly) holds nothing of its account's: it is kept once a group (`shared`), for every
+ * account whose charges of the group no check applies to, and not by key. A log of 100,000 accounts made
+ * a target and a map entry of each about every row: some 360 MB a 2M-row log to collect, past the young
+ * generation.
  */
 export class GroupTargets {
   private readonly byKey = new Map<number, ChargeTarget>();
   private last: (ChargeTarget | undefined)[] = [];
   private lastRun: number[] = [];
+  private roomless: (ChargeTarget | undefined)[] = [];
 
   get(group: number, ordinal: number): ChargeTarget | undefined {
     if (group >= MAX_GROUPS) return undefined;
@@ -115,15 +120,23 @@ export class GroupTargets {
     return this.byKey.get(ordinal * ACCOUNT_SPAN + group);
   }
 
+  /** The group's target that no check applies to, where a run's made one: any run's, where no check applies to its charges of the group. */
+  shared(group: number): ChargeTarget | undefined {
+    return group < MAX_GROUPS ? this.roomless[group] : undefined;
+  }
+
   set(group: number, ordinal: number, target: ChargeTarget): void {
     if (group >= MAX_GROUPS) return;
-    if (this.byKey.size >= CACHED_TARGETS) this.clear();
-    this.byKey.set(ordinal * ACCOUNT_SPAN + group, target);
-    // Filled without a gap where groups come in order (each group's first target is made as it is numbered), the arrays stay fast ones.
-    while (this.last.length < group) {
-      this.last.push(undefined);
-      this.lastRun.push(-1);
+    if (target.creditsOnly) {
+      fill(this.roomless, group, undefined);
+      this.roomless[group] = target;
+    } else {
+      if (this.byKey.size >= CACHED_TARGETS) this.clear();
+      this.byKey.set(ordinal * ACCOUNT_SPAN + group, target);
     }
+    // Filled without a gap where groups come in order (each group's first target is made as it is numbered), the arrays stay fast ones.
+    fill(this.last, group, undefined);
+    fill(this.lastRun, group, -1);
     this.last[group] = target;
     this.lastRun[group] = ordinal;
   }
@@ -132,5 +145,11 @@ export class GroupTargets {
     this.byKey.clear();
     this.last = [];
     this.lastRun = [];
+    this.roomless = [];
   }
+}
+
+/** `list` padded with `gap` up to `length`, in place. */
+function fill<T>(list: T[], length: number, gap: T): void {
+  while (list.length < length) list.push(gap);
 }
