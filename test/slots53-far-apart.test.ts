@@ -2,6 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OpenCycle } from "../src/engine/cycle.js";
 import { LineHead } from "../src/engine/cycle-lines.js";
+import { heldIn, withItem } from "../src/engine/items-apart.js";
+import type { ItemsApart } from "../src/engine/items-apart.js";
 import { indexOf, placeIn, SCANNED, withSlot } from "../src/engine/line-positions.js";
 import type { SlotIndex } from "../src/engine/line-positions.js";
 import { PriceBook } from "../src/engine/pricing.js";
@@ -69,6 +71,22 @@ describe("an account's cycle of lines numbered far apart", () => {
         });
         for (const [slot, place] of expected) expect(placeIn(index, slot)).toBe(place);
         for (const slot of [top + 1, 201 + top]) if (!expected.has(slot)) expect(placeIn(index, slot)).toBe(0);
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe("a cycle's items held apart, a list up to 64 and a set past them", () => {
+  it("holds every item given and no other, in lists and sets alike", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat(100), fc.nat(2 ** 31 - 1)), { maxLength: 200 }), fc.array(fc.nat(2 ** 31 - 1), { maxLength: 50 }), (items, others) => {
+        let apart: ItemsApart | undefined;
+        items.forEach((item) => (apart = withItem(apart, item)));
+        for (const item of items) expect(heldIn(apart, item)).toBe(true);
+        for (const other of others) expect(heldIn(apart, other)).toBe(items.includes(other));
+        // The room past a list's items (-1) is never an item.
+        expect(heldIn(apart, -1)).toBe(false);
       }),
       { numRuns: RUNS },
     );

@@ -9,6 +9,7 @@ import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
 import { sortLines } from "./line-order.js";
 import { alertCredits } from "./budget-levels.js";
+import { heldIn, withItem, type ItemsApart } from "./items-apart.js";
 
 /** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
 export interface CycleSpan {
@@ -89,7 +90,7 @@ export class OpenCycle extends CycleLines {
    * (ChargedItems), or all it charged where its serial is past what ChargedItems holds: none in a replay
    * of one account.
    */
-  private apart: Set<number> | undefined;
+  private apart: ItemsApart | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
   uncovered = NO_CREDITS;
   private thresholds: { percent: number; at: Instant }[] | undefined;
@@ -189,12 +190,12 @@ export class OpenCycle extends CycleLines {
 
   /** Whether the cycle charged the item of this number, which another account's cycle charged since. */
   heldApart(item: number): boolean {
-    return this.apart !== undefined && this.apart.has(item);
+    return heldIn(this.apart, item);
   }
 
   /** The cycle charged the item of this number, which another account's cycle charges now. */
   holdApart(item: number): void {
-    (this.apart ??= new Set()).add(item);
+    this.apart = withItem(this.apart, item);
   }
 
   /** Items of a recurring meter already charged this cycle: activating them again is free. */
@@ -328,7 +329,8 @@ export class OpenCycle extends CycleLines {
   }
 
   cross(percent: number, at: Instant): void {
-    (this.thresholds ??= []).push({ percent, at });
+    // A copy of the length it needs: a push leaves room for seventeen, and a cycle crosses a level or four.
+    this.thresholds = [...(this.thresholds ?? []), { percent, at }];
   }
 
   markExhausted(at: Instant): void {
