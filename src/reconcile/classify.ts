@@ -1,4 +1,4 @@
-import { formatExact, roundToStep, ZERO, type Decimal, type RoundingMode } from "../money.js";
+import { Decimal, formatExact, roundToStep, ZERO, type RoundingMode } from "../money.js";
 import { PLAN_FEE } from "../bill/mapping.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
@@ -165,6 +165,15 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   if (mode !== undefined) {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
   }
+  // A bill's amount is exact only to the places it writes: one that writes the usage's amount to fewer places than it
+  // has, and more than the step (a card that shows 4 places and rounds at a cent), rounds at its last place. Every right
+  // line of such a bill was a rate_drift, and the wrong one was lost among them (newcomer, stop 52). Its last place is
+  // finer than the step, so it explains less than a rounding at the step would.
+  const written = writtenStep(bill.amount);
+  const placed = sameQuantity && written.lt(step) && delta.abs().lte(written) ? roundingMode(computed.amount, bill.amount, written, money ? NEAREST : card.precision.rounding) : undefined;
+  if (placed !== undefined) {
+    return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(written)}, the places the bill writes, ${placed})`, shiftable: false };
+  }
 
   const cardPrice = computed.unitPrice;
   if (quantityKnown && sameQuantity) {
@@ -330,6 +339,11 @@ function roundingMode(computed: Decimal, billed: Decimal, step: Decimal, cardMod
   if (cardMode === NEAREST) return nearest(computed, billed, step);
   for (const mode of [cardMode, ...ROUNDING_MODES.filter((m) => m !== cardMode)]) if (roundToStep(computed, step, mode).eq(billed)) return mode;
   return computed.div(step).ceil().mul(step).eq(billed) ? "up" : undefined;
+}
+
+/** The step of the last place an amount is written to: 0.0001 for 0.6108, 1 for 12 (its trailing zeros are not read). */
+function writtenStep(amount: Decimal): Decimal {
+  return new Decimal(1).div(new Decimal(10).pow(amount.decimalPlaces()));
 }
 
 /** Rounding to the nearest step, half-even or half-up, and no other: what a money amount's cent is taken to be. */

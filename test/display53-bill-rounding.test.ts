@@ -1,0 +1,56 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer52 M1: floopy.yaml shows amounts to 4 places (precision.display) and rounds at a cent (its step, 0.01,
+// the default). A bill that wrote each line's exact amount rounded to 4 places had every right line classed
+// rate_drift, exit 1, and the one wrong line was lost among them. A bill's amount is exact only to the places it
+// writes: within half of its last place of the usage's, and rounding there gives it, it is a rounding.
+// Prices from ratecards/floopy.yaml, in cents: gpt-4o on openai 0.00025 an input token and 0.001 an output token;
+// gpt-4o-mini 0.000015 and 0.00006.
+//   gpt-4o:      1,111 x 0.00025 + 333 x 0.001 = 0.27775 + 0.333 = 0.61075, half-even at 0.0001: 0.6108
+//   gpt-4o-mini: twice 1,234 x 0.000015 + 567 x 0.00006 = 0.01851 + 0.03402 = 0.05253, so 0.10506: 0.1051
+const USAGE = [
+  "timestamp,meter,event_id,model,provider,input_tokens,output_tokens",
+  "2026-11-02T10:00:00Z,request,r1,gpt-4o,openai,1111,333",
+  "2026-11-03T10:00:00Z,request,r2,gpt-4o-mini,openai,1234,567",
+  "2026-11-04T10:00:00Z,request,r3,gpt-4o-mini,openai,1234,567",
+  "",
+].join("\n");
+
+async function reconcile(rows: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-display53-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
+  writeFileSync(join(dir, "usage.csv"), USAGE);
+  writeFileSync(join(dir, "bill.csv"), ["period_start,activity,model,provider,quantity,amount", ...rows, ""].join("\n"));
+  const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+  return { ...r, json: JSON.parse(r.stdout) as { differences: { model?: string; class: string; explanation: string; delta: string }[] } };
+}
+
+describe("a bill that writes each line's amount to the card's display places", () => {
+  it("is a rounding on every line, exit 0", async () => {
+    const r = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6108", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1051"]);
+    expect(r.code).toBe(0);
+    expect(r.json.differences.map((d) => [d.class, d.delta])).toEqual([["rounding", "0.00005"], ["rounding", "0.00004"]]);
+    expect(r.json.differences[0]!.explanation).toBe("the bill rounds 0.61075 to 0.6108 (step 0.0001, the places the bill writes, half-even)");
+  });
+
+  it("still finds the one line whose price differs by more than its last place", async () => {
+    // 0.6118 is 0.00105 over the usage's 0.61075: more than half of the bill's last place (0.00005).
+    const r = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6118", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1051"]);
+    expect(r.code).toBe(1);
+    expect(r.json.differences.map((d) => d.class)).toEqual(["rate_drift", "rounding"]);
+  });
+
+  it("names the mode the bill rounds in, and is no rounding where no mode gives the bill's amount", async () => {
+    // 0.61075 to 4 places: 0.6108 to the nearest (half-even or half-up) or up, 0.6107 down; 0.6106 is none of them.
+    const down = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6107", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1051"]);
+    expect(down.code).toBe(0);
+    expect(down.json.differences[0]!.explanation).toBe("the bill rounds 0.61075 to 0.6107 (step 0.0001, the places the bill writes, down)");
+    const none = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6106", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1051"]);
+    expect(none.code).toBe(1);
+    expect(none.json.differences.map((d) => d.class)).toEqual(["rate_drift", "rounding"]);
+  });
+});
