@@ -288,6 +288,16 @@ function roleFix(role: Role, name: string): string {
   return `columns: { ${role}: ${name} } in the usage mapping (--map ${role}=${name})${ROLES[role].why}`;
 }
 
+/**
+ * A column that says how a request ended (`status`, `http_status`, `outcome`, `is_error`): its rows of failed
+ * calls are not usage, which ignore_columns: alone would bill (newcomer, stop 52: the error offered only that).
+ */
+const OUTCOME = /(^|[_.\s-])(status|state|outcome|result|success|succeeded|error|failed|failure)([_.\s-]|$)/i;
+
+function outcomeFix(name: string): string {
+  return `how each request ended: skip_rows: { ${name}: [VALUE] } in the usage mapping (--map skip:${name}=VALUE, once a value) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill; or `;
+}
+
 /** Columns named beside the first that no meter reads. */
 const OTHERS_NAMED = 6;
 
@@ -323,7 +333,7 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
   const role = column.renamed === undefined ? column.role : undefined;
-  const likely = role === undefined ? "" : `${ROLES[role].what}, ${roleFix(role, name)}; or `;
+  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.renamed === undefined && OUTCOME.test(column.source) ? outcomeFix(name) : "";
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 

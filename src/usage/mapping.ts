@@ -410,7 +410,7 @@ export function unknownMappedMeter(mapping: ColumnMapping, meters: readonly stri
   return new UserError(`unknown meter ${shown(mapping.meter)}${near ? `; did you mean ${shown(near)}?` : ""}`, place, `a meter of ${card} (the mapping's meter:, which each row of a log without a meter column is read as; first read at ${cell.file}:${cell.line})`, shown(mapping.meter));
 }
 
-const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY or ignore:SOURCE`;
+const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE or ignore:SOURCE`;
 
 /**
  * `--map` flags, applied over a mapping file; each is one key of the mapping file:
@@ -418,7 +418,8 @@ const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), 
  * column read as a dimension or component), `meter:request=completion` (meter_values:
  * the provider's value read as a meter key), `meter:request` (meter: every row's meter),
  * `ignore:latency_ms` (ignore_columns:), `value:model:gpt-4o=openai/gpt-4o`
- * (dimension_values: the export's value of a dimension read as the card's).
+ * (dimension_values: the export's value of a dimension read as the card's), `skip:status=failed`
+ * (skip_rows: a row of that value is not usage; added to the file's values for the column).
  */
 export function withFlags(base: ColumnMapping, flags: readonly string[]): ColumnMapping {
   const columns: ColumnMapping["columns"] = {};
@@ -426,9 +427,10 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
   const meterValues = new Map<string, string>();
   const ignore = new Set<string>();
   const dimensionValues = new Map<string, Map<string, string>>();
+  const skipRows = new Map<string, Set<string>>();
   let meter: string | undefined;
   let meterPlace: Place | undefined;
-  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>(), ignore: new Map<string, Place>(), dimensions: new Map<string, Place>(), dimensionValues: new Map<string, Place>() };
+  const flagPlaces = { columns: {} as MappingPlaces["columns"], meterKeys: new Map<string, Place>(), meterValues: new Map<string, Place>(), rename: new Map<string, Place>(), ignore: new Map<string, Place>(), skipRows: new Map<string, Place>(), dimensions: new Map<string, Place>(), dimensionValues: new Map<string, Place>() };
   // One flag per key: a second `--map quantity=...` would otherwise win without a word.
   const keys = new Map<string, string>();
   for (const flag of flags) {
@@ -441,7 +443,7 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
     const name = bodyEq < 0 ? body : body.slice(0, bodyEq);
     const source = bodyEq < 0 ? undefined : body.slice(bodyEq + 1);
     if (name === "" || source === "") throw bad();
-    const key = `${kind ?? "column"}:${kind === "dim" || kind === "meter" ? (source ?? "") : kind === "value" ? valueKey(name.split(":", 1)[0]!, source ?? "") : name}`;
+    const key = `${kind ?? "column"}:${kind === "dim" || kind === "meter" ? (source ?? "") : kind === "value" ? valueKey(name.split(":", 1)[0]!, source ?? "") : kind === "skip" ? valueKey(name, source ?? "") : name}`;
     const earlier = keys.get(key);
     if (earlier !== undefined) throw new UserError("the same mapping twice", atFlag("--map"), "each column, dimension or meter value mapped once", `${shown(earlier)} and ${shown(flag)}`);
     keys.set(key, flag);
@@ -471,11 +473,16 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
       flagPlaces.dimensions.set(dimension, atFlag("--map"));
       flagPlaces.dimensionValues.set(valueKey(dimension, source), atFlag("--map"));
     }
+    else if (kind === "skip" && source !== undefined) {
+      if (!skipRows.has(name)) skipRows.set(name, new Set(base.skipRows?.get(name)));
+      skipRows.get(name)!.add(source);
+      flagPlaces.skipRows.set(name, atFlag("--map"));
+    }
     else if (kind === "ignore" && source === undefined) {
       ignore.add(name);
       flagPlaces.ignore.set(name, atFlag("--map"));
     }
     else throw bad();
   }
-  return layered(base, { columns, rename, meter, meterValues, ignore, ...(dimensionValues.size === 0 ? {} : { dimensionValues }), ...(flags.length === 0 ? {} : { places: { ...flagPlaces, ...(meterPlace === undefined ? {} : { meter: meterPlace }) } }) });
+  return layered(base, { columns, rename, meter, meterValues, ignore, ...(dimensionValues.size === 0 ? {} : { dimensionValues }), ...(skipRows.size === 0 ? {} : { skipRows }), ...(flags.length === 0 ? {} : { places: { ...flagPlaces, ...(meterPlace === undefined ? {} : { meter: meterPlace }) } }) });
 }
