@@ -232,9 +232,10 @@ function lookalikeWarning(settings: AccountSettings, lookalike: LookalikeAccount
  * without a word). A file that names no account but its own bills every account so on purpose (a log of many accounts
  * on one set of terms) and is told nothing; nor is a reward's creator with no usage of its own, billed on no plan.
  */
-export function unnamedAccountsNote(settings: AccountSettings, accounts: readonly { account: string; rewardsOnly?: true }[], lookalikes: readonly LookalikeAccount[]): string | undefined {
+export function unnamedAccountsNote(settings: AccountSettings, accounts: readonly { account: string; rewardsOnly?: true }[], lookalikes: readonly LookalikeAccount[], grantOnly: readonly GrantOnly[] = []): string | undefined {
   if (settings.accounts.size < 2 || settings.unnamedOnTopLevel === true) return undefined;
-  const warned = new Set(lookalikes.map((l) => l.used));
+  // A grant's account of no usage is no usage account: grantOnlyNote tells it.
+  const warned = new Set([...lookalikes.map((l) => l.used), ...grantOnly.map((g) => g.account)]);
   const unnamed = accounts.filter((a) => a.rewardsOnly !== true && !settings.accounts.has(a.account) && !warned.has(a.account)).map((a) => a.account);
   if (unnamed.length === 0) return undefined;
   const named = unnamed.slice(0, NAMED_UNNAMED).map((a) => shown(a)).join(", ");
@@ -247,3 +248,37 @@ export function unnamedAccountsNote(settings: AccountSettings, accounts: readonl
 
 /** Unnamed accounts a note names, before it counts the rest. */
 const NAMED_UNNAMED = 5;
+
+/**
+ * The accounts of grants with no usage that the file names nowhere else (not under accounts:, not the file's own
+ * account) and that no lookalike warning told: each is a customer of its own, billed its plan on the top-level terms
+ * with nothing used. A prepaid customer with no usage yet is one; a name mistyped past any lookalike (`zzqq`) is
+ * another, which billed a plan without a word (newcomer, stop 52). Said as a note, the first few named.
+ */
+export function grantOnlyAccounts(settings: AccountSettings, lookalikes: readonly LookalikeAccount[], idle: (name: string) => boolean): GrantOnly[] {
+  const warned = new Set(lookalikes.map((l) => l.used));
+  const told = new Set<string>();
+  const grants: GrantOnly[] = [];
+  for (const p of settings.purchases) {
+    if (settings.accounts.has(p.account) || warned.has(p.account) || told.has(p.account) || !idle(p.account)) continue;
+    told.add(p.account);
+    grants.push({ account: p.account, origin: p.origin });
+  }
+  return grants;
+}
+
+/** A grant's account of no usage named nowhere else in the file, and where its first grant is written. */
+export interface GrantOnly {
+  readonly account: string;
+  readonly origin: Location | undefined;
+}
+
+/** The note of grantOnlyAccounts' accounts, the first few named; undefined for none. */
+export function grantOnlyNote(settings: AccountSettings, grants: readonly GrantOnly[]): string | undefined {
+  if (grants.length === 0) return undefined;
+  const named = grants.slice(0, NAMED_UNNAMED).map((g) => `${shown(g.account)}${g.origin === undefined ? "" : ` (${formatLocation(g.origin)})`}`).join(", ");
+  const more = grants.length > NAMED_UNNAMED ? ` and ${(grants.length - NAMED_UNNAMED).toLocaleString("en-US")} more` : "";
+  const one = grants.length === 1;
+  const which = one ? `a grant is for account ${named}, which has` : `grants are for ${grants.length.toLocaleString("en-US")} accounts, ${named}${more}, which have`;
+  return `burnrate: note: ${which} no usage and ${one ? "is" : "are"} named nowhere else in the account file: billed on the top-level terms (plan ${settings.terms.plan.key}) with nothing used; name ${one ? "it" : "each"} under accounts: if ${one ? "it is a customer" : "they are customers"} of ${one ? "its" : "their"} own, or correct the name\n`;
+}
