@@ -80,6 +80,8 @@ class CycleRecords {
   endedAt: Instant | undefined;
 }
 
+/** No warning level crossed, shared and never written: concat() makes a copy. */
+const NO_LEVELS_CROSSED: readonly { percent: number; at: Instant }[] = [];
 /** The records of a cycle that has none, shared and never written: read where a cycle asks what it recorded. */
 const NO_RECORDS: Readonly<CycleRecords> = Object.freeze(new CycleRecords());
 
@@ -329,8 +331,8 @@ export class OpenCycle extends CycleLines {
   }
 
   cross(percent: number, at: Instant): void {
-    // A copy of the length it needs: a push leaves room for seventeen, and a cycle crosses a level or four.
-    this.thresholds = [...(this.thresholds ?? []), { percent, at }];
+    // A copy of the length it needs (concat): a push leaves room for seventeen, and a cycle crosses a level or four.
+    this.thresholds = (this.thresholds ?? NO_LEVELS_CROSSED).concat({ percent, at });
   }
 
   markExhausted(at: Instant): void {
