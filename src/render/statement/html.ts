@@ -39,15 +39,16 @@ export function* statementHtml(statement: Statement, ledger: BurnEntries & { rel
   let drawnCycles = 0;
   let open = false;
   const drawn = () => {
-    if (!release || account < 0) return;
+    if (!release || account < 0 || account >= accounts.length) return;
     releaseCycles(accounts[account]!);
     ledger.release?.(accounts[account]!.account);
   };
   for (const block of statementBlocks(statement, ctx)) {
     if (block.kind === "heading" && block.level === 1) {
       drawn();
-      account++;
-      burns = accountBurns(accounts[account]!, ledger, card);
+      // Past the last account, the heading is the totals over all of them (FleetTotals): no account, no burn-down.
+      account = Math.min(account + 1, accounts.length);
+      burns = account < accounts.length ? accountBurns(accounts[account]!, ledger, card) : [];
       cycle = -1;
     }
     if (block.kind === "heading" && block.level === 2) {

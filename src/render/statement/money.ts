@@ -40,7 +40,7 @@ export function moneyRounding(money: CycleMoney): Decimal {
 }
 
 /** A money part as billed: in the currency's minor units (10.00), or exact where it has finer digits (9.995), never rounded apart from the total. */
-function moneyPart(value: Decimal, currency: string): string {
+export function moneyPart(value: Decimal, currency: string): string {
   const digits = minorDigits(currency);
   return value.decimalPlaces() <= digits ? credits(value, digits) : exactGrouped(value);
 }

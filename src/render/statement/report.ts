@@ -7,6 +7,7 @@ import type { LineKind } from "../../engine/types.js";
 import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
 import { fileLine, fileLineWithin } from "../shared/file-line.js";
 import { cycleMoney, cycleMoneyBlocks } from "./money.js";
+import { FleetTotals } from "./fleet.js";
 import { planBilled } from "../../ratecard/plan-fee.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
@@ -35,7 +36,9 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   const meters = new Set<string>();
   // The duplicates the cycles shown hold, counted as they are drawn: a page lets each account go once drawn (red48 #1).
   const shown = { duplicates: 0, cut: false };
+  const fleet = new FleetTotals();
   for (const account of statement.accounts) {
+    fleet.account();
     const plan = card.plans.get(account.plan);
     const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plan?.label ?? account.plan}`;
     yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · ${terms} · ${statement.timezone}` };
@@ -48,9 +51,12 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
       for (const l of c.lines) meters.add(l.meter);
       for (const d of c.duplicates) shown.duplicates += d.events;
       yield* cycleBlocks(c, ctx, money, account.rewardsOnly === true);
-      yield* cycleMoneyBlocks(cycleMoney(card, c.plan, c));
+      const billed = cycleMoney(card, c.plan, c);
+      fleet.add(c, billed);
+      yield* cycleMoneyBlocks(billed);
     }
   }
+  yield* fleet.blocks(ctx, { credits: money, card: `${card.provider} ${statement.version}` });
   yield* meterLabelBlocks(meters, ctx);
   if (statement.events.duplicates > 0) {
     yield { kind: "note", text: duplicatesNote(statement, shown) };

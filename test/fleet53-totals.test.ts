@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomers 51 (#11) and 52: a statement of many customers had no total across them; the meter labels followed the
+// last customer with no heading. Prices from ratecards/fliplet.yaml: data_read 0.01 a read, data_write 0.05 a write;
+// Pro 9 USD a cycle, Free 0.
+//   November: acme 1 read (0.01, Pro 9), beta 10 writes (0.5, Free 0), wonka 100 reads (1, Pro 9): 1.51 credits, 18 USD
+//   December: acme 2 reads (0.02, Pro 9); beta and wonka, with no usage, are billed their plans (0, 9): 0.02 credits,
+//   18 USD, as every account's cycles run to the replay's last
+//   Burn-downs on the HTML page: one a cycle, 3 accounts of 2 cycles.
+const USAGE = [
+  "timestamp,meter,quantity,project,account",
+  "2026-11-02T10:00:00Z,data_read,100,p1,wonka",
+  "2026-11-02T10:01:00Z,data_read,1,p1,acme",
+  "2026-11-02T10:02:00Z,data_write,10,p1,beta",
+  "2026-12-03T10:00:00Z,data_read,2,p1,acme",
+  "",
+].join("\n");
+
+async function statement(format: string, usage = USAGE, more: string[] = [], named = "accounts:\n  beta: { plan: free }\n") {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-fleet53-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\nunnamed_accounts: top_level\n${named}`);
+  writeFileSync(join(dir, "usage.csv"), usage);
+  const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", format, ...more], { cwd: dir });
+  return { ...r, dir };
+}
+
+describe("a statement of several accounts ends with their totals by period", () => {
+  it("in the table: accounts, credits charged, uncovered and money, each period's", async () => {
+    const r = await statement("table");
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const tail = r.stdout.slice(r.stdout.indexOf("fliplet 2026-11 · all 3 accounts"));
+    expect(tail.split("\n").slice(0, 5)).toEqual([
+      "fliplet 2026-11 · all 3 accounts",
+      "  Totals by period",
+      "  Period                    Accounts  Charged (credits)  Uncovered  Money (USD)",
+      "  2026-11-01 to 2026-11-30         3               1.51       0.00        18.00",
+      "  2026-12-01 to 2026-12-31         3               0.02       0.00        18.00",
+    ]);
+    // The meter labels come after the totals, under their own heading, not after the last customer's money.
+    expect(tail).toContain("  Meters\n");
+  });
+
+  it("in Markdown and HTML alike, the page drawing no burn-down for the totals", async () => {
+    const md = await statement("markdown");
+    expect(md.stdout).toMatch(/# fliplet 2026-11 · all 3 accounts[\s\S]*\| 2026-11-01 to 2026-11-30 \| 3 \| 1\.51 \| 0\.00 \| 18\.00 \|/);
+    const html = await statement("html", USAGE, ["-o", "page.html"]);
+    expect([html.code, html.stderr]).toEqual([0, ""]);
+    const page = readFileSync(join(html.dir, "page.html"), "utf8");
+    expect(page).toContain("fliplet 2026-11 · all 3 accounts");
+    expect(page.match(/<figure class="burn">/g)).toHaveLength(6);
+  });
+
+  it("is not drawn for one account", async () => {
+    const r = await statement("table", "timestamp,meter,quantity,project\n2026-11-02T10:01:00Z,data_read,1,p1\n", [], "");
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain("Totals by period");
+  });
+});
