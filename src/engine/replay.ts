@@ -291,7 +291,10 @@ export class Replay extends Charging {
     const { meter } = shape.event;
     // A unique item's row charges nothing where the item is charged: its target is made at a charge only.
     const own = this.ownTarget(run, shape);
-    const group = own ?? this.sharedTarget(run, shape);
+    // Another account's shared target only where a target is made here, a flow row alone at its instant and priced
+    // next: seen() notes its values at once, and a row of an instant of several may be priced otherwise or dropped
+    // as a repeat (red53: a budget warning named a value of a row never charged).
+    const group = own ?? (line < 0 || meter.aggregation !== "flow" ? undefined : this.sharedTarget(run, shape));
     shape.target = group ?? (line < 0 || meter.aggregation !== "flow" ? undefined : this.shapeTarget(run, { meter, dims: shape.dimensions }, source.origin(line), shape));
     if (shape.target === undefined) return undefined;
     const learnt = this.learnShape(id, facts);
