@@ -235,24 +235,28 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
     const role = plain(name) ? likelyRole(name, at.present, read) : undefined;
     if (role !== undefined && ![...roles.values()].includes(role)) roles.set(name, role);
   }
+  // A column that says how a request ended is offered as skip_rows:, never among the columns to ignore: ignored, the
+  // failed calls are billed (newcomer53 H1: the list to ignore all at once held `status`, and 132 failed calls were billed).
+  const outcomes = new Set(unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && OUTCOME.test(name)));
   const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source) }, file, read);
   const also = unread
     .slice(1)
     .map((i) => header[i]!)
     .flatMap((name) => {
       const role = roles.get(name);
+      if (outcomes.has(name)) return [`; ${shown(name)} is likely ${outcomeText(inFix(name, "COLUMN"))}`];
       return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, inFix(name, "COLUMN"))}`];
     })
     .join("");
   const others = unread
     .slice(1)
     .map((i) => header[i]!)
-    .filter((name) => plain(name) && !roles.has(name));
+    .filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name));
   if (others.length === 0 || !plain(source)) return hint === "" && also === "" ? error : new UserError(`${error.problem}${hint}`, error.location, `${error.expected}${also}`, error.found);
   const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
   const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
   // A first column offered as a canonical one is not among those to ignore (red50 #2: the others went unnamed).
-  const all = roles.has(source) ? others : [source, ...others];
+  const all = roles.has(source) || outcomes.has(source) ? others : [source, ...others];
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
   const parent = commonParent(all);
   const fix =
@@ -295,7 +299,11 @@ function roleFix(role: Role, name: string): string {
 const OUTCOME = /(^|[_.\s-])(status|state|outcome|result|success|succeeded|error|failed|failure)([_.\s-]|$)/i;
 
 function outcomeFix(name: string): string {
-  return `how each request ended: skip_rows: { ${name}: [VALUE] } in the usage mapping (--map skip:${name}=VALUE, once a value) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill; or `;
+  return `${outcomeText(name)}; or `;
+}
+
+function outcomeText(name: string): string {
+  return `how each request ended: skip_rows: { ${name}: [VALUE] } in the usage mapping (--map skip:${name}=VALUE, once a value) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill`;
 }
 
 /** Columns named beside the first that no meter reads. */
