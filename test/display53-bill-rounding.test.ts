@@ -54,3 +54,32 @@ describe("a bill that writes each line's amount to the card's display places", (
     expect(none.json.differences.map((d) => d.class)).toEqual(["rate_drift", "rounding"]);
   });
 });
+
+// newcomer53 M3: a bill line that counts rows skip_rows: leaves out was matched within the card's step (a cent), where
+// the bill writes 4 places: 3 failed calls explained a gap that was another account's, by a coincidence of counts.
+// With r4 failed (skipped): usage 0.10506, r4 0.05253, with it 0.15759, which is 0.1576 at 4 places.
+describe("a bill that counts rows skip_rows: leaves out, written to 4 places", () => {
+  async function reconcileSkipped(amount: string) {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-display53-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
+    writeFileSync(join(dir, "usage.csv"), [
+      "timestamp,meter,event_id,model,provider,input_tokens,output_tokens,status",
+      "2026-11-03T10:00:00Z,request,r2,gpt-4o-mini,openai,1234,567,ok",
+      "2026-11-04T10:00:00Z,request,r3,gpt-4o-mini,openai,1234,567,ok",
+      "2026-11-05T10:00:00Z,request,r4,gpt-4o-mini,openai,1234,567,failed",
+      "",
+    ].join("\n"));
+    writeFileSync(join(dir, "usage.csv.mapping.yaml"), "skip_rows: { status: [failed] }\n");
+    writeFileSync(join(dir, "bill.csv"), `period_start,activity,model,provider,quantity,amount\n2026-11-01,Request,gpt-4o-mini,openai,3,${amount}\n`);
+    const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    return (JSON.parse(r.stdout) as { differences: { explanation: string }[] }).differences[0]!.explanation;
+  }
+
+  it("is matched within the bill's last place", async () => {
+    expect(await reconcileSkipped("0.1576")).toContain("the usage with them comes to 0.15759, the bill's 0.1576 within the places the bill writes (0.0001)");
+  });
+
+  it("is not matched 0.0074 off, within a cent but not the bill's places", async () => {
+    expect(await reconcileSkipped("0.165")).not.toContain("skip_rows: leaves out");
+  });
+});
