@@ -49,6 +49,9 @@ describe("a bill that writes each line's amount to the card's display places", (
     const down = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6107", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1051"]);
     expect(down.code).toBe(0);
     expect(down.json.differences[0]!.explanation).toBe("the bill rounds 0.61075 to 0.6107 (step 0.0001, the places the bill writes, down)");
+    // Its trailing zero counted (newcomer53 L1): 0.1050 is written to 4 places, 0.10506 rounded down there.
+    const zero = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6108", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1050"]);
+    expect(zero.json.differences[1]!.explanation).toBe("the bill rounds 0.10506 to 0.105 (step 0.0001, the places the bill writes, down)");
     const none = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6106", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1051"]);
     expect(none.code).toBe(1);
     expect(none.json.differences.map((d) => d.class)).toEqual(["rate_drift", "rounding"]);

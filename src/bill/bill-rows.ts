@@ -111,6 +111,8 @@ export class BillRows {
       ...(row.adjustment === "credit" ? (charged.gt(0) ? { chargingCredit: true } : { credit: true }) : {}),
       ...(target.kind === "meters" ? this.stepOf(currency, price) : {}),
       ...(currency === undefined && !ledger ? { currencyUnstated: true } : {}),
+      // The places its amount is written to, where it is in the card's unit as written: 11.1080 is exact to 0.0001, which its Decimal (11.108) does not say.
+      ...(target.kind === "meters" && inUnits === amount ? placesOf(row.amount!.text) : {}),
     });
   }
 
@@ -211,6 +213,12 @@ export class BillRows {
     const items = example === undefined ? "" : ` (or METER:COMPONENT for a component billed on a line of its own, such as ${example})`;
     throw new UserError(`unknown activity ${shown(first.text)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, first.at, `a meter key or label of ${cardNamed(this.card)}${items}, or an activities: entry in the bill mapping`, found);
   }
+}
+
+/** The decimal places a plain number is written to (`11.1080`: 4), none for one written with an exponent. */
+function placesOf(text: string): { places: number } | Record<string, never> {
+  const plain = /^\s*[+-]?\d*(?:\.(\d*))?\s*$/.exec(text);
+  return plain === null ? {} : { places: plain[1]?.length ?? 0 };
 }
 
 function decimalCell(cell: Cell | undefined, what: string): Decimal | undefined {

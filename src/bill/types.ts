@@ -45,6 +45,8 @@ export interface BillCharge {
   billedInCurrency?: true;
   /** The step its amount was rounded to, in the card's unit, where it gave the amount in money (a cent of the card's currency). */
   step?: Decimal;
+  /** The decimal places its amount is written to, trailing zeros counted, where it is given in the card's unit. */
+  places?: number;
   /** A canonical or FOCUS row that says nothing of what its amount is counted in (no currency cell, no mapping currency:): read in the card's unit. */
   currencyUnstated?: true;
 }

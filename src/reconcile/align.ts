@@ -116,7 +116,7 @@ export class Aligner {
       if (charge.quantity !== undefined) given.set(line, (given.get(line) ?? ZERO).plus(charge.quantity));
       else if (!charge.amount.isZero() && !charge.adjustment) unknown.add(line);
       const same = b?.repeatedRow === undefined ? earlier.find((e) => e.amount.eq(charge.amount) && (e.quantity === undefined ? charge.quantity === undefined : charge.quantity !== undefined && e.quantity.eq(charge.quantity))) : undefined;
-      const parts = charge.adjustment ? (b?.parts ?? []) : [...(b?.parts ?? []), { amount: charge.amount, quantity: charge.quantity, step: charge.step }];
+      const parts = charge.adjustment ? (b?.parts ?? []) : [...(b?.parts ?? []), { amount: charge.amount, quantity: charge.quantity, step: charge.step, ...(charge.places === undefined ? {} : { places: charge.places }) }];
       line.bill = b === undefined
         ? { quantity: charge.quantity, amount: charge.amount, unitPrice: charge.unitPrice, rows: 1, origin: charge.origin, parts, ...(charge.step ? { step: charge.step } : {}) }
         : {

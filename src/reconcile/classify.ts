@@ -5,7 +5,7 @@ import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
 import { formatLocation, shown } from "../errors.js";
 import { centRounding, nearest } from "./cents.js";
-import type { AlignedLine, DifferenceClass } from "./types.js";
+import type { AlignedLine, BillPart, DifferenceClass } from "./types.js";
 
 export interface Verdict {
   class: DifferenceClass;
@@ -169,7 +169,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   // has, and more than the step (a card that shows 4 places and rounds at a cent), rounds at its last place. Every right
   // line of such a bill was a rate_drift, and the wrong one was lost among them (newcomer, stop 52). Its last place is
   // finer than the step, so it explains less than a rounding at the step would.
-  const written = writtenStep(bill.amount);
+  const written = writtenStep(bill);
   const placed = sameQuantity && written.lt(step) && delta.abs().lte(written) ? roundingMode(computed.amount, bill.amount, written, money ? NEAREST : card.precision.rounding) : undefined;
   if (placed !== undefined) {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(written)}, the places the bill writes, ${placed})`, shiftable: false };
@@ -261,7 +261,7 @@ function skippedVerdict(line: AlignedLine, at: { step: Decimal; money: boolean; 
   if (bill.quantity !== undefined && !bill.quantity.eq(computed.quantity.plus(skipped.quantity))) return undefined;
   // Within the places the bill writes where they are finer than the step, as a rounding is (newcomer53 M3: 3 failed
   // calls matched a bill written to 4 places within a cent, by a coincidence of counts; the gap was another account's).
-  const written = writtenStep(bill.amount);
+  const written = writtenStep(bill);
   const step = !at.money && written.lt(at.step) ? written : at.step;
   const exact = billedAs(withThem, bill.amount, step, at.money);
   if (!exact && at.tolerated?.(line, bill.amount.minus(withThem)) !== true) return undefined;
@@ -346,9 +346,14 @@ function roundingMode(computed: Decimal, billed: Decimal, step: Decimal, cardMod
   return computed.div(step).ceil().mul(step).eq(billed) ? "up" : undefined;
 }
 
-/** The step of the last place an amount is written to: 0.0001 for 0.6108, 1 for 12 (its trailing zeros are not read). */
-function writtenStep(amount: Decimal): Decimal {
-  return new Decimal(1).div(new Decimal(10).pow(amount.decimalPlaces()));
+/**
+ * The step of the last place a bill line's amount is written to: 0.0001 for 0.6108 or 11.1080, 1 for 12. Its rows'
+ * own places where they say (trailing zeros), the most of them; else its amount's.
+ */
+function writtenStep(bill: { amount: Decimal; parts: readonly BillPart[] }): Decimal {
+  let places = bill.amount.decimalPlaces();
+  for (const part of bill.parts) places = Math.max(places, part.places ?? 0);
+  return new Decimal(1).div(new Decimal(10).pow(places));
 }
 
 /** Rounding to the nearest step, half-even or half-up, and no other: what a money amount's cent is taken to be. */

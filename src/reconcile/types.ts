@@ -41,6 +41,8 @@ export interface BillPart {
   amount: Decimal;
   quantity: Decimal | undefined;
   step: Decimal | undefined;
+  /** The decimal places the row writes its amount to (BillCharge.places). */
+  places?: number;
 }
 
 /** What the replay computed for one aligned line: statement lines summed over the dimensions the bill does not carry. */
