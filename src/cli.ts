@@ -62,7 +62,7 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--dedupe-window <duration>", "remember an event_id this long (30s, 15m, 24h, 7d) from its first row, not for the whole log: bounded memory", dedupeWindow)
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)
-    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE, skip:SOURCE=VALUE, value:DIMENSION:VALUE=EXPORTED", collect, [])
+    .option("--map <canonical=source>", "map a usage column, repeatable: CANONICAL=SOURCE, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, ignore:SOURCE, skip:SOURCE=VALUE[,VALUE], value:DIMENSION:VALUE=EXPORTED", collect, [])
     .option("--max-lateness <duration>", "how much earlier than the rows before it a usage row may come and still stream in time order, such as 10m, 6h or 2d; later rows make the whole log be sorted on disk, or without this flag (1d) read again with its rows held as late as they come where the buffer holds them (logs the row scanner reads; other logs are sorted at their first row out of order)", maxLateness);
 }
 

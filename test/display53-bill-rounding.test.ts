@@ -52,6 +52,13 @@ describe("a bill that writes each line's amount to the card's display places", (
     // Its trailing zero counted (newcomer53 L1): 0.1050 is written to 4 places, 0.10506 rounded down there.
     const zero = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6108", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1050"]);
     expect(zero.json.differences[1]!.explanation).toBe("the bill rounds 0.10506 to 0.105 (step 0.0001, the places the bill writes, down)");
+    // red53b #1: read without its trailing zeros, 0.6110 (2.5 of its last place over) and 0.1060 (9 over) passed as
+    // roundings at 0.001, and 0.6110000000 (10 places, 0.00025 over) too, where 0.6109000000 (nearer) did not.
+    for (const [gpt4o, mini] of [["0.6110", "0.1051"], ["0.6110000000", "0.1051"], ["0.6108", "0.1060"]]) {
+      const over = await reconcile([`2026-11-01,Request,gpt-4o,openai,1,${gpt4o}`, `2026-11-01,Request,gpt-4o-mini,openai,2,${mini}`]);
+      expect(over.code).toBe(1);
+      expect(over.json.differences.map((d) => d.class)).toEqual(gpt4o === "0.6108" ? ["rounding", "rate_drift"] : ["rate_drift", "rounding"]);
+    }
     const none = await reconcile(["2026-11-01,Request,gpt-4o,openai,1,0.6106", "2026-11-01,Request,gpt-4o-mini,openai,2,0.1051"]);
     expect(none.code).toBe(1);
     expect(none.json.differences.map((d) => d.class)).toEqual(["rate_drift", "rounding"]);

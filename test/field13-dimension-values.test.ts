@@ -178,7 +178,7 @@ describe("dimension_values refused at the entry", () => {
   });
 
   it("a --map of no known value form, the same value twice, and an unpriced value at --map", async () => {
-    expect(await refused([...usage(), "--map", "value:model=gpt-4o"])).toContain("burnrate: error: --map: bad column mapping (expected CANONICAL=SOURCE (CANONICAL one of timestamp, meter, quantity, event_id, account), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE or ignore:SOURCE");
+    expect(await refused([...usage(), "--map", "value:model=gpt-4o"])).toContain("burnrate: error: --map: bad column mapping (expected CANONICAL=SOURCE (CANONICAL one of timestamp, meter, quantity, event_id, account), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE[,VALUE] or ignore:SOURCE");
     expect(await refused([...usage(), "--map", "value:model:gpt-4o="])).toContain("bad column mapping");
     expect(await refused([...usage(), "--map", "value:model:gpt-4o=x", "--map", "value:model:gpt-4o-mini=x"])).toContain("the same mapping twice");
     expect(await refused([...usage(), "--map", "value:model:gpt4o=openai/gpt-4o"])).toContain('burnrate: error: --map: "openai/gpt-4o" is mapped onto model "gpt4o", which floopy 2026-11 does not price; did you mean "gpt-4o"?');

@@ -52,7 +52,7 @@ describe("reconcile: a bill that counts the rows skip_rows: left out", () => {
     expect(code).toBe(1);
     const input = all.find((l) => l.meter === "request:input_tokens")!;
     expect([input.class, input.delta]).toEqual(["quantity_mismatch", "0.5"]);
-    expect(input.explanation).toBe(`the bill counts the 1 usage row(s) that skip_rows: leaves out as not usage (status "failure"; the first at ${join(d, "usage.csv")}:3:7): priced as the events they would have been, they add quantity 2000 and 0.5 cents, and the usage with them comes to 1.5, exactly the bill's; if the contract bills them, skip_rows: { status: [] } in the usage mapping counts them, else the bill charges what was not used`);
+    expect(input.explanation).toBe(`the bill counts the 1 usage row(s) that skip_rows: leaves out as not usage (status "failure"; the first at ${join(d, "usage.csv")}:3:7): priced as the events they would have been, they add quantity 2000 and 0.5 cents, and the usage with them comes to 1.5, exactly the bill's; if the contract bills them, skip_rows: without those values of status counts them (in the usage mapping, and the --map skip: flags, which add to it), else the bill charges what was not used`);
     // The output line: the failed call had no output tokens, and the bill none of them.
     expect(all.find((l) => l.meter === "request:output_tokens")!.class).toBeNull();
   });
@@ -121,6 +121,6 @@ describe("reconcile: a bill that counts the rows skip_rows: left out", () => {
     const [diff] = JSON.parse(run.stdout).differences;
     expect([diff.class, diff.delta]).toEqual(["quantity_mismatch", "1.25"]);
     expect(diff.explanation).toContain('(outcome "timeout"; the first at');
-    expect(diff.explanation).toContain("they add quantity 1 and 1.25 cents, and the usage with them comes to 3.75, exactly the bill's; if the contract bills them, skip_rows: { outcome: [] }");
+    expect(diff.explanation).toContain("they add quantity 1 and 1.25 cents, and the usage with them comes to 3.75, exactly the bill's; if the contract bills them, skip_rows: without those values of outcome counts them");
   });
 });

@@ -34,7 +34,7 @@ describe("--map skip:SOURCE=VALUE", () => {
   it("is what the error for an unread status column offers first", async () => {
     const r = await statement([]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('usage.csv:1:5: column "status" is read by no meter of fliplet 2026-11 (expected how each request ended: skip_rows: { status: [VALUE] } in the usage mapping (--map skip:status=VALUE, once a value) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill; or a column the card reads');
+    expect(r.stderr).toContain('usage.csv:1:5: column "status" is read by no meter of fliplet 2026-11 (expected how each request ended: skip_rows: { status: [VALUE] } in the usage mapping (--map skip:status=VALUE[,VALUE]) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill; or a column the card reads');
   });
 
   it("is offered for a status column among several unread, which the list to ignore at once leaves out (newcomer53 H1)", async () => {
@@ -46,7 +46,7 @@ describe("--map skip:SOURCE=VALUE", () => {
       writeFileSync(join(dir, "usage.csv"), `${header}\n2026-11-02T10:00:00Z,data_read,1,p1,${cells.join(",")}\n`);
       const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir });
       expect(r.code).toBe(2);
-      expect(r.stderr).toContain("skip_rows: { status: [VALUE] } in the usage mapping (--map skip:status=VALUE, once a value)");
+      expect(r.stderr).toContain("skip_rows: { status: [VALUE] } in the usage mapping (--map skip:status=VALUE[,VALUE])");
       expect(r.stderr).toMatch(/both at once: ignore_columns: \[notes, region\]|the other 2 at once: ignore_columns: \[notes, region\]/);
       expect(r.stderr).not.toMatch(/ignore_columns: \[[^\]]*status/);
     }
@@ -59,6 +59,39 @@ describe("--map skip:SOURCE=VALUE", () => {
     expect(r.stderr).toContain('burnrate: note: 2 rows of usage.csv skipped as not usage by skip_rows:');
   });
 
+  it("takes a list of values, and refuses an empty one in it", async () => {
+    // red53b #2: `failed,error` was one value, which no cell holds: every row billed, nothing said.
+    const r = await statement(["--map", "skip:status=failed,error"]);
+    expect(r.code).toBe(0);
+    expect(reads(r.stdout)).toEqual(["1", "0.01", 1]);
+    const bad = await statement(["--map", "skip:status=failed,"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("bad column mapping");
+  });
+
+  it("is offered for columns named as exports name how a request ended, and only those (red53b #4, #5)", async () => {
+    const offered = async (column: string) => {
+      const dir = mkdtempSync(join(tmpdir(), "burnrate-skip53-"));
+      writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
+      writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,${column},notes\n2026-11-02T10:00:00Z,data_read,1,p1,x,y\n`);
+      const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv"], { cwd: dir });
+      expect(r.code).toBe(2);
+      return r.stderr.includes(`skip_rows: { ${column}: [VALUE] }`);
+    };
+    for (const column of ["statusCode", "httpStatus", "isError", "responseStatus", "http_status", "outcome", "error", "succeeded"]) expect([column, await offered(column)]).toEqual([column, true]);
+    for (const column of ["us_state", "result_count", "error_rate", "success_rate", "failed_at", "outcome_tokens", "latency_ms"]) expect([column, await offered(column)]).toEqual([column, false]);
+  });
+
+  it("leaves out of the object to ignore whole a status field inside it (red53b #3)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-skip53-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
+    writeFileSync(join(dir, "usage.jsonl"), '{"timestamp":"2026-11-02T10:00:00Z","meter":"data_read","quantity":1,"project":"p1","meta":{"region":"eu","status":"failed","zone":"a"}}\n');
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.jsonl"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('skip_rows: { meta.status: [VALUE] }');
+    expect(r.stderr).not.toContain("ignore_columns: [meta]");
+  });
+
   it("adds to the mapping file's values for the column", async () => {
     const r = await statement(["--map", "skip:status=error"], "skip_rows: { status: [failed] }\n");
     expect(r.code).toBe(0);
@@ -68,7 +101,7 @@ describe("--map skip:SOURCE=VALUE", () => {
   it("refuses an empty value and the same value twice, at the flag", async () => {
     const empty = await statement(["--map", "skip:status="]);
     expect(empty.code).toBe(2);
-    expect(empty.stderr).toBe('burnrate: error: --map: bad column mapping (expected CANONICAL=SOURCE (CANONICAL one of timestamp, meter, quantity, event_id, account), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE or ignore:SOURCE, found "skip:status=")\n');
+    expect(empty.stderr).toBe('burnrate: error: --map: bad column mapping (expected CANONICAL=SOURCE (CANONICAL one of timestamp, meter, quantity, event_id, account), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE[,VALUE] or ignore:SOURCE, found "skip:status=")\n');
     const twice = await statement(["--map", "skip:status=failed", "--map", "skip:status=failed"]);
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain("the same mapping twice");

@@ -260,6 +260,6 @@ describe("--map renames dimensions and meter values; errors name the key that fi
   it("a --map of no known form lists the forms", async () => {
     const run = await burnrate(["statement", ...ACCOUNT, "--usage", CANONICAL, "--map", "dimension:model=x"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/--map: bad column mapping \(expected CANONICAL=SOURCE .*dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE or ignore:SOURCE/);
+    expect(run.stderr).toMatch(/--map: bad column mapping \(expected CANONICAL=SOURCE .*dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE\[,VALUE\] or ignore:SOURCE/);
   });
 });

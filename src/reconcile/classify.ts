@@ -268,11 +268,11 @@ function skippedVerdict(line: AlignedLine, at: { step: Decimal; money: boolean; 
   const within = step === at.step ? `within the card's step of ${n(step)}` : `within the places the bill writes (${n(step)})`;
   const fit = withThem.eq(bill.amount) ? "exactly the bill's" : exact ? `the bill's ${n(bill.amount)} ${at.money ? "to the nearest cent of its currency" : within}` : `${n(bill.amount.minus(withThem))} off the bill's ${n(bill.amount)}, within the tolerance`;
   const rules = skipped.rules.map((r) => `${r.column} ${shown(r.value)}`).join(", ");
-  const keys = [...new Set(skipped.rules.map((r) => r.column))].map((c) => `${c}: [] `).join(", ");
+  const columns = [...new Set(skipped.rules.map((r) => r.column))].join(", ");
   const quantity = bill.quantity === undefined ? "" : `quantity ${n(skipped.quantity)} and `;
   return {
     class: cls,
-    explanation: `the bill counts the ${skipped.rows} usage row(s) that skip_rows: leaves out as not usage (${rules}; the first at ${formatLocation(skipped.first)}): priced as the events they would have been, they add ${quantity}${n(skipped.amount)} ${at.unit}, and the usage with them comes to ${n(withThem)}, ${fit}; if the contract bills them, skip_rows: { ${keys}} in the usage mapping counts them, else the bill charges what was not used`,
+    explanation: `the bill counts the ${skipped.rows} usage row(s) that skip_rows: leaves out as not usage (${rules}; the first at ${formatLocation(skipped.first)}): priced as the events they would have been, they add ${quantity}${n(skipped.amount)} ${at.unit}, and the usage with them comes to ${n(withThem)}, ${fit}; if the contract bills them, skip_rows: without those values of ${columns} counts them (in the usage mapping, and the --map skip: flags, which add to it), else the bill charges what was not used`,
     shiftable: false,
   };
 }

@@ -237,7 +237,7 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   }
   // A column that says how a request ended is offered as skip_rows:, never among the columns to ignore: ignored, the
   // failed calls are billed (newcomer53 H1: the list to ignore all at once held `status`, and 132 failed calls were billed).
-  const outcomes = new Set(unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && OUTCOME.test(name)));
+  const outcomes = new Set(unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && namesOutcome(name)));
   const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source) }, file, read);
   const also = unread
     .slice(1)
@@ -258,7 +258,8 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   // A first column offered as a canonical one is not among those to ignore (red50 #2: the others went unnamed).
   const all = roles.has(source) || outcomes.has(source) ? others : [source, ...others];
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
-  const parent = commonParent(all);
+  // Not an object that holds a column of how requests ended: ignored whole, it would bill the failed calls (red53b #3).
+  const parent = [...outcomes].some((name) => commonParent([...all, name]) !== undefined) ? undefined : commonParent(all);
   const fix =
     parent !== undefined
       ? `ignore_columns: [${inFix(parent, "OBJECT")}] (--map ignore:${inFix(parent, "OBJECT")}), which passes over every field of ${shown(parent)} the mapping does not name`
@@ -293,17 +294,28 @@ function roleFix(role: Role, name: string): string {
 }
 
 /**
- * A column that says how a request ended (`status`, `http_status`, `outcome`, `is_error`): its rows of failed
- * calls are not usage, which ignore_columns: alone would bill (newcomer, stop 52: the error offered only that).
+ * Whether a column says how a request ended (`status`, `http_status`, `statusCode`, `outcome`, `is_error`): its rows of
+ * failed calls are not usage, which ignore_columns: alone would bill (newcomer, stop 52: the error offered only that).
+ * Its name's words (split at separators and at a capital after a small letter): one of them `status` or `outcome`,
+ * or the whole name an outcome (`error`, `is_error`, `success`, `state`); none a count, rate or time of something
+ * (`result_count`, `error_rate`, `failed_at`: red53b #5).
  */
-const OUTCOME = /(^|[_.\s-])(status|state|outcome|result|success|succeeded|error|failed|failure)([_.\s-]|$)/i;
+function namesOutcome(name: string): boolean {
+  const words = (name.split(".").pop() ?? name).replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[_\s-]+/).filter((w) => w !== "");
+  if (words.some((w) => MEASURE_WORDS.has(w))) return false;
+  if (words.some((w) => w === "status" || w === "outcome")) return true;
+  return OUTCOME_NAMES.has(words.join(" "));
+}
+
+const MEASURE_WORDS = new Set(["count", "counts", "rate", "ratio", "pct", "percent", "at", "time", "ts", "ms", "seconds", "duration", "tokens", "total", "sum", "amount", "id", "ids"]);
+const OUTCOME_NAMES = new Set(["state", "result", "success", "succeeded", "ok", "error", "errored", "failed", "failure", "is error", "is success", "is failed", "has error", "error code", "error type"]);
 
 function outcomeFix(name: string): string {
   return `${outcomeText(name)}; or `;
 }
 
 function outcomeText(name: string): string {
-  return `how each request ended: skip_rows: { ${name}: [VALUE] } in the usage mapping (--map skip:${name}=VALUE, once a value) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill`;
+  return `how each request ended: skip_rows: { ${name}: [VALUE] } in the usage mapping (--map skip:${name}=VALUE[,VALUE]) leaves out the rows of a value that is not usage (a failed call), which ignore_columns: would bill`;
 }
 
 /** Columns named beside the first that no meter reads. */
@@ -341,7 +353,7 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const target = meant === undefined ? "NAME" : inFix(meant, "NAME");
   // A count, an id or a customer under another name where the header has none: read as that is the likelier fix.
   const role = column.renamed === undefined ? column.role : undefined;
-  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.renamed === undefined && OUTCOME.test(column.source) ? outcomeFix(name) : "";
+  const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
 }
 

@@ -410,7 +410,7 @@ export function unknownMappedMeter(mapping: ColumnMapping, meters: readonly stri
   return new UserError(`unknown meter ${shown(mapping.meter)}${near ? `; did you mean ${shown(near)}?` : ""}`, place, `a meter of ${card} (the mapping's meter:, which each row of a log without a meter column is read as; first read at ${cell.file}:${cell.line})`, shown(mapping.meter));
 }
 
-const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE or ignore:SOURCE`;
+const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), value:DIMENSION:VALUE=EXPORTED, dim:NAME=SOURCE, meter:KEY=VALUE, meter:KEY, skip:SOURCE=VALUE[,VALUE] or ignore:SOURCE`;
 
 /**
  * `--map` flags, applied over a mapping file; each is one key of the mapping file:
@@ -418,8 +418,8 @@ const MAP_FORMS = `CANONICAL=SOURCE (CANONICAL one of ${CANONICAL.join(", ")}), 
  * column read as a dimension or component), `meter:request=completion` (meter_values:
  * the provider's value read as a meter key), `meter:request` (meter: every row's meter),
  * `ignore:latency_ms` (ignore_columns:), `value:model:gpt-4o=openai/gpt-4o`
- * (dimension_values: the export's value of a dimension read as the card's), `skip:status=failed`
- * (skip_rows: a row of that value is not usage; added to the file's values for the column).
+ * (dimension_values: the export's value of a dimension read as the card's), `skip:status=failed,error`
+ * (skip_rows: a row of one of those values is not usage; added to the file's values for the column).
  */
 export function withFlags(base: ColumnMapping, flags: readonly string[]): ColumnMapping {
   const columns: ColumnMapping["columns"] = {};
@@ -474,8 +474,11 @@ export function withFlags(base: ColumnMapping, flags: readonly string[]): Column
       flagPlaces.dimensionValues.set(valueKey(dimension, source), atFlag("--map"));
     }
     else if (kind === "skip" && source !== undefined) {
+      // A list of values, as a shell user writes one (red53b #2: `failed,error` was one value, and skipped no row).
+      const values = source.split(",");
+      if (values.includes("")) throw bad();
       if (!skipRows.has(name)) skipRows.set(name, new Set(base.skipRows?.get(name)));
-      skipRows.get(name)!.add(source);
+      for (const value of values) skipRows.get(name)!.add(value);
       flagPlaces.skipRows.set(name, atFlag("--map"));
     }
     else if (kind === "ignore" && source === undefined) {
