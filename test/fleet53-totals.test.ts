@@ -59,4 +59,15 @@ describe("a statement of several accounts ends with their totals by period", () 
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("Totals by period");
   });
+
+  it("adds an account of unknown money by its priced parts, and counts it beside them", async () => {
+    // ratecards/flikly.yaml gives no credit_price: studio's add-on pack has no money burnrate could know. Creator is
+    // 15 USD a cycle (price: 15): studio's priced part 15 and its pack unknown, bob's 15: 30.00 and 1 unknown.
+    const dir = mkdtempSync(join(tmpdir(), "burnrate-fleet53-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/flikly.yaml")}\naccount: studio\nplan: creator\nanchor: 2026-05-17\ntimezone: UTC\naccounts:\n  bob: { plan: creator }\ngrants:\n  - { kind: addon, amount: 20, at: "2026-05-20T15:00:00Z" }\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,workflow,model,resolution,quantity\n2026-05-18T10:00:00Z,studio,generate,text_to_video,runway,720p,1\n2026-05-19T10:00:00Z,bob,generate,text_to_video,runway,720p,1\n");
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "table"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/2026-05-17 to 2026-06-16 +2 +[\d.]+ +0\.00 +30\.00 and 1 unknown\n/);
+  });
 });

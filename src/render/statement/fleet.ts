@@ -14,7 +14,7 @@ interface PeriodSums {
   charged: Decimal;
   uncovered: Decimal;
   money: Decimal;
-  /** Accounts whose total is unknown (credits bought at no price): the money sum leaves them out. */
+  /** Accounts whose total is unknown (credits bought at no price): the money sum holds their priced parts only. */
   unknown: number;
   currency: string | undefined;
 }
@@ -38,8 +38,9 @@ export class FleetTotals {
     sums.uncovered = sums.uncovered.plus(c.uncovered);
     if (money === undefined) return;
     sums.currency = money.currency;
+    // An account of credits bought at no price adds its priced parts (its plan, say) and is counted as unknown beside them (red53b).
     if (money.unpriced.gt(0)) sums.unknown++;
-    else sums.money = sums.money.plus(money.total);
+    sums.money = sums.money.plus(money.total);
   }
 
   /** An account drawn, whatever its cycles. */
