@@ -53,7 +53,7 @@ describe("reconcile: a bill itemised by token component", () => {
     const [d] = JSON.parse(run.stdout).differences;
     expect([d.class, d.delta]).toEqual(["rate_drift", "0.1"]);
     expect(d.explanation).toBe(
-      "same quantity (2), but the bill comes to 0.5 per unit and the card's prices to 0.45 on average over the line's components: a component's price or count differs (a bill by component, METER:COMPONENT, says which)",
+      "same quantity (2), but the bill comes to 0.5 per unit and the card's prices to 0.45 on average over the line's components (11.11% over the usage's amount): a component's price or count differs (a bill by component, METER:COMPONENT, says which)",
     );
   });
 

@@ -50,7 +50,7 @@ const planted: Planted[] = [
       meter: "data_write", dimensions: { project: "alpha" }, class: "rate_drift",
       bill_quantity: "40", bill_amount: "2.4", computed_quantity: "40", computed_amount: "2", delta: "0.4",
       bill_unit_price: "0.06", card_unit_price: "0.05",
-      explanation: "same quantity (40), but the bill charges 0.06 per unit and the card 0.05: the card may be out of date",
+      explanation: "same quantity (40), but the bill charges 0.06 per unit and the card 0.05 (20% over the usage's amount): the card may be out of date",
     },
   },
   {
@@ -200,7 +200,7 @@ describe("reconcile: output formats", () => {
     expect(rows.at(-1)).toBe(",invoice total,,total,,,credits,,32.669,,32.269,,0.4,,no,\"every row of the bill: 32.669 compared, 0 ignored, 0 credits; computed for the compared rows; 0.4 of the delta on them\"");
     expect(rows.filter((l) => l.includes(",agrees,"))).toHaveLength(13);
     expect(rows).toContain("2026-11-01T04:00:00Z,data_write,alpha,differs,overcharged,rate_drift,credits,40,2.4,40,2,1,0.4,no,yes,"
-      + "\"same quantity (40), but the bill charges 0.06 per unit and the card 0.05: the card may be out of date\"");
+      + "\"same quantity (40), but the bill charges 0.06 per unit and the card 0.05 (20% over the usage's amount): the card may be out of date\"");
     expect(rows).toContain("2026-11-01T04:00:00Z,maps_call,beta,agrees,,,credits,25,2,25,2,1,0,,no,");
   });
 
