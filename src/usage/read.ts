@@ -366,8 +366,15 @@ function absentColumn(mapping: ColumnMapping, name: string): string {
   for (const [canonical, source] of Object.entries(mapping.columns)) if (source === name) return `no such column: ${shown(name)} is read as ${canonical}`;
   const renamed = mapping.rename.get(name);
   if (renamed !== undefined && renamed !== name) return `no such column: ${shown(name)} is renamed to ${shown(renamed)}`;
-  return NO_SUCH_COLUMN;
+  // The column the card means may be one the mapping ignores under another name (newcomer53 L5: `prompt_tokens` for `input_tokens`).
+  const ignored = [...mapping.ignore];
+  if (ignored.length === 0) return NO_SUCH_COLUMN;
+  const listed = ignored.slice(0, IGNORED_NAMED).map((c) => shown(c)).join(", ") + (ignored.length > IGNORED_NAMED ? ` and ${ignored.length - IGNORED_NAMED} more` : "");
+  return `no such column; the mapping ignores ${listed}: where one of them holds ${shown(name)}, rename: { COLUMN: ${name} } in place of ignore_columns: (--map dim:${name}=COLUMN)`;
 }
+
+/** Ignored columns named in the error for a missing one, before the rest are counted. */
+const IGNORED_NAMED = 6;
 
 const NO_SUCH_COLUMN = "no such column";
 
