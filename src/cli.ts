@@ -59,6 +59,7 @@ function replayInputs(command: Command, card: string, usage: string): Command {
     .option("--anchor <date>", "first cycle start, a date or an instant (overrides the account file)")
     .option("--timezone <tz>", "IANA time zone (overrides the account file)")
     .option("--through <date>", "run through the cycle holding this date, even if it has no usage")
+    .option("--skip-before-anchor", "leave out usage rows before the first cycle (a month exported in UTC starts hours before a western account's), counted in a note; by default they stop the run")
     .option("--dedupe-window <duration>", "remember an event_id this long (30s, 15m, 24h, 7d) from its first row, not for the whole log: bounded memory", dedupeWindow)
     .option("--mapping <file>", "column mapping YAML for another usage layout")
     .option("--layout <name>", `a known export's layout: ${LAYOUT_NAMES.join(", ")}`)

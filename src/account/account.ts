@@ -92,6 +92,8 @@ export interface AccountFlags {
   through?: string;
   /** `--dedupe-window`: milliseconds an event_id is remembered (src/engine/event-ids.ts); undefined, the whole log. */
   dedupeWindow?: number;
+  /** `--skip-before-anchor`: usage rows before the first cycle are left out and counted, not refused. */
+  skipBeforeAnchor?: boolean;
   /** Where these values were written, when not on the command line (a tests file's case). */
   locate?: (flag: "plan" | "anchor" | "timezone" | "through") => Location;
 }
@@ -123,6 +125,8 @@ export interface AccountSettings {
   versions: CardVersion[] | undefined;
   /** Milliseconds an event_id is remembered; undefined, the whole log. */
   dedupeWindow?: number;
+  /** Usage rows before the first cycle are left out and counted (--skip-before-anchor), not refused. */
+  skipBeforeAnchor?: true;
   /** What a first pass over the usage found of its event ids (src/usage/id-screen.ts), set by replayFiles for its replay. */
   idScreen?: IdScreen;
 }
@@ -270,7 +274,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
   const anchorDated = anchorText !== undefined && DATE_ALONE.test(anchorText.trim()) ? { anchorDated: true as const } : {};
-  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }) };
+  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

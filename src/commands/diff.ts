@@ -5,6 +5,7 @@ import { accountWarnings, cardPathOf, resolveAccount, type AccountFile, type Acc
 import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type PricedLine, type RefusedRow } from "../costdiff/compare.js";
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, largestRefused, type LineGate, type RefusedMore } from "../costdiff/diff.js";
+import { beforeAnchorNote } from "./before-anchor-note.js";
 import type { CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
 import { unmeasuredChange, unmeasuredWhy } from "../costdiff/unmeasured.js";
@@ -89,7 +90,8 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   };
   const gates = GATE_FLAGS.flatMap((flag) => (given[flag] === undefined ? [] : [{ flag, limit: given[flag]! }]));
   const format = chooseFormat(options.format, options.output, FORMATS, io);
-  const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through };
+  // Every flag the account reads, for both replays: --dedupe-window was once dropped here, and diff priced repeats the statement billed.
+  const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through, dedupeWindow: options.dedupeWindow, skipBeforeAnchor: options.skipBeforeAnchor };
   const { base, card, baseAsReplayed, baseSettings, cardSettings, inputs } = cardsAndSettings(options, flags, io);
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
@@ -104,6 +106,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     progress.end();
   }
   for (const note of skipped.notes(card)) io.stderr.write(visibleLines(note));
+  // Both replays leave out the same rows: said once, from the new card's.
+  const beforeNote = beforeAnchorNote(after, cardSettings);
+  if (beforeNote !== undefined) io.stderr.write(beforeNote);
   for (const warning of fallbackWarnings(card, after)) io.stderr.write(visibleLines(warning));
   const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });

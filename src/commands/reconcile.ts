@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { checkRereadable, type ReplayInputOptions } from "../inputs.js";
 import { accountInputs } from "./account-inputs.js";
 import { replayRunInputs } from "./run-inputs.js";
+import { beforeAnchorNote } from "./before-anchor-note.js";
 import type { Io } from "../io.js";
 import { ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
@@ -61,6 +62,8 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   }).finally(() => progress.end());
   // The bill's cycles: a day of dated rows may straddle their boundaries.
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(visibleLines(note));
+  const before = beforeAnchorNote(result.usageRows, settings);
+  if (before !== undefined) io.stderr.write(before);
   for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
   for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result)]) io.stderr.write(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };

@@ -1,5 +1,6 @@
 import type { AccountSettings } from "../account/account.js";
 import type { Statement } from "../engine/types.js";
+import { rowShare } from "../render/shared/numbers.js";
 
 /**
  * The note for a last cycle that a few rows past the month's end made: a month-end export nearly always holds a
@@ -21,13 +22,8 @@ export function spilloverNote(statement: Statement, settings: AccountSettings, a
   const rows = usage.rows === 1 ? "1 row of the usage falls" : `${usage.rows.toLocaleString("en-US")} rows of the usage fall`;
   const accounts = statement.accounts.length;
   const billed = accounts === 1 ? "its account is" : `each of its ${accounts.toLocaleString("en-US")} accounts is`;
-  return `burnrate: note: ${rows} in the cycle from ${date(last)} (${percent(usage.rows, all)} of the usage), the statement's last: ${billed} billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle ${shown}\n`;
+  return `burnrate: note: ${rows} in the cycle from ${date(last)} (${rowShare(usage.rows, all)} of the usage), the statement's last: ${billed} billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle ${shown}\n`;
 }
 
 /** The last cycle's rows are noted where they are under 1 / SHARE of the usage's. */
 const SHARE = 100;
-
-function percent(part: number, whole: number): string {
-  const share = (100 * part) / whole;
-  return share < 0.01 ? "under 0.01%" : `${share.toFixed(2)}%`;
-}

@@ -24,6 +24,7 @@ import { grantOnlyAccounts, grantOnlyNote, lookalikeAccounts, lookalikeWarnings,
 import { noRowsNote } from "./no-rows-note.js";
 import { repeatsNote } from "./repeats-note.js";
 import { spilloverNote } from "./spillover-note.js";
+import { beforeAnchorNote } from "./before-anchor-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
@@ -64,6 +65,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
       const replayed = await replayFiles(card, settings, input, writer).finally(() => progress.end());
       if (period !== undefined) checkWithin(period, replayed, settings, options.cycle!);
       for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, replayed))]) io.stderr.write(visibleLines(note));
+      const before = beforeAnchorNote(replayed, settings);
+      if (before !== undefined) io.stderr.write(before);
       writer.end(period === undefined ? undefined : accountSpans(replayed, period));
       await file.commit(io);
     } catch (e) {
@@ -78,6 +81,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const burn = !options.ledger && (chart || format === "html") ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, entries ?? burn).finally(() => progress.end());
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(visibleLines(note));
+  const before = beforeAnchorNote(result, settings);
+  if (before !== undefined) io.stderr.write(before);
   // A named account's cycles are read only where a usage account is a character from its name.
   // By name, not found in the list each time: a file naming 100,000 accounts asked 100,000 times.
   const byName = new Map(result.accounts.map((a) => [a.account, a]));

@@ -23,12 +23,14 @@ export const ITEM_QUANTITY = ONE;
 /** The full path: an event priced by its meter, charged to its line against the credits and every limit. */
 export abstract class Charging extends Limits {
   protected price(event: UsageEvent): void {
-    this.counts.read++;
     const index = this.cycleOf(event.at);
     if (index < 0) {
-      // What to do is the question a newcomer asked: the row goes, or the anchor moves a cycle earlier (with that cycle's fee).
-      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))} (to bill this row, an anchor a cycle earlier, --anchor or anchor:, adds that cycle and its plan fee; else leave the row out of the usage)`, formatInstant(event.at));
+      // Not read, as a row skip_rows: leaves out is not: the statement is of the cycles' usage.
+      if (this.setup.beforeFirstCycle === "skip") return this.rowsBefore.add(event.at);
+      // An earlier anchor bills a cycle nobody asked for, its fee and recurring grants too (newcomer, stop 53): the flag comes first.
+      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))} (--skip-before-anchor leaves such rows out, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants)`, formatInstant(event.at));
     }
+    this.counts.read++;
     if (index === FAR_AWAY) {
       const anchor = this.setup.calendar.start(0);
       throw new UserError(`usage more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(anchor)}`, event.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(event.at));

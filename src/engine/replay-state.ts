@@ -16,6 +16,7 @@ import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
 import { ClosedCycles } from "./closed-cycles.js";
+import { RowsBefore } from "./rows-before.js";
 
 export interface ActiveItem {
   dims: Readonly<Record<string, string>>;
@@ -215,6 +216,7 @@ export abstract class ReplayState {
    */
   protected lastInstant: Instant = BEFORE_ALL;
   protected readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
+  protected readonly rowsBefore = new RowsBefore();
   protected readonly order: { meters: string[]; kinds: string[] };
   protected readonly throughCycle: number;
   /** Where usage stops being believable without --through: FAR_CYCLES cycles past the anchor. */

@@ -130,6 +130,7 @@ export class Replay extends Charging {
       .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), this.rewardMade.has(r.id)));
     const versions = this.versionsUsed(this.closedCycles.versions);
     const usage = this.lastUsage();
+    const before = this.rowsBefore.result();
     const unbudgeted = new Map([...this.runs.values()].flatMap((r) => (r.unbudgeted === undefined ? [] : [[r.id, r.unbudgeted] as const])));
     return {
       provider: this.card.provider,
@@ -141,6 +142,7 @@ export class Replay extends Charging {
       events: { ...this.counts },
       duplicateEvents: this.duplicateList.result(),
       ...(usage === undefined ? {} : { lastUsage: usage }),
+      ...(before === undefined ? {} : { beforeFirstCycle: { ...before, cycleStart: this.setup.calendar.start(0) } }),
       ...(versions === undefined ? {} : { versions }),
       ...(unbudgeted.size === 0 ? {} : { unbudgeted }),
     };

@@ -75,6 +75,8 @@ export interface ReplaySetup {
   eventIds?: EventIdRule;
   /** How closed cycles are held until the statement is read (closed-cycles.ts); by default all as objects. */
   closedCycles?: ClosedCycleSetup;
+  /** A usage row before the first cycle: by default refused; "skip" leaves it out, counted (Statement.beforeFirstCycle). */
+  beforeFirstCycle?: "skip";
 }
 
 export interface AccountTerms {
@@ -244,6 +246,8 @@ export interface Statement {
   versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
   /** Where a usage row falls in the statement's last cycle (of the replay's calendar): how many do, and the starts of the first cycle, the one before and the last. */
   lastUsage?: { index: number; rows: number; starts: { first: Instant; before: Instant; last: Instant } };
+  /** The usage rows before the first cycle left out (ReplaySetup.beforeFirstCycle): how many, the earliest and the latest instant, and where the first cycle starts. */
+  beforeFirstCycle?: { rows: number; first: Instant; last: Instant; cycleStart: Instant };
 }
 
 type LedgerType = "payment" | "allowance" | "charge" | "refund" | "expiry";

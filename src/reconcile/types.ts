@@ -1,7 +1,7 @@
 import type { FallbackNearMiss } from "../engine/fallback-prices.js";
 import type { BillLayout, BoundaryRule, CreditRule } from "../bill/mapping.js";
 import type { Location } from "../errors.js";
-import type { Rejection } from "../engine/types.js";
+import type { Rejection, Statement } from "../engine/types.js";
 import type { Decimal } from "../money.js";
 import type { Instant } from "../time.js";
 import type { SkipRule } from "../usage/read.js";
@@ -209,6 +209,8 @@ export interface Reconciliation {
   payments: { bill: Decimal; granted: Decimal; rows: number } | undefined;
   /** Values a price table's "*" entry priced that are listed values written otherwise: warned of on stderr, as statement does. */
   fallbacks: readonly FallbackNearMiss[];
+  /** The usage the replay read, and left out before the first cycle (--skip-before-anchor), for the note that says so. */
+  usageRows: Pick<Statement, "events" | "beforeFirstCycle">;
   /** The bill's credit rows (charge category Credit), in bill order: listed and totalled, never inside a line's amount. */
   credits: CreditRow[];
   /** The bill mapping's `credits:`: whether each credit needs attention. */

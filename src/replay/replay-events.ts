@@ -35,6 +35,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       versions: settings.versions,
       eventIds: { window: settings.dedupeWindow, screen: settings.idScreen },
       closedCycles: closedCycleSetup(),
+      ...(settings.skipBeforeAnchor === true ? { beforeFirstCycle: "skip" as const } : {}),
     }, ledger === undefined ? undefined : { write: (entry) => ledger.push(entry), ...(ledger.foldCharges === undefined ? {} : { foldCharges: ledger.foldCharges }) });
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);

@@ -35,3 +35,9 @@ export function percentOf(part: Decimal, whole: Decimal): string {
   if (whole.isZero()) return "";
   return `${credits(part.mul(100).div(whole), 2)}%`;
 }
+
+/** A share of rows for a note: two decimals, and "under 0.01%" where those would show none. */
+export function rowShare(part: number, whole: number): string {
+  const share = (100 * part) / whole;
+  return share < 0.01 ? "under 0.01%" : `${share.toFixed(2)}%`;
+}
