@@ -36,7 +36,7 @@ describe("a reward's creator the account file does not name (red team, stop 38)"
       expect([c.rewards.earned, c.money.plan, c.money.total, c.allowance, c.grants, c.subscription_end]).toEqual([earned, "0", "0", "0", [], c.start]);
     }
     expect([s.of("bob").money.plan, s.of("bob").money.total]).toEqual(["20", "20"]);
-    expect(s.stderr).toBe('burnrate: warning: usage accounts "alice" and "Alice" are not named in the account file and are one name but for case, spaces or separators: they are two accounts, each billed (or credited its rewards) apart; if they are one, write it one way in the usage, or name both under accounts:\n');
+    expect(s.stderr).toBe('burnrate: warning: usage accounts "alice" and "Alice" are not named in the account file and are one name but for case, spaces or separators: they are two accounts, each billed (or credited its rewards) apart; if they are one, map one onto the other, dimension_values: { account: { "alice": "Alice" } } in the usage mapping (--map value:account:Alice=alice), or name both under accounts:\n');
   });
 
   it("a creator the file names, or with usage of their own, is an account billed its plan, as before", async () => {

@@ -22,8 +22,8 @@ describe("a usage account written as a named one but for case or separators", ()
     expect(out.code).toBe(0);
     expect(out.stderr).toBe(
       // In the statement's order of accounts.
-      'burnrate: warning: usage account "Acme-Corp" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? Rename it in the usage, or add it under accounts:\n' +
-        'burnrate: warning: usage account "Gamma" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? Rename it in the usage, or add it under accounts:\n',
+      'burnrate: warning: usage account "Acme-Corp" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? If so, map it, dimension_values: { account: { "Acme-Corp": "acme_corp" } } in the usage mapping (--map value:account:acme_corp=Acme-Corp); if it is a customer of its own, add it under accounts:\n' +
+        'burnrate: warning: usage account "Gamma" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? If so, map it, dimension_values: { account: { "Gamma": "gamma" } } in the usage mapping (--map value:account:gamma=Gamma); if it is a customer of its own, add it under accounts:\n',
     );
     const plans = (JSON.parse(out.stdout) as { accounts: { account: string; plan: string }[] }).accounts.map((a) => [a.account, a.plan]);
     expect(plans).toContainEqual(["Gamma", "pro"]);
@@ -35,8 +35,8 @@ describe("a usage account written as a named one but for case or separators", ()
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe(
-      'burnrate: warning: usage account "acme_crop" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? Rename it in the usage, or add it under accounts:\n' +
-        'burnrate: warning: usage account "gama" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? Rename it in the usage, or add it under accounts:\n' +
+      'burnrate: warning: usage account "acme_crop" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "acme_corp"? If so, map it, dimension_values: { account: { "acme_crop": "acme_corp" } } in the usage mapping (--map value:account:acme_corp=acme_crop); if it is a customer of its own, add it under accounts:\n' +
+        'burnrate: warning: usage account "gama" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "gamma"? If so, map it, dimension_values: { account: { "gama": "gamma" } } in the usage mapping (--map value:account:gamma=gama); if it is a customer of its own, add it under accounts:\n' +
         // gam, too short for a typo to count, is an account of its own: noted as every unnamed account of a file that names accounts is (stop 44).
         'burnrate: note: usage account "gam" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n',
     );

@@ -56,9 +56,9 @@ describe("an account file naming many accounts", () => {
     const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const told = names.slice(0, 20).map(
-      (n) => `burnrate: warning: usage account "${n.toUpperCase()}" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "${n}"? Rename it in the usage, or add it under accounts:\n`,
+      (n) => `burnrate: warning: usage account "${n.toUpperCase()}" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "${n}"? If so, map it, dimension_values: { account: { "${n.toUpperCase()}": "${n}" } } in the usage mapping (--map value:account:${n}=${n.toUpperCase()}); if it is a customer of its own, add it under accounts:\n`,
     );
-    const counted = "burnrate: warning: 5 more usage accounts are not named in the account file but are written as names it has but for case, spaces, separators or a character: each is billed on the top-level terms (plan pro), and the name it resembles its plan alone where it has no usage; write the names one way in the usage and the file\n";
+    const counted = "burnrate: warning: 5 more usage accounts are not named in the account file but are written as names it has but for case, spaces, separators or a character: each is billed on the top-level terms (plan pro), and the name it resembles its plan alone where it has no usage; map them onto the file's names under dimension_values: { account: ... } in the usage mapping, or write the names one way in the usage and the file\n";
     expect(run.stderr).toBe(told.join("") + counted);
   });
 
@@ -79,7 +79,7 @@ describe("an account file naming many accounts", () => {
     expect(lines[0]).toBe('burnrate: warning: account "CUST1" of the grant at account.yaml:29:5 is not named in the account file, so it is an account of its own on the top-level terms (plan pro); did you mean "cust1"? Rename it in the grant, or add it under accounts:');
     expect(lines.filter((l) => /^burnrate: warning: usage accounts "zed\d+" and "ZED\d+" are not named in the account file/.test(l)).length).toBe(20);
     expect(lines).toContain("burnrate: warning: 2 more grants' accounts are not named in the account file but are written as names it has but for case, spaces, separators or a character: each is an account of its own on the top-level terms (plan pro); rename them in the grants, or add them under accounts:");
-    expect(lines).toContain("burnrate: warning: 3 more pairs of usage accounts the account file does not name are one name but for case, spaces or separators: each account is billed (or credited its rewards) apart; write each one way in the usage, or name both under accounts:");
+    expect(lines).toContain("burnrate: warning: 3 more pairs of usage accounts the account file does not name are one name but for case, spaces or separators: each account is billed (or credited its rewards) apart; map each onto one name under dimension_values: { account: ... } in the usage mapping, or name both under accounts:");
   });
 
   it("warns of a grant's account that is a typo from a usage account the file does not name (newcomer52)", async () => {

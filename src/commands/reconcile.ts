@@ -7,6 +7,7 @@ import { checkRereadable, type ReplayInputOptions } from "../inputs.js";
 import { accountInputs } from "./account-inputs.js";
 import { replayRunInputs } from "./run-inputs.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
+import { idleIn, lookalikeAccounts, lookalikeWarnings } from "../account/lookalikes.js";
 import type { Io } from "../io.js";
 import { ZERO, type Decimal } from "../money.js";
 import { besideMappings, checkDestination, emit } from "../output.js";
@@ -62,8 +63,11 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   }).finally(() => progress.end());
   // The bill's cycles: a day of dated rows may straddle their boundaries.
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, { accounts: [{ cycles: result.cycles }] }))]) io.stderr.write(visibleLines(note));
-  const before = beforeAnchorNote(result.usageRows, settings);
+  const before = beforeAnchorNote(result.replayed, settings);
   if (before !== undefined) io.stderr.write(before);
+  // A customer spelled two ways in the usage is said as statement says it: a bill line short of it reads as unexplained (newcomer53 M2).
+  const used = result.replayed.accounts.map((a) => a.account);
+  for (const warning of lookalikeWarnings(settings, lookalikeAccounts(settings, used, idleIn(result.replayed.accounts)))) io.stderr.write(visibleLines(warning));
   for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
   for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result)]) io.stderr.write(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };

@@ -20,7 +20,7 @@ import { statementJsonText } from "../render/statement/json-text.js";
 import { statementBlocks } from "../render/statement/report.js";
 import type { LedgerOutput } from "../replay/replay-events.js";
 import { replayFiles } from "../replay/replay-files.js";
-import { grantOnlyAccounts, grantOnlyNote, lookalikeAccounts, lookalikeWarnings, unnamedAccountsNote } from "../account/lookalikes.js";
+import { grantOnlyAccounts, grantOnlyNote, idleIn, lookalikeAccounts, lookalikeWarnings, unnamedAccountsNote } from "../account/lookalikes.js";
 import { noRowsNote } from "./no-rows-note.js";
 import { repeatsNote } from "./repeats-note.js";
 import { spilloverNote } from "./spillover-note.js";
@@ -84,9 +84,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const before = beforeAnchorNote(result, settings);
   if (before !== undefined) io.stderr.write(before);
   // A named account's cycles are read only where a usage account is a character from its name.
-  // By name, not found in the list each time: a file naming 100,000 accounts asked 100,000 times.
-  const byName = new Map(result.accounts.map((a) => [a.account, a]));
-  const idle = (named: string) => !(byName.get(named)?.cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0) ?? false);
+  const idle = idleIn(result.accounts);
   const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account), idle);
   for (const warning of lookalikeWarnings(settings, lookalikes)) io.stderr.write(warning);
   const grantOnly = grantOnlyAccounts(settings, lookalikes, idle);

@@ -118,7 +118,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     })),
     ignored: ignoredRows(bill.ignored, { calendarOf: (account) => (account === undefined ? undefined : calendars.get(account)) ?? head.calendar, accountOf }),
     fallbacks: fallbackNearMisses(card, replayed),
-    usageRows: { events: replayed.events, ...(replayed.beforeFirstCycle === undefined ? {} : { beforeFirstCycle: replayed.beforeFirstCycle }) },
+    replayed,
     credits,
     creditRule: bill.credits,
     invoice: invoiceTotal({

@@ -114,6 +114,8 @@ export function dimensionValueMistake(mapping: ValueMapping, read: ReadColumns):
   for (const [dimension, values] of mapping.dimensionValues ?? []) {
     const at = mapping.places?.dimensions?.get(dimension) ?? atFlag("--layout");
     const entry = `dimension_values: ${shown(dimension)}`;
+    // The account's values are the export's spellings of a customer, not the card's: any name is an account.
+    if (dimension === "account") continue;
     if ((CANONICAL as readonly string[]).includes(dimension)) {
       const fix = dimension === "meter" ? "the export's meter names under meter_values: { EXPORTED: KEY } (--map meter:KEY=EXPORTED)" : "a dimension the card reads";
       return new UserError(`${entry} is the canonical column ${shown(dimension)}, not a dimension`, at, fix, shown(dimension));

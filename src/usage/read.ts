@@ -18,7 +18,7 @@ import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout1
 import { unknownMappedMeter, unknownMeter, type ColumnMapping } from "./mapping.js";
 import { sinceEpoch } from "./epoch-stamps.js";
 import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
-import { valueKey } from "./mapping-names.js";
+import { cardValue, valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
 
@@ -472,7 +472,8 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
       throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at(Math.max(column, 0)), `a value for ${shown(dim)}${given}`, absent);
     }
   }
-  const account = index.account >= 0 && record[index.account] !== "" ? record[index.account]! : defaultAccount;
+  // dimension_values: { account: ... } merges an export's spellings of one customer (newcomer53: Globex and globex).
+  const account = index.account >= 0 && record[index.account] !== "" ? cardValue(mapping, "account", record[index.account]!) : defaultAccount;
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
   return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1, columns: layout.columns } };
 }

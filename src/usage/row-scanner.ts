@@ -1,5 +1,6 @@
 import { isAscii, isUtf8 } from "node:buffer";
 import { NeedsFullParser } from "./plain-csv.js";
+import { cardValue } from "./mapping-names.js";
 import { readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { Zone } from "../time.js";
@@ -441,7 +442,7 @@ export class RowScanner {
     if (found >= 0) return found;
     // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account.
     const cell = decode(buf, from, to);
-    this.batch.accountNames.push(cell === "" ? this.setup.defaultAccount : cell);
+    this.batch.accountNames.push(cell === "" ? this.setup.defaultAccount : cardValue(this.setup.mapping, "account", cell));
     return this.accountTable.add(hash, to + 1 - from, buf, this.cells, this.accountRun);
   }
 
