@@ -42,7 +42,7 @@ describe("a column the card reads, taken by the mapping for something else (fiel
   it("says a component's column is under ignore_columns:", async () => {
     const out = await statement("ignore:input_tokens");
     expect(out.code).toBe(2);
-    expect(out.stderr).toBe(`burnrate: error: ${usage}:2:1: meter "request" needs a "input_tokens" quantity (expected a plain decimal, found no such column: "input_tokens" is under ignore_columns:)\n`);
+    expect(out.stderr).toBe(`burnrate: error: ${usage}:2:1: meter "request" needs a quantity of "input_tokens" (expected a plain decimal, found no such column: "input_tokens" is under ignore_columns:)\n`);
   });
 
   it("says a dimension's column is read as a canonical column", async () => {

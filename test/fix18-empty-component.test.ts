@@ -24,14 +24,14 @@ describe("a request without its token count", () => {
     const file = files("usage.csv", CSV);
     const r = await statement(file);
     expect([r.code, r.stdout]).toEqual([2, ""]);
-    expect(r.stderr).toBe(`burnrate: error: ${file}:3:6: meter "request" needs a "output_tokens" quantity (expected a plain decimal; a row without it that is not usage is left out by skip_rows: { output_tokens: [""] } in the usage mapping, found an empty cell, or a null or missing field)\n`);
+    expect(r.stderr).toBe(`burnrate: error: ${file}:3:6: meter "request" needs a quantity of "output_tokens" (expected a plain decimal; a row without it that is not usage is left out by skip_rows: { output_tokens: [""] } in the usage mapping, found an empty cell, or a null or missing field)\n`);
   });
 
   it.each([["null", '"output_tokens":null'], ["missing", ""]])("in JSON Lines, a %s field is refused the same way", async (_, field) => {
     const file = files("usage.jsonl", `{"timestamp":"2026-11-02T10:00:00Z","meter":"request","model":"gpt-4o","provider":"openai","input_tokens":5,"output_tokens":1}\n{"timestamp":"2026-11-02T11:00:00Z","meter":"request","model":"gpt-4o","provider":"openai","input_tokens":5${field === "" ? "" : `,${field}`}}\n`);
     const r = await statement(file);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}:2:6: meter "request" needs a "output_tokens" quantity (expected a plain decimal; a row without it that is not usage is left out by skip_rows: { output_tokens: [""] }`);
+    expect(r.stderr).toContain(`${file}:2:6: meter "request" needs a quantity of "output_tokens" (expected a plain decimal; a row without it that is not usage is left out by skip_rows: { output_tokens: [""] }`);
   });
 
   it("the way the message gives prices the other rows and says how many it left out", async () => {

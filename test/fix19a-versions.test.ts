@@ -56,7 +56,7 @@ describe("a component or dimension only a later card version reads (layout19, st
     // Nov 20 without it: 2026-11b prices it, so the row is refused at its line, not priced as 0.
     const refused = await statement(dir, "m.jsonl", `${row("02", { input_cached_tokens: 2000 })}\n${row("20", {})}\n`);
     expect(refused.run.code).toBe(2);
-    expect(refused.run.stderr).toMatch(/m\.jsonl:2:\d+: meter "request" needs a "input_cached_tokens" quantity under the card version in force/);
+    expect(refused.run.stderr).toMatch(/m\.jsonl:2:\d+: meter "request" needs a quantity of "input_cached_tokens" under the card version in force/);
   });
 
   it("reads a dimension column only a later version's price looks up", async () => {

@@ -14,7 +14,7 @@ describe("a component's quantity with no column, where the mapping ignores colum
     writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,prompt_tokens,completion_tokens\n2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200\n");
     const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--map", "ignore:prompt_tokens", "--map", "ignore:completion_tokens"], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('burnrate: error: usage.csv:2:1: meter "request" needs a "input_tokens" quantity (expected a plain decimal, found no such column; the mapping ignores "prompt_tokens", "completion_tokens": where one of them holds "input_tokens", rename: { COLUMN: input_tokens } in place of ignore_columns: (--map dim:input_tokens=COLUMN))\n');
+    expect(r.stderr).toBe('burnrate: error: usage.csv:2:1: meter "request" needs a quantity of "input_tokens" (expected a plain decimal, found no such column; the mapping ignores "prompt_tokens", "completion_tokens": where one of them holds "input_tokens", rename: { COLUMN: input_tokens } in place of ignore_columns: (--map dim:input_tokens=COLUMN))\n');
     // Read as the card's names, the request is priced: 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents (ratecards/floopy.yaml).
     const fixed = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--map", "dim:input_tokens=prompt_tokens", "--map", "dim:output_tokens=completion_tokens", "--format", "json"], { cwd: dir });
     expect(fixed.code).toBe(0);

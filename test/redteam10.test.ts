@@ -17,7 +17,7 @@ describe("a meter priced by components, in a file without their columns", () => 
   const refusedAt = async (dir: string, usage: string[], file: string, found = "no such column") => {
     const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), ...usage.flatMap((u) => ["--usage", join(dir, u)])]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toBe(`burnrate: error: ${join(dir, file)}:2:1: meter "request" needs a "input_tokens" quantity (expected a plain decimal, found ${found})\n`);
+    expect(out.stderr).toBe(`burnrate: error: ${join(dir, file)}:2:1: meter "request" needs a quantity of "input_tokens" (expected a plain decimal, found ${found})\n`);
   };
 
   it("is refused at its first row, never priced as no tokens", async () => {

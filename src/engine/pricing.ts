@@ -341,7 +341,7 @@ export function extraParts(book: PriceBook, event: { meter: Meter; dims: Dims; q
     // A row need not give a component only some card versions price (usage/card-columns.ts, meterComponents):
     // one its version prices is refused here, not priced as 0.
     if (q === undefined && components !== NO_COMPONENTS) {
-      throw new UserError(`meter ${shown(meter.key)} needs a ${shown(c.name)} quantity under the card version in force at this row`, cellOf(origin, c.name), "a plain decimal (the version in force prices it)", "an empty cell, or a null or missing field");
+      throw new UserError(`meter ${shown(meter.key)} needs a quantity of ${shown(c.name)} under the card version in force at this row`, cellOf(origin, c.name), "a plain decimal (the version in force prices it)", "an empty cell, or a null or missing field");
     }
     parts.push({ component: c.name, quantity: q ?? ZERO, unit: units[j]!, amount: (q ?? ZERO).mul(units[j]!.value) });
   });

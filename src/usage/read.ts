@@ -449,7 +449,7 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
         // A gateway leaves a count empty (a call cancelled, a stream cut): priced as 0 it would under-bill in silence, so it
         // is refused, with the way on where the row is not usage (newcomer, stop 36: a month stopped with no way given).
         const skip = column ? `; a row without it that is not usage is left out by skip_rows: { ${inFix(layout.header[column.index] ?? name, "COLUMN")}: [""] } in the usage mapping` : "";
-        throw new UserError(`meter ${shown(meterName)} needs a ${shown(name)} quantity`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, name));
+        throw new UserError(`meter ${shown(meterName)} needs a quantity of ${shown(name)}`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, name));
       }
       const q = parsePlainDecimal(cell.trim());
       // Named as the export names its column, and as the card reads it where a mapping renamed it (newcomer, stop 40).
