@@ -303,6 +303,11 @@ export class Calendar {
     return this.zone.dayStart({ year: date.year, month: date.month, day: date.day });
   }
 
+  /** Where a cycle before the first would start: rows from it on are an export's spill over the anchor, not a typo. */
+  previousStart(): Instant {
+    return this.startOf(-1);
+  }
+
   start(n: number): Instant {
     if (n >= this.starts.length + NEAR_CYCLES) {
       // A row centuries out (a year typed 9999) is searched for by doubling: filling every start up to it took seconds.

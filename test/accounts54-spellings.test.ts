@@ -85,10 +85,32 @@ describe("an export's spellings of one customer", () => {
     expect(merged.stderr).not.toContain("warning");
   });
 
-  it("are refused where the usage has no account column: the entry would merge nothing", async () => {
-    const rows = ROWS.map((l) => l.split(",").slice(0, 4).join(",")).join("\n");
-    const r = await statement(folder({ "usage.csv": rows, "usage.csv.mapping.yaml": MAPPING }), "usage.csv");
+  it("refuse an entry written the wrong way round: it moved the named customer onto the top-level terms (red54)", async () => {
+    const r = await statement(folder({ "usage.csv": ROWS.join("\n") }), "usage.csv", "--map", "value:account:Globex=globex");
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('burnrate: error: usage.csv.mapping.yaml:2:3: dimension_values: "account" maps the account column\'s values, and usage.csv has no account column (expected an account column, columns: { account: COLUMN } in the usage mapping (--map account=COLUMN), or the entry removed, found "timestamp", "meter", "quantity", "project")\n');
+    expect(r.stderr).toBe('burnrate: error: --map: "globex" is mapped onto account "Globex", but "globex" is an account the account file names and "Globex" is not: the entry is the wrong way round (expected the account\'s name before the = and the export\'s after it (--map value:account:globex=Globex), found "Globex")\n');
+  });
+
+  it("refuse an entry that merges away an account the file names: billed its plan with no usage (red54)", async () => {
+    const dir = folder({ "usage.csv": ROWS.join("\n"), "usage.csv.mapping.yaml": MAPPING });
+    writeFileSync(join(dir, "account.yaml"), `${ACCOUNT}  Globex: { plan: pro }\n`);
+    const r = await statement(dir, "usage.csv");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('burnrate: error: usage.csv.mapping.yaml:2:22: "Globex" is mapped onto account "globex", and the account file names both: the entry of "Globex" would be billed its plan with no usage (expected one of them: the entry under accounts: removed where the two are one customer, or the mapping\'s entry where they are two, found "Globex")\n');
+  });
+
+  it("say where the export's own account column is named instead of account: (red54)", async () => {
+    const rows = ROWS.map((l, i) => (i === 0 ? l.replace(",account", ",customer") : l)).join("\n");
+    const r = await statement(folder({ "usage.csv": rows, "usage.csv.mapping.yaml": "columns: { account: customer }\ndimension_values:\n  customer: { Globex: globex }\n" }), "usage.csv");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('burnrate: error: usage.csv.mapping.yaml:3:3: dimension_values: "customer" is the export\'s account column (expected dimension_values: { account: { ... } }, the export\'s spellings of an account under account: (--map value:account:NAME=EXPORTED), found "customer")\n');
+  });
+
+  it("name no --map flag for a name the flag would read otherwise (red54)", async () => {
+    const dir = folder({ "usage.csv": ["timestamp,meter,quantity,project,account", "2026-11-02T10:00:00Z,data_read,1,p1,ORG=EU", ""].join("\n") });
+    writeFileSync(join(dir, "account.yaml"), ACCOUNT.replace("globex: { plan: pro }", "org=eu: { plan: pro }"));
+    const r = await statement(dir, "usage.csv");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('If so, map it, dimension_values: { account: { "ORG=EU": "org=eu" } } in the usage mapping; if it is a customer of its own');
   });
 });

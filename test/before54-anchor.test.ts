@@ -38,7 +38,7 @@ describe("usage before the first cycle", () => {
     const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: folder() });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("usage.csv:2:1: usage before the first cycle");
-    expect(r.stderr).toContain("--skip-before-anchor leaves such rows out, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants");
+    expect(r.stderr).toContain("--skip-before-anchor leaves out the charges of the cycle before, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants");
   });
 
   it("is left out with --skip-before-anchor, counted in a note, and no cycle before the anchor is made", async () => {
@@ -56,14 +56,14 @@ describe("usage before the first cycle", () => {
     const grant = cycles[0].grants.find((g: { kind: string }) => g.kind === "topup");
     expect([grant.opening, grant.granted]).toEqual(["0", "4000"]);
     // 2 of the 4 rows: 50.00%.
-    expect(r.stderr).toBe("burnrate: note: 2 usage rows from 2026-11-01T03:30:00Z to 2026-11-01T03:45:00Z (50.00% of the usage) fall before the first cycle, which starts 2026-11-01 in America/New_York, and are left out (--skip-before-anchor)\n");
+    expect(r.stderr).toBe("burnrate: note: 2 usage rows from 2026-11-01T03:30:00Z to 2026-11-01T03:45:00Z (50.00% of the usage rows) fall before the first cycle, which starts 2026-11-01 in America/New_York, and are left out (--skip-before-anchor)\n");
   });
 
   it("says one row as one", async () => {
     const usage = USAGE.split("\n").filter((l) => !l.startsWith("2026-11-01T03:45")).join("\n");
     const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--skip-before-anchor"], { cwd: folder(usage) });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("burnrate: note: 1 usage row at 2026-11-01T03:30:00Z (33.33% of the usage) falls before the first cycle, which starts 2026-11-01 in America/New_York, and is left out (--skip-before-anchor)");
+    expect(r.stderr).toContain("burnrate: note: 1 usage row at 2026-11-01T03:30:00Z (33.33% of the usage rows) falls before the first cycle, which starts 2026-11-01 in America/New_York, and is left out (--skip-before-anchor)");
   });
 
   it("changes nothing and says nothing where no row is before the anchor", async () => {
@@ -84,13 +84,59 @@ describe("usage before the first cycle", () => {
     expect(r.stderr).toBe("burnrate: error: --skip-before-anchor: every usage row is before the first cycle (expected usage on or after the anchor, 2026-11-01 in America/New_York: the flag leaves out rows before it, and an anchor after the whole log is likely mistyped, found 2 usage rows from 2026-11-01T03:30:00Z to 2026-11-01T03:45:00Z)\n");
   });
 
+  it("is refused for a row that starts, ends or moves an item: its state is the first cycle's to bill (red54)", async () => {
+    // A project created and 50 GB added on 31 October, local: November owes the project's fee and the storage.
+    const usage = ["timestamp,meter,quantity,project", "2026-11-01T03:30:00Z,project_created,1,p1", "2026-11-02T10:00:00Z,data_read,1,p1", ""].join("\n");
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--skip-before-anchor"], { cwd: folder(usage) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("burnrate: error: usage.csv:2:1: usage before the first cycle (expected an instant on or after the anchor 2026-11-01T04:00:00Z (--skip-before-anchor leaves out charges alone: this row starts, ends or moves an item whose state the first cycle bills; an anchor a cycle earlier bills it in a cycle of its own), found 2026-11-01T03:30:00Z)\n");
+  });
+
+  it("is refused older than the cycle before the anchor: a mistyped year, as without the flag (red54)", async () => {
+    const usage = ["timestamp,meter,quantity,project", "2025-11-02T10:00:00Z,data_read,1,p1", "2026-11-02T10:00:00Z,data_read,1,p1", ""].join("\n");
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--skip-before-anchor"], { cwd: folder(usage) });
+    expect(r.code).toBe(2);
+    // The cycle before starts at local midnight of 1 October, 04:00 UTC in summer time.
+    expect(r.stderr).toContain("usage.csv:2:1: usage before the first cycle (expected an instant on or after the anchor 2026-11-01T04:00:00Z (--skip-before-anchor leaves out the rows of the cycle before alone, from 2026-10-01T04:00:00Z: an older row is most often a mistyped year), found 2025-11-02T10:00:00Z)");
+  });
+
+  it("is refused without an anchor: the first cycle is then the earliest row's month, and the flag would leave nothing out (red54)", async () => {
+    const dir = folder();
+    writeFileSync(join(dir, "account.yaml"), ACCOUNT.replace("anchor: 2026-11-01\n", ""));
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--skip-before-anchor"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("burnrate: error: --skip-before-anchor: no anchor to leave the rows before (expected an anchor, anchor: in the account file or --anchor: without one the first cycle is the month of the earliest row, and no row is before it, found none)\n");
+  });
+
+  it("knows a left-out row's event id: its retry in the first cycle is a repeat (red54)", async () => {
+    const usage = ["timestamp,meter,quantity,project,event_id", "2026-11-01T03:30:00Z,data_read,5,p1,e1", "2026-11-01T04:30:00Z,data_read,5,p1,e1", "2026-11-02T10:00:00Z,data_read,1,p1,e2", ""].join("\n");
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--skip-before-anchor"], { cwd: folder(usage) });
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.events).toEqual({ read: 2, priced: 1, duplicates: 1, rejected: 0 });
+    expect(s.accounts[0].cycles[0].lines.find((l: { meter: string }) => l.meter === "data_read").quantity).toBe("1");
+  });
+
+  it("names the accounts of the rows left out, most first", async () => {
+    const usage = ["timestamp,meter,quantity,project,account", "2026-11-01T03:00:00Z,data_read,1,p1,acme", "2026-11-01T03:10:00Z,data_read,1,p1,globex", "2026-11-01T03:20:00Z,data_read,1,p1,globex", "2026-11-02T10:00:00Z,data_read,1,p1,acme", ""].join("\n");
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json", "--skip-before-anchor"], { cwd: folder(usage) });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('burnrate: note: 3 usage rows of 2 accounts, "globex" (2), "acme" (1), from 2026-11-01T03:00:00Z to 2026-11-01T03:20:00Z (75.00% of the usage rows) fall before the first cycle');
+  });
+
+  it("gives an anchor at an instant as the instant", async () => {
+    const r = await burnrate(["statement", "--account", "account.yaml", "--anchor", "2026-11-01T12:00:00Z", "--usage", "usage.csv", "--format", "json", "--skip-before-anchor"], { cwd: folder() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("fall before the first cycle, which starts 2026-11-01T12:00:00Z in America/New_York");
+  });
+
   it("is left out of reconcile too, with the note", async () => {
     const dir = folder();
     // The bill of November alone: 3 reads, 0.03 credits.
     writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,quantity,amount\n2026-11-01,data_read,p1,3,0.03\n");
     const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json", "--skip-before-anchor"], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain("burnrate: note: 2 usage rows from 2026-11-01T03:30:00Z to 2026-11-01T03:45:00Z (50.00% of the usage) fall before the first cycle");
+    expect(r.stderr).toContain("burnrate: note: 2 usage rows from 2026-11-01T03:30:00Z to 2026-11-01T03:45:00Z (50.00% of the usage rows) fall before the first cycle");
   });
 
   it("is left out of diff's two replays, said once", async () => {

@@ -210,6 +210,10 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   };
   const anchorText = flags.anchor ?? doc.anchor;
   const anchor = anchorText === undefined ? undefined : instant(anchorText, flagOr(flags.anchor, "anchor"));
+  // Without one the first cycle is the earliest row's month: no row is before it, and the flag would leave nothing out, in silence (red54).
+  if (flags.skipBeforeAnchor === true && anchor === undefined) {
+    throw new UserError("no anchor to leave the rows before", atFlag("--skip-before-anchor"), "an anchor, anchor: in the account file or --anchor: without one the first cycle is the month of the earliest row, and no row is before it", "none");
+  }
 
   const name = doc.account ?? "default";
   const accounts = new Map<string, AccountTerms>([[name, terms]]);

@@ -228,7 +228,9 @@ function lookalikeWarning(settings: AccountSettings, lookalike: LookalikeAccount
 
 /** The usage mapping's entry that reads an export's spelling of a customer as the account's name (newcomer53 M2: only sed merged Globex into globex). */
 function accountValueFix(used: string, named: string): string {
-  return `dimension_values: { account: { ${shown(used)}: ${shown(named)} } } in the usage mapping (--map value:account:${named}=${used})`;
+  // A flag of a name with a space, a quote, an = or a : would be read otherwise: the mapping file's entry alone (red54).
+  const flag = [used, named].every((name) => /^[^\s="':]+$/.test(name)) ? ` (--map value:account:${named}=${used})` : "";
+  return `dimension_values: { account: { ${shown(used)}: ${shown(named)} } } in the usage mapping${flag}`;
 }
 
 /**

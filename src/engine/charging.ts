@@ -7,6 +7,7 @@ import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.j
 import { componentUnits, itemKey, itemNamed, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
+import { beforeFirstCycle } from "./rows-before.js";
 import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
@@ -25,10 +26,11 @@ export abstract class Charging extends Limits {
   protected price(event: UsageEvent): void {
     const index = this.cycleOf(event.at);
     if (index < 0) {
-      // Not read, as a row skip_rows: leaves out is not: the statement is of the cycles' usage.
-      if (this.setup.beforeFirstCycle === "skip") return this.rowsBefore.add(event.at);
-      // An earlier anchor bills a cycle nobody asked for, its fee and recurring grants too (newcomer, stop 53): the flag comes first.
-      throw new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(this.setup.calendar.start(0))} (--skip-before-anchor leaves such rows out, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants)`, formatInstant(event.at));
+      const refusal = beforeFirstCycle({ event, card: this.card, calendar: this.setup.calendar, skip: this.setup.beforeFirstCycle === "skip" });
+      if (refusal !== undefined) throw refusal;
+      // Not read, as a row skip_rows: leaves out is not; its id is known, so that a retry in the first cycle is a repeat (red54).
+      this.seenIds.firstSeen(event);
+      return this.rowsBefore.add(event);
     }
     this.counts.read++;
     if (index === FAR_AWAY) {

@@ -1,22 +1,48 @@
-import type { Instant } from "../time.js";
+import { UserError } from "../errors.js";
+import type { RateCard } from "../ratecard/types.js";
+import { formatInstant, type Calendar, type Instant } from "../time.js";
+import type { UsageEvent } from "./types.js";
 
 /**
  * The usage rows before the first cycle that the setup says to leave out (ReplaySetup.beforeFirstCycle): a gateway's
- * month exported in UTC starts hours before a western account's local month, and those rows belong to the statement
- * before (newcomer, stop 53). Counted, with the first and last instant, for the note that says they were left out.
+ * month exported in UTC starts hours before a western account's local month, and those rows are no cycle's of the
+ * account (newcomer, stop 53). Counted by account, with the first and last instant, for the note that says so.
  */
 export class RowsBefore {
   private rows = 0;
   private first: Instant = Infinity;
   private last: Instant = -Infinity;
+  private readonly accounts = new Map<string, number>();
 
-  add(at: Instant): void {
+  add(event: UsageEvent): void {
     this.rows++;
-    if (at < this.first) this.first = at;
-    if (at > this.last) this.last = at;
+    if (event.at < this.first) this.first = event.at;
+    if (event.at > this.last) this.last = event.at;
+    const rows = this.accounts.get(event.account) ?? 0;
+    this.accounts.set(event.account, rows + 1);
   }
 
-  result(): { rows: number; first: Instant; last: Instant } | undefined {
-    return this.rows === 0 ? undefined : { rows: this.rows, first: this.first, last: this.last };
+  result(): { rows: number; first: Instant; last: Instant; accounts: ReadonlyMap<string, number> } | undefined {
+    return this.rows === 0 ? undefined : { rows: this.rows, first: this.first, last: this.last, accounts: this.accounts };
   }
+}
+
+/**
+ * Why a row before the first cycle is refused, or undefined where the setup leaves it out. Only a charge (a flow or
+ * unique meter's row) of the cycle before the anchor is left out (red54): a row that starts, ends or moves an item
+ * carries its state into the first cycle, which bills it (a project created on 31 October is November's fee), and a
+ * row older than the cycle before is most often a mistyped year, which the refusal has always caught.
+ */
+export function beforeFirstCycle(ask: { event: UsageEvent; card: RateCard; calendar: Calendar; skip: boolean }): UserError | undefined {
+  const { event, calendar } = ask;
+  const found = ask.card.events.get(event.meter);
+  const charge = found?.role === "charge" && (found.meter.aggregation === "flow" || found.meter.aggregation === "unique");
+  const near = event.at >= calendar.previousStart();
+  if (ask.skip && charge && near) return undefined;
+  const why = !ask.skip
+    ? "--skip-before-anchor leaves out the charges of the cycle before, counted in a note; an anchor a cycle earlier, --anchor or anchor:, bills them in a cycle of its own, with its plan fee and recurring grants"
+    : !charge
+      ? "--skip-before-anchor leaves out charges alone: this row starts, ends or moves an item whose state the first cycle bills; an anchor a cycle earlier bills it in a cycle of its own"
+      : `--skip-before-anchor leaves out the rows of the cycle before alone, from ${formatInstant(calendar.previousStart())}: an older row is most often a mistyped year`;
+  return new UserError("usage before the first cycle", event.origin, `an instant on or after the anchor ${formatInstant(calendar.start(0))} (${why})`, formatInstant(event.at));
 }

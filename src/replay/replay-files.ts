@@ -15,6 +15,7 @@ import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { UnchangedFiles } from "../usage/unchanged-files.js";
 import { checkHeaders } from "../usage/header-check.js";
 import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/mapping.js";
+import { accountValueMistake } from "../usage/mapping-names.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
@@ -83,6 +84,10 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const unchanged = new UnchangedFiles(input.files);
     const mappingFor = mappingResolver(input);
     checkHeaders(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
+    for (const file of input.files) {
+      const mistake = accountValueMistake(mappingFor(file), settings.accounts);
+      if (mistake !== undefined) throw mistake;
+    }
     // The event ids' first pass: the replay then remembers only ids that may repeat, and the scanner sends only the ids it needs.
     input.progress?.restart(1, "reading ids");
     // Each file's format looked at once for both reads of the log.

@@ -114,11 +114,6 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   if (unmatched !== undefined) throw mappedColumnMissing(unmatched, mapping.columns[unmatched]!, mapping.places!.columns[unmatched]!, header, file);
   const valueMistake = dimensionValueMistake(mapping, read);
   if (valueMistake) throw valueMistake;
-  // The account's spellings mapped where the file has no account column would merge nothing, in silence.
-  const accountValues = mapping.places?.dimensions?.get("account");
-  if (index.account < 0 && mapping.dimensionValues?.has("account") && accountValues !== undefined) {
-    throw new UserError(`dimension_values: "account" maps the account column's values, and ${file} has no account column`, accountValues, "an account column, columns: { account: COLUMN } in the usage mapping (--map account=COLUMN), or the entry removed", header.map((h) => shown(h)).join(", "));
-  }
   const skip = skipColumns(mapping, seen, header, file);
   partsInHeader(mapping, seen, header, file);
   const dimensions: Layout["dimensions"] = [];

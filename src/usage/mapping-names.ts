@@ -90,7 +90,7 @@ function readTwoWays(header: readonly string[], mapping: ColumnMapping): UserErr
 }
 
 /** What a `dimension_values:` entry is checked with: a usage mapping, or a bill mapping (its `dimensions:` as `rename`). */
-type ValueMapping = ValueEntries & Pick<ColumnMapping, "rename">;
+type ValueMapping = ValueEntries & Pick<ColumnMapping, "rename"> & { columns?: ColumnMapping["columns"] };
 
 /** A cell's value as the card names it, through the mapping's `dimension_values:` (a value it does not list is read as written). */
 export function cardValue(mapping: Pick<ColumnMapping, "dimensionValues">, dimension: string, value: string): string {
@@ -128,6 +128,10 @@ export function dimensionValueMistake(mapping: ValueMapping, read: ReadColumns):
       // The export's column name, which a user reads off the export: its values are mapped under the dimension it is read as.
       return new UserError(`${entry} is the export's column, read as the dimension ${shown(renamed)}`, at, `dimension_values: { ${inFix(renamed, "DIMENSION")}: { ... } }, the dimension's name (--map value:${inFix(renamed, "DIMENSION")}:VALUE=EXPORTED)`, shown(dimension));
     }
+    if (!read.names.has(dimension) && mapping.columns?.account === dimension) {
+      // The export's customer column (columns: { account: customer }): its spellings are mapped under the canonical name (red54).
+      return new UserError(`${entry} is the export's account column`, at, `dimension_values: { account: { ... } }, the export's spellings of an account under account: (--map value:account:NAME=EXPORTED)`, shown(dimension));
+    }
     if (!read.names.has(dimension)) {
       const dimensions = [...read.names].filter((n) => !read.components?.has(n)).sort();
       const near = nearest(dimension, dimensions);
@@ -164,6 +168,24 @@ export function dimensionValueMistake(mapping: ValueMapping, read: ReadColumns):
         shown(value),
       );
     }
+  }
+  return undefined;
+}
+
+/**
+ * An entry of `dimension_values: { account: ... }` that contradicts the account file, said at the entry: one that maps
+ * an account the file names onto a name it does not (written the wrong way round, it moves the customer onto the
+ * top-level terms), or onto another name it has (the entry it merges away would be billed its plan with no usage).
+ */
+export function accountValueMistake(mapping: ValueMapping, named: { has(name: string): boolean }): UserError | undefined {
+  for (const [exported, account] of mapping.dimensionValues?.get("account") ?? []) {
+    if (!named.has(exported)) continue;
+    const place = mapping.places?.dimensionValues?.get(valueKey("account", exported)) ?? mapping.places?.dimensions?.get("account") ?? atFlag("--layout");
+    if (!named.has(account)) {
+      const fix = "flag" in place ? `the account's name before the = and the export's after it (${place.flag} value:account:${exported}=${account})` : `the export's spelling as the key and the account's name as its value (${shown(account)}: ${shown(exported)})`;
+      return new UserError(`${shown(exported)} is mapped onto account ${shown(account)}, but ${shown(exported)} is an account the account file names and ${shown(account)} is not: the entry is the wrong way round`, place, fix, shown(account));
+    }
+    return new UserError(`${shown(exported)} is mapped onto account ${shown(account)}, and the account file names both: the entry of ${shown(exported)} would be billed its plan with no usage`, place, `one of them: the entry under accounts: removed where the two are one customer, or the mapping's entry where they are two`, shown(exported));
   }
   return undefined;
 }
