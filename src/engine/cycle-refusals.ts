@@ -24,6 +24,9 @@ interface Refusals {
   rejectedCounts: number[] | undefined;
 }
 
+const NO_REFUSALS: readonly Rejection[] = [];
+const NO_COUNTS: readonly number[] = [];
+
 /** The place of the refusal of the meter for the reason, -1 where there is none. */
 export function refusalPlace(rejections: readonly Rejection[], meter: string, reason: string): number {
   for (let i = 0; i < rejections.length; i++) if (rejections[i]!.meter === meter && rejections[i]!.reason === reason) return i;
@@ -32,16 +35,18 @@ export function refusalPlace(rejections: readonly Rejection[], meter: string, re
 
 /** A row refused: the first of its meter and reason names it; the others are counted, their quantities added as integers where they can be. */
 export function addRefusal(refusals: Refusals, { meter, reason, quantity, count, at, origin }: RejectedRow): void {
-  const rejections = (refusals.rejections ??= []);
+  const rejections = refusals.rejections ?? NO_REFUSALS;
   const place = refusalPlace(rejections, meter, reason);
   if (place < 0) {
-    rejections.push({ meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
+    // A copy of the length it needs (concat): a push leaves room for seventeen, and 42% of a 100,000-account log's cycles refuse a meter or two (heap54).
+    refusals.rejections = rejections.concat({ meter, reason, events: 1, quantity, firstAt: at, firstOrigin: origin });
     return;
   }
   const r = rejections[place]!;
   r.events++;
-  const counts = (refusals.rejectedCounts ??= []);
-  while (counts.length < rejections.length) counts.push(0);
+  let counts = refusals.rejectedCounts;
+  const length = counts?.length ?? 0;
+  if (counts === undefined || length < rejections.length) refusals.rejectedCounts = counts = (counts ?? NO_COUNTS).concat(new Array<number>(rejections.length - length).fill(0));
   const sum = count === undefined ? undefined : addCount(counts[place]!, count);
   if (sum === undefined) r.quantity = r.quantity.plus(quantity);
   else counts[place] = sum;

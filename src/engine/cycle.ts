@@ -1,3 +1,4 @@
+import { levelsCrossed, NO_LEVELS_CROSSED } from "./levels-crossed.js";
 import { amountsSum, Decimal, ZERO } from "../money.js";
 import type { Plan } from "../ratecard/types.js";
 import { isPaidGrant } from "../ratecard/cycle-money.js";
@@ -81,7 +82,6 @@ class CycleRecords {
 }
 
 /** No warning level crossed, shared and never written: concat() makes a copy. */
-const NO_LEVELS_CROSSED: readonly { percent: number; at: Instant }[] = [];
 /** The records of a cycle that has none, shared and never written: read where a cycle asks what it recorded. */
 const NO_RECORDS: Readonly<CycleRecords> = Object.freeze(new CycleRecords());
 
@@ -95,7 +95,8 @@ export class OpenCycle extends CycleLines {
   private apart: ItemsApart | undefined;
   /** Credits charged beyond the grants (grace, or a card that lets the crossing event through). */
   uncovered = NO_CREDITS;
-  private thresholds: { percent: number; at: Instant }[] | undefined;
+  /** The warning levels crossed, flat (levels-crossed.ts). */
+  private thresholds: number[] | undefined;
   /** The first grant kind consumed and its credits, in fields: most accounts draw on one kind (a list and an entry were about 100 bytes). */
   private firstKind: string | undefined;
   private firstCredits = NO_CREDITS;
@@ -281,7 +282,7 @@ export class OpenCycle extends CycleLines {
 
   /** Credits toward the allowance at which the next warning level is reached. */
   nextLevel(levels: readonly number[]): { percent: number; credits: Credits } | undefined {
-    const percent = levels[this.thresholds?.length ?? 0];
+    const percent = levels[(this.thresholds?.length ?? 0) / 2];
     if (percent === undefined) return undefined;
     const { scale, allowanceCredits } = this.terms;
     if (this.levelCache?.percent !== percent || this.levelCache.of !== allowanceCredits) this.levelCache = levelOf(scale, allowanceCredits, percent);
@@ -331,8 +332,7 @@ export class OpenCycle extends CycleLines {
   }
 
   cross(percent: number, at: Instant): void {
-    // A copy of the length it needs (concat): a push leaves room for seventeen, and a cycle crosses a level or four.
-    this.thresholds = (this.thresholds ?? NO_LEVELS_CROSSED).concat({ percent, at });
+    this.thresholds = (this.thresholds ?? NO_LEVELS_CROSSED).concat(percent, at);
   }
 
   markExhausted(at: Instant): void {
@@ -442,7 +442,7 @@ export class OpenCycle extends CycleLines {
       lines,
       grants,
       rejected: [...foldRefusals(records)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
-      thresholds: [...(this.thresholds ?? [])].sort((a, b) => a.percent - b.percent),
+      thresholds: levelsCrossed(this.thresholds),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
       overage: { requests: records.overageRequests, amount: records.overageAmount },
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: records.quotaUsed },
