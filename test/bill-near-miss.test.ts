@@ -17,12 +17,24 @@ describe("a bill's misspelt words get a did-you-mean", () => {
   it("a short form of a required column (amt for amount) is named at its own column, with the --bill-map that reads it", async () => {
     const { bill, run } = await reconcile(["period_start,activity,project,quantity,amt", "2026-11-01,Projects,alpha,1,0.5"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:5: bill header missing required column "amount"; did you mean "amt"? (expected a "amount" column (rename it, or --bill-map amount=amt), found "amt")\n`);
+    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:5: bill header missing required column "amount"; did you mean "amt"? (expected the column "amount" (rename it, or --bill-map amount=amt), found "amt")\n`);
+  });
+
+  it("a column named as invoices name it is offered with its flag (newcomer54 M7)", async () => {
+    const { bill, run } = await reconcile(["billing_period,activity,project,quantity,amount", "2026-11-01,Projects,alpha,1,0.5"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:1: bill header missing required column "period_start"; "billing_period" looks like it: --bill-map period_start=billing_period (expected the column "period_start" (or a mapping for it: columns: { period_start: COLUMN } in the bill mapping, --bill-map period_start=COLUMN), found "billing_period", "activity", "project", "quantity", "amount")\n`);
+  });
+
+  it("a customer column of a bill without an account column is offered as the account, not to be ignored (newcomer54 H1)", async () => {
+    const { bill, run } = await reconcile(["period_start,org,activity,project,quantity,amount", "2026-11-01,acme,Projects,alpha,1,0.5"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:2: bill column "org" is not a dimension of any meter; it is likely the account (expected the account, columns: { account: org } in the bill mapping (--bill-map account=org), so that each account's lines are compared with its usage, which ignore_columns: would sum into one line a charge; or a dimension (channel, distribution, model, project, source), a dimensions: entry renaming it, or ignore_columns: in the bill mapping, found "org")\n`);
   });
 
   it("a header with nothing like the column still lists the header", async () => {
     const { bill, run } = await reconcile(["period_start,activity,project,quantity,total_due", "2026-11-01,Projects,alpha,1,0.5"]);
-    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:1: bill header missing required column "amount" (expected a "amount" column (or a mapping for it), found "period_start", "activity", "project", "quantity", "total_due")\n`);
+    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:1: bill header missing required column "amount" (expected the column "amount" (or a mapping for it: columns: { amount: COLUMN } in the bill mapping, --bill-map amount=COLUMN), found "period_start", "activity", "project", "quantity", "total_due")\n`);
   });
 
   it("an activity a letter away from a card label (Projets for Projects) names the label", async () => {

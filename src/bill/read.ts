@@ -12,6 +12,7 @@ import { versionAtPeriod } from "./period-price.js";
 import { parsePeriodText } from "./period-text.js";
 import type { Bill } from "./types.js";
 import { cardValue } from "../usage/mapping-names.js";
+import { likelyCanonical } from "../usage/near-miss.js";
 
 export interface BillInput {
   file: string;
@@ -110,6 +111,13 @@ function meantFor(header: string, column: string): boolean {
 /** Bills exported for a spreadsheet in a locale with decimal commas come separated by `;` (or by tabs): one column to a comma reader. */
 const OTHER_SEPARATOR: readonly [string, string][] = [[";", "semicolons"], ["\t", "tabs"]];
 
+/** What invoices call the canonical bill columns, by name: a period, a line item, an amount. */
+const BILL_NAMES: Partial<Record<BillColumn, RegExp>> = {
+  period_start: /^(billing|invoice|usage|service|charge)?[ _-]?(period|month|date)([ _-]?start)?$/,
+  activity: /^(line[ _-]?item|item|description|service|product|sku|charge[ _-]?(name|type)|usage[ _-]?type|meter)$/,
+  amount: /^(cost|total|charge|spend|amount[ _-]?(usd|due)|billed[ _-]?amount|line[ _-]?total)$/,
+};
+
 function locateColumns(table: CsvTable, file: string, mapping: BillMapping): ColumnIndex {
   const only = table.header.length === 1 ? table.header[0]! : undefined;
   const separator = only === undefined ? undefined : OTHER_SEPARATOR.find(([c]) => only.includes(c));
@@ -130,9 +138,12 @@ function locateColumns(table: CsvTable, file: string, mapping: BillMapping): Col
         throw new UserError(`the bill mapping's column for ${c}, ${shown(source)}, is not in the header of ${file}${guess}`, place, `a column the bill's header has${found === undefined ? "" : ` (${c}: ${found})`}`, table.header.map((h) => shown(h)).join(", "));
       }
       if (found !== undefined) {
-        throw new UserError(`bill header missing required column ${shown(source)}; did you mean ${shown(found)}?`, { file, line: 1, column: near + 1 }, `a ${shown(source)} column (rename it, or --bill-map ${c}=${found})`, shown(found));
+        throw new UserError(`bill header missing required column ${shown(source)}; did you mean ${shown(found)}?`, { file, line: 1, column: near + 1 }, `the column ${shown(source)} (rename it, or --bill-map ${c}=${found})`, shown(found));
       }
-      throw new UserError(`bill header missing required column ${shown(source)}`, { file, line: 1, column: 1 }, `a ${shown(source)} column${source === c ? " (or a mapping for it)" : ""}`, table.header.map((h) => shown(h)).join(", "));
+      // A column named as invoices name it (billing_period, line_item, cost): the flag written out, as the usage's errors write theirs (newcomer54 M7).
+      const likely = source === c ? table.header.find((h) => !taken.has(h) && BILL_NAMES[c]?.test(h.trim().toLowerCase()) === true) : undefined;
+      const hint = likely === undefined ? "" : `; ${shown(likely)} looks like it: --bill-map ${c}=${likely}`;
+      throw new UserError(`bill header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `the column ${shown(source)}${source === c ? ` (or a mapping for it: columns: { ${c}: COLUMN } in the bill mapping, --bill-map ${c}=COLUMN)` : ""}`, table.header.map((h) => shown(h)).join(", "));
     }
   }
   if (mapping.layout === "focus" && index.SkuId === undefined && index.ChargeDescription === undefined) {
@@ -174,7 +185,13 @@ function dimensionColumns(table: CsvTable, file: string, card: RateCard, mapping
       // fix (red team, stop 36: no hint that charge_category reads FOCUS's ChargeCategory).
       const canonical = mapping.dimensions.has(column) ? undefined : canonicalSpelling(column, mapping.layout);
       const hint = canonical === undefined ? "" : `; did you mean the column ${shown(canonical)}? (--bill-map ${canonical}=${column})`;
-      throw new UserError(`bill column ${shown(column)} is not a dimension of any meter${hint}`, { file, line: 1, column: index + 1 }, `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`, shown(column));
+      const where = { file, line: 1, column: index + 1 };
+      const dimension = `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`;
+      // The customer billed, where the bill has no account column: ignored, every customer's lines were summed into one, and a 20% overcharge of one read as 0.42% of all (newcomer54 H1).
+      if (columns.account === undefined && canonical === undefined && likelyCanonical(column) === "account") {
+        throw new UserError(`bill column ${shown(column)} is not a dimension of any meter; it is likely the account`, where, `the account, columns: { account: ${column} } in the bill mapping (--bill-map account=${column}), so that each account's lines are compared with its usage, which ignore_columns: would sum into one line a charge; or ${dimension}`, shown(column));
+      }
+      throw new UserError(`bill column ${shown(column)} is not a dimension of any meter${hint}`, where, dimension, shown(column));
     }
     const first = out.find((d) => d.name === name);
     if (first !== undefined) throw twoColumns(name, [first.index, index], { table, file, mapping });
