@@ -57,7 +57,7 @@ describe("a usage account written in another Unicode form than the account file'
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe(
-      `burnrate: warning: usage account "${decomposed}" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "${composed}", the same letters in another Unicode normalization form? If so, map it, dimension_values: { account: { "${decomposed}": "${composed}" } } in the usage mapping (--map value:account:${composed}=${decomposed}); if it is a customer of its own, add it under accounts:\n`,
+      `burnrate: warning: usage account "${decomposed}" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "${composed}", the same letters in another Unicode normalization form? If so, map it, dimension_values: { account: { "${decomposed}": "${composed}" } } in the usage mapping; if it is a customer of its own, add it under accounts:\n`,
     );
   });
 });

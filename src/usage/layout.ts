@@ -238,6 +238,12 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   // A column that says how a request ended is offered as skip_rows:, never among the columns to ignore: ignored, the
   // failed calls are billed (newcomer53 H1: the list to ignore all at once held `status`, and 132 failed calls were billed).
   const outcomes = new Set(unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && namesOutcome(name)));
+  // A column that is likely one the card reads (prompt_tokens for input_tokens) is named with its rename, never among those to ignore (newcomer54 M4).
+  const meant = new Map(unread.slice(1).flatMap((i) => {
+    const name = header[i]!;
+    const column = plain(name) && !roles.has(name) && !outcomes.has(name) ? columnMeant(name, read.names) : undefined;
+    return column === undefined ? [] : [[name, column] as const];
+  }));
   const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source) }, file, read);
   const also = unread
     .slice(1)
@@ -245,18 +251,20 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
     .flatMap((name) => {
       const role = roles.get(name);
       if (outcomes.has(name)) return [`; ${shown(name)} is likely ${outcomeText(inFix(name, "COLUMN"))}`];
+      const column = meant.get(name);
+      if (column !== undefined) return [`; ${shown(name)} is likely ${shown(column)}: rename: { ${inFix(name, "COLUMN")}: ${inFix(column, "NAME")} } (--map dim:${inFix(column, "NAME")}=${inFix(name, "COLUMN")})`];
       return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, inFix(name, "COLUMN"))}`];
     })
     .join("");
   const others = unread
     .slice(1)
     .map((i) => header[i]!)
-    .filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name));
+    .filter((name) => plain(name) && !roles.has(name) && !outcomes.has(name) && !meant.has(name));
   if (others.length === 0 || !plain(source)) return hint === "" && also === "" ? error : new UserError(`${error.problem}${hint}`, error.location, `${error.expected}${also}`, error.found);
   const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
   const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
   // A first column offered as a canonical one is not among those to ignore (red50 #2: the others went unnamed).
-  const all = roles.has(source) || outcomes.has(source) ? others : [source, ...others];
+  const all = roles.has(source) || outcomes.has(source) || columnMeant(source, read.names) !== undefined ? others : [source, ...others];
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
   // Not an object that holds a column of how requests ended: ignored whole, it would bill the failed calls (red53b #3).
   const parent = [...outcomes].some((name) => commonParent([...all, name]) !== undefined) ? undefined : commonParent(all);

@@ -52,8 +52,26 @@ function accountLike(name: string): boolean {
 /** The name among `names` that `name` misses by case, a separator, one typo or an id's suffix (`workspace_id` for `workspace`), if one. */
 export function columnMeant(name: string, names: ReadonlySet<string>): string | undefined {
   const stem = normalName(name).replace(/_?(id|key|name|slug|uuid)$/, "");
-  return nearMissAmong(name, names) ?? [...names].find((n) => n !== name && stem !== "" && normalName(n) === stem);
+  return nearMissAmong(name, names) ?? [...names].find((n) => n !== name && stem !== "" && normalName(n) === stem) ?? tokensMeant(name, names);
 }
+
+/**
+ * The card's token component a gateway's name for it means: OpenAI's `prompt_tokens` and `completion_tokens` are
+ * the `input_tokens` and `output_tokens` of most cards. Offered with the columns to ignore, they were ignored, and
+ * only the next run's error said they were the counts (newcomer54 M4).
+ */
+function tokensMeant(name: string, names: ReadonlySet<string>): string | undefined {
+  const normal = normalName(name);
+  for (const [theirs, ours] of TOKEN_WORDS) {
+    if (!normal.startsWith(theirs)) continue;
+    const meant = ours + normal.slice(theirs.length);
+    const found = [...names].find((n) => normalName(n) === meant);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const TOKEN_WORDS: readonly [string, string][] = [["prompt", "input"], ["completion", "output"]];
 
 /** The canonical column a name is what exports call (a count, an event's id, the customer billed), if one. */
 export function likelyCanonical(name: string): "quantity" | "event_id" | "account" | undefined {

@@ -1,0 +1,38 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "burnrate-field54-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+// newcomer54 M4: a gateway's OpenAI-style token columns among unread ones were offered to be ignored at once with
+// the others; followed, the next run said the card needs input_tokens. Floopy's request meter reads input_tokens and
+// output_tokens (ratecards/floopy.yaml).
+describe("a gateway's names for the card's token components", () => {
+  const usage = ["timestamp,meter,model,provider,prompt_tokens,completion_tokens,latency_ms,region", "2026-11-02T10:00:00Z,request,gpt-4o,openai,100,20,340,us", ""].join("\n");
+
+  it("are offered as renames, never among the columns to ignore", async () => {
+    const dir = folder({ "usage.csv": usage });
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('usage.csv:1:5: column "prompt_tokens" is read by no meter of floopy 2026-11; did you mean "input_tokens"?');
+    expect(r.stderr).toContain("rename: prompt_tokens: input_tokens in the usage mapping (--map dim:input_tokens=prompt_tokens)");
+    expect(r.stderr).toContain("the other 2 at once: ignore_columns: [latency_ms, region]");
+    expect(r.stderr).toContain('"completion_tokens" is likely "output_tokens": rename: { completion_tokens: output_tokens } (--map dim:output_tokens=completion_tokens)');
+  });
+
+  it("are read as the components once renamed as offered", async () => {
+    // A purchase to spend: Floopy's pro plan includes no credits.
+    const account = `card: ${join(ROOT, "ratecards/floopy.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`;
+    const dir = folder({ "usage.csv": usage, "account.yaml": account });
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--map", "dim:input_tokens=prompt_tokens", "--map", "dim:output_tokens=completion_tokens", "--map", "ignore:latency_ms", "--map", "ignore:region", "--format", "json"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = JSON.parse(r.stdout).accounts[0].cycles[0].lines as { component?: string; quantity: string }[];
+    expect(lines.filter((l) => l.component !== undefined).map((l) => [l.component, l.quantity])).toEqual([["input_tokens", "100"], ["output_tokens", "20"]]);
+  });
+});
