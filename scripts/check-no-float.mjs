@@ -40,7 +40,7 @@ export const ALLOWED = new Set([
   // statement lines by number (slots), events counted on them, and a table's fields a shape
   "slot", "slotEvents", "slotSums", "STRIDE",
   // an open cycle's index of its lines by slot (src/engine/line-positions.ts): a place is a position plus one
-  "placeIn", "place", "lines", "top", "topSlot", "roomForLines", "LOOKED_THROUGH",
+  "placeIn", "place", "lines", "top", "topSlot", "roomForLines",
   // a batch of rows' first instant and first line, which its columns are offsets from
   "base", "firstLine", "line",
   // keys an object has, counted by the canonical order to choose how to walk them

@@ -133,9 +133,9 @@ export abstract class AccountRuns extends ReplayState {
     const opening = this.sharedOpening(run.wallet.kinds().map((kind) => ({ kind, credits: run.wallet.balanceOf(kind) })));
     const last = this.lastSpan;
     const span = last.index === index && last.start === start && last.end === end ? last : (this.lastSpan = { index, start, end });
-    const before = run.cycle as OpenCycle | undefined;
+    const lines = run.cycle?.linesAtClose ?? 0;
     run.cycle = new OpenCycle(span, { allowance, plan }, opening, this.counting, this.scale);
-    run.cycle.takeRoom(before);
+    run.cycle.makeRoom(lines);
     run.cycle.version = this.version;
     if (ended) run.cycle.endedAt = ends;
     run.serial = ++this.cyclesOpened;

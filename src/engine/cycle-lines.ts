@@ -6,7 +6,7 @@ import type { LineKind, StatementLine } from "./types.js";
 import { addCount, COUNT_DECIMALS, countDecimal } from "./credits.js";
 import { addAtEventPrice, learnEventPrice, roundedPrice } from "./event-prices.js";
 import { flatKey, lengthPrefixed } from "./keys.js";
-import { closeTogether, grown, grownLength, indexOf, LOOKED_THROUGH, placeIn, PREALLOCATED, SCANNED, withSlot, worthTaking } from "./line-positions.js";
+import { closeTogether, grown, grownLength, indexOf, LOOKED_THROUGH, placeIn, PREALLOCATED, SCANNED, withSlot } from "./line-positions.js";
 import type { SlotIndex } from "./line-positions.js";
 
 /**
@@ -144,7 +144,7 @@ export abstract class CycleLines {
   /** How many of `lines` are lines: past them it is room to grow into (`grown`), not lines. */
   private lineCount = 0;
   /**
-   * Lines the cycle makes room for at its first: as many as its account's last cycle held (takeRoom). An
+   * Lines the cycle makes room for at its first: as many as its account's last cycle held (linesAtClose). An
    * account of a log of 100,000 has some 7 to 35 lines a cycle, and its lists grown from four lines by half again
    * were a copy of each at every growth, garbage past the young generation: 120 MB a 2M-row log.
    */
@@ -379,25 +379,15 @@ export abstract class CycleLines {
     return lines;
   }
 
-  /**
-   * Room for the lines of the account's cycle before: its lists, let go at close, cleared and taken where at most
-   * twice as long as it needs. A log of 100,000 accounts closes every cycle at a month's turn: each cycle's lists were
-   * garbage in the old generation as the next's were made, and the heap grew by both (heap54).
-   */
-  takeRoom(before: CycleLines | undefined): void {
-    this.roomForLines = before?.roomForLines ?? 0;
-    const [lines, sums] = [before?.spareLines, before?.spareSums];
-    if (before !== undefined) before.spareLines = before.spareSums = undefined;
-    if (lines === undefined || sums === undefined || !worthTaking(lines.length, this.roomForLines)) return;
-    lines.fill(undefined);
-    for (let at = 0; at < sums.length; at += STRIDE) [sums[at], sums[at + 1], sums[at + 2]] = [0, 0, NO_SLOT];
-    [this.lines, this.lineSums] = [lines, sums];
+  /** Room for `lines` lines at the first line opened. */
+  makeRoom(lines: number): void {
+    this.roomForLines = lines;
   }
 
-  /** The lists let go at close, for the account's next cycle (takeRoom). */
-  private spareLines: (LineSum | LineHead | undefined)[] | undefined;
-  private spareSums: number[] | undefined;
-
+  /** How many lines the cycle held when it let them go (releaseLines): 0 before. */
+  get linesAtClose(): number {
+    return this.roomForLines;
+  }
 
   /** Drop the lines once the cycle's statement is made. */
   protected releaseLines(): void {
@@ -406,10 +396,6 @@ export abstract class CycleLines {
     this.indexedNames = undefined;
     this.positions = undefined;
     this.topSlot = NO_SLOT;
-    if (this.lines !== NO_LINES) {
-      this.spareLines = this.lines;
-      this.spareSums = this.lineSums;
-    }
     this.lines = NO_LINES;
     this.lineCount = 0;
     this.lineSums = NO_LINE_SUMS;

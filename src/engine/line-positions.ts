@@ -96,8 +96,3 @@ export function grown<T>(list: readonly T[], length: number, fill: T): T[] {
 
 /** Lists up to this long are made at their length at once (V8 makes a dictionary of new Array(n) only for far more). */
 export const PREALLOCATED = 1024;
-
-/** Whether a cycle's lists of `length` positions are near enough to the `lines` its account's next cycle needs to be taken again: at most twice (or LOOKED_THROUGH). */
-export function worthTaking(length: number, lines: number): boolean {
-  return length <= Math.max(lines + lines, LOOKED_THROUGH);
-}
