@@ -36,3 +36,24 @@ describe("a gateway's names for the card's token components", () => {
     expect(lines.filter((l) => l.component !== undefined).map((l) => [l.component, l.quantity])).toEqual([["input_tokens", "100"], ["output_tokens", "20"]]);
   });
 });
+
+// newcomer54 M3: a bill itemised by token component, its providers spelt as providers spell them ("OpenAI"), gave
+// a line missing in usage and one missing on the bill each, with no hint: the usage's components had stayed on the
+// request's line, and the hint looked only at lines of one activity. Floopy prices gpt-4o on openai at 0.00025 cents an
+// input token and 0.001 an output token (ratecards/floopy.yaml): 1,000 and 200 tokens are 0.25 and 0.2 cents.
+describe("a bill itemised by component, its values written otherwise but for case", () => {
+  it("names the spelling and the mapping that reads it", async () => {
+    const account = `card: ${join(ROOT, "ratecards/floopy.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`;
+    const dir = folder({
+      "account.yaml": account,
+      "usage.csv": "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,request,gpt-4o,openai,1000,200\n",
+      "bill.csv": "period_start,activity,model,provider,quantity,amount\n2026-11-01,Input tokens,gpt-4o,OpenAI,1000,0.25\n2026-11-01,Output tokens,gpt-4o,OpenAI,200,0.2\n",
+      "bill.csv.mapping.yaml": "activities:\n  Input tokens: request:input_tokens\n  Output tokens: request:output_tokens\n",
+    });
+    const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    // Both of the bill's lines, each missing in usage, name it.
+    const explained = (JSON.parse(r.stdout).differences as { explanation: string }[]).map((d) => d.explanation);
+    expect(explained.filter((e) => e.endsWith('the usage has provider "openai", the bill\'s "OpenAI" but for case: dimension_values: in the bill mapping reads one as the other (--bill-map value:provider:openai=OpenAI)'))).toHaveLength(2);
+  });
+});

@@ -353,7 +353,8 @@ function hints(lines: ReadonlyMap<string, AlignedLine>, statement: CutStatement,
   const valueHint = (line: AlignedLine) => {
     if (line.computed !== undefined || line.bill === undefined) return "";
     for (const other of lines.values()) {
-      if (other.computed === undefined || other.bill !== undefined || other.cycle !== line.cycle || other.account !== line.account || other.meters[0] !== line.meters[0]) continue;
+      // By meter, not component: a bill itemised by component whose values the usage writes otherwise left the usage's components on their meter's line (newcomer54 M3).
+      if (other.computed === undefined || other.bill !== undefined || other.cycle !== line.cycle || other.account !== line.account || meterOfItem(other.meters[0]!) !== meterOfItem(line.meters[0]!)) continue;
       const names = Object.keys(line.dimensions);
       if (names.length !== Object.keys(other.dimensions).length) continue;
       const differ = names.filter((d) => other.dimensions[d] !== line.dimensions[d]);
