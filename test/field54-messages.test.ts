@@ -57,3 +57,13 @@ describe("a bill itemised by component, its values written otherwise but for cas
     expect(explained.filter((e) => e.endsWith('the usage has provider "openai", the bill\'s "OpenAI" but for case: dimension_values: in the bill mapping reads one as the other (--bill-map value:provider:openai=OpenAI)'))).toHaveLength(2);
   });
 });
+
+// newcomer54 L1: a log of one meter without a meter column was told `--map meter:KEY`, and KEY had to be found in the card.
+describe("a usage header without a meter column", () => {
+  it("names the card's meters for --map meter:KEY", async () => {
+    const dir = folder({ "usage.csv": "timestamp,model,provider,input_tokens,output_tokens\n2026-11-02T10:00:00Z,gpt-4o,openai,100,20\n" });
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("or meter: KEY in the usage mapping (--map meter:KEY, KEY one of request, playground) for a log of one meter");
+  });
+});

@@ -6,7 +6,8 @@ export function readColumnsFor(card: RateCard, others: readonly RateCard[] = [])
   const cards = [card, ...others].flatMap((c) => c.versions ?? [c]);
   const components = new Set(cards.flatMap((c) => [...c.meters.values()].flatMap((m) => m.components.map((x) => x.name))));
   const { named, closed } = valuesNamed(cards);
-  return { names: columnsRead(cards), card: `${card.provider} ${card.version}`, values: named, closed, components };
+  const meters = [...new Set(cards.flatMap((c) => [...c.meters.keys()]))];
+  return { names: columnsRead(cards), card: `${card.provider} ${card.version}`, values: named, closed, components, meters };
 }
 
 /**

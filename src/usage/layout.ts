@@ -46,6 +46,8 @@ export interface ReadColumns {
   closed?: ReadonlySet<string>;
   /** The names of meters' components: quantities, whose cells no `dimension_values:` maps. */
   components?: ReadonlySet<string>;
+  /** The card's meters, in its order: what a log of one meter names with `meter:`. */
+  meters?: readonly string[];
 }
 
 /**
@@ -94,7 +96,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     // whatever column the mapping names for the timestamp (red team).
     if (isReportHeader(header)) throw new UserError("a CSV report burnrate wrote, read as usage: it has no timestamp of its own", { file, line: 1, column: 1 }, "usage: the report moved out of the usage folder (a folder's mapping reads every CSV in it as usage), or written elsewhere with -o", "a report's header");
     if (place !== undefined) throw mappedColumnMissing(missing, source, place, header, file);
-    const fix = missing === "meter" ? "; or meter: KEY in the usage mapping (--map meter:KEY) for a log of one meter" : "";
+    // The card's meters named, where the log is of one (newcomer54 L1: KEY had to be looked up in the card).
+    const keys = read.meters === undefined || read.meters.length === 0 ? "" : `, KEY one of ${read.meters.length > 12 ? `${read.meters.slice(0, 12).join(", ")}, ...` : read.meters.join(", ")}`;
+    const fix = missing === "meter" ? `; or meter: KEY in the usage mapping (--map meter:KEY${keys}) for a log of one meter` : "";
     // An export's own name for the time (`created_at`): the fix written out for it.
     // A time (`created_at`) before a day (`date`), which would put every row at its midnight (red team, stop 40).
     // An event's time before a row's write time (`ts_ms` before `logged_at`, newcomer37 F7), before a day.
