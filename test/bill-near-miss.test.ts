@@ -29,7 +29,18 @@ describe("a bill's misspelt words get a did-you-mean", () => {
   it("a customer column of a bill without an account column is offered as the account, not to be ignored (newcomer54 H1)", async () => {
     const { bill, run } = await reconcile(["period_start,org,activity,project,quantity,amount", "2026-11-01,acme,Projects,alpha,1,0.5"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:2: bill column "org" is not a dimension of any meter; it is likely the account (expected the account, columns: { account: org } in the bill mapping (--bill-map account=org), so that each account's lines are compared with its usage, which ignore_columns: would sum into one line a charge; or a dimension (channel, distribution, model, project, source), a dimensions: entry renaming it, or ignore_columns: in the bill mapping, found "org")\n`);
+    expect(run.stderr).toBe(`burnrate: error: ${bill}:1:2: bill column "org" is not a dimension of any meter; it is likely the account (expected the account where the usage's rows name theirs, columns: { account: org } in the bill mapping (--bill-map account=org), so that each account's lines are compared with its usage, which ignore_columns: would sum into one line a charge; or a dimension (channel, distribution, model, project, source), a dimensions: entry renaming it, or ignore_columns: in the bill mapping, found "org")\n`);
+  });
+
+  it("several columns named as invoices name it are named, none chosen; one with a space is quoted for a shell (red54b)", async () => {
+    const several = await reconcile(["invoice_date,billing_period_start,activity,project,quantity,amount", "2026-11-20,2026-11-01,Projects,alpha,1,0.5"]);
+    expect(several.run.code).toBe(2);
+    expect(several.run.stderr).toContain(`${several.bill}:1:1: bill header missing required column "period_start"; "invoice_date" or "billing_period_start" may hold it: --bill-map period_start=COLUMN (expected`);
+    const spaced = await reconcile(["Billing Period,activity,project,quantity,amount", "2026-11-01,Projects,alpha,1,0.5"]);
+    expect(spaced.run.stderr).toContain(`bill header missing required column "period_start"; "Billing Period" looks like it: --bill-map 'period_start=Billing Period' (expected`);
+    // The one column offered is said at its cell.
+    const amount = await reconcile(["period_start,activity,project,quantity,cost", "2026-11-01,Projects,alpha,1,0.5"]);
+    expect(amount.run.stderr).toContain(`${amount.bill}:1:5: bill header missing required column "amount"; "cost" looks like it: --bill-map amount=cost (expected`);
   });
 
   it("a header with nothing like the column still lists the header", async () => {

@@ -26,6 +26,14 @@ describe("a gateway's names for the card's token components", () => {
     expect(r.stderr).toContain('"completion_tokens" is likely "output_tokens": rename: { completion_tokens: output_tokens } (--map dim:output_tokens=completion_tokens)');
   });
 
+  it("are not offered where the header has the card's column already: the two would be read as one (red54b #1)", async () => {
+    const both = ["timestamp,meter,model,provider,input_tokens,output_tokens,prompt_tokens", "2026-11-02T10:00:00Z,request,gpt-4o,openai,100,20,1000", ""].join("\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv"], { cwd: folder({ "usage.csv": both }) });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('usage.csv:1:7: column "prompt_tokens" is read by no meter of floopy 2026-11 (expected');
+    expect(r.stderr).not.toContain("did you mean");
+  });
+
   it("are read as the components once renamed as offered", async () => {
     // A purchase to spend: Floopy's pro plan includes no credits.
     const account = `card: ${join(ROOT, "ratecards/floopy.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`;

@@ -115,8 +115,13 @@ const OTHER_SEPARATOR: readonly [string, string][] = [[";", "semicolons"], ["\t"
 const BILL_NAMES: Partial<Record<BillColumn, RegExp>> = {
   period_start: /^(billing|invoice|usage|service|charge)?[ _-]?(period|month|date)([ _-]?start)?$/,
   activity: /^(line[ _-]?item|item|description|service|product|sku|charge[ _-]?(name|type)|usage[ _-]?type|meter)$/,
-  amount: /^(cost|total|charge|spend|amount[ _-]?(usd|due)|billed[ _-]?amount|line[ _-]?total)$/,
+  amount: /^(cost|total|subtotal|charge|spend|amount[ _-]?(usd|due)|billed[ _-]?amount|line[ _-]?total)$/,
 };
+
+/** `--bill-map COLUMN=SOURCE`, quoted for a shell where the source holds a space or a quote (red54b #4). */
+function billMapFlag(column: string, source: string): string {
+  return /^[\w.:@/-]+$/.test(source) ? `--bill-map ${column}=${source}` : `--bill-map '${column}=${source.replace(/'/g, "'\\''")}'`;
+}
 
 function locateColumns(table: CsvTable, file: string, mapping: BillMapping): ColumnIndex {
   const only = table.header.length === 1 ? table.header[0]! : undefined;
@@ -141,9 +146,10 @@ function locateColumns(table: CsvTable, file: string, mapping: BillMapping): Col
         throw new UserError(`bill header missing required column ${shown(source)}; did you mean ${shown(found)}?`, { file, line: 1, column: near + 1 }, `the column ${shown(source)} (rename it, or --bill-map ${c}=${found})`, shown(found));
       }
       // A column named as invoices name it (billing_period, line_item, cost): the flag written out, as the usage's errors write theirs (newcomer54 M7).
-      const likely = source === c ? table.header.find((h) => !taken.has(h) && BILL_NAMES[c]?.test(h.trim().toLowerCase()) === true) : undefined;
-      const hint = likely === undefined ? "" : `; ${shown(likely)} looks like it: --bill-map ${c}=${likely}`;
-      throw new UserError(`bill header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `the column ${shown(source)}${source === c ? ` (or a mapping for it: columns: { ${c}: COLUMN } in the bill mapping, --bill-map ${c}=COLUMN)` : ""}`, table.header.map((h) => shown(h)).join(", "));
+      // One such column is offered, at its cell; several are named, none chosen: invoice_date beside billing_period_start, or subtotal beside total, would compare the wrong figure (red54b #2).
+      const likely = source === c ? table.header.flatMap((h, i) => (!taken.has(h) && BILL_NAMES[c]?.test(h.trim().toLowerCase()) === true ? [i] : [])) : [];
+      const hint = likely.length === 1 ? `; ${shown(table.header[likely[0]!]!)} looks like it: ${billMapFlag(c, table.header[likely[0]!]!)}` : likely.length > 1 ? `; ${likely.map((i) => shown(table.header[i]!)).join(" or ")} may hold it: --bill-map ${c}=COLUMN` : "";
+      throw new UserError(`bill header missing required column ${shown(source)}${hint}`, { file, line: 1, column: likely.length === 1 ? likely[0]! + 1 : 1 }, `the column ${shown(source)}${source === c ? ` (or a mapping for it: columns: { ${c}: COLUMN } in the bill mapping, --bill-map ${c}=COLUMN)` : ""}`, table.header.map((h) => shown(h)).join(", "));
     }
   }
   if (mapping.layout === "focus" && index.SkuId === undefined && index.ChargeDescription === undefined) {
@@ -189,7 +195,7 @@ function dimensionColumns(table: CsvTable, file: string, card: RateCard, mapping
       const dimension = `a dimension (${[...known].sort().join(", ")}), a dimensions: entry renaming it, or ignore_columns: in the bill mapping`;
       // The customer billed, where the bill has no account column: ignored, every customer's lines were summed into one, and a 20% overcharge of one read as 0.42% of all (newcomer54 H1).
       if (columns.account === undefined && canonical === undefined && likelyCanonical(column) === "account") {
-        throw new UserError(`bill column ${shown(column)} is not a dimension of any meter; it is likely the account`, where, `the account, columns: { account: ${column} } in the bill mapping (--bill-map account=${column}), so that each account's lines are compared with its usage, which ignore_columns: would sum into one line a charge; or ${dimension}`, shown(column));
+        throw new UserError(`bill column ${shown(column)} is not a dimension of any meter; it is likely the account`, where, `the account where the usage's rows name theirs, columns: { account: ${column} } in the bill mapping (${billMapFlag("account", column)}), so that each account's lines are compared with its usage, which ignore_columns: would sum into one line a charge; or ${dimension}`, shown(column));
       }
       throw new UserError(`bill column ${shown(column)} is not a dimension of any meter${hint}`, where, dimension, shown(column));
     }

@@ -242,13 +242,16 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   // A column that says how a request ended is offered as skip_rows:, never among the columns to ignore: ignored, the
   // failed calls are billed (newcomer53 H1: the list to ignore all at once held `status`, and 132 failed calls were billed).
   const outcomes = new Set(unread.map((i) => header[i]!).filter((name) => plain(name) && !roles.has(name) && namesOutcome(name)));
+  // A column the header has already is no other's meaning: prompt_tokens beside input_tokens was offered as it, and the two were one (red54b #1).
+  const inHeader = new Set(header.map((h) => mapping.rename.get(h) ?? h));
+  const free = new Set([...read.names].filter((n) => !inHeader.has(n)));
   // A column that is likely one the card reads (prompt_tokens for input_tokens) is named with its rename, never among those to ignore (newcomer54 M4).
   const meant = new Map(unread.slice(1).flatMap((i) => {
     const name = header[i]!;
-    const column = plain(name) && !roles.has(name) && !outcomes.has(name) ? columnMeant(name, read.names) : undefined;
+    const column = plain(name) && !roles.has(name) && !outcomes.has(name) ? columnMeant(name, free) : undefined;
     return column === undefined ? [] : [[name, column] as const];
   }));
-  const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source) }, file, read);
+  const error = unreadColumn({ source, renamed: mapping.rename.get(source), column: first + 1, present: at.present, renamedAt: mapping.places?.rename.get(source), role: roles.get(source), meantAmong: free }, file, read);
   const also = unread
     .slice(1)
     .map((i) => header[i]!)
@@ -268,7 +271,7 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
   const named = others.slice(0, OTHERS_NAMED).map((name) => shown(name)).join(", ");
   const more = others.length > OTHERS_NAMED ? ` and ${others.length - OTHERS_NAMED} more` : "";
   // A first column offered as a canonical one is not among those to ignore (red50 #2: the others went unnamed).
-  const all = roles.has(source) || outcomes.has(source) || columnMeant(source, read.names) !== undefined ? others : [source, ...others];
+  const all = roles.has(source) || outcomes.has(source) || columnMeant(source, free) !== undefined ? others : [source, ...others];
   // Fields of one object: the object under ignore_columns: passes over them all, and any field the mapping names is still read.
   // Not an object that holds a column of how requests ended: ignored whole, it would bill the failed calls (red53b #3).
   const parent = [...outcomes].some((name) => commonParent([...all, name]) !== undefined) ? undefined : commonParent(all);
@@ -340,7 +343,7 @@ function commonParent(names: readonly string[]): string | undefined {
 }
 
 /** A header column read by nothing: a near miss of a canonical name gets the mapping that reads it; any other, the columns the card reads. */
-function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place; role: Role | undefined }, file: string, read: ReadColumns): UserError {
+function unreadColumn(column: { source: string; renamed: string | undefined; column: number; present: Record<Canonical, number>; renamedAt?: Place; role: Role | undefined; meantAmong?: ReadonlySet<string> }, file: string, read: ReadColumns): UserError {
   // A rename to a name nothing reads is the mapping's mistake: said at the name given there.
   const where = column.renamedAt ?? { file, line: 1, column: column.column };
   const found = shown(column.source);
@@ -358,7 +361,7 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const names = [...read.names].sort();
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
   // A near miss of a column the card reads (`modle`, `input_token`) is named, and the fix written out for it.
-  const meant = columnMeant(column.renamed ?? column.source, read.names);
+  const meant = columnMeant(column.renamed ?? column.source, column.meantAmong ?? read.names);
   const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
