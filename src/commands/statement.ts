@@ -24,6 +24,7 @@ import { grantOnlyAccounts, grantOnlyNote, idleIn, lookalikeAccounts, lookalikeW
 import { noRowsNote } from "./no-rows-note.js";
 import { repeatsNote } from "./repeats-note.js";
 import { spilloverNote } from "./spillover-note.js";
+import { exportEndNote } from "./export-end-note.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
@@ -94,6 +95,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   if (grantsNote !== undefined) io.stderr.write(visibleLines(grantsNote));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });
   if (spillover !== undefined) io.stderr.write(spillover);
+  const exportEnd = exportEndNote(result, settings, period);
+  if (exportEnd !== undefined) io.stderr.write(exportEnd);
   const noRows = noRowsNote(result, options.usage);
   if (noRows !== undefined) io.stderr.write(visibleLines(noRows));
   const repeats = repeatsNote(result);

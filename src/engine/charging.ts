@@ -41,7 +41,7 @@ export abstract class Charging extends Limits {
       throw new UserError("usage after the statement's last cycle", event.origin, `an instant before ${formatInstant(this.setup.calendar.start(this.throughCycle + 1))} (--through)`, formatInstant(event.at));
     }
     this.reachedBy(index);
-    this.lastInstant = Math.max(this.lastInstant, event.at);
+    this.usageAt(event.at);
     this.applyDueUntil(event.at);
     let shape = this.shapeOf(event);
     const run = shape?.run ?? this.run(event.account);

@@ -190,7 +190,7 @@ export class Replay extends Charging {
         this.counts.priced++;
         // A re-anchored run (new_cycle) numbers its cycles on its own calendar: the replay's cycle is that of the row's instant.
         this.reachedBy(run.calendar === undefined ? run.cycle.index : this.setup.calendar.indexOf(at));
-        this.lastInstant = Math.max(this.lastInstant, at);
+        this.usageAt(at);
       },
       price: (event) => this.price(event),
       learn: (id) => this.learnShape(id, facts),
