@@ -20,6 +20,12 @@ describe("usage that ends at a UTC midnight before the last cycle does", () => {
     expect(r.stderr).toBe("burnrate: note: the usage ends at 2026-10-31T23:48:00Z, before 2026-11-01T00:00:00Z, a UTC midnight 7 hours before the statement's last cycle ends (2026-11-01T07:00:00Z, 2026-11-01 in America/Los_Angeles): an export cut at UTC midnight leaves those hours out, and the next day's export holds them; give it too, and --cycle shows this cycle alone\n");
   });
 
+  it("gives the minutes of a zone off the hour", async () => {
+    // St. John's October ends at 02:30 UTC (NDT, UTC-2:30).
+    const r = await statement("America/St_Johns", ["2026-10-05T10:00:00Z", "2026-10-31T23:00:00Z"]);
+    expect(r.stderr).toContain("before 2026-11-01T00:00:00Z, a UTC midnight 2 hours 30 minutes before the statement's last cycle ends (2026-11-01T02:30:00Z,");
+  });
+
   it("is shown for the last cycle asked for with --cycle", async () => {
     const r = await statement("America/Los_Angeles", ["2026-10-05T10:00:00Z", "2026-10-31T23:48:00Z"], "--cycle", "2026-10");
     expect(r.stderr).toContain("a UTC midnight 7 hours before the statement's last cycle ends");

@@ -22,7 +22,10 @@ export function exportEndNote(statement: Pick<Statement, "lastUsage">, settings:
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
+/** A span of whole hours, and its minutes where the zone is off the hour (Newfoundland's UTC-3:30). */
 function hoursText(span: Instant): string {
-  const hours = Math.round(span / HOUR);
-  return hours === 1 ? "1 hour" : `${hours} hours`;
+  const hours = Math.floor(span / HOUR);
+  const minutes = Math.round((span - hours * HOUR) / 60_000);
+  const whole = hours === 1 ? "1 hour" : `${hours} hours`;
+  return minutes === 0 ? whole : `${whole} ${minutes} minutes`;
 }
