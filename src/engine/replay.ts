@@ -6,7 +6,7 @@ import { versionSwitches } from "../ratecard/versions.js";
 import type { UnitPrice } from "./pricing.js";
 import { componentsPart, eventIdOf, quantityPart, rowEvent, type RowSource, type ShapedRows } from "./rows.js";
 import { Charging, ITEM_QUANTITY } from "./charging.js";
-import { creatorOnly, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
+import { creatorOnly, FAR_AWAY, type AccountRun, type ChargeTarget, type Shape, type ShapePart } from "./replay-state.js";
 import type { ForeseenRow, FullPath, KnownCharge, KnownPart, RowComponents, ShapeFacts } from "./full-path.js";
 import { NO_CREDITS } from "./credits.js";
 import type { Refused } from "./limits.js";
@@ -52,7 +52,7 @@ export class Replay extends Charging {
     this.chargeByCharge = this.ledger?.chargeByCharge === true;
     this.familiesAt = familiesAt(setup.versions?.[0]?.card ?? card, setup.versions === undefined ? undefined : versionSwitches(setup.versions, setup.calendar));
     this.fast = new KnownRows(this.fullPath(), () => this.families());
-    for (const account of setup.accounts.keys()) if (account !== setup.unnamed) this.run(account);
+    for (const account of setup.accounts.keys()) if (account !== setup.unnamed && setup.part?.has(account) !== false) this.run(account);
   }
 
   /** The item families of the version in force at the instant being priced. */
@@ -108,14 +108,21 @@ export class Replay extends Charging {
     }
   }
 
-  finish(): Statement {
+  /**
+   * The statement, once every row is in. `elsewhere` is the latest instant of the log's rows that another part's
+   * accounts have (ReplaySetup.part): the statement runs through its cycle, as a replay of every account's rows does.
+   */
+  finish(elsewhere?: Instant): Statement {
     this.flush();
     this.settleDeferred();
-    if (this.runs.size === 0 && this.setup.unnamed !== undefined) this.run(this.setup.unnamed);
+    // A part without a run of its own is not a log without any: the unnamed account is listed only where a row is its.
+    if (this.runs.size === 0 && this.setup.unnamed !== undefined && this.setup.part === undefined) this.run(this.setup.unnamed);
+    if (elsewhere !== undefined) this.reachedElsewhere(elsewhere);
     this.applyDueUntil(Infinity);
     const end = this.setup.calendar.start(this.lastCycle + 1);
-    // Each account's last cycle is made as its statement is read (finalCycle), unless the versions used are asked, which its lines tell.
-    const lastMadeWhenRead = this.setup.versions === undefined;
+    // Each account's last cycle is made as its statement is read (finalCycle), unless the versions used are asked, which its lines tell,
+    // or the replay is one part of many accounts', whose last cycles would all be held open until the last part's statement is read.
+    const lastMadeWhenRead = this.setup.versions === undefined && this.setup.part === undefined;
     const last = new Map<AccountRun, () => CycleStatement>();
     for (const run of this.runs.values()) {
       // A re-anchored run's cycles do not end with the replay's: it runs through its own cycle holding the last instant.
@@ -146,6 +153,17 @@ export class Replay extends Charging {
       ...(versions === undefined ? {} : { versions }),
       ...(unbudgeted.size === 0 ? {} : { unbudgeted }),
     };
+  }
+
+  /**
+   * Another part's latest row (Replay.finish): the statement reaches its cycle and instant as that row does here. A row
+   * past the cycles a statement may reach is not: it is refused in its own part, and no part's statement stands.
+   */
+  protected reachedElsewhere(at: Instant): void {
+    const index = this.cycleOf(at);
+    if (index < 0 || index === FAR_AWAY || index > this.throughCycle) return;
+    this.lastCycle = Math.max(this.lastCycle, index);
+    if (at > this.lastInstant) this.lastInstant = at;
   }
 
   protected flush(): void {

@@ -38,6 +38,8 @@ export abstract class TimelineApplication extends AccountRuns {
     if (index < 0) throw new UserError("grant before the first cycle", p.origin, "an instant on or after the anchor", formatInstant(p.at));
     this.lastCycle = Math.max(this.lastCycle, index);
     this.lastInstant = Math.max(this.lastInstant, p.at);
+    // Another part's account (ReplaySetup.part): its purchase reaches the statement's last cycle here as there, and is billed there.
+    if (this.setup.part?.has(p.account) === false) return;
     const run = this.run(p.account);
     this.advance(run, p.at);
     if (!p.asGiven && !sells(run.terms.plan, p.kind)) this.refuseUnsold(p, run.terms.plan.key);
@@ -66,6 +68,7 @@ export abstract class TimelineApplication extends AccountRuns {
   }
 
   protected applyTimeline(item: TimelineItem): void {
+    if (item.kind === "change" && this.setup.part?.has(item.change.account) === false) return;
     // What the known rows deferred is taken at the terms they were priced at.
     this.settleDeferred();
     if (item.kind === "version") this.switchVersion(item.card, item.at);

@@ -77,6 +77,17 @@ export interface ReplaySetup {
   closedCycles?: ClosedCycleSetup;
   /** A usage row before the first cycle: by default refused; "skip" leaves it out, counted (Statement.beforeFirstCycle). */
   beforeFirstCycle?: "skip";
+  /**
+   * The accounts this replay bills, where it is one of several that each bill some of a log's many accounts
+   * (src/replay/account-parts.ts). Another's account gets no run: neither its rows nor its purchases and changes come
+   * here, and every cycle is closed as the others are (ClosedCycles), none held open for the statement's reading.
+   */
+  part?: AccountPart;
+}
+
+/** Some of a log's accounts (ReplaySetup.part): an account's statement is what its own rows, purchases and changes give. */
+export interface AccountPart {
+  has(account: string): boolean;
 }
 
 export interface AccountTerms {

@@ -23,6 +23,11 @@ export interface ReplayProgress {
   restart(readings: number, phase?: ReplayPhase): void;
   /** A sort has read every row, `rows` of them: the replay of the sorted rows counts its share of them, not of bytes. */
   sorted(rows: number): void;
+  /**
+   * The log's accounts are replayed in parts, each reading the log again (src/replay/account-parts.ts): part `index`
+   * (from 0) of `count` starts. The first part starts the count of `count` readings; the rows of each add up.
+   */
+  part(index: number, count: number): void;
 }
 
 /** What a replay is doing while no row reaches the engine, as its line and a Ctrl-C say. */
@@ -103,6 +108,7 @@ export class Progress implements ReplayProgress {
   restart(readings: number, phase: ReplayPhase = "replaying"): void {
     // The sorted rows' count holds for the replay that follows its sort, not for another reader's or sort's.
     if (!(this.phase === "sorting" && phase === "replaying")) this.sortedRows = undefined;
+    this.inPart = undefined;
     this.count = 0;
     this.readings = readings;
     this.phase = phase;
@@ -112,6 +118,14 @@ export class Progress implements ReplayProgress {
 
   sorted(rows: number): void {
     this.sortedRows = rows;
+  }
+
+  /** The part being replayed, where the log's accounts are replayed in parts: its number (from 1) and how many. */
+  private inPart: { index: number; count: number } | undefined;
+
+  part(index: number, count: number): void {
+    if (index === 0) this.restart(count);
+    this.inPart = { index: index + 1, count };
   }
 
   /** Redraw the line, unless it was drawn less than REDRAW_MS ago. */
@@ -137,7 +151,8 @@ export class Progress implements ReplayProgress {
     // time left went missing for the run's last seconds (newcomer51 #9). Past the whole, nothing is said, as above.
     else if (done === 1 && this.phase === "replaying" && this.count > 0) parts.push("the usage read, finishing");
     const which = replays !== undefined && replays > 1 ? `replay ${this.replay} of ${replays}: ` : this.replay > 1 ? `replay ${this.replay}: ` : "";
-    return `burnrate: ${which}${parts.join(", ")}`;
+    const part = this.inPart === undefined ? "" : `accounts in ${this.inPart.count} parts, part ${this.inPart.index}: `;
+    return `burnrate: ${which}${part}${parts.join(", ")}`;
   }
 
   /**

@@ -6,6 +6,7 @@ import type { LedgerEntry, Statement, UsageEvent } from "../engine/types.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import type { UsageBatches } from "../usage/merge.js";
+import type { PartReplay } from "./account-parts.js";
 
 /** Where a replay's ledger entries go as it makes them; a replay that starts over restarts it first. */
 export interface LedgerOutput {
@@ -19,11 +20,13 @@ export interface LedgerOutput {
  * Replay events already in time order: batches streamed from files, or a
  * simulation's generated events, or sorted rows.
  */
-export async function replayEvents(card: RateCard, settings: AccountSettings, events: UsageBatches | Iterable<UsageEvent>, ledger?: LedgerOutput): Promise<Statement> {
+export async function replayEvents(card: RateCard, settings: AccountSettings, events: UsageBatches | Iterable<UsageEvent>, ledger?: LedgerOutput, part?: PartReplay): Promise<Statement> {
   let replay: Replay | undefined;
   const start = (first: Instant | undefined) =>
     new Replay(card, {
-      calendar: calendarFor(settings, first),
+      // A part's cycles start where the whole log's do, not at its own first row.
+      calendar: calendarFor(settings, part === undefined ? first : part.first),
+      ...(part === undefined ? {} : { part: part.part }),
       accounts: settings.accounts,
       ...(settings.unnamed === undefined ? {} : { unnamed: settings.unnamed }),
       fallback: settings.terms,
@@ -49,5 +52,5 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
   } else {
     for (const event of events) push(event);
   }
-  return (replay ?? start(undefined)).finish();
+  return (replay ?? start(undefined)).finish(part?.elsewhere());
 }

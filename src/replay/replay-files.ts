@@ -27,6 +27,8 @@ import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "
 import { sortRows } from "../usage/row-sort.js";
 import { latenessOf, type LogLateness } from "../usage/lateness.js";
 import { retimedEvents, retimedRows, usageOfAccounts, type Retime } from "../usage/account-rows.js";
+import type { Instant } from "../time.js";
+import { accountsAtOnce, ManyAccounts, replayInParts, watchedAccounts, type PartReplay } from "./account-parts.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
@@ -50,6 +52,8 @@ export interface UsageInput {
    * account's statement is what its rows alone give, but for a card's rewards (usageOfAccounts).
    */
   accounts?: ReadonlySet<string>;
+  /** The accounts a replay holds at once before the log is replayed in parts (account-parts.ts); by default BURNRATE_ACCOUNTS_AT_ONCE's, or 25,000. */
+  accountsAtOnce?: number;
   /**
    * Each row's instant moved, never past another row's (reconcile's boundary hypotheses: the events between the
    * account's cycle boundary and the bill's moved onto it), before the rows are put in time order.
@@ -115,8 +119,10 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress, retime))), readsPipes: true });
     readers.push({ usage: again.guarding(only(eventsInOrder(input.files, options, input.progress, retime))), readsPipes: true });
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
+    const atOnce = input.accountsAtOnce ?? accountsAtOnce();
+    const inParts = again.readsTwice && ledger === undefined && input.retime === undefined && input.accounts === undefined && replayableInParts(card, settings) ? atOnce : undefined;
     const replayed = async (usage: Ordered) => {
-      const statement = await replayInOrder(card, settings, usage, ledger, input.progress);
+      const statement = await replayInOrder(card, settings, usage, { ledger, progress: input.progress, inParts });
       unchanged.check();
       return statement;
     };
@@ -144,7 +150,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
  * process substitution (`<(zcat log.gz)`) is empty once read, and opening it again waits for a writer.
  * Standard input is copied first; a pipe named as a file is refused at that point, saying why.
  */
-function secondReading(files: readonly string[]): { check(why: string): void; guarding(usage: Ordered): Ordered } {
+function secondReading(files: readonly string[]): { check(why: string): void; guarding(usage: Ordered): Ordered; readsTwice: boolean } {
   const pipes = files.flatMap((file) => {
     if (file === "-") return [];
     try {
@@ -160,6 +166,7 @@ function secondReading(files: readonly string[]): { check(why: string): void; gu
   };
   return {
     check,
+    readsTwice: pipes.length === 0,
     guarding: (usage) => ({
       streamed: () => usage.streamed(),
       ...(usage.relaxed === undefined ? {} : { relaxed: (late: TooLate) => (check("a row later than the lateness allowed"), usage.relaxed!(late)) }),
@@ -295,12 +302,48 @@ async function copyStdin(source: Readable): Promise<{ file: string; remove(): vo
   return { file, remove: folder.remove };
 }
 
+/** How a replay in order goes: where its ledger goes, who is told its rows, and whether a log of many accounts may be replayed in parts. */
+interface InOrder {
+  ledger: LedgerOutput | undefined;
+  progress: ReplayProgress | undefined;
+  /** The accounts a replay holds at once, where the log may be replayed in parts past them. */
+  inParts: number | undefined;
+}
+
+/**
+ * Whether a log of many accounts may be replayed a part of its accounts at a time (account-parts.ts): each account's
+ * statement is what its own rows give, but for a card's rewards (one account credited for another's usage); one
+ * version of the card (the versions a statement lists come from every account's lines); and ids that the first pass
+ * found never repeat (a repeat is listed in the whole log's order).
+ */
+function replayableInParts(card: RateCard, settings: AccountSettings): boolean {
+  const screen = settings.idScreen;
+  return settings.versions === undefined && [card, ...(card.versions ?? [])].every((c) => c.rewards === undefined) && (screen === undefined || screen.repeated.length === 0);
+}
+
 /**
  * Replay a stream that should be in time order; if it is not, replay it again with its rows held as late as they
- * come (where the reader can say how late), or else sorted.
+ * come (where the reader can say how late), or else sorted. A log that names more accounts than a replay holds at
+ * once is replayed in parts of its accounts where it may be (replayInParts), else whole.
  */
-async function replayInOrder(card: RateCard, settings: AccountSettings, usage: Ordered, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined): Promise<Statement> {
-  const streamed = await replayedInOrder(card, settings, usage.streamed(), ledger, progress);
+async function replayInOrder(card: RateCard, settings: AccountSettings, usage: Ordered, how: InOrder): Promise<Statement> {
+  const { ledger, progress } = how;
+  let first: Instant | undefined;
+  const limit = how.inParts;
+  const watched = () => (limit === undefined ? usage.streamed() : watchedAccounts(usage.streamed(), limit, (at) => (first = at)));
+  let streamed: Awaited<ReturnType<typeof replayedInOrder>>;
+  try {
+    streamed = await replayedInOrder(card, settings, watched(), ledger, progress);
+  } catch (e) {
+    if (!(e instanceof ManyAccounts)) throw e;
+    const parts = await replayInParts(usage.streamed, { first, limit: limit! }, async (batches, part) => {
+      progress?.part(part.index, part.count);
+      return (await replayedInOrder(card, settings, batches, undefined, progress, part)).statement;
+    });
+    if (parts !== undefined) return parts;
+    progress?.restart(1);
+    streamed = await replayedInOrder(card, settings, usage.streamed(), ledger, progress);
+  }
   if (streamed.statement !== undefined) return streamed.statement;
   ledger?.restart();
   const relaxed = streamed.late === undefined ? undefined : await usage.relaxed?.(streamed.late);
@@ -314,10 +357,10 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, usage: O
 }
 
 /** The replay of a stream that should be in time order; else, where the reorder stage met one, the row that came too late. */
-async function replayedInOrder(card: RateCard, settings: AccountSettings, batches: UsageBatches, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined): Promise<{ statement: Statement; late?: undefined } | { statement?: undefined; late: TooLate | undefined }> {
+async function replayedInOrder(card: RateCard, settings: AccountSettings, batches: UsageBatches, ledger: LedgerOutput | undefined, progress: ReplayProgress | undefined, part?: PartReplay): Promise<{ statement: Statement; late?: undefined } | { statement?: undefined; late: TooLate | undefined }> {
   const stream = new Watched(batches, progress);
   try {
-    return { statement: await replayEvents(card, settings, stream, ledger) };
+    return { statement: await replayEvents(card, settings, stream, ledger, part) };
   } catch (e) {
     if (e instanceof TooLate) return { late: e };
     // The engine judged a row against the rows before it (an item ended before it

@@ -6,20 +6,31 @@ import { BatchWriter, RowColumns } from "./row-columns.js";
 
 /**
  * The usage of some accounts only, rows and events alike, from batches in time order (a reorder stage's, a sort's, a
- * reader's in order): reconcile's replay that rounds each event reprices only the accounts whose lines it checks. An
- * account's statement is what its rows alone give (docs/accounts.md; test/many-accounts.test.ts holds it), but for a
- * card's `rewards:`, which credit one account for another's usage: the caller leaves a card with rewards whole.
+ * reader's in order): reconcile's replay that rounds each event reprices only the accounts whose lines it checks, and a
+ * log of many accounts is replayed a part of its accounts at a time (src/replay/account-parts.ts). An account's
+ * statement is what its rows alone give (docs/accounts.md; test/many-accounts.test.ts holds it), but for a card's
+ * `rewards:`, which credit one account for another's usage: the caller leaves a card with rewards whole.
  */
-export async function* usageOfAccounts(batches: UsageBatches, accounts: ReadonlySet<string>): UsageBatches {
+export async function* usageOfAccounts(batches: UsageBatches, accounts: AccountsKept): UsageBatches {
   const rows = new CopiedRows({ accounts });
   for await (const batch of batches) {
     if (isRows(batch)) yield* rows.of(batch);
     else {
-      const kept = batch.filter((event) => accounts.has(event.account));
+      const kept: UsageEvent[] = [];
+      for (const event of batch) {
+        if (accounts.has(event.account)) kept.push(event);
+        else accounts.leftOut?.(event.at);
+      }
       if (kept.length > 0) yield kept;
     }
   }
   yield* rows.rest();
+}
+
+/** The accounts whose usage is kept; `leftOut` is told each instant of a row left out, where it asks. */
+export interface AccountsKept {
+  has(account: string): boolean;
+  leftOut?(at: Instant): void;
 }
 
 /**
@@ -58,7 +69,7 @@ class CopiedRows {
   /** By account number: whether the account is one kept. */
   private readonly keeps: boolean[] = [];
 
-  constructor(private readonly how: { accounts?: ReadonlySet<string>; retime?: Retime }) {}
+  constructor(private readonly how: { accounts?: AccountsKept; retime?: Retime }) {}
 
   of(batch: ShapedRows): ShapedRows[] {
     const writer = (this.writer ??= new BatchWriter(batch.source));
@@ -70,7 +81,10 @@ class CopiedRows {
     for (let i = 0; i < batch.count; i++) {
       const quantity = batch.quantity[i]! < 0 ? batch.otherQuantities[other++] : undefined;
       const account = batch.account[i]!;
-      if (accounts !== undefined && !(this.keeps[account] ??= accounts.has(names[account]!))) continue;
+      if (accounts !== undefined && !(this.keeps[account] ??= accounts.has(names[account]!))) {
+        accounts.leftOut?.(batch.base + batch.at[i]!);
+        continue;
+      }
       kept.reserve(n + 1);
       kept.set(n, batch, i, quantity);
       if (retime !== undefined) {

@@ -4,7 +4,7 @@ import { OpenCycle } from "../../src/engine/cycle.js";
 import { Replay } from "../../src/engine/replay.js";
 import type { EventIdColumn } from "../../src/engine/event-ids.js";
 import { planTerms } from "../../src/engine/terms.js";
-import type { AccountChange, AccountTerms, GrantPurchase, LedgerEntry, ReplaySetup, Statement, UsageEvent } from "../../src/engine/types.js";
+import type { AccountChange, AccountPart, AccountTerms, GrantPurchase, LedgerEntry, ReplaySetup, Statement, UsageEvent } from "../../src/engine/types.js";
 import { Decimal } from "../../src/money.js";
 import { parseRateCard } from "../../src/ratecard/load.js";
 import type { RateCard } from "../../src/ratecard/types.js";
@@ -96,6 +96,10 @@ export interface RunOptions {
   closedCycles?: ClosedCycleSetup;
   /** The whole setup, made afresh a replay (several accounts on their own terms): the options above are then not read. */
   setup?: () => ReplaySetup;
+  /** The accounts the replay bills, as one part of a log's (ReplaySetup.part). */
+  part?: AccountPart;
+  /** The latest instant of the rows of the other parts' accounts (Replay.finish). */
+  elsewhere?: number;
 }
 
 /**
@@ -169,7 +173,7 @@ export function idColumn(ids: readonly (string | undefined)[]): EventIdColumn {
 export function replay(c: RateCard, evs: readonly UsageEvent[], options: RunOptions = {}): Statement {
   const r = replayer(c, options);
   for (const e of evs) r.push(e);
-  return r.finish();
+  return r.finish(options.elsewhere);
 }
 
 /**
@@ -201,6 +205,7 @@ function replayer(given: RateCard, options: RunOptions): Replay {
     eventIds: { window: options.dedupeWindow },
     versions: versionInstants(c, zone),
     closedCycles: options.closedCycles,
+    ...(options.part === undefined ? {} : { part: options.part }),
     changes: (options.changes ?? []).map((ch, i): AccountChange => ({
       at: instant(ch.at, zone),
       account: ch.account ?? "acct",
