@@ -84,6 +84,8 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
   input.progress?.begin();
   const stdin = input.files.includes("-") && input.stdin ? await copyStdin(input.stdin) : undefined;
   try {
+    // Read before any file, so that a number not understood is refused whatever the log holds.
+    const atOnce = input.accountsAtOnce ?? accountsAtOnce();
     checkDistinctFiles(input.files, stdin?.file);
     const unchanged = new UnchangedFiles(input.files);
     const mappingFor = mappingResolver(input);
@@ -118,9 +120,8 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     if (reader === "scanner") readers.push({ usage: again.guarding(only(rowsInOrder(rows, limits, input.progress, late))), readsPipes: false });
     if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress, retime))), readsPipes: true });
     readers.push({ usage: again.guarding(only(eventsInOrder(input.files, options, input.progress, retime))), readsPipes: true });
-    // Each reader but the last gives up on input it cannot prove it reads as the next would.
-    const atOnce = input.accountsAtOnce ?? accountsAtOnce();
     const inParts = again.readsTwice && ledger === undefined && input.retime === undefined && input.accounts === undefined && replayableInParts(card, settings) ? atOnce : undefined;
+    // Each reader but the last gives up on input it cannot prove it reads as the next would.
     const replayed = async (usage: Ordered) => {
       const statement = await replayInOrder(card, settings, usage, { ledger, progress: input.progress, inParts });
       unchanged.check();
