@@ -154,6 +154,16 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
     expect(cycles("a").map((c) => c.total.toString())).toEqual(["0.1", "0.3"]);
   });
 
+  it("counts the accounts the file names, which get a run whether they have rows or not", async () => {
+    // One account's rows, three more named: four accounts held, past a replay's two at once.
+    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "acct" }], plan: "pro", anchor: true, zone: "UTC", named: ["a1", "a2", "b7"].map((account) => ({ account, plan: "free", change: null })), grants: [], skipBefore: false, through: false };
+    const paths = files(s);
+    const inParts = await statementOf(s, paths, 2);
+    expect(inParts.parts.length).toBeGreaterThanOrEqual(2);
+    expect(inParts.text).toBe((await statementOf(s, paths, WHOLE)).text);
+    expect(JSON.parse(inParts.text).json.accounts.map((a: { account: string }) => a.account)).toEqual(["a1", "a2", "acct", "b7"]);
+  });
+
   it("bills each part's accounts as the whole replay does: an engine split into any parts, merged", () => {
     const C = card();
     const NAMES_E = ["acct", "a1", "a2", "a3", "a4"];

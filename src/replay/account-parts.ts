@@ -53,8 +53,8 @@ type ReplayStream = (batches: UsageBatches, part: PartReplay) => Promise<Stateme
  * more than `limit` accounts. Undefined where the log's whole replay must speak: a row out of order (sorted), a user
  * error (the log's first is the one told, which a later part may hold), or a repeated event id (listed in the replay's order).
  */
-export async function replayInParts(streamed: () => UsageBatches, at: { first: Instant | undefined; limit: number }, replay: ReplayStream): Promise<Statement | undefined> {
-  const { first, limit } = at;
+export async function replayInParts(streamed: () => UsageBatches, at: { first: Instant | undefined; watch: AccountWatch }, replay: ReplayStream): Promise<Statement | undefined> {
+  const { first, watch } = at;
   for (let count = 2; count <= MOST_PARTS; count *= 2) {
     const statements: Statement[] = [];
     try {
@@ -62,7 +62,7 @@ export async function replayInParts(streamed: () => UsageBatches, at: { first: I
         const part = accountPart(index, count);
         let latest: Instant = BEFORE_ALL;
         const kept = { has: part.has, leftOut: (at: Instant) => void (at > latest && (latest = at)) };
-        const statement = await replay(watchedAccounts(usageOfAccounts(streamed(), kept), limit), { part, index, count, first, elsewhere: () => (latest === BEFORE_ALL ? undefined : latest) });
+        const statement = await replay(watchedAccounts(usageOfAccounts(streamed(), kept), { limit: watch.limit, named: watch.named.filter((a) => part.has(a)) }), { part, index, count, first, elsewhere: () => (latest === BEFORE_ALL ? undefined : latest) });
         if (statement === undefined) return undefined;
         statements.push(statement);
       }
@@ -87,13 +87,22 @@ function accountPart(index: number, count: number): AccountPart {
   };
 }
 
+/** How many accounts a replay holds at once, and those the account file names, which it holds whether they have rows or not. */
+export interface AccountWatch {
+  readonly limit: number;
+  readonly named: readonly string[];
+  /** Told the first row's instant. */
+  readonly first?: (at: Instant) => void;
+}
+
 /**
- * The batches as they are, until they name more than `limit` distinct accounts: then ManyAccounts. `first`
- * is told the first row's instant. Rows are counted by their account's number in their source, a name hashed only
- * the first time its number comes.
+ * The batches as they are, until they and the account file name more than `limit` distinct accounts: then
+ * ManyAccounts (at the first batch, where the file alone names more). Rows are counted by their account's number in
+ * their source, a name hashed only the first time its number comes.
  */
-export async function* watchedAccounts(batches: UsageBatches, limit: number, first?: (at: Instant) => void): UsageBatches {
-  const names = new Set<string>();
+export async function* watchedAccounts(batches: UsageBatches, watch: AccountWatch): UsageBatches {
+  const { limit, first } = watch;
+  const names = new Set<string>(watch.named);
   const numbered = new WeakMap<RowSource, boolean[]>();
   let firstTold = first === undefined;
   for await (const batch of batches) {

@@ -331,13 +331,15 @@ async function replayInOrder(card: RateCard, settings: AccountSettings, usage: O
   const { ledger, progress } = how;
   let first: Instant | undefined;
   const limit = how.inParts;
-  const watched = () => (limit === undefined ? usage.streamed() : watchedAccounts(usage.streamed(), limit, (at) => (first = at)));
+  // The accounts the file names get a run whether they have rows or not: a file of 100,000 customers is many accounts too.
+  const named = [...settings.accounts.keys()].filter((account) => account !== settings.unnamed);
+  const watched = () => (limit === undefined ? usage.streamed() : watchedAccounts(usage.streamed(), { limit, named, first: (at) => (first = at) }));
   let streamed: Awaited<ReturnType<typeof replayedInOrder>>;
   try {
     streamed = await replayedInOrder(card, settings, watched(), ledger, progress);
   } catch (e) {
     if (!(e instanceof ManyAccounts)) throw e;
-    const parts = await replayInParts(usage.streamed, { first, limit: limit! }, async (batches, part) => {
+    const parts = await replayInParts(usage.streamed, { first, watch: { limit: limit!, named } }, async (batches, part) => {
       progress?.part(part.index, part.count);
       return (await replayedInOrder(card, settings, batches, undefined, progress, part)).statement;
     });
