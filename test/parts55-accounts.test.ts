@@ -44,6 +44,8 @@ const setup = fc.record({
   grants: fc.array(fc.record({ account: fc.constantFrom(...NAMES), day: fc.integer({ min: 0, max: 60 }), amount: fc.integer({ min: 1, max: 900 }) }), { maxLength: 3 }),
   skipBefore: fc.boolean(),
   through: fc.boolean(),
+  /** Rows moved to the end of the log: late, by minutes or by weeks, read held as late as they come or sorted. */
+  late: fc.array(fc.nat(), { maxLength: 3 }),
 });
 
 type Setup = typeof setup extends fc.Arbitrary<infer T> ? T : never;
@@ -55,6 +57,7 @@ function files(s: Setup): { account: string; usage: string } {
     const project = r.meter === "end_user_open" || r.meter.startsWith("data") ? r.project : r.project;
     return [stamp(r.minutes), r.meter, String(r.quantity), project, r.meter === "end_user_open" ? r.user : "", r.meter === "email" ? r.source : "", r.account].join(",");
   });
+  for (const moved of s.late) rows.push(...rows.splice(moved % rows.length, 1));
   const usage = join(dir, "usage.csv");
   writeFileSync(usage, [HEADER, ...rows, ""].join("\n"));
   const entries = new Map(s.named.map((n) => [n.account, n]));
@@ -154,9 +157,33 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
     expect(cycles("a").map((c) => c.total.toString())).toEqual(["0.1", "0.3"]);
   });
 
+  it("reads a log with a row a week late in parts again, held as late as its rows come", async () => {
+    // 20,000 reads a minute apart from 2026-09-03, a's and b's in turn, then one of a's dated a week before the last.
+    const start = Date.UTC(2026, 8, 3);
+    const at = (minute: number) => new Date(start + minute * 60_000).toISOString().replace(".000Z", "Z");
+    const rows = Array.from({ length: 20_000 }, (_, i) => `${at(i)},data_read,1,p,,,${i % 2 === 0 ? "a" : "b"}`);
+    rows.push(`${at(20_000 - 7 * 24 * 60)},data_read,1000,p,,,a`);
+    const dir = mkdtempSync(join(tmpdir(), "parts55-"));
+    const usage = join(dir, "usage.csv");
+    writeFileSync(usage, [HEADER, ...rows, ""].join("\n"));
+    const account = join(dir, "account.yaml");
+    writeFileSync(account, `card: ${JSON.stringify(CARD)}\naccount: a\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\n`);
+    const file = loadAccount(account);
+    const rates = loadCardFor(undefined, file);
+    const seen = new PartsSeen();
+    const statement = await replayFiles(rates, resolveAccount(rates, file, {}), { files: [usage], mappingFile: undefined, mapFlags: [], progress: seen, accountsAtOnce: 1 });
+    // The first part, as the log streams, met the late row; both parts then read the log held as late as its rows come.
+    expect(seen.parts).toEqual(["1/2", "1/2", "2/2"]);
+    // a: 10,000 reads and the late 1,000; b: 10,000; at 0.01 credits a read, all in September.
+    expect(statement.accounts.map((a) => [a.account, a.cycles.map((c) => c.total.toString())])).toEqual([
+      ["a", ["110"]],
+      ["b", ["100"]],
+    ]);
+  });
+
   it("counts the accounts the file names, which get a run whether they have rows or not", async () => {
     // One account's rows, three more named: four accounts held, past a replay's two at once.
-    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "acct" }], plan: "pro", anchor: true, zone: "UTC", named: ["a1", "a2", "b7"].map((account) => ({ account, plan: "free", change: null })), grants: [], skipBefore: false, through: false };
+    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "acct" }], plan: "pro", anchor: true, zone: "UTC", named: ["a1", "a2", "b7"].map((account) => ({ account, plan: "free", change: null })), grants: [], skipBefore: false, through: false, late: [] };
     const paths = files(s);
     const inParts = await statementOf(s, paths, 2);
     expect(inParts.parts.length).toBeGreaterThanOrEqual(2);
@@ -235,7 +262,7 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
   });
 
   it("takes BURNRATE_ACCOUNTS_AT_ONCE from the environment, and refuses one that is not a whole number of accounts", () => {
-    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "a1" }, { minutes: 90, meter: "data_read", quantity: 7, project: "q", user: "u1", source: "studio", account: "b7" }], plan: "pro", anchor: true, zone: "UTC", named: [], grants: [], skipBefore: false, through: false };
+    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "a1" }, { minutes: 90, meter: "data_read", quantity: 7, project: "q", user: "u1", source: "studio", account: "b7" }], plan: "pro", anchor: true, zone: "UTC", named: [], grants: [], skipBefore: false, through: false, late: [] };
     const { account, usage } = files(s);
     const args = ["statement", "--account", account, "--usage", usage, "--format", "json"];
     const all = binary(args);

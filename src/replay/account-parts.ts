@@ -3,6 +3,8 @@ import type { AccountPart, Statement } from "../engine/types.js";
 import { atFlag, shown, UserError } from "../errors.js";
 import { BEFORE_ALL, type Instant } from "../time.js";
 import { usageOfAccounts } from "../usage/account-rows.js";
+import type { TooLate } from "../usage/reorder.js";
+import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { mergedStatements } from "./merged-statements.js";
 
@@ -25,53 +27,99 @@ export function accountsAtOnce(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** Thrown from a stream of usage that names more accounts than a replay holds at once: the replay is made again in parts. */
-export class ManyAccounts extends Error {
+class ManyAccounts extends Error {
   constructor(limit: number) {
     super(`usage of more than ${limit} accounts in one replay`);
     this.name = "ManyAccounts";
   }
 }
 
-/** What a replay of one part is given beside its rows: its accounts, the log's first instant, and where its rows stop. */
+/** What a replay of one part is given beside its rows: its accounts, and where the rows of the others start and stop. */
 export interface PartReplay {
   readonly part: AccountPart;
   /** Which part (from 0) of how many. */
   readonly index: number;
   readonly count: number;
-  /** The first row's instant of the whole log, which starts the cycles of an account file without an anchor. */
-  readonly first: Instant | undefined;
+  /**
+   * The earliest instant of the rows left out for the other parts so far: before this part's first row is replayed,
+   * every row before it has been read, so the earlier of the two is the whole log's first (which starts the cycles of
+   * an account file without an anchor).
+   */
+  first(): Instant | undefined;
   /** The latest instant of the rows left out for the other parts, once every row is read (Replay.finish). */
   elsewhere(): Instant | undefined;
 }
 
-/** The replay of one stream: its statement, or undefined where a row came out of time order (the whole replay then sorts). */
-type ReplayStream = (batches: UsageBatches, part: PartReplay) => Promise<Statement | undefined>;
+/** A replay's outcome: its statement, or the row that came later than the lateness allowed (undefined: out of order). */
+export type Outcome = { statement: Statement; late?: undefined } | { statement?: undefined; late: TooLate | undefined };
+
+/** The replay of one stream, whole or of one part's accounts. */
+type ReplayStream = (batches: UsageBatches, part?: PartReplay) => Promise<Outcome>;
 
 /**
- * The statement of a log of many accounts, replayed in parts of its accounts (by their names' hash), each part's
- * rows read afresh from `streamed()`, the statements merged. Two parts, then four, and so on, until no part holds
- * more than `limit` accounts. Undefined where the log's whole replay must speak: a row out of order (sorted), a user
- * error (the log's first is the one told, which a later part may hold), or a repeated event id (listed in the replay's order).
+ * A replay's readings of the log (as it streams, held as late as its rows come, sorted), each replayed whole until
+ * one holds more accounts than a replay holds at once; that one and those after it are replayed in parts
+ * (replayInParts). Where parts cannot give the whole replay's statement, the reading is replayed whole.
  */
-export async function replayInParts(streamed: () => UsageBatches, at: { first: Instant | undefined; watch: AccountWatch }, replay: ReplayStream): Promise<Statement | undefined> {
-  const { first, watch } = at;
+export class PartsWhereMany {
+  private many = false;
+
+  constructor(
+    private readonly watch: AccountWatch | undefined,
+    private readonly progress: ReplayProgress | undefined,
+  ) {}
+
+  async replayed(make: () => UsageBatches, replay: ReplayStream): Promise<Outcome> {
+    const watch = this.watch;
+    if (watch === undefined) return replay(make());
+    if (!this.many) {
+      try {
+        return await replay(watchedAccounts(make(), watch));
+      } catch (e) {
+        if (!(e instanceof ManyAccounts)) throw e;
+        this.many = true;
+      }
+    }
+    const inParts = await replayInParts(make, watch, (batches, part) => {
+      this.progress?.part(part.index, part.count);
+      return replay(batches, part);
+    });
+    if (inParts !== undefined) return inParts;
+    this.progress?.restart(1);
+    return replay(make());
+  }
+}
+
+/**
+ * The outcome of a log of many accounts replayed in parts of its accounts (by their names' hash), each part's rows
+ * read afresh from `make()`, the statements merged. Two parts, then four, and so on, until no part holds more than
+ * `limit` accounts. A part that meets a row later than the lateness allowed gives that row: the next reading is made
+ * in parts too. Undefined where the log's whole replay must speak: a user error (the log's first is the one told,
+ * which a later part may hold), a row out of order, or a repeated event id (listed in the replay's order).
+ */
+async function replayInParts(make: () => UsageBatches, watch: AccountWatch, replay: (batches: UsageBatches, part: PartReplay) => Promise<Outcome>): Promise<Outcome | undefined> {
   for (let count = 2; count <= MOST_PARTS; count *= 2) {
     const statements: Statement[] = [];
     try {
       for (let index = 0; index < count; index++) {
         const part = accountPart(index, count);
+        let earliest: Instant = Infinity;
         let latest: Instant = BEFORE_ALL;
-        const kept = { has: part.has, leftOut: (at: Instant) => void (at > latest && (latest = at)) };
-        const statement = await replay(watchedAccounts(usageOfAccounts(streamed(), kept), { limit: watch.limit, named: watch.named.filter((a) => part.has(a)) }), { part, index, count, first, elsewhere: () => (latest === BEFORE_ALL ? undefined : latest) });
-        if (statement === undefined) return undefined;
-        statements.push(statement);
+        const leftOut = (at: Instant) => {
+          if (at > latest) latest = at;
+          if (at < earliest) earliest = at;
+        };
+        const batches = watchedAccounts(usageOfAccounts(make(), { has: part.has, leftOut }), { limit: watch.limit, named: watch.named.filter((a) => part.has(a)) });
+        const outcome = await replay(batches, { part, index, count, first: () => (earliest === Infinity ? undefined : earliest), elsewhere: () => (latest === BEFORE_ALL ? undefined : latest) });
+        if (outcome.statement === undefined) return outcome.late === undefined ? undefined : outcome;
+        statements.push(outcome.statement);
       }
     } catch (e) {
       if (e instanceof ManyAccounts) continue;
       if (e instanceof UserError) return undefined;
       throw e;
     }
-    return statements.some((s) => s.events.duplicates > 0) ? undefined : mergedStatements(statements);
+    return statements.some((s) => s.events.duplicates > 0) ? undefined : { statement: mergedStatements(statements) };
   }
   return undefined;
 }
@@ -91,24 +139,19 @@ function accountPart(index: number, count: number): AccountPart {
 export interface AccountWatch {
   readonly limit: number;
   readonly named: readonly string[];
-  /** Told the first row's instant. */
-  readonly first?: (at: Instant) => void;
 }
 
 /**
  * The batches as they are, until they and the account file name more than `limit` distinct accounts: then
- * ManyAccounts (at the first batch, where the file alone names more). Rows are counted by their account's number in
+ * ManyAccounts (at the first batch, where the file alone names more; an empty log is read whole). Rows are counted by their account's number in
  * their source, a name hashed only the first time its number comes.
  */
-export async function* watchedAccounts(batches: UsageBatches, watch: AccountWatch): UsageBatches {
-  const { limit, first } = watch;
+async function* watchedAccounts(batches: UsageBatches, watch: AccountWatch): UsageBatches {
+  const limit = watch.limit;
   const names = new Set<string>(watch.named);
   const numbered = new WeakMap<RowSource, boolean[]>();
-  let firstTold = first === undefined;
   for await (const batch of batches) {
     if (isRows(batch)) {
-      if (batch.count === 0) continue;
-      if (!firstTold) (firstTold = true), first!(batch.base + batch.at[0]!);
       let seen = numbered.get(batch.source);
       if (seen === undefined) numbered.set(batch.source, (seen = []));
       const accounts = batch.account;
@@ -119,8 +162,6 @@ export async function* watchedAccounts(batches: UsageBatches, watch: AccountWatc
         names.add(batch.source.accounts[account]!);
       }
     } else {
-      if (batch.length === 0) continue;
-      if (!firstTold) (firstTold = true), first!(batch[0]!.at);
       for (const event of batch) names.add(event.account);
     }
     if (names.size > limit) throw new ManyAccounts(limit);

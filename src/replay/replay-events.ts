@@ -24,8 +24,8 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
   let replay: Replay | undefined;
   const start = (first: Instant | undefined) =>
     new Replay(card, {
-      // A part's cycles start where the whole log's do, not at its own first row.
-      calendar: calendarFor(settings, part === undefined ? first : part.first),
+      // A part's cycles start where the whole log's do: at the earlier of its own first row and the others' before it.
+      calendar: calendarFor(settings, part === undefined ? first : earlier(part.first(), first)),
       ...(part === undefined ? {} : { part: part.part }),
       accounts: settings.accounts,
       ...(settings.unnamed === undefined ? {} : { unnamed: settings.unnamed }),
@@ -53,4 +53,8 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
     for (const event of events) push(event);
   }
   return (replay ?? start(undefined)).finish(part?.elsewhere());
+}
+
+function earlier(a: Instant | undefined, b: Instant | undefined): Instant | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }

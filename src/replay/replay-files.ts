@@ -27,8 +27,7 @@ import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "
 import { sortRows } from "../usage/row-sort.js";
 import { latenessOf, type LogLateness } from "../usage/lateness.js";
 import { retimedEvents, retimedRows, usageOfAccounts, type Retime } from "../usage/account-rows.js";
-import type { Instant } from "../time.js";
-import { accountsAtOnce, ManyAccounts, replayInParts, watchedAccounts, type PartReplay } from "./account-parts.js";
+import { accountsAtOnce, PartsWhereMany, type PartReplay } from "./account-parts.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
@@ -208,6 +207,8 @@ const heldBefore = new WeakMap<readonly string[], number>();
 
 function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits, progress: ReplayProgress | undefined, setting: LateRowsSetting): Ordered {
   let measured: { found: LogLateness; maxHeld: number } | undefined;
+  /** The limits the rows were held at once their lateness was measured, null where the buffer could not hold them. */
+  let heldAt: OrderLimits | null | undefined;
   const tell = (late: TooLate, rows: number, found: LogLateness | undefined, buffered: boolean, maxHeld = limits.maxHeld) => {
     const first = { at: late.origin, by: late.by };
     if (rows >= NOTED_ROWS) setting.notes?.lateRows({ allowed: limits.lateness, flag: setting.flag, first, rows, maxHeld, found, buffered });
@@ -219,6 +220,8 @@ function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits,
     // where the buffer can hold them (newcomer, stop 44: a gateway's month with rows two to four days late).
     ...(setting.flag ? {} : {
       relaxed: async (late: TooLate) => {
+        // Read again (a log of many accounts held in parts: one reading a part), the rows are held as measured the first time.
+        if (heldAt !== undefined) return heldAt === null ? undefined : reorder(rows(), heldAt);
         progress?.restart(2, "measuring lateness");
         const maxHeld = Math.min(limits.maxHeld, HELD_LATE);
         const found = await latenessOf(rows(), { maxHeld, allowed: limits.lateness }, () => progress?.rows(0));
@@ -227,7 +230,8 @@ function rowsInOrder(rows: () => AsyncIterable<ShapedRows>, limits: OrderLimits,
         if (found.whole) tell(late, found.rows, found, buffered, maxHeld);
         else measured = { found, maxHeld };
         if (buffered) setting.held(found.lateness);
-        return buffered ? reorder(rows(), { lateness: found.lateness, maxHeld }) : undefined;
+        heldAt = buffered ? { lateness: found.lateness, maxHeld } : null;
+        return heldAt === null ? undefined : reorder(rows(), heldAt);
       },
     }),
     sorted: (late) => sortRows(turning(rows(), progress, (count) => {
@@ -329,34 +333,33 @@ function replayableInParts(card: RateCard, settings: AccountSettings): boolean {
  */
 async function replayInOrder(card: RateCard, settings: AccountSettings, usage: Ordered, how: InOrder): Promise<Statement> {
   const { ledger, progress } = how;
-  let first: Instant | undefined;
-  const limit = how.inParts;
   // The accounts the file names get a run whether they have rows or not: a file of 100,000 customers is many accounts too.
-  const named = [...settings.accounts.keys()].filter((account) => account !== settings.unnamed);
-  const watched = () => (limit === undefined ? usage.streamed() : watchedAccounts(usage.streamed(), { limit, named, first: (at) => (first = at) }));
-  let streamed: Awaited<ReturnType<typeof replayedInOrder>>;
-  try {
-    streamed = await replayedInOrder(card, settings, watched(), ledger, progress);
-  } catch (e) {
-    if (!(e instanceof ManyAccounts)) throw e;
-    const parts = await replayInParts(usage.streamed, { first, watch: { limit: limit!, named } }, async (batches, part) => {
-      progress?.part(part.index, part.count);
-      return (await replayedInOrder(card, settings, batches, undefined, progress, part)).statement;
-    });
-    if (parts !== undefined) return parts;
-    progress?.restart(1);
-    streamed = await replayedInOrder(card, settings, usage.streamed(), ledger, progress);
-  }
+  const watch = how.inParts === undefined ? undefined : { limit: how.inParts, named: [...settings.accounts.keys()].filter((account) => account !== settings.unnamed) };
+  const readings = new PartsWhereMany(watch, progress);
+  // A part's ledger would be written in its accounts' order: a ledger is never written in parts (replayableInParts).
+  const inOrder = (batches: UsageBatches, part?: PartReplay) => replayedInOrder(card, settings, batches, ledger, progress, part);
+  const streamed = await readings.replayed(() => usage.streamed(), inOrder);
   if (streamed.statement !== undefined) return streamed.statement;
   ledger?.restart();
-  const relaxed = streamed.late === undefined ? undefined : await usage.relaxed?.(streamed.late);
+  const late = streamed.late;
+  const relaxed = late === undefined ? undefined : await usage.relaxed?.(late);
   if (relaxed !== undefined) {
-    const again = await replayedInOrder(card, settings, relaxed, ledger, progress);
+    // The first reading held as late as the rows come is this one; a part's is another, on the lateness measured once.
+    let taken = false;
+    const again = await readings.replayed(() => (taken ? relaxedAgain(usage, late!) : ((taken = true), relaxed)), inOrder);
     if (again.statement !== undefined) return again.statement;
     ledger?.restart();
   }
   progress?.restart(2, "sorting");
-  return replayEvents(card, settings, counted(usage.sorted(streamed.late), progress), ledger);
+  const sorted = await readings.replayed(() => counted(usage.sorted(late), progress), async (batches, part) => ({ statement: await replayEvents(card, settings, batches, ledger, part) }));
+  return sorted.statement!;
+}
+
+/** The rows held as late as they come once more: their lateness was measured by the first such reading. */
+async function* relaxedAgain(usage: Ordered, late: TooLate): UsageBatches {
+  const batches = await usage.relaxed!(late);
+  if (batches === undefined) throw new Error("a reading held as late as the rows come, then not");
+  yield* batches;
 }
 
 /** The replay of a stream that should be in time order; else, where the reorder stage met one, the row that came too late. */
