@@ -181,6 +181,30 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
     ]);
   });
 
+  it("splits 400 accounts, 100 at once, into four parts in one round, and parts names that differ above their low bits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "parts55-"));
+    const account = join(dir, "account.yaml");
+    writeFileSync(account, `card: ${JSON.stringify(CARD)}\naccount: a\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\n`);
+    const file = loadAccount(account);
+    const rates = loadCardFor(undefined, file);
+    const split = async (names: readonly string[], atOnce: number) => {
+      const usage = join(dir, `usage-${names.length}.csv`);
+      writeFileSync(usage, [HEADER, ...names.map((name, i) => `2026-09-0${1 + (i % 9)}T10:${String(i % 60).padStart(2, "0")}:00Z,data_read,1,p,,,${name}`).sort(), ""].join("\n"));
+      const seen = new PartsSeen();
+      const statement = await replayFiles(rates, resolveAccount(rates, file, {}), { files: [usage], mappingFile: undefined, mapFlags: [], progress: seen, accountsAtOnce: atOnce });
+      const whole = await replayFiles(rates, resolveAccount(rates, file, {}), { files: [usage], mappingFile: undefined, mapFlags: [], accountsAtOnce: WHOLE });
+      expect(JSON.stringify(statementJson(statement))).toBe(JSON.stringify(statementJson(whole)));
+      return seen.parts;
+    };
+    // Four parts of about 100 each hold them, a part being allowed a quarter more than the replay that stopped; two do not.
+    const many = Array.from({ length: 400 }, (_, i) => `cust-${String(i).padStart(5, "0")}`);
+    expect(await split(many, 100)).toEqual(["1/2", "1/4", "2/4", "3/4", "4/4"]);
+    // "a" (U+0061) and "š" (U+0161) share their low 8 bits: a hash read by its low bits alone never parted them.
+    const parts = await split(["a", "\u0161"], 1);
+    expect(parts.length).toBeGreaterThanOrEqual(2);
+    expect(parts.length).toBeLessThanOrEqual(2 + 4 + 8);
+  });
+
   it("counts the accounts the file names, which get a run whether they have rows or not", async () => {
     // One account's rows, three more named: four accounts held, past a replay's two at once.
     const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "acct" }], plan: "pro", anchor: true, zone: "UTC", named: ["a1", "a2", "b7"].map((account) => ({ account, plan: "free", change: null })), grants: [], skipBefore: false, through: false, late: [] };
@@ -259,6 +283,7 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
     now = 15_000;
     void progress.rows(250);
     expect(progress.line(now)).toBe("burnrate: accounts in 4 parts, part 2: 750 rows, 50 rows/s, 37%, about 25 s left");
+    expect(progress.interruptedLine()).toBe("burnrate: interrupted after 750 rows of part 2 of the accounts in 4 parts");
   });
 
   it("takes BURNRATE_ACCOUNTS_AT_ONCE from the environment, and refuses one that is not a whole number of accounts", () => {
@@ -268,10 +293,12 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
     const all = binary(args);
     expect(all.code).toBe(0);
     expect(binary(args, { env: { BURNRATE_ACCOUNTS_AT_ONCE: "1" } })).toEqual(all);
+    // Any whole number from 1: one larger than the log's accounts is how to say "whole" (red55 L4).
+    expect(binary(args, { env: { BURNRATE_ACCOUNTS_AT_ONCE: "1000000000" } })).toEqual(all);
     for (const given of ["0", "abc", "-5", "2.5"]) {
       const run = binary(args, { env: { BURNRATE_ACCOUNTS_AT_ONCE: given } });
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^burnrate: error: BURNRATE_ACCOUNTS_AT_ONCE: not a number of accounts \(expected a whole number of accounts such as 25000/);
+      expect(run.stderr).toMatch(/^burnrate: error: BURNRATE_ACCOUNTS_AT_ONCE: not a number of accounts \(expected a whole number of accounts from 1, such as 25000 \(one above the log's accounts replays it whole\)/);
     }
   });
 });

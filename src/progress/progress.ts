@@ -177,7 +177,8 @@ export class Progress implements ReplayProgress {
   }
 
   interruptedLine(): string {
-    const which = this.replay > 1 ? ` of replay ${this.replay}` : "";
+    const part = this.inPart === undefined ? "" : ` of part ${this.inPart.index} of the accounts in ${this.inPart.count} parts`;
+    const which = `${part}${this.replay > 1 ? ` of replay ${this.replay}` : ""}`;
     if (this.phase !== "replaying") return `burnrate: interrupted while ${PHASES[this.phase]}${which}`;
     return `burnrate: interrupted after ${count(this.count)} rows${which}`;
   }
