@@ -18,7 +18,7 @@ import { card, events, replay, type EventSpec } from "./helpers/engine.js";
 // the flags, the statement (or the error) is the whole replay's. `accountsAtOnce: 1` splits every log of two accounts
 // or more; the default (25,000) holds these logs whole.
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 25);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 12);
 const CARD = join(ROOT, "ratecards/fliplet.yaml");
 const DAY = 86_400_000;
 const START = Date.UTC(2026, 8, 1);
