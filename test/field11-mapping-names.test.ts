@@ -42,13 +42,14 @@ describe("two columns read under one name", () => {
 
   it("two names swapped, and the header's column left out, are read", async () => {
     const mapping = "columns:\n  timestamp: ts\nrename:\n  prompt_tok: output_tokens\n  completion_tok: input_tokens\n";
-    const swapped = await run({ "m.yaml": mapping, "u.csv": `${HEADER}\n${ROW}\n` });
+    // The fixture names acme's customers bolt and cove: the row is acme's.
+    const swapped = await run({ "m.yaml": mapping, "u.csv": `${HEADER},account\n${ROW},acme\n` });
     // The fixture's acme has team budgets, and this row no team (stop 42: said, where it was not).
     expect(swapped.stderr).toBe(NO_TEAM);
     // gpt-4o on openai: 0.00025 a prompt token, 0.001 a completion token (ratecards/floopy.yaml).
     expect(swapped.stdout).toContain(",200,0.00025,0.05");
     expect(swapped.stdout).toContain(",1000,0.001,1");
-    const ignored = await run({ "m.yaml": `${mapping}ignore_columns: [model]\n`, "u.csv": `${HEADER},llm\n${ROW},gpt-4o\n` }, ["--map", "dim:model=llm"]);
+    const ignored = await run({ "m.yaml": `${mapping}ignore_columns: [model]\n`, "u.csv": `${HEADER},llm,account\n${ROW},gpt-4o,acme\n` }, ["--map", "dim:model=llm"]);
     expect(ignored.stderr).toBe(NO_TEAM);
     expect(ignored.code).toBe(0);
   });

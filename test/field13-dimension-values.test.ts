@@ -114,8 +114,8 @@ describe("dimension_values: an export's values read as the card's", () => {
 
   it("maps a dimension the card keys by without naming its values (a budget's team)", async () => {
     // LiteLLM's team_id is the team; the card names no team, so any value may be mapped onto.
-    const rows = ["request_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens,team_id", "r-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200,Research", ""].join("\n");
-    const out = await burnrate(["statement", "--account", join(ROOT, "fixtures/floopy/account.yaml"), "--layout", "litellm", "--usage", write("team.csv", rows), "--map", "value:team:research=Research", "--format", "json"]);
+    const rows = ["request_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens,team_id,end_user", "r-1,2026-11-02T10:00:00Z,gpt-4o,openai,1000,200,Research,acme", ""].join("\n");
+    const out = await burnrate(["statement", "--account", join(ROOT, "fixtures/floopy/account.yaml"), "--layout", "litellm", "--usage", write("team.csv", rows), "--map", "value:team:research=Research", "--map", "account=end_user", "--format", "json"]);
     expect(out.stderr).toBe("");
     const cycle = (JSON.parse(out.stdout) as { accounts: { cycles: { total: string; budgets?: unknown }[] }[] }).accounts[0]!.cycles[0]!;
     expect(cycle.total).toBe("0.45");

@@ -55,7 +55,7 @@ describe("a statement of several accounts ends with their totals by period", () 
   });
 
   it("is not drawn for one account", async () => {
-    const r = await statement("table", "timestamp,meter,quantity,project\n2026-11-02T10:01:00Z,data_read,1,p1\n", [], "");
+    const r = await statement("table", "timestamp,account,meter,quantity,project\n2026-11-02T10:01:00Z,acme,data_read,1,p1\n", [], "");
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain("Totals by period");
   });

@@ -11,6 +11,7 @@ import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import type { Calendar } from "../time.js";
 import type { EventBatches } from "../usage/merge.js";
 import { screenEventIds } from "../usage/id-screen.js";
+import { otherAccountsOf } from "../usage/account-column.js";
 import { readUsageInTurn, type SkipRule } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
@@ -61,7 +62,7 @@ interface UsageScanRequest {
  */
 export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): Promise<RepeatsAndBoundaryEvents> {
   const { card, settings, input } = request;
-  const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input) };
+  const options = { card, zone: settings.zone, defaultAccount: settings.name, otherAccounts: otherAccountsOf(settings), mappingFor: mappingResolver(input) };
   // As the replay does: only ids a first pass finds on more than one row are remembered.
   const screen = await screenEventIds(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
   const rule = { window: settings.dedupeWindow, screen };

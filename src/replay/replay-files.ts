@@ -14,6 +14,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { checkDistinctFiles } from "../usage/distinct-files.js";
 import { UnchangedFiles } from "../usage/unchanged-files.js";
 import { checkHeaders } from "../usage/header-check.js";
+import { otherAccountsOf } from "../usage/account-column.js";
 import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/mapping.js";
 import { accountValueMistake } from "../usage/mapping-names.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
@@ -88,7 +89,8 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     checkDistinctFiles(input.files, stdin?.file);
     const unchanged = new UnchangedFiles(input.files);
     const mappingFor = mappingResolver(input);
-    checkHeaders(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file });
+    const otherAccounts = otherAccountsOf(settings);
+    checkHeaders(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file, otherAccounts });
     for (const file of input.files) {
       const mistake = accountValueMistake(mappingFor(file), settings.accounts);
       if (mistake !== undefined) throw mistake;
@@ -97,11 +99,11 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     input.progress?.restart(1, "reading ids");
     // Each file's format looked at once for both reads of the log.
     const formatOf = formatsOnce();
-    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file, formatOf });
+    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file, formatOf, otherAccounts });
     // The rows' replay reads the log again: its share done counts from here.
     input.progress?.restart(1);
     if (idScreen !== undefined) settings = { ...settings, idScreen };
-    const options = { card, zone: settings.zone, defaultAccount: settings.name, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
+    const options = { card, zone: settings.zone, defaultAccount: settings.name, otherAccounts, mappingFor, stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy, idScreen };
     const scanned = { ...options, formatOf };
     // A log the first pass found in time order has no late row to wait for (the scanner stops at one it meets: SentIds): its rows go on at once.
     // A replay of these files before this one measured their lateness and held their rows so: this one does from its start.
@@ -139,7 +141,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     return await replayed(readers.at(-1)!.usage);
   } catch (e) {
     // Every value the card does not price, not the first alone: the log read again for them.
-    throw e instanceof Unpriced ? await everyUnpriced(e, input.files, { card, zone: settings.zone, defaultAccount: settings.name, mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy }) : e;
+    throw e instanceof Unpriced ? await everyUnpriced(e, input.files, { card, zone: settings.zone, defaultAccount: settings.name, otherAccounts: otherAccountsOf(settings), mappingFor: mappingResolver(input), stdinCopy: stdin?.file, alsoReadBy: input.alsoReadBy }) : e;
   } finally {
     stdin?.remove();
   }

@@ -1,13 +1,14 @@
 import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
 import type { ReadColumns } from "./layout.js";
+import type { OtherAccounts } from "./account-column.js";
 
 /** What a usage file's columns are checked against: the card replayed, and any other the same usage is replayed through (diff's base). */
-export function readColumnsFor(card: RateCard, others: readonly RateCard[] = []): ReadColumns {
+export function readColumnsFor(card: RateCard, others: readonly RateCard[] = [], accounts?: OtherAccounts): ReadColumns {
   const cards = [card, ...others].flatMap((c) => c.versions ?? [c]);
   const components = new Set(cards.flatMap((c) => [...c.meters.values()].flatMap((m) => m.components.map((x) => x.name))));
   const { named, closed } = valuesNamed(cards);
   const meters = [...new Set(cards.flatMap((c) => [...c.meters.keys()]))];
-  return { names: columnsRead(cards), card: `${card.provider} ${card.version}`, values: named, closed, components, meters };
+  return { names: columnsRead(cards), card: `${card.provider} ${card.version}`, values: named, closed, components, meters, ...(accounts === undefined ? {} : { otherAccounts: accounts }) };
 }
 
 /**

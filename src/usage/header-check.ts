@@ -5,6 +5,7 @@ import { readColumnsFor } from "./card-columns.js";
 import { readHeader } from "./layout.js";
 import { constantHeader } from "./read.js";
 import type { ColumnMapping } from "./mapping.js";
+import type { OtherAccounts } from "./account-column.js";
 
 export interface HeaderCheck {
   card: RateCard;
@@ -12,6 +13,8 @@ export interface HeaderCheck {
   mappingFor(file: string): ColumnMapping;
   /** Where standard input's copy is, for `-`. */
   stdinCopy?: string;
+  /** The account file's other accounts, if any: a header without an account column is refused (account-column.ts). */
+  otherAccounts?: OtherAccounts;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface HeaderCheck {
  * Told to no one: the readers tell what a header tells (a folder mapping's column a file lacks) as they read it.
  */
 export function checkHeaders(files: readonly string[], check: HeaderCheck): void {
-  const read = readColumnsFor(check.card, check.alsoReadBy);
+  const read = readColumnsFor(check.card, check.alsoReadBy, check.otherAccounts);
   for (const file of files) {
     const path = file === "-" ? check.stdinCopy : file;
     const line = path === undefined ? undefined : headerLine(path);

@@ -13,6 +13,7 @@ import { discardEarly, KEYS_IN_MEMORY, pieces, takeEarly } from "./early-screen.
 import { threadSize } from "./thread-bytes.js";
 import { pieceSize } from "./thread-size.js";
 import { addStreamedIds, type StreamedFile } from "./streamed-ids.js";
+import type { OtherAccounts } from "./account-column.js";
 
 /**
  * The event_id rule's first pass: which ids may be on more than one row of the
@@ -41,6 +42,8 @@ export interface ScreenOptions {
   alsoReadBy?: readonly RateCard[];
   mappingFor(file: string): ColumnMapping;
   stdinCopy: string | undefined;
+  /** The account file's other accounts, if any: a header without an account column is refused (account-column.ts). */
+  otherAccounts?: OtherAccounts;
   /** Keys sorted in memory before a run goes to disk: KEYS_IN_MEMORY, less in tests of the runs. */
   keysInMemory?: number;
   /** Rows of at least this many bytes are read on two threads (the thread's size, thread-size.ts; less in tests), in pieces of half that (less in tests); `here`, all on this thread (see `elsewhere`). */
@@ -226,7 +229,7 @@ function idColumn(header: string, file: string, mapping: ColumnMapping, options:
 /** idColumn of a header's cells, as the readers read them. */
 function idColumnOf(cells: readonly string[], file: string, mapping: ColumnMapping, options: ScreenOptions): { column: number; width: number; stamp: number } {
   try {
-    const { index } = readHeader([...cells], file, mapping, readColumnsFor(options.card, options.alsoReadBy));
+    const { index } = readHeader([...cells], file, mapping, readColumnsFor(options.card, options.alsoReadBy, options.otherAccounts));
     return { column: index.event_id, width: cells.length, stamp: index.timestamp };
   } catch {
     throw new GiveUp();

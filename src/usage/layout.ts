@@ -11,6 +11,7 @@ import { isReportHeader } from "./report-headers.js";
 import { columnMeant, epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
+import { noAccountColumn, type OtherAccounts } from "./account-column.js";
 
 // What every usage reader shares: the header's layout, the dimensions a meter
 // needs, quantities. Kept apart from the readers so that the row scanner's worker
@@ -48,6 +49,8 @@ export interface ReadColumns {
   components?: ReadonlySet<string>;
   /** The card's meters, in its order: what a log of one meter names with `meter:`. */
   meters?: readonly string[];
+  /** The account file's accounts beside its own: a header without an account column is refused (account-column.ts). */
+  otherAccounts?: OtherAccounts;
 }
 
 /**
@@ -137,6 +140,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;
   const less = partsLess(mapping, dimensions, header);
+  if (index.account < 0 && mapping.columns.account === undefined && read.otherAccounts !== undefined) throw noAccountColumn(header, file, mapping, read.otherAccounts);
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])), ...(skip.length === 0 ? {} : { skip }), ...(less === undefined ? {} : { less }) };
 }
 

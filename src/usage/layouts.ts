@@ -44,6 +44,8 @@ interface LayoutSpec {
   scopes?: Record<string, string>;
   /** Sources of one name, the first in the header read (a team's name before its generated id). */
   preferred?: Record<string, string[]>;
+  /** Columns that name whom a row is for, with what each holds, the likeliest account first (ColumnMapping.accountSources). */
+  accountSources?: Record<string, string>;
 }
 
 const SPECS: Record<string, LayoutSpec> = {
@@ -90,6 +92,7 @@ const SPECS: Record<string, LayoutSpec> = {
       { total: "tokens_completion", parts: ["native_tokens_reasoning"] },
       { total: "completion_tokens", parts: ["reasoning_tokens"] },
     ],
+    accountSources: { external_user: "the user each request named (its `user` field)" },
     optional: ["total_cost", "usage", "cache_discount", "upstream_id", "upstream_inference_cost", "model_permaslug", "endpoint_id", "reasoning_tokens", "byok_usage_inference", "app_id", "streamed", "cancelled", "latency", "moderation_latency", "generation_time", "finish_reason", "native_finish_reason", "tokens_prompt", "tokens_completion", "native_tokens_prompt", "native_tokens_completion", "native_tokens_reasoning", "native_tokens_cached", "num_media_prompt", "num_media_completion", "num_search_results", "origin", "is_byok", "api_type", "external_user", "router"],
     timestampZone: "UTC",
   },
@@ -105,6 +108,8 @@ const SPECS: Record<string, LayoutSpec> = {
     optional: ["call_type", "api_key", "spend", "total_tokens", "endTime", "completionStartTime", "model_id", "model_group", "api_base", "user", "metadata", "cache_hit", "cache_key", "request_tags", "end_user", "requester_ip_address", "messages", "response", "session_id", "status", "proxy_server_request", "mcp_namespaced_tool_name"],
     timestampZone: "UTC",
     skipRows: { status: ["failure"] },
+    // LiteLLM's docs: end_user is the `user` a request names (a gateway's customer, or theirs), user the LiteLLM user whose key made it.
+    accountSources: { end_user: "the customer each call was made for (the request's `user`)", user: "the LiteLLM user whose key made each call" },
   },
   helicone: {
     about: "Helicone's request export (CSV): request_created_at, request_id, model, provider, prompt_tokens, completion_tokens; every row is the meter `request`",
@@ -112,6 +117,7 @@ const SPECS: Record<string, LayoutSpec> = {
     meter: "request",
     rename: { prompt_tokens: "input_tokens", completion_tokens: "output_tokens", model: "model", provider: "provider" },
     within: [{ total: "total_tokens", parts: ["prompt_tokens", "completion_tokens"] }],
+    accountSources: { request_user_id: "the user each request was made for (its Helicone-User-Id)", user_id: "the user each request was made for" },
     optional: ["request_model", "request_user_id", "request_path", "request_properties", "request_body", "request_prompt", "response_id", "response_created_at", "response_status", "response_body", "total_tokens", "cost", "cost_usd", "delay_ms", "time_to_first_token", "country_code", "cache_enabled", "user_id"],
     timestampZone: "UTC",
   },
@@ -186,6 +192,7 @@ export function usageLayout(name: string): UsageLayout {
     ...(spec.within === undefined ? {} : { within: spec.within }),
     ...(spec.scopes === undefined ? {} : { scopes: new Map(Object.entries(spec.scopes)) }),
     ...(spec.preferred === undefined ? {} : { preferred: new Map(Object.entries(spec.preferred)) }),
+    ...(spec.accountSources === undefined ? {} : { accountSources: new Map(Object.entries(spec.accountSources)) }),
   };
 }
 

@@ -58,6 +58,8 @@ export interface ColumnMapping {
   within?: readonly PartsOf[];
   /** A layout's sources of one name, in order: the first in the header is read, the others passed over (LiteLLM's team_alias before team_id). A layout's only. */
   preferred?: ReadonlyMap<string, readonly string[]>;
+  /** A layout's columns that name whom a row is for, with what each holds, the likeliest account first: offered where a run needs an account column and none is read (account-column.ts). A layout's only. */
+  accountSources?: ReadonlyMap<string, string>;
   /** A mapping file's `layout:`, with where it is written: another layer naming another layout is refused there. */
   layout?: { name: string; at: Location };
   /** A layout's rows that each sum many events without counting them (a usage report's buckets): what such a row is, for the note that says each was counted as one event. */
@@ -300,6 +302,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
     ...layeredWithin(base.within, over.within),
     ...(base.scopes === undefined ? {} : { scopes: base.scopes }),
+    ...((over.accountSources ?? base.accountSources) === undefined ? {} : { accountSources: over.accountSources ?? base.accountSources }),
     ...preferredUnder(base, over),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
     ...((over.uncounted ?? base.uncounted) === undefined ? {} : { uncounted: over.uncounted ?? base.uncounted }),

@@ -20,6 +20,7 @@ import { sinceEpoch } from "./epoch-stamps.js";
 import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
 import { cardValue, valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
+import type { OtherAccounts } from "./account-column.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
 
 export interface UsageOptions {
@@ -29,6 +30,8 @@ export interface UsageOptions {
   zone: Zone;
   /** Who pays for rows without an account column. */
   defaultAccount: string;
+  /** The account file's other accounts, if any: a header without an account column is refused (account-column.ts). */
+  otherAccounts?: OtherAccounts;
   mappingFor(file: string): ColumnMapping;
   /** A copy of standard input on disk, read wherever the file `-` is named: it may be read twice. */
   stdinCopy?: string;
@@ -184,7 +187,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   const mapping = options.mappingFor(file);
   // Timestamps without an offset are in the export's zone where its mapping says (a gateway's UTC), else the account's.
   const zone = mapping.timestampZone === undefined ? options.zone : Zone.of(mapping.timestampZone)!;
-  const read = readColumnsFor(card, options.alsoReadBy);
+  const read = readColumnsFor(card, options.alsoReadBy, options.otherAccounts);
   let layout: RowLayout | undefined;
   // A layout's fixed value (openai-usage's provider) is read where the card reads it and passed over otherwise, as
   // its other fields are: a card without a provider dimension was refused (newcomer, stop 38).

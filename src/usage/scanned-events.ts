@@ -267,7 +267,7 @@ async function prepare(file: string, options: ScanOptions): Promise<Prepared> {
   if (!(format === "csv" || format === "jsonl" || (format === "parquet" && !compressed))) throw new NeedsFullParser(`${compressed ? "gzip of " : ""}${format}, which the scanner does not read`);
   // A CSV file's header, where it can be read here: a JSON line is no header (JSON Lines' fields may first appear on any line).
   const header = compressed || format !== "csv" ? undefined : headerOf(path);
-  const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format };
+  const setup: WorkerSetup = { path, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy, options.otherAccounts), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format };
   // A layout's total that the card reads less a part it also prices is worked out row by row by the plain reader.
   if (readsAPart(mapping, setup.read)) throw new NeedsFullParser("a total read less its parts");
   // So is a dimension read from another column where a row's own cell is empty (LiteLLM's team_id for its team_alias).
@@ -322,7 +322,7 @@ async function* scanFiles(files: readonly string[], options: ScanOptions): Async
 /** Scan a file given as chunks of bytes, here: the scanner's own tests cut files anywhere. */
 export function scanChunks(file: string, chunks: AsyncIterable<Buffer>, options: UsageOptions & { format?: ScannedFormat }): AsyncGenerator<ShapedRows> {
   const mapping = options.mappingFor(file);
-  const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format: options.format ?? "csv" };
+  const setup: WorkerSetup = { path: file, file, zone: mapping.timestampZone ?? options.zone.name, defaultAccount: options.defaultAccount, mapping, read: readColumnsFor(options.card, options.alsoReadBy, options.otherAccounts), ...scannableEvents(options.card), repeatedIds: repeatedIds(options), format: options.format ?? "csv" };
   const notes = new KeptNotes();
   return rowsOf(file, setup, scanHere(setup, options, csvOf(setup, chunks, notes), notes));
 }

@@ -1,0 +1,54 @@
+import { UserError, shown } from "../errors.js";
+import type { ColumnMapping } from "./mapping.js";
+import { likelyCanonical } from "./near-miss.js";
+
+/**
+ * The accounts an account file has beside its own: named under `accounts:` or in a grant, or any the usage names
+ * (`unnamed_accounts: top_level`). A log without an account column bills every row to the file's own account, and
+ * none to them.
+ */
+export interface OtherAccounts {
+  readonly own: string;
+  /** The first few, in the file's order. */
+  readonly named: readonly string[];
+  readonly count: number;
+  readonly unnamedOnTopLevel: boolean;
+}
+
+/** Named before the rest are counted. */
+const NAMED = 3;
+
+/** An account file's other accounts, if it has any. */
+export function otherAccountsOf(file: { name: string; accounts: { keys(): Iterable<string> }; purchases: readonly { account: string }[]; unnamedOnTopLevel?: true }): OtherAccounts | undefined {
+  const others = new Set([...file.accounts.keys(), ...file.purchases.map((p) => p.account)]);
+  others.delete(file.name);
+  if (others.size === 0 && file.unnamedOnTopLevel !== true) return undefined;
+  return { own: file.name, named: [...others].slice(0, NAMED), count: others.size, unnamedOnTopLevel: file.unnamedOnTopLevel === true };
+}
+
+/**
+ * A usage header with no account column where the account file has other accounts: refused at the header. Read, every
+ * customer's usage was one account's, under one allowance, while the accounts the file names were billed their plans
+ * with nothing used, exit 0 (newcomer55 H2: a LiteLLM export's 40,000 customers, `--layout litellm` reading none of
+ * its `end_user` column). The fix offered is the column that likely names each row's account: a layout's own (its
+ * `accountSources`, the likeliest first), else one an export calls the customer (`org`, `tenant`).
+ */
+export function noAccountColumn(header: readonly string[], file: string, mapping: ColumnMapping, others: OtherAccounts): UserError {
+  const more = others.count > others.named.length ? ` and ${(others.count - others.named.length).toLocaleString("en-US")} more` : "";
+  const whom =
+    others.count === 0
+      ? "while the account file bills the usage's other accounts on its top-level terms (unnamed_accounts: top_level)"
+      : `and none to the ${others.count === 1 ? "other account" : `${others.count.toLocaleString("en-US")} other accounts`} the account file names (${others.named.map((n) => shown(n)).join(", ")}${more})`;
+  const sources = [...(mapping.accountSources ?? [])].filter(([column]) => header.includes(column));
+  const likely = header.filter((column) => likelyCanonical(column) === "account" && !sources.some(([s]) => s === column));
+  const offered = sources[0]?.[0] ?? likely[0];
+  const fix = offered === undefined ? "COLUMN" : /^[A-Za-z0-9_.-]+$/.test(offered) ? offered : JSON.stringify(offered);
+  const about = sources.map(([column, what]) => `; ${shown(column)} (column ${header.indexOf(column) + 1}) is ${what}`).join("");
+  const among = offered === undefined || sources.length > 0 ? "" : `; ${shown(offered)} (column ${header.indexOf(offered) + 1}) looks like it`;
+  return new UserError(
+    `no account column: each row of the file would be billed to account ${shown(others.own)}, ${whom}`,
+    { file, line: 1, column: 1 },
+    `the column naming each row's account: columns: { account: ${fix} } in the usage mapping (--map account=${fix})${about}${among}; or, for one account's usage, an account file of that account alone`,
+    header.map((h) => shown(h)).join(", "),
+  );
+}

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer55 H2: `--layout litellm` reads no account column unless told, and a reseller's export of 40,000 customers
+// was billed as the account file's own account, exit 0, while the customers it names got no usage. Floopy's gpt-4o on
+// openai: 100,000 input tokens x 0.00025 + 100,000 output tokens x 0.001 = 25 + 100 = 125 credits a request.
+const HEAD = "request_id,startTime,model,custom_llm_provider,prompt_tokens,completion_tokens,user,end_user,status\n";
+const ROWS = [
+  "r-1,2026-11-02 10:00:00,gpt-4o,openai,100000,100000,key-owner,acme,success",
+  "r-2,2026-11-03 10:00:00,gpt-4o,openai,100000,100000,key-owner,globex,success",
+  "r-3,2026-11-04 10:00:00,gpt-4o,openai,100000,100000,key-owner,acme,success",
+].join("\n") + "\n";
+
+function files(account: string, log = HEAD + ROWS) {
+  const dir = mkdtempSync(join(tmpdir(), "account56-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\nanchor: 2026-11-01\n${account}`);
+  writeFileSync(join(dir, "spend.csv"), log);
+  return { account: join(dir, "account.yaml"), usage: join(dir, "spend.csv") };
+}
+
+const RESELLER = `account: reseller
+plan: pro
+accounts:
+  acme: { plan: pro }
+  globex: { plan: pro }
+grants:
+  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z", account: acme }
+  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z", account: globex }
+`;
+
+const totals = (stdout: string) => Object.fromEntries(JSON.parse(stdout).accounts.map((a: { account: string; cycles: { total: string }[] }) => [a.account, a.cycles[0]!.total]));
+
+describe("a usage file without an account column, where the account file has accounts beside its own", () => {
+  it("is refused at its header, naming the accounts that would get nothing and the layout's columns that name each row's customer", async () => {
+    const f = files(RESELLER);
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--format", "json"]);
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toBe(
+      `burnrate: error: ${f.usage}:1:1: no account column: each row of the file would be billed to account "reseller", and none to the 2 other accounts the account file names ("acme", "globex") (expected the column naming each row's account: columns: { account: end_user } in the usage mapping (--map account=end_user); "end_user" (column 8) is the customer each call was made for (the request's \`user\`); "user" (column 7) is the LiteLLM user whose key made each call; or, for one account's usage, an account file of that account alone, found "request_id", "startTime", "model", "custom_llm_provider", "prompt_tokens", "completion_tokens", "user", "end_user", "status")\n`,
+    );
+  });
+
+  it("billed by the column offered: acme's two requests 2 x 125 = 250, globex's one 125, the file's own account none", async () => {
+    const f = files(RESELLER);
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--map", "account=end_user", "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(totals(run.stdout)).toEqual({ acme: "250", globex: "125", reseller: "0" });
+  });
+
+  it("a grant to another account is one: refused the same, counting 1", async () => {
+    const f = files(`account: reseller\nplan: pro\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z", account: acme }\n`);
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`no account column: each row of the file would be billed to account "reseller", and none to the other account the account file names ("acme") (expected`);
+  });
+
+  it("unnamed_accounts: top_level says the usage names its accounts: refused, said so", async () => {
+    const f = files("account: reseller\nplan: pro\nunnamed_accounts: top_level\n");
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`each row of the file would be billed to account "reseller", while the account file bills the usage's other accounts on its top-level terms (unnamed_accounts: top_level) (expected`);
+  });
+
+  it("an export without a layout: the column an export calls the customer, left out by the mapping, is offered", async () => {
+    const f = files(RESELLER, "timestamp,meter,model,provider,input_tokens,output_tokens,org\n2026-11-02T10:00:00Z,request,gpt-4o,openai,100000,100000,acme\n");
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--map", "ignore:org", "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`(expected the column naming each row's account: columns: { account: org } in the usage mapping (--map account=org); "org" (column 7) looks like it; or, for one account's usage, an account file of that account alone, found`);
+  });
+
+  it("reconcile reads the usage so too", async () => {
+    const f = files(RESELLER);
+    const bill = join(f.account, "..", "bill.csv");
+    writeFileSync(bill, "period_start,activity,model,provider,quantity,amount\n2026-11-01,request,gpt-4o,openai,3,375\n");
+    const run = await burnrate(["reconcile", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--bill", bill, "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("no account column: each row of the file would be billed to account \"reseller\"");
+  });
+
+  it("an account file of one account alone bills it every row, as before: 3 x 125 = 375", async () => {
+    const f = files(`account: acme\nplan: pro\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(totals(run.stdout)).toEqual({ acme: "375" });
+  });
+});
