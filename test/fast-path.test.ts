@@ -26,7 +26,7 @@ const balanceRules = {
   crossing: pick("", "", "", "crossing: accept", "crossing: split"),
   precision: pick("", "", "", "precision: { display: 2, rounding: half-up, round_at: event, step: \"0.5\" }", "precision: { display: 2, rounding: down, round_at: none }"),
   thresholds: pick("[50, 100]", "[10, 20, 30, 90]", "[]"),
-  build: pick("block", "allow", "grace"),
+  build: pick("block", "allow", "grace", "overage"),
   gatedPlan: pick("small", "paid"),
   quotaPlan: pick("small", "paid"),
 };
@@ -46,7 +46,9 @@ const creditsOnlyCard = fc.record({ ...balanceRules, ...noChecks }).map(cardOf);
 
 function cardOf(r: { [K in keyof typeof balanceRules | keyof typeof checks]: string }) {
   const plan = (key: string, rest: string) => `${rest}${r.gatedPlan === key ? r.gate : ""}${r.quotaPlan === key ? r.quota : ""}`;
-  const top = [r.lowBalance, r.daily, r.budgets, r.rewards, r.crossing, r.precision].filter((line) => line !== "").join("\n");
+  // A pool that bills usage past zero needs the money of a credit.
+  const price = r.build === "overage" ? 'credit_price: "0.01"' : "";
+  const top = [r.lowBalance, r.daily, r.budgets, r.rewards, r.crossing, r.precision, price].filter((line) => line !== "").join("\n");
   return card(TEST_CARD, {
     "provider: testco": `provider: testco\n${top}`,
     "small: { label: Small, included: 10, price: 5 }": `small: { label: Small, included: 10, price: 5${plan("small", "")} }`,

@@ -24,6 +24,8 @@ const DAY = 86_400_000;
 const START = Date.UTC(2026, 8, 1);
 const NAMES = ["acct", "a1", "a2", "b7", "zoë", "c3", "d-4", "E5"];
 const HEADER = "timestamp,meter,quantity,project,user,source,account";
+/** The random logs' rows carry event ids (some empty), which repeat. */
+const IDS_HEADER = `${HEADER},event_id`;
 
 const row = fc.record({
   minutes: fc.integer({ min: -300, max: 70 * 24 * 60 }),
@@ -33,6 +35,8 @@ const row = fc.record({
   user: fc.constantFrom("u1", "u2", "u3"),
   source: fc.constantFrom("studio", "project"),
   account: fc.constantFrom(...NAMES),
+  /** Few ids, so that rows repeat them: a repeat is of its own account and meter (another account's "e1" is its own event). */
+  id: fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined }),
 });
 
 const setup = fc.record({
@@ -55,11 +59,11 @@ function files(s: Setup): { account: string; usage: string } {
   const stamp = (minutes: number) => new Date(START + minutes * 60_000).toISOString().replace(".000Z", "Z");
   const rows = [...s.rows].sort((a, b) => a.minutes - b.minutes).map((r) => {
     const project = r.meter === "end_user_open" || r.meter.startsWith("data") ? r.project : r.project;
-    return [stamp(r.minutes), r.meter, String(r.quantity), project, r.meter === "end_user_open" ? r.user : "", r.meter === "email" ? r.source : "", r.account].join(",");
+    return [stamp(r.minutes), r.meter, String(r.quantity), project, r.meter === "end_user_open" ? r.user : "", r.meter === "email" ? r.source : "", r.account, r.id === undefined ? "" : `e${r.id}`].join(",");
   });
   for (const moved of s.late) rows.push(...rows.splice(moved % rows.length, 1));
   const usage = join(dir, "usage.csv");
-  writeFileSync(usage, [HEADER, ...rows, ""].join("\n"));
+  writeFileSync(usage, [IDS_HEADER, ...rows, ""].join("\n"));
   const entries = new Map(s.named.map((n) => [n.account, n]));
   const lines = [
     `card: ${JSON.stringify(CARD)}`,
@@ -113,7 +117,7 @@ function whole(statement: Statement): string {
   const { lastUsage, beforeFirstCycle, events: counted, unbudgeted } = statement;
   const before = beforeFirstCycle === undefined ? undefined : [beforeFirstCycle.rows, beforeFirstCycle.first, beforeFirstCycle.last, beforeFirstCycle.cycleStart, [...beforeFirstCycle.accounts].sort()];
   const budgets = unbudgeted === undefined ? undefined : [...unbudgeted].map(([a, v]) => [a, [...v]]).sort();
-  return JSON.stringify({ json: statementJson(statement), lastUsage, before, counted, budgets });
+  return JSON.stringify({ json: statementJson(statement), lastUsage, before, counted, budgets, pairs: statement.duplicateEvents?.byFiles });
 }
 
 describe("a log of many accounts replayed in parts of its accounts", () => {
@@ -207,7 +211,7 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
 
   it("counts the accounts the file names, which get a run whether they have rows or not", async () => {
     // One account's rows, three more named: four accounts held, past a replay's two at once.
-    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "acct" }], plan: "pro", anchor: true, zone: "UTC", named: ["a1", "a2", "b7"].map((account) => ({ account, plan: "free", change: null })), grants: [], skipBefore: false, through: false, late: [] };
+    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "acct", id: undefined }], plan: "pro", anchor: true, zone: "UTC", named: ["a1", "a2", "b7"].map((account) => ({ account, plan: "free", change: null })), grants: [], skipBefore: false, through: false, late: [] };
     const paths = files(s);
     const inParts = await statementOf(s, paths, 2);
     expect(inParts.parts.length).toBeGreaterThanOrEqual(2);
@@ -287,7 +291,7 @@ describe("a log of many accounts replayed in parts of its accounts", () => {
   });
 
   it("takes BURNRATE_ACCOUNTS_AT_ONCE from the environment, and refuses one that is not a whole number of accounts", () => {
-    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "a1" }, { minutes: 90, meter: "data_read", quantity: 7, project: "q", user: "u1", source: "studio", account: "b7" }], plan: "pro", anchor: true, zone: "UTC", named: [], grants: [], skipBefore: false, through: false, late: [] };
+    const s: Setup = { rows: [{ minutes: 60, meter: "data_read", quantity: 5, project: "p", user: "u1", source: "studio", account: "a1", id: undefined }, { minutes: 90, meter: "data_read", quantity: 7, project: "q", user: "u1", source: "studio", account: "b7", id: undefined }], plan: "pro", anchor: true, zone: "UTC", named: [], grants: [], skipBefore: false, through: false, late: [] };
     const { account, usage } = files(s);
     const args = ["statement", "--account", account, "--usage", usage, "--format", "json"];
     const all = binary(args);

@@ -64,7 +64,7 @@ const cycle: fc.Arbitrary<CycleStatement> = fc.record({
   rejected: few(fc.record({ meter: text, reason: text, events: count, quantity: decimal, firstAt: instant, firstOrigin: maybe(location) })),
   thresholds: few(fc.record({ percent: count, at: instant })),
   duplicates: few(fc.record({ meter: text, events: count, quantity: decimal })),
-  overage: fc.record({ requests: decimal, amount: decimal }),
+  overage: fc.record({ requests: decimal, amount: decimal }).chain((o) => maybe(decimal).map((credits) => (credits === undefined ? o : { ...o, credits }))),
   quota: maybe(fc.record({ limit: decimal, used: decimal })),
   budgets: few(fc.record({ key: text, budget: decimal, spent: decimal })),
   alerts: few(alert),
@@ -94,7 +94,7 @@ const statement: fc.Arbitrary<Statement> = fc.record({
   timezone: text,
   accounts: few(account, 4),
   events: fc.record({ read: fc.nat(), priced: fc.nat(), duplicates: fc.nat(), rejected: fc.nat() }),
-  duplicateEvents: maybe(fc.record({ listed: few(fc.record({ eventId: text, meter: text, first: location, repeat: location })), omitted: fc.nat() })),
+  duplicateEvents: maybe(fc.record({ listed: few(fc.record({ eventId: text, meter: text, first: location, repeat: location, at: instant, account: text })), omitted: fc.nat() })),
   versions: maybe(few(fc.record({ version: text, effective: text, from: instant, applies: fc.constantFrom("at_once" as const, "next_cycle" as const) }))),
 });
 

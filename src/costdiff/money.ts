@@ -164,7 +164,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         row.paidDrawn[side] = paidDrawn(c.grants);
         exercised.plans.add(c.plan);
         if (c.overage.requests.gt(0)) exercised.overage.add(c.plan);
-        const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0));
+        // Credits billed past zero (when_exhausted: overage) are billed at the credit price too.
+        const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0)) || c.overage.credits !== undefined;
         if (bought) exercised.bought = true;
         const held = c.grants.filter((g) => g.opening.gt(0) || g.granted.gt(0)).map((g) => g.kind);
         for (const kind of held) exercised.kinds.add(kind);

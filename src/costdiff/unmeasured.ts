@@ -139,8 +139,14 @@ function risePath(r: PriceRise): string {
 /** Settings that say what the card is or how it reads, and alerts: none refuses an event or charges more. */
 const INFORMATIONAL = new Set(["version", "effective", "provider", "unit", "description", "thresholds", "low_balance"]);
 const NAMES = new Set(["label", "labels", "description"]);
-/** What a pool does when the credits run out, from the most it lets through to the least. */
-const EXHAUSTED = ["allow", "grace", "block"];
+/** What a pool does when the credits run out, from the most it gives for nothing to the least: overage bills in money what allow lets through. */
+const EXHAUSTED = ["allow", "overage", "grace", "block"];
+
+/** Whether a pool's new policy gives less: grace to overage bills what the buffer gave free, overage to grace refuses past the buffer. */
+function exhaustedRestricts(old: string | undefined, now: string | undefined): boolean {
+  if ((old === "grace" && now === "overage") || (old === "overage" && now === "grace")) return true;
+  return EXHAUSTED.indexOf(now ?? "") > EXHAUSTED.indexOf(old ?? "");
+}
 
 /**
  * Whether a change may give a customer less for the same money, other than a price (the prices' rises are found
@@ -162,7 +168,7 @@ function restricts(c: CardChange): boolean {
   if (top === "plans" && setting === "only") return c.change === "added" || listOf(c.old).some((v) => !listOf(c.new).includes(v));
   if (top === "plans" && (setting === "grace" || setting === "onetime")) return c.change === "changed" && lessThan(c.new, c.old);
   if (top === "plans" && setting === "topups") return c.new === "false";
-  if (top === "pools" && setting === "when_exhausted") return EXHAUSTED.indexOf(c.new ?? "") > EXHAUSTED.indexOf(c.old ?? "");
+  if (top === "pools" && setting === "when_exhausted") return exhaustedRestricts(c.old, c.new);
   return true;
 }
 

@@ -55,7 +55,7 @@ export abstract class Charging extends Limits {
     const firstSeen = this.seenIds.firstSeen(event);
     if (firstSeen) {
       this.counts.duplicates++;
-      this.duplicateList.add({ eventId: event.eventId!, meter: event.meter, first: firstSeen, repeat: event.origin });
+      this.duplicateList.add({ eventId: event.eventId!, meter: event.meter, first: firstSeen, repeat: event.origin, at: event.at, account: event.account });
       run.cycle.duplicate(event.meter, event.quantity);
       return;
     }
@@ -330,14 +330,14 @@ export abstract class Charging extends Limits {
     const policy = this.card.pools.get(pool)!.whenExhausted;
     const graceLeft = policy === "grace" ? run.cycle.graceLeft(pool) : NO_CREDITS;
     const crosses = this.card.crossing === "accept" && !probe && (graceLeft > NO_CREDITS || run.wallet.balance() > NO_CREDITS);
-    return policy === "allow" || short <= graceLeft || crosses ? min(short, graceLeft) : undefined;
+    return policy === "allow" || policy === "overage" || short <= graceLeft || crosses ? min(short, graceLeft) : undefined;
   }
 
   /** Pay an accepted charge: from the grants, in burn order, all but what goes `short` past the balance, `grace` of that from the pool's buffer. */
   protected pay(run: AccountRun, { amount, short, grace, pool }: { amount: Credits; short: Credits; grace: Credits; pool: string }): void {
     this.beforePay(run);
     run.wallet.debit(sub(amount, short), run.cycle);
-    run.cycle.recordDebit(short, grace, pool);
+    run.cycle.recordDebit(short, grace, pool, short !== NO_CREDITS && this.card.pools.get(pool)!.whenExhausted === "overage");
   }
 
   /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */

@@ -8,9 +8,10 @@ import { add, min, NO_CREDITS, NO_ROOM, sub, type Credits, type Scale } from "./
 import { addRefusal, foldRefusals, refusalPlace, type RejectedRow } from "./cycle-refusals.js";
 import type { Allocation, Wallet } from "./wallet.js";
 import { CycleLines } from "./cycle-lines.js";
-import { sortLines } from "./line-order.js";
+import { rankOf, sortLines } from "./line-order.js";
 import { alertCredits } from "./budget-levels.js";
 import { heldIn, withItem, type ItemsApart } from "./items-apart.js";
+import { overageOf } from "./cycle-overage.js";
 
 /** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
 export interface CycleSpan {
@@ -69,6 +70,8 @@ class CycleRecords {
   quotaUsed = ZERO;
   overageRequests = ZERO;
   overageAmount = ZERO;
+  /** Of `uncovered`, the credits charged past zero in pools that bill them in money (when_exhausted: overage). */
+  pastZeroBilled = NO_CREDITS;
   budgetSpent: Map<string, Credits> | undefined;
   alerts: Alert[] | undefined;
   lowBalanceAlerted = false;
@@ -81,7 +84,6 @@ class CycleRecords {
   endedAt: Instant | undefined;
 }
 
-/** No warning level crossed, shared and never written: concat() makes a copy. */
 /** The records of a cycle that has none, shared and never written: read where a cycle asks what it recorded. */
 const NO_RECORDS: Readonly<CycleRecords> = Object.freeze(new CycleRecords());
 
@@ -246,8 +248,9 @@ export class OpenCycle extends CycleLines {
     records.consumed = (records.consumed ?? []).concat({ kind, credits });
   }
 
-  recordDebit(uncovered: Credits, grace: Credits, pool: string): void {
+  recordDebit(uncovered: Credits, grace: Credits, pool: string, billed = false): void {
     if (uncovered !== NO_CREDITS) this.uncovered = add(this.uncovered, uncovered);
+    if (billed) this.recorded().pastZeroBilled = add(this.read.pastZeroBilled, uncovered);
     if (grace > NO_CREDITS) {
       const used = (this.recorded().graceUsed ??= new Map());
       used.set(pool, add(used.get(pool) ?? NO_CREDITS, grace));
@@ -265,6 +268,8 @@ export class OpenCycle extends CycleLines {
       if (this.terms.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
     }
     this.uncovered = sub(this.uncovered, fromUncovered);
+    // What is billed of it is never more than is left uncovered: a refund gives back the buffer's credits first.
+    if (this.read.pastZeroBilled > this.uncovered) this.recorded().pastZeroBilled = this.uncovered;
     let left = fromUncovered;
     const graceUsed = this.read.graceUsed;
     for (const [pool, used] of graceUsed ?? []) {
@@ -412,7 +417,7 @@ export class OpenCycle extends CycleLines {
    * The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable.
    * Made anew at each call, the same each time while nothing is added.
    */
-  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
+  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant; creditPrice?: Decimal }): CycleStatement {
     const { scale, opening: openingBalances, plan, allowance } = this.terms;
     const records = this.read;
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : scale.decimal(credits));
@@ -444,7 +449,7 @@ export class OpenCycle extends CycleLines {
       rejected: [...foldRefusals(records)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: levelsCrossed(this.thresholds),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
-      overage: { requests: records.overageRequests, amount: records.overageAmount },
+      overage: overageOf({ requests: records.overageRequests, amount: records.overageAmount, billed: records.pastZeroBilled }, scale, terms.creditPrice),
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: records.quotaUsed },
       budgets: [...new Set([...terms.budgets.keys(), ...(records.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: scale.decimal(this.spentFrom(key)) })),
       alerts: [...(records.alerts ?? [])],
@@ -485,16 +490,6 @@ function levelOf(scale: Scale, allowance: Credits, percent: number): Level {
   return level;
 }
 
-/** Each meter's place in the card's order, made once a replay (its order's list of meters), not at each of 100,000 accounts' closes. */
-const RANKS = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
-
-function rankOf(meters: readonly string[]): ReadonlyMap<string, number> {
-  let rank = RANKS.get(meters);
-  if (rank === undefined) RANKS.set(meters, (rank = new Map(meters.map((m, i) => [m, i]))));
-  return rank;
-}
-
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-

@@ -60,6 +60,9 @@ export interface DuplicateEvent {
   meter: string;
   first: Location;
   repeat: Location;
+  /** The repeat's instant and account: where it comes in the replay's order (canonical-order.ts), which statements replayed in parts are merged by. */
+  at: Instant;
+  account: string;
 }
 
 /**
@@ -374,7 +377,7 @@ export class DuplicateList {
     else this.omitted++;
     const key = `${entry.repeat.file}\u0000${entry.first.file}`;
     const pair = this.pairs.get(key);
-    if (pair === undefined) this.pairs.set(key, { repeat: entry.repeat.file, first: entry.first.file, duplicates: 1 });
+    if (pair === undefined) this.pairs.set(key, { repeat: entry.repeat.file, first: entry.first.file, duplicates: 1, since: entry });
     else pair.duplicates++;
   }
 
@@ -388,4 +391,6 @@ export interface RepeatsByFiles {
   readonly repeat: string;
   readonly first: string;
   duplicates: number;
+  /** The pair's first repeat: pairs are in the order of theirs. */
+  readonly since: { readonly at: Instant; readonly account: string };
 }

@@ -50,3 +50,12 @@ function byLineOrder(a: Ranked, b: Ranked): number {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Each meter's place in the card's order, made once a replay (its order's list of meters), not at each of 100,000 accounts' closes. */
+const RANKS = new WeakMap<readonly string[], ReadonlyMap<string, number>>();
+
+export function rankOf(meters: readonly string[]): ReadonlyMap<string, number> {
+  let rank = RANKS.get(meters);
+  if (rank === undefined) RANKS.set(meters, (rank = new Map(meters.map((m, i) => [m, i]))));
+  return rank;
+}

@@ -177,7 +177,11 @@ export interface CycleStatement {
   thresholds: { percent: number; at: Instant }[];
   duplicates: DuplicateCount[];
   /** Requests past the plan's quota, billed in money at the period's end. */
-  overage: { requests: Decimal; amount: Decimal };
+  /**
+   * Money billed at the period's end: requests past the quota (`requests`), and credits charged past zero in a pool
+   * that bills them (`credits`, when_exhausted: overage), each at its price; `amount` is both.
+   */
+  overage: { requests: Decimal; amount: Decimal; credits?: Decimal };
   quota: { limit: Decimal; used: Decimal } | undefined;
   budgets: { key: string; budget: Decimal; spent: Decimal }[];
   alerts: Alert[];

@@ -9,7 +9,8 @@ export const isPaidGrant = (kind: string): boolean => !GIVEN_KINDS.has(kind);
 
 /**
  * What a cycle costs in money: the plan's fee (none once the subscription ended, cycleFee), the credits bought at the
- * card's credit_price, and requests past the quota billed as overage (Floopy).
+ * card's credit_price, and overage: requests past the quota (Floopy), and credits charged past zero in a pool that
+ * bills them at the credit_price (when_exhausted: overage, a reseller's pay as you go).
  * The parts are exact; the total is rounded once, to the currency's minor unit
  * with the card's rounding mode.
  */
@@ -25,6 +26,8 @@ export interface CycleMoney {
    */
   unpriced: Decimal;
   overage: Decimal;
+  /** Of the overage, the credits charged past zero in pools that bill them (when_exhausted: overage); undefined for none. */
+  overageCredits?: Decimal;
   /**
    * The priced parts (plan + bought + overage), rounded once. Where `unpriced` is not zero it leaves a purchase
    * out, so it is not what the cycle is billed: a statement shows it as the total of the priced parts, its total
@@ -83,7 +86,8 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
     if (planTotal === undefined) known.planTotals.set(plan, (planTotal = total()));
     return { currency: card.currency, plan, creditsBought, bought, unpriced, overage, total: planTotal };
   }
-  return { currency: card.currency, plan, creditsBought, bought, unpriced, overage, total: total() };
+  const overageCredits = cycle.overage.credits;
+  return { currency: card.currency, plan, creditsBought, bought, unpriced, overage, ...(overageCredits === undefined ? {} : { overageCredits }), total: total() };
 }
 
 /**

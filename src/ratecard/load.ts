@@ -25,6 +25,10 @@ export function parseRateCard(source: string, file: string): RateCard {
 
   const categories = doc.categories;
   const pools = new Map<string, Pool>([...doc.pools].map(([key, p]) => [key, { key, label: p.label, whenExhausted: p.when_exhausted }]));
+  // Usage past zero billed in money needs the money of a credit: without it, the overage would be billed nothing.
+  for (const pool of pools.values()) {
+    if (pool.whenExhausted === "overage" && doc.credit_price === undefined) problem(["pools", pool.key, "when_exhausted"], `pool ${shown(pool.key)} bills usage past zero in money, and the card gives no credit_price to bill it at`, "credit_price: the money of one credit at the top level of the card (0.01 for a credit of a cent), or when_exhausted: allow for usage past zero billed no money", "overage");
+  }
   const grantKinds = new Map<string, GrantKind>([...doc.grant_kinds].map(([key, g]) => [key, {
     key,
     priority: g.priority,

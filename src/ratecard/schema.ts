@@ -74,7 +74,7 @@ export const cardCodec = record(
     version: text(),
     unit: text(),
     categories: dictionary(record({ label: text() }), { keyPattern: KEY, minEntries: 1 }),
-    pools: dictionary(record({ label: text(), when_exhausted: oneOf(["block", "grace", "allow"] as const) }), { keyPattern: KEY, minEntries: 1 }),
+    pools: dictionary(record({ label: text(), when_exhausted: oneOf(["block", "grace", "allow", "overage"] as const) }), { keyPattern: KEY, minEntries: 1 }),
     grant_kinds: dictionary(record({ priority: integer({ min: 0, max: 1000 }), expires: expiry }, { counts_toward_allowance: boolean() }), { keyPattern: KEY, minEntries: 1 }),
     plans: dictionary(record({ label: text(), included: decimal({ min: "0" }), price: decimal({ min: "0", description: "money per cycle" }) }, {
       grace: dictionary(share, { keyPattern: KEY }),

@@ -59,8 +59,12 @@ export type Meter =
 /** What a usage row's meter column may name: a priced meter, or the event that ends or lowers one. */
 export type MeterEvent = { role: "charge"; meter: Meter } | { role: "end"; meter: Meter & { aggregation: "recurring" } } | { role: "decrease"; meter: Meter & { aggregation: "gauge" } };
 
-/** What happens to an event the credits no longer cover. */
-type ExhaustedPolicy = "block" | "grace" | "allow";
+/**
+ * What happens to an event the credits no longer cover: refused (`block`), drawn from the plan's grace buffer
+ * (`grace`), charged past zero (`allow`), or charged past zero and billed in money at the card's credit price at
+ * the period's end (`overage`, SPEC 2's fourth policy: a reseller's pay as you go).
+ */
+type ExhaustedPolicy = "block" | "grace" | "allow" | "overage";
 
 export interface Pool {
   key: string;

@@ -165,9 +165,10 @@ export class Aligner {
       if (accounts && !accounts.has(account.account)) continue;
       for (const cycle of account.cycles) {
         const overage = cycle.overage;
-        if (!cycles.has(cycle.index) || !overage || overage.requests.isZero()) continue;
-        // Summed where the bill names no accounts: every account's overage is on its one line.
-        addMoney(entry(cycle.index, account.account, OVERAGE, NO_DIMENSIONS), overage.requests, overage.amount);
+        if (!cycles.has(cycle.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
+        // Summed where the bill names no accounts: every account's overage is on its one line. Credits billed past zero
+        // (when_exhausted: overage) are its quantity too, at the credit price: a card has one kind or the other as a rule.
+        addMoney(entry(cycle.index, account.account, OVERAGE, NO_DIMENSIONS), overage.requests.plus(overage.credits ?? ZERO), overage.amount);
       }
     }
 

@@ -20,8 +20,8 @@ interface CutCycle {
   total: Decimal;
   lines: readonly CutLine[];
   grants: readonly { kind: string; granted: Decimal }[];
-  /** Requests past the plan's quota and their money; a re-cut bill's periods have none of their own. */
-  overage?: { requests: Decimal; amount: Decimal };
+  /** Requests past the plan's quota, credits billed past zero, and their money; a re-cut bill's periods have none of their own. */
+  overage?: { requests: Decimal; amount: Decimal; credits?: Decimal };
   /** The plan in force at the cycle's end, whose fee the cycle owes; a re-cut bill's periods have none of their own. */
   plan?: string;
   /** The card version in force at the cycle's end, when several are given. */

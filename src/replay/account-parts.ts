@@ -105,7 +105,7 @@ export class PartsWhereMany {
  * read afresh from `make()`, the statements merged. Two parts, then four, and so on, until no part holds more than
  * `limit` accounts. A part that meets a row later than the lateness allowed gives that row: the next reading is made
  * in parts too. Undefined where the log's whole replay must speak: a user error (the log's first is the one told,
- * which a later part may hold), a row out of order, or a repeated event id (listed in the replay's order).
+ * which a later part may hold) or a row out of order.
  */
 async function replayInParts(make: () => UsageBatches, watch: AccountWatch, replay: (batches: UsageBatches, part: PartReplay) => Promise<Outcome>): Promise<Outcome | undefined> {
   for (let count = 2; count <= MOST_PARTS; count *= 2) {
@@ -129,7 +129,7 @@ async function replayInParts(make: () => UsageBatches, watch: AccountWatch, repl
       if (e instanceof UserError) return undefined;
       throw e;
     }
-    return statements.some((s) => s.events.duplicates > 0) ? undefined : { statement: mergedStatements(statements) };
+    return { statement: mergedStatements(statements) };
   }
   return undefined;
 }

@@ -320,12 +320,11 @@ interface InOrder {
 /**
  * Whether a log of many accounts may be replayed a part of its accounts at a time (account-parts.ts): each account's
  * statement is what its own rows give, but for a card's rewards (one account credited for another's usage); one
- * version of the card (the versions a statement lists come from every account's lines); and ids that the first pass
- * found never repeat (a repeat is listed in the whole log's order).
+ * version of the card (the versions a statement lists come from every account's lines). An event id is its account's
+ * own, so each part finds its accounts' repeats, merged in the whole replay's order (merged-statements.ts).
  */
 function replayableInParts(card: RateCard, settings: AccountSettings): boolean {
-  const screen = settings.idScreen;
-  return settings.versions === undefined && [card, ...(card.versions ?? [])].every((c) => c.rewards === undefined) && (screen === undefined || screen.repeated.length === 0);
+  return settings.versions === undefined && [card, ...(card.versions ?? [])].every((c) => c.rewards === undefined);
 }
 
 /**

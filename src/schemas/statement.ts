@@ -54,7 +54,7 @@ export const cycleMoneySchema = withOptional(object({
   plan: decimalString("the plan's price for the cycle"),
   credits_bought: decimalString("credits granted this cycle by purchases (top-ups, packs, subscriptions), not by the plan"),
   bought: nullable(decimalString("the credits bought that have a credit_price (the card's, or that of the version in force when bought), at it; null when none has one")),
-  overage: decimalString("requests past the quota, billed in money at the period's end"),
+  overage: decimalString("requests past the quota, and credits past zero in pools whose when_exhausted is overage, billed in money at the period's end"),
   total: nullable(decimalString("plan + bought + overage, rounded once to the currency's minor unit with the card's rounding; null when credits were bought at no price (unpriced_credits): the cycle's money is then not known")),
 }, "what the cycle costs in money; null when the card gives no plan price, credit_price or overage price"), {
   unpriced_credits: decimalString("only where total is null: the credits bought at no credit_price, whose money the card does not give"),
@@ -70,7 +70,7 @@ const requiredCycle = object({
   allowance_used: decimalString("credits consumed from grants that count toward the allowance: what the warning levels measure"),
   total: decimalString("sum of the lines"),
   uncovered: decimalString("charged beyond all grants: a grace pool's buffer, an allow pool's usage past zero (pay as you go, not in money), or a crossing charge the card lets through"),
-  overage: object({ currency: str(), amount: decimalString("money billed at the period's end"), requests: decimalString("requests past the plan's quota") }),
+  overage: withOptional(object({ currency: str(), amount: decimalString("money billed at the period's end: requests past the quota at the overage price, and credits charged past zero in pools whose when_exhausted is overage at the card's credit_price"), requests: decimalString("requests past the plan's quota") }), { credits: decimalString("credits charged past zero in pools that bill them (when_exhausted: overage); only where the cycle has any") }),
   quota: nullable(object({ limit: decimalString(), used: decimalString() }, "the plan's monthly request quota")),
   exhausted_at: nullable(instant("the first instant a charge left the account no credits (paid to the last credit, or past zero into a grace buffer or an allow pool) or an event was refused for want of them (some may remain, too few for it); the table's Credits ran out")),
   by_category: stringMap(decimalString()),

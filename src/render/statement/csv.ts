@@ -126,7 +126,7 @@ function moneyRows(card: RateCard, c: CycleStatement): [string, Cell, Cell, stri
   const cell = (v: Decimal) => new NumberCell(formatExact(v));
   const rows: [string, Cell, Cell, string][] = [["plan", "", cell(money.plan), money.currency]];
   if (money.creditsBought.gt(0)) rows.push(["credits_bought", cell(money.creditsBought), money.bought === undefined ? "" : cell(money.bought), money.currency]);
-  if (money.overage.gt(0)) rows.push(["overage", "", cell(money.overage), money.currency]);
+  if (money.overage.gt(0)) rows.push(["overage", money.overageCredits === undefined ? "" : cell(money.overageCredits), cell(money.overage), money.currency]);
   const rounding = moneyRounding(money);
   if (!rounding.isZero()) rows.push(["rounding", "", cell(rounding), money.currency]);
   if (money.unpriced.gt(0)) {

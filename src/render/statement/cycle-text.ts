@@ -50,7 +50,8 @@ export class CycleText {
           "overage": {
             "currency": ${this.currency},
             "amount": ${exactText(c.overage.amount)},
-            "requests": ${exactText(c.overage.requests)}
+            "requests": ${exactText(c.overage.requests)}${c.overage.credits === undefined ? "" : `,
+            "credits": ${exactText(c.overage.credits)}`}
           },
           "quota": ${c.quota ? `{${KEY}  "limit": ${exactText(c.quota.limit)},${KEY}  "used": ${exactText(c.quota.used)}${KEY}}` : "null"},
           "exhausted_at": ${at.orNull(c.exhaustedAt)}`},

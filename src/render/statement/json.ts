@@ -90,7 +90,7 @@ function cycleJson(c: CycleStatement, currency: string): object {
     allowance_used: formatExact(c.allowanceUsed),
     total: formatExact(c.total),
     uncovered: formatExact(c.uncovered),
-    overage: { currency, amount: formatExact(c.overage.amount), requests: formatExact(c.overage.requests) },
+    overage: { currency, amount: formatExact(c.overage.amount), requests: formatExact(c.overage.requests), ...(c.overage.credits === undefined ? {} : { credits: formatExact(c.overage.credits) }) },
     quota: c.quota ? { limit: formatExact(c.quota.limit), used: formatExact(c.quota.used) } : null,
     exhausted_at: c.exhaustedAt === undefined ? null : formatInstant(c.exhaustedAt),
     by_category: exactMap(splitBy(c.lines, (l) => l.category)),

@@ -56,7 +56,7 @@ export function cycleMoneyBlocks(money: CycleMoney | undefined): Block[] {
   const shown = (v: Decimal) => moneyPart(v, money.currency);
   const rows: string[][] = [["Plan", "", shown(money.plan)]];
   if (money.creditsBought.gt(0)) rows.push(["Credits bought", exactGrouped(money.creditsBought), money.bought === undefined ? "no credit_price" : shown(money.bought)]);
-  if (money.overage.gt(0)) rows.push(["Overage", "", shown(money.overage)]);
+  if (money.overage.gt(0)) rows.push(["Overage", money.overageCredits === undefined ? "" : exactGrouped(money.overageCredits), shown(money.overage)]);
   const rounding = moneyRounding(money);
   // Named by the step the total is rounded to (0.01 for USD, 1 for JPY): where the sub-cent part went.
   if (!rounding.isZero()) rows.push([`Rounding to ${formatExact(new Decimal(10).pow(-minorDigits(money.currency)))}`, "", exactGrouped(rounding)]);

@@ -137,7 +137,7 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     facts.push(["Thresholds", c.thresholds.length === 0 ? "none crossed" : c.thresholds.map((t) => `${t.percent}% at ${localDateTime(ctx, t.at)}`)]);
   }
   if (c.quota) facts.push(["Request quota", `${exactGrouped(c.quota.used)} of ${exactGrouped(c.quota.limit)} requests`]);
-  if (c.overage.requests.gt(0)) facts.push(["Overage", `${exactGrouped(c.overage.requests)} requests, ${card.currency} ${exactGrouped(c.overage.amount)} billed at the period's end`]);
+  if (c.overage.requests.gt(0) || c.overage.credits?.gt(0)) facts.push(["Overage", `${overageParts(c.overage, unit)}, ${card.currency} ${exactGrouped(c.overage.amount)} billed at the period's end`]);
   if (c.alerts.length > 0) {
     facts.push(["Alerts", c.alerts.map((a) => (a.kind === "low_balance" ? `balance below ${money(a.level)} at ${localDateTime(ctx, a.at)}` : `${a.key} budget ${a.percent}% at ${localDateTime(ctx, a.at)}`))]);
   }
@@ -248,9 +248,11 @@ function uncoveredLabel(card: RenderContext["card"]): string {
   const ways = [
     ...(policies.has("grace") ? ["grace"] : []),
     ...(policies.has("allow") ? ["allowed past zero"] : []),
+    ...(policies.has("overage") ? ["billed past zero"] : []),
     ...(card.crossing === "accept" ? ["crossing charge"] : []),
   ];
   if (ways.length === 1 && ways[0] === "allowed past zero") return "Charged past zero";
+  if (ways.length === 1 && ways[0] === "billed past zero") return "Billed past zero";
   return ways.length === 0 ? "Uncovered" : `Uncovered (${ways.join(" or ")})`;
 }
 
@@ -276,11 +278,21 @@ function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
       : ["Refused from", `${at}: no credits this cycle, the subscription had ended${ended}`];
   }
   if (refusal !== undefined) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
-  const allowed = c.uncovered.gt(0) && [...ctx.card.pools.values()].some((p) => p.whenExhausted === "allow");
-  if (!allowed) return ["Credits ran out", `${at}, a charge left no credits`];
+  const allowed = c.uncovered.gt(0) ? [...ctx.card.pools.values()].find((p) => p.whenExhausted === "allow" || p.whenExhausted === "overage") : undefined;
+  if (allowed === undefined) return ["Credits ran out", `${at}, a charge left no credits`];
+  const lets = allowed.whenExhausted === "allow" ? "as an allow pool lets it" : "billed as overage";
   return hadCredits
-    ? ["Credits ran out", `${at}, a charge left no credits; usage went on past zero, as an allow pool lets it`]
-    : ["Past zero from", `${at}: no credits this cycle, usage charged past zero as an allow pool lets it`];
+    ? ["Credits ran out", `${at}, a charge left no credits; usage went on past zero, ${lets}`]
+    : ["Past zero from", `${at}: no credits this cycle, usage charged past zero ${lets}`];
+}
+
+/** What a cycle's overage is of: requests past the quota, credits billed past zero, or both. */
+function overageParts(overage: CycleStatement["overage"], unit: string): string {
+  const parts = [
+    ...(overage.requests.gt(0) ? [`${exactGrouped(overage.requests)} requests`] : []),
+    ...(overage.credits?.gt(0) ? [`${exactGrouped(overage.credits)} ${unit} past zero`] : []),
+  ];
+  return parts.join(" and ");
 }
 
 const CHANGE_LABEL = { plan: "Plan", overage: "Overage billing", allowance: "Allowance", subscription_end: "Subscription end" } as const;

@@ -1,0 +1,115 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate } from "./helpers/cli.js";
+
+// newcomer55 H1: on a pay-as-you-go card (`when_exhausted: allow`) the usage past the included credits was in no money
+// figure, 814 of a month's 13,587 USD. SPEC 2 names the policy for it: overage, "allowed and billed in money at the
+// period's end". A cent is a credit (credit_price 0.01); a call costs 60 cents; 100 cents are included.
+function card(pool = "overage", price = 'credit_price: "0.01"\n'): string {
+  return `provider: payg
+version: "1"
+effective: "2026-11-01"
+unit: cents
+currency: USD
+${price}precision: { display: 2, rounding: half-even, round_at: none }
+cycle: { period: monthly }
+categories:
+  c: { label: Calls }
+pools:
+  usage: { label: Usage, when_exhausted: ${pool} }
+grant_kinds:
+  included: { priority: 1, expires: cycle_end }
+plans:
+  starter: { label: Starter, included: 100, price: 0 }
+  team: { label: Team, included: 100, price: 39, quota: { meters: [call], requests: 2, overage_price: "0.002" } }
+meters:
+  call: { description: a call, aggregation: flow, category: c, pool: usage, price: "60" }
+  disk: { description: a disk, aggregation: gauge, category: c, pool: usage, price: "50", key: [vol], decreased_by: disk_freed, dimensions: [vol] }
+`;
+}
+
+const CALLS = "timestamp,meter,quantity,vol\n2026-11-02T10:00:00Z,call,1,\n2026-11-03T10:00:00Z,call,1,\n2026-11-04T10:00:00Z,call,1,\n";
+
+function files(usage: string, account = "account: acme\nplan: starter\n", cardText = card()) {
+  const dir = mkdtempSync(join(tmpdir(), "overage56-"));
+  writeFileSync(join(dir, "card.yaml"), cardText);
+  writeFileSync(join(dir, "account.yaml"), `card: card.yaml\n${account}anchor: 2026-11-01\ntimezone: UTC\n`);
+  writeFileSync(join(dir, "usage.csv"), usage);
+  return dir;
+}
+
+async function statement(dir: string, format = "json", more: string[] = []) {
+  return burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", format, ...more], { cwd: dir });
+}
+
+describe("a pool that bills usage past zero (when_exhausted: overage)", () => {
+  it("lets every call through and bills the credits past zero at the credit price: 3 x 60 = 180, 80 past the 100 included, 0.80 USD", async () => {
+    const r = await statement(files(CALLS));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const c = JSON.parse(r.stdout).accounts[0].cycles[0];
+    expect([c.total, c.uncovered, c.rejected]).toEqual(["180", "80", []]);
+    expect(c.overage).toEqual({ currency: "USD", amount: "0.8", requests: "0", credits: "80" });
+    expect([c.money.overage, c.money.total]).toEqual(["0.8", "0.8"]);
+  });
+
+  it("adds them to requests past the quota: 1 request x 0.002 + 80 cents x 0.01 = 0.802, plus the 39 fee, 39.80 rounded", async () => {
+    const r = await statement(files(CALLS, "account: acme\nplan: team\noverage: true\n"));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const c = JSON.parse(r.stdout).accounts[0].cycles[0];
+    expect(c.overage).toEqual({ currency: "USD", amount: "0.802", requests: "1", credits: "80" });
+    expect([c.money.plan, c.money.overage, c.money.total]).toEqual(["39", "0.802", "39.8"]);
+  });
+
+  it("gives back a refund's credits from what is billed past zero: a disk's 100 at December's start, a call 60 past zero, half the disk freed (50) leaves 10 billed, 0.10 USD", async () => {
+    const usage = "timestamp,meter,quantity,vol\n2026-11-15T10:00:00Z,disk,2,a\n2026-12-02T10:00:00Z,call,1,\n2026-12-10T10:00:00Z,disk_freed,1,a\n";
+    const r = await statement(files(usage));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const [november, december] = JSON.parse(r.stdout).accounts[0].cycles;
+    expect(november.overage.credits).toBeUndefined();
+    expect([december.total, december.uncovered]).toEqual(["110", "10"]);
+    expect(december.overage).toEqual({ currency: "USD", amount: "0.1", requests: "0", credits: "10" });
+  });
+
+  it("names it in the table: the row past zero, the overage fact and the money table's credits", async () => {
+    const r = await statement(files(CALLS), "table");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Billed past zero +80\.00 cents\n/);
+    expect(r.stdout).toContain("Overage           80 cents past zero, USD 0.8 billed at the period's end");
+    expect(r.stdout).toContain("a charge left no credits; usage went on past zero, billed as overage");
+    expect(r.stdout).toMatch(/Overage +80 +0\.80\n/);
+  });
+
+  it("writes the credits as the CSV's overage row's quantity", async () => {
+    const r = await statement(files(CALLS), "csv");
+    expect(r.code).toBe(0);
+    const header = r.stdout.split("\n")[0]!.split(",");
+    const overage = r.stdout.split("\n").find((line) => line.includes(",overage,"))!.split(",");
+    expect([overage[header.indexOf("quantity")], overage[header.indexOf("money")], overage[header.indexOf("currency")]]).toEqual(["80", "0.8", "USD"]);
+  });
+
+  it("an allow pool bills none of it, as before: no credits in the overage, money 0", async () => {
+    const r = await statement(files(CALLS, undefined, card("allow")));
+    const c = JSON.parse(r.stdout).accounts[0].cycles[0];
+    expect([c.uncovered, c.overage, c.money.total]).toEqual(["80", { currency: "USD", amount: "0", requests: "0" }, "0"]);
+  });
+
+  it("diff prices the move from allow to overage: money 0.00 to 0.80", async () => {
+    const dir = files(CALLS, undefined, card("allow"));
+    writeFileSync(join(dir, "new.yaml"), card().replace('version: "1"', 'version: "2"'));
+    const r = await burnrate(["diff", "--base", "card.yaml", "--card", "new.yaml", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).money).toMatchObject({ base_total: "0", card_total: "0.8" });
+  });
+
+  it("is refused on a card without a credit_price, at the pool's policy", async () => {
+    const dir = files(CALLS, undefined, card("overage", ""));
+    const r = await statement(dir);
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+    // The card's line 11 is "  usage: { label: Usage, when_exhausted: overage }": the value starts at column 42.
+    expect(r.stderr).toBe(
+      `burnrate: error: ${join(dir, "card.yaml")}:11:42: pool "usage" bills usage past zero in money, and the card gives no credit_price to bill it at (expected credit_price: the money of one credit at the top level of the card (0.01 for a credit of a cent), or when_exhausted: allow for usage past zero billed no money, found overage)\n`,
+    );
+  });
+});
