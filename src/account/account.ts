@@ -111,6 +111,8 @@ export interface AccountSettings {
   unnamed?: string;
   /** The account file's `unnamed_accounts: top_level`: its usage accounts not named are on the top-level terms as meant, with no note. */
   unnamedOnTopLevel?: true;
+  /** Accounts under `accounts:` whose entry says nothing of overage where the top level says `overage: true`: each is without it (quota-note.ts). */
+  overageUnsaid?: ReadonlySet<string>;
   purchases: GrantPurchase[];
   /** An end for every account of the replay; none from an account file, which gives each account's in its terms. */
   subscriptionEnd: Instant | undefined;
@@ -217,12 +219,14 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
 
   const name = doc.account ?? "default";
   const accounts = new Map<string, AccountTerms>([[name, terms]]);
+  let overageUnsaid: Set<string> | undefined;
   // Another account named here has only what its own entry says; its plan defaults to the top level's.
   for (const [id, t] of doc.accounts ?? []) {
     // The file's own account under accounts: was replaced by the top level's terms without a word (newcomer49 F2).
     if (id === name) throw new UserError(`accounts: names the file's own account ${shown(id)}, whose terms are the top level's`, here(["accounts", id]), `its plan and terms at the top level (beside account: ${shown(name)}), or under accounts: only other accounts`, shown(id));
     const p = t.plan === undefined ? plan : planOf(t.plan, here(["accounts", id, "plan"]));
     accounts.set(id, termsOf(t, ["accounts", id], p, t.allowance ?? p.included));
+    if (doc.overage === true && t.overage === undefined) (overageUnsaid ??= new Set()).add(id);
   }
 
   // `--plan` over the file's own plan asks "what if this account were on that plan": the purchases the file
@@ -278,7 +282,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
   const anchorDated = anchorText !== undefined && DATE_ALONE.test(anchorText.trim()) ? { anchorDated: true as const } : {};
-  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
+  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), ...(overageUnsaid === undefined ? {} : { overageUnsaid }), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

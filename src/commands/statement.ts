@@ -23,6 +23,7 @@ import { replayFiles } from "../replay/replay-files.js";
 import { grantOnlyAccounts, grantOnlyNote, idleIn, lookalikeAccounts, lookalikeWarnings, unnamedAccountsNote } from "../account/lookalikes.js";
 import { noRowsNote } from "./no-rows-note.js";
 import { repeatsNote } from "./repeats-note.js";
+import { quotaRefusalsNote } from "./quota-note.js";
 import { spilloverNote } from "./spillover-note.js";
 import { exportEndNote } from "./export-end-note.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
@@ -91,6 +92,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const grantOnly = grantOnlyAccounts(settings, lookalikes, idle);
   const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes, grantOnly);
   if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
+  const quota = quotaRefusalsNote(settings, result);
+  if (quota !== undefined) io.stderr.write(visibleLines(quota));
   const grantsNote = grantOnlyNote(settings, grantOnly);
   if (grantsNote !== undefined) io.stderr.write(visibleLines(grantsNote));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });
