@@ -301,7 +301,7 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
     ...(base.constants === undefined && over.constants === undefined ? {} : { constants: new Map([...(base.constants ?? []), ...(over.constants ?? [])]) }),
     ...(base.sums === undefined && over.sums === undefined ? {} : { sums: new Map([...(base.sums ?? []), ...(over.sums ?? [])]) }),
     ...layeredWithin(base.within, over.within),
-    ...(base.scopes === undefined ? {} : { scopes: base.scopes }),
+    ...((over.scopes ?? base.scopes) === undefined ? {} : { scopes: over.scopes ?? base.scopes }),
     ...((over.accountSources ?? base.accountSources) === undefined ? {} : { accountSources: over.accountSources ?? base.accountSources }),
     ...preferredUnder(base, over),
     ...((over.morePages ?? base.morePages) === undefined ? {} : { morePages: over.morePages ?? base.morePages }),
@@ -311,8 +311,14 @@ function layered(base: ColumnMapping, over: ColumnMapping): ColumnMapping {
   };
 }
 
-/** A layout's preferred sources, but those a mapping on top renames itself: a `--map dim:team=team_id` reads the id. */
+/**
+ * A layout's preferred sources, but those a mapping on top renames itself: a `--map dim:team=team_id` reads the id. A
+ * mapping file that names its layout (`layout: openrouter`) holds them already, under its own keys: a folder's exports
+ * read through it lost them, and OpenRouter's two counts of the prompt were refused as two columns of one name
+ * (newcomer56 M3).
+ */
 function preferredUnder(base: ColumnMapping, over: ColumnMapping): Pick<ColumnMapping, "preferred"> {
+  if (over.preferred !== undefined) return { preferred: over.preferred };
   if (base.preferred === undefined) return {};
   const kept = [...base.preferred].filter(([, sources]) => !sources.some((s) => over.rename.has(s)));
   return kept.length === 0 ? {} : { preferred: new Map(kept) };
