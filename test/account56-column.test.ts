@@ -57,11 +57,11 @@ describe("a usage file without an account column, where the account file has acc
     expect(run.stderr).toContain(`no account column: each row of the file would be billed to account "reseller", and none to the other account the account file names ("acme") (expected`);
   });
 
-  it("unnamed_accounts: top_level says the usage names its accounts: refused, said so", async () => {
-    const f = files("account: reseller\nplan: pro\nunnamed_accounts: top_level\n");
+  it("unnamed_accounts: top_level alone names no other account: a log of the file's own account is read as before, 3 x 125 = 375", async () => {
+    const f = files(`account: reseller\nplan: pro\nunnamed_accounts: top_level\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
     const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--format", "json"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`each row of the file would be billed to account "reseller", while the account file bills the usage's other accounts on its top-level terms (unnamed_accounts: top_level) (expected`);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(totals(run.stdout)).toEqual({ reseller: "375" });
   });
 
   it("an export without a layout: the column an export calls the customer, left out by the mapping, is offered", async () => {
@@ -85,5 +85,47 @@ describe("a usage file without an account column, where the account file has acc
     const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--format", "json"]);
     expect([run.code, run.stderr]).toEqual([0, ""]);
     expect(totals(run.stdout)).toEqual({ acme: "375" });
+  });
+});
+
+// newcomer56 H2: rows whose account cell is empty were billed to the file's own account (`default` where the file names
+// none), its plan's fee with them, in silence. Where the file has other accounts, such a row is refused at its cell.
+describe("a row whose account cell is empty, where the account file has accounts beside its own", () => {
+  const log = HEAD + ROWS + "r-4,2026-11-05 10:00:00,gpt-4o,openai,100000,100000,key-owner,,success\n";
+
+  it("is refused at the cell, with the way to leave such rows out", async () => {
+    const f = files(RESELLER, log);
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--map", "account=end_user", "--format", "json"]);
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toBe(
+      `burnrate: error: ${f.usage}:5:8: a row of no account (its account cell empty, or the field absent): it would be billed to account "reseller", the account file's own, while the file names other accounts (expected the row's account in column "end_user"; rows of no account are left out with skip_rows: { end_user: [""] } in the usage mapping, and are the file's own account's where that is written in the cell, found nothing)\n`,
+    );
+  });
+
+  it("left out by skip_rows: acme 250, globex 125, and the row counted in a note", async () => {
+    const f = files(RESELLER, log);
+    writeFileSync(`${f.usage}.mapping.yaml`, 'layout: litellm\ncolumns: { account: end_user }\nskip_rows: { end_user: [""] }\n');
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--format", "json"]);
+    expect(run.code).toBe(0);
+    expect(totals(run.stdout)).toEqual({ acme: "250", globex: "125", reseller: "0" });
+    expect(run.stderr).toContain(`burnrate: note: 1 row of ${f.usage} skipped as not usage by skip_rows: (end_user ""`);
+  });
+
+  it("in an account file of one account alone is that account's, as before: acme's two and the empty row's, 3 x 125 = 375; globex, of no credits, refused", async () => {
+    const f = files(`account: acme\nplan: pro\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`, log);
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--map", "account=end_user", "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(totals(run.stdout)).toEqual({ acme: "375", globex: "0" });
+  });
+
+  it("is refused in a JSON Lines export too (CloudEvents' subject)", async () => {
+    const event = (id: string, subject: string) => JSON.stringify({ specversion: "1.0", id, source: "gw", type: "request", subject, time: "2026-11-02T10:00:00Z", data: { model: "gpt-4o", provider: "openai", input_tokens: 1000, output_tokens: 200 } });
+    const f = files(RESELLER, `${event("1", "acme")}\n${event("2", "")}\n`);
+    const jsonl = f.usage.replace(/\.csv$/, ".jsonl");
+    writeFileSync(jsonl, `${event("1", "acme")}\n${event("2", "")}\n`);
+    const run = await burnrate(["statement", "--account", f.account, "--layout", "cloudevents", "--usage", jsonl, "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${jsonl}:2:`);
+    expect(run.stderr).toContain("a row of no account (its account cell empty, or the field absent): it would be billed to account \"reseller\"");
   });
 });

@@ -72,6 +72,26 @@ describe("a pool that bills usage past zero (when_exhausted: overage)", () => {
     expect(december.overage).toEqual({ currency: "USD", amount: "0.1", requests: "0", credits: "10" });
   });
 
+  it("a refund of the overage pool's own charge gives back its billed credits, not a free pool's: disk 200 (100 past zero), a free chat 60 past zero, half the disk freed: nothing billed", async () => {
+    const free = card().replace("  usage: { label: Usage, when_exhausted: overage }\n", "  usage: { label: Usage, when_exhausted: overage }\n  free: { label: Free, when_exhausted: allow }\n").replace("  disk:", "  chat: { description: a chat, aggregation: flow, category: c, pool: free, price: \"60\" }\n  disk:");
+    const usage = "timestamp,meter,quantity,vol\n2026-11-15T10:00:00Z,disk,4,a\n2026-12-02T10:00:00Z,chat,1,\n2026-12-10T10:00:00Z,disk_freed,2,a\n";
+    const r = await statement(files(usage, undefined, free));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const december = JSON.parse(r.stdout).accounts[0].cycles[1];
+    // 200 + 60 - 100 = 160 charged; the 100 included pay the disk's 100 left; the chat's 60 past zero are the free pool's.
+    expect([december.total, december.uncovered, december.overage, december.money.total]).toEqual(["160", "60", { currency: "USD", amount: "0", requests: "0" }, "0"]);
+  });
+
+  it("bills credits past zero at the credit price of the version they were charged under, whatever the version at the cycle's end", async () => {
+    const dir = files(CALLS);
+    // From November 15 a version of no credit price, whose pool lets usage past zero for nothing: the calls of November 2 to 4 were billed under the first.
+    writeFileSync(join(dir, "later.yaml"), card("allow", "").replace('version: "1"', 'version: "2"').replace('effective: "2026-11-01"', 'effective: "2026-11-15"'));
+    const r = await burnrate(["statement", "--account", "account.yaml", "--card", "card.yaml", "--card", "later.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const c = JSON.parse(r.stdout).accounts[0].cycles[0];
+    expect(c.overage).toEqual({ currency: "USD", amount: "0.8", requests: "0", credits: "80" });
+  });
+
   it("names it in the table: the row past zero, the overage fact and the money table's credits", async () => {
     const r = await statement(files(CALLS), "table");
     expect(r.code).toBe(0);

@@ -268,11 +268,9 @@ function closeCycle(run: AccountRun, { card, setup, order, versionAt }: Closing)
   // The version whose plan prices the cycle's fee: a version that raised a plan's price was billed at the first's (red team, stop 36).
   // Of the cycle's last instant, whatever cut it (a calendar boundary, an upgrade's new cycle at a version's switch):
   // a version from the instant a cycle ends prices the next one (red team, stop 36: November at December's price).
-  // Its credit price bills the credits charged past zero in an overage pool, at the period's end.
-  const version = versionAt(run.cycle.end - 1);
-  const creditPrice = (version === undefined ? card : card.versions?.find((v) => v.version === version) ?? card).creditPrice;
-  const terms = { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(card, run) ? run.terms.budgets : NO_BUDGETS, renews, creditPrice };
+  const terms = { quota: run.terms.plan.quota?.requests, budgets: budgetsApply(card, run) ? run.terms.budgets : NO_BUDGETS, renews };
   const statement = run.cycle.close(run.wallet, order, terms);
+  const version = versionAt(statement.end - 1);
   if (version !== undefined) statement.version = version;
   // The plan served until the end, or not at all in a cycle opened after it: what the cycle owes follows (planBilled).
   const end = run.cycle.endedAt ?? run.subscriptionEnd;

@@ -222,7 +222,7 @@ export abstract class Charging extends Limits {
     // Uncovered (grace) charges are given back first, then grants in burn order.
     const fromUncovered = min(amount, run.cycle.uncovered);
     const { allocation, left } = run.wallet.refund(sub(amount, fromUncovered));
-    run.cycle.recordRefund(allocation, fromUncovered);
+    run.cycle.recordRefund(allocation, fromUncovered, this.billedAt(pool) !== undefined);
     // A grant that paid for the charge and has since expired cannot take credits back.
     const given = this.scale.decimal(sub(amount, left));
     // Labelled with the version that priced the charge at the cycle's start, whose price it gives back (red team, stop 37).
@@ -333,11 +333,16 @@ export abstract class Charging extends Limits {
     return policy === "allow" || policy === "overage" || short <= graceLeft || crosses ? min(short, graceLeft) : undefined;
   }
 
+  /** The credit price a pool bills its credits past zero at (when_exhausted: overage, the version in force's), undefined where it bills none. */
+  private billedAt(pool: string): Decimal | undefined {
+    return this.card.pools.get(pool)!.whenExhausted === "overage" ? this.card.creditPrice : undefined;
+  }
+
   /** Pay an accepted charge: from the grants, in burn order, all but what goes `short` past the balance, `grace` of that from the pool's buffer. */
   protected pay(run: AccountRun, { amount, short, grace, pool }: { amount: Credits; short: Credits; grace: Credits; pool: string }): void {
     this.beforePay(run);
     run.wallet.debit(sub(amount, short), run.cycle);
-    run.cycle.recordDebit(short, grace, pool, short !== NO_CREDITS && this.card.pools.get(pool)!.whenExhausted === "overage");
+    run.cycle.recordDebit(short, grace, pool, short !== NO_CREDITS ? this.billedAt(pool) : undefined);
   }
 
   /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */

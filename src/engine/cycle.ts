@@ -11,7 +11,7 @@ import { CycleLines } from "./cycle-lines.js";
 import { rankOf, sortLines } from "./line-order.js";
 import { alertCredits } from "./budget-levels.js";
 import { heldIn, withItem, type ItemsApart } from "./items-apart.js";
-import { overageOf } from "./cycle-overage.js";
+import { overageOf, PastZeroBilled } from "./cycle-overage.js";
 
 /** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
 export interface CycleSpan {
@@ -71,7 +71,7 @@ class CycleRecords {
   overageRequests = ZERO;
   overageAmount = ZERO;
   /** Of `uncovered`, the credits charged past zero in pools that bill them in money (when_exhausted: overage). */
-  pastZeroBilled = NO_CREDITS;
+  pastZero: PastZeroBilled | undefined;
   budgetSpent: Map<string, Credits> | undefined;
   alerts: Alert[] | undefined;
   lowBalanceAlerted = false;
@@ -248,9 +248,10 @@ export class OpenCycle extends CycleLines {
     records.consumed = (records.consumed ?? []).concat({ kind, credits });
   }
 
-  recordDebit(uncovered: Credits, grace: Credits, pool: string, billed = false): void {
+  /** A debit `uncovered` credits past zero, `grace` of them from the pool's buffer; billed at `price` where the pool bills them. */
+  recordDebit(uncovered: Credits, grace: Credits, pool: string, price?: Decimal): void {
     if (uncovered !== NO_CREDITS) this.uncovered = add(this.uncovered, uncovered);
-    if (billed) this.recorded().pastZeroBilled = add(this.read.pastZeroBilled, uncovered);
+    if (price !== undefined) (this.recorded().pastZero ??= new PastZeroBilled()).add(uncovered, price);
     if (grace > NO_CREDITS) {
       const used = (this.recorded().graceUsed ??= new Map());
       used.set(pool, add(used.get(pool) ?? NO_CREDITS, grace));
@@ -262,14 +263,16 @@ export class OpenCycle extends CycleLines {
    * grace buffers that held it, whichever pool drew them (a storage refund can
    * free grace that end-user activity used), in the card's pool order.
    */
-  recordRefund(allocation: Allocation, fromUncovered: Credits): void {
+  recordRefund(allocation: Allocation, fromUncovered: Credits, billedPool = false): void {
     for (const [kind, amount] of allocation) {
       this.setConsumed(kind, sub(this.consumedOf(kind) ?? NO_CREDITS, amount));
       if (this.terms.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
     }
     this.uncovered = sub(this.uncovered, fromUncovered);
-    // What is billed of it is never more than is left uncovered: a refund gives back the buffer's credits first.
-    if (this.read.pastZeroBilled > this.uncovered) this.recorded().pastZeroBilled = this.uncovered;
+    // A refund of a pool that bills past zero gives back its billed credits first (red56 F2: a disk freed left a free
+    // pool's usage billed); what is billed is never more than is left uncovered.
+    const billed = this.read.pastZero;
+    if (billed !== undefined) billed.giveBack(billedPool ? fromUncovered : sub(billed.credits, min(billed.credits, this.uncovered)));
     let left = fromUncovered;
     const graceUsed = this.read.graceUsed;
     for (const [pool, used] of graceUsed ?? []) {
@@ -417,7 +420,7 @@ export class OpenCycle extends CycleLines {
    * The cycle's statement; `order` lists meters and grant kinds in the card's order so output is stable.
    * Made anew at each call, the same each time while nothing is added.
    */
-  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant; creditPrice?: Decimal }): CycleStatement {
+  close(wallet: Wallet, order: { meters: readonly string[]; kinds: readonly string[] }, terms: { quota: Decimal | undefined; budgets: ReadonlyMap<string, Decimal>; renews: Instant }): CycleStatement {
     const { scale, opening: openingBalances, plan, allowance } = this.terms;
     const records = this.read;
     const decimal = (credits: Credits | undefined) => (credits === undefined ? ZERO : scale.decimal(credits));
@@ -449,7 +452,7 @@ export class OpenCycle extends CycleLines {
       rejected: [...foldRefusals(records)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: levelsCrossed(this.thresholds),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
-      overage: overageOf({ requests: records.overageRequests, amount: records.overageAmount, billed: records.pastZeroBilled }, scale, terms.creditPrice),
+      overage: overageOf({ requests: records.overageRequests, amount: records.overageAmount, billed: records.pastZero }, scale),
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: records.quotaUsed },
       budgets: [...new Set([...terms.budgets.keys(), ...(records.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: scale.decimal(this.spentFrom(key)) })),
       alerts: [...(records.alerts ?? [])],

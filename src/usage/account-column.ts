@@ -1,29 +1,28 @@
-import { UserError, shown } from "../errors.js";
+import { UserError, shown, type Location } from "../errors.js";
 import type { ColumnMapping } from "./mapping.js";
 import { likelyCanonical } from "./near-miss.js";
 
 /**
- * The accounts an account file has beside its own: named under `accounts:` or in a grant, or any the usage names
- * (`unnamed_accounts: top_level`). A log without an account column bills every row to the file's own account, and
- * none to them.
+ * The accounts an account file has beside its own: named under `accounts:` or in a grant. A log without an account
+ * column bills every row to the file's own account, and none to them. A file that only says `unnamed_accounts:
+ * top_level` has none: a log of its own account alone is read as before (red56 F6).
  */
 export interface OtherAccounts {
   readonly own: string;
   /** The first few, in the file's order. */
   readonly named: readonly string[];
   readonly count: number;
-  readonly unnamedOnTopLevel: boolean;
 }
 
 /** Named before the rest are counted. */
 const NAMED = 3;
 
 /** An account file's other accounts, if it has any. */
-export function otherAccountsOf(file: { name: string; accounts: { keys(): Iterable<string> }; purchases: readonly { account: string }[]; unnamedOnTopLevel?: true }): OtherAccounts | undefined {
+export function otherAccountsOf(file: { name: string; accounts: { keys(): Iterable<string> }; purchases: readonly { account: string }[] }): OtherAccounts | undefined {
   const others = new Set([...file.accounts.keys(), ...file.purchases.map((p) => p.account)]);
   others.delete(file.name);
-  if (others.size === 0 && file.unnamedOnTopLevel !== true) return undefined;
-  return { own: file.name, named: [...others].slice(0, NAMED), count: others.size, unnamedOnTopLevel: file.unnamedOnTopLevel === true };
+  if (others.size === 0) return undefined;
+  return { own: file.name, named: [...others].slice(0, NAMED), count: others.size };
 }
 
 /**
@@ -35,10 +34,7 @@ export function otherAccountsOf(file: { name: string; accounts: { keys(): Iterab
  */
 export function noAccountColumn(header: readonly string[], file: string, mapping: ColumnMapping, others: OtherAccounts): UserError {
   const more = others.count > others.named.length ? ` and ${(others.count - others.named.length).toLocaleString("en-US")} more` : "";
-  const whom =
-    others.count === 0
-      ? "while the account file bills the usage's other accounts on its top-level terms (unnamed_accounts: top_level)"
-      : `and none to the ${others.count === 1 ? "other account" : `${others.count.toLocaleString("en-US")} other accounts`} the account file names (${others.named.map((n) => shown(n)).join(", ")}${more})`;
+  const whom = `and none to the ${others.count === 1 ? "other account" : `${others.count.toLocaleString("en-US")} other accounts`} the account file names (${others.named.map((n) => shown(n)).join(", ")}${more})`;
   const sources = [...(mapping.accountSources ?? [])].filter(([column]) => header.includes(column));
   const likely = header.filter((column) => likelyCanonical(column) === "account" && !sources.some(([s]) => s === column));
   const offered = sources[0]?.[0] ?? likely[0];
@@ -50,5 +46,21 @@ export function noAccountColumn(header: readonly string[], file: string, mapping
     { file, line: 1, column: 1 },
     `the column naming each row's account: columns: { account: ${fix} } in the usage mapping (--map account=${fix})${about}${among}; or, for one account's usage, an account file of that account alone`,
     header.map((h) => shown(h)).join(", "),
+  );
+}
+
+/**
+ * A row whose account cell is empty where the account file has other accounts: refused at the cell. Read, it was billed
+ * to the file's own account (one it may never have named: `default`), its plan's fee with it, and nothing said so
+ * (newcomer56 H2: 37 calls of no customer made a customer `default` on Solo, 12 USD). The ways on: the rows left out,
+ * or the file's own account named where they are its.
+ */
+export function emptyAccountCell(at: Location, column: string, others: OtherAccounts): UserError {
+  const name = /^[A-Za-z0-9_.-]+$/.test(column) ? column : JSON.stringify(column);
+  return new UserError(
+    `a row of no account (its account cell empty, or the field absent): it would be billed to account ${shown(others.own)}, the account file's own, while the file names other accounts`,
+    at,
+    `the row's account in column ${shown(column)}; rows of no account are left out with skip_rows: { ${name}: [""] } in the usage mapping, and are the file's own account's where that is written in the cell`,
+    "nothing",
   );
 }

@@ -20,7 +20,7 @@ import { sinceEpoch } from "./epoch-stamps.js";
 import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
 import { cardValue, valueKey } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
-import type { OtherAccounts } from "./account-column.js";
+import { emptyAccountCell, type OtherAccounts } from "./account-column.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
 
 export interface UsageOptions {
@@ -391,10 +391,10 @@ function tooLong(cell: string): boolean {
 }
 
 /** A header's layout, with the dimensions read from another column where a row's own cell is empty (rowFallbacks). */
-type RowLayout = Layout & { fallbacks?: readonly Fallback[] };
+type RowLayout = Layout & { fallbacks?: readonly Fallback[]; otherAccounts?: OtherAccounts };
 
 function layoutOf(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): RowLayout {
-  const layout = readHeader(header, file, mapping, read);
+  const layout: RowLayout = { ...readHeader(header, file, mapping, read), ...(read.otherAccounts === undefined ? {} : { otherAccounts: read.otherAccounts }) };
   const fallbacks = rowFallbacks(layout, mapping);
   return fallbacks === undefined ? layout : { ...layout, fallbacks };
 }
@@ -476,7 +476,9 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
     }
   }
   // dimension_values: { account: ... } merges an export's spellings of one customer (newcomer53: Globex and globex).
-  const account = index.account >= 0 && record[index.account] !== "" ? cardValue(mapping, "account", record[index.account]!) : defaultAccount;
+  const cell = index.account >= 0 ? record[index.account]! : undefined;
+  if (cell === "" && layout.otherAccounts !== undefined) throw emptyAccountCell(at(index.account), layout.header[index.account]!, layout.otherAccounts);
+  const account = cell !== undefined && cell !== "" ? cardValue(mapping, "account", cell) : defaultAccount;
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
   return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1, columns: layout.columns } };
 }
