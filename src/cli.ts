@@ -137,6 +137,7 @@ function program(io: Io): Command {
     .option("--fail-under-amount <credits>", "exit 1 when any meter's amount or paid credits drawn, in any cycle and account, falls by more than CREDITS, or a money item by more than their worth", gateLimit("--fail-under-amount"))
     .option("--fail-over-line <percent>", "exit 1 when any priced line (meter, component and the dimension values it is priced by) costs more than PERCENT more over the whole usage (a rise from 0 counts)", gateLimit("--fail-over-line"))
     .option("--fail-on-unmeasured", "exit 1 when a price rises that the usage never exercises (a line it never priced, a plan none of its cycles is on, an overage or credits it never pays), which no other gate can measure (fail closed)")
+    .option("--cycle <date>", "compare only the cycle holding DATE, the cycles of a MONTH (2026-11, Nov 2026), or the cycles FROM..THROUGH; both replays still start at the anchor")
     .addOption(formatOption(FORMATS))
     .addOption(outputOption())
     .addOption(bomOption())

@@ -101,6 +101,17 @@ describe("a pool that bills usage past zero (when_exhausted: overage)", () => {
     expect(r.stdout).toMatch(/Overage +80 +0\.80\n/);
   });
 
+  it("says which pool went past zero where a card has an allow pool before the overage pool: billed as overage", async () => {
+    const both = card().replace("pools:\n  usage:", "pools:\n  free: { label: Free, when_exhausted: allow }\n  usage:");
+    const r = await statement(files(CALLS, undefined, both), "table");
+    expect(r.stdout).toContain("a charge left no credits; usage went on past zero, billed as overage");
+  });
+
+  it("gives the money table's overage row no credits where requests past a quota are in its money too", async () => {
+    const r = await statement(files(CALLS, "account: acme\nplan: team\noverage: true\n"), "table");
+    expect(r.stdout).toMatch(/\n  Overage +0\.802\n/);
+  });
+
   it("writes the credits as the CSV's overage row's quantity", async () => {
     const r = await statement(files(CALLS), "csv");
     expect(r.code).toBe(0);

@@ -30,6 +30,9 @@ import { report } from "../render/shared/reporters.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { replayRunInputs } from "./run-inputs.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
+import { spilloverNote } from "./spillover-note.js";
+import { askedPeriod, checkWithin } from "./statement-period.js";
+import { periodStatement } from "../render/statement/period.js";
 import { worthAt, worthAtAll } from "../render/diff/report.js";
 
 export interface DiffOptions extends ReplayInputOptions {
@@ -47,6 +50,8 @@ export interface DiffOptions extends ReplayInputOptions {
   output?: string;
   bom?: boolean;
   color?: boolean;
+  /** Compare only the cycle holding this date, or the cycles FROM..THROUGH (statement-period.ts), as statement shows them. */
+  cycle?: string;
 }
 
 /** The account's terms under one card: a plan the other card lacks is an error that says which card. */
@@ -110,6 +115,15 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const beforeNote = beforeAnchorNote(after, cardSettings);
   if (beforeNote !== undefined) io.stderr.write(beforeNote);
   for (const warning of fallbackWarnings(card, after)) io.stderr.write(visibleLines(warning));
+  // A month's few rows past its end run a cycle further, billing every account its fee under both cards (newcomer56 M4):
+  // said as statement says it, and --cycle compares the month alone, each replay's cycles of the period.
+  const spillover = spilloverNote(after, cardSettings, { cycle: options.cycle });
+  if (spillover !== undefined) io.stderr.write(spillover);
+  const period = options.cycle === undefined ? undefined : askedPeriod(options.cycle, cardSettings);
+  if (period !== undefined) {
+    checkWithin(period, after, cardSettings, options.cycle!);
+    [before, after] = [periodStatement(before, period), periodStatement(after, period)];
+  }
   const changes = versionChanges(base, card, cardSettings.zone);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
 

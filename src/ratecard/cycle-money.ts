@@ -26,7 +26,7 @@ export interface CycleMoney {
    */
   unpriced: Decimal;
   overage: Decimal;
-  /** Of the overage, the credits charged past zero in pools that bill them (when_exhausted: overage); undefined for none. */
+  /** The credits charged past zero in pools that bill them (when_exhausted: overage), where they are the whole overage; undefined otherwise. */
   overageCredits?: Decimal;
   /**
    * The priced parts (plan + bought + overage), rounded once. Where `unpriced` is not zero it leaves a purchase
@@ -86,7 +86,8 @@ export function cycleMoney(cards: RateCard, planKey: string, cycle: CycleStateme
     if (planTotal === undefined) known.planTotals.set(plan, (planTotal = total()));
     return { currency: card.currency, plan, creditsBought, bought, unpriced, overage, total: planTotal };
   }
-  const overageCredits = cycle.overage.credits;
+  // The credits beside the overage's money only where they are all of it: not beside requests past a quota (red56 F7).
+  const overageCredits = cycle.overage.requests.isZero() ? cycle.overage.credits : undefined;
   return { currency: card.currency, plan, creditsBought, bought, unpriced, overage, ...(overageCredits === undefined ? {} : { overageCredits }), total: total() };
 }
 

@@ -278,9 +278,11 @@ function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
       : ["Refused from", `${at}: no credits this cycle, the subscription had ended${ended}`];
   }
   if (refusal !== undefined) return ["Credits ran out", `${at}, an event refused: the credits left could not pay it`];
-  const allowed = c.uncovered.gt(0) ? [...ctx.card.pools.values()].find((p) => p.whenExhausted === "allow" || p.whenExhausted === "overage") : undefined;
-  if (allowed === undefined) return ["Credits ran out", `${at}, a charge left no credits`];
-  const lets = allowed.whenExhausted === "allow" ? "as an allow pool lets it" : "billed as overage";
+  // The cycle's billed credits say an overage pool went past zero; else an allow pool did (red56 F5: the first such pool in the card was named).
+  const billed = c.overage.credits?.gt(0) === true;
+  const allowed = billed || (c.uncovered.gt(0) && [...ctx.card.pools.values()].some((p) => p.whenExhausted === "allow"));
+  if (!allowed) return ["Credits ran out", `${at}, a charge left no credits`];
+  const lets = billed ? "billed as overage" : "as an allow pool lets it";
   return hadCredits
     ? ["Credits ran out", `${at}, a charge left no credits; usage went on past zero, ${lets}`]
     : ["Past zero from", `${at}: no credits this cycle, usage charged past zero ${lets}`];
