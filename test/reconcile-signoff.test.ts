@@ -232,7 +232,8 @@ describe("reconcile sign-off: money-billed lines reconcile in money", () => {
 
   it("an overage line agrees in USD, apart from the credit totals", async () => {
     expect(over).toBe(200);
-    const probe = floopyBill(`2026-11-01,bolt,Overage,${over},${over * 0.002}`);
+    // A bill of overage alone compares no usage line (fees56): the probe bills the requests at 0 to read their credits.
+    const probe = floopyBill("2026-11-01,bolt,Request,,0", `2026-11-01,bolt,Overage,${over},${over * 0.002}`);
     const file = floopyBill(`2026-11-01,bolt,Request,,${await credits(probe)}`, `2026-11-01,bolt,Overage,${over},0.4`);
     const r = await run(file);
     expect([r.code, r.stderr]).toEqual([0, ""]);
@@ -245,7 +246,7 @@ describe("reconcile sign-off: money-billed lines reconcile in money", () => {
 
   it("a money difference is classed and totalled in money", async () => {
     // 250 requests billed past the quota where the usage has 200: 50 x 0.002 = 0.1 USD too much.
-    const file = floopyBill(`2026-11-01,bolt,Request,,${await credits(floopyBill("2026-11-01,bolt,Overage,200,0.4"))}`, "2026-11-01,bolt,Overage,250,0.5");
+    const file = floopyBill(`2026-11-01,bolt,Request,,${await credits(floopyBill("2026-11-01,bolt,Request,,0", "2026-11-01,bolt,Overage,200,0.4"))}`, "2026-11-01,bolt,Overage,250,0.5");
     const r = await run(file);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);

@@ -52,3 +52,12 @@ export function periodCopyNotes(r: Reconciliation): string[] {
     return [`burnrate: note: ${formatLocation(l.line.bill.origin)}, a line the usage does not have in the cycle from ${formatInstant(l.cycleStart)}, repeats ${formatLocation(same.line.bill!.origin)} of the cycle from ${formatInstant(same.cycleStart)} exactly: a row dated in the wrong period?\n`];
   });
 }
+
+/**
+ * The note for a bill of plan fees and overage alone, whose usage lines are not compared (Aligner.usageBilled): said,
+ * so that a bill meant to list usage, all of it mapped to money by mistake, is not read as agreeing on it.
+ */
+export function feesOnlyNotes(r: Reconciliation): string[] {
+  if (r.lines.length === 0 || !r.lines.every((l) => l.line.money)) return [];
+  return ["burnrate: note: the bill lists plan fees and overage alone: the usage in credits is not compared line by line (an invoice of fees and overage bills the usage past the allowance as its overage line, which is compared)\n"];
+}

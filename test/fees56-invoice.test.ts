@@ -1,0 +1,54 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate } from "./helpers/cli.js";
+
+// newcomer56 M5: a SaaS invoice lists each customer's plan fee and pay-as-you-go overage, never the usage the plan's
+// allowance covers. Its every usage line was missing on the bill, 13,946 credits "undercharged" beside one real error.
+// Solo: 12 USD a month, 1,500 credits; a call 100 credits; credits past zero 0.01 USD (when_exhausted: overage).
+// acme: 16 calls, 1,600 credits, 100 past zero: 12 + 1.00. globex: 3 calls, 300 credits, all within the allowance: 12.
+const CARD = `provider: payg
+version: "1"
+unit: credits
+currency: USD
+credit_price: "0.01"
+categories: { c: { label: Calls } }
+pools: { p: { label: P, when_exhausted: overage } }
+grant_kinds: { included: { priority: 1, expires: cycle_end } }
+plans:
+  solo: { label: Solo, included: 1500, price: 12 }
+meters:
+  call: { description: a call, aggregation: flow, category: c, pool: p, price: "100" }
+`;
+
+async function reconcile(lines: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "fees56-"));
+  writeFileSync(join(dir, "card.yaml"), CARD);
+  writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: house\nplan: solo\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme: { plan: solo }\n  globex: { plan: solo }\n");
+  const calls = (account: string, n: number) => Array.from({ length: n }, (_, i) => `2026-11-${String(i + 2).padStart(2, "0")}T10:00:00Z,call,1,${account}`);
+  writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,account", ...calls("acme", 16), ...calls("globex", 3), ""].join("\n"));
+  writeFileSync(join(dir, "invoice.csv"), ["period_start,customer,activity,quantity,amount,currency", ...lines, ""].join("\n"));
+  writeFileSync(join(dir, "invoice.csv.mapping.yaml"), "columns: { account: customer }\nactivities:\n  Solo plan: plan\n  Pay-as-you-go: overage\n");
+  return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "invoice.csv", "--format", "json"], { cwd: dir });
+}
+
+const FEES = ["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Pay-as-you-go,100,1.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"];
+
+describe("reconcile: an invoice of plan fees and overage alone", () => {
+  it("compares the fees and the overage, not the usage its allowance covers, and says so: no difference", async () => {
+    const r = await reconcile(FEES);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.differences).toEqual([]);
+    expect(json.invoice).toMatchObject({ bill_total: "25", computed_total: "25", delta: "0" });
+    expect(r.stderr).toContain("burnrate: note: the bill lists plan fees and overage alone: the usage in credits is not compared line by line");
+  });
+
+  it("finds a pay-as-you-go line billed at 0.012 a credit: 1.20 for 100 credits owed 1.00", async () => {
+    const r = await reconcile(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Pay-as-you-go,100,1.20,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"]);
+    expect(r.code).toBe(1);
+    const differences = JSON.parse(r.stdout).differences.map((d: { account: string; meter: string; class: string }) => [d.account, d.meter, d.class]).sort();
+    expect(differences).toEqual([["acme", "overage", "rate_drift"]]);
+  });
+});
