@@ -23,16 +23,17 @@ meters:
   call: { description: a call, aggregation: flow, category: c, pool: p, price: "100" }
 `;
 
-async function reconcile(payg: string) {
+async function reconcile(payg: string, quantity = "100", price = "100") {
   const dir = mkdtempSync(join(tmpdir(), "invoice56-"));
-  writeFileSync(join(dir, "card.yaml"), CARD);
+  writeFileSync(join(dir, "card.yaml"), CARD.replace('price: "100"', `price: "${price}"`));
   writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: acme\nplan: solo\nanchor: 2026-11-01\ntimezone: UTC\n");
   const rows = Array.from({ length: 16 }, (_, i) => `2026-11-${String(i + 2).padStart(2, "0")}T10:00:00Z,call,1`);
   writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity", ...rows, ""].join("\n"));
-  writeFileSync(join(dir, "invoice.csv"), ["period_start,activity,quantity,amount,currency", "2026-11-01,Solo plan,1,12.00,USD", `2026-11-01,Pay-as-you-go,100,${payg},USD`, ""].join("\n"));
+  writeFileSync(join(dir, "invoice.csv"), ["period_start,activity,quantity,amount,currency", "2026-11-01,Solo plan,1,12.00,USD", `2026-11-01,Pay-as-you-go,${quantity},${payg},USD`, ""].join("\n"));
   writeFileSync(join(dir, "invoice.csv.mapping.yaml"), "activities:\n  Solo plan: plan\n  Pay-as-you-go: overage\n");
   const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "invoice.csv", "--format", "json"], { cwd: dir });
-  return { r, invoice: JSON.parse(r.stdout).invoice };
+  const json = JSON.parse(r.stdout);
+  return { r, invoice: json.invoice, overage: json.lines.find((l: { meter: string }) => l.meter === "overage") };
 }
 
 describe("reconcile: an invoice of the plan's fee and pay-as-you-go", () => {
@@ -44,5 +45,19 @@ describe("reconcile: an invoice of the plan's fee and pay-as-you-go", () => {
   it("finds a pay-as-you-go line billed at 0.012 a credit: 1.20 where 1.00 is owed, +0.20", async () => {
     const { invoice } = await reconcile("1.20");
     expect(invoice).toMatchObject({ bill_total: "13.2", computed_total: "13", delta: "0.2" });
+  });
+
+  // newcomer56 M6, M7: a call at 100.003 credits: 16 calls, 1,600.048 credits, 100.048 past zero, 1.00048 USD. The
+  // invoice prints the credits to two places, 100.05.
+  it("reads a quantity the bill prints to fewer places as the usage's: 100.05 for 100.048, its 1.00 a rounding of 1.00048", async () => {
+    const { r, overage } = await reconcile("1.00", "100.05", "100.003");
+    expect(r.code).toBe(0);
+    expect(overage).toMatchObject({ class: "rounding" });
+  });
+
+  it("blames the rate, not the count, where such a line is billed at 0.012 a credit: 1.20 for 100.05", async () => {
+    const { r, overage } = await reconcile("1.20", "100.05", "100.003");
+    expect(r.code).toBe(1);
+    expect(overage).toMatchObject({ class: "rate_drift" });
   });
 });

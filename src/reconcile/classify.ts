@@ -124,7 +124,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   }
   const delta = bill.amount.minus(computed.amount);
   const quantityKnown = bill.quantity !== undefined;
-  const sameQuantity = !quantityKnown || bill.quantity!.eq(computed.quantity);
+  const sameQuantity = !quantityKnown || bill.quantity!.eq(computed.quantity) || shownRounded(bill.quantity!, computed.quantity);
   // Amounts decide: a quantity shown otherwise behind the same amount is a note (agreementNote), not a difference.
   if (delta.isZero()) return undefined;
 
@@ -362,3 +362,13 @@ function writtenStep(bill: { amount: Decimal; parts: readonly BillPart[] }): Dec
 const NEAREST = "nearest";
 
 const ROUNDING_MODES: readonly RoundingMode[] = ["half-even", "half-up", "down"];
+
+/**
+ * Whether a bill's quantity is the usage's written to fewer places, to the nearest: an invoice prints 704.15 credits for
+ * the usage's 704.14632. Read as another count, a line of the right cent was a quantity_mismatch, and a wrong rate on
+ * such a line was blamed on the count (newcomer56 M6, M7).
+ */
+function shownRounded(billed: Decimal, computed: Decimal): boolean {
+  const places = billed.decimalPlaces();
+  return places < computed.decimalPlaces() && computed.toDecimalPlaces(places, Decimal.ROUND_HALF_UP).eq(billed);
+}
