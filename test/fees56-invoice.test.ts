@@ -42,7 +42,7 @@ describe("reconcile: an invoice of plan fees and overage alone", () => {
     const json = JSON.parse(r.stdout);
     expect(json.differences).toEqual([]);
     expect(json.invoice).toMatchObject({ bill_total: "25", computed_total: "25", delta: "0" });
-    expect(r.stderr).toContain("burnrate: note: the bill lists plan fees and overage alone: the usage in credits is not compared line by line");
+    expect(r.stderr).toContain("burnrate: note: the bill lists no usage, only money (plan fees, overage, credits bought): the usage in credits is not compared line by line");
   });
 
   it("finds a pay-as-you-go line billed at 0.012 a credit: 1.20 for 100 credits owed 1.00", async () => {
@@ -50,5 +50,38 @@ describe("reconcile: an invoice of plan fees and overage alone", () => {
     expect(r.code).toBe(1);
     const differences = JSON.parse(r.stdout).differences.map((d: { account: string; meter: string; class: string }) => [d.account, d.meter, d.class]).sort();
     expect(differences).toEqual([["acme", "overage", "rate_drift"]]);
+  });
+});
+
+// newcomer55 M6, newcomer56 M5: an invoice's credit packs could not be checked (an unknown activity, or ignored), and
+// a pack the account file records but the invoice leaves out was not flagged. A pack's credits at 0.01 USD each:
+// acme's 1,000 on November 1 are 10.00, globex's 500 on November 10 are 5.00. acme's 1,600 credits draw 100 of its
+// pack after the 1,500 included: nothing past zero.
+async function withPacks(lines: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "fees56-"));
+  writeFileSync(join(dir, "card.yaml"), CARD.replace("grant_kinds: { included: { priority: 1, expires: cycle_end } }", "grant_kinds: { included: { priority: 1, expires: cycle_end }, pack: { priority: 2, expires: never } }"));
+  writeFileSync(join(dir, "account.yaml"), 'card: card.yaml\naccount: house\nplan: solo\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme: { plan: solo }\n  globex: { plan: solo }\ngrants:\n  - { kind: pack, amount: 1000, at: "2026-11-01T08:00:00Z", account: acme }\n  - { kind: pack, amount: 500, at: "2026-11-10T08:00:00Z", account: globex }\n');
+  const calls = (account: string, n: number) => Array.from({ length: n }, (_, i) => `2026-11-${String(i + 2).padStart(2, "0")}T10:00:00Z,call,1,${account}`);
+  writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,account", ...calls("acme", 16), ...calls("globex", 3), ""].join("\n"));
+  writeFileSync(join(dir, "invoice.csv"), ["period_start,customer,activity,quantity,amount,currency", ...lines, ""].join("\n"));
+  writeFileSync(join(dir, "invoice.csv.mapping.yaml"), "columns: { account: customer }\nactivities:\n  Solo plan: plan\n  Credit pack: credits_bought\n");
+  return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "invoice.csv", "--format", "json"], { cwd: dir });
+}
+
+describe("reconcile: credits bought on an invoice (credits_bought)", () => {
+  it("compares each cycle's packs with the account file's, at the credit price: 10.00 and 5.00 agree; the invoice 39 = 39", async () => {
+    const r = await withPacks(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Credit pack,1000,10.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD", "2026-11-01,globex,Credit pack,500,5.00,USD"]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.differences).toEqual([]);
+    expect(json.invoice).toMatchObject({ bill_total: "39", computed_total: "39", delta: "0" });
+    expect(json.lines.filter((l: { meter: string }) => l.meter === "credits_bought").map((l: { account: string; computed_quantity: string; computed_amount: string }) => [l.account, l.computed_quantity, l.computed_amount])).toEqual([["acme", "1000", "10"], ["globex", "500", "5"]]);
+  });
+
+  it("flags a pack billed at 0.012 a credit, and a pack the invoice leaves out", async () => {
+    const r = await withPacks(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Credit pack,1000,12.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"]);
+    expect(r.code).toBe(1);
+    const differences = JSON.parse(r.stdout).differences.map((d: { account: string; meter: string; class: string }) => [d.account, d.meter, d.class]).sort();
+    expect(differences).toEqual([["acme", "credits_bought", "rate_drift"], ["globex", "credits_bought", "missing_on_bill"]]);
   });
 });

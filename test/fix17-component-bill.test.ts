@@ -43,7 +43,7 @@ describe("reconcile: a bill itemised by token component", () => {
   it("refuses a component the meter does not price, saying the form", async () => {
     const run = await reconcile("period_start,Service,model,provider,quantity,amount\n2026-11-01,Input tokens,gpt-4o,openai,2000,0.5\n", "columns: { activity: Service }\nactivities:\n  Input tokens: request:input_tokenz\n");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/bill\.csv\.mapping\.yaml:3:17: unknown meter "request:input_tokenz" \(expected a meter of floopy 2026-11 \(or METER:COMPONENT, a component billed on a line of its own, such as request:input_tokens\), payments, overage, plan or ignore/);
+    expect(run.stderr).toMatch(/bill\.csv\.mapping\.yaml:3:17: unknown meter "request:input_tokenz" \(expected a meter of floopy 2026-11 \(or METER:COMPONENT, a component billed on a line of its own, such as request:input_tokens\), payments, overage, plan, credits_bought or ignore/);
   });
 
   it("billed as the meter alone, a gap at the same request count names the card's figure an average over the components", async () => {

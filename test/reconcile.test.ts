@@ -256,7 +256,7 @@ describe("reconcile: bills that cannot be read exit 2 with row and column", () =
     writeFileSync(file, "period_start,activity,amount\n2026-11-01,Map loads,2\n");
     writeFileSync(`${file}.mapping.yaml`, "activities:\n  Map loads: map_call\n");
     const r = await run(["reconcile", "--account", `${DIR}/account.yaml`, "--usage", `${DIR}/usage.csv`, "--bill", file]);
-    expect([r.code, r.stderr]).toEqual([2, `burnrate: error: ${file}.mapping.yaml:2:14: unknown meter "map_call" (expected a meter of fliplet 2026-11, payments, overage, plan or ignore, found "map_call")\n`]);
+    expect([r.code, r.stderr]).toEqual([2, `burnrate: error: ${file}.mapping.yaml:2:14: unknown meter "map_call" (expected a meter of fliplet 2026-11, payments, overage, plan, credits_bought or ignore, found "map_call")\n`]);
   });
 });
 

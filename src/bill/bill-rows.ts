@@ -1,7 +1,7 @@
 import { formatLocation, UserError, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import { billLabels, cardNamed, componentExample, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillLabels, type BillMapping } from "./mapping.js";
+import { billLabels, cardNamed, componentExample, CREDITS_BOUGHT, OVERAGE, PLAN_FEE, nearestActivity, resolveActivity, sameCurrency, type ActivityTarget, type BillLabels, type BillMapping } from "./mapping.js";
 import type { Bill, BillCharge, BillPayment, BillPeriod, IgnoredRow } from "./types.js";
 import type { Adjustment } from "./focus.js";
 
@@ -81,6 +81,9 @@ export class BillRows {
       case "plan":
         if (ledger) throw new UserError("a plan fee is not read from a ledger", cell.at, "a plan fee on a canonical or FOCUS bill: a ledger moves credits, and a plan's fee is money", shown(word));
         break;
+      case "bought":
+        if (ledger) throw new UserError("credits bought are a ledger's payments", cell.at, "payments: a ledger's rows of credits coming in are compared with the account file's grants as payments", shown(word));
+        break;
       case "meters":
       case "overage":
         break;
@@ -94,7 +97,7 @@ export class BillRows {
       period: row.period,
       periodCell: row.periodCell,
       activity: word,
-      meters: target.kind === "overage" ? [OVERAGE] : target.kind === "plan" ? [PLAN_FEE] : target.meters,
+      meters: target.kind === "overage" ? [OVERAGE] : target.kind === "plan" ? [PLAN_FEE] : target.kind === "bought" ? [CREDITS_BOUGHT] : target.meters,
       money: target.kind !== "meters",
       account,
       dimensions: row.dimensions,
@@ -189,14 +192,14 @@ export class BillRows {
    * through its credit price (50 cents is 0.50 USD at 0.01 USD a cent); anything else is refused at the cell. The
    * column was read on usage lines alone, and 50 EUR taken for 50 USD (red team, stop 35).
    */
-  private inMoney(amount: Decimal, currency: Cell | undefined, kind: "overage" | "plan", price: Decimal | undefined): Decimal {
+  private inMoney(amount: Decimal, currency: Cell | undefined, kind: "overage" | "plan" | "bought", price: Decimal | undefined): Decimal {
     const text = currency?.text.trim() ?? "";
     if (text === "" || text.toUpperCase() === this.card.currency.toUpperCase()) return amount;
     if (text.toLowerCase() === this.card.unit.toLowerCase() && price !== undefined) return amount.mul(price);
     const column = this.mapping.layout === "focus" ? "BillingCurrency" : "currency";
     const unit = price === undefined ? "" : `, or ${this.card.unit} at the card's credit price of ${price.toFixed()}`;
-    const what = kind === "plan" ? "a plan fee" : "overage";
-    throw new UserError(`${column} ${shown(text)} of ${kind === "plan" ? "a plan fee" : "an overage"} line is not the card's currency`, currency!.at, `${this.card.currency} (the card's currency, which ${what} is billed in)${unit}`, shown(text));
+    const what = kind === "plan" ? "a plan fee" : kind === "bought" ? "credits bought" : "overage";
+    throw new UserError(`${column} ${shown(text)} of ${kind === "plan" ? "a plan fee" : kind === "bought" ? "a credits bought" : "an overage"} line is not the card's currency`, currency!.at, `${this.card.currency} (the card's currency, which ${what} is billed in)${unit}`, shown(text));
   }
 
   /** The first activity cell that names something: the mapping's wording, a meter key or a card label. */

@@ -40,6 +40,8 @@ export type ActivityTarget =
   | { kind: "overage" }
   /** The plan's fee for the cycle, in money (the card's currency): compared with the price of the plan in force at the cycle's end. */
   | { kind: "plan" }
+  /** Credits bought in the cycle (top-ups, packs), in money: compared with the account file's paid grants at the credit price. */
+  | { kind: "bought" }
   /** Rows the user chose not to reconcile; they are still counted and reported. */
   | { kind: "ignore" };
 
@@ -126,6 +128,8 @@ export const billMappingCodec = record({}, {
 export const OVERAGE = "overage";
 /** The activity of a cycle's plan fee, billed in money: a line of its own on an invoice. */
 export const PLAN_FEE = "plan";
+/** The activity of credits bought (a top-up, a pack), billed in money: a line of its own on an invoice. */
+export const CREDITS_BOUGHT = "credits_bought";
 
 /** Words a ledger uses for credits coming in, when no mapping says otherwise. */
 const PAYMENT_WORDS = new Set(["payment"]);
@@ -215,13 +219,14 @@ export function sameCurrency(a: string, b: string): boolean {
 
 function targetOf(value: string | string[], card: RateCard, at: (index?: number) => Location): ActivityTarget {
   if (value === "ignore" || value === "payments" || value === "overage" || value === PLAN_FEE) return { kind: value };
+  if (value === CREDITS_BOUGHT) return { kind: "bought" };
   const meters = typeof value === "string" ? [value] : value;
   meters.forEach((m, i) => {
     if (!card.events.has(m) && !isComponentItem(m, card)) {
       const where = at(typeof value === "string" ? undefined : i);
       const example = componentExample(card);
       const items = example === undefined ? "" : ` (or METER:COMPONENT, a component billed on a line of its own, such as ${example})`;
-      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${cardNamed(card)}${items}, payments, overage, plan or ignore`, shown(m));
+      throw new UserError(`unknown meter ${shown(m)}`, where, `a meter of ${cardNamed(card)}${items}, payments, overage, plan, credits_bought or ignore`, shown(m));
     }
   });
   return { kind: "meters", meters };
@@ -369,6 +374,7 @@ export function resolveActivity(cell: { text: string; at: Location }, card: Rate
   if (mapping.layout === "ledger" && PAYMENT_WORDS.has(wanted)) return { kind: "payments" };
   if (wanted === OVERAGE) return { kind: "overage" };
   if (wanted === PLAN_FEE) return { kind: "plan" };
+  if (wanted === CREDITS_BOUGHT) return { kind: "bought" };
   return undefined;
 }
 

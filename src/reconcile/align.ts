@@ -1,8 +1,9 @@
 import type { Bill, BillCharge } from "../bill/types.js";
-import { OVERAGE, PLAN_FEE } from "../bill/mapping.js";
+import { CREDITS_BOUGHT, OVERAGE, PLAN_FEE } from "../bill/mapping.js";
+import { isPaidGrant } from "../ratecard/cycle-money.js";
 import { UserError, shown } from "../errors.js";
 import { ONE, ZERO, type Decimal } from "../money.js";
-import { cycleFee, planBilled, type FeeCycle } from "../ratecard/plan-fee.js";
+import { cycleFee, planBilled, versionOf, type FeeCycle } from "../ratecard/plan-fee.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { CutStatement } from "./recut.js";
 import type { AlignedLine } from "./types.js";
@@ -29,9 +30,13 @@ export class Aligner {
    */
   private readonly usageBilled: boolean;
 
+  /** Whether the bill itemises credits bought (a top-up, a pack): only then is each cycle's purchase a line to compare. */
+  private readonly bought: boolean;
+
   constructor(private readonly bill: Bill, charges: readonly PlacedCharge[], private readonly card: RateCard) {
     this.fees = charges.some((c) => c.meters[0] === PLAN_FEE);
     this.usageBilled = charges.length === 0 || charges.some((c) => !c.money);
+    this.bought = charges.some((c) => c.meters[0] === CREDITS_BOUGHT);
     for (const charge of charges) {
       const id = charge.meters.join("+");
       for (const meter of charge.meters) {
@@ -96,7 +101,7 @@ export class Aligner {
           account: this.bill.byAccount ? account : undefined,
           activity: this.words.get(meters.join("+")) ?? meters.join("+"),
           meters,
-          money: meter === OVERAGE || meter === PLAN_FEE,
+          money: meter === OVERAGE || meter === PLAN_FEE || meter === CREDITS_BOUGHT,
           dimensions: this.project(dims),
           bill: undefined,
           computed: undefined,
@@ -209,8 +214,36 @@ export class Aligner {
       }
     }
 
+    // Credits bought in a cycle (the account file's paid grants), where the bill itemises them: in money, each credit at the
+    // credit price of the version it was bought under (cycleMoney's rule). A top-up missing from an invoice was not
+    // flagged, nor could a pack's line be checked (newcomer55 M6, newcomer56 M5).
+    if (this.bought) {
+      for (const account of statement.accounts) {
+        if (accounts && !accounts.has(account.account)) continue;
+        for (const cycle of account.cycles) {
+          if (!cycles.has(cycle.index)) continue;
+          const bought = boughtMoney(this.card, cycle);
+          if (bought !== undefined) addMoney(entry(cycle.index, account.account, CREDITS_BOUGHT, NO_DIMENSIONS), bought.credits, bought.money);
+        }
+      }
+    }
+
     return lines;
   }
+}
+
+/** A cycle's credits bought and their money; undefined for none, or where no version of them gives a credit price. */
+function boughtMoney(card: RateCard, cycle: CutStatement["accounts"][number]["cycles"][number]): { credits: Decimal; money: Decimal } | undefined {
+  const byVersion = cycle.boughtIn ?? [{ version: cycle.version, credits: sumOf(cycle.grants.filter((g) => isPaidGrant(g.kind)).map((g) => g.granted)) }];
+  let credits = ZERO;
+  let money = ZERO;
+  for (const b of byVersion) {
+    const price = versionOf(card, b.version).creditPrice;
+    if (price === undefined) return undefined;
+    credits = credits.plus(b.credits);
+    money = money.plus(b.credits.mul(price));
+  }
+  return credits.isZero() ? undefined : { credits, money };
 }
 
 const NO_DIMENSIONS: Readonly<Record<string, string>> = {};

@@ -26,6 +26,8 @@ interface CutCycle {
   plan?: string;
   /** The card version in force at the cycle's end, when several are given. */
   version?: string;
+  /** Credits of paid grants by the card version in force when bought (several versions given): each at its version's credit price. */
+  boughtIn?: readonly { version: string; credits: Decimal }[];
   /**
    * A re-cut period's fees, where it owes them: each of the account's own cycles that start in it, by the plan (and
    * version) at its end, its start and the subscription's end before its end (cycleFee).

@@ -59,5 +59,5 @@ export function periodCopyNotes(r: Reconciliation): string[] {
  */
 export function feesOnlyNotes(r: Reconciliation): string[] {
   if (r.lines.length === 0 || !r.lines.every((l) => l.line.money)) return [];
-  return ["burnrate: note: the bill lists plan fees and overage alone: the usage in credits is not compared line by line (an invoice of fees and overage bills the usage past the allowance as its overage line, which is compared)\n"];
+  return ["burnrate: note: the bill lists no usage, only money (plan fees, overage, credits bought): the usage in credits is not compared line by line (such an invoice bills the usage past the allowance as its overage line, which is compared)\n"];
 }

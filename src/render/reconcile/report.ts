@@ -1,4 +1,4 @@
-import { PLAN_FEE } from "../../bill/mapping.js";
+import { CREDITS_BOUGHT, OVERAGE, PLAN_FEE } from "../../bill/mapping.js";
 import { ZERO, type Decimal } from "../../money.js";
 import { sumCredits } from "./json.js";
 import { computedQuantity, meterName, roundingApart, summarize, type Direction, type Status } from "../../reconcile/summary.js";
@@ -216,11 +216,12 @@ function invoiceFacts(r: Reconciliation): (readonly [string, string])[] {
   ];
 }
 
-/** What a reconciliation's money lines are: overage (requests past a quota), plan fees, or both. */
+/** What a reconciliation's money lines are: plan fees, overage (requests past a quota, credits past zero), credits bought, or several. */
 function moneyLabel(r: Reconciliation): string {
-  const fees = r.lines.some((l) => l.line.money && l.line.meters[0] === PLAN_FEE);
-  const overage = r.lines.some((l) => l.line.money && l.line.meters[0] !== PLAN_FEE);
-  return fees && overage ? "Plan fees and overage" : fees ? "Plan fees" : "Overage";
+  const has = (meter: string) => r.lines.some((l) => l.line.money && l.line.meters[0] === meter);
+  const kinds = [...(has(PLAN_FEE) ? ["plan fees"] : []), ...(has(OVERAGE) ? ["overage"] : []), ...(has(CREDITS_BOUGHT) ? ["credits bought"] : [])];
+  const text = kinds.length === 0 ? "overage" : kinds.length === 1 ? kinds[0]! : `${kinds.slice(0, -1).join(", ")} and ${kinds.at(-1)}`;
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The ignored rows summed by activity alone, for the report: the sheet and the JSON have them by account and cycle. */
