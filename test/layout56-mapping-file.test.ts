@@ -39,3 +39,17 @@ describe("a layout named by a mapping file, not by --layout", () => {
     expect(JSON.parse(r.stdout).events.duplicates).toBe(0);
   });
 });
+
+// newcomer55 L1: a LiteLLM export read for a card whose meter is not `request` was refused as an unknown meter
+// "request" without a word of the layout that names it, nor of meter:, which reads it as the card's.
+describe("a layout's meter the card does not have", () => {
+  it("is refused naming the layout's meter and the mapping's meter: that reads it as the card's", async () => {
+    const card = "provider: relay\nversion: \"1\"\nunit: cents\ncategories: { c: { label: Calls } }\npools: { p: { label: P, when_exhausted: allow } }\ngrant_kinds: { included: { priority: 1, expires: cycle_end } }\nplans:\n  starter: { label: Starter, included: 100, price: 0 }\nmeters:\n  chat: { description: a call, aggregation: flow, category: c, pool: p, price: \"1\" }\n";
+    const dir = folder({ "card.yaml": card, "account.yaml": "card: card.yaml\naccount: acme\nplan: starter\nanchor: 2026-11-01\n", "spend.csv": "request_id,startTime\nr-1,2026-11-02 10:00:00\n" });
+    const r = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--layout", "litellm", "--usage", join(dir, "spend.csv"), "--format", "json"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`burnrate: error: ${join(dir, "spend.csv")}:2:1: unknown meter "request" (expected a meter of relay 1; the layout reads every row as the meter "request": meter: KEY in the usage mapping (--map meter:KEY, KEY one of chat) reads them as the card's, found "request")\n`);
+    const read = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--layout", "litellm", "--usage", join(dir, "spend.csv"), "--map", "meter:chat", "--format", "json"]);
+    expect([read.code, total(read.stdout)]).toEqual([0, "1"]);
+  });
+});

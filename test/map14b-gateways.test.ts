@@ -213,6 +213,8 @@ describe("a release of a priced model gets the dimension_values entry that reads
       "r2,0.1,1000,100,2026-11-15 03:00:00,2026-11-15 03:00:00,claude-sonnet-4-20250514,anthropic,",
       "r3,0.1,1000,100,2026-11-15 04:00:00,2026-11-15 04:00:00,bedrock/anthropic.claude-sonnet-4-20250514-v1:0,bedrock,",
       "r4,0.1,1000,100,2026-11-15 05:00:00,2026-11-15 05:00:00,o3-mini,openai,",
+      // Google's stable versions, as Vertex names them (newcomer55 L2).
+      "r5,0.1,1000,100,2026-11-15 06:00:00,2026-11-15 06:00:00,gpt-4o-002,openai,",
     ]);
     const out = await ledger(utc, file);
     expect(out.code).toBe(2);
@@ -221,6 +223,7 @@ describe("a release of a priced model gets the dimension_values entry that reads
       refused(file, 3, "claude-sonnet-4-20250514", "claude-sonnet-4"),
       refused(file, 4, "bedrock/anthropic.claude-sonnet-4-20250514-v1:0", "claude-sonnet-4"),
       `burnrate: error: ${file}:5:7: no input_tokens price for model "o3-mini" on meter "request" (expected ${KEYS}, found "o3-mini")`,
+      refused(file, 6, "gpt-4o-002", "gpt-4o"),
       "",
     ].join("\n"));
   });

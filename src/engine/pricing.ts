@@ -92,10 +92,10 @@ function closeKey(value: string, keys: Iterable<string>): string | undefined {
  */
 /**
  * What may follow a model's name in a release of it: dates (-2024-07-18, -20250514, -0613, @20240620),
- * versions (-v1:0) and -latest, nothing else. A word (-mini, -realtime-preview) or a bare number
+ * versions (-v1:0, Google's stable -001) and -latest, nothing else. A word (-mini, -realtime-preview) or a bare number
  * (claude-sonnet-4-5) names another model, which a mapping onto this one would misprice.
  */
-const RELEASE_SUFFIX = /^(?:[-@_.](?:\d{4}-\d{2}-\d{2}|\d{8}|(?:0[1-9]|1[0-2])[0-3]\d|v\d+(?::\d+)?|latest))+$/;
+const RELEASE_SUFFIX = /^(?:[-@_.](?:\d{4}-\d{2}-\d{2}|\d{8}|(?:0[1-9]|1[0-2])[0-3]\d|0\d[1-9]|v\d+(?::\d+)?|latest))+$/;
 
 export function releaseOf(value: string, keys: readonly string[]): string | undefined {
   const name = value.toLowerCase().replace(/^.*\//, "").replace(/^(?:[a-z]+\.)+(?=[a-z])/, "");

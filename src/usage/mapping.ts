@@ -400,7 +400,12 @@ export function unknownMeter(mapping: ColumnMapping, rawMeter: string, meters: r
     const place = mapping.places?.meterValues.get(rawMeter);
     if (place !== undefined) return new UserError(`unknown meter ${shown(mapped)}${guess}`, place, `a meter of ${card} (the meter_values entry for ${shown(rawMeter)}, first read at ${cell.file}:${cell.line}:${cell.column})`, shown(mapped));
   }
-  if (mapping.columns.meter === undefined) return new UserError(`unknown meter ${shown(meter)}${guess}`, cell, `a meter of ${card}`, shown(rawMeter));
+  if (mapping.columns.meter === undefined) {
+    // A layout's every row is one meter (LiteLLM's `request`), which a card may call otherwise: the fix is the
+    // mapping's meter:, which the error did not name (newcomer55 L1).
+    const layouts = mapping.meter === meter && mapping.places?.meter === undefined ? `; the layout reads every row as the meter ${shown(meter)}: meter: KEY in the usage mapping (--map meter:KEY${meters.length > 0 && meters.length <= 12 ? `, KEY one of ${meters.join(", ")}` : ""}) reads them as the card's` : "";
+    return new UserError(`unknown meter ${shown(meter)}${guess}`, cell, `a meter of ${card}${layouts}`, shown(rawMeter));
+  }
   const name = inFix(rawMeter, "NAME");
   const entry = mapped === undefined ? nearest(rawMeter, [...mapping.meterValues.keys()]) : undefined;
   const entryAt = entry === undefined ? undefined : mapping.places?.meterKeys.get(entry);
