@@ -45,6 +45,12 @@ describe("reconcile: an invoice of plan fees and overage alone", () => {
     expect(r.stderr).toContain("burnrate: note: the bill lists no usage, only money (plan fees, overage, credits bought): the usage in credits is not compared line by line");
   });
 
+  it("a bill of overage alone, no fee line, compares the usage as before: acme's fee unbilled is not passed in silence", async () => {
+    const r = await reconcile(["2026-11-01,acme,Pay-as-you-go,100,1.00,USD"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toContain("the bill lists no usage");
+  });
+
   it("finds a pay-as-you-go line billed at 0.012 a credit: 1.20 for 100 credits owed 1.00", async () => {
     const r = await reconcile(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Pay-as-you-go,100,1.20,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"]);
     expect(r.code).toBe(1);

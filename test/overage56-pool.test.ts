@@ -101,6 +101,40 @@ describe("a pool that bills usage past zero (when_exhausted: overage)", () => {
     expect(r.stdout).toMatch(/Overage +80 +0\.80\n/);
   });
 
+  it("a refund of the overage pool's billed credits frees no grace buffer: the grace pool's second call past its 50 is refused", async () => {
+    // A grace pool of half the 100 included (50); g costs 30 in it. December: disk 200 (100 included, 100 billed), g 30
+    // from the buffer, half the disk freed (its 100 billed given back), then g 30 more: 60 past a buffer of 50, refused.
+    const graced = card()
+      .replace("  usage: { label: Usage, when_exhausted: overage }\n", "  usage: { label: Usage, when_exhausted: overage }\n  gr: { label: Grace, when_exhausted: grace }\n")
+      .replace("  starter: { label: Starter, included: 100, price: 0 }", '  starter: { label: Starter, included: 100, price: 0, grace: { gr: "0.5" } }')
+      .replace("  disk:", '  g: { description: a g, aggregation: flow, category: c, pool: gr, price: "30" }\n  disk:');
+    const usage = "timestamp,meter,quantity,vol\n2026-11-15T10:00:00Z,disk,4,a\n2026-12-02T10:00:00Z,g,1,\n2026-12-10T10:00:00Z,disk_freed,2,a\n2026-12-11T10:00:00Z,g,1,\n";
+    const r = await statement(files(usage, undefined, graced));
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const december = JSON.parse(r.stdout).accounts[0].cycles[1];
+    expect([december.uncovered, december.rejected.map((x: { reason: string }) => x.reason)]).toEqual(["30", ["grace buffer exhausted"]]);
+  });
+
+  it("a refund gives back its own charge's billed credits, at the price they were billed: 60 left at a later version's 0.02", async () => {
+    // December 1 under the first version (0.01): disk 200, 100 past zero. December 12 under a version at 0.02 from
+    // December 10: a call, 60 past zero. December 20 half the disk freed: its own 100 at 0.01 given back. 60 x 0.02 = 1.20.
+    const dir = files("timestamp,meter,quantity,vol\n2026-11-15T10:00:00Z,disk,4,a\n2026-12-12T10:00:00Z,call,1,\n2026-12-20T10:00:00Z,disk_freed,2,a\n");
+    writeFileSync(join(dir, "later.yaml"), card().replace('version: "1"', 'version: "2"').replace('effective: "2026-11-01"', 'effective: "2026-12-10"').replace('credit_price: "0.01"', 'credit_price: "0.02"'));
+    const r = await burnrate(["statement", "--account", "account.yaml", "--card", "card.yaml", "--card", "later.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).accounts[0].cycles[1].overage).toEqual({ currency: "USD", amount: "1.2", requests: "0", credits: "60" });
+  });
+
+  it("a refund follows the pool's policy when its charge was made: a later version's allow pool does not unbill the disk's own 100", async () => {
+    const dir = files("timestamp,meter,quantity,vol\n2026-11-15T10:00:00Z,disk,4,a\n2026-12-12T10:00:00Z,call,1,\n2026-12-20T10:00:00Z,disk_freed,2,a\n");
+    writeFileSync(join(dir, "later.yaml"), card("allow", "").replace('version: "1"', 'version: "2"').replace('effective: "2026-11-01"', 'effective: "2026-12-10"'));
+    const r = await burnrate(["statement", "--account", "account.yaml", "--card", "card.yaml", "--card", "later.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // The call's 60 past zero, under the allow pool, are billed nothing; the disk's billed 100 are given back.
+    const december = JSON.parse(r.stdout).accounts[0].cycles[1];
+    expect([december.uncovered, december.overage]).toEqual(["60", { currency: "USD", amount: "0", requests: "0" }]);
+  });
+
   it("says which pool went past zero where a card has an allow pool before the overage pool: billed as overage", async () => {
     const both = card().replace("pools:\n  usage:", "pools:\n  free: { label: Free, when_exhausted: allow }\n  usage:");
     const r = await statement(files(CALLS, undefined, both), "table");

@@ -1,6 +1,6 @@
 import { cellOf, UserError, shown, type Location } from "../errors.js";
 import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
-import type { Meter } from "../ratecard/types.js";
+import type { Meter, RateCard } from "../ratecard/types.js";
 import { EventPrices } from "./event-prices.js";
 import { formatInstant, type Instant } from "../time.js";
 import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
@@ -222,11 +222,13 @@ export abstract class Charging extends Limits {
     // Uncovered (grace) charges are given back first, then grants in burn order.
     const fromUncovered = min(amount, run.cycle.uncovered);
     const { allocation, left } = run.wallet.refund(sub(amount, fromUncovered));
-    run.cycle.recordRefund(allocation, fromUncovered, this.billedAt(pool) !== undefined);
+    // Labelled with the version that priced the charge at the cycle's start, whose price it gives back (red team, stop 37),
+    // and whose pool's policy and credit price billed it past zero (red56b F3).
+    const version = this.versionAt(run.cycle.start);
+    const charged = version === undefined ? this.card : this.setup.versions?.find((v) => v.card.version === version)?.card ?? this.card;
+    run.cycle.recordRefund(allocation, fromUncovered, billedAt(charged, pool));
     // A grant that paid for the charge and has since expired cannot take credits back.
     const given = this.scale.decimal(sub(amount, left));
-    // Labelled with the version that priced the charge at the cycle's start, whose price it gives back (red team, stop 37).
-    const version = this.versionAt(run.cycle.start);
     run.cycle.addLine({ meter, name: event.meter, component: undefined, kind: "refund", category, pool, dims: gauge.dims }, { quantity: refundable.neg(), count: undefined, unit: this.book.text(gauge.chargedPrice), amount: given.neg(), slot: undefined, version });
     this.log(run, { at: event.at, type: "refund", meter: event.meter, dimensions: gauge.dims, quantity: refundable.neg(), amount: given });
   }
@@ -333,16 +335,12 @@ export abstract class Charging extends Limits {
     return policy === "allow" || policy === "overage" || short <= graceLeft || crosses ? min(short, graceLeft) : undefined;
   }
 
-  /** The credit price a pool bills its credits past zero at (when_exhausted: overage, the version in force's), undefined where it bills none. */
-  private billedAt(pool: string): Decimal | undefined {
-    return this.card.pools.get(pool)!.whenExhausted === "overage" ? this.card.creditPrice : undefined;
-  }
 
   /** Pay an accepted charge: from the grants, in burn order, all but what goes `short` past the balance, `grace` of that from the pool's buffer. */
   protected pay(run: AccountRun, { amount, short, grace, pool }: { amount: Credits; short: Credits; grace: Credits; pool: string }): void {
     this.beforePay(run);
     run.wallet.debit(sub(amount, short), run.cycle);
-    run.cycle.recordDebit(short, grace, pool, short !== NO_CREDITS ? this.billedAt(pool) : undefined);
+    run.cycle.recordDebit(short, grace, pool, short !== NO_CREDITS ? billedAt(this.card, pool) : undefined);
   }
 
   /** Whether a charge of the meter is its quantity times the unit price (two integers multiplied, no Decimal), rather than priced per event. */
@@ -476,4 +474,10 @@ export abstract class Charging extends Limits {
     const p = this.card.precision;
     return p.roundAt === "event" ? roundToStep(amount, p.step, p.rounding) : amount;
   }
+}
+
+/** The credit price a card's pool bills its credits past zero at (when_exhausted: overage), undefined where it bills none. */
+function billedAt(card: RateCard, pool: string): Decimal | undefined {
+  const policy = card.pools.get(pool)?.whenExhausted;
+  return policy === "overage" ? card.creditPrice : undefined;
 }

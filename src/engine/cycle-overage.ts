@@ -5,7 +5,7 @@ import type { CycleStatement } from "./types.js";
 /**
  * A cycle's credits charged past zero in pools that bill them (when_exhausted: overage), by the credit price of the card
  * version in force when each was charged: a later version without that policy or price does not unbill them (red56 F3:
- * usage under a version at 0.01 was billed 0 at a version of no price). Given back latest first.
+ * usage under a version at 0.01 was billed 0 at a version of no price).
  */
 export class PastZeroBilled {
   private readonly byPrice = new Map<Decimal, Credits>();
@@ -16,17 +16,23 @@ export class PastZeroBilled {
     this.credits = add(this.credits, credits);
   }
 
-  /** Give back up to `credits` of what is billed, the latest price's first. */
-  giveBack(credits: Credits): void {
-    let left = min(credits, this.credits);
-    this.credits = sub(this.credits, left);
-    for (const price of [...this.byPrice.keys()].reverse()) {
+  /**
+   * Give back up to `credits` of what is billed: those at `price` first (a refund's own charge's, red56b F2), then the
+   * latest price's. Returns what was given back.
+   */
+  giveBack(credits: Credits, price?: Decimal): Credits {
+    const given = min(credits, this.credits);
+    this.credits = sub(this.credits, given);
+    let left = given;
+    const order = [...this.byPrice.keys()].reverse();
+    for (const at of price === undefined ? order : [price, ...order.filter((p) => p !== price)]) {
       if (left === NO_CREDITS) break;
-      const held = this.byPrice.get(price)!;
+      const held = this.byPrice.get(at) ?? NO_CREDITS;
       const back = min(held, left);
-      this.byPrice.set(price, sub(held, back));
+      if (back !== NO_CREDITS) this.byPrice.set(at, sub(held, back));
       left = sub(left, back);
     }
+    return given;
   }
 
   money(scale: Scale): Decimal {

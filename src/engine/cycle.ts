@@ -263,7 +263,7 @@ export class OpenCycle extends CycleLines {
    * grace buffers that held it, whichever pool drew them (a storage refund can
    * free grace that end-user activity used), in the card's pool order.
    */
-  recordRefund(allocation: Allocation, fromUncovered: Credits, billedPool = false): void {
+  recordRefund(allocation: Allocation, fromUncovered: Credits, billedAt?: Decimal): void {
     for (const [kind, amount] of allocation) {
       this.setConsumed(kind, sub(this.consumedOf(kind) ?? NO_CREDITS, amount));
       if (this.terms.counting.has(kind)) this.towardAllowance = sub(this.towardAllowance, amount);
@@ -271,9 +271,10 @@ export class OpenCycle extends CycleLines {
     this.uncovered = sub(this.uncovered, fromUncovered);
     // A refund of a pool that bills past zero gives back its billed credits first (red56 F2: a disk freed left a free
     // pool's usage billed); what is billed is never more than is left uncovered.
+    // Credits the billed ones give back free no grace buffer (red56b F1: a disk freed in the overage pool let a grace pool past its buffer).
     const billed = this.read.pastZero;
-    if (billed !== undefined) billed.giveBack(billedPool ? fromUncovered : sub(billed.credits, min(billed.credits, this.uncovered)));
-    let left = fromUncovered;
+    let left = billed !== undefined && billedAt !== undefined ? sub(fromUncovered, billed.giveBack(fromUncovered, billedAt)) : fromUncovered;
+    if (billed !== undefined) billed.giveBack(sub(billed.credits, min(billed.credits, this.uncovered)));
     const graceUsed = this.read.graceUsed;
     for (const [pool, used] of graceUsed ?? []) {
       if (left === NO_CREDITS) break;

@@ -24,7 +24,7 @@ export class Aligner {
   private readonly fees: boolean;
 
   /**
-   * Whether the bill bills usage: a bill of plan fees and overage alone (a SaaS invoice: the usage its allowance covers is
+   * Whether the bill bills usage: a bill of plan fees (with overage, credits bought) alone (a SaaS invoice: the usage its allowance covers is
    * no item of it, and the usage past it is its overage line) compares no usage line, each of which was missing on the
    * bill, every account's (newcomer56 M5: 13,946 credits "undercharged" on an invoice whose one error was 0.34 USD).
    */
@@ -35,7 +35,9 @@ export class Aligner {
 
   constructor(private readonly bill: Bill, charges: readonly PlacedCharge[], private readonly card: RateCard) {
     this.fees = charges.some((c) => c.meters[0] === PLAN_FEE);
-    this.usageBilled = charges.length === 0 || charges.some((c) => !c.money);
+    // A bill of fees: one with a plan fee line, so that an account's fee it leaves out is still found (red56b F5: a bill of
+    // one overage line agreed, every fee unbilled).
+    this.usageBilled = !this.fees || charges.some((c) => !c.money);
     this.bought = charges.some((c) => c.meters[0] === CREDITS_BOUGHT);
     for (const charge of charges) {
       const id = charge.meters.join("+");
