@@ -130,20 +130,11 @@ describe("a row whose account cell is empty, where the account file has accounts
   });
 });
 
-// red56b F4: an account file that writes no account: of its own (its rows' account is `default`, burnrate's name) beside
-// a log that names its customers: a row of no account made a customer `default`, billed its plan.
-describe("a row of no account where the account file writes no account of its own", () => {
-  it("is refused at the cell: `default` is no customer", async () => {
-    const f = files("plan: pro\ngrants:\n  - { kind: purchase, amount: 1000, at: \"2026-11-01T00:00:00Z\", account: acme }\n".replace(", account: acme", ""), HEAD + "r-1,2026-11-02 10:00:00,gpt-4o,openai,1000,200,k,acme,success\nr-2,2026-11-03 10:00:00,gpt-4o,openai,1000,200,k,,success\n");
+describe("an account cell of spaces, where rows of no account are refused", () => {
+  it("is no account either: refused, the skip_rows: entry naming the cell as written", async () => {
+    const f = files(RESELLER, HEAD + "r-1,2026-11-02 10:00:00,gpt-4o,openai,1000,200,k,  ,success\n");
     const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--map", "account=end_user", "--format", "json"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${f.usage}:3:8: a row of no account (its account cell empty, or the field absent): it would be billed to account "default", a name the account file does not write (no account:), billed as a customer of its own`);
-  });
-
-  it("a log without an account column is that file's, as before: no customers named, none refused", async () => {
-    const f = files("plan: pro\ngrants:\n  - { kind: purchase, amount: 1000, at: \"2026-11-01T00:00:00Z\" }\n");
-    const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--format", "json"]);
-    expect([run.code, run.stderr]).toEqual([0, ""]);
-    expect(totals(run.stdout)).toEqual({ default: "375" });
+    expect(run.stderr).toContain(`rows of no account are left out with skip_rows: { end_user: ["  "] } in the usage mapping, and are the file's own account's where that is written in the cell, found "  ")`);
   });
 });

@@ -111,8 +111,6 @@ export interface AccountSettings {
   unnamed?: string;
   /** The account file's `unnamed_accounts: top_level`: its usage accounts not named are on the top-level terms as meant, with no note. */
   unnamedOnTopLevel?: true;
-  /** The file writes no `account:` (or there is no file): the own account's name, `default`, is burnrate's, no customer's. */
-  ownUnwritten?: true;
   /** Accounts under `accounts:` whose entry says nothing of overage where the top level says `overage: true`: each is without it (quota-note.ts). */
   overageUnsaid?: ReadonlySet<string>;
   purchases: GrantPurchase[];
@@ -284,7 +282,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
   const anchorDated = anchorText !== undefined && DATE_ALONE.test(anchorText.trim()) ? { anchorDated: true as const } : {};
-  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), ...(overageUnsaid === undefined ? {} : { overageUnsaid }), ...(doc.account === undefined ? { ownUnwritten: true as const } : {}), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
+  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), ...(overageUnsaid === undefined ? {} : { overageUnsaid }), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

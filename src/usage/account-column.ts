@@ -12,19 +12,17 @@ export interface OtherAccounts {
   /** The first few, in the file's order. */
   readonly named: readonly string[];
   readonly count: number;
-  /** The own account's name is burnrate's (`default`: the file writes no `account:`): rows of no account are no customer's. */
-  readonly invented: boolean;
 }
 
 /** Named before the rest are counted. */
 const NAMED = 3;
 
 /** An account file's other accounts, if it has any. */
-export function otherAccountsOf(file: { name: string; accounts: { keys(): Iterable<string> }; purchases: readonly { account: string }[]; ownUnwritten?: true }): OtherAccounts | undefined {
+export function otherAccountsOf(file: { name: string; accounts: { keys(): Iterable<string> }; purchases: readonly { account: string }[] }): OtherAccounts | undefined {
   const others = new Set([...file.accounts.keys(), ...file.purchases.map((p) => p.account)]);
   others.delete(file.name);
-  if (others.size === 0 && file.ownUnwritten !== true) return undefined;
-  return { own: file.name, named: [...others].slice(0, NAMED), count: others.size, invented: file.ownUnwritten === true };
+  if (others.size === 0) return undefined;
+  return { own: file.name, named: [...others].slice(0, NAMED), count: others.size };
 }
 
 /**
@@ -52,19 +50,17 @@ export function noAccountColumn(header: readonly string[], file: string, mapping
 }
 
 /**
- * A row whose account cell is empty where the account file has other accounts, or writes no account of its own: refused at the cell. Read, it was billed
+ * A row whose account cell is empty where the account file has other accounts: refused at the cell. Read, it was billed
  * to the file's own account (one it may never have named: `default`), its plan's fee with it, and nothing said so
  * (newcomer56 H2: 37 calls of no customer made a customer `default` on Solo, 12 USD). The ways on: the rows left out,
  * or the file's own account named where they are its.
  */
-export function emptyAccountCell(at: Location, column: string, others: OtherAccounts): UserError {
+export function emptyAccountCell(at: Location, column: string, others: OtherAccounts, cell = ""): UserError {
   const name = /^[A-Za-z0-9_.-]+$/.test(column) ? column : JSON.stringify(column);
-  // An own account the file does not name is no customer: its rows of no account made one, on a plan (red56b F4).
-  const whose = others.count > 0 ? "the account file's own, while the file names other accounts" : "a name the account file does not write (no account:), billed as a customer of its own";
   return new UserError(
-    `a row of no account (its account cell empty, or the field absent): it would be billed to account ${shown(others.own)}, ${whose}`,
+    `a row of no account (its account cell empty, or the field absent): it would be billed to account ${shown(others.own)}, the account file's own, while the file names other accounts`,
     at,
-    `the row's account in column ${shown(column)}; rows of no account are left out with skip_rows: { ${name}: [""] } in the usage mapping, and are the file's own account's where that is written in the cell`,
-    "nothing",
+    `the row's account in column ${shown(column)}; rows of no account are left out with skip_rows: { ${name}: [${JSON.stringify(cell)}] } in the usage mapping, and are the file's own account's where that is written in the cell`,
+    cell === "" ? "nothing" : shown(cell),
   );
 }

@@ -140,7 +140,7 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
   const clash = readUnderOneName(dimensions, header, mapping, file);
   if (clash) throw clash;
   const less = partsLess(mapping, dimensions, header);
-  if (index.account < 0 && mapping.columns.account === undefined && read.otherAccounts !== undefined && read.otherAccounts.count > 0) throw noAccountColumn(header, file, mapping, read.otherAccounts);
+  if (index.account < 0 && mapping.columns.account === undefined && read.otherAccounts !== undefined) throw noAccountColumn(header, file, mapping, read.otherAccounts);
   return { index, header, dimensions, columns: new Map(dimensions.map((d) => [d.name, d.index + 1])), ...(skip.length === 0 ? {} : { skip }), ...(less === undefined ? {} : { less }) };
 }
 

@@ -477,7 +477,8 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   }
   // dimension_values: { account: ... } merges an export's spellings of one customer (newcomer53: Globex and globex).
   const cell = index.account >= 0 ? record[index.account]! : undefined;
-  if (cell === "" && layout.otherAccounts !== undefined) throw emptyAccountCell(at(index.account), layout.header[index.account]!, layout.otherAccounts);
+  // A cell of spaces is no account either (red56b F7), where a row of no account is refused.
+  if (cell !== undefined && layout.otherAccounts !== undefined && cell.trim() === "") throw emptyAccountCell(at(index.account), layout.header[index.account]!, layout.otherAccounts, cell);
   const account = cell !== undefined && cell !== "" ? cardValue(mapping, "account", cell) : defaultAccount;
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
   return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1, columns: layout.columns } };

@@ -442,7 +442,7 @@ export class RowScanner {
     if (found >= 0) return found;
     // Checked as UTF-8 as a new shape's cells are; an empty cell is the setup's default account, or the plain reader's to refuse (emptyAccountCell).
     const cell = decode(buf, from, to);
-    if (cell === "" && this.setup.read.otherAccounts !== undefined) throw new NeedsFullParser("an empty account cell");
+    if (this.setup.read.otherAccounts !== undefined && cell.trim() === "") throw new NeedsFullParser("an empty account cell");
     this.batch.accountNames.push(cell === "" ? this.setup.defaultAccount : cardValue(this.setup.mapping, "account", cell));
     return this.accountTable.add(hash, to + 1 - from, buf, this.cells, this.accountRun);
   }
