@@ -3,23 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { callCard } from "./helpers/payg.js";
 
 // newcomer56 M4: a month's export with a few rows past midnight ran both replays a cycle further, and diff's money
 // billed every account a second month's fee, with no note and no --cycle to compare the month alone.
 // Basic: 10 USD a month, 100 credits; a call costs 1 credit on the base card, 2 on the new one.
 // November 2 to 29, four calls a day: 112 calls, 112 credits then 224; one call at 00:00:05 on December 1.
-const CARD = `provider: dc
-version: "1"
-unit: credits
-currency: USD
-categories: { c: { label: Calls } }
-pools: { p: { label: P, when_exhausted: allow } }
-grant_kinds: { included: { priority: 1, expires: cycle_end } }
-plans:
-  basic: { label: Basic, included: 100, price: 10 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: p, price: "1" }
-`;
+const CARD = callCard({ provider: "dc", policy: "allow", plan: "basic: { label: Basic, included: 100, price: 10 }", price: "1" });
 
 function setup(): string {
   const dir = mkdtempSync(join(tmpdir(), "diff56-"));

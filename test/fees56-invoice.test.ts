@@ -3,33 +3,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { PAYG_CARD } from "./helpers/payg.js";
 
 // newcomer56 M5: a SaaS invoice lists each customer's plan fee and pay-as-you-go overage, never the usage the plan's
 // allowance covers. Its every usage line was missing on the bill, 13,946 credits "undercharged" beside one real error.
 // Solo: 12 USD a month, 1,500 credits; a call 100 credits; credits past zero 0.01 USD (when_exhausted: overage).
 // acme: 16 calls, 1,600 credits, 100 past zero: 12 + 1.00. globex: 3 calls, 300 credits, all within the allowance: 12.
-const CARD = `provider: payg
-version: "1"
-unit: credits
-currency: USD
-credit_price: "0.01"
-categories: { c: { label: Calls } }
-pools: { p: { label: P, when_exhausted: overage } }
-grant_kinds: { included: { priority: 1, expires: cycle_end } }
-plans:
-  solo: { label: Solo, included: 1500, price: 12 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: p, price: "100" }
-`;
 
-async function reconcile(lines: string[]) {
+/** The invoice's rows reconciled against acme's 16 calls and globex's 3; with `packs`, acme's pack of 1,000 credits on November 1 and globex's of 500 on November 10. */
+async function reconcile(lines: string[], packs = false) {
   const dir = mkdtempSync(join(tmpdir(), "fees56-"));
-  writeFileSync(join(dir, "card.yaml"), CARD);
-  writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: house\nplan: solo\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme: { plan: solo }\n  globex: { plan: solo }\n");
+  writeFileSync(join(dir, "card.yaml"), PAYG_CARD);
+  const grants = packs ? 'grants:\n  - { kind: pack, amount: 1000, at: "2026-11-01T08:00:00Z", account: acme }\n  - { kind: pack, amount: 500, at: "2026-11-10T08:00:00Z", account: globex }\n' : "";
+  writeFileSync(join(dir, "account.yaml"), `card: card.yaml\naccount: house\nplan: solo\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme: { plan: solo }\n  globex: { plan: solo }\n${grants}`);
   const calls = (account: string, n: number) => Array.from({ length: n }, (_, i) => `2026-11-${String(i + 2).padStart(2, "0")}T10:00:00Z,call,1,${account}`);
   writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,account", ...calls("acme", 16), ...calls("globex", 3), ""].join("\n"));
   writeFileSync(join(dir, "invoice.csv"), ["period_start,customer,activity,quantity,amount,currency", ...lines, ""].join("\n"));
-  writeFileSync(join(dir, "invoice.csv.mapping.yaml"), "columns: { account: customer }\nactivities:\n  Solo plan: plan\n  Pay-as-you-go: overage\n");
+  writeFileSync(join(dir, "invoice.csv.mapping.yaml"), "columns: { account: customer }\nactivities:\n  Solo plan: plan\n  Pay-as-you-go: overage\n  Credit pack: credits_bought\n");
   return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "invoice.csv", "--format", "json"], { cwd: dir });
 }
 
@@ -63,20 +53,9 @@ describe("reconcile: an invoice of plan fees and overage alone", () => {
 // a pack the account file records but the invoice leaves out was not flagged. A pack's credits at 0.01 USD each:
 // acme's 1,000 on November 1 are 10.00, globex's 500 on November 10 are 5.00. acme's 1,600 credits draw 100 of its
 // pack after the 1,500 included: nothing past zero.
-async function withPacks(lines: string[]) {
-  const dir = mkdtempSync(join(tmpdir(), "fees56-"));
-  writeFileSync(join(dir, "card.yaml"), CARD.replace("grant_kinds: { included: { priority: 1, expires: cycle_end } }", "grant_kinds: { included: { priority: 1, expires: cycle_end }, pack: { priority: 2, expires: never } }"));
-  writeFileSync(join(dir, "account.yaml"), 'card: card.yaml\naccount: house\nplan: solo\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  acme: { plan: solo }\n  globex: { plan: solo }\ngrants:\n  - { kind: pack, amount: 1000, at: "2026-11-01T08:00:00Z", account: acme }\n  - { kind: pack, amount: 500, at: "2026-11-10T08:00:00Z", account: globex }\n');
-  const calls = (account: string, n: number) => Array.from({ length: n }, (_, i) => `2026-11-${String(i + 2).padStart(2, "0")}T10:00:00Z,call,1,${account}`);
-  writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,account", ...calls("acme", 16), ...calls("globex", 3), ""].join("\n"));
-  writeFileSync(join(dir, "invoice.csv"), ["period_start,customer,activity,quantity,amount,currency", ...lines, ""].join("\n"));
-  writeFileSync(join(dir, "invoice.csv.mapping.yaml"), "columns: { account: customer }\nactivities:\n  Solo plan: plan\n  Credit pack: credits_bought\n");
-  return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "invoice.csv", "--format", "json"], { cwd: dir });
-}
-
 describe("reconcile: credits bought on an invoice (credits_bought)", () => {
   it("compares each cycle's packs with the account file's, at the credit price: 10.00 and 5.00 agree; the invoice 39 = 39", async () => {
-    const r = await withPacks(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Credit pack,1000,10.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD", "2026-11-01,globex,Credit pack,500,5.00,USD"]);
+    const r = await reconcile(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Credit pack,1000,10.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD", "2026-11-01,globex,Credit pack,500,5.00,USD"], true);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json.differences).toEqual([]);
@@ -85,7 +64,7 @@ describe("reconcile: credits bought on an invoice (credits_bought)", () => {
   });
 
   it("flags a pack billed at 0.012 a credit, and a pack the invoice leaves out", async () => {
-    const r = await withPacks(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Credit pack,1000,12.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"]);
+    const r = await reconcile(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Credit pack,1000,12.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"], true);
     expect(r.code).toBe(1);
     const differences = JSON.parse(r.stdout).differences.map((d: { account: string; meter: string; class: string }) => [d.account, d.meter, d.class]).sort();
     expect(differences).toEqual([["acme", "credits_bought", "rate_drift"], ["globex", "credits_bought", "missing_on_bill"]]);

@@ -3,29 +3,17 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { PAYG_CARD } from "./helpers/payg.js";
 
 // newcomer56 H1: a pay-as-you-go invoice (the plan's fee and the credits past the allowance, in USD) was read 89 USD
 // short: its computed total counted every usage credit at the credit price, those the allowance covers and, a second
 // time, those the overage line bills. Solo: 12 USD a month with 1,500 credits; a call costs 100 credits; credits past
 // zero are billed at 0.01 USD (when_exhausted: overage). 16 calls = 1,600 credits: 100 past zero, 1.00 USD.
 //   the invoice: plan 12.00 + pay-as-you-go 1.00 = 13.00 USD; burnrate for the same rows: 12 + 1 = 13; difference 0.
-const CARD = `provider: payg
-version: "1"
-unit: credits
-currency: USD
-credit_price: "0.01"
-categories: { c: { label: Calls } }
-pools: { p: { label: P, when_exhausted: overage } }
-grant_kinds: { included: { priority: 1, expires: cycle_end } }
-plans:
-  solo: { label: Solo, included: 1500, price: 12 }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: p, price: "100" }
-`;
 
 async function reconcile(payg: string, quantity = "100", price = "100") {
   const dir = mkdtempSync(join(tmpdir(), "invoice56-"));
-  writeFileSync(join(dir, "card.yaml"), CARD.replace('price: "100"', `price: "${price}"`));
+  writeFileSync(join(dir, "card.yaml"), PAYG_CARD.replace('price: "100"', `price: "${price}"`));
   writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: acme\nplan: solo\nanchor: 2026-11-01\ntimezone: UTC\n");
   const rows = Array.from({ length: 16 }, (_, i) => `2026-11-${String(i + 2).padStart(2, "0")}T10:00:00Z,call,1`);
   writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity", ...rows, ""].join("\n"));

@@ -3,22 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { callCard } from "./helpers/payg.js";
 
 // newcomer55 M1: an entry under accounts: has only the terms it says, so a customer written `{ plan: starter }` under a
 // top level with `overage: true` had its requests past the quota refused, their overage unbilled, and nothing said so.
 // A plan of 2 requests a month, 0.5 USD a request past it; a call costs 1 credit of the 100 included.
-const CARD = `provider: quota
-version: "1"
-unit: credits
-currency: USD
-categories: { c: { label: Calls } }
-pools: { p: { label: P, when_exhausted: block } }
-grant_kinds: { included: { priority: 1, expires: cycle_end } }
-plans:
-  starter: { label: Starter, included: 100, price: 0, quota: { meters: [call], requests: 2, overage_price: "0.5" } }
-meters:
-  call: { description: a call, aggregation: flow, category: c, pool: p, price: "1" }
-`;
+const CARD = callCard({ provider: "quota", policy: "block", plan: 'starter: { label: Starter, included: 100, price: 0, quota: { meters: [call], requests: 2, overage_price: "0.5" } }', price: "1" });
 
 function run(accounts: string, calls: Record<string, number>) {
   const dir = mkdtempSync(join(tmpdir(), "quota56-"));
