@@ -41,6 +41,14 @@ describe("reconcile: an invoice of plan fees and overage alone", () => {
     expect(r.stderr).not.toContain("the bill lists no usage");
   });
 
+  it("says a money line's quantity without events of its own: 150 credits billed past zero where the usage has 100", async () => {
+    const r = await reconcile(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Pay-as-you-go,150,1.50,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"]);
+    expect(r.code).toBe(1);
+    const [difference] = JSON.parse(r.stdout).differences;
+    // newcomer56 LOW 10: "usage has 100 from 0 event(s)" read as usage missing.
+    expect(difference).toMatchObject({ meter: "overage", class: "quantity_mismatch", explanation: "the bill counts 150, usage has 100; both priced at the card's 0.01" });
+  });
+
   it("finds a pay-as-you-go line billed at 0.012 a credit: 1.20 for 100 credits owed 1.00", async () => {
     const r = await reconcile(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Pay-as-you-go,100,1.20,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"]);
     expect(r.code).toBe(1);

@@ -97,7 +97,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
     if (!computed || computed.amount.isZero()) return undefined;
     return {
       class: "missing_on_bill",
-      explanation: `usage has ${computed.events} event(s), quantity ${n(computed.quantity)}, ${n(computed.amount)} ${unit}; the bill has no such line`,
+      explanation: `usage has ${line.money ? "" : `${computed.events} event(s), `}quantity ${n(computed.quantity)}, ${n(computed.amount)} ${unit}; the bill has no such line`,
       shiftable: true,
     };
   }
@@ -234,15 +234,15 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   if (quantityKnown && pricedAtCard) {
     return {
       class: "quantity_mismatch",
-      explanation: `the bill counts ${n(bill.quantity!)}, usage has ${n(computed.quantity)} from ${computed.events} event(s); both priced at the card's ${price(cardPrice!)}`,
+      explanation: `the bill counts ${n(bill.quantity!)}, usage has ${n(computed.quantity)}${fromEvents(line)}; both priced at the card's ${price(cardPrice!)}`,
       shiftable: true,
     };
   }
   return {
     class: "unexplained",
     explanation: quantityKnown
-      ? `${cardPrice === undefined ? "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check" : "quantity and price both differ"}: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)} from ${computed.events} event(s) for ${n(computed.amount)}`
-      : `the bill gives no quantity; it charges ${n(bill.amount)} ${unit}, usage ${n(computed.amount)} from ${computed.events} event(s)`,
+      ? `${cardPrice === undefined ? "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check" : "quantity and price both differ"}: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)}${fromEvents(line)} for ${n(computed.amount)}`
+      : `the bill gives no quantity; it charges ${n(bill.amount)} ${unit}, usage ${n(computed.amount)}${fromEvents(line)}`,
     shiftable: true,
   };
 }
@@ -371,4 +371,12 @@ const ROUNDING_MODES: readonly RoundingMode[] = ["half-even", "half-up", "down"]
 function shownRounded(billed: Decimal, computed: Decimal): boolean {
   const places = billed.decimalPlaces();
   return places < computed.decimalPlaces() && computed.toDecimalPlaces(places, Decimal.ROUND_HALF_UP).eq(billed);
+}
+
+/**
+ * " from N event(s)" of a usage line; nothing of a money line (a fee, overage, credits bought), which has no events of
+ * its own: "from 0 event(s)" read as usage missing (newcomer56 LOW 10).
+ */
+function fromEvents(line: AlignedLine): string {
+  return line.money ? "" : ` from ${line.computed?.events ?? 0} event(s)`;
 }
