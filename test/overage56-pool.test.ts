@@ -168,6 +168,15 @@ describe("a pool that bills usage past zero (when_exhausted: overage)", () => {
     expect(JSON.parse(r.stdout).money).toMatchObject({ base_total: "0", card_total: "0.8" });
   });
 
+  it("reconcile's overage line of both kinds has no one price: no price is made up from 1 request and 80 credits", async () => {
+    const dir = files(CALLS, "account: acme\nplan: team\noverage: true\n");
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,quantity,amount\n2026-11-01,call,3,180\n2026-11-01,Overage,80,0.8\n2026-11-01,plan,1,39\n");
+    const r = await burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    // red56 F4: "both priced at the card's 0.00990123" (0.802 / 81), a price no card has.
+    expect(JSON.parse(r.stdout).differences).toEqual([expect.objectContaining({ meter: "overage", class: "unexplained", explanation: "the quantity differs, and the line has several prices (requests past a quota and credits past zero), so the bill's quantity has no one price to check: the bill has 80 for 0.8, usage 81 for 0.802" })]);
+  });
+
   it("is refused on a card without a credit_price, at the pool's policy", async () => {
     const dir = files(CALLS, undefined, card("overage", ""));
     const r = await statement(dir);

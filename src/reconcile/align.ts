@@ -182,8 +182,11 @@ export class Aligner {
         const overage = cycle.overage;
         if (!cycles.has(cycle.index) || !overage || (overage.requests.isZero() && overage.credits === undefined)) continue;
         // Summed where the bill names no accounts: every account's overage is on its one line. Credits billed past zero
-        // (when_exhausted: overage) are its quantity too, at the credit price: a card has one kind or the other as a rule.
-        addMoney(entry(cycle.index, account.account, OVERAGE, NO_DIMENSIONS), overage.requests.plus(overage.credits ?? ZERO), overage.amount);
+        // (when_exhausted: overage) are its quantity too, at the credit price. A line of both has no one price: requests
+        // and credits summed made one up (red56 F4: 0.00990123, which no card has).
+        const line = entry(cycle.index, account.account, OVERAGE, NO_DIMENSIONS);
+        addMoney(line, overage.requests.plus(overage.credits ?? ZERO), overage.amount);
+        if (!overage.requests.isZero() && overage.credits !== undefined && line.computed !== undefined) line.computed = { ...line.computed, unitPrice: undefined };
       }
     }
 
@@ -254,7 +257,9 @@ const NO_DIMENSIONS: Readonly<Record<string, string>> = {};
 function addMoney(line: AlignedLine, quantity: Decimal, amount: Decimal): void {
   const c = line.computed;
   const [q, a] = c === undefined ? [quantity, amount] : [c.quantity.plus(quantity), c.amount.plus(amount)];
-  line.computed = { quantity: q, amount: a, events: 0, unitPrice: q.isZero() ? undefined : a.div(q) };
+  // A line already of no one price (an overage of requests and credits) stays so as other accounts' parts are added.
+  const priceless = c !== undefined && c.unitPrice === undefined && !c.quantity.isZero();
+  line.computed = { quantity: q, amount: a, events: 0, unitPrice: q.isZero() || priceless ? undefined : a.div(q) };
 }
 
 /** The meter of what a bill line bills: a meter, or a meter's component on a line of its own (`request:input_tokens`). */

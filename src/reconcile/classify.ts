@@ -1,5 +1,5 @@
 import { Decimal, formatExact, roundToStep, ZERO, type RoundingMode } from "../money.js";
-import { PLAN_FEE } from "../bill/mapping.js";
+import { OVERAGE, PLAN_FEE } from "../bill/mapping.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
@@ -241,7 +241,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   return {
     class: "unexplained",
     explanation: quantityKnown
-      ? `${cardPrice === undefined ? "the quantity differs, and the line has several prices (components, surcharges or rates by dimension), so the bill's quantity has no one price to check" : "quantity and price both differ"}: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)}${fromEvents(line)} for ${n(computed.amount)}`
+      ? `${cardPrice === undefined ? `the quantity differs, and the line has several prices (${line.meters[0] === OVERAGE ? "requests past a quota and credits past zero" : "components, surcharges or rates by dimension"}), so the bill's quantity has no one price to check` : "quantity and price both differ"}: the bill has ${n(bill.quantity!)} for ${n(bill.amount)}, usage ${n(computed.quantity)}${fromEvents(line)} for ${n(computed.amount)}`
       : `the bill gives no quantity; it charges ${n(bill.amount)} ${unit}, usage ${n(computed.amount)}${fromEvents(line)}`,
     shiftable: true,
   };
