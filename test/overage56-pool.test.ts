@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate } from "./helpers/cli.js";
+import { PAYG_CARD } from "./helpers/payg.js";
 
 // newcomer55 H1: on a pay-as-you-go card (`when_exhausted: allow`) the usage past the included credits was in no money
 // figure, 814 of a month's 13,587 USD. SPEC 2 names the policy for it: overage, "allowed and billed in money at the
@@ -185,5 +186,20 @@ describe("a pool that bills usage past zero (when_exhausted: overage)", () => {
     expect(r.stderr).toBe(
       `burnrate: error: ${join(dir, "card.yaml")}:11:42: pool "usage" bills usage past zero in money, and the card gives no credit_price to bill it at (expected credit_price: the money of one credit at the top level of the card (0.01 for a credit of a cent), or when_exhausted: allow for usage past zero billed no money, found overage)\n`,
     );
+  });
+});
+
+describe("simulate on a card whose usage goes past zero with no grace buffer", () => {
+  it("names the column of what went past the credits as the statement does: past zero, not grace used (red56 F7)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "overage56-"));
+    writeFileSync(join(dir, "card.yaml"), PAYG_CARD);
+    writeFileSync(join(dir, "scn.yaml"), "name: payg\ncard: card.yaml\nplan: solo\nstart: 2026-11-01\ncycles: 1\ntimezone: UTC\npopulations:\n  - name: u\n    users: 1\n    distribution: fixed\n    per_user:\n      - meter: call\n        quantity: 20\n");
+    const r = await burnrate(["simulate", "scn.yaml", "--format", "table"], { cwd: dir });
+    expect(r.code).toBe(0);
+    // 20 calls of 100 credits, 2,000 against the 1,500 included: 500 past zero.
+    expect(r.stdout).toMatch(/Past +Refused/);
+    expect(r.stdout).toMatch(/ 500\.00  none/);
+    expect(r.stdout).toContain('"Runs out", "Past zero" and "Refused" are for a customer who buys no packs');
+    expect(r.stdout).not.toContain("Grace");
   });
 });

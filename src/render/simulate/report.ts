@@ -168,6 +168,10 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   // grace pool (its "Grace used" always 0) loses that column, so the row fits 100 columns without
   // wrapping "Runs out" (the table without changes is as it was).
   const grace = <T>(cells: T[]): T[] => (!changes || [...card.pools.values()].some((pool) => pool.whenExhausted === "grace") ? cells : []);
+  // What went past the credits, named by what the card lets past them, as the statement names it: a card of allow or
+  // overage pools and no grace buffer has no grace used, but usage past zero (red56 F7).
+  const policies = new Set([...card.pools.values()].map((pool) => pool.whenExhausted));
+  const graceHead = !policies.has("grace") && (policies.has("allow") || policies.has("overage")) ? "Past zero" : "Grace used";
   const rejectedText = (rejected: readonly Rejection[]) => {
     const events = rejected.reduce((n, r) => n + r.events, 0);
     return events === 0 ? "none" : changes ? count(events) : `${count(events)} row${events === 1 ? "" : "s"}`;
@@ -201,7 +205,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
     { kind: "heading", level: 2, text: `${p.label}: per cycle` },
     {
       kind: "table",
-      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), ...shares(["Of allowance"]), "Runs out", ...grace(["Grace used"]), changes ? "Refused rows" : "Refused", "Top-ups", ...buying(["Still refused"]), changes ? `Money (${card.currency})` : "Money"],
+      head: ["Cycle", "Start", ...plan(["Plan"]), card.unit[0]!.toUpperCase() + card.unit.slice(1), ...shares(["Of allowance"]), "Runs out", ...grace([graceHead]), changes ? "Refused rows" : "Refused", "Top-ups", ...buying(["Still refused"]), changes ? `Money (${card.currency})` : "Money"],
       align: ["right", "left", ...plan(["left" as const]), "right", ...shares(["right" as const]), "left", ...grace(["right" as const]), "left", "right", ...buying(["left" as const]), "right"],
       rows: [...p.cycles.map((c) => cycleRow(c, false)), total],
       tight: [...p.cycles.map((c) => cycleRow(c, true)), total],
@@ -230,7 +234,7 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   if (p.cycles.some((c) => c.runsOutAt !== undefined)) {
     // A credit's price is shown as the card gives it: at two places, a tenth of a cent is 0.00.
     const priced = p.purchase?.price === undefined ? `, which the card sells without a price (left out of "Money")` : `, at ${creditPrices(card, p.purchase.price, `${card.currency} per ${card.unit.replace(/s$/, "")}`)}`;
-    notes.push(`${grace(['"Runs out", "Grace used" and ']).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
+    notes.push(`${grace([`"Runs out", "${graceHead}" and `]).join("") || '"Runs out" and '}"Refused" are for a customer who buys no ${kind}${p.purchase ? `; "Top-ups" are the ${card.unit} to buy instead${p.purchase.kind === TOPUP ? "" : ` as ${kind}`}${priced}` : ""}.`);
   }
   if (buying([0]).length > 0) notes.push(`"Still refused" counts the usage rows refused even with the ${kind} bought: a quota, a gate or a limit that buying does not lift, or a plan that sells none.`);
   // The engine judges a quota per usage row, as a log's rows are single requests; a simulated row is an hour of them.
