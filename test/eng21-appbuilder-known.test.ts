@@ -13,7 +13,8 @@ import { burnrate } from "./helpers/cli.js";
 // as CSV (the scanner's rows, the known path where it may) and as events (every row the full way) must
 // give the same statement, and the figures are worked out by hand from ratecards/appbuilder.yaml. (Stop 41: JSON Lines
 // take the scanner's rows too; the full way is now the same rows with a quoted note holding a comma, which only
-// csv-parse reads, as events.)
+// csv-parse reads, as events. Stop 57: a column nothing reads may hold a quoted comma on the scanner too; the note
+// holds a carriage return as well, which only csv-parse reads within a cell.)
 
 const CARD = resolve("ratecards/appbuilder.yaml");
 
@@ -34,7 +35,7 @@ function logs(rows: readonly Row[]): { csv: string; events: string; dir: string 
   writeFileSync(csv, ["timestamp,account,meter,app,creator,tier,web_search,input_tokens,output_tokens", ...rows.map((r) => `${r.at},alice,${r.meter},${r.app},${r.creator},${r.tier},${r.web},${r.input},${r.output}`)].join("\n") + "\n");
   writeFileSync(join(dir, "account.yaml"), `card: ${CARD}\naccount: alice\nplan: standard\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bob: { plan: standard }\ngrants:\n  - { kind: pack, amount: 100000, at: "2026-11-01T00:00:00Z" }\n`);
   const events = join(dir, "events.csv");
-  writeFileSync(events, ["timestamp,account,meter,app,creator,tier,web_search,input_tokens,output_tokens,note", ...rows.map((r) => `${r.at},alice,${r.meter},${r.app},${r.creator},${r.tier},${r.web},${r.input},${r.output},"a, b"`)].join("\n") + "\n");
+  writeFileSync(events, ["timestamp,account,meter,app,creator,tier,web_search,input_tokens,output_tokens,note", ...rows.map((r) => `${r.at},alice,${r.meter},${r.app},${r.creator},${r.tier},${r.web},${r.input},${r.output},"a,\r b"`)].join("\n") + "\n");
   writeFileSync(`${events}.mapping.yaml`, "ignore_columns: [note]\n");
   return { csv, events, dir };
 }

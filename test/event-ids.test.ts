@@ -1,5 +1,6 @@
 import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -311,8 +312,30 @@ describe("the first pass over the log (id-screen)", () => {
     expect(run.duplicate_events.listed.map((d) => `${d.event_id} ${d.first.split(":").pop()} ${d.repeat.split(":").pop()}`)).toEqual(["ev-5 7 15002", "ev-10 12 21252", "ev-18750 18752 22377"]);
   }, 120_000);
 
+  it("reads an id quoted whole as its text, and passes over another column's quoted JSON, commas and doubled quotes in it (stop 57)", async () => {
+    const json = '"{""user"": ""a"", ""tags"": [""x"", ""y""]}"';
+    const jsonHeader = "timestamp,meter,quantity,project,event_id,metadata\n";
+    const lines = ["a", '"b"', "c", '"a"', "b"].map((id, i) => `2026-01-01T00:00:0${i}Z,call,1,p,${id},${i % 2 === 0 ? json : "{}"}\n`).join("");
+    const mapping = { ...options(), mappingFor: () => ({ ...NO_MAPPING, ignore: new Set(["metadata"]) }) };
+    const gz = join(dir, "json.csv.gz");
+    writeFileSync(gz, gzipSync(jsonHeader + lines));
+    const runs = [
+      ["whole", file("json-whole.csv", jsonHeader + lines), mapping],
+      ["in pieces", file("json-pieces.csv", jsonHeader + lines), { ...mapping, splitBytes: 1, pieceBytes: 90, here: true }],
+      ["gzip", gz, mapping],
+    ] as const;
+    for (const [name, path, o] of runs) {
+      const screen = await screenEventIds([path], o);
+      expect(screen, name).toBeDefined();
+      // a and b are each once plain and once quoted: both repeat; c does not.
+      expect(["a", "b", "c"].map((id) => screen!.mayRepeat(key(id))), name).toEqual([true, true, false]);
+    }
+  });
+
   it("gives up (every id remembered) on what it cannot prove it reads as the readers do, and has nothing to say without ids", async () => {
-    expect(await screenEventIds([file("q.csv", header + '2026-01-01T00:00:00Z,call,1,p,"x"\n')], options())).toBeUndefined();
+    // An id in quotes with a doubled quote within is not its bytes' text; a quote inside an unquoted cell is csv-parse's.
+    expect(await screenEventIds([file("q.csv", header + '2026-01-01T00:00:00Z,call,1,p,"x""y"\n')], options())).toBeUndefined();
+    expect(await screenEventIds([file("q2.csv", header + '2026-01-01T00:00:00Z,call,1,p,x"y\n')], options())).toBeUndefined();
     expect(await screenEventIds([file("r.csv", header + "2026-01-01T00:00:00Z,call,1,p,x\r\n")], options())).toBeUndefined();
     expect(await screenEventIds([join(dir, "missing.csv")], options())).toBeUndefined();
     expect(await screenEventIds([file("n.csv", "timestamp,meter,quantity,project\n2026-01-01T00:00:00Z,call,1,p\n")], options())).toBeUndefined();
@@ -320,7 +343,7 @@ describe("the first pass over the log (id-screen)", () => {
     const rowsThen = (last: string) => header + rows(["a", "b", "c", "a"]) + `2026-01-01T00:01:00Z,call,1,p,${last}\n`;
     const inPieces = { ...options(), splitBytes: 1, pieceBytes: 40, here: true };
     expect(await screenEventIds([file("pq.csv", rowsThen("d"))], inPieces)).toBeDefined();
-    expect(await screenEventIds([file("pq2.csv", rowsThen('"d"'))], inPieces)).toBeUndefined();
+    expect(await screenEventIds([file("pq2.csv", rowsThen('"d""e"'))], inPieces)).toBeUndefined();
     expect(await screenEventIds([file("pr.csv", rowsThen("d\r"))], inPieces)).toBeUndefined();
   });
 });

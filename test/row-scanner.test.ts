@@ -49,6 +49,7 @@ const clean = {
   optional: fc.constantFrom("", "web", "ios", "ñ"),
   account: fc.constantFrom("", "acme", "beta"),
   eventId: fc.constantFrom("", "e1", "e2", "e1", "\ufeffe1"),
+  note: fc.constantFrom("", "web", "ñ", '{"user": "a", "tags": ["x", "y"]}', "a,b", '""', '{"ip": ""}'),
 };
 const messy = {
   timestamp: fc.oneof(clean.timestamp, fc.constantFrom("2026-10-25T02:30:00", "2026-03-29T02:30:00", "2026-02-30T10:00:00Z", "2026-09-01T10:00:00z", "2026-09-0aT10:00:00Z", "2026-13-01T00:00:00Z", "x", " 2026-09-01T00:00:00Z", "2026-09-01T24:00:00Z", "٢٠٢٦-09-01", "2026-09-01T00:00:60Z", "2026-09-01T10:00:01.25Z", "2026-09-01T10:00:01.2500Z", "2026-09-01T10:00:60.000Z", "2026-09-01T10:00:01.x50Z", "2026-09-01T10:00:01,250Z", "2026-02-30T10:00:01.250Z")),
@@ -74,7 +75,9 @@ const layout = fc.record({ account: fc.boolean(), eventId: fc.boolean(), bom: fc
 
 function csv(shape: Shape, rows: string[][]): Buffer {
   const header = ["timestamp", "meter", "quantity", "project", "user", "channel", ...(shape.account ? ["account"] : []), ...(shape.eventId ? ["event_id"] : []), ...(shape.note ? ["note"] : [])];
-  const quoted = (cells: string[]) => cells.map((c, i) => (shape.quote === "all" || (shape.quote === "some" && i % 2 === 1) ? `"${c.replaceAll('"', '""')}"` : c)).join(",");
+  // The ignored note is quoted where its text needs it (JSON, as Postgres's COPY writes LiteLLM's metadata), whatever the shape quotes.
+  const note = shape.note ? header.length - 1 : -1;
+  const quoted = (cells: string[]) => cells.map((c, i) => (shape.quote === "all" || (shape.quote === "some" && i % 2 === 1) || (i === note && /[,"]/.test(c)) ? `"${c.replaceAll('"', '""')}"` : c)).join(",");
   const lines = [quoted(header), ...rows.map((r) => quoted(r.slice(0, header.length)))];
   for (const at of shape.blankLines) lines.splice(1 + Math.min(at, lines.length - 1), 0, "");
   const newline = shape.crlf ? "\r\n" : "\n";
@@ -82,7 +85,7 @@ function csv(shape: Shape, rows: string[][]): Buffer {
 }
 
 const row = (v: Record<"timestamp" | "meter" | "quantity" | "value", fc.Arbitrary<string>>) =>
-  fc.tuple(v.timestamp, v.meter, v.quantity, v.value, v.value, clean.optional, clean.account, clean.eventId, clean.optional).map(([t, m, q, p, u, c, a, e, n]) => [t, m, q, p, u, c, a, e, n]);
+  fc.tuple(v.timestamp, v.meter, v.quantity, v.value, v.value, clean.optional, clean.account, clean.eventId, clean.note).map(([t, m, q, p, u, c, a, e, n]) => [t, m, q, p, u, c, a, e, n]);
 const fitted = (shape: Shape, r: string[]) => [...r.slice(0, 6), ...(shape.account ? [r[6]!] : []), ...(shape.eventId ? [r[7]!] : []), ...(shape.note ? [r[8]!] : [])];
 const cuts = fc.array(fc.nat(600), { maxLength: 6 });
 
@@ -125,6 +128,16 @@ describe("the row scanner against the plain reader and csv-parse", () => {
     await give(cr, options(), [cr.indexOf("p1\r") + 3]);
     // A quoted cell with a comma, a quote, a line break or a CR in it; a quote within a cell; a quote left open; a line of one empty quoted cell.
     for (const cell of ['"p,1"', '"p""1"', '"p\n1"', '"p\r1"', 'p"1"', '"p1" ', '"p1']) await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,${cell}\n`));
+    // A column nothing reads may hold commas and doubled quotes in its quoted cells, but no line break, and not in the header.
+    const noted = "timestamp,meter,quantity,project,note\n";
+    for (const cell of ['"a\nb"', '"a,\r"', '"{""a"": 1}"x', '"open']) await give(Buffer.from(`${noted}2026-09-01T00:00:00Z,data_read,1,p1,${cell}\n`));
+    await give(Buffer.from(`timestamp,meter,quantity,project,"no,te"\n2026-09-01T00:00:00Z,data_read,1,p1,x\n`));
+    // Bytes that are not UTF-8 in a cell nothing reads, of a row whose shape is known: the plain reader refuses the file (stop 57).
+    for (const cell of [Buffer.from([0xff]), Buffer.from('"{""a"": ""\xff""}"', "latin1"), Buffer.from([0xe2, 0x82])]) {
+      const bytes = Buffer.concat([Buffer.from(`${noted}2026-09-01T00:00:00Z,data_read,1,p1,x\n2026-09-01T00:00:01Z,data_read,1,p1,`), cell, Buffer.from("\n")]);
+      await give(bytes);
+      await give(bytes, options(), [bytes.length - 3, bytes.length - 2]);
+    }
     // A byte-order mark behind the file's first quote would be dropped as the file's own once the quote is out (red team, stop 40).
     await give(Buffer.from(`"\ufefftimestamp",meter,quantity,project\n2026-09-01T00:00:00Z,data_read,1,p1\n`));
     await give(Buffer.from(`${header}2026-09-01T00:00:00Z,data_read,1,p1\n""\n`));

@@ -1,3 +1,5 @@
+import { isUtf8 } from "node:buffer";
+
 /**
  * The bytes that mean something to the readers of CSV as bytes (the row
  * scanner, row-scanner.ts, and the event ids' first pass, id-lines.ts), and
@@ -11,15 +13,6 @@ export const CR = 13;
 
 /** A line longer than the readers take (MAX_RECORD_BYTES in read.ts; JSON Lines' on the scanner, record-lines.ts) is theirs to report. */
 export const MAX_LINE = 1 << 20;
-
-/**
- * Whether `bytes` hold a quote or a carriage return, which only csv-parse
- * reads: looked for natively over the whole stretch, so that the loops over a
- * line's bytes need not test for them.
- */
-export function quoteOrCr(bytes: Buffer): boolean {
-  return bytes.indexOf(QUOTE) >= 0 || bytes.indexOf(CR) >= 0;
-}
 
 /**
  * Whether `bytes` hold a carriage return that does not end a line (before its newline; the last byte may be
@@ -41,16 +34,84 @@ export function lineEnd(buf: Buffer, from: number, to: number): number {
 
 const BOM = [0xef, 0xbb, 0xbf];
 
+/** A file the event ids' first pass must leave to the readers (quotes it cannot read, carriage returns, a very long line). */
+export class GiveUp extends Error {}
+
+/**
+ * Whether a file's bytes, given a stretch at a time, are UTF-8 throughout, as the plain reader and csv-parse's guard
+ * (utf8.ts) refuse a file that is not, whichever cell holds the bytes. Each stretch is checked natively up to its last
+ * whole character, and a character cut between two stretches once whole. A reader of bytes that skips the cells
+ * nothing reads (a quoted JSON column, or any cell of a row whose shape is known) would otherwise read a file the
+ * others refuse (stop 57: a Latin-1 byte in an ignored column was read past, exit 0, where csv-parse said exit 2).
+ */
+export class Utf8Stretches {
+  /** The bytes of a character the last stretch cut, to be joined to the next stretch's first. */
+  private cut: Buffer | undefined;
+
+  /** Whether the stretch keeps the file UTF-8; `last` with the file's last one. */
+  ok(chunk: Buffer, last: boolean): boolean {
+    let from = 0;
+    if (this.cut !== undefined) {
+      const need = sequenceLength(this.cut[0]!) - this.cut.length;
+      if (chunk.length < need) {
+        this.cut = Buffer.concat([this.cut, chunk]);
+        return !last;
+      }
+      if (!isUtf8(Buffer.concat([this.cut, chunk.subarray(0, need)]))) return false;
+      this.cut = undefined;
+      from = need;
+    }
+    const to = last ? chunk.length : wholeCharactersEnd(chunk, from);
+    if (!isUtf8(chunk.subarray(from, to))) return false;
+    if (to < chunk.length) this.cut = Buffer.from(chunk.subarray(to));
+    return true;
+  }
+
+  /** The next file begins. */
+  reset(): void {
+    this.cut = undefined;
+  }
+}
+
+/** How many bytes the character a lead byte starts has; 0 for a byte no character starts with. */
+function sequenceLength(lead: number): number {
+  if (lead < 0x80) return 1;
+  if (lead >= 0xc2 && lead <= 0xdf) return 2;
+  if (lead >= 0xe0 && lead <= 0xef) return 3;
+  if (lead >= 0xf0 && lead <= 0xf4) return 4;
+  return 0;
+}
+
+/** Where the stretch's last whole character ends: before a lead byte whose character the stretch cuts short. */
+function wholeCharactersEnd(chunk: Buffer, from: number): number {
+  for (let at = chunk.length - 1; at >= Math.max(from, chunk.length - 3); at--) {
+    const c = chunk[at]!;
+    if ((c & 0xc0) === 0x80) continue;
+    return sequenceLength(c) > chunk.length - at ? at : chunk.length;
+  }
+  return chunk.length;
+}
+
 /**
  * A file's quoted cells, their quotes taken out, stretch by stretch (stop 40: an export that quotes every cell,
  * as Python's `QUOTE_ALL` and many a spreadsheet write, went csv-parse's way, three times as slow). Only a cell
- * quoted whole, with neither a comma, a line break, a CR nor a quote within, reads as its text does unquoted; on
- * any other quote `strip` answers undefined, and the file is csv-parse's. The bytes given back are this object's
- * own, filled again at the next stretch.
+ * quoted whole, with neither a comma, a line break, a CR nor a quote within, reads as its text does unquoted. A
+ * cell of a column nothing reads (`free`, once the header is read) may hold commas and doubled quotes too, and is
+ * given back empty: LiteLLM's `metadata` and `request_tags`, JSON that Postgres's COPY quotes, sent every real
+ * spend log to csv-parse, 3.7 times as slow (newcomer55 M2). On any other quote `strip` answers undefined, and
+ * the file is csv-parse's; a line break within a cell always does, as the lines' numbers would be another's. The
+ * bytes given back are this object's own, filled again at the next stretch.
  */
 export class QuotedCells {
-  /** 0 outside a quoted cell, 1 inside one, 2 just past its closing quote, whose next byte must end the cell. */
+  /**
+   * 0 outside a quoted cell, 1 inside one, 2 just past its closing quote, whose next byte must end the cell; 3 inside a
+   * free column's quoted cell, 4 just past a quote in one (a doubled quote's first, or the cell's closing quote).
+   */
   private state = 0;
+  /** The line's cell the bytes are in: its index in the header's order. */
+  private column = 0;
+  /** 1 for each column whose cells nothing reads, when the header is known; none before it, nor in the header itself. */
+  private free: Uint8Array | undefined;
   /** Whether the next byte starts a cell: at the file's start (after its byte-order mark), and after a comma or a newline. */
   private cellStart = true;
   /** How many bytes of a byte-order mark the file began with so far; 3 once past it, or once none can come. */
@@ -78,6 +139,8 @@ export class QuotedCells {
     // The bytes of the line the next stretch goes on with (red team, stop 40: a quote first in a stretch, mid-line, read the line as empty).
     const nl = chunk.lastIndexOf(NEWLINE);
     this.lineBytes = nl < 0 ? this.lineBytes + chunk.length : chunk.length - nl - 1;
+    if (nl >= 0) this.column = 0;
+    for (let at = chunk.indexOf(COMMA, nl + 1); at >= 0; at = chunk.indexOf(COMMA, at + 1)) this.column++;
     if (chunk.length > 0) this.fileEmpty = false;
     return chunk;
   }
@@ -87,7 +150,8 @@ export class QuotedCells {
     if (this.out.length < chunk.length) this.out = Buffer.allocUnsafe(Math.max(chunk.length, 1 << 16));
     const out = this.out;
     let n = 0;
-    let { state, cellStart, lineText, lineBytes, bom, opened } = this;
+    let { state, cellStart, lineText, lineBytes, bom, opened, column } = this;
+    const free = this.free;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
       // The file's byte-order mark, however the first bytes come, is before its first cell.
@@ -98,6 +162,21 @@ export class QuotedCells {
           continue;
         }
         bom = 3;
+      }
+      if (state === 3) {
+        if (c === QUOTE) state = 4;
+        else if (c === NEWLINE || c === CR) return undefined;
+        else lineBytes++;
+        continue;
+      }
+      if (state === 4) {
+        if (c === QUOTE) {
+          state = 3;
+          lineBytes++;
+          continue;
+        }
+        if (c !== COMMA && c !== NEWLINE && c !== CR) return undefined;
+        state = 0;
       }
       if (state === 1) {
         if (c === QUOTE) state = 2;
@@ -116,6 +195,14 @@ export class QuotedCells {
       }
       if (c === QUOTE) {
         if (!cellStart) return undefined;
+        if (free !== undefined && free[column] === 1) {
+          state = 3;
+          cellStart = false;
+          // Given back empty, the cell still makes its line a row, as csv-parse reads it.
+          lineText = true;
+          lineBytes++;
+          continue;
+        }
         state = 1;
         opened = true;
         cellStart = false;
@@ -125,13 +212,16 @@ export class QuotedCells {
       }
       out[n++] = c;
       cellStart = c === COMMA || c === NEWLINE;
-      if (c === NEWLINE) {
+      if (c === COMMA) column++;
+      else if (c === NEWLINE) {
         if (lineText && lineBytes === 0) return undefined;
         lineText = false;
         lineBytes = 0;
+        column = 0;
       } else if (c !== CR) lineBytes++;
     }
     this.state = state;
+    this.column = column;
     this.cellStart = cellStart;
     this.lineText = lineText;
     this.lineBytes = lineBytes;
@@ -143,12 +233,19 @@ export class QuotedCells {
 
   /** Whether a quoted cell is still open, or the last line is one empty quoted cell: at the file's end, csv-parse's to read. */
   get open(): boolean {
-    return this.state === 1 || (this.lineText && this.lineBytes === 0);
+    return this.state === 1 || this.state === 3 || (this.lineText && this.lineBytes === 0);
+  }
+
+  /** The header is read: the cells of `free` columns, which nothing reads, may hold anything but a line break. */
+  freeColumns(free: Uint8Array): void {
+    this.free = free;
   }
 
   /** The next file begins. */
   reset(): void {
     this.state = 0;
+    this.column = 0;
+    this.free = undefined;
     this.cellStart = true;
     this.bom = 0;
     this.lineText = false;
@@ -156,5 +253,36 @@ export class QuotedCells {
     this.opened = false;
     this.fileEmpty = true;
     this.stripping = false;
+  }
+}
+
+/**
+ * Each cell of the line `buf[from, to)` as its text's bytes (`cell(start, end, escaped)`): a cell plainly quoted (between an opening quote at the
+ * cell's start and a closing one at its end, as csv-parse reads it) without its quotes. A quoted cell with doubled quotes within (`escaped`: its bytes are not its text), as
+ * Postgres's COPY quotes LiteLLM's JSON `metadata`, is passed over whole: only the caller's cells must be plain (stop
+ * 57: every such spend log gave up the pass, and all its request ids were remembered). GiveUp for a quote the readers
+ * would read otherwise.
+ */
+export function cellsOf(buf: Buffer, from: number, to: number, cell: (start: number, end: number, escaped: boolean) => void): void {
+  let at = from;
+  for (;;) {
+    if (at < to && buf[at] === QUOTE) {
+      let close = buf.indexOf(QUOTE, at + 1);
+      let escaped = false;
+      for (; close >= 0 && close + 1 < to && buf[close + 1] === QUOTE; close = buf.indexOf(QUOTE, close + 2)) escaped = true;
+      // Unclosed on the line (a cell over lines), or closed before the cell's end (`"a"b`).
+      if (close < 0 || close >= to || (close + 1 < to && buf[close + 1] !== COMMA)) throw new GiveUp();
+      cell(at + 1, close, escaped);
+      at = close + 1;
+    } else {
+      let end = at;
+      while (end < to && buf[end] !== COMMA) end++;
+      if (buf.subarray(at, end).indexOf(QUOTE) >= 0) throw new GiveUp();
+      cell(at, end, false);
+      at = end;
+    }
+    if (at >= to) return;
+    at++;
+    if (at === to) return cell(at, at, false);
   }
 }

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { eventIdKey } from "../engine/event-ids.js";
 import type { KeyRuns } from "./key-runs.js";
-import { COMMA, lineEnd, MAX_LINE, quoteOrCr } from "./csv-bytes.js";
+import { cellsOf, COMMA, CR, GiveUp, lineEnd, MAX_LINE, QUOTE } from "./csv-bytes.js";
 
 /**
  * The rows' part of the event ids' first pass (id-screen.ts): a stretch of a
@@ -24,9 +24,6 @@ export interface Segment {
 
 /** A segment's timestamp index where its rows' time order is not to be found from their text: they are taken as out of order. */
 export const NO_STAMP = -1;
-
-/** A file the pass must leave to the readers (quotes, carriage returns, a very long line). */
-export class GiveUp extends Error {}
 
 const STAMP = 20;
 /** A stamp's 4-byte words. */
@@ -178,6 +175,8 @@ export class LineReader {
   private end = 0;
   private done = false;
   private watching = false;
+  /** The next quote's offset in the buffer from `start` (the end of the bytes read for none), or -1 where it is to be looked for. */
+  private quoteAt = -1;
   /** The file's offset of the next byte to read. */
   private position: number;
 
@@ -210,6 +209,11 @@ export class LineReader {
     for (let end; (end = this.next()) >= 0; this.skip(end)) {
       const buf = this.buf;
       const start = this.start;
+      if (this.quoteAt < start) this.quoteAt = this.nextQuote(start);
+      if (this.quoteAt < end) {
+        this.quotedRow(buf, start, end, { column, width, stamp }, keys, order);
+        continue;
+      }
       let cellStart = start, cellEnd = end;
       if (after < column) {
         let commas = after;
@@ -237,6 +241,36 @@ export class LineReader {
     }
   }
 
+  /**
+   * A row with a quote: its cells read from its start as csv-parse reads them (cellsOf), a quoted JSON column's commas
+   * and doubled quotes within its cell (LiteLLM's `metadata`, as Postgres's COPY writes it; stop 57: the pass gave up
+   * on every such spend log, and all its ids were remembered). Its id must be plain text; its timestamp is looked at
+   * from its cell's first byte, where a quoted one reads as out of order.
+   */
+  private quotedRow(buf: Buffer, start: number, end: number, { column, width, stamp }: Pick<Segment, "column" | "width" | "stamp">, keys: KeyRuns, order: TimeOrder): void {
+    let cell = 0;
+    let idStart = 0, idEnd = 0, stampAt = -1;
+    cellsOf(buf, start, end, (from, to, escaped) => {
+      if (cell === column) {
+        if (escaped) throw new GiveUp();
+        idStart = from;
+        idEnd = to;
+      }
+      if (cell === stamp) stampAt = from;
+      cell++;
+    });
+    // A row of another width is refused by every reader, and the run stops with its error.
+    if (cell !== width) return;
+    if (idEnd > idStart) keys.add(eventIdKey(buf, idStart, idEnd));
+    if (order.ordered) order.row(buf, Math.max(stampAt, start), end, stampAt < 0 ? NO_STAMP : 0);
+  }
+
+  /** The first quote at or after `from` among the bytes read, or the end of those bytes. */
+  private nextQuote(from: number): number {
+    const at = this.buf.indexOf(QUOTE, from);
+    return at < 0 || at >= this.end ? this.end : at;
+  }
+
   /** The end of the line at `start` (its newline, or the data's end), or -1 after the last. */
   private next(): number {
     for (;;) {
@@ -251,14 +285,14 @@ export class LineReader {
     this.start = end + 1;
   }
 
-  /** From here on, a quote or a carriage return anywhere is csv-parse's to read: looked for once over the bytes read, natively. */
+  /** From here on, a carriage return anywhere is csv-parse's to read: looked for once over the bytes read, natively. */
   private watch(): void {
     this.watching = true;
     this.check(this.start);
   }
 
   private check(from: number): void {
-    if (quoteOrCr(this.buf.subarray(from, this.end))) throw new GiveUp();
+    if (this.buf.subarray(from, this.end).indexOf(CR) >= 0) throw new GiveUp();
   }
 
   /** Move the unfinished line to the front, grow the buffer if it fills it, and read on. */
@@ -274,6 +308,7 @@ export class LineReader {
     }
     this.start = 0;
     this.end = rest;
+    this.quoteAt = -1;
     const read = readSync(this.fd, this.buf, rest, Math.min(this.buf.length - rest, this.to - this.position), this.position);
     this.position += read;
     this.end += read;

@@ -421,3 +421,15 @@ export function quantityOf(cell: string): Decimal | undefined {
   }
   return q;
 }
+
+/**
+ * 1 for each of a header's columns that no row's reading looks at: not canonical, no dimension (a component's
+ * included) and no `skip_rows:` column; such are the columns the mapping ignores, or a layout's optional ones.
+ */
+export function columnsNothingReads(layout: Layout, width: number): Uint8Array {
+  const unread = new Uint8Array(width).fill(1);
+  for (const c of Object.values(layout.index)) if (c >= 0) unread[c] = 0;
+  for (const d of layout.dimensions) unread[d.index] = 0;
+  for (const s of layout.skip ?? []) unread[s.index] = 0;
+  return unread;
+}

@@ -1,7 +1,7 @@
-import { isAscii, isUtf8 } from "node:buffer";
+import { isAscii } from "node:buffer";
 import { NeedsFullParser } from "./plain-csv.js";
 import { cardValue } from "./mapping-names.js";
-import { readHeader, type Layout, type ReadColumns } from "./layout.js";
+import { columnsNothingReads, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import type { Zone } from "../time.js";
 import { cellHash, FNV_OFFSET, FNV_PRIME, keyLength, runsOf, ShapeTable } from "./shape-table.js";
@@ -11,7 +11,7 @@ import { SkipCells, type SkipTeller } from "./skip-cells.js";
 import type { EventIdColumn } from "../engine/event-ids.js";
 import { SentIds } from "./sent-ids.js";
 import { idColumnIn } from "./id-buffers.js";
-import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr } from "./csv-bytes.js";
+import { COMMA, CR, lineEnd, MAX_LINE, NEWLINE, QUOTE, QuotedCells, strayCr, Utf8Stretches } from "./csv-bytes.js";
 import { QuantityIds } from "./quantity-ids.js";
 import { ShapeValues } from "./shape-values.js";
 import { ComponentCells } from "./component-cells.js";
@@ -24,7 +24,8 @@ import { ComponentCells } from "./component-cells.js";
  * not part of the shape: a log of many accounts would have about a shape a row.
  *
  * It reads only what it can prove it reads as the plain reader would: rows as wide as the header, cells
- * unquoted or quoted whole, lines all ended by LF or all by CR LF, of a known meter, with a valid timestamp,
+ * unquoted or quoted whole (a column nothing reads, quoted around anything but a line break: QuotedCells), bytes
+ * all UTF-8, lines all ended by LF or all by CR LF, of a known meter, with a valid timestamp,
  * quantity and components (component-cells.ts) and the dimensions the meter needs. Anything else throws
  * `NeedsFullParser`, and the caller reads the file with the plain reader (and csv-parse after it), which
  * reports errors.
@@ -121,9 +122,12 @@ export class RowScanner {
   private crPending = false;
   /** The file's quoted cells, taken out from its first quote on. */
   private readonly quoted = new QuotedCells();
+  private readonly utf8 = new Utf8Stretches();
   /** What split() found of the row: how many cells, and the hash of its key cells. */
   private rowWidth = 0;
   private rowHash = 0;
+  /** 1 for each of the header's columns nothing reads (columnsNothingReads). */
+  private unread: Uint8Array = new Uint8Array(0);
   /** Whether the bytes being read are all ASCII (looked at natively once a chunk): a new shape's line then needs no look of its own as UTF-8. */
   private ascii = false;
   private readonly shapeTable = new ShapeTable();
@@ -168,6 +172,19 @@ export class RowScanner {
 
   /** Scan the next chunk of the file; `last` with the final one (which may be empty). Returns full batches. The chunk is not kept: a reader may fill the same buffer again. */
   scan(given: Buffer, last: boolean): ScannedBatch[] {
+    if (!this.utf8.ok(given, last)) throw new NeedsFullParser("not UTF-8");
+    // The header's lines first, a line at a time: the columns nothing reads, whose quoted cells may hold anything, are known from it.
+    let from = 0;
+    const out: ScannedBatch[] = [];
+    for (let nl = given.indexOf(NEWLINE); this.layout === undefined && nl >= 0 && nl + 1 < given.length; nl = given.indexOf(NEWLINE, from)) {
+      out.push(...this.scanStretch(given.subarray(from, nl + 1), false));
+      from = nl + 1;
+    }
+    out.push(...this.scanStretch(from === 0 ? given : given.subarray(from), last));
+    return out;
+  }
+
+  private scanStretch(given: Buffer, last: boolean): ScannedBatch[] {
     // Cells quoted whole lose their quotes; any other quote, or carriage return but a CRLF line's, is csv-parse's to read: the whole chunk looked at once, so split() need not.
     const chunk = this.quoted.stripping || given.indexOf(QUOTE) >= 0 ? this.quoted.strip(given) : this.quoted.passed(given);
     if (chunk === undefined || (last && this.quoted.open)) throw new NeedsFullParser("a quoted field");
@@ -238,6 +255,7 @@ export class RowScanner {
     this.started = false;
     this.crPending = false;
     this.quoted.reset();
+    this.utf8.reset();
     this.kept = this.layout;
     this.layout = undefined;
     this.header = undefined;
@@ -307,9 +325,6 @@ export class RowScanner {
     if (end - start > MAX_LINE) throw new NeedsFullParser("a very long line");
     if (this.layout === undefined) return this.readHeader(buf, start, end);
     if (this.rowWidth !== this.width) throw new NeedsFullParser("a row of another width");
-    // A file the plain reader refuses as not UTF-8 is refused so whatever row holds the bytes: a row skip_rows: skips is
-    // never decoded but its skip cell, which is decoded as the plain reader's record is, leniently (red team, stop 44).
-    if (this.skipCells !== undefined && !this.ascii && !isUtf8(buf.subarray(start, end))) throw new NeedsFullParser("not UTF-8");
     if (this.skipCells?.skips(buf, this.cells, this.line) === true) return;
     this.row(buf, out);
     if (this.batch.count === BATCH) out.push(this.finishBatch());
@@ -324,6 +339,7 @@ export class RowScanner {
     if (this.kept !== undefined) {
       if (text !== this.headerText) throw new NeedsFullParser("a file of another header than the one before");
       this.layout = this.kept;
+      this.quoted.freeColumns(this.unread);
       this.skipCells = skipCellsOf(this.layout, this.setup);
       // The same header as the file before's: the same columns, this file's to tell.
       const { index } = this.layout;
@@ -344,6 +360,8 @@ export class RowScanner {
     // A row's shape leaves out its timestamp, quantity and event id: none of them may also be another canonical column.
     const canonical = Object.values(layout.index).filter((i) => i >= 0);
     if (new Set(canonical).size !== canonical.length) throw new NeedsFullParser("one column mapped to two canonical columns");
+    this.unread = columnsNothingReads(layout, width);
+    this.quoted.freeColumns(this.unread);
     const components = new ComponentCells(layout, this.setup.components ?? new Map());
     this.components = components.width > 0 ? components : undefined;
     this.componentColumns = components;

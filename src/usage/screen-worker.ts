@@ -1,5 +1,6 @@
 import { workerData, type MessagePort } from "node:worker_threads";
-import { Claims, GiveUp, screenClaimed, type Order, type Segment } from "./id-lines.js";
+import { GiveUp } from "./csv-bytes.js";
+import { Claims, screenClaimed, type Order, type Segment } from "./id-lines.js";
 import { KeyRuns, repeatedIn, type KeyRange } from "./key-runs.js";
 // The same thread then scans the rows: the scanner listens on the parent port from here on (its first message its setup).
 import "./scan-worker.js";

@@ -1,8 +1,7 @@
 import { createReadStream } from "node:fs";
 import { eventIdKey } from "../engine/event-ids.js";
 import { openContent, type UsageFormat } from "./content.js";
-import { COMMA, CR, MAX_LINE, NEWLINE, QUOTE, strayCr } from "./csv-bytes.js";
-import { GiveUp } from "./id-lines.js";
+import { cellsOf, COMMA, CR, GiveUp, MAX_LINE, NEWLINE, QUOTE, strayCr } from "./csv-bytes.js";
 import { BLANK, parseJsonLine } from "./json-lines.js";
 import type { KeyRuns } from "./key-runs.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -130,7 +129,10 @@ class CsvIds implements LineTaker {
       if (this.column === undefined) {
         const cells: string[] = [];
         const bom = buf[from] === 0xef && buf[from + 1] === 0xbb && buf[from + 2] === 0xbf ? 3 : 0;
-        cellsOf(buf, from + bom, to, (cellStart, cellEnd) => void cells.push(buf.toString("utf8", cellStart, cellEnd)));
+        cellsOf(buf, from + bom, to, (cellStart, cellEnd, escaped) => {
+          if (escaped) throw new GiveUp();
+          cells.push(buf.toString("utf8", cellStart, cellEnd));
+        });
         this.column = this.source.idColumn(cells);
         if (this.column < 0) return false;
       } else if (quoted) this.quotedRow(buf, from, to);
@@ -155,35 +157,11 @@ class CsvIds implements LineTaker {
 
   private quotedRow(buf: Buffer, from: number, to: number): void {
     let cell = 0;
-    cellsOf(buf, from, to, (cellStart, cellEnd) => {
-      if (cell++ === this.column && cellEnd > cellStart) this.keys.add(eventIdKey(buf, cellStart, cellEnd));
+    cellsOf(buf, from, to, (cellStart, cellEnd, escaped) => {
+      if (cell++ !== this.column || cellEnd === cellStart) return;
+      if (escaped) throw new GiveUp();
+      this.keys.add(eventIdKey(buf, cellStart, cellEnd));
     });
-  }
-}
-
-/**
- * Each cell of the line `buf[from, to)` as its text's bytes (`cell(start, end)`): a cell plainly quoted (see CsvIds)
- * without its quotes; GiveUp for a quote the readers would read otherwise.
- */
-function cellsOf(buf: Buffer, from: number, to: number, cell: (start: number, end: number) => void): void {
-  let at = from;
-  for (;;) {
-    if (at < to && buf[at] === QUOTE) {
-      const close = buf.indexOf(QUOTE, at + 1);
-      // Unclosed on the line (a cell over lines), or closed before the cell's end (`""` within, `"a"b`).
-      if (close < 0 || close >= to || (close + 1 < to && buf[close + 1] !== COMMA)) throw new GiveUp();
-      cell(at + 1, close);
-      at = close + 1;
-    } else {
-      let end = at;
-      while (end < to && buf[end] !== COMMA) end++;
-      if (buf.subarray(at, end).indexOf(QUOTE) >= 0) throw new GiveUp();
-      cell(at, end);
-      at = end;
-    }
-    if (at >= to) return;
-    at++;
-    if (at === to) return cell(at, at);
   }
 }
 
