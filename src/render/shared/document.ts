@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import Table from "cli-table3";
 import { markdownText, visible } from "./escape.js";
+import { plainTable, type PlainTable } from "./plain-table.js";
 
 /**
  * A report as a list of blocks, written once and rendered either for a
@@ -152,34 +153,49 @@ const CACHED_ROWS = 8;
 const DRAWN = new Map<string, string>();
 
 function layOut(block: TableBlock, color: ChalkInstance, rowsPerTable: number, width: number | undefined): string {
+  const laid = laidOut(block, color, width);
+  return plainTable(laid) ?? cliTable(laid, rowsPerTable);
+}
+
+/** A table block as both layouts take it: escaped, emphasised, and its widths where the block or the terminal sets them. */
+export function laidOut(block: TableBlock, color: ChalkInstance, width: number | undefined): PlainTable {
   // Escaped before colour and layout: widths are measured on what the terminal shows.
   const escaped = (rows: readonly (readonly string[])[]) => rows.map((row) => row.map(visible));
   let b = { ...block, head: block.head.map(visible), rows: escaped(block.rows) };
   if (block.tight !== undefined && width !== undefined && !cellsFit(b, width)) b = { ...b, rows: escaped(block.tight) };
-  const rows = b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row]));
-  const head = b.head.map((h) => color.bold(h));
-  const draw = (part: string[][], withHead: boolean, colWidths: readonly number[] | undefined) => {
+  return {
+    head: b.head.map((h) => color.bold(h)),
+    rows: b.rows.map((row, i) => (b.emphasis?.includes(i) ? row.map((c) => color.bold(c)) : [...row])),
+    align: b.align,
+    widths: width !== undefined ? narrowed(b, width) : b.maxWidths ? fitWidths(b) : undefined,
+    wrap: b.maxWidths !== undefined || width !== undefined,
+  };
+}
+
+/** The table as cli-table3 draws it, in tables of `rowsPerTable` rows, each line without its trailing spaces. */
+export function cliTable(t: PlainTable, rowsPerTable: number): string {
+  const draw = (part: readonly (readonly string[])[], withHead: boolean, colWidths: readonly number[] | undefined) => {
     const table = new Table({
-      ...(withHead ? { head } : {}),
-      colAligns: b.align.map((a) => a),
+      ...(withHead ? { head: [...t.head] } : {}),
+      colAligns: [...t.align],
       ...(colWidths ? { colWidths: [...colWidths] } : {}),
-      ...(b.maxWidths || width !== undefined ? { wordWrap: true, wrapOnWordBoundary: true } : {}),
+      ...(t.wrap ? { wordWrap: true, wrapOnWordBoundary: true } : {}),
       style: { head: [], border: [], "padding-left": 1, "padding-right": 1, compact: true },
       chars: { top: "", "top-mid": "", "top-left": "", "top-right": "", bottom: "", "bottom-mid": "", "bottom-left": "", "bottom-right": "", left: " ", "left-mid": "", mid: "", "mid-mid": "", right: "", "right-mid": "", middle: "" },
     });
-    table.push(...part);
+    table.push(...part.map((row) => [...row]));
     return { text: table.toString(), widths: table.options.colWidths as number[] };
   };
-  const parts: string[][][] = [];
-  for (let i = 0; i < rows.length; i += rowsPerTable) parts.push(rows.slice(i, i + rowsPerTable));
+  const parts: (readonly (readonly string[])[])[] = [];
+  for (let i = 0; i < t.rows.length; i += rowsPerTable) parts.push(t.rows.slice(i, i + rowsPerTable));
   if (parts.length === 0) parts.push([]);
-  let widths = width !== undefined ? narrowed(b, width) : b.maxWidths ? fitWidths(b) : undefined;
+  let widths = t.widths;
   if (!widths && parts.length > 1) {
     // The widths cli-table3 gives each part on its own; the whole table's are their maximum.
     const natural = parts.map((part, i) => draw(part, i === 0, undefined).widths);
-    widths = b.head.map((_, c) => Math.max(...natural.map((w) => w[c] ?? 0)));
+    widths = t.head.map((_, c) => Math.max(...natural.map((w) => w[c] ?? 0)));
   }
-  const text = parts.map((part, i) => draw(part, i === 0, widths).text).filter((t) => t !== "").join("\n");
+  const text = parts.map((part, i) => draw(part, i === 0, widths).text).filter((text) => text !== "").join("\n");
   return text.split("\n").map((l) => l.replace(/\s+$/, "")).join("\n");
 }
 
