@@ -61,6 +61,9 @@ describe("a pool that bills usage past zero (when_exhausted: overage)", () => {
     const c = JSON.parse(r.stdout).accounts[0].cycles[0];
     expect(c.overage).toEqual({ currency: "USD", amount: "0.802", requests: "1", credits: "80" });
     expect([c.money.plan, c.money.overage, c.money.total]).toEqual(["39", "0.802", "39.8"]);
+    // One request, said so (red56 F7: "1 requests").
+    const table = await statement(files(CALLS, "account: acme\nplan: team\noverage: true\n"), "table");
+    expect(table.stdout).toContain("1 request and 80 cents past zero");
   });
 
   it("gives back a refund's credits from what is billed past zero: a disk's 100 at December's start, a call 60 past zero, half the disk freed (50) leaves 10 billed, 0.10 USD", async () => {

@@ -291,7 +291,7 @@ function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
 /** What a cycle's overage is of: requests past the quota, credits billed past zero, or both. */
 function overageParts(overage: CycleStatement["overage"], unit: string): string {
   const parts = [
-    ...(overage.requests.gt(0) ? [`${exactGrouped(overage.requests)} requests`] : []),
+    ...(overage.requests.gt(0) ? [`${exactGrouped(overage.requests)} ${overage.requests.eq(1) ? "request" : "requests"}`] : []),
     ...(overage.credits?.gt(0) ? [`${exactGrouped(overage.credits)} ${unit} past zero`] : []),
   ];
   return parts.join(" and ");
