@@ -11,6 +11,7 @@ import { scanChunks } from "../src/usage/scanned-events.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 import { chunked } from "./helpers/chunks.js";
 import { collect } from "./helpers/reader-outcomes.js";
+import { utf8Guard } from "../src/usage/utf8.js";
 
 // LiteLLM's spend logs as Postgres's COPY ... CSV HEADER writes them: `metadata` and `request_tags` are JSON, quoted,
 // their quotes doubled (newcomer55 M2: every real export went to csv-parse, 3.7 times as slow). Floopy's card
@@ -81,5 +82,61 @@ describe("a spend log with quoted JSON columns nothing reads (stop 57)", () => {
     expect(out.code).toBe(2);
     expect(out.stdout).toBe("");
     expect(out.stderr).toContain(`${file}:502:${at + 1}: file is not UTF-8`);
+  });
+
+  it("with a row longer than the readers take is refused at it, however much of it is JSON nothing reads (red57 F1)", async () => {
+    const lines = text.split("\n");
+    const long = `"{""blob"": ""${"x".repeat(1_500_000)}""}"`;
+    const file = join(dir, "long.csv");
+    writeFileSync(file, [lines[0], lines[1]!.replace(metadata(0), long), ...lines.slice(2, 50)].join("\n") + "\n");
+    const out = await burnrate(["statement", "--account", account, "--layout", "litellm", "--map", "ignore:request_tags", "--usage", file, "--format", "json"]);
+    expect([out.code, out.stdout]).toEqual([2, ""]);
+    expect(out.stderr).toContain(`${file}:2:1: row too long`);
+  });
+});
+
+describe("a byte that is not UTF-8 is told where it is (red57 F2, F3)", () => {
+  async function refusal(chunks: Buffer[]): Promise<string> {
+    const guard = utf8Guard("u.csv");
+    const done = new Promise<string>((resolve) => guard.on("error", (e) => resolve(e.message)).on("finish", () => resolve("none")));
+    guard.resume();
+    for (const chunk of chunks) guard.write(chunk);
+    guard.end();
+    return done;
+  }
+
+  it("in a character one chunk cuts and the next ends badly: at the character's first byte", async () => {
+    // Line 2 is "xy" then F0 9F 98 (an emoji cut short) and a quote: the character starts at line 2, column 3.
+    const message = await refusal([Buffer.concat([Buffer.from("ab\nxy"), Buffer.from([0xf0, 0x9f, 0x98])]), Buffer.from('"z\n')]);
+    expect(message).toContain("u.csv:2:3: file is not UTF-8");
+    expect(message).toContain("the byte 0xf0");
+    // Cut after its first byte alone, and after its second.
+    expect(await refusal([Buffer.concat([Buffer.from("ab\nxy"), Buffer.from([0xf0])]), Buffer.from([0x9f, 0x98]), Buffer.from("z\n")])).toContain("u.csv:2:3:");
+  });
+
+  it("in a character the file's end cuts short: at the character's first byte", async () => {
+    expect(await refusal([Buffer.concat([Buffer.from("ab\ncd"), Buffer.from([0xe2, 0x82])])])).toContain("u.csv:2:3: file is not UTF-8");
+    expect(await refusal([Buffer.from("ab\ncd"), Buffer.from([0xe2]), Buffer.from([0x82])])).toContain("u.csv:2:3: file is not UTF-8");
+    expect(await refusal([Buffer.from("ab\ncd€\n")])).toBe("none");
+  });
+
+  it("past a read of the file's bytes, through the binary: a Latin-1 byte in an ignored column of a plain log", async () => {
+    // A bad sequence at bytes 16,381 to 16,383 and a quote after it: csv-parse's guard reads the file 16 KiB at a time.
+    const head = "timestamp,meter,quantity,project,note\n";
+    const row = (i: number) => `2026-09-01T00:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z,data_read,1,p1,n\n`;
+    let body = head;
+    let i = 0;
+    while (body.length + row(i).length < 16_381 - 40) body += row(i++);
+    const line = body.split("\n").length;
+    const lead = `2026-09-01T02:00:00Z,data_read,1,p1,${"y".repeat(16_381 - body.length - 36)}`;
+    const bytes = Buffer.concat([Buffer.from(body + lead), Buffer.from([0xf0, 0x9f, 0x98]), Buffer.from('"z\n')]);
+    expect(body.length + lead.length).toBe(16_381);
+    const file = join(dir, "cut.csv");
+    writeFileSync(file, bytes);
+    const usageAccount = join(dir, "fliplet.yaml");
+    writeFileSync(usageAccount, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-09-01\ntimezone: UTC\n`);
+    const out = await burnrate(["statement", "--account", usageAccount, "--usage", file, "--map", "ignore:note", "--format", "json"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`${file}:${line}:${lead.length + 1}: file is not UTF-8 (expected UTF-8 text, found the byte 0xf0)`);
   });
 });

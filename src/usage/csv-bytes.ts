@@ -83,7 +83,7 @@ function sequenceLength(lead: number): number {
 }
 
 /** Where the stretch's last whole character ends: before a lead byte whose character the stretch cuts short. */
-function wholeCharactersEnd(chunk: Buffer, from: number): number {
+export function wholeCharactersEnd(chunk: Buffer, from: number): number {
   for (let at = chunk.length - 1; at >= Math.max(from, chunk.length - 3); at--) {
     const c = chunk[at]!;
     if ((c & 0xc0) === 0x80) continue;
@@ -119,6 +119,12 @@ export class QuotedCells {
   /** Whether the line so far had a quoted cell, and how many bytes but a CR it has, its quotes out. */
   private lineText = false;
   private lineBytes = 0;
+  /**
+   * The bytes of the line so far in the stretches before this one, as the file has them (quotes and a free cell's text
+   * in): a line longer than the readers take is theirs to refuse, however short it is once stripped (red57 F1: a row of
+   * 1.5 MB of ignored JSON was priced, where the other readers said "row too long").
+   */
+  private lineRaw = 0;
   /** Just past a quoted cell's opening quote: its first byte is next. */
   private opened = false;
   /** No byte of the file given back yet. */
@@ -139,6 +145,7 @@ export class QuotedCells {
     // The bytes of the line the next stretch goes on with (red team, stop 40: a quote first in a stretch, mid-line, read the line as empty).
     const nl = chunk.lastIndexOf(NEWLINE);
     this.lineBytes = nl < 0 ? this.lineBytes + chunk.length : chunk.length - nl - 1;
+    this.lineRaw = nl < 0 ? this.lineRaw + chunk.length : chunk.length - nl - 1;
     if (nl >= 0) this.column = 0;
     for (let at = chunk.indexOf(COMMA, nl + 1); at >= 0; at = chunk.indexOf(COMMA, at + 1)) this.column++;
     if (chunk.length > 0) this.fileEmpty = false;
@@ -152,6 +159,8 @@ export class QuotedCells {
     let n = 0;
     let { state, cellStart, lineText, lineBytes, bom, opened, column } = this;
     const free = this.free;
+    // Where the line being read began in this stretch (before it, for one begun in an earlier stretch).
+    let lineFrom = -this.lineRaw;
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
       // The file's byte-order mark, however the first bytes come, is before its first cell.
@@ -214,12 +223,15 @@ export class QuotedCells {
       cellStart = c === COMMA || c === NEWLINE;
       if (c === COMMA) column++;
       else if (c === NEWLINE) {
-        if (lineText && lineBytes === 0) return undefined;
+        if ((lineText && lineBytes === 0) || i - lineFrom > MAX_LINE) return undefined;
+        lineFrom = i + 1;
         lineText = false;
         lineBytes = 0;
         column = 0;
       } else if (c !== CR) lineBytes++;
     }
+    this.lineRaw = chunk.length - lineFrom;
+    if (this.lineRaw > MAX_LINE) return undefined;
     this.state = state;
     this.column = column;
     this.cellStart = cellStart;
@@ -250,6 +262,7 @@ export class QuotedCells {
     this.bom = 0;
     this.lineText = false;
     this.lineBytes = 0;
+    this.lineRaw = 0;
     this.opened = false;
     this.fileEmpty = true;
     this.stripping = false;

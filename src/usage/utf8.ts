@@ -1,5 +1,6 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { UserError } from "../errors.js";
+import { wholeCharactersEnd } from "./csv-bytes.js";
 
 /**
  * Passes bytes through unchanged while checking they are UTF-8, so that a
@@ -8,16 +9,22 @@ import { UserError } from "../errors.js";
  */
 export function utf8Guard(file: string): Transform {
   const decoder = new TextDecoder("utf-8", { fatal: true });
+  // Where the bytes of `cut` start: a character the last chunk cut short, which a bad byte of the next chunk may end
+  // (red57 F2: the bad sequence was looked for in the next chunk alone, and told past the file's end as byte 0x0).
   const at = { line: 1, column: 1 };
+  let cut = Buffer.alloc(0);
   return new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
+      const bytes = cut.length === 0 ? chunk : Buffer.concat([cut, chunk]);
       try {
         decoder.decode(chunk, { stream: true });
       } catch {
-        done(notUtf8(file, chunk, at));
+        done(notUtf8(file, bytes, { ...at }));
         return;
       }
-      advance(at, chunk, chunk.length);
+      const whole = wholeCharactersEnd(bytes, 0);
+      advance(at, bytes, whole);
+      cut = Buffer.from(bytes.subarray(whole));
       done(null, chunk);
     },
     flush(done: TransformCallback) {
