@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { loadCard } from "../src/inputs.js";
 import { Zone } from "../src/time.js";
@@ -118,6 +119,19 @@ describe("a byte that is not UTF-8 is told where it is (red57 F2, F3)", () => {
     expect(await refusal([Buffer.concat([Buffer.from("ab\ncd"), Buffer.from([0xe2, 0x82])])])).toContain("u.csv:2:3: file is not UTF-8");
     expect(await refusal([Buffer.from("ab\ncd"), Buffer.from([0xe2]), Buffer.from([0x82])])).toContain("u.csv:2:3: file is not UTF-8");
     expect(await refusal([Buffer.from("ab\ncd€\n")])).toBe("none");
+  });
+
+  it("at the same place however the bytes are cut into chunks (random bytes, random cuts)", async () => {
+    const piece = fc.oneof(fc.constantFrom(...["a", "\n", ",", "é", "€", "😀"].map((t) => [...Buffer.from(t)])), fc.array(fc.integer({ min: 0x80, max: 0xff }), { minLength: 1, maxLength: 3 }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(piece, { maxLength: 20 }), fc.array(fc.nat(60), { maxLength: 4 }), async (pieces, cuts) => {
+        const bytes = Buffer.from(pieces.flat());
+        const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+        const chunks = [0, ...at].map((from, i) => bytes.subarray(from, [...at, bytes.length][i]));
+        expect(await refusal(chunks)).toBe(await refusal([bytes]));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("past a read of the file's bytes, through the binary: a Latin-1 byte in an ignored column of a plain log", async () => {
