@@ -206,9 +206,13 @@ export function record<R extends Fields, O extends Fields = Record<never, never>
   description?: string,
 ): Codec<FieldValues<R> & Partial<FieldValues<O>>> {
   const known = [...Object.keys(required), ...Object.keys(optional)];
+  // The keys named where a list or a value is given: `thresholds: [80, 100]` said "a mapping" alone, and the key it
+  // needs (percent_of_allowance:) was found only in the bundled cards (newcomer57 L1).
+  const keys = known.length <= 4 ? known.map((k) => `${k}:`).join(", ") : `keys such as ${known.slice(0, 3).map((k) => `${k}:`).join(", ")}`;
+  const mapping = known.length === 0 ? "a mapping" : `a mapping of ${keys}`;
   return {
     decode(node, ctx) {
-      if (!isMap(node)) fail(ctx, node, "wrong type", "a mapping", describeNode(node));
+      if (!isMap(node)) fail(ctx, node, "wrong type", mapping, describeNode(node));
       const out: Record<string, unknown> = Object.create(null);
       const seen = new Set<string>();
       collect(node.items, (pair) => {
