@@ -5,6 +5,7 @@ import { localDate, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { count } from "../shared/numbers.js";
 import { moneyPart } from "./money.js";
+import { uncoveredLabel } from "./uncovered-label.js";
 
 /** One calendar period's sums over the accounts whose cycles span it. */
 interface PeriodSums {
@@ -60,7 +61,8 @@ export class FleetTotals {
       credits(p.uncovered),
       currency === undefined ? "" : p.unknown > 0 ? `${moneyPart(p.money, currency)} and ${count(p.unknown)} unknown` : moneyPart(p.money, currency),
     ]);
-    const head = ["Period", "Accounts", `Charged (${ctx.card.unit})`, "Uncovered", currency === undefined ? "Money" : `Money (${currency})`];
+    // Named as each account's section names it: "Uncovered" here and "Billed past zero" there read as two figures (newcomer57 L3, newcomer55 L5).
+    const head = ["Period", "Accounts", `Charged (${ctx.card.unit})`, uncoveredLabel(ctx.card), currency === undefined ? "Money" : `Money (${currency})`];
     return [
       { kind: "heading", level: 1, text: `${card} · all ${count(this.accounts)} accounts` },
       { kind: "table", title: "Totals by period", head, align: ["left", "right", "right", "right", "right"], rows },

@@ -8,6 +8,7 @@ import { byProject, dimensionValues, splitBy } from "../shared/summary.js";
 import { fileLine, fileLineWithin } from "../shared/file-line.js";
 import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 import { FleetTotals } from "./fleet.js";
+import { uncoveredLabel } from "./uncovered-label.js";
 import { planBilled } from "../../ratecard/plan-fee.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
@@ -236,24 +237,6 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     });
   }
   return blocks;
-}
-
-/**
- * What the card lets past the credits, which is all `uncovered` can be: a grace pool's buffer, an `allow` pool's usage
- * (pay as you go: charged past zero, no buffer, nothing refused) and the crossing charge of `crossing: accept`. Named
- * by those, not "grace" on a card that has none (newcomer, stop 38: a pay-as-you-go card read "Uncovered (grace)").
- */
-function uncoveredLabel(card: RenderContext["card"]): string {
-  const policies = new Set([...card.pools.values()].map((p) => p.whenExhausted));
-  const ways = [
-    ...(policies.has("grace") ? ["grace"] : []),
-    ...(policies.has("allow") ? ["allowed past zero"] : []),
-    ...(policies.has("overage") ? ["billed past zero"] : []),
-    ...(card.crossing === "accept" ? ["crossing charge"] : []),
-  ];
-  if (ways.length === 1 && ways[0] === "allowed past zero") return "Charged past zero";
-  if (ways.length === 1 && ways[0] === "billed past zero") return "Billed past zero";
-  return ways.length === 0 ? "Uncovered" : `Uncovered (${ways.join(" or ")})`;
 }
 
 /**
