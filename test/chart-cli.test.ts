@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -62,6 +62,35 @@ describe("no chart where a program reads the output", () => {
       const run = await burnrate([...STATEMENT, "--format", format]);
       expect(run.code).toBe(0);
       expect(run.stdout).not.toContain("Burn-down");
+    }
+  });
+});
+
+// newcomer57 M2: a reseller's 1,200 customers drew 1,200 burn-downs under the table on a terminal, twice its time, and the
+// totals of them all scrolled away. Past MOST_CHARTED_ACCOUNTS (20) accounts a line takes the charts' place.
+describe("charts on a terminal for a statement of many accounts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "chart-many-"));
+  const files = (accounts: number, named: boolean) => {
+    const names = Array.from({ length: accounts }, (_, i) => `c${String(i).padStart(2, "0")}`);
+    const account = join(dir, `account-${accounts}-${named}.yaml`);
+    writeFileSync(account, [`card: ${join(process.cwd(), "ratecards/fliplet.yaml")}`, "account: c00", "plan: pro", "anchor: 2026-11-01", "timezone: UTC", "unnamed_accounts: top_level", ...(named ? ["accounts:", ...names.slice(1).map((n) => `  ${n}: { plan: pro }`)] : []), ""].join("\n"));
+    const usage = join(dir, `usage-${accounts}.csv`);
+    writeFileSync(usage, ["timestamp,account,meter,quantity,project", ...names.map((n, i) => `2026-11-02T10:${String(i).padStart(2, "0")}:00Z,${n},data_read,1,alpha`)].join("\n") + "\n");
+    return ["statement", "--account", account, "--usage", usage];
+  };
+
+  it("draws each account's at 20 accounts", async () => {
+    const out = await onTerminal(files(20, true), { LANG: "en_US.UTF-8" });
+    expect(out.match(/^Burn-down · account c\d\d · cycle 1: /gm)).toHaveLength(20);
+    expect(out).not.toContain("No burn-down charts");
+  });
+
+  it("draws a line in their place at 21, whether the account file names them or the usage alone does", async () => {
+    for (const named of [true, false]) {
+      const out = await onTerminal(files(21, named), { LANG: "en_US.UTF-8" });
+      expect(out).not.toContain("Burn-down");
+      expect(out).toContain("all 21 accounts");
+      expect(out.trimEnd().split("\n").at(-1)).toBe("No burn-down charts on a terminal for a statement of more than 20 accounts (this one has 21): -o statement.html draws each account's, or a statement of one account (an account file of it alone) charts it here.");
     }
   });
 });

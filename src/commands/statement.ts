@@ -7,8 +7,8 @@ import type { Io } from "../io.js";
 import { checkDestination, emit, ReportFile } from "../output.js";
 import { BurnLedger } from "../render/charts/ledger.js";
 import type { BurnEntries } from "../render/charts/series.js";
-import { terminalChart } from "../render/charts/settings.js";
-import { statementCharts } from "../render/charts/terminal.js";
+import { chartsLeftOut, MOST_CHARTED_ACCOUNTS, terminalChart } from "../render/charts/settings.js";
+import { statementCharts, type TerminalChartSettings } from "../render/charts/terminal.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { markdownChunks, terminalChunks, toMarkdown, toTerminal } from "../render/shared/document.js";
 import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
@@ -77,10 +77,12 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     }
     return;
   }
-  const chart = options.ledger ? undefined : terminalChart(options, format, io);
+  const charting = options.ledger ? undefined : terminalChart(options, format, io);
+  // An account file of more accounts than a terminal charts keeps no ledger for charts: its log may be replayed in parts.
+  const chart = charting !== undefined && settings.accounts.size > MOST_CHARTED_ACCOUNTS ? "left out" : charting;
   // The charts need the balance over time: the ledger, thinned to what a chart can show.
   const entries = options.ledger ? new LedgerEntries() : undefined;
-  const burn = !options.ledger && (chart || format === "html") ? new BurnLedger() : undefined;
+  const burn = !options.ledger && ((chart !== undefined && chart !== "left out") || format === "html") ? new BurnLedger() : undefined;
   const result = await replayFiles(card, settings, input, entries ?? burn).finally(() => progress.end());
   for (const note of [...skipped.notes(card), ...(await skipped.datedNotes(settings.zone, result))]) io.stderr.write(visibleLines(note));
   const before = beforeAnchorNote(result, settings);
@@ -126,7 +128,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
     markdown: () => markdownChunks(statementBlocks(shown, ctx)),
     // Each account's cycles and points let go once drawn, as json's.
     html: () => statementHtml(shown, burns, ctx, { release: true }),
-    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx), ctx.color), () => (chart ? statementCharts(shown, burns, ctx, chart) : "")),
+    table: () => withCharts(terminalChunks(statementBlocks(shown, ctx), ctx.color), () => chartsOf(shown, chart, (c) => statementCharts(shown, burns, ctx, c))),
   };
   // With --ledger the format was chosen among the ledger's formats, which html is not.
   await emit(options.ledger ? render(format as PlainFormat, ledgerReport) : render(format, statementReport), options.output, io, inputs);
@@ -134,6 +136,12 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
 
 /** No ledger: no chart or page asks for one. */
 const NO_BURNS: BurnEntries = { of: () => [] };
+
+/** The charts a terminal draws under the table: none where it asks none, a line in their place past MOST_CHARTED_ACCOUNTS. */
+function chartsOf(statement: { accounts: readonly unknown[] }, chart: TerminalChartSettings | "left out" | undefined, draw: (chart: TerminalChartSettings) => string): string {
+  if (chart === undefined) return "";
+  return chart === "left out" || statement.accounts.length > MOST_CHARTED_ACCOUNTS ? chartsLeftOut(statement.accounts.length) : draw(chart);
+}
 
 /** The statement's table, then its charts, drawn once the table is written. */
 function* withCharts(table: Iterable<string>, charts: () => string): Generator<string> {
