@@ -148,7 +148,8 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
   blocks.push({ kind: "facts", rows: facts });
   blocks.push(...timelineBlocks(c, ctx, money));
 
-  blocks.push({
+  // A cycle of no grant (pay as you go, nothing included) has no Credits table: a heading over no rows read as missing data (newcomer57 L7).
+  if (c.grants.length > 0) blocks.push({
     kind: "table",
     title: "Credits",
     head: ["Grant", "Opening", "Granted", "Consumed", "Expired", "Closing"],

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { callCard } from "./helpers/payg.js";
 
 // newcomer57 L1: `thresholds: [80, 100]` was refused as "expected a mapping", and the key a card's thresholds need
 // (percent_of_allowance:) was found only in the bundled cards. A mapping of fixed keys now names them.
@@ -26,5 +27,22 @@ describe("a card's mapping of fixed keys given a list", () => {
     const statement = await burnrate(["statement", "--account", account, "--usage", usage]);
     expect(statement.code).toBe(2);
     expect(statement.stderr).toContain(`card.yaml:${line}:13: wrong type (expected a mapping of percent_of_allowance:, found a list)`);
+  });
+});
+
+// newcomer57 L7: a pay-as-you-go account (nothing included, no grant) drew a Credits table's heading over no rows.
+describe("a cycle of no grant", () => {
+  it("has no Credits table; a cycle with a grant keeps its own", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer57-payg-"));
+    writeFileSync(join(dir, "card.yaml"), callCard({ provider: "payg", policy: "allow", plan: "payg: { label: Payg, included: 0, price: 0 }\n  solo: { label: Solo, included: 100, price: 5 }", price: "10" }));
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity\n2026-11-02T10:00:00Z,a,call,3\n2026-11-02T10:00:00Z,b,call,3\n");
+    writeFileSync(join(dir, "account.yaml"), "card: card.yaml\naccount: a\nplan: payg\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  b: { plan: solo }\n");
+    const r = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "table"], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const [a, b] = r.stdout.split(/^payg 1 · account /m).slice(1) as [string, string];
+    expect(a.startsWith("a ·")).toBe(true);
+    expect(a).not.toContain("  Credits\n");
+    // b's 100 included: 30 consumed, 70 left.
+    expect(b).toContain("  Credits\n  Grant     Opening  Granted  Consumed  Expired  Closing\n  included");
   });
 });
