@@ -47,5 +47,7 @@ describe("reconcile: an invoice of the plan's fee and pay-as-you-go", () => {
     const { r, overage } = await reconcile("1.20", "100.05", "100.003");
     expect(r.code).toBe(1);
     expect(overage).toMatchObject({ class: "rate_drift" });
+    // The bill's figure as it prints it, beside the usage's (newcomer57 L5: the usage's alone read as the bill's).
+    expect((overage as { explanation: string }).explanation).toContain("same quantity (the bill's 100.05, rounded from the usage's 100.048)");
   });
 });

@@ -192,7 +192,9 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
       : `the bill charges ${price(billPrice)} per unit and the card ${price(card)}${share}: the card may be out of date`;
     return {
       class: "rate_drift",
-      explanation: `same quantity (${n(computed.quantity)}), but ${why}`,
+      // The bill's quantity as it prints it beside the usage's where it rounds it (newcomer57 L5: "same quantity
+      // (2465.8432748)" quoted the usage's figure as if the bill had it).
+      explanation: `${bill.quantity !== undefined && !bill.quantity.eq(computed.quantity) ? `same quantity (the bill's ${n(bill.quantity)}, rounded from the usage's ${n(computed.quantity)})` : `same quantity (${n(computed.quantity)})`}, but ${why}`,
       prices: { bill: billPrice, card },
       // A boundary that moves as many events in as out keeps the count and changes the amount where events differ in
       // size (their tokens): tested before the price is blamed (newcomer, stop 37).
