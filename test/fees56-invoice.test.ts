@@ -11,7 +11,7 @@ import { PAYG_CARD } from "./helpers/payg.js";
 // acme: 16 calls, 1,600 credits, 100 past zero: 12 + 1.00. globex: 3 calls, 300 credits, all within the allowance: 12.
 
 /** The invoice's rows reconciled against acme's 16 calls and globex's 3; with `packs`, acme's pack of 1,000 credits on November 1 and globex's of 500 on November 10. */
-async function reconcile(lines: string[], packs = false) {
+async function reconcile(lines: string[], packs = false, format = "json") {
   const dir = mkdtempSync(join(tmpdir(), "fees56-"));
   writeFileSync(join(dir, "card.yaml"), PAYG_CARD);
   const grants = packs ? 'grants:\n  - { kind: pack, amount: 1000, at: "2026-11-01T08:00:00Z", account: acme }\n  - { kind: pack, amount: 500, at: "2026-11-10T08:00:00Z", account: globex }\n' : "";
@@ -20,7 +20,7 @@ async function reconcile(lines: string[], packs = false) {
   writeFileSync(join(dir, "usage.csv"), ["timestamp,meter,quantity,account", ...calls("acme", 16), ...calls("globex", 3), ""].join("\n"));
   writeFileSync(join(dir, "invoice.csv"), ["period_start,customer,activity,quantity,amount,currency", ...lines, ""].join("\n"));
   writeFileSync(join(dir, "invoice.csv.mapping.yaml"), "columns: { account: customer }\nactivities:\n  Solo plan: plan\n  Pay-as-you-go: overage\n  Credit pack: credits_bought\n");
-  return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "invoice.csv", "--format", "json"], { cwd: dir });
+  return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "invoice.csv", "--format", format], { cwd: dir });
 }
 
 const FEES = ["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Pay-as-you-go,100,1.00,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"];
@@ -33,6 +33,14 @@ describe("reconcile: an invoice of plan fees and overage alone", () => {
     expect(json.differences).toEqual([]);
     expect(json.invoice).toMatchObject({ bill_total: "25", computed_total: "25", delta: "0" });
     expect(r.stderr).toContain("burnrate: note: the bill lists no usage, only money (plan fees, overage, credits bought): the usage in credits is not compared line by line");
+  });
+
+  it("opens its table with the money, not a total in credits the bill has none of (newcomer57 L4: \"Net difference 0 credits\" on an invoice 0.20 USD off)", async () => {
+    const r = await reconcile(["2026-11-01,acme,Solo plan,1,12.00,USD", "2026-11-01,acme,Pay-as-you-go,100,1.20,USD", "2026-11-01,globex,Solo plan,1,12.00,USD"], false, "table");
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/Net difference|Bill total|Computed total/);
+    // 12 + 1.20 + 12 billed, 12 + 1.00 + 12 owed.
+    expect(r.stdout).toMatch(/bill 25\.2, computed 25, difference \+0\.2 USD/);
   });
 
   it("a bill of overage alone, no fee line, compares the usage as before: acme's fee unbilled is not passed in silence", async () => {

@@ -65,9 +65,15 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
         ["Cycles", cycles],
         ...(r.recut ? [["Boundary", `boundary_shift: the bill's cycles start on ${localDate(ctx, r.recut.billStart)}, ${r.recut.accounts === undefined ? "the account's" : `those of ${r.recut.accounts}`} on ${localDate(ctx, r.recut.accountStart)}; usage re-cut at the bill's periods${r.recut.accounts === undefined ? "" : " (the other accounts' at their own cycles)"}`] as const] : []),
         ...r.shifts.map((f) => ["Boundary", shiftText(r, f)] as const),
-        ["Bill total", amount(r.billTotal)],
-        ["Computed total", amount(r.computedTotal)],
-        ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
+        // A bill of money lines alone (plan fees, overage) has no total in credits: "Net difference 0 credits" read as
+        // no difference on an invoice 14.92 USD off (newcomer57 L4).
+        ...(r.money !== undefined && !r.lines.some((l) => !l.line.money)
+          ? []
+          : ([
+              ["Bill total", amount(r.billTotal)],
+              ["Computed total", amount(r.computedTotal)],
+              ["Net difference", `${signed(r.billTotal.minus(r.computedTotal))} ${unit} (bill minus computed)`],
+            ] as const)),
         ...(r.money ? [[`${moneyLabel(r)} (${r.money.currency})`, `bill ${exactGrouped(r.money.billTotal)}, computed ${exactGrouped(r.money.computedTotal)}, difference ${signed(r.money.billTotal.minus(r.money.computedTotal))} ${r.money.currency}`] as const] : []),
         ...invoiceFacts(r),
         ...(r.credits.length === 0 ? [] : [["Credits", `${creditsText(r)}: ${r.creditRule === "fail" ? "each needs attention (credits: fail in the bill mapping)" : "listed apart from the lines they were given on, and passed (credits: fail in the bill mapping makes each need attention)"}`] as const]),
