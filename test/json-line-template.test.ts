@@ -126,8 +126,10 @@ const mappings: ColumnMapping[] = [
 
 describe("JSON lines read by their template", () => {
   it("end within a character's bytes, and the plain reader refuses the file as not UTF-8 (red team, stop 43: its last bytes went unread)", () => {
-    const bytes = Buffer.concat([Buffer.from('{"timestamp":"2026-11-02T10:00:00Z","meter":"data_read","project":"p1"}\n{"timestamp":"2026-11-02T10:00:01Z","meter":"data_read","project":"p'), Buffer.from([0xe2, 0x82])]);
-    expect(records(bytes, [], NO_MAPPING, new Set(), 4)).toEqual({ error: expect.stringContaining("usage.jsonl:2:1: not UTF-8") });
+    const cut = '{"timestamp":"2026-11-02T10:00:01Z","meter":"data_read","project":"p';
+    const bytes = Buffer.concat([Buffer.from(`{"timestamp":"2026-11-02T10:00:00Z","meter":"data_read","project":"p1"}\n${cut}`), Buffer.from([0xe2, 0x82])]);
+    // At the cut character's first byte (red57b F1: line 2, column 1).
+    expect(records(bytes, [], NO_MAPPING, new Set(), 4)).toEqual({ error: expect.stringContaining(`usage.jsonl:2:${cut.length + 1}: file is not UTF-8`) });
     expect(transcode(bytes, [], NO_MAPPING, new Set(), 4)).toEqual({ refused: "text that is not UTF-8" });
   });
 

@@ -154,3 +154,39 @@ describe("a byte that is not UTF-8 is told where it is (red57 F2, F3)", () => {
     expect(out.stderr).toContain(`${file}:${line}:${lead.length + 1}: file is not UTF-8 (expected UTF-8 text, found the byte 0xf0)`);
   });
 });
+
+describe("a byte that is not UTF-8 in JSON Lines is told where it is (red57b F1)", () => {
+  const account = (dir: string) => {
+    const path = join(dir, "fliplet.yaml");
+    writeFileSync(path, `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\n`);
+    return path;
+  };
+  const line = (i: number, note = "n") => `{"timestamp":"2026-11-02T10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}Z","meter":"data_read","quantity":1,"project":"p","note":"${note}"}\n`;
+
+  it("at its line and column, with its byte, in the first chunk and far past it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quoted57-jsonl-"));
+    for (const before of [1, 2000]) {
+      let text = "";
+      for (let i = 0; i < before; i++) text += line(i);
+      // The bad line: its note's first character is an encoded surrogate (ED A0 80), 79 characters in.
+      const bad = line(before, "\u0000");
+      const at = bad.indexOf("\u0000");
+      const bytes = Buffer.concat([Buffer.from(text + bad.slice(0, at)), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(bad.slice(at + 1) + line(before + 1))]);
+      const file = join(dir, `bad-${before}.jsonl`);
+      writeFileSync(file, bytes);
+      const out = await burnrate(["statement", "--account", account(dir), "--usage", file, "--map", "ignore:note", "--format", "json"]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain(`${file}:${before + 1}:${at + 1}: file is not UTF-8 (expected UTF-8 text, found the byte 0xed)`);
+    }
+  });
+
+  it("a character the file's end cuts short, at its first byte", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "quoted57-jsonl-end-"));
+    const last = line(1).trimEnd();
+    const file = join(dir, "cut.jsonl");
+    writeFileSync(file, Buffer.concat([Buffer.from(line(0) + last), Buffer.from([0xe2, 0x82])]));
+    const out = await burnrate(["statement", "--account", account(dir), "--usage", file, "--map", "ignore:note", "--format", "json"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain(`${file}:2:${last.length + 1}: file is not UTF-8 (expected UTF-8 text, found a truncated character at the end)`);
+  });
+});

@@ -1,3 +1,4 @@
+import { notUtf8, truncatedAtEnd } from "./utf8.js";
 import { UserError } from "../errors.js";
 import { Decimal } from "../money.js";
 import { ObjectRows, type ObjectSource } from "./objects.js";
@@ -69,7 +70,8 @@ export class JsonLines {
     try {
       textChunk = this.decoder.decode(chunk, { stream: true });
     } catch {
-      throw new UserError("not UTF-8", { file, line: this.line + 1, column: 1 }, "UTF-8 text", "other bytes");
+      // At the bad byte, as a CSV's guard says it (red57b F1: the first line of the chunk, column 1, "other bytes").
+      throw notUtf8(file, Buffer.concat([this.restBytes, chunk]), { line: this.line + 1, column: 1 });
     }
     const out: PlainRecord[] = [];
     const text = this.rest + textChunk;
@@ -104,7 +106,7 @@ export class JsonLines {
     try {
       this.decoder.decode();
     } catch {
-      throw new UserError("not UTF-8", { file: this.source.file, line: this.line + 1, column: 1 }, "UTF-8 text", "other bytes");
+      throw truncatedAtEnd(this.source.file, this.restBytes, { line: this.line + 1, column: 1 });
     }
     const out: PlainRecord[] = [];
     if (this.rest.length > 0) this.take({ text: this.rest, start: 0, end: this.rest.length, bytes: this.restBytes, from: 0, to: this.restBytes.length }, out);

@@ -32,7 +32,7 @@ export function utf8Guard(file: string): Transform {
         decoder.decode();
         done();
       } catch {
-        done(new UserError("file is not UTF-8", { file, ...at }, "UTF-8 text", "a truncated character at the end"));
+        done(truncatedAtEnd(file, cut, { ...at }));
       }
     },
   });
@@ -43,6 +43,12 @@ export function notUtf8(file: string, bytes: Buffer, at: { line: number; column:
   const bad = firstInvalid(bytes);
   advance(at, bytes, bad);
   return new UserError("file is not UTF-8", { file, line: at.line, column: at.column }, "UTF-8 text", `the byte 0x${(bytes[bad] ?? 0).toString(16)}`);
+}
+
+/** The error for bytes that end within a character, at the character's first byte; `at` is where `bytes` starts. */
+export function truncatedAtEnd(file: string, bytes: Buffer, at: { line: number; column: number }): UserError {
+  advance(at, bytes, wholeCharactersEnd(bytes, 0));
+  return new UserError("file is not UTF-8", { file, ...at }, "UTF-8 text", "a truncated character at the end");
 }
 
 /** Move a line and column over `bytes` up to `upTo`, counting characters, not bytes. */
