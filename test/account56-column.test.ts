@@ -111,11 +111,16 @@ describe("a row whose account cell is empty, where the account file has accounts
     expect(run.stderr).toContain(`burnrate: note: 1 row of ${f.usage} skipped as not usage by skip_rows: (end_user ""`);
   });
 
-  it("in an account file of one account alone is that account's, as before: acme's two and the empty row's, 3 x 125 = 375; globex, of no credits, refused", async () => {
+  // red56b F4: the usage names another account (globex), so an empty cell is no more acme's than globex's.
+  it("in an account file of one account alone is refused too, where the usage names another account; acme's where its cell says so, 3 x 125 = 375", async () => {
     const f = files(`account: acme\nplan: pro\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`, log);
     const run = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--map", "account=end_user", "--format", "json"]);
-    expect([run.code, run.stderr]).toEqual([0, ""]);
-    expect(totals(run.stdout)).toEqual({ acme: "375", globex: "0" });
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toContain(`${f.usage}:5:8: a row of no account (its account cell empty, or the field absent): it would be billed to account "acme", the account file's own, while the usage names other accounts ("globex")`);
+    writeFileSync(f.usage, log.replace(",key-owner,,success", ",key-owner,acme,success"));
+    const named = await burnrate(["statement", "--account", f.account, "--layout", "litellm", "--usage", f.usage, "--map", "account=end_user", "--format", "json"]);
+    expect([named.code, named.stderr]).toEqual([0, ""]);
+    expect(totals(named.stdout)).toEqual({ acme: "375", globex: "0" });
   });
 
   it("is refused in a JSON Lines export too (CloudEvents' subject)", async () => {

@@ -136,11 +136,22 @@ export interface MoneyExercised {
    */
   expiryReplayed: Set<string>;
   /**
+   * The grant kinds some account still holds credits of at the end of its last cycle under the new card, where they
+   * do not lapse with that cycle: a shorter expiry of such a kind ends them after the usage does, and no replay of it
+   * measures that (newcomer58b H1: a top-up's `never` made 12 months passed every gate on a corpus of two).
+   */
+  heldAtEnd: Set<string>;
+  /**
    * The same, per card version a cycle ended on, where versions are given (`VERSION\0PLAN`, and the versions under
    * which credits were bought): a version's rise is measured only by cycles priced by it (red team, stop 36: a plan
    * price ten times higher from a month after the corpus passed).
    */
   byVersion: { plans: Set<string>; overage: Set<string>; bought: Set<string>; kinds: Set<string> };
+}
+
+/** The kinds a cycle closes with credits of that do not lapse with it (a replay runs every account through its last cycle's end). */
+function heldPastEnd(cycle: Statement["accounts"][number]["cycles"][number] | undefined, card: RateCard): string[] {
+  return (cycle?.grants ?? []).filter((g) => g.closing.gt(0) && card.grantKinds.get(g.kind)?.expires.kind !== "cycle_end").map((g) => g.kind);
 }
 
 const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
@@ -149,13 +160,14 @@ const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["gran
 /** Line up the money of two statements of the same usage by account and cycle start, each priced by its own card. */
 export function compareMoney(base: { statement: Statement; card: RateCard }, card: { statement: Statement; card: RateCard }): MoneyComparison {
   const rows = new Map<string, MoneyRow>();
-  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, kinds: new Set(), expiryReplayed: expiryChanged(base.card, card.card), byVersion: { plans: new Set(), overage: new Set(), bought: new Set(), kinds: new Set() } };
+  const exercised: MoneyExercised = { plans: new Set(), overage: new Set(), bought: false, kinds: new Set(), expiryReplayed: expiryChanged(base.card, card.card), heldAtEnd: new Set(), byVersion: { plans: new Set(), overage: new Set(), bought: new Set(), kinds: new Set() } };
   const otherCurrency = base.card.currency === card.card.currency ? undefined : base.card.currency;
   const priced = otherCurrency === undefined && base.card.creditPrice !== undefined && card.card.creditPrice !== undefined;
   // Per side and account, the credit price of the latest credits bought: what credits carried into a later cycle cost.
   const carried = new Map<string, Decimal>();
   for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
     for (const account of statement.accounts) {
+      if (side === "new") for (const kind of heldPastEnd(account.cycles.at(-1), rateCard)) exercised.heldAtEnd.add(kind);
       for (const c of account.cycles) {
         const key = JSON.stringify([account.account, c.start]);
         const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined, creditPrice: { old: undefined, new: undefined }, lapses: { old: undefined, new: undefined }, expired: [] };

@@ -41,6 +41,8 @@ function priced(keys: readonly string[], lines: readonly PricedLine[], version?:
  */
 export function unmeasuredRises(changes: readonly CardChange[], lines: readonly PricedLine[], money: MoneyExercised): CardChange[] {
   const out: CardChange[] = [];
+  // An expiry told as a setting removed and another added (`never` to `after_months: 12`) is named once.
+  const heldNamed = new Set<string>();
   for (const c of changes) {
     const kind = expiryKind(segments(c.path));
     if (kind !== undefined) {
@@ -49,6 +51,10 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
       if (lengthens(c)) continue;
       if (!held) out.push(c);
       else if (!money.expiryReplayed.has(kind)) out.push({ ...c, why: `on the expiry of grant kind ${kind} in a later version, which the replay does not apply (a set of versions takes its grant kinds from the earliest)` });
+      else if (c.measuredBy === undefined && money.heldAtEnd.has(kind) && !heldNamed.has(kind)) {
+        heldNamed.add(kind);
+        out.push({ ...c, why: `on the expiry of grant kind ${kind}, whose credits the usage still holds at its end, to lapse after it (a later --through measures them)` });
+      }
       continue;
     }
     if (c.rises !== undefined) {
@@ -182,7 +188,7 @@ function lessThan(a: string | undefined, b: string | undefined): boolean {
 /** What cycles priced by one card version exercise: a change of that version is measured by them alone. */
 function versionExercised(money: MoneyExercised, version: string): MoneyExercised {
   const of = (keys: Set<string>) => new Set([...keys].filter((k) => k.startsWith(`${version}\u0000`)).map((k) => k.slice(version.length + 1)));
-  return { plans: of(money.byVersion.plans), overage: of(money.byVersion.overage), bought: money.byVersion.bought.has(version), kinds: of(money.byVersion.kinds), expiryReplayed: money.expiryReplayed, byVersion: money.byVersion };
+  return { plans: of(money.byVersion.plans), overage: of(money.byVersion.overage), bought: money.byVersion.bought.has(version), kinds: of(money.byVersion.kinds), expiryReplayed: money.expiryReplayed, heldAtEnd: money.heldAtEnd, byVersion: money.byVersion };
 }
 
 /** A plan's allowance or quota as a path's keys: less of it for the same fee is the rise. */

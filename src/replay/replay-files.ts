@@ -29,6 +29,7 @@ import { sortRows } from "../usage/row-sort.js";
 import { latenessOf, type LogLateness } from "../usage/lateness.js";
 import { retimedEvents, retimedRows, usageOfAccounts, type Retime } from "../usage/account-rows.js";
 import { accountsAtOnce, PartsWhereMany, type PartReplay } from "./account-parts.js";
+import { refuseRowsOfNoAccount } from "./rows-of-no-account.js";
 import type { SkippedRows } from "../usage/skipped-rows.js";
 import { replayEvents, type LedgerOutput } from "./replay-events.js";
 
@@ -126,6 +127,8 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const replayed = async (usage: Ordered) => {
       const statement = await replayInOrder(card, settings, usage, { ledger, progress: input.progress, inParts });
       unchanged.check();
+      // A replay of some accounts (reconcile's) reads rows of others it drops: the whole replay's is the check.
+      if (input.accounts === undefined) await refuseRowsOfNoAccount(statement, options, input.files);
       return statement;
     };
     for (const events of readers.slice(0, -1)) {

@@ -18,6 +18,7 @@ import { cardInForce, scenarioPlans, versionNames } from "./plans.js";
 import { checkScenarioSize } from "./size.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
 import { nearMissAmong } from "../usage/near-miss.js";
+import { readColumnsFor } from "../usage/card-columns.js";
 
 /** What the command line may say over the scenario file. */
 export interface ScenarioFlags {
@@ -93,6 +94,9 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
 
   /** Warnings for values a "*" entry prices that the card lists written otherwise, each once. */
   const fallbackMisses = new Map<string, string>();
+  /** What the card reads of a row (every version's), as a usage file's columns are checked against it. */
+  const read = readColumnsFor(card);
+  const dimensionsRead = new Set([...read.names].filter((name) => read.components?.has(name) !== true));
   /** The meter event an item names, with the dimensions its rows must carry checked and its price looked up once. */
   const activity = (item: Item, allowed: (role: string, aggregation: string) => string | undefined, extra: Record<string, string> = {}): Activity => {
     const { path, meter: meterName, dims } = item;
@@ -105,6 +109,13 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     const refusal = allowed(event.role, event.meter.aggregation);
     if (refusal) throw new UserError(`meter ${shown(meterName)} cannot be used here`, at([...path, "meter"]), refusal, `a ${event.role === "charge" ? event.meter.aggregation : `${event.role} event of a ${event.meter.aggregation}`} meter`);
     const { meter } = event;
+    // A key nothing on the card reads is a typo, which would price the rows without the surcharge or table entry it
+    // meant (newcomer58a H1: `websearch: "true"` dropped the +15 web-search surcharge, exit 0), as a usage column is.
+    for (const given of Object.keys(dims)) {
+      if (dimensionsRead.has(given)) continue;
+      const near = nearest(given, [...dimensionsRead]);
+      throw new UserError(`unknown dimension ${shown(given)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, at(item.dimensionAt?.(given) ?? [...path, "dimensions", given]), `a dimension ${card.provider} ${card.version} reads: ${[...dimensionsRead].sort().map((d) => shown(d)).join(", ")}`, shown(given));
+    }
     const all = { ...dims, ...extra };
     const needed = event.role === "charge" ? [...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])] : "keyBy" in meter ? meter.keyBy : [];
     for (const dim of new Set(needed)) {

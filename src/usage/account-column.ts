@@ -12,7 +12,15 @@ export interface OtherAccounts {
   /** The first few, in the file's order. */
   readonly named: readonly string[];
   readonly count: number;
+  /** Where they are named: the account file (the default), or the usage's own account cells (rows-of-no-account.ts). */
+  readonly namedBy?: "usage";
 }
+
+/** A header with no account column where other accounts are named: a file the own account's usage alone may be. */
+export class NoAccountColumn extends UserError {}
+
+/** A row of no account where other accounts are named. */
+export class RowOfNoAccount extends UserError {}
 
 /** Named before the rest are counted. */
 const NAMED = 3;
@@ -41,7 +49,7 @@ export function noAccountColumn(header: readonly string[], file: string, mapping
   const fix = offered === undefined ? "COLUMN" : /^[A-Za-z0-9_.-]+$/.test(offered) ? offered : JSON.stringify(offered);
   const about = sources.map(([column, what]) => `; ${shown(column)} (column ${header.indexOf(column) + 1}) is ${what}`).join("");
   const among = offered === undefined || sources.length > 0 ? "" : `; ${shown(offered)} (column ${header.indexOf(offered) + 1}) looks like it`;
-  return new UserError(
+  return new NoAccountColumn(
     `no account column: each row of the file would be billed to account ${shown(others.own)}, ${whom}`,
     { file, line: 1, column: 1 },
     `the column naming each row's account: columns: { account: ${fix} } in the usage mapping (--map account=${fix})${about}${among}; or, for one account's usage, an account file of that account alone`,
@@ -57,8 +65,10 @@ export function noAccountColumn(header: readonly string[], file: string, mapping
  */
 export function emptyAccountCell(at: Location, column: string, others: OtherAccounts, cell = ""): UserError {
   const name = /^[A-Za-z0-9_.-]+$/.test(column) ? column : JSON.stringify(column);
-  return new UserError(
-    `a row of no account (its account cell empty, or the field absent): it would be billed to account ${shown(others.own)}, the account file's own, while the file names other accounts`,
+  const more = others.count > others.named.length ? ` and ${(others.count - others.named.length).toLocaleString("en-US")} more` : "";
+  const where = others.namedBy === "usage" ? `the usage names other accounts (${others.named.map((n) => shown(n)).join(", ")}${more})` : "the file names other accounts";
+  return new RowOfNoAccount(
+    `a row of no account (its account cell empty, or the field absent): it would be billed to account ${shown(others.own)}, the account file's own, while ${where}`,
     at,
     `the row's account in column ${shown(column)}; rows of no account are left out with skip_rows: { ${name}: [${JSON.stringify(cell)}] } in the usage mapping, and are the file's own account's where that is written in the cell`,
     cell === "" ? "nothing" : shown(cell),

@@ -6,7 +6,7 @@ import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 /** One row per plan and cycle, for a spreadsheet that compares plans month by month. */
 export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}): string {
   // "covers" is with the top-ups the plan buys; the run-out, grace and refusals are without them, as their names say, but for the refusals that remain with them.
-  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario", "asked", "part_kind", "part"];
+  const header = ["plan", "rank", "covers", "covers_without_topups", "cycle_start", "cycle_end", "allowance", "total", "percent_of_allowance", "runs_out_at", "grace_used", "rejected_events_without_topups", "topup_needed", "overage", "money", "rejected_events_with_topups", "scenario", "asked", "part_kind", "part", "cycle_plan"];
   const rows: Cell[][] = [];
   for (const p of sim.plans) {
     const rank = sim.ranking.indexOf(p);
@@ -34,6 +34,9 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
         new NumberCell(c.asked === undefined ? "" : formatExact(c.asked)),
         "",
         "",
+        // Last, so that no earlier column moves: the plan in force for the cycle, where `plan` names the row's series
+        // (the scenario's first plan, its changes and all): a pivot by plan read a Free plan at Pro's fee (newcomer58a M2).
+        c.plan.key,
       ]);
     }
   }
@@ -44,7 +47,7 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
     part.cycles.forEach((credits, i) => {
       const c = own.cycles[i]!;
       const money = part.cycleMoney?.[i];
-      rows.push([own.plan.key, "", "", "", formatInstant(c.start), formatInstant(c.end), "", new NumberCell(formatExact(credits)), "", "", "", "", "", "", new NumberCell(money === undefined ? "" : formatExact(money)), "", "yes", "", part.kind, part.name]);
+      rows.push([own.plan.key, "", "", "", formatInstant(c.start), formatInstant(c.end), "", new NumberCell(formatExact(credits)), "", "", "", "", "", "", new NumberCell(money === undefined ? "" : formatExact(money)), "", "yes", "", part.kind, part.name, c.plan.key]);
     });
   }
   return csvText(header, rows, options);
