@@ -30,3 +30,33 @@ describe("simulate's CSV of a scenario that changes plan", () => {
     expect(plainPro.map((r) => r[col("cycle_plan")])).toEqual(["pro", "pro", "pro"]);
   });
 });
+
+// newcomer58a M1: the rows that cover the scenario with add-ons of no price are ranked by the money known beside them,
+// as docs/simulate.md says; they were left in the card's order (Creator at 30 USD, Pro at 70, then Custom at 0).
+describe("--compare-plans' rows with add-ons of no price", () => {
+  it("rank by their known money: Custom 0, Creator 2 x 15 = 30, Pro 2 x 35 = 70, after Team's 160 at a known price", async () => {
+    const run = await burnrate(["simulate", join(ROOT, "fixtures/scenarios/flikly/creator-team.yaml"), "--compare-plans", "--format", "markdown"]);
+    expect(run.code).toBe(0);
+    const ranked = run.stdout.split("\n").filter((l) => /^\| [1-4] \| /.test(l) && l.includes(" USD")).slice(0, 4).map((l) => l.split(" | ").slice(1, 3).join(" "));
+    expect(ranked).toEqual(["Team without add-ons", "Custom with add-ons", "Creator with add-ons", "Pro (scenario) with add-ons"]);
+  });
+});
+
+// newcomer58a M3: the parts of a scenario that moves from Creator to Team were priced on Creator alone, whose gate
+// refuses veo: in the cycles wholly on Team they came to 141 and 160 against the cycles' 196 and 226.
+describe("what each part comes to, in a scenario that changes plan", () => {
+  it("is priced on the plan in force: in the cycles wholly on Team the parts add up to the cycle's credits", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer58-"));
+    const file = join(dir, "agency.yaml");
+    writeFileSync(file, `name: agency\ncard: ${join(ROOT, "ratecards/flikly.yaml")}\nplan: creator\nstart: 2026-11-10\ncycles: 4\ntimezone: Europe/Paris\npopulations:\n  - name: editor\n    users: 3\n    growth: +1\n    per_user:\n      - { meter: generate, quantity: 40, dimensions: { workflow: text_to_video, model: luma, resolution: 1080p } }\n      - { meter: generate, quantity: 10, dimensions: { workflow: image_to_video, model: veo, resolution: 4k } }\n      - { meter: caption, quantity: 30, dimensions: { workflow: captions } }\nschedules:\n  - { name: daily teaser, meter: generate, every: day at 07:00, quantity: 5, dimensions: { workflow: text_to_video, model: pika, resolution: 720p } }\nchanges:\n  - { at: 2026-12-25, plan: team }\n`);
+    const run = await burnrate(["simulate", file, "--format", "json"]);
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    const cycles = out.plans[0].cycles as { plan: string; total: string }[];
+    const parts = out.parts as { cycles: string[] }[];
+    const partsOf = (i: number) => parts.reduce((sum, p) => sum + Number(p.cycles[i]), 0);
+    expect(cycles.map((c) => c.plan)).toEqual(["creator", "team", "team", "team"]);
+    // The credits here are whole numbers of a few hundred (196 and 226): their sums are exact as numbers.
+    for (const i of [2, 3]) expect(partsOf(i)).toBe(Number(cycles[i]!.total));
+  });
+});

@@ -25,12 +25,22 @@ describe("no account file: the unnamed account", () => {
     ]);
   });
 
-  it("is listed when a row has no account: the log's own account", async () => {
-    const accounts = await statement("timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,alpha,a\n2026-11-03T10:00:00Z,data_read,300,alpha,\n");
+  it("is listed when a row names it: the log's own account", async () => {
+    const accounts = await statement("timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,alpha,a\n2026-11-03T10:00:00Z,data_read,300,alpha,default\n");
     expect(accounts.map((a) => [a.account, a.cycles[0]!.total])).toEqual([
       ["a", "1"],
       ["default", "3"],
     ]);
+  });
+
+  // red56b F4: a row of no account beside rows naming customers is no more default's than a's.
+  it("a row of no account beside a named one is refused at its cell", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "red16-"));
+    const usage = join(dir, "usage.csv");
+    writeFileSync(usage, "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,alpha,a\n2026-11-03T10:00:00Z,data_read,300,alpha,\n");
+    const run = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--usage", usage, "--plan", "pro", "--anchor", "2026-11-01", "--format", "json"]);
+    expect([run.code, run.stdout]).toEqual([2, ""]);
+    expect(run.stderr).toContain(`${usage}:3:5: a row of no account (its account cell empty, or the field absent): it would be billed to account "default", the account file's own, while the usage names other accounts ("a")`);
   });
 
   it("is listed when no account has a row: a log of no rows, through a later month, is the plan's cycles", async () => {

@@ -144,7 +144,7 @@ function assertsNothing(suite: Suite, index: number): UserError[] {
  * A case's usage files, each value expanded and refused at its own entry of the tests file: a glob
  * matching nothing, or a file the entries before it already named (which --usage refuses at the flag).
  */
-function caseFiles(suite: Suite, index: number): string[] {
+export function caseFiles(suite: Suite, index: number): string[] {
   const files: string[] = [];
   caseUsage(suite, suite.doc.cases[index]!).forEach((value, entry) => {
     const place = suite.at(["cases", index, "usage", entry]);

@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { resolveAccount } from "../account/account.js";
 import { expectsNothing } from "../cardtest/compare.js";
-import { scenarioOf } from "../cardtest/run.js";
+import { caseFiles, scenarioOf } from "../cardtest/run.js";
 import { caseAccount, caseCardFiles, caseUsage, coveringTestsFile, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { nodeKind, readText } from "../inputs.js";
@@ -140,6 +140,9 @@ function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
     if (rows !== undefined) error("missing-file", path, `${INLINE_ROWS.problem} (found ${rows})`, "write the rows to a file beside the tests file and give its path");
     else if (!existsSync(usage)) error("missing-file", path, `usage file ${usage} does not exist`, "correct the path (relative to the tests file)");
   });
+  // Where every file is there, the case's files as `test` reads them: a glob matching nothing, or a file named twice,
+  // which `test` refuses (newcomer58b M2: check said ok to `usage: [a.csv, ./a.csv]`).
+  if (findings.length === 0) attempt(findings, () => caseFiles(suite, index));
   if (c.scenario !== undefined) attempt(findings, () => scenarioOf(suite, index));
   else attempt(findings, () => resolveAccount(card, caseAccount(suite, index), { plan: c.plan, anchor: c.anchor, timezone: c.timezone, through: c.through, locate: (flag) => suite.at(["cases", index, flag]) }));
   const meterNames = (meters: ReadonlyMap<string, unknown> | undefined, path: (string | number)[]) => {

@@ -109,13 +109,6 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     const refusal = allowed(event.role, event.meter.aggregation);
     if (refusal) throw new UserError(`meter ${shown(meterName)} cannot be used here`, at([...path, "meter"]), refusal, `a ${event.role === "charge" ? event.meter.aggregation : `${event.role} event of a ${event.meter.aggregation}`} meter`);
     const { meter } = event;
-    // A key nothing on the card reads is a typo, which would price the rows without the surcharge or table entry it
-    // meant (newcomer58a H1: `websearch: "true"` dropped the +15 web-search surcharge, exit 0), as a usage column is.
-    for (const given of Object.keys(dims)) {
-      if (dimensionsRead.has(given)) continue;
-      const near = nearest(given, [...dimensionsRead]);
-      throw new UserError(`unknown dimension ${shown(given)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, at(item.dimensionAt?.(given) ?? [...path, "dimensions", given]), `a dimension ${card.provider} ${card.version} reads: ${[...dimensionsRead].sort().map((d) => shown(d)).join(", ")}`, shown(given));
-    }
     const all = { ...dims, ...extra };
     const needed = event.role === "charge" ? [...meter.dimensions, ...("keyBy" in meter ? meter.keyBy : [])] : "keyBy" in meter ? meter.keyBy : [];
     for (const dim of new Set(needed)) {
@@ -123,6 +116,13 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
       const typo = all[dim] === undefined ? Object.keys(dims).find((given) => !needed.includes(given) && nearest(given, [dim]) !== undefined) : undefined;
       if (typo !== undefined) throw new UserError(`unknown dimension ${shown(typo)}; did you mean ${shown(dim)}?`, at([...path, "dimensions", typo]), `dimensions: { ${dim}: ... } (meter ${shown(meterName)} needs it)`, shown(typo));
       if (all[dim] === undefined) throw new UserError(`meter ${shown(meterName)} needs dimension ${shown(dim)}`, at([...path, "dimensions"]), `dimensions: { ${dim}: ... } on this item${path[0] === "populations" ? " or its population" : ""}`, "none");
+    }
+    // A key nothing on the card reads is a typo, which would price the rows without the surcharge or table entry it
+    // meant (newcomer58a H1: `websearch: "true"` dropped the +15 web-search surcharge, exit 0), as a usage column is.
+    for (const given of Object.keys(dims)) {
+      if (dimensionsRead.has(given)) continue;
+      const near = nearest(given, [...dimensionsRead]);
+      throw new UserError(`unknown dimension ${shown(given)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, at(item.dimensionAt?.(given) ?? [...path, "dimensions", given]), `a dimension ${card.provider} ${card.version} reads: ${[...dimensionsRead].sort().map((d) => shown(d)).join(", ")}`, shown(given));
     }
     if (event.role === "charge") {
       const miss = conditionNearMiss(meter, all, named);

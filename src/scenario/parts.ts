@@ -1,4 +1,5 @@
-import type { CycleStatement, UsageEvent } from "../engine/types.js";
+import type { CycleStatement, Statement, UsageEvent } from "../engine/types.js";
+import type { Plan } from "../ratecard/types.js";
 import type { Location } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
@@ -12,8 +13,8 @@ import type { Activity, Scenario } from "./types.js";
 /**
  * What each part of the scenario comes to: a population (paid by the scenario's account), a schedule, a send, and
  * the inventory together. The output split credits by category and pool only, so "what does the nightly batch
- * cost?" took --emit-usage and a statement (newcomer, stop 38). Each part is priced alone, on the scenario's plan
- * with its credits and request quota unlimited: what its usage asks, served or not, whatever the plan's allowance.
+ * cost?" took --emit-usage and a statement (newcomer, stop 38). Each part is priced alone, on the plan in force of each
+ * cycle with its credits and request quota unlimited: what its usage asks, served or not, whatever the plan's allowance.
  */
 export interface Part {
   kind: "population" | "schedule" | "send" | "inventory";
@@ -28,7 +29,12 @@ export interface Part {
   money: Decimal | undefined;
 }
 
-export async function scenarioParts(scenario: Scenario, progress?: SimulationProgress): Promise<Part[]> {
+/**
+ * `planOf` gives the plan in force of each cycle of the scenario's own account (its `changes:` moving it): each part is
+ * priced on it, cycle by cycle, as the account is billed. Priced on the first plan alone, the parts of a Creator → Team
+ * scenario left out the work Creator's gate refuses, 516 credits against the cycles' 660.10 (newcomer58a M3).
+ */
+export async function scenarioParts(scenario: Scenario, planOf: (cycle: number) => Plan, progress?: SimulationProgress): Promise<Part[]> {
   const pieces: { kind: Part["kind"]; name: string; origin: Location; items: readonly Activity[] }[] = [];
   for (const p of scenario.populations) {
     // A billing: per_user population's users pay on accounts of their own: the users' own accounts table is theirs.
@@ -46,17 +52,22 @@ export async function scenarioParts(scenario: Scenario, progress?: SimulationPro
   });
   const calendar = new Calendar(scenario.start, scenario.zone);
   const versions = versionsOn(scenario.card, calendar);
-  const terms = { ...scenarioTerms(scenario, scenario.plan, true), allowance: UNLIMITED, overage: true };
-  const onCycle = progress && ((cycle: number) => progress.step(`${scenario.plan.label} · parts of the scenario`, cycle, scenario.cycles, "cycle"));
-  const events = function* (): Generator<UsageEvent> {
-    for (const e of expand(scenario, calendar, undefined, onCycle)) yield { ...e, account: accountOf.get(e.origin!) ?? e.account };
-  };
-  const statement = await replayEvents(scenario.card, simulationSettings(scenario, { terms, purchases: [], changes: [] }), turning(events(), progress));
+  const cyclePlans = Array.from({ length: scenario.cycles }, (_, index) => planOf(index));
+  // One replay a plan the account is on, the plan's terms with its credits and quota unlimited.
+  const byPlan = new Map<Plan, Statement>();
+  for (const plan of new Set(cyclePlans)) {
+    const terms = { ...scenarioTerms(scenario, plan, true), allowance: UNLIMITED, overage: true };
+    const onCycle = progress && ((cycle: number) => progress.step(`${plan.label} · parts of the scenario`, cycle, scenario.cycles, "cycle"));
+    const events = function* (): Generator<UsageEvent> {
+      for (const e of expand(scenario, calendar, undefined, onCycle)) yield { ...e, account: accountOf.get(e.origin!) ?? e.account };
+    };
+    byPlan.set(plan, await replayEvents(scenario.card, simulationSettings(scenario, { terms, purchases: [], changes: [] }), turning(events(), progress)));
+  }
   const prices = Array.from({ length: scenario.cycles }, (_, index) => versions.at(calendar.start(index)).creditPrice);
   const sum = (values: readonly Decimal[]) => values.reduce((a, b) => a.plus(b), ZERO);
   return pieces.map((piece, i) => {
-    const cycles: CycleStatement[] = statement.accounts.find((a) => a.account === `part ${i}`)?.cycles ?? [];
-    const each = Array.from({ length: scenario.cycles }, (_, index) => cycles.find((c) => c.index === index)?.total ?? ZERO);
+    const cycleOf = (index: number): CycleStatement | undefined => byPlan.get(cyclePlans[index]!)!.accounts.find((a) => a.account === `part ${i}`)?.cycles.find((c) => c.index === index);
+    const each = Array.from({ length: scenario.cycles }, (_, index) => cycleOf(index)?.total ?? ZERO);
     const cycleMoney = prices.every((p) => p !== undefined) ? each.map((c, index) => c.mul(prices[index]!)) : undefined;
     return { kind: piece.kind, name: piece.name, origin: piece.origin, cycles: each, credits: sum(each), cycleMoney, money: cycleMoney && sum(cycleMoney) };
   });

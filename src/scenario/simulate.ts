@@ -166,7 +166,9 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     }
     samples = { count, seed, plans: ordered.map((r) => summarise(r, runs[plans.indexOf(r)]!)) };
   }
-  const parts = await scenarioParts(scenario, options.progress);
+  // The scenario's own account (its changes and all) is the first plan priced.
+  const own = plans[0]!;
+  const parts = await scenarioParts(scenario, (cycle) => own.cycles[cycle]?.plan ?? scenario.plan, options.progress);
   return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples, parts };
 }
 
@@ -183,7 +185,9 @@ function rankOptions(plans: readonly PlanResult[], scenario: Scenario): PlanOpti
     if (result.purchase && result.topupNeeded.gt(0)) all.push({ result, withTopups: true, covers: result.covers, money: result.purchase.price === undefined ? undefined : result.money });
   }
   const group = (o: PlanOption) => (o.covers ? (o.money === undefined ? 1 : 0) : 2);
-  return all.sort((a, b) => group(a) - group(b) || (a.money ?? b.money ?? ZERO).cmp(b.money ?? a.money ?? ZERO) || order.indexOf(a.result.plan.key) - order.indexOf(b.result.plan.key) || Number(a.withTopups) - Number(b.withTopups));
+  // Packs of no price are left out of the order, not the money known beside them (newcomer58a M1: 420 USD ranked above 60).
+  const known = (o: PlanOption) => o.money ?? (o.withTopups ? o.result.money : undefined);
+  return all.sort((a, b) => group(a) - group(b) || (known(a) ?? known(b) ?? ZERO).cmp(known(b) ?? known(a) ?? ZERO) || order.indexOf(a.result.plan.key) - order.indexOf(b.result.plan.key) || Number(a.withTopups) - Number(b.withTopups));
 }
 
 /** Plans in the order of their best option. */
