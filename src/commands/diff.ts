@@ -6,15 +6,15 @@ import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type P
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, largestRefused, type LineGate, type RefusedMore } from "../costdiff/diff.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
-import type { CardChange } from "../costdiff/card-changes.js";
+import { renamedMeters, type CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
 import { unmeasuredChange, unmeasuredWhy } from "../costdiff/unmeasured.js";
 import { compareMoney, gatePercent, moneyItemName, type MoneyChange } from "../costdiff/money.js";
 import type { Totals } from "../costdiff/compare.js";
 import type { CreditsLost } from "../costdiff/expired.js";
 import { versionChanges } from "../costdiff/version-changes.js";
-import { Finding, formatLocation, UserError, UserErrors } from "../errors.js";
-import { checkRereadable, loadAccount, loadCardFor, type ReplayInputOptions } from "../inputs.js";
+import { Finding, formatLocation, shown, UserError, UserErrors } from "../errors.js";
+import { checkRereadable, loadAccount, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
 import { formatExact, type Decimal } from "../money.js";
 import type { Zone } from "../time.js";
@@ -68,20 +68,23 @@ function settingsFor(card: RateCard, account: AccountFile | undefined, flags: Ac
  * Both cards and each replay's settings, the account file's warnings said. The account file is let go here, not held
  * through both replays (account-inputs.ts).
  */
-function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { base: RateCard; card: RateCard; baseAsReplayed: RateCard; baseSettings: AccountSettings; cardSettings: AccountSettings; inputs: RunInput[] } {
+function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { base: RateCard; card: RateCard; baseAsReplayed: RateCard; baseSettings: AccountSettings; cardSettings: AccountSettings; inputs: RunInput[]; renamed: ReadonlyMap<string, string> } {
   const account = loadAccount(options.account);
   const base = loadCardFor(options.base, undefined);
   const card = loadCardFor(options.card, account);
-  // The base replays with the meters and the price table values (a model, a provider) the change adds at 0; the card
-  // changes and priced lines read the cards as written.
-  const baseAsReplayed = withPricesAtZero(withMetersAtZero(base, addedMeters(base, card), card), card);
+  // Meters the change renames, written alike: between two cards, not sets of versions, whose renames are by version.
+  const renamed = base.versions === undefined && card.versions === undefined ? renamedMeters(readText(base.file), base.file, readText(card.file), card.file) : new Map<string, string>();
+  // The base replays with the meters and the price table values (a model, a provider) the change adds at 0 (a renamed
+  // meter at its old price); the card changes and priced lines read the cards as written.
+  const baseAsReplayed = withPricesAtZero(withMetersAtZero(base, addedMeters(base, card), card, renamed), card);
   const inputs = replayRunInputs(options, account === undefined ? undefined : cardPathOf(account), { "--base": options.base });
   // Refused before two replays, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new");
   for (const warning of accountWarnings(account, flags)) io.stderr.write(visibleLines(warning));
-  return { base, card, baseAsReplayed, baseSettings, cardSettings, inputs };
+  for (const [key, old] of renamed) io.stderr.write(visibleLines(`burnrate: note: meter ${shown(key)} of the new card is ${shown(old)} of the base card renamed, written alike (${card.file}): the base card prices its rows as ${shown(old)}'s, so the rename alone costs nothing\n`));
+  return { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed };
 }
 
 /** Replay one usage log through two versions of a card, with the one engine, and show what changes. */
@@ -97,7 +100,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   const format = chooseFormat(options.format, options.output, FORMATS, io);
   // Every flag the account reads, for both replays: --dedupe-window was once dropped here, and diff priced repeats the statement billed.
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through, dedupeWindow: options.dedupeWindow, skipBeforeAnchor: options.skipBeforeAnchor };
-  const { base, card, baseAsReplayed, baseSettings, cardSettings, inputs } = cardsAndSettings(options, flags, io);
+  const { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed } = cardsAndSettings(options, flags, io);
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
   // The rows a mapping's skip_rows: leaves out are said on stderr, once: the second replay counts them again.
@@ -107,6 +110,8 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   let before: Statement, after: Statement;
   try {
     [before, after] = await replayBoth((c) => replayFiles(c, c === baseAsReplayed ? baseSettings : cardSettings, input), baseAsReplayed, card);
+  } catch (e) {
+    throw e instanceof UserError ? renameHint(e, renamed) : e;
   } finally {
     progress.end();
   }
@@ -239,4 +244,16 @@ function gateFinding(g: GateResult, unit: string, zone: Zone): string {
   const limitText = g.flag.endsWith("-amount") ? `${formatExact(g.limit)} ${unit}` : `${formatExact(g.limit)}%`;
   return `${g.tripped.length} meter change(s) past ${g.flag} ${limitText}; largest: ${first.meter} ${size} in the cycle from ${zone.localDate(first.start)}, account ${first.account}`
     + (moved ? ` (credits ran out ${moved})` : "");
+}
+
+/**
+ * A row of a meter the new card renamed, written alike: the new card cannot price it under its old name, as a log of
+ * the old name would fail in production. Said, with the way to measure the rename: the corpus renamed too (newcomer58b
+ * M1: `unknown meter "page_ocr"` gave no hint of the new card's `ocr_page`).
+ */
+function renameHint(e: UserError, renamed: ReadonlyMap<string, string>): UserError {
+  if (e instanceof UserErrors) return new UserErrors(e.errors.map((x) => renameHint(x, renamed)));
+  const to = [...renamed].find(([, old]) => e.problem.startsWith(`unknown meter ${shown(old)} in the new card`))?.[0];
+  if (to === undefined) return e;
+  return new UserError(e.problem, e.location, `${e.expected}; the new card renames it ${shown(to)}, written alike: rename it in the usage too (its rows cost alike under both cards, the base card pricing them as ${shown(renamed.get(to)!)}'s), or keep the old name beside the new`, e.found);
 }

@@ -18,11 +18,17 @@ export function addedMeters(base: RateCard, card: RateCard): Meter[] {
  * and the base card cannot price them, so their cost under the change shows as a rise from 0, which the gates count,
  * as a cost report shows a resource a change adds. Each is the new card's meter (its aggregation, dimensions, keys
  * and the events that end or lower it) with every price 0 and no surcharge; its category and pool, where the base
- * has none of that name, are the new card's. A CI step stopped at the first such row (newcomer, stop 34).
+ * has none of that name, are the new card's. A CI step stopped at the first such row (newcomer, stop 34). A meter
+ * the change only renames is the base card's meter of the old name under the new key: its rows cost alike.
  */
-export function withMetersAtZero(base: RateCard, meters: readonly Meter[], card: RateCard): RateCard {
+export function withMetersAtZero(base: RateCard, meters: readonly Meter[], card: RateCard, renamed: ReadonlyMap<string, string> = new Map()): RateCard {
   if (meters.length === 0) return base;
-  const free = meters.map((m): Meter => ({ ...m, price: FREE, surcharges: [], components: m.components.map((c) => ({ ...c, price: FREE })) }));
+  // A meter the change renames, written alike (card-changes.ts renamedMeters), is priced as the base card's of the old name.
+  const baseMeter = (key: string) => (base.versions ?? [base]).map((v) => v.meters.get(key)).find((m) => m !== undefined);
+  const free = meters.map((m): Meter => {
+    const old = renamed.has(m.key) ? baseMeter(renamed.get(m.key)!) : undefined;
+    return old !== undefined ? { ...old, key: m.key } : { ...m, price: FREE, surcharges: [], components: m.components.map((c) => ({ ...c, price: FREE })) };
+  });
   const theirs = card.versions ?? [card];
   const one = (c: RateCard): RateCard => {
     const categories = new Map(c.categories);

@@ -81,6 +81,35 @@ export function cardChanges(oldSource: string, oldFile: string, newSource: strin
 
 const segment = (key: string) => (/^[A-Za-z0-9_-]+$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
 
+/** What names or describes a meter without pricing it: a rename may reword them. */
+const WORDING = new Set(["label", "labels", "description"]);
+
+/**
+ * The meters the new card adds that are each one the base card removes, written alike but for their key and wording
+ * (label, description): renamed, the new key's to the old's. Each pair only where neither has another such match.
+ * A rename changes no price: a corpus renamed with its card was shown as a new meter's whole cost, a rise from 0
+ * (newcomer58b M1: "354.00 → 594.00, +67.80%" where the customer pays 594 under both).
+ */
+export function renamedMeters(oldSource: string, oldFile: string, newSource: string, newFile: string): Map<string, string> {
+  const before = flatten(oldSource, oldFile);
+  const after = flatten(newSource, newFile);
+  const settings = (flat: Flat, entity: string): string => {
+    const own = [...flat.leaves].filter(([path]) => path.startsWith(`${entity}.`) || path.startsWith(`${entity}[`)).map(([path, leaf]) => [path.slice(entity.length), leaf.text] as const);
+    return JSON.stringify(own.filter(([path]) => !WORDING.has(path.slice(1).split(/[.[]/)[0]!)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  };
+  const meters = (flat: Flat, other: Flat) => [...flat.entities.keys()].filter((e) => (e.startsWith("meters.") || e.startsWith("meters[")) && !other.entities.has(e));
+  // `meters.email`, or `meters["a b"]` for a key that is not a plain word (segment).
+  const keyOf = (entity: string) => (entity.startsWith("meters.") ? entity.slice("meters.".length) : (JSON.parse(entity.slice("meters[".length, -1)) as string));
+  const removed = meters(before, after).map((e) => ({ key: keyOf(e), settings: settings(before, e) }));
+  const added = meters(after, before).map((e) => ({ key: keyOf(e), settings: settings(after, e) }));
+  const renamed = new Map<string, string>();
+  for (const a of added) {
+    const alike = removed.filter((r) => r.settings === a.settings);
+    if (alike.length === 1 && added.filter((x) => x.settings === a.settings).length === 1) renamed.set(a.key, alike[0]!.key);
+  }
+  return renamed;
+}
+
 function flatten(source: string, file: string): Flat {
   const lines = new LineCounter();
   const doc = parseDocument(source, { schema: "failsafe", lineCounter: lines });

@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer58b M1: a meter renamed in the card and the corpus in one change was priced as a new meter by the base card,
+// at 0: "354.00 → 594.00, +67.80%" where the customer pays 594 under both. Fliplet Pro: data_read 0.01 a read.
+const FLIPLET = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+const renamed = (text: string) => text.replace(/^ {2}data_read:$/m, "  record_read:");
+const ACCOUNT = "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n";
+const reads = (meter: string) => `timestamp,meter,quantity,project\n2026-11-03T10:00:00Z,${meter},1000,alpha\n2026-11-04T10:00:00Z,data_write,10,alpha\n`;
+
+async function diff(card: string, usage: string, ...more: string[]) {
+  const d = mkdtempSync(join(tmpdir(), "newcomer58-rename-"));
+  for (const [name, text] of Object.entries({ "new.yaml": card, "acct.yaml": ACCOUNT, "u.csv": usage })) writeFileSync(join(d, name), text);
+  const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/fliplet.yaml"), "--card", join(d, "new.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--format", "json", ...more]);
+  return { ...r, dir: d };
+}
+
+describe("a meter the change renames, written alike", () => {
+  it("costs alike under both cards where the corpus is renamed too: 1,000 reads x 0.01 = 10 credits, said in a note", async () => {
+    expect(renamed(FLIPLET)).not.toBe(FLIPLET);
+    const r = await diff(renamed(FLIPLET), reads("record_read"));
+    expect(r.code, r.stderr).toBe(0);
+    const meter = JSON.parse(r.stdout).meters.find((m: { meter: string }) => m.meter === "record_read");
+    expect([meter.old, meter.new]).toEqual(["10", "10"]);
+    expect(r.stderr).toBe(`burnrate: note: meter "record_read" of the new card is "data_read" of the base card renamed, written alike (${join(r.dir, "new.yaml")}): the base card prices its rows as "data_read"'s, so the rename alone costs nothing\n`);
+  });
+
+  it("renamed with a new price is no rename: the base card charges it nothing, as a meter the change adds", async () => {
+    const card = renamed(FLIPLET).replace(/(^ {2}record_read:\n(?: {4}.*\n)*? {4}price: )"0\.01"/m, '$1"0.02"');
+    expect(card).not.toBe(renamed(FLIPLET));
+    const r = await diff(card, reads("record_read"));
+    const meter = JSON.parse(r.stdout).meters.find((m: { meter: string }) => m.meter === "record_read");
+    // 1,000 reads x 0.02 = 20 under the new card, none priced by the base card.
+    expect([meter.old, meter.new]).toEqual(["0", "20"]);
+    expect(r.stderr).not.toContain("renamed");
+  });
+
+  it("where only the card is renamed, the old name's rows are refused with the rename named", async () => {
+    const r = await diff(renamed(FLIPLET), reads("data_read"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('u.csv:2:2: unknown meter "data_read" in the new card');
+    expect(r.stderr).toContain('the new card renames it "record_read", written alike: rename it in the usage too');
+  });
+});
