@@ -116,6 +116,15 @@ describe("statement on the Fliplet fixtures", () => {
     expect(await ok([...base, "--format", "table", "--no-color"], { NO_COLOR: "", FORCE_COLOR: "1" })).not.toMatch(esc);
   });
 
+  // newcomer58b L1: FORCE_COLOR=0 is "no colour" to Node and chalk; on a terminal it still coloured.
+  it("does not colour a terminal under FORCE_COLOR=0 or false, and does without it", async () => {
+    const esc = /\u001b\[/;
+    const onTerminal = (env: Record<string, string>) => burnrate([...base, "--format", "table"], { terminal: { columns: 100, colors: 256 }, env: { NO_COLOR: "", ...env } });
+    expect((await onTerminal({ FORCE_COLOR: "0" })).stdout).not.toMatch(esc);
+    expect((await onTerminal({ FORCE_COLOR: "false" })).stdout).not.toMatch(esc);
+    expect((await onTerminal({})).stdout).toMatch(esc);
+  });
+
   it("writes -o atomically and picks the format from its extension", async () => {
     const dir = tmp();
     const out = join(dir, "statement.json");

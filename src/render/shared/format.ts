@@ -29,12 +29,12 @@ export function chooseFormat<F extends string>(flag: string | undefined, output:
   return among(fallback) ? fallback : allowed[0]!;
 }
 
-/** Colour only for a terminal, never with NO_COLOR or --no-color; FORCE_COLOR forces it. */
+/** Colour only for a terminal, never with NO_COLOR or --no-color; FORCE_COLOR forces it, and FORCE_COLOR=0 (or false) forbids it, as Node and chalk read it. */
 export function colorFor(options: { color?: boolean; output?: string }, io: Pick<Io, "stdoutTerminal" | "env">): ChalkInstance {
   const env = io.env;
   let level: 0 | 1 | 2 | 3 = 0;
-  if (options.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== "")) level = 0;
-  else if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") level = (Math.min(3, Number(env.FORCE_COLOR) || 1) as 1 | 2 | 3);
+  if (options.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.FORCE_COLOR === "0" || env.FORCE_COLOR === "false") level = 0;
+  else if (env.FORCE_COLOR !== undefined) level = (Math.min(3, Number(env.FORCE_COLOR) || 1) as 1 | 2 | 3);
   else if (options.output === undefined && io.stdoutTerminal) level = io.stdoutTerminal.colors >= 256 ? 2 : 1;
   return new Chalk({ level });
 }
