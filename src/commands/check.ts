@@ -16,7 +16,7 @@ export interface CheckOptions {
 }
 
 export async function check(files: string[], options: CheckOptions, io: Io): Promise<void> {
-  const format = reportFormat(options);
+  const format = reportFormat(options, io);
   const checked = checkFiles([...new Set(files)]);
   await emit(report("check", format, checked, { color: colorFor(options, io) }), options.output, io, checkRunInputs(files));
   const { errors, warnings } = countBySeverity(checked);

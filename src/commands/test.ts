@@ -26,7 +26,7 @@ export interface TestOptions {
  * runs; given a tests file, it runs against its card; given both, once.
  */
 export async function test(files: string[], options: TestOptions, io: Io): Promise<void> {
-  const format = reportFormat(options);
+  const format = reportFormat(options, io);
   // The environment's settings are refused here, once (exit 2), not by each case as a failure of its own (red52 F1).
   threadSize();
   closedCycleSetup();

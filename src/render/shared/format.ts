@@ -11,11 +11,25 @@ export type Format = (typeof WITH_HTML)[number];
 
 const BY_EXTENSION: Record<string, Format> = { ".json": "json", ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".txt": "table", ".html": "html", ".htm": "html" };
 
+/**
+ * A `--format` that is not the format the -o file's name says (`--format markdown -o report.json`): a warning, as the
+ * flag is what was asked, but a CI artifact named .json that is not JSON fails far from here (newcomer58b L2).
+ * Undefined where they agree, or the name says no format (.txt is any text).
+ */
+export function formatNameWarning(format: string, output: string | undefined, named: (ext: string) => string | undefined = (ext) => (ext === ".txt" ? undefined : BY_EXTENSION[ext])): string | undefined {
+  const ext = output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
+  const implied = ext === undefined ? undefined : named(ext);
+  if (implied === undefined || implied === format) return undefined;
+  return `burnrate: warning: -o ${shown(output!)}: writing ${format} (--format ${format}) into a file whose name says ${implied}\n`;
+}
+
 /** `--format` if given; else the -o file's extension; else a table on a terminal and JSON in a pipe. */
-export function chooseFormat<F extends string>(flag: string | undefined, output: string | undefined, allowed: readonly F[], io: Pick<Io, "stdoutTerminal">): F {
+export function chooseFormat<F extends string>(flag: string | undefined, output: string | undefined, allowed: readonly F[], io: Pick<Io, "stdoutTerminal"> & Partial<Pick<Io, "stderr">>): F {
   const among = (name: string): name is F => (allowed as readonly string[]).includes(name);
   if (flag !== undefined) {
     if (!among(flag)) throw new UserError("unknown format", atFlag("--format"), `one of ${allowed.join(", ")}`, shown(flag));
+    const warning = formatNameWarning(flag, output);
+    if (warning !== undefined) io.stderr?.write(warning);
     return flag;
   }
   const ext = output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();

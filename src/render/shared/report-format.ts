@@ -1,5 +1,6 @@
 import { atFlag, shown, UserError } from "../../errors.js";
-import { chooseFormat } from "./format.js";
+import type { Io } from "../../io.js";
+import { chooseFormat, formatNameWarning } from "./format.js";
 
 export const REPORT_FORMATS = ["table", "json", "markdown", "github"] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -9,8 +10,13 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
  * print their report unless another format is asked for, by flag or by the
  * extension of `-o` (.json, .md).
  */
-export function reportFormat(options: { format?: string; output?: string }): ReportFormat {
-  if (options.format !== undefined) return chooseFormat(options.format, undefined, REPORT_FORMATS, {});
+export function reportFormat(options: { format?: string; output?: string }, io: Pick<Io, "stderr">): ReportFormat {
+  if (options.format !== undefined) {
+    const format = chooseFormat(options.format, undefined, REPORT_FORMATS, {});
+    const warning = formatNameWarning(format, options.output, (ext) => (ext === ".json" ? "json" : ext === ".md" || ext === ".markdown" ? "markdown" : undefined));
+    if (warning !== undefined) io.stderr.write(warning);
+    return format;
+  }
   const ext = options.output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
   if (ext === undefined || ext === ".txt" || ext === ".log") return "table";
   if (ext === ".json") return "json";
