@@ -34,6 +34,13 @@ export interface Suite {
 export function loadSuite(file: string): Suite {
   const decoded = decodeYaml(readText(file), file, testsCodec, "a tests file");
   const doc = decoded.value;
+  // A case is named in reports, GitHub annotations and --case: two of one name could not be told apart (newcomer58b L5).
+  const seen = new Map<string, number>();
+  doc.cases.forEach((c, i) => {
+    const first = seen.get(c.name);
+    if (first !== undefined) throw new UserError(`two cases named ${shown(c.name)}`, decoded.at(["cases", i, "name"]), `a name of its own for each case (case ${first + 1} has this one)`, shown(c.name));
+    seen.set(c.name, i);
+  });
   const cardFiles = doc.card !== undefined ? doc.card.map((c) => relativeTo(file, c)) : [file.replace(TESTS_SUFFIX, ".yaml")];
   return { file, doc, at: decoded.at, cardFiles };
 }
