@@ -46,3 +46,33 @@ describe("a shorter expiry of credits the usage still holds at its end", () => {
     expect(json.expired.map((e: { kind: string; new: string; old: string }) => [e.kind, e.old, e.new])).toEqual([["topup", "0", "400"]]);
   });
 });
+
+// red58, on the naming above.
+describe("a shorter expiry of credits held at the usage's end: what red58 found", () => {
+  it("F2: a top-up made cycle_end, its 400 credits held through the last cycle, lapse at the next one's start: named", async () => {
+    const usage = "timestamp,meter,quantity,project\n2026-11-10T10:00:00Z,data_read,110000,alpha\n";
+    const d = mkdtempSync(join(tmpdir(), "newcomer58-"));
+    for (const [name, text] of Object.entries({ "new.yaml": expiring("cycle_end"), "acct.yaml": ACCOUNT, "u.csv": usage })) writeFileSync(join(d, name), text);
+    const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/fliplet.yaml"), "--card", join(d, "new.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--fail-on-unmeasured", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).unmeasured_rises.map((c: { path: string }) => c.path)).toEqual(["grant_kinds.topup.expires"]);
+  });
+
+  it("F4: a lengthened expiry, 12 months made never (a setting removed and one added), is not named", async () => {
+    const d = mkdtempSync(join(tmpdir(), "newcomer58-"));
+    for (const [name, text] of Object.entries({ "base.yaml": expiring("{ after_months: 12 }"), "acct.yaml": ACCOUNT, "u.csv": USAGE })) writeFileSync(join(d, name), text);
+    const r = await burnrate(["diff", "--base", join(d, "base.yaml"), "--card", join(ROOT, "ratecards/fliplet.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--fail-on-unmeasured", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).unmeasured_rises).toEqual([]);
+  });
+
+  it("F1: between sets of card versions, the same change is named too", async () => {
+    const d = mkdtempSync(join(tmpdir(), "newcomer58-"));
+    const later = (text: string) => text.replace('version: "2026-11"', 'version: "2026-12"').replace('effective: "2026-11-01"', 'effective: "2026-12-01"');
+    const files = { "a1.yaml": FLIPLET, "a2.yaml": later(FLIPLET), "b1.yaml": expiring("{ after_months: 12 }").replace('version: "2026-12"', 'version: "2026-11"'), "b2.yaml": later(expiring("{ after_months: 12 }").replace('version: "2026-12"', 'version: "2026-11"')), "acct.yaml": ACCOUNT, "u.csv": USAGE };
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(d, name), text);
+    const r = await burnrate(["diff", "--base", join(d, "a1.yaml"), "--base", join(d, "a2.yaml"), "--card", join(d, "b1.yaml"), "--card", join(d, "b2.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--fail-on-unmeasured", "--format", "json"]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain("on the expiry of grant kind topup, whose credits the usage still holds at its end");
+  });
+});

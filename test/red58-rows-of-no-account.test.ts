@@ -62,7 +62,7 @@ describe("a row of no account, where the account file names no account but its o
     const f = files("", HEAD + row(1, 2, "acme") + row(2, 3, "  "));
     const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, ...litellm]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${f.usage}:3:8: a row of no account (its account cell empty, or the field absent): it would be billed to account "default", the account file's own, while the usage names other accounts ("acme") (expected the row's account in column "end_user"; rows of no account are left out with skip_rows: { end_user: ["  "] }`);
+    expect(run.stderr).toContain(`${f.usage}:3:8: a row of no account (its account cell of spaces): it would be billed to account "default", the account file's own, while the usage names other accounts ("acme") (expected the row's account in column "end_user"; rows of no account are left out with skip_rows: { end_user: ["  "] }`);
   });
 
   it("a JSON Lines event without its subject is refused at its line", async () => {
@@ -94,5 +94,47 @@ describe("a row of no account, where the account file names no account but its o
     const run = await burnrate(["reconcile", "--account", f.account, "--usage", f.usage, "--bill", bill, "--layout", "litellm", "--map", "account=end_user"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${f.usage}:5:8: a row of no account`);
+  });
+});
+
+// red58, on the refusal above: what it must pass, and a cell of spaces it let through.
+describe("rows of no account: what red58 found", () => {
+  it("F7: a JSON Lines file of the own account's events, none naming an account, beside customers' CSV: default 125, acme 250", async () => {
+    const f = files("", HEAD + row(1, 2, "acme") + row(3, 4, "acme"));
+    const event = (id: string) => JSON.stringify({ specversion: "1.0", id, source: "gw", type: "request", time: "2026-11-06T10:00:00Z", data: { model: "gpt-4o", provider: "openai", input_tokens: 100000, output_tokens: 100000 } });
+    const house = join(f.dir, "house.jsonl");
+    writeFileSync(house, `${event("h-1")}\n`);
+    writeFileSync(`${house}.mapping.yaml`, "layout: cloudevents\n");
+    writeFileSync(`${f.usage}.mapping.yaml`, "layout: litellm\ncolumns: { account: end_user }\n");
+    const run = await burnrate(["statement", "--account", f.account, "--usage", house, "--usage", f.usage, "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(totals(run.stdout)).toEqual({ acme: "250", default: "125" });
+  });
+
+  it("F8: a cell of spaces that dimension_values: names an account is that account's: acme 3 x 125 = 375", async () => {
+    const f = files("", HEAD + row(1, 2, "acme") + row(2, 3, "  ") + row(3, 4, "acme"));
+    writeFileSync(`${f.usage}.mapping.yaml`, 'layout: litellm\ncolumns: { account: end_user }\ndimension_values: { account: { "  ": acme } }\n');
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(totals(run.stdout)).toEqual({ acme: "375", default: "0" });
+  });
+
+  it("F3: cells of spaces beside the own account's empty cells, and no customer, are refused: no account of spaces billed its plan", async () => {
+    const f = files("", HEAD + row(1, 2, "") + row(2, 3, "  "));
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, ...litellm]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${f.usage}:2:8: a row of no account`);
+  });
+
+  it("F5: a named pipe is read once, its rows priced as before, not waited on for ever", async () => {
+    const f = files("", HEAD + row(1, 2, "acme") + row(2, 3, "default"));
+    const fifo = join(f.dir, "pipe.csv");
+    const { execFileSync, spawn } = await import("node:child_process");
+    execFileSync("mkfifo", [fifo]);
+    const writer = spawn("sh", ["-c", `cat '${f.usage}' > '${fifo}'`]);
+    const run = await burnrate(["statement", "--account", f.account, "--usage", fifo, ...litellm]);
+    writer.kill();
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(totals(run.stdout)).toEqual({ acme: "125", default: "125" });
   });
 });

@@ -21,7 +21,7 @@ import type { Zone } from "../time.js";
 import { checkDestination, emit } from "../output.js";
 import type { RunInput } from "../output-target.js";
 import type { RateCard } from "../ratecard/types.js";
-import { chooseFormat, colorFor, FORMATS } from "../render/shared/format.js";
+import { chooseFormat, colorFor, FORMATS, warnFormatName } from "../render/shared/format.js";
 import { replayFiles } from "../replay/replay-files.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
 import { progressFor } from "../progress/progress.js";
@@ -101,6 +101,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   // Every flag the account reads, for both replays: --dedupe-window was once dropped here, and diff priced repeats the statement billed.
   const flags: AccountFlags = { plan: options.plan, anchor: options.anchor, timezone: options.timezone, through: options.through, dedupeWindow: options.dedupeWindow, skipBeforeAnchor: options.skipBeforeAnchor };
   const { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed } = cardsAndSettings(options, flags, io);
+  warnFormatName(options, format, io);
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
   // The rows a mapping's skip_rows: leaves out are said on stderr, once: the second replay counts them again.

@@ -15,7 +15,7 @@ import { reconcile } from "../reconcile/reconcile.js";
 import { meterName, summarize } from "../reconcile/summary.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { terminalWidth, toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
+import { chooseFormat, colorFor, json, WITH_HTML, warnFormatName } from "../render/shared/format.js";
 import { reconcileHtml } from "../render/reconcile/html.js";
 import { reconcileCsv } from "../render/reconcile/csv.js";
 import { reconcileJson } from "../render/reconcile/json.js";
@@ -50,6 +50,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const inputs = replayRunInputs(options, accountCard, { "--bill": options.bill, "--bill-mapping": options.billMapping, "bill mapping": besideMappings([options.bill]) });
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
+  warnFormatName(options, format, io);
   const progress = progressFor(io, options.usage, options);
   // The rows a mapping's skip_rows: leaves out are said on stderr (usage/mapping.ts).
   const skipped = new SkippedRows([options.account, options.card, options.mapping, options.bill, options.billMapping]);

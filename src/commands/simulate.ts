@@ -5,7 +5,7 @@ import type { Io } from "../io.js";
 import { checkDestination, emit, makeFolder, ReportFile, runInputs, writeAtomically, type Destination, type RunInput } from "../output.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { terminalWidth, toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, json, WITH_HTML } from "../render/shared/format.js";
+import { chooseFormat, colorFor, json, WITH_HTML, warnFormatName } from "../render/shared/format.js";
 import { simulationHtml } from "../render/simulate/html.js";
 import { simulationCsv } from "../render/simulate/csv.js";
 import { simulationJson } from "../render/simulate/json.js";
@@ -56,6 +56,7 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
   }
   const reportInputs = [...inputs, ...(emitting === undefined ? [] : EMITTED.map((name) => ({ path: join(emitting.dir, name), role: "--emit-usage", written: true })))];
   checkDestination({ path: options.output, inputs: reportInputs });
+  warnFormatName(options, format, io);
   // A Ctrl-C during the simulation leaves no folder this run made (only while it is still empty: nothing else is taken).
   const progress = simulationProgress(io, options, () => {
     if (made !== undefined) removeIfEmpty(made);

@@ -11,7 +11,7 @@ import { chartsLeftOut, MOST_CHARTED_ACCOUNTS, terminalChart } from "../render/c
 import { statementCharts, type TerminalChartSettings } from "../render/charts/terminal.js";
 import type { RenderContext } from "../render/shared/context.js";
 import { markdownChunks, terminalChunks, toMarkdown, toTerminal } from "../render/shared/document.js";
-import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat } from "../render/shared/format.js";
+import { chooseFormat, colorFor, FORMATS, WITH_HTML, type Format, type PlainFormat, warnFormatName } from "../render/shared/format.js";
 import { render, type Reporters } from "../render/shared/reporters.js";
 import { statementHtml } from "../render/statement/html.js";
 import { ledgerBlocks, ledgerCsvFormat, ledgerJsonFormat, ledgerText, type LedgerFormat } from "../render/ledger/report.js";
@@ -55,6 +55,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   // Refused before the replay, which may take long; checked again when the report is written.
   checkDestination({ path: options.output, inputs });
+  warnFormatName(options, format, io);
   const progress = progressFor(io, options.usage, options);
   // The rows a mapping's skip_rows: leaves out are said on stderr, the statement being of usage alone.
   const skipped = new SkippedRows([options.account, options.card, options.mapping]);

@@ -2,7 +2,7 @@ import type { Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import { cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
 import { versionOf } from "../ratecard/plan-fee.js";
-import type { RateCard } from "../ratecard/types.js";
+import { INCLUDED, type Expiry, type RateCard } from "../ratecard/types.js";
 import type { Instant } from "../time.js";
 import type { Totals } from "./compare.js";
 import { creditsLost, expiredRows, expiryChanged, lapses, type CreditsLost, type CycleLapses, type ExpiredRow } from "./expired.js";
@@ -149,9 +149,29 @@ export interface MoneyExercised {
   byVersion: { plans: Set<string>; overage: Set<string>; bought: Set<string>; kinds: Set<string> };
 }
 
-/** The kinds a cycle closes with credits of that do not lapse with it (a replay runs every account through its last cycle's end). */
-function heldPastEnd(cycle: Statement["accounts"][number]["cycles"][number] | undefined, card: RateCard): string[] {
-  return (cycle?.grants ?? []).filter((g) => g.closing.gt(0) && card.grantKinds.get(g.kind)?.expires.kind !== "cycle_end").map((g) => g.kind);
+/**
+ * The kinds whose expiry the change shortens, of which a cycle closes with credits: a replay runs every account to its
+ * last cycle's end, and what lapses after it is measured by none. Only the plan's own allowance that ends with its cycle
+ * is measured there (its closing balance counts as lapsed: expired.ts); a pack's made `cycle_end` lapses at the next
+ * cycle's start, which no replay reaches (red58 F2).
+ */
+function heldPastEnd(cycle: Statement["accounts"][number]["cycles"][number] | undefined, base: RateCard, card: RateCard): string[] {
+  return (cycle?.grants ?? []).filter((g) => {
+    const [was, is] = [base.grantKinds.get(g.kind)?.expires, card.grantKinds.get(g.kind)?.expires];
+    return g.closing.gt(0) && was !== undefined && is !== undefined && shorter(was, is) && !(g.kind === INCLUDED && is.kind === "cycle_end");
+  }).map((g) => g.kind);
+}
+
+/**
+ * Whether credits live less long under `is` than under `was`: `never` made anything else, fewer months or months now capped
+ * at the subscription's end, months made `cycle_end`. A removed and an added setting are one change here: a `never` made
+ * `{ after_months: 12 }` is written so, and so is a lengthening the report must not name (red58 F4).
+ */
+function shorter(was: Expiry, is: Expiry): boolean {
+  if (is.kind === "never") return false;
+  if (was.kind === "never") return true;
+  if (was.kind === "after_months") return is.kind === "cycle_end" || is.months < was.months || (is.capAtSubscriptionEnd && !was.capAtSubscriptionEnd);
+  return false;
 }
 
 const paidDrawn = (grants: Statement["accounts"][number]["cycles"][number]["grants"]): Decimal =>
@@ -167,7 +187,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
   const carried = new Map<string, Decimal>();
   for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
     for (const account of statement.accounts) {
-      if (side === "new") for (const kind of heldPastEnd(account.cycles.at(-1), rateCard)) exercised.heldAtEnd.add(kind);
+      if (side === "new") for (const kind of heldPastEnd(account.cycles.at(-1), base.card, rateCard)) exercised.heldAtEnd.add(kind);
       for (const c of account.cycles) {
         const key = JSON.stringify([account.account, c.start]);
         const row = rows.get(key) ?? { account: account.account, start: c.start, end: c.end, old: undefined, new: undefined, paidDrawn: { old: ZERO, new: ZERO }, baseCredits: ZERO, paidWorth: priced ? { old: ZERO, new: ZERO } : undefined, creditPrice: { old: undefined, new: undefined }, lapses: { old: undefined, new: undefined }, expired: [] };

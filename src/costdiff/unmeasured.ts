@@ -51,7 +51,7 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
       if (lengthens(c)) continue;
       if (!held) out.push(c);
       else if (!money.expiryReplayed.has(kind)) out.push({ ...c, why: `on the expiry of grant kind ${kind} in a later version, which the replay does not apply (a set of versions takes its grant kinds from the earliest)` });
-      else if (c.measuredBy === undefined && money.heldAtEnd.has(kind) && !heldNamed.has(kind)) {
+      else if (money.heldAtEnd.has(kind) && !heldNamed.has(kind)) {
         heldNamed.add(kind);
         out.push({ ...c, why: `on the expiry of grant kind ${kind}, whose credits the usage still holds at its end, to lapse after it (a later --through measures them)` });
       }

@@ -127,8 +127,9 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     const replayed = async (usage: Ordered) => {
       const statement = await replayInOrder(card, settings, usage, { ledger, progress: input.progress, inParts });
       unchanged.check();
-      // A replay of some accounts (reconcile's) reads rows of others it drops: the whole replay's is the check.
-      if (input.accounts === undefined) await refuseRowsOfNoAccount(statement, options, input.files);
+      // A replay of some accounts (reconcile's) reads rows of others it drops: the whole replay's is the check. A pipe
+      // cannot be read again (red58 F5: a FIFO waited for ever): its rows of no account are priced as before.
+      if (input.accounts === undefined && again.readsTwice) await refuseRowsOfNoAccount(statement, options, input.files);
       return statement;
     };
     for (const events of readers.slice(0, -1)) {

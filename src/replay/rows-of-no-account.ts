@@ -1,5 +1,5 @@
-import type { AccountStatement, Statement } from "../engine/types.js";
-import { NoAccountColumn, type OtherAccounts } from "../usage/account-column.js";
+import type { AccountStatement, Statement, UsageEvent } from "../engine/types.js";
+import { NoAccountColumn, RowOfNoAccount, type OtherAccounts } from "../usage/account-column.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import { readUsageInTurn, type UsageOptions } from "../usage/read.js";
 
@@ -19,11 +19,15 @@ const NAMED = 3;
  */
 export async function refuseRowsOfNoAccount(statement: Statement, options: UsageOptions, files: readonly string[]): Promise<void> {
   if (options.otherAccounts !== undefined) return;
-  // A cell of spaces made an account of that name (the readers refuse it only where other accounts are named): a row of no account too.
+  // A cell of spaces made an account of that name (the readers refuse it only where other accounts are named): a row
+  // of no account too, and another account beside the own one's rows of empty cells (red58 F3: "  " billed its plan).
   const unnamed = (a: AccountStatement) => a.account.trim() === "" || (a.account === options.defaultAccount && hasRows(a));
-  const others = statement.accounts.filter((a) => a.account !== options.defaultAccount && a.account.trim() !== "");
+  const others = statement.accounts.filter((a) => a.account !== options.defaultAccount);
   if (others.length === 0 || !statement.accounts.some(unnamed)) return;
-  const named: OtherAccounts = { own: options.defaultAccount, named: others.slice(0, NAMED).map((a) => a.account), count: others.length, namedBy: "usage" };
+  // Named: the customers the usage names, not a cell of spaces, unless there is none but such cells.
+  const customers = others.filter((a) => a.account.trim() !== "");
+  const listed = customers.length > 0 ? customers : others;
+  const named: OtherAccounts = { own: options.defaultAccount, named: listed.slice(0, NAMED).map((a) => a.account), count: listed.length, namedBy: "usage" };
   for (const file of files) await readToEnd(file, { ...options, otherAccounts: named, idScreen: undefined });
 }
 
@@ -31,18 +35,40 @@ function hasRows(account: AccountStatement): boolean {
   return account.cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0);
 }
 
-/** The file read through, as the plain reader reads it and csv-parse where that gives up: a row of no account is thrown at. */
+/**
+ * The file read through, as the plain reader reads it and csv-parse where that gives up: a row of no account is thrown
+ * at, unless no row of the file names an account at all. A file of the own account's usage alone is so by design, as a
+ * CSV without the column is: JSON Lines has no header to say so (red58 F7: a house's events without `subject` beside
+ * its customers' CSV were refused at line 1).
+ */
 async function readToEnd(file: string, options: UsageOptions): Promise<void> {
   try {
-    for await (const _ of readUsageInTurn([file], { ...options, plain: true }));
+    await read(file, options);
   } catch (e) {
     if (e instanceof NoAccountColumn) return;
-    if (!(e instanceof NeedsFullParser)) throw e;
-    try {
-      for await (const _ of readUsageInTurn([file], { ...options, plain: false }));
-    } catch (full) {
-      if (!(full instanceof NoAccountColumn)) throw full;
-    }
+    if (!(e instanceof RowOfNoAccount)) throw e;
+    const { otherAccounts: _, ...alone } = options;
+    if (await namesAnAccount(file, alone)) throw e;
   }
+}
+
+/** Every row of the file read, by the plain reader or, where it gives up, csv-parse. */
+async function read(file: string, options: UsageOptions, each?: (event: UsageEvent) => boolean): Promise<void> {
+  const through = async (plain: boolean) => {
+    for await (const events of readUsageInTurn([file], { ...options, plain })) for (const event of events) if (each?.(event) === true) return;
+  };
+  try {
+    await through(true);
+  } catch (e) {
+    if (!(e instanceof NeedsFullParser)) throw e;
+    await through(false);
+  }
+}
+
+/** Whether a row of the file, read without the refusal, is another account's than the own one's. */
+async function namesAnAccount(file: string, options: UsageOptions): Promise<boolean> {
+  let found = false;
+  await read(file, options, (event) => (found = event.account !== options.defaultAccount));
+  return found;
 }
 

@@ -121,6 +121,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     // meant (newcomer58a H1: `websearch: "true"` dropped the +15 web-search surcharge, exit 0), as a usage column is.
     for (const given of Object.keys(dims)) {
       if (dimensionsRead.has(given)) continue;
+      if (meter.components.some((c) => c.name === given)) throw new UserError(`${shown(given)} is a component of meter ${shown(meterName)}, not a dimension`, at(item.dimensionAt?.(given) ?? [...path, "dimensions", given]), `components: { ${given}: ... } on this item`, shown(given));
       const near = nearest(given, [...dimensionsRead]);
       throw new UserError(`unknown dimension ${shown(given)}${near === undefined ? "" : `; did you mean ${shown(near)}?`}`, at(item.dimensionAt?.(given) ?? [...path, "dimensions", given]), `a dimension ${card.provider} ${card.version} reads: ${[...dimensionsRead].sort().map((d) => shown(d)).join(", ")}`, shown(given));
     }

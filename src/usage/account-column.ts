@@ -19,6 +19,9 @@ export interface OtherAccounts {
 /** A header with no account column where other accounts are named: a file the own account's usage alone may be. */
 export class NoAccountColumn extends UserError {}
 
+/** A row of no account where other accounts are named. */
+export class RowOfNoAccount extends UserError {}
+
 
 /** Named before the rest are counted. */
 const NAMED = 3;
@@ -65,8 +68,9 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
   const name = /^[A-Za-z0-9_.-]+$/.test(column) ? column : JSON.stringify(column);
   const more = others.count > others.named.length ? ` and ${(others.count - others.named.length).toLocaleString("en-US")} more` : "";
   const where = others.namedBy === "usage" ? `the usage names other accounts (${others.named.map((n) => shown(n)).join(", ")}${more})` : "the file names other accounts";
-  return new UserError(
-    `a row of no account (its account cell empty, or the field absent): it would be billed to account ${shown(others.own)}, the account file's own, while ${where}`,
+  const what = cell === "" ? "its account cell empty, or the field absent" : "its account cell of spaces";
+  return new RowOfNoAccount(
+    `a row of no account (${what}): it would be billed to account ${shown(others.own)}, the account file's own, while ${where}`,
     at,
     `the row's account in column ${shown(column)}; rows of no account are left out with skip_rows: { ${name}: [${JSON.stringify(cell)}] } in the usage mapping, and are the file's own account's where that is written in the cell`,
     cell === "" ? "nothing" : shown(cell),

@@ -478,8 +478,9 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
   // dimension_values: { account: ... } merges an export's spellings of one customer (newcomer53: Globex and globex).
   const cell = index.account >= 0 ? record[index.account]! : undefined;
   // A cell of spaces is no account either (red56b F7), where a row of no account is refused.
-  if (cell !== undefined && layout.otherAccounts !== undefined && cell.trim() === "") throw emptyAccountCell(at(index.account), layout.header[index.account]!, layout.otherAccounts, cell);
   const account = cell !== undefined && cell !== "" ? cardValue(mapping, "account", cell) : defaultAccount;
+  // A cell of spaces that dimension_values: names an account is that account's (red58 F8).
+  if (cell !== undefined && layout.otherAccounts !== undefined && cell.trim() === "" && (cell === "" || account.trim() === "")) throw emptyAccountCell(at(index.account), layout.header[index.account]!, layout.otherAccounts, cell);
   const eventId = index.event_id >= 0 && record[index.event_id] !== "" ? record[index.event_id] : undefined;
   return { at: parsed.at, account, meter: meterName, quantity, ...(components ? { components } : {}), dimensions, eventId, origin: { file, line, column: 1, columns: layout.columns } };
 }

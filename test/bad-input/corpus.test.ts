@@ -107,9 +107,13 @@ let inProcessTurn: Promise<unknown> = Promise.resolve();
  * Run a case, each in its own folder: the other cases in process, through run(argv, io), with the
  * binary's environment and exit code (a spawn costs about half a CPU second, times 360 cases).
  */
+/** The report's file, named as its format is (a --format the name says otherwise is warned about). */
+const EXTENSIONS: Record<string, string> = { json: "json", table: "txt", markdown: "md", csv: "csv", html: "html", github: "txt" };
+const outName = (c: Case): string => `out.${EXTENSIONS[c.format ?? "json"] ?? "txt"}`;
+
 function run(c: Case): Promise<Result> {
   const dir = prepare(c);
-  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), ...(c.own_output ? [] : ["-o", "out.json", "--format", c.format ?? "json"])];
+  const args = [...c.args.map((a) => a.replaceAll("$ROOT", ROOT)), ...(c.own_output ? [] : ["-o", outName(c), "--format", c.format ?? "json"])];
   const before = new Map((c.unchanged ?? []).map((f) => [f, readFileSync(join(dir, f))]));
   if (!throughBinary(c)) {
     const result = inProcessTurn.then(async () => {
@@ -152,7 +156,7 @@ async function output(name: string): Promise<string> {
     const c = cases.find((x) => x.name === name)!;
     const r = await run(c);
     if (r.code !== 0) throw new Error(`${name} exited ${r.code}: ${r.stderr}`);
-    outputs.set(name, readFileSync(join(r.dir, "out.json"), "utf8"));
+    outputs.set(name, readFileSync(join(r.dir, outName(c)), "utf8"));
   }
   return outputs.get(name)!;
 }
@@ -191,8 +195,8 @@ describe.concurrent("bad-input corpus", () => {
       if (c.stderr_max !== undefined) expect(r.stderr.length).toBeLessThan(c.stderr_max);
       if (c.time_max_ms !== undefined) expect(r.ms).toBeLessThan(c.time_max_ms);
       // No output file, and no temporary file left beside it.
-      expect(existsSync(join(r.dir, "out.json"))).toBe(false);
-      expect(readdirSync(r.dir).filter((f) => f.includes("out.json"))).toEqual([]);
+      expect(existsSync(join(r.dir, outName(c)))).toBe(false);
+      expect(readdirSync(r.dir).filter((f) => f.includes(outName(c)))).toEqual([]);
       for (const [f, bytes] of r.before) expect(readFileSync(join(r.dir, f)).equals(bytes), `${f} unchanged`).toBe(true);
       expect(readdirSync(r.dir).filter((f) => f.endsWith(".tmp")), "no temporary file left").toEqual([]);
     });
@@ -203,7 +207,7 @@ describe.concurrent("bad-input corpus", () => {
       const r = await run(c);
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`^burnrate: ${escape(c.says!)}\n$`));
-      const doc = JSON.parse(readFileSync(join(r.dir, "out.json"), "utf8"));
+      const doc = JSON.parse(readFileSync(join(r.dir, outName(c)), "utf8"));
       for (const [path, want] of Object.entries(c.json ?? {})) expect(at(doc, path), path).toEqual(want);
     });
   }
@@ -218,7 +222,7 @@ describe.concurrent("bad-input corpus", () => {
         for (const line of r.stderr.trimEnd().split("\n")) expect(line).toMatch(/^burnrate: (warning|note): /);
         for (const text of c.warns) expect(r.stderr).toContain(text);
       }
-      const text = readFileSync(join(r.dir, "out.json"), "utf8");
+      const text = readFileSync(join(r.dir, outName(c)), "utf8");
       outputs.set(c.name, text);
       if (c.same_as) expect(text).toBe(await output(c.same_as));
       for (const want of c.output_has ?? []) expect(text).toContain(want);

@@ -23,13 +23,17 @@ export function formatNameWarning(format: string, output: string | undefined, na
   return `burnrate: warning: -o ${shown(output!)}: writing ${format} (--format ${format}) into a file whose name says ${implied}\n`;
 }
 
+/** formatNameWarning on standard error: once -o is known to be written (checkDestination), not before a refusal of it. */
+export function warnFormatName(options: { format?: string; output?: string }, format: string, io: Pick<Io, "stderr">): void {
+  const warning = options.format === undefined ? undefined : formatNameWarning(format, options.output);
+  if (warning !== undefined) io.stderr.write(warning);
+}
+
 /** `--format` if given; else the -o file's extension; else a table on a terminal and JSON in a pipe. */
-export function chooseFormat<F extends string>(flag: string | undefined, output: string | undefined, allowed: readonly F[], io: Pick<Io, "stdoutTerminal"> & Partial<Pick<Io, "stderr">>): F {
+export function chooseFormat<F extends string>(flag: string | undefined, output: string | undefined, allowed: readonly F[], io: Pick<Io, "stdoutTerminal">): F {
   const among = (name: string): name is F => (allowed as readonly string[]).includes(name);
   if (flag !== undefined) {
     if (!among(flag)) throw new UserError("unknown format", atFlag("--format"), `one of ${allowed.join(", ")}`, shown(flag));
-    const warning = formatNameWarning(flag, output);
-    if (warning !== undefined) io.stderr?.write(warning);
     return flag;
   }
   const ext = output?.match(/\.[^./]+$/)?.[0]?.toLowerCase();
