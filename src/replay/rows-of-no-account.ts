@@ -2,6 +2,7 @@ import type { AccountStatement, Statement, UsageEvent } from "../engine/types.js
 import { NoAccountColumn, RowOfNoAccount, type OtherAccounts } from "../usage/account-column.js";
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import { readUsageInTurn, type UsageOptions } from "../usage/read.js";
+import { scanUsage } from "../usage/scanned-events.js";
 
 /** Named in the error before the rest are counted, as the account file's other accounts are. */
 const NAMED = 3;
@@ -43,12 +44,26 @@ function hasRows(account: AccountStatement): boolean {
  */
 async function readToEnd(file: string, options: UsageOptions): Promise<void> {
   try {
-    await read(file, options);
+    await scanned(file, options);
   } catch (e) {
     if (e instanceof NoAccountColumn) return;
     if (!(e instanceof RowOfNoAccount)) throw e;
     const { otherAccounts: _, ...alone } = options;
     if (await namesAnAccount(file, alone)) throw e;
+  }
+}
+
+/**
+ * Every row of the file read by the row scanner, which hands a row of no account (and what else it does not read) to
+ * the plain reader and csv-parse, as the replay does: a log of the own account's name beside its customers' is read at
+ * the scanner's pace (red58 F6: 1.5 to 1.8 times the statement's time through the plain reader).
+ */
+async function scanned(file: string, options: UsageOptions): Promise<void> {
+  try {
+    for await (const _ of scanUsage([file], options));
+  } catch (e) {
+    if (!(e instanceof NeedsFullParser)) throw e;
+    await read(file, options);
   }
 }
 
