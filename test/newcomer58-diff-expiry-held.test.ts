@@ -27,7 +27,8 @@ describe("a shorter expiry of credits the usage still holds at its end", () => {
     const json = JSON.parse(r.stdout);
     // Nothing lapses within November and December under either card: no credit changes.
     expect(json.expired).toEqual([]);
-    expect(json.unmeasured_rises.map((c: { path: string }) => c.path)).toEqual(["grant_kinds.topup.expires"]);
+    // Told by the new rule the card writes, not the `never` it removes.
+    expect(json.unmeasured_rises.map((c: { path: string; new: string }) => [c.path, c.new])).toEqual([["grant_kinds.topup.expires.after_months", "12"]]);
     expect(r.stderr).toContain("on the expiry of grant kind topup, whose credits the usage still holds at its end, to lapse after it (a later --through measures them), past --fail-on-unmeasured");
   });
 

@@ -51,7 +51,8 @@ export function unmeasuredRises(changes: readonly CardChange[], lines: readonly 
       if (lengthens(c)) continue;
       if (!held) out.push(c);
       else if (!money.expiryReplayed.has(kind)) out.push({ ...c, why: `on the expiry of grant kind ${kind} in a later version, which the replay does not apply (a set of versions takes its grant kinds from the earliest)` });
-      else if (money.heldAtEnd.has(kind) && !heldNamed.has(kind)) {
+      else if (money.heldAtEnd.has(kind) && !heldNamed.has(kind) && !(c.change === "removed" && changes.some((o) => o !== c && o.change !== "removed" && expiryKind(segments(o.path)) === kind))) {
+        // Told by the new rule where the card writes one (`expires.after_months 12`), not by the old one it removes (red58 F13).
         heldNamed.add(kind);
         out.push({ ...c, why: `on the expiry of grant kind ${kind}, whose credits the usage still holds at its end, to lapse after it (a later --through measures them)` });
       }
