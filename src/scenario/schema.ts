@@ -43,6 +43,8 @@ const DIMENSIONS = dictionary(text({ pattern: VALUE, expected: "a dimension valu
 const HEADCOUNT: Codec<number> = {
   decode: refine(text(), (value, node, ctx) => {
     if (/^-\s*\d+(\.\d*)?$/.test(value)) fail(ctx, node, "negative population", "a number of users of 0 or more", value);
+    // A whole number past the cap is told as too many, not as no number (newcomer58a L2).
+    if (/^\d{10,}$/.test(value)) fail(ctx, node, "too many users", "at most 999,999,999 users", shown(value));
     if (!/^\d{1,9}$/.test(value)) fail(ctx, node, "not a whole number of users", "a whole number such as 1000", shown(value));
     return Number(value);
   }).decode,
