@@ -9,12 +9,13 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 describe("a card's or a scenario's key with a capital letter (field12)", () => {
   const dir = mkdtempSync(join(tmpdir(), "field12-keys-"));
 
-  it("simulate names a plan key, at the scenario's plan", async () => {
+  // newcomer58a L4: the card's plans judge it, with the did-you-mean `--plan Pro` gets.
+  it("simulate names the card's plan, at the scenario's plan", async () => {
     const scenario = join(dir, "scenario.yaml");
     writeFileSync(scenario, `card: ${join(ROOT, "ratecards/floopy.yaml")}\nplan: Pro\nstart: 2026-11-01\ncycles: 1\n`);
     const out = await burnrate(["simulate", scenario]);
     expect(out.code).toBe(2);
-    expect(out.stderr).toBe(`burnrate: error: ${scenario}:2:7: wrong value (expected a plan key of the card (lower case, digits, _), found "Pro")\n`);
+    expect(out.stderr).toBe(`burnrate: error: ${scenario}:2:7: unknown plan "Pro"; did you mean "pro"? (expected a plan of floopy 2026-11: free, pro, enterprise, found "Pro")\n`);
   });
 
   it("check names a category key, at the meter's category", async () => {

@@ -148,11 +148,19 @@ const inventoryItem = record(
   "something the account keeps: a project, a published channel, stored GB, records",
 );
 
+/**
+ * A plan key: the schema's pattern for editors, but any text decoded, so that the card's plans judge it with their
+ * did-you-mean (`plan: Pro` for `pro`), as `--plan Pro` is judged (newcomer58a L4).
+ */
+function planKey(description: string): Codec<string> {
+  return { decode: text({ expected: "a plan key of the card" }).decode, schema: text({ pattern: KEY, description }).schema };
+}
+
 const change = refine(
   record({}, {
     at: INSTANT,
     cycle: integer({ min: 1, max: 120, description: "instead of at: the start of this cycle, counted from 1 (an upgrade in month 3: cycle: 3)" }),
-    plan: text({ pattern: KEY, expected: "a plan key of the card (lower case, digits, _)", description: "upgrade or downgrade to this plan key of the card" }),
+    plan: planKey("upgrade or downgrade to this plan key of the card"),
     overage: boolean("switch overage billing on or off"),
     allowance: decimal({ min: "0", description: "a renegotiated allowance from then on" }),
     subscription_end: INSTANT,
@@ -167,7 +175,7 @@ const change = refine(
 
 export const scenarioCodec = record(
   {
-    plan: text({ pattern: KEY, expected: "a plan key of the card (lower case, digits, _)", description: "a plan key of the card: the plan the customer is on" }),
+    plan: planKey("a plan key of the card: the plan the customer is on"),
     start: INSTANT,
     cycles: integer({ min: 1, max: 120, description: "how many billing cycles to simulate" }),
   },
