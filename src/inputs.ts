@@ -191,10 +191,33 @@ export function loadAccount(file: string | undefined): AccountFile | undefined {
  * `--card` wins over the account file's `card:`; one of them must name a card.
  * `--card` given more than once names versions of one provider's card.
  */
-export function loadCardFor(cardFlag: string | readonly string[] | undefined, account: AccountFile | undefined): RateCard {
-  if (Array.isArray(cardFlag) && cardFlag.length > 1) return cardVersions(cardFlag.map(loadCard));
+export function loadCardFor(cardFlag: string | readonly string[] | undefined, account: AccountFile | undefined, named = "--card"): RateCard {
+  if (Array.isArray(cardFlag) && cardFlag.length > 1) {
+    refuseCardTwice(cardFlag, named);
+    return cardVersions(cardFlag.map(loadCard));
+  }
   const flag: string | undefined = Array.isArray(cardFlag) ? cardFlag[0] : (cardFlag as string | undefined);
   return loadOneCardFor(flag, account);
+}
+
+/**
+ * One card file named twice among a set of versions (another spelling of its path, or a link to it): said as such, where
+ * the versions' check said "two versions take effect at the same instant" (newcomer58b L3), as --usage says it.
+ */
+function refuseCardTwice(files: readonly string[], flag: string): void {
+  const seen = new Map<string, string>();
+  for (const file of files) {
+    let id: string;
+    try {
+      const stats = statSync(file);
+      id = `${stats.dev}:${stats.ino}`;
+    } catch {
+      continue;
+    }
+    const earlier = seen.get(id);
+    if (earlier !== undefined) throw new UserError("the same card file twice", atFlag(flag), `each version's file once in ${flag}`, `${shown(earlier)} and ${shown(file)}`);
+    seen.set(id, file);
+  }
 }
 
 function loadOneCardFor(cardFlag: string | undefined, account: AccountFile | undefined): RateCard {

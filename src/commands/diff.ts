@@ -70,7 +70,7 @@ function settingsFor(card: RateCard, account: AccountFile | undefined, flags: Ac
  */
 function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { base: RateCard; card: RateCard; baseAsReplayed: RateCard; baseSettings: AccountSettings; cardSettings: AccountSettings; inputs: RunInput[]; renamed: ReadonlyMap<string, string> } {
   const account = loadAccount(options.account);
-  const base = loadCardFor(options.base, undefined);
+  const base = loadCardFor(options.base, undefined, "--base");
   const card = loadCardFor(options.card, account);
   // Meters the change renames, written alike: between two cards, not sets of versions, whose renames are by version.
   const renamed = base.versions === undefined && card.versions === undefined ? renamedMeters(readText(base.file), base.file, readText(card.file), card.file) : new Map<string, string>();
