@@ -45,3 +45,14 @@ describe("a meter the change renames, written alike", () => {
     expect(r.stderr).toContain('the new card renames it "record_read", written alike: rename it in the usage too');
   });
 });
+
+// newcomer58b L7: a corpus emptied to its header in a pull request diffed as exit 0, with nothing said.
+describe("diff on a corpus of no row", () => {
+  it("says that no usage row was read, and compares the fees alone: Pro's 9 USD under both", async () => {
+    const r = await diff(FLIPLET, "timestamp,meter,quantity,project\n");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(`burnrate: note: no usage row was read from ${join(r.dir, "u.csv")} (a header alone, or only rows skipped): the cards are compared on the plans' fees and the grants alone, and no gate on usage measures the change\n`);
+    const money = JSON.parse(r.stdout).money.changes as { item: string; old: string; new: string }[];
+    expect(money.filter((c) => c.item === "total").map((c) => [c.old, c.new])).toEqual([["9", "9"]]);
+  });
+});

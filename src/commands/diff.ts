@@ -31,6 +31,7 @@ import { visibleLines } from "../render/shared/escape.js";
 import { replayRunInputs } from "./run-inputs.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { spilloverNote } from "./spillover-note.js";
+import { DIFF_NO_ROWS, noRowsNote } from "./no-rows-note.js";
 import { askedPeriod, checkWithin } from "./statement-period.js";
 import { periodStatement } from "../render/statement/period.js";
 import { worthAt, worthAtAll } from "../render/diff/report.js";
@@ -117,6 +118,8 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     progress.end();
   }
   for (const note of skipped.notes(card)) io.stderr.write(visibleLines(note));
+  const noRows = noRowsNote(after, options.usage, DIFF_NO_ROWS);
+  if (noRows !== undefined) io.stderr.write(visibleLines(noRows));
   // Both replays leave out the same rows: said once, from the new card's.
   const beforeNote = beforeAnchorNote(after, cardSettings);
   if (beforeNote !== undefined) io.stderr.write(beforeNote);
