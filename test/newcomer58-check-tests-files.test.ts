@@ -45,4 +45,13 @@ describe("check on a tests file", () => {
     const test = await burnrate(["test", s.card]);
     expect([test.code, test.stderr]).toEqual([0, ""]);
   });
+
+  // red58b F7: check said a quoted glob that test expands does not exist.
+  it("passes a quoted glob that matches, as test reads it", async () => {
+    const s = suite('"rea*.csv"');
+    const check = await burnrate(["check", s.card, s.tests, "--format", "json"]);
+    expect(JSON.parse(check.stdout).files.find((f: { file: string }) => f.file === s.tests).findings).toEqual([]);
+    const test = await burnrate(["test", s.card]);
+    expect([test.code, test.stderr]).toEqual([0, ""]);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,5 +58,34 @@ describe("what each part comes to, in a scenario that changes plan", () => {
     expect(cycles.map((c) => c.plan)).toEqual(["creator", "team", "team", "team"]);
     // The credits here are whole numbers of a few hundred (196 and 226): their sums are exact as numbers.
     for (const i of [2, 3]) expect(partsOf(i)).toBe(Number(cycles[i]!.total));
+  });
+});
+
+// red58b F6: where an upgrade starts a new cycle, the account's own cycles are not the scenario's: the parts were priced
+// on the plan of the account's cycle of the same number (Creator's on Team and the other way round).
+describe("what each part comes to, where an upgrade starts a new cycle", () => {
+  it("is priced on the plan the account is on at the end of each of the scenario's cycles: veo refused on Creator, priced on Team and Pro", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer58-"));
+    const card = join(dir, "flikly.yaml");
+    const text = readFileSync(join(ROOT, "ratecards/flikly.yaml"), "utf8");
+    const anchor = "\nplans:\n";
+    expect(text).toContain(anchor);
+    writeFileSync(card, text.replace(anchor, "\nplan_changes: { upgrade: new_cycle, downgrade: at_once }\nplans:\n"));
+    const file = join(dir, "several.yaml");
+    writeFileSync(file, `name: several\ncard: ${card}\nplan: creator\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\npopulations:\n  - name: editor\n    users: 1\n    per_user:\n      - { meter: generate, quantity: 10, dimensions: { workflow: text_to_video, model: veo, resolution: 720p } }\nschedules:\n  - { name: pika daily, meter: generate, every: day, quantity: 1, dimensions: { workflow: text_to_video, model: pika, resolution: 720p } }\nchanges:\n  - { at: 2026-11-10T00:00:00Z, plan: team }\n  - { at: 2026-12-10T00:00:00Z, plan: creator }\n  - { cycle: 3, plan: pro }\n`);
+    const json = await burnrate(["simulate", file, "--format", "json"]);
+    expect(json.code, json.stderr).toBe(0);
+    const editor = (JSON.parse(json.stdout).parts as { name: string; cycles: string[] }[]).find((p) => p.name === "editor")!;
+    // November ends on Team, December on Creator (whose gate refuses veo), January on Pro.
+    expect(editor.cycles.map((c) => Number(c) > 0)).toEqual([true, false, true]);
+    const csv = await burnrate(["simulate", file, "--format", "csv"]);
+    const [head, ...rows] = csv.stdout.trim().split(/\r?\n/).map((l) => l.split(","));
+    const col = (name: string) => head!.indexOf(name);
+    const parts = rows.filter((r) => r[col("part")] === "editor").map((r) => [r[col("cycle_start")], r[col("cycle_end")], r[col("cycle_plan")]]);
+    expect(parts).toEqual([
+      ["2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z", "team"],
+      ["2026-12-01T00:00:00Z", "2027-01-01T00:00:00Z", "creator"],
+      ["2027-01-01T00:00:00Z", "2027-02-01T00:00:00Z", "pro"],
+    ]);
   });
 });

@@ -125,6 +125,20 @@ describe("statement on the Fliplet fixtures", () => {
     expect((await onTerminal({})).stdout).toMatch(esc);
   });
 
+  // red58b F11: a level chalk does not take (-1, 1.5) made every command exit 2 with an internal error.
+  it("reads FORCE_COLOR as chalk does: -1 none, 1.5 the first level, any word the first", async () => {
+    const esc = /\u001b\[/;
+    const run = (value: string) => burnrate([...base, "--format", "table"], { env: { NO_COLOR: "", FORCE_COLOR: value } });
+    const none = await run("-1");
+    expect([none.code, none.stderr]).toEqual([0, ""]);
+    expect(none.stdout).not.toMatch(esc);
+    for (const value of ["1.5", "yes"]) {
+      const some = await run(value);
+      expect([some.code, some.stderr]).toEqual([0, ""]);
+      expect(some.stdout).toMatch(esc);
+    }
+  });
+
   it("writes -o atomically and picks the format from its extension", async () => {
     const dir = tmp();
     const out = join(dir, "statement.json");

@@ -86,7 +86,8 @@ const WORDING = new Set(["label", "labels", "description"]);
 
 /**
  * The meters the new card adds that are each one the base card removes, written alike but for their key and wording
- * (label, description): renamed, the new key's to the old's. Each pair only where neither has another such match.
+ * (label, description): renamed, the new key's to the old's. Each pair only where neither has another such match, and
+ * no other setting of either card names the meter.
  * A rename changes no price: a corpus renamed with its card was shown as a new meter's whole cost, a rise from 0
  * (newcomer58b M1: "354.00 → 594.00, +67.80%" where the customer pays 594 under both).
  */
@@ -105,9 +106,24 @@ export function renamedMeters(oldSource: string, oldFile: string, newSource: str
   const renamed = new Map<string, string>();
   for (const a of added) {
     const alike = removed.filter((r) => r.settings === a.settings);
-    if (alike.length === 1 && added.filter((x) => x.settings === a.settings).length === 1) renamed.set(a.key, alike[0]!.key);
+    // A meter another setting names (a plan's quota, a limit) is no mere rename: the base card's rules of the old name
+    // would not reach the new one's rows (red58b F1: a quota dropped with the rename hid a +100% rise).
+    if (alike.length !== 1 || added.filter((x) => x.settings === a.settings).length !== 1) continue;
+    if (namedElsewhere(before, alike[0]!.key) || namedElsewhere(after, a.key)) continue;
+    renamed.set(a.key, alike[0]!.key);
   }
   return renamed;
+}
+
+/** Whether a setting outside the meter's own entry names it: as a key on its path, a value, or an item of a list. */
+function namedElsewhere(flat: Flat, key: string): boolean {
+  const own = `meters${segment(key)}`;
+  for (const [path, leaf] of flat.leaves) {
+    if (path.startsWith(`${own}.`) || path.startsWith(`${own}[`)) continue;
+    if (path.split(/[.[\]"]+/).includes(key) || leaf.text === key) return true;
+    if (leaf.text.startsWith("[") && leaf.text.slice(1, -1).split(", ").includes(key)) return true;
+  }
+  return false;
 }
 
 function flatten(source: string, file: string): Flat {

@@ -2,6 +2,7 @@ import { existsSync, statSync } from "node:fs";
 import { resolveAccount } from "../account/account.js";
 import { expectsNothing } from "../cardtest/compare.js";
 import { caseFiles, scenarioOf } from "../cardtest/run.js";
+import { isGlob } from "../usage/sources.js";
 import { caseAccount, caseCardFiles, caseUsage, coveringTestsFile, INLINE_ROWS, inlineRows, isTestsFile, loadSuite, type Suite } from "../cardtest/suite.js";
 import { UserError, shown } from "../errors.js";
 import { nodeKind, readText } from "../inputs.js";
@@ -136,6 +137,8 @@ function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
   const error = (rule: string, path: (string | number)[], message: string, fix: string) => findings.push({ severity: "error", rule, location: suite.at([...base, ...path]), message, fix });
   caseUsage(suite, c).forEach((usage, n) => {
     const path = ["usage", ...(Array.isArray(c.usage) && c.usage.length > 1 ? [n] : [])];
+    // A quoted glob is test's to expand (caseFiles, below): one that matches is no missing file (red58b F7).
+    if (!existsSync(usage) && isGlob(usage)) return;
     const rows = existsSync(usage) ? undefined : inlineRows(usage);
     if (rows !== undefined) error("missing-file", path, `${INLINE_ROWS.problem} (found ${rows})`, "write the rows to a file beside the tests file and give its path");
     else if (!existsSync(usage)) error("missing-file", path, `usage file ${usage} does not exist`, "correct the path (relative to the tests file)");

@@ -128,8 +128,9 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
       const statement = await replayInOrder(card, settings, usage, { ledger, progress: input.progress, inParts });
       unchanged.check();
       // A replay of some accounts (reconcile's) reads rows of others it drops: the whole replay's is the check. A pipe
-      // cannot be read again (red58 F5: a FIFO waited for ever): its rows of no account are priced as before.
-      if (input.accounts === undefined && again.readsTwice) await refuseRowsOfNoAccount(statement, options, input.files);
+      // cannot be read again (red58 F5: a FIFO waited for ever): its rows of no account are priced as before, and the
+      // files beside it are read again (red58b F3: one pipe among the inputs let every file's rows through).
+      if (input.accounts === undefined) await refuseRowsOfNoAccount(statement, options, again.rereadable);
       return statement;
     };
     for (const events of readers.slice(0, -1)) {
@@ -156,7 +157,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
  * process substitution (`<(zcat log.gz)`) is empty once read, and opening it again waits for a writer.
  * Standard input is copied first; a pipe named as a file is refused at that point, saying why.
  */
-function secondReading(files: readonly string[]): { check(why: string): void; guarding(usage: Ordered): Ordered; readsTwice: boolean } {
+function secondReading(files: readonly string[]): { check(why: string): void; guarding(usage: Ordered): Ordered; readsTwice: boolean; rereadable: readonly string[] } {
   const pipes = files.flatMap((file) => {
     if (file === "-") return [];
     try {
@@ -173,6 +174,7 @@ function secondReading(files: readonly string[]): { check(why: string): void; gu
   return {
     check,
     readsTwice: pipes.length === 0,
+    rereadable: files.filter((file) => !pipes.some((p) => p.file === file)),
     guarding: (usage) => ({
       streamed: () => usage.streamed(),
       ...(usage.relaxed === undefined ? {} : { relaxed: (late: TooLate) => (check("a row later than the lateness allowed"), usage.relaxed!(late)) }),

@@ -3,6 +3,7 @@ import { NoAccountColumn, RowOfNoAccount, type OtherAccounts } from "../usage/ac
 import { NeedsFullParser } from "../usage/plain-csv.js";
 import { readUsageInTurn, type UsageOptions } from "../usage/read.js";
 import { scanUsage } from "../usage/scanned-events.js";
+import { formatOfFile } from "../usage/content.js";
 
 /** Named in the error before the rest are counted, as the account file's other accounts are. */
 const NAMED = 3;
@@ -37,10 +38,11 @@ function hasRows(account: AccountStatement): boolean {
 }
 
 /**
- * The file read through, as the plain reader reads it and csv-parse where that gives up: a row of no account is thrown
- * at, unless no row of the file names an account at all. A file of the own account's usage alone is so by design, as a
- * CSV without the column is: JSON Lines has no header to say so (red58 F7: a house's events without `subject` beside
- * its customers' CSV were refused at line 1).
+ * The file read through, as the row scanner, the plain reader and csv-parse read it: a row of no account is thrown at.
+ * A CSV or Parquet file without the account column is the own account's usage by design, and passes (NoAccountColumn);
+ * so does a JSON Lines file none of whose events names an account, not even the own one, as JSON Lines has no header to
+ * leave the field out of (red58 F7: a house's events without `subject` beside its customers' CSV were refused at line
+ * 1). A CSV whose column is there is read row by row: its empty cells are refused (red58b F4).
  */
 async function readToEnd(file: string, options: UsageOptions): Promise<void> {
   try {
@@ -48,10 +50,16 @@ async function readToEnd(file: string, options: UsageOptions): Promise<void> {
   } catch (e) {
     if (e instanceof NoAccountColumn) return;
     if (!(e instanceof RowOfNoAccount)) throw e;
+    const path = file === "-" ? options.stdinCopy : file;
+    if (path === undefined || (await formatOfFile(path)).format !== "jsonl") throw e;
+    // Read with a name no cell can give to rows of no account: a row naming the own account names one too.
     const { otherAccounts: _, ...alone } = options;
-    if (await namesAnAccount(file, alone)) throw e;
+    if (await namesAnAccount(file, { ...alone, defaultAccount: NO_ACCOUNT })) throw e;
   }
 }
+
+/** What rows of no account are read as when looking for a row that names one: no cell is a control character alone. */
+const NO_ACCOUNT = "\u0000";
 
 /**
  * Every row of the file read by the row scanner, which hands a row of no account (and what else it does not read) to
@@ -80,7 +88,7 @@ async function read(file: string, options: UsageOptions, each?: (event: UsageEve
   }
 }
 
-/** Whether a row of the file, read without the refusal, is another account's than the own one's. */
+/** Whether a row of the file, read without the refusal, names an account: any but the default the options give. */
 async function namesAnAccount(file: string, options: UsageOptions): Promise<boolean> {
   let found = false;
   await read(file, options, (event) => (found = event.account !== options.defaultAccount));

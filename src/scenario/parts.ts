@@ -23,6 +23,8 @@ export interface Part {
   origin: Location;
   /** Credits per simulated cycle. */
   cycles: Decimal[];
+  /** The plan each cycle is priced on: the scenario's account's at the cycle's end. */
+  plans: Plan[];
   credits: Decimal;
   /** The credits at the card's credit price (the version's in force at each cycle's start), per cycle and in all; undefined without one. */
   cycleMoney: Decimal[] | undefined;
@@ -69,6 +71,6 @@ export async function scenarioParts(scenario: Scenario, planOf: (cycle: number) 
     const cycleOf = (index: number): CycleStatement | undefined => byPlan.get(cyclePlans[index]!)!.accounts.find((a) => a.account === `part ${i}`)?.cycles.find((c) => c.index === index);
     const each = Array.from({ length: scenario.cycles }, (_, index) => cycleOf(index)?.total ?? ZERO);
     const cycleMoney = prices.every((p) => p !== undefined) ? each.map((c, index) => c.mul(prices[index]!)) : undefined;
-    return { kind: piece.kind, name: piece.name, origin: piece.origin, cycles: each, credits: sum(each), cycleMoney, money: cycleMoney && sum(cycleMoney) };
+    return { kind: piece.kind, name: piece.name, origin: piece.origin, cycles: each, plans: cyclePlans, credits: sum(each), cycleMoney, money: cycleMoney && sum(cycleMoney) };
   });
 }

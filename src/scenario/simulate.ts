@@ -166,10 +166,21 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     }
     samples = { count, seed, plans: ordered.map((r) => summarise(r, runs[plans.indexOf(r)]!)) };
   }
-  // The scenario's own account (its changes and all) is the first plan priced.
-  const own = plans[0]!;
-  const parts = await scenarioParts(scenario, (cycle) => own.cycles[cycle]?.plan ?? scenario.plan, options.progress);
+  const parts = await scenarioParts(scenario, planAtEndOf(scenario, plans[0]!), options.progress);
   return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples, parts };
+}
+
+/**
+ * The plan the scenario's own account (the first plan priced, its changes and all) is on at the end of each of the
+ * scenario's cycles. Its own cycles are not the scenario's where an upgrade starts a new cycle (`upgrade: new_cycle`):
+ * looked up by instant, not by number (red58b F6: Creator's parts priced on Team and the other way round).
+ */
+function planAtEndOf(scenario: Scenario, own: PlanResult): (cycle: number) => Plan {
+  const calendar = new Calendar(scenario.start, scenario.zone);
+  return (cycle) => {
+    const last = calendar.start(cycle + 1) - 1;
+    return own.cycles.find((c) => c.start <= last && last < c.end)?.plan ?? own.cycles.at(-1)?.plan ?? scenario.plan;
+  };
 }
 
 /**

@@ -26,6 +26,9 @@ const MAPPING_FILE = /\.mapping\.ya?ml$/i;
  * not offered, since a name such as `usage (1).csv` would read as one.
  */
 const GLOB = /[*?]|\[[^\]/]+\]|\{[^}]*(?:,|\.\.)[^}]*\}/;
+
+/** Whether a usage value is a glob pattern, which expandUsage expands (a tests file's case names one as `--usage` does). */
+export const isGlob = (value: string): boolean => GLOB.test(value);
 /** A brace of one choice (`day{1}.csv`): no pattern to tinyglobby, nor to a shell, but meant as one when no file has that name. */
 const ONE_CHOICE = /\{[^{},]*\}/;
 /** A glob that could as well be a file's name (brackets or braces alone), so that no match may be a mistyped name. */

@@ -52,9 +52,20 @@ export function colorFor(options: { color?: boolean; output?: string }, io: Pick
   const env = io.env;
   let level: 0 | 1 | 2 | 3 = 0;
   if (options.color === false || (env.NO_COLOR !== undefined && env.NO_COLOR !== "") || env.FORCE_COLOR === "0" || env.FORCE_COLOR === "false") level = 0;
-  else if (env.FORCE_COLOR !== undefined) level = (Math.min(3, Number(env.FORCE_COLOR) || 1) as 1 | 2 | 3);
+  else if (env.FORCE_COLOR !== undefined) level = forcedLevel(env.FORCE_COLOR);
   else if (options.output === undefined && io.stdoutTerminal) level = io.stdoutTerminal.colors >= 256 ? 2 : 1;
   return new Chalk({ level });
+}
+
+/**
+ * FORCE_COLOR's level as chalk's supports-color reads it: empty or `true` is 1, else its whole number from the start
+ * (1.5 is 1), at most 3; below 1 none. `-1` and `1.5` were handed to chalk as they were, which threw (red58b F11).
+ */
+function forcedLevel(value: string): 0 | 1 | 2 | 3 {
+  if (value === "" || value === "true") return 1;
+  const n = Number.parseInt(value, 10);
+  if (Number.isNaN(n)) return 1;
+  return n < 1 ? 0 : (Math.min(3, n) as 1 | 2 | 3);
 }
 
 /** A report as JSON, in pieces (see jsonChunks): emit writes them as they come. */

@@ -1,6 +1,6 @@
 import { formatExact, formatFixed } from "../../money.js";
 import type { Simulation } from "../../scenario/simulate.js";
-import { formatInstant } from "../../time.js";
+import { Calendar, formatInstant } from "../../time.js";
 import { csvText, NumberCell, type Cell } from "../shared/csv.js";
 
 /** One row per plan and cycle, for a spreadsheet that compares plans month by month. */
@@ -42,12 +42,14 @@ export function simulationCsv(sim: Simulation, options: { bom?: boolean } = {}):
   }
   // What each part of the scenario comes to (JSON parts[]), a row a part and cycle after the plans' rows, named in the
   // last two columns: total is its credits, money those at the credit price. A sum over the plans leaves them out.
+  // Each part's cycles are the scenario's (an upgrade that starts a new cycle moves the account's own, not these: red58b F6).
   const own = sim.plans[0]!;
+  const calendar = new Calendar(sim.scenario.start, sim.scenario.zone);
   for (const part of sim.parts) {
     part.cycles.forEach((credits, i) => {
-      const c = own.cycles[i]!;
+      const [start, end] = [calendar.start(i), calendar.start(i + 1)];
       const money = part.cycleMoney?.[i];
-      rows.push([own.plan.key, "", "", "", formatInstant(c.start), formatInstant(c.end), "", new NumberCell(formatExact(credits)), "", "", "", "", "", "", new NumberCell(money === undefined ? "" : formatExact(money)), "", "yes", "", part.kind, part.name, c.plan.key]);
+      rows.push([own.plan.key, "", "", "", formatInstant(start), formatInstant(end), "", new NumberCell(formatExact(credits)), "", "", "", "", "", "", new NumberCell(money === undefined ? "" : formatExact(money)), "", "yes", "", part.kind, part.name, part.plans[i]!.key]);
     });
   }
   return csvText(header, rows, options);

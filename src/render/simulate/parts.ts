@@ -1,5 +1,6 @@
 import { ZERO, type Decimal } from "../../money.js";
 import type { Simulation } from "../../scenario/simulate.js";
+import type { Part } from "../../scenario/parts.js";
 import type { RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { credits } from "../shared/numbers.js";
@@ -29,11 +30,17 @@ export function partsBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Dec
     },
     {
       kind: "note",
-      text: `Each part is priced alone on ${scenario.plan.label} with its ${unit} and request quota unlimited (its gates and the scenario's own limits as they are): what its usage asks, served or not, before the plan's allowance, which is not shared out.${priced ? ` "At the credit price" is what those ${unit} cost at the card's credit price, as top-ups would.` : ""} Where the card charges a key once a cycle or prices in tiers, parts priced alone may not add up to the whole.${scenario.populations.some((p) => p.perUser) ? " Populations with billing: per_user pay on their own accounts (below), not here." : ""}`,
+      text: `Each part is priced alone on ${pricedOn(parts, scenario.plan.label)} with its ${unit} and request quota unlimited (its gates and the scenario's own limits as they are): what its usage asks, served or not, before the plan's allowance, which is not shared out.${priced ? ` "At the credit price" is what those ${unit} cost at the card's credit price, as top-ups would.` : ""} Where the card charges a key once a cycle or prices in tiers, parts priced alone may not add up to the whole.${scenario.populations.some((p) => p.perUser) ? " Populations with billing: per_user pay on their own accounts (below), not here." : ""}`,
     },
   ];
 }
 
 function titled(unit: string): string {
   return unit.charAt(0).toUpperCase() + unit.slice(1);
+}
+
+/** The plan the parts are priced on: the scenario's, or each cycle's where its changes move it (red58b F9: "on Creator" of a Creator → Team scenario). */
+function pricedOn(parts: readonly Part[], first: string): string {
+  const labels = [...new Set(parts[0]?.plans.map((p) => p.label) ?? [])];
+  return labels.length <= 1 ? first : `the plan in force at each cycle's end (${labels.join(", ")})`;
 }
