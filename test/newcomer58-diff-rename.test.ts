@@ -56,3 +56,22 @@ describe("diff on a corpus of no row", () => {
     expect(money.filter((c) => c.item === "total").map((c) => [c.old, c.new])).toEqual([["9", "9"]]);
   });
 });
+
+// red58b F1: a meter a plan's quota names is no mere rename: the base card's quota of the old name would not reach the
+// new key's rows, and a rename that also dropped it from the quota hid the rise.
+describe("a meter renamed that another setting names", () => {
+  it("is a meter removed and one added, priced at 0 by the base card, with no note of a rename", async () => {
+    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+    expect(floopy).toMatch(/^ {2}playground:$/m);
+    // Renamed, and left out of the plans' request quotas, which named it.
+    const card = floopy.replace(/^ {2}playground:$/m, "  sandbox:").replaceAll("meters: [request, playground]", "meters: [request]");
+    expect(card).not.toContain("[request, playground]");
+    const d = mkdtempSync(join(tmpdir(), "newcomer58-rename-"));
+    writeFileSync(join(d, "new.yaml"), card);
+    writeFileSync(join(d, "acct.yaml"), "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n");
+    writeFileSync(join(d, "u.csv"), "timestamp,meter,quantity,model,provider,input_tokens,output_tokens\n2026-11-03T10:00:00Z,sandbox,1,gpt-4o,openai,1000,100\n");
+    const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/floopy.yaml"), "--card", join(d, "new.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--format", "json"]);
+    expect(r.stderr).not.toContain("renamed");
+    expect(JSON.parse(r.stdout).meters.find((m: { meter: string }) => m.meter === "sandbox").old).toBe("0");
+  });
+});

@@ -138,3 +138,48 @@ describe("rows of no account: what red58 found", () => {
     expect(totals(run.stdout)).toEqual({ acme: "125", default: "125" });
   });
 });
+
+// red58b, on the fixes above.
+describe("rows of no account: what red58b found", () => {
+  const customers = () => {
+    const f = files("", HEAD + row(1, 2, "acme") + row(3, 4, "acme"));
+    writeFileSync(`${f.usage}.mapping.yaml`, "layout: litellm\ncolumns: { account: end_user }\n");
+    return f;
+  };
+  const second = (f: { dir: string }, name: string, log: string) => {
+    const path = join(f.dir, name);
+    writeFileSync(path, log);
+    writeFileSync(`${path}.mapping.yaml`, "layout: litellm\ncolumns: { account: end_user }\n");
+    return path;
+  };
+
+  it("F4: a CSV whose account column is there but empty, beside customers' rows, is refused at its first row", async () => {
+    const f = customers();
+    const blank = second(f, "blank.csv", HEAD + row(5, 5, "") + row(6, 6, ""));
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--usage", blank, "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${blank}:2:8: a row of no account`);
+  });
+
+  it("F4: a file that names the own account and has a row of no account is refused at that row", async () => {
+    const f = customers();
+    const mixed = second(f, "mixed.csv", HEAD + row(5, 5, "default") + row(6, 6, ""));
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--usage", mixed, "--format", "json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${mixed}:3:8: a row of no account`);
+  });
+
+  it("F3: a named pipe among the inputs leaves the other files to be read again: a row of no account there is refused", async () => {
+    const f = customers();
+    const blank = second(f, "blank.csv", HEAD + row(5, 5, ""));
+    const fifo = join(f.dir, "pipe.csv");
+    const { execFileSync, spawn } = await import("node:child_process");
+    execFileSync("mkfifo", [fifo]);
+    writeFileSync(`${fifo}.mapping.yaml`, "layout: litellm\ncolumns: { account: end_user }\n");
+    const writer = spawn("sh", ["-c", `printf '%s' '${HEAD + row(7, 7, "globex")}' > '${fifo}'`]);
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--usage", blank, "--usage", fifo, "--format", "json"]);
+    writer.kill();
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${blank}:2:8: a row of no account`);
+  });
+});
