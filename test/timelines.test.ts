@@ -393,7 +393,7 @@ describe("card versions", () => {
   it("refuses the same card twice rather than using the last one", async () => {
     const run = await burnrate(["statement", "--card", card("appbuilder"), "--card", card("appbuilder"), "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("two versions of \"appbuilder\" take effect at the same instant");
+    expect(run.stderr).toContain("--card: the same card file twice");
   });
 
   describe("a meter a later version adds", () => {
