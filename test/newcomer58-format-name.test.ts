@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -29,5 +29,15 @@ describe("--format against the -o file's name", () => {
     const out = join(mkdtempSync(join(tmpdir(), "newcomer58-format-")), "x.json");
     const run = await burnrate(["check", join(ROOT, "ratecards/fliplet.yaml"), "--format", "github", "-o", out]);
     expect(run.stderr).toContain(`burnrate: warning: -o "${out}": writing github (--format github) into a file whose name says json`);
+  });
+
+  // red58b F8: check's and test's warning came before their refusal of -o onto an input.
+  it("leaves a refusal of -o onto an input alone, in check too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "newcomer58-format-"));
+    const card = join(dir, "card.json");
+    writeFileSync(card, readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8"));
+    const run = await burnrate(["check", card, "--format", "markdown", "-o", card]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.split("\n").filter((l) => l !== "").every((l) => l.startsWith("burnrate: error: "))).toBe(true);
   });
 });

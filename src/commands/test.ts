@@ -4,9 +4,9 @@ import { cardNamedAt, coveringTestsFile, isTestsFile, loadCards, loadSuite, type
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { loadCard } from "../inputs.js";
 import type { Io } from "../io.js";
-import { emit, runInputs } from "../output.js";
+import { checkDestination, emit, runInputs } from "../output.js";
 import { suiteInputs } from "./run-inputs.js";
-import { reportFormat } from "../render/shared/report-format.js";
+import { reportFormat, reportNameWarning } from "../render/shared/report-format.js";
 import type { Untested } from "../render/test/report.js";
 import { colorFor } from "../render/shared/format.js";
 import { report } from "../render/shared/reporters.js";
@@ -26,7 +26,7 @@ export interface TestOptions {
  * runs; given a tests file, it runs against its card; given both, once.
  */
 export async function test(files: string[], options: TestOptions, io: Io): Promise<void> {
-  const format = reportFormat(options, io);
+  const format = reportFormat(options);
   // The environment's settings are refused here, once (exit 2), not by each case as a failure of its own (red52 F1).
   threadSize();
   closedCycleSetup();
@@ -54,6 +54,10 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   }
 
   const requireTests = options.requireTests ?? false;
+  // A refusal of -o onto an input stands alone: the format's warning only for a file that will be written.
+  checkDestination({ path: options.output, inputs });
+  const warning = reportNameWarning(options, format);
+  if (warning !== undefined) io.stderr.write(warning);
   await emit(report("test", format, { results, untested, requireTests }, { color: colorFor(options, io) }), options.output, io, inputs);
   const { failed } = tally(results);
   if (failed > 0) throw new Finding(`${failed} expectation case(s) failed`);
