@@ -38,17 +38,9 @@ describe("check on a tests file", () => {
     expect(JSON.parse(check.stdout).files.find((f: { file: string }) => f.file === s.tests).findings.map((f: { line: number }) => f.line)).toEqual([4]);
   });
 
-  it("passes the same file named once, which test passes: 100 reads x 0.01 = 1", async () => {
-    const s = suite("[reads.csv]");
-    const check = await burnrate(["check", s.card, s.tests, "--format", "json"]);
-    expect(JSON.parse(check.stdout).files.find((f: { file: string }) => f.file === s.tests).findings).toEqual([]);
-    const test = await burnrate(["test", s.card]);
-    expect([test.code, test.stderr]).toEqual([0, ""]);
-  });
-
-  // red58b F7: check said a quoted glob that test expands does not exist.
-  it("passes a quoted glob that matches, as test reads it", async () => {
-    const s = suite('"rea*.csv"');
+  // The same file named once, and (red58b F7) a quoted glob that matches it, which check said did not exist.
+  it.each([["[reads.csv]"], ['"rea*.csv"']])("passes %s, which test passes: 100 reads x 0.01 = 1", async (usage) => {
+    const s = suite(usage);
     const check = await burnrate(["check", s.card, s.tests, "--format", "json"]);
     expect(JSON.parse(check.stdout).files.find((f: { file: string }) => f.file === s.tests).findings).toEqual([]);
     const test = await burnrate(["test", s.card]);

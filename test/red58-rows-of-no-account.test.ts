@@ -153,20 +153,17 @@ describe("rows of no account: what red58b found", () => {
     return path;
   };
 
-  it("F4: a CSV whose account column is there but empty, beside customers' rows, is refused at its first row", async () => {
+  it.each([
+    // A CSV whose account column is there but empty: refused at its first row.
+    ["blank.csv", HEAD + row(5, 5, "") + row(6, 6, ""), 2],
+    // A file that names the own account, then a row of no account: refused at that row.
+    ["mixed.csv", HEAD + row(5, 5, "default") + row(6, 6, ""), 3],
+  ])("F4: beside customers' rows, %s is refused at its line %s's row of no account", async (name, log, line) => {
     const f = customers();
-    const blank = second(f, "blank.csv", HEAD + row(5, 5, "") + row(6, 6, ""));
-    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--usage", blank, "--format", "json"]);
+    const path = second(f, name, log);
+    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--usage", path, "--format", "json"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${blank}:2:8: a row of no account`);
-  });
-
-  it("F4: a file that names the own account and has a row of no account is refused at that row", async () => {
-    const f = customers();
-    const mixed = second(f, "mixed.csv", HEAD + row(5, 5, "default") + row(6, 6, ""));
-    const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, "--usage", mixed, "--format", "json"]);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${mixed}:3:8: a row of no account`);
+    expect(run.stderr).toContain(`${path}:${line}:8: a row of no account`);
   });
 
   it("F3: a named pipe among the inputs leaves the other files to be read again: a row of no account there is refused", async () => {
