@@ -96,6 +96,9 @@ describe("simulate and reconcile --format html", () => {
     expect(html.match(/<svg class="bars"/g)).toHaveLength(1);
     expect(html.match(/<svg class="cycle-columns"/g)).toHaveLength(2);
     expect(html).toContain(`<span class="cheapest">Cheapest: Pro`);
+    // newcomer58a L10: the scenario's 6 cycles, not "6 cycle(s)".
+    expect(html).toContain("Money per plan over 6 cycles</h4>");
+    expect(html).not.toContain("cycle(s)");
     expect(html).toContain("<tspan");
     expect(html).not.toMatch(/<script/i);
   });

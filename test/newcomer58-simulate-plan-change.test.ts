@@ -89,3 +89,15 @@ describe("what each part comes to, where an upgrade starts a new cycle", () => {
     ]);
   });
 });
+
+// newcomer58a L5: a card whose pools all block showed a "Grace used" column of zeros.
+describe("the per-cycle table of a card whose pools all block", () => {
+  it("has no column of what went past the credits, where Fliplet's (a grace pool) keeps it", async () => {
+    const flowly = await burnrate(["simulate", join(ROOT, "fixtures/scenarios/flowly/agency.yaml"), "--format", "markdown"]);
+    expect(flowly.code).toBe(0);
+    expect(flowly.stdout).toContain("| Cycle | Start |");
+    expect(flowly.stdout).not.toMatch(/Grace used|Past zero/);
+    const fliplet = await burnrate(["simulate", join(ROOT, "fixtures/scenarios/fliplet/headline.yaml"), "--format", "markdown"]);
+    expect(fliplet.stdout).toContain("| Grace used |");
+  });
+});

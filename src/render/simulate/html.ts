@@ -25,7 +25,7 @@ export function simulationHtml(sim: Simulation, ctx: RenderContext): string {
       drawn = true;
     }
   }
-  return htmlPage(`${scenario.name}: simulated spend`, `${card.provider} ${card.version} · ${scenario.cycles} cycle(s) from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`, body.join("\n"));
+  return htmlPage(`${scenario.name}: simulated spend`, `${card.provider} ${card.version} · ${scenario.cycles} ${scenario.cycles === 1 ? "cycle" : "cycles"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`, body.join("\n"));
 }
 
 function figures(sim: Simulation, ctx: RenderContext): string[] {
@@ -37,7 +37,7 @@ function figures(sim: Simulation, ctx: RenderContext): string[] {
     const plans = sim.ranking.length > 0 ? sim.ranking : sim.plans;
     const colour = (i: number) => (plans[i] === sim.cheapest ? PALETTE.payment : plans[i]!.covers ? PALETTE.balance : PALETTE.axis);
     const ranking = { top: plans.map((p) => ({ label: planLabel(p), amount: p.money })), rest: undefined, total: ZERO };
-    out.push(`<figure class="plans"><h4>Money per plan over ${sim.scenario.cycles} cycle(s)</h4>${barsSvg("Money per plan", ranking, money, colour)}`
+    out.push(`<figure class="plans"><h4>Money per plan over ${sim.scenario.cycles} ${sim.scenario.cycles === 1 ? "cycle" : "cycles"}</h4>${barsSvg("Money per plan", ranking, money, colour)}`
       + `<figcaption>${sim.cheapest ? `<span class="cheapest">Cheapest: ${escapeHtml(sim.cheapest.label)}, ${escapeHtml(money(sim.cheapest.money))}</span>. ` : "No plan covers the scenario. "}Grey: the plan refuses usage or lives on its grace buffer.</figcaption></figure>`);
   }
   for (const p of sim.plans) {

@@ -167,10 +167,11 @@ function planBlocks(p: PlanResult, sim: Simulation, ctx: RenderContext, amount: 
   // The Plan column takes the room the units took: they move to the headings, and a card with no
   // grace pool (its "Grace used" always 0) loses that column, so the row fits 100 columns without
   // wrapping "Runs out" (the table without changes is as it was).
-  const grace = <T>(cells: T[]): T[] => (!changes || [...card.pools.values()].some((pool) => pool.whenExhausted === "grace") ? cells : []);
   // What went past the credits, named by what the card lets past them, as the statement names it: a card of allow or
-  // overage pools and no grace buffer has no grace used, but usage past zero (red56 F7).
+  // overage pools and no grace buffer has no grace used, but usage past zero (red56 F7). A card whose pools all block
+  // lets nothing past, and has no such column (newcomer58a L5: a column of zeros on the app builder's, Flowly's).
   const policies = new Set([...card.pools.values()].map((pool) => pool.whenExhausted));
+  const grace = <T>(cells: T[]): T[] => ((!changes && [...policies].some((w) => w !== "block")) || policies.has("grace") ? cells : []);
   const graceHead = !policies.has("grace") && (policies.has("allow") || policies.has("overage")) ? "Past zero" : "Grace used";
   const rejectedText = (rejected: readonly Rejection[]) => {
     const events = rejected.reduce((n, r) => n + r.events, 0);
