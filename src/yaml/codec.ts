@@ -53,6 +53,14 @@ function scalarText(node: Node, ctx: DecodeContext, expected: string): string {
   return String(node.value);
 }
 
+/**
+ * A key of three digits is most often the rest of a number whose thousands were written with a comma inside `{ }`,
+ * where the comma ends the entry (`{ quantity: 1,000 }` is quantity 1 and a key "000"): said so (newcomer58a L3).
+ */
+function thousands(key: string): string {
+  return /^\d{3}(\.\d+)?$/.test(key) ? "; a number's thousands written with a comma inside { } end its entry there: write 1000, not 1,000" : "";
+}
+
 export function text(options: { pattern?: RegExp; description?: string; expected?: string } = {}): Codec<string> {
   return {
     decode(node, ctx) {
@@ -176,7 +184,7 @@ export function dictionary<T>(value: Codec<T>, options: { keyPattern?: RegExp; d
       }
       const entries = collect(node.items, (pair) => {
         const key = keyOf(pair, ctx);
-        if (!keyPattern.test(key)) fail(ctx, pair.key as Node, "bad key", `a key matching ${keyPattern.source}`, shown(key));
+        if (!keyPattern.test(key)) fail(ctx, pair.key as Node, `bad key${thousands(key)}`, `a key matching ${keyPattern.source}`, shown(key));
         return [key, value.decode(resolved(pair.value, ctx), ctx)] as const;
       }, ctx);
       return new Map(entries);
@@ -220,7 +228,7 @@ export function record<R extends Fields, O extends Fields = Record<never, never>
         const codec = Object.hasOwn(required, key) ? required[key] : Object.hasOwn(optional, key) ? optional[key] : undefined;
         if (!codec) {
           const near = nearest(key, known);
-          fail(ctx, pair.key as Node, `unknown key ${shown(key)}${near ? `; did you mean ${shown(near)}?` : ""}`, `one of ${known.join(", ")}`, shown(key));
+          fail(ctx, pair.key as Node, `unknown key ${shown(key)}${near ? `; did you mean ${shown(near)}?` : thousands(key)}`, `one of ${known.join(", ")}`, shown(key));
         }
         seen.add(key);
         out[key] = codec.decode(resolved(pair.value, ctx), ctx);
