@@ -40,7 +40,8 @@ describe("no account file: the unnamed account", () => {
     writeFileSync(usage, "timestamp,meter,quantity,project,account\n2026-11-02T10:00:00Z,data_read,100,alpha,a\n2026-11-03T10:00:00Z,data_read,300,alpha,\n");
     const run = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--usage", usage, "--plan", "pro", "--anchor", "2026-11-01", "--format", "json"]);
     expect([run.code, run.stdout]).toEqual([2, ""]);
-    expect(run.stderr).toContain(`${usage}:3:5: a row of no account (its account cell empty, or the field absent): it would be billed to account "default", the account file's own, while the usage names other accounts ("a")`);
+    // No account file: "default" is the name of none (red58 F12), not "the account file's own".
+    expect(run.stderr).toContain(`${usage}:3:5: a row of no account (its account cell empty, or the field absent): it would be billed to account "default", which no account file names, while the usage names other accounts ("a")`);
   });
 
   it("is listed when no account has a row: a log of no rows, through a later month, is the plan's cycles", async () => {

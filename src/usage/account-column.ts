@@ -14,6 +14,8 @@ export interface OtherAccounts {
   readonly count: number;
   /** Where they are named: the account file (the default), or the usage's own account cells (rows-of-no-account.ts). */
   readonly namedBy?: "usage";
+  /** The own account is no account file's: flags gave the terms, and `default` is the name of none (red58 F12). */
+  readonly ownUnnamed?: true;
 }
 
 /** A header with no account column where other accounts are named: a file the own account's usage alone may be. */
@@ -70,7 +72,7 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
   const where = others.namedBy === "usage" ? `the usage names other accounts (${others.named.map((n) => shown(n)).join(", ")}${more})` : "the file names other accounts";
   const what = cell === "" ? "its account cell empty, or the field absent" : "its account cell of spaces";
   return new RowOfNoAccount(
-    `a row of no account (${what}): it would be billed to account ${shown(others.own)}, the account file's own, while ${where}`,
+    `a row of no account (${what}): it would be billed to account ${shown(others.own)}, ${others.ownUnnamed ? "which no account file names" : "the account file's own"}, while ${where}`,
     at,
     `the row's account in column ${shown(column)}; rows of no account are left out with skip_rows: { ${name}: [${JSON.stringify(cell)}] } in the usage mapping, and are the file's own account's where that is written in the cell`,
     cell === "" ? "nothing" : shown(cell),
