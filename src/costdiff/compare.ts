@@ -100,6 +100,18 @@ interface Grain {
   events: number;
 }
 
+/** A grain under both cards, with the meter's cycle row and the priced line it adds to. */
+interface GrainPair {
+  row: CostRow;
+  line: PricedLine;
+  /** A meter's own usage (not a component's, a recurring charge's or a refund's): its quantity is the meter's, as a refusal's is. */
+  usage: boolean;
+  /** The names of its dimensions: a card that tells a meter's lines by other dimensions than the other's makes other grains. */
+  names: string;
+  old: Grain;
+  new: Grain;
+}
+
 const NONE: Grain = { quantity: ZERO, amount: ZERO, events: 0 };
 
 /**
@@ -130,7 +142,7 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
   const rows = new Map<string, CostRow>();
   const cycles = new Map<string, CycleRow>();
   const lines = new Map<string, PricedLine>();
-  const grains = new Map<string, { row: CostRow; line: PricedLine; old: Grain; new: Grain }>();
+  const grains = new Map<string, GrainPair>();
   const visit = (statement: Statement, side: "old" | "new") => {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
@@ -152,7 +164,7 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
           if (line.version !== undefined) (total.versions ??= new Set()).add(line.version);
           lines.set(lineKey, total);
           const grainKey = JSON.stringify([account.account, c.start, line.meter, line.component ?? null, line.kind, Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
-          const grain = grains.get(grainKey) ?? { row, line: total, old: NONE, new: NONE };
+          const grain = grains.get(grainKey) ?? { row, line: total, usage: line.kind === "usage" && line.component === undefined, names: Object.keys(line.dimensions).sort().join(","), old: NONE, new: NONE };
           grain[side] = { quantity: grain[side].quantity.plus(line.quantity), amount: grain[side].amount.plus(line.amount), events: grain[side].events + line.events };
           grains.set(grainKey, grain);
         }
@@ -173,7 +185,7 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
       }
     }
   }
-  const refused = refusedRows(base, card, rows);
+  const refused = refusedRows(base, card, rows, grains);
   const served = { old: ZERO, new: ZERO };
   for (const g of grains.values()) {
     const both = servedOf(g.old, g.new);
@@ -209,14 +221,22 @@ const addCost = (costs: Map<string, MeterCost>, key: string, line: Statement["ac
 };
 
 /**
- * Each account's cycle and meter whose refused quantity differs, with its worth at the base card's prices: the
- * quantity at the base card's average price of the meter in that account's cycle (what it charged the meter over
- * what it served of it), else over the whole usage; where the base card served none of the meter (it refused all of
- * it), the new card's, so that refusals moved from a large row to a small one are weighed. A price by dimension (a
- * model, a provider) is read as the meter's average over the rows served, as a finance analyst prices volume lost at
- * the old price.
+ * Each account's cycle and meter whose refused quantity differs, with its worth at the base card's prices.
+ *
+ * What one card refuses and the other serves is priced on its own grain (the meter's line by every dimension), at the
+ * base card's average price there: the same corpus under both cards, a grain's usage is what one card served of it
+ * plus what it refused, so the quantity refused more on a grain is the quantity served less. A `tier=max` summary at 4
+ * credits refused is worth 4 a unit, not the 2.5 the meter averages over cheaper tiers (newcomer58b H2: 175 where the
+ * base card had charged those very rows 220, and --fail-over passed at 29.46% for 37.04%).
+ *
+ * The rest is priced as a finance analyst prices lost volume: the quantity at the base card's average price of the
+ * meter in that account's cycle (what it charged the meter over what it served of it), else over the whole usage;
+ * where the base card served none of the meter (it refused all of it), the new card's, so that refusals moved from a
+ * large row to a small one are weighed. That is the worth of what both cards refuse, and of the whole refusal where
+ * its grains do not tell it (a meter with components, whose refusals are not by its lines' quantities; or grains whose
+ * quantities served do not add up to the refusals').
  */
-function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>): RefusedRow[] {
+function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>, grains: ReadonlyMap<string, GrainPair>): RefusedRow[] {
   const costs = (statement: Statement) => {
     const inCycle = new Map<string, MeterCost>();
     const overall = new Map<string, MeterCost>();
@@ -246,6 +266,7 @@ function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string,
     }
   }
   const changed = [...out.entries()].filter(([, r]) => !r.quantity.old.eq(r.quantity.new));
+  const grainsOf = grainsByRow(grains);
   for (const [key, r] of changed) {
     // A price of 0 gives no worth to measure: a meter free under the base card and charged under the new one is worth
     // what the new card charges for it, as that is what the customer would pay to get it back (red team, stop 38: 8
@@ -257,11 +278,47 @@ function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string,
     r.priced = cost !== undefined;
     if (cost === undefined) continue;
     r.pricedBy = at < 2 ? "base" : "new";
+    const average = (quantity: Decimal) => quantity.mul(cost.amount).div(cost.quantity);
+    const moved = movedOnGrains(grainsOf.get(key) ?? [], r.quantity.new.minus(r.quantity.old), average);
     // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.
-    r.old = r.quantity.old.mul(cost.amount).div(cost.quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
-    r.new = r.quantity.new.mul(cost.amount).div(cost.quantity).toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+    const worth = (d: Decimal) => d.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+    r.old = worth(average(r.quantity.old));
+    r.new = moved === undefined ? worth(average(r.quantity.new)) : worth(average(r.quantity.old).plus(moved));
   }
   return changed.map(([, r]) => r);
+}
+
+/** The grains of each account's cycle and meter, by the key of its cost row. */
+function grainsByRow(grains: ReadonlyMap<string, GrainPair>): Map<string, GrainPair[]> {
+  const out = new Map<string, GrainPair[]>();
+  for (const g of grains.values()) {
+    const key = JSON.stringify([g.row.account, g.row.start, g.row.meter]);
+    const list = out.get(key);
+    if (list === undefined) out.set(key, [g]);
+    else list.push(g);
+  }
+  return out;
+}
+
+/**
+ * The worth of the quantity the new card refuses more (`more`, negative where it refuses less), grain by grain: each
+ * grain's quantity served less at the base card's average price on it, or at `average` where the base card charged
+ * nothing there. Undefined where the grains cannot tell it: a component's or a refund's line, or quantities served
+ * less that are not the quantity refused more.
+ */
+function movedOnGrains(grains: readonly GrainPair[], more: Decimal, average: (quantity: Decimal) => Decimal): Decimal | undefined {
+  if (grains.some((g) => !g.usage && g.line.component !== undefined)) return undefined;
+  let quantity = ZERO;
+  let worth = ZERO;
+  for (const g of grains) {
+    if (!g.usage) continue;
+    const less = g.old.quantity.minus(g.new.quantity);
+    if (less.isZero()) continue;
+    quantity = quantity.plus(less);
+    const priced = !g.old.quantity.isZero() && !g.old.amount.isZero();
+    worth = worth.plus(priced ? less.mul(g.old.amount).div(g.old.quantity) : average(less));
+  }
+  return quantity.eq(more) ? worth : undefined;
 }
 
 /** Rows summed by some key (meter, account), keeping first-seen order. */

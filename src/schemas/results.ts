@@ -99,7 +99,7 @@ const refused = object({
   old_quantity: decimalString("the meter's quantity refused under the base card, for any reason"),
   new_quantity: decimalString("the meter's quantity refused under the new card"),
   old_events: count(), new_events: count(),
-  worth: nullable(object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of base_credits; null when that is 0 and delta is not"), priced_by: { enum: ["base", "new"], description: "whose prices the worth is at: the base card's, else the new card's where the base card served none of the meter or charged nothing for it" } }, "each quantity at the base card's average price of the meter in the cycle (its credits over its quantity served), else over the whole usage, else (the base card served none of it, or served it free) the new card's so; null where neither card charged anything for the meter")),
+  worth: nullable(object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of base_credits; null when that is 0 and delta is not"), priced_by: { enum: ["base", "new"], description: "whose prices the worth is at: the base card's, else the new card's where the base card served none of the meter or charged nothing for it" } }, "the quantity both cards refuse at the base card's average price of the meter in the cycle (its credits over its quantity served), else over the whole usage, else (the base card served none of it, or served it free) the new card's so; what one card refuses and the other serves at the base card's average price on its own line (every dimension), where the base card charged it; null where neither card charged anything for the meter")),
   base_credits: decimalString("the credits the base card charged the meter in the cycle"),
 });
 
