@@ -14,7 +14,7 @@ const reads = (meter: string) => `timestamp,meter,quantity,project\n2026-11-03T1
 async function diff(card: string, usage: string, ...more: string[]) {
   const d = mkdtempSync(join(tmpdir(), "newcomer58-rename-"));
   for (const [name, text] of Object.entries({ "new.yaml": card, "acct.yaml": ACCOUNT, "u.csv": usage })) writeFileSync(join(d, name), text);
-  const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/fliplet.yaml"), "--card", join(d, "new.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), "--format", "json", ...more]);
+  const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/fliplet.yaml"), "--card", join(d, "new.yaml"), "--account", join(d, "acct.yaml"), "--usage", join(d, "u.csv"), ...(more.includes("--format") ? [] : ["--format", "json"]), ...more]);
   return { ...r, dir: d };
 }
 
@@ -28,6 +28,21 @@ describe("a meter the change renames, written alike", () => {
     expect(r.stderr).toBe(`burnrate: note: meter "record_read" of the new card is "data_read" of the base card renamed, written alike (${join(r.dir, "new.yaml")}): the base card prices its rows as "data_read"'s, so the rename alone costs nothing\n`);
   });
 
+  // red58b F10: the rename was said on stderr alone; a CI artifact showed a meter removed and one added, at equal amounts.
+  it("says so in the report's card changes: JSON, table and markdown", async () => {
+    const r = await diff(renamed(FLIPLET), reads("record_read"));
+    const changes = JSON.parse(r.stdout).card_changes as { change: string; what: string; path: string; renamed_from?: string; renamed_to?: string }[];
+    expect(changes.filter((c) => c.what === "meter")).toEqual([
+      expect.objectContaining({ change: "removed", path: "meters.data_read", renamed_to: "record_read" }),
+      expect.objectContaining({ change: "added", path: "meters.record_read", renamed_from: "data_read" }),
+    ]);
+    const table = (await diff(renamed(FLIPLET), reads("record_read"), "--format", "table")).stdout;
+    expect(table).toMatch(/meter removed \(renamed to record_read\) +meters\.data_read /);
+    expect(table).toMatch(/meter added \(renamed from data_read\) +meters\.record_read /);
+    const markdown = (await diff(renamed(FLIPLET), reads("record_read"), "--format", "markdown")).stdout;
+    expect(markdown).toContain("| meter added (renamed from data_read) | meters.record_read |");
+  });
+
   it("renamed with a new price is no rename: the base card charges it nothing, as a meter the change adds", async () => {
     const card = renamed(FLIPLET).replace(/(^ {2}record_read:\n(?: {4}.*\n)*? {4}price: )"0\.01"/m, '$1"0.02"');
     expect(card).not.toBe(renamed(FLIPLET));
@@ -36,6 +51,7 @@ describe("a meter the change renames, written alike", () => {
     // 1,000 reads x 0.02 = 20 under the new card, none priced by the base card.
     expect([meter.old, meter.new]).toEqual(["0", "20"]);
     expect(r.stderr).not.toContain("renamed");
+    expect(r.stdout).not.toContain("renamed_");
   });
 
   it("where only the card is renamed, the old name's rows are refused with the rename named", async () => {

@@ -6,7 +6,7 @@ import { compareStatements, delta, deltaPercent, lineName, refusalsMoved, type P
 import { GATE_FLAGS, type GateFlag, type GateResult } from "../costdiff/gates.js";
 import { costDiff, largestRefused, type LineGate, type RefusedMore } from "../costdiff/diff.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
-import { renamedMeters, type CardChange } from "../costdiff/card-changes.js";
+import { markRenames, renamedMeters, type CardChange } from "../costdiff/card-changes.js";
 import { pricedBy } from "../costdiff/priced-by.js";
 import { unmeasuredChange, unmeasuredWhy } from "../costdiff/unmeasured.js";
 import { compareMoney, gatePercent, moneyItemName, type MoneyChange } from "../costdiff/money.js";
@@ -133,7 +133,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     checkWithin(period, after, cardSettings, options.cycle!);
     [before, after] = [periodStatement(before, period), periodStatement(after, period)];
   }
-  const changes = versionChanges(base, card, cardSettings.zone);
+  const changes = markRenames(versionChanges(base, card, cardSettings.zone), renamed);
   const result = costDiff({ base, card, usage: options.usage, zone: cardSettings.zone, comparison: compareStatements(before, after, pricedBy([base, card])), money: compareMoney({ statement: before, card: baseAsReplayed }, { statement: after, card }), cardChanges: changes }, { failOver: options.failOver, gates, failOverLine: options.failOverLine, failOnUnmeasured: options.failOnUnmeasured === true });
 
   await emit(report("diff", format, result, { color: colorFor(options, io), bom: options.bom }), options.output, io, inputs);

@@ -26,6 +26,8 @@ export interface CardChange {
   rises?: PriceRise[];
   /** Why no gate measures it, where its path does not say (unmeasured.ts): a later version's expiry, which no replay applies. */
   why?: string;
+  /** A meter added or removed that is one meter renamed (renamedMeters): the key it had, or the key it has now. */
+  renamed?: { from: string } | { to: string };
 }
 
 /** The top-level dictionaries whose entries are compared as wholes when one card lacks them. */
@@ -113,6 +115,21 @@ export function renamedMeters(oldSource: string, oldFile: string, newSource: str
     renamed.set(a.key, alike[0]!.key);
   }
   return renamed;
+}
+
+/**
+ * The card changes with each renamed meter's pair marked: the removal of its old key and the addition of its new one
+ * say so, for a report read without the run's stderr (red58b F10: an added meter with an old amount, and nothing said why).
+ */
+export function markRenames(changes: readonly CardChange[], renamed: ReadonlyMap<string, string>): CardChange[] {
+  const to = new Map([...renamed].map(([now, old]) => [`meters${segment(old)}`, now]));
+  const from = new Map([...renamed].map(([now, old]) => [`meters${segment(now)}`, old]));
+  return changes.map((c) => {
+    if (c.what !== "meter") return c;
+    if (c.change === "removed" && to.has(c.path)) return { ...c, renamed: { to: to.get(c.path)! } };
+    if (c.change === "added" && from.has(c.path)) return { ...c, renamed: { from: from.get(c.path)! } };
+    return c;
+  });
 }
 
 /** Whether a setting outside the meter's own entry names it: as a key on its path, a value, or an item of a list. */

@@ -69,6 +69,8 @@ const cardChange = withOptional(object({
   from: str("with a set of versions on either side: the effective date or instant from which this pair of versions is in force"),
   base_version: str("with a set of versions: the base version this change is from"),
   card_version: str("with a set of versions: the new version this change is to"),
+  renamed_from: str("on a meter added: the base card's meter it is, renamed and written alike (the base card priced its rows as that meter's)"),
+  renamed_to: str("on a meter removed: the new card's meter it is now, renamed and written alike"),
 });
 
 const pricedLine = object({

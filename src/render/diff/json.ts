@@ -16,7 +16,8 @@ function amounts(t: Totals): { old: string; new: string; delta: string; delta_pe
 
 function cardChangeJson(c: CardChange): object {
   const versions = c.versions === undefined ? {} : { from: c.versions.from, base_version: c.versions.base, card_version: c.versions.card };
-  return { change: c.change, what: c.what, path: c.path, old: c.old ?? null, new: c.new ?? null, file: c.location.file, line: c.location.line, column: c.location.column, ...versions };
+  const renamed = c.renamed === undefined ? {} : "from" in c.renamed ? { renamed_from: c.renamed.from } : { renamed_to: c.renamed.to };
+  return { change: c.change, what: c.what, path: c.path, old: c.old ?? null, new: c.new ?? null, file: c.location.file, line: c.location.line, column: c.location.column, ...versions, ...renamed };
 }
 
 /** One cycle, account and meter, and whether refusals moved behind its change (the credits ran out earlier or later). */

@@ -330,7 +330,8 @@ function expiredTable(d: CostDiff): TableBlock | undefined {
 
 /** With sets of versions, each change also says from when and between which versions. */
 function cardChangesTable(changes: readonly CardChange[], title: string | undefined): TableBlock {
-  const row = (c: CardChange) => [c.what === "setting" ? c.change : `${c.what} ${c.change}`, c.path, c.old ?? "", c.new ?? "", formatLocation(c.location)];
+  const renamed = (c: CardChange) => (c.renamed === undefined ? "" : "from" in c.renamed ? ` (renamed from ${c.renamed.from})` : ` (renamed to ${c.renamed.to})`);
+  const row = (c: CardChange) => [c.what === "setting" ? c.change : `${c.what} ${c.change}${renamed(c)}`, c.path, c.old ?? "", c.new ?? "", formatLocation(c.location)];
   if (!changes.some((c) => c.versions !== undefined)) {
     return { kind: "table", title, head: ["Change", "Path", "Old", "New", "Where"], align: ["left", "left", "right", "right", "left"], rows: changes.map(row) };
   }
