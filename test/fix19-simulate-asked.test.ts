@@ -71,19 +71,24 @@ describe("simulate bills a cycle's money as the statement does", () => {
   });
 });
 
-describe("simulate warns of a daily limit keyed by no server of the scenario (red team, stop 37)", () => {
-  it("one slip from a server its items name: the limit caps nothing, as statement warns of the same key", async () => {
+describe("simulate refuses a daily limit keyed by no server of the scenario (red team, stop 37; newcomer58a L7)", () => {
+  it("one slip from a server its items name: the limit would cap nothing, and the quote run that server's credits out", async () => {
     const dir = mkdtempSync(join(tmpdir(), "fix19-limits-"));
     const file = join(dir, "agency.yaml");
     const text = readFileSync(join(ROOT, "fixtures/scenarios/flowly/agency.yaml"), "utf8");
     expect(text).toContain("daily_limits: { dental: 100 }");
     writeFileSync(file, text.replace(/^card: .*$/m, `card: ${join(ROOT, "ratecards/flowly.yaml")}`).replace("daily_limits: { dental: 100 }", "daily_limits: { Dental: 100 }"));
     const r = await burnrate(["simulate", file, "--format", "json"]);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
     const line = text.split("\n").findIndex((l) => l.startsWith("daily_limits:")) + 1;
-    expect(r.stderr).toBe(`burnrate: warning: ${file}:${line}:15: the daily limit for server "Dental" names no server of the scenario, which has "dental": "dental"'s spending is capped by no daily limit; did you mean "dental"?\n`);
-    // The bundled key, written as the server is, warns of nothing.
+    // At the entry's value: "daily_limits: { Dental: " is 24 characters.
+    expect(r.stderr).toBe(`burnrate: error: ${file}:${line}:25: the daily limit for server "Dental" names no server of the scenario, which has "dental"; did you mean "dental"? (expected a server of the scenario's items ("dental"'s spending is capped by no daily limit as written), found "Dental")\n`);
+    // The bundled key, written as the server is, is taken in silence; so is a key nothing is one slip from (a server the scenario does not use).
     expect((await burnrate(["simulate", join(ROOT, "fixtures/scenarios/flowly/agency.yaml"), "--format", "json"])).stderr).toBe("");
+    writeFileSync(file, text.replace(/^card: .*$/m, `card: ${join(ROOT, "ratecards/flowly.yaml")}`).replace("daily_limits: { dental: 100 }", "daily_limits: { dental: 100, radiology: 50 }"));
+    const other = await burnrate(["simulate", file, "--format", "json"]);
+    expect([other.code, other.stderr]).toEqual([0, ""]);
   });
 });
 

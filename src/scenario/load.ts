@@ -230,6 +230,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     changes.push({ at: when, account: ACCOUNT, change: kind, origin: at(path) });
   }));
 
+  errors.push(...limitKeyMisses({ card, keys: doc.daily_limits, activities: [...populations.flatMap((p) => p.activities), ...timed], at: (key) => at(["daily_limits", key]) }));
   if (errors.length > 0) throw errors.length === 1 ? errors[0]! : new UserErrors(errors);
   // A plan change is the scenario's own account's story; each user of a per_user population stays on the plan compared,
   // which the header's "Standard, then Super" did not say (red team, stop 36: users ran out on Standard in both cycles).
@@ -255,7 +256,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
     changes,
     overage: doc.overage ?? false,
     dailyLimits: doc.daily_limits ?? new Map(),
-    warnings: [...fallbackMisses.values(), ...warnings, ...limitKeyMisses({ card, keys: doc.daily_limits, activities: [...populations.flatMap((p) => p.activities), ...timed], at: () => at(["daily_limits"]) })],
+    warnings: [...fallbackMisses.values(), ...warnings],
   };
 }
 
@@ -359,16 +360,21 @@ function checkDistinctItems(timed: readonly Timed[], card: RateCard, errors: Use
 /**
  * A daily limit keyed by a value none of the scenario's items carries, one slip from one that does (`Dental` for the
  * server `dental`): the limit caps nothing, and the projection runs the server's credits out in silence where the
- * statement of the same usage warns (red team, stop 37). The scenario's items are all the usage it makes.
+ * statement of the same usage warns (red team, stop 37). The scenario's items are all the usage it makes, so the key
+ * is a typo that changes the quote: refused at its entry (newcomer58a L7: `report` for `reports` quoted 6,727.50
+ * credits for 5,276.70, with a warning and exit 0). A key one slip from no value names a server the scenario does
+ * not use, and caps nothing to no one's loss.
  */
-function limitKeyMisses({ card, keys, activities, at }: { card: RateCard; keys: ReadonlyMap<string, Decimal> | undefined; activities: readonly Activity[]; at: () => Location }): string[] {
+function limitKeyMisses({ card, keys, activities, at }: { card: RateCard; keys: ReadonlyMap<string, Decimal> | undefined; activities: readonly Activity[]; at: (key: string) => Location }): UserError[] {
   const dimension = card.dailyLimits?.dimension;
   if (dimension === undefined || keys === undefined) return [];
   const values = new Set(activities.flatMap((a) => (a.dimensions[dimension] === undefined ? [] : [a.dimensions[dimension]!])));
   return [...keys.keys()].flatMap((key) => {
     if (key === "*" || values.has(key)) return [];
     const value = nearMissAmong(key, values);
-    return value === undefined ? [] : [`burnrate: warning: ${formatLocation(at())}: the daily limit for ${dimension} ${shown(key)} names no ${dimension} of the scenario, which has ${shown(value)}: ${shown(value)}'s spending is capped by ${keys.has("*") ? 'the "*" daily limit' : "no daily limit"}; did you mean ${shown(value)}?\n`];
+    if (value === undefined) return [];
+    const capped = keys.has(value) ? `its own daily limit` : keys.has("*") ? 'the "*" daily limit' : "no daily limit";
+    return [new UserError(`the daily limit for ${dimension} ${shown(key)} names no ${dimension} of the scenario, which has ${shown(value)}; did you mean ${shown(value)}?`, at(key), `a ${dimension} of the scenario's items (${shown(value)}'s spending is capped by ${capped} as written)`, shown(key))];
   });
 }
 
