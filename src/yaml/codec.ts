@@ -1,6 +1,6 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair } from "yaml";
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type Scalar } from "yaml";
 import { nearest } from "../nearest.js";
-import { UserError, UserErrors, shown, type Location } from "../errors.js";
+import { UserError, UserErrors, YamlLayoutError, shown, type Location } from "../errors.js";
 import { Decimal, parsePlainDecimal } from "../money.js";
 import { layoutError, onePerPlace, strayListItem } from "./layout-errors.js";
 import { nodeAt } from "./node-at.js";
@@ -318,10 +318,13 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
   if (stray) throw stray;
   const duplicates = duplicateKeys(doc.contents);
   if (duplicates.length > 0) {
-    throw reported(duplicates.map((key) => {
+    throw reported(duplicates.map(({ key, first, path }) => {
       const offset = key.range?.[0] ?? 0;
       const { line, col } = lines.linePos(offset);
-      return new UserError("Map keys must be unique", { file, line, column: col }, "valid YAML", foundAt(source, [offset, offset + 1]));
+      const before = lines.linePos(first.range?.[0] ?? 0);
+      // Said as what it is (newcomer58b L4: a meter defined twice read as the parser's "Map keys must be unique").
+      const within = path.length === 0 ? "at the top level" : `in ${path.map((p, i) => (p.startsWith("[") || i === 0 ? p : `.${p}`)).join("")}`;
+      return new YamlLayoutError(`key ${shown(String(key.value))} written twice ${within}, first at line ${before.line}, column ${before.col}`, { file, line, column: col }, "each key once in a mapping: remove one, or merge the two", foundAt(source, [offset, offset + 1]));
     }));
   }
   // Refuse every alias before decoding, wherever it is: an alias bomb (billion laughs) is named as such,
@@ -416,23 +419,31 @@ function foundAt(source: string, pos: readonly [number, number]): string {
 }
 
 /** Every key that repeats an earlier scalar key of its mapping, in document order; the nesting guard bounds the depth. */
-function duplicateKeys(node: unknown, found: Node[] = []): Node[] {
+function duplicateKeys(node: unknown, found: DuplicateKey[] = [], path: readonly string[] = []): DuplicateKey[] {
   if (isMap(node)) {
-    const seen = new Set<string>();
+    const seen = new Map<string, Scalar>();
     for (const pair of node.items) {
       const key = pair.key;
+      const name = isScalar(key) ? String(key.value) : undefined;
       if (isScalar(key)) {
-        const name = String(key.value);
-        if (seen.has(name)) found.push(key);
-        seen.add(name);
+        const first = seen.get(name!);
+        if (first !== undefined) found.push({ key, first, path });
+        else seen.set(name!, key);
       }
-      duplicateKeys(pair.key, found);
-      duplicateKeys(pair.value, found);
+      duplicateKeys(pair.key, found, path);
+      duplicateKeys(pair.value, found, name === undefined ? path : [...path, name]);
     }
   } else if (isSeq(node)) {
-    for (const item of node.items) duplicateKeys(item, found);
+    node.items.forEach((item, i) => duplicateKeys(item, found, [...path, `[${i}]`]));
   }
   return found;
+}
+
+/** A key a mapping holds twice: this one, the first, and the path of the mapping. */
+interface DuplicateKey {
+  key: Scalar;
+  first: Scalar;
+  path: readonly string[];
 }
 
 /** The first alias (`*name`) in a document, depth first; the nesting guard bounds the depth. */
