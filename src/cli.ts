@@ -194,7 +194,7 @@ function program(io: Io): Command {
     .option("--plan <key>", "plan key (overrides the scenario)")
     .option("--compare-plans", "price every plan of the card and name the cheapest")
     .option("--samples <n>", "draw per-user behaviour N times and report p50 and p90", sampleCount)
-    .option("--seed <seed>", "seed for --samples: the same seed gives the same output (default 1)")
+    .option("--seed <text>", "seed for --samples, any text taken as written: the same seed gives the same output (default 1)")
     .option("--emit-usage <dir>", "write DIR/usage.csv and DIR/account.yaml for burnrate statement")
     .option("--force", "with --emit-usage: replace the usage.csv and account.yaml already in DIR")
     .addOption(new Option("--no-chart").hideHelp())
