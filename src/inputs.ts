@@ -2,7 +2,8 @@ import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type S
 import { basename, dirname, join } from "node:path";
 import { withinOneEdit } from "./nearest.js";
 import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from "./account/account.js";
-import { atFlag, UserError, shown, type Location } from "./errors.js";
+import { atFlag, UserError, YamlLayoutError, shown, type Location } from "./errors.js";
+import { notACard } from "./lint/file-kind.js";
 import { parseRateCard } from "./ratecard/load.js";
 import type { RateCard } from "./ratecard/types.js";
 import { cardVersions } from "./ratecard/versions.js";
@@ -179,8 +180,15 @@ function siblingGuess(file: string): string {
   return near === undefined ? "" : `; did you mean ${shown(join(dirname(file), near))}?`;
 }
 
+/** A card; a file of another of burnrate's kinds is refused as what it is (newcomer58b L6: a tests file as --card read as `unknown key "cases"`). */
 export function loadCard(file: string): RateCard {
-  return parseRateCard(readText(file), file);
+  const source = readText(file);
+  try {
+    return parseRateCard(source, file);
+  } catch (e) {
+    const other = e instanceof UserError && !(e instanceof YamlLayoutError) ? notACard(source, file, "") : undefined;
+    throw other ?? e;
+  }
 }
 
 export function loadAccount(file: string | undefined): AccountFile | undefined {

@@ -1,7 +1,9 @@
 import type { LineKind, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Instant } from "../time.js";
+import { GrainLines, type Served } from "./line-pairs.js";
 import type { PricedBy } from "./priced-by.js";
+import { refusedRows } from "./refused-worth.js";
 
 /** Credits one meter cost one account in one cycle, under each card. */
 export interface CostRow {
@@ -93,26 +95,17 @@ export interface CostComparison {
   served: Totals;
 }
 
-/** One statement line's grain (account, cycle, meter, component, kind, every dimension) under one card. */
-interface Grain {
-  quantity: Decimal;
-  amount: Decimal;
-  events: number;
-}
-
-/** A grain under both cards, with the meter's cycle row and the priced line it adds to. */
-interface GrainPair {
+/** One statement line's grain (account, cycle, meter, component, kind, every dimension) under both cards, with the meter's cycle row and the priced line it adds to. */
+export interface GrainPair {
   row: CostRow;
   line: PricedLine;
-  /** A meter's own usage (not a component's, a recurring charge's or a refund's): its quantity is the meter's, as a refusal's is. */
-  usage: boolean;
-  /** The names of its dimensions: a card that tells a meter's lines by other dimensions than the other's makes other grains. */
+  component: string | undefined;
+  kind: LineKind;
+  /** Its dimension values, and their names: a card that tells a meter's lines by other dimensions than the other's makes other grains. */
+  dimensions: string;
   names: string;
-  old: Grain;
-  new: Grain;
+  lines: GrainLines;
 }
-
-const NONE: Grain = { quantity: ZERO, amount: ZERO, events: 0 };
 
 /**
  * What the events of one grain that both cards serve cost under each. The same events served: their amounts, whatever
@@ -121,7 +114,7 @@ const NONE: Grain = { quantity: ZERO, amount: ZERO, events: 0 };
  * split as a finance analyst makes it: price change on the volume kept, and the volume lost at its old price). Events
  * served by one card only: none.
  */
-function servedOf(o: Grain, n: Grain): Totals {
+function servedOf(o: Served, n: Served): Totals {
   // The same count of events of another size is not the same events served (red team, stop 38).
   if (o.events === n.events && o.quantity.eq(n.quantity)) return { old: o.amount, new: n.amount };
   if (o.quantity.isZero() || n.quantity.isZero()) return { old: ZERO, new: ZERO };
@@ -163,9 +156,10 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
           total[side] = total[side].plus(line.amount);
           if (line.version !== undefined) (total.versions ??= new Set()).add(line.version);
           lines.set(lineKey, total);
-          const grainKey = JSON.stringify([account.account, c.start, line.meter, line.component ?? null, line.kind, Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
-          const grain = grains.get(grainKey) ?? { row, line: total, usage: line.kind === "usage" && line.component === undefined, names: Object.keys(line.dimensions).sort().join(","), old: NONE, new: NONE };
-          grain[side] = { quantity: grain[side].quantity.plus(line.quantity), amount: grain[side].amount.plus(line.amount), events: grain[side].events + line.events };
+          const dimensionsKey = JSON.stringify(Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+          const grainKey = JSON.stringify([account.account, c.start, line.meter, line.component ?? null, line.kind, dimensionsKey]);
+          const grain = grains.get(grainKey) ?? { row, line: total, component: line.component, kind: line.kind, dimensions: dimensionsKey, names: Object.keys(line.dimensions).sort().join(","), lines: new GrainLines() };
+          grain.lines.add(side, line.unitPrice, line.version, { quantity: line.quantity, amount: line.amount, events: line.events });
           grains.set(grainKey, grain);
         }
       }
@@ -188,10 +182,12 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
   const refused = refusedRows(base, card, rows, grains);
   const served = { old: ZERO, new: ZERO };
   for (const g of grains.values()) {
-    const both = servedOf(g.old, g.new);
-    for (const t of [g.row.served, g.line.served, served]) {
-      t.old = t.old.plus(both.old);
-      t.new = t.new.plus(both.new);
+    for (const pair of g.lines.pairs()) {
+      const both = servedOf(pair.old, pair.new);
+      for (const t of [g.row.served, g.line.served, served]) {
+        t.old = t.old.plus(both.old);
+        t.new = t.new.plus(both.new);
+      }
     }
   }
   const meterRank = new Map<string, number>();
@@ -206,119 +202,6 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
     lines: [...lines.values()],
     served,
   };
-}
-
-/** What one meter's usage cost under one card: its lines' credits (components too, refunds not) and its own quantity, whose ratio prices a unit of it. */
-interface MeterCost {
-  amount: Decimal;
-  quantity: Decimal;
-}
-
-const addCost = (costs: Map<string, MeterCost>, key: string, line: Statement["accounts"][number]["cycles"][number]["lines"][number]) => {
-  if (line.kind === "refund") return;
-  const c = costs.get(key) ?? { amount: ZERO, quantity: ZERO };
-  costs.set(key, { amount: c.amount.plus(line.amount), quantity: line.component === undefined ? c.quantity.plus(line.quantity) : c.quantity });
-};
-
-/**
- * Each account's cycle and meter whose refused quantity differs, with its worth at the base card's prices.
- *
- * What one card refuses and the other serves is priced on its own grain (the meter's line by every dimension), at the
- * base card's average price there: the same corpus under both cards, a grain's usage is what one card served of it
- * plus what it refused, so the quantity refused more on a grain is the quantity served less. A `tier=max` summary at 4
- * credits refused is worth 4 a unit, not the 2.5 the meter averages over cheaper tiers (newcomer58b H2: 175 where the
- * base card had charged those very rows 220, and --fail-over passed at 29.46% for 37.04%).
- *
- * The rest is priced as a finance analyst prices lost volume: the quantity at the base card's average price of the
- * meter in that account's cycle (what it charged the meter over what it served of it), else over the whole usage;
- * where the base card served none of the meter (it refused all of it), the new card's, so that refusals moved from a
- * large row to a small one are weighed. That is the worth of what both cards refuse, and of the whole refusal where
- * its grains do not tell it (a meter with components, whose refusals are not by its lines' quantities; or grains whose
- * quantities served do not add up to the refusals').
- */
-function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>, grains: ReadonlyMap<string, GrainPair>): RefusedRow[] {
-  const costs = (statement: Statement) => {
-    const inCycle = new Map<string, MeterCost>();
-    const overall = new Map<string, MeterCost>();
-    for (const account of statement.accounts) {
-      for (const c of account.cycles) {
-        for (const line of c.lines) {
-          addCost(inCycle, JSON.stringify([account.account, c.start, line.meter]), line);
-          addCost(overall, line.meter, line);
-        }
-      }
-    }
-    return { inCycle, overall };
-  };
-  const [old, now] = [costs(base), costs(card)];
-  const out = new Map<string, RefusedRow>();
-  for (const [statement, side] of [[base, "old"], [card, "new"]] as const) {
-    for (const account of statement.accounts) {
-      for (const c of account.cycles) {
-        for (const r of c.rejected) {
-          const key = JSON.stringify([account.account, c.start, r.meter]);
-          const row = out.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: r.meter, old: ZERO, new: ZERO, quantity: { old: ZERO, new: ZERO }, events: { old: 0, new: 0 }, percentOf: rows.get(key)?.old ?? ZERO, priced: true };
-          row.quantity[side] = row.quantity[side].plus(r.quantity);
-          row.events[side] += r.events;
-          out.set(key, row);
-        }
-      }
-    }
-  }
-  const changed = [...out.entries()].filter(([, r]) => !r.quantity.old.eq(r.quantity.new));
-  const grainsOf = grainsByRow(grains);
-  for (const [key, r] of changed) {
-    // A price of 0 gives no worth to measure: a meter free under the base card and charged under the new one is worth
-    // what the new card charges for it, as that is what the customer would pay to get it back (red team, stop 38: 8
-    // images refused under img 0 -> 5 were "worth 0 -> 0", and --fail-over passed). Free under both, it has no price
-    // to be worth anything at: unknown, as --fail-over and --fail-on-unmeasured fail closed on it.
-    const served = [old.inCycle.get(key), old.overall.get(r.meter), now.inCycle.get(key), now.overall.get(r.meter)];
-    const at = served.findIndex((c) => c !== undefined && !c.quantity.isZero() && !c.amount.isZero());
-    const cost = served[at];
-    r.priced = cost !== undefined;
-    if (cost === undefined) continue;
-    r.pricedBy = at < 2 ? "base" : "new";
-    const average = (quantity: Decimal) => quantity.mul(cost.amount).div(cost.quantity);
-    const moved = movedOnGrains(grainsOf.get(key) ?? [], r.quantity.new.minus(r.quantity.old), average);
-    // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.
-    const worth = (d: Decimal) => d.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
-    r.old = worth(average(r.quantity.old));
-    r.new = moved === undefined ? worth(average(r.quantity.new)) : worth(average(r.quantity.old).plus(moved));
-  }
-  return changed.map(([, r]) => r);
-}
-
-/** The grains of each account's cycle and meter, by the key of its cost row. */
-function grainsByRow(grains: ReadonlyMap<string, GrainPair>): Map<string, GrainPair[]> {
-  const out = new Map<string, GrainPair[]>();
-  for (const g of grains.values()) {
-    const key = JSON.stringify([g.row.account, g.row.start, g.row.meter]);
-    const list = out.get(key);
-    if (list === undefined) out.set(key, [g]);
-    else list.push(g);
-  }
-  return out;
-}
-
-/**
- * The worth of the quantity the new card refuses more (`more`, negative where it refuses less), grain by grain: each
- * grain's quantity served less at the base card's average price on it, or at `average` where the base card charged
- * nothing there. Undefined where the grains cannot tell it: a component's or a refund's line, or quantities served
- * less that are not the quantity refused more.
- */
-function movedOnGrains(grains: readonly GrainPair[], more: Decimal, average: (quantity: Decimal) => Decimal): Decimal | undefined {
-  if (grains.some((g) => !g.usage && g.line.component !== undefined)) return undefined;
-  let quantity = ZERO;
-  let worth = ZERO;
-  for (const g of grains) {
-    if (!g.usage) continue;
-    const less = g.old.quantity.minus(g.new.quantity);
-    if (less.isZero()) continue;
-    quantity = quantity.plus(less);
-    const priced = !g.old.quantity.isZero() && !g.old.amount.isZero();
-    worth = worth.plus(priced ? less.mul(g.old.amount).div(g.old.quantity) : average(less));
-  }
-  return quantity.eq(more) ? worth : undefined;
 }
 
 /** Rows summed by some key (meter, account), keeping first-seen order. */

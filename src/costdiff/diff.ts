@@ -122,7 +122,7 @@ export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {
  * quantity, meter by meter, as a meter's events may be of any size, and by worth across a cycle's meters, so that a
  * price cut whose credits now reach a large row and refuse a small one of another meter is not more (red team, stop
  * 38). A cycle refuses more where its refused usage is worth more at the base card's prices, or where some it refuses
- * more of has no price there (fail closed); its rows listed are the meters it refuses more of.
+ * more of has no price there (fail closed); its rows listed are the meters it refuses more of, by quantity or by worth.
  */
 function refusedMore(refused: readonly RefusedRow[]): RefusedMore | undefined {
   const cycles = new Map<string, RefusedRow[]>();
@@ -131,7 +131,8 @@ function refusedMore(refused: readonly RefusedRow[]): RefusedMore | undefined {
     cycles.set(key, [...(cycles.get(key) ?? []), r]);
   }
   const more = [...cycles.values()].filter((rows) => rows.some((r) => !r.priced && r.quantity.new.gt(r.quantity.old)) || rows.reduce((n, r) => n.plus(delta(r)), ZERO).gt(0));
-  const rows = more.flat().filter((r) => r.quantity.new.gt(r.quantity.old));
+  // A meter may refuse less of its quantity and more of its worth: rows moved from a cheap line to a dear one (red59 F3).
+  const rows = more.flat().filter((r) => r.quantity.new.gt(r.quantity.old) || (r.priced && r.new.gt(r.old)));
   if (rows.length === 0) return undefined;
   const sum = (side: "old" | "new") => more.flat().reduce((n, r) => n.plus(r[side]), ZERO);
   return { old: rows.reduce((n, r) => n + r.events.old, 0), new: rows.reduce((n, r) => n + r.events.new, 0), worth: { old: sum("old"), new: sum("new") }, rows };

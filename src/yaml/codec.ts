@@ -314,6 +314,9 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
     }), placed.length);
   }
   if (!doc.contents) throw new UserError("empty document", { file, line: 1, column: 1 }, "a YAML document", "nothing");
+  const csv = kind === undefined || !isScalar(doc.contents) ? undefined : csvHeaderOf(source);
+  // A log or a bill where a YAML file is read is one long plain scalar to YAML: "wrong type" said nothing of why (newcomer58b L6).
+  if (csv !== undefined) throw new UserError(`this looks like CSV (a usage log or a bill), not ${kind}`, { file, line: 1, column: 1 }, `${kind}, YAML keys and values`, shown(csv.length > 60 ? `${csv.slice(0, 57)}...` : csv));
   const stray = strayListItem(doc.contents, source, file, lines);
   if (stray) throw stray;
   const duplicates = duplicateKeys(doc.contents);
@@ -444,6 +447,13 @@ interface DuplicateKey {
   key: Scalar;
   first: Scalar;
   path: readonly string[];
+}
+
+/** The header of a text whose first two lines each hold a comma and no `: ` (CSV, not YAML); undefined for any other text. */
+function csvHeaderOf(source: string): string | undefined {
+  const [header, row] = source.slice(0, 1 << 16).split(/\r?\n/, 2);
+  const csvLine = (line: string | undefined) => line !== undefined && line.includes(",") && !line.includes(": ") && !line.trimStart().startsWith("#");
+  return csvLine(header) && csvLine(row) ? header!.replace(/^\uFEFF/, "") : undefined;
 }
 
 /** The first alias (`*name`) in a document, depth first; the nesting guard bounds the depth. */

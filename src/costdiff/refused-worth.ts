@@ -1,0 +1,150 @@
+import type { Statement, StatementLine } from "../engine/types.js";
+import { Decimal, ONE, ZERO } from "../money.js";
+import type { CostRow, GrainPair, RefusedRow, Totals } from "./compare.js";
+import type { LinePair } from "./line-pairs.js";
+
+/** What one meter's usage cost under one card: its lines' credits (components too, refunds not) and its own quantity, whose ratio prices a unit of it. */
+interface MeterCost {
+  amount: Decimal;
+  quantity: Decimal;
+}
+
+const addCost = (costs: Map<string, MeterCost>, key: string, line: StatementLine) => {
+  if (line.kind === "refund") return;
+  const c = costs.get(key) ?? { amount: ZERO, quantity: ZERO };
+  costs.set(key, { amount: c.amount.plus(line.amount), quantity: line.component === undefined ? c.quantity.plus(line.quantity) : c.quantity });
+};
+
+/**
+ * Each account's cycle and meter whose refused quantity differs, with its worth at the base card's prices.
+ *
+ * The same corpus under both cards, a line's rows are what one card served of them plus what it refused: the quantity
+ * a card refuses more on a line is the quantity it serves less there, at the price the base card charged there. A
+ * `tier=max` summary at 4 credits refused is worth 4 a unit, not the 2.5 the meter averages over cheaper tiers
+ * (newcomer58b H2: 175 where the base card had charged those very rows 220, and --fail-over passed at 29.46% for
+ * 37.04%). A token-priced meter's rows are worth their tokens at each component's price (red59 F4: a Sonnet row the
+ * base card charged 180 read 60.6, the meter's average over messages brought with their own key, at 0).
+ *
+ * Where the lines cannot tell it (rows both cards refuse on a line, which no line shows; lines told by other
+ * dimensions under each card), what a card refuses is priced as a finance analyst prices lost volume: at the base
+ * card's average price of the meter in that account's cycle (what it charged the meter over what it served of it),
+ * else over the whole usage; where the base card served none of the meter (it refused all of it), or served it free,
+ * the new card's, so that refusals moved from a large row to a small one are weighed.
+ */
+export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<string, CostRow>, grains: ReadonlyMap<string, GrainPair>): RefusedRow[] {
+  const costs = (statement: Statement) => {
+    const inCycle = new Map<string, MeterCost>();
+    const overall = new Map<string, MeterCost>();
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        for (const line of c.lines) {
+          addCost(inCycle, JSON.stringify([account.account, c.start, line.meter]), line);
+          addCost(overall, line.meter, line);
+        }
+      }
+    }
+    return { inCycle, overall };
+  };
+  const [old, now] = [costs(base), costs(card)];
+  const out = new Map<string, RefusedRow>();
+  for (const [statement, side] of [[base, "old"], [card, "new"]] as const) {
+    for (const account of statement.accounts) {
+      for (const c of account.cycles) {
+        for (const r of c.rejected) {
+          const key = JSON.stringify([account.account, c.start, r.meter]);
+          const row = out.get(key) ?? { account: account.account, start: c.start, end: c.end, meter: r.meter, old: ZERO, new: ZERO, quantity: { old: ZERO, new: ZERO }, events: { old: 0, new: 0 }, percentOf: rows.get(key)?.old ?? ZERO, priced: true };
+          row.quantity[side] = row.quantity[side].plus(r.quantity);
+          row.events[side] += r.events;
+          out.set(key, row);
+        }
+      }
+    }
+  }
+  const changed = [...out.entries()].filter(([, r]) => !r.quantity.old.eq(r.quantity.new));
+  const grainsOf = grainsByRow(grains);
+  for (const [key, r] of changed) {
+    // A price of 0 gives no worth to measure: a meter free under the base card and charged under the new one is worth
+    // what the new card charges for it, as that is what the customer would pay to get it back (red team, stop 38: 8
+    // images refused under img 0 -> 5 were "worth 0 -> 0", and --fail-over passed). Free under both, it has no price
+    // to be worth anything at: unknown, as --fail-over and --fail-on-unmeasured fail closed on it.
+    const served = [old.inCycle.get(key), old.overall.get(r.meter), now.inCycle.get(key), now.overall.get(r.meter)];
+    const at = served.findIndex((c) => c !== undefined && !c.quantity.isZero() && !c.amount.isZero());
+    const cost = served[at];
+    r.priced = cost !== undefined;
+    if (cost === undefined) continue;
+    r.pricedBy = at < 2 ? "base" : "new";
+    const average = (quantity: Decimal) => quantity.mul(cost.amount).div(cost.quantity);
+    const onLines = refusedOnLines(grainsOf.get(key) ?? [], r.quantity, average(ONE));
+    // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.
+    const worth = (d: Decimal) => d.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+    const whole = onLines !== undefined && "exact" in onLines ? onLines.exact : undefined;
+    const moved = onLines !== undefined && "moved" in onLines ? onLines.moved : undefined;
+    r.old = worth(whole?.old ?? average(r.quantity.old));
+    r.new = worth(whole?.new ?? (moved === undefined ? average(r.quantity.new) : average(r.quantity.old).plus(moved)));
+  }
+  return changed.map(([, r]) => r);
+}
+
+/** The grains of each account's cycle and meter, by the key of its cost row. */
+function grainsByRow(grains: ReadonlyMap<string, GrainPair>): Map<string, GrainPair[]> {
+  const out = new Map<string, GrainPair[]>();
+  for (const g of grains.values()) {
+    if (g.kind !== "usage") continue;
+    const key = JSON.stringify([g.row.account, g.row.start, g.row.meter]);
+    const list = out.get(key);
+    if (list === undefined) out.set(key, [g]);
+    else list.push(g);
+  }
+  return out;
+}
+
+/**
+ * What each card refuses of one account's cycle and meter, worth at the base card's prices line by line (`exact`),
+ * where its lines tell it whole: on each set of dimension values one card served all the other did, and what they
+ * served less adds up to each card's refusals. Else the worth of what the new card refuses more alone (`moved`); or
+ * nothing where the two cards tell the meter's lines by other dimensions. `unit` prices a unit of the meter where
+ * neither card charged a line anything.
+ */
+function refusedOnLines(grains: readonly GrainPair[], refused: Totals, unit: Decimal): { exact: Totals } | { moved: Decimal } | undefined {
+  const namesOf = (side: "old" | "new") => new Set(grains.filter((g) => g.component === undefined && !g.lines.total()[side].quantity.isZero()).map((g) => g.names));
+  const [oldNames, newNames] = [namesOf("old"), namesOf("new")];
+  if (oldNames.size > 0 && newNames.size > 0 && (oldNames.size !== newNames.size || [...oldNames].some((n) => !newNames.has(n)))) return undefined;
+  const byDimensions = new Map<string, GrainPair[]>();
+  for (const g of grains) byDimensions.set(g.dimensions, [...(byDimensions.get(g.dimensions) ?? []), g]);
+  const exact = { old: ZERO, new: ZERO };
+  const lost = { old: ZERO, new: ZERO };
+  let moved = ZERO;
+  for (const group of byDimensions.values()) {
+    const own = group.find((g) => g.component === undefined);
+    if (own === undefined) return undefined;
+    const { old: was, new: is } = own.lines.total();
+    // A meter priced on its components is priced there: its own line (its events) is at 0 beside them.
+    const priced = group.length > 1 ? group.filter((g) => g.component !== undefined) : group;
+    const worth = priced.reduce((sum, g) => g.lines.pairs().reduce((s, p) => s.plus(lessWorth(p, g.component === undefined ? unit : ZERO)), sum), ZERO);
+    moved = moved.plus(worth);
+    // The card that served more of these dimension values served all of them: the other refused what it served less.
+    const less = was.quantity.minus(is.quantity);
+    if (less.gte(0)) {
+      lost.new = lost.new.plus(less);
+      exact.new = exact.new.plus(worth);
+    } else {
+      lost.old = lost.old.minus(less);
+      exact.old = exact.old.minus(worth);
+    }
+  }
+  return lost.old.eq(refused.old) && lost.new.eq(refused.new) ? { exact } : { moved };
+}
+
+/**
+ * The worth of what one line's rows were served less under the new card than under the base card (less than 0 where
+ * more): at the base card's price on the line; where it charged nothing there, the new card's; where both served it
+ * free (a key brought by the customer), nothing; else `free` a unit (the meter's price, as above, for its own
+ * quantity; nothing for a component's).
+ */
+function lessWorth(pair: LinePair, free: Decimal): Decimal {
+  const less = pair.old.quantity.minus(pair.new.quantity);
+  if (less.isZero()) return ZERO;
+  const price = (s: LinePair["old"]) => (s.quantity.isZero() || s.amount.isZero() ? undefined : s.amount.div(s.quantity));
+  const bothFree = !pair.old.quantity.isZero() && !pair.new.quantity.isZero();
+  return less.mul(price(pair.old) ?? price(pair.new) ?? (bothFree ? ZERO : free));
+}
