@@ -24,6 +24,14 @@ describe("a daily limit's key and the usage's server, one typo or case apart", (
     );
   });
 
+  it("a key one slip from a server that has a limit of its own: another server's, not said to leave it uncapped (red59 F7)", async () => {
+    const run = await statement("{ srv-support: 200, srv-supports: 10 }", ["srv-support"]);
+    expect(run.code).toBe(0);
+    // srv-support's 150 is within its own 200.
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].total).toBe("150");
+    expect(run.stderr).not.toContain("capped by no daily limit");
+  });
+
   it("a server of the usage written otherwise than a key the usage also has: warned from the value's side", async () => {
     const run = await statement("{ srv-support: 200 }", ["srv-support", "SRV-Support"]);
     // srv-support's 150 is within its 200; SRV-Support's 150 is capped by nothing: 300.

@@ -89,6 +89,13 @@ describe("simulate refuses a daily limit keyed by no server of the scenario (red
     writeFileSync(file, text.replace(/^card: .*$/m, `card: ${join(ROOT, "ratecards/flowly.yaml")}`).replace("daily_limits: { dental: 100 }", "daily_limits: { dental: 100, radiology: 50 }"));
     const other = await burnrate(["simulate", file, "--format", "json"]);
     expect([other.code, other.stderr]).toEqual([0, ""]);
+    // red59 F6: a key a digit from a server (dental2), or one slip from a server with a limit of its own (Dental beside
+    // dental), is another server's limit, as an account's block pasted into the scenario holds: taken as written.
+    for (const limits of ["{ dental: 100, dental2: 50 }", "{ dental: 100, Dental: 50 }"]) {
+      writeFileSync(file, text.replace(/^card: .*$/m, `card: ${join(ROOT, "ratecards/flowly.yaml")}`).replace("daily_limits: { dental: 100 }", `daily_limits: ${limits}`));
+      const pasted = await burnrate(["simulate", file, "--format", "json"]);
+      expect([pasted.code, pasted.stderr], limits).toEqual([0, ""]);
+    }
   });
 });
 

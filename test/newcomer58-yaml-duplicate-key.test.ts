@@ -25,6 +25,17 @@ describe("a YAML key written twice is said as such, with where the first one is"
     expect(finding.message).toBe(`key "data_read" written twice in meters, first at line ${meter}, column 3 (expected each key once in a mapping: remove one, or merge the two, found "data_read")`);
   });
 
+  it("a key below one that is not a plain word is told by its quoted key, not read as a list item or a dotted path (red59 F8)", async () => {
+    const card = join(dir, "quoted.yaml");
+    writeFileSync(card, 'meters:\n  summary:\n    price:\n      table: { "gpt-4.1": { a: "1", a: "2" }, "[0]": { b: "1", b: "2" } }\n');
+    const r = await burnrate(["check", card]);
+    expect(r.code).toBe(1);
+    // The line is 6 spaces and `table: { ` (15 characters), then `"gpt-4.1": { ` (13): the first `a` at column 29;
+    // then `a: "1", a: "2" }, ` (18) and `"[0]": { ` (9): the first `b` at column 56.
+    expect(r.stdout).toContain('key "a" written twice in meters.summary.price.table["gpt-4.1"], first at line 4, column 29');
+    expect(r.stdout).toContain('key "b" written twice in meters.summary.price.table["[0]"], first at line 4, column 56');
+  });
+
   it("a setting twice in one meter, and a key twice at the top level of an account file", async () => {
     const card = join(dir, "price.yaml");
     writeFileSync(card, lines.map((l, i) => (i === price - 1 ? `${l}\n${l}` : l)).join("\n"));

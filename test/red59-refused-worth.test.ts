@@ -92,6 +92,9 @@ describe("refused usage is worth what the base card charged its rows (red59)", (
     const r = await diff([{ included: 300 }, { included: 300, ...later }], [{ included: 150 }, { included: 150, ...later }], rows, "--fail-over", "50");
     expect(r.json.refused[0].worth).toMatchObject({ old: "0", new: "120", percent_of_base_credits: "63.16" });
     expect(r.code).toBe(1);
+    // F5: the cut in the first version is what refuses the rows, on the plan the cycle is on from its start: measured.
+    expect(r.stderr).not.toContain("which no cycle of the usage is on");
+    expect(r.json.unmeasured_rises.map((c: { path: string }) => c.path)).not.toContain("plans.starter.included");
   });
 
   it("F3: refusals moved from one line to another, each at its own price", async () => {

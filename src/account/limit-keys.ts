@@ -59,9 +59,11 @@ export function limitKeyMisses(card: RateCard, settings: AccountSettings, statem
         const key = read.named !== undefined && keys.includes(read.named.value) ? read.named.value : keys[0]!;
         found.push({ account: account.account, limit, dimension, unmatched: "fallback", key, value: read.value, wildcard, read });
       }
+      // A value with a limit of its own is capped: a key one slip from it is another value's (red59 F7: "capped by no daily limit").
+      const unkeyed = [...values].filter((v) => !keys.includes(v));
       for (const key of keys) {
         if (values.has(key)) continue;
-        const value = nearMissAmong(key, values);
+        const value = nearMissAmong(key, unkeyed);
         if (value === undefined) continue;
         said.add(value);
         found.push({ account: account.account, limit, dimension, unmatched: "key", key, value, wildcard });

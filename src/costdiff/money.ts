@@ -3,7 +3,8 @@ import { Decimal, ZERO } from "../money.js";
 import { cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
 import { versionOf } from "../ratecard/plan-fee.js";
 import { INCLUDED, type Expiry, type RateCard } from "../ratecard/types.js";
-import type { Instant } from "../time.js";
+import { Zone, type Instant } from "../time.js";
+import { versionInstants, type CardVersion } from "../ratecard/versions.js";
 import type { Totals } from "./compare.js";
 import { creditsLost, expiredRows, expiryChanged, lapses, type CreditsLost, type CycleLapses, type ExpiredRow } from "./expired.js";
 
@@ -186,6 +187,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
   // Per side and account, the credit price of the latest credits bought: what credits carried into a later cycle cost.
   const carried = new Map<string, Decimal>();
   for (const [side, { statement, card: rateCard }] of [["old", base], ["new", card]] as const) {
+    const zone = Zone.of(statement.timezone);
+    const versions = zone === undefined ? undefined : versionInstants(rateCard, zone);
     for (const account of statement.accounts) {
       if (side === "new") for (const kind of heldPastEnd(account.cycles.at(-1), base.card, rateCard)) exercised.heldAtEnd.add(kind);
       for (const c of account.cycles) {
@@ -202,6 +205,9 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         const held = c.grants.filter((g) => g.opening.gt(0) || g.granted.gt(0)).map((g) => g.kind);
         for (const kind of held) exercised.kinds.add(kind);
         if (c.version !== undefined) {
+          // Every version in force over the cycle, not its last alone: the allowance is granted at its start, under the
+          // version then (red59 F5: a cut in the version of a cycle's start read "on plan starter, which no cycle is on").
+          for (const version of inForceOver(versions, c)) exercised.byVersion.plans.add(`${version}\u0000${c.plan}`);
           exercised.byVersion.plans.add(`${c.version}\u0000${c.plan}`);
           if (c.overage.requests.gt(0)) exercised.byVersion.overage.add(`${c.version}\u0000${c.plan}`);
           // Credits are bought at the credit price of the version in force when bought (cycle-money.ts): that version's price is exercised.
@@ -291,4 +297,10 @@ function paidWorth(card: RateCard, cycle: Statement["accounts"][number]["cycles"
     left = left.minus(take);
   }
   return worth.plus(left.mul(carried ?? versionOf(card, cycle.version).creditPrice ?? ZERO));
+}
+
+/** The names of the versions (of a set of versions) in force at some instant of the cycle. */
+function inForceOver(versions: readonly CardVersion[] | undefined, cycle: { start: Instant; end: Instant }): string[] {
+  if (versions === undefined) return [];
+  return versions.filter((v, i) => v.effective < cycle.end && (versions[i + 1] === undefined || versions[i + 1]!.effective > cycle.start)).map((v) => v.card.version);
 }

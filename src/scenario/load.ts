@@ -9,7 +9,7 @@ import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant
 import type { AccountChange, ChangeKind } from "../engine/types.js";
 import { ACCOUNT } from "./expand.js";
 import { cardVersions } from "../ratecard/versions.js";
-import { cardNamedValues, conditionNearMiss, conditionNearMissError } from "../ratecard/condition-values.js";
+import { cardNamedValues, conditionNearMiss, conditionNearMissError, nearMiss } from "../ratecard/condition-values.js";
 import { decodeYaml, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import { planGuess } from "../account/account.js";
@@ -17,7 +17,6 @@ import { scenarioCodec, type ScenarioDocument } from "./schema.js";
 import { cardInForce, scenarioPlans, versionNames } from "./plans.js";
 import { checkScenarioSize } from "./size.js";
 import type { Activity, Drawn, Population, Scenario, Timed, UserActivity } from "./types.js";
-import { nearMissAmong } from "../usage/near-miss.js";
 import { readColumnsFor } from "../usage/card-columns.js";
 
 /** What the command line may say over the scenario file. */
@@ -363,7 +362,8 @@ function checkDistinctItems(timed: readonly Timed[], card: RateCard, errors: Use
  * statement of the same usage warns (red team, stop 37). The scenario's items are all the usage it makes, so the key
  * is a typo that changes the quote: refused at its entry (newcomer58a L7: `report` for `reports` quoted 6,727.50
  * credits for 5,276.70, with a warning and exit 0). A key one slip from no value names a server the scenario does
- * not use, and caps nothing to no one's loss.
+ * not use, and caps nothing to no one's loss; so does a key one slip from a server with a limit of its own, or a digit
+ * from one (`srv-2` beside `srv-1`): another server's limit.
  */
 function limitKeyMisses({ card, keys, activities, at }: { card: RateCard; keys: ReadonlyMap<string, Decimal> | undefined; activities: readonly Activity[]; at: (key: string) => Location }): UserError[] {
   const dimension = card.dailyLimits?.dimension;
@@ -371,9 +371,10 @@ function limitKeyMisses({ card, keys, activities, at }: { card: RateCard; keys: 
   const values = new Set(activities.flatMap((a) => (a.dimensions[dimension] === undefined ? [] : [a.dimensions[dimension]!])));
   return [...keys.keys()].flatMap((key) => {
     if (key === "*" || values.has(key)) return [];
-    const value = nearMissAmong(key, values);
+    // Not a server with a limit of its own, nor one a digit apart (srv-2 beside srv-1): a key for another server, pasted from an account's block (red59 F6).
+    const value = [...values].find((v) => !keys.has(v) && nearMiss(key, v));
     if (value === undefined) return [];
-    const capped = keys.has(value) ? `its own daily limit` : keys.has("*") ? 'the "*" daily limit' : "no daily limit";
+    const capped = keys.has("*") ? 'the "*" daily limit' : "no daily limit";
     return [new UserError(`the daily limit for ${dimension} ${shown(key)} names no ${dimension} of the scenario, which has ${shown(value)}; did you mean ${shown(value)}?`, at(key), `a ${dimension} of the scenario's items (${shown(value)}'s spending is capped by ${capped} as written)`, shown(key))];
   });
 }

@@ -326,7 +326,7 @@ export function decodeYaml<T>(source: string, file: string, codec: Codec<T>, kin
       const { line, col } = lines.linePos(offset);
       const before = lines.linePos(first.range?.[0] ?? 0);
       // Said as what it is (newcomer58b L4: a meter defined twice read as the parser's "Map keys must be unique").
-      const within = path.length === 0 ? "at the top level" : `in ${path.map((p, i) => (p.startsWith("[") || i === 0 ? p : `.${p}`)).join("")}`;
+      const within = path.length === 0 ? "at the top level" : `in ${pathText(path)}`;
       return new YamlLayoutError(`key ${shown(String(key.value))} written twice ${within}, first at line ${before.line}, column ${before.col}`, { file, line, column: col }, "each key once in a mapping: remove one, or merge the two", foundAt(source, [offset, offset + 1]));
     }));
   }
@@ -422,7 +422,7 @@ function foundAt(source: string, pos: readonly [number, number]): string {
 }
 
 /** Every key that repeats an earlier scalar key of its mapping, in document order; the nesting guard bounds the depth. */
-function duplicateKeys(node: unknown, found: DuplicateKey[] = [], path: readonly string[] = []): DuplicateKey[] {
+function duplicateKeys(node: unknown, found: DuplicateKey[] = [], path: readonly (string | number)[] = []): DuplicateKey[] {
   if (isMap(node)) {
     const seen = new Map<string, Scalar>();
     for (const pair of node.items) {
@@ -437,7 +437,7 @@ function duplicateKeys(node: unknown, found: DuplicateKey[] = [], path: readonly
       duplicateKeys(pair.value, found, name === undefined ? path : [...path, name]);
     }
   } else if (isSeq(node)) {
-    node.items.forEach((item, i) => duplicateKeys(item, found, [...path, `[${i}]`]));
+    node.items.forEach((item, i) => duplicateKeys(item, found, [...path, i]));
   }
   return found;
 }
@@ -446,7 +446,12 @@ function duplicateKeys(node: unknown, found: DuplicateKey[] = [], path: readonly
 interface DuplicateKey {
   key: Scalar;
   first: Scalar;
-  path: readonly string[];
+  path: readonly (string | number)[];
+}
+
+/** A mapping's path as the card changes write one: `meters.summary`, `grants[0]`, `table["gpt-4.1"]` for a key that is not a plain word. */
+function pathText(path: readonly (string | number)[]): string {
+  return path.map((p, i) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z0-9_-]+$/.test(p) ? `${i === 0 ? "" : "."}${p}` : `[${JSON.stringify(p)}]`)).join("");
 }
 
 /** The header of a text whose first two lines each hold a comma and no `: ` (CSV, not YAML); undefined for any other text. */
