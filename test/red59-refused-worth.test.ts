@@ -58,6 +58,39 @@ async function diff(base: Card[], next: Card[], rows: string, ...more: string[])
   return { ...r, json: r.stdout === "" ? undefined : JSON.parse(r.stdout) };
 }
 
+describe("refused usage is worth the base card's price on its own line (newcomer58b H2)", () => {
+  // 50 lite (50) and 20 max (80) fit 300 and 200 alike; 30 max (120) makes 250: served under 300, refused under 200.
+  const rows = "timestamp,meter,quantity,project,tier\n2026-11-03T10:00:00Z,summary,50,alpha,lite\n2026-11-05T10:00:00Z,summary,20,alpha,max\n2026-11-22T10:00:00Z,summary,30,beta,max\n";
+  const tiers = { lite: "1", max: "4" };
+
+  it("values the 30 refused max summaries at 4 credits each, as the base card charged them: 120, not 30 x 250/100 = 75", async () => {
+    const r = await diff([{ included: 300, tiers }], [{ included: 200, tiers }], rows);
+    expect([r.json.base_total, r.json.card_total]).toEqual(["250", "130"]);
+    expect(r.json.refused).toHaveLength(1);
+    expect(r.json.refused[0]).toMatchObject({ meter: "summary", old_quantity: "0", new_quantity: "30", worth: { old: "0", new: "120", delta: "120", delta_percent: null, percent_of_base_credits: "48", priced_by: "base" }, base_credits: "250" });
+    // What the headline calls the events one card serves and the other refuses is the same 120.
+    expect(r.json.served).toMatchObject({ old: "130", new: "130" });
+  });
+
+  it("--fail-over judges that worth: 120 of the 250 credits the base card charged is 48%", async () => {
+    // At the meter's average (75, 30%) a 40% gate passed what the customer loses.
+    expect((await diff([{ included: 300, tiers }], [{ included: 200, tiers }], rows, "--fail-over", "40")).code).toBe(1);
+    expect((await diff([{ included: 300, tiers }], [{ included: 200, tiers }], rows, "--fail-over", "48")).code).toBe(0);
+    expect((await diff([{ included: 300, tiers }], [{ included: 200, tiers }], rows, "--fail-over", "47.99")).code).toBe(1);
+  });
+
+  it("prices each line refused more at its own price, beside a refusal both cards make", async () => {
+    // Base 150: 50 lite (50), 20 max (80), 20 lite (20) = 150; then 30 max (120) refused. New 120: 50 lite; 20 max
+    // would make 130: refused; 20 lite = 70; 30 max refused. Both refuse the 30 max, which no line shows: the meter's
+    // average prices it, 150 / 90 a unit: 50. The new card refuses 20 max more, 80 at the base card's 4: 50 + 80.
+    const both = "timestamp,meter,quantity,project,tier\n2026-11-03T10:00:00Z,summary,50,alpha,lite\n2026-11-05T10:00:00Z,summary,20,alpha,max\n2026-11-07T10:00:00Z,summary,20,alpha,lite\n2026-11-22T10:00:00Z,summary,30,beta,max\n";
+    const r = await diff([{ included: 150, tiers }], [{ included: 120, tiers }], both);
+    expect([r.json.base_total, r.json.card_total]).toEqual(["150", "70"]);
+    expect(r.json.refused).toHaveLength(1);
+    expect(r.json.refused[0]).toMatchObject({ meter: "summary", old_quantity: "30", new_quantity: "50", worth: { old: "50", new: "130", delta: "80" } });
+  });
+});
+
 describe("refused usage is worth what the base card charged its rows (red59)", () => {
   it("F1: a surcharge on a column the line does not show: 30 high-priority rows at 1 + 3, not the line's blend of 1.9", async () => {
     // Base (200): 70 low x 1 = 70, 30 high x 4 = 120: 190. New (100): the 30 high would make 190 > 100: refused.

@@ -7,9 +7,9 @@ export interface Served {
   events: number;
 }
 
-export const NONE: Served = { quantity: ZERO, amount: ZERO, events: 0 };
+const NONE: Served = { quantity: ZERO, amount: ZERO, events: 0 };
 
-export function plus(a: Served, b: Served): Served {
+function plus(a: Served, b: Served): Served {
   return { quantity: a.quantity.plus(b.quantity), amount: a.amount.plus(b.amount), events: a.events + b.events };
 }
 
