@@ -124,6 +124,8 @@ describe("rows of no account: what red58 found", () => {
     const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, ...litellm]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${f.usage}:2:8: a row of no account`);
+    // red58b F12: cells of spaces name no customer, and are not called "other accounts".
+    expect(run.stderr).toContain(`while other rows' account cells hold spaces alone ("  "), each an account of that name`);
   });
 
   it("F5: a named pipe is read once, its rows priced as before, not waited on for ever", async () => {

@@ -35,11 +35,16 @@ export function loadSuite(file: string): Suite {
   const decoded = decodeYaml(readText(file), file, testsCodec, "a tests file");
   const doc = decoded.value;
   // A case is named in reports, GitHub annotations and --case: two of one name could not be told apart (newcomer58b L5).
+  // Alike as shown: a trailing space, a zero-width character or another Unicode form of the same letters print alike (red58b F12).
   const seen = new Map<string, number>();
   doc.cases.forEach((c, i) => {
-    const first = seen.get(c.name);
-    if (first !== undefined) throw new UserError(`two cases named ${shown(c.name)}`, decoded.at(["cases", i, "name"]), `a name of its own for each case (case ${first + 1} has this one)`, shown(c.name));
-    seen.set(c.name, i);
+    const shownAs = c.name.normalize("NFC").replace(/[\p{Cf}]/gu, "").trim();
+    const first = seen.get(shownAs);
+    if (first !== undefined) {
+      const alike = doc.cases[first]!.name === c.name ? "" : `, written otherwise but shown alike: ${shown(doc.cases[first]!.name)}`;
+      throw new UserError(`two cases named ${shown(c.name)}`, decoded.at(["cases", i, "name"]), `a name of its own for each case (case ${first + 1} has this one${alike})`, shown(c.name));
+    }
+    seen.set(shownAs, i);
   });
   const cardFiles = doc.card !== undefined ? doc.card.map((c) => relativeTo(file, c)) : [file.replace(TESTS_SUFFIX, ".yaml")];
   return { file, doc, at: decoded.at, cardFiles };

@@ -29,7 +29,7 @@ export async function refuseRowsOfNoAccount(statement: Statement, options: Usage
   // Named: the customers the usage names, not a cell of spaces, unless there is none but such cells.
   const customers = others.filter((a) => a.account.trim() !== "");
   const listed = customers.length > 0 ? customers : others;
-  const named: OtherAccounts = { own: options.defaultAccount, named: listed.slice(0, NAMED).map((a) => a.account), count: listed.length, namedBy: "usage", ...(ownUnnamed ? { ownUnnamed } : {}) };
+  const named: OtherAccounts = { own: options.defaultAccount, named: listed.slice(0, NAMED).map((a) => a.account), count: listed.length, namedBy: customers.length > 0 ? "usage" : "spaces", ...(ownUnnamed ? { ownUnnamed } : {}) };
   for (const file of files) await readToEnd(file, { ...options, otherAccounts: named, idScreen: undefined });
 }
 

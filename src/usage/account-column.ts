@@ -12,8 +12,11 @@ export interface OtherAccounts {
   /** The first few, in the file's order. */
   readonly named: readonly string[];
   readonly count: number;
-  /** Where they are named: the account file (the default), or the usage's own account cells (rows-of-no-account.ts). */
-  readonly namedBy?: "usage";
+  /**
+   * Where they are named: the account file (the default), or the usage's own account cells (rows-of-no-account.ts);
+   * `spaces` where those cells hold spaces alone, which name no customer (red58b F12: they were called "other accounts").
+   */
+  readonly namedBy?: "usage" | "spaces";
   /** The own account is no account file's: flags gave the terms, and `default` is the name of none (red58 F12). */
   readonly ownUnnamed?: true;
 }
@@ -69,7 +72,8 @@ export function noAccountColumn(header: readonly string[], file: string, mapping
 export function emptyAccountCell(at: Location, column: string, others: OtherAccounts, cell = ""): UserError {
   const name = /^[A-Za-z0-9_.-]+$/.test(column) ? column : JSON.stringify(column);
   const more = others.count > others.named.length ? ` and ${(others.count - others.named.length).toLocaleString("en-US")} more` : "";
-  const where = others.namedBy === "usage" ? `the usage names other accounts (${others.named.map((n) => shown(n)).join(", ")}${more})` : "the file names other accounts";
+  const listed = `${others.named.map((n) => shown(n)).join(", ")}${more}`;
+  const where = others.namedBy === "usage" ? `the usage names other accounts (${listed})` : others.namedBy === "spaces" ? `other rows' account cells hold spaces alone (${listed}), each an account of that name` : "the file names other accounts";
   const what = cell === "" ? "its account cell empty, or the field absent" : "its account cell of spaces";
   return new RowOfNoAccount(
     `a row of no account (${what}): it would be billed to account ${shown(others.own)}, ${others.ownUnnamed ? "which no account file names" : "the account file's own"}, while ${where}`,
