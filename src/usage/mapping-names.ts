@@ -1,4 +1,4 @@
-import { atFlag, formatLocation, UserError, shown, type Place } from "../errors.js";
+import { atFlag, formatLocation, formatPlace, UserError, shown, type Place } from "../errors.js";
 import { nearest } from "../nearest.js";
 import { CANONICAL, inFix, type ReadColumns } from "./layout.js";
 import type { ColumnMapping, ValueEntries } from "./mapping.js";
@@ -95,6 +95,48 @@ type ValueMapping = ValueEntries & Pick<ColumnMapping, "rename"> & { columns?: C
 /** A cell's value as the card names it, through the mapping's `dimension_values:` (a value it does not list is read as written). */
 export function cardValue(mapping: Pick<ColumnMapping, "dimensionValues">, dimension: string, value: string): string {
   return mapping.dimensionValues?.get(dimension)?.get(value) ?? value;
+}
+
+const folds = new WeakMap<ReadonlyMap<string, string>, Map<string, string>>();
+/** Each values map's verdicts by cell (the plain reader asks a row at a time), as many as a log has distinct cells up to a bound. */
+const verdicts = new WeakMap<ReadonlyMap<string, string>, Map<string, string | undefined>>();
+const MAX_VERDICTS = 1 << 16;
+const fold = (value: string) => value.normalize("NFC").toLowerCase().replace(/\s+/g, " ").trim();
+
+/**
+ * The `dimension_values:` key a cell is written otherwise than, in case or spaces alone (`Customer` for `customer`,
+ * `y` for `Y`), where the cell is no key itself: the entry maps nothing, and a surcharge or an exemption that reads the
+ * mapped value would price its rows in silence (newcomer59 H1: a call on the customer's own key charged 9.248 credits).
+ */
+export function valueKeyWrittenOtherwise(values: ReadonlyMap<string, string>, cell: string): string | undefined {
+  if (values.has(cell)) return undefined;
+  let known = verdicts.get(values);
+  if (known === undefined) verdicts.set(values, (known = new Map()));
+  if (known.has(cell)) return known.get(cell);
+  const verdict = keyFolded(values, cell);
+  if (known.size < MAX_VERDICTS) known.set(cell, verdict);
+  return verdict;
+}
+
+function keyFolded(values: ReadonlyMap<string, string>, cell: string): string | undefined {
+  let folded = folds.get(values);
+  if (folded === undefined) folds.set(values, (folded = new Map([...values.keys()].map((k) => [fold(k), k]))));
+  const key = folded.get(fold(cell));
+  // A cell that is already what a key maps to (`true` beside `True: "true"`) is written as the card names it.
+  return key === undefined || [...values.values()].includes(cell) ? undefined : key;
+}
+
+/** The error of a cell written otherwise than its `dimension_values:` key (valueKeyWrittenOtherwise), at the cell. */
+export function valueKeyMiss(mapping: Pick<ColumnMapping, "dimensionValues" | "places">, dimension: string, cell: string, key: string, at: Place): UserError {
+  const entry = mapping.places?.dimensionValues?.get(valueKey(dimension, key));
+  const where = entry === undefined ? "" : ` (${formatPlace(entry)})`;
+  const mapped = mapping.dimensionValues?.get(dimension)?.get(key) ?? key;
+  return new UserError(
+    `${dimension} ${shown(cell)} is not ${shown(key)}, which dimension_values: maps to ${shown(mapped)}${where}: its rows would be read as ${shown(cell)}; did you mean ${shown(key)}?`,
+    at,
+    `${shown(key)} exactly, as the mapping writes it; or an entry for ${shown(cell)} of its own`,
+    shown(cell),
+  );
 }
 
 /** The key of a `dimension_values:` entry's place: its dimension and the export's value. */

@@ -18,7 +18,7 @@ import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout1
 import { unknownMappedMeter, unknownMeter, type ColumnMapping } from "./mapping.js";
 import { sinceEpoch } from "./epoch-stamps.js";
 import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
-import { cardValue, valueKey } from "./mapping-names.js";
+import { cardValue, valueKey, valueKeyMiss, valueKeyWrittenOtherwise } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { emptyAccountCell, type OtherAccounts } from "./account-column.js";
 import { meterComponents, readColumnsFor } from "./card-columns.js";
@@ -435,7 +435,12 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
     if (value === "") continue;
     // Composed (NFC), as the scanner reads them (FileShapes.text): one value in two Unicode forms is one value.
     const text = NOT_ASCII.test(value) ? value.normalize("NFC") : value;
-    dimensions[d.name] = d.values?.get(text) ?? d.values?.get(value) ?? text;
+    const mapped = d.values?.get(text) ?? d.values?.get(value);
+    if (mapped === undefined && d.values !== undefined) {
+      const key = valueKeyWrittenOtherwise(d.values, text);
+      if (key !== undefined) throw valueKeyMiss(mapping, d.name, value, key, at(d.index));
+    }
+    dimensions[d.name] = mapped ?? text;
   }
   if (layout.fallbacks !== undefined) fallBack(record, dimensions, layout.fallbacks, mapping.skipped?.fallbacks, { file, line });
   const meter = meterEvent.meter;

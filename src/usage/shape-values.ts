@@ -2,6 +2,7 @@ import type { Layout } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
 import { NeedsFullParser } from "./plain-csv.js";
 import { cellHash, ShapeTable } from "./shape-table.js";
+import { valueKeyWrittenOtherwise } from "./mapping-names.js";
 
 /** Where a batch's new shapes go: each shape's cells, as numbers of texts, and the texts first seen. */
 export interface ShapeCells {
@@ -107,6 +108,8 @@ export class ShapeValues {
     const found = table.find(hash, to + 1 - from, buf, cells, run);
     if (found >= 0) return values[found]!;
     const cell = text(buf, from, to);
+    // A cell written otherwise than a key (its case, its spaces) is refused by the plain reader, at the cell.
+    if (mapped !== undefined && valueKeyWrittenOtherwise(mapped, cell) !== undefined) throw new NeedsFullParser("a value written otherwise than its dimension_values: key");
     const value = this.value(mapped?.get(cell) ?? cell, out);
     table.add(hash, to + 1 - from, buf, cells, run);
     values.push(value);
