@@ -1,5 +1,5 @@
 import { shown } from "../errors.js";
-import { nearest } from "../nearest.js";
+import { nearest, withinOneEdit } from "../nearest.js";
 import { nearMiss } from "../ratecard/condition-values.js";
 import type { CardDocument } from "../ratecard/schema.js";
 import type { Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
@@ -79,6 +79,9 @@ const listOf = (values: ReadonlySet<string>) => [...values].slice(0, 12).join(",
 /** The first of `candidates` that `value` is one slip from (case, spacing, one typo), as a row's value is judged against a condition. */
 const slipOf = (value: string, candidates: Iterable<string>) => [...candidates].find((c) => c !== value && nearMiss(value, c));
 
+/** The truths a condition compares a yes-or-no column against, as cards and exports write them. */
+const TRUTHS = ["true", "false"];
+
 interface Setting {
   /** How a message names it: `plan "free" admits`, `surcharge on meter "generate" applies when`. */
   what: string;
@@ -116,6 +119,15 @@ export function namedValues(card: RateCard, doc: CardDocument, report: Report): 
       report("warning", setting.rule, setting.path,
         `${setting.what} ${dimension} ${shown(value)}, one slip from ${shown(slip)}, which the card prices; did you mean ${shown(slip)}? ${setting.never}`,
         `rename ${shown(value)} to ${shown(slip)} in ${setting.fixKey}, or leave it if events carry ${shown(value)} as written`);
+    } else {
+      // `ture` for true: no table names a truth, and the rows' "true" was then refused as a near miss of the card's typo,
+      // blaming the usage mapping (newcomer59 M3). A letter off, not another spelling (`yes`) nor another case (`True`).
+      const truth = TRUTHS.find((t) => value.toLowerCase() !== t && withinOneEdit(value.toLowerCase(), t));
+      if (truth !== undefined) {
+        report("error", setting.rule, setting.path,
+          `${setting.what} ${dimension} ${shown(value)}, one slip from ${shown(truth)}; did you mean ${shown(truth)}? ${setting.never}`,
+          `rename ${shown(value)} to ${shown(truth)} in ${setting.fixKey}`);
+      }
     }
   };
   for (const meter of card.meters.values()) {
