@@ -67,7 +67,10 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     }
     if (named === undefined) continue;
     granted.add(purchase.account);
-    found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}) });
+    // The usage bills the grant's account too, and the file's entry has none: the entry is the likelier typo (newcomer59
+    // M1: `globx: { plan: scale }` beside the usage's and the grant's `globex`; renaming the grant moved the top-up away).
+    const entryTypo = idle(named) && !idle(purchase.account);
+    found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}), ...(entryTypo ? { idle: true as const } : {}) });
   }
   const worded = [...settings.accounts.keys()].filter(typoMatters);
   const entries = new OneCharacterApart([...settings.accounts.keys()].filter((name) => !typoMatters(name) && name.trim().length >= 4));
@@ -205,6 +208,9 @@ export function lookalikeWarnings(settings: AccountSettings, lookalikes: readonl
 function lookalikeWarning(settings: AccountSettings, lookalike: LookalikeAccount): string {
   // Two forms of one text print alike, so the message says what differs.
   const form = lookalike.used.normalize("NFC") === lookalike.named.normalize("NFC") ? ", the same letters in another Unicode normalization form" : "";
+  if (lookalike.grant && lookalike.idle) {
+    return `burnrate: warning: account ${shown(lookalike.used)}, which the usage bills and the grant at ${formatLocation(lookalike.grant)} names, is not named in the account file, so it is billed on the top-level terms (plan ${settings.terms.plan.key}), and ${shown(lookalike.named)} under accounts:, which has no usage, its plan alone; did you mean ${shown(lookalike.used)} there${form}? Rename the entry under accounts:\n`;
+  }
   if (lookalike.grant) {
     return `burnrate: warning: account ${shown(lookalike.used)} of the grant at ${formatLocation(lookalike.grant)} is not named in the account file, so it is an account of its own on the top-level terms (plan ${settings.terms.plan.key}); did you mean ${shown(lookalike.named)}${form}? Rename it in the grant, or add it under accounts:\n`;
   }
