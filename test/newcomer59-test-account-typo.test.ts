@@ -33,3 +33,15 @@ describe("an account a case's cycles expect, one slip from one the case bills", 
     expect(r.stdout).toContain("cycles of account zed: expected 1, got 0");
   });
 });
+
+// newcomer59 L3: a cycle start expected as a date was answered with a UTC instant ("got 2026-03-31T22:00:00Z" for a
+// Berlin cycle of 1 April), which reads as another day.
+describe("a cycle start that differs is told as the expectation writes it", () => {
+  it("a local date where the expectation writes a date", async () => {
+    const f = suite((t) => t.replace("        - { account: carol, start: 2026-12-01, total: \"0\" }", "        - { account: carol, start: 2026-12-02, total: \"0\" }"));
+    const r = await burnrate(["test", f.card]);
+    expect(r.code).toBe(1);
+    // The case names three accounts: which one's cycle is said.
+    expect(r.stdout).toContain("cycle 2 of account carol start: expected 2026-12-02, got 2026-12-01\n");
+  });
+});

@@ -1,7 +1,7 @@
 import type { Statement } from "../engine/types.js";
 import type { Location } from "../errors.js";
 import { Decimal, ZERO, formatExact } from "../money.js";
-import { parseInstant, formatInstant, type Zone } from "../time.js";
+import { parseInstant, formatInstant, type Instant, type Zone } from "../time.js";
 import type { CycleExpectation, Expectation } from "./schema.js";
 
 /** One expectation that did not hold, at the line of the tests file that states it. */
@@ -52,10 +52,11 @@ export function compare(statement: Statement, expect: Expectation, at: At, defau
       const c = actual[n];
       if (!c) return;
       const path = (...rest: (string | number)[]) => ["cycles", index, ...rest];
-      const label = `cycle ${n + 1}`;
+      // With several accounts, which one's cycle: the line:column alone told it (newcomer59 L5).
+      const label = wanted.size > 1 ? `cycle ${n + 1} of account ${account}` : `cycle ${n + 1}`;
       if (entry.start !== undefined) {
         const parsed = parseInstant(entry.start, zone);
-        if (!parsed.ok || parsed.at !== c.start) out.push({ location: at(path("start")), what: `${label} start`, expected: entry.start, actual: formatInstant(c.start) });
+        if (!parsed.ok || parsed.at !== c.start) out.push({ location: at(path("start")), what: `${label} start`, expected: entry.start, actual: startShown(entry.start, c.start, zone) });
       }
       amount(`${label} total`, path("total"), entry.total, c.total);
       amount(`${label} uncovered`, path("uncovered"), entry.uncovered, c.uncovered);
@@ -80,4 +81,16 @@ export function compare(statement: Statement, expect: Expectation, at: At, defau
 
 function sum(values: readonly Decimal[]): Decimal {
   return values.reduce((a, b) => a.plus(b), ZERO);
+}
+
+/**
+ * A cycle's start as its expectation writes one: a local date where it writes a date and the cycle starts at a local
+ * midnight (newcomer59 L3: "expected 2026-04-02, got 2026-03-31T22:00:00Z" for a cycle of 1 April in Berlin), else the
+ * instant.
+ */
+function startShown(expected: string, start: Instant, zone: Zone): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(expected)) return formatInstant(start);
+  const date = zone.localDate(start);
+  const midnight = parseInstant(date, zone);
+  return midnight.ok && midnight.at === start ? date : formatInstant(start);
 }
