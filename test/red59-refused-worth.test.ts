@@ -16,17 +16,20 @@ interface Card {
   version?: string;
   effective?: string;
   tiers?: { lite: string; max: string };
+  /** The meters as written, in place of the one summary meter the other settings describe. */
+  meters?: string;
+  precision?: string;
 }
 
-function card({ included, price = "1", surcharge, exempt, version = "2026-11", effective = "2026-11-01", tiers }: Card): string {
-  const priced = tiers === undefined ? `price: "${price}"` : `price: { by: [tier], table: { lite: "${tiers.lite}", max: "${tiers.max}" } }`;
+/** A card's settings but its meters, one plan of `included` credits whose pool blocks. */
+function header(included: number, { version = "2026-11", effective = "2026-11-01", precision = "{ display: 2, rounding: half-even, round_at: none }" } = {}): string {
   return `provider: quill
 version: "${version}"
 effective: "${effective}"
 unit: credits
 currency: USD
 credit_price: "0.02"
-precision: { display: 2, rounding: half-even, round_at: none }
+precision: ${precision}
 cycle: { period: monthly }
 dimensions: [priority, byok]
 categories: { ai: { label: AI } }
@@ -36,7 +39,13 @@ grant_kinds:
 plans:
   starter: { label: Starter, included: ${included}, price: 20 }
 meters:
-  summary:
+`;
+}
+
+function card({ included, price = "1", surcharge, exempt, version, effective, tiers, meters, precision }: Card): string {
+  if (meters !== undefined) return header(included, { precision }) + meters;
+  const priced = tiers === undefined ? `price: "${price}"` : `price: { by: [tier], table: { lite: "${tiers.lite}", max: "${tiers.max}" } }`;
+  return `${header(included, { version, effective })}  summary:
     aggregation: flow
     dimensions: [project${tiers === undefined ? "" : ", tier"}]
     category: ai
@@ -152,6 +161,75 @@ describe("refused usage is worth what the base card charged its rows (red59)", (
     const j = JSON.parse(r.stdout);
     expect(j.refused).toHaveLength(1);
     expect(j.refused[0]).toMatchObject({ meter: "message", cycle: "2026-11-01T00:00:00Z", base_credits: "1414", worth: { delta: "180", percent_of_base_credits: "12.73" } });
+    expect(r.code).toBe(1);
+  });
+});
+
+// red59b: the line-by-line worth as first written left out what no usage line of the meter's own shows, and paired
+// lines by unit price where a price had moved; each read a refused loss as nothing, or as less than nothing.
+describe("refused usage is worth what the base card charged its rows, whatever line charged them (red59b)", () => {
+  const tiers = { lite: "1", max: "4" };
+
+  it("F1: as much refused under each card, other rows: 30 max for 30 lite is a loss of 90, said and gated", async () => {
+    // Base (120): 30 max = 120; the 30 lite refused (30 x 1). New (max 5): 30 max (150) refused (30 x 4 = 120); 30 lite served.
+    const rows = "timestamp,meter,quantity,project,tier\n2026-11-03T10:00:00Z,summary,30,alpha,max\n2026-11-22T10:00:00Z,summary,30,alpha,lite\n";
+    const r = await diff([{ included: 120, tiers }], [{ included: 120, tiers: { lite: "1", max: "5" } }], rows, "--fail-over", "10");
+    expect(r.json.refused[0]).toMatchObject({ old_quantity: "30", new_quantity: "30", worth: { old: "30", new: "120", delta: "90", percent_of_base_credits: "75" } });
+    expect(r.code).toBe(1);
+  });
+
+  it("F2: a gauge's level charged at a cycle's start, refused: worth the 30 GB x 4 the base card charged", async () => {
+    const meters = "  storage_added:\n    aggregation: gauge\n    decreased_by: storage_deleted\n    key: [project]\n    dimensions: [project]\n    category: ai\n    pool: process\n    price: \"4\"\n";
+    // Nov: 35 GB added, nothing charged. Dec 1: base (200) charges 30 x 4 + 5 x 4 = 140; new (100) refuses alpha's 120.
+    const rows = "timestamp,meter,quantity,project\n2026-11-05T10:00:00Z,storage_added,30,alpha\n2026-11-05T10:00:00Z,storage_added,5,beta\n";
+    const r = await diff([{ included: 200, meters }], [{ included: 100, meters }], rows, "--through", "2026-12-15", "--fail-over", "20");
+    expect(r.json.refused[0]).toMatchObject({ meter: "storage_added", old_quantity: "0", new_quantity: "30", worth: { old: "0", new: "120" } });
+    expect(r.code).toBe(1);
+  });
+
+  it("F4: a per-event surcharge beside the meter's own price: the own price of the rows refused counts", async () => {
+    const meters = `  summary:\n    aggregation: flow\n    dimensions: [project]\n    category: ai\n    pool: process\n    price: "4"\n    surcharges:\n      - { name: rush, when: { priority: "high" }, per_event: "1" }\n`;
+    // Base (300): 1 high (4 + 1), 30 low (120), 30 low (120) = 245. New (150): the second 30 low would make 245: refused, 30 x 4.
+    const rows = "timestamp,meter,quantity,project,priority\n2026-11-02T10:00:00Z,summary,1,alpha,high\n2026-11-03T10:00:00Z,summary,30,alpha,low\n2026-11-22T10:00:00Z,summary,30,alpha,low\n";
+    const r = await diff([{ included: 300, meters }], [{ included: 150, meters }], rows, "--fail-over", "30");
+    expect(r.json.refused[0]).toMatchObject({ worth: { old: "0", new: "120", percent_of_base_credits: "48.98" } });
+    expect(r.code).toBe(1);
+  });
+
+  it("F5: a price moved onto another line's old price: the rows are paired by what they are, not by the price", async () => {
+    // Base (300): 70 low x 1 = 70, 30 high x (1 + 3) = 120: 190. New (price 4): 70 low = 280; 30 high (210) refused, worth 120.
+    const rows = "timestamp,meter,quantity,project,priority\n2026-11-03T10:00:00Z,summary,70,alpha,low\n2026-11-22T10:00:00Z,summary,30,alpha,high\n";
+    const r = await diff([{ included: 300, surcharge: "3" }], [{ included: 300, price: "4", surcharge: "3" }], rows, "--fail-over", "50");
+    expect(r.json.refused[0].worth).toMatchObject({ old: "0", new: "120", percent_of_base_credits: "63.16" });
+    // The usage both cards serve is the 70 low rows: 70 -> 280, +300%.
+    expect(r.json.served).toMatchObject({ old: "70", new: "280", delta_percent: "300" });
+    expect(r.code).toBe(1);
+  });
+
+  it("F6: a token-priced meter rounded per event: the rounding on its own line counts", async () => {
+    const meters = `  chat:\n    aggregation: flow\n    dimensions: [project]\n    category: ai\n    pool: process\n    price: "0"\n    components:\n      input_tokens: "0.6"\n`;
+    const precision = `{ display: 2, rounding: half-up, round_at: event, step: "1" }`;
+    // Each event: 0.6 rounded to 1. Base (100) serves all 80; new (50) serves 50 and refuses 30, worth 30.
+    const rows = `timestamp,meter,project,input_tokens\n${Array.from({ length: 80 }, (_, i) => `2026-11-02T${String(Math.floor(i / 60)).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}:00Z,chat,alpha,1`).join("\n")}\n`;
+    const r = await diff([{ included: 100, meters, precision }], [{ included: 50, meters, precision }], rows, "--fail-over", "20");
+    expect([r.json.base_total, r.json.card_total]).toEqual(["80", "50"]);
+    expect(r.json.refused[0].worth).toMatchObject({ old: "0", new: "30", percent_of_base_credits: "37.5" });
+    expect(r.code).toBe(1);
+  });
+});
+
+describe("refused usage on the shipped app builder card (red59b F3)", () => {
+  it("an advanced video refused is worth its own price and its tokens: 5 s x 99 + 1,000 x 0.005 = 500", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "red59b-appbuilder-"));
+    const text = readFileSync(join(ROOT, "ratecards/appbuilder.yaml"), "utf8");
+    const cut = text.replace(/(standard:[^\n]*\n(?:\s+[a-z_]+:.*\n)*?\s+included: )2000/, "$1950");
+    expect(cut).not.toBe(text);
+    writeFileSync(join(dir, "cut.yaml"), cut);
+    const usage = readFileSync(join(ROOT, "fixtures/appbuilder/usage.csv"), "utf8").split("\n");
+    writeFileSync(join(dir, "bob.csv"), [usage[0], ...usage.slice(1).filter((l) => l.includes(",bob,"))].join("\n") + "\n");
+    const r = await burnrate(["diff", "--base", join(ROOT, "ratecards/appbuilder.yaml"), "--card", join(dir, "cut.yaml"), "--usage", join(dir, "bob.csv"), "--plan", "standard", "--anchor", "2026-11-01", "--fail-over", "20", "--format", "json"]);
+    const video = JSON.parse(r.stdout).refused.find((x: { meter: string }) => x.meter === "video");
+    expect(video.worth).toMatchObject({ old: "0", new: "500" });
     expect(r.code).toBe(1);
   });
 });

@@ -24,22 +24,41 @@ export interface LinePair {
  * statement line is told by: its unit price and card version. A surcharge or an exemption on a column the line does
  * not show (Flowly's `byok`, a card-level `priority`), or two versions of the card, price one grain's rows apart; its
  * average blends them (red59 F1, F2: 30 refused high-priority rows the base card charged 4 each read at 1.9).
+ *
+ * Most grains have one line under each card: it is kept alone, and a map made only for a second (red59b F8: a map a
+ * grain tipped a diff of 100,000 accounts past the heap).
  */
 export class GrainLines {
-  private readonly lines = new Map<string, LinePair>();
+  private firstKey = "";
+  private first: LinePair | undefined;
+  private more: Map<string, LinePair> | undefined;
 
   add(side: "old" | "new", unitPrice: Decimal, version: string | undefined, served: Served): void {
     const key = `${unitPrice.toString()}\u0000${version ?? ""}`;
-    const pair = this.lines.get(key) ?? { old: NONE, new: NONE };
+    let pair: LinePair | undefined;
+    if (this.first === undefined) {
+      this.firstKey = key;
+      pair = this.first = { old: NONE, new: NONE };
+    } else if (key === this.firstKey) {
+      pair = this.first;
+    } else {
+      this.more ??= new Map();
+      pair = this.more.get(key);
+      if (pair === undefined) this.more.set(key, (pair = { old: NONE, new: NONE }));
+    }
     pair[side] = plus(pair[side], served);
-    this.lines.set(key, pair);
+  }
+
+  private lines(): LinePair[] {
+    return this.first === undefined ? [] : [this.first, ...(this.more?.values() ?? [])];
   }
 
   /** Each side summed: the grain as one line. */
   total(): LinePair {
+    if (this.more === undefined) return this.first ?? { old: NONE, new: NONE };
     let old = NONE;
     let now = NONE;
-    for (const p of this.lines.values()) {
+    for (const p of this.lines()) {
       old = plus(old, p.old);
       now = plus(now, p.new);
     }
@@ -47,29 +66,30 @@ export class GrainLines {
   }
 
   /**
-   * The grain's lines paired, the same rows' under each card, as far as the lines tell them: a line of one unit price
-   * and version under both cards (the price unchanged); else lines of as many events and as much quantity (the same
-   * rows at another price); else the one line left on each side (the grain's price changed). What is left past that
-   * is paired as one blend of each side's lines.
+   * The grain's lines paired, the same rows' under each card, as far as the lines tell them. Where both cards write
+   * lines of the same unit prices and versions, the prices did not move: each with its own. Else a price moved, and
+   * one line's new price may be another's old one (red59b F5: a rise 1 → 4 paired the low rows with the high ones,
+   * and the worth turned negative): lines of as many events and as much quantity are the same rows; then the one
+   * line left on each side. What is left past that is paired as one blend of each side's lines.
    */
   pairs(): LinePair[] {
+    const lines = this.lines();
+    if (lines.length <= 1) return lines;
+    const olds = lines.filter((p) => p.old.events > 0);
+    const news = lines.filter((p) => p.new.events > 0);
+    if (olds.length === news.length && olds.every((p) => p.new.events > 0)) return lines;
     const out: LinePair[] = [];
-    const olds: Served[] = [];
-    const news: Served[] = [];
-    for (const p of this.lines.values()) {
-      if (p.old.events > 0 && p.new.events > 0) out.push(p);
-      else if (p.old.events > 0) olds.push(p.old);
-      else if (p.new.events > 0) news.push(p.new);
-    }
+    const left = { old: olds.map((p) => p.old), new: news.map((p) => p.new) };
     const same = (a: Served, b: Served) => a.events === b.events && a.quantity.eq(b.quantity);
-    for (let i = olds.length - 1; i >= 0; i--) {
-      const matches = news.filter((n) => same(olds[i]!, n));
-      if (matches.length !== 1 || olds.filter((o) => same(o, matches[0]!)).length !== 1) continue;
-      out.push({ old: olds[i]!, new: matches[0]! });
-      news.splice(news.indexOf(matches[0]!), 1);
-      olds.splice(i, 1);
+    for (let i = left.old.length - 1; i >= 0; i--) {
+      const o = left.old[i]!;
+      const matches = left.new.filter((n) => same(o, n));
+      if (matches.length !== 1 || left.old.filter((x) => same(x, matches[0]!)).length !== 1) continue;
+      out.push({ old: o, new: matches[0]! });
+      left.new.splice(left.new.indexOf(matches[0]!), 1);
+      left.old.splice(i, 1);
     }
-    if (olds.length > 0 || news.length > 0) out.push({ old: olds.reduce(plus, NONE), new: news.reduce(plus, NONE) });
+    if (left.old.length > 0 || left.new.length > 0) out.push({ old: left.old.reduce(plus, NONE), new: left.new.reduce(plus, NONE) });
     return out;
   }
 }

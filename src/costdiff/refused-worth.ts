@@ -60,9 +60,8 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
       }
     }
   }
-  const changed = [...out.entries()].filter(([, r]) => !r.quantity.old.eq(r.quantity.new));
   const grainsOf = grainsByRow(grains);
-  for (const [key, r] of changed) {
+  for (const [key, r] of out) {
     // A price of 0 gives no worth to measure: a meter free under the base card and charged under the new one is worth
     // what the new card charges for it, as that is what the customer would pay to get it back (red team, stop 38: 8
     // images refused under img 0 -> 5 were "worth 0 -> 0", and --fail-over passed). Free under both, it has no price
@@ -82,7 +81,8 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
     r.old = worth(whole?.old ?? average(r.quantity.old));
     r.new = worth(whole?.new ?? (moved === undefined ? average(r.quantity.new) : average(r.quantity.old).plus(moved)));
   }
-  return changed.map(([, r]) => r);
+  // As much refused under each card, but other rows: 30 `max` refused for 30 `lite` is a loss all the same (red59b F1).
+  return [...out.values()].filter((r) => !r.quantity.old.eq(r.quantity.new) || (r.priced && !r.old.eq(r.new)));
 }
 
 /** The grains of each account's cycle and meter, by the key of its cost row. */
@@ -114,14 +114,18 @@ function refusedOnLines(grains: readonly GrainPair[], refused: Totals, unit: Dec
   const exact = { old: ZERO, new: ZERO };
   const lost = { old: ZERO, new: ZERO };
   let moved = ZERO;
+  let movedQuantity = ZERO;
   for (const group of byDimensions.values()) {
     const own = group.find((g) => g.component === undefined);
     if (own === undefined) return undefined;
     const { old: was, new: is } = own.lines.total();
-    // A meter priced on its components is priced there: its own line (its events) is at 0 beside them.
-    const priced = group.length > 1 ? group.filter((g) => g.component !== undefined) : group;
-    const worth = priced.reduce((sum, g) => g.lines.pairs().reduce((s, p) => s.plus(lessWorth(p, g.component === undefined ? unit : ZERO)), sum), ZERO);
+    // Every line of the rows: the meter's own price (an image's 145) and its components' or per-event surcharges'
+    // (red59b F3, F4: the own line left out read a refused video of 500 as 5). A line neither card charged is priced
+    // at the meter's average where it is the meter's alone; beside components, a free own line is free.
+    const free = group.length > 1 ? ZERO : unit;
+    const worth = group.reduce((sum, g) => g.lines.pairs().reduce((s, p) => s.plus(lessWorth(p, g.component === undefined ? free : ZERO)), sum), ZERO);
     moved = moved.plus(worth);
+    movedQuantity = movedQuantity.plus(was.quantity.minus(is.quantity));
     // The card that served more of these dimension values served all of them: the other refused what it served less.
     const less = was.quantity.minus(is.quantity);
     if (less.gte(0)) {
@@ -132,7 +136,10 @@ function refusedOnLines(grains: readonly GrainPair[], refused: Totals, unit: Dec
       exact.old = exact.old.minus(worth);
     }
   }
-  return lost.old.eq(refused.old) && lost.new.eq(refused.new) ? { exact } : { moved };
+  if (lost.old.eq(refused.old) && lost.new.eq(refused.new)) return { exact };
+  // The lines tell what the new card refuses more only where what it serves less is that much: a charge no usage line
+  // shows (a gauge's or a recurring item's at a cycle's start) is the meter's average's to price (red59b F2: 0).
+  return movedQuantity.eq(refused.new.minus(refused.old)) ? { moved } : undefined;
 }
 
 /**
