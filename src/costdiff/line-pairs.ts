@@ -29,24 +29,27 @@ export interface LinePair {
  * grain tipped a diff of 100,000 accounts past the heap).
  */
 export class GrainLines {
-  private firstKey = "";
+  private firstPrice: Decimal | undefined;
+  private firstVersion: string | undefined;
   private first: LinePair | undefined;
   private more: Map<string, LinePair> | undefined;
 
   add(side: "old" | "new", unitPrice: Decimal, version: string | undefined, served: Served): void {
-    const key = `${unitPrice.toString()}\u0000${version ?? ""}`;
     let pair: LinePair | undefined;
     if (this.first === undefined) {
-      this.firstKey = key;
+      this.firstPrice = unitPrice;
+      this.firstVersion = version;
       pair = this.first = { old: NONE, new: NONE };
-    } else if (key === this.firstKey) {
+    } else if (version === this.firstVersion && unitPrice.eq(this.firstPrice!)) {
       pair = this.first;
     } else {
+      const key = `${unitPrice.toString()}\u0000${version ?? ""}`;
       this.more ??= new Map();
       pair = this.more.get(key);
       if (pair === undefined) this.more.set(key, (pair = { old: NONE, new: NONE }));
     }
-    pair[side] = plus(pair[side], served);
+    // A line's own figures are its side's where the grain has one line there: most have, and a sum is a copy.
+    pair[side] = pair[side] === NONE ? served : plus(pair[side], served);
   }
 
   private lines(): LinePair[] {
