@@ -3,6 +3,7 @@ import { Argument, Command, CommanderError, Option } from "commander";
 import { atFlag, Finding, shown, UserError } from "./errors.js";
 import { checkUsage, dedupeWindow, failOverPercent, gateLimit, maxLateness, sampleCount, tolerance } from "./flags.js";
 import type { Io } from "./io.js";
+import { unreadCardOf } from "./unread-cards.js";
 import { LAYOUT_NAMES } from "./usage/layouts.js";
 import { endWarm } from "./usage/scan-thread.js";
 import { readEarly } from "./usage/early-screen.js";
@@ -262,7 +263,8 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
       return 1;
     }
     if (e instanceof UserError) {
-      io.stderr.write(`${visibleLines(e.message).split("\n").map((l) => `burnrate: error: ${l}`).join("\n")}\n`);
+      const told = await asOtherKind(e);
+      io.stderr.write(`${visibleLines(told.message).split("\n").map((l) => `burnrate: error: ${l}`).join("\n")}\n`);
       return 2;
     }
     io.stderr.write(`burnrate: internal error (a bug, please report it):\n${visibleLines((e as Error)?.stack ?? String(e))}\n`);
@@ -270,6 +272,14 @@ export async function run(argv: readonly string[], io: Io): Promise<number> {
   } finally {
     await endWarm();
   }
+}
+
+/** A card that did not load, told as the other of burnrate's inputs it is, where it is one (unread-cards.ts). */
+async function asOtherKind(e: UserError): Promise<UserError> {
+  const card = unreadCardOf(e);
+  if (card === undefined) return e;
+  const { notACard } = await import("./lint/file-kind.js");
+  return notACard(card.source, card.file, "") ?? e;
 }
 
 /**

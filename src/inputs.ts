@@ -3,8 +3,8 @@ import { basename, dirname, join } from "node:path";
 import { withinOneEdit } from "./nearest.js";
 import { parseAccount, cardPathOf, type AccountFile, type AccountFlags } from "./account/account.js";
 import { atFlag, UserError, YamlLayoutError, shown, type Location } from "./errors.js";
-import { notACard } from "./lint/file-kind.js";
 import { parseRateCard } from "./ratecard/load.js";
+import { rememberUnreadCard } from "./unread-cards.js";
 import type { RateCard } from "./ratecard/types.js";
 import { cardVersions } from "./ratecard/versions.js";
 import { isGzip, isUtf16, utf16Error } from "./usage/content.js";
@@ -180,14 +180,14 @@ function siblingGuess(file: string): string {
   return near === undefined ? "" : `; did you mean ${shown(join(dirname(file), near))}?`;
 }
 
-/** A card; a file of another of burnrate's kinds is refused as what it is (newcomer58b L6: a tests file as --card read as `unknown key "cases"`). */
 export function loadCard(file: string): RateCard {
   const source = readText(file);
   try {
     return parseRateCard(source, file);
   } catch (e) {
-    const other = e instanceof UserError && !(e instanceof YamlLayoutError) ? notACard(source, file, "") : undefined;
-    throw other ?? e;
+    // Told as another of burnrate's inputs where it is one, when reported (unread-cards.ts).
+    if (e instanceof UserError && !(e instanceof YamlLayoutError)) rememberUnreadCard(e, { source, file });
+    throw e;
   }
 }
 
