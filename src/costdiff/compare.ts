@@ -101,9 +101,8 @@ export interface GrainPair {
   line: PricedLine;
   component: string | undefined;
   kind: LineKind;
-  /** Its dimension values, and their names: a card that tells a meter's lines by other dimensions than the other's makes other grains. */
-  dimensions: string;
-  names: string;
+  /** Its dimension values, the statement line's own (refused-worth.ts keys them only for the meters refused). */
+  dimensions: Readonly<Record<string, string>>;
   lines: GrainLines;
 }
 
@@ -156,9 +155,8 @@ export function compareStatements(base: Statement, card: Statement, priced: Pric
           total[side] = total[side].plus(line.amount);
           if (line.version !== undefined) (total.versions ??= new Set()).add(line.version);
           lines.set(lineKey, total);
-          const dimensionsKey = JSON.stringify(Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-          const grainKey = JSON.stringify([account.account, c.start, line.meter, line.component ?? null, line.kind, dimensionsKey]);
-          const grain = grains.get(grainKey) ?? { row, line: total, component: line.component, kind: line.kind, dimensions: dimensionsKey, names: Object.keys(line.dimensions).sort().join(","), lines: new GrainLines() };
+          const grainKey = JSON.stringify([account.account, c.start, line.meter, line.component ?? null, line.kind, Object.entries(line.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+          const grain = grains.get(grainKey) ?? { row, line: total, component: line.component, kind: line.kind, dimensions: line.dimensions, lines: new GrainLines() };
           grain.lines.add(side, line.unitPrice, line.version, { quantity: line.quantity, amount: line.amount, events: line.events });
           grains.set(grainKey, grain);
         }

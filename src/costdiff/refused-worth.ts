@@ -106,11 +106,16 @@ function grainsByRow(grains: ReadonlyMap<string, GrainPair>): Map<string, GrainP
  * neither card charged a line anything.
  */
 function refusedOnLines(grains: readonly GrainPair[], refused: Totals, unit: Decimal): { exact: Totals } | { moved: Decimal } | undefined {
-  const namesOf = (side: "old" | "new") => new Set(grains.filter((g) => g.component === undefined && !g.lines.total()[side].quantity.isZero()).map((g) => g.names));
+  // A card that tells a meter's lines by other dimensions than the other's makes other grains.
+  const names = (g: GrainPair) => Object.keys(g.dimensions).sort().join(",");
+  const namesOf = (side: "old" | "new") => new Set(grains.filter((g) => g.component === undefined && !g.lines.total()[side].quantity.isZero()).map(names));
   const [oldNames, newNames] = [namesOf("old"), namesOf("new")];
   if (oldNames.size > 0 && newNames.size > 0 && (oldNames.size !== newNames.size || [...oldNames].some((n) => !newNames.has(n)))) return undefined;
   const byDimensions = new Map<string, GrainPair[]>();
-  for (const g of grains) byDimensions.set(g.dimensions, [...(byDimensions.get(g.dimensions) ?? []), g]);
+  for (const g of grains) {
+    const key = JSON.stringify(Object.entries(g.dimensions).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    byDimensions.set(key, [...(byDimensions.get(key) ?? []), g]);
+  }
   const exact = { old: ZERO, new: ZERO };
   const lost = { old: ZERO, new: ZERO };
   let moved = ZERO;
