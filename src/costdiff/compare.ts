@@ -80,7 +80,7 @@ export interface RefusedRow extends Totals {
 
 export interface CostComparison {
   rows: CostRow[];
-  /** Each account's cycle and meter whose refused quantity differs between the cards. */
+  /** Each account's cycle and meter whose refused quantity, or its worth, differs between the cards. */
   refused: RefusedRow[];
   cycles: CycleRow[];
   total: Totals;

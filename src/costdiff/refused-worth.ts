@@ -16,7 +16,7 @@ const addCost = (costs: Map<string, MeterCost>, key: string, line: StatementLine
 };
 
 /**
- * Each account's cycle and meter whose refused quantity differs, with its worth at the base card's prices.
+ * Each account's cycle and meter whose refused quantity, or its worth, differs, with its worth at the base card's prices.
  *
  * The same corpus under both cards, a line's rows are what one card served of them plus what it refused: the quantity
  * a card refuses more on a line is the quantity it serves less there, at the price the base card charged there. A
