@@ -37,7 +37,8 @@ describe("diff: refused usage compared by quantity and worth, not events (red te
       worth: { old: "50", new: "500", delta: "450", delta_percent: "900", percent_of_base_credits: "90", priced_by: "base" }, base_credits: "500",
     }]);
     expect(j.refused_more).toEqual({ old: 1, new: 1 });
-    expect(j.refused_more_worth).toEqual({ old: "50", new: "500", delta: "450", delta_percent: "900" });
+    // The share --fail-over judges: 450 of the 980 credits the base card charged.
+    expect(j.refused_more_worth).toEqual({ old: "50", new: "500", delta: "450", delta_percent: "900", percent_of_base_credits: "45.92" });
     // Served by both: 2,400 inspections (480 -> 504) and 1,000 fetches (50 under each): 530 -> 554, +4.53%. As many
     // events refused was read as the same events served, and the whole 980 -> 554 as the prices' change.
     expect(j.served).toMatchObject({ old: "530", new: "554", delta: "24", delta_percent: "4.53" });
@@ -61,7 +62,7 @@ describe("diff: refused usage compared by quantity and worth, not events (red te
     const md = (await burnrate([...inputs("0.21"), "--fail-over", "10", "--format", "markdown"])).stdout;
     expect(md).toContain("**Over the limit.** Failed: --fail-over. ");
     expect(md).toContain("The other -450.00 is the events one card serves and the other refuses (1 event refused in all under each, rows of other sizes): what the customer no longer gets, charged nothing.");
-    expect(md).toContain("The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth 50.00 → 500.00 credits at the base card's prices, in 1 meter of the accounts' cycles (1 → 1 events refused in those meters and cycles, of the 1 refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: web_fetch 1,000 → 10,000 refused, worth 50.00 → 500.00 at the base card's prices in the cycle from 2026-11-01, account default. --fail-over judges its worth, as a share of the credits the base card charged.");
+    expect(md).toContain("The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth 50.00 → 500.00 credits at the base card's prices, in 1 meter of the accounts' cycles (1 → 1 events refused in those meters and cycles, of the 1 refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: web_fetch 1,000 → 10,000 refused, worth 50.00 → 500.00 at the base card's prices in the cycle from 2026-11-01, account default. --fail-over judges its worth, as a share of the credits the base card charged: +45.92% of the 980.00 here.");
     expect(md).toContain("| default | 2026-11-01 | web_fetch | 1,000 | 10,000 | 50.00 | 500.00 | 1 |");
   });
 

@@ -160,7 +160,7 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
     old: count("events refused under the base card, summed over the rows of refused whose new_quantity is the larger"),
     new: count("events refused under the new card, summed over the same rows"),
   }, "the usage refused for any reason where the new card refuses more of it, compared by quantity per account, cycle and meter (not by events, which may be rows of any size): charged nothing, so the cost gates read less; --fail-on-unmeasured fails on it; null where no meter of a cycle is refused more")),
-  refused_more_worth: nullable(object(amounts, "what the usage of refused_more is worth at the base card's prices (those rows with a worth): --fail-over judges delta as a share of base_total; null with refused_more")),
+  refused_more_worth: nullable(object({ ...amounts, percent_of_base_credits: percent("delta as a percentage of base_total, the share --fail-over judges; null when base_total is 0 and delta is not") }, "what the usage of refused_more is worth at the base card's prices (those rows with a worth): --fail-over judges delta as a share of base_total; null with refused_more")),
   refused: array(refused, "every account's cycle and meter whose refused quantity, or its worth, differs between the cards (as much refused of other rows)"),
   credits_lost: nullable(object({
     ...amounts,

@@ -138,7 +138,7 @@ export function diffJson(d: CostDiff): object {
     fail_over_line: d.failOverLine === undefined ? null : { percent: formatExact(d.failOverLine.percent), exceeded: lineGateTripped(d.failOverLine), lines: d.failOverLine.tripped.map(lineJson), rates: d.failOverLine.rates.map(cardChangeJson) },
     fail_on_unmeasured: d.failOnUnmeasured ? { exceeded: d.unmeasured.length > 0 || d.refusedMore !== undefined } : null,
     refused_more: d.refusedMore === undefined ? null : { old: d.refusedMore.old, new: d.refusedMore.new },
-    refused_more_worth: d.refusedMore === undefined ? null : amounts(d.refusedMore.worth),
+    refused_more_worth: d.refusedMore === undefined ? null : { ...amounts(d.refusedMore.worth), percent_of_base_credits: share(gatePercent({ ...d.refusedMore.worth, percentOf: cmp.total.old })) },
     accounts: [...totalsBy(cmp.rows, (r) => r.account)].map(([account, t]) => ({ account, ...amounts(t) })),
     meters: [...totalsBy(cmp.rows, (r) => r.meter)].map(([meter, t]) => ({ meter, ...amounts(t) })),
     cycles: cmp.cycles.map((c) => ({

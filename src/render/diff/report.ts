@@ -196,7 +196,10 @@ function refusedWorth(f: Figures, r: RefusedRow): string {
 function refusedNote(d: CostDiff, more: RefusedMore): string {
   const f = new Figures(d);
   const largest = largestRefused(more);
-  const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged.`;
+  // The share --fail-over judges, said whether or not it trips (red59b F9: the row's share of its meter's cycle was the one shown).
+  const share = gatePercent({ ...more.worth, percentOf: d.comparison.total.old });
+  const of = share === undefined ? "" : `: ${share.gte(0) ? "+" : ""}${formatFixed(share, 2)}% of the ${f.amount(d.comparison.total.old)} here`;
+  const judged = d.failOver === undefined ? "" : ` --fail-over judges its worth, as a share of the ${d.card.unit} the base card charged${of}.`;
   return `The new card refuses more of the usage, charged nothing: what the customer no longer gets is worth ${f.fromTo(more.worth, " → ")} ${d.card.unit} ${worthAtAll(more.rows)}, in ${plural(more.rows.length, "meter")} of the accounts' cycles (${count(more.old)} → ${count(more.new)} events refused in those meters and cycles, of the ${inAll(d)} refused in all; for want of credits, a quota, a gate, a budget or a limit). Largest: ${largest.meter} ${refusedWorth(f, largest)} in the cycle from ${f.cycle(largest.start)}, account ${largest.account}.${judged}${d.failOnUnmeasured ? " --fail-on-unmeasured fails the run." : ""}`;
 }
 
