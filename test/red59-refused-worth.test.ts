@@ -63,8 +63,9 @@ async function diff(base: Card[], next: Card[], rows: string, ...more: string[])
       return [side === "b" ? "--base" : "--card", file];
     });
   writeFileSync(join(dir, "u.csv"), rows);
-  const r = await burnrate(["diff", ...files(base, "b"), ...files(next, "c"), "--usage", join(dir, "u.csv"), "--plan", "starter", "--anchor", "2026-11-01", "--format", "json", ...more]);
-  return { ...r, json: r.stdout === "" ? undefined : JSON.parse(r.stdout) };
+  const args = ["diff", ...files(base, "b"), ...files(next, "c"), "--usage", join(dir, "u.csv"), "--plan", "starter", "--anchor", "2026-11-01", ...more, "--format", "json"];
+  const r = await burnrate(args);
+  return { ...r, args, json: r.stdout === "" ? undefined : JSON.parse(r.stdout) };
 }
 
 describe("refused usage is worth the base card's price on its own line (newcomer58b H2)", () => {
@@ -146,6 +147,10 @@ describe("refused usage is worth what the base card charged its rows (red59)", (
     const r = await diff([{ included: 120, tiers: { lite: "1", max: "4" } }], [{ included: 120, tiers: { lite: "1", max: "5" } }], rows, "--fail-over", "10");
     expect(r.json.refused[0]).toMatchObject({ old_quantity: "50", new_quantity: "30", worth: { old: "50", new: "120", delta: "70", percent_of_base_credits: "58.33" } });
     expect(r.code).toBe(1);
+    // red59b F10: the cards serve none of the same rows, which is no sign the prices did not move (max 4 -> 5).
+    const table = await burnrate([...r.args.slice(0, -2), "--format", "table"]);
+    expect(table.stdout).toContain("The cards serve none of the same usage: what one serves, the other refuses. All of the -70.00 is the events one card serves and the other refuses");
+    expect(table.stdout).not.toContain("the prices move nothing");
   });
 
   it("F4: the shipped Flowly card, its allowance cut to 800: the Sonnet row it now refuses is worth the 180 it was charged", async () => {

@@ -71,7 +71,11 @@ function servedSummary(d: CostDiff): string[] {
   if (!cycles.some((c) => c.oldRejected !== c.newRejected) && refused.length === 0) return [];
   const f = new Figures(d);
   const rest = delta(total).minus(delta(served));
-  const prices = delta(served).isZero()
+  // Nothing served by both is no evidence the prices did not move (red59b F10: a max price 4 -> 5 read "move nothing").
+  const nothingShared = served.old.isZero() && served.new.isZero();
+  const prices = nothingShared
+    ? `The cards serve none of the same usage: what one serves, the other refuses.`
+    : delta(served).isZero()
     ? `On the usage both cards serve, ${d.card.unit} do not change (${f.amount(served.old)}): the prices move nothing.`
     : `On the usage both cards serve, ${d.card.unit} ${delta(served).gt(0) ? "rise" : "fall"} by ${f.change(served)}, from ${f.fromTo(served)}: what the prices change.`;
   const lost = d.refusedMore !== undefined && rest.lt(0) ? ": what the customer no longer gets, charged nothing" : "";
@@ -79,7 +83,7 @@ function servedSummary(d: CostDiff): string[] {
   // "In all": the events of every account's cycle and meter, refused for any reason, where the note on the usage refused
   // more counts those of the meters and cycles that refuse more (newcomer, stop 38: "3 → 4 refused" beside "2 → 3").
   const refusedCount = oldRejected === newRejected ? `${count(newRejected)} ${newRejected === 1 ? "event" : "events"} refused in all under each, rows of other sizes` : `${count(oldRejected)} → ${count(newRejected)} events refused in all`;
-  return [prices, `The other ${f.signed(rest)} is the events one card serves and the other refuses (${refusedCount})${lost}.`];
+  return [prices, `${nothingShared ? "All of the" : "The other"} ${f.signed(rest)} is the events one card serves and the other refuses (${refusedCount})${lost}.`];
 }
 
 /** An expiry rule as the reports show it: the card's words, or `none` where the card has no such grant kind. */
