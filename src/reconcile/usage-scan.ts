@@ -10,7 +10,7 @@ import type { RateCard } from "../ratecard/types.js";
 import { mappingResolver, type UsageInput } from "../replay/replay-files.js";
 import type { Calendar } from "../time.js";
 import type { EventBatches } from "../usage/merge.js";
-import { screenEventIds } from "../usage/id-screen.js";
+import { screenOnce } from "../usage/screen-reuse.js";
 import { otherAccountsOf } from "../usage/account-column.js";
 import { readUsageInTurn, type SkipRule } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
@@ -64,7 +64,7 @@ export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): P
   const { card, settings, input } = request;
   const options = { card, zone: settings.zone, defaultAccount: settings.name, otherAccounts: otherAccountsOf(settings), mappingFor: mappingResolver(input) };
   // As the replay does: only ids a first pass finds on more than one row are remembered.
-  const screen = await screenEventIds(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
+  const screen = await screenOnce(input.files, { card, mappingFor: mappingResolver(input), stdinCopy: undefined });
   const rule = { window: settings.dedupeWindow, screen };
   // Read once, the events that can matter sorted by time (in memory, or on disk past 50,000): the whole log streamed,
   // and read again sorted on disk where it came out of order, took most of a month's reconcile (newcomer, stop 44: 20 s

@@ -21,7 +21,7 @@ import { NeedsFullParser } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { everyUnpriced, readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
-import { screenEventIds } from "../usage/id-screen.js";
+import { screenOnce } from "../usage/screen-reuse.js";
 import { formatsOnce, scanUsage } from "../usage/scanned-events.js";
 import { sortByTime } from "../usage/sort-runs.js";
 import { DEFAULT_LATENESS, MAX_HELD, reorder, TooLate, type OrderLimits } from "../usage/reorder.js";
@@ -100,7 +100,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
     input.progress?.restart(1, "reading ids");
     // Each file's format looked at once for both reads of the log.
     const formatOf = formatsOnce();
-    const idScreen = await screenEventIds(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file, formatOf, otherAccounts });
+    const idScreen = await screenOnce(input.files, { card, alsoReadBy: input.alsoReadBy, mappingFor, stdinCopy: stdin?.file, formatOf, otherAccounts });
     // The rows' replay reads the log again: its share done counts from here.
     input.progress?.restart(1);
     if (idScreen !== undefined) settings = { ...settings, idScreen };

@@ -1,12 +1,16 @@
 /**
- * A reader for plain CSV: no quotes, one line ending throughout, every record as
- * wide as the header, valid UTF-8. Most usage logs are exactly that, and splitting
- * them by hand is several times faster than a full CSV parser. Anything else
- * (a quote, a stray carriage return, a ragged row, a very long line, bytes that
- * are not UTF-8) throws `NeedsFullParser`, and the caller reads the file with
- * csv-parse instead, so both paths give the same records and the same errors.
+ * A reader for plain CSV: one line ending throughout, every record as wide as
+ * the header, valid UTF-8, and no quote but around a whole cell that holds no
+ * comma, quote or line break, or around any cell of a column nothing reads
+ * (`freeOf`: a gateway's quoted JSON, given back empty, as the row scanner
+ * does). Most usage logs are exactly that, and splitting them by hand is
+ * several times faster than a full CSV parser. Anything else (another quote, a
+ * stray carriage return, a ragged row, a very long line, bytes that are not
+ * UTF-8) throws `NeedsFullParser`, and the caller reads the file with csv-parse
+ * instead, so both paths give the same records and the same errors.
  */
 import { isUtf8 } from "node:buffer";
+import { QuotedCells, Utf8Stretches } from "./csv-bytes.js";
 
 export class NeedsFullParser extends Error {
   constructor(readonly reason: string) {
@@ -28,14 +32,55 @@ export interface PlainRecord {
  * of 3.1M rows rose to 750 MB through it, where the lines' own bytes are a few MB (newcomer36; docs/performance.md,
  * slices47).
  */
-export async function* plainRecords(source: AsyncIterable<Buffer>, maxLine: number): AsyncGenerator<PlainRecord[]> {
+export async function* plainRecords(source: AsyncIterable<Buffer>, maxLine: number, freeOf?: FreeColumnsOf): AsyncGenerator<PlainRecord[]> {
   const state: SplitState = { rest: undefined, line: 0, width: -1, crlf: undefined, started: false };
+  const bytes = new QuotedBytes(freeOf);
   for await (const chunk of source) {
-    const batch = split(state, chunk, maxLine, false);
+    const batch = bytes.read(state, chunk, maxLine, false);
     if (batch.length > 0) yield batch;
   }
-  const batch = split(state, Buffer.alloc(0), maxLine, true);
+  const batch = bytes.read(state, Buffer.alloc(0), maxLine, true);
   if (batch.length > 0) yield batch;
+}
+
+/** The columns of a file whose cells nothing reads, by its header record (1 for each); undefined for none. */
+export type FreeColumnsOf = (header: readonly string[]) => Uint8Array | undefined;
+
+/**
+ * A file's chunks with their quotes taken out (QuotedCells), before they are split into lines: its header's lines a line
+ * at a time, so that the columns nothing reads are known before any row is. The raw bytes are checked as UTF-8 as they
+ * come: a free column's cell is given back empty, and a byte in it that is not UTF-8 is csv-parse's to refuse.
+ */
+class QuotedBytes {
+  private readonly quoted = new QuotedCells();
+  private readonly utf8 = new Utf8Stretches();
+  private freeKnown = false;
+
+  constructor(private readonly freeOf: FreeColumnsOf | undefined) {}
+
+  read(state: SplitState, chunk: Buffer, maxLine: number, last: boolean): PlainRecord[] {
+    if (!this.utf8.ok(chunk, last)) throw new NeedsFullParser("not UTF-8");
+    const out: PlainRecord[] = [];
+    let from = 0;
+    for (let nl = chunk.indexOf(NEWLINE); state.width < 0 && nl >= 0 && nl + 1 < chunk.length; nl = chunk.indexOf(NEWLINE, from)) {
+      this.take(state, chunk.subarray(from, nl + 1), maxLine, false, out);
+      from = nl + 1;
+    }
+    this.take(state, from === 0 ? chunk : chunk.subarray(from), maxLine, last, out);
+    return out;
+  }
+
+  private take(state: SplitState, stretch: Buffer, maxLine: number, last: boolean, out: PlainRecord[]): void {
+    const bytes = this.quoted.stripping || stretch.includes(QUOTE) ? this.quoted.strip(stretch) : this.quoted.passed(stretch);
+    if (bytes === undefined || (last && this.quoted.open)) throw new NeedsFullParser("a quoted field");
+    const records = split(state, bytes, maxLine, last);
+    if (!this.freeKnown && state.width >= 0) {
+      this.freeKnown = true;
+      const free = this.freeOf?.(records[0]!.record);
+      if (free !== undefined) this.quoted.freeColumns(free);
+    }
+    for (const record of records) out.push(record);
+  }
 }
 
 interface SplitState {
@@ -67,7 +112,6 @@ function split(state: SplitState, chunk: Buffer, maxLine: number, last: boolean)
     // As a UTF-8 decoder drops a byte-order mark and the reader dropped one more U+FEFF after it (a file saved twice).
     for (let marks = 0; marks < 2 && bytes.subarray(0, BOM.length).equals(BOM); marks++) bytes = bytes.subarray(BOM.length);
   }
-  if (chunk.includes(QUOTE)) throw new NeedsFullParser("a quoted field");
   const out: PlainRecord[] = [];
   const end = last ? bytes.length : bytes.lastIndexOf(NEWLINE) + 1;
   // Lines end at a newline byte, which no UTF-8 sequence holds: the whole lines can be checked apart from the rest.

@@ -10,14 +10,14 @@ import type { IdScreen } from "../engine/event-ids.js";
 import { componentUnits, PriceBook, Unpriced } from "../engine/pricing.js";
 import { parseInstant, Zone } from "../time.js";
 import { mergeByTime } from "./merge.js";
-import { NeedsFullParser, plainRecords, type PlainRecord } from "./plain-csv.js";
+import { NeedsFullParser, plainRecords, type FreeColumnsOf, type PlainRecord } from "./plain-csv.js";
 import { openContent, utf16Error, type Content } from "./content.js";
 import { parquetRecords } from "./parquet-read.js";
 import { jsonLineRecords } from "./json-lines.js";
 import { fallBack, lessComponents, rowFallbacks, type Fallback } from "./layout19-parts.js";
 import { unknownMappedMeter, unknownMeter, type ColumnMapping } from "./mapping.js";
 import { sinceEpoch } from "./epoch-stamps.js";
-import { inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
+import { columnsNothingReads, inFix, neededDimensions, quantityOf, readHeader, skipRowsFold, unreadConstant, type Layout, type ReadColumns } from "./layout.js";
 import { cardValue, valueKey, valueKeyMiss, valueKeyWrittenOtherwise } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { emptyAccountCell, type OtherAccounts } from "./account-column.js";
@@ -202,9 +202,12 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
   let csv: typeof import("csv-parse") | undefined;
   // The last line read: a gzip cut short (a download cut, an export still being written) ends after it.
   let lastLine = 0;
+  // The header record's layout, made once: the plain reader asks for it before the rows, to know the columns nothing reads.
+  let headerRead = false;
+  const layoutFor = (header: readonly string[]): RowLayout => (layout ??= layoutOf(constantHeader([...header], constantNames, file), file, mapping, read));
   try {
     content = await openContent(input);
-    const records = recordsOf(content, file, options, { mapping, cardColumns: read.names });
+    const records = recordsOf(content, file, options, { mapping, cardColumns: read.names, freeOf: (header) => columnsNoRowReads(layoutFor(header), header.length) });
     if (records) {
       for await (const batch of records) {
         const events: UsageEvent[] = [];
@@ -212,8 +215,10 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
         try {
           for (const { record, line } of batch) {
             lastLine = line;
-            if (!layout) layout = layoutOf(constantHeader(record, constantNames, file), file, mapping, read);
-            else {
+            if (!headerRead || layout === undefined) {
+              headerRead = true;
+              layout = layoutFor(record);
+            } else {
               const row = withConstants(record, constantValues);
               const why = skipped(record, line, file, layout, mapping);
               if (why === undefined) events.push(toEvent(row, line, file, layout, card, zone, options.defaultAccount, mapping));
@@ -273,7 +278,7 @@ export async function* readUsageFile(file: string, options: UsageOptions, run: E
 }
 
 /** The records of a file that is not left to csv-parse: JSON Lines, Parquet, or CSV for the plain reader. */
-function recordsOf(content: Content, file: string, options: UsageOptions, { mapping, cardColumns }: { mapping: ColumnMapping; cardColumns: ReadonlySet<string> }): AsyncIterable<PlainRecord[]> | undefined {
+function recordsOf(content: Content, file: string, options: UsageOptions, { mapping, cardColumns, freeOf }: { mapping: ColumnMapping; cardColumns: ReadonlySet<string>; freeOf: FreeColumnsOf }): AsyncIterable<PlainRecord[]> | undefined {
   if (content.format === "gzip") {
     // Read as CSV, its bytes were "not UTF-8" at line 1, column 2: the 0x8b of gzip's magic.
     throw new UserError("gzip inside gzip: the file was compressed more than once", { file, line: 1, column: 1 }, "usage compressed once (gunzip the file once and read what it gives)", "gzip data again after gunzip");
@@ -291,7 +296,7 @@ function recordsOf(content: Content, file: string, options: UsageOptions, { mapp
     if (!stats.isFile()) throw new UserError("Parquet from a pipe, which cannot be read from its end", { file, line: 1, column: 1 }, "a Parquet file on disk, or the pipe as standard input (--usage -), which is copied first", nodeKind(stats));
     return parquetRecords(path, { file, mapping });
   }
-  if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) return plainRecords(content.chunks, MAX_RECORD_BYTES);
+  if (options.plain && (file !== "-" || options.stdinCopy !== undefined)) return plainRecords(content.chunks, MAX_RECORD_BYTES, freeOf);
   return undefined;
 }
 
@@ -392,6 +397,16 @@ function tooLong(cell: string): boolean {
 
 /** A header's layout, with the dimensions read from another column where a row's own cell is empty (rowFallbacks). */
 type RowLayout = Layout & { fallbacks?: readonly Fallback[]; otherAccounts?: OtherAccounts };
+
+/**
+ * The columns of a row no reader of it reads (columnsNothingReads), a fallback's source columns aside: their quoted
+ * cells, a gateway's JSON, may hold anything, and are given back empty by the plain reader.
+ */
+function columnsNoRowReads(layout: RowLayout, width: number): Uint8Array {
+  const free = columnsNothingReads(layout, width);
+  for (const fallback of layout.fallbacks ?? []) for (const { index } of fallback.from) free[index] = 0;
+  return free;
+}
 
 function layoutOf(header: string[], file: string, mapping: ColumnMapping, read: ReadColumns): RowLayout {
   const layout: RowLayout = { ...readHeader(header, file, mapping, read), ...(read.otherAccounts === undefined ? {} : { otherAccounts: read.otherAccounts }) };

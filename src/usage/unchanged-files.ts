@@ -34,6 +34,12 @@ interface FileState {
   changed: number;
 }
 
+/** The files' sizes and times of change, as one text to compare; undefined where one is not a regular file that can be looked at. */
+export function statesOf(files: readonly string[]): string | undefined {
+  const states = files.map(stateOf);
+  return states.some((s) => s === undefined) ? undefined : JSON.stringify(states);
+}
+
 /** A regular file's size and time of change; undefined for standard input, a pipe, or what cannot be looked at. */
 function stateOf(file: string): FileState | undefined {
   if (file === "-") return undefined;
