@@ -13,9 +13,10 @@ import { chunked } from "./helpers/chunks.js";
 import { collect, type Outcome } from "./helpers/reader-outcomes.js";
 import { ROOT } from "./helpers/cli.js";
 
-// The row scanner must give exactly the events the plain reader gives (and,
-// where that gives up, csv-parse), or give up itself so that they read the
-// file: never a third answer. On rows it is built for, it must not give up.
+// The row scanner must give exactly the events csv-parse's reader gives, or
+// give up itself so that the other readers read the file: never a third
+// answer. On rows it is built for, it must not give up. (The plain reader is
+// not the reference: it takes quotes out as the scanner does, QuotedCells.)
 const RUNS = Number(process.env.CSV_RUNS ?? 300);
 const fliplet = loadCard(join(ROOT, "ratecards/fliplet.yaml"));
 const floopy = loadCard(join(ROOT, "ratecards/floopy.yaml"));
@@ -32,8 +33,7 @@ async function reference(bytes: Buffer, opts: UsageOptions): Promise<Outcome> {
   const file = join(dir, `u${files++}.csv`);
   writeFileSync(file, bytes);
   const named = (outcome: Outcome): Outcome => (typeof outcome === "string" ? outcome : outcome.map((e) => ({ ...e, origin: { ...e.origin, file: FILE } })));
-  const plain = await collect(readUsageFile(file, { ...opts, plain: true }));
-  return named(plain === "gave up" ? await collect(readUsageFile(file, opts)) : plain);
+  return named(await collect(readUsageFile(file, opts)));
 }
 
 /** The worker fills one buffer again and again: every chunk here comes in one buffer too. */
