@@ -115,7 +115,7 @@ function program(io: Io): Command {
     .argument("<files...>", "rate cards or their NAME.tests.yaml files")
     .addOption(formatOption(REPORT_FORMATS, REPORT_FORMAT_ABOUT))
     .addOption(outputOption())
-    .option("--case <text>", "run only the cases whose name contains TEXT")
+    .option("--case <text>", "run only the cases whose name contains TEXT (in any case)")
     .option("--require-tests", "a card without a tests file fails")
     .addOption(noColorOption())
     .action(async (files: string[], options) => {

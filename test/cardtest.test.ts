@@ -150,9 +150,15 @@ describe("burnrate test on modified copies", () => {
     expect(required).toEqual({ code: 1, stderr: "burnrate: 1 card(s) without tests (--require-tests)\n", stdout: "FAIL ratecards/fliplet.yaml: no tests (ratecards/fliplet.tests.yaml not found)\n\n0 passed, 1 failed\n" });
   });
 
-  it("--case runs only the cases whose name contains the text", async () => {
-    const run = await burnrate(["test", "ratecards/fliplet.yaml", "--case", "SMS"]);
-    expect(run).toEqual({ code: 0, stderr: "", stdout: "ratecards/fliplet.tests.yaml (fliplet 2026-11, ratecards/fliplet.yaml)\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n" });
+  it("--case runs only the cases whose name contains the text, in any case (newcomer59 L4)", async () => {
+    // "100 SMS cost 50" is the only name with "sms" in it; "Unique End-Users" is in two names, "100 unique end-users in
+    // a month cost 25" and "1,000 unique end-users in a month cost 250", written in lower case.
+    for (const text of ["SMS", "sms", "Sms"]) {
+      const run = await burnrate(["test", "ratecards/fliplet.yaml", "--case", text]);
+      expect(run).toEqual({ code: 0, stderr: "", stdout: "ratecards/fliplet.tests.yaml (fliplet 2026-11, ratecards/fliplet.yaml)\n  PASS 100 SMS cost 50\n\n1 passed, 0 failed\n" });
+    }
+    const users = await burnrate(["test", "ratecards/fliplet.yaml", "--case", "Unique End-Users"]);
+    expect([users.code, users.stdout.match(/^ {2}PASS .*$/gm)]).toEqual([0, ["  PASS 100 unique end-users in a month cost 25", "  PASS 1,000 unique end-users in a month cost 250"]]);
   });
 
   it("a malformed tests file is bad input: exit 2 at its line", async () => {

@@ -43,7 +43,7 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
     } else if (!suites.includes(suite)) suites.push(suite);
   }
 
-  const only = options.case === undefined ? undefined : (name: string) => name.includes(options.case!);
+  const only = options.case === undefined ? undefined : (name: string) => caseNamed(name, options.case!);
   const loaded = suites.map(loadSuite);
   if (options.case !== undefined) selectsSome(loaded, options.case);
   const results: SuiteResult[] = [];
@@ -64,10 +64,19 @@ export async function test(files: string[], options: TestOptions, io: Io): Promi
   if (requireTests && untested.length > 0) throw new Finding(`${untested.length} card(s) without tests (--require-tests)`);
 }
 
+/**
+ * Whether `--case TEXT` selects a case: its name contains the text, whatever the case of either (newcomer59 L4: `--case
+ * Northwind` for "month end on the gateway export, northwind" selected nothing). Selecting a case too many runs one
+ * more test; none selected is refused.
+ */
+function caseNamed(name: string, text: string): boolean {
+  return name.toLocaleLowerCase("en-US").includes(text.toLocaleLowerCase("en-US"));
+}
+
 /** `--case TEXT` that no case's name contains runs nothing and passes: in CI, a renamed case would go untested. */
 function selectsSome(suites: readonly Suite[], text: string): void {
   const names = suites.flatMap((suite) => suite.doc.cases.map((c) => c.name));
-  if (names.some((name) => name.includes(text))) return;
+  if (names.some((name) => caseNamed(name, text))) return;
   const listed = names.length === 0 ? "no case: the cards given have no tests file" : `text from a case's name, such as ${names.slice(0, 3).map((n) => shown(n)).join(", ")}${names.length > 3 ? ` (of ${names.length})` : ""}`;
   throw new UserError(`no case's name contains ${shown(text)}`, atFlag("--case"), listed, shown(text));
 }
