@@ -1,5 +1,6 @@
 import type { CycleStatement, Statement } from "../../engine/types.js";
-import type { Decimal } from "../../money.js";
+import { Decimal, formatExact, formatFixed, ZERO } from "../../money.js";
+import type { RateCard } from "../../ratecard/types.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block, FactValue } from "../shared/document.js";
 import { count, credits, exactGrouped, percentOf } from "../shared/numbers.js";
@@ -193,6 +194,11 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
     ...(versioned ? [l.version ?? ""] : []),
     money(l.amount),
   ]);
+  // The amounts shown, each rounded to the display's places, add up to the total shown under them: where rounding each
+  // apart moved their sum, a row says by how much, as the Money table's does (newcomer59 L2: lines of 140.026, 6.508 and
+  // 15.2996 shown 140.03, 6.51 and 15.30 summed a cent over the Total 1,118.03 a finance reader ticked them off against).
+  const rounding = shownRounding(c.lines.map((l) => l.amount), c.total, ctx.card.precision);
+  if (!rounding.isZero()) lines.push([`Rounding to ${formatExact(new Decimal(10).pow(-ctx.card.precision.display))}`, "", "", "", "", "", ...(versioned ? [""] : []), money(rounding)]);
   lines.push(["Total", "", "", "", "", "", ...(versioned ? [""] : []), money(c.total)]);
   blocks.push({
     kind: "table",
@@ -249,6 +255,14 @@ function cycleBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decimal) 
  * the subscription ended, its usage refused for it (red team, stop 38: "the credits left could not pay it" where no
  * cycle credits ever were, every refusal "subscription ended").
  */
+/** What the total as shown differs by from the sum of the amounts as shown, each at the display's places (`credits`). */
+function shownRounding(amounts: readonly Decimal[], total: Decimal, { display, rounding }: RateCard["precision"]): Decimal {
+  const asShown = (v: Decimal) => new Decimal(formatFixed(v, display, rounding));
+  let sum = ZERO;
+  for (const amount of amounts) sum = sum.plus(asShown(amount));
+  return asShown(total).minus(sum);
+}
+
 function ranOut(c: CycleStatement, ctx: RenderContext): [string, string] {
   const at = localDateTime(ctx, c.exhaustedAt!);
   const hadCredits = c.grants.some((g) => g.opening.gt(0) || g.granted.gt(0));
