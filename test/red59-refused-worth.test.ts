@@ -99,6 +99,15 @@ describe("refused usage is worth the base card's price on its own line (newcomer
     expect(r.json.refused).toHaveLength(1);
     expect(r.json.refused[0]).toMatchObject({ meter: "summary", old_quantity: "30", new_quantity: "50", worth: { old: "50", new: "130", delta: "80" } });
   });
+
+  it("tells a worth at the meter's average on standard error to the card's display places, not six (red59b F10)", async () => {
+    // As above with 31 max refused by both: the average, 150 / 90 a unit, makes them 51.666...; with the 20 max refused
+    // more (80 at 4), 131.666... Shown to 2 places: 51.67 and 131.67.
+    const both = "timestamp,meter,quantity,project,tier\n2026-11-03T10:00:00Z,summary,50,alpha,lite\n2026-11-05T10:00:00Z,summary,20,alpha,max\n2026-11-07T10:00:00Z,summary,20,alpha,lite\n2026-11-22T10:00:00Z,summary,31,beta,max\n";
+    const r = await diff([{ included: 150, tiers }], [{ included: 120, tiers }], both);
+    expect(r.stderr).toContain("worth 51.67 → 131.67 credits at the base card's prices");
+    expect(r.stderr).not.toMatch(/\d\.\d{3}/);
+  });
 });
 
 describe("refused usage is worth what the base card charged its rows (red59)", () => {

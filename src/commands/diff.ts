@@ -16,7 +16,7 @@ import { versionChanges } from "../costdiff/version-changes.js";
 import { Finding, formatLocation, shown, UserError, UserErrors } from "../errors.js";
 import { checkRereadable, loadAccount, loadCardFor, readText, type ReplayInputOptions } from "../inputs.js";
 import type { Io } from "../io.js";
-import { formatExact, type Decimal } from "../money.js";
+import { Decimal, formatExact, formatFixed } from "../money.js";
 import type { Zone } from "../time.js";
 import { checkDestination, emit } from "../output.js";
 import type { RunInput } from "../output-target.js";
@@ -153,12 +153,14 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   if (otherCurrency !== undefined && !options.failOnUnmeasured) {
     io.stderr.write(visibleLines(`burnrate: warning: the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: their money is not compared, and no gate judges it\n`));
   }
+  // Worth at the base card's prices, to its display places at most (a meter's average price has more).
+  const refusedUnits: RefusedUnits = { unit: card.unit, zone: cardSettings.zone, worth: (v) => formatExact(new Decimal(formatFixed(v, base.precision.display, base.precision.rounding))) };
   // Also on standard error: a CI log shows it whatever the report's format and destination.
   const unmeasured = (c: CardChange) => `${formatLocation(c.location)}: ${unmeasuredChange(c)}, ${unmeasuredWhy(c)}`;
   if (!options.failOnUnmeasured) {
     for (const c of result.unmeasured) io.stderr.write(visibleLines(`burnrate: warning: ${unmeasured(c)}: no gate measured it\n`));
     const more = result.refusedMore;
-    if (more !== undefined) io.stderr.write(visibleLines(`burnrate: warning: ${refusedText(more, card.unit, cardSettings.zone)}: charged nothing, ${options.failOver === undefined ? "no gate measured it" : "--fail-over judges its worth"}\n`));
+    if (more !== undefined) io.stderr.write(visibleLines(`burnrate: warning: ${refusedText(more, refusedUnits)}: charged nothing, ${options.failOver === undefined ? "no gate measured it" : "--fail-over judges its worth"}\n`));
   }
   // Said on standard error whatever the gates: credits customers lose are charged nothing, and a log read for "no change" misses them.
   const lost = result.money.lost;
@@ -169,7 +171,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...(result.failOver?.credits ? [`total ${card.unit} rise by more than --fail-over ${options.failOver}%`] : []),
     ...(result.failOver?.money ? [`total money (${result.money.currency}) rises by more than --fail-over ${options.failOver}%: ${formatExact(result.money.total!.old)} → ${formatExact(result.money.total!.new)}`] : []),
     ...(result.failOver?.paidCredits ? [`${card.unit} drawn from paid grants rise by more than --fail-over ${options.failOver}% of the ${card.unit} charged: ${formatExact(result.money.paidDrawn.old)} → ${formatExact(result.money.paidDrawn.new)}, ${paidShare({ ...result.money.paidDrawn, percentOf: result.money.baseCredits }, card.unit)}`] : []),
-    ...(result.failOver?.refused ? [refusedFinding(result.refusedMore!, { percent: options.failOver!, unit: card.unit, base: result.comparison.total.old, zone: cardSettings.zone })] : []),
+    ...(result.failOver?.refused ? [refusedFinding(result.refusedMore!, { ...refusedUnits, percent: options.failOver!, base: result.comparison.total.old })] : []),
     ...(result.failOver?.expired ? [`${card.unit} customers lose to a changed expiry rise by more than --fail-over ${formatExact(options.failOver!)}% of the ${formatExact(result.comparison.total.old)} ${card.unit} the base card charged: ${lostText(lost!, { unit: card.unit, currency: result.money.currency, zone: cardSettings.zone })}`] : []),
     ...(result.failOver?.prices ? [`total ${card.unit} on the usage both cards serve rise by more than --fail-over ${options.failOver}%, by the prices: ${formatExact(result.comparison.served.old)} → ${formatExact(result.comparison.served.new)} (the events the new card refuses, charged nothing, left out)`] : []),
     ...result.gates.filter((g) => g.tripped.length > 0).map((g) => gateFinding(g, card.unit, cardSettings.zone)),
@@ -177,7 +179,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
     ...(result.failOverLine && result.failOverLine.tripped.length > 0 ? [lineFinding(result.failOverLine, card.unit)] : []),
     ...(result.failOverLine?.rates ?? []).map((c) => `${formatLocation(c.location)}: ${c.path} rises from ${c.old} to ${c.new}, past --fail-over-line ${options.failOverLine}%`),
     ...(options.failOnUnmeasured ? result.unmeasured.map((c) => `${unmeasured(c)}, past --fail-on-unmeasured (add usage that exercises it to the corpus, so the gates can measure it)`) : []),
-    ...(options.failOnUnmeasured && result.refusedMore !== undefined ? [`${refusedText(result.refusedMore, card.unit, cardSettings.zone)}: charged nothing, past --fail-on-unmeasured`] : []),
+    ...(options.failOnUnmeasured && result.refusedMore !== undefined ? [`${refusedText(result.refusedMore, refusedUnits)}: charged nothing, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && otherCurrency !== undefined ? [`the base card prices money in ${otherCurrency}, the new card in ${result.money.currency}: no gate can compare their money, past --fail-on-unmeasured`] : []),
     ...(options.failOnUnmeasured && unpricedCredits !== undefined ? [`${unpricedCredits === "base" ? "the base card" : "the new card"} has no credit_price for the credits the usage buys: no gate can compare the money totals, past --fail-on-unmeasured`] : []),
   ];
@@ -209,18 +211,29 @@ function moneyGateFinding(g: GateResult, units: { unit: string; currency: string
   return `${g.money.length} money change(s) past ${g.flag} ${limitText}; largest: ${moneyItemName(first.item, units)} ${formatExact(first.old)} → ${formatExact(first.new)}, ${first.percentOf === undefined ? signedChange(first, units.currency) : paidShare({ ...first, percentOf: first.percentOf }, units.unit)} in the cycle from ${units.zone.localDate(first.start)}, account ${first.account}`;
 }
 
+/**
+ * How refused usage is told on standard error: its worth in the card's unit to the base card's display places at most
+ * (red59b F10: a worth at a meter's average price read `17324.967879 → 31919.559679 credits`), the cycles in the
+ * account's zone.
+ */
+interface RefusedUnits {
+  unit: string;
+  zone: Zone;
+  worth: (credits: Decimal) => string;
+}
+
 /** A refused row: how much of the meter each card refused, and what that is worth at the base card's prices. */
-function refusedRowText(r: RefusedRow, unit: string, zone: Zone): string {
-  const worth = r.priced ? `worth ${formatExact(r.old)} → ${formatExact(r.new)} ${unit} ${worthAt(r)}` : "worth unknown (neither card charged anything for the meter to price it by)";
-  return `${r.meter} ${formatExact(r.quantity.old)} → ${formatExact(r.quantity.new)} refused (${r.events.old} → ${r.events.new} events), ${worth}, in the cycle from ${zone.localDate(r.start)}, account ${r.account}`;
+function refusedRowText(r: RefusedRow, units: RefusedUnits): string {
+  const worth = r.priced ? `worth ${units.worth(r.old)} → ${units.worth(r.new)} ${units.unit} ${worthAt(r)}` : "worth unknown (neither card charged anything for the meter to price it by)";
+  return `${r.meter} ${formatExact(r.quantity.old)} → ${formatExact(r.quantity.new)} refused (${r.events.old} → ${r.events.new} events), ${worth}, in the cycle from ${units.zone.localDate(r.start)}, account ${r.account}`;
 }
 
 /**
  * The usage the new card refuses more of, by quantity and worth, not by events alone: one 10,000-fetch row refused
  * where the old card refused one of 1,000 is as many events and ten times the usage (red team, stop 38).
  */
-function refusedText(more: RefusedMore, unit: string, zone: Zone): string {
-  return `more usage refused under the new card, in ${more.rows.length} meter(s) of the accounts' cycles that refuse more of it (${more.old} → ${more.new} events, worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${unit} ${worthAtAll(more.rows)}); largest: ${refusedRowText(largestRefused(more), unit, zone)}`;
+function refusedText(more: RefusedMore, units: RefusedUnits): string {
+  return `more usage refused under the new card, in ${more.rows.length} meter(s) of the accounts' cycles that refuse more of it (${more.old} → ${more.new} events, worth ${units.worth(more.worth.old)} → ${units.worth(more.worth.new)} ${units.unit} ${worthAtAll(more.rows)}); largest: ${refusedRowText(largestRefused(more), units)}`;
 }
 
 /** The credits lost to a changed expiry: how many, of which the paid and their money, and the largest account's cycle. */
@@ -233,11 +246,11 @@ function lostText(lost: CreditsLost, units: { unit: string; currency: string; zo
 }
 
 /** `--fail-over` on the refused usage's worth, as a share of the credits the base card charged. */
-function refusedFinding(more: RefusedMore, limit: { percent: Decimal; unit: string; base: Decimal; zone: Zone }): string {
+function refusedFinding(more: RefusedMore, limit: RefusedUnits & { percent: Decimal; base: Decimal }): string {
   const share = gatePercent({ ...more.worth, percentOf: limit.base });
   const size = share === undefined ? "from 0" : `${share.gt(0) ? "+" : ""}${formatExact(share)}% of the ${formatExact(limit.base)} ${limit.unit} it charged`;
   const unpriced = more.rows.some((r) => !r.priced) ? ", and some of it has no price to be worth anything at (fail closed)" : "";
-  return `usage refused under the new card rises by more than --fail-over ${formatExact(limit.percent)}%: worth ${formatExact(more.worth.old)} → ${formatExact(more.worth.new)} ${limit.unit} ${worthAtAll(more.rows)} (${size})${unpriced}, in ${more.rows.length} meter(s) of the accounts' cycles; largest: ${refusedRowText(largestRefused(more), limit.unit, limit.zone)}`;
+  return `usage refused under the new card rises by more than --fail-over ${formatExact(limit.percent)}%: worth ${limit.worth(more.worth.old)} → ${limit.worth(more.worth.new)} ${limit.unit} ${worthAtAll(more.rows)} (${size})${unpriced}, in ${more.rows.length} meter(s) of the accounts' cycles; largest: ${refusedRowText(largestRefused(more), limit)}`;
 }
 
 /** One line per tripped gate: how many meters, and the largest of them. */
