@@ -146,12 +146,17 @@ describe("a usage path that is not a regular file", () => {
   it("refuses a FIFO whose rows must be read again (out of time order, or a quoted cell), saying why, not 'empty file'", async () => {
     const late = await fromFifo("2026-11-03T10:00:00Z,data_read,1,p\n2026-11-02T10:00:00Z,data_read,1,p\n");
     refused(late, fifo + ":1:1", "a row out of time order needs the usage read a second time, and a pipe cannot be (expected a regular file, or the pipe as standard input (--usage -), which is copied first, found a FIFO (named pipe))");
-    const quoted = await fromFifo('2026-11-02T10:00:00Z,data_read,1,"p q"\n');
+    // A comma within a quoted cell the card reads is csv-parse's.
+    const quoted = await fromFifo('2026-11-02T10:00:00Z,data_read,1,"p,q"\n');
     refused(quoted, fifo + ":1:1", "a quoted field, which only the full CSV parser reads, needs the usage read a second time, and a pipe cannot be");
-    // In time order and plain, the same FIFO streams.
+    // In time order and plain, the same FIFO streams; so does a cell quoted whole, which the plain reader takes its
+    // quotes off (since stop 60).
     const plain = await fromFifo("2026-11-02T10:00:00Z,data_read,1,p\n2026-11-03T10:00:00Z,data_read,1,p\n");
     expect([plain.code, plain.stderr]).toEqual([0, ""]);
     expect(JSON.parse(plain.stdout).events.priced).toBe(2);
+    const whole = await fromFifo('2026-11-02T10:00:00Z,data_read,1,"p q"\n');
+    expect([whole.code, whole.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(whole.stdout).events.priced).toBe(1);
   });
 
   it("names no mapping file beside a FIFO for a header near a canonical name: a pipe has no place beside it", async () => {
