@@ -63,16 +63,44 @@ describe("reconcile: a rate difference the provider's rounding of each request c
       bill: { amount: new Decimal(bill) } as AlignedLine["bill"], computed: { amount: new Decimal(computed), quantity: new Decimal(1), events: 1, unitPrice: undefined }, ...more,
     });
     // A component's line billed above: out of reach. Below, or equal: within.
-    expect(roundingMayReach(line(["request:output_tokens"], "8", "6"), card)).toBe(false);
-    expect(roundingMayReach(line(["request:input_tokens", "request:output_tokens"], "8", "6"), card)).toBe(false);
-    expect(roundingMayReach(line(["request:output_tokens"], "4", "6"), card)).toBe(true);
-    // The meter's own line takes what its components' cut-down shares leave: it may round up.
-    expect(roundingMayReach(line(["request"], "8", "6"), card)).toBe(true);
-    expect(roundingMayReach(line(["request", "request:output_tokens"], "8", "6"), card)).toBe(true);
+    expect(roundingMayReach(line(["request:output_tokens"], "8", "6"), card, undefined)).toBe(false);
+    expect(roundingMayReach(line(["request:input_tokens", "request:output_tokens"], "8", "6"), card, undefined)).toBe(false);
+    expect(roundingMayReach(line(["request:output_tokens"], "4", "6"), card, undefined)).toBe(true);
     // Events refused on the line: rounded, fewer may be refused, and the line may grow.
-    expect(roundingMayReach(line(["request:output_tokens"], "8", "6", { refused: [{} as never] }), card)).toBe(true);
-    // No such component.
-    expect(roundingMayReach(line(["request:cached_tokens"], "8", "6"), card)).toBe(true);
+    expect(roundingMayReach(line(["request:output_tokens"], "8", "6", { refused: [{} as never] }), card, undefined)).toBe(true);
+    // No such component: the line is priced as an own line, below.
+    expect(roundingMayReach(line(["request:cached_tokens"], "6.01", "6"), card, undefined)).toBe(true);
+  });
+
+  it("bounds what the meter's own line may rise by: under a step a whole event, and a step for each part cut down (stop 60)", () => {
+    // Floopy's step is the default 0.01 (its precision names none); a request has two components. One event of
+    // quantity 1 rounded rises by under (1 + 1) x (2 + 1) x 0.01 = 0.06: a bill of 8 above 6 is out of reach, one of
+    // 6.05 within it. Under a step of 1, 6 + 6 = 12 reaches 8.
+    const card = loadCardFor(CARD, undefined);
+    const stepOne = join(mkdtempSync(join(tmpdir(), "reach60-")), "card.yaml");
+    writeFileSync(stepOne, STEP_OF("half-even", "none"));
+    const coarse = loadCardFor(stepOne, undefined);
+    const line = (meters: string[], bill: string, computed: string, more: Partial<AlignedLine> = {}): AlignedLine => ({
+      cycle: 0, account: "acme", activity: "x", meters, money: false, dimensions: {}, duplicates: new Decimal(0),
+      bill: { amount: new Decimal(bill) } as AlignedLine["bill"], computed: { amount: new Decimal(computed), quantity: new Decimal(1), events: 1, unitPrice: undefined }, ...more,
+    });
+    expect(roundingMayReach(line(["request"], "8", "6"), card, undefined)).toBe(false);
+    expect(roundingMayReach(line(["request"], "6.05", "6"), card, undefined)).toBe(true);
+    expect(roundingMayReach(line(["request", "request:output_tokens"], "8", "6"), card, undefined)).toBe(false);
+    expect(roundingMayReach(line(["request"], "8", "6"), coarse, undefined)).toBe(true);
+    // A plan's fee is the plan's: no rounding of events moves it, above or below.
+    const fee = { plans: ["pro"], recut: false };
+    expect(roundingMayReach(line(["plan"], "59", "49", { money: true, fee }), card, undefined)).toBe(false);
+    expect(roundingMayReach(line(["plan"], "39", "49", { money: true, fee }), card, undefined)).toBe(false);
+    // An overage in money: the cycle's own lines, 10 requests in 10 events, rise by under (10 + 10) x 3 x 0.01 = 0.6
+    // cents, 0.006 USD at a cent a credit. 8 USD billed for 6 is out of reach; 6.005 within; refusals or no cycle, within.
+    const request = { meter: "request", component: undefined, kind: "usage", category: "gateway", pool: "credits", dimensions: {}, quantity: new Decimal(10), unitPrice: new Decimal(0), amount: new Decimal(600), events: 10 } as const;
+    const tokens = { ...request, component: "output_tokens", quantity: new Decimal(600_000) };
+    const usage = { lines: [request, tokens], refused: false };
+    expect(roundingMayReach(line(["overage"], "8", "6", { money: true }), card, usage)).toBe(false);
+    expect(roundingMayReach(line(["overage"], "6.005", "6", { money: true }), card, usage)).toBe(true);
+    expect(roundingMayReach(line(["overage"], "8", "6", { money: true }), card, { ...usage, refused: true })).toBe(true);
+    expect(roundingMayReach(line(["overage"], "8", "6", { money: true }), card, undefined)).toBe(true);
   });
 });
 
@@ -105,12 +133,21 @@ describe("a component's line, each event rounded, is at most its exact amount wh
         const st = await replayFiles(card, resolveAccount(card, loaded, {}), { files: [file], mappingFile: undefined, mapFlags: [] });
         const cycle = st.accounts[0]!.cycles[0]!;
         expect(cycle.rejected).toEqual([]);
-        return new Map(cycle.lines.filter((l) => l.component !== undefined).map((l) => [`${l.component} ${JSON.stringify(l.dimensions)}`, l.amount]));
+        return { parts: new Map(cycle.lines.filter((l) => l.component !== undefined).map((l) => [`${l.component} ${JSON.stringify(l.dimensions)}`, l.amount])), own: new Map(cycle.lines.filter((l) => l.component === undefined).map((l) => [JSON.stringify(l.dimensions), l])), total: cycle.total };
       };
       const exact = await lines("exact");
       const rounded = await lines("rounded");
-      expect([...rounded.keys()].sort()).toEqual([...exact.keys()].sort());
-      for (const [key, amount] of rounded) expect(amount.lte(exact.get(key)!), `${key}: ${amount} rounded, ${exact.get(key)} exact`).toBe(true);
+      expect([...rounded.parts.keys()].sort()).toEqual([...exact.parts.keys()].sort());
+      for (const [key, amount] of rounded.parts) expect(amount.lte(exact.parts.get(key)!), `${key}: ${amount} rounded, ${exact.parts.get(key)} exact`).toBe(true);
+      // Each own line rises by less than a step (1 here) for each of its events and its quantity's, and one more for
+      // each of its two parts cut down (roundingMayReach's bound); the cycle's total by the sum of them.
+      let reach = new Decimal(0);
+      for (const [key, l] of exact.own) {
+        const bound = l.quantity.plus(l.events).mul(3);
+        reach = reach.plus(bound);
+        expect(rounded.own.get(key)!.amount.lte(l.amount.plus(bound)), `${key}: ${rounded.own.get(key)!.amount} rounded, ${l.amount} exact`).toBe(true);
+      }
+      expect(rounded.total.lte(exact.total.plus(reach))).toBe(true);
     }), { numRuns: Number(process.env.FUZZ_RUNS ?? 25) });
   });
 });

@@ -16,7 +16,7 @@ import { INCLUDED, type RateCard } from "../ratecard/types.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
-import { roundingMayReach } from "./rounding-reach.js";
+import { cycleUsage, roundingMayReach } from "./rounding-reach.js";
 import { findBoundaryShift, hypotheses, movesOf, shiftAt, type Hypothesis, type Move, type ShiftFinding } from "./boundary.js";
 import { atDeclaredCut, declaredHypothesis } from "./declared-cut.js";
 import { atBillsCut } from "./at-cut.js";
@@ -254,7 +254,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   // the card is blamed, the usage is priced again rounding each event (at the bill's cut, where one is found), and a
   // line that then comes to the bill's amount exactly is that rounding.
   // A line out of that pricing's reach (a component's line billed above it) does not ask for it (rounding-reach.ts).
-  if (!bills && card.precision.roundAt === "none" && [...verdicts].some(([id, v]) => v?.class === "rate_drift" && (found !== undefined || roundingMayReach(lines.get(id)!, card)))) {
+  if (!bills && card.precision.roundAt === "none" && [...verdicts].some(([id, v]) => v?.class === "rate_drift" && (found !== undefined || roundingMayReach(lines.get(id)!, card, cycleUsage(replayed, lines.get(id)!, accounts))))) {
     const each = roundingEachEvent(card);
     const rounded = found ? await found.replay(each) : await replayFiles(each, settings, driftingOnly(ctx.usage, settings, card, { lines, verdicts }));
     const again = aligner.align(rounded, charges, cycles, accounts);
