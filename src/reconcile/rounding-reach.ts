@@ -46,13 +46,14 @@ export function roundingMayReach(line: AlignedLine, card: RateCard, usage: Cycle
 
 /**
  * The replay's lines of a line's cycle, for its account or, on a bill of no accounts, every account of the group
- * compared (`accounts`, all where undefined); and whether any event of that cycle was refused. Undefined for an account
- * the replay has none of.
+ * compared (`accounts`, all where undefined); and whether any event of that cycle was refused. Undefined where the
+ * replay has no such account or cycle: nothing then bounds what rounding may reach.
  */
 export function cycleUsage(replayed: Statement, line: AlignedLine, accounts: ReadonlySet<string> | undefined): CycleUsage | undefined {
   const of = replayed.accounts.filter((a) => (line.account === undefined ? accounts === undefined || accounts.has(a.account) : a.account === line.account));
   if (of.length === 0) return undefined;
   const cycles = of.flatMap((a) => a.cycles.filter((c) => c.index === line.cycle));
+  if (cycles.length === 0) return undefined;
   return { lines: cycles.flatMap((c) => c.lines), refused: cycles.some((c) => c.rejected.length > 0) };
 }
 
