@@ -6,7 +6,8 @@ import { describe, expect, it } from "vitest";
 import { resolveAccount } from "../src/account/account.js";
 import { loadAccount, loadCardFor } from "../src/inputs.js";
 import { Decimal } from "../src/money.js";
-import { roundingMayReach } from "../src/reconcile/rounding-reach.js";
+import { cycleUsage, roundingMayReach } from "../src/reconcile/rounding-reach.js";
+import type { Statement } from "../src/engine/types.js";
 import type { AlignedLine } from "../src/reconcile/types.js";
 import { replayFiles } from "../src/replay/replay-files.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
@@ -101,6 +102,15 @@ describe("reconcile: a rate difference the provider's rounding of each request c
     expect(roundingMayReach(line(["overage"], "6.005", "6", { money: true }), card, usage)).toBe(true);
     expect(roundingMayReach(line(["overage"], "8", "6", { money: true }), card, { ...usage, refused: true })).toBe(true);
     expect(roundingMayReach(line(["overage"], "8", "6", { money: true }), card, undefined)).toBe(true);
+    // The cycle's usage, for the line's account, or every account of a bill of none; none where the replay has no such account or cycle.
+    const cycle = (index: number, rejected: unknown[] = []) => ({ index, lines: [request], rejected });
+    const replayed = { accounts: [{ account: "acme", cycles: [cycle(0), cycle(1, [{}])] }, { account: "bolt", cycles: [cycle(0)] }] } as unknown as Statement;
+    expect(cycleUsage(replayed, line(["overage"], "8", "6"), undefined)).toEqual({ lines: [request], refused: false });
+    expect(cycleUsage(replayed, line(["overage"], "8", "6", { account: undefined }), undefined)?.lines).toHaveLength(2);
+    expect(cycleUsage(replayed, line(["overage"], "8", "6", { account: undefined }), new Set(["bolt"]))?.lines).toHaveLength(1);
+    expect(cycleUsage(replayed, line(["overage"], "8", "6", { cycle: 1 }), undefined)?.refused).toBe(true);
+    expect(cycleUsage(replayed, line(["overage"], "8", "6", { cycle: 2 }), undefined)).toBeUndefined();
+    expect(cycleUsage(replayed, line(["overage"], "8", "6", { account: "cora" }), undefined)).toBeUndefined();
   });
 });
 
