@@ -162,3 +162,31 @@ describe("diff's account flags", () => {
     expect(JSON.parse(whole.stdout).base_total).toBe("0.01");
   });
 });
+
+describe("a UTC month's bill of an account in New York, its first hours left out by --skip-before-anchor (newcomer60 H1)", () => {
+  // The provider bills November in UTC: the 12 reads of 03:30 and 03:45 UTC on 1 November are its, and before the
+  // account's first cycle (04:00 UTC). Its bill: 5 + 7 + 1 + 2 = 15 reads at 0.01, 0.15. The scan for a boundary never
+  // summed a row before the first cycle, so the bill's cut at 00:00 UTC moved nothing there and was never found: the line
+  // read as a quantity mismatch of 12, where the same cut, declared in the bill mapping, explained it.
+  const bill = "period_start,activity,project,quantity,amount\n2026-11,Data reads,p1,15,0.15\n";
+  const run = async (mapping: string | undefined) => {
+    const dir = folder();
+    writeFileSync(join(dir, "bill.csv"), bill);
+    if (mapping !== undefined) writeFileSync(join(dir, "bill.csv.mapping.yaml"), mapping);
+    return burnrate(["reconcile", "--account", "account.yaml", "--usage", "usage.csv", "--bill", "bill.csv", "--skip-before-anchor", "--format", "json"], { cwd: dir });
+  };
+
+  it("finds the bill's cut at 00:00 UTC, the default, as where it is declared", async () => {
+    for (const mapping of [undefined, 'cut: "00:00 UTC"\n']) {
+      const r = await run(mapping);
+      expect(r.code, r.stderr).toBe(0);
+      const doc = JSON.parse(r.stdout);
+      expect(doc.boundary_shifts).toMatchObject([{ explanation: "the bill cuts cycles at 00:00 UTC, not 00:00 America/New_York", moved_amount: "0.12", at_declared_cut: true }]);
+      const line = doc.lines.find((l: { meter: string }) => l.meter === "data_read");
+      // At the bill's cut: the 12 reads before the anchor moved in (2 rows), 15 reads, 0.15, as billed.
+      expect([line.status, line.class, line.computed_quantity, line.computed_amount, line.moved.events_in]).toEqual(["agrees", "boundary_shift", "15", "0.15", 2]);
+      expect(doc.status).toBe("within_tolerance");
+    }
+  });
+});
+

@@ -124,9 +124,10 @@ interface ScanContext extends UsageScanRequest {
 /** The boundaries near which a flow charge of the accounts compared is: where some hypothesis's cut would move it across. */
 function nearBoundaries(event: UsageEvent, request: ScanContext): number[] {
   const { calendar, accounts } = request;
-  const cycle = calendar.indexOf(event.at);
-  if (cycle < 0 || (accounts !== undefined && !accounts.has(event.account))) return [];
-  return request.cuts.near(event.at, cycle);
+  if (accounts !== undefined && !accounts.has(event.account)) return [];
+  // An event before the first cycle is near its start too: a bill cut earlier there (a UTC month of an account in New
+  // York) bills it in the first month (newcomer60 H1: such a shift was never found, 1,140 lines left unexplained).
+  return request.cuts.near(event.at, calendar.indexOf(event.at));
 }
 
 /**
@@ -194,11 +195,13 @@ async function scanInReplayOrder(events: EventBatches, request: ScanContext, rul
   const switches = dated === undefined ? undefined : versionSwitches(dated, request.replayCalendar);
   for await (const batch of inReplayOrder(events, familiesAt(dated?.[0]?.card ?? card, switches))) for (const event of batch) {
     const cycle = calendar.indexOf(event.at);
-    if (cycle < 0) continue;
     const meterEvent = card.events.get(event.meter)!;
     const dims = meterEvent.role === "charge" ? lineDimensions(meterEvent.meter, event.dimensions) : event.dimensions;
     const flow = meterEvent.role === "charge" && meterEvent.meter.aggregation === "flow";
-    if (seen.repeats(event)) {
+    // A row before the first cycle is no line's, and the replay never sees its id (it refuses or skips the row): it is
+    // only summed near the first cycle's start, where a bill's earlier cut moves it in.
+    if (cycle < 0 && !flow) continue;
+    if (cycle >= 0 && seen.repeats(event)) {
       const id = aligner.id(cycle, event.account, event.meter, dims);
       duplicates.set(id, (duplicates.get(id) ?? ZERO).plus(event.quantity));
       if (flow && !unpriced.has(id)) {
