@@ -17,6 +17,7 @@ import { Calendar, type Instant } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 import { Aligner, meterOfItem, sumOf, type PlacedCharge } from "./align.js";
 import { cycleUsage, roundingMayReach } from "./rounding-reach.js";
+import { overagesFollowing } from "./overage-follows.js";
 import { findBoundaryShift, hypotheses, movesOf, shiftAt, type Hypothesis, type Move, type ShiftFinding } from "./boundary.js";
 import { atDeclaredCut, declaredHypothesis } from "./declared-cut.js";
 import { atBillsCut } from "./at-cut.js";
@@ -269,6 +270,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
   // A bill in the card's currency that does not say so is off by the credit price on every usage line: said, with the mapping key.
   // So is a bill in the card's unit throughout, its fee and overage rows read as money.
   const versionOf = (line: AlignedLine) => versionAt(calendar.start(line.cycle));
+  for (const [id, verdict] of overagesFollowing(lines, verdicts, card, versionOf)) verdicts.set(id, verdict);
   for (const [id, text] of [...unsaidCurrency({ charges, layout: ctx.billLayout }, lines, card, versionOf), ...unsaidUnit({ charges }, lines, card, versionOf)]) {
     const verdict = verdicts.get(id);
     if (verdict) verdicts.set(id, { ...verdict, explanation: text });
