@@ -34,4 +34,15 @@ describe("accounts the bill does not name", () => {
     const notes = table.stdout.split("\n").filter((l) => l.includes("not on the bill")).map((l) => l.trim());
     expect(notes).toEqual(["Account a1 is not on the bill, not compared: 0.02 credits in these cycles.", "Account a2 is not on the bill, not compared: 0.03 credits in these cycles.", "Account a3 is not on the bill, not compared: 0.04 credits in these cycles.", "Account a4 is not on the bill, not compared: 0 credits in these cycles.", "Account a5 is not on the bill, not compared: 0 credits in these cycles."]);
   });
+
+  it("with usage are counted in the summary too, the largest named (newcomer60 M4: a customer left off the invoice was said 9,700 lines down)", async () => {
+    // a1 to a5 read 2 to 6 times (0.02 to 0.06 credits); a6 and a7 read nothing and are left to the note.
+    const table = await reconcile(folder(8), "table");
+    // The row as one line however the table wraps it, in the summary ahead of the status.
+    const from = table.stdout.indexOf("Not on the bill");
+    const to = table.stdout.indexOf("Status");
+    expect(from).toBeGreaterThan(0);
+    expect(table.stdout.slice(from, to).replace(/\s+/g, " ").trim()).toBe("Not on the bill 5 account(s) with usage in these cycles: a5 (0.06 credits), a4 (0.05 credits), a3 (0.04 credits), and 2 more; not compared");
+  });
 });
+
