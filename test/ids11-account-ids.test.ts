@@ -63,7 +63,8 @@ describe("an event_id repeats only within its account", () => {
     // acme's bill charged its repeated "1" again: 3 writes. beta and gamma are billed their own rows once.
     writeFileSync(bill, ["period_start,account,activity,project,quantity,amount", "2026-09-01,acme,data_write,p1,3,0.15", "2026-09-01,beta,data_write,p1,2,0.1", "2026-09-01,gamma,data_write,p1,1,0.05", ""].join("\n"));
     const out = await burnrate(["reconcile", "--account", account, "--usage", usage, "--bill", bill, "--format", "json"]);
-    expect(out.stderr).toBe("burnrate: 1 bill difference(s) need attention; first: 2026-09-01T00:00:00Z data_write duplicate_events, over tolerance\n");
+    // The account is named where the bill names accounts (newcomer60 L1: "plan" alone, among 300 customers).
+    expect(out.stderr).toBe("burnrate: 1 bill difference(s) need attention; first: 2026-09-01T00:00:00Z data_write (acme) duplicate_events, over tolerance\n");
     expect(out.code).toBe(1);
     const lines = (JSON.parse(out.stdout) as { lines: { account: string; status: string; class: string | null }[] }).lines;
     expect(lines.map((l) => [l.account, l.status, l.class])).toEqual([

@@ -84,7 +84,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const { attention, paymentsDiffer, failingCredits } = summarize(result);
   if (attention.length > 0) {
     const first = attention[0]!;
-    throw new Finding(`${attention.length} bill difference(s) need attention; first: ${formatInstant(first.cycleStart)} ${meterName(first)} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
+    throw new Finding(`${attention.length} bill difference(s) need attention; first: ${formatInstant(first.cycleStart)} ${meterName(first)}${first.line.account === undefined ? "" : ` (${first.line.account})`} ${first.class}${first.withinTolerance ? "" : ", over tolerance"}`);
   }
   if (paymentsDiffer) throw new Finding("the bill's payments differ from the grants in the account file");
   if (failingCredits > 0) {
