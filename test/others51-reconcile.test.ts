@@ -46,3 +46,32 @@ describe("accounts the bill does not name", () => {
   });
 });
 
+describe("a report for people past 20 rounding lines (newcomer60 M5: 6 findings above 2,428 rounding rows)", () => {
+  // 25 accounts each read half a read's worth (quantity 0.5 at Fliplet's 0.01: 0.005 credits), each billed 0.01: 25
+  // rounding lines, which always pass.
+  function many(): string {
+    const dir = mkdtempSync(join(tmpdir(), "rounding60-"));
+    const rows = Array.from({ length: 25 }, (_, i) => `2026-11-02T10:00:00Z,data_read,0.5,p,a${String(i).padStart(2, "0")}`);
+    writeFileSync(join(dir, "usage.csv"), `timestamp,meter,quantity,project,account\n${rows.join("\n")}\n`);
+    const bill = Array.from({ length: 25 }, (_, i) => `2026-11-01,data_read,a${String(i).padStart(2, "0")},p,0.5,0.01`);
+    writeFileSync(join(dir, "bill.csv"), `period_start,activity,account,project,quantity,amount\n${bill.join("\n")}\n`);
+    return dir;
+  }
+  const run = (dir: string, ...more: string[]) => burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "table", ...more], { cwd: dir });
+
+  it("shows the first 20 with their explanations and counts the other 5", async () => {
+    const dir = many();
+    const table = await run(dir);
+    expect(table.code, table.stderr).toBe(0);
+    const rows = table.stdout.split("\n").filter((l) => /^\s+\d+\s+2026-11-01\s+data_read/.test(l));
+    expect(rows).toHaveLength(20);
+    expect(table.stdout.split("\n").filter((l) => /^\s+#\d+\s/.test(l))).toHaveLength(20);
+    expect(table.stdout.replace(/\s+/g, " ")).toContain("5 more rounding line(s), each within a step of the bill's rounding, which always passes: --all-lines, --format json or csv lists each.");
+    // --all-lines shows each, and JSON lists each.
+    const all = await run(dir, "--all-lines");
+    expect(all.stdout.split("\n").filter((l) => /^\s+#\d+\s/.test(l))).toHaveLength(25);
+    const json = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
+    expect((JSON.parse(json.stdout).differences as unknown[]).length).toBe(25);
+  });
+});
+
