@@ -72,6 +72,10 @@ describe("a report for people past 20 rounding lines (newcomer60 M5: 6 findings 
     expect(all.stdout.split("\n").filter((l) => /^\s+#\d+\s/.test(l))).toHaveLength(25);
     const json = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "json"], { cwd: dir });
     expect((JSON.parse(json.stdout).differences as unknown[]).length).toBe(25);
+    // The HTML page shows the table's 20 and the note.
+    const html = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "html"], { cwd: dir });
+    expect(html.stdout.match(/data_read \(a\d\d\)/g)).toHaveLength(20);
+    expect(html.stdout).toContain("5 more rounding line(s)");
   });
 });
 

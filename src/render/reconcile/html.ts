@@ -32,7 +32,8 @@ export function reconcileHtml(r: Reconciliation, ctx: RenderContext): string {
   const directions = new Map<string, Difference[]>([[DIRECTION_TITLES.overcharged, apart.overcharged.differences], [DIRECTION_TITLES.undercharged, apart.undercharged.differences], [DIRECTION_TITLES.asBilled, s.asBilled.differences], [DIRECTION_TITLES.rounding, apart.rounding.differences]]);
   let explanations = false;
   for (const block of reconcileBlocks(r, ctx)) {
-    const lines = block.kind === "table" ? directions.get(block.title ?? "") : undefined;
+    // As many as the report's table shows (past 20 rounding lines, the rest are counted in a note).
+    const lines = block.kind === "table" ? directions.get(block.title ?? "")?.slice(0, block.rows.length) : undefined;
     if (block.kind === "table" && lines) {
       if (!explanations) body.push(byClassFigure(r));
       body.push(differencesTable(r, lines, block.title!, ctx));
