@@ -1,12 +1,15 @@
-import { mkdtempSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadCard } from "../src/inputs.js";
 import { Zone } from "../src/time.js";
 import { usageLayout } from "../src/usage/layouts.js";
 import { withFlags } from "../src/usage/mapping.js";
 import { readUsageInTurn } from "../src/usage/read.js";
+import { plainGivesUp } from "../src/usage/plain-csv.js";
+import { replayFiles } from "../src/replay/replay-files.js";
+import { resolveAccount } from "../src/account/account.js";
+import { loadAccount, loadCardFor } from "../src/inputs.js";
 import { screenOnce } from "../src/usage/screen-reuse.js";
 import { burnrate, ROOT } from "./helpers/cli.js";
 import { collect } from "./helpers/reader-outcomes.js";
@@ -15,7 +18,7 @@ import { collect } from "./helpers/reader-outcomes.js";
 // Its second reading of the log (repeats, boundary events, skipped rows) gave the quoted `metadata` JSON to csv-parse
 // (14.1 s), and the event ids' first pass was made again by every reading (1.5 s each).
 const dir = mkdtempSync(join(tmpdir(), "rec60-"));
-const card = loadCard(join(ROOT, "ratecards/floopy.yaml"));
+const card = loadCardFor(join(ROOT, "ratecards/floopy.yaml"), undefined);
 const HEADER = "request_id,spend,prompt_tokens,completion_tokens,startTime,endTime,model,custom_llm_provider,team_alias,team_id,metadata,request_tags,status";
 const metadata = (i: number) => `"{""user_api_key_alias"": ""key-${i}"", ""tags"": [""a"", ""b,c""], ""note"": ""said \\""hi\\""""}"`;
 const stamp = (i: number) => new Date(Date.UTC(2026, 10, 2) + i * 60_000).toISOString();
@@ -64,6 +67,24 @@ describe("the event ids' first pass, made once for a log read more than once (ne
     expect(again).not.toBe(first);
     expect(again?.repeated.length).toBe(0);
   });
+
+  it("is made again for a file written again at the same size with its time of change put back (red60 F3)", async () => {
+    // r-1, r-2, r-1 then r-1, r-2, r-3: the same size. cp -p or touch -r keeps the mtime; the inode's time still moves.
+    const file = join(dir, "kept-time.csv");
+    writeFileSync(file, `${HEADER}\n${[row(1), row(2), row(1)].join("\n")}\n`);
+    // A whole second, as a file system of whole seconds keeps it, so that it can be put back exactly.
+    const second = Math.floor(Date.now() / 1000) - 60;
+    utimesSync(file, second, second);
+    const files = [file];
+    const first = await screenOnce(files, screenOptions);
+    expect(first?.repeated.length).toBe(1);
+    const size = statSync(file).size;
+    writeFileSync(file, `${HEADER}\n${[row(1), row(2), row(3)].join("\n")}\n`);
+    utimesSync(file, second, second);
+    expect([statSync(file).size, statSync(file).mtimeMs]).toEqual([size, second * 1000]);
+    const again = await screenOnce(files, screenOptions);
+    expect(again?.repeated.length).toBe(0);
+  });
 });
 
 describe("reconcile of a quoted gateway log with a difference on the bill, through the binary", () => {
@@ -84,3 +105,31 @@ describe("reconcile of a quoted gateway log with a difference on the bill, throu
     expect(lines.filter((l) => l.meter === "request").map((l) => l.computed_amount)).toEqual(["137.2"]);
   });
 });
+
+describe("a quote only csv-parse reads, late in a quoted log (red60 F2)", () => {
+  // The log's last row quotes a team alias around a comma ("core, EU"), which only csv-parse reads: the plain reader
+  // strips every row before it and gives up there. It is not asked again for the same input.
+  it("leaves the input to csv-parse once the plain reader or the row scanner gave up at it, the statement csv-parse's", async () => {
+    const account = join(dir, "late-account.yaml");
+    writeFileSync(account, [`card: ${join(ROOT, "ratecards/floopy.yaml")}`, "account: globex", "plan: pro", "anchor: 2026-11-01", "timezone: UTC", "grants:", '  - { kind: purchase, amount: 500000, at: "2026-11-01T00:00:00Z" }', ""].join("\n"));
+    const loaded = loadAccount(account);
+    const floopy = loadCardFor(undefined, loaded);
+    const settings = resolveAccount(floopy, loaded, {});
+    const statementOf = async (file: string, reader: "scanner" | "csv-parse") => JSON.stringify(await replayFiles(floopy, settings, { files: [file], layout: "litellm", mappingFile: undefined, mapFlags: ["ignore:request_tags"] }, undefined, reader).catch((e: Error) => e.message));
+    // With team_id (a fallback of team_alias: the plain reader's), and without it (the row scanner's first).
+    for (const fallback of [true, false]) {
+      const header = fallback ? HEADER : HEADER.replace(",team_id", "");
+      const rows = Array.from({ length: 200 }, (_, i) => (fallback ? row(i) : row(i).replace(/,("t-9"|t-1),/, ",")));
+      rows[199] = rows[199]!.replace(/,(core|),("t-9"|t-1|"\{)/, (_m, _a, b) => `,"core, EU",${b}`);
+      expect(rows[199]).toContain('"core, EU"');
+      const file = join(dir, `late-${fallback}.csv`);
+      writeFileSync(file, `${header}\n${rows.join("\n")}\n`);
+      const files = [file];
+      expect(plainGivesUp(files)).toBe(false);
+      const first = await replayFiles(floopy, settings, { files, layout: "litellm", mappingFile: undefined, mapFlags: ["ignore:request_tags"] });
+      expect(plainGivesUp(files)).toBe(true);
+      expect(JSON.stringify(first)).toBe(await statementOf(file, "csv-parse"));
+    }
+  });
+});
+

@@ -14,7 +14,7 @@ import { screenOnce } from "../usage/screen-reuse.js";
 import { otherAccountsOf } from "../usage/account-column.js";
 import { readUsageInTurn, type SkipRule } from "../usage/read.js";
 import { sortByTime } from "../usage/sort-runs.js";
-import { NeedsFullParser } from "../usage/plain-csv.js";
+import { gaveUp, NeedsFullParser, plainGivesUp } from "../usage/plain-csv.js";
 import type { Aligner } from "./align.js";
 import type { SkippedOnLine } from "./types.js";
 import { NearSums } from "./near-sums.js";
@@ -78,10 +78,12 @@ export async function scanRepeatsAndBoundaryEvents(request: UsageScanRequest): P
     const events = sortByTime(request.every === true ? read : usable(read, context, rule));
     return { ...(await scanInReplayOrder(events, context, rule)), skipped };
   };
+  if (plainGivesUp(input.files)) return scan(false);
   try {
     return await scan(true);
   } catch (e) {
     if (!(e instanceof NeedsFullParser)) throw e;
+    gaveUp(input.files, "plain", e);
   }
   return scan(false);
 }

@@ -17,7 +17,7 @@ import { checkHeaders } from "../usage/header-check.js";
 import { otherAccountsOf } from "../usage/account-column.js";
 import { mappingResolver as usageMappings, type ColumnMapping } from "../usage/mapping.js";
 import { accountValueMistake } from "../usage/mapping-names.js";
-import { NeedsFullParser } from "../usage/plain-csv.js";
+import { gaveUp, NeedsFullParser, plainGivesUp } from "../usage/plain-csv.js";
 import type { ReplayProgress } from "../progress/progress.js";
 import type { UsageBatches } from "../usage/merge.js";
 import { everyUnpriced, readUsage, readUsageInTurn, type UsageOptions } from "../usage/read.js";
@@ -114,13 +114,13 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
       : { lateness: input.maxLateness ?? DEFAULT_LATENESS, maxHeld: input.maxHeld ?? MAX_HELD };
     const again = secondReading(input.files);
     // The scanner gives up on a pipe before reading it (it reads regular files only); the plain reader, on a cell, after.
-    const readers: { usage: Ordered; readsPipes: boolean }[] = [];
+    const readers: { usage: Ordered; readsPipes: boolean; plain?: true }[] = [];
     const late = { flag: input.maxLateness !== undefined, notes: input.skipped, held: (lateness: number) => heldBefore.set(input.files, lateness) };
     const only = (usage: Ordered) => (input.accounts === undefined ? usage : ofAccounts(usage, input.accounts));
     const retime = input.retime;
     const rows = () => (retime === undefined ? scanUsage(input.files, scanned) : retimedRows(scanUsage(input.files, scanned), retime));
     if (reader === "scanner") readers.push({ usage: again.guarding(only(rowsInOrder(rows, limits, input.progress, late))), readsPipes: false });
-    if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress, retime))), readsPipes: true });
+    if (reader !== "csv-parse") readers.push({ usage: again.guarding(only(eventsInOrder(input.files, { ...options, plain: true }, input.progress, retime))), readsPipes: true, plain: true });
     readers.push({ usage: again.guarding(only(eventsInOrder(input.files, options, input.progress, retime))), readsPipes: true });
     const inParts = again.readsTwice && ledger === undefined && input.retime === undefined && input.accounts === undefined && replayableInParts(card, settings) ? atOnce : undefined;
     // Each reader but the last gives up on input it cannot prove it reads as the next would.
@@ -134,10 +134,12 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
       return statement;
     };
     for (const events of readers.slice(0, -1)) {
+      if (events.plain === true && plainGivesUp(input.files)) continue;
       try {
         return await replayed(events.usage);
       } catch (e) {
         if (!(e instanceof NeedsFullParser)) throw e;
+        gaveUp(input.files, events.plain === true ? "plain" : "scanner", e);
         if (events.readsPipes) again.check(`${e.reason}, which only the full CSV parser reads,`);
         ledger?.restart();
         input.progress?.restart(1);

@@ -19,6 +19,26 @@ export class NeedsFullParser extends Error {
   }
 }
 
+/** Why the readers of bytes give a file up at a quote they do not take out (QuotedCells), the row scanner and the plain reader alike. */
+export const QUOTED_FIELD = "a quoted field";
+
+/**
+ * The inputs (by their files, the same array however the input is copied) the plain reader gives up on: where it gave
+ * up, or the row scanner did at a quote, which the plain reader takes out alike and gives up at the same row, after
+ * reading the log to it (red60 F2: a quote around a comma on a LiteLLM month's last row cost a whole reading more,
+ * each reading of a reconcile). csv-parse reads them at once.
+ */
+const givesUp = new WeakSet<readonly string[]>();
+
+export function plainGivesUp(files: readonly string[]): boolean {
+  return givesUp.has(files);
+}
+
+/** A reader gave `files` up: the plain reader, for any reason; the row scanner, at a quote. */
+export function gaveUp(files: readonly string[], reader: "scanner" | "plain", why: NeedsFullParser): void {
+  if (reader === "plain" || why.reason === QUOTED_FIELD) givesUp.add(files);
+}
+
 export interface PlainRecord {
   record: string[];
   /** The file's line number, as csv-parse's `info.lines` gives it. */
@@ -72,7 +92,7 @@ class QuotedBytes {
 
   private take(state: SplitState, stretch: Buffer, maxLine: number, last: boolean, out: PlainRecord[]): void {
     const bytes = this.quoted.stripping || stretch.includes(QUOTE) ? this.quoted.strip(stretch) : this.quoted.passed(stretch);
-    if (bytes === undefined || (last && this.quoted.open)) throw new NeedsFullParser("a quoted field");
+    if (bytes === undefined || (last && this.quoted.open)) throw new NeedsFullParser(QUOTED_FIELD);
     const records = split(state, bytes, maxLine, last);
     if (!this.freeKnown && state.width >= 0) {
       this.freeKnown = true;

@@ -1,5 +1,5 @@
 import { isAscii } from "node:buffer";
-import { NeedsFullParser } from "./plain-csv.js";
+import { NeedsFullParser, QUOTED_FIELD } from "./plain-csv.js";
 import { cardValue } from "./mapping-names.js";
 import { columnsNothingReads, readHeader, type Layout, type ReadColumns } from "./layout.js";
 import type { ColumnMapping } from "./mapping.js";
@@ -187,7 +187,7 @@ export class RowScanner {
   private scanStretch(given: Buffer, last: boolean): ScannedBatch[] {
     // Cells quoted whole lose their quotes; any other quote, or carriage return but a CRLF line's, is csv-parse's to read: the whole chunk looked at once, so split() need not.
     const chunk = this.quoted.stripping || given.indexOf(QUOTE) >= 0 ? this.quoted.strip(given) : this.quoted.passed(given);
-    if (chunk === undefined || (last && this.quoted.open)) throw new NeedsFullParser("a quoted field");
+    if (chunk === undefined || (last && this.quoted.open)) throw new NeedsFullParser(QUOTED_FIELD);
     if (strayCr(chunk) || (this.crPending && chunk.length > 0 && chunk[0] !== NEWLINE)) throw new NeedsFullParser("a carriage return");
     if (chunk.length > 0) this.crPending = chunk[chunk.length - 1] === CR;
     if (last && this.crPending) throw new NeedsFullParser("a carriage return at the end of the file");

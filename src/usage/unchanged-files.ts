@@ -34,10 +34,25 @@ interface FileState {
   changed: number;
 }
 
-/** The files' sizes and times of change, as one text to compare; undefined where one is not a regular file that can be looked at. */
+/**
+ * The files as they are on disk, as one text to compare: each one's device and inode, size, and times of change of its
+ * bytes and of its inode. A copy that keeps the times (`cp -p`, `rsync -t`, `touch -r`) still changes the inode's time
+ * (red60 F3: the same size and mtime, written again, kept a first pass of other bytes). Undefined where one is not a
+ * regular file that can be looked at.
+ */
 export function statesOf(files: readonly string[]): string | undefined {
-  const states = files.map(stateOf);
-  return states.some((s) => s === undefined) ? undefined : JSON.stringify(states);
+  const states: string[] = [];
+  for (const file of files) {
+    if (file === "-") return undefined;
+    try {
+      const stat = statSync(file, { bigint: true });
+      if (!stat.isFile()) return undefined;
+      states.push(`${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`);
+    } catch {
+      return undefined;
+    }
+  }
+  return states.join("\n");
 }
 
 /** A regular file's size and time of change; undefined for standard input, a pipe, or what cannot be looked at. */
