@@ -69,6 +69,8 @@ export interface BillMapping {
   boundaryShift: BoundaryRule;
   /** Where the provider cuts its cycles (`cut: "00:00 America/Los_Angeles"`): a found boundary shift passes only at this cut; 00:00 UTC where unsaid. */
   cut: DeclaredCut;
+  /** The one account every row is for (`account: cust-0107`), where the bill has no account column: a customer's own invoice. */
+  account?: string;
 }
 
 /**
@@ -122,6 +124,7 @@ export const billMappingCodec = record({}, {
   boundary_shift: oneOf(["pass", "fail"] as const, "a line a boundary shift explains (the bill cuts its cycles at another hour or zone): pass (default) judges it by what is left once the usage is re-cut at the bill's cut (rounding, or within the tolerance), fail holds its whole gap at the account's cycles to the tolerance (exit 1 beyond it)"),
   cut: text({ description: "where the provider cuts its cycles, a time and a zone (\"00:00 UTC\", the default; \"00:00 America/Los_Angeles\"; a zone alone is its 00:00): a found boundary shift passes only at this cut, any other needs attention" }),
   currency: text({ description: "what the bill's amounts and unit prices are counted in where no currency column (FOCUS: BillingCurrency) says: the card's unit, or its currency (e.g. USD), turned into the card's unit at its credit_price on usage lines" }),
+  account: text({ description: "the one account every row of the bill is for, where the bill has no account column (a customer's own invoice): it is compared with that account's usage alone" }),
 }, "how a provider's bill maps onto burnrate's canonical bill columns");
 
 /** The activity of requests past a plan's quota, billed in money: a line of its own on a bill. */
@@ -159,6 +162,10 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     const twice = c !== undefined ? `the canonical ${c} (columns: ${c}: ${column})` : doc.dimensions?.has(column) ? `the dimension ${shown(doc.dimensions.get(column)!)} (dimensions:)` : undefined;
     if (twice !== undefined) throw new UserError(`bill column ${shown(column)} is both ${twice} and under ignore_columns:`, decoded.at(["ignore_columns", i]), `one of the two: ${shown(column)} read, or under ignore_columns:`, `${shown(column)} mapped twice`);
   });
+  // A customer's own invoice says whose it is once (newcomer60 M1: a bill of no account column was compared with every
+  // account's usage summed, and a bill mapping had no way to name one).
+  if (doc.account !== undefined && doc.account.trim() === "") throw new UserError("account: names no account", decoded.at(["account"]), "the account every row of the bill is for, as the usage and the account file name it", "nothing");
+  if (doc.account !== undefined && doc.columns?.account !== undefined) throw new UserError("account: and columns: account: both say whose each row is", decoded.at(["account"]), "one of the two: account: NAME for a bill of one account, or columns: { account: COLUMN } for a bill of several", `account: ${shown(doc.account)} beside columns: { account: ${shown(doc.columns.account)} }`);
   const activities = new Map<string, ActivityTarget>();
   for (const [word, value] of doc.activities ?? []) {
     activities.set(word, targetOf(value, card, (i) => decoded.at(i === undefined ? ["activities", word] : ["activities", word, i])));
@@ -176,6 +183,7 @@ export function parseBillMapping(source: string, file: string, card: RateCard): 
     boundaryShift: doc.boundary_shift ?? "pass",
     cut: doc.cut === undefined ? DEFAULT_CUT : declaredCut(doc.cut, decoded.at(["cut"])),
     ...(doc.currency === undefined ? {} : { currency: billCurrency(doc.currency, decoded.at(["currency"]), card) }),
+    ...(doc.account === undefined ? {} : { account: doc.account }),
     ...(doc.dimension_values === undefined ? {} : { values: { dimensionValues: doc.dimension_values, places: dimensionValuePlaces(doc.dimension_values, decoded, source.split(/\r\n?|\n/)) } }),
   };
 }

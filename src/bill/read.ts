@@ -44,7 +44,8 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     const cell = (column: BillColumn): Cell | undefined => (columns[column] === undefined ? undefined : { text: row.cells[columns[column]!]!, at: at(column) });
     const origin: Location = { file: input.file, line: row.line, column: 1 };
     if (mapping.layout === "focus") {
-      const read = focusRow(cell, { card, mapping, zone, origin });
+      const focused = focusRow(cell, { card, mapping, zone, origin });
+      const read = mapping.account === undefined || focused.account !== undefined ? focused : { ...focused, account: mapping.account };
       for (const d of Object.keys(read.dimensions)) tagDimensions.add(d);
       rows.add(read);
       continue;
@@ -61,14 +62,14 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
       periodCell: periodCell.at,
       quantity: cell("quantity"),
       unitPrice: cell("unit_price"),
-      account: cell("account")?.text,
+      account: cell("account")?.text ?? mapping.account,
       dimensions: dims,
       ...(ledger || columns.currency === undefined ? {} : { currency: cell("currency")! }),
       ...(!ledger && columns.charge_category !== undefined ? adjustmentOf(cell("charge_category")!) : {}),
     });
   }
   const billDimensions = mapping.layout === "focus" ? focusTagDimensions(tagDimensions) : dimensions.map((d) => d.name);
-  return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined, ...rows.result(), credits: mapping.credits, boundaryShift: mapping.boundaryShift, cut: mapping.cut };
+  return { file: input.file, layout: mapping.layout, dimensions: billDimensions, byAccount: columns.account !== undefined || mapping.account !== undefined, ...rows.result(), credits: mapping.credits, boundaryShift: mapping.boundaryShift, cut: mapping.cut };
 }
 
 /** A canonical row's charge_category, where it adjusts its line. */

@@ -1,4 +1,4 @@
-import { feesOnlyNotes, periodCopyNotes, sparseCycleNotes } from "../reconcile/sparse-cycle.js";
+import { feesOnlyNotes, summedAccountsNotes, periodCopyNotes, sparseCycleNotes } from "../reconcile/sparse-cycle.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { atFlag, Finding, shown, UserError } from "../errors.js";
 import { realpathSync } from "node:fs";
@@ -70,7 +70,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   const used = result.replayed.accounts.map((a) => a.account);
   for (const warning of lookalikeWarnings(settings, lookalikeAccounts(settings, used, idleIn(result.replayed.accounts)))) io.stderr.write(visibleLines(warning));
   for (const warning of fallbackMissWarnings(result.fallbacks)) io.stderr.write(visibleLines(warning));
-  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result)]) io.stderr.write(visibleLines(note));
+  for (const note of [...sparseCycleNotes(result), ...periodCopyNotes(result), ...feesOnlyNotes(result), ...summedAccountsNotes(result)]) io.stderr.write(visibleLines(note));
   const ctx: RenderContext = { card, zone: settings.zone, color: colorFor(options, io) };
   const view = { allLines: options.allLines === true };
   await emit(render(format, {

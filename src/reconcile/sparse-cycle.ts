@@ -61,3 +61,16 @@ export function feesOnlyNotes(r: Reconciliation): string[] {
   if (r.lines.length === 0 || !r.lines.every((l) => l.line.money)) return [];
   return ["burnrate: note: the bill lists no usage, only money (plan fees, overage, credits bought): the usage in credits is not compared line by line (such an invoice bills the usage past the allowance as its overage line, which is compared)\n"];
 }
+
+/**
+ * The note for a bill that names no account, beside usage of several, where it differs past the tolerance: each of
+ * its lines is compared with every account's usage summed, which a customer's own invoice is not (newcomer60 M1: one
+ * customer's bill read "-393,820.93 credits undercharged" against 301 accounts summed, with no hint). A fleet's bill
+ * that agrees with the sum is told nothing.
+ */
+export function summedAccountsNotes(r: Reconciliation): string[] {
+  if (r.lines.length === 0 || r.lines.some((l) => l.line.account !== undefined) || r.differences.every((d) => d.withinTolerance)) return [];
+  const used = r.replayed.accounts.filter((a) => a.cycles.some((c) => c.lines.length > 0)).length;
+  if (used < 2) return [];
+  return [`burnrate: note: the bill names no account: each of its lines is compared with the usage of all ${used.toLocaleString("en-US")} accounts summed; a bill of one customer names it, account: NAME in its bill mapping (a bill of several, columns: { account: COLUMN })\n`];
+}
