@@ -44,5 +44,12 @@ describe("a bill of one account (newcomer60 M1)", () => {
     const both = await reconcile(folder("account: a1\ncolumns: { account: customer }\n"));
     expect([both.code, both.stdout]).toEqual([2, ""]);
     expect(both.stderr).toContain("bill.csv.mapping.yaml:1:10: account: and columns: account: both say whose each row is");
+    // A column named account is read as the account without columns: (red60b F2: it won over account: a1 in silence,
+    // and an empty cell billed "default").
+    const dir = folder("account: a1\n");
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,project,account,quantity,amount\n2026-11-01,data_read,p,,2,0.02\n");
+    const column = await reconcile(dir);
+    expect([column.code, column.stdout]).toEqual([2, ""]);
+    expect(column.stderr).toContain('bill.csv:1:4: bill column "account" says whose each row is, and the bill mapping\'s account: names "a1" for them all');
   });
 });

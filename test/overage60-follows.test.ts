@@ -43,6 +43,14 @@ describe("an overage that follows the bill's usage lines (newcomer60 M2)", () =>
     expect(overage.explanation).toBe("the overage follows this account's usage lines on the bill: request:output_tokens model=gpt-4o provider=openai (rate_drift) charge +3 cents beside the usage, +0.03 USD past the allowance at 0.01 a credit; the bill's overage is +0.035 USD beside the usage's 0.315");
   });
 
+  it("stays unexplained past what the bill's rounding leaves: half a cent for the drifted row and for the overage (red60b F1)", async () => {
+    // Overage billed 0.36: +0.045 beside 0.315, the drift +0.03: 0.015 apart, past 0.005 + 0.005. A cent a line had
+    // let sixteen drifted lines explain an overage twice their drift.
+    const r = await reconcile(folder("2026-11,Plan,,,1,20\n2026-11,Output tokens,gpt-4o,openai,30000,0.33\n2026-11,Output tokens,claude-sonnet-4,anthropic,1000,0.02\n2026-11,Overage,,,,0.36\n"));
+    const overage = (JSON.parse(r.stdout).lines as Line[]).find((l) => l.meter === "overage")!;
+    expect(overage.class).toBe("unexplained");
+  });
+
   it("stays unexplained where its gap is not theirs", async () => {
     // The same drift, and an overage of 0.90 USD: +0.585, where the drift makes +0.03.
     const r = await reconcile(folder("2026-11,Plan,,,1,20\n2026-11,Output tokens,gpt-4o,openai,30000,0.33\n2026-11,Output tokens,claude-sonnet-4,anthropic,1000,0.02\n2026-11,Overage,,,,0.90\n"));

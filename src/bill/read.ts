@@ -33,6 +33,11 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
   const mapping = billMappingFor(input, card);
   const table = readCsvTable(input.file);
   const columns = locateColumns(table, input.file, mapping);
+  // A column read as the account beside account: in the mapping: one of them would decide in silence (red60b F2: a
+  // column named account, read without columns:, won over account: NAME, and its empty cells billed "default").
+  if (mapping.account !== undefined && columns.account !== undefined) {
+    throw new UserError(`bill column ${shown(table.header[columns.account]!)} says whose each row is, and the bill mapping's account: names ${shown(mapping.account)} for them all`, { file: input.file, line: 1, column: columns.account + 1 }, "one of the two: account: NAME for a bill of one account (the column under ignore_columns:), or the column for a bill of several (account: left out)", `both`);
+  }
   const rows = new BillRows(card, mapping, versionAtPeriod(card, zone));
   const dimensions = mapping.layout === "canonical" ? dimensionColumns(table, input.file, card, mapping, columns) : [];
   const tagDimensions = new Set<string>();
@@ -45,7 +50,7 @@ export function readBill(input: BillInput, card: RateCard, zone: Zone): Bill {
     const origin: Location = { file: input.file, line: row.line, column: 1 };
     if (mapping.layout === "focus") {
       const focused = focusRow(cell, { card, mapping, zone, origin });
-      const read = mapping.account === undefined || focused.account !== undefined ? focused : { ...focused, account: mapping.account };
+      const read = mapping.account === undefined ? focused : { ...focused, account: mapping.account };
       for (const d of Object.keys(read.dimensions)) tagDimensions.add(d);
       rows.add(read);
       continue;

@@ -8,7 +8,7 @@ import type { AlignedLine } from "./types.js";
 /**
  * An overage line in money that no reason explains, where the bill's usage lines of the same account and cycle differ
  * from the usage: past the allowance, every credit those lines charge more is a credit of overage, at the credit price.
- * Where the overage's gap is theirs at that price (to a cent for each of them and the overage, each rounded apart), it
+ * Where the overage's gap is theirs at that price (to what the bill's rounding of each of their rows and of the overage leaves), it
  * follows them, and takes their reason: a provider's price rise on one model also raises the overage of a customer past
  * the allowance (newcomer60 M2: the overage of a claude drift's customer read "No reason found", which no tolerance
  * passes, beside the drift itself). The overage must be in credits alone, at the credit price (no quota's requests),
@@ -25,8 +25,11 @@ export function overagesFollowing(lines: ReadonlyMap<string, AlignedLine>, verdi
     if (causes.length === 0) continue;
     const credits = causes.reduce((sum, [, l]) => sum.plus(l.bill?.amount ?? ZERO).minus(l.computed?.amount ?? ZERO), ZERO);
     const gap = bill.amount.minus(computed.amount);
-    const step = new Decimal(10).pow(-minorDigits(card.currency));
-    const follows = gap.minus(credits.mul(price)).abs().lte(step.mul(causes.length + 1));
+    // What the bill's own rounding leaves between them: half a step for each of the usage lines' rows it rounded, and
+    // for the overage's own (red60b F1: a cent a line let 16 lines' drift of 0.16 USD explain an overage 0.32 over).
+    const rounded = causes.reduce((sum, [, l]) => sum.plus(halfSteps(l)), ZERO).mul(price);
+    const slack = rounded.plus(new Decimal(10).pow(-minorDigits(card.currency)).div(2));
+    const follows = gap.minus(credits.mul(price)).abs().lte(slack);
     // Less usage on the bill takes overage away only down to none.
     if (!follows || gap.isZero() || credits.isZero() || gap.isNegative() !== credits.isNegative() || (credits.isNegative() && computed.amount.lt(credits.mul(price).neg()))) continue;
     const classes = [...new Set(causes.map(([other]) => verdicts.get(other)!.class))];
@@ -40,6 +43,13 @@ export function overagesFollowing(lines: ReadonlyMap<string, AlignedLine>, verdi
     }]);
   }
   return found;
+}
+
+/** Half the step of each of a line's bill rows that the bill rounded (a row given in money), in the card's unit. */
+function halfSteps(line: AlignedLine): Decimal {
+  let sum = ZERO;
+  for (const part of line.bill?.parts ?? []) if (part.step !== undefined) sum = sum.plus(part.step.div(2));
+  return sum;
 }
 
 /** A usage line's difference that can be the overage's: a reason found for it, not rounding. */
