@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -76,6 +76,23 @@ describe("a report for people past 20 rounding lines (newcomer60 M5: 6 findings 
     const html = await burnrate(["reconcile", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "html"], { cwd: dir });
     expect(html.stdout.match(/data_read \(a\d\d\)/g)).toHaveLength(20);
     expect(html.stdout).toContain("5 more rounding line(s)");
+  });
+
+  it("shows the notes of lines the bill has before those only in the usage, past 20 (red60b F3)", async () => {
+    // Floopy's requests cost nothing but their tokens: 22 accounts' request lines are free in usage, a note each, and
+    // the bill lists only their output tokens. a21's bill shows 999 tokens for the usage's 1,000 at the same cent: a
+    // note too, the 23rd in the lines' order, which a cut by that order would have counted among the free ones.
+    const dir = mkdtempSync(join(tmpdir(), "notes60-"));
+    writeFileSync(join(dir, "card.yaml"), readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8").replace("credits: { label: Credits, when_exhausted: block }", "credits: { label: Credits, when_exhausted: allow }"));
+    const accounts = Array.from({ length: 22 }, (_, i) => `a${String(i).padStart(2, "0")}`);
+    writeFileSync(join(dir, "usage.csv"), `timestamp,meter,model,provider,input_tokens,output_tokens,account\n${accounts.map((a) => `2026-11-02T10:00:00Z,request,gpt-4o,openai,0,1000,${a}`).join("\n")}\n`);
+    writeFileSync(join(dir, "bill.csv"), `period_start,account,activity,model,provider,quantity,amount\n${accounts.map((a) => `2026-11-01,${a},request:output_tokens,gpt-4o,openai,${a === "a21" ? 999 : 1000},1`).join("\n")}\n`);
+    const table = await burnrate(["reconcile", "--card", "card.yaml", "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--bill", "bill.csv", "--format", "table"], { cwd: dir });
+    expect(table.code, table.stderr).toBe(0);
+    const text = table.stdout.replace(/\s+/g, " ");
+    expect(text).toContain("request:output_tokens (a21) model=gpt-4o provider=openai amounts agree; the bill shows");
+    expect(text).toContain("3 more line(s) that agree have a note");
+    expect(text.split("free in usage").length - 1).toBe(19);
   });
 });
 

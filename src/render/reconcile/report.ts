@@ -143,8 +143,12 @@ export function reconcileBlocks(r: Reconciliation, ctx: RenderContext, view: Rec
     });
   }
   const allNotes = r.lines.filter((l) => l.note !== undefined);
-  // The notes of lines that agree, as rounding's past a few: counted (newcomer60 M5: 1,200 notes of free requests).
-  const notes = view.allLines ? allNotes : allNotes.slice(0, SHOWN_APART);
+  // The notes of lines that agree, as rounding's past a few: counted (newcomer60 M5: 1,200 notes of free requests). The
+  // lines the bill has come first (a quantity it shows for nothing used), those only in the usage after (red60b F3: a
+  // mistyped account's plan row was counted among free requests); shown in the lines' order.
+  const billed = allNotes.filter((l) => l.line.bill !== undefined);
+  const kept = new Set(view.allLines ? allNotes : [...billed, ...allNotes.filter((l) => l.line.bill === undefined)].slice(0, SHOWN_APART));
+  const notes = allNotes.filter((l) => kept.has(l));
   // Each by its account where the bill names accounts, as the differences are (newcomer49 F9: 60 notes of 20 accounts, none named).
   if (notes.length > 0) blocks.push({ kind: "facts", rows: notes.map((l) => [`${localDate(ctx, l.cycleStart)} ${meterName(l)}${l.line.account === undefined ? "" : ` (${l.line.account})`} ${dimensionText(l.line.dimensions)}`.trim(), l.note!] as const) });
   if (allNotes.length > notes.length) blocks.push({ kind: "note", text: `${(allNotes.length - notes.length).toLocaleString("en-US")} more line(s) that agree have a note: --all-lines or --format json lists each.` });
