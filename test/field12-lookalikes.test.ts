@@ -22,6 +22,10 @@ interface Statement {
 
 const summary = (stdout: string) => (JSON.parse(stdout) as Statement).accounts.map((a) => [a.account, a.cycles[0]!.total, a.cycles[0]!.rejected.length]);
 
+// The file's own account, acme, has no usage beside the usage's accounts and is billed Pro's fee alone: said on stderr (newcomer60 M3).
+const acmeIdle = (usageAccounts: number, usd: string) =>
+  `burnrate: note: the account file's own account "acme" (its account:) has no usage, beside ${usageAccounts} usage account${usageAccounts === 1 ? "" : "s"}: billed its plan alone (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
+
 describe("a usage account that is the file's own account but for case (field12)", () => {
   it("is warned of even when the file names no other account: its rows miss the account's purchase", async () => {
     const file = 'account: acme\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100, at: "2026-11-01T00:00:00Z" }\n';
@@ -57,7 +61,7 @@ describe("a usage account written in another Unicode form than the account file'
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe(
-      `burnrate: warning: usage account "${decomposed}" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "${composed}", the same letters in another Unicode normalization form? If so, map it, dimension_values: { account: { "${decomposed}": "${composed}" } } in the usage mapping; if it is a customer of its own, add it under accounts:\n`,
+      `burnrate: warning: usage account "${decomposed}" is not named in the account file, so it is billed on the top-level terms (plan pro); did you mean "${composed}", the same letters in another Unicode normalization form? If so, map it, dimension_values: { account: { "${decomposed}": "${composed}" } } in the usage mapping; if it is a customer of its own, add it under accounts:\n` + acmeIdle(1, "20.00"),
     );
   });
 });
@@ -72,7 +76,7 @@ describe("a grant whose account the file does not name but names one a typo away
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
     expect(out.stderr).toBe(
-      `burnrate: warning: account "blot" of the grant at ${account}:9:5 is not named in the account file, so it is an account of its own on the top-level terms (plan pro); did you mean "bolt"? Rename it in the grant, or add it under accounts:\n`,
+      `burnrate: warning: account "blot" of the grant at ${account}:9:5 is not named in the account file, so it is an account of its own on the top-level terms (plan pro); did you mean "bolt"? Rename it in the grant, or add it under accounts:\n` + acmeIdle(1, "20.00"),
     );
     expect(summary(out.stdout)).toEqual([
       ["acme", "0", 0],
@@ -85,7 +89,7 @@ describe("a grant whose account the file does not name but names one a typo away
     const { account, usage } = inputs(file("cove"), "cove");
     const out = await burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe('burnrate: note: usage account "cove" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
+    expect(out.stderr).toBe('burnrate: note: usage account "cove" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n' + acmeIdle(1, "20.00"));
     // cove, unnamed, is on the top level's pro and pays its 0.45 cents from its purchase.
     expect(summary(out.stdout)).toContainEqual(["cove", "0.45", 0]);
   });
@@ -95,7 +99,7 @@ describe("a grant whose account the file does not name but names one a typo away
     const own = inputs(numbered("cust-00212"), "cust-00212");
     const quiet = await burnrate(["statement", "--account", own.account, "--usage", own.usage, "--format", "json"]);
     expect(quiet.code, quiet.stderr).toBe(0);
-    expect(quiet.stderr).toBe("");
+    expect(quiet.stderr).toBe(acmeIdle(1, "20.00"));
     expect(summary(quiet.stdout)).toContainEqual(["cust-00212", "0.45", 0]);
     // Without usage of its own, the grant's account is still the likelier slip for the named one.
     const slip = inputs(numbered("cust-00212"), "cust-00112");

@@ -83,7 +83,9 @@ describe("a usage account written as a named one but for case or separators", ()
     const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
     expect(out.code).toBe(0);
     const lines = out.stderr.trimEnd().split("\n");
-    expect(lines).toHaveLength(11);
+    // The ten entries told, the rest counted, and acme, the file's own account, idle beside them (newcomer60 M3): Pro's 9 USD.
+    expect(lines).toHaveLength(12);
+    expect(lines[11]).toBe(ownIdle(24, "9.00").trimEnd());
     expect(lines[0]).toBe('burnrate: warning: the file names "ax01", which has no usage and is billed its plan alone, one character from 2 usage accounts it does not name ("ax010", "ax011"), billed on the top-level terms (plan pro); if it is one of them, rename the entry');
     expect(lines[10]).toBe("burnrate: warning: 2 more entries of the account file have no usage and are one character from usage accounts it does not name: each is billed its plan alone, and those accounts on the top-level terms");
   });
@@ -117,7 +119,7 @@ describe("a usage account written as a named one but for case or separators", ()
   it("says an unnamed account takes the top level's recurring grants with its plan (newcomer, stop 44: another customer's subscription)", async () => {
     const out = await statementOf("account: acme\nplan: pro\nrecurring_grants: [{ kind: topup, amount: 100 }]\naccounts:\n  beta: { plan: free }\n", ["newco"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe('burnrate: note: usage account "newco" is not named in the account file: billed on its top-level terms (plan pro, with its recurring grants); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
+    expect(out.stderr).toBe('burnrate: note: usage account "newco" is not named in the account file: billed on its top-level terms (plan pro, with its recurring grants); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n' + ownIdle(1, "10.00"));
   });
 
   it("notes no unnamed account where the file names none but its own: a log of many accounts on one set of terms", async () => {
@@ -135,4 +137,9 @@ function statementOf(terms: string, accounts: readonly string[]) {
   const usage = join(dir, "usage.csv");
   writeFileSync(usage, ["timestamp,meter,quantity,project,account", ...accounts.map((a, i) => `2026-09-02T1${i}:00:00Z,data_write,1,p1,${a}`), ""].join("\n"));
   return burnrate(["statement", "--account", account, "--usage", usage, "--format", "json"]);
+}
+
+/** The note for acme, the file's own account, with no usage beside the usage's accounts (newcomer60 M3). */
+function ownIdle(usageAccounts: number, usd: string): string {
+  return `burnrate: note: the account file's own account "acme" (its account:) has no usage, beside ${usageAccounts} usage account${usageAccounts === 1 ? "" : "s"}: billed its plan alone (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
 }

@@ -41,8 +41,8 @@ describe("an account file naming many accounts", () => {
     const run = await burnrate(["statement", "--account", "account.yaml", "--usage", "usage.csv", "--format", "json"], { cwd: dir });
     expect(run.code, run.stderr).toBe(0);
     const accounts = JSON.parse(run.stdout).accounts as { account: string; plan: string }[];
+    // The file writes no account: of its own: "default", which no row is, is not listed (newcomer60 M3).
     expect(accounts.map((a) => [a.account, a.plan])).toEqual([
-      ["default", "pro"],
       ["small", "free"],
     ]);
   });

@@ -107,8 +107,11 @@ export interface AccountSettings {
   anchorDated?: true;
   terms: AccountTerms;
   accounts: Map<string, AccountTerms>;
-  /** Set when no account file names the account (ReplaySetup.unnamed): its name. */
-  unnamed?: string;
+  /**
+   * Set when nothing names the account (ReplaySetup.unnamed): its name, and whether an account file was given, one
+   * without `account:` whose top level is the terms of the accounts it does not name, or none (the plan as a flag).
+   */
+  unnamed?: { readonly name: string; readonly inFile: boolean };
   /** The account file's `unnamed_accounts: top_level`: its usage accounts not named are on the top-level terms as meant, with no note. */
   unnamedOnTopLevel?: true;
   /** Accounts under `accounts:` whose entry says nothing of overage where the top level says `overage: true`: each is without it (quota-note.ts). */
@@ -282,7 +285,7 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
   checkChangeOrder(changes);
   const versions = versionInstants(card, zone);
   const anchorDated = anchorText !== undefined && DATE_ALONE.test(anchorText.trim()) ? { anchorDated: true as const } : {};
-  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(account === undefined ? { unnamed: name } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), ...(overageUnsaid === undefined ? {} : { overageUnsaid }), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
+  return { name, zone, anchor, ...anchorDated, terms: ownTerms, accounts, ...(doc.account === undefined ? { unnamed: { name, inFile: account !== undefined } } : {}), ...(doc.unnamed_accounts === "top_level" ? { unnamedOnTopLevel: true as const } : {}), ...(overageUnsaid === undefined ? {} : { overageUnsaid }), purchases, subscriptionEnd: undefined, through, ...(throughText === undefined ? {} : { throughGiven: { text: throughText, at: flagOr(flags.through, "through") } }), renewalMonths: doc.term === "annual" ? 12 : 1, changes, versions, ...(flags.dedupeWindow === undefined ? {} : { dedupeWindow: flags.dedupeWindow }), ...(flags.skipBeforeAnchor === true ? { skipBeforeAnchor: true as const } : {}) };
 
   type ChangeDoc = { at: string; plan?: string; overage?: boolean; allowance?: Decimal; subscription_end?: string; account?: string };
   function changesIn(list: readonly ChangeDoc[], path: (string | number)[], owner: string): AccountChange[] {

@@ -27,6 +27,7 @@ import { quotaRefusalsNote } from "./quota-note.js";
 import { spilloverNote } from "./spillover-note.js";
 import { exportEndNote } from "./export-end-note.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
+import { ownAccountNote } from "./own-account-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
@@ -99,6 +100,8 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   if (quota !== undefined) io.stderr.write(visibleLines(quota));
   const grantsNote = grantOnlyNote(settings, grantOnly);
   if (grantsNote !== undefined) io.stderr.write(visibleLines(grantsNote));
+  const own = ownAccountNote(card, settings, result, lookalikes, idle);
+  if (own !== undefined) io.stderr.write(visibleLines(own));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });
   if (spillover !== undefined) io.stderr.write(spillover);
   const exportEnd = exportEndNote(result, settings, period);

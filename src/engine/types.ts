@@ -55,9 +55,10 @@ export interface ReplaySetup {
   /** Plan and allowance per account; `fallback` serves accounts the setup does not name. */
   accounts: ReadonlyMap<string, AccountTerms>;
   /**
-   * The one of `accounts` that nothing names (no account file: the plan and anchor came as flags): listed
-   * only when a row is its, or when no account has a row. A log whose rows all name their accounts has no
-   * such account, and listing it would add its plan's fee to the money of accounts that are there.
+   * The one of `accounts` that nothing names (no account file, the plan and anchor given as flags; or a file
+   * without `account:`, whose top level is the terms of the accounts it does not name): listed only when a row
+   * is its, or when no account has a row. A log whose rows all name their accounts has no such account, and
+   * listing it would add its plan's fee to the money of accounts that are there (newcomer60 M3).
    */
   unnamed?: string;
   fallback: AccountTerms;

@@ -28,7 +28,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       calendar: calendarFor(settings, part === undefined ? first : earlier(part.first(), first)),
       ...(part === undefined ? {} : { part: part.part }),
       accounts: settings.accounts,
-      ...(settings.unnamed === undefined ? {} : { unnamed: settings.unnamed }),
+      ...(settings.unnamed === undefined ? {} : { unnamed: settings.unnamed.name }),
       fallback: settings.terms,
       purchases: settings.purchases,
       subscriptionEnd: settings.subscriptionEnd,

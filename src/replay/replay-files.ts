@@ -130,7 +130,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
       // A replay of some accounts (reconcile's) reads rows of others it drops: the whole replay's is the check. A pipe
       // cannot be read again (red58 F5: a FIFO waited for ever): its rows of no account are priced as before, and the
       // files beside it are read again (red58b F3: one pipe among the inputs let every file's rows through).
-      if (input.accounts === undefined) await refuseRowsOfNoAccount(statement, options, again.rereadable, settings.unnamed !== undefined);
+      if (input.accounts === undefined) await refuseRowsOfNoAccount(statement, options, again.rereadable, settings.unnamed?.inFile === false);
       return statement;
     };
     for (const events of readers.slice(0, -1)) {
@@ -343,7 +343,7 @@ function replayableInParts(card: RateCard, settings: AccountSettings): boolean {
 async function replayInOrder(card: RateCard, settings: AccountSettings, usage: Ordered, how: InOrder): Promise<Statement> {
   const { ledger, progress } = how;
   // The accounts the file names get a run whether they have rows or not: a file of 100,000 customers is many accounts too.
-  const watch = how.inParts === undefined ? undefined : { limit: how.inParts, named: [...settings.accounts.keys()].filter((account) => account !== settings.unnamed) };
+  const watch = how.inParts === undefined ? undefined : { limit: how.inParts, named: [...settings.accounts.keys()].filter((account) => account !== settings.unnamed?.name) };
   const readings = new PartsWhereMany(watch, progress);
   // A part's ledger would be written in its accounts' order: a ledger is never written in parts (replayableInParts).
   const inOrder = (batches: UsageBatches, part?: PartReplay) => replayedInOrder(card, settings, batches, ledger, progress, part);

@@ -1,0 +1,75 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer60 M3: a reseller's account file of customers billed its own top-level account a plan's fee, with nothing
+// used and no word, in the totals beside the customers. Fliplet Pro is 9 USD a month; Free costs nothing.
+const USAGE = "timestamp,account,meter,quantity,project\n2026-09-02T10:00:00Z,bob,data_write,1,p1\n2026-09-03T10:00:00Z,cleo,data_write,1,p1\n";
+
+async function statement(terms: string, format = "json") {
+  const dir = mkdtempSync(join(tmpdir(), "own61-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\n${terms}`);
+  writeFileSync(join(dir, "usage.csv"), USAGE);
+  return burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", format]);
+}
+
+const CUSTOMERS = "accounts:\n  bob: { plan: pro }\n  cleo: { plan: pro }\n";
+const accounts = (stdout: string) => (JSON.parse(stdout).accounts as { account: string; cycles: { money: { total: string } }[] }[]).map((a) => [a.account, a.cycles.map((c) => c.money.total)]);
+
+const idle = (name: string, usd: string) =>
+  `burnrate: note: the account file's own account "${name}" (its account:) has no usage, beside 2 usage accounts: billed its plan alone (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
+
+describe("an account file of customers and the file's own account (newcomer60 M3)", () => {
+  it("writes no account: of its own: no default account is billed, only the customers, 9 USD each", async () => {
+    const run = await statement(`plan: pro\n${CUSTOMERS}`);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(accounts(run.stdout)).toEqual([
+      ["bob", ["9"]],
+      ["cleo", ["9"]],
+    ]);
+  });
+
+  it("the table's totals hold the two customers' 18 USD, not a third plan's 27", async () => {
+    const run = await statement(`plan: pro\n${CUSTOMERS}`, "table");
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("all 2 accounts");
+    expect(run.stdout).toMatch(/ 2 +0\.10 +0\.00 +18\.00\n/);
+  });
+
+  it("names itself with account: and is billed its plan with nothing used: said, with what it costs", async () => {
+    const run = await statement(`account: reseller\nplan: pro\n${CUSTOMERS}`);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(idle("reseller", "9.00"));
+    expect(accounts(run.stdout)).toEqual([
+      ["bob", ["9"]],
+      ["cleo", ["9"]],
+      ["reseller", ["9"]],
+    ]);
+  });
+
+  it("is not told where it bought credits of its own (a prepaid customer), nor where its plan costs nothing", async () => {
+    const prepaid = await statement(`account: reseller\nplan: pro\n${CUSTOMERS}grants:\n  - { kind: topup, amount: 100, at: "2026-09-01T00:00:00Z" }\n`);
+    expect([prepaid.code, prepaid.stderr]).toEqual([0, ""]);
+    // 9 USD and 100 credits at Fliplet's 0.01 USD.
+    expect(accounts(prepaid.stdout)).toContainEqual(["reseller", ["10"]]);
+    const free = await statement(`account: reseller\nplan: free\n${CUSTOMERS}`);
+    expect([free.code, free.stderr]).toEqual([0, ""]);
+    expect(accounts(free.stdout)).toContainEqual(["reseller", ["0"]]);
+  });
+
+  it("is not told where its rows are in the log", async () => {
+    const run = await statement(`account: bob\nplan: pro\naccounts:\n  cleo: { plan: pro }\n`);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+  });
+
+  it("a file without account: and a log of no account column still bills default, whose rows they are", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "own61-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\nplan: pro\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-09-02T10:00:00Z,data_write,1,p1\n");
+    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(accounts(run.stdout)).toEqual([["default", ["9"]]]);
+  });
+});
