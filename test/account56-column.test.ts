@@ -50,7 +50,7 @@ describe("a usage file without an account column, where the account file has acc
     expect(totals(run.stdout)).toEqual({ acme: "250", globex: "125", reseller: "0" });
     // The file's own account, named by account:, used nothing and is billed Floopy Pro's 20 USD: said (newcomer60 M3).
     expect(run.stderr).toBe(
-      'burnrate: note: the account file\'s own account "reseller" (its account:) has no usage, beside 2 usage accounts: billed its plan alone (20.00 USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n',
+      'burnrate: note: the account file\'s own account "reseller" (its account:) has no usage, beside 2 usage accounts: billed with nothing used (20.00 USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n',
     );
   });
 

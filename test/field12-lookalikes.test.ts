@@ -24,7 +24,7 @@ const summary = (stdout: string) => (JSON.parse(stdout) as Statement).accounts.m
 
 // The file's own account, acme, has no usage beside the usage's accounts and is billed Pro's fee alone: said on stderr (newcomer60 M3).
 const acmeIdle = (usageAccounts: number, usd: string) =>
-  `burnrate: note: the account file's own account "acme" (its account:) has no usage, beside ${usageAccounts} usage account${usageAccounts === 1 ? "" : "s"}: billed its plan alone (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
+  `burnrate: note: the account file's own account "acme" (its account:) has no usage, beside ${usageAccounts} usage account${usageAccounts === 1 ? "" : "s"}: billed with nothing used (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
 
 describe("a usage account that is the file's own account but for case (field12)", () => {
   it("is warned of even when the file names no other account: its rows miss the account's purchase", async () => {

@@ -141,5 +141,5 @@ function statementOf(terms: string, accounts: readonly string[]) {
 
 /** The note for acme, the file's own account, with no usage beside the usage's accounts (newcomer60 M3). */
 function ownIdle(usageAccounts: number, usd: string): string {
-  return `burnrate: note: the account file's own account "acme" (its account:) has no usage, beside ${usageAccounts} usage account${usageAccounts === 1 ? "" : "s"}: billed its plan alone (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
+  return `burnrate: note: the account file's own account "acme" (its account:) has no usage, beside ${usageAccounts} usage account${usageAccounts === 1 ? "" : "s"}: billed with nothing used (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
 }

@@ -19,7 +19,7 @@ const CUSTOMERS = "accounts:\n  bob: { plan: pro }\n  cleo: { plan: pro }\n";
 const accounts = (stdout: string) => (JSON.parse(stdout).accounts as { account: string; cycles: { money: { total: string } }[] }[]).map((a) => [a.account, a.cycles.map((c) => c.money.total)]);
 
 const idle = (name: string, usd: string) =>
-  `burnrate: note: the account file's own account "${name}" (its account:) has no usage, beside 2 usage accounts: billed its plan alone (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
+  `burnrate: note: the account file's own account "${name}" (its account:) has no usage, beside 2 usage accounts: billed with nothing used (${usd} USD over 1 cycle) in the totals; where the top level is only the terms of the accounts the file does not name, leave account: out, and no account of its own is billed\n`;
 
 describe("an account file of customers and the file's own account (newcomer60 M3)", () => {
   it("writes no account: of its own: no default account is billed, only the customers, 9 USD each", async () => {
@@ -71,5 +71,65 @@ describe("an account file of customers and the file's own account (newcomer60 M3
     const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
     expect([run.code, run.stderr]).toEqual([0, ""]);
     expect(accounts(run.stdout)).toEqual([["default", ["9"]]]);
+  });
+
+  // red61's findings on the change above.
+  it("F1: a change the top level writes without account: bills no default account, and is said to change no one's terms", async () => {
+    const run = await statement(`plan: pro\n${CUSTOMERS}changes:\n  - { at: "2026-09-15T00:00:00Z", plan: free }\n`);
+    expect(run.code).toBe(0);
+    expect(accounts(run.stdout)).toEqual([
+      ["bob", ["9"]],
+      ["cleo", ["9"]],
+    ]);
+    expect(run.stderr).toMatch(/^burnrate: note: a change \(.*account\.yaml:9:5\) names no account, in an account file that writes no account: of its own, so it is "default"'s, which no row is: it changes no account's terms; write account: NAME in each change for a customer's, or its terms under accounts:\n$/);
+  });
+
+  it("F1: the same change where rows are default's (a log of no account column) is theirs, as before: Pro's 9 USD, then Free", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "own61-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\nplan: pro\nchanges:\n  - { at: "2026-10-01T00:00:00Z", plan: free }\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-09-02T10:00:00Z,data_write,1,p1\n2026-10-02T10:00:00Z,data_write,1,p1\n");
+    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(accounts(run.stdout)).toEqual([["default", ["9", "0"]]]);
+  });
+
+  it("F2: a reward's creator named default, in a file that writes no account:, is shown its rewards on no plan", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "own61-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/appbuilder.yaml")}\nplan: standard\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  bob: {}\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,app,creator,quantity\n2026-11-02T00:00:00Z,bob,web_extraction,recipes,default,5\n");
+    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(run.stdout).accounts as { account: string; rewards_only?: boolean; cycles: { money: { total: string } }[] }[];
+    // bob pays Standard's 20 USD; default, a creator only, no subscription.
+    expect(listed.map((a) => [a.account, a.rewards_only === true, a.cycles[0]!.money.total])).toEqual([
+      ["bob", false, "20"],
+      ["default", true, "0"],
+    ]);
+  });
+
+  it("F3: a grant written without account: is default's, billed beside the customers, and noted", async () => {
+    const run = await statement(`plan: pro\n${CUSTOMERS}grants:\n  - { kind: topup, amount: 500, at: "2026-09-01T00:00:00Z" }\n`);
+    expect(run.code).toBe(0);
+    // Pro's 9 USD and 500 credits at 0.01 USD.
+    expect(accounts(run.stdout)).toContainEqual(["default", ["14"]]);
+    expect(run.stderr).toContain('burnrate: note: a grant is for account "default" (');
+  });
+
+  it("F5: with --cycle the note counts the cycles shown", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "own61-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\naccount: reseller\nplan: pro\n${CUSTOMERS}`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-09-02T10:00:00Z,bob,data_write,1,p1\n2026-10-03T10:00:00Z,cleo,data_write,1,p1\n");
+    const args = ["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"];
+    const whole = await burnrate(args);
+    expect(whole.stderr).toContain("(18.00 USD over 2 cycles)");
+    const october = await burnrate([...args, "--cycle", "2026-10"]);
+    expect(october.code).toBe(0);
+    expect(october.stderr).toContain("beside 2 usage accounts: billed with nothing used (9.00 USD over 1 cycle)");
+  });
+
+  it("F6: a grant given free (not bought) does not make the own account a customer: still noted", async () => {
+    const run = await statement(`account: reseller\nplan: pro\n${CUSTOMERS}grants:\n  - { kind: included, amount: 1, at: "2026-09-01T00:00:00Z" }\n`);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe(idle("reseller", "9.00"));
   });
 });

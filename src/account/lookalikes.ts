@@ -269,12 +269,15 @@ const NAMED_UNNAMED = 5;
  * with nothing used. A prepaid customer with no usage yet is one; a name mistyped past any lookalike (`zzqq`) is
  * another, which billed a plan without a word (newcomer, stop 52). Said as a note, the first few named.
  */
-export function grantOnlyAccounts(settings: AccountSettings, lookalikes: readonly LookalikeAccount[], idle: (name: string) => boolean): GrantOnly[] {
+export function grantOnlyAccounts(settings: AccountSettings, lookalikes: readonly LookalikeAccount[], idle: (name: string) => boolean, othersUsed: boolean): GrantOnly[] {
   const warned = new Set(lookalikes.map((l) => l.used));
   const told = new Set<string>();
   const grants: GrantOnly[] = [];
+  // A grant without account: in a file without one is the unnamed default's, which the file names no more than a
+  // grant's typo: beside other accounts' usage it is a customer of that grant alone (red61 F3).
+  const unnamed = othersUsed ? settings.unnamed?.name : undefined;
   for (const p of settings.purchases) {
-    if (settings.accounts.has(p.account) || warned.has(p.account) || told.has(p.account) || !idle(p.account)) continue;
+    if ((settings.accounts.has(p.account) && p.account !== unnamed) || warned.has(p.account) || told.has(p.account) || !idle(p.account)) continue;
     told.add(p.account);
     grants.push({ account: p.account, origin: p.origin });
   }

@@ -27,7 +27,7 @@ import { quotaRefusalsNote } from "./quota-note.js";
 import { spilloverNote } from "./spillover-note.js";
 import { exportEndNote } from "./export-end-note.js";
 import { beforeAnchorNote } from "./before-anchor-note.js";
-import { ownAccountNote } from "./own-account-note.js";
+import { ownAccountNote, unnamedChangesNote } from "./own-account-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
 import { progressFor } from "../progress/progress.js";
@@ -93,15 +93,13 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const idle = idleIn(result.accounts);
   const lookalikes = lookalikeAccounts(settings, result.accounts.map((a) => a.account), idle);
   for (const warning of lookalikeWarnings(settings, lookalikes)) io.stderr.write(warning);
-  const grantOnly = grantOnlyAccounts(settings, lookalikes, idle);
+  const grantOnly = grantOnlyAccounts(settings, lookalikes, idle, result.accounts.some((a) => !idle(a.account)));
   const unnamed = unnamedAccountsNote(settings, result.accounts, lookalikes, grantOnly);
   if (unnamed !== undefined) io.stderr.write(visibleLines(unnamed));
   const quota = quotaRefusalsNote(settings, result);
   if (quota !== undefined) io.stderr.write(visibleLines(quota));
   const grantsNote = grantOnlyNote(settings, grantOnly);
   if (grantsNote !== undefined) io.stderr.write(visibleLines(grantsNote));
-  const own = ownAccountNote(card, settings, result, lookalikes, idle);
-  if (own !== undefined) io.stderr.write(visibleLines(own));
   const spillover = spilloverNote(result, settings, { cycle: options.cycle });
   if (spillover !== undefined) io.stderr.write(spillover);
   const exportEnd = exportEndNote(result, settings, period);
@@ -115,6 +113,10 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   if (period !== undefined) checkWithin(period, result, settings, options.cycle!);
   // The cycles of the period, and the transactions in them (the charts' too); the replay ran whole.
   const shown = period === undefined ? result : periodStatement(result, period);
+  const own = ownAccountNote(card, settings, shown, lookalikes, idle);
+  if (own !== undefined) io.stderr.write(visibleLines(own));
+  const changes = unnamedChangesNote(settings, result);
+  if (changes !== undefined) io.stderr.write(visibleLines(changes));
   const spans = period === undefined ? undefined : accountSpans(result, period);
   const shownEntries = entries === undefined ? [] : spans === undefined ? entries.entries : entriesShown(entries.entries, spans);
   const burns = burn === undefined ? NO_BURNS : spans === undefined ? burn : burnEntriesShown(burn, spans);

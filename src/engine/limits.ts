@@ -43,7 +43,8 @@ export abstract class Limits extends TimelineApplication {
     limitCredits: (limit) => replay.limitCredits(limit),
     runOf: (account) => replay.runs.get(account),
     runAt: (account, at) => {
-      if (!replay.runs.has(account) && !replay.setup.accounts.has(account)) replay.rewardMade.add(account);
+      // The account nothing names (ReplaySetup.unnamed) is no more a customer than any other name (red61 F2).
+      if (!replay.runs.has(account) && (!replay.setup.accounts.has(account) || account === replay.setup.unnamed)) replay.rewardMade.add(account);
       const run = replay.run(account);
       replay.advance(run, at);
       return run;

@@ -12,6 +12,7 @@ import { CellItems } from "./keys.js";
 import { LedgerOut } from "./ledger-out.js";
 import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, Statement, TimelineEntry, UsageEvent } from "./types.js";
 import { isPaidGrant } from "../ratecard/cycle-money.js";
+import { hasOwn } from "./unnamed-account.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
@@ -477,8 +478,7 @@ function creditDigits(card: RateCard, setup: ReplaySetup): number {
 export function creatorOnly(statement: AccountStatement, madeByReward: boolean): AccountStatement {
   if (!madeByReward) return statement;
   const cycles = statement.cycles;
-  const own = cycles.some((c) => c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0 || c.grants.some((g) => isPaidGrant(g.kind) && !g.granted.isZero()));
-  if (own) return { account: statement.account, plan: statement.plan, cycles };
+  if (cycles.some(hasOwn)) return { account: statement.account, plan: statement.plan, cycles };
   return {
     account: statement.account,
     plan: statement.plan,

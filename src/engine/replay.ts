@@ -12,6 +12,7 @@ import { NO_CREDITS } from "./credits.js";
 import type { Refused } from "./limits.js";
 import type { Decimal } from "../money.js";
 import { KnownRows } from "./fast/known-rows.js";
+import { withoutIdleUnnamed } from "./unnamed-account.js";
 
 /** Thrown when an event is earlier than one already replayed; the caller sorts the input and replays again. */
 /** How many rows ahead of the one held pushRows has their shapes' numbers read (KnownRows.ahead), in steps of as many. */
@@ -132,9 +133,12 @@ export class Replay extends Charging {
       else this.closedCycles.add(run.ordinal, this.close(run));
     }
     this.ledger?.finish(this.runList);
-    const accounts = [...this.runs.values()]
+    const made = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), this.rewardMade.has(r.id)));
+    // Another part's accounts: its rows, or the accounts the setup names (each part makes the runs of its own).
+    const othersElsewhere = elsewhere !== undefined || (this.setup.part !== undefined && [...this.setup.accounts.keys()].some((a) => a !== this.setup.unnamed && !this.setup.part!.has(a)));
+    const accounts = withoutIdleUnnamed(made, this.setup.unnamed, othersElsewhere);
     const versions = this.versionsUsed(this.closedCycles.versions);
     const usage = this.lastUsage();
     const before = this.rowsBefore.result();
