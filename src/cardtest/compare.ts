@@ -1,4 +1,6 @@
-import type { Statement } from "../engine/types.js";
+import type { AccountStatement, CycleStatement, Statement } from "../engine/types.js";
+import { cycleMoney } from "../ratecard/cycle-money.js";
+import type { RateCard } from "../ratecard/types.js";
 import type { Location } from "../errors.js";
 import { Decimal, ZERO, formatExact } from "../money.js";
 import { parseInstant, formatInstant, type Instant, type Zone } from "../time.js";
@@ -16,11 +18,11 @@ type At = (path: readonly (string | number)[]) => Location;
 
 /** Whether an expectation names nothing compare() compares: a case that passes whatever the card charges. */
 export function expectsNothing(expect: Expectation): boolean {
-  return [expect.total, expect.uncovered, expect.rejected, expect.cycles].every((e) => e === undefined) && (expect.meters?.size ?? 0) === 0;
+  return [expect.total, expect.money, expect.uncovered, expect.rejected, expect.cycles].every((e) => e === undefined) && (expect.meters?.size ?? 0) === 0;
 }
 
 /** Compare a statement with what the case says it must cost. Amounts compare by value. */
-export function compare(statement: Statement, expect: Expectation, at: At, defaultAccount: string, zone: Zone): Mismatch[] {
+export function compare(statement: Statement, expect: Expectation, { at, defaultAccount, zone, card }: { at: At; defaultAccount: string; zone: Zone; card: RateCard }): Mismatch[] {
   const out: Mismatch[] = [];
   const amount = (what: string, path: (string | number)[], expected: Decimal | undefined, actual: Decimal) => {
     if (expected !== undefined && !expected.eq(actual)) out.push({ location: at(path), what, expected: formatExact(expected), actual: formatExact(actual) });
@@ -31,6 +33,9 @@ export function compare(statement: Statement, expect: Expectation, at: At, defau
 
   const cycles = statement.accounts.flatMap((a) => a.cycles);
   amount("total", ["total"], expect.total, sum(cycles.map((c) => c.total)));
+  // Each cycle's money as the statement bills it (cycleMoney, the one statement of the rule): none on a card of no prices.
+  const moneyOf = (account: AccountStatement) => (c: CycleStatement) => cycleMoney(card, account.plan, c)?.total ?? ZERO;
+  if (expect.money !== undefined) amount("money", ["money"], expect.money, sum(statement.accounts.flatMap((a) => a.cycles.map(moneyOf(a)))));
   amount("uncovered", ["uncovered"], expect.uncovered, sum(cycles.map((c) => c.uncovered)));
   number("rejected events", ["rejected"], expect.rejected, cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + r.events, 0), 0));
   for (const [meter, expected] of expect.meters ?? []) {
@@ -43,7 +48,8 @@ export function compare(statement: Statement, expect: Expectation, at: At, defau
     wanted.set(account, [...(wanted.get(account) ?? []), { entry, index }]);
   });
   for (const [account, entries] of wanted) {
-    const actual = statement.accounts.find((a) => a.account === account)?.cycles ?? [];
+    const statementOf = statement.accounts.find((a) => a.account === account);
+    const actual = statementOf?.cycles ?? [];
     const first = entries[0]!.index;
     if (actual.length !== entries.length) {
       out.push({ location: at(["cycles", first]), what: `cycles of account ${account}`, expected: String(entries.length), actual: String(actual.length) });
@@ -59,6 +65,7 @@ export function compare(statement: Statement, expect: Expectation, at: At, defau
         if (!parsed.ok || parsed.at !== c.start) out.push({ location: at(path("start")), what: `${label} start`, expected: entry.start, actual: startShown(entry.start, c.start, zone) });
       }
       amount(`${label} total`, path("total"), entry.total, c.total);
+      if (entry.money !== undefined) amount(`${label} money`, path("money"), entry.money, moneyOf(statementOf!)(c));
       amount(`${label} uncovered`, path("uncovered"), entry.uncovered, c.uncovered);
       number(`${label} rejected events`, path("rejected"), entry.rejected, c.rejected.reduce((m, r) => m + r.events, 0));
       for (const [meter, expected] of entry.meters ?? []) {

@@ -48,7 +48,7 @@ export async function runSuite(suite: Suite, card: RateCard, only?: (name: strin
       const typos = misnamedAccounts(suite, p.index, statement, settings.name);
       misnamed.push(...typos);
       if (typos.length > 0) continue;
-      const mismatches = compare(statement, c.expect, (path) => suite.at(["cases", p.index, "expect", ...path]), settings.name, settings.zone);
+      const mismatches = compare(statement, c.expect, { at: (path) => suite.at(["cases", p.index, "expect", ...path]), defaultAccount: settings.name, zone: settings.zone, card: p.card });
       cases.push(mismatches.length === 0 ? { name: c.name, location, outcome: "passed" } : { name: c.name, location, outcome: "failed", mismatches });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;

@@ -153,7 +153,7 @@ function checkCase(suite: Suite, card: RateCard, index: number): LintFinding[] {
       if (!card.events.has(meter)) error("unknown-meter", [...path, meter], `unknown meter ${shown(meter)}`, `use a meter of ${card.provider} ${card.version}: ${[...card.events.keys()].join(", ")}`);
     }
   };
-  if (expectsNothing(c.expect)) error("empty-expectation", ["expect"], "the case's expect: names nothing to compare (the case cannot fail)", "expect at least one of total, uncovered, rejected, meters (with a meter) or cycles");
+  if (expectsNothing(c.expect)) error("empty-expectation", ["expect"], "the case's expect: names nothing to compare (the case cannot fail)", "expect at least one of total, money, uncovered, rejected, meters (with a meter) or cycles");
   meterNames(c.expect.meters, ["expect", "meters"]);
   c.expect.cycles?.forEach((cycle, n) => {
     meterNames(cycle.meters, ["expect", "cycles", n, "meters"]);
