@@ -132,4 +132,13 @@ describe("an account file of customers and the file's own account (newcomer60 M3
     expect(run.code).toBe(0);
     expect(run.stderr).toBe(idle("reseller", "9.00"));
   });
+
+  it("F8: a usage account written as default but for case is not advised onto the default no one names", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "own61-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\nplan: pro\naccounts:\n  bob: { plan: pro }\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-09-02T10:00:00Z,bob,data_write,1,p1\n2026-09-02T11:00:00Z,Default,data_write,1,p1\n");
+    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('burnrate: note: usage account "Default" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
+  });
 });

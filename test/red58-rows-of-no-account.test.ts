@@ -30,7 +30,7 @@ describe("a row of no account, where the account file names no account but its o
     const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, ...litellm]);
     expect([run.code, run.stdout]).toEqual([2, ""]);
     expect(run.stderr).toBe(
-      `burnrate: error: ${f.usage}:5:8: a row of no account (its account cell empty, or the field absent): it would be billed to account "default", the account file's own, while the usage names other accounts ("acme", "globex") (expected the row's account in column "end_user"; rows of no account are left out with skip_rows: { end_user: [""] } in the usage mapping, and are the file's own account's where that is written in the cell, found nothing)\n`,
+      `burnrate: error: ${f.usage}:5:8: a row of no account (its account cell empty, or the field absent): it would be billed to account "default", which the account file does not name (it writes no account:), while the usage names other accounts ("acme", "globex") (expected the row's account in column "end_user"; rows of no account are left out with skip_rows: { end_user: [""] } in the usage mapping, and are the file's own account's where that is written in the cell, found nothing)\n`,
     );
   });
 
@@ -63,7 +63,7 @@ describe("a row of no account, where the account file names no account but its o
     const f = files("", HEAD + row(1, 2, "acme") + row(2, 3, "  "));
     const run = await burnrate(["statement", "--account", f.account, "--usage", f.usage, ...litellm]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`${f.usage}:3:8: a row of no account (its account cell of spaces): it would be billed to account "default", the account file's own, while the usage names other accounts ("acme") (expected the row's account in column "end_user"; rows of no account are left out with skip_rows: { end_user: ["  "] }`);
+    expect(run.stderr).toContain(`${f.usage}:3:8: a row of no account (its account cell of spaces): it would be billed to account "default", which the account file does not name (it writes no account:), while the usage names other accounts ("acme") (expected the row's account in column "end_user"; rows of no account are left out with skip_rows: { end_user: ["  "] }`);
   });
 
   it("a JSON Lines event without its subject is refused at its line", async () => {

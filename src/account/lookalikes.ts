@@ -44,7 +44,9 @@ const folded = (name: string) => name.normalize("NFKC").toLowerCase().replace(/[
  */
 export function lookalikeAccounts(settings: AccountSettings, used: Iterable<string>, idle: (named: string) => boolean = () => false): LookalikeAccount[] {
   const byFold = new Map<string, string>();
-  for (const name of settings.accounts.keys()) byFold.set(folded(name), name);
+  // The account nothing names (default of a file without account:) is no name to map a usage account onto (red61 F8).
+  const names = [...settings.accounts.keys()].filter((name) => name !== settings.unnamed?.name);
+  for (const name of names) byFold.set(folded(name), name);
   const found: LookalikeAccount[] = [];
   // A grant's account the file does not name is an account of its own: a purchase for `blot`
   // beside `bolt` under accounts: is a customer of one grant, charged the plan, while bolt's
@@ -58,7 +60,7 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     // A grant's account with usage of its own, named with a digit (cust-00212 beside a named cust-00112), is a customer
     // of its own, as a usage account is: one typo does not count (newcomer51 #6: 322 warnings at 100,000 accounts).
     const ownCustomer = !typoMatters(purchase.account) && !idle(purchase.account);
-    let named = (ownCustomer ? undefined : nearMissAmong(purchase.account, settings.accounts.keys())) ?? byFold.get(folded(purchase.account));
+    let named = (ownCustomer ? undefined : nearMissAmong(purchase.account, names)) ?? byFold.get(folded(purchase.account));
     // A grant's account of no usage, a typo from a usage account the file does not name (`wonkka` for the usage's
     // `wonka`): a customer of one grant billed its plan, while wonka's usage goes without the credits (newcomer52).
     if (named === undefined && idle(purchase.account)) {
@@ -72,8 +74,8 @@ export function lookalikeAccounts(settings: AccountSettings, used: Iterable<stri
     const entryTypo = idle(named) && !idle(purchase.account);
     found.push({ used: purchase.account, named, ...(purchase.origin ? { grant: purchase.origin } : {}), ...(entryTypo ? { idle: true as const } : {}) });
   }
-  const worded = [...settings.accounts.keys()].filter(typoMatters);
-  const entries = new OneCharacterApart([...settings.accounts.keys()].filter((name) => !typoMatters(name) && name.trim().length >= 4));
+  const worded = names.filter(typoMatters);
+  const entries = new OneCharacterApart(names.filter((name) => !typoMatters(name) && name.trim().length >= 4));
   // Two accounts of the usage the file names neither of, one but for case, spaces, separators or Unicode form (a
   // reward's creator `Alice` beside `alice`): two accounts, each billed or credited apart, where one was most likely
   // meant (red team, stop 38). Not one typo: with neither name known right, `jonas` beside `jones` is as likely two

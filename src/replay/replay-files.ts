@@ -130,7 +130,7 @@ export async function replayFiles(card: RateCard, settings: AccountSettings, inp
       // A replay of some accounts (reconcile's) reads rows of others it drops: the whole replay's is the check. A pipe
       // cannot be read again (red58 F5: a FIFO waited for ever): its rows of no account are priced as before, and the
       // files beside it are read again (red58b F3: one pipe among the inputs let every file's rows through).
-      if (input.accounts === undefined) await refuseRowsOfNoAccount(statement, options, again.rereadable, settings.unnamed?.inFile === false);
+      if (input.accounts === undefined) await refuseRowsOfNoAccount(statement, options, again.rereadable, settings.unnamed === undefined ? undefined : settings.unnamed.inFile ? "no account:" : "no file");
       return statement;
     };
     for (const events of readers.slice(0, -1)) {

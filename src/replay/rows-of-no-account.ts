@@ -19,7 +19,7 @@ const NAMED = 3;
  * their cells reads to its end and is priced as it was. A cell of spaces, which made an account of that name, is
  * refused alike (red56b F7).
  */
-export async function refuseRowsOfNoAccount(statement: Statement, options: UsageOptions, files: readonly string[], ownUnnamed = false): Promise<void> {
+export async function refuseRowsOfNoAccount(statement: Statement, options: UsageOptions, files: readonly string[], ownUnnamed?: OtherAccounts["ownUnnamed"]): Promise<void> {
   if (options.otherAccounts !== undefined) return;
   // A cell of spaces made an account of that name (the readers refuse it only where other accounts are named): a row
   // of no account too, and another account beside the own one's rows of empty cells (red58 F3: "  " billed its plan).
@@ -29,7 +29,7 @@ export async function refuseRowsOfNoAccount(statement: Statement, options: Usage
   // Named: the customers the usage names, not a cell of spaces, unless there is none but such cells.
   const customers = others.filter((a) => a.account.trim() !== "");
   const listed = customers.length > 0 ? customers : others;
-  const named: OtherAccounts = { own: options.defaultAccount, named: listed.slice(0, NAMED).map((a) => a.account), count: listed.length, namedBy: customers.length > 0 ? "usage" : "spaces", ...(ownUnnamed ? { ownUnnamed } : {}) };
+  const named: OtherAccounts = { own: options.defaultAccount, named: listed.slice(0, NAMED).map((a) => a.account), count: listed.length, namedBy: customers.length > 0 ? "usage" : "spaces", ...(ownUnnamed === undefined ? {} : { ownUnnamed }) };
   for (const file of files) await readToEnd(file, { ...options, otherAccounts: named, idScreen: undefined });
 }
 

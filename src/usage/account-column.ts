@@ -17,8 +17,11 @@ export interface OtherAccounts {
    * `spaces` where those cells hold spaces alone, which name no customer (red58b F12: they were called "other accounts").
    */
   readonly namedBy?: "usage" | "spaces";
-  /** The own account is no account file's: flags gave the terms, and `default` is the name of none (red58 F12). */
-  readonly ownUnnamed?: true;
+  /**
+   * How the own account is named: by the account file's `account:` (undefined); by none, flags giving the terms and
+   * `default` the name of none (red58 F12); or by none in a file that writes no `account:` (red61 F8).
+   */
+  readonly ownUnnamed?: "no file" | "no account:";
 }
 
 /** A header with no account column where other accounts are named: a file the own account's usage alone may be. */
@@ -76,7 +79,7 @@ export function emptyAccountCell(at: Location, column: string, others: OtherAcco
   const where = others.namedBy === "usage" ? `the usage names other accounts (${listed})` : others.namedBy === "spaces" ? `other rows' account cells hold spaces alone (${listed}), each an account of that name` : "the file names other accounts";
   const what = cell === "" ? "its account cell empty, or the field absent" : "its account cell of spaces";
   return new RowOfNoAccount(
-    `a row of no account (${what}): it would be billed to account ${shown(others.own)}, ${others.ownUnnamed ? "which no account file names" : "the account file's own"}, while ${where}`,
+    `a row of no account (${what}): it would be billed to account ${shown(others.own)}, ${others.ownUnnamed === "no file" ? "which no account file names" : others.ownUnnamed === "no account:" ? "which the account file does not name (it writes no account:)" : "the account file's own"}, while ${where}`,
     at,
     `the row's account in column ${shown(column)}; rows of no account are left out with skip_rows: { ${name}: [${JSON.stringify(cell)}] } in the usage mapping, and are the file's own account's where that is written in the cell`,
     cell === "" ? "nothing" : shown(cell),
