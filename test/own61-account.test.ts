@@ -141,4 +141,30 @@ describe("an account file of customers and the file's own account (newcomer60 M3
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('burnrate: note: usage account "Default" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
   });
+
+  // red61b's findings on the rule above.
+  it("red61b F1: default's storage row, whose level the next cycle bills, keeps default listed: 9 USD beside bob's 9", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "own61-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-11-01\ntimezone: UTC\nplan: pro\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-11-15T10:00:00Z,default,storage_added,10,p9\n");
+    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    expect(accounts(run.stdout)).toEqual([
+      ["bob", ["9"]],
+      ["default", ["9"]],
+    ]);
+  });
+
+  it("red61b F2: a recurring top-up of the top level is not default's purchase: a change without account: bills no default", async () => {
+    // bob and cleo each: Pro's 9 USD and 50 recurring top-up credits at 0.01 USD a cycle, two cycles.
+    const dir = mkdtempSync(join(tmpdir(), "own61-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-11-01\ntimezone: UTC\nplan: pro\nrecurring_grants:\n  - { kind: topup, amount: 50 }\nchanges:\n  - { at: "2026-11-15T00:00:00Z", plan: free }\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-12-03T10:00:00Z,cleo,data_write,1,p1\n");
+    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect(run.code).toBe(0);
+    expect(accounts(run.stdout)).toEqual([
+      ["bob", ["9.5", "9.5"]],
+      ["cleo", ["9.5", "9.5"]],
+    ]);
+  });
 });

@@ -33,6 +33,7 @@ export abstract class Charging extends Limits {
       return this.rowsBefore.add(event);
     }
     this.counts.read++;
+    if (event.account === this.setup.unnamed) this.unnamedRead = true;
     if (index === FAR_AWAY) {
       const anchor = this.setup.calendar.start(0);
       throw new UserError(`usage more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(anchor)}`, event.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(event.at));

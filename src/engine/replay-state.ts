@@ -176,6 +176,11 @@ export abstract class ReplayState {
   protected readonly runs = new Map<string, AccountRun>();
   /** Accounts a reward made, the account file not naming them: each is a creator only, unless usage or a purchase of its own says otherwise. */
   protected readonly rewardMade = new Set<string>();
+  /**
+   * A row of the account nothing names (ReplaySetup.unnamed) was read in its cycles: it is listed, whatever its cycles
+   * show (a storage row's level is billed at the next cycle's start: red61b F1).
+   */
+  protected unnamedRead = false;
   protected readonly seenIds: SeenEventIds;
   protected readonly duplicateList = new DuplicateList();
   protected readonly purchases: GrantPurchase[];

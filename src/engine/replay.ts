@@ -138,7 +138,8 @@ export class Replay extends Charging {
       .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), this.rewardMade.has(r.id)));
     // Another part's accounts: its rows, or the accounts the setup names (each part makes the runs of its own).
     const othersElsewhere = elsewhere !== undefined || (this.setup.part !== undefined && [...this.setup.accounts.keys()].some((a) => a !== this.setup.unnamed && !this.setup.part!.has(a)));
-    const accounts = withoutIdleUnnamed(made, this.setup.unnamed, othersElsewhere);
+    const bought = this.setup.purchases.some((p) => p.account === this.setup.unnamed);
+    const accounts = withoutIdleUnnamed(made, { unnamed: this.setup.unnamed, own: this.unnamedRead || bought, othersElsewhere });
     const versions = this.versionsUsed(this.closedCycles.versions);
     const usage = this.lastUsage();
     const before = this.rowsBefore.result();
@@ -208,6 +209,7 @@ export class Replay extends Charging {
       foldCharges,
       count: (quantity) => this.book.count(quantity),
       counted: (run, at) => {
+        if (run.id === this.setup.unnamed) this.unnamedRead = true;
         this.counts.read++;
         this.counts.priced++;
         // A re-anchored run (new_cycle) numbers its cycles on its own calendar: the replay's cycle is that of the row's instant.
