@@ -34,14 +34,14 @@ describe("prices finer than the per-event rounding step", () => {
       `${position(text, '"0.004"', "add: ")} error rounds-to-zero`,
       // end_user_open (unique): 0.004 is 0.4 of a step: 0, so every first use is free.
       `${position(text, '"0.004"', "end_user_open:")} error rounds-to-zero`,
-      // data_read (flow): 0.005 is half a step, half-even to 0 (even): a read of one is free.
-      `${position(text, '"0.005"', "data_read:")} warning rounds-to-zero`,
+      // data_read (flow): 0.005 is half a step, half-even to 0 (even): a read of one is free, and a row of 1,000 is 1,000 of them (newcomer61 H1).
+      `${position(text, '"0.005"', "data_read:")} error rounds-to-zero`,
       // data_write (flow): 0.015 is 1.5 steps, half-even to 2: 0.02, 0.005 more, 33% of 0.015.
       `${position(text, '"0.015"', "data_write:")} warning rounding-share`,
     ]));
     const read = rounding.find((f) => f.line === Number(position(text, '"0.005"', "data_read:").split(":")[0]))!;
     // 0.01 / 2 = 0.005 free at most; / 0.005 a unit = 1 unit.
-    expect(read.message).toBe('one unit of meter "data_read" costs 0.005, which rounds to 0 at step 0.01 (half-even): an event of up to 1 unit is charged nothing');
+    expect(read.message).toBe('one unit of meter "data_read" costs 0.005, which rounds to 0 at step 0.01 (half-even): a row\'s whole-number quantity counts its events, each of one unit charged nothing (a row of 2,000,000 costs 0), and a row of a fractional quantity, one event, of up to 1 unit is charged nothing too');
     const write = rounding.find((f) => f.rule === "rounding-share")!;
     expect(write.message).toBe('one unit of meter "data_write" costs 0.015, which step 0.01 (half-even) bills 0.02 (33%)');
     const users = rounding.find((f) => f.severity === "error" && f.message.includes("end_user_open"));

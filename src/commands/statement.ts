@@ -30,6 +30,7 @@ import { beforeAnchorNote } from "./before-anchor-note.js";
 import { ownAccountNote, unnamedChangesNote } from "./own-account-note.js";
 import { limitKeyMisses, limitKeyWarning } from "../account/limit-keys.js";
 import { fallbackWarnings } from "./fallback-warnings.js";
+import { freeEventsWarnings } from "./free-events-warning.js";
 import { progressFor } from "../progress/progress.js";
 import { SkippedRows } from "../usage/skipped-rows.js";
 import { accountSpans, burnEntriesShown, entriesShown, inSpan, periodStatement, widestSpan, type Period, type Span } from "../render/statement/period.js";
@@ -109,6 +110,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   const repeats = repeatsNote(result);
   if (repeats !== undefined) io.stderr.write(visibleLines(repeats));
   for (const warning of fallbackWarnings(card, result)) io.stderr.write(visibleLines(warning));
+  for (const warning of freeEventsWarnings(card, result)) io.stderr.write(visibleLines(warning));
   for (const miss of limitKeyMisses(card, settings, result, skipped.fallbacks.values())) io.stderr.write(visibleLines(limitKeyWarning(miss)));
   if (period !== undefined) checkWithin(period, result, settings, options.cycle!);
   // The cycles of the period, and the transactions in them (the charts' too); the replay ran whole.

@@ -35,8 +35,10 @@ function freeUpTo(price: Decimal, step: Decimal, mode: RoundingMode): string {
 /**
  * Lint, for a card that rounds each event (`round_at: event`): a price finer than the step. Each charge
  * of a unique or recurring meter is one item, so a price that rounds to 0 makes every charge free: an
- * error. A flow or gauge event may carry many units (tokens, gigabytes), so there an event of one unit
- * free is a warning that names how many units go free. A price the step moves by more than a tenth (0.015
+ * error. So it is for a flow meter: a row's whole-number quantity counts its events, each of one unit, so every
+ * such row is free, a bucket of 2,000,000 tokens too (newcomer61 H1: `check` said "an event of fewer than 200
+ * units is charged nothing", and such rows billed 0). A gauge's level may carry many units, so there an event of
+ * one unit free is a warning that names how many units go free. A price the step moves by more than a tenth (0.015
  * billed 0.02) is a warning; so is a surcharge the step swallows or distorts on a one-unit event. Meters
  * with components are not judged: their event is rounded whole, with token counts the card cannot know.
  */
@@ -52,11 +54,16 @@ export function rounding(card: RateCard, report: Report): void {
     for (const { price, path } of all.filter((p) => !p.price.isZero())) {
       const charged = round(price);
       if (charged.isZero()) {
-        report(items ? "error" : "warning", "rounds-to-zero", path,
+        const gauge = meter.aggregation === "gauge";
+        report(gauge ? "warning" : "error", "rounds-to-zero", path,
           items
             ? `meter ${shown(meter.key)} charges ${price.toFixed()} an item, which rounds to 0 at ${how}: every ${meter.aggregation === "unique" ? "first use" : "item"} is charged nothing`
-            : `one unit of meter ${shown(meter.key)} costs ${price.toFixed()}, which rounds to 0 at ${how}: ${meter.aggregation === "gauge" ? "a level" : "an event"} of ${freeUpTo(price, step, mode)} is charged nothing`,
-          `write the price to the step (a multiple of ${step.toFixed()}), or set precision.step finer, or round_at: none if the provider does not round each event`);
+            : gauge
+              ? `one unit of meter ${shown(meter.key)} costs ${price.toFixed()}, which rounds to 0 at ${how}: a level of ${freeUpTo(price, step, mode)} is charged nothing`
+              : `one unit of meter ${shown(meter.key)} costs ${price.toFixed()}, which rounds to 0 at ${how}: a row's whole-number quantity counts its events, each of one unit charged nothing (a row of 2,000,000 costs 0), and a row of a fractional quantity, one event, of ${freeUpTo(price, step, mode)} is charged nothing too`,
+          items || gauge
+            ? `write the price to the step (a multiple of ${step.toFixed()}), or set precision.step finer, or round_at: none if the provider does not round each event`
+            : `a meter of events priced to the step, its units (tokens, bytes) a component of its price (components:), or precision.step finer, or round_at: none if the provider does not round each event`);
       } else if (charged.minus(price).abs().gt(price.mul(SHARE))) {
         report("warning", "rounding-share", path,
           `one unit of meter ${shown(meter.key)} costs ${price.toFixed()}, which ${how} bills ${charged.toFixed()} (${charged.minus(price).div(price).mul(100).toDecimalPlaces(0).toFixed()}%)`,
@@ -82,4 +89,21 @@ export function rounding(card: RateCard, report: Report): void {
       }
     });
   }
+}
+
+/**
+ * The flow meters (without components) of a card that rounds each event, a unit price of which rounds to 0: every
+ * whole-number row of theirs is that many events charged nothing (the `rounds-to-zero` error above). `statement`
+ * warns where its usage has such rows, as a card `check` was not run on bills them 0 without a word (newcomer61 H1).
+ */
+export function freeFlowMeters(card: RateCard): Map<string, Decimal> {
+  const free = new Map<string, Decimal>();
+  const { roundAt, step, rounding: mode } = card.precision;
+  if (roundAt !== "event") return free;
+  for (const meter of card.meters.values()) {
+    if (meter.components.length > 0 || meter.aggregation !== "flow") continue;
+    const price = unitPrices(meter).find((p) => !p.price.isZero() && roundToStep(p.price, step, mode).isZero());
+    if (price !== undefined) free.set(meter.key, price.price);
+  }
+  return free;
 }

@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+import { writeVariant } from "./helpers/cards.js";
+
+// newcomer61 H1: under round_at: event a row's whole-number quantity counts its events, so a meter whose unit price
+// rounds to 0 bills a bucket of any size 0. Fliplet's data_read at 0.004 (under half of a 0.01 step, half-even: 0)
+// bills a row of 1,000 reads 1,000 x 0 = 0, where 1,000 x 0.004 = 4 was meant; a row of 1,000.5, one event,
+// 1000.5 x 0.004 = 4.002, rounds to 4.00.
+const dir = mkdtempSync(join(tmpdir(), "burnrate-free61-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const FLIPLET = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+const { file: card } = writeVariant(dir, "fine", FLIPLET, [
+  ["  round_at: none ", '  step: "0.01"\n  round_at: event '],
+  ['price: "0.01"             # "0.01 per read"', 'price: "0.004"            # "0.01 per read"'],
+]);
+
+function statement(rows: string[]) {
+  const usage = join(dir, `usage-${rows.length}.csv`);
+  writeFileSync(usage, ["timestamp,meter,quantity,project", ...rows, ""].join("\n"));
+  return burnrate(["statement", "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]);
+}
+
+describe("a meter whose unit price rounds to 0 at a per-event step (newcomer61 H1)", () => {
+  it("is an error of check: a whole-number row is that many events, each free", async () => {
+    const run = await burnrate(["check", card]);
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toContain('one unit of meter "data_read" costs 0.004, which rounds to 0 at step 0.01 (half-even): a row\'s whole-number quantity counts its events');
+  });
+
+  it("is warned of by statement where the usage has its rows, with what they were charged: 0 for 1,000, 4 for 1,000.5", async () => {
+    const run = await statement(["2026-11-02T10:00:00Z,data_read,1000,p1", "2026-11-02T11:00:00Z,data_read,1000.5,p1"]);
+    expect(run.code).toBe(0);
+    const lines = JSON.parse(run.stdout).accounts[0].cycles[0].lines as { meter: string; amount: string }[];
+    expect(lines.find((l) => l.meter === "data_read")?.amount).toBe("4");
+    expect(run.stderr).toBe(
+      'burnrate: warning: meter "data_read" was charged 4 credits for a quantity of 2000.5: a unit of it costs 0.004, which rounds to 0 at the card\'s step of 0.01 an event, and a row\'s whole-number quantity counts its events (a row of 2,000,000 costs 0); burnrate check names the price (rounds-to-zero): price the meter per event with its units as a component, or round_at: none if the provider does not round each event\n',
+    );
+  });
+
+  it("says nothing where the usage has no row of it", async () => {
+    const run = await statement(["2026-11-02T10:00:00Z,data_write,10,p1"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+  });
+});
