@@ -13,16 +13,9 @@ const USAGE = "timestamp,meter,quantity,project,user,channel,distribution,source
 function suite(expectation: string): string {
   const dir = mkdtempSync(join(tmpdir(), "money61-"));
   writeFileSync(join(dir, "usage.csv"), USAGE);
-  const tests = [
-    `card: ${join(ROOT, "ratecards/fliplet.yaml")}`,
-    "cases:",
-    "  - name: two months on Pro, 200 credits topped up in the first",
-    '    account: { plan: pro, anchor: 2026-11-01, grants: [{ kind: topup, amount: 200, at: "2026-11-05T00:00:00Z" }] }',
-    "    usage: usage.csv",
-    `    expect: ${expectation}`,
-    "",
-  ].join("\n");
-  writeFileSync(join(dir, "fliplet.tests.yaml"), tests);
+  const account = '{ plan: pro, anchor: 2026-11-01, grants: [{ kind: topup, amount: 200, at: "2026-11-05T00:00:00Z" }] }';
+  const name = "two months on Pro, 200 credits topped up in the first";
+  writeFileSync(join(dir, "fliplet.tests.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\ncases:\n  - name: ${name}\n    account: ${account}\n    usage: usage.csv\n    expect: ${expectation}\n`);
   return join(dir, "fliplet.tests.yaml");
 }
 

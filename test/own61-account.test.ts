@@ -15,6 +15,14 @@ async function statement(terms: string, format = "json") {
   return burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", format]);
 }
 
+/** A statement in JSON of an account file on the card (its anchor, UTC, and `terms`) and a usage log, as given. */
+async function replay(given: { card: string; anchor: string; terms: string; usage: string }) {
+  const dir = mkdtempSync(join(tmpdir(), "own61-"));
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, `ratecards/${given.card}.yaml`)}\nanchor: ${given.anchor}\ntimezone: UTC\n${given.terms}`);
+  writeFileSync(join(dir, "usage.csv"), given.usage);
+  return burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+}
+
 const CUSTOMERS = "accounts:\n  bob: { plan: pro }\n  cleo: { plan: pro }\n";
 const accounts = (stdout: string) => (JSON.parse(stdout).accounts as { account: string; cycles: { money: { total: string } }[] }[]).map((a) => [a.account, a.cycles.map((c) => c.money.total)]);
 
@@ -65,10 +73,7 @@ describe("an account file of customers and the file's own account (newcomer60 M3
   });
 
   it("a file without account: and a log of no account column still bills default, whose rows they are", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "own61-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\nplan: pro\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-09-02T10:00:00Z,data_write,1,p1\n");
-    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    const run = await replay({ card: "fliplet", anchor: "2026-09-01", terms: `plan: pro\n`, usage: "timestamp,meter,quantity,project\n2026-09-02T10:00:00Z,data_write,1,p1\n" });
     expect([run.code, run.stderr]).toEqual([0, ""]);
     expect(accounts(run.stdout)).toEqual([["default", ["9"]]]);
   });
@@ -85,10 +90,7 @@ describe("an account file of customers and the file's own account (newcomer60 M3
   });
 
   it("F1: the same change where rows are default's (a log of no account column) is theirs, as before: Pro's 9 USD, then Free", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "own61-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\nplan: pro\nchanges:\n  - { at: "2026-10-01T00:00:00Z", plan: free }\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,quantity,project\n2026-09-02T10:00:00Z,data_write,1,p1\n2026-10-02T10:00:00Z,data_write,1,p1\n");
-    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    const run = await replay({ card: "fliplet", anchor: "2026-09-01", terms: `plan: pro\nchanges:\n  - { at: "2026-10-01T00:00:00Z", plan: free }\n`, usage: "timestamp,meter,quantity,project\n2026-09-02T10:00:00Z,data_write,1,p1\n2026-10-02T10:00:00Z,data_write,1,p1\n" });
     expect([run.code, run.stderr]).toEqual([0, ""]);
     expect(accounts(run.stdout)).toEqual([["default", ["9", "0"]]]);
   });
@@ -134,20 +136,14 @@ describe("an account file of customers and the file's own account (newcomer60 M3
   });
 
   it("F8: a usage account written as default but for case is not advised onto the default no one names", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "own61-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-09-01\ntimezone: UTC\nplan: pro\naccounts:\n  bob: { plan: pro }\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-09-02T10:00:00Z,bob,data_write,1,p1\n2026-09-02T11:00:00Z,Default,data_write,1,p1\n");
-    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    const run = await replay({ card: "fliplet", anchor: "2026-09-01", terms: `plan: pro\naccounts:\n  bob: { plan: pro }\n`, usage: "timestamp,account,meter,quantity,project\n2026-09-02T10:00:00Z,bob,data_write,1,p1\n2026-09-02T11:00:00Z,Default,data_write,1,p1\n" });
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('burnrate: note: usage account "Default" is not named in the account file: billed on its top-level terms (plan pro); name it under accounts: for terms of its own, or write unnamed_accounts: top_level in the file where that is meant\n');
   });
 
   // red61b's findings on the rule above.
   it("red61b F1: default's storage row, whose level the next cycle bills, keeps default listed: 9 USD beside bob's 9", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "own61-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-11-01\ntimezone: UTC\nplan: pro\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-11-15T10:00:00Z,default,storage_added,10,p9\n");
-    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    const run = await replay({ card: "fliplet", anchor: "2026-11-01", terms: `plan: pro\n`, usage: "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-11-15T10:00:00Z,default,storage_added,10,p9\n" });
     expect([run.code, run.stderr]).toEqual([0, ""]);
     expect(accounts(run.stdout)).toEqual([
       ["bob", ["9"]],
@@ -157,10 +153,7 @@ describe("an account file of customers and the file's own account (newcomer60 M3
 
   it("red61b F2: a recurring top-up of the top level is not default's purchase: a change without account: bills no default", async () => {
     // bob and cleo each: Pro's 9 USD and 50 recurring top-up credits at 0.01 USD a cycle, two cycles.
-    const dir = mkdtempSync(join(tmpdir(), "own61-"));
-    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\nanchor: 2026-11-01\ntimezone: UTC\nplan: pro\nrecurring_grants:\n  - { kind: topup, amount: 50 }\nchanges:\n  - { at: "2026-11-15T00:00:00Z", plan: free }\n`);
-    writeFileSync(join(dir, "usage.csv"), "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-12-03T10:00:00Z,cleo,data_write,1,p1\n");
-    const run = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    const run = await replay({ card: "fliplet", anchor: "2026-11-01", terms: `plan: pro\nrecurring_grants:\n  - { kind: topup, amount: 50 }\nchanges:\n  - { at: "2026-11-15T00:00:00Z", plan: free }\n`, usage: "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-12-03T10:00:00Z,cleo,data_write,1,p1\n" });
     expect(run.code).toBe(0);
     expect(accounts(run.stdout)).toEqual([
       ["bob", ["9.5", "9.5"]],
