@@ -160,4 +160,21 @@ describe("an account file of customers and the file's own account (newcomer60 M3
       ["cleo", ["9.5", "9.5"]],
     ]);
   });
+
+  it("a row of default's priced on the known path, its run made by a change before it, keeps default listed", async () => {
+    // bob's row of the 16th applies the change, which makes default's run; default's row of the 20th, of the shape bob's
+    // rows showed, takes the known path, which price() never sees.
+    const run = await replay({
+      card: "fliplet",
+      anchor: "2026-11-01",
+      terms: `plan: pro\nchanges:\n  - { at: "2026-11-15T00:00:00Z", plan: free }\n`,
+      usage: "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-11-16T10:00:00Z,bob,data_write,1,p1\n2026-11-20T10:00:00Z,default,data_write,1,p1\n",
+    });
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    const listed = JSON.parse(run.stdout).accounts as { account: string; cycles: { lines: { meter: string; quantity: string }[] }[] }[];
+    expect(listed.map((a) => [a.account, a.cycles[0]!.lines.map((l) => `${l.meter} ${l.quantity}`)])).toEqual([
+      ["bob", ["data_write 2"]],
+      ["default", ["data_write 1"]],
+    ]);
+  });
 });

@@ -197,7 +197,13 @@ export class Replay extends Charging {
       units: this.units,
       seenIds: this.seenIds,
       runs: this.runList,
-      runOf: (account) => this.runs.get(account),
+      // Asked once an account of the rows' source has a run (KnownRows caches it), never a row: where it is the unnamed
+      // account's, a row of it is being priced on the known path, which price() does not see.
+      runOf: (account) => {
+        const run = this.runs.get(account);
+        if (run !== undefined && account === this.setup.unnamed) this.unnamedRead = true;
+        return run;
+      },
       quietAt: (run, at) => this.quietAt(run, at),
       headroom: (run) => this.headroom(run),
       rooms: this.checkRooms,
@@ -209,7 +215,6 @@ export class Replay extends Charging {
       foldCharges,
       count: (quantity) => this.book.count(quantity),
       counted: (run, at) => {
-        if (run.id === this.setup.unnamed) this.unnamedRead = true;
         this.counts.read++;
         this.counts.priced++;
         // A re-anchored run (new_cycle) numbers its cycles on its own calendar: the replay's cycle is that of the row's instant.

@@ -176,6 +176,21 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   }
 
   const cardPrice = computed.unitPrice;
+  // A card that rounds each event cuts a component's line down to the step an event, the rest of the event on the
+  // meter's own line (docs/ratecards.md, "Rounding"): a bill at the card's own unit price on the same quantity, within
+  // a step an event of the line, is that rounding, not a price (newcomer61 M1: "the bill charges 0.0036 per unit and
+  // the card 0.0036 ...: the card may be out of date", 32 such lines of a clean invoice).
+  const perEvent = !money && card.precision.roundAt === "event" && computed.events > 0;
+  if (perEvent && quantityKnown && sameQuantity && cardPrice !== undefined && !computed.quantity.isZero()) {
+    const billed = bill.unitPrice ?? bill.amount.div(bill.quantity!);
+    if (billed.eq(cardPrice) && delta.abs().lte(step.mul(computed.events))) {
+      return {
+        class: "rounding",
+        explanation: `the bill charges the card's ${price(cardPrice)} a unit on the same quantity, ${n(bill.amount)}; the card rounds each event (round_at: event), and this line holds each of its ${computed.events} events' part cut down to the step ${n(step)}, the rest of each event on the meter's own line`,
+        shiftable: false,
+      };
+    }
+  }
   if (quantityKnown && sameQuantity) {
     if (computed.quantity.isZero()) {
       return { class: "unexplained", explanation: `quantity 0 on both sides, yet the bill charges ${n(bill.amount)} ${unit} and usage ${n(computed.amount)}`, shiftable: false };

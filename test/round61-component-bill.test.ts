@@ -1,0 +1,45 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// newcomer61 M1: a card that rounds each event cuts each token line down to the step an event and puts the rest on the
+// request's own line; an invoice written as quantity x unit price read "the bill charges 0.0036 per unit and the card
+// 0.0036: the card may be out of date". Floopy's gpt-4o-mini on openai: 1000 input tokens x 0.000015 = 0.015 and 250
+// output tokens x 0.00006 = 0.015, 0.03 an event, which a step of 0.01 half-up keeps; each token part is cut down to
+// 0.01, the request's own line takes 0.01. Two such requests: lines of 0.02 each, 0.06 in all.
+const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+const rounded = floopy.replace(/rounding: [a-z-]+/, "rounding: half-up").replace("  round_at: none", '  round_at: event\n  step: "0.01"');
+const USAGE = "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T00:00:00Z,request,gpt-4o-mini,openai,1000,250\n2026-11-03T00:00:00Z,request,gpt-4o-mini,openai,1000,250\n";
+
+async function reconcile(bill: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "round61-"));
+  writeFileSync(join(dir, "card.yaml"), rounded);
+  writeFileSync(join(dir, "account.yaml"), `card: ${join(dir, "card.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100, at: 2026-11-01 }\n`);
+  writeFileSync(join(dir, "usage.csv"), USAGE);
+  writeFileSync(join(dir, "bill.csv"), `${["period_start,activity,model,provider,quantity,amount", ...bill].join("\n")}\n`);
+  const run = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+  const lines = (JSON.parse(run.stdout) as { lines: { meter: string; class: string | null; explanation: string | null }[] }).lines;
+  return { run, line: (meter: string) => lines.find((l) => l.meter === meter) };
+}
+
+describe("a bill by token at the card's unit price, where the card rounds each event (newcomer61 M1)", () => {
+  it("is the card's rounding, said so, where each token line is within a step an event of the usage's", async () => {
+    // 2000 x 0.000015 = 0.03 and 500 x 0.00006 = 0.03 billed; the usage's lines 0.02 each: 0.01 apart, under 2 x 0.01.
+    const { line } = await reconcile(["2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000,0.03", "2026-11-01,request:output_tokens,gpt-4o-mini,openai,500,0.03"]);
+    const input = line("request:input_tokens")!;
+    expect(input.class).toBe("rounding");
+    expect(input.explanation).toBe("the bill charges the card's 0.000015 a unit on the same quantity, 0.03; the card rounds each event (round_at: event), and this line holds each of its 2 events' part cut down to the step 0.01, the rest of each event on the meter's own line");
+    expect(line("request:output_tokens")!.class).toBe("rounding");
+  });
+
+  it("is still a price where the bill's unit price is not the card's, and a count where the gap passes a step an event", async () => {
+    // 2000 x 0.00002 = 0.04: another price.
+    const drift = await reconcile(["2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000,0.04"]);
+    expect(drift.line("request:input_tokens")!.class).toBe("rate_drift");
+    // 0.05 at the card's price would be 3,333.33 tokens: not the card's price on 2000, and 0.03 past the usage's 0.02.
+    const far = await reconcile(["2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000,0.05"]);
+    expect(far.line("request:input_tokens")!.class).not.toBe("rounding");
+  });
+});
