@@ -75,7 +75,7 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
       o.withTopups ? `with ${kind}` : p.purchase ? `without ${kind}` : `as is (no ${kind} sold)`,
       o.withTopups ? amount(p.topupNeeded) : "-",
       o.money === undefined ? `${money(p.money)} + ${kind} (no price)` : money(o.money),
-      o.covers ? "yes" : `${coverageGap(p, o.withTopups, kind)}${o.withTopups ? "" : askedText(p, amount)}`,
+      o.covers ? "yes" : `${coverageGap(p, { withTopups: o.withTopups, kind, pastZero: pastZeroWords(sim.scenario.card) })}${o.withTopups ? "" : askedText(p, amount)}`,
     ];
   });
   const blocks: Block[] = [{
@@ -99,18 +99,29 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
  * cannot buy (a gated meter, a quota). Refusals are counted in usage rows, the rows `--emit-usage` writes: a
  * flow's hourly row holds many reads or tokens and is refused whole, so a count of "events" would mislead.
  */
-function coverageGap(p: PlanResult, withTopups: boolean, kind: string): string {
+function coverageGap(p: PlanResult, { withTopups, kind, pastZero }: { withTopups: boolean; kind: string; pastZero: string }): string {
   if (withTopups) {
     // A scenario that changes to a plan selling none (Free) refuses in those cycles whatever it buys before.
     const unsold = unsoldPlans(p);
     if (unsold.length > 0) return `no: refused on ${unsold.join(" and ")} (no ${kind} sold)`;
     const still = p.cycles.reduce((n, c) => n + c.rejectedBuying.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
-    return still > 0 ? `no: ${rows(still)} refused even with ${kind}` : `no: grace used even with ${kind}`;
+    return still > 0 ? `no: ${rows(still)} refused even with ${kind}` : `no: ${pastZero} even with ${kind}`;
   }
   const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
-  const reasons = [rejected > 0 ? `${rows(rejected)} refused` : "", grace ? "grace used" : ""].filter(Boolean);
+  const reasons = [rejected > 0 ? `${rows(rejected)} refused` : "", grace ? pastZero : ""].filter(Boolean);
   return `no: ${reasons.join(", ")}`;
+}
+
+/**
+ * What went past the credits, named by what the card's pools let past them, as the statement names it: grace where a
+ * pool has a grace buffer; else usage past zero, which an overage pool bills in money (newcomer61 M3: a plan of an
+ * overage pool read "no: grace used" for a card with no grace, where the statement bills the same usage as overage).
+ */
+function pastZeroWords(card: RateCard): string {
+  const policies = new Set([...card.pools.values()].map((pool) => pool.whenExhausted));
+  if (policies.has("grace") || !(policies.has("allow") || policies.has("overage"))) return "grace used";
+  return policies.has("allow") ? "usage past zero" : "usage past zero, billed as overage";
 }
 
 /** How far a plan's credits fall short, where the simulation measured it (CycleResult.asked): "; asks up to 86,208.00 a cycle against 1,000.00". */
