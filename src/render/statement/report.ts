@@ -39,6 +39,9 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   // The duplicates the cycles shown hold, counted as they are drawn: a page lets each account go once drawn (red48 #1).
   const shown = { duplicates: 0, cut: false };
   const fleet = new FleetTotals();
+  // What --cycle left out is told at the first account, and again only at an account it differs for (a calendar of its
+  // own): nine accounts of one month printed the same note nine times (newcomer61 L1).
+  let toldLeft: string | undefined;
   for (const account of statement.accounts) {
     fleet.account();
     const plan = card.plans.get(account.plan);
@@ -47,7 +50,9 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
     if (account.rewardsOnly) yield { kind: "note", text: "A creator the account file does not name, with no usage of its own: shown the rewards it earned, billed no plan fee and given no included credits." };
     const cycles = account.cycles;
     const left = leftOutOf(account);
-    if (left !== undefined) yield { kind: "note", text: leftOutNote(cycles.length, left) };
+    const leftNote = left === undefined ? undefined : leftOutNote(cycles.length, left, statement.accounts.length > 1);
+    if (leftNote !== undefined && leftNote !== toldLeft) yield { kind: "note", text: leftNote };
+    toldLeft = leftNote ?? toldLeft;
     shown.cut ||= left !== undefined;
     for (const c of cycles) {
       for (const l of c.lines) meters.add(l.meter);
@@ -77,9 +82,9 @@ function duplicatesNote(statement: Statement, shown: { duplicates: number; cut: 
 }
 
 /** What --cycle left out of an account, and that the cycles shown still carry what came before them. */
-function leftOutNote(shown: number, left: LeftOut): string {
+function leftOutNote(shown: number, left: LeftOut, several: boolean): string {
   const total = shown + left.before + left.after;
-  return `--cycle: ${count(shown)} of ${count(total)} cycle(s) shown, ${count(left.before)} before and ${count(left.after)} after left out. `
+  return `--cycle: ${count(shown)} of ${count(total)} cycle(s) shown, ${count(left.before)} before and ${count(left.after)} after left out${several ? ", for this account and those after it unless told again" : ""}. `
     + "The replay ran from the first cycle: the balances and credits carried into these are the whole statement's.";
 }
 
