@@ -13,11 +13,11 @@ const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
 const rounded = floopy.replace(/rounding: [a-z-]+/, "rounding: half-up").replace("  round_at: none", '  round_at: event\n  step: "0.01"');
 const USAGE = "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T00:00:00Z,request,gpt-4o-mini,openai,1000,250\n2026-11-03T00:00:00Z,request,gpt-4o-mini,openai,1000,250\n";
 
-async function reconcile(bill: string[]) {
+async function reconcile(bill: string[], given: { card: string; usage: string } = { card: rounded, usage: USAGE }) {
   const dir = mkdtempSync(join(tmpdir(), "round61-"));
-  writeFileSync(join(dir, "card.yaml"), rounded);
+  writeFileSync(join(dir, "card.yaml"), given.card);
   writeFileSync(join(dir, "account.yaml"), `card: ${join(dir, "card.yaml")}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100, at: 2026-11-01 }\n`);
-  writeFileSync(join(dir, "usage.csv"), USAGE);
+  writeFileSync(join(dir, "usage.csv"), given.usage);
   writeFileSync(join(dir, "bill.csv"), `${["period_start,activity,model,provider,quantity,amount", ...bill].join("\n")}\n`);
   const run = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
   const lines = (JSON.parse(run.stdout) as { lines: { meter: string; class: string | null; explanation: string | null }[] }).lines;
@@ -41,5 +41,12 @@ describe("a bill by token at the card's unit price, where the card rounds each e
     // 0.05 at the card's price would be 3,333.33 tokens: not the card's price on 2000, and 0.03 past the usage's 0.02.
     const far = await reconcile(["2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000,0.05"]);
     expect(far.line("request:input_tokens")!.class).not.toBe("rounding");
+  });
+
+  it("says a price gap under a hundredth of a percent so, not 0% (newcomer61 L3)", async () => {
+    // Floopy as shipped (no rounding): 2,000,000 input tokens x 0.000015 = 30 cents; billed 30.001, 0.0033% over.
+    const usage = "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-02T00:00:00Z,request,gpt-4o-mini,openai,2000000,0\n";
+    const { line } = await reconcile(["2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000000,30.001"], { card: floopy, usage });
+    expect(line("request:input_tokens")!.explanation).toContain("(less than 0.01% over the usage's amount)");
   });
 });

@@ -201,7 +201,9 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
     // the gap may be a count of tokens as well as a price (newcomer, stop 35: "the card 0.19922725 per unit").
     const averaged = cardPrice === undefined;
     // The gap as a share of the usage's amount: what finance reads first (newcomer53 L3: a 2% over-bill read as two prices).
-    const share = computed.amount.isZero() ? "" : ` (${n(delta.div(computed.amount).mul(100).abs().toDecimalPlaces(2, Decimal.ROUND_HALF_UP))}% ${delta.gt(0) ? "over" : "under"} the usage's amount)`;
+    // A gap under a hundredth of a percent is said so, not "0%" (newcomer61 L3: 0.35 on 22,405.35 read "0% under").
+    const percent = delta.div(computed.amount.isZero() ? 1 : computed.amount).mul(100).abs().toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
+    const share = computed.amount.isZero() ? "" : ` (${percent.isZero() ? "less than 0.01" : n(percent)}% ${delta.gt(0) ? "over" : "under"} the usage's amount)`;
     const why = averaged
       ? `the bill comes to ${price(billPrice)} per unit and the card's prices to ${price(card)} on average over the line's components${share}: a component's price or count differs (a bill by component, METER:COMPONENT, says which)`
       : `the bill charges ${price(billPrice)} per unit and the card ${price(card)}${share}: the card may be out of date`;
