@@ -15,11 +15,12 @@ const FLIPLET = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
 const { file: card } = writeVariant(dir, "fine", FLIPLET, [
   ["  round_at: none ", '  step: "0.01"\n  round_at: event '],
   ['price: "0.01"             # "0.01 per read"', 'price: "0.004"            # "0.01 per read"'],
+  ['        advanced: "0.001"', '        advanced: "0.01"'],
 ]);
 
-function statement(rows: string[]) {
-  const usage = join(dir, `usage-${rows.length}.csv`);
-  writeFileSync(usage, ["timestamp,meter,quantity,project", ...rows, ""].join("\n"));
+function statement(rows: string[], header = "timestamp,meter,quantity,project") {
+  const usage = join(dir, `usage-${rows.length}-${header.length}.csv`);
+  writeFileSync(usage, [header, ...rows, ""].join("\n"));
   return burnrate(["statement", "--card", card, "--plan", "pro", "--anchor", "2026-11-01", "--usage", usage, "--format", "json"]);
 }
 
@@ -36,12 +37,19 @@ describe("a meter whose unit price rounds to 0 at a per-event step (newcomer61 H
     const lines = JSON.parse(run.stdout).accounts[0].cycles[0].lines as { meter: string; amount: string }[];
     expect(lines.find((l) => l.meter === "data_read")?.amount).toBe("4");
     expect(run.stderr).toBe(
-      'burnrate: warning: meter "data_read" was charged 4 credits for a quantity of 2000.5: a unit of it costs 0.004, which rounds to 0 at the card\'s step of 0.01 an event, and a row\'s whole-number quantity counts its events (a row of 2,000,000 costs 0); burnrate check names the price (rounds-to-zero): price the meter per event with its units as a component, or round_at: none if the provider does not round each event\n',
+      'burnrate: warning: meter "data_read" was charged 4 credits for a quantity of 2000.5 at 0.004 a unit, which rounds to 0 at the card\'s step of 0.01 an event, and a row\'s whole-number quantity counts its events (a row of 2,000,000 costs 0); burnrate check names the price (rounds-to-zero): price the meter per event with its units as a component, or round_at: none if the provider does not round each event\n',
     );
   });
 
   it("says nothing where the usage has no row of it", async () => {
     const run = await statement(["2026-11-02T10:00:00Z,data_write,10,p1"]);
     expect([run.code, run.stderr]).toEqual([0, ""]);
+  });
+
+  it("counts the rows at a price that rounds to 0 alone, not those of a table's other entries (red61c F7)", async () => {
+    // ai_input_tokens: standard 0.0002 a token rounds to 0; advanced, here 0.01, does not: 10 x 0.01 = 0.1.
+    const run = await statement(["2026-11-02T10:00:00Z,ai_input_tokens,1000,p1,standard,project", "2026-11-02T11:00:00Z,ai_input_tokens,10,p1,advanced,project"], "timestamp,meter,quantity,project,model,source");
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('burnrate: warning: meter "ai_input_tokens" was charged 0 credits for a quantity of 1000 at 0.0002 a unit, which rounds to 0');
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -10,12 +10,13 @@ import { burnrate, ROOT } from "./helpers/cli.js";
 // two months with the top-up bought in the first 9 + 2 + 9 = 20 USD.
 const USAGE = "timestamp,meter,quantity,project,user,channel,distribution,source,model\n2026-11-02T10:00:00Z,sms,100,alpha,,,,project,\n2026-12-02T10:00:00Z,sms,10,alpha,,,,project,\n";
 
-function suite(expectation: string): string {
+function suite(expectation: string, given: { account?: string; card?: string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), "money61-"));
   writeFileSync(join(dir, "usage.csv"), USAGE);
-  const account = '{ plan: pro, anchor: 2026-11-01, grants: [{ kind: topup, amount: 200, at: "2026-11-05T00:00:00Z" }] }';
+  const account = given.account ?? '{ plan: pro, anchor: 2026-11-01, grants: [{ kind: topup, amount: 200, at: "2026-11-05T00:00:00Z" }] }';
+  if (given.card !== undefined) writeFileSync(join(dir, "fliplet.yaml"), given.card);
   const name = "two months on Pro, 200 credits topped up in the first";
-  writeFileSync(join(dir, "fliplet.tests.yaml"), `card: ${join(ROOT, "ratecards/fliplet.yaml")}\ncases:\n  - name: ${name}\n    account: ${account}\n    usage: usage.csv\n    expect: ${expectation}\n`);
+  writeFileSync(join(dir, "fliplet.tests.yaml"), `card: ${given.card === undefined ? join(ROOT, "ratecards/fliplet.yaml") : "fliplet.yaml"}\ncases:\n  - name: ${name}\n    account: ${account}\n    usage: usage.csv\n    expect: ${expectation}\n`);
   return join(dir, "fliplet.tests.yaml");
 }
 
@@ -45,5 +46,25 @@ describe("a test case's money (newcomer60 L4)", () => {
     const bad = await burnrate(["test", suite('{ money: "twenty" }')]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/fliplet\.tests\.yaml:6:22: /);
+  });
+
+  it("prices each cycle on its own plan: Pro's 9 and 2 of top-ups in November, Free's 0 in December (red61c F3)", async () => {
+    const account = '{ plan: pro, anchor: 2026-11-01, grants: [{ kind: topup, amount: 200, at: "2026-11-05T00:00:00Z" }], changes: [{ at: 2026-12-01, plan: free }] }';
+    const run = await burnrate(["test", suite('{ money: "11", cycles: [{ money: "11" }, { money: "0" }] }', { account })]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+  });
+
+  it("is unknown where credits were bought at no price, as the statement's money is (red61c F6)", async () => {
+    const card = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8").replace(/^credit_price: .*\n/m, "");
+    const file = suite('{ money: "9" }', { card });
+    const run = await burnrate(["test", file]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("money: expected 9, got unknown (credits bought at no price)");
+  });
+
+  it("refuses money below zero at its value", async () => {
+    const run = await burnrate(["test", suite('{ money: "-1" }')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/fliplet\.tests\.yaml:6:22: out of range \(expected a plain decimal of at least 0, found -1\)/);
   });
 });

@@ -25,13 +25,19 @@ async function reconcile(bill: string[], given: { card: string; usage: string } 
 }
 
 describe("a bill by token at the card's unit price, where the card rounds each event (newcomer61 M1)", () => {
-  it("is the card's rounding, said so, where each token line is within a step an event of the usage's", async () => {
-    // 2000 x 0.000015 = 0.03 and 500 x 0.00006 = 0.03 billed; the usage's lines 0.02 each: 0.01 apart, under 2 x 0.01.
-    const { line } = await reconcile(["2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000,0.03", "2026-11-01,request:output_tokens,gpt-4o-mini,openai,500,0.03"]);
+  it("says the bill charges the card's own price and the line is cut down to the step, and still holds it a difference", async () => {
+    // 2000 x 0.000015 = 0.03 and 500 x 0.00006 = 0.03 billed; the usage's lines 0.02 each, the rest on the request's own line.
+    const { run, line } = await reconcile(["2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000,0.03", "2026-11-01,request:output_tokens,gpt-4o-mini,openai,500,0.03"]);
     const input = line("request:input_tokens")!;
-    expect(input.class).toBe("rounding");
-    expect(input.explanation).toBe("the bill charges the card's 0.000015 a unit on the same quantity, 0.03; the card rounds each event (round_at: event), and this line holds each of its 2 events' part cut down to the step 0.01, the rest of each event on the meter's own line");
-    expect(line("request:output_tokens")!.class).toBe("rounding");
+    expect(input.class).toBe("rate_drift");
+    expect(input.explanation).toBe("same quantity (2000), but the bill charges the card's own 0.000015 per unit (50% over the usage's amount): the card rounds each event (round_at: event), and this line holds each of its 2 events' part cut down to the step 0.01, the rest of each event on the meter's own line; a bill of quantity x unit price differs so, and is right only where it leaves that rest out");
+    expect(run.code).toBe(1);
+  });
+
+  it("fails a bill that charges the rest twice, on the request's own line and in its token lines (red61c F1)", async () => {
+    // The request's own line 0.02 as the statement has it, and the token lines at quantity x price: 0.08 for 0.06.
+    const { run } = await reconcile(["2026-11-01,request,gpt-4o-mini,openai,2,0.02", "2026-11-01,request:input_tokens,gpt-4o-mini,openai,2000,0.03", "2026-11-01,request:output_tokens,gpt-4o-mini,openai,500,0.03"]);
+    expect(run.code).toBe(1);
   });
 
   it("is still a price where the bill's unit price is not the card's, and a count where the gap passes a step an event", async () => {

@@ -1,4 +1,4 @@
-import type { AccountStatement, CycleStatement, Statement } from "../engine/types.js";
+import type { CycleStatement, Statement } from "../engine/types.js";
 import { cycleMoney } from "../ratecard/cycle-money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { Location } from "../errors.js";
@@ -33,9 +33,20 @@ export function compare(statement: Statement, expect: Expectation, { at, default
 
   const cycles = statement.accounts.flatMap((a) => a.cycles);
   amount("total", ["total"], expect.total, sum(cycles.map((c) => c.total)));
-  // Each cycle's money as the statement bills it (cycleMoney, the one statement of the rule): none on a card of no prices.
-  const moneyOf = (account: AccountStatement) => (c: CycleStatement) => cycleMoney(card, account.plan, c)?.total ?? ZERO;
-  if (expect.money !== undefined) amount("money", ["money"], expect.money, sum(statement.accounts.flatMap((a) => a.cycles.map(moneyOf(a)))));
+  // Each cycle's money as the statement bills it (cycleMoney, the one statement of the rule), on the cycle's own plan
+  // (red61c F3: the account's last plan priced a cycle before a change): none on a card of no prices, and unknown where
+  // credits were bought at no price, as the statement's money total is (red61c F6).
+  const moneyOf = (c: CycleStatement): Decimal | undefined => {
+    const billed = cycleMoney(card, c.plan, c);
+    return billed === undefined ? ZERO : billed.unpriced.isZero() ? billed.total : undefined;
+  };
+  const money = (what: string, path: (string | number)[], expected: Decimal | undefined, cycles: readonly CycleStatement[]) => {
+    if (expected === undefined) return;
+    const each = cycles.map(moneyOf);
+    if (each.every((m) => m !== undefined)) return amount(what, path, expected, sum(each as Decimal[]));
+    out.push({ location: at(path), what, expected: formatExact(expected), actual: "unknown (credits bought at no price)" });
+  };
+  money("money", ["money"], expect.money, cycles);
   amount("uncovered", ["uncovered"], expect.uncovered, sum(cycles.map((c) => c.uncovered)));
   number("rejected events", ["rejected"], expect.rejected, cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + r.events, 0), 0));
   for (const [meter, expected] of expect.meters ?? []) {
@@ -48,8 +59,7 @@ export function compare(statement: Statement, expect: Expectation, { at, default
     wanted.set(account, [...(wanted.get(account) ?? []), { entry, index }]);
   });
   for (const [account, entries] of wanted) {
-    const statementOf = statement.accounts.find((a) => a.account === account);
-    const actual = statementOf?.cycles ?? [];
+    const actual = statement.accounts.find((a) => a.account === account)?.cycles ?? [];
     const first = entries[0]!.index;
     if (actual.length !== entries.length) {
       out.push({ location: at(["cycles", first]), what: `cycles of account ${account}`, expected: String(entries.length), actual: String(actual.length) });
@@ -65,7 +75,7 @@ export function compare(statement: Statement, expect: Expectation, { at, default
         if (!parsed.ok || parsed.at !== c.start) out.push({ location: at(path("start")), what: `${label} start`, expected: entry.start, actual: startShown(entry.start, c.start, zone) });
       }
       amount(`${label} total`, path("total"), entry.total, c.total);
-      if (entry.money !== undefined) amount(`${label} money`, path("money"), entry.money, moneyOf(statementOf!)(c));
+      money(`${label} money`, path("money"), entry.money, [c]);
       amount(`${label} uncovered`, path("uncovered"), entry.uncovered, c.uncovered);
       number(`${label} rejected events`, path("rejected"), entry.rejected, c.rejected.reduce((m, r) => m + r.events, 0));
       for (const [meter, expected] of entry.meters ?? []) {

@@ -4,7 +4,7 @@ import type { Codec } from "../yaml/codec.js";
 import { decimal, dictionary, integer, list, record, scalarOrMapping, text } from "../yaml/codec.js";
 
 const credits = decimal({ description: "credits, an exact decimal; compared by value, so 0.50 equals 0.5" });
-const money = decimal({ description: "money in the card's currency, as a statement's money total (the plan, credits bought, overage), rounded as billed; compared by value" });
+const money = decimal({ min: "0", description: "money in the card's currency, as a statement's money total (the plan, credits bought, overage), rounded as billed; compared by value" });
 const count = integer({ min: 0, max: 1_000_000_000, description: "a number of events" });
 const meterKey = /^[a-z][a-z0-9_]*$/;
 
@@ -30,7 +30,7 @@ const cycleExpectation = record({}, {
 
 const expectation = record({}, {
   total: credits,
-  money: decimal({ description: "money in the card's currency over every cycle and account: the sum of each cycle's money total (the plan, credits bought, overage), rounded as billed; compared by value" }),
+  money: decimal({ min: "0", description: "money in the card's currency over every cycle and account: the sum of each cycle's money total (the plan, credits bought, overage), rounded as billed; compared by value" }),
   uncovered: credits,
   rejected: count,
   meters: dictionary(credits, { keyPattern: meterKey, description: "credits per meter key over every cycle and account" }),

@@ -96,14 +96,13 @@ export function rounding(card: RateCard, report: Report): void {
  * whole-number row of theirs is that many events charged nothing (the `rounds-to-zero` error above). `statement`
  * warns where its usage has such rows, as a card `check` was not run on bills them 0 without a word (newcomer61 H1).
  */
-export function freeFlowMeters(card: RateCard): Map<string, Decimal> {
-  const free = new Map<string, Decimal>();
+export function freeFlowMeters(card: RateCard): ReadonlySet<string> {
+  const free = new Set<string>();
   const { roundAt, step, rounding: mode } = card.precision;
   if (roundAt !== "event") return free;
   for (const meter of card.meters.values()) {
     if (meter.components.length > 0 || meter.aggregation !== "flow") continue;
-    const price = unitPrices(meter).find((p) => !p.price.isZero() && roundToStep(p.price, step, mode).isZero());
-    if (price !== undefined) free.set(meter.key, price.price);
+    if (unitPrices(meter).some((p) => !p.price.isZero() && roundToStep(p.price, step, mode).isZero())) free.add(meter.key);
   }
   return free;
 }

@@ -176,21 +176,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   }
 
   const cardPrice = computed.unitPrice;
-  // A card that rounds each event cuts a component's line down to the step an event, the rest of the event on the
-  // meter's own line (docs/ratecards.md, "Rounding"): a bill at the card's own unit price on the same quantity, within
-  // a step an event of the line, is that rounding, not a price (newcomer61 M1: "the bill charges 0.0036 per unit and
-  // the card 0.0036 ...: the card may be out of date", 32 such lines of a clean invoice).
-  const perEvent = !money && card.precision.roundAt === "event" && computed.events > 0;
-  if (perEvent && quantityKnown && sameQuantity && cardPrice !== undefined && !computed.quantity.isZero()) {
-    const billed = bill.unitPrice ?? bill.amount.div(bill.quantity!);
-    if (billed.eq(cardPrice) && delta.abs().lte(step.mul(computed.events))) {
-      return {
-        class: "rounding",
-        explanation: `the bill charges the card's ${price(cardPrice)} a unit on the same quantity, ${n(bill.amount)}; the card rounds each event (round_at: event), and this line holds each of its ${computed.events} events' part cut down to the step ${n(step)}, the rest of each event on the meter's own line`,
-        shiftable: false,
-      };
-    }
-  }
+  const roundsEachEvent = card.precision.roundAt === "event";
   if (quantityKnown && sameQuantity) {
     if (computed.quantity.isZero()) {
       return { class: "unexplained", explanation: `quantity 0 on both sides, yet the bill charges ${n(bill.amount)} ${unit} and usage ${n(computed.amount)}`, shiftable: false };
@@ -204,9 +190,17 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
     // A gap under a hundredth of a percent is said so, not "0%" (newcomer61 L3: 0.35 on 22,405.35 read "0% under").
     const percent = delta.div(computed.amount.isZero() ? 1 : computed.amount).mul(100).abs().toDecimalPlaces(2, Decimal.ROUND_HALF_UP);
     const share = computed.amount.isZero() ? "" : ` (${percent.isZero() ? "less than 0.01" : n(percent)}% ${delta.gt(0) ? "over" : "under"} the usage's amount)`;
+    // A card that rounds each event cuts a component's line (METER:COMPONENT) down to the step an event, the rest of the
+    // event on the meter's own line (docs/ratecards.md, "Rounding"): a bill at the card's own unit price is then no
+    // price of another card, and "the card may be out of date" beside two equal prices read as a contradiction
+    // (newcomer61 M1). Still a difference, held as one: only the line beside the meter's own says whether the rest
+    // was billed there too (red61c F1: classed rounding, a bill charging the rest twice passed).
+    const cutDown = cardPrice !== undefined && !money && roundsEachEvent && billPrice.eq(cardPrice) && line.meters.every((m) => m.includes(":"));
     const why = averaged
       ? `the bill comes to ${price(billPrice)} per unit and the card's prices to ${price(card)} on average over the line's components${share}: a component's price or count differs (a bill by component, METER:COMPONENT, says which)`
-      : `the bill charges ${price(billPrice)} per unit and the card ${price(card)}${share}: the card may be out of date`;
+      : cutDown
+        ? `the bill charges the card's own ${price(billPrice)} per unit${share}: the card rounds each event (round_at: event), and this line holds each of its ${computed.events} events' part cut down to the step ${n(step)}, the rest of each event on the meter's own line; a bill of quantity x unit price differs so, and is right only where it leaves that rest out`
+        : `the bill charges ${price(billPrice)} per unit and the card ${price(card)}${share}: the card may be out of date`;
     return {
       class: "rate_drift",
       // The bill's quantity as it prints it beside the usage's where it rounds it (newcomer57 L5: "same quantity
