@@ -67,4 +67,10 @@ describe("a test case's money (newcomer60 L4)", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/fliplet\.tests\.yaml:6:22: out of range \(expected a plain decimal of at least 0, found -1\)/);
   });
+
+  it("refuses money finer than a cent of the card's currency, which no statement bills (red61c F9)", async () => {
+    const run = await burnrate(["test", suite('{ money: "9.001" }')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/fliplet\.tests\.yaml:6:22: money finer than a USD statement bills \(expected an amount to at most 2 decimal places of USD, found 9\.001\)/);
+  });
 });

@@ -8,6 +8,8 @@ import { replayBuying } from "../scenario/simulate.js";
 import type { Scenario } from "../scenario/types.js";
 import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { nearest } from "../nearest.js";
+import type { Decimal } from "../money.js";
+import { minorDigits } from "../ratecard/cycle-money.js";
 import type { RateCard } from "../ratecard/types.js";
 import { cardShown } from "../ratecard/versions.js";
 import { replayFiles } from "../replay/replay-files.js";
@@ -96,7 +98,7 @@ function prepareCases(suite: Suite, card: RateCard): PreparedCase[] {
           return undefined;
         }
       };
-      found.push(...expectedNames(suite, index, priced), ...assertsNothing(suite, index));
+      found.push(...expectedNames(suite, index, priced), ...moneyPlaces(suite, index, priced), ...assertsNothing(suite, index));
       if (c.scenario !== undefined) {
         const scenario = attempt(() => scenarioOf(suite, index));
         if (scenario && found.length === 0) prepared.push({ index, card: priced, kind: "scenario", scenario });
@@ -153,13 +155,26 @@ function expectedNames(suite: Suite, index: number, card: RateCard): UserError[]
 }
 
 /**
+ * Money expected to more places than the card's currency has: a statement's money is rounded as billed, to a cent of
+ * USD, so 9.001 can never be met, and a case written so fails whatever the card does (red61c F9).
+ */
+function moneyPlaces(suite: Suite, index: number, card: RateCard): UserError[] {
+  const expect = suite.doc.cases[index]!.expect;
+  const places = minorDigits(card.currency);
+  const given: [Decimal | undefined, (string | number)[]][] = [[expect.money, ["money"]], ...(expect.cycles ?? []).map((c, i): [Decimal | undefined, (string | number)[]] => [c.money, ["cycles", i, "money"]])];
+  return given
+    .filter(([money]) => money !== undefined && money.decimalPlaces() > places)
+    .map(([money, path]) => new UserError(`money finer than a ${card.currency} statement bills`, suite.at(["cases", index, "expect", ...path]), `an amount to at most ${places} decimal place${places === 1 ? "" : "s"} of ${card.currency}`, money!.toFixed()));
+}
+
+/**
  * A case whose expect: names nothing to compare passes whatever the card charges: in CI, a tests file
  * that asserts nothing passes every change of the card. Refused at its expect:.
  */
 function assertsNothing(suite: Suite, index: number): UserError[] {
   const expect = suite.doc.cases[index]!.expect;
   if (!expectsNothing(expect)) return [];
-  return [new UserError("the case's expect: names nothing to compare (the case cannot fail)", suite.at(["cases", index, "expect"]), "at least one of total, uncovered, rejected, meters (with a meter) or cycles", expect.meters === undefined ? "nothing" : "meters: with no meter")];
+  return [new UserError("the case's expect: names nothing to compare (the case cannot fail)", suite.at(["cases", index, "expect"]), "at least one of total, money, uncovered, rejected, meters (with a meter) or cycles", expect.meters === undefined ? "nothing" : "meters: with no meter")];
 }
 
 /**
