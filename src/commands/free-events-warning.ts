@@ -18,8 +18,9 @@ export function freeEventsWarnings(card: RateCard, statement: Statement): string
   if (meters.size === 0) return [];
   const free = (l: Statement["accounts"][number]["cycles"][number]["lines"][number]) => {
     if (l.kind !== "usage" || l.component !== undefined || !meters.has(l.meter) || l.unitPrice.isZero()) return false;
-    const { step, rounding } = versionOf(card, l.version).precision;
-    return roundToStep(l.unitPrice, step, rounding).isZero();
+    // The version that priced the line rounds each event (red61d N2: a version of round_at: none bills 0.004 exactly).
+    const { step, rounding, roundAt } = versionOf(card, l.version).precision;
+    return roundAt === "event" && roundToStep(l.unitPrice, step, rounding).isZero();
   };
   const lines = statement.accounts.flatMap((a) => a.cycles.flatMap((c) => c.lines.filter(free)));
   const warnings: string[] = [];

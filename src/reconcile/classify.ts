@@ -218,11 +218,7 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   // A line of several rows each with its quantity prices its own at the card's rate where each row does, each rounded to the bill's step.
   // A line with a credit, adjustment or tax is not its rows alone: its difference is theirs too (red48b #1).
   const rowsPriced = (at: Decimal) => bill.parts.length > 1 && bill.adjustments === undefined && bill.parts.every((p) => p.quantity !== undefined && billedAs(p.quantity.mul(at), p.amount, step, money));
-  // Or its extra quantity alone at the card's rate: a line the card rounds each event of is no quantity x price (a
-  // component's part cut down to the step an event), and a bill of its amount and 50,000 tokens more at the card's
-  // 0.0002 read "quantity and price both differ", unexplained (newcomer61 M2).
-  const extraAtCard = (at: Decimal) => quantityKnown && !money && !gap!.isZero() && billedAs(gap!.mul(at), delta, step, false);
-  const pricedAtCard = cardPrice !== undefined && (quantityKnown ? billedAs(bill.quantity!.mul(cardPrice), bill.amount, step, money) || rowsPriced(cardPrice) || extraAtCard(cardPrice) : gap!.isInteger());
+  const pricedAtCard = cardPrice !== undefined && (quantityKnown ? billedAs(bill.quantity!.mul(cardPrice), bill.amount, step, money) || rowsPriced(cardPrice) : gap!.isInteger());
   if (gap !== undefined && pricedAtCard && line.duplicates.gt(0) && gap.eq(line.duplicates)) {
     return {
       class: "duplicate_events",
