@@ -52,4 +52,17 @@ describe("a meter whose unit price rounds to 0 at a per-event step (newcomer61 H
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('burnrate: warning: meter "ai_input_tokens" was charged 0 credits for a quantity of 1000 at 0.0002 a unit, which rounds to 0');
   });
+
+  it("says nothing of a row a card version of round_at: none prices, where another version rounds it to 0 (red61d N2)", async () => {
+    // tiny: 0.0001 a unit rounded each event in 2026-11 (every whole row free), 0.004 exact from 2026-12: 100 x 0.004 = 0.4.
+    const card = (version: string, roundAt: string, price: string) =>
+      `provider: probe\nversion: "${version}"\neffective: "${version}-01"\nunit: credits\ncurrency: USD\ncredit_price: "0.01"\nprecision: { display: 2, rounding: half-even, round_at: ${roundAt}, step: "0.01" }\ncycle: { period: monthly }\ncategories: { c: { label: C } }\npools: { main: { label: Main, when_exhausted: allow } }\ngrant_kinds: { included: { priority: 1, expires: cycle_end } }\nplans: { pro: { label: Pro, included: 1000, price: 9 } }\nmeters:\n  tiny: { description: tiny, aggregation: flow, category: c, pool: main, price: "${price}" }\n`;
+    writeFileSync(join(dir, "v1.yaml"), card("2026-11", "event", "0.0001"));
+    writeFileSync(join(dir, "v2.yaml"), card("2026-12", "none", "0.004"));
+    writeFileSync(join(dir, "tiny.csv"), "timestamp,meter,quantity\n2026-12-05T00:00:00Z,tiny,100\n");
+    const run = await burnrate(["statement", "--card", join(dir, "v1.yaml"), "--card", join(dir, "v2.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", join(dir, "tiny.csv"), "--format", "json"]);
+    expect([run.code, run.stderr]).toEqual([0, ""]);
+    const december = JSON.parse(run.stdout).accounts[0].cycles.at(-1);
+    expect(december.lines.map((l: { meter: string; amount: string }) => [l.meter, l.amount])).toEqual([["tiny", "0.4"]]);
+  });
 });
