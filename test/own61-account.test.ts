@@ -177,4 +177,21 @@ describe("an account file of customers and the file's own account (newcomer60 M3
       ["default", ["data_write 1"]],
     ]);
   });
+
+  it("red61b F3: creators the file does not name, under top-level recurring grants, are creators only, billed nothing", async () => {
+    // bob pays Standard's 20 USD; default and zed, creators of the apps bob used, have no row, no purchase of their own.
+    const run = await replay({
+      card: "appbuilder",
+      anchor: "2026-11-01",
+      terms: "plan: standard\nrecurring_grants:\n  - { kind: pack, amount: 100 }\naccounts:\n  bob: {}\n",
+      usage: "timestamp,account,meter,app,creator,tier,input_tokens,output_tokens\n2026-11-02T09:00:00Z,bob,app_request,recipes,default,standard,2000,1000\n2026-11-02T10:00:00Z,bob,app_request,quiz,zed,standard,2000,1000\n",
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const listed = JSON.parse(run.stdout).accounts as { account: string; rewards_only?: boolean; cycles: { money: { plan: string }; grants: unknown[] }[] }[];
+    expect(listed.map((a) => [a.account, a.rewards_only === true, a.cycles[0]!.money.plan, a.cycles[0]!.grants.length > 0])).toEqual([
+      ["bob", false, "20", true],
+      ["default", true, "0", false],
+      ["zed", true, "0", false],
+    ]);
+  });
 });

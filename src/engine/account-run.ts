@@ -19,6 +19,7 @@ const noRecords = (): RunRecords => ({ active: undefined, refused: undefined, ga
 /** An account's run (AccountRun): its records made at their first use, as a log of 100,000 accounts has as many runs. */
 export class Run implements AccountRun {
   serial = 0;
+  rowsRead = false;
   /** Made at the known path's first row of the account: the rows of most accounts of a log of 100,000 go the full way. */
   private deferredUnits: Deferred | undefined = undefined;
   cycle = undefined as unknown as OpenCycle;

@@ -33,7 +33,6 @@ export abstract class Charging extends Limits {
       return this.rowsBefore.add(event);
     }
     this.counts.read++;
-    if (event.account === this.setup.unnamed) this.unnamedRead = true;
     if (index === FAR_AWAY) {
       const anchor = this.setup.calendar.start(0);
       throw new UserError(`usage more than ${FAR_CYCLES} cycles after the anchor ${formatInstant(anchor)}`, event.origin, `an instant before ${formatInstant(this.farFrom)}, or --through a date in its cycle`, formatInstant(event.at));
@@ -46,6 +45,7 @@ export abstract class Charging extends Limits {
     this.applyDueUntil(event.at);
     let shape = this.shapeOf(event);
     const run = shape?.run ?? this.run(event.account);
+    run.rowsRead = true;
     const epoch = this.epoch;
     this.advance(run, event.at);
     // A downgrade that applied at the cycle start the clock just crossed dropped the shapes: this one's target may be stale.

@@ -12,7 +12,6 @@ import { CellItems } from "./keys.js";
 import { LedgerOut } from "./ledger-out.js";
 import type { AccountStatement, AccountTerms, GrantPurchase, LedgerSink, LineKind, ReplaySetup, Statement, TimelineEntry, UsageEvent } from "./types.js";
 import { isPaidGrant } from "../ratecard/cycle-money.js";
-import { hasOwn } from "./unnamed-account.js";
 import type { Grant, Wallet } from "./wallet.js";
 import { DuplicateList, SeenEventIds } from "./event-ids.js";
 import { Timeline } from "./timeline.js";
@@ -121,6 +120,11 @@ export interface AccountRun {
   serial: number;
   /** Covered charges of known rows not yet taken from the wallet. */
   deferred: Deferred;
+  /**
+   * A row of the account was read in its cycles, on either path: its statement is a customer's whatever its cycles
+   * show (a storage row's level is billed at the next cycle's start: red61b F1).
+   */
+  rowsRead: boolean;
   terms: AccountTerms;
   wallet: Wallet;
   cycle: OpenCycle;
@@ -176,11 +180,6 @@ export abstract class ReplayState {
   protected readonly runs = new Map<string, AccountRun>();
   /** Accounts a reward made, the account file not naming them: each is a creator only, unless usage or a purchase of its own says otherwise. */
   protected readonly rewardMade = new Set<string>();
-  /**
-   * A row of the account nothing names (ReplaySetup.unnamed) was read in its cycles: it is listed, whatever its cycles
-   * show (a storage row's level is billed at the next cycle's start: red61b F1).
-   */
-  protected unnamedRead = false;
   protected readonly seenIds: SeenEventIds;
   protected readonly duplicateList = new DuplicateList();
   protected readonly purchases: GrantPurchase[];
@@ -480,14 +479,15 @@ function creditDigits(card: RateCard, setup: ReplaySetup): number {
  * reads it in the statement, reconcile and diff), where the top-level plan's fee was billed to a customer no one
  * named (red team, stop 38: two invented 20 USD subscriptions beside one customer's).
  */
-export function creatorOnly(statement: AccountStatement, madeByReward: boolean): AccountStatement {
+export function creatorOnly(statement: AccountStatement, { madeByReward, own }: { madeByReward: boolean; own: boolean }): AccountStatement {
   if (!madeByReward) return statement;
   const cycles = statement.cycles;
-  if (cycles.some(hasOwn)) return { account: statement.account, plan: statement.plan, cycles };
+  if (own) return { account: statement.account, plan: statement.plan, cycles };
+  // No purchase names it: a paid grant granted in its cycles is a recurring grant of the terms it is not on (red61b F3).
   return {
     account: statement.account,
     plan: statement.plan,
     rewardsOnly: true,
-    cycles: cycles.map((c) => ({ ...c, allowance: ZERO, allowanceUsed: ZERO, grants: c.grants.filter((g) => isPaidGrant(g.kind)), subscriptionEnd: c.start })),
+    cycles: cycles.map((c) => ({ ...c, allowance: ZERO, allowanceUsed: ZERO, grants: c.grants.filter((g) => isPaidGrant(g.kind) && g.granted.isZero()), subscriptionEnd: c.start })),
   };
 }

@@ -133,13 +133,15 @@ export class Replay extends Charging {
       else this.closedCycles.add(run.ordinal, this.close(run));
     }
     this.ledger?.finish(this.runList);
+    // The accounts a grant of the setup's names: a purchase makes an account a customer's (creatorOnly, withoutIdleUnnamed).
+    const bought = new Set(this.setup.purchases.map((p) => p.account));
     const made = [...this.runs.values()]
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), this.rewardMade.has(r.id)));
+      .map((r) => creatorOnly(this.closedCycles.statement(r.ordinal, r.id, r.terms.plan.key, last.get(r)), { madeByReward: this.rewardMade.has(r.id), own: r.rowsRead || bought.has(r.id) }));
     // Another part's accounts: its rows, or the accounts the setup names (each part makes the runs of its own).
     const othersElsewhere = elsewhere !== undefined || (this.setup.part !== undefined && [...this.setup.accounts.keys()].some((a) => a !== this.setup.unnamed && !this.setup.part!.has(a)));
-    const bought = this.setup.purchases.some((p) => p.account === this.setup.unnamed);
-    const accounts = withoutIdleUnnamed(made, { unnamed: this.setup.unnamed, own: this.unnamedRead || bought, othersElsewhere });
+    const unnamed = this.setup.unnamed === undefined ? undefined : this.runs.get(this.setup.unnamed);
+    const accounts = withoutIdleUnnamed(made, { unnamed: this.setup.unnamed, own: unnamed !== undefined && (unnamed.rowsRead || bought.has(unnamed.id)), othersElsewhere });
     const versions = this.versionsUsed(this.closedCycles.versions);
     const usage = this.lastUsage();
     const before = this.rowsBefore.result();
@@ -197,11 +199,11 @@ export class Replay extends Charging {
       units: this.units,
       seenIds: this.seenIds,
       runs: this.runList,
-      // Asked once an account of the rows' source has a run (KnownRows caches it), never a row: where it is the unnamed
-      // account's, a row of it is being priced on the known path, which price() does not see.
+      // Asked once an account of the rows' source has a run (KnownRows caches it), never a row: a row of it is being
+      // priced, on the known path, which price() does not see.
       runOf: (account) => {
         const run = this.runs.get(account);
-        if (run !== undefined && account === this.setup.unnamed) this.unnamedRead = true;
+        if (run !== undefined) run.rowsRead = true;
         return run;
       },
       quietAt: (run, at) => this.quietAt(run, at),

@@ -1,10 +1,4 @@
-import { isPaidGrant } from "../ratecard/cycle-money.js";
-import type { AccountStatement, CycleStatement } from "./types.js";
-
-/** A cycle with something of the account's own: a row priced, refused or repeated, or credits it paid for. */
-export function hasOwn(c: CycleStatement): boolean {
-  return c.lines.length > 0 || c.rejected.length > 0 || c.duplicates.length > 0 || c.grants.some((g) => isPaidGrant(g.kind) && !g.granted.isZero());
-}
+import type { AccountStatement } from "./types.js";
 
 /**
  * The accounts of a statement without the one nothing names (ReplaySetup.unnamed) where nothing of its own is in it (no
