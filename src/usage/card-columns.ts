@@ -114,3 +114,12 @@ function priceColumns(price: Price): readonly string[] {
 function lookupColumns(lookup: Lookup<unknown>): string[] {
   return lookup.kind === "by" ? [lookup.dimension] : [];
 }
+
+const pricedComponents = new WeakMap<RateCard, readonly string[]>();
+
+/** Every component name some meter of the card (of any version) prices: a token count's column, read for those meters. */
+export function cardComponents(card: RateCard): readonly string[] {
+  let names = pricedComponents.get(card);
+  if (names === undefined) pricedComponents.set(card, (names = [...new Set((card.versions ?? [card]).flatMap((v) => [...v.meters.values()].flatMap((m) => m.components.map((c) => c.name))))]));
+  return names;
+}

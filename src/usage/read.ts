@@ -21,7 +21,7 @@ import { columnsNothingReads, inFix, neededDimensions, quantityOf, readHeader, s
 import { cardValue, valueKey, valueKeyMiss, valueKeyWrittenOtherwise } from "./mapping-names.js";
 import { utf8Guard } from "./utf8.js";
 import { emptyAccountCell, type OtherAccounts } from "./account-column.js";
-import { meterComponents, readColumnsFor } from "./card-columns.js";
+import { cardComponents, meterComponents, readColumnsFor } from "./card-columns.js";
 
 export interface UsageOptions {
   /** Try the plain-CSV reader first; it throws `NeedsFullParser` when the file needs csv-parse. */
@@ -484,6 +484,13 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
     }
     dimensions = without(dimensions, parts.names);
     if (layout.less !== undefined) lessComponents(components, layout.less, card, meterName, file, line);
+  }
+  // A count of a component another meter prices, on a row of a meter that does not: read by nothing, and told (newcomer61
+  // H2: an embedding call's 800,000 prompt tokens, billed by its quantity of 1, in silence). The scanner leaves such rows here.
+  for (const name of cardComponents(card)) {
+    const cell = dimensions[name];
+    if (cell === undefined || parts?.names.includes(name) === true) continue;
+    if (parsePlainDecimal(cell.trim())?.isZero() !== true) mapping.skipped?.unpricedComponent({ file, line, column: (layout.columns.get(name) ?? 1) }, meterName, name);
   }
   for (const dim of neededDimensions(meterEvent)) {
     if (dimensions[dim] === undefined) {

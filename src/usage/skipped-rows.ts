@@ -154,6 +154,22 @@ export class SkippedRows {
 
   private readonly bucketed = new Map<string, { at: Location; meter: string; what: string; rows: number }>();
 
+  /**
+   * A row's count of a component (a token column) on a row of a meter that prices no such component (read.ts): read by
+   * nothing. Counted by file, meter and component; a file read again counts again from its start.
+   */
+  unpricedComponent(at: Location, meter: string, component: string): void {
+    const key = `${at.file}\u0000${meter}\u0000${component}`;
+    const seen = this.unpriced.get(key);
+    if (seen === undefined || at.line <= seen.last) this.unpriced.set(key, { rows: 1, first: at, meter, component, last: at.line });
+    else {
+      seen.rows++;
+      seen.last = at.line;
+    }
+  }
+
+  private readonly unpriced = new Map<string, { rows: number; first: Location; meter: string; component: string; last: number }>();
+
   /** A Parquet file's row groups too large to read in the memory budget (parquet-groups.ts): told once a file, however often it is read. */
   largeGroups(groups: LargeGroups): void {
     this.large.set(groups.at.file, groups);
@@ -187,6 +203,8 @@ export class SkippedRows {
         return `burnrate: note: ${rowsOf(rows, first, files)} skipped as not usage by skip_rows: (${column} ${cells}; the first at ${formatLocation(first)}${filesText(files)}): neither charged nor counted toward a quota\n`;
       }),
       ...acrossFiles([...this.quantityless.values()], (f) => f.why).map(({ rows, first, why, files }) => `burnrate: note: ${rowsOf(rows, first, files)} ${rows === 1 ? "has" : "have"} no quantity (${JSON.stringify(why)} null or empty; the first at ${formatLocation(first)}${filesText(files)}): each is priced as one event, as an empty quantity is\n`),
+      ...acrossFiles([...this.unpriced.values()], (u) => `${u.meter}\u0000${u.component}`).map(({ rows, first, files, meter, component }) =>
+        `burnrate: note: ${rowsOf(rows, first, files)} of meter ${shown(meter)} ${rows === 1 ? "carries" : "carry"} a count of ${component} (the first at ${formatLocation(first)}${filesText(files)}), which the meter does not price: read by nothing, each row priced by its quantity; if the meter charges them, price it by the component (components: [${component}]) or read its quantity from that column\n`),
       ...[...this.large.values()].map(largeGroupsNote),
       ...[...this.unfinished.values()].map(({ at, field }) => `burnrate: note: the last page of ${at.file} (${formatLocation(at)}) says more pages follow (${JSON.stringify(field)}: true): unless they are in another file given, the usage stops there and the statement is short of it\n`),
       ...acrossFiles([...this.bucketed.values()].map((b) => ({ ...b, first: b.at })), (b) => `${b.meter}\u0000${b.what}`).flatMap(({ meter, what, rows, first, files }) => {
