@@ -25,7 +25,7 @@ describe("a token count on a row of a meter that prices no tokens (newcomer61 H2
     // chat: 1000 x 0.001 = 1; call: 2 a call, 2 calls = 4.
     const lines = JSON.parse(run.stdout).accounts[0].cycles[0].lines as { meter: string; amount: string }[];
     expect(lines.filter((l) => l.meter === "call").map((l) => l.amount)).toEqual(["4"]);
-    expect(run.stderr).toMatch(/^burnrate: note: 2 rows of .*usage\.csv of meter "call" carry a count of input_tokens \(the first at .*usage\.csv:3:4\), which the meter does not price: read by nothing, each row priced by its quantity; if the meter charges them, price it by the component \(components: \[input_tokens\]\) or read its quantity from that column\n$/);
+    expect(run.stderr).toMatch(/^burnrate: note: 2 rows of .*usage\.csv of meter "call" carry a count of input_tokens \(the first at .*usage\.csv:3:4\), which the meter does not price: read by nothing, such rows priced by their quantity alone; if the meter charges them, price it by the component \(components: \[input_tokens\]\) or read its quantity from that column\n$/);
   });
 
   it("says nothing of an empty or zero count there", async () => {
