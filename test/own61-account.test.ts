@@ -194,4 +194,49 @@ describe("an account file of customers and the file's own account (newcomer60 M3
       ["zed", true, "0", false],
     ]);
   });
+
+  // red61b F4: the ledger lists the accounts the statement lists, default's entries among them only where it is listed.
+  describe("the ledger's accounts are the statement's", () => {
+    async function both(given: { card: string; anchor: string; terms: string; usage: string }) {
+      const dir = mkdtempSync(join(tmpdir(), "own61-"));
+      writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, `ratecards/${given.card}.yaml`)}\nanchor: ${given.anchor}\ntimezone: UTC\n${given.terms}`);
+      writeFileSync(join(dir, "usage.csv"), given.usage);
+      const args = ["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv")];
+      const statement = await burnrate([...args, "--format", "json"]);
+      const ledger = await burnrate([...args, "--ledger", "--format", "csv"]);
+      expect([statement.code, ledger.code], ledger.stderr).toEqual([0, 0]);
+      const listed = (JSON.parse(statement.stdout).accounts as { account: string }[]).map((a) => a.account);
+      const rows = ledger.stdout.trim().split("\n").slice(1).map((l) => l.split(","));
+      return { listed, ledgerAccounts: [...new Set(rows.map((r) => r[1]))].sort(), rows };
+    }
+
+    it("a change without account: makes no default in the ledger either", async () => {
+      const run = await both({ card: "fliplet", anchor: "2026-11-01", terms: `plan: pro\nchanges:\n  - { at: "2026-11-15T00:00:00Z", plan: free }\n`, usage: "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-12-03T10:00:00Z,cleo,data_write,1,p1\n" });
+      expect(run.listed).toEqual(["bob", "cleo"]);
+      expect(run.ledgerAccounts).toEqual(["bob", "cleo"]);
+    });
+
+    it("default's row late in the log keeps its earlier entries, in its own order: Pro's 1,000 credits, then the Free plan's", async () => {
+      // Fliplet Pro grants 1,000 credits a cycle; the change to Free on the 15th is default's as well, and its row of
+      // December is priced on Free, whose allowance is 100 (ratecards/fliplet.yaml).
+      const run = await both({ card: "fliplet", anchor: "2026-11-01", terms: `plan: pro\nchanges:\n  - { at: "2026-11-15T00:00:00Z", plan: free }\n`, usage: "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n2026-12-03T10:00:00Z,default,data_write,1,p1\n" });
+      expect(run.listed).toEqual(["bob", "default"]);
+      expect(run.ledgerAccounts).toEqual(["bob", "default"]);
+      const own = run.rows.filter((r) => r[1] === "default").map((r) => `${r[0]} ${r[2]} ${r[7]}`);
+      // Fliplet's data_write is 0.05 credits a row.
+      expect(own).toEqual(["2026-11-01T00:00:00Z allowance 1000", "2026-12-01T00:00:00Z expiry -1000", "2026-12-01T00:00:00Z allowance 100", "2026-12-03T10:00:00Z charge -0.05"]);
+    });
+
+    it("default alone, with no row at all, is listed in both", async () => {
+      const run = await both({ card: "fliplet", anchor: "2026-11-01", terms: "plan: pro\n", usage: "timestamp,meter,quantity,project\n" });
+      expect(run.listed).toEqual(["default"]);
+      expect(run.ledgerAccounts).toEqual(["default"]);
+    });
+
+    it("default's bought credits list it in both", async () => {
+      const run = await both({ card: "fliplet", anchor: "2026-11-01", terms: `plan: pro\ngrants:\n  - { kind: topup, amount: 500, at: "2026-11-01T00:00:00Z" }\n${CUSTOMERS}`, usage: "timestamp,account,meter,quantity,project\n2026-11-02T10:00:00Z,bob,data_write,1,p1\n" });
+      expect(run.listed).toEqual(["bob", "cleo", "default"]);
+      expect(run.ledgerAccounts).toEqual(["bob", "cleo", "default"]);
+    });
+  });
 });

@@ -22,6 +22,8 @@ export interface ChargeLine {
 export interface LedgerRun {
   readonly id: string;
   readonly ordinal: number;
+  /** A row of the account's has been read (AccountRun.rowsRead). */
+  readonly rowsRead: boolean;
   readonly wallet: { balance(): Credits };
   readonly cycle: { readonly uncovered: Credits };
 }
@@ -53,12 +55,21 @@ export class LedgerOut {
   private readonly kept: (Kept | undefined)[] = [];
   /** The sink's span (LedgerSink.foldCharges), undefined where it folds none. */
   readonly span: number | undefined;
+  /**
+   * The entries of the account nothing names (ReplaySetup.unnamed) while nothing of its own is in it: the statement
+   * lists it only where a row of its is read, or at the end (withoutIdleUnnamed), and so does the ledger (red61b F4).
+   * Undefined once they are written, or where there is no such account. An account without rows has a few entries a
+   * cycle (its grants and their expiries), never one a row.
+   */
+  private unnamedHeld: LedgerEntry[] | undefined;
 
   constructor(
     private readonly sink: LedgerSink,
     private readonly scale: Scale,
+    private readonly unnamed: string | undefined,
   ) {
     this.span = sink.foldCharges;
+    if (unnamed !== undefined) this.unnamedHeld = [];
   }
 
   /** Whether every charge is an entry of its own: the known path, which takes charges together, is then off. */
@@ -102,12 +113,14 @@ export class LedgerOut {
     kept.line = line;
   }
 
-  /** Every run's held charge, at the replay's end. */
-  finish(runs: readonly LedgerRun[]): void {
+  /** Every run's held charge, at the replay's end; the unnamed account's entries where the statement lists it (`unnamedListed`). */
+  finish(runs: readonly LedgerRun[], unnamedListed: boolean): void {
     for (const run of runs) {
       const kept = this.kept[run.ordinal];
       if (kept !== undefined) this.release(run, kept);
     }
+    if (unnamedListed) this.writeUnnamed();
+    this.unnamedHeld = undefined;
   }
 
   private keptOf(run: LedgerRun): Kept {
@@ -124,7 +137,19 @@ export class LedgerOut {
 
   private write(run: LedgerRun, line: LedgerLine, balance: Credits, uncovered: Credits): void {
     const { at, type, meter, grant, dimensions, quantity, amount } = line;
-    this.sink.write({ at, account: run.id, type, meter, grant, dimensions: dimensions ?? NO_DIMENSIONS, quantity, amount, uncovered: this.scale.decimal(uncovered), balance: this.scale.decimal(balance) });
+    const entry: LedgerEntry = { at, account: run.id, type, meter, grant, dimensions: dimensions ?? NO_DIMENSIONS, quantity, amount, uncovered: this.scale.decimal(uncovered), balance: this.scale.decimal(balance) };
+    if (this.unnamedHeld !== undefined && run.id === this.unnamed) {
+      if (!run.rowsRead) return void this.unnamedHeld.push(entry);
+      this.writeUnnamed();
+    }
+    this.sink.write(entry);
+  }
+
+  /** The unnamed account's held entries, in their order: written after other accounts' of later instants, as a part's are. */
+  private writeUnnamed(): void {
+    const held = this.unnamedHeld;
+    this.unnamedHeld = undefined;
+    for (const entry of held ?? []) this.sink.write(entry);
   }
 }
 

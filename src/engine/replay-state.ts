@@ -298,7 +298,9 @@ export abstract class ReplayState {
     this.farFrom = setup.through === undefined ? setup.calendar.start(FAR_CYCLES) : Infinity;
     this.scale = new Scale(creditDigits(card, setup));
     this.units = new Units(this.scale, Math.max(...(card.versions ?? [card]).map(priceDecimals)));
-    this.ledger = ledger === undefined ? undefined : new LedgerOut(ledger, this.scale);
+    // An account bought credits for is listed whatever else it has (withoutIdleUnnamed): its entries are not held.
+    const unnamedHeld = setup.unnamed !== undefined && !setup.purchases.some((p) => p.account === setup.unnamed) ? setup.unnamed : undefined;
+    this.ledger = ledger === undefined ? undefined : new LedgerOut(ledger, this.scale, unnamedHeld);
   }
 
   protected abstract charge(run: AccountRun, request: ChargeRequest): boolean;

@@ -132,7 +132,6 @@ export class Replay extends Charging {
       if (lastMadeWhenRead) last.set(run, this.finalCycle(run));
       else this.closedCycles.add(run.ordinal, this.close(run));
     }
-    this.ledger?.finish(this.runList);
     // The accounts a grant of the setup's names: a purchase makes an account a customer's (creatorOnly, withoutIdleUnnamed).
     const bought = new Set(this.setup.purchases.map((p) => p.account));
     const made = [...this.runs.values()]
@@ -142,6 +141,7 @@ export class Replay extends Charging {
     const othersElsewhere = elsewhere !== undefined || (this.setup.part !== undefined && [...this.setup.accounts.keys()].some((a) => a !== this.setup.unnamed && !this.setup.part!.has(a)));
     const unnamed = this.setup.unnamed === undefined ? undefined : this.runs.get(this.setup.unnamed);
     const accounts = withoutIdleUnnamed(made, { unnamed: this.setup.unnamed, own: unnamed !== undefined && (unnamed.rowsRead || bought.has(unnamed.id)), othersElsewhere });
+    this.ledger?.finish(this.runList, accounts.some((a) => a.account === this.setup.unnamed));
     const versions = this.versionsUsed(this.closedCycles.versions);
     const usage = this.lastUsage();
     const before = this.rowsBefore.result();
