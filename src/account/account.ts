@@ -3,7 +3,7 @@ import { atFlag, formatLocation, UserError, shown, type Location, type Place } f
 import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
-import { versionInstants, type CardVersion } from "../ratecard/versions.js";
+import { plansOfVersions, versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
@@ -180,8 +180,11 @@ export function resolveAccount(card: RateCard, account: AccountFile | undefined,
 
   const planOf = (key: string | undefined, where: Place): AccountTerms["plan"] => {
     if (key === undefined) throw new UserError("no plan", where, "--plan KEY or plan: in the account file", "none");
-    const plan = card.plans.get(key);
-    if (!plan) throw new UserError(`unknown plan ${shown(key)}${planGuess(key, card.plans.keys())}`, where, `one of ${[...card.plans.keys()].join(", ")}`, shown(key));
+    // Any version's plan: one a later version adds is the account's from when that version is in force, which the
+    // replay checks as it opens the account's cycles and applies its changes (red62 F7).
+    const plans = plansOfVersions(card);
+    const plan = plans.get(key);
+    if (!plan) throw new UserError(`unknown plan ${shown(key)}${planGuess(key, plans.keys())}`, where, `one of ${[...plans.keys()].join(", ")}`, shown(key));
     return plan;
   };
   const plan = planOf(flags.plan ?? doc.plan, flagOr(flags.plan, "plan"));

@@ -53,6 +53,10 @@ export class Replay extends Charging {
     this.chargeByCharge = this.ledger?.chargeByCharge === true;
     this.familiesAt = familiesAt(setup.versions?.[0]?.card ?? card, setup.versions === undefined ? undefined : versionSwitches(setup.versions, setup.calendar));
     this.fast = new KnownRows(this.fullPath(), () => this.families());
+    // The version in force at the anchor opens the accounts' first cycles: a plan it adds is one an account may start
+    // on, and its allowance is granted as the cycle opens, not as a change at the anchor (red62 F7).
+    for (const version of this.timeline.takeVersionsUntil(setup.calendar.start(0))) this.switchVersion(version.card, version.at);
+    this.nextDueAt = Math.min(this.purchases[0]?.at ?? Infinity, this.timeline.nextAt());
     for (const account of setup.accounts.keys()) if (account !== setup.unnamed && setup.part?.has(account) !== false) this.run(account);
   }
 

@@ -94,7 +94,9 @@ export abstract class TimelineApplication extends AccountRuns {
       // A version from the instant a cycle ends prices the next cycle, which opens on it: the ending cycle's money is
       // its own version's (red team, stop 36: November's fee at December's price).
       if (at < run.cycle.end) run.cycle.version = card.version;
-      if (at < run.cycle.end && card.applies === "at_once") this.resizeAtSwitch(run, before, at);
+      // A grandfathered version (`applies: next_cycle`) switches at a cycle start of the anchor's calendar: inside the
+      // cycle of a run whose upgrade started its own (`new_cycle`), where it resizes as one at once does (red62 F1).
+      if (at < run.cycle.end) this.resizeAtSwitch(run, before, at);
     }
   }
 
@@ -159,7 +161,11 @@ export abstract class TimelineApplication extends AccountRuns {
     const run = this.run(c.account);
     this.advance(run, c.at - 1);
     const before = run.terms;
-    const after = changedTerms(before, c.change);
+    if (c.change.kind === "plan") this.checkPlanChange(run, c, c.change.plan.key);
+    // The plan changed to is the version in force's, not the account file's first version's (red62 F2: an upgrade after
+    // a mid-cycle switch granted the allowance of a version no longer in force).
+    const changed = changedTerms(before, c.change);
+    const after = changed === before || this.version === undefined ? changed : termsOnVersion(changed, this.card, run.id);
     const values = describeChange(before, c.change, run.subscriptionEnd);
     const entry: TimelineEntry = { at: c.at, change: c.change.kind, ...values, granted: ZERO, removed: ZERO, appliesAt: undefined };
     const newCycle = c.at >= run.cycle.end;
@@ -221,6 +227,22 @@ export abstract class TimelineApplication extends AccountRuns {
     // A smaller allowance (or credits removed) may put the cycle past warning levels, or below the low-balance
     // level, with no charge: they are reached at the change, not at the next charge paid (if any is).
     this.afterCharge(run, { amount: NO_CREDITS, at: c.at });
+  }
+
+  /**
+   * A plan change the replay cannot apply: to a plan the version in force lacks (red62 F7), or after the subscription
+   * ended, when no plan is in force to change (red62 F3: the cycle was billed a plan that never served). A change to
+   * the plan in force changes nothing, and is let be.
+   */
+  private checkPlanChange(run: AccountRun, c: AccountChange, key: string): void {
+    if (key === run.terms.plan.key) return;
+    const end = run.subscriptionEnd;
+    if (end !== undefined && c.at >= end) {
+      throw new UserError("plan change after the subscription ended", c.origin, `a change before the subscription's end (${formatInstant(end)}), or a subscription_end change before it that moves the end later: after the end no plan is in force to change`, formatInstant(c.at));
+    }
+    if (this.version !== undefined && !this.card.plans.has(key)) {
+      throw new UserError(`plan ${key} is not in version ${this.card.version} of the card, in force at the change`, c.origin, `a plan of version ${this.card.version}: ${[...this.card.plans.keys()].join(", ")}`, key);
+    }
   }
 
   /**

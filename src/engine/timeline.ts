@@ -42,6 +42,16 @@ export class Timeline {
     return this.items[this.next++]!;
   }
 
+  /** The card versions due by `at` at the head of the timeline, taken: what is in force before anything else applies. */
+  takeVersionsUntil(at: Instant): { at: Instant; card: RateCard }[] {
+    const taken: { at: Instant; card: RateCard }[] = [];
+    for (let item = this.items[this.next]; item?.kind === "version" && item.at <= at; item = this.items[this.next]) {
+      taken.push(item);
+      this.next++;
+    }
+    return taken;
+  }
+
   /** Forget what is left: items after the statement's last cycle change nothing it shows. */
   drop(): void {
     this.next = this.items.length;

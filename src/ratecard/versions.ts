@@ -1,6 +1,6 @@
 import { UserError, shown } from "../errors.js";
 import { parseInstant, type Calendar, type Instant, type Zone } from "../time.js";
-import type { RateCard } from "./types.js";
+import type { Plan, RateCard } from "./types.js";
 
 /**
  * Several cards given at once (`--card` repeated) are versions of one
@@ -36,6 +36,17 @@ export function cardVersions(cards: readonly RateCard[]): RateCard {
   const events = new Map(sorted[0]!.events);
   for (const version of sorted) for (const [name, event] of version.events) if (!events.has(name)) events.set(name, event);
   return { ...sorted[0]!, events, versions: sorted };
+}
+
+/**
+ * Every version's plans by key, each as the earliest version that has it writes it: a plan one version adds or
+ * another drops is still a plan of the card's (the replay holds an account to the version in force).
+ */
+export function plansOfVersions(card: RateCard): ReadonlyMap<string, Plan> {
+  if (card.versions === undefined) return card.plans;
+  const plans = new Map<string, Plan>();
+  for (const version of card.versions) for (const [key, plan] of version.plans) if (!plans.has(key)) plans.set(key, plan);
+  return plans;
 }
 
 /** A version and the instant it takes effect, in the account's time zone. */

@@ -1,0 +1,146 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+// red62: card versions and an account's changes over time, together.
+const FLIPLET = readFileSync(join(ROOT, "ratecards/fliplet.yaml"), "utf8");
+const FLIKLY = readFileSync(join(ROOT, "ratecards/flikly.yaml"), "utf8");
+
+interface Cycle {
+  start: string;
+  allowance: string;
+  total: string;
+  grants: { kind: string; granted: string }[];
+  timeline: { at: string; change: string; from: string; to: string; granted: string }[];
+  rejected: unknown[];
+  money: { plan: string };
+}
+
+/** The files in a folder of their own, by name; the statement's run on them. */
+async function run(files: Record<string, string>, args: string[]) {
+  const dir = mkdtempSync(join(tmpdir(), "red62-"));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return burnrate(args.map((a) => (a in files ? join(dir, a) : a)));
+}
+
+/** A card's text as another version: its version and effective lines, then each [from, to] replacement. */
+function version(card: string, name: string, effective: string, edits: [string, string][] = []): string {
+  let text = card.replace(/^version: .*$/m, `version: "${name}"`).replace(/^effective: .*$/m, `effective: "${effective}"`);
+  for (const [from, to] of edits) {
+    if (!text.includes(from)) throw new Error(`not in the card: ${from}`);
+    text = text.replace(from, to);
+  }
+  return text;
+}
+
+const cyclesOf = (stdout: string): Cycle[] => JSON.parse(stdout).accounts[0].cycles;
+
+describe("card versions and account changes together (red62)", () => {
+  it("F2: an upgrade after a version switched in mid-cycle grants the allowance of the version in force, not the first one's", async () => {
+    // Version 2026-10 gives Pro 1,500 credits; 2026-11, in force from 5 November, 1,000. Free includes 100. The upgrade
+    // of 10 November grants 1,000 - 100 = 900, and the cycle's allowance is 1,000, at Pro's 9 USD.
+    const r = await run(
+      {
+        "early.yaml": version(FLIPLET, "2026-10", "2026-10-01", [["included: 1000 ", "included: 1500 "]]),
+        "late.yaml": version(FLIPLET, "2026-11", "2026-11-05"),
+        "acct.yaml": 'plan: free\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: "2026-11-10", plan: pro }\n',
+        "u.csv": "timestamp,meter,quantity,project\n2026-11-02T00:00:00Z,data_read,1,alpha\n",
+      },
+      ["statement", "--card", "early.yaml", "--card", "late.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const [november] = cyclesOf(r.stdout);
+    expect(november!.allowance).toBe("1000");
+    expect(november!.timeline.map((t) => [t.change, t.from, t.to, t.granted])).toEqual([["plan", "free", "pro", "900"]]);
+    expect(november!.money.plan).toBe("9");
+  });
+
+  it("F1: a grandfathered version switching inside a new_cycle account's own cycle grants its larger allowance there", async () => {
+    // Flikly upgrades start a new cycle: Creator -> Pro on 5 November opens one from then to 5 December. Version 2026-11g
+    // (applies: next_cycle, effective 10 November) switches at the anchor's calendar's next cycle start, 30 November (New
+    // York), inside that cycle: Pro's 100 credits become 150, so 50 are granted then. The 100-second runway row of
+    // 5 November costs 100 x 0.5 = 50; the 120-second one of 1 December 60, served from the 100 then left: 110 charged.
+    const v1 = version(FLIKLY, "2026-05", "2026-05-01").replace("\nprecision:", "\nplan_changes: { upgrade: new_cycle, downgrade: at_once }\n\nprecision:");
+    const v2 = version(v1, "2026-11g", "2026-11-10", [
+      ["included: 100 ", "included: 150 "],
+      ["price: 35 ", "price: 40 "],
+    ]).replace('effective: "2026-11-10"', 'effective: "2026-11-10"\napplies: next_cycle');
+    const r = await run(
+      {
+        "v1.yaml": v1,
+        "v2.yaml": v2,
+        "acct.yaml": 'account: studio\nplan: creator\nanchor: 2026-10-31\ntimezone: America/New_York\nchanges:\n  - { at: "2026-11-05T12:00:00Z", plan: pro }\n',
+        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-05T12:00:00Z,generate,text_to_video,runway,720p,100\n2026-12-01T12:00:00Z,generate,text_to_video,runway,720p,120\n",
+      },
+      ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const upgraded = cyclesOf(r.stdout)[1]!;
+    expect(upgraded.start).toBe("2026-11-05T12:00:00Z");
+    expect([upgraded.allowance, upgraded.total, upgraded.rejected.length, upgraded.money.plan]).toEqual(["150", "110", 0, "40"]);
+    expect(upgraded.timeline.map((t) => [t.at, t.change, t.from, t.to, t.granted])).toContainEqual(["2026-11-30T05:00:00Z", "allowance", "100", "150", "50"]);
+  });
+
+  it("F7: a plan only a later version offers is an account's from when that version is in force", async () => {
+    // Version 2026-12, in force from 15 November, adds plan plus (500 credits, 60 USD); the account starts on it on 30 November.
+    const plus = "  custom:\n    label: Custom";
+    const r = await run(
+      {
+        "v1.yaml": version(FLIKLY, "2026-05", "2026-05-01"),
+        "v2.yaml": version(FLIKLY, "2026-12", "2026-11-15", [[plus, `  plus:\n    label: Plus\n    included: 500\n    price: 60\n${plus}`]]),
+        "acct.yaml": "account: studio\nplan: plus\nanchor: 2026-11-30\ntimezone: America/New_York\n",
+        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-12-01T12:00:00Z,generate,text_to_video,pika,720p,50\n",
+      },
+      ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    // 50 seconds of pika at 0.2 a second: 10 credits.
+    const [first] = cyclesOf(r.stdout);
+    expect([first!.allowance, first!.total, first!.money.plan]).toEqual(["500", "10", "60"]);
+  });
+
+  it("F7: a change to a plan the version in force lacks is refused at the change, naming that version's plans", async () => {
+    const plus = "  custom:\n    label: Custom";
+    const r = await run(
+      {
+        "v1.yaml": version(FLIKLY, "2026-05", "2026-05-01"),
+        "v2.yaml": version(FLIKLY, "2026-12", "2026-12-15", [[plus, `  plus:\n    label: Plus\n    included: 500\n    price: 60\n${plus}`]]),
+        "acct.yaml": 'account: studio\nplan: creator\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: "2026-11-10", plan: plus }\n',
+        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-02T12:00:00Z,generate,text_to_video,pika,720p,5\n",
+      },
+      ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/acct\.yaml:6:5: plan plus is not in version 2026-05 of the card, in force at the change \(expected a plan of version 2026-05: free, creator, pro, team, custom, found plus\)/);
+  });
+
+  it("F3: a plan change after the subscription ended is refused, not billed as the cycle's plan", async () => {
+    const r = await run(
+      {
+        "acct.yaml": 'plan: creator\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-10\nchanges:\n  - { at: "2026-11-15", plan: pro }\n',
+        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-02T00:00:00Z,generate,text_to_video,pika,720p,25\n",
+      },
+      ["statement", "--card", join(ROOT, "ratecards/flikly.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/acct\.yaml:6:5: plan change after the subscription ended \(expected a change before the subscription's end \(2026-11-10T00:00:00Z\), or a subscription_end change before it that moves the end later/);
+  });
+
+  it("F3: the same change after an end moved later first is the account's: Pro billed from its upgrade", async () => {
+    // The end moves to 1 December on the 12th, so the plan still serves on the 15th: Creator's 30 credits, then Pro's 100
+    // (the difference of 70 granted), Pro's 35 USD the cycle's fee.
+    const r = await run(
+      {
+        "acct.yaml": 'plan: creator\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-20\nchanges:\n  - { at: "2026-11-12", subscription_end: "2026-12-01" }\n  - { at: "2026-11-15", plan: pro }\n',
+        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-02T00:00:00Z,generate,text_to_video,pika,720p,25\n",
+      },
+      ["statement", "--card", join(ROOT, "ratecards/flikly.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const [november] = cyclesOf(r.stdout);
+    expect([november!.allowance, november!.money.plan]).toEqual(["100", "35"]);
+    expect(november!.timeline.find((t) => t.change === "plan")?.granted).toBe("70");
+  });
+});
