@@ -3,6 +3,7 @@ import { sum, ZERO, type Decimal } from "../../money.js";
 import type { RateCard } from "../../ratecard/types.js";
 import type { Instant } from "../../time.js";
 import { splitBy } from "../shared/summary.js";
+import { versionOf } from "../../ratecard/plan-fee.js";
 
 /** The balance after a movement, and the grace used so far this cycle (charged beyond every grant). */
 export interface BurnPoint {
@@ -82,7 +83,8 @@ function cycleBurn(account: AccountStatement, cycle: CycleStatement, entries: re
   }
   if (cycle.exhaustedAt !== undefined) marks.push({ at: cycle.exhaustedAt, kind: "exhausted" });
   marks.sort((a, b) => a.at - b.at);
-  const plan = card.plans.get(account.plan);
+  // The cycle's own plan, of the version in force at its end: a plan changed or a version switched since is not its.
+  const plan = versionOf(card, cycle.version).plans.get(cycle.plan);
   const graceLimit = plan ? sum([...plan.grace.values()].map((share) => share.mul(cycle.allowance))) : ZERO;
   return { account: account.account, cycle, points, graceLimit, marks };
 }

@@ -11,6 +11,7 @@ import { cycleMoney, cycleMoneyBlocks } from "./money.js";
 import { FleetTotals } from "./fleet.js";
 import { uncoveredLabel } from "./uncovered-label.js";
 import { planBilled } from "../../ratecard/plan-fee.js";
+import { plansOfVersions } from "../../ratecard/versions.js";
 import { leftOutOf, type LeftOut } from "./period.js";
 import { refusedForCredits } from "../../engine/limits.js";
 import { isEndedReason } from "../../engine/subscription-end.js";
@@ -44,7 +45,7 @@ export function* statementBlocks(statement: Statement, ctx: RenderContext): Gene
   let toldLeft: string | undefined;
   for (const account of statement.accounts) {
     fleet.account();
-    const plan = card.plans.get(account.plan);
+    const plan = plansOfVersions(card).get(account.plan);
     const terms = account.rewardsOnly ? "rewards only, on no plan" : `plan ${plan?.label ?? account.plan}`;
     yield { kind: "heading", level: 1, text: `${card.provider} ${statement.version} · account ${account.account} · ${terms} · ${statement.timezone}` };
     if (account.rewardsOnly) yield { kind: "note", text: "A creator the account file does not name, with no usage of its own: shown the rewards it earned, billed no plan fee and given no included credits." };
@@ -311,7 +312,7 @@ function timelineBlocks(c: CycleStatement, ctx: RenderContext, money: (v: Decima
       title: "Plans in force",
       head: ["Plan", "From", "To"],
       align: ["left", "left", "left"],
-      rows: c.plans.map((p) => [ctx.card.plans.get(p.plan)?.label ?? p.plan, localDateTime(ctx, p.from), localDateTime(ctx, p.to)]),
+      rows: c.plans.map((p) => [plansOfVersions(ctx.card).get(p.plan)?.label ?? p.plan, localDateTime(ctx, p.from), localDateTime(ctx, p.to)]),
     });
   }
   if (c.timeline.length > 0) {
