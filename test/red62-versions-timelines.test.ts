@@ -143,4 +143,25 @@ describe("card versions and account changes together (red62)", () => {
     expect([november!.allowance, november!.money.plan]).toEqual(["100", "35"]);
     expect(november!.timeline.find((t) => t.change === "plan")?.granted).toBe("70");
   });
+
+  it("F4: two grants expiring at one instant each show the balance after their own expiry in the ledger", async () => {
+    // Creator's 30 credits and a 20-credit add-on: 50; 25 seconds of pika at 0.2 cost 5, leaving 45. At the subscription's
+    // end both lapse: the included 25 leave 20, then the add-on's 20 leave 0.
+    const r = await run(
+      {
+        "acct.yaml": 'plan: creator\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-10\ngrants:\n  - { kind: addon, amount: 20, at: "2026-11-01" }\n',
+        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-02T00:00:00Z,generate,text_to_video,pika,720p,25\n",
+      },
+      ["statement", "--card", join(ROOT, "ratecards/flikly.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--ledger", "--format", "csv"],
+    );
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const rows = r.stdout.trim().split("\n").slice(1).map((l) => l.split(","));
+    expect(rows.map((c) => [c[2], c[4], c[7], c[9]])).toEqual([
+      ["allowance", "included", "30", "30"],
+      ["payment", "addon", "20", "50"],
+      ["charge", "", "-5", "45"],
+      ["expiry", "included", "-25", "20"],
+      ["expiry", "addon", "-20", "0"],
+    ]);
+  });
 });

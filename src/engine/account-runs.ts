@@ -3,7 +3,7 @@ import { INCLUDED, ONETIME, type GrantKind, type RateCard } from "../ratecard/ty
 import type { AccountChange, AccountTerms, CycleStatement, ReplaySetup, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
 import type { Instant } from "../time.js";
-import { NO_CREDITS, type Credits } from "./credits.js";
+import { add, NO_CREDITS, sub, type Credits } from "./credits.js";
 import { Run } from "./account-run.js";
 import { OpenCycle, type CycleSpan } from "./cycle.js";
 import { unitPrice } from "./pricing.js";
@@ -84,22 +84,30 @@ export abstract class AccountRuns extends ReplayState {
    */
   protected lapse(run: AccountRun, boundary: Instant): TimelineEntry[] {
     const gone = run.wallet.expire(boundary, true);
-    for (const grant of gone) this.logExpiry(run, grant);
+    this.logExpiries(run, gone);
     return lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c));
   }
 
   protected expire(run: AccountRun, at: Instant, inclusive: boolean, atBoundary?: (kind: GrantKind) => boolean): void {
     const gone = run.wallet.expire(at, inclusive, atBoundary);
-    for (const grant of gone) {
-      run.cycle.expired(grant.kind.key, grant.remaining);
-      this.logExpiry(run, grant);
-    }
+    for (const grant of gone) run.cycle.expired(grant.kind.key, grant.remaining);
+    this.logExpiries(run, gone);
     for (const entry of lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c))) run.cycle.note(entry);
   }
 
-  /** An expired grant's unspent credits leave the ledger at its expiry (a lapsing grant expires at the boundary it lapses at). */
-  protected logExpiry(run: AccountRun, grant: Grant): void {
-    if (grant.remaining > NO_CREDITS) this.log(run, { at: grant.expiresAt!, type: "expiry", grant: grant.kind.key, amount: this.scale.decimal(grant.remaining).neg() });
+  /**
+   * Expired grants' unspent credits leave the ledger at their expiry (a lapsing grant expires at the boundary it lapses
+   * at), one entry a grant, each with the balance after it: the wallet let them all go at once, so the balance before
+   * them is worked back (red62 F4: two expiries at one instant both showed the balance after the second).
+   */
+  protected logExpiries(run: AccountRun, gone: readonly Grant[]): void {
+    if (this.ledger === undefined) return;
+    let balance = gone.reduce((sum, grant) => add(sum, grant.remaining), run.wallet.balance());
+    for (const grant of gone) {
+      if (grant.remaining <= NO_CREDITS) continue;
+      balance = sub(balance, grant.remaining);
+      this.ledger.entry(run, { at: grant.expiresAt!, type: "expiry", grant: grant.kind.key, amount: this.scale.decimal(grant.remaining).neg() }, balance);
+    }
   }
 
   /** Where the run's cycle `index` starts: on the replay's calendar, or on the one an upgrade re-anchored the run to. */

@@ -77,12 +77,12 @@ export class LedgerOut {
     return this.span === undefined;
   }
 
-  /** A movement that is not a charge, after the run's held charge. */
-  entry(run: LedgerRun, line: LedgerLine): void {
+  /** A movement that is not a charge, after the run's held charge; `balance` where the wallet's is not the one after it. */
+  entry(run: LedgerRun, line: LedgerLine, balance: Credits = run.wallet.balance()): void {
     const uncovered = run.cycle.uncovered;
     const kept = this.span === undefined ? undefined : this.keptOf(run);
     if (kept !== undefined) this.release(run, kept);
-    this.write(run, line, run.wallet.balance(), uncovered);
+    this.write(run, line, balance, uncovered);
     if (kept !== undefined) kept.covered = uncovered === NO_CREDITS;
   }
 

@@ -289,7 +289,7 @@ export abstract class TimelineApplication extends AccountRuns {
     this.closedCycles.add(run.ordinal, this.close(run));
     run.wallet.capExpiry(at, endsWithCycle);
     const gone = run.wallet.expire(at, true);
-    for (const grant of gone) this.logExpiry(run, grant);
+    this.logExpiries(run, gone);
     const lapsed = gone.filter((g) => endsWithCycle(g.kind)).reduce((sum, g) => sum.plus(this.scale.decimal(g.remaining)), ZERO);
     this.openCycle(run, run.cycle.index + 1);
     run.cycle.note({ ...entry, granted: run.terms.allowance, removed: lapsed });
