@@ -302,7 +302,7 @@ describe("a Flikly subscription that ends early", () => {
     const later = folder({
       "ends.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-20T00:00:00Z }"),
       "boundary.yaml": account("changes:\n  - { at: 2026-06-10T00:00:00Z, subscription_end: 2026-07-01T00:00:00Z }"),
-      // July's 30 included credits pay for the 2 credits on the 25th.
+      // After the end: refused, the plan's credits and the add-on's gone (subscription ended).
       "usage.csv": usage + "2026-07-25T10:00:00Z,generate,10,text_to_video,pika,720p\n",
     });
     const cycles = async (file: string) => (await statement(["--card", card("flikly"), "--account", join(later, file), "--usage", join(later, "usage.csv")])).accounts[0].cycles;
@@ -310,7 +310,9 @@ describe("a Flikly subscription that ends early", () => {
     // 90 left on the 10th, 2 spent on the 20th: 88 lapse on 20 July.
     expect(june.timeline).toEqual([{ at: "2026-06-10T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "0", applies_at: null, capped: "90" }]);
     expect(june.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "100", granted: "0", consumed: "12", expired: "0", closing: "88" });
-    expect(july.timeline).toEqual([{ at: "2026-07-20T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "88", applies_at: null }]);
+    // What lapses at the end: the add-on's 88 and July's 30 included credits, granted under the end and capped at it (red62 F8).
+    expect(july.timeline).toEqual([{ at: "2026-07-20T00:00:00Z", change: "subscription_end", from: "none", to: "2026-07-20T00:00:00Z", granted: "0", removed: "118", applies_at: null }]);
+    expect(july.grants.find((g: any) => g.kind === "included")).toEqual({ kind: "included", opening: "30", granted: "0", consumed: "0", expired: "30", closing: "0" });
     expect(july.grants.find((g: any) => g.kind === "addon")).toEqual({ kind: "addon", opening: "88", granted: "0", consumed: "0", expired: "88", closing: "0" });
     // An end at July's start: the 88 expire in June, the cycle that ends at that instant (red team, stop 37: credits
     // expiring at a boundary were in neither cycle's expired), and June says why; July opens without them.
@@ -321,7 +323,7 @@ describe("a Flikly subscription that ends early", () => {
     expect(julyB.grants.find((g: any) => g.kind === "addon")).toBeUndefined();
     const md = (await burnrate(["statement", "--card", card("flikly"), "--account", join(later, "ends.yaml"), "--usage", join(later, "usage.csv"), "--format", "markdown"])).stdout;
     expect(md).toContain("| 2026-06-10 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | 90.00 credits now expire at the end |");
-    expect(md).toContain("| 2026-07-20 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | removed 88.00 credits |");
+    expect(md).toContain("| 2026-07-20 00:00 | Subscription end | none | 2026-07-20T00:00:00Z | removed 118.00 credits |");
   });
 
   it("keeps them without the change", async () => {

@@ -10,11 +10,11 @@ import type { AccountRun, ActiveItem, GaugeLevel } from "./replay-state.js";
  * downgrade, a subscription's end, capped grants, a calendar of its own. Most runs of a log of many accounts
  * need none of it, and it was nine fields of every run.
  */
-type RareField = "active" | "refused" | "gauges" | "daily" | "day" | "pending" | "subscriptionEnd" | "capped" | "calendar" | "unbudgeted" | "ended";
+type RareField = "active" | "refused" | "gauges" | "daily" | "day" | "pending" | "subscriptionEnd" | "capped" | "endChange" | "calendar" | "unbudgeted" | "ended";
 type RunRecords = { [K in RareField]: AccountRun[K] | undefined };
 
 /** Every field in one literal, so that every run's records share one hidden class. */
-const noRecords = (): RunRecords => ({ active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: undefined, capped: undefined, calendar: undefined, unbudgeted: undefined, ended: undefined });
+const noRecords = (): RunRecords => ({ active: undefined, refused: undefined, gauges: undefined, daily: undefined, day: undefined, pending: undefined, subscriptionEnd: undefined, capped: undefined, endChange: undefined, calendar: undefined, unbudgeted: undefined, ended: undefined });
 
 /** An account's run (AccountRun): its records made at their first use, as a log of 100,000 accounts has as many runs. */
 export class Run implements AccountRun {
@@ -107,6 +107,14 @@ export class Run implements AccountRun {
 
   set capped(capped: Map<Grant, TimelineEntry> | undefined) {
     if (capped !== undefined || this.records !== undefined) this.recorded().capped = capped;
+  }
+
+  get endChange(): TimelineEntry | undefined {
+    return this.records?.endChange;
+  }
+
+  set endChange(entry: TimelineEntry | undefined) {
+    if (entry !== undefined || this.records !== undefined) this.recorded().endChange = entry;
   }
 
   get calendar(): { calendar: Calendar; index: number } | undefined {

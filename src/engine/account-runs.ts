@@ -85,14 +85,14 @@ export abstract class AccountRuns extends ReplayState {
   protected lapse(run: AccountRun, boundary: Instant): TimelineEntry[] {
     const gone = run.wallet.expire(boundary, true);
     this.logExpiries(run, gone);
-    return lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c));
+    return lapsedByCap(run, gone, (c) => this.scale.decimal(c));
   }
 
   protected expire(run: AccountRun, at: Instant, inclusive: boolean, atBoundary?: (kind: GrantKind) => boolean): void {
     const gone = run.wallet.expire(at, inclusive, atBoundary);
     for (const grant of gone) run.cycle.expired(grant.kind.key, grant.remaining);
     this.logExpiries(run, gone);
-    for (const entry of lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c))) run.cycle.note(entry);
+    for (const entry of lapsedByCap(run, gone, (c) => this.scale.decimal(c))) run.cycle.note(entry);
   }
 
   /**

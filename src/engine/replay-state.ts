@@ -148,6 +148,8 @@ export interface AccountRun {
   ended?: "cycle" | "instant";
   /** Grants a subscription end brought forward, and that change: their lapse is shown in the timeline. Absent until one does. */
   capped?: Map<Grant, TimelineEntry>;
+  /** The change that set the subscription's end in force, if a change did: the lapse of what is granted after it is its. */
+  endChange?: TimelineEntry;
   /**
    * The run's own calendar from its cycle `index` on (that calendar's cycle 0), anchored at an upgrade that started a new cycle
    * (plan_changes.upgrade: new_cycle). Absent while the run follows the replay's calendar.

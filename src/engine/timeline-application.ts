@@ -172,6 +172,7 @@ export abstract class TimelineApplication extends AccountRuns {
     if (c.change.kind === "subscription_end") {
       const earlier = run.subscriptionEnd;
       run.subscriptionEnd = c.change.end;
+      run.endChange = entry;
       // An end moved later releases what an earlier end capped (not yet lapsed): back to its own expiry, then capped at the
       // new end. Capped by a change (run.capped) or at their grant by the account's own end (expiryOf): both expire at it.
       const released = new Set([...(run.capped?.keys() ?? []), ...(earlier === undefined ? [] : run.wallet.expiringAt(earlier, endsWithSubscription))]);
@@ -293,7 +294,7 @@ export abstract class TimelineApplication extends AccountRuns {
     const lapsed = gone.filter((g) => endsWithCycle(g.kind)).reduce((sum, g) => sum.plus(this.scale.decimal(g.remaining)), ZERO);
     this.openCycle(run, run.cycle.index + 1);
     run.cycle.note({ ...entry, granted: run.terms.allowance, removed: lapsed });
-    for (const lapse of lapsedByCap(run.capped, gone, (c) => this.scale.decimal(c))) run.cycle.note(lapse);
+    for (const lapse of lapsedByCap(run, gone, (c) => this.scale.decimal(c))) run.cycle.note(lapse);
   }
 
   /**

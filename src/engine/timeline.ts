@@ -6,6 +6,8 @@ import { formatInstant, type Instant } from "../time.js";
 import { NO_CREDITS, type Credits } from "./credits.js";
 import type { AccountChange, AccountTerms, ChangeKind, ReplaySetup, TimelineEntry } from "./types.js";
 import type { Grant } from "./wallet.js";
+import type { AccountRun } from "./replay-state.js";
+import { endsWithSubscription } from "./subscription-end.js";
 
 /** Something that happens to the terms at an instant: a card version switches in, or an account's terms change. */
 export type TimelineItem = { at: Instant; kind: "version"; card: RateCard } | { at: Instant; kind: "change"; change: AccountChange };
@@ -126,18 +128,20 @@ export function termsOnVersion(terms: AccountTerms, card: RateCard, account: str
 
 
 /**
- * Among grants that just expired, those a subscription end capped: for each
- * such change, an entry at the instant they lapse with the credits they took
- * away, in whichever cycle that instant falls. The grants leave `capped`.
+ * Among grants that just expired, those a subscription end made lapse: for each change that set an end, an entry at
+ * the instant they lapse with the credits they took away, in whichever cycle that instant falls. A grant the change
+ * brought forward (`capped`) leaves it; one granted while the end was in force, capped at it as it was granted (the
+ * next cycle's included credits), is the change's in force (`endChange`) (red62 F8: the included credits were left out).
  */
-export function lapsedByCap(capped: Map<Grant, TimelineEntry> | undefined, expired: readonly Grant[], decimal: (credits: Credits) => Decimal): TimelineEntry[] {
-  if (capped === undefined) return [];
+export function lapsedByCap(run: Pick<AccountRun, "capped" | "endChange" | "subscriptionEnd">, expired: readonly Grant[], decimal: (credits: Credits) => Decimal): TimelineEntry[] {
+  const { capped, endChange, subscriptionEnd } = run;
+  if (capped === undefined && endChange === undefined) return [];
   const lapses = new Map<TimelineEntry, TimelineEntry>();
   for (const grant of expired) {
-    const change = capped.get(grant);
-    if (change === undefined) continue;
-    capped.delete(grant);
-    if (grant.remaining === NO_CREDITS) continue;
+    let change = capped?.get(grant);
+    if (change !== undefined) capped!.delete(grant);
+    else if (grant.expiresAt === subscriptionEnd && endsWithSubscription(grant.kind)) change = endChange;
+    if (change === undefined || grant.remaining === NO_CREDITS) continue;
     const lapse = lapses.get(change) ?? { at: grant.expiresAt!, change: "subscription_end", from: change.from, to: change.to, granted: ZERO, removed: ZERO, appliesAt: undefined };
     lapse.removed = lapse.removed.plus(decimal(grant.remaining));
     lapses.set(change, lapse);
