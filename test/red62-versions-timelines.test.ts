@@ -164,4 +164,23 @@ describe("card versions and account changes together (red62)", () => {
       ["expiry", "addon", "-20", "0"],
     ]);
   });
+
+  it("F5: diff measures an overage price rise on a plan the account left late in the cycle: not told as unexercised", async () => {
+    // Floopy Free: 1,000 requests a month, then 0.002 USD a request with overage on; the new card makes it 0.004. The
+    // 1,500 requests of 2 November pass the quota by 500 on Free (Pro only from the 25th): 1.00 USD, then 2.00.
+    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+    const r = await run(
+      {
+        "base.yaml": floopy,
+        "new.yaml": version(floopy, "2026-12", "2026-11-01", [['requests: 1000, overage_price: "0.002"', 'requests: 1000, overage_price: "0.004"']]),
+        "acct.yaml": 'plan: free\noverage: true\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01" }\nchanges:\n  - { at: "2026-11-25", plan: pro }\n',
+        "u.csv": "timestamp,meter,model,provider,input_tokens,output_tokens,quantity\n2026-11-02T12:00:00Z,request,gpt-4o-mini,openai,1000,0,1500\n",
+      },
+      ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.unmeasured_rises).toEqual([]);
+    expect(r.stderr).not.toContain("no gate measured it");
+  });
 });

@@ -1,4 +1,4 @@
-import type { Statement } from "../engine/types.js";
+import type { CycleStatement, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
 import { cycleMoney, isPaidGrant, type CycleMoney } from "../ratecard/cycle-money.js";
 import { versionOf } from "../ratecard/plan-fee.js";
@@ -197,8 +197,11 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         row.creditPrice[side] = versionOf(rateCard, c.version).creditPrice;
         if (otherCurrency === undefined) row[side] = cycleMoney(rateCard, c.plan, c);
         row.paidDrawn[side] = paidDrawn(c.grants);
-        exercised.plans.add(c.plan);
-        if (c.overage.requests.gt(0)) exercised.overage.add(c.plan);
+        // Every plan in force over the cycle, not its last alone: a plan changed from late in the cycle had its quota
+        // and overage price exercised before (red62 F5: Free's overage, billed, was said reached by no cycle).
+        const plans = plansOver(c);
+        for (const plan of plans) exercised.plans.add(plan);
+        if (c.overage.requests.gt(0)) for (const plan of plans) exercised.overage.add(plan);
         // Credits billed past zero (when_exhausted: overage) are billed at the credit price too.
         const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0)) || c.overage.credits !== undefined;
         if (bought) exercised.bought = true;
@@ -207,9 +210,9 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         if (c.version !== undefined) {
           // Every version in force over the cycle, not its last alone: the allowance is granted at its start, under the
           // version then (red59 F5: a cut in the version of a cycle's start read "on plan starter, which no cycle is on").
-          for (const version of inForceOver(versions, c)) exercised.byVersion.plans.add(`${version}\u0000${c.plan}`);
-          exercised.byVersion.plans.add(`${c.version}\u0000${c.plan}`);
-          if (c.overage.requests.gt(0)) exercised.byVersion.overage.add(`${c.version}\u0000${c.plan}`);
+          for (const version of inForceOver(versions, c)) for (const plan of plans) exercised.byVersion.plans.add(`${version}\u0000${plan}`);
+          for (const plan of plans) exercised.byVersion.plans.add(`${c.version}\u0000${plan}`);
+          if (c.overage.requests.gt(0)) for (const plan of plans) exercised.byVersion.overage.add(`${c.version}\u0000${plan}`);
           // Credits are bought at the credit price of the version in force when bought (cycle-money.ts): that version's price is exercised.
           if (bought) for (const b of c.boughtIn ?? [{ version: c.version }]) exercised.byVersion.bought.add(b.version);
           for (const kind of held) exercised.byVersion.kinds.add(`${c.version}\u0000${kind}`);
@@ -303,4 +306,9 @@ function paidWorth(card: RateCard, cycle: Statement["accounts"][number]["cycles"
 function inForceOver(versions: readonly CardVersion[] | undefined, cycle: { start: Instant; end: Instant }): string[] {
   if (versions === undefined) return [];
   return versions.filter((v, i) => v.effective < cycle.end && (versions[i + 1] === undefined || versions[i + 1]!.effective > cycle.start)).map((v) => v.card.version);
+}
+
+/** The plans in force over a cycle: each of its parts' where the plan changed during it, else its plan. */
+function plansOver(c: CycleStatement): string[] {
+  return c.plans.length === 0 ? [c.plan] : [...new Set([...c.plans.map((p) => p.plan), c.plan])];
 }
