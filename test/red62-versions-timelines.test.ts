@@ -183,4 +183,25 @@ describe("card versions and account changes together (red62)", () => {
     expect(out.unmeasured_rises).toEqual([]);
     expect(r.stderr).not.toContain("no gate measured it");
   });
+
+  it("newcomer62 M5: a later version given alone to diff, effective inside the usage's cycles, is said to price it whole", async () => {
+    const files = {
+      "base.yaml": FLIPLET,
+      "new.yaml": version(FLIPLET, "2026-12", "2026-11-16", [['price: "0.05"             # "0.05 per write"', 'price: "0.1"']]),
+      "acct.yaml": "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n",
+      "u.csv": "timestamp,meter,quantity,project\n2026-11-02T00:00:00Z,data_write,10,alpha\n2026-11-20T00:00:00Z,data_write,10,alpha\n",
+    };
+    const alone = await run(files, ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"]);
+    expect(alone.code).toBe(0);
+    expect(alone.stderr).toMatch(/^burnrate: note: .*new\.yaml:9:12: the new card, a later version than the base, is given alone, so it prices the whole usage, before its effective: 2026-11-16 too; /);
+    const out = JSON.parse(alone.stdout);
+    expect(out.effective_not_applied).toMatchObject({ effective: "2026-11-16", at: "2026-11-16T00:00:00Z", line: 9, column: 12 });
+    // Alone, both rows at the new 0.1: 20 x (0.1 - 0.05) = +1 credit; as versions, the row of the 20th alone: +0.5.
+    expect(out.total_delta).toBe("1");
+    const markdown = await run(files, ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "markdown"]);
+    expect(markdown.stdout).toContain("**Note.** the new card, a later version than the base, is given alone");
+    const both = await run(files, ["diff", "--base", "base.yaml", "--card", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"]);
+    expect([both.code, both.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(both.stdout)).toMatchObject({ effective_not_applied: null, total_delta: "0.5" });
+  });
 });

@@ -1,5 +1,6 @@
 import type { RateCard } from "../ratecard/types.js";
 import type { Zone } from "../time.js";
+import type { EffectiveInside } from "./single-effective.js";
 import type { CardChange } from "./card-changes.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { CostComparison, RefusedRow, Totals } from "./compare.js";
@@ -99,6 +100,8 @@ export interface DiffInputs {
   comparison: CostComparison;
   money: MoneyComparison;
   cardChanges: CardChange[];
+  /** The new card, a later version given alone, whose effective: falls inside the usage's cycles, which it does not apply. */
+  effectiveInside: EffectiveInside | undefined;
 }
 
 export function costDiff(inputs: DiffInputs, limits: DiffLimits): CostDiff {

@@ -189,4 +189,9 @@ export const diffSchema: JsonSchema = contract("diff", "burnrate diff --format j
   lines: array(pricedLine, "every priced line either card charged, summed over all accounts and cycles"),
   card_changes: array(cardChange, "how the cards differ as written; with sets of versions, version by version at each effective instant"),
   unmeasured_rises: array(cardChange, "the card_changes that raise a price the usage never exercises (a line it never priced; a plan price, overage price or credit price it never pays): no gate can measure them"),
+  effective_not_applied: { ...nullable(object({
+    effective: str("the new card's effective: as written"),
+    at: instant(),
+    ...position,
+  })), description: "the new card, a later version than the base given alone, whose effective: falls inside the usage's cycles: a single card prices the whole usage, before that instant too; give both versions (--card BASE --card NEW) to price the usage before it at the base card's prices" },
 });

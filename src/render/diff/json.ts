@@ -157,5 +157,6 @@ export function diffJson(d: CostDiff): object {
     lines: cmp.lines.map(lineJson),
     card_changes: d.cardChanges.map(cardChangeJson),
     unmeasured_rises: d.unmeasured.map(cardChangeJson),
+    effective_not_applied: d.effectiveInside === undefined ? null : { effective: d.effectiveInside.effective, at: formatInstant(d.effectiveInside.at), file: d.effectiveInside.location.file, line: d.effectiveInside.location.line, column: d.effectiveInside.location.column },
   };
 }

@@ -1,3 +1,4 @@
+import { effectiveInsideText } from "../../costdiff/single-effective.js";
 import type { CardChange } from "../../costdiff/card-changes.js";
 import { delta, lineName, refusalsMoved, totalsBy, type CostRow, type PricedLine, type RefusedRow, type Totals } from "../../costdiff/compare.js";
 import { largestRefused, lineGateTripped, type CostDiff, type RefusedMore } from "../../costdiff/diff.js";
@@ -406,6 +407,7 @@ export function diffBlocks(d: CostDiff): Block[] {
     { kind: "note", text: diffSummary(d) },
   ];
   if (gateText) blocks.push({ kind: "note", text: gateText });
+  if (d.effectiveInside !== undefined) blocks.push({ kind: "note", text: `Note: ${effectiveInsideText(d.effectiveInside)}.` });
   const unmeasured = unmeasuredNote(d);
   if (unmeasured) blocks.push({ kind: "note", text: unmeasured });
   for (const s of sections(d)) blocks.push({ kind: "heading", level: 2, text: s.title }, s.block);
@@ -429,6 +431,7 @@ export function diffMarkdown(d: CostDiff): string {
     `${failed.length > 0 ? `**Over the limit.** Failed: ${failed.join(", ")}. ` : ""}${markdownText(diffSummary(d))}${gateText ? ` ${markdownText(gateText)}` : ""}`,
     "",
   ];
+  if (d.effectiveInside !== undefined) out.push(`**Note.** ${markdownText(effectiveInsideText(d.effectiveInside))}.`, "");
   const unmeasured = unmeasuredNote(d);
   if (unmeasured) out.push(`**Not measured.** ${markdownText(unmeasured)}`, "");
   if (changed.length > 0) {
