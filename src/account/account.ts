@@ -8,6 +8,7 @@ import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
 import type { IdScreen } from "../engine/event-ids.js";
+import { idleOverageWarning } from "./idle-overage.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -153,13 +154,15 @@ function accountZone(account: AccountFile | undefined, flags: AccountFlags): { z
 }
 
 /**
- * Warnings for standard error (each a line `burnrate: warning: WHERE: ...`) about the account's terms that are
- * accepted but likely not what was meant: a legacy fixed zone (EST) where a place's zone (America/New_York) was.
+ * Warnings for standard error (each a line `burnrate: warning: WHERE: ...`) about the account's terms on this card that
+ * are accepted but likely not what was meant: a legacy fixed zone (EST) where a place's zone (America/New_York) was, an
+ * `overage: true` on plans with no request quota (idle-overage.ts).
  */
-export function accountWarnings(account: AccountFile | undefined, flags: AccountFlags): string[] {
+export function accountWarnings(account: AccountFile | undefined, flags: AccountFlags, card: RateCard, settings: AccountSettings): string[] {
   const { zone, at } = accountZone(account, flags);
   const advice = fixedZoneAdvice(zone);
-  return advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`];
+  const overage = account === undefined ? undefined : idleOverageWarning(account, settings, card);
+  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...(overage === undefined ? [] : [overage])];
 }
 
 /**

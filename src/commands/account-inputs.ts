@@ -19,5 +19,5 @@ export function accountInputs(options: ReplayInputOptions): AccountInputs {
   const account = loadAccount(options.account);
   const card = loadCardFor(options.card, account);
   const settings = resolveAccount(card, account, options);
-  return { card, settings, warnings: accountWarnings(account, options), accountCard: account === undefined ? undefined : cardPathOf(account) };
+  return { card, settings, warnings: accountWarnings(account, options, card, settings), accountCard: account === undefined ? undefined : cardPathOf(account) };
 }

@@ -84,7 +84,7 @@ function cardsAndSettings(options: DiffOptions, flags: AccountFlags, io: Io): { 
   checkDestination({ path: options.output, inputs });
   const baseSettings = settingsFor(baseAsReplayed, account, flags, "base");
   const cardSettings = settingsFor(card, account, flags, "new");
-  for (const warning of accountWarnings(account, flags)) io.stderr.write(visibleLines(warning));
+  for (const warning of accountWarnings(account, flags, card, cardSettings)) io.stderr.write(visibleLines(warning));
   for (const [key, old] of renamed) io.stderr.write(visibleLines(`burnrate: note: meter ${shown(key)} of the new card is ${shown(old)} of the base card renamed, written alike (${card.file}): the base card prices its rows as ${shown(old)}'s, so the rename alone costs nothing\n`));
   return { base, card, baseAsReplayed, baseSettings, cardSettings, inputs, renamed };
 }

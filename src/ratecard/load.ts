@@ -2,7 +2,7 @@ import { UserError, UserErrors, shown, type Location } from "../errors.js";
 import { Decimal, type RoundingMode } from "../money.js";
 import { decodeYaml } from "../yaml/codec.js";
 import { nearest } from "../nearest.js";
-import { cardDimensions, keyBefore, type KeyReport } from "./condition-dimensions.js";
+import { cardDimensions, keyBefore, undeclaredReads, type KeyReport } from "./condition-dimensions.js";
 import { cardCodec, type MeterDocument } from "./schema.js";
 import {
   INCLUDED,
@@ -126,6 +126,7 @@ export function parseRateCard(source: string, file: string): RateCard {
     dailyLimits: doc.daily_limits,
     meters,
     events,
+    undeclared: undeclaredReads(doc, [...meters.values()], source, decoded.at),
   };
 }
 

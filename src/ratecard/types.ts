@@ -157,6 +157,14 @@ export interface RateCard {
   meters: ReadonlyMap<string, Meter>;
   /** Every name the usage meter column may hold. */
   events: ReadonlyMap<string, MeterEvent>;
+  /** Names the card reads from a row and declares nowhere, by name (condition-dimensions.ts): `check` refuses each. */
+  undeclared: ReadonlyMap<string, UndeclaredRead>;
+}
+
+/** A name a card reads from a row without declaring it: what reads it (`surcharge condition of meter "app_request"`) and where. */
+export interface UndeclaredRead {
+  what: string;
+  at: Location;
 }
 
 /** The grant kind every plan's allowance is granted as. */

@@ -1,4 +1,4 @@
-import type { Lookup, Meter, Price, PriceTree, RateCard } from "../ratecard/types.js";
+import type { Lookup, Meter, Price, PriceTree, RateCard, UndeclaredRead } from "../ratecard/types.js";
 import type { ReadColumns } from "./layout.js";
 import type { OtherAccounts } from "./account-column.js";
 
@@ -8,7 +8,9 @@ export function readColumnsFor(card: RateCard, others: readonly RateCard[] = [],
   const components = new Set(cards.flatMap((c) => [...c.meters.values()].flatMap((m) => m.components.map((x) => x.name))));
   const { named, closed } = valuesNamed(cards);
   const meters = [...new Set(cards.flatMap((c) => [...c.meters.keys()]))];
-  return { names: columnsRead(cards), card: `${card.provider} ${card.version}`, values: named, closed, components, meters, ...(accounts === undefined ? {} : { otherAccounts: accounts }) };
+  const undeclared = new Map<string, UndeclaredRead>();
+  for (const c of cards) for (const [name, read] of c.undeclared) if (!undeclared.has(name)) undeclared.set(name, read);
+  return { names: columnsRead(cards), card: `${card.provider} ${card.version}`, values: named, closed, components, meters, ...(undeclared.size === 0 ? {} : { undeclared }), ...(accounts === undefined ? {} : { otherAccounts: accounts }) };
 }
 
 /**

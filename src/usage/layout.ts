@@ -4,7 +4,7 @@ import { formatPlace, UserError, shown, type Place } from "../errors.js";
 import { undoHint } from "./sources.js";
 import { tellFolderColumns, type FolderColumnTeller } from "./folder-columns.js";
 import { ONE, parsePlainDecimal, type Decimal } from "../money.js";
-import type { MeterEvent } from "../ratecard/types.js";
+import type { MeterEvent, UndeclaredRead } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
@@ -51,6 +51,8 @@ export interface ReadColumns {
   meters?: readonly string[];
   /** The account file's accounts beside its own: a header without an account column is refused (account-column.ts). */
   otherAccounts?: OtherAccounts;
+  /** Names the card reads and declares nowhere, where it reads them: a column near one is the card's slip (cardSlip). */
+  undeclared?: ReadonlyMap<string, UndeclaredRead>;
 }
 
 /**
@@ -263,7 +265,7 @@ function unreadColumns(unread: readonly number[], header: readonly string[], at:
       const role = roles.get(name);
       if (outcomes.has(name)) return [`; ${shown(name)} is likely ${outcomeText(inFix(name, "COLUMN"))}`];
       const column = meant.get(name);
-      if (column !== undefined) return [`; ${shown(name)} is likely ${shown(column)}: rename: { ${inFix(name, "COLUMN")}: ${inFix(column, "NAME")} } (--map dim:${inFix(column, "NAME")}=${inFix(name, "COLUMN")})`];
+      if (column !== undefined) return [meantFix(name, column, read)];
       return role === undefined ? [] : [`; ${shown(name)} is likely ${ROLES[role].what}: ${roleFix(role, inFix(name, "COLUMN"))}`];
     })
     .join("");
@@ -366,6 +368,8 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const list = names.length === 0 ? "none" : names.length > 12 ? `${names.slice(0, 12).join(", ")}, ...` : names.join(", ");
   // A near miss of a column the card reads (`modle`, `input_token`) is named, and the fix written out for it.
   const meant = columnMeant(column.renamed ?? column.source, column.meantAmong ?? read.names);
+  const slip = column.renamed === undefined && meant !== undefined ? read.undeclared?.get(meant) : undefined;
+  if (slip !== undefined) return cardSlip(slip, meant!, { file, line: 1, column: column.column }, column.source, read);
   const guess = meant === undefined ? "" : `; did you mean ${shown(meant)}?`;
   const problem = column.renamed ? `column ${found}${column.renamedAt === undefined ? "" : ` (${file}:1:${column.column})`} is renamed to ${shown(column.renamed)}, which no meter of ${read.card} reads${guess}` : `column ${found} is read by no meter of ${read.card}${guess}`;
   const name = inFix(column.source, "COLUMN");
@@ -374,6 +378,29 @@ function unreadColumn(column: { source: string; renamed: string | undefined; col
   const role = column.renamed === undefined ? column.role : undefined;
   const likely = role !== undefined ? `${ROLES[role].what}, ${roleFix(role, name)}; or ` : column.renamed === undefined && namesOutcome(column.source) ? outcomeFix(name) : "";
   return new UserError(problem, where, `${likely}a column the card reads (${list}): rename: ${name}: ${target} in the usage mapping (--map dim:${target}=${name}), or the column under ignore_columns: (--map ignore:${name})`, column.renamedAt === undefined ? found : shown(column.renamed!));
+}
+
+/**
+ * A column near a name the card reads and declares nowhere (`web_search` beside a surcharge's `when: { web_serch }`):
+ * the slip is the card's, which `check` refuses, so the error is said at it and asks for the card's name corrected.
+ * Offered the rename to the card's name, the usage was bent to the typo (newcomer62 M4).
+ */
+function cardSlip(slip: UndeclaredRead, name: string, cell: Place, source: string, read: ReadColumns): UserError {
+  const found = shown(source);
+  const column = inFix(source, "COLUMN");
+  return new UserError(
+    `${slip.what} reads ${shown(name)}, declared nowhere in the card: a slip for the usage column ${found} (${formatPlace(cell)}), which no meter of ${read.card} reads`,
+    slip.at,
+    `${found} in the card where it reads ${shown(name)} (burnrate check reports such a name as undeclared-dimension); or, where the rows' ${found} is not what the card means, the column under ignore_columns: in the usage mapping (--map ignore:${column})`,
+    shown(name),
+  );
+}
+
+/** The other unread column `name`, likely the card's `meant`: the fix in the card where that is a slip of the card's, else the rename. */
+function meantFix(name: string, meant: string, read: ReadColumns): string {
+  const slip = read.undeclared?.get(meant);
+  if (slip !== undefined) return `; ${shown(name)} is likely the card's ${shown(meant)} misspelt (${formatPlace(slip.at)}, declared nowhere): ${shown(name)} in the card there`;
+  return `; ${shown(name)} is likely ${shown(meant)}: rename: { ${inFix(name, "COLUMN")}: ${inFix(meant, "NAME")} } (--map dim:${inFix(meant, "NAME")}=${inFix(name, "COLUMN")})`;
 }
 
 /**
