@@ -92,12 +92,12 @@ function filesOf(evs: UsageEvent[], files: number): number[] {
   });
 }
 
-/** A filter of an account file's changes in time order: each account's plan changes before its subscription's end in force, `end` until a change moves it. */
-function inForce(end: string): (c: { at: string; account: string; plan?: string; subscription_end?: string }) => boolean {
+/** A filter of an account file's changes in time order: each account's plan and allowance changes before its subscription's end in force, `end` until a change moves it. */
+function inForce(end: string): (c: { at: string; account: string; plan?: string; allowance?: string; subscription_end?: string }) => boolean {
   const ends = new Map<string, number>();
   return (c) => {
     const at = Date.parse(c.at);
-    if (c.plan !== undefined && at >= (ends.get(c.account) ?? Date.parse(end))) return false;
+    if ((c.plan !== undefined || c.allowance !== undefined) && at >= (ends.get(c.account) ?? Date.parse(end))) return false;
     if (c.subscription_end !== undefined) ends.set(c.account, Date.parse(c.subscription_end));
     return true;
   };
@@ -160,7 +160,7 @@ describe(`invariants over ${RUNS} random streams`, () => {
         return { at: new Date(at).toISOString(), account: c.account, ...what };
       })
       .sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))
-      // A plan change once the account's subscription has ended is refused (red62 F3): left out, as the purchases after it are.
+      // A plan or allowance change once the account's subscription has ended is refused (red62 F3, red62b F4): left out, as the purchases after it are.
       .filter(inForce("2026-03-10T00:00:00Z")));
     fc.assert(fc.property(stream, purchases, plan, changes, fc.integer({ min: 0, max: 3 }), fc.integer(), (specs, ps, p, cs, which, seed) => {
       const withCard = settings[which]!;

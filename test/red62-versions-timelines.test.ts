@@ -204,4 +204,55 @@ describe("card versions and account changes together (red62)", () => {
     expect([both.code, both.stderr]).toEqual([0, ""]);
     expect(JSON.parse(both.stdout)).toMatchObject({ effective_not_applied: null, total_delta: "0.5" });
   });
+
+  // red62b: the same rules at the anchor, and for an account the file does not name.
+  it("red62b F1: a plan change at the anchor is to the version in force there: a plan it lacks refused, another at its allowance", async () => {
+    const plus = "  pro:\n    label: Pro";
+    const files = {
+      "v1.yaml": version(FLIPLET, "2026-10", "2026-10-01", [["included: 1000 ", "included: 1500 "]]),
+      "v2.yaml": version(FLIPLET, "2026-11", "2026-11-01"),
+      "v3.yaml": version(FLIPLET, "2026-12", "2026-12-15", [[plus, `  plus:\n    label: Plus\n    included: 5000\n    price: 40\n${plus}`]]),
+      "pro.yaml": 'plan: free\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: "2026-11-01", plan: pro }\n',
+      "plus.yaml": 'plan: free\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: "2026-11-01", plan: plus }\n',
+      "u.csv": "timestamp,meter,quantity,project\n2026-11-02T00:00:00Z,data_read,1,alpha\n",
+    };
+    // Version 2026-11 is in force from the anchor: Pro's 1,000 credits, not the 1,500 of the version before it.
+    const pro = await run(files, ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "pro.yaml", "--usage", "u.csv", "--format", "json"]);
+    expect([pro.code, pro.stderr]).toEqual([0, ""]);
+    expect(cyclesOf(pro.stdout)[0]!.allowance).toBe("1000");
+    const plusRun = await run(files, ["statement", "--card", "v2.yaml", "--card", "v3.yaml", "--account", "plus.yaml", "--usage", "u.csv", "--format", "json"]);
+    expect(plusRun.code).toBe(2);
+    expect(plusRun.stderr).toMatch(/plus\.yaml:5:5: plan plus is not in version 2026-11 of the card, in force at the change/);
+  });
+
+  it("red62b F2: an account the file does not name opens at the anchor on the version then, and is brought through a later switch", async () => {
+    // Version 2026-10 gives Pro 1,000 credits; 2026-11m, from 16 November, 2,000, on a card that prorates upgrades: the
+    // switch grants 1,000 x 15/30 = 500 of November's 30 days. The account's first row is on the 20th, after the switch.
+    const prorated = (text: string) => text.replace("\nprecision:", "\nplan_changes: { upgrade: prorated }\n\nprecision:");
+    const r = await run(
+      {
+        "r1.yaml": prorated(version(FLIPLET, "2026-10", "2026-10-01")),
+        "r2.yaml": prorated(version(FLIPLET, "2026-11m", "2026-11-16", [["included: 1000 ", "included: 2000 "]])),
+        "acct.yaml": "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n",
+        "u.csv": "timestamp,meter,quantity,project\n2026-11-20T00:00:00Z,data_read,1,alpha\n",
+      },
+      ["statement", "--card", "r1.yaml", "--card", "r2.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    const [november] = cyclesOf(r.stdout);
+    expect(november!.grants.find((g) => g.kind === "included")).toMatchObject({ opening: "1000", granted: "500" });
+    expect(november!.timeline.map((t) => [t.at, t.change, t.from, t.to, t.granted])).toEqual([["2026-11-16T00:00:00Z", "allowance", "1000", "2000", "500"]]);
+  });
+
+  it("red62b F4: an allowance change after the subscription ended is refused, as a plan change is", async () => {
+    const r = await run(
+      {
+        "acct.yaml": 'plan: pro\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-10\nchanges:\n  - { at: "2026-11-15", allowance: 5000 }\n',
+        "u.csv": "timestamp,meter,quantity,project\n2026-11-02T00:00:00Z,data_read,1,alpha\n",
+      },
+      ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/acct\.yaml:6:5: allowance change after the subscription ended/);
+  });
 });

@@ -1,4 +1,5 @@
 import { ONE, ZERO, type Decimal } from "../money.js";
+import { UserError } from "../errors.js";
 import { INCLUDED, ONETIME, type GrantKind, type RateCard } from "../ratecard/types.js";
 import type { AccountChange, AccountTerms, CycleStatement, ReplaySetup, TimelineEntry } from "./types.js";
 import { budgetsApply } from "./rules.js";
@@ -33,13 +34,28 @@ export abstract class AccountRuns extends ReplayState {
     let run = this.runs.get(account);
     if (!run) {
       const opening = this.anchorChange(account);
-      const terms = opening === undefined ? this.initialTerms(account) : changedTerms(this.initialTerms(account), opening.change);
+      const initial = this.initialTerms(account);
+      const terms = opening === undefined ? initial : this.termsAfter(initial, opening);
       run = new Run(account, this.runList.length, terms, new Wallet(), terms.subscriptionEnd ?? this.setup.subscriptionEnd);
       this.runs.set(account, run);
       this.runList.push(run);
       this.openCycle(run, 0);
     }
     return run;
+  }
+
+  /**
+   * The terms a change leads to, on the version in force: its plan is that version's, not the account file's first
+   * version's (red62 F2), and a plan the version lacks is refused at the change (red62 F7), at the anchor too (red62b F1).
+   */
+  protected termsAfter(before: AccountTerms, c: AccountChange): AccountTerms {
+    const changed = changedTerms(before, c.change);
+    if (changed === before || this.version === undefined) return changed;
+    if (c.change.kind === "plan" && !this.card.plans.has(c.change.plan.key)) {
+      const plans = [...this.card.plans.keys()].join(", ");
+      throw new UserError(`plan ${c.change.plan.key} is not in version ${this.card.version} of the card, in force at the change`, c.origin, `a plan of version ${this.card.version}: ${plans}`, c.change.plan.key);
+    }
+    return termsOnVersion(changed, this.card, c.account);
   }
 
   /** The account's terms as its setup gives them, before any change. */

@@ -83,21 +83,58 @@ export abstract class TimelineApplication extends AccountRuns {
    */
   protected switchVersion(card: RateCard, at: Instant): void {
     for (const run of this.runList) this.advance(run, at - 1);
+    this.inForce(card);
+    this.switchedAt.set(card.version, at);
+    this.switches.push({ card, at });
+    for (const run of this.runList) this.switchRun(run, card, at);
+  }
+
+  /** The versions switched in, in order: a run made later is brought through those after the anchor (run). */
+  private readonly switches: { card: RateCard; at: Instant }[] = [];
+
+  private inForce(card: RateCard): void {
     this.card = card;
     this.book = new PriceBook(this.namedValues);
     this.version = card.version;
-    this.switchedAt.set(card.version, at);
-    for (const run of this.runList) {
-      const before = run.terms;
-      run.terms = termsOnVersion(run.terms, card, run.id);
-      if (run.pending !== undefined) run.pending = termsOnVersion(run.pending, card, run.id);
-      // A version from the instant a cycle ends prices the next cycle, which opens on it: the ending cycle's money is
-      // its own version's (red team, stop 36: November's fee at December's price).
-      if (at < run.cycle.end) run.cycle.version = card.version;
-      // A grandfathered version (`applies: next_cycle`) switches at a cycle start of the anchor's calendar: inside the
-      // cycle of a run whose upgrade started its own (`new_cycle`), where it resizes as one at once does (red62 F1).
-      if (at < run.cycle.end) this.resizeAtSwitch(run, before, at);
+  }
+
+  /** A run's clock, just before `at`, on the version switching in then. */
+  private switchRun(run: AccountRun, card: RateCard, at: Instant): void {
+    const before = run.terms;
+    run.terms = termsOnVersion(run.terms, card, run.id);
+    if (run.pending !== undefined) run.pending = termsOnVersion(run.pending, card, run.id);
+    // A version from the instant a cycle ends prices the next cycle, which opens on it: the ending cycle's money is
+    // its own version's (red team, stop 36: November's fee at December's price).
+    if (at < run.cycle.end) run.cycle.version = card.version;
+    // A grandfathered version (`applies: next_cycle`) switches at a cycle start of the anchor's calendar: inside the
+    // cycle of a run whose upgrade started its own (`new_cycle`), where it resizes as one at once does (red62 F1).
+    if (at < run.cycle.end) this.resizeAtSwitch(run, before, at);
+  }
+
+  /**
+   * An account's run made once versions have switched in after the anchor (a row, change or purchase of an account the
+   * account file does not name): opened at the anchor on the version in force then, and brought through each switch
+   * since, as a run made at the start is (red62b F2: it opened on the version in force at its first row, with that
+   * version's allowance from the anchor, and a plan no version at the anchor had). The version in force is put back
+   * as it was, its price book the same object, so that what the other runs' shapes learnt of it stands.
+   */
+  protected override run(account: string): AccountRun {
+    const made = this.runs.get(account);
+    const anchor = this.setup.calendar.start(0);
+    const since = this.switches.filter((s) => s.at > anchor);
+    if (made !== undefined || since.length === 0) return made ?? super.run(account);
+    const now = { card: this.card, book: this.book, version: this.version };
+    this.inForce(this.switches.filter((s) => s.at <= anchor).at(-1)?.card ?? this.setup.versions![0]!.card);
+    const run = super.run(account);
+    for (const { card, at } of since) {
+      this.advance(run, at - 1);
+      this.inForce(card);
+      this.switchRun(run, card, at);
     }
+    this.card = now.card;
+    this.book = now.book;
+    this.version = now.version;
+    return run;
   }
 
   /**
@@ -161,11 +198,8 @@ export abstract class TimelineApplication extends AccountRuns {
     const run = this.run(c.account);
     this.advance(run, c.at - 1);
     const before = run.terms;
-    if (c.change.kind === "plan") this.checkPlanChange(run, c, c.change.plan.key);
-    // The plan changed to is the version in force's, not the account file's first version's (red62 F2: an upgrade after
-    // a mid-cycle switch granted the allowance of a version no longer in force).
-    const changed = changedTerms(before, c.change);
-    const after = changed === before || this.version === undefined ? changed : termsOnVersion(changed, this.card, run.id);
+    const after = this.termsAfter(before, c);
+    if (after !== before && (c.change.kind === "plan" || c.change.kind === "allowance")) this.checkBeforeEnd(run, c);
     const values = describeChange(before, c.change, run.subscriptionEnd);
     const entry: TimelineEntry = { at: c.at, change: c.change.kind, ...values, granted: ZERO, removed: ZERO, appliesAt: undefined };
     const newCycle = c.at >= run.cycle.end;
@@ -231,19 +265,13 @@ export abstract class TimelineApplication extends AccountRuns {
   }
 
   /**
-   * A plan change the replay cannot apply: to a plan the version in force lacks (red62 F7), or after the subscription
-   * ended, when no plan is in force to change (red62 F3: the cycle was billed a plan that never served). A change to
-   * the plan in force changes nothing, and is let be.
+   * After the subscription's end no plan is in force to change, nor its allowance: a plan or allowance change then is
+   * refused (red62 F3: the cycle was billed a plan that never served; red62b F4: it showed an allowance never granted).
    */
-  private checkPlanChange(run: AccountRun, c: AccountChange, key: string): void {
-    if (key === run.terms.plan.key) return;
+  private checkBeforeEnd(run: AccountRun, c: AccountChange): void {
     const end = run.subscriptionEnd;
-    if (end !== undefined && c.at >= end) {
-      throw new UserError("plan change after the subscription ended", c.origin, `a change before the subscription's end (${formatInstant(end)}), or a subscription_end change before it that moves the end later: after the end no plan is in force to change`, formatInstant(c.at));
-    }
-    if (this.version !== undefined && !this.card.plans.has(key)) {
-      throw new UserError(`plan ${key} is not in version ${this.card.version} of the card, in force at the change`, c.origin, `a plan of version ${this.card.version}: ${[...this.card.plans.keys()].join(", ")}`, key);
-    }
+    if (end === undefined || c.at < end) return;
+    throw new UserError(`${c.change.kind} change after the subscription ended`, c.origin, `a change before the subscription's end (${formatInstant(end)}), or a subscription_end change before it that moves the end later: after the end no plan is in force to change`, formatInstant(c.at));
   }
 
   /**
