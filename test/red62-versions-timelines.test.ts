@@ -255,4 +255,21 @@ describe("card versions and account changes together (red62)", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/acct\.yaml:6:5: allowance change after the subscription ended/);
   });
+
+  it("red62c F1: an overage price rise on a plan whose quota the cycle never passed is unmeasured, though another plan's was", async () => {
+    // Free (1,000 requests) until 2 November: 10 requests. Then Pro (50,000): 60,000 more, 10,010 past Pro's quota. Free's
+    // overage price rises; no request was billed at it, so no gate measures it, and --fail-on-unmeasured fails (exit 1).
+    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+    const r = await run(
+      {
+        "base.yaml": floopy,
+        "new.yaml": version(floopy, "2026-12", "2026-11-01", [['requests: 1000, overage_price: "0.002"', 'requests: 1000, overage_price: "0.004"']]),
+        "acct.yaml": 'plan: free\noverage: true\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01" }\nchanges:\n  - { at: "2026-11-02", plan: pro }\n',
+        "u.csv": "timestamp,meter,model,provider,input_tokens,output_tokens,quantity\n2026-11-01T12:00:00Z,request,gpt-4o-mini,openai,1000,0,10\n2026-11-10T12:00:00Z,request,gpt-4o-mini,openai,1000,0,60000\n",
+      },
+      ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json", "--fail-on-unmeasured"],
+    );
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).unmeasured_rises.map((c: { path: string }) => c.path)).toEqual(["plans.free.quota.overage_price"]);
+  });
 });

@@ -201,7 +201,9 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         // and overage price exercised before (red62 F5: Free's overage, billed, was said reached by no cycle).
         const plans = plansOver(c);
         for (const plan of plans) exercised.plans.add(plan);
-        if (c.overage.requests.gt(0)) for (const plan of plans) exercised.overage.add(plan);
+        // Overage by the plans whose quota it passed (red62c F1: every plan of the cycle read as billing it).
+        const overagePlans = c.overage.requests.gt(0) ? (c.overage.plans ?? [c.plan]) : [];
+        for (const plan of overagePlans) exercised.overage.add(plan);
         // Credits billed past zero (when_exhausted: overage) are billed at the credit price too.
         const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0)) || c.overage.credits !== undefined;
         if (bought) exercised.bought = true;
@@ -212,7 +214,7 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
           // version then (red59 F5: a cut in the version of a cycle's start read "on plan starter, which no cycle is on").
           for (const version of inForceOver(versions, c)) for (const plan of plans) exercised.byVersion.plans.add(`${version}\u0000${plan}`);
           for (const plan of plans) exercised.byVersion.plans.add(`${c.version}\u0000${plan}`);
-          if (c.overage.requests.gt(0)) for (const plan of plans) exercised.byVersion.overage.add(`${c.version}\u0000${plan}`);
+          for (const plan of overagePlans) exercised.byVersion.overage.add(`${c.version}\u0000${plan}`);
           // Credits are bought at the credit price of the version in force when bought (cycle-money.ts): that version's price is exercised.
           if (bought) for (const b of c.boughtIn ?? [{ version: c.version }]) exercised.byVersion.bought.add(b.version);
           for (const kind of held) exercised.byVersion.kinds.add(`${c.version}\u0000${kind}`);

@@ -42,13 +42,31 @@ export class PastZeroBilled {
   }
 }
 
+/** Requests past a plan's quota, billed as overage: how many, their money, and the plans whose quota they passed. */
+export class QuotaOverage {
+  requests: Decimal = ZERO;
+  amount: Decimal = ZERO;
+  readonly plans: string[] = [];
+
+  add(requests: Decimal, price: Decimal, plan: string): void {
+    this.requests = this.requests.plus(requests);
+    this.amount = this.amount.plus(requests.mul(price));
+    if (!this.plans.includes(plan)) this.plans.push(plan);
+  }
+}
+
 /**
  * A cycle's overage, billed at the period's end: the requests past the quota with their money, and the credits charged
  * past zero in pools that bill them, each at the credit price it was charged under. A cycle that billed no credits past
  * zero has no `credits`, and its statement reads as before.
  */
-export function overageOf(recorded: { requests: Decimal; amount: Decimal; billed: PastZeroBilled | undefined }, scale: Scale): CycleStatement["overage"] {
-  const billed = recorded.billed;
-  if (billed === undefined || billed.credits === NO_CREDITS) return { requests: recorded.requests, amount: recorded.amount };
-  return { requests: recorded.requests, amount: recorded.amount.plus(billed.money(scale)), credits: scale.decimal(billed.credits) };
+export function overageOf(recorded: { quota: QuotaOverage | undefined; billed: PastZeroBilled | undefined; plan: string }, scale: Scale): CycleStatement["overage"] {
+  const { quota, billed } = recorded;
+  const requests = quota?.requests ?? ZERO;
+  const amount = quota?.amount ?? ZERO;
+  // The plans the requests past a quota were billed under, only where one is not the cycle's own (a plan changed during
+  // it): what diff reads as each plan's overage price exercised (red62 F5, red62c F1). Most cycles carry none.
+  const plans = quota === undefined || quota.plans.every((p) => p === recorded.plan) ? {} : { plans: quota.plans };
+  if (billed === undefined || billed.credits === NO_CREDITS) return { requests, amount, ...plans };
+  return { requests, amount: amount.plus(billed.money(scale)), credits: scale.decimal(billed.credits), ...plans };
 }

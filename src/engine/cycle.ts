@@ -11,7 +11,7 @@ import { CycleLines } from "./cycle-lines.js";
 import { rankOf, sortLines } from "./line-order.js";
 import { alertCredits } from "./budget-levels.js";
 import { heldIn, withItem, type ItemsApart } from "./items-apart.js";
-import { overageOf, PastZeroBilled } from "./cycle-overage.js";
+import { overageOf, PastZeroBilled, QuotaOverage } from "./cycle-overage.js";
 
 /** A cycle's number and instants; never changed once made (a cycle given another end is given another span). */
 export interface CycleSpan {
@@ -68,8 +68,7 @@ class CycleRecords {
   charged: Map<string, Set<string>> | undefined;
   exhaustedAt: Instant | undefined;
   quotaUsed = ZERO;
-  overageRequests = ZERO;
-  overageAmount = ZERO;
+  quotaOverage: QuotaOverage | undefined;
   /** Of `uncovered`, the credits charged past zero in pools that bill them in money (when_exhausted: overage). */
   pastZero: PastZeroBilled | undefined;
   budgetSpent: Map<string, Credits> | undefined;
@@ -348,10 +347,8 @@ export class OpenCycle extends CycleLines {
     if (this.read.exhaustedAt === undefined) this.recorded().exhaustedAt = at;
   }
 
-  overage(requests: Decimal, price: Decimal): void {
-    const records = this.recorded();
-    records.overageRequests = records.overageRequests.plus(requests);
-    records.overageAmount = records.overageAmount.plus(requests.mul(price));
+  overage(requests: Decimal, price: Decimal, plan: string): void {
+    (this.recorded().quotaOverage ??= new QuotaOverage()).add(requests, price, plan);
   }
 
   /** The credits spent against a budget this cycle. */
@@ -453,7 +450,7 @@ export class OpenCycle extends CycleLines {
       rejected: [...foldRefusals(records)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: levelsCrossed(this.thresholds),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
-      overage: overageOf({ requests: records.overageRequests, amount: records.overageAmount, billed: records.pastZero }, scale),
+      overage: overageOf({ quota: records.quotaOverage, billed: records.pastZero, plan: plan.key }, scale),
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: records.quotaUsed },
       budgets: [...new Set([...terms.budgets.keys(), ...(records.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: scale.decimal(this.spentFrom(key)) })),
       alerts: [...(records.alerts ?? [])],

@@ -130,7 +130,7 @@ function useQuota(run: AccountRun, quantity: Decimal): void {
   const before = run.cycle.quotaUsed;
   run.cycle.quotaUsed = before.plus(quantity);
   const past = run.cycle.quotaUsed.minus(Decimal.max(before, q.requests));
-  if (past.gt(0)) run.cycle.overage(past, q.overagePrice);
+  if (past.gt(0)) run.cycle.overage(past, q.overagePrice, run.terms.plan.key);
 }
 
 /**

@@ -182,7 +182,7 @@ export interface CycleStatement {
    * Money billed at the period's end: requests past the quota (`requests`), and credits charged past zero in a pool
    * that bills them (`credits`, when_exhausted: overage), each at its price; `amount` is both.
    */
-  overage: { requests: Decimal; amount: Decimal; credits?: Decimal };
+  overage: { requests: Decimal; amount: Decimal; credits?: Decimal; plans?: readonly string[] };
   quota: { limit: Decimal; used: Decimal } | undefined;
   budgets: { key: string; budget: Decimal; spent: Decimal }[];
   alerts: Alert[];
