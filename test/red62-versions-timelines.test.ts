@@ -272,4 +272,21 @@ describe("card versions and account changes together (red62)", () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).unmeasured_rises.map((c: { path: string }) => c.path)).toEqual(["plans.free.quota.overage_price"]);
   });
+
+  it("red62c F2: a creator shown its rewards only, first seen after a version switch, shows no allowance change of a plan it is not on", async () => {
+    const appbuilder = readFileSync(join(ROOT, "ratecards/appbuilder.yaml"), "utf8");
+    const r = await run(
+      {
+        "v1.yaml": version(appbuilder, "2026-09", "2026-09-01"),
+        "v2.yaml": version(appbuilder, "2026-11x", "2026-11-10", [["included: 2000", "included: 3000"]]),
+        "a.yaml": "plan: standard\nanchor: 2026-11-01\ntimezone: UTC\naccounts:\n  carol: { plan: super }\n",
+        "u.csv": "timestamp,account,meter,app,creator,tier,input_tokens,output_tokens\n2026-11-13T09:00:00Z,carol,app_request,recipes,zed,standard,2000,1000\n",
+      },
+      ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "a.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const zed = (JSON.parse(r.stdout).accounts as { account: string; rewards_only?: boolean; cycles: Cycle[] }[]).find((a) => a.account === "zed")!;
+    expect(zed.rewards_only).toBe(true);
+    expect(zed.cycles.map((c) => [c.allowance, c.timeline])).toEqual([["0", undefined]]);
+  });
 });

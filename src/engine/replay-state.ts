@@ -492,6 +492,7 @@ export function creatorOnly(statement: AccountStatement, { madeByReward, own }: 
     account: statement.account,
     plan: statement.plan,
     rewardsOnly: true,
-    cycles: cycles.map((c) => ({ ...c, allowance: ZERO, allowanceUsed: ZERO, grants: c.grants.filter((g) => isPaidGrant(g.kind) && g.granted.isZero()), subscriptionEnd: c.start })),
+    // On no plan, no version's allowance reached it either: a switch's resize made in its run is not shown (red62c F2).
+    cycles: cycles.map((c) => ({ ...c, allowance: ZERO, allowanceUsed: ZERO, grants: c.grants.filter((g) => isPaidGrant(g.kind) && g.granted.isZero()), subscriptionEnd: c.start, timeline: [], plans: [] })),
   };
 }
