@@ -92,9 +92,13 @@ export abstract class TimelineApplication extends AccountRuns {
   /** The versions switched in, in order: a run made later is brought through those after the anchor (run). */
   private readonly switches: { card: RateCard; at: Instant }[] = [];
 
+  /** Each version's price book, kept: a run made late is brought through the versions again (run), a book each. */
+  private readonly books = new Map<RateCard, PriceBook>();
+
   private inForce(card: RateCard): void {
     this.card = card;
-    this.book = new PriceBook(this.namedValues);
+    this.book = this.books.get(card) ?? new PriceBook(this.namedValues);
+    this.books.set(card, this.book);
     this.version = card.version;
   }
 
