@@ -47,4 +47,14 @@ describe("the spillover note reads the replay's counts, not the accounts' cycles
     // 3 rows of 1,000 (0.30%) in the third cycle: the --cycle shown runs from the first cycle to the one before the last.
     expect(spilloverNote(statement as never, settings as never, { cycle: undefined })).toBe("burnrate: note: 3 rows of the usage fall in the cycle from 2026-11-01 (0.30% of the usage), the statement's last: each of its 3 accounts is billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle 2026-09-01..2026-10-01\n");
   });
+
+  it("counts a creator shown its rewards only among no account billed a fee (newcomer62 L1)", async () => {
+    const { spilloverNote } = await import("../src/commands/spillover-note.js");
+    const { Zone } = await import("../src/time.js");
+    const statement = { accounts: [{ account: "a" }, { account: "b" }, { account: "zed", rewardsOnly: true }], events: { read: 1000, priced: 1000, duplicates: 0, rejected: 0 }, lastUsage: { index: 1, rows: 1, starts: { first: Date.UTC(2026, 10, 1), before: Date.UTC(2026, 10, 1), last: Date.UTC(2026, 11, 1) } } };
+    const settings = { zone: Zone.of("UTC")!, through: undefined };
+    expect(spilloverNote(statement as never, settings as never, { cycle: undefined })).toContain("the statement's last: each of its 2 accounts on a plan is billed that cycle's plan fee");
+    const creatorsOnly = { ...statement, accounts: [{ account: "zed", rewardsOnly: true }] };
+    expect(spilloverNote(creatorsOnly as never, settings as never, { cycle: undefined })).toBeUndefined();
+  });
 });

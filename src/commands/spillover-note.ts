@@ -20,8 +20,10 @@ export function spilloverNote(statement: Statement, settings: AccountSettings, a
   const date = (at: number) => settings.zone.localDate(at);
   const shown = first === before ? date(first) : `${date(first)}..${date(before)}`;
   const rows = usage.rows === 1 ? "1 row of the usage falls" : `${usage.rows.toLocaleString("en-US")} rows of the usage fall`;
-  const accounts = statement.accounts.length;
-  const billed = accounts === 1 ? "its account is" : `each of its ${accounts.toLocaleString("en-US")} accounts is`;
+  // A creator shown its rewards only is billed no fee (newcomer62 L1: 7 accounts said billed, one of them on no plan).
+  const accounts = statement.accounts.filter((a) => a.rewardsOnly !== true).length;
+  if (accounts === 0) return undefined;
+  const billed = accounts === statement.accounts.length ? (accounts === 1 ? "its account is" : `each of its ${accounts.toLocaleString("en-US")} accounts is`) : `each of its ${accounts.toLocaleString("en-US")} accounts on a plan is`;
   return `burnrate: note: ${rows} in the cycle from ${date(last)} (${rowShare(usage.rows, all)} of the usage), the statement's last: ${billed} billed that cycle's plan fee and recurring grants; if those rows belong to the cycle before, leave them out of the usage, or show the cycles before it alone with --cycle ${shown}\n`;
 }
 
