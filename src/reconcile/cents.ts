@@ -1,12 +1,10 @@
-import { Decimal, roundToStep, sum } from "../money.js";
+import { roundToStep, sum, type Decimal } from "../money.js";
 import type { BillPart, ComputedSide } from "./types.js";
 
 /** How a line's usage rows given in money were rounded: the cent's step in the card's unit, and how many rows each rounded one. */
 export interface CentRounding {
   step: Decimal;
   rows: number;
-  /** Every row was checked on its own, its quantity at the line's one price rounded to the nearest step (rowsRounding). */
-  everyRow?: boolean;
 }
 
 /**
@@ -41,29 +39,4 @@ export function centRounding(parts: readonly BillPart[], computed: ComputedSide)
 /** Whether `billed` is `exact` rounded to the nearest `step` (half-even or half-up): how an amount in money is taken to be rounded. */
 export function nearest(exact: Decimal, billed: Decimal, step: Decimal): string | undefined {
   return (["half-even", "half-up"] as const).find((mode) => roundToStep(exact, step, mode).eq(billed));
-}
-
-/**
- * Whether a line's rows, given in the card's unit (not money) and each written to the same places, no finer than the
- * card's step, are each the usage of its row rounded to the nearest at those places: less than half of one of them a
- * row off in all. A FOCUS export's daily rows rounded to 0.01 credit summed to a month's line read "the bill charges
- * 0.00199998 per unit and the card 0.002 ...: the card may be out of date" (newcomer62 M2). Where the line is its
- * quantity at one price, each row that gives its quantity is checked on its own, as centRounding checks them; where
- * every row is so checked, the line is explained whole, and passes as a rounding within one step does.
- */
-export function rowsRounding(parts: readonly BillPart[], computed: ComputedSide, cardStep: Decimal): CentRounding | undefined {
-  const places = parts[0]?.places;
-  if (parts.length < 2 || places === undefined || parts.some((p) => p.step !== undefined || p.places !== places)) return undefined;
-  const step = new Decimal(1).div(new Decimal(10).pow(places));
-  if (step.lt(cardStep)) return undefined;
-  const billed = sum(parts.map((p) => p.amount));
-  if (!billed.minus(computed.amount).abs().lte(step.div(2).mul(parts.length))) return undefined;
-  const price = computed.unitPrice;
-  const onePrice = price !== undefined && computed.quantity.mul(price).eq(computed.amount);
-  if (onePrice) {
-    for (const part of parts) {
-      if (part.quantity !== undefined && nearest(part.quantity.mul(price), part.amount, step) === undefined) return undefined;
-    }
-  }
-  return { step, rows: parts.length, everyRow: onePrice && parts.every((p) => p.quantity !== undefined) };
 }

@@ -4,7 +4,7 @@ import type { RateCard } from "../ratecard/types.js";
 import type { Rejection } from "../engine/types.js";
 import { formatInstant } from "../time.js";
 import { formatLocation, shown } from "../errors.js";
-import { centRounding, nearest, rowsRounding } from "./cents.js";
+import { centRounding, nearest } from "./cents.js";
 import type { AlignedLine, BillPart, DifferenceClass } from "./types.js";
 
 export interface Verdict {
@@ -13,8 +13,6 @@ export interface Verdict {
   prices?: { bill: Decimal; card: Decimal };
   /** A gap that events landing in the neighbouring cycle could explain: worth testing a boundary shift. */
   shiftable: boolean;
-  /** A rounding's step, where it is not the card's or the bill's (the places the card displays): within it, no difference. */
-  step?: Decimal;
 }
 
 const n = (v: Decimal) => formatExact(v);
@@ -163,12 +161,6 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   if (cents !== undefined) {
     return { class: "rounding", explanation: `the bill rounds each of its ${cents.rows} rows to a cent of its currency (step ${n(cents.step)}), less than ${n(cents.step.mul(cents.rows))} in all; it is ${n(delta)} off the usage's ${n(computed.amount)}`, shiftable: false };
   }
-  // Likewise rows in the card's unit, each written to places coarser than the card's step (a FOCUS export's daily rows).
-  const rows = !money && bill.parts.length > 1 && bill.adjustments === undefined && sameQuantity ? rowsRounding(bill.parts, computed, card.precision.step) : undefined;
-  if (rows !== undefined) {
-    const most = rows.step.div(2).mul(rows.rows);
-    return { class: "rounding", explanation: `the bill writes each of its ${rows.rows} rows to ${n(rows.step)}, ${rows.everyRow === true ? "each its quantity at the card's price rounded to the nearest" : "each the usage of its row rounded to the nearest"}, at most ${n(most)} in all; it is ${n(delta)} off the usage's ${n(computed.amount)}`, shiftable: false, ...(rows.everyRow === true ? { step: most } : {}) };
-  }
   const mode = sameQuantity && delta.abs().lte(step) ? roundingMode(computed.amount, bill.amount, step, money ? NEAREST : card.precision.rounding) : undefined;
   if (mode !== undefined) {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(step)}, ${mode})`, shiftable: false };
@@ -181,14 +173,6 @@ function classifyLine(line: AlignedLine, card: RateCard, tolerated: Tolerated | 
   const placed = sameQuantity && written.lt(step) && delta.abs().lte(written) ? roundingMode(computed.amount, bill.amount, written, money ? NEAREST : card.precision.rounding) : undefined;
   if (placed !== undefined) {
     return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(written)}, the places the bill writes, ${placed})`, shiftable: false };
-  }
-  // A line written to the places the card displays, coarser than its step, and the usage's amount rounded to the nearest
-  // of them: a provider whose guide states whole credits (the app builder's `display: 0`) invoices whole credits
-  // (newcomer62 M1: 2.59 billed 3 read "the card may be out of date"). Within that one step, as a rounding at the card's is.
-  const displayStep = new Decimal(1).div(new Decimal(10).pow(card.precision.display));
-  const displayed = !money && sameQuantity && displayStep.gt(step) && !written.lt(displayStep) && delta.abs().lte(displayStep.div(2)) ? nearest(computed.amount, bill.amount, displayStep) : undefined;
-  if (displayed !== undefined) {
-    return { class: "rounding", explanation: `the bill rounds ${n(computed.amount)} to ${n(bill.amount)} (step ${n(displayStep)}, the places the card displays, ${displayed})`, shiftable: false, step: displayStep };
   }
 
   const cardPrice = computed.unitPrice;

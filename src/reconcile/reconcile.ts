@@ -288,7 +288,7 @@ async function compare(ctx: CompareContext, part: Part): Promise<Compared> {
       continue;
     }
     const cls = verdict.class;
-    const tolerance = (rest: Decimal, rounding: boolean) => (rounding && rest.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO, verdict.step ?? ZERO))) || within(rest, line, ctx.tolerance, versionAt(cycleStart));
+    const tolerance = (rest: Decimal, rounding: boolean) => (rounding && rest.abs().lte(Decimal.max(card.precision.step, line.bill?.step ?? ZERO))) || within(rest, line, ctx.tolerance, versionAt(cycleStart));
     const difference: Difference = {
       line,
       cycleStart,
