@@ -289,4 +289,19 @@ describe("card versions and account changes together (red62)", () => {
     expect(zed.rewards_only).toBe(true);
     expect(zed.cycles.map((c) => [c.allowance, c.timeline])).toEqual([["0", undefined]]);
   });
+
+  it("red62c F3: a plan change at the anchor of a subscription ended by then is refused; one before the end is the first cycle's plan", async () => {
+    const files = (end: string) => ({
+      "acct.yaml": `plan: free\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: ${end}\nchanges:\n  - { at: "2026-11-01", plan: pro }\n`,
+      "u.csv": "timestamp,meter,quantity,project\n2026-11-02T00:00:00Z,data_read,1,alpha\n",
+    });
+    const args = ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"];
+    const ended = await run(files("2026-11-01T00:00:00Z"), args);
+    expect(ended.code).toBe(2);
+    expect(ended.stderr).toMatch(/acct\.yaml:6:5: plan change after the subscription ended/);
+    // Ending on the 20th, Pro serves from the anchor: its 1,000 credits and 9 USD.
+    const serving = await run(files("2026-11-20T00:00:00Z"), args);
+    expect([serving.code, serving.stderr]).toEqual([0, ""]);
+    expect(cyclesOf(serving.stdout)[0]).toMatchObject({ allowance: "1000", money: { plan: "9" } });
+  });
 });

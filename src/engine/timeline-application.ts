@@ -338,7 +338,10 @@ export abstract class TimelineApplication extends AccountRuns {
   private opensFirstCycle(c: AccountChange): boolean {
     if (this.anchorChange(c.account) !== c) return false;
     const run = this.run(c.account);
-    run.cycle.note({ at: c.at, change: c.change.kind, ...describeChange(this.initialTerms(c.account), c.change, run.subscriptionEnd), granted: ZERO, removed: ZERO, appliesAt: undefined });
+    const initial = this.initialTerms(c.account);
+    // A subscription ended by the anchor has no plan to change there either (red62c F3); the plan in force named again changes nothing.
+    if (c.change.kind === "plan" ? c.change.plan.key !== initial.plan.key : c.change.kind === "allowance" && !c.change.allowance.eq(initial.allowance)) this.checkBeforeEnd(run, c);
+    run.cycle.note({ at: c.at, change: c.change.kind, ...describeChange(initial, c.change, run.subscriptionEnd), granted: ZERO, removed: ZERO, appliesAt: undefined });
     return true;
   }
 
