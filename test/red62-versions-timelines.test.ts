@@ -37,6 +37,36 @@ function version(card: string, name: string, effective: string, edits: [string, 
 
 const cyclesOf = (stdout: string): Cycle[] => JSON.parse(stdout).accounts[0].cycles;
 
+/**
+ * `diff` in JSON of Floopy and a version raising Free's overage price from 0.002 to 0.004 USD, of an account on Free with
+ * overage on, `bought` credits, an upgrade to Pro at `upgrade`, and `rows` of requests.
+ */
+function freeOverageRise(given: { bought: number; upgrade: string; rows: string }, ...flags: string[]) {
+  const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+  return run(
+    {
+      "base.yaml": floopy,
+      "new.yaml": version(floopy, "2026-12", "2026-11-01", [['requests: 1000, overage_price: "0.002"', 'requests: 1000, overage_price: "0.004"']]),
+      "acct.yaml": `plan: free\noverage: true\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: ${given.bought}, at: "2026-11-01" }\nchanges:\n  - { at: "${given.upgrade}", plan: pro }\n`,
+      "u.csv": `timestamp,meter,model,provider,input_tokens,output_tokens,quantity\n${given.rows}`,
+    },
+    ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json", ...flags],
+  );
+}
+
+/** A JSON statement of Flikly 2026-05 and withPlus(effective), of an account file and a log of `generate` rows. */
+const onPlusVersion = (effective: string, account: string, rows: string) =>
+  run(
+    { "v1.yaml": version(FLIKLY, "2026-05", "2026-05-01"), "v2.yaml": withPlus(effective), "acct.yaml": account, "u.csv": `timestamp,meter,workflow,model,resolution,quantity\n${rows}` },
+    ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+  );
+
+/** Flikly as version 2026-12 from `effective`, with a plan plus (500 credits, 60 USD) the bundled card has not. */
+const withPlus = (effective: string): string => {
+  const custom = "  custom:\n    label: Custom";
+  return version(FLIKLY, "2026-12", effective, [[custom, `  plus:\n    label: Plus\n    included: 500\n    price: 60\n${custom}`]]);
+};
+
 describe("card versions and account changes together (red62)", () => {
   it("F2: an upgrade after a version switched in mid-cycle grants the allowance of the version in force, not the first one's", async () => {
     // Version 2026-10 gives Pro 1,500 credits; 2026-11, in force from 5 November, 1,000. Free includes 100. The upgrade
@@ -85,16 +115,7 @@ describe("card versions and account changes together (red62)", () => {
 
   it("F7: a plan only a later version offers is an account's from when that version is in force", async () => {
     // Version 2026-12, in force from 15 November, adds plan plus (500 credits, 60 USD); the account starts on it on 30 November.
-    const plus = "  custom:\n    label: Custom";
-    const r = await run(
-      {
-        "v1.yaml": version(FLIKLY, "2026-05", "2026-05-01"),
-        "v2.yaml": version(FLIKLY, "2026-12", "2026-11-15", [[plus, `  plus:\n    label: Plus\n    included: 500\n    price: 60\n${plus}`]]),
-        "acct.yaml": "account: studio\nplan: plus\nanchor: 2026-11-30\ntimezone: America/New_York\n",
-        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-12-01T12:00:00Z,generate,text_to_video,pika,720p,50\n",
-      },
-      ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
-    );
+    const r = await onPlusVersion("2026-11-15", "account: studio\nplan: plus\nanchor: 2026-11-30\ntimezone: America/New_York\n", "2026-12-01T12:00:00Z,generate,text_to_video,pika,720p,50\n");
     expect([r.code, r.stderr]).toEqual([0, ""]);
     // 50 seconds of pika at 0.2 a second: 10 credits.
     const [first] = cyclesOf(r.stdout);
@@ -102,30 +123,23 @@ describe("card versions and account changes together (red62)", () => {
   });
 
   it("F7: a change to a plan the version in force lacks is refused at the change, naming that version's plans", async () => {
-    const plus = "  custom:\n    label: Custom";
-    const r = await run(
-      {
-        "v1.yaml": version(FLIKLY, "2026-05", "2026-05-01"),
-        "v2.yaml": version(FLIKLY, "2026-12", "2026-12-15", [[plus, `  plus:\n    label: Plus\n    included: 500\n    price: 60\n${plus}`]]),
-        "acct.yaml": 'account: studio\nplan: creator\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: "2026-11-10", plan: plus }\n',
-        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-02T12:00:00Z,generate,text_to_video,pika,720p,5\n",
-      },
-      ["statement", "--card", "v1.yaml", "--card", "v2.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
-    );
+    const r = await onPlusVersion("2026-12-15", 'account: studio\nplan: creator\nanchor: 2026-11-01\ntimezone: UTC\nchanges:\n  - { at: "2026-11-10", plan: plus }\n', "2026-11-02T12:00:00Z,generate,text_to_video,pika,720p,5\n");
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/acct\.yaml:6:5: plan plus is not in version 2026-05 of the card, in force at the change \(expected a plan of version 2026-05: free, creator, pro, team, custom, found plus\)/);
   });
 
-  it("F3: a plan change after the subscription ended is refused, not billed as the cycle's plan", async () => {
-    const r = await run(
-      {
-        "acct.yaml": 'plan: creator\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-10\nchanges:\n  - { at: "2026-11-15", plan: pro }\n',
-        "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-02T00:00:00Z,generate,text_to_video,pika,720p,25\n",
-      },
-      ["statement", "--card", join(ROOT, "ratecards/flikly.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
-    );
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/acct\.yaml:6:5: plan change after the subscription ended \(expected a change before the subscription's end \(2026-11-10T00:00:00Z\), or a subscription_end change before it that moves the end later/);
+  it("F3, red62b F4: a plan or allowance change after the subscription ended is refused, not billed as the cycle's terms", async () => {
+    for (const change of ["plan: pro", "allowance: 5000"]) {
+      const r = await run(
+        {
+          "acct.yaml": `plan: creator\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-10\nchanges:\n  - { at: "2026-11-15", ${change} }\n`,
+          "u.csv": "timestamp,meter,workflow,model,resolution,quantity\n2026-11-02T00:00:00Z,generate,text_to_video,pika,720p,25\n",
+        },
+        ["statement", "--card", join(ROOT, "ratecards/flikly.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+      );
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`acct\\.yaml:6:5: ${change.split(":")[0]} change after the subscription ended \\(expected a change before the subscription's end \\(2026-11-10T00:00:00Z\\), or a subscription_end change before it that moves the end later`));
+    }
   });
 
   it("F3: the same change after an end moved later first is the account's: Pro billed from its upgrade", async () => {
@@ -168,16 +182,7 @@ describe("card versions and account changes together (red62)", () => {
   it("F5: diff measures an overage price rise on a plan the account left late in the cycle: not told as unexercised", async () => {
     // Floopy Free: 1,000 requests a month, then 0.002 USD a request with overage on; the new card makes it 0.004. The
     // 1,500 requests of 2 November pass the quota by 500 on Free (Pro only from the 25th): 1.00 USD, then 2.00.
-    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
-    const r = await run(
-      {
-        "base.yaml": floopy,
-        "new.yaml": version(floopy, "2026-12", "2026-11-01", [['requests: 1000, overage_price: "0.002"', 'requests: 1000, overage_price: "0.004"']]),
-        "acct.yaml": 'plan: free\noverage: true\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01" }\nchanges:\n  - { at: "2026-11-25", plan: pro }\n',
-        "u.csv": "timestamp,meter,model,provider,input_tokens,output_tokens,quantity\n2026-11-02T12:00:00Z,request,gpt-4o-mini,openai,1000,0,1500\n",
-      },
-      ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
-    );
+    const r = await freeOverageRise({ bought: 1000, upgrade: "2026-11-25", rows: "2026-11-02T12:00:00Z,request,gpt-4o-mini,openai,1000,0,1500\n" });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.unmeasured_rises).toEqual([]);
@@ -244,31 +249,11 @@ describe("card versions and account changes together (red62)", () => {
     expect(november!.timeline.map((t) => [t.at, t.change, t.from, t.to, t.granted])).toEqual([["2026-11-16T00:00:00Z", "allowance", "1000", "2000", "500"]]);
   });
 
-  it("red62b F4: an allowance change after the subscription ended is refused, as a plan change is", async () => {
-    const r = await run(
-      {
-        "acct.yaml": 'plan: pro\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-10\nchanges:\n  - { at: "2026-11-15", allowance: 5000 }\n',
-        "u.csv": "timestamp,meter,quantity,project\n2026-11-02T00:00:00Z,data_read,1,alpha\n",
-      },
-      ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
-    );
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/acct\.yaml:6:5: allowance change after the subscription ended/);
-  });
 
   it("red62c F1: an overage price rise on a plan whose quota the cycle never passed is unmeasured, though another plan's was", async () => {
     // Free (1,000 requests) until 2 November: 10 requests. Then Pro (50,000): 60,000 more, 10,010 past Pro's quota. Free's
     // overage price rises; no request was billed at it, so no gate measures it, and --fail-on-unmeasured fails (exit 1).
-    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
-    const r = await run(
-      {
-        "base.yaml": floopy,
-        "new.yaml": version(floopy, "2026-12", "2026-11-01", [['requests: 1000, overage_price: "0.002"', 'requests: 1000, overage_price: "0.004"']]),
-        "acct.yaml": 'plan: free\noverage: true\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01" }\nchanges:\n  - { at: "2026-11-02", plan: pro }\n',
-        "u.csv": "timestamp,meter,model,provider,input_tokens,output_tokens,quantity\n2026-11-01T12:00:00Z,request,gpt-4o-mini,openai,1000,0,10\n2026-11-10T12:00:00Z,request,gpt-4o-mini,openai,1000,0,60000\n",
-      },
-      ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json", "--fail-on-unmeasured"],
-    );
+    const r = await freeOverageRise({ bought: 100000, upgrade: "2026-11-02", rows: "2026-11-01T12:00:00Z,request,gpt-4o-mini,openai,1000,0,10\n2026-11-10T12:00:00Z,request,gpt-4o-mini,openai,1000,0,60000\n" }, "--fail-on-unmeasured");
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).unmeasured_rises.map((c: { path: string }) => c.path)).toEqual(["plans.free.quota.overage_price"]);
   });
