@@ -12,6 +12,8 @@ import { AccountRuns, outlivesCycle } from "./account-runs.js";
 import { FAR_CYCLES } from "./replay-state.js";
 import { endsWithSubscription } from "./subscription-end.js";
 
+const NO_SWITCHES: readonly { card: RateCard; at: Instant }[] = [];
+
 /** Purchases and timeline changes (card versions, terms) applied in time order among the events. */
 export abstract class TimelineApplication extends AccountRuns {
   /** Apply the purchases and timeline changes due by `at`, in time order (a change before a purchase at one instant). */
@@ -123,10 +125,12 @@ export abstract class TimelineApplication extends AccountRuns {
    * as it was, its price book the same object, so that what the other runs' shapes learnt of it stands.
    */
   protected override run(account: string): AccountRun {
+    // Asked a row on the full path: an account's run found is returned before anything else is worked out.
     const made = this.runs.get(account);
+    if (made !== undefined) return made;
     const anchor = this.setup.calendar.start(0);
-    const since = this.switches.filter((s) => s.at > anchor);
-    if (made !== undefined || since.length === 0) return made ?? super.run(account);
+    const since = this.switches.length === 0 ? NO_SWITCHES : this.switches.filter((s) => s.at > anchor);
+    if (since.length === 0) return super.run(account);
     const now = { card: this.card, book: this.book, version: this.version };
     this.inForce(this.switches.filter((s) => s.at <= anchor).at(-1)?.card ?? this.setup.versions![0]!.card);
     const run = super.run(account);
