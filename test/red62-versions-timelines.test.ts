@@ -289,4 +289,26 @@ describe("card versions and account changes together (red62)", () => {
     expect([serving.code, serving.stderr]).toEqual([0, ""]);
     expect(cyclesOf(serving.stdout)[0]).toMatchObject({ allowance: "1000", money: { plan: "9" } });
   });
+
+  it("red62e F1: an overage price rise in a version that billed none of the cycle's overage is unmeasured", async () => {
+    // Free's 1,500 requests of 2 November pass its 1,000 by 500, under version 2026-11a; 2026-11b, from the 15th, prices
+    // none of them. A rise in 2026-11b's overage price is measured by nothing; one in 2026-11a's is the money's +1.00 USD.
+    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+    const rise = (text: string) => text.replace('requests: 1000, overage_price: "0.002"', 'requests: 1000, overage_price: "0.004"');
+    const files = {
+      "a.yaml": version(floopy, "2026-11a", "2026-11-01"),
+      "b.yaml": version(floopy, "2026-11b", "2026-11-15"),
+      "a-rise.yaml": rise(version(floopy, "2026-11a", "2026-11-01")),
+      "b-rise.yaml": rise(version(floopy, "2026-11b", "2026-11-15")),
+      "acct.yaml": 'plan: free\noverage: true\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 100000, at: "2026-11-01" }\n',
+      "u.csv": "timestamp,meter,model,provider,input_tokens,output_tokens,quantity\n2026-11-02T12:00:00Z,request,gpt-4o-mini,openai,1000,0,1500\n",
+    };
+    const diff = (a: string, b: string) => run(files, ["diff", "--base", "a.yaml", "--base", "b.yaml", "--card", a, "--card", b, "--account", "acct.yaml", "--usage", "u.csv", "--format", "json", "--fail-on-unmeasured"]);
+    const later = await diff("a.yaml", "b-rise.yaml");
+    expect(later.code).toBe(1);
+    expect(JSON.parse(later.stdout).unmeasured_rises.map((c: { path: string }) => c.path)).toEqual(["plans.free.quota.overage_price"]);
+    const billing = await diff("a-rise.yaml", "b.yaml");
+    expect(billing.code, billing.stderr).toBe(0);
+    expect(JSON.parse(billing.stdout).unmeasured_rises).toEqual([]);
+  });
 });

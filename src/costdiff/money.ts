@@ -202,8 +202,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
         const plans = plansOver(c);
         for (const plan of plans) exercised.plans.add(plan);
         // Overage by the plans whose quota it passed (red62c F1: every plan of the cycle read as billing it).
-        const overagePlans = c.overage.requests.gt(0) ? (c.overage.plans ?? [c.plan]) : [];
-        for (const plan of overagePlans) exercised.overage.add(plan);
+        const overageUnder = c.overage.requests.gt(0) ? (c.overage.billedUnder ?? [{ plan: c.plan, version: c.version }]) : [];
+        for (const { plan } of overageUnder) exercised.overage.add(plan);
         // Credits billed past zero (when_exhausted: overage) are billed at the credit price too.
         const bought = c.grants.some((g) => isPaidGrant(g.kind) && g.granted.gt(0)) || c.overage.credits !== undefined;
         if (bought) exercised.bought = true;
@@ -214,7 +214,8 @@ export function compareMoney(base: { statement: Statement; card: RateCard }, car
           // version then (red59 F5: a cut in the version of a cycle's start read "on plan starter, which no cycle is on").
           for (const version of inForceOver(versions, c)) for (const plan of plans) exercised.byVersion.plans.add(`${version}\u0000${plan}`);
           for (const plan of plans) exercised.byVersion.plans.add(`${c.version}\u0000${plan}`);
-          for (const plan of overagePlans) exercised.byVersion.overage.add(`${c.version}\u0000${plan}`);
+          // The version that billed it, not the cycle's last (red62e F1: a rise in a version that priced none read as measured).
+          for (const { plan, version } of overageUnder) exercised.byVersion.overage.add(`${version ?? c.version}\u0000${plan}`);
           // Credits are bought at the credit price of the version in force when bought (cycle-money.ts): that version's price is exercised.
           if (bought) for (const b of c.boughtIn ?? [{ version: c.version }]) exercised.byVersion.bought.add(b.version);
           for (const kind of held) exercised.byVersion.kinds.add(`${c.version}\u0000${kind}`);

@@ -1,6 +1,6 @@
 import { ZERO, type Decimal } from "../money.js";
 import { min, NO_CREDITS, sub, add, type Credits, type Scale } from "./credits.js";
-import type { CycleStatement } from "./types.js";
+import type { CycleStatement, OverageTerms } from "./types.js";
 
 /**
  * A cycle's credits charged past zero in pools that bill them (when_exhausted: overage), by the credit price of the card
@@ -42,16 +42,16 @@ export class PastZeroBilled {
   }
 }
 
-/** Requests past a plan's quota, billed as overage: how many, their money, and the plans whose quota they passed. */
+/** Requests past a plan's quota, billed as overage: how many, their money, and the plans and versions whose quota they passed. */
 export class QuotaOverage {
   requests: Decimal = ZERO;
   amount: Decimal = ZERO;
-  readonly plans: string[] = [];
+  readonly under: OverageTerms[] = [];
 
-  add(requests: Decimal, price: Decimal, plan: string): void {
+  add(requests: Decimal, price: Decimal, terms: OverageTerms): void {
     this.requests = this.requests.plus(requests);
     this.amount = this.amount.plus(requests.mul(price));
-    if (!this.plans.includes(plan)) this.plans.push(plan);
+    if (!this.under.some((t) => t.plan === terms.plan && t.version === terms.version)) this.under.push(terms);
   }
 }
 
@@ -60,13 +60,14 @@ export class QuotaOverage {
  * past zero in pools that bill them, each at the credit price it was charged under. A cycle that billed no credits past
  * zero has no `credits`, and its statement reads as before.
  */
-export function overageOf(recorded: { quota: QuotaOverage | undefined; billed: PastZeroBilled | undefined; plan: string }, scale: Scale): CycleStatement["overage"] {
-  const { quota, billed } = recorded;
+export function overageOf(recorded: { quota: QuotaOverage | undefined; billed: PastZeroBilled | undefined; end: { plan: string } }, scale: Scale): CycleStatement["overage"] {
+  const { quota, billed, end } = recorded;
   const requests = quota?.requests ?? ZERO;
   const amount = quota?.amount ?? ZERO;
-  // The plans the requests past a quota were billed under, only where one is not the cycle's own (a plan changed during
-  // it): what diff reads as each plan's overage price exercised (red62 F5, red62c F1). Most cycles carry none.
-  const plans = quota === undefined || quota.plans.every((p) => p === recorded.plan) ? {} : { plans: quota.plans };
+  // The plans and versions the requests past a quota were billed under, where several versions are given or one is not
+  // the cycle's plan at its end (a plan changed during it): what diff reads as each one's overage price exercised (red62
+  // F5, red62c F1, red62e F1). A cycle of one card's plan in force throughout carries none.
+  const plans = quota === undefined || quota.under.every((t) => t.plan === end.plan && t.version === undefined) ? {} : { billedUnder: quota.under };
   if (billed === undefined || billed.credits === NO_CREDITS) return { requests, amount, ...plans };
   return { requests, amount: amount.plus(billed.money(scale)), credits: scale.decimal(billed.credits), ...plans };
 }

@@ -348,7 +348,7 @@ export class OpenCycle extends CycleLines {
   }
 
   overage(requests: Decimal, price: Decimal, plan: string): void {
-    (this.recorded().quotaOverage ??= new QuotaOverage()).add(requests, price, plan);
+    (this.recorded().quotaOverage ??= new QuotaOverage()).add(requests, price, { plan, version: this.version });
   }
 
   /** The credits spent against a budget this cycle. */
@@ -450,7 +450,7 @@ export class OpenCycle extends CycleLines {
       rejected: [...foldRefusals(records)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: levelsCrossed(this.thresholds),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
-      overage: overageOf({ quota: records.quotaOverage, billed: records.pastZero, plan: plan.key }, scale),
+      overage: overageOf({ quota: records.quotaOverage, billed: records.pastZero, end: { plan: plan.key } }, scale),
       quota: terms.quota === undefined ? undefined : { limit: terms.quota, used: records.quotaUsed },
       budgets: [...new Set([...terms.budgets.keys(), ...(records.budgetSpent?.keys() ?? [])])].sort(compare).map((key) => ({ key, budget: terms.budgets.get(key) ?? ZERO, spent: scale.decimal(this.spentFrom(key)) })),
       alerts: [...(records.alerts ?? [])],

@@ -160,6 +160,12 @@ export type Alert =
   | { kind: "low_balance"; level: Decimal; at: Instant }
   | { kind: "budget"; key: string; percent: number; at: Instant };
 
+/** A plan, and the card version in force (several given), under which requests past a quota were billed as overage. */
+export interface OverageTerms {
+  plan: string;
+  version: string | undefined;
+}
+
 export interface CycleStatement {
   index: number;
   start: Instant;
@@ -182,7 +188,7 @@ export interface CycleStatement {
    * Money billed at the period's end: requests past the quota (`requests`), and credits charged past zero in a pool
    * that bills them (`credits`, when_exhausted: overage), each at its price; `amount` is both.
    */
-  overage: { requests: Decimal; amount: Decimal; credits?: Decimal; plans?: readonly string[] };
+  overage: { requests: Decimal; amount: Decimal; credits?: Decimal; billedUnder?: readonly OverageTerms[] };
   quota: { limit: Decimal; used: Decimal } | undefined;
   budgets: { key: string; budget: Decimal; spent: Decimal }[];
   alerts: Alert[];
