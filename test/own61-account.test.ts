@@ -238,5 +238,18 @@ describe("an account file of customers and the file's own account (newcomer60 M3
       expect(run.listed).toEqual(["bob", "cleo", "default"]);
       expect(run.ledgerAccounts).toEqual(["bob", "cleo", "default"]);
     });
+
+    it("red62b F7: creators shown their rewards only have no plan entries in the ledger; one with a row of its own has", async () => {
+      // On the app builder's card, bob's requests earn zed and default, creators the file does not name, their rewards:
+      // neither is on a plan. cleo, also a creator, made a request of her own: a customer, her plan's allowance listed.
+      const run = await both({
+        card: "appbuilder",
+        anchor: "2026-11-01",
+        terms: "plan: standard\naccounts:\n  bob: {}\n",
+        usage: "timestamp,account,meter,app,creator,tier,input_tokens,output_tokens\n2026-11-02T09:00:00Z,bob,app_request,recipes,zed,standard,2000,1000\n2026-11-02T10:00:00Z,bob,app_request,quiz,default,standard,2000,1000\n2026-11-02T11:00:00Z,bob,app_request,maps,cleo,standard,2000,1000\n2026-11-03T09:00:00Z,cleo,app_request,notes,bob,standard,2000,1000\n",
+      });
+      expect(run.listed).toEqual(["bob", "cleo", "default", "zed"]);
+      expect(run.ledgerAccounts).toEqual(["bob", "cleo"]);
+    });
   });
 });

@@ -56,20 +56,27 @@ export class LedgerOut {
   /** The sink's span (LedgerSink.foldCharges), undefined where it folds none. */
   readonly span: number | undefined;
   /**
-   * The entries of the account nothing names (ReplaySetup.unnamed) while nothing of its own is in it: the statement
-   * lists it only where a row of its is read, or at the end (withoutIdleUnnamed), and so does the ledger (red61b F4).
-   * Undefined once they are written, or where there is no such account. An account without rows has a few entries a
-   * cycle (its grants and their expiries), never one a row.
+   * The entries of accounts the statement may not list as customers, while nothing of their own is in them: the
+   * account nothing names (ReplaySetup.unnamed), listed only where a row of its is read or at the end
+   * (withoutIdleUnnamed, red61b F4), and a creator first made by a reward, listed with its rewards only and on no plan
+   * unless a row of its is read (creatorOnly, red62b F7). Their entries are held until a row of theirs is read, then
+   * written in their order; at the end, written only for an account the statement lists as a customer. An account
+   * without rows has a few entries a cycle (its grants and their expiries), never one a row.
    */
-  private unnamedHeld: LedgerEntry[] | undefined;
+  private readonly held = new Map<string, LedgerEntry[]>();
 
   constructor(
     private readonly sink: LedgerSink,
     private readonly scale: Scale,
-    private readonly unnamed: string | undefined,
+    unnamed: string | undefined,
   ) {
     this.span = sink.foldCharges;
-    if (unnamed !== undefined) this.unnamedHeld = [];
+    if (unnamed !== undefined) this.hold(unnamed);
+  }
+
+  /** Hold an account's entries until a row of its is read (`held`), from its first. */
+  hold(account: string): void {
+    if (!this.held.has(account)) this.held.set(account, []);
   }
 
   /** Whether every charge is an entry of its own: the known path, which takes charges together, is then off. */
@@ -113,14 +120,16 @@ export class LedgerOut {
     kept.line = line;
   }
 
-  /** Every run's held charge, at the replay's end; the unnamed account's entries where the statement lists it (`unnamedListed`). */
-  finish(runs: readonly LedgerRun[], unnamedListed: boolean): void {
+  /** Every run's held charge, at the replay's end; the held accounts' entries where the statement lists them as customers. */
+  finish(runs: readonly LedgerRun[], customer: (account: string) => boolean): void {
     for (const run of runs) {
       const kept = this.kept[run.ordinal];
       if (kept !== undefined) this.release(run, kept);
     }
-    if (unnamedListed) this.writeUnnamed();
-    this.unnamedHeld = undefined;
+    for (const account of [...this.held.keys()]) {
+      if (customer(account)) this.writeHeld(account);
+      else this.held.delete(account);
+    }
   }
 
   private keptOf(run: LedgerRun): Kept {
@@ -138,19 +147,21 @@ export class LedgerOut {
   private write(run: LedgerRun, line: LedgerLine, balance: Credits, uncovered: Credits): void {
     const { at, type, meter, grant, dimensions, quantity, amount } = line;
     const entry: LedgerEntry = { at, account: run.id, type, meter, grant, dimensions: dimensions ?? NO_DIMENSIONS, quantity, amount, uncovered: this.scale.decimal(uncovered), balance: this.scale.decimal(balance) };
-    if (this.unnamedHeld !== undefined && run.id === this.unnamed) {
-      if (!run.rowsRead) return void this.unnamedHeld.push(entry);
-      this.writeUnnamed();
+    const held = this.held.size === 0 ? undefined : this.held.get(run.id);
+    if (held !== undefined) {
+      if (!run.rowsRead) return void held.push(entry);
+      this.writeHeld(run.id);
     }
     this.sink.write(entry);
   }
 
-  /** The unnamed account's held entries, in their order: written after other accounts' of later instants, as a part's are. */
-  private writeUnnamed(): void {
-    const held = this.unnamedHeld;
-    this.unnamedHeld = undefined;
-    for (const entry of held ?? []) this.sink.write(entry);
+  /** An account's held entries, in their order: written after other accounts' of later instants, as a part's are. */
+  private writeHeld(account: string): void {
+    const held = this.held.get(account) ?? [];
+    this.held.delete(account);
+    for (const entry of held) this.sink.write(entry);
   }
+
 }
 
 function chargeEntry(line: ChargeLine, scale: Scale): LedgerLine {

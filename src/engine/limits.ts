@@ -44,7 +44,11 @@ export abstract class Limits extends TimelineApplication {
     runOf: (account) => replay.runs.get(account),
     runAt: (account, at) => {
       // The account nothing names (ReplaySetup.unnamed) is no more a customer than any other name (red61 F2).
-      if (!replay.runs.has(account) && (!replay.setup.accounts.has(account) || account === replay.setup.unnamed)) replay.rewardMade.add(account);
+      if (!replay.runs.has(account) && (!replay.setup.accounts.has(account) || account === replay.setup.unnamed)) {
+        replay.rewardMade.add(account);
+        // Its plan's entries are not a creator's, unless a row or a purchase of its makes it a customer (red62b F7).
+        if (!replay.setup.purchases.some((p) => p.account === account)) replay.ledger?.hold(account);
+      }
       const run = replay.run(account);
       replay.advance(run, at);
       return run;

@@ -145,7 +145,7 @@ export class Replay extends Charging {
     const othersElsewhere = elsewhere !== undefined || (this.setup.part !== undefined && [...this.setup.accounts.keys()].some((a) => a !== this.setup.unnamed && !this.setup.part!.has(a)));
     const unnamed = this.setup.unnamed === undefined ? undefined : this.runs.get(this.setup.unnamed);
     const accounts = withoutIdleUnnamed(made, { unnamed: this.setup.unnamed, own: unnamed !== undefined && (unnamed.rowsRead || bought.has(unnamed.id)), othersElsewhere });
-    this.ledger?.finish(this.runList, accounts.some((a) => a.account === this.setup.unnamed));
+    this.ledger?.finish(this.runList, (id) => accounts.some((a) => a.account === id && a.rewardsOnly !== true));
     const versions = this.versionsUsed(this.closedCycles.versions);
     const usage = this.lastUsage();
     const before = this.rowsBefore.result();
