@@ -284,6 +284,10 @@ describe("card versions and account changes together (red62)", () => {
     const ended = await run(files("2026-11-01T00:00:00Z"), args);
     expect(ended.code).toBe(2);
     expect(ended.stderr).toMatch(/acct\.yaml:6:5: plan change after the subscription ended/);
+    // red62e F3: an allowance there too, even Pro's own 1,000, as an allowance after the end is.
+    const allowance = await run({ ...files("2026-11-01T00:00:00Z"), "acct.yaml": 'plan: pro\nanchor: 2026-11-01\ntimezone: UTC\nsubscription_end: 2026-11-01T00:00:00Z\nchanges:\n  - { at: "2026-11-01", allowance: 1000 }\n' }, args);
+    expect(allowance.code).toBe(2);
+    expect(allowance.stderr).toMatch(/acct\.yaml:6:5: allowance change after the subscription ended/);
     // Ending on the 20th, Pro serves from the anchor: its 1,000 credits and 9 USD.
     const serving = await run(files("2026-11-20T00:00:00Z"), args);
     expect([serving.code, serving.stderr]).toEqual([0, ""]);

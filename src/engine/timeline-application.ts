@@ -343,8 +343,9 @@ export abstract class TimelineApplication extends AccountRuns {
     if (this.anchorChange(c.account) !== c) return false;
     const run = this.run(c.account);
     const initial = this.initialTerms(c.account);
-    // A subscription ended by the anchor has no plan to change there either (red62c F3); the plan in force named again changes nothing.
-    if (c.change.kind === "plan" ? c.change.plan.key !== initial.plan.key : c.change.kind === "allowance" && !c.change.allowance.eq(initial.allowance)) this.checkBeforeEnd(run, c);
+    // A subscription ended by the anchor has no plan to change there either (red62c F3); the plan in force named again
+    // changes nothing, and an allowance is an agreement of its own, even the one in force, as after the anchor (red62e F3).
+    if (c.change.kind === "plan" ? c.change.plan.key !== initial.plan.key : c.change.kind === "allowance") this.checkBeforeEnd(run, c);
     run.cycle.note({ at: c.at, change: c.change.kind, ...describeChange(initial, c.change, run.subscriptionEnd), granted: ZERO, removed: ZERO, appliesAt: undefined });
     return true;
   }
