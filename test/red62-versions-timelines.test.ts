@@ -315,4 +315,16 @@ describe("card versions and account changes together (red62)", () => {
     expect(billing.code, billing.stderr).toBe(0);
     expect(JSON.parse(billing.stdout).unmeasured_rises).toEqual([]);
   });
+
+  it("red62f F3: the Markdown ledger's separator row has as many cells as its head, with and without the Uncovered column", async () => {
+    const r = await run(
+      { "acct.yaml": "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\n", "u.csv": "timestamp,meter,quantity,project\n2026-11-02T00:00:00Z,data_read,1,alpha\n" },
+      ["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--account", "acct.yaml", "--usage", "u.csv", "--ledger", "--format", "markdown"],
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split("\n");
+    const head = lines.findIndex((l) => l.startsWith("| At |"));
+    const cells = (line: string) => line.split("|").length;
+    expect(cells(lines[head + 1]!)).toBe(cells(lines[head]!));
+  });
 });

@@ -145,7 +145,11 @@ export class Replay extends Charging {
     const othersElsewhere = elsewhere !== undefined || (this.setup.part !== undefined && [...this.setup.accounts.keys()].some((a) => a !== this.setup.unnamed && !this.setup.part!.has(a)));
     const unnamed = this.setup.unnamed === undefined ? undefined : this.runs.get(this.setup.unnamed);
     const accounts = withoutIdleUnnamed(made, { unnamed: this.setup.unnamed, own: unnamed !== undefined && (unnamed.rowsRead || bought.has(unnamed.id)), othersElsewhere });
-    this.ledger?.finish(this.runList, (id) => accounts.some((a) => a.account === id && a.rewardsOnly !== true));
+    if (this.ledger !== undefined) {
+      // Once, not an account list's scan a held account: a log of 30,000 creators took 16 s where it took 3 (red62f F1).
+      const customers = new Set(accounts.filter((a) => a.rewardsOnly !== true).map((a) => a.account));
+      this.ledger.finish(this.runList, (id) => customers.has(id));
+    }
     const versions = this.versionsUsed(this.closedCycles.versions);
     const usage = this.lastUsage();
     const before = this.rowsBefore.result();

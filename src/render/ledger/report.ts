@@ -79,8 +79,9 @@ export function ledgerBlocks(entries: readonly LedgerEntry[], ctx: RenderContext
       {
         kind: "table",
         head: ["At", "Type", "Entry", "Quantity", "Amount", "Balance", ...(graced ? ["Uncovered"] : [])],
-        align: ["left", "left", "left", "right", "right", "right", "right"],
-        maxWidths: [null, null, 24, null, null, null, null],
+        // As many as the head has: a Markdown separator of seven cells under six is no table on GitHub (red62f F3).
+        align: ["left", "left", "left", "right", "right", "right", ...(graced ? ["right" as const] : [])],
+        maxWidths: [null, null, 24, null, null, null, ...(graced ? [null] : [])],
         rows: own.map((e) => [
           localDateTime(ctx, e.at), e.type, [e.meter ?? e.grant ?? "", dimensionValues(e.dimensions)].filter(Boolean).join(" "),
           e.quantity === undefined ? "" : exactGrouped(e.quantity), money(e.amount), money(e.balance), ...(graced ? [money(e.uncovered)] : []),
