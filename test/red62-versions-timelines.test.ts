@@ -311,6 +311,8 @@ describe("card versions and account changes together (red62)", () => {
     const later = await diff("a.yaml", "b-rise.yaml");
     expect(later.code).toBe(1);
     expect(JSON.parse(later.stdout).unmeasured_rises.map((c: { path: string }) => c.path)).toEqual(["plans.free.quota.overage_price"]);
+    // red62f F4: said of the version, as the earlier one billed Free's overage.
+    expect(later.stderr).toContain("on plan free's overage under version 2026-11b, in force from 2026-11-15, which bills none of the usage's");
     const billing = await diff("a-rise.yaml", "b.yaml");
     expect(billing.code, billing.stderr).toBe(0);
     expect(JSON.parse(billing.stdout).unmeasured_rises).toEqual([]);

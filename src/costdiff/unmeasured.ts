@@ -229,7 +229,8 @@ export function unmeasuredWhy(c: CardChange): string {
   if (kind !== undefined) return `on the expiry of grant kind ${kind}, whose credits no cycle of the usage holds`;
   if (isRestriction(c) && c.versions !== undefined) return `in version ${c.versions.card}, in force from ${c.versions.from}, which prices no row of the usage`;
   if (keys[0] === "credit_price") return "on credits, which no cycle of the usage buys";
-  if (keys[0] === "plans" && keys[3] === "overage_price") return `on plan ${keys[1]}'s overage, which no cycle of the usage reaches`;
+  // Between sets of versions, the version's own: another version may have billed that plan's overage (red62f F4).
+  if (keys[0] === "plans" && keys[3] === "overage_price") return c.versions === undefined ? `on plan ${keys[1]}'s overage, which no cycle of the usage reaches` : `on plan ${keys[1]}'s overage under version ${c.versions.card}, in force from ${c.versions.from}, which bills none of the usage's`;
   if (keys[0] === "plans") return `on plan ${keys[1]}, which no cycle of the usage is on`;
   return LINE_NEVER_PRICED;
 }
