@@ -62,10 +62,22 @@ describe("a log whose rows repeat many earlier rows' event ids", () => {
     expect((await burnrate(args("a.csv"), { cwd: dir })).stderr).toBe("");
     writeFileSync(join(dir, "b.csv"), day(1000, "r") + day(1000, "r").slice(HEADER.length + 1) + day(99_000, "s").slice(HEADER.length + 1));
     expect((await burnrate(args("b.csv"), { cwd: dir })).stderr).toBe("");
-    // 1,500 retries of 3,000 rows, each a row of the same file (red50b #2: a gateway log retrying 2% of its calls).
-    writeFileSync(join(dir, "c.csv"), day(1500, "r") + day(1500, "r").slice(HEADER.length + 1));
+    // 1,000 retries of 51,000 rows, each a row of the same file (red50b #2: a gateway log retrying 2% of its calls).
+    writeFileSync(join(dir, "c.csv"), day(1000, "r") + day(1000, "r").slice(HEADER.length + 1) + day(49_000, "s").slice(HEADER.length + 1));
     const within = await burnrate(args("c.csv"), { cwd: dir });
     expect(within.stderr).toBe("");
-    expect(JSON.parse(within.stdout).events.duplicates).toBe(1500);
+    expect(JSON.parse(within.stdout).events.duplicates).toBe(1000);
+  });
+
+  it("is said where a tenth of one file's rows or more repeat its ids: no gateway retries so many (newcomer62b M1)", async () => {
+    // A week copied four times into one file with its ids, to make a month: 1,500 reads, 4,500 repeats of 6,000 rows.
+    const dir = mkdtempSync(join(tmpdir(), "repeats62-"));
+    const once = day(1500, "r").slice(HEADER.length + 1);
+    writeFileSync(join(dir, "month.csv"), HEADER + "\n" + once.repeat(4));
+    const run = await burnrate(args("month.csv"), { cwd: dir });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe("burnrate: note: 4,500 rows (75.0% of the 6,000 read) repeat an earlier row's event_id and are counted once, not priced again (the statement's duplicate event ids); more than retries are: rows copied with their ids, or ids a source reuses?\n");
+    // 1,500 reads at 0.01: 15, the week's, not the month's 60.
+    expect(JSON.parse(run.stdout).accounts[0].cycles[0].lines.map((l: { amount: string }) => l.amount)).toEqual(["15"]);
   });
 });
