@@ -82,7 +82,9 @@ function expected(all: readonly Row[], window?: number): { read: number; duplica
 /** The statement of the log in `dir` (its account file there), through the binary at the tests' thread size (or `env`'s): its rows read and repeated, and its first cycle's total. */
 function replayed(dir: string, args: readonly string[], input?: string, env: Record<string, string> = ON_THREAD): { read: number; duplicates: number; total: string } {
   const run = binary([...STATEMENT, "--account", account(dir), ...args], { cwd: dir, input, env });
-  expect(run.stderr).toBe("");
+  // These logs repeat a quarter of their ids, on purpose: the note of so many repeats in one file (repeats-note.ts,
+  // tested in repeats50-note.test.ts) is said, and nothing else.
+  expect(run.stderr.replace(/^burnrate: note: [\d,]+ rows \([\d.]+% of the [\d,]+ read\) repeat an earlier row's event_id and are counted once, [^\n]*; more than retries are: [^\n]*\n/, "")).toBe("");
   expect(run.code).toBe(0);
   return figures(run.stdout);
 }

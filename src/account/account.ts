@@ -9,6 +9,7 @@ import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, ty
 import { nearest } from "../nearest.js";
 import type { IdScreen } from "../engine/event-ids.js";
 import { idleOverageWarning } from "./idle-overage.js";
+import { planFlagNote } from "./plan-flag-note.js";
 
 const INSTANT_TEXT = text({ expected: "a date or an ISO-8601 instant" });
 
@@ -162,7 +163,8 @@ export function accountWarnings(account: AccountFile | undefined, flags: Account
   const { zone, at } = accountZone(account, flags);
   const advice = fixedZoneAdvice(zone);
   const overage = account === undefined ? undefined : idleOverageWarning(account, settings, card);
-  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...(overage === undefined ? [] : [overage])];
+  const plan = planFlagNote(account, flags);
+  return [...(advice === undefined ? [] : [`burnrate: warning: ${"flag" in at ? at.flag : formatLocation(at)}: ${advice}\n`]), ...(overage === undefined ? [] : [overage]), ...(plan === undefined ? [] : [plan])];
 }
 
 /**
