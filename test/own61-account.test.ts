@@ -23,6 +23,15 @@ async function replay(given: { card: string; anchor: string; terms: string; usag
   return burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
 }
 
+/**
+ * An app builder account file's `terms` from 1 November, and standard requests of 2,000 input and 1,000 output tokens,
+ * each [instant, account, app, creator]: a creator the file does not name earns rewards on the apps others use.
+ */
+function appRequests(terms: string, requests: readonly [string, string, string, string][]) {
+  const rows = requests.map(([at, account, app, creator]) => `${at},${account},app_request,${app},${creator},standard,2000,1000\n`).join("");
+  return { card: "appbuilder", anchor: "2026-11-01", terms, usage: `timestamp,account,meter,app,creator,tier,input_tokens,output_tokens\n${rows}` };
+}
+
 const CUSTOMERS = "accounts:\n  bob: { plan: pro }\n  cleo: { plan: pro }\n";
 const accounts = (stdout: string) => (JSON.parse(stdout).accounts as { account: string; cycles: { money: { total: string } }[] }[]).map((a) => [a.account, a.cycles.map((c) => c.money.total)]);
 
@@ -180,12 +189,10 @@ describe("an account file of customers and the file's own account (newcomer60 M3
 
   it("red61b F3: creators the file does not name, under top-level recurring grants, are creators only, billed nothing", async () => {
     // bob pays Standard's 20 USD; default and zed, creators of the apps bob used, have no row, no purchase of their own.
-    const run = await replay({
-      card: "appbuilder",
-      anchor: "2026-11-01",
-      terms: "plan: standard\nrecurring_grants:\n  - { kind: pack, amount: 100 }\naccounts:\n  bob: {}\n",
-      usage: "timestamp,account,meter,app,creator,tier,input_tokens,output_tokens\n2026-11-02T09:00:00Z,bob,app_request,recipes,default,standard,2000,1000\n2026-11-02T10:00:00Z,bob,app_request,quiz,zed,standard,2000,1000\n",
-    });
+    const run = await replay(appRequests("plan: standard\nrecurring_grants:\n  - { kind: pack, amount: 100 }\naccounts:\n  bob: {}\n", [
+      ["2026-11-02T09:00:00Z", "bob", "recipes", "default"],
+      ["2026-11-02T10:00:00Z", "bob", "quiz", "zed"],
+    ]));
     expect(run.code, run.stderr).toBe(0);
     const listed = JSON.parse(run.stdout).accounts as { account: string; rewards_only?: boolean; cycles: { money: { plan: string }; grants: unknown[] }[] }[];
     expect(listed.map((a) => [a.account, a.rewards_only === true, a.cycles[0]!.money.plan, a.cycles[0]!.grants.length > 0])).toEqual([
@@ -242,12 +249,12 @@ describe("an account file of customers and the file's own account (newcomer60 M3
     it("red62b F7: creators shown their rewards only have no plan entries in the ledger; one with a row of its own has", async () => {
       // On the app builder's card, bob's requests earn zed and default, creators the file does not name, their rewards:
       // neither is on a plan. cleo, also a creator, made a request of her own: a customer, her plan's allowance listed.
-      const run = await both({
-        card: "appbuilder",
-        anchor: "2026-11-01",
-        terms: "plan: standard\naccounts:\n  bob: {}\n",
-        usage: "timestamp,account,meter,app,creator,tier,input_tokens,output_tokens\n2026-11-02T09:00:00Z,bob,app_request,recipes,zed,standard,2000,1000\n2026-11-02T10:00:00Z,bob,app_request,quiz,default,standard,2000,1000\n2026-11-02T11:00:00Z,bob,app_request,maps,cleo,standard,2000,1000\n2026-11-03T09:00:00Z,cleo,app_request,notes,bob,standard,2000,1000\n",
-      });
+      const run = await both(appRequests("plan: standard\naccounts:\n  bob: {}\n", [
+        ["2026-11-02T09:00:00Z", "bob", "recipes", "zed"],
+        ["2026-11-02T10:00:00Z", "bob", "quiz", "default"],
+        ["2026-11-02T11:00:00Z", "bob", "maps", "cleo"],
+        ["2026-11-03T09:00:00Z", "cleo", "notes", "bob"],
+      ]));
       expect(run.listed).toEqual(["bob", "cleo", "default", "zed"]);
       expect(run.ledgerAccounts).toEqual(["bob", "cleo"]);
     });
