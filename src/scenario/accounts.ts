@@ -7,6 +7,7 @@ import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
 import { expandUser, turning, usersIn } from "./expand.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
+import { ownLimit } from "./own-limit.js";
 import { Random } from "./random.js";
 import type { Population, Scenario } from "./types.js";
 
@@ -32,6 +33,12 @@ export interface AccountSpend {
   firstRunOut: Instant | undefined;
   /** Per cycle: accounts that run out in it. */
   ranOutByCycle: number[];
+  /**
+   * Accounts some of whose usage the plan refuses (a gate, a quota, credits it cannot buy; not a limit the scenario
+   * sets) or lets past zero, once they buy what it sells at a price: a plan whose users' money is least but refuses
+   * them is not the cheapest to serve them.
+   */
+  refused: number;
   /** The creator reward earned on these accounts' usage served (a refused request earns none), in credits. */
   rewards: Decimal;
 }
@@ -66,6 +73,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
   const ranOutByCycle = new Array<number>(scenario.cycles).fill(0);
   let accounts = 0;
   let ranOut = 0;
+  let refused = 0;
   let firstRunOut: Instant | undefined;
   let rewards = ZERO;
 
@@ -99,6 +107,8 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       credits.push([spent, weight]);
       money.push([paid, weight]);
       accounts += weight;
+      const present = (mine?.cycles ?? []).filter((c) => user < usersIn(population, c.index));
+      if (present.some((c) => c.rejected.some((r) => !ownLimit(r)) || !c.uncovered.isZero())) refused += weight;
       const outs = (own?.cycles ?? []).filter((c) => c.exhaustedAt !== undefined && user < usersIn(population, c.index));
       if (outs.length > 0) {
         ranOut += weight;
@@ -109,7 +119,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       for (const a of bought.accounts) if (a.account !== name) for (const c of a.cycles) rewards = rewards.plus(c.rewards.earned.mul(weight));
     }
   }
-  return { accounts, credits: spread(credits), money: spread(money), ranOut, firstRunOut, ranOutByCycle, rewards };
+  return { accounts, credits: spread(credits), money: spread(money), ranOut, firstRunOut, ranOutByCycle, refused, rewards };
 }
 
 /**

@@ -11,6 +11,7 @@ import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
 import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, simulatedMoneyParts, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
 import { scenarioParts, type Part } from "./parts.js";
+import { ownLimit } from "./own-limit.js";
 import { Random } from "./random.js";
 import type { Scenario } from "./types.js";
 
@@ -132,6 +133,25 @@ export interface Simulation {
   samples: { count: number; seed: string; plans: SampledPlan[] } | undefined;
   /** What each population, schedule, send and the inventory come to on the scenario's plan; empty for a scenario of one part. */
   parts: Part[];
+  /**
+   * Whether the scenario's own account has usage: none where every population is `billing: per_user` and it has no
+   * schedule, send or inventory. Its plans then differ by their price alone, and what the usage costs is what the
+   * users' own accounts pay (newcomer62b M2: Free named the cheapest "at 0.00 USD" above users paying 117.63 on it).
+   */
+  ownUsage: boolean;
+  /** With --compare-plans, `billing: per_user` populations' plans by what all their users pay (UsersRanking). */
+  users: UsersRanking | undefined;
+}
+
+/**
+ * The plans compared, by what the users of `billing: per_user` populations pay on them in all, each user an account
+ * on the plan: those that serve every user's usage first (none refused by the plan, nothing past zero, once each buys
+ * what the plan sells at a price), then by the money's sum, then in the card's order.
+ */
+export interface UsersRanking {
+  ranking: PlanResult[];
+  /** The first of them, where it serves every user; undefined where none does. */
+  cheapest: PlanResult | undefined;
 }
 
 export async function simulate(scenario: Scenario, options: SimulationOptions): Promise<Simulation> {
@@ -167,7 +187,19 @@ export async function simulate(scenario: Scenario, options: SimulationOptions): 
     samples = { count, seed, plans: ordered.map((r) => summarise(r, runs[plans.indexOf(r)]!)) };
   }
   const parts = await scenarioParts(scenario, planAtEndOf(scenario, plans[0]!), options.progress);
-  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples, parts };
+  const ownUsage = scenario.timed.length > 0 || scenario.populations.some((p) => !p.perUser);
+  const users = options.comparePlans ? usersRanking(plans, scenario) : undefined;
+  return { scenario, plans: ordered, ranking, cheapest, options: planOptions, cheapestOption, samples, parts, ownUsage, users };
+}
+
+function usersRanking(plans: readonly PlanResult[], scenario: Scenario): UsersRanking | undefined {
+  // Once a plan: a scenario that changes plan prices its first plan twice, the users' accounts with one of them.
+  const priced = plans.filter((p) => p.accounts !== undefined);
+  if (priced.length === 0) return undefined;
+  const order = [...scenario.plans.keys()];
+  const serves = (p: PlanResult) => p.accounts!.refused === 0;
+  const ranking = [...priced].sort((a, b) => Number(serves(b)) - Number(serves(a)) || a.accounts!.money.sum.cmp(b.accounts!.money.sum) || order.indexOf(a.plan.key) - order.indexOf(b.plan.key));
+  return { ranking, cheapest: serves(ranking[0]!) ? ranking[0] : undefined };
 }
 
 /**
@@ -309,15 +341,6 @@ function timelineLabel(plan: Plan, changes: readonly AccountChange[]): string {
   const labels = [plan.label];
   for (const c of changes) if (c.change.kind === "plan" && c.change.plan.label !== labels.at(-1)) labels.push(c.change.plan.label);
   return labels.join(" → ");
-}
-
-/**
- * A refusal by a limit the customer sets on their own account (a server's daily
- * limit, a team's budget): the scenario asked for it, so a plan still covers the
- * scenario; reports show these apart from refusals by the plan.
- */
-export function ownLimit(r: Rejection): boolean {
-  return /^(daily limit|budget) of /.test(r.reason);
 }
 
 /** The scenario's account on a plan, replayed buying nothing and, where it runs short and its plan sells them, buying top-ups as needed. */

@@ -33,6 +33,7 @@ const accounts = object({
   ran_out: count("accounts whose credits run out in some cycle if they buy nothing"),
   first_run_out: nullable(instant("the first instant an account's credits run out")),
   ran_out_by_cycle: array(count(), "accounts that run out, per cycle"),
+  refused: count("accounts some of whose usage the plan refuses (not a daily limit or budget the scenario sets) or lets past zero, once they buy what it sells at a price"),
   creator_rewards: decimalString("the creator reward earned on these accounts' usage served, in credits"),
 }, "billing: per_user populations, each user an account on this plan");
 
@@ -75,8 +76,10 @@ export const simulationSchema: JsonSchema = contract("simulation", "burnrate sim
   credit_price: nullable(decimalString("money per top-up credit")),
   scenario: object({ name: str(), file: str(), plan: str(), start: instant(), cycles: count(), timezone: str() }),
   compared: { type: "boolean", description: "whether --compare-plans priced every plan" },
-  cheapest: nullable(str("the cheapest plan that covers the scenario, with --compare-plans")),
+  cheapest: nullable(str("the cheapest plan that covers the scenario's own account, with --compare-plans (where own_usage is false, the one of least price)")),
   cheapest_with_topups: nullable({ type: "boolean", description: "whether the cheapest plan covers it with the top-ups it buys (true) or as is (false)" }),
+  own_usage: { type: "boolean", description: "whether the scenario's own account has usage: false where every population is billing: per_user and there is no schedule, send or inventory" },
+  users_cheapest: nullable(str("with --compare-plans and billing: per_user populations: the plan whose users' own accounts pay least in all (plans[].accounts.money.sum) among those that serve every user (plans[].accounts.refused 0); null where none does, or without them")),
   plans: array(plan, "the scenario's plan first, then the others cheapest first"),
   parts: array(object({
     kind: { type: "string", enum: ["population", "schedule", "send", "inventory"], description: "a population paid by the scenario's account, a schedule, a send, or the inventory together" },

@@ -35,10 +35,10 @@ function figures(sim: Simulation, ctx: RenderContext): string[] {
   const out: string[] = [];
   if (sim.plans.length > 1) {
     const plans = sim.ranking.length > 0 ? sim.ranking : sim.plans;
-    const colour = (i: number) => (plans[i] === sim.cheapest ? PALETTE.payment : plans[i]!.covers ? PALETTE.balance : PALETTE.axis);
+    const colour = (i: number) => (plans[i] === sim.cheapest && sim.ownUsage ? PALETTE.payment : plans[i]!.covers ? PALETTE.balance : PALETTE.axis);
     const ranking = { top: plans.map((p) => ({ label: planLabel(p), amount: p.money })), rest: undefined, total: ZERO };
     out.push(`<figure class="plans"><h4>Money per plan over ${sim.scenario.cycles} ${sim.scenario.cycles === 1 ? "cycle" : "cycles"}</h4>${barsSvg("Money per plan", ranking, money, colour)}`
-      + `<figcaption>${sim.cheapest ? `<span class="cheapest">Cheapest: ${escapeHtml(sim.cheapest.label)}, ${escapeHtml(money(sim.cheapest.money))}</span>. ` : "No plan covers the scenario. "}Grey: the plan refuses usage or lives on its grace buffer.</figcaption></figure>`);
+      + `<figcaption>${caption(sim, money)}Grey: the plan refuses usage or lives on its grace buffer.</figcaption></figure>`);
   }
   for (const p of sim.plans) {
     const columns = p.cycles.map((c) => ({
@@ -51,6 +51,16 @@ function figures(sim: Simulation, ctx: RenderContext): string[] {
       + `<figcaption>Blue within the allowance, red beyond it (top-ups or grace); the dashed line is the allowance.</figcaption></figure>`);
   }
   return out;
+}
+
+/** The bars' cheapest, or where the scenario's own account has no usage, the users' (UsersRanking): its bars are the plans' prices alone. */
+function caption(sim: Simulation, money: (v: Decimal) => string): string {
+  if (!sim.ownUsage && sim.users !== undefined) {
+    const best = sim.users.cheapest;
+    const users = best === undefined ? "no plan serves every user's own account" : `<span class="cheapest">Cheapest for the users' own accounts: ${escapeHtml(best.plan.label)}, ${escapeHtml(money(best.accounts!.money.sum))} in all</span>`;
+    return `The scenario's own account has no usage: the bars are each plan's price. ${users}. `;
+  }
+  return sim.cheapest ? `<span class="cheapest">Cheapest: ${escapeHtml(sim.cheapest.label)}, ${escapeHtml(money(sim.cheapest.money))}</span>. ` : "No plan covers the scenario. ";
 }
 
 function planLabel(p: PlanResult): string {

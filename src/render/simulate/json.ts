@@ -25,6 +25,8 @@ export function simulationJson(sim: Simulation): object {
     compared: sim.ranking.length > 0,
     cheapest: sim.cheapest?.plan.key ?? null,
     cheapest_with_topups: sim.cheapestOption?.withTopups ?? null,
+    own_usage: sim.ownUsage,
+    users_cheapest: sim.users?.cheapest?.plan.key ?? null,
     plans: sim.plans.map((p) => planJson(p, sim)),
     parts: sim.parts.map((p) => ({ kind: p.kind, name: p.name, line: p.origin.line, credits: formatExact(p.credits), money: p.money === undefined ? null : formatExact(p.money), cycles: p.cycles.map((c) => formatExact(c)) })),
     samples: sim.samples === undefined ? null : {
@@ -64,6 +66,7 @@ function accountsJson(a: AccountSpend): object {
     ran_out: a.ranOut,
     first_run_out: instant(a.firstRunOut),
     ran_out_by_cycle: a.ranOutByCycle,
+    refused: a.refused,
     creator_rewards: formatExact(a.rewards),
   };
 }

@@ -3,7 +3,8 @@ import { TOPUP } from "../../ratecard/purchases.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
 import type { Rejection } from "../../engine/types.js";
-import { ownLimit, type CycleResult, type PlanResult, type Simulation } from "../../scenario/simulate.js";
+import { ownLimit } from "../../scenario/own-limit.js";
+import type { CycleResult, PlanResult, Simulation, UsersRanking } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
 import type { Block } from "../shared/document.js";
 import { count, credits } from "../shared/numbers.js";
@@ -24,9 +25,9 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${versionsText(card)} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
         ["Plan", `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})${laterTerms(card, own, amount, money)}${planChanges(sim, ctx, amount, money)}`],
-        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}`],
+        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}${usersPay(sim)}`],
         ...refusedBuying(own, scenario.cycles),
-        ...(sim.ranking.length > 0 ? [["Cheapest plan", cheapestText(sim, money)] as [string, string]] : []),
+        ...(sim.ranking.length > 0 ? [["Cheapest plan", sim.ownUsage || sim.users === undefined ? cheapestText(sim, money) : usersCheapestText(sim.users, money)] as [string, string]] : []),
       ],
     },
   ];
@@ -78,13 +79,15 @@ function comparison(sim: Simulation, amount: (v: Decimal) => string, money: (v: 
       o.covers ? "yes" : `${coverageGap(p, { withTopups: o.withTopups, kind, pastZero: pastZeroWords(sim.scenario.card) })}${o.withTopups ? "" : askedText(p, amount)}`,
     ];
   });
+  // An account without usage covers it on any plan: the row emphasised would be named for its price alone.
+  const bare = !sim.ownUsage && sim.users !== undefined;
   const blocks: Block[] = [{
     kind: "table",
-    title: "Plans, cheapest first",
+    title: bare ? "The scenario's own account (no usage) on each plan, cheapest first" : "Plans, cheapest first",
     head: ["Rank", "Plan", "Bought", `Bought (${unit})`, "Money", "Covers the scenario"],
     align: ["right", "left", "left", "right", "right", "left"],
     rows,
-    emphasis: sim.cheapestOption ? [0] : [],
+    emphasis: sim.cheapestOption && !bare ? [0] : [],
   }];
   const unpriced = sim.options.find((o) => o.result.purchase !== undefined && o.result.purchase.price === undefined);
   if (unpriced) {
@@ -335,8 +338,25 @@ function accountsBlock(sim: Simulation, ctx: RenderContext, amount: (v: Decimal)
       align: ["left", "right", "right", "right", "right"],
       rows: plans.map((p) => [p.plan.label, money(p.accounts!.money.p50), money(p.accounts!.money.p90), money(p.accounts!.money.max), money(p.accounts!.money.sum)]),
     },
-    { kind: "note", text: `Each user pays from their own account on the plan, buying only what the card prices; "Run out" counts accounts whose ${unit} run out if they buy nothing. The ${unit} and the creator reward (what the app's creator earns) are on the usage the plan serves: a refused request counts in neither. The plans above price the scenario's own account only.` },
+    { kind: "note", text: `Each user pays from their own account on the plan, buying only what the card prices; "Run out" counts accounts whose ${unit} run out if they buy nothing. The ${unit} and the creator reward (what the app's creator earns) are on the usage the plan serves: a refused request counts in neither. ${sim.ownUsage ? "The plans above price the scenario's own account only." : "The scenario's own account has no usage: the plans above differ for it by their price alone, and the cheapest plan named is the one whose users pay least in all."}` },
   ];
+}
+
+/** Where the scenario's own account has no usage, what its money is: the plan's price alone, its users paying on their own accounts. */
+function usersPay(sim: Simulation): string {
+  if (sim.ownUsage || !sim.scenario.populations.some((p) => p.perUser)) return "";
+  return " for the scenario's own account, which has no usage: every population is billing: per_user, and its users pay on their own accounts (below)";
+}
+
+/** The plan whose users' own accounts pay least in all, serving every user's usage (UsersRanking). */
+function usersCheapestText(users: UsersRanking, money: (v: Decimal) => string): string {
+  const best = users.cheapest;
+  if (best === undefined) {
+    const first = users.ranking[0]!;
+    return `none serves every user's own account: on each plan some user's usage is refused or goes past zero (on ${first.plan.label}, ${count(first.accounts!.refused)} of ${count(first.accounts!.accounts)} accounts)`;
+  }
+  const a = best.accounts!;
+  return `${best.plan.label} for the users' own accounts, serving every user's usage, at ${money(a.money.sum)} in all (${count(a.accounts)} account${a.accounts === 1 ? "" : "s"})`;
 }
 
 function cheapestText(sim: Simulation, money: (v: Decimal) => string): string {
