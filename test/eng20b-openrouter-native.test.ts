@@ -51,3 +51,33 @@ describe("--layout openrouter reads the native token counts", () => {
     expect(got.total).toBe("0.45");
   });
 });
+
+describe("an empty count under --layout openrouter (newcomer62b M4)", () => {
+  async function run(csv: string, mapping: string) {
+    const dir = mkdtempSync(join(tmpdir(), "eng20b-or-empty-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${JSON.stringify(join(ROOT, "ratecards/floopy.yaml"))}\naccount: acme\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
+    writeFileSync(join(dir, "gen.csv"), csv);
+    writeFileSync(join(dir, "gen.csv.mapping.yaml"), mapping);
+    return burnrate(["statement", "--account", "account.yaml", "--layout", "openrouter", "--usage", "gen.csv", "--format", "json"], { cwd: dir });
+  }
+  const values = "dimension_values:\n  model: { openai/gpt-4o: gpt-4o }\n  provider: { OpenAI: openai }\n";
+  // gen-2 has no native counts and is priced by its normalized ones; gen-3, cancelled, has neither.
+  const csv = `${HEADER}\ngen-1,2026-11-02T10:00:00Z,openai/gpt-4o,OpenAI,1000,200,1500,300,0,0,0.006750,false\ngen-2,2026-11-02T11:00:00Z,openai/gpt-4o,OpenAI,1000,200,,,,,0.0045,false\ngen-3,2026-11-02T12:00:00Z,openai/gpt-4o,OpenAI,,,,,,,0,true\n`;
+
+  it("is refused with a skip on a column that marks rows, not on the native count that the normalized one stands in for", async () => {
+    const refused = await run(csv, values);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("gen.csv:4:7: meter \"request\" needs a quantity of \"input_tokens\"");
+    expect(refused.stderr).toContain("not on native_tokens_prompt: its count is read from tokens_prompt where native_tokens_prompt is empty");
+    expect(refused.stderr).not.toContain("skip_rows: { native_tokens_prompt");
+  });
+
+  it("prices both requests with counts once the cancelled row is skipped as the message says", async () => {
+    const priced = await run(csv, `skip_rows: { cancelled: ["true"] }\n${values}`);
+    expect(priced.code).toBe(0);
+    const cycle = JSON.parse(priced.stdout).accounts[0].cycles[0];
+    // gen-1 by its native counts, 0.675 cents (above); gen-2 by its normalized ones, 1,000 x 0.00025 + 200 x 0.001 = 0.45.
+    expect(cycle.total).toBe("1.125");
+    expect(priced.stderr).toContain("1 row of gen.csv skipped as not usage by skip_rows: (cancelled \"true\"");
+  });
+});

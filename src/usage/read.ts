@@ -399,6 +399,19 @@ function tooLong(cell: string): boolean {
 type RowLayout = Layout & { fallbacks?: readonly Fallback[]; otherAccounts?: OtherAccounts };
 
 /**
+ * How rows without a count that are not usage are left out. Where the count is read from another column when its own
+ * is empty (OpenRouter's `tokens_prompt` beside `native_tokens_prompt`), a skip on the empty column would also leave
+ * out the rows the other column counts, and `skip_rows:` skips on any one column it names (newcomer62b M4: 4 priced
+ * requests lost by following the advice).
+ */
+function emptyCountSkip(layout: RowLayout, index: number, name: string): string {
+  const column = inFix(layout.header[index] ?? name, "COLUMN");
+  const others = layout.fallbacks?.find((f) => f.name === name)?.from.map((f) => inFix(f.source, "COLUMN"));
+  if (others === undefined || others.length === 0) return `; a row without it that is not usage is left out by skip_rows: { ${column}: [""] } in the usage mapping`;
+  return `; a row without it that is not usage is left out by a skip_rows: on a column that marks such rows (a status, a cancelled flag), not on ${column}: its count is read from ${others.join(" or ")} where ${column} is empty, and those rows would be left out too`;
+}
+
+/**
  * The columns of a row no reader of it reads (columnsNothingReads), a fallback's source columns aside: their quoted
  * cells, a gateway's JSON, may hold anything, and are given back empty by the plain reader.
  */
@@ -471,7 +484,7 @@ function toEvent(record: string[], line: number, file: string, layout: RowLayout
       if (cell === undefined) {
         // A gateway leaves a count empty (a call cancelled, a stream cut): priced as 0 it would under-bill in silence, so it
         // is refused, with the way on where the row is not usage (newcomer, stop 36: a month stopped with no way given).
-        const skip = column ? `; a row without it that is not usage is left out by skip_rows: { ${inFix(layout.header[column.index] ?? name, "COLUMN")}: [""] } in the usage mapping` : "";
+        const skip = column ? emptyCountSkip(layout, column.index, name) : "";
         throw new UserError(`meter ${shown(meterName)} needs a quantity of ${shown(name)}`, at(column?.index ?? 0), `a plain decimal${skip}`, column ? "an empty cell, or a null or missing field" : absentColumn(mapping, name));
       }
       const q = parsePlainDecimal(cell.trim());
