@@ -330,3 +330,26 @@ describe("card versions and account changes together (red62)", () => {
     expect(cells(lines[head + 1]!)).toBe(cells(lines[head]!));
   });
 });
+
+describe("red62 F6: what a card refuses of a token-priced meter is worth its rows' tokens", () => {
+  // Floopy's Free with 1,000 cents bought; the new version cuts Free's quota from 1,000 requests to 500. Two gpt-4o-mini
+  // rows at 0.000015 cents an input token: 900 requests of 1,000,000 tokens (15 cents), then 200 of 1,000 (0.015).
+  // The base card serves the first and refuses the second (1,100 past 1,000); the new card refuses the first (900 past
+  // 500) and serves the second. Refused, at the base card's prices: 0.015 → 15 cents. Before, the base card's refusal
+  // was read at the meter's average, 15 / 900 x 200 = 3.3333, and the new card's as that plus the change, 18.3183.
+  it("gives each card's refusals their own rows' worth, not the meter's average per request", async () => {
+    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+    const out = await run(
+      {
+        "base.yaml": floopy,
+        "new.yaml": version(floopy, "2026-12", "2026-11-01", [["requests: 1000, overage_price", "requests: 500, overage_price"]]),
+        "acct.yaml": "plan: free\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: \"2026-11-01\" }\n",
+        "u.csv": "timestamp,meter,model,provider,input_tokens,output_tokens,quantity\n2026-11-02T12:00:00Z,request,gpt-4o-mini,openai,1000000,0,900\n2026-11-03T12:00:00Z,request,gpt-4o-mini,openai,1000,0,200\n",
+      },
+      ["diff", "--base", "base.yaml", "--card", "new.yaml", "--account", "acct.yaml", "--usage", "u.csv", "--format", "json"],
+    );
+    const refused = JSON.parse(out.stdout).refused;
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toMatchObject({ old_quantity: "200", new_quantity: "900", worth: { old: "0.015", new: "15", delta: "14.985", priced_by: "base" } });
+  });
+});

@@ -47,6 +47,8 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
   };
   const [old, now] = [costs(base), costs(card)];
   const out = new Map<string, RefusedRow>();
+  // What the base card's refusals would have been charged there, row by row (Rejection.credits); null where a row's is not known.
+  const baseCharges = new Map<string, Decimal | null>();
   for (const [statement, side] of [[base, "old"], [card, "new"]] as const) {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
@@ -56,6 +58,10 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
           row.quantity[side] = row.quantity[side].plus(r.quantity);
           row.events[side] += r.events;
           out.set(key, row);
+          if (side === "old") {
+            const sofar = baseCharges.get(key);
+            baseCharges.set(key, sofar === null || r.credits === undefined ? null : (sofar ?? ZERO).plus(r.credits));
+          }
         }
       }
     }
@@ -78,8 +84,14 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
     const worth = (d: Decimal) => d.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
     const whole = onLines !== undefined && "exact" in onLines ? onLines.exact : undefined;
     const moved = onLines !== undefined && "moved" in onLines ? onLines.moved : undefined;
-    r.old = worth(whole?.old ?? average(r.quantity.old));
-    r.new = worth(whole?.new ?? (moved === undefined ? average(r.quantity.new) : average(r.quantity.old).plus(moved)));
+    // What the new card refuses more is told by the lines (`moved`); what the base card refused is what it would have
+    // charged those rows, where the engine priced each: a meter's average per request is not a token row's worth
+    // (red62 F6: a 1,000-token row read 3.33 at the average of a 1,000,000-token one, and the new card's level
+    // -0.0028). With no base refusals, nothing to price.
+    const charged = r.pricedBy === "base" ? (r.quantity.old.isZero() ? ZERO : baseCharges.get(key)) : undefined;
+    const refusedOld = charged ?? average(r.quantity.old);
+    r.old = worth(whole?.old ?? refusedOld);
+    r.new = worth(whole?.new ?? (moved === undefined ? average(r.quantity.new) : refusedOld.plus(moved)));
   }
   // As much refused under each card, but other rows: 30 `max` refused for 30 `lite` is a loss all the same (red59b F1).
   return [...out.values()].filter((r) => !r.quantity.old.eq(r.quantity.new) || (r.priced && !r.old.eq(r.new)));

@@ -274,14 +274,14 @@ export abstract class Charging extends Limits {
     if (limited && !probe) {
       const reason = this.refusal({ run, meter, dims, quantity, amount, at });
       if (reason !== undefined) {
-        this.reject(run, { meter, reason, quantity, at, event, outOfCredits: false });
+        this.reject(run, { meter, reason, quantity, at, event, outOfCredits: false, credits: amount });
         return false;
       }
     }
     const short = this.pastBalance(run, amount);
     const grace = short === NO_CREDITS ? NO_CREDITS : this.graceFor(run, pool, short, probe);
     if (grace === undefined) {
-      if (!probe) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity, at, event, outOfCredits: true });
+      if (!probe) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity, at, event, outOfCredits: true, credits: amount });
       return false;
     }
     if (probe) return true;

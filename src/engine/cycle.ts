@@ -60,6 +60,8 @@ class CycleRecords {
   rejections: Rejection[] | undefined;
   /** What rows refused since added to `rejections`' quantities, in millionths (cycle-refusals.ts). */
   rejectedCounts: number[] | undefined;
+  /** What each refusal's rows would have been charged, by its place in `rejections` (cycle-refusals.ts). */
+  rejectedCredits: (Credits | null)[] | undefined;
   duplicates: Map<string, DuplicateCount> | undefined;
   /** Credits the grant kinds past the first gave (the first is the cycle's own fields): one or two kinds an account. */
   consumed: { kind: string; credits: Credits }[] | undefined;
@@ -447,7 +449,7 @@ export class OpenCycle extends CycleLines {
       uncovered: decimal(this.uncovered),
       lines,
       grants,
-      rejected: [...foldRefusals(records)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
+      rejected: [...foldRefusals(records, scale)].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0) || compare(a.reason, b.reason)),
       thresholds: levelsCrossed(this.thresholds),
       duplicates: [...(records.duplicates?.values() ?? [])].sort((a, b) => (rank.get(a.meter) ?? 0) - (rank.get(b.meter) ?? 0)),
       overage: overageOf({ quota: records.quotaOverage, billed: records.pastZero, end: { plan: plan.key } }, scale),

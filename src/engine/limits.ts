@@ -22,6 +22,8 @@ export interface Refused {
   /** The quantity in millionths, where the known path has it as a safe count. */
   readonly count?: number;
   readonly outOfCredits: boolean;
+  /** What it would have been charged; none where it was not priced whole (a split row's rest). */
+  readonly credits?: Credits;
 }
 
 
@@ -121,7 +123,7 @@ export abstract class Limits extends TimelineApplication {
 
   protected reject(run: AccountRun, refused: Refused): void {
     if (refused.event !== undefined || refused.knownRow === true) this.counts.rejected++;
-    run.cycle.reject({ meter: refused.meter.key, reason: refused.reason, quantity: refused.quantity, count: refused.count, at: refused.at, origin: refused.event?.origin });
+    run.cycle.reject({ meter: refused.meter.key, reason: refused.reason, quantity: refused.quantity, count: refused.count, at: refused.at, origin: refused.event?.origin, credits: refused.credits });
     if (refused.outOfCredits) run.cycle.markExhausted(refused.at);
   }
 }

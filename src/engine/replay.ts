@@ -383,11 +383,11 @@ export class Replay extends Charging {
     const { meter } = shape.event;
     const charge = { run, meter, dims: shape.dimensions, quantity: row.quantity, amount, at: row.at };
     const refused = target.creditsOnly ? undefined : this.refusal(charge);
-    if (refused !== undefined) return this.rejectKnown(run, { meter, reason: refused, quantity: row.quantity, count: row.count, at: row.at, event: undefined, knownRow: true, outOfCredits: false });
+    if (refused !== undefined) return this.rejectKnown(run, { meter, reason: refused, quantity: row.quantity, count: row.count, at: row.at, event: undefined, knownRow: true, outOfCredits: false, credits: amount });
     const { pool } = target;
     const short = this.pastBalance(run, amount);
     const grace = short === NO_CREDITS ? NO_CREDITS : this.graceFor(run, pool, short, false);
-    if (grace === undefined) return this.rejectKnown(run, { meter, reason: this.exhaustedReason(run, pool), quantity: row.quantity, count: row.count, at: row.at, event: undefined, knownRow: true, outOfCredits: true });
+    if (grace === undefined) return this.rejectKnown(run, { meter, reason: this.exhaustedReason(run, pool), quantity: row.quantity, count: row.count, at: row.at, event: undefined, knownRow: true, outOfCredits: true, credits: amount });
     // A refused row opens no line; a paid one opens its line as charge() does, where the known path can (opensLine).
     const open = run.cycle.hasSlot(target.slot!);
     if (!open && !this.opensKnownLine(shape, run, target.slot!)) return false;

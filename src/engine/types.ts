@@ -148,6 +148,12 @@ export interface Rejection {
   firstAt: Instant;
   /** The usage row of the group's first rejected event; none for a charge no row made (a recurring item at a cycle start). */
   firstOrigin?: Location;
+  /**
+   * What the rows refused would have been charged, each at the card's prices when it was refused; undefined where one
+   * was not priced whole (the rest of a row split at the credits). Not in the statement's JSON: `diff` weighs what a
+   * card refuses by it, where a meter's average per event says nothing of a row's tokens (red62 F6).
+   */
+  credits?: Decimal;
 }
 
 export interface DuplicateCount {
