@@ -91,21 +91,24 @@ describe("refused usage is worth the base card's price on its own line (newcomer
 
   it("prices each line refused more at its own price, beside a refusal both cards make", async () => {
     // Base 150: 50 lite (50), 20 max (80), 20 lite (20) = 150; then 30 max (120) refused. New 120: 50 lite; 20 max
-    // would make 130: refused; 20 lite = 70; 30 max refused. Both refuse the 30 max, which no line shows: the meter's
-    // average prices it, 150 / 90 a unit: 50. The new card refuses 20 max more, 80 at the base card's 4: 50 + 80.
+    // would make 130: refused; 20 lite = 70; 30 max refused. Both refuse the 30 max, which no line shows: what the base
+    // card would have charged them when it refused them, 30 x 4 = 120 (red62 F6; the meter's average, 150 / 90 a unit,
+    // read 50 until stop 63). The new card refuses 20 max more, 80 at the base card's 4: 120 + 80.
     const both = "timestamp,meter,quantity,project,tier\n2026-11-03T10:00:00Z,summary,50,alpha,lite\n2026-11-05T10:00:00Z,summary,20,alpha,max\n2026-11-07T10:00:00Z,summary,20,alpha,lite\n2026-11-22T10:00:00Z,summary,30,beta,max\n";
     const r = await diff([{ included: 150, tiers }], [{ included: 120, tiers }], both);
     expect([r.json.base_total, r.json.card_total]).toEqual(["150", "70"]);
     expect(r.json.refused).toHaveLength(1);
-    expect(r.json.refused[0]).toMatchObject({ meter: "summary", old_quantity: "30", new_quantity: "50", worth: { old: "50", new: "130", delta: "80" } });
+    expect(r.json.refused[0]).toMatchObject({ meter: "summary", old_quantity: "30", new_quantity: "50", worth: { old: "120", new: "200", delta: "80" } });
   });
 
-  it("tells a worth at the meter's average on standard error to the card's display places, not six (red59b F10)", async () => {
-    // As above with 31 max refused by both: the average, 150 / 90 a unit, makes them 51.666...; with the 20 max refused
-    // more (80 at 4), 131.666... Shown to 2 places: 51.67 and 131.67.
+  it("tells a worth on standard error to the card's display places, not six (red59b F10)", async () => {
+    // As above at max 4.333 a unit, with 31 max refused by both: base 160 serves 50 + 86.66 + 20 = 156.66, the new 120
+    // refuses the 20 max (86.66) too. Worth 31 x 4.333 = 134.323, then + 86.66 = 220.983: shown to 2 places.
     const both = "timestamp,meter,quantity,project,tier\n2026-11-03T10:00:00Z,summary,50,alpha,lite\n2026-11-05T10:00:00Z,summary,20,alpha,max\n2026-11-07T10:00:00Z,summary,20,alpha,lite\n2026-11-22T10:00:00Z,summary,31,beta,max\n";
-    const r = await diff([{ included: 150, tiers }], [{ included: 120, tiers }], both);
-    expect(r.stderr).toContain("worth 51.67 → 131.67 credits at the base card's prices");
+    const odd = { lite: "1", max: "4.333" };
+    const r = await diff([{ included: 160, tiers: odd }], [{ included: 120, tiers: odd }], both);
+    expect(r.json.refused[0].worth).toMatchObject({ old: "134.323", new: "220.983" });
+    expect(r.stderr).toContain("worth 134.32 → 220.98 credits at the base card's prices");
     expect(r.stderr).not.toMatch(/\d\.\d{3}/);
   });
 });

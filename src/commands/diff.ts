@@ -107,7 +107,7 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
   // One log read through both cards: a column either card reads is read.
   const progress = progressFor(io, options.usage, { progress: options.progress, replays: 2 });
   // The rows a mapping's skip_rows: leaves out are said on stderr, once: the second replay counts them again.
-  const skipped = new SkippedRows([options.account, options.card, options.base, options.mapping]);
+  const skipped = new SkippedRows([options.account, options.card, options.base, options.mapping], options.usage);
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, alsoReadBy: [baseAsReplayed, card], progress, maxLateness: options.maxLateness, skipped };
 
   let before: Statement, after: Statement;

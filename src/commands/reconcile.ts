@@ -53,7 +53,7 @@ export async function reconcileCommand(given: ReconcileOptions, io: Io): Promise
   warnFormatName(options, format, io);
   const progress = progressFor(io, options.usage, options);
   // The rows a mapping's skip_rows: leaves out are said on stderr (usage/mapping.ts).
-  const skipped = new SkippedRows([options.account, options.card, options.mapping, options.bill, options.billMapping]);
+  const skipped = new SkippedRows([options.account, options.card, options.mapping, options.bill, options.billMapping], options.usage);
   const usage = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, progress, maxLateness: options.maxLateness, skipped };
   const result = await reconcile({
     card,

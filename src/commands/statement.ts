@@ -60,7 +60,7 @@ export async function statement(options: StatementOptions, io: Io): Promise<void
   warnFormatName(options, format, io);
   const progress = progressFor(io, options.usage, options);
   // The rows a mapping's skip_rows: leaves out are said on stderr, the statement being of usage alone.
-  const skipped = new SkippedRows([options.account, options.card, options.mapping]);
+  const skipped = new SkippedRows([options.account, options.card, options.mapping], options.usage);
   const input = { files: options.usage, mappingFile: options.mapping, mapFlags: options.map, layout: options.layout, stdin: io.stdin, progress, maxLateness: options.maxLateness, skipped };
   if (options.ledger && (format === "json" || format === "csv")) {
     // One entry per event: written as the replay makes them, never held.

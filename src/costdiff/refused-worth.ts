@@ -84,11 +84,11 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
     const worth = (d: Decimal) => d.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
     const whole = onLines !== undefined && "exact" in onLines ? onLines.exact : undefined;
     const moved = onLines !== undefined && "moved" in onLines ? onLines.moved : undefined;
-    // What the new card refuses more is told by the lines (`moved`); what the base card refused is what it would have
-    // charged those rows, where the engine priced each: a meter's average per request is not a token row's worth
+    // Where the lines tell only what the new card refuses more (`moved`), what the base card refused is what it would
+    // have charged those rows, where the engine priced each: a meter's average per request is not a token row's worth
     // (red62 F6: a 1,000-token row read 3.33 at the average of a 1,000,000-token one, and the new card's level
-    // -0.0028). With no base refusals, nothing to price.
-    const charged = r.pricedBy === "base" ? (r.quantity.old.isZero() ? ZERO : baseCharges.get(key)) : undefined;
+    // -0.0028). The change is `moved` either way. Told by neither, both are read at the average alike.
+    const charged = moved !== undefined && r.pricedBy === "base" ? (r.quantity.old.isZero() ? ZERO : baseCharges.get(key)) : undefined;
     const refusedOld = charged ?? average(r.quantity.old);
     r.old = worth(whole?.old ?? refusedOld);
     r.new = worth(whole?.new ?? (moved === undefined ? average(r.quantity.new) : refusedOld.plus(moved)));

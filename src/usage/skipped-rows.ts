@@ -3,7 +3,7 @@ import { formatLocation, formatPlace, shown, type Location, type Place } from ".
 import type { RateCard } from "../ratecard/types.js";
 import type { Instant, Zone } from "../time.js";
 import type { ColumnMapping } from "./mapping.js";
-import { passedOverNotes } from "./sources.js";
+import { emptyFilesNote, passedOverNotes } from "./sources.js";
 import { datedDayNotes } from "./field15-dated-days.js";
 import { naiveTimeNotes } from "./naive-times.js";
 import { FallbackReads } from "./layout19-parts.js";
@@ -35,9 +35,11 @@ export class SkippedRows {
   /** The files and subfolders of the run's usage folders that no reader took: told with the rows, never passed over in silence. */
   private readonly folders: string[];
 
-  /** `readElsewhere`: the run's other inputs (its account file, cards, bill), not passed over where a usage folder holds them. */
-  constructor(readElsewhere: readonly (string | readonly string[] | undefined)[] = []) {
+  /** `readElsewhere`: the run's other inputs (its account file, cards, bill), not passed over where a usage folder holds them; `usage`: the usage files, whose empty ones are named. */
+  constructor(readElsewhere: readonly (string | readonly string[] | undefined)[] = [], usage: readonly string[] = []) {
     this.folders = passedOverNotes(new Set(readElsewhere.flat().flatMap((path) => (path === undefined ? [] : [resolve(path)]))));
+    const empty = emptyFilesNote(usage);
+    if (empty !== undefined) this.folders.push(empty);
   }
   /** The files read by a mapping's own `timestamp_zone:`, whose dates without a time may fall on both sides of a cycle boundary. */
   private readonly zoned = new Map<string, ColumnMapping>();

@@ -374,6 +374,22 @@ export function filesWithBytes(files: readonly string[]): readonly string[] {
   return full.length === 0 ? files : full;
 }
 
+/**
+ * The note naming the empty files among several usage files. Each is read as a day without usage (filesWithBytes),
+ * as a quiet day's export is; a failed export job writes such a file too, and its day's usage was gone with no word
+ * (newcomer63 M2: a 0-byte day of 30, and an empty gzip). A file of a header alone is an export's quiet day, and
+ * is not named.
+ */
+export function emptyFilesNote(files: readonly string[]): string | undefined {
+  if (files.length < 2) return undefined;
+  const kept = new Set(filesWithBytes(files));
+  // A run of nothing but empty files is refused by the reader.
+  const empty = files.filter((file) => !kept.has(file));
+  if (empty.length === 0 || empty.length === files.length) return undefined;
+  const them = empty.length === 1 ? `1 of the ${files.length} usage files is` : `${empty.length} of the ${files.length} usage files are`;
+  return `burnrate: note: ${them} empty, without even a header (${listed(empty)}): read as ${empty.length === 1 ? "a day" : "days"} with no usage, as a quiet day's export; a failed export leaves such a file too, and its usage is then not in the statement\n`;
+}
+
 /** The most bytes a gzip of nothing takes: its header (with the name `gzip FILE` stores, and maybe a comment) and an empty block. */
 const EMPTY_GZIP_BYTES = 4096;
 

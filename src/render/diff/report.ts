@@ -5,7 +5,6 @@ import { largestRefused, lineGateTripped, type CostDiff, type RefusedMore } from
 import { formatLocation } from "../../errors.js";
 import { formatExact, formatFixed } from "../../money.js";
 import type { Block } from "../shared/document.js";
-import { toMarkdown } from "../shared/document.js";
 import { count, exactGrouped } from "../shared/numbers.js";
 import { markdownText } from "../shared/escape.js";
 import { cardShown } from "../../ratecard/versions.js";
@@ -13,10 +12,9 @@ import { gatePercent, moneyItemName, unknownSide, type MoneyChange } from "../..
 import { unknownChange, unknownShown, unknownTotalFact, unknownTotalSentence } from "./unknown-money.js";
 import type { ExpiredRow } from "../../costdiff/expired.js";
 import { Figures } from "./figures.js";
+import { cappedTable, COMMENT_CHARACTERS, COMMENT_ROWS } from "./comment-size.js";
 import { LINE_NEVER_PRICED, unmeasuredNoun, unmeasuredShown, unmeasuredWhy } from "../../costdiff/unmeasured.js";
 
-/** A pull-request comment stays readable (and under GitHub's size limit) with this many changed lines; the JSON has them all. */
-const MAX_COMMENT_ROWS = 50;
 
 /** Lets a workflow find its earlier comment and update it instead of adding another. */
 const COMMENT_MARKER = "<!-- burnrate-diff -->";
@@ -418,9 +416,18 @@ export function diffBlocks(d: CostDiff): Block[] {
 /**
  * A pull-request comment in the manner of infracost's: one line that says what
  * the change costs, the lines that changed, the card edits that caused them,
- * and everything else folded away.
+ * and everything else folded away; its tables cut to fit a comment (comment-size.ts).
  */
 export function diffMarkdown(d: CostDiff): string {
+  let text = "";
+  for (const cap of COMMENT_ROWS) {
+    text = comment(d, { cap, details: true });
+    if (text.length <= COMMENT_CHARACTERS) return text;
+  }
+  return comment(d, { cap: COMMENT_ROWS.at(-1)!, details: false });
+}
+
+function comment(d: CostDiff, { cap, details }: { cap: number; details: boolean }): string {
   const gateText = gate(d);
   const changed = changedRows(d);
   const failed = failedGates(d);
@@ -434,25 +441,23 @@ export function diffMarkdown(d: CostDiff): string {
   if (d.effectiveInside !== undefined) out.push(`**Note.** ${markdownText(effectiveInsideText(d.effectiveInside))}.`, "");
   const unmeasured = unmeasuredNote(d);
   if (unmeasured) out.push(`**Not measured.** ${markdownText(unmeasured)}`, "");
-  if (changed.length > 0) {
-    out.push(toMarkdown([rowsTable(d, changed.slice(0, MAX_COMMENT_ROWS), undefined)]).trimEnd(), "");
-    if (changed.length > MAX_COMMENT_ROWS) out.push(`_${changed.length - MAX_COMMENT_ROWS} more changed lines in \`burnrate diff --format json\`._`, "");
-  }
+  if (changed.length > 0) out.push(...cappedTable(rowsTable(d, changed, undefined), cap, "changed lines"));
   const money = moneyTable(d, "Changed money, per account and cycle");
-  if (money) out.push(toMarkdown([money]).trimEnd(), "");
+  if (money) out.push(...cappedTable(money, cap, "changed money rows"));
   const expired = expiredTable(d);
-  if (expired) out.push(toMarkdown([{ ...expired, title: `Changed ${d.card.unit} lost to a changed expiry, per account, cycle and grant kind` }]).trimEnd(), "");
+  if (expired) out.push(...cappedTable({ ...expired, title: `Changed ${d.card.unit} lost to a changed expiry, per account, cycle and grant kind` }, cap, "changed expiry rows"));
   const lines = changedLines(d);
-  if (lines.length > 0) {
-    out.push(toMarkdown([{ ...linesTable(d, lines.slice(0, MAX_COMMENT_ROWS)), title: "Changed priced lines, over the whole usage" }]).trimEnd(), "");
-    if (lines.length > MAX_COMMENT_ROWS) out.push(`_${lines.length - MAX_COMMENT_ROWS} more changed priced lines in \`burnrate diff --format json\`._`, "");
-  }
+  if (lines.length > 0) out.push(...cappedTable({ ...linesTable(d, lines), title: "Changed priced lines, over the whole usage" }, cap, "changed priced lines"));
   if (d.cardChanges.length > 0) {
-    out.push(`<details><summary>${plural(d.cardChanges.length, "change")} in the card</summary>`, "", toMarkdown([cardChangesTable(d.cardChanges, undefined)]).trimEnd(), "", "</details>", "");
+    out.push(`<details><summary>${plural(d.cardChanges.length, "change")} in the card</summary>`, "", ...cappedTable(cardChangesTable(d.cardChanges, undefined), cap, "card changes"), "</details>", "");
   } else {
     out.push("No change in the card itself.", "");
   }
-  const detail = sections(d).filter((s) => !s.title.startsWith("Changed") && s.title !== "Card changes").map((s): TableBlock => ({ ...s.block, title: s.title }));
-  out.push("<details><summary>Per meter, account and cycle</summary>", "", toMarkdown(detail).trimEnd(), "", "</details>");
+  if (!details) {
+    out.push("_Per meter, account and cycle: in `burnrate diff --format json` or `--format table`, too long for a comment._");
+    return `${out.join("\n")}\n`;
+  }
+  const detail = sections(d).filter((s) => !s.title.startsWith("Changed") && s.title !== "Card changes").flatMap((s) => cappedTable({ ...s.block, title: s.title }, cap, "rows"));
+  out.push("<details><summary>Per meter, account and cycle</summary>", "", ...detail, "</details>");
   return `${out.join("\n")}\n`;
 }
