@@ -12,6 +12,7 @@ import { simulationJson } from "../render/simulate/json.js";
 import { simulationBlocks } from "../render/simulate/report.js";
 import { visibleLines } from "../render/shared/escape.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
+import { accountSpend, usersOn } from "../scenario/accounts.js";
 import { loadScenario } from "../scenario/load.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
 import { Calendar } from "../time.js";
@@ -120,7 +121,10 @@ async function emitUsage(to: EmitUsage, sim: Simulation): Promise<void> {
     usage.abort();
     throw e;
   }
-  await writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, sim.plans[0]!, to.dir, calendar));
+  // The users' purchases of the usage written, which is not drawn: under --samples the simulation's users were.
+  const own = sim.plans[0]!;
+  const users = sim.samples === undefined ? own.accounts : await accountSpend(scenario, usersOn(scenario.card, own.plan), undefined);
+  await writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, own, to.dir, calendar, users));
 }
 
 /** Remove the folder if nothing is in it: what a user put there meanwhile keeps it. */

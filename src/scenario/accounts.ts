@@ -1,8 +1,8 @@
 import { scenarioTerms, simulationSettings } from "./settings.js";
 import type { GrantPurchase, Statement } from "../engine/types.js";
 import { Decimal, ZERO } from "../money.js";
-import { asNeeded, boughtAt, simulatedMoney, versionsOn, type Purchase } from "./purchases.js";
-import type { Plan } from "../ratecard/types.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, versionsOn, type Purchase } from "./purchases.js";
+import type { Plan, RateCard } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
 import { expandUser, turning, usersIn } from "./expand.js";
@@ -41,6 +41,20 @@ export interface AccountSpend {
   refused: number;
   /** The creator reward earned on these accounts' usage served (a refused request earns none), in credits. */
   rewards: Decimal;
+  /** What users buy, by alike users (UsersBuying): `--emit-usage` writes it as each one's purchases. */
+  buying: UsersBuying[];
+}
+
+/**
+ * What the users `from` to `from + count - 1` of a population each buy, alike (one replay stands for them): the credits
+ * of the purchase kind each cycle consumes, bought at its start, or where the plan in force first sells them.
+ */
+export interface UsersBuying {
+  population: string;
+  from: number;
+  count: number;
+  kind: string;
+  bought: { at: Instant; amount: Decimal }[];
 }
 
 export interface Spread {
@@ -55,6 +69,12 @@ export interface Spread {
 export interface AccountPlan {
   plan: Plan;
   purchase: Purchase | undefined;
+}
+
+/** The users' accounts on a plan: what they may buy is the card's purchase where the plan, or a version's, sells it. */
+export function usersOn(card: RateCard, plan: Plan): AccountPlan {
+  const purchase = cardPurchase(card);
+  return { plan, purchase: anySells(purchase, [plan], card) ? purchase : undefined };
 }
 
 export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: { seed: string; stream: number } | undefined, progress?: SimulationProgress): Promise<AccountSpend | undefined> {
@@ -74,6 +94,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
   let accounts = 0;
   let ranOut = 0;
   let refused = 0;
+  const buying: UsersBuying[] = [];
   let firstRunOut: Instant | undefined;
   let rewards = ZERO;
 
@@ -97,13 +118,17 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       const mine = bought.accounts.find((a) => a.account === name);
       let spent = ZERO;
       let paid = ZERO;
+      const purchases: UsersBuying["bought"] = [];
       for (const c of mine?.cycles ?? []) {
         if (user >= usersIn(population, c.index)) continue;
         spent = spent.plus(c.total);
         const extra = buys ? (c.grants.find((g) => g.kind === buys.kind)?.consumed ?? ZERO) : ZERO;
-        const price = buys === undefined ? undefined : versions.at(boughtAt(c, versions, buys) ?? c.start).creditPrice;
+        const at = buys === undefined ? c.start : (boughtAt(c, versions, buys) ?? c.start);
+        const price = buys === undefined ? undefined : versions.at(at).creditPrice;
         paid = paid.plus(simulatedMoney(scenario.card, c, { credits: extra, price }));
+        if (extra.gt(0)) purchases.push({ at, amount: extra });
       }
+      if (buys !== undefined && purchases.length > 0) buying.push({ population: population.name, from: user, count: weight, kind: buys.kind, bought: purchases });
       credits.push([spent, weight]);
       money.push([paid, weight]);
       accounts += weight;
@@ -119,7 +144,7 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
       for (const a of bought.accounts) if (a.account !== name) for (const c of a.cycles) rewards = rewards.plus(c.rewards.earned.mul(weight));
     }
   }
-  return { accounts, credits: spread(credits), money: spread(money), ranOut, firstRunOut, ranOutByCycle, refused, rewards };
+  return { accounts, credits: spread(credits), money: spread(money), ranOut, firstRunOut, ranOutByCycle, refused, rewards, buying };
 }
 
 /**

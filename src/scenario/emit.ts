@@ -5,6 +5,7 @@ import type { Calendar } from "../time.js";
 import type { UsageEvent } from "../engine/types.js";
 import { ACCOUNT, expand, expandUser, usersIn } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
+import type { AccountSpend } from "./accounts.js";
 import { TOPUP } from "../ratecard/purchases.js";
 import type { Activity, Scenario } from "./types.js";
 
@@ -58,7 +59,7 @@ export function* usageCsvLines(scenario: Scenario, calendar: Calendar): Generato
  * cycle, with the top-ups the simulation found each cycle needs bought at that
  * cycle's start, or where a plan that sells them comes into force in it.
  */
-export function accountYaml(scenario: Scenario, result: PlanResult, dir: string, calendar: Calendar): string {
+export function accountYaml(scenario: Scenario, result: PlanResult, dir: string, calendar: Calendar, users: AccountSpend | undefined): string {
   // A card named by an absolute path stays so: made relative, an emitted folder moved elsewhere lost its card (newcomer, stop 36).
   const card = scenario.cardAbsolute ? scenario.cardFile : relative(dir, scenario.cardFile).split("\\").join("/");
   const lines = [
@@ -67,7 +68,7 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     // An account file names one card: a simulation of several versions is replayed with each given again (red team, stop 37).
     ...(scenario.card.versions === undefined ? [] : [`# Priced by card versions: replay with ${scenario.card.versions.map((v) => `--card ${JSON.stringify(v.file)}`).join(" ")}, as card: names the first alone.`]),
     `card: ${JSON.stringify(card)}`,
-    ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan."] : []),
+    ...(scenario.populations.some((p) => p.perUser) ? [`account: ${ACCOUNT}`, "# Every other account (the users of per_user populations) is on the same plan.", "unnamed_accounts: top_level"] : []),
     `plan: ${result.plan.key}`,
     ...(scenario.allowance !== undefined && result.own ? [`allowance: "${formatExact(scenario.allowance)}"`] : []),
     `anchor: "${formatInstant(scenario.start)}"`,
@@ -77,11 +78,17 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     ...(scenario.dailyLimits.size > 0 ? ["daily_limits:", ...[...scenario.dailyLimits].map(([key, credits]) => `  ${JSON.stringify(key)}: "${formatExact(credits)}"`)] : []),
   ];
   const topups = result.cycles.filter((c) => c.topupNeeded.gt(0));
-  if (topups.length > 0) {
-    lines.push("grants:");
-    // Bought where the cycle's plan in force sells them: a statement refuses a purchase on a plan that sells none.
-    for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}" }`);
+  const usersBuy = (users?.buying ?? []).length > 0;
+  if (topups.length > 0 || usersBuy) lines.push("grants:");
+  // Bought where the cycle's plan in force sells them: a statement refuses a purchase on a plan that sells none.
+  for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}" }`);
+  // Each user's own, as the simulation bought them (red63 H1: counted in the users' money, and never written).
+  for (const b of users?.buying ?? []) {
+    for (let user = b.from; user < b.from + b.count; user++) {
+      for (const { at, amount } of b.bought) lines.push(`  - { kind: ${b.kind}, amount: "${formatExact(amount)}", at: "${formatInstant(at)}", account: ${b.population}-${user + 1} }`);
+    }
   }
+  lines.push(...userEntries(scenario, calendar, result.plan.key));
   // The scenario's changes are its own plan's: the statement replays them as the simulation did.
   if (result.own && scenario.changes.length > 0) {
     lines.push("changes:");
@@ -91,4 +98,47 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     }
   }
   return `${lines.join("\n")}\n`;
+}
+
+/**
+ * The users of `billing: per_user` populations whose terms are not the top level's, under `accounts:`: each on the
+ * plan's own allowance where the scenario's `allowance:` is its own account's, and subscribed in the cycles the user
+ * is present only, as the simulation bills them (red63 H1: a user who joins in the third cycle was billed the two
+ * before it, a user who left the cycles after). A user absent from the start has a subscription ended at the anchor,
+ * given back where they join; each absence after ends it again.
+ */
+function userEntries(scenario: Scenario, calendar: Calendar, plan: string): string[] {
+  const lines: string[] = [];
+  const terms = [...(scenario.overage ? ["    overage: true"] : []), ...(scenario.dailyLimits.size > 0 ? ["    daily_limits:", ...[...scenario.dailyLimits].map(([key, credits]) => `      ${JSON.stringify(key)}: "${formatExact(credits)}"`)] : [])];
+  for (const population of scenario.populations.filter((p) => p.perUser)) {
+    const present = Array.from({ length: scenario.cycles }, (_, i) => usersIn(population, i));
+    const most = Math.max(0, ...present);
+    for (let user = 0; user < most; user++) {
+      const spans = presence(present.map((n) => user < n));
+      const whole = spans.length === 1 && spans[0]!.from === 0 && spans[0]!.to === scenario.cycles;
+      if (whole && scenario.allowance === undefined) continue;
+      const at = (cycle: number) => `"${formatInstant(calendar.start(cycle))}"`;
+      const entry = [`  ${population.name}-${user + 1}:`, ...terms];
+      if (!whole) {
+        const [first, ...later] = spans[0]!.from === 0 ? spans : [{ from: 0, to: 0 }, ...spans];
+        entry.push(`    subscription_end: ${at(first!.to)}`);
+        if (later.length > 0) entry.push("    changes:", ...later.map((s) => `      - { at: ${at(s.from)}, subscription_end: ${at(s.to)} }`));
+      }
+      // An entry says its terms or, with none to say, that it is on the top level's plan.
+      lines.push(...(entry.length === 1 ? [`${entry[0]} { plan: ${plan} }`] : entry));
+    }
+  }
+  return lines.length === 0 ? [] : ["accounts:", ...lines];
+}
+
+/** The runs of cycles a user is present in, each from its first cycle to the one after its last. */
+function presence(present: readonly boolean[]): { from: number; to: number }[] {
+  const spans: { from: number; to: number }[] = [];
+  present.forEach((here, i) => {
+    if (!here) return;
+    const last = spans.at(-1);
+    if (last !== undefined && last.to === i) last.to = i + 1;
+    else spans.push({ from: i, to: i + 1 });
+  });
+  return spans;
 }

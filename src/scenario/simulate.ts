@@ -6,7 +6,7 @@ import { splitBy } from "../render/shared/summary.js";
 import { Calendar, type Instant } from "../time.js";
 import { replayEvents } from "../replay/replay-events.js";
 import type { SimulationProgress } from "../progress/simulation-progress.js";
-import { accountSpend, type AccountSpend } from "./accounts.js";
+import { accountSpend, usersOn, type AccountSpend } from "./accounts.js";
 import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
 import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, simulatedMoneyParts, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
@@ -262,7 +262,6 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
   const changes = own ? scenario.changes : [];
   const label = timelineLabel(plan, changes);
   const report = (what: string) => progress && named(progress, `${label} · ${what}`);
-  const card = cardPurchase(scenario.card);
   const run = await replayBuying(scenario, priced, sample, report);
   const { terms, versions, purchase } = run;
   const allowance = terms.allowance;
@@ -326,7 +325,7 @@ async function simulatePlan(scenario: Scenario, priced: Priced, draws: PlanDraws
     topupNeeded: sum((c) => c.topupNeeded),
     without: { covers: coversAll(bare), money: sum((c) => c.moneyWithout) },
     cycles,
-    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, { plan, purchase: anySells(card, [plan], scenario.card) ? card : undefined }, draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
+    accounts: draws.accounts === "skip" ? undefined : await accountSpend(scenario, usersOn(scenario.card, plan), draws.accounts, progress && named(progress, `${plan.label} · per-user accounts`)),
   };
 }
 
