@@ -60,8 +60,9 @@ export async function scenarioParts(scenario: Scenario, planOf: (cycle: number) 
   for (const plan of new Set(cyclePlans)) {
     const terms = { ...scenarioTerms(scenario, plan, true), allowance: UNLIMITED, overage: true };
     const onCycle = progress && ((cycle: number) => progress.step(`${plan.label} · parts of the scenario`, cycle, scenario.cycles, "cycle"));
+    const holder = itemHolders(scenario);
     const events = function* (): Generator<UsageEvent> {
-      for (const e of expand(scenario, calendar, undefined, onCycle)) yield { ...e, account: accountOf.get(e.origin!) ?? e.account };
+      for (const e of expand(scenario, calendar, undefined, onCycle)) yield { ...e, account: holder(e, accountOf.get(e.origin!) ?? e.account) };
     };
     byPlan.set(plan, await replayEvents(scenario.card, simulationSettings(scenario, { terms, purchases: [], changes: [] }), turning(events(), progress)));
   }
@@ -73,4 +74,30 @@ export async function scenarioParts(scenario: Scenario, planOf: (cycle: number) 
     const cycleMoney = prices.every((p) => p !== undefined) ? each.map((c, index) => c.mul(prices[index]!)) : undefined;
     return { kind: piece.kind, name: piece.name, origin: piece.origin, cycles: each, plans: cyclePlans, credits: sum(each), cycleMoney, money: cycleMoney && sum(cycleMoney) };
   });
+}
+
+/**
+ * The account of each event in the parts' replay: its part's, but for an event that ends an item or lowers a level,
+ * which goes to the part that made the item (red63 M1: storage deleted by a schedule, a channel unpublished by a send,
+ * each met an empty account of its own and the scenario was refused, "below zero", "not active"). Items are told by
+ * the meter they are of and its key's values; memory grows with the items.
+ */
+function itemHolders(scenario: Scenario): (e: UsageEvent, own: string) => string {
+  const endsOf = new Map<string, { meter: string; key: readonly string[] }>();
+  for (const m of scenario.card.meters.values()) {
+    if (m.aggregation === "recurring") endsOf.set(m.endedBy, { meter: m.key, key: m.keyBy });
+    if (m.aggregation === "gauge") endsOf.set(m.decreasedBy, { meter: m.key, key: m.keyBy });
+  }
+  const made = new Map<string, string>();
+  const itemKey = (meter: string, key: readonly string[], e: UsageEvent) => JSON.stringify([meter, ...key.map((k) => e.dimensions[k] ?? "")]);
+  return (e, own) => {
+    const meter = scenario.card.meters.get(e.meter);
+    if (meter !== undefined && (meter.aggregation === "recurring" || meter.aggregation === "gauge")) {
+      const key = itemKey(meter.key, meter.keyBy, e);
+      if (!made.has(key)) made.set(key, own);
+      return own;
+    }
+    const ends = endsOf.get(e.meter);
+    return ends === undefined ? own : (made.get(itemKey(ends.meter, ends.key, e)) ?? own);
+  };
 }

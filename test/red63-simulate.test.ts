@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { burnrate, ROOT } from "./helpers/cli.js";
+
+function scenario(body: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "red63-"));
+  const file = join(dir, "s.yaml");
+  writeFileSync(file, `card: ${JSON.stringify(join(ROOT, "ratecards/fliplet.yaml"))}\nplan: pro\nstart: 2026-11-01\ncycles: 3\n${body}`);
+  return file;
+}
+
+describe("a scenario whose send or schedule ends an item or lowers a level (red63 M1)", () => {
+  it("is priced, the level's decrease in the part that set it: storage 10 GB, 3 deleted on each 20th", async () => {
+    const file = scenario("inventory:\n  - { meter: storage_added, quantity: 10, dimensions: { project: p } }\nschedules:\n  - { meter: storage_deleted, quantity: 3, every: cycle on day 20, dimensions: { project: p } }\n");
+    const out = await burnrate(["simulate", file, "--format", "json"]);
+    expect(out.code).toBe(0);
+    // 4 credits a GB at each cycle start on the level, a decrease refunding that cycle's charge: November 0 (a level
+    // set at the start is first charged at the second cycle's start; 10 - 3 = 7 from the 20th); December 7 x 4 = 28,
+    // less 3 x 4 = 12 on the 20th: 16; January 4 x 4 = 16, less 12: 4.
+    const json = JSON.parse(out.stdout);
+    expect(json.plans[0].cycles.map((c: { total: string }) => c.total)).toEqual(["0", "16", "4"]);
+    expect(json.parts.map((p: { name: string; credits: string }) => [p.name, p.credits])).toEqual([["storage_deleted", "0"], ["inventory", "20"]]);
+  });
+
+  it("is priced where a send unpublishes a channel the inventory published", async () => {
+    const file = scenario("inventory:\n  - { meter: published, dimensions: { project: p, channel: ios, distribution: private } }\nsends:\n  - { name: retire app, meter: unpublished, quantity: 1, at: 2026-11-20, dimensions: { project: p, channel: ios } }\n");
+    const out = await burnrate(["simulate", file, "--format", "json"]);
+    expect(out.code).toBe(0);
+    // iOS at 3 credits, published once in November and not charged after it is unpublished on the 20th.
+    const totals = JSON.parse(out.stdout).plans[0].cycles.map((c: { total: string }) => c.total);
+    expect(totals[1]).toBe("0");
+    expect(totals[2]).toBe("0");
+  });
+});
