@@ -387,7 +387,12 @@ export function emptyFilesNote(files: readonly string[]): string | undefined {
   const empty = files.filter((file) => !kept.has(file));
   if (empty.length === 0 || empty.length === files.length) return undefined;
   const them = empty.length === 1 ? `1 of the ${files.length} usage files is` : `${empty.length} of the ${files.length} usage files are`;
-  return `burnrate: note: ${them} empty, without even a header (${listed(empty)}): read as ${empty.length === 1 ? "a day" : "days"} with no usage, as a quiet day's export; a failed export leaves such a file too, and its usage is then not in the statement\n`;
+  // By name in their folder where they share one: a daily file's date is at the end of a path a note would cut short.
+  const folders = new Set(empty.map((file) => dirname(file)));
+  const names = folders.size === 1 ? empty.map((file) => basename(file)) : empty;
+  const where = folders.size === 1 ? ` in ${JSON.stringify(dirname(empty[0]!))}` : "";
+  const list = `${names.slice(0, 10).map((name) => JSON.stringify(name)).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}`;
+  return `burnrate: note: ${them} empty, without even a header (${list}${where}): read as ${empty.length === 1 ? "a day" : "days"} with no usage, as a quiet day's export; a failed export leaves such a file too, and its usage is then not in the statement\n`;
 }
 
 /** The most bytes a gzip of nothing takes: its header (with the name `gzip FILE` stores, and maybe a comment) and an empty block. */
