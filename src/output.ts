@@ -1,5 +1,5 @@
-import { closeSync, createReadStream, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, createReadStream, existsSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { atFlag, UserError, shown } from "./errors.js";
 import { visibleLines } from "./render/shared/escape.js";
@@ -261,10 +261,31 @@ function copyInto(temp: string, into: number): void {
 /** The folder of `--emit-usage DIR` or `--write DIR`, made if missing; a file there is the user's to move. */
 export function makeFolder(dir: string, flag: string): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    makeEach(dir);
     if (!statSync(dir).isDirectory()) throw Object.assign(new Error("not a folder"), { code: "ENOTDIR" });
   } catch (e) {
     throw new UserError(`cannot create the folder: ${(e as NodeJS.ErrnoException).code ?? "error"}`, atFlag(flag), "a folder that exists or can be made", shown(dir));
+  }
+}
+
+/**
+ * A folder and each missing one above it, from the top down. Node's `mkdirSync(dir, { recursive: true })` loops for
+ * ever where a folder above refuses a new entry with ENOENT, as /proc does (red63 L3: `--emit-usage /proc/x` spun at
+ * 100% CPU): each is made here alone, and such a refusal is the error it is.
+ */
+function makeEach(dir: string): void {
+  const missing: string[] = [];
+  for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
+    missing.push(at);
+    if (dirname(at) === at) break;
+  }
+  for (const folder of missing.reverse()) {
+    try {
+      mkdirSync(folder);
+    } catch (e) {
+      // Made meanwhile by another process: a folder there is as good.
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || !statSync(folder).isDirectory()) throw e;
+    }
   }
 }
 

@@ -34,3 +34,13 @@ describe("a scenario whose send or schedule ends an item or lowers a level (red6
     expect(totals[2]).toBe("0");
   });
 });
+
+describe("--emit-usage into a folder that cannot be made (red63 L3)", () => {
+  // /proc refuses a new entry with ENOENT, where node's recursive mkdir looped for ever at 100% CPU.
+  it.skipIf(process.platform !== "linux")("is refused at the flag, exit 2, not a run that never ends", async () => {
+    const file = scenario("schedules:\n  - { name: sync, meter: automation_run, every: day at 09:00, dimensions: { project: p } }\n");
+    const out = await burnrate(["simulate", file, "--emit-usage", "/proc/burnrate-red63/x"]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toBe('burnrate: error: --emit-usage: cannot create the folder: ENOENT (expected a folder that exists or can be made, found "/proc/burnrate-red63/x")\n');
+  });
+});
