@@ -44,3 +44,16 @@ describe("--emit-usage into a folder that cannot be made (red63 L3)", () => {
     expect(out.stderr).toBe('burnrate: error: --emit-usage: cannot create the folder: ENOENT (expected a folder that exists or can be made, found "/proc/burnrate-red63/x")\n');
   });
 });
+
+describe("a scenario's subscription end, with --compare-plans (red63 M3)", () => {
+  it("says its refusals after the end are the end's, not a plan that sells no top-ups", async () => {
+    // Pro sells top-ups; from the end on December 16 the rows are refused "subscription ended" whatever is bought.
+    const file = scenario("populations:\n  - name: m\n    users: 10\n    dimensions: { project: p }\n    per_user:\n      - { meter: data_read, quantity: 12000 }\nchanges:\n  - { at: 2026-11-20, subscription_end: 2026-12-16 }\n");
+    const out = await burnrate(["simulate", file, "--compare-plans", "--format", "markdown"]);
+    expect(out.code).toBe(0);
+    const flat = out.stdout.replace(/\s+/g, " ");
+    expect(flat).toMatch(/with top-ups \| [\d,.]+ \| [\d,.]+ USD \| no: [\d,]+ usage rows refused after the subscription ends \|/);
+    expect(flat).not.toContain("Pro (no top-ups sold)");
+    expect(flat).not.toContain("Pro cannot buy top-ups");
+  });
+});

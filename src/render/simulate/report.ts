@@ -3,6 +3,7 @@ import { TOPUP } from "../../ratecard/purchases.js";
 import type { RateCard } from "../../ratecard/types.js";
 import { cardPurchase, purchaseWords } from "../../scenario/purchases.js";
 import type { Rejection } from "../../engine/types.js";
+import { isEndedReason } from "../../engine/subscription-end.js";
 import { ownLimit } from "../../scenario/own-limit.js";
 import type { CycleResult, PlanResult, Simulation, UsersRanking } from "../../scenario/simulate.js";
 import { localDate, localDateTime, type RenderContext } from "../shared/context.js";
@@ -107,8 +108,11 @@ function coverageGap(p: PlanResult, { withTopups, kind, pastZero }: { withTopups
     // A scenario that changes to a plan selling none (Free) refuses in those cycles whatever it buys before.
     const unsold = unsoldPlans(p);
     if (unsold.length > 0) return `no: refused on ${unsold.join(" and ")} (no ${kind} sold)`;
-    const still = p.cycles.reduce((n, c) => n + c.rejectedBuying.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
-    return still > 0 ? `no: ${rows(still)} refused even with ${kind}` : `no: ${pastZero} even with ${kind}`;
+    const count = (ended: boolean) => p.cycles.reduce((n, c) => n + c.rejectedBuying.reduce((m, r) => m + (ownLimit(r) || isEndedReason(r.reason) !== ended ? 0 : r.events), 0), 0);
+    const [still, ended] = [count(false), count(true)];
+    const after = ended > 0 ? `${rows(ended)} refused after the subscription ends` : "";
+    if (still > 0) return `no: ${rows(still)} refused even with ${kind}${after ? `, ${after}` : ""}`;
+    return after ? `no: ${after}` : `no: ${pastZero} even with ${kind}`;
   }
   const rejected = p.cycles.reduce((n, c) => n + c.rejected.reduce((m, r) => m + (ownLimit(r) ? 0 : r.events), 0), 0);
   const grace = p.cycles.some((c) => c.graceUsed.gt(0));
@@ -143,7 +147,8 @@ function mostAsked(p: PlanResult): { asked: Decimal; allowance: Decimal } | unde
 
 /** The plans of the cycles that refuse usage and sell no top-ups to cover it. */
 function unsoldPlans(p: PlanResult): string[] {
-  return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.length > 0).map((c) => c.plan.label))];
+  // A cycle after the subscription's end buys nothing on any plan: its plan is not one that sells none (red63 M3).
+  return [...new Set(p.cycles.filter((c) => c.topupsSoldAt === undefined && c.rejected.some((r) => !isEndedReason(r.reason))).map((c) => c.plan.label))];
 }
 
 /**
