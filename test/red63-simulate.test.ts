@@ -57,3 +57,14 @@ describe("a scenario's subscription end, with --compare-plans (red63 M3)", () =>
     expect(flat).not.toContain("Pro cannot buy top-ups");
   });
 });
+
+describe("a population's own value for the dimension that names its users (red63 L5)", () => {
+  it("is warned of at its key, as each user is named on a unique meter and the value is not used", async () => {
+    const file = scenario("populations:\n  - { name: m, users: 1000, dimensions: { project: p, user: bob }, per_user: [ { meter: end_user_open, quantity: 2 } ] }\n");
+    const out = await burnrate(["simulate", file, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe(`burnrate: warning: ${file}:6:61: "user" names each user of population "m" on unique meter "end_user_open" (m-1, m-2, ...), and "bob" is not used: its users are counted apart; for one end-user, users: 1\n`);
+    // 1,000 end-users at 0.25 a cycle, whatever the value written.
+    expect(JSON.parse(out.stdout).plans[0].cycles[0].total).toBe("250");
+  });
+});

@@ -149,6 +149,7 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
   };
 
   const populations: Population[] = [];
+  const userNamed: string[] = [];
   // A population's name names its users (NAME-1, NAME-2): two of one name would be the same users, counted once by a
   // unique meter and one account under billing: per_user (red team, stop 38: 20 end-users priced as 10).
   const firstNamed = new Map<string, number>();
@@ -170,12 +171,17 @@ function resolveScenario(decoded: Decoded<ScenarioDocument>, file: string, given
       if (unique && event.role === "charge" && "keyBy" in event.meter && !event.meter.keyBy.includes(userDimension)) {
         throw new UserError(`unique meter ${shown(u.meter)} does not tell users apart by ${shown(userDimension)}`, at([...path, "meter"]), `user_dimension: one of ${event.meter.keyBy.join(", ")} on the population`, shown(userDimension));
       }
+      // Each user is named on a unique meter (NAME-1, NAME-2): a value written for the dimension was replaced without a
+      // word, and 1,000 users of "bob" were priced as 1,000 end-users (red63 L5).
+      const written = dims[userDimension];
+      if (unique && written !== undefined) userNamed.push(`burnrate: warning: ${formatLocation(at(dimensionAt(userDimension)))}: ${shown(userDimension)} names each user of population ${shown(p.name)} on unique meter ${shown(u.meter)} (${p.name}-1, ${p.name}-2, ...), and ${shown(written)} is not used: ${p.users === 1 ? "leave it out" : "its users are counted apart; for one end-user, users: 1"}\n`);
       activities.push({ ...made, perUser: u.quantity, unique });
     }));
     populations.push({ name: p.name, origin: at(["populations", i]), users: p.users, growth: p.growth, distribution: p.distribution ?? "poisson", userDimension, perUser: p.billing === "per_user", activities });
   });
   const warnings = [
     ...(zoneAdvice === undefined ? [] : [`burnrate: warning: ${formatLocation(at(["timezone"]))}: ${zoneAdvice}\n`]),
+    ...userNamed,
     ...populations.flatMap((p, i) => emptied(p, doc.cycles, () => at(["populations", i, "growth"]))),
     ...(flags.comparePlans ? [...plans.somewhere].map(([key, p]) => `burnrate: warning: --compare-plans: plan ${shown(key)} (${p.plan.label}) is offered by version ${versionNames(p.offeredBy)} of the card and not by ${versionNames(p.missingFrom)}, in force over the simulated cycles: not compared; simulate over cycles that ${versionNames(p.offeredBy)} prices alone to price it\n`) : []),
   ];
