@@ -19,9 +19,7 @@ export function spilloverNote(statement: Statement, settings: AccountSettings, a
   // A day or three of the next month left among a month's files (newcomer63 M3: a December day, 3.2% of the rows,
   // billed 1,500 customers a December fee, 27,930 USD made 55,850, with no note): rows past a hundredth of the usage's
   // are noted too where they all fall in the head of the last cycle and are a small part of the usage.
-  // A month's files, whole from the first cycle's head: not a log that starts late, nor a cycle a test means to reach.
-  const span = (usage.end - last) / HEAD;
-  const head = usage.latest - last < span && usage.earliest - first < span && usage.rows * PART < all;
+  const head = usage.latest - last < (usage.end - last) / HEAD && usage.rows * PART < all;
   if (usage.rows * SHARE >= all && !head) return undefined;
   const date = (at: number) => settings.zone.localDate(at);
   const shown = first === before ? date(first) : `${date(first)}..${date(before)}`;
@@ -37,10 +35,7 @@ export function spilloverNote(statement: Statement, settings: AccountSettings, a
   return `burnrate: note: ${rows} in the cycle from ${date(last)} (${rowShare(usage.rows, all)} of the usage${within}), the statement's last: ${billed} billed that cycle's plan fee and recurring grants; ${within === "" ? "if those rows belong to the cycle before" : "if they are the next month's, left among this one's files"}, leave them out of the usage, or show the cycles before it alone with --cycle ${shown}\n`;
 }
 
-/**
- * The last cycle's rows are noted where they are under 1 / SHARE of the usage's, or under 1 / PART of them, all in its
- * first 1 / HEAD, and the usage starts in the first cycle's first 1 / HEAD too.
- */
+/** The last cycle's rows are noted where they are under 1 / SHARE of the usage's, or under 1 / PART of them and all in its first 1 / HEAD. */
 const SHARE = 100;
 const PART = 10;
 const HEAD = 10;

@@ -215,21 +215,19 @@ export abstract class ReplayState {
   protected lastUsage(): Statement["lastUsage"] {
     if (this.usageCycle < 0 || this.usageCycle !== this.lastCycle) return undefined;
     const calendar = this.setup.calendar;
-    return { index: this.usageCycle, rows: this.usageRows, starts: { first: calendar.start(0), before: calendar.start(Math.max(0, this.usageCycle - 1)), last: calendar.start(this.usageCycle) }, end: calendar.start(this.usageCycle + 1), earliest: this.earliestUsage, latest: this.latestUsage };
+    return { index: this.usageCycle, rows: this.usageRows, starts: { first: calendar.start(0), before: calendar.start(Math.max(0, this.usageCycle - 1)), last: calendar.start(this.usageCycle) }, end: calendar.start(this.usageCycle + 1), latest: this.latestUsage };
   }
   /**
    * The latest instant the statement must hold (--through, a usage row or a purchase): an account whose upgrade re-anchored
    * its cycles (plan_changes.upgrade: new_cycle) runs through its own cycle holding it, not through the replay calendar's end.
    */
   protected lastInstant: Instant = BEFORE_ALL;
-  /** The earliest and the latest usage row's instants (Statement.lastUsage). */
-  private earliestUsage: Instant = Infinity;
+  /** The latest usage row's instant (Statement.lastUsage). */
   private latestUsage: Instant = BEFORE_ALL;
   /** A usage row at `at`, on either path: the statement holds it, and the latest is noted. */
   protected usageAt(at: Instant): void {
     if (at > this.lastInstant) this.lastInstant = at;
     if (at > this.latestUsage) this.latestUsage = at;
-    if (at < this.earliestUsage) this.earliestUsage = at;
   }
   protected readonly counts = { read: 0, priced: 0, duplicates: 0, rejected: 0 };
   protected readonly rowsBefore = new RowsBefore();

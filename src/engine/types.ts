@@ -272,8 +272,8 @@ export interface Statement {
   unbudgeted?: ReadonlyMap<string, ReadonlySet<string>>;
   /** The card versions that priced lines, when several are given: each with the instant it switched in. */
   versions?: { version: string; effective: string; from: Instant; applies: "at_once" | "next_cycle" }[];
-  /** Where a usage row falls in the statement's last cycle (of the replay's calendar): how many do, the starts of the first cycle, the one before and the last, the last's end, and the earliest and latest row's instants. */
-  lastUsage?: { index: number; rows: number; starts: { first: Instant; before: Instant; last: Instant }; end: Instant; earliest: Instant; latest: Instant };
+  /** Where a usage row falls in the statement's last cycle (of the replay's calendar): how many do, the starts of the first cycle, the one before and the last, the last's end, and the latest row's instant. */
+  lastUsage?: { index: number; rows: number; starts: { first: Instant; before: Instant; last: Instant }; end: Instant; latest: Instant };
   /** The usage rows before the first cycle left out (ReplaySetup.beforeFirstCycle): how many (by account), the earliest and the latest instant, and where the first cycle starts. */
   beforeFirstCycle?: { rows: number; first: Instant; last: Instant; cycleStart: Instant; accounts: ReadonlyMap<string, number> };
 }

@@ -48,7 +48,7 @@ function repeatsMerged(parts: readonly Statement[]): Repeats | undefined {
 
 function joined(a: Statement, b: Statement): Statement {
   const events = { read: a.events.read + b.events.read, priced: a.events.priced + b.events.priced, duplicates: a.events.duplicates + b.events.duplicates, rejected: a.events.rejected + b.events.rejected };
-  const lastUsage = a.lastUsage === undefined ? b.lastUsage : b.lastUsage === undefined ? a.lastUsage : { ...a.lastUsage, rows: a.lastUsage.rows + b.lastUsage.rows, earliest: Math.min(a.lastUsage.earliest, b.lastUsage.earliest), latest: Math.max(a.lastUsage.latest, b.lastUsage.latest) };
+  const lastUsage = a.lastUsage === undefined ? b.lastUsage : b.lastUsage === undefined ? a.lastUsage : { ...a.lastUsage, rows: a.lastUsage.rows + b.lastUsage.rows, latest: Math.max(a.lastUsage.latest, b.lastUsage.latest) };
   const before = beforeJoined(a.beforeFirstCycle, b.beforeFirstCycle);
   const unbudgeted = a.unbudgeted === undefined ? b.unbudgeted : b.unbudgeted === undefined ? a.unbudgeted : new Map([...a.unbudgeted, ...b.unbudgeted]);
   const { lastUsage: _u, beforeFirstCycle: _b, unbudgeted: _n, ...common } = a;
