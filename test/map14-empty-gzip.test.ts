@@ -33,7 +33,7 @@ describe("a gzip of nothing is an empty file, as a 0-byte one is", () => {
   it("gives no usage among several files, through the CLI", async () => {
     const daily = folder({ "2026-11-02.csv": `${HEADER}\n${row(2)}\n`, "2026-11-03.csv.gz": named, "2026-11-04.csv.gz": gzipSync(`${HEADER}\n${row(4)}\n`) });
     const out = await burnrate(["statement", "--account", ACCOUNT, "--usage", daily, "--format", "json"]);
-    expect(out.stderr).toBe(`burnrate: note: 1 of the 3 usage files is empty, without even a header ("2026-11-03.csv.gz" in ${JSON.stringify(daily)}): read as a day with no usage, as a quiet day's export; a failed export leaves such a file too, and its usage is then not in the statement\n`);
+    expect(out.stderr).toBe(`burnrate: note: 1 of the 3 usage files is empty, without even a header ("2026-11-03.csv.gz" in ${JSON.stringify(daily)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`);
     const statement = JSON.parse(out.stdout) as { events: { read: number }; accounts: { cycles: { total: string }[] }[] };
     // Two requests: 0.9 cents.
     expect([statement.events.read, statement.accounts[0]!.cycles[0]!.total]).toEqual([2, "0.9"]);

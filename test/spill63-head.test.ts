@@ -61,7 +61,7 @@ describe("an empty file among the usage files (newcomer63 M2)", () => {
     writeFileSync(join(dir, "d4.csv"), header);
     const out = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", dir, "--format", "json"]);
     expect(out.code).toBe(0);
-    expect(out.stderr).toBe(`burnrate: note: 2 of the 4 usage files are empty, without even a header ("d2.csv", "d3.csv.gz" in ${JSON.stringify(dir)}): read as days with no usage, as a quiet day's export; a failed export leaves such a file too, and its usage is then not in the statement\n`);
+    expect(out.stderr).toBe(`burnrate: note: 2 of the 4 usage files are empty, without even a header ("d2.csv", "d3.csv.gz" in ${JSON.stringify(dir)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`);
     // 5 maps calls at 0.08.
     expect(JSON.parse(out.stdout).accounts[0].cycles[0].total).toBe("0.4");
   });

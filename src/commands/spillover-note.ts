@@ -29,7 +29,7 @@ export function spilloverNote(statement: Statement, settings: AccountSettings, a
   const ended = endedBy(settings, last);
   const accounts = statement.accounts.filter((a) => a.rewardsOnly !== true && !ended(a.account)).length;
   if (accounts === 0) return undefined;
-  const billed = accounts === statement.accounts.length ? (accounts === 1 ? "its account is" : `each of its ${accounts.toLocaleString("en-US")} accounts is`) : `each of its ${accounts.toLocaleString("en-US")} accounts on a plan is`;
+  const billed = accounts === statement.accounts.length ? (accounts === 1 ? "its account is" : `each of its ${accounts.toLocaleString("en-US")} accounts is`) : accounts === 1 ? `1 of its ${statement.accounts.length.toLocaleString("en-US")} accounts, on a plan, is` : `each of its ${accounts.toLocaleString("en-US")} accounts on a plan is`;
   const days = Math.max(1, Math.ceil((usage.latest - last) / DAY));
   const within = usage.rows * SHARE >= all ? `, all within its first ${days === 1 ? "day" : `${days} days`}` : "";
   return `burnrate: note: ${rows} in the cycle from ${date(last)} (${rowShare(usage.rows, all)} of the usage${within}), the statement's last: ${billed} billed that cycle's plan fee and recurring grants; ${within === "" ? "if those rows belong to the cycle before" : "if they are the next month's, left among this one's files"}, leave them out of the usage, or show the cycles before it alone with --cycle ${shown}\n`;

@@ -168,7 +168,10 @@ export abstract class Charging extends Limits {
     const units = unit === NO_CREDITS ? event.quantity : Decimal.min(event.quantity, new Decimal(wholeUnits(room, unit).toString()));
     if (units.gt(0)) this.charge(run, { ...usage, quantity: units, shape: undefined });
     const rest = event.quantity.minus(units);
-    if (rest.gt(0)) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity: rest, at: event.at, event, outOfCredits: true });
+    // What the rest would have been charged, where a unit is its price and not an event's rounded one (red63b M1: a
+    // split card's refusals had none, and diff's worth of them fell below zero).
+    const credits = this.card.precision.roundAt === "event" ? undefined : this.scale.product(this.book.quantity(rest), price.exact);
+    if (rest.gt(0)) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity: rest, at: event.at, event, outOfCredits: true, credits });
   }
 
   protected activate(run: AccountRun, meter: Meter & { aggregation: "recurring" }, event: UsageEvent): void {

@@ -110,7 +110,12 @@ export const statementSchema: JsonSchema = withOptional(contract("statement", "b
   unit: str(),
   currency: str(),
   timezone: str(),
-  events: object({ read: count(), priced: count(), duplicates: count(), rejected: count() }),
+  events: object({
+    read: count("usage rows read, after rows skip_rows: leaves out and rows before the anchor left out by --skip-before-anchor"),
+    priced: count("rows priced against the card: read less duplicates; a row priced and then refused (credits, a quota, a gate) counts here and in rejected"),
+    duplicates: count("rows whose event_id was seen before, counted once, never priced"),
+    rejected: count("rows refused: priced and not charged"),
+  }, "usage rows: read = priced + duplicates; charged = priced - rejected"),
   duplicate_events: object({
     listed: array(object({
       event_id: str(),

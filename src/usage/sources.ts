@@ -383,8 +383,9 @@ export function filesWithBytes(files: readonly string[]): readonly string[] {
 export function emptyFilesNote(files: readonly string[]): string | undefined {
   if (files.length < 2) return undefined;
   const kept = new Set(filesWithBytes(files));
+  // A file of line ends alone (`echo "$out" > day.csv` with nothing in $out), or a byte-order mark, is read as no rows too (red63b M4).
+  const empty = files.filter((file) => !kept.has(file) || lineEndsAlone(file));
   // A run of nothing but empty files is refused by the reader.
-  const empty = files.filter((file) => !kept.has(file));
   if (empty.length === 0 || empty.length === files.length) return undefined;
   const them = empty.length === 1 ? `1 of the ${files.length} usage files is` : `${empty.length} of the ${files.length} usage files are`;
   // By name in their folder where they share one: a daily file's date is at the end of a path a note would cut short.
@@ -392,7 +393,19 @@ export function emptyFilesNote(files: readonly string[]): string | undefined {
   const names = folders.size === 1 ? empty.map((file) => basename(file)) : empty;
   const where = folders.size === 1 ? ` in ${JSON.stringify(dirname(empty[0]!))}` : "";
   const list = `${names.slice(0, 10).map((name) => JSON.stringify(name)).join(", ")}${names.length > 10 ? ` and ${names.length - 10} more` : ""}`;
-  return `burnrate: note: ${them} empty, without even a header (${list}${where}): read as ${empty.length === 1 ? "a day" : "days"} with no usage, as a quiet day's export; a failed export leaves such a file too, and its usage is then not in the statement\n`;
+  return `burnrate: note: ${them} empty, without even a header (${list}${where}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`;
+}
+
+/** Whether a small file holds line ends alone, maybe after a byte-order mark, maybe gzipped: read as no rows. */
+function lineEndsAlone(file: string): boolean {
+  try {
+    if (file === "-" || statSync(file).size > EMPTY_GZIP_BYTES || !statSync(file).isFile()) return false;
+    let bytes = readFileSync(file);
+    if (isGzip(bytes)) bytes = gunzipSync(bytes, { maxOutputLength: EMPTY_GZIP_BYTES });
+    return /^\uFEFF?[\r\n]*$/.test(bytes.toString("utf8")) && bytes.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The most bytes a gzip of nothing takes: its header (with the name `gzip FILE` stores, and maybe a comment) and an empty block. */

@@ -12,7 +12,7 @@ import { gatePercent, moneyItemName, unknownSide, type MoneyChange } from "../..
 import { unknownChange, unknownShown, unknownTotalFact, unknownTotalSentence } from "./unknown-money.js";
 import type { ExpiredRow } from "../../costdiff/expired.js";
 import { Figures } from "./figures.js";
-import { cappedTable, COMMENT_CHARACTERS, COMMENT_ROWS } from "./comment-size.js";
+import { cappedTable, COMMENT_CHARACTERS, COMMENT_ROWS, cutToFit, largestFirst } from "./comment-size.js";
 import { LINE_NEVER_PRICED, unmeasuredNoun, unmeasuredShown, unmeasuredWhy } from "../../costdiff/unmeasured.js";
 
 
@@ -419,15 +419,19 @@ export function diffBlocks(d: CostDiff): Block[] {
  * and everything else folded away; its tables cut to fit a comment (comment-size.ts).
  */
 export function diffMarkdown(d: CostDiff): string {
-  let text = "";
+  const view = largestFirst(d);
   for (const cap of COMMENT_ROWS) {
-    text = comment(d, { cap, details: true });
+    const text = comment(d, view, { cap, details: true });
     if (text.length <= COMMENT_CHARACTERS) return text;
   }
-  return comment(d, { cap: COMMENT_ROWS.at(-1)!, details: false });
+  const least = COMMENT_ROWS.at(-1)!;
+  const folded = comment(d, view, { cap: least, details: false });
+  if (folded.length <= COMMENT_CHARACTERS) return folded;
+  return cutToFit(comment(d, view, { cap: 0, details: false }));
 }
 
-function comment(d: CostDiff, { cap, details }: { cap: number; details: boolean }): string {
+/** The comment's text: its sentences from `d`, its tables from `view` (largestFirst), each cut to `cap` rows, none at 0. */
+function comment(d: CostDiff, view: CostDiff, { cap, details }: { cap: number; details: boolean }): string {
   const gateText = gate(d);
   const changed = changedRows(d);
   const failed = failedGates(d);
@@ -441,23 +445,25 @@ function comment(d: CostDiff, { cap, details }: { cap: number; details: boolean 
   if (d.effectiveInside !== undefined) out.push(`**Note.** ${markdownText(effectiveInsideText(d.effectiveInside))}.`, "");
   const unmeasured = unmeasuredNote(d);
   if (unmeasured) out.push(`**Not measured.** ${markdownText(unmeasured)}`, "");
-  if (changed.length > 0) out.push(...cappedTable(rowsTable(d, changed, undefined), cap, "changed lines"));
-  const money = moneyTable(d, "Changed money, per account and cycle");
-  if (money) out.push(...cappedTable(money, cap, "changed money rows"));
-  const expired = expiredTable(d);
-  if (expired) out.push(...cappedTable({ ...expired, title: `Changed ${d.card.unit} lost to a changed expiry, per account, cycle and grant kind` }, cap, "changed expiry rows"));
-  const lines = changedLines(d);
-  if (lines.length > 0) out.push(...cappedTable({ ...linesTable(d, lines), title: "Changed priced lines, over the whole usage" }, cap, "changed priced lines"));
+  const tables = cap > 0;
+  if (tables && changed.length > 0) out.push(...cappedTable(rowsTable(view, changedRows(view), undefined), cap, ["changed line", "changed lines"]));
+  const money = tables ? moneyTable(view, "Changed money, per account and cycle") : undefined;
+  if (money) out.push(...cappedTable(money, cap, ["changed money row", "changed money rows"]));
+  const expired = tables ? expiredTable(view) : undefined;
+  if (expired) out.push(...cappedTable({ ...expired, title: `Changed ${d.card.unit} lost to a changed expiry, per account, cycle and grant kind` }, cap, ["changed expiry row", "changed expiry rows"]));
+  const lines = changedLines(view);
+  if (tables && lines.length > 0) out.push(...cappedTable({ ...linesTable(view, lines), title: "Changed priced lines, over the whole usage" }, cap, ["changed priced line", "changed priced lines"]));
+  // The card's edits are what the review is of: never cut past the first cap (red63b M3: a price rise cut to fit long names).
   if (d.cardChanges.length > 0) {
-    out.push(`<details><summary>${plural(d.cardChanges.length, "change")} in the card</summary>`, "", ...cappedTable(cardChangesTable(d.cardChanges, undefined), cap, "card changes"), "</details>", "");
+    out.push(`<details><summary>${plural(d.cardChanges.length, "change")} in the card</summary>`, "", ...cappedTable(cardChangesTable(d.cardChanges, undefined), COMMENT_ROWS[0], ["card change", "card changes"]), "</details>", "");
   } else {
     out.push("No change in the card itself.", "");
   }
   if (!details) {
-    out.push("_Per meter, account and cycle: in `burnrate diff --format json` or `--format table`, too long for a comment._");
+    out.push(`_${tables ? "Per meter, account and cycle" : "The tables"}: in \`burnrate diff --format json\` or \`--format table\`, too long for a comment._`);
     return `${out.join("\n")}\n`;
   }
-  const detail = sections(d).filter((s) => !s.title.startsWith("Changed") && s.title !== "Card changes").flatMap((s) => cappedTable({ ...s.block, title: s.title }, cap, "rows"));
+  const detail = sections(view).filter((s) => !s.title.startsWith("Changed") && s.title !== "Card changes").flatMap((s) => cappedTable({ ...s.block, title: s.title }, cap, ["row", "rows"]));
   out.push("<details><summary>Per meter, account and cycle</summary>", "", ...detail, "</details>");
   return `${out.join("\n")}\n`;
 }
