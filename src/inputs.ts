@@ -21,7 +21,7 @@ const YAML_LIMIT = 2 * 1024 * 1024;
 export const BILL_LIMIT = 256 * 1024 * 1024;
 
 /** What `limit` bytes are called in a message: "2 MiB". */
-function sizeName(bytes: number): string {
+export function sizeName(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${+(bytes / (1024 * 1024)).toFixed(1)} MiB` : bytes >= 1024 ? `${+(bytes / 1024).toFixed(1)} KiB` : `${bytes} bytes`;
 }
 
@@ -39,7 +39,7 @@ const YAML_INPUT: TextInput = { limit: YAML_LIMIT, kind: "a YAML file" };
  * 2.4 MiB) at 1.6 s a megabyte, and some 270 a byte of a file that is no YAML: 4 MiB, some 170,000 such
  * accounts, keeps either within a run's memory, where a 30 MiB log given in its place took 3 GB (red52).
  */
-const ACCOUNT_INPUT: TextInput = { limit: 4 * 1024 * 1024, kind: "an account file" };
+export const ACCOUNT_INPUT: TextInput = { limit: 4 * 1024 * 1024, kind: "an account file" };
 
 /**
  * A whole small input (card, account, mapping, bill) as UTF-8 text, with errors that name the file.

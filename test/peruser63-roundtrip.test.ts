@@ -60,3 +60,24 @@ describe("billing: per_user users priced by `statement` on the files --emit-usag
     expect(account).toContain('allowance: "100"');
   });
 });
+
+describe("billing: per_user users in --emit-usage, the round after (red63c)", () => {
+  it("H1: a user who joins later gets its plan's one-time credits where it joins", async () => {
+    // Flikly Free: 5 one-time credits, no cycle's; Pika text-to-video at 0.2 a second. Users 1, then 2, then 3 (ed-2
+    // joins in December, ed-3 in January), 10 seconds a cycle each in rows of whole seconds over the days: 2 credits a
+    // cycle. ed-1 spends 2 + 2 of its 5, then in January 5 rows of 0.2 and the rest refused; ed-2 spends 2 + 2; ed-3
+    // spends 2: 5 + 4 + 2 = 11 served. Before, ed-2 and ed-3 had no one-time credits and every row was refused.
+    const { sim, accounts } = await roundTrip(`card: ${card("flikly")}\nplan: free\nstart: 2026-11-01\ncycles: 3\npopulations:\n  - name: ed\n    users: 1\n    growth: +1\n    billing: per_user\n    per_user:\n      - { meter: generate, quantity: 10, dimensions: { workflow: text_to_video, model: pika, resolution: 720p } }\n`);
+    expect(sim.plans[0].accounts.credits.sum).toBe("11");
+    const served = (user: string) => accounts.get(user)!.map((c) => c.total);
+    expect(served("ed-1")).toEqual(["2", "2", "1"]);
+    expect(served("ed-2")).toEqual(["0", "2", "2"]);
+    expect(served("ed-3")).toEqual(["0", "0", "2"]);
+  });
+
+  it("H2: an account file past what statement reads is warned of", async () => {
+    const { emittedSizeWarning } = await import("../src/commands/simulate.js");
+    expect(emittedSizeWarning("em/account.yaml", 4 * 1024 * 1024)).toBeUndefined();
+    expect(emittedSizeWarning("em/account.yaml", 4_787_178)).toBe("burnrate: warning: --emit-usage: em/account.yaml is 4.6 MiB, past the 4 MiB an account file may be: statement refuses it; the users' own accounts of fewer users or cycles make one it reads\n");
+  });
+});

@@ -68,3 +68,30 @@ describe("a population's own value for the dimension that names its users (red63
     expect(JSON.parse(out.stdout).plans[0].cycles[0].total).toBe("250");
   });
 });
+
+describe("scenario parts of one item made by two of them (red63c M2)", () => {
+  it("prices storage an upload raises and a cleanup lowers in the part that made it first", async () => {
+    // 4 GB set at the start, 6 more on November 10, 3 deleted on each 20th, at 4 credits a GB at each cycle start, a
+    // decrease refunding that cycle's charge: November 0; December 7 x 4 = 28 less 12 = 16; January 4 x 4 = 16 less 12 = 4.
+    const file = scenario("inventory:\n  - { meter: storage_added, quantity: 4, dimensions: { project: p } }\nsends:\n  - { name: upload, meter: storage_added, quantity: 6, at: 2026-11-10, dimensions: { project: p } }\nschedules:\n  - { name: cleanup, meter: storage_deleted, quantity: 3, every: cycle on day 20, dimensions: { project: p } }\n");
+    const out = await burnrate(["simulate", file, "--format", "json"]);
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout);
+    expect(json.plans[0].cycles.map((c: { total: string }) => c.total)).toEqual(["0", "16", "4"]);
+    expect(json.parts.map((p: { name: string; credits: string }) => [p.name, p.credits])).toEqual([["cleanup", "0"], ["upload", "0"], ["inventory", "20"]]);
+  });
+});
+
+describe("--compare-plans where no plan serves every per-user account (red63c M1)", () => {
+  it("names the plan that refuses fewest of them, the cheapest of those", async () => {
+    // Flikly: 3 users of 60 s of Runway (0.5: 30 credits) and 2 of 300 s of Veo (1: 300 credits). Free: 5 one-time
+    // credits, Runway and Veo gated: all 5 refused. Creator (30 credits, 15 USD; Veo gated): the 2 Veo users refused.
+    // Pro (100, 35) and Team (250, 80): the Veo users' 300 refused. Custom (0 credits): all 5. Fewest: 2, the cheapest
+    // of those Creator, 5 x 15 = 75 USD.
+    const dir = mkdtempSync(join(tmpdir(), "red63c-"));
+    const file = join(dir, "s.yaml");
+    writeFileSync(file, `card: ${JSON.stringify(join(ROOT, "ratecards/flikly.yaml"))}\nplan: creator\nstart: 2026-11-01\ncycles: 1\npopulations:\n  - name: ed\n    users: 3\n    billing: per_user\n    per_user:\n      - { meter: generate, quantity: 60, dimensions: { workflow: text_to_video, model: runway, resolution: 720p } }\n  - name: vee\n    users: 2\n    billing: per_user\n    per_user:\n      - { meter: generate, quantity: 300, dimensions: { workflow: text_to_video, model: veo, resolution: 720p } }\n`);
+    const out = await burnrate(["simulate", file, "--compare-plans", "--format", "table"]);
+    expect(out.stdout.replace(/\s+/g, " ")).toContain("none serves every user's own account: on each plan some user's usage is refused or goes past zero; the fewest on Creator, 2 of 5 accounts, at 75.00 USD in all");
+  });
+});

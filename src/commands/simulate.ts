@@ -14,6 +14,7 @@ import { visibleLines } from "../render/shared/escape.js";
 import { accountYaml, usageCsvLines } from "../scenario/emit.js";
 import { accountSpend, usersOn } from "../scenario/accounts.js";
 import { loadScenario } from "../scenario/load.js";
+import { ACCOUNT_INPUT, sizeName } from "../inputs.js";
 import { simulate as run, type Simulation } from "../scenario/simulate.js";
 import { Calendar } from "../time.js";
 import { render } from "../render/shared/reporters.js";
@@ -69,7 +70,10 @@ export async function simulate(scenarioFile: string, options: SimulateOptions, i
     progress.end();
   }
 
-  if (emitting !== undefined) await emitUsage(emitting, sim);
+  if (emitting !== undefined) {
+    const warning = emittedSizeWarning(join(emitting.dir, "account.yaml"), await emitUsage(emitting, sim));
+    if (warning !== undefined) io.stderr.write(visibleLines(warning));
+  }
 
   const ctx: RenderContext = { card: scenario.card, zone: scenario.zone, color: colorFor(options, io) };
   await emit(render(format, {
@@ -108,7 +112,8 @@ function checkEmitFolder(to: EmitUsage): void {
  * account.yaml, is renamed into place once whole; account.yaml comes last, so a
  * folder with an account file holds a complete pair.
  */
-async function emitUsage(to: EmitUsage, sim: Simulation): Promise<void> {
+/** Writes the pair; gives account.yaml's size in bytes. */
+async function emitUsage(to: EmitUsage, sim: Simulation): Promise<number> {
   // Checked again after the simulation, before either file is written: a refused run leaves the folder as it was.
   checkEmitFolder(to);
   const { scenario } = sim;
@@ -124,7 +129,9 @@ async function emitUsage(to: EmitUsage, sim: Simulation): Promise<void> {
   // The users' purchases of the usage written, which is not drawn: under --samples the simulation's users were.
   const own = sim.plans[0]!;
   const users = sim.samples === undefined ? own.accounts : await accountSpend(scenario, usersOn(scenario.card, own.plan), undefined);
-  await writeAtomically(emitted(to, "account.yaml"), accountYaml(scenario, own, to.dir, calendar, users));
+  const account = accountYaml(scenario, own, to.dir, calendar, users);
+  await writeAtomically(emitted(to, "account.yaml"), account);
+  return Buffer.byteLength(account);
 }
 
 /** Remove the folder if nothing is in it: what a user put there meanwhile keeps it. */
@@ -134,4 +141,13 @@ function removeIfEmpty(dir: string): void {
   } catch {
     // Gone or changed meanwhile: it is no longer this run's to remove.
   }
+}
+
+/**
+ * The warning for an emitted account file too large for statement to read: each user's purchases and subscription are
+ * lines of it, and 5,000 users buying over 12 cycles made one that statement refuses, without a word (red63c H2).
+ */
+export function emittedSizeWarning(path: string, size: number): string | undefined {
+  if (size <= ACCOUNT_INPUT.limit) return undefined;
+  return `burnrate: warning: --emit-usage: ${path} is ${sizeName(size)}, past the ${sizeName(ACCOUNT_INPUT.limit)} an account file may be: statement refuses it; the users' own accounts of fewer users or cycles make one it reads\n`;
 }

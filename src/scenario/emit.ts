@@ -7,6 +7,7 @@ import { ACCOUNT, expand, expandUser, usersIn } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
 import type { AccountSpend } from "./accounts.js";
 import { TOPUP } from "../ratecard/purchases.js";
+import { ONETIME, type Plan } from "../ratecard/types.js";
 import type { Activity, Scenario } from "./types.js";
 
 /**
@@ -78,8 +79,9 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
     ...(scenario.dailyLimits.size > 0 ? ["daily_limits:", ...[...scenario.dailyLimits].map(([key, credits]) => `  ${JSON.stringify(key)}: "${formatExact(credits)}"`)] : []),
   ];
   const topups = result.cycles.filter((c) => c.topupNeeded.gt(0));
+  const joined = joinersOnetime(scenario, calendar, result.plan);
   const usersBuy = (users?.buying ?? []).length > 0;
-  if (topups.length > 0 || usersBuy) lines.push("grants:");
+  if (topups.length > 0 || usersBuy || joined.length > 0) lines.push("grants:", ...joined);
   // Bought where the cycle's plan in force sells them: a statement refuses a purchase on a plan that sells none.
   for (const c of topups) lines.push(`  - { kind: ${result.purchase?.kind ?? TOPUP}, amount: "${formatExact(c.topupNeeded)}", at: "${formatInstant(c.topupsSoldAt ?? c.start)}" }`);
   // Each user's own, as the simulation bought them (red63 H1: counted in the users' money, and never written).
@@ -110,25 +112,43 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
 function userEntries(scenario: Scenario, calendar: Calendar, plan: string): string[] {
   const lines: string[] = [];
   const terms = [...(scenario.overage ? ["    overage: true"] : []), ...(scenario.dailyLimits.size > 0 ? ["    daily_limits:", ...[...scenario.dailyLimits].map(([key, credits]) => `      ${JSON.stringify(key)}: "${formatExact(credits)}"`)] : [])];
+  for (const { name, spans } of usersPresent(scenario)) {
+    const whole = spans.length === 1 && spans[0]!.from === 0 && spans[0]!.to === scenario.cycles;
+    if (whole && scenario.allowance === undefined) continue;
+    const at = (cycle: number) => `"${formatInstant(calendar.start(cycle))}"`;
+    const entry = [`  ${name}:`, ...terms];
+    if (!whole) {
+      const [first, ...later] = spans[0]!.from === 0 ? spans : [{ from: 0, to: 0 }, ...spans];
+      entry.push(`    subscription_end: ${at(first!.to)}`);
+      if (later.length > 0) entry.push("    changes:", ...later.map((s) => `      - { at: ${at(s.from)}, subscription_end: ${at(s.to)} }`));
+    }
+    // An entry says its terms or, with none to say, that it is on the top level's plan.
+    lines.push(...(entry.length === 1 ? [`${entry[0]} { plan: ${plan} }`] : entry));
+  }
+  return lines.length === 0 ? [] : ["accounts:", ...lines];
+}
+
+/** Each user of the `billing: per_user` populations, by name, with the runs of cycles it is present in. */
+function* usersPresent(scenario: Scenario): Generator<{ name: string; spans: { from: number; to: number }[] }> {
   for (const population of scenario.populations.filter((p) => p.perUser)) {
     const present = Array.from({ length: scenario.cycles }, (_, i) => usersIn(population, i));
     const most = Math.max(0, ...present);
-    for (let user = 0; user < most; user++) {
-      const spans = presence(present.map((n) => user < n));
-      const whole = spans.length === 1 && spans[0]!.from === 0 && spans[0]!.to === scenario.cycles;
-      if (whole && scenario.allowance === undefined) continue;
-      const at = (cycle: number) => `"${formatInstant(calendar.start(cycle))}"`;
-      const entry = [`  ${population.name}-${user + 1}:`, ...terms];
-      if (!whole) {
-        const [first, ...later] = spans[0]!.from === 0 ? spans : [{ from: 0, to: 0 }, ...spans];
-        entry.push(`    subscription_end: ${at(first!.to)}`);
-        if (later.length > 0) entry.push("    changes:", ...later.map((s) => `      - { at: ${at(s.from)}, subscription_end: ${at(s.to)} }`));
-      }
-      // An entry says its terms or, with none to say, that it is on the top level's plan.
-      lines.push(...(entry.length === 1 ? [`${entry[0]} { plan: ${plan} }`] : entry));
-    }
+    for (let user = 0; user < most; user++) yield { name: `${population.name}-${user + 1}`, spans: presence(present.map((n) => user < n)) };
   }
-  return lines.length === 0 ? [] : ["accounts:", ...lines];
+}
+
+/**
+ * The one-time credits of a user who joins after the anchor, granted where it joins: a plan's one-time credits come
+ * with an account's first cycle, which for such a user is before its subscription (red63c H1: Flikly Free's 5, which the
+ * simulation's user had, were never granted, and its rows were refused).
+ */
+function joinersOnetime(scenario: Scenario, calendar: Calendar, plan: Plan): string[] {
+  if (!plan.onetime.gt(0) || !scenario.card.grantKinds.has(ONETIME)) return [];
+  const lines: string[] = [];
+  for (const { name, spans } of usersPresent(scenario)) {
+    if (spans[0]!.from > 0) lines.push(`  - { kind: ${ONETIME}, amount: "${formatExact(plan.onetime)}", at: "${formatInstant(calendar.start(spans[0]!.from))}", account: ${name} }`);
+  }
+  return lines;
 }
 
 /** The runs of cycles a user is present in, each from its first cycle to the one after its last. */

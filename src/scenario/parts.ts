@@ -77,10 +77,10 @@ export async function scenarioParts(scenario: Scenario, planOf: (cycle: number) 
 }
 
 /**
- * The account of each event in the parts' replay: its part's, but for an event that ends an item or lowers a level,
- * which goes to the part that made the item (red63 M1: storage deleted by a schedule, a channel unpublished by a send,
- * each met an empty account of its own and the scenario was refused, "below zero", "not active"). Items are told by
- * the meter they are of and its key's values; memory grows with the items.
+ * The account of each event in the parts' replay: its part's, but for an event of an item another part made first (one
+ * that raises, lowers, publishes or ends it), which goes to that part (red63 M1: storage deleted by a schedule, a
+ * channel unpublished by a send, each met an empty account of its own and the scenario was refused, "below zero", "not
+ * active"). Items are told by the meter they are of and its key's values; memory grows with the items.
  */
 function itemHolders(scenario: Scenario): (e: UsageEvent, own: string) => string {
   const endsOf = new Map<string, { meter: string; key: readonly string[] }>();
@@ -93,9 +93,10 @@ function itemHolders(scenario: Scenario): (e: UsageEvent, own: string) => string
   return (e, own) => {
     const meter = scenario.card.meters.get(e.meter);
     if (meter !== undefined && (meter.aggregation === "recurring" || meter.aggregation === "gauge")) {
+      // Raised or published again by another part, still the first maker's: its level or its end is one account's (red63c M2).
       const key = itemKey(meter.key, meter.keyBy, e);
       if (!made.has(key)) made.set(key, own);
-      return own;
+      return made.get(key)!;
     }
     const ends = endsOf.get(e.meter);
     return ends === undefined ? own : (made.get(itemKey(ends.meter, ends.key, e)) ?? own);

@@ -145,8 +145,8 @@ export interface Simulation {
 
 /**
  * The plans compared, by what the users of `billing: per_user` populations pay on them in all, each user an account
- * on the plan: those that serve every user's usage first (none refused by the plan, nothing past zero, once each buys
- * what the plan sells at a price), then by the money's sum, then in the card's order.
+ * on the plan: those that refuse fewest users first (a user is refused where the plan refuses some of its usage or
+ * lets it past zero, once it buys what the plan sells at a price), then by the money's sum, then in the card's order.
  */
 export interface UsersRanking {
   ranking: PlanResult[];
@@ -197,9 +197,9 @@ function usersRanking(plans: readonly PlanResult[], scenario: Scenario): UsersRa
   const priced = plans.filter((p) => p.accounts !== undefined);
   if (priced.length === 0) return undefined;
   const order = [...scenario.plans.keys()];
-  const serves = (p: PlanResult) => p.accounts!.refused === 0;
-  const ranking = [...priced].sort((a, b) => Number(serves(b)) - Number(serves(a)) || a.accounts!.money.sum.cmp(b.accounts!.money.sum) || order.indexOf(a.plan.key) - order.indexOf(b.plan.key));
-  return { ranking, cheapest: serves(ranking[0]!) ? ranking[0] : undefined };
+  // Fewest users refused first (red63c M1: where none serves them all, the cheapest refused 5 of 5, another 2).
+  const ranking = [...priced].sort((a, b) => a.accounts!.refused - b.accounts!.refused || a.accounts!.money.sum.cmp(b.accounts!.money.sum) || order.indexOf(a.plan.key) - order.indexOf(b.plan.key));
+  return { ranking, cheapest: ranking[0]!.accounts!.refused === 0 ? ranking[0] : undefined };
 }
 
 /**

@@ -358,7 +358,7 @@ function usersCheapestText(users: UsersRanking, money: (v: Decimal) => string): 
   const best = users.cheapest;
   if (best === undefined) {
     const first = users.ranking[0]!;
-    return `none serves every user's own account: on each plan some user's usage is refused or goes past zero (on ${first.plan.label}, ${count(first.accounts!.refused)} of ${count(first.accounts!.accounts)} accounts)`;
+    return `none serves every user's own account: on each plan some user's usage is refused or goes past zero; the fewest on ${first.plan.label}, ${count(first.accounts!.refused)} of ${count(first.accounts!.accounts)} accounts, at ${money(first.accounts!.money.sum)} in all`;
   }
   const a = best.accounts!;
   return `${best.plan.label} for the users' own accounts, serving every user's usage, at ${money(a.money.sum)} in all (${count(a.accounts)} account${a.accounts === 1 ? "" : "s"})`;
