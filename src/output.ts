@@ -274,6 +274,8 @@ export function makeFolder(dir: string, flag: string): void {
  * 100% CPU): each is made here alone, and such a refusal is the error it is.
  */
 function makeEach(dir: string): void {
+  // A file there is the folder's name taken, as the recursive make said it.
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw Object.assign(new Error("a file of the folder's name"), { code: "EEXIST" });
   const missing: string[] = [];
   for (let at = resolve(dir); !existsSync(at); at = dirname(at)) {
     missing.push(at);
