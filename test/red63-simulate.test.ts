@@ -95,3 +95,19 @@ describe("--compare-plans where no plan serves every per-user account (red63c M1
     expect(out.stdout.replace(/\s+/g, " ")).toContain("none serves every user's own account: on each plan some user's usage is refused or goes past zero; the fewest on Creator, 2 of 5 accounts, at 75.00 USD in all");
   });
 });
+
+describe("a channel published, taken down and published again by sends (red63c M3)", () => {
+  it("runs: iOS at 3 credits in November and again in December", async () => {
+    const file = scenario("sends:\n  - { name: launch, meter: published, quantity: 1, at: 2026-11-05, dimensions: { project: p, channel: ios, distribution: public } }\n  - { name: takedown, meter: unpublished, quantity: 1, at: 2026-11-20, dimensions: { project: p, channel: ios } }\n  - { name: relaunch, meter: published, quantity: 1, at: 2026-12-10, dimensions: { project: p, channel: ios, distribution: public } }\n  - { name: takedown2, meter: unpublished, quantity: 1, at: 2026-12-20, dimensions: { project: p, channel: ios } }\n".replace("cycles: 3", "cycles: 2"));
+    const out = await burnrate(["simulate", file, "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(JSON.parse(out.stdout).plans[0].cycles.map((c: { total: string }) => c.total).slice(0, 2)).toEqual(["3", "3"]);
+  });
+
+  it("is still refused where the channel is published twice with no end between", async () => {
+    const file = scenario("sends:\n  - { name: launch, meter: published, quantity: 1, at: 2026-11-05, dimensions: { project: p, channel: ios, distribution: public } }\n  - { name: relaunch, meter: published, quantity: 1, at: 2026-12-10, dimensions: { project: p, channel: ios, distribution: public } }\n");
+    const out = await burnrate(["simulate", file]);
+    expect(out.code).toBe(2);
+    expect(out.stderr).toContain('the same "published" item twice');
+  });
+});

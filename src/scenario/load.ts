@@ -351,14 +351,20 @@ function checkComponents(meter: Meter, dims: Record<string, string>, item: Item<
 
 /** Two inventory entries for the same recurring item would be one item to the engine: say so rather than charge once. */
 function checkDistinctItems(timed: readonly Timed[], card: RateCard, errors: UserError[]): void {
-  const seen = new Map<string, Location>();
-  for (const t of timed) {
+  // An item ended in between may start again: a relaunch after a takedown, each a send (red63c M3).
+  const endedBy = new Map<string, Meter & { aggregation: "recurring" }>();
+  for (const m of card.meters.values()) if (m.aggregation === "recurring") endedBy.set(m.endedBy, m);
+  const at = (t: Timed) => (t.when.kind === "once" ? t.when.at : 0);
+  const active = new Map<string, Location>();
+  for (const t of timed.filter((x) => x.when.kind === "once").sort((a, b) => at(a) - at(b))) {
     const meter = card.meters.get(t.meter);
-    if (meter?.aggregation !== "recurring" || t.when.kind !== "once") continue;
+    const ends = endedBy.get(t.meter);
+    if (ends !== undefined) active.delete(`${ends.key}\u0000${itemKey(ends.keyBy, t.dimensions)}`);
+    if (meter?.aggregation !== "recurring") continue;
     const key = `${t.meter}\u0000${itemKey(meter.keyBy, t.dimensions)}`;
-    const first = seen.get(key);
-    if (first) errors.push(new UserError(`the same ${shown(t.meter)} item twice`, t.origin, `different ${meter.keyBy.join(", ")} for each item`, `the same as line ${first.line}`));
-    else seen.set(key, t.origin);
+    const first = active.get(key);
+    if (first) errors.push(new UserError(`the same ${shown(t.meter)} item twice`, t.origin, `different ${meter.keyBy.join(", ")} for each item, or an end of it between`, `the same as line ${first.line}`));
+    else active.set(key, t.origin);
   }
 }
 
