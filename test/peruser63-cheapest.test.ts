@@ -69,5 +69,7 @@ describe("simulate --compare-plans where all usage is in billing: per_user popul
     expect(out.users_cheapest).toBe("pro");
     const table = await burnrate(["simulate", file, "--compare-plans", "--format", "table"]);
     expect(table.stdout.replace(/\s+/g, " ")).toContain("Cheapest plan Creator without add-ons, covering the scenario, at 15.00 USD");
+    // The users' own, beside it, where Creator's 30 credits would refuse both studios (red63d M2).
+    expect(table.stdout.replace(/\s+/g, " ")).toContain("Users' plan Pro for the users' own accounts, serving every user's usage, at 70.00 USD in all (2 accounts)");
   });
 });

@@ -81,3 +81,20 @@ describe("billing: per_user users in --emit-usage, the round after (red63c)", ()
     expect(emittedSizeWarning("em/account.yaml", 4_787_178)).toBe("burnrate: warning: --emit-usage: em/account.yaml is 4.6 MiB, past the 4 MiB an account file may be: statement refuses it; the users' own accounts of fewer users or cycles make one it reads\n");
   });
 });
+
+describe("a per-user account's credits start where it joins, in the simulation as in the emitted files (red63d H1)", () => {
+  it("gives a joiner one-time credits that end with their cycle in the cycle it joins, not at the anchor", async () => {
+    // Flikly Free with its one-time 5 credits ending with their cycle; 15 s of Pika (0.2 a second) a cycle: 3 credits.
+    // Users 1, 2, 3: each is served 3 in the cycle it joins, and refused after; 9 served, ed-1 and ed-2 refused.
+    // Subscribed from the anchor, ed-2's and ed-3's credits ended in November: 3 served, 3 refused.
+    const { readFileSync } = await import("node:fs");
+    const flikly = readFileSync(join(ROOT, "ratecards/flikly.yaml"), "utf8");
+    const dir = mkdtempSync(join(tmpdir(), "peruser63-cyc-"));
+    const cyc = flikly.replace("onetime: { priority: 1, expires: never }", "onetime: { priority: 1, expires: cycle_end }");
+    expect(cyc).not.toBe(flikly);
+    writeFileSync(join(dir, "card.yaml"), cyc);
+    const { sim, accounts } = await roundTrip(`card: ${JSON.stringify(join(dir, "card.yaml"))}\nplan: free\nstart: 2026-11-01\ncycles: 3\npopulations:\n  - name: ed\n    users: 1\n    growth: +1\n    billing: per_user\n    per_user:\n      - { meter: generate, quantity: 15, dimensions: { workflow: text_to_video, model: pika, resolution: 720p } }\n`);
+    expect(sim.plans[0].accounts).toMatchObject({ credits: { sum: "9" }, refused: 2 });
+    expect(["ed-1", "ed-2", "ed-3"].map((u) => accounts.get(u)!.map((c) => c.total))).toEqual([["3", "0", "0"], ["0", "3", "0"], ["0", "0", "3"]]);
+  });
+});

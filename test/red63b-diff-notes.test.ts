@@ -10,13 +10,13 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-const quill = (included: number) => `provider: quill
+const quill = (included: number, roundAt = "none") => `provider: quill
 version: "2026-11"
 effective: "2026-11-01"
 unit: credits
 currency: USD
 credit_price: "0.02"
-precision: { display: 2, rounding: half-even, round_at: none }
+precision: { display: 2, rounding: half-even, round_at: ${roundAt} }
 cycle: { period: monthly }
 crossing: split
 categories: { ai: { label: AI } }
@@ -35,14 +35,14 @@ meters:
 `;
 
 describe("diff's worth of what a card that splits rows at the credits refuses (red63b M1)", () => {
-  it("is what the rows' rests would have been charged, never below zero", async () => {
+  it.each(["none", "event"])("is what the rows' rests would have been charged, never below zero (round_at: %s)", async (roundAt) => {
     // Lite 1, max 4 a unit. Base 100: lite 50 (50), max 30: 12 served (48) and 18 refused (72), lite 10: 2 served and 8
     // refused (8), lite 20 refused (20), max 10 refused (40): 56 units worth 72 + 8 + 20 + 40 = 140. New 200: 50 + 120
     // + 10 + 20 = 200, then max 10 refused: 40. Before, the base card's split rests had no charge, and the meter's
     // average read 87.5 → -12.5.
     const dir = folder({
-      "base.yaml": quill(100),
-      "new.yaml": quill(200),
+      "base.yaml": quill(100, roundAt),
+      "new.yaml": quill(200, roundAt),
       "acct.yaml": "plan: starter\nanchor: 2026-11-01\ntimezone: UTC\n",
       "u.csv": "timestamp,meter,quantity,project,tier\n2026-11-02T10:00:00Z,summary,50,a,lite\n2026-11-03T10:00:00Z,summary,30,a,max\n2026-11-04T10:00:00Z,summary,10,a,lite\n2026-11-05T10:00:00Z,summary,20,a,lite\n2026-11-06T10:00:00Z,summary,10,a,max\n",
     });

@@ -3,7 +3,7 @@ import { Decimal, ONE, ZERO, roundToStep } from "../money.js";
 import type { Meter, RateCard } from "../ratecard/types.js";
 import { EventPrices } from "./event-prices.js";
 import { formatInstant, type Instant } from "../time.js";
-import { add, min, NO_CREDITS, sub, wholeUnits, type Credits } from "./credits.js";
+import { add, min, NO_CREDITS, sub, unitsOf, wholeUnits, type Credits } from "./credits.js";
 import { componentUnits, itemKey, itemNamed, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
@@ -168,9 +168,9 @@ export abstract class Charging extends Limits {
     const units = unit === NO_CREDITS ? event.quantity : Decimal.min(event.quantity, new Decimal(wholeUnits(room, unit).toString()));
     if (units.gt(0)) this.charge(run, { ...usage, quantity: units, shape: undefined });
     const rest = event.quantity.minus(units);
-    // What the rest would have been charged, where a unit is its price and not an event's rounded one (red63b M1: a
-    // split card's refusals had none, and diff's worth of them fell below zero).
-    const credits = this.card.precision.roundAt === "event" ? undefined : this.scale.product(this.book.quantity(rest), price.exact);
+    // What the rest would have been charged: its units at a unit's price, rounded where the card rounds each event
+    // (red63b M1, red63d M1: a split card's refusals had none, and diff's worth of them fell below zero).
+    const credits = this.card.precision.roundAt === "event" ? unitsOf(unit, rest) : this.scale.product(this.book.quantity(rest), price.exact);
     if (rest.gt(0)) this.reject(run, { meter, reason: this.exhaustedReason(run, pool), quantity: rest, at: event.at, event, outOfCredits: true, credits });
   }
 

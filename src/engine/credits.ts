@@ -132,6 +132,11 @@ export function min(a: Credits, b: Credits): Credits {
   return a < b ? a : b;
 }
 
+/** `count` whole units at `unit` each; undefined for a count that is not whole. */
+export function unitsOf(unit: Credits, count: Decimal): Credits | undefined {
+  return count.isInteger() ? unit * BigInt(count.toFixed()) : undefined;
+}
+
 /** How many whole units at `unit` each fit in `room`. */
 export function wholeUnits(room: Credits, unit: Credits): Credits {
   return room <= 0n ? 0n : room / unit;

@@ -1,8 +1,9 @@
 import { scenarioTerms, simulationSettings } from "./settings.js";
-import type { GrantPurchase, Statement } from "../engine/types.js";
+import type { AccountChange, GrantPurchase, Statement } from "../engine/types.js";
+import { subscriptionOf, type Subscription } from "./user-spans.js";
 import { Decimal, ZERO } from "../money.js";
 import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, versionsOn, type Purchase } from "./purchases.js";
-import type { Plan, RateCard } from "../ratecard/types.js";
+import { ONETIME, type Plan, type RateCard } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";
 import { expandUser, turning, usersIn } from "./expand.js";
@@ -105,11 +106,18 @@ export async function accountSpend(scenario: Scenario, on: AccountPlan, sample: 
     for (const [user, weight] of users) {
       progress?.step("", done++, total, "account");
       const name = `${population.name}-${user + 1}`;
+      // Subscribed in the cycles the user is there, as --emit-usage writes it: credits granted before a user joins are
+      // not theirs (red63d H1: one-time credits that end with their cycle, included credits that roll over).
+      const subscription = subscriptionOf(population, user, scenario.cycles);
+      const userTerms = subscription === undefined ? terms : { ...terms, subscriptionEnd: calendar.start(subscription.end) };
+      const changes = (subscription?.restarts ?? []).map((s): AccountChange => ({ at: calendar.start(s.from), account: name, change: { kind: "subscription_end", end: calendar.start(s.to) }, origin: population.origin }));
+      const onetime = onetimeAtJoin(scenario.card, on.plan, subscription);
+      const joined: GrantPurchase[] = onetime === undefined ? [] : [{ kind: ONETIME, amount: onetime, at: calendar.start(subscription!.joins!), account: name, origin: undefined }];
       const replay = async (purchases: GrantPurchase[]): Promise<Statement> => {
         // The same draws for both replays of a user: a fresh stream per user, from the same seed.
         const userRandom = sample ? new Random(`${sample.seed}\u0000${population.name}\u0000${user}`, sample.stream) : undefined;
         // The scenario's changes tell its own account's story; each paying user keeps the plan compared.
-        return replayEvents(scenario.card, simulationSettings(scenario, { name, terms, purchases, changes: [] }), turning(expandUser(scenario, population, user, calendar, userRandom), progress));
+        return replayEvents(scenario.card, simulationSettings(scenario, { name, terms: userTerms, purchases: [...joined, ...purchases], changes }), turning(expandUser(scenario, population, user, calendar, userRandom), progress));
       };
       const bare = await replay([]);
       const own = bare.accounts.find((a) => a.account === name);
@@ -182,4 +190,9 @@ function spread(values: [Decimal, number][]): Spread {
     p99: rank(99),
     max: sorted.at(-1)?.[0] ?? ZERO,
   };
+}
+
+/** The plan's one-time credits for a user who joins after the anchor, granted where it joins (Subscription.joins). */
+export function onetimeAtJoin(card: RateCard, plan: Plan, subscription: Subscription | undefined): Decimal | undefined {
+  return subscription?.joins !== undefined && plan.onetime.gt(0) && card.grantKinds.has(ONETIME) ? plan.onetime : undefined;
 }

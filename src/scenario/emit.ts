@@ -5,7 +5,8 @@ import type { Calendar } from "../time.js";
 import type { UsageEvent } from "../engine/types.js";
 import { ACCOUNT, expand, expandUser, usersIn } from "./expand.js";
 import type { PlanResult } from "./simulate.js";
-import type { AccountSpend } from "./accounts.js";
+import { onetimeAtJoin, type AccountSpend } from "./accounts.js";
+import { subscriptionOf, type Subscription } from "./user-spans.js";
 import { TOPUP } from "../ratecard/purchases.js";
 import { ONETIME, type Plan } from "../ratecard/types.js";
 import type { Activity, Scenario } from "./types.js";
@@ -105,22 +106,18 @@ export function accountYaml(scenario: Scenario, result: PlanResult, dir: string,
 /**
  * The users of `billing: per_user` populations whose terms are not the top level's, under `accounts:`: each on the
  * plan's own allowance where the scenario's `allowance:` is its own account's, and subscribed in the cycles the user
- * is present only, as the simulation bills them (red63 H1: a user who joins in the third cycle was billed the two
- * before it, a user who left the cycles after). A user absent from the start has a subscription ended at the anchor,
- * given back where they join; each absence after ends it again.
+ * is present only (Subscription), as the simulation replays them (red63 H1).
  */
 function userEntries(scenario: Scenario, calendar: Calendar, plan: string): string[] {
   const lines: string[] = [];
   const terms = [...(scenario.overage ? ["    overage: true"] : []), ...(scenario.dailyLimits.size > 0 ? ["    daily_limits:", ...[...scenario.dailyLimits].map(([key, credits]) => `      ${JSON.stringify(key)}: "${formatExact(credits)}"`)] : [])];
-  for (const { name, spans } of usersPresent(scenario)) {
-    const whole = spans.length === 1 && spans[0]!.from === 0 && spans[0]!.to === scenario.cycles;
-    if (whole && scenario.allowance === undefined) continue;
+  for (const { name, subscription } of perUserAccounts(scenario)) {
+    if (subscription === undefined && scenario.allowance === undefined) continue;
     const at = (cycle: number) => `"${formatInstant(calendar.start(cycle))}"`;
     const entry = [`  ${name}:`, ...terms];
-    if (!whole) {
-      const [first, ...later] = spans[0]!.from === 0 ? spans : [{ from: 0, to: 0 }, ...spans];
-      entry.push(`    subscription_end: ${at(first!.to)}`);
-      if (later.length > 0) entry.push("    changes:", ...later.map((s) => `      - { at: ${at(s.from)}, subscription_end: ${at(s.to)} }`));
+    if (subscription !== undefined) {
+      entry.push(`    subscription_end: ${at(subscription.end)}`);
+      if (subscription.restarts.length > 0) entry.push("    changes:", ...subscription.restarts.map((s) => `      - { at: ${at(s.from)}, subscription_end: ${at(s.to)} }`));
     }
     // An entry says its terms or, with none to say, that it is on the top level's plan.
     lines.push(...(entry.length === 1 ? [`${entry[0]} { plan: ${plan} }`] : entry));
@@ -128,12 +125,11 @@ function userEntries(scenario: Scenario, calendar: Calendar, plan: string): stri
   return lines.length === 0 ? [] : ["accounts:", ...lines];
 }
 
-/** Each user of the `billing: per_user` populations, by name, with the runs of cycles it is present in. */
-function* usersPresent(scenario: Scenario): Generator<{ name: string; spans: { from: number; to: number }[] }> {
+/** Each user of the `billing: per_user` populations, by name, with the cycles it is subscribed in. */
+function* perUserAccounts(scenario: Scenario): Generator<{ name: string; subscription: Subscription | undefined }> {
   for (const population of scenario.populations.filter((p) => p.perUser)) {
-    const present = Array.from({ length: scenario.cycles }, (_, i) => usersIn(population, i));
-    const most = Math.max(0, ...present);
-    for (let user = 0; user < most; user++) yield { name: `${population.name}-${user + 1}`, spans: presence(present.map((n) => user < n)) };
+    const most = Math.max(0, ...Array.from({ length: scenario.cycles }, (_, i) => usersIn(population, i)));
+    for (let user = 0; user < most; user++) yield { name: `${population.name}-${user + 1}`, subscription: subscriptionOf(population, user, scenario.cycles) };
   }
 }
 
@@ -143,22 +139,10 @@ function* usersPresent(scenario: Scenario): Generator<{ name: string; spans: { f
  * simulation's user had, were never granted, and its rows were refused).
  */
 function joinersOnetime(scenario: Scenario, calendar: Calendar, plan: Plan): string[] {
-  if (!plan.onetime.gt(0) || !scenario.card.grantKinds.has(ONETIME)) return [];
   const lines: string[] = [];
-  for (const { name, spans } of usersPresent(scenario)) {
-    if (spans[0]!.from > 0) lines.push(`  - { kind: ${ONETIME}, amount: "${formatExact(plan.onetime)}", at: "${formatInstant(calendar.start(spans[0]!.from))}", account: ${name} }`);
+  for (const { name, subscription } of perUserAccounts(scenario)) {
+    const grant = onetimeAtJoin(scenario.card, plan, subscription);
+    if (grant !== undefined) lines.push(`  - { kind: ${ONETIME}, amount: "${formatExact(grant)}", at: "${formatInstant(calendar.start(subscription!.joins!))}", account: ${name} }`);
   }
   return lines;
-}
-
-/** The runs of cycles a user is present in, each from its first cycle to the one after its last. */
-function presence(present: readonly boolean[]): { from: number; to: number }[] {
-  const spans: { from: number; to: number }[] = [];
-  present.forEach((here, i) => {
-    if (!here) return;
-    const last = spans.at(-1);
-    if (last !== undefined && last.to === i) last.to = i + 1;
-    else spans.push({ from: i, to: i + 1 });
-  });
-  return spans;
 }

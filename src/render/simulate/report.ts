@@ -29,6 +29,8 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
         ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}${usersPay(sim)}`],
         ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", sim.ownUsage || sim.users === undefined ? cheapestText(sim, money) : usersCheapestText(sim.users, money)] as [string, string]] : []),
+        // Beside the own account's, the users' own: a plan that covers the creator may refuse every user (red63d M2).
+        ...(sim.ownUsage && sim.users !== undefined ? [["Users' plan", usersCheapestText(sim.users, money)] as [string, string]] : []),
       ],
     },
   ];
