@@ -79,6 +79,10 @@ describe("scenario parts of one item made by two of them (red63c M2)", () => {
     const json = JSON.parse(out.stdout);
     expect(json.plans[0].cycles.map((c: { total: string }) => c.total)).toEqual(["0", "16", "4"]);
     expect(json.parts.map((p: { name: string; credits: string }) => [p.name, p.credits])).toEqual([["cleanup", "0"], ["upload", "0"], ["inventory", "20"]]);
+    // Said, in the JSON and under the table: the upload's 6 GB are the inventory's to price (red63d M3).
+    expect(json.parts.map((p: { priced_with: string | null }) => p.priced_with)).toEqual(["inventory", "inventory", null]);
+    const table = await burnrate(["simulate", file, "--format", "markdown"]);
+    expect(table.stdout.replace(/\s+/g, " ")).toContain("cleanup (with inventory), upload (with inventory) raise, lower, publish again or end an item that part made first");
   });
 });
 

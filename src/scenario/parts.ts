@@ -29,6 +29,8 @@ export interface Part {
   /** The credits at the card's credit price (the version's in force at each cycle's start), per cycle and in all; undefined without one. */
   cycleMoney: Decimal[] | undefined;
   money: Decimal | undefined;
+  /** The part some of its events are priced with: they raise, lower, publish again or end an item that part made first. */
+  pricedWith: string | undefined;
 }
 
 /**
@@ -57,12 +59,18 @@ export async function scenarioParts(scenario: Scenario, planOf: (cycle: number) 
   const cyclePlans = Array.from({ length: scenario.cycles }, (_, index) => planOf(index));
   // One replay a plan the account is on, the plan's terms with its credits and quota unlimited.
   const byPlan = new Map<Plan, Statement>();
+  const pricedWith = new Map<string, string>();
   for (const plan of new Set(cyclePlans)) {
     const terms = { ...scenarioTerms(scenario, plan, true), allowance: UNLIMITED, overage: true };
     const onCycle = progress && ((cycle: number) => progress.step(`${plan.label} · parts of the scenario`, cycle, scenario.cycles, "cycle"));
     const holder = itemHolders(scenario);
     const events = function* (): Generator<UsageEvent> {
-      for (const e of expand(scenario, calendar, undefined, onCycle)) yield { ...e, account: holder(e, accountOf.get(e.origin!) ?? e.account) };
+      for (const e of expand(scenario, calendar, undefined, onCycle)) {
+        const own = accountOf.get(e.origin!) ?? e.account;
+        const account = holder(e, own);
+        if (account !== own) pricedWith.set(own, account);
+        yield { ...e, account };
+      }
     };
     byPlan.set(plan, await replayEvents(scenario.card, simulationSettings(scenario, { terms, purchases: [], changes: [] }), turning(events(), progress)));
   }
@@ -72,7 +80,8 @@ export async function scenarioParts(scenario: Scenario, planOf: (cycle: number) 
     const cycleOf = (index: number): CycleStatement | undefined => byPlan.get(cyclePlans[index]!)!.accounts.find((a) => a.account === `part ${i}`)?.cycles.find((c) => c.index === index);
     const each = Array.from({ length: scenario.cycles }, (_, index) => cycleOf(index)?.total ?? ZERO);
     const cycleMoney = prices.every((p) => p !== undefined) ? each.map((c, index) => c.mul(prices[index]!)) : undefined;
-    return { kind: piece.kind, name: piece.name, origin: piece.origin, cycles: each, plans: cyclePlans, credits: sum(each), cycleMoney, money: cycleMoney && sum(cycleMoney) };
+    const withPart = pricedWith.get(`part ${i}`);
+    return { kind: piece.kind, name: piece.name, origin: piece.origin, cycles: each, plans: cyclePlans, credits: sum(each), cycleMoney, money: cycleMoney && sum(cycleMoney), pricedWith: withPart === undefined ? undefined : pieces[Number(withPart.slice(5))]!.name };
   });
 }
 

@@ -88,6 +88,7 @@ export const simulationSchema: JsonSchema = contract("simulation", "burnrate sim
     credits: decimalString("its usage priced alone on the scenario's plan, credits and request quota unlimited, over the cycles: what it asks, served or not"),
     money: nullable(decimalString("those credits at the card's credit price, the version's in force at each cycle's start; null: the card gives none")),
     cycles: array(decimalString(), "its credits per cycle"),
+    priced_with: nullable(str("the part some of its events are priced with: they raise, lower, publish again or end an item that part made first; null where none")),
   }), "what each part of the scenario comes to; empty where the scenario has one part (billing: per_user populations are in plans[].accounts)"),
   samples: nullable(object({ count: count(), seed: str(), plans: array(sampledPlan) }, "with --samples N --seed S")),
 });

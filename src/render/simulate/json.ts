@@ -28,7 +28,7 @@ export function simulationJson(sim: Simulation): object {
     own_usage: sim.ownUsage,
     users_cheapest: sim.users?.cheapest?.plan.key ?? null,
     plans: sim.plans.map((p) => planJson(p, sim)),
-    parts: sim.parts.map((p) => ({ kind: p.kind, name: p.name, line: p.origin.line, credits: formatExact(p.credits), money: p.money === undefined ? null : formatExact(p.money), cycles: p.cycles.map((c) => formatExact(c)) })),
+    parts: sim.parts.map((p) => ({ kind: p.kind, name: p.name, line: p.origin.line, credits: formatExact(p.credits), money: p.money === undefined ? null : formatExact(p.money), cycles: p.cycles.map((c) => formatExact(c)), priced_with: p.pricedWith ?? null })),
     samples: sim.samples === undefined ? null : {
       count: sim.samples.count,
       seed: sim.samples.seed,

@@ -30,9 +30,16 @@ export function partsBlocks(sim: Simulation, ctx: RenderContext, amount: (v: Dec
     },
     {
       kind: "note",
-      text: `Each part is priced alone on ${pricedOn(parts, scenario.plan.label)} with its ${unit} and request quota unlimited (its gates and the scenario's own limits as they are): what its usage asks, served or not, before the plan's allowance, which is not shared out.${priced ? ` "At the credit price" is what those ${unit} cost at the card's credit price, as top-ups would.` : ""} Where the card charges a key once a cycle or prices in tiers, parts priced alone may not add up to the whole.${scenario.populations.some((p) => p.perUser) ? " Populations with billing: per_user pay on their own accounts (below), not here." : ""}`,
+      text: `Each part is priced alone on ${pricedOn(parts, scenario.plan.label)} with its ${unit} and request quota unlimited (its gates and the scenario's own limits as they are): what its usage asks, served or not, before the plan's allowance, which is not shared out.${priced ? ` "At the credit price" is what those ${unit} cost at the card's credit price, as top-ups would.` : ""} Where the card charges a key once a cycle or prices in tiers, parts priced alone may not add up to the whole.${withOthers(parts)}${scenario.populations.some((p) => p.perUser) ? " Populations with billing: per_user pay on their own accounts (below), not here." : ""}`,
     },
   ];
+}
+
+/** The parts some of whose events are priced with another's (Part.pricedWith): their own figure leaves those out (red63d M3). */
+function withOthers(parts: readonly Part[]): string {
+  const moved = parts.filter((p) => p.pricedWith !== undefined);
+  if (moved.length === 0) return "";
+  return ` ${moved.map((p) => `${p.name} (with ${p.pricedWith})`).join(", ")} ${moved.length === 1 ? "raises" : "raise"}, ${moved.length === 1 ? "lowers" : "lower"}, publish${moved.length === 1 ? "es" : ""} again or end${moved.length === 1 ? "s" : ""} an item that part made first: such events are priced with it, where the item's level or end is one account's.`;
 }
 
 function titled(unit: string): string {
