@@ -38,9 +38,9 @@ describe("what each part of the scenario comes to", () => {
     const r = await burnrate(["simulate", scenario(FLIPLET), "--format", "json"]);
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).parts).toEqual([
-      { kind: "population", name: "seat", line: 7, credits: "1200", money: "12", cycles: ["600", "600"] },
-      { kind: "schedule", name: "nightly batch", line: 13, credits: "9.15", money: "0.0915", cycles: ["4.5", "4.65"] },
-      { kind: "inventory", name: "inventory", line: 15, credits: "1", money: "0.01", cycles: ["0.5", "0.5"] },
+      { kind: "population", name: "seat", line: 7, credits: "1200", money: "12", cycles: ["600", "600"], priced_with: null },
+      { kind: "schedule", name: "nightly batch", line: 13, credits: "9.15", money: "0.0915", cycles: ["4.5", "4.65"], priced_with: null },
+      { kind: "inventory", name: "inventory", line: 15, credits: "1", money: "0.01", cycles: ["0.5", "0.5"], priced_with: null },
     ]);
   });
 
