@@ -40,7 +40,7 @@ describe("a last cycle that a day of the next month makes (newcomer63 M3)", () =
     expect((await run({ november: 200, december: 10, days: 5 })).stderr).toBe("");
   });
 
-  it("is not noted where the cycle holds a tenth of the rows or more (40 of 140): a month and its next month's start, read as such", async () => {
+  it("is not noted where the cycle holds a third of the cycle's before it or more (40 of 100): a month and its next month's start, read as such", async () => {
     expect((await run({ november: 100, december: 40, days: 1 })).stderr).toBe("");
   });
 
@@ -64,5 +64,18 @@ describe("an empty file among the usage files (newcomer63 M2)", () => {
     expect(out.stderr).toBe(`burnrate: note: 2 of the 4 usage files are empty, without even a header ("d2.csv", "d3.csv.gz" in ${JSON.stringify(dir)}): read as no usage, as a quiet day's export is; a failed export leaves such a file too, and its usage is then missing from what is read\n`);
     // 5 maps calls at 0.08.
     expect(JSON.parse(out.stdout).accounts[0].cycles[0].total).toBe("0.4");
+  });
+});
+
+describe("a batch that runs on each month's first days (red63d L1)", () => {
+  it("is not told to leave its last month out: its last cycle holds what the others do", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "spill63-batch-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${join(ROOT, "ratecards/floopy.yaml")}\naccount: a\nplan: pro\nanchor: 2026-01-01\ntimezone: UTC\n`);
+    const rows = ["timestamp,meter,model,provider,input_tokens,output_tokens"];
+    for (let month = 1; month <= 12; month++) for (const day of ["01", "02"]) for (let i = 0; i < 5; i++) rows.push(`2026-${String(month).padStart(2, "0")}-${day}T0${i}:00:00Z,request,gpt-4o,openai,1000,100`);
+    writeFileSync(join(dir, "usage.csv"), `${rows.join("\n")}\n`);
+    const out = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--format", "json"]);
+    expect(out.code).toBe(0);
+    expect(out.stderr).toBe("");
   });
 });

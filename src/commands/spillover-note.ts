@@ -19,7 +19,8 @@ export function spilloverNote(statement: Statement, settings: AccountSettings, a
   // A day or three of the next month left among a month's files (newcomer63 M3: a December day, 3.2% of the rows,
   // billed 1,500 customers a December fee, 27,930 USD made 55,850, with no note): rows past a hundredth of the usage's
   // are noted too where they all fall in the head of the last cycle and are a small part of the usage.
-  const head = usage.latest - last < (usage.end - last) / HEAD && usage.rows * PART < all;
+  // Against the cycles before it: a batch that runs on each month's 1st and 2nd has a last cycle like the others (red63d L1).
+  const head = usage.latest - last < (usage.end - last) / HEAD && usage.rows * PART * usage.index < all - usage.rows;
   if (usage.rows * SHARE >= all && !head) return undefined;
   const date = (at: number) => settings.zone.localDate(at);
   const shown = first === before ? date(first) : `${date(first)}..${date(before)}`;
@@ -35,9 +36,12 @@ export function spilloverNote(statement: Statement, settings: AccountSettings, a
   return `burnrate: note: ${rows} in the cycle from ${date(last)} (${rowShare(usage.rows, all)} of the usage${within}), the statement's last: ${billed} billed that cycle's plan fee and recurring grants; ${within === "" ? "if those rows belong to the cycle before" : "if they are the next month's, left among this one's files"}, leave them out of the usage, or show the cycles before it alone with --cycle ${shown}\n`;
 }
 
-/** The last cycle's rows are noted where they are under 1 / SHARE of the usage's, or under 1 / PART of them and all in its first 1 / HEAD. */
+/**
+ * The last cycle's rows are noted where they are under 1 / SHARE of the usage's, or under 1 / PART of a cycle's before
+ * it, on average, and all in its first 1 / HEAD.
+ */
 const SHARE = 100;
-const PART = 10;
+const PART = 3;
 const HEAD = 10;
 const DAY = 86_400_000;
 
