@@ -49,5 +49,9 @@ export function largestFirst(d: CostDiff): CostDiff {
 export function cutToFit(text: string): string {
   if (text.length <= COMMENT_CHARACTERS) return text;
   const cut = "\n\n_Cut to fit a pull-request comment: `burnrate diff --format json` has it whole._\n";
-  return `${text.slice(0, COMMENT_CHARACTERS - cut.length)}${cut}`;
+  // At a line's end, a folded block closed, and the notice outside it, where a reader sees it (red63d L2).
+  const room = COMMENT_CHARACTERS - cut.length - "\n\n</details>".length;
+  const kept = text.slice(0, Math.max(0, text.lastIndexOf("\n", room)));
+  const open = (kept.match(/<details>/g) ?? []).length - (kept.match(/<\/details>/g) ?? []).length;
+  return `${kept}${open > 0 ? "\n\n</details>" : ""}${cut}`;
 }
