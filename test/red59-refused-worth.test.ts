@@ -3,57 +3,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { quillCard as card, type QuillCard as Card } from "./helpers/quill-card.js";
 
 // red59: the worth of usage one card refuses and the other serves was read on a blend of the base card's prices, where
 // the lines of one set of dimension values have several: a surcharge or an exemption on a column the line does not
 // show (F1), two versions of the card (F2), lines the refusals moved between (F3), a token-priced meter (F4). Each
 // let --fail-over pass a loss the base card had charged in full.
-interface Card {
-  included: number;
-  price?: string;
-  surcharge?: string;
-  exempt?: boolean;
-  version?: string;
-  effective?: string;
-  tiers?: { lite: string; max: string };
-  /** The meters as written, in place of the one summary meter the other settings describe. */
-  meters?: string;
-  precision?: string;
-}
-
-/** A card's settings but its meters, one plan of `included` credits whose pool blocks. */
-function header(included: number, { version = "2026-11", effective = "2026-11-01", precision = "{ display: 2, rounding: half-even, round_at: none }" } = {}): string {
-  return `provider: quill
-version: "${version}"
-effective: "${effective}"
-unit: credits
-currency: USD
-credit_price: "0.02"
-precision: ${precision}
-cycle: { period: monthly }
-dimensions: [priority, byok]
-categories: { ai: { label: AI } }
-pools: { process: { label: Processing, when_exhausted: block } }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-plans:
-  starter: { label: Starter, included: ${included}, price: 20 }
-meters:
-`;
-}
-
-function card({ included, price = "1", surcharge, exempt, version, effective, tiers, meters, precision }: Card): string {
-  if (meters !== undefined) return header(included, { precision }) + meters;
-  const priced = tiers === undefined ? `price: "${price}"` : `price: { by: [tier], table: { lite: "${tiers.lite}", max: "${tiers.max}" } }`;
-  return `${header(included, { version, effective })}  summary:
-    aggregation: flow
-    dimensions: [project${tiers === undefined ? "" : ", tier"}]
-    category: ai
-    pool: process
-    ${priced}
-${surcharge === undefined ? "" : `    surcharges:\n      - { when: { priority: "high" }, add: "${surcharge}" }\n`}${exempt === true ? `    exempt_when: { byok: "true" }\n` : ""}`;
-}
-
 async function diff(base: Card[], next: Card[], rows: string, ...more: string[]) {
   const dir = mkdtempSync(join(tmpdir(), "red59-worth-"));
   const files = (cards: Card[], side: string) =>

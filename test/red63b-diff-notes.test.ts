@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { burnrate, ROOT } from "./helpers/cli.js";
+import { quillCard } from "./helpers/quill-card.js";
 
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "red63b-"));
@@ -10,29 +11,7 @@ function folder(files: Record<string, string>): string {
   return dir;
 }
 
-const quill = (included: number, roundAt = "none") => `provider: quill
-version: "2026-11"
-effective: "2026-11-01"
-unit: credits
-currency: USD
-credit_price: "0.02"
-precision: { display: 2, rounding: half-even, round_at: ${roundAt} }
-cycle: { period: monthly }
-crossing: split
-categories: { ai: { label: AI } }
-pools: { process: { label: Processing, when_exhausted: block } }
-grant_kinds:
-  included: { priority: 1, expires: cycle_end, counts_toward_allowance: true }
-plans:
-  starter: { label: Starter, included: ${included}, price: 20 }
-meters:
-  summary:
-    aggregation: flow
-    dimensions: [project, tier]
-    category: ai
-    pool: process
-    price: { by: [tier], table: { lite: "1", max: "4" } }
-`;
+const quill = (included: number, roundAt: string) => quillCard({ included, tiers: { lite: "1", max: "4" }, precision: `{ display: 2, rounding: half-even, round_at: ${roundAt} }`, split: true });
 
 describe("diff's worth of what a card that splits rows at the credits refuses (red63b M1)", () => {
   it.each(["none", "event"])("is what the rows' rests would have been charged, never below zero (round_at: %s)", async (roundAt) => {
@@ -52,23 +31,27 @@ describe("diff's worth of what a card that splits rows at the credits refuses (r
   });
 });
 
+/** The comment of Fliplet's maps calls 0.08 → 0.10 credits over a log of `rows`, each usage account on Pro. */
+async function mapsRiseComment(rows: readonly string[]): Promise<string> {
+  const { readFileSync } = await import("node:fs");
+  const card = readFileSync(`${ROOT}/ratecards/fliplet.yaml`, "utf8");
+  const dir = folder({
+    "base.yaml": card,
+    "new.yaml": card.replace('version: "2026-11"', 'version: "2026-12"').replace('price: "0.08"             # "Maps API calls (0.08 each)"', 'price: "0.10"'),
+    "acct.yaml": "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\nunnamed_accounts: top_level\n",
+    "u.csv": `${rows.join("\n")}\n`,
+  });
+  return (await burnrate(["diff", "--base", join(dir, "base.yaml"), "--card", join(dir, "new.yaml"), "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "markdown"])).stdout;
+}
+
 describe("the pull-request comment, cut to fit (red63b M2, M3, L4)", () => {
-  const fliplet = `${ROOT}/ratecards/fliplet.yaml`;
   it("keeps the largest changes first, and every card change", async () => {
     // 300 accounts of 5 maps calls each (0.40 → 0.50 credits), and one of 500 (40 → 50): the one change of 10 leads
     // the table, where it would have come last by name.
     const rows = ["timestamp,account,meter,quantity,project"];
     for (let i = 0; i < 300; i++) rows.push(`2026-11-02T10:00:00Z,a${String(i).padStart(3, "0")},maps_call,5,p1`);
     rows.push("2026-11-02T10:00:00Z,zz-big,maps_call,500,p1");
-    const { readFileSync } = await import("node:fs");
-    const card = readFileSync(fliplet, "utf8");
-    const dir = folder({
-      "base.yaml": card,
-      "new.yaml": card.replace('version: "2026-11"', 'version: "2026-12"').replace('price: "0.08"             # "Maps API calls (0.08 each)"', 'price: "0.10"'),
-      "acct.yaml": "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\nunnamed_accounts: top_level\n",
-      "u.csv": `${rows.join("\n")}\n`,
-    });
-    const md = (await burnrate(["diff", "--base", join(dir, "base.yaml"), "--card", join(dir, "new.yaml"), "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "markdown"])).stdout;
+    const md = await mapsRiseComment(rows);
     const table = md.split("\n").filter((l) => l.startsWith("| ") && l.includes("maps_call"));
     expect(table[0]).toMatch(/^\| zz-big \| 2026-11-01 \| maps_call \| 40(\.00)? \| 50(\.00)? \| \+10/);
     expect(md).toContain("meters.maps_call.price");
@@ -77,15 +60,7 @@ describe("the pull-request comment, cut to fit (red63b M2, M3, L4)", () => {
   it("stays within 60,000 characters whatever the names: the tables go, then the text is cut and says so", async () => {
     const rows = ["timestamp,account,meter,quantity,project"];
     for (let i = 0; i < 8; i++) rows.push(`2026-11-02T10:00:00Z,${String(i).repeat(20_000)},maps_call,5,p1`);
-    const { readFileSync } = await import("node:fs");
-    const card = readFileSync(fliplet, "utf8");
-    const dir = folder({
-      "base.yaml": card,
-      "new.yaml": card.replace('version: "2026-11"', 'version: "2026-12"').replace('price: "0.08"             # "Maps API calls (0.08 each)"', 'price: "0.10"'),
-      "acct.yaml": "plan: pro\nanchor: 2026-11-01\ntimezone: UTC\nunnamed_accounts: top_level\n",
-      "u.csv": `${rows.join("\n")}\n`,
-    });
-    const md = (await burnrate(["diff", "--base", join(dir, "base.yaml"), "--card", join(dir, "new.yaml"), "--account", join(dir, "acct.yaml"), "--usage", join(dir, "u.csv"), "--format", "markdown"])).stdout;
+    const md = await mapsRiseComment(rows);
     expect(md.length).toBeLessThanOrEqual(60_000);
     expect(md).toContain("burnrate diff --format json");
   });

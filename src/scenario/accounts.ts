@@ -50,7 +50,7 @@ export interface AccountSpend {
  * What the users `from` to `from + count - 1` of a population each buy, alike (one replay stands for them): the credits
  * of the purchase kind each cycle consumes, bought at its start, or where the plan in force first sells them.
  */
-export interface UsersBuying {
+interface UsersBuying {
   population: string;
   from: number;
   count: number;

@@ -2,7 +2,7 @@ import { usersIn } from "./expand.js";
 import type { Population } from "./types.js";
 
 /** A run of cycles a user of a `billing: per_user` population is present in: from its first to the one after its last. */
-export interface Span {
+interface Span {
   from: number;
   to: number;
 }
