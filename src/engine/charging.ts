@@ -7,6 +7,7 @@ import { add, min, NO_CREDITS, sub, unitsOf, wholeUnits, type Credits } from "./
 import { componentUnits, itemKey, itemNamed, lineDimensions, priceDimensions, pricedByUnitAlone, pricedByUnits, priceEvent, resolve, type PricedEvent, type UnitPrice } from "./pricing.js";
 import type { UsageEvent } from "./types.js";
 import { Limits } from "./limits.js";
+import { ledgerParts } from "./ledger-parts.js";
 import { beforeFirstCycle } from "./rows-before.js";
 import type { ShapedEvent } from "./rows.js";
 import { LineHead, type LineOf } from "./cycle-lines.js";
@@ -298,7 +299,7 @@ export abstract class Charging extends Limits {
     if (parts !== undefined) this.addComponentLines(run, line, { target, parts, components: components! });
     if (limited) this.account({ run, meter, dims, quantity, amount, at });
     this.afterCharge(run, { amount, at });
-    this.ledger?.charge(run, { at, meter: meter.key, dimensions: dims, quantity, credits: amount });
+    this.ledger?.charge(run, { at, meter: meter.key, dimensions: dims, quantity, credits: amount, ...(this.ledger.wantsParts ? { parts: ledgerParts({ priced, parts, components }, this.book, this.scale) } : {}) });
     return true;
   }
 

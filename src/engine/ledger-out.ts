@@ -1,10 +1,10 @@
 import type { Decimal } from "../money.js";
 import { spanNumber, type Instant } from "../time.js";
 import { add, NO_CREDITS, type Credits, type Scale } from "./credits.js";
-import type { LedgerEntry, LedgerSink } from "./types.js";
+import type { LedgerEntry, LedgerPart, LedgerSink } from "./types.js";
 
 /** A movement of credits other than a charge, as the replay logs it: a grant's names no meter, dimensions or quantity. */
-export type LedgerLine = Pick<LedgerEntry, "at" | "type" | "amount"> & Partial<Pick<LedgerEntry, "meter" | "grant" | "dimensions" | "quantity">>;
+export type LedgerLine = Pick<LedgerEntry, "at" | "type" | "amount"> & Partial<Pick<LedgerEntry, "meter" | "grant" | "dimensions" | "quantity" | "parts">>;
 
 /**
  * A charge as the replay logs it, its credits as the replay counts them: made a Decimal only where written. No
@@ -16,6 +16,8 @@ export interface ChargeLine {
   dimensions: Readonly<Record<string, string>> | undefined;
   quantity: Decimal | undefined;
   credits: Credits;
+  /** Where the sink asks for them (wantsParts). */
+  parts?: readonly LedgerPart[];
 }
 
 /** What the ledger reads of an account's run: where its credits stand after the movement logged. */
@@ -77,6 +79,11 @@ export class LedgerOut {
   /** Hold an account's entries until a row of its is read (`held`), from its first. */
   hold(account: string): void {
     if (!this.held.has(account)) this.held.set(account, []);
+  }
+
+  /** Whether the sink reads each charge's components (LedgerEntry.parts). */
+  get wantsParts(): boolean {
+    return this.sink.parts === true;
   }
 
   /** Whether every charge is an entry of its own: the known path, which takes charges together, is then off. */
@@ -145,8 +152,8 @@ export class LedgerOut {
   }
 
   private write(run: LedgerRun, line: LedgerLine, balance: Credits, uncovered: Credits): void {
-    const { at, type, meter, grant, dimensions, quantity, amount } = line;
-    const entry: LedgerEntry = { at, account: run.id, type, meter, grant, dimensions: dimensions ?? NO_DIMENSIONS, quantity, amount, uncovered: this.scale.decimal(uncovered), balance: this.scale.decimal(balance) };
+    const { at, type, meter, grant, dimensions, quantity, amount, parts } = line;
+    const entry: LedgerEntry = { at, account: run.id, type, meter, grant, dimensions: dimensions ?? NO_DIMENSIONS, quantity, amount, uncovered: this.scale.decimal(uncovered), balance: this.scale.decimal(balance), ...(parts === undefined ? {} : { parts }) };
     const held = this.held.size === 0 ? undefined : this.held.get(run.id);
     if (held !== undefined) {
       if (!run.rowsRead) return void held.push(entry);
@@ -165,5 +172,5 @@ export class LedgerOut {
 }
 
 function chargeEntry(line: ChargeLine, scale: Scale): LedgerLine {
-  return { at: line.at, type: "charge", meter: line.meter, dimensions: line.dimensions, quantity: line.quantity, amount: scale.decimal(line.credits).neg() };
+  return { at: line.at, type: "charge", meter: line.meter, dimensions: line.dimensions, quantity: line.quantity, amount: scale.decimal(line.credits).neg(), ...(line.parts === undefined ? {} : { parts: line.parts }) };
 }

@@ -294,6 +294,15 @@ export interface LedgerEntry {
   /** Charged beyond every grant (grace or allowed), which the balance cannot show. */
   uncovered: Decimal;
   balance: Decimal;
+  /** A charge's components, where the sink asks for them (LedgerSink.parts): reconcile's re-cut at a bill's periods. */
+  parts?: readonly LedgerPart[];
+}
+
+/** A component of a charge: its quantity and the credits it came to (charged, so positive). */
+export interface LedgerPart {
+  component: string;
+  quantity: Decimal;
+  amount: Decimal;
 }
 
 /**
@@ -306,4 +315,6 @@ export interface LedgerEntry {
 export interface LedgerSink {
   write(entry: LedgerEntry): void;
   readonly foldCharges?: number;
+  /** Each charge's components (LedgerEntry.parts). */
+  readonly parts?: boolean;
 }

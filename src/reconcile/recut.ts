@@ -110,18 +110,24 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
     let cycles = accounts.get(e.account);
     if (!cycles) accounts.set(e.account, (cycles = new Map()));
     const index = Math.max(-1, bills.indexOf(e.at));
-    let lines = cycles.get(index);
-    if (!lines) cycles.set(index, (lines = new Map()));
-    const key = JSON.stringify([e.meter, e.dimensions]);
+    const lines = cycles.get(index) ?? new Map<string, CutLine>();
+    cycles.set(index, lines);
+    const meter = e.meter;
+    const add = (component: string | undefined, quantity: Decimal, amount: Decimal) => {
+      const key = JSON.stringify([meter, component ?? null, e.dimensions]);
+      const unitPrice = quantity.isZero() ? ZERO : amount.div(quantity).abs();
+      const seen = lines.get(key);
+      lines.set(key, seen === undefined
+        ? { meter, component, dimensions: e.dimensions, quantity, unitPrice, amount, events: 1 }
+        : { ...seen, quantity: seen.quantity.plus(quantity), amount: seen.amount.plus(amount), events: seen.events + 1, unitPrice: seen.unitPrice.eq(unitPrice) ? unitPrice : seen.unitPrice });
+    };
+    // A token-priced row's components on lines of their own, as the statement has them; its own line the rest.
     const amount = e.amount.neg();
-    const quantity = e.quantity ?? ZERO;
-    const unitPrice = quantity.isZero() ? ZERO : amount.div(quantity).abs();
-    const seen = lines.get(key);
-    lines.set(key, seen === undefined
-      ? { meter: e.meter, component: undefined, dimensions: e.dimensions, quantity, unitPrice, amount, events: 1 }
-      : { ...seen, quantity: seen.quantity.plus(quantity), amount: seen.amount.plus(amount), events: seen.events + 1, unitPrice: seen.unitPrice.eq(unitPrice) ? unitPrice : seen.unitPrice });
+    const parts = e.parts ?? [];
+    for (const p of parts) add(p.component, p.quantity, p.amount);
+    add(undefined, e.quantity ?? ZERO, parts.reduce((rest, p) => rest.minus(p.amount), amount));
   };
-  const statement = await replayFiles(card, settings, usage, { push, restart: () => accounts.clear() });
+  const statement = await replayFiles(card, settings, usage, { push, restart: () => accounts.clear(), parts: true });
   const first = statement.accounts[0]?.cycles[0]?.start ?? bills.start(0);
   return {
     accounts: statement.accounts.map((a) => {

@@ -14,6 +14,8 @@ export interface LedgerOutput {
   restart(): void;
   /** What it reads of the charges: LedgerSink.foldCharges. */
   readonly foldCharges?: number;
+  /** Each charge's components: LedgerSink.parts. */
+  readonly parts?: boolean;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       eventIds: { window: settings.dedupeWindow, screen: settings.idScreen },
       closedCycles: closedCycleSetup(),
       ...(settings.skipBeforeAnchor === true ? { beforeFirstCycle: "skip" as const } : {}),
-    }, ledger === undefined ? undefined : { write: (entry) => ledger.push(entry), ...(ledger.foldCharges === undefined ? {} : { foldCharges: ledger.foldCharges }) });
+    }, ledger === undefined ? undefined : { write: (entry) => ledger.push(entry), ...(ledger.foldCharges === undefined ? {} : { foldCharges: ledger.foldCharges }), ...(ledger.parts === true ? { parts: true } : {}) });
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);
     replay.push(event);
