@@ -50,3 +50,23 @@ describe("reconcile, a bill by token component cut on another day than the accou
     expect(r.stderr).toMatch(/input_tokens/);
   });
 });
+
+describe("a re-cut token line's unit price is the card's, as the statement's (red63e M1)", () => {
+  it("on a card that rounds each event: the bill at the card's own price is said to be the card's", async () => {
+    // Floopy rounding each event to 0.01 cents: 1,001 input tokens of gpt-4o at 0.00025 make 0.25025, cut down to 0.25.
+    const { readFileSync } = await import("node:fs");
+    const floopy = readFileSync(join(ROOT, "ratecards/floopy.yaml"), "utf8");
+    const rounded = floopy.replace(/^(\s*round_at:) none\b/m, "$1 event");
+    expect(rounded).not.toBe(floopy);
+    const dir = mkdtempSync(join(tmpdir(), "recut63-ev-"));
+    writeFileSync(join(dir, "card.yaml"), rounded);
+    writeFileSync(join(dir, "account.yaml"), `card: card.yaml\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 1000, at: "2026-11-01T00:00:00Z" }\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-06T10:00:00Z,request,gpt-4o,openai,1001,0\n");
+    // Billed at quantity x the card's price, 0.25025, where the statement cut the part down to 0.25.
+    writeFileSync(join(dir, "bill.csv"), "period_start,activity,model,provider,quantity,amount\n2026-11-05,request:input_tokens,gpt-4o,openai,1001,0.25025\n");
+    const r = await burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    const line = JSON.parse(r.stdout).lines.find((l: { activity: string }) => l.activity === "request:input_tokens");
+    expect(line.card_unit_price).toBe("0.00025");
+    expect(line.explanation).toContain("the bill charges the card's own 0.00025 per unit");
+  });
+});

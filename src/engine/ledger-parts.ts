@@ -13,12 +13,12 @@ import type { ShapePart } from "./replay-state.js";
 export function ledgerParts(charge: { priced: PricedEvent | undefined; parts: readonly ShapePart[] | undefined; components: Readonly<Record<string, Decimal>> | undefined }, book: PriceBook, scale: Scale): LedgerPart[] {
   const out: LedgerPart[] = [];
   for (const p of charge.priced?.extras ?? []) {
-    if (p.component !== undefined && !p.quantity.isZero()) out.push({ component: p.component, quantity: p.quantity, amount: p.amount });
+    if (p.component !== undefined && !p.quantity.isZero()) out.push({ component: p.component, quantity: p.quantity, unitPrice: p.unit.value, amount: p.amount });
   }
   for (const part of charge.parts ?? []) {
     const quantity = charge.components?.[part.name];
     if (quantity === undefined || quantity.isZero()) continue;
-    out.push({ component: part.name, quantity, amount: scale.decimal(scale.product(book.quantity(quantity), part.unit.exact)) });
+    out.push({ component: part.name, quantity, unitPrice: part.unit.value, amount: scale.decimal(scale.product(book.quantity(quantity), part.unit.exact)) });
   }
   return out;
 }

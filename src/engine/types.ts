@@ -298,10 +298,11 @@ export interface LedgerEntry {
   parts?: readonly LedgerPart[];
 }
 
-/** A component of a charge: its quantity and the credits it came to (charged, so positive). */
+/** A component of a charge: its quantity, its unit price on the card, and the credits it came to (charged, so positive). */
 export interface LedgerPart {
   component: string;
   quantity: Decimal;
+  unitPrice: Decimal;
   amount: Decimal;
 }
 

@@ -113,9 +113,11 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
     const lines = cycles.get(index) ?? new Map<string, CutLine>();
     cycles.set(index, lines);
     const meter = e.meter;
-    const add = (component: string | undefined, quantity: Decimal, amount: Decimal) => {
-      const key = JSON.stringify([meter, component ?? null, e.dimensions]);
-      const unitPrice = quantity.isZero() ? ZERO : amount.div(quantity).abs();
+    // A component's line by its unit price on the card, as the statement's (red63e M1: an event's part cut down to the
+    // step read as a price of 0.00024999..., and a second version's price was lost in the first's).
+    const add = (component: string | undefined, quantity: Decimal, amount: Decimal, price?: Decimal) => {
+      const key = JSON.stringify([meter, component ?? null, e.dimensions, price?.toString() ?? null]);
+      const unitPrice = price ?? (quantity.isZero() ? ZERO : amount.div(quantity).abs());
       const seen = lines.get(key);
       lines.set(key, seen === undefined
         ? { meter, component, dimensions: e.dimensions, quantity, unitPrice, amount, events: 1 }
@@ -124,7 +126,7 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
     // A token-priced row's components on lines of their own, as the statement has them; its own line the rest.
     const amount = e.amount.neg();
     const parts = e.parts ?? [];
-    for (const p of parts) add(p.component, p.quantity, p.amount);
+    for (const p of parts) add(p.component, p.quantity, p.amount, p.unitPrice);
     add(undefined, e.quantity ?? ZERO, parts.reduce((rest, p) => rest.minus(p.amount), amount));
   };
   const statement = await replayFiles(card, settings, usage, { push, restart: () => accounts.clear(), parts: true });
