@@ -70,3 +70,22 @@ describe("a re-cut token line's unit price is the card's, as the statement's (re
     expect(line.explanation).toContain("the bill charges the card's own 0.00025 per unit");
   });
 });
+
+describe("a re-cut bill's credits bought (red63e H1)", () => {
+  it("are compared with the purchases in its periods: 500 cents bought on November 20 are 5 USD on the bill from the 5th", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "recut63-bought-"));
+    writeFileSync(join(dir, "account.yaml"), `card: ${JSON.stringify(join(ROOT, "ratecards/floopy.yaml"))}\nplan: pro\nanchor: 2026-11-01\ntimezone: UTC\ngrants:\n  - { kind: purchase, amount: 500, at: "2026-11-20T00:00:00Z" }\n`);
+    writeFileSync(join(dir, "usage.csv"), "timestamp,meter,model,provider,input_tokens,output_tokens\n2026-11-21T10:00:00Z,request,gpt-4o,openai,1000000,100000\n");
+    // 1,000,000 x 0.00025 + 100,000 x 0.001 = 350 cents of the 500; Floopy's credit_price is 0.01 USD a cent.
+    const bill = (bought: string) => `period_start,activity,model,provider,quantity,amount,currency\n2026-11-05,request:input_tokens,gpt-4o,openai,1000000,2.5,USD\n2026-11-05,request:output_tokens,gpt-4o,openai,100000,1,USD\n2026-11-05,credits_bought,,,,${bought},USD\n`;
+    const run = async (bought: string) => {
+      writeFileSync(join(dir, "bill.csv"), bill(bought));
+      return burnrate(["reconcile", "--account", join(dir, "account.yaml"), "--usage", join(dir, "usage.csv"), "--bill", join(dir, "bill.csv"), "--format", "json"]);
+    };
+    const right = await run("5");
+    const line = JSON.parse(right.stdout).lines.find((l: { activity: string }) => l.activity === "credits_bought");
+    expect([right.code, line.status]).toEqual([0, "agrees"]);
+    const wrong = await run("10");
+    expect(wrong.code).toBe(1);
+  });
+});

@@ -105,7 +105,19 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
  */
 export async function recut(card: RateCard, settings: AccountSettings, usage: UsageInput, bills: Calendar, fees: boolean): Promise<CutStatement> {
   const accounts = new Map<string, Map<number, Map<string, CutLine>>>();
+  // Credits bought, by account, bill period and grant kind: a bill's credits_bought line is compared with them (red63e
+  // H1: a purchase on Nov 20 of a bill cut on the 5th was "missing in usage", the re-cut periods having no grants).
+  const bought = new Map<string, Map<number, Map<string, Decimal>>>();
   const push = (e: LedgerEntry) => {
+    if (e.type === "payment" && e.grant !== undefined) {
+      const periods = bought.get(e.account) ?? new Map<number, Map<string, Decimal>>();
+      bought.set(e.account, periods);
+      const index = Math.max(-1, bills.indexOf(e.at));
+      const kinds = periods.get(index) ?? new Map<string, Decimal>();
+      periods.set(index, kinds);
+      kinds.set(e.grant, (kinds.get(e.grant) ?? ZERO).plus(e.amount));
+      return;
+    }
     if ((e.type !== "charge" && e.type !== "refund") || e.meter === undefined) return;
     let cycles = accounts.get(e.account);
     if (!cycles) accounts.set(e.account, (cycles = new Map()));
@@ -129,11 +141,13 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
     for (const p of parts) add(p.component, p.quantity, p.amount, p.unitPrice);
     add(undefined, e.quantity ?? ZERO, parts.reduce((rest, p) => rest.minus(p.amount), amount));
   };
-  const statement = await replayFiles(card, settings, usage, { push, restart: () => accounts.clear(), parts: true });
+  const statement = await replayFiles(card, settings, usage, { push, restart: () => (accounts.clear(), bought.clear()), parts: true });
   const first = statement.accounts[0]?.cycles[0]?.start ?? bills.start(0);
   return {
     accounts: statement.accounts.map((a) => {
       const periods = accounts.get(a.account) ?? new Map<number, Map<string, CutLine>>();
+      const grants = bought.get(a.account) ?? new Map<number, Map<string, Decimal>>();
+      for (const index of grants.keys()) if (!periods.has(index)) periods.set(index, new Map());
       const owes = new Map<number, FeeCycle[]>();
       for (const c of fees ? a.cycles : []) {
         const index = bills.indexOf(c.start);
@@ -149,7 +163,7 @@ export async function recut(card: RateCard, settings: AccountSettings, usage: Us
           end: bills.start(index + 1),
           total: [...lines.values()].reduce((s, l) => s.plus(l.amount), ZERO),
           lines: [...lines.values()],
-          grants: [],
+          grants: [...(grants.get(index) ?? [])].map(([kind, granted]) => ({ kind, granted })),
           ...(owes.has(index) ? { owes: owes.get(index)! } : {}),
         })),
       };
