@@ -57,6 +57,6 @@ describe("epoch timestamps", () => {
     lines[3] = lines[3]!.replace(/^[^,]*/, "17x6");
     const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/fliplet.yaml"), "--plan", "pro", "--anchor", "2026-11-01", "--usage", "usage.csv", "--mapping", "map.yaml"], { cwd: folder(lines, "timestamp_unit: seconds\n") });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('burnrate: error: usage.csv:5:1: bad timestamp (expected seconds since 1970-01-01T00:00:00Z (the mapping\'s timestamp_unit:), found "17x6")\n');
+    expect(r.stderr).toBe('burnrate: error: usage.csv:5:1: bad timestamp (expected seconds since 1970-01-01T00:00:00Z (timestamp_unit:, a layout\'s or the mapping\'s), found "17x6")\n');
   });
 });
