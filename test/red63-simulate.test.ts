@@ -115,3 +115,19 @@ describe("a channel published, taken down and published again by sends (red63c M
     expect(out.stderr).toContain('the same "published" item twice');
   });
 });
+
+describe("the money's cycles where an upgrade starts a cycle of its own (red63 L1)", () => {
+  it("says the account's 4 cycles, not the scenario's 3, above 4 fees", async () => {
+    // Flikly with upgrades starting a new cycle: Creator from Nov 1, Pro from Nov 16 (the account's cycles Nov 1 to 16,
+    // then from each 16th): 15 + 35 + 35 + 35 = 120 USD over 4 cycles, the last to Feb 16, past the scenario's Feb 1.
+    const { readFileSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "red63-nc-"));
+    const flikly = readFileSync(join(ROOT, "ratecards/flikly.yaml"), "utf8");
+    const card = flikly.replace("\nplans:\n", "\nplan_changes: { upgrade: new_cycle }\nplans:\n");
+    expect(card).not.toBe(flikly);
+    writeFileSync(join(dir, "card.yaml"), card);
+    writeFileSync(join(dir, "s.yaml"), "card: card.yaml\nplan: creator\nstart: 2026-11-01\ncycles: 3\ntimezone: UTC\npopulations:\n  - name: editor\n    users: 1\n    per_user:\n      - { meter: generate, quantity: 100, dimensions: { workflow: text_to_video, model: runway, resolution: 720p } }\nchanges:\n  - { at: 2026-11-16, plan: pro }\n");
+    const out = await burnrate(["simulate", join(dir, "s.yaml"), "--format", "markdown"]);
+    expect(out.stdout.replace(/\s+/g, " ")).toContain("**Money**: 120.00 USD over 4 cycles: an upgrade started a cycle of its own within the scenario's 3, and the last runs past its end");
+  });
+});

@@ -26,7 +26,7 @@ export function simulationBlocks(sim: Simulation, ctx: RenderContext): Block[] {
         ["Scenario", scenario.file],
         ["Card", `${card.provider} ${versionsText(card)} · ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"} from ${localDate(ctx, scenario.start)} · ${scenario.zone.name}`],
         ["Plan", `${own.plan.label} (${included({ allowance: own.allowance, onetime: own.plan.onetime, unit: card.unit }, amount)} for ${money(own.plan.price)})${laterTerms(card, own, amount, money)}${planChanges(sim, ctx, amount, money)}`],
-        ["Money", `${money(own.money)} over ${scenario.cycles} cycle${scenario.cycles === 1 ? "" : "s"}${moneyDetail(own, amount, money, card.unit)}${usersPay(sim)}`],
+        ["Money", `${money(own.money)} over ${cyclesBilled(own, scenario.cycles)}${moneyDetail(own, amount, money, card.unit)}${usersPay(sim)}`],
         ...refusedBuying(own, scenario.cycles),
         ...(sim.ranking.length > 0 ? [["Cheapest plan", sim.ownUsage || sim.users === undefined ? cheapestText(sim, money) : usersCheapestText(sim.users, money)] as [string, string]] : []),
         // Beside the own account's, the users' own: a plan that covers the creator may refuse every user (red63d M2).
@@ -347,6 +347,16 @@ function accountsBlock(sim: Simulation, ctx: RenderContext, amount: (v: Decimal)
     },
     { kind: "note", text: `Each user pays from their own account on the plan, buying only what the card prices; "Run out" counts accounts whose ${unit} run out if they buy nothing. The ${unit} and the creator reward (what the app's creator earns) are on the usage the plan serves: a refused request counts in neither. ${sim.ownUsage ? "The plans above price the scenario's own account only." : "The scenario's own account has no usage: the plans above differ for it by their price alone, and the cheapest plan named is the one whose users pay least in all."}` },
   ];
+}
+
+/**
+ * The cycles the own account's money is over: the scenario's, or more where an upgrade that starts a cycle of its own
+ * (`upgrade: new_cycle`) made the account's cycles others (red63 L1: "over 3 cycles" above 4 fees, the last one's
+ * cycle running past the scenario's end).
+ */
+function cyclesBilled(own: PlanResult, cycles: number): string {
+  const count = (n: number) => `${n} cycle${n === 1 ? "" : "s"}`;
+  return own.cycles.length === cycles ? count(cycles) : `${count(own.cycles.length)}: an upgrade started a cycle of its own within the scenario's ${cycles}, and the last runs past its end`;
 }
 
 /** Where the scenario's own account has no usage, what its money is: the plan's price alone, its users paying on their own accounts. */
