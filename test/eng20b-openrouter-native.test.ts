@@ -81,3 +81,17 @@ describe("an empty count under --layout openrouter (newcomer62b M4)", () => {
     expect(priced.stderr).toContain("1 row of gen.csv skipped as not usage by skip_rows: (cancelled \"true\"");
   });
 });
+
+describe("an export burnrate has a layout for, read without it (newcomer63b L3)", () => {
+  it("names the layout where the header lacks burnrate's timestamp, not a fix a column at a time", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "eng20b-layout-"));
+    writeFileSync(join(dir, "spend.csv"), "request_id,call_type,spend,total_tokens,prompt_tokens,completion_tokens,startTime,endTime,model,custom_llm_provider,team_alias,status\nr-1,completion,0.01,1200,1000,200,2026-11-02 10:00:00,2026-11-02 10:00:01,gpt-4o,openai,search,success\n");
+    const r = await burnrate(["statement", "--card", join(ROOT, "ratecards/floopy.yaml"), "--plan", "pro", "--usage", join(dir, "spend.csv")]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("header missing required column \"timestamp\"; the header is LiteLLM's spend logs (LiteLLM_SpendLogs): --layout litellm reads it as it is");
+    // As it says: read with the layout, the request is priced, 1,000 x 0.00025 + 200 x 0.001 = 0.45 cents.
+    writeFileSync(join(dir, "account.yaml"), `card: ${JSON.stringify(join(ROOT, "ratecards/floopy.yaml"))}\nplan: pro\nanchor: 2026-11-01\ngrants:\n  - { kind: purchase, amount: 100, at: "2026-11-01T00:00:00Z" }\n`);
+    const read = await burnrate(["statement", "--account", join(dir, "account.yaml"), "--layout", "litellm", "--usage", join(dir, "spend.csv"), "--format", "json"]);
+    expect(JSON.parse(read.stdout).accounts[0].cycles[0].total).toBe("0.45");
+  });
+});

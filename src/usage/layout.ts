@@ -8,6 +8,7 @@ import type { MeterEvent, UndeclaredRead } from "../ratecard/types.js";
 import type { ColumnMapping } from "./mapping.js";
 import { dimensionValueMistake, readUnderOneName } from "./mapping-names.js";
 import { isReportHeader } from "./report-headers.js";
+import { layoutOfHeader } from "./layouts.js";
 import { columnMeant, epochUnit, likelyCanonical, nearMissAmong, nearMissOf, timeLike, writeTimeLike } from "./near-miss.js";
 import { separatorHint, separatorHintError } from "../csv-errors.js";
 import { partsLess, passedOver, type LessParts } from "./layout19-parts.js";
@@ -111,7 +112,9 @@ export function readHeader(header: string[], file: string, mapping: ColumnMappin
     const likely = missing !== "timestamp" ? -1 : [timeAt(false, false), timeAt(false, true), timeAt(true, false), timeAt(true, true)].find((i) => i >= 0) ?? -1;
     const unit = likely < 0 ? undefined : epochUnit(header[likely]!);
     const written = likely >= 0 && writeTimeLike(header[likely]!) ? " (when each row was written, it seems: the event's own time, where the export has one, is the one to price by)" : "";
-    const hint = likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
+    // An export burnrate has a layout for is read as it is (newcomer63b L3: LiteLLM's spend logs were fixed column by column).
+    const layout = layoutOfHeader(header);
+    const hint = layout !== undefined ? `; the header is ${layout.about.split(":")[0]}: --layout ${layout.name} reads it as it is` : likely < 0 ? "" : `; ${shown(header[likely]!)} (column ${likely + 1}) looks like it: --map timestamp=${inFix(header[likely]!, "SOURCE")}${unit === undefined ? "" : `, with timestamp_unit: ${unit} in the usage mapping`}${written}`;
     throw new UserError(`header missing required column ${shown(source)}${hint}`, { file, line: 1, column: 1 }, `a ${shown(source)} column, or the column that holds it under columns: ${missing}: in the usage mapping (--map ${missing}=SOURCE)${fix}`, header.map((h) => shown(h)).join(", "));
   }
   // A column the user's mapping names for quantity, event_id or account that the header lacks would leave it unread in silence (every row one unit, no id); a layout's own are alternatives.
