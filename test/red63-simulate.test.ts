@@ -11,17 +11,22 @@ function scenario(body: string): string {
   return file;
 }
 
+/** A scenario's simulation in JSON: each cycle's credits, and each part's name and credits. */
+async function cyclesAndParts(body: string): Promise<{ json: { parts: { priced_with: string | null }[] }; totals: string[]; parts: string[][] }> {
+  const out = await burnrate(["simulate", scenario(body), "--format", "json"]);
+  expect(out.code).toBe(0);
+  const json = JSON.parse(out.stdout);
+  return { json, totals: json.plans[0].cycles.map((c: { total: string }) => c.total), parts: json.parts.map((p: { name: string; credits: string }) => [p.name, p.credits]) };
+}
+
 describe("a scenario whose send or schedule ends an item or lowers a level (red63 M1)", () => {
   it("is priced, the level's decrease in the part that set it: storage 10 GB, 3 deleted on each 20th", async () => {
-    const file = scenario("inventory:\n  - { meter: storage_added, quantity: 10, dimensions: { project: p } }\nschedules:\n  - { meter: storage_deleted, quantity: 3, every: cycle on day 20, dimensions: { project: p } }\n");
-    const out = await burnrate(["simulate", file, "--format", "json"]);
-    expect(out.code).toBe(0);
+    const { totals, parts } = await cyclesAndParts("inventory:\n  - { meter: storage_added, quantity: 10, dimensions: { project: p } }\nschedules:\n  - { meter: storage_deleted, quantity: 3, every: cycle on day 20, dimensions: { project: p } }\n");
     // 4 credits a GB at each cycle start on the level, a decrease refunding that cycle's charge: November 0 (a level
     // set at the start is first charged at the second cycle's start; 10 - 3 = 7 from the 20th); December 7 x 4 = 28,
     // less 3 x 4 = 12 on the 20th: 16; January 4 x 4 = 16, less 12: 4.
-    const json = JSON.parse(out.stdout);
-    expect(json.plans[0].cycles.map((c: { total: string }) => c.total)).toEqual(["0", "16", "4"]);
-    expect(json.parts.map((p: { name: string; credits: string }) => [p.name, p.credits])).toEqual([["storage_deleted", "0"], ["inventory", "20"]]);
+    expect(totals).toEqual(["0", "16", "4"]);
+    expect(parts).toEqual([["storage_deleted", "0"], ["inventory", "20"]]);
   });
 
   it("is priced where a send unpublishes a channel the inventory published", async () => {
@@ -73,15 +78,13 @@ describe("scenario parts of one item made by two of them (red63c M2)", () => {
   it("prices storage an upload raises and a cleanup lowers in the part that made it first", async () => {
     // 4 GB set at the start, 6 more on November 10, 3 deleted on each 20th, at 4 credits a GB at each cycle start, a
     // decrease refunding that cycle's charge: November 0; December 7 x 4 = 28 less 12 = 16; January 4 x 4 = 16 less 12 = 4.
-    const file = scenario("inventory:\n  - { meter: storage_added, quantity: 4, dimensions: { project: p } }\nsends:\n  - { name: upload, meter: storage_added, quantity: 6, at: 2026-11-10, dimensions: { project: p } }\nschedules:\n  - { name: cleanup, meter: storage_deleted, quantity: 3, every: cycle on day 20, dimensions: { project: p } }\n");
-    const out = await burnrate(["simulate", file, "--format", "json"]);
-    expect(out.code).toBe(0);
-    const json = JSON.parse(out.stdout);
-    expect(json.plans[0].cycles.map((c: { total: string }) => c.total)).toEqual(["0", "16", "4"]);
-    expect(json.parts.map((p: { name: string; credits: string }) => [p.name, p.credits])).toEqual([["cleanup", "0"], ["upload", "0"], ["inventory", "20"]]);
+    const body = "inventory:\n  - { meter: storage_added, quantity: 4, dimensions: { project: p } }\nsends:\n  - { name: upload, meter: storage_added, quantity: 6, at: 2026-11-10, dimensions: { project: p } }\nschedules:\n  - { name: cleanup, meter: storage_deleted, quantity: 3, every: cycle on day 20, dimensions: { project: p } }\n";
+    const { json, totals, parts } = await cyclesAndParts(body);
+    expect(totals).toEqual(["0", "16", "4"]);
+    expect(parts).toEqual([["cleanup", "0"], ["upload", "0"], ["inventory", "20"]]);
     // Said, in the JSON and under the table: the upload's 6 GB are the inventory's to price (red63d M3).
     expect(json.parts.map((p: { priced_with: string | null }) => p.priced_with)).toEqual(["inventory", "inventory", null]);
-    const table = await burnrate(["simulate", file, "--format", "markdown"]);
+    const table = await burnrate(["simulate", scenario(body), "--format", "markdown"]);
     expect(table.stdout.replace(/\s+/g, " ")).toContain("cleanup (with inventory), upload (with inventory) raise, lower, publish again or end an item that part made first");
   });
 });
