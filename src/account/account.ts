@@ -2,7 +2,7 @@ import { dirname, resolve as resolvePath } from "node:path";
 import { atFlag, formatLocation, UserError, shown, type Location, type Place } from "../errors.js";
 import type { Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
-import type { AccountChange, AccountTerms, GrantPurchase } from "../engine/types.js";
+import type { AccountChange, AccountTerms, GrantPurchase, RefusalWorth } from "../engine/types.js";
 import { plansOfVersions, versionInstants, type CardVersion } from "../ratecard/versions.js";
 import { Calendar, DATE_OR_INSTANT, fixedZoneAdvice, formatInstant, parseInstant, Zone, type Instant } from "../time.js";
 import { boolean, decimal, decodeYaml, dictionary, list, oneOf, record, text, type Decoded } from "../yaml/codec.js";
@@ -136,6 +136,8 @@ export interface AccountSettings {
   skipBeforeAnchor?: true;
   /** What a first pass over the usage found of its event ids (src/usage/id-screen.ts), set by replayFiles for its replay. */
   idScreen?: IdScreen;
+  /** What the replay weighs its refused rows at, where not its own card's prices: diff's, the base card's (ReplaySetup.refusalWorth). */
+  refusalWorth?: RefusalWorth;
 }
 
 /**

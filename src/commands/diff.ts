@@ -1,5 +1,6 @@
 import { effectiveInside, effectiveInsideText } from "../costdiff/single-effective.js";
 import { replayBoth } from "../costdiff/replay-both.js";
+import { atBasePrices } from "../costdiff/row-worth.js";
 import { addedMeters, withMetersAtZero } from "../costdiff/added-meters.js";
 import { withPricesAtZero } from "../costdiff/added-prices.js";
 import { accountWarnings, cardPathOf, resolveAccount, type AccountFile, type AccountFlags, type AccountSettings } from "../account/account.js";
@@ -112,7 +113,9 @@ export async function diff(options: DiffOptions, io: Io): Promise<void> {
 
   let before: Statement, after: Statement;
   try {
-    [before, after] = await replayBoth((c) => replayFiles(c, c === baseAsReplayed ? baseSettings : cardSettings, input), baseAsReplayed, card);
+    // Both cards' refused rows weighed at the base card's prices, row by row (row-worth.ts).
+    const refusalWorth = atBasePrices(baseAsReplayed, card);
+    [before, after] = await replayBoth((c) => replayFiles(c, { ...(c === baseAsReplayed ? baseSettings : cardSettings), refusalWorth }, input), baseAsReplayed, card);
   } catch (e) {
     throw e instanceof UserError ? renameHint(e, renamed) : e;
   } finally {

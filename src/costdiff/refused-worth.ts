@@ -18,6 +18,9 @@ const addCost = (costs: Map<string, MeterCost>, key: string, line: StatementLine
 /**
  * Each account's cycle and meter whose refused quantity, or its worth, differs, with its worth at the base card's prices.
  *
+ * Where every row either card refused there was weighed (Rejection.credits: each at the base card's price of it, by
+ * row-worth.ts), that is its worth. Else its lines price it, as follows.
+ *
  * The same corpus under both cards, a line's rows are what one card served of them plus what it refused: the quantity
  * a card refuses more on a line is the quantity it serves less there, at the price the base card charged there. A
  * `tier=max` summary at 4 credits refused is worth 4 a unit, not the 2.5 the meter averages over cheaper tiers
@@ -47,8 +50,8 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
   };
   const [old, now] = [costs(base), costs(card)];
   const out = new Map<string, RefusedRow>();
-  // What the base card's refusals would have been charged there, row by row (Rejection.credits); null where a row's is not known.
-  const baseCharges = new Map<string, Decimal | null>();
+  // What each card's refusals are worth there, row by row at the base card's prices (Rejection.credits, row-worth.ts); null where a row's is not known.
+  const charges = { old: new Map<string, Decimal | null>(), new: new Map<string, Decimal | null>() };
   for (const [statement, side] of [[base, "old"], [card, "new"]] as const) {
     for (const account of statement.accounts) {
       for (const c of account.cycles) {
@@ -58,10 +61,8 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
           row.quantity[side] = row.quantity[side].plus(r.quantity);
           row.events[side] += r.events;
           out.set(key, row);
-          if (side === "old") {
-            const sofar = baseCharges.get(key);
-            baseCharges.set(key, sofar === null || r.credits === undefined ? null : (sofar ?? ZERO).plus(r.credits));
-          }
+          const sofar = charges[side].get(key);
+          charges[side].set(key, sofar === null || r.credits === undefined ? null : (sofar ?? ZERO).plus(r.credits));
         }
       }
     }
@@ -78,17 +79,25 @@ export function refusedRows(base: Statement, card: Statement, rows: ReadonlyMap<
     r.priced = cost !== undefined;
     if (cost === undefined) continue;
     r.pricedBy = at < 2 ? "base" : "new";
-    const average = (quantity: Decimal) => quantity.mul(cost.amount).div(cost.quantity);
-    const onLines = refusedOnLines(grainsOf.get(key) ?? [], r.quantity, average(ONE));
     // To 6 places: an average price may not end (424.8145454… cents), and a worth is an estimate, not a charge.
     const worth = (d: Decimal) => d.toDecimalPlaces(6, Decimal.ROUND_HALF_EVEN);
+    const [oldRows, newRows] = [charges.old.get(key), charges.new.get(key)];
+    // Every refused row weighed: what each card refuses is worth what the base card charges those rows, whatever the
+    // lines blend (versions, prices moved).
+    if (oldRows !== null && newRows !== null) {
+      r.old = worth(oldRows ?? ZERO);
+      r.new = worth(newRows ?? ZERO);
+      continue;
+    }
+    const average = (quantity: Decimal) => quantity.mul(cost.amount).div(cost.quantity);
+    const onLines = refusedOnLines(grainsOf.get(key) ?? [], r.quantity, average(ONE));
     const whole = onLines !== undefined && "exact" in onLines ? onLines.exact : undefined;
     const moved = onLines !== undefined && "moved" in onLines ? onLines.moved : undefined;
     // Where the lines tell only what the new card refuses more (`moved`), what the base card refused is what it would
     // have charged those rows, where the engine priced each: a meter's average per request is not a token row's worth
     // (red62 F6: a 1,000-token row read 3.33 at the average of a 1,000,000-token one, and the new card's level
     // -0.0028). The change is `moved` either way. Told by neither, both are read at the average alike.
-    const charged = moved !== undefined && r.pricedBy === "base" ? (r.quantity.old.isZero() ? ZERO : baseCharges.get(key)) : undefined;
+    const charged = moved !== undefined && r.pricedBy === "base" ? (r.quantity.old.isZero() ? ZERO : oldRows) : undefined;
     const refusedOld = charged ?? average(r.quantity.old);
     r.old = worth(whole?.old ?? refusedOld);
     r.new = worth(whole?.new ?? (moved === undefined ? average(r.quantity.new) : refusedOld.plus(moved)));

@@ -123,7 +123,17 @@ export abstract class Limits extends TimelineApplication {
 
   protected reject(run: AccountRun, refused: Refused): void {
     if (refused.event !== undefined || refused.knownRow === true) this.counts.rejected++;
-    run.cycle.reject({ meter: refused.meter.key, reason: refused.reason, quantity: refused.quantity, count: refused.count, at: refused.at, origin: refused.event?.origin, credits: refused.credits });
+    const credits = this.worthOf === undefined ? refused.credits : this.weighed(refused);
+    run.cycle.reject({ meter: refused.meter.key, reason: refused.reason, quantity: refused.quantity, count: refused.count, at: refused.at, origin: refused.event?.origin, credits });
     if (refused.outOfCredits) run.cycle.markExhausted(refused.at);
+  }
+
+  /** Where the setup weighs refused rows at other prices (ReplaySetup.refusalWorth): the known path leaves them to the full one, which has their rows. */
+  protected readonly worthOf = this.setup.refusalWorth?.on(this.setup.calendar);
+
+  /** A refused row at the prices the setup weighs refusals at; none for a charge no row made (a cycle start's). */
+  private weighed({ event, quantity }: Refused): Credits | undefined {
+    const worth = event === undefined ? undefined : this.worthOf!(event, quantity);
+    return worth === undefined ? undefined : this.scale.of(worth);
   }
 }

@@ -451,11 +451,13 @@ const QUANTITY_DECIMALS = 40;
  * price of the card, and for every grant, allowance and grace buffer.
  */
 function creditDigits(card: RateCard, setup: ReplaySetup): number {
-  let digits = QUANTITY_DECIMALS + Math.max(...(card.versions ?? [card]).map(priceDecimals));
+  // The cards refusals are weighed at (ReplaySetup.refusalWorth) price in the same scale.
+  const priced = [card, ...(setup.refusalWorth?.cards ?? [])].flatMap((c) => c.versions ?? [c]);
+  let digits = QUANTITY_DECIMALS + Math.max(...priced.map(priceDecimals));
   const need = (value: Decimal | undefined) => {
     if (value !== undefined && value.decimalPlaces() > digits) digits = value.decimalPlaces();
   };
-  need(card.precision.step);
+  for (const c of priced) need(c.precision.step);
   need(card.lowBalance);
   for (const p of setup.purchases) need(p.amount);
   for (const c of setup.changes ?? []) {

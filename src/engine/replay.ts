@@ -402,9 +402,9 @@ export class Replay extends Charging {
     return true;
   }
 
-  /** A known row refused as charge() refuses it, true; false, nothing changed, for the first refusal of its meter and reason in the cycle, which goes the full way so that the statement names its row. */
+  /** A known row refused as charge() refuses it, true; false, nothing changed, for the first refusal of its meter and reason in the cycle, which goes the full way so that the statement names its row, and for every refusal a setup weighs at other prices. */
   private rejectKnown(run: AccountRun, refused: Refused): boolean {
-    if (!run.cycle.rejects(refused.meter.key, refused.reason)) return false;
+    if (this.worthOf !== undefined || !run.cycle.rejects(refused.meter.key, refused.reason)) return false;
     this.reject(run, refused);
     return true;
   }

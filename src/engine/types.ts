@@ -2,7 +2,7 @@ import type { ClosedCycleSetup } from "./closed-cycles.js";
 import type { Location } from "../errors.js";
 import type { DuplicateEvent, EventIdRule, RepeatsByFiles } from "./event-ids.js";
 import type { Decimal } from "../money.js";
-import type { Plan } from "../ratecard/types.js";
+import type { Plan, RateCard } from "../ratecard/types.js";
 import type { CardVersion } from "../ratecard/versions.js";
 import type { Calendar, Instant } from "../time.js";
 
@@ -84,6 +84,19 @@ export interface ReplaySetup {
    * here, and every cycle is closed as the others are (ClosedCycles), none held open for the statement's reading.
    */
   part?: AccountPart;
+  /** What each refused row is worth, where not what this card would have charged it (Rejection.credits). */
+  refusalWorth?: RefusalWorth;
+}
+
+/**
+ * Prices a replay weighs its refused rows at instead of its own card's: `diff` weighs both cards' refusals at the base
+ * card's, row by row, since lines that blend a card's versions cannot tell which rows one card refuses more (red63b H1).
+ * `cards` are every card it prices by, so that the replay's credit scale holds their prices.
+ */
+export interface RefusalWorth {
+  readonly cards: readonly RateCard[];
+  /** On one replay's calendar: a refused row's worth in credits (of `quantity`, all of it or the rest of a split row); undefined where it cannot be told. */
+  on(calendar: Calendar): (row: UsageEvent, quantity: Decimal) => Decimal | undefined;
 }
 
 /** Some of a log's accounts (ReplaySetup.part): an account's statement is what its own rows, purchases and changes give. */
@@ -149,9 +162,10 @@ export interface Rejection {
   /** The usage row of the group's first rejected event; none for a charge no row made (a recurring item at a cycle start). */
   firstOrigin?: Location;
   /**
-   * What the rows refused would have been charged, each at the card's prices when it was refused; undefined where one
-   * was not priced whole (the rest of a row split at the credits). Not in the statement's JSON: `diff` weighs what a
-   * card refuses by it, where a meter's average per event says nothing of a row's tokens (red62 F6).
+   * What the rows refused would have been charged, each at the card's prices when it was refused, or at the prices the
+   * replay was asked to weigh them at (ReplaySetup.refusalWorth); undefined where one was not priced whole (the rest of
+   * a row split at the credits) or could not be weighed. Not in the statement's JSON: `diff` weighs what a card refuses
+   * by it, where a meter's average per event says nothing of a row's tokens (red62 F6).
    */
   credits?: Decimal;
 }

@@ -98,6 +98,31 @@ export function versionSwitches(versions: readonly CardVersion[], calendar: Cale
   return switches;
 }
 
+/**
+ * The card version in force at each instant, on a calendar (versionSwitches, as the replay switches them), and the
+ * instants it switches at: what a simulated purchase then is sold as and charged at (a simulated cycle's credits were
+ * priced, and sold or not, by the first version's whatever the version: red team, stop 37), and what diff weighs a
+ * refused row at.
+ */
+export interface VersionsOn {
+  at(instant: Instant): RateCard;
+  switches: readonly Instant[];
+}
+
+export function versionsOn(card: RateCard, calendar: Calendar): VersionsOn {
+  const versions = versionInstants(card, calendar.zone);
+  if (versions === undefined) return { at: () => card, switches: [] };
+  const switched = versionSwitches(versions, calendar);
+  return {
+    at: (instant) => {
+      let inForce = versions[0]!.card;
+      for (const s of switched) if (s.at <= instant) inForce = s.card;
+      return inForce;
+    },
+    switches: switched.map((s) => s.at),
+  };
+}
+
 function sameInstant(before: RateCard, after: RateCard): UserError {
   return new UserError(`two versions of ${shown(after.provider)} take effect at the same instant`, after.effectiveAt, `an effective instant other than that of version ${shown(before.version)} (${before.file})`, shown(after.effective));
 }

@@ -41,6 +41,7 @@ export async function replayEvents(card: RateCard, settings: AccountSettings, ev
       eventIds: { window: settings.dedupeWindow, screen: settings.idScreen },
       closedCycles: closedCycleSetup(),
       ...(settings.skipBeforeAnchor === true ? { beforeFirstCycle: "skip" as const } : {}),
+      ...(settings.refusalWorth === undefined ? {} : { refusalWorth: settings.refusalWorth }),
     }, ledger === undefined ? undefined : { write: (entry) => ledger.push(entry), ...(ledger.foldCharges === undefined ? {} : { foldCharges: ledger.foldCharges }), ...(ledger.parts === true ? { parts: true } : {}) });
   const push = (event: UsageEvent) => {
     replay ??= start(event.at);

@@ -1,8 +1,9 @@
 import { scenarioTerms, simulationSettings } from "./settings.js";
+import { versionsOn } from "../ratecard/versions.js";
 import type { AccountChange, GrantPurchase, Statement } from "../engine/types.js";
 import { subscriptionOf, type Subscription } from "./user-spans.js";
 import { Decimal, ZERO } from "../money.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, versionsOn, type Purchase } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, type Purchase } from "./purchases.js";
 import { ONETIME, type Plan, type RateCard } from "../ratecard/types.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar, type Instant } from "../time.js";

@@ -1,4 +1,5 @@
 import type { CycleStatement, Statement, UsageEvent } from "../engine/types.js";
+import { versionsOn } from "../ratecard/versions.js";
 import type { Plan } from "../ratecard/types.js";
 import type { Location } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
@@ -6,7 +7,7 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { replayEvents } from "../replay/replay-events.js";
 import { Calendar } from "../time.js";
 import { expand, turning } from "./expand.js";
-import { UNLIMITED, versionsOn } from "./purchases.js";
+import { UNLIMITED } from "./purchases.js";
 import { scenarioTerms, simulationSettings } from "./settings.js";
 import type { Activity, Scenario } from "./types.js";
 

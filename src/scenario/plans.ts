@@ -1,7 +1,7 @@
 import type { Plan, RateCard } from "../ratecard/types.js";
-import { cardVersions } from "../ratecard/versions.js";
+import { cardVersions, versionsOn } from "../ratecard/versions.js";
 import type { Calendar } from "../time.js";
-import { versionsOn } from "./purchases.js";
+
 
 /**
  * The plans a simulation may price: those of the card versions in force over its cycles, not of the earliest

@@ -4,8 +4,8 @@ import { moneyTotal } from "../ratecard/cycle-money.js";
 import { cycleFee, versionOf } from "../ratecard/plan-fee.js";
 import { PURCHASE_KINDS, sells, TOPUP } from "../ratecard/purchases.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
-import type { Calendar, Instant } from "../time.js";
-import { versionInstants, versionSwitches } from "../ratecard/versions.js";
+import type { Instant } from "../time.js";
+import type { VersionsOn } from "../ratecard/versions.js";
 
 /** How reports name a purchase kind, plural: "with top-ups", "without packs". */
 export function purchaseWords(kind: string | undefined): string {
@@ -61,31 +61,6 @@ export function simulatedMoneyParts(card: RateCard, cycle: CycleStatement, bough
   const fee = cycleFee(card, cycle);
   const withOverage = moneyTotal(version, fee.plus(cycle.overage.amount));
   return { overage: withOverage.minus(moneyTotal(version, fee)), topups: simulatedMoney(card, cycle, bought).minus(withOverage) };
-}
-
-/**
- * The card version in force at each instant of a simulation, on its calendar (versionSwitches, as the replay switches
- * them), and the instants it switches at: what a purchase then is sold as and charged at. A simulated cycle's credits
- * were priced, and sold or not, by the first version's whatever the version (red team, stop 37: December under a
- * version at 0.02 bought at 0.01; a later version's `topups: false` still bought).
- */
-export interface VersionsOn {
-  at(instant: Instant): RateCard;
-  switches: readonly Instant[];
-}
-
-export function versionsOn(card: RateCard, calendar: Calendar): VersionsOn {
-  const versions = versionInstants(card, calendar.zone);
-  if (versions === undefined) return { at: () => card, switches: [] };
-  const switched = versionSwitches(versions, calendar);
-  return {
-    at: (instant) => {
-      let inForce = versions[0]!.card;
-      for (const s of switched) if (s.at <= instant) inForce = s.card;
-      return inForce;
-    },
-    switches: switched.map((s) => s.at),
-  };
 }
 
 /** A stretch of a replay in which the plan in force sells the purchase; `to` undefined: through the last cycle. */

@@ -1,4 +1,5 @@
 import type { AccountChange, AccountTerms, CycleStatement, GrantPurchase, Rejection, Statement } from "../engine/types.js";
+import { versionsOn, type VersionsOn } from "../ratecard/versions.js";
 import { Decimal, ZERO } from "../money.js";
 import type { Plan, RateCard } from "../ratecard/types.js";
 import { versionOf } from "../ratecard/plan-fee.js";
@@ -9,7 +10,7 @@ import type { SimulationProgress } from "../progress/simulation-progress.js";
 import { accountSpend, usersOn, type AccountSpend } from "./accounts.js";
 import { scenarioTerms, simulationSettings } from "./settings.js";
 import { ACCOUNT, expand, turning } from "./expand.js";
-import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, simulatedMoneyParts, UNLIMITED, versionsOn, type Purchase, type VersionsOn } from "./purchases.js";
+import { anySells, asNeeded, boughtAt, cardPurchase, simulatedMoney, simulatedMoneyParts, UNLIMITED, type Purchase } from "./purchases.js";
 import { scenarioParts, type Part } from "./parts.js";
 import { ownLimit } from "./own-limit.js";
 import { Random } from "./random.js";
