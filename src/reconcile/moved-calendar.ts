@@ -1,4 +1,5 @@
 import { cycleOfPeriod } from "../bill/period.js";
+import type { DeclaredCut } from "../bill/mapping.js";
 import type { BillCharge } from "../bill/types.js";
 import type { Statement } from "../engine/types.js";
 import { UserError } from "../errors.js";
@@ -91,11 +92,11 @@ export interface BillCut {
  * starts a new cycle) by the calendar's months. A bill cut at the moved cycles' own starts (and not also at the
  * calendar's) is those cycles, compared as they are, with nothing re-cut.
  */
-export function billCut(charges: readonly BillCharge[], statement: Statement, own: Calendar): BillCut {
+export function billCut(charges: readonly BillCharge[], statement: Statement, own: Calendar, cut: DeclaredCut): BillCut {
   const moved = movedCycles(statement, own);
   const movedOnes = moved === undefined ? undefined : movedCalendar(statement, own);
   if (movedOnes !== undefined && cutAt(charges, movedOnes) && !cutAt(charges, own)) return { calendar: movedOnes, bills: undefined, moved };
-  const bills = billCalendar(charges, own, moved !== undefined, movedOnes);
+  const bills = billCalendar(charges, own, { moved: moved !== undefined, movedOnes, cut });
   return { calendar: bills ?? own, bills, moved };
 }
 
@@ -104,9 +105,9 @@ export function billCut(charges: readonly BillCharge[], statement: Statement, ow
  * moved). A period that is no cycle start of either is refused naming the account's cycle starts as the replay has
  * them: the moved ones when an upgrade moved them, where the calendar's would mislead.
  */
-function billCalendar(charges: readonly BillCharge[], own: Calendar, moved: boolean, movedOnes: Calendar | undefined): Calendar | undefined {
+function billCalendar(charges: readonly BillCharge[], own: Calendar, { moved, movedOnes, cut }: { moved: boolean; movedOnes: Calendar | undefined; cut: DeclaredCut }): Calendar | undefined {
   try {
-    return offAnchorCalendar(charges, own) ?? (moved ? own : undefined);
+    return offAnchorCalendar(charges, own, cut) ?? (moved ? own : undefined);
   } catch (e) {
     if (!(e instanceof UserError) || movedOnes === undefined) throw e;
     for (const c of charges) cycleOfPeriod(c.period, movedOnes, c.periodCell);

@@ -66,7 +66,7 @@ export async function reconcile(input: ReconcileInput): Promise<Reconciliation> 
     const mine = <T extends { account: string | undefined }>(rows: readonly T[]) => rows.filter((r) => group.accounts === undefined || group.accounts.has(accountOf(r.account)!));
     return ofAccounts(groups.length > 1 ? group.accounts : undefined, () => {
       const rows = mine(bill.charges);
-      const cut = billCut(rows, group.statement, own);
+      const cut = billCut(rows, group.statement, own, bill.cut);
       const placed: PlacedCharge[] = rows.map((c) => ({ ...c, account: accountOf(c.account), cycle: cycleOfPeriod(c.period, cut.calendar, c.periodCell) }));
       const payments = mine(bill.payments).map((p) => ({ ...p, account: accountOf(p.account), cycle: cycleOfPeriod({ kind: "within", at: p.at }, cut.calendar, p.origin) }));
       // A credit is placed as the rows are (its period names a cycle), then listed apart from its line.

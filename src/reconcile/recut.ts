@@ -2,12 +2,13 @@ import { DateTime } from "luxon";
 import type { AccountSettings } from "../account/account.js";
 import { cycleOfPeriod } from "../bill/period.js";
 import type { BillCharge, BillPeriod } from "../bill/types.js";
+import type { DeclaredCut } from "../bill/mapping.js";
 import type { LedgerEntry, StatementLine } from "../engine/types.js";
 import { UserError, shown } from "../errors.js";
 import { ZERO, type Decimal } from "../money.js";
 import type { RateCard } from "../ratecard/types.js";
 import type { FeeCycle } from "../ratecard/plan-fee.js";
-import { Calendar, formatInstant, type Instant } from "../time.js";
+import { Calendar, formatInstant, type Instant, type Zone } from "../time.js";
 import { replayFiles, type UsageInput } from "../replay/replay-files.js";
 
 /** What reconciling needs of a statement line: a replay's own, or one summed from its ledger at other boundaries. */
@@ -42,11 +43,12 @@ export interface CutStatement {
   accounts: readonly { account: string; cycles: readonly CutCycle[] }[];
 }
 
-/** The first instant of a bill's period, in the account's zone. */
-function startOf(period: BillPeriod, calendar: Calendar): Instant | undefined {
+/** The first instant of a bill's period, in the calendar's zone: at its midnight, or at the time of a declared cut. */
+function startOf(period: BillPeriod, zone: Zone, cut?: DeclaredCut): Instant | undefined {
   if (period.kind === "start-instant") return period.at;
-  if (period.kind === "start-date") return DateTime.fromISO(period.date, { zone: calendar.zone.name }).startOf("day").toMillis();
-  return undefined;
+  if (period.kind !== "start-date") return undefined;
+  const day = DateTime.fromISO(period.date, { zone: zone.name }).startOf("day");
+  return (cut?.declared === true ? day.set({ hour: cut.hour, minute: cut.minute }) : day).toMillis();
 }
 
 /**
@@ -58,7 +60,7 @@ function startOf(period: BillPeriod, calendar: Calendar): Instant | undefined {
 export function refuseBeforeAnchor(charges: readonly BillCharge[], calendar: Calendar, anchor: Instant | undefined): void {
   if (anchor === undefined) return;
   for (const c of charges) {
-    const start = startOf(c.period, calendar);
+    const start = startOf(c.period, calendar.zone);
     if (start === undefined || start >= anchor || new Calendar(start, calendar.zone).start(1) > anchor) continue;
     const text = c.period.kind === "start-date" ? c.period.text ?? c.period.date : c.period.kind === "start-instant" ? c.period.text ?? formatInstant(c.period.at) : formatInstant(start);
     throw new UserError("period is no cycle of the account: it is over before the account's anchor", c.periodCell, `a cycle on or after the anchor, ${calendar.zone.localDate(anchor)} in ${calendar.zone.name}, when the account's first cycle starts`, shown(text));
@@ -72,7 +74,7 @@ export function refuseBeforeAnchor(charges: readonly BillCharge[], calendar: Cal
  * period that fits neither is the account calendar's error, which names the
  * nearby cycle starts.
  */
-export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Calendar): Calendar | undefined {
+export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Calendar, cut?: DeclaredCut): Calendar | undefined {
   let refusal: UserError | undefined;
   for (const c of charges) {
     try {
@@ -83,9 +85,12 @@ export function offAnchorCalendar(charges: readonly BillCharge[], calendar: Cale
     }
   }
   if (!refusal) return undefined;
-  const starts = charges.map((c) => startOf(c.period, calendar)).filter((s): s is Instant => s !== undefined);
+  // A cut the bill mapping declares is where its periods start (red63e H2: a bill cut on the 5th at 00:00 UTC, for an
+  // account in New York, was re-cut at New York's midnight, and its correct lines failed where rows fell between).
+  const zone = cut?.declared === true ? cut.zone : calendar.zone;
+  const starts = charges.map((c) => startOf(c.period, zone, cut)).filter((s): s is Instant => s !== undefined);
   if (starts.length < charges.length) throw refusal;
-  const bills = new Calendar(Math.min(...starts), calendar.zone);
+  const bills = new Calendar(Math.min(...starts), zone);
   try {
     for (const c of charges) cycleOfPeriod(c.period, bills, c.periodCell);
   } catch (e) {
