@@ -417,14 +417,21 @@ function cycleStartOf(row: IgnoredRow, calendar: Calendar): Instant | undefined 
   }
 }
 
-/** The settings run through the cycle holding the bill's last period start, where it starts after the replay's cycles end. */
+/**
+ * The settings run through the cycle holding the bill's last period's last instant, where that is after the replay's
+ * cycles end: a month of the bill holds the fee of an account's cycle that starts in it after the log's last row (red63e
+ * M2: Pro's cycle from December 10, `new_cycle` having moved the account's cycles, was not compared on December's bill).
+ */
 function throughBill(settings: AccountSettings, charges: readonly BillCharge[], replayed: Statement): AccountSettings {
   const end = Math.max(...replayed.accounts.map((a) => a.cycles.at(-1)?.end ?? -Infinity));
   let last = -Infinity;
   for (const c of charges) {
     const p = c.period;
     const at = p.kind === "start-date" ? DateTime.fromISO(p.date, { zone: settings.zone.name }).startOf("day").toMillis() : p.at;
-    if (at > last) last = at;
+    // A period's end: the one it names, else a month on (a transaction's instant is its own).
+    const named = p.kind === "start-instant" ? p.endAt : undefined;
+    const until = p.kind === "within" ? at : (named ?? new Calendar(at, settings.zone).start(1)) - 1;
+    if (until > last) last = until;
   }
   return last >= end && Number.isFinite(end) ? { ...settings, through: last } : settings;
 }
